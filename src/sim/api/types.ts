@@ -1,0 +1,408 @@
+// Kubernetes objects as `kubectl apply` takes them: the subset of fields that decide where
+// traffic goes. Field names and casing follow the real API (core/v1, apps/v1,
+// discovery.k8s.io/v1, networking.k8s.io/v1) so a manifest copied from a tutorial loads as is.
+// Fields the lab does not model are kept on the object (index signature) and round-trip on export.
+
+export type IntOrString = number | string;
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  generateName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  ownerReferences?: OwnerReference[];
+  resourceVersion?: string;
+  [extra: string]: unknown;
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+// ---------------------------------------------------------------- core/v1 Namespace, Node
+
+export interface Namespace {
+  apiVersion: 'v1';
+  kind: 'Namespace';
+  metadata: ObjectMeta;
+  [extra: string]: unknown;
+}
+
+export interface NodeAddress {
+  type: 'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS';
+  address: string;
+}
+
+export interface Node {
+  apiVersion: 'v1';
+  kind: 'Node';
+  metadata: ObjectMeta;
+  spec?: { podCIDR?: string; podCIDRs?: string[]; unschedulable?: boolean; [extra: string]: unknown };
+  status?: {
+    addresses?: NodeAddress[];
+    conditions?: { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }[];
+    [extra: string]: unknown;
+  };
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- core/v1 Pod
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  hostPort?: number;
+  hostIP?: string;
+  protocol?: Protocol;
+}
+
+export interface Probe {
+  httpGet?: { path?: string; port: IntOrString };
+  tcpSocket?: { port: IntOrString };
+  [extra: string]: unknown;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  ports?: ContainerPort[];
+  readinessProbe?: Probe;
+  [extra: string]: unknown;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  hostname?: string;
+  subdomain?: string;
+  hostNetwork?: boolean;
+  dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
+  serviceAccountName?: string;
+  [extra: string]: unknown;
+}
+
+export interface PodCondition {
+  type: 'Ready' | 'ContainersReady' | 'PodScheduled' | 'Initialized' | string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
+export interface PodStatus {
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  hostIP?: string;
+  conditions?: PodCondition[];
+  [extra: string]: unknown;
+}
+
+export interface Pod {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status?: PodStatus;
+  [extra: string]: unknown;
+}
+
+export interface PodTemplateSpec {
+  metadata?: Partial<ObjectMeta>;
+  spec: PodSpec;
+}
+
+// ---------------------------------------------------------------- apps/v1 workloads
+
+export interface Deployment {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  metadata: ObjectMeta;
+  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+export interface ReplicaSet {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  metadata: ObjectMeta;
+  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+export interface DaemonSet {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  metadata: ObjectMeta;
+  spec: { selector: LabelSelector; template: PodTemplateSpec; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- core/v1 Service, Endpoints
+
+export interface ServicePort {
+  name?: string;
+  protocol?: Protocol;
+  port: number;
+  targetPort?: IntOrString;
+  nodePort?: number;
+  appProtocol?: string;
+}
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+export type TrafficPolicy = 'Cluster' | 'Local';
+
+export interface ServiceSpec {
+  type?: ServiceType;
+  selector?: Record<string, string>;
+  ports?: ServicePort[];
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalIPs?: string[];
+  externalName?: string;
+  sessionAffinity?: 'None' | 'ClientIP';
+  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+  externalTrafficPolicy?: TrafficPolicy;
+  internalTrafficPolicy?: TrafficPolicy;
+  healthCheckNodePort?: number;
+  loadBalancerIP?: string;
+  loadBalancerSourceRanges?: string[];
+  allocateLoadBalancerNodePorts?: boolean;
+  publishNotReadyAddresses?: boolean;
+  ipFamilies?: ('IPv4' | 'IPv6')[];
+  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+  [extra: string]: unknown;
+}
+
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ipMode?: 'VIP' | 'Proxy';
+}
+
+export interface Service {
+  apiVersion: 'v1';
+  kind: 'Service';
+  metadata: ObjectMeta;
+  spec: ServiceSpec;
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] }; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+}
+
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol?: Protocol;
+}
+
+export interface Endpoints {
+  apiVersion: 'v1';
+  kind: 'Endpoints';
+  metadata: ObjectMeta;
+  subsets?: { addresses?: EndpointAddress[]; notReadyAddresses?: EndpointAddress[]; ports?: EndpointPort[] }[];
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- discovery.k8s.io/v1 EndpointSlice
+
+export interface EndpointConditions {
+  ready?: boolean;
+  serving?: boolean;
+  terminating?: boolean;
+}
+
+export interface SliceEndpoint {
+  addresses: string[];
+  conditions?: EndpointConditions;
+  hostname?: string;
+  nodeName?: string;
+  zone?: string;
+  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+}
+
+export interface EndpointSlice {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  metadata: ObjectMeta;
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints: SliceEndpoint[];
+  ports?: { name?: string; port?: number; protocol?: Protocol; appProtocol?: string }[];
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- networking.k8s.io/v1 Ingress
+
+export interface IngressServiceBackend {
+  name: string;
+  port: { number?: number; name?: string };
+}
+
+export interface IngressBackend {
+  service?: IngressServiceBackend;
+  resource?: { apiGroup?: string; kind: string; name: string };
+}
+
+export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
+
+export interface HTTPIngressPath {
+  path?: string;
+  pathType: PathType;
+  backend: IngressBackend;
+}
+
+export interface IngressRule {
+  host?: string;
+  http?: { paths: HTTPIngressPath[] };
+}
+
+export interface Ingress {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'Ingress';
+  metadata: ObjectMeta;
+  spec: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackend;
+    tls?: { hosts?: string[]; secretName?: string }[];
+    rules?: IngressRule[];
+    [extra: string]: unknown;
+  };
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
+  [extra: string]: unknown;
+}
+
+export interface IngressClass {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'IngressClass';
+  metadata: ObjectMeta;
+  spec: { controller: string; parameters?: Record<string, unknown>; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------- core/v1 Secret, ConfigMap
+
+export interface Secret {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: ObjectMeta;
+  type?: string;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+export interface ConfigMap {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: ObjectMeta;
+  data?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+/** Objects the lab keeps but does not simulate (RBAC, ServiceAccount, ...): stored and exported as is. */
+export interface OtherObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [extra: string]: unknown;
+}
+
+export type KubeObject =
+  | Namespace
+  | Node
+  | Pod
+  | Deployment
+  | ReplicaSet
+  | DaemonSet
+  | Service
+  | Endpoints
+  | EndpointSlice
+  | Ingress
+  | IngressClass
+  | Secret
+  | ConfigMap;
+
+export type KubeKind = KubeObject['kind'];
+
+export const SIMULATED_KINDS: readonly KubeKind[] = [
+  'Namespace',
+  'Node',
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'Service',
+  'Endpoints',
+  'EndpointSlice',
+  'Ingress',
+  'IngressClass',
+  'Secret',
+  'ConfigMap',
+];
+
+/** Kinds that live in a namespace (the rest are cluster-scoped). */
+export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'Service',
+  'Endpoints',
+  'EndpointSlice',
+  'Ingress',
+  'Secret',
+  'ConfigMap',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+]);
+
+/** The apiVersion each simulated kind is served at (what `kubectl apply` accepts today). */
+export const API_VERSION: Readonly<Record<KubeKind, string>> = {
+  Namespace: 'v1',
+  Node: 'v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Service: 'v1',
+  Endpoints: 'v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Ingress: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  Secret: 'v1',
+  ConfigMap: 'v1',
+};
+
+/** "ns/name" for namespaced objects, "name" for cluster-scoped ones: how kubectl and kube-proxy name them. */
+export function objectKey(o: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  return NAMESPACED_KINDS.has(o.kind) ? `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` : o.metadata.name;
+}

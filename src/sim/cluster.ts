@@ -1,0 +1,106 @@
+// The reconciled cluster: what the control plane derives from a scenario's objects and what every
+// data-plane component (kube-proxy, cluster DNS, ingress controllers) and the tracer read.
+// Everything here is plain data, as the apiserver would serve it after the controllers have run.
+
+import type {
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  Ingress,
+  IngressClass,
+  KubeObject,
+  Namespace,
+  Node,
+  OtherObject,
+  Pod,
+  ReplicaSet,
+  Secret,
+  Service,
+} from './api/types';
+import type { ClusterEvent } from './events';
+import type { LabSettings } from './lab';
+
+/** What the control plane starts from: the lab settings and the objects as written. */
+export interface ClusterInput {
+  settings: LabSettings;
+  objects: readonly (KubeObject | OtherObject)[];
+}
+
+export interface Cluster {
+  settings: LabSettings;
+  namespaces: Namespace[];
+  /** Every node has spec.podCIDR and an InternalIP address. */
+  nodes: Node[];
+  /** Every scheduled pod has spec.nodeName, status.podIP (or hostIP for hostNetwork) and a Ready condition. */
+  pods: Pod[];
+  deployments: Deployment[];
+  replicaSets: ReplicaSet[];
+  daemonSets: DaemonSet[];
+  /** Every Service has spec.clusterIP (or "None"), allocated nodePorts and, for LoadBalancer, status.loadBalancer. */
+  services: Service[];
+  endpointSlices: EndpointSlice[];
+  endpoints: Endpoints[];
+  ingresses: Ingress[];
+  ingressClasses: IngressClass[];
+  secrets: Secret[];
+  configMaps: ConfigMap[];
+  /** Objects the lab keeps but does not simulate (ServiceAccount, ClusterRole, ...). */
+  others: OtherObject[];
+  events: ClusterEvent[];
+}
+
+/**
+ * Lab-only annotations on Pods. They describe what a real cluster learns from the running
+ * container rather than from the API, so lessons can change them.
+ */
+export const POD_ANNOTATIONS = {
+  /** Comma-separated "port[/protocol]" the process actually listens on; defaults to the containerPorts. */
+  listen: 'netlab.io/listen',
+  /** "false" makes the readiness probe fail (the pod stays Running but not Ready). */
+  ready: 'netlab.io/ready',
+} as const;
+
+/** A client outside the cluster (a laptop, a browser, curl on another machine). */
+export interface ExternalClient {
+  name: string;
+  address: string;
+  /** /etc/hosts entries on the client: host name to address. */
+  hosts?: Record<string, string>;
+}
+
+/** A request a lesson or a user saved. */
+export interface SavedRequest {
+  id: string;
+  title?: string;
+  /** "external:<client name>", "pod:<ns>/<name>" or "node:<name>". */
+  from: string;
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Like curl --connect-to: "ingress[:<class>]", "node:<name>", or "<ip>:<port>". */
+  connect?: string;
+}
+
+/** A cluster with nothing in it: the start for hand-written test fixtures and for the control plane. */
+export function emptyCluster(settings: LabSettings): Cluster {
+  return {
+    settings,
+    namespaces: [],
+    nodes: [],
+    pods: [],
+    deployments: [],
+    replicaSets: [],
+    daemonSets: [],
+    services: [],
+    endpointSlices: [],
+    endpoints: [],
+    ingresses: [],
+    ingressClasses: [],
+    secrets: [],
+    configMaps: [],
+    others: [],
+    events: [],
+  };
+}

@@ -1,0 +1,107 @@
+// Lab settings: what a real cluster configures outside its API objects (kubeadm's networking
+// section, kube-proxy's configuration file, the cloud provider's address pool, installed addons).
+// Defaults follow kubeadm and kube-proxy's own (SEMANTICS.md sections 2 and 7).
+
+export type ProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'userspace';
+export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'ipvs', 'nftables', 'userspace'];
+
+export type IpvsScheduler = 'rr' | 'wrr' | 'lc' | 'wlc' | 'sh' | 'dh' | 'sed' | 'nq';
+export const IPVS_SCHEDULERS: readonly IpvsScheduler[] = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'];
+
+export interface KubeProxySettings {
+  mode: ProxyMode;
+  /** The local-traffic detector's cluster CIDR (`--cluster-cidr`); defaults to the lab's pod CIDR. */
+  clusterCIDR?: string;
+  masqueradeAll: boolean;
+  /** Bit of the fwmark used for masquerade: 14 gives 0x4000. */
+  masqueradeBit: number;
+  /** route_localnet-based NodePorts on 127.0.0.1 (iptables mode, IPv4). */
+  localhostNodePorts: boolean;
+  /** `--nodeport-addresses`: CIDRs, or the keyword "primary"; empty means every local address. */
+  nodePortAddresses: string[];
+  /** Whether the nfacct extension is available (adds the nfacct matches kube-proxy writes). */
+  nfacct: boolean;
+  ipvs: { scheduler: IpvsScheduler; modulesLoaded: boolean };
+}
+
+export type IngressControllerKind = 'nginx' | 'traefik';
+export type IngressTopology = 'nodeport' | 'loadbalancer' | 'daemonset-hostport';
+
+export interface IngressAddon {
+  /** The IngressClass name this controller serves. */
+  className: string;
+  controller: IngressControllerKind;
+  topology: IngressTopology;
+  namespace: string;
+  replicas: number;
+  /** ingress-nginx before dynamic configuration (the seeds' era): reload on every endpoint change. */
+  legacyReloadOnEndpointChange: boolean;
+  /** Fixed nodePorts for the controller Service when topology is nodeport (http, https). */
+  nodePorts?: { http?: number; https?: number };
+  isDefaultClass: boolean;
+}
+
+export interface LabSettings {
+  clusterName: string;
+  clusterDomain: string;
+  podCIDR: string;
+  /** Per-node pod CIDR size (kube-controller-manager --node-cidr-mask-size). */
+  nodeCIDRMaskSize: number;
+  serviceCIDR: string;
+  nodePortRange: { min: number; max: number };
+  /** Addresses a cloud load-balancer controller may hand out; empty means no provider (LoadBalancer stays pending). */
+  loadBalancerPool: string[];
+  /** Node internal addresses are taken from here when a Node does not give one. */
+  nodeCIDR: string;
+  kubeProxy: KubeProxySettings;
+  ingress: IngressAddon[];
+  /** Kubernetes version the lab imitates (affects e.g. userspace availability). */
+  kubernetesVersion: string;
+  seed: string;
+}
+
+export function defaultKubeProxySettings(): KubeProxySettings {
+  return {
+    mode: 'iptables',
+    masqueradeAll: false,
+    masqueradeBit: 14,
+    localhostNodePorts: true,
+    nodePortAddresses: [],
+    nfacct: true,
+    ipvs: { scheduler: 'rr', modulesLoaded: true },
+  };
+}
+
+export function defaultLabSettings(): LabSettings {
+  return {
+    clusterName: 'netlab',
+    clusterDomain: 'cluster.local',
+    podCIDR: '10.244.0.0/16',
+    nodeCIDRMaskSize: 24,
+    serviceCIDR: '10.96.0.0/12',
+    nodePortRange: { min: 30000, max: 32767 },
+    loadBalancerPool: [],
+    nodeCIDR: '192.168.49.0/24',
+    kubeProxy: defaultKubeProxySettings(),
+    ingress: [],
+    kubernetesVersion: '1.31',
+    seed: 'netlab',
+  };
+}
+
+export function defaultIngressAddon(controller: IngressControllerKind): IngressAddon {
+  return {
+    className: controller === 'nginx' ? 'nginx' : 'traefik',
+    controller,
+    topology: 'nodeport',
+    namespace: controller === 'nginx' ? 'ingress-nginx' : 'traefik',
+    replicas: 1,
+    legacyReloadOnEndpointChange: false,
+    isDefaultClass: false,
+  };
+}
+
+/** The masquerade mark kube-proxy uses: 1 << masqueradeBit (0x4000 by default). */
+export function masqueradeMark(s: KubeProxySettings): string {
+  return `0x${(1 << s.masqueradeBit).toString(16)}`;
+}

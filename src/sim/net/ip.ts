@@ -1,0 +1,88 @@
+// IPv4 addresses and CIDRs as 32-bit unsigned integers. The lab is IPv4 only for now (the
+// seeds and kube-proxy's own tests are); IPv6 strings are rejected with a clear message by callers.
+
+declare const ipBrand: unique symbol;
+/** A dotted-quad IPv4 address that has been checked. */
+export type IPv4 = string & { readonly [ipBrand]: 'IPv4' };
+
+export interface Cidr {
+  /** Network address as an unsigned 32-bit integer. */
+  readonly base: number;
+  readonly prefix: number;
+  /** The text the user wrote, normalised ("10.244.0.0/16"). */
+  readonly text: string;
+}
+
+const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Parses a dotted quad to an unsigned integer, or returns null. Leading zeros are refused as the apiserver does. */
+export function ipToInt(ip: string): number | null {
+  const m = QUAD.exec(ip);
+  if (!m) return null;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = m[i]!;
+    if (part.length > 1 && part.startsWith('0')) return null;
+    const v = Number(part);
+    if (v > 255) return null;
+    n = n * 256 + v;
+  }
+  return n >>> 0;
+}
+
+export function isIPv4(ip: string): ip is IPv4 {
+  return ipToInt(ip) !== null;
+}
+
+export function intToIp(n: number): IPv4 {
+  n >>>= 0;
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` as IPv4;
+}
+
+export function asIPv4(ip: string): IPv4 {
+  if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${JSON.stringify(ip)}`);
+  return ip;
+}
+
+function maskOf(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/** Parses "a.b.c.d/n"; a bare address is a /32. Host bits must be zero unless `allowHostBits`. */
+export function parseCidr(text: string, allowHostBits = false): Cidr | null {
+  const [addr, len, ...rest] = text.split('/');
+  if (rest.length > 0 || addr === undefined) return null;
+  const ip = ipToInt(addr);
+  if (ip === null) return null;
+  const prefix = len === undefined ? 32 : /^\d{1,2}$/.test(len) ? Number(len) : NaN;
+  if (!(prefix >= 0 && prefix <= 32)) return null;
+  const base = (ip & maskOf(prefix)) >>> 0;
+  if (!allowHostBits && base !== ip) return null;
+  return { base, prefix, text: `${intToIp(base)}/${prefix}` };
+}
+
+export function cidrContains(cidr: Cidr, ip: string | number): boolean {
+  const n = typeof ip === 'number' ? ip : ipToInt(ip);
+  if (n === null) return false;
+  return ((n & maskOf(cidr.prefix)) >>> 0) === cidr.base;
+}
+
+export function cidrSize(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefix);
+}
+
+/** The i-th address of a CIDR (0 is the network address). */
+export function cidrAddress(cidr: Cidr, i: number): IPv4 {
+  return intToIp(cidr.base + i);
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const p = Math.min(a.prefix, b.prefix);
+  const m = maskOf(p);
+  return ((a.base & m) >>> 0) === ((b.base & m) >>> 0);
+}
+
+/** Compares two IPv4 strings numerically (for stable, human-expected sorting). */
+export function compareIp(a: string, b: string): number {
+  return (ipToInt(a) ?? 0) - (ipToInt(b) ?? 0);
+}
