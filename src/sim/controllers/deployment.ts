@@ -37,7 +37,20 @@ function fnv32a(s: string): number {
  * the Go struct dumped by spew; ours is canonical JSON, so the characters differ from a real
  * cluster's for the same template but follow the same rules.
  */
+const hashCache = new WeakMap<PodTemplateSpec, string>();
+
 export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): string {
+  if (collisionCount === 0) {
+    const cached = hashCache.get(template);
+    if (cached) return cached;
+    const v = computeHash(template, 0);
+    hashCache.set(template, v);
+    return v;
+  }
+  return computeHash(template, collisionCount);
+}
+
+function computeHash(template: PodTemplateSpec, collisionCount: number): string {
   const h = fnv32a(canonical(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }

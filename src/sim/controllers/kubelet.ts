@@ -62,7 +62,7 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
     const off = r ? allocate(r) : undefined;
     if (r && off !== undefined) podIP = intToIp(r.base + off);
   }
-  const phase = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' ? pod.status.phase : podIP ? 'Running' : 'Pending';
+  const phase: NonNullable<Pod['status']>['phase'] = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' ? pod.status.phase : podIP ? 'Running' : 'Pending';
   const running = phase === 'Running';
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
@@ -82,5 +82,15 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
     ...(hostIP ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
   };
-  if (JSON.stringify(status) !== JSON.stringify(pod.status)) ctx.store.put({ ...pod, status });
+  if (!sameStatus(status, pod.status)) ctx.store.put({ ...pod, status });
+}
+
+function sameStatus(a: Pod['status'], b: Pod['status']): boolean {
+  if (!a || !b) return a === b;
+  if (a.phase !== b.phase || a.podIP !== b.podIP || a.hostIP !== b.hostIP) return false;
+  const ca = a.conditions ?? [];
+  const cb = b.conditions ?? [];
+  if (ca.length !== cb.length) return false;
+  for (let i = 0; i < ca.length; i++) if (ca[i]!.type !== cb[i]!.type || ca[i]!.status !== cb[i]!.status) return false;
+  return Object.keys(a).length === Object.keys(b).length;
 }

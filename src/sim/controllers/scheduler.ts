@@ -10,9 +10,10 @@ export function schedulePod(ctx: Ctx, key: string): void {
   const pod = ctx.store.get<Pod>('Pod', key);
   if (!pod || pod.spec.nodeName || isTerminating(pod)) return;
   const ns = pod.metadata.namespace ?? 'default';
-  const nodes = ctx.store.list<Node>('Node');
+  const nodes = ctx.store.values<Node>('Node');
+  const total = ctx.store.count('Node');
   const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
-  if (nodes.length === 0) {
+  if (total === 0) {
     failed(ctx, pod, 'no nodes available to schedule pods');
     return;
   }
@@ -38,7 +39,6 @@ export function schedulePod(ctx: Ctx, key: string): void {
     if (selectorMisses) reasons.push(`${selectorMisses} node(s) didn't match Pod's node affinity/selector`);
     if (unschedulable) reasons.push(`${unschedulable} node(s) were unschedulable`);
     reasons.sort();
-    const total = nodes.length;
     failed(ctx, pod, `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
     return;
   }
