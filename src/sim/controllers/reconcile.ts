@@ -346,6 +346,33 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
 }
 
+/**
+ * Every controller re-syncs every object from the persisted state, as after a
+ * kube-controller-manager restart (informers list everything). Allocations made earlier (pod
+ * bindings and IPs, generated names, Service addresses) are kept, so this is the reference the
+ * incremental path must agree with.
+ */
+export function resync(prev: ReconcileState): ReconcileState {
+  const store = prev.store.fork();
+  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  syncNodes(ctx);
+  for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
+  for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
+  for (const d of store.values('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(d));
+  for (const p of store.values<Pod>('Pod')) enqueue(ctx, p.spec.nodeName ? 'kubelet' : 'scheduler', objectKey(p));
+  for (const s of store.values('Service')) {
+    enqueue(ctx, 'service-lb', objectKey(s));
+    enqueue(ctx, 'endpointslice', objectKey(s));
+    enqueue(ctx, 'endpointslicemirroring', objectKey(s));
+  }
+  for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
+  drain(ctx);
+  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
+  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const cluster = buildCluster(store, prev.settings, events);
+  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster };
+}
+
 // ------------------------------------------------------------------------------ output
 
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[]): Cluster {

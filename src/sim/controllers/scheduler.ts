@@ -4,11 +4,11 @@
 
 import type { Node, Pod } from '../api/types';
 import type { Ctx } from './context';
-import { isTerminating } from './podstate';
 
 export function schedulePod(ctx: Ctx, key: string): void {
   const pod = ctx.store.get<Pod>('Pod', key);
-  if (!pod || pod.spec.nodeName || isTerminating(pod)) return;
+  // A terminating pod in a scenario was running before its deletion began, so it is placed too.
+  if (!pod || pod.spec.nodeName) return;
   const ns = pod.metadata.namespace ?? 'default';
   const nodes = ctx.store.values<Node>('Node');
   const total = ctx.store.count('Node');
