@@ -289,7 +289,7 @@ describe('applyChange', () => {
         const pods = objects.filter((o) => o.kind === 'Pod') as Pod[];
         if (pods.length === 0) continue;
         const p = pods[rand.int(pods.length)]!;
-        const ann = rand.int(2) ? { 'netlab.io/ready': 'false' } : {};
+        const ann: Record<string, string> = rand.int(2) ? { 'netlab.io/ready': 'false' } : {};
         change = { kind: 'apply', object: { ...p, metadata: { ...p.metadata, annotations: ann } } };
       } else if (r === 4) change = { kind: 'apply', object: service(`s${step}`, { selector: { app: 'api' }, ports: [{ port: 80 + step }] }) };
       else {
