@@ -4,7 +4,7 @@
 
 import { cidrAddress, parseCidr } from '../net/ip';
 import type { LabSettings } from '../lab';
-import type { Deployment, Endpoints, KubeObject, Namespace, Service } from '../api/types';
+import type { Deployment, EndpointSlice, Endpoints, KubeObject, Namespace, Service } from '../api/types';
 
 export const BUILTIN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
@@ -71,12 +71,25 @@ export function builtinObjects(settings: LabSettings): KubeObject[] {
   return [kubernetes, kubeDns, coredns];
 }
 
-/** The apiserver's own Endpoints for `kubernetes` (written by the apiserver, not a controller). */
-export function kubernetesEndpoints(apiserverIP: string): Endpoints {
-  return {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'false' } },
-    subsets: [{ addresses: [{ ip: apiserverIP }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
-  };
+/**
+ * The apiserver's own Endpoints and EndpointSlice for `kubernetes` (the apiserver's endpoint
+ * reconciler writes both, the slice named plainly "kubernetes"; neither is mirrored).
+ */
+export function kubernetesEndpoints(apiserverIP: string): [Endpoints, EndpointSlice] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: apiserverIP }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [apiserverIP], conditions: { ready: true } }],
+      ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+    },
+  ];
 }

@@ -279,7 +279,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
     for (const o of builtinObjects(settings)) store.create(o);
     const first = store.list<Node>('Node')[0];
     const ip = first && nodeInternalIP(first);
-    if (ip) store.create(kubernetesEndpoints(ip));
+    if (ip) for (const o of kubernetesEndpoints(ip)) store.create(o);
   }
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
