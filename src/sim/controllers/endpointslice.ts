@@ -96,8 +96,9 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   if (!svc || !hasSelector) {
     // Not ours (selectorless or gone): remove what this controller wrote earlier.
     for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: s.metadata.name });
-    const ep = ctx.store.get<Endpoints>('Endpoints', key);
-    if (ep && ep.metadata.labels?.[SKIP_MIRROR] === 'true') ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
+    // The endpoints controller deletes Endpoints whose Service is gone, and leaves a selectorless
+    // Service's Endpoints to whoever wrote them.
+    if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
     return;
   }
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
