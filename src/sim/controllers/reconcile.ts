@@ -26,6 +26,7 @@ import type {
 } from '../api/types';
 import { SIMULATED_KINDS, objectKey } from '../api/types';
 import { ObjectStore, refKey, type AnyObject, type WatchEvent } from '../api/store';
+import { CowMap } from '../api/cowmap';
 import type { ApiProblem, ObjectRef } from '../api/errors';
 import {
   QUEUE_ORDER,
@@ -43,7 +44,7 @@ import {
   type QueueName,
 } from './context';
 import { builtinNamespaces, builtinObjects, kubernetesEndpoints } from './builtins';
-import { defaultNodes, nodeInternalIP, syncNodes } from './nodes';
+import { controlPlaneNode, defaultNodes, nodeInternalIP, sortedNodes, syncNodes } from './nodes';
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
@@ -69,7 +70,7 @@ export interface ReconcileState {
   readonly index: Indexes;
   readonly controllers: ControllerState;
   /** The scenario's own objects by "Kind/key", as written (after a change, as changed). */
-  readonly inputs: ReadonlyMap<string, AnyObject>;
+  readonly inputs: CowMap<AnyObject>;
   readonly problems: readonly ApiProblem[];
   readonly events: readonly ClusterEvent[];
   readonly cluster: Cluster;
@@ -266,25 +267,29 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   const store = new ObjectStore(settings, { checkNamespaces: options.builtins });
   const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
   const problems: ApiProblem[] = [];
-  const inputs = new Map<string, AnyObject>();
+  const inputs = new CowMap<AnyObject>();
   for (const o of input.objects) inputs.set(inputKey(o), o);
 
   if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
-  const ordered = [...input.objects].sort((a, b) => (CREATE_ORDER[a.kind] ?? 3) - (CREATE_ORDER[b.kind] ?? 3) || servicePriority(a) - servicePriority(b));
+  // Kinds in dependency order, then by key: the result does not depend on the order of the file.
+  const ordered = input.objects
+    .map((o) => ({ o, k: objectKey(o) }))
+    .sort((a, b) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.o);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
   if (options.defaultNodes && store.count('Node') === 0) for (const n of defaultNodes()) store.create(n);
   syncNodes(ctx);
   if (options.builtins) {
     for (const o of builtinObjects(settings)) store.create(o);
-    const first = store.list<Node>('Node')[0];
+    const first = controlPlaneNode(store.list<Node>('Node'));
     const ip = first && nodeInternalIP(first);
     if (ip) for (const o of kubernetesEndpoints(ip)) store.create(o);
   }
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
-  const cluster = buildCluster(store, settings, events);
+  const cluster = buildCluster(store, settings, events, undefined);
   const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
   return { cluster, problems, state };
 }
@@ -298,7 +303,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
-  const inputs = new Map(prev.inputs);
+  const inputs = prev.inputs.fork();
   if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);
   else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
   const refOfChange: ObjectRef =
@@ -342,7 +347,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   drain(ctx);
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
-  const cluster = buildCluster(store, prev.settings, events);
+  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
 }
 
@@ -369,31 +374,33 @@ export function resync(prev: ReconcileState): ReconcileState {
   drain(ctx);
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
-  const cluster = buildCluster(store, prev.settings, events);
+  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster };
 }
 
 // ------------------------------------------------------------------------------ output
 
-function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[]): Cluster {
+/** The Cluster view of a store; lists of kinds the store did not touch since its fork are reused from `prev`. */
+function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
+  const list = <T extends AnyObject>(kind: string, old: T[] | undefined): T[] => (prev && old && !store.dirtyKinds.has(kind) ? old : store.list<T>(kind));
   const simulated = new Set<string>(SIMULATED_KINDS);
   const others: OtherObject[] = [];
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: store.list<Namespace>('Namespace'),
-    nodes: store.list<Node>('Node'),
-    pods: store.list<Pod>('Pod'),
-    deployments: store.list<Deployment>('Deployment'),
-    replicaSets: store.list<ReplicaSet>('ReplicaSet'),
-    daemonSets: store.list<DaemonSet>('DaemonSet'),
-    services: store.list<Service>('Service'),
-    endpointSlices: store.list<EndpointSlice>('EndpointSlice'),
-    endpoints: store.list<Endpoints>('Endpoints'),
-    ingresses: store.list<Ingress>('Ingress'),
-    ingressClasses: store.list<IngressClass>('IngressClass'),
-    secrets: store.list<Secret>('Secret'),
-    configMaps: store.list<ConfigMap>('ConfigMap'),
+    namespaces: list<Namespace>('Namespace', prev?.namespaces).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
+    pods: list<Pod>('Pod', prev?.pods),
+    deployments: list<Deployment>('Deployment', prev?.deployments),
+    replicaSets: list<ReplicaSet>('ReplicaSet', prev?.replicaSets),
+    daemonSets: list<DaemonSet>('DaemonSet', prev?.daemonSets),
+    services: list<Service>('Service', prev?.services),
+    endpointSlices: list<EndpointSlice>('EndpointSlice', prev?.endpointSlices),
+    endpoints: list<Endpoints>('Endpoints', prev?.endpoints),
+    ingresses: list<Ingress>('Ingress', prev?.ingresses),
+    ingressClasses: list<IngressClass>('IngressClass', prev?.ingressClasses),
+    secrets: list<Secret>('Secret', prev?.secrets),
+    configMaps: list<ConfigMap>('ConfigMap', prev?.configMaps),
     others,
     events,
   };
