@@ -48,7 +48,7 @@ import { controlPlaneNode, defaultNodes, nodeInternalIP, sortedNodes, syncNodes 
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
-import { schedulePod } from './scheduler';
+import { schedulePod, schedulerCache, type SchedulerCache } from './scheduler';
 import { releasePodIP, syncPodStatus } from './kubelet';
 import { syncLoadBalancer } from './loadbalancer';
 import { SERVICE_NAME_LABEL, SKIP_MIRROR, syncServiceEndpoints } from './endpointslice';
@@ -183,7 +183,7 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
   }
 }
 
-function runQueue(ctx: Ctx, q: QueueName, key: string): void {
+function runQueue(ctx: Ctx, q: QueueName, key: string, cache: () => SchedulerCache): void {
   switch (q) {
     case 'deployment':
       return syncDeployment(ctx, key);
@@ -192,7 +192,7 @@ function runQueue(ctx: Ctx, q: QueueName, key: string): void {
     case 'daemonset':
       return syncDaemonSet(ctx, key);
     case 'scheduler':
-      return schedulePod(ctx, key);
+      return schedulePod(ctx, key, cache());
     case 'kubelet':
       return syncPodStatus(ctx, key);
     case 'service-lb':
@@ -213,9 +213,12 @@ function drain(ctx: Ctx): void {
     for (const q of QUEUE_ORDER) {
       const keys = [...ctx.queues[q]];
       ctx.queues[q].clear();
+      // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
+      let cache: SchedulerCache | undefined;
+      const getCache = (): SchedulerCache => (cache ??= schedulerCache(ctx));
       for (const k of keys) {
         worked = true;
-        runQueue(ctx, q, k);
+        runQueue(ctx, q, k, getCache);
       }
     }
     if (!worked) return;
