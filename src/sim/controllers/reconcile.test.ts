@@ -145,6 +145,15 @@ describe('built-ins and allocation', () => {
     expect(c.pods.find((x) => x.metadata.name === 'fixed')!.status).toMatchObject({ podIP: '10.244.7.77', hostIP: '10.0.0.5', phase: 'Running' });
   });
 
+  it('honours a readiness condition the manifest gives', () => {
+    const p = pod('given', { app: 'g' });
+    p.status = { conditions: [{ type: 'Ready', status: 'False' }] };
+    const s = service('g', { selector: { app: 'g' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const c = reconcile({ settings: settings(), objects: [p, s] }).cluster;
+    const es = c.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'g')!;
+    expect(es.endpoints[0]!.conditions).toEqual({ ready: false, serving: false, terminating: false });
+  });
+
   it('gives hostNetwork pods the node address', () => {
     const c = reconcile({ settings: settings(), objects: [pod('hn', { app: 'hn' }, { hostNetwork: true, nodeName: 'node-2' })] }).cluster;
     expect(c.pods.find((x) => x.metadata.name === 'hn')!.status?.podIP).toBe('192.168.49.3');
