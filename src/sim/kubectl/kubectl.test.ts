@@ -71,6 +71,45 @@ describe('kubectl get', () => {
   });
 });
 
+describe('kubectl get (cluster-wide views)', () => {
+  const full = reconcile({ settings: { ...defaultLabSettings(), loadBalancerPool: ['203.0.113.10'] }, objects: objects.filter((o) => o.kind === 'Service') }).cluster;
+
+  it('nodes -o wide', () => {
+    const r = kubectlGet(full, { kind: 'nodes', output: 'wide' });
+    expect(r.ok && r.text).toBe(
+      [
+        'NAME     STATUS   ROLES           AGE         VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
+        'node-1   Ready    control-plane   <unknown>   v1.31.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-2   Ready    <none>          <unknown>   v1.31.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('svc -A shows the built-ins and the LoadBalancer address', () => {
+    const r = kubectlGet(full, { kind: 'svc', allNamespaces: true });
+    expect(r.ok && r.text).toBe(
+      [
+        'NAMESPACE     NAME         TYPE           CLUSTER-IP   EXTERNAL-IP    PORT(S)                  AGE',
+        'default       db           ClusterIP      None         <none>         5432/TCP                 <unknown>',
+        'default       ext          ExternalName   <none>       example.com    <none>                   <unknown>',
+        'default       kubernetes   ClusterIP      10.96.0.1    <none>         443/TCP                  <unknown>',
+        'default       lb           LoadBalancer   10.96.0.60   203.0.113.10   80:30081/TCP             <unknown>',
+        'default       web          NodePort       10.96.0.50   <none>         80:30080/TCP             <unknown>',
+        'kube-system   kube-dns     ClusterIP      10.96.0.10   <none>         53/UDP,53/TCP,9153/TCP   <unknown>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('events for the load balancer', () => {
+    const r = kubectlGet(full, { kind: 'events' });
+    const lines = r.ok ? r.text.split('\n') : [];
+    expect(lines[0]).toMatch(/^LAST SEEN   TYPE     REASON +OBJECT +MESSAGE$/);
+    expect(lines.some((l) => /^<unknown>   Normal   EnsuredLoadBalancer +service\/lb +Ensured load balancer$/.test(l))).toBe(true);
+  });
+});
+
 describe('kubectl describe', () => {
   it('svc', () => {
     const r = kubectlDescribe(cluster, { kind: 'svc', name: 'web' });
