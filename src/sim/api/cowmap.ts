@@ -5,9 +5,10 @@
 
 const SHARDS = 256;
 
+/** FNV-1a over the key's last 12 characters and its length: object names differ mostly at the end. */
 function shardOf(k: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
+  let h = Math.imul(2166136261 ^ k.length, 16777619);
+  for (let i = Math.max(0, k.length - 12); i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
   return (h >>> 0) & (SHARDS - 1);
 }
 

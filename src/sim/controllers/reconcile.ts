@@ -108,14 +108,22 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
     case 'Pod': {
       const oldPod = old as Pod | undefined;
       const pod = cur as Pod | undefined;
-      for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
-      for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+      // Controllers' status writes keep the labels object, so most updates skip the label index.
+      const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
+      if (!sameLabels) {
+        for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
+        for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+      }
       const oldOwner = oldPod && ownerKeyOf(oldPod);
       const owner = pod && ownerKeyOf(pod);
-      if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
-      if (owner) ctx.index.podsByOwner.add(owner, key);
-      if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
-      if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+      if (oldOwner !== owner) {
+        if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
+        if (owner) ctx.index.podsByOwner.add(owner, key);
+      }
+      if (oldPod?.spec.nodeName !== pod?.spec.nodeName) {
+        if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
+        if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+      }
       if (e.type === 'DELETED') releasePodIP(ctx, obj as Pod);
       for (const o of [oldOwner, owner]) {
         if (!o) continue;
@@ -130,10 +138,8 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
       }
       if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
       if (pod?.spec.nodeName) enqueue(ctx, 'kubelet', key);
-      const svcs = new Set<string>();
-      if (oldPod) for (const s of servicesForPod(ctx, oldPod)) svcs.add(s);
-      if (pod) for (const s of servicesForPod(ctx, pod)) svcs.add(s);
-      for (const s of svcs) enqueue(ctx, 'endpointslice', s);
+      if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
+      if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
       return;
     }
     case 'Service': {

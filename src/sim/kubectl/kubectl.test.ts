@@ -50,8 +50,9 @@ describe('kubectl get', () => {
   it('endpoints and endpointslices list ready addresses', () => {
     expect(get({ kind: 'endpoints', name: 'web' })).toBe('NAME   ENDPOINTS       AGE\nweb    10.244.0.5:80   <unknown>\n');
     const slices = get({ kind: 'endpointslices' });
-    expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS   ENDPOINTS               AGE');
-    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {6}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
+    expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS     ENDPOINTS               AGE');
+    expect(slices).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]{5} {4}IPv4 {10}<unset> {3}<unset> {17}<unknown>$/m);
+    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
   });
 
   it('errors and empty lists in kubectl wording', () => {
