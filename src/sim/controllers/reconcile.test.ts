@@ -333,7 +333,7 @@ describe('applyChange', () => {
   });
 
   it('does not modify the previous state', () => {
-    const r = reconcile({ settings: settings(), objects: [deployment('web', 2)] });
+    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
     const before = JSON.stringify(normalise(r.cluster));
     const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
     const next = applyChange(r.state, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: victim.metadata.name } });
@@ -342,5 +342,10 @@ describe('applyChange', () => {
     const names = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name);
     expect(names).toHaveLength(2);
     expect(names).not.toContain(victim.metadata.name);
+    // The change records say what moved: the pod deleted, its replacement, the slice rewritten.
+    const kinds = next.changes.map((e) => `${e.type} ${e.object.kind}`);
+    expect(kinds).toContain('DELETED Pod');
+    expect(kinds).toContain('ADDED Pod');
+    expect(kinds).toContain('MODIFIED EndpointSlice');
   });
 });

@@ -74,6 +74,12 @@ export interface ReconcileState {
   readonly problems: readonly ApiProblem[];
   readonly events: readonly ClusterEvent[];
   readonly cluster: Cluster;
+  /**
+   * The watch events of the last applyChange (empty after a full reconcile): every object created,
+   * modified or deleted, with its previous version. What a data-plane change tracker consumes
+   * (kube-proxy's service/endpoints change trackers, an ingress controller's store).
+   */
+  readonly changes: readonly WatchEvent[];
 }
 
 export interface ReconcileResult {
@@ -299,7 +305,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   drain(ctx);
   const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
   const cluster = buildCluster(store, settings, events, undefined);
-  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes: [] };
   return { cluster, problems, state };
 }
 
@@ -321,12 +327,15 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
       : change.ref;
 
   if (kind === 'Node' || kind === 'Namespace') {
+    // Everything is recomputed; `changes` stays empty, so consumers know to rebuild from scratch.
     const r = reconcile({ settings: prev.settings, objects: [...inputs.values()] }, prev.options);
     return r.state;
   }
 
   const store = prev.store.fork();
   const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  const changes: WatchEvent[] = [];
+  store.watch((e) => changes.push(e));
   const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
   if (change.kind === 'apply') {
     const obj = structuredClone(change.object);
@@ -357,7 +366,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes };
 }
 
 /**
@@ -384,7 +393,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster };
+  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
 }
 
 // ------------------------------------------------------------------------------ output
