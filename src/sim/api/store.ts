@@ -303,10 +303,8 @@ export class ObjectStore {
       const rand = SeededRandom.fromSeed(seed, `nodeport/${key}`);
       for (let i = 0; i < ports.length; i++) {
         const p = ports[i]!;
-        if (!needsNodePorts) {
-          // kubectl apply may carry a nodePort over from a NodePort type; the registry only keeps user-set ones for LB without allocation.
-          continue;
-        }
+        // A LoadBalancer with allocateLoadBalancerNodePorts=false keeps only the nodePorts it was given.
+        if (!needsNodePorts && (type !== 'LoadBalancer' || !p.nodePort)) continue;
         if (!p.nodePort) {
           const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
           if (prev) p.nodePort = prev;
