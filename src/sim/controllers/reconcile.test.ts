@@ -332,6 +332,18 @@ describe('applyChange', () => {
     }
   });
 
+  it('replaces a Deployment pod marked terminating, which keeps serving until deleted', () => {
+    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
+    const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
+    const next = applyChange(r.state, { kind: 'apply', object: { ...victim, metadata: { ...victim.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } } });
+    const webPods = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web');
+    expect(webPods).toHaveLength(3);
+    const es = next.cluster.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    const byPod = Object.fromEntries(es.endpoints.map((e) => [e.targetRef!.name, e.conditions]));
+    expect(byPod[victim.metadata.name]).toEqual({ ready: false, serving: true, terminating: true });
+    expect(Object.values(byPod).filter((c) => c!.ready)).toHaveLength(2);
+  });
+
   it('does not modify the previous state', () => {
     const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
     const before = JSON.stringify(normalise(r.cluster));
