@@ -240,6 +240,28 @@ describe('EndpointSlices and Endpoints', () => {
   });
 });
 
+describe('immutability', () => {
+  const deepFreeze = <T>(o: T): T => {
+    if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+      Object.freeze(o);
+      for (const v of Object.values(o as object)) deepFreeze(v);
+    }
+    return o;
+  };
+  it('never writes into the objects it is given (frozen inputs, as immer hands them over)', () => {
+    const objects = deepFreeze([
+      deployment('web', 2),
+      service('web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] }),
+      pod('p', { app: 'web' }),
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector: { matchLabels: { app: 'ds' } }, template: { metadata: { labels: { app: 'ds' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject,
+    ] as AnyObject[]);
+    const r = reconcile({ settings: settings({ loadBalancerPool: ['203.0.113.1'] }), objects });
+    deepFreeze(r.cluster);
+    const next = applyChange(r.state, { kind: 'apply', object: deepFreeze(deployment('web', 4)) });
+    expect(next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web')).toHaveLength(5);
+  });
+});
+
 describe('podListeningPorts', () => {
   it.each([
     [undefined, [{ port: 8080, protocol: 'TCP' }]],

@@ -271,8 +271,9 @@ function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerStat
   return ctx;
 }
 
+/** Objects are never mutated once written (every write makes new ones), so inputs are stored as given. */
 function createInput(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
-  const res = ctx.store.create(structuredClone(obj));
+  const res = ctx.store.create(obj);
   if (!res.ok) problems.push(...res.problems);
 }
 
@@ -338,7 +339,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   store.watch((e) => changes.push(e));
   const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
   if (change.kind === 'apply') {
-    const obj = structuredClone(change.object);
+    const obj = change.object;
     const existing = store.get(obj.kind, objectKey(obj));
     if (existing) {
       let next: AnyObject = obj;
@@ -406,7 +407,7 @@ function buildCluster(store: ObjectStore, settings: LabSettings, events: Cluster
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: list<Namespace>('Namespace', prev?.namespaces).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    namespaces: [...list<Namespace>('Namespace', prev?.namespaces)].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
     nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
     pods: list<Pod>('Pod', prev?.pods),
     deployments: list<Deployment>('Deployment', prev?.deployments),
