@@ -261,7 +261,7 @@ function servicePriority(o: AnyObject): number {
   const s = o as Service;
   // Explicit addresses and ports are claimed before any random allocation can take them.
   if (s.spec?.clusterIP && s.spec.clusterIP !== 'None') return 0;
-  if (s.spec?.ports?.some((p) => p.nodePort)) return 1;
+  if (Array.isArray(s.spec?.ports) && s.spec.ports.some((p) => p?.nodePort)) return 1;
   return 2;
 }
 
@@ -284,12 +284,12 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
   const problems: ApiProblem[] = [];
   const inputs = new CowMap<AnyObject>();
-  for (const o of input.objects) inputs.set(inputKey(o), o);
+  for (const o of input.objects) if (o?.metadata) inputs.set(inputKey(o), o);
 
   if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
   // Kinds in dependency order, then by key: the result does not depend on the order of the file.
   const ordered = input.objects
-    .map((o) => ({ o, k: objectKey(o) }))
+    .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
     .sort((a, b) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.o);
   let i = 0;
