@@ -318,6 +318,11 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
  * re-run everything (they touch every pod), as does a change to a built-in object.
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
+  if (change.kind === 'apply' && !change.object?.metadata) {
+    const kind = (change.object as { kind?: string } | undefined)?.kind ?? 'Object';
+    const problem: ApiProblem = { ref: { kind, name: '' }, field: 'metadata', reason: 'Invalid', message: `error validating data: ValidationError(${kind}): missing required field "metadata"` };
+    return { ...prev, problems: [...prev.problems, problem], changes: [] };
+  }
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
   const inputs = prev.inputs.fork();
   if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);
