@@ -143,7 +143,8 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
         } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
       }
       if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
-      if (pod?.spec.nodeName) enqueue(ctx, 'kubelet', key);
+      // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
+      if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || oldPod.metadata !== pod.metadata)) enqueue(ctx, 'kubelet', key);
       if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
       if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
       return;
