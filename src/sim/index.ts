@@ -7,3 +7,6 @@ export * from './events';
 export * from './artifact';
 export * from './cluster';
 export { assertNever } from './util/assert';
+export type * from './trace/types';
+export type * from './proxy/types';
+export * from './proxy/servicemap';
