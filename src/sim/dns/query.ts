@@ -147,7 +147,7 @@ function lookupCluster(zone: Zone, name: string, type: RRType): Lookup {
 
   if (kind === 'pod') return lookupPod(zone, { name, type, podLabel: labels[labels.length - 3]!, namespace });
 
-  if (here.length === 0) return { kind: 'nxdomain', ref: [] };
+  if (here.length === 0) return { kind: 'nxdomain', ref: zone.unpublished.filter((u) => u.name === name).map((u) => u.id) };
   return answerFrom(zone, { type, here, chain: [] });
 }
 

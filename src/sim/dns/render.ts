@@ -325,6 +325,11 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
     }
     lines.push({ text: rrLine(rr), ref: rr.id });
   }
+  if (zone.unpublished.length > 0) {
+    lines.push({ text: '' });
+    lines.push({ text: '; Services with no records (their names are NXDOMAIN)' });
+    for (const u of zone.unpublished) lines.push({ text: `; ${u.name} (${u.namespace}/${u.service}): ${u.reason}`, ref: u.id });
+  }
   if (!podsRuleShown) {
     lines.push({ text: '' });
     lines.push({ text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`, ref: PODS_INSECURE_REF });

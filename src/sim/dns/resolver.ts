@@ -132,6 +132,7 @@ export function resolve({ zone, resolvConf, name, type = 'A' }: ResolveInput): R
     queriesSent.push({ name: fqdn(name), type, server: '127.0.0.1', rcode: 'TIMEOUT', answers: 0 });
     return { asked: name, final: answer, queriesSent, server: '127.0.0.1' };
   }
+  let nodata: DnsAnswer | undefined;
   for (const candidate of candidateNames(resolvConf, name)) {
     let answered: DnsAnswer | undefined;
     for (const server of resolvConf.nameservers) {
@@ -147,8 +148,10 @@ export function resolve({ zone, resolvConf, name, type = 'A' }: ResolveInput): R
     // Every server timed out: the resolver gives up rather than trying more names.
     if (!answered) break;
     if (answered.rcode === 'NOERROR' && answered.answers.length > 0) return { asked: name, final: answered, queriesSent, server: usedServer };
+    if (answered.rcode === 'NOERROR') nodata ??= answered;
   }
-  return { asked: name, final: last!, queriesSent, server: usedServer };
+  // glibc reports NO_DATA rather than the last NXDOMAIN when some name existed without the asked type.
+  return { asked: name, final: last?.origin !== 'timeout' && nodata ? nodata : last!, queriesSent, server: usedServer };
 }
 
 export interface ExternalResolveInput {

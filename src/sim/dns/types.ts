@@ -72,6 +72,18 @@ export interface Zone {
   /** Upstream records (the lab's "internet" DNS): lower-case FQDN to record. */
   upstream: RR[];
   problems: DnsProblem[];
+  /** Services that exist but publish no record (headless with no ready endpoint, ExternalName to
+   * an address): the zone listing shows why their name is NXDOMAIN. */
+  unpublished: UnpublishedName[];
+}
+
+export interface UnpublishedName {
+  id: string;
+  /** The FQDN that answers NXDOMAIN. */
+  name: string;
+  namespace: string;
+  service: string;
+  reason: string;
 }
 
 export interface DnsQuestion {

@@ -8,7 +8,7 @@ import type { EndpointSlice, Pod, Service } from '../api/types';
 import { cidrAddress, compareIp, isIPv4, parseCidr } from '../net/ip';
 import { hash128 } from '../net/rand';
 import { dashedIP, fqdn, reverseName } from './names';
-import type { DnsProblem, RR, RecordSource, Zone } from './types';
+import type { DnsProblem, RR, RecordSource, UnpublishedName, Zone } from './types';
 
 /** CoreDNS's default TTL for the kubernetes plugin (defaultTTL = 5). */
 export const COREDNS_TTL = 5;
@@ -128,6 +128,7 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
   const dnsIP = kubeDnsIP(cluster);
   const records: RR[] = [];
   const problems: DnsProblem[] = [];
+  const unpublished: UnpublishedName[] = [];
   const coredns: RecordSource = { kind: 'CoreDNS' };
 
   records.push({ id: 'zone/NS', name: origin, ttl, source: coredns, type: 'NS', target: `ns.dns.${origin}` });
@@ -137,7 +138,7 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
   const services = [...cluster.services].sort((a, b) => nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name));
   const servicePtrs = new Set<string>();
   for (const svc of services) {
-    records.push(...serviceRecords({ cluster, svc, origin, ttl, problems, servicePtrs }));
+    records.push(...serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, servicePtrs }));
   }
   // PTRs for endpoint addresses only when no Service ClusterIP owns the address (reverse.go checks services first).
   for (let i = records.length - 1; i >= 0; i--) {
@@ -186,6 +187,7 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
     namespaces: existingNamespaces(cluster),
     upstream,
     problems,
+    unpublished,
   };
   problems.push(...findCnameLoops(zone));
   return zone;
@@ -197,10 +199,11 @@ interface ServiceRecordsInput {
   origin: string;
   ttl: number;
   problems: DnsProblem[];
+  unpublished: UnpublishedName[];
   servicePtrs: Set<string>;
 }
 
-function serviceRecords({ cluster, svc, origin, ttl, problems, servicePtrs }: ServiceRecordsInput): RR[] {
+function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, servicePtrs }: ServiceRecordsInput): RR[] {
   const ns = nsOf(svc);
   const name = svc.metadata.name;
   const svcName = `${name}.${ns}.svc.${origin}`.toLowerCase();
@@ -218,6 +221,7 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, servicePtrs }: Se
         name,
         message: `ExternalName Service ${ns}/${name} has externalName ${JSON.stringify(target)}, which is not a DNS name: CoreDNS publishes nothing for it (NXDOMAIN).`,
       });
+      unpublished.push({ id: `${idBase}/unpublished`, name: svcName, namespace: ns, service: name, reason: `externalName ${JSON.stringify(target)} is not a DNS name` });
       return out;
     }
     out.push({ id: `${idBase}/CNAME`, name: svcName, ttl, source, type: 'CNAME', target: fqdn(target) });
@@ -245,7 +249,8 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, servicePtrs }: Se
       out.push({ id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}`, name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(), ttl, source, type: 'SRV', priority: 0, weight: srvWeight(1), port: p.port, target: svcName });
     }
     // An SRV query for the bare Service name lists every port, named or not (port/protocol are wildcards).
-    for (const p of ports) {
+    // Same port under two protocols collapses to one SRV (isDuplicate on target and port), weight unchanged.
+    for (const p of ports.filter((p, i) => ports.findIndex((q) => q.port === p.port) === i)) {
       out.push({ id: `${idBase}/SRV/${p.port}/${p.protocol.toLowerCase()}`, name: svcName, ttl, source, type: 'SRV', priority: 0, weight: srvWeight(ports.length), port: p.port, target: svcName });
     }
     const ptr = reverseName(clusterIP);
@@ -255,6 +260,9 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, servicePtrs }: Se
     }
   }
 
+  if (headless && endpoints.length === 0) {
+    unpublished.push({ id: `${idBase}/unpublished`, name: svcName, namespace: ns, service: name, reason: 'headless Service with no ready endpoint' });
+  }
   if (headless) {
     const seenIp = new Set<string>();
     for (const ep of endpoints) {
