@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCluster } from '../cluster';
 import { defaultLabSettings } from '../lab';
-import { EXTERNAL_RECORDS, labCluster, service, slice } from './fixtures';
+import { EXTERNAL_RECORDS, labCluster, pod, service, slice } from './fixtures';
 import { query } from './query';
 import { rdataText } from './render';
 import type { DnsAnswer, RRType } from './types';
@@ -146,6 +146,22 @@ describe('CoreDNS answers from the cluster zone', () => {
     // a headless Service without ports has A records but no SRV (CoreDNS's port -1 sentinel)
     const srv = query(z, { name: 'h.default.svc.cluster.local', type: 'SRV' });
     expect([srv.rcode, srv.answers.length]).toEqual(['NOERROR', 0]);
+  });
+
+  it('a pod with subdomain but no hostname only adds its IP to the headless name', () => {
+    const c = labCluster();
+    c.pods.push(pod('shop', 'db-x', '10.244.6.6', { spec: { subdomain: 'db' } }));
+    c.endpointSlices = c.endpointSlices.map((s) => (s.metadata.labels?.['kubernetes.io/service-name'] === 'db' ? { ...s, endpoints: [...s.endpoints, { addresses: ['10.244.6.6'], conditions: { ready: true }, targetRef: { kind: 'Pod', namespace: 'shop', name: 'db-x' } }] } : s));
+    const z = buildZone(c);
+    expect(data(query(z, { name: 'db.shop.svc.cluster.local', type: 'A' })).map((d) => d.split(' ')[2])).toEqual(['10.244.1.7', '10.244.2.8', '10.244.6.6']);
+    expect(query(z, { name: 'db-x.db.shop.svc.cluster.local', type: 'A' }).rcode).toBe('NXDOMAIN');
+    expect(query(z, { name: '10-244-6-6.db.shop.svc.cluster.local', type: 'A' }).rcode).toBe('NOERROR');
+  });
+
+  it('a pod whose subdomain names another Service gets no hostname record', () => {
+    const c = labCluster();
+    c.pods = c.pods.map((p) => (p.metadata.name === 'db-0' ? { ...p, spec: { ...p.spec, subdomain: 'elsewhere' } } : p));
+    expect(query(buildZone(c), { name: 'db-0.db.shop.svc.cluster.local', type: 'A' }).rcode).toBe('NXDOMAIN');
   });
 
   it('times out when the kube-dns Service has no ready endpoint', () => {
