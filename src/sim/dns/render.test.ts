@@ -155,7 +155,7 @@ describe('nslookup output', () => {
     ['ext', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\next.shop.svc.cluster.local\tcanonical name = www.example.com.\nName:\twww.example.com\nAddress: 93.184.216.34\n\n'],
     ['www.example.com', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nNon-authoritative answer:\nName:\twww.example.com\nAddress: 93.184.216.34\n\n'],
     ['nope', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nope: NXDOMAIN\n\n"],
-    ['other', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n*** Can't find other.svc.cluster.local: No answer\n\n"],
+    ['other', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n*** Can't find other: No answer\n\n"],
   ])('%s', (name, text) => {
     expect(ns(name)).toBe(text);
   });

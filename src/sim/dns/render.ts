@@ -220,7 +220,7 @@ export function renderNslookup(result: ResolveResult, opts: NslookupOptions = {}
     return artifact();
   }
   if (final.answers.length === 0) {
-    push(`*** Can't find ${relative(final.question.name)}: No answer`, decider);
+    push(`*** Can't find ${result.asked}: No answer`, decider);
     push('');
     return artifact();
   }
