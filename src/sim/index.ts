@@ -10,3 +10,4 @@ export { assertNever } from './util/assert';
 export type * from './trace/types';
 export type * from './proxy/types';
 export * from './proxy/servicemap';
+export * as dns from './dns/index';
