@@ -8,7 +8,7 @@ import type { Cluster, ExternalClient } from '../cluster';
 import type { NodeProxy } from '../proxy/types';
 
 export interface DnsLookup {
-  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL';
+  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'TIMEOUT';
   /** Addresses of the final A records (after following CNAMEs). */
   addresses: string[];
   /** CNAME chain followed, for explanations. */

@@ -347,6 +347,10 @@ function walk(w: Walk, req: TraceRequest): Ended {
     const tries = look.queries.map((q) => q.name).join(', ') || url.host;
     const before = view({ protocol: 'UDP', src: srcIP, srcPort: 0, dst: look.server, dstPort: 53 }, { host: url.host });
     const dnsPlace: HopPlace = { kind: 'dns', id: look.server === 'hosts' ? at.place.id : `dns:${look.server}`, server: look.server };
+    if (look.rcode === 'TIMEOUT') {
+      w.hop({ place: dnsPlace, action: 'timeout', before, refs: look.refs, key: 'hop.resolve.timeout', params: { name: url.host, server: look.server, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
+      return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: 'kube-system', name: 'kube-dns', message: `no DNS server answered for ${url.host} (${look.server}): is CoreDNS running and ready?` } };
+    }
     if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
       w.hop({ place: dnsPlace, action: 'resolve', before, refs: look.refs, key: 'hop.resolve.nxdomain', params: { name: url.host, tries, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
       return { outcome: 'nxdomain', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host}: ${look.rcode} (tried ${tries})` } };
