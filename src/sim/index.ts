@@ -7,3 +7,4 @@ export * from './events';
 export * from './artifact';
 export * from './cluster';
 export { assertNever } from './util/assert';
+export * from './ingress';

@@ -80,6 +80,7 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     },
   }),
   nginx('affinity', {
+    needsReload: false,
     type: 'enum',
     values: ['cookie'],
     default: '',
@@ -89,6 +90,7 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     },
   }),
   nginx('affinity-mode', {
+    needsReload: false,
     type: 'enum',
     values: ['balanced', 'persistent'],
     default: 'balanced',
@@ -98,11 +100,13 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     },
   }),
   nginx('session-cookie-name', {
+    needsReload: false,
     type: 'string',
     default: 'INGRESSCOOKIE',
     doc: { en: 'Name of the affinity cookie.', zh: '会话保持 cookie 的名字。' },
   }),
   nginx('session-cookie-path', {
+    needsReload: false,
     type: 'string',
     default: '',
     doc: { en: 'Path attribute of the affinity cookie (defaults to the location path).', zh: '会话保持 cookie 的 Path 属性（默认为 location 路径）。' },

@@ -430,7 +430,13 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
 
   // A peer that is one of this nginx's own sockets (the internal default server) is evaluated in turn.
   const [addr, p] = peer.split(':');
-  const inner = depth === 0 ? selectServer(http, '', addr, Number(p)) : null;
+  const ownSocket = childBlocks(http, 'server').some((s) =>
+    childDirectives(s, 'listen').some((l) => {
+      const lp = listenPort(l.args[0] ?? '');
+      return lp.address === addr && lp.port === Number(p);
+    }),
+  );
+  const inner = depth === 0 && ownSocket ? selectServer(http, '', addr, Number(p)) : null;
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);

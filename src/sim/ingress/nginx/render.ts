@@ -104,6 +104,11 @@ export function planLocations(server: ServerModel): PlannedLocation[] {
     .map((x) => x.p);
 }
 
+function locationArgs(p: PlannedLocation): string[] {
+  if (p.modifier === '~*') return [p.modifier, quoteArg(p.path)];
+  return p.modifier ? [p.modifier, p.path] : [p.path];
+}
+
 function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean): LuaBalancerInfo {
   const a = loc.annotations;
   return {
@@ -173,13 +178,15 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
     children.push(d('return', '503'));
   } else {
     const info = luaInfo(loc, hasEndpoints);
-    children.push(...luaComments(info));
+    // The balancer's settings (algorithm, affinity, canary) are backend data ingress-nginx POSTs to
+    // Lua, so the reload comparison (endpointsBlind) leaves them out.
+    if (!opts.endpointsBlind) children.push(...luaComments(info));
     children.push(d('proxy_pass', `http://${be.upstreamName}`));
-    const block = b(id, 'location', p.modifier ? [p.modifier, p.path] : [p.path], children);
+    const block = b(id, 'location', locationArgs(p), children);
     block.lua = info;
     return block;
   }
-  return b(id, 'location', p.modifier ? [p.modifier, p.path] : [p.path], children);
+  return b(id, 'location', locationArgs(p), children);
 }
 
 export function renderNginxConf(model: IngressModel, options: NginxRenderOptions = {}): RenderedNginx {
