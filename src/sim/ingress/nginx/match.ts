@@ -329,6 +329,11 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     server_name: sel.name,
   };
   for (const [k, v] of Object.entries(req.headers ?? {})) vars[`http_${k.toLowerCase().replace(/-/g, '_')}`] = v;
+  // geo blocks with only a default value are constants (ingress-nginx's $literal_dollar).
+  for (const g of childBlocks(http, 'geo')) {
+    const def = childDirectives(g, 'default')[0];
+    if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
+  }
 
   const loc = selectLocation(sel.block, uri);
   if (!loc) {

@@ -155,7 +155,8 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
     d('set', '$ingress_name', `"${loc.ingress?.name ?? ''}"`),
     d('set', '$service_name', `"${be.isControllerDefault ? '' : be.service}"`),
     d('set', '$service_port', `"${be.isControllerDefault ? '' : be.port}"`),
-    d('set', '$location_path', `"${loc.path}"`),
+    // A literal `$` (regex paths) would start a variable; ingress-nginx writes ${literal_dollar}.
+    d('set', '$location_path', `"${loc.path.replace(/\$/g, '${literal_dollar}')}"`),
   ];
   if (a.whitelistSourceRange.length > 0) {
     for (const cidr of a.whitelistSourceRange) children.push(d('allow', cidr));
@@ -280,6 +281,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     ...(files.tempDir
       ? ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => d(`${t}_temp_path`, `${files.tempDir}/${t}`))
       : []),
+    b('geo:literal_dollar', 'geo', ['$literal_dollar'], [d('default', '"$"')]),
     c('headers ingress-nginx sets for every proxied request (inherited by every location)'),
     d('proxy_http_version', '1.1'),
     d('proxy_set_header', 'Host', '$host'),
