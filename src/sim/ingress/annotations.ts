@@ -187,8 +187,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
   }),
   traefik('entrypoints', {
     type: 'list',
-    default: 'web,websecure',
-    doc: { en: 'Entry points (listening ports) the routers of this Ingress attach to.', zh: '该 Ingress 的路由器挂在哪些入口点（监听端口）上。' },
+    default: '',
+    doc: { en: 'Entry points (listening ports) the routers of this Ingress attach to; by default all of them.', zh: '该 Ingress 的路由器挂在哪些入口点（监听端口）上；默认全部。' },
   }),
   traefik('tls', {
     type: 'bool',
