@@ -418,24 +418,27 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
   const servers = new Map<string, ServerModel>();
   const refOf = (i: Ingress): IngressRef => ({ namespace: ns(i), name: i.metadata.name });
 
-  const defaultLocation = (backend: BackendModel, ingress: IngressRef | null): LocationModel => ({
+  const defaultLocation = (backend: BackendModel, ingress: IngressRef | null, annotations: LocationAnnotations): LocationModel => ({
     path: '/',
     pathType: 'Prefix',
     backend,
     ingress,
-    annotations: parseLocationAnnotations(undefined),
+    annotations,
     canary: null,
     isDefaultBackend: true,
   });
 
-  // The catch-all server: the oldest Ingress with only a defaultBackend serves every unmatched host.
-  const catchAll = mains.find((i) => i.spec.defaultBackend && (i.spec.rules ?? []).length === 0);
+  // The catch-all server `_`. ingress-nginx's createServers points its root location at the
+  // spec.defaultBackend of every Ingress that has one, in age order, so the newest such Ingress
+  // ends up serving unmatched hosts (an Ingress with only a defaultBackend is the documented case).
+  const withDefault = mains.filter((i) => i.spec.defaultBackend?.service);
+  const catchAll = withDefault.at(-1);
   const catchAllBackend = catchAll?.spec.defaultBackend
     ? resolveBackend(cluster, ns(catchAll), catchAll.spec.defaultBackend, annotationBool(catchAll.metadata.annotations, NGINX_PREFIX + 'service-upstream'))
     : null;
   servers.set(CATCH_ALL_HOST, {
     host: CATCH_ALL_HOST,
-    locations: [defaultLocation(catchAllBackend ?? controllerDefault, catchAll && catchAllBackend ? refOf(catchAll) : null)],
+    locations: [defaultLocation(catchAllBackend ?? controllerDefault, catchAll && catchAllBackend ? refOf(catchAll) : null, parseLocationAnnotations(undefined))],
     tls: null,
     appRoot: '',
     ingresses: catchAll ? [refOf(catchAll)] : [],
@@ -450,8 +453,9 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
       const host = rule.host || CATCH_ALL_HOST;
       let server = servers.get(host);
       if (!server) {
-        // Each server starts with `location /` to the default backend: the Ingress's own, else the controller's.
-        server = { host, locations: [defaultLocation(ingDefault ?? controllerDefault, ingDefault ? refOf(ing) : null)], tls: null, appRoot: '', ingresses: [] };
+        // Each server starts with `location /` to the default backend (the Ingress's own, else the
+        // controller's), carrying the annotations of the Ingress that created the server.
+        server = { host, locations: [defaultLocation(ingDefault ?? controllerDefault, refOf(ing), locAnn)], tls: null, appRoot: '', ingresses: [] };
         servers.set(host, server);
       }
       if (!server.ingresses.some((r) => r.namespace === ns(ing) && r.name === ing.metadata.name)) server.ingresses.push(refOf(ing));

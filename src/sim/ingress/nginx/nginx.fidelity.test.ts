@@ -324,6 +324,7 @@ function annotationsCluster() {
     ingresses: [
       { name: 'down', rules: [{ host: 'd.com', paths: [{ path: '/app', service: 'down', port: 80 }] }] },
       { name: 'tls', tls: [{ hosts: ['s.com'], secretName: 's-tls' }], rules: [{ host: 's.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
+      { name: 'tls-path', tls: [{ hosts: ['t.com'], secretName: 's-tls' }], rules: [{ host: 't.com', paths: [{ path: '/only', service: 'web', port: 80 }] }] },
       { name: 'tls-off', tls: [{ hosts: ['o.com'], secretName: 's-tls' }], annotations: { [k('ssl-redirect')]: 'false' }, rules: [{ host: 'o.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
       { name: 'force', annotations: { [k('force-ssl-redirect')]: 'true' }, rules: [{ host: 'f.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
       {
@@ -346,6 +347,8 @@ const annotationCases: Case[] = [
   { title: 'TLS host over http: 308 to https', request: { host: 's.com', path: '/x?q=1' } },
   { title: 'TLS host over https: proxied with X-Forwarded-Proto https', request: { host: 's.com', path: '/x?q=1', scheme: 'https' } },
   { title: 'ssl-redirect "false": http is served', request: { host: 'o.com', path: '/' } },
+  { title: 'TLS host, unmatched path over http: 308 as well', request: { host: 't.com', path: '/other' } },
+  { title: 'TLS host, unmatched path over https: default backend 404', request: { host: 't.com', path: '/other', scheme: 'https' } },
   { title: 'force-ssl-redirect without certificate: 308', request: { host: 'f.com', path: '/a/b' } },
   { title: 'host without TLS over https gets the default certificate and is proxied', request: { host: 'f.com', path: '/a', scheme: 'https' } },
   { title: 'rewrite-target /$2 keeps the captured rest', request: { host: 'r.com', path: '/something/new/path?x=1' } },

@@ -245,6 +245,29 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     expect(matchNginx({ nodes: rendered.nodes, request: req('u.com', '/', { clientIP: '172.16.0.1' }) })).toMatchObject({ status: 302, redirect: 'http://u.com/app1' });
   });
 
+  it('the catch-all server follows the newest Ingress with a defaultBackend (createServers overwrites it in age order)', () => {
+    const { rendered } = scenario({
+      services: [web('first', ['10.244.0.1']), web('second', ['10.244.0.2']), web('app', ['10.244.0.3'])],
+      ingresses: [
+        { name: 'old', created: '2024-01-01T00:00:00Z', defaultBackend: { service: 'first', port: 80 } },
+        { name: 'new', created: '2024-02-01T00:00:00Z', defaultBackend: { service: 'second', port: 80 }, rules: [{ host: 'n.com', paths: [{ path: '/app', service: 'app', port: 80 }] }] },
+      ],
+    });
+    expect(matchNginx({ nodes: rendered.nodes, request: req('other.com', '/') }).upstream).toBe('default-second-80');
+    // The Ingress's own defaultBackend is also the root of the hosts it defines.
+    expect(matchNginx({ nodes: rendered.nodes, request: req('n.com', '/elsewhere') }).upstream).toBe('default-second-80');
+  });
+
+  it('an unmatched path on a TLS host is redirected too (the root location carries the Ingress annotations)', () => {
+    const { rendered } = scenario({
+      services: [web('a')],
+      secrets: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 't', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }],
+      ingresses: [{ name: 'tls', tls: [{ hosts: ['t.com'], secretName: 't' }], rules: [{ host: 't.com', paths: [{ path: '/only', service: 'a', port: 80 }] }] }],
+    });
+    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other') })).toMatchObject({ status: 308, redirect: 'https://t.com/other' });
+    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other', { scheme: 'https' }) })).toMatchObject({ status: 404, defaultBackend: true });
+  });
+
   it('normalises URIs as nginx does before matching', () => {
     expect(normalizeUri('/a//b/./c/../d?x=1')).toBe('/a/b/d');
     expect(normalizeUri('/%66oo')).toBe('/foo');

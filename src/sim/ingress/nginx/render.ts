@@ -163,12 +163,15 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
     children.push(d('deny', 'all'));
   }
   // ssl-redirect applies when the host has a certificate; force-ssl-redirect always [NGX-ANN].
-  if (!loc.isDefaultBackend && (a.forceSslRedirect || (a.sslRedirect && server.tls !== null && server.tls.found))) {
+  // The root default location of a host carries its Ingress's annotations too, so an unmatched
+  // path on a TLS host is redirected as well (ingress-nginx locationApplyAnnotations).
+  if (a.forceSslRedirect || (a.sslRedirect && server.tls !== null && server.tls.found)) {
     children.push(b(`${id}#ssl-redirect`, 'if', ['($scheme', '=', 'http)'], [d('return', '308', 'https://$host$request_uri')]));
   }
   if (server.appRoot && loc.path === '/') {
     children.push(b(`${id}#app-root`, 'if', ['($uri', '=', '/)'], [d('return', '302', `$scheme://$http_host${server.appRoot}`)]));
   }
+  // Not on the default root location: its path `/` has none of the captures a target refers to.
   if (a.rewriteTarget && !loc.isDefaultBackend) {
     children.push(d('rewrite', quoteArg(`(?i)${loc.path}`), a.rewriteTarget, 'break'));
   }
