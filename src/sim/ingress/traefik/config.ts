@@ -34,6 +34,8 @@ export interface TraefikService {
 export interface TraefikConfig {
   className: string;
   routers: TraefikRouter[];
+  /** Routers the provider left out because their Service had no ready endpoints (its log: "Skipping service: no endpoints found"). */
+  skipped: { router: string; service: string; ingress: IngressRef }[];
   services: TraefikService[];
   serving: IngressServing[];
   warnings: string[];
@@ -56,8 +58,18 @@ function ns(o: { metadata: { namespace?: string } }): string {
   return o.metadata.namespace ?? 'default';
 }
 
-export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon): TraefikConfig {
+export interface TraefikProviderOptions {
+  /**
+   * The provider's allowEmptyServices option (default false): keep routers whose Service has no
+   * endpoints, so they answer 503 instead of disappearing (then another router or the 404 answers;
+   * traefik/traefik#9242).
+   */
+  allowEmptyServices?: boolean;
+}
+
+export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, options: TraefikProviderOptions = {}): TraefikConfig {
   const warnings: string[] = [];
+  const skipped: TraefikConfig['skipped'] = [];
   const serving = cluster.ingresses.map((i) => servesIngress(addon, i, cluster.ingressClasses));
   const served = cluster.ingresses.filter((_, i) => serving[i]!.served).slice().sort(compareIngressAge);
   const routers: TraefikRouter[] = [];
@@ -67,9 +79,21 @@ export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon): Traef
     if (!services.has(name)) services.set(name, { name, servers: be.endpoints.map((e) => `http://${e.address}:${e.port}`), backend: be });
     return name;
   };
-  for (const ing of served) routers.push(...routersOf(cluster, ing, addService, warnings));
+  for (const ing of served) {
+    for (const r of routersOf(cluster, ing, addService, warnings)) {
+      const svc = services.get(r.service)!;
+      if (svc.servers.length === 0 && !options.allowEmptyServices) {
+        skipped.push({ router: r.name, service: r.service, ingress: r.ingress });
+        warnings.push(`Skipping service: no endpoints found (ingress ${r.ingress.namespace}/${r.ingress.name}, service ${r.service})`);
+        continue;
+      }
+      routers.push(r);
+    }
+  }
+  for (const s of skipped) if (!routers.some((r) => r.service === s.service)) services.delete(s.service);
   return {
     className: addon.className,
+    skipped,
     routers: routers.sort((a, b) => b.priority - a.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     services: [...services.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     serving,
@@ -157,6 +181,7 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
     }
     if (r.tls) push('      tls: {}', id);
   }
+  for (const s of cfg.skipped) push(`    # ${s.router}: skipped, service ${s.service} has no endpoints ("Skipping service: no endpoints found")`);
   push('  services:');
   for (const s of cfg.services) {
     const id = traefikServiceId(s.name);

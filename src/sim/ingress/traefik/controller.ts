@@ -7,7 +7,7 @@ import type { IngressAddon } from '../../lab';
 import type { RenderedArtifact } from '../../artifact';
 import { artifactText } from '../../artifact';
 import { unifiedDiff } from '../diff';
-import type { TraefikConfig } from './config';
+import type { TraefikConfig, TraefikProviderOptions } from './config';
 import { buildTraefikConfig, renderTraefikConfig } from './config';
 
 export interface CompiledTraefik {
@@ -16,8 +16,8 @@ export interface CompiledTraefik {
   artifact: RenderedArtifact;
 }
 
-export function compileTraefik(cluster: Cluster, addon: IngressAddon): CompiledTraefik {
-  const config = buildTraefikConfig(cluster, addon);
+export function compileTraefik(cluster: Cluster, addon: IngressAddon, options: TraefikProviderOptions = {}): CompiledTraefik {
+  const config = buildTraefikConfig(cluster, addon, options);
   return { addon, config, artifact: renderTraefikConfig(config) };
 }
 

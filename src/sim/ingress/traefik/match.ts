@@ -1,7 +1,8 @@
 // Evaluates a request against Traefik's dynamic configuration: the routers of the request's entry
 // point in priority order, each rule parsed from its text (Host, HostRegexp, Path, PathPrefix
 // joined by &&), the first match wins; its service's servers are balanced round robin (Traefik's
-// wrr with equal weights). No router: Traefik's own "404 page not found". No server: 503.
+// wrr with equal weights). No router: Traefik's own "404 page not found". A service without
+// servers (only kept with allowEmptyServices) answers 503.
 // PathPrefix is a plain string prefix, so Prefix /v1 also matches /v11 [TRAEFIK-11200].
 
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';

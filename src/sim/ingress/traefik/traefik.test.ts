@@ -6,6 +6,7 @@ import type { IngressRequest } from '../nginx/match';
 import { newBalancerState } from '../nginx/match';
 import type { FixtureCluster } from '../fixtures';
 import { fixtureCluster } from '../fixtures';
+import { buildTraefikConfig } from './config';
 import { compileTraefik, syncTraefik } from './controller';
 import { matchTraefik, parseTraefikRule } from './match';
 
@@ -49,7 +50,6 @@ describe('Traefik routers from Ingresses', () => {
   it('writes Host && PathPrefix / Path rules, ordered by priority = rule length', () => {
     expect(config.routers.map((r) => [r.name, r.rule])).toEqual([
       ['default-api-apps-example-com', 'HostRegexp(`^[a-zA-Z0-9-]+\\.apps\\.example\\.com$`) && PathPrefix(`/`)'],
-      ['default-api-api-example-com-down', 'Host(`api.example.com`) && PathPrefix(`/down`)'],
       ['default-api-api-example-com-v1', 'Host(`api.example.com`) && PathPrefix(`/v1`)'],
       ['default-api-api-example-com', 'Host(`api.example.com`) && PathPrefix(`/`)'],
       ['default-api-api-example-com-status', 'Host(`api.example.com`) && Path(`/status`)'],
@@ -60,7 +60,7 @@ describe('Traefik routers from Ingresses', () => {
   it('renders a YAML dynamic configuration whose every router line refers to its router', () => {
     const doc = parse(artifactText(artifact)) as { http: { routers: Record<string, { rule: string; service: string }>; services: Record<string, unknown> } };
     expect(doc.http.routers['default-api-api-example-com-v1']).toEqual({ rule: 'Host(`api.example.com`) && PathPrefix(`/v1`)', service: 'default-v1-80' });
-    expect(Object.keys(doc.http.services)).toEqual(['default-down-80', 'default-exact-80', 'default-root-80', 'default-v1-80', 'default-wild-80']);
+    expect(Object.keys(doc.http.services)).toEqual(['default-exact-80', 'default-root-80', 'default-v1-80', 'default-wild-80']);
     expect(artifact.lines.filter((l) => l.ref === 'router:default-api-api-example-com-v1').map((l) => l.text.trim())[0]).toBe('default-api-api-example-com-v1:');
   });
 
@@ -71,7 +71,8 @@ describe('Traefik routers from Ingresses', () => {
     // catch-all router is tried first and wins. A real Traefik gotcha; router.priority fixes it.
     { title: 'Exact /status loses to the longer rule PathPrefix(`/`)', r: req('api.example.com', '/status'), status: 200, service: 'default-root-80' },
     { title: 'PathPrefix(`/`) also takes /status/x', r: req('api.example.com', '/status/x'), status: 200, service: 'default-root-80' },
-    { title: 'no endpoints: 503', r: req('api.example.com', '/down'), status: 503, service: 'default-down-80', body: 'no available server' },
+    // The provider skips a Service without endpoints, so the next router (here PathPrefix(`/`)) answers.
+    { title: 'no endpoints: the router is skipped and / answers', r: req('api.example.com', '/down'), status: 200, service: 'default-root-80' },
     { title: 'one-label wildcard', r: req('a.apps.example.com', '/'), status: 200, service: 'default-wild-80' },
     { title: 'wildcard is one label only', r: req('a.b.apps.example.com', '/'), status: 404, service: null, body: '404 page not found' },
     { title: 'unknown host: Traefik\'s own 404', r: req('nope.example.com', '/'), status: 404, service: null, body: '404 page not found' },
@@ -131,6 +132,18 @@ describe('Traefik annotations, TLS, default backend', () => {
   it('parses only the matchers it knows', () => {
     expect(parseTraefikRule('Host(`a`) && PathPrefix(`/b`)')).toEqual([{ kind: 'Host', value: 'a' }, { kind: 'PathPrefix', value: '/b' }]);
     expect(parseTraefikRule('Method(`GET`)')).toBeNull();
+  });
+});
+
+describe('Traefik with allowEmptyServices', () => {
+  it('keeps the router of a Service without endpoints: 503', () => {
+    const c = fixtureCluster({
+      services: [{ name: 'down', port: 80, endpoints: ['!10.244.0.5'] }],
+      ingresses: [{ name: 'd', className: 'traefik', rules: [{ host: 'd.com', paths: [{ path: '/', service: 'down', port: 80 }] }] }],
+    });
+    expect(matchTraefik({ config: compileTraefik(c, addon).config, request: req('d.com', '/') })).toMatchObject({ status: 404, body: '404 page not found' });
+    const cfg = buildTraefikConfig(c, addon, { allowEmptyServices: true });
+    expect(matchTraefik({ config: cfg, request: req('d.com', '/') })).toMatchObject({ status: 503, body: 'no available server' });
   });
 });
 
