@@ -96,7 +96,7 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   const pod = { kind: 'Pod', namespace: addon.namespace, name: controllerPodName(input.next, addon) };
   const finish = (d: Omit<NginxSyncDecision, 'events' | 'next'>): NginxSyncDecision => {
     if (d.kind === 'reload') {
-      events.push({ type: 'Normal', reason: 'RELOAD', object: pod, message: 'NGINX reload triggered due to a change in configuration', source });
+      events.push({ type: 'Normal', reason: 'RELOAD', object: pod, message: 'NGINX reload triggered due to a change in configuration', source, detail: d.diff });
     } else if (d.kind === 'dynamic') {
       // A log line in ingress-nginx, not an Event; the lab shows it on the same timeline.
       events.push({
@@ -105,6 +105,7 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
         object: pod,
         message: `Dynamic reconfiguration succeeded: backends${d.backendsChanged.length > 0 ? ` (${d.backendsChanged.join(', ')})` : ''} POSTed to /configuration/backends, no reload`,
         source,
+        detail: d.diff,
       });
     }
     if (input.log) for (const e of events) input.log.emit(e);

@@ -309,7 +309,7 @@ describe('change handling: no work, dynamic update or reload', () => {
     expect(log.all().length).toBe(d.events.length);
     if (kind === 'none') expect(d.diff).toEqual([]);
     else expect(d.diff[0]).toBe('--- nginx.conf (running)');
-    if (kind === 'reload') expect(d.events.at(-1)).toMatchObject({ reason: 'RELOAD', message: 'NGINX reload triggered due to a change in configuration', source: 'ingress-controller' });
+    if (kind === 'reload') expect(d.events.at(-1)).toMatchObject({ reason: 'RELOAD', message: 'NGINX reload triggered due to a change in configuration', source: 'ingress-controller', detail: d.diff });
     if (kind === 'dynamic' && next.services !== base.services) expect(d.backendsChanged).toEqual(['default-web-80']);
   });
   it('a new Ingress is "Scheduled for sync"', () => {

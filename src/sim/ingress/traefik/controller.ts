@@ -43,6 +43,7 @@ export function syncTraefik(input: { previous: Cluster | null; next: Cluster; ad
       // A log line in Traefik ("Configuration received"), shown on the lab's timeline.
       message: 'Configuration received from provider kubernetes: routers and services swapped in memory, no process reload',
       source: 'ingress-controller',
+      detail: diff,
     },
   ];
   if (input.log) for (const e of events) input.log.emit(e);
