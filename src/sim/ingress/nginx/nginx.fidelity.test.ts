@@ -17,7 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureCluster } from '../fixtures';
 import { fixtureCluster, fixtureTlsSecret } from '../fixtures';
 import { FAKE_CERTIFICATE_KEY_PEM, FAKE_CERTIFICATE_PEM } from './fake-cert';
+import type { ConfigFile } from './files';
 import { writeNginxConfigDir } from './files';
+import type { NginxBlock, NginxNode } from './conf';
+import { b, d, renderConf as renderNginxNodes } from './conf';
+import { artifactText } from '../../artifact';
 import type { IngressRequest, NginxDecision } from './match';
 import { matchNginx, newBalancerState } from './match';
 import { seed001Cluster } from '../fixtures';
@@ -141,22 +145,28 @@ async function waitForPort(address: string, port: number, ms: number): Promise<v
 interface RunningNginx {
   dir: string;
   child: ChildProcess;
-  nodes: ReturnType<typeof writeNginxConfigDir>['rendered']['nodes'];
+  nodes: NginxNode[];
 }
 
-function writeDir(cluster: ReturnType<typeof fixtureCluster>): { dir: string; out: ReturnType<typeof writeNginxConfigDir> } {
-  const dir = mkdtempSync(join(tmpdir(), 'netlab-nginx-'));
-  chmodSync(dir, 0o755);
+type Source = { files: ConfigFile[]; nodes: NginxNode[] };
+
+function fromCluster(cluster: ReturnType<typeof fixtureCluster>): Source {
   const out = writeNginxConfigDir({
     cluster,
     className: 'nginx',
     render: { listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` }, internalDefaultServer: INTERNAL },
   });
-  for (const f of out.files) {
+  return { files: out.files, nodes: out.rendered.nodes };
+}
+
+function writeDir(source: Source): string {
+  const dir = mkdtempSync(join(tmpdir(), 'netlab-nginx-'));
+  chmodSync(dir, 0o755);
+  for (const f of source.files) {
     mkdirSync(dirname(join(dir, f.path)), { recursive: true });
     writeFileSync(join(dir, f.path), f.content);
   }
-  return { dir, out };
+  return dir;
 }
 
 function nginxTest(dir: string): { ok: boolean; output: string } {
@@ -164,13 +174,13 @@ function nginxTest(dir: string): { ok: boolean; output: string } {
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 
-async function startNginx(cluster: ReturnType<typeof fixtureCluster>): Promise<RunningNginx> {
-  const { dir, out } = writeDir(cluster);
+async function startNginx(source: Source): Promise<RunningNginx> {
+  const dir = writeDir(source);
   const t = nginxTest(dir);
   if (!t.ok) throw new Error(`nginx -t failed:\n${t.output}`);
   const child = spawn(env.nginx!, ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
   await waitForPort(NGINX_ADDR, HTTP_PORT, 5000);
-  return { dir, child, nodes: out.rendered.nodes };
+  return { dir, child, nodes: source.nodes };
 }
 
 function stopNginx(n: RunningNginx): Promise<void> {
@@ -363,6 +373,62 @@ const annotationCases: Case[] = [
   { title: 'cookie affinity: the location routes to its upstream (the cookie itself is the modelled Lua balancer)', request: { host: 'st.com', path: '/', cookies: { INGRESSCOOKIE: 'unknown' } } },
 ];
 
+// Scenario 4: the generic evaluator on a configuration no controller writes (server_name wildcards
+// and regexes, `^~`, regex order, `=`), so the matcher is checked as nginx, not as our renderer.
+function handWritten(): Source {
+  const listen = `${NGINX_ADDR}:${HTTP_PORT}`;
+  const to = (id: string, path: string[], upstream: string): NginxBlock => b(`loc:${id}`, 'location', path, [d('proxy_pass', `http://${upstream}`)]);
+  const upstream = (name: string, n: number) => b(`up:${name}`, 'upstream', [name], [d('server', `${ep(n)}:${BACKEND_PORT}`)]);
+  const nodes: NginxNode[] = [
+    d('worker_processes', '1'),
+    d('pid', 'nginx.pid'),
+    d('error_log', 'error.log'),
+    b('events', 'events', [], [d('worker_connections', '64')]),
+    b('http', 'http', [], [
+      d('access_log', 'off'),
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => d(`${t}_temp_path`, `tmp/${t}`)),
+      d('proxy_set_header', 'Host', '$host'),
+      d('proxy_set_header', 'X-Real-IP', '$remote_addr'),
+      d('proxy_set_header', 'X-Forwarded-For', '$remote_addr'),
+      d('proxy_set_header', 'X-Forwarded-Proto', '$scheme'),
+      upstream('a', 11),
+      upstream('b', 12),
+      upstream('c', 13),
+      upstream('d', 14),
+      upstream('e', 15),
+      upstream('f', 16),
+      b('srv:first', 'server', [], [d('listen', listen), d('server_name', 'first.example'), to('first', ['/'], 'a')]),
+      b('srv:main', 'server', [], [
+        d('listen', listen, 'default_server'),
+        d('server_name', 'main.example', '*.wild.example', 'www.*'),
+        to('exact', ['=', '/exact'], 'a'),
+        to('prefix', ['/static/'], 'b'),
+        to('noregex', ['^~', '/assets/'], 'c'),
+        to('php', ['~', '\\.php$'], 'd'),
+        to('jpg', ['~*', '\\.JPG$'], 'e'),
+        to('root', ['/'], 'f'),
+      ]),
+      b('srv:regex', 'server', [], [d('listen', listen), d('server_name', '~^api-(?<n>\\d+)\\.example$'), to('api', ['/'], 'b')]),
+    ]),
+  ];
+  const text = artifactText(renderNginxNodes('test', 'hand-written', nodes));
+  return { files: [{ path: 'nginx.conf', content: text }, { path: 'tmp/.keep', content: '' }], nodes };
+}
+
+const handWrittenCases: Case[] = [
+  { title: '= /exact beats every other location', request: { host: 'main.example', path: '/exact' } },
+  { title: 'regexes beat a plain prefix: /static/x.php', request: { host: 'main.example', path: '/static/x.php' } },
+  { title: '^~ stops the regex search: /assets/x.php', request: { host: 'main.example', path: '/assets/x.php' } },
+  { title: 'the first matching regex wins, ~* ignores case: /a.jpg', request: { host: 'main.example', path: '/a.jpg' } },
+  { title: '~ is case-sensitive: /a.PHP falls to the longest prefix', request: { host: 'main.example', path: '/a.PHP' } },
+  { title: 'exact location does not match a longer path: /exact/more', request: { host: 'main.example', path: '/exact/more' } },
+  { title: 'server_name *.wild.example', request: { host: 'x.y.wild.example', path: '/static/' } },
+  { title: 'server_name www.*', request: { host: 'www.anything.org', path: '/exact' } },
+  { title: 'server_name regex with a named capture', request: { host: 'api-42.example', path: '/' } },
+  { title: 'an unknown host goes to the default_server, not the first server', request: { host: 'nobody.example', path: '/' } },
+  { title: 'the first server by exact name', request: { host: 'first.example', path: '/exact' } },
+];
+
 // ---------------------------------------------------------------- the tests
 
 describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopback)', () => {
@@ -377,17 +443,18 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
 
   it('nginx -t accepts the configuration of every scenario, the seed example and the seeds\' default backend install', () => {
     for (const cluster of [seed001Cluster(), hostsCluster(), pathsCluster(), annotationsCluster(), fixtureCluster({})]) {
-      const { dir } = writeDir(cluster);
+      const dir = writeDir(fromCluster(cluster));
       const t = nginxTest(dir);
       rmSync(dir, { recursive: true, force: true });
       expect(t.ok, t.output).toBe(true);
     }
   });
 
-  const scenarios: [string, () => ReturnType<typeof fixtureCluster>, Case[]][] = [
-    ['hosts and the default backend (seed 001)', hostsCluster, hostCases],
-    ['pathTypes and wildcards', pathsCluster, pathCases],
-    ['503, redirects, rewrites, whitelist, service-upstream, affinity', annotationsCluster, annotationCases],
+  const scenarios: [string, () => Source, Case[]][] = [
+    ['hosts and the default backend (seed 001)', () => fromCluster(hostsCluster()), hostCases],
+    ['pathTypes and wildcards', () => fromCluster(pathsCluster()), pathCases],
+    ['503, redirects, rewrites, whitelist, service-upstream, affinity', () => fromCluster(annotationsCluster()), annotationCases],
+    ['nginx\'s own selection rules on a hand-written configuration', handWritten, handWrittenCases],
   ];
   for (const [name, build, cases] of scenarios) {
     describe(name, () => {
