@@ -3,8 +3,7 @@ import type { DaemonSet, Deployment, IngressClass, OtherObject, Service } from '
 import { defaultIngressAddon, defaultLabSettings } from '../lab';
 import { addonObjects } from './addon';
 import { fixtureCluster, fixtureIngressClass } from './fixtures';
-import { ingressStatusAddresses } from './model';
-import { controllerPodLabels } from './addon';
+import { controllerPodLabels, ingressStatusAddresses } from './addon';
 
 const kinds = (objs: readonly { kind: string; metadata: { name: string } }[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
 
@@ -93,7 +92,7 @@ describe('Ingress status addresses', () => {
     c.pods = [
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ctrl', namespace: 'ingress-nginx', labels: controllerPodLabels(addon) }, spec: { nodeName: 'node-1', containers: [] } },
     ];
-    const st = ingressStatusAddresses(c, addon, controllerPodLabels(addon));
+    const st = ingressStatusAddresses(c, addon);
     expect(st.get('default/mine')).toEqual([{ ip: '192.168.49.2' }]);
     expect(st.has('default/lost')).toBe(false);
   });

@@ -10,15 +10,18 @@ import type {
   Deployment,
   IngressClass,
   KubeObject,
+  LoadBalancerIngress,
   Namespace,
   OtherObject,
   PodTemplateSpec,
   Service,
 } from '../api/types';
+import type { Cluster } from '../cluster';
 import type { IngressAddon, LabSettings } from '../lab';
+import { compareIp } from '../net/ip';
 import { defaultIngressAddon } from '../lab';
 import { assertNever } from '../util/assert';
-import { CONTROLLER_NAMES, controllerKindOf, DEFAULT_BACKEND_SERVICE, DEFAULT_CLASS_ANNOTATION } from './model';
+import { CONTROLLER_NAMES, controllerKindOf, DEFAULT_BACKEND_SERVICE, DEFAULT_CLASS_ANNOTATION, servesIngress } from './model';
 
 export const ADDON_LABEL = 'netlab.io/addon';
 
@@ -236,6 +239,39 @@ export function objectsOf(addon: IngressAddon): (KubeObject | OtherObject)[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: names.serviceAccount },
       subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: addon.namespace }],
     });
+  }
+  return out;
+}
+
+/**
+ * status.loadBalancer of each served Ingress: the controller Service's load-balancer address
+ * (loadbalancer topology), else the InternalIPs of the nodes running controller pods, as
+ * ingress-nginx publishes them. Ingresses of an unknown class get nothing [CONF ingress_class].
+ */
+export function ingressStatusAddresses(cluster: Cluster, addon: IngressAddon): Map<string, LoadBalancerIngress[]> {
+  const controllerPodLabel = controllerPodLabels(addon);
+  const out = new Map<string, LoadBalancerIngress[]>();
+  let addrs: LoadBalancerIngress[] = [];
+  if (addon.topology === 'loadbalancer') {
+    const name = controllerNames(addon).service;
+    const svc = cluster.services.find((s) => (s.metadata.namespace ?? 'default') === addon.namespace && s.metadata.name === name);
+    addrs = svc?.status?.loadBalancer?.ingress ?? [];
+  } else {
+    const nodes = new Set(
+      cluster.pods
+        .filter((p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(controllerPodLabel).every(([k, v]) => p.metadata.labels?.[k] === v))
+        .map((p) => p.spec.nodeName)
+        .filter((n): n is string => !!n),
+    );
+    addrs = cluster.nodes
+      .filter((n) => nodes.has(n.metadata.name))
+      .map((n) => n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address)
+      .filter((a): a is string => !!a)
+      .sort(compareIp)
+      .map((ip) => ({ ip }));
+  }
+  for (const ing of cluster.ingresses) {
+    if (servesIngress(addon, ing, cluster.ingressClasses).served) out.set(`${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}`, addrs);
   }
   return out;
 }

@@ -37,12 +37,13 @@ function lcsOps(a: readonly string[], b: readonly string[]): Op[] {
         ops.push({ kind: ' ', text: a[start + i]!, a: start + i, b: start + j });
         i++;
         j++;
-      } else if (j < m && (i === n || t[i]![j + 1]! >= t[i + 1]![j]!)) {
-        ops.push({ kind: '+', text: b[start + j]!, a: start + i, b: start + j });
-        j++;
-      } else {
+      } else if (i < n && (j === m || t[i + 1]![j]! >= t[i]![j + 1]!)) {
+        // Deletions before insertions, as diff -u prints them.
         ops.push({ kind: '-', text: a[start + i]!, a: start + i, b: start + j });
         i++;
+      } else {
+        ops.push({ kind: '+', text: b[start + j]!, a: start + i, b: start + j });
+        j++;
       }
     }
   }

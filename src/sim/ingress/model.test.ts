@@ -129,6 +129,16 @@ describe('merging Ingresses per host', () => {
   });
 });
 
+describe('endpoints of a selectorless Service', () => {
+  it('are read from a legacy Endpoints object when no EndpointSlice exists', () => {
+    const c = fixtureCluster({ ingresses: [{ name: 'i', rules: [{ host: 'h', paths: [{ path: '/', service: 'ext', port: 80 }] }] }] });
+    c.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'default' }, spec: { clusterIP: '10.96.0.50', ports: [{ port: 80, targetPort: 9090 }] } });
+    c.endpoints.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.168.1.20' }], ports: [{ port: 9090 }] }] });
+    const loc = buildIngressModel(c, defaultIngressAddon('nginx')).servers[1]!.locations.find((l) => !l.isDefaultBackend)!;
+    expect(loc.backend.endpoints).toEqual([{ address: '192.168.1.20', port: 9090 }]);
+  });
+});
+
 describe('annotation registry', () => {
   it('documents every annotation in English and Chinese', () => {
     for (const a of ANNOTATIONS) {

@@ -8,7 +8,6 @@ import type {
   Ingress,
   IngressBackend,
   IngressClass,
-  LoadBalancerIngress,
   PathType,
   Secret,
   Service,
@@ -222,6 +221,20 @@ export function serviceEndpoints(cluster: Cluster, namespace: string, service: S
         ...(ep.targetRef?.kind === 'Pod' ? { pod: ep.targetRef.name } : {}),
         ...(ep.nodeName ? { node: ep.nodeName } : {}),
       });
+    }
+  }
+  if (out.length === 0 && !cluster.endpointSlices.some((sl) => (sl.metadata.namespace ?? 'default') === namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)) {
+    // No EndpointSlice at all (e.g. a hand-written Endpoints object for a selectorless Service
+    // that nothing mirrored): read the legacy Endpoints, as controllers before EndpointSlices did.
+    const eps = cluster.endpoints.find((e) => (e.metadata.namespace ?? 'default') === namespace && e.metadata.name === service.metadata.name);
+    for (const subset of eps?.subsets ?? []) {
+      const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? '')) ?? (subset.ports?.length === 1 ? subset.ports[0] : undefined);
+      if (!port) continue;
+      for (const a of subset.addresses ?? []) {
+        if (seen.has(`${a.ip}:${port.port}`)) continue;
+        seen.add(`${a.ip}:${port.port}`);
+        out.push({ address: a.ip, port: port.port, ...(a.targetRef?.kind === 'Pod' ? { pod: a.targetRef.name } : {}), ...(a.nodeName ? { node: a.nodeName } : {}) });
+      }
     }
   }
   return out.sort((a, b) => compareAddr(a.address, b.address) || a.port - b.port);
@@ -534,35 +547,4 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
     a.host === CATCH_ALL_HOST ? -1 : b.host === CATCH_ALL_HOST ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0,
   );
   return { className: addon.className, controller: addon.controller, servers: sorted, defaultBackend: controllerDefault, serving, warnings };
-}
-
-/**
- * status.loadBalancer of each served Ingress: the controller Service's load-balancer address
- * (loadbalancer topology), else the InternalIPs of the nodes running controller pods, as
- * ingress-nginx publishes them. Ingresses of an unknown class get nothing [CONF ingress_class].
- */
-export function ingressStatusAddresses(cluster: Cluster, addon: IngressAddon, controllerPodLabel: Readonly<Record<string, string>>): Map<string, LoadBalancerIngress[]> {
-  const out = new Map<string, LoadBalancerIngress[]>();
-  let addrs: LoadBalancerIngress[] = [];
-  if (addon.topology === 'loadbalancer') {
-    const svc = cluster.services.find((s) => ns(s) === addon.namespace && s.spec.type === 'LoadBalancer');
-    addrs = svc?.status?.loadBalancer?.ingress ?? [];
-  } else {
-    const nodes = new Set(
-      cluster.pods
-        .filter((p) => ns(p) === addon.namespace && Object.entries(controllerPodLabel).every(([k, v]) => p.metadata.labels?.[k] === v))
-        .map((p) => p.spec.nodeName)
-        .filter((n): n is string => !!n),
-    );
-    addrs = cluster.nodes
-      .filter((n) => nodes.has(n.metadata.name))
-      .map((n) => n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address)
-      .filter((a): a is string => !!a)
-      .sort(compareAddr)
-      .map((ip) => ({ ip }));
-  }
-  for (const ing of cluster.ingresses) {
-    if (servesIngress(addon, ing, cluster.ingressClasses).served) out.set(`${ns(ing)}/${ing.metadata.name}`, addrs);
-  }
-  return out;
 }
