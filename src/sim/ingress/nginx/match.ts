@@ -237,6 +237,29 @@ export function affinityCookieValue(endpoint: string): string {
   return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
 }
 
+/** Rendezvous hashing: the peer with the highest hash of (key, peer). Moves only the sessions of a removed peer, and a fair share to an added one. */
+export function consistentPeer(key: string, peers: readonly string[]): string {
+  let best = peers[0]!;
+  let bestScore = -1;
+  for (const p of peers) {
+    const score = hash128(`${key}\u0000${p}`)[0];
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A new balanced-affinity session key: from the seeded generator, else a counter in the balancer state. */
+function sessionKey(state: BalancerState, random: SeededRandom | undefined): string {
+  if (random) return random.nextUint32().toString(16).padStart(8, '0') + random.nextUint32().toString(16).padStart(8, '0');
+  const n = (state.rr['#sessions'] ?? 0) + 1;
+  state.rr['#sessions'] = n;
+  const [h0, h1] = hash128(`session-${n}`);
+  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
+}
+
 function pickRoundRobin(state: BalancerState, upstream: string, peers: readonly string[]): string {
   const i = state.rr[upstream] ?? 0;
   state.rr[upstream] = (i + 1) % peers.length;
@@ -413,14 +436,30 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const affinity = info && !out.canary ? info.affinity : null;
   if (affinity) {
     const cookie = req.cookies?.[affinity.cookieName];
-    peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
-    if (peer) notes.push(`cookie ${affinity.cookieName} pins ${peer}`);
+    if (affinity.mode === 'persistent') {
+      // persistent: the cookie names the peer; it holds while that peer exists.
+      peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
+      if (peer) notes.push(`cookie ${affinity.cookieName} (persistent) pins ${peer}`);
+      else if (cookie) notes.push(`cookie ${affinity.cookieName} names no current peer: pick again`);
+    } else if (cookie) {
+      // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
+      // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
+      peer = consistentPeer(cookie, peers);
+      notes.push(`cookie ${affinity.cookieName} (balanced) hashes to ${peer}`);
+    }
   }
   if (!peer) {
-    peer = pickRoundRobin(state, upstreamName, peers);
-    notes.push(`${info?.algorithm ?? 'round_robin'} picks ${peer} of ${peers.length}`);
-    if (affinity) {
-      out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
+    if (affinity && affinity.mode === 'balanced') {
+      const key = sessionKey(state, input.random);
+      peer = consistentPeer(key, peers);
+      notes.push(`new session ${key} hashes to ${peer} of ${peers.length}`);
+      out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
+    } else {
+      peer = pickRoundRobin(state, upstreamName, peers);
+      notes.push(`${info?.algorithm ?? 'round_robin'} picks ${peer} of ${peers.length}`);
+      if (affinity) {
+        out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
+      }
     }
   }
   out.endpoint = peer;

@@ -178,22 +178,52 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     expect(matchNginx({ nodes: rendered.nodes, request: req('r.com', '/PLAIN/x') }).upstream).toBe('default-b-80');
   });
 
-  it('cookie affinity sets INGRESSCOOKIE and pins later requests to the same pod', () => {
-    const { rendered } = scenario({
-      services: [web('s', ['10.244.0.1', '10.244.0.2', '10.244.0.3'])],
-      ingresses: [{ name: 'st', annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' }, rules: [{ host: 'c.com', paths: [{ path: '/', service: 's', port: 80 }] }] }],
-    });
+  const stickyCluster = (mode: 'balanced' | 'persistent', endpoints: string[]): FixtureCluster => ({
+    services: [web('s', endpoints)],
+    ingresses: [
+      {
+        name: 'st',
+        annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/affinity-mode': mode },
+        rules: [{ host: 'c.com', paths: [{ path: '/', service: 's', port: 80 }] }],
+      },
+    ],
+  });
+  const three = ['10.244.0.1', '10.244.0.2', '10.244.0.3'];
+
+  it.each(['balanced', 'persistent'] as const)('cookie affinity (%s) sets INGRESSCOOKIE and pins later requests to the same pod', (mode) => {
+    const { rendered } = scenario(stickyCluster(mode, three));
     const state = newBalancerState();
     const first = matchNginx({ nodes: rendered.nodes, request: req('c.com', '/'), balancer: state });
     const cookie = first.responseHeaders['Set-Cookie']!;
     expect(cookie).toMatch(/^INGRESSCOOKIE=[0-9a-f]{16}; Path=\/; HttpOnly$/);
     const value = /=([0-9a-f]+);/.exec(cookie)![1]!;
-    expect(value).toBe(affinityCookieValue(first.endpoint!));
+    if (mode === 'persistent') expect(value).toBe(affinityCookieValue(first.endpoint!));
     for (let i = 0; i < 4; i++) {
       const again = matchNginx({ nodes: rendered.nodes, request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }), balancer: state });
       expect(again.endpoint).toBe(first.endpoint);
       expect(again.responseHeaders['Set-Cookie']).toBeUndefined();
     }
+  });
+
+  it('scaling up moves some balanced sessions and no persistent one', () => {
+    const sessions = (mode: 'balanced' | 'persistent') => {
+      const before = scenario(stickyCluster(mode, three)).rendered;
+      const after = scenario(stickyCluster(mode, [...three, '10.244.0.4', '10.244.0.5'])).rendered;
+      const state = newBalancerState();
+      let moved = 0;
+      for (let i = 0; i < 60; i++) {
+        const first = matchNginx({ nodes: before.nodes, request: req('c.com', '/'), balancer: state });
+        const value = /=([0-9a-f]+);/.exec(first.responseHeaders['Set-Cookie']!)![1]!;
+        const later = matchNginx({ nodes: after.nodes, request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }), balancer: state });
+        if (later.endpoint !== first.endpoint) moved++;
+      }
+      return moved;
+    };
+    expect(sessions('persistent')).toBe(0);
+    const moved = sessions('balanced');
+    // Rendezvous hashing moves about 2/5 of the sessions to the two new pods, and only those.
+    expect(moved).toBeGreaterThan(10);
+    expect(moved).toBeLessThan(40);
   });
 
   it('canary: header beats cookie beats weight', () => {
