@@ -81,7 +81,7 @@ export function addonObjects(settings: LabSettings, objects: readonly (KubeObjec
     existing.add(key(o));
     out.push(o);
   };
-  for (const a of addons) for (const o of objectsOf(a)) push(o);
+  for (const a of addons) for (const o of addonInstallObjects(a)) push(o);
   return { objects: out, addons, implied };
 }
 
@@ -90,7 +90,7 @@ function meta(addon: IngressAddon, name: string, labels: Record<string, string> 
 }
 
 /** The objects one controller install creates. */
-export function objectsOf(addon: IngressAddon): (KubeObject | OtherObject)[] {
+export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObject)[] {
   const names = controllerNames(addon);
   const podLabels = controllerPodLabels(addon);
   const out: (KubeObject | OtherObject)[] = [];

@@ -11,14 +11,14 @@ import type { NginxRenderOptions, RenderedNginx } from './render';
 import { renderNginxConf } from './render';
 import { defaultAddonFor } from '../addon';
 
-export interface ConfigFile {
+export interface NginxConfigFile {
   /** Relative to the configuration directory. */
   path: string;
   content: string;
 }
 
 export interface NginxConfigDir {
-  files: ConfigFile[];
+  files: NginxConfigFile[];
   rendered: RenderedNginx;
 }
 
@@ -55,7 +55,7 @@ export function writeNginxConfigDir(input: WriteNginxConfigDirInput): NginxConfi
     sslDir: 'ssl',
     files: { pid: 'nginx.pid', errorLog: 'error.log', accessLog: 'access.log', tempDir: 'tmp' },
   });
-  const files: ConfigFile[] = [{ path: 'nginx.conf', content: artifactText(rendered.artifact) }];
+  const files: NginxConfigFile[] = [{ path: 'nginx.conf', content: artifactText(rendered.artifact) }];
   for (const cert of rendered.certificates) {
     const content = cert.certPem && cert.keyPem ? `${cert.certPem.trim()}\n${cert.keyPem.trim()}\n` : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
     files.push({ path: cert.path, content });

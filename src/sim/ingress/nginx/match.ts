@@ -82,7 +82,7 @@ export interface MatchNginxInput {
 // ---------------------------------------------------------------- URI handling
 
 /** nginx's URI normalisation for matching: percent-decoding, merged slashes, resolved dot segments. */
-export function normalizeUri(path: string): string {
+export function normalizeNginxUri(path: string): string {
   let p = path.split('?')[0] ?? '/';
   try {
     p = decodeURIComponent(p);
@@ -109,7 +109,7 @@ export function normalizeUri(path: string): string {
 }
 
 /** PCRE as nginx writes it to a JavaScript RegExp: `(?i)` becomes the i flag. */
-export function pcre(source: string, caseInsensitive: boolean): RegExp {
+export function nginxRegex(source: string, caseInsensitive: boolean): RegExp {
   let s = source;
   let flags = caseInsensitive ? 'i' : '';
   if (s.startsWith('(?i)')) {
@@ -146,7 +146,7 @@ function serversOnSocket(http: NginxBlock, address: string | undefined, port: nu
   return out;
 }
 
-export function selectServer(
+export function selectNginxServer(
   http: NginxBlock,
   host: string,
   address: string | undefined,
@@ -176,7 +176,7 @@ export function selectServer(
   // 4. the first regular expression, in order of appearance
   for (const cand of cands) {
     for (const n of names(cand.block)) {
-      if (n.startsWith('~') && pcre(n.slice(1), false).test(h)) return { block: cand.block, name: n, match: 'regex' };
+      if (n.startsWith('~') && nginxRegex(n.slice(1), false).test(h)) return { block: cand.block, name: n, match: 'regex' };
     }
   }
   // 5. the default server of the socket, else the first server listening on it
@@ -186,7 +186,7 @@ export function selectServer(
 
 // ---------------------------------------------------------------- location selection
 
-export function selectLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
+export function selectNginxLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
   const locs = childBlocks(server, 'location');
   let longest: { block: NginxBlock; len: number; noRegex: boolean } | null = null;
   for (const l of locs) {
@@ -203,7 +203,7 @@ export function selectLocation(server: NginxBlock, uri: string): { block: NginxB
   if (longest?.noRegex) return { block: longest.block, match: 'prefix' };
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
-    if ((a0 === '~' || a0 === '~*') && a1 !== undefined && pcre(a1, a0 === '~*').test(uri)) return { block: l, match: 'regex' };
+    if ((a0 === '~' || a0 === '~*') && a1 !== undefined && nginxRegex(a1, a0 === '~*').test(uri)) return { block: l, match: 'regex' };
   }
   return longest ? { block: longest.block, match: 'prefix' } : null;
 }
@@ -332,12 +332,12 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const http = input.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
   if (!http) return { ...out, notes: ['no http block'] };
   const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
-  const sel = selectServer(http, req.host, req.localAddress, port);
+  const sel = selectNginxServer(http, req.host, req.localAddress, port);
   if (!sel) return { ...out, notes: [`nothing listens on port ${port}`] };
   out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
   out.notes.push(`server ${sel.name} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
 
-  const uri = normalizeUri(req.path);
+  const uri = normalizeNginxUri(req.path);
   const q = req.path.indexOf('?');
   const hostHeader = req.host;
   const hostVar = hostHeader ? hostHeader.toLowerCase().replace(/:\d+$/, '') : sel.name;
@@ -358,7 +358,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
   }
 
-  const loc = selectLocation(sel.block, uri);
+  const loc = selectNginxLocation(sel.block, uri);
   if (!loc) {
     return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, 'no location matched: 404'] };
   }
@@ -378,7 +378,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
         if (ret) return finishReturn(out, ret.args, { ...vars, uri: currentUri }, n.id);
       }
     } else if (n.kind === 'directive' && n.name === 'rewrite') {
-      const re = pcre(unquoteArg(n.args[0]!), false);
+      const re = nginxRegex(unquoteArg(n.args[0]!), false);
       const m = re.exec(currentUri);
       if (m) {
         const next = expand(n.args[1]!, vars, [...m]);
@@ -480,7 +480,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       return lp.address === addr && lp.port === Number(p);
     }),
   );
-  const inner = depth === 0 && ownSocket ? selectServer(http, '', addr, Number(p)) : null;
+  const inner = depth === 0 && ownSocket ? selectNginxServer(http, '', addr, Number(p)) : null;
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);

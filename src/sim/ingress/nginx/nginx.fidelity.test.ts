@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureCluster } from '../fixtures';
 import { fixtureCluster, fixtureTlsSecret } from '../fixtures';
 import { FAKE_CERTIFICATE_KEY_PEM, FAKE_CERTIFICATE_PEM } from './fake-cert';
-import type { ConfigFile } from './files';
+import type { NginxConfigFile } from './files';
 import { writeNginxConfigDir } from './files';
 import type { NginxBlock, NginxNode } from './conf';
 import { b, d, renderConf as renderNginxNodes } from './conf';
@@ -148,7 +148,7 @@ interface RunningNginx {
   nodes: NginxNode[];
 }
 
-type Source = { files: ConfigFile[]; nodes: NginxNode[] };
+type Source = { files: NginxConfigFile[]; nodes: NginxNode[] };
 
 function fromCluster(cluster: ReturnType<typeof fixtureCluster>): Source {
   const out = writeNginxConfigDir({

@@ -8,7 +8,7 @@ import type { FixtureCluster } from '../fixtures';
 import { fixtureCluster, seed001Cluster } from '../fixtures';
 import { compileNginx, syncNginx } from './controller';
 import type { IngressRequest } from './match';
-import { affinityCookieValue, matchNginx, newBalancerState, normalizeUri } from './match';
+import { affinityCookieValue, matchNginx, newBalancerState, normalizeNginxUri } from './match';
 import { buildServerName } from './render';
 
 const nginxAddon = defaultIngressAddon('nginx');
@@ -299,8 +299,8 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
   });
 
   it('normalises URIs as nginx does before matching', () => {
-    expect(normalizeUri('/a//b/./c/../d?x=1')).toBe('/a/b/d');
-    expect(normalizeUri('/%66oo')).toBe('/foo');
+    expect(normalizeNginxUri('/a//b/./c/../d?x=1')).toBe('/a/b/d');
+    expect(normalizeNginxUri('/%66oo')).toBe('/foo');
   });
 });
 

@@ -39,13 +39,13 @@ export interface RenderedNginx {
 
 export const FAKE_CERTIFICATE_FILE = 'default-fake-certificate.pem';
 
-export function serverId(host: string): string {
+export function nginxServerId(host: string): string {
   return `server:${host}`;
 }
-export function locationId(host: string, modifier: string, path: string): string {
+export function nginxLocationId(host: string, modifier: string, path: string): string {
   return `location:${host} ${modifier ? modifier + ' ' : ''}${path}`;
 }
-export function upstreamId(name: string): string {
+export function nginxUpstreamId(name: string): string {
   return `upstream:${name}`;
 }
 
@@ -147,7 +147,7 @@ function luaComments(info: LuaBalancerInfo): NginxNode[] {
 
 function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<Pick<NginxRenderOptions, 'endpointsBlind'>>, hasEndpoints: (be: BackendModel) => boolean): NginxBlock {
   const { loc } = p;
-  const id = locationId(server.host, p.modifier, p.path);
+  const id = nginxLocationId(server.host, p.modifier, p.path);
   const be = loc.backend;
   const a = loc.annotations;
   const children: NginxNode[] = [
@@ -233,7 +233,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     const children: NginxNode[] = [c(why)];
     if (endpointsBlind) children.push(c('endpoints are set through the Lua balancer (POST /configuration/backends)'));
     else for (const s of servers) children.push(d('server', s));
-    upstreams.push(b(upstreamId(name), 'upstream', [name], children));
+    upstreams.push(b(nginxUpstreamId(name), 'upstream', [name], children));
   }
 
   const certificates: RenderedNginx['certificates'] = [];
@@ -244,7 +244,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const serverBlocks: NginxNode[] = [];
   for (const server of model.servers) {
     const isDefault = server.host === CATCH_ALL_HOST;
-    const sid = serverId(server.host);
+    const sid = nginxServerId(server.host);
     const children: NginxNode[] = [d('server_name', buildServerName(server.host))];
     children.push(d('listen', ...(isDefault ? [listen.http, 'default_server'] : [listen.http])));
     children.push(d('listen', ...(isDefault ? [listen.https, 'default_server', 'ssl'] : [listen.https, 'ssl'])));
@@ -262,7 +262,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     for (const p of planLocations(server)) children.push(renderLocation(server, p, { endpointsBlind }, hasEndpoints));
     if (isDefault) {
       // The catch-all server answers the controller's health check [NGX-TMPL].
-      children.push(b(locationId(server.host, '', '/healthz'), 'location', ['/healthz'], [d('access_log', 'off'), d('return', '200')]));
+      children.push(b(nginxLocationId(server.host, '', '/healthz'), 'location', ['/healthz'], [d('access_log', 'off'), d('return', '200')]));
     }
     serverBlocks.push(c(`# start server ${server.host}`));
     serverBlocks.push(b(sid, 'server', [], children));
@@ -270,10 +270,10 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     serverBlocks.push(c(''));
   }
 
-  const internalServer = b(serverId(`${internal.address}:${internal.port}`), 'server', [], [
+  const internalServer = b(nginxServerId(`${internal.address}:${internal.port}`), 'server', [], [
     c('the controller\'s default backend: 404 for every request no Ingress rule matched'),
     d('listen', `${internal.address}:${internal.port}`, 'default_server'),
-    b(locationId(`${internal.address}:${internal.port}`, '', '/'), 'location', ['/'], [d('return', '404')]),
+    b(nginxLocationId(`${internal.address}:${internal.port}`, '', '/'), 'location', ['/'], [d('return', '404')]),
   ]);
 
   const http: NginxNode[] = [

@@ -150,7 +150,7 @@ function routersOf(cluster: Cluster, ing: Ingress, addService: (be: BackendModel
   return out;
 }
 
-export function routerId(name: string): string {
+export function traefikRouterId(name: string): string {
   return `router:${name}`;
 }
 export function traefikServiceId(name: string): string {
@@ -166,7 +166,7 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
   push('http:');
   push('  routers:');
   for (const r of cfg.routers) {
-    const id = routerId(r.name);
+    const id = traefikRouterId(r.name);
     push(`    ${r.name}:`, id);
     if (r.entryPoints.length > 0) {
       push('      entryPoints:', id);

@@ -8,9 +8,9 @@
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';
 import { findLine } from '../../artifact';
 import type { BalancerState, IngressRequest } from '../nginx/match';
-import { newBalancerState, normalizeUri } from '../nginx/match';
+import { newBalancerState, normalizeNginxUri } from '../nginx/match';
 import type { TraefikConfig, TraefikRouter } from './config';
-import { routerId, TRAEFIK_ENTRYPOINTS, traefikServiceId } from './config';
+import { traefikRouterId, TRAEFIK_ENTRYPOINTS, traefikServiceId } from './config';
 
 export type TraefikMatcher =
   | { kind: 'Host'; value: string }
@@ -69,7 +69,7 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
   const out: TraefikDecision = { status: 404, body: '404 page not found', entryPoint, router: null, service: null, endpoint: null, upstreamRequest: null, refs: { router: null, service: null }, notes: [] };
   if (!entryPoint) return { ...out, notes: [`no entry point on port ${port}`] };
   const host = req.host.toLowerCase().replace(/:\d+$/, '');
-  const path = normalizeUri(req.path);
+  const path = normalizeNginxUri(req.path);
   const tlsEntry = req.scheme === 'https';
   for (const r of config.routers) {
     if (r.entryPoints.length > 0 && !r.entryPoints.includes(entryPoint)) continue;
@@ -82,7 +82,7 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
     const svc = config.services.find((s) => s.name === r.service);
     out.service = r.service;
     if (input.artifact) {
-      out.refs = { router: findLine(input.artifact, routerId(r.name)), service: findLine(input.artifact, traefikServiceId(r.service)) };
+      out.refs = { router: findLine(input.artifact, traefikRouterId(r.name)), service: findLine(input.artifact, traefikServiceId(r.service)) };
     }
     if (!svc || svc.servers.length === 0) {
       out.notes.push(`service ${r.service} has no servers: 503`);
