@@ -4,6 +4,7 @@ import { defaultIngressAddon, defaultLabSettings } from '../lab';
 import { addonObjects } from './addon';
 import { fixtureCluster, fixtureIngressClass } from './fixtures';
 import { controllerPodLabels, ingressStatusAddresses } from './addon';
+import { compileIngressControllers, syncIngressControllers } from './controllers';
 
 const kinds = (objs: readonly { kind: string; metadata: { name: string } }[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
 
@@ -95,5 +96,22 @@ describe('Ingress status addresses', () => {
     const st = ingressStatusAddresses(c, addon);
     expect(st.get('default/mine')).toEqual([{ ip: '192.168.49.2' }]);
     expect(st.has('default/lost')).toBe(false);
+  });
+});
+
+describe('all controllers of a cluster', () => {
+  it('compiles declared addons and those implied by IngressClasses, and syncs each', () => {
+    const c = fixtureCluster({
+      addons: [defaultIngressAddon('nginx')],
+      classes: [fixtureIngressClass('nginx', 'nginx'), fixtureIngressClass('public-traefik', 'traefik')],
+      services: [{ name: 'web', port: 80, endpoints: ['10.244.0.1'] }],
+      ingresses: [{ name: 't', className: 'public-traefik', rules: [{ host: 'h', paths: [{ path: '/', service: 'web', port: 80 }] }] }],
+    });
+    const compiled = compileIngressControllers(c);
+    expect(compiled.map((x) => [x.kind, x.addon.className])).toEqual([['nginx', 'nginx'], ['traefik', 'public-traefik']]);
+    const t = compiled[1]!;
+    expect(t.kind === 'traefik' && t.traefik.config.routers.map((r) => r.rule)).toEqual(['Host(`h`) && PathPrefix(`/`)']);
+    const decisions = syncIngressControllers({ previous: c, next: c });
+    expect(decisions.map((d) => d.decision.kind)).toEqual(['none', 'none']);
   });
 });

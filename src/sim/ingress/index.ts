@@ -2,6 +2,7 @@
 export * from './annotations';
 export * from './model';
 export * from './addon';
+export * from './controllers';
 export { unifiedDiff } from './diff';
 export * as ingressFixtures from './fixtures';
 export type { NginxBlock, NginxComment, NginxDirective, NginxNode, LuaBalancerInfo } from './nginx/conf';
