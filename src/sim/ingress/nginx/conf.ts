@@ -4,6 +4,7 @@
 // disagree (ARCHITECTURE.md principles 3 and 4).
 
 import type { RenderedArtifact, RenderedLine } from '../../artifact';
+import { assertNever } from '../../util/assert';
 
 export interface NginxDirective {
   kind: 'directive';
@@ -81,6 +82,8 @@ export function renderNodes(nodes: readonly NginxNode[], ref: string, indent: nu
         renderNodes(n.children, n.id, indent + 1, out);
         out.push({ text: `${pad}}`, ref: n.id });
         break;
+      default:
+        assertNever(n, 'nginx node');
     }
   }
 }

@@ -7,6 +7,7 @@
 
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';
 import { findLine } from '../../artifact';
+import { assertNever } from '../../util/assert';
 import type { BalancerState, IngressRequest } from '../nginx/match';
 import { newBalancerState, normalizeNginxUri } from '../nginx/match';
 import type { TraefikConfig, TraefikRouter } from './config';
@@ -39,6 +40,8 @@ function matches(m: TraefikMatcher, host: string, path: string): boolean {
       return path === m.value;
     case 'PathPrefix':
       return path.startsWith(m.value);
+    default:
+      return assertNever(m, 'Traefik matcher');
   }
 }
 
