@@ -115,7 +115,9 @@ function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean
     upstream: loc.backend.upstreamName,
     algorithm: a.loadBalance,
     // service-upstream proxies to one ClusterIP: sticky sessions no longer apply [NGX-ANN].
-    affinity: a.affinity && !loc.backend.serviceUpstream ? { ...a.affinity, cookiePath: a.affinity.cookiePath || loc.path } : null,
+    // Affinity is a property of the Ingress's backends (ingress-nginx SessionAffinity on the
+    // upstream), not of a host's fallback location.
+    affinity: a.affinity && !loc.backend.serviceUpstream && !loc.isDefaultBackend ? { ...a.affinity, cookiePath: a.affinity.cookiePath || loc.path } : null,
     canary: loc.canary
       ? {
           upstream: loc.canary.backend.upstreamName,
