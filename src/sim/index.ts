@@ -11,3 +11,4 @@ export type * from './trace/types';
 export type * from './proxy/types';
 export * from './proxy/servicemap';
 export * as dns from './dns/index';
+export * from './ingress';
