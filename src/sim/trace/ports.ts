@@ -5,6 +5,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
+import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
 
 export interface DnsLookup {
@@ -54,6 +55,8 @@ export type IngressDecision =
       upstreamHeaders: Record<string, string>;
       refs: ArtifactRef[];
       reason: string;
+      /** The status the upstream answers with when the controller knows it (the default backend's 404). */
+      upstreamStatus?: number;
     };
 
 export interface IngressControllerPort {
@@ -69,7 +72,8 @@ export interface IngressControllerPort {
 
 export interface IngressRuntime {
   perController: Record<string, unknown>;
-  draw(): number;
+  /** The session's generator for the controllers' random choices (canary weights). */
+  rand: SeededRandom;
 }
 
 export interface LabPorts {

@@ -134,7 +134,7 @@ class Walk {
   }
 
   ingressRuntime(): IngressRuntime {
-    return { perController: this.session.ingress.perController, draw: () => this.ingressRand.next() };
+    return { perController: this.session.ingress.perController, rand: this.ingressRand };
   }
 
   ephemeralPort(): number {
@@ -210,6 +210,8 @@ interface HttpContext extends HttpRequestView {
   clientName: string;
   /** The packet as the client sent it, for the reply. */
   firstPacket: Packet;
+  /** What the backend answers, when an ingress controller knows (its default backend's 404). */
+  upstreamStatus?: number;
 }
 
 function ruleStepRefs(steps: RuleStep[]): ArtifactRef[] {
@@ -595,7 +597,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   if (!alreadyDelivered) {
     w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
   }
-  const status = 200;
+  const status = http.upstreamStatus ?? 200;
   const reply: Packet = { protocol: pkt.protocol, src: http.clientFacing.ip, srcPort: http.clientFacing.port, dst: http.firstPacket.src, dstPort: http.firstPacket.srcPort };
   w.hop({ place, action: 'respond', before: view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort }), after: view(reply), key: 'hop.backend.respond', params: { pod: podKey(pod), status, client: http.clientName, from: `${reply.src}:${reply.srcPort}` }, observedSource: pkt.src });
   return {
@@ -625,6 +627,7 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     headers: { ...http.headers, ...decision.upstreamHeaders },
     service: decision.service,
     responseHeaders: { ...http.responseHeaders, ...decision.responseHeaders },
+    upstreamStatus: decision.upstreamStatus,
   };
   w.hop({ place, action: 'proxy', before, after: view(next, { host: http.host, path: decision.path, method: http.method }), key: 'hop.ingress.proxy', params: { controller: ctrl.controller, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: decision.upstream } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
