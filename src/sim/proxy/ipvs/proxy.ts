@@ -1,0 +1,253 @@
+// kube-proxy in IPVS mode for one node: compile the virtual servers, ipsets and the few iptables
+// rules, render them as ipvsadm / ipset / ip addr / iptables-save, and walk a packet the way the
+// kernel does: nat PREROUTING or OUTPUT (marks), filter INPUT (KUBE-IPVS-FILTER), IPVS at
+// LOCAL_IN (scheduler, persistence, DNAT), nat POSTROUTING (masquerade).
+
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
+import type { Cluster } from '../../cluster';
+import type { ClusterEvent } from '../../events';
+import { IPVS_SCHEDULERS, type IpvsScheduler, type LabSettings } from '../../lab';
+import { renderRuleset, renderTarget } from '../netfilter/render';
+import type { Ruleset } from '../netfilter/types';
+import { buildServiceMap, proxyNode, type ProxyNode } from '../servicemap';
+import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
+import { buildIpvsModel, findVirtualServer, type IpvsModel, type IpvsVirtualServer } from './model';
+import { renderIpsetList, renderIpvsadm, renderKubeIpvs0, rsRef, vsRef, type ConnCounts } from './render';
+import { buildIpvsRuleset } from './iptables';
+import { newSchedulerMemory, schedule, type SchedulerMemory } from './schedulers';
+import { walkChain, type WalkContext, type WalkStep } from './walk';
+
+/** How long IPVS keeps a closed TCP connection (TIME_WAIT, 2 minutes) and a UDP entry (5 minutes). */
+export const IPVS_TCP_TIME_WAIT_SECONDS = 120;
+export const IPVS_UDP_TIMEOUT_SECONDS = 300;
+
+export interface IpvsConnection {
+  id: number;
+  /** The virtual server's key ("TCP 10.96.0.10:53"). */
+  vs: string;
+  /** The real server ("10.244.1.5:8080"). */
+  rs: string;
+  client: string;
+  clientPort: number;
+  /** Active connections are ESTABLISHED TCP; closed TCP (TIME_WAIT) and all UDP count as inactive. */
+  state: 'active' | 'inactive';
+  /** Simulated time at which an inactive entry disappears. */
+  expiresAt?: number;
+}
+
+/** A persistence template: client -> real server for `persistent <timeout>` virtual servers. */
+export interface IpvsTemplate {
+  vs: string;
+  client: string;
+  rs: string;
+  expiresAt: number;
+}
+
+export interface IpvsRuntime {
+  sched: Record<string, SchedulerMemory>;
+  conns: IpvsConnection[];
+  templates: IpvsTemplate[];
+  nextId: number;
+}
+
+/** This node's IPVS state inside ProxyRuntimeState.perNode[node] (other modes use other keys). */
+export function ipvsRuntime(state: ProxyRuntimeState, nodeName: string): IpvsRuntime {
+  const slot = (state.perNode[nodeName] ??= {}) as { ipvs?: IpvsRuntime };
+  return (slot.ipvs ??= { sched: {}, conns: [], templates: [], nextId: 1 });
+}
+
+function expire(rt: IpvsRuntime, now: number): void {
+  rt.conns = rt.conns.filter((c) => c.state === 'active' || (c.expiresAt ?? Infinity) > now);
+  rt.templates = rt.templates.filter((t) => t.expiresAt > now);
+}
+
+/** Closes active connections (all of them, or one client's): they move to InActConn, then expire. */
+export function closeIpvsConnections(args: { state: ProxyRuntimeState; nodeName: string; client?: string }): number {
+  const rt = ipvsRuntime(args.state, args.nodeName);
+  let n = 0;
+  for (const c of rt.conns) {
+    if (c.state !== 'active' || (args.client && c.client !== args.client)) continue;
+    c.state = 'inactive';
+    c.expiresAt = args.state.now + IPVS_TCP_TIME_WAIT_SECONDS;
+    n++;
+  }
+  return n;
+}
+
+export function connectionCounts(rt: IpvsRuntime | undefined, vs: Pick<IpvsVirtualServer, 'key'>, rs: string): ConnCounts {
+  const c = { active: 0, inactive: 0 };
+  for (const conn of rt?.conns ?? []) {
+    if (conn.vs !== vs.key || conn.rs !== rs) continue;
+    if (conn.state === 'active') c.active++;
+    else c.inactive++;
+  }
+  return c;
+}
+
+export interface CompileIpvsInput {
+  cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'nodes'>;
+  nodeName: string;
+  settings: LabSettings;
+  /** When given, ipvsadm's ActiveConn/InActConn columns show this state. */
+  state?: ProxyRuntimeState;
+}
+
+export interface IpvsNodeProxy extends NodeProxy {
+  mode: 'ipvs';
+  model: IpvsModel;
+  ruleset: Ruleset;
+  /** `ipvsadm -Ln` with the connection counters of `state`. */
+  renderIpvsadm(state?: ProxyRuntimeState): RenderedArtifact;
+}
+
+export function artifactIds(nodeName: string) {
+  return {
+    ipvsadm: `node/${nodeName}/ipvsadm`,
+    ipset: `node/${nodeName}/ipset`,
+    ipAddr: `node/${nodeName}/ip-addr-kube-ipvs0`,
+    iptables: `node/${nodeName}/iptables-save`,
+  };
+}
+
+function kubeProxyEvent(nodeName: string, type: ClusterEvent['type'], reason: string, message: string): Omit<ClusterEvent, 'seq'> {
+  return { type, reason, object: { kind: 'Node', name: nodeName }, message, source: 'kube-proxy', node: nodeName };
+}
+
+export function resolveNode(cluster: Pick<Cluster, 'nodes'>, nodeName: string): ProxyNode {
+  const n = cluster.nodes.find((x) => x.metadata.name === nodeName);
+  return n ? proxyNode(n) : { name: nodeName, ips: [] };
+}
+
+/** Whether kube-proxy accepts the scheduler: it probes by creating a dummy virtual server with it. */
+export function isKnownScheduler(s: string): s is IpvsScheduler {
+  return (IPVS_SCHEDULERS as readonly string[]).includes(s);
+}
+
+export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
+  const { cluster, nodeName, settings } = input;
+  const node = resolveNode(cluster, nodeName);
+  const kp = settings.kubeProxy;
+  const model = buildIpvsModel({ serviceMap: buildServiceMap(cluster, nodeName), node, settings: kp });
+  const ruleset = buildIpvsRuleset({ model, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR });
+  const ids = artifactIds(nodeName);
+
+  const renderCounts = (state?: ProxyRuntimeState) => {
+    const rt = state ? (state.perNode[nodeName] as { ipvs?: IpvsRuntime } | undefined)?.ipvs : undefined;
+    return renderIpvsadm({ id: ids.ipvsadm, model, counts: (vs, rs) => connectionCounts(rt, vs, rs) });
+  };
+  const artifacts: RenderedArtifact[] = [
+    renderCounts(input.state),
+    renderIpsetList(ids.ipset, model.ipsets),
+    renderKubeIpvs0({ id: ids.ipAddr, nodeName, addresses: model.dummyAddresses }),
+    renderRuleset(ruleset, { id: ids.iptables, title: 'iptables-save' }),
+  ];
+  const byId = new Map(artifacts.map((a) => [a.id, a]));
+  const ref = (artifact: string, r: string): ArtifactRef =>
+    findLine(byId.get(artifact)!, r) ?? { artifact, ref: r, line: '', lineIndex: -1 };
+
+  const ipsets = new Map(model.ipsets.map((s) => [s.name, s]));
+  const localAddresses = new Set([...node.ips, ...model.dummyAddresses]);
+  const toRuleSteps = (ws: WalkStep[]): RuleStep[] =>
+    ws.map((w) => ({
+      outcome: 'matched',
+      where: `${w.table}/${w.chain}`,
+      action: renderTarget(w.rule.target),
+      ref: ref(ids.iptables, w.rule.id),
+    }));
+
+  const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
+    const p = ev.packet;
+    const rt = ipvsRuntime(ev.state, nodeName);
+    expire(rt, ev.state.now);
+    const ctx = (packet: Packet): WalkContext => ({ packet, localAddresses, ipsets, ctState: 'NEW' });
+    const steps: RuleStep[] = [];
+
+    const nat = walkChain({ ruleset, table: 'nat', chain: ev.origin === 'local' ? 'OUTPUT' : 'PREROUTING', ctx: ctx(p), mark: p.mark ?? 0 });
+    steps.push(...toRuleSteps(nat.steps));
+    const marked: Packet = { ...p, mark: nat.mark };
+    // IPVS only sees packets the routing decision delivers locally (kube-ipvs0 or node addresses).
+    if (!localAddresses.has(p.dst) && !p.dst.startsWith('127.')) return { verdict: { kind: 'pass' }, after: marked, steps };
+
+    const filter = walkChain({ ruleset, table: 'filter', chain: 'INPUT', ctx: ctx(marked), mark: nat.mark });
+    steps.push(...toRuleSteps(filter.steps));
+    const vs = findVirtualServer(model, p.protocol, p.dst, p.dstPort);
+    if (filter.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address' }, after: marked, steps };
+    if (filter.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges' }, after: marked, steps };
+    if (!vs) return { verdict: { kind: 'pass' }, after: marked, steps };
+
+    const vsStep = (action: string, detail?: RuleStep['detail']): RuleStep => ({
+      outcome: 'matched',
+      where: `ipvs ${vs.address}:${vs.port}`,
+      action,
+      ref: ref(ids.ipvsadm, vsRef(vs)),
+      ...(detail ? { detail } : {}),
+    });
+    if (vs.realServers.length === 0) {
+      // ip_vs_leave: no destination, so the kernel answers ICMP port unreachable.
+      steps.push(vsStep('no destination available: ICMP port unreachable'));
+      return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS virtual server has no real servers' }, after: marked, steps };
+    }
+
+    let chosen: number | null = null;
+    const now = ev.state.now;
+    if (vs.persistentTimeout > 0) {
+      const t = rt.templates.find((x) => x.vs === vs.key && x.client === p.src);
+      const i = t ? vs.realServers.findIndex((r) => `${r.address}:${r.port}` === t.rs) : -1;
+      if (t && i >= 0) {
+        chosen = i;
+        t.expiresAt = now + vs.persistentTimeout;
+        steps.push(vsStep(`persistent ${vs.persistentTimeout}: reuse ${t.rs}`, { kind: 'affinity', clientIP: p.src, endpoint: t.rs }));
+      }
+    }
+    if (chosen === null) {
+      const memory = (rt.sched[vs.key] ??= newSchedulerMemory());
+      const dests = vs.realServers.map((r) => {
+        const key = `${r.address}:${r.port}`;
+        const c = connectionCounts(rt, vs, key);
+        return { key, weight: r.weight, activeConns: c.active, inactConns: c.inactive };
+      });
+      const res = schedule({ scheduler: vs.scheduler, dests, memory, clientIP: p.src, vip: vs.address });
+      if (res.index === null) {
+        steps.push(vsStep('no destination available: ICMP port unreachable'));
+        return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS scheduler found no destination' }, after: marked, steps };
+      }
+      chosen = res.index;
+      steps.push(vsStep(`${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: dests[chosen]!.key }));
+      if (vs.persistentTimeout > 0) {
+        rt.templates.push({ vs: vs.key, client: p.src, rs: dests[chosen]!.key, expiresAt: now + vs.persistentTimeout });
+      }
+    }
+    const rs = vs.realServers[chosen]!;
+    const rsKey = `${rs.address}:${rs.port}`;
+    const udp = vs.protocol === 'UDP';
+    rt.conns.push({
+      id: rt.nextId++,
+      vs: vs.key,
+      rs: rsKey,
+      client: p.src,
+      clientPort: p.srcPort,
+      state: udp ? 'inactive' : 'active',
+      ...(udp ? { expiresAt: now + IPVS_UDP_TIMEOUT_SECONDS } : {}),
+    });
+    steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+
+    const dnat: Packet = { ...marked, dst: rs.address, dstPort: rs.port };
+    const post = walkChain({ ruleset, table: 'nat', chain: 'POSTROUTING', ctx: ctx(dnat), mark: nat.mark });
+    steps.push(...toRuleSteps(post.steps));
+    const after: Packet = post.masquerade ? { ...dnat, src: node.ips[0] ?? dnat.src, mark: post.mark } : { ...dnat, mark: post.mark };
+    return { verdict: { kind: 'dnat', servicePort: vs.service.name, endpoint: rs.endpoint, masquerade: post.masquerade }, after, steps };
+  };
+
+  return {
+    mode: 'ipvs',
+    node,
+    model,
+    ruleset,
+    artifacts,
+    events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using ipvs Proxier')],
+    evaluate,
+    renderIpvsadm: renderCounts,
+  };
+}
+
+export { kubeProxyEvent };
