@@ -61,7 +61,8 @@ export function ipsetContains(set: Ipset, flags: readonly ('src' | 'dst')[], p: 
   }
 }
 
-function matches(m: Match, ctx: WalkContext, mark: number): boolean {
+/** Whether one match holds for the packet (iptables semantics, `!` negation included). */
+export function matches(m: Match, ctx: WalkContext, mark: number): boolean {
   const p = ctx.packet;
   const neg = (b: boolean, n?: boolean) => (n ? !b : b);
   switch (m.kind) {
