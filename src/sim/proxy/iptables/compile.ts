@@ -587,7 +587,12 @@ function indexOwners(owners: Map<string, RuleOwner>, rules: readonly ServicePort
   for (const r of rules) {
     const o: RuleOwner = { servicePort: r.port.info.name };
     const lists = [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts];
-    for (const l of lists) for (const rule of l) (add ? owners.set(rule.id, o) : owners.delete(rule.id));
+    for (const l of lists) {
+      for (const rule of l) {
+        if (add) owners.set(rule.id, o);
+        else owners.delete(rule.id);
+      }
+    }
     for (const c of r.chains) {
       if (!add) {
         owners.delete(c.name);
