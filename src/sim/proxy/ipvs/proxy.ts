@@ -7,15 +7,16 @@ import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifac
 import type { Cluster } from '../../cluster';
 import type { ClusterEvent } from '../../events';
 import { IPVS_SCHEDULERS, type IpvsScheduler, type LabSettings } from '../../lab';
-import { renderRuleset, renderTarget } from '../netfilter/render';
-import type { Ruleset } from '../netfilter/types';
+import { renderRuleset } from '../netfilter/render';
+import type { Rule, Ruleset, TableName } from '../netfilter/types';
+import { RulesetIndex, walkPacket } from '../netfilter/walk';
 import { buildServiceMap, proxyNode, type ProxyNode } from '../servicemap';
 import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
 import { buildIpvsModel, findVirtualServer, type IpvsModel, type IpvsVirtualServer } from './model';
 import { renderIpsetList, renderIpvsadm, renderKubeIpvs0, rsRef, vsRef, type ConnCounts } from './render';
 import { buildIpvsRuleset } from './iptables';
 import { newSchedulerMemory, schedule, type SchedulerMemory } from './schedulers';
-import { walkChain, type WalkContext, type WalkStep } from './walk';
+import { ipsetContains } from './walk';
 
 /** How long IPVS keeps a closed TCP connection (TIME_WAIT, 2 minutes) and a UDP entry (5 minutes). */
 export const IPVS_TCP_TIME_WAIT_SECONDS = 120;
@@ -146,34 +147,44 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     findLine(byId.get(artifact)!, r) ?? { artifact, ref: r, line: '', lineIndex: -1 };
 
   const ipsets = new Map(model.ipsets.map((s) => [s.name, s]));
-  const localAddresses = new Set([...node.ips, ...model.dummyAddresses]);
-  const toRuleSteps = (ws: WalkStep[]): RuleStep[] =>
-    ws.map((w) => ({
-      outcome: 'matched',
-      where: `${w.table}/${w.chain}`,
-      action: renderTarget(w.rule.target),
-      ref: ref(ids.iptables, w.rule.id),
-    }));
+  const localAddresses = [...node.ips, ...model.dummyAddresses];
+  const index = new RulesetIndex(ruleset);
+  // After IPVS has rewritten the destination the packet leaves through nat POSTROUTING only.
+  const nat = ruleset.tables.nat!;
+  const postIndex = new RulesetIndex({ tables: { nat: { ...nat, chains: nat.chains.filter((c) => c.name !== 'PREROUTING' && c.name !== 'OUTPUT') } }, order: ['nat'] });
+  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => ref(ids.iptables, rule.id);
+  const walk = (ev: EvaluateInput, packet: Packet, origin: EvaluateInput['origin'], idx: RulesetIndex) =>
+    walkPacket({
+      index: idx,
+      packet,
+      origin,
+      localAddresses,
+      masqueradeAddress: node.ips[0] ?? packet.src,
+      state: ev.state,
+      // Separate from this node's IPVS state in perNode[nodeName].
+      nodeKey: `${nodeName}/ipvs-netfilter`,
+      refOf,
+      ipsetContains: (name, pk, flags) => {
+        const set = ipsets.get(name);
+        return !!set && ipsetContains(set, flags, pk);
+      },
+    });
 
   const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
     const p = ev.packet;
     const rt = ipvsRuntime(ev.state, nodeName);
     expire(rt, ev.state.now);
-    const ctx = (packet: Packet): WalkContext => ({ packet, localAddresses, ipsets, ctState: 'NEW' });
     const steps: RuleStep[] = [];
 
-    const nat = walkChain({ ruleset, table: 'nat', chain: ev.origin === 'local' ? 'OUTPUT' : 'PREROUTING', ctx: ctx(p), mark: p.mark ?? 0 });
-    steps.push(...toRuleSteps(nat.steps));
-    const marked: Packet = { ...p, mark: nat.mark };
-    // IPVS only sees packets the routing decision delivers locally (kube-ipvs0 or node addresses).
-    if (!localAddresses.has(p.dst) && !p.dst.startsWith('127.')) return { verdict: { kind: 'pass' }, after: marked, steps };
-
-    const filter = walkChain({ ruleset, table: 'filter', chain: 'INPUT', ctx: ctx(marked), mark: nat.mark });
-    steps.push(...toRuleSteps(filter.steps));
+    // nat PREROUTING/OUTPUT mark for masquerade; filter INPUT (KUBE-IPVS-FILTER, source ranges).
+    const first = walk(ev, p, ev.origin, index);
+    steps.push(...first.steps);
     const vs = findVirtualServer(model, p.protocol, p.dst, p.dstPort);
-    if (filter.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address' }, after: marked, steps };
-    if (filter.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges' }, after: marked, steps };
-    if (!vs) return { verdict: { kind: 'pass' }, after: marked, steps };
+    if (first.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address' }, after: first.after, steps };
+    if (first.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges' }, after: first.after, steps };
+    // IPVS only sees packets the routing decision delivers locally (kube-ipvs0 or node addresses).
+    if (first.path !== 'input' || !vs) return { verdict: { kind: 'pass' }, after: first.after, steps };
+    const marked = first.after;
 
     const vsStep = (action: string, detail?: RuleStep['detail']): RuleStep => ({
       outcome: 'matched',
@@ -232,10 +243,12 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
 
     const dnat: Packet = { ...marked, dst: rs.address, dstPort: rs.port };
-    const post = walkChain({ ruleset, table: 'nat', chain: 'POSTROUTING', ctx: ctx(dnat), mark: nat.mark });
-    steps.push(...toRuleSteps(post.steps));
-    const after: Packet = post.masquerade ? { ...dnat, src: node.ips[0] ?? dnat.src, mark: post.mark } : { ...dnat, mark: post.mark };
-    return { verdict: { kind: 'dnat', servicePort: vs.service.name, endpoint: rs.endpoint, masquerade: post.masquerade }, after, steps };
+    // A node-originated packet already met nat POSTROUTING on its way to the virtual IP.
+    const post = first.snat ? null : walk(ev, dnat, 'pod', postIndex);
+    if (post) steps.push(...post.steps.filter((s) => s.outcome === 'matched'));
+    const masquerade = !!first.snat || !!post?.snat;
+    const after: Packet = post ? post.after : dnat;
+    return { verdict: { kind: 'dnat', servicePort: vs.service.name, endpoint: rs.endpoint, masquerade }, after, steps };
   };
 
   return {

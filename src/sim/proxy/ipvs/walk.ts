@@ -1,11 +1,10 @@
-// A small netfilter chain walker for the rules the IPVS proxier writes (ipset matches, marks,
-// addrtype, MASQUERADE): it follows -j/-g/RETURN exactly as the kernel does and records each
-// decisive rule. It covers the match kinds IPVS mode uses; the generic walker of ../netfilter
-// supersedes it once every match kind is shared.
+// Match helpers over the shared netfilter types: ipset membership as the kernel keys it ("dst,dst,src"),
+// used by the generic walker for IPVS mode's `-m set` rules, and single-match evaluation for the
+// userspace portal chains (whose REDIRECT target the shared walker does not model).
 
 import { cidrContains, parseCidr } from '../../net/ip';
 import type { Packet } from '../types';
-import type { Match, Rule, Ruleset, TableName, Target } from '../netfilter/types';
+import type { Match } from '../netfilter/types';
 import type { Ipset } from './model';
 
 export interface WalkContext {
@@ -15,21 +14,6 @@ export interface WalkContext {
   ipsets: ReadonlyMap<string, Ipset>;
   /** Conntrack state of the packet's connection ("NEW" for a first packet). */
   ctState: 'NEW' | 'ESTABLISHED';
-}
-
-export interface WalkStep {
-  table: TableName;
-  chain: string;
-  rule: Rule;
-}
-
-export type WalkVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
-
-export interface WalkResult {
-  verdict: WalkVerdict;
-  mark: number;
-  masquerade: boolean;
-  steps: WalkStep[];
 }
 
 function isLocal(ctx: WalkContext, ip: string): boolean {
@@ -95,53 +79,4 @@ export function matches(m: Match, ctx: WalkContext, mark: number): boolean {
       // Not written by the IPVS proxier.
       return false;
   }
-}
-
-/** Walks one built-in chain of one table and returns the verdict (policy ACCEPT when nothing decides). */
-export function walkChain(args: { ruleset: Ruleset; table: TableName; chain: string; ctx: WalkContext; mark: number }): WalkResult {
-  const { ruleset, table, ctx } = args;
-  const steps: WalkStep[] = [];
-  let mark = args.mark;
-  let masquerade = false;
-  const t = ruleset.tables[table];
-
-  // Returns a terminal verdict, or null when the chain returned (RETURN or fell off its end).
-  const run = (chainName: string, depth: number): WalkVerdict | null => {
-    const chain = t?.chains.find((c) => c.name === chainName);
-    if (!chain || depth > 32) return null;
-    for (const rule of chain.rules) {
-      if (!rule.matches.every((m) => matches(m, ctx, mark))) continue;
-      const target: Target = rule.target;
-      if (target.kind !== 'none') steps.push({ table, chain: chainName, rule });
-      switch (target.kind) {
-        case 'none':
-          continue;
-        case 'jump': {
-          const v = run(target.chain, depth + 1);
-          if (v) return v;
-          continue;
-        }
-        case 'goto':
-          return run(target.chain, depth + 1);
-        case 'RETURN':
-          return null;
-        case 'ACCEPT':
-        case 'DROP':
-        case 'REJECT':
-          return target.kind;
-        case 'MARK':
-          mark = target.op === 'or' ? (mark | target.value) >>> 0 : target.op === 'xor' ? (mark ^ target.value) >>> 0 : target.value;
-          continue;
-        case 'MASQUERADE':
-        case 'SNAT':
-          masquerade = true;
-          return 'ACCEPT';
-        case 'DNAT':
-          return 'ACCEPT';
-      }
-    }
-    return null;
-  };
-  const verdict = run(args.chain, 0) ?? 'ACCEPT';
-  return { verdict, mark, masquerade, steps };
 }
