@@ -91,6 +91,8 @@ export interface CompileIpvsInput {
   settings: LabSettings;
   /** When given, ipvsadm's ActiveConn/InActConn columns show this state. */
   state?: ProxyRuntimeState;
+  /** Defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
 }
 
 export interface IpvsNodeProxy extends NodeProxy {
@@ -126,7 +128,7 @@ export function isKnownScheduler(s: string): s is IpvsScheduler {
 
 export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = resolveNode(cluster, nodeName);
+  const node = input.node ?? resolveNode(cluster, nodeName);
   const kp = settings.kubeProxy;
   const model = buildIpvsModel({ serviceMap: buildServiceMap(cluster, nodeName), node, settings: kp });
   const ruleset = buildIpvsRuleset({ model, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR });
@@ -264,3 +266,44 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
 }
 
 export { kubeProxyEvent };
+
+/** What kube-proxy does when asked for IPVS mode (server_others.go): run it, fall back, or exit. */
+export type IpvsStartup =
+  | { kind: 'ipvs'; proxy: IpvsNodeProxy }
+  /** The IPVS kernel modules (or ipset) are missing: kube-proxy logs this and runs the iptables proxier. */
+  | { kind: 'fallback-iptables'; events: Omit<ClusterEvent, 'seq'>[] }
+  /** kube-proxy refused to start (invalid scheduler): no rules are programmed on this node. */
+  | { kind: 'failed'; proxy: NodeProxy };
+
+export function startIpvs(input: CompileIpvsInput): IpvsStartup {
+  const { nodeName, settings } = input;
+  const scheduler: string = settings.kubeProxy.ipvs.scheduler;
+  if (!isKnownScheduler(scheduler)) {
+    // CanUseIPVSProxier probes the scheduler by adding a dummy virtual server; the kernel refuses
+    // an unknown one and kube-proxy exits with the error.
+    const node = input.node ?? resolveNode(input.cluster, nodeName);
+    return {
+      kind: 'failed',
+      proxy: {
+        mode: 'ipvs',
+        node,
+        artifacts: [],
+        events: [
+          kubeProxyEvent(nodeName, 'Warning', 'IPVSSchedulerInvalid', `Could not create dummy VS" err="no such file or directory" scheduler="${scheduler}"`),
+          kubeProxyEvent(nodeName, 'Warning', 'FailedToStart', `Error running ProxyServer: can't use the IPVS proxier: no such file or directory`),
+        ],
+        evaluate: (ev) => ({ verdict: { kind: 'pass' }, after: ev.packet, steps: [] }),
+      },
+    };
+  }
+  if (!settings.kubeProxy.ipvs.modulesLoaded) {
+    return {
+      kind: 'fallback-iptables',
+      events: [
+        kubeProxyEvent(nodeName, 'Warning', 'IPVSUnavailable', `Can't use ipvs proxier, trying iptables proxier`),
+        kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using iptables Proxier.'),
+      ],
+    };
+  }
+  return { kind: 'ipvs', proxy: compileIpvs(input) };
+}

@@ -4,7 +4,7 @@
 import { findLine, type ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
-import { buildServiceMap, type EndpointInfo, type ServicePortName } from '../servicemap';
+import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
 import { kubeProxyEvent, resolveNode } from '../ipvs/proxy';
 import { buildNftTable, endpointChainBase, type NftTable } from './model';
@@ -15,6 +15,8 @@ export interface CompileNftablesInput {
   cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'nodes'>;
   nodeName: string;
   settings: LabSettings;
+  /** Defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
 }
 
 export interface NftablesNodeProxy extends NodeProxy {
@@ -28,7 +30,7 @@ export function nftArtifactId(nodeName: string): string {
 
 export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = resolveNode(cluster, nodeName);
+  const node = input.node ?? resolveNode(cluster, nodeName);
   const kp = settings.kubeProxy;
   const serviceMap = buildServiceMap(cluster, nodeName);
   const table = buildNftTable({ serviceMap, node, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR, serviceCIDR: settings.serviceCIDR });

@@ -12,7 +12,7 @@ import type { LabSettings } from '../../lab';
 import { assertNever } from '../../util/assert';
 import { renderMatch } from '../netfilter/render';
 import type { Match } from '../netfilter/types';
-import { buildServiceMap, type EndpointInfo, type ProxyServicePort } from '../servicemap';
+import { buildServiceMap, type EndpointInfo, type ProxyNode, type ProxyServicePort } from '../servicemap';
 import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
 import { kubeProxyEvent, resolveNode } from '../ipvs/proxy';
 import { matches } from '../ipvs/walk';
@@ -50,6 +50,8 @@ export interface CompileUserspaceInput {
   cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'nodes'>;
   nodeName: string;
   settings: LabSettings;
+  /** Defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
 }
 
 export interface UserspaceNodeProxy extends NodeProxy {
@@ -101,7 +103,7 @@ export function artifactIds(nodeName: string) {
 
 export function compileUserspace(input: CompileUserspaceInput): UserspaceNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = resolveNode(cluster, nodeName);
+  const node = input.node ?? resolveNode(cluster, nodeName);
   const ids = artifactIds(nodeName);
   if (minorVersion(settings.kubernetesVersion) >= 26) {
     return {
