@@ -103,6 +103,13 @@ export interface IpvsNodeProxy extends NodeProxy {
   renderIpvsadm(state?: ProxyRuntimeState): RenderedArtifact;
 }
 
+/** How many iptables rules match a set (`ipset list`'s References). */
+function setReferences(rs: Ruleset, name: string): number {
+  let n = 0;
+  for (const t of rs.order) for (const c of rs.tables[t]?.chains ?? []) for (const r of c.rules) if (r.matches.some((m) => m.kind === 'set' && m.name === name)) n++;
+  return n;
+}
+
 export function artifactIds(nodeName: string) {
   return {
     ipvsadm: `node/${nodeName}/ipvsadm`,
@@ -140,7 +147,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   };
   const artifacts: RenderedArtifact[] = [
     renderCounts(input.state),
-    renderIpsetList(ids.ipset, model.ipsets),
+    renderIpsetList({ id: ids.ipset, nodeName, sets: model.ipsets, references: (name) => setReferences(ruleset, name) }),
     renderKubeIpvs0({ id: ids.ipAddr, nodeName, addresses: model.dummyAddresses }),
     renderRuleset(ruleset, { id: ids.iptables, title: 'iptables-save' }),
   ];

@@ -53,32 +53,58 @@ export function renderIpvsadm(args: {
   return { id: args.id, kind: 'ipvsadm', title: 'ipvsadm -Ln', lines };
 }
 
+/** Set type revisions as a 6.x kernel reports them. */
 const REVISION: Record<Ipset['type'], number> = {
-  'hash:ip,port': 6,
+  'hash:ip,port': 7,
   'hash:ip,port,ip': 6,
   'hash:ip,port,net': 8,
   'bitmap:port': 3,
   'hash:ip': 6,
 };
 
-export function renderIpsetList(id: string, sets: readonly Ipset[]): RenderedArtifact {
+/** A hash set's random initval, stable for a node and set (the kernel draws it at create time). */
+function initval(nodeName: string, set: string): string {
+  return `0x${hash128(`ipset/${nodeName}/${set}`)[0].toString(16).padStart(8, '0')}`;
+}
+
+/** The create options kube-proxy's ipset restore uses (and `ipset save` prints back). */
+export function ipsetCreateOptions(s: Pick<Ipset, 'type'>): string {
+  return s.type === 'bitmap:port' ? 'range 0-65535 comment' : 'family inet hashsize 1024 maxelem 65536 comment';
+}
+
+/** `ipset restore` input creating the sets and their entries, as kube-proxy's ipset sync writes it. */
+export function ipsetRestoreText(sets: readonly Ipset[]): string {
+  const lines: string[] = [];
+  for (const s of sets) {
+    lines.push(`create ${s.name} ${s.type} ${ipsetCreateOptions(s)} -exist`);
+    for (const e of s.entries) lines.push(`add ${s.name} ${e} -exist`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * `ipset list`. Members are listed sorted (the kernel lists a hash set in its hash order, which
+ * depends on the random initval); "Size in memory" is an estimate.
+ */
+export function renderIpsetList(args: { id: string; nodeName: string; sets: readonly Ipset[]; references: (set: string) => number }): RenderedArtifact {
   const lines: RenderedLine[] = [];
-  sets.forEach((s, i) => {
+  args.sets.forEach((s, i) => {
     if (i > 0) lines.push({ text: '' });
-    const header = s.type === 'bitmap:port' ? 'range 0-65535 comment' : 'family inet hashsize 1024 maxelem 65536 comment';
+    const header = s.type === 'bitmap:port' ? ipsetCreateOptions(s) : `${ipsetCreateOptions(s)} bucketsize 12 initval ${initval(args.nodeName, s.name)}`;
+    const size = s.type === 'bitmap:port' ? 532552 : s.entries.length === 0 ? 216 : 280 + 64 * s.entries.length;
     lines.push(
       { text: `Name: ${s.name}`, ref: `ipset:${s.name}` },
       { text: `Type: ${s.type}` },
       { text: `Revision: ${REVISION[s.type]}` },
       { text: `Header: ${header}` },
-      { text: `Size in memory: ${s.type === 'bitmap:port' ? 8268 : 344 + 112 * s.entries.length}` },
-      { text: `References: ${s.entries.length > 0 ? 1 : 0}` },
+      { text: `Size in memory: ${size}` },
+      { text: `References: ${args.references(s.name)}` },
       { text: `Number of entries: ${s.entries.length}` },
       { text: 'Members:' },
     );
     for (const e of s.entries) lines.push({ text: e, ref: ipsetEntryRef(s.name, e) });
   });
-  return { id, kind: 'ipset', title: 'ipset list', lines };
+  return { id: args.id, kind: 'ipset', title: 'ipset list', lines };
 }
 
 /** A stable, locally administered MAC for the dummy device, derived from the node name. */
