@@ -126,6 +126,16 @@ describe('IPVS schedulers', () => {
     expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 1, inactive: 0 }));
   });
 
+  it('an idle established connection leaves ActiveConn after the 15-minute timeout', () => {
+    const px = proxy('rr');
+    const state = freshState();
+    px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state });
+    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 1, inactive: 0 }));
+    state.now += 901;
+    px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.21', 80), origin: 'pod', state });
+    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 0, inactive: 0 }));
+  });
+
   it('sh keeps each client on one server; different clients spread', () => {
     const px = proxy('sh');
     const state = freshState();

@@ -18,7 +18,8 @@ import { buildIpvsRuleset } from './iptables';
 import { newSchedulerMemory, schedule, type SchedulerMemory } from './schedulers';
 import { ipsetContains } from './walk';
 
-/** How long IPVS keeps a closed TCP connection (TIME_WAIT, 2 minutes) and a UDP entry (5 minutes). */
+/** IPVS connection timeouts (ipvsadm --set defaults): ESTABLISHED TCP 15 minutes, TIME_WAIT 2 minutes, UDP 5 minutes. */
+export const IPVS_TCP_ESTABLISHED_SECONDS = 900;
 export const IPVS_TCP_TIME_WAIT_SECONDS = 120;
 export const IPVS_UDP_TIMEOUT_SECONDS = 300;
 
@@ -32,8 +33,8 @@ export interface IpvsConnection {
   clientPort: number;
   /** Active connections are ESTABLISHED TCP; closed TCP (TIME_WAIT) and all UDP count as inactive. */
   state: 'active' | 'inactive';
-  /** Simulated time at which an inactive entry disappears. */
-  expiresAt?: number;
+  /** Simulated time at which the entry disappears (an idle established connection times out too). */
+  expiresAt: number;
 }
 
 /** A persistence template: client -> real server for `persistent <timeout>` virtual servers. */
@@ -58,7 +59,7 @@ export function ipvsRuntime(state: ProxyRuntimeState, nodeName: string): IpvsRun
 }
 
 function expire(rt: IpvsRuntime, now: number): void {
-  rt.conns = rt.conns.filter((c) => c.state === 'active' || (c.expiresAt ?? Infinity) > now);
+  rt.conns = rt.conns.filter((c) => c.expiresAt > now);
   rt.templates = rt.templates.filter((t) => t.expiresAt > now);
 }
 
@@ -247,7 +248,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       client: p.src,
       clientPort: p.srcPort,
       state: udp ? 'inactive' : 'active',
-      ...(udp ? { expiresAt: now + IPVS_UDP_TIMEOUT_SECONDS } : {}),
+      expiresAt: now + (udp ? IPVS_UDP_TIMEOUT_SECONDS : IPVS_TCP_ESTABLISHED_SECONDS),
     });
     steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
 

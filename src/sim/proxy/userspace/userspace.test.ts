@@ -18,11 +18,17 @@ function cluster(version = '1.25') {
       testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
       testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
       testService('ns1', 'empty', { clusterIP: '10.96.0.23' }),
+      testService('ns1', 'local', {
+        type: 'NodePort',
+        clusterIP: '10.96.0.22',
+        externalTrafficPolicy: 'Local',
+        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30081 }],
+      }),
       testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
       testService('ns1', 'headless', { clusterIP: 'None' }),
       testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
     ],
-    slices: [testSlice('ns1', 'web', three), testSlice('ns1', 'np', three), testSlice('ns1', 'sticky', three), testSlice('ns1', 'headless', three)],
+    slices: [testSlice('ns1', 'web', three), testSlice('ns1', 'np', three), testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]), testSlice('ns1', 'sticky', three), testSlice('ns1', 'headless', three)],
     settings: (s) => {
       s.kubeProxy.mode = 'userspace';
       s.kubernetesVersion = version;
@@ -88,6 +94,11 @@ describe('userspace portals and flows', () => {
     expect(r.after.dst).toBe(redirectedTo);
     expect(r.after.dstPort).toBe(r.verdict.proxyPort);
     expect(r.verdict.endpoint).not.toBeNull();
+  });
+
+  it('externalTrafficPolicy Local is not implemented: a node without local endpoints still proxies, from its own address', () => {
+    const r = proxy().evaluate({ packet: tcp('203.0.113.9', NODE1_IP, 30081), origin: 'external', state: freshState() });
+    expect(r.verdict).toMatchObject({ kind: 'proxy', endpoint: { ip: '10.244.2.12' } });
   });
 
   it('zero endpoints: kube-proxy accepts, then finds no endpoint ("missing endpoints")', () => {
