@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { artifactText } from '../../artifact';
 import { SeededRandom } from '../../net/rand';
+import { compileNodeProxy } from '../compile';
 import { compileIpvs } from '../ipvs/proxy';
 import { freshState, NODE1_IP, tcp, testCluster, testService, testSlice } from '../ipvs/testfixtures';
 import { compileUserspace, userspaceRemovedMessage } from './proxy';
@@ -134,7 +135,7 @@ describe('userspace portals and flows', () => {
     expect(pick('10.244.1.50')).not.toBe(first);
   });
 
-  it('retries past a dead endpoint where IPVS sends the connection to it anyway', () => {
+  it('retries past a dead endpoint where iptables and IPVS send connections to it anyway', () => {
     const dead = '10.244.2.12';
     const endpointAlive = (e: { ip: string }) => e.ip !== dead;
     const us = proxy();
@@ -158,6 +159,15 @@ describe('userspace portals and flows', () => {
     });
     // A kernel mode DNATs without knowing the pod is dead: one connection in three goes there and fails.
     expect(ipvsPicks).toContain(dead);
+
+    c.settings.kubeProxy.mode = 'iptables';
+    const ipt = compileNodeProxy({ cluster: c, nodeName: 'node-1' });
+    const iptState = freshState('ipt');
+    const iptPicks = Array.from({ length: 12 }, (_, i) => {
+      const r = ipt.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80, 43000 + i), origin: 'pod', state: iptState, endpointAlive });
+      return r.verdict.kind === 'dnat' ? r.verdict.endpoint.ip : '';
+    });
+    expect(iptPicks).toContain(dead);
   });
 });
 
