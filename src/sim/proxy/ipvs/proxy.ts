@@ -111,7 +111,7 @@ function setReferences(rs: Ruleset, name: string): number {
   return n;
 }
 
-export function artifactIds(nodeName: string) {
+export function ipvsArtifactIds(nodeName: string) {
   return {
     ipvsadm: `node/${nodeName}/ipvsadm`,
     ipset: `node/${nodeName}/ipset`,
@@ -124,7 +124,7 @@ function kubeProxyEvent(nodeName: string, type: ClusterEvent['type'], reason: st
   return { type, reason, object: { kind: 'Node', name: nodeName }, message, source: 'kube-proxy', node: nodeName };
 }
 
-export function resolveNode(cluster: Pick<Cluster, 'nodes'>, nodeName: string): ProxyNode {
+export function proxyNodeOf(cluster: Pick<Cluster, 'nodes'>, nodeName: string): ProxyNode {
   const n = cluster.nodes.find((x) => x.metadata.name === nodeName);
   return n ? proxyNode(n) : { name: nodeName, ips: [] };
 }
@@ -136,11 +136,11 @@ export function isKnownScheduler(s: string): s is IpvsScheduler {
 
 export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = input.node ?? resolveNode(cluster, nodeName);
+  const node = input.node ?? proxyNodeOf(cluster, nodeName);
   const kp = settings.kubeProxy;
   const model = buildIpvsModel({ serviceMap: buildServiceMap(cluster, nodeName), node, settings: kp });
   const ruleset = buildIpvsRuleset({ model, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR });
-  const ids = artifactIds(nodeName);
+  const ids = ipvsArtifactIds(nodeName);
 
   const renderCounts = (state?: ProxyRuntimeState) => {
     const rt = state ? (state.perNode[nodeName] as { ipvs?: IpvsRuntime } | undefined)?.ipvs : undefined;
@@ -289,7 +289,7 @@ export function startIpvs(input: CompileIpvsInput): IpvsStartup {
   if (!isKnownScheduler(scheduler)) {
     // CanUseIPVSProxier probes the scheduler by adding a dummy virtual server; the kernel refuses
     // an unknown one and kube-proxy exits with the error.
-    const node = input.node ?? resolveNode(input.cluster, nodeName);
+    const node = input.node ?? proxyNodeOf(input.cluster, nodeName);
     return {
       kind: 'failed',
       proxy: {

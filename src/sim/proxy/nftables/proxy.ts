@@ -6,7 +6,7 @@ import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
-import { kubeProxyEvent, resolveNode } from '../ipvs/proxy';
+import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { buildNftTable, endpointChainBase, type NftTable } from './model';
 import { evaluateNft, nftRuntime } from './evaluate';
 import { elementRef, renderNft } from './render';
@@ -30,7 +30,7 @@ export function nftArtifactId(nodeName: string): string {
 
 export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = input.node ?? resolveNode(cluster, nodeName);
+  const node = input.node ?? proxyNodeOf(cluster, nodeName);
   const kp = settings.kubeProxy;
   const serviceMap = buildServiceMap(cluster, nodeName);
   const table = buildNftTable({ serviceMap, node, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR, serviceCIDR: settings.serviceCIDR });

@@ -14,7 +14,7 @@ import { renderMatch } from '../netfilter/render';
 import type { Match } from '../netfilter/types';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ProxyServicePort } from '../servicemap';
 import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
-import { kubeProxyEvent, resolveNode } from '../ipvs/proxy';
+import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { matches } from '../ipvs/walk';
 import { tryConnectEndpoints, updateService, type BalancerStates } from './roundrobin';
 
@@ -97,14 +97,14 @@ function renderPortalRule(chain: string, r: PortalRule): string {
   return [`-A ${chain}`, ...r.matches.map(renderMatch), renderTarget(r.target)].join(' ');
 }
 
-export function artifactIds(nodeName: string) {
+export function userspaceArtifactIds(nodeName: string) {
   return { iptables: `node/${nodeName}/iptables-save`, table: `node/${nodeName}/userspace` };
 }
 
 export function compileUserspace(input: CompileUserspaceInput): UserspaceNodeProxy {
   const { cluster, nodeName, settings } = input;
-  const node = input.node ?? resolveNode(cluster, nodeName);
-  const ids = artifactIds(nodeName);
+  const node = input.node ?? proxyNodeOf(cluster, nodeName);
+  const ids = userspaceArtifactIds(nodeName);
   if (minorVersion(settings.kubernetesVersion) >= 26) {
     return {
       mode: 'userspace',
