@@ -33,6 +33,16 @@ function ensureNft(): string | null {
 
 const skip = ensureNft();
 
+/** The node's network inside the namespace: its address on a bridge, Service CIDR routed out through it (as via a gateway). */
+const NODE_NET = [
+  'ip link set lo up',
+  'ip link add br0 type bridge',
+  'ip link set br0 up',
+  'ip addr add 192.168.49.2/24 dev br0',
+  'ip route add 10.96.0.0/12 via 192.168.49.1 dev br0 onlink',
+  'ip neigh add 192.168.49.1 lladdr 02:00:00:00:00:01 dev br0',
+];
+
 function sampleProxy() {
   const c = testCluster({
     services: [
@@ -86,17 +96,15 @@ describe.skipIf(skip !== null)(`nftables against the kernel${skip ? ` (skipped: 
   });
 
   it('a ClusterIP connection is DNATed to the endpoint the simulator picks', (ctx) => {
-    // In the namespace, lo holds the node and endpoint addresses and a listener answers on the
-    // endpoint; a connection to the ClusterIP from the node itself goes through nat-output.
+    // In the namespace the endpoint address is local and a listener answers on it; a connection
+    // to the ClusterIP from the node itself goes through nat-output.
     const sim = px.evaluate({ packet: tcp('192.168.49.2', '10.96.0.41', 80), origin: 'local', state: freshState() });
     expect(sim.verdict.kind).toBe('dnat');
     if (sim.verdict.kind !== 'dnat') return;
     const script = [
       'set -e',
-      'ip link set lo up',
-      'ip addr add 192.168.49.2/32 dev lo',
+      ...NODE_NET,
       'ip addr add 10.244.1.5/32 dev lo',
-      'ip route add 10.96.0.0/12 dev lo',
       `nft -f ${file}`,
       `python3 -c "import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.244.1.5',8080));s.listen(1);c,a=s.accept();print(c.getsockname()[0]+':'+str(c.getsockname()[1]))" &`,
       'sleep 0.3',
@@ -110,5 +118,30 @@ describe.skipIf(skip !== null)(`nftables against the kernel${skip ? ` (skipped: 
       return;
     }
     expect(r.stdout.toString().trim()).toBe(`${sim.verdict.endpoint.ip}:${sim.verdict.endpoint.port}`);
+  });
+
+  it.each([
+    // [what, destination, port]
+    ['service without endpoints', '10.96.0.46', 80],
+    ['ClusterIP on a port the service does not have', '10.96.0.41', 22],
+    ['unallocated ClusterIP', '10.96.0.99', 80],
+  ] as const)('%s: the kernel and the simulator agree on refused vs timeout', (_what, dst, port, ctx) => {
+    const sim = px.evaluate({ packet: tcp('192.168.49.2', dst, port), origin: 'local', state: freshState() });
+    const expected = sim.verdict.kind === 'reject' ? 'refused' : sim.verdict.kind === 'drop' ? 'timeout' : sim.verdict.kind;
+    const script = [
+      'set -e',
+      ...NODE_NET,
+      `nft -f ${file}`,
+      `python3 -c "
+import socket
+try:
+    socket.create_connection(('${dst}', ${port}), timeout=1).close(); print('ok')
+except ConnectionRefusedError: print('refused')
+except (socket.timeout, TimeoutError): print('timeout')
+except OSError as e: print('error', e)"`,
+    ].join('\n');
+    const r = spawnSync('unshare', ['-n', 'sh', '-c', script]);
+    if (r.status !== 0) ctx.skip(`the kernel did not allow the connection check: ${r.stderr.toString().trim()}`);
+    expect(r.stdout.toString().trim()).toBe(expected);
   });
 });
