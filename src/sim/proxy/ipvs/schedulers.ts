@@ -173,7 +173,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       const index = hashTable(dests, false)[bucket] ?? null;
       return index === null ? { index, why: 'no destination available' } : { index, why: `destination hashing: ${input.vip} falls in bucket ${bucket}` };
     }
-      default:
+    default:
       return assertNever(scheduler, 'IPVS scheduler');
   }
 }
