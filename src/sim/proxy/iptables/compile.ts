@@ -57,10 +57,10 @@ export interface ServicePortRules {
   chains: Chain[];
 }
 
-/** The inputs of one Service as kube-proxy's change trackers see them. */
-export interface ServiceInputs {
-  service: Service;
-  slices: EndpointSlice[];
+/** The objects a sync was built from (kept by reference, as kube-proxy's change trackers keep the last state). */
+export interface IptablesSource {
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
 }
 
 export interface IptablesArtifact {
@@ -78,12 +78,14 @@ export interface IptablesArtifact {
   jumps: Ruleset;
   /** What the last sync wrote: a full sync writes everything; a partial one only changed services' chains. */
   lastSync: IptablesSync;
-  /** Rule id (top-level rules) or chain name (service chains) -> owner. */
-  owners: Map<string, RuleOwner>;
+  /** Every service port's rules, sorted by service port name. */
+  ports: ServicePortRules[];
+  /** Every per-service chain (SVC/SVL/EXT/FW/SEP), sorted by name. */
+  serviceChains: Chain[];
   /** Per "ns/name": the Service's port rules, in port-name order. */
   perService: Map<string, ServicePortRules[]>;
-  /** Per "ns/name": the objects the rules were built from (compared by identity, then by content). */
-  inputs: Map<string, ServiceInputs>;
+  /** The Services and EndpointSlices this artifact was built from (compared by identity, then by content). */
+  source: IptablesSource;
 }
 
 export interface IptablesSync {
@@ -197,11 +199,15 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
   const top = (table: string, chain: string, what: string) => `${table}/${chain}/${spn}/${what}`;
 
+  // Shared match objects: a large cluster repeats them across hundreds of thousands of rules.
+  const clusterIPComment = comment(`${spn} cluster IP`);
+  const spnComment = comment(spn);
+
   // Capture the clusterIP.
   if (hasInternalEndpoints) {
     out.nat.services.push({
       id: top('nat', KUBE_SERVICES, 'cluster-ip'),
-      matches: [comment(`${spn} cluster IP`), ...portMatch(proto, info.port, info.clusterIP)],
+      matches: [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
       target: jump(internalTrafficChain),
     });
   } else {
@@ -264,7 +270,7 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
         out.nat.nodePorts.push({
           id: top('nat', KUBE_NODEPORTS, 'localhost-nodeport'),
           matches: [
-            comment(spn),
+            spnComment,
             PROTO_MODULE[proto],
             PROTO[proto],
             { kind: 'destination', cidr: LOOPBACK },
@@ -276,7 +282,7 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
       }
       out.nat.nodePorts.push({
         id: top('nat', KUBE_NODEPORTS, 'nodeport'),
-        matches: [comment(spn), ...portMatch(proto, info.nodePort)],
+        matches: [spnComment, ...portMatch(proto, info.nodePort)],
         target: jump(names.ext),
       });
     }
@@ -312,7 +318,7 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
 
   // Internal traffic: the masquerade rule heads the internal traffic chain.
   if (hasInternalEndpoints) {
-    const cip = [comment(`${spn} cluster IP`), ...portMatch(proto, info.port, info.clusterIP)];
+    const cip = [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)];
     if (ctx.settings.masqueradeAll) add(internalTrafficChain, cip, JUMP_MARK_MASQ);
     else add(internalTrafficChain, [...cip, { kind: 'source', cidr: ctx.clusterCIDR, negate: true }], JUMP_MARK_MASQ);
   }
@@ -345,7 +351,12 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
     add(names.fw, [comment(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`)], { kind: 'none' });
   }
 
-  const sepName = (ep: EndpointInfo) => endpointChainName(spn, proto, ep.endpoint);
+  const sepNames = new Map<string, string>();
+  const sepName = (ep: EndpointInfo) => {
+    let n = sepNames.get(ep.endpoint);
+    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(spn, proto, ep.endpoint)));
+    return n;
+  };
   const epComment = (ep: EndpointInfo): Match[] => (ctx.largeClusterMode ? [] : [comment(`${spn} -> ${ep.endpoint}`)]);
   const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
     if (info.stickyMaxAgeSeconds > 0) {
@@ -373,7 +384,7 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   for (const ep of allReachableEndpoints) {
     const sep = sepName(ep);
     seps.push(sep);
-    const c = ctx.largeClusterMode ? [] : [comment(spn)];
+    const c = ctx.largeClusterMode ? [] : [spnComment];
     add(sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
     const dnat: Match[] = [...c];
     if (info.stickyMaxAgeSeconds > 0) dnat.push({ kind: 'recent', name: sep, op: 'set' });
@@ -446,15 +457,47 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Top-level chains first, then the rest by name: the order kube-proxy's tests compare in. */
-function orderChains(first: Chain[], rest: Chain[]): Chain[] {
-  return [...first, ...rest.sort((a, b) => compareNames(a.name, b.name))];
+/** Index of the first element whose name is not below `name` (binary search over a name-sorted list). */
+function lowerBound<T>(list: readonly T[], name: string, key: (x: T) => string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(list[mid]!) < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
-function assemble(ctx: Ctx, ports: readonly ServicePortRules[], deleteChains: string[] = []): Ruleset {
+/** A copy of a name-sorted list without the given items, found by binary search (few items: a splice each). */
+function removeSorted<T>(list: readonly T[], items: ReadonlySet<T>, key: (x: T) => string): T[] {
+  const out = list.slice();
+  for (const it of items) {
+    let i = lowerBound(out, key(it), key);
+    while (i < out.length && out[i] !== it && key(out[i]!) === key(it)) i++;
+    if (out[i] === it) out.splice(i, 1);
+  }
+  return out;
+}
+
+/** Inserts each item into a name-sorted copy of `list` (few items: a splice each). */
+function insertSorted<T>(list: readonly T[], items: readonly T[], key: (x: T) => string): T[] {
+  const out = list.slice();
+  for (const it of items) out.splice(lowerBound(out, key(it), key), 0, it);
+  return out;
+}
+
+const chainKey = (c: Chain) => c.name;
+const portKey = (r: ServicePortRules) => r.port.info.name;
+
+/**
+ * The payload in kube-proxy's test order: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains by
+ * name. `ports` is sorted by service port name; `serviceChains` (their chains, or a subset for a
+ * partial sync's payload) is sorted by chain name.
+ */
+function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
   const f = { services: [] as Rule[], externalServices: [] as Rule[], nodePorts: [] as Rule[], proxyFirewall: [] as Rule[] };
   const n = { services: [] as Rule[], nodePorts: [] as Rule[] };
-  const serviceChains: Chain[] = [];
   for (const p of ports) {
     for (const r of p.filter.services) f.services.push(r);
     for (const r of p.filter.externalServices) f.externalServices.push(r);
@@ -462,35 +505,36 @@ function assemble(ctx: Ctx, ports: readonly ServicePortRules[], deleteChains: st
     for (const r of p.filter.proxyFirewall) f.proxyFirewall.push(r);
     for (const r of p.nat.services) n.services.push(r);
     for (const r of p.nat.nodePorts) n.nodePorts.push(r);
-    for (const c of p.chains) serviceChains.push(c);
   }
   for (const r of nodePortsTail(ctx)) n.services.push(r);
   const fixed = fixedNatRules(ctx.settings);
 
-  const filterRest: Chain[] = [
+  const filterChains: Chain[] = [
+    { name: KUBE_NODEPORTS, rules: f.nodePorts },
+    { name: KUBE_SERVICES, rules: f.services },
     { name: KUBE_EXTERNAL_SERVICES, rules: f.externalServices },
-    { name: KUBE_FORWARD, rules: forwardRules(ctx.settings) },
-    { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall },
   ];
-  if (ctx.localhostNodePorts) filterRest.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
-  const natRest: Chain[] = [
-    { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
-    { name: KUBE_POSTROUTING, rules: fixed.postrouting },
-    ...serviceChains,
-  ];
-  for (const x of deleteChains) natRest.push({ name: x, rules: [] });
+  if (ctx.localhostNodePorts) filterChains.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
+  filterChains.push({ name: KUBE_FORWARD, rules: forwardRules(ctx.settings) }, { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall });
+
+  // One pass: the sorted service chains with the fixed and deleted chains merged in at their places.
+  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))].sort(
+    (a, b) => compareNames(a.name, b.name),
+  );
+  const natChains: Chain[] = [{ name: KUBE_NODEPORTS, rules: n.nodePorts }, { name: KUBE_SERVICES, rules: n.services }];
+  let from = 0;
+  for (const x of extra) {
+    const at = lowerBound(serviceChains, x.name, chainKey);
+    for (let i = from; i < at; i++) natChains.push(serviceChains[i]!);
+    natChains.push(x);
+    from = at;
+  }
+  for (let i = from; i < serviceChains.length; i++) natChains.push(serviceChains[i]!);
   return {
     order: ['filter', 'nat'],
     tables: {
-      filter: {
-        name: 'filter',
-        chains: orderChains([{ name: KUBE_NODEPORTS, rules: f.nodePorts }, { name: KUBE_SERVICES, rules: f.services }], filterRest),
-      },
-      nat: {
-        name: 'nat',
-        chains: orderChains([{ name: KUBE_NODEPORTS, rules: n.nodePorts }, { name: KUBE_SERVICES, rules: n.services }], natRest),
-        ...(deleteChains.length ? { deleteChains } : {}),
-      },
+      filter: { name: 'filter', chains: filterChains },
+      nat: { name: 'nat', chains: natChains, ...(deleteChains.length ? { deleteChains } : {}) },
     },
   };
 }
@@ -547,9 +591,8 @@ function serviceKey(svc: Service): string {
 function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
   const m = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
-    const svc = s.metadata.labels?.['kubernetes.io/service-name'];
-    if (!svc) continue;
-    const key = `${s.metadata.namespace ?? 'default'}/${svc}`;
+    const key = sliceKey(s);
+    if (key === undefined) continue;
     const l = m.get(key);
     if (l) l.push(s);
     else m.set(key, [s]);
@@ -577,66 +620,62 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
   };
 }
 
-function countEndpoints(m: Map<string, ProxyServicePort[]>): number {
-  let n = 0;
-  for (const ports of m.values()) for (const p of ports) n += p.endpoints.length;
-  return n;
+function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync['counts'] {
+  const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
+  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
 }
 
-function indexOwners(owners: Map<string, RuleOwner>, rules: readonly ServicePortRules[], add: boolean): void {
-  for (const r of rules) {
+const ownerCache = new WeakMap<IptablesArtifact, Map<string, RuleOwner>>();
+
+/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it serves.
+ *  Built on first use, so partial syncs stay cheap. */
+export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
+  let owners = ownerCache.get(a);
+  if (owners) return owners;
+  owners = new Map();
+  for (const r of a.ports) {
     const o: RuleOwner = { servicePort: r.port.info.name };
-    const lists = [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts];
-    for (const l of lists) {
-      for (const rule of l) {
-        if (add) owners.set(rule.id, o);
-        else owners.delete(rule.id);
-      }
+    for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
+      for (const rule of l) owners.set(rule.id, o);
     }
     for (const c of r.chains) {
-      if (!add) {
-        owners.delete(c.name);
-        continue;
-      }
       const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
       owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
     }
   }
-}
-
-function sortedPerService(perService: Map<string, ServicePortRules[]>): ServicePortRules[] {
-  const all: ServicePortRules[] = [];
-  for (const l of perService.values()) for (const r of l) all.push(r);
-  return all.sort((a, b) => compareNames(a.port.info.name, b.port.info.name));
-}
-
-function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync['counts'] {
-  const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
-  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
+  ownerCache.set(a, owners);
+  return owners;
 }
 
 /** syncProxyRules with a full sync: every chain of every service. */
 export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   const node = resolveNode(input);
   const slices = groupSlices(input.cluster.endpointSlices);
-  const inputs = new Map<string, ServiceInputs>();
-  const ports = new Map<string, ProxyServicePort[]>();
+  const portsByService = new Map<string, ProxyServicePort[]>();
+  let totalEndpoints = 0;
   for (const svc of input.cluster.services) {
     const key = serviceKey(svc);
-    const s = slices.get(key) ?? [];
-    inputs.set(key, { service: svc, slices: s });
-    const p = portsOf(svc, s, node.name);
-    if (p.length) ports.set(key, p);
+    const p = portsOf(svc, slices.get(key) ?? [], node.name);
+    if (!p.length) continue;
+    portsByService.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
-  const totalEndpoints = countEndpoints(ports);
   const ctx = makeCtx(input, node, totalEndpoints);
   const perService = new Map<string, ServicePortRules[]>();
-  for (const [key, p] of ports) perService.set(key, p.map((sp) => serviceRules(ctx, sp)));
-  const all = sortedPerService(perService);
-  const ruleset = assemble(ctx, all);
-  const owners = new Map<string, RuleOwner>();
-  indexOwners(owners, all, true);
-  const services = all.map((r) => r.port);
+  const ports: ServicePortRules[] = [];
+  const serviceChains: Chain[] = [];
+  for (const [key, p] of portsByService) {
+    const rules = p.map((sp) => serviceRules(ctx, sp));
+    perService.set(key, rules);
+    for (const r of rules) {
+      ports.push(r);
+      for (const c of r.chains) serviceChains.push(c);
+    }
+  }
+  ports.sort((a, b) => compareNames(portKey(a), portKey(b)));
+  serviceChains.sort((a, b) => compareNames(a.name, b.name));
+  const ruleset = assemble(ctx, ports, serviceChains);
+  const services = ports.map((r) => r.port);
   return {
     node,
     settings: input.settings,
@@ -654,9 +693,10 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
       deletedChains: [],
       counts: counts(ruleset, services.length, totalEndpoints),
     },
-    owners,
+    ports,
+    serviceChains,
     perService,
-    inputs,
+    source: { services: input.cluster.services, endpointSlices: input.cluster.endpointSlices },
   };
 }
 
@@ -667,9 +707,14 @@ export interface IptablesChange {
   fullSync?: boolean;
 }
 
+/** Objects are compared by identity first (immutable updates), then by content. */
+function sameObject(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (!sameObject(a[i], b[i])) return false;
   return true;
 }
 
@@ -682,30 +727,39 @@ function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
 export function recompileIptables(prev: IptablesArtifact, change: IptablesChange): IptablesArtifact {
   const input: CompileIptablesInput = { cluster: change.cluster, nodeName: prev.node.name, node: prev.node, settings: prev.settings };
   if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
+  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
+    return withReason(compileIptables(input), 'cluster CIDR changed');
+  }
 
-  const slices = groupSlices(change.cluster.endpointSlices);
-  const inputs = new Map<string, ServiceInputs>();
-  const changed: string[] = [];
-  for (const svc of change.cluster.services) {
+  const next: IptablesSource = { services: change.cluster.services, endpointSlices: change.cluster.endpointSlices };
+  const changed = [...(changedByPosition(prev.source, next) ?? changedByKey(prev.source, next))].sort(compareNames);
+
+  // The changed Services' objects now (a Service that is gone has none).
+  const wanted = new Set(changed);
+  const nowServices = new Map<string, Service>();
+  for (const svc of next.services) {
     const key = serviceKey(svc);
-    const s = slices.get(key) ?? [];
-    inputs.set(key, { service: svc, slices: s });
-    const old = prev.inputs.get(key);
-    if (!old || (old.service !== svc && JSON.stringify(old.service) !== JSON.stringify(svc)) || !sameObjects(old.slices, s)) changed.push(key);
+    if (wanted.has(key)) nowServices.set(key, svc);
   }
-  for (const key of prev.inputs.keys()) if (!inputs.has(key)) changed.push(key);
+  const nowSlices = new Map<string, EndpointSlice[]>();
+  for (const sl of next.endpointSlices) {
+    const key = sliceKey(sl);
+    if (key === undefined || !wanted.has(key)) continue;
+    const l = nowSlices.get(key);
+    if (l) l.push(sl);
+    else nowSlices.set(key, [sl]);
+  }
 
-  const ports = new Map<string, ProxyServicePort[]>();
-  for (const key of changed) {
-    const i = inputs.get(key);
-    if (!i) continue;
-    const p = portsOf(i.service, i.slices, prev.node.name);
-    if (p.length) ports.set(key, p);
-  }
+  const newPorts = new Map<string, ProxyServicePort[]>();
   let totalEndpoints = prev.totalEndpoints;
   for (const key of changed) {
     for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
-    for (const p of ports.get(key) ?? []) totalEndpoints += p.endpoints.length;
+    const svc = nowServices.get(key);
+    if (!svc) continue;
+    const p = portsOf(svc, nowSlices.get(key) ?? [], prev.node.name);
+    if (!p.length) continue;
+    newPorts.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
   const ctx = makeCtx(input, prev.node, totalEndpoints);
   if (ctx.largeClusterMode !== prev.largeClusterMode) {
@@ -714,31 +768,35 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   }
 
   const perService = new Map(prev.perService);
-  const owners = new Map(prev.owners);
-  const oldChains = new Set<string>();
-  const newRules: ServicePortRules[] = [];
+  const removedPorts = new Set<ServicePortRules>();
+  const removedChains = new Set<Chain>();
+  const added: ServicePortRules[] = [];
+  const addedChains: Chain[] = [];
   for (const key of changed) {
-    const old = perService.get(key) ?? [];
-    indexOwners(owners, old, false);
-    for (const r of old) for (const c of r.chains) oldChains.add(c.name);
-    const p = ports.get(key);
+    for (const r of perService.get(key) ?? []) {
+      removedPorts.add(r);
+      for (const c of r.chains) removedChains.add(c);
+    }
+    const p = newPorts.get(key);
     if (!p) {
       perService.delete(key);
       continue;
     }
     const rules = p.map((sp) => serviceRules(ctx, sp));
     perService.set(key, rules);
-    indexOwners(owners, rules, true);
-    newRules.push(...rules);
+    for (const r of rules) {
+      added.push(r);
+      for (const c of r.chains) addedChains.push(c);
+    }
   }
-  for (const r of newRules) for (const c of r.chains) oldChains.delete(c.name);
-  const deletedChains = [...oldChains].sort(compareNames);
+  const stillThere = new Set(addedChains.map((c) => c.name));
+  const deletedChains = [...removedChains].map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
 
-  const all = sortedPerService(perService);
-  const ruleset = assemble(ctx, all);
-  // The payload: everything top-level, plus the changed services' chains, plus stale chains to delete.
-  const payload = assemble(ctx, all.map((r) => (newRules.includes(r) ? r : { ...r, chains: [] })), deletedChains);
-  const services = all.map((r) => r.port);
+  const ports = insertSorted(removeSorted(prev.ports, removedPorts, portKey), added, portKey);
+  const serviceChains = insertSorted(removeSorted(prev.serviceChains, removedChains, chainKey), addedChains, chainKey);
+  const ruleset = assemble(ctx, ports, serviceChains);
+  const payload = partialPayload(ctx, ruleset, addedChains, deletedChains);
+  const services = ports.map((r) => r.port);
   return {
     ...prev,
     largeClusterMode: ctx.largeClusterMode,
@@ -748,15 +806,98 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     lastSync: {
       kind: 'partial',
       reason: changed.length ? 'services or endpoints changed' : 'no service changed',
-      changedServices: changed.sort(compareNames),
+      changedServices: changed,
       payload,
       deletedChains,
       counts: counts(payload, services.length, totalEndpoints),
     },
-    owners,
+    ports,
+    serviceChains,
     perService,
-    inputs,
+    source: next,
   };
+}
+
+/** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */
+function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
+  const nat = full.tables.nat!;
+  const fixed = fixedNatRules(ctx.settings);
+  const rest = insertSorted(
+    [],
+    [
+      ...changedChains,
+      { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
+      { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+      ...deleteChains.map((x) => ({ name: x, rules: [] })),
+    ],
+    chainKey,
+  );
+  return {
+    order: full.order,
+    tables: {
+      filter: full.tables.filter!,
+      nat: { name: 'nat', chains: [nat.chains[0]!, nat.chains[1]!, ...rest], ...(deleteChains.length ? { deleteChains } : {}) },
+    },
+  };
+}
+
+function sliceKey(s: EndpointSlice): string | undefined {
+  const svc = s.metadata.labels?.['kubernetes.io/service-name'];
+  return svc ? `${s.metadata.namespace ?? 'default'}/${svc}` : undefined;
+}
+
+/**
+ * Fast path of the change tracker: the lists have the same length and each position holds the same
+ * object or a new version of the same named object (how an immutable store updates). Returns the
+ * "ns/name" of every Service whose Service or slices changed, or null when the lists were reshaped.
+ */
+function changedByPosition(prev: IptablesSource, next: IptablesSource): Set<string> | null {
+  if (prev.services.length !== next.services.length || prev.endpointSlices.length !== next.endpointSlices.length) return null;
+  const changed = new Set<string>();
+  for (let i = 0; i < next.services.length; i++) {
+    const a = prev.services[i]!;
+    const b = next.services[i]!;
+    if (a === b) continue;
+    const key = serviceKey(b);
+    if (serviceKey(a) !== key) return null;
+    if (!sameObject(a, b)) changed.add(key);
+  }
+  for (let i = 0; i < next.endpointSlices.length; i++) {
+    const a = prev.endpointSlices[i]!;
+    const b = next.endpointSlices[i]!;
+    if (a === b) continue;
+    if (a.metadata.name !== b.metadata.name || a.metadata.namespace !== b.metadata.namespace) return null;
+    if (sameObject(a, b)) continue;
+    for (const k of [sliceKey(a), sliceKey(b)]) if (k !== undefined) changed.add(k);
+  }
+  return changed;
+}
+
+/** General path: group both states by Service and compare each Service's objects. */
+function changedByKey(prev: IptablesSource, next: IptablesSource): Set<string> {
+  const index = (src: IptablesSource) => {
+    const m = new Map<string, { service?: Service; slices: EndpointSlice[] }>();
+    const at = (k: string) => {
+      let e = m.get(k);
+      if (!e) m.set(k, (e = { slices: [] }));
+      return e;
+    };
+    for (const svc of src.services) at(serviceKey(svc)).service = svc;
+    for (const sl of src.endpointSlices) {
+      const k = sliceKey(sl);
+      if (k !== undefined) at(k).slices.push(sl);
+    }
+    return m;
+  };
+  const a = index(prev);
+  const b = index(next);
+  const changed = new Set<string>();
+  for (const [k, e] of b) {
+    const old = a.get(k);
+    if (!old || !sameObject(old.service, e.service) || !sameObjects(old.slices, e.slices)) changed.add(k);
+  }
+  for (const k of a.keys()) if (!b.has(k)) changed.add(k);
+  return changed;
 }
 
 function withReason(a: IptablesArtifact, reason: string): IptablesArtifact {

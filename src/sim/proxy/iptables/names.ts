@@ -1,14 +1,13 @@
 // kube-proxy's iptables chain names and probability strings (pkg/proxy/iptables/proxier.go:
 // portProtoHash, servicePortEndpointChainName, computeProbability). SEMANTICS.md 2.2 and 2.4.
 
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const utf8 = new TextEncoder();
 
 /** The first `n` characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
 function hashPrefix(text: string, n: number): string {
-  const bytes = sha256(utf8.encode(text));
+  const bytes = sha256(text);
   let out = '';
   let buffer = 0;
   let bits = 0;

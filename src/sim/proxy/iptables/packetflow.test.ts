@@ -6,40 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../net/rand';
 import { compileNodeProxy } from '../compile';
 import type { NodeProxy, PacketOrigin, ProxyRuntimeState } from '../types';
-import { TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
-
-const local = (ip: string) => ({ ip, node: 'test-node' });
-const remote = (ip: string) => ({ ip, node: 'host2' });
-const port = (nodePort?: number) => [{ port: 80, ...(nodePort ? { nodePort } : {}) }];
-
-function flowCluster() {
-  return testCluster(
-    [
-      makeService('ns', 'clusterip', { clusterIP: '172.30.0.41', ports: port() }),
-      makeService('ns', 'np-cluster', { type: 'NodePort', clusterIP: '172.30.0.42', ports: port(3001) }),
-      makeService('ns', 'np-local', { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.43', ports: port(3002) }),
-      makeService('ns', 'np-local-none', { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.44', ports: port(3003) }),
-      makeService('ns', 'lb', { type: 'LoadBalancer', clusterIP: '172.30.0.45', ports: port(3004) }, ['1.2.3.4']),
-      makeService('ns', 'lb-ranges', { type: 'LoadBalancer', clusterIP: '172.30.0.46', loadBalancerSourceRanges: ['203.0.113.0/25'], ports: port(3005) }, ['5.6.7.8']),
-      makeService('ns', 'no-endpoints', { type: 'NodePort', clusterIP: '172.30.0.47', ports: port(3006) }),
-      makeService('ns', 'itp-local', { clusterIP: '172.30.0.48', internalTrafficPolicy: 'Local', ports: port() }),
-      makeService('ns', 'affinity', { clusterIP: '172.30.0.49', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 100 } }, ports: port() }),
-      makeService('ns', 'headless', { clusterIP: 'None', ports: port() }),
-      makeService('ns', 'external-name', { type: 'ExternalName', externalName: 'example.com', ports: port() }),
-    ],
-    [
-      makeSlice('ns', 'clusterip', [remote('10.180.0.1'), local('10.180.0.2')], port()),
-      makeSlice('ns', 'np-cluster', [remote('10.180.0.1'), local('10.180.0.2')], port()),
-      makeSlice('ns', 'np-local', [local('10.180.0.3'), remote('10.180.0.4')], port()),
-      makeSlice('ns', 'np-local-none', [remote('10.180.0.4')], port()),
-      makeSlice('ns', 'lb', [remote('10.180.0.5')], port()),
-      makeSlice('ns', 'lb-ranges', [remote('10.180.0.6')], port()),
-      makeSlice('ns', 'itp-local', [remote('10.180.0.8')], port()),
-      makeSlice('ns', 'affinity', [remote('10.180.0.7'), remote('10.180.0.8'), remote('10.180.0.9')], port()),
-      makeSlice('ns', 'headless', [remote('10.180.0.10')], port()),
-    ],
-  );
-}
+import { TEST_NODE, packetFlowCluster as flowCluster, testProxySettings } from './fixtures';
 
 function proxyFor(over = {}): NodeProxy {
   return compileNodeProxy({ cluster: flowCluster(), nodeName: TEST_NODE.name, node: TEST_NODE, settings: testProxySettings(over) });

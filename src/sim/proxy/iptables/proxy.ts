@@ -9,7 +9,7 @@ import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../netfi
 import { RulesetIndex, walkPacket, type WalkResult } from '../netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
-import type { IptablesArtifact } from './compile';
+import { ownersOf, type IptablesArtifact } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -80,13 +80,14 @@ export function iptablesNodeProxy(a: IptablesArtifact): NodeProxy {
   const verdictOf = (r: WalkResult): ProxyVerdict => {
     if (r.verdict !== 'ACCEPT') {
       const rule = r.decidedBy?.rule;
-      const owner = rule ? (a.owners.get(rule.id) ?? a.owners.get(r.decidedBy!.chain)) : undefined;
+      const owners = ownersOf(a);
+      const owner = rule ? (owners.get(rule.id) ?? owners.get(r.decidedBy!.chain)) : undefined;
       const reason = firstComment(rule) ?? (rule ? `${r.decidedBy!.table}/${r.decidedBy!.chain}` : `${r.decidedBy?.table}/${r.decidedBy?.chain} policy`);
       const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
       return r.verdict === 'REJECT' ? { kind: 'reject', ...v } : { kind: 'drop', ...v };
     }
     if (r.dnat) {
-      const owner = a.owners.get(r.dnat.chain);
+      const owner = ownersOf(a).get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
       if (owner && ep) return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
     }
