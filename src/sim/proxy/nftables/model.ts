@@ -3,7 +3,7 @@
 // (`service-ips`) to its own chain, then `numgen random` picks an endpoint chain that DNATs.
 // SEMANTICS.md section 5; the structure follows proxier_test.go's expected transactions.
 
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '../iptables/sha256';
 import type { Protocol } from '../../api/types';
 import type { KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
@@ -95,7 +95,7 @@ export interface NftTable {
 
 /** sha256, base32 (RFC 4648), first 8 characters: the prefix of every per-service chain name. */
 export function hash8(s: string): string {
-  const bytes = sha256(new TextEncoder().encode(s));
+  const bytes = sha256(s);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let out = '';
   let bits = 0;
