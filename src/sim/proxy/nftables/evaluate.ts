@@ -97,7 +97,7 @@ export function evaluateNft(args: {
     const record = (action: string, extra: Partial<NftEvalResult['steps'][number]> = {}) =>
       steps.push({ rule, chain: chain.name, action, ...extra });
     for (const s of rule.stmts) {
-      const r = runStmt(s, rule, chain, record);
+      const r = runStmt(s, chain, record);
       if (r === 'nomatch') return { kind: 'continue' };
       if (r !== 'next') return r;
     }
@@ -106,8 +106,7 @@ export function evaluateNft(args: {
 
   const runStmt = (
     s: NftStmt,
-    _rule: NftRule,
-    _chain: NftChain,
+    chain: NftChain,
     record: (action: string, extra?: Partial<NftEvalResult['steps'][number]>) => void,
   ): 'next' | 'nomatch' | Flow => {
     switch (s.kind) {
@@ -155,7 +154,7 @@ export function evaluateNft(args: {
         return { kind: 'verdict', v: { kind: 'accept' } };
       case 'dnat':
         pkt = { ...pkt, dst: s.ip, dstPort: s.port };
-        dnatChain = _chain.name;
+        dnatChain = chain.name;
         record(`dnat to ${s.ip}:${s.port}`);
         return { kind: 'verdict', v: { kind: 'accept' } };
       case 'updateSet': {
@@ -175,8 +174,8 @@ export function evaluateNft(args: {
 
   const runHook = (hook: NftHook): 'drop' | 'reject' | null => {
     for (const c of baseChains(hook)) {
-      // NAT chains are consulted only for a connection's first packet and once a dnat happened
-      // the address is rewritten for the rest of the hooks.
+      // The lab evaluates a connection's first packet, the one NAT chains see; a dnat rewrites
+      // the destination for the hooks that follow.
       const r = runChain(c, 0);
       if (r === 'drop' || r === 'reject') return r;
     }
