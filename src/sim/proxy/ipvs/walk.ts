@@ -46,7 +46,7 @@ export function ipsetContains(set: Ipset, flags: readonly ('src' | 'dst')[], p: 
 }
 
 /** Whether one match holds for the packet (iptables semantics, `!` negation included). */
-export function matches(m: Match, ctx: WalkContext, mark: number): boolean {
+export function matchHolds(m: Match, ctx: WalkContext, mark: number): boolean {
   const p = ctx.packet;
   const neg = (b: boolean, n?: boolean) => (n ? !b : b);
   switch (m.kind) {

@@ -9,7 +9,7 @@ import { ipToInt } from '../../net/ip';
 import { assertNever } from '../../util/assert';
 import type { NftChain, NftMap, NftMapElement, NftRule, NftSet, NftStmt, NftTable, NftVerdict } from './model';
 
-export function chainRef(name: string): string {
+export function nftChainRef(name: string): string {
   return `chain:${name}`;
 }
 
@@ -78,7 +78,7 @@ function renderStmt(s: NftStmt): string {
   }
 }
 
-export function renderRule(r: NftRule): string {
+export function renderNftRule(r: NftRule): string {
   const text = r.stmts.map(renderStmt).join(' ');
   return r.comment ? `${text} comment "${r.comment}"` : text;
 }
@@ -170,10 +170,10 @@ export function priorityText(type: 'nat' | 'filter', hook: string, p: number): s
 }
 
 function renderChain(c: NftChain, out: RenderedLine[]): void {
-  out.push({ text: `\tchain ${c.name} {`, ref: chainRef(c.name) });
+  out.push({ text: `\tchain ${c.name} {`, ref: nftChainRef(c.name) });
   if (c.base) out.push({ text: `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${priorityText(c.base.type, c.base.hook, c.base.priority)}; policy accept;` });
   if (c.comment) out.push({ text: `\t\tcomment "${c.comment}"` });
-  for (const r of c.rules) out.push({ text: `\t\t${renderRule(r)}`, ref: r.id });
+  for (const r of c.rules) out.push({ text: `\t\t${renderNftRule(r)}`, ref: r.id });
   out.push({ text: '\t}' });
 }
 

@@ -15,7 +15,7 @@ import type { Match } from '../netfilter/types';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ProxyServicePort } from '../servicemap';
 import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
-import { matches } from '../ipvs/walk';
+import { matchHolds } from '../ipvs/walk';
 import { tryConnectEndpoints, updateService, type BalancerStates } from './roundrobin';
 
 /** The ephemeral range the kernel picks a port 0 listener from (net.ipv4.ip_local_port_range). */
@@ -216,7 +216,7 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
       const chain = byName.get(chainName);
       if (!chain || depth > 8) return null;
       for (const r of chain.rules) {
-        if (!r.matches.every((m) => matches(m, ctx, p.mark ?? 0))) continue;
+        if (!r.matches.every((m) => matchHolds(m, ctx, p.mark ?? 0))) continue;
         steps.push({ outcome: 'matched', where: `nat/${chainName}`, action: renderTarget(r.target), ref: ref(iptables, r.id) });
         if (r.target.kind === 'jump') {
           const hit = walk(r.target.chain, depth + 1);
