@@ -74,17 +74,10 @@ export function parseFile(file: string, rawText: string): ParsedFile {
       const plain = copyPlain(value, { file, problems, locateLater: true });
       out.problems.push(...problems);
       if (plain.ok) {
-        let yamlDoc: Document | null | undefined;
+        // Positions are only needed for problems: scan the JSON text for the pointer when asked.
         const locate = (path: readonly PathSegment[]): Position | undefined => {
-          // Positions are only needed for problems: parse the text a second time, lazily, to find them.
-          if (yamlDoc === undefined) {
-            yamlDoc = null;
-            if (indentationProblem(text) === undefined) {
-              const docs = parseAllDocuments(text, { lineCounter: new LineCounter() });
-              if (Array.isArray(docs) && docs.length === 1 && docs[0].errors.length === 0) yamlDoc = docs[0];
-            }
-          }
-          return yamlDoc ? locateInYaml(yamlDoc, path, lines) : undefined;
+          const offset = jsonValueOffset(text, path);
+          return offset === undefined ? undefined : lines.position(offset);
         };
         if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
       }
@@ -92,7 +85,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     }
   }
 
-  const indent = indentationProblem(text);
+  const indent = indentationProblem(text) ?? flowNestingProblem(text);
   if (indent !== undefined) {
     out.problems.push({
       kind: 'too-large',
@@ -101,12 +94,12 @@ export function parseFile(file: string, rawText: string): ParsedFile {
       line: indent.line,
       column: 1,
       path: '',
-      message: `nesting too deep: line ${indent.line} is indented ${indent.columns} columns; the lab reads up to ${LIMITS.maxIndent}`,
+      message: indent.message,
     });
     return out;
   }
 
-  const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true });
+  const docs = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true }));
   const list = Array.isArray(docs) ? docs : [];
   out.multiDocument = list.length > 1;
   list.forEach((doc, index) => {
@@ -122,7 +115,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     if (doc.errors.length > 0) return;
     const problems: Problem[] = [];
     const locate = (path: readonly PathSegment[]) => locateInYaml(doc, path, lines);
-    const plain = yamlToPlain(doc, { file, problems, document, locate });
+    const plain = yamlToPlain(doc, { file, problems, document, locate }, lines);
     out.problems.push(...problems);
     if (plain.ok && plain.value !== null) out.documents.push({ index, value: plain.value, locate });
   });
@@ -192,12 +185,17 @@ function copyPlain(value: unknown, ctx: CopyContext): Copied {
 }
 
 /** Convert a YAML document's node tree to plain values (not Document.toJS: it throws on bad aliases). */
-function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
+function yamlToPlain(doc: Document, ctx: CopyContext, lineIndex: LineIndex): Copied {
   let nodes = 0;
+  let aliased = 0;
+  let aliasDepth = 0;
   const inProgress = new Set<unknown>();
+  const targets = new Map<unknown, unknown>();
   const walk = (node: unknown, path: PathSegment[]): unknown => {
-    if (++nodes > LIMITS.maxNodes) {
-      throw new TooLarge(`too many values (aliases expand to more than ${LIMITS.maxNodes}): the lab refuses this document`);
+    if (++nodes > LIMITS.maxNodes) throw new TooLarge(`too many values: the lab reads up to ${LIMITS.maxNodes} in one document`);
+    // Values copied through aliases are capped separately, far lower: that is the "billion laughs" attack.
+    if (aliasDepth > 0 && ++aliased > LIMITS.maxAliasedNodes) {
+      throw new TooLarge(`aliases expand to more than ${LIMITS.maxAliasedNodes} values: the lab refuses this document`);
     }
     if (node === null || node === undefined) return null;
     if (isScalar(node)) {
@@ -205,7 +203,8 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
       return typeof v === 'bigint' ? Number(v) : v;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      if (!targets.has(node)) targets.set(node, node.resolve(doc));
+      const target = targets.get(node);
       if (target === undefined || inProgress.has(target)) {
         const at = ctx.locate?.(path);
         ctx.problems.push({
@@ -219,7 +218,12 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
         });
         return null;
       }
-      return walk(target, path);
+      aliasDepth++;
+      try {
+        return walk(target, path);
+      } finally {
+        aliasDepth--;
+      }
     }
     if (path.length >= LIMITS.maxDepth) throw depthError();
     if (isSeq(node)) {
@@ -232,8 +236,23 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
       inProgress.add(node);
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
-        const rawKey = walk(pair.key, path);
-        const key = rawKey === null || typeof rawKey !== 'object' ? String(rawKey) : JSON.stringify(rawKey);
+        const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (keyNode !== null && keyNode !== undefined && !isScalar(keyNode)) {
+          // YAML allows maps and lists as keys ("? "); Kubernetes objects never have them.
+          const at = isNodeWithRange(keyNode) && keyNode.range ? lineIndex.position(keyNode.range[0]) : undefined;
+          ctx.problems.push({
+            kind: 'syntax',
+            severity: 'error',
+            file: ctx.file,
+            ...at,
+            document: ctx.document,
+            path: jsonPointer(path),
+            message: 'a map or list used as a key: keys must be plain text; this entry is ignored',
+          });
+          continue;
+        }
+        const rawKey = keyNode === null || keyNode === undefined ? null : keyNode.value;
+        const key = typeof rawKey === 'bigint' ? String(Number(rawKey)) : String(rawKey);
         if (key === FORBIDDEN_KEY) {
           ctx.problems.push(forbiddenKeyProblem(ctx, [...path, key]));
           continue;
@@ -283,6 +302,102 @@ function locateInYaml(doc: Document, path: readonly PathSegment[], lines: LineIn
   return lines.position(best.range[0]);
 }
 
+/**
+ * Offset of the deepest value on `path` in a JSON text that JSON.parse accepted (so the scanner may
+ * trust its structure, and its depth is already capped).
+ */
+function jsonValueOffset(text: string, path: readonly PathSegment[]): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const skipString = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    skipString();
+    try {
+      return String(JSON.parse(text.slice(start, i)));
+    } catch {
+      return '';
+    }
+  };
+  const skipValue = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '"') return skipString();
+    if (c !== '{' && c !== '[') {
+      while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
+      return;
+    }
+    const close = c === '{' ? '}' : ']';
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    while (i < text.length) {
+      if (c === '{') {
+        ws();
+        skipString();
+        ws();
+        i++; // ':'
+      }
+      skipValue();
+      ws();
+      if (text[i] === ',') i++;
+      else {
+        i++;
+        return;
+      }
+    }
+  };
+  ws();
+  let best = i;
+  for (const seg of path) {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      let found = false;
+      while (i < text.length && text[i] === '"') {
+        const key = readString();
+        ws();
+        i++; // ':'
+        ws();
+        if (key === String(seg)) {
+          found = true;
+          break;
+        }
+        skipValue();
+        ws();
+        if (text[i] !== ',') break;
+        i++;
+        ws();
+      }
+      if (!found) return best;
+    } else if (c === '[' && typeof seg === 'number') {
+      i++;
+      for (let k = 0; ; k++) {
+        ws();
+        if (text[i] === ']' || i >= text.length) return best;
+        if (k === seg) break;
+        skipValue();
+        ws();
+        if (text[i] !== ',') return best;
+        i++;
+      }
+    } else return best;
+    best = i;
+  }
+  return best;
+}
+
 function isNodeWithRange(n: unknown): n is YamlNode {
   return typeof n === 'object' && n !== null && 'range' in n && Array.isArray((n as { range?: unknown }).range);
 }
@@ -314,7 +429,7 @@ function looksLikeJson(file: string, text: string): boolean {
 }
 
 /** The first line whose structural indentation exceeds the cap, measured without parsing. */
-function indentationProblem(text: string): { line: number; columns: number } | undefined {
+function indentationProblem(text: string): { line: number; message: string } | undefined {
   let line = 1;
   let col = 0;
   let atStart = true;
@@ -329,10 +444,52 @@ function indentationProblem(text: string): { line: number; columns: number } | u
     if (!atStart) continue;
     // Spaces, tabs and the block indicators "-", "?", ":" that open a nested collection on the same line.
     if (c === 32 || c === 9 || c === 45 || c === 63 || c === 58) {
-      if (++col > LIMITS.maxIndent) return { line, columns: col };
+      if (++col > LIMITS.maxIndent) {
+        return { line, message: `nesting too deep: line ${line} is indented more than ${LIMITS.maxIndent} columns` };
+      }
     } else atStart = false;
   }
   return undefined;
+}
+
+/**
+ * Flow collections (`[`, `{`) opened deeper than the depth cap allows, counted on the raw text
+ * (quoted strings skipped): the YAML parser is slow on very deep flow nesting, so refuse first.
+ */
+function flowNestingProblem(text: string): { line: number; message: string } | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) quote = c;
+    else if (c === 91 || c === 123) {
+      if (++depth > LIMITS.maxDepth) {
+        return { line, message: `nesting too deep: more than ${LIMITS.maxDepth} levels of [ and { by line ${line}` };
+      }
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * The yaml parser makes an Error object per syntax error; capturing each one's stack trace
+ * dominated the time spent on malformed input. Their stacks are of no use to a learner.
+ */
+function withoutStackTraces<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function firstLine(s: string): string {
