@@ -77,7 +77,16 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
       return nodeCidrs.find((n) => cidrContains(n.cidr, ip))?.node ?? null;
     },
     nodeIP: (node) => nodeIPs.get(node) ?? null,
-    podByKey: (k) => pods.get(k) ?? null,
+    podByKey(k) {
+      const exact = pods.get(k);
+      if (exact) return exact;
+      // "ns/web" names a workload: its first running pod (pod names carry generated suffixes).
+      const [ns, name] = k.split('/');
+      const owned = [...pods.values()]
+        .filter((p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name.startsWith(`${name}-`) && !p.metadata.deletionTimestamp && podIP(p))
+        .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+      return owned[0] ?? null;
+    },
     serviceCIDR: parseCidr(cluster.settings.serviceCIDR),
     podCIDR: parseCidr(cluster.settings.podCIDR),
   };

@@ -6,7 +6,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
-import { POD_ANNOTATIONS } from '../cluster';
+import { podListeningPorts as podListening } from '../controllers/podstate';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
@@ -90,23 +90,6 @@ export function parseUrl(url: string): ParsedUrl | { error: string } {
 }
 
 const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
-
-/** Ports the pod's processes really listen on: the lab annotation, else the declared containerPorts. */
-export function podListening(pod: Pod): { port: number; protocol: string }[] {
-  const ann = pod.metadata.annotations?.[POD_ANNOTATIONS.listen];
-  if (ann !== undefined) {
-    return ann
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((s) => {
-        const [p, proto] = s.split('/');
-        return { port: Number(p), protocol: (proto ?? 'TCP').toUpperCase() };
-      })
-      .filter((p) => Number.isInteger(p.port));
-  }
-  return pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
-}
 
 function podKey(p: Pod): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
@@ -212,6 +195,11 @@ interface HttpContext extends HttpRequestView {
   firstPacket: Packet;
   /** What the backend answers, when an ingress controller knows (its default backend's 404). */
   upstreamStatus?: number;
+}
+
+function lastIndex<T>(xs: readonly T[], f: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (f(xs[i]!)) return i;
+  return -1;
 }
 
 function ruleStepRefs(steps: RuleStep[]): ArtifactRef[] {
@@ -471,8 +459,11 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive: (e) => endpointAlive(w, e.ip, e.port) });
   const before = view(pkt, httpView);
   const mode = proxy.mode;
-  const snatAt = ev.steps.findIndex((s) => /POSTROUTING/.test(s.where));
-  const preSteps = snatAt >= 0 ? ev.steps.slice(0, snatAt) : ev.steps;
+  // Split the walk where the data plane rewrote the destination (an iptables or nft DNAT, an IPVS
+  // real server) and where the source NAT stage starts, so each hop's last line is its decider.
+  const dnatAt = lastIndex(ev.steps, (s) => s.outcome === 'matched' && /^(DNAT|dnat to|Masq |Local |Tunnel |Route |REDIRECT)/.test(s.action));
+  const snatAt = ev.steps.findIndex((s, i) => i > dnatAt && /POSTROUTING|postrouting|masquerading/.test(s.where));
+  const preSteps = dnatAt >= 0 ? ev.steps.slice(0, dnatAt + 1) : snatAt >= 0 ? ev.steps.slice(0, snatAt) : ev.steps;
   const postSteps = snatAt >= 0 ? ev.steps.slice(snatAt) : [];
   const v = ev.verdict;
   const nPlace = nodePlace(node);
