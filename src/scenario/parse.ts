@@ -372,10 +372,13 @@ function jsonLocator(text: string): (path: readonly PathSegment[]) => number | u
     map.set('', i);
     children((k1) => {
       map.set(jsonPointer([k1]), i);
-      children((k2) => {
-        map.set(jsonPointer([k1, k2]), i);
-        return 'skip';
-      }) || skipValue();
+      ws();
+      if (text[i] === '{' || text[i] === '[') {
+        children((k2) => {
+          map.set(jsonPointer([k1, k2]), i);
+          return 'skip';
+        });
+      } else skipValue();
       return 'consumed';
     });
     return map;
