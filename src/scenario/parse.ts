@@ -75,8 +75,9 @@ export function parseFile(file: string, rawText: string): ParsedFile {
       out.problems.push(...problems);
       if (plain.ok) {
         // Positions are only needed for problems: scan the JSON text for the pointer when asked.
+        const offsetOf = jsonLocator(text);
         const locate = (path: readonly PathSegment[]): Position | undefined => {
-          const offset = jsonValueOffset(text, path);
+          const offset = offsetOf(path);
           return offset === undefined ? undefined : lines.position(offset);
         };
         if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
@@ -303,10 +304,12 @@ function locateInYaml(doc: Document, path: readonly PathSegment[], lines: LineIn
 }
 
 /**
- * Offset of the deepest value on `path` in a JSON text that JSON.parse accepted (so the scanner may
- * trust its structure, and its depth is already capped).
+ * Positions in a JSON text that JSON.parse accepted (so the scanner may trust its structure, and
+ * its depth is already capped). Values up to two levels deep (`/objects/3`, `/items/0`) are indexed
+ * in one pass on first use; deeper paths are scanned from their indexed ancestor, so locating every
+ * object of a large file stays linear.
  */
-function jsonValueOffset(text: string, path: readonly PathSegment[]): number | undefined {
+function jsonLocator(text: string): (path: readonly PathSegment[]) => number | undefined {
   let i = 0;
   const ws = () => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
@@ -325,77 +328,83 @@ function jsonValueOffset(text: string, path: readonly PathSegment[]): number | u
       return '';
     }
   };
-  const skipValue = (): void => {
+  /** Visit the children of the container at i: calls `each(key, offsetOfValue)` then skips the value unless `each` consumed it. */
+  const children = (each: (key: PathSegment) => 'stop' | 'skip' | 'consumed'): boolean => {
     ws();
     const c = text[i];
-    if (c === '"') return skipString();
-    if (c !== '{' && c !== '[') {
-      while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
-      return;
-    }
+    if (c !== '{' && c !== '[') return false;
     const close = c === '{' ? '}' : ']';
     i++;
     ws();
-    if (text[i] === close) {
-      i++;
-      return;
-    }
-    while (i < text.length) {
+    for (let k = 0; i < text.length && text[i] !== close; k++) {
+      let key: PathSegment = k;
       if (c === '{') {
-        ws();
-        skipString();
+        key = readString();
         ws();
         i++; // ':'
       }
-      skipValue();
       ws();
-      if (text[i] === ',') i++;
-      else {
+      const r = each(key);
+      if (r === 'stop') return true;
+      if (r === 'skip') skipValue();
+      ws();
+      if (text[i] === ',') {
         i++;
-        return;
+        ws();
       }
     }
+    i++;
+    return false;
   };
-  ws();
-  let best = i;
-  for (const seg of path) {
+  const skipValue = (): void => {
     ws();
     const c = text[i];
-    if (c === '{') {
-      i++;
+    if (c === '"') skipString();
+    else if (c === '{' || c === '[') children(() => 'skip');
+    else while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
+  };
+
+  let index: Map<string, number> | undefined;
+  const buildIndex = (): Map<string, number> => {
+    const map = new Map<string, number>();
+    i = 0;
+    ws();
+    map.set('', i);
+    children((k1) => {
+      map.set(jsonPointer([k1]), i);
       ws();
+      if (text[i] === '{' || text[i] === '[') {
+        children((k2) => {
+          map.set(jsonPointer([k1, k2]), i);
+          return 'skip';
+        });
+      } else skipValue();
+      return 'consumed';
+    });
+    return map;
+  };
+
+  return (path) => {
+    index ??= buildIndex();
+    let depth = Math.min(path.length, 2);
+    let start = index.get(jsonPointer(path.slice(0, depth)));
+    while (start === undefined && depth > 0) start = index.get(jsonPointer(path.slice(0, --depth)));
+    if (start === undefined) return undefined;
+    let best = start;
+    i = start;
+    for (const seg of path.slice(depth)) {
       let found = false;
-      while (i < text.length && text[i] === '"') {
-        const key = readString();
-        ws();
-        i++; // ':'
-        ws();
-        if (key === String(seg)) {
-          found = true;
-          break;
-        }
-        skipValue();
-        ws();
-        if (text[i] !== ',') break;
-        i++;
-        ws();
-      }
+      children((key) => {
+        if (String(key) !== String(seg)) return 'skip';
+        found = true;
+        return 'stop';
+      });
       if (!found) return best;
-    } else if (c === '[' && typeof seg === 'number') {
-      i++;
-      for (let k = 0; ; k++) {
-        ws();
-        if (text[i] === ']' || i >= text.length) return best;
-        if (k === seg) break;
-        skipValue();
-        ws();
-        if (text[i] !== ',') return best;
-        i++;
-      }
-    } else return best;
-    best = i;
-  }
-  return best;
+      ws();
+      best = i;
+    }
+    return best;
+  };
 }
 
 function isNodeWithRange(n: unknown): n is YamlNode {
