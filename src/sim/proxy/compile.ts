@@ -1,0 +1,44 @@
+// The per-node, per-mode entry point: what kube-proxy on `nodeName` would program, as a NodeProxy
+// the tracer can evaluate packets against. One case per proxy mode (SEMANTICS.md sections 2-5).
+
+import type { Cluster } from '../cluster';
+import type { KubeProxySettings } from '../lab';
+import { assertNever } from '../util/assert';
+import { compileIptables } from './iptables/compile';
+import { iptablesNodeProxy } from './iptables/proxy';
+import { startIpvs } from './ipvs/proxy';
+import { compileNftables } from './nftables/proxy';
+import { compileUserspace } from './userspace/proxy';
+import type { ProxyNode } from './servicemap';
+import type { NodeProxy } from './types';
+
+export interface CompileNodeProxyInput {
+  cluster: Cluster;
+  nodeName: string;
+  /** Defaults to the lab's kube-proxy settings. */
+  settings?: KubeProxySettings;
+  /** Defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
+}
+
+export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
+  const settings = input.settings ?? input.cluster.settings.kubeProxy;
+  const lab = { ...input.cluster.settings, kubeProxy: settings };
+  switch (settings.mode) {
+    case 'iptables':
+      return iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+    case 'ipvs': {
+      const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+      if (started.kind !== 'fallback-iptables') return started.proxy;
+      // kube-proxy logged the fallback and runs the iptables proxier instead.
+      const p = iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+      return { ...p, events: [...started.events, ...p.events] };
+    }
+    case 'nftables':
+      return compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+    case 'userspace':
+      return compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+    default:
+      return assertNever(settings.mode, 'proxy mode');
+  }
+}

@@ -1,0 +1,96 @@
+// The one interface every kube-proxy mode implements, so the tracer can walk a packet through a
+// node without knowing which mode compiled the node's data plane.
+
+import type { ArtifactRef, RenderedArtifact } from '../artifact';
+import type { Protocol } from '../api/types';
+import type { ClusterEvent } from '../events';
+import type { ProxyMode } from '../lab';
+import type { RandState } from '../net/rand';
+import type { EndpointInfo, ProxyNode, ServicePortName } from './servicemap';
+
+/** Where a packet meets this node's netfilter hooks. */
+export type PacketOrigin =
+  /** Sent by a process in the node's own network namespace (hostNetwork pod, kubelet, curl on the node): nat OUTPUT. */
+  | 'local'
+  /** Arrived from a pod on this node through its veth / bridge: nat PREROUTING then FORWARD. */
+  | 'pod'
+  /** Arrived on the node's external interface from outside the node (client, LB, another node): PREROUTING. */
+  | 'external';
+
+export interface Packet {
+  protocol: Protocol;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  /** The fwmark, as MARK targets leave it. */
+  mark?: number;
+}
+
+/** One rule (or IPVS/nft/userspace element) the evaluator looked at, in order. */
+export interface RuleStep {
+  /** "matched" took its target; "skipped" did not match (only the interesting ones are recorded). */
+  outcome: 'matched' | 'skipped';
+  /** e.g. "nat/KUBE-SERVICES" or "ipvs 10.96.0.10:53" or "nft service-ips". */
+  where: string;
+  /** The verdict or action the element applied: "jump KUBE-SVC-...", "DNAT 10.244.1.5:80", "MARK 0x4000", ... */
+  action: string;
+  /** The line in the rendered artifact that decided. */
+  ref: ArtifactRef;
+  /** For probabilistic or stateful matches: what the generator/state said (for the explanation). */
+  detail?: { kind: 'statistic'; probability: number; draw: number }
+    | { kind: 'recent'; name: string; hit: boolean; ageSeconds?: number }
+    | { kind: 'scheduler'; scheduler: string; chosen: string }
+    | { kind: 'affinity'; clientIP: string; endpoint: string }
+    | { kind: 'conntrack'; state: string };
+}
+
+export type ProxyVerdict =
+  /** No service rule applied: the packet goes on unchanged (not a service address). */
+  | { kind: 'pass' }
+  /** Translated to an endpoint; SNAT/masquerade may apply on the way out. */
+  | { kind: 'dnat'; servicePort: ServicePortName; endpoint: EndpointInfo; masquerade: boolean }
+  /** REJECT: the client gets "connection refused" (ICMP port unreachable / TCP RST). */
+  | { kind: 'reject'; servicePort?: ServicePortName; reason: string }
+  /** DROP: the client times out. */
+  | { kind: 'drop'; servicePort?: ServicePortName; reason: string }
+  /** userspace mode: the packet is redirected to kube-proxy's own socket, which opens a new connection. */
+  | { kind: 'proxy'; servicePort: ServicePortName; proxyPort: number; endpoint: EndpointInfo | null; attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[] };
+
+export interface ProxyEvaluation {
+  verdict: ProxyVerdict;
+  /** The packet as it leaves this node's hooks (after DNAT and SNAT). */
+  after: Packet;
+  steps: RuleStep[];
+}
+
+/** Runtime state kept between requests: the recent module, IPVS scheduler positions and connections,
+ *  userspace round-robin cursors and affinity, conntrack. Plain data so it can be saved and copied. */
+export interface ProxyRuntimeState {
+  /** Simulated clock in seconds. */
+  now: number;
+  rand: RandState;
+  /** Mode-specific state, keyed by node name. Opaque to the tracer. */
+  perNode: Record<string, unknown>;
+}
+
+export interface EvaluateInput {
+  packet: Packet;
+  origin: PacketOrigin;
+  /** Whether the destination can answer on this node (e.g. the node's own addresses). Modes know their local addresses. */
+  state: ProxyRuntimeState;
+  /** Lets a mode ask whether an endpoint accepts connections (userspace retries dead endpoints). */
+  endpointAlive?: (endpoint: EndpointInfo) => boolean;
+}
+
+/** The compiled data plane of one node in one mode. */
+export interface NodeProxy {
+  mode: ProxyMode;
+  node: ProxyNode;
+  /** The artifacts a learner can open: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table. */
+  artifacts: RenderedArtifact[];
+  /** Log lines kube-proxy wrote while starting/syncing (e.g. the ipvs -> iptables fallback). */
+  events: Omit<ClusterEvent, 'seq'>[];
+  /** Evaluate one packet through this node's hooks. Mutates `input.state` (recent, schedulers, conntrack). */
+  evaluate(input: EvaluateInput): ProxyEvaluation;
+}
