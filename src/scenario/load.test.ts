@@ -7,7 +7,9 @@ import {
   LIMITS,
   loadScenarioFiles,
   loadScenarioText,
+  mergeScenarios,
   MIGRATIONS,
+  partFromScenario,
   serializeScenario,
   toManifests,
   type LoadResult,
@@ -348,6 +350,15 @@ describe('several files as one scenario', () => {
     expect(dup?.message).toBe('Deployment default/web is defined twice: here and at a.json:8:5; this later definition is used, as a second kubectl apply would');
     expect(r.problems.find((p) => p.file === 'c.json')?.message).toBe('settings ignored: lab settings come from the first scenario file (a.json)');
     expect(r.sources.map((s) => s.file)).toEqual(['b.yaml', 'b.yaml']);
+  });
+
+  it('merges an open scenario with another loaded one, the open one first', () => {
+    const open = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8'))).scenario;
+    const extra = loaded(loadScenarioText('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n')).scenario;
+    const m = mergeScenarios([partFromScenario('open', open), partFromScenario('svc.yaml', extra)]);
+    expect(m.scenario.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web', 'Namespace/shop']);
+    expect((m.scenario.objects[3] as { spec: { type: string } }).spec.type).toBe('ClusterIP');
+    expect(m.problems.map((p) => p.kind)).toEqual(['duplicate', 'duplicate']);
   });
 
   it('loads what it can when one file is broken', () => {
