@@ -178,7 +178,7 @@ spec:
     const meta = r.scenario.objects[0].metadata;
     expect(Object.getPrototypeOf(meta)).toBe(Object.prototype);
     expect(meta.labels).toEqual({ constructor: 'x' });
-    expect(r.problems).toEqual([expect.objectContaining({ severity: 'warning', path: '/metadata/__proto__' })]);
+    expect(r.problems).toEqual([expect.objectContaining({ severity: 'warning', path: '/metadata/__proto__', line: 1, column: 74 })]);
     const y = loaded(loadScenarioText('p.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  __proto__: {polluted: 1}\n'));
     expect(y.problems[0]).toMatchObject({ line: 5, column: 14 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -70,18 +70,16 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     }
     if (parsed) {
       out.syntax = 'json';
+      // Positions are only needed for problems: the JSON text is scanned for a pointer when asked.
+      const offsetOf = jsonLocator(text);
+      const locate = (path: readonly PathSegment[]): Position | undefined => {
+        const offset = offsetOf(path);
+        return offset === undefined ? undefined : lines.position(offset);
+      };
       const problems: Problem[] = [];
-      const plain = copyPlain(value, { file, problems, locateLater: true });
+      const plain = copyPlain(value, { file, problems, locate });
       out.problems.push(...problems);
-      if (plain.ok) {
-        // Positions are only needed for problems: scan the JSON text for the pointer when asked.
-        const offsetOf = jsonLocator(text);
-        const locate = (path: readonly PathSegment[]): Position | undefined => {
-          const offset = offsetOf(path);
-          return offset === undefined ? undefined : lines.position(offset);
-        };
-        if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
-      }
+      if (plain.ok && plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
       return out;
     }
   }
@@ -130,7 +128,6 @@ interface CopyContext {
   problems: Problem[];
   document?: number;
   locate?: (path: readonly PathSegment[]) => Position | undefined;
-  locateLater?: boolean;
 }
 
 type Copied = { ok: true; value: unknown } | { ok: false };
