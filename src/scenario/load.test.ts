@@ -130,6 +130,29 @@ spec:
     expect(r.scenario.objects[1]).toEqual({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules: [] });
   });
 
+  it('reads YAML anchors, aliases and merge keys as kubectl does', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: c',
+      '  labels: &common {app: web, tier: front}',
+      '  annotations:',
+      '    <<: *common',
+      '    tier: back',
+      'data:',
+      '  a: &x hello',
+      '  b: *x',
+      '',
+    ].join('\n');
+    const r = loaded(loadScenarioText('c.yaml', text));
+    expect(r.problems).toEqual([]);
+    expect(r.scenario.objects[0]).toMatchObject({
+      metadata: { labels: { app: 'web', tier: 'front' }, annotations: { app: 'web', tier: 'back' } },
+      data: { a: 'hello', b: 'hello' },
+    });
+  });
+
   it('says "kind not set" for a document without kind', () => {
     const r = loadScenarioText('x.yaml', 'apiVersion: v1\nmetadata: {name: a}\n');
     expect(r.problems[0].message).toBe('error validating data: [kind not set]; skipped');
