@@ -192,3 +192,28 @@ describe('global options applied to a scenario', () => {
     expect(s).toEqual(before);
   });
 });
+
+describe('loadScenarioForCommand', () => {
+  it('loads the default scenario when no file is given and applies the global options', async () => {
+    const { loadScenarioForCommand } = await import('./scenario-input');
+    const { io } = memoryIo({});
+    const r = loadScenarioForCommand({ files: [], globals: { ...emptyGlobals(), mode: 'ipvs', seed: 's' }, io });
+    expect(r.ok && r.scenario.settings.kubeProxy).toMatchObject({ mode: 'ipvs' });
+    expect(r.ok && r.scenario.settings.seed).toBe('s');
+  });
+
+  it('goes on without a bad object, printing the problem, as kubectl apply does', async () => {
+    const { loadScenarioForCommand } = await import('./scenario-input');
+    const { io, out } = memoryIo({ 'default.json': DEFAULT, 'svc.yaml': BROKEN });
+    const r = loadScenarioForCommand({ files: ['default.json', 'svc.yaml'], globals: emptyGlobals(), io });
+    expect(r.ok && r.scenario.objects).toHaveLength(4);
+    expect(out.stderr).toContain('svc.yaml:4:3: /metadata/name:');
+  });
+
+  it('stops with exit 1 when a named file cannot be read, and 2 for a bad --set', async () => {
+    const { loadScenarioForCommand } = await import('./scenario-input');
+    expect(loadScenarioForCommand({ files: ['nope.yaml'], globals: emptyGlobals(), io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 1 });
+    const bad = { ...emptyGlobals(), set: [{ key: 'seed', value: '' }, { key: 'x', value: '1' }] };
+    expect(loadScenarioForCommand({ files: [], globals: bad, io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 2 });
+  });
+});
