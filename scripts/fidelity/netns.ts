@@ -69,7 +69,7 @@ export async function nftablesSkipReason(): Promise<string | null> {
   for (const bin of ['ip', 'unshare']) if (!(await which(bin))) return `needs ${bin} (iproute2 / util-linux)`;
   const missing = await ensureDebianPackage('nft', 'nftables');
   if (missing) return missing;
-  const r = await run('unshare', ['-n', 'nft', '-f', '-'], 'table ip t { chain c { type nat hook prerouting priority dstnat; } }\n');
+  const r = await run('unshare', ['-n', 'nft', '-f', '-'], 'table ip t {\n  chain c {\n    type nat hook prerouting priority -100; policy accept;\n  }\n}\n');
   return r.code === 0 ? null : `nft cannot load a table in a fresh network namespace: ${r.stderr.trim()}`;
 }
 
