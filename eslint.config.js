@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 // The pure core may not reach up into the app or into UI libraries (ARCHITECTURE.md, "A pure core").
 const uiLibraries = ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*', 'immer', '@xyflow/*'];
@@ -31,6 +32,8 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  { files: ['scripts/**', 'bench/**', 'e2e/**', 'fidelity/**', 'src/cli/**', '*.config.*'], languageOptions: { globals: globals.node } },
+  { files: ['src/ui/**'], languageOptions: { globals: globals.browser } },
   { files: ['src/sim/**/*.ts', 'src/scenario/**/*.ts'], rules: coreBoundary },
   {
     files: ['src/sim/**/*.ts'],

@@ -1,0 +1,91 @@
+// A trace is a list of hops: one request walked from its client to the chosen pod and back.
+// Each hop is a decision some evaluator made (DNS resolver, load balancer, netfilter walker, IPVS,
+// nginx matcher, the pod's listening sockets); the canvas animates exactly these hops.
+
+import type { ArtifactRef } from '../artifact';
+
+/** Where a hop happened. `id` is the canvas id of the thing (see `placeId`). */
+export type HopPlace =
+  | { kind: 'client'; id: string; name: string; address: string }
+  | { kind: 'dns'; id: string; server: string }
+  | { kind: 'load-balancer'; id: string; address: string; service: string }
+  | { kind: 'node'; id: string; node: string; iface?: string }
+  | { kind: 'pod'; id: string; pod: string; node: string; iface?: string }
+  | { kind: 'controller'; id: string; pod: string; node: string; controller: 'nginx' | 'traefik' | 'kube-proxy-userspace' };
+
+export type HopAction =
+  | 'resolve'
+  | 'send'
+  | 'route'
+  | 'balance'
+  | 'match'
+  | 'dnat'
+  | 'snat'
+  | 'proxy'
+  | 'deliver'
+  | 'respond'
+  | 'reject'
+  | 'drop'
+  | 'timeout'
+  | 'redirect';
+
+/** The packet (L3/L4) and, once known, the HTTP request it carries. */
+export interface PacketView {
+  protocol: 'TCP' | 'UDP';
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  host?: string;
+  path?: string;
+  method?: string;
+  cookies?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** An explanation in the user's language: an i18n key with parameters (rendered by the UI and CLI). */
+export interface Explanation {
+  key: string;
+  params: Record<string, string | number>;
+}
+
+export interface Hop {
+  index: number;
+  place: HopPlace;
+  action: HopAction;
+  before: PacketView;
+  after: PacketView;
+  /** Field names of PacketView that differ between before and after. */
+  changed: (keyof PacketView)[];
+  /** The artifact lines that decided, in evaluation order (the last one is "the" deciding line). */
+  refs: ArtifactRef[];
+  /** What the backend would log as the client address, once the packet reaches a pod. */
+  observedSource?: string;
+  explanation: Explanation;
+  /** The canvas edge this hop travels along: from and to place ids. */
+  edge?: { from: string; to: string };
+}
+
+export type TraceOutcome = 'response' | 'refused' | 'timeout' | 'nxdomain' | 'unreachable';
+
+/** The object and field a failure is blamed on, e.g. Service shop/web spec.selector. */
+export interface Fault {
+  kind: string;
+  namespace?: string;
+  name: string;
+  field?: string;
+  message: string;
+}
+
+export interface TraceResult {
+  outcome: TraceOutcome;
+  status: number | null;
+  /** "ns/name" of the Service that carried the request, if any. */
+  service: string | null;
+  /** "ns/name" of the pod that answered. */
+  backendPod: string | null;
+  backend: { sourceIP: string; host: string; path: string; method: string } | null;
+  responseHeaders: Record<string, string>;
+  hops: Hop[];
+  fault?: Fault;
+}
