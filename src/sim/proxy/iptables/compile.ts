@@ -132,6 +132,12 @@ const SRC_LOCAL: Match = { kind: 'addrtype', dir: 'src', type: 'LOCAL' };
 const LOOPBACK = '127.0.0.0/8';
 const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
+// `-m statistic --probability 1/k` for each k seen: a few distinct values shared by every service.
+const statisticByCount: Match[] = [];
+const statistic = (k: number): Match => (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
+/** Lists that stay empty share one array (never mutated once a service's rules are built). */
+const NO_RULES: Rule[] = [];
+const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
 
 function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
@@ -357,18 +363,24 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
     if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(spn, proto, ep.endpoint)));
     return n;
   };
+  const sepJumps = new Map<string, Target>();
+  const sepJump = (ep: EndpointInfo): Target => {
+    let t = sepJumps.get(ep.endpoint);
+    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(sepName(ep))));
+    return t;
+  };
   const epComment = (ep: EndpointInfo): Match[] => (ctx.largeClusterMode ? [] : [comment(`${spn} -> ${ep.endpoint}`)]);
   const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
     if (info.stickyMaxAgeSeconds > 0) {
       for (const ep of eps) {
         const sep = sepName(ep);
-        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], jump(sep));
+        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], sepJump(ep));
       }
     }
     eps.forEach((ep, i) => {
       const m = epComment(ep);
-      if (i < eps.length - 1) m.push({ kind: 'statistic', probability: computeProbability(eps.length - i) });
-      add(chain, m, jump(sepName(ep)));
+      if (i < eps.length - 1) m.push(statistic(eps.length - i));
+      add(chain, m, sepJump(ep));
     });
   };
   if (usesClusterPolicyChain) {
@@ -394,6 +406,13 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   }
 
   for (const name of [...declared, ...seps]) out.chains.push({ name, rules: chainRules.get(name) ?? [] });
+  out.filter = {
+    services: orShared(out.filter.services),
+    externalServices: orShared(out.filter.externalServices),
+    nodePorts: orShared(out.filter.nodePorts),
+    proxyFirewall: orShared(out.filter.proxyFirewall),
+  };
+  out.nat = { services: orShared(out.nat.services), nodePorts: orShared(out.nat.nodePorts) };
   return out;
 }
 
