@@ -90,36 +90,27 @@ function time<T>(f: () => T): { ms: number; cpuMs: number; value: T } {
   return { ms, cpuMs: (c.user + c.system) / 1000, value };
 }
 
-function restoreBackend(): string | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  for (const b of ['iptables-legacy-restore', 'iptables-nft-restore']) {
-    const r = spawnSync('unshare', ['-n', b], { input: '*nat\n:X - [0:0]\nCOMMIT\n' });
-    if (r.status === 0) return b;
-  }
-  return null;
+/** The restore binaries to compare against: the system's `iptables-restore` (what kube-proxy runs; on
+ *  Debian 12 the nf_tables backend) and, when it is a different program, `iptables-legacy-restore`. */
+function restoreBackends(): string[] {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return [];
+  const works = (b: string) => spawnSync('unshare', ['-n', b], { input: '*nat\n:X - [0:0]\nCOMMIT\n' }).status === 0;
+  const out: string[] = [];
+  if (works('iptables-restore')) out.push('iptables-restore');
+  const v = spawnSync('iptables-restore', ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  if (!v.includes('legacy') && works('iptables-legacy-restore')) out.push('iptables-legacy-restore');
+  return out;
 }
 
-/** Wall and CPU time (user + system of the restore process, as bash's `time` reports for children)
- *  of `iptables-restore` loading `text` into a fresh namespace, minus an empty restore's. */
-function realRestore(bin: string, text: string): { ms: number; cpuMs: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'netlab-bench-'));
-  const file = join(dir, 'rules.txt');
-  const once = (input: string) => {
-    writeFileSync(file, input);
-    const t0 = performance.now();
-    const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time (unshare -n ${bin} < ${file})`], { encoding: 'utf8' });
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`${bin} failed: ${String(r.stderr).slice(0, 500)}`);
-    const [u, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    return { ms, cpuMs: (u! + sys!) * 1000 };
-  };
-  const empty = [0, 1, 2].map(() => once('*nat\nCOMMIT\n'));
-  const full = [0, 1, 2].map(() => once(text));
-  rmSync(dir, { recursive: true, force: true });
-  return {
-    ms: median(full.map((x) => x.ms)) - median(empty.map((x) => x.ms)),
-    cpuMs: median(full.map((x) => x.cpuMs)) - median(empty.map((x) => x.cpuMs)),
-  };
+/** One timed `iptables-restore` of `file` into a fresh namespace: wall and CPU (user + system of the
+ *  restore process, as bash's `time` reports for children). */
+function restoreOnce(bin: string, file: string): { ms: number; cpuMs: number } {
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time (unshare -n ${bin} < ${file})`], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${bin} failed: ${String(r.stderr).slice(0, 500)}`);
+  const [u, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { ms, cpuMs: (u! + sys!) * 1000 };
 }
 
 function heapUsed(): number {
@@ -135,20 +126,41 @@ export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
 
   compileIptables(input); // warm the JIT
-  const fulls = [0, 1, 2].map(() => time(() => rulesetText(compileIptables(input).ruleset)));
-  const fullMs = median(fulls.map((f) => f.ms));
-  const fullCpu = median(fulls.map((f) => f.cpuMs));
-  const text = fulls[0]!.value;
+  const text = rulesetText(compileIptables(input).ruleset);
   const lines = text.split('\n').length - 1;
-  out.push({ name: 'iptables: full compile + render (10k Services x 5 endpoints)', value: fullMs, unit: 'ms', note: `wall; ${fullCpu.toFixed(0)} ms CPU; ${lines} lines, ${(text.length / 1e6).toFixed(1)} MB` });
+  const bins = restoreBackends();
+  const dir = mkdtempSync(join(tmpdir(), 'netlab-bench-'));
+  const file = join(dir, 'rules.txt');
+  const emptyFile = join(dir, 'empty.txt');
+  writeFileSync(file, text);
+  writeFileSync(emptyFile, '*nat\nCOMMIT\n');
 
-  const bin = restoreBackend();
-  if (bin) {
-    const real = realRestore(bin, text);
-    out.push({ name: `iptables: real ${bin} of the same text (fresh netns)`, value: real.ms, unit: 'ms', note: `wall; ${real.cpuMs.toFixed(0)} ms CPU` });
-    out.push({ name: 'iptables: simulator / real restore (wall)', value: fullMs / real.ms, unit: 'ratio', ...atMost(fullMs / real.ms, 0.5) });
-    out.push({ name: 'iptables: simulator / real restore (CPU)', value: fullCpu / real.cpuMs, unit: 'ratio', ...atMost(fullCpu / real.cpuMs, 0.5), note: 'less sensitive to other load on the machine' });
-  } else {
+  // Side by side: each round runs the simulator and then each real restore, so load on the machine
+  // hits both alike; medians over the rounds, the real side minus an empty restore's overhead.
+  const sim: { ms: number; cpuMs: number }[] = [];
+  const real = new Map<string, { ms: number; cpuMs: number }[]>(bins.map((b) => [b, []]));
+  const empty = new Map<string, { ms: number; cpuMs: number }[]>(bins.map((b) => [b, []]));
+  for (let round = 0; round < 3; round++) {
+    sim.push(time(() => rulesetText(compileIptables(input).ruleset)));
+    for (const b of bins) {
+      real.get(b)!.push(restoreOnce(b, file));
+      empty.get(b)!.push(restoreOnce(b, emptyFile));
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const fullMs = median(sim.map((x) => x.ms));
+  const fullCpu = median(sim.map((x) => x.cpuMs));
+  out.push({ name: 'iptables: full compile + render (10k Services x 5 endpoints)', value: fullMs, unit: 'ms', note: `wall; ${fullCpu.toFixed(0)} ms CPU; ${lines} lines, ${(text.length / 1e6).toFixed(1)} MB` });
+  for (const bin of bins) {
+    const version = (spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout ?? '').trim();
+    const ms = median(real.get(bin)!.map((x) => x.ms)) - median(empty.get(bin)!.map((x) => x.ms));
+    const cpuMs = median(real.get(bin)!.map((x) => x.cpuMs)) - median(empty.get(bin)!.map((x) => x.cpuMs));
+    const tag = bin === 'iptables-restore' ? `${bin} (${version.replace(/^.*?v/, 'v')}, the system default)` : bin;
+    out.push({ name: `iptables: real ${tag} of the same text (fresh netns)`, value: ms, unit: 'ms', note: `wall; ${cpuMs.toFixed(0)} ms CPU` });
+    out.push({ name: `iptables: simulator / ${bin} (wall)`, value: fullMs / ms, unit: 'ratio', ...atMost(fullMs / ms, 0.5) });
+    out.push({ name: `iptables: simulator / ${bin} (CPU)`, value: fullCpu / cpuMs, unit: 'ratio', ...atMost(fullCpu / cpuMs, 0.5), note: 'less sensitive to other load on the machine' });
+  }
+  if (bins.length === 0) {
     out.push({ name: 'iptables: simulator / real restore', value: NaN, unit: 'ratio', note: 'unavailable: needs root on Linux with unshare and iptables-restore' });
   }
 
