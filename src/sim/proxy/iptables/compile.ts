@@ -171,7 +171,7 @@ interface Ctx {
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop). */
-export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const { info, clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
