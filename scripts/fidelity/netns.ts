@@ -62,6 +62,17 @@ export async function fidelitySkipReason(): Promise<string | null> {
   return null;
 }
 
+/** For nftables-mode fidelity tests: why they cannot run, or null after making sure `nft` is installed. */
+export async function nftablesSkipReason(): Promise<string | null> {
+  if (process.platform !== 'linux') return `needs Linux (this is ${process.platform})`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'needs root to create network namespaces and load nftables rules';
+  for (const bin of ['ip', 'unshare']) if (!(await which(bin))) return `needs ${bin} (iproute2 / util-linux)`;
+  const missing = await ensureDebianPackage('nft', 'nftables');
+  if (missing) return missing;
+  const r = await run('unshare', ['-n', 'nft', '-f', '-'], 'table ip t {\n  chain c {\n    type nat hook prerouting priority -100; policy accept;\n  }\n}\n');
+  return r.code === 0 ? null : `nft cannot load a table in a fresh network namespace: ${r.stderr.trim()}`;
+}
+
 let backendProbe: Promise<'legacy' | 'nft' | null> | undefined;
 /** The iptables backend that works in a fresh namespace on this kernel (legacy preferred: kube-proxy's classic target). */
 export function iptablesBackend(): Promise<'legacy' | 'nft' | null> {

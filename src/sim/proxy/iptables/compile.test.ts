@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesetText } from '../netfilter/render';
-import { compileIptables, recompileIptables, type IptablesArtifact } from './compile';
+import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
 import { TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
+import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const golden = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 const compile = (c: ReturnType<typeof testCluster>, over = {}) =>
@@ -244,5 +245,45 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
     const next = recompileIptables(compile(c), { cluster: c });
     expect(next.lastSync.changedServices).toEqual([]);
     expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(c).ruleset));
+  });
+});
+
+describe('kube-proxy jump rules and the node view', () => {
+  it('prepends each jump, so the built-in chains list them as on a real node (iptables -L)', () => {
+    const a = compile(overallCluster());
+    const targets = (table: 'filter' | 'nat', chain: string) =>
+      a.jumps.tables[table]!.chains.find((c) => c.name === chain)!.rules.map((r) => (r.target.kind === 'jump' ? r.target.chain : r.target.kind));
+    expect(targets('filter', 'INPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL']);
+    expect(targets('filter', 'FORWARD')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-FORWARD', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES']);
+    expect(targets('filter', 'OUTPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-FIREWALL']);
+    expect(targets('nat', 'PREROUTING')).toEqual(['KUBE-SERVICES']);
+    expect(targets('nat', 'POSTROUTING')).toEqual(['KUBE-POSTROUTING']);
+    expect(rulesetText(nodeRuleset(a)).split('\n')).toContain(
+      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES',
+    );
+  });
+
+  it('says in its event whether a sync was full or partial, and what changed', () => {
+    const before = overallCluster();
+    const prev = compile(before);
+    expect(iptablesNodeProxy(prev).events[0]!.message).toMatch(/^Syncing iptables rules: full sync \(initial sync\); numServices=6 numEndpoints=6 /);
+    const after = { ...before, endpointSlices: before.endpointSlices.map((s, i) => (i === 0 ? makeSlice('ns1', 'svc1', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]) : s)) };
+    const msg = iptablesNodeProxy(recompileIptables(prev, { cluster: after })).events[0]!.message;
+    expect(msg).toMatch(/partial sync: 1 of 6 services changed \(ns1\/svc1\)/);
+    expect(msg).toMatch(/deletedChains=1/);
+  });
+});
+
+describe('recompileIptables falls back to a full sync when kube-proxy itself changes', () => {
+  it.each<[string, Omit<IptablesChange, 'cluster'>]>([
+    ['kube-proxy settings changed', { settings: testProxySettings({ masqueradeAll: true }) }],
+    ['node addresses changed', { node: { ...TEST_NODE, ips: ['192.168.0.3'] } }],
+    ['full sync requested', { fullSync: true }],
+  ])('%s', (reason, extra) => {
+    const c = overallCluster();
+    const next = recompileIptables(compile(c), { cluster: c, ...extra });
+    expect(next.lastSync).toMatchObject({ kind: 'full', reason });
+    const want = compileIptables({ cluster: c, nodeName: TEST_NODE.name, node: extra.node ?? TEST_NODE, settings: extra.settings ?? testProxySettings() });
+    expect(rulesetText(next.ruleset)).toBe(rulesetText(want.ruleset));
   });
 });
