@@ -264,7 +264,7 @@ describe('the scenario envelope', () => {
     expect(r.problems).toEqual([]);
     expect(names(r)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web']);
     expect(r.scenario.clients).toHaveLength(1);
-    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-nodeport', 'pod-service-dns', 'node-clusterip']);
+    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-nodeport', 'pod-service-dns', 'node-localhost-nodeport']);
   });
 
   it('fills every setting not given from defaultLabSettings() and says which ones were defaulted', () => {
