@@ -39,10 +39,15 @@ function backendMatches(pattern: string, pod: string | null): boolean {
   return pattern.endsWith('*') ? pod.startsWith(pattern.slice(0, -1)) : pod === pattern;
 }
 
-/** Requests of one scenario that must land on the same pod (session affinity). */
+/** What a lesson's text says about which pods answered, beyond each request's own expect. */
 const SAME_BACKEND: Record<string, string[]> = {
   'session-affinity-clientip': ['curl-1', 'curl-2', 'curl-3'],
   'affinity-behind-nat': ['alice', 'bob', 'carol'],
+  // "Request #3 hits the same pod as #1": the seeded random draw the text describes.
+  'iptables-random': ['curl-1', 'curl-3'],
+};
+const DISTINCT_BACKENDS: Record<string, string[]> = {
+  'ipvs-round-robin': ['curl-1', 'curl-2', 'curl-3'],
 };
 
 /**
@@ -148,12 +153,21 @@ describe.each(files)('%s', (file) => {
     expect(scenario.lesson.some((s) => s.predict !== undefined)).toBe(true);
   });
 
-  const group = SAME_BACKEND[file.replace(/\.json$/, '')];
-  if (group) {
-    it(`requests ${group.join(', ')} stick to one pod`, () => {
-      const pods = new Set(group.map((id) => results.get(id)?.backendPod));
+  const id = file.replace(/\.json$/, '');
+  const same = SAME_BACKEND[id];
+  if (same) {
+    it(`requests ${same.join(', ')} land on one pod`, () => {
+      const pods = new Set(same.map((r) => results.get(r)?.backendPod));
       expect(pods.size).toBe(1);
       expect([...pods][0]).toBeTruthy();
+    });
+  }
+  const distinct = DISTINCT_BACKENDS[id];
+  if (distinct) {
+    it(`requests ${distinct.join(', ')} land on different pods`, () => {
+      const pods = new Set(distinct.map((r) => results.get(r)?.backendPod ?? null));
+      expect(pods.has(null)).toBe(false);
+      expect(pods.size).toBe(distinct.length);
     });
   }
 });
