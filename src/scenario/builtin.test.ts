@@ -143,6 +143,10 @@ describe.each(files)('%s', (file) => {
     for (const s of scenario.lesson) {
       texts.push(s.text);
       if (s.request !== undefined) expect(ids, `step request ${s.request}`).toContain(s.request);
+      if (s.hop !== undefined) {
+        expect(s.request, 'a step that shows a hop runs a request').toBeDefined();
+        expect(s.hop, `hop ${s.hop} of ${s.request}`).toBeLessThan(results.get(s.request!)!.hops.length);
+      }
       if (s.predict) {
         texts.push(s.predict.question, ...s.predict.choices, ...(s.predict.explanation ? [s.predict.explanation] : []));
         expect(s.predict.answer).toBeLessThan(s.predict.choices.length);
