@@ -54,12 +54,7 @@ const DISTINCT_BACKENDS: Record<string, string[]> = {
  * Requests whose `expect` states what real Kubernetes does while the lab still gets it wrong.
  * They run as `it.fails`, so fixing the lab turns them red: then delete the entry.
  */
-const KNOWN_LAB_BUGS: Record<string, { requests: string[]; why: string }> = {
-  'userspace-retry': {
-    requests: ['curl-1', 'curl-2', 'curl-3'],
-    why: 'userspace mode: the tracer finds no listener behind the portal REDIRECT/DNAT (kube-proxy\'s proxy socket on the node), so every ClusterIP request ends unreachable (from pods) or refused (from nodes)',
-  },
-};
+const KNOWN_LAB_BUGS: Record<string, { requests: string[]; why: string }> = {};
 
 describe('the built-in scenario catalogue', () => {
   it('has at least 22 lessons', () => {

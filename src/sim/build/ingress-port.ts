@@ -5,6 +5,7 @@ import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
 import { controllerPodLabels } from '../ingress/addon';
 import type { CompiledIngressController } from '../ingress/controllers';
+import type { BackendModel } from '../ingress/model';
 import { matchNginx, newBalancerState, type BalancerState, type IngressRequest } from '../ingress/nginx/match';
 import { matchTraefik } from '../ingress/traefik/match';
 import type { HttpRequestView, IngressControllerPort, IngressDecision, IngressRuntime } from '../trace/ports';
@@ -14,6 +15,26 @@ function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
   for (const r of refs) if (r && !out.some((o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact)) out.push(r);
   return out;
+}
+
+/** Every backend of a model by upstream name (the default backend, each location's, canaries'). */
+function backendsByUpstream(root: unknown): Map<string, BackendModel> {
+  const out = new Map<string, BackendModel>();
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as Record<string, unknown>;
+    if (typeof o.upstreamName === 'string' && typeof o.service === 'string' && typeof o.namespace === 'string') out.set(o.upstreamName, o as unknown as BackendModel);
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(root);
+  return out;
+}
+
+function serviceKey(b: BackendModel | undefined): string | undefined {
+  return b && b.service ? `${b.namespace}/${b.service}` : undefined;
 }
 
 function target(endpoint: string): { ip: string; port: number } {
@@ -39,6 +60,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
+        const backends = backendsByUpstream(c.nginx.model);
         return {
           className: c.addon.className,
           controller: 'nginx',
@@ -48,9 +70,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
             const reason = d.notes.join('; ') || `${d.outcome} ${d.status}`;
-            const ns = d.variables['$namespace'] ?? d.variables['namespace'];
-            const svc = d.variables['$service_name'] ?? d.variables['service_name'];
-            const service = ns && svc ? `${ns}/${svc}` : undefined;
+            const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
                 kind: 'proxy',
@@ -72,6 +92,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
       }
       case 'traefik': {
         const { config, artifact } = c.traefik;
+        const services = new Map(config.services.map((x) => [x.name, serviceKey(x.backend)]));
         return {
           className: c.addon.className,
           controller: 'traefik',
@@ -82,7 +103,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const refs = refsOf(d.refs.router, d.refs.service);
             const reason = d.notes.join('; ') || `${d.status}`;
             if (d.endpoint && d.upstreamRequest) {
-              return { kind: 'proxy', upstream: d.service ?? '', service: d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, reason };
+              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, reason };
             }
             return { kind: 'respond', status: d.status, headers: {}, refs, reason: d.body ? `${reason} (${d.body})` : reason };
           },

@@ -5,6 +5,7 @@
 
 import type { Service } from '../api/types';
 import type { Ctx } from './context';
+import { expandAddressPool } from '../net/ip';
 
 export function syncLoadBalancer(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
@@ -24,7 +25,7 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
     for (const g of given) if (g.ip) ctx.state.lbInUse.set(g.ip, key);
     return;
   }
-  const pool = ctx.settings.loadBalancerPool;
+  const pool = expandAddressPool(ctx.settings.loadBalancerPool);
   ctx.events.push({ type: 'Normal', reason: 'EnsuringLoadBalancer', object, message: 'Ensuring load balancer', source: 'service-controller' });
   if (pool.length === 0) {
     ctx.events.push({

@@ -174,6 +174,12 @@ describe('load balancers', () => {
     expect(c.services.find((s) => s.metadata.name === 'lb2')!.status?.loadBalancer?.ingress).toBeUndefined();
     expect(c.events.find((e) => e.object.name === 'lb2' && e.type === 'Warning')!.message).toContain('no available IPs');
   });
+  it('reads the pool as MetalLB does: CIDRs and ranges give every address in them', () => {
+    const lb2 = service('lb2', { type: 'LoadBalancer', selector: { app: 'x' }, ports: [{ port: 80 }] });
+    const c = reconcile({ settings: settings({ loadBalancerPool: ['192.168.49.240/31'] }), objects: [lb, lb2] }).cluster;
+    const ips = c.services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.status?.loadBalancer?.ingress?.[0]?.ip).sort();
+    expect(ips).toEqual(['192.168.49.240', '192.168.49.241']);
+  });
   it('honours a status.loadBalancer a manifest gives', () => {
     const given = { ...lb, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } };
     const c = reconcile({ settings: settings(), objects: [given] }).cluster;

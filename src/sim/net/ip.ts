@@ -86,3 +86,32 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 export function compareIp(a: string, b: string): number {
   return (ipToInt(a) ?? 0) - (ipToInt(b) ?? 0);
 }
+
+/** The addresses of a load-balancer pool written as addresses, CIDRs ("192.168.49.240/29") or
+ *  ranges ("192.168.49.240-192.168.49.250"), as MetalLB's address pools take them. Capped. */
+export function expandAddressPool(pool: readonly string[], cap = 4096): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (n: number) => {
+    const ip = intToIp(n);
+    if (!seen.has(ip) && out.length < cap) {
+      seen.add(ip);
+      out.push(ip);
+    }
+  };
+  for (const entry of pool) {
+    const text = entry.trim();
+    const range = /^(\S+?)\s*-\s*(\S+)$/.exec(text);
+    if (range) {
+      const a = ipToInt(range[1]!);
+      const b = ipToInt(range[2]!);
+      if (a !== null && b !== null) for (let n = a; n <= b && out.length < cap; n++) add(n);
+      continue;
+    }
+    const c = parseCidr(text, true);
+    if (!c) continue;
+    const size = cidrSize(c);
+    for (let i = 0; i < size && out.length < cap; i++) add(c.base + i);
+  }
+  return out;
+}

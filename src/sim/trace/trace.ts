@@ -8,7 +8,7 @@ import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
 import { podListeningPorts as podListening } from '../controllers/podstate';
 import { SeededRandom } from '../net/rand';
-import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../proxy/types';
+import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
@@ -197,6 +197,12 @@ interface HttpContext extends HttpRequestView {
   upstreamStatus?: number;
 }
 
+function userspaceExplanation(v: Extract<ProxyVerdict, { kind: 'proxy' }>): { key: TraceMessageKey; params: Record<string, string | number> } {
+  const failed = v.attempts.filter((a) => !a.ok);
+  const params = { proxyPort: v.proxyPort, endpoint: v.endpoint?.endpoint ?? '', retries: failed.map((a) => `${a.endpoint} (${a.timeoutMs ?? 0} ms)`).join(', ') };
+  return { key: failed.length > 0 ? 'hop.proxy.userspaceRetry' : 'hop.proxy.userspace', params };
+}
+
 function lastIndex<T>(xs: readonly T[], f: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (f(xs[i]!)) return i;
   return -1;
@@ -341,6 +347,12 @@ function walk(w: Walk, req: TraceRequest): Ended {
       w.hop({ place: dnsPlace, action: 'timeout', before, refs: look.refs, key: 'hop.resolve.timeout', params: { name: url.host, server: look.server, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
       return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: 'kube-system', name: 'kube-dns', message: `no DNS server answered for ${url.host} (${look.server}): is CoreDNS running and ready?` } };
     }
+    if (look.rcode === 'NOERROR' && look.addresses.length === 0 && look.cnames.length > 0) {
+      const target = look.cnames.at(-1)!.replace(/\.$/, '');
+      const cnameLast = [...look.refs.filter((r) => !/\bCNAME\b/.test(r.line)), ...look.refs.filter((r) => /\bCNAME\b/.test(r.line))];
+      w.hop({ place: dnsPlace, action: 'resolve', before, refs: cnameLast, key: 'hop.resolve.cnameOutside', params: { name: url.host, target, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
+      return { outcome: 'unreachable', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host} is a CNAME for ${target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there` } };
+    }
     if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
       w.hop({ place: dnsPlace, action: 'resolve', before, refs: look.refs, key: 'hop.resolve.nxdomain', params: { name: url.host, tries, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
       return { outcome: 'nxdomain', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host}: ${look.rcode} (tried ${tries})` } };
@@ -455,6 +467,17 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     }
   }
 
+  // ---- the CNI portmap plugin's DNAT for hostPorts sits in nat PREROUTING before kube-proxy's
+  // chains: a packet for <node IP>:<hostPort> is rewritten to the pod and then forwarded.
+  if (origin === 'external' || origin === 'pod') {
+    const hp = hostPortTarget(w, node, pkt);
+    if (hp) {
+      const after = { ...pkt, dst: hp.ip, dstPort: hp.port };
+      w.hop({ place: nodePlace(node), action: 'dnat', before: view(pkt, httpView), after: view(after, httpView), key: 'hop.deliver.hostPort', params: { node, port: pkt.dstPort, pod: podKey(hp.pod), dst: `${hp.ip}:${hp.port}` } });
+      pkt = after;
+    }
+  }
+
   // ---- kube-proxy on the node
   const proxy = lab.proxies[node];
   if (!proxy) return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message: `node ${node} has no kube-proxy data plane` } };
@@ -503,11 +526,17 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
         return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: v.servicePort.split(':')[0]!, fault: describeNoEndpoints(lab, v.servicePort) };
       }
       http.service ??= v.servicePort.split(':')[0]!;
-      w.hop({ place: nPlace, action: 'proxy', before, after: view(ev.after, httpView), refs: ruleStepRefs(ev.steps), key: 'hop.proxy.userspace', params: { proxyPort: v.proxyPort, endpoint: v.endpoint.endpoint } });
-      break;
+      // The portal rule hands the connection to kube-proxy's own socket; kube-proxy (a process on
+      // the node) dials the endpoint on a new connection, so the backend sees the node's address.
+      const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
+      const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: v.endpoint.ip, dstPort: v.endpoint.port };
+      w.hop({ place: nPlace, action: 'proxy', before, after: view(dialed, httpView), refs: ruleStepRefs(ev.steps), ...userspaceExplanation(v), });
+      return deliver(w, node, dialed, http, depth);
     }
     case 'pass': {
-      if (ev.steps.length > 0 || w.net.owner(pkt.dst).kind === 'cluster-ip') {
+      // Worth a hop only where a learner might expect a rule: a Service address or the node itself.
+      const ownerKind = w.net.owner(pkt.dst).kind;
+      if (ownerKind !== 'pod' && ownerKind !== 'unknown') {
         w.hop({ place: nPlace, action: 'match', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.pass', params: { node, dst: pkt.dst, port: pkt.dstPort } });
       }
       break;
@@ -561,6 +590,18 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
   const why = owner.kind === 'load-balancer' ? `${pkt.dst} is a load balancer address outside the cluster.` : 'Traffic to the Internet is outside this lab.';
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
   return { outcome: 'unreachable', status: null, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
+}
+
+/** A pod on `node` that publishes `pkt`'s destination port as a hostPort on the node's address. */
+function hostPortTarget(w: Walk, node: string, pkt: Packet): { pod: Pod; ip: string; port: number } | null {
+  const owner = w.net.owner(pkt.dst);
+  if (owner.kind !== 'node' || owner.node !== node) return null;
+  for (const p of w.lab.cluster.pods) {
+    if (p.spec.nodeName !== node || p.metadata.deletionTimestamp || p.spec.hostNetwork || !podIP(p)) continue;
+    const cp = p.spec.containers.flatMap((c) => c.ports ?? []).find((x) => x.hostPort === pkt.dstPort && (x.protocol ?? 'TCP') === pkt.protocol);
+    if (cp) return { pod: p, ip: podIP(p)!, port: cp.containerPort };
+  }
+  return null;
 }
 
 function endpointAlive(w: Walk, ip: string, port: number): boolean {
