@@ -170,3 +170,19 @@ describe.each(files)('%s', (file) => {
     });
   }
 });
+
+describe('default.json (the scenario the lab opens on)', () => {
+  const { scenario } = load('default.json');
+  const lab = buildLab({ settings: scenario.settings, objects: scenario.objects, clients: scenario.clients });
+  const session = newTraceSession(scenario.settings.seed);
+  it.each(scenario.requests.map((r) => [r.id, r] as const))('request %s does what its expect says', (_id, r) => {
+    const got = trace(lab, toRequest(r), session);
+    const want = r.expect!;
+    expect(want).toBeDefined();
+    expect(got.outcome).toBe(want.outcome);
+    if (want.status !== undefined) expect(got.status).toBe(want.status);
+    if (want.service !== undefined) expect(got.service).toBe(want.service);
+    if (want.backend !== undefined) expect(backendMatches(want.backend, got.backendPod)).toBe(true);
+    if (want.sourceIP !== undefined) expect(got.backend?.sourceIP).toBe(want.sourceIP);
+  });
+});
