@@ -1,0 +1,50 @@
+// The derived lab: what the control plane makes of the scenario. Computed in store actions (never
+// in render) and memoised on the scenario's identity: immer gives an edited scenario a new
+// identity and an untouched one keeps its own, so "no change, no work" falls out of the memo.
+
+import { emptyCluster, type Cluster, type Node, type Pod, type Service } from '../sim';
+import type { Engines, Scenario } from './types';
+
+export type LabStatus =
+  /** The control plane ran: derived pods, IPs, endpoint slices. */
+  | 'reconciled'
+  /** No control plane wired in yet: the canvas shows the objects exactly as written. */
+  | 'as-written'
+  | 'empty';
+
+export interface DerivedLab {
+  status: LabStatus;
+  cluster: Cluster;
+  problems: readonly unknown[];
+}
+
+const memo = new WeakMap<Scenario, { reconcile: Engines['reconcile']; lab: DerivedLab }>();
+
+export function deriveLab(scenario: Scenario | null, reconcile: Engines['reconcile']): DerivedLab | null {
+  if (!scenario) return null;
+  const hit = memo.get(scenario);
+  if (hit && hit.reconcile === reconcile) return hit.lab;
+  const lab = reconcile ? reconciled(scenario, reconcile) : asWritten(scenario);
+  memo.set(scenario, { reconcile, lab });
+  return lab;
+}
+
+function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
+  const r = reconcile({ settings: scenario.settings, objects: scenario.objects });
+  return { status: 'reconciled', cluster: r.cluster, problems: r.problems };
+}
+
+/**
+ * Without a control plane, show only what the file itself says: Nodes, Pods and Services as
+ * written, nothing derived (no pods from Deployments, no allocated IPs). The UI labels this state.
+ */
+function asWritten(scenario: Scenario): DerivedLab {
+  const cluster = emptyCluster(scenario.settings);
+  for (const o of scenario.objects) {
+    if (o.kind === 'Node') cluster.nodes.push(o as Node);
+    else if (o.kind === 'Pod') cluster.pods.push(o as Pod);
+    else if (o.kind === 'Service') cluster.services.push(o as Service);
+  }
+  const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
+  return { status: empty ? 'empty' : 'as-written', cluster, problems: [] };
+}
