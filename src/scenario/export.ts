@@ -1,0 +1,28 @@
+// Writing scenarios back out: the strict exported form (every section present, settings in full, so
+// a file reproduces the same lab even if defaults change later), and plain manifests for a real
+// cluster (`kubectl apply -f`), where lab settings have no place.
+
+import { stringify } from 'yaml';
+import { CURRENT_VERSION, SCENARIO_FORMAT } from './schema';
+import type { Scenario } from './types';
+
+/** The scenario as a format-v1 JSON file (2-space indent, trailing newline). */
+export function serializeScenario(s: Scenario): string {
+  const file = {
+    format: SCENARIO_FORMAT,
+    version: CURRENT_VERSION,
+    meta: s.meta,
+    settings: s.settings,
+    objects: s.objects,
+    clients: s.clients,
+    requests: s.requests,
+    lesson: s.lesson,
+    view: s.view,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** The scenario's objects as multi-document YAML for `kubectl apply -f -`; lab settings are left out. */
+export function toManifests(s: Scenario): string {
+  return s.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}

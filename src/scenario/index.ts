@@ -1,0 +1,26 @@
+// The public surface of scenario loading and writing. Everything above src/scenario imports from here.
+export { loadScenarioFiles, loadScenarioText, mergeScenarios, type EnvelopePart, type ScenarioPart } from './load';
+export { serializeScenario, toManifests } from './export';
+export { formatProblem, hasErrors, fieldPath, jsonPointer, type Problem, type ProblemKind, type Severity, type PathSegment } from './problem';
+export { LIMITS } from './limits';
+export { MIGRATIONS, migrate, type Migration, type MigrationResult } from './migrations';
+export {
+  buildJsonSchema,
+  CURRENT_VERSION,
+  SCENARIO_FORMAT,
+  SCHEMA_ID,
+  labSettingsSchema,
+  scenarioFileSchema,
+  KIND_SCHEMAS,
+} from './schema';
+export type {
+  LessonStep,
+  LoadResult,
+  LocalizedText,
+  ObjectSource,
+  Scenario,
+  ScenarioFileInput,
+  ScenarioMeta,
+  ScenarioObject,
+  ScenarioView,
+} from './types';

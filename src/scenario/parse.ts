@@ -1,0 +1,347 @@
+// Step 1 of the load pipeline: text to plain values, with a way back from a JSON pointer to a
+// line and column in the text. YAML is read by the `yaml` package (multi-document streams, line
+// counting); JSON by JSON.parse, because a .json file should be held to JSON's rules.
+// The parsed tree is copied into fresh plain objects by our own walk, so that depth, size and
+// alias expansion are bounded and a `__proto__` key can never reach an object's prototype.
+
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { LIMITS, utf8Length } from './limits';
+import { jsonPointer, type PathSegment, type Problem } from './problem';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface ParsedDocument {
+  /** 0-based index in the stream. */
+  index: number;
+  value: unknown;
+  /** Line and column of the deepest node on `path` that exists in the text. */
+  locate(path: readonly PathSegment[]): Position | undefined;
+}
+
+export interface ParsedFile {
+  file: string;
+  syntax: 'json' | 'yaml';
+  /** Documents that parsed; empty documents (only comments, or `---` alone) are left out, as kubectl does. */
+  documents: ParsedDocument[];
+  /** True when the stream had more than one document: problems then name the document. */
+  multiDocument: boolean;
+  problems: Problem[];
+}
+
+class TooLarge extends Error {}
+
+const FORBIDDEN_KEY = '__proto__';
+
+export function parseFile(file: string, rawText: string): ParsedFile {
+  const out: ParsedFile = { file, syntax: 'yaml', documents: [], multiDocument: false, problems: [] };
+  const bytes = rawText.length > LIMITS.maxBytes ? rawText.length : utf8Length(rawText);
+  if (bytes > LIMITS.maxBytes) {
+    out.problems.push({
+      kind: 'too-large',
+      severity: 'error',
+      file,
+      path: '',
+      message: `file is ${formatBytes(bytes)}; the lab reads scenario files up to ${formatBytes(LIMITS.maxBytes)}`,
+    });
+    return out;
+  }
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lines = new LineIndex(text);
+
+  if (looksLikeJson(file, text)) {
+    let value: unknown;
+    let parsed = false;
+    try {
+      value = JSON.parse(text);
+      parsed = true;
+    } catch (e) {
+      if (file.toLowerCase().endsWith('.json')) {
+        const msg = e instanceof Error ? e.message : String(e);
+        const pos = /position (\d+)/.exec(msg);
+        const at = pos ? lines.position(Number(pos[1])) : undefined;
+        out.syntax = 'json';
+        out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, path: '', message: `invalid JSON: ${msg}` });
+        return out;
+      }
+      // Not JSON after all: YAML flow style such as `{kind: Pod, ...}` starts with a brace too.
+    }
+    if (parsed) {
+      out.syntax = 'json';
+      const problems: Problem[] = [];
+      const plain = copyPlain(value, { file, problems, locateLater: true });
+      out.problems.push(...problems);
+      if (plain.ok) {
+        let yamlDoc: Document | null | undefined;
+        const locate = (path: readonly PathSegment[]): Position | undefined => {
+          // Positions are only needed for problems: parse the text a second time, lazily, to find them.
+          if (yamlDoc === undefined) {
+            yamlDoc = null;
+            if (indentationProblem(text) === undefined) {
+              const docs = parseAllDocuments(text, { lineCounter: new LineCounter() });
+              if (Array.isArray(docs) && docs.length === 1 && docs[0].errors.length === 0) yamlDoc = docs[0];
+            }
+          }
+          return yamlDoc ? locateInYaml(yamlDoc, path, lines) : undefined;
+        };
+        if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
+      }
+      return out;
+    }
+  }
+
+  const indent = indentationProblem(text);
+  if (indent !== undefined) {
+    out.problems.push({
+      kind: 'too-large',
+      severity: 'error',
+      file,
+      line: indent.line,
+      column: 1,
+      path: '',
+      message: `nesting too deep: line ${indent.line} is indented ${indent.columns} columns; the lab reads up to ${LIMITS.maxIndent}`,
+    });
+    return out;
+  }
+
+  const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  out.multiDocument = list.length > 1;
+  list.forEach((doc, index) => {
+    const document = out.multiDocument ? index : undefined;
+    for (const err of doc.errors) {
+      const at = lines.position(err.pos[0]);
+      out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', message: `invalid YAML: ${firstLine(err.message)}` });
+    }
+    for (const w of doc.warnings) {
+      const at = lines.position(w.pos[0]);
+      out.problems.push({ kind: 'syntax', severity: 'warning', file, ...at, document, path: '', message: firstLine(w.message) });
+    }
+    if (doc.errors.length > 0) return;
+    const problems: Problem[] = [];
+    const locate = (path: readonly PathSegment[]) => locateInYaml(doc, path, lines);
+    const plain = yamlToPlain(doc, { file, problems, document, locate });
+    out.problems.push(...problems);
+    if (plain.ok && plain.value !== null) out.documents.push({ index, value: plain.value, locate });
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ copying into plain values
+
+interface CopyContext {
+  file: string;
+  problems: Problem[];
+  document?: number;
+  locate?: (path: readonly PathSegment[]) => Position | undefined;
+  locateLater?: boolean;
+}
+
+type Copied = { ok: true; value: unknown } | { ok: false };
+
+function tooLargeProblem(ctx: CopyContext, e: TooLarge): Problem {
+  return { kind: 'too-large', severity: 'error', file: ctx.file, document: ctx.document, path: '', message: e.message };
+}
+
+function depthError(): TooLarge {
+  return new TooLarge(`nesting too deep: the lab reads maps and lists nested up to ${LIMITS.maxDepth} levels`);
+}
+
+function forbiddenKeyProblem(ctx: CopyContext, path: PathSegment[]): Problem {
+  const at = ctx.locate?.(path);
+  return {
+    kind: 'invalid',
+    severity: 'warning',
+    file: ctx.file,
+    ...at,
+    document: ctx.document,
+    path: jsonPointer(path),
+    message: `key "${FORBIDDEN_KEY}" ignored: it is not a Kubernetes field and could change how the object behaves`,
+  };
+}
+
+/** Copy a JSON.parse result: depth-capped, `__proto__` keys dropped. */
+function copyPlain(value: unknown, ctx: CopyContext): Copied {
+  let nodes = 0;
+  const walk = (v: unknown, path: PathSegment[]): unknown => {
+    if (++nodes > LIMITS.maxNodes) throw new TooLarge(`too many values: the lab reads up to ${LIMITS.maxNodes} in one document`);
+    if (v === null || typeof v !== 'object') return v;
+    if (path.length >= LIMITS.maxDepth) throw depthError();
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(v)) {
+      if (key === FORBIDDEN_KEY) {
+        ctx.problems.push(forbiddenKeyProblem(ctx, [...path, key]));
+        continue;
+      }
+      out[key] = walk((v as Record<string, unknown>)[key], [...path, key]);
+    }
+    return out;
+  };
+  try {
+    return { ok: true, value: walk(value, []) };
+  } catch (e) {
+    if (e instanceof TooLarge || e instanceof RangeError) {
+      ctx.problems.push(tooLargeProblem(ctx, e instanceof TooLarge ? e : depthError()));
+      return { ok: false };
+    }
+    throw e;
+  }
+}
+
+/** Convert a YAML document's node tree to plain values (not Document.toJS: it throws on bad aliases). */
+function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
+  let nodes = 0;
+  const inProgress = new Set<unknown>();
+  const walk = (node: unknown, path: PathSegment[]): unknown => {
+    if (++nodes > LIMITS.maxNodes) {
+      throw new TooLarge(`too many values (aliases expand to more than ${LIMITS.maxNodes}): the lab refuses this document`);
+    }
+    if (node === null || node === undefined) return null;
+    if (isScalar(node)) {
+      const v = node.value;
+      return typeof v === 'bigint' ? Number(v) : v;
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined || inProgress.has(target)) {
+        const at = ctx.locate?.(path);
+        ctx.problems.push({
+          kind: 'syntax',
+          severity: 'error',
+          file: ctx.file,
+          ...at,
+          document: ctx.document,
+          path: jsonPointer(path),
+          message: `alias *${node.source} does not refer to an anchor defined before it; null used instead`,
+        });
+        return null;
+      }
+      return walk(target, path);
+    }
+    if (path.length >= LIMITS.maxDepth) throw depthError();
+    if (isSeq(node)) {
+      inProgress.add(node);
+      const out = node.items.map((item, i) => walk(item, [...path, i]));
+      inProgress.delete(node);
+      return out;
+    }
+    if (isMap(node)) {
+      inProgress.add(node);
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const rawKey = walk(pair.key, path);
+        const key = rawKey === null || typeof rawKey !== 'object' ? String(rawKey) : JSON.stringify(rawKey);
+        if (key === FORBIDDEN_KEY) {
+          ctx.problems.push(forbiddenKeyProblem(ctx, [...path, key]));
+          continue;
+        }
+        out[key] = walk(pair.value, [...path, key]);
+      }
+      inProgress.delete(node);
+      return out;
+    }
+    return null;
+  };
+  try {
+    return { ok: true, value: walk(doc.contents, []) };
+  } catch (e) {
+    if (e instanceof TooLarge || e instanceof RangeError) {
+      ctx.problems.push(tooLargeProblem(ctx, e instanceof TooLarge ? e : depthError()));
+      return { ok: false };
+    }
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------ locations
+
+function locateInYaml(doc: Document, path: readonly PathSegment[], lines: LineIndex): Position | undefined {
+  let node: unknown = doc.contents;
+  let best: YamlNode | undefined = isNodeWithRange(node) ? node : undefined;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      next = pair.value ?? pair.key;
+      if (pair.value === null && isNodeWithRange(pair.key)) {
+        best = pair.key;
+        break;
+      }
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    } else break;
+    if (!isNodeWithRange(next)) break;
+    best = next;
+    node = next;
+  }
+  if (!best?.range) return undefined;
+  return lines.position(best.range[0]);
+}
+
+function isNodeWithRange(n: unknown): n is YamlNode {
+  return typeof n === 'object' && n !== null && 'range' in n && Array.isArray((n as { range?: unknown }).range);
+}
+
+/** Offsets to 1-based line and column. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+}
+
+// ------------------------------------------------------------------ cheap pre-checks
+
+function looksLikeJson(file: string, text: string): boolean {
+  if (file.toLowerCase().endsWith('.json')) return true;
+  const m = /\S/.exec(text);
+  return m !== null && (m[0] === '{' || m[0] === '[');
+}
+
+/** The first line whose structural indentation exceeds the cap, measured without parsing. */
+function indentationProblem(text: string): { line: number; columns: number } | undefined {
+  let line = 1;
+  let col = 0;
+  let atStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      col = 0;
+      atStart = true;
+      continue;
+    }
+    if (!atStart) continue;
+    // Spaces, tabs and the block indicators "-", "?", ":" that open a nested collection on the same line.
+    if (c === 32 || c === 9 || c === 45 || c === 63 || c === 58) {
+      if (++col > LIMITS.maxIndent) return { line, columns: col };
+    } else atStart = false;
+  }
+  return undefined;
+}
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i < 0 ? s : s.slice(0, i);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${n} bytes`;
+}
