@@ -2,7 +2,7 @@
 // in render) and memoised on the scenario's identity: immer gives an edited scenario a new
 // identity and an untouched one keeps its own, so "no change, no work" falls out of the memo.
 
-import { emptyCluster, type Cluster, type Node, type Pod, type Service } from '../sim';
+import { emptyCluster, type ArtifactId, type Cluster, type Node, type Pod, type RenderedArtifact, type Service } from '../sim';
 import type { Engines, Scenario } from './types';
 
 export type LabStatus =
@@ -16,22 +16,27 @@ export interface DerivedLab {
   status: LabStatus;
   cluster: Cluster;
   problems: readonly unknown[];
+  /** Rendered data-plane artifacts (iptables-save per node, nginx.conf, zone), when compilers are wired in. */
+  artifacts: Record<ArtifactId, RenderedArtifact>;
 }
 
-const memo = new WeakMap<Scenario, { reconcile: Engines['reconcile']; lab: DerivedLab }>();
+const memo = new WeakMap<Scenario, { engines: Engines; lab: DerivedLab }>();
 
-export function deriveLab(scenario: Scenario | null, reconcile: Engines['reconcile']): DerivedLab | null {
+export function deriveLab(scenario: Scenario | null, engines: Engines): DerivedLab | null {
   if (!scenario) return null;
   const hit = memo.get(scenario);
-  if (hit && hit.reconcile === reconcile) return hit.lab;
-  const lab = reconcile ? reconciled(scenario, reconcile) : asWritten(scenario);
-  memo.set(scenario, { reconcile, lab });
+  if (hit && hit.engines === engines) return hit.lab;
+  const lab = engines.reconcile ? reconciled(scenario, engines.reconcile) : asWritten(scenario);
+  if (engines.compile && lab.status === 'reconciled') {
+    for (const a of engines.compile({ scenario, cluster: lab.cluster })) lab.artifacts[a.id] = a;
+  }
+  memo.set(scenario, { engines, lab });
   return lab;
 }
 
 function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
   const r = reconcile({ settings: scenario.settings, objects: scenario.objects });
-  return { status: 'reconciled', cluster: r.cluster, problems: r.problems };
+  return { status: 'reconciled', cluster: r.cluster, problems: r.problems, artifacts: {} };
 }
 
 /**
@@ -46,5 +51,5 @@ function asWritten(scenario: Scenario): DerivedLab {
     else if (o.kind === 'Service') cluster.services.push(o as Service);
   }
   const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
-  return { status: empty ? 'empty' : 'as-written', cluster, problems: [] };
+  return { status: empty ? 'empty' : 'as-written', cluster, problems: [], artifacts: {} };
 }

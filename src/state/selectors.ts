@@ -23,3 +23,6 @@ export const selectCurrentHop = (s: LabState) => s.playback.trace?.hops[s.playba
 export const selectHopCount = (s: LabState) => s.playback.trace?.hops.length ?? 0;
 export const selectCanUndo = (s: LabState) => s.scenario.past.length > 0;
 export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0;
+export const selectSideTab = (s: LabState) => s.ui.sideTab;
+export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
+export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.title ?? s.scenario.sources.map((f) => f.name).join(', ');

@@ -4,10 +4,9 @@ import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenar
 import { createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
 
-const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [] });
+const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [] });
 const badLoader = (files: readonly SourceFile[]): LoadResult => ({
   ok: false,
-  scenario: null,
   problems: [{ kind: 'invalid', severity: 'error', file: files[0]!.name, line: 3, column: 5, path: '/spec/ports/0/port', message: 'must be an integer' }],
 });
 
@@ -21,7 +20,7 @@ describe('opening files', () => {
   it('replaces the scenario and derives the lab when the loader accepts the files', () => {
     const store = loaded();
     const s = store.getState();
-    expect(s.scenario.current?.name).toBe('fixture');
+    expect(s.scenario.current?.meta.title).toBe('fixture');
     expect(s.scenario.sources.map((f) => f.name)).toEqual(['default.json']);
     expect(s.lab?.status).toBe('as-written');
     expect(s.lab?.cluster.nodes.map((n) => n.metadata.name)).toEqual(['node-a', 'node-b']);

@@ -10,7 +10,7 @@ import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveLab, type DerivedLab } from './lab';
-import type { Engines, LoadProblem, Scenario, SourceFile, TraceRequest } from './types';
+import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -23,6 +23,8 @@ export interface Selection {
 }
 
 export type PanelId = 'composer' | 'events' | 'artifacts' | 'inspector';
+/** The side panel's tabs. */
+export type SideTab = 'request' | 'hop' | 'object' | 'events';
 
 // ------------------------------------------------------------------ slices
 
@@ -48,10 +50,12 @@ export type TraceStatus =
   | { kind: 'done' };
 
 export interface PlaybackSlice {
-  playback: { trace: TraceResult | null; request: TraceRequest | null; status: TraceStatus; hop: number; playing: boolean; speed: number };
+  playback: { trace: TraceResult | null; request: TraceRequest | null; status: TraceStatus; hop: number; playing: boolean; speed: number; artifact: string | null };
   sendRequest(request: TraceRequest): void;
   /** For lessons and the test harness: show a trace the tracer produced elsewhere. */
   showTrace(trace: TraceResult | null): void;
+  /** Show one artifact (by id) in the viewer, e.g. from a hop's reference. */
+  openArtifact(id: string | null): void;
   play(): void;
   pause(): void;
   togglePlay(): void;
@@ -62,7 +66,8 @@ export interface PlaybackSlice {
 }
 
 export interface UiSlice {
-  ui: { selection: Selection | null; panels: Record<PanelId, boolean>; lang: Lang; theme: ThemePref; presenter: boolean };
+  ui: { selection: Selection | null; panels: Record<PanelId, boolean>; sideTab: SideTab; lang: Lang; theme: ThemePref; presenter: boolean };
+  setSideTab(tab: SideTab): void;
   select(selection: Selection | null): void;
   togglePanel(panel: PanelId, open?: boolean): void;
   setLang(lang: Lang): void;
@@ -99,23 +104,23 @@ const scenarioSlice =
         });
         return false;
       }
-      let result;
+      let result: LoadResult;
       try {
         result = engines.loadScenarioFiles(files);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        result = { ok: false, scenario: null, problems: [{ kind: 'internal', severity: 'error' as const, file: names.join(', '), path: '', message }] };
+        result = { ok: false as const, problems: [{ kind: 'internal' as const, severity: 'error' as const, file: names.join(', '), path: '', message }] };
       }
-      const { scenario } = result;
       const hasError = result.problems.some((p) => p.severity === 'error');
-      if (!result.ok || !scenario || hasError) {
+      if (!result.ok || hasError) {
         // Nothing the user had open is lost by a failed load (ARCHITECTURE: forgiving loader).
         set((s) => {
           s.loadReport = { files: names, problems: put([...result.problems]), applied: false };
         });
         return false;
       }
-      const lab = deriveLab(scenario, engines.reconcile);
+      const { scenario } = result;
+      const lab = deriveLab(scenario, engines);
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
@@ -135,7 +140,7 @@ const scenarioSlice =
       if (!current) return;
       const { next, entry } = runCommand(current, command);
       if (!entry) return;
-      const lab = deriveLab(next, engines.reconcile);
+      const lab = deriveLab(next, engines);
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.past.push(put(entry));
@@ -149,7 +154,7 @@ const scenarioSlice =
       const entry = past[past.length - 1];
       if (!current || !entry) return;
       const prev = applyPatches(current, entry.inverse);
-      const lab = deriveLab(prev, engines.reconcile);
+      const lab = deriveLab(prev, engines);
       set((s) => {
         s.scenario.current = put(prev);
         s.scenario.past.pop();
@@ -163,7 +168,7 @@ const scenarioSlice =
       const entry = future[future.length - 1];
       if (!current || !entry) return;
       const next = applyPatches(current, entry.patches);
-      const lab = deriveLab(next, engines.reconcile);
+      const lab = deriveLab(next, engines);
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.future.pop();
@@ -184,7 +189,7 @@ function clampHop(trace: TraceResult | null, hop: number): number {
 const playbackSlice =
   (engines: Engines): Slice<PlaybackSlice> =>
   (set, get) => ({
-    playback: { trace: null, request: null, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1 },
+    playback: { trace: null, request: null, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
     sendRequest(request) {
       const { scenario, lab } = get();
       if (!engines.trace) {
@@ -202,6 +207,7 @@ const playbackSlice =
           s.playback.status = { kind: 'done' };
           s.playback.hop = 0;
           s.playback.playing = trace.hops.length > 1;
+          s.ui.sideTab = 'hop';
         });
       } catch (e) {
         set((s) => {
@@ -215,6 +221,13 @@ const playbackSlice =
         s.playback.status = trace ? { kind: 'done' } : { kind: 'idle' };
         s.playback.hop = 0;
         s.playback.playing = false;
+        if (trace) s.ui.sideTab = 'hop';
+      });
+    },
+    openArtifact(id) {
+      set((s) => {
+        s.playback.artifact = id;
+        if (id) s.ui.panels.artifacts = true;
       });
     },
     play() {
@@ -268,6 +281,7 @@ const uiSlice =
     ui: {
       selection: null,
       panels: { composer: true, events: true, artifacts: false, inspector: true },
+      sideTab: 'request',
       lang: 'en',
       theme: 'system',
       presenter: false,
@@ -276,12 +290,20 @@ const uiSlice =
     select(selection) {
       set((s) => {
         s.ui.selection = selection;
-        if (selection) s.ui.panels.inspector = true;
+        if (selection) {
+          s.ui.panels.inspector = true;
+          s.ui.sideTab = 'object';
+        }
       });
     },
     togglePanel(panel, open) {
       set((s) => {
         s.ui.panels[panel] = open ?? !s.ui.panels[panel];
+      });
+    },
+    setSideTab(tab) {
+      set((s) => {
+        s.ui.sideTab = tab;
       });
     },
     setLang(lang) {

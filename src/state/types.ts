@@ -3,42 +3,14 @@
 // tests run without engines that have not landed, and the UI can say "not yet available"
 // instead of inventing results.
 
-import type { Cluster, ClusterInput, ExternalClient, KubeObject, LabSettings, OtherObject, SavedRequest, TraceResult } from '../sim';
+import type { LoadResult, Problem, Scenario, ScenarioFileInput } from '../scenario';
+import type { Cluster, ClusterInput, RenderedArtifact, TraceResult } from '../sim';
 
-/** A scenario as the loader returns it: lab settings, the objects as written, clients and saved requests. */
-export interface Scenario {
-  name?: string;
-  title?: string;
-  settings: LabSettings;
-  objects: readonly (KubeObject | OtherObject)[];
-  clients: readonly ExternalClient[];
-  requests: readonly SavedRequest[];
-  [extra: string]: unknown;
-}
-
+export type { Scenario, LoadResult };
 /** One text file the user opened (or the built-in default). */
-export interface SourceFile {
-  name: string;
-  text: string;
-}
-
-/** A load problem, located: the loader's `Problem` (file, line, column, JSON pointer, message). */
-export interface LoadProblem {
-  kind: string;
-  severity: 'error' | 'warning';
-  file: string;
-  line?: number;
-  column?: number;
-  document?: number;
-  path: string;
-  message: string;
-}
-
-export interface LoadResult {
-  ok: boolean;
-  scenario: Scenario | null;
-  problems: readonly LoadProblem[];
-}
+export type SourceFile = ScenarioFileInput;
+/** A located load problem (file, line, column, JSON pointer, message). */
+export type LoadProblem = Problem;
 
 export interface ReconcileResult {
   cluster: Cluster;
@@ -71,6 +43,8 @@ export interface Engines {
   loadScenarioFiles?: (files: readonly SourceFile[]) => LoadResult;
   /** src/sim/controllers: the control plane to its fixed point. */
   reconcile?: (input: ClusterInput) => ReconcileResult;
+  /** src/sim/dataplane: every rendered artifact of the reconciled cluster (kube-proxy per node, ingress, DNS). */
+  compile?: (args: { scenario: Scenario; cluster: Cluster }) => readonly RenderedArtifact[];
   /** src/sim/trace: walk one request through the compiled artifacts. */
   trace?: (args: TraceArgs) => TraceResult;
 }

@@ -1,0 +1,122 @@
+// The topology canvas: node frames with their pods, Services as dashed virtual objects, load
+// balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
+// PacketLayer outside React state.
+
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useState } from 'react';
+import type { Cluster, ExternalClient } from '../../sim';
+import { selectClients, selectCluster, selectSelection, type SelectionKind } from '../../state';
+import { useLab, labStore } from '../app-store';
+import { useT } from '../i18n';
+import { getElk } from './elk';
+import { layoutTopology, type Layout } from './layout';
+import { nodeTypes, type LabNode } from './nodes';
+import { PacketLayer } from './PacketLayer';
+import { buildTopology, type Topology } from './topology';
+
+const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
+const NO_CLIENTS: readonly ExternalClient[] = [];
+
+/** Memoised on the cluster's and the clients' identity: the store replaces them only when they change. */
+function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology {
+  let inner = topologies.get(cluster);
+  if (!inner) topologies.set(cluster, (inner = new WeakMap()));
+  let t = inner.get(clients);
+  if (!t) inner.set(clients, (t = buildTopology(cluster, clients)));
+  return t;
+}
+
+const KIND_OF: Record<LabNode['type'], SelectionKind> = { frame: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
+
+const onNodeClick: NodeMouseHandler<LabNode> = (_, node) => {
+  labStore.getState().select({ kind: KIND_OF[node.type], id: node.id });
+};
+const onPaneClick = () => labStore.getState().select(null);
+
+function toFlow(topo: Topology, layout: Layout, selected: string | null): { nodes: LabNode[]; edges: Edge[] } {
+  const nodes: LabNode[] = [];
+  const at = (id: string) => layout.boxes[id] ?? { x: 0, y: 0, w: 0, h: 0 };
+  for (const c of topo.clients) {
+    const b = at(c.id);
+    nodes.push({ id: c.id, type: 'client', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { client: c }, selected: selected === c.id });
+  }
+  for (const lb of topo.loadBalancers) {
+    const b = at(lb.id);
+    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id });
+  }
+  for (const s of topo.services) {
+    const b = at(s.id);
+    nodes.push({ id: s.id, type: 'service', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { service: s }, selected: selected === s.id });
+  }
+  for (const f of topo.frames) {
+    const b = at(f.id);
+    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 0 });
+  }
+  // Children after their parents, as React Flow requires.
+  for (const p of topo.pods) {
+    const b = layout.pods[p.id];
+    if (!b) continue;
+    nodes.push({ id: p.id, type: 'pod', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { pod: p }, parentId: p.frameId ?? undefined, extent: p.frameId ? 'parent' : undefined, selected: selected === p.id, zIndex: 1 });
+  }
+  const edges: Edge[] = topo.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    className: `lab-edge lab-edge-${e.kind}`,
+    zIndex: 2,
+  }));
+  return { nodes, edges };
+}
+
+export function LabCanvas() {
+  const t = useT();
+  const cluster = useLab(selectCluster);
+  const clients = useLab(selectClients) ?? NO_CLIENTS;
+  const selection = useLab(selectSelection);
+  const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
+  const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
+
+  useEffect(() => {
+    if (!topo) return;
+    let live = true;
+    getElk()
+      .then((elk) => layoutTopology(topo, elk))
+      .then((layout) => live && setLaid({ topo, layout }))
+      .catch((e: unknown) => console.warn('layout failed', e));
+    return () => {
+      live = false;
+    };
+  }, [topo]);
+
+  const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+
+  if (!cluster) return <div className="canvas-empty">{t('canvas.empty')}</div>;
+  return (
+    <div className="canvas" data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+      {flow && (
+        <ReactFlow<LabNode>
+          nodes={flow.nodes}
+          edges={flow.edges}
+          nodeTypes={nodeTypes}
+          onNodeClick={onNodeClick}
+          onPaneClick={onPaneClick}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable
+          fitView
+          fitViewOptions={FIT}
+          minZoom={0.1}
+          maxZoom={2.5}
+        >
+          <Background gap={24} size={1} />
+          <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} />
+          <Controls showInteractive={false} aria-label={t('canvas.controls')} />
+          <PacketLayer />
+        </ReactFlow>
+      )}
+    </div>
+  );
+}
+
+const FIT = { padding: 0.12 };
