@@ -24,3 +24,4 @@ export type {
   ScenarioObject,
   ScenarioView,
 } from './types';
+export { setLabSetting, settingKeys, type SetSettingResult } from './settings';

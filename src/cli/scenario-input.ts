@@ -1,0 +1,48 @@
+// Loading the scenario a command works on: files from the command line (or the built-in default
+// scenario), problems printed, global options applied. Shared by every command that needs a lab.
+
+import { fileURLToPath } from 'node:url';
+import { formatProblem, hasErrors, loadScenarioFiles, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
+import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
+import { applyGlobalOptions, type GlobalOptions } from './options';
+
+export function readInputs(files: readonly string[], io: CliIo): { inputs: ScenarioFileInput[]; problems: Problem[] } {
+  const inputs: ScenarioFileInput[] = [];
+  const problems: Problem[] = [];
+  for (const name of files) {
+    try {
+      inputs.push({ name, text: io.readFile(name) });
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      problems.push({ kind: 'empty', severity: 'error', file: name, path: '', message: `cannot read the file: ${reason}` });
+    }
+  }
+  return { inputs, problems };
+}
+
+export function defaultScenarioPath(): string {
+  return fileURLToPath(DEFAULT_SCENARIO_URL);
+}
+
+export type CommandScenario =
+  | { ok: true; scenario: Scenario; result: Extract<LoadResult, { ok: true }> }
+  | { ok: false; exitCode: number };
+
+/**
+ * Load `files` (the default scenario when empty) and apply the global options. Problems go to
+ * stderr; errors stop the command with exit code 1, bad --set/--mode values with 2.
+ */
+export function loadScenarioForCommand(p: { files: readonly string[]; globals: GlobalOptions; io: CliIo }): CommandScenario {
+  const files = p.files.length > 0 ? p.files : [defaultScenarioPath()];
+  const { inputs, problems } = readInputs(files, p.io);
+  const result = loadScenarioFiles(inputs);
+  const all = [...problems, ...result.problems];
+  for (const prob of all) p.io.stderr(`${formatProblem(prob)}\n`);
+  if (!result.ok || hasErrors(all)) return { ok: false, exitCode: 1 };
+  const applied = applyGlobalOptions(result.scenario, p.globals);
+  if (!applied.ok) {
+    for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);
+    return { ok: false, exitCode: 2 };
+  }
+  return { ok: true, scenario: applied.scenario, result };
+}

@@ -1,0 +1,83 @@
+// Changing one lab setting by its dotted name, with the value given as text: what `--set
+// kubeProxy.clusterCIDR=10.0.0.0/8` on the command line (and a settings editor) needs. The text is
+// coerced by the settings schema (numbers, booleans, comma-separated lists) and then validated.
+
+import type { z } from 'zod';
+import { defaultIngressAddon, type IngressControllerKind, type LabSettings } from '../sim/lab';
+import { labSettingsSchema } from './schema';
+import { checkValue } from './validate';
+
+export type SetSettingResult = { ok: true; settings: LabSettings } | { ok: false; message: string };
+
+type AnySchema = z.core.$ZodType;
+
+function def(s: AnySchema): { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema>; element?: AnySchema } {
+  return s._zod.def as unknown as { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema>; element?: AnySchema };
+}
+
+function unwrap(s: AnySchema): AnySchema {
+  let cur = s;
+  while (['default', 'prefault', 'optional'].includes(def(cur).type)) cur = def(cur).innerType as AnySchema;
+  return cur;
+}
+
+/** Every settable dotted name (leaves of the settings schema). */
+export function settingKeys(): string[] {
+  const out: string[] = [];
+  const walk = (s: AnySchema, prefix: string) => {
+    const inner = unwrap(s);
+    const d = def(inner);
+    if (d.type === 'object' && d.shape) for (const [k, v] of Object.entries(d.shape)) walk(v, prefix ? `${prefix}.${k}` : k);
+    else out.push(prefix);
+  };
+  walk(labSettingsSchema, '');
+  return out;
+}
+
+/** Set one setting from text. Unknown names and bad values come back as a message naming the key. */
+export function setLabSetting(settings: LabSettings, key: string, text: string): SetSettingResult {
+  const segs = key.split('.');
+  let schema: AnySchema = labSettingsSchema;
+  for (let i = 0; i < segs.length; i++) {
+    const d = def(unwrap(schema));
+    const shape = d.type === 'object' ? d.shape : undefined;
+    if (!shape || !Object.hasOwn(shape, segs[i])) {
+      return { ok: false, message: `unknown setting "${key}"; settings are: ${settingKeys().join(', ')}` };
+    }
+    schema = shape[segs[i]];
+  }
+  const leaf = def(unwrap(schema));
+  let value: unknown;
+  switch (leaf.type) {
+    case 'object':
+      return { ok: false, message: `"${key}" is a group of settings; set one of: ${settingKeys().filter((k) => k.startsWith(`${key}.`)).join(', ')}` };
+    case 'array': {
+      const items = text.trim() === '' ? [] : text.split(',').map((s) => s.trim());
+      if (key === 'ingress') {
+        // Ingress addons are objects; on the command line each is named by its controller.
+        const bad = items.find((c) => c !== 'nginx' && c !== 'traefik');
+        if (bad !== undefined) return { ok: false, message: `--set ${key}: Unsupported value: "${bad}": supported values: "nginx", "traefik"` };
+        value = items.map((c) => defaultIngressAddon(c as IngressControllerKind));
+      } else value = items.map((s) => coerce(def(unwrap(leaf.element as AnySchema)).type, s));
+      break;
+    }
+    default:
+      value = coerce(leaf.type, text);
+  }
+  const r = checkValue(schema as z.ZodType, value, segs);
+  if (!r.ok) return { ok: false, message: `--set ${r.issues[0]?.message ?? `${key}: Invalid value`}` };
+  const next = structuredClone(settings) as unknown as Record<string, unknown>;
+  let node = next;
+  for (const seg of segs.slice(0, -1)) {
+    if (typeof node[seg] !== 'object' || node[seg] === null) node[seg] = {};
+    node = node[seg] as Record<string, unknown>;
+  }
+  node[segs[segs.length - 1]] = r.value;
+  return { ok: true, settings: next as unknown as LabSettings };
+}
+
+function coerce(type: string, text: string): unknown {
+  if (type === 'number') return text.trim() === '' || !Number.isFinite(Number(text)) ? text : Number(text);
+  if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  return text;
+}
