@@ -26,3 +26,4 @@ export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0;
 export const selectSideTab = (s: LabState) => s.ui.sideTab;
 export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
 export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.title ?? s.scenario.sources.map((f) => f.name).join(', ');
+export const selectTracerReady = (s: LabState) => s.engines.trace;

@@ -180,3 +180,17 @@ describe('playback', () => {
     expect(store.getState().playback.trace).toBeNull();
   });
 });
+
+describe('engines that load later', () => {
+  it('says the loader is unavailable until it is installed, then opens files and derives the lab with the new engines', () => {
+    const store = createLabStore();
+    expect(store.getState().engines.loadScenarioFiles).toBe(false);
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    store.getState().installEngines({ loadScenarioFiles: okLoader });
+    expect(store.getState().engines.loadScenarioFiles).toBe(true);
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(true);
+    expect(store.getState().lab?.status).toBe('as-written');
+    store.getState().installEngines({ reconcile: () => ({ cluster: clusterFixture(), problems: [] }) });
+    expect(store.getState().lab?.status).toBe('reconciled');
+  });
+});

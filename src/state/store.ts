@@ -34,6 +34,13 @@ export interface ScenarioSlice {
   loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
   openFiles(files: readonly SourceFile[]): boolean;
   dismissLoadReport(): void;
+  /**
+   * Wires in engines that load later (the loader and the simulation are split out of the initial
+   * bundle) and derives the lab again with them.
+   */
+  installEngines(engines: Engines): void;
+  /** Which engines are wired in, for "not yet available" states. */
+  engines: Record<keyof Engines, boolean>;
   run(command: ScenarioCommand): void;
   undo(): void;
   redo(): void;
@@ -91,14 +98,18 @@ function resetPlayback(s: Draft<LabState>) {
   s.playback.playing = false;
 }
 
+const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'compile', 'trace'];
+const available = (e: Engines) => Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
+
 const scenarioSlice =
-  (engines: Engines): Slice<ScenarioSlice> =>
+  (engines: () => Engines, installed: (e: Engines) => void): Slice<ScenarioSlice> =>
   (set, get) => ({
     scenario: { current: null, sources: [], past: [], future: [] },
     loadReport: null,
     openFiles(files) {
       const names = files.map((f) => f.name);
-      if (!engines.loadScenarioFiles) {
+      const load = engines().loadScenarioFiles;
+      if (!load) {
         set((s) => {
           s.loadReport = { files: names, problems: [], applied: false, unavailable: true };
         });
@@ -106,7 +117,7 @@ const scenarioSlice =
       }
       let result: LoadResult;
       try {
-        result = engines.loadScenarioFiles(files);
+        result = load(files);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         result = { ok: false as const, problems: [{ kind: 'internal' as const, severity: 'error' as const, file: names.join(', '), path: '', message }] };
@@ -120,7 +131,7 @@ const scenarioSlice =
         return false;
       }
       const { scenario } = result;
-      const lab = deriveLab(scenario, engines);
+      const lab = deriveLab(scenario, engines());
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
@@ -129,6 +140,16 @@ const scenarioSlice =
         resetPlayback(s);
       });
       return true;
+    },
+    engines: available(engines()),
+    installEngines(more) {
+      installed(more);
+      const current = get().scenario.current;
+      const lab = deriveLab(current, engines());
+      set((s) => {
+        s.engines = available(engines());
+        s.lab = put(lab);
+      });
     },
     dismissLoadReport() {
       set((s) => {
@@ -140,7 +161,7 @@ const scenarioSlice =
       if (!current) return;
       const { next, entry } = runCommand(current, command);
       if (!entry) return;
-      const lab = deriveLab(next, engines);
+      const lab = deriveLab(next, engines());
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.past.push(put(entry));
@@ -154,7 +175,7 @@ const scenarioSlice =
       const entry = past[past.length - 1];
       if (!current || !entry) return;
       const prev = applyPatches(current, entry.inverse);
-      const lab = deriveLab(prev, engines);
+      const lab = deriveLab(prev, engines());
       set((s) => {
         s.scenario.current = put(prev);
         s.scenario.past.pop();
@@ -168,7 +189,7 @@ const scenarioSlice =
       const entry = future[future.length - 1];
       if (!current || !entry) return;
       const next = applyPatches(current, entry.patches);
-      const lab = deriveLab(next, engines);
+      const lab = deriveLab(next, engines());
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.future.pop();
@@ -187,12 +208,13 @@ function clampHop(trace: TraceResult | null, hop: number): number {
 }
 
 const playbackSlice =
-  (engines: Engines): Slice<PlaybackSlice> =>
+  (engines: () => Engines): Slice<PlaybackSlice> =>
   (set, get) => ({
     playback: { trace: null, request: null, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
     sendRequest(request) {
       const { scenario, lab } = get();
-      if (!engines.trace) {
+      const trace = engines().trace;
+      if (!trace) {
         set((s) => {
           s.playback.status = { kind: 'unavailable' };
         });
@@ -200,13 +222,13 @@ const playbackSlice =
       }
       if (!scenario.current || !lab) return;
       try {
-        const trace = engines.trace({ scenario: scenario.current, cluster: lab.cluster, request });
+        const result = trace({ scenario: scenario.current, cluster: lab.cluster, request });
         set((s) => {
-          s.playback.trace = put(trace);
+          s.playback.trace = put(result);
           s.playback.request = request;
           s.playback.status = { kind: 'done' };
           s.playback.hop = 0;
-          s.playback.playing = trace.hops.length > 1;
+          s.playback.playing = result.hops.length > 1;
           s.ui.sideTab = 'hop';
         });
       } catch (e) {
@@ -330,12 +352,18 @@ export interface CreateLabStoreOptions {
 
 export type LabStore = StoreApi<LabState>;
 
-export function createLabStore({ engines = {}, ui = {} }: CreateLabStoreOptions = {}): LabStore {
+export function createLabStore({ engines: initial = {}, ui = {} }: CreateLabStoreOptions = {}): LabStore {
+  // A new object on each install: the derived-lab memo is keyed on the engines' identity.
+  let engines: Engines = { ...initial };
+  const get = () => engines;
+  const install = (more: Engines) => {
+    engines = { ...engines, ...more };
+  };
   return createStore<LabState>()(
     immer((...a) => ({
-      ...scenarioSlice(engines)(...a),
+      ...scenarioSlice(get, install)(...a),
       ...labSlice(...a),
-      ...playbackSlice(engines)(...a),
+      ...playbackSlice(get)(...a),
       ...uiSlice(ui)(...a),
     })),
   );

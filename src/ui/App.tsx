@@ -23,24 +23,20 @@ import { HopInspector } from './panels/HopInspector';
 import { Inspector } from './panels/Inspector';
 import { LoadErrors } from './panels/LoadErrors';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
+import { useEffectiveTheme } from './theme';
+import { IconChevron, IconRedo, IconUndo } from './icons';
 
 const ArtifactViewer = lazy(() => import('./panels/ArtifactViewer'));
 const TABS: SideTab[] = ['request', 'hop', 'object', 'events'];
 
 /** Applies the theme (following the system when asked) and the page language to <html>. */
 function useDocumentSettings() {
-  const theme = useLab(selectTheme);
   const lang = useLab(selectLang);
   const presenter = useLab(selectPresenter);
+  const effective = useEffectiveTheme();
   useEffect(() => {
-    const media = matchMedia('(prefers-color-scheme: dark)');
-    const apply = () => {
-      document.documentElement.dataset.theme = theme === 'system' ? (media.matches ? 'dark' : 'light') : theme;
-    };
-    apply();
-    media.addEventListener('change', apply);
-    return () => media.removeEventListener('change', apply);
-  }, [theme]);
+    document.documentElement.dataset.theme = effective;
+  }, [effective]);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
@@ -91,10 +87,10 @@ function TopBar() {
           }}
         />
         <button type="button" className="btn btn-icon" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
-          ↶
+          <IconUndo />
         </button>
         <button type="button" className="btn btn-icon" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
-          ↷
+          <IconRedo />
         </button>
         <label className="select-inline">
           <span className="sr-only">{t('toolbar.language')}</span>
@@ -161,7 +157,7 @@ function ArtifactDrawer() {
   return (
     <section className={`drawer${open ? ' is-open' : ''}`} aria-label={t('artifacts.title')}>
       <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
-        {open ? '▾' : '▸'} {t('artifacts.title')}
+        <IconChevron open={open} /> {t('artifacts.title')}
       </button>
       {open && (
         <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>

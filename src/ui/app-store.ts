@@ -1,14 +1,13 @@
-// The app's one store, with the engines that have landed wired in (see ./engines) and the user's
+// The app's one store (engines are installed once loaded, see ./engines and main.tsx), with the user's
 // saved language and theme. Language and theme are written back to localStorage on change.
 
 import { useStore } from 'zustand';
 import { createLabStore, loadPreferences, savePreferences, type LabState } from '../state';
-import { engines } from './engines';
 
 const storage = typeof localStorage !== 'undefined' ? localStorage : null;
 const prefs = loadPreferences(storage, typeof navigator !== 'undefined' ? navigator.languages ?? [navigator.language] : []);
 
-export const labStore = createLabStore({ engines, ui: prefs });
+export const labStore = createLabStore({ ui: prefs });
 
 labStore.subscribe((s, prev) => {
   if (s.ui.lang !== prev.ui.lang || s.ui.theme !== prev.ui.theme) savePreferences(storage, { lang: s.ui.lang, theme: s.ui.theme });

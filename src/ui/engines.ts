@@ -1,7 +1,11 @@
-// The engines below the UI that have landed. Each one the lab does not have yet stays undefined,
-// and the UI shows that part as "not yet available" rather than inventing results.
-// The lead wires: loadScenarioFiles (src/scenario), reconcile (src/sim/controllers), trace (src/sim/trace).
+// The engines below the UI that have landed, loaded after first paint so the YAML/zod loader and
+// the simulation stay out of the initial bundle. An engine the lab does not have yet stays
+// undefined, and the UI shows that part as "not yet available" rather than inventing results.
+// Still to wire (lead): reconcile (src/sim/controllers), compile (data-plane artifacts), trace (src/sim/trace).
 
+import { loadScenarioFiles } from '../scenario';
 import type { Engines } from '../state';
 
-export const engines: Engines = {};
+export const engines: Engines = {
+  loadScenarioFiles,
+};

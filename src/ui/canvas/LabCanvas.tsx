@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectSelection, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
+import { useEffectiveTheme } from '../theme';
 import { useT } from '../i18n';
 import { getElk } from './elk';
 import { layoutTopology, type Layout } from './layout';
@@ -74,6 +75,7 @@ export function LabCanvas() {
   const cluster = useLab(selectCluster);
   const clients = useLab(selectClients) ?? NO_CLIENTS;
   const selection = useLab(selectSelection);
+  const colorMode = useEffectiveTheme();
   const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
   const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
 
@@ -104,13 +106,14 @@ export function LabCanvas() {
           nodesDraggable={false}
           nodesConnectable={false}
           elementsSelectable
+          colorMode={colorMode}
           fitView
           fitViewOptions={FIT}
           minZoom={0.1}
           maxZoom={2.5}
         >
           <Background gap={24} size={1} />
-          <MiniMap pannable zoomable ariaLabel={t('canvas.minimap')} />
+          <MiniMap pannable zoomable position="top-right" ariaLabel={t('canvas.minimap')} style={MINIMAP} />
           <Controls showInteractive={false} aria-label={t('canvas.controls')} />
           <PacketLayer />
         </ReactFlow>
@@ -120,3 +123,4 @@ export function LabCanvas() {
 }
 
 const FIT = { padding: 0.12 };
+const MINIMAP = { width: 160, height: 100 };

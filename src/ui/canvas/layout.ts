@@ -91,10 +91,11 @@ export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): 
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.partitioning.activate': 'true',
+      // One graph, not packed components: rows must follow the partitions even without edges.
+      'elk.separateConnectedComponents': 'false',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-      'elk.layered.nodePlacement.bk.fixedAlignment': 'LEFTUP',
       'elk.alignment': 'TOP',
       'elk.spacing.nodeNode': '40',
       'elk.layered.spacing.nodeNodeBetweenLayers': '72',

@@ -4,9 +4,8 @@
 
 import { useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectRequests, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
+import { selectRequests, selectTracerReady, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { engines } from '../engines';
 import { useT } from '../i18n';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
@@ -41,7 +40,7 @@ export function Composer() {
   const [headerText, setHeaderText] = useState('');
   const [savedId, setSavedId] = useState('');
   const from = form.from || senders[0] || '';
-  const tracerReady = Boolean(engines.trace);
+  const tracerReady = useLab(selectTracerReady);
 
   const groups = useMemo(() => {
     const g: Record<'external' | 'pod' | 'node', string[]> = { external: [], pod: [], node: [] };

@@ -6,6 +6,7 @@ import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectSelection, type Selection } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
+import { IconClose } from '../icons';
 
 type Row = [string, string | string[] | Record<string, string> | undefined];
 
@@ -110,7 +111,7 @@ export function Inspector() {
         <span className="kind-tag">{d.kind}</span>
         <h3 className="mono">{d.name}</h3>
         <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().select(null)} aria-label={t('inspector.close')}>
-          ✕
+          <IconClose />
         </button>
       </div>
       <dl className="yaml">

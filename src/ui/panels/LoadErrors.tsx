@@ -4,6 +4,7 @@
 import { selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
+import { IconClose } from '../icons';
 
 export function LoadErrors() {
   const t = useT();
@@ -22,7 +23,7 @@ export function LoadErrors() {
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
         <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().dismissLoadReport()} aria-label={t('load.dismiss')} data-testid="load-errors-dismiss">
-          ✕
+          <IconClose />
         </button>
       </header>
       {report.problems.length > 0 && (

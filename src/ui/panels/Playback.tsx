@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { SPEEDS, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
+import { IconBack, IconFirst, IconForward, IconPause, IconPlay } from '../icons';
 
 export function Playback() {
   const t = useT();
@@ -17,16 +18,16 @@ export function Playback() {
   return (
     <div className="playback" role="toolbar" aria-label={t('playback.title')} data-testid="playback">
       <button type="button" className="btn btn-icon" onClick={() => s.reset()} disabled={none} aria-label={t('playback.reset')} title={`${t('playback.reset')} (Home)`}>
-        ⏮
+        <IconFirst />
       </button>
       <button type="button" className="btn btn-icon" onClick={() => s.step(-1)} disabled={none || hop === 0} aria-label={t('playback.back')} title={`${t('playback.back')} (←)`}>
-        ◀
+        <IconBack />
       </button>
       <button type="button" className="btn btn-icon btn-play" onClick={() => s.togglePlay()} disabled={none} aria-label={playing ? t('playback.pause') : t('playback.play')} title={`${playing ? t('playback.pause') : t('playback.play')} (Space)`} data-testid="playback-play">
-        {playing ? '⏸' : '▶'}
+        {playing ? <IconPause /> : <IconPlay />}
       </button>
       <button type="button" className="btn btn-icon" onClick={() => s.step(1)} disabled={none || hop >= n - 1} aria-label={t('playback.forward')} title={`${t('playback.forward')} (→)`} data-testid="playback-forward">
-        ▶▏
+        <IconForward />
       </button>
       <span className="hop-counter" aria-live="polite" data-testid="hop-counter">
         {none ? t('playback.noTrace') : t('playback.hopOf', { hop: hop + 1, count: n })}

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { LabPage } from './lab-page';
+
+const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  ports:\n    - port: eighty\n';
+
+test('the lab opens on the default scenario and shows its nodes on the canvas', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.getByTestId('scenario-title')).toContainText('A small teaching cluster');
+  await expect(lab.canvasNode('node-1')).toBeVisible();
+  await expect(lab.canvasNode('node-2')).toBeVisible();
+  await expect(page.getByTestId('canvas-service-default-web')).toBeVisible();
+  await lab.screenshot('first-page-en');
+});
+
+test('a broken file dropped on the page shows located errors and leaves the canvas unchanged', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const before = await lab.canvasText();
+  await lab.dropFiles([{ name: 'broken.yaml', text: BROKEN }]);
+  const errors = page.getByTestId('load-errors');
+  await expect(errors).toBeVisible();
+  await expect(errors).toContainText('broken.yaml:7:13');
+  await expect(errors).toContainText('/spec/ports/0/port');
+  await expect(errors).toContainText('must be a number');
+  expect(await lab.canvasText()).toEqual(before);
+  await expect(page.getByTestId('scenario-title')).toContainText('A small teaching cluster');
+  await lab.screenshot('load-error-en');
+  await page.getByTestId('load-errors-dismiss').click();
+  await expect(errors).toHaveCount(0);
+});
+
+test('opening files with the picker merges them into one scenario', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const nodes = (n: string) => `apiVersion: v1\nkind: Node\nmetadata:\n  name: ${n}\n`;
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'a.yaml', mimeType: 'application/yaml', buffer: Buffer.from(nodes('alpha')) },
+    { name: 'b.yaml', mimeType: 'application/yaml', buffer: Buffer.from(nodes('beta')) },
+  ]);
+  await expect(lab.canvasNode('alpha')).toBeVisible();
+  await expect(lab.canvasNode('beta')).toBeVisible();
+  await expect(lab.canvasNode('node-1')).toHaveCount(0);
+});

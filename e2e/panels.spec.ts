@@ -1,0 +1,121 @@
+import { expect, test } from '@playwright/test';
+import { iptablesArtifact, traceFixture } from './fixtures';
+import { LabPage } from './lab-page';
+
+async function withTrace(lab: LabPage, path = '/') {
+  await lab.open(path);
+  await lab.setState(
+    `store.setState((s) => { s.lab.artifacts = { [arg.artifact.id]: arg.artifact }; }); store.getState().showTrace(arg.trace);`,
+    { trace: traceFixture(), artifact: iptablesArtifact() },
+  );
+}
+
+test('Send says the tracer is not yet available instead of inventing a result', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.getByTestId('composer-send')).toBeDisabled();
+  await expect(page.getByTestId('tracer-unavailable')).toBeVisible();
+  await page.getByTestId('composer-saved').selectOption('laptop-nodeport');
+  await expect(page.getByTestId('composer-url')).toHaveValue('http://web.example.com:30080/');
+  await expect(page.getByTestId('composer-from')).toHaveValue('external:laptop');
+});
+
+test('playback steps with buttons and keys, keeps the step in the URL, and the hop inspector marks changed fields', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  const counter = page.getByTestId('hop-counter');
+  await expect(counter).toHaveText('Hop 1 of 4');
+  await page.keyboard.press('ArrowRight');
+  await expect(counter).toHaveText('Hop 2 of 4');
+  await expect(page).toHaveURL(/#step=2$/);
+  await expect(page.getByTestId('changed-dst')).toContainText('10.244.1.7');
+  await expect(page.getByTestId('changed-dstPort')).toContainText('80');
+  await expect(page.getByTestId('packet-dot')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(counter).toHaveText('Hop 4 of 4');
+  await expect(page.getByTestId('hop-inspector')).toContainText('10.244.0.1');
+  await page.keyboard.press('Home');
+  await expect(counter).toHaveText('Hop 1 of 4');
+  await page.getByTestId('playback-forward').click();
+  await expect(counter).toHaveText('Hop 2 of 4');
+  await page.keyboard.press('ArrowLeft');
+  await expect(counter).toHaveText('Hop 1 of 4');
+});
+
+test('a shared link with #step opens the trace at that hop', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab, '/#step=3');
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 3 of 4');
+});
+
+test('play advances to the end, also with reduced motion', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await lab.setState('store.getState().setSpeed(4)');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 4 of 4', { timeout: 10_000 });
+  await expect(page.getByTestId('playback-play')).toHaveAccessibleName('Play');
+});
+
+test('the timeline seeks to a hop, and the artifact viewer scrolls to the deciding line', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('tab-events').click();
+  await page.getByTestId('event-hop-1').click();
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 2 of 4');
+  await page.getByTestId('artifacts-toggle').click();
+  const line = page.getByTestId('deciding-line');
+  await expect(line).toBeVisible();
+  await expect(line).toContainText('DNAT --to-destination 10.244.1.7:80');
+  // Virtualised: thousands of lines, only a window of them in the page.
+  expect(await page.locator('.artifact-line').count()).toBeLessThan(200);
+  await lab.screenshot('trace-artifacts-en');
+});
+
+test('selecting a node opens it in the inspector', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.canvasNode('node-1').click();
+  await expect(page.getByTestId('inspector')).toContainText('node-1');
+  await expect(page.getByTestId('tab-object')).toHaveAttribute('aria-selected', 'true');
+  await lab.screenshot('inspector-en');
+});
+
+test('language switches to Chinese and is remembered', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(page.getByTestId('hop-counter')).toHaveText('第 1 跳，共 4 跳');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.keyboard.press('ArrowRight');
+  await lab.screenshot('trace-zh');
+  await page.reload();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  await expect(page.getByTestId('tab-request')).toHaveText('请求');
+  await lab.screenshot('first-page-zh');
+});
+
+test('dark theme and presenter mode', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('theme-select').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.keyboard.press('ArrowRight');
+  await lab.screenshot('trace-dark');
+  await page.getByTestId('presenter-toggle').click();
+  await expect(page.getByTestId('caption')).toBeVisible();
+  await lab.screenshot('presenter-dark');
+  await page.getByTestId('theme-select').selectOption('light');
+  await lab.screenshot('presenter-light');
+});
+
+test('keyboard: tab reaches the toolbar, the canvas controls and the side panel with visible labels', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('open-file')).toBeFocused();
+  for (const name of ['Undo', 'Redo', 'Language', 'Theme']) {
+    await expect(page.getByRole(name === 'Language' || name === 'Theme' ? 'combobox' : 'button', { name })).toBeVisible();
+  }
+});
