@@ -1,0 +1,109 @@
+// Defaulting as the apiserver applies it on create (pkg/apis/*/v1/defaults.go plus the registry
+// strategies' PrepareForCreate): the fields `kubectl get -o yaml` shows that nobody wrote.
+
+import type { Container, Deployment, DaemonSet, EndpointSlice, Endpoints, KubeObject, OtherObject, Pod, PodSpec, ReplicaSet, Service } from './types';
+import { NAMESPACED_KINDS } from './types';
+
+/** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
+export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
+
+function defaultContainers(containers: Container[] | undefined): Container[] | undefined {
+  return containers?.map((c) =>
+    c.ports ? { ...c, ports: c.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })) } : c,
+  );
+}
+
+export function defaultPodSpec(spec: PodSpec): PodSpec {
+  const out: PodSpec = {
+    ...spec,
+    containers: defaultContainers(spec.containers) ?? [],
+    dnsPolicy: spec.dnsPolicy ?? 'ClusterFirst',
+  };
+  if (out['restartPolicy'] === undefined) out['restartPolicy'] = 'Always';
+  if (out['schedulerName'] === undefined) out['schedulerName'] = 'default-scheduler';
+  if (out['terminationGracePeriodSeconds'] === undefined) out['terminationGracePeriodSeconds'] = 30;
+  return out;
+}
+
+/** Whether a Service can be reached from outside (apis.IsServiceExternallyAccessible). */
+export function isExternallyAccessible(svc: Service): boolean {
+  const t = svc.spec.type;
+  return t === 'NodePort' || t === 'LoadBalancer' || (svc.spec.externalIPs?.length ?? 0) > 0;
+}
+
+function defaultService(svc: Service): Service {
+  const spec = { ...svc.spec };
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig === undefined) {
+    spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
+  } else if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP && spec.sessionAffinityConfig.clientIP.timeoutSeconds === undefined) {
+    spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
+  }
+  if (spec.ports) {
+    spec.ports = spec.ports.map((p) => {
+      const q = { ...p, protocol: p.protocol ?? 'TCP' };
+      // SetDefaults_Service: an unset (zero) targetPort takes the port's value.
+      if (q.targetPort === undefined || q.targetPort === 0 || q.targetPort === '') q.targetPort = q.port;
+      return q;
+    });
+  }
+  if (spec.type !== 'ExternalName') {
+    if (isExternallyAccessible({ ...svc, spec }) && spec.externalTrafficPolicy === undefined) spec.externalTrafficPolicy = 'Cluster';
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  // The registry keeps clusterIP and clusterIPs in step (PrepareForCreate / normalizeClusterIPs).
+  if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) spec.clusterIPs = [spec.clusterIP];
+  if ((spec.clusterIP === undefined || spec.clusterIP === '') && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
+  return { ...svc, spec };
+}
+
+function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {
+  return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec) } } };
+}
+
+/** Returns a defaulted copy; the input is not touched. */
+export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
+  const metadata = { ...obj.metadata };
+  if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  const o = { ...obj, metadata } as KubeObject | OtherObject;
+  switch (o.kind) {
+    case 'Service':
+      return defaultService(o as Service) as T;
+    case 'Pod': {
+      const pod = o as Pod;
+      return { ...pod, spec: defaultPodSpec(pod.spec ?? { containers: [] }) } as T;
+    }
+    case 'Deployment': {
+      const d = defaultWorkloadTemplate(o as Deployment);
+      const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec.replicas ?? 1 };
+      spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+      spec['revisionHistoryLimit'] ??= 10;
+      spec['progressDeadlineSeconds'] ??= 600;
+      return { ...d, spec } as T;
+    }
+    case 'ReplicaSet': {
+      const rs = defaultWorkloadTemplate(o as ReplicaSet);
+      return { ...rs, spec: { ...rs.spec, replicas: rs.spec.replicas ?? 1 } } as T;
+    }
+    case 'DaemonSet':
+      return defaultWorkloadTemplate(o as DaemonSet) as T;
+    case 'Endpoints': {
+      const ep = o as Endpoints;
+      return {
+        ...ep,
+        subsets: ep.subsets?.map((s) => ({ ...s, ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })) })),
+      } as T;
+    }
+    case 'EndpointSlice': {
+      const es = o as EndpointSlice;
+      return { ...es, ports: es.ports?.map((p) => ({ ...p, name: p.name ?? '', protocol: p.protocol ?? 'TCP' })) } as T;
+    }
+    case 'Namespace':
+      // The namespace strategy stamps this label so namespaceSelectors can match by name.
+      return { ...o, metadata: { ...metadata, labels: { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name } } } as unknown as T;
+    default:
+      return o as T;
+  }
+}

@@ -1,0 +1,359 @@
+// The object store: what kube-apiserver plus etcd are to a real cluster. Every write goes through
+// defaulting, validation, admission (NamespaceLifecycle, DefaultIngressClass) and, for Services, the
+// registry's ClusterIP / nodePort allocators; accepted writes become watch events that controllers
+// consume, as informers do. A rejected write returns problems (values, never exceptions) and
+// leaves the store as it was.
+
+import { hash128, SeededRandom } from '../net/rand';
+import { parseCidr } from '../net/ip';
+import type { LabSettings } from '../lab';
+import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort } from './types';
+import { NAMESPACED_KINDS, objectKey } from './types';
+import { applyDefaults } from './defaults';
+import { validateObject } from './validation';
+import { ClusterIPAllocator, NodePortAllocator } from './alloc';
+import { invalid, int, invalidProblems, raw, resourceOf, type ApiProblem, type FieldError, type ObjectRef } from './errors';
+import { goStringSlice } from './validation';
+
+export type AnyObject = KubeObject | OtherObject;
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One change record, as a watch stream delivers it. `old` is the previous version (MODIFIED, DELETED). */
+export interface WatchEvent {
+  type: WatchEventType;
+  object: AnyObject;
+  old?: AnyObject;
+}
+
+export type WatchListener = (e: WatchEvent) => void;
+
+export type WriteResult<T extends AnyObject = AnyObject> = { ok: true; object: T } | { ok: false; problems: ApiProblem[] };
+
+export interface StoreOptions {
+  /** Reject objects in namespaces that do not exist (the NamespaceLifecycle admission plugin). */
+  checkNamespaces: boolean;
+}
+
+export interface CreateOptions {
+  /** Draws the 5 characters for metadata.generateName (the apiserver's SimpleNameGenerator). */
+  nameRand?: SeededRandom;
+}
+
+/** The apiserver's name-generator alphabet (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0/1/3. */
+export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomString(rand: SeededRandom, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += SAFE_ALPHABET[rand.int(SAFE_ALPHABET.length)];
+  return s;
+}
+
+export const IS_DEFAULT_INGRESS_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+
+export function refOf(o: { kind: string; metadata: { name: string; namespace?: string } }): ObjectRef {
+  const ref: ObjectRef = { kind: o.kind, name: o.metadata.name };
+  if (NAMESPACED_KINDS.has(o.kind)) ref.namespace = o.metadata.namespace ?? 'default';
+  return ref;
+}
+
+export function refKey(ref: ObjectRef): string {
+  return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
+}
+
+/** A deterministic UID for an object (real UIDs are random v4; the lab's are seeded). */
+export function stableUid(seed: string, kind: string, key: string): string {
+  const h = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`).map((x) => x.toString(16).padStart(8, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class ObjectStore {
+  private readonly kinds: Map<string, Map<string, AnyObject>>;
+  private readonly listeners: WatchListener[] = [];
+  readonly clusterIPs: ClusterIPAllocator;
+  readonly nodePorts: NodePortAllocator;
+
+  constructor(
+    readonly settings: LabSettings,
+    readonly options: StoreOptions,
+    from?: ObjectStore,
+  ) {
+    if (from) {
+      this.kinds = new Map([...from.kinds].map(([k, m]) => [k, new Map(m)]));
+      this.clusterIPs = from.clusterIPs.clone();
+      this.nodePorts = from.nodePorts.clone();
+    } else {
+      this.kinds = new Map();
+      const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
+      this.clusterIPs = ClusterIPAllocator.create(cidr);
+      this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
+    }
+  }
+
+  /** A copy that shares no mutable state with this one (objects are immutable and shared). Listeners are not copied. */
+  fork(): ObjectStore {
+    return new ObjectStore(this.settings, this.options, this);
+  }
+
+  watch(listener: WatchListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(e: WatchEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private bucket(kind: string): Map<string, AnyObject> {
+    let m = this.kinds.get(kind);
+    if (!m) {
+      m = new Map();
+      this.kinds.set(kind, m);
+    }
+    return m;
+  }
+
+  get<T extends AnyObject = AnyObject>(kind: string, key: string): T | undefined {
+    return this.kinds.get(kind)?.get(key) as T | undefined;
+  }
+
+  list<T extends AnyObject = AnyObject>(kind: string): T[] {
+    return [...(this.kinds.get(kind)?.values() ?? [])] as T[];
+  }
+
+  values<T extends AnyObject = AnyObject>(kind: string): IterableIterator<T> {
+    return (this.kinds.get(kind) ?? new Map<string, AnyObject>()).values() as IterableIterator<T>;
+  }
+
+  count(kind: string): number {
+    return this.kinds.get(kind)?.size ?? 0;
+  }
+
+  kindsPresent(): string[] {
+    return [...this.kinds.keys()];
+  }
+
+  /** POST: default, validate, admit, allocate, store, then emit ADDED. */
+  create<T extends AnyObject>(input: T, opts: CreateOptions = {}): WriteResult<T> {
+    let obj = applyDefaults(input);
+    if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
+      let name = '';
+      for (let tries = 0; tries < 8; tries++) {
+        name = obj.metadata.generateName + randomString(opts.nameRand, 5);
+        if (!this.get(obj.kind, objectKey({ kind: obj.kind, metadata: { ...obj.metadata, name } }))) break;
+      }
+      obj = { ...obj, metadata: { ...obj.metadata, name } };
+    }
+    const ref = refOf(obj);
+    const errs = validateObject(obj);
+    if (errs.length > 0) return { ok: false, problems: invalidProblems(ref, errs) };
+    const key = objectKey(obj);
+    if (this.get(obj.kind, key)) {
+      return { ok: false, problems: [{ ref, field: '', reason: 'AlreadyExists', message: `${resourceOf(obj.kind)} ${JSON.stringify(ref.name)} already exists` }] };
+    }
+    const admitted = this.admit(obj);
+    if (!admitted.ok) return admitted;
+    obj = admitted.object;
+    if (obj.kind === 'Service') {
+      const alloc = this.allocateService(obj as Service, undefined);
+      if (!alloc.ok) return alloc;
+      obj = alloc.object as T;
+    }
+    obj = { ...obj, metadata: { ...obj.metadata, uid: obj.metadata.uid ?? stableUid(this.settings.seed, obj.kind, key) } };
+    this.bucket(obj.kind).set(key, obj);
+    this.emit({ type: 'ADDED', object: obj });
+    return { ok: true, object: obj };
+  }
+
+  /** PUT of the whole object (as `kubectl apply` ends up doing): re-validated; Service allocations carried over. */
+  update<T extends AnyObject>(input: T): WriteResult<T> {
+    let obj = applyDefaults(input);
+    const ref = refOf(obj);
+    const key = objectKey(obj);
+    const old = this.get(obj.kind, key);
+    if (!old) return { ok: false, problems: [notFound(ref)] };
+    const errs = validateObject(obj);
+    if (errs.length > 0) return { ok: false, problems: invalidProblems(ref, errs) };
+    const admitted = this.admit(obj);
+    if (!admitted.ok) return admitted;
+    obj = admitted.object;
+    if (obj.kind === 'Service') {
+      const alloc = this.allocateService(obj as Service, old as Service);
+      if (!alloc.ok) return alloc;
+      obj = alloc.object as T;
+    }
+    obj = { ...obj, metadata: { ...obj.metadata, uid: old.metadata.uid } };
+    this.bucket(obj.kind).set(key, obj);
+    this.emit({ type: 'MODIFIED', object: obj, old });
+    return { ok: true, object: obj };
+  }
+
+  /** A controller's write of status or of fields it owns: no validation, no allocation. */
+  put<T extends AnyObject>(obj: T): T {
+    const key = objectKey(obj);
+    const old = this.get(obj.kind, key);
+    this.bucket(obj.kind).set(key, obj);
+    this.emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj });
+    return obj;
+  }
+
+  delete(ref: ObjectRef): WriteResult {
+    const key = refKey(ref);
+    const old = this.get(ref.kind, key);
+    if (!old) return { ok: false, problems: [notFound(ref)] };
+    this.bucket(ref.kind).delete(key);
+    if (old.kind === 'Service') this.releaseService(old as Service);
+    this.emit({ type: 'DELETED', object: old, old });
+    return { ok: true, object: old };
+  }
+
+  // ------------------------------------------------------------ admission
+
+  private admit<T extends AnyObject>(obj: T): WriteResult<T> {
+    const ref = refOf(obj);
+    if (this.options.checkNamespaces && NAMESPACED_KINDS.has(obj.kind)) {
+      const ns = obj.metadata.namespace ?? 'default';
+      if (!this.get('Namespace', ns)) {
+        return { ok: false, problems: [{ ref, field: 'metadata.namespace', reason: 'NotFound', message: `namespaces ${JSON.stringify(ns)} not found` }] };
+      }
+    }
+    if (obj.kind === 'Ingress') {
+      // DefaultIngressClass admission: a class-less Ingress gets the one default class; two or more
+      // defaults make the plugin refuse it.
+      const ing = obj as unknown as Ingress;
+      if (ing.spec?.ingressClassName === undefined && ing.metadata.annotations?.['kubernetes.io/ingress.class'] === undefined) {
+        const defaults = this.list<IngressClass>('IngressClass').filter((c) => c.metadata.annotations?.[IS_DEFAULT_INGRESS_CLASS] === 'true');
+        if (defaults.length > 1) {
+          return {
+            ok: false,
+            problems: [
+              {
+                ref,
+                field: '',
+                reason: 'Forbidden',
+                message: `${resourceOf('Ingress')} ${JSON.stringify(ref.name)} is forbidden: Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`,
+              },
+            ],
+          };
+        }
+        if (defaults.length === 1) {
+          return { ok: true, object: { ...obj, spec: { ...ing.spec, ingressClassName: defaults[0]!.metadata.name } } as T };
+        }
+      }
+    }
+    return { ok: true, object: obj };
+  }
+
+  // ------------------------------------------------------------ Service allocation (registry)
+
+  private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
+    const ref = refOf(svc);
+    const key = objectKey(svc);
+    const seed = this.settings.seed;
+    const spec = { ...svc.spec };
+    const type = spec.type ?? 'ClusterIP';
+    if (old) this.releaseService(old);
+    const undo: (() => void)[] = [];
+    const fail = (errs: FieldError[], reason: ApiProblem['reason'] = 'Invalid'): WriteResult<Service> => {
+      for (const u of undo) u();
+      if (old) this.reclaim(old);
+      const problems = invalidProblems(ref, errs).map((p) => ({ ...p, reason }));
+      return { ok: false, problems };
+    };
+
+    if (type !== 'ExternalName') {
+      // A write that leaves clusterIP out keeps the one already allocated (clusterIP is immutable).
+      if ((spec.clusterIP === undefined || spec.clusterIP === '') && old?.spec.clusterIP && old.spec.type !== 'ExternalName') {
+        spec.clusterIP = old.spec.clusterIP;
+        spec.clusterIPs = old.spec.clusterIPs ?? [old.spec.clusterIP];
+      }
+      if (spec.clusterIP !== 'None') {
+        const r =
+          spec.clusterIP === undefined || spec.clusterIP === ''
+            ? this.clusterIPs.allocateNext(SeededRandom.fromSeed(seed, `clusterip/${key}`))
+            : this.clusterIPs.allocate(spec.clusterIP);
+        if (!r.ok) {
+          if (r.error === 'full') {
+            return fail([{ type: 'Invalid', field: 'spec.clusterIPs', value: raw('[]string(nil)'), detail: `failed to allocate a serviceIP: ${r.message}` }], 'InternalError');
+          }
+          return fail([invalid('spec.clusterIPs', raw(goStringSlice(spec.clusterIPs ?? [spec.clusterIP!])), r.message)]);
+        }
+        const ip = r.value;
+        undo.push(() => this.clusterIPs.release(ip));
+        spec.clusterIP = ip;
+        spec.clusterIPs = [ip];
+      } else {
+        spec.clusterIPs = ['None'];
+      }
+      spec.ipFamilies ??= ['IPv4'];
+      spec.ipFamilyPolicy ??= 'SingleStack';
+    }
+
+    const needsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+    if (spec.ports) {
+      const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
+      const mine = new Set<number>();
+      const rand = SeededRandom.fromSeed(seed, `nodeport/${key}`);
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i]!;
+        if (!needsNodePorts) {
+          // kubectl apply may carry a nodePort over from a NodePort type; the registry only keeps user-set ones for LB without allocation.
+          continue;
+        }
+        if (!p.nodePort) {
+          const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
+          if (prev) p.nodePort = prev;
+        }
+        if (p.nodePort) {
+          if (mine.has(p.nodePort)) continue;
+          const r = this.nodePorts.allocate(p.nodePort);
+          if (!r.ok) return fail([invalid(`spec.ports[${i}].nodePort`, int(p.nodePort), r.message)]);
+          const np = p.nodePort;
+          undo.push(() => this.nodePorts.release(np));
+          mine.add(np);
+        } else {
+          const r = this.nodePorts.allocateNext(rand);
+          if (!r.ok) return fail([{ type: 'Invalid', field: `spec.ports[${i}].nodePort`, value: int(0), detail: `failed to allocate a nodePort: ${r.message}` }], 'InternalError');
+          const np = r.value;
+          undo.push(() => this.nodePorts.release(np));
+          mine.add(np);
+          p.nodePort = np;
+        }
+      }
+      spec.ports = ports;
+    }
+
+    if (type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+      if (!spec.healthCheckNodePort && old?.spec.healthCheckNodePort) spec.healthCheckNodePort = old.spec.healthCheckNodePort;
+      if (spec.healthCheckNodePort) {
+        const r = this.nodePorts.allocate(spec.healthCheckNodePort);
+        if (!r.ok) return fail([invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), r.message)]);
+      } else {
+        const r = this.nodePorts.allocateNext(SeededRandom.fromSeed(seed, `healthcheck/${key}`));
+        if (!r.ok) return fail([{ type: 'Invalid', field: 'spec.healthCheckNodePort', value: int(0), detail: `failed to allocate a nodePort: ${r.message}` }], 'InternalError');
+        spec.healthCheckNodePort = r.value;
+      }
+    }
+    return { ok: true, object: { ...svc, spec } };
+  }
+
+  private releaseService(svc: Service): void {
+    if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIPs.release(svc.spec.clusterIP);
+    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.release(p.nodePort);
+    if (svc.spec.healthCheckNodePort) this.nodePorts.release(svc.spec.healthCheckNodePort);
+  }
+
+  /** Puts a Service's allocations back after a failed update. */
+  private reclaim(svc: Service): void {
+    if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIPs.allocate(svc.spec.clusterIP);
+    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.allocate(p.nodePort);
+    if (svc.spec.healthCheckNodePort) this.nodePorts.allocate(svc.spec.healthCheckNodePort);
+  }
+}
+
+export function notFound(ref: ObjectRef): ApiProblem {
+  return { ref, field: '', reason: 'NotFound', message: `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found` };
+}

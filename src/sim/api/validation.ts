@@ -1,0 +1,531 @@
+// Validation that mirrors the apiserver's (pkg/apis/core/validation/validation.go,
+// pkg/apis/networking/validation, pkg/apis/apps/validation), message for message. Range and
+// collision checks for clusterIPs and nodePorts are the allocators' (alloc.ts), as in the registry.
+
+import { parseCidr, isIPv4 } from '../net/ip';
+import type {
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  HTTPIngressPath,
+  Ingress,
+  IngressBackend,
+  IngressClass,
+  KubeObject,
+  LabelSelector,
+  Node,
+  ObjectMeta,
+  OtherObject,
+  Pod,
+  PodSpec,
+  ReplicaSet,
+  Service,
+} from './types';
+import { NAMESPACED_KINDS } from './types';
+import { duplicate, forbidden, int, invalid, notSupported, raw, required, str, type FieldError } from './errors';
+import {
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidLabelValue,
+  isValidPortName,
+  isValidPortNum,
+  isWildcardDNS1123Subdomain,
+} from './names';
+
+/** Which name rule each kind's metadata.name follows (ValidateXxxName in the apiserver). */
+export function nameRule(kind: string): (name: string) => string[] {
+  switch (kind) {
+    case 'Namespace':
+      return isDNS1123Label;
+    case 'Service':
+      return isDNS1035Label;
+    default:
+      return isDNS1123Subdomain;
+  }
+}
+
+const SUPPORTED_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+const IP_EXAMPLE = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
+const CIDR_EXAMPLE = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+
+/** Go's %#v of a map[string]string (keys sorted, as fmt prints maps). */
+export function goStringMap(m: Record<string, string> | undefined): string {
+  if (!m) return 'map[string]string(nil)';
+  const parts = Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`);
+  return `map[string]string{${parts.join(', ')}}`;
+}
+
+export function goStringSlice(v: readonly string[] | undefined): string {
+  if (!v) return '[]string(nil)';
+  return `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}`;
+}
+
+export function validateLabels(labels: Record<string, string> | undefined, field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    for (const m of isQualifiedName(k)) errs.push(invalid(field, str(k), m));
+    for (const m of isValidLabelValue(String(v))) errs.push(invalid(field, str(String(v)), m));
+  }
+  return errs;
+}
+
+function validateAnnotations(annotations: Record<string, string> | undefined, field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const k of Object.keys(annotations ?? {})) {
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, str(k), m));
+  }
+  return errs;
+}
+
+export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!meta.name && !meta.generateName) {
+    errs.push(required('metadata.name', 'name or generateName is required'));
+  } else if (meta.name) {
+    for (const m of nameRule(kind)(meta.name)) errs.push(invalid('metadata.name', str(meta.name), m));
+  }
+  if (NAMESPACED_KINDS.has(kind)) {
+    const ns = meta.namespace ?? 'default';
+    for (const m of isDNS1123Label(ns)) errs.push(invalid('metadata.namespace', str(ns), m));
+  } else if (meta.namespace) {
+    errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
+  }
+  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
+  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
+  return errs;
+}
+
+// ---------------------------------------------------------------- Service
+
+/** %#v of core.ServicePort, as the duplicate-port error prints it. */
+function goServicePort(p: { name?: string; protocol?: string; port: number }): string {
+  return `core.ServicePort{Name:${JSON.stringify(p.name ?? '')}, Protocol:${JSON.stringify(p.protocol ?? '')}, AppProtocol:(*string)(nil), Port:${p.port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
+}
+
+function validatePortNumOrName(v: number | string, field: string): FieldError[] {
+  if (typeof v === 'number') return isValidPortNum(v).map((m) => invalid(field, int(v), m));
+  if (v.length === 0) return [required(field)];
+  return isValidPortName(v).map((m) => invalid(field, str(v), m));
+}
+
+export function validateService(svc: Service): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = svc.spec ?? {};
+  const type = spec.type ?? 'ClusterIP';
+  const ports = spec.ports ?? [];
+  const headless = spec.clusterIP === 'None';
+
+  if (!['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'].includes(type)) {
+    errs.push(notSupported('spec.type', str(type), ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
+  }
+  if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required('spec.ports'));
+
+  if (type === 'ExternalName') {
+    if ((spec.clusterIPs?.length ?? 0) > 0) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
+    if ((spec.ipFamilies?.length ?? 0) > 0) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
+    // The value (a CNAME) may have a trailing dot to mark it fully qualified.
+    const cname = (spec.externalName ?? '').replace(/\.$/, '');
+    if (cname.length > 0) for (const m of isDNS1123Subdomain(cname)) errs.push(invalid('spec.externalName', str(cname), m));
+    else errs.push(required('spec.externalName'));
+  }
+
+  // Cluster IPs: syntax here; range and "already allocated" are the IP allocator's.
+  (spec.clusterIPs ?? []).forEach((ip, i) => {
+    const f = `spec.clusterIPs[${i}]`;
+    if (ip === 'None') {
+      if (i !== 0 || (spec.clusterIPs?.length ?? 0) > 1) errs.push(invalid(f, str(ip), "'None' must be the first and only value"));
+      else if (type === 'NodePort' || type === 'LoadBalancer') errs.push(invalid(f, str(ip), `may not be set to 'None' for ${type} services`));
+      return;
+    }
+    if (!isIPv4(ip)) errs.push(invalid(f, str(ip), IP_EXAMPLE));
+  });
+
+  const names = new Set<string>();
+  const portKeys = new Set<string>();
+  const nodePortKeys = new Set<string>();
+  ports.forEach((p, i) => {
+    const f = `spec.ports[${i}]`;
+    if (ports.length > 1 && !p.name) errs.push(required(`${f}.name`));
+    else if (p.name) {
+      for (const m of isDNS1123Label(p.name)) errs.push(invalid(`${f}.name`, str(p.name), m));
+      if (names.has(p.name)) errs.push(duplicate(`${f}.name`, str(p.name)));
+      names.add(p.name);
+    }
+    for (const m of isValidPortNum(p.port)) errs.push(invalid(`${f}.port`, int(p.port), m));
+    if (!p.protocol) errs.push(required(`${f}.protocol`));
+    else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${f}.protocol`, str(p.protocol), SUPPORTED_PROTOCOLS));
+    if (p.targetPort !== undefined) errs.push(...validatePortNumOrName(p.targetPort, `${f}.targetPort`));
+    if (p.nodePort !== undefined && p.nodePort !== 0) {
+      for (const m of isValidPortNum(p.nodePort)) errs.push(invalid(`${f}.nodePort`, int(p.nodePort), m));
+      if (type === 'ClusterIP') errs.push(forbidden(`${f}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
+      const nk = `${p.protocol}/${p.nodePort}`;
+      if (nodePortKeys.has(nk)) errs.push(duplicate(`${f}.nodePort`, int(p.nodePort)));
+      nodePortKeys.add(nk);
+    }
+    const pk = `${p.protocol}/${p.port}`;
+    if (portKeys.has(pk)) errs.push(duplicate(f, raw(goServicePort({ protocol: p.protocol, port: p.port }))));
+    portKeys.add(pk);
+  });
+
+  errs.push(...validateLabels(spec.selector, 'spec.selector'));
+
+  const affinity = spec.sessionAffinity ?? 'None';
+  if (affinity !== 'None' && affinity !== 'ClientIP') {
+    errs.push(notSupported('spec.sessionAffinity', str(affinity), ['ClientIP', 'None']));
+  } else if (affinity === 'ClientIP') {
+    const cfg = spec.sessionAffinityConfig;
+    const when = 'when session affinity type is ClientIP';
+    if (!cfg) errs.push(required('spec.sessionAffinityConfig', when));
+    else if (!cfg.clientIP) errs.push(required('spec.sessionAffinityConfig.clientIP', when));
+    else if (cfg.clientIP.timeoutSeconds === undefined) errs.push(required('spec.sessionAffinityConfig.clientIP.timeoutSeconds', when));
+    else {
+      const t = cfg.clientIP.timeoutSeconds;
+      if (!(t > 0 && t <= 86400)) {
+        errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', int(t), 'must be greater than 0 and less than 86400'));
+      }
+    }
+  } else if (spec.sessionAffinityConfig !== undefined) {
+    errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
+  }
+
+  (spec.externalIPs ?? []).forEach((ip, i) => {
+    if (!isIPv4(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, str(ip), IP_EXAMPLE));
+  });
+
+  const external = type === 'NodePort' || type === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
+  if (type !== 'ExternalName') {
+    if (!external) {
+      if (spec.externalTrafficPolicy !== undefined) {
+        errs.push(invalid('spec.externalTrafficPolicy', str(spec.externalTrafficPolicy), 'may only be set for externally-accessible services'));
+      }
+    } else if (spec.externalTrafficPolicy === undefined) {
+      errs.push(required('spec.externalTrafficPolicy'));
+    } else if (spec.externalTrafficPolicy !== 'Cluster' && spec.externalTrafficPolicy !== 'Local') {
+      errs.push(notSupported('spec.externalTrafficPolicy', str(spec.externalTrafficPolicy), ['Cluster', 'Local']));
+    }
+    if (spec.internalTrafficPolicy === undefined) errs.push(required('spec.internalTrafficPolicy'));
+    else if (spec.internalTrafficPolicy !== 'Cluster' && spec.internalTrafficPolicy !== 'Local') {
+      errs.push(notSupported('spec.internalTrafficPolicy', str(spec.internalTrafficPolicy), ['Cluster', 'Local']));
+    }
+  }
+  if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== 0) {
+    if (type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
+      errs.push(invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+    }
+  }
+  if (type === 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts === undefined) errs.push(required('spec.allocateLoadBalancerNodePorts'));
+  } else if (spec.allocateLoadBalancerNodePorts !== undefined) {
+    errs.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
+  }
+  if (type !== 'LoadBalancer' && (spec.loadBalancerSourceRanges?.length ?? 0) > 0) {
+    errs.push(forbidden('spec.loadBalancerSourceRanges', "may only be used when `type` is 'LoadBalancer'"));
+  }
+  (spec.loadBalancerSourceRanges ?? []).forEach((r) => {
+    if (!parseCidr(r.trim(), true)) {
+      errs.push(invalid('spec.loadBalancerSourceRanges', str(r), 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '));
+    }
+  });
+  (svc.status?.loadBalancer?.ingress ?? []).forEach((ing, i) => {
+    if (ing.ip !== undefined && !isIPv4(ing.ip)) errs.push(invalid(`status.loadBalancer.ingress[${i}].ip`, str(ing.ip), 'must be a valid IP address'));
+  });
+  return errs;
+}
+
+// ---------------------------------------------------------------- Pod and workloads
+
+export function validatePodSpec(spec: PodSpec | undefined, field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!spec || !spec.containers || spec.containers.length === 0) {
+    errs.push(required(`${field}.containers`));
+    return errs;
+  }
+  const containerNames = new Set<string>();
+  spec.containers.forEach((c, i) => {
+    const cf = `${field}.containers[${i}]`;
+    if (!c.name) errs.push(required(`${cf}.name`));
+    else {
+      for (const m of isDNS1123Label(c.name)) errs.push(invalid(`${cf}.name`, str(c.name), m));
+      if (containerNames.has(c.name)) errs.push(duplicate(`${cf}.name`, str(c.name)));
+      containerNames.add(c.name);
+    }
+    const portNames = new Set<string>();
+    (c.ports ?? []).forEach((p, j) => {
+      const pf = `${cf}.ports[${j}]`;
+      if (p.name) {
+        for (const m of isValidPortName(p.name)) errs.push(invalid(`${pf}.name`, str(p.name), m));
+        if (portNames.has(p.name)) errs.push(duplicate(`${pf}.name`, str(p.name)));
+        portNames.add(p.name);
+      }
+      if (!p.containerPort) errs.push(required(`${pf}.containerPort`));
+      else for (const m of isValidPortNum(p.containerPort)) errs.push(invalid(`${pf}.containerPort`, int(p.containerPort), m));
+      if (p.hostPort) for (const m of isValidPortNum(p.hostPort)) errs.push(invalid(`${pf}.hostPort`, int(p.hostPort), m));
+      if (!p.protocol) errs.push(required(`${pf}.protocol`));
+      else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${pf}.protocol`, str(p.protocol), SUPPORTED_PROTOCOLS));
+    });
+  });
+  if (spec.hostname) for (const m of isDNS1123Label(spec.hostname)) errs.push(invalid(`${field}.hostname`, str(spec.hostname), m));
+  if (spec.subdomain) for (const m of isDNS1123Label(spec.subdomain)) errs.push(invalid(`${field}.subdomain`, str(spec.subdomain), m));
+  const policies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+  if (spec.dnsPolicy !== undefined && !policies.includes(spec.dnsPolicy)) {
+    errs.push(notSupported(`${field}.dnsPolicy`, str(spec.dnsPolicy), policies));
+  }
+  if (spec.dnsPolicy === 'None' && !spec.dnsConfig) {
+    errs.push(required(`${field}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  }
+  if (spec.dnsConfig?.nameservers && spec.dnsConfig.nameservers.length > 3) {
+    errs.push(invalid(`${field}.dnsConfig.nameservers`, raw(goStringSlice(spec.dnsConfig.nameservers)), 'must not have more than 3 nameservers'));
+  }
+  errs.push(...validateLabels(spec.nodeSelector, `${field}.nodeSelector`));
+  return errs;
+}
+
+function validatePod(pod: Pod): FieldError[] {
+  const errs = validatePodSpec(pod.spec, 'spec');
+  const ip = pod.status?.podIP;
+  if (ip !== undefined && !isIPv4(ip)) errs.push(invalid('status.podIP', str(ip), 'must be a valid IP address'));
+  return errs;
+}
+
+export function selectorMatches(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const r of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    switch (r.operator) {
+      case 'In':
+        if (!has || !(r.values ?? []).includes(l[r.key]!)) return false;
+        break;
+      case 'NotIn':
+        if (has && (r.values ?? []).includes(l[r.key]!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] {
+  const errs = validateLabels(sel.matchLabels, `${field}.matchLabels`);
+  (sel.matchExpressions ?? []).forEach((r, i) => {
+    const f = `${field}.matchExpressions[${i}]`;
+    for (const m of isQualifiedName(r.key)) errs.push(invalid(`${f}.key`, str(r.key), m));
+    if (r.operator === 'In' || r.operator === 'NotIn') {
+      if (!r.values || r.values.length === 0) errs.push(required(`${f}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
+    } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
+      if (r.values && r.values.length > 0) errs.push(forbidden(`${f}.values`, 'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
+    } else {
+      errs.push(invalid(`${f}.operator`, str(String(r.operator)), 'not a valid selector operator'));
+    }
+  });
+  return errs;
+}
+
+function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = o.spec;
+  if (!spec?.selector) {
+    errs.push(required('spec.selector'));
+  } else {
+    const sel = spec.selector;
+    const empty = Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+    if (empty) errs.push(invalid('spec.selector', raw('v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}'), `empty selector is invalid for ${o.kind.toLowerCase()}`));
+    else {
+      errs.push(...validateLabelSelector(sel, 'spec.selector'));
+      if (!selectorMatches(sel, spec.template?.metadata?.labels)) {
+        errs.push(invalid('spec.template.metadata.labels', raw(goStringMap(spec.template?.metadata?.labels)), '`selector` does not match template `labels`'));
+      }
+    }
+  }
+  const replicas = (spec as { replicas?: number }).replicas;
+  if (typeof replicas === 'number' && replicas < 0) {
+    errs.push(invalid('spec.replicas', int(replicas), 'must be greater than or equal to 0'));
+  }
+  errs.push(...validateLabels(spec?.template?.metadata?.labels, 'spec.template.metadata.labels'));
+  errs.push(...validatePodSpec(spec?.template?.spec, 'spec.template.spec'));
+  return errs;
+}
+
+// ---------------------------------------------------------------- Node, Endpoints, EndpointSlice
+
+function validateNode(node: Node): FieldError[] {
+  const errs: FieldError[] = [];
+  const cidrs = node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []);
+  cidrs.forEach((c, i) => {
+    if (!parseCidr(c)) errs.push(invalid(`spec.podCIDRs[${i}]`, str(c), CIDR_EXAMPLE));
+  });
+  (node.status?.addresses ?? []).forEach((a, i) => {
+    if ((a.type === 'InternalIP' || a.type === 'ExternalIP') && !isIPv4(a.address)) {
+      errs.push(invalid(`status.addresses[${i}].address`, str(a.address), IP_EXAMPLE));
+    }
+  });
+  return errs;
+}
+
+function validateEndpoints(ep: Endpoints): FieldError[] {
+  const errs: FieldError[] = [];
+  (ep.subsets ?? []).forEach((s, i) => {
+    const f = `subsets[${i}]`;
+    for (const [list, name] of [[s.addresses, 'addresses'], [s.notReadyAddresses, 'notReadyAddresses']] as const) {
+      (list ?? []).forEach((a, j) => {
+        if (!isIPv4(a.ip)) errs.push(invalid(`${f}.${name}[${j}].ip`, str(a.ip), IP_EXAMPLE));
+      });
+    }
+    (s.ports ?? []).forEach((p, j) => {
+      const pf = `${f}.ports[${j}]`;
+      if ((s.ports?.length ?? 0) > 1 && !p.name) errs.push(required(`${pf}.name`));
+      if (p.name) for (const m of isDNS1123Label(p.name)) errs.push(invalid(`${pf}.name`, str(p.name), m));
+      for (const m of isValidPortNum(p.port)) errs.push(invalid(`${pf}.port`, int(p.port), m));
+    });
+  });
+  return errs;
+}
+
+function validateEndpointSlice(es: EndpointSlice): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!es.addressType) errs.push(required('addressType'));
+  else if (!['FQDN', 'IPv4', 'IPv6'].includes(es.addressType)) errs.push(notSupported('addressType', str(es.addressType), ['FQDN', 'IPv4', 'IPv6']));
+  (es.endpoints ?? []).forEach((e, i) => {
+    if (!e.addresses || e.addresses.length === 0) errs.push(required(`endpoints[${i}].addresses`, 'must contain at least 1 address'));
+    (e.addresses ?? []).forEach((a, j) => {
+      if (es.addressType === 'IPv4' && !isIPv4(a)) errs.push(invalid(`endpoints[${i}].addresses[${j}]`, str(a), 'must be a valid IPv4 address'));
+    });
+  });
+  (es.ports ?? []).forEach((p, i) => {
+    if (p.name) for (const m of isDNS1123Label(p.name)) errs.push(invalid(`ports[${i}].name`, str(p.name), m));
+    if (p.port !== undefined) for (const m of isValidPortNum(p.port)) errs.push(invalid(`ports[${i}].port`, int(p.port), m));
+  });
+  return errs;
+}
+
+// ---------------------------------------------------------------- Ingress, IngressClass
+
+const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
+const INVALID_PATH_SUFFIXES = ['/..', '/.'];
+
+function validateIngressBackend(b: IngressBackend, field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const hasResource = b.resource !== undefined;
+  const hasService = b.service !== undefined;
+  if (hasResource && hasService) return [invalid(field, str(''), 'cannot set both resource and service backends')];
+  if (hasResource) {
+    if (!b.resource!.kind) errs.push(required(`${field}.resource.kind`));
+    if (!b.resource!.name) errs.push(required(`${field}.resource.name`));
+    return errs;
+  }
+  if (!hasService) return [invalid(field, str(''), 'resource or service backend is required')];
+  const s = b.service!;
+  if (!s.name) errs.push(required(`${field}.service.name`));
+  else for (const m of isDNS1035Label(s.name)) errs.push(invalid(`${field}.service.name`, str(s.name), m));
+  const hasName = (s.port?.name ?? '').length > 0;
+  const hasNumber = (s.port?.number ?? 0) !== 0;
+  if (hasName && hasNumber) errs.push(invalid(field, str(''), 'cannot set both port name & port number'));
+  else if (hasName) for (const m of isValidPortName(s.port.name!)) errs.push(invalid(`${field}.service.port.name`, str(s.port.name!), m));
+  else if (hasNumber) for (const m of isValidPortNum(s.port.number!)) errs.push(invalid(`${field}.service.port.number`, int(s.port.number!), m));
+  else errs.push(required(field, 'port name or number is required'));
+  return errs;
+}
+
+function validateHTTPIngressPath(p: HTTPIngressPath, field: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (p.pathType === undefined || p.pathType === null) {
+    return [required(`${field}.pathType`, 'pathType must be specified')];
+  }
+  const path = p.path ?? '';
+  switch (p.pathType) {
+    case 'Exact':
+    case 'Prefix':
+      if (!path.startsWith('/')) errs.push(invalid(`${field}.path`, str(path), 'must be an absolute path'));
+      for (const seq of INVALID_PATH_SEQUENCES) if (path.includes(seq)) errs.push(invalid(`${field}.path`, str(path), `must not contain '${seq}'`));
+      for (const suf of INVALID_PATH_SUFFIXES) if (path.endsWith(suf)) errs.push(invalid(`${field}.path`, str(path), `cannot end with '${suf}'`));
+      break;
+    case 'ImplementationSpecific':
+      if (path.length > 0 && !path.startsWith('/')) errs.push(invalid(`${field}.path`, str(path), 'must be an absolute path'));
+      break;
+    default:
+      errs.push(notSupported(`${field}.pathType`, str(String(p.pathType)), ['Exact', 'ImplementationSpecific', 'Prefix']));
+  }
+  errs.push(...validateIngressBackend(p.backend ?? {}, `${field}.backend`));
+  return errs;
+}
+
+function validateIngress(ing: Ingress): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = ing.spec ?? {};
+  const rules = spec.rules ?? [];
+  if (rules.length === 0 && !spec.defaultBackend) {
+    errs.push(invalid('spec', raw(spec.rules ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
+  }
+  if (spec.defaultBackend) errs.push(...validateIngressBackend(spec.defaultBackend, 'spec.defaultBackend'));
+  if (spec.ingressClassName !== undefined) {
+    for (const m of isDNS1123Subdomain(spec.ingressClassName)) errs.push(invalid('spec.ingressClassName', str(spec.ingressClassName), m));
+  }
+  rules.forEach((r, i) => {
+    const f = `spec.rules[${i}]`;
+    if (r.host) {
+      if (isIPv4(r.host)) errs.push(invalid(`${f}.host`, str(r.host), 'must be a DNS name, not an IP address'));
+      const msgs = r.host.includes('*') ? isWildcardDNS1123Subdomain(r.host) : isDNS1123Subdomain(r.host);
+      for (const m of msgs) errs.push(invalid(`${f}.host`, str(r.host), m));
+    }
+    if (r.http) {
+      if (!r.http.paths || r.http.paths.length === 0) errs.push(required(`${f}.http.paths`));
+      (r.http.paths ?? []).forEach((p, j) => errs.push(...validateHTTPIngressPath(p, `${f}.http.paths[${j}]`)));
+    }
+  });
+  (spec.tls ?? []).forEach((t, i) => {
+    (t.hosts ?? []).forEach((h, j) => {
+      const msgs = h.includes('*') ? isWildcardDNS1123Subdomain(h) : isDNS1123Subdomain(h);
+      for (const m of msgs) errs.push(invalid(`spec.tls[${i}].hosts[${j}]`, str(h), m));
+    });
+  });
+  return errs;
+}
+
+function validateIngressClass(ic: IngressClass): FieldError[] {
+  const c = ic.spec?.controller;
+  if (!c) return [required('spec.controller')];
+  return [];
+}
+
+/** All field errors for one object, metadata first, in the apiserver's order. */
+export function validateObject(obj: KubeObject | OtherObject): FieldError[] {
+  const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta));
+  const o = obj as KubeObject;
+  switch (o.kind) {
+    case 'Service':
+      return [...errs, ...validateService(o)];
+    case 'Pod':
+      return [...errs, ...validatePod(o)];
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'DaemonSet':
+      return [...errs, ...validateWorkload(o)];
+    case 'Node':
+      return [...errs, ...validateNode(o)];
+    case 'Endpoints':
+      return [...errs, ...validateEndpoints(o)];
+    case 'EndpointSlice':
+      return [...errs, ...validateEndpointSlice(o)];
+    case 'Ingress':
+      return [...errs, ...validateIngress(o)];
+    case 'IngressClass':
+      return [...errs, ...validateIngressClass(o)];
+    case 'Namespace':
+    case 'Secret':
+    case 'ConfigMap':
+      return errs;
+    default:
+      return errs;
+  }
+}

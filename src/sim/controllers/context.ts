@@ -1,0 +1,185 @@
+// What every controller sees: the store (apiserver), the lab settings, the event recorder, the
+// persisted allocator state (what a real cluster keeps in etcd or on disk: host-local's reserved
+// IPs, the name generators' streams) and informer-style indexes.
+
+import type { LabSettings } from '../lab';
+import type { ClusterEvent } from '../events';
+import type { RandState } from '../net/rand';
+import { SeededRandom } from '../net/rand';
+import type { ObjectStore } from '../api/store';
+import type { Pod, Service } from '../api/types';
+import { objectKey } from '../api/types';
+
+/** host-local IPAM state for one node's podCIDR: reserved offsets and the last one handed out. */
+export interface HostLocalRange {
+  base: number;
+  size: number;
+  last: number;
+  used: Set<number>;
+}
+
+export interface ControllerState {
+  /** host-local IPAM per node name. */
+  podIPAM: Map<string, HostLocalRange>;
+  /** The random stream behind generateName for each owner (ReplicaSet, DaemonSet, Service slices). */
+  nameStreams: Map<string, RandState>;
+  /** LoadBalancer ingress IPs in use: ip -> service key. */
+  lbInUse: Map<string, string>;
+}
+
+export function cloneControllerState(s: ControllerState): ControllerState {
+  return {
+    podIPAM: new Map([...s.podIPAM].map(([k, r]) => [k, { ...r, used: new Set(r.used) }])),
+    nameStreams: new Map(s.nameStreams),
+    lbInUse: new Map(s.lbInUse),
+  };
+}
+
+export function emptyControllerState(): ControllerState {
+  return { podIPAM: new Map(), nameStreams: new Map(), lbInUse: new Map() };
+}
+
+/** key -> set of member keys, e.g. "ns\0app=web" -> pod keys. Buckets are copied on first write after a fork. */
+export class SetIndex {
+  private readonly owned = new Set<string>();
+  constructor(private readonly map: Map<string, Set<string>> = new Map()) {}
+
+  fork(): SetIndex {
+    return new SetIndex(new Map(this.map));
+  }
+
+  private writable(k: string): Set<string> {
+    let s = this.map.get(k);
+    if (!s || !this.owned.has(k)) {
+      s = new Set(s);
+      this.map.set(k, s);
+      this.owned.add(k);
+    }
+    return s;
+  }
+
+  add(k: string, member: string): void {
+    this.writable(k).add(member);
+  }
+
+  remove(k: string, member: string): void {
+    if (!this.map.get(k)?.has(member)) return;
+    const s = this.writable(k);
+    s.delete(member);
+    if (s.size === 0) this.map.delete(k);
+  }
+
+  get(k: string): ReadonlySet<string> | undefined {
+    return this.map.get(k);
+  }
+}
+
+export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
+
+export interface Indexes {
+  /** Pods by namespace and each label pair. */
+  podsByLabel: SetIndex;
+  /** Services (with a selector) by namespace and each selector pair. */
+  servicesBySelector: SetIndex;
+  /** Pods by the key of their controller owner ("ReplicaSet/ns/name"). */
+  podsByOwner: SetIndex;
+  /** Pods by node name. */
+  podsByNode: SetIndex;
+  /** EndpointSlices by "ns/service". */
+  slicesByService: SetIndex;
+}
+
+export function emptyIndexes(): Indexes {
+  return {
+    podsByLabel: new SetIndex(),
+    servicesBySelector: new SetIndex(),
+    podsByOwner: new SetIndex(),
+    podsByNode: new SetIndex(),
+    slicesByService: new SetIndex(),
+  };
+}
+
+export function forkIndexes(i: Indexes): Indexes {
+  return {
+    podsByLabel: i.podsByLabel.fork(),
+    servicesBySelector: i.servicesBySelector.fork(),
+    podsByOwner: i.podsByOwner.fork(),
+    podsByNode: i.podsByNode.fork(),
+    slicesByService: i.slicesByService.fork(),
+  };
+}
+
+export type QueueName =
+  | 'deployment'
+  | 'replicaset'
+  | 'daemonset'
+  | 'scheduler'
+  | 'kubelet'
+  | 'service-lb'
+  | 'endpointslice'
+  | 'endpointslicemirroring';
+
+/** The order controllers drain their queues in, each pass, until every queue is empty. */
+export const QUEUE_ORDER: readonly QueueName[] = [
+  'deployment',
+  'replicaset',
+  'daemonset',
+  'scheduler',
+  'kubelet',
+  'service-lb',
+  'endpointslice',
+  'endpointslicemirroring',
+];
+
+export interface Ctx {
+  store: ObjectStore;
+  settings: LabSettings;
+  state: ControllerState;
+  index: Indexes;
+  queues: Record<QueueName, Set<string>>;
+  /** Recorded events, without seq (the reconciler numbers them). */
+  events: Omit<ClusterEvent, 'seq'>[];
+}
+
+export function emptyQueues(): Record<QueueName, Set<string>> {
+  return Object.fromEntries(QUEUE_ORDER.map((q) => [q, new Set<string>()])) as Record<QueueName, Set<string>>;
+}
+
+/** The generateName stream for an owner, resumed where it stopped (so a replacement pod gets a new name). */
+export function withNameStream<T>(ctx: Ctx, owner: string, f: (r: SeededRandom) => T): T {
+  const saved = ctx.state.nameStreams.get(owner);
+  const r = saved ? new SeededRandom(saved) : SeededRandom.fromSeed(ctx.settings.seed, `generateName/${owner}`);
+  const out = f(r);
+  ctx.state.nameStreams.set(owner, r.state());
+  return out;
+}
+
+export function serviceSelects(svc: Service, pod: Pod): boolean {
+  const sel = svc.spec.selector;
+  if (!sel || Object.keys(sel).length === 0) return false;
+  if ((svc.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return false;
+  const l = pod.metadata.labels ?? {};
+  for (const k in sel) if (l[k] !== sel[k]) return false;
+  return true;
+}
+
+/** Services in the pod's namespace whose selector matches the pod's labels (via the selector index). */
+export function servicesForPod(ctx: Ctx, pod: Pod): string[] {
+  const ns = pod.metadata.namespace ?? 'default';
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+    for (const key of ctx.index.servicesBySelector.get(labelKey(ns, k, v)) ?? []) {
+      if (out.has(key)) continue;
+      const svc = ctx.store.get<Service>('Service', key);
+      if (svc && serviceSelects(svc, pod)) out.add(key);
+    }
+  }
+  return [...out];
+}
+
+export function ownerKeyOf(o: { metadata: { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): string | undefined {
+  const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+  return ref ? `${ref.kind}/${o.metadata.namespace ?? 'default'}/${ref.name}` : undefined;
+}
+
+export const keyOf = objectKey;

@@ -1,0 +1,67 @@
+// The DaemonSet controller: one pod per node whose labels match the template's nodeSelector,
+// bound to that node directly (the pre-1.12 behaviour; today the controller sets node affinity
+// and the scheduler binds, with the same result).
+
+import type { DaemonSet, Node, Pod } from '../api/types';
+import type { Ctx } from './context';
+import { withNameStream } from './context';
+
+export function syncDaemonSet(ctx: Ctx, key: string): void {
+  const ds = ctx.store.get<DaemonSet>('DaemonSet', key);
+  const [ns, name] = key.split('/') as [string, string];
+  const podKeys = [...(ctx.index.podsByOwner.get(`DaemonSet/${key}`) ?? [])];
+  const pods = podKeys.map((k) => ctx.store.get<Pod>('Pod', k)).filter((p): p is Pod => !!p);
+  if (!ds) {
+    for (const p of pods) ctx.store.delete({ kind: 'Pod', namespace: ns, name: p.metadata.name });
+    return;
+  }
+  const sel = ds.spec.template.spec.nodeSelector ?? {};
+  const eligible = ctx.store
+    .list<Node>('Node')
+    .filter((n) => Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v))
+    .map((n) => n.metadata.name)
+    .sort();
+  const byNode = new Map(pods.map((p) => [p.spec.nodeName, p]));
+  withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
+    for (const nodeName of eligible) {
+      if (byNode.has(nodeName)) continue;
+      const template = ds.spec.template;
+      const res = ctx.store.create<Pod>(
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: '',
+            generateName: `${name}-`,
+            namespace: ns,
+            labels: { ...template.metadata?.labels },
+            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, controller: true }],
+          },
+          spec: { ...structuredClone(template.spec), nodeName },
+        },
+        { nameRand: rand },
+      );
+      if (res.ok) {
+        ctx.events.push({
+          type: 'Normal',
+          reason: 'SuccessfulCreate',
+          object: { kind: 'DaemonSet', namespace: ns, name },
+          message: `Created pod: ${res.object.metadata.name}`,
+          source: 'daemonset-controller',
+        });
+      }
+    }
+  });
+  for (const p of pods) {
+    if (!eligible.includes(p.spec.nodeName ?? '')) {
+      ctx.store.delete({ kind: 'Pod', namespace: ns, name: p.metadata.name });
+      ctx.events.push({
+        type: 'Normal',
+        reason: 'SuccessfulDelete',
+        object: { kind: 'DaemonSet', namespace: ns, name },
+        message: `Deleted pod: ${p.metadata.name}`,
+        source: 'daemonset-controller',
+      });
+    }
+  }
+}

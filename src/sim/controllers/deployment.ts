@@ -1,0 +1,154 @@
+// The Deployment controller: one ReplicaSet per pod template, named <deployment>-<pod-template-hash>,
+// scaled to spec.replicas; ReplicaSets of older templates are scaled to 0 and kept, as the real
+// controller keeps revision history. Status counts come from the pods.
+
+import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types';
+import { SAFE_ALPHABET } from '../api/store';
+import { stableUid } from '../api/store';
+import type { Ctx } from './context';
+import { isPodReady, isTerminating } from './podstate';
+
+/** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function fnv32a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * controller.ComputeHash: FNV-32a of the template, printed in decimal, each digit mapped through
+ * rand.SafeEncodeString's alphabet (so up to 10 characters, usually 9 or 10). The real input is
+ * the Go struct dumped by spew; ours is canonical JSON, so the characters differ from a real
+ * cluster's for the same template but follow the same rules.
+ */
+const hashCache = new WeakMap<PodTemplateSpec, string>();
+
+export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): string {
+  if (collisionCount === 0) {
+    const cached = hashCache.get(template);
+    if (cached) return cached;
+    const v = computeHash(template, 0);
+    hashCache.set(template, v);
+    return v;
+  }
+  return computeHash(template, collisionCount);
+}
+
+function computeHash(template: PodTemplateSpec, collisionCount: number): string {
+  const h = fnv32a(canonical(template) + (collisionCount ? String(collisionCount) : ''));
+  return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+}
+
+export function syncDeployment(ctx: Ctx, key: string): void {
+  const d = ctx.store.get<Deployment>('Deployment', key);
+  const ns = key.split('/')[0]!;
+  const owned = ownedByIndex(ctx, key);
+  if (!d) {
+    // Garbage collection: the ReplicaSets (and through them the pods) go with their Deployment.
+    for (const rs of owned) ctx.store.delete({ kind: 'ReplicaSet', namespace: ns, name: rs.metadata.name });
+    return;
+  }
+  const hash = podTemplateHash(d.spec.template);
+  const name = `${d.metadata.name}-${hash}`;
+  const replicas = d.spec.replicas ?? 1;
+  const current = ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
+  const labels = { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash };
+  if (!current) {
+    const rs: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name,
+        namespace: ns,
+        labels,
+        annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/revision': '1' },
+        uid: stableUid(ctx.settings.seed, 'ReplicaSet', `${ns}/${name}`),
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true }],
+      },
+      spec: {
+        replicas,
+        selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+        template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
+      },
+    };
+    ctx.store.put(rs);
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
+      message: `Scaled up replica set ${name} from 0 to ${replicas}`,
+      source: 'deployment-controller',
+    });
+  } else if ((current.spec.replicas ?? 1) !== replicas) {
+    const from = current.spec.replicas ?? 1;
+    ctx.store.put({ ...current, spec: { ...current.spec, replicas } });
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
+      message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${name} from ${from} to ${replicas}`,
+      source: 'deployment-controller',
+    });
+  }
+  for (const rs of owned) {
+    if (rs.metadata.name === name || (rs.spec.replicas ?? 1) === 0) continue;
+    const from = rs.spec.replicas ?? 1;
+    ctx.store.put({ ...rs, spec: { ...rs.spec, replicas: 0 } });
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
+      message: `Scaled down replica set ${rs.metadata.name} from ${from} to 0`,
+      source: 'deployment-controller',
+    });
+  }
+  syncDeploymentStatus(ctx, key);
+}
+
+function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
+  const out: ReplicaSet[] = [];
+  for (const rsKey of ctx.index.podsByOwner.get(`Deployment/${key}`) ?? []) {
+    const rs = ctx.store.get<ReplicaSet>('ReplicaSet', rsKey);
+    if (rs) out.push(rs);
+  }
+  return out;
+}
+
+/** status.replicas / readyReplicas / updatedReplicas / availableReplicas, from the pods. */
+export function syncDeploymentStatus(ctx: Ctx, key: string): void {
+  const d = ctx.store.get<Deployment>('Deployment', key);
+  if (!d) return;
+  const ns = key.split('/')[0]!;
+  const hash = podTemplateHash(d.spec.template);
+  let replicas = 0;
+  let ready = 0;
+  let updated = 0;
+  for (const rs of ownedByIndex(ctx, key)) {
+    for (const podKey of ctx.index.podsByOwner.get(`ReplicaSet/${ns}/${rs.metadata.name}`) ?? []) {
+      const pod = ctx.store.get<Pod>('Pod', podKey);
+      if (!pod || isTerminating(pod)) continue;
+      replicas++;
+      if (isPodReady(pod)) ready++;
+      if (pod.metadata.labels?.['pod-template-hash'] === hash) updated++;
+    }
+  }
+  const status = { observedGeneration: 1, replicas, updatedReplicas: updated, readyReplicas: ready, availableReplicas: ready };
+  const prev = d['status'] as Record<string, number> | undefined;
+  if (!prev || Object.entries(status).some(([k, v]) => prev[k] !== v)) ctx.store.put({ ...d, status });
+}

@@ -1,0 +1,213 @@
+// The EndpointSlice controller and the legacy Endpoints controller for Services with a selector
+// (pkg/controller/endpointslice, pkg/controller/endpoint). Per pod: ready = publishNotReadyAddresses
+// || (Ready && !terminating), serving = Ready, terminating = deletionTimestamp set; named targetPorts
+// resolved against that pod's containerPorts (so pods may differ, and land in different slices);
+// hostname when the pod's hostname+subdomain name this Service. Slices hold at most 100 endpoints
+// and are named <service>-<5 chars>. Legacy Endpoints list ready pods in addresses and the rest in
+// notReadyAddresses, leaving terminating pods out unless publishNotReadyAddresses.
+
+import { compareIp } from '../net/ip';
+import type { EndpointAddress, EndpointPort, EndpointSlice, Endpoints, Pod, Protocol, Service, ServicePort, SliceEndpoint } from '../api/types';
+import type { Ctx } from './context';
+import { labelKey, withNameStream } from './context';
+import { isPodReady, isTerminating } from './podstate';
+
+export const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export const MAX_ENDPOINTS_PER_SLICE = 100;
+export const SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
+
+/** podutil.FindPort: a number is used as is; a name is looked up among the pod's containerPorts with the same protocol. */
+export function findPort(pod: Pod, sp: ServicePort): number | undefined {
+  const tp = sp.targetPort ?? sp.port;
+  if (typeof tp === 'number') return tp;
+  if (/^\d+$/.test(tp)) return Number(tp);
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === tp && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+  }
+  return undefined;
+}
+
+function selectedPods(ctx: Ctx, svc: Service): Pod[] {
+  const ns = svc.metadata.namespace ?? 'default';
+  const sel = svc.spec.selector ?? {};
+  let smallest: ReadonlySet<string> | undefined;
+  for (const [k, v] of Object.entries(sel)) {
+    const b = ctx.index.podsByLabel.get(labelKey(ns, k, v));
+    if (!b) return [];
+    if (!smallest || b.size < smallest.size) smallest = b;
+  }
+  const out: Pod[] = [];
+  for (const key of smallest ?? []) {
+    const pod = ctx.store.get<Pod>('Pod', key);
+    if (!pod) continue;
+    const l = pod.metadata.labels ?? {};
+    if (Object.entries(sel).every(([k, v]) => l[k] === v)) out.push(pod);
+  }
+  return out;
+}
+
+interface PodEndpoint {
+  pod: Pod;
+  endpoint: SliceEndpoint;
+  ports: { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
+  sig: string;
+}
+
+function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice[] {
+  const out: EndpointSlice[] = [];
+  for (const k of ctx.index.slicesByService.get(key) ?? []) {
+    const s = ctx.store.get<EndpointSlice>('EndpointSlice', k);
+    if (s && s.metadata.labels?.[MANAGED_BY] === managedBy) out.push(s);
+  }
+  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+}
+
+/** Writes `wanted` slices over the existing ones of one manager: names reused in order, extras deleted. */
+export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: string; wanted: Omit<EndpointSlice, 'metadata'>[]; meta: (name: string) => EndpointSlice['metadata']; nameOwner: string; generateName: string }): void {
+  const existing = existingSlices(ctx, params.serviceKey, params.managedBy);
+  const ns = params.serviceKey.split('/')[0]!;
+  params.wanted.forEach((w, i) => {
+    const prev = existing[i];
+    const name = prev?.metadata.name ?? withNameStream(ctx, params.nameOwner, (r) => {
+      let n = '';
+      do {
+        n = params.generateName;
+        for (let j = 0; j < 5; j++) n += 'bcdfghjklmnpqrstvwxz2456789'[r.int(27)];
+      } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
+      return n;
+    });
+    const slice = { ...w, metadata: { ...params.meta(name), ...(prev?.metadata.uid ? { uid: prev.metadata.uid } : {}) } } as EndpointSlice;
+    if (!prev) {
+      const res = ctx.store.create(slice);
+      if (!res.ok) ctx.store.put(slice);
+    } else if (JSON.stringify(prev) !== JSON.stringify({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } })) {
+      ctx.store.put({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } });
+    }
+  });
+  for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: extra.metadata.name });
+}
+
+export function syncServiceEndpoints(ctx: Ctx, key: string): void {
+  const svc = ctx.store.get<Service>('Service', key);
+  const [ns, name] = key.split('/') as [string, string];
+  const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
+  if (!svc || !hasSelector) {
+    // Not ours (selectorless or gone): remove what this controller wrote earlier.
+    for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: s.metadata.name });
+    // The endpoints controller deletes Endpoints whose Service is gone, and leaves a selectorless
+    // Service's Endpoints to whoever wrote them.
+    if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
+    return;
+  }
+  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
+  const eps: PodEndpoint[] = [];
+  for (const pod of selectedPods(ctx, svc)) {
+    const ip = pod.status?.podIP;
+    if (!ip) continue;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    const terminating = isTerminating(pod);
+    const serving = isPodReady(pod);
+    const ready = publishNotReady || (serving && !terminating);
+    const endpoint: SliceEndpoint = {
+      addresses: [ip],
+      conditions: { ready, serving, terminating },
+      ...(pod.spec.hostname && pod.spec.subdomain === name ? { hostname: pod.spec.hostname } : {}),
+      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+      targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
+    };
+    const ports: PodEndpoint['ports'] = [];
+    for (const sp of svc.spec.ports ?? []) {
+      const port = findPort(pod, sp);
+      if (port === undefined) continue;
+      ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+    }
+    eps.push({ pod, endpoint, ports, sig: JSON.stringify(ports) });
+  }
+  eps.sort((a, b) => compareIp(a.endpoint.addresses[0]!, b.endpoint.addresses[0]!) || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+
+  // One group per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE.
+  const groups = new Map<string, PodEndpoint[]>();
+  for (const e of eps) {
+    const g = groups.get(e.sig);
+    if (g) g.push(e);
+    else groups.set(e.sig, [e]);
+  }
+  const wanted: Omit<EndpointSlice, 'metadata'>[] = [];
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.length; i += MAX_ENDPOINTS_PER_SLICE) {
+      const chunk = g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
+      wanted.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints: chunk.map((e) => e.endpoint), ports: chunk[0]!.ports });
+    }
+  }
+  if (wanted.length === 0) {
+    // The controller keeps one empty slice (with the Service's ports) so consumers see "no endpoints".
+    wanted.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      addressType: 'IPv4',
+      endpoints: [],
+      ports: (svc.spec.ports ?? []).filter((p) => typeof (p.targetPort ?? p.port) === 'number').map((p) => ({ name: p.name ?? '', port: p.targetPort as number, protocol: p.protocol ?? 'TCP' })),
+    });
+  }
+  const headless = svc.spec.clusterIP === 'None';
+  writeSlices(ctx, {
+    serviceKey: key,
+    managedBy: SLICE_CONTROLLER,
+    wanted,
+    nameOwner: `EndpointSlice/${key}`,
+    generateName: `${name}-`,
+    meta: (sliceName) => ({
+      name: sliceName,
+      namespace: ns,
+      generateName: `${name}-`,
+      labels: {
+        ...svc.metadata.labels,
+        [MANAGED_BY]: SLICE_CONTROLLER,
+        [SERVICE_NAME_LABEL]: name,
+        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
+    }),
+  });
+
+  // Legacy Endpoints: grouped into subsets by port mapping; terminating pods left out.
+  const subsets = new Map<string, { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] }>();
+  for (const e of eps) {
+    if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
+    const addr: EndpointAddress = {
+      ip: e.endpoint.addresses[0]!,
+      ...(e.endpoint.hostname ? { hostname: e.endpoint.hostname } : {}),
+      ...(e.endpoint.nodeName ? { nodeName: e.endpoint.nodeName } : {}),
+      targetRef: e.endpoint.targetRef!,
+    };
+    let s = subsets.get(e.sig);
+    if (!s) {
+      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })) };
+      subsets.set(e.sig, s);
+    }
+    (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
+  }
+  const ep: Endpoints = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name,
+      namespace: ns,
+      // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
+      labels: { ...svc.metadata.labels, [SKIP_MIRROR]: 'true', ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) },
+    },
+    subsets: [...subsets.values()].map((s) => ({
+      ...(s.addresses.length ? { addresses: s.addresses } : {}),
+      ...(s.notReadyAddresses.length ? { notReadyAddresses: s.notReadyAddresses } : {}),
+      ...(s.ports.length ? { ports: s.ports } : {}),
+    })),
+  };
+  const prev = ctx.store.get<Endpoints>('Endpoints', key);
+  const withUid = prev?.metadata.uid ? { ...ep, metadata: { ...ep.metadata, uid: prev.metadata.uid } } : ep;
+  if (!prev) {
+    const res = ctx.store.create(ep);
+    if (!res.ok) ctx.store.put(ep);
+  } else if (JSON.stringify(prev) !== JSON.stringify(withUid)) ctx.store.put(withUid);
+}

@@ -1,0 +1,96 @@
+// What the kubelet and the CNI plugin report for a pod on its node: an IP from the node's podCIDR
+// (host-local IPAM: the bridge gateway holds .1, addresses are handed out in order from .2 and,
+// like host-local, the search resumes after the last one reserved), the host IP, phase Running and
+// the Ready condition. hostNetwork pods share the node's address. IPs a manifest gives are kept.
+
+import { cidrContains, intToIp, ipToInt, parseCidr } from '../net/ip';
+import type { Node, Pod, PodCondition } from '../api/types';
+import type { Ctx, HostLocalRange } from './context';
+import { nodeInternalIP } from './nodes';
+import { probeSaysReady } from './podstate';
+
+function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
+  const name = node.metadata.name;
+  let r = ctx.state.podIPAM.get(name);
+  const cidr = node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null;
+  if (!cidr) return undefined;
+  if (!r || r.base !== cidr.base) {
+    r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
+    ctx.state.podIPAM.set(name, r);
+  }
+  return r;
+}
+
+function allocate(r: HostLocalRange): number | undefined {
+  // Offsets 2 .. size-2: not the network address, not the gateway (.1), not broadcast.
+  const span = r.size - 3;
+  for (let i = 1; i <= span; i++) {
+    const off = 2 + ((r.last - 2 + i + span) % span);
+    if (!r.used.has(off)) {
+      r.used.add(off);
+      r.last = off;
+      return off;
+    }
+  }
+  return undefined;
+}
+
+/** Frees a deleted pod's address in its node's range. */
+export function releasePodIP(ctx: Ctx, pod: Pod): void {
+  const nodeName = pod.spec.nodeName;
+  const ip = pod.status?.podIP;
+  if (!nodeName || !ip || pod.spec.hostNetwork) return;
+  const r = ctx.state.podIPAM.get(nodeName);
+  const n = ipToInt(ip);
+  if (r && n !== null) r.used.delete(n - r.base);
+}
+
+export function syncPodStatus(ctx: Ctx, key: string): void {
+  const pod = ctx.store.get<Pod>('Pod', key);
+  if (!pod || !pod.spec.nodeName) return;
+  const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
+  if (!node) return; // bound to a node that does not exist: nothing runs it
+  const hostIP = nodeInternalIP(node);
+  let podIP = pod.status?.podIP;
+  if (pod.spec.hostNetwork) podIP = hostIP;
+  else if (podIP) {
+    const r = rangeFor(ctx, node);
+    const cidr = node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null;
+    if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
+  } else {
+    const r = rangeFor(ctx, node);
+    const off = r ? allocate(r) : undefined;
+    if (r && off !== undefined) podIP = intToIp(r.base + off);
+  }
+  const phase: NonNullable<Pod['status']>['phase'] = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' ? pod.status.phase : podIP ? 'Running' : 'Pending';
+  const running = phase === 'Running';
+  // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
+  // controller is what turns that into ready=false, serving=true, terminating=true.
+  const ready = running && probeSaysReady(pod);
+  const cond = (type: string, ok: boolean): PodCondition => (ok ? { type, status: 'True' } : { type, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [' + pod.spec.containers.map((c) => c.name).join(' ') + ']' });
+  const conditions: PodCondition[] = [
+    { type: 'PodReadyToStartContainers', status: running ? 'True' : 'False' },
+    { type: 'Initialized', status: 'True' },
+    cond('Ready', ready),
+    cond('ContainersReady', ready),
+    { type: 'PodScheduled', status: 'True' },
+  ];
+  const status = {
+    ...pod.status,
+    phase,
+    conditions,
+    ...(hostIP ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
+  };
+  if (!sameStatus(status, pod.status)) ctx.store.put({ ...pod, status });
+}
+
+function sameStatus(a: Pod['status'], b: Pod['status']): boolean {
+  if (!a || !b) return a === b;
+  if (a.phase !== b.phase || a.podIP !== b.podIP || a.hostIP !== b.hostIP) return false;
+  const ca = a.conditions ?? [];
+  const cb = b.conditions ?? [];
+  if (ca.length !== cb.length) return false;
+  for (let i = 0; i < ca.length; i++) if (ca[i]!.type !== cb[i]!.type || ca[i]!.status !== cb[i]!.status) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}

@@ -1,0 +1,402 @@
+// The control plane as a whole: objects go into the store (apiserver), watch events feed
+// informer-style handlers that enqueue keys, and controllers drain their queues in a fixed order
+// until nothing changes. A full reconcile and an incremental change run the same handlers and the
+// same controllers; the incremental path starts from a fork of the previous state and only touches
+// the keys the change's events enqueue.
+
+import type { Cluster, ClusterInput } from '../cluster';
+import type { ClusterEvent } from '../events';
+import type { LabSettings } from '../lab';
+import type {
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  Ingress,
+  IngressClass,
+  KubeObject,
+  Namespace,
+  Node,
+  OtherObject,
+  Pod,
+  ReplicaSet,
+  Secret,
+  Service,
+} from '../api/types';
+import { SIMULATED_KINDS, objectKey } from '../api/types';
+import { ObjectStore, refKey, type AnyObject, type WatchEvent } from '../api/store';
+import type { ApiProblem, ObjectRef } from '../api/errors';
+import {
+  QUEUE_ORDER,
+  cloneControllerState,
+  emptyControllerState,
+  emptyIndexes,
+  emptyQueues,
+  forkIndexes,
+  labelKey,
+  ownerKeyOf,
+  servicesForPod,
+  type ControllerState,
+  type Ctx,
+  type Indexes,
+  type QueueName,
+} from './context';
+import { builtinNamespaces, builtinObjects, kubernetesEndpoints } from './builtins';
+import { defaultNodes, nodeInternalIP, syncNodes } from './nodes';
+import { syncDeployment } from './deployment';
+import { syncReplicaSet } from './replicaset';
+import { syncDaemonSet } from './daemonset';
+import { schedulePod } from './scheduler';
+import { releasePodIP, syncPodStatus } from './kubelet';
+import { syncLoadBalancer } from './loadbalancer';
+import { SERVICE_NAME_LABEL, SKIP_MIRROR, syncServiceEndpoints } from './endpointslice';
+import { syncMirroring } from './endpointslicemirroring';
+import { assertNever } from '../util/assert';
+
+export interface ReconcileOptions {
+  /** Create the objects every kubeadm cluster has (namespaces, `kubernetes`, kube-dns + CoreDNS). Default true. */
+  builtins?: boolean;
+  /** Give a scenario without Node objects the two default nodes. Default true. */
+  defaultNodes?: boolean;
+}
+
+/** Everything a later incremental change needs. Treat as immutable: applyChange forks it. */
+export interface ReconcileState {
+  readonly settings: LabSettings;
+  readonly options: Required<ReconcileOptions>;
+  readonly store: ObjectStore;
+  readonly index: Indexes;
+  readonly controllers: ControllerState;
+  /** The scenario's own objects by "Kind/key", as written (after a change, as changed). */
+  readonly inputs: ReadonlyMap<string, AnyObject>;
+  readonly problems: readonly ApiProblem[];
+  readonly events: readonly ClusterEvent[];
+  readonly cluster: Cluster;
+}
+
+export interface ReconcileResult {
+  cluster: Cluster;
+  problems: ApiProblem[];
+  state: ReconcileState;
+}
+
+/** One edit to the scenario: an object created or replaced (`kubectl apply`), or deleted. */
+export type Change = { kind: 'apply'; object: AnyObject } | { kind: 'delete'; ref: ObjectRef };
+
+const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
+
+// ------------------------------------------------------------------------------ informer handlers
+
+function labelPairs(o: AnyObject | undefined, labels: Record<string, string> | undefined): string[] {
+  if (!o) return [];
+  const ns = o.metadata.namespace ?? 'default';
+  return Object.entries(labels ?? {}).map(([k, v]) => labelKey(ns, k, v));
+}
+
+function enqueue(ctx: Ctx, q: QueueName, key: string): void {
+  ctx.queues[q].add(key);
+}
+
+function onEvent(ctx: Ctx, e: WatchEvent): void {
+  const obj = e.object;
+  const old = e.type === 'ADDED' ? undefined : e.old;
+  const cur = e.type === 'DELETED' ? undefined : obj;
+  const key = objectKey(obj);
+  switch (obj.kind) {
+    case 'Pod': {
+      const oldPod = old as Pod | undefined;
+      const pod = cur as Pod | undefined;
+      for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
+      for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+      const oldOwner = oldPod && ownerKeyOf(oldPod);
+      const owner = pod && ownerKeyOf(pod);
+      if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
+      if (owner) ctx.index.podsByOwner.add(owner, key);
+      if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
+      if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+      if (e.type === 'DELETED') releasePodIP(ctx, obj as Pod);
+      for (const o of [oldOwner, owner]) {
+        if (!o) continue;
+        const [kind, ...rest] = o.split('/');
+        const ownerKey = rest.join('/');
+        if (kind === 'ReplicaSet') {
+          enqueue(ctx, 'replicaset', ownerKey);
+          const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
+          const dep = rs && ownerKeyOf(rs);
+          if (dep?.startsWith('Deployment/')) enqueue(ctx, 'deployment', dep.slice('Deployment/'.length));
+        } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
+      }
+      if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
+      if (pod?.spec.nodeName) enqueue(ctx, 'kubelet', key);
+      const svcs = new Set<string>();
+      if (oldPod) for (const s of servicesForPod(ctx, oldPod)) svcs.add(s);
+      if (pod) for (const s of servicesForPod(ctx, pod)) svcs.add(s);
+      for (const s of svcs) enqueue(ctx, 'endpointslice', s);
+      return;
+    }
+    case 'Service': {
+      const oldSvc = old as Service | undefined;
+      const svc = cur as Service | undefined;
+      for (const k of labelPairs(oldSvc, oldSvc?.spec.selector)) ctx.index.servicesBySelector.remove(k, key);
+      for (const k of labelPairs(svc, svc?.spec.selector)) ctx.index.servicesBySelector.add(k, key);
+      enqueue(ctx, 'endpointslice', key);
+      enqueue(ctx, 'service-lb', key);
+      enqueue(ctx, 'endpointslicemirroring', key);
+      return;
+    }
+    case 'ReplicaSet': {
+      const o = (old && ownerKeyOf(old)) || undefined;
+      const n = (cur && ownerKeyOf(cur)) || undefined;
+      if (o) ctx.index.podsByOwner.remove(o, key);
+      if (n) ctx.index.podsByOwner.add(n, key);
+      enqueue(ctx, 'replicaset', key);
+      return;
+    }
+    case 'Deployment':
+      enqueue(ctx, 'deployment', key);
+      return;
+    case 'DaemonSet':
+      enqueue(ctx, 'daemonset', key);
+      return;
+    case 'Endpoints':
+      if ((obj as Endpoints).metadata.labels?.[SKIP_MIRROR] !== 'true') enqueue(ctx, 'endpointslicemirroring', key);
+      return;
+    case 'EndpointSlice': {
+      const ns = obj.metadata.namespace ?? 'default';
+      const o = old?.metadata.labels?.[SERVICE_NAME_LABEL];
+      const n = cur?.metadata.labels?.[SERVICE_NAME_LABEL];
+      if (o) ctx.index.slicesByService.remove(`${ns}/${o}`, key);
+      if (n) ctx.index.slicesByService.add(`${ns}/${n}`, key);
+      return;
+    }
+    case 'Node':
+      for (const ds of ctx.store.values<DaemonSet>('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(ds));
+      for (const p of ctx.store.values<Pod>('Pod')) {
+        if (!p.spec.nodeName) enqueue(ctx, 'scheduler', objectKey(p));
+        else if (p.spec.nodeName === obj.metadata.name) enqueue(ctx, 'kubelet', objectKey(p));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function runQueue(ctx: Ctx, q: QueueName, key: string): void {
+  switch (q) {
+    case 'deployment':
+      return syncDeployment(ctx, key);
+    case 'replicaset':
+      return syncReplicaSet(ctx, key);
+    case 'daemonset':
+      return syncDaemonSet(ctx, key);
+    case 'scheduler':
+      return schedulePod(ctx, key);
+    case 'kubelet':
+      return syncPodStatus(ctx, key);
+    case 'service-lb':
+      return syncLoadBalancer(ctx, key);
+    case 'endpointslice':
+      return syncServiceEndpoints(ctx, key);
+    case 'endpointslicemirroring':
+      return syncMirroring(ctx, key);
+    default:
+      return assertNever(q, 'queue');
+  }
+}
+
+/** Runs the controllers in QUEUE_ORDER until every queue is empty (the fixed point). */
+function drain(ctx: Ctx): void {
+  for (let pass = 0; pass < 100; pass++) {
+    let worked = false;
+    for (const q of QUEUE_ORDER) {
+      const keys = [...ctx.queues[q]];
+      ctx.queues[q].clear();
+      for (const k of keys) {
+        worked = true;
+        runQueue(ctx, q, k);
+      }
+    }
+    if (!worked) return;
+  }
+}
+
+// ------------------------------------------------------------------------------ full reconcile
+
+/** The order a scenario's objects are created in, whatever order the file had (namespaces before what lives in them). */
+const CREATE_ORDER: Record<string, number> = {
+  Namespace: 0,
+  Node: 1,
+  IngressClass: 2,
+  Secret: 3,
+  ConfigMap: 3,
+  Service: 4,
+  Endpoints: 5,
+  EndpointSlice: 6,
+  Deployment: 7,
+  ReplicaSet: 8,
+  DaemonSet: 9,
+  Pod: 10,
+  Ingress: 11,
+};
+
+function servicePriority(o: AnyObject): number {
+  if (o.kind !== 'Service') return 0;
+  const s = o as Service;
+  // Explicit addresses and ports are claimed before any random allocation can take them.
+  if (s.spec?.clusterIP && s.spec.clusterIP !== 'None') return 0;
+  if (s.spec?.ports?.some((p) => p.nodePort)) return 1;
+  return 2;
+}
+
+function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerState, index: Indexes): Ctx {
+  const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [] };
+  store.watch((e) => onEvent(ctx, e));
+  return ctx;
+}
+
+function createInput(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
+  const res = ctx.store.create(structuredClone(obj));
+  if (!res.ok) problems.push(...res.problems);
+}
+
+export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): ReconcileResult {
+  const options: Required<ReconcileOptions> = { builtins: opts.builtins ?? true, defaultNodes: opts.defaultNodes ?? true };
+  const settings = input.settings;
+  const store = new ObjectStore(settings, { checkNamespaces: options.builtins });
+  const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
+  const problems: ApiProblem[] = [];
+  const inputs = new Map<string, AnyObject>();
+  for (const o of input.objects) inputs.set(inputKey(o), o);
+
+  if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
+  const ordered = [...input.objects].sort((a, b) => (CREATE_ORDER[a.kind] ?? 3) - (CREATE_ORDER[b.kind] ?? 3) || servicePriority(a) - servicePriority(b));
+  let i = 0;
+  for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
+  if (options.defaultNodes && store.count('Node') === 0) for (const n of defaultNodes()) store.create(n);
+  syncNodes(ctx);
+  if (options.builtins) {
+    for (const o of builtinObjects(settings)) store.create(o);
+    const first = store.list<Node>('Node')[0];
+    const ip = first && nodeInternalIP(first);
+    if (ip) for (const o of kubernetesEndpoints(ip)) store.create(o);
+  }
+  for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
+  drain(ctx);
+  const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
+  const cluster = buildCluster(store, settings, events);
+  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+  return { cluster, problems, state };
+}
+
+// ------------------------------------------------------------------------------ incremental
+
+/**
+ * Applies one scenario edit to a previous result, running only the controllers whose queues the
+ * edit's watch events fill. The previous state is not modified. Changes to Nodes or Namespaces
+ * re-run everything (they touch every pod), as does a change to a built-in object.
+ */
+export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
+  const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
+  const inputs = new Map(prev.inputs);
+  if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);
+  else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
+  const refOfChange: ObjectRef =
+    change.kind === 'apply'
+      ? { kind, name: change.object.metadata.name, ...(change.object.metadata.namespace ? { namespace: change.object.metadata.namespace } : {}) }
+      : change.ref;
+
+  if (kind === 'Node' || kind === 'Namespace') {
+    const r = reconcile({ settings: prev.settings, objects: [...inputs.values()] }, prev.options);
+    return r.state;
+  }
+
+  const store = prev.store.fork();
+  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
+  if (change.kind === 'apply') {
+    const obj = structuredClone(change.object);
+    const existing = store.get(obj.kind, objectKey(obj));
+    if (existing) {
+      let next: AnyObject = obj;
+      if (obj.kind === 'Pod') {
+        // `kubectl apply` does not touch status or the scheduler's binding.
+        const was = existing as Pod;
+        const p = obj as Pod;
+        next = { ...p, spec: { ...p.spec, nodeName: p.spec.nodeName ?? was.spec.nodeName }, status: p.status ?? was.status };
+      } else if (obj.kind === 'Service' && !(obj as Service).status) {
+        next = { ...obj, status: (existing as Service).status } as Service;
+      } else if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
+        next = { ...obj, status: existing['status'] } as AnyObject;
+      }
+      const res = store.update(next);
+      if (!res.ok) problems.push(...res.problems);
+    } else {
+      const res = store.create(obj);
+      if (!res.ok) problems.push(...res.problems);
+    }
+  } else {
+    const res = store.delete(change.ref);
+    if (!res.ok) problems.push(...res.problems);
+  }
+  drain(ctx);
+  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
+  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const cluster = buildCluster(store, prev.settings, events);
+  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+}
+
+/**
+ * Every controller re-syncs every object from the persisted state, as after a
+ * kube-controller-manager restart (informers list everything). Allocations made earlier (pod
+ * bindings and IPs, generated names, Service addresses) are kept, so this is the reference the
+ * incremental path must agree with.
+ */
+export function resync(prev: ReconcileState): ReconcileState {
+  const store = prev.store.fork();
+  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  syncNodes(ctx);
+  for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
+  for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
+  for (const d of store.values('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(d));
+  for (const p of store.values<Pod>('Pod')) enqueue(ctx, p.spec.nodeName ? 'kubelet' : 'scheduler', objectKey(p));
+  for (const s of store.values('Service')) {
+    enqueue(ctx, 'service-lb', objectKey(s));
+    enqueue(ctx, 'endpointslice', objectKey(s));
+    enqueue(ctx, 'endpointslicemirroring', objectKey(s));
+  }
+  for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
+  drain(ctx);
+  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
+  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const cluster = buildCluster(store, prev.settings, events);
+  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster };
+}
+
+// ------------------------------------------------------------------------------ output
+
+function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[]): Cluster {
+  const simulated = new Set<string>(SIMULATED_KINDS);
+  const others: OtherObject[] = [];
+  for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
+  return {
+    settings,
+    namespaces: store.list<Namespace>('Namespace'),
+    nodes: store.list<Node>('Node'),
+    pods: store.list<Pod>('Pod'),
+    deployments: store.list<Deployment>('Deployment'),
+    replicaSets: store.list<ReplicaSet>('ReplicaSet'),
+    daemonSets: store.list<DaemonSet>('DaemonSet'),
+    services: store.list<Service>('Service'),
+    endpointSlices: store.list<EndpointSlice>('EndpointSlice'),
+    endpoints: store.list<Endpoints>('Endpoints'),
+    ingresses: store.list<Ingress>('Ingress'),
+    ingressClasses: store.list<IngressClass>('IngressClass'),
+    secrets: store.list<Secret>('Secret'),
+    configMaps: store.list<ConfigMap>('ConfigMap'),
+    others,
+    events,
+  };
+}
+
+export type { KubeObject };

@@ -1,0 +1,65 @@
+// kube-scheduler, reduced to what decides where traffic lands: nodeName is honoured as a binding,
+// nodeSelector and spec.unschedulable filter, and among feasible nodes the one with the fewest pods
+// wins, ties broken by name (a deterministic stand-in for the scoring plugins' spreading).
+
+import type { Node, Pod } from '../api/types';
+import type { Ctx } from './context';
+
+export function schedulePod(ctx: Ctx, key: string): void {
+  const pod = ctx.store.get<Pod>('Pod', key);
+  // A terminating pod in a scenario was running before its deletion began, so it is placed too.
+  if (!pod || pod.spec.nodeName) return;
+  const ns = pod.metadata.namespace ?? 'default';
+  const nodes = ctx.store.values<Node>('Node');
+  const total = ctx.store.count('Node');
+  const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
+  if (total === 0) {
+    failed(ctx, pod, 'no nodes available to schedule pods');
+    return;
+  }
+  const sel = pod.spec.nodeSelector ?? {};
+  let selectorMisses = 0;
+  let unschedulable = 0;
+  let best: { name: string; count: number } | undefined;
+  for (const n of nodes) {
+    if (n.spec?.unschedulable) {
+      unschedulable++;
+      continue;
+    }
+    if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) {
+      selectorMisses++;
+      continue;
+    }
+    const count = ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0;
+    if (!best || count < best.count || (count === best.count && n.metadata.name < best.name)) best = { name: n.metadata.name, count };
+  }
+  if (!best) {
+    // framework.Diagnosis: reasons sorted, each "<n> <reason>", then the preemption verdict.
+    const reasons: string[] = [];
+    if (selectorMisses) reasons.push(`${selectorMisses} node(s) didn't match Pod's node affinity/selector`);
+    if (unschedulable) reasons.push(`${unschedulable} node(s) were unschedulable`);
+    reasons.sort();
+    failed(ctx, pod, `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
+    return;
+  }
+  const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  ctx.store.put({ ...pod, spec: { ...pod.spec, nodeName: best.name }, status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] } });
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'Scheduled',
+    object,
+    message: `Successfully assigned ${ns}/${pod.metadata.name} to ${best.name}`,
+    source: 'default-scheduler',
+  });
+}
+
+function failed(ctx: Ctx, pod: Pod, message: string): void {
+  const ns = pod.metadata.namespace ?? 'default';
+  const status = {
+    ...pod.status,
+    phase: 'Pending' as const,
+    conditions: [{ type: 'PodScheduled', status: 'False' as const, reason: 'Unschedulable', message }],
+  };
+  if (JSON.stringify(status) !== JSON.stringify(pod.status)) ctx.store.put({ ...pod, status });
+  ctx.events.push({ type: 'Warning', reason: 'FailedScheduling', object: { kind: 'Pod', namespace: ns, name: pod.metadata.name }, message, source: 'default-scheduler' });
+}

@@ -1,0 +1,191 @@
+// `kubectl describe svc|pod|ingress|node` in kubectl's layout (pkg/describe/describe.go): "Key:\tvalue"
+// lines through a tabwriter (padding 2), multi-line labels continued under the value column, and the
+// Events table at the end.
+
+import type { Cluster } from '../cluster';
+import type { ClusterEvent } from '../events';
+import type { Ingress, IngressBackend, Node, Pod, Service } from '../api/types';
+import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter';
+import { nodeRoles, resolveResource, type KubectlResult } from './get';
+import { nodeInternalIP } from '../controllers/nodes';
+
+export interface KubectlDescribeOptions {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+function mapLines(key: string, m: Record<string, string> | undefined): string[] {
+  const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (entries.length === 0) return [`${key}:\t<none>`];
+  return entries.map(([k, v], i) => `${i === 0 ? `${key}:` : ''}\t${k}=${v}`);
+}
+
+function eventLines(events: ClusterEvent[]): string[] {
+  if (events.length === 0) return ['Events:\t<none>'];
+  return [
+    'Events:',
+    '  Type\tReason\tAge\tFrom\tMessage',
+    '  ----\t------\t----\t----\t-------',
+    ...events.map((e) => `  ${e.type}\t${e.reason}\t<unknown>\t${e.source}\t${e.message}`),
+  ];
+}
+
+function eventsFor(c: Cluster, kind: string, ns: string | undefined, name: string): ClusterEvent[] {
+  return c.events.filter((e) => e.object.kind === kind && e.object.name === name && (ns === undefined || (e.object.namespace ?? 'default') === ns));
+}
+
+function describeService(c: Cluster, s: Service): string[] {
+  const ns = s.metadata.namespace ?? 'default';
+  const lines = [`Name:\t${s.metadata.name}`, `Namespace:\t${ns}`, ...mapLines('Labels', s.metadata.labels), ...mapLines('Annotations', s.metadata.annotations)];
+  const sel = Object.entries(s.spec.selector ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
+  lines.push(`Selector:\t${sel}`, `Type:\t${s.spec.type ?? 'ClusterIP'}`);
+  if (s.spec.type !== 'ExternalName') {
+    lines.push(`IP Family Policy:\t${s.spec.ipFamilyPolicy ?? 'SingleStack'}`, `IP Families:\t${(s.spec.ipFamilies ?? ['IPv4']).join(',')}`);
+    lines.push(`IP:\t${s.spec.clusterIP ?? ''}`, `IPs:\t${(s.spec.clusterIPs ?? []).join(',')}`);
+  } else {
+    lines.push(`External Name:\t${s.spec.externalName ?? ''}`);
+  }
+  if (s.spec.externalIPs?.length) lines.push(`External IPs:\t${s.spec.externalIPs.join(',')}`);
+  if (s.spec.loadBalancerIP) lines.push(`IP:\t${s.spec.loadBalancerIP}`);
+  const lb = s.status?.loadBalancer?.ingress ?? [];
+  if (lb.length) lines.push(`LoadBalancer Ingress:\t${lb.map((i) => `${i.ip ?? i.hostname ?? ''}${i.ipMode ? ` (${i.ipMode})` : ''}`).join(', ')}`);
+  const slices = c.endpointSlices.filter((es) => es.metadata.namespace === ns && es.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name);
+  for (const p of s.spec.ports ?? []) {
+    const name = p.name || '<unset>';
+    lines.push(`Port:\t${name}\t${p.port}/${p.protocol ?? 'TCP'}`);
+    const tp = p.targetPort ?? p.port;
+    lines.push(`TargetPort:\t${tp}/${p.protocol ?? 'TCP'}`);
+    if (p.nodePort) lines.push(`NodePort:\t${name}\t${p.nodePort}/${p.protocol ?? 'TCP'}`);
+    const eps: string[] = [];
+    for (const es of slices) {
+      const port = es.ports?.find((q) => (q.name ?? '') === (p.name ?? '') && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      if (!port) continue;
+      for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${port.port}`);
+    }
+    lines.push(`Endpoints:\t${eps.length ? eps.join(',') : '<none>'}`);
+  }
+  lines.push(`Session Affinity:\t${s.spec.sessionAffinity ?? 'None'}`);
+  if (s.spec.externalTrafficPolicy) lines.push(`External Traffic Policy:\t${s.spec.externalTrafficPolicy}`);
+  if (s.spec.internalTrafficPolicy) lines.push(`Internal Traffic Policy:\t${s.spec.internalTrafficPolicy}`);
+  if (s.spec.healthCheckNodePort) lines.push(`HealthCheck NodePort:\t${s.spec.healthCheckNodePort}`);
+  if (s.spec.loadBalancerSourceRanges?.length) lines.push(`LoadBalancer Source Ranges:\t${s.spec.loadBalancerSourceRanges.join(',')}`);
+  lines.push(...eventLines(eventsFor(c, 'Service', ns, s.metadata.name)));
+  return lines;
+}
+
+function describePod(c: Cluster, p: Pod): string[] {
+  const ns = p.metadata.namespace ?? 'default';
+  const node = c.nodes.find((n) => n.metadata.name === p.spec.nodeName);
+  const lines = [`Name:\t${p.metadata.name}`, `Namespace:\t${ns}`, `Priority:\t0`, `Service Account:\t${p.spec.serviceAccountName ?? 'default'}`];
+  lines.push(`Node:\t${p.spec.nodeName ? `${p.spec.nodeName}/${node ? (nodeInternalIP(node) ?? '') : ''}` : '<none>'}`);
+  lines.push(...mapLines('Labels', p.metadata.labels), ...mapLines('Annotations', p.metadata.annotations));
+  lines.push(`Status:\t${p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Pending')}`);
+  if (p.metadata.deletionTimestamp) lines.push(`Termination Grace Period:\t30s`);
+  lines.push(`IP:\t${p.status?.podIP ?? ''}`, 'IPs:');
+  if (p.status?.podIP) lines.push(`  IP:\t${p.status.podIP}`);
+  const owner = p.metadata.ownerReferences?.find((o) => o.controller);
+  if (owner) lines.push(`Controlled By:\t${owner.kind}/${owner.name}`);
+  lines.push('Containers:');
+  const ready = p.status?.conditions?.some((x) => x.type === 'ContainersReady' && x.status === 'True') ?? false;
+  for (const ct of p.spec.containers) {
+    lines.push(`  ${ct.name}:`, `    Image:\t${ct.image ?? ''}`);
+    const ports = ct.ports ?? [];
+    if (ports.length === 0) lines.push('    Port:\t<none>', '    Host Port:\t<none>');
+    else {
+      lines.push(`    Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.containerPort}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
+      lines.push(`    Host Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.hostPort ?? 0}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
+    }
+    lines.push(`    State:\t${p.status?.phase === 'Running' ? 'Running' : 'Waiting'}`, `    Ready:\t${ready ? 'True' : 'False'}`, '    Restart Count:\t0');
+  }
+  lines.push('Conditions:', '  Type\tStatus');
+  for (const cond of p.status?.conditions ?? []) lines.push(`  ${cond.type} \t${cond.status} `);
+  if (p.spec.nodeSelector && Object.keys(p.spec.nodeSelector).length) lines.push(...mapLines('Node-Selectors', p.spec.nodeSelector));
+  else lines.push('Node-Selectors:\t<none>');
+  lines.push(...eventLines(eventsFor(c, 'Pod', ns, p.metadata.name)));
+  return lines;
+}
+
+function backendText(c: Cluster, ns: string, b: IngressBackend | undefined): string {
+  if (!b) return '<default>';
+  if (b.resource) return `APIGroup: ${b.resource.apiGroup ?? ''}, Kind: ${b.resource.kind}, Name: ${b.resource.name}`;
+  const svc = b.service!;
+  const port = svc.port.number !== undefined ? String(svc.port.number) : (svc.port.name ?? '');
+  const s = c.services.find((x) => x.metadata.namespace === ns && x.metadata.name === svc.name);
+  if (!s) return `${svc.name}:${port} (<error: services "${svc.name}" not found>)`;
+  const sp = s.spec.ports?.find((p) => (svc.port.number !== undefined ? p.port === svc.port.number : p.name === svc.port.name));
+  const eps: string[] = [];
+  for (const es of c.endpointSlices) {
+    if (es.metadata.namespace !== ns || es.metadata.labels?.['kubernetes.io/service-name'] !== svc.name) continue;
+    const ep = es.ports?.find((q) => (q.name ?? '') === (sp?.name ?? ''));
+    if (!ep) continue;
+    for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${ep.port}`);
+  }
+  return `${svc.name}:${port} (${eps.length ? eps.join(',') : '<none>'})`;
+}
+
+function describeIngress(c: Cluster, i: Ingress): string[] {
+  const ns = i.metadata.namespace ?? 'default';
+  const addr = (i.status?.loadBalancer?.ingress ?? []).map((x) => x.ip ?? x.hostname ?? '').join(',');
+  const lines = [`Name:\t${i.metadata.name}`, ...mapLines('Labels', i.metadata.labels), `Namespace:\t${ns}`, `Address:\t${addr}`, `Ingress Class:\t${i.spec.ingressClassName ?? '<none>'}`];
+  lines.push(`Default backend:\t${i.spec.defaultBackend ? backendText(c, ns, i.spec.defaultBackend) : '<default>'}`);
+  for (const t of i.spec.tls ?? []) lines.push('TLS:', `  ${t.secretName ?? ''} terminates ${(t.hosts ?? []).join(',')}`);
+  lines.push('Rules:', '  Host\tPath\tBackends', '  ----\t----\t--------');
+  if (!i.spec.rules?.length) lines.push(`  *\t*\t${backendText(c, ns, i.spec.defaultBackend)}`);
+  for (const r of i.spec.rules ?? []) {
+    lines.push(`  ${r.host ?? '*'}\t`);
+    for (const p of r.http?.paths ?? []) lines.push(`  \t${p.path ?? ''} \t${backendText(c, ns, p.backend)}`);
+  }
+  lines.push(...mapLines('Annotations', i.metadata.annotations));
+  lines.push(...eventLines(eventsFor(c, 'Ingress', ns, i.metadata.name)));
+  return lines;
+}
+
+function describeNode(c: Cluster, n: Node): string[] {
+  const lines = [`Name:\t${n.metadata.name}`, `Roles:\t${nodeRoles(n)}`, ...mapLines('Labels', n.metadata.labels), ...mapLines('Annotations', n.metadata.annotations)];
+  lines.push(`Unschedulable:\t${n.spec?.unschedulable ? 'true' : 'false'}`, 'Conditions:', '  Type\tStatus\tReason\tMessage', '  ----\t------\t------\t-------');
+  for (const cond of n.status?.conditions ?? []) lines.push(`  ${cond.type}\t${cond.status}\t${cond.reason ?? ''}\t${cond.message ?? ''}`);
+  lines.push('Addresses:');
+  for (const a of n.status?.addresses ?? []) lines.push(`  ${a.type}:\t${a.address}`);
+  lines.push(`PodCIDR:\t${n.spec?.podCIDR ?? ''}`, `PodCIDRs:\t${(n.spec?.podCIDRs ?? []).join(',')}`);
+  const pods = c.pods.filter((p) => p.spec.nodeName === n.metadata.name);
+  lines.push(`Non-terminated Pods:\t(${pods.length} in total)`, '  Namespace\tName', '  ---------\t----');
+  for (const p of pods) lines.push(`  ${p.metadata.namespace ?? 'default'}\t${p.metadata.name}`);
+  lines.push(...eventLines(eventsFor(c, 'Node', undefined, n.metadata.name)));
+  return lines;
+}
+
+export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions): KubectlResult {
+  const res = resolveResource(opts.kind);
+  if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
+  const ns = opts.namespace ?? 'default';
+  const find = <T extends { metadata: { name: string; namespace?: string } }>(list: T[], namespaced: boolean) =>
+    list.find((o) => o.metadata.name === opts.name && (!namespaced || (o.metadata.namespace ?? 'default') === ns));
+  let lines: string[] | undefined;
+  switch (res.kind) {
+    case 'Service': {
+      const s = find(cluster.services, true);
+      if (s) lines = describeService(cluster, s);
+      break;
+    }
+    case 'Pod': {
+      const p = find(cluster.pods, true);
+      if (p) lines = describePod(cluster, p);
+      break;
+    }
+    case 'Ingress': {
+      const i = find(cluster.ingresses, true);
+      if (i) lines = describeIngress(cluster, i);
+      break;
+    }
+    case 'Node': {
+      const n = find(cluster.nodes, false);
+      if (n) lines = describeNode(cluster, n);
+      break;
+    }
+    default:
+      return { ok: false, error: `error: describe ${opts.kind} is not supported by the lab` };
+  }
+  if (!lines) return { ok: false, error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found` };
+  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER) };
+}

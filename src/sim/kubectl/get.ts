@@ -1,0 +1,300 @@
+// `kubectl get` over a reconciled cluster: the same columns, cell formats and tab layout as
+// kubectl's table printers (pkg/printers/internalversion/printers.go), plus -o yaml|json.
+
+import { stringify } from 'yaml';
+import type { Cluster } from '../cluster';
+import type { ClusterEvent } from '../events';
+import type { Deployment, EndpointSlice, Endpoints, Ingress, Node, Pod, ReplicaSet, Service } from '../api/types';
+import { NAMESPACED_KINDS } from '../api/types';
+import { GET_TABWRITER, tabwrite } from './tabwriter';
+
+export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
+
+export interface KubectlGetOptions {
+  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events", ... */
+  kind: string;
+  name?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  output?: KubectlOutput;
+}
+
+export type KubectlResult = { ok: true; text: string } | { ok: false; error: string };
+
+interface Resource {
+  kind: string;
+  /** The plural kubectl uses in messages ("pods", "services", "deployments.apps"). */
+  plural: string;
+  list: (c: Cluster) => { kind: string; metadata: { name: string; namespace?: string } }[];
+}
+
+const RESOURCES: Record<string, Resource> = {};
+function register(names: string[], r: Resource): void {
+  for (const n of names) RESOURCES[n] = r;
+}
+register(['pods', 'pod', 'po'], { kind: 'Pod', plural: 'pods', list: (c) => c.pods });
+register(['services', 'service', 'svc'], { kind: 'Service', plural: 'services', list: (c) => c.services });
+register(['endpoints', 'ep'], { kind: 'Endpoints', plural: 'endpoints', list: (c) => c.endpoints });
+register(['endpointslices', 'endpointslice'], { kind: 'EndpointSlice', plural: 'endpointslices.discovery.k8s.io', list: (c) => c.endpointSlices });
+register(['ingresses', 'ingress', 'ing'], { kind: 'Ingress', plural: 'ingresses.networking.k8s.io', list: (c) => c.ingresses });
+register(['nodes', 'node', 'no'], { kind: 'Node', plural: 'nodes', list: (c) => c.nodes });
+register(['deployments', 'deployment', 'deploy'], { kind: 'Deployment', plural: 'deployments.apps', list: (c) => c.deployments });
+register(['replicasets', 'replicaset', 'rs'], { kind: 'ReplicaSet', plural: 'replicasets.apps', list: (c) => c.replicaSets });
+register(['namespaces', 'namespace', 'ns'], { kind: 'Namespace', plural: 'namespaces', list: (c) => c.namespaces });
+register(['events', 'event', 'ev'], { kind: 'Event', plural: 'events', list: () => [] });
+
+export function resolveResource(kind: string): Resource | undefined {
+  return RESOURCES[kind.toLowerCase()];
+}
+
+const NONE = '<none>';
+const AGE = '<unknown>'; // the lab has no wall clock; kubectl prints this for a missing timestamp
+
+function joinMax(list: string[], total: number, max = 3): string {
+  const ret = list.join(',');
+  return total > max ? `${ret} + ${total - max} more...` : ret;
+}
+
+export function servicePorts(svc: Service): string {
+  const ports = svc.spec.ports ?? [];
+  if (ports.length === 0) return NONE;
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+export function serviceExternalIP(svc: Service): string {
+  const ext = svc.spec.externalIPs ?? [];
+  switch (svc.spec.type ?? 'ClusterIP') {
+    case 'ClusterIP':
+    case 'NodePort':
+      return ext.length ? ext.join(',') : NONE;
+    case 'LoadBalancer': {
+      const lb = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
+      const all = [...ext, ...lb];
+      return all.length ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return svc.spec.externalName ?? NONE;
+    default:
+      return 'unknown';
+  }
+}
+
+function selectorText(sel: Record<string, string> | undefined): string {
+  const e = Object.entries(sel ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return e.length ? e.map(([k, v]) => `${k}=${v}`).join(',') : NONE;
+}
+
+function podRow(p: Pod, wide: boolean): string[] {
+  const total = p.spec.containers.length;
+  const ready = p.status?.conditions?.some((c) => c.type === 'ContainersReady' && c.status === 'True') ? total : 0;
+  const status = p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Pending');
+  const row = [p.metadata.name, `${ready}/${total}`, status, '0', AGE];
+  if (wide) row.push(p.status?.podIP ?? NONE, p.spec.nodeName ?? NONE, NONE, NONE);
+  return row;
+}
+
+function serviceRow(s: Service, wide: boolean): string[] {
+  const clusterIP = s.spec.type === 'ExternalName' || !s.spec.clusterIP ? NONE : s.spec.clusterIP;
+  const row = [s.metadata.name, s.spec.type ?? 'ClusterIP', clusterIP, serviceExternalIP(s), servicePorts(s), AGE];
+  if (wide) row.push(selectorText(s.spec.selector));
+  return row;
+}
+
+export function formatEndpoints(ep: Endpoints): string {
+  const subsets = ep.subsets ?? [];
+  if (subsets.length === 0) return NONE;
+  const list: string[] = [];
+  let count = 0;
+  for (const ss of subsets) {
+    const addrs = ss.addresses ?? [];
+    if (!ss.ports || ss.ports.length === 0) {
+      count += addrs.length;
+      for (const a of addrs) if (list.length < 3) list.push(a.ip);
+      continue;
+    }
+    for (const port of ss.ports) {
+      count += addrs.length;
+      for (const a of addrs) if (list.length < 3) list.push(`${a.ip}:${port.port}`);
+    }
+  }
+  return joinMax(list, count);
+}
+
+function listWithMore(list: string[], count: number): string {
+  const ret = joinMax(list, count);
+  return ret === '' ? '<unset>' : ret;
+}
+
+function sliceRow(s: EndpointSlice): string[] {
+  const ports = s.ports ?? [];
+  const portList = ports.slice(0, 3).map((p) => (p.port !== undefined ? String(p.port) : p.name ? p.name : '*'));
+  const addrs: string[] = [];
+  let count = 0;
+  for (const e of s.endpoints ?? []) for (const a of e.addresses) {
+    if (addrs.length < 3) addrs.push(a);
+    count++;
+  }
+  return [s.metadata.name, s.addressType, listWithMore(portList, ports.length), listWithMore(addrs, count), AGE];
+}
+
+function ingressRow(i: Ingress): string[] {
+  const hosts = (i.spec.rules ?? []).map((r) => r.host).filter((h): h is string => !!h);
+  const hostText = hosts.length === 0 ? '*' : joinMax(hosts.slice(0, 3), hosts.length);
+  const addr = (i.status?.loadBalancer?.ingress ?? []).map((x) => x.ip ?? x.hostname ?? '').filter(Boolean).join(',');
+  const ports = (i.spec.tls?.length ?? 0) > 0 ? '80, 443' : '80';
+  return [i.metadata.name, i.spec.ingressClassName ?? NONE, hostText, addr, ports, AGE];
+}
+
+export function nodeRoles(n: Node): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(n.metadata.labels ?? {})) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length));
+    else if (k === 'kubernetes.io/role' && v) roles.add(v);
+  }
+  return roles.size ? [...roles].sort().join(',') : NONE;
+}
+
+function nodeRow(n: Node, wide: boolean): string[] {
+  const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+  let status = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
+  if (n.spec?.unschedulable) status += ',SchedulingDisabled';
+  const info = (n.status?.['nodeInfo'] ?? {}) as Record<string, string>;
+  const row = [n.metadata.name, status, nodeRoles(n), AGE, info['kubeletVersion'] ?? ''];
+  if (wide) {
+    const addr = (t: string) => n.status?.addresses?.find((a) => a.type === t)?.address ?? NONE;
+    row.push(addr('InternalIP'), addr('ExternalIP'), info['osImage'] ?? '<unknown>', info['kernelVersion'] ?? '<unknown>', info['containerRuntimeVersion'] ?? '<unknown>');
+  }
+  return row;
+}
+
+function deploymentRow(d: Deployment, wide: boolean): string[] {
+  const st = (d['status'] ?? {}) as Record<string, number>;
+  const row = [d.metadata.name, `${st['readyReplicas'] ?? 0}/${d.spec.replicas ?? 1}`, String(st['updatedReplicas'] ?? 0), String(st['availableReplicas'] ?? 0), AGE];
+  if (wide) {
+    const cs = d.spec.template.spec.containers;
+    row.push(cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(','), selectorText(d.spec.selector.matchLabels));
+  }
+  return row;
+}
+
+function replicaSetRow(r: ReplicaSet): string[] {
+  const st = (r['status'] ?? {}) as Record<string, number>;
+  return [r.metadata.name, String(r.spec.replicas ?? 1), String(st['replicas'] ?? 0), String(st['readyReplicas'] ?? 0), AGE];
+}
+
+function eventRow(e: ClusterEvent): string[] {
+  return [AGE, e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, e.message];
+}
+
+const HEADERS: Record<string, { table: string[]; wide?: string[] }> = {
+  Pod: { table: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], wide: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] },
+  Service: { table: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'], wide: ['SELECTOR'] },
+  Endpoints: { table: ['NAME', 'ENDPOINTS', 'AGE'] },
+  EndpointSlice: { table: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'] },
+  Ingress: { table: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'] },
+  Node: { table: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], wide: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'] },
+  Deployment: { table: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'] },
+  ReplicaSet: { table: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'] },
+  Namespace: { table: ['NAME', 'STATUS', 'AGE'] },
+  Event: { table: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
+};
+
+function row(kind: string, o: unknown, wide: boolean): string[] {
+  switch (kind) {
+    case 'Pod':
+      return podRow(o as Pod, wide);
+    case 'Service':
+      return serviceRow(o as Service, wide);
+    case 'Endpoints':
+      return [(o as Endpoints).metadata.name, formatEndpoints(o as Endpoints), AGE];
+    case 'EndpointSlice':
+      return sliceRow(o as EndpointSlice);
+    case 'Ingress':
+      return ingressRow(o as Ingress);
+    case 'Node':
+      return nodeRow(o as Node, wide);
+    case 'Deployment':
+      return deploymentRow(o as Deployment, wide);
+    case 'ReplicaSet':
+      return replicaSetRow(o as ReplicaSet);
+    case 'Namespace':
+      return [(o as { metadata: { name: string } }).metadata.name, 'Active', AGE];
+    case 'Event':
+      return eventRow(o as ClusterEvent);
+    default:
+      return [];
+  }
+}
+
+/** Keys sorted at every level, as kubectl's printers emit them (they marshal through maps). */
+export function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortKeys(o[k])]),
+    );
+  }
+  return v;
+}
+
+export function printObject(o: unknown, output: 'yaml' | 'json'): string {
+  const sorted = sortKeys(o);
+  return output === 'json' ? `${JSON.stringify(sorted, null, 4)}\n` : stringify(sorted, { indentSeq: false, lineWidth: 0 });
+}
+
+/** The events of a namespace (cluster-scoped objects' events live in "default", as in a real cluster). */
+export function eventsIn(c: Cluster, namespace: string | undefined): ClusterEvent[] {
+  return c.events.filter((e) => namespace === undefined || (e.object.namespace ?? 'default') === namespace);
+}
+
+export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
+  const res = resolveResource(opts.kind);
+  if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
+  const namespaced = res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind);
+  const ns = opts.allNamespaces || !namespaced ? undefined : (opts.namespace ?? 'default');
+  const output = opts.output ?? 'table';
+  const wide = output === 'wide';
+
+  if (res.kind === 'Event') {
+    const evs = eventsIn(cluster, ns);
+    if (output === 'yaml' || output === 'json') return { ok: true, text: printObject({ apiVersion: 'v1', items: evs, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+    if (evs.length === 0) return { ok: true, text: noResources(ns) };
+    const lines = [(opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table).join('\t')];
+    for (const e of evs) lines.push((opts.allNamespaces ? [e.object.namespace ?? 'default', ...eventRow(e)] : eventRow(e)).join('\t'));
+    return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
+  }
+
+  let items = res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
+  if (opts.name !== undefined) {
+    items = items.filter((o) => o.metadata.name === opts.name);
+    if (items.length === 0) return { ok: false, error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found` };
+  } else {
+    items = [...items].sort((a, b) => {
+      const an = a.metadata.namespace ?? '';
+      const bn = b.metadata.namespace ?? '';
+      return an < bn ? -1 : an > bn ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+    });
+  }
+  if (output === 'yaml' || output === 'json') {
+    if (opts.name !== undefined) return { ok: true, text: printObject(items[0], output) };
+    return { ok: true, text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+  }
+  if (items.length === 0) return { ok: true, text: noResources(ns) };
+  const h = HEADERS[res.kind]!;
+  const header = [...h.table, ...(wide && h.wide ? h.wide : [])];
+  const showNs = opts.allNamespaces && namespaced;
+  const lines = [(showNs ? ['NAMESPACE', ...header] : header).join('\t')];
+  for (const o of items) {
+    const cells = row(res.kind, o, wide);
+    lines.push((showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells).join('\t'));
+  }
+  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
+}
+
+function noResources(ns: string | undefined): string {
+  return ns === undefined ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`;
+}

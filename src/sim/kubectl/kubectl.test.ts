@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { reconcile } from '../controllers/reconcile';
+import { defaultLabSettings } from '../lab';
+import type { AnyObject } from '../api/store';
+import { kubectlGet } from './get';
+import { kubectlDescribe } from './describe';
+import { tabwrite, GET_TABWRITER } from './tabwriter';
+
+// Fixed addresses so the golden text reads like a tutorial's terminal.
+const objects = [
+  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', labels: { app: 'web' } }, spec: { nodeName: 'node-1', containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { podIP: '10.244.0.5' } },
+  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-2', labels: { app: 'web' }, annotations: { 'netlab.io/ready': 'false' } }, spec: { nodeName: 'node-2', containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { podIP: '10.244.1.7' } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', clusterIP: '10.96.0.50', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', clusterIP: '10.96.0.60', selector: { app: 'web' }, ports: [{ port: 80, nodePort: 30081 }] } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } },
+] as AnyObject[];
+
+const cluster = reconcile({ settings: defaultLabSettings(), objects }, { builtins: false }).cluster;
+const get = (o: Parameters<typeof kubectlGet>[1]) => {
+  const r = kubectlGet(cluster, o);
+  return r.ok ? r.text : r.error;
+};
+
+describe('kubectl get', () => {
+  it('pods -o wide', () => {
+    expect(get({ kind: 'pods', output: 'wide' })).toBe(
+      [
+        'NAME    READY   STATUS    RESTARTS   AGE         IP           NODE     NOMINATED NODE   READINESS GATES',
+        'web-1   1/1     Running   0          <unknown>   10.244.0.5   node-1   <none>           <none>',
+        'web-2   0/1     Running   0          <unknown>   10.244.1.7   node-2   <none>           <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('svc', () => {
+    expect(get({ kind: 'svc' })).toBe(
+      [
+        'NAME   TYPE           CLUSTER-IP   EXTERNAL-IP   PORT(S)        AGE',
+        'db     ClusterIP      None         <none>        5432/TCP       <unknown>',
+        'ext    ExternalName   <none>       example.com   <none>         <unknown>',
+        'lb     LoadBalancer   10.96.0.60   <pending>     80:30081/TCP   <unknown>',
+        'web    NodePort       10.96.0.50   <none>        80:30080/TCP   <unknown>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('endpoints and endpointslices list ready addresses', () => {
+    expect(get({ kind: 'endpoints', name: 'web' })).toBe('NAME   ENDPOINTS       AGE\nweb    10.244.0.5:80   <unknown>\n');
+    const slices = get({ kind: 'endpointslices' });
+    expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS   ENDPOINTS               AGE');
+    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {6}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
+  });
+
+  it('errors and empty lists in kubectl wording', () => {
+    expect(get({ kind: 'svc', name: 'nope' })).toBe('Error from server (NotFound): services "nope" not found');
+    expect(get({ kind: 'deploy', name: 'x' })).toBe('Error from server (NotFound): deployments.apps "x" not found');
+    expect(get({ kind: 'ingress' })).toBe('No resources found in default namespace.\n');
+    expect(get({ kind: 'widgets' })).toBe('error: the server doesn\'t have a resource type "widgets"');
+  });
+
+  it('-o yaml and -o json with sorted keys', () => {
+    const y = get({ kind: 'svc', name: 'web', output: 'yaml' });
+    expect(y.startsWith('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n')).toBe(true);
+    expect(y).toContain('  ports:\n  - name: http\n    nodePort: 30080\n    port: 80\n    protocol: TCP\n    targetPort: http\n');
+    const j = JSON.parse(get({ kind: 'svc', output: 'json' }));
+    expect(j.kind).toBe('List');
+    expect(j.items).toHaveLength(4);
+  });
+});
+
+describe('kubectl describe', () => {
+  it('svc', () => {
+    const r = kubectlDescribe(cluster, { kind: 'svc', name: 'web' });
+    expect(r.ok && r.text).toBe(
+      [
+        'Name:                     web',
+        'Namespace:                default',
+        'Labels:                   <none>',
+        'Annotations:              <none>',
+        'Selector:                 app=web',
+        'Type:                     NodePort',
+        'IP Family Policy:         SingleStack',
+        'IP Families:              IPv4',
+        'IP:                       10.96.0.50',
+        'IPs:                      10.96.0.50',
+        'Port:                     http  80/TCP',
+        'TargetPort:               http/TCP',
+        'NodePort:                 http  30080/TCP',
+        'Endpoints:                10.244.0.5:80',
+        'Session Affinity:         None',
+        'External Traffic Policy:  Cluster',
+        'Internal Traffic Policy:  Cluster',
+        'Events:                   <none>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('pod not found', () => {
+    const r = kubectlDescribe(cluster, { kind: 'pod', name: 'x' });
+    expect(!r.ok && r.error).toBe('Error from server (NotFound): pods "x" not found');
+  });
+});
+
+describe('tabwriter', () => {
+  it('pads columns to the widest cell plus 3, at least 6, never the last cell', () => {
+    expect(tabwrite('A\tBB\tC\nlonger\tx\tlast cell\n', GET_TABWRITER)).toBe('A        BB    C\nlonger   x     last cell\n');
+  });
+});
