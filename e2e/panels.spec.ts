@@ -78,6 +78,7 @@ test('selecting a node opens it in the inspector', async ({ page }) => {
   await lab.open();
   await lab.canvasNode('node-1').click();
   await expect(page.getByTestId('inspector')).toContainText('node-1');
+  await expect(page.getByTestId('inspector')).toContainText('10.244.0.0/24');
   await expect(page.getByTestId('tab-object')).toHaveAttribute('aria-selected', 'true');
   await lab.screenshot('inspector-en');
 });
@@ -108,6 +109,16 @@ test('dark theme and presenter mode', async ({ page }) => {
   await lab.screenshot('presenter-dark');
   await page.getByTestId('theme-select').selectOption('light');
   await lab.screenshot('presenter-light');
+});
+
+test('keyboard: a focused canvas object opens in the inspector with Enter', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.locator('.react-flow__node[data-id="service/default/web"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('inspector')).toContainText('default/web');
+  await expect(page.getByTestId('inspector')).toContainText('30080');
+  await lab.screenshot('inspector-service-en');
 });
 
 test('keyboard: tab reaches the toolbar, the canvas controls and the side panel with visible labels', async ({ page }) => {

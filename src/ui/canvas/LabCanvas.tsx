@@ -2,7 +2,7 @@
 // balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
 // PacketLayer outside React state.
 
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
@@ -28,10 +28,15 @@ function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topol
   return t;
 }
 
-const KIND_OF: Record<LabNode['type'], SelectionKind> = { frame: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
+const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
 
-const onNodeClick: NodeMouseHandler<LabNode> = (_, node) => {
-  labStore.getState().select({ kind: KIND_OF[node.type], id: node.id });
+/** Mouse and keyboard (Tab to a node, Enter) selection both arrive as React Flow select changes. */
+const onNodesChange = (changes: NodeChange<LabNode>[]) => {
+  for (const c of changes) {
+    if (c.type !== 'select' || !c.selected) continue;
+    const kind = KIND_OF_PREFIX[c.id.slice(0, c.id.indexOf('/'))];
+    if (kind) labStore.getState().select({ kind, id: c.id });
+  }
 };
 const onPaneClick = () => labStore.getState().select(null);
 
@@ -40,32 +45,32 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
   const at = (id: string) => layout.boxes[id] ?? { x: 0, y: 0, w: 0, h: 0 };
   for (const c of topo.clients) {
     const b = at(c.id);
-    nodes.push({ id: c.id, type: 'client', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { client: c }, selected: selected === c.id });
+    nodes.push({ id: c.id, type: 'client', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { client: c }, selected: selected === c.id, ariaLabel: `${c.name} ${c.address}` });
   }
   for (const lb of topo.loadBalancers) {
     const b = at(lb.id);
-    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id });
+    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address} ${lb.service}` });
   }
   for (const s of topo.services) {
     const b = at(s.id);
-    nodes.push({ id: s.id, type: 'service', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { service: s }, selected: selected === s.id });
+    nodes.push({ id: s.id, type: 'service', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { service: s }, selected: selected === s.id, ariaLabel: `Service ${s.namespace}/${s.name} ${s.clusterIP ?? ''}` });
   }
   for (const f of topo.frames) {
     const b = at(f.id);
-    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 0 });
+    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 0, ariaLabel: `Node ${f.name} ${f.internalIP ?? ''} ${f.podCIDR ?? ''}` });
   }
   // Children after their parents, as React Flow requires.
   for (const p of topo.pods) {
     const b = layout.pods[p.id];
     if (!b) continue;
-    nodes.push({ id: p.id, type: 'pod', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { pod: p }, parentId: p.frameId ?? undefined, extent: p.frameId ? 'parent' : undefined, selected: selected === p.id, zIndex: 1 });
+    nodes.push({ id: p.id, type: 'pod', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { pod: p }, parentId: p.frameId ?? undefined, extent: p.frameId ? 'parent' : undefined, selected: selected === p.id, zIndex: 2, ariaLabel: `Pod ${p.namespace}/${p.name} ${p.ip ?? ''}` });
   }
   const edges: Edge[] = topo.edges.map((e) => ({
     id: e.id,
     source: e.source,
     target: e.target,
     className: `lab-edge lab-edge-${e.kind}`,
-    zIndex: 2,
+    zIndex: 1,
   }));
   return { nodes, edges };
 }
@@ -101,7 +106,7 @@ export function LabCanvas() {
           nodes={flow.nodes}
           edges={flow.edges}
           nodeTypes={nodeTypes}
-          onNodeClick={onNodeClick}
+          onNodesChange={onNodesChange}
           onPaneClick={onPaneClick}
           nodesDraggable={false}
           nodesConnectable={false}
@@ -122,5 +127,5 @@ export function LabCanvas() {
   );
 }
 
-const FIT = { padding: 0.12 };
+const FIT = { padding: 0.08, maxZoom: 1.25 };
 const MINIMAP = { width: 160, height: 100 };

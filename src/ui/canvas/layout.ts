@@ -7,7 +7,7 @@ import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
 import type { Topology } from './topology';
 
 export const SIZES = {
-  pod: { w: 216, h: 58 },
+  pod: { w: 236, h: 58 },
   gap: 12,
   pad: 16,
   columns: 2,
@@ -15,7 +15,7 @@ export const SIZES = {
   headerBase: 64,
   badgeRow: 26,
   badgesPerRow: 4,
-  service: { w: 220, h: 74 },
+  service: { w: 240, h: 86 },
   lb: { w: 200, h: 58 },
   client: { w: 200, h: 58 },
 } as const;

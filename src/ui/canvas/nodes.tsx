@@ -93,9 +93,8 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
         <span className="kind-tag kind-svc">{s.type}</span>
         <span className="truncate">{s.name}</span>
       </div>
-      <div className="mono small">
-        {s.clusterIP ?? '—'} · {s.ports.join(', ')}
-      </div>
+      <div className="mono small">{s.clusterIP ?? '—'}</div>
+      <div className="mono small truncate">{s.ports.join(', ')}</div>
       <div className="muted small">{t('canvas.service.rules')}</div>
     </div>
   );

@@ -59,6 +59,12 @@ function describe(sel: Selection, cluster: Cluster, clients: readonly ExternalCl
           ['clusterIP', s.spec.clusterIP],
           ['ports', (s.spec.ports ?? []).map((p) => `${p.name ? p.name + ' ' : ''}${p.port}${p.targetPort !== undefined ? `→${p.targetPort}` : ''}${p.nodePort ? ` nodePort ${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)],
           ['externalTrafficPolicy', s.spec.externalTrafficPolicy],
+          [
+            'endpoints',
+            cluster.endpointSlices
+              .filter((sl) => (sl.metadata.namespace ?? 'default') === ns && sl.metadata.labels?.['kubernetes.io/service-name'] === name)
+              .flatMap((sl) => sl.endpoints.map((e) => `${e.addresses.join(',')}${e.targetRef ? ` (${e.targetRef.name})` : ''}${e.conditions?.ready === false ? ' not ready' : ''}`)),
+          ],
           ['loadBalancer', (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '')],
         ],
       };
