@@ -15,7 +15,7 @@ export const SIZES = {
   headerBase: 64,
   badgeRow: 26,
   badgesPerRow: 4,
-  service: { w: 240, h: 86 },
+  service: { w: 240, h: 100 },
   lb: { w: 200, h: 58 },
   client: { w: 200, h: 58 },
 } as const;
