@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rulesetText } from '../netfilter/render';
+import { compileIptables, recompileIptables, type IptablesArtifact } from './compile';
+import { TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
+import { iptablesNodeProxy, nodeRuleset } from './proxy';
+
+const golden = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+const compile = (c: ReturnType<typeof testCluster>, over = {}) =>
+  compileIptables({ cluster: c, nodeName: TEST_NODE.name, node: TEST_NODE, settings: testProxySettings(over) });
+
+/** TestOverallIPTablesRules' services and slices (proxier_test.go). */
+function overallCluster() {
+  const p80 = (nodePort?: number) => [{ name: 'p80', port: 80, protocol: 'TCP' as const, ...(nodePort ? { nodePort } : {}) }];
+  return testCluster(
+    [
+      makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: p80() }),
+      makeService(
+        'ns2',
+        'svc2',
+        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.42', ports: p80(3001), externalIPs: ['192.168.99.22'], healthCheckNodePort: 30000 },
+        ['1.2.3.4'],
+      ),
+      makeService('ns3', 'svc3', { type: 'NodePort', clusterIP: '172.30.0.43', ports: p80(3003) }),
+      makeService('ns4', 'svc4', { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: p80() }),
+      makeService(
+        'ns5',
+        'svc5',
+        {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Cluster',
+          clusterIP: '172.30.0.45',
+          ports: p80(3002),
+          healthCheckNodePort: 30000,
+          loadBalancerSourceRanges: [' 203.0.113.0/25'],
+          sessionAffinity: 'ClientIP',
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+        },
+        ['5.6.7.8'],
+      ),
+      makeService('ns6', 'svc6', { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: p80() }),
+    ],
+    [
+      makeSlice('ns1', 'svc1', [{ ip: '10.180.0.1' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns2', 'svc2', [{ ip: '10.180.0.2' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns3', 'svc3', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', node: 'test-node' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns5', 'svc5', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
+    ],
+  );
+}
+
+describe('compileIptables reproduces kube-proxy test vectors byte for byte', () => {
+  it('TestSyncProxyRulesRepeated, first sync (SEMANTICS.md 13.1, nfacct on)', () => {
+    const c = testCluster(
+      [
+        makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] }),
+        makeService('ns2', 'svc2', { clusterIP: '172.30.0.42', ports: [{ name: 'p8080', port: 8080, protocol: 'TCP' }] }),
+      ],
+      [
+        makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ name: 'p80', port: 80 }]),
+        makeSlice('ns2', 'svc2', [{ ip: '10.0.2.1' }], [{ name: 'p8080', port: 8080 }]),
+      ],
+    );
+    expect(rulesetText(compile(c).ruleset)).toBe(golden('sync-repeated-first.txt'));
+  });
+
+  it('TestInternalTrafficPolicyE2E, Cluster policy (SEMANTICS.md 13.2, nfacct off)', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', ports: [{ port: 80, protocol: 'TCP' }] })],
+      [
+        makeSlice(
+          'ns1',
+          'svc1',
+          [
+            { ip: '10.0.1.1', node: 'test-node', ready: true },
+            { ip: '10.0.1.2', node: 'host1', ready: true },
+            { ip: '10.0.1.3', node: 'host2', ready: true },
+          ],
+          [{ port: 80 }],
+        ),
+      ],
+    );
+    expect(rulesetText(compile(c, { nfacct: false }).ruleset)).toBe(golden('itp-e2e-cluster.txt'));
+  });
+
+  it('TestOverallIPTablesRules (LB, eTP Local, externalIPs, affinity, source ranges, no endpoints)', () => {
+    expect(rulesetText(compile(overallCluster()).ruleset)).toBe(golden('overall-iptables-rules.txt'));
+  });
+});
+
+describe('compileIptables rule shapes', () => {
+  const lines = (a: IptablesArtifact) => rulesetText(a.ruleset).split('\n');
+
+  it('headless and ExternalName Services get no rules at all', () => {
+    const c = testCluster(
+      [
+        makeService('ns1', 'headless', { clusterIP: 'None', ports: [{ port: 80 }] }),
+        makeService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com', ports: [{ port: 80 }] }),
+      ],
+      [makeSlice('ns1', 'headless', [{ ip: '10.0.1.1' }], [{ port: 80 }])],
+    );
+    const text = rulesetText(compile(c).ruleset);
+    expect(text).not.toMatch(/ns1\//);
+    expect(text).not.toMatch(/KUBE-SVC|KUBE-SEP/);
+  });
+
+  it('internalTrafficPolicy Local with no local endpoint DROPs the ClusterIP in filter', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
+      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.2', node: 'host1' }], [{ port: 80 }])],
+    );
+    expect(lines(compile(c))).toContain(
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j DROP',
+    );
+    expect(rulesetText(compile(c).ruleset)).not.toMatch(/KUBE-SVL|KUBE-SVC/);
+  });
+
+  it('internalTrafficPolicy Local with a local endpoint goes to KUBE-SVL, masquerade rule included', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
+      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1', node: 'test-node' }, { ip: '10.0.1.2', node: 'host1' }], [{ port: 80 }])],
+    );
+    const l = lines(compile(c));
+    expect(l).toContain('-A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-AQI2S6QIMU7PVVRP');
+    expect(l).toContain('-A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ');
+    expect(l.filter((x) => x.startsWith('-A KUBE-SVL'))).toHaveLength(2);
+    expect(l.some((x) => x.includes('10.0.1.2'))).toBe(false);
+  });
+
+  it('masqueradeAll drops the ! -s part; no localhost NodePorts adds ! -d 127.0.0.0/8 and drops KUBE-FIREWALL', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { type: 'NodePort', clusterIP: '172.30.1.1', ports: [{ port: 80, nodePort: 30080 }] })],
+      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ port: 80 }])],
+    );
+    const l = lines(compile(c, { masqueradeAll: true, localhostNodePorts: false }));
+    expect(l).toContain('-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-MARK-MASQ');
+    expect(l).toContain(
+      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS',
+    );
+    expect(l.some((x) => x.includes('KUBE-FIREWALL'))).toBe(false);
+    expect(l.some((x) => x.includes('127.0.0.0/8 --dport 30080'))).toBe(false);
+  });
+
+  it('explicit nodePortAddresses give one tail rule per matching node IP', () => {
+    const c = testCluster([], []);
+    const l = lines(compile(c, { nodePortAddresses: ['192.168.0.0/24', '127.0.0.0/8'] }));
+    expect(l.filter((x) => x.includes('-j KUBE-NODEPORTS'))).toEqual([
+      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 192.168.0.2 -j KUBE-NODEPORTS',
+      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 127.0.0.1 -j KUBE-NODEPORTS',
+    ]);
+  });
+
+  it('source ranges containing the node IP add -s <lbIP> hairpin rules to KUBE-FW', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { type: 'LoadBalancer', clusterIP: '172.30.1.1', loadBalancerSourceRanges: ['192.168.0.0/16'], ports: [{ port: 80, nodePort: 30080 }] }, ['5.6.7.8'])],
+      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ port: 80 }])],
+    );
+    expect(lines(compile(c)).filter((x) => x.startsWith('-A KUBE-FW-'))).toEqual([
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 192.168.0.0/16 -j KUBE-EXT-AQI2S6QIMU7PVVRP',
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 5.6.7.8 -j KUBE-EXT-AQI2S6QIMU7PVVRP',
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "other traffic to ns1/svc1 will be dropped by KUBE-PROXY-FIREWALL"',
+    ]);
+  });
+
+  it('zero endpoints: REJECT every entry point in filter, no nat chains', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { type: 'LoadBalancer', clusterIP: '172.30.0.41', externalIPs: ['192.168.99.11'], ports: [{ name: 'p80', port: 80, nodePort: 3001 }] }, ['1.2.3.4'])],
+      [],
+    );
+    const l = lines(compile(c));
+    expect(l.filter((x) => x.includes('-j REJECT'))).toEqual([
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 192.168.99.11 --dport 80 -j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 1.2.3.4 --dport 80 -j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j REJECT',
+    ]);
+    expect(l.some((x) => /KUBE-(SVC|SEP|EXT)-/.test(x))).toBe(false);
+  });
+
+  it('affinity: all --rcheck rules before the statistic rules, probabilities 1/(n-i)', () => {
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 80 }] })],
+      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }, { ip: '10.0.1.2' }, { ip: '10.0.1.3' }], [{ port: 80 }])],
+    );
+    const svc = lines(compile(c)).filter((x) => x.startsWith('-A KUBE-SVC-')).slice(1);
+    expect(svc.map((x) => x.replace(/.*--comment "[^"]*" /, ''))).toEqual([
+      '-m recent --name KUBE-SEP-3JOIVZTXZZRGORX4 --rcheck --seconds 60 --reap -j KUBE-SEP-3JOIVZTXZZRGORX4',
+      '-m recent --name KUBE-SEP-IO5XOSKPAXIFQXAJ --rcheck --seconds 60 --reap -j KUBE-SEP-IO5XOSKPAXIFQXAJ',
+      '-m recent --name KUBE-SEP-XGJFVO3L2O5SRFNT --rcheck --seconds 60 --reap -j KUBE-SEP-XGJFVO3L2O5SRFNT',
+      '-m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-3JOIVZTXZZRGORX4',
+      '-m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-IO5XOSKPAXIFQXAJ',
+      '-j KUBE-SEP-XGJFVO3L2O5SRFNT',
+    ]);
+  });
+
+  it('large-cluster mode (>1000 endpoints) drops the per-endpoint comments only', () => {
+    const eps = Array.from({ length: 1001 }, (_, i) => ({ ip: `10.1.${i >> 8}.${i & 255}` }));
+    const c = testCluster(
+      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', ports: [{ port: 80 }] })],
+      [makeSlice('ns1', 'svc1', eps, [{ port: 80 }])],
+    );
+    const a = compile(c);
+    expect(a.largeClusterMode).toBe(true);
+    const l = lines(a);
+    expect(l.some((x) => /^-A KUBE-SEP-\w{16} -s 10\.1\.0\.0 -j KUBE-MARK-MASQ$/.test(x))).toBe(true);
+    expect(l.filter((x) => x.startsWith('-A KUBE-SVC-') && x.includes('-> '))).toHaveLength(0);
+    expect(l.some((x) => x.includes('"ns1/svc1 cluster IP"'))).toBe(true);
+  });
+});
+
+describe('recompileIptables (partial sync, KEP-3453)', () => {
+  it('regenerates only the changed service and equals a full compile', () => {
+    const before = overallCluster();
+    const prev = compile(before);
+    const after = { ...before, endpointSlices: before.endpointSlices.map((s) => (s.metadata.namespace === 'ns4' ? makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }], [{ name: 'p80', port: 80 }]) : s)) };
+    const next = recompileIptables(prev, { cluster: after });
+    expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(after).ruleset));
+    expect(next.lastSync.kind).toBe('partial');
+    expect(next.lastSync.changedServices).toEqual(['ns4/svc4']);
+    expect(next.lastSync.deletedChains).toEqual(['KUBE-SEP-C6EBXVWJJZMIWKLZ']);
+    const payload = rulesetText(next.lastSync.payload);
+    expect(payload).toContain(':KUBE-SVC-4SW47YFZTEDKD3PK - [0:0]');
+    expect(payload).toContain('-X KUBE-SEP-C6EBXVWJJZMIWKLZ');
+    expect(payload).not.toContain(':KUBE-SVC-XPGD46QRK7WJZT7O');
+    expect(payload).toContain('-j KUBE-SVC-XPGD46QRK7WJZT7O'); // top-level rules are always written in full
+  });
+
+  it('handles added and removed Services and reports them', () => {
+    const before = overallCluster();
+    const prev = compile(before);
+    const after = {
+      ...before,
+      services: [...before.services.filter((s) => s.metadata.namespace !== 'ns1'), makeService('ns7', 'svc7', { clusterIP: '172.30.0.47', ports: [{ port: 80 }] })],
+      endpointSlices: [...before.endpointSlices, makeSlice('ns7', 'svc7', [{ ip: '10.180.0.7' }], [{ port: 80 }])],
+    };
+    const next = recompileIptables(prev, { cluster: after });
+    expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(after).ruleset));
+    expect(next.lastSync.changedServices).toEqual(['ns1/svc1', 'ns7/svc7']);
+    expect(next.lastSync.deletedChains).toEqual(['KUBE-SEP-SXIVWICOYRO3J4NJ', 'KUBE-SVC-XPGD46QRK7WJZT7O']);
+  });
+
+  it('an unchanged cluster changes nothing', () => {
+    const c = overallCluster();
+    const next = recompileIptables(compile(c), { cluster: c });
+    expect(next.lastSync.changedServices).toEqual([]);
+    expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(c).ruleset));
+  });
+});
+
+describe('kube-proxy jump rules and the node view', () => {
+  it('prepends each jump, so the built-in chains list them as on a real node (iptables -L)', () => {
+    const a = compile(overallCluster());
+    const targets = (table: 'filter' | 'nat', chain: string) =>
+      a.jumps.tables[table]!.chains.find((c) => c.name === chain)!.rules.map((r) => (r.target.kind === 'jump' ? r.target.chain : r.target.kind));
+    expect(targets('filter', 'INPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL']);
+    expect(targets('filter', 'FORWARD')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-FORWARD', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES']);
+    expect(targets('filter', 'OUTPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-FIREWALL']);
+    expect(targets('nat', 'PREROUTING')).toEqual(['KUBE-SERVICES']);
+    expect(targets('nat', 'POSTROUTING')).toEqual(['KUBE-POSTROUTING']);
+    expect(rulesetText(nodeRuleset(a)).split('\n')).toContain(
+      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES',
+    );
+  });
+
+  it('says in its event whether a sync was full or partial, and what changed', () => {
+    const before = overallCluster();
+    const prev = compile(before);
+    expect(iptablesNodeProxy(prev).events[0]!.message).toMatch(/^Syncing iptables rules: full sync \(initial sync\); numServices=6 numEndpoints=6 /);
+    const after = { ...before, endpointSlices: before.endpointSlices.map((s, i) => (i === 0 ? makeSlice('ns1', 'svc1', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]) : s)) };
+    const msg = iptablesNodeProxy(recompileIptables(prev, { cluster: after })).events[0]!.message;
+    expect(msg).toMatch(/partial sync: 1 of 6 services changed \(ns1\/svc1\)/);
+    expect(msg).toMatch(/deletedChains=1/);
+  });
+});

@@ -1,0 +1,905 @@
+// kube-proxy's iptables mode for one node: syncProxyRules (pkg/proxy/iptables/proxier.go) turned
+// into a function from the service map to a netfilter Ruleset. SEMANTICS.md section 2.
+//
+// The payload is the restore text kube-proxy writes (*filter, then *nat), shown in the order
+// kube-proxy's own tests compare it in: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains
+// alphabetically, rules in generation order inside each chain, services sorted by name.
+// kube-proxy's jump rules from the built-in chains are a separate Ruleset (`jumps`), because
+// kube-proxy ensures them one by one and never writes them in the restore payload.
+
+import type { Cluster } from '../../cluster';
+import type { EndpointSlice, Service } from '../../api/types';
+import { masqueradeMark, type KubeProxySettings } from '../../lab';
+import { cidrContains, parseCidr } from '../../net/ip';
+import type { Chain, IpProtocol, Match, Rule, Ruleset, Target } from '../netfilter/types';
+import {
+  categorizeEndpoints,
+  endpointsFor,
+  externallyAccessible,
+  servicePortInfos,
+  type EndpointInfo,
+  proxyNode,
+  type ProxyNode,
+  type ProxyServicePort,
+  type ServicePortName,
+} from '../servicemap';
+import { computeProbability, endpointChainName, serviceChainNames } from './names';
+
+/** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
+export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
+
+export const KUBE_SERVICES = 'KUBE-SERVICES';
+export const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
+export const KUBE_FORWARD = 'KUBE-FORWARD';
+export const KUBE_NODEPORTS = 'KUBE-NODEPORTS';
+export const KUBE_PROXY_FIREWALL = 'KUBE-PROXY-FIREWALL';
+export const KUBE_FIREWALL = 'KUBE-FIREWALL';
+export const KUBE_POSTROUTING = 'KUBE-POSTROUTING';
+export const KUBE_MARK_MASQ = 'KUBE-MARK-MASQ';
+
+/** nfacct counters kube-proxy creates (pkg/proxy/metrics). */
+export const NFACCT_LOCALHOST_NODEPORTS = 'localhost_nps_accepted_pkts';
+export const NFACCT_CT_INVALID = 'ct_state_invalid_dropped_pkts';
+
+/** Who a rule or chain belongs to, so an evaluation can name the Service and endpoint. */
+export interface RuleOwner {
+  servicePort: ServicePortName;
+  /** "ip:port" for KUBE-SEP chains. */
+  endpoint?: string;
+}
+
+/** Everything one service port contributes; kept so a partial sync can swap just these. */
+export interface ServicePortRules {
+  port: ProxyServicePort;
+  filter: { services: Rule[]; externalServices: Rule[]; nodePorts: Rule[]; proxyFirewall: Rule[] };
+  nat: { services: Rule[]; nodePorts: Rule[] };
+  /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
+  chains: Chain[];
+}
+
+/** The objects a sync was built from (kept by reference, as kube-proxy's change trackers keep the last state). */
+export interface IptablesSource {
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
+}
+
+export interface IptablesArtifact {
+  node: ProxyNode;
+  settings: KubeProxySettings;
+  /** The local-traffic detector's CIDR (clusterCIDR, else the lab's pod CIDR). */
+  clusterCIDR: string;
+  largeClusterMode: boolean;
+  totalEndpoints: number;
+  /** Service ports in name order. */
+  services: ProxyServicePort[];
+  /** The restore payload of a full sync, in kube-proxy's test order. */
+  ruleset: Ruleset;
+  /** kube-proxy's and kubelet's jump rules from the built-in chains. */
+  jumps: Ruleset;
+  /** What the last sync wrote: a full sync writes everything; a partial one only changed services' chains. */
+  lastSync: IptablesSync;
+  /** Every service port's rules, sorted by service port name. */
+  ports: ServicePortRules[];
+  /** Every per-service chain (SVC/SVL/EXT/FW/SEP), sorted by name. */
+  serviceChains: Chain[];
+  /** Per "ns/name": the Service's port rules, in port-name order. */
+  perService: Map<string, ServicePortRules[]>;
+  /** The Services and EndpointSlices this artifact was built from (compared by identity, then by content). */
+  source: IptablesSource;
+}
+
+export interface IptablesSync {
+  kind: 'full' | 'partial';
+  reason: string;
+  /** "ns/name" of every Service whose Service or EndpointSlices changed (all of them for a full sync). */
+  changedServices: string[];
+  /** The restore text's content: top-level chains in full, per-service chains only for changed services, stale chains deleted. */
+  payload: Ruleset;
+  /** Chains deleted with -X. */
+  deletedChains: string[];
+  counts: { services: number; endpoints: number; filterRules: number; natRules: number; natChains: number };
+}
+
+export interface CompileIptablesInput {
+  cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'settings'> & Partial<Pick<Cluster, 'nodes'>>;
+  nodeName: string;
+  settings: KubeProxySettings;
+  /** What kube-proxy knows about its node; defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
+}
+
+/** The node as kube-proxy sees it: from the input, else from the cluster's Node object. */
+export function resolveNode(input: CompileIptablesInput): ProxyNode {
+  if (input.node) return input.node;
+  const n = input.cluster.nodes?.find((x) => x.metadata.name === input.nodeName);
+  return n ? proxyNode(n) : { name: input.nodeName, ips: [] };
+}
+
+// Shared immutable pieces: a large ruleset repeats these hundreds of thousands of times.
+const PROTO_MODULE: Record<IpProtocol, Match> = {
+  tcp: { kind: 'module', name: 'tcp' },
+  udp: { kind: 'module', name: 'udp' },
+  sctp: { kind: 'module', name: 'sctp' },
+};
+const PROTO: Record<IpProtocol, Match> = {
+  tcp: { kind: 'protocol', protocol: 'tcp' },
+  udp: { kind: 'protocol', protocol: 'udp' },
+  sctp: { kind: 'protocol', protocol: 'sctp' },
+};
+const JUMP_MARK_MASQ: Target = { kind: 'jump', chain: KUBE_MARK_MASQ };
+const DST_LOCAL: Match = { kind: 'addrtype', dir: 'dst', type: 'LOCAL' };
+const SRC_LOCAL: Match = { kind: 'addrtype', dir: 'src', type: 'LOCAL' };
+const LOOPBACK = '127.0.0.0/8';
+const comment = (text: string): Match => ({ kind: 'comment', text });
+const jump = (chain: string): Target => ({ kind: 'jump', chain });
+
+function ipProto(p: string): IpProtocol {
+  return p.toLowerCase() as IpProtocol;
+}
+
+/** "-m tcp -p tcp [-d ip] --dport n", as kube-proxy writes the service matches. */
+function portMatch(proto: IpProtocol, dport: number, dst?: string): Match[] {
+  const m: Match[] = [PROTO_MODULE[proto], PROTO[proto]];
+  if (dst !== undefined) m.push({ kind: 'destination', cidr: dst });
+  m.push({ kind: 'dport', port: dport });
+  return m;
+}
+
+/** Source ranges as kube-proxy parses them: trimmed, invalid ones dropped, printed as network/prefix. */
+function sourceRanges(ranges: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const r of ranges) {
+    const c = parseCidr(r.trim(), true);
+    if (c) out.push(c.text);
+  }
+  return out;
+}
+
+interface Ctx {
+  settings: KubeProxySettings;
+  node: ProxyNode;
+  clusterCIDR: string;
+  largeClusterMode: boolean;
+  nfacct: boolean;
+  localhostNodePorts: boolean;
+}
+
+/** The rules of one service port (the body of syncProxyRules' per-service loop). */
+export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+  const { info, clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = sp;
+  const spn = info.name;
+  const proto = ipProto(info.protocol);
+  const names = serviceChainNames(spn, proto);
+  const out: ServicePortRules = {
+    port: sp,
+    filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
+    nat: { services: [], nodePorts: [] },
+    chains: [],
+  };
+  const usesClusterEndpoints = !info.internalPolicyLocal || (externallyAccessible(info) && !info.externalPolicyLocal);
+  const usesLocalEndpoints = info.internalPolicyLocal || (externallyAccessible(info) && info.externalPolicyLocal);
+  const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints;
+  const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints;
+
+  let hasInternalEndpoints = hasEndpoints;
+  const internalTrafficChain = info.internalPolicyLocal ? names.svl : names.svc;
+  if (info.internalPolicyLocal && localEndpoints.length === 0) hasInternalEndpoints = false;
+  let hasExternalEndpoints = hasEndpoints;
+  const externalPolicyChain = info.externalPolicyLocal ? names.svl : names.svc;
+  if (info.externalPolicyLocal && localEndpoints.length === 0) hasExternalEndpoints = false;
+  const usesExternalTrafficChain = hasEndpoints && externallyAccessible(info);
+  const ranges = sourceRanges(info.loadBalancerSourceRanges);
+  const usesFWChain = hasEndpoints && info.loadBalancerIPs.length > 0 && ranges.length > 0;
+  const loadBalancerTrafficChain = usesFWChain ? names.fw : names.ext;
+
+  const noEndpoints = `${spn} has no endpoints`;
+  const noLocal = `${spn} has no local endpoints`;
+  const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
+  const externalFilter = internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' as const };
+  const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
+  const top = (table: string, chain: string, what: string) => `${table}/${chain}/${spn}/${what}`;
+
+  // Shared match objects: a large cluster repeats them across hundreds of thousands of rules.
+  const clusterIPComment = comment(`${spn} cluster IP`);
+  const spnComment = comment(spn);
+
+  // Capture the clusterIP.
+  if (hasInternalEndpoints) {
+    out.nat.services.push({
+      id: top('nat', KUBE_SERVICES, 'cluster-ip'),
+      matches: [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
+      target: jump(internalTrafficChain),
+    });
+  } else {
+    out.filter.services.push({
+      id: top('filter', KUBE_SERVICES, 'cluster-ip'),
+      matches: [comment(internalFilter.c), ...portMatch(proto, info.port, info.clusterIP)],
+      target: filterTarget(internalFilter.t),
+    });
+  }
+
+  // Capture externalIPs.
+  for (const ip of info.externalIPs) {
+    if (hasEndpoints) {
+      out.nat.services.push({
+        id: top('nat', KUBE_SERVICES, `external-ip/${ip}`),
+        matches: [comment(`${spn} external IP`), ...portMatch(proto, info.port, ip)],
+        target: jump(names.ext),
+      });
+    }
+    if (!hasExternalEndpoints) {
+      out.filter.externalServices.push({
+        id: top('filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
+        matches: [comment(externalFilter.c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(externalFilter.t),
+      });
+    }
+  }
+
+  // Capture load-balancer ingress.
+  for (const ip of info.loadBalancerIPs) {
+    if (hasEndpoints) {
+      out.nat.services.push({
+        id: top('nat', KUBE_SERVICES, `lb-ip/${ip}`),
+        matches: [comment(`${spn} loadbalancer IP`), ...portMatch(proto, info.port, ip)],
+        target: jump(loadBalancerTrafficChain),
+      });
+    }
+    if (usesFWChain) {
+      out.filter.proxyFirewall.push({
+        id: top('filter', KUBE_PROXY_FIREWALL, `lb-ip/${ip}`),
+        matches: [comment(`${spn} traffic not accepted by ${names.fw}`), ...portMatch(proto, info.port, ip)],
+        target: { kind: 'DROP' },
+      });
+    }
+  }
+  if (!hasExternalEndpoints) {
+    for (const ip of info.loadBalancerIPs) {
+      out.filter.externalServices.push({
+        id: top('filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
+        matches: [comment(externalFilter.c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(externalFilter.t),
+      });
+    }
+  }
+
+  // Capture nodeports (not subject to loadBalancerSourceRanges, as upstream notes).
+  if (info.nodePort !== 0) {
+    if (hasEndpoints) {
+      if (ctx.localhostNodePorts && ctx.nfacct) {
+        out.nat.nodePorts.push({
+          id: top('nat', KUBE_NODEPORTS, 'localhost-nodeport'),
+          matches: [
+            spnComment,
+            PROTO_MODULE[proto],
+            PROTO[proto],
+            { kind: 'destination', cidr: LOOPBACK },
+            { kind: 'dport', port: info.nodePort },
+            { kind: 'nfacct', name: NFACCT_LOCALHOST_NODEPORTS },
+          ],
+          target: jump(names.ext),
+        });
+      }
+      out.nat.nodePorts.push({
+        id: top('nat', KUBE_NODEPORTS, 'nodeport'),
+        matches: [spnComment, ...portMatch(proto, info.nodePort)],
+        target: jump(names.ext),
+      });
+    }
+    if (!hasExternalEndpoints) {
+      out.filter.externalServices.push({
+        id: top('filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
+        matches: [comment(externalFilter.c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
+        target: filterTarget(externalFilter.t),
+      });
+    }
+  }
+
+  // Capture healthCheckNodePorts, whether or not there are local endpoints.
+  if (info.healthCheckNodePort !== 0) {
+    out.filter.nodePorts.push({
+      id: top('filter', KUBE_NODEPORTS, 'health-check'),
+      matches: [comment(`${spn} health check node port`), ...portMatch('tcp', info.healthCheckNodePort)],
+      target: { kind: 'ACCEPT' },
+    });
+  }
+
+  // Per-service chains. Rules are collected per chain in generation order.
+  const chainRules = new Map<string, Rule[]>();
+  const ruleList = (chain: string): Rule[] => {
+    let l = chainRules.get(chain);
+    if (!l) chainRules.set(chain, (l = []));
+    return l;
+  };
+  const add = (chain: string, matches: Match[], target: Target) => {
+    const l = ruleList(chain);
+    l.push({ id: `nat/${chain}/${l.length}`, matches, target });
+  };
+
+  // Internal traffic: the masquerade rule heads the internal traffic chain.
+  if (hasInternalEndpoints) {
+    const cip = [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)];
+    if (ctx.settings.masqueradeAll) add(internalTrafficChain, cip, JUMP_MARK_MASQ);
+    else add(internalTrafficChain, [...cip, { kind: 'source', cidr: ctx.clusterCIDR, negate: true }], JUMP_MARK_MASQ);
+  }
+
+  const declared: string[] = [];
+  if (usesExternalTrafficChain) {
+    declared.push(names.ext);
+    ruleList(names.ext);
+    if (!info.externalPolicyLocal) {
+      add(names.ext, [comment(`masquerade traffic for ${spn} external destinations`)], JUMP_MARK_MASQ);
+    } else {
+      add(names.ext, [comment(`pod traffic for ${spn} external destinations`), { kind: 'source', cidr: ctx.clusterCIDR }], jump(names.svc));
+      add(names.ext, [comment(`masquerade LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], JUMP_MARK_MASQ);
+      add(names.ext, [comment(`route LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], jump(names.svc));
+    }
+    if (hasExternalEndpoints) add(names.ext, [], jump(externalPolicyChain));
+  }
+
+  if (usesFWChain) {
+    declared.push(names.fw);
+    const lb = comment(`${spn} loadbalancer IP`);
+    let allowFromNode = false;
+    const nodeIP = ctx.node.ips[0];
+    for (const r of ranges) {
+      add(names.fw, [lb, { kind: 'source', cidr: r }], jump(names.ext));
+      const c = parseCidr(r, true);
+      if (c && nodeIP && cidrContains(c, nodeIP)) allowFromNode = true;
+    }
+    if (allowFromNode) for (const ip of info.loadBalancerIPs) add(names.fw, [lb, { kind: 'source', cidr: ip }], jump(names.ext));
+    add(names.fw, [comment(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`)], { kind: 'none' });
+  }
+
+  const sepNames = new Map<string, string>();
+  const sepName = (ep: EndpointInfo) => {
+    let n = sepNames.get(ep.endpoint);
+    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(spn, proto, ep.endpoint)));
+    return n;
+  };
+  const epComment = (ep: EndpointInfo): Match[] => (ctx.largeClusterMode ? [] : [comment(`${spn} -> ${ep.endpoint}`)]);
+  const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
+    if (info.stickyMaxAgeSeconds > 0) {
+      for (const ep of eps) {
+        const sep = sepName(ep);
+        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], jump(sep));
+      }
+    }
+    eps.forEach((ep, i) => {
+      const m = epComment(ep);
+      if (i < eps.length - 1) m.push({ kind: 'statistic', probability: computeProbability(eps.length - i) });
+      add(chain, m, jump(sepName(ep)));
+    });
+  };
+  if (usesClusterPolicyChain) {
+    declared.push(names.svc);
+    writeServiceToEndpointRules(names.svc, clusterEndpoints);
+  }
+  if (usesLocalPolicyChain) {
+    declared.push(names.svl);
+    writeServiceToEndpointRules(names.svl, localEndpoints);
+  }
+
+  const seps: string[] = [];
+  for (const ep of allReachableEndpoints) {
+    const sep = sepName(ep);
+    seps.push(sep);
+    const c = ctx.largeClusterMode ? [] : [spnComment];
+    add(sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
+    const dnat: Match[] = [...c];
+    if (info.stickyMaxAgeSeconds > 0) dnat.push({ kind: 'recent', name: sep, op: 'set' });
+    dnat.push(PROTO_MODULE[proto], PROTO[proto]);
+    add(sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
+  }
+
+  for (const name of [...declared, ...seps]) out.chains.push({ name, rules: chainRules.get(name) ?? [] });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assembling the whole payload.
+
+function fixedNatRules(s: KubeProxySettings): { postrouting: Rule[]; markMasq: Rule[] } {
+  const mark = parseInt(masqueradeMark(s), 16);
+  return {
+    postrouting: [
+      { id: `nat/${KUBE_POSTROUTING}/0`, matches: [{ kind: 'mark', value: mark, mask: mark, negate: true }], target: { kind: 'RETURN' } },
+      { id: `nat/${KUBE_POSTROUTING}/1`, matches: [], target: { kind: 'MARK', op: 'xor', value: mark } },
+      { id: `nat/${KUBE_POSTROUTING}/2`, matches: [comment('kubernetes service traffic requiring SNAT')], target: { kind: 'MASQUERADE' } },
+    ],
+    markMasq: [{ id: `nat/${KUBE_MARK_MASQ}/0`, matches: [], target: { kind: 'MARK', op: 'or', value: mark } }],
+  };
+}
+
+function forwardRules(s: KubeProxySettings): Rule[] {
+  const mark = parseInt(masqueradeMark(s), 16);
+  const invalid: Match[] = [{ kind: 'conntrack', states: ['INVALID'] }];
+  if (s.nfacct) invalid.push({ kind: 'nfacct', name: NFACCT_CT_INVALID });
+  return [
+    { id: `filter/${KUBE_FORWARD}/0`, matches: invalid, target: { kind: 'DROP' } },
+    { id: `filter/${KUBE_FORWARD}/1`, matches: [comment('kubernetes forwarding rules'), { kind: 'mark', value: mark, mask: mark }], target: { kind: 'ACCEPT' } },
+    { id: `filter/${KUBE_FORWARD}/2`, matches: [comment('kubernetes forwarding conntrack rule'), { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }], target: { kind: 'ACCEPT' } },
+  ];
+}
+
+const KUBELET_FIREWALL_RULE: Rule = {
+  id: `filter/${KUBE_FIREWALL}/0`,
+  matches: [
+    comment('block incoming localnet connections'),
+    { kind: 'destination', cidr: LOOPBACK },
+    { kind: 'source', cidr: LOOPBACK, negate: true },
+    { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED', 'DNAT'], negate: true },
+  ],
+  target: { kind: 'DROP' },
+};
+
+/** The tail call to KUBE-NODEPORTS: one rule for "all addresses", else one per matching node IP. */
+function nodePortsTail(ctx: Ctx): Rule[] {
+  const c = comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain');
+  const addrs = ctx.settings.nodePortAddresses;
+  const matchAll = addrs.length === 0 || addrs.some((a) => parseCidr(a.trim(), true)?.prefix === 0);
+  if (matchAll) {
+    const m: Match[] = [c, DST_LOCAL];
+    if (!ctx.settings.localhostNodePorts) m.push({ kind: 'destination', cidr: LOOPBACK, negate: true });
+    return [{ id: `nat/${KUBE_SERVICES}/nodeports`, matches: m, target: jump(KUBE_NODEPORTS) }];
+  }
+  const cidrs = addrs.filter((a) => a !== 'primary').map((a) => parseCidr(a.trim(), true)).filter((x) => x !== null);
+  const candidates = [...ctx.node.ips, '127.0.0.1'];
+  const ips = candidates.filter(
+    (ip, i) => (addrs.includes('primary') && i === 0) || cidrs.some((cidr) => cidrContains(cidr, ip)),
+  );
+  return ips
+    .filter((ip) => !(ip.startsWith('127.') && !ctx.settings.localhostNodePorts))
+    .map((ip) => ({ id: `nat/${KUBE_SERVICES}/nodeports/${ip}`, matches: [c, { kind: 'destination', cidr: ip }], target: jump(KUBE_NODEPORTS) }));
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Index of the first element whose name is not below `name` (binary search over a name-sorted list). */
+function lowerBound<T>(list: readonly T[], name: string, key: (x: T) => string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (key(list[mid]!) < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A copy of a name-sorted list without the given items, found by binary search (few items: a splice each). */
+function removeSorted<T>(list: readonly T[], items: ReadonlySet<T>, key: (x: T) => string): T[] {
+  const out = list.slice();
+  for (const it of items) {
+    let i = lowerBound(out, key(it), key);
+    while (i < out.length && out[i] !== it && key(out[i]!) === key(it)) i++;
+    if (out[i] === it) out.splice(i, 1);
+  }
+  return out;
+}
+
+/** Inserts each item into a name-sorted copy of `list` (few items: a splice each). */
+function insertSorted<T>(list: readonly T[], items: readonly T[], key: (x: T) => string): T[] {
+  const out = list.slice();
+  for (const it of items) out.splice(lowerBound(out, key(it), key), 0, it);
+  return out;
+}
+
+const chainKey = (c: Chain) => c.name;
+const portKey = (r: ServicePortRules) => r.port.info.name;
+
+/**
+ * The payload in kube-proxy's test order: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains by
+ * name. `ports` is sorted by service port name; `serviceChains` (their chains, or a subset for a
+ * partial sync's payload) is sorted by chain name.
+ */
+function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
+  const f = { services: [] as Rule[], externalServices: [] as Rule[], nodePorts: [] as Rule[], proxyFirewall: [] as Rule[] };
+  const n = { services: [] as Rule[], nodePorts: [] as Rule[] };
+  for (const p of ports) {
+    for (const r of p.filter.services) f.services.push(r);
+    for (const r of p.filter.externalServices) f.externalServices.push(r);
+    for (const r of p.filter.nodePorts) f.nodePorts.push(r);
+    for (const r of p.filter.proxyFirewall) f.proxyFirewall.push(r);
+    for (const r of p.nat.services) n.services.push(r);
+    for (const r of p.nat.nodePorts) n.nodePorts.push(r);
+  }
+  for (const r of nodePortsTail(ctx)) n.services.push(r);
+  const fixed = fixedNatRules(ctx.settings);
+
+  const filterChains: Chain[] = [
+    { name: KUBE_NODEPORTS, rules: f.nodePorts },
+    { name: KUBE_SERVICES, rules: f.services },
+    { name: KUBE_EXTERNAL_SERVICES, rules: f.externalServices },
+  ];
+  if (ctx.localhostNodePorts) filterChains.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
+  filterChains.push({ name: KUBE_FORWARD, rules: forwardRules(ctx.settings) }, { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall });
+
+  // One pass: the sorted service chains with the fixed and deleted chains merged in at their places.
+  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))].sort(
+    (a, b) => compareNames(a.name, b.name),
+  );
+  const natChains: Chain[] = [{ name: KUBE_NODEPORTS, rules: n.nodePorts }, { name: KUBE_SERVICES, rules: n.services }];
+  let from = 0;
+  for (const x of extra) {
+    const at = lowerBound(serviceChains, x.name, chainKey);
+    for (let i = from; i < at; i++) natChains.push(serviceChains[i]!);
+    natChains.push(x);
+    from = at;
+  }
+  for (let i = from; i < serviceChains.length; i++) natChains.push(serviceChains[i]!);
+  return {
+    order: ['filter', 'nat'],
+    tables: {
+      filter: { name: 'filter', chains: filterChains },
+      nat: { name: 'nat', chains: natChains, ...(deleteChains.length ? { deleteChains } : {}) },
+    },
+  };
+}
+
+/** kube-proxy's jump rules (iptablesJumpChains, ensured with Prepend, so the last listed comes first)
+ *  and kubelet's KUBE-FIREWALL jumps, as they sit in the built-in chains. */
+export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
+  const NEW: Match = { kind: 'conntrack', states: ['NEW'] };
+  type J = { table: 'filter' | 'nat'; from: string; to: string; comment: string; ctNew: boolean };
+  const list: J[] = [
+    { table: 'filter', from: 'INPUT', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
+    { table: 'filter', from: 'INPUT', to: KUBE_NODEPORTS, comment: 'kubernetes health check service ports', ctNew: false },
+    { table: 'filter', from: 'FORWARD', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
+    { table: 'filter', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_FORWARD, comment: 'kubernetes forwarding rules', ctNew: false },
+    { table: 'filter', from: 'INPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
+    { table: 'filter', from: 'OUTPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
+    { table: 'nat', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
+    { table: 'nat', from: 'PREROUTING', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
+    { table: 'nat', from: 'POSTROUTING', to: KUBE_POSTROUTING, comment: 'kubernetes postrouting rules', ctNew: false },
+  ];
+  const chains: Record<'filter' | 'nat', Map<string, Rule[]>> = {
+    filter: new Map(['INPUT', 'FORWARD', 'OUTPUT'].map((c) => [c, []])),
+    nat: new Map(['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'].map((c) => [c, []])),
+  };
+  for (const j of list) {
+    const rules = chains[j.table].get(j.from)!;
+    rules.unshift({
+      id: `${j.table}/${j.from}/${j.to}`,
+      matches: [...(j.ctNew ? [NEW] : []), comment(j.comment)],
+      target: jump(j.to),
+    });
+  }
+  if (s.localhostNodePorts) {
+    // kubelet's own copy of KUBE-FIREWALL, reached from INPUT and OUTPUT after kube-proxy's jumps.
+    for (const from of ['INPUT', 'OUTPUT']) chains.filter.get(from)!.push({ id: `filter/${from}/${KUBE_FIREWALL}`, matches: [], target: jump(KUBE_FIREWALL) });
+  }
+  const table = (name: 'filter' | 'nat') => ({
+    name,
+    chains: [...chains[name]].map(([c, rules]) => ({ name: c, policy: 'ACCEPT' as const, rules })),
+  });
+  return { order: ['filter', 'nat'], tables: { filter: table('filter'), nat: table('nat') } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Full and partial syncs.
+
+function serviceKey(svc: Service): string {
+  return `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
+}
+
+function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
+  const m = new Map<string, EndpointSlice[]>();
+  for (const s of slices) {
+    const key = sliceKey(s);
+    if (key === undefined) continue;
+    const l = m.get(key);
+    if (l) l.push(s);
+    else m.set(key, [s]);
+  }
+  return m;
+}
+
+function portsOf(svc: Service, slices: readonly EndpointSlice[], nodeName: string): ProxyServicePort[] {
+  return servicePortInfos(svc)
+    .map((info) => {
+      const endpoints = endpointsFor(info, slices, nodeName);
+      return { info, endpoints, ...categorizeEndpoints(info, endpoints) };
+    })
+    .sort((a, b) => compareNames(a.info.name, b.info.name));
+}
+
+function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: number): Ctx {
+  return {
+    settings: input.settings,
+    node,
+    clusterCIDR: input.settings.clusterCIDR ?? input.cluster.settings.podCIDR,
+    largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+    nfacct: input.settings.nfacct,
+    localhostNodePorts: input.settings.localhostNodePorts,
+  };
+}
+
+function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync['counts'] {
+  const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
+  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
+}
+
+const ownerCache = new WeakMap<IptablesArtifact, Map<string, RuleOwner>>();
+
+/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it serves.
+ *  Built on first use, so partial syncs stay cheap. */
+export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
+  let owners = ownerCache.get(a);
+  if (owners) return owners;
+  owners = new Map();
+  for (const r of a.ports) {
+    const o: RuleOwner = { servicePort: r.port.info.name };
+    for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
+      for (const rule of l) owners.set(rule.id, o);
+    }
+    for (const c of r.chains) {
+      const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
+      owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
+    }
+  }
+  ownerCache.set(a, owners);
+  return owners;
+}
+
+/** syncProxyRules with a full sync: every chain of every service. */
+export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
+  const node = resolveNode(input);
+  const slices = groupSlices(input.cluster.endpointSlices);
+  const portsByService = new Map<string, ProxyServicePort[]>();
+  let totalEndpoints = 0;
+  for (const svc of input.cluster.services) {
+    const key = serviceKey(svc);
+    const p = portsOf(svc, slices.get(key) ?? [], node.name);
+    if (!p.length) continue;
+    portsByService.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
+  }
+  const ctx = makeCtx(input, node, totalEndpoints);
+  const perService = new Map<string, ServicePortRules[]>();
+  const ports: ServicePortRules[] = [];
+  const serviceChains: Chain[] = [];
+  for (const [key, p] of portsByService) {
+    const rules = p.map((sp) => serviceRules(ctx, sp));
+    perService.set(key, rules);
+    for (const r of rules) {
+      ports.push(r);
+      for (const c of r.chains) serviceChains.push(c);
+    }
+  }
+  ports.sort((a, b) => compareNames(portKey(a), portKey(b)));
+  serviceChains.sort((a, b) => compareNames(a.name, b.name));
+  const ruleset = assemble(ctx, ports, serviceChains);
+  const services = ports.map((r) => r.port);
+  return {
+    node,
+    settings: input.settings,
+    clusterCIDR: ctx.clusterCIDR,
+    largeClusterMode: ctx.largeClusterMode,
+    totalEndpoints,
+    services,
+    ruleset,
+    jumps: kubeProxyJumpRules(input.settings),
+    lastSync: {
+      kind: 'full',
+      reason: 'initial sync',
+      changedServices: [...perService.keys()].sort(compareNames),
+      payload: ruleset,
+      deletedChains: [],
+      counts: counts(ruleset, services.length, totalEndpoints),
+    },
+    ports,
+    serviceChains,
+    perService,
+    source: { services: input.cluster.services, endpointSlices: input.cluster.endpointSlices },
+  };
+}
+
+export interface IptablesChange {
+  /** The cluster after the change. */
+  cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'settings'>;
+  /** Force a full sync (kube-proxy does one at start, after a failed restore and every syncPeriod). */
+  fullSync?: boolean;
+}
+
+/** Objects are compared by identity first (immutable updates), then by content. */
+function sameObject(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameObject(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * A partial sync (KEP-3453, MinimizeIPTablesRestore): only services whose Service or EndpointSlices
+ * changed get their SVC/SVL/EXT/FW/SEP chains regenerated; the top-level chains are rewritten in
+ * full. The resulting ruleset equals a full compile of `change.cluster`; `lastSync` says what the
+ * restore payload carried.
+ */
+export function recompileIptables(prev: IptablesArtifact, change: IptablesChange): IptablesArtifact {
+  const input: CompileIptablesInput = { cluster: change.cluster, nodeName: prev.node.name, node: prev.node, settings: prev.settings };
+  if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
+  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
+    return withReason(compileIptables(input), 'cluster CIDR changed');
+  }
+
+  const next: IptablesSource = { services: change.cluster.services, endpointSlices: change.cluster.endpointSlices };
+  const changed = [...(changedByPosition(prev.source, next) ?? changedByKey(prev.source, next))].sort(compareNames);
+
+  // The changed Services' objects now (a Service that is gone has none).
+  const wanted = new Set(changed);
+  const nowServices = new Map<string, Service>();
+  for (const svc of next.services) {
+    const key = serviceKey(svc);
+    if (wanted.has(key)) nowServices.set(key, svc);
+  }
+  const nowSlices = new Map<string, EndpointSlice[]>();
+  for (const sl of next.endpointSlices) {
+    const key = sliceKey(sl);
+    if (key === undefined || !wanted.has(key)) continue;
+    const l = nowSlices.get(key);
+    if (l) l.push(sl);
+    else nowSlices.set(key, [sl]);
+  }
+
+  const newPorts = new Map<string, ProxyServicePort[]>();
+  let totalEndpoints = prev.totalEndpoints;
+  for (const key of changed) {
+    for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
+    const svc = nowServices.get(key);
+    if (!svc) continue;
+    const p = portsOf(svc, nowSlices.get(key) ?? [], prev.node.name);
+    if (!p.length) continue;
+    newPorts.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
+  }
+  const ctx = makeCtx(input, prev.node, totalEndpoints);
+  if (ctx.largeClusterMode !== prev.largeClusterMode) {
+    // Comments on every endpoint rule appear or disappear: that touches every service.
+    return withReason(compileIptables(input), 'large-cluster mode changed');
+  }
+
+  const perService = new Map(prev.perService);
+  const removedPorts = new Set<ServicePortRules>();
+  const removedChains = new Set<Chain>();
+  const added: ServicePortRules[] = [];
+  const addedChains: Chain[] = [];
+  for (const key of changed) {
+    for (const r of perService.get(key) ?? []) {
+      removedPorts.add(r);
+      for (const c of r.chains) removedChains.add(c);
+    }
+    const p = newPorts.get(key);
+    if (!p) {
+      perService.delete(key);
+      continue;
+    }
+    const rules = p.map((sp) => serviceRules(ctx, sp));
+    perService.set(key, rules);
+    for (const r of rules) {
+      added.push(r);
+      for (const c of r.chains) addedChains.push(c);
+    }
+  }
+  const stillThere = new Set(addedChains.map((c) => c.name));
+  const deletedChains = [...removedChains].map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
+
+  const ports = insertSorted(removeSorted(prev.ports, removedPorts, portKey), added, portKey);
+  const serviceChains = insertSorted(removeSorted(prev.serviceChains, removedChains, chainKey), addedChains, chainKey);
+  const ruleset = assemble(ctx, ports, serviceChains);
+  const payload = partialPayload(ctx, ruleset, addedChains, deletedChains);
+  const services = ports.map((r) => r.port);
+  return {
+    ...prev,
+    largeClusterMode: ctx.largeClusterMode,
+    totalEndpoints,
+    services,
+    ruleset,
+    lastSync: {
+      kind: 'partial',
+      reason: changed.length ? 'services or endpoints changed' : 'no service changed',
+      changedServices: changed,
+      payload,
+      deletedChains,
+      counts: counts(payload, services.length, totalEndpoints),
+    },
+    ports,
+    serviceChains,
+    perService,
+    source: next,
+  };
+}
+
+/** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */
+function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
+  const nat = full.tables.nat!;
+  const fixed = fixedNatRules(ctx.settings);
+  const rest = insertSorted(
+    [],
+    [
+      ...changedChains,
+      { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
+      { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+      ...deleteChains.map((x) => ({ name: x, rules: [] })),
+    ],
+    chainKey,
+  );
+  return {
+    order: full.order,
+    tables: {
+      filter: full.tables.filter!,
+      nat: { name: 'nat', chains: [nat.chains[0]!, nat.chains[1]!, ...rest], ...(deleteChains.length ? { deleteChains } : {}) },
+    },
+  };
+}
+
+function sliceKey(s: EndpointSlice): string | undefined {
+  const svc = s.metadata.labels?.['kubernetes.io/service-name'];
+  return svc ? `${s.metadata.namespace ?? 'default'}/${svc}` : undefined;
+}
+
+/**
+ * Fast path of the change tracker: the lists have the same length and each position holds the same
+ * object or a new version of the same named object (how an immutable store updates). Returns the
+ * "ns/name" of every Service whose Service or slices changed, or null when the lists were reshaped.
+ */
+function changedByPosition(prev: IptablesSource, next: IptablesSource): Set<string> | null {
+  if (prev.services.length !== next.services.length || prev.endpointSlices.length !== next.endpointSlices.length) return null;
+  const changed = new Set<string>();
+  for (let i = 0; i < next.services.length; i++) {
+    const a = prev.services[i]!;
+    const b = next.services[i]!;
+    if (a === b) continue;
+    const key = serviceKey(b);
+    if (serviceKey(a) !== key) return null;
+    if (!sameObject(a, b)) changed.add(key);
+  }
+  for (let i = 0; i < next.endpointSlices.length; i++) {
+    const a = prev.endpointSlices[i]!;
+    const b = next.endpointSlices[i]!;
+    if (a === b) continue;
+    if (a.metadata.name !== b.metadata.name || a.metadata.namespace !== b.metadata.namespace) return null;
+    if (sameObject(a, b)) continue;
+    for (const k of [sliceKey(a), sliceKey(b)]) if (k !== undefined) changed.add(k);
+  }
+  return changed;
+}
+
+/** General path: group both states by Service and compare each Service's objects. */
+function changedByKey(prev: IptablesSource, next: IptablesSource): Set<string> {
+  const index = (src: IptablesSource) => {
+    const m = new Map<string, { service?: Service; slices: EndpointSlice[] }>();
+    const at = (k: string) => {
+      let e = m.get(k);
+      if (!e) m.set(k, (e = { slices: [] }));
+      return e;
+    };
+    for (const svc of src.services) at(serviceKey(svc)).service = svc;
+    for (const sl of src.endpointSlices) {
+      const k = sliceKey(sl);
+      if (k !== undefined) at(k).slices.push(sl);
+    }
+    return m;
+  };
+  const a = index(prev);
+  const b = index(next);
+  const changed = new Set<string>();
+  for (const [k, e] of b) {
+    const old = a.get(k);
+    if (!old || !sameObject(old.service, e.service) || !sameObjects(old.slices, e.slices)) changed.add(k);
+  }
+  for (const k of a.keys()) if (!b.has(k)) changed.add(k);
+  return changed;
+}
+
+function withReason(a: IptablesArtifact, reason: string): IptablesArtifact {
+  return { ...a, lastSync: { ...a.lastSync, reason } };
+}

@@ -1,0 +1,119 @@
+// The iptables mode's NodeProxy: the compiled artifact, its iptables-save views, and packet
+// evaluation by the generic netfilter walker over the node's whole ruleset (built-in chains with
+// kube-proxy's jump rules, plus the restore payload).
+
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
+import type { ClusterEvent } from '../../events';
+import { renderRuleset } from '../netfilter/render';
+import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../netfilter/types';
+import { RulesetIndex, walkPacket, type WalkResult } from '../netfilter/walk';
+import type { EndpointInfo } from '../servicemap';
+import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
+import { ownersOf, type IptablesArtifact } from './compile';
+
+export function iptablesSaveId(node: string): string {
+  return `node/${node}/iptables-save`;
+}
+export function iptablesRestoreId(node: string): string {
+  return `node/${node}/iptables-restore`;
+}
+
+/** The node's whole netfilter state as `iptables-save` would list it: built-in chains and jumps first. */
+export function nodeRuleset(a: IptablesArtifact): Ruleset {
+  return mergeRulesets(a.jumps, a.ruleset);
+}
+
+/** The kube-proxy log line for the last sync (the lesson: a partial sync touches few services). */
+export function syncEvent(a: IptablesArtifact): Omit<ClusterEvent, 'seq'> {
+  const s = a.lastSync;
+  const what =
+    s.kind === 'full'
+      ? `full sync (${s.reason})`
+      : `partial sync: ${s.changedServices.length} of ${a.perService.size} services changed` +
+        (s.changedServices.length ? ` (${s.changedServices.slice(0, 5).join(', ')}${s.changedServices.length > 5 ? ', ...' : ''})` : '');
+  return {
+    type: 'Normal',
+    reason: 'SyncProxyRules',
+    object: { kind: 'Node', name: a.node.name },
+    message:
+      `Syncing iptables rules: ${what}; numServices=${s.counts.services} numEndpoints=${s.counts.endpoints} ` +
+      `numFilterRules=${s.counts.filterRules} numNATChains=${s.counts.natChains} numNATRules=${s.counts.natRules}` +
+      (s.deletedChains.length ? ` deletedChains=${s.deletedChains.length}` : '') +
+      (a.largeClusterMode ? ' (large cluster mode: endpoint comments omitted)' : ''),
+    source: 'kube-proxy',
+    node: a.node.name,
+  };
+}
+
+function firstComment(rule: Rule | undefined): string | undefined {
+  const m = rule?.matches.find((x) => x.kind === 'comment');
+  return m?.kind === 'comment' ? m.text : undefined;
+}
+
+export function iptablesNodeProxy(a: IptablesArtifact): NodeProxy {
+  const node = a.node;
+  const full = nodeRuleset(a);
+  const index = new RulesetIndex(full);
+  let rendered: { save: RenderedArtifact; restore: RenderedArtifact; lines: Map<string, number> } | undefined;
+  const views = () => {
+    if (!rendered) {
+      const save = renderRuleset(full, { id: iptablesSaveId(node.name), title: `iptables-save (${node.name})` });
+      const restore = renderRuleset(a.lastSync.payload, {
+        id: iptablesRestoreId(node.name),
+        title: `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`,
+      });
+      const lines = new Map<string, number>();
+      save.lines.forEach((l, i) => l.ref !== undefined && lines.set(l.ref, i));
+      rendered = { save, restore, lines };
+    }
+    return rendered;
+  };
+  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => {
+    const v = views();
+    const i = v.lines.get(rule.id);
+    if (i === undefined) return findLine(v.save, rule.id) ?? { artifact: v.save.id, ref: rule.id, line: '', lineIndex: -1 };
+    return { artifact: v.save.id, ref: rule.id, line: v.save.lines[i]!.text, lineIndex: i };
+  };
+  const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
+    a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
+
+  const verdictOf = (r: WalkResult): ProxyVerdict => {
+    if (r.verdict !== 'ACCEPT') {
+      const rule = r.decidedBy?.rule;
+      const owners = ownersOf(a);
+      const owner = rule ? (owners.get(rule.id) ?? owners.get(r.decidedBy!.chain)) : undefined;
+      const reason = firstComment(rule) ?? (rule ? `${r.decidedBy!.table}/${r.decidedBy!.chain}` : `${r.decidedBy?.table}/${r.decidedBy?.chain} policy`);
+      const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
+      return r.verdict === 'REJECT' ? { kind: 'reject', ...v } : { kind: 'drop', ...v };
+    }
+    if (r.dnat) {
+      const owner = ownersOf(a).get(r.dnat.chain);
+      const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
+      if (owner && ep) return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
+    }
+    return { kind: 'pass' };
+  };
+
+  return {
+    mode: 'iptables',
+    node,
+    get artifacts() {
+      const v = views();
+      return [v.save, v.restore];
+    },
+    events: [syncEvent(a)],
+    evaluate(input: EvaluateInput): ProxyEvaluation {
+      const r = walkPacket({
+        index,
+        packet: input.packet,
+        origin: input.origin,
+        localAddresses: node.ips,
+        masqueradeAddress: node.ips[0] ?? '0.0.0.0',
+        state: input.state,
+        nodeKey: node.name,
+        refOf,
+      });
+      return { verdict: verdictOf(r), after: r.after, steps: r.steps };
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// iptables-save / iptables-restore text for a Ruleset. Every rule line carries the rule's id as its
+// `ref`, so an evaluation step can point at the exact line a learner sees (ARCHITECTURE.md
+// principle 3). The format is the restore format: "*table", ":CHAIN POLICY [0:0]", "-A CHAIN ...",
+// "COMMIT" (man iptables-save / iptables-restore).
+
+import type { ArtifactId, RenderedArtifact, RenderedLine } from '../../artifact';
+import { assertNever } from '../../util/assert';
+import type { Match, Rule, Ruleset, Table, Target } from './types';
+
+/** The `ref` of a chain declaration line, e.g. "nat:chain:KUBE-SERVICES". */
+export function chainRef(table: string, chain: string): string {
+  return `${table}:chain:${chain}`;
+}
+
+/** iptables quotes an argument only when it has to (xtables_save_string): spaces, quotes, backslashes. */
+export function quoteArg(s: string): string {
+  if (s !== '' && !/[\s"'\\]/.test(s)) return s;
+  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16)}`;
+}
+
+function not(negate: boolean | undefined): string {
+  return negate ? '! ' : '';
+}
+
+export function renderMatch(m: Match): string {
+  switch (m.kind) {
+    case 'comment':
+      return `-m comment --comment ${quoteArg(m.text)}`;
+    case 'module':
+      return `-m ${m.name}`;
+    case 'protocol':
+      return `${not(m.negate)}-p ${m.protocol}`;
+    case 'source':
+      return `${not(m.negate)}-s ${m.cidr}`;
+    case 'destination':
+      return `${not(m.negate)}-d ${m.cidr}`;
+    case 'sport':
+      return `${not(m.negate)}--sport ${m.port}`;
+    case 'dport':
+      return `${not(m.negate)}--dport ${m.port}`;
+    case 'addrtype':
+      return `-m addrtype ${not(m.negate)}--${m.dir}-type ${m.type}`;
+    case 'mark':
+      return `-m mark ${not(m.negate)}--mark ${hex(m.value)}${m.mask === undefined ? '' : `/${hex(m.mask)}`}`;
+    case 'conntrack':
+      return `-m conntrack ${not(m.negate)}--ctstate ${m.states.join(',')}`;
+    case 'statistic':
+      return `-m statistic --mode random --probability ${m.probability}`;
+    case 'recent':
+      return m.op === 'set'
+        ? `-m recent --name ${m.name} --set`
+        : `-m recent --name ${m.name} --rcheck${m.seconds === undefined ? '' : ` --seconds ${m.seconds}`}${m.reap ? ' --reap' : ''}`;
+    case 'nfacct':
+      return `-m nfacct --nfacct-name ${m.name}`;
+    case 'set':
+      return `-m set ${not(m.negate)}--match-set ${m.name} ${m.flags.join(',')}`;
+    default:
+      return assertNever(m, 'match');
+  }
+}
+
+function hostPort(ip: string, port: number | undefined): string {
+  return port === undefined ? ip : `${ip}:${port}`;
+}
+
+/** The target part of a rule line, or '' for a rule without `-j`. */
+export function renderTarget(t: Target): string {
+  switch (t.kind) {
+    case 'jump':
+      return `-j ${t.chain}`;
+    case 'goto':
+      return `-g ${t.chain}`;
+    case 'ACCEPT':
+    case 'DROP':
+    case 'RETURN':
+      return `-j ${t.kind}`;
+    case 'REJECT':
+      return t.rejectWith ? `-j REJECT --reject-with ${t.rejectWith}` : '-j REJECT';
+    case 'DNAT':
+      return `-j DNAT --to-destination ${hostPort(t.ip, t.port)}`;
+    case 'SNAT':
+      return `-j SNAT --to-source ${hostPort(t.ip, t.port)}${t.randomFully ? ' --random-fully' : ''}`;
+    case 'MASQUERADE':
+      return t.randomFully ? '-j MASQUERADE --random-fully' : '-j MASQUERADE';
+    case 'MARK': {
+      const v = t.mask === undefined ? hex(t.value) : `${hex(t.value)}/${hex(t.mask)}`;
+      return `-j MARK --${t.op}-mark ${v}`;
+    }
+    case 'none':
+      return '';
+    default:
+      return assertNever(t, 'target');
+  }
+}
+
+/** "-A CHAIN <matches> <target>", exactly as iptables-restore reads it. */
+export function renderRule(chain: string, rule: Rule): string {
+  const parts = [`-A ${chain}`];
+  for (const m of rule.matches) parts.push(renderMatch(m));
+  const t = renderTarget(rule.target);
+  if (t) parts.push(t);
+  return parts.join(' ');
+}
+
+function renderTable(t: Table, out: RenderedLine[]): void {
+  out.push({ text: `*${t.name}` });
+  for (const c of t.chains) out.push({ text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(t.name, c.name) });
+  for (const c of t.chains) for (const r of c.rules) out.push({ text: renderRule(c.name, r), ref: r.id });
+  for (const x of t.deleteChains ?? []) out.push({ text: `-X ${x}`, ref: chainRef(t.name, x) });
+  out.push({ text: 'COMMIT' });
+}
+
+/** The ruleset's lines, each rule line referring to its rule id. */
+export function renderRulesetLines(rs: Ruleset): RenderedLine[] {
+  const out: RenderedLine[] = [];
+  for (const name of rs.order) {
+    const t = rs.tables[name];
+    if (t) renderTable(t, out);
+  }
+  return out;
+}
+
+export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; header?: string[] }): RenderedArtifact {
+  const lines: RenderedLine[] = (a.header ?? []).map((text) => ({ text }));
+  lines.push(...renderRulesetLines(rs));
+  return { id: a.id, kind: 'iptables-save', title: a.title, lines };
+}
+
+/** The text iptables-restore reads (one trailing newline). */
+export function rulesetText(rs: Ruleset): string {
+  return renderRulesetLines(rs).map((l) => l.text).join('\n') + '\n';
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../net/rand';
+import type { Packet, PacketOrigin, ProxyRuntimeState } from '../types';
+import type { Chain, Rule, Ruleset } from './types';
+import { RulesetIndex, walkPacket } from './walk';
+
+let n = 0;
+const rule = (r: Omit<Rule, 'id'>): Rule => ({ id: `r${n++}`, ...r });
+const chain = (name: string, rules: Rule[], policy?: 'ACCEPT' | 'DROP'): Chain => ({ name, rules, ...(policy ? { policy } : {}) });
+
+function walk(rs: Ruleset, packet: Partial<Packet>, origin: PacketOrigin = 'external', state?: ProxyRuntimeState) {
+  return walkPacket({
+    index: new RulesetIndex(rs),
+    packet: { protocol: 'TCP', src: '203.0.113.2', srcPort: 40000, dst: '192.168.0.2', dstPort: 80, ...packet },
+    origin,
+    localAddresses: ['192.168.0.2'],
+    masqueradeAddress: '192.168.0.2',
+    state: state ?? { now: 0, rand: SeededRandom.fromSeed('walk').state(), perNode: {} },
+    nodeKey: 'n1',
+    refOf: (_t, _c, r) => ({ artifact: 'a', ref: r.id, line: r.id, lineIndex: 0 }),
+  });
+}
+
+const nat = (...chains: Chain[]): Ruleset => ({ order: ['nat'], tables: { nat: { name: 'nat', chains } } });
+const both = (natChains: Chain[], filterChains: Chain[]): Ruleset => ({
+  order: ['filter', 'nat'],
+  tables: { nat: { name: 'nat', chains: natChains }, filter: { name: 'filter', chains: filterChains } },
+});
+
+describe('netfilter walker', () => {
+  it('follows the kernel hook order per origin', () => {
+    const mark = (where: string) => rule({ matches: [{ kind: 'comment', text: where }], target: { kind: 'none' } });
+    const rs = both(
+      [chain('PREROUTING', [mark('pre')]), chain('OUTPUT', [mark('out')]), chain('POSTROUTING', [mark('post')])],
+      [chain('INPUT', [mark('in')]), chain('FORWARD', [mark('fwd')]), chain('OUTPUT', [mark('fout')])],
+    );
+    const order = (r: ReturnType<typeof walk>) => r.steps.map((s) => s.where);
+    expect(order(walk(rs, { dst: '192.168.0.2' }))).toEqual(['nat/PREROUTING', 'filter/INPUT']);
+    expect(order(walk(rs, { dst: '10.0.0.9' }))).toEqual(['nat/PREROUTING', 'filter/FORWARD', 'nat/POSTROUTING']);
+    expect(order(walk(rs, { src: '192.168.0.2', dst: '10.0.0.9' }, 'local'))).toEqual(['nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING']);
+    expect(order(walk(rs, { src: '192.168.0.2', dst: '127.0.0.1' }, 'local'))).toEqual(['nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING', 'filter/INPUT']);
+  });
+
+  it('routes on the destination after DNAT, and filter sees the DNAT conntrack state', () => {
+    const rs = both(
+      [chain('PREROUTING', [rule({ matches: [], target: { kind: 'DNAT', ip: '10.0.0.5', port: 8080 } })])],
+      [chain('FORWARD', [rule({ matches: [{ kind: 'conntrack', states: ['DNAT'], negate: true }], target: { kind: 'DROP' } })])],
+    );
+    const r = walk(rs, {});
+    expect(r.verdict).toBe('ACCEPT');
+    expect(r.path).toBe('forward');
+    expect(r.after).toMatchObject({ dst: '10.0.0.5', dstPort: 8080 });
+  });
+
+  it('jump returns to the caller; goto returns to the caller of the caller; RETURN ends a chain', () => {
+    const seen = (t: string) => rule({ matches: [{ kind: 'comment', text: t }], target: { kind: 'none' } });
+    const rs = nat(
+      chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'A' } }), seen('after-A')]),
+      chain('A', [rule({ matches: [], target: { kind: 'goto', chain: 'B' } }), seen('A-after-goto')]),
+      chain('B', [rule({ matches: [], target: { kind: 'RETURN' } }), seen('B-after-return')]),
+    );
+    expect(walk(rs, {}).steps.map((s) => s.action)).toEqual(['jump A', 'goto B', 'RETURN', 'continue']);
+  });
+
+  it('applies a built-in chain policy and reports DROP and REJECT rules', () => {
+    expect(walk(both([], [chain('INPUT', [], 'DROP')]), {}).verdict).toBe('DROP');
+    const rej = walk(both([], [chain('INPUT', [rule({ matches: [{ kind: 'protocol', protocol: 'tcp' }, { kind: 'dport', port: 80 }], target: { kind: 'REJECT' } })])]), {});
+    expect(rej).toMatchObject({ verdict: 'REJECT', decidedBy: { table: 'filter', chain: 'INPUT' } });
+    expect(walk(both([], [chain('INPUT', [rule({ matches: [{ kind: 'protocol', protocol: 'udp' }], target: { kind: 'REJECT' } })])]), {}).verdict).toBe('ACCEPT');
+  });
+
+  it.each<[string, Rule['matches'], Partial<Packet>, boolean]>([
+    ['source CIDR', [{ kind: 'source', cidr: '203.0.113.0/25' }], {}, true],
+    ['negated source CIDR', [{ kind: 'source', cidr: '203.0.113.0/25', negate: true }], {}, false],
+    ['destination address', [{ kind: 'destination', cidr: '192.168.0.2' }], {}, true],
+    ['dport', [{ kind: 'dport', port: 81 }], {}, false],
+    ['sport', [{ kind: 'sport', port: 40000 }], {}, true],
+    ['dst-type LOCAL (node address)', [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' }], {}, true],
+    ['dst-type LOCAL (127.0.0.0/8)', [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' }], { dst: '127.0.0.53' }, true],
+    ['src-type LOCAL (client)', [{ kind: 'addrtype', dir: 'src', type: 'LOCAL' }], {}, false],
+    ['mark with mask', [{ kind: 'mark', value: 0x4000, mask: 0x4000 }], { mark: 0x4001 }, true],
+    ['negated mark', [{ kind: 'mark', value: 0x4000, mask: 0x4000, negate: true }], { mark: 0x4000 }, false],
+    ['ctstate NEW', [{ kind: 'conntrack', states: ['NEW'] }], {}, true],
+    ['ctstate ESTABLISHED', [{ kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }], {}, false],
+    ['nfacct always matches', [{ kind: 'nfacct', name: 'x' }], {}, true],
+    ['ipset without sets', [{ kind: 'set', name: 'KUBE-CLUSTER-IP', flags: ['dst', 'dst'] }], {}, false],
+  ])('matches %s', (_name, matches, packet, want) => {
+    const r = walk(both([], [chain('INPUT', [rule({ matches, target: { kind: 'DROP' } })])]), packet);
+    expect(r.verdict).toBe(want ? 'DROP' : 'ACCEPT');
+  });
+
+  it('MARK --or-mark, --xor-mark and --set-xmark change the fwmark', () => {
+    const rs = both(
+      [chain('PREROUTING', [
+        rule({ matches: [], target: { kind: 'MARK', op: 'or', value: 0x4000 } }),
+        rule({ matches: [], target: { kind: 'MARK', op: 'set-xmark', value: 0x1, mask: 0xff } }),
+      ])],
+      [chain('INPUT', [rule({ matches: [{ kind: 'mark', value: 0x4001 }], target: { kind: 'DROP' } })])],
+    );
+    expect(walk(rs, {}).verdict).toBe('DROP');
+  });
+
+  it('counts nfacct objects and keeps recent tables in the runtime state', () => {
+    const state: ProxyRuntimeState = { now: 10, rand: SeededRandom.fromSeed('s').state(), perNode: {} };
+    const rs = nat(chain('PREROUTING', [
+      rule({ matches: [{ kind: 'recent', name: 'R', op: 'rcheck', seconds: 5, reap: true }], target: { kind: 'ACCEPT' } }),
+      rule({ matches: [{ kind: 'nfacct', name: 'seen' }, { kind: 'recent', name: 'R', op: 'set' }], target: { kind: 'none' } }),
+    ]));
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'skipped', detail: { kind: 'recent', hit: false } });
+    state.now = 14;
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'matched', detail: { kind: 'recent', hit: true, ageSeconds: 4 } });
+    state.now = 20;
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'skipped', detail: { kind: 'recent', hit: false } });
+    expect(state.perNode.n1).toMatchObject({ kind: 'netfilter', nfacct: { seen: 2 } });
+  });
+
+  it('advances the seeded generator held in the state, so the same seed replays the same draws', () => {
+    const rs = nat(chain('PREROUTING', [rule({ matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'DNAT', ip: '10.0.0.1' } })]));
+    const run = () => {
+      const state: ProxyRuntimeState = { now: 0, rand: SeededRandom.fromSeed('replay').state(), perNode: {} };
+      return Array.from({ length: 20 }, () => walk(rs, {}, 'external', state).after.dst).join(',');
+    };
+    expect(run()).toBe(run());
+    expect(run()).toMatch(/10\.0\.0\.1/);
+    expect(run()).toMatch(/192\.168\.0\.2/);
+  });
+
+  it('refuses a jump loop with a clear error', () => {
+    const rs = nat(chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]), chain('L', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]));
+    expect(() => walk(rs, {})).toThrow(/deeper than 64/);
+  });
+});

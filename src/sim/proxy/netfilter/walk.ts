@@ -1,0 +1,390 @@
+// A generic netfilter evaluator: walks one new connection's first packet through the hooks a real
+// kernel would run it through, evaluating the rules of a Ruleset. It knows matches and targets
+// (man iptables-extensions) and nothing about Services (ARCHITECTURE.md principle 4).
+//
+// Hook order (IPv4, the nat table only sees a connection's first packet):
+//   origin 'local':             nat OUTPUT -> filter OUTPUT -> nat POSTROUTING [-> filter INPUT if the destination is local]
+//   origin 'pod' / 'external':  nat PREROUTING -> routing decision -> filter INPUT (local destination, delivered here)
+//                                                                  or filter FORWARD -> nat POSTROUTING
+// Packets delivered locally do not pass POSTROUTING, as in the kernel.
+
+import type { ArtifactRef } from '../../artifact';
+import { cidrContains, parseCidr, type Cidr } from '../../net/ip';
+import { SeededRandom } from '../../net/rand';
+import { assertNever } from '../../util/assert';
+import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../types';
+import type { Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
+
+/** Per-node runtime state of the netfilter modules with memory: xt_recent tables and nfacct counters. */
+export interface NetfilterRuntime {
+  kind: 'netfilter';
+  /** recent tables: name -> source IP -> time of the last --set (seconds, simulated clock). */
+  recent: Record<string, Record<string, number>>;
+  /** nfacct objects: name -> packets counted. */
+  nfacct: Record<string, number>;
+}
+
+export function netfilterRuntime(state: ProxyRuntimeState, node: string): NetfilterRuntime {
+  const cur = state.perNode[node] as NetfilterRuntime | undefined;
+  if (cur && cur.kind === 'netfilter') return cur;
+  const fresh: NetfilterRuntime = { kind: 'netfilter', recent: {}, nfacct: {} };
+  state.perNode[node] = fresh;
+  return fresh;
+}
+
+/** Chains by table and name, built once per ruleset. */
+export class RulesetIndex {
+  private readonly chains = new Map<string, Chain>();
+  constructor(readonly ruleset: Ruleset) {
+    for (const t of ruleset.order) for (const c of ruleset.tables[t]?.chains ?? []) this.chains.set(`${t}/${c.name}`, c);
+  }
+  chain(table: TableName, name: string): Chain | undefined {
+    return this.chains.get(`${table}/${name}`);
+  }
+}
+
+export interface WalkInput {
+  index: RulesetIndex;
+  packet: Packet;
+  origin: PacketOrigin;
+  /** The node's own addresses (what `addrtype LOCAL` and the routing decision treat as local); 127.0.0.0/8 is always local. */
+  localAddresses: readonly string[];
+  /** Address MASQUERADE picks (the outgoing interface's primary address). */
+  masqueradeAddress: string;
+  state: ProxyRuntimeState;
+  /** Key for this node's runtime state in `state.perNode`. */
+  nodeKey: string;
+  /** Finds the rendered line of a rule (for RuleStep.ref). */
+  refOf: (table: TableName, chain: string, rule: Rule) => ArtifactRef;
+  /** ipset membership, for `-m set` matches (IPVS mode); absent means no set contains anything. */
+  ipsetContains?: (name: string, packet: Packet, flags: readonly ('src' | 'dst')[]) => boolean;
+}
+
+export type WalkVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
+
+export interface WalkDecision {
+  table: TableName;
+  chain: string;
+  /** The rule that decided, or undefined when a built-in chain's policy did. */
+  rule?: Rule;
+}
+
+export interface WalkResult {
+  verdict: WalkVerdict;
+  /** Where the verdict came from (DROP/REJECT rule, or the last hook's ACCEPT). */
+  decidedBy?: WalkDecision;
+  /** Whether the packet ended up delivered on this node, forwarded, or sent from it. */
+  path: 'input' | 'forward' | 'output';
+  before: Packet;
+  after: Packet;
+  dnat?: { ip: string; port?: number; table: TableName; chain: string; rule: Rule };
+  snat?: { ip: string; port?: number; masquerade: boolean; table: TableName; chain: string; rule: Rule };
+  steps: RuleStep[];
+}
+
+type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
+
+const LOOPBACK = parseCidr('127.0.0.0/8')!;
+const MAX_DEPTH = 64;
+
+class Walker {
+  readonly steps: RuleStep[] = [];
+  packet: Packet;
+  ct: Set<CtState> = new Set(['NEW']);
+  dnat?: WalkResult['dnat'];
+  snat?: WalkResult['snat'];
+  private readonly rt: NetfilterRuntime;
+  private rng: SeededRandom;
+  private readonly local: Cidr[];
+  private readonly cidrCache = new Map<string, Cidr | null>();
+
+  constructor(private readonly input: WalkInput) {
+    this.packet = { ...input.packet };
+    this.rt = netfilterRuntime(input.state, input.nodeKey);
+    this.rng = new SeededRandom(input.state.rand);
+    this.local = [LOOPBACK, ...input.localAddresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+  }
+
+  finish(): void {
+    this.input.state.rand = this.rng.state();
+  }
+
+  isLocal(ip: string): boolean {
+    return this.local.some((c) => cidrContains(c, ip));
+  }
+
+  private cidr(text: string): Cidr | null {
+    let c = this.cidrCache.get(text);
+    if (c === undefined) {
+      c = parseCidr(text, true);
+      this.cidrCache.set(text, c);
+    }
+    return c;
+  }
+
+  private inCidr(text: string, ip: string): boolean {
+    const c = this.cidr(text);
+    return !!c && cidrContains(c, ip);
+  }
+
+  /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
+  private headerMatches(rule: Rule): boolean {
+    const p = this.packet;
+    for (const m of rule.matches) {
+      let ok: boolean;
+      switch (m.kind) {
+        case 'protocol':
+          ok = p.protocol.toLowerCase() === m.protocol;
+          break;
+        case 'source':
+          ok = this.inCidr(m.cidr, p.src);
+          break;
+        case 'destination':
+          ok = this.inCidr(m.cidr, p.dst);
+          break;
+        default:
+          continue;
+      }
+      if (ok === !!m.negate) return false;
+    }
+    return true;
+  }
+
+  /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct). */
+  private extensionMatches(rule: Rule, where: string, pending: RuleStep['detail'][]): boolean {
+    const p = this.packet;
+    for (const m of rule.matches) {
+      if (!this.extensionMatch(m, p, where, pending)) return false;
+    }
+    return true;
+  }
+
+  private extensionMatch(m: Match, p: Packet, _where: string, pending: RuleStep['detail'][]): boolean {
+    switch (m.kind) {
+      case 'comment':
+      case 'module':
+      case 'protocol':
+      case 'source':
+      case 'destination':
+        return true;
+      case 'sport':
+        return (p.srcPort === m.port) !== !!m.negate;
+      case 'dport':
+        return (p.dstPort === m.port) !== !!m.negate;
+      case 'addrtype': {
+        const ip = m.dir === 'src' ? p.src : p.dst;
+        return this.isLocal(ip) !== !!m.negate;
+      }
+      case 'mark': {
+        const mask = m.mask ?? 0xffffffff;
+        return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
+      }
+      case 'conntrack': {
+        const hit = m.states.some((s) => this.ct.has(s));
+        return hit !== !!m.negate;
+      }
+      case 'statistic': {
+        const probability = Number(m.probability);
+        const draw = this.rng.next();
+        pending.push({ kind: 'statistic', probability, draw });
+        return draw < probability;
+      }
+      case 'recent': {
+        const table = (this.rt.recent[m.name] ??= {});
+        const now = this.input.state.now;
+        if (m.op === 'set') {
+          table[p.src] = now;
+          return true;
+        }
+        const seen = table[p.src];
+        const age = seen === undefined ? undefined : now - seen;
+        const hit = age !== undefined && (m.seconds === undefined || age < m.seconds);
+        if (m.reap && m.seconds !== undefined) {
+          // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
+          for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
+        }
+        pending.push({ kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) });
+        return hit;
+      }
+      case 'nfacct':
+        this.rt.nfacct[m.name] = (this.rt.nfacct[m.name] ?? 0) + 1;
+        return true;
+      case 'set':
+        return (this.input.ipsetContains?.(m.name, p, m.flags) ?? false) !== !!m.negate;
+      default:
+        return assertNever(m, 'match');
+    }
+  }
+
+  private record(outcome: RuleStep['outcome'], table: TableName, chain: string, rule: Rule, action: string, detail?: RuleStep['detail']): void {
+    this.steps.push({
+      outcome,
+      where: `${table}/${chain}`,
+      action,
+      ref: this.input.refOf(table, chain, rule),
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  walkChain(table: TableName, name: string, depth: number): ChainOutcome {
+    if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${name} (a loop?)`);
+    const chain = this.input.index.chain(table, name);
+    if (!chain) return { kind: 'continue' };
+    for (const rule of chain.rules) {
+      if (!this.headerMatches(rule)) continue;
+      const pending: RuleStep['detail'][] = [];
+      const ok = this.extensionMatches(rule, `${table}/${name}`, pending);
+      if (!ok) {
+        // Only stateful or random misses are worth showing: the learner sees the draw that said no.
+        const d = pending[pending.length - 1];
+        if (d) this.record('skipped', table, name, rule, describeTarget(rule.target), d);
+        continue;
+      }
+      const detail = pending[pending.length - 1];
+      const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
+      if (out === 'next') continue;
+      return out;
+    }
+    return { kind: 'continue' };
+  }
+
+  private applyTarget(table: TableName, chain: string, rule: Rule, t: Target, depth: number, detail: RuleStep['detail']): ChainOutcome | 'next' {
+    const here: WalkDecision = { table, chain, rule };
+    switch (t.kind) {
+      case 'jump': {
+        this.record('matched', table, chain, rule, `jump ${t.chain}`, detail);
+        const r = this.walkChain(table, t.chain, depth + 1);
+        return r.kind === 'continue' ? 'next' : r;
+      }
+      case 'goto': {
+        this.record('matched', table, chain, rule, `goto ${t.chain}`, detail);
+        // A goto's chain returns to this chain's caller.
+        return this.walkChain(table, t.chain, depth + 1);
+      }
+      case 'RETURN':
+        this.record('matched', table, chain, rule, 'RETURN', detail);
+        return { kind: 'continue' };
+      case 'ACCEPT':
+        this.record('matched', table, chain, rule, 'ACCEPT', detail);
+        return { kind: 'verdict', verdict: 'ACCEPT', where: here };
+      case 'DROP':
+        this.record('matched', table, chain, rule, 'DROP', detail);
+        return { kind: 'verdict', verdict: 'DROP', where: here };
+      case 'REJECT':
+        this.record('matched', table, chain, rule, 'REJECT', detail);
+        return { kind: 'verdict', verdict: 'REJECT', where: here };
+      case 'DNAT': {
+        this.record('matched', table, chain, rule, `DNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
+        this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
+        this.ct.add('DNAT');
+        this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
+        return { kind: 'verdict', verdict: 'NAT', where: here };
+      }
+      case 'SNAT': {
+        this.record('matched', table, chain, rule, `SNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
+        this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
+        this.ct.add('SNAT');
+        this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
+        return { kind: 'verdict', verdict: 'NAT', where: here };
+      }
+      case 'MASQUERADE': {
+        const ip = this.input.masqueradeAddress;
+        this.record('matched', table, chain, rule, `MASQUERADE to ${ip}`, detail);
+        this.packet = { ...this.packet, src: ip };
+        this.ct.add('SNAT');
+        this.snat = { ip, masquerade: true, table, chain, rule };
+        return { kind: 'verdict', verdict: 'NAT', where: here };
+      }
+      case 'MARK': {
+        const cur = this.packet.mark ?? 0;
+        const mark =
+          t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
+        this.packet = { ...this.packet, mark: mark >>> 0 };
+        this.record('matched', table, chain, rule, `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`, detail);
+        return 'next';
+      }
+      case 'none':
+        this.record('matched', table, chain, rule, 'continue', detail);
+        return 'next';
+      default:
+        return assertNever(t, 'target');
+    }
+  }
+
+  /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
+  hook(table: TableName, chain: string): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
+    const r = this.walkChain(table, chain, 0);
+    if (r.kind === 'verdict') {
+      if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { verdict: r.verdict, where: r.where };
+      return undefined;
+    }
+    const policy = this.input.index.chain(table, chain)?.policy ?? 'ACCEPT';
+    if (policy === 'DROP') return { verdict: 'DROP', where: { table, chain } };
+    return undefined;
+  }
+}
+
+function describeTarget(t: Target): string {
+  switch (t.kind) {
+    case 'jump':
+      return `jump ${t.chain}`;
+    case 'goto':
+      return `goto ${t.chain}`;
+    case 'DNAT':
+      return `DNAT ${t.ip}${t.port === undefined ? '' : `:${t.port}`}`;
+    case 'SNAT':
+      return `SNAT ${t.ip}`;
+    case 'MARK':
+      return `MARK ${t.op} 0x${t.value.toString(16)}`;
+    case 'none':
+      return 'continue';
+    default:
+      return t.kind;
+  }
+}
+
+/** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
+export function walkPacket(input: WalkInput): WalkResult {
+  const w = new Walker(input);
+  const before = { ...input.packet };
+  const done = (verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult => {
+    w.finish();
+    return {
+      verdict,
+      path,
+      before,
+      after: w.packet,
+      steps: w.steps,
+      ...(decidedBy ? { decidedBy } : {}),
+      ...(w.dnat ? { dnat: w.dnat } : {}),
+      ...(w.snat ? { snat: w.snat } : {}),
+    };
+  };
+
+  if (input.origin === 'local') {
+    for (const [table, chain] of [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const) {
+      const r = w.hook(table, chain);
+      if (r) return done(r.verdict, 'output', r.where);
+    }
+    if (w.isLocal(w.packet.dst)) {
+      // Looped back to this host: it now passes INPUT (nat is already bound for this connection).
+      const r = w.hook('filter', 'INPUT');
+      if (r) return done(r.verdict, 'input', r.where);
+      return done('ACCEPT', 'input');
+    }
+    return done('ACCEPT', 'output');
+  }
+
+  const pre = w.hook('nat', 'PREROUTING');
+  if (pre) return done(pre.verdict, 'input', pre.where);
+  if (w.isLocal(w.packet.dst)) {
+    const r = w.hook('filter', 'INPUT');
+    if (r) return done(r.verdict, 'input', r.where);
+    return done('ACCEPT', 'input');
+  }
+  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const) {
+    const r = w.hook(table, chain);
+    if (r) return done(r.verdict, 'forward', r.where);
+  }
+  return done('ACCEPT', 'forward');
+}
