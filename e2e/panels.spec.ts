@@ -130,3 +130,13 @@ test('keyboard: tab reaches the toolbar, the canvas controls and the side panel 
     await expect(page.getByRole(name === 'Language' || name === 'Theme' ? 'combobox' : 'button', { name })).toBeVisible();
   }
 });
+
+test('the artifact viewer shows the iptables-save kube-proxy compiled for each node', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('artifacts-toggle').click();
+  await expect(page.getByTestId('artifact-viewer')).toBeVisible();
+  await page.getByTestId('artifact-select').selectOption('node/node-1/iptables-save');
+  await expect(page.getByTestId('artifact-viewer')).toContainText('KUBE-SERVICES');
+  await lab.screenshot('artifacts-node-1-en');
+});
