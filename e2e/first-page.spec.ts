@@ -47,3 +47,15 @@ test('opening files with the picker merges them into one scenario', async ({ pag
   await expect(lab.canvasNode('beta')).toBeVisible();
   await expect(lab.canvasNode('node-1')).toHaveCount(0);
 });
+
+test('an object the apiserver refuses is reported, and the rest of the scenario runs', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const svc = (name: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n  type: NodePort\n  selector: {app: x}\n  ports:\n    - port: 80\n      nodePort: 30080\n`;
+  await lab.dropFiles([{ name: 'clash.yaml', text: `${svc('first')}---\n${svc('second')}` }]);
+  await expect(page.getByTestId('canvas-service-default-first')).toBeVisible();
+  await page.getByTestId('lab-rejected').click();
+  await expect(page.getByTestId('api-rejections')).toContainText('30080');
+  await lab.screenshot('api-rejected-en');
+});

@@ -3,7 +3,7 @@
 // identity and an untouched one keeps its own, so "no change, no work" falls out of the memo.
 
 import { emptyCluster, type ArtifactId, type Cluster, type Node, type Pod, type RenderedArtifact, type Service } from '../sim';
-import type { Engines, Scenario } from './types';
+import type { ApiRejection, Engines, Scenario } from './types';
 
 export type LabStatus =
   /** The control plane ran: derived pods, IPs, endpoint slices. */
@@ -15,7 +15,8 @@ export type LabStatus =
 export interface DerivedLab {
   status: LabStatus;
   cluster: Cluster;
-  problems: readonly unknown[];
+  /** Objects the apiserver refused (the rest of the scenario still runs, as with kubectl apply). */
+  problems: readonly ApiRejection[];
   /** Rendered data-plane artifacts (iptables-save per node, nginx.conf, zone), when compilers are wired in. */
   artifacts: Record<ArtifactId, RenderedArtifact>;
 }

@@ -27,3 +27,5 @@ export const selectSideTab = (s: LabState) => s.ui.sideTab;
 export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
 export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.title ?? s.scenario.sources.map((f) => f.name).join(', ');
 export const selectTracerReady = (s: LabState) => s.engines.trace;
+const NO_PROBLEMS: readonly never[] = [];
+export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;

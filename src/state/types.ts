@@ -12,9 +12,17 @@ export type SourceFile = ScenarioFileInput;
 /** A located load problem (file, line, column, JSON pointer, message). */
 export type LoadProblem = Problem;
 
+/** An object the apiserver refused, as kubectl prints it: "Error from server (<reason>): <message>". */
+export interface ApiRejection {
+  ref: { kind: string; namespace?: string; name: string };
+  field: string;
+  message: string;
+  reason: string;
+}
+
 export interface ReconcileResult {
   cluster: Cluster;
-  problems: readonly unknown[];
+  problems: readonly ApiRejection[];
 }
 
 /** What a user asks the tracer to do: a saved request's shape (see SavedRequest in src/sim/cluster.ts). */

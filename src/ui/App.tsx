@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import {
+  selectApiRejections,
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
@@ -49,6 +50,7 @@ function TopBar() {
   const t = useT();
   const title = useLab(selectScenarioTitle);
   const status = useLab(selectLabStatus);
+  const rejected = useLab(selectApiRejections).length;
   const lang = useLab(selectLang);
   const theme = useLab(selectTheme);
   const presenter = useLab(selectPresenter);
@@ -64,6 +66,11 @@ function TopBar() {
       </div>
       <div className="scenario-title" data-testid="scenario-title">
         {title && <span className="mono">{title}</span>}
+        {rejected > 0 && (
+          <button type="button" className="status-note status-error" onClick={() => labStore.getState().setSideTab('events')} data-testid="lab-rejected">
+            {t('lab.rejected', { count: rejected })}
+          </button>
+        )}
         {status === 'as-written' && (
           <span className="status-note" title={t('lab.asWritten.hint')} data-testid="lab-as-written">
             {t('lab.asWritten')}

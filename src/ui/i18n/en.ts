@@ -19,6 +19,8 @@ export const en = {
   'theme.dark': 'Dark',
   'drop.hint': 'Drop scenario files (JSON or YAML) to open them',
 
+  'lab.rejected': '{count} object(s) refused by the apiserver',
+  'events.rejected': 'Objects the apiserver refused',
   'lab.asWritten': 'Objects as written',
   'lab.asWritten.hint': 'The control plane is not yet available in this build: the canvas shows the Nodes, Pods and Services exactly as the files write them, with nothing derived (no pods from Deployments, no allocated addresses, no endpoints).',
 

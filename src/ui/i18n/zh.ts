@@ -19,6 +19,8 @@ export const zh: Record<keyof typeof en, string> = {
   'theme.dark': '深色',
   'drop.hint': '拖放场景文件（JSON 或 YAML）以打开',
 
+  'lab.rejected': 'apiserver 拒绝了 {count} 个对象',
+  'events.rejected': '被 apiserver 拒绝的对象',
   'lab.asWritten': '按原文显示的对象',
   'lab.asWritten.hint': '此版本尚未提供控制平面：画布按文件原样显示 Node、Pod 和 Service，不做任何推导（不会从 Deployment 生成 Pod，不分配地址，没有端点）。',
 

@@ -3,7 +3,7 @@
 
 import { useMemo, useState } from 'react';
 import type { ClusterEvent, Hop } from '../../sim';
-import { selectCluster, selectHopIndex, selectLang, selectTrace } from '../../state';
+import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
 
@@ -23,6 +23,7 @@ export function EventList() {
   const cluster = useLab(selectCluster);
   const trace = useLab(selectTrace);
   const current = useLab(selectHopIndex);
+  const rejected = useLab(selectApiRejections);
   const [shown, setShown] = useState<Record<Filter, boolean>>({ hops: true, Normal: true, Warning: true });
 
   const rows = useMemo<Row[]>(() => {
@@ -42,6 +43,18 @@ export function EventList() {
           </label>
         ))}
       </div>
+      {rejected.length > 0 && (
+        <ul className="rejections" data-testid="api-rejections" aria-label={t('events.rejected')}>
+          {rejected.map((p, i) => (
+            <li key={i} className="rejection">
+              <span className="mono small">
+                Error from server ({p.reason}):
+              </span>{' '}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {rows.length === 0 ? (
         <p className="muted panel-hint">{t('events.empty')}</p>
       ) : (
@@ -59,12 +72,15 @@ export function EventList() {
               <li key={`e${r.e.seq}`} className={`row row-event row-${r.e.type}`}>
                 <button type="button" onClick={() => selectEventObject(r.e)}>
                   <span className="row-n mono">{r.e.type === 'Warning' ? '!' : '·'}</span>
-                  <span className="mono small">{r.e.reason}</span>
                   <span className="row-text">
-                    <span className="mono small muted">
-                      {r.e.object.kind}/{r.e.object.name}
-                    </span>{' '}
-                    {r.e.message}
+                    <span className="row-title">
+                      <strong className="small">{r.e.reason}</strong>{' '}
+                      <span className="mono small muted">
+                        {r.e.object.kind}/{r.e.object.namespace ? `${r.e.object.namespace}/` : ''}
+                        {r.e.object.name}
+                      </span>
+                    </span>
+                    <span className="row-message">{r.e.message}</span>
                   </span>
                 </button>
               </li>
