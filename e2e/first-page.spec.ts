@@ -59,3 +59,21 @@ test('an object the apiserver refuses is reported, and the rest of the scenario 
   await expect(page.getByTestId('api-rejections')).toContainText('30080');
   await lab.screenshot('api-rejected-en');
 });
+
+test('an edit (kube-proxy mode) can be undone and redone', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const mode = page.getByTestId('proxy-mode');
+  await expect(mode).toHaveValue('iptables');
+  await mode.selectOption('ipvs');
+  await expect(mode).toHaveValue('ipvs');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(mode).toHaveValue('iptables');
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(mode).toHaveValue('ipvs');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await expect(mode).toHaveValue('iptables');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(mode).toHaveValue('ipvs');
+});

@@ -106,6 +106,10 @@ test('dark theme and presenter mode', async ({ page }) => {
   await lab.screenshot('trace-dark');
   await page.getByTestId('presenter-toggle').click();
   await expect(page.getByTestId('caption')).toBeVisible();
+  // Focus on the current hop: objects it does not touch step back.
+  await expect(page.getByTestId('canvas')).toHaveClass(/focus-hop/);
+  await expect(page.getByTestId('canvas-service-default-web')).toHaveCSS('opacity', '0.35');
+  await expect(lab.canvasNode('node-1')).toHaveClass(/is-current/);
   await lab.screenshot('presenter-dark');
   await page.getByTestId('theme-select').selectOption('light');
   await lab.screenshot('presenter-light');

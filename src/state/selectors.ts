@@ -29,3 +29,4 @@ export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.tit
 export const selectTracerReady = (s: LabState) => s.engines.trace;
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
+export const selectProxyMode = (s: LabState) => s.scenario.current?.settings.kubeProxy.mode;

@@ -1,7 +1,9 @@
 import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { PROXY_MODES, type ProxyMode } from '../sim';
 import {
   selectApiRejections,
+  selectProxyMode,
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
@@ -54,6 +56,7 @@ function TopBar() {
   const lang = useLab(selectLang);
   const theme = useLab(selectTheme);
   const presenter = useLab(selectPresenter);
+  const proxyMode = useLab(selectProxyMode);
   const canUndo = useLab(selectCanUndo);
   const canRedo = useLab(selectCanRedo);
   const picker = useRef<HTMLInputElement>(null);
@@ -99,6 +102,16 @@ function TopBar() {
         <button type="button" className="btn btn-icon" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
           <IconRedo />
         </button>
+        <label className="select-inline proxy-mode">
+          <span>{t('toolbar.proxyMode')}</span>
+          <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => s.run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode })} data-testid="proxy-mode">
+            {PROXY_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="select-inline">
           <span className="sr-only">{t('toolbar.language')}</span>
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
@@ -175,11 +188,30 @@ function ArtifactDrawer() {
   );
 }
 
+/** Ctrl/Cmd+Z undoes the last edit, Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes it, outside text fields. */
+function useUndoKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) labStore.getState().undo();
+      else if ((k === 'z' && e.shiftKey) || k === 'y') labStore.getState().redo();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function App() {
   const t = useT();
   const [dragging, setDragging] = useState(false);
   useDocumentSettings();
   usePlaybackKeys();
+  useUndoKeys();
   useStepInHash();
   const onDrop = (e: DragEvent) => {
     e.preventDefault();

@@ -6,7 +6,7 @@ import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeChange } 
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
-import { selectClients, selectCluster, selectSelection, type SelectionKind } from '../../state';
+import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
 import { useEffectiveTheme } from '../theme';
 import { useT } from '../i18n';
@@ -27,6 +27,9 @@ function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topol
   if (!t) inner.set(clients, (t = buildTopology(cluster, clients)));
   return t;
 }
+
+/** Presenter mode with a trace: everything but the current hop's objects steps back. */
+const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
 
 const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
 
@@ -81,6 +84,7 @@ export function LabCanvas() {
   const clients = useLab(selectClients) ?? NO_CLIENTS;
   const selection = useLab(selectSelection);
   const colorMode = useEffectiveTheme();
+  const focus = useLab(selectFocusHop);
   const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
   const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
 
@@ -100,7 +104,7 @@ export function LabCanvas() {
 
   if (!cluster) return <div className="canvas-empty">{t('canvas.empty')}</div>;
   return (
-    <div className="canvas" data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+    <div className={`canvas${focus ? ' focus-hop' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
       {flow && (
         <ReactFlow<LabNode>
           nodes={flow.nodes}

@@ -11,6 +11,7 @@ import { labStore, useLab } from '../app-store';
 /** Milliseconds one hop takes at speed 1, and the pause on arrival before the next hop. */
 export const HOP_MS = 1100;
 export const DWELL_MS = 450;
+const FRAME_ENTRY_Y = 30;
 
 function prefersReducedMotion(): boolean {
   return typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -32,7 +33,10 @@ export function PacketLayer() {
       const n = rf.getInternalNode(id);
       if (!n) return null;
       const { x, y } = n.internals.positionAbsolute;
-      return { x: x + (n.measured.width ?? n.width ?? 0) / 2, y: y + (n.measured.height ?? n.height ?? 0) / 2 };
+      const w = n.measured.width ?? n.width ?? 0;
+      const h = n.measured.height ?? n.height ?? 0;
+      // A node frame is entered at its header (its interface), not in the middle of its pods.
+      return id.startsWith('node/') ? { x: x + w / 2, y: y + Math.min(h / 2, FRAME_ENTRY_Y) } : { x: x + w / 2, y: y + h / 2 };
     };
     const from = hop?.edge ? centre(hop.edge.from) : null;
     const to = hop?.edge ? centre(hop.edge.to) : hop ? centre(hop.place.id) : null;

@@ -15,11 +15,18 @@ export type LbNodeT = Node<{ lb: LoadBalancerModel }, 'lb'>;
 export type ClientNodeT = Node<{ client: ClientModel }, 'client'>;
 export type LabNode = FrameNodeT | PodNodeT | ServiceNodeT | LbNodeT | ClientNodeT;
 
-/** The canvas id of the place the current hop happened at: one string, so nodes re-render once per hop. */
-const selectHopPlace = (s: LabState) => selectCurrentHop(s)?.place.id ?? null;
+/** The canvas ids the current hop touches, as one string, so nodes re-render once per hop (not per frame). */
+const selectHopIds = (s: LabState) => {
+  const h = selectCurrentHop(s);
+  return h ? `${h.place.id}\n${h.edge?.from ?? ''}\n${h.edge?.to ?? ''}` : '';
+};
 
-function useIsCurrent(id: string): boolean {
-  return useLab(selectHopPlace) === id;
+/** ' is-current' for the hop's place, ' is-involved' for the ends of its edge, '' otherwise. */
+function useHopClass(id: string): string {
+  const ids = useLab(selectHopIds);
+  if (!ids) return '';
+  const [place, from, to] = ids.split('\n');
+  return place === id ? ' is-current' : from === id || to === id ? ' is-involved' : '';
 }
 
 const handles = (
@@ -32,9 +39,9 @@ const handles = (
 const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<FrameNodeT>) {
   const t = useT();
   const f = data.frame;
-  const current = useIsCurrent(id);
+  const hop = useHopClass(id);
   return (
-    <div className={`lab-frame${selected ? ' is-selected' : ''}${current ? ' is-current' : ''}`} data-testid={`canvas-node-${f.name}`} aria-label={t('canvas.node.aria', { name: f.name })}>
+    <div className={`lab-frame${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-node-${f.name}`} aria-label={t('canvas.node.aria', { name: f.name })}>
       {handles}
       <div className="lab-frame-head">
         <span className="kind-tag">{t('kind.node')}</span>
@@ -64,8 +71,8 @@ const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<Fram
 const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT>) {
   const t = useT();
   const p = data.pod;
-  const current = useIsCurrent(id);
-  const cls = ['lab-pod', p.ingressController && 'is-ingress', !p.ready && 'is-notready', selected && 'is-selected', current && 'is-current'].filter(Boolean).join(' ');
+  const hop = useHopClass(id);
+  const cls = ['lab-pod', p.ingressController && 'is-ingress', !p.ready && 'is-notready', selected && 'is-selected'].filter(Boolean).join(' ') + hop;
   return (
     <div className={cls} data-testid={`canvas-pod-${p.namespace}-${p.name}`}>
       {handles}
@@ -85,9 +92,9 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
 const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<ServiceNodeT>) {
   const t = useT();
   const s = data.service;
-  const current = useIsCurrent(id);
+  const hop = useHopClass(id);
   return (
-    <div className={`lab-service${selected ? ' is-selected' : ''}${current ? ' is-current' : ''}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} title={t('canvas.service.hint')}>
+    <div className={`lab-service${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} title={t('canvas.service.hint')}>
       {handles}
       <div className="lab-service-name">
         <span className="kind-tag kind-svc">{s.type}</span>
@@ -102,9 +109,9 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
 
 const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) {
   const t = useT();
-  const current = useIsCurrent(id);
+  const hop = useHopClass(id);
   return (
-    <div className={`lab-lb${selected ? ' is-selected' : ''}${current ? ' is-current' : ''}`} data-testid={`canvas-lb-${data.lb.address}`}>
+    <div className={`lab-lb${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-lb-${data.lb.address}`}>
       {handles}
       <div className="lab-pod-name">
         <span className="kind-tag kind-lb">{t('kind.loadBalancer')}</span>
@@ -116,9 +123,9 @@ const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) 
 
 const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<ClientNodeT>) {
   const t = useT();
-  const current = useIsCurrent(id);
+  const hop = useHopClass(id);
   return (
-    <div className={`lab-client${selected ? ' is-selected' : ''}${current ? ' is-current' : ''}`} data-testid={`canvas-client-${data.client.name}`}>
+    <div className={`lab-client${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-client-${data.client.name}`}>
       {handles}
       <div className="lab-pod-name">
         <span className="kind-tag kind-client">{t('kind.client')}</span>

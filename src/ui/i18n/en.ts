@@ -9,6 +9,7 @@ export const en = {
   'toolbar.open': 'Open scenario…',
   'toolbar.undo': 'Undo',
   'toolbar.redo': 'Redo',
+  'toolbar.proxyMode': 'kube-proxy',
   'toolbar.language': 'Language',
   'toolbar.theme': 'Theme',
   'toolbar.presenter': 'Presenter',

@@ -9,6 +9,7 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.open': '打开场景…',
   'toolbar.undo': '撤销',
   'toolbar.redo': '重做',
+  'toolbar.proxyMode': 'kube-proxy 模式',
   'toolbar.language': '语言',
   'toolbar.theme': '主题',
   'toolbar.presenter': '演示模式',
