@@ -20,6 +20,11 @@ export function readInputs(files: readonly string[], io: CliIo): { inputs: Scena
   return { inputs, problems };
 }
 
+/** A file named on the command line could not be read: going on would silently use less than asked. */
+function unreadableFile(problems: readonly Problem[]): boolean {
+  return hasErrors(problems);
+}
+
 export function defaultScenarioPath(): string {
   return fileURLToPath(DEFAULT_SCENARIO_URL);
 }
@@ -30,7 +35,8 @@ export type CommandScenario =
 
 /**
  * Load `files` (the default scenario when empty) and apply the global options. Problems go to
- * stderr; errors stop the command with exit code 1, bad --set/--mode values with 2.
+ * stderr; like kubectl apply, the command goes on with what loaded (a bad object is skipped) and
+ * stops with exit code 1 only when nothing usable loaded, or 2 for bad --set/--mode values.
  */
 export function loadScenarioForCommand(p: { files: readonly string[]; globals: GlobalOptions; io: CliIo }): CommandScenario {
   const files = p.files.length > 0 ? p.files : [defaultScenarioPath()];
@@ -38,7 +44,7 @@ export function loadScenarioForCommand(p: { files: readonly string[]; globals: G
   const result = loadScenarioFiles(inputs);
   const all = [...problems, ...result.problems];
   for (const prob of all) p.io.stderr(`${formatProblem(prob)}\n`);
-  if (!result.ok || hasErrors(all)) return { ok: false, exitCode: 1 };
+  if (!result.ok || (p.files.length > 0 && unreadableFile(problems))) return { ok: false, exitCode: 1 };
   const applied = applyGlobalOptions(result.scenario, p.globals);
   if (!applied.ok) {
     for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);

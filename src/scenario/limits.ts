@@ -14,9 +14,11 @@ export const LIMITS = {
    * Leading indentation (spaces and compact "- " indicators) of a YAML line, checked on the raw text
    * before the YAML parser runs: very deep block nesting exhausts the parser's memory.
    */
-  maxIndent: 400,
+  maxIndent: 256,
   /** Values (scalars, maps, lists) in one document, counting alias expansions (YAML "billion laughs"). */
   maxNodes: 2_000_000,
+  /** Values copied through YAML aliases (`*name`) in one document. */
+  maxAliasedNodes: 10_000,
   /** Entries in clients, requests and lesson steps. */
   maxEntries: 1000,
 } as const;

@@ -358,7 +358,7 @@ function readSettings(
       const key = `${jsonPointer(issue.path)} ${issue.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const inList = typeof issue.path[issue.path.length - 1] === 'number' || issue.path.some((s) => typeof s === 'number');
+      const inList = issue.path.some((s) => typeof s === 'number');
       const note = issue.unknownKey ? '' : inList ? '; the entry is ignored' : '; the default is used';
       report(['settings', ...issue.path], `${issue.message}${note}`, issue.unknownKey ? 'warning' : 'error');
     }
@@ -457,7 +457,7 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
 
 // ------------------------------------------------------------------ merging
 
-const NAMESPACED_FOR_DUPLICATES = (o: ScenarioObject, custom: CustomKinds): boolean => {
+const isNamespaced = (o: ScenarioObject, custom: CustomKinds): boolean => {
   const r = resolveKind(o.apiVersion, o.kind, custom);
   if (r.kind === 'other') return r.namespaced;
   return !['Namespace', 'Node', 'IngressClass'].includes(o.kind);
@@ -501,7 +501,7 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
   const allObjects = parts.flatMap((p) => p.objects);
   const custom = customKindsFrom(allObjects.map((o) => o.object));
   for (const { object, source } of allObjects) {
-    const ns = NAMESPACED_FOR_DUPLICATES(object, custom) ? (object.metadata.namespace ?? 'default') : '';
+    const ns = isNamespaced(object, custom) ? (object.metadata.namespace ?? 'default') : '';
     const key = `${object.apiVersion.split('/')[0]}|${object.kind}|${ns}|${object.metadata.name}`;
     const at = index.get(key);
     const label = `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata.name}`;

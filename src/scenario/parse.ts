@@ -74,17 +74,11 @@ export function parseFile(file: string, rawText: string): ParsedFile {
       const plain = copyPlain(value, { file, problems, locateLater: true });
       out.problems.push(...problems);
       if (plain.ok) {
-        let yamlDoc: Document | null | undefined;
+        // Positions are only needed for problems: scan the JSON text for the pointer when asked.
+        const offsetOf = jsonLocator(text);
         const locate = (path: readonly PathSegment[]): Position | undefined => {
-          // Positions are only needed for problems: parse the text a second time, lazily, to find them.
-          if (yamlDoc === undefined) {
-            yamlDoc = null;
-            if (indentationProblem(text) === undefined) {
-              const docs = parseAllDocuments(text, { lineCounter: new LineCounter() });
-              if (Array.isArray(docs) && docs.length === 1 && docs[0].errors.length === 0) yamlDoc = docs[0];
-            }
-          }
-          return yamlDoc ? locateInYaml(yamlDoc, path, lines) : undefined;
+          const offset = offsetOf(path);
+          return offset === undefined ? undefined : lines.position(offset);
         };
         if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
       }
@@ -92,7 +86,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     }
   }
 
-  const indent = indentationProblem(text);
+  const indent = indentationProblem(text) ?? flowNestingProblem(text);
   if (indent !== undefined) {
     out.problems.push({
       kind: 'too-large',
@@ -101,12 +95,12 @@ export function parseFile(file: string, rawText: string): ParsedFile {
       line: indent.line,
       column: 1,
       path: '',
-      message: `nesting too deep: line ${indent.line} is indented ${indent.columns} columns; the lab reads up to ${LIMITS.maxIndent}`,
+      message: indent.message,
     });
     return out;
   }
 
-  const docs = parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true });
+  const docs = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true }));
   const list = Array.isArray(docs) ? docs : [];
   out.multiDocument = list.length > 1;
   list.forEach((doc, index) => {
@@ -122,7 +116,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     if (doc.errors.length > 0) return;
     const problems: Problem[] = [];
     const locate = (path: readonly PathSegment[]) => locateInYaml(doc, path, lines);
-    const plain = yamlToPlain(doc, { file, problems, document, locate });
+    const plain = yamlToPlain(doc, { file, problems, document, locate }, lines);
     out.problems.push(...problems);
     if (plain.ok && plain.value !== null) out.documents.push({ index, value: plain.value, locate });
   });
@@ -192,12 +186,17 @@ function copyPlain(value: unknown, ctx: CopyContext): Copied {
 }
 
 /** Convert a YAML document's node tree to plain values (not Document.toJS: it throws on bad aliases). */
-function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
+function yamlToPlain(doc: Document, ctx: CopyContext, lineIndex: LineIndex): Copied {
   let nodes = 0;
+  let aliased = 0;
+  let aliasDepth = 0;
   const inProgress = new Set<unknown>();
+  const targets = new Map<unknown, unknown>();
   const walk = (node: unknown, path: PathSegment[]): unknown => {
-    if (++nodes > LIMITS.maxNodes) {
-      throw new TooLarge(`too many values (aliases expand to more than ${LIMITS.maxNodes}): the lab refuses this document`);
+    if (++nodes > LIMITS.maxNodes) throw new TooLarge(`too many values: the lab reads up to ${LIMITS.maxNodes} in one document`);
+    // Values copied through aliases are capped separately, far lower: that is the "billion laughs" attack.
+    if (aliasDepth > 0 && ++aliased > LIMITS.maxAliasedNodes) {
+      throw new TooLarge(`aliases expand to more than ${LIMITS.maxAliasedNodes} values: the lab refuses this document`);
     }
     if (node === null || node === undefined) return null;
     if (isScalar(node)) {
@@ -205,7 +204,8 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
       return typeof v === 'bigint' ? Number(v) : v;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      if (!targets.has(node)) targets.set(node, node.resolve(doc));
+      const target = targets.get(node);
       if (target === undefined || inProgress.has(target)) {
         const at = ctx.locate?.(path);
         ctx.problems.push({
@@ -219,7 +219,12 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
         });
         return null;
       }
-      return walk(target, path);
+      aliasDepth++;
+      try {
+        return walk(target, path);
+      } finally {
+        aliasDepth--;
+      }
     }
     if (path.length >= LIMITS.maxDepth) throw depthError();
     if (isSeq(node)) {
@@ -232,8 +237,23 @@ function yamlToPlain(doc: Document, ctx: CopyContext): Copied {
       inProgress.add(node);
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
-        const rawKey = walk(pair.key, path);
-        const key = rawKey === null || typeof rawKey !== 'object' ? String(rawKey) : JSON.stringify(rawKey);
+        const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (keyNode !== null && keyNode !== undefined && !isScalar(keyNode)) {
+          // YAML allows maps and lists as keys ("? "); Kubernetes objects never have them.
+          const at = isNodeWithRange(keyNode) && keyNode.range ? lineIndex.position(keyNode.range[0]) : undefined;
+          ctx.problems.push({
+            kind: 'syntax',
+            severity: 'error',
+            file: ctx.file,
+            ...at,
+            document: ctx.document,
+            path: jsonPointer(path),
+            message: 'a map or list used as a key: keys must be plain text; this entry is ignored',
+          });
+          continue;
+        }
+        const rawKey = keyNode === null || keyNode === undefined ? null : keyNode.value;
+        const key = typeof rawKey === 'bigint' ? String(Number(rawKey)) : String(rawKey);
         if (key === FORBIDDEN_KEY) {
           ctx.problems.push(forbiddenKeyProblem(ctx, [...path, key]));
           continue;
@@ -283,6 +303,110 @@ function locateInYaml(doc: Document, path: readonly PathSegment[], lines: LineIn
   return lines.position(best.range[0]);
 }
 
+/**
+ * Positions in a JSON text that JSON.parse accepted (so the scanner may trust its structure, and
+ * its depth is already capped). Values up to two levels deep (`/objects/3`, `/items/0`) are indexed
+ * in one pass on first use; deeper paths are scanned from their indexed ancestor, so locating every
+ * object of a large file stays linear.
+ */
+function jsonLocator(text: string): (path: readonly PathSegment[]) => number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const skipString = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    skipString();
+    try {
+      return String(JSON.parse(text.slice(start, i)));
+    } catch {
+      return '';
+    }
+  };
+  /** Visit the children of the container at i: calls `each(key, offsetOfValue)` then skips the value unless `each` consumed it. */
+  const children = (each: (key: PathSegment) => 'stop' | 'skip' | 'consumed'): boolean => {
+    ws();
+    const c = text[i];
+    if (c !== '{' && c !== '[') return false;
+    const close = c === '{' ? '}' : ']';
+    i++;
+    ws();
+    for (let k = 0; i < text.length && text[i] !== close; k++) {
+      let key: PathSegment = k;
+      if (c === '{') {
+        key = readString();
+        ws();
+        i++; // ':'
+      }
+      ws();
+      const r = each(key);
+      if (r === 'stop') return true;
+      if (r === 'skip') skipValue();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        ws();
+      }
+    }
+    i++;
+    return false;
+  };
+  const skipValue = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '"') skipString();
+    else if (c === '{' || c === '[') children(() => 'skip');
+    else while (i < text.length && !',}] \n\r\t'.includes(text[i])) i++;
+  };
+
+  let index: Map<string, number> | undefined;
+  const buildIndex = (): Map<string, number> => {
+    const map = new Map<string, number>();
+    i = 0;
+    ws();
+    map.set('', i);
+    children((k1) => {
+      map.set(jsonPointer([k1]), i);
+      ws();
+      if (text[i] === '{' || text[i] === '[') {
+        children((k2) => {
+          map.set(jsonPointer([k1, k2]), i);
+          return 'skip';
+        });
+      } else skipValue();
+      return 'consumed';
+    });
+    return map;
+  };
+
+  return (path) => {
+    index ??= buildIndex();
+    let depth = Math.min(path.length, 2);
+    let start = index.get(jsonPointer(path.slice(0, depth)));
+    while (start === undefined && depth > 0) start = index.get(jsonPointer(path.slice(0, --depth)));
+    if (start === undefined) return undefined;
+    let best = start;
+    i = start;
+    for (const seg of path.slice(depth)) {
+      let found = false;
+      children((key) => {
+        if (String(key) !== String(seg)) return 'skip';
+        found = true;
+        return 'stop';
+      });
+      if (!found) return best;
+      ws();
+      best = i;
+    }
+    return best;
+  };
+}
+
 function isNodeWithRange(n: unknown): n is YamlNode {
   return typeof n === 'object' && n !== null && 'range' in n && Array.isArray((n as { range?: unknown }).range);
 }
@@ -314,7 +438,7 @@ function looksLikeJson(file: string, text: string): boolean {
 }
 
 /** The first line whose structural indentation exceeds the cap, measured without parsing. */
-function indentationProblem(text: string): { line: number; columns: number } | undefined {
+function indentationProblem(text: string): { line: number; message: string } | undefined {
   let line = 1;
   let col = 0;
   let atStart = true;
@@ -329,10 +453,52 @@ function indentationProblem(text: string): { line: number; columns: number } | u
     if (!atStart) continue;
     // Spaces, tabs and the block indicators "-", "?", ":" that open a nested collection on the same line.
     if (c === 32 || c === 9 || c === 45 || c === 63 || c === 58) {
-      if (++col > LIMITS.maxIndent) return { line, columns: col };
+      if (++col > LIMITS.maxIndent) {
+        return { line, message: `nesting too deep: line ${line} is indented more than ${LIMITS.maxIndent} columns` };
+      }
     } else atStart = false;
   }
   return undefined;
+}
+
+/**
+ * Flow collections (`[`, `{`) opened deeper than the depth cap allows, counted on the raw text
+ * (quoted strings skipped): the YAML parser is slow on very deep flow nesting, so refuse first.
+ */
+function flowNestingProblem(text: string): { line: number; message: string } | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) quote = c;
+    else if (c === 91 || c === 123) {
+      if (++depth > LIMITS.maxDepth) {
+        return { line, message: `nesting too deep: more than ${LIMITS.maxDepth} levels of [ and { by line ${line}` };
+      }
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * The yaml parser makes an Error object per syntax error; capturing each one's stack trace
+ * dominated the time spent on malformed input. Their stacks are of no use to a learner.
+ */
+function withoutStackTraces<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function firstLine(s: string): string {
