@@ -56,7 +56,9 @@ function defaultService(svc: Service): Service {
   // The registry keeps clusterIP and clusterIPs in step (PrepareForCreate / normalizeClusterIPs).
   if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) spec.clusterIPs = [spec.clusterIP];
   if ((spec.clusterIP === undefined || spec.clusterIP === '') && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
-  return { ...svc, spec };
+  // Every Service carries `status: {loadBalancer: {}}`; an ingress list a manifest gives is kept
+  // (kube-proxy's test fixtures write it directly).
+  return { ...svc, spec, status: { ...svc.status, loadBalancer: svc.status?.loadBalancer ?? {} } };
 }
 
 function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {

@@ -14,6 +14,7 @@ import { validateObject } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import { invalid, int, invalidProblems, raw, resourceOf, type ApiProblem, type FieldError, type ObjectRef } from './errors';
 import { goStringSlice } from './validation';
+import { CowMap } from './cowmap';
 
 export type AnyObject = KubeObject | OtherObject;
 
@@ -68,7 +69,9 @@ export function stableUid(seed: string, kind: string, key: string): string {
 }
 
 export class ObjectStore {
-  private readonly kinds: Map<string, Map<string, AnyObject>>;
+  private readonly kinds: Map<string, CowMap<AnyObject>>;
+  /** Kinds written since this store was created or forked (lets callers reuse untouched lists). */
+  readonly dirtyKinds = new Set<string>();
   private readonly listeners: WatchListener[] = [];
   readonly clusterIPs: ClusterIPAllocator;
   readonly nodePorts: NodePortAllocator;
@@ -79,7 +82,7 @@ export class ObjectStore {
     from?: ObjectStore,
   ) {
     if (from) {
-      this.kinds = new Map([...from.kinds].map(([k, m]) => [k, new Map(m)]));
+      this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
@@ -107,10 +110,11 @@ export class ObjectStore {
     for (const l of this.listeners) l(e);
   }
 
-  private bucket(kind: string): Map<string, AnyObject> {
+  private bucket(kind: string): CowMap<AnyObject> {
+    this.dirtyKinds.add(kind);
     let m = this.kinds.get(kind);
     if (!m) {
-      m = new Map();
+      m = new CowMap();
       this.kinds.set(kind, m);
     }
     return m;
@@ -121,11 +125,11 @@ export class ObjectStore {
   }
 
   list<T extends AnyObject = AnyObject>(kind: string): T[] {
-    return [...(this.kinds.get(kind)?.values() ?? [])] as T[];
+    return (this.kinds.get(kind)?.toArray() ?? []) as T[];
   }
 
   values<T extends AnyObject = AnyObject>(kind: string): IterableIterator<T> {
-    return (this.kinds.get(kind) ?? new Map<string, AnyObject>()).values() as IterableIterator<T>;
+    return (this.kinds.get(kind) ?? new CowMap<AnyObject>()).values() as IterableIterator<T>;
   }
 
   count(kind: string): number {
@@ -299,10 +303,8 @@ export class ObjectStore {
       const rand = SeededRandom.fromSeed(seed, `nodeport/${key}`);
       for (let i = 0; i < ports.length; i++) {
         const p = ports[i]!;
-        if (!needsNodePorts) {
-          // kubectl apply may carry a nodePort over from a NodePort type; the registry only keeps user-set ones for LB without allocation.
-          continue;
-        }
+        // A LoadBalancer with allocateLoadBalancerNodePorts=false keeps only the nodePorts it was given.
+        if (!needsNodePorts && (type !== 'LoadBalancer' || !p.nodePort)) continue;
         if (!p.nodePort) {
           const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
           if (prev) p.nodePort = prev;

@@ -75,6 +75,33 @@ const cases: [string, AnyObject[], string][] = [
     'ingresses.networking.k8s.io "web" is forbidden: Internal error occurred: 2 default IngressClasses were found, only 1 allowed'],
   ['deployment selector mismatch', [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c' }] } } } } as AnyObject],
     'The Deployment "d" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"b"}: `selector` does not match template `labels`'],
+  ['label key invalid', [svc('web', { ports: port80 }, { metadata: { name: 'web', labels: { 'bad key': 'x' } } })],
+    "The Service \"web\" is invalid: metadata.labels: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"],
+  ['namespace name is a DNS label', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } } as AnyObject],
+    "The Namespace \"team.a\" is invalid: metadata.name: Invalid value: \"team.a\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"],
+  ['already exists', [svc('web', { ports: port80 }), svc('web', { ports: port80 })], 'services "web" already exists'],
+  ['healthCheckNodePort without eTP Local', [svc('web', { type: 'LoadBalancer', ports: port80, healthCheckNodePort: 30500 })],
+    "The Service \"web\" is invalid: spec.healthCheckNodePort: Invalid value: 30500: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"],
+  ['allocateLoadBalancerNodePorts on NodePort', [svc('web', { type: 'NodePort', ports: port80, allocateLoadBalancerNodePorts: false })],
+    "The Service \"web\" is invalid: spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is 'LoadBalancer'"],
+  ['loadBalancerSourceRanges on ClusterIP', [svc('web', { ports: port80, loadBalancerSourceRanges: ['10.0.0.0/8'] })],
+    "The Service \"web\" is invalid: spec.loadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"],
+  ['affinity config with None', [svc('web', { ports: port80, sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } } })],
+    'The Service "web" is invalid: spec.sessionAffinityConfig: Forbidden: must not be set when session affinity is None'],
+  ['type unsupported', [svc('web', { type: 'Ingress', ports: port80 })],
+    'The Service "web" is invalid: spec.type: Unsupported value: "Ingress": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"'],
+  ['ingress host is an IP', [ing({ rules: [{ host: '1.2.3.4', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] })],
+    'The Ingress "web" is invalid: spec.rules[0].host: Invalid value: "1.2.3.4": must be a DNS name, not an IP address'],
+  ['ingress wildcard host', [ing({ rules: [{ host: 'foo.*.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] })],
+    "The Ingress \"web\" is invalid: spec.rules[0].host: Invalid value: \"foo.*.com\": a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+  ['ingress pathType unsupported', [ing({ rules: [{ http: { paths: [{ path: '/', pathType: 'Regex', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] })],
+    'The Ingress "web" is invalid: spec.rules[0].http.paths[0].pathType: Unsupported value: "Regex": supported values: "Exact", "ImplementationSpecific", "Prefix"'],
+  ['ingress path with //', [ing({ rules: [{ http: { paths: [{ path: '/a//b', pathType: 'Exact', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] })],
+    "The Ingress \"web\" is invalid: spec.rules[0].http.paths[0].path: Invalid value: \"/a//b\": must not contain '//'"],
+  ['ingress backend port name and number', [ing({ defaultBackend: { service: { name: 'web', port: { number: 80, name: 'http' } } } })],
+    'The Ingress "web" is invalid: spec.defaultBackend: Invalid value: "": cannot set both port name & port number'],
+  ['selector expression without values', [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchExpressions: [{ key: 'app', operator: 'In' }] }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c' }] } } } } as AnyObject],
+    "The Deployment \"d\" is invalid: spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"],
 ];
 
 describe('apiserver validation', () => {
@@ -86,7 +113,13 @@ describe('apiserver validation', () => {
     if (!res.ok) expect(res.problems.map((p) => p.message)).toContain(message);
     // A rejected object is not stored.
     const last = objects[objects.length - 1]!;
-    expect(store.get(last.kind, `default/${last.metadata.name}`)).toBeUndefined();
+    if (objects.length === 1) expect(store.get(last.kind, last.kind === 'Namespace' ? last.metadata.name : `default/${last.metadata.name}`)).toBeUndefined();
+  });
+
+  it('rejects objects in a namespace that does not exist when namespaces are checked', () => {
+    const store = new ObjectStore(defaultLabSettings(), { checkNamespaces: true });
+    const res = store.create({ ...svc('web', { ports: port80 }), metadata: { name: 'web', namespace: 'shop' } } as AnyObject);
+    expect(!res.ok && res.problems[0]).toMatchObject({ reason: 'NotFound', message: 'namespaces "shop" not found' });
   });
 
   it('defaults a Service as the apiserver does', () => {

@@ -9,6 +9,7 @@ import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
 import type { Pod, Service } from '../api/types';
 import { objectKey } from '../api/types';
+import { CowMap } from '../api/cowmap';
 
 /** host-local IPAM state for one node's podCIDR: reserved offsets and the last one handed out. */
 export interface HostLocalRange {
@@ -20,32 +21,40 @@ export interface HostLocalRange {
 
 export interface ControllerState {
   /** host-local IPAM per node name. */
-  podIPAM: Map<string, HostLocalRange>;
+  podIPAM: CowMap<HostLocalRange>;
+  /** Node ranges already copied since the last fork (the rest are shared with the previous state). */
+  ipamOwned: Set<string>;
   /** The random stream behind generateName for each owner (ReplicaSet, DaemonSet, Service slices). */
-  nameStreams: Map<string, RandState>;
+  nameStreams: CowMap<RandState>;
   /** LoadBalancer ingress IPs in use: ip -> service key. */
   lbInUse: Map<string, string>;
 }
 
 export function cloneControllerState(s: ControllerState): ControllerState {
-  return {
-    podIPAM: new Map([...s.podIPAM].map(([k, r]) => [k, { ...r, used: new Set(r.used) }])),
-    nameStreams: new Map(s.nameStreams),
-    lbInUse: new Map(s.lbInUse),
-  };
+  return { podIPAM: s.podIPAM.fork(), ipamOwned: new Set(), nameStreams: s.nameStreams.fork(), lbInUse: new Map(s.lbInUse) };
 }
 
 export function emptyControllerState(): ControllerState {
-  return { podIPAM: new Map(), nameStreams: new Map(), lbInUse: new Map() };
+  return { podIPAM: new CowMap(), ipamOwned: new Set(), nameStreams: new CowMap(), lbInUse: new Map() };
+}
+
+/** A node's host-local range, copied before its first write after a fork. */
+export function writableRange(state: ControllerState, node: string): HostLocalRange | undefined {
+  const r = state.podIPAM.get(node);
+  if (!r || state.ipamOwned.has(node)) return r;
+  const copy = { ...r, used: new Set(r.used) };
+  state.podIPAM.set(node, copy);
+  state.ipamOwned.add(node);
+  return copy;
 }
 
 /** key -> set of member keys, e.g. "ns\0app=web" -> pod keys. Buckets are copied on first write after a fork. */
 export class SetIndex {
   private readonly owned = new Set<string>();
-  constructor(private readonly map: Map<string, Set<string>> = new Map()) {}
+  constructor(private readonly map: CowMap<Set<string>> = new CowMap()) {}
 
   fork(): SetIndex {
-    return new SetIndex(new Map(this.map));
+    return new SetIndex(this.map.fork());
   }
 
   private writable(k: string): Set<string> {

@@ -37,7 +37,7 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
             labels: { ...template.metadata?.labels },
             ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, controller: true }],
           },
-          spec: { ...structuredClone(template.spec), nodeName },
+          spec: { ...template.spec, nodeName },
         },
         { nameRand: rand },
       );

@@ -142,14 +142,8 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     }
   }
   if (wanted.length === 0) {
-    // The controller keeps one empty slice (with the Service's ports) so consumers see "no endpoints".
-    wanted.push({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      addressType: 'IPv4',
-      endpoints: [],
-      ports: (svc.spec.ports ?? []).filter((p) => typeof (p.targetPort ?? p.port) === 'number').map((p) => ({ name: p.name ?? '', port: p.targetPort as number, protocol: p.protocol ?? 'TCP' })),
-    });
+    // The controller keeps one empty placeholder slice (no endpoints, no ports) for a Service with none.
+    wanted.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints: [], ports: [] });
   }
   const headless = svc.spec.clusterIP === 'None';
   writeSlices(ctx, {

@@ -5,18 +5,19 @@
 
 import { cidrContains, intToIp, ipToInt, parseCidr } from '../net/ip';
 import type { Node, Pod, PodCondition } from '../api/types';
-import type { Ctx, HostLocalRange } from './context';
+import { writableRange, type Ctx, type HostLocalRange } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
 
 function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
   const name = node.metadata.name;
-  let r = ctx.state.podIPAM.get(name);
+  let r = writableRange(ctx.state, name);
   const cidr = node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null;
   if (!cidr) return undefined;
   if (!r || r.base !== cidr.base) {
     r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
     ctx.state.podIPAM.set(name, r);
+    ctx.state.ipamOwned.add(name);
   }
   return r;
 }
@@ -40,7 +41,7 @@ export function releasePodIP(ctx: Ctx, pod: Pod): void {
   const nodeName = pod.spec.nodeName;
   const ip = pod.status?.podIP;
   if (!nodeName || !ip || pod.spec.hostNetwork) return;
-  const r = ctx.state.podIPAM.get(nodeName);
+  const r = writableRange(ctx.state, nodeName);
   const n = ipToInt(ip);
   if (r && n !== null) r.used.delete(n - r.base);
 }

@@ -29,7 +29,8 @@ export function nodeInternalIP(node: Node): string | undefined {
 /** Fills addresses, podCIDR, standard labels and the Ready condition for every node. */
 export function syncNodes(ctx: Ctx): void {
   const s: LabSettings = ctx.settings;
-  const nodes = ctx.store.list<Node>('Node');
+  // Addresses and CIDR blocks go out in node-name order (as if the nodes joined in that order).
+  const nodes = sortedNodes(ctx.store.list<Node>('Node'));
   const nodeNet = parseCidr(s.nodeCIDR, true);
   const podNet = parseCidr(s.podCIDR, true);
   const usedIPs = new Set<number>();
@@ -102,4 +103,14 @@ export function syncNodes(ctx: Ctx): void {
 
 export function isNodeReady(n: Node): boolean {
   return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+export function sortedNodes(nodes: Node[]): Node[] {
+  return [...nodes].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** The node the apiserver runs on: the first labelled control-plane, else the first by name. */
+export function controlPlaneNode(nodes: Node[]): Node | undefined {
+  const sorted = sortedNodes(nodes);
+  return sorted.find((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined) ?? sorted[0];
 }

@@ -145,6 +145,15 @@ describe('built-ins and allocation', () => {
     expect(c.pods.find((x) => x.metadata.name === 'fixed')!.status).toMatchObject({ podIP: '10.244.7.77', hostIP: '10.0.0.5', phase: 'Running' });
   });
 
+  it('honours a readiness condition the manifest gives', () => {
+    const p = pod('given', { app: 'g' });
+    p.status = { conditions: [{ type: 'Ready', status: 'False' }] };
+    const s = service('g', { selector: { app: 'g' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const c = reconcile({ settings: settings(), objects: [p, s] }).cluster;
+    const es = c.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'g')!;
+    expect(es.endpoints[0]!.conditions).toEqual({ ready: false, serving: false, terminating: false });
+  });
+
   it('gives hostNetwork pods the node address', () => {
     const c = reconcile({ settings: settings(), objects: [pod('hn', { app: 'hn' }, { hostNetwork: true, nodeName: 'node-2' })] }).cluster;
     expect(c.pods.find((x) => x.metadata.name === 'hn')!.status?.podIP).toBe('192.168.49.3');
@@ -228,6 +237,28 @@ describe('EndpointSlices and Endpoints', () => {
     const s = c.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'ext')!;
     expect(s.metadata.labels!['endpointslice.kubernetes.io/managed-by']).toBe('endpointslicemirroring-controller.k8s.io');
     expect(s.endpoints.map((e) => [e.addresses[0], e.conditions!.ready])).toEqual([['10.1.2.3', true], ['10.1.2.4', false]]);
+  });
+});
+
+describe('immutability', () => {
+  const deepFreeze = <T>(o: T): T => {
+    if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+      Object.freeze(o);
+      for (const v of Object.values(o as object)) deepFreeze(v);
+    }
+    return o;
+  };
+  it('never writes into the objects it is given (frozen inputs, as immer hands them over)', () => {
+    const objects = deepFreeze([
+      deployment('web', 2),
+      service('web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] }),
+      pod('p', { app: 'web' }),
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector: { matchLabels: { app: 'ds' } }, template: { metadata: { labels: { app: 'ds' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject,
+    ] as AnyObject[]);
+    const r = reconcile({ settings: settings({ loadBalancerPool: ['203.0.113.1'] }), objects });
+    deepFreeze(r.cluster);
+    const next = applyChange(r.state, { kind: 'apply', object: deepFreeze(deployment('web', 4)) });
+    expect(next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web')).toHaveLength(5);
   });
 });
 
@@ -323,8 +354,20 @@ describe('applyChange', () => {
     }
   });
 
+  it('replaces a Deployment pod marked terminating, which keeps serving until deleted', () => {
+    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
+    const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
+    const next = applyChange(r.state, { kind: 'apply', object: { ...victim, metadata: { ...victim.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } } });
+    const webPods = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web');
+    expect(webPods).toHaveLength(3);
+    const es = next.cluster.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    const byPod = Object.fromEntries(es.endpoints.map((e) => [e.targetRef!.name, e.conditions]));
+    expect(byPod[victim.metadata.name]).toEqual({ ready: false, serving: true, terminating: true });
+    expect(Object.values(byPod).filter((c) => c!.ready)).toHaveLength(2);
+  });
+
   it('does not modify the previous state', () => {
-    const r = reconcile({ settings: settings(), objects: [deployment('web', 2)] });
+    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
     const before = JSON.stringify(normalise(r.cluster));
     const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
     const next = applyChange(r.state, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: victim.metadata.name } });
@@ -333,5 +376,10 @@ describe('applyChange', () => {
     const names = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name);
     expect(names).toHaveLength(2);
     expect(names).not.toContain(victim.metadata.name);
+    // The change records say what moved: the pod deleted, its replacement, the slice rewritten.
+    const kinds = next.changes.map((e) => `${e.type} ${e.object.kind}`);
+    expect(kinds).toContain('DELETED Pod');
+    expect(kinds).toContain('ADDED Pod');
+    expect(kinds).toContain('MODIFIED EndpointSlice');
   });
 });

@@ -26,6 +26,7 @@ import type {
 } from '../api/types';
 import { SIMULATED_KINDS, objectKey } from '../api/types';
 import { ObjectStore, refKey, type AnyObject, type WatchEvent } from '../api/store';
+import { CowMap } from '../api/cowmap';
 import type { ApiProblem, ObjectRef } from '../api/errors';
 import {
   QUEUE_ORDER,
@@ -43,11 +44,11 @@ import {
   type QueueName,
 } from './context';
 import { builtinNamespaces, builtinObjects, kubernetesEndpoints } from './builtins';
-import { defaultNodes, nodeInternalIP, syncNodes } from './nodes';
+import { controlPlaneNode, defaultNodes, nodeInternalIP, sortedNodes, syncNodes } from './nodes';
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
-import { schedulePod } from './scheduler';
+import { schedulePod, schedulerCache, type SchedulerCache } from './scheduler';
 import { releasePodIP, syncPodStatus } from './kubelet';
 import { syncLoadBalancer } from './loadbalancer';
 import { SERVICE_NAME_LABEL, SKIP_MIRROR, syncServiceEndpoints } from './endpointslice';
@@ -69,10 +70,16 @@ export interface ReconcileState {
   readonly index: Indexes;
   readonly controllers: ControllerState;
   /** The scenario's own objects by "Kind/key", as written (after a change, as changed). */
-  readonly inputs: ReadonlyMap<string, AnyObject>;
+  readonly inputs: CowMap<AnyObject>;
   readonly problems: readonly ApiProblem[];
   readonly events: readonly ClusterEvent[];
   readonly cluster: Cluster;
+  /**
+   * The watch events of the last applyChange (empty after a full reconcile): every object created,
+   * modified or deleted, with its previous version. What a data-plane change tracker consumes
+   * (kube-proxy's service/endpoints change trackers, an ingress controller's store).
+   */
+  readonly changes: readonly WatchEvent[];
 }
 
 export interface ReconcileResult {
@@ -107,14 +114,22 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
     case 'Pod': {
       const oldPod = old as Pod | undefined;
       const pod = cur as Pod | undefined;
-      for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
-      for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+      // Controllers' status writes keep the labels object, so most updates skip the label index.
+      const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
+      if (!sameLabels) {
+        for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
+        for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+      }
       const oldOwner = oldPod && ownerKeyOf(oldPod);
       const owner = pod && ownerKeyOf(pod);
-      if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
-      if (owner) ctx.index.podsByOwner.add(owner, key);
-      if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
-      if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+      if (oldOwner !== owner) {
+        if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
+        if (owner) ctx.index.podsByOwner.add(owner, key);
+      }
+      if (oldPod?.spec.nodeName !== pod?.spec.nodeName) {
+        if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
+        if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+      }
       if (e.type === 'DELETED') releasePodIP(ctx, obj as Pod);
       for (const o of [oldOwner, owner]) {
         if (!o) continue;
@@ -129,10 +144,8 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
       }
       if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
       if (pod?.spec.nodeName) enqueue(ctx, 'kubelet', key);
-      const svcs = new Set<string>();
-      if (oldPod) for (const s of servicesForPod(ctx, oldPod)) svcs.add(s);
-      if (pod) for (const s of servicesForPod(ctx, pod)) svcs.add(s);
-      for (const s of svcs) enqueue(ctx, 'endpointslice', s);
+      if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
+      if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
       return;
     }
     case 'Service': {
@@ -182,7 +195,7 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
   }
 }
 
-function runQueue(ctx: Ctx, q: QueueName, key: string): void {
+function runQueue(ctx: Ctx, q: QueueName, key: string, cache: () => SchedulerCache): void {
   switch (q) {
     case 'deployment':
       return syncDeployment(ctx, key);
@@ -191,7 +204,7 @@ function runQueue(ctx: Ctx, q: QueueName, key: string): void {
     case 'daemonset':
       return syncDaemonSet(ctx, key);
     case 'scheduler':
-      return schedulePod(ctx, key);
+      return schedulePod(ctx, key, cache());
     case 'kubelet':
       return syncPodStatus(ctx, key);
     case 'service-lb':
@@ -212,9 +225,12 @@ function drain(ctx: Ctx): void {
     for (const q of QUEUE_ORDER) {
       const keys = [...ctx.queues[q]];
       ctx.queues[q].clear();
+      // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
+      let cache: SchedulerCache | undefined;
+      const getCache = (): SchedulerCache => (cache ??= schedulerCache(ctx));
       for (const k of keys) {
         worked = true;
-        runQueue(ctx, q, k);
+        runQueue(ctx, q, k, getCache);
       }
     }
     if (!worked) return;
@@ -255,8 +271,9 @@ function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerStat
   return ctx;
 }
 
+/** Objects are never mutated once written (every write makes new ones), so inputs are stored as given. */
 function createInput(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
-  const res = ctx.store.create(structuredClone(obj));
+  const res = ctx.store.create(obj);
   if (!res.ok) problems.push(...res.problems);
 }
 
@@ -266,26 +283,30 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   const store = new ObjectStore(settings, { checkNamespaces: options.builtins });
   const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
   const problems: ApiProblem[] = [];
-  const inputs = new Map<string, AnyObject>();
+  const inputs = new CowMap<AnyObject>();
   for (const o of input.objects) inputs.set(inputKey(o), o);
 
   if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
-  const ordered = [...input.objects].sort((a, b) => (CREATE_ORDER[a.kind] ?? 3) - (CREATE_ORDER[b.kind] ?? 3) || servicePriority(a) - servicePriority(b));
+  // Kinds in dependency order, then by key: the result does not depend on the order of the file.
+  const ordered = input.objects
+    .map((o) => ({ o, k: objectKey(o) }))
+    .sort((a, b) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.o);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
   if (options.defaultNodes && store.count('Node') === 0) for (const n of defaultNodes()) store.create(n);
   syncNodes(ctx);
   if (options.builtins) {
     for (const o of builtinObjects(settings)) store.create(o);
-    const first = store.list<Node>('Node')[0];
+    const first = controlPlaneNode(store.list<Node>('Node'));
     const ip = first && nodeInternalIP(first);
     if (ip) for (const o of kubernetesEndpoints(ip)) store.create(o);
   }
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
-  const cluster = buildCluster(store, settings, events);
-  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+  const cluster = buildCluster(store, settings, events, undefined);
+  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes: [] };
   return { cluster, problems, state };
 }
 
@@ -298,7 +319,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
-  const inputs = new Map(prev.inputs);
+  const inputs = prev.inputs.fork();
   if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);
   else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
   const refOfChange: ObjectRef =
@@ -307,15 +328,18 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
       : change.ref;
 
   if (kind === 'Node' || kind === 'Namespace') {
+    // Everything is recomputed; `changes` stays empty, so consumers know to rebuild from scratch.
     const r = reconcile({ settings: prev.settings, objects: [...inputs.values()] }, prev.options);
     return r.state;
   }
 
   const store = prev.store.fork();
   const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  const changes: WatchEvent[] = [];
+  store.watch((e) => changes.push(e));
   const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
   if (change.kind === 'apply') {
-    const obj = structuredClone(change.object);
+    const obj = change.object;
     const existing = store.get(obj.kind, objectKey(obj));
     if (existing) {
       let next: AnyObject = obj;
@@ -342,8 +366,8 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   drain(ctx);
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
-  const cluster = buildCluster(store, prev.settings, events);
-  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster };
+  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
+  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes };
 }
 
 /**
@@ -369,31 +393,33 @@ export function resync(prev: ReconcileState): ReconcileState {
   drain(ctx);
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
-  const cluster = buildCluster(store, prev.settings, events);
-  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster };
+  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
+  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
 }
 
 // ------------------------------------------------------------------------------ output
 
-function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[]): Cluster {
+/** The Cluster view of a store; lists of kinds the store did not touch since its fork are reused from `prev`. */
+function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
+  const list = <T extends AnyObject>(kind: string, old: T[] | undefined): T[] => (prev && old && !store.dirtyKinds.has(kind) ? old : store.list<T>(kind));
   const simulated = new Set<string>(SIMULATED_KINDS);
   const others: OtherObject[] = [];
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: store.list<Namespace>('Namespace'),
-    nodes: store.list<Node>('Node'),
-    pods: store.list<Pod>('Pod'),
-    deployments: store.list<Deployment>('Deployment'),
-    replicaSets: store.list<ReplicaSet>('ReplicaSet'),
-    daemonSets: store.list<DaemonSet>('DaemonSet'),
-    services: store.list<Service>('Service'),
-    endpointSlices: store.list<EndpointSlice>('EndpointSlice'),
-    endpoints: store.list<Endpoints>('Endpoints'),
-    ingresses: store.list<Ingress>('Ingress'),
-    ingressClasses: store.list<IngressClass>('IngressClass'),
-    secrets: store.list<Secret>('Secret'),
-    configMaps: store.list<ConfigMap>('ConfigMap'),
+    namespaces: [...list<Namespace>('Namespace', prev?.namespaces)].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
+    pods: list<Pod>('Pod', prev?.pods),
+    deployments: list<Deployment>('Deployment', prev?.deployments),
+    replicaSets: list<ReplicaSet>('ReplicaSet', prev?.replicaSets),
+    daemonSets: list<DaemonSet>('DaemonSet', prev?.daemonSets),
+    services: list<Service>('Service', prev?.services),
+    endpointSlices: list<EndpointSlice>('EndpointSlice', prev?.endpointSlices),
+    endpoints: list<Endpoints>('Endpoints', prev?.endpoints),
+    ingresses: list<Ingress>('Ingress', prev?.ingresses),
+    ingressClasses: list<IngressClass>('IngressClass', prev?.ingressClasses),
+    secrets: list<Secret>('Secret', prev?.secrets),
+    configMaps: list<ConfigMap>('ConfigMap', prev?.configMaps),
     others,
     events,
   };

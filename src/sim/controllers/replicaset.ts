@@ -34,7 +34,7 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
               ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
               ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: rs.metadata.uid, controller: true }],
             },
-            spec: structuredClone(template.spec),
+            spec: template.spec,
           },
           { nameRand: rand },
         );

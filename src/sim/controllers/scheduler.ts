@@ -5,33 +5,44 @@
 import type { Node, Pod } from '../api/types';
 import type { Ctx } from './context';
 
-export function schedulePod(ctx: Ctx, key: string): void {
+/** Node load as the scheduler's cache sees it during one batch: pods per node, nodes in name order. */
+export interface SchedulerCache {
+  nodes: Node[];
+  load: Map<string, number>;
+}
+
+export function schedulerCache(ctx: Ctx): SchedulerCache {
+  const nodes = [...ctx.store.values<Node>('Node')].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  return { nodes, load: new Map(nodes.map((n) => [n.metadata.name, ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0])) };
+}
+
+export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = schedulerCache(ctx)): void {
   const pod = ctx.store.get<Pod>('Pod', key);
   // A terminating pod in a scenario was running before its deletion began, so it is placed too.
   if (!pod || pod.spec.nodeName) return;
   const ns = pod.metadata.namespace ?? 'default';
-  const nodes = ctx.store.values<Node>('Node');
-  const total = ctx.store.count('Node');
   const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
+  const total = cache.nodes.length;
   if (total === 0) {
     failed(ctx, pod, 'no nodes available to schedule pods');
     return;
   }
-  const sel = pod.spec.nodeSelector ?? {};
+  const sel = Object.entries(pod.spec.nodeSelector ?? {});
   let selectorMisses = 0;
   let unschedulable = 0;
   let best: { name: string; count: number } | undefined;
-  for (const n of nodes) {
+  for (const n of cache.nodes) {
     if (n.spec?.unschedulable) {
       unschedulable++;
       continue;
     }
-    if (!Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)) {
+    if (sel.length && !sel.every(([k, v]) => n.metadata.labels?.[k] === v)) {
       selectorMisses++;
       continue;
     }
-    const count = ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0;
-    if (!best || count < best.count || (count === best.count && n.metadata.name < best.name)) best = { name: n.metadata.name, count };
+    const count = cache.load.get(n.metadata.name) ?? 0;
+    // Nodes are in name order, so strict < keeps the first name on a tie.
+    if (!best || count < best.count) best = { name: n.metadata.name, count };
   }
   if (!best) {
     // framework.Diagnosis: reasons sorted, each "<n> <reason>", then the preemption verdict.
@@ -42,6 +53,7 @@ export function schedulePod(ctx: Ctx, key: string): void {
     failed(ctx, pod, `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
     return;
   }
+  cache.load.set(best.name, best.count + 1);
   const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
   ctx.store.put({ ...pod, spec: { ...pod.spec, nodeName: best.name }, status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] } });
   ctx.events.push({

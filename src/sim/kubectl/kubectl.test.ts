@@ -50,8 +50,9 @@ describe('kubectl get', () => {
   it('endpoints and endpointslices list ready addresses', () => {
     expect(get({ kind: 'endpoints', name: 'web' })).toBe('NAME   ENDPOINTS       AGE\nweb    10.244.0.5:80   <unknown>\n');
     const slices = get({ kind: 'endpointslices' });
-    expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS   ENDPOINTS               AGE');
-    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {6}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
+    expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS     ENDPOINTS               AGE');
+    expect(slices).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]{5} {4}IPv4 {10}<unset> {3}<unset> {17}<unknown>$/m);
+    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
   });
 
   it('errors and empty lists in kubectl wording', () => {
@@ -68,6 +69,45 @@ describe('kubectl get', () => {
     const j = JSON.parse(get({ kind: 'svc', output: 'json' }));
     expect(j.kind).toBe('List');
     expect(j.items).toHaveLength(4);
+  });
+});
+
+describe('kubectl get (cluster-wide views)', () => {
+  const full = reconcile({ settings: { ...defaultLabSettings(), loadBalancerPool: ['203.0.113.10'] }, objects: objects.filter((o) => o.kind === 'Service') }).cluster;
+
+  it('nodes -o wide', () => {
+    const r = kubectlGet(full, { kind: 'nodes', output: 'wide' });
+    expect(r.ok && r.text).toBe(
+      [
+        'NAME     STATUS   ROLES           AGE         VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
+        'node-1   Ready    control-plane   <unknown>   v1.31.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-2   Ready    <none>          <unknown>   v1.31.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('svc -A shows the built-ins and the LoadBalancer address', () => {
+    const r = kubectlGet(full, { kind: 'svc', allNamespaces: true });
+    expect(r.ok && r.text).toBe(
+      [
+        'NAMESPACE     NAME         TYPE           CLUSTER-IP   EXTERNAL-IP    PORT(S)                  AGE',
+        'default       db           ClusterIP      None         <none>         5432/TCP                 <unknown>',
+        'default       ext          ExternalName   <none>       example.com    <none>                   <unknown>',
+        'default       kubernetes   ClusterIP      10.96.0.1    <none>         443/TCP                  <unknown>',
+        'default       lb           LoadBalancer   10.96.0.60   203.0.113.10   80:30081/TCP             <unknown>',
+        'default       web          NodePort       10.96.0.50   <none>         80:30080/TCP             <unknown>',
+        'kube-system   kube-dns     ClusterIP      10.96.0.10   <none>         53/UDP,53/TCP,9153/TCP   <unknown>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('events for the load balancer', () => {
+    const r = kubectlGet(full, { kind: 'events' });
+    const lines = r.ok ? r.text.split('\n') : [];
+    expect(lines[0]).toMatch(/^LAST SEEN {3}TYPE {5}REASON +OBJECT +MESSAGE$/);
+    expect(lines.some((l) => /^<unknown> {3}Normal {3}EnsuredLoadBalancer +service\/lb +Ensured load balancer$/.test(l))).toBe(true);
   });
 });
 

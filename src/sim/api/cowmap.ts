@@ -1,0 +1,83 @@
+// A string-keyed map that forks in O(1): entries live in a fixed number of hash shards, and a fork
+// copies a shard only when it first writes to it. This is what lets an incremental change to a
+// cluster of 100,000 objects cost in proportion to the change, not to the cluster. Iteration order
+// is deterministic (shard by shard, insertion order within a shard) but not insertion order overall.
+
+const SHARDS = 256;
+
+/** FNV-1a over the key's last 12 characters and its length: object names differ mostly at the end. */
+function shardOf(k: string): number {
+  let h = Math.imul(2166136261 ^ k.length, 16777619);
+  for (let i = Math.max(0, k.length - 12); i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
+  return (h >>> 0) & (SHARDS - 1);
+}
+
+export class CowMap<V> {
+  private readonly shards: (Map<string, V> | undefined)[];
+  private readonly owned: Uint8Array;
+  private count: number;
+
+  constructor(from?: CowMap<V>) {
+    this.shards = from ? from.shards.slice() : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
+    this.owned = new Uint8Array(SHARDS);
+    this.count = from ? from.count : 0;
+  }
+
+  fork(): CowMap<V> {
+    return new CowMap(this);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(k: string): V | undefined {
+    return this.shards[shardOf(k)]?.get(k);
+  }
+
+  has(k: string): boolean {
+    return this.shards[shardOf(k)]?.has(k) ?? false;
+  }
+
+  private writable(i: number): Map<string, V> {
+    let m = this.shards[i];
+    if (!m || !this.owned[i]) {
+      m = new Map(m);
+      this.shards[i] = m;
+      this.owned[i] = 1;
+    }
+    return m;
+  }
+
+  set(k: string, v: V): void {
+    const m = this.writable(shardOf(k));
+    if (!m.has(k)) this.count++;
+    m.set(k, v);
+  }
+
+  delete(k: string): boolean {
+    const i = shardOf(k);
+    if (!this.shards[i]?.has(k)) return false;
+    this.writable(i).delete(k);
+    this.count--;
+    return true;
+  }
+
+  *entries(): IterableIterator<[string, V]> {
+    for (const m of this.shards) if (m) yield* m.entries();
+  }
+
+  *values(): IterableIterator<V> {
+    for (const m of this.shards) if (m) yield* m.values();
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const m of this.shards) if (m) yield* m.keys();
+  }
+
+  toArray(): V[] {
+    const out: V[] = [];
+    for (const m of this.shards) if (m) for (const v of m.values()) out.push(v);
+    return out;
+  }
+}
