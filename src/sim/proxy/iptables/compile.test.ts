@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesetText } from '../netfilter/render';
-import { compileIptables, recompileIptables, type IptablesArtifact } from './compile';
+import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
 import { TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
@@ -271,5 +271,19 @@ describe('kube-proxy jump rules and the node view', () => {
     const msg = iptablesNodeProxy(recompileIptables(prev, { cluster: after })).events[0]!.message;
     expect(msg).toMatch(/partial sync: 1 of 6 services changed \(ns1\/svc1\)/);
     expect(msg).toMatch(/deletedChains=1/);
+  });
+});
+
+describe('recompileIptables falls back to a full sync when kube-proxy itself changes', () => {
+  it.each<[string, Omit<IptablesChange, 'cluster'>]>([
+    ['kube-proxy settings changed', { settings: testProxySettings({ masqueradeAll: true }) }],
+    ['node addresses changed', { node: { ...TEST_NODE, ips: ['192.168.0.3'] } }],
+    ['full sync requested', { fullSync: true }],
+  ])('%s', (reason, extra) => {
+    const c = overallCluster();
+    const next = recompileIptables(compile(c), { cluster: c, ...extra });
+    expect(next.lastSync).toMatchObject({ kind: 'full', reason });
+    const want = compileIptables({ cluster: c, nodeName: TEST_NODE.name, node: extra.node ?? TEST_NODE, settings: extra.settings ?? testProxySettings() });
+    expect(rulesetText(next.ruleset)).toBe(rulesetText(want.ruleset));
   });
 });

@@ -705,6 +705,9 @@ export interface IptablesChange {
   cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'settings'>;
   /** Force a full sync (kube-proxy does one at start, after a failed restore and every syncPeriod). */
   fullSync?: boolean;
+  /** New kube-proxy settings or node addresses (a restart of kube-proxy in real life): a full sync. */
+  settings?: KubeProxySettings;
+  node?: ProxyNode;
 }
 
 /** Objects are compared by identity first (immutable updates), then by content. */
@@ -725,8 +728,12 @@ function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
  * restore payload carried.
  */
 export function recompileIptables(prev: IptablesArtifact, change: IptablesChange): IptablesArtifact {
-  const input: CompileIptablesInput = { cluster: change.cluster, nodeName: prev.node.name, node: prev.node, settings: prev.settings };
+  const node = change.node ?? prev.node;
+  const settings = change.settings ?? prev.settings;
+  const input: CompileIptablesInput = { cluster: change.cluster, nodeName: node.name, node, settings };
   if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
+  if (JSON.stringify(settings) !== JSON.stringify(prev.settings)) return withReason(compileIptables(input), 'kube-proxy settings changed');
+  if (JSON.stringify(node) !== JSON.stringify(prev.node)) return withReason(compileIptables(input), 'node addresses changed');
   if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
     return withReason(compileIptables(input), 'cluster CIDR changed');
   }
