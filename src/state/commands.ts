@@ -3,7 +3,10 @@
 // patches could later travel in a share link or a lesson step.
 
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
-import { assertNever, defaultLabSettings, POD_ANNOTATIONS, type ProxyMode } from '../sim';
+import type { ProxyMode } from '../sim';
+import { POD_ANNOTATIONS } from '../sim/cluster';
+import { defaultLabSettings } from '../sim/lab';
+import { assertNever } from '../sim/util/assert';
 import type { Scenario } from './types';
 
 enablePatches();

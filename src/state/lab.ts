@@ -2,7 +2,10 @@
 // in render) and memoised on the scenario's identity: immer gives an edited scenario a new
 // identity and an untouched one keeps its own, so "no change, no work" falls out of the memo.
 
-import { emptyCluster, type ArtifactId, type Cluster, type Node, type Pod, type RenderedArtifact, type Service } from '../sim';
+// Value imports name the module, not the src/sim barrel: the barrel would pull the whole core into
+// the initial bundle (its modules are not marked side-effect free).
+import type { ArtifactId, Cluster, Node, Pod, RenderedArtifact, Service } from '../sim';
+import { emptyCluster } from '../sim/cluster';
 import type { ApiRejection, Engines, Scenario } from './types';
 
 export type LabStatus =

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { PROXY_MODES, type ProxyMode } from '../sim';
+import { PROXY_MODES, type ProxyMode } from '../sim/lab';
 import {
   selectApiRejections,
   selectProxyMode,
