@@ -77,3 +77,19 @@ test('an edit (kube-proxy mode) can be undone and redone', async ({ page }) => {
   await page.keyboard.press('Control+Shift+z');
   await expect(mode).toHaveValue('ipvs');
 });
+
+test('an ingress scenario: the cloud load balancer, highlighted ingress controller pods and hostPort badges', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('file-input').setInputFiles('e2e/scenarios/ingress-lb.json');
+  await expect(page.getByTestId('scenario-title')).toContainText('Ingress behind a cloud load balancer');
+  await expect(page.getByTestId('canvas-lb-203.0.113.10')).toBeVisible();
+  const controllers = page.locator('[data-testid^="canvas-pod-ingress-nginx-"]');
+  await expect(controllers).toHaveCount(2);
+  await expect(controllers.first()).toHaveClass(/is-ingress/);
+  await expect(lab.canvasNode('node-1')).toContainText('hostPort 80');
+  await expect(page.getByTestId('canvas-client-browser')).toBeVisible();
+  // A new scenario is fitted into view: its last node is on screen.
+  await expect(lab.canvasNode('node-2')).toBeInViewport({ ratio: 1 });
+  await lab.screenshot('ingress-lb-en');
+});

@@ -144,3 +144,32 @@ test('the artifact viewer shows the iptables-save kube-proxy compiled for each n
   await expect(page.getByTestId('artifact-viewer')).toContainText('KUBE-SERVICES');
   await lab.screenshot('artifacts-node-1-en');
 });
+
+test('a failed request: the last hop shows the fault and opens the object it blames', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const trace = traceFixture();
+  trace.outcome = 'refused';
+  trace.status = null;
+  trace.hops = trace.hops.slice(0, 2);
+  trace.hops[1]!.action = 'reject';
+  trace.fault = { kind: 'Service', namespace: 'default', name: 'web', field: 'spec.selector', message: 'no endpoints: the selector matches no ready pod' };
+  await lab.setState('store.getState().showTrace(arg)', trace);
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('hop-fault')).toContainText('spec.selector');
+  await page.getByTestId('hop-fault').getByRole('button').click();
+  await expect(page.getByTestId('inspector')).toContainText('default/web');
+});
+
+test('the timeline filters by type', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('tab-events').click();
+  await expect(page.getByTestId('event-hop-0')).toBeVisible();
+  const events = page.locator('.row-event');
+  expect(await events.count()).toBeGreaterThan(0);
+  await page.getByLabel('Hops').uncheck();
+  await expect(page.getByTestId('event-hop-0')).toHaveCount(0);
+  await page.getByLabel('Normal events').uncheck();
+  await expect(page.locator('.row-Normal')).toHaveCount(0);
+});

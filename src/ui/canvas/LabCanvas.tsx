@@ -2,9 +2,9 @@
 // balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
 // PacketLayer outside React state.
 
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeChange } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
@@ -29,6 +29,8 @@ function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topol
 }
 
 /** Presenter mode with a trace: everything but the current hop's objects steps back. */
+const selectSources = (s: LabState) => s.scenario.sources;
+const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
 const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
 
 const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
@@ -85,8 +87,20 @@ export function LabCanvas() {
   const selection = useLab(selectSelection);
   const colorMode = useEffectiveTheme();
   const focus = useLab(selectFocusHop);
+  const loaderReady = useLab(selectLoaderReady);
   const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
   const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
+  const rf = useReactFlow();
+  // Fit the view when a different scenario is opened, never on edits: edits keep the picture still.
+  const sources = useLab(selectSources);
+  const fitted = useRef(sources);
+  useEffect(() => {
+    // Wait for the new scenario's own layout, not the previous one still on screen.
+    if (!laid || laid.topo !== topo || fitted.current === sources) return;
+    fitted.current = sources;
+    const id = requestAnimationFrame(() => void rf.fitView(FIT));
+    return () => cancelAnimationFrame(id);
+  }, [laid, topo, sources, rf]);
 
   useEffect(() => {
     if (!topo) return;
@@ -102,7 +116,7 @@ export function LabCanvas() {
 
   const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
 
-  if (!cluster) return <div className="canvas-empty">{t('canvas.empty')}</div>;
+  if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
   return (
     <div className={`canvas${focus ? ' focus-hop' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
       {flow && (

@@ -78,7 +78,9 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
       {handles}
       <div className="lab-pod-name">
         {p.ingressController && <span className="kind-tag kind-ingress">{t('canvas.ingress')}</span>}
-        <span className="truncate">{p.name}</span>
+        <span className="truncate" title={`${p.namespace}/${p.name}`}>
+          {p.name}
+        </span>
       </div>
       <div className="lab-pod-ip mono">
         {p.ip ?? t('canvas.noAddress')}

@@ -44,9 +44,11 @@ export function Composer() {
 
   const groups = useMemo(() => {
     const g: Record<'external' | 'pod' | 'node', string[]> = { external: [], pod: [], node: [] };
-    for (const s of senders) g[s.slice(0, s.indexOf(':')) as keyof typeof g]?.push(s);
+    // A saved request may name a sender the cluster does not have (yet): keep it visible, not silently swapped.
+    const all = from && !senders.includes(from) ? [...senders, from] : senders;
+    for (const s of all) g[s.slice(0, s.indexOf(':')) as keyof typeof g]?.push(s);
     return g;
-  }, [senders]);
+  }, [senders, from]);
 
   const pick = (id: string) => {
     setSavedId(id);
