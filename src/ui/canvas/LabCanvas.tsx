@@ -62,7 +62,7 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
   }
   for (const f of topo.frames) {
     const b = at(f.id);
-    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 0, ariaLabel: `Node ${f.name} ${f.internalIP ?? ''} ${f.podCIDR ?? ''}` });
+    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 1, ariaLabel: `Node ${f.name} ${f.internalIP ?? ''} ${f.podCIDR ?? ''}` });
   }
   // Children after their parents, as React Flow requires.
   for (const p of topo.pods) {
@@ -75,7 +75,9 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
     source: e.source,
     target: e.target,
     className: `lab-edge lab-edge-${e.kind}`,
-    zIndex: 1,
+    // Under the node frames (whose translucent background lets them show through faintly), so a
+    // Service's lines pass into a node rather than across its name.
+    zIndex: 0,
   }));
   return { nodes, edges };
 }
@@ -114,6 +116,20 @@ export function LabCanvas() {
     };
   }, [topo]);
 
+  // React Flow's own screen-reader strings, in the user's language.
+  const aria = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11y.node'),
+      'node.a11yDescription.keyboardDisabled': t('canvas.a11y.node'),
+      'edge.a11yDescription.default': t('canvas.a11y.edge'),
+      'controls.ariaLabel': t('canvas.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.fitView'),
+      'minimap.ariaLabel': t('canvas.minimap'),
+    }),
+    [t],
+  );
   const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
 
   if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
@@ -130,14 +146,16 @@ export function LabCanvas() {
           nodesConnectable={false}
           elementsSelectable
           colorMode={colorMode}
+          zIndexMode="manual"
+          ariaLabelConfig={aria}
           fitView
           fitViewOptions={FIT}
           minZoom={0.1}
           maxZoom={2.5}
         >
           <Background gap={24} size={1} />
-          <MiniMap pannable zoomable position="top-right" ariaLabel={t('canvas.minimap')} style={MINIMAP} />
-          <Controls showInteractive={false} aria-label={t('canvas.controls')} />
+          <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
+          <Controls showInteractive={false} />
           <PacketLayer />
         </ReactFlow>
       )}
