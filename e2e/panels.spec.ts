@@ -173,3 +173,14 @@ test('the timeline filters by type', async ({ page }) => {
   await page.getByLabel('Normal events').uncheck();
   await expect(page.locator('.row-Normal')).toHaveCount(0);
 });
+
+test('the theme follows the system until the user picks one', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('theme-select').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
