@@ -361,7 +361,23 @@ export const metaSchema = z.strictObject({
   description: str.optional(),
   tags: z.array(str).optional(),
   language: z.enum(['en', 'zh']).optional(),
+  zh: z
+    .strictObject({ title: str.optional(), description: str.optional() })
+    .optional()
+    .meta({ description: 'Simplified Chinese title and description (the English ones are the defaults)' }),
 });
+
+export const TRACE_OUTCOMES = ['response', 'refused', 'timeout', 'nxdomain', 'unreachable'] as const;
+
+export const requestExpectSchema = z
+  .strictObject({
+    outcome: z.enum(TRACE_OUTCOMES),
+    status: z.int().min(100).max(599).optional(),
+    service: str.optional().meta({ description: '"namespace/name" of the Service that carries the request' }),
+    backend: str.optional().meta({ description: 'The answering pod: "namespace/name", or "namespace/prefix-*" for any pod of a workload' }),
+    sourceIP: z.ipv4().optional().meta({ description: 'The client address the backend sees' }),
+  })
+  .meta({ description: 'What the lesson says this request does; the lab checks it' });
 
 export const externalClientSchema = z.strictObject({
   name: str.min(1),
@@ -380,6 +396,8 @@ export const savedRequestSchema = z.strictObject({
   url: str.min(1),
   headers: stringMap.optional(),
   connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "node:<name>" or "<ip>:<port>"' }),
+  zh: z.strictObject({ title: str.optional() }).optional(),
+  expect: requestExpectSchema.optional(),
 });
 
 export const lessonStepSchema = z.strictObject({

@@ -6,6 +6,7 @@ export type ArtifactKind =
   | 'ipvsadm'
   | 'ipset'
   | 'nft'
+  | 'ip-addr'
   | 'userspace'
   | 'nginx.conf'
   | 'traefik'

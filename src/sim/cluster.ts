@@ -81,6 +81,15 @@ export interface SavedRequest {
   headers?: Record<string, string>;
   /** Like curl --connect-to: "ingress[:<class>]", "node:<name>", or "<ip>:<port>". */
   connect?: string;
+  zh?: { title?: string };
+  /** What the lesson says this request does; tests and the lab check it. */
+  expect?: {
+    outcome: 'response' | 'refused' | 'timeout' | 'nxdomain' | 'unreachable';
+    status?: number;
+    service?: string;
+    backend?: string;
+    sourceIP?: string;
+  };
 }
 
 /** A cluster with nothing in it: the start for hand-written test fixtures and for the control plane. */

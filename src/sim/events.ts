@@ -30,6 +30,8 @@ export interface ClusterEvent {
   source: EventSource;
   /** Which node, for node-local components (kube-proxy, kubelet). */
   node?: string;
+  /** Extra lines the inspector can show under the message (e.g. the nginx.conf diff of a reload). */
+  detail?: string[];
 }
 
 export class EventLog {

@@ -10,6 +10,8 @@ export { assertNever } from './util/assert';
 export type * from './trace/types';
 export type * from './proxy/types';
 export * from './proxy/servicemap';
+export * as dns from './dns/index';
+export * from './ingress';
 // Control plane (issue 3): apiserver store, controllers, kubectl views.
 export type { ApiProblem, FieldError, ObjectRef } from './api/errors';
 export { formatFieldError, invalidMessage } from './api/errors';

@@ -62,6 +62,8 @@ function defaultService(svc: Service): Service {
 }
 
 function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {
+  // A workload without a template is left for validation to report (spec.template.spec.containers: Required value).
+  if (!o.spec?.template?.spec) return o;
   return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec) } } };
 }
 
@@ -79,7 +81,7 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
     }
     case 'Deployment': {
       const d = defaultWorkloadTemplate(o as Deployment);
-      const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec.replicas ?? 1 };
+      const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec?.replicas ?? 1 };
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
@@ -87,7 +89,7 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
     }
     case 'ReplicaSet': {
       const rs = defaultWorkloadTemplate(o as ReplicaSet);
-      return { ...rs, spec: { ...rs.spec, replicas: rs.spec.replicas ?? 1 } } as T;
+      return { ...rs, spec: { ...rs.spec, replicas: rs.spec?.replicas ?? 1 } } as T;
     }
     case 'DaemonSet':
       return defaultWorkloadTemplate(o as DaemonSet) as T;

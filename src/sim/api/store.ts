@@ -53,7 +53,7 @@ export function randomString(rand: SeededRandom, n: number): string {
 export const IS_DEFAULT_INGRESS_CLASS = 'ingressclass.kubernetes.io/is-default-class';
 
 export function refOf(o: { kind: string; metadata: { name: string; namespace?: string } }): ObjectRef {
-  const ref: ObjectRef = { kind: o.kind, name: o.metadata.name };
+  const ref: ObjectRef = { kind: o.kind, name: o.metadata.name ?? '' };
   if (NAMESPACED_KINDS.has(o.kind)) ref.namespace = o.metadata.namespace ?? 'default';
   return ref;
 }
@@ -142,6 +142,10 @@ export class ObjectStore {
 
   /** POST: default, validate, admit, allocate, store, then emit ADDED. */
   create<T extends AnyObject>(input: T, opts: CreateOptions = {}): WriteResult<T> {
+    return guard(input, () => this.createChecked(input, opts));
+  }
+
+  private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
     let obj = applyDefaults(input);
     if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
       let name = '';
@@ -174,6 +178,10 @@ export class ObjectStore {
 
   /** PUT of the whole object (as `kubectl apply` ends up doing): re-validated; Service allocations carried over. */
   update<T extends AnyObject>(input: T): WriteResult<T> {
+    return guard(input, () => this.updateChecked(input));
+  }
+
+  private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
     let obj = applyDefaults(input);
     const ref = refOf(obj);
     const key = objectKey(obj);
@@ -358,4 +366,51 @@ export class ObjectStore {
 
 export function notFound(ref: ObjectRef): ApiProblem {
   return { ref, field: '', reason: 'NotFound', message: `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found` };
+}
+
+/**
+ * A field of the wrong type (a string where a list belongs) is caught where kubectl's client-side
+ * schema check would have refused the file, and reported in its words instead of crashing the lab.
+ */
+function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): WriteResult<T> {
+  if (!input || typeof input !== 'object' || !input.metadata || typeof input.metadata !== 'object') {
+    const kind = (input as { kind?: string } | undefined)?.kind ?? 'Object';
+    return { ok: false, problems: [{ ref: { kind, name: '' }, field: 'metadata', reason: 'Invalid', message: `error validating data: ValidationError(${kind}): missing required field "metadata"` }] };
+  }
+  const ref = refOf({ kind: input.kind, metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace } });
+  const shape = listShapeError(input);
+  if (shape) return { ok: false, problems: [{ ref, field: shape.field, reason: 'Invalid', message: shape.message }] };
+  try {
+    return write();
+  } catch {
+    return { ok: false, problems: [{ ref, field: '', reason: 'Invalid', message: `error validating data: ValidationError(${input.kind}): the object does not match the ${input.kind} schema` }] };
+  }
+}
+
+/** Fields that must be lists, with the OpenAPI type kubectl names in its message. */
+const LIST_FIELDS: Record<string, [path: string, schema: string][]> = {
+  Service: [['spec.ports', 'io.k8s.api.core.v1.ServiceSpec.ports'], ['spec.externalIPs', 'io.k8s.api.core.v1.ServiceSpec.externalIPs'], ['spec.loadBalancerSourceRanges', 'io.k8s.api.core.v1.ServiceSpec.loadBalancerSourceRanges']],
+  Pod: [['spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
+  Deployment: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
+  ReplicaSet: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
+  DaemonSet: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
+  Node: [['status.addresses', 'io.k8s.api.core.v1.NodeStatus.addresses'], ['spec.podCIDRs', 'io.k8s.api.core.v1.NodeSpec.podCIDRs']],
+  Endpoints: [['subsets', 'io.k8s.api.core.v1.Endpoints.subsets']],
+  EndpointSlice: [['endpoints', 'io.k8s.api.discovery.v1.EndpointSlice.endpoints'], ['ports', 'io.k8s.api.discovery.v1.EndpointSlice.ports']],
+  Ingress: [['spec.rules', 'io.k8s.api.networking.v1.IngressSpec.rules'], ['spec.tls', 'io.k8s.api.networking.v1.IngressSpec.tls']],
+};
+
+/** kubectl's client-side schema message for a field that is not a list, e.g. `ports: x`. */
+function listShapeError(o: AnyObject): { field: string; message: string } | undefined {
+  for (const [path, schema] of LIST_FIELDS[o.kind] ?? []) {
+    let v: unknown = o;
+    for (const part of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    if (v === undefined || v === null || Array.isArray(v)) continue;
+    const got = typeof v === 'object' ? 'map' : typeof v === 'number' ? 'integer' : typeof v;
+    return {
+      field: path,
+      message: `error validating data: ValidationError(${o.kind}.${path}): invalid type for ${schema}: got "${got}", expected "array"`,
+    };
+  }
+  return undefined;
 }

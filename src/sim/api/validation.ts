@@ -157,7 +157,8 @@ export function validateService(svc: Service): FieldError[] {
       if (names.has(p.name)) errs.push(duplicate(`${f}.name`, str(p.name)));
       names.add(p.name);
     }
-    for (const m of isValidPortNum(p.port)) errs.push(invalid(`${f}.port`, int(p.port), m));
+    const portNum = typeof p.port === 'number' ? p.port : 0; // a missing port is Go's zero value
+    for (const m of isValidPortNum(portNum)) errs.push(invalid(`${f}.port`, int(portNum), m));
     if (!p.protocol) errs.push(required(`${f}.protocol`));
     else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${f}.protocol`, str(p.protocol), SUPPORTED_PROTOCOLS));
     if (p.targetPort !== undefined) errs.push(...validatePortNumOrName(p.targetPort, `${f}.targetPort`));
@@ -334,8 +335,8 @@ function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] 
 
 function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] {
   const errs: FieldError[] = [];
-  const spec = o.spec;
-  if (!spec?.selector) {
+  const spec = (o.spec ?? {}) as Partial<Deployment['spec']>;
+  if (!spec.selector) {
     errs.push(required('spec.selector'));
   } else {
     const sel = spec.selector;
@@ -352,8 +353,8 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] 
   if (typeof replicas === 'number' && replicas < 0) {
     errs.push(invalid('spec.replicas', int(replicas), 'must be greater than or equal to 0'));
   }
-  errs.push(...validateLabels(spec?.template?.metadata?.labels, 'spec.template.metadata.labels'));
-  errs.push(...validatePodSpec(spec?.template?.spec, 'spec.template.spec'));
+  errs.push(...validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels'));
+  errs.push(...validatePodSpec(spec.template?.spec, 'spec.template.spec'));
   return errs;
 }
 

@@ -143,7 +143,8 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
         } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
       }
       if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
-      if (pod?.spec.nodeName) enqueue(ctx, 'kubelet', key);
+      // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
+      if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || oldPod.metadata !== pod.metadata)) enqueue(ctx, 'kubelet', key);
       if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
       if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
       return;
@@ -261,7 +262,7 @@ function servicePriority(o: AnyObject): number {
   const s = o as Service;
   // Explicit addresses and ports are claimed before any random allocation can take them.
   if (s.spec?.clusterIP && s.spec.clusterIP !== 'None') return 0;
-  if (s.spec?.ports?.some((p) => p.nodePort)) return 1;
+  if (Array.isArray(s.spec?.ports) && s.spec.ports.some((p) => p?.nodePort)) return 1;
   return 2;
 }
 
@@ -284,12 +285,12 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
   const problems: ApiProblem[] = [];
   const inputs = new CowMap<AnyObject>();
-  for (const o of input.objects) inputs.set(inputKey(o), o);
+  for (const o of input.objects) if (o?.metadata) inputs.set(inputKey(o), o);
 
   if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
   // Kinds in dependency order, then by key: the result does not depend on the order of the file.
   const ordered = input.objects
-    .map((o) => ({ o, k: objectKey(o) }))
+    .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
     .sort((a, b) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.o);
   let i = 0;
@@ -318,6 +319,11 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
  * re-run everything (they touch every pod), as does a change to a built-in object.
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
+  if (change.kind === 'apply' && !change.object?.metadata) {
+    const kind = (change.object as { kind?: string } | undefined)?.kind ?? 'Object';
+    const problem: ApiProblem = { ref: { kind, name: '' }, field: 'metadata', reason: 'Invalid', message: `error validating data: ValidationError(${kind}): missing required field "metadata"` };
+    return { ...prev, problems: [...prev.problems, problem], changes: [] };
+  }
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
   const inputs = prev.inputs.fork();
   if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);

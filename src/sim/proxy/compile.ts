@@ -6,6 +6,9 @@ import type { KubeProxySettings } from '../lab';
 import { assertNever } from '../util/assert';
 import { compileIptables } from './iptables/compile';
 import { iptablesNodeProxy } from './iptables/proxy';
+import { startIpvs } from './ipvs/proxy';
+import { compileNftables } from './nftables/proxy';
+import { compileUserspace } from './userspace/proxy';
 import type { ProxyNode } from './servicemap';
 import type { NodeProxy } from './types';
 
@@ -20,13 +23,21 @@ export interface CompileNodeProxyInput {
 
 export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
+  const lab = { ...input.cluster.settings, kubeProxy: settings };
   switch (settings.mode) {
     case 'iptables':
       return iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
-    case 'ipvs':
+    case 'ipvs': {
+      const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+      if (started.kind !== 'fallback-iptables') return started.proxy;
+      // kube-proxy logged the fallback and runs the iptables proxier instead.
+      const p = iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+      return { ...p, events: [...started.events, ...p.events] };
+    }
     case 'nftables':
+      return compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
     case 'userspace':
-      throw new Error(`kube-proxy mode "${settings.mode}" is not compiled yet`);
+      return compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
     default:
       return assertNever(settings.mode, 'proxy mode');
   }

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './io';
+import { run } from './run';
+
+const WEB = `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: default, labels: {app: web}}
+spec:
+  nodeName: n1
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default}
+spec:
+  nodeName: n1
+  containers: [{name: curl}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, nodePort: 30080}]
+`;
+
+function cli(argv: string[], files: Record<string, string> = { 'web.yaml': WEB }) {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    readFile: (p) => {
+      if (p in files) return files[p]!;
+      if (p.endsWith('scenarios/default.json')) return readFileSync(p, 'utf8');
+      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
+    },
+  };
+  const code = run(argv, io);
+  return { code, ...out };
+}
+
+describe('netlab trace', () => {
+  it('prints the JSON contract, one result per repeat', () => {
+    const r = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--repeat', '3', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { results: Record<string, unknown>[] };
+    expect(j.results).toHaveLength(3);
+    for (const res of j.results) {
+      expect(Object.keys(res)).toEqual(expect.arrayContaining(['outcome', 'status', 'service', 'backendPod', 'backend', 'responseHeaders', 'hops']));
+      expect(res).toMatchObject({ outcome: 'response', status: 200, service: 'default/web', backendPod: 'default/web-1' });
+      expect(res.backend).toMatchObject({ host: 'web', path: '/', method: 'GET' });
+    }
+  });
+
+  it('exits 1 and names the fault when the request fails', () => {
+    const r = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://nosuch/']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('result: nxdomain');
+  });
+
+  it('honours --mode and --connect', () => {
+    const r = cli(['--mode', 'ipvs', 'trace', 'web.yaml', '--from', 'external:198.51.100.1', '--url', 'http://anything:30080/', '--connect', 'node:n1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kube-proxy ipvs');
+    expect(r.stdout).toMatch(/decided by node\/n1\/ipvsadm:\d+: +-> 10\.244\.\d+\.\d+:80 +Masq/);
+  });
+
+  it('refuses bad --from, --connect and --repeat values with the reason', () => {
+    expect(cli(['trace', 'web.yaml', '--from', 'laptop', '--url', 'http://x/']).stderr).toContain('--from must be');
+    expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--connect', 'x']).stderr).toContain('--connect must be');
+    expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--repeat', '0']).code).toBe(2);
+  });
+});
+
+describe('netlab get, describe, rules, dig, ingress-config, export', () => {
+  it('get svc shows the allocated nodePort in kubectl columns', () => {
+    const r = cli(['get', 'web.yaml', 'svc', 'web']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nweb\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080\/TCP/);
+  });
+
+  it('get on a missing object answers as kubectl does', () => {
+    const r = cli(['get', 'web.yaml', 'svc', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error from server (NotFound): services "nope" not found');
+  });
+
+  it('rules prints the node\'s iptables-save with the service chains', () => {
+    const r = cli(['rules', 'web.yaml', '--node', 'n1', '--format', 'iptables-save']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('-A KUBE-NODEPORTS -m comment --comment default/web -m tcp -p tcp --dport 30080 -j KUBE-EXT-');
+    expect(cli(['rules', 'web.yaml', '--node', 'n9']).stderr).toContain('nodes "n9" not found');
+    expect(cli(['rules', 'web.yaml', '--format', 'nft']).code).toBe(1);
+    expect(cli(['--mode', 'nftables', 'rules', 'web.yaml', '--format', 'nft']).stdout).toContain('table ip kube-proxy {');
+  });
+
+  it('dig sends the name as typed; +search walks the pod\'s search path', () => {
+    const plain = JSON.parse(cli(['dig', 'web.yaml', '--from', 'pod:default/client', 'web', '--json']).stdout) as { rcode: string; queriesSent: unknown[] };
+    expect(plain.rcode).toBe('NXDOMAIN');
+    const searched = JSON.parse(cli(['dig', 'web.yaml', '--from', 'pod:default/client', 'web', '+search', '--json']).stdout) as { rcode: string; answers: { name: string; type: string }[]; queriesSent: { name: string }[] };
+    expect(searched.rcode).toBe('NOERROR');
+    expect(searched.answers[0]).toMatchObject({ name: 'web.default.svc.cluster.local.', type: 'A' });
+    expect(searched.queriesSent[0]!.name).toBe('web.default.svc.cluster.local.');
+  });
+
+  it('ingress-config says when there is no controller', () => {
+    const r = cli(['ingress-config', 'web.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no ingress controller');
+  });
+
+  it('export yaml gives manifests kubectl takes, without derived objects', () => {
+    const r = cli(['export', 'web.yaml', '--format', 'yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('kind: Service');
+    expect(r.stdout).not.toContain('kind: EndpointSlice');
+    expect(r.stdout).not.toContain('10.244.');
+  });
+});

@@ -1,0 +1,62 @@
+// `netlab dig <files> --from pod:<ns>/<name> <name> [type] [+search]` and `--nslookup`: cluster DNS
+// as a pod's resolver sees it. Like the real tools, dig sends the name as typed (no search list)
+// unless +search is given; nslookup walks the pod's search list.
+
+import { artifactText, dns } from '../../sim';
+import { parseSource } from '../../sim/trace/trace';
+import { buildNetworkIndex } from '../../sim/trace/network';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt } from '../lab-input';
+
+export const digCommand: Command = {
+  name: 'dig',
+  summary: "query cluster DNS from a pod (dig's or nslookup's output, or JSON)",
+  usage: `netlab dig [files...] --from pod:<ns>/<name>|node:<name> <name> [A|SRV|PTR|CNAME|TXT|SOA] [+search] [--nslookup] [--json]
+
+dig asks for the name exactly as typed (add +search to use the pod's search list, like dig +search);
+--nslookup walks the search list as nslookup and most programs do. --json prints
+{rcode, answers: [{name, type, ttl, data}], authority, queriesSent}.`,
+  options: { from: { type: 'string' }, nslookup: { type: 'boolean' } },
+  run(ctx) {
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const search = l.rest.includes('+search');
+    const [name, typeArg] = l.rest.filter((a) => !a.startsWith('+'));
+    if (!name) {
+      ctx.io.stderr(`error: dig needs a name to look up\nusage: ${digCommand.usage}\n`);
+      return EXIT.usage;
+    }
+    const type = (typeArg ?? 'A').toUpperCase() as dns.RRType;
+    if (!(dns.RR_TYPES as readonly string[]).includes(type)) {
+      ctx.io.stderr(`error: unknown record type ${JSON.stringify(typeArg)} (use one of ${dns.RR_TYPES.join(', ')})\n`);
+      return EXIT.usage;
+    }
+    const fromText = opt(ctx, 'from') ?? 'pod:default/' + (l.lab.cluster.pods.find((p) => (p.metadata.namespace ?? 'default') === 'default')?.metadata.name ?? '');
+    const from = parseSource(fromText);
+    if ('error' in from || from.kind === 'external') {
+      ctx.io.stderr(`error: --from must be pod:<ns>/<name> or node:<name>${'error' in from ? ` (${from.error})` : ''}\n`);
+      return EXIT.usage;
+    }
+    const zone = l.lab.labDns.zone;
+    let rc: dns.ResolvConf;
+    if (from.kind === 'pod') {
+      const pod = buildNetworkIndex(l.lab.cluster).podByKey(from.pod);
+      if (!pod) {
+        const [ns, n] = from.pod.split('/');
+        ctx.io.stderr(`Error from server (NotFound): pods "${n}" not found in namespace "${ns}"\n`);
+        return EXIT.problems;
+      }
+      rc = dns.resolverFor(l.lab.cluster, pod);
+    } else rc = dns.nodeResolvConf(l.lab.cluster);
+    const useSearch = search || ctx.options.nslookup === true;
+    const result = dns.resolve({ zone, resolvConf: useSearch ? rc : { ...rc, searches: [] }, name, type });
+    if (ctx.globals.json) {
+      ctx.io.stdout(`${JSON.stringify(dns.digJson(result), null, 2)}\n`);
+    } else if (ctx.options.nslookup === true) {
+      ctx.io.stdout(artifactText(dns.renderNslookup(result)));
+    } else {
+      ctx.io.stdout(artifactText(dns.renderDig(result.final, { server: result.server || rc.nameservers[0] || '' })));
+    }
+    return result.final.rcode === 'NOERROR' && result.final.origin !== 'timeout' ? EXIT.ok : EXIT.problems;
+  },
+};

@@ -1,0 +1,24 @@
+// `netlab export <files> --format yaml|json`: plain manifests that `kubectl apply -f` takes (lab
+// settings kept apart, in a comment), or the scenario as netlab's own JSON.
+
+import { serializeScenario, toManifests } from '../../scenario';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt } from '../lab-input';
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'export the scenario as kubectl-ready manifests (yaml) or as scenario JSON',
+  usage: 'netlab export [files...] --format yaml|json',
+  options: { format: { type: 'string' } },
+  run(ctx) {
+    const format = opt(ctx, 'format') ?? 'yaml';
+    if (format !== 'yaml' && format !== 'json') {
+      ctx.io.stderr(`error: --format must be yaml or json, not ${JSON.stringify(format)}\n`);
+      return EXIT.usage;
+    }
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    ctx.io.stdout(format === 'yaml' ? toManifests(l.scenario) : serializeScenario(l.scenario));
+    return EXIT.ok;
+  },
+};

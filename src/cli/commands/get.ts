@@ -1,0 +1,72 @@
+// `netlab get <files> <kind> [name]` and `netlab describe <files> <kind> <name>`: kubectl's views
+// of the reconciled cluster, in kubectl's columns.
+
+import { kubectlDescribe, kubectlGet } from '../../sim';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt } from '../lab-input';
+
+const OUTPUTS = ['wide', 'yaml', 'json'] as const;
+
+export const getCommand: Command = {
+  name: 'get',
+  summary: 'kubectl get over the reconciled cluster (pods, svc, endpointslices, ingress, nodes, events, ...)',
+  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json]
+
+Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
+nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events.`,
+  options: {
+    namespace: { type: 'string', short: 'n' },
+    'all-namespaces': { type: 'boolean', short: 'A' },
+    output: { type: 'string', short: 'o' },
+  },
+  run(ctx) {
+    const output = opt(ctx, 'output');
+    if (output !== undefined && !(OUTPUTS as readonly string[]).includes(output)) {
+      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml\n`);
+      return EXIT.usage;
+    }
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const [kind, name] = l.rest;
+    if (!kind) {
+      ctx.io.stderr('error: you must specify the type of resource to get\nusage: netlab get [files...] <kind> [name]\n');
+      return EXIT.usage;
+    }
+    const r = kubectlGet(l.lab.cluster, {
+      kind,
+      name,
+      namespace: opt(ctx, 'namespace'),
+      allNamespaces: ctx.options['all-namespaces'] === true,
+      output: (output ?? 'table') as 'table' | 'wide' | 'yaml' | 'json',
+    });
+    if (!r.ok) {
+      ctx.io.stderr(`${r.error}\n`);
+      return EXIT.problems;
+    }
+    ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    return EXIT.ok;
+  },
+};
+
+export const describeCommand: Command = {
+  name: 'describe',
+  summary: 'kubectl describe svc|pod|ingress|node over the reconciled cluster',
+  usage: 'netlab describe [files...] <kind> <name> [-n <namespace>]',
+  options: { namespace: { type: 'string', short: 'n' } },
+  run(ctx) {
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const [kind, name] = l.rest;
+    if (!kind || !name) {
+      ctx.io.stderr('error: describe needs a kind and a name\nusage: netlab describe [files...] <kind> <name>\n');
+      return EXIT.usage;
+    }
+    const r = kubectlDescribe(l.lab.cluster, { kind, name, namespace: opt(ctx, 'namespace') });
+    if (!r.ok) {
+      ctx.io.stderr(`${r.error}\n`);
+      return EXIT.problems;
+    }
+    ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    return EXIT.ok;
+  },
+};

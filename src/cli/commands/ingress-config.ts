@@ -1,0 +1,50 @@
+// `netlab ingress-config <files> [--class <name>] [--out <dir>]`: the configuration an ingress
+// controller generated. With --out, nginx.conf and every file it references are written so that
+// `nginx -t -c <dir>/nginx.conf -p <dir> -e <dir>/error.log` checks it with a real nginx.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { artifactText, writeNginxConfigDir } from '../../sim';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt } from '../lab-input';
+
+export const ingressConfigCommand: Command = {
+  name: 'ingress-config',
+  summary: "an ingress controller's generated configuration (nginx.conf or Traefik's dynamic config)",
+  usage: `netlab ingress-config [files...] [--class <name>] [--out <dir>]
+
+Prints the configuration of the controller serving --class (default: the first controller). With
+--out, writes nginx.conf and the certificate files it references into <dir>.`,
+  options: { class: { type: 'string' }, out: { type: 'string' } },
+  run(ctx) {
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const controllers = l.lab.ingressControllers;
+    const cls = opt(ctx, 'class');
+    const c = cls ? controllers.find((x) => x.addon.className === cls) : controllers[0];
+    if (!c) {
+      const known = controllers.map((x) => x.addon.className).join(', ') || 'none';
+      ctx.io.stderr(cls ? `error: no ingress controller serves class "${cls}" (classes: ${known})\n` : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)\n');
+      return EXIT.problems;
+    }
+    const out = opt(ctx, 'out');
+    if (out) {
+      if (c.kind !== 'nginx') {
+        ctx.io.stderr(`error: --out writes nginx configurations; class "${c.addon.className}" is served by ${c.kind}\n`);
+        return EXIT.usage;
+      }
+      const dir = resolve(out);
+      const { files } = writeNginxConfigDir({ cluster: l.lab.cluster, className: c.addon.className });
+      for (const f of files) {
+        const p = join(dir, f.path);
+        mkdirSync(dirname(p), { recursive: true });
+        writeFileSync(p, f.content);
+      }
+      ctx.io.stdout(`wrote ${files.length} file(s) to ${dir}; check with: nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}/ -e ${join(dir, 'error.log')}\n`);
+      return EXIT.ok;
+    }
+    const art = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
+    ctx.io.stdout(artifactText(art));
+    return EXIT.ok;
+  },
+};

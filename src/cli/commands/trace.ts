@@ -1,0 +1,149 @@
+// `netlab trace`: one request (or --repeat N of them, sharing kube-proxy's and the ingress
+// controllers' state), hop by hop. The JSON form is a public contract: keep it stable.
+
+import type { Lab } from '../../sim/build/lab';
+import { renderTraceMessage } from '../../sim/trace/messages';
+import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
+import type { Hop, TraceResult } from '../../sim/trace/types';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt, optList } from '../lab-input';
+
+export const traceCommand: Command = {
+  name: 'trace',
+  summary: 'walk a request hop by hop: DNS, load balancer, kube-proxy rules, pod network, ingress, pod',
+  usage: `netlab trace [files...] --from external[:<client or ip>]|pod:<ns>/<name>|node:<name> --url <url>
+            [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|node:<name>|<ip>:<port>]
+            [--repeat N] [--cookie-jar] [--json]
+
+--connect works like curl's --connect-to: the TCP connection goes there while the URL's host stays
+the Host header. --repeat sends N requests that share kube-proxy's state (recent, IPVS schedulers,
+userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
+--json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.`,
+  options: {
+    from: { type: 'string' },
+    url: { type: 'string' },
+    method: { type: 'string', short: 'X' },
+    header: { type: 'string', short: 'H', multiple: true },
+    connect: { type: 'string' },
+    repeat: { type: 'string' },
+    'cookie-jar': { type: 'boolean' },
+  },
+  run(ctx) {
+    const fromText = opt(ctx, 'from');
+    const url = opt(ctx, 'url');
+    if (!fromText || !url) {
+      ctx.io.stderr(`error: trace needs --from and --url\nusage: ${traceCommand.usage}\n`);
+      return EXIT.usage;
+    }
+    const from = parseSource(fromText);
+    if ('error' in from) return usageError(ctx, from.error);
+    const connectText = opt(ctx, 'connect');
+    const connect = connectText === undefined ? undefined : parseConnect(connectText);
+    if (connect && 'error' in connect) return usageError(ctx, connect.error);
+    const headers: Record<string, string> = {};
+    for (const h of optList(ctx, 'header')) {
+      const i = h.indexOf(':');
+      if (i <= 0) return usageError(ctx, `-H takes 'Name: value', not ${JSON.stringify(h)}`);
+      headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+    }
+    const repeatText = opt(ctx, 'repeat') ?? '1';
+    const repeat = Number(repeatText);
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100000) return usageError(ctx, `--repeat must be a whole number from 1 to 100000, not ${JSON.stringify(repeatText)}`);
+
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar: ctx.options['cookie-jar'] === true };
+    const session = newTraceSession(l.scenario.settings.seed);
+    const results: TraceResult[] = [];
+    for (let i = 0; i < repeat; i++) results.push(trace(l.lab, request, session));
+
+    if (ctx.globals.json) {
+      ctx.io.stdout(`${JSON.stringify({ results: results.map(publicResult) }, null, 2)}\n`);
+    } else {
+      ctx.io.stdout(`trace ${fromText} -> ${url}${connectText ? ` (connect ${connectText})` : ''}; kube-proxy ${l.scenario.settings.kubeProxy.mode}, seed ${JSON.stringify(l.scenario.settings.seed)}\n`);
+      results.forEach((r, i) => {
+        if (repeat > 1) ctx.io.stdout(`\n--- request ${i + 1} of ${repeat}\n`);
+        ctx.io.stdout(renderResult(r, l.lab));
+      });
+    }
+    return results.every((r) => r.outcome === 'response') ? EXIT.ok : EXIT.problems;
+  },
+};
+
+function usageError(ctx: { io: { stderr(t: string): void } }, message: string): number {
+  ctx.io.stderr(`error: ${message}\n`);
+  return EXIT.usage;
+}
+
+/** The JSON contract of `trace --json` (documented in README). */
+export function publicResult(r: TraceResult) {
+  return {
+    outcome: r.outcome,
+    status: r.status,
+    service: r.service,
+    backendPod: r.backendPod,
+    backend: r.backend,
+    responseHeaders: r.responseHeaders,
+    fault: r.fault ?? null,
+    hops: r.hops.map((h) => ({
+      index: h.index,
+      place: h.place,
+      action: h.action,
+      before: h.before,
+      after: h.after,
+      changed: h.changed,
+      observedSource: h.observedSource ?? null,
+      explanation: { ...h.explanation, text: renderTraceMessage('en', h.explanation.key, h.explanation.params) },
+      rules: h.refs.map((ref) => ({ artifact: ref.artifact, line: ref.lineIndex + 1, text: ref.line })),
+    })),
+  };
+}
+
+function placeLabel(h: Hop): string {
+  const p = h.place;
+  switch (p.kind) {
+    case 'client':
+      return `client ${p.name}`;
+    case 'dns':
+      return `dns ${p.server}`;
+    case 'load-balancer':
+      return `lb ${p.address}`;
+    case 'node':
+      return `node ${p.node}`;
+    case 'pod':
+      return `pod ${p.pod}`;
+    case 'controller':
+      return `${p.controller} ${p.pod}`;
+  }
+}
+
+function endpoint(ip: string, port: number): string {
+  return port ? `${ip}:${port}` : ip;
+}
+
+export function renderResult(r: TraceResult, _lab: Lab): string {
+  const out: string[] = [];
+  for (const h of r.hops) {
+    out.push(`${String(h.index + 1).padStart(3)}. ${placeLabel(h).padEnd(34)} ${h.action.toUpperCase()}`);
+    out.push(`     ${renderTraceMessage('en', h.explanation.key, h.explanation.params)}`);
+    const b = h.before;
+    const a = h.after;
+    if (h.changed.length > 0) {
+      out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}  becomes  ${endpoint(a.src, a.srcPort)} -> ${endpoint(a.dst, a.dstPort)}${a.path !== b.path ? `  path ${b.path} -> ${a.path}` : ''}`);
+    } else if (h.action !== 'resolve') {
+      out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`);
+    }
+    const decider = h.refs.at(-1);
+    if (decider) out.push(`     decided by ${decider.artifact}:${decider.lineIndex + 1}: ${decider.line.trim()}`);
+  }
+  const via = r.service ? ` via Service ${r.service}` : '';
+  if (r.outcome === 'response') {
+    const who = r.backendPod ? ` from pod ${r.backendPod}` : '';
+    const src = r.backend ? `; the backend saw the client as ${r.backend.sourceIP}` : '';
+    const hdrs = Object.entries(r.responseHeaders).map(([k, v]) => `\n     ${k}: ${v}`).join('');
+    out.push(`result: HTTP ${r.status}${who}${via}${src}${hdrs}`);
+  } else {
+    out.push(`result: ${r.outcome}${via}${r.fault ? `: ${r.fault.message}` : ''}`);
+  }
+  return `${out.join('\n')}\n`;
+}

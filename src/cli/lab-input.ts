@@ -1,0 +1,39 @@
+// What every lab command does first: split its positional arguments into scenario files and the
+// rest, load the files (or the default scenario), apply --mode/--seed/--set, and build the lab.
+
+import type { Scenario } from '../scenario';
+import { buildLab, type Lab } from '../sim/build/lab';
+import type { CommandContext } from './command';
+import { loadScenarioForCommand } from './scenario-input';
+
+const FILE = /\.(json|ya?ml)$/i;
+
+/** Leading arguments that name scenario files (by extension), then the command's own arguments. */
+export function splitFiles(args: readonly string[]): { files: string[]; rest: string[] } {
+  let i = 0;
+  while (i < args.length && FILE.test(args[i]!)) i++;
+  return { files: args.slice(0, i), rest: args.slice(i) };
+}
+
+export type LabLoad = { ok: true; scenario: Scenario; lab: Lab; rest: string[] } | { ok: false; exitCode: number };
+
+export function loadLab(ctx: CommandContext): LabLoad {
+  const { files, rest } = splitFiles(ctx.args);
+  const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
+  if (!loaded.ok) return loaded;
+  const s = loaded.scenario;
+  const lab = buildLab({ settings: s.settings, objects: s.objects, clients: s.clients });
+  for (const p of lab.problems) ctx.io.stderr(`${p.message}\n`);
+  return { ok: true, scenario: s, lab, rest };
+}
+
+export function opt(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function optList(ctx: CommandContext, name: string): string[] {
+  const v = ctx.options[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}

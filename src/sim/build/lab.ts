@@ -1,0 +1,106 @@
+// The whole pipeline of ARCHITECTURE.md's data flow, from a scenario's objects to a lab the tracer
+// can walk: addons -> control plane -> ingress controllers -> cluster DNS -> kube-proxy per node.
+
+import type { RenderedArtifact } from '../artifact';
+import type { KubeObject, OtherObject } from '../api/types';
+import type { ApiProblem } from '../api/errors';
+import type { Cluster, ExternalClient } from '../cluster';
+import { reconcile, type ReconcileResult } from '../controllers/reconcile';
+import type { ClusterEvent } from '../events';
+import { addonObjects } from '../ingress/addon';
+import { compileIngressControllers, syncIngressControllers, type CompiledIngressController } from '../ingress/controllers';
+import { servesIngress } from '../ingress/model';
+import type { LabSettings } from '../lab';
+import { compileNodeProxy } from '../proxy/compile';
+import type { NodeProxy } from '../proxy/types';
+import { controllerEntry } from '../trace/trace';
+import type { LabPorts } from '../trace/ports';
+import { buildLabDns, type LabDns } from './dns-port';
+import { buildIngressPorts } from './ingress-port';
+
+export interface LabInput {
+  settings: LabSettings;
+  objects: readonly (KubeObject | OtherObject)[];
+  clients?: readonly ExternalClient[];
+}
+
+export interface Lab extends LabPorts {
+  settings: LabSettings;
+  reconcile: ReconcileResult;
+  /** Objects the apiserver refused, in its words. */
+  problems: ApiProblem[];
+  ingressControllers: CompiledIngressController[];
+  labDns: LabDns;
+  /** Every artifact a learner can open, by id. */
+  artifacts: Record<string, RenderedArtifact>;
+  /** Control plane, kube-proxy and ingress controller events on one timeline. */
+  events: ClusterEvent[];
+}
+
+/** External DNS: each Ingress host resolves to the public address of the controller serving it. */
+function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ctrl of lab.ingress) {
+    const entry = controllerEntry(lab as LabPorts, ctrl, 'http');
+    const c = compiled.find((x) => x.addon.className === ctrl.className);
+    if (!entry || !c) continue;
+    for (const ing of cluster.ingresses) {
+      if (!servesIngress(c.addon, ing, cluster.ingressClasses).served) continue;
+      for (const rule of ing.spec.rules ?? []) if (rule.host && !rule.host.startsWith('*') && !(rule.host in out)) out[rule.host] = entry.ip;
+    }
+  }
+  return out;
+}
+
+export function buildLab(input: LabInput): Lab {
+  const addons = addonObjects(input.settings, input.objects);
+  const settings: LabSettings = { ...input.settings, ingress: addons.addons };
+  const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects] });
+  const cluster = rec.cluster;
+  const clients = [...(input.clients ?? [])];
+
+  const ingressControllers = compileIngressControllers(cluster);
+  const ingress = buildIngressPorts(cluster, ingressControllers);
+  const externalRecords = publicIngressRecords(cluster, { cluster, ingress, clients }, ingressControllers);
+  const labDns = buildLabDns(cluster, externalRecords);
+
+  const proxies: Record<string, NodeProxy> = {};
+  const events: ClusterEvent[] = [...cluster.events];
+  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  for (const n of cluster.nodes) {
+    const p = compileNodeProxy({ cluster, nodeName: n.metadata.name });
+    proxies[n.metadata.name] = p;
+    for (const e of p.events) events.push({ ...e, seq: ++seq });
+  }
+
+  // The controllers start: their first sync writes the configuration and reloads.
+  for (const d of syncIngressControllers({ previous: null, next: cluster })) {
+    for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
+  }
+
+  const artifacts: Record<string, RenderedArtifact> = {};
+  for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
+  for (const c of ingressControllers) {
+    const a = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
+    artifacts[a.id] = a;
+  }
+  artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
+
+  const externalRecordList: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(externalRecords)) externalRecordList[k] = [v];
+  return {
+    settings,
+    reconcile: rec,
+    problems: rec.problems,
+    cluster,
+    clients,
+    proxies,
+    dns: labDns.port,
+    ingress,
+    externalRecords: externalRecordList,
+    ingressControllers,
+    labDns,
+    artifacts,
+    events,
+  };
+}

@@ -1,0 +1,516 @@
+// Evaluates one HTTP request against a rendered nginx.conf, the way nginx does it:
+// virtual server by listen socket then server_name (exact, wildcard, regex in order, else the
+// default_server), location by nginx's algorithm (exact `=`, longest prefix, `^~`, then regexes in
+// file order, else the longest prefix), then the location's rewrite phase (set / if / rewrite /
+// return, in order), its access phase (allow / deny) and proxy_pass to an upstream. Peer choice is
+// ingress-nginx's Lua balancer as modelled (round robin with a state object, cookie affinity,
+// canary), read from the location's balancer info shown as comments.
+
+import type { ArtifactRef, RenderedArtifact } from '../../artifact';
+import { findLine } from '../../artifact';
+import { cidrContains, parseCidr } from '../../net/ip';
+import { hash128 } from '../../net/rand';
+import type { SeededRandom } from '../../net/rand';
+import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
+import { childBlocks, childDirectives, unquoteArg } from './conf';
+import { DEFAULT_BACKEND_UPSTREAM } from '../model';
+
+export interface IngressRequest {
+  scheme: 'http' | 'https';
+  /** The Host header (may carry a port); empty for an HTTP/1.0 request without one. */
+  host: string;
+  /** Request target as sent: path plus optional query. */
+  path: string;
+  method?: string;
+  headers?: Readonly<Record<string, string>>;
+  cookies?: Readonly<Record<string, string>>;
+  clientIP: string;
+  /** Destination port the request arrived on (defaults: 80 for http, 443 for https). */
+  port?: number;
+  /** Destination address, to pick among `listen address:port` sockets. */
+  localAddress?: string;
+}
+
+/** The Lua balancer's memory between requests: round-robin positions per upstream. */
+export interface BalancerState {
+  rr: Record<string, number>;
+}
+
+export function newBalancerState(): BalancerState {
+  return { rr: {} };
+}
+
+export type ServerNameMatch = 'exact' | 'wildcard' | 'regex' | 'default_server';
+export type LocationMatch = 'exact' | 'prefix' | 'regex';
+
+export type NginxOutcome = 'proxy' | 'redirect' | 'return' | 'forbidden' | 'no-server';
+
+export interface NginxDecision {
+  outcome: NginxOutcome;
+  status: number;
+  server: { id: string; serverName: string; match: ServerNameMatch } | null;
+  location: { id: string; args: string[]; match: LocationMatch } | null;
+  /** The block whose line decided (an `if` for redirects, the location, or the upstream). */
+  decidedBy: string | null;
+  upstream: string | null;
+  /** The chosen peer "ip:port". */
+  endpoint: string | null;
+  canary: boolean;
+  /** The request nginx sends upstream (rewritten path, headers from proxy_set_header). */
+  upstreamRequest: { method: string; path: string; headers: Record<string, string> } | null;
+  /** Location header of a redirect. */
+  redirect: string | null;
+  responseHeaders: Record<string, string>;
+  /** nginx variables set by the location (`$namespace`, `$proxy_upstream_name`, ...). */
+  variables: Record<string, string>;
+  /** The request ended at the controller's default backend (its 404). */
+  defaultBackend: boolean;
+  /** Lines of the rendered artifact that decided, when an artifact is given. */
+  refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
+  /** Steps in words, for the hop inspector. */
+  notes: string[];
+}
+
+export interface MatchNginxInput {
+  nodes: readonly NginxNode[];
+  artifact?: RenderedArtifact;
+  request: IngressRequest;
+  balancer?: BalancerState;
+  random?: SeededRandom;
+}
+
+// ---------------------------------------------------------------- URI handling
+
+/** nginx's URI normalisation for matching: percent-decoding, merged slashes, resolved dot segments. */
+export function normalizeNginxUri(path: string): string {
+  let p = path.split('?')[0] ?? '/';
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // nginx answers 400 for invalid encodings; the lab keeps the raw path.
+  }
+  p = p.replace(/\/{2,}/g, '/');
+  const out: string[] = [];
+  const segs = p.split('/');
+  segs.forEach((s, i) => {
+    if (s === '.') {
+      if (i === segs.length - 1) out.push('');
+      return;
+    }
+    if (s === '..') {
+      if (out.length > 1) out.pop();
+      if (i === segs.length - 1) out.push('');
+      return;
+    }
+    out.push(s);
+  });
+  const r = out.join('/');
+  return r.startsWith('/') ? r : `/${r}`;
+}
+
+/** PCRE as nginx writes it to a JavaScript RegExp: `(?i)` becomes the i flag. */
+export function nginxRegex(source: string, caseInsensitive: boolean): RegExp {
+  let s = source;
+  let flags = caseInsensitive ? 'i' : '';
+  if (s.startsWith('(?i)')) {
+    s = s.slice(4);
+    flags = 'i';
+  }
+  return new RegExp(s, flags);
+}
+
+// ---------------------------------------------------------------- server selection
+
+function listenPort(arg: string): { address: string | null; port: number } {
+  const m = /^(?:(\d+\.\d+\.\d+\.\d+):)?(\d+)$/.exec(arg);
+  if (!m) return { address: null, port: NaN };
+  return { address: m[1] ?? null, port: Number(m[2]) };
+}
+
+interface ServerCandidate {
+  block: NginxBlock;
+  isDefault: boolean;
+}
+
+function serversOnSocket(http: NginxBlock, address: string | undefined, port: number): ServerCandidate[] {
+  const out: ServerCandidate[] = [];
+  for (const s of childBlocks(http, 'server')) {
+    for (const l of childDirectives(s, 'listen')) {
+      const lp = listenPort(l.args[0] ?? '');
+      if (lp.port !== port) continue;
+      if (lp.address !== null && address !== undefined && lp.address !== address) continue;
+      out.push({ block: s, isDefault: l.args.includes('default_server') });
+      break;
+    }
+  }
+  return out;
+}
+
+export function selectNginxServer(
+  http: NginxBlock,
+  host: string,
+  address: string | undefined,
+  port: number,
+): { block: NginxBlock; name: string; match: ServerNameMatch } | null {
+  const cands = serversOnSocket(http, address, port);
+  if (cands.length === 0) return null;
+  const h = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  const names = (s: NginxBlock) => childDirectives(s, 'server_name').flatMap((x) => x.args);
+  // 1. exact name
+  for (const cand of cands) if (names(cand.block).some((n) => n.toLowerCase() === h)) return { block: cand.block, name: h, match: 'exact' };
+  // 2. longest wildcard starting with "*.", 3. ending with ".*"
+  let best: { block: NginxBlock; name: string; len: number } | null = null;
+  for (const cand of cands) {
+    for (const n of names(cand.block)) {
+      if (n.startsWith('*.') && h.endsWith(n.slice(1)) && (!best || n.length > best.len)) best = { block: cand.block, name: n, len: n.length };
+    }
+  }
+  if (!best) {
+    for (const cand of cands) {
+      for (const n of names(cand.block)) {
+        if (n.endsWith('.*') && h.startsWith(n.slice(0, -1)) && (!best || n.length > best.len)) best = { block: cand.block, name: n, len: n.length };
+      }
+    }
+  }
+  if (best) return { block: best.block, name: best.name, match: 'wildcard' };
+  // 4. the first regular expression, in order of appearance
+  for (const cand of cands) {
+    for (const n of names(cand.block)) {
+      if (n.startsWith('~') && nginxRegex(n.slice(1), false).test(h)) return { block: cand.block, name: n, match: 'regex' };
+    }
+  }
+  // 5. the default server of the socket, else the first server listening on it
+  const def = cands.find((x) => x.isDefault) ?? cands[0]!;
+  return { block: def.block, name: names(def.block)[0] ?? '', match: 'default_server' };
+}
+
+// ---------------------------------------------------------------- location selection
+
+export function selectNginxLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
+  const locs = childBlocks(server, 'location');
+  let longest: { block: NginxBlock; len: number; noRegex: boolean } | null = null;
+  for (const l of locs) {
+    const [a0, a1] = l.args.map(unquoteArg);
+    if (a0 === '=') {
+      if (a1 === uri) return { block: l, match: 'exact' };
+      continue;
+    }
+    if (a0 === '~' || a0 === '~*') continue;
+    const noRegex = a0 === '^~';
+    const prefix = noRegex ? (a1 ?? '') : (a0 ?? '');
+    if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) longest = { block: l, len: prefix.length, noRegex };
+  }
+  if (longest?.noRegex) return { block: longest.block, match: 'prefix' };
+  for (const l of locs) {
+    const [a0, a1] = l.args.map(unquoteArg);
+    if ((a0 === '~' || a0 === '~*') && a1 !== undefined && nginxRegex(a1, a0 === '~*').test(uri)) return { block: l, match: 'regex' };
+  }
+  return longest ? { block: longest.block, match: 'prefix' } : null;
+}
+
+// ---------------------------------------------------------------- variables and the balancer
+
+interface Vars {
+  scheme: string;
+  host: string;
+  http_host: string;
+  request_uri: string;
+  uri: string;
+  args: string;
+  remote_addr: string;
+  server_name: string;
+  [name: string]: string;
+}
+
+function expand(template: string, vars: Vars, captures: readonly string[] = []): string {
+  return unquoteArg(template).replace(/\$(\d|\{?[A-Za-z_][A-Za-z0-9_]*\}?)/g, (_m, name: string) => {
+    if (/^\d$/.test(name)) return captures[Number(name)] ?? '';
+    const n = name.replace(/[{}]/g, '');
+    if (n.startsWith('http_')) return vars[n] ?? '';
+    return vars[n] ?? '';
+  });
+}
+
+/** The affinity cookie value the lab gives an endpoint (ingress-nginx hashes the peer; the exact hash is its own). */
+export function affinityCookieValue(endpoint: string): string {
+  const [h0, h1] = hash128(endpoint);
+  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
+}
+
+/** Rendezvous hashing: the peer with the highest hash of (key, peer). Moves only the sessions of a removed peer, and a fair share to an added one. */
+export function consistentPeer(key: string, peers: readonly string[]): string {
+  let best = peers[0]!;
+  let bestScore = -1;
+  for (const p of peers) {
+    const score = hash128(`${key}\u0000${p}`)[0];
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A new balanced-affinity session key: from the seeded generator, else a counter in the balancer state. */
+function sessionKey(state: BalancerState, random: SeededRandom | undefined): string {
+  if (random) return random.nextUint32().toString(16).padStart(8, '0') + random.nextUint32().toString(16).padStart(8, '0');
+  const n = (state.rr['#sessions'] ?? 0) + 1;
+  state.rr['#sessions'] = n;
+  const [h0, h1] = hash128(`session-${n}`);
+  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
+}
+
+function pickRoundRobin(state: BalancerState, upstream: string, peers: readonly string[]): string {
+  const i = state.rr[upstream] ?? 0;
+  state.rr[upstream] = (i + 1) % peers.length;
+  return peers[i % peers.length]!;
+}
+
+function chooseCanary(info: NonNullable<LuaBalancerInfo['canary']>, req: IngressRequest, random: SeededRandom | undefined, notes: string[]): boolean {
+  const header = info.byHeader ? headerValue(req.headers, info.byHeader) : undefined;
+  if (header !== undefined) {
+    if (info.byHeaderValue) {
+      if (header === info.byHeaderValue) return (notes.push(`canary: header ${info.byHeader} = ${header}`), true);
+    } else if (header === 'always') return (notes.push(`canary: header ${info.byHeader}: always`), true);
+    else if (header === 'never') return (notes.push(`canary: header ${info.byHeader}: never`), false);
+  }
+  const cookie = info.byCookie ? req.cookies?.[info.byCookie] : undefined;
+  if (cookie === 'always') return (notes.push(`canary: cookie ${info.byCookie}=always`), true);
+  if (cookie === 'never') return (notes.push(`canary: cookie ${info.byCookie}=never`), false);
+  if (info.weight <= 0) return false;
+  if (info.weight >= info.weightTotal) return (notes.push(`canary: weight ${info.weight}/${info.weightTotal}`), true);
+  const roll = random ? random.int(info.weightTotal) : info.weightTotal - 1;
+  const hit = roll < info.weight;
+  notes.push(`canary: weight ${info.weight}/${info.weightTotal}, draw ${roll} -> ${hit ? 'canary' : 'main'}`);
+  return hit;
+}
+
+function headerValue(headers: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+  return k === undefined ? undefined : headers[k];
+}
+
+// ---------------------------------------------------------------- the request
+
+function blankDecision(): NginxDecision {
+  return {
+    outcome: 'no-server',
+    status: 0,
+    server: null,
+    location: null,
+    decidedBy: null,
+    upstream: null,
+    endpoint: null,
+    canary: false,
+    upstreamRequest: null,
+    redirect: null,
+    responseHeaders: {},
+    variables: {},
+    defaultBackend: false,
+    refs: { server: null, location: null, decided: null },
+    notes: [],
+  };
+}
+
+export function matchNginx(input: MatchNginxInput): NginxDecision {
+  const decision = evaluate(input, 0);
+  if (input.artifact) {
+    const a = input.artifact;
+    decision.refs = {
+      server: decision.server ? findLine(a, decision.server.id) : null,
+      location: decision.location ? findLine(a, decision.location.id) : null,
+      decided: decision.decidedBy ? findLine(a, decision.decidedBy) : null,
+    };
+  }
+  return decision;
+}
+
+function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
+  const { request: req } = input;
+  const out = blankDecision();
+  const http = input.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
+  if (!http) return { ...out, notes: ['no http block'] };
+  const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
+  const sel = selectNginxServer(http, req.host, req.localAddress, port);
+  if (!sel) return { ...out, notes: [`nothing listens on port ${port}`] };
+  out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
+  out.notes.push(`server ${sel.name} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
+
+  const uri = normalizeNginxUri(req.path);
+  const q = req.path.indexOf('?');
+  const hostHeader = req.host;
+  const hostVar = hostHeader ? hostHeader.toLowerCase().replace(/:\d+$/, '') : sel.name;
+  const vars: Vars = {
+    scheme: req.scheme,
+    host: hostVar,
+    http_host: hostHeader,
+    request_uri: req.path,
+    uri,
+    args: q >= 0 ? req.path.slice(q + 1) : '',
+    remote_addr: req.clientIP,
+    server_name: sel.name,
+  };
+  for (const [k, v] of Object.entries(req.headers ?? {})) vars[`http_${k.toLowerCase().replace(/-/g, '_')}`] = v;
+  // geo blocks with only a default value are constants (ingress-nginx's $literal_dollar).
+  for (const g of childBlocks(http, 'geo')) {
+    const def = childDirectives(g, 'default')[0];
+    if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
+  }
+
+  const loc = selectNginxLocation(sel.block, uri);
+  if (!loc) {
+    return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, 'no location matched: 404'] };
+  }
+  out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
+  out.decidedBy = loc.block.id;
+  out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
+
+  // Rewrite phase: set, if, rewrite, return, in file order.
+  let currentUri = uri;
+  for (const n of loc.block.children) {
+    if (n.kind === 'directive' && n.name === 'set') {
+      vars[n.args[0]!.slice(1)] = expand(n.args[1] ?? '', vars);
+      out.variables[n.args[0]!.slice(1)] = vars[n.args[0]!.slice(1)]!;
+    } else if (n.kind === 'block' && n.name === 'if') {
+      if (evalIf(n.args, { ...vars, uri: currentUri })) {
+        const ret = childDirectives(n, 'return')[0];
+        if (ret) return finishReturn(out, ret.args, { ...vars, uri: currentUri }, n.id);
+      }
+    } else if (n.kind === 'directive' && n.name === 'rewrite') {
+      const re = nginxRegex(unquoteArg(n.args[0]!), false);
+      const m = re.exec(currentUri);
+      if (m) {
+        const next = expand(n.args[1]!, vars, [...m]);
+        out.notes.push(`rewrite ${currentUri} -> ${next}`);
+        currentUri = next;
+        if (n.args[2] === 'break' || n.args[2] === 'last') break;
+      }
+    } else if (n.kind === 'directive' && n.name === 'return') {
+      return finishReturn(out, n.args, { ...vars, uri: currentUri }, loc.block.id);
+    }
+  }
+
+  // Access phase: the first allow/deny rule that matches the client decides.
+  for (const n of loc.block.children) {
+    if (n.kind !== 'directive' || (n.name !== 'allow' && n.name !== 'deny')) continue;
+    const arg = n.args[0] ?? '';
+    const cidr = arg === 'all' ? parseCidr('0.0.0.0/0') : parseCidr(arg, true);
+    if (cidr && cidrContains(cidr, req.clientIP)) {
+      if (n.name === 'deny') {
+        out.notes.push(`client ${req.clientIP} denied (${arg}): 403`);
+        return { ...out, outcome: 'forbidden', status: 403 };
+      }
+      out.notes.push(`client ${req.clientIP} allowed by ${arg}`);
+      break;
+    }
+  }
+
+  const pass = childDirectives(loc.block, 'proxy_pass')[0];
+  if (!pass) return { ...out, outcome: 'return', status: 404, notes: [...out.notes, 'location has no handler: 404'] };
+  const target = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
+  const info = loc.block.lua;
+  let upstreamName = target;
+  const notes = out.notes;
+  if (info?.canary && chooseCanary(info.canary, req, input.random, notes)) {
+    out.canary = true;
+    upstreamName = info.canary.upstream;
+    if (info.canary.noEndpoints) {
+      notes.push(`canary upstream ${upstreamName} has no endpoints: 503`);
+      return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
+    }
+  }
+  const upstream = childBlocks(http, 'upstream').find((u) => u.args[0] === upstreamName);
+  out.upstream = upstreamName;
+  if (!upstream) {
+    notes.push(`no upstream ${upstreamName}: 502`);
+    return { ...out, outcome: 'return', status: 502 };
+  }
+  const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
+  if (peers.length === 0) {
+    notes.push(`upstream ${upstreamName} has no peers: 503`);
+    return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
+  }
+  const state = input.balancer ?? newBalancerState();
+  let peer: string | null = null;
+  const affinity = info && !out.canary ? info.affinity : null;
+  if (affinity) {
+    const cookie = req.cookies?.[affinity.cookieName];
+    if (affinity.mode === 'persistent') {
+      // persistent: the cookie names the peer; it holds while that peer exists.
+      peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
+      if (peer) notes.push(`cookie ${affinity.cookieName} (persistent) pins ${peer}`);
+      else if (cookie) notes.push(`cookie ${affinity.cookieName} names no current peer: pick again`);
+    } else if (cookie) {
+      // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
+      // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
+      peer = consistentPeer(cookie, peers);
+      notes.push(`cookie ${affinity.cookieName} (balanced) hashes to ${peer}`);
+    }
+  }
+  if (!peer) {
+    if (affinity && affinity.mode === 'balanced') {
+      const key = sessionKey(state, input.random);
+      peer = consistentPeer(key, peers);
+      notes.push(`new session ${key} hashes to ${peer} of ${peers.length}`);
+      out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
+    } else {
+      peer = pickRoundRobin(state, upstreamName, peers);
+      notes.push(`${info?.algorithm ?? 'round_robin'} picks ${peer} of ${peers.length}`);
+      if (affinity) {
+        out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
+      }
+    }
+  }
+  out.endpoint = peer;
+
+  // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).
+  const levels: NginxBlock[] = [loc.block, sel.block, http];
+  const setters = levels.map((l) => childDirectives(l, 'proxy_set_header')).find((x) => x.length > 0) ?? [];
+  const headers: Record<string, string> = {};
+  for (const s of setters) headers[s.args[0]!] = expand(s.args[1] ?? '', { ...vars, uri: currentUri });
+  const upstreamPath = currentUri === uri ? req.path : currentUri + (vars.args ? `?${vars.args}` : '');
+  out.upstreamRequest = { method: req.method ?? 'GET', path: upstreamPath, headers };
+
+  // A peer that is one of this nginx's own sockets (the internal default server) is evaluated in turn.
+  const [addr, p] = peer.split(':');
+  const ownSocket = childBlocks(http, 'server').some((s) =>
+    childDirectives(s, 'listen').some((l) => {
+      const lp = listenPort(l.args[0] ?? '');
+      return lp.address === addr && lp.port === Number(p);
+    }),
+  );
+  const inner = depth === 0 && ownSocket ? selectNginxServer(http, '', addr, Number(p)) : null;
+  if (inner && depth === 0) {
+    const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
+    notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);
+    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM };
+  }
+  // A lab backend answers 200; the controller's default backend pods answer 404.
+  const isDefault = upstreamName === DEFAULT_BACKEND_UPSTREAM;
+  return { ...out, outcome: 'proxy', status: isDefault ? 404 : 200, defaultBackend: isDefault, decidedBy: out.decidedBy };
+}
+
+function evalIf(args: readonly string[], vars: Vars): boolean {
+  const text = args.join(' ').replace(/^\(/, '').replace(/\)$/, '').trim();
+  const m = /^(\$[A-Za-z_][A-Za-z0-9_]*)\s*(=|!=)\s*(.*)$/.exec(text);
+  if (!m) return false;
+  const left = expand(m[1]!, vars);
+  const right = unquoteArg(m[3]!.trim());
+  return m[2] === '=' ? left === right : left !== right;
+}
+
+function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, decidedBy: string): NginxDecision {
+  const status = Number(args[0]);
+  const url = args[1] !== undefined ? expand(args[1], vars) : null;
+  const redirect = url !== null && [301, 302, 303, 307, 308].includes(status) ? url : null;
+  out.notes.push(redirect ? `return ${status} ${redirect}` : `return ${status}`);
+  return {
+    ...out,
+    outcome: redirect ? 'redirect' : 'return',
+    status,
+    redirect,
+    responseHeaders: redirect ? { ...out.responseHeaders, Location: redirect } : out.responseHeaders,
+    decidedBy,
+  };
+}

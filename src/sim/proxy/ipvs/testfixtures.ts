@@ -1,0 +1,88 @@
+// Hand-built clusters for the proxy-mode tests (the control plane is not involved): nodes with
+// addresses, Services, and EndpointSlices, in the spirit of kube-proxy's makeTestService /
+// makeTestEndpointSlice helpers.
+
+import type { EndpointSlice, Node, Service } from '../../api/types';
+import { emptyCluster, type Cluster } from '../../cluster';
+import { defaultLabSettings, type LabSettings } from '../../lab';
+import type { Packet, PacketOrigin, ProxyRuntimeState } from '../types';
+
+export function testNode(name: string, ip: string, podCIDR: string): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    spec: { podCIDR },
+    status: { addresses: [{ type: 'InternalIP', address: ip }] },
+  } as Node;
+}
+
+export function testService(ns: string, name: string, spec: Partial<Service['spec']>, status?: Service['status']): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: { ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], ...spec },
+    ...(status ? { status } : {}),
+  } as Service;
+}
+
+export interface TestEndpoint {
+  ip: string;
+  node?: string;
+  ready?: boolean;
+}
+
+export function testSlice(ns: string, service: string, eps: TestEndpoint[], ports: { name?: string; port: number; protocol?: 'TCP' | 'UDP' }[] = [{ name: 'p80', port: 8080 }]): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${service}-abcde`, namespace: ns, labels: { 'kubernetes.io/service-name': service } },
+    addressType: 'IPv4',
+    ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' })),
+    endpoints: eps.map((e) => ({
+      addresses: [e.ip],
+      nodeName: e.node,
+      conditions: e.ready === undefined ? undefined : { ready: e.ready, serving: e.ready, terminating: false },
+    })),
+  } as EndpointSlice;
+}
+
+export const NODE1_IP = '192.168.49.2';
+export const NODE2_IP = '192.168.49.3';
+
+/** Two nodes, node-1 (10.244.1.0/24) and node-2 (10.244.2.0/24), plus the given objects. */
+export function testCluster(args: { services: Service[]; slices: EndpointSlice[]; settings?: (s: LabSettings) => void }): Cluster {
+  const settings = defaultLabSettings();
+  args.settings?.(settings);
+  const c = emptyCluster(settings);
+  c.nodes = [testNode('node-1', NODE1_IP, '10.244.1.0/24'), testNode('node-2', NODE2_IP, '10.244.2.0/24')];
+  c.services = args.services;
+  c.endpointSlices = args.slices;
+  return c;
+}
+
+export function freshState(seed = 'test'): ProxyRuntimeState {
+  return { now: 0, rand: { a: 1, b: 2, c: 3, d: hashSeed(seed) }, perNode: {} };
+}
+
+function hashSeed(s: string): number {
+  let h = 7;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+export function tcp(src: string, dst: string, dstPort: number, srcPort = 40000): Packet {
+  return { protocol: 'TCP', src, srcPort, dst, dstPort };
+}
+
+export interface FlowCase {
+  name: string;
+  origin: PacketOrigin;
+  src: string;
+  dst: string;
+  port: number;
+  /** Expected endpoint ips (any of), or 'REJECT' / 'DROP' / 'PASS'. */
+  expect: string[] | 'REJECT' | 'DROP' | 'PASS';
+  masq?: boolean;
+}

@@ -1,0 +1,82 @@
+// kube-proxy in nftables mode for one node (GA in 1.33): compile the `ip kube-proxy` table, show it
+// as `nft list table ip kube-proxy`, and evaluate packets through it.
+
+import { findLine, type ArtifactRef } from '../../artifact';
+import type { Cluster } from '../../cluster';
+import type { LabSettings } from '../../lab';
+import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
+import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
+import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
+import { buildNftTable, endpointChainBase, type NftTable } from './model';
+import { evaluateNft, nftRuntime } from './evaluate';
+import { elementRef, renderNft } from './render';
+
+export interface CompileNftablesInput {
+  cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'nodes'>;
+  nodeName: string;
+  settings: LabSettings;
+  /** Defaults to the cluster's Node object of that name. */
+  node?: ProxyNode;
+}
+
+export interface NftablesNodeProxy extends NodeProxy {
+  mode: 'nftables';
+  table: NftTable;
+}
+
+export function nftArtifactId(nodeName: string): string {
+  return `node/${nodeName}/nft`;
+}
+
+export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy {
+  const { cluster, nodeName, settings } = input;
+  const node = input.node ?? proxyNodeOf(cluster, nodeName);
+  const kp = settings.kubeProxy;
+  const serviceMap = buildServiceMap(cluster, nodeName);
+  const table = buildNftTable({ serviceMap, node, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR, serviceCIDR: settings.serviceCIDR });
+  const id = nftArtifactId(nodeName);
+  const artifact = renderNft(table, id);
+  const ref = (r: string): ArtifactRef => findLine(artifact, r) ?? { artifact: id, ref: r, line: '', lineIndex: -1 };
+
+  // Which service port and endpoint each endpoint chain stands for.
+  const byChain = new Map<string, { servicePort: ServicePortName; endpoint: EndpointInfo }>();
+  for (const sp of serviceMap) {
+    for (const ep of sp.allReachableEndpoints) byChain.set(`endpoint-${endpointChainBase(sp.info, ep)}`, { servicePort: sp.info.name, endpoint: ep });
+  }
+  const serviceOf = (dst: string, port: number) =>
+    serviceMap.find((sp) => sp.info.port === port && (sp.info.clusterIP === dst || sp.info.externalIPs.includes(dst) || sp.info.loadBalancerIPs.includes(dst)))?.info.name ??
+    serviceMap.find((sp) => sp.info.nodePort === port && node.ips.includes(dst))?.info.name;
+  const localAddresses = new Set(node.ips);
+
+  const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
+    const r = evaluateNft({
+      table,
+      packet: ev.packet,
+      origin: ev.origin,
+      localAddresses,
+      masqueradeSource: node.ips[0] ?? ev.packet.src,
+      state: ev.state,
+      runtime: nftRuntime(ev.state, nodeName),
+    });
+    const steps: RuleStep[] = [];
+    for (const s of r.steps) {
+      steps.push({ outcome: 'matched', where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id), ...(s.detail ? { detail: s.detail } : {}) });
+      if (s.map && s.elementKey) steps.push({ outcome: 'matched', where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
+    }
+    const svc = serviceOf(ev.packet.dst, ev.packet.dstPort);
+    if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)' }, after: r.after, steps };
+    if (r.outcome === 'drop') return { verdict: { kind: 'drop', servicePort: svc, reason: 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)' }, after: r.after, steps };
+    const hit = r.dnatChain ? byChain.get(r.dnatChain) : undefined;
+    if (!hit) return { verdict: { kind: 'pass' }, after: r.after, steps };
+    return { verdict: { kind: 'dnat', servicePort: hit.servicePort, endpoint: hit.endpoint, masquerade: r.masquerade }, after: r.after, steps };
+  };
+
+  return {
+    mode: 'nftables',
+    node,
+    table,
+    artifacts: [artifact],
+    events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using nftables Proxier')],
+    evaluate,
+  };
+}

@@ -1,0 +1,88 @@
+// Hop explanations in English and Simplified Chinese. The tracer emits a key and parameters; the
+// lab and the CLI render them in the user's language. Keys are stable: lessons refer to them.
+
+export const traceMessagesEn = {
+  'hop.resolve.hosts': '{client} finds {name} in its /etc/hosts: {address}.',
+  'hop.resolve.upstream': "{client}'s resolver asks public DNS for {name}: {address}.",
+  'hop.resolve.cluster': '{client} asks cluster DNS ({server}) for {name}; after trying {tries} name(s) it gets {address}.',
+  'hop.resolve.nxdomain': 'No DNS server knows {name} (tried {tries}). The request never leaves {client}.',
+  'hop.resolve.literal': '{host} is an address already: no DNS lookup.',
+  'hop.resolve.timeout': '{client} asks {server} for {name}, but no DNS server answers: the lookup times out.',
+  'hop.send.client': '{client} opens a TCP connection from {src} to {dst}.',
+  'hop.send.pod': 'Pod {pod} sends the packet out of its network namespace to node {node}, where kube-proxy\'s rules see it.',
+  'hop.send.node': 'A process on node {node} (host network) sends the packet; it meets the node\'s OUTPUT rules.',
+  'hop.lb.pick': 'The external load balancer for {service} ({address}) forwards the connection to node {node}.',
+  'hop.lb.pickLocal': 'The load balancer only sends to nodes whose health check on port {hcPort} passes (externalTrafficPolicy: Local): node {node} has a local endpoint.',
+  'hop.lb.noHealthy': 'No node passes the load balancer\'s health check for {service}: no node has a ready local endpoint (externalTrafficPolicy: Local).',
+  'hop.arrive.node': 'The packet reaches node {node} on {dst}.',
+  'hop.proxy.dnat': 'kube-proxy ({mode}) on {node} matched {service} and rewrote the destination to {endpoint}.',
+  'hop.proxy.dnatMasq': 'kube-proxy ({mode}) on {node} matched {service}, rewrote the destination to {endpoint}, and marked the packet for masquerade.',
+  'hop.proxy.snat': 'On the way out of {node}, the masquerade rule rewrites the source {from} to the node address {to}: the backend will see {to}.',
+  'hop.proxy.reject': 'kube-proxy ({mode}) on {node} rejects the connection: {reason}. The client sees "connection refused".',
+  'hop.proxy.drop': 'kube-proxy ({mode}) on {node} drops the packet: {reason}. The client waits and times out.',
+  'hop.proxy.userspace': 'The portal rule redirects the connection to kube-proxy\'s own socket on port {proxyPort}; kube-proxy opens a new connection to {endpoint}.',
+  'hop.proxy.userspaceFail': 'kube-proxy\'s user-space proxy could not reach any endpoint of {service} after {attempts} attempt(s).',
+  'hop.proxy.pass': 'No kube-proxy rule on {node} matches {dst}:{port}; the packet is routed normally.',
+  'hop.route.podNetwork': 'The pod network carries the packet from node {from} to node {to}, which owns {dst}.',
+  'hop.route.noRoute': 'Nothing on this network owns {dst}. {why}',
+  'hop.route.clusterIPNoRule': '{dst}:{port} is a Service address, but no rule on {node} matches that port, and no machine owns the address: the packet goes nowhere.',
+  'hop.deliver.pod': 'The packet is delivered to pod {pod} on {dst}; it sees the client as {source}.',
+  'hop.deliver.hostPort': 'The CNI portmap rule on {node} sends hostPort {port} to pod {pod} ({dst}).',
+  'hop.deliver.hostNetwork': 'Pod {pod} uses the host network of {node} and listens on port {port}.',
+  'hop.deliver.notListening': 'Pod {pod} has nothing listening on port {port} (it listens on {listening}); its kernel answers with a TCP reset.',
+  'hop.deliver.nodeNotListening': 'Nothing on node {node} listens on port {port}; the node answers with a TCP reset.',
+  'hop.ingress.match': 'The {controller} controller matches Host {host} and path {path}: {reason}.',
+  'hop.ingress.respond': 'The {controller} controller answers {status} itself: {reason}.',
+  'hop.ingress.proxy': 'The {controller} controller opens a new connection from its pod ({src}) to {dst} (upstream {upstream}).',
+  'hop.backend.respond': 'Pod {pod} answers {status}. The reply retraces the connection; conntrack undoes each address rewrite, so {client} sees it come from {from}.',
+  'hop.respond.controller': 'The reply from {controller} returns to {client} with status {status}.',
+} as const;
+
+export type TraceMessageKey = keyof typeof traceMessagesEn;
+
+export const traceMessagesZh: Record<TraceMessageKey, string> = {
+  'hop.resolve.hosts': '{client} 在自己的 /etc/hosts 里找到 {name}：{address}。',
+  'hop.resolve.upstream': '{client} 的解析器向公网 DNS 查询 {name}：{address}。',
+  'hop.resolve.cluster': '{client} 向集群 DNS（{server}）查询 {name}；依次尝试 {tries} 个名字后得到 {address}。',
+  'hop.resolve.nxdomain': '没有任何 DNS 服务器知道 {name}（尝试了 {tries}）。请求没有离开 {client}。',
+  'hop.resolve.literal': '{host} 本身就是地址，无需 DNS 查询。',
+  'hop.resolve.timeout': '{client} 向 {server} 查询 {name}，但没有 DNS 服务器应答：查询超时。',
+  'hop.send.client': '{client} 从 {src} 向 {dst} 发起 TCP 连接。',
+  'hop.send.pod': 'Pod {pod} 把数据包从自己的网络命名空间发到节点 {node}，在那里由 kube-proxy 的规则处理。',
+  'hop.send.node': '节点 {node} 上的进程（主机网络）发出数据包，经过该节点的 OUTPUT 规则。',
+  'hop.lb.pick': '{service} 的外部负载均衡器（{address}）把连接转发到节点 {node}。',
+  'hop.lb.pickLocal': '负载均衡器只把流量发给在端口 {hcPort} 上健康检查通过的节点（externalTrafficPolicy: Local）：节点 {node} 上有本地端点。',
+  'hop.lb.noHealthy': '没有节点通过 {service} 负载均衡器的健康检查：没有节点上有就绪的本地端点（externalTrafficPolicy: Local）。',
+  'hop.arrive.node': '数据包到达节点 {node} 的 {dst}。',
+  'hop.proxy.dnat': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}。',
+  'hop.proxy.dnatMasq': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}，并给数据包打上 masquerade 标记。',
+  'hop.proxy.snat': '离开 {node} 时，masquerade 规则把源地址 {from} 改写为节点地址 {to}：后端看到的是 {to}。',
+  'hop.proxy.reject': '{node} 上的 kube-proxy（{mode}）拒绝了连接：{reason}。客户端看到 "connection refused"。',
+  'hop.proxy.drop': '{node} 上的 kube-proxy（{mode}）丢弃了数据包：{reason}。客户端一直等待直到超时。',
+  'hop.proxy.userspace': 'portal 规则把连接重定向到 kube-proxy 自己在端口 {proxyPort} 上的 socket；kube-proxy 再向 {endpoint} 建立新连接。',
+  'hop.proxy.userspaceFail': 'kube-proxy 的用户态代理尝试 {attempts} 次后仍无法连接 {service} 的任何端点。',
+  'hop.proxy.pass': '{node} 上没有 kube-proxy 规则匹配 {dst}:{port}，数据包按普通路由转发。',
+  'hop.route.podNetwork': 'Pod 网络把数据包从节点 {from} 送到拥有 {dst} 的节点 {to}。',
+  'hop.route.noRoute': '这个网络里没有谁拥有 {dst}。{why}',
+  'hop.route.clusterIPNoRule': '{dst}:{port} 是 Service 地址，但 {node} 上没有规则匹配这个端口，也没有任何机器拥有这个地址：数据包无处可去。',
+  'hop.deliver.pod': '数据包送达 Pod {pod} 的 {dst}；它看到的客户端地址是 {source}。',
+  'hop.deliver.hostPort': '{node} 上 CNI portmap 规则把 hostPort {port} 转发给 Pod {pod}（{dst}）。',
+  'hop.deliver.hostNetwork': 'Pod {pod} 使用节点 {node} 的主机网络，监听端口 {port}。',
+  'hop.deliver.notListening': 'Pod {pod} 在端口 {port} 上没有进程监听（它监听的是 {listening}）；内核回复 TCP reset。',
+  'hop.deliver.nodeNotListening': '节点 {node} 上没有进程监听端口 {port}；节点回复 TCP reset。',
+  'hop.ingress.match': '{controller} 控制器匹配 Host {host} 和路径 {path}：{reason}。',
+  'hop.ingress.respond': '{controller} 控制器自己返回 {status}：{reason}。',
+  'hop.ingress.proxy': '{controller} 控制器从自己的 Pod（{src}）向 {dst} 建立新连接（upstream {upstream}）。',
+  'hop.backend.respond': 'Pod {pod} 返回 {status}。应答沿连接原路返回；conntrack 逐一撤销地址改写，所以 {client} 看到应答来自 {from}。',
+  'hop.respond.controller': '{controller} 的应答以状态 {status} 返回给 {client}。',
+};
+
+export function renderTraceMessage(
+  lang: 'en' | 'zh',
+  key: string,
+  params: Record<string, string | number>,
+): string {
+  const table: Record<string, string> = lang === 'zh' ? traceMessagesZh : traceMessagesEn;
+  const text = table[key] ?? (traceMessagesEn as Record<string, string>)[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}

@@ -1,0 +1,87 @@
+// What the tracer needs from the data plane, as narrow interfaces. buildLab binds them to the
+// real components (kube-proxy per node, cluster DNS, ingress controllers); the tracer itself
+// decides nothing about where a packet goes: every decision comes from one of these.
+
+import type { ArtifactRef } from '../artifact';
+import type { Pod } from '../api/types';
+import type { Cluster, ExternalClient } from '../cluster';
+import type { SeededRandom } from '../net/rand';
+import type { NodeProxy } from '../proxy/types';
+
+export interface DnsLookup {
+  rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'TIMEOUT';
+  /** Addresses of the final A records (after following CNAMEs). */
+  addresses: string[];
+  /** CNAME chain followed, for explanations. */
+  cnames: string[];
+  /** Every name the resolver tried, in order, with its answer code. */
+  queries: { name: string; type: string; rcode: string }[];
+  /** Lines that decided: resolv.conf search line, hosts entry, zone record. */
+  refs: ArtifactRef[];
+  /** Which server answered ("10.96.0.10" for cluster DNS, "hosts" for /etc/hosts, "upstream"). */
+  server: string;
+}
+
+export interface DnsPort {
+  fromPod(pod: Pod, name: string): DnsLookup;
+  fromNode(node: string, name: string): DnsLookup;
+  fromClient(client: ExternalClient, name: string): DnsLookup;
+}
+
+export interface HttpRequestView {
+  scheme: 'http' | 'https';
+  method: string;
+  host: string;
+  path: string;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+  clientIP: string;
+}
+
+export type IngressDecision =
+  /** The controller answers itself: redirects, 404 from its default server, 503 when the Service has no endpoints. */
+  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; service?: string }
+  /** The controller proxies to an upstream: a pod endpoint, or the Service's ClusterIP with service-upstream. */
+  | {
+      kind: 'proxy';
+      upstream: string;
+      service: string;
+      target: { ip: string; port: number };
+      /** Path as sent upstream (after rewrite-target). */
+      path: string;
+      /** Headers added to the response (Set-Cookie for affinity). */
+      responseHeaders: Record<string, string>;
+      /** Headers added to the upstream request (X-Forwarded-For, X-Real-IP, ...). */
+      upstreamHeaders: Record<string, string>;
+      refs: ArtifactRef[];
+      reason: string;
+      /** The status the upstream answers with when the controller knows it (the default backend's 404). */
+      upstreamStatus?: number;
+    };
+
+export interface IngressControllerPort {
+  className: string;
+  controller: 'nginx' | 'traefik';
+  /** "ns/name" of every controller pod. */
+  pods: string[];
+  /** The container ports the controller listens on for http and https. */
+  ports: { http: number; https: number };
+  /** Decide one request. `state` is the controller's runtime state (round-robin cursors, canary draws). */
+  decide(req: HttpRequestView, state: IngressRuntime): IngressDecision;
+}
+
+export interface IngressRuntime {
+  perController: Record<string, unknown>;
+  /** The session's generator for the controllers' random choices (canary weights). */
+  rand: SeededRandom;
+}
+
+export interface LabPorts {
+  cluster: Cluster;
+  clients: ExternalClient[];
+  proxies: Record<string, NodeProxy>;
+  dns: DnsPort;
+  ingress: IngressControllerPort[];
+  /** Public names a client's resolver finds outside the cluster (ingress hosts to the controller's address). */
+  externalRecords: Record<string, string[]>;
+}
