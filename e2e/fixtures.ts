@@ -29,10 +29,10 @@ export function traceFixture(): TraceResult {
     backend: { sourceIP: '10.244.0.1', host: 'web.example.com', path: '/', method: 'GET' },
     responseHeaders: {},
     hops: [
-      { index: 0, place: { kind: 'client', id: 'client/laptop', name: 'laptop', address: '192.168.49.100' }, action: 'send', before: pkt, after: pkt, changed: [], refs: [], explanation: { key: 'hop.send', params: {} }, edge: { from: 'client/laptop', to: 'node/node-1' } },
+      { index: 0, place: { kind: 'client', id: 'client:laptop', name: 'laptop', address: '192.168.49.100' }, action: 'send', before: pkt, after: pkt, changed: [], refs: [], explanation: { key: 'hop.send', params: {} }, edge: { from: 'client:laptop', to: 'node:node-1' } },
       {
         index: 1,
-        place: { kind: 'node', id: 'node/node-1', node: 'node-1', iface: 'eth0' },
+        place: { kind: 'node', id: 'node:node-1', node: 'node-1', iface: 'eth0' },
         action: 'dnat',
         before: pkt,
         after: dnat,
@@ -42,10 +42,10 @@ export function traceFixture(): TraceResult {
           { artifact: 'node/node-1/iptables-save', ref: 'sep-web-2', line: iptablesArtifact().lines[3005]!.text, lineIndex: 3005 },
         ],
         explanation: { key: 'hop.dnat', params: { to: '10.244.1.7:80' } },
-        edge: { from: 'client/laptop', to: 'node/node-1' },
+        edge: { from: 'client:laptop', to: 'node:node-1' },
       },
-      { index: 2, place: { kind: 'node', id: 'node/node-1', node: 'node-1' }, action: 'snat', before: dnat, after: snat, changed: ['src'], refs: [], explanation: { key: 'hop.snat', params: {} } },
-      { index: 3, place: { kind: 'node', id: 'node/node-2', node: 'node-2' }, action: 'deliver', before: snat, after: snat, changed: [], refs: [], observedSource: '10.244.0.1', explanation: { key: 'hop.deliver', params: {} }, edge: { from: 'node/node-1', to: 'node/node-2' } },
+      { index: 2, place: { kind: 'node', id: 'node:node-1', node: 'node-1' }, action: 'snat', before: dnat, after: snat, changed: ['src'], refs: [], explanation: { key: 'hop.snat', params: {} } },
+      { index: 3, place: { kind: 'node', id: 'node:node-2', node: 'node-2' }, action: 'deliver', before: snat, after: snat, changed: [], refs: [], observedSource: '10.244.0.1', explanation: { key: 'hop.deliver', params: {} }, edge: { from: 'node:node-1', to: 'node:node-2' } },
     ],
     fault: undefined,
   };

@@ -10,14 +10,32 @@ async function withTrace(lab: LabPage, path = '/') {
   );
 }
 
-test('Send says the tracer is not yet available instead of inventing a result', async ({ page }) => {
+test('a saved request is sent through the tracer and walked hop by hop', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();
-  await expect(page.getByTestId('composer-send')).toBeDisabled();
-  await expect(page.getByTestId('tracer-unavailable')).toBeVisible();
+  await expect(page.getByTestId('tracer-unavailable')).toHaveCount(0);
   await page.getByTestId('composer-saved').selectOption('laptop-nodeport');
   await expect(page.getByTestId('composer-url')).toHaveValue('http://web.example.com:30080/');
   await expect(page.getByTestId('composer-from')).toHaveValue('external:laptop');
+  await page.getByTestId('composer-send').click();
+  await expect(page.getByTestId('tab-hop')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('hop-counter')).toHaveText(/^Hop 1 of \d+$/);
+  await expect(page.getByTestId('hop-explanation')).toContainText('laptop opens a TCP connection');
+  // The DNAT hop names the iptables rules that decided, and the viewer scrolls to the last one.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('hop-explanation')).toContainText('kube-proxy (iptables) on node-1');
+  await expect(page.getByTestId('changed-dst')).toContainText('10.244.');
+  await page.getByTestId('artifacts-toggle').click();
+  await expect(page.getByTestId('deciding-line')).toBeVisible();
+  await lab.screenshot('real-trace-dnat-en');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('hop-explanation')).toContainText('answers 200');
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(page.getByTestId('hop-explanation')).toContainText('返回 200');
+  await lab.screenshot('real-trace-end-zh');
 });
 
 test('playback steps with buttons and keys, keeps the step in the URL, and the hop inspector marks changed fields', async ({ page }) => {
@@ -118,7 +136,7 @@ test('dark theme and presenter mode', async ({ page }) => {
 test('keyboard: a focused canvas object opens in the inspector with Enter', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();
-  await page.locator('.react-flow__node[data-id="service/default/web"]').focus();
+  await page.locator('.react-flow__node[data-id="service:default/web"]').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('inspector')).toContainText('default/web');
   await expect(page.getByTestId('inspector')).toContainText('30080');

@@ -60,7 +60,7 @@ describe('derived lab', () => {
     const store = loaded({ reconcile });
     expect(store.getState().lab?.status).toBe('reconciled');
     expect(reconcile).toHaveBeenCalledTimes(1);
-    store.getState().select({ kind: 'node', id: 'node/node-a' });
+    store.getState().select({ kind: 'node', id: 'node:node-a' });
     store.getState().setLang('zh');
     expect(reconcile).toHaveBeenCalledTimes(1);
     store.getState().run({ kind: 'set-proxy-mode', mode: 'ipvs' });

@@ -39,7 +39,7 @@ const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod'
 const onNodesChange = (changes: NodeChange<LabNode>[]) => {
   for (const c of changes) {
     if (c.type !== 'select' || !c.selected) continue;
-    const kind = KIND_OF_PREFIX[c.id.slice(0, c.id.indexOf('/'))];
+    const kind = KIND_OF_PREFIX[c.id.slice(0, c.id.indexOf(':'))];
     if (kind) labStore.getState().select({ kind, id: c.id });
   }
 };

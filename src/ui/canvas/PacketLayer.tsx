@@ -3,7 +3,7 @@
 // React or the store every frame would make React Flow reconcile every node (TOOLCHAIN.md).
 // Reduced motion: the dot jumps to the hop's destination and playback advances on a timer.
 
-import { useReactFlow, ViewportPortal } from '@xyflow/react';
+import { useReactFlow, ViewportPortal, type Node } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import { selectCurrentHop, selectPlaying, selectSpeed } from '../../state';
 import { labStore, useLab } from '../app-store';
@@ -15,6 +15,14 @@ const FRAME_ENTRY_Y = 30;
 
 function prefersReducedMotion(): boolean {
   return typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+/** The canvas node a hop id points at: itself, or for `dns:<ip>` the Service with that cluster IP. */
+function canvasNodeFor(hopId: string, nodes: readonly Node[]): string | null {
+  if (!hopId.startsWith('dns:')) return hopId;
+  const ip = hopId.slice(4);
+  const svc = nodes.find((n) => n.type === 'service' && (n.data as { service?: { clusterIP: string | null } }).service?.clusterIP === ip);
+  return svc?.id ?? null;
 }
 
 export function PacketLayer() {
@@ -29,14 +37,15 @@ export function PacketLayer() {
     const g = dot.current;
     const line = path.current;
     if (!g || !line) return;
-    const centre = (id: string) => {
-      const n = rf.getInternalNode(id);
+    const centre = (hopId: string) => {
+      const id = canvasNodeFor(hopId, rf.getNodes());
+      const n = id ? rf.getInternalNode(id) : undefined;
       if (!n) return null;
       const { x, y } = n.internals.positionAbsolute;
       const w = n.measured.width ?? n.width ?? 0;
       const h = n.measured.height ?? n.height ?? 0;
       // A node frame is entered at its header (its interface), not in the middle of its pods.
-      return id.startsWith('node/') ? { x: x + w / 2, y: y + Math.min(h / 2, FRAME_ENTRY_Y) } : { x: x + w / 2, y: y + h / 2 };
+      return id!.startsWith('node:') ? { x: x + w / 2, y: y + Math.min(h / 2, FRAME_ENTRY_Y) } : { x: x + w / 2, y: y + h / 2 };
     };
     const from = hop?.edge ? centre(hop.edge.from) : null;
     const to = hop?.edge ? centre(hop.edge.to) : hop ? centre(hop.place.id) : null;

@@ -25,19 +25,19 @@ describe('topology', () => {
   it('puts pods in their node frames, labelled with name and addresses', () => {
     const t = buildTopology(withSlices(), [{ name: 'laptop', address: '203.0.113.10' }]);
     expect(t.frames.map((f) => [f.id, f.internalIP, f.podCIDR])).toEqual([
-      ['node/node-a', '192.168.49.2', '10.244.0.0/24'],
-      ['node/node-b', '192.168.49.3', '10.244.1.0/24'],
+      ['node:node-a', '192.168.49.2', '10.244.0.0/24'],
+      ['node:node-b', '192.168.49.3', '10.244.1.0/24'],
     ]);
     expect(t.pods.map((p) => [p.id, p.frameId, p.ip])).toEqual([
-      ['pod/default/web-1', 'node/node-a', '10.244.0.5'],
-      ['pod/default/web-2', 'node/node-b', '10.244.1.7'],
+      ['pod:default/web-1', 'node:node-a', '10.244.0.5'],
+      ['pod:default/web-2', 'node:node-b', '10.244.1.7'],
     ]);
-    expect(t.clients).toEqual([{ id: 'client/laptop', name: 'laptop', address: '203.0.113.10' }]);
+    expect(t.clients).toEqual([{ id: 'client:laptop', name: 'laptop', address: '203.0.113.10' }]);
   });
 
   it('connects a Service to the pods its EndpointSlices name, and badges its NodePort on every node', () => {
     const t = buildTopology(withSlices());
-    expect(t.services[0]).toMatchObject({ id: 'service/default/web', type: 'NodePort', endpoints: ['pod/default/web-1', 'pod/default/web-2'], ports: ['80:30080/TCP'] });
+    expect(t.services[0]).toMatchObject({ id: 'service:default/web', type: 'NodePort', endpoints: ['pod:default/web-1', 'pod:default/web-2'], ports: ['80:30080/TCP'] });
     expect(t.frames.every((f) => f.nodePorts.some((p) => p.port === 30080))).toBe(true);
   });
 
@@ -65,7 +65,7 @@ describe('topology', () => {
     lb.status = { loadBalancer: { ingress: [{ ip: '198.51.100.1' }] } };
     c.services.push(lb);
     const t = buildTopology(c);
-    expect(t.loadBalancers).toEqual([{ id: 'lb/ingress-nginx/ingress-nginx-controller', address: '198.51.100.1', service: 'ingress-nginx/ingress-nginx-controller', serviceId: 'service/ingress-nginx/ingress-nginx-controller' }]);
+    expect(t.loadBalancers).toEqual([{ id: 'lb:ingress-nginx/ingress-nginx-controller', address: '198.51.100.1', service: 'ingress-nginx/ingress-nginx-controller', serviceId: 'service:ingress-nginx/ingress-nginx-controller' }]);
     expect(t.pods.find((p) => p.name === 'ingress-nginx-controller-0')?.ingressController).toBe(true);
     expect(t.pods.find((p) => p.name === 'web-1')?.ingressController).toBe(false);
   });
@@ -77,12 +77,12 @@ describe('layout', () => {
   it('places frames in name order and pods inside their frame', async () => {
     const t = buildTopology(withSlices(), [{ name: 'laptop', address: '203.0.113.10' }]);
     const l = await layoutTopology(t, elk);
-    const a = l.boxes['node/node-a']!;
-    const b = l.boxes['node/node-b']!;
+    const a = l.boxes['node:node-a']!;
+    const b = l.boxes['node:node-b']!;
     expect(a.x).toBeLessThan(b.x);
-    expect(l.boxes['client/laptop']!.y).toBeLessThan(l.boxes['service/default/web']!.y);
-    expect(l.boxes['service/default/web']!.y).toBeLessThan(a.y);
-    const p = l.pods['pod/default/web-1']!;
+    expect(l.boxes['client:laptop']!.y).toBeLessThan(l.boxes['service:default/web']!.y);
+    expect(l.boxes['service:default/web']!.y).toBeLessThan(a.y);
+    const p = l.pods['pod:default/web-1']!;
     expect(p.x + p.w).toBeLessThanOrEqual(a.w);
     expect(p.y + p.h).toBeLessThanOrEqual(a.h);
   });
@@ -97,7 +97,7 @@ describe('layout', () => {
       expect([id, after.boxes[id]!.x, after.boxes[id]!.y]).toEqual([id, before.boxes[id]!.x, before.boxes[id]!.y]);
     }
     // web-1 kept its slot; web-2 shifted one slot right of the new web-0 (sorted by name), same frame.
-    expect(after.pods['pod/default/web-1']).toEqual(before.pods['pod/default/web-1']);
+    expect(after.pods['pod:default/web-1']).toEqual(before.pods['pod:default/web-1']);
   });
 });
 

@@ -2,17 +2,18 @@
 // as dashed virtual objects (a Service is rules on every node, not a box a packet enters), external
 // load balancers and clients. Plain data, computed once per cluster identity, tested in Node.
 //
-// Canvas ids are the ids trace hops use for their places and edges:
-//   node/<name>   pod/<ns>/<name>   service/<ns>/<name>   lb/<ns>/<service>   client/<name>
+// Canvas ids are the ids the tracer gives hop places and edges (src/sim/trace/trace.ts):
+//   node:<name>   pod:<ns>/<name>   service:<ns>/<name>   lb:<ns>/<service>   client:<name>
+// A hop at `dns:<ip>` is drawn at the Service with that cluster IP (kube-dns).
 
 import type { Cluster, ExternalClient, Pod, Service } from '../../sim';
 
 export const canvasId = {
-  node: (name: string) => `node/${name}`,
-  pod: (ns: string | undefined, name: string) => `pod/${ns ?? 'default'}/${name}`,
-  service: (ns: string | undefined, name: string) => `service/${ns ?? 'default'}/${name}`,
-  lb: (ns: string | undefined, name: string) => `lb/${ns ?? 'default'}/${name}`,
-  client: (name: string) => `client/${name}`,
+  node: (name: string) => `node:${name}`,
+  pod: (ns: string | undefined, name: string) => `pod:${ns ?? 'default'}/${name}`,
+  service: (ns: string | undefined, name: string) => `service:${ns ?? 'default'}/${name}`,
+  lb: (ns: string | undefined, name: string) => `lb:${ns ?? 'default'}/${name}`,
+  client: (name: string) => `client:${name}`,
 };
 
 export interface FrameModel {

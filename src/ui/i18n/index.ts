@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import type { Lang } from '../../state';
 import { selectLang } from '../../state';
 import { useLab } from '../app-store';
+import { traceMessagesEn, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
 import { en } from './en';
 import { zh } from './zh';
 
@@ -19,8 +20,14 @@ export function translate(lang: Lang, key: MessageKey, params: Params = {}): str
   return fill(catalogs[lang][key] ?? en[key] ?? key, params);
 }
 
-/** Keys that come from the engines (hop explanations): a key not in the catalog shows as itself with its parameters. */
+const traceCatalogs: Record<Lang, Record<TraceMessageKey, string>> = { en: traceMessagesEn, zh: traceMessagesZh };
+
+/**
+ * Keys that come from the engines: hop explanations live with the tracer (src/sim/trace/messages.ts,
+ * shared with the CLI). A key no catalog knows shows as itself with its parameters.
+ */
 export function translateDynamic(lang: Lang, key: string, params: Params = {}): string {
+  if (key in traceMessagesEn) return fill(traceCatalogs[lang][key as TraceMessageKey] ?? traceMessagesEn[key as TraceMessageKey], params);
   if (key in en) return translate(lang, key as MessageKey, params);
   const p = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
   return p ? `${key} (${p})` : key;

@@ -13,7 +13,7 @@ const FILTERS: Filter[] = ['hops', 'Normal', 'Warning'];
 
 function selectEventObject(e: ClusterEvent) {
   const ns = e.object.namespace ?? 'default';
-  const sel = e.object.kind === 'Pod' ? { kind: 'pod' as const, id: `pod/${ns}/${e.object.name}` } : e.object.kind === 'Service' ? { kind: 'service' as const, id: `service/${ns}/${e.object.name}` } : e.object.kind === 'Node' ? { kind: 'node' as const, id: `node/${e.object.name}` } : null;
+  const sel = e.object.kind === 'Pod' ? { kind: 'pod' as const, id: `pod:${ns}/${e.object.name}` } : e.object.kind === 'Service' ? { kind: 'service' as const, id: `service:${ns}/${e.object.name}` } : e.object.kind === 'Node' ? { kind: 'node' as const, id: `node:${e.object.name}` } : null;
   if (sel) labStore.getState().select(sel);
 }
 

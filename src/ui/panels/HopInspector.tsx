@@ -37,7 +37,7 @@ function placeLabel(hop: Hop): string {
 function openFault(f: Fault) {
   const ns = f.namespace ?? 'default';
   const target =
-    f.kind === 'Service' ? { kind: 'service' as const, id: `service/${ns}/${f.name}` } : f.kind === 'Pod' ? { kind: 'pod' as const, id: `pod/${ns}/${f.name}` } : f.kind === 'Node' ? { kind: 'node' as const, id: `node/${f.name}` } : null;
+    f.kind === 'Service' ? { kind: 'service' as const, id: `service:${ns}/${f.name}` } : f.kind === 'Pod' ? { kind: 'pod' as const, id: `pod:${ns}/${f.name}` } : f.kind === 'Node' ? { kind: 'node' as const, id: `node:${f.name}` } : null;
   if (target) labStore.getState().select(target);
 }
 

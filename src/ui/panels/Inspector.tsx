@@ -11,7 +11,8 @@ import { IconClose } from '../icons';
 type Row = [string, string | string[] | Record<string, string> | undefined];
 
 function describe(sel: Selection, cluster: Cluster, clients: readonly ExternalClient[]): { kind: string; name: string; rows: Row[] } | null {
-  const [, ...rest] = sel.id.split('/');
+  // Canvas ids: "<kind>:<ns>/<name>" or "<kind>:<name>".
+  const rest = sel.id.slice(sel.id.indexOf(':') + 1).split('/');
   const ns = rest.length > 1 ? rest[0] : undefined;
   const name = rest[rest.length - 1]!;
   switch (sel.kind) {

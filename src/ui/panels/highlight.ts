@@ -60,6 +60,7 @@ function generic(line: string, commentChar: string, keywords: ReadonlySet<string
 const NGINX = new Set(['server', 'location', 'upstream', 'listen', 'server_name', 'proxy_pass', 'proxy_set_header', 'return', 'http', 'events', 'include', 'set', 'if', 'balancer_by_lua_block', 'rewrite']);
 const NFT = new Set(['table', 'chain', 'map', 'set', 'type', 'hook', 'priority', 'policy', 'ip', 'tcp', 'udp', 'daddr', 'saddr', 'dport', 'jump', 'goto', 'dnat', 'snat', 'masquerade', 'accept', 'drop', 'reject', 'return', 'vmap', 'numgen', 'to', 'elements', 'counter', 'meta', 'mark']);
 const ZONE = new Set(['IN', 'A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'SOA', 'NS', 'TXT', '$ORIGIN', '$TTL']);
+const IP_ADDR = new Set(['inet', 'link/ether', 'brd', 'scope', 'global', 'host', 'mtu', 'state', 'qdisc']);
 const IPVS = new Set(['TCP', 'UDP', 'SCTP', 'Masq', 'Route', 'Tunnel', 'rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq', '->']);
 
 export function tokenize(kind: ArtifactKind, line: string): Token[] {
@@ -79,5 +80,9 @@ export function tokenize(kind: ArtifactKind, line: string): Token[] {
       return generic(line, ';', ZONE);
     case 'ipvsadm':
       return generic(line, '#', IPVS);
+    case 'ip-addr':
+      return generic(line, '#', IP_ADDR);
+    default:
+      return [{ text: line, cls: 'plain' }];
   }
 }
