@@ -194,3 +194,18 @@ describe('engines that load later', () => {
     expect(store.getState().lab?.status).toBe('reconciled');
   });
 });
+
+describe('the artifact viewer follows the hops', () => {
+  it('shows the deciding artifact of a hop with refs and keeps it through hops without', () => {
+    const store = loaded();
+    store.getState().showTrace(traceFixture());
+    expect(store.getState().playback.artifact).toBeNull();
+    store.getState().step(1);
+    expect(store.getState().playback.artifact).toBe('node/node-a/iptables-save');
+    store.getState().step(1);
+    expect(store.getState().playback.artifact).toBe('node/node-a/iptables-save');
+    store.getState().openArtifact('dns/coredns/zone');
+    store.getState().seek(2);
+    expect(store.getState().playback.artifact).toBe('dns/coredns/zone');
+  });
+});

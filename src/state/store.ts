@@ -202,6 +202,13 @@ const scenarioSlice =
 
 const labSlice: Slice<LabSlice> = () => ({ lab: null });
 
+/** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
+function followHop(s: Draft<LabState>) {
+  const h = s.playback.trace?.hops[s.playback.hop];
+  const deciding = h?.refs[h.refs.length - 1];
+  if (deciding) s.playback.artifact = deciding.artifact;
+}
+
 function clampHop(trace: TraceResult | null, hop: number): number {
   const n = trace?.hops.length ?? 0;
   return n === 0 ? 0 : Math.max(0, Math.min(n - 1, hop));
@@ -276,18 +283,21 @@ const playbackSlice =
         const n = s.playback.trace?.hops.length ?? 0;
         // Playing stops at the last hop; a manual step pauses.
         if (delta !== 1 || hop >= n - 1) s.playback.playing = false;
+        followHop(s);
       });
     },
     seek(hop) {
       set((s) => {
         s.playback.hop = clampHop(s.playback.trace as TraceResult | null, hop);
         s.playback.playing = false;
+        followHop(s);
       });
     },
     reset() {
       set((s) => {
         s.playback.hop = 0;
         s.playback.playing = false;
+        followHop(s);
       });
     },
     setSpeed(speed) {
