@@ -202,3 +202,17 @@ test('the theme follows the system until the user picks one', async ({ page }) =
   await page.getByTestId('theme-select').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 });
+
+test('a DNS hop is drawn at the cluster DNS Service', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('composer-saved').selectOption('pod-service-dns');
+  await page.getByTestId('composer-send').click();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('hop-explanation')).toContainText('asks cluster DNS (10.96.0.10)');
+  await expect(page.getByTestId('packet-dot')).toBeVisible();
+  await expect(page.getByTestId('canvas-service-kube-system-kube-dns')).toHaveClass(/is-current/);
+  await page.waitForTimeout(1500);
+  await lab.screenshot('real-trace-dns-en');
+});

@@ -22,11 +22,12 @@ const selectHopIds = (s: LabState) => {
 };
 
 /** ' is-current' for the hop's place, ' is-involved' for the ends of its edge, '' otherwise. */
-function useHopClass(id: string): string {
+function useHopClass(id: string, alias?: string): string {
   const ids = useLab(selectHopIds);
   if (!ids) return '';
   const [place, from, to] = ids.split('\n');
-  return place === id ? ' is-current' : from === id || to === id ? ' is-involved' : '';
+  const is = (x: string | undefined) => x === id || (alias !== undefined && x === alias);
+  return is(place) ? ' is-current' : is(from) || is(to) ? ' is-involved' : '';
 }
 
 const handles = (
@@ -94,7 +95,8 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
 const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<ServiceNodeT>) {
   const t = useT();
   const s = data.service;
-  const hop = useHopClass(id);
+  // The tracer places a cluster DNS lookup at `dns:<server IP>`: the kube-dns Service's cluster IP.
+  const hop = useHopClass(id, s.clusterIP ? `dns:${s.clusterIP}` : undefined);
   return (
     <div className={`lab-service${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} title={t('canvas.service.hint')}>
       {handles}
