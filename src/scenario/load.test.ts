@@ -7,7 +7,9 @@ import {
   LIMITS,
   loadScenarioFiles,
   loadScenarioText,
+  mergeScenarios,
   MIGRATIONS,
+  partFromScenario,
   serializeScenario,
   toManifests,
   type LoadResult,
@@ -128,6 +130,29 @@ spec:
     expect(r.scenario.objects[1]).toEqual({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' }, rules: [] });
   });
 
+  it('reads YAML anchors, aliases and merge keys as kubectl does', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: c',
+      '  labels: &common {app: web, tier: front}',
+      '  annotations:',
+      '    <<: *common',
+      '    tier: back',
+      'data:',
+      '  a: &x hello',
+      '  b: *x',
+      '',
+    ].join('\n');
+    const r = loaded(loadScenarioText('c.yaml', text));
+    expect(r.problems).toEqual([]);
+    expect(r.scenario.objects[0]).toMatchObject({
+      metadata: { labels: { app: 'web', tier: 'front' }, annotations: { app: 'web', tier: 'back' } },
+      data: { a: 'hello', b: 'hello' },
+    });
+  });
+
   it('says "kind not set" for a document without kind', () => {
     const r = loadScenarioText('x.yaml', 'apiVersion: v1\nmetadata: {name: a}\n');
     expect(r.problems[0].message).toBe('error validating data: [kind not set]; skipped');
@@ -176,7 +201,7 @@ spec:
     const meta = r.scenario.objects[0].metadata;
     expect(Object.getPrototypeOf(meta)).toBe(Object.prototype);
     expect(meta.labels).toEqual({ constructor: 'x' });
-    expect(r.problems).toEqual([expect.objectContaining({ severity: 'warning', path: '/metadata/__proto__' })]);
+    expect(r.problems).toEqual([expect.objectContaining({ severity: 'warning', path: '/metadata/__proto__', line: 1, column: 74 })]);
     const y = loaded(loadScenarioText('p.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  __proto__: {polluted: 1}\n'));
     expect(y.problems[0]).toMatchObject({ line: 5, column: 14 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -239,7 +264,7 @@ describe('the scenario envelope', () => {
     expect(r.problems).toEqual([]);
     expect(names(r)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web']);
     expect(r.scenario.clients).toHaveLength(1);
-    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-nodeport', 'pod-service-dns', 'node-clusterip']);
+    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-nodeport', 'pod-service-dns', 'node-localhost-nodeport']);
   });
 
   it('fills every setting not given from defaultLabSettings() and says which ones were defaulted', () => {
@@ -348,6 +373,15 @@ describe('several files as one scenario', () => {
     expect(dup?.message).toBe('Deployment default/web is defined twice: here and at a.json:8:5; this later definition is used, as a second kubectl apply would');
     expect(r.problems.find((p) => p.file === 'c.json')?.message).toBe('settings ignored: lab settings come from the first scenario file (a.json)');
     expect(r.sources.map((s) => s.file)).toEqual(['b.yaml', 'b.yaml']);
+  });
+
+  it('merges an open scenario with another loaded one, the open one first', () => {
+    const open = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8'))).scenario;
+    const extra = loaded(loadScenarioText('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n')).scenario;
+    const m = mergeScenarios([partFromScenario('open', open), partFromScenario('svc.yaml', extra)]);
+    expect(m.scenario.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web', 'Namespace/shop']);
+    expect((m.scenario.objects[3] as { spec: { type: string } }).spec.type).toBe('ClusterIP');
+    expect(m.problems.map((p) => p.kind)).toEqual(['duplicate', 'duplicate']);
   });
 
   it('loads what it can when one file is broken', () => {

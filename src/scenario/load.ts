@@ -587,6 +587,27 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
   };
 }
 
+/** A scenario already loaded, as a part for mergeScenarios (e.g. to import a file into an open scenario). */
+export function partFromScenario(file: string, s: Scenario): ScenarioPart {
+  return {
+    file,
+    envelopes: [
+      {
+        file,
+        meta: s.meta,
+        settingsGiven: { ...s.settings },
+        settings: s.settings,
+        clients: s.clients.map((value, i) => ({ value, source: { file, path: `/clients/${i}` } })),
+        requests: s.requests.map((value, i) => ({ value, source: { file, path: `/requests/${i}` } })),
+        lesson: s.lesson,
+        view: s.view,
+        migrations: [],
+      },
+    ],
+    objects: s.objects.map((object, i) => ({ object, source: { file, path: `/objects/${i}` } })),
+  };
+}
+
 /** Dotted paths of the lab settings that were not given (kubeProxy one level deeper). */
 function defaultedSettings(given: Record<string, unknown>): string[] {
   const out: string[] = [];

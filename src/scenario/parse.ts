@@ -70,18 +70,16 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     }
     if (parsed) {
       out.syntax = 'json';
+      // Positions are only needed for problems: the JSON text is scanned for a pointer when asked.
+      const offsetOf = jsonLocator(text);
+      const locate = (path: readonly PathSegment[]): Position | undefined => {
+        const offset = offsetOf(path);
+        return offset === undefined ? undefined : lines.position(offset);
+      };
       const problems: Problem[] = [];
-      const plain = copyPlain(value, { file, problems, locateLater: true });
+      const plain = copyPlain(value, { file, problems, locate });
       out.problems.push(...problems);
-      if (plain.ok) {
-        // Positions are only needed for problems: scan the JSON text for the pointer when asked.
-        const offsetOf = jsonLocator(text);
-        const locate = (path: readonly PathSegment[]): Position | undefined => {
-          const offset = offsetOf(path);
-          return offset === undefined ? undefined : lines.position(offset);
-        };
-        if (plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
-      }
+      if (plain.ok && plain.value !== null) out.documents.push({ index: 0, value: plain.value, locate });
       return out;
     }
   }
@@ -100,7 +98,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     return out;
   }
 
-  const docs = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true }));
+  const docs = withoutStackTraces(() => parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: true, merge: true }));
   const list = Array.isArray(docs) ? docs : [];
   out.multiDocument = list.length > 1;
   list.forEach((doc, index) => {
@@ -130,7 +128,6 @@ interface CopyContext {
   problems: Problem[];
   document?: number;
   locate?: (path: readonly PathSegment[]) => Position | undefined;
-  locateLater?: boolean;
 }
 
 type Copied = { ok: true; value: unknown } | { ok: false };
@@ -236,6 +233,7 @@ function yamlToPlain(doc: Document, ctx: CopyContext, lineIndex: LineIndex): Cop
     if (isMap(node)) {
       inProgress.add(node);
       const out: Record<string, unknown> = {};
+      const merges: unknown[] = [];
       for (const pair of node.items) {
         const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
         if (keyNode !== null && keyNode !== undefined && !isScalar(keyNode)) {
@@ -253,12 +251,27 @@ function yamlToPlain(doc: Document, ctx: CopyContext, lineIndex: LineIndex): Cop
           continue;
         }
         const rawKey = keyNode === null || keyNode === undefined ? null : keyNode.value;
+        if (typeof rawKey === 'symbol') {
+          // The merge key `<<: *base` (YAML 1.1, which kubectl's YAML reader supports): merged after
+          // the explicit keys, which win wherever they are written.
+          merges.push(pair.value);
+          continue;
+        }
         const key = typeof rawKey === 'bigint' ? String(Number(rawKey)) : String(rawKey);
         if (key === FORBIDDEN_KEY) {
           ctx.problems.push(forbiddenKeyProblem(ctx, [...path, key]));
           continue;
         }
         out[key] = walk(pair.value, [...path, key]);
+      }
+      for (const m of merges) {
+        const merged = walk(m, path);
+        // `<<: [*a, *b]`: earlier maps win over later ones.
+        const sources = Array.isArray(merged) ? merged : [merged];
+        for (const src of sources) {
+          if (src === null || typeof src !== 'object' || Array.isArray(src)) continue;
+          for (const [k, v] of Object.entries(src)) if (!Object.hasOwn(out, k)) out[k] = v;
+        }
       }
       inProgress.delete(node);
       return out;

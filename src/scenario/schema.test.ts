@@ -16,6 +16,12 @@ describe('the JSON Schema for editors', () => {
     expect(scenarioFileSchema.safeParse(file).error).toBeUndefined();
   });
 
+  it('does not let a simulated kind pass as an "Other object" (so editors check Services as Services)', () => {
+    const schema = buildJsonSchema() as { properties: { objects: { items: { anyOf: { title?: string; properties: { kind: { not?: { enum: string[] } } } }[] } } } };
+    const other = schema.properties.objects.items.anyOf.find((b) => b.title === 'Other object');
+    expect(other?.properties.kind.not?.enum).toContain('Service');
+  });
+
   it('offers completion for lab settings and object kinds', () => {
     const text = JSON.stringify(buildJsonSchema());
     for (const word of ['masqueradeBit', 'nodePortAddresses', 'loadBalancerPool', 'EndpointSlice', 'IngressClass', 'externalTrafficPolicy']) {

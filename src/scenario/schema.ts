@@ -13,6 +13,7 @@ import {
   type IpvsScheduler,
   type ProxyMode,
 } from '../sim/lab';
+import { SIMULATED_KINDS } from '../sim/api/types';
 import { LIMITS } from './limits';
 
 export const SCENARIO_FORMAT = 'netlab.scenario';
@@ -451,8 +452,21 @@ export const ENVELOPE_KEYS: readonly string[] = Object.keys(scenarioFileSchema.s
 
 export const SCHEMA_ID = 'https://netlab.dev/scenario.schema.json';
 
+interface JsonSchemaNode {
+  title?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+  [key: string]: unknown;
+}
+
 /** JSON Schema for editors (what `npm run schema` writes to public/scenario.schema.json). */
 export function buildJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(scenarioFileSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scenarioFileSchema, { io: 'input', target: 'draft-2020-12' }) as JsonSchemaNode;
+  // "Other object" must not match a simulated kind, or an editor would accept any Service through it
+  // and never point at its mistakes. (The loader dispatches on kind itself; this is for editors.)
+  const branches = schema.properties?.objects?.items?.anyOf ?? [];
+  const other = branches.find((b) => b.title === otherObjectSchema.meta()?.title);
+  if (other?.properties?.kind) other.properties.kind = { ...other.properties.kind, not: { enum: [...SIMULATED_KINDS] } };
   return { ...schema, $id: SCHEMA_ID };
 }

@@ -351,6 +351,9 @@ function walk(w: Walk, req: TraceRequest): Ended {
     dst = { ip: address, port: url.port };
   }
 
+  // Source address selection: a process on a node (or a hostNetwork pod) talking to a loopback
+  // address sends from 127.0.0.1, which is why localhost NodePorts need route_localnet and SNAT.
+  if (at.kind === 'node' && at.origin === 'local' && w.net.owner(dst.ip).kind === 'loopback') srcIP = '127.0.0.1';
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: dst.ip, dstPort: dst.port };
   const cookies = parseCookieHeader(headers['Cookie'] ?? headers['cookie'] ?? '');
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});

@@ -11,7 +11,7 @@ import type { Cluster } from '../../cluster';
 import type { EndpointSlice, Service } from '../../api/types';
 import { masqueradeMark, type KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
-import type { Chain, IpProtocol, Match, Rule, Ruleset, Target } from '../netfilter/types';
+import type { Chain, IpProtocol, Match, Rule, Ruleset, Table, Target } from '../netfilter/types';
 import {
   categorizeEndpoints,
   endpointsFor,
@@ -132,6 +132,12 @@ const SRC_LOCAL: Match = { kind: 'addrtype', dir: 'src', type: 'LOCAL' };
 const LOOPBACK = '127.0.0.0/8';
 const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
+// `-m statistic --probability 1/k` for each k seen: a few distinct values shared by every service.
+const statisticByCount: Match[] = [];
+const statistic = (k: number): Match => (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
+/** Lists that stay empty share one array (never mutated once a service's rules are built). */
+const NO_RULES: Rule[] = [];
+const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
 
 function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
@@ -165,7 +171,7 @@ interface Ctx {
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop). */
-export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const { info, clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
@@ -357,18 +363,24 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
     if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(spn, proto, ep.endpoint)));
     return n;
   };
+  const sepJumps = new Map<string, Target>();
+  const sepJump = (ep: EndpointInfo): Target => {
+    let t = sepJumps.get(ep.endpoint);
+    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(sepName(ep))));
+    return t;
+  };
   const epComment = (ep: EndpointInfo): Match[] => (ctx.largeClusterMode ? [] : [comment(`${spn} -> ${ep.endpoint}`)]);
   const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
     if (info.stickyMaxAgeSeconds > 0) {
       for (const ep of eps) {
         const sep = sepName(ep);
-        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], jump(sep));
+        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], sepJump(ep));
       }
     }
     eps.forEach((ep, i) => {
       const m = epComment(ep);
-      if (i < eps.length - 1) m.push({ kind: 'statistic', probability: computeProbability(eps.length - i) });
-      add(chain, m, jump(sepName(ep)));
+      if (i < eps.length - 1) m.push(statistic(eps.length - i));
+      add(chain, m, sepJump(ep));
     });
   };
   if (usesClusterPolicyChain) {
@@ -381,18 +393,26 @@ export function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   }
 
   const seps: string[] = [];
+  let plainDnat: Match[] | undefined;
   for (const ep of allReachableEndpoints) {
     const sep = sepName(ep);
     seps.push(sep);
     const c = ctx.largeClusterMode ? [] : [spnComment];
     add(sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
-    const dnat: Match[] = [...c];
-    if (info.stickyMaxAgeSeconds > 0) dnat.push({ kind: 'recent', name: sep, op: 'set' });
-    dnat.push(PROTO_MODULE[proto], PROTO[proto]);
+    // Without affinity every endpoint's DNAT rule has the same matches: share one array.
+    const dnat: Match[] =
+      info.stickyMaxAgeSeconds > 0 ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]] : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
     add(sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
   }
 
   for (const name of [...declared, ...seps]) out.chains.push({ name, rules: chainRules.get(name) ?? [] });
+  out.filter = {
+    services: orShared(out.filter.services),
+    externalServices: orShared(out.filter.externalServices),
+    nodePorts: orShared(out.filter.nodePorts),
+    proxyFirewall: orShared(out.filter.proxyFirewall),
+  };
+  out.nat = { services: orShared(out.nat.services), nodePorts: orShared(out.nat.nodePorts) };
   return out;
 }
 
@@ -480,6 +500,18 @@ function removeSorted<T>(list: readonly T[], items: ReadonlySet<T>, key: (x: T) 
   return out;
 }
 
+/** lowerBound over list[from..]: the index (relative to `from`) of the first chain not below `name`. */
+function lowerBoundFrom(list: readonly Chain[], from: number, name: string): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - from;
+}
+
 /** Inserts each item into a name-sorted copy of `list` (few items: a splice each). */
 function insertSorted<T>(list: readonly T[], items: readonly T[], key: (x: T) => string): T[] {
   const out = list.slice();
@@ -495,19 +527,23 @@ const portKey = (r: ServicePortRules) => r.port.info.name;
  * name. `ports` is sorted by service port name; `serviceChains` (their chains, or a subset for a
  * partial sync's payload) is sorted by chain name.
  */
-function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
+/** The top-level chains: filter's, and nat's KUBE-NODEPORTS and KUBE-SERVICES, from every port in order. */
+function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): { filter: Table; natNodePorts: Chain; natServices: Chain } {
   const f = { services: [] as Rule[], externalServices: [] as Rule[], nodePorts: [] as Rule[], proxyFirewall: [] as Rule[] };
   const n = { services: [] as Rule[], nodePorts: [] as Rule[] };
-  for (const p of ports) {
-    for (const r of p.filter.services) f.services.push(r);
-    for (const r of p.filter.externalServices) f.externalServices.push(r);
-    for (const r of p.filter.nodePorts) f.nodePorts.push(r);
-    for (const r of p.filter.proxyFirewall) f.proxyFirewall.push(r);
-    for (const r of p.nat.services) n.services.push(r);
-    for (const r of p.nat.nodePorts) n.nodePorts.push(r);
+  const append = (to: Rule[], from: readonly Rule[]) => {
+    for (let i = 0; i < from.length; i++) to.push(from[i]!);
+  };
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i]!;
+    if (p.filter.services.length) append(f.services, p.filter.services);
+    if (p.filter.externalServices.length) append(f.externalServices, p.filter.externalServices);
+    if (p.filter.nodePorts.length) append(f.nodePorts, p.filter.nodePorts);
+    if (p.filter.proxyFirewall.length) append(f.proxyFirewall, p.filter.proxyFirewall);
+    if (p.nat.services.length) append(n.services, p.nat.services);
+    if (p.nat.nodePorts.length) append(n.nodePorts, p.nat.nodePorts);
   }
   for (const r of nodePortsTail(ctx)) n.services.push(r);
-  const fixed = fixedNatRules(ctx.settings);
 
   const filterChains: Chain[] = [
     { name: KUBE_NODEPORTS, rules: f.nodePorts },
@@ -517,26 +553,29 @@ function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: r
   if (ctx.localhostNodePorts) filterChains.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
   filterChains.push({ name: KUBE_FORWARD, rules: forwardRules(ctx.settings) }, { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall });
 
-  // One pass: the sorted service chains with the fixed and deleted chains merged in at their places.
-  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))].sort(
-    (a, b) => compareNames(a.name, b.name),
-  );
-  const natChains: Chain[] = [{ name: KUBE_NODEPORTS, rules: n.nodePorts }, { name: KUBE_SERVICES, rules: n.services }];
-  let from = 0;
-  for (const x of extra) {
-    const at = lowerBound(serviceChains, x.name, chainKey);
-    for (let i = from; i < at; i++) natChains.push(serviceChains[i]!);
-    natChains.push(x);
-    from = at;
-  }
-  for (let i = from; i < serviceChains.length; i++) natChains.push(serviceChains[i]!);
+  return { filter: { name: 'filter', chains: filterChains }, natNodePorts: { name: KUBE_NODEPORTS, rules: n.nodePorts }, natServices: { name: KUBE_SERVICES, rules: n.services } };
+}
+
+/**
+ * The payload in kube-proxy's test order: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains by
+ * name. `serviceChains` (every service chain, or a partial sync's subset) is sorted by chain name.
+ */
+function assembleWith(ctx: Ctx, top: ReturnType<typeof topLevel>, serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
+  const fixed = fixedNatRules(ctx.settings);
+  const natChains: Chain[] = [top.natNodePorts, top.natServices].concat(serviceChains);
+  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))];
+  for (const x of extra) natChains.splice(2 + lowerBoundFrom(natChains, 2, x.name), 0, x);
   return {
     order: ['filter', 'nat'],
     tables: {
-      filter: { name: 'filter', chains: filterChains },
+      filter: top.filter,
       nat: { name: 'nat', chains: natChains, ...(deleteChains.length ? { deleteChains } : {}) },
     },
   };
+}
+
+function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: readonly Chain[]): Ruleset {
+  return assembleWith(ctx, topLevel(ctx, ports), serviceChains);
 }
 
 /** kube-proxy's jump rules (iptablesJumpChains, ensured with Prepend, so the last listed comes first)
@@ -743,13 +782,17 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
 
   // The changed Services' objects now (a Service that is gone has none).
   const wanted = new Set(changed);
+  const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
   const nowServices = new Map<string, Service>();
   for (const svc of next.services) {
+    if (!wantedNames.has(svc.metadata.name)) continue;
     const key = serviceKey(svc);
     if (wanted.has(key)) nowServices.set(key, svc);
   }
   const nowSlices = new Map<string, EndpointSlice[]>();
   for (const sl of next.endpointSlices) {
+    const name = sl.metadata.labels?.['kubernetes.io/service-name'];
+    if (name === undefined || !wantedNames.has(name)) continue;
     const key = sliceKey(sl);
     if (key === undefined || !wanted.has(key)) continue;
     const l = nowSlices.get(key);
@@ -775,6 +818,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   }
 
   const perService = new Map(prev.perService);
+  let topLevelChanged = false;
   const removedPorts = new Set<ServicePortRules>();
   const removedChains = new Set<Chain>();
   const added: ServicePortRules[] = [];
@@ -786,10 +830,19 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     }
     const p = newPorts.get(key);
     if (!p) {
-      perService.delete(key);
+      if (perService.delete(key)) topLevelChanged = true;
       continue;
     }
     const rules = p.map((sp) => serviceRules(ctx, sp));
+    const old = prev.perService.get(key);
+    // An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects,
+    // so the top-level chains can be reused as a whole.
+    if (old && old.length === rules.length && rules.every((r, i) => sameTopLevel(old[i]!, r))) {
+      rules.forEach((r, i) => {
+        r.filter = old[i]!.filter;
+        r.nat = old[i]!.nat;
+      });
+    } else topLevelChanged = true;
     perService.set(key, rules);
     for (const r of rules) {
       added.push(r);
@@ -801,7 +854,11 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
 
   const ports = insertSorted(removeSorted(prev.ports, removedPorts, portKey), added, portKey);
   const serviceChains = insertSorted(removeSorted(prev.serviceChains, removedChains, chainKey), addedChains, chainKey);
-  const ruleset = assemble(ctx, ports, serviceChains);
+  const prevNat = prev.ruleset.tables.nat!.chains;
+  const top = topLevelChanged
+    ? topLevel(ctx, ports)
+    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
+  const ruleset = assembleWith(ctx, top, serviceChains);
   const payload = partialPayload(ctx, ruleset, addedChains, deletedChains);
   const services = ports.map((r) => r.port);
   return {
@@ -823,6 +880,25 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     perService,
     source: next,
   };
+}
+
+function sameRuleList(a: readonly Rule[], b: readonly Rule[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]!.id !== b[i]!.id || JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+  }
+  return true;
+}
+
+function sameTopLevel(a: ServicePortRules, b: ServicePortRules): boolean {
+  return (
+    sameRuleList(a.filter.services, b.filter.services) &&
+    sameRuleList(a.filter.externalServices, b.filter.externalServices) &&
+    sameRuleList(a.filter.nodePorts, b.filter.nodePorts) &&
+    sameRuleList(a.filter.proxyFirewall, b.filter.proxyFirewall) &&
+    sameRuleList(a.nat.services, b.nat.services) &&
+    sameRuleList(a.nat.nodePorts, b.nat.nodePorts)
+  );
 }
 
 /** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */

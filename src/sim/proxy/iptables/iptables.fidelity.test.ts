@@ -8,8 +8,8 @@ import { NodeTopology, chiSquareConsistent, fidelitySkipReason, type ConnectOutc
 import { rulesetText } from '../netfilter/render';
 import { SeededRandom } from '../../net/rand';
 import type { NodeProxy, PacketOrigin } from '../types';
-import { compileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from './compile';
-import { TEST_NODE, packetFlowCluster, testProxySettings } from './fixtures';
+import { compileIptables, recompileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from './compile';
+import { TEST_NODE, makeService, makeSlice, packetFlowCluster, testProxySettings } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const skip = await fidelitySkipReason();
@@ -208,5 +208,55 @@ describe.skipIf(!!skip)('iptables mode against real netfilter: three endpoints, 
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
     const test = chiSquareConsistent(counts, [1 / 3, 1 / 3, 1 / 3]);
     expect(test.ok, `counts=${counts} chi2=${test.chi2.toFixed(2)}`).toBe(true);
+  });
+});
+
+describe.skipIf(!!skip)('partial sync payloads against real iptables-restore --noflush (KEP-3453)', () => {
+  const settings = testProxySettings({ nfacct: false });
+  const before = packetFlowCluster();
+  // One endpoint replaced, one Service removed, one added: new chains, flushed and deleted chains.
+  const after = {
+    ...before,
+    services: [
+      ...before.services.filter((s) => s.metadata.name !== 'lb'),
+      makeService('ns', 'added', { clusterIP: '172.30.0.60', ports: [{ port: 80 }] }),
+    ],
+    endpointSlices: [
+      ...before.endpointSlices.map((s) => (s.metadata.labels?.['kubernetes.io/service-name'] === 'clusterip' ? makeSlice('ns', 'clusterip', [{ ip: '10.180.0.1' }, { ip: '10.180.0.11' }], [{ port: 80 }]) : s)),
+      makeSlice('ns', 'added', [{ ip: '10.180.0.12' }], [{ port: 80 }]),
+    ],
+  };
+  const prev = compileIptables({ cluster: before, nodeName: TEST_NODE.name, node: TEST_NODE, settings });
+  const next = recompileIptables(prev, { cluster: after });
+  const full = compileIptables({ cluster: after, nodeName: TEST_NODE.name, node: TEST_NODE, settings });
+  const topo = new NodeTopology({ nodeIPs: TEST_NODE.ips, endpointIPs: [], podClientIPs: [], externalClientIPs: [] });
+  const normalise = (save: string) => save.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]')).join('\n');
+
+  beforeAll(async () => {
+    await topo.create();
+  });
+  afterAll(async () => {
+    await topo.destroy();
+  });
+
+  it('first sync, then the partial payload with --noflush, leaves the kernel exactly as a full sync of the new state', async () => {
+    expect(next.lastSync.kind).toBe('partial');
+    expect(next.lastSync.changedServices).toEqual(['ns/added', 'ns/clusterip', 'ns/lb']);
+    expect(next.lastSync.deletedChains.length).toBeGreaterThanOrEqual(4); // lb's SVC, EXT, SEP and the replaced endpoint's SEP
+    expect((await topo.restore(rulesetText(prev.ruleset), { noflush: true })).code).toBe(0);
+    const r = await topo.restore(rulesetText(next.lastSync.payload), { noflush: true });
+    expect(r.stderr).toBe('');
+    const afterPartial = normalise(await topo.save());
+
+    // The reference: a fresh load of the full new ruleset.
+    const ref = new NodeTopology({ nodeIPs: TEST_NODE.ips, endpointIPs: [], podClientIPs: [], externalClientIPs: [] });
+    await ref.create();
+    try {
+      expect((await ref.restore(rulesetText(full.ruleset), { noflush: true })).code).toBe(0);
+      const afterFull = normalise(await ref.save());
+      expect(afterPartial.split('\n').sort()).toEqual(afterFull.split('\n').sort());
+    } finally {
+      await ref.destroy();
+    }
   });
 });

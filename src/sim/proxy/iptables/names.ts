@@ -1,32 +1,34 @@
 // kube-proxy's iptables chain names and probability strings (pkg/proxy/iptables/proxier.go:
 // portProtoHash, servicePortEndpointChainName, computeProbability). SEMANTICS.md 2.2 and 2.4.
 
-import { sha256 } from './sha256';
+import { sha256Words } from './sha256';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** The first `n` characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
-function hashPrefix(text: string, n: number): string {
-  const bytes = sha256(text);
+/** The first 16 characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text): 80 bits, the first 10 bytes. */
+function hash16(text: string): string {
+  const w = sha256Words(text);
+  // 80 bits = w[0] (32) + w[1] (32) + the top 16 bits of w[2], read 5 bits at a time.
+  const hi = w[0]!;
+  const mid = w[1]!;
+  const lo = w[2]! >>> 16;
   let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const b of bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5 && out.length < n) {
-      out += BASE32[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    if (out.length >= n) break;
-    buffer &= (1 << bits) - 1;
+  for (let i = 0; i < 16; i++) {
+    const bit = i * 5; // offset from the most significant bit
+    let v: number;
+    if (bit + 5 <= 32) v = (hi >>> (27 - bit)) & 31;
+    else if (bit < 32) v = ((hi << (bit - 27)) | (mid >>> (59 - bit))) & 31;
+    else if (bit + 5 <= 64) v = (mid >>> (59 - bit)) & 31;
+    else if (bit < 64) v = ((mid << (bit - 59)) | (lo >>> (75 - bit))) & 31;
+    else v = (lo >>> (75 - bit)) & 31;
+    out += BASE32[v];
   }
   return out;
 }
 
 /** portProtoHash: 16 base32 characters of sha256(servicePortName + lower-case protocol). */
 export function portProtoHash(servicePortName: string, protocol: string): string {
-  return hashPrefix(servicePortName + protocol.toLowerCase(), 16);
+  return hash16(servicePortName + protocol.toLowerCase());
 }
 
 export interface ServiceChainNames {
@@ -47,7 +49,7 @@ export function serviceChainNames(servicePortName: string, protocol: string): Se
 
 /** KUBE-SEP-: sha256(servicePortName + protocol + "ip:port"), so it changes with the pod IP or target port. */
 export function endpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${hashPrefix(servicePortName + protocol.toLowerCase() + endpoint, 16)}`;
+  return `KUBE-SEP-${hash16(servicePortName + protocol.toLowerCase() + endpoint)}`;
 }
 
 /** computeProbability: fmt.Sprintf("%0.10f", 1.0/n); Go rounds to nearest, like toFixed for these values. */

@@ -13,16 +13,45 @@ const K = new Uint32Array([
 ]);
 const W = new Uint32Array(64);
 const encoder = new TextEncoder();
+let scratch = new Uint8Array(256);
+
+/** UTF-8 bytes of `text` in a reused buffer (chain-name inputs are short ASCII: no allocation). */
+function utf8(text: string): { bytes: Uint8Array; length: number } {
+  const n = text.length;
+  if (n * 3 + 72 > scratch.length) scratch = new Uint8Array(n * 3 + 72);
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      ascii = false;
+      break;
+    }
+    scratch[i] = c;
+  }
+  if (ascii) return { bytes: scratch, length: n };
+  const enc = encoder.encode(text);
+  scratch.set(enc);
+  return { bytes: scratch, length: enc.length };
+}
 
 /** The 32-byte SHA-256 digest of `text` encoded as UTF-8. */
 export function sha256(text: string): Uint8Array {
-  const msg = encoder.encode(text);
-  const bitLen = msg.length * 8;
-  const blocks = ((msg.length + 9 + 63) >> 6) << 6;
-  const buf = new Uint8Array(blocks);
-  buf.set(msg);
-  buf[msg.length] = 0x80;
-  const dv = new DataView(buf.buffer);
+  const out = new Uint8Array(32);
+  const ov = new DataView(out.buffer);
+  sha256Words(text).forEach((v, i) => ov.setUint32(i * 4, v));
+  return out;
+}
+
+const H = new Uint32Array(8);
+
+/** The digest as eight big-endian 32-bit words, in a buffer reused by the next call. */
+export function sha256Words(text: string): Uint32Array {
+  const { bytes: buf, length } = utf8(text);
+  const bitLen = length * 8;
+  const blocks = ((length + 9 + 63) >> 6) << 6;
+  buf.fill(0, length, blocks);
+  buf[length] = 0x80;
+  const dv = new DataView(buf.buffer, buf.byteOffset, blocks);
   dv.setUint32(blocks - 8, Math.floor(bitLen / 0x100000000));
   dv.setUint32(blocks - 4, bitLen >>> 0);
   let h0 = 0x6a09e667, h1 = 0xbb67ae85, h2 = 0x3c6ef372, h3 = 0xa54ff53a;
@@ -48,8 +77,6 @@ export function sha256(text: string): Uint8Array {
     h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0;
     h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
   }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4, h5, h6, h7].forEach((v, i) => ov.setUint32(i * 4, v >>> 0));
-  return out;
+  H[0] = h0; H[1] = h1; H[2] = h2; H[3] = h3; H[4] = h4; H[5] = h5; H[6] = h6; H[7] = h7;
+  return H;
 }

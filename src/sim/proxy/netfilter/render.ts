@@ -130,7 +130,18 @@ export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; h
   return { id: a.id, kind: 'iptables-save', title: a.title, lines };
 }
 
-/** The text iptables-restore reads (one trailing newline). */
+/** The text iptables-restore reads (one trailing newline). Same lines as renderRulesetLines, without the refs. */
 export function rulesetText(rs: Ruleset): string {
-  return renderRulesetLines(rs).map((l) => l.text).join('\n') + '\n';
+  const out: string[] = [];
+  for (const name of rs.order) {
+    const t = rs.tables[name];
+    if (!t) continue;
+    out.push(`*${t.name}`);
+    for (const c of t.chains) out.push(`:${c.name} ${c.policy ?? '-'} [0:0]`);
+    for (const c of t.chains) for (const r of c.rules) out.push(renderRule(c.name, r));
+    for (const x of t.deleteChains ?? []) out.push(`-X ${x}`);
+    out.push('COMMIT');
+  }
+  out.push('');
+  return out.join('\n');
 }

@@ -3,6 +3,9 @@
 // text is only a view of it (render.ts). Nothing here knows about Services: kube-proxy's
 // compiler (../iptables) produces these, the walker (walk.ts) evaluates them.
 //
+// Rulesets are immutable once built: compilers share match objects and arrays between rules (and
+// between successive syncs), so never mutate a rule in place.
+//
 // Matches are kept in the order the generator wrote them, because the restore text kube-proxy
 // writes interleaves module loads and options ("-m tcp -p tcp -d 10.96.0.1 --dport 443"), and
 // rendering must reproduce that text byte for byte.
