@@ -1,0 +1,168 @@
+// The current hop: where it happened, what it did and why (an explanation rendered in the user's
+// language from the tracer's key and parameters), the packet before and after with the changed
+// fields marked, the source address the backend will log, and the artifact lines that decided.
+
+import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
+import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
+import { labStore, useLab } from '../app-store';
+import { translateDynamic, useT } from '../i18n';
+
+const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
+
+function show(v: PacketView[keyof PacketView]): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${x}`).join('; ');
+  return String(v);
+}
+
+function placeLabel(hop: Hop): string {
+  const p = hop.place;
+  switch (p.kind) {
+    case 'client':
+      return `${p.name} (${p.address})`;
+    case 'dns':
+      return p.server;
+    case 'load-balancer':
+      return `${p.address} → ${p.service}`;
+    case 'node':
+      return p.iface ? `${p.node} ${p.iface}` : p.node;
+    case 'pod':
+      return p.pod;
+    case 'controller':
+      return `${p.controller} ${p.pod}`;
+  }
+}
+
+/** Select the object a fault blames, when the canvas draws it. */
+function openFault(f: Fault) {
+  const ns = f.namespace ?? 'default';
+  const target =
+    f.kind === 'Service' ? { kind: 'service' as const, id: `service:${ns}/${f.name}` } : f.kind === 'Pod' ? { kind: 'pod' as const, id: `pod:${ns}/${f.name}` } : f.kind === 'Node' ? { kind: 'node' as const, id: `node:${f.name}` } : null;
+  if (target) labStore.getState().select(target);
+}
+
+const selectRequest = (s: LabState) => s.playback.request;
+
+/** `expect.backend` may name a pod with `*` wildcards ("default/web-*": any pod of the Deployment). */
+function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+/** What came back, and whether it is what the saved request (the lesson) says it should be. */
+function Result({ trace }: { trace: TraceResult }) {
+  const t = useT();
+  const request = useLab(selectRequest);
+  const saved = useLab(selectRequests)?.find((r) => r.id === request?.savedId);
+  const exp = saved?.expect;
+  const mismatches: string[] = [];
+  if (exp) {
+    if (exp.outcome !== trace.outcome) mismatches.push(`outcome ${exp.outcome}`);
+    if (exp.status !== undefined && exp.status !== trace.status) mismatches.push(`status ${exp.status}`);
+    if (exp.service !== undefined && exp.service !== trace.service) mismatches.push(`service ${exp.service}`);
+    if (exp.backend !== undefined && !globMatch(exp.backend, trace.backendPod ?? '')) mismatches.push(`backend ${exp.backend}`);
+    if (exp.sourceIP !== undefined && exp.sourceIP !== trace.backend?.sourceIP) mismatches.push(`source ${exp.sourceIP}`);
+  }
+  const ok = trace.outcome === 'response';
+  return (
+    <div className={`result ${ok ? 'is-ok' : 'is-failed'}`} data-testid="trace-result">
+      <strong>{t(`result.${trace.outcome}`)}</strong>
+      {trace.status !== null && <span className="mono"> {trace.status}</span>}
+      {trace.backendPod && (
+        <span className="small">
+          {' '}
+          · {t('result.backend')} <span className="mono">{trace.backendPod}</span>
+        </span>
+      )}
+      {trace.backend && (
+        <span className="small">
+          {' '}
+          · {t('result.sourceIP')} <span className="mono">{trace.backend.sourceIP}</span>
+        </span>
+      )}
+      {exp && (
+        <div className={`expect ${mismatches.length ? 'is-unexpected' : 'is-expected'}`} data-testid="trace-expect">
+          {mismatches.length ? t('result.unexpected', { expected: mismatches.join(', ') }) : t('result.expected')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function HopInspector() {
+  const t = useT();
+  const lang = useLab(selectLang);
+  const hop = useLab(selectCurrentHop);
+  const trace = useLab(selectTrace);
+  if (!trace || !hop) return <p className="muted panel-hint">{t('hop.empty')}</p>;
+  const changed = new Set(hop.changed);
+  const isLast = hop.index === trace.hops.length - 1;
+  return (
+    <div className="hop-inspector" data-testid="hop-inspector">
+      <Result trace={trace} />
+      <div className="hop-head">
+        <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
+        <span className="hop-place">
+          <span className="muted">{t(`place.${hop.place.kind}`)}</span> <strong className="mono">{placeLabel(hop)}</strong>
+        </span>
+      </div>
+      <p className="explanation" data-testid="hop-explanation">
+        {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+      </p>
+      <table className="packet-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('hop.field')}</th>
+            <th scope="col">{t('hop.before')}</th>
+            <th scope="col">{t('hop.after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined).map((f) => (
+            <tr key={f} className={changed.has(f) ? 'is-changed' : undefined} data-testid={changed.has(f) ? `changed-${f}` : undefined}>
+              <th scope="row" className="mono">
+                {f}
+              </th>
+              <td className="mono">{show(hop.before[f])}</td>
+              <td className="mono">
+                {show(hop.after[f])}
+                {changed.has(f) && <span className="sr-only"> ({t('hop.changed')})</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {hop.observedSource && (
+        <p className="observed">
+          {t('hop.observedSource')} <strong className="mono">{hop.observedSource}</strong>
+        </p>
+      )}
+      {hop.refs.length > 0 && (
+        <div className="refs">
+          <h4>{t('hop.refs')}</h4>
+          <ol>
+            {hop.refs.map((r, i) => (
+              <li key={`${r.artifact}-${r.lineIndex}-${i}`} className={i === hop.refs.length - 1 ? 'is-deciding' : undefined}>
+                <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(r.artifact)} title={t('hop.openArtifact')}>
+                  <span className="muted small">
+                    {r.artifact}:{r.lineIndex + 1}
+                  </span>
+                  <code className="mono">{r.line}</code>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {isLast && trace.fault && (
+        <div className="fault" role="note" data-testid="hop-fault">
+          <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
+          <p>{trace.fault.message}</p>
+          <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
+            {t('hop.openObject')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
