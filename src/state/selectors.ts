@@ -25,7 +25,11 @@ export const selectCanUndo = (s: LabState) => s.scenario.past.length > 0;
 export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0;
 export const selectSideTab = (s: LabState) => s.ui.sideTab;
 export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
-export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.title ?? s.scenario.sources.map((f) => f.name).join(', ');
+/** The scenario's title in the UI language (meta.zh.title in Chinese), else the file names. */
+export const selectScenarioTitle = (s: LabState) => {
+  const meta = s.scenario.current?.meta;
+  return (s.ui.lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title ?? s.scenario.sources.map((f) => f.name).join(', ');
+};
 export const selectTracerReady = (s: LabState) => s.engines.trace;
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
