@@ -58,6 +58,8 @@ export interface WalkInput {
   refOf: (table: TableName, chain: string, rule: Rule) => ArtifactRef;
   /** ipset membership, for `-m set` matches (IPVS mode); absent means no set contains anything. */
   ipsetContains?: (name: string, packet: Packet, flags: readonly ('src' | 'dst')[]) => boolean;
+  /** false: record no steps (the verdict, NAT and state changes are the same). Default true. */
+  recordSteps?: boolean;
 }
 
 export type WalkVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
@@ -97,8 +99,10 @@ class Walker {
   private rng: SeededRandom;
   private readonly local: Cidr[];
   private readonly cidrCache = new Map<string, Cidr | null>();
+  private readonly recordSteps: boolean;
 
   constructor(private readonly input: WalkInput) {
+    this.recordSteps = input.recordSteps ?? true;
     this.packet = { ...input.packet };
     this.rt = netfilterRuntime(input.state, input.nodeKey);
     this.rng = new SeededRandom(input.state.rand);
@@ -217,6 +221,7 @@ class Walker {
   }
 
   private record(outcome: RuleStep['outcome'], table: TableName, chain: string, rule: Rule, action: string, detail?: RuleStep['detail']): void {
+    if (!this.recordSteps) return;
     this.steps.push({
       outcome,
       where: `${table}/${chain}`,
@@ -237,7 +242,7 @@ class Walker {
       if (!ok) {
         // Only stateful or random misses are worth showing: the learner sees the draw that said no.
         const d = pending[pending.length - 1];
-        if (d) this.record('skipped', table, name, rule, describeTarget(rule.target), d);
+        if (d && this.recordSteps) this.record('skipped', table, name, rule, describeTarget(rule.target), d);
         continue;
       }
       const detail = pending[pending.length - 1];
