@@ -9,7 +9,7 @@
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
 
 import type { ArtifactRef } from '../../artifact';
-import { cidrContains, parseCidr, type Cidr } from '../../net/ip';
+import { cidrContains, ipToInt, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../types';
@@ -32,15 +32,56 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
   return fresh;
 }
 
+const LOOPBACK = parseCidr('127.0.0.0/8')!;
+
 /** Chains by table and name, built once per ruleset. */
 export class RulesetIndex {
-  private readonly chains = new Map<string, Chain>();
+  private readonly chains = new Map<TableName, Map<string, Chain>>();
   constructor(readonly ruleset: Ruleset) {
-    for (const t of ruleset.order) for (const c of ruleset.tables[t]?.chains ?? []) this.chains.set(`${t}/${c.name}`, c);
+    for (const t of ruleset.order) {
+      const m = new Map<string, Chain>();
+      for (const c of ruleset.tables[t]?.chains ?? []) m.set(c.name, c);
+      this.chains.set(t, m);
+    }
   }
   chain(table: TableName, name: string): Chain | undefined {
-    return this.chains.get(`${table}/${name}`);
+    return this.chains.get(table)?.get(name);
   }
+}
+
+// Parsing is pure, so parsed -s/-d texts, node address lists and packet addresses are shared by
+// every walk (a batch run walks the same rules many times). The address cache is bounded.
+const cidrCache = new Map<string, Cidr | null>();
+const localCache = new WeakMap<readonly string[], Cidr[]>();
+const ipCache = new Map<string, number | null>();
+
+function cachedCidr(text: string): Cidr | null {
+  let c = cidrCache.get(text);
+  if (c === undefined) {
+    c = parseCidr(text, true);
+    if (cidrCache.size > 50_000) cidrCache.clear();
+    cidrCache.set(text, c);
+  }
+  return c;
+}
+
+function ipInt(ip: string): number | null {
+  let n = ipCache.get(ip);
+  if (n === undefined) {
+    n = ipToInt(ip);
+    if (ipCache.size > 50_000) ipCache.clear();
+    ipCache.set(ip, n);
+  }
+  return n;
+}
+
+function localCidrs(addresses: readonly string[]): Cidr[] {
+  let l = localCache.get(addresses);
+  if (!l) {
+    l = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+    localCache.set(addresses, l);
+  }
+  return l;
 }
 
 export interface WalkInput {
@@ -86,7 +127,6 @@ export interface WalkResult {
 
 type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
 
-const LOOPBACK = parseCidr('127.0.0.0/8')!;
 const MAX_DEPTH = 64;
 
 class Walker {
@@ -98,15 +138,15 @@ class Walker {
   private readonly rt: NetfilterRuntime;
   private rng: SeededRandom;
   private readonly local: Cidr[];
-  private readonly cidrCache = new Map<string, Cidr | null>();
   private readonly recordSteps: boolean;
+  private detail: RuleStep['detail'];
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
     this.packet = { ...input.packet };
     this.rt = netfilterRuntime(input.state, input.nodeKey);
     this.rng = new SeededRandom(input.state.rand);
-    this.local = [LOOPBACK, ...input.localAddresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+    this.local = localCidrs(input.localAddresses);
   }
 
   finish(): void {
@@ -114,21 +154,15 @@ class Walker {
   }
 
   isLocal(ip: string): boolean {
-    return this.local.some((c) => cidrContains(c, ip));
-  }
-
-  private cidr(text: string): Cidr | null {
-    let c = this.cidrCache.get(text);
-    if (c === undefined) {
-      c = parseCidr(text, true);
-      this.cidrCache.set(text, c);
-    }
-    return c;
+    const n = ipInt(ip);
+    return n !== null && this.local.some((c) => cidrContains(c, n));
   }
 
   private inCidr(text: string, ip: string): boolean {
-    const c = this.cidr(text);
-    return !!c && cidrContains(c, ip);
+    const c = cachedCidr(text);
+    if (!c) return false;
+    const n = ipInt(ip);
+    return n !== null && cidrContains(c, n);
   }
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
@@ -154,16 +188,19 @@ class Walker {
     return true;
   }
 
-  /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct). */
-  private extensionMatches(rule: Rule, where: string, pending: RuleStep['detail'][]): boolean {
+  /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct).
+   *  `this.detail` ends as the last stateful or random match's detail (one field, not a list per rule:
+   *  batch runs walk these rules many times). */
+  private extensionMatches(rule: Rule): boolean {
     const p = this.packet;
+    this.detail = undefined;
     for (const m of rule.matches) {
-      if (!this.extensionMatch(m, p, where, pending)) return false;
+      if (!this.extensionMatch(m, p)) return false;
     }
     return true;
   }
 
-  private extensionMatch(m: Match, p: Packet, _where: string, pending: RuleStep['detail'][]): boolean {
+  private extensionMatch(m: Match, p: Packet): boolean {
     switch (m.kind) {
       case 'comment':
       case 'module':
@@ -190,7 +227,7 @@ class Walker {
       case 'statistic': {
         const probability = Number(m.probability);
         const draw = this.rng.next();
-        pending.push({ kind: 'statistic', probability, draw });
+        this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
       }
       case 'recent': {
@@ -207,7 +244,7 @@ class Walker {
           // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
           for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
         }
-        pending.push({ kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) });
+        this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
         return hit;
       }
       case 'nfacct':
@@ -237,15 +274,13 @@ class Walker {
     if (!chain) return { kind: 'continue' };
     for (const rule of chain.rules) {
       if (!this.headerMatches(rule)) continue;
-      const pending: RuleStep['detail'][] = [];
-      const ok = this.extensionMatches(rule, `${table}/${name}`, pending);
+      const ok = this.extensionMatches(rule);
+      const detail = this.detail;
       if (!ok) {
         // Only stateful or random misses are worth showing: the learner sees the draw that said no.
-        const d = pending[pending.length - 1];
-        if (d && this.recordSteps) this.record('skipped', table, name, rule, describeTarget(rule.target), d);
+        if (detail && this.recordSteps) this.record('skipped', table, name, rule, describeTarget(rule.target), detail);
         continue;
       }
-      const detail = pending[pending.length - 1];
       const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
       if (out === 'next') continue;
       return out;
