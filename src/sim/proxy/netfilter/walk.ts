@@ -75,6 +75,23 @@ function ipInt(ip: string): number | null {
   return n;
 }
 
+type HeaderMatch = { kind: 'protocol'; protocol: string; negate: boolean } | { kind: 'source' | 'destination'; cidr: Cidr | null; negate: boolean };
+const headerCache = new WeakMap<Rule, HeaderMatch[]>();
+
+/** A rule's -p/-s/-d matches, parsed once per rule (rules are immutable and shared between rulesets). */
+function ruleHeader(rule: Rule): HeaderMatch[] {
+  let h = headerCache.get(rule);
+  if (!h) {
+    h = [];
+    for (const m of rule.matches) {
+      if (m.kind === 'protocol') h.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
+      else if (m.kind === 'source' || m.kind === 'destination') h.push({ kind: m.kind, cidr: cachedCidr(m.cidr), negate: !!m.negate });
+    }
+    headerCache.set(rule, h);
+  }
+  return h;
+}
+
 function localCidrs(addresses: readonly string[]): Cidr[] {
   let l = localCache.get(addresses);
   if (!l) {
@@ -132,7 +149,7 @@ const MAX_DEPTH = 64;
 class Walker {
   readonly steps: RuleStep[] = [];
   packet: Packet;
-  ct: Set<CtState> = new Set(['NEW']);
+  ct: CtState[] = ['NEW'];
   dnat?: WalkResult['dnat'];
   snat?: WalkResult['snat'];
   private readonly rt: NetfilterRuntime;
@@ -158,32 +175,24 @@ class Walker {
     return n !== null && this.local.some((c) => cidrContains(c, n));
   }
 
-  private inCidr(text: string, ip: string): boolean {
-    const c = cachedCidr(text);
-    if (!c) return false;
-    const n = ipInt(ip);
-    return n !== null && cidrContains(c, n);
-  }
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
   private headerMatches(rule: Rule): boolean {
     const p = this.packet;
-    for (const m of rule.matches) {
+    for (const h of ruleHeader(rule)) {
       let ok: boolean;
-      switch (m.kind) {
+      switch (h.kind) {
         case 'protocol':
-          ok = p.protocol.toLowerCase() === m.protocol;
+          ok = p.protocol.toLowerCase() === h.protocol;
           break;
         case 'source':
-          ok = this.inCidr(m.cidr, p.src);
+        case 'destination': {
+          const n = ipInt(h.kind === 'source' ? p.src : p.dst);
+          ok = !!h.cidr && n !== null && cidrContains(h.cidr, n);
           break;
-        case 'destination':
-          ok = this.inCidr(m.cidr, p.dst);
-          break;
-        default:
-          continue;
+        }
       }
-      if (ok === !!m.negate) return false;
+      if (ok === h.negate) return false;
     }
     return true;
   }
@@ -221,7 +230,7 @@ class Walker {
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
       }
       case 'conntrack': {
-        const hit = m.states.some((s) => this.ct.has(s));
+        const hit = m.states.some((s) => this.ct.includes(s));
         return hit !== !!m.negate;
       }
       case 'statistic': {
@@ -316,14 +325,14 @@ class Walker {
       case 'DNAT': {
         this.record('matched', table, chain, rule, `DNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
         this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
-        this.ct.add('DNAT');
+        this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
       case 'SNAT': {
         this.record('matched', table, chain, rule, `SNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
         this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
-        this.ct.add('SNAT');
+        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
@@ -331,7 +340,7 @@ class Walker {
         const ip = this.input.masqueradeAddress;
         this.record('matched', table, chain, rule, `MASQUERADE to ${ip}`, detail);
         this.packet = { ...this.packet, src: ip };
-        this.ct.add('SNAT');
+        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
