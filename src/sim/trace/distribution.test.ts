@@ -79,6 +79,26 @@ describe('distribution', () => {
     expect(d.impliedFrom).toBe('no kube-proxy load-balancing decision on the path');
   });
 
+  it('through ingress-nginx (its balancer state and the session cookies carry over): the same as tracing n times', () => {
+    const addon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web', namespace: 'default', annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' } },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-2', port: { number: 80 } } } }] } }] },
+    } as unknown as Service;
+    const lab = buildLab({ settings: { ...classroomSettings('iptables'), ingress: [addon] }, objects: [...classroomObjects(), ingress], clients: [{ name: 'laptop', address: '203.0.113.7' }] });
+    expect(lab.problems).toEqual([]);
+    const request: TraceRequest = { from: { kind: 'external', client: 'laptop' }, url: 'http://app.example.com/', connect: { kind: 'ingress' }, useCookieJar: true };
+    const ref = oneByOne(lab, request, 40, 'k');
+    const session = newTraceSession('k');
+    const d = distribution({ lab, request, n: 40, seed: 'k', session });
+    expect(d.perPod).toEqual(ref.perPod);
+    expect(d.outcomes).toEqual({ response: 40 });
+    expect(session).toEqual(ref.session);
+    expect(d.impliedFrom).toBe("the nginx ingress controller chose the endpoint (its balancer, not kube-proxy's rules)");
+  });
+
   it('failures are counted as outcomes', () => {
     const lab = labFor('iptables');
     const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://nope' }, n: 3, seed: 'x' });

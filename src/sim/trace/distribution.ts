@@ -55,10 +55,12 @@ interface Implied {
   impliedFrom: string;
 }
 
-/** The hop where kube-proxy chose the backend: the last DNAT (or userspace proxy) on the path. */
-function balancingHop(r: TraceResult): Hop | undefined {
+/** The hop where kube-proxy chose the backend: the last DNAT (or userspace proxy) on the path, unless
+ *  an ingress controller chose the backend after it (then the controller's balancer decided). */
+function balancingHop(r: TraceResult): Hop | { controller: string } | undefined {
   for (let i = r.hops.length - 1; i >= 0; i--) {
     const h = r.hops[i]!;
+    if (h.place.kind === 'controller' && h.action === 'proxy') return { controller: h.place.controller };
     if ((h.action === 'dnat' || h.action === 'proxy') && h.place.kind === 'node' && h.refs.length) return h;
   }
   return undefined;
@@ -84,6 +86,7 @@ function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Recor
 
 function impliedShares(lab: LabPorts, first: TraceResult): Implied {
   const hop = balancingHop(first);
+  if (hop && 'controller' in hop) return { implied: null, impliedFrom: `the ${hop.controller} ingress controller chose the endpoint (its balancer, not kube-proxy's rules)` };
   if (!hop || hop.place.kind !== 'node') return { implied: null, impliedFrom: 'no kube-proxy load-balancing decision on the path' };
   const node = hop.place.node;
   const svc = first.service ? lab.cluster.services.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === first.service) : undefined;
