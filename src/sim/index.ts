@@ -28,3 +28,10 @@ export { kubectlGet } from './kubectl/get';
 export type { KubectlGetOptions, KubectlOutput, KubectlResult } from './kubectl/get';
 export { kubectlDescribe } from './kubectl/describe';
 export type { KubectlDescribeOptions } from './kubectl/describe';
+// Batch runs, A/B traces and incremental lab updates (issue 6 items 5 and 7).
+export { distribution } from './trace/distribution';
+export type { Distribution, DistributionInput } from './trace/distribution';
+export { compareTraces, abTrace, flipInput } from './trace/compare';
+export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './trace/compare';
+export { updateLab } from './build/update';
+export type { LabUpdateInfo, UpdatedLab } from './build/update';

@@ -38,7 +38,7 @@ export interface Lab extends LabPorts {
 }
 
 /** External DNS: each Ingress host resolves to the public address of the controller serving it. */
-function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
+export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const ctrl of lab.ingress) {
     const entry = controllerEntry(lab as LabPorts, ctrl, 'http');
@@ -56,8 +56,13 @@ export function buildLab(input: LabInput): Lab {
   const addons = addonObjects(input.settings, input.objects);
   const settings: LabSettings = { ...input.settings, ingress: addons.addons };
   const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects] });
+  return assembleLab({ settings, rec, clients: [...(input.clients ?? [])] });
+}
+
+/** The data plane of a reconciled cluster, compiled from scratch: every controller's first sync. */
+export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult; clients: ExternalClient[] }): Lab {
+  const { settings, rec, clients } = input;
   const cluster = rec.cluster;
-  const clients = [...(input.clients ?? [])];
 
   const ingressControllers = compileIngressControllers(cluster);
   const ingress = buildIngressPorts(cluster, ingressControllers);

@@ -4,7 +4,7 @@
 import type { Cluster } from '../cluster';
 import type { KubeProxySettings } from '../lab';
 import { assertNever } from '../util/assert';
-import { compileIptables } from './iptables/compile';
+import { compileIptables, recompileIptables, type IptablesArtifact } from './iptables/compile';
 import { iptablesNodeProxy } from './iptables/proxy';
 import { startIpvs } from './ipvs/proxy';
 import { compileNftables } from './nftables/proxy';
@@ -21,12 +21,21 @@ export interface CompileNodeProxyInput {
   node?: ProxyNode;
 }
 
+// The iptables artifact behind each iptables-mode NodeProxy, so the next sync can be a partial one.
+const iptablesArtifacts = new WeakMap<NodeProxy, IptablesArtifact>();
+
+function iptablesProxy(a: IptablesArtifact): NodeProxy {
+  const p = iptablesNodeProxy(a);
+  iptablesArtifacts.set(p, a);
+  return p;
+}
+
 export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
   const lab = { ...input.cluster.settings, kubeProxy: settings };
   switch (settings.mode) {
     case 'iptables':
-      return iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+      return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
     case 'ipvs': {
       const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
       if (started.kind !== 'fallback-iptables') return started.proxy;
@@ -41,4 +50,16 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
     default:
       return assertNever(settings.mode, 'proxy mode');
   }
+}
+
+/**
+ * kube-proxy's next sync after a change to Services or EndpointSlices. In iptables mode it is a
+ * partial sync (only changed Services' chains rewritten, recompileIptables); the other modes have
+ * no partial sync in the lab and compile again. Same settings and node as `prev`.
+ */
+export function recompileNodeProxy(prev: NodeProxy, input: CompileNodeProxyInput): NodeProxy {
+  const a = iptablesArtifacts.get(prev);
+  const settings = input.settings ?? input.cluster.settings.kubeProxy;
+  if (a && settings.mode === 'iptables') return iptablesProxy(recompileIptables(a, { cluster: input.cluster, settings, ...(input.node ? { node: input.node } : {}) }));
+  return compileNodeProxy(input);
 }

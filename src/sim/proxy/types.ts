@@ -81,6 +81,9 @@ export interface EvaluateInput {
   state: ProxyRuntimeState;
   /** Lets a mode ask whether an endpoint accepts connections (userspace retries dead endpoints). */
   endpointAlive?: (endpoint: EndpointInfo) => boolean;
+  /** false: the caller only wants the verdict (batch distribution runs), so evaluators record no
+   *  RuleSteps and look up no rendered lines. Every decision, draw and state change is the same. */
+  recordSteps?: boolean;
 }
 
 /** The compiled data plane of one node in one mode. */

@@ -99,17 +99,40 @@ function svcKey(s: Service): string {
   return `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 }
 
+/** How much of the walk to record. Batch runs (distribution) want only the outcome. */
+export interface TraceOptions {
+  /** false: build no Hop objects and ask the evaluators for no rule steps; the outcome, the chosen
+   *  backend and every state change are the same as a recorded trace. Default true. */
+  recordHops?: boolean;
+}
+
+// The network index is a pure function of the cluster and the clients (both immutable once a lab
+// is built), so repeated traces over one lab share it.
+const networkIndexCache = new WeakMap<LabPorts['cluster'], { clients: LabPorts['clients']; net: NetworkIndex }>();
+
+/** The lab's address index, built once per cluster. */
+export function networkIndexOf(lab: LabPorts): NetworkIndex {
+  const hit = networkIndexCache.get(lab.cluster);
+  if (hit && hit.clients === lab.clients) return hit.net;
+  const net = buildNetworkIndex(lab.cluster, lab.clients);
+  networkIndexCache.set(lab.cluster, { clients: lab.clients, net });
+  return net;
+}
+
 class Walk {
   readonly hops: Hop[] = [];
   readonly net: NetworkIndex;
+  readonly recordHops: boolean;
   private readonly ingressRand: SeededRandom;
 
   constructor(
     readonly lab: LabPorts,
     readonly session: TraceSession,
+    opts: TraceOptions = {},
   ) {
-    this.net = buildNetworkIndex(lab.cluster, lab.clients);
+    this.net = networkIndexOf(lab);
     this.ingressRand = new SeededRandom(session.ingress.rand);
+    this.recordHops = opts.recordHops ?? true;
   }
 
   finish() {
@@ -135,7 +158,8 @@ class Walk {
     params: Record<string, string | number>;
     edge?: { from: string; to: string };
     observedSource?: string;
-  }): Hop {
+  }): void {
+    if (!this.recordHops) return;
     const after = a.after ?? a.before;
     const fields: (keyof PacketView)[] = ['src', 'srcPort', 'dst', 'dstPort', 'host', 'path', 'method'];
     const changed = fields.filter((f) => a.before[f] !== after[f]);
@@ -152,7 +176,6 @@ class Walk {
       observedSource: a.observedSource,
     };
     this.hops.push(h);
-    return h;
   }
 }
 
@@ -264,8 +287,8 @@ export function controllerEntry(lab: LabPorts, ctrl: IngressControllerPort, sche
   return null;
 }
 
-export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession): TraceResult {
-  const w = new Walk(lab, session);
+export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, opts: TraceOptions = {}): TraceResult {
+  const w = new Walk(lab, session, opts);
   const end = walk(w, req);
   w.finish();
   return {
@@ -482,7 +505,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const proxy = lab.proxies[node];
   if (!proxy) return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message: `node ${node} has no kube-proxy data plane` } };
   const clientIPBeforeProxy = pkt.src;
-  const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive: (e) => endpointAlive(w, e.ip, e.port) });
+  const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive: (e) => endpointAlive(w, e.ip, e.port), recordSteps: w.recordHops });
   const before = view(pkt, httpView);
   const mode = proxy.mode;
   // Split the walk where the data plane rewrote the destination (an iptables or nft DNAT, an IPVS

@@ -112,6 +112,7 @@ export function iptablesNodeProxy(a: IptablesArtifact): NodeProxy {
         state: input.state,
         nodeKey: node.name,
         refOf,
+        recordSteps: input.recordSteps,
       });
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
     },

@@ -174,6 +174,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       // Separate from this node's IPVS state in perNode[nodeName].
       nodeKey: `${nodeName}/ipvs-netfilter`,
       refOf,
+      recordSteps: ev.recordSteps,
       ipsetContains: (name, pk, flags) => {
         const set = ipsets.get(name);
         return !!set && ipsetContains(set, flags, pk);
@@ -185,6 +186,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     const rt = ipvsRuntime(ev.state, nodeName);
     expire(rt, ev.state.now);
     const steps: RuleStep[] = [];
+    const rec = ev.recordSteps ?? true;
 
     // nat PREROUTING/OUTPUT mark for masquerade; filter INPUT (KUBE-IPVS-FILTER, source ranges).
     const first = walk(ev, p, ev.origin, index);
@@ -205,7 +207,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     });
     if (vs.realServers.length === 0) {
       // ip_vs_leave: no destination, so the kernel answers ICMP port unreachable.
-      steps.push(vsStep('no destination available: ICMP port unreachable'));
+      if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
       return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS virtual server has no real servers' }, after: marked, steps };
     }
 
@@ -217,7 +219,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       if (t && i >= 0) {
         chosen = i;
         t.expiresAt = now + vs.persistentTimeout;
-        steps.push(vsStep(`persistent ${vs.persistentTimeout}: reuse ${t.rs}`, { kind: 'affinity', clientIP: p.src, endpoint: t.rs }));
+        if (rec) steps.push(vsStep(`persistent ${vs.persistentTimeout}: reuse ${t.rs}`, { kind: 'affinity', clientIP: p.src, endpoint: t.rs }));
       }
     }
     if (chosen === null) {
@@ -229,11 +231,11 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       });
       const res = schedule({ scheduler: vs.scheduler, dests, memory, clientIP: p.src, vip: vs.address });
       if (res.index === null) {
-        steps.push(vsStep('no destination available: ICMP port unreachable'));
+        if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
         return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS scheduler found no destination' }, after: marked, steps };
       }
       chosen = res.index;
-      steps.push(vsStep(`${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: dests[chosen]!.key }));
+      if (rec) steps.push(vsStep(`${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: dests[chosen]!.key }));
       if (vs.persistentTimeout > 0) {
         rt.templates.push({ vs: vs.key, client: p.src, rs: dests[chosen]!.key, expiresAt: now + vs.persistentTimeout });
       }
@@ -250,7 +252,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       state: udp ? 'inactive' : 'active',
       expiresAt: now + (udp ? IPVS_UDP_TIMEOUT_SECONDS : IPVS_TCP_ESTABLISHED_SECONDS),
     });
-    steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+    if (rec) steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
 
     const dnat: Packet = { ...marked, dst: rs.address, dstPort: rs.port };
     // A node-originated packet already met nat POSTROUTING on its way to the virtual IP.

@@ -9,7 +9,7 @@
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
 
 import type { ArtifactRef } from '../../artifact';
-import { cidrContains, parseCidr, type Cidr } from '../../net/ip';
+import { cidrContains, ipToInt, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../types';
@@ -32,15 +32,73 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
   return fresh;
 }
 
+const LOOPBACK = parseCidr('127.0.0.0/8')!;
+
 /** Chains by table and name, built once per ruleset. */
 export class RulesetIndex {
-  private readonly chains = new Map<string, Chain>();
+  private readonly chains = new Map<TableName, Map<string, Chain>>();
   constructor(readonly ruleset: Ruleset) {
-    for (const t of ruleset.order) for (const c of ruleset.tables[t]?.chains ?? []) this.chains.set(`${t}/${c.name}`, c);
+    for (const t of ruleset.order) {
+      const m = new Map<string, Chain>();
+      for (const c of ruleset.tables[t]?.chains ?? []) m.set(c.name, c);
+      this.chains.set(t, m);
+    }
   }
   chain(table: TableName, name: string): Chain | undefined {
-    return this.chains.get(`${table}/${name}`);
+    return this.chains.get(table)?.get(name);
   }
+}
+
+// Parsing is pure, so parsed -s/-d texts, node address lists and packet addresses are shared by
+// every walk (a batch run walks the same rules many times). The address cache is bounded.
+const cidrCache = new Map<string, Cidr | null>();
+const localCache = new WeakMap<readonly string[], Cidr[]>();
+const ipCache = new Map<string, number | null>();
+
+function cachedCidr(text: string): Cidr | null {
+  let c = cidrCache.get(text);
+  if (c === undefined) {
+    c = parseCidr(text, true);
+    if (cidrCache.size > 50_000) cidrCache.clear();
+    cidrCache.set(text, c);
+  }
+  return c;
+}
+
+function ipInt(ip: string): number | null {
+  let n = ipCache.get(ip);
+  if (n === undefined) {
+    n = ipToInt(ip);
+    if (ipCache.size > 50_000) ipCache.clear();
+    ipCache.set(ip, n);
+  }
+  return n;
+}
+
+type HeaderMatch = { kind: 'protocol'; protocol: string; negate: boolean } | { kind: 'source' | 'destination'; cidr: Cidr | null; negate: boolean };
+const headerCache = new WeakMap<Rule, HeaderMatch[]>();
+
+/** A rule's -p/-s/-d matches, parsed once per rule (rules are immutable and shared between rulesets). */
+function ruleHeader(rule: Rule): HeaderMatch[] {
+  let h = headerCache.get(rule);
+  if (!h) {
+    h = [];
+    for (const m of rule.matches) {
+      if (m.kind === 'protocol') h.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
+      else if (m.kind === 'source' || m.kind === 'destination') h.push({ kind: m.kind, cidr: cachedCidr(m.cidr), negate: !!m.negate });
+    }
+    headerCache.set(rule, h);
+  }
+  return h;
+}
+
+function localCidrs(addresses: readonly string[]): Cidr[] {
+  let l = localCache.get(addresses);
+  if (!l) {
+    l = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+    localCache.set(addresses, l);
+  }
+  return l;
 }
 
 export interface WalkInput {
@@ -58,6 +116,8 @@ export interface WalkInput {
   refOf: (table: TableName, chain: string, rule: Rule) => ArtifactRef;
   /** ipset membership, for `-m set` matches (IPVS mode); absent means no set contains anything. */
   ipsetContains?: (name: string, packet: Packet, flags: readonly ('src' | 'dst')[]) => boolean;
+  /** false: record no steps (the verdict, NAT and state changes are the same). Default true. */
+  recordSteps?: boolean;
 }
 
 export type WalkVerdict = 'ACCEPT' | 'DROP' | 'REJECT';
@@ -84,25 +144,26 @@ export interface WalkResult {
 
 type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
 
-const LOOPBACK = parseCidr('127.0.0.0/8')!;
 const MAX_DEPTH = 64;
 
 class Walker {
   readonly steps: RuleStep[] = [];
   packet: Packet;
-  ct: Set<CtState> = new Set(['NEW']);
+  ct: CtState[] = ['NEW'];
   dnat?: WalkResult['dnat'];
   snat?: WalkResult['snat'];
   private readonly rt: NetfilterRuntime;
   private rng: SeededRandom;
   private readonly local: Cidr[];
-  private readonly cidrCache = new Map<string, Cidr | null>();
+  private readonly recordSteps: boolean;
+  private detail: RuleStep['detail'];
 
   constructor(private readonly input: WalkInput) {
+    this.recordSteps = input.recordSteps ?? true;
     this.packet = { ...input.packet };
     this.rt = netfilterRuntime(input.state, input.nodeKey);
     this.rng = new SeededRandom(input.state.rand);
-    this.local = [LOOPBACK, ...input.localAddresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+    this.local = localCidrs(input.localAddresses);
   }
 
   finish(): void {
@@ -110,56 +171,45 @@ class Walker {
   }
 
   isLocal(ip: string): boolean {
-    return this.local.some((c) => cidrContains(c, ip));
+    const n = ipInt(ip);
+    return n !== null && this.local.some((c) => cidrContains(c, n));
   }
 
-  private cidr(text: string): Cidr | null {
-    let c = this.cidrCache.get(text);
-    if (c === undefined) {
-      c = parseCidr(text, true);
-      this.cidrCache.set(text, c);
-    }
-    return c;
-  }
-
-  private inCidr(text: string, ip: string): boolean {
-    const c = this.cidr(text);
-    return !!c && cidrContains(c, ip);
-  }
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
   private headerMatches(rule: Rule): boolean {
     const p = this.packet;
-    for (const m of rule.matches) {
+    for (const h of ruleHeader(rule)) {
       let ok: boolean;
-      switch (m.kind) {
+      switch (h.kind) {
         case 'protocol':
-          ok = p.protocol.toLowerCase() === m.protocol;
+          ok = p.protocol.toLowerCase() === h.protocol;
           break;
         case 'source':
-          ok = this.inCidr(m.cidr, p.src);
+        case 'destination': {
+          const n = ipInt(h.kind === 'source' ? p.src : p.dst);
+          ok = !!h.cidr && n !== null && cidrContains(h.cidr, n);
           break;
-        case 'destination':
-          ok = this.inCidr(m.cidr, p.dst);
-          break;
-        default:
-          continue;
+        }
       }
-      if (ok === !!m.negate) return false;
+      if (ok === h.negate) return false;
     }
     return true;
   }
 
-  /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct). */
-  private extensionMatches(rule: Rule, where: string, pending: RuleStep['detail'][]): boolean {
+  /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct).
+   *  `this.detail` ends as the last stateful or random match's detail (one field, not a list per rule:
+   *  batch runs walk these rules many times). */
+  private extensionMatches(rule: Rule): boolean {
     const p = this.packet;
+    this.detail = undefined;
     for (const m of rule.matches) {
-      if (!this.extensionMatch(m, p, where, pending)) return false;
+      if (!this.extensionMatch(m, p)) return false;
     }
     return true;
   }
 
-  private extensionMatch(m: Match, p: Packet, _where: string, pending: RuleStep['detail'][]): boolean {
+  private extensionMatch(m: Match, p: Packet): boolean {
     switch (m.kind) {
       case 'comment':
       case 'module':
@@ -180,13 +230,13 @@ class Walker {
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
       }
       case 'conntrack': {
-        const hit = m.states.some((s) => this.ct.has(s));
+        const hit = m.states.some((s) => this.ct.includes(s));
         return hit !== !!m.negate;
       }
       case 'statistic': {
         const probability = Number(m.probability);
         const draw = this.rng.next();
-        pending.push({ kind: 'statistic', probability, draw });
+        this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
       }
       case 'recent': {
@@ -203,7 +253,7 @@ class Walker {
           // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
           for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
         }
-        pending.push({ kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) });
+        this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
         return hit;
       }
       case 'nfacct':
@@ -217,6 +267,7 @@ class Walker {
   }
 
   private record(outcome: RuleStep['outcome'], table: TableName, chain: string, rule: Rule, action: string, detail?: RuleStep['detail']): void {
+    if (!this.recordSteps) return;
     this.steps.push({
       outcome,
       where: `${table}/${chain}`,
@@ -232,15 +283,13 @@ class Walker {
     if (!chain) return { kind: 'continue' };
     for (const rule of chain.rules) {
       if (!this.headerMatches(rule)) continue;
-      const pending: RuleStep['detail'][] = [];
-      const ok = this.extensionMatches(rule, `${table}/${name}`, pending);
+      const ok = this.extensionMatches(rule);
+      const detail = this.detail;
       if (!ok) {
         // Only stateful or random misses are worth showing: the learner sees the draw that said no.
-        const d = pending[pending.length - 1];
-        if (d) this.record('skipped', table, name, rule, describeTarget(rule.target), d);
+        if (detail && this.recordSteps) this.record('skipped', table, name, rule, describeTarget(rule.target), detail);
         continue;
       }
-      const detail = pending[pending.length - 1];
       const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
       if (out === 'next') continue;
       return out;
@@ -276,14 +325,14 @@ class Walker {
       case 'DNAT': {
         this.record('matched', table, chain, rule, `DNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
         this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
-        this.ct.add('DNAT');
+        this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
       case 'SNAT': {
         this.record('matched', table, chain, rule, `SNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
         this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
-        this.ct.add('SNAT');
+        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
@@ -291,7 +340,7 @@ class Walker {
         const ip = this.input.masqueradeAddress;
         this.record('matched', table, chain, rule, `MASQUERADE to ${ip}`, detail);
         this.packet = { ...this.packet, src: ip };
-        this.ct.add('SNAT');
+        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }

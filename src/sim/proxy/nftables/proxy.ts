@@ -59,7 +59,7 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
       runtime: nftRuntime(ev.state, nodeName),
     });
     const steps: RuleStep[] = [];
-    for (const s of r.steps) {
+    for (const s of ev.recordSteps === false ? [] : r.steps) {
       steps.push({ outcome: 'matched', where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id), ...(s.detail ? { detail: s.detail } : {}) });
       if (s.map && s.elementKey) steps.push({ outcome: 'matched', where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
     }

@@ -211,13 +211,14 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
   const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
     const p = ev.packet;
     const steps: RuleStep[] = [];
+    const rec = ev.recordSteps ?? true;
     const ctx = { packet: p, localAddresses, ipsets: new Map(), ctState: 'NEW' as const };
     const walk = (chainName: string, depth: number): PortalRule | null => {
       const chain = byName.get(chainName);
       if (!chain || depth > 8) return null;
       for (const r of chain.rules) {
         if (!r.matches.every((m) => matchHolds(m, ctx, p.mark ?? 0))) continue;
-        steps.push({ outcome: 'matched', where: `nat/${chainName}`, action: renderTarget(r.target), ref: ref(iptables, r.id) });
+        if (rec) steps.push({ outcome: 'matched', where: `nat/${chainName}`, action: renderTarget(r.target), ref: ref(iptables, r.id) });
         if (r.target.kind === 'jump') {
           const hit = walk(r.target.chain, depth + 1);
           if (hit) return hit;
@@ -249,8 +250,9 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
       now: ev.state.now,
       dial: (key) => p.protocol === 'UDP' || alive(find(key)),
     });
-    const proxyRef = ref(renderBalancers(ev.state), `proxyport:${sp.info.name}`);
-    for (const a of res.attempts) {
+    // The balancer listing is rendered only for a recorded step (it is the costly part).
+    const proxyRef = rec ? ref(renderBalancers(ev.state), `proxyport:${sp.info.name}`) : null;
+    if (proxyRef) for (const a of res.attempts) {
       steps.push({
         outcome: a.ok ? 'matched' : 'skipped',
         where: `kube-proxy ${nodeIP}:${entry.proxyPort}`,
@@ -259,7 +261,7 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
         detail: a.viaAffinity ? { kind: 'affinity', clientIP: p.src, endpoint: a.endpoint } : { kind: 'scheduler', scheduler: 'round-robin', chosen: a.endpoint },
       });
     }
-    if (!res.ok) {
+    if (!res.ok && proxyRef) {
       steps.push({ outcome: 'matched', where: `kube-proxy ${nodeIP}:${entry.proxyPort}`, action: `Couldn't find an endpoint for ${sp.info.name}: ${res.error}`, ref: proxyRef });
     }
     return {

@@ -1,0 +1,147 @@
+// One scenario edit applied to a built lab, the way the real components react to a watch event:
+// the control plane runs only the controllers the edit wakes (applyChange); kube-proxy on each node
+// re-syncs only when Services or EndpointSlices changed (iptables: a partial sync of the changed
+// Services, KEP-3453); CoreDNS and the ingress controllers rebuild only when what they read changed.
+// What the tracer and the viewers see equals a from-scratch compile of the same cluster state.
+
+import type { RenderedArtifact } from '../artifact';
+import type { Cluster } from '../cluster';
+import { ADDON_LABEL, addonObjects } from '../ingress/addon';
+import { applyChange, type Change } from '../controllers/reconcile';
+import type { ClusterEvent } from '../events';
+import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
+import { compileNodeProxy, recompileNodeProxy } from '../proxy/compile';
+import type { NodeProxy } from '../proxy/types';
+import { buildLabDns } from './dns-port';
+import { buildIngressPorts } from './ingress-port';
+import { buildLab, publicIngressRecords, type Lab } from './lab';
+
+/** What one update recompiled, per component (for the event log's reader and for tests). */
+export interface LabUpdateInfo {
+  /** Per node: kept as it was, a partial (iptables) sync, or a full compile. */
+  proxies: Record<string, 'unchanged' | 'partial' | 'full'>;
+  dns: 'unchanged' | 'rebuilt';
+  ingress: 'unchanged' | 'rebuilt';
+  /** The whole lab was rebuilt from the new inputs (an edit that changes the installed addons). */
+  rebuilt: boolean;
+}
+
+export interface UpdatedLab extends Lab {
+  lastUpdate: LabUpdateInfo;
+}
+
+type Lists = (keyof Cluster)[];
+// What each consumer reads from the cluster (lists are reused by identity when their kind did not change).
+const PROXY_INPUTS: Lists = ['services', 'endpointSlices'];
+const DNS_INPUTS: Lists = ['services', 'endpointSlices', 'pods', 'namespaces', 'nodes', 'settings'];
+const INGRESS_INPUTS: Lists = ['ingresses', 'ingressClasses', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'configMaps', 'nodes', 'settings', 'others'];
+
+/** Unchanged when every listed field is the same object, or a list of the same objects (objects are
+ *  never mutated: a write makes a new one). */
+function same(a: Cluster, b: Cluster, keys: Lists): boolean {
+  return keys.every((k) => {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) return true;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  });
+}
+
+function changeKind(change: Change): string {
+  return change.kind === 'apply' ? change.object?.kind : change.ref.kind;
+}
+
+export function updateLab(prev: Lab, change: Change): UpdatedLab {
+  const settings = prev.settings;
+  // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
+  if (changeKind(change) === 'IngressClass') {
+    const next = applyChange(prev.reconcile.state, change);
+    // The scenario's own objects: without the controller installs the last build added.
+    const objects = [...next.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+    const before = [...prev.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+    const implied = new Set(addonObjects({ ...settings, ingress: [] }, before).implied.map((a) => a.className));
+    const declared = settings.ingress.filter((a) => !implied.has(a.className));
+    const lab = buildLab({ settings: { ...settings, ingress: declared }, objects, clients: prev.clients });
+    return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.proxies).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
+  }
+
+  const state = applyChange(prev.reconcile.state, change);
+  const cluster = state.cluster;
+  const was = prev.cluster;
+  const events: ClusterEvent[] = [...prev.events];
+  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  const prevState = prev.reconcile.state;
+  const continued = state.events.length >= prevState.events.length && state.events[0] === prevState.events[0];
+  for (const e of continued ? state.events.slice(prevState.events.length) : state.events) events.push({ ...e, seq: ++seq });
+
+  // ---- kube-proxy on every node
+  const info: LabUpdateInfo = { proxies: {}, dns: 'unchanged', ingress: 'unchanged', rebuilt: false };
+  const proxies: Record<string, NodeProxy> = {};
+  const restart = !same(cluster, was, ['nodes', 'settings']);
+  const proxyInputsSame = same(cluster, was, PROXY_INPUTS);
+  for (const n of cluster.nodes) {
+    const name = n.metadata.name;
+    const old = prev.proxies[name];
+    let p: NodeProxy;
+    if (old && !restart && proxyInputsSame) {
+      p = old;
+      info.proxies[name] = 'unchanged';
+    } else {
+      p = old && !restart ? recompileNodeProxy(old, { cluster, nodeName: name }) : compileNodeProxy({ cluster, nodeName: name });
+      info.proxies[name] = old && !restart && p.mode === 'iptables' && old.mode === 'iptables' ? 'partial' : 'full';
+      for (const e of p.events) events.push({ ...e, seq: ++seq });
+    }
+    proxies[name] = p;
+  }
+
+  // ---- ingress controllers: an informer event reaches them only when what they watch changed
+  let ingressControllers = prev.ingressControllers;
+  let ingress = prev.ingress;
+  let externalRecords: Record<string, string> = Object.fromEntries(Object.entries(prev.externalRecords).map(([k, v]) => [k, v[0]!]));
+  // No controller installed: nobody watches.
+  if (cluster.settings.ingress.length > 0 && !same(cluster, was, INGRESS_INPUTS)) {
+    info.ingress = 'rebuilt';
+    ingressControllers = compileIngressControllers(cluster);
+    ingress = buildIngressPorts(cluster, ingressControllers);
+    externalRecords = publicIngressRecords(cluster, { cluster, ingress, clients: prev.clients }, ingressControllers);
+    // Reload vs dynamic (Lua) update: the controllers' own decision for this change.
+    for (const d of syncIngressControllers({ previous: was, next: cluster })) for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
+  }
+
+  // ---- CoreDNS (kubernetes plugin) zone
+  let labDns = prev.labDns;
+  const externalSame = JSON.stringify(externalRecords) === JSON.stringify(Object.fromEntries(Object.entries(prev.externalRecords).map(([k, v]) => [k, v[0]!])));
+  if (!same(cluster, was, DNS_INPUTS) || !externalSame) {
+    info.dns = 'rebuilt';
+    labDns = buildLabDns(cluster, externalRecords);
+  }
+
+  const artifacts: Record<string, RenderedArtifact> = {};
+  for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
+  for (const c of ingressControllers) {
+    const a = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
+    artifacts[a.id] = a;
+  }
+  artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
+  const externalRecordList: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(externalRecords)) externalRecordList[k] = [v];
+
+  return {
+    settings,
+    reconcile: { cluster, problems: [...state.problems], state },
+    problems: [...state.problems],
+    cluster,
+    clients: prev.clients,
+    proxies,
+    dns: labDns.port,
+    ingress,
+    externalRecords: externalRecordList,
+    ingressControllers,
+    labDns,
+    artifacts,
+    events,
+    lastUpdate: info,
+  };
+}

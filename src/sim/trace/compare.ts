@@ -1,0 +1,154 @@
+// A/B: the same request traced in two labs that differ in one setting, and the hops that differ.
+// Hops are aligned by where they happened and what was done there (place id and action), as a
+// longest common subsequence, so an extra hop on one side (an SNAT, a second node) shows up as
+// unmatched instead of shifting every later comparison.
+
+import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
+import { buildLab, type Lab, type LabInput } from '../build/lab';
+import type { ProxyMode } from '../lab';
+import { assertNever } from '../util/assert';
+import { newTraceSession, trace, type TraceRequest } from './trace';
+import type { Hop, TraceResult } from './types';
+
+export interface HopDifference {
+  /** The hop's index in trace A, or null when only B has it. */
+  indexA: number | null;
+  indexB: number | null;
+  /** What differs: "only in A", "only in B", or field paths like "after.dst", "refs", "explanation". */
+  what: string[];
+}
+
+export interface TraceComparison {
+  differing: HopDifference[];
+  /** One line: outcome, status, Service and backend changes, and how many hops differ. */
+  summary: string;
+}
+
+const placeAction = (h: Hop) => `${h.place.id}|${h.action}`;
+
+/** Longest common subsequence of the hops' (place, action) keys: pairs of aligned indices. */
+function align(a: readonly Hop[], b: readonly Hop[]): [number, number][] {
+  const ka = a.map(placeAction);
+  const kb = b.map(placeAction);
+  const n = ka.length;
+  const m = kb.length;
+  const len: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) len[i]![j] = ka[i] === kb[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (ka[i] === kb[j]) out.push([i++, j++]);
+    else if (len[i + 1]![j]! >= len[i]![j + 1]!) i++;
+    else j++;
+  }
+  return out;
+}
+
+const PACKET_FIELDS = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'path', 'method'] as const;
+
+function hopDifferences(x: Hop, y: Hop): string[] {
+  const what: string[] = [];
+  for (const side of ['before', 'after'] as const) for (const f of PACKET_FIELDS) if (x[side][f] !== y[side][f]) what.push(`${side}.${f}`);
+  const lines = (h: Hop) => h.refs.map((r) => `${r.artifact}\n${r.line}`).join('\n\n');
+  if (lines(x) !== lines(y)) what.push('refs');
+  if (x.explanation.key !== y.explanation.key || JSON.stringify(x.explanation.params) !== JSON.stringify(y.explanation.params)) what.push('explanation');
+  if (x.observedSource !== y.observedSource) what.push('observedSource');
+  if (x.edge?.from !== y.edge?.from || x.edge?.to !== y.edge?.to) what.push('edge');
+  return what;
+}
+
+export function compareTraces(a: TraceResult, b: TraceResult): TraceComparison {
+  const pairs = align(a.hops, b.hops);
+  const differing: HopDifference[] = [];
+  let i = 0;
+  let j = 0;
+  const flushUntil = (ti: number, tj: number) => {
+    for (; i < ti; i++) differing.push({ indexA: i, indexB: null, what: ['only in A'] });
+    for (; j < tj; j++) differing.push({ indexA: null, indexB: j, what: ['only in B'] });
+  };
+  for (const [pi, pj] of pairs) {
+    flushUntil(pi, pj);
+    const what = hopDifferences(a.hops[pi]!, b.hops[pj]!);
+    if (what.length) differing.push({ indexA: pi, indexB: pj, what });
+    i = pi + 1;
+    j = pj + 1;
+  }
+  flushUntil(a.hops.length, b.hops.length);
+
+  const parts: string[] = [];
+  const change = (label: string, x: unknown, y: unknown) => {
+    if (x !== y) parts.push(`${label} ${x ?? 'none'} -> ${y ?? 'none'}`);
+  };
+  change('outcome', a.outcome, b.outcome);
+  change('status', a.status, b.status);
+  change('service', a.service, b.service);
+  change('backend', a.backendPod, b.backendPod);
+  change('source IP seen by the backend', a.backend?.sourceIP, b.backend?.sourceIP);
+  parts.push(differing.length === 0 ? 'every hop the same' : `${differing.length} hop${differing.length === 1 ? '' : 's'} differ (${a.hops.length} in A, ${b.hops.length} in B)`);
+  return { differing, summary: parts.join('; ') };
+}
+
+// ---------------------------------------------------------------------------------- abTrace
+
+export type Flip =
+  | { kind: 'proxyMode'; mode: ProxyMode }
+  | { kind: 'externalTrafficPolicy'; service: string; value: 'Cluster' | 'Local' }
+  | { kind: 'sessionAffinity'; service: string; value: 'None' | 'ClientIP' }
+  | { kind: 'serviceUpstream'; ingress: string; value: boolean }
+  | { kind: 'replicas'; deployment: string; value: number };
+
+export const SERVICE_UPSTREAM_ANNOTATION = 'nginx.ingress.kubernetes.io/service-upstream';
+
+export interface AbTraceInput {
+  input: LabInput;
+  request: TraceRequest;
+  flip: Flip;
+  seed: string;
+}
+
+export interface AbTraceResult {
+  a: TraceResult;
+  b: TraceResult;
+  comparison: TraceComparison;
+  labs: { a: Lab; b: Lab };
+}
+
+type Obj = KubeObject | OtherObject;
+
+const keyOf = (o: Obj) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+const named = (key: string) => (key.includes('/') ? key : `default/${key}`);
+
+/** The scenario with one setting flipped, or an error naming the object that is not there. */
+export function flipInput(input: LabInput, flip: Flip): LabInput | { error: string } {
+  const editOne = (kind: string, key: string, edit: (o: Obj) => Obj): LabInput | { error: string } => {
+    const k = named(key);
+    if (!input.objects.some((o) => o.kind === kind && keyOf(o) === k)) return { error: `${kind} ${k} not found in the scenario` };
+    return { ...input, objects: input.objects.map((o) => (o.kind === kind && keyOf(o) === k ? edit(o) : o)) };
+  };
+  switch (flip.kind) {
+    case 'proxyMode':
+      return { ...input, settings: { ...input.settings, kubeProxy: { ...input.settings.kubeProxy, mode: flip.mode } } };
+    case 'externalTrafficPolicy':
+      return editOne('Service', flip.service, (o) => ({ ...o, spec: { ...(o as Service).spec, externalTrafficPolicy: flip.value } }) as Service);
+    case 'sessionAffinity':
+      return editOne('Service', flip.service, (o) => ({ ...o, spec: { ...(o as Service).spec, sessionAffinity: flip.value } }) as Service);
+    case 'serviceUpstream':
+      return editOne('Ingress', flip.ingress, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SERVICE_UPSTREAM_ANNOTATION]: String(flip.value) } } }) as Obj);
+    case 'replicas':
+      return editOne('Deployment', flip.deployment, (o) => ({ ...o, spec: { ...(o as Deployment).spec, replicas: flip.value } }) as Deployment);
+    default:
+      return assertNever(flip, 'flip');
+  }
+}
+
+/** Builds the lab as given (A) and with `flip` applied (B), and traces the request in each with a fresh session for `seed`. */
+export function abTrace(args: AbTraceInput): AbTraceResult | { error: string } {
+  const flipped = flipInput(args.input, args.flip);
+  if ('error' in flipped) return flipped;
+  const labA = buildLab(args.input);
+  const labB = buildLab(flipped);
+  const a = trace(labA, args.request, newTraceSession(args.seed));
+  const b = trace(labB, args.request, newTraceSession(args.seed));
+  return { a, b, comparison: compareTraces(a, b), labs: { a: labA, b: labB } };
+}

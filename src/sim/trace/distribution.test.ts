@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Service } from '../api/types';
+import { buildLab } from '../build/lab';
+import type { ProxyMode } from '../lab';
+import { classroomObjects, classroomSettings } from './classroom';
+import { distribution } from './distribution';
+import { newTraceSession, trace, type TraceRequest } from './trace';
+
+function labFor(mode: ProxyMode, affinity = false) {
+  const objects = classroomObjects().map((o) =>
+    affinity && o.kind === 'Service' ? ({ ...o, spec: { ...(o as Service).spec, sessionAffinity: 'ClientIP' } } as Service) : o,
+  );
+  const lab = buildLab({ settings: classroomSettings(mode), objects });
+  expect(lab.problems).toEqual([]);
+  return lab;
+}
+
+const byName: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-3' };
+
+/** The same requests traced one by one with full recording. */
+function oneByOne(lab: ReturnType<typeof labFor>, request: TraceRequest, n: number, seed: string) {
+  const session = newTraceSession(seed);
+  const outcomes: Record<string, number> = {};
+  const perPod: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const r = trace(lab, request, session);
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    if (r.backendPod) perPod[r.backendPod] = (perPod[r.backendPod] ?? 0) + 1;
+  }
+  return { outcomes, perPod, session };
+}
+
+describe('distribution', () => {
+  it.each([
+    ['iptables', false, /^iptables statistic rules in KUBE-SVC-\w+ on node-1$/],
+    ['ipvs', false, /^ipvs rr on node-1$/],
+    ['nftables', false, /^nft numgen random mod 3 on node-1$/],
+    ['iptables', true, /^ClientIP affinity: one endpoint per client/],
+    ['ipvs', true, /^ClientIP affinity: one endpoint per client/],
+    ['nftables', true, /^ClientIP affinity: one endpoint per client/],
+  ] as const)('%s (affinity %s): the same counts and end state as tracing n times', (mode, affinity, from) => {
+    const lab = labFor(mode, affinity);
+    for (const seed of ['a', 'b']) {
+      const ref = oneByOne(lab, byName, 60, seed);
+      const session = newTraceSession(seed);
+      const d = distribution({ lab, request: byName, n: 60, seed, session });
+      expect(d.outcomes).toEqual(ref.outcomes);
+      expect(d.perPod).toEqual(ref.perPod);
+      expect(session).toEqual(ref.session);
+      expect(d.impliedFrom).toMatch(from);
+      if (affinity) {
+        expect(d.implied).toBeNull();
+        expect(Object.values(d.perPod)).toEqual([60]);
+      } else {
+        const implied = d.implied!;
+        expect(Object.keys(implied).sort()).toEqual(lab.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'app-3').map((p) => `default/${p.metadata.name}`).sort());
+        for (const p of Object.values(implied)) expect(p).toBeCloseTo(1 / 3, 6);
+      }
+    }
+  });
+
+  it('iptables: p_i = prob_i * prod(1 - prob_j) reads the statistic probabilities of the chain', () => {
+    const lab = buildLab({ settings: classroomSettings('iptables'), objects: classroomObjects({ deployments: 1, replicas: 4 }) });
+    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-0' }, n: 4000, seed: 's' });
+    const shares = Object.values(d.implied!);
+    expect(shares).toHaveLength(4);
+    for (const p of shares) expect(p).toBeCloseTo(0.25, 6);
+    // The draws follow the rules: each pod gets about a quarter of 4000 (binomial sd ~27).
+    for (const c of Object.values(d.perPod)) expect(Math.abs(c - 1000)).toBeLessThan(150);
+    expect(d.outcomes).toEqual({ response: 4000 });
+  });
+
+  it('no balancing on the path: no implied shares', () => {
+    const lab = labFor('iptables');
+    const pod = lab.cluster.pods.find((p) => p.metadata.name.startsWith('app-1-'))!;
+    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: `http://${pod.status!.podIP}/` }, n: 5, seed: 'x' });
+    expect(d.perPod).toEqual({ [`default/${pod.metadata.name}`]: 5 });
+    expect(d.implied).toBeNull();
+    expect(d.impliedFrom).toBe('no kube-proxy load-balancing decision on the path');
+  });
+
+  it('through ingress-nginx (its balancer state and the session cookies carry over): the same as tracing n times', () => {
+    const addon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web', namespace: 'default', annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' } },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-2', port: { number: 80 } } } }] } }] },
+    } as unknown as Service;
+    const lab = buildLab({ settings: { ...classroomSettings('iptables'), ingress: [addon] }, objects: [...classroomObjects(), ingress], clients: [{ name: 'laptop', address: '203.0.113.7' }] });
+    expect(lab.problems).toEqual([]);
+    const request: TraceRequest = { from: { kind: 'external', client: 'laptop' }, url: 'http://app.example.com/', connect: { kind: 'ingress' }, useCookieJar: true };
+    const ref = oneByOne(lab, request, 40, 'k');
+    const session = newTraceSession('k');
+    const d = distribution({ lab, request, n: 40, seed: 'k', session });
+    expect(d.perPod).toEqual(ref.perPod);
+    expect(d.outcomes).toEqual({ response: 40 });
+    expect(session).toEqual(ref.session);
+    expect(d.impliedFrom).toBe("the nginx ingress controller chose the endpoint (its balancer, not kube-proxy's rules)");
+  });
+
+  it('failures are counted as outcomes', () => {
+    const lab = labFor('iptables');
+    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://nope' }, n: 3, seed: 'x' });
+    expect(d.outcomes).toEqual({ nxdomain: 3 });
+    expect(d.perPod).toEqual({});
+  });
+});

@@ -1,0 +1,153 @@
+// Batch runs of one request: where do n requests land, and what do the rules say they should do?
+// Every request is walked by the same tracer and evaluators as `trace` (ARCHITECTURE.md principle
+// 4); only the first is recorded hop by hop, the rest run with recordHops: false (no Hop objects,
+// no rule steps), which changes no decision, draw or state. The implied probabilities are read
+// from the artifact the first request was balanced by (iptables-save, ipvsadm -Ln, nft list).
+
+import type { RenderedArtifact } from '../artifact';
+import type { LabPorts } from './ports';
+import { networkIndexOf, newTraceSession, trace, type TraceRequest, type TraceSession } from './trace';
+import type { Hop, TraceOutcome, TraceResult } from './types';
+
+export interface DistributionInput {
+  lab: LabPorts;
+  request: TraceRequest;
+  n: number;
+  seed: string;
+  /** Continue an existing session (mutated) instead of a fresh one for `seed`. */
+  session?: TraceSession;
+}
+
+export interface Distribution {
+  n: number;
+  outcomes: Partial<Record<TraceOutcome, number>>;
+  /** Requests answered by each pod, "ns/name". */
+  perPod: Record<string, number>;
+  /** What the rules say each pod's share should be, or null when no per-request share exists. */
+  implied: Record<string, number> | null;
+  /** Which rules imply it, e.g. "iptables statistic rules in KUBE-SVC-XXXX on node-1". */
+  impliedFrom: string;
+}
+
+export function distribution(input: DistributionInput): Distribution {
+  const { lab, request, n } = input;
+  const session = input.session ?? newTraceSession(input.seed);
+  const outcomes: Partial<Record<TraceOutcome, number>> = {};
+  const perPod: Record<string, number> = {};
+  const count = (r: TraceResult) => {
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    if (r.backendPod) perPod[r.backendPod] = (perPod[r.backendPod] ?? 0) + 1;
+  };
+  let first: TraceResult | null = null;
+  for (let i = 0; i < n; i++) {
+    const r = trace(lab, request, session, { recordHops: i === 0 });
+    if (i === 0) first = r;
+    count(r);
+  }
+  const implied = first ? impliedShares(lab, first) : { implied: null, impliedFrom: 'no request was sent' };
+  return { n, outcomes, perPod, ...implied };
+}
+
+// ---------------------------------------------------------------------------------- implied shares
+
+interface Implied {
+  implied: Record<string, number> | null;
+  impliedFrom: string;
+}
+
+/** The hop where kube-proxy chose the backend: the last DNAT (or userspace proxy) on the path, unless
+ *  an ingress controller chose the backend after it (then the controller's balancer decided). */
+function balancingHop(r: TraceResult): Hop | { controller: string } | undefined {
+  for (let i = r.hops.length - 1; i >= 0; i--) {
+    const h = r.hops[i]!;
+    if (h.place.kind === 'controller' && h.action === 'proxy') return { controller: h.place.controller };
+    if ((h.action === 'dnat' || h.action === 'proxy') && h.place.kind === 'node' && h.refs.length) return h;
+  }
+  return undefined;
+}
+
+function artifactOf(lab: LabPorts, id: string): RenderedArtifact | undefined {
+  for (const p of Object.values(lab.proxies)) for (const a of p.artifacts) if (a.id === id) return a;
+  return undefined;
+}
+
+/** Endpoint "ip:port" shares to pod shares (several endpoints can be one pod). */
+function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Record<string, number> {
+  const net = networkIndexOf(lab);
+  const out: Record<string, number> = {};
+  for (const s of shares) {
+    const ip = s.endpoint.slice(0, s.endpoint.lastIndexOf(':'));
+    const o = net.owner(ip);
+    const key = o.kind === 'pod' ? `${o.pod.metadata.namespace ?? 'default'}/${o.pod.metadata.name}` : s.endpoint;
+    out[key] = (out[key] ?? 0) + s.p;
+  }
+  return out;
+}
+
+function impliedShares(lab: LabPorts, first: TraceResult): Implied {
+  const hop = balancingHop(first);
+  if (hop && 'controller' in hop) return { implied: null, impliedFrom: `the ${hop.controller} ingress controller chose the endpoint (its balancer, not kube-proxy's rules)` };
+  if (!hop || hop.place.kind !== 'node') return { implied: null, impliedFrom: 'no kube-proxy load-balancing decision on the path' };
+  const node = hop.place.node;
+  const svc = first.service ? lab.cluster.services.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === first.service) : undefined;
+  if (svc?.spec.sessionAffinity === 'ClientIP') {
+    // Every request from one client goes to the endpoint its first request drew.
+    return { implied: null, impliedFrom: `ClientIP affinity: one endpoint per client (Service ${first.service})` };
+  }
+  for (let i = hop.refs.length - 1; i >= 0; i--) {
+    const ref = hop.refs[i]!;
+    const art = artifactOf(lab, ref.artifact);
+    if (!art) continue;
+    const line = ref.line;
+    const svcChain = /^-A (KUBE-SV[CL]-\S+) /.exec(line);
+    if (svcChain) return iptablesShares(lab, art, svcChain[1]!, node);
+    const vs = /^(TCP|UDP|SCTP)\s+(\S+)\s+(\w+)/.exec(line);
+    if (vs && art.id.endsWith('/ipvsadm')) return ipvsShares(lab, art, ref.lineIndex, vs[3]!, node);
+    const numgen = /numgen random mod (\d+) vmap \{(.*)\}/.exec(line);
+    if (numgen) {
+      const endpoints = [...numgen[2]!.matchAll(/__([\d.]+)\/(\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
+      const k = Number(numgen[1]);
+      return { implied: toPods(lab, endpoints.map((endpoint) => ({ endpoint, p: 1 / k }))), impliedFrom: `nft numgen random mod ${k} on ${node}` };
+    }
+  }
+  if (hop.action === 'proxy') return { implied: null, impliedFrom: `userspace round-robin on ${node}: shares depend on the request order, not a probability` };
+  return { implied: null, impliedFrom: `the decision on ${node} was not a load-balancing rule` };
+}
+
+/** iptables mode: p_i = prob_i * prod_{j<i}(1 - prob_j) along the KUBE-SVC/SVL chain's jumps to KUBE-SEP. */
+function iptablesShares(lab: LabPorts, art: RenderedArtifact, chain: string, node: string): Implied {
+  const prefix = `-A ${chain} `;
+  const sepTarget = new Map<string, string>();
+  for (const l of art.lines) {
+    const m = /^-A (KUBE-SEP-\S+) .*-j DNAT --to-destination (\S+)/.exec(l.text);
+    if (m) sepTarget.set(m[1]!, m[2]!);
+  }
+  const shares: { endpoint: string; p: number }[] = [];
+  let remaining = 1;
+  for (const l of art.lines) {
+    if (!l.text.startsWith(prefix)) continue;
+    const sep = / -j (KUBE-SEP-\S+)/.exec(l.text)?.[1];
+    if (!sep) continue;
+    const prob = /--probability (\S+)/.exec(l.text);
+    const p = prob ? Number(prob[1]) : 1;
+    shares.push({ endpoint: sepTarget.get(sep) ?? sep, p: remaining * p });
+    remaining *= 1 - p;
+  }
+  return { implied: toPods(lab, shares), impliedFrom: `iptables statistic rules in ${chain} on ${node}` };
+}
+
+/** IPVS: rr and wrr send weight/sum of the traffic to each real server; other schedulers depend on load or the client. */
+function ipvsShares(lab: LabPorts, art: RenderedArtifact, at: number, scheduler: string, node: string): Implied {
+  const servers: { endpoint: string; weight: number }[] = [];
+  for (let i = at + 1; i < art.lines.length; i++) {
+    const m = /^\s+-> (\S+)\s+\S+\s+(\d+)/.exec(art.lines[i]!.text);
+    if (!m) break;
+    servers.push({ endpoint: m[1]!, weight: Number(m[2]) });
+  }
+  const total = servers.reduce((s, x) => s + x.weight, 0);
+  if (scheduler === 'rr' || scheduler === 'wrr') {
+    if (total === 0) return { implied: null, impliedFrom: `ipvs ${scheduler} on ${node}: every real server has weight 0` };
+    return { implied: toPods(lab, servers.map((s) => ({ endpoint: s.endpoint, p: s.weight / total }))), impliedFrom: `ipvs ${scheduler} on ${node}` };
+  }
+  return { implied: null, impliedFrom: `ipvs ${scheduler} on ${node}: the choice depends on connections or the client address, not fixed shares` };
+}
