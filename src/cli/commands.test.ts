@@ -123,3 +123,27 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
     expect(r.stdout).not.toContain('10.244.');
   });
 });
+
+describe('netlab trace --distribution', () => {
+  it('counts each pod and shows the share the iptables rules imply', () => {
+    const yaml = WEB + `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, namespace: default, labels: {app: web}}
+spec:
+  nodeName: n1
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+`;
+    const r = cli(['trace', 'w.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--distribution', '2000', '--json'], { 'w.yaml': yaml });
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as { n: number; perPod: Record<string, number>; implied: Record<string, number> };
+    expect(d.n).toBe(2000);
+    expect(Object.values(d.perPod).reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(d.implied).toEqual({ 'default/web-1': 0.5, 'default/web-2': 0.5 });
+    for (const c of Object.values(d.perPod)) expect(Math.abs(c - 1000)).toBeLessThan(150);
+  });
+
+  it('refuses a count that is not a whole number', () => {
+    expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--distribution', 'many']).code).toBe(2);
+  });
+});

@@ -3,6 +3,7 @@
 
 import type { Lab } from '../../sim/build/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
+import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Hop, TraceResult } from '../../sim/trace/types';
 import { EXIT, type Command } from '../command';
@@ -13,11 +14,13 @@ export const traceCommand: Command = {
   summary: 'walk a request hop by hop: DNS, load balancer, kube-proxy rules, pod network, ingress, pod',
   usage: `netlab trace [files...] --from external[:<client or ip>]|pod:<ns>/<name>|node:<name> --url <url>
             [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|node:<name>|<ip>:<port>]
-            [--repeat N] [--cookie-jar] [--json]
+            [--repeat N] [--cookie-jar] [--distribution N] [--json]
 
 --connect works like curl's --connect-to: the TCP connection goes there while the URL's host stays
 the Host header. --repeat sends N requests that share kube-proxy's state (recent, IPVS schedulers,
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
+--distribution N sends N requests through the same evaluators and prints how many each pod answered
+next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
 --json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.`,
   options: {
     from: { type: 'string' },
@@ -27,6 +30,7 @@ userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie 
     connect: { type: 'string' },
     repeat: { type: 'string' },
     'cookie-jar': { type: 'boolean' },
+    distribution: { type: 'string' },
   },
   run(ctx) {
     const fromText = opt(ctx, 'from');
@@ -50,9 +54,19 @@ userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie 
     const repeat = Number(repeatText);
     if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100000) return usageError(ctx, `--repeat must be a whole number from 1 to 100000, not ${JSON.stringify(repeatText)}`);
 
+    const distText = opt(ctx, 'distribution');
+    const distN = distText === undefined ? 0 : Number(distText);
+    if (distText !== undefined && (!Number.isInteger(distN) || distN < 1 || distN > 10_000_000)) return usageError(ctx, `--distribution must be a whole number from 1 to 10000000, not ${JSON.stringify(distText)}`);
+
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
     const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar: ctx.options['cookie-jar'] === true };
+    if (distN > 0) {
+      const d = distribution({ lab: l.lab, request, n: distN, seed: l.scenario.settings.seed });
+      if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(d, null, 2)}\n`);
+      else ctx.io.stdout(renderDistribution(d));
+      return EXIT.ok;
+    }
     const session = newTraceSession(l.scenario.settings.seed);
     const results: TraceResult[] = [];
     for (let i = 0; i < repeat; i++) results.push(trace(l.lab, request, session));
@@ -69,6 +83,20 @@ userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie 
     return results.every((r) => r.outcome === 'response') ? EXIT.ok : EXIT.problems;
   },
 };
+
+export function renderDistribution(d: Distribution): string {
+  const out = [`${d.n} requests: ${Object.entries(d.outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}`];
+  const pods = Object.keys({ ...d.perPod, ...(d.implied ?? {}) }).sort();
+  const width = Math.max(3, ...pods.map((p) => p.length));
+  out.push(`${'POD'.padEnd(width)}  ${'COUNT'.padStart(8)}  ${'SHARE'.padStart(7)}  ${'IMPLIED'.padStart(7)}`);
+  for (const p of pods) {
+    const c = d.perPod[p] ?? 0;
+    const implied = d.implied?.[p];
+    out.push(`${p.padEnd(width)}  ${String(c).padStart(8)}  ${((100 * c) / d.n).toFixed(1).padStart(6)}%  ${implied === undefined ? '      -' : `${(100 * implied).toFixed(1).padStart(6)}%`}`);
+  }
+  out.push(`implied by: ${d.impliedFrom}`);
+  return `${out.join('\n')}\n`;
+}
 
 function usageError(ctx: { io: { stderr(t: string): void } }, message: string): number {
   ctx.io.stderr(`error: ${message}\n`);
