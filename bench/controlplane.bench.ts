@@ -7,13 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { applyChange, reconcile } from '../src/sim/controllers/reconcile';
 import { defaultLabSettings } from '../src/sim/lab';
 import type { Deployment, Node, Service } from '../src/sim/api/types';
+import type { BenchResult } from './types';
+export type { BenchResult } from './types';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 function scenario(services: number, replicas: number, nodes: number) {
   const settings = { ...defaultLabSettings(), podCIDR: '10.0.0.0/8', nodeCIDR: '172.16.0.0/16' };

@@ -15,16 +15,9 @@ import { emptyCluster } from '../src/sim/cluster';
 import { defaultLabSettings, type KubeProxySettings } from '../src/sim/lab';
 import { compileIptables, recompileIptables } from '../src/sim/proxy/iptables/compile';
 import { rulesetText } from '../src/sim/proxy/netfilter/render';
+import type { BenchResult } from './types';
+export type { BenchResult } from './types';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  /** The goal as bench/run.ts prints it ("<= 0.5"), and whether it is met. */
-  goal?: string;
-  met?: boolean;
-  note?: string;
-}
 
 const atMost = (value: number, limit: number) => ({ goal: `<= ${limit}`, met: value <= limit });
 

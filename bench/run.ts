@@ -3,17 +3,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BenchResult } from './types';
+export type { BenchResult } from './types';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  /** The goal, stated as the benchmark states it ("<= 0.02", ">= 0.8"), when there is one. */
-  goal?: string;
-  /** Whether the goal is met, when there is one. */
-  met?: boolean;
-  note?: string;
-}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);

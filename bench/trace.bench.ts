@@ -16,7 +16,7 @@ import { SeededRandom } from '../src/sim/net/rand';
 import { classroomObjects, classroomSettings } from '../src/sim/trace/classroom';
 import { distribution } from '../src/sim/trace/distribution';
 import { newTraceSession, trace, type TraceRequest } from '../src/sim/trace/trace';
-import type { BenchResult } from './run';
+import type { BenchResult } from './types';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

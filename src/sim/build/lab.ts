@@ -83,16 +83,8 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
     for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
   }
 
-  const artifacts: Record<string, RenderedArtifact> = {};
-  for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
-  for (const c of ingressControllers) {
-    const a = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
-    artifacts[a.id] = a;
-  }
-  artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
-
-  const externalRecordList: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(externalRecords)) externalRecordList[k] = [v];
+  const artifacts = collectArtifacts(proxies, ingressControllers, labDns);
+  const externalRecordList = recordLists(externalRecords);
   return {
     settings,
     reconcile: rec,
@@ -108,4 +100,23 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
     artifacts,
     events,
   };
+}
+
+/** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone. */
+export function collectArtifacts(proxies: Record<string, NodeProxy>, ingressControllers: readonly CompiledIngressController[], labDns: LabDns): Record<string, RenderedArtifact> {
+  const artifacts: Record<string, RenderedArtifact> = {};
+  for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
+  for (const c of ingressControllers) {
+    const a = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
+    artifacts[a.id] = a;
+  }
+  artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
+  return artifacts;
+}
+
+/** Public DNS as the tracer's port wants it: a list of addresses per name. */
+export function recordLists(records: Record<string, string>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(records)) out[k] = [v];
+  return out;
 }

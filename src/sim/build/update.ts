@@ -4,7 +4,6 @@
 // Services, KEP-3453); CoreDNS and the ingress controllers rebuild only when what they read changed.
 // What the tracer and the viewers see equals a from-scratch compile of the same cluster state.
 
-import type { RenderedArtifact } from '../artifact';
 import type { Cluster } from '../cluster';
 import { ADDON_LABEL, addonObjects } from '../ingress/addon';
 import { applyChange, type Change } from '../controllers/reconcile';
@@ -14,7 +13,7 @@ import { compileNodeProxy, recompileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { buildLabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
-import { buildLab, publicIngressRecords, type Lab } from './lab';
+import { buildLab, collectArtifacts, publicIngressRecords, recordLists, type Lab } from './lab';
 
 /** What one update recompiled, per component (for the event log's reader and for tests). */
 export interface LabUpdateInfo {
@@ -118,15 +117,8 @@ export function updateLab(prev: Lab, change: Change): UpdatedLab {
     labDns = buildLabDns(cluster, externalRecords);
   }
 
-  const artifacts: Record<string, RenderedArtifact> = {};
-  for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
-  for (const c of ingressControllers) {
-    const a = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
-    artifacts[a.id] = a;
-  }
-  artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
-  const externalRecordList: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(externalRecords)) externalRecordList[k] = [v];
+  const artifacts = collectArtifacts(proxies, ingressControllers, labDns);
+  const externalRecordList = recordLists(externalRecords);
 
   return {
     settings,
