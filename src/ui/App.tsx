@@ -1,13 +1,256 @@
-import { useT } from './i18n';
+import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { PROXY_MODES, type ProxyMode } from '../sim/lab';
+import {
+  selectApiRejections,
+  selectProxyMode,
+  selectArtifactsOpen,
+  selectCanRedo,
+  selectCanUndo,
+  selectCurrentHop,
+  selectLabStatus,
+  selectLang,
+  selectPresenter,
+  selectScenarioTitle,
+  selectSideTab,
+  selectTheme,
+  type SideTab,
+} from '../state';
+import { labStore, useLab } from './app-store';
+import { LabCanvas } from './canvas/LabCanvas';
+import { openFileList } from './files';
+import { LANGS, translateDynamic, useT } from './i18n';
+import { Composer } from './panels/Composer';
+import { EventList } from './panels/EventList';
+import { HopInspector } from './panels/HopInspector';
+import { Inspector } from './panels/Inspector';
+import { LoadErrors } from './panels/LoadErrors';
+import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
+import { useEffectiveTheme } from './theme';
+import { IconChevron, IconRedo, IconUndo } from './icons';
+
+const ArtifactViewer = lazy(() => import('./panels/ArtifactViewer'));
+const TABS: SideTab[] = ['request', 'hop', 'object', 'events'];
+
+/** Applies the theme (following the system when asked) and the page language to <html>. */
+function useDocumentSettings() {
+  const lang = useLab(selectLang);
+  const presenter = useLab(selectPresenter);
+  const effective = useEffectiveTheme();
+  useEffect(() => {
+    document.documentElement.dataset.theme = effective;
+  }, [effective]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+  useEffect(() => {
+    document.documentElement.dataset.presenter = presenter ? 'on' : 'off';
+  }, [presenter]);
+}
+
+function TopBar() {
+  const t = useT();
+  const title = useLab(selectScenarioTitle);
+  const status = useLab(selectLabStatus);
+  const rejected = useLab(selectApiRejections).length;
+  const lang = useLab(selectLang);
+  const theme = useLab(selectTheme);
+  const presenter = useLab(selectPresenter);
+  const proxyMode = useLab(selectProxyMode);
+  const canUndo = useLab(selectCanUndo);
+  const canRedo = useLab(selectCanRedo);
+  const picker = useRef<HTMLInputElement>(null);
+  const s = labStore.getState();
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <h1>{t('app.title')}</h1>
+        <span className="tagline">{t('app.tagline')}</span>
+      </div>
+      <div className="scenario-title" data-testid="scenario-title">
+        {title && <span className="mono">{title}</span>}
+        {rejected > 0 && (
+          <button type="button" className="status-note status-error" onClick={() => labStore.getState().setSideTab('events')} data-testid="lab-rejected">
+            {t('lab.rejected', { count: rejected })}
+          </button>
+        )}
+        {status === 'as-written' && (
+          <span className="status-note" title={t('lab.asWritten.hint')} data-testid="lab-as-written">
+            {t('lab.asWritten')}
+          </span>
+        )}
+      </div>
+      <div className="toolbar" role="toolbar" aria-label={t('toolbar.aria')}>
+        <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file">
+          {t('toolbar.open')}
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            void openFileList(e.target.files);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="btn btn-icon" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
+          <IconUndo />
+        </button>
+        <button type="button" className="btn btn-icon" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
+          <IconRedo />
+        </button>
+        <label className="select-inline proxy-mode">
+          <span>{t('toolbar.proxyMode')}</span>
+          <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => s.run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode })} data-testid="proxy-mode">
+            {PROXY_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="select-inline">
+          <span className="sr-only">{t('toolbar.language')}</span>
+          <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
+            {LANGS.map((l) => (
+              <option key={l} value={l}>
+                {t(`lang.${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="select-inline">
+          <span className="sr-only">{t('toolbar.theme')}</span>
+          <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
+            <option value="system">{t('theme.system')}</option>
+            <option value="light">{t('theme.light')}</option>
+            <option value="dark">{t('theme.dark')}</option>
+          </select>
+        </label>
+        <button type="button" className={`btn${presenter ? ' is-on' : ''}`} aria-pressed={presenter} onClick={() => s.setPresenter(!presenter)} data-testid="presenter-toggle">
+          {t('toolbar.presenter')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function SidePanel() {
+  const t = useT();
+  const tab = useLab(selectSideTab);
+  const body = { request: <Composer />, hop: <HopInspector />, object: <Inspector />, events: <EventList /> }[tab];
+  return (
+    <aside className="sidebar" aria-label={t('side.aria')}>
+      <div className="tabs" role="tablist">
+        {TABS.map((x) => (
+          <button key={x} type="button" role="tab" id={`tab-${x}`} aria-selected={tab === x} aria-controls="side-body" className="tab" onClick={() => labStore.getState().setSideTab(x)} data-testid={`tab-${x}`}>
+            {t(`side.${x}`)}
+          </button>
+        ))}
+      </div>
+      <div className="side-body" id="side-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {body}
+      </div>
+    </aside>
+  );
+}
+
+/** Presenter mode: the current hop's explanation, large, over the canvas. */
+function Caption() {
+  const hop = useLab(selectCurrentHop);
+  const lang = useLab(selectLang);
+  const presenter = useLab(selectPresenter);
+  if (!presenter || !hop) return null;
+  return (
+    <div className="caption" aria-live="polite" data-testid="caption">
+      <span className="caption-n">{hop.index + 1}</span> {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+    </div>
+  );
+}
+
+function ArtifactDrawer() {
+  const t = useT();
+  const open = useLab(selectArtifactsOpen);
+  return (
+    <section className={`drawer${open ? ' is-open' : ''}`} aria-label={t('artifacts.title')}>
+      <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
+        <IconChevron open={open} /> {t('artifacts.title')}
+      </button>
+      {open && (
+        <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
+          <ArtifactViewer />
+        </Suspense>
+      )}
+    </section>
+  );
+}
+
+/** Ctrl/Cmd+Z undoes the last edit, Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes it, outside text fields. */
+function useUndoKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) labStore.getState().undo();
+      else if ((k === 'z' && e.shiftKey) || k === 'y') labStore.getState().redo();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
 
 export function App() {
   const t = useT();
+  const [dragging, setDragging] = useState(false);
+  useDocumentSettings();
+  usePlaybackKeys();
+  useUndoKeys();
+  useStepInHash();
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    void openFileList(e.dataTransfer.files);
+  };
   return (
-    <main className="app" data-testid="app">
-      <header className="app-header">
-        <h1>{t('app.title')}</h1>
-        <p>{t('app.tagline')}</p>
-      </header>
-    </main>
+    <div
+      className="app"
+      data-testid="app"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <TopBar />
+      <LoadErrors />
+      <main className="workspace">
+        <section className="stage" aria-label={t('canvas.aria')}>
+          <ReactFlowProvider>
+            <LabCanvas />
+          </ReactFlowProvider>
+          <Caption />
+          <Playback />
+          <ArtifactDrawer />
+        </section>
+        <SidePanel />
+      </main>
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          {t('drop.hint')}
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,7 +1,21 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The built-in scenario as text, so the loader reports positions in it like in any opened file.
+import defaultScenario from '../../scenarios/default.json?raw';
 import { App } from './App';
+import { labStore } from './app-store';
 import './styles.css';
+
+void import('./engines').then(({ engines }) => {
+  labStore.getState().installEngines(engines);
+  labStore.getState().openFiles([{ name: 'default.json', text: defaultScenario }]);
+});
+
+// A small test API on window, in test builds only (vite build --mode test): Playwright uses it
+// to show hand-written traces and artifacts before the tracer exists. Never in production.
+if (import.meta.env.MODE === 'test') {
+  (window as unknown as { __netlab: unknown }).__netlab = { store: labStore };
+}
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,20 +1,41 @@
+import { useCallback } from 'react';
+import type { Lang } from '../../state';
+import { selectLang } from '../../state';
+import { useLab } from '../app-store';
+import { traceMessagesEn, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
 import { en } from './en';
 import { zh } from './zh';
 
-export type Lang = 'en' | 'zh';
+export type { Lang };
 export type MessageKey = keyof typeof en;
-const catalogs: Record<Lang, Record<MessageKey, string>> = { en, zh };
+export type Params = Record<string, string | number>;
+export const catalogs: Record<Lang, Record<MessageKey, string>> = { en, zh };
+export const LANGS: readonly Lang[] = ['en', 'zh'];
 
-export function detectLang(): Lang {
-  return typeof navigator !== 'undefined' && navigator.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-}
-
-export function translate(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogs[lang][key] ?? en[key] ?? key;
+function fill(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
 }
 
-export function useT() {
-  const lang = detectLang();
-  return (key: MessageKey, params?: Record<string, string | number>) => translate(lang, key, params);
+export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
+  return fill(catalogs[lang][key] ?? en[key] ?? key, params);
+}
+
+const traceCatalogs: Record<Lang, Record<TraceMessageKey, string>> = { en: traceMessagesEn, zh: traceMessagesZh };
+
+/**
+ * Keys that come from the engines: hop explanations live with the tracer (src/sim/trace/messages.ts,
+ * shared with the CLI). A key no catalog knows shows as itself with its parameters.
+ */
+export function translateDynamic(lang: Lang, key: string, params: Params = {}): string {
+  if (key in traceMessagesEn) return fill(traceCatalogs[lang][key as TraceMessageKey] ?? traceMessagesEn[key as TraceMessageKey], params);
+  if (key in en) return translate(lang, key as MessageKey, params);
+  const p = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
+  return p ? `${key} (${p})` : key;
+}
+
+export type T = (key: MessageKey, params?: Params) => string;
+
+export function useT(): T {
+  const lang = useLab(selectLang);
+  return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
 }

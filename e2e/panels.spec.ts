@@ -1,0 +1,218 @@
+import { expect, test } from '@playwright/test';
+import { iptablesArtifact, traceFixture } from './fixtures';
+import { LabPage } from './lab-page';
+
+async function withTrace(lab: LabPage, path = '/') {
+  await lab.open(path);
+  await lab.setState(
+    `store.setState((s) => { s.lab.artifacts = { [arg.artifact.id]: arg.artifact }; }); store.getState().showTrace(arg.trace);`,
+    { trace: traceFixture(), artifact: iptablesArtifact() },
+  );
+}
+
+test('a saved request is sent through the tracer and walked hop by hop', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.getByTestId('tracer-unavailable')).toHaveCount(0);
+  await page.getByTestId('composer-saved').selectOption('laptop-nodeport');
+  await expect(page.getByTestId('composer-url')).toHaveValue('http://web.example.com:30080/');
+  await expect(page.getByTestId('composer-from')).toHaveValue('external:laptop');
+  await page.getByTestId('composer-send').click();
+  await expect(page.getByTestId('tab-hop')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('hop-counter')).toHaveText(/^Hop 1 of \d+$/);
+  await expect(page.getByTestId('hop-explanation')).toContainText('laptop opens a TCP connection');
+  // The DNAT hop names the iptables rules that decided, and the viewer scrolls to the last one.
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('hop-explanation')).toContainText('kube-proxy (iptables) on node-1');
+  await expect(page.getByTestId('changed-dst')).toContainText('10.244.');
+  await page.getByTestId('artifacts-toggle').click();
+  await expect(page.getByTestId('deciding-line')).toBeVisible();
+  await lab.screenshot('real-trace-dnat-en');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('hop-explanation')).toContainText('answers 200');
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(page.getByTestId('hop-explanation')).toContainText('返回 200');
+  await lab.screenshot('real-trace-end-zh');
+});
+
+test('playback steps with buttons and keys, keeps the step in the URL, and the hop inspector marks changed fields', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  const counter = page.getByTestId('hop-counter');
+  await expect(counter).toHaveText('Hop 1 of 4');
+  await page.keyboard.press('ArrowRight');
+  await expect(counter).toHaveText('Hop 2 of 4');
+  await expect(page).toHaveURL(/#step=2$/);
+  await expect(page.getByTestId('changed-dst')).toContainText('10.244.1.7');
+  await expect(page.getByTestId('changed-dstPort')).toContainText('80');
+  await expect(page.getByTestId('packet-dot')).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(counter).toHaveText('Hop 4 of 4');
+  await expect(page.getByTestId('hop-inspector')).toContainText('10.244.0.1');
+  await page.keyboard.press('Home');
+  await expect(counter).toHaveText('Hop 1 of 4');
+  await page.getByTestId('playback-forward').click();
+  await expect(counter).toHaveText('Hop 2 of 4');
+  await page.keyboard.press('ArrowLeft');
+  await expect(counter).toHaveText('Hop 1 of 4');
+});
+
+test('a shared link with #step opens the trace at that hop', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab, '/#step=3');
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 3 of 4');
+});
+
+test('play advances to the end, also with reduced motion', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await lab.setState('store.getState().setSpeed(4)');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 4 of 4', { timeout: 10_000 });
+  await expect(page.getByTestId('playback-play')).toHaveAccessibleName('Play');
+});
+
+test('the timeline seeks to a hop, and the artifact viewer scrolls to the deciding line', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('tab-events').click();
+  await page.getByTestId('event-hop-1').click();
+  await expect(page.getByTestId('hop-counter')).toHaveText('Hop 2 of 4');
+  await page.getByTestId('artifacts-toggle').click();
+  const line = page.getByTestId('deciding-line');
+  await expect(line).toBeVisible();
+  await expect(line).toContainText('DNAT --to-destination 10.244.1.7:80');
+  // Virtualised: thousands of lines, only a window of them in the page.
+  expect(await page.locator('.artifact-line').count()).toBeLessThan(200);
+  await lab.screenshot('trace-artifacts-en');
+});
+
+test('selecting a node opens it in the inspector', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.canvasNode('node-1').click();
+  await expect(page.getByTestId('inspector')).toContainText('node-1');
+  await expect(page.getByTestId('inspector')).toContainText('10.244.0.0/24');
+  await expect(page.getByTestId('tab-object')).toHaveAttribute('aria-selected', 'true');
+  await lab.screenshot('inspector-en');
+});
+
+test('language switches to Chinese and is remembered', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(page.getByTestId('hop-counter')).toHaveText('第 1 跳，共 4 跳');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await page.keyboard.press('ArrowRight');
+  await lab.screenshot('trace-zh');
+  await page.reload();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  await expect(page.getByTestId('tab-request')).toHaveText('请求');
+  await lab.screenshot('first-page-zh');
+});
+
+test('dark theme and presenter mode', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('theme-select').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.keyboard.press('ArrowRight');
+  await lab.screenshot('trace-dark');
+  await page.getByTestId('presenter-toggle').click();
+  await expect(page.getByTestId('caption')).toBeVisible();
+  // Focus on the current hop: objects it does not touch step back.
+  await expect(page.getByTestId('canvas')).toHaveClass(/focus-hop/);
+  await expect(page.getByTestId('canvas-service-default-web')).toHaveCSS('opacity', '0.35');
+  await expect(lab.canvasNode('node-1')).toHaveClass(/is-current/);
+  await lab.screenshot('presenter-dark');
+  await page.getByTestId('theme-select').selectOption('light');
+  await lab.screenshot('presenter-light');
+});
+
+test('keyboard: a focused canvas object opens in the inspector with Enter', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.locator('.react-flow__node[data-id="service:default/web"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('inspector')).toContainText('default/web');
+  await expect(page.getByTestId('inspector')).toContainText('30080');
+  await lab.screenshot('inspector-service-en');
+});
+
+test('keyboard: tab reaches the toolbar, the canvas controls and the side panel with visible labels', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('open-file')).toBeFocused();
+  for (const name of ['Undo', 'Redo', 'Language', 'Theme']) {
+    await expect(page.getByRole(name === 'Language' || name === 'Theme' ? 'combobox' : 'button', { name })).toBeVisible();
+  }
+});
+
+test('the artifact viewer shows the iptables-save kube-proxy compiled for each node', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('artifacts-toggle').click();
+  await expect(page.getByTestId('artifact-viewer')).toBeVisible();
+  await page.getByTestId('artifact-select').selectOption('node/node-1/iptables-save');
+  await expect(page.getByTestId('artifact-viewer')).toContainText('KUBE-SERVICES');
+  await lab.screenshot('artifacts-node-1-en');
+});
+
+test('a failed request: the last hop shows the fault and opens the object it blames', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const trace = traceFixture();
+  trace.outcome = 'refused';
+  trace.status = null;
+  trace.hops = trace.hops.slice(0, 2);
+  trace.hops[1]!.action = 'reject';
+  trace.fault = { kind: 'Service', namespace: 'default', name: 'web', field: 'spec.selector', message: 'no endpoints: the selector matches no ready pod' };
+  await lab.setState('store.getState().showTrace(arg)', trace);
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('hop-fault')).toContainText('spec.selector');
+  await page.getByTestId('hop-fault').getByRole('button').click();
+  await expect(page.getByTestId('inspector')).toContainText('default/web');
+});
+
+test('the timeline filters by type', async ({ page }) => {
+  const lab = new LabPage(page);
+  await withTrace(lab);
+  await page.getByTestId('tab-events').click();
+  await expect(page.getByTestId('event-hop-0')).toBeVisible();
+  const events = page.locator('.row-event');
+  expect(await events.count()).toBeGreaterThan(0);
+  await page.getByLabel('Hops').uncheck();
+  await expect(page.getByTestId('event-hop-0')).toHaveCount(0);
+  await page.getByLabel('Normal events').uncheck();
+  await expect(page.locator('.row-Normal')).toHaveCount(0);
+});
+
+test('the theme follows the system until the user picks one', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const lab = new LabPage(page);
+  await lab.open();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('theme-select').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+});
+
+test('a DNS hop is drawn at the cluster DNS Service', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('composer-saved').selectOption('pod-service-dns');
+  await page.getByTestId('composer-send').click();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('hop-explanation')).toContainText('asks cluster DNS (10.96.0.10)');
+  await expect(page.getByTestId('packet-dot')).toBeVisible();
+  await expect(page.getByTestId('canvas-service-kube-system-kube-dns')).toHaveClass(/is-current/);
+  await page.waitForTimeout(1500);
+  await lab.screenshot('real-trace-dns-en');
+});

@@ -1,0 +1,6 @@
+export * from './types';
+export * from './store';
+export * from './selectors';
+export * from './commands';
+export * from './lab';
+export * from './preferences';

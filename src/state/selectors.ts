@@ -1,0 +1,32 @@
+// Module-scope selectors: stable function identities, so components re-render only when the
+// little they draw changes. Derived arrays go through useShallow at the call site.
+
+import type { LabState } from './store';
+
+export const selectScenario = (s: LabState) => s.scenario.current;
+export const selectCluster = (s: LabState) => s.lab?.cluster ?? null;
+export const selectLabStatus = (s: LabState) => s.lab?.status ?? 'empty';
+export const selectClients = (s: LabState) => s.scenario.current?.clients;
+export const selectRequests = (s: LabState) => s.scenario.current?.requests;
+export const selectLoadReport = (s: LabState) => s.loadReport;
+export const selectSelection = (s: LabState) => s.ui.selection;
+export const selectLang = (s: LabState) => s.ui.lang;
+export const selectTheme = (s: LabState) => s.ui.theme;
+export const selectPresenter = (s: LabState) => s.ui.presenter;
+export const selectPanels = (s: LabState) => s.ui.panels;
+export const selectTrace = (s: LabState) => s.playback.trace;
+export const selectHopIndex = (s: LabState) => s.playback.hop;
+export const selectPlaying = (s: LabState) => s.playback.playing;
+export const selectSpeed = (s: LabState) => s.playback.speed;
+export const selectTraceStatus = (s: LabState) => s.playback.status;
+export const selectCurrentHop = (s: LabState) => s.playback.trace?.hops[s.playback.hop] ?? null;
+export const selectHopCount = (s: LabState) => s.playback.trace?.hops.length ?? 0;
+export const selectCanUndo = (s: LabState) => s.scenario.past.length > 0;
+export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0;
+export const selectSideTab = (s: LabState) => s.ui.sideTab;
+export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
+export const selectScenarioTitle = (s: LabState) => s.scenario.current?.meta.title ?? s.scenario.sources.map((f) => f.name).join(', ');
+export const selectTracerReady = (s: LabState) => s.engines.trace;
+const NO_PROBLEMS: readonly never[] = [];
+export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
+export const selectProxyMode = (s: LabState) => s.scenario.current?.settings.kubeProxy.mode;

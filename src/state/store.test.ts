@@ -1,0 +1,211 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Cluster } from '../sim';
+import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenario';
+import { createLabStore } from './store';
+import type { Engines, LoadResult, SourceFile } from './types';
+
+const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [] });
+const badLoader = (files: readonly SourceFile[]): LoadResult => ({
+  ok: false,
+  problems: [{ kind: 'invalid', severity: 'error', file: files[0]!.name, line: 3, column: 5, path: '/spec/ports/0/port', message: 'must be an integer' }],
+});
+
+function loaded(engines: Engines = {}) {
+  const store = createLabStore({ engines: { loadScenarioFiles: okLoader, ...engines } });
+  expect(store.getState().openFiles([{ name: 'default.json', text: '{}' }])).toBe(true);
+  return store;
+}
+
+describe('opening files', () => {
+  it('replaces the scenario and derives the lab when the loader accepts the files', () => {
+    const store = loaded();
+    const s = store.getState();
+    expect(s.scenario.current?.meta.title).toBe('fixture');
+    expect(s.scenario.sources.map((f) => f.name)).toEqual(['default.json']);
+    expect(s.lab?.status).toBe('as-written');
+    expect(s.lab?.cluster.nodes.map((n) => n.metadata.name)).toEqual(['node-a', 'node-b']);
+    expect(s.loadReport).toBeNull();
+  });
+
+  it('keeps what was open when a file has errors, and reports them located', () => {
+    const store = createLabStore({ engines: { loadScenarioFiles: (f) => (f[0]!.name === 'broken.yaml' ? badLoader(f) : okLoader()) } });
+    store.getState().openFiles([{ name: 'default.json', text: '{}' }]);
+    const kept = store.getState().scenario.current;
+    const keptLab = store.getState().lab;
+    expect(store.getState().openFiles([{ name: 'broken.yaml', text: 'x' }])).toBe(false);
+    expect(store.getState().scenario.current).toBe(kept);
+    expect(store.getState().lab).toBe(keptLab);
+    expect(store.getState().loadReport).toMatchObject({ applied: false, problems: [{ file: 'broken.yaml', line: 3, column: 5, path: '/spec/ports/0/port' }] });
+    store.getState().dismissLoadReport();
+    expect(store.getState().loadReport).toBeNull();
+  });
+
+  it('says the loader is unavailable instead of inventing a scenario', () => {
+    const store = createLabStore();
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    expect(store.getState().loadReport).toMatchObject({ unavailable: true, applied: false });
+    expect(store.getState().scenario.current).toBeNull();
+  });
+
+  it('turns a loader crash into an internal problem and keeps the scenario', () => {
+    const store = createLabStore({ engines: { loadScenarioFiles: () => { throw new Error('boom'); } } });
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    expect(store.getState().loadReport?.problems[0]).toMatchObject({ kind: 'internal', message: 'boom' });
+  });
+});
+
+describe('derived lab', () => {
+  it('runs the injected control plane once per scenario identity', () => {
+    const reconcile = vi.fn((): { cluster: Cluster; problems: [] } => ({ cluster: clusterFixture(), problems: [] }));
+    const store = loaded({ reconcile });
+    expect(store.getState().lab?.status).toBe('reconciled');
+    expect(reconcile).toHaveBeenCalledTimes(1);
+    store.getState().select({ kind: 'node', id: 'node:node-a' });
+    store.getState().setLang('zh');
+    expect(reconcile).toHaveBeenCalledTimes(1);
+    store.getState().run({ kind: 'set-proxy-mode', mode: 'ipvs' });
+    expect(reconcile).toHaveBeenCalledTimes(2);
+    store.getState().undo();
+    // Undo gives back an equal scenario but a new identity: the control plane runs again.
+    expect(reconcile).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('commands, undo and redo', () => {
+  const cases = [
+    { kind: 'set-proxy-mode', mode: 'ipvs' },
+    { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 5 },
+    { kind: 'set-pod-ready', namespace: 'default', name: 'web-1', ready: false },
+    { kind: 'remove-object', objectKind: 'Service', namespace: 'default', name: 'web' },
+    { kind: 'set-seed', seed: 'other' },
+  ] as const;
+
+  it.each(cases)('$kind: apply, undo and redo give identical states', (command) => {
+    const store = loaded();
+    const original = store.getState().scenario.current;
+    const snapshot = structuredClone(original);
+    store.getState().run(command);
+    const applied = store.getState().scenario.current;
+    expect(applied).not.toEqual(snapshot);
+    const appliedSnapshot = structuredClone(applied);
+    store.getState().undo();
+    expect(store.getState().scenario.current).toEqual(snapshot);
+    expect(store.getState().scenario.future).toHaveLength(1);
+    store.getState().redo();
+    expect(store.getState().scenario.current).toEqual(appliedSnapshot);
+    expect(store.getState().scenario.past).toHaveLength(1);
+  });
+
+  it('records nothing for a command that changes nothing', () => {
+    const store = loaded();
+    store.getState().run({ kind: 'set-replicas', namespace: 'default', name: 'missing', replicas: 3 });
+    expect(store.getState().scenario.past).toHaveLength(0);
+  });
+
+  it('a new command after undo drops the redo stack', () => {
+    const store = loaded();
+    store.getState().run({ kind: 'set-seed', seed: 'a' });
+    store.getState().undo();
+    store.getState().run({ kind: 'set-seed', seed: 'b' });
+    expect(store.getState().scenario.future).toHaveLength(0);
+    expect(store.getState().scenario.current?.settings.seed).toBe('b');
+  });
+
+  it('undo past the beginning is a no-op', () => {
+    const store = loaded();
+    const s = store.getState().scenario.current;
+    store.getState().undo();
+    expect(store.getState().scenario.current).toBe(s);
+  });
+});
+
+describe('playback', () => {
+  const request = { from: 'external:laptop', method: 'GET', url: 'http://192.168.49.2:30080/', headers: {}, connect: '' };
+
+  it('says the tracer is unavailable when none is wired in', () => {
+    const store = loaded();
+    store.getState().sendRequest(request);
+    expect(store.getState().playback.status).toEqual({ kind: 'unavailable' });
+    expect(store.getState().playback.trace).toBeNull();
+  });
+
+  it('calls the injected tracer with the scenario, the cluster and the request', () => {
+    const trace = vi.fn(() => traceFixture());
+    const store = loaded({ trace });
+    store.getState().sendRequest(request);
+    expect(trace).toHaveBeenCalledWith({ scenario: store.getState().scenario.current, cluster: store.getState().lab!.cluster, request });
+    expect(store.getState().playback).toMatchObject({ status: { kind: 'done' }, hop: 0, playing: true });
+  });
+
+  it('reports a tracer failure without losing the scenario', () => {
+    const store = loaded({ trace: () => { throw new Error('no route'); } });
+    store.getState().sendRequest(request);
+    expect(store.getState().playback.status).toEqual({ kind: 'error', message: 'no route' });
+  });
+
+  it('steps within the trace and stops at either end', () => {
+    const store = loaded();
+    store.getState().showTrace(traceFixture());
+    const steps: [string, () => void, number][] = [
+      ['back at start', () => store.getState().step(-1), 0],
+      ['forward', () => store.getState().step(1), 1],
+      ['forward', () => store.getState().step(1), 2],
+      ['forward at end', () => store.getState().step(1), 2],
+      ['seek', () => store.getState().seek(1), 1],
+      ['seek beyond', () => store.getState().seek(99), 2],
+      ['reset', () => store.getState().reset(), 0],
+    ];
+    for (const [, act, hop] of steps) {
+      act();
+      expect(store.getState().playback.hop).toBe(hop);
+    }
+  });
+
+  it('play from the last hop starts again from the first; the last step stops playing', () => {
+    const store = loaded();
+    store.getState().showTrace(traceFixture());
+    store.getState().seek(2);
+    store.getState().play();
+    expect(store.getState().playback).toMatchObject({ hop: 0, playing: true });
+    store.getState().step(1);
+    expect(store.getState().playback.playing).toBe(true);
+    store.getState().step(1);
+    expect(store.getState().playback.playing).toBe(false);
+  });
+
+  it('an edit clears the trace: it was walked through rules that changed', () => {
+    const store = loaded();
+    store.getState().showTrace(traceFixture());
+    store.getState().run({ kind: 'set-seed', seed: 'x' });
+    expect(store.getState().playback.trace).toBeNull();
+  });
+});
+
+describe('engines that load later', () => {
+  it('says the loader is unavailable until it is installed, then opens files and derives the lab with the new engines', () => {
+    const store = createLabStore();
+    expect(store.getState().engines.loadScenarioFiles).toBe(false);
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    store.getState().installEngines({ loadScenarioFiles: okLoader });
+    expect(store.getState().engines.loadScenarioFiles).toBe(true);
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(true);
+    expect(store.getState().lab?.status).toBe('as-written');
+    store.getState().installEngines({ reconcile: () => ({ cluster: clusterFixture(), problems: [] }) });
+    expect(store.getState().lab?.status).toBe('reconciled');
+  });
+});
+
+describe('the artifact viewer follows the hops', () => {
+  it('shows the deciding artifact of a hop with refs and keeps it through hops without', () => {
+    const store = loaded();
+    store.getState().showTrace(traceFixture());
+    expect(store.getState().playback.artifact).toBeNull();
+    store.getState().step(1);
+    expect(store.getState().playback.artifact).toBe('node/node-a/iptables-save');
+    store.getState().step(1);
+    expect(store.getState().playback.artifact).toBe('node/node-a/iptables-save');
+    store.getState().openArtifact('dns/coredns/zone');
+    store.getState().seek(2);
+    expect(store.getState().playback.artifact).toBe('dns/coredns/zone');
+  });
+});

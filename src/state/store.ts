@@ -1,0 +1,380 @@
+// One store in slices (zustand's slices pattern), immer as the only middleware, at the root.
+// Slices: scenario (what was loaded, and its edit history), lab (derived, memoised on the
+// scenario's identity), playback (the current trace and hop) and ui (selection, panels,
+// language, theme, presenter mode). Per-frame animation never goes through here: the canvas
+// animates with refs and reads only the hop index and `playing` from the store.
+
+import { applyPatches, type Draft } from 'immer';
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import { immer } from 'zustand/middleware/immer';
+import type { TraceResult } from '../sim';
+import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
+import { deriveLab, type DerivedLab } from './lab';
+import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
+
+export type Lang = 'en' | 'zh';
+export type ThemePref = 'system' | 'light' | 'dark';
+
+/** Anything the canvas can draw and the inspector can open. Ids are the canvas ids (see ui/canvas/topology). */
+export type SelectionKind = 'node' | 'pod' | 'service' | 'client' | 'load-balancer';
+export interface Selection {
+  kind: SelectionKind;
+  id: string;
+}
+
+export type PanelId = 'composer' | 'events' | 'artifacts' | 'inspector';
+/** The side panel's tabs. */
+export type SideTab = 'request' | 'hop' | 'object' | 'events';
+
+// ------------------------------------------------------------------ slices
+
+export interface ScenarioSlice {
+  scenario: { current: Scenario | null; sources: SourceFile[]; past: HistoryEntry[]; future: HistoryEntry[] };
+  /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
+  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
+  openFiles(files: readonly SourceFile[]): boolean;
+  dismissLoadReport(): void;
+  /**
+   * Wires in engines that load later (the loader and the simulation are split out of the initial
+   * bundle) and derives the lab again with them.
+   */
+  installEngines(engines: Engines): void;
+  /** Which engines are wired in, for "not yet available" states. */
+  engines: Record<keyof Engines, boolean>;
+  run(command: ScenarioCommand): void;
+  undo(): void;
+  redo(): void;
+}
+
+export interface LabSlice {
+  lab: DerivedLab | null;
+}
+
+export type TraceStatus =
+  | { kind: 'idle' }
+  | { kind: 'unavailable' }
+  | { kind: 'error'; message: string }
+  | { kind: 'done' };
+
+export interface PlaybackSlice {
+  playback: { trace: TraceResult | null; request: TraceRequest | null; status: TraceStatus; hop: number; playing: boolean; speed: number; artifact: string | null };
+  sendRequest(request: TraceRequest): void;
+  /** For lessons and the test harness: show a trace the tracer produced elsewhere. */
+  showTrace(trace: TraceResult | null): void;
+  /** Show one artifact (by id) in the viewer, e.g. from a hop's reference. */
+  openArtifact(id: string | null): void;
+  play(): void;
+  pause(): void;
+  togglePlay(): void;
+  step(delta: number): void;
+  seek(hop: number): void;
+  reset(): void;
+  setSpeed(speed: number): void;
+}
+
+export interface UiSlice {
+  ui: { selection: Selection | null; panels: Record<PanelId, boolean>; sideTab: SideTab; lang: Lang; theme: ThemePref; presenter: boolean };
+  setSideTab(tab: SideTab): void;
+  select(selection: Selection | null): void;
+  togglePanel(panel: PanelId, open?: boolean): void;
+  setLang(lang: Lang): void;
+  setTheme(theme: ThemePref): void;
+  setPresenter(on: boolean): void;
+}
+
+export type LabState = ScenarioSlice & LabSlice & PlaybackSlice & UiSlice;
+type Slice<T> = StateCreator<LabState, [['zustand/immer', never]], [], T>;
+
+export const SPEEDS = [0.5, 1, 2, 4] as const;
+
+// Frozen scenario values go into the draft as they are: immer keeps frozen subtrees by reference.
+const put = <T>(v: T) => v as Draft<T>;
+
+function resetPlayback(s: Draft<LabState>) {
+  s.playback.trace = null;
+  s.playback.request = null;
+  s.playback.status = { kind: 'idle' };
+  s.playback.hop = 0;
+  s.playback.playing = false;
+}
+
+const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'compile', 'trace'];
+const available = (e: Engines) => Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
+
+const scenarioSlice =
+  (engines: () => Engines, installed: (e: Engines) => void): Slice<ScenarioSlice> =>
+  (set, get) => ({
+    scenario: { current: null, sources: [], past: [], future: [] },
+    loadReport: null,
+    openFiles(files) {
+      const names = files.map((f) => f.name);
+      const load = engines().loadScenarioFiles;
+      if (!load) {
+        set((s) => {
+          s.loadReport = { files: names, problems: [], applied: false, unavailable: true };
+        });
+        return false;
+      }
+      let result: LoadResult;
+      try {
+        result = load(files);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        result = { ok: false as const, problems: [{ kind: 'internal' as const, severity: 'error' as const, file: names.join(', '), path: '', message }] };
+      }
+      const hasError = result.problems.some((p) => p.severity === 'error');
+      if (!result.ok || hasError) {
+        // Nothing the user had open is lost by a failed load (ARCHITECTURE: forgiving loader).
+        set((s) => {
+          s.loadReport = { files: names, problems: put([...result.problems]), applied: false };
+        });
+        return false;
+      }
+      const { scenario } = result;
+      const lab = deriveLab(scenario, engines());
+      set((s) => {
+        s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
+        s.lab = put(lab);
+        s.loadReport = result.problems.length > 0 ? { files: names, problems: put([...result.problems]), applied: true } : null;
+        s.ui.selection = null;
+        resetPlayback(s);
+      });
+      return true;
+    },
+    engines: available(engines()),
+    installEngines(more) {
+      installed(more);
+      const current = get().scenario.current;
+      const lab = deriveLab(current, engines());
+      set((s) => {
+        s.engines = available(engines());
+        s.lab = put(lab);
+      });
+    },
+    dismissLoadReport() {
+      set((s) => {
+        s.loadReport = null;
+      });
+    },
+    run(command) {
+      const current = get().scenario.current;
+      if (!current) return;
+      const { next, entry } = runCommand(current, command);
+      if (!entry) return;
+      const lab = deriveLab(next, engines());
+      set((s) => {
+        s.scenario.current = put(next);
+        s.scenario.past.push(put(entry));
+        s.scenario.future = [];
+        s.lab = put(lab);
+        resetPlayback(s);
+      });
+    },
+    undo() {
+      const { current, past } = get().scenario;
+      const entry = past[past.length - 1];
+      if (!current || !entry) return;
+      const prev = applyPatches(current, entry.inverse);
+      const lab = deriveLab(prev, engines());
+      set((s) => {
+        s.scenario.current = put(prev);
+        s.scenario.past.pop();
+        s.scenario.future.push(put(entry));
+        s.lab = put(lab);
+        resetPlayback(s);
+      });
+    },
+    redo() {
+      const { current, future } = get().scenario;
+      const entry = future[future.length - 1];
+      if (!current || !entry) return;
+      const next = applyPatches(current, entry.patches);
+      const lab = deriveLab(next, engines());
+      set((s) => {
+        s.scenario.current = put(next);
+        s.scenario.future.pop();
+        s.scenario.past.push(put(entry));
+        s.lab = put(lab);
+        resetPlayback(s);
+      });
+    },
+  });
+
+const labSlice: Slice<LabSlice> = () => ({ lab: null });
+
+/** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
+function followHop(s: Draft<LabState>) {
+  const h = s.playback.trace?.hops[s.playback.hop];
+  const deciding = h?.refs[h.refs.length - 1];
+  if (deciding) s.playback.artifact = deciding.artifact;
+}
+
+function clampHop(trace: TraceResult | null, hop: number): number {
+  const n = trace?.hops.length ?? 0;
+  return n === 0 ? 0 : Math.max(0, Math.min(n - 1, hop));
+}
+
+const playbackSlice =
+  (engines: () => Engines): Slice<PlaybackSlice> =>
+  (set, get) => ({
+    playback: { trace: null, request: null, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
+    sendRequest(request) {
+      const { scenario, lab } = get();
+      const trace = engines().trace;
+      if (!trace) {
+        set((s) => {
+          s.playback.status = { kind: 'unavailable' };
+        });
+        return;
+      }
+      if (!scenario.current || !lab) return;
+      try {
+        const result = trace({ scenario: scenario.current, cluster: lab.cluster, request });
+        set((s) => {
+          s.playback.trace = put(result);
+          s.playback.request = request;
+          s.playback.status = { kind: 'done' };
+          s.playback.hop = 0;
+          s.playback.playing = result.hops.length > 1;
+          s.ui.sideTab = 'hop';
+        });
+      } catch (e) {
+        set((s) => {
+          s.playback.status = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        });
+      }
+    },
+    showTrace(trace) {
+      set((s) => {
+        s.playback.trace = put(trace);
+        s.playback.status = trace ? { kind: 'done' } : { kind: 'idle' };
+        s.playback.hop = 0;
+        s.playback.playing = false;
+        if (trace) s.ui.sideTab = 'hop';
+      });
+    },
+    openArtifact(id) {
+      set((s) => {
+        s.playback.artifact = id;
+        if (id) s.ui.panels.artifacts = true;
+      });
+    },
+    play() {
+      set((s) => {
+        const n = s.playback.trace?.hops.length ?? 0;
+        if (n === 0) return;
+        if (s.playback.hop >= n - 1) s.playback.hop = 0;
+        s.playback.playing = true;
+      });
+    },
+    pause() {
+      set((s) => {
+        s.playback.playing = false;
+      });
+    },
+    togglePlay() {
+      if (get().playback.playing) get().pause();
+      else get().play();
+    },
+    step(delta) {
+      set((s) => {
+        const hop = clampHop(s.playback.trace as TraceResult | null, s.playback.hop + delta);
+        s.playback.hop = hop;
+        const n = s.playback.trace?.hops.length ?? 0;
+        // Playing stops at the last hop; a manual step pauses.
+        if (delta !== 1 || hop >= n - 1) s.playback.playing = false;
+        followHop(s);
+      });
+    },
+    seek(hop) {
+      set((s) => {
+        s.playback.hop = clampHop(s.playback.trace as TraceResult | null, hop);
+        s.playback.playing = false;
+        followHop(s);
+      });
+    },
+    reset() {
+      set((s) => {
+        s.playback.hop = 0;
+        s.playback.playing = false;
+        followHop(s);
+      });
+    },
+    setSpeed(speed) {
+      set((s) => {
+        s.playback.speed = speed;
+      });
+    },
+  });
+
+const uiSlice =
+  (initial: Partial<UiSlice['ui']>): Slice<UiSlice> =>
+  (set) => ({
+    ui: {
+      selection: null,
+      panels: { composer: true, events: true, artifacts: false, inspector: true },
+      sideTab: 'request',
+      lang: 'en',
+      theme: 'system',
+      presenter: false,
+      ...initial,
+    },
+    select(selection) {
+      set((s) => {
+        s.ui.selection = selection;
+        if (selection) {
+          s.ui.panels.inspector = true;
+          s.ui.sideTab = 'object';
+        }
+      });
+    },
+    togglePanel(panel, open) {
+      set((s) => {
+        s.ui.panels[panel] = open ?? !s.ui.panels[panel];
+      });
+    },
+    setSideTab(tab) {
+      set((s) => {
+        s.ui.sideTab = tab;
+      });
+    },
+    setLang(lang) {
+      set((s) => {
+        s.ui.lang = lang;
+      });
+    },
+    setTheme(theme) {
+      set((s) => {
+        s.ui.theme = theme;
+      });
+    },
+    setPresenter(on) {
+      set((s) => {
+        s.ui.presenter = on;
+      });
+    },
+  });
+
+export interface CreateLabStoreOptions {
+  engines?: Engines;
+  ui?: Partial<UiSlice['ui']>;
+}
+
+export type LabStore = StoreApi<LabState>;
+
+export function createLabStore({ engines: initial = {}, ui = {} }: CreateLabStoreOptions = {}): LabStore {
+  // A new object on each install: the derived-lab memo is keyed on the engines' identity.
+  let engines: Engines = { ...initial };
+  const get = () => engines;
+  const install = (more: Engines) => {
+    engines = { ...engines, ...more };
+  };
+  return createStore<LabState>()(
+    immer((...a) => ({
+      ...scenarioSlice(get, install)(...a),
+      ...labSlice(...a),
+      ...playbackSlice(get)(...a),
+      ...uiSlice(ui)(...a),
+    })),
+  );
+}

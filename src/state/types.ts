@@ -1,0 +1,58 @@
+// The contract between the store and the engines below it (src/scenario, src/sim). The store
+// never imports an engine directly: the app injects them (see `Engines`), so the store and its
+// tests run without engines that have not landed, and the UI can say "not yet available"
+// instead of inventing results.
+
+import type { LoadResult, Problem, Scenario, ScenarioFileInput } from '../scenario';
+import type { Cluster, ClusterInput, RenderedArtifact, TraceResult } from '../sim';
+
+export type { Scenario, LoadResult };
+/** One text file the user opened (or the built-in default). */
+export type SourceFile = ScenarioFileInput;
+/** A located load problem (file, line, column, JSON pointer, message). */
+export type LoadProblem = Problem;
+
+/** An object the apiserver refused, as kubectl prints it: "Error from server (<reason>): <message>". */
+export interface ApiRejection {
+  ref: { kind: string; namespace?: string; name: string };
+  field: string;
+  message: string;
+  reason: string;
+}
+
+export interface ReconcileResult {
+  cluster: Cluster;
+  problems: readonly ApiRejection[];
+}
+
+/** What a user asks the tracer to do: a saved request's shape (see SavedRequest in src/sim/cluster.ts). */
+export interface TraceRequest {
+  /** "external:<client>", "pod:<ns>/<name>" or "node:<name>". */
+  from: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Like curl --connect-to: "ingress[:<class>]", "node:<name>", "<ip>:<port>"; empty for none. */
+  connect: string;
+}
+
+export interface TraceArgs {
+  scenario: Scenario;
+  cluster: Cluster;
+  request: TraceRequest;
+}
+
+/**
+ * Engines the app wires in. Each is optional: a missing one means that part of the lab has not
+ * landed yet, and the UI shows a "not yet available" state for it.
+ */
+export interface Engines {
+  /** src/scenario: files (merged in order) to a scenario, with located problems. */
+  loadScenarioFiles?: (files: readonly SourceFile[]) => LoadResult;
+  /** src/sim/controllers: the control plane to its fixed point. */
+  reconcile?: (input: ClusterInput) => ReconcileResult;
+  /** src/sim/dataplane: every rendered artifact of the reconciled cluster (kube-proxy per node, ingress, DNS). */
+  compile?: (args: { scenario: Scenario; cluster: Cluster }) => readonly RenderedArtifact[];
+  /** src/sim/trace: walk one request through the compiled artifacts. */
+  trace?: (args: TraceArgs) => TraceResult;
+}

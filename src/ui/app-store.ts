@@ -1,0 +1,18 @@
+// The app's one store (engines are installed once loaded, see ./engines and main.tsx), with the user's
+// saved language and theme. Language and theme are written back to localStorage on change.
+
+import { useStore } from 'zustand';
+import { createLabStore, loadPreferences, savePreferences, type LabState } from '../state';
+
+const storage = typeof localStorage !== 'undefined' ? localStorage : null;
+const prefs = loadPreferences(storage, typeof navigator !== 'undefined' ? navigator.languages ?? [navigator.language] : []);
+
+export const labStore = createLabStore({ ui: prefs });
+
+labStore.subscribe((s, prev) => {
+  if (s.ui.lang !== prev.ui.lang || s.ui.theme !== prev.ui.theme) savePreferences(storage, { lang: s.ui.lang, theme: s.ui.theme });
+});
+
+export function useLab<T>(selector: (s: LabState) => T): T {
+  return useStore(labStore, selector);
+}

@@ -1,0 +1,167 @@
+// The topology canvas: node frames with their pods, Services as dashed virtual objects, load
+// balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
+// PacketLayer outside React state.
+
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeChange } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Cluster, ExternalClient } from '../../sim';
+import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
+import { useLab, labStore } from '../app-store';
+import { useEffectiveTheme } from '../theme';
+import { useT } from '../i18n';
+import { getElk } from './elk';
+import { layoutTopology, type Layout } from './layout';
+import { nodeTypes, type LabNode } from './nodes';
+import { PacketLayer } from './PacketLayer';
+import { buildTopology, type Topology } from './topology';
+
+const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
+const NO_CLIENTS: readonly ExternalClient[] = [];
+
+/** Memoised on the cluster's and the clients' identity: the store replaces them only when they change. */
+function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology {
+  let inner = topologies.get(cluster);
+  if (!inner) topologies.set(cluster, (inner = new WeakMap()));
+  let t = inner.get(clients);
+  if (!t) inner.set(clients, (t = buildTopology(cluster, clients)));
+  return t;
+}
+
+/** Presenter mode with a trace: everything but the current hop's objects steps back. */
+const selectSources = (s: LabState) => s.scenario.sources;
+const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
+const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
+
+const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
+
+/** Mouse and keyboard (Tab to a node, Enter) selection both arrive as React Flow select changes. */
+const onNodesChange = (changes: NodeChange<LabNode>[]) => {
+  for (const c of changes) {
+    if (c.type !== 'select' || !c.selected) continue;
+    const kind = KIND_OF_PREFIX[c.id.slice(0, c.id.indexOf(':'))];
+    if (kind) labStore.getState().select({ kind, id: c.id });
+  }
+};
+const onPaneClick = () => labStore.getState().select(null);
+
+function toFlow(topo: Topology, layout: Layout, selected: string | null): { nodes: LabNode[]; edges: Edge[] } {
+  const nodes: LabNode[] = [];
+  const at = (id: string) => layout.boxes[id] ?? { x: 0, y: 0, w: 0, h: 0 };
+  for (const c of topo.clients) {
+    const b = at(c.id);
+    nodes.push({ id: c.id, type: 'client', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { client: c }, selected: selected === c.id, ariaLabel: `${c.name} ${c.address}` });
+  }
+  for (const lb of topo.loadBalancers) {
+    const b = at(lb.id);
+    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address} ${lb.service}` });
+  }
+  for (const s of topo.services) {
+    const b = at(s.id);
+    nodes.push({ id: s.id, type: 'service', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { service: s }, selected: selected === s.id, ariaLabel: `Service ${s.namespace}/${s.name} ${s.clusterIP ?? ''}` });
+  }
+  for (const f of topo.frames) {
+    const b = at(f.id);
+    nodes.push({ id: f.id, type: 'frame', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { frame: f }, selected: selected === f.id, zIndex: 1, ariaLabel: `Node ${f.name} ${f.internalIP ?? ''} ${f.podCIDR ?? ''}` });
+  }
+  // Children after their parents, as React Flow requires.
+  for (const p of topo.pods) {
+    const b = layout.pods[p.id];
+    if (!b) continue;
+    nodes.push({ id: p.id, type: 'pod', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { pod: p }, parentId: p.frameId ?? undefined, extent: p.frameId ? 'parent' : undefined, selected: selected === p.id, zIndex: 2, ariaLabel: `Pod ${p.namespace}/${p.name} ${p.ip ?? ''}` });
+  }
+  const edges: Edge[] = topo.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    className: `lab-edge lab-edge-${e.kind}`,
+    // Under the node frames (whose translucent background lets them show through faintly), so a
+    // Service's lines pass into a node rather than across its name.
+    zIndex: 0,
+  }));
+  return { nodes, edges };
+}
+
+export function LabCanvas() {
+  const t = useT();
+  const cluster = useLab(selectCluster);
+  const clients = useLab(selectClients) ?? NO_CLIENTS;
+  const selection = useLab(selectSelection);
+  const colorMode = useEffectiveTheme();
+  const focus = useLab(selectFocusHop);
+  const loaderReady = useLab(selectLoaderReady);
+  const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
+  const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
+  const rf = useReactFlow();
+  // Fit the view when a different scenario is opened, never on edits: edits keep the picture still.
+  const sources = useLab(selectSources);
+  const fitted = useRef(sources);
+  useEffect(() => {
+    // Wait for the new scenario's own layout, not the previous one still on screen.
+    if (!laid || laid.topo !== topo || fitted.current === sources) return;
+    fitted.current = sources;
+    const id = requestAnimationFrame(() => void rf.fitView(FIT));
+    return () => cancelAnimationFrame(id);
+  }, [laid, topo, sources, rf]);
+
+  useEffect(() => {
+    if (!topo) return;
+    let live = true;
+    getElk()
+      .then((elk) => layoutTopology(topo, elk))
+      .then((layout) => live && setLaid({ topo, layout }))
+      .catch((e: unknown) => console.warn('layout failed', e));
+    return () => {
+      live = false;
+    };
+  }, [topo]);
+
+  // React Flow's own screen-reader strings, in the user's language.
+  const aria = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('canvas.a11y.node'),
+      'node.a11yDescription.keyboardDisabled': t('canvas.a11y.node'),
+      'edge.a11yDescription.default': t('canvas.a11y.edge'),
+      'controls.ariaLabel': t('canvas.controls'),
+      'controls.zoomIn.ariaLabel': t('canvas.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('canvas.zoomOut'),
+      'controls.fitView.ariaLabel': t('canvas.fitView'),
+      'minimap.ariaLabel': t('canvas.minimap'),
+    }),
+    [t],
+  );
+  const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+
+  if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
+  return (
+    <div className={`canvas${focus ? ' focus-hop' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+      {flow && (
+        <ReactFlow<LabNode>
+          nodes={flow.nodes}
+          edges={flow.edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onPaneClick={onPaneClick}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable
+          colorMode={colorMode}
+          zIndexMode="manual"
+          ariaLabelConfig={aria}
+          fitView
+          fitViewOptions={FIT}
+          minZoom={0.1}
+          maxZoom={2.5}
+        >
+          <Background gap={24} size={1} />
+          <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
+          <Controls showInteractive={false} />
+          <PacketLayer />
+        </ReactFlow>
+      )}
+    </div>
+  );
+}
+
+const FIT = { padding: 0.08, maxZoom: 1.25 };
+const MINIMAP = { width: 160, height: 100 };

@@ -1,0 +1,106 @@
+// The moving packet. Its position is a view of playback state (current hop + progress), but the
+// per-frame progress lives in a ref and is written straight to the SVG transform: going through
+// React or the store every frame would make React Flow reconcile every node (TOOLCHAIN.md).
+// Reduced motion: the dot jumps to the hop's destination and playback advances on a timer.
+
+import { useReactFlow, ViewportPortal, type Node } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
+import { selectCurrentHop, selectPlaying, selectSpeed } from '../../state';
+import { labStore, useLab } from '../app-store';
+
+/** Milliseconds one hop takes at speed 1, and the pause on arrival before the next hop. */
+export const HOP_MS = 1100;
+export const DWELL_MS = 450;
+const FRAME_ENTRY_Y = 30;
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+/** The canvas node a hop id points at: itself, or for `dns:<ip>` the Service with that cluster IP. */
+function canvasNodeFor(hopId: string, nodes: readonly Node[]): string | null {
+  if (!hopId.startsWith('dns:')) return hopId;
+  const ip = hopId.slice(4);
+  const svc = nodes.find((n) => n.type === 'service' && (n.data as { service?: { clusterIP: string | null } }).service?.clusterIP === ip);
+  return svc?.id ?? null;
+}
+
+export function PacketLayer() {
+  const hop = useLab(selectCurrentHop);
+  const playing = useLab(selectPlaying);
+  const speed = useLab(selectSpeed);
+  const rf = useReactFlow();
+  const dot = useRef<SVGGElement>(null);
+  const path = useRef<SVGLineElement>(null);
+
+  useEffect(() => {
+    const g = dot.current;
+    const line = path.current;
+    if (!g || !line) return;
+    const centre = (hopId: string) => {
+      const id = canvasNodeFor(hopId, rf.getNodes());
+      const n = id ? rf.getInternalNode(id) : undefined;
+      if (!n) return null;
+      const { x, y } = n.internals.positionAbsolute;
+      const w = n.measured.width ?? n.width ?? 0;
+      const h = n.measured.height ?? n.height ?? 0;
+      // A node frame is entered at its header (its interface), not in the middle of its pods.
+      return id!.startsWith('node:') ? { x: x + w / 2, y: y + Math.min(h / 2, FRAME_ENTRY_Y) } : { x: x + w / 2, y: y + h / 2 };
+    };
+    const from = hop?.edge ? centre(hop.edge.from) : null;
+    const to = hop?.edge ? centre(hop.edge.to) : hop ? centre(hop.place.id) : null;
+    if (!hop || !to) {
+      g.style.visibility = 'hidden';
+      line.style.visibility = 'hidden';
+      return;
+    }
+    g.style.visibility = 'visible';
+    const start = from ?? to;
+    line.setAttribute('x1', String(start.x));
+    line.setAttribute('y1', String(start.y));
+    line.setAttribute('x2', String(to.x));
+    line.setAttribute('y2', String(to.y));
+    line.style.visibility = from ? 'visible' : 'hidden';
+    const place = (k: number) => g.setAttribute('transform', `translate(${start.x + (to.x - start.x) * k} ${start.y + (to.y - start.y) * k})`);
+
+    const duration = HOP_MS / speed;
+    const advance = () => {
+      const s = labStore.getState();
+      if (s.playback.playing) s.step(1);
+    };
+    if (!playing || prefersReducedMotion()) {
+      place(1);
+      if (!playing) return;
+      const timer = setTimeout(advance, duration + DWELL_MS / speed);
+      return () => clearTimeout(timer);
+    }
+    let raf = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const t0 = performance.now();
+    const frame = (now: number) => {
+      const k = Math.min(1, (now - t0) / duration);
+      // Ease in and out, so the eye can follow the dot into and out of each object.
+      place(k < 0.5 ? 2 * k * k : 1 - (-2 * k + 2) ** 2 / 2);
+      if (k < 1) raf = requestAnimationFrame(frame);
+      else timer = setTimeout(advance, DWELL_MS / speed);
+    };
+    place(0);
+    raf = requestAnimationFrame(frame);
+    return () => {
+      cancelAnimationFrame(raf);
+      if (timer) clearTimeout(timer);
+    };
+  }, [hop, playing, speed, rf]);
+
+  return (
+    <ViewportPortal>
+      <svg className="packet-layer" width="1" height="1" aria-hidden="true">
+        <line ref={path} className="packet-path" />
+        <g ref={dot} className="packet-dot" data-testid="packet-dot">
+          <circle r="13" className="packet-halo" />
+          <circle r="7" />
+        </g>
+      </svg>
+    </ViewportPortal>
+  );
+}

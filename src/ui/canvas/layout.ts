@@ -1,0 +1,112 @@
+// Positions for the canvas. ELK's layered algorithm places the top level in fixed rows (clients,
+// load balancers, Services, node frames) with the model order kept (everything sorted by name), so
+// a new object slots into its place instead of reshuffling the picture. Pods sit in a fixed grid
+// inside their node frame, sorted by name: adding a pod grows one frame and moves nothing else.
+
+import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
+import type { Topology } from './topology';
+
+export const SIZES = {
+  pod: { w: 236, h: 58 },
+  gap: 12,
+  pad: 16,
+  columns: 2,
+  /** Name line, address line, and one row of port badges per `badgesPerRow`. */
+  headerBase: 64,
+  badgeRow: 26,
+  badgesPerRow: 4,
+  service: { w: 240, h: 100 },
+  lb: { w: 200, h: 58 },
+  client: { w: 200, h: 58 },
+} as const;
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Layout {
+  /** Top-level boxes (frames, services, lbs, clients), absolute. */
+  boxes: Record<string, Box>;
+  /** Pods, relative to their frame (or absolute when they have none). */
+  pods: Record<string, Box>;
+}
+
+function frameHeader(badges: number): number {
+  return SIZES.headerBase + Math.ceil(badges / SIZES.badgesPerRow) * SIZES.badgeRow;
+}
+
+export function frameSize(podCount: number, badges: number): { w: number; h: number; header: number } {
+  const { pod, gap, pad, columns } = SIZES;
+  const rows = Math.max(1, Math.ceil(podCount / columns));
+  const header = frameHeader(badges);
+  return { w: pad * 2 + columns * pod.w + (columns - 1) * gap, h: header + rows * pod.h + (rows - 1) * gap + pad, header };
+}
+
+const PARTITION = { client: 0, lb: 1, service: 2, frame: 3, orphan: 4 } as const;
+
+export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): Promise<Layout> {
+  const pods: Record<string, Box> = {};
+  const children: ElkNode[] = [];
+  const node = (id: string, w: number, h: number, partition: number): ElkNode => ({
+    id,
+    width: w,
+    height: h,
+    layoutOptions: { 'elk.partitioning.partition': String(partition) },
+  });
+
+  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h, PARTITION.client));
+  for (const lb of topo.loadBalancers) children.push(node(lb.id, SIZES.lb.w, SIZES.lb.h, PARTITION.lb));
+  for (const s of topo.services) children.push(node(s.id, SIZES.service.w, SIZES.service.h, PARTITION.service));
+  for (const f of topo.frames) {
+    const inFrame = topo.pods.filter((p) => p.frameId === f.id);
+    const size = frameSize(inFrame.length, f.nodePorts.length + f.hostPorts.length);
+    inFrame.forEach((p, i) => {
+      const col = i % SIZES.columns;
+      const row = Math.floor(i / SIZES.columns);
+      pods[p.id] = { x: SIZES.pad + col * (SIZES.pod.w + SIZES.gap), y: size.header + row * (SIZES.pod.h + SIZES.gap), w: SIZES.pod.w, h: SIZES.pod.h };
+    });
+    children.push(node(f.id, size.w, size.h, PARTITION.frame));
+  }
+  for (const p of topo.pods) if (!p.frameId) children.push(node(p.id, SIZES.pod.w, SIZES.pod.h, PARTITION.orphan));
+
+  // ELK sees Service -> frame edges (one per frame holding an endpoint) to order the rows; the
+  // canvas draws Service -> pod edges itself.
+  const podFrame = new Map(topo.pods.map((p) => [p.id, p.frameId ?? p.id]));
+  const seen = new Set<string>();
+  const edges = [];
+  for (const e of topo.edges) {
+    const target = e.kind === 'endpoint' ? podFrame.get(e.target) ?? e.target : e.target;
+    const id = `${e.source}=>${target}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, sources: [e.source], targets: [target] });
+  }
+
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.partitioning.activate': 'true',
+      // One graph, not packed components: rows must follow the partitions even without edges.
+      'elk.separateConnectedComponents': 'false',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.alignment': 'TOP',
+      'elk.spacing.nodeNode': '40',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '72',
+      'elk.padding': '[top=24,left=24,bottom=24,right=24]',
+    },
+    children,
+    edges,
+  };
+  const out = await elk.layout(graph);
+  const boxes: Record<string, Box> = {};
+  for (const c of out.children ?? []) boxes[c.id] = { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 0, h: c.height ?? 0 };
+  for (const p of topo.pods) if (!p.frameId && boxes[p.id]) pods[p.id] = boxes[p.id]!;
+  return { boxes, pods };
+}

@@ -1,0 +1,143 @@
+// React Flow node components. Their `data` stays thin (the labels they draw); registered once at
+// module scope so React Flow never re-creates them.
+
+import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import { selectCurrentHop, type LabState } from '../../state';
+import { useLab } from '../app-store';
+import { useT } from '../i18n';
+import type { ClientModel, FrameModel, LoadBalancerModel, PodModel, ServiceModel } from './topology';
+
+export type FrameNodeT = Node<{ frame: FrameModel }, 'frame'>;
+export type PodNodeT = Node<{ pod: PodModel }, 'pod'>;
+export type ServiceNodeT = Node<{ service: ServiceModel }, 'service'>;
+export type LbNodeT = Node<{ lb: LoadBalancerModel }, 'lb'>;
+export type ClientNodeT = Node<{ client: ClientModel }, 'client'>;
+export type LabNode = FrameNodeT | PodNodeT | ServiceNodeT | LbNodeT | ClientNodeT;
+
+/** The canvas ids the current hop touches, as one string, so nodes re-render once per hop (not per frame). */
+const selectHopIds = (s: LabState) => {
+  const h = selectCurrentHop(s);
+  return h ? `${h.place.id}\n${h.edge?.from ?? ''}\n${h.edge?.to ?? ''}` : '';
+};
+
+/** ' is-current' for the hop's place, ' is-involved' for the ends of its edge, '' otherwise. */
+function useHopClass(id: string, alias?: string): string {
+  const ids = useLab(selectHopIds);
+  if (!ids) return '';
+  const [place, from, to] = ids.split('\n');
+  const is = (x: string | undefined) => x === id || (alias !== undefined && x === alias);
+  return is(place) ? ' is-current' : is(from) || is(to) ? ' is-involved' : '';
+}
+
+const handles = (
+  <>
+    <Handle type="target" position={Position.Top} className="rf-handle" isConnectable={false} />
+    <Handle type="source" position={Position.Bottom} className="rf-handle" isConnectable={false} />
+  </>
+);
+
+const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<FrameNodeT>) {
+  const t = useT();
+  const f = data.frame;
+  const hop = useHopClass(id);
+  return (
+    <div className={`lab-frame${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-node-${f.name}`} aria-label={t('canvas.node.aria', { name: f.name })}>
+      {handles}
+      <div className="lab-frame-head">
+        <span className="kind-tag">{t('kind.node')}</span>
+        <span className="lab-frame-name">{f.name}</span>
+      </div>
+      <div className="lab-frame-addr mono">
+        {f.internalIP ?? t('canvas.noAddress')} · {t('canvas.podCIDR')} {f.podCIDR ?? '—'}
+      </div>
+      {f.nodePorts.length + f.hostPorts.length > 0 && (
+        <div className="lab-badges">
+          {f.nodePorts.map((p) => (
+            <span key={`np-${p.port}-${p.protocol}`} className="badge badge-nodeport mono" title={t('canvas.nodePort.title', { service: p.service })}>
+              {t('canvas.nodePort')} {p.port}
+            </span>
+          ))}
+          {f.hostPorts.map((p) => (
+            <span key={`hp-${p.port}-${p.protocol}-${p.pod}`} className="badge badge-hostport mono" title={t('canvas.hostPort.title', { pod: p.pod })}>
+              {t('canvas.hostPort')} {p.port}
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+});
+
+const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT>) {
+  const t = useT();
+  const p = data.pod;
+  const hop = useHopClass(id);
+  const cls = ['lab-pod', p.ingressController && 'is-ingress', !p.ready && 'is-notready', selected && 'is-selected'].filter(Boolean).join(' ') + hop;
+  return (
+    <div className={cls} data-testid={`canvas-pod-${p.namespace}-${p.name}`}>
+      {handles}
+      <div className="lab-pod-name">
+        {p.ingressController && <span className="kind-tag kind-ingress">{t('canvas.ingress')}</span>}
+        <span className="truncate" title={`${p.namespace}/${p.name}`}>
+          {p.name}
+        </span>
+      </div>
+      <div className="lab-pod-ip mono">
+        {p.ip ?? t('canvas.noAddress')}
+        {!p.ready && <span className="notready"> · {t('canvas.notReady')}</span>}
+        {p.hostNetwork && <span className="muted"> · hostNetwork</span>}
+      </div>
+    </div>
+  );
+});
+
+const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<ServiceNodeT>) {
+  const t = useT();
+  const s = data.service;
+  // The tracer places a cluster DNS lookup at `dns:<server IP>`: the kube-dns Service's cluster IP.
+  const hop = useHopClass(id, s.clusterIP ? `dns:${s.clusterIP}` : undefined);
+  return (
+    <div className={`lab-service${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} title={t('canvas.service.hint')}>
+      {handles}
+      <div className="lab-service-name">
+        <span className="kind-tag kind-svc">{s.type}</span>
+        <span className="truncate">{s.name}</span>
+      </div>
+      <div className="mono small">{s.clusterIP ?? '—'}</div>
+      <div className="mono small truncate">{s.ports.join(', ')}</div>
+      <div className="muted small">{t('canvas.service.rules')}</div>
+    </div>
+  );
+});
+
+const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) {
+  const t = useT();
+  const hop = useHopClass(id);
+  return (
+    <div className={`lab-lb${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-lb-${data.lb.address}`}>
+      {handles}
+      <div className="lab-pod-name">
+        <span className="kind-tag kind-lb">{t('kind.loadBalancer')}</span>
+      </div>
+      <div className="mono">{data.lb.address}</div>
+    </div>
+  );
+});
+
+const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<ClientNodeT>) {
+  const t = useT();
+  const hop = useHopClass(id);
+  return (
+    <div className={`lab-client${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-client-${data.client.name}`}>
+      {handles}
+      <div className="lab-pod-name">
+        <span className="kind-tag kind-client">{t('kind.client')}</span>
+        <span className="truncate">{data.client.name}</span>
+      </div>
+      <div className="mono">{data.client.address}</div>
+    </div>
+  );
+});
+
+export const nodeTypes: NodeTypes = { frame: FrameNode, pod: PodNode, service: ServiceNode, lb: LbNode, client: ClientNode };

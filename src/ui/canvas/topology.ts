@@ -1,0 +1,213 @@
+// What the canvas draws, derived from the reconciled cluster: node frames with their pods, Services
+// as dashed virtual objects (a Service is rules on every node, not a box a packet enters), external
+// load balancers and clients. Plain data, computed once per cluster identity, tested in Node.
+//
+// Canvas ids are the ids the tracer gives hop places and edges (src/sim/trace/trace.ts):
+//   node:<name>   pod:<ns>/<name>   service:<ns>/<name>   lb:<ns>/<service>   client:<name>
+// A hop at `dns:<ip>` is drawn at the Service with that cluster IP (kube-dns).
+
+import type { Cluster, ExternalClient, Pod, Service } from '../../sim';
+
+export const canvasId = {
+  node: (name: string) => `node:${name}`,
+  pod: (ns: string | undefined, name: string) => `pod:${ns ?? 'default'}/${name}`,
+  service: (ns: string | undefined, name: string) => `service:${ns ?? 'default'}/${name}`,
+  lb: (ns: string | undefined, name: string) => `lb:${ns ?? 'default'}/${name}`,
+  client: (name: string) => `client:${name}`,
+};
+
+export interface FrameModel {
+  id: string;
+  name: string;
+  internalIP: string | null;
+  podCIDR: string | null;
+  /** NodePorts every node opens (kube-proxy listens on all nodes), "30080/TCP default/web". */
+  nodePorts: { port: number; protocol: string; service: string }[];
+  /** hostPorts of pods scheduled here: only this node forwards them. */
+  hostPorts: { port: number; protocol: string; pod: string }[];
+}
+
+export interface PodModel {
+  id: string;
+  frameId: string | null;
+  namespace: string;
+  name: string;
+  ip: string | null;
+  ready: boolean;
+  hostNetwork: boolean;
+  ingressController: boolean;
+}
+
+export interface ServiceModel {
+  id: string;
+  namespace: string;
+  name: string;
+  type: string;
+  clusterIP: string | null;
+  ports: string[];
+  /** Canvas ids of the pods behind it, from EndpointSlices (never guessed from selectors). */
+  endpoints: string[];
+}
+
+export interface LoadBalancerModel {
+  id: string;
+  address: string;
+  service: string;
+  serviceId: string;
+}
+
+export interface ClientModel {
+  id: string;
+  name: string;
+  address: string;
+}
+
+export interface EdgeModel {
+  id: string;
+  source: string;
+  target: string;
+  kind: 'endpoint' | 'load-balancer';
+}
+
+export interface Topology {
+  frames: FrameModel[];
+  pods: PodModel[];
+  services: ServiceModel[];
+  loadBalancers: LoadBalancerModel[];
+  clients: ClientModel[];
+  edges: EdgeModel[];
+}
+
+const byName = (a: { name: string; namespace?: string }, b: { name: string; namespace?: string }) =>
+  (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name);
+
+function isReady(p: Pod): boolean {
+  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+const INGRESS_NAMES = new Set(['ingress-nginx', 'traefik', 'nginx-ingress']);
+
+function isIngressController(p: Pod, ingressNamespaces: ReadonlySet<string>): boolean {
+  const l = p.metadata.labels ?? {};
+  return ingressNamespaces.has(p.metadata.namespace ?? 'default') || INGRESS_NAMES.has(l['app.kubernetes.io/name'] ?? '') || INGRESS_NAMES.has(l['app'] ?? '');
+}
+
+function servicePorts(s: Service): string[] {
+  return (s.spec.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`);
+}
+
+/** Endpoint pod ids per service, from EndpointSlices (kubernetes.io/service-name) or legacy Endpoints. */
+function endpointPods(cluster: Cluster): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (ns: string | undefined, svc: string, ref: { kind: string; namespace?: string; name: string } | undefined) => {
+    if (!ref || ref.kind !== 'Pod') return;
+    const key = canvasId.service(ns, svc);
+    if (!out.has(key)) out.set(key, new Set());
+    out.get(key)!.add(canvasId.pod(ref.namespace ?? ns, ref.name));
+  };
+  for (const slice of cluster.endpointSlices) {
+    const svc = slice.metadata.labels?.['kubernetes.io/service-name'];
+    if (!svc) continue;
+    for (const e of slice.endpoints) add(slice.metadata.namespace, svc, e.targetRef);
+  }
+  for (const ep of cluster.endpoints) {
+    for (const subset of ep.subsets ?? []) {
+      for (const a of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) add(ep.metadata.namespace, ep.metadata.name, a.targetRef);
+    }
+  }
+  return out;
+}
+
+export function buildTopology(cluster: Cluster, clients: readonly ExternalClient[] = []): Topology {
+  const ingressNamespaces = new Set(cluster.settings.ingress.map((i) => i.namespace));
+  const nodeNames = new Set(cluster.nodes.map((n) => n.metadata.name));
+
+  const nodePorts: FrameModel['nodePorts'] = [];
+  for (const s of [...cluster.services].sort((a, b) => byName(a.metadata, b.metadata))) {
+    for (const p of s.spec.ports ?? []) {
+      if (p.nodePort) nodePorts.push({ port: p.nodePort, protocol: p.protocol ?? 'TCP', service: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` });
+    }
+  }
+
+  const pods: PodModel[] = [...cluster.pods]
+    .sort((a, b) => byName(a.metadata, b.metadata))
+    .map((p) => ({
+      id: canvasId.pod(p.metadata.namespace, p.metadata.name),
+      frameId: p.spec.nodeName && nodeNames.has(p.spec.nodeName) ? canvasId.node(p.spec.nodeName) : null,
+      namespace: p.metadata.namespace ?? 'default',
+      name: p.metadata.name,
+      ip: p.status?.podIP ?? null,
+      ready: isReady(p),
+      hostNetwork: p.spec.hostNetwork === true,
+      ingressController: isIngressController(p, ingressNamespaces),
+    }));
+
+  const frames: FrameModel[] = [...cluster.nodes]
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+    .map((n) => {
+      const name = n.metadata.name;
+      const hostPorts: FrameModel['hostPorts'] = [];
+      for (const p of cluster.pods) {
+        if (p.spec.nodeName !== name) continue;
+        for (const c of p.spec.containers ?? []) {
+          for (const cp of c.ports ?? []) {
+            if (cp.hostPort) hostPorts.push({ port: cp.hostPort, protocol: cp.protocol ?? 'TCP', pod: `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` });
+          }
+        }
+      }
+      hostPorts.sort((a, b) => a.port - b.port);
+      return {
+        id: canvasId.node(name),
+        name,
+        internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
+        podCIDR: n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0] ?? null,
+        nodePorts,
+        hostPorts,
+      };
+    });
+
+  const eps = endpointPods(cluster);
+  const podIds = new Set(pods.map((p) => p.id));
+  const services: ServiceModel[] = [...cluster.services]
+    .filter((s) => !(s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes'))
+    .sort((a, b) => byName(a.metadata, b.metadata))
+    .map((s) => {
+      const id = canvasId.service(s.metadata.namespace, s.metadata.name);
+      return {
+        id,
+        namespace: s.metadata.namespace ?? 'default',
+        name: s.metadata.name,
+        type: s.spec.type ?? 'ClusterIP',
+        clusterIP: s.spec.clusterIP ?? null,
+        ports: servicePorts(s),
+        endpoints: [...(eps.get(id) ?? [])].filter((p) => podIds.has(p)).sort(),
+      };
+    });
+
+  const loadBalancers: LoadBalancerModel[] = [];
+  for (const s of cluster.services) {
+    if (s.spec.type !== 'LoadBalancer') continue;
+    const address = s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname;
+    if (!address) continue;
+    loadBalancers.push({
+      id: canvasId.lb(s.metadata.namespace, s.metadata.name),
+      address,
+      service: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
+      serviceId: canvasId.service(s.metadata.namespace, s.metadata.name),
+    });
+  }
+  loadBalancers.sort((a, b) => a.id.localeCompare(b.id));
+
+  const edges: EdgeModel[] = [];
+  for (const lb of loadBalancers) edges.push({ id: `${lb.id}->${lb.serviceId}`, source: lb.id, target: lb.serviceId, kind: 'load-balancer' });
+  for (const s of services) for (const p of s.endpoints) edges.push({ id: `${s.id}->${p}`, source: s.id, target: p, kind: 'endpoint' });
+
+  return {
+    frames,
+    pods,
+    services,
+    loadBalancers,
+    clients: [...clients].sort((a, b) => a.name.localeCompare(b.name)).map((c) => ({ id: canvasId.client(c.name), name: c.name, address: c.address })),
+    edges,
+  };
+}

@@ -1,0 +1,119 @@
+// The current hop: where it happened, what it did and why (an explanation rendered in the user's
+// language from the tracer's key and parameters), the packet before and after with the changed
+// fields marked, the source address the backend will log, and the artifact lines that decided.
+
+import type { Fault, Hop, PacketView } from '../../sim';
+import { selectCurrentHop, selectLang, selectTrace } from '../../state';
+import { labStore, useLab } from '../app-store';
+import { translateDynamic, useT } from '../i18n';
+
+const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
+
+function show(v: PacketView[keyof PacketView]): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${x}`).join('; ');
+  return String(v);
+}
+
+function placeLabel(hop: Hop): string {
+  const p = hop.place;
+  switch (p.kind) {
+    case 'client':
+      return `${p.name} (${p.address})`;
+    case 'dns':
+      return p.server;
+    case 'load-balancer':
+      return `${p.address} → ${p.service}`;
+    case 'node':
+      return p.iface ? `${p.node} ${p.iface}` : p.node;
+    case 'pod':
+      return p.pod;
+    case 'controller':
+      return `${p.controller} ${p.pod}`;
+  }
+}
+
+/** Select the object a fault blames, when the canvas draws it. */
+function openFault(f: Fault) {
+  const ns = f.namespace ?? 'default';
+  const target =
+    f.kind === 'Service' ? { kind: 'service' as const, id: `service:${ns}/${f.name}` } : f.kind === 'Pod' ? { kind: 'pod' as const, id: `pod:${ns}/${f.name}` } : f.kind === 'Node' ? { kind: 'node' as const, id: `node:${f.name}` } : null;
+  if (target) labStore.getState().select(target);
+}
+
+export function HopInspector() {
+  const t = useT();
+  const lang = useLab(selectLang);
+  const hop = useLab(selectCurrentHop);
+  const trace = useLab(selectTrace);
+  if (!trace || !hop) return <p className="muted panel-hint">{t('hop.empty')}</p>;
+  const changed = new Set(hop.changed);
+  const isLast = hop.index === trace.hops.length - 1;
+  return (
+    <div className="hop-inspector" data-testid="hop-inspector">
+      <div className="hop-head">
+        <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
+        <span className="hop-place">
+          <span className="muted">{t(`place.${hop.place.kind}`)}</span> <strong className="mono">{placeLabel(hop)}</strong>
+        </span>
+      </div>
+      <p className="explanation" data-testid="hop-explanation">
+        {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+      </p>
+      <table className="packet-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('hop.field')}</th>
+            <th scope="col">{t('hop.before')}</th>
+            <th scope="col">{t('hop.after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined).map((f) => (
+            <tr key={f} className={changed.has(f) ? 'is-changed' : undefined} data-testid={changed.has(f) ? `changed-${f}` : undefined}>
+              <th scope="row" className="mono">
+                {f}
+              </th>
+              <td className="mono">{show(hop.before[f])}</td>
+              <td className="mono">
+                {show(hop.after[f])}
+                {changed.has(f) && <span className="sr-only"> ({t('hop.changed')})</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {hop.observedSource && (
+        <p className="observed">
+          {t('hop.observedSource')} <strong className="mono">{hop.observedSource}</strong>
+        </p>
+      )}
+      {hop.refs.length > 0 && (
+        <div className="refs">
+          <h4>{t('hop.refs')}</h4>
+          <ol>
+            {hop.refs.map((r, i) => (
+              <li key={`${r.artifact}-${r.lineIndex}-${i}`} className={i === hop.refs.length - 1 ? 'is-deciding' : undefined}>
+                <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(r.artifact)} title={t('hop.openArtifact')}>
+                  <span className="muted small">
+                    {r.artifact}:{r.lineIndex + 1}
+                  </span>
+                  <code className="mono">{r.line}</code>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {isLast && trace.fault && (
+        <div className="fault" role="note" data-testid="hop-fault">
+          <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
+          <p>{trace.fault.message}</p>
+          <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
+            {t('hop.openObject')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+// The outcome of opening files: located problems (file:line:col, JSON pointer, message), dismissible.
+// A failed load says so, and says that the scenario already open was kept.
+
+import { selectLoadReport } from '../../state';
+import { labStore, useLab } from '../app-store';
+import { useT } from '../i18n';
+import { IconClose } from '../icons';
+
+export function LoadErrors() {
+  const t = useT();
+  const report = useLab(selectLoadReport);
+  if (!report) return null;
+  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  return (
+    <section className={`load-errors ${report.applied ? 'is-warning' : 'is-error'}`} data-testid="load-errors" role="alert" aria-label={t('load.title')}>
+      <header>
+        <strong>
+          {report.unavailable
+            ? t('load.unavailable')
+            : report.applied
+              ? t('load.warnings', { count: report.problems.length })
+              : t('load.failed', { files: report.files.join(', '), count: errors })}
+        </strong>
+        {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
+        <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().dismissLoadReport()} aria-label={t('load.dismiss')} data-testid="load-errors-dismiss">
+          <IconClose />
+        </button>
+      </header>
+      {report.problems.length > 0 && (
+        <ol className="problems">
+          {report.problems.map((p, i) => (
+            <li key={i} className={`problem problem-${p.severity}`}>
+              <span className="mono where">
+                {p.file}
+                {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
+                {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
+              </span>
+              {p.path && <code className="mono path">{p.path}</code>}
+              <span className="message">{p.message}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
