@@ -115,7 +115,7 @@ describe('share links of edited scenarios', () => {
       }),
       { numRuns: 100, seed: 20261122 },
     );
-  });
+  }, 60_000);
 });
 
 const pack = (payload: unknown, codec = 1) => `#s=${codec}.${deflateRawSync(JSON.stringify(payload)).toString('base64url')}`;
