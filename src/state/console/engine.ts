@@ -195,7 +195,7 @@ export function eventRow(e: ClusterEvent): string {
 const refKey = (r: { kind: string; namespace?: string; name: string }) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
 
 /** Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. */
-function commit(env: ConsoleEnv, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[], out: string): ConsoleResult {
+export function checkChange(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[], out: string): ConsoleResult {
   const { next } = runCommand(env.scenario, command);
   const lab = env.labFor(next);
   const before = new Set(env.lab.problems.map((p) => `${refKey(p.ref)}|${p.message}`));
@@ -300,7 +300,7 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
       if ('error' in kn) return error(kn.error);
       const objNs = kn.kind.namespaced ? ns : undefined;
       if (!findInScenario(env.scenario, kn.kind.kind, objNs, kn.name)) return generatedObjectError(env, kn.kind, ns, kn.name);
-      return commit(env, { kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }, [], `${kn.kind.resource} "${kn.name}" deleted\n`);
+      return checkChange(env, { kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }, [], `${kn.kind.resource} "${kn.name}" deleted\n`);
     }
     case 'scale': {
       const kn = kindAndName(a);
@@ -309,7 +309,7 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
       if (replicas === undefined || !/^\d+$/.test(replicas)) return error('error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0');
       if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
       if (!findInScenario(env.scenario, 'Deployment', ns, kn.name)) return generatedObjectError(env, kn.kind, ns, kn.name);
-      return commit(env, { kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }, [{ kind: 'Deployment', namespace: ns, name: kn.name }], `${qualified(kn.kind)}/${kn.name} scaled\n`);
+      return checkChange(env, { kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }, [{ kind: 'Deployment', namespace: ns, name: kn.name }], `${qualified(kn.kind)}/${kn.name} scaled\n`);
     }
     case 'label':
     case 'annotate': {
@@ -393,7 +393,7 @@ function edit(env: ConsoleEnv, kind: KindInfo, ns: string, name: string, change:
   if (problem) return error(problem);
   if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(`error: ${kind.resource} "${name}": the kind and name of an object cannot change`);
   if (JSON.stringify(copy) === JSON.stringify(current)) return ok(`${qualified(kind)}/${name} unchanged\n`);
-  return commit(env, { kind: 'apply-object', object: copy }, [{ kind: kind.kind, namespace: objNs, name }], `${qualified(kind)}/${name} ${verbPast}\n`);
+  return checkChange(env, { kind: 'apply-object', object: copy }, [{ kind: kind.kind, namespace: objNs, name }], `${qualified(kind)}/${name} ${verbPast}\n`);
 }
 
 function apply(env: ConsoleEnv, a: Args, stdin: string | undefined, verb: string): ConsoleResult {
@@ -423,7 +423,7 @@ function apply(env: ConsoleEnv, a: Args, stdin: string | undefined, verb: string
     if (!same) commands.push({ kind: 'apply-object', object: o });
   }
   if (commands.length === 0) return ok(`${lines.join('\n')}\n`);
-  return commit(env, { kind: 'batch', commands }, objects.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })), `${lines.join('\n')}\n`);
+  return checkChange(env, { kind: 'batch', commands }, objects.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })), `${lines.join('\n')}\n`);
 }
 
 // ------------------------------------------------------------------ shell tools
