@@ -6,10 +6,16 @@
 // prints the apiserver's words and changes nothing.
 
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { artifactText, dns, kubectlDescribe, kubectlGet, type ClusterEvent, type RenderedArtifact, type TraceResult } from '../../sim';
+// Direct module imports, not the src/sim barrel: the barrel pulls the whole core (src/ui/bundle.test.ts).
+import type { ClusterEvent, RenderedArtifact, TraceResult } from '../../sim';
+import { artifactText } from '../../sim/artifact';
+import * as dns from '../../sim/dns/index';
+import { kubectlDescribe } from '../../sim/kubectl/describe';
+import { kubectlGet } from '../../sim/kubectl/get';
 import type { Lab } from '../../sim/build/lab';
 import { buildNetworkIndex } from '../../sim/trace/network';
-import { loadScenarioText, type ScenarioObject } from '../../scenario';
+import type { ScenarioObject } from '../../scenario';
+import { loadScenarioText } from '../../scenario/load';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
 
