@@ -33,6 +33,8 @@ test('a saved request is sent through the tracer and walked hop by hop', async (
   await lab.screenshot('real-trace-dnat-en');
   await page.keyboard.press('End');
   await expect(page.getByTestId('hop-explanation')).toContainText('answers 200');
+  await expect(page.getByTestId('trace-result')).toContainText('Response 200');
+  await expect(page.getByTestId('trace-expect')).toHaveText('As the saved request expects.');
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(page.getByTestId('hop-explanation')).toContainText('返回 200');
   await lab.screenshot('real-trace-end-zh');

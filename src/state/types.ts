@@ -34,6 +34,8 @@ export interface TraceRequest {
   headers: Record<string, string>;
   /** Like curl --connect-to: "ingress[:<class>]", "node:<name>", "<ip>:<port>"; empty for none. */
   connect: string;
+  /** The saved request this was composed from, if any (its `expect` is checked against the result). */
+  savedId?: string;
 }
 
 export interface TraceArgs {

@@ -104,6 +104,16 @@ export const en = {
   'hop.fault': 'Fault:',
   'hop.openObject': 'Open the object',
 
+  'result.response': 'Response',
+  'result.refused': 'Connection refused',
+  'result.timeout': 'Timed out',
+  'result.nxdomain': 'Name not found (NXDOMAIN)',
+  'result.unreachable': 'Unreachable',
+  'result.backend': 'from',
+  'result.sourceIP': 'backend saw the client as',
+  'result.expected': 'As the saved request expects.',
+  'result.unexpected': 'Not what the saved request expects ({expected}).',
+
   'place.client': 'Client',
   'place.dns': 'DNS',
   'place.load-balancer': 'Load balancer',

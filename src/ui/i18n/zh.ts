@@ -104,6 +104,16 @@ export const zh: Record<keyof typeof en, string> = {
   'hop.fault': '故障：',
   'hop.openObject': '打开该对象',
 
+  'result.response': '收到响应',
+  'result.refused': '连接被拒绝',
+  'result.timeout': '超时',
+  'result.nxdomain': '域名不存在（NXDOMAIN）',
+  'result.unreachable': '不可达',
+  'result.backend': '来自',
+  'result.sourceIP': '后端看到的客户端地址',
+  'result.expected': '与已保存请求的预期一致。',
+  'result.unexpected': '与已保存请求的预期不同（{expected}）。',
+
   'place.client': '客户端',
   'place.dns': 'DNS',
   'place.load-balancer': '负载均衡器',

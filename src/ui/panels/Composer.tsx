@@ -4,7 +4,7 @@
 
 import { useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectRequests, selectTracerReady, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
+import { selectLang, selectRequests, selectTracerReady, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
 
@@ -36,6 +36,7 @@ export function Composer() {
   const senders = useLab(useShallow(selectSenders));
   const saved = useLab(selectRequests);
   const status = useLab(selectTraceStatus);
+  const lang = useLab(selectLang);
   const [form, setForm] = useState<TraceRequest>({ from: '', method: 'GET', url: '', headers: {}, connect: '' });
   const [headerText, setHeaderText] = useState('');
   const [savedId, setSavedId] = useState('');
@@ -60,7 +61,7 @@ export function Composer() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    labStore.getState().sendRequest({ ...form, from, headers: parseHeaders(headerText) });
+    labStore.getState().sendRequest({ ...form, from, headers: parseHeaders(headerText), savedId: savedId || undefined });
   };
 
   return (
@@ -72,7 +73,7 @@ export function Composer() {
             <option value="">{t('composer.saved.none')}</option>
             {saved.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.title ?? r.id}
+                {(lang === 'zh' ? r.zh?.title : undefined) ?? r.title ?? r.id}
               </option>
             ))}
           </select>

@@ -2,8 +2,8 @@
 // language from the tracer's key and parameters), the packet before and after with the changed
 // fields marked, the source address the backend will log, and the artifact lines that decided.
 
-import type { Fault, Hop, PacketView } from '../../sim';
-import { selectCurrentHop, selectLang, selectTrace } from '../../state';
+import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
+import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
 
@@ -41,6 +41,54 @@ function openFault(f: Fault) {
   if (target) labStore.getState().select(target);
 }
 
+const selectRequest = (s: LabState) => s.playback.request;
+
+/** `expect.backend` may name a pod with `*` wildcards ("default/web-*": any pod of the Deployment). */
+function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+/** What came back, and whether it is what the saved request (the lesson) says it should be. */
+function Result({ trace }: { trace: TraceResult }) {
+  const t = useT();
+  const request = useLab(selectRequest);
+  const saved = useLab(selectRequests)?.find((r) => r.id === request?.savedId);
+  const exp = saved?.expect;
+  const mismatches: string[] = [];
+  if (exp) {
+    if (exp.outcome !== trace.outcome) mismatches.push(`outcome ${exp.outcome}`);
+    if (exp.status !== undefined && exp.status !== trace.status) mismatches.push(`status ${exp.status}`);
+    if (exp.service !== undefined && exp.service !== trace.service) mismatches.push(`service ${exp.service}`);
+    if (exp.backend !== undefined && !globMatch(exp.backend, trace.backendPod ?? '')) mismatches.push(`backend ${exp.backend}`);
+    if (exp.sourceIP !== undefined && exp.sourceIP !== trace.backend?.sourceIP) mismatches.push(`source ${exp.sourceIP}`);
+  }
+  const ok = trace.outcome === 'response';
+  return (
+    <div className={`result ${ok ? 'is-ok' : 'is-failed'}`} data-testid="trace-result">
+      <strong>{t(`result.${trace.outcome}`)}</strong>
+      {trace.status !== null && <span className="mono"> {trace.status}</span>}
+      {trace.backendPod && (
+        <span className="small">
+          {' '}
+          · {t('result.backend')} <span className="mono">{trace.backendPod}</span>
+        </span>
+      )}
+      {trace.backend && (
+        <span className="small">
+          {' '}
+          · {t('result.sourceIP')} <span className="mono">{trace.backend.sourceIP}</span>
+        </span>
+      )}
+      {exp && (
+        <div className={`expect ${mismatches.length ? 'is-unexpected' : 'is-expected'}`} data-testid="trace-expect">
+          {mismatches.length ? t('result.unexpected', { expected: mismatches.join(', ') }) : t('result.expected')}
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function HopInspector() {
   const t = useT();
   const lang = useLab(selectLang);
@@ -51,6 +99,7 @@ export function HopInspector() {
   const isLast = hop.index === trace.hops.length - 1;
   return (
     <div className="hop-inspector" data-testid="hop-inspector">
+      <Result trace={trace} />
       <div className="hop-head">
         <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
         <span className="hop-place">
