@@ -174,6 +174,27 @@ describe('shell tools', () => {
   });
 });
 
+describe('rules and configs of other modes and addons', () => {
+  it.each([
+    ['ipvs-round-robin.json', 'ipvsadm -Ln', /TCP\s+\S+:\d+ rr/],
+    ['kube-proxy-modes.json', 'nft list ruleset', /table ip kube-proxy/],
+  ])('%s: %s on a node', (file, line, want) => {
+    const s = scenarioOf(file);
+    const node = labFor(s).reconcile.cluster.nodes[0]!.metadata.name;
+    expect(exec(line, s, { kind: 'node', node }).out).toMatch(want);
+  });
+
+  it('nginx.conf is in the ingress controller pod, not in an application pod', () => {
+    const s = scenarioOf('ingress-nodeport-hosts.json');
+    const pods = labFor(s).reconcile.cluster.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    const controller = pods.find((p) => p.startsWith('ingress-nginx/ingress-nginx-controller'))!;
+    const app = pods.find((p) => p.startsWith('cbuc-test/'))!;
+    expect(exec('cat /etc/nginx/nginx.conf', s, { kind: 'pod', pod: controller }).out).toMatch(/server_name/);
+    expect(exec('cat /etc/nginx/nginx.conf', s, { kind: 'pod', pod: app }).err).toBe('cat: /etc/nginx/nginx.conf: No such file or directory\n');
+    expect(exec('cat /etc/resolv.conf', s, { kind: 'pod', pod: app }).out).toMatch(/^search cbuc-test\.svc\.cluster\.local/);
+  });
+});
+
 describe('completion', () => {
   const env = envFor(base);
   it.each([

@@ -555,7 +555,9 @@ function catFile(env: ConsoleEnv, path: string | undefined): ConsoleResult {
   }
   if (path === '/etc/nginx/nginx.conf') {
     const nginx = env.lab.ingressControllers.filter((c) => c.kind === 'nginx');
-    const inPod = env.shell.kind === 'pod' ? nginx.find((c) => env.shell.kind === 'pod' && env.shell.pod.startsWith(`${c.addon.namespace}/`)) : undefined;
+    // The file exists in the controller's pods (and, for convenience, on a node or laptop: the first controller's).
+    const shellPod = env.shell.kind === 'pod' ? env.shell.pod : null;
+    const inPod = shellPod ? nginx.find((c) => shellPod.startsWith(`${c.addon.namespace}/`) && shellPod.includes('controller')) : undefined;
     const ctrl = inPod ?? (env.shell.kind === 'pod' ? undefined : nginx[0]);
     if (!ctrl) return error(`cat: ${path}: No such file or directory`);
     const art = Object.values(env.lab.artifacts).find((x) => x.id.includes(ctrl.addon.className) && x.id.includes('nginx.conf'));

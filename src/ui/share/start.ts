@@ -28,12 +28,12 @@ export async function openShareLink(fragment: string): Promise<boolean> {
   const { decodeShare } = await import('../../scenario/share');
   const r = decodeShare(fragment);
   if (!r.ok) {
-    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: r.message }) } });
+    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: `${t(`share.kind.${r.kind}`)} (${r.message})` }) } });
     return false;
   }
   const { serializeScenario } = await import('../../scenario/export');
   if (!labStore.getState().openFiles([{ name: 'share-link.json', text: serializeScenario(r.lab.scenario) }])) {
-    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: 'the scenario does not load' }) } });
+    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: t('share.kind.invalid') }) } });
     return false;
   }
   markSaved();
