@@ -245,6 +245,17 @@ test('hostile files and pastes are reported and change nothing', async ({ page }
   await page.getByTestId('paste-text').fill('kind: Service\nmetadata: {name: x}\nspec: {ports: [{port: "nope"}]}');
   await page.getByTestId('paste-open').click();
   expect(await title(page)).toBe(t0);
+  // Fuzzed (some mutations still load; none may crash the page): a real lesson file with bytes cut, repeated and replaced, as JSON and as YAML.
+  const base = readFileSync('scenarios/ingress-nodeport-hosts.json', 'utf8');
+  let seed = 11;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  for (let i = 0; i < 10; i++) {
+    const at = rnd(base.length);
+    const junk = ['{', '}', '[', ']', '"', ':', '&a', '*a', '<<', '\n  - ', '\u0000', '9'.repeat(40)][rnd(12)]!;
+    const text = base.slice(0, at) + junk.repeat(1 + rnd(50)) + base.slice(at + rnd(30));
+    await lab.dropFiles([{ name: i % 2 ? 'fuzz.yaml' : 'fuzz.json', text }]);
+    await expect(page.getByTestId('app')).toBeVisible();
+  }
   expect(errors).toEqual([]);
 });
 

@@ -147,7 +147,8 @@ export async function startLab(defaultFile: { name: string; text: string }) {
   if (!opened) {
     labStore.getState().openFiles([defaultFile]);
     markSaved();
-    if (restore) setSession({ restore });
   }
+  // Offered whatever the URL opened: a reload of a link or lesson after edits still gets them back.
+  if (restore) setSession({ restore });
   watch();
 }
