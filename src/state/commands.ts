@@ -5,7 +5,7 @@
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { ProxyMode } from '../sim';
 import { POD_ANNOTATIONS } from '../sim/cluster';
-import { defaultLabSettings } from '../sim/lab';
+import { defaultLabSettings, type LabSettings } from '../sim/lab';
 import { assertNever } from '../sim/util/assert';
 import type { ScenarioObject } from '../scenario';
 import type { Scenario } from './types';
@@ -21,6 +21,8 @@ export type ScenarioCommand =
   | { kind: 'set-seed'; seed: string }
   /** Create or replace one object (matched by kind, namespace and name): the console and the edit forms. */
   | { kind: 'apply-object'; object: ScenarioObject }
+  /** Lab settings replaced as a whole (kube-proxy's configuration edited from the console). */
+  | { kind: 'set-lab-settings'; settings: LabSettings }
   /** Several commands as one undo step (kubectl apply -f with several documents). */
   | { kind: 'batch'; commands: ScenarioCommand[] };
 
@@ -73,6 +75,9 @@ export function applyCommand(draft: Scenario, cmd: ScenarioCommand): void {
       else draft.objects.push(structuredClone(o) as (typeof draft.objects)[number]);
       return;
     }
+    case 'set-lab-settings':
+      draft.settings = structuredClone(cmd.settings);
+      return;
     case 'batch':
       for (const c of cmd.commands) applyCommand(draft, c);
       return;

@@ -133,6 +133,16 @@ describe('kubectl', () => {
     expect(exec(`kubectl delete pod ${pod}`).err).toMatch(/is managed by ReplicaSet .*change the Deployment instead/);
   });
 
+  it("kube-proxy's ConfigMap: mode and scheduler, then ipvsadm shows the new rules (the seed's steps)", () => {
+    const r = exec('kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
+    expect(r.out).toBe('configmap/kube-proxy edited\n');
+    expect(r.next.settings.kubeProxy).toMatchObject({ mode: 'ipvs', ipvs: { scheduler: 'wrr' } });
+    expect(r.events.some((e) => /ipvs/i.test(e))).toBe(true);
+    expect(exec('kubectl delete pod -l k8s-app=kube-proxy -n kube-system', r.next).out).toMatch(/kube-proxy on node-1 restarted/);
+    expect(exec('ipvsadm -Ln', r.next, { kind: 'node', node: 'node-1' }).out).toMatch(/ wrr/);
+    expect(exec('kubectl edit cm kube-proxy -n kube-system --set mode=fast').err).toMatch(/^error: configmaps "kube-proxy": /);
+  });
+
   it('exec moves the shell into a pod', () => {
     const pod = labFor(base).reconcile.cluster.pods[0]!.metadata.name;
     expect(exec(`kubectl exec -it ${pod} -- sh`).shell).toEqual({ kind: 'pod', pod: `default/${pod}` });

@@ -16,6 +16,7 @@ import type { Lab } from '../../sim/build/lab';
 import { buildNetworkIndex } from '../../sim/trace/network';
 import type { ScenarioObject } from '../../scenario';
 import { loadScenarioText } from '../../scenario/load';
+import { setLabSetting } from '../../scenario/settings';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
 
@@ -302,6 +303,10 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
     case 'create':
       return apply(env, a, stdin, verb);
     case 'delete': {
+      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited configuration.
+      if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
+        return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.scenario.settings.kubeProxy.mode})\n`);
+      }
       const kn = kindAndName(a);
       if ('error' in kn) return error(kn.error);
       const objNs = kn.kind.namespaced ? ns : undefined;
@@ -346,6 +351,7 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
       const kn = kindAndName(a);
       if ('error' in kn) return error(kn.error);
       const sets = flags(a, '--set');
+      if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(env, sets);
       const patch = flag(a, '-p', '--patch');
       if (sets.length === 0 && patch === undefined) {
         return error(`error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`);
@@ -387,6 +393,25 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
     default:
       return error(`error: unknown command "${verb}" for "kubectl"`);
   }
+}
+
+/**
+ * `kubectl edit cm kube-proxy -n kube-system --set mode=ipvs`: kube-proxy's configuration file
+ * (KubeProxyConfiguration in the ConfigMap's config.conf) is the lab's kubeProxy settings.
+ */
+function editKubeProxyConfig(env: ConsoleEnv, sets: string[]): ConsoleResult {
+  if (sets.length === 0) return error('error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
+  let settings = env.scenario.settings;
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) return error(`error: --set takes path=value, not "${s}"`);
+    const key = s.slice(0, eq).replace(/^data\.config\.conf\./, '');
+    const r = setLabSetting(settings, `kubeProxy.${key}`, s.slice(eq + 1));
+    if (!r.ok) return error(`error: configmaps "kube-proxy": ${r.message}`);
+    settings = r.settings;
+  }
+  if (JSON.stringify(settings) === JSON.stringify(env.scenario.settings)) return ok('configmap/kube-proxy unchanged\n');
+  return checkChange(env, { kind: 'set-lab-settings', settings }, [], 'configmap/kube-proxy edited\n');
 }
 
 /** Changes one object the scenario writes; `change` mutates a copy and returns an error text or null. */
@@ -572,6 +597,7 @@ export const COMMANDS = ['kubectl', 'curl', 'dig', 'nslookup', 'iptables-save', 
 
 const HELP = `Commands:
   kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
+  kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
   dig NAME [TYPE] [+search]        nslookup NAME
   iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)
