@@ -25,3 +25,4 @@ export type {
   ScenarioView,
 } from './types';
 export { setLabSetting, settingKeys, type SetSettingResult } from './settings';
+export { decodeShare, encodeShare, compactScenarioDocument, isShareFragment, SHARE_LIMITS, SHARE_CODEC_VERSION, SHARE_PREFIX, type DecodeResult, type SharedLab, type SharedRequest, type ShareErrorKind } from './share';

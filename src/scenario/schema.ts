@@ -3,6 +3,7 @@
 // ranges, name syntax, selector/template agreement, ...) is the control plane's job.
 // The JSON Schema in public/scenario.schema.json is generated from these (scripts/gen-schema.ts).
 
+import './zod-config';
 import { z } from 'zod';
 import {
   defaultKubeProxySettings,

@@ -5,8 +5,9 @@
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { ProxyMode } from '../sim';
 import { POD_ANNOTATIONS } from '../sim/cluster';
-import { defaultLabSettings } from '../sim/lab';
+import { defaultLabSettings, type LabSettings } from '../sim/lab';
 import { assertNever } from '../sim/util/assert';
+import type { ScenarioObject } from '../scenario';
 import type { Scenario } from './types';
 
 enablePatches();
@@ -17,7 +18,13 @@ export type ScenarioCommand =
   /** Flip the lab's readiness annotation on a pod written in the scenario. */
   | { kind: 'set-pod-ready'; namespace: string; name: string; ready: boolean }
   | { kind: 'remove-object'; objectKind: string; namespace?: string; name: string }
-  | { kind: 'set-seed'; seed: string };
+  | { kind: 'set-seed'; seed: string }
+  /** Create or replace one object (matched by kind, namespace and name): the console and the edit forms. */
+  | { kind: 'apply-object'; object: ScenarioObject }
+  /** Lab settings replaced as a whole (kube-proxy's configuration edited from the console). */
+  | { kind: 'set-lab-settings'; settings: LabSettings }
+  /** Several commands as one undo step (kubectl apply -f with several documents). */
+  | { kind: 'batch'; commands: ScenarioCommand[] };
 
 export interface HistoryEntry {
   command: ScenarioCommand;
@@ -60,6 +67,20 @@ export function applyCommand(draft: Scenario, cmd: ScenarioCommand): void {
       if (i >= 0) (draft.objects as unknown[]).splice(i, 1);
       return;
     }
+    case 'apply-object': {
+      const o = cmd.object;
+      const i = findObject(draft, o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+      // Cluster-scoped objects carry no namespace; findObject's default matches them the same way.
+      if (i >= 0) draft.objects[i] = structuredClone(o) as (typeof draft.objects)[number];
+      else draft.objects.push(structuredClone(o) as (typeof draft.objects)[number]);
+      return;
+    }
+    case 'set-lab-settings':
+      draft.settings = structuredClone(cmd.settings);
+      return;
+    case 'batch':
+      for (const c of cmd.commands) applyCommand(draft, c);
+      return;
     default:
       assertNever(cmd);
   }

@@ -28,6 +28,8 @@ import { LoadErrors } from './panels/LoadErrors';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
+// share branch: gallery, lessons, files, share links, console, edit forms (src/ui/share/Extras.tsx).
+import { ExtrasOverlays, ExtrasStage, ExtrasToolbar } from './share/Extras';
 
 const ArtifactViewer = lazy(() => import('./panels/ArtifactViewer'));
 const TABS: SideTab[] = ['request', 'hop', 'object', 'events'];
@@ -96,6 +98,7 @@ function TopBar() {
             e.target.value = '';
           }}
         />
+        <ExtrasToolbar />
         <button type="button" className="btn btn-icon" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
           <IconUndo />
         </button>
@@ -235,11 +238,13 @@ export function App() {
     >
       <TopBar />
       <LoadErrors />
+      <ExtrasOverlays />
       <main className="workspace">
         <section className="stage" aria-label={t('canvas.aria')}>
           <ReactFlowProvider>
             <LabCanvas />
           </ReactFlowProvider>
+          <ExtrasStage />
           <Caption />
           <Playback />
           <ArtifactDrawer />

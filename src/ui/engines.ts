@@ -15,7 +15,7 @@ const labs = new WeakMap<readonly unknown[], WeakMap<LabSettings, Lab>>();
 // seeded state on, as on a real cluster, and start again from the seed when the lab changes.
 const sessions = new WeakMap<Lab, TraceSession>();
 
-function labFor(input: { settings: LabSettings; objects: readonly (KubeObject | OtherObject)[]; clients?: readonly ExternalClient[] }): Lab {
+export function labFor(input: { settings: LabSettings; objects: readonly (KubeObject | OtherObject)[]; clients?: readonly ExternalClient[] }): Lab {
   let bySettings = labs.get(input.objects);
   if (!bySettings) labs.set(input.objects, (bySettings = new WeakMap()));
   let lab = bySettings.get(input.settings);

@@ -8,7 +8,8 @@ import './styles.css';
 
 void import('./engines').then(({ engines }) => {
   labStore.getState().installEngines(engines);
-  labStore.getState().openFiles([{ name: 'default.json', text: defaultScenario }]);
+  // The URL's lab (share link, lesson) or the default one, with autosave and the unsaved-work warning.
+  void import('./share/start').then(({ startLab }) => startLab({ name: 'default.json', text: defaultScenario }));
 });
 
 // A small test API on window, in test builds only (vite build --mode test): Playwright uses it

@@ -1,0 +1,214 @@
+// Share links: a scenario, the selected request, the lesson step and the seed in a URL fragment
+// (`#s=1.<base64url(deflate-raw(json))>`). The fragment never reaches a server, so a link is the
+// whole lab. The codec version ("1.") says how the bytes are packed; the scenario's own format
+// version sits inside the payload, so an old link goes through the loader's migrations like an old
+// file. Everything a link can hold is capped before it is inflated in full (zip-bomb safe), and a
+// link that fails at any step changes nothing: the caller gets a reason, never a half-loaded lab.
+
+import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
+import { defaultIngressAddon, defaultLabSettings, type IngressAddon } from '../sim/lab';
+import { loadScenarioText } from './load';
+import { formatProblem } from './problem';
+import { CURRENT_VERSION, SCENARIO_FORMAT } from './schema';
+import type { Scenario } from './types';
+
+/** The fragment key and the packing version this code writes and reads. */
+export const SHARE_PREFIX = 's=';
+export const SHARE_CODEC_VERSION = 1;
+
+export const SHARE_LIMITS = {
+  /** Characters of the encoded part (browsers keep far longer URLs; a link this long is not one we wrote). */
+  maxEncodedChars: 64 * 1024,
+  /** Bytes after inflating: the scenario JSON of any real lesson is a few kilobytes. */
+  maxDecodedBytes: 512 * 1024,
+} as const;
+
+/** A request the link selects: a saved request's id, or one written in the composer. */
+export type SharedRequest =
+  | string
+  | { from: string; method: string; url: string; headers: Record<string, string>; connect: string };
+
+export interface SharedLab {
+  scenario: Scenario;
+  request?: SharedRequest;
+  step?: number;
+  seed: string;
+}
+
+export type ShareErrorKind = 'not-a-link' | 'too-new' | 'too-large' | 'corrupt' | 'invalid';
+
+export type DecodeResult = { ok: true; lab: SharedLab } | { ok: false; kind: ShareErrorKind; message: string };
+
+/** Compact JSON: lab settings equal to the defaults are left out (the loader puts them back). */
+function settingsDiff(value: unknown, base: unknown): unknown {
+  if (isPlainObject(value) && isPlainObject(base)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const d = settingsDiff(v, base[k]);
+      if (d !== undefined) out[k] = d;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return JSON.stringify(value) === JSON.stringify(base) ? undefined : value;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The scenario as the smallest file that loads back to the same scenario. */
+export function compactScenarioDocument(s: Scenario): Record<string, unknown> {
+  const { seed: _seed, ...settings } = s.settings;
+  const { seed: _baseSeed, ...base } = defaultLabSettings();
+  // "format" is implied by the link and put back on reading.
+  const doc: Record<string, unknown> = { version: CURRENT_VERSION };
+  if (Object.keys(s.meta).length > 0) doc.meta = s.meta;
+  const { ingress, ...rest } = settings;
+  const diff = (settingsDiff(rest, base) ?? {}) as Record<string, unknown>;
+  // Each ingress addon keeps only what differs from its controller's defaults (controller always).
+  if (ingress.length > 0) diff.ingress = ingress.map((a: IngressAddon) => ({ controller: a.controller, ...(settingsDiff(a, defaultIngressAddon(a.controller)) as object) }));
+  if (Object.keys(diff).length > 0) doc.settings = diff;
+  doc.objects = s.objects;
+  if (s.clients.length > 0) doc.clients = s.clients;
+  if (s.requests.length > 0) doc.requests = s.requests;
+  if (s.lesson.length > 0) doc.lesson = s.lesson;
+  if (Object.keys(s.view).length > 0) doc.view = s.view;
+  return doc;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  let bin: string;
+  try {
+    bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  } catch {
+    return null;
+  }
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The fragment (without "#") for a lab: `s=1.<base64url(deflate-raw(json))>`. */
+export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; seed?: string }): string {
+  const payload: Record<string, unknown> = { scenario: compactScenarioDocument(lab.scenario), seed: lab.seed ?? lab.scenario.settings.seed };
+  if (lab.request !== undefined) payload.request = lab.request;
+  if (lab.step !== undefined) payload.step = lab.step;
+  const bytes = deflateSync(strToU8(JSON.stringify(payload)), { level: 9 });
+  return `${SHARE_PREFIX}${SHARE_CODEC_VERSION}.${toBase64Url(bytes)}`;
+}
+
+class TooLarge extends Error {}
+
+/** Inflate in small input chunks, stopping as soon as the output passes the cap. */
+function boundedInflate(data: Uint8Array, maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  const inflate = new Inflate((chunk, final) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new TooLarge();
+    chunks.push(chunk);
+    if (final) done = true;
+  });
+  // A 1 KiB deflate block expands to at most ~1 MiB, so the overshoot past the cap stays bounded.
+  const STEP = 1024;
+  for (let i = 0; i < data.length; i += STEP) inflate.push(data.subarray(i, i + STEP), i + STEP >= data.length);
+  if (data.length === 0) inflate.push(new Uint8Array(0), true);
+  if (!done) throw new Error('unexpected end of data');
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const fail = (kind: ShareErrorKind, message: string): DecodeResult => ({ ok: false, kind, message });
+
+/** Whether a URL fragment (with or without "#") is a share link at all. */
+export function isShareFragment(fragment: string): boolean {
+  return fragment.replace(/^#/, '').startsWith(SHARE_PREFIX);
+}
+
+/** Reads a share fragment back to a lab. Never throws. */
+export function decodeShare(fragment: string): DecodeResult {
+  try {
+    return decodeUnsafe(fragment);
+  } catch (e) {
+    return fail('corrupt', `the link is damaged: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function decodeUnsafe(fragment: string): DecodeResult {
+  const body = fragment.replace(/^#/, '');
+  if (!body.startsWith(SHARE_PREFIX)) return fail('not-a-link', 'not a netlab share link');
+  const rest = body.slice(SHARE_PREFIX.length);
+  const dot = rest.indexOf('.');
+  const codec = dot < 0 ? NaN : Number(rest.slice(0, dot));
+  if (!Number.isInteger(codec) || codec < 1) return fail('corrupt', 'the link is damaged: no codec version before the data');
+  if (codec > SHARE_CODEC_VERSION) {
+    return fail('too-new', `the link was made by a newer netlab (link format ${codec}; this version reads up to ${SHARE_CODEC_VERSION})`);
+  }
+  const encoded = rest.slice(dot + 1);
+  if (encoded.length > SHARE_LIMITS.maxEncodedChars) {
+    return fail('too-large', `the link is ${encoded.length} characters long; netlab reads at most ${SHARE_LIMITS.maxEncodedChars}`);
+  }
+  const bytes = fromBase64Url(encoded);
+  if (!bytes || bytes.length === 0) return fail('corrupt', 'the link is damaged: the data is not base64url');
+  let json: string;
+  try {
+    json = strFromU8(boundedInflate(bytes, SHARE_LIMITS.maxDecodedBytes));
+  } catch (e) {
+    if (e instanceof TooLarge) return fail('too-large', `the link expands past ${SHARE_LIMITS.maxDecodedBytes} bytes; netlab stops there`);
+    return fail('corrupt', 'the link is damaged: the data does not decompress');
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(json);
+  } catch {
+    return fail('corrupt', 'the link is damaged: the data is not JSON');
+  }
+  if (!isPlainObject(payload) || !isPlainObject(payload.scenario)) return fail('corrupt', 'the link is damaged: no scenario inside');
+  const version = payload.scenario.version;
+  if (typeof version === 'number' && version > CURRENT_VERSION) {
+    return fail('too-new', `the scenario was written by a newer netlab (format version ${version}; this version reads up to ${CURRENT_VERSION})`);
+  }
+  const seed = payload.seed;
+  if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string');
+  const step = payload.step;
+  if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) return fail('invalid', 'step: must be a non-negative integer');
+  const request = parseSharedRequest(payload.request);
+  if (request === null) return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
+
+  // The scenario goes through the loader like any file: migrations, validation, located problems.
+  const withFormat = { format: SCENARIO_FORMAT, ...payload.scenario };
+  const doc = seed === undefined ? withFormat : { ...withFormat, settings: { ...(isPlainObject(payload.scenario.settings) ? payload.scenario.settings : {}), seed } };
+  const loaded = loadScenarioText('share link', JSON.stringify(doc));
+  if (!loaded.ok || loaded.problems.some((p) => p.severity === 'error')) {
+    const first = loaded.problems.find((p) => p.severity === 'error');
+    return fail('invalid', first ? formatProblem(first) : 'the scenario in the link does not load');
+  }
+  const lab: SharedLab = { scenario: loaded.scenario, seed: loaded.scenario.settings.seed };
+  if (request !== undefined) lab.request = request;
+  if (step !== undefined) lab.step = step;
+  return { ok: true, lab };
+}
+
+function parseSharedRequest(v: unknown): SharedRequest | undefined | null {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (!isPlainObject(v)) return null;
+  const { from, method, url, headers, connect } = v;
+  if (typeof from !== 'string' || typeof method !== 'string' || typeof url !== 'string' || typeof connect !== 'string') return null;
+  if (!isPlainObject(headers) || !Object.values(headers).every((h) => typeof h === 'string')) return null;
+  return { from, method, url, headers: headers as Record<string, string>, connect };
+}

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from '../../scenario';
+import { buildLab, type Lab } from '../../sim/build/lab';
+import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
+import { runCommand } from '../commands';
+import type { Scenario } from '../types';
+import { complete, defaultShell, mergePatch, needsMoreInput, prompt, run, splitInput, splitWords, type ConsoleEnv, type Shell } from './engine';
+
+function scenarioOf(file: string): Scenario {
+  const r = loadScenarioText(file, readFileSync(join(__dirname, '../../../scenarios', file), 'utf8'));
+  if (!r.ok) throw new Error('load');
+  return r.scenario;
+}
+
+const labFor = (s: Scenario): Lab => buildLab({ settings: s.settings, objects: s.objects, clients: s.clients });
+
+function envFor(s: Scenario, shell?: Shell): ConsoleEnv {
+  const lab = labFor(s);
+  const session = newTraceSession(s.settings.seed);
+  return {
+    scenario: s,
+    lab,
+    shell: shell ?? defaultShell(lab, s),
+    labFor,
+    trace: (r) => {
+      const from = parseSource(r.from);
+      if ('error' in from) throw new Error(from.error);
+      const connect = r.connect ? parseConnect(r.connect) : undefined;
+      if (connect && 'error' in connect) throw new Error(connect.error);
+      return trace({ ...lab, clients: [...s.clients] }, { from, url: r.url, method: r.method, headers: r.headers, connect }, session);
+    },
+  };
+}
+
+const base = scenarioOf('default.json');
+
+/** Runs a line and, for a change, the scenario after it (as the store would commit it). */
+function exec(line: string, s = base, shell?: Shell) {
+  const r = run(envFor(s, shell), line);
+  const next = r.command ? runCommand(s, r.command).next : s;
+  return { ...r, next };
+}
+
+describe('words and input', () => {
+  it.each([
+    ['kubectl get pods', ['kubectl', 'get', 'pods']],
+    [`curl -H 'Host: a b' "http://x/"`, ['curl', '-H', 'Host: a b', 'http://x/']],
+    [`kubectl patch svc web -p '{"spec":{"type":"NodePort"}}'`, ['kubectl', 'patch', 'svc', 'web', '-p', '{"spec":{"type":"NodePort"}}']],
+    ['a\\ b c', ['a b', 'c']],
+  ])('%s', (line, words) => expect(splitWords(line)).toEqual(words));
+
+  it('reads a heredoc as standard input', () => {
+    expect(splitInput('kubectl apply -f - <<EOF\nkind: X\nEOF')).toEqual({ line: 'kubectl apply -f -', stdin: 'kind: X' });
+    expect(needsMoreInput('kubectl apply -f - <<EOF\nkind: X')).toBe(true);
+    expect(needsMoreInput('kubectl apply -f - <<EOF\nkind: X\nEOF')).toBe(false);
+    expect(needsMoreInput('kubectl get pods')).toBe(false);
+  });
+
+  it('merge patch follows RFC 7386', () => {
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: null, e: 4 }, f: [1] })).toEqual({ a: 1, b: { d: 3, e: 4 }, f: [1] });
+  });
+});
+
+describe('kubectl', () => {
+  it('get pods lists the Deployment\'s pods in kubectl\'s columns', () => {
+    const r = exec('kubectl get pods');
+    expect(r.out).toMatch(/^NAME\s+READY\s+STATUS/);
+    expect(r.out).toMatch(/web-/);
+  });
+
+  it.each([
+    ['kubectl get svc nope', 'Error from server (NotFound): services "nope" not found'],
+    ['kubectl get widgets', `error: the server doesn't have a resource type "widgets"`],
+    ['kubectl delete svc nope', 'Error from server (NotFound): services "nope" not found'],
+    ['kubectl scale deployment web', 'error: --replicas=COUNT is required'],
+    ['kubectl frobnicate', 'error: unknown command "frobnicate" for "kubectl"'],
+  ])('%s says %s', (line, err) => {
+    const r = exec(line);
+    expect(r.err).toContain(err);
+    expect(r.command).toBeUndefined();
+  });
+
+  it('scale changes replicas and shows the controllers\' events', () => {
+    const r = exec('kubectl scale deployment web --replicas=5');
+    expect(r.out).toBe('deployment.apps/web scaled\n');
+    expect(r.events.some((e) => /ScalingReplicaSet|SuccessfulCreate/.test(e))).toBe(true);
+    const d = r.next.objects.find((o) => o.kind === 'Deployment') as { spec: { replicas: number } };
+    expect(d.spec.replicas).toBe(5);
+  });
+
+  it('edit --set changes a Service type; the apiserver refuses a bad one in its words', () => {
+    const refused = exec('kubectl edit svc web --set spec.type=ClusterIP');
+    expect(refused.err).toBe("Error from server (Invalid): The Service \"web\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'\n");
+    expect(refused.command).toBeUndefined();
+    const good = exec('kubectl edit svc web --set spec.type=ClusterIP --set spec.ports[0].nodePort=null');
+    expect(good.err).toBe('');
+    expect((good.next.objects.find((o) => o.kind === 'Service') as { spec: { type: string } }).spec.type).toBe('ClusterIP');
+    const bad = exec('kubectl edit svc web --set spec.ports[0].nodePort=80');
+    expect(bad.err).toMatch(/^Error from server \(Invalid\): The Service "web" is invalid: spec\.ports\[0\]\.nodePort/);
+    expect(bad.command).toBeUndefined();
+  });
+
+  it('patch -p applies a JSON merge patch', () => {
+    const r = exec(`kubectl patch svc web -p '{"spec":{"sessionAffinity":"ClientIP"}}'`);
+    expect(r.out).toBe('service/web patched\n');
+    expect((r.next.objects.find((o) => o.kind === 'Service') as { spec: { sessionAffinity: string } }).spec.sessionAffinity).toBe('ClientIP');
+  });
+
+  it('label adds, refuses to overwrite without --overwrite, removes', () => {
+    const r = exec('kubectl label deploy web tier=front');
+    expect(r.out).toBe('deployment.apps/web labeled\n');
+    expect(r.next.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBe('front');
+    const again = exec('kubectl label deploy web tier=back', r.next);
+    expect(again.err).toContain("'tier' already has a value (front), and --overwrite is false");
+    const removed = exec('kubectl label deploy web tier-', r.next);
+    expect(removed.next.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBeUndefined();
+  });
+
+  it('apply -f - creates a pod, then reports it unchanged', () => {
+    const yaml = 'kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: extra\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: nginx\nEOF';
+    const r = exec(yaml);
+    expect(r.err).toBe('');
+    expect(r.out).toBe('pod/extra created\n');
+    expect(r.next.objects.some((o) => o.kind === 'Pod' && o.metadata.name === 'extra')).toBe(true);
+    expect(exec(yaml, r.next).out).toBe('pod/extra unchanged\n');
+    expect(exec('kubectl delete pod extra', r.next).next.objects.some((o) => o.metadata.name === 'extra')).toBe(false);
+  });
+
+  it('a generated pod cannot be deleted directly: its ReplicaSet would put it back', () => {
+    const pod = labFor(base).reconcile.cluster.pods[0]!.metadata.name;
+    expect(exec(`kubectl delete pod ${pod}`).err).toMatch(/is managed by ReplicaSet .*change the Deployment instead/);
+  });
+
+  it("kube-proxy's ConfigMap: mode and scheduler, then ipvsadm shows the new rules (the seed's steps)", () => {
+    const r = exec('kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
+    expect(r.out).toBe('configmap/kube-proxy edited\n');
+    expect(r.next.settings.kubeProxy).toMatchObject({ mode: 'ipvs', ipvs: { scheduler: 'wrr' } });
+    expect(r.events.some((e) => /ipvs/i.test(e))).toBe(true);
+    expect(exec('kubectl delete pod -l k8s-app=kube-proxy -n kube-system', r.next).out).toMatch(/kube-proxy on node-1 restarted/);
+    expect(exec('ipvsadm -Ln', r.next, { kind: 'node', node: 'node-1' }).out).toMatch(/ wrr/);
+    expect(exec('kubectl edit cm kube-proxy -n kube-system --set mode=fast').err).toMatch(/^error: configmaps "kube-proxy": /);
+  });
+
+  it('exec moves the shell into a pod', () => {
+    const pod = labFor(base).reconcile.cluster.pods[0]!.metadata.name;
+    expect(exec(`kubectl exec -it ${pod} -- sh`).shell).toEqual({ kind: 'pod', pod: `default/${pod}` });
+  });
+});
+
+describe('shell tools', () => {
+  it('curl runs the tracer from the shell and prints who answered', () => {
+    const r = exec('curl http://web.default.svc.cluster.local/');
+    expect(r.trace?.request.from).toMatch(/^pod:default\/web-/);
+    expect(r.trace?.result.outcome).toBe('response');
+    expect(r.out).toMatch(/answered by pod default\/web-/);
+  });
+
+  it('curl to an unknown name fails in curl\'s words', () => {
+    expect(exec('curl http://nope.default.svc.cluster.local/').err).toMatch(/^curl: \(6\) Could not resolve host: nope\.default\.svc\.cluster\.local/);
+  });
+
+  it('iptables-save and nft need a node; on a node they print kube-proxy\'s rules', () => {
+    expect(exec('iptables-save').err).toMatch(/switch the console to a node/);
+    const node: Shell = { kind: 'node', node: 'node-1' };
+    expect(exec('iptables-save', base, node).out).toMatch(/KUBE-SERVICES/);
+    expect(exec('ipvsadm -Ln', base, node).err).toMatch(/runs in iptables mode/);
+  });
+
+  it('dig resolves a Service name through cluster DNS', () => {
+    expect(exec('dig web.default.svc.cluster.local').out).toMatch(/ANSWER SECTION/);
+    expect(exec('nslookup web').out).toMatch(/web\.default\.svc\.cluster\.local/);
+  });
+
+  it('prompts name the shell', () => {
+    expect(prompt({ kind: 'pod', pod: 'default/web-abc' })).toBe('root@web-abc:/#');
+    expect(prompt({ kind: 'node', node: 'node-1' })).toBe('root@node-1:~#');
+    expect(prompt({ kind: 'external', client: 'laptop' })).toBe('you@laptop:~$');
+  });
+
+  it('unknown commands are bash\'s', () => {
+    expect(exec('rm -rf /').err).toBe('bash: rm: command not found (try: help)\n');
+  });
+});
+
+describe('rules and configs of other modes and addons', () => {
+  it.each([
+    ['ipvs-round-robin.json', 'ipvsadm -Ln', /TCP\s+\S+:\d+ rr/],
+    ['kube-proxy-modes.json', 'nft list ruleset', /table ip kube-proxy/],
+  ])('%s: %s on a node', (file, line, want) => {
+    const s = scenarioOf(file);
+    const node = labFor(s).reconcile.cluster.nodes[0]!.metadata.name;
+    expect(exec(line, s, { kind: 'node', node }).out).toMatch(want);
+  });
+
+  it('nginx.conf is in the ingress controller pod, not in an application pod', () => {
+    const s = scenarioOf('ingress-nodeport-hosts.json');
+    const pods = labFor(s).reconcile.cluster.pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    const controller = pods.find((p) => p.startsWith('ingress-nginx/ingress-nginx-controller'))!;
+    const app = pods.find((p) => p.startsWith('cbuc-test/'))!;
+    expect(exec('cat /etc/nginx/nginx.conf', s, { kind: 'pod', pod: controller }).out).toMatch(/server_name/);
+    expect(exec('cat /etc/nginx/nginx.conf', s, { kind: 'pod', pod: app }).err).toBe('cat: /etc/nginx/nginx.conf: No such file or directory\n');
+    expect(exec('cat /etc/resolv.conf', s, { kind: 'pod', pod: app }).out).toMatch(/^search cbuc-test\.svc\.cluster\.local/);
+  });
+});
+
+describe('completion', () => {
+  const env = envFor(base);
+  it.each([
+    ['kub', 'kubectl '],
+    ['kubectl ge', 'kubectl get '],
+    ['kubectl get svc w', 'kubectl get svc web '],
+    ['kubectl get po', 'kubectl get pods '],
+    ['shell node node-', 'shell node node-'],
+  ])('%s -> %s', (line, want) => expect(complete(env, line).line).toBe(want));
+
+  it('lists the candidates when ambiguous', () => {
+    expect(complete(env, 'shell node ').candidates).toEqual(['node-1', 'node-2']);
+  });
+});

@@ -1,0 +1,61 @@
+// Export (scenario JSON; plain manifests with the lab-only settings in a file of their own) and paste.
+
+import { useState } from 'react';
+import { useLab } from '../app-store';
+import { useT } from '../i18n';
+import { serializeScenario, toManifests } from '../../scenario/export';
+import { Dialog } from './Dialog';
+import { baseName, download, labOnlyPart, openPasted } from './files-io';
+import { setSession } from './session';
+
+export function ExportDialog() {
+  const t = useT();
+  const scenario = useLab((s) => s.scenario.current);
+  if (!scenario) return null;
+  const name = baseName(scenario);
+  const saved = () => setSession({ baseline: scenario });
+  return (
+    <Dialog title={t('export.title')} onClose={() => setSession({ overlay: null })} testId="export-dialog">
+      <div className="export-choices">
+        <section>
+          <h3>{t('export.scenario')}</h3>
+          <p className="muted">{t('export.scenario.hint')}</p>
+          <button type="button" className="btn btn-primary" data-testid="export-json" onClick={() => { download(`${name}.json`, serializeScenario(scenario), 'application/json'); saved(); }}>
+            {t('export.download', { name: `${name}.json` })}
+          </button>
+        </section>
+        <section>
+          <h3>{t('export.manifests')}</h3>
+          <p className="muted">{t('export.manifests.hint')}</p>
+          <button type="button" className="btn" data-testid="export-yaml" onClick={() => { download(`${name}.yaml`, toManifests(scenario), 'application/yaml'); saved(); }}>
+            {t('export.download', { name: `${name}.yaml` })}
+          </button>{' '}
+          <button type="button" className="btn" data-testid="export-lab" onClick={() => download(`${name}.lab.json`, labOnlyPart(scenario), 'application/json')}>
+            {t('export.download', { name: `${name}.lab.json` })}
+          </button>
+        </section>
+      </div>
+    </Dialog>
+  );
+}
+
+export function PasteDialog() {
+  const t = useT();
+  const [text, setText] = useState('');
+  const open = () => {
+    // Success closes the dialog; failure leaves the lab as it was and the load report says where and why.
+    if (openPasted(text)) setSession({ overlay: null, baseline: null });
+    else setSession({ overlay: null });
+  };
+  return (
+    <Dialog title={t('paste.title')} onClose={() => setSession({ overlay: null })} testId="paste-dialog" wide>
+      <p className="muted">{t('paste.hint')}</p>
+      <textarea className="paste-text mono" rows={16} value={text} onChange={(e) => setText(e.target.value)} data-testid="paste-text" aria-label={t('paste.title')} spellCheck={false} />
+      <div className="dialog-actions">
+        <button type="button" className="btn btn-primary" disabled={!text.trim()} onClick={open} data-testid="paste-open">
+          {t('paste.open')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

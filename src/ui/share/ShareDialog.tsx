@@ -1,0 +1,58 @@
+// The share dialog: the lab as a link (scenario, selected request, lesson step, seed), to copy.
+
+import { useEffect, useMemo, useState } from 'react';
+import type { Scenario, TraceRequest } from '../../state';
+import { encodeShare, type SharedRequest } from '../../scenario/share';
+import { useLab } from '../app-store';
+import { useT } from '../i18n';
+import { Dialog } from './Dialog';
+import { session, setSession, useSession } from './session';
+
+/** The selected request: a saved one by id when it is one, else as written. */
+function sharedRequest(s: Scenario, r: TraceRequest | null): SharedRequest | undefined {
+  if (!r) return undefined;
+  const saved = s.requests.find((x) => x.from === r.from && x.url === r.url && (x.method ?? 'GET') === r.method && (x.connect ?? '') === r.connect && JSON.stringify(x.headers ?? {}) === JSON.stringify(r.headers));
+  return saved ? saved.id : r;
+}
+
+export default function ShareDialog() {
+  const t = useT();
+  const scenario = useLab((s) => s.scenario.current);
+  const request = useLab((s) => s.playback.request);
+  const step = useSession((s) => s.lessonStep);
+  const [copied, setCopied] = useState(false);
+  const link = useMemo(() => {
+    if (!scenario) return '';
+    const fragment = encodeShare({ scenario, request: sharedRequest(scenario, request), step: scenario.lesson.length > 0 ? step : undefined });
+    return `${location.origin}${location.pathname}#${fragment}`;
+  }, [scenario, request, step]);
+  useEffect(() => {
+    // A shared lab is saved work: closing the tab no longer warns about it.
+    if (link) setSession({ baseline: scenario });
+  }, [link, scenario]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <Dialog title={t('share.title')} onClose={() => setSession({ overlay: null })} testId="share-dialog">
+      <p className="muted">{t('share.what')}</p>
+      <textarea className="share-link mono" readOnly value={link} rows={5} data-testid="share-link" onFocus={(e) => e.currentTarget.select()} aria-label={t('share.title')} />
+      <p className="muted" data-testid="share-length">
+        {t('share.length', { count: link.length })}
+      </p>
+      <div className="dialog-actions">
+        <button type="button" className="btn btn-primary" onClick={() => void copy()} data-testid="share-copy">
+          {copied ? t('share.copied') : t('share.copy')}
+        </button>
+        <button type="button" className="btn" onClick={() => session.setState({ overlay: null })}>
+          {t('dialog.close')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

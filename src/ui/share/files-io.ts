@@ -1,0 +1,32 @@
+// Writing the lab out (scenario JSON, plain manifests) and reading pasted text back in.
+
+import type { Scenario } from '../../state';
+import { labStore } from '../app-store';
+
+export function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A file name from the scenario's title: letters, digits and dashes only. */
+export function baseName(s: Scenario): string {
+  return (s.meta.title ?? 'scenario').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'scenario';
+}
+
+/** Lab-only settings, kept apart from the manifests: what `kubectl apply` has no place for. */
+export function labOnlyPart(s: Scenario): string {
+  const { objects: _objects, ...rest } = s;
+  return `${JSON.stringify({ ...rest, objects: [] }, null, 2)}\n`;
+}
+
+/** Pasted text opens like a file (JSON or YAML, the loader tells); a failed load changes nothing. */
+export function openPasted(text: string): boolean {
+  const name = /^\s*[[{]/.test(text) ? 'pasted.json' : 'pasted.yaml';
+  return labStore.getState().openFiles([{ name, text }]);
+}
