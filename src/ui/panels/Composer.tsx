@@ -2,7 +2,7 @@
 // headers) and where the connection goes (like curl --connect-to). Send calls the tracer the app
 // wired in; until one exists the button is disabled and says so.
 
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectLang, selectRequests, selectTracerReady, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
 import { labStore, useLab } from '../app-store';
@@ -29,6 +29,8 @@ export function parseHeaders(text: string): Record<string, string> {
   return out;
 }
 
+const selectPreferredRequest = (s: { scenario: { current?: { view?: { selectedRequest?: string } } | null } }) => s.scenario.current?.view?.selectedRequest;
+
 const formatHeaders = (h: Record<string, string> | undefined) => Object.entries(h ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
 
 export function Composer() {
@@ -50,6 +52,16 @@ export function Composer() {
     for (const s of all) g[s.slice(0, s.indexOf(':')) as keyof typeof g]?.push(s);
     return g;
   }, [senders, from]);
+
+  // The scenario's own choice (view.selectedRequest) is ready to send when it opens.
+  const preferred = useLab(selectPreferredRequest);
+  useEffect(() => {
+    const r = preferred ? saved?.find((x) => x.id === preferred) : undefined;
+    if (!r) return;
+    setSavedId(r.id);
+    setForm({ from: r.from, method: r.method ?? 'GET', url: r.url, headers: r.headers ?? {}, connect: r.connect ?? '' });
+    setHeaderText(formatHeaders(r.headers));
+  }, [preferred, saved]);
 
   const pick = (id: string) => {
     setSavedId(id);
