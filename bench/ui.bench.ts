@@ -1,7 +1,8 @@
 // The lab's page in real Chromium, against floors measured in the same run:
 //   a. frames per second while a packet animates on topologies of 200 and 1000 pods (the test
 //      build's `?bench=pods:N` scenario, a NodePort request played in a loop), against a bare React
-//      Flow page of the same size (bench/pages/bare.html), with the frame rate capped (default) and
+//      Flow page of the same size (bench/pages/bare.html: as many pods in node frames, and an edge
+//      from one Service node to every pod, as the lab draws endpoints), with the frame rate capped (default) and
 //      uncapped (--disable-gpu-vsync --disable-frame-rate-limit). Only frames in which the packet
 //      moved count, over the time it moved: the lab's packet rests between hops, and an idle page's
 //      rAF rate means nothing (TOOLCHAIN.md, "Measuring fps"). Goals: uncapped >= 0.8x the bare
@@ -28,7 +29,11 @@ import type { BenchResult } from './run';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR_KB = 131.7;
 const SIZES = [200, 1000] as const;
-const MEASURE_MS = 6000;
+// The lab's trace has 8 hops, 3 of which move the packet: 12 s covers one whole loop at speed 1.
+const APP_MS = 12_000;
+const BARE_MS = 6_000;
+/** Rounds alternate lab and bare page; the best of each counts (the machine is shared). */
+const ROUNDS = 2;
 const VIEWPORT = { width: 1280, height: 800 };
 
 function freePort(): Promise<number> {
@@ -85,7 +90,7 @@ async function appFps(browser: Browser, base: string, pods: number) {
     }, 50);
   });
   await page.waitForTimeout(1000);
-  const r = await packetFps(page, MEASURE_MS);
+  const r = await packetFps(page, APP_MS);
   await page.close();
   return r;
 }
@@ -95,7 +100,7 @@ async function bareFps(browser: Browser, base: string, pods: number) {
   await page.goto(`${base}/bare.html?pods=${pods}`);
   await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length >= n, pods, { timeout: 60_000 });
   await page.waitForTimeout(1800);
-  const r = await packetFps(page, MEASURE_MS);
+  const r = await packetFps(page, BARE_MS);
   await page.close();
   return r;
 }
@@ -150,8 +155,15 @@ export async function run(): Promise<BenchResult[]> {
       const browser = await chromium.launch({ executablePath, args });
       try {
         for (const pods of SIZES) {
-          const a = await appFps(browser, app.base, pods);
-          const b = await bareFps(browser, bare.base, pods);
+          type Fps = Awaited<ReturnType<typeof packetFps>>;
+          const best = (x: Fps | null, y: Fps) => (x && x.fps >= y.fps ? x : y);
+          let a: Fps | null = null;
+          let b: Fps | null = null;
+          for (let round = 0; round < ROUNDS; round++) {
+            a = best(a, await appFps(browser, app.base, pods));
+            b = best(b, await bareFps(browser, bare.base, pods));
+          }
+          if (!a || !b) throw new Error('no rounds');
           const mode = capped ? 'capped' : 'uncapped';
           const note = `lab ${a.fps.toFixed(1)} fps (${a.frames} frames / ${(a.movingMs / 1000).toFixed(1)} s moving), bare ${b.fps.toFixed(1)} fps`;
           results.push({ name: `a. ${mode}: lab fps, packet animating, ${pods} pods`, value: a.fps, unit: 'fps', ...(capped ? { goal: '>= 58', met: a.fps >= 58 } : {}) });

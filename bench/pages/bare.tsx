@@ -1,9 +1,10 @@
 // The floor for bench/ui.bench.ts: a bare React Flow page of the same size as the lab's canvas
-// (nodes of 100 pods each, pods in a grid inside their node frame) with one dot moving by
+// (nodes of 100 pods each, pods in a grid inside their node frame, one Service node with an edge to
+// every pod, as the lab draws a Service's endpoints) with one dot moving by
 // requestAnimationFrame writing a CSS transform on its own layer, as the lab's PacketLayer does. `?pods=1000`.
 // Built by bench/pages/vite.config.ts only: it never ships with the app.
 
-import { ReactFlow, ReactFlowProvider, ViewportPortal, type Node } from '@xyflow/react';
+import { ReactFlow, ReactFlowProvider, ViewportPortal, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useRef } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -28,9 +29,11 @@ function build(): Node[] {
       out.push({ id: `pod:default/bench-${f}-${i}`, parentId: id, extent: 'parent', position: { x: GAP + (i % COLS) * (POD_W + GAP), y: 40 + Math.floor(i / COLS) * (POD_H + GAP) }, data: { label: `bench-${f}-${i} 10.244.${f}.${i + 2}` }, style: { width: POD_W, height: POD_H } });
     }
   }
+  out.push({ id: 'service:default/bench', position: { x: 0, y: -200 }, data: { label: 'bench' }, style: { width: POD_W, height: POD_H } });
   return out;
 }
 const nodes = build();
+const edges: Edge[] = nodes.filter((n) => n.id.startsWith('pod:')).map((n) => ({ id: `service:default/bench->${n.id}`, source: 'service:default/bench', target: n.id, style: { strokeDasharray: '6 5' } }));
 
 function Packet() {
   const dot = useRef<SVGSVGElement>(null);
@@ -58,7 +61,7 @@ function Packet() {
 createRoot(document.getElementById('root')!).render(
   <ReactFlowProvider>
     <div style={{ width: '100vw', height: '100vh' }} data-testid="canvas">
-      <ReactFlow defaultNodes={nodes} fitView minZoom={0.02} nodesDraggable={false}>
+      <ReactFlow defaultNodes={nodes} defaultEdges={edges} fitView minZoom={0.02} nodesDraggable={false}>
         <Packet />
       </ReactFlow>
     </div>
