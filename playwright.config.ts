@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 import { findChromium } from './scripts/browser.mjs';
 
 const browser = findChromium() as { path?: string } | null;
-const port = 4173;
+// NETLAB_E2E_PORT lets two worktrees run their browser tests side by side.
+const port = Number(process.env.NETLAB_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -24,7 +24,7 @@ export interface Selection {
 
 export type PanelId = 'composer' | 'events' | 'artifacts' | 'inspector';
 /** The side panel's tabs. */
-export type SideTab = 'request' | 'hop' | 'object' | 'events';
+export type SideTab = 'request' | 'hop' | 'object' | 'events' | 'distribution' | 'ab';
 
 // ------------------------------------------------------------------ slices
 

@@ -32,7 +32,10 @@ import { IconChevron, IconRedo, IconUndo } from './icons';
 import { ExtrasOverlays, ExtrasStage, ExtrasToolbar } from './share/Extras';
 
 const ArtifactViewer = lazy(() => import('./panels/ArtifactViewer'));
-const TABS: SideTab[] = ['request', 'hop', 'object', 'events'];
+// Batch runs and A/B load with their tab: they bring the tracer's batch and compare code.
+const DistributionPanel = lazy(() => import('./panels/DistributionPanel'));
+const AbPanel = lazy(() => import('./panels/AbPanel'));
+const TABS: SideTab[] = ['request', 'hop', 'object', 'events', 'distribution', 'ab'];
 
 /** Applies the theme (following the system when asked) and the page language to <html>. */
 function useDocumentSettings() {
@@ -144,7 +147,14 @@ function TopBar() {
 function SidePanel() {
   const t = useT();
   const tab = useLab(selectSideTab);
-  const body = { request: <Composer />, hop: <HopInspector />, object: <Inspector />, events: <EventList /> }[tab];
+  const body = {
+    request: <Composer />,
+    hop: <HopInspector />,
+    object: <Inspector />,
+    events: <EventList />,
+    distribution: <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><DistributionPanel /></Suspense>,
+    ab: <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><AbPanel /></Suspense>,
+  }[tab];
   return (
     <aside className="sidebar" aria-label={t('side.aria')}>
       <div className="tabs" role="tablist">

@@ -5,8 +5,9 @@
 import { loadScenarioFiles } from '../scenario';
 import type { ExternalClient, KubeObject, LabSettings, OtherObject } from '../sim';
 import { buildLab, type Lab } from '../sim/build/lab';
-import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest as SimTraceRequest, type TraceSession } from '../sim/trace/trace';
-import type { Engines, TraceRequest } from '../state';
+import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
+import type { Engines } from '../state';
+import { toSimRequest } from './trace-request';
 
 // One lab per (objects, settings) identity: immer keeps both identities until an edit changes them,
 // so reconcile, compile and trace for one scenario version share one build.
@@ -21,14 +22,6 @@ export function labFor(input: { settings: LabSettings; objects: readonly (KubeOb
   let lab = bySettings.get(input.settings);
   if (!lab) bySettings.set(input.settings, (lab = buildLab({ settings: input.settings, objects: input.objects, clients: input.clients })));
   return lab;
-}
-
-function toSimRequest(r: TraceRequest): SimTraceRequest {
-  const from = parseSource(r.from);
-  if ('error' in from) throw new Error(from.error);
-  const connect = r.connect.trim() ? parseConnect(r.connect.trim()) : undefined;
-  if (connect && 'error' in connect) throw new Error(connect.error);
-  return { from, method: r.method, url: r.url, headers: r.headers, connect };
 }
 
 export const engines: Engines = {

@@ -6,8 +6,14 @@ import { App } from './App';
 import { labStore } from './app-store';
 import './styles.css';
 
-void import('./engines').then(({ engines }) => {
+void import('./engines').then(async ({ engines }) => {
   labStore.getState().installEngines(engines);
+  // Test builds only: `?bench=pods:1000` opens a generated scenario of that size (bench/ui.bench.ts).
+  if (import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench')) {
+    const { benchPods, benchScenarioText } = await import('./bench-scenario');
+    const pods = benchPods(new URLSearchParams(location.search).get('bench'));
+    if (pods) return void labStore.getState().openFiles([{ name: `bench-${pods}.json`, text: benchScenarioText(pods) }]);
+  }
   // The URL's lab (share link, lesson) or the default one, with autosave and the unsaved-work warning.
   void import('./share/start').then(({ startLab }) => startLab({ name: 'default.json', text: defaultScenario }));
 });

@@ -150,7 +150,7 @@ export function LabCanvas() {
           ariaLabelConfig={aria}
           fitView
           fitViewOptions={FIT}
-          minZoom={0.1}
+          minZoom={0.02}
           maxZoom={2.5}
         >
           <Background gap={24} size={1} />

@@ -30,7 +30,7 @@ export function PacketLayer() {
   const playing = useLab(selectPlaying);
   const speed = useLab(selectSpeed);
   const rf = useReactFlow();
-  const dot = useRef<SVGGElement>(null);
+  const dot = useRef<SVGSVGElement>(null);
   const path = useRef<SVGLineElement>(null);
 
   useEffect(() => {
@@ -61,7 +61,9 @@ export function PacketLayer() {
     line.setAttribute('x2', String(to.x));
     line.setAttribute('y2', String(to.y));
     line.style.visibility = from ? 'visible' : 'hidden';
-    const place = (k: number) => g.setAttribute('transform', `translate(${start.x + (to.x - start.x) * k} ${start.y + (to.y - start.y) * k})`);
+    // A CSS transform on its own composited layer (will-change): Chromium moves the layer without
+    // repainting or re-layerizing the canvas under it, which with 1000 pods is most of a frame.
+    const place = (k: number) => void (g.style.transform = `translate(${start.x + (to.x - start.x) * k}px, ${start.y + (to.y - start.y) * k}px)`);
 
     const duration = HOP_MS / speed;
     const advance = () => {
@@ -96,10 +98,10 @@ export function PacketLayer() {
     <ViewportPortal>
       <svg className="packet-layer" width="1" height="1" aria-hidden="true">
         <line ref={path} className="packet-path" />
-        <g ref={dot} className="packet-dot" data-testid="packet-dot">
-          <circle r="13" className="packet-halo" />
-          <circle r="7" />
-        </g>
+      </svg>
+      <svg ref={dot} className="packet-dot" width="26" height="26" viewBox="-13 -13 26 26" aria-hidden="true" data-testid="packet-dot">
+        <circle r="13" className="packet-halo" />
+        <circle r="7" />
       </svg>
     </ViewportPortal>
   );

@@ -15,19 +15,17 @@ export type LbNodeT = Node<{ lb: LoadBalancerModel }, 'lb'>;
 export type ClientNodeT = Node<{ client: ClientModel }, 'client'>;
 export type LabNode = FrameNodeT | PodNodeT | ServiceNodeT | LbNodeT | ClientNodeT;
 
-/** The canvas ids the current hop touches, as one string, so nodes re-render once per hop (not per frame). */
-const selectHopIds = (s: LabState) => {
-  const h = selectCurrentHop(s);
-  return h ? `${h.place.id}\n${h.edge?.from ?? ''}\n${h.edge?.to ?? ''}` : '';
-};
-
 /** ' is-current' for the hop's place, ' is-involved' for the ends of its edge, '' otherwise. */
-function useHopClass(id: string, alias?: string): string {
-  const ids = useLab(selectHopIds);
-  if (!ids) return '';
-  const [place, from, to] = ids.split('\n');
+function hopClass(s: LabState, id: string, alias?: string): string {
+  const h = selectCurrentHop(s);
+  if (!h) return '';
   const is = (x: string | undefined) => x === id || (alias !== undefined && x === alias);
-  return is(place) ? ' is-current' : is(from) || is(to) ? ' is-involved' : '';
+  return is(h.place.id) ? ' is-current' : is(h.edge?.from) || is(h.edge?.to) ? ' is-involved' : '';
+}
+
+/** Each node selects its own class, so a new hop re-renders only the nodes it touches (not all 1000 pods). */
+function useHopClass(id: string, alias?: string): string {
+  return useLab((s) => hopClass(s, id, alias));
 }
 
 const handles = (

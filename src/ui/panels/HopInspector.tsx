@@ -15,7 +15,7 @@ function show(v: PacketView[keyof PacketView]): string {
   return String(v);
 }
 
-function placeLabel(hop: Hop): string {
+export function placeLabel(hop: Hop): string {
   const p = hop.place;
   switch (p.kind) {
     case 'client':

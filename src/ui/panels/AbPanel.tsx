@@ -1,0 +1,242 @@
+// A/B: the current request traced twice, in the scenario as it is (A) and with one setting flipped
+// (B): kube-proxy mode, a Service's externalTrafficPolicy or sessionAffinity, an Ingress's
+// service-upstream annotation, or a Deployment's replicas. Both hop lists side by side, the hops
+// `compareTraces` found different marked, and a one-line summary of what changed for the client.
+
+import { useEffect, useMemo, useState } from 'react';
+import type { Deployment, Service } from '../../sim/api/types';
+import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/trace/compare';
+import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
+import type { TraceResult } from '../../sim/trace/types';
+import { selectLang, selectScenario, type LabState, type Scenario } from '../../state';
+import { useLab } from '../app-store';
+import { translateDynamic, useT, type T } from '../i18n';
+import { toSimRequest } from '../trace-request';
+import { placeLabel } from './HopInspector';
+
+export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas'] as const;
+type FlipKind = (typeof FLIP_KINDS)[number];
+
+const selectRequest = (s: LabState) => s.playback.request;
+const selectTraceService = (s: LabState) => s.playback.trace?.service ?? null;
+
+const keyOf = (o: { metadata: { name: string; namespace?: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+/** Objects of one kind the flip can target, by "ns/name". */
+function targets(scenario: Scenario, kind: FlipKind): string[] {
+  const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment' }[kind];
+  return k ? scenario.objects.filter((o) => o.kind === k).map(keyOf) : [];
+}
+
+/** The flip that changes the chosen setting away from what the scenario says now. */
+function flipFor(scenario: Scenario, kind: FlipKind, target: string, mode: ProxyMode, replicas: number): Flip {
+  const obj = scenario.objects.find((o) => keyOf(o) === target);
+  switch (kind) {
+    case 'proxyMode':
+      return { kind, mode };
+    case 'externalTrafficPolicy':
+      return { kind, service: target, value: (obj as Service | undefined)?.spec.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local' };
+    case 'sessionAffinity':
+      return { kind, service: target, value: (obj as Service | undefined)?.spec.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP' };
+    case 'serviceUpstream':
+      return { kind, ingress: target, value: obj?.metadata.annotations?.[SERVICE_UPSTREAM_ANNOTATION] !== 'true' };
+    case 'replicas':
+      return { kind, deployment: target, value: replicas };
+  }
+}
+
+function flipText(t: T, f: Flip): string {
+  switch (f.kind) {
+    case 'proxyMode':
+      return t('ab.flip.proxyMode.to', { value: f.mode });
+    case 'externalTrafficPolicy':
+    case 'sessionAffinity':
+      return t(`ab.flip.${f.kind}.to`, { target: f.service, value: f.value });
+    case 'serviceUpstream':
+      return t('ab.flip.serviceUpstream.to', { target: f.ingress, value: String(f.value) });
+    case 'replicas':
+      return t('ab.flip.replicas.to', { target: f.deployment, value: f.value });
+  }
+}
+
+function resultText(t: T, r: TraceResult): string {
+  const head = r.outcome === 'response' ? `${t('result.response')} ${r.status ?? ''}` : t(`result.${r.outcome}`);
+  return r.backendPod ? `${head} ${t('result.backend')} ${r.backendPod}` : head;
+}
+
+/** The one-line summary in the UI language: what the client and the backend see differently, and how many hops differ. */
+function summary(t: T, a: TraceResult, b: TraceResult, c: TraceComparison): string {
+  const parts: string[] = [];
+  if (a.outcome !== b.outcome || a.status !== b.status || a.backendPod !== b.backendPod) parts.push(t('ab.sum.result', { a: resultText(t, a), b: resultText(t, b) }));
+  const sa = a.backend?.sourceIP;
+  const sb = b.backend?.sourceIP;
+  if (sa !== sb) parts.push(t('ab.sum.source', { a: sa ?? '—', b: sb ?? '—' }));
+  parts.push(c.differing.length === 0 ? t('ab.sum.same') : t('ab.sum.hops', { count: c.differing.length, a: a.hops.length, b: b.hops.length }));
+  return parts.join(t('ab.sum.sep'));
+}
+
+/** compareTraces' field paths ("after.src", "refs", "only in A") in the UI language. */
+function whatText(t: T, w: string): string {
+  if (w === 'only in A') return t('ab.onlyA');
+  if (w === 'only in B') return t('ab.onlyB');
+  const m = /^(before|after)\.(\w+)$/.exec(w);
+  if (m) return `${t(m[1] === 'before' ? 'hop.before' : 'hop.after')} ${m[2]}`;
+  if (w === 'refs') return t('ab.what.refs');
+  if (w === 'explanation') return t('ab.what.explanation');
+  if (w === 'observedSource') return t('hop.observedSource');
+  if (w === 'edge') return t('ab.what.edge');
+  return w;
+}
+
+function HopList({ side, trace, diffs }: { side: 'a' | 'b'; trace: TraceResult; diffs: Map<number, string[]> }) {
+  const t = useT();
+  const lang = useLab(selectLang);
+  return (
+    <ol className="ab-hops" data-testid={`ab-hops-${side}`}>
+      {trace.hops.map((h) => {
+        const what = diffs.get(h.index);
+        return (
+          <li key={h.index} className={`ab-hop${what ? ' is-diff' : ''}`} data-testid={`ab-hop-${side}-${h.index}`} data-action={h.action} data-diff={what ? 'true' : 'false'}>
+            <div className="ab-hop-head">
+              <span className="ab-hop-n">{h.index + 1}</span>
+              <span className={`badge action-${h.action}`}>{t(`action.${h.action}`)}</span>
+              <span className="mono small">{placeLabel(h)}</span>
+            </div>
+            <div className="small">{translateDynamic(lang, h.explanation.key, h.explanation.params)}</div>
+            {what && (
+              <div className="ab-what small" data-testid="ab-what">
+                {what.map((w) => whatText(t, w)).join(t('ab.sum.sep'))}
+              </div>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+interface AbView {
+  a: TraceResult;
+  b: TraceResult;
+  comparison: TraceComparison;
+  flip: Flip;
+}
+
+export default function AbPanel() {
+  const t = useT();
+  const scenario = useLab(selectScenario);
+  const request = useLab(selectRequest);
+  const traceService = useLab(selectTraceService);
+  const [kind, setKind] = useState<FlipKind>('externalTrafficPolicy');
+  const [target, setTarget] = useState('');
+  const currentMode = scenario?.settings.kubeProxy.mode ?? 'iptables';
+  const [mode, setMode] = useState<ProxyMode>(currentMode === 'iptables' ? 'ipvs' : 'iptables');
+  const [replicas, setReplicas] = useState(1);
+  const [view, setView] = useState<AbView | { error: string } | null>(null);
+
+  const options = useMemo(() => (scenario ? targets(scenario, kind) : []), [scenario, kind]);
+  // Default target: the Service the request went through, else the first object of that kind.
+  const chosen = options.includes(target) ? target : kind !== 'replicas' && traceService && options.includes(traceService) ? traceService : (options[0] ?? '');
+  useEffect(() => setView(null), [scenario, request]);
+  useEffect(() => {
+    const d = scenario?.objects.find((o) => o.kind === 'Deployment' && keyOf(o) === chosen) as Deployment | undefined;
+    if (d) setReplicas((d.spec.replicas ?? 1) + 1);
+  }, [scenario, chosen]);
+
+  if (!request || !scenario) return <p className="muted panel-hint" data-testid="ab-no-request">{t('dist.noRequest')}</p>;
+
+  const compare = () => {
+    const flip = flipFor(scenario, kind, chosen, mode, replicas);
+    try {
+      const r = abTrace({ input: scenario, request: toSimRequest(request), flip, seed: scenario.settings.seed });
+      setView('error' in r ? r : { a: r.a, b: r.b, comparison: r.comparison, flip });
+    } catch (e) {
+      setView({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const needsTarget = kind !== 'proxyMode';
+  const diffA = new Map<number, string[]>();
+  const diffB = new Map<number, string[]>();
+  if (view && !('error' in view)) {
+    for (const d of view.comparison.differing) {
+      if (d.indexA !== null) diffA.set(d.indexA, d.what);
+      if (d.indexB !== null) diffB.set(d.indexB, d.what);
+    }
+  }
+  return (
+    <section className="ab" aria-label={t('ab.title')} data-testid="ab">
+      <p className="small">
+        {t('ab.intro')} <span className="mono">{request.method} {request.url}</span>
+      </p>
+      <div className="ab-controls">
+        <label className="field">
+          <span>{t('ab.setting')}</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as FlipKind)} data-testid="ab-kind">
+            {FLIP_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`ab.flip.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {needsTarget && (
+          <label className="field">
+            <span>{t('ab.target')}</span>
+            <select value={chosen} onChange={(e) => setTarget(e.target.value)} disabled={options.length === 0} data-testid="ab-target">
+              {options.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {kind === 'proxyMode' && (
+          <label className="field">
+            <span>{t('ab.value')}</span>
+            <select value={mode} onChange={(e) => setMode(e.target.value as ProxyMode)} data-testid="ab-mode">
+              {PROXY_MODES.filter((m) => m !== currentMode).map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {kind === 'replicas' && (
+          <label className="field">
+            <span>{t('ab.value')}</span>
+            <input type="number" min={0} max={50} value={replicas} onChange={(e) => setReplicas(Math.max(0, Math.min(50, Number(e.target.value) || 0)))} data-testid="ab-replicas" />
+          </label>
+        )}
+        <button type="button" className="btn btn-primary" onClick={compare} disabled={needsTarget && !chosen} data-testid="ab-run">
+          {t('ab.run')}
+        </button>
+      </div>
+      {needsTarget && options.length === 0 && <p className="muted small">{t('ab.noTarget')}</p>}
+      {view && 'error' in view && <p className="note note-error">{t('ab.error', { message: view.error })}</p>}
+      {view && !('error' in view) && (
+        <>
+          <p className="ab-summary" data-testid="ab-summary">
+            <strong>{flipText(t, view.flip)}</strong>
+            {t('ab.sum.colon')}
+            {summary(t, view.a, view.b, view.comparison)}
+          </p>
+          <div className="ab-columns">
+            <div>
+              <h3 className="ab-head">{t('ab.sideA')}</h3>
+              <p className="small muted">{resultText(t, view.a)}</p>
+              <HopList side="a" trace={view.a} diffs={diffA} />
+            </div>
+            <div>
+              <h3 className="ab-head">{t('ab.sideB')}</h3>
+              <p className="small muted">{resultText(t, view.b)}</p>
+              <HopList side="b" trace={view.b} diffs={diffB} />
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
