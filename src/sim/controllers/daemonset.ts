@@ -5,6 +5,7 @@
 import type { DaemonSet, Node, Pod } from '../api/types';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
+import { podFromTemplate } from './podtemplate';
 
 export function syncDaemonSet(ctx: Ctx, key: string): void {
   const ds = ctx.store.get<DaemonSet>('DaemonSet', key);
@@ -25,20 +26,8 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
     for (const nodeName of eligible) {
       if (byNode.has(nodeName)) continue;
-      const template = ds.spec.template;
       const res = ctx.store.create<Pod>(
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: {
-            name: '',
-            generateName: `${name}-`,
-            namespace: ns,
-            labels: { ...template.metadata?.labels },
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: ds.metadata.uid, controller: true }],
-          },
-          spec: { ...template.spec, nodeName },
-        },
+        podFromTemplate({ template: ds.spec.template, namespace: ns, owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid }, spec: { nodeName } }),
         { nameRand: rand },
       );
       if (res.ok) {

@@ -83,6 +83,13 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     const c = reconcile({ settings: settings(), objects: [ds] }).cluster;
     expect(c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent').map((p) => p.spec.nodeName).sort()).toEqual(['node-1', 'node-2']);
   });
+  it('gives DaemonSet pods the template\'s annotations, as it gives them its labels', () => {
+    const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' }, annotations: { 'netlab.io/ready': 'false' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject;
+    const c = reconcile({ settings: settings(), objects: [ds] }).cluster;
+    const pods = c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent');
+    expect(pods).toHaveLength(2);
+    for (const p of pods) expect(p.metadata.annotations).toEqual({ 'netlab.io/ready': 'false' });
+  });
 });
 
 describe('built-ins and allocation', () => {

@@ -6,6 +6,7 @@
 import type { Pod, ReplicaSet } from '../api/types';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
+import { podFromTemplate } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 
 export function syncReplicaSet(ctx: Ctx, key: string): void {
@@ -22,22 +23,7 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
     const template = rs.spec.template;
     withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
       for (let i = active.length; i < want; i++) {
-        const res = ctx.store.create<Pod>(
-          {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            metadata: {
-              name: '',
-              generateName: `${name}-`,
-              namespace: ns,
-              labels: { ...template.metadata?.labels },
-              ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-              ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: rs.metadata.uid, controller: true }],
-            },
-            spec: template.spec,
-          },
-          { nameRand: rand },
-        );
+        const res = ctx.store.create<Pod>(podFromTemplate({ template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid } }), { nameRand: rand });
         if (res.ok) {
           ctx.events.push({
             type: 'Normal',
