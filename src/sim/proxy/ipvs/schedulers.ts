@@ -82,6 +82,17 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/** The first usable destination, replaced only by a strictly better one: the kernel's lc, wlc, sed
+ *  and nq loops all keep the earlier destination on a tie. -1 when none is usable. */
+function firstBest(dests: readonly SchedDest[], usable: (d: SchedDest) => boolean, better: (d: SchedDest, best: SchedDest) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < dests.length; i++) {
+    const d = dests[i]!;
+    if (usable(d) && (best < 0 || better(d, dests[best]!))) best = i;
+  }
+  return best;
+}
+
 export function schedule(input: ScheduleInput): ScheduleResult {
   const { scheduler, dests, memory } = input;
   const usable = (d: SchedDest) => d.weight > 0;
@@ -121,20 +132,9 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     case 'wlc': {
       // lc: the smallest overhead (active*256 + inactive); wlc divides it by the weight. The
       // first destination wins ties, as the kernel only replaces on a strictly smaller value.
-      let best = -1;
-      for (let i = 0; i < dests.length; i++) {
-        const d = dests[i]!;
-        if (!usable(d)) continue;
-        if (best < 0) {
-          best = i;
-          continue;
-        }
-        const b = dests[best]!;
-        const smaller = scheduler === 'lc'
-          ? connOverhead(d) < connOverhead(b)
-          : connOverhead(b) * d.weight > connOverhead(d) * b.weight;
-        if (smaller) best = i;
-      }
+      const best = firstBest(dests, usable, (d, b) =>
+        scheduler === 'lc' ? connOverhead(d) < connOverhead(b) : connOverhead(b) * d.weight > connOverhead(d) * b.weight,
+      );
       const d = dests[best]!;
       return { index: best, why: `${scheduler === 'lc' ? 'least connections' : 'weighted least connections'}: ${d.key} has ${d.activeConns} active, ${d.inactConns} inactive` };
     }
@@ -146,17 +146,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         const idle = dests.findIndex((d) => usable(d) && d.activeConns === 0);
         if (idle >= 0) return { index: idle, why: `never queue: ${dests[idle]!.key} is idle` };
       }
-      let best = -1;
-      for (let i = 0; i < dests.length; i++) {
-        const d = dests[i]!;
-        if (!usable(d)) continue;
-        if (best < 0) {
-          best = i;
-          continue;
-        }
-        const b = dests[best]!;
-        if ((b.activeConns + 1) * d.weight > (d.activeConns + 1) * b.weight) best = i;
-      }
+      const best = firstBest(dests, usable, (d, b) => (b.activeConns + 1) * d.weight > (d.activeConns + 1) * b.weight);
       const d = dests[best]!;
       return { index: best, why: `shortest expected delay: (${d.activeConns}+1)/${d.weight} is the smallest` };
     }
