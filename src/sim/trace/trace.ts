@@ -6,7 +6,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
-import { podListeningPorts as podListening } from '../controllers/podstate';
+import { isPodReady, isTerminating, podListeningPorts as podListening } from '../controllers/podstate';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
@@ -251,7 +251,7 @@ function describeNoEndpoints(lab: LabPorts, serviceKey: string | undefined): Fau
   const matching = lab.cluster.pods.filter(
     (p) => (p.metadata.namespace ?? 'default') === ns && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v),
   );
-  const ready = matching.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !p.metadata.deletionTimestamp);
+  const ready = matching.filter((p) => isPodReady(p) && !isTerminating(p));
   return {
     kind: 'Service',
     namespace: ns,
