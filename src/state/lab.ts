@@ -22,6 +22,11 @@ export interface DerivedLab {
   problems: readonly ApiRejection[];
   /** Rendered data-plane artifacts (iptables-save per node, nginx.conf, zone), when compilers are wired in. */
   artifacts: Record<ArtifactId, RenderedArtifact>;
+  /**
+   * The artifacts as they were before the last edit (undo and redo count as edits), for the
+   * viewer's diff; null for a lab just opened.
+   */
+  before: Record<ArtifactId, RenderedArtifact> | null;
 }
 
 const memo = new WeakMap<Scenario, { engines: Engines; lab: DerivedLab }>();
@@ -38,9 +43,16 @@ export function deriveLab(scenario: Scenario | null, engines: Engines): DerivedL
   return lab;
 }
 
+/** The lab after an edit, carrying the artifacts it replaced (the memoised lab itself is left as it is). */
+export function deriveEditedLab(scenario: Scenario, engines: Engines, previous: DerivedLab | null): DerivedLab | null {
+  const lab = deriveLab(scenario, engines);
+  if (!lab) return null;
+  return { ...lab, before: previous && previous !== lab ? previous.artifacts : null };
+}
+
 function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
   const r = reconcile({ settings: scenario.settings, objects: scenario.objects });
-  return { status: 'reconciled', cluster: r.cluster, problems: r.problems, artifacts: {} };
+  return { status: 'reconciled', cluster: r.cluster, problems: r.problems, artifacts: {}, before: null };
 }
 
 /**
@@ -55,5 +67,5 @@ function asWritten(scenario: Scenario): DerivedLab {
     else if (o.kind === 'Service') cluster.services.push(o as Service);
   }
   const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
-  return { status: empty ? 'empty' : 'as-written', cluster, problems: [], artifacts: {} };
+  return { status: empty ? 'empty' : 'as-written', cluster, problems: [], artifacts: {}, before: null };
 }

@@ -9,7 +9,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
-import { deriveLab, type DerivedLab } from './lab';
+import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
 
 export type Lang = 'en' | 'zh';
@@ -161,7 +161,7 @@ const scenarioSlice =
       if (!current) return;
       const { next, entry } = runCommand(current, command);
       if (!entry) return;
-      const lab = deriveLab(next, engines());
+      const lab = deriveEditedLab(next, engines(), get().lab);
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.past.push(put(entry));
@@ -175,7 +175,7 @@ const scenarioSlice =
       const entry = past[past.length - 1];
       if (!current || !entry) return;
       const prev = applyPatches(current, entry.inverse);
-      const lab = deriveLab(prev, engines());
+      const lab = deriveEditedLab(prev, engines(), get().lab);
       set((s) => {
         s.scenario.current = put(prev);
         s.scenario.past.pop();
@@ -189,7 +189,7 @@ const scenarioSlice =
       const entry = future[future.length - 1];
       if (!current || !entry) return;
       const next = applyPatches(current, entry.patches);
-      const lab = deriveLab(next, engines());
+      const lab = deriveEditedLab(next, engines(), get().lab);
       set((s) => {
         s.scenario.current = put(next);
         s.scenario.future.pop();
