@@ -8,7 +8,8 @@ import { encodeShare } from '../src/scenario/share';
 import { loadScenarioText } from '../src/scenario';
 import { LabPage } from './lab-page';
 
-type Api = { __netlab: { store: { getState(): { playback: { trace: unknown; hop: number }; scenario: { current: { meta: { title?: string }; objects: { kind: string; metadata: { name: string }; spec?: { replicas?: number } }[] } | null; past: unknown[] } } } } };
+type Obj = { kind: string; metadata: { name: string }; spec?: { replicas?: number } };
+type Api = { __netlab: { store: { getState(): { playback: { trace: unknown; hop: number }; scenario: { current: { meta: { title?: string }; objects: Obj[] } | null; past: unknown[] }; lab: { applied: Obj[] } | null } } } };
 
 /** Every page error, console error and CSP violation, so each test can say there were none. */
 function watch(page: Page) {
@@ -23,7 +24,8 @@ function watch(page: Page) {
 const traceJson = (page: Page) => page.evaluate(() => JSON.stringify((window as unknown as Api).__netlab.store.getState().playback.trace));
 const title = (page: Page) => page.evaluate(() => (window as unknown as Api).__netlab.store.getState().scenario.current?.meta.title ?? null);
 const replicas = (page: Page) =>
-  page.evaluate(() => (window as unknown as Api).__netlab.store.getState().scenario.current?.objects.find((o) => o.kind === 'Deployment')?.spec?.replicas ?? null);
+  // The Deployment as the running lab has it (the scenario's, changed by the edit log).
+  page.evaluate(() => (window as unknown as Api).__netlab.store.getState().lab?.applied.find((o) => o.kind === 'Deployment')?.spec?.replicas ?? null);
 
 async function ready(page: Page, path = '/') {
   const lab = new LabPage(page);
@@ -101,6 +103,51 @@ test('a share link reproduces the exact trace in a fresh page', async ({ page, b
   await expect.poll(() => traceJson(other)).toBe(original);
   await expect(other.getByTestId('lesson')).toContainText('Step 2');
   expect(await title(other)).toBe(await title(page));
+  await other.close();
+  expect([...problems, ...otherProblems]).toEqual([]);
+});
+
+test('a lesson address keeps its step: opened again, the lesson is where it was', async ({ page }) => {
+  const problems = watch(page);
+  await ready(page, '/#lesson=hairpin&lesson-step=2');
+  await expect(page.getByTestId('lesson')).toContainText('Step 2');
+  await page.getByTestId('lesson-next').click();
+  await expect(page.getByTestId('lesson')).toContainText('Step 3');
+  expect(page.url()).toContain('lesson-step=3');
+  await page.reload();
+  await expect(page.getByTestId('lesson')).toContainText('Step 3');
+  expect(problems).toEqual([]);
+});
+
+test("a Deployment's pod deleted and another marked not ready: the link carries the edits and reproduces the trace", async ({ page, browser }) => {
+  const problems = watch(page);
+  await ready(page);
+  const pods = () =>
+    page.evaluate(() =>
+      ((window as unknown as { __netlab: { store: { getState(): { lab: { cluster: { pods: { metadata: { name: string; namespace?: string; ownerReferences?: { kind: string }[] } }[] } } | null } } } }).__netlab.store.getState().lab?.cluster.pods ?? [])
+        .filter((p) => p.metadata.namespace === 'default' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')
+        .map((p) => p.metadata.name),
+    );
+  const [victim, sick] = await pods();
+  await page.getByTestId('open-edit').click();
+  await page.getByTestId('edit-pod-name').selectOption(`default/${victim}`);
+  await page.getByTestId('edit-pod-delete').click();
+  await expect(page.getByTestId('edit-outcome')).toContainText('Created pod');
+  expect(await pods()).not.toContain(victim);
+  await page.getByTestId('edit-pod-name').selectOption(`default/${sick}`);
+  await page.getByTestId('edit-pod-unready').click();
+  await expect(page.getByTestId('edit-outcome')).toContainText('partial sync: 1 of');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('composer-send').click();
+  await expect.poll(() => traceJson(page)).not.toBe('null');
+  const original = await traceJson(page);
+  expect(original).not.toContain(`${sick}"`);
+  await page.getByTestId('open-share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const other = await browser.newPage();
+  const otherProblems = watch(other);
+  await other.goto(link);
+  await expect.poll(() => traceJson(other)).toBe(original);
   await other.close();
   expect([...problems, ...otherProblems]).toEqual([]);
 });

@@ -124,6 +124,33 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
   });
 });
 
+describe("a scenario's edit log", () => {
+  const lab = JSON.stringify({
+    format: 'netlab.scenario',
+    version: 1,
+    objects: [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', ports: [{ containerPort: 80 }] }] } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    ],
+    edits: [
+      { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 },
+      { kind: 'set-proxy-mode', mode: 'ipvs' },
+    ],
+  });
+
+  it('is replayed by every command: the rules are the edited lab\'s, the manifests the objects as edited', () => {
+    const rules = cli(['rules', 'lab.json'], { 'lab.json': lab });
+    expect(rules.code).toBe(0);
+    expect(rules.stdout).toMatch(/TCP\s+10\.9\d\.\d+\.\d+:80\s+rr/);
+    expect(rules.stdout.match(/-> 10\.244\.\d+\.\d+:80/g)).toHaveLength(3);
+    const yaml = cli(['export', 'lab.json', '--format', 'yaml'], { 'lab.json': lab });
+    expect(yaml.stdout).toContain('replicas: 3');
+    const json = cli(['export', 'lab.json', '--format', 'json'], { 'lab.json': lab });
+    expect(JSON.parse(json.stdout).edits).toHaveLength(2);
+  });
+});
+
 describe('netlab trace --distribution', () => {
   it('counts each pod and shows the share the iptables rules imply', () => {
     const yaml = WEB + `---

@@ -2,7 +2,8 @@
 // rest, load the files (or the default scenario), apply --mode/--seed/--set, and build the lab.
 
 import type { Scenario } from '../scenario';
-import { buildLab, type Lab } from '../sim/build/lab';
+import { buildEditedLab } from '../sim/build/edits';
+import type { Lab } from '../sim/build/lab';
 import type { CommandContext } from './command';
 import { loadScenarioForCommand } from './scenario-input';
 
@@ -22,7 +23,8 @@ export function loadLab(ctx: CommandContext): LabLoad {
   const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
   if (!loaded.ok) return loaded;
   const s = loaded.scenario;
-  const lab = buildLab({ settings: s.settings, objects: s.objects, clients: s.clients });
+  // The scenario's cluster as it starts, then the edits saved with it (a lab changed by hand).
+  const lab = buildEditedLab({ settings: s.settings, objects: s.objects, clients: s.clients, edits: s.edits });
   for (const p of lab.problems) ctx.io.stderr(`${p.message}\n`);
   return { ok: true, scenario: s, lab, rest };
 }

@@ -4,7 +4,7 @@
 
 import { stringify } from 'yaml';
 import { CURRENT_VERSION, SCENARIO_FORMAT } from './schema';
-import type { Scenario } from './types';
+import type { Scenario, ScenarioObject } from './types';
 
 /** The scenario as a format-v1 JSON file (2-space indent, trailing newline). */
 export function serializeScenario(s: Scenario): string {
@@ -18,11 +18,16 @@ export function serializeScenario(s: Scenario): string {
     requests: s.requests,
     lesson: s.lesson,
     view: s.view,
+    edits: s.edits,
   };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** The scenario's objects as multi-document YAML for `kubectl apply -f -`; lab settings are left out. */
-export function toManifests(s: Scenario): string {
-  return s.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+/**
+ * Objects as multi-document YAML for `kubectl apply -f -`; lab settings are left out. Give the
+ * objects as they are after the scenario's edits (`appliedObjects` of its lab) to export a lab
+ * that was changed by hand.
+ */
+export function toManifests(objects: readonly ScenarioObject[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
 }

@@ -14,6 +14,7 @@ export {
   KIND_SCHEMAS,
 } from './schema';
 export type {
+  LabEdit,
   LessonStep,
   LoadResult,
   LocalizedText,

@@ -21,6 +21,8 @@ export const LIMITS = {
   maxAliasedNodes: 10_000,
   /** Entries in clients, requests and lesson steps. */
   maxEntries: 1000,
+  /** Edits made in the running lab that a file or link replays. */
+  maxEdits: 5000,
 } as const;
 
 /** UTF-8 length of a string without allocating the encoded bytes. */

@@ -351,11 +351,54 @@ describe('the scenario envelope', () => {
 
   it('exports the objects alone as manifests kubectl can apply, and they load back', () => {
     const r = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8')));
-    const yaml = toManifests(r.scenario);
+    const yaml = toManifests(r.scenario.objects);
     expect(yaml).not.toContain('kubeProxy');
     expect(yaml.split('\n---\n')).toHaveLength(4);
     const back = loaded(loadScenarioText('out.yaml', yaml));
     expect(back.scenario.objects).toEqual(r.scenario.objects);
+  });
+});
+
+describe('the edit log', () => {
+  const envelope = (edits: unknown) => JSON.stringify({ format: 'netlab.scenario', version: 1, objects: [], edits }, null, 2);
+
+  it('reads edits in order, an applied object read like one in objects', () => {
+    const r = loaded(
+      loadScenarioText(
+        'lab.json',
+        envelope([
+          { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 4 },
+          { kind: 'apply-object', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } } },
+          { kind: 'set-kube-proxy', config: { mode: 'ipvs' } },
+        ]),
+      ),
+    );
+    expect(errors(r.problems)).toEqual([]);
+    expect(r.scenario.edits.map((e) => e.kind)).toEqual(['set-replicas', 'apply-object', 'set-kube-proxy']);
+    // The kube-proxy configuration is filled in from the defaults, like settings.kubeProxy.
+    expect(r.scenario.edits[2]).toMatchObject({ config: { mode: 'ipvs', ipvs: { scheduler: 'rr' } } });
+    const again = loaded(loadScenarioText('again.json', serializeScenario(r.scenario)));
+    expect(again.scenario.edits).toEqual(r.scenario.edits);
+  });
+
+  it('a bad edit is an error that says where and what, so nothing half-replayed is opened', () => {
+    const r = loadScenarioText(
+      'lab.json',
+      envelope([
+        { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: -1 },
+        { kind: 'apply-object', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 'eighty' }] } } },
+        { kind: 'reboot' },
+      ]),
+    );
+    const es = errors(r.problems);
+    expect(es.map((p) => p.path)).toEqual(['/edits/0/replicas', '/edits/1/object/spec/ports/0/port', '/edits/2/kind']);
+    expect(es[1]!.message).toMatch(/^Service "web" is invalid: /);
+    expect(es[2]!.message).toBe('edits[2].kind: Unsupported value: "reboot": supported values: "set-replicas", "set-pod-ready", "remove-object", "apply-object", "set-proxy-mode", "set-kube-proxy"');
+    expect(es.every((p) => p.line !== undefined)).toBe(true);
+  });
+
+  it('refuses an edit log that is not a list', () => {
+    expect(errors(loadScenarioText('lab.json', envelope({ kind: 'set-proxy-mode' })).problems).map((p) => p.message)).toEqual([expect.stringMatching(/^edits: Invalid value: .*must be a list$/)]);
   });
 });
 

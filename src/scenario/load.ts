@@ -15,6 +15,7 @@ import {
   ENVELOPE_KEYS,
   externalClientSchema,
   KIND_SCHEMAS,
+  labEditSchema,
   labSettingsSchema,
   lessonStepSchema,
   metaSchema,
@@ -23,7 +24,7 @@ import {
   SCENARIO_FORMAT,
   viewSchema,
 } from './schema';
-import type { LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
+import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
@@ -37,6 +38,7 @@ export interface EnvelopePart {
   requests: { value: SavedRequest; source: ObjectSource }[];
   lesson: LessonStep[];
   view: ScenarioView;
+  edits: LabEdit[];
   migrations: string[];
 }
 
@@ -321,6 +323,8 @@ function readEnvelope(p: {
     }
   });
 
+  const edits = readEdits(value.edits, report);
+
   let view: ScenarioView = {};
   if (value.view !== undefined) {
     const r = checkValue(viewSchema, value.view, ['view']);
@@ -329,9 +333,50 @@ function readEnvelope(p: {
   }
 
   return {
-    envelope: { file, meta, settingsGiven: settings.given, settings: settings.value, clients, requests, lesson, view, migrations: applied },
+    envelope: { file, meta, settingsGiven: settings.given, settings: settings.value, clients, requests, lesson, view, edits, migrations: applied },
     objects,
   };
+}
+
+/**
+ * The lab's edit log. Unlike a bad client or request, a bad edit is an error: later edits name
+ * what earlier ones made, so a log with a hole would not reproduce the lab it was saved from.
+ */
+function readEdits(raw: unknown, report: (path: readonly PathSegment[], kind: ProblemKind, message: string, severity?: Severity) => void): LabEdit[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    report(['edits'], 'invalid', `edits: Invalid value: ${showValue(raw)}: must be a list`);
+    return [];
+  }
+  if (raw.length > LIMITS.maxEdits) {
+    report(['edits'], 'too-large', `edits: Too many: ${raw.length}: the lab replays up to ${LIMITS.maxEdits} (none loaded)`);
+    return [];
+  }
+  const out: LabEdit[] = [];
+  const kinds = labEditSchema.options.map((o) => o.shape.kind.value as string);
+  raw.forEach((item, i) => {
+    const kind = isRecord(item) ? item.kind : undefined;
+    if (typeof kind !== 'string' || !kinds.includes(kind)) {
+      const what = kind === undefined ? 'Required value' : `Unsupported value: ${showValue(kind)}: supported values: ${kinds.map((k) => JSON.stringify(k)).join(', ')}`;
+      report(['edits', i, 'kind'], 'invalid', `edits[${i}].kind: ${what}`);
+      return;
+    }
+    const r = checkValue(labEditSchema, item, ['edits', i]);
+    for (const issue of r.issues) report(['edits', i, ...issue.path], 'invalid', issue.message);
+    if (!r.ok) return;
+    const edit = r.value as LabEdit;
+    if (edit.kind !== 'apply-object') {
+      out.push(edit);
+      return;
+    }
+    // The object as an object in `objects` is read: the same schema, defaults and messages.
+    const schema: z.ZodType = KIND_SCHEMAS[edit.object.kind as keyof typeof KIND_SCHEMAS] ?? otherObjectSchema;
+    const o = checkValue(schema, edit.object, ['edits', i, 'object']);
+    const who = `${edit.object.kind} ${JSON.stringify(edit.object.metadata.name ?? '')}`;
+    for (const issue of o.issues) report(['edits', i, 'object', ...issue.path], 'invalid', `${who} is invalid: ${issue.message}`);
+    if (o.ok) out.push({ kind: 'apply-object', object: o.value as ScenarioObject });
+  });
+  return out;
 }
 
 const REMOVED = Symbol('removed');
@@ -562,6 +607,11 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
       problems.push({ kind: 'reference', severity: 'warning', file: lessonOwner?.file ?? '', path: `/lesson/${i}/request`, message: `lesson[${i}].request: no saved request with id ${JSON.stringify(step.request)}` });
     }
   });
+  // The edit log goes with the first file's objects and settings, like the lesson.
+  const editsOwner = envelopes.find((e) => e.edits.length > 0);
+  for (const e of envelopes) {
+    if (e !== editsOwner && e.edits.length > 0) problems.push({ kind: 'duplicate', severity: 'warning', file: e.file, path: '/edits', message: `edits ignored: the lab's edits come from ${editsOwner?.file}` });
+  }
   const view = first?.view ?? {};
   if (first && view.selectedRequest !== undefined && !requestSeen.has(view.selectedRequest)) {
     problems.push({ kind: 'reference', severity: 'warning', file: first.file, path: '/view/selectedRequest', message: `view.selectedRequest: no saved request with id ${JSON.stringify(view.selectedRequest)}` });
@@ -577,6 +627,7 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
     requests,
     lesson,
     view,
+    edits: editsOwner?.edits ?? [],
   };
   return {
     scenario,
@@ -601,6 +652,7 @@ export function partFromScenario(file: string, s: Scenario): ScenarioPart {
         requests: s.requests.map((value, i) => ({ value, source: { file, path: `/requests/${i}` } })),
         lesson: s.lesson,
         view: s.view,
+        edits: s.edits,
         migrations: [],
       },
     ],

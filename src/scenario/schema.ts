@@ -430,6 +430,18 @@ export const viewSchema = z.looseObject({
 
 const anyObject = z.union([...Object.values(KIND_SCHEMAS), otherObjectSchema]);
 
+/** One change made in the running lab (src/sim/build/edits.ts), replayed in order after the cluster starts. */
+export const labEditSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('set-replicas'), namespace: str.min(1), name: str.min(1), replicas: z.int().min(0).max(LIMITS.maxReplicas) }).meta({ description: 'kubectl scale deployment/<name> --replicas=N' }),
+    z.strictObject({ kind: z.literal('set-pod-ready'), namespace: str.min(1), name: str.min(1), ready: z.boolean() }).meta({ description: "A pod's readiness probe starts failing (false) or passing (true); any pod, also one a ReplicaSet made" }),
+    z.strictObject({ kind: z.literal('remove-object'), objectKind: str.min(1), namespace: str.min(1).optional(), name: str.min(1) }).meta({ description: 'kubectl delete; a ReplicaSet replaces a pod deleted this way' }),
+    z.strictObject({ kind: z.literal('apply-object'), object: otherObjectSchema }).meta({ description: 'kubectl apply -f: create or replace one object' }),
+    z.strictObject({ kind: z.literal('set-proxy-mode'), mode: z.enum(PROXY_MODES as [ProxyMode, ...ProxyMode[]]) }).meta({ description: 'kube-proxy restarted in another mode' }),
+    z.strictObject({ kind: z.literal('set-kube-proxy'), config: kubeProxySchema.prefault({}) }).meta({ description: "kube-proxy's ConfigMap edited, kube-proxy restarted" }),
+  ])
+  .meta({ title: 'Lab edit' });
+
 /** The whole file, version 1: used for the JSON Schema and the keys check (sections are validated one by one). */
 export const scenarioFileSchema = z
   .strictObject({
@@ -443,6 +455,11 @@ export const scenarioFileSchema = z
     requests: z.array(savedRequestSchema).optional(),
     lesson: z.array(lessonStepSchema).optional(),
     view: viewSchema.optional(),
+    edits: z
+      .array(labEditSchema)
+      .max(LIMITS.maxEdits)
+      .optional()
+      .meta({ description: 'Changes made in the running lab, replayed in order after the cluster starts (so pod names and addresses come out the same)' }),
   })
   .meta({
     title: 'netlab scenario',

@@ -73,6 +73,7 @@ export function compactScenarioDocument(s: Scenario): Record<string, unknown> {
   if (s.requests.length > 0) doc.requests = s.requests;
   if (s.lesson.length > 0) doc.lesson = s.lesson;
   if (Object.keys(s.view).length > 0) doc.view = s.view;
+  if (s.edits.length > 0) doc.edits = s.edits;
   return doc;
 }
 

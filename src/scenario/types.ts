@@ -4,10 +4,12 @@ import type { z } from 'zod';
 import type { KubeObject, OtherObject } from '../sim/api/types';
 import type { ExternalClient, SavedRequest } from '../sim/cluster';
 import type { LabSettings } from '../sim/lab';
+import type { LabEdit } from '../sim/build/edits';
 import type { Problem } from './problem';
 import type { lessonStepSchema, localizedTextSchema, metaSchema, viewSchema } from './schema';
 
 export type ScenarioObject = KubeObject | OtherObject;
+export type { LabEdit };
 export type LocalizedText = z.output<typeof localizedTextSchema>;
 export type ScenarioMeta = z.output<typeof metaSchema>;
 /** One step of a lesson: text, optionally a request to run, a predict-then-reveal question and a hop to show. */
@@ -26,6 +28,8 @@ export interface Scenario {
   requests: SavedRequest[];
   lesson: LessonStep[];
   view: ScenarioView;
+  /** Changes made in the running lab, replayed in order after the cluster starts. */
+  edits: LabEdit[];
 }
 
 /** Where an object came from: for "jump to definition" and for problems found later (control plane). */

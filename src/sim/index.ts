@@ -31,7 +31,9 @@ export type { KubectlDescribeOptions } from './kubectl/describe';
 // Batch runs, A/B traces and incremental lab updates (issue 6 items 5 and 7).
 export { distribution } from './trace/distribution';
 export type { Distribution, DistributionInput } from './trace/distribution';
-export { compareTraces, abTrace, flipInput } from './trace/compare';
+export { compareTraces, abTrace, flipEdit } from './trace/compare';
 export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './trace/compare';
 export { updateLab } from './build/update';
+export { applyEdit, appliedObjects, buildEditedLab, currentObject } from './build/edits';
+export type { EditedLabInput, LabEdit } from './build/edits';
 export type { LabUpdateInfo, UpdatedLab } from './build/update';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFiles } from '../scenario';
-import { defaultLabSettings, PROXY_MODES } from '../sim/lab';
+import { defaultKubeProxySettings, PROXY_MODES } from '../sim/lab';
 import type { ScenarioCommand } from './commands';
 import { createLabStore } from './store';
 
@@ -16,11 +16,7 @@ const name = fc.constantFrom('web', 'api', 'extra', 'ingress-nginx-controller', 
 const command: fc.Arbitrary<ScenarioCommand> = fc.oneof(
   fc.record({ kind: fc.constant('set-proxy-mode' as const), mode: fc.constantFrom(...PROXY_MODES) }),
   fc.record({ kind: fc.constant('set-seed' as const), seed: fc.string({ maxLength: 6 }) }),
-  fc.constantFrom(...PROXY_MODES).map((mode): ScenarioCommand => {
-    const settings = defaultLabSettings();
-    settings.kubeProxy.mode = mode;
-    return { kind: 'set-lab-settings', settings };
-  }),
+  fc.constantFrom(...PROXY_MODES).map((mode): ScenarioCommand => ({ kind: 'set-kube-proxy', config: { ...defaultKubeProxySettings(), mode } })),
   fc.record({ kind: fc.constant('set-replicas' as const), namespace: fc.constant('default'), name, replicas: fc.nat({ max: 9 }) }),
   fc.record({ kind: fc.constant('set-pod-ready' as const), namespace: fc.constant('default'), name, ready: fc.boolean() }),
   fc.record({ kind: fc.constant('remove-object' as const), objectKind: fc.constantFrom('Service', 'Deployment', 'Pod', 'Ingress'), namespace: fc.constant('default'), name }),

@@ -6,6 +6,7 @@
 // the initial bundle (its modules are not marked side-effect free).
 import type { ArtifactId, Cluster, Node, Pod, RenderedArtifact, Service } from '../sim';
 import { emptyCluster } from '../sim/cluster';
+import type { ScenarioObject } from '../scenario';
 import type { ApiRejection, Engines, Scenario } from './types';
 
 export type LabStatus =
@@ -18,6 +19,11 @@ export type LabStatus =
 export interface DerivedLab {
   status: LabStatus;
   cluster: Cluster;
+  /**
+   * The user's objects as they are now: the scenario's, changed by its edits. What the forms offer
+   * to change and what manifests export.
+   */
+  applied: readonly ScenarioObject[];
   /** Objects the apiserver refused (the rest of the scenario still runs, as with kubectl apply). */
   problems: readonly ApiRejection[];
   /** Rendered data-plane artifacts (iptables-save per node, nginx.conf, zone), when compilers are wired in. */
@@ -51,8 +57,8 @@ export function deriveEditedLab(scenario: Scenario, engines: Engines, previous: 
 }
 
 function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
-  const r = reconcile({ settings: scenario.settings, objects: scenario.objects });
-  return { status: 'reconciled', cluster: r.cluster, problems: r.problems, artifacts: {}, before: null };
+  const r = reconcile({ settings: scenario.settings, objects: scenario.objects, edits: scenario.edits });
+  return { status: 'reconciled', cluster: r.cluster, applied: r.applied ?? scenario.objects, problems: r.problems, artifacts: {}, before: null };
 }
 
 /**
@@ -67,5 +73,5 @@ function asWritten(scenario: Scenario): DerivedLab {
     else if (o.kind === 'Service') cluster.services.push(o as Service);
   }
   const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
-  return { status: empty ? 'empty' : 'as-written', cluster, problems: [], artifacts: {}, before: null };
+  return { status: empty ? 'empty' : 'as-written', cluster, applied: scenario.objects, problems: [], artifacts: {}, before: null };
 }

@@ -33,4 +33,5 @@ export const selectScenarioTitle = (s: LabState) => {
 export const selectTracerReady = (s: LabState) => s.engines.trace;
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
-export const selectProxyMode = (s: LabState) => s.scenario.current?.settings.kubeProxy.mode;
+/** The mode kube-proxy runs in now (the scenario's, or the last edit's). */
+export const selectProxyMode = (s: LabState) => s.lab?.cluster.settings.kubeProxy.mode ?? s.scenario.current?.settings.kubeProxy.mode;

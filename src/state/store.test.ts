@@ -98,8 +98,20 @@ describe('commands, undo and redo', () => {
 
   it('records nothing for a command that changes nothing', () => {
     const store = loaded();
+    store.getState().run({ kind: 'set-seed', seed: store.getState().scenario.current!.settings.seed });
+    store.getState().run({ kind: 'batch', commands: [] });
+    expect(store.getState().scenario.past).toHaveLength(0);
+  });
+
+  it('an edit the control plane refuses is not recorded, and says why in its words', () => {
+    const problem = { ref: { kind: 'Deployment', namespace: 'default', name: 'missing' }, field: '', reason: 'NotFound', message: 'deployments.apps "missing" not found' };
+    const reconcile = vi.fn((input: { edits?: readonly unknown[] }) => ({ cluster: clusterFixture(), problems: input.edits?.length ? [problem] : [] }));
+    const store = loaded({ reconcile });
+    const before = store.getState().scenario.current;
     store.getState().run({ kind: 'set-replicas', namespace: 'default', name: 'missing', replicas: 3 });
     expect(store.getState().scenario.past).toHaveLength(0);
+    expect(store.getState().scenario.current).toBe(before);
+    expect(store.getState().editRefusal).toEqual(['Error from server (NotFound): deployments.apps "missing" not found']);
   });
 
   it('a new command after undo drops the redo stack', () => {

@@ -10,7 +10,7 @@ import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
-import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
+import type { ApiRejection, Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -30,6 +30,8 @@ export type SideTab = 'request' | 'hop' | 'object' | 'events' | 'distribution' |
 
 export interface ScenarioSlice {
   scenario: { current: Scenario | null; sources: SourceFile[]; past: HistoryEntry[]; future: HistoryEntry[] };
+  /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
+  editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
   loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
   openFiles(files: readonly SourceFile[]): boolean;
@@ -105,6 +107,7 @@ const scenarioSlice =
   (engines: () => Engines, installed: (e: Engines) => void): Slice<ScenarioSlice> =>
   (set, get) => ({
     scenario: { current: null, sources: [], past: [], future: [] },
+    editRefusal: null,
     loadReport: null,
     openFiles(files) {
       const names = files.map((f) => f.name);
@@ -162,7 +165,17 @@ const scenarioSlice =
       const { next, entry } = runCommand(current, command);
       if (!entry) return;
       const lab = deriveEditedLab(next, engines(), get().lab);
+      // As kubectl: a change the apiserver refuses changes nothing. (The console and the forms check
+      // first and word the refusal themselves; this keeps any other caller from recording one.)
+      const refused = newProblems(get().lab?.problems ?? [], lab?.problems ?? []);
+      if (refused.length > 0) {
+        set((s) => {
+          s.editRefusal = refused.map((p) => `Error from server (${p.reason}): ${p.message}`);
+        });
+        return;
+      }
       set((s) => {
+        s.editRefusal = null;
         s.scenario.current = put(next);
         s.scenario.past.push(put(entry));
         s.scenario.future = [];
@@ -201,6 +214,19 @@ const scenarioSlice =
   });
 
 const labSlice: Slice<LabSlice> = () => ({ lab: null });
+
+const problemKey = (p: ApiRejection) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? ''}|${p.ref.name}|${p.message}`;
+
+/** Refusals in `after` that `before` did not have (a multiset difference). */
+function newProblems(before: readonly ApiRejection[], after: readonly ApiRejection[]): ApiRejection[] {
+  const seen = new Map<string, number>();
+  for (const p of before) seen.set(problemKey(p), (seen.get(problemKey(p)) ?? 0) + 1);
+  return after.filter((p) => {
+    const n = seen.get(problemKey(p)) ?? 0;
+    if (n > 0) seen.set(problemKey(p), n - 1);
+    return n === 0;
+  });
+}
 
 /** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
 function followHop(s: Draft<LabState>) {

@@ -3,7 +3,7 @@
 // tests run without engines that have not landed, and the UI can say "not yet available"
 // instead of inventing results.
 
-import type { LoadResult, Problem, Scenario, ScenarioFileInput } from '../scenario';
+import type { LabEdit, LoadResult, Problem, Scenario, ScenarioFileInput, ScenarioObject } from '../scenario';
 import type { Cluster, ClusterInput, RenderedArtifact, TraceResult } from '../sim';
 
 export type { Scenario, LoadResult };
@@ -23,6 +23,8 @@ export interface ApiRejection {
 export interface ReconcileResult {
   cluster: Cluster;
   problems: readonly ApiRejection[];
+  /** The user's objects as they are now: the scenario's, changed by its edits (no addon installs). */
+  applied?: readonly ScenarioObject[];
 }
 
 /** What a user asks the tracer to do: a saved request's shape (see SavedRequest in src/sim/cluster.ts). */
@@ -51,8 +53,8 @@ export interface TraceArgs {
 export interface Engines {
   /** src/scenario: files (merged in order) to a scenario, with located problems. */
   loadScenarioFiles?: (files: readonly SourceFile[]) => LoadResult;
-  /** src/sim/controllers: the control plane to its fixed point. */
-  reconcile?: (input: ClusterInput) => ReconcileResult;
+  /** src/sim/controllers: the control plane to its fixed point, then the scenario's edits applied in order. */
+  reconcile?: (input: ClusterInput & { edits?: readonly LabEdit[] }) => ReconcileResult;
   /** src/sim/dataplane: every rendered artifact of the reconciled cluster (kube-proxy per node, ingress, DNS). */
   compile?: (args: { scenario: Scenario; cluster: Cluster }) => readonly RenderedArtifact[];
   /** src/sim/trace: walk one request through the compiled artifacts. */

@@ -2,8 +2,9 @@
 // stay out of the initial bundle. They all run on one `buildLab` (src/sim/build): addons, control
 // plane, ingress controllers, cluster DNS, kube-proxy per node, bound to the tracer.
 
-import { loadScenarioFiles } from '../scenario';
+import { loadScenarioFiles, type LabEdit } from '../scenario';
 import type { ExternalClient, KubeObject, LabSettings, OtherObject } from '../sim';
+import { applyEdit, appliedObjects } from '../sim/build/edits';
 import { buildLab, type Lab } from '../sim/build/lab';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
 import type { Engines } from '../state';
@@ -12,15 +13,33 @@ import { toSimRequest } from './trace-request';
 // One lab per (objects, settings) identity: immer keeps both identities until an edit changes them,
 // so reconcile, compile and trace for one scenario version share one build.
 const labs = new WeakMap<readonly unknown[], WeakMap<LabSettings, Lab>>();
+// Then one lab per edit on top of it: an edit appended runs only that edit on the running lab, and
+// undo finds the lab before it still here. (immer keeps each edit's identity in the log.)
+const edited = new WeakMap<Lab, WeakMap<LabEdit, Lab>>();
 // One tracing session per lab: repeated requests move kube-proxy's and the ingress balancers'
 // seeded state on, as on a real cluster, and start again from the seed when the lab changes.
 const sessions = new WeakMap<Lab, TraceSession>();
 
-export function labFor(input: { settings: LabSettings; objects: readonly (KubeObject | OtherObject)[]; clients?: readonly ExternalClient[] }): Lab {
+export interface LabSource {
+  settings: LabSettings;
+  objects: readonly (KubeObject | OtherObject)[];
+  clients?: readonly ExternalClient[];
+  edits?: readonly LabEdit[];
+}
+
+/** The lab of a scenario: its cluster started from scratch, then its edits replayed in order. */
+export function labFor(input: LabSource): Lab {
   let bySettings = labs.get(input.objects);
   if (!bySettings) labs.set(input.objects, (bySettings = new WeakMap()));
   let lab = bySettings.get(input.settings);
   if (!lab) bySettings.set(input.settings, (lab = buildLab({ settings: input.settings, objects: input.objects, clients: input.clients })));
+  for (const e of input.edits ?? []) {
+    let next = edited.get(lab);
+    if (!next) edited.set(lab, (next = new WeakMap()));
+    let after = next.get(e);
+    if (!after) next.set(e, (after = applyEdit(lab, e)));
+    lab = after;
+  }
   return lab;
 }
 
@@ -29,7 +48,7 @@ export const engines: Engines = {
   reconcile: (input) => {
     const lab = labFor(input);
     // The timeline shows kube-proxy's and the ingress controllers' events beside the control plane's.
-    return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems };
+    return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems, applied: appliedObjects(lab) };
   },
   compile: ({ scenario }) => Object.values(labFor(scenario).artifacts),
   trace: ({ scenario, request }) => {

@@ -2,6 +2,7 @@
 // settings kept apart, in a comment), or the scenario as netlab's own JSON.
 
 import { serializeScenario, toManifests } from '../../scenario';
+import { appliedObjects } from '../../sim/build/edits';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
@@ -18,7 +19,8 @@ export const exportCommand: Command = {
     }
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
-    ctx.io.stdout(format === 'yaml' ? toManifests(l.scenario) : serializeScenario(l.scenario));
+    // Manifests are the objects as they are now: the scenario's, changed by its edits.
+    ctx.io.stdout(format === 'yaml' ? toManifests(appliedObjects(l.lab)) : serializeScenario(l.scenario));
     return EXIT.ok;
   },
 };

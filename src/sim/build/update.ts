@@ -6,7 +6,8 @@
 
 import type { Cluster } from '../cluster';
 import { ADDON_LABEL, addonObjects } from '../ingress/addon';
-import { applyChange, type Change } from '../controllers/reconcile';
+import { applyChange, type Change, type ReconcileState } from '../controllers/reconcile';
+import type { LabSettings } from '../lab';
 import type { ClusterEvent } from '../events';
 import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
 import { compileNodeProxy, recompileNodeProxy } from '../proxy/compile';
@@ -48,25 +49,46 @@ function same(a: Cluster, b: Cluster, keys: Lists): boolean {
   });
 }
 
+/** An object change, or lab settings replaced (kube-proxy's configuration, CIDRs, the seed). */
+export type LabChange = Change | { kind: 'settings'; settings: LabSettings };
+
 function changeKind(change: Change): string {
   return change.kind === 'apply' ? change.object?.kind : change.ref.kind;
 }
 
-export function updateLab(prev: Lab, change: Change): UpdatedLab {
-  const settings = prev.settings;
-  // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
-  if (changeKind(change) === 'IngressClass') {
-    const next = applyChange(prev.reconcile.state, change);
-    // The scenario's own objects: without the controller installs the last build added.
-    const objects = [...next.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
-    const before = [...prev.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
-    const implied = new Set(addonObjects({ ...settings, ingress: [] }, before).implied.map((a) => a.className));
-    const declared = settings.ingress.filter((a) => !implied.has(a.className));
-    const lab = buildLab({ settings: { ...settings, ingress: declared }, objects, clients: prev.clients });
-    return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.proxies).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
-  }
+/** The user's own objects (without the controller installs the last build added) built again as a new cluster. */
+function rebuilt(prev: Lab, objects: ReturnType<ReconcileState['inputs']['values']>, settings: LabSettings): UpdatedLab {
+  const own = [...objects].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+  const before = [...prev.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+  // Controllers the last build installed because an IngressClass asked for them are decided again.
+  const implied = new Set(addonObjects({ ...prev.settings, ingress: [] }, before).implied.map((a) => a.className));
+  const declared = settings.ingress.filter((a) => !implied.has(a.className));
+  const lab = buildLab({ settings: { ...settings, ingress: declared }, objects: own, clients: prev.clients });
+  return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.proxies).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
+}
 
-  const state = applyChange(prev.reconcile.state, change);
+/** Only kube-proxy's configuration differs: the control plane is untouched, kube-proxy restarts. */
+function onlyKubeProxy(a: LabSettings, b: LabSettings): boolean {
+  return JSON.stringify({ ...a, kubeProxy: null }) === JSON.stringify({ ...b, kubeProxy: null });
+}
+
+export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
+  if (change.kind === 'settings') {
+    // A new CIDR, seed or controller install is a different cluster; a kube-proxy configuration
+    // change is kube-proxy restarting on every node (flush, then its initial full sync).
+    if (!onlyKubeProxy(prev.settings, change.settings)) return rebuilt(prev, prev.reconcile.state.inputs.values(), change.settings);
+    const was = prev.reconcile.state;
+    const state: ReconcileState = { ...was, settings: change.settings, cluster: { ...was.cluster, settings: change.settings }, changes: [] };
+    return continueUpdate({ ...prev, settings: change.settings }, state);
+  }
+  // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
+  if (changeKind(change) === 'IngressClass') return rebuilt(prev, applyChange(prev.reconcile.state, change).inputs.values(), prev.settings);
+  return continueUpdate(prev, applyChange(prev.reconcile.state, change));
+}
+
+/** The data plane brought up to date with the control plane's new state. */
+function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
+  const settings = prev.settings;
   const cluster = state.cluster;
   const was = prev.cluster;
   const events: ClusterEvent[] = [...prev.events];

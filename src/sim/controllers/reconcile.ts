@@ -326,8 +326,11 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   }
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
   const inputs = prev.inputs.fork();
-  if (change.kind === 'apply') inputs.set(inputKey(change.object), change.object);
-  else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
+  // Inputs are what users applied. A controller's object (a ReplicaSet's pod) changed by hand stays
+  // the controller's: a full reconcile later recreates it from its owner, as a new cluster would.
+  if (change.kind === 'apply') {
+    if (!change.object.metadata.ownerReferences?.some((r) => r.controller)) inputs.set(inputKey(change.object), change.object);
+  } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
   const refOfChange: ObjectRef =
     change.kind === 'apply'
       ? { kind, name: change.object.metadata.name, ...(change.object.metadata.namespace ? { namespace: change.object.metadata.namespace } : {}) }

@@ -4,7 +4,8 @@
 // unmatched instead of shifting every later comparison.
 
 import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
-import { buildLab, type Lab, type LabInput } from '../build/lab';
+import { applyEdit, buildEditedLab, currentObject, type EditedLabInput, type LabEdit } from '../build/edits';
+import type { Lab } from '../build/lab';
 import type { ProxyMode } from '../lab';
 import { assertNever } from '../util/assert';
 import { newTraceSession, trace, type TraceRequest } from './trace';
@@ -101,7 +102,7 @@ export type Flip =
 export const SERVICE_UPSTREAM_ANNOTATION = 'nginx.ingress.kubernetes.io/service-upstream';
 
 export interface AbTraceInput {
-  input: LabInput;
+  input: EditedLabInput;
   request: TraceRequest;
   flip: Flip;
   seed: string;
@@ -116,19 +117,21 @@ export interface AbTraceResult {
 
 type Obj = KubeObject | OtherObject;
 
-const keyOf = (o: Obj) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 const named = (key: string) => (key.includes('/') ? key : `default/${key}`);
 
-/** The scenario with one setting flipped, or an error naming the object that is not there. */
-export function flipInput(input: LabInput, flip: Flip): LabInput | { error: string } {
-  const editOne = (kind: string, key: string, edit: (o: Obj) => Obj): LabInput | { error: string } => {
-    const k = named(key);
-    if (!input.objects.some((o) => o.kind === kind && keyOf(o) === k)) return { error: `${kind} ${k} not found in the scenario` };
-    return { ...input, objects: input.objects.map((o) => (o.kind === kind && keyOf(o) === k ? edit(o) : o)) };
+/** The flip as an edit of the running lab A, or an error naming the object that is not there. */
+export function flipEdit(lab: Lab, flip: Flip): LabEdit | { error: string } {
+  const editOne = (kind: string, key: string, edit: (o: Obj) => Obj): LabEdit | { error: string } => {
+    const [namespace, name] = named(key).split('/', 2) as [string, string];
+    const o = currentObject(lab, kind, namespace, name);
+    if (!o) return { error: `${kind} ${namespace}/${name} not found in the scenario` };
+    // The object as applied, without the status its controllers wrote.
+    const { status: _status, ...spec } = o as Obj & { status?: unknown };
+    return { kind: 'apply-object', object: edit(spec as Obj) };
   };
   switch (flip.kind) {
     case 'proxyMode':
-      return { ...input, settings: { ...input.settings, kubeProxy: { ...input.settings.kubeProxy, mode: flip.mode } } };
+      return { kind: 'set-proxy-mode', mode: flip.mode };
     case 'externalTrafficPolicy':
       return editOne('Service', flip.service, (o) => ({ ...o, spec: { ...(o as Service).spec, externalTrafficPolicy: flip.value } }) as Service);
     case 'sessionAffinity':
@@ -142,12 +145,18 @@ export function flipInput(input: LabInput, flip: Flip): LabInput | { error: stri
   }
 }
 
-/** Builds the lab as given (A) and with `flip` applied (B), and traces the request in each with a fresh session for `seed`. */
+/**
+ * The lab as given (A, with its edits), and the same running lab with `flip` applied as one more
+ * edit (B): pods keep their names and addresses across the two, so only what the flip changed
+ * differs. The request is traced in each with a fresh session for `seed`.
+ */
 export function abTrace(args: AbTraceInput): AbTraceResult | { error: string } {
-  const flipped = flipInput(args.input, args.flip);
-  if ('error' in flipped) return flipped;
-  const labA = buildLab(args.input);
-  const labB = buildLab(flipped);
+  const labA = buildEditedLab(args.input);
+  const edit = flipEdit(labA, args.flip);
+  if ('error' in edit) return edit;
+  const labB = applyEdit(labA, edit);
+  const refused = labB.problems.slice(labA.problems.length);
+  if (refused.length > 0) return { error: refused.map((p) => p.message).join('\n') };
   const a = trace(labA, args.request, newTraceSession(args.seed));
   const b = trace(labB, args.request, newTraceSession(args.seed));
   return { a, b, comparison: compareTraces(a, b), labs: { a: labA, b: labB } };

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../scenario';
-import { buildLab, type Lab } from '../../sim/build/lab';
+import { appliedObjects, buildEditedLab } from '../../sim/build/edits';
+import type { Lab } from '../../sim/build/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { runCommand } from '../commands';
 import type { Scenario } from '../types';
@@ -14,7 +15,7 @@ function scenarioOf(file: string): Scenario {
   return r.scenario;
 }
 
-const labFor = (s: Scenario): Lab => buildLab({ settings: s.settings, objects: s.objects, clients: s.clients });
+const labFor = (s: Scenario): Lab => buildEditedLab({ settings: s.settings, objects: s.objects, clients: s.clients, edits: s.edits });
 
 function envFor(s: Scenario, shell?: Shell): ConsoleEnv {
   const lab = labFor(s);
@@ -35,6 +36,9 @@ function envFor(s: Scenario, shell?: Shell): ConsoleEnv {
 }
 
 const base = scenarioOf('default.json');
+
+/** The user's objects as the lab runs them after the scenario's edits. */
+const objectsOf = (s: Scenario) => appliedObjects(labFor(s));
 
 /** Runs a line and, for a change, the scenario after it (as the store would commit it). */
 function exec(line: string, s = base, shell?: Shell) {
@@ -86,7 +90,7 @@ describe('kubectl', () => {
     const r = exec('kubectl scale deployment web --replicas=5');
     expect(r.out).toBe('deployment.apps/web scaled\n');
     expect(r.events.some((e) => /ScalingReplicaSet|SuccessfulCreate/.test(e))).toBe(true);
-    const d = r.next.objects.find((o) => o.kind === 'Deployment') as { spec: { replicas: number } };
+    const d = objectsOf(r.next).find((o) => o.kind === 'Deployment') as { spec: { replicas: number } };
     expect(d.spec.replicas).toBe(5);
   });
 
@@ -96,7 +100,7 @@ describe('kubectl', () => {
     expect(refused.command).toBeUndefined();
     const good = exec('kubectl edit svc web --set spec.type=ClusterIP --set spec.ports[0].nodePort=null');
     expect(good.err).toBe('');
-    expect((good.next.objects.find((o) => o.kind === 'Service') as { spec: { type: string } }).spec.type).toBe('ClusterIP');
+    expect((objectsOf(good.next).find((o) => o.kind === 'Service') as { spec: { type: string } }).spec.type).toBe('ClusterIP');
     const bad = exec('kubectl edit svc web --set spec.ports[0].nodePort=80');
     expect(bad.err).toMatch(/^Error from server \(Invalid\): The Service "web" is invalid: spec\.ports\[0\]\.nodePort/);
     expect(bad.command).toBeUndefined();
@@ -105,17 +109,17 @@ describe('kubectl', () => {
   it('patch -p applies a JSON merge patch', () => {
     const r = exec(`kubectl patch svc web -p '{"spec":{"sessionAffinity":"ClientIP"}}'`);
     expect(r.out).toBe('service/web patched\n');
-    expect((r.next.objects.find((o) => o.kind === 'Service') as { spec: { sessionAffinity: string } }).spec.sessionAffinity).toBe('ClientIP');
+    expect((objectsOf(r.next).find((o) => o.kind === 'Service') as { spec: { sessionAffinity: string } }).spec.sessionAffinity).toBe('ClientIP');
   });
 
   it('label adds, refuses to overwrite without --overwrite, removes', () => {
     const r = exec('kubectl label deploy web tier=front');
     expect(r.out).toBe('deployment.apps/web labeled\n');
-    expect(r.next.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBe('front');
+    expect(objectsOf(r.next).find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBe('front');
     const again = exec('kubectl label deploy web tier=back', r.next);
     expect(again.err).toContain("'tier' already has a value (front), and --overwrite is false");
     const removed = exec('kubectl label deploy web tier-', r.next);
-    expect(removed.next.objects.find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBeUndefined();
+    expect(objectsOf(removed.next).find((o) => o.kind === 'Deployment')?.metadata.labels?.tier).toBeUndefined();
   });
 
   it('apply -f - creates a pod, then reports it unchanged', () => {
@@ -123,20 +127,41 @@ describe('kubectl', () => {
     const r = exec(yaml);
     expect(r.err).toBe('');
     expect(r.out).toBe('pod/extra created\n');
-    expect(r.next.objects.some((o) => o.kind === 'Pod' && o.metadata.name === 'extra')).toBe(true);
+    expect(objectsOf(r.next).some((o) => o.kind === 'Pod' && o.metadata.name === 'extra')).toBe(true);
     expect(exec(yaml, r.next).out).toBe('pod/extra unchanged\n');
-    expect(exec('kubectl delete pod extra', r.next).next.objects.some((o) => o.metadata.name === 'extra')).toBe(false);
+    expect(objectsOf(exec('kubectl delete pod extra', r.next).next).some((o) => o.metadata.name === 'extra')).toBe(false);
   });
 
-  it('a generated pod cannot be deleted directly: its ReplicaSet would put it back', () => {
-    const pod = labFor(base).reconcile.cluster.pods[0]!.metadata.name;
-    expect(exec(`kubectl delete pod ${pod}`).err).toMatch(/is managed by ReplicaSet .*change the Deployment instead/);
+  it("a ReplicaSet's pod deleted is replaced under a new name, and the events say so", () => {
+    const pods = (s: Scenario) => labFor(s).cluster.pods.filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').map((p) => p.metadata.name);
+    const [pod] = pods(base);
+    const r = exec(`kubectl delete pod ${pod}`);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(`pod "${pod}" deleted\n`);
+    expect(pods(r.next)).not.toContain(pod);
+    expect(pods(r.next)).toHaveLength(pods(base).length);
+    expect(r.events.some((e) => /SuccessfulCreate\tpod\/|Created pod: /.test(e))).toBe(true);
+    // Undoable, like every change: it is one edit in the log.
+    expect(r.next.edits).toEqual([{ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: pod }]);
+  });
+
+  it("marking a ReplicaSet's pod not ready by its annotation takes it out of the endpoints", () => {
+    const lab = labFor(base);
+    const pod = lab.cluster.pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')!;
+    const r = exec(`kubectl annotate pod ${pod.metadata.name} netlab.io/ready=false`);
+    expect(r.err).toBe('');
+    const after = labFor(r.next).cluster.endpointSlices.flatMap((s) => s.endpoints).find((e) => e.targetRef?.name === pod.metadata.name);
+    expect(after?.conditions?.ready).toBe(false);
+  });
+
+  it('an object that is not there is refused in the apiserver words', () => {
+    expect(exec('kubectl delete pod nope').err).toBe('Error from server (NotFound): pods "nope" not found\n');
   });
 
   it("kube-proxy's ConfigMap: mode and scheduler, then ipvsadm shows the new rules (the seed's steps)", () => {
     const r = exec('kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
     expect(r.out).toBe('configmap/kube-proxy edited\n');
-    expect(r.next.settings.kubeProxy).toMatchObject({ mode: 'ipvs', ipvs: { scheduler: 'wrr' } });
+    expect(labFor(r.next).settings.kubeProxy).toMatchObject({ mode: 'ipvs', ipvs: { scheduler: 'wrr' } });
     expect(r.events.some((e) => /ipvs/i.test(e))).toBe(true);
     expect(exec('kubectl delete pod -l k8s-app=kube-proxy -n kube-system', r.next).out).toMatch(/kube-proxy on node-1 restarted/);
     expect(exec('ipvsadm -Ln', r.next, { kind: 'node', node: 'node-1' }).out).toMatch(/ wrr/);

@@ -13,6 +13,7 @@ import * as dns from '../../sim/dns/index';
 import { kubectlDescribe } from '../../sim/kubectl/describe';
 import { kubectlGet } from '../../sim/kubectl/get';
 import type { Lab } from '../../sim/build/lab';
+import { currentObject, isAddonObject } from '../../sim/build/edits';
 import { buildNetworkIndex } from '../../sim/trace/network';
 import type { ScenarioObject } from '../../scenario';
 import { loadScenarioText } from '../../scenario/load';
@@ -167,13 +168,9 @@ function kindAndName(a: Args): { kind: KindInfo; name: string; rest: string[] } 
   return { kind, name, rest: others };
 }
 
-function findInScenario(s: Scenario, kind: string, namespace: string | undefined, name: string): ScenarioObject | undefined {
-  return s.objects.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace));
-}
-
-function existsInCluster(lab: Lab, kind: KindInfo, namespace: string, name: string): boolean {
-  const r = kubectlGet(lab.reconcile.cluster, { kind: kind.resource, name, namespace });
-  return r.ok;
+/** The object as the running cluster holds it (the scenario's, as edited; or one a controller made). */
+function findCurrent(lab: Lab, kind: string, namespace: string | undefined, name: string): ScenarioObject | undefined {
+  return currentObject(lab, kind, namespace, name) as ScenarioObject | undefined;
 }
 
 // ------------------------------------------------------------------ changes
@@ -212,15 +209,12 @@ export function checkChange(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>
   return { out, err: '', events: newEvents(env.lab.events, lab.events).map(eventRow), command };
 }
 
-/** An object the scenario does not write (a Deployment's pod, an addon) cannot be changed directly. */
-function generatedObjectError(env: ConsoleEnv, kind: KindInfo, ns: string, name: string): ConsoleResult {
-  if (!existsInCluster(env.lab, kind, ns, name)) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
-  const owner = kind.kind === 'Pod' ? env.lab.reconcile.cluster.pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? 'default') === ns)?.metadata.ownerReferences?.[0] : undefined;
-  return error(
-    owner
-      ? `error: ${kind.resource} "${name}" is managed by ${owner.kind} ${owner.name}: its controller would put it back (change the ${owner.kind === 'ReplicaSet' ? 'Deployment' : owner.kind} instead)`
-      : `error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`,
-  );
+/** Not there, or installed by the lab's addons (change the lab settings instead). */
+function notChangeable(env: ConsoleEnv, kind: KindInfo, ns: string, name: string): ConsoleResult | null {
+  const o = findCurrent(env.lab, kind.kind, kind.namespaced ? ns : undefined, name);
+  if (!o) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
+  if (isAddonObject(o)) return error(`error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`);
+  return null;
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): string | null {
@@ -305,12 +299,14 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
     case 'delete': {
       // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited configuration.
       if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
-        return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.scenario.settings.kubeProxy.mode})\n`);
+        return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
       }
       const kn = kindAndName(a);
       if ('error' in kn) return error(kn.error);
       const objNs = kn.kind.namespaced ? ns : undefined;
-      if (!findInScenario(env.scenario, kn.kind.kind, objNs, kn.name)) return generatedObjectError(env, kn.kind, ns, kn.name);
+      // A pod its ReplicaSet owns may be deleted too: the ReplicaSet makes a new one (the events say so).
+      const refused = notChangeable(env, kn.kind, ns, kn.name);
+      if (refused) return refused;
       return checkChange(env, { kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }, [], `${kn.kind.resource} "${kn.name}" deleted\n`);
     }
     case 'scale': {
@@ -319,7 +315,8 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
       const replicas = flag(a, '--replicas');
       if (replicas === undefined || !/^\d+$/.test(replicas)) return error('error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0');
       if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
-      if (!findInScenario(env.scenario, 'Deployment', ns, kn.name)) return generatedObjectError(env, kn.kind, ns, kn.name);
+      const refused = notChangeable(env, kn.kind, ns, kn.name);
+      if (refused) return refused;
       return checkChange(env, { kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }, [{ kind: 'Deployment', namespace: ns, name: kn.name }], `${qualified(kn.kind)}/${kn.name} scaled\n`);
     }
     case 'label':
@@ -401,7 +398,8 @@ function kubectl(env: ConsoleEnv, words: string[], stdin: string | undefined): C
  */
 function editKubeProxyConfig(env: ConsoleEnv, sets: string[]): ConsoleResult {
   if (sets.length === 0) return error('error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
-  let settings = env.scenario.settings;
+  const running = env.lab.settings;
+  let settings = running;
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) return error(`error: --set takes path=value, not "${s}"`);
@@ -410,20 +408,23 @@ function editKubeProxyConfig(env: ConsoleEnv, sets: string[]): ConsoleResult {
     if (!r.ok) return error(`error: configmaps "kube-proxy": ${r.message}`);
     settings = r.settings;
   }
-  if (JSON.stringify(settings) === JSON.stringify(env.scenario.settings)) return ok('configmap/kube-proxy unchanged\n');
-  return checkChange(env, { kind: 'set-lab-settings', settings }, [], 'configmap/kube-proxy edited\n');
+  if (JSON.stringify(settings.kubeProxy) === JSON.stringify(running.kubeProxy)) return ok('configmap/kube-proxy unchanged\n');
+  return checkChange(env, { kind: 'set-kube-proxy', config: settings.kubeProxy }, [], 'configmap/kube-proxy edited\n');
 }
 
 /** Changes one object the scenario writes; `change` mutates a copy and returns an error text or null. */
 function edit(env: ConsoleEnv, kind: KindInfo, ns: string, name: string, change: (o: ScenarioObject) => string | null, verbPast: string): ConsoleResult {
   const objNs = kind.namespaced ? ns : undefined;
-  const current = findInScenario(env.scenario, kind.kind, objNs, name);
-  if (!current) return generatedObjectError(env, kind, ns, name);
-  const copy = structuredClone(current) as ScenarioObject;
+  const refused = notChangeable(env, kind, ns, name);
+  if (refused) return refused;
+  const current = findCurrent(env.lab, kind.kind, objNs, name)!;
+  // What kubectl sends back is the object without its status: the kubelet and controllers own that.
+  const { status: _status, ...spec } = current as ScenarioObject & { status?: unknown };
+  const copy = structuredClone(spec) as ScenarioObject;
   const problem = change(copy);
   if (problem) return error(problem);
   if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(`error: ${kind.resource} "${name}": the kind and name of an object cannot change`);
-  if (JSON.stringify(copy) === JSON.stringify(current)) return ok(`${qualified(kind)}/${name} unchanged\n`);
+  if (JSON.stringify(copy) === JSON.stringify(spec)) return ok(`${qualified(kind)}/${name} unchanged\n`);
   return checkChange(env, { kind: 'apply-object', object: copy }, [{ kind: kind.kind, namespace: objNs, name }], `${qualified(kind)}/${name} ${verbPast}\n`);
 }
 
@@ -447,7 +448,7 @@ function apply(env: ConsoleEnv, a: Args, stdin: string | undefined, verb: string
   for (const o of objects) {
     const info = Object.values(KINDS).find((k) => k.kind === o.kind);
     const label = info ? qualified(info) : o.kind.toLowerCase();
-    const existing = findInScenario(env.scenario, o.kind, info?.namespaced === false ? undefined : (o.metadata.namespace ?? 'default'), o.metadata.name);
+    const existing = findCurrent(env.lab, o.kind, info?.namespaced === false ? undefined : (o.metadata.namespace ?? 'default'), o.metadata.name);
     if (verb === 'create' && existing) return error(`Error from server (AlreadyExists): error when creating "STDIN": ${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`);
     const same = existing && JSON.stringify(existing) === JSON.stringify(o);
     lines.push(`${label}/${o.metadata.name} ${same ? 'unchanged' : existing ? 'configured' : 'created'}`);

@@ -5,6 +5,7 @@
 
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Ingress, Service } from '../../sim';
+import { ADDON_LABEL } from '../../sim/ingress/addon';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
 import { checkChange } from '../../state/console/engine';
 import type { Scenario, ScenarioCommand } from '../../state';
@@ -50,6 +51,7 @@ function Section({ title, children, onSubmit, testId }: { title: string; childre
 export default function EditForms() {
   const t = useT();
   const scenario = useLab((s) => s.scenario.current);
+  const lab = useLab((s) => s.lab);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [dep, setDep] = useState('');
   const [replicas, setReplicas] = useState(1);
@@ -61,10 +63,14 @@ export default function EditForms() {
   const [rule, setRule] = useState({ host: '', path: '/', service: '', port: 80 });
   if (!scenario) return null;
 
-  const deployments = scenario.objects.filter((o) => o.kind === 'Deployment');
-  const pods = scenario.objects.filter((o) => o.kind === 'Pod');
-  const services = scenario.objects.filter((o): o is Service => o.kind === 'Service');
-  const ingresses = scenario.objects.filter((o): o is Ingress => o.kind === 'Ingress');
+  // The cluster as it runs now: the scenario's objects as edited, and every pod (a Deployment's
+  // pods too: deleting one shows its ReplicaSet replacing it; marking one not ready empties its endpoint).
+  const applied = lab?.applied ?? scenario.objects;
+  const deployments = applied.filter((o) => o.kind === 'Deployment');
+  const pods = (lab?.cluster.pods ?? []).filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+  const services = applied.filter((o): o is Service => o.kind === 'Service');
+  const ingresses = applied.filter((o): o is Ingress => o.kind === 'Ingress');
+  const proxyMode = lab?.cluster.settings.kubeProxy.mode ?? scenario.settings.kubeProxy.mode;
   const key = (o: { metadata: { name: string; namespace?: string } }) => `${ns(o)}/${o.metadata.name}`;
   const byKey = <T extends { metadata: { name: string; namespace?: string } }>(xs: T[], k: string) => xs.find((o) => key(o) === k) ?? xs[0];
   const done = (o: Outcome) => setOutcome(o);
@@ -92,7 +98,7 @@ export default function EditForms() {
       )}
       <div className="edit-grid">
         <Section title={t('edit.proxy')} testId="edit-proxy">
-          <select value={scenario.settings.kubeProxy.mode} onChange={(e) => { labStore.getState().run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode }); done({ kind: 'ok', text: '' }); }} aria-label={t('edit.proxy')}>
+          <select value={proxyMode} onChange={(e) => done(commitChange(scenario, { kind: 'set-proxy-mode', mode: e.target.value as ProxyMode }, []))} aria-label={t('edit.proxy')} data-testid="edit-proxy-mode">
             {PROXY_MODES.map((m) => (
               <option key={m}>{m}</option>
             ))}

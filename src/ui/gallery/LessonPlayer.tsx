@@ -7,6 +7,7 @@ import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
 import { savedRequest } from '../share/start';
 import { session, setSession, useSession } from '../share/session';
+import { writeLessonStep } from '../share/routes';
 
 const text = (x: LocalizedText | undefined, lang: Lang) => (x ? (lang === 'zh' ? (x.zh ?? x.en) : x.en) : '');
 
@@ -30,7 +31,11 @@ export default function LessonPlayer() {
   const i = Math.min(stepIndex, lesson.length - 1);
   const step = lesson[i]!;
   const request = step.request ? savedRequest(scenario, step.request) : null;
-  const goTo = (n: number) => setSession({ lessonStep: Math.max(0, Math.min(lesson.length - 1, n)) });
+  const goTo = (n: number) => {
+    const next = Math.max(0, Math.min(lesson.length - 1, n));
+    setSession({ lessonStep: next });
+    writeLessonStep(next);
+  };
   const runStep = () => {
     if (!request) return;
     labStore.getState().sendRequest(request);

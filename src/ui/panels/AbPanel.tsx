@@ -8,7 +8,8 @@ import type { Deployment, Service } from '../../sim/api/types';
 import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/trace/compare';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
 import type { TraceResult } from '../../sim/trace/types';
-import { selectLang, selectScenario, type LabState, type Scenario } from '../../state';
+import type { ScenarioObject } from '../../scenario';
+import { selectLang, selectScenario, type LabState } from '../../state';
 import { useLab } from '../app-store';
 import { translateDynamic, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
@@ -23,14 +24,14 @@ const selectTraceService = (s: LabState) => s.playback.trace?.service ?? null;
 const keyOf = (o: { metadata: { name: string; namespace?: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 
 /** Objects of one kind the flip can target, by "ns/name". */
-function targets(scenario: Scenario, kind: FlipKind): string[] {
+function targets(objects: readonly ScenarioObject[], kind: FlipKind): string[] {
   const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment' }[kind];
-  return k ? scenario.objects.filter((o) => o.kind === k).map(keyOf) : [];
+  return k ? objects.filter((o) => o.kind === k).map(keyOf) : [];
 }
 
 /** The flip that changes the chosen setting away from what the scenario says now. */
-function flipFor(scenario: Scenario, kind: FlipKind, target: string, mode: ProxyMode, replicas: number): Flip {
-  const obj = scenario.objects.find((o) => keyOf(o) === target);
+function flipFor(objects: readonly ScenarioObject[], kind: FlipKind, target: string, mode: ProxyMode, replicas: number): Flip {
+  const obj = objects.find((o) => keyOf(o) === target);
   switch (kind) {
     case 'proxyMode':
       return { kind, mode };
@@ -129,24 +130,27 @@ export default function AbPanel() {
   const traceService = useLab(selectTraceService);
   const [kind, setKind] = useState<FlipKind>('externalTrafficPolicy');
   const [target, setTarget] = useState('');
-  const currentMode = scenario?.settings.kubeProxy.mode ?? 'iptables';
+  // The cluster as it runs now: the scenario's objects and settings as edited.
+  const lab = useLab((s) => s.lab);
+  const objects = useMemo(() => lab?.applied ?? scenario?.objects ?? [], [lab, scenario]);
+  const currentMode = lab?.cluster.settings.kubeProxy.mode ?? scenario?.settings.kubeProxy.mode ?? 'iptables';
   const [mode, setMode] = useState<ProxyMode>(currentMode === 'iptables' ? 'ipvs' : 'iptables');
   const [replicas, setReplicas] = useState(1);
   const [view, setView] = useState<AbView | { error: string } | null>(null);
 
-  const options = useMemo(() => (scenario ? targets(scenario, kind) : []), [scenario, kind]);
+  const options = useMemo(() => targets(objects, kind), [objects, kind]);
   // Default target: the Service the request went through, else the first object of that kind.
   const chosen = options.includes(target) ? target : kind !== 'replicas' && traceService && options.includes(traceService) ? traceService : (options[0] ?? '');
   useEffect(() => setView(null), [scenario, request]);
   useEffect(() => {
-    const d = scenario?.objects.find((o) => o.kind === 'Deployment' && keyOf(o) === chosen) as Deployment | undefined;
+    const d = objects.find((o) => o.kind === 'Deployment' && keyOf(o) === chosen) as Deployment | undefined;
     if (d) setReplicas((d.spec.replicas ?? 1) + 1);
-  }, [scenario, chosen]);
+  }, [objects, chosen]);
 
   if (!request || !scenario) return <p className="muted panel-hint" data-testid="ab-no-request">{t('dist.noRequest')}</p>;
 
   const compare = () => {
-    const flip = flipFor(scenario, kind, chosen, mode, replicas);
+    const flip = flipFor(objects, kind, chosen, mode, replicas);
     try {
       const r = abTrace({ input: scenario, request: toSimRequest(request), flip, seed: scenario.settings.seed });
       setView('error' in r ? r : { a: r.a, b: r.b, comparison: r.comparison, flip });

@@ -116,7 +116,7 @@ export default function DistributionPanel() {
       setRun({ kind: 'error', message: e.message });
       stop();
     };
-    const job: DistributionJob = { kind: 'run', input: { settings: scenario.settings, objects: scenario.objects, clients: scenario.clients }, request, n, seed: scenario.settings.seed, chunk: Math.max(50, Math.ceil(n / 50)) };
+    const job: DistributionJob = { kind: 'run', input: { settings: scenario.settings, objects: scenario.objects, clients: scenario.clients, edits: scenario.edits }, request, n, seed: scenario.settings.seed, chunk: Math.max(50, Math.ceil(n / 50)) };
     w.postMessage(job);
   };
   const cancel = () => {

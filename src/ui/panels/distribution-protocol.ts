@@ -1,12 +1,12 @@
 // Messages between the distribution panel and its worker (types only: no code crosses).
 
-import type { LabInput } from '../../sim/build/lab';
+import type { EditedLabInput } from '../../sim/build/edits';
 import type { Distribution } from '../../sim/trace/distribution';
 import type { TraceRequest } from '../../state';
 
 export interface DistributionJob {
   kind: 'run';
-  input: LabInput;
+  input: EditedLabInput;
   request: TraceRequest;
   n: number;
   seed: string;

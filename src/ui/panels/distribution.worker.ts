@@ -1,9 +1,10 @@
-// Runs one request n times off the main thread: builds the lab from the scenario, then calls the
+// Runs one request n times off the main thread: builds the lab from the scenario (its edits
+// replayed), then calls the
 // tracer's `distribution` in chunks on one session (so kube-proxy's and the balancers' seeded
 // state carries on across chunks exactly as in one long run), posting the running totals.
 // Cancelling is terminating the worker.
 
-import { buildLab } from '../../sim/build/lab';
+import { buildEditedLab } from '../../sim/build/edits';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession } from '../../sim/trace/trace';
 import { toSimRequest } from '../trace-request';
@@ -16,7 +17,7 @@ function add(total: Record<string, number>, more: Partial<Record<string, number>
 }
 
 function run(job: DistributionJob) {
-  const lab = buildLab(job.input);
+  const lab = buildEditedLab(job.input);
   const ports = { ...lab, clients: [...(job.input.clients ?? [])] };
   const request = toSimRequest(job.request);
   const session = newTraceSession(job.seed);

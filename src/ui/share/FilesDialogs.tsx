@@ -11,6 +11,7 @@ import { setSession } from './session';
 export function ExportDialog() {
   const t = useT();
   const scenario = useLab((s) => s.scenario.current);
+  const lab = useLab((s) => s.lab);
   if (!scenario) return null;
   const name = baseName(scenario);
   const saved = () => setSession({ baseline: scenario });
@@ -27,10 +28,10 @@ export function ExportDialog() {
         <section>
           <h3>{t('export.manifests')}</h3>
           <p className="muted">{t('export.manifests.hint')}</p>
-          <button type="button" className="btn" data-testid="export-yaml" onClick={() => { download(`${name}.yaml`, toManifests(scenario), 'application/yaml'); saved(); }}>
+          <button type="button" className="btn" data-testid="export-yaml" onClick={() => { download(`${name}.yaml`, toManifests(lab?.applied ?? scenario.objects), 'application/yaml'); saved(); }}>
             {t('export.download', { name: `${name}.yaml` })}
           </button>{' '}
-          <button type="button" className="btn" data-testid="export-lab" onClick={() => download(`${name}.lab.json`, labOnlyPart(scenario), 'application/json')}>
+          <button type="button" className="btn" data-testid="export-lab" onClick={() => download(`${name}.lab.json`, labOnlyPart(scenario, lab?.cluster.settings.kubeProxy), 'application/json')}>
             {t('export.download', { name: `${name}.lab.json` })}
           </button>
         </section>

@@ -1,6 +1,7 @@
 // Writing the lab out (scenario JSON, plain manifests) and reading pasted text back in.
 
 import type { Scenario } from '../../state';
+import type { KubeProxySettings } from '../../sim/lab';
 import { labStore } from '../app-store';
 
 export function download(name: string, text: string, type: string) {
@@ -20,9 +21,12 @@ export function baseName(s: Scenario): string {
 }
 
 /** Lab-only settings, kept apart from the manifests: what `kubectl apply` has no place for. */
-export function labOnlyPart(s: Scenario): string {
-  const { objects: _objects, ...rest } = s;
-  return `${JSON.stringify({ ...rest, objects: [] }, null, 2)}\n`;
+export function labOnlyPart(s: Scenario, kubeProxy?: KubeProxySettings): string {
+  // The manifests beside it are the objects as edited, so the edit log has done its work: only
+  // kube-proxy's configuration, which manifests cannot carry, is kept as it runs now.
+  const { objects: _objects, edits: _edits, ...rest } = s;
+  const settings = kubeProxy ? { ...s.settings, kubeProxy } : s.settings;
+  return `${JSON.stringify({ ...rest, settings, objects: [] }, null, 2)}\n`;
 }
 
 /** Pasted text opens like a file (JSON or YAML, the loader tells); a failed load changes nothing. */

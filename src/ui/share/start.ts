@@ -44,7 +44,7 @@ export async function openShareLink(fragment: string): Promise<boolean> {
   return true;
 }
 
-export async function openLesson(id: string): Promise<boolean> {
+export async function openLesson(id: string, step = 0): Promise<boolean> {
   const file = await builtinText(id);
   if (!file) {
     setSession({ notice: { kind: 'error', text: t('gallery.unknown', { id }) } });
@@ -53,7 +53,8 @@ export async function openLesson(id: string): Promise<boolean> {
   const ok = labStore.getState().openFiles([file]);
   if (ok) {
     markSaved();
-    setSession({ lessonStep: 0, predictions: {}, lessonOpen: true, overlay: null, notice: null });
+    const steps = labStore.getState().scenario.current?.lesson.length ?? 0;
+    setSession({ lessonStep: Math.max(0, Math.min(step, steps - 1)), predictions: {}, lessonOpen: true, overlay: null, notice: null });
   }
   return ok;
 }
@@ -65,7 +66,7 @@ export async function openRoute(hash: string): Promise<boolean> {
     case 'share':
       return openShareLink(route.fragment);
     case 'lesson':
-      return openLesson(route.id);
+      return openLesson(route.id, route.step);
     case 'gallery':
       setSession({ overlay: 'gallery' });
       return false;

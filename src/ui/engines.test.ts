@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeShare, encodeShare } from '../scenario';
+import { createLabStore } from '../state';
+import { engines, labFor } from './engines';
+
+// The store with the real engines: edits run on the running cluster (the events are the ones a
+// real cluster would log for that one change), undo finds the lab before, and a share link that
+// carries the edit log reproduces the same lab and trace.
+
+const text = readFileSync(join(__dirname, '../../scenarios/default.json'), 'utf8');
+
+function opened() {
+  const store = createLabStore({ engines });
+  expect(store.getState().openFiles([{ name: 'default.json', text }])).toBe(true);
+  return store;
+}
+
+const ownedPods = (store: ReturnType<typeof opened>) =>
+  (store.getState().lab?.cluster.pods ?? []).filter((p) => p.metadata.namespace === 'default' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').map((p) => p.metadata.name);
+
+describe('edits through the store', () => {
+  it('scaling adds a pod to the running ReplicaSet, and the timeline gains only what that did', () => {
+    const store = opened();
+    const before = store.getState().lab!;
+    const pods = ownedPods(store);
+    const d = before.applied.find((o) => o.kind === 'Deployment')!;
+    const replicas = (d as { spec: { replicas?: number } }).spec.replicas ?? 1;
+    store.getState().run({ kind: 'set-replicas', namespace: d.metadata.namespace ?? 'default', name: d.metadata.name, replicas: replicas + 1 });
+    const after = store.getState().lab!;
+    expect(ownedPods(store)).toEqual(expect.arrayContaining(pods));
+    expect(ownedPods(store)).toHaveLength(pods.length + 1);
+    const added = after.cluster.events.slice(before.cluster.events.length).map((e) => e.message);
+    const rs = after.cluster.replicaSets.find((r) => r.metadata.ownerReferences?.[0]?.name === d.metadata.name)!;
+    expect(added).toContain(`Scaled up replica set ${rs.metadata.name} from ${replicas} to ${replicas + 1}`);
+    expect(added.some((m) => / from 0 to /.test(m))).toBe(false);
+    expect(after.cluster.events.slice(0, before.cluster.events.length)).toEqual(before.cluster.events);
+    // The viewer's diff: kube-proxy's rules gained the new endpoint.
+    expect(after.before).toBe(before.artifacts);
+  });
+
+  it("deleting a Deployment's pod and marking another not ready are edits like any other, and undo returns the same lab", () => {
+    const store = opened();
+    const first = store.getState().lab!;
+    const [a, b] = ownedPods(store);
+    store.getState().run({ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: a! });
+    expect(store.getState().editRefusal).toBeNull();
+    expect(ownedPods(store)).not.toContain(a);
+    store.getState().run({ kind: 'set-pod-ready', namespace: 'default', name: b!, ready: false });
+    const notReady = store.getState().lab!.cluster.endpointSlices.flatMap((s) => s.endpoints).find((e) => e.targetRef?.name === b);
+    expect(notReady?.conditions?.ready).toBe(false);
+    store.getState().undo();
+    store.getState().undo();
+    expect(store.getState().scenario.current?.edits).toEqual([]);
+    // The very lab from before the edits (cached), not a rebuild that happens to look the same.
+    expect(store.getState().lab!.cluster.pods).toBe(first.cluster.pods);
+  });
+
+  it('an edit naming a pod that is not there is refused in the apiserver words and not recorded', () => {
+    const store = opened();
+    store.getState().run({ kind: 'set-pod-ready', namespace: 'default', name: 'nope', ready: false });
+    expect(store.getState().scenario.past).toHaveLength(0);
+    expect(store.getState().editRefusal).toEqual(['Error from server (NotFound): pods "nope" not found']);
+  });
+
+  it('a share link carries the edit log: opened elsewhere, the same pods, rules and trace', () => {
+    const store = opened();
+    const [victim] = ownedPods(store);
+    store.getState().run({ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: victim! });
+    store.getState().run({ kind: 'set-proxy-mode', mode: 'ipvs' });
+    const scenario = store.getState().scenario.current!;
+    const decoded = decodeShare(`#${encodeShare({ scenario })}`);
+    if (!decoded.ok) throw new Error(decoded.message);
+    const here = labFor(scenario);
+    const there = labFor(decoded.lab.scenario);
+    expect(there).not.toBe(here);
+    expect(there.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP])).toEqual(here.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP]));
+    expect(Object.fromEntries(Object.entries(there.artifacts).map(([k, v]) => [k, v.lines.map((l) => l.text)]))).toEqual(
+      Object.fromEntries(Object.entries(here.artifacts).map(([k, v]) => [k, v.lines.map((l) => l.text)])),
+    );
+    const request = scenario.requests[0]!;
+    const traceOf = (s: typeof scenario) =>
+      engines.trace!({ scenario: s, cluster: labFor(s).cluster, request: { from: request.from, method: request.method ?? 'GET', url: request.url, headers: request.headers ?? {}, connect: request.connect ?? '' } });
+    expect(JSON.stringify(traceOf(decoded.lab.scenario))).toBe(JSON.stringify(traceOf(scenario)));
+  });
+});
