@@ -83,22 +83,35 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
     for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
   }
 
-  const artifacts = collectArtifacts(proxies, ingressControllers, labDns);
-  const externalRecordList = recordLists(externalRecords);
+  return labOf({ settings, rec, clients, proxies, ingress, ingressControllers, labDns, externalRecords, events });
+}
+
+/** The lab of compiled parts: its artifacts collected, public DNS as lists (a full build and an update end alike). */
+export function labOf(p: {
+  settings: LabSettings;
+  rec: ReconcileResult;
+  clients: ExternalClient[];
+  proxies: Record<string, NodeProxy>;
+  ingress: LabPorts['ingress'];
+  ingressControllers: CompiledIngressController[];
+  labDns: LabDns;
+  externalRecords: Record<string, string>;
+  events: ClusterEvent[];
+}): Lab {
   return {
-    settings,
-    reconcile: rec,
-    problems: rec.problems,
-    cluster,
-    clients,
-    proxies,
-    dns: labDns.port,
-    ingress,
-    externalRecords: externalRecordList,
-    ingressControllers,
-    labDns,
-    artifacts,
-    events,
+    settings: p.settings,
+    reconcile: p.rec,
+    problems: p.rec.problems,
+    cluster: p.rec.cluster,
+    clients: p.clients,
+    proxies: p.proxies,
+    dns: p.labDns.port,
+    ingress: p.ingress,
+    externalRecords: recordLists(p.externalRecords),
+    ingressControllers: p.ingressControllers,
+    labDns: p.labDns,
+    artifacts: collectArtifacts(p.proxies, p.ingressControllers, p.labDns),
+    events: p.events,
   };
 }
 

@@ -14,7 +14,7 @@ import { compileNodeProxy, recompileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { buildLabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
-import { buildLab, collectArtifacts, publicIngressRecords, recordLists, type Lab } from './lab';
+import { buildLab, labOf, publicIngressRecords, type Lab } from './lab';
 
 /** What one update recompiled, per component (for the event log's reader and for tests). */
 export interface LabUpdateInfo {
@@ -139,23 +139,6 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
     labDns = buildLabDns(cluster, externalRecords);
   }
 
-  const artifacts = collectArtifacts(proxies, ingressControllers, labDns);
-  const externalRecordList = recordLists(externalRecords);
-
-  return {
-    settings,
-    reconcile: { cluster, problems: [...state.problems], state },
-    problems: [...state.problems],
-    cluster,
-    clients: prev.clients,
-    proxies,
-    dns: labDns.port,
-    ingress,
-    externalRecords: externalRecordList,
-    ingressControllers,
-    labDns,
-    artifacts,
-    events,
-    lastUpdate: info,
-  };
+  const rec = { cluster, problems: [...state.problems], state };
+  return { ...labOf({ settings, rec, clients: prev.clients, proxies, ingress, ingressControllers, labDns, externalRecords, events }), lastUpdate: info };
 }
