@@ -369,8 +369,15 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
       if (!res.ok) problems.push(...res.problems);
     }
   } else {
+    const pod = change.ref.kind === 'Pod' ? store.get<Pod>('Pod', refKey(change.ref)) : undefined;
     const res = store.delete(change.ref);
     if (!res.ok) problems.push(...res.problems);
+    else if (pod?.spec.nodeName) {
+      // `kubectl delete pod`: the kubelet stops the containers (the lab has no grace period).
+      for (const c of pod.spec.containers) {
+        ctx.events.push({ type: 'Normal', reason: 'Killing', object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name }, message: `Stopping container ${c.name}`, source: 'kubelet', node: pod.spec.nodeName });
+      }
+    }
   }
   drain(ctx);
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;

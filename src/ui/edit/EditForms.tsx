@@ -17,6 +17,20 @@ import { setSession } from '../share/session';
 
 type Outcome = { kind: 'error' | 'ok'; text: string } | null;
 
+interface ServiceForm {
+  type: string;
+  externalTrafficPolicy: string;
+  internalTrafficPolicy: string;
+  sessionAffinity: string;
+}
+
+const serviceForm = (x: Service | undefined): ServiceForm => ({
+  type: x?.spec.type ?? 'ClusterIP',
+  externalTrafficPolicy: x?.spec.externalTrafficPolicy ?? 'Cluster',
+  internalTrafficPolicy: x?.spec.internalTrafficPolicy ?? 'Cluster',
+  sessionAffinity: x?.spec.sessionAffinity ?? 'None',
+});
+
 function commitChange(scenario: Scenario, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[]): Outcome {
   const r = checkChange({ scenario, lab: labFor(scenario), labFor }, command, touched, '');
   if (r.err) return { kind: 'error', text: r.err.trim() };
@@ -54,11 +68,12 @@ export default function EditForms() {
   const lab = useLab((s) => s.lab);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [dep, setDep] = useState('');
-  const [replicas, setReplicas] = useState(1);
+  // Form values start from the object as it is now and keep what the user typed (null: untouched).
+  const [replicasInput, setReplicas] = useState<number | null>(null);
   const [pod, setPod] = useState('');
   const [newPod, setNewPod] = useState({ name: '', labels: 'app=web' });
   const [svc, setSvc] = useState('');
-  const [svcForm, setSvcForm] = useState({ type: 'ClusterIP', externalTrafficPolicy: 'Cluster', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None' });
+  const [svcInput, setSvcForm] = useState<ServiceForm | null>(null);
   const [ing, setIng] = useState('');
   const [rule, setRule] = useState({ host: '', path: '/', service: '', port: 80 });
   if (!scenario) return null;
@@ -67,7 +82,8 @@ export default function EditForms() {
   // pods too: deleting one shows its ReplicaSet replacing it; marking one not ready empties its endpoint).
   const applied = lab?.applied ?? scenario.objects;
   const deployments = applied.filter((o) => o.kind === 'Deployment');
-  const pods = (lab?.cluster.pods ?? []).filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
+  // The user's namespaces first: kube-system's pods are there to look at, rarely to change.
+  const pods = (lab?.cluster.pods ?? []).filter((o) => !o.metadata.labels?.[ADDON_LABEL]).sort((a, b) => Number(ns(a) === 'kube-system') - Number(ns(b) === 'kube-system'));
   const services = applied.filter((o): o is Service => o.kind === 'Service');
   const ingresses = applied.filter((o): o is Ingress => o.kind === 'Ingress');
   const proxyMode = lab?.cluster.settings.kubeProxy.mode ?? scenario.settings.kubeProxy.mode;
@@ -78,6 +94,8 @@ export default function EditForms() {
   const d = byKey(deployments, dep);
   const p = byKey(pods, pod);
   const s = byKey(services, svc);
+  const replicas = replicasInput ?? (d && 'spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
+  const svcForm = svcInput ?? (s ? serviceForm(s) : serviceForm(undefined));
   const i = byKey(ingresses, ing);
   const pick = (list: { metadata: { name: string; namespace?: string } }[], value: string, set: (v: string) => void, testId: string) => (
     <select value={value || (list[0] ? key(list[0]) : '')} onChange={(e) => set(e.target.value)} data-testid={testId} aria-label={t('edit.object')}>
@@ -106,7 +124,7 @@ export default function EditForms() {
         </Section>
         {d && (
           <Section title={t('edit.scale')} testId="edit-scale" onSubmit={() => done(commitChange(scenario, { kind: 'set-replicas', namespace: ns(d), name: d.metadata.name, replicas }, [{ kind: 'Deployment', namespace: ns(d), name: d.metadata.name }]))}>
-            {pick(deployments, dep, setDep, 'edit-scale-deployment')}
+            {pick(deployments, dep, (v) => { setDep(v); setReplicas(null); }, 'edit-scale-deployment')}
             <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(Number(e.target.value))} aria-label={t('edit.replicas')} data-testid="edit-scale-replicas" />
           </Section>
         )}
@@ -124,6 +142,7 @@ export default function EditForms() {
         </Section>
         {p && (
           <Section title={t('edit.pod')} testId="edit-pod">
+            <p className="muted edit-hint">{t('edit.pod.hint')}</p>
             {pick(pods, pod, setPod, 'edit-pod-name')}
             <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: false }, [{ kind: 'Pod', namespace: ns(p), name: p.metadata.name }]))} data-testid="edit-pod-unready">
               {t('edit.notReady')}
@@ -152,7 +171,7 @@ export default function EditForms() {
               done(commitChange(scenario, { kind: 'apply-object', object }, [{ kind: 'Service', namespace: ns(s), name: s.metadata.name }]));
             }}
           >
-            {pick(services, svc, (v) => { setSvc(v); const x = byKey(services, v); if (x) setSvcForm({ type: x.spec.type ?? 'ClusterIP', externalTrafficPolicy: x.spec.externalTrafficPolicy ?? 'Cluster', internalTrafficPolicy: x.spec.internalTrafficPolicy ?? 'Cluster', sessionAffinity: x.spec.sessionAffinity ?? 'None' }); }, 'edit-service-name')}
+            {pick(services, svc, (v) => { setSvc(v); setSvcForm(null); }, 'edit-service-name')}
             <select value={svcForm.type} onChange={(e) => setSvcForm({ ...svcForm, type: e.target.value })} aria-label="spec.type" data-testid="edit-service-type">
               {['ClusterIP', 'NodePort', 'LoadBalancer'].map((x) => (
                 <option key={x}>{x}</option>
