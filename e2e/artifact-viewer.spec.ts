@@ -138,6 +138,18 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await expect(page.getByTestId('diff-fold').first()).toContainText(/… \d+ unchanged lines/);
   await lab.screenshot('artifact-diff-en');
 
+  await page.getByTestId('theme-select').selectOption('dark');
+  await lab.screenshot('artifact-diff-dark');
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(toggle).toContainText('上次编辑以来的变化');
+  await lab.screenshot('artifact-diff-zh-dark');
+  await page.getByTestId('theme-select').selectOption('light');
+  await lab.screenshot('artifact-diff-zh');
+  await page.getByTestId('presenter-toggle').click();
+  await lab.screenshot('artifact-diff-presenter');
+  await page.getByTestId('presenter-toggle').click();
+  await page.getByTestId('lang-select').selectOption('en');
+
   // Search works over the diff rows too.
   await page.getByTestId('artifact-search').fill('kube-sep-');
   await expect(page.getByTestId('artifact-search-status')).toHaveText(/^1 of \d+$/);
@@ -152,18 +164,6 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await expect(page.locator(`[data-row="${at}"]`)).not.toHaveAttribute('data-testid', 'diff-fold');
   await expect(page.locator(`[data-row="${at}"]`)).toHaveAttribute('data-line', /\d+/);
   expect(await page.locator('.artifact-scroll > div').evaluate((e) => e.getBoundingClientRect().height)).toBeCloseTo(total + (hidden - 1) * 22, 0);
-
-  await page.getByTestId('theme-select').selectOption('dark');
-  await lab.screenshot('artifact-diff-dark');
-  await page.getByTestId('lang-select').selectOption('zh');
-  await expect(toggle).toContainText('上次编辑以来的变化');
-  await lab.screenshot('artifact-diff-zh-dark');
-  await page.getByTestId('theme-select').selectOption('light');
-  await lab.screenshot('artifact-diff-zh');
-  await page.getByTestId('presenter-toggle').click();
-  await lab.screenshot('artifact-diff-presenter');
-  await page.getByTestId('presenter-toggle').click();
-  await page.getByTestId('lang-select').selectOption('en');
 
   // Back to the plain view. Every artifact either offers its diff or says why not.
   await toggle.click();

@@ -100,6 +100,12 @@ export default function ArtifactViewer() {
   useEffect(() => {
     if (decidingLine >= 0 && !shownDiff) v.scrollToIndex(decidingLine, { align: 'center' });
   }, [decidingLine, id, v, shownDiff]);
+  // Opening the diff shows its first change, a few lines of context above it.
+  useEffect(() => {
+    if (!shownDiff) return;
+    const first = shownDiff.rows.findIndex((r) => r.kind === 'added' || r.kind === 'removed');
+    v.scrollToIndex(Math.max(0, first - 4), { align: 'start' });
+  }, [shownDiff, v]);
   useEffect(() => {
     if (!currentMatch) return;
     v.scrollToIndex(currentMatch.row, { align: 'center' });
@@ -157,6 +163,7 @@ export default function ArtifactViewer() {
             }}
             onKeyDown={onSearchKey}
             placeholder={t('artifacts.search.placeholder')}
+            title={t('artifacts.search.hint')}
             aria-label={t('artifacts.search')}
             aria-describedby="artifact-search-status"
             aria-keyshortcuts="Control+F Meta+F"
