@@ -150,9 +150,14 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await page.getByTestId('presenter-toggle').click();
   await page.getByTestId('lang-select').selectOption('en');
 
-  // Search works over the diff rows too.
-  await page.getByTestId('artifact-search').fill('kube-sep-');
-  await expect(page.getByTestId('artifact-search-status')).toHaveText(/^1 of \d+$/);
+  // Search works over the diff rows too, removed lines included.
+  const gone = before.find((l) => !after.includes(l))!;
+  expect(gone).toBeTruthy();
+  await page.getByTestId('artifact-search').fill(gone);
+  await expect(page.getByTestId('artifact-search-status')).toHaveText('1 of 1');
+  await expect(page.getByTestId('search-current').locator('xpath=ancestor::div[@data-row]')).toHaveAttribute('data-testid', 'diff-removed');
+  await expect(page.getByTestId('search-current')).toBeInViewport();
+  await lab.screenshot('artifact-diff-search-removed-en');
   await page.getByTestId('artifact-search').press('Escape');
 
   // A fold opens in place.

@@ -11,7 +11,7 @@ import { selectCurrentHop, selectPresenter, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { diffLines, rowText, type DiffRow, type LineDiff } from './artifact-diff';
-import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type SearchMatch, type SearchResult } from './artifact-search';
+import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
@@ -90,6 +90,8 @@ export default function ArtifactViewer() {
   const currentMatch: SearchMatch | undefined = result.matches[current];
   const step = (by: number) => setPicked({ result, at: stepMatch(current, by, result.matches.length) });
 
+  // Every row as wide as the longest, so highlighted and diff rows colour the full width when scrolled sideways.
+  const widest = useMemo(() => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0), [rows]);
   const lineH = presenter ? LINE_H_PRESENTER : LINE_H;
   const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -182,7 +184,7 @@ export default function ArtifactViewer() {
         </div>
       </div>
       <div ref={scroller} className={`artifact-scroll mono${shownDiff ? ' is-diff' : ''}`} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
-        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
           {v.getVirtualItems().map((vr) => {
             const row = rows[vr.index]!;
             const newLine = row.kind === 'line' || row.kind === 'added' || row.kind === 'context' ? row.newLine : -1;
@@ -225,17 +227,27 @@ function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text:
   const hits = matches.byRow.get(row);
   const ranges = [];
   if (hits) for (let i = hits.first; i < hits.first + hits.count; i++) ranges.push({ ...matches.matches[i]!, current: i === current });
+  // A match may cover several coloured tokens: one <mark> around all of them.
+  const groups: { range?: number; mark?: Mark; tokens: MarkedToken[] }[] = [];
+  for (const tok of markTokens(tokenize(kind, text), ranges)) {
+    const last = groups[groups.length - 1];
+    if (tok.range !== undefined && last?.range === tok.range) last.tokens.push(tok);
+    else groups.push({ range: tok.range, mark: tok.mark, tokens: [tok] });
+  }
+  const span = (tok: MarkedToken, key: number) => (
+    <span key={key} className={`tok-${tok.cls}`}>
+      {tok.text}
+    </span>
+  );
   return (
     <span className="code">
-      {markTokens(tokenize(kind, text), ranges).map((tok, i) =>
-        tok.mark ? (
-          <mark key={i} className={`tok-${tok.cls} hit${tok.mark === 'current' ? ' is-current' : ''}`} data-testid={tok.mark === 'current' ? 'search-current' : undefined}>
-            {tok.text}
+      {groups.map((g, i) =>
+        g.mark ? (
+          <mark key={i} className={`hit${g.mark === 'current' ? ' is-current' : ''}`} data-testid={g.mark === 'current' ? 'search-current' : undefined}>
+            {g.tokens.map(span)}
           </mark>
         ) : (
-          <span key={i} className={`tok-${tok.cls}`}>
-            {tok.text}
-          </span>
+          span(g.tokens[0]!, i)
         ),
       )}
     </span>
@@ -274,9 +286,13 @@ function revealCurrentMark(scroller: HTMLElement | null) {
   if (!scroller || !mark) return;
   const box = scroller.getBoundingClientRect();
   const m = mark.getBoundingClientRect();
+  // Line numbers scroll with the text: keep them in view when the match allows it.
+  const gutter = (mark.closest('.artifact-line')?.querySelector('.code') as HTMLElement | null)?.offsetLeft ?? 0;
   const margin = 48;
-  if (m.left < box.left) scroller.scrollLeft -= box.left - m.left + margin;
-  else if (m.right > box.right) scroller.scrollLeft += m.right - box.right + margin;
+  const left = m.left - box.left - gutter;
+  const right = m.right - box.right;
+  if (left < 0) scroller.scrollLeft += left - margin;
+  else if (right > 0) scroller.scrollLeft += Math.min(right + margin, left);
 }
 
 const ARROW = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;

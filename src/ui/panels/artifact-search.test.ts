@@ -65,21 +65,25 @@ describe('markTokens', () => {
     { text: 'KUBE-SVC-ABC', cls: 'chain' },
   ];
   it.each([
-    { name: 'no ranges', ranges: [], expected: [['-A', 'flag', undefined], [' ', 'plain', undefined], ['KUBE-SVC-ABC', 'chain', undefined]] },
+    { name: 'no ranges', ranges: [], pieces: [], expected: [['-A', 'flag', undefined], [' ', 'plain', undefined], ['KUBE-SVC-ABC', 'chain', undefined]] },
     {
       name: 'inside one token',
+      pieces: [0],
       ranges: [{ start: 3, end: 11, current: true }],
       expected: [['-A', 'flag', undefined], [' ', 'plain', undefined], ['KUBE-SVC', 'chain', 'current'], ['-ABC', 'chain', undefined]],
     },
     {
       name: 'across tokens, and a second one',
+      pieces: [0, 0, 0, 1],
       ranges: [{ start: 1, end: 4, current: false }, { start: 12, end: 15, current: true }],
       expected: [['-', 'flag', undefined], ['A', 'flag', 'match'], [' ', 'plain', 'match'], ['K', 'chain', 'match'], ['UBE-SVC-', 'chain', undefined], ['ABC', 'chain', 'current']],
     },
-  ])('$name', ({ ranges, expected }) => {
+  ])('$name', ({ ranges, pieces, expected }) => {
     const out = markTokens(toks, ranges);
     expect(out.map((t) => [t.text, t.cls, t.mark])).toEqual(expected);
     expect(out.map((t) => t.text).join('')).toBe('-A KUBE-SVC-ABC');
+    // Pieces of one match say which range they belong to, so the view wraps them in one <mark>.
+    expect(out.filter((t) => t.mark).map((t) => t.range)).toEqual(pieces);
   });
 });
 

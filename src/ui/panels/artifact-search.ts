@@ -69,6 +69,8 @@ export function findMatches(index: SearchIndex, query: string, limit = MATCH_LIM
 export type Mark = 'match' | 'current';
 export interface MarkedToken extends Token {
   mark?: Mark;
+  /** Which of the row's ranges this piece belongs to: one match may span several tokens. */
+  range?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export function markTokens(tokens: readonly Token[], ranges: readonly { start: n
         at = range.start;
       }
       const stop = Math.min(range.end, end);
-      out.push({ text: tok.text.slice(at - pos, stop - pos), cls: tok.cls, mark: range.current ? 'current' : 'match' });
+      out.push({ text: tok.text.slice(at - pos, stop - pos), cls: tok.cls, mark: range.current ? 'current' : 'match', range: r });
       at = stop;
     }
     pos = end;
