@@ -2,6 +2,7 @@
 // real kube-proxy iptables-save and over a 50,000-line ruleset, and its diff after an edit: scaling
 // the Deployment makes kube-proxy write new KUBE-SEP chains, which the diff shows as added lines.
 // Screenshots go to test-results/screens/.
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { RenderedArtifact } from '../src/sim';
 import { LabPage } from './lab-page';
@@ -179,5 +180,30 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
     if (await toggle.isDisabled()) await expect(page.getByTestId('artifact-diff-reason')).toHaveText(/^(Unchanged by the last edit|New since the last edit)$/);
     else await expect(toggle).toHaveAccessibleName(/^Changes since the last edit: \d+ lines added, \d+ removed$/);
   }
+  expect(problems).toEqual([]);
+});
+
+test('ingress-nginx reload: after scaling behind ingress-nginx, the nginx.conf diff shows the new upstream servers', async ({ page }) => {
+  const problems = watch(page);
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('file-input').setInputFiles({ name: 'ingress-reload-vs-dynamic.json', mimeType: 'application/json', buffer: readFileSync('scenarios/ingress-reload-vs-dynamic.json') });
+  await expect(page.getByTestId('scenario-title')).toContainText('reload');
+  await page.getByTestId('artifacts-toggle').click();
+  // One artifact per controller, titled by its IngressClass.
+  const legacy = { label: 'nginx.conf (nginx-legacy)' };
+
+  await page.getByTestId('open-edit').click();
+  await page.getByTestId('edit-scale-replicas').fill('4');
+  await page.getByTestId('edit-scale').getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('edit-outcome')).toContainText('ScalingReplicaSet');
+  await page.keyboard.press('Escape');
+
+  const toggle = page.getByTestId('artifact-diff-toggle');
+  await page.getByTestId('artifact-select').selectOption(legacy);
+  await expect(toggle).toBeEnabled();
+  await toggle.click();
+  await expect(page.getByTestId('diff-added').filter({ hasText: /server\s+10\.244\.\d+\.\d+:80/ }).first()).toBeVisible();
+  await lab.screenshot('artifact-diff-nginx-reload-en');
   expect(problems).toEqual([]);
 });
