@@ -112,7 +112,9 @@ export default function ArtifactViewer() {
     if (!currentMatch) return;
     v.scrollToIndex(currentMatch.row, { align: 'center' });
     // Rules lines are long: bring the match into view sideways too, once its row is rendered.
-    const frame = requestAnimationFrame(() => requestAnimationFrame(() => revealCurrentMark(scroller.current)));
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => revealCurrentMark(scroller.current));
+    });
     return () => cancelAnimationFrame(frame);
   }, [currentMatch, v]);
 
