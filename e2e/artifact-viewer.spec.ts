@@ -201,9 +201,11 @@ test('ingress-nginx reload: after scaling behind ingress-nginx, the nginx.conf d
 
   const toggle = page.getByTestId('artifact-diff-toggle');
   await page.getByTestId('artifact-select').selectOption(legacy);
-  await expect(toggle).toBeEnabled();
+  // 2 -> 4 replicas: two new upstream servers, the running pods keep theirs.
+  await expect(toggle).toHaveAccessibleName('Changes since the last edit: 2 lines added, 0 removed');
   await toggle.click();
-  await expect(page.getByTestId('diff-added').filter({ hasText: /server\s+10\.244\.\d+\.\d+:80/ }).first()).toBeVisible();
+  await expect(page.getByTestId('diff-added')).toHaveCount(2);
+  for (const row of await page.getByTestId('diff-added').all()) await expect(row).toContainText(/server\s+10\.244\.\d+\.\d+:80;/);
   await lab.screenshot('artifact-diff-nginx-reload-en');
   expect(problems).toEqual([]);
 });

@@ -10,7 +10,7 @@ import type { ArtifactKind, RenderedArtifact } from '../../sim';
 import { selectCurrentHop, selectPresenter, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
-import { diffLines, rowText, type DiffRow, type LineDiff } from './artifact-diff';
+import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
 
@@ -21,19 +21,6 @@ const selectOpenArtifact = (s: LabState) => s.playback.artifact;
 /** Row heights match the CSS line-height of .artifact-line (presenter mode reads from the back of the room). */
 const LINE_H = 22;
 const LINE_H_PRESENTER = 28;
-
-/** Why the diff toggle is off, or the diff to show. */
-type DiffState = { kind: 'none-yet' } | { kind: 'new' } | { kind: 'unchanged' } | { kind: 'too-many' } | { kind: 'changed'; diff: LineDiff };
-
-function diffState(art: RenderedArtifact, before: Record<string, RenderedArtifact> | null, texts: readonly string[]): DiffState {
-  if (!before) return { kind: 'none-yet' };
-  const prev = before[art.id];
-  if (!prev) return { kind: 'new' };
-  if (prev === art) return { kind: 'unchanged' };
-  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: texts });
-  if (!diff) return { kind: 'too-many' };
-  return diff.rows.length === 0 ? { kind: 'unchanged' } : { kind: 'changed', diff };
-}
 
 /** One row of the view: an artifact line, or a diff row. */
 type ViewRow = { kind: 'line'; text: string; newLine: number } | DiffRow;
@@ -58,7 +45,7 @@ export default function ArtifactViewer() {
 
   // Diff: computed once per (before, after) pair, for the toggle's counts as well as the view.
   const texts = useMemo(() => art?.lines.map((l) => l.text) ?? [], [art]);
-  const diff = useMemo(() => (art ? diffState(art, before, texts) : null), [art, before, texts]);
+  const diff = useMemo(() => (art ? artifactDiff({ after: art, afterTexts: texts, before }) : null), [art, before, texts]);
   const [diffWanted, setDiffWanted] = useState(false);
   const [unfolded, setUnfolded] = useState<{ diff: LineDiff; at: ReadonlySet<number> } | null>(null);
   const shownDiff = diffWanted && diff?.kind === 'changed' ? diff.diff : null;
@@ -256,7 +243,7 @@ function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text:
   );
 }
 
-function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: DiffState; on: boolean; onToggle: () => void }) {
+function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: boolean; onToggle: () => void }) {
   if (diff.kind !== 'changed') {
     const reason = t(`artifacts.diff.${diff.kind}`);
     // A disabled button gets no hover events: the wrapper carries the tooltip, the button the description.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffLines, MAX_CHANGED_LINES, type DiffRow } from './artifact-diff';
+import type { RenderedArtifact } from '../../sim';
+import { artifactDiff, diffLines, MAX_CHANGED_LINES, type DiffRow } from './artifact-diff';
 
 /** One row as `diff -u` would print it (folds as "… N"). */
 function show(r: DiffRow): string {
@@ -71,5 +72,23 @@ describe('diffLines', () => {
     expect(diffLines({ before: lines(n, 'a'), after: lines(n, 'b') })).toBeNull();
     // Unless one side is empty: then it is plainly all added or all removed.
     expect(diffLines({ before: [], after: lines(n * 2) })!.added).toBe(n * 2);
+  });
+});
+
+describe('artifactDiff', () => {
+  const art = (id: string, texts: string[]): RenderedArtifact => ({ id, kind: 'nginx.conf', title: id, lines: texts.map((text) => ({ text })) });
+  const conf = art('ingress/nginx/nginx.conf', ['upstream web {', '    server 10.244.0.4:80;', '}']);
+  const scaled = art('ingress/nginx/nginx.conf', ['upstream web {', '    server 10.244.0.4:80;', '    server 10.244.1.6:80;', '}']);
+  it.each([
+    { name: 'a lab just opened', before: null, after: conf, kind: 'none-yet' },
+    { name: 'an artifact the edit created', before: { other: art('other', ['x']) }, after: conf, kind: 'new' },
+    { name: 'the same object', before: { [conf.id]: conf }, after: conf, kind: 'unchanged' },
+    { name: 'the same text, re-rendered', before: { [conf.id]: art(conf.id, conf.lines.map((l) => l.text)) }, after: conf, kind: 'unchanged' },
+    { name: 'a new upstream server', before: { [conf.id]: conf }, after: scaled, kind: 'changed' },
+    { name: 'everything rewritten', before: { [conf.id]: art(conf.id, lines(MAX_CHANGED_LINES, 'a')) }, after: art(conf.id, lines(MAX_CHANGED_LINES, 'b')), kind: 'too-many' },
+  ])('$name: $kind', ({ before, after, kind }) => {
+    const d = artifactDiff({ after, before });
+    expect(d.kind).toBe(kind);
+    if (d.kind === 'changed') expect(d.diff.rows.map(show)).toEqual([' upstream web {', '     server 10.244.0.4:80;', '+    server 10.244.1.6:80;', ' }']);
   });
 });

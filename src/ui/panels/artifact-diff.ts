@@ -4,6 +4,7 @@
 // a kube-proxy resync becomes visible: the lines that the edit made the controller rewrite.
 
 import { diffArrays } from 'diff';
+import type { RenderedArtifact } from '../../sim';
 
 export type DiffRow =
   /** Unchanged; both 0-based line numbers. */
@@ -106,4 +107,24 @@ function rowsFromRuns({ runs, before, after, context }: { runs: Run[]; before: r
 /** The text a row contributes to search (a folded run has none). */
 export function rowText(row: DiffRow): string {
   return row.kind === 'skipped' ? '' : row.text;
+}
+
+/** What the viewer can show of one artifact's change: its diff, or why there is none. */
+export type ArtifactDiff =
+  /** The lab was just opened: no edit to compare with. */
+  | { kind: 'none-yet' }
+  /** The last edit created this artifact (a new node, a new ingress controller). */
+  | { kind: 'new' }
+  | { kind: 'unchanged' }
+  | { kind: 'too-many' }
+  | { kind: 'changed'; diff: LineDiff };
+
+export function artifactDiff({ after, afterTexts, before }: { after: RenderedArtifact; afterTexts?: readonly string[]; before: Record<string, RenderedArtifact> | null }): ArtifactDiff {
+  if (!before) return { kind: 'none-yet' };
+  const prev = before[after.id];
+  if (!prev) return { kind: 'new' };
+  if (prev === after) return { kind: 'unchanged' };
+  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: afterTexts ?? after.lines.map((l) => l.text) });
+  if (!diff) return { kind: 'too-many' };
+  return diff.rows.length === 0 ? { kind: 'unchanged' } : { kind: 'changed', diff };
 }
