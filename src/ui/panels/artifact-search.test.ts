@@ -55,6 +55,12 @@ describe('findMatches', () => {
     const r = findMatches(index, 'kube-sep-4999');
     expect(performance.now() - t0).toBeLessThan(200);
     expect(r.matches.map((m) => m.row)).toEqual([4999, 49990, 49991, 49992, 49993, 49994, 49995, 49996, 49997, 49998, 49999]);
+    // The worst case: a query that matches everywhere stops at the limit, still quickly.
+    const t1 = performance.now();
+    const all = findMatches(index, 'e');
+    expect(performance.now() - t1).toBeLessThan(500);
+    expect(all.matches).toHaveLength(MATCH_LIMIT);
+    expect(all.truncated).toBe(true);
   });
 });
 

@@ -20,8 +20,8 @@ export interface SearchResult {
   byRow: Map<number, { first: number; count: number }>;
 }
 
-/** A one-letter query over a big ruleset would mark hundreds of thousands of spots; stop here. */
-export const MATCH_LIMIT = 10_000;
+/** A one-letter query over a big ruleset would mark millions of spots; stop here (a chain name in a 50,000-line ruleset stays well below). */
+export const MATCH_LIMIT = 100_000;
 
 export type SearchIndex = readonly string[];
 
