@@ -1,25 +1,37 @@
 // Rendered artifacts (iptables-save, ipvsadm, nft, nginx.conf, zone, dig), virtualised so a
 // kube-proxy scale ruleset of tens of thousands of lines scrolls smoothly. The current hop's
-// deciding line is highlighted and scrolled into view. Loaded lazily.
+// deciding line is highlighted and scrolled into view. Find-in-artifact marks every match and
+// steps through them; after an edit, the diff view shows what the controllers rewrote (the nginx
+// "reload", kube-proxy's resync). Loaded lazily, with the diff library.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
-import type { RenderedArtifact } from '../../sim';
-import { selectCurrentHop, type LabState } from '../../state';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ArtifactKind, RenderedArtifact } from '../../sim';
+import { selectCurrentHop, selectPresenter, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useT, type T } from '../i18n';
+import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
+import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
 const selectArtifacts = (s: LabState) => s.lab?.artifacts ?? EMPTY;
+const selectBefore = (s: LabState) => s.lab?.before ?? null;
 const selectOpenArtifact = (s: LabState) => s.playback.artifact;
+/** Row heights match the CSS line-height of .artifact-line (presenter mode reads from the back of the room). */
 const LINE_H = 22;
+const LINE_H_PRESENTER = 28;
+
+/** One row of the view: an artifact line, or a diff row. */
+type ViewRow = { kind: 'line'; text: string; newLine: number } | DiffRow;
 
 export default function ArtifactViewer() {
   const t = useT();
   const artifacts = useLab(selectArtifacts);
+  const before = useLab(selectBefore);
   const hop = useLab(selectCurrentHop);
   const chosen = useLab(selectOpenArtifact);
+  const presenter = useLab(selectPresenter);
   const ids = useMemo(() => Object.keys(artifacts).sort(), [artifacts]);
   const deciding = hop?.refs[hop.refs.length - 1];
   const id = chosen && artifacts[chosen] ? chosen : deciding && artifacts[deciding.artifact] ? deciding.artifact : ids[0];
@@ -31,15 +43,96 @@ export default function ArtifactViewer() {
   }, [hop, id]);
   const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : -1;
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: art?.lines.length ?? 0, getScrollElement: () => scroller.current, estimateSize: () => LINE_H, overscan: 20 });
-  useEffect(() => {
-    if (decidingLine >= 0) v.scrollToIndex(decidingLine, { align: 'center' });
-  }, [decidingLine, id, v]);
+  // Diff: computed once per (before, after) pair, for the toggle's counts as well as the view.
+  const texts = useMemo(() => art?.lines.map((l) => l.text) ?? [], [art]);
+  const diff = useMemo(() => (art ? artifactDiff({ after: art, afterTexts: texts, before }) : null), [art, before, texts]);
+  const [diffWanted, setDiffWanted] = useState(false);
+  const [unfolded, setUnfolded] = useState<{ diff: LineDiff; at: ReadonlySet<number> } | null>(null);
+  const shownDiff = diffWanted && diff?.kind === 'changed' ? diff.diff : null;
+  const rows: ViewRow[] = useMemo(() => {
+    if (!shownDiff) return texts.map((text, i) => ({ kind: 'line', text, newLine: i }));
+    const open = unfolded?.diff === shownDiff ? unfolded.at : null;
+    if (!open) return shownDiff.rows;
+    return shownDiff.rows.flatMap((r): DiffRow[] =>
+      r.kind === 'skipped' && open.has(r.newLine) ? Array.from({ length: r.count }, (_, k) => ({ kind: 'context', text: texts[r.newLine + k]!, oldLine: r.oldLine + k, newLine: r.newLine + k })) : [r],
+    );
+  }, [shownDiff, unfolded, texts]);
+  const unfold = (fold: { newLine: number }) => {
+    if (!shownDiff) return;
+    const at = new Set(unfolded?.diff === shownDiff ? unfolded.at : []);
+    at.add(fold.newLine);
+    setUnfolded({ diff: shownDiff, at });
+  };
 
-  if (ids.length === 0 || !art) return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
+  // Search: the index is built once per row list, each query scans it once; rows look up their
+  // own matches. The query is deferred so typing stays smooth on a big ruleset.
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  const index = useMemo(() => searchIndex(rows.map((r) => (r.kind === 'line' ? r.text : rowText(r)))), [rows]);
+  const result = useMemo(() => findMatches(index, deferredQuery), [index, deferredQuery]);
+  // A new query starts at the first match from where the reader is (the top row when they typed).
+  const [anchorRow, setAnchorRow] = useState(0);
+  const [picked, setPicked] = useState<{ result: SearchResult; at: number } | null>(null);
+  const current = picked?.result === result ? picked.at : firstMatchFrom(result.matches, anchorRow);
+  const currentMatch: SearchMatch | undefined = result.matches[current];
+  const step = (by: number) => setPicked({ result, at: stepMatch(current, by, result.matches.length) });
+
+  // Every row as wide as the longest, so highlighted and diff rows colour the full width when scrolled sideways.
+  const widest = useMemo(() => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0), [rows]);
+  const lineH = presenter ? LINE_H_PRESENTER : LINE_H;
+  const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => lineH, overscan: 20 });
+  useEffect(() => {
+    v.measure();
+  }, [lineH, v]);
+  useEffect(() => {
+    if (decidingLine >= 0 && !shownDiff) v.scrollToIndex(decidingLine, { align: 'center' });
+  }, [decidingLine, id, v, shownDiff]);
+  // Opening the diff shows its first change, a few lines of context above it.
+  useEffect(() => {
+    if (!shownDiff) return;
+    const first = shownDiff.rows.findIndex((r) => r.kind === 'added' || r.kind === 'removed');
+    v.scrollToIndex(Math.max(0, first - 4), { align: 'start' });
+  }, [shownDiff, v]);
+  useEffect(() => {
+    if (!currentMatch) return;
+    v.scrollToIndex(currentMatch.row, { align: 'center' });
+    // Rules lines are long: bring the match into view sideways too, once its row is rendered.
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => revealCurrentMark(scroller.current));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [currentMatch, v]);
+
+  if (ids.length === 0 || !art || !diff) return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
+
+  const onViewerKey = (e: KeyboardEvent) => {
+    // Find inside the viewer searches the artifact (the browser's own find cannot see virtualised rows).
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+      e.preventDefault();
+      searchBox.current?.focus();
+      searchBox.current?.select();
+    }
+  };
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      step(e.shiftKey ? -1 : 1);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (query) setQuery('');
+      else scroller.current?.focus();
+    }
+  };
+  const topRow = () => v.getVirtualItems().find((r) => r.start >= (v.scrollOffset ?? 0))?.index ?? 0;
+
+  const count = result.matches.length;
+  const status = deferredQuery === '' ? '' : count === 0 ? t('artifacts.search.none') : t(result.truncated ? 'artifacts.search.countMore' : 'artifacts.search.count', { current: current + 1, count });
+
   return (
-    <div className="artifact-viewer" data-testid="artifact-viewer">
+    <div className="artifact-viewer" data-testid="artifact-viewer" onKeyDown={onViewerKey}>
       <div className="artifact-bar">
         <select value={id} onChange={(e) => labStore.getState().openArtifact(e.target.value)} aria-label={t('artifacts.choose')} data-testid="artifact-select">
           {ids.map((x) => (
@@ -49,22 +142,67 @@ export default function ArtifactViewer() {
           ))}
         </select>
         <span className="muted small">{t('artifacts.lines', { count: art.lines.length })}</span>
+        <DiffToggle t={t} diff={diff} on={!!shownDiff} onToggle={() => setDiffWanted(!shownDiff)} />
+        <div className="artifact-search" role="search">
+          <input
+            ref={searchBox}
+            type="search"
+            value={query}
+            onChange={(e) => {
+              if (query === '') setAnchorRow(topRow());
+              setQuery(e.target.value);
+            }}
+            onKeyDown={onSearchKey}
+            placeholder={t('artifacts.search.placeholder')}
+            title={t('artifacts.search.hint')}
+            aria-label={t('artifacts.search')}
+            aria-describedby="artifact-search-status"
+            aria-keyshortcuts="Control+F Meta+F"
+            className={deferredQuery && count === 0 ? 'is-empty' : undefined}
+            data-testid="artifact-search"
+          />
+          <span id="artifact-search-status" className={`search-status small${deferredQuery && count === 0 ? ' is-empty' : ''}`} role="status" data-testid="artifact-search-status">
+            {status}
+          </span>
+          <button type="button" className="btn btn-icon" onClick={() => step(-1)} disabled={count === 0} aria-label={t('artifacts.search.prev')} title={t('artifacts.search.prev')} aria-keyshortcuts="Shift+Enter" data-testid="artifact-search-prev">
+            <IconUp />
+          </button>
+          <button type="button" className="btn btn-icon" onClick={() => step(1)} disabled={count === 0} aria-label={t('artifacts.search.next')} title={t('artifacts.search.next')} aria-keyshortcuts="Enter" data-testid="artifact-search-next">
+            <IconDown />
+          </button>
+        </div>
       </div>
-      <div ref={scroller} className="artifact-scroll mono" tabIndex={0} aria-label={art.title} role="region">
-        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-          {v.getVirtualItems().map((row) => {
-            const line = art.lines[row.index]!;
-            const cls = row.index === decidingLine ? ' is-deciding' : highlight.has(row.index) ? ' is-ref' : '';
+      <div ref={scroller} className={`artifact-scroll mono${shownDiff ? ' is-diff' : ''}`} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
+        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
+          {v.getVirtualItems().map((vr) => {
+            const row = rows[vr.index]!;
+            const newLine = row.kind === 'line' || row.kind === 'added' || row.kind === 'context' ? row.newLine : -1;
+            const cls = newLine >= 0 && newLine === decidingLine ? ' is-deciding' : newLine >= 0 && highlight.has(newLine) ? ' is-ref' : '';
+            const style = { transform: `translateY(${vr.start}px)`, height: lineH, lineHeight: `${lineH}px` };
+            if (row.kind === 'skipped') {
+              return (
+                <div key={vr.key} className="artifact-line diff-fold" style={style} data-row={vr.index} data-testid="diff-fold">
+                  <button type="button" className="btn-ghost fold-button" onClick={() => unfold(row)} title={t('artifacts.diff.unfold')}>
+                    {t('artifacts.diff.folded', { count: row.count })}
+                  </button>
+                </div>
+              );
+            }
+            const kindCls = row.kind === 'added' ? ' diff-added' : row.kind === 'removed' ? ' diff-removed' : '';
             return (
-              <div key={row.key} className={`artifact-line${cls}`} style={{ transform: `translateY(${row.start}px)`, height: LINE_H }} data-line={row.index} data-testid={row.index === decidingLine ? 'deciding-line' : undefined}>
-                <span className="ln">{row.index + 1}</span>
-                <span className="code">
-                  {tokenize(art.kind, line.text).map((tok, i) => (
-                    <span key={i} className={`tok-${tok.cls}`}>
-                      {tok.text}
+              <div key={vr.key} className={`artifact-line${kindCls}${cls}`} style={style} data-row={vr.index} data-line={newLine >= 0 ? newLine : undefined} data-testid={newLine >= 0 && newLine === decidingLine ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined}>
+                {row.kind === 'line' ? (
+                  <span className="ln">{row.newLine + 1}</span>
+                ) : (
+                  <>
+                    <span className="ln ln-old">{row.kind === 'added' ? '' : row.oldLine + 1}</span>
+                    <span className="ln ln-new">{row.kind === 'removed' ? '' : row.newLine + 1}</span>
+                    <span className="sign" aria-hidden={row.kind === 'context'}>
+                      {row.kind === 'added' ? '+' : row.kind === 'removed' ? '-' : ' '}
                     </span>
-                  ))}
-                </span>
+                  </>
+                )}
+                <Code kind={art.kind} text={row.text} matches={result} row={vr.index} current={current} />
               </div>
             );
           })}
@@ -73,3 +211,87 @@ export default function ArtifactViewer() {
     </div>
   );
 }
+
+function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text: string; matches: SearchResult; row: number; current: number }) {
+  const hits = matches.byRow.get(row);
+  const ranges = [];
+  if (hits) for (let i = hits.first; i < hits.first + hits.count; i++) ranges.push({ ...matches.matches[i]!, current: i === current });
+  // A match may cover several coloured tokens: one <mark> around all of them.
+  const groups: { range?: number; mark?: Mark; tokens: MarkedToken[] }[] = [];
+  for (const tok of markTokens(tokenize(kind, text), ranges)) {
+    const last = groups[groups.length - 1];
+    if (tok.range !== undefined && last?.range === tok.range) last.tokens.push(tok);
+    else groups.push({ range: tok.range, mark: tok.mark, tokens: [tok] });
+  }
+  const span = (tok: MarkedToken, key: number) => (
+    <span key={key} className={`tok-${tok.cls}`}>
+      {tok.text}
+    </span>
+  );
+  return (
+    <span className="code">
+      {groups.map((g, i) =>
+        g.mark ? (
+          <mark key={i} className={`hit${g.mark === 'current' ? ' is-current' : ''}`} data-testid={g.mark === 'current' ? 'search-current' : undefined}>
+            {g.tokens.map(span)}
+          </mark>
+        ) : (
+          span(g.tokens[0]!, i)
+        ),
+      )}
+    </span>
+  );
+}
+
+function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: boolean; onToggle: () => void }) {
+  if (diff.kind !== 'changed') {
+    const reason = t(`artifacts.diff.${diff.kind}`);
+    // A disabled button gets no hover events: the wrapper carries the tooltip, the button the description.
+    return (
+      <span className="diff-toggle-off" title={reason}>
+        <button type="button" className="btn small" disabled aria-describedby="artifact-diff-reason" data-testid="artifact-diff-toggle">
+          {t('artifacts.diff.toggle')}
+        </button>
+        <span id="artifact-diff-reason" className="sr-only" data-testid="artifact-diff-reason">
+          {reason}
+        </span>
+      </span>
+    );
+  }
+  const { added, removed } = diff.diff;
+  return (
+    <button type="button" className={`btn small diff-toggle${on ? ' is-on' : ''}`} aria-pressed={on} onClick={onToggle} aria-label={`${t('artifacts.diff.toggle')}: ${t('artifacts.diff.counts', { added, removed })}`} data-testid="artifact-diff-toggle">
+      {t('artifacts.diff.toggle')}{' '}
+      <span className="diff-count" aria-hidden="true">
+        <span className="diff-count-added">+{added}</span> <span className="diff-count-removed">−{removed}</span>
+      </span>
+    </button>
+  );
+}
+
+/** Scrolls the viewer sideways (only) so the current match is visible, leaving the page alone. */
+function revealCurrentMark(scroller: HTMLElement | null) {
+  const mark = scroller?.querySelector('mark.is-current');
+  if (!scroller || !mark) return;
+  const box = scroller.getBoundingClientRect();
+  const m = mark.getBoundingClientRect();
+  // Line numbers scroll with the text: keep them in view when the match allows it.
+  const gutter = (mark.closest('.artifact-line')?.querySelector('.code') as HTMLElement | null)?.offsetLeft ?? 0;
+  const margin = 48;
+  const left = m.left - box.left - gutter;
+  const right = m.right - box.right;
+  if (left < 0) scroller.scrollLeft += left - margin;
+  else if (right > 0) scroller.scrollLeft += Math.min(right + margin, left);
+}
+
+const ARROW = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
+const IconUp = () => (
+  <svg {...ARROW}>
+    <path d="M6 15l6-6 6 6" />
+  </svg>
+);
+const IconDown = () => (
+  <svg {...ARROW}>
+    <path d="M6 9l6 6 6-6" />
+  </svg>
+);
