@@ -2,6 +2,8 @@
 // the tracer can evaluate packets against. One case per proxy mode (SEMANTICS.md sections 2-5).
 
 import type { Cluster } from '../cluster';
+import { nodePortmap, type NodePortmap } from '../cni/portmap';
+import { withPortmap } from './hostport';
 import type { KubeProxySettings } from '../lab';
 import { assertNever } from '../util/assert';
 import { compileIptables, recompileIptables, type IptablesArtifact } from './iptables/compile';
@@ -24,29 +26,34 @@ export interface CompileNodeProxyInput {
 // The iptables artifact behind each iptables-mode NodeProxy, so the next sync can be a partial one.
 const iptablesArtifacts = new WeakMap<NodeProxy, IptablesArtifact>();
 
-function iptablesProxy(a: IptablesArtifact): NodeProxy {
-  const p = iptablesNodeProxy(a);
+function iptablesProxy(a: IptablesArtifact, portmap: NodePortmap): NodeProxy {
+  const p = iptablesNodeProxy(a, portmap);
   iptablesArtifacts.set(p, a);
   return p;
 }
 
+// Every mode gets the CNI portmap plugin's hostPort rules of the node's pods: they are written by
+// the pod network's plugin, whichever kube-proxy mode runs (src/sim/cni/portmap.ts).
 export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
   const lab = { ...input.cluster.settings, kubeProxy: settings };
+  const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
   switch (settings.mode) {
     case 'iptables':
-      return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+      return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);
     case 'ipvs': {
-      const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+      const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node, portmap });
+      if (started.kind === 'failed') return withPortmap(started.proxy, portmap);
       if (started.kind !== 'fallback-iptables') return started.proxy;
       // kube-proxy logged the fallback and runs the iptables proxier instead.
-      const p = iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }));
+      const p = iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);
       return { ...p, events: [...started.events, ...p.events] };
     }
     case 'nftables':
-      return compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+      // iptables-nft: portmap's chains live in nftables' `ip nat` table, next to kube-proxy's `ip kube-proxy`.
+      return withPortmap(compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap, `iptables-save (${input.nodeName}; iptables-nft: CNI portmap's chains; kube-proxy's rules are in nft)`);
     case 'userspace':
-      return compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node });
+      return withPortmap(compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap);
     default:
       return assertNever(settings.mode, 'proxy mode');
   }
@@ -60,6 +67,9 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
 export function recompileNodeProxy(prev: NodeProxy, input: CompileNodeProxyInput): NodeProxy {
   const a = iptablesArtifacts.get(prev);
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
-  if (a && settings.mode === 'iptables') return iptablesProxy(recompileIptables(a, { cluster: input.cluster, settings, ...(input.node ? { node: input.node } : {}) }));
+  if (a && settings.mode === 'iptables') {
+    const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
+    return iptablesProxy(recompileIptables(a, { cluster: input.cluster, settings, ...(input.node ? { node: input.node } : {}) }), portmap);
+  }
   return compileNodeProxy(input);
 }
