@@ -25,11 +25,25 @@ export interface CompileNodeProxyInput {
 
 // The iptables artifact behind each iptables-mode NodeProxy, so the next sync can be a partial one.
 const iptablesArtifacts = new WeakMap<NodeProxy, IptablesArtifact>();
+// The CNI portmap state each NodeProxy was built with, and (nftables, userspace) kube-proxy's own
+// proxy under the portmap wrapper, so a pod change can swap portmap's rules without a kube-proxy sync.
+const portmaps = new WeakMap<NodeProxy, { portmap: NodePortmap; kubeProxy?: NodeProxy }>();
 
 function iptablesProxy(a: IptablesArtifact, portmap: NodePortmap): NodeProxy {
   const p = iptablesNodeProxy(a, portmap);
   iptablesArtifacts.set(p, a);
+  portmaps.set(p, { portmap });
   return p;
+}
+
+function wrapped(kubeProxy: NodeProxy, portmap: NodePortmap, title?: string): NodeProxy {
+  const p = withPortmap(kubeProxy, portmap, title);
+  portmaps.set(p, { portmap, kubeProxy });
+  return p;
+}
+
+function nftTitle(node: string): string {
+  return `iptables-save (${node}; iptables-nft: CNI portmap's chains; kube-proxy's rules are in nft)`;
 }
 
 // Every mode gets the CNI portmap plugin's hostPort rules of the node's pods: they are written by
@@ -43,17 +57,22 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
       return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);
     case 'ipvs': {
       const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node, portmap });
-      if (started.kind === 'failed') return withPortmap(started.proxy, portmap);
-      if (started.kind !== 'fallback-iptables') return started.proxy;
+      if (started.kind === 'failed') return wrapped(started.proxy, portmap);
+      if (started.kind !== 'fallback-iptables') {
+        portmaps.set(started.proxy, { portmap });
+        return started.proxy;
+      }
       // kube-proxy logged the fallback and runs the iptables proxier instead.
       const p = iptablesNodeProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);
-      return { ...p, events: [...started.events, ...p.events] };
+      const fallback = { ...p, events: [...started.events, ...p.events] };
+      portmaps.set(fallback, { portmap });
+      return fallback;
     }
     case 'nftables':
       // iptables-nft: portmap's chains live in nftables' `ip nat` table, next to kube-proxy's `ip kube-proxy`.
-      return withPortmap(compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap, `iptables-save (${input.nodeName}; iptables-nft: CNI portmap's chains; kube-proxy's rules are in nft)`);
+      return wrapped(compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap, nftTitle(input.nodeName));
     case 'userspace':
-      return withPortmap(compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap);
+      return wrapped(compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap);
     default:
       return assertNever(settings.mode, 'proxy mode');
   }
@@ -72,4 +91,23 @@ export function recompileNodeProxy(prev: NodeProxy, input: CompileNodeProxyInput
     return iptablesProxy(recompileIptables(a, { cluster: input.cluster, settings, ...(input.node ? { node: input.node } : {}) }), portmap);
   }
   return compileNodeProxy(input);
+}
+
+/**
+ * The node's data plane after a change kube-proxy does not watch (pods came or went): kube-proxy
+ * keeps its rules and logs nothing, but the container runtime ran the CNI portmap plugin for pod
+ * sandboxes with hostPorts. Returns `prev` itself when the node's portmap state is unchanged.
+ */
+export function refreshPortmap(prev: NodeProxy, input: CompileNodeProxyInput): NodeProxy {
+  const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
+  const had = portmaps.get(prev);
+  if (had && JSON.stringify(had.portmap) === JSON.stringify(portmap)) return prev;
+  const a = iptablesArtifacts.get(prev);
+  if (a) return iptablesProxy(a, portmap);
+  if (had?.kubeProxy) return wrapped(had.kubeProxy, portmap, prev.mode === 'nftables' ? nftTitle(input.nodeName) : undefined);
+  // ipvs (portmap's chains are compiled into its iptables rules): the same inputs give the same
+  // kube-proxy state; its startup log lines were already written.
+  const p = { ...compileNodeProxy(input), events: [] };
+  portmaps.set(p, { portmap });
+  return p;
 }
