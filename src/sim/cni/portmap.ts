@@ -64,7 +64,8 @@ export interface PortmapSandbox {
   portMappings: PortMapEntry[];
 }
 
-/** portmap's state on one node: every sandbox with hostPorts, in the order they were set up. */
+/** portmap's state on one node: every sandbox with hostPorts, in the order they were set up (the
+ *  order the cluster lists the pods: the lab keeps no creation times). */
 export interface NodePortmap {
   node: string;
   network: string;
