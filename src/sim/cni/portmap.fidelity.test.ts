@@ -5,7 +5,7 @@
 // or without portmap's masquerade), or refused on a node that has no such pod.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeTopology, fidelitySkipReason, type ConnectOutcome, type NsRole } from '../../../scripts/fidelity/netns';
+import { NodeTopology, ensureDebianPackage, fidelitySkipReason, type ConnectOutcome, type NsRole } from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
 import { artifactText } from '../artifact';
 import { buildLab } from '../build/lab';
@@ -30,18 +30,16 @@ function pod(name: string, nodeName: string, ports: NonNullable<Pod['spec']['con
 
 // The edge pod publishes 8080 as hostPort 80 on node-1; a NodePort Service in front of it keeps
 // kube-proxy's chains busy on the same node; a client pod sits in node-1's pod subnet (hairpin).
-const settings = defaultLabSettings();
-const lab = buildLab({
-  settings,
-  objects: [
+const objects = () => [
     node('node-1', NODE1, '10.244.0.0/24'),
     node('node-2', NODE2, '10.244.1.0/24'),
     pod('edge', 'node-1', [{ name: 'http', containerPort: 8080, hostPort: 80 }]),
     pod('client', 'node-1', [{ containerPort: 9999 }]),
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'edge' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] } } as Service,
-  ],
-  clients: [],
-});
+];
+const settings = defaultLabSettings();
+const lab = buildLab({ settings, objects: objects(), clients: [] });
+const nftLab = buildLab({ settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'nftables' } }, objects: objects(), clients: [] });
 const ipOf = (name: string) => lab.cluster.pods.find((p) => p.metadata.name === name)!.status!.podIP!;
 const EDGE = ipOf('edge');
 const POD = ipOf('client');
@@ -92,8 +90,8 @@ function observe(outcomes: ConnectOutcome[], src: string): Omit<Extract<Predicti
 }
 
 /** The node's iptables-save artifact, exactly as the lab's viewer shows it. */
-function saveText(nodeName: string): string {
-  const a = lab.proxies[nodeName]!.artifacts.find((x) => x.id === `node/${nodeName}/iptables-save`)!;
+function saveText(nodeName: string, l = lab): string {
+  const a = l.proxies[nodeName]!.artifacts.find((x) => x.id === `node/${nodeName}/iptables-save`)!;
   return artifactText(a);
 }
 
@@ -102,6 +100,23 @@ async function load(topo: NodeTopology, text: string): Promise<void> {
   await topo.addNfacct(nfacct);
   const r = await topo.restore(text);
   if (r.code !== 0) throw new Error(`iptables-restore: ${r.stderr}`);
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'external client to node:hostPort', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 80 },
+  { name: 'pod of the node subnet to node:hostPort (hairpin, masqueraded)', origin: 'pod', role: 'podclient', src: POD, dst: NODE1, port: 80 },
+  { name: 'the node itself to its address:hostPort', origin: 'local', role: 'node', src: NODE1, dst: NODE1, port: 80 },
+  { name: 'localhost:hostPort on the node (masqueraded)', origin: 'local', role: 'node', src: '127.0.0.1', dst: '127.0.0.1', port: 80 },
+  { name: 'external client to the NodePort (kube-proxy, before portmap)', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 30080 },
+  { name: 'external client to a port nobody published', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 81 },
+];
+
+async function check(proxy: NodeProxy, topo: NodeTopology, s: Scenario): Promise<void> {
+  const predicted = predict(proxy, s);
+  const got = observe(await topo.connect(s.role, { host: s.dst, port: s.port }, { source: s.src, count: 3, timeoutMs: 500 }), s.src);
+  if (s.port === 80) expect(predicted).toMatchObject({ kind: 'served', endpoint: `${EDGE}:8080`, by: 'hostport' });
+  const { by: _by, ...want } = predicted as Prediction & { by?: string };
+  expect(got).toEqual(want);
 }
 
 describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the node running the pod', () => {
@@ -128,20 +143,7 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the 
     for (const l of dn) expect(saved).toContain(l);
   });
 
-  it.each<Scenario>([
-    { name: 'external client to node:hostPort', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 80 },
-    { name: 'pod of the node subnet to node:hostPort (hairpin, masqueraded)', origin: 'pod', role: 'podclient', src: POD, dst: NODE1, port: 80 },
-    { name: 'the node itself to its address:hostPort', origin: 'local', role: 'node', src: NODE1, dst: NODE1, port: 80 },
-    { name: 'localhost:hostPort on the node (masqueraded)', origin: 'local', role: 'node', src: '127.0.0.1', dst: '127.0.0.1', port: 80 },
-    { name: 'external client to the NodePort (kube-proxy, before portmap)', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 30080 },
-    { name: 'external client to a port nobody published', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 81 },
-  ])('$name', async (s) => {
-    const predicted = predict(proxy, s);
-    const got = observe(await topo.connect(s.role, { host: s.dst, port: s.port }, { source: s.src, count: 3, timeoutMs: 500 }), s.src);
-    if (s.port === 80) expect(predicted).toMatchObject({ kind: 'served', endpoint: `${EDGE}:8080`, by: 'hostport' });
-    const { by: _by, ...want } = predicted as Prediction & { by?: string };
-    expect(got).toEqual(want);
-  });
+  it.each(SCENARIOS)('$name', (s) => check(proxy, topo, s));
 });
 
 describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a node without the pod', () => {
@@ -165,4 +167,34 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a no
     expect(predict(proxy, s)).toEqual({ kind: 'refused' });
     expect(observe(await topo.connect('client', { host: NODE2, port: 80 }, { source: CLIENT, count: 3 }), CLIENT)).toEqual({ kind: 'refused' });
   });
+});
+
+// nftables mode: kube-proxy's `ip kube-proxy` table (nft -f) and, on the same node, portmap's chains
+// through iptables-nft (its `ip nat` table), the two artifacts the lab shows for the node.
+const nftSkip = skip ?? (await ensureDebianPackage('nft', 'nftables')) ?? (await ensureDebianPackage('iptables-nft-restore', 'iptables'));
+
+describe.skipIf(!!nftSkip)('CNI portmap (iptables-nft) beside kube-proxy\'s nftables table, in a real kernel', () => {
+  const proxy = nftLab.proxies['node-1']!;
+  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+
+  beforeAll(async () => {
+    await topo.create();
+    await topo.startServers([{ ip: EDGE, port: 8080 }]);
+    const nft = proxy.artifacts.find((a) => a.kind === 'nft')!;
+    const n = await topo.exec('node', 'nft', ['-f', '-'], artifactText(nft));
+    if (n.code !== 0) throw new Error(`nft -f: ${n.stderr}`);
+    const r = await topo.exec('node', 'iptables-nft-restore', [], saveText('node-1', nftLab));
+    if (r.code !== 0) throw new Error(`iptables-nft-restore: ${r.stderr}`);
+  });
+  afterAll(async () => {
+    await topo.destroy();
+  });
+
+  it('the node\'s iptables-save holds only portmap\'s chains', () => {
+    const text = saveText('node-1', nftLab);
+    expect(text).toContain('-j CNI-HOSTPORT-DNAT');
+    expect(text).not.toContain('KUBE-');
+  });
+
+  it.each(SCENARIOS)('$name', (s) => check(proxy, topo, s));
 });
