@@ -111,7 +111,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'external client to a port nobody published', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 81 },
 ];
 
-async function check(proxy: NodeProxy, topo: NodeTopology, s: Scenario): Promise<void> {
+async function check({ proxy, topo, s }: { proxy: NodeProxy; topo: NodeTopology; s: Scenario }): Promise<void> {
   const predicted = predict(proxy, s);
   const got = observe(await topo.connect(s.role, { host: s.dst, port: s.port }, { source: s.src, count: 3, timeoutMs: 500 }), s.src);
   if (s.port === 80) expect(predicted).toMatchObject({ kind: 'served', endpoint: `${EDGE}:8080`, by: 'hostport' });
@@ -143,7 +143,7 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the 
     for (const l of dn) expect(saved).toContain(l);
   });
 
-  it.each(SCENARIOS)('$name', (s) => check(proxy, topo, s));
+  it.each(SCENARIOS)('$name', (s) => check({ proxy, topo, s }));
 });
 
 describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a node without the pod', () => {
@@ -196,5 +196,5 @@ describe.skipIf(!!nftSkip)('CNI portmap (iptables-nft) beside kube-proxy\'s nfta
     expect(text).not.toContain('KUBE-');
   });
 
-  it.each(SCENARIOS)('$name', (s) => check(proxy, topo, s));
+  it.each(SCENARIOS)('$name', (s) => check({ proxy, topo, s }));
 });

@@ -3,7 +3,7 @@
 
 import type { Cluster } from '../cluster';
 import { nodePortmap, type NodePortmap } from '../cni/portmap';
-import { withPortmap } from './hostport';
+import { withPortmap, type WithPortmapInput } from './hostport';
 import type { KubeProxySettings } from '../lab';
 import { assertNever } from '../util/assert';
 import { compileIptables, recompileIptables, type IptablesArtifact } from './iptables/compile';
@@ -36,9 +36,9 @@ function iptablesProxy(a: IptablesArtifact, portmap: NodePortmap): NodeProxy {
   return p;
 }
 
-function wrapped(kubeProxy: NodeProxy, portmap: NodePortmap, title?: string): NodeProxy {
-  const p = withPortmap(kubeProxy, portmap, title);
-  portmaps.set(p, { portmap, kubeProxy });
+function wrapped(input: WithPortmapInput): NodeProxy {
+  const p = withPortmap(input);
+  portmaps.set(p, { portmap: input.portmap, kubeProxy: input.kubeProxy });
   return p;
 }
 
@@ -57,7 +57,7 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
       return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);
     case 'ipvs': {
       const started = startIpvs({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node, portmap });
-      if (started.kind === 'failed') return wrapped(started.proxy, portmap);
+      if (started.kind === 'failed') return wrapped({ kubeProxy: started.proxy, portmap });
       if (started.kind !== 'fallback-iptables') {
         portmaps.set(started.proxy, { portmap });
         return started.proxy;
@@ -70,9 +70,9 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
     }
     case 'nftables':
       // iptables-nft: portmap's chains live in nftables' `ip nat` table, next to kube-proxy's `ip kube-proxy`.
-      return wrapped(compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap, nftTitle(input.nodeName));
+      return wrapped({ kubeProxy: compileNftables({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap, title: nftTitle(input.nodeName) });
     case 'userspace':
-      return wrapped(compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap);
+      return wrapped({ kubeProxy: compileUserspace({ cluster: input.cluster, nodeName: input.nodeName, settings: lab, node: input.node }), portmap });
     default:
       return assertNever(settings.mode, 'proxy mode');
   }
@@ -104,7 +104,7 @@ export function refreshPortmap(prev: NodeProxy, input: CompileNodeProxyInput): N
   if (had && JSON.stringify(had.portmap) === JSON.stringify(portmap)) return prev;
   const a = iptablesArtifacts.get(prev);
   if (a) return iptablesProxy(a, portmap);
-  if (had?.kubeProxy) return wrapped(had.kubeProxy, portmap, prev.mode === 'nftables' ? nftTitle(input.nodeName) : undefined);
+  if (had?.kubeProxy) return wrapped({ kubeProxy: had.kubeProxy, portmap, ...(prev.mode === 'nftables' ? { title: nftTitle(input.nodeName) } : {}) });
   // ipvs (portmap's chains are compiled into its iptables rules): the same inputs give the same
   // kube-proxy state; its startup log lines were already written.
   const p = { ...compileNodeProxy(input), events: [] };

@@ -79,7 +79,16 @@ export function portmapSaveId(node: string): string {
  * their own artifact beside `nft list table ip kube-proxy`. userspace mode: portmap's chains are
  * merged into the `iptables-save -t nat` listing of the portal chains.
  */
-export function withPortmap(inner: NodeProxy, pm: NodePortmap, title?: string): NodeProxy {
+export interface WithPortmapInput {
+  /** kube-proxy's NodeProxy for the node (nftables, userspace, or one that failed to start). */
+  kubeProxy: NodeProxy;
+  portmap: NodePortmap;
+  /** Title of the separate iptables-save artifact, when kube-proxy shows none. */
+  title?: string;
+}
+
+export function withPortmap(input: WithPortmapInput): NodeProxy {
+  const { kubeProxy: inner, portmap: pm, title } = input;
   if (!portmapRules(pm)) return inner;
   const node = inner.node.name;
   const ruleset = portmapRuleset(pm);

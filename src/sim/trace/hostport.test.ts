@@ -133,13 +133,22 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(r.backend!.sourceIP).toBe(NODE2);
   });
 
-  it('a hostPort pod created later installs its rules without a kube-proxy sync', () => {
-    const l = lab('iptables', {}, objects().filter((o) => o.metadata.name !== 'edge'));
+  it.each([
+    ['iptables', {}],
+    ['ipvs', {}],
+    ['nftables', {}],
+    ['userspace', { kubernetesVersion: '1.25' }],
+  ] as const)('%s mode: a hostPort pod created later gets its rules without a kube-proxy sync, and loses them when deleted', (mode, settings) => {
+    const syncs = (l: { events: { source?: string }[] }) => l.events.filter((e) => e.source === 'kube-proxy').length;
+    const l = lab(mode, settings, objects().filter((o) => o.metadata.name !== 'edge'));
     expect(trace(l, req('external:laptop', `http://${NODE2}/`), newTraceSession('t')).outcome).toBe('refused');
-    const next = updateLab(l, { kind: 'apply', object: pod('edge', 'node-2', 80) });
-    expect(next.events.filter((e) => e.reason === 'SyncProxyRules').length).toBe(l.events.filter((e) => e.reason === 'SyncProxyRules').length);
-    const r = trace(next, req('external:laptop', `http://${NODE2}/`), newTraceSession('t'));
+    const added = updateLab(l, { kind: 'apply', object: pod('edge', 'node-2', 80) });
+    expect(syncs(added)).toBe(syncs(l));
+    const r = trace(added, req('external:laptop', `http://${NODE2}/`), newTraceSession('t'));
     expect(r.outcome).toBe('response');
     expect(r.hops.find((h) => h.action === 'dnat')!.refs.at(-1)!.line).toMatch(DNAT_LINE);
+    const removed = updateLab(added, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: 'edge' } });
+    expect(trace(removed, req('external:laptop', `http://${NODE2}/`), newTraceSession('t')).outcome).toBe('refused');
+    expect(removed.proxies['node-2']!.artifacts.some((a) => a.lines.some((x) => x.text.includes('CNI-DN-')))).toBe(false);
   });
 });
