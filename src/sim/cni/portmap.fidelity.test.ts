@@ -11,6 +11,8 @@ import { artifactText } from '../artifact';
 import { buildLab } from '../build/lab';
 import { defaultLabSettings } from '../lab';
 import { SeededRandom } from '../net/rand';
+import type { IpvsNodeProxy } from '../proxy/ipvs/proxy';
+import { ipsetRestoreText } from '../proxy/ipvs/render';
 import type { NodeProxy, PacketOrigin } from '../proxy/types';
 
 const skip = await fidelitySkipReason();
@@ -39,6 +41,8 @@ const objects = () => [
 ];
 const settings = defaultLabSettings();
 const lab = buildLab({ settings, objects: objects(), clients: [] });
+const ipvsLab = buildLab({ settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'ipvs' } }, objects: objects(), clients: [] });
+const userspaceLab = buildLab({ settings: { ...settings, kubernetesVersion: '1.25', kubeProxy: { ...settings.kubeProxy, mode: 'userspace' } }, objects: objects(), clients: [] });
 const nftLab = buildLab({ settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'nftables' } }, objects: objects(), clients: [] });
 const ipOf = (name: string) => lab.cluster.pods.find((p) => p.metadata.name === name)!.status!.podIP!;
 const EDGE = ipOf('edge');
@@ -197,4 +201,55 @@ describe.skipIf(!!nftSkip)('CNI portmap (iptables-nft) beside kube-proxy\'s nfta
   });
 
   it.each(SCENARIOS)('$name', (s) => check({ proxy, topo, s }));
+});
+
+// IPVS mode: kube-proxy's few iptables rules (ipset matches) and portmap's chains in one table, as
+// the lab's iptables-save shows them; the ipsets they match are restored first. A hostPort never
+// reaches IPVS (the DNAT in PREROUTING sends it on to the pod), so no virtual servers are needed;
+// the NodePort case is left out for that reason.
+const ipvsSkip = skip ?? (await ensureDebianPackage('ipset', 'ipset'));
+
+describe.skipIf(!!ipvsSkip)('CNI portmap merged into IPVS mode\'s iptables rules, in a real kernel', () => {
+  const proxy = ipvsLab.proxies['node-1']! as IpvsNodeProxy;
+  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+
+  beforeAll(async () => {
+    expect(proxy.mode).toBe('ipvs');
+    await topo.create();
+    await topo.startServers([{ ip: EDGE, port: 8080 }]);
+    const sets = await topo.exec('node', 'ipset', ['restore'], ipsetRestoreText(proxy.model.ipsets));
+    if (sets.code !== 0) throw new Error(`ipset restore: ${sets.stderr}`);
+    await load(topo, saveText('node-1', ipvsLab));
+  });
+  afterAll(async () => {
+    // ipsets are per network namespace: they go with it.
+    await topo.destroy();
+  });
+
+  it.each(SCENARIOS.filter((s) => s.port !== 30080))('$name', (s) => check({ proxy, topo, s }));
+});
+
+// userspace mode (Kubernetes <= 1.25): portmap's chains merged into the portal chains' nat table.
+// kube-proxy's own proxy sockets are not running here, so the NodePort case is left out.
+describe.skipIf(!!skip)('CNI portmap merged into userspace mode\'s nat table, in a real kernel', () => {
+  const proxy = userspaceLab.proxies['node-1']!;
+  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+
+  beforeAll(async () => {
+    expect(proxy.mode).toBe('userspace');
+    await topo.create();
+    await topo.startServers([{ ip: EDGE, port: 8080 }]);
+    await load(topo, saveText('node-1', userspaceLab));
+  });
+  afterAll(async () => {
+    await topo.destroy();
+  });
+
+  it('the portal chains and portmap\'s share one nat table', () => {
+    const text = saveText('node-1', userspaceLab);
+    expect(text).toContain('-j KUBE-PORTALS-CONTAINER');
+    expect(text).toContain('-j CNI-HOSTPORT-DNAT');
+  });
+
+  it.each(SCENARIOS.filter((s) => s.port !== 30080))('$name', (s) => check({ proxy, topo, s }));
 });
