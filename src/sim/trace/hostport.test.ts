@@ -133,6 +133,19 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(r.backend!.sourceIP).toBe(NODE2);
   });
 
+  it.each(['iptables', 'ipvs'] as const)('%s mode: a ClusterIP on the hostPort\'s port is kube-proxy\'s, not the hostPort pod\'s', (mode) => {
+    // In IPVS mode ClusterIPs are local addresses (kube-ipvs0), so portmap's --dst-type LOCAL jump
+    // would catch them; kube-proxy's `-m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT` in nat
+    // KUBE-SERVICES, reached first, ends the nat walk before it (kubernetes#62718).
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'client-1' }, ports: [{ port: 80, targetPort: 8080 }] } } as KubeObject;
+    const l = lab(mode, {}, [...objects(), svc]);
+    const clusterIP = l.cluster.services.find((x) => x.metadata.name === 'web')!.spec.clusterIP!;
+    const r = trace(l, req('pod:default/client-2', `http://${clusterIP}/`), newTraceSession('t'));
+    expect(r.outcome).toBe('response');
+    expect(r.backendPod).toBe('default/client-1');
+    expect(r.hops.some((h) => h.explanation.key === 'hop.deliver.hostPort')).toBe(false);
+  });
+
   it.each([
     ['iptables', {}],
     ['ipvs', {}],
