@@ -7,7 +7,7 @@
 // appended PREROUTING/OUTPUT jump would reach them.
 
 import { findLine, type ArtifactRef, type RenderedArtifact, type RenderedLine } from '../artifact';
-import { installPortmap, portmapRuleset, portmapRules, sandboxOfChain, type NodePortmap } from '../cni/portmap';
+import { portmapRuleset, portmapRules, sandboxOfChain, type NodePortmap } from '../cni/portmap';
 import { chainRef, renderRule, renderRuleset } from './netfilter/render';
 import { isBuiltinChain, type Rule, type TableName } from './netfilter/types';
 import { RulesetIndex, walkPacket, type WalkResult } from './netfilter/walk';
@@ -98,7 +98,8 @@ export function withPortmap(input: WithPortmapInput): NodeProxy {
     ? mergeNatSave(own, pm)
     : renderRuleset(ruleset, { id: saveId, title: title ?? `iptables-save (${node}; CNI portmap's chains)` });
   const artifacts = own ? inner.artifacts.map((a) => (a === own ? save : a)) : [...inner.artifacts, save];
-  const index = new RulesetIndex(own ? installPortmap({ tables: {}, order: [] }, pm) : ruleset);
+  // Only portmap's rules: kube-proxy's were evaluated by its own evaluator first.
+  const index = new RulesetIndex(ruleset);
   const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
   const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
     const first = inner.evaluate(ev);
