@@ -10,7 +10,7 @@ import { applyChange, type Change, type ReconcileState } from '../controllers/re
 import type { LabSettings } from '../lab';
 import type { ClusterEvent } from '../events';
 import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
-import { compileNodeProxy, recompileNodeProxy } from '../proxy/compile';
+import { compileNodeProxy, recompileNodeProxy, refreshPortmap } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { buildLabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
@@ -107,7 +107,8 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
     const old = prev.proxies[name];
     let p: NodeProxy;
     if (old && !restart && proxyInputsSame) {
-      p = old;
+      // Pods may still have changed the CNI portmap plugin's hostPort rules on the node.
+      p = refreshPortmap(old, { cluster, nodeName: name });
       info.proxies[name] = 'unchanged';
     } else {
       p = old && !restart ? recompileNodeProxy(old, { cluster, nodeName: name }) : compileNodeProxy({ cluster, nodeName: name });

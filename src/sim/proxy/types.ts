@@ -50,6 +50,9 @@ export type ProxyVerdict =
   | { kind: 'pass' }
   /** Translated to an endpoint; SNAT/masquerade may apply on the way out. */
   | { kind: 'dnat'; servicePort: ServicePortName; endpoint: EndpointInfo; masquerade: boolean }
+  /** Not kube-proxy's: the CNI portmap plugin's DNAT of a hostPort (`CNI-DN-*` chain) to the pod that
+   *  publishes it; `masquerade` when its hairpin/localhost mark (CNI-HOSTPORT-MASQ) applied. */
+  | { kind: 'hostport'; pod: string; hostPort: number; endpoint: string; chain: string; masquerade: boolean }
   /** REJECT: the client gets "connection refused" (ICMP port unreachable / TCP RST). */
   | { kind: 'reject'; servicePort?: ServicePortName; reason: string }
   /** DROP: the client times out. */

@@ -204,7 +204,8 @@ interface Ended {
 /** Where the packet is while the walk runs. */
 type At =
   | { kind: 'client'; client: ExternalClient; place: HopPlace }
-  | { kind: 'node'; node: string; origin: PacketOrigin; place: HopPlace };
+  /** `arrived`: routed here from another node (the route hop is recorded; no send hop). */
+  | { kind: 'node'; node: string; origin: PacketOrigin; place: HopPlace; arrived?: boolean };
 
 interface HttpContext extends HttpRequestView {
   /** The Service the request went through, for the result. */
@@ -483,25 +484,15 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     const before = view(pkt, httpView);
     if (at.place.kind === 'pod' && origin === 'pod') {
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.pod', params: { pod: at.place.pod, node }, edge: { from: at.place.id, to: `node:${node}` } });
-    } else if (at.place.kind === 'controller') {
-      // The controller's new upstream connection was recorded by the caller.
+    } else if (at.place.kind === 'controller' || at.arrived) {
+      // The controller's new upstream connection, or the route from another node, was recorded by the caller.
     } else {
       w.hop({ place: nodePlace(node), action: 'send', before, key: 'hop.send.node', params: { node } });
     }
   }
 
-  // ---- the CNI portmap plugin's DNAT for hostPorts sits in nat PREROUTING before kube-proxy's
-  // chains: a packet for <node IP>:<hostPort> is rewritten to the pod and then forwarded.
-  if (origin === 'external' || origin === 'pod') {
-    const hp = hostPortTarget(w, node, pkt);
-    if (hp) {
-      const after = { ...pkt, dst: hp.ip, dstPort: hp.port };
-      w.hop({ place: nodePlace(node), action: 'dnat', before: view(pkt, httpView), after: view(after, httpView), key: 'hop.deliver.hostPort', params: { node, port: pkt.dstPort, pod: podKey(hp.pod), dst: `${hp.ip}:${hp.port}` } });
-      pkt = after;
-    }
-  }
-
-  // ---- kube-proxy on the node
+  // ---- the node's data plane: kube-proxy's rules, and the CNI portmap plugin's hostPort chains
+  // beside them in the same nat table
   const proxy = lab.proxies[node];
   if (!proxy) return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message: `node ${node} has no kube-proxy data plane` } };
   const clientIPBeforeProxy = pkt.src;
@@ -540,6 +531,15 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       });
       if (ev.after.src !== dnatAfter.src) {
         w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), key: 'hop.proxy.snat', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
+      }
+      break;
+    }
+    case 'hostport': {
+      // The CNI portmap plugin's DNAT (its CNI-DN-* chain), not kube-proxy's: node:hostPort -> pod.
+      const dnatAfter = { ...pkt, dst: ev.after.dst, dstPort: ev.after.dstPort };
+      w.hop({ place: nPlace, action: 'dnat', before, after: view(dnatAfter, httpView), refs: ruleStepRefs(preSteps), key: 'hop.deliver.hostPort', params: { node, port: v.hostPort, pod: v.pod, dst: v.endpoint, chain: v.chain } });
+      if (ev.after.src !== dnatAfter.src) {
+        w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), key: 'hop.portmap.masq', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
       }
       break;
     }
@@ -584,17 +584,13 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
     const target = owner.kind === 'node' ? owner.node : node;
     if (target !== node) {
       w.hop({ place: nodePlace(node), action: 'route', before, key: 'hop.route.podNetwork', params: { from: node, to: target, dst: pkt.dst }, edge: { from: `node:${node}`, to: `node:${target}` } });
+      // It arrives on the other node's interface and meets that node's rules (a hostPort's DNAT,
+      // a NodePort): addrtype LOCAL only matched there.
+      return forward(w, { kind: 'node', node: target, origin: 'external', place: nodePlace(target, 'eth0'), arrived: true }, pkt, http, depth + 1);
     }
-    // hostPort (CNI portmap) and hostNetwork pods answer on the node's addresses.
+    // hostNetwork pods answer on the node's addresses. (A hostPort was the nat table's business:
+    // without its pod on this node, nothing listens.)
     const pods = w.lab.cluster.pods.filter((p) => p.spec.nodeName === target && !p.metadata.deletionTimestamp);
-    for (const p of pods) {
-      const hp = p.spec.containers.flatMap((c) => c.ports ?? []).find((cp) => cp.hostPort === pkt.dstPort && (cp.protocol ?? 'TCP') === pkt.protocol);
-      if (hp && !p.spec.hostNetwork && podIP(p)) {
-        const after = { ...pkt, dst: podIP(p)!, dstPort: hp.containerPort };
-        w.hop({ place: nodePlace(target), action: 'dnat', before, after: view(after, httpView), key: 'hop.deliver.hostPort', params: { node: target, port: pkt.dstPort, pod: podKey(p), dst: `${after.dst}:${after.dstPort}` } });
-        return arriveAtPod(w, p, after, http, depth);
-      }
-    }
     for (const p of pods) {
       if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
         w.hop({ place: podPlace(p), action: 'deliver', before, key: 'hop.deliver.hostNetwork', params: { pod: podKey(p), node: target, port: pkt.dstPort }, edge: { from: `node:${target}`, to: `pod:${podKey(p)}` } });
@@ -613,18 +609,6 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
   const why = owner.kind === 'load-balancer' ? `${pkt.dst} is a load balancer address outside the cluster.` : 'Traffic to the Internet is outside this lab.';
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
   return { outcome: 'unreachable', status: null, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
-}
-
-/** A pod on `node` that publishes `pkt`'s destination port as a hostPort on the node's address. */
-function hostPortTarget(w: Walk, node: string, pkt: Packet): { pod: Pod; ip: string; port: number } | null {
-  const owner = w.net.owner(pkt.dst);
-  if (owner.kind !== 'node' || owner.node !== node) return null;
-  for (const p of w.lab.cluster.pods) {
-    if (p.spec.nodeName !== node || p.metadata.deletionTimestamp || p.spec.hostNetwork || !podIP(p)) continue;
-    const cp = p.spec.containers.flatMap((c) => c.ports ?? []).find((x) => x.hostPort === pkt.dstPort && (x.protocol ?? 'TCP') === pkt.protocol);
-    if (cp) return { pod: p, ip: podIP(p)!, port: cp.containerPort };
-  }
-  return null;
 }
 
 function endpointAlive(w: Walk, ip: string, port: number): boolean {

@@ -4,6 +4,8 @@
 
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { ClusterEvent } from '../../events';
+import { installPortmap, type NodePortmap } from '../../cni/portmap';
+import { portmapVerdict } from '../hostport';
 import { renderRuleset } from '../netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../netfilter/types';
 import { RulesetIndex, walkPacket, type WalkResult } from '../netfilter/walk';
@@ -18,9 +20,11 @@ export function iptablesRestoreId(node: string): string {
   return `node/${node}/iptables-restore`;
 }
 
-/** The node's whole netfilter state as `iptables-save` would list it: built-in chains and jumps first. */
-export function nodeRuleset(a: IptablesArtifact): Ruleset {
-  return mergeRulesets(a.jumps, a.ruleset);
+/** The node's whole netfilter state as `iptables-save` would list it: built-in chains and jumps
+ *  first; with `portmap`, the CNI portmap plugin's hostPort chains installed on top. */
+export function nodeRuleset(a: IptablesArtifact, portmap?: NodePortmap): Ruleset {
+  const rs = mergeRulesets(a.jumps, a.ruleset);
+  return portmap ? installPortmap(rs, portmap) : rs;
 }
 
 /** The kube-proxy log line for the last sync (the lesson: a partial sync touches few services). */
@@ -50,9 +54,10 @@ function firstComment(rule: Rule | undefined): string | undefined {
   return m?.kind === 'comment' ? m.text : undefined;
 }
 
-export function iptablesNodeProxy(a: IptablesArtifact): NodeProxy {
+/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
+export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
   const node = a.node;
-  const full = nodeRuleset(a);
+  const full = nodeRuleset(a, portmap);
   const index = new RulesetIndex(full);
   let rendered: { save: RenderedArtifact; restore: RenderedArtifact; lines: Map<string, number> } | undefined;
   const views = () => {
@@ -86,6 +91,8 @@ export function iptablesNodeProxy(a: IptablesArtifact): NodeProxy {
       const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
       return r.verdict === 'REJECT' ? { kind: 'reject', ...v } : { kind: 'drop', ...v };
     }
+    const hostport = portmapVerdict(portmap, r);
+    if (hostport) return hostport;
     if (r.dnat) {
       const owner = ownersOf(a).get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;

@@ -6,6 +6,8 @@
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { ClusterEvent } from '../../events';
+import { installPortmap, type NodePortmap } from '../../cni/portmap';
+import { portmapVerdict } from '../hostport';
 import { IPVS_SCHEDULERS, type IpvsScheduler, type LabSettings } from '../../lab';
 import { renderRuleset } from '../netfilter/render';
 import type { Rule, Ruleset, TableName } from '../netfilter/types';
@@ -94,6 +96,8 @@ export interface CompileIpvsInput {
   state?: ProxyRuntimeState;
   /** Defaults to the cluster's Node object of that name. */
   node?: ProxyNode;
+  /** The CNI portmap plugin's hostPort state on the node: its chains join the node's iptables rules. */
+  portmap?: NodePortmap;
 }
 
 export interface IpvsNodeProxy extends NodeProxy {
@@ -139,7 +143,8 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   const node = input.node ?? proxyNodeOf(cluster, nodeName);
   const kp = settings.kubeProxy;
   const model = buildIpvsModel({ serviceMap: buildServiceMap(cluster, nodeName), node, settings: kp });
-  const ruleset = buildIpvsRuleset({ model, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR });
+  const kubeProxyRules = buildIpvsRuleset({ model, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR });
+  const ruleset = input.portmap ? installPortmap(kubeProxyRules, input.portmap) : kubeProxyRules;
   const ids = ipvsArtifactIds(nodeName);
 
   const renderCounts = (state?: ProxyRuntimeState) => {
@@ -194,6 +199,9 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     const vs = findVirtualServer(model, p.protocol, p.dst, p.dstPort);
     if (first.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address' }, after: first.after, steps };
     if (first.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges' }, after: first.after, steps };
+    // A hostPort: portmap's DNAT in PREROUTING sent the packet on to a pod, past IPVS.
+    const hostport = portmapVerdict(input.portmap, first);
+    if (hostport) return { verdict: hostport, after: first.after, steps };
     // IPVS only sees packets the routing decision delivers locally (kube-ipvs0 or node addresses).
     if (first.path !== 'input' || !vs) return { verdict: { kind: 'pass' }, after: first.after, steps };
     const marked = first.after;

@@ -74,6 +74,8 @@ export function matchHolds(m: Match, ctx: WalkContext, mark: number): boolean {
       const set = ctx.ipsets.get(m.name);
       return neg(!!set && ipsetContains(set, m.flags, p), m.negate);
     }
+    case 'multiport':
+      return neg(m.ports.includes(m.dir === 'dports' ? p.dstPort : p.srcPort), m.negate);
     case 'statistic':
     case 'recent':
       // Not written by the IPVS proxier.

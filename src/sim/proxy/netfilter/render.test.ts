@@ -30,6 +30,12 @@ describe('iptables-save rendering', () => {
     ],
     [{ id: 'b', matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000, negate: true }], target: { kind: 'RETURN' } }, '-A C -m mark ! --mark 0x4000/0x4000 -j RETURN'],
     [{ id: 'c', matches: [], target: { kind: 'MARK', op: 'xor', value: 0x4000 } }, '-A C -j MARK --xor-mark 0x4000'],
+    // The CNI portmap plugin's SETMARK and entry rules, as iptables-save prints them.
+    [{ id: 'sx', matches: [{ kind: 'comment', text: 'CNI portfwd masquerade mark' }], target: { kind: 'MARK', op: 'set-xmark', value: 0x2000, mask: 0x2000 } }, '-A C -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000'],
+    [
+      { id: 'mp', matches: [{ kind: 'protocol', protocol: 'tcp' }, { kind: 'comment', text: 'dnat name: "cbr0" id: "ab"' }, { kind: 'multiport', dir: 'dports', ports: [80, 443] }], target: { kind: 'jump', chain: 'CNI-DN-x' } },
+      '-A C -p tcp -m comment --comment "dnat name: \\"cbr0\\" id: \\"ab\\"" -m multiport --dports 80,443 -j CNI-DN-x',
+    ],
     [
       {
         id: 'd',

@@ -58,6 +58,8 @@ export function renderMatch(m: Match): string {
       return `-m nfacct --nfacct-name ${m.name}`;
     case 'set':
       return `-m set ${not(m.negate)}--match-set ${m.name} ${m.flags.join(',')}`;
+    case 'multiport':
+      return `-m multiport ${not(m.negate)}--${m.dir} ${m.ports.join(',')}`;
     default:
       return assertNever(m, 'match');
   }
@@ -88,7 +90,8 @@ export function renderTarget(t: Target): string {
       return t.randomFully ? '-j MASQUERADE --random-fully' : '-j MASQUERADE';
     case 'MARK': {
       const v = t.mask === undefined ? hex(t.value) : `${hex(t.value)}/${hex(t.mask)}`;
-      return `-j MARK --${t.op}-mark ${v}`;
+      // libxt_MARK saves "--set-xmark v/mask" (the option has no "-mark" suffix), "--or-mark v", "--xor-mark v".
+      return t.op === 'set-xmark' ? `-j MARK --set-xmark ${v}` : `-j MARK --${t.op}-mark ${v}`;
     }
     case 'none':
       return '';

@@ -60,7 +60,9 @@ export type Match =
   /** `-m nfacct --nfacct-name N`: always matches; counts packets in an accounting object. */
   | { kind: 'nfacct'; name: string }
   /** `-m set [!] --match-set NAME dst,dst`: an ipset lookup (IPVS mode); flags pick which packet fields form the key. */
-  | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; negate?: boolean };
+  | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; negate?: boolean }
+  /** `-m multiport [!] --dports p1,p2` / `--sports`: up to 15 ports (the CNI portmap plugin's entry rules). */
+  | { kind: 'multiport'; dir: 'dports' | 'sports'; ports: number[]; negate?: boolean };
 
 export type MarkOp = 'or' | 'xor' | 'set-xmark';
 

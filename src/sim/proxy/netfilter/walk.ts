@@ -261,6 +261,8 @@ class Walker {
         return true;
       case 'set':
         return (this.input.ipsetContains?.(m.name, p, m.flags) ?? false) !== !!m.negate;
+      case 'multiport':
+        return m.ports.includes(m.dir === 'dports' ? p.dstPort : p.srcPort) !== !!m.negate;
       default:
         return assertNever(m, 'match');
     }
