@@ -4,7 +4,7 @@ import { artifactText } from '../artifact';
 import { buildLab } from '../build/lab';
 import { defaultLabSettings, type ProxyMode } from '../lab';
 import { renderRuleset } from '../proxy/netfilter/render';
-import { sha512Hex } from './sha512';
+import { sha512Hex } from '../util/hash';
 import { installPortmap, nodePortmap, portmapChainName, portmapRuleset, sandboxContainerID, type NodePortmap } from './portmap';
 
 function node(name: string, ip: string, podCIDR: string): OtherObject {

@@ -25,7 +25,7 @@ import { parseCidr } from '../net/ip';
 import { SeededRandom } from '../net/rand';
 import type { Chain, IpProtocol, Match, Rule, Ruleset, Table } from '../proxy/netfilter/types';
 import { BUILTIN_CHAINS, isBuiltinChain } from '../proxy/netfilter/types';
-import { sha512Hex } from './sha512';
+import { sha512Hex } from '../util/hash';
 
 /** The CNI network name in the comment and the chain hash: flannel's kube-flannel.yml conflist is "cbr0". */
 export const CNI_NETWORK_NAME = 'cbr0';

@@ -1,30 +1,10 @@
 // kube-proxy's iptables chain names and probability strings (pkg/proxy/iptables/proxier.go:
 // portProtoHash, servicePortEndpointChainName, computeProbability). SEMANTICS.md 2.2 and 2.4.
 
-import { sha256Words } from './sha256';
+import { sha256Base32 } from '../../util/hash';
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** The first 16 characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text): 80 bits, the first 10 bytes. */
-function hash16(text: string): string {
-  const w = sha256Words(text);
-  // 80 bits = w[0] (32) + w[1] (32) + the top 16 bits of w[2], read 5 bits at a time.
-  const hi = w[0]!;
-  const mid = w[1]!;
-  const lo = w[2]! >>> 16;
-  let out = '';
-  for (let i = 0; i < 16; i++) {
-    const bit = i * 5; // offset from the most significant bit
-    let v: number;
-    if (bit + 5 <= 32) v = (hi >>> (27 - bit)) & 31;
-    else if (bit < 32) v = ((hi << (bit - 27)) | (mid >>> (59 - bit))) & 31;
-    else if (bit + 5 <= 64) v = (mid >>> (59 - bit)) & 31;
-    else if (bit < 64) v = ((mid << (bit - 59)) | (lo >>> (75 - bit))) & 31;
-    else v = (lo >>> (75 - bit)) & 31;
-    out += BASE32[v];
-  }
-  return out;
-}
+/** The first 16 characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
+const hash16 = (text: string): string => sha256Base32(text, 16);
 
 /** portProtoHash: 16 base32 characters of sha256(servicePortName + lower-case protocol). */
 export function portProtoHash(servicePortName: string, protocol: string): string {

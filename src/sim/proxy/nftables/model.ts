@@ -3,7 +3,7 @@
 // (`service-ips`) to its own chain, then `numgen random` picks an endpoint chain that DNATs.
 // SEMANTICS.md section 5; the structure follows proxier_test.go's expected transactions.
 
-import { sha256 } from '../iptables/sha256';
+import { sha256Base32 } from '../../util/hash';
 import type { Protocol } from '../../api/types';
 import type { KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
@@ -95,22 +95,7 @@ export interface NftTable {
 
 /** sha256, base32 (RFC 4648), first 8 characters: the prefix of every per-service chain name. */
 export function hash8(s: string): string {
-  const bytes = sha256(s);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5 && out.length < 8) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    if (out.length >= 8) break;
-    value &= (1 << bits) - 1;
-  }
-  return out;
+  return sha256Base32(s, 8);
 }
 
 /** "ns/name/proto/portName", the readable part of the chain names (servicePortChainNameBase). */
