@@ -124,6 +124,17 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
   });
 });
 
+describe('trace -H', () => {
+  it("a Host header names the virtual host while the connection goes where the URL says (curl -H 'Host: ...')", () => {
+    const files = { 'hosts.json': readFileSync('scenarios/ingress-nodeport-hosts.json', 'utf8') };
+    const run = (extra: string[]) => JSON.parse(cli(['trace', 'hosts.json', '--from', 'external', '--url', 'http://192.168.49.2:30080/', '--json', ...extra], files).stdout).results[0];
+    const named = run(['-H', 'host: DEV.cbuc.cn:30080']);
+    expect(named).toMatchObject({ status: 200, service: 'cbuc-test/nginx-dev', backend: { host: 'dev.cbuc.cn' } });
+    const bare = run([]);
+    expect(bare).toMatchObject({ status: 404, backend: { host: '192.168.49.2' } });
+  });
+});
+
 describe("a scenario's edit log", () => {
   const lab = JSON.stringify({
     format: 'netlab.scenario',

@@ -89,6 +89,19 @@ export function parseUrl(url: string): ParsedUrl | { error: string } {
   return { scheme, host: m[2]!.toLowerCase(), port, path };
 }
 
+/** A request header by name, case-insensitively (HTTP field names are). */
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+/** The Host header's host name, without a port, lower-cased; undefined when none is given. */
+function hostHeader(headers: Record<string, string>): string | undefined {
+  const v = headerValue(headers, 'host')?.trim();
+  if (!v) return undefined;
+  return v.replace(/:\d+$/, '').toLowerCase();
+}
+
 const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
 
 function podKey(p: Pod): string {
@@ -391,12 +404,14 @@ function walk(w: Walk, req: TraceRequest): Ended {
   // address sends from 127.0.0.1, which is why localhost NodePorts need route_localnet and SNAT.
   if (at.kind === 'node' && at.origin === 'local' && w.net.owner(dst.ip).kind === 'loopback') srcIP = '127.0.0.1';
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: dst.ip, dstPort: dst.port };
-  const cookies = parseCookieHeader(headers['Cookie'] ?? headers['cookie'] ?? '');
+  const cookies = parseCookieHeader(headerValue(headers, 'cookie') ?? '');
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   const http: HttpContext = {
     scheme: url.scheme,
     method,
-    host: url.host,
+    // curl -H 'Host: x' http://<node>:<port>/ : the connection goes where the URL says, the request
+    // names the virtual host the header gives (how the seeds reach ingress rules by NodePort).
+    host: hostHeader(headers) ?? url.host,
     path: url.path,
     headers,
     cookies,
