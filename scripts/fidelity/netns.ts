@@ -10,6 +10,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { PacketOrigin } from '../../src/sim/proxy/types';
 
 export interface RunResult {
   code: number;
@@ -88,6 +90,30 @@ export function iptablesBackend(): Promise<'legacy' | 'nft' | null> {
 }
 
 export type NsRole = 'node' | 'pods' | 'podclient' | 'client';
+
+/** One connection a fidelity test makes: where it starts (the simulator's origin and the namespace), from which address, to where. */
+export interface ConnectScenario {
+  name: string;
+  origin: PacketOrigin;
+  role: NsRole;
+  src: string;
+  dst: string;
+  port: number;
+}
+
+/**
+ * A topology for one describe block: created with servers and rules loaded before its tests,
+ * destroyed after them.
+ */
+export function useTopology(topo: NodeTopology, setup: (topo: NodeTopology) => Promise<void>): void {
+  beforeAll(async () => {
+    await topo.create();
+    await setup(topo);
+  });
+  afterAll(async () => {
+    await topo.destroy();
+  });
+}
 
 export type ConnectOutcome =
   | { kind: 'served'; endpoint: string; seenSource: string }

@@ -4,8 +4,8 @@
 // and real TCP connections must end where the simulator's evaluation says: DNATed to the pod (with
 // or without portmap's masquerade), or refused on a node that has no such pod.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeTopology, ensureDebianPackage, fidelitySkipReason, type ConnectOutcome, type NsRole } from '../../../scripts/fidelity/netns';
+import { describe, expect, it } from 'vitest';
+import { NodeTopology, ensureDebianPackage, fidelitySkipReason, useTopology, type ConnectOutcome, type ConnectScenario } from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
 import { artifactText } from '../artifact';
 import { buildLab } from '../build/lab';
@@ -13,7 +13,7 @@ import { defaultLabSettings } from '../lab';
 import { SeededRandom } from '../net/rand';
 import type { IpvsNodeProxy } from '../proxy/ipvs/proxy';
 import { ipsetRestoreText } from '../proxy/ipvs/render';
-import type { NodeProxy, PacketOrigin } from '../proxy/types';
+import type { NodeProxy } from '../proxy/types';
 
 const skip = await fidelitySkipReason();
 if (skip) console.warn(`[fidelity] CNI portmap tests skipped: ${skip}`);
@@ -48,14 +48,7 @@ const ipOf = (name: string) => lab.cluster.pods.find((p) => p.metadata.name === 
 const EDGE = ipOf('edge');
 const POD = ipOf('client');
 
-interface Scenario {
-  name: string;
-  origin: PacketOrigin;
-  role: NsRole;
-  src: string;
-  dst: string;
-  port: number;
-}
+type Scenario = ConnectScenario;
 
 type Prediction = { kind: 'served'; endpoint: string; masquerade: boolean; by: string } | { kind: 'refused' } | { kind: 'timeout' };
 
@@ -128,13 +121,9 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the 
   const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
   const text = saveText('node-1');
 
-  beforeAll(async () => {
-    await topo.create();
-    await topo.startServers([{ ip: EDGE, port: 8080 }]);
-    await load(topo, text);
-  });
-  afterAll(async () => {
-    await topo.destroy();
+  useTopology(topo, async (t) => {
+    await t.startServers([{ ip: EDGE, port: 8080 }]);
+    await load(t, text);
   });
 
   it('the loaded table lists kube-proxy\'s and portmap\'s chains, in the order the lab shows them', async () => {
@@ -156,13 +145,9 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a no
   const topo = new NodeTopology({ nodeIPs: [NODE2], endpointIPs: [EDGE], podClientIPs: [], externalClientIPs: [CLIENT] });
   const text = saveText('node-2');
 
-  beforeAll(async () => {
-    await topo.create();
-    await topo.startServers([{ ip: EDGE, port: 8080 }]);
-    await load(topo, text);
-  });
-  afterAll(async () => {
-    await topo.destroy();
+  useTopology(topo, async (t) => {
+    await t.startServers([{ ip: EDGE, port: 8080 }]);
+    await load(t, text);
   });
 
   it('has no portmap chains, and node:80 is refused as the simulator says', async () => {
@@ -181,17 +166,13 @@ describe.skipIf(!!nftSkip)('CNI portmap (iptables-nft) beside kube-proxy\'s nfta
   const proxy = nftLab.proxies['node-1']!;
   const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
 
-  beforeAll(async () => {
-    await topo.create();
-    await topo.startServers([{ ip: EDGE, port: 8080 }]);
+  useTopology(topo, async (t) => {
+    await t.startServers([{ ip: EDGE, port: 8080 }]);
     const nft = proxy.artifacts.find((a) => a.kind === 'nft')!;
-    const n = await topo.exec('node', 'nft', ['-f', '-'], artifactText(nft));
+    const n = await t.exec('node', 'nft', ['-f', '-'], artifactText(nft));
     if (n.code !== 0) throw new Error(`nft -f: ${n.stderr}`);
-    const r = await topo.exec('node', 'iptables-nft-restore', [], saveText('node-1', nftLab));
+    const r = await t.exec('node', 'iptables-nft-restore', [], saveText('node-1', nftLab));
     if (r.code !== 0) throw new Error(`iptables-nft-restore: ${r.stderr}`);
-  });
-  afterAll(async () => {
-    await topo.destroy();
   });
 
   it('the node\'s iptables-save holds only portmap\'s chains', () => {
@@ -213,17 +194,13 @@ describe.skipIf(!!ipvsSkip)('CNI portmap merged into IPVS mode\'s iptables rules
   const proxy = ipvsLab.proxies['node-1']! as IpvsNodeProxy;
   const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
 
-  beforeAll(async () => {
+  // ipsets are per network namespace: they go with it.
+  useTopology(topo, async (t) => {
     expect(proxy.mode).toBe('ipvs');
-    await topo.create();
-    await topo.startServers([{ ip: EDGE, port: 8080 }]);
-    const sets = await topo.exec('node', 'ipset', ['restore'], ipsetRestoreText(proxy.model.ipsets));
+    await t.startServers([{ ip: EDGE, port: 8080 }]);
+    const sets = await t.exec('node', 'ipset', ['restore'], ipsetRestoreText(proxy.model.ipsets));
     if (sets.code !== 0) throw new Error(`ipset restore: ${sets.stderr}`);
-    await load(topo, saveText('node-1', ipvsLab));
-  });
-  afterAll(async () => {
-    // ipsets are per network namespace: they go with it.
-    await topo.destroy();
+    await load(t, saveText('node-1', ipvsLab));
   });
 
   it.each(SCENARIOS.filter((s) => s.port !== 30080))('$name', (s) => check({ proxy, topo, s }));
@@ -235,14 +212,10 @@ describe.skipIf(!!skip)('CNI portmap merged into userspace mode\'s nat table, in
   const proxy = userspaceLab.proxies['node-1']!;
   const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
 
-  beforeAll(async () => {
+  useTopology(topo, async (t) => {
     expect(proxy.mode).toBe('userspace');
-    await topo.create();
-    await topo.startServers([{ ip: EDGE, port: 8080 }]);
-    await load(topo, saveText('node-1', userspaceLab));
-  });
-  afterAll(async () => {
-    await topo.destroy();
+    await t.startServers([{ ip: EDGE, port: 8080 }]);
+    await load(t, saveText('node-1', userspaceLab));
   });
 
   it('the portal chains and portmap\'s share one nat table', () => {

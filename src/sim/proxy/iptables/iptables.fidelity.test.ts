@@ -4,10 +4,10 @@
 // without masquerade), refused (REJECT) or timed out (DROP / nowhere to go).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeTopology, chiSquareConsistent, fidelitySkipReason, type ConnectOutcome, type NsRole } from '../../../../scripts/fidelity/netns';
+import { NodeTopology, chiSquareConsistent, fidelitySkipReason, type ConnectOutcome, type ConnectScenario } from '../../../../scripts/fidelity/netns';
 import { rulesetText } from '../netfilter/render';
 import { SeededRandom } from '../../net/rand';
-import type { NodeProxy, PacketOrigin } from '../types';
+import type { NodeProxy } from '../types';
 import { compileIptables, recompileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from './compile';
 import { TEST_NODE, makeService, makeSlice, packetFlowCluster, testProxySettings } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
@@ -21,14 +21,7 @@ const CLIENT = '203.0.113.2';
 const BLOCKED = '203.0.113.130';
 const PORT = 80;
 
-interface Scenario {
-  name: string;
-  origin: PacketOrigin;
-  role: NsRole;
-  src: string;
-  dst: string;
-  port: number;
-}
+type Scenario = ConnectScenario;
 
 const scenarios: Scenario[] = [
   { name: 'pod to cluster IP', origin: 'pod', role: 'podclient', src: POD, dst: '172.30.0.41', port: 80 },
