@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeShare, encodeShare } from '../scenario';
 import { createLabStore } from '../state';
+import { SeededRandom } from '../sim/net/rand';
 import { engines, labFor } from './engines';
 
 // The store with the real engines: edits run on the running cluster (the events are the ones a
@@ -84,4 +85,55 @@ describe('edits through the store', () => {
       engines.trace!({ scenario: s, cluster: labFor(s).cluster, request: { from: request.from, method: request.method ?? 'GET', url: request.url, headers: request.headers ?? {}, connect: request.connect ?? '' } });
     expect(JSON.stringify(traceOf(decoded.lab.scenario))).toBe(JSON.stringify(traceOf(scenario)));
   });
+
+  it('300 random edits with the real engines: undone, the lab as opened; redone, the edited lab', () => {
+    const store = opened();
+    const texts = () => {
+      const lab = store.getState().lab!;
+      return JSON.stringify({
+        pods: lab.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP, p.status?.conditions?.find((c) => c.type === 'Ready')?.status]),
+        artifacts: Object.entries(lab.artifacts).map(([k, v]) => [k, v.lines.map((l) => l.text)]),
+        mode: lab.cluster.settings.kubeProxy.mode,
+      });
+    };
+    const openedLab = texts();
+    const rng = new SeededRandom('edits');
+    const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+    for (let i = 0; i < 300; i++) {
+      const lab = store.getState().lab!;
+      const pods = lab.cluster.pods.filter((p) => p.metadata.namespace === 'default');
+      const deployments = lab.applied.filter((o) => o.kind === 'Deployment');
+      const services = lab.applied.filter((o) => o.kind === 'Service');
+      switch (rng.int(5)) {
+        case 0: {
+          const d = pick(deployments);
+          store.getState().run({ kind: 'set-replicas', namespace: 'default', name: d.metadata.name, replicas: 1 + rng.int(4) });
+          break;
+        }
+        case 1:
+          store.getState().run({ kind: 'set-pod-ready', namespace: 'default', name: pick(pods).metadata.name, ready: rng.int(2) === 0 });
+          break;
+        case 2:
+          store.getState().run({ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: pick(pods.filter((p) => p.metadata.ownerReferences)).metadata.name });
+          break;
+        case 3:
+          store.getState().run({ kind: 'set-proxy-mode', mode: pick(['iptables', 'ipvs', 'nftables'] as const) });
+          break;
+        default: {
+          const svc = pick(services) as { spec: { sessionAffinity?: string } } & (typeof services)[number];
+          store.getState().run({ kind: 'apply-object', object: { ...svc, spec: { ...svc.spec, sessionAffinity: svc.spec.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP' } } as typeof svc });
+        }
+      }
+      expect(store.getState().editRefusal).toBeNull();
+    }
+    const steps = store.getState().scenario.past.length;
+    expect(steps).toBeGreaterThan(250);
+    const editedLab = texts();
+    expect(editedLab).not.toBe(openedLab);
+    for (let i = 0; i < steps; i++) store.getState().undo();
+    expect(texts()).toBe(openedLab);
+    for (let i = 0; i < steps; i++) store.getState().redo();
+    expect(texts()).toBe(editedLab);
+  }, 120_000);
 });
+
