@@ -138,6 +138,13 @@ test("a Deployment's pod deleted and another marked not ready: the link carries 
   await page.getByTestId('edit-pod-unready').click();
   await expect(page.getByTestId('edit-outcome')).toContainText('partial sync: 1 of');
   await page.keyboard.press('Escape');
+  // The timeline opens each edit with the command it stands for, its events under it.
+  await page.getByTestId('tab-events').click();
+  await expect(page.getByTestId('event-edit-1')).toContainText(`kubectl delete pod/${victim}`);
+  await expect(page.getByTestId('event-edit-2')).toContainText(`kubectl annotate pod/${sick} netlab.io/ready=false`);
+  await expect(page.getByTestId('event-edit-2')).toBeInViewport();
+  await new LabPage(page).screenshot('timeline-edits-en');
+  await page.getByTestId('tab-request').click();
   await page.getByTestId('composer-send').click();
   await expect.poll(() => traceJson(page)).not.toBe('null');
   const original = await traceJson(page);

@@ -7,7 +7,7 @@
 import type { ArtifactId, Cluster, Node, Pod, RenderedArtifact, Service } from '../sim';
 import { emptyCluster } from '../sim/cluster';
 import type { ScenarioObject } from '../scenario';
-import type { ApiRejection, Engines, Scenario } from './types';
+import type { ApiRejection, EditMark, Engines, Scenario } from './types';
 
 export type LabStatus =
   /** The control plane ran: derived pods, IPs, endpoint slices. */
@@ -24,6 +24,8 @@ export interface DerivedLab {
    * to change and what manifests export.
    */
   applied: readonly ScenarioObject[];
+  /** Where each edit of the scenario's log begins on the event timeline. */
+  editMarks: readonly EditMark[];
   /** Objects the apiserver refused (the rest of the scenario still runs, as with kubectl apply). */
   problems: readonly ApiRejection[];
   /** Rendered data-plane artifacts (iptables-save per node, nginx.conf, zone), when compilers are wired in. */
@@ -58,7 +60,7 @@ export function deriveEditedLab(scenario: Scenario, engines: Engines, previous: 
 
 function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
   const r = reconcile({ settings: scenario.settings, objects: scenario.objects, edits: scenario.edits });
-  return { status: 'reconciled', cluster: r.cluster, applied: r.applied ?? scenario.objects, problems: r.problems, artifacts: {}, before: null };
+  return { status: 'reconciled', cluster: r.cluster, applied: r.applied ?? scenario.objects, editMarks: r.editMarks ?? [], problems: r.problems, artifacts: {}, before: null };
 }
 
 /**
@@ -73,5 +75,5 @@ function asWritten(scenario: Scenario): DerivedLab {
     else if (o.kind === 'Service') cluster.services.push(o as Service);
   }
   const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
-  return { status: empty ? 'empty' : 'as-written', cluster, applied: scenario.objects, problems: [], artifacts: {}, before: null };
+  return { status: empty ? 'empty' : 'as-written', cluster, applied: scenario.objects, editMarks: [], problems: [], artifacts: {}, before: null };
 }

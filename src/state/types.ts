@@ -25,6 +25,15 @@ export interface ReconcileResult {
   problems: readonly ApiRejection[];
   /** The user's objects as they are now: the scenario's, changed by its edits (no addon installs). */
   applied?: readonly ScenarioObject[];
+  /** Where each edit begins on the event timeline. */
+  editMarks?: readonly EditMark[];
+}
+
+/** An edit on the timeline: its events are those after `afterSeq` (up to the next mark). */
+export interface EditMark {
+  afterSeq: number;
+  /** The edit as a command line (kubectl scale deployment/web --replicas=3). */
+  label: string;
 }
 
 /** What a user asks the tracer to do: a saved request's shape (see SavedRequest in src/sim/cluster.ts). */

@@ -97,7 +97,7 @@ describe('edits through the store', () => {
       });
     };
     const openedLab = texts();
-    const rng = new SeededRandom('edits');
+    const rng = SeededRandom.fromSeed('edits');
     const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
     for (let i = 0; i < 300; i++) {
       const lab = store.getState().lab!;

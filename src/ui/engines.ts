@@ -4,10 +4,10 @@
 
 import { loadScenarioFiles, type LabEdit } from '../scenario';
 import type { ExternalClient, KubeObject, LabSettings, OtherObject } from '../sim';
-import { applyEdit, appliedObjects } from '../sim/build/edits';
+import { applyEdit, appliedObjects, describeEdit } from '../sim/build/edits';
 import { buildLab, type Lab } from '../sim/build/lab';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
-import type { Engines } from '../state';
+import type { EditMark, Engines } from '../state';
 import { toSimRequest } from './trace-request';
 
 // One lab per (objects, settings) identity: immer keeps both identities until an edit changes them,
@@ -29,26 +29,39 @@ export interface LabSource {
 
 /** The lab of a scenario: its cluster started from scratch, then its edits replayed in order. */
 export function labFor(input: LabSource): Lab {
+  return editedLab(input).lab;
+}
+
+/**
+ * The lab, and where each edit begins on its timeline: the last event seq before the edit's
+ * events (the timeline draws a divider there). An edit that starts a new cluster (an IngressClass
+ * decides which controllers are installed) starts the timeline over, and the marks with it.
+ */
+function editedLab(input: LabSource): { lab: Lab; marks: EditMark[] } {
   let bySettings = labs.get(input.objects);
   if (!bySettings) labs.set(input.objects, (bySettings = new WeakMap()));
   let lab = bySettings.get(input.settings);
   if (!lab) bySettings.set(input.settings, (lab = buildLab({ settings: input.settings, objects: input.objects, clients: input.clients })));
+  let marks: EditMark[] = [];
   for (const e of input.edits ?? []) {
     let next = edited.get(lab);
     if (!next) edited.set(lab, (next = new WeakMap()));
     let after = next.get(e);
     if (!after) next.set(e, (after = applyEdit(lab, e)));
+    const continued = after.events.length >= lab.events.length && after.events[0] === lab.events[0];
+    if (!continued) marks = [];
+    marks.push({ afterSeq: continued ? (lab.events.at(-1)?.seq ?? 0) : 0, label: describeEdit(e) });
     lab = after;
   }
-  return lab;
+  return { lab, marks };
 }
 
 export const engines: Engines = {
   loadScenarioFiles,
   reconcile: (input) => {
-    const lab = labFor(input);
+    const { lab, marks } = editedLab(input);
     // The timeline shows kube-proxy's and the ingress controllers' events beside the control plane's.
-    return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems, applied: appliedObjects(lab) };
+    return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems, applied: appliedObjects(lab), editMarks: marks };
   },
   compile: ({ scenario }) => Object.values(labFor(scenario).artifacts),
   trace: ({ scenario, request }) => {

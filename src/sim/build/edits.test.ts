@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classroomObjects, classroomSettings } from '../trace/classroom';
 import { newTraceSession, trace } from '../trace/trace';
-import { applyEdit, appliedObjects, buildEditedLab, currentObject, type LabEdit } from './edits';
+import { applyEdit, appliedObjects, buildEditedLab, currentObject, describeEdit, type LabEdit } from './edits';
 import { buildLab, type Lab } from './lab';
 
 const input = () => ({ settings: classroomSettings('iptables'), objects: classroomObjects({ deployments: 2, replicas: 2 }), clients: [{ name: 'laptop', address: '203.0.113.7' }] });
@@ -101,4 +101,12 @@ describe('edits in a running lab', () => {
     expect(podsOf(next, 'app-0')).toEqual(podsOf(lab, 'app-0'));
     expect(next.settings.kubeProxy.mode).toBe('ipvs');
   });
+
+  it.each<[LabEdit, string]>([
+    [{ kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 }, 'kubectl scale deployment/web --replicas=3'],
+    [{ kind: 'set-pod-ready', namespace: 'shop', name: 'web-1', ready: false }, 'kubectl annotate pod/web-1 -n shop netlab.io/ready=false --overwrite'],
+    [{ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: 'web-1' }, 'kubectl delete pod/web-1'],
+    [{ kind: 'set-proxy-mode', mode: 'ipvs' }, 'kube-proxy --proxy-mode=ipvs (restarted)'],
+  ])('describes %j as %s', (edit, text) => expect(describeEdit(edit)).toBe(text));
 });
+

@@ -97,3 +97,24 @@ export function buildEditedLab(input: EditedLabInput): Lab {
   for (const e of input.edits ?? []) lab = applyEdit(lab, e);
   return lab;
 }
+
+/** The edit as the command a learner would type on a real cluster (the timeline's divider rows). */
+export function describeEdit(edit: LabEdit): string {
+  const ns = (namespace: string | undefined) => (namespace && namespace !== 'default' ? ` -n ${namespace}` : '');
+  switch (edit.kind) {
+    case 'set-replicas':
+      return `kubectl scale deployment/${edit.name}${ns(edit.namespace)} --replicas=${edit.replicas}`;
+    case 'set-pod-ready':
+      return `kubectl annotate pod/${edit.name}${ns(edit.namespace)} ${POD_ANNOTATIONS.ready}=${edit.ready} --overwrite`;
+    case 'remove-object':
+      return `kubectl delete ${edit.objectKind.toLowerCase()}/${edit.name}${ns(edit.namespace)}`;
+    case 'apply-object':
+      return `kubectl apply -f - (${edit.object.kind.toLowerCase()}/${edit.object.metadata.name}${ns(edit.object.metadata.namespace)})`;
+    case 'set-proxy-mode':
+      return `kube-proxy --proxy-mode=${edit.mode} (restarted)`;
+    case 'set-kube-proxy':
+      return `kubectl edit configmap kube-proxy -n kube-system (mode: ${edit.config.mode}), kube-proxy restarted`;
+    default:
+      return assertNever(edit, 'edit');
+  }
+}

@@ -140,6 +140,7 @@ export const en = {
   'events.filter.hops': 'Hops',
   'events.filter.Normal': 'Normal events',
   'events.filter.Warning': 'Warnings',
+  'events.edit': 'Edit {n}:',
   'events.empty': 'Nothing on the timeline yet.',
 
   'artifacts.title': 'Rules and configs',

@@ -140,6 +140,7 @@ export const zh: Record<keyof typeof en, string> = {
   'events.filter.hops': '跳',
   'events.filter.Normal': '普通事件',
   'events.filter.Warning': '警告',
+  'events.edit': '第 {n} 次修改：',
   'events.empty': '时间线上还没有内容。',
 
   'artifacts.title': '规则与配置',

@@ -1,15 +1,18 @@
 // One timeline: the control plane's events (kubectl get events) then the hops of the current
 // trace. Filterable by type; a hop row seeks playback there, an event row selects its object.
 
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterEvent, Hop } from '../../sim';
-import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace } from '../../state';
+import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace, type EditMark, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
 
-type Row = { kind: 'event'; e: ClusterEvent } | { kind: 'hop'; h: Hop };
+type Row = { kind: 'event'; e: ClusterEvent } | { kind: 'hop'; h: Hop } | { kind: 'edit'; n: number; label: string };
 type Filter = 'hops' | 'Normal' | 'Warning';
 const FILTERS: Filter[] = ['hops', 'Normal', 'Warning'];
+
+const NO_MARKS: readonly EditMark[] = [];
+const selectEditMarks = (s: LabState) => s.lab?.editMarks ?? NO_MARKS;
 
 function selectEventObject(e: ClusterEvent) {
   const ns = e.object.namespace ?? 'default';
@@ -26,12 +29,29 @@ export function EventList() {
   const rejected = useLab(selectApiRejections);
   const [shown, setShown] = useState<Record<Filter, boolean>>({ hops: true, Normal: true, Warning: true });
 
+  const marks = useLab(selectEditMarks);
   const rows = useMemo<Row[]>(() => {
     const out: Row[] = [];
-    for (const e of cluster?.events ?? []) if (shown[e.type]) out.push({ kind: 'event', e });
+    // Each edit opens with a divider naming it, so a teacher can point at what one change set off.
+    let m = 0;
+    const dividersUpTo = (seq: number) => {
+      for (; m < marks.length && marks[m]!.afterSeq < seq; m++) out.push({ kind: 'edit', n: m + 1, label: marks[m]!.label });
+    };
+    for (const e of cluster?.events ?? []) {
+      dividersUpTo(e.seq);
+      if (shown[e.type]) out.push({ kind: 'event', e });
+    }
+    dividersUpTo(Infinity);
     if (shown.hops) for (const h of trace?.hops ?? []) out.push({ kind: 'hop', h });
     return out;
-  }, [cluster, trace, shown]);
+  }, [cluster, trace, shown, marks]);
+
+  // The last edit's divider is scrolled into view (when the timeline opens, and after each edit,
+  // undo or redo): what the latest change set off is the news.
+  const lastEdit = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    lastEdit.current?.scrollIntoView({ block: 'start' });
+  }, [marks]);
 
   return (
     <div className="event-list" data-testid="event-list">
@@ -60,7 +80,16 @@ export function EventList() {
       ) : (
         <ol className="timeline">
           {rows.map((r) =>
-            r.kind === 'hop' ? (
+            r.kind === 'edit' ? (
+              <li key={`m${r.n}`} className="row row-edit" ref={r.n === marks.length ? lastEdit : undefined} data-testid={`event-edit-${r.n}`}>
+                <span className="row-n mono" aria-hidden="true">
+                  ✎
+                </span>
+                <span className="row-text">
+                  <span className="small muted">{t('events.edit', { n: r.n })}</span> <code className="mono small">{r.label}</code>
+                </span>
+              </li>
+            ) : r.kind === 'hop' ? (
               <li key={`h${r.h.index}`} className={`row row-hop${r.h.index === current ? ' is-current' : ''}`}>
                 <button type="button" onClick={() => labStore.getState().seek(r.h.index)} aria-current={r.h.index === current ? 'step' : undefined} data-testid={`event-hop-${r.h.index}`}>
                   <span className="row-n mono">{r.h.index + 1}</span>
