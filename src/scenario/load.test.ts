@@ -254,6 +254,15 @@ describe('size caps, applied before heavy work', () => {
     expect(r.ok).toBe(false);
     expect(r.problems[0].message).toMatch(/aliases expand to more than/);
   });
+
+  it('refuses thousands of mappings opened on one line before the parser tries (a: a: a: ...)', () => {
+    const r = loadScenarioText('deep.yaml', `kind: Pod\nx: ${'a: '.repeat(100_000)}b\n`);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ line: 2, message: 'nesting too deep: line 2 opens more than 64 mappings' });
+    // Colons inside quotes, comments and flow maps are not mappings.
+    const fine = loadScenarioText('ok.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {${Array.from({ length: 80 }, (_, i) => `k${i}: v`).join(', ')}}}\ndata: {a: "${'x: '.repeat(100)}"} # ${'y: '.repeat(100)}\n`);
+    expect(errors(fine.problems)).toEqual([]);
+  });
 });
 
 describe('the scenario envelope', () => {

@@ -84,7 +84,7 @@ export function parseFile(file: string, rawText: string): ParsedFile {
     }
   }
 
-  const indent = indentationProblem(text) ?? flowNestingProblem(text);
+  const indent = indentationProblem(text) ?? flowNestingProblem(text) ?? compactNestingProblem(text);
   if (indent !== undefined) {
     out.problems.push({
       kind: 'too-large',
@@ -470,6 +470,46 @@ function indentationProblem(text: string): { line: number; message: string } | u
         return { line, message: `nesting too deep: line ${line} is indented more than ${LIMITS.maxIndent} columns` };
       }
     } else atStart = false;
+  }
+  return undefined;
+}
+
+/**
+ * Block mappings opened one after another on a single line (`a: b: c: ...`), counted on the raw
+ * text outside quotes, comments and flow collections. YAML refuses even two, but the parser's
+ * error recovery on thousands of them takes seconds; past the depth cap, refuse first.
+ */
+function compactNestingProblem(text: string): { line: number; message: string } | undefined {
+  let line = 1;
+  let count = 0;
+  let flow = 0;
+  let quote = 0;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      count = 0;
+      quote = 0;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote !== 0) {
+      if (c === 92 && quote === 34) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 34 || c === 39) quote = c;
+    else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) comment = true;
+    else if (c === 123 || c === 91) flow++;
+    else if ((c === 125 || c === 93) && flow > 0) flow--;
+    else if (c === 58 && flow === 0) {
+      const next = text.charCodeAt(i + 1);
+      if ((next === 32 || next === 9 || next === 10 || Number.isNaN(next)) && ++count > LIMITS.maxDepth) {
+        return { line, message: `nesting too deep: line ${line} opens more than ${LIMITS.maxDepth} mappings` };
+      }
+    }
   }
   return undefined;
 }
