@@ -150,6 +150,7 @@ test("a Deployment's pod deleted and another marked not ready: the link carries 
   const original = await traceJson(page);
   expect(original).not.toContain(`${sick}"`);
   await page.getByTestId('open-share').click();
+  await expect(page.getByTestId('share-edits')).toContainText('2 change(s)');
   const link = await page.getByTestId('share-link').inputValue();
   const other = await browser.newPage();
   const otherProblems = watch(other);

@@ -187,6 +187,7 @@ export const en = {
   'share.button': 'Share',
   'share.title': 'Share this lab',
   'share.what': 'The link holds the whole lab: the scenario, the selected request, the lesson step and the seed. Nothing is uploaded.',
+  'share.edits': 'It also holds the {count} change(s) you made, replayed in order: the same pods, addresses and trace.',
   'share.length': '{count} characters',
   'share.copy': 'Copy link',
   'share.copied': 'Copied',

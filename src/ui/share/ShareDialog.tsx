@@ -41,6 +41,11 @@ export default function ShareDialog() {
   return (
     <Dialog title={t('share.title')} onClose={() => setSession({ overlay: null })} testId="share-dialog">
       <p className="muted">{t('share.what')}</p>
+      {scenario && scenario.edits.length > 0 && (
+        <p className="muted" data-testid="share-edits">
+          {t('share.edits', { count: scenario.edits.length })}
+        </p>
+      )}
       <textarea className="share-link mono" readOnly value={link} rows={5} data-testid="share-link" onFocus={(e) => e.currentTarget.select()} aria-label={t('share.title')} />
       <p className="muted" data-testid="share-length">
         {t('share.length', { count: link.length })}
