@@ -154,6 +154,16 @@ describe('kubectl', () => {
     expect(after?.conditions?.ready).toBe(false);
   });
 
+  it("the ingress controller's pod may be deleted (its Deployment restarts it); its Service, which the lab installs, may not", () => {
+    const s = scenarioOf('ingress-nodeport-hosts.json');
+    const lab = labFor(s);
+    const pod = lab.cluster.pods.find((p) => p.metadata.namespace === 'ingress-nginx' && p.metadata.name.startsWith('ingress-nginx-controller'))!;
+    const deleted = exec(`kubectl delete pod ${pod.metadata.name} -n ingress-nginx`, s);
+    expect(deleted.err).toBe('');
+    expect(labFor(deleted.next).cluster.pods.filter((p) => p.metadata.name.startsWith('ingress-nginx-controller'))).toHaveLength(1);
+    expect(exec('kubectl delete svc ingress-nginx-controller -n ingress-nginx', s).err).toMatch(/created by the lab's addons/);
+  });
+
   it('an object that is not there is refused in the apiserver words', () => {
     expect(exec('kubectl delete pod nope').err).toBe('Error from server (NotFound): pods "nope" not found\n');
   });

@@ -213,7 +213,9 @@ export function checkChange(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>
 function notChangeable(env: ConsoleEnv, kind: KindInfo, ns: string, name: string): ConsoleResult | null {
   const o = findCurrent(env.lab, kind.kind, kind.namespaced ? ns : undefined, name);
   if (!o) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
-  if (isAddonObject(o)) return error(`error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`);
+  // An addon's pods are its Deployment's or DaemonSet's: deleting one is a restart, as on a real cluster.
+  const ownedPod = o.kind === 'Pod' && Boolean(o.metadata.ownerReferences?.length);
+  if (isAddonObject(o) && !ownedPod) return error(`error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`);
   return null;
 }
 
