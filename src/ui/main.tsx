@@ -21,7 +21,11 @@ void import('./engines').then(async ({ engines }) => {
 // A small test API on window, in test builds only (vite build --mode test): Playwright uses it
 // to show hand-written traces and artifacts before the tracer exists. Never in production.
 if (import.meta.env.MODE === 'test') {
-  (window as unknown as { __netlab: unknown }).__netlab = { store: labStore };
+  (window as unknown as { __netlab: unknown }).__netlab = {
+    store: labStore,
+    /** Opens a URL fragment (share link, lesson) the way a navigation to it would, without reloading the page. */
+    openLink: async (hash: string) => (await import('./share/start')).openRoute(hash),
+  };
 }
 
 createRoot(document.getElementById('root')!).render(
