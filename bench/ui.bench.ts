@@ -6,7 +6,10 @@
 //      uncapped (--disable-gpu-vsync --disable-frame-rate-limit). Only frames in which the packet
 //      moved count, over the time it moved: the lab's packet rests between hops, and an idle page's
 //      rAF rate means nothing (TOOLCHAIN.md, "Measuring fps"). Goals: uncapped >= 0.8x the bare
-//      page; capped >= 58 fps.
+//      page; capped >= 58 fps. Both pages draw the same picture: as many pods, and a line from the
+//      Service to every pod. The bare page draws each line as a React Flow edge (the naive floor);
+//      the lab draws the same bezier lines as one SVG path per Service (src/ui/canvas/EndpointFan.tsx),
+//      and far out (zoom < 0.3, as at fit zoom here) paints pods' text lines as grey strokes.
 //   b. time from navigation to the first canvas node (median of 5), beside the bare page's.
 //   c. initial JavaScript (the production build's entry script and modulepreloads) gzip, against
 //      the 131.7 kB floor of React + React Flow + zustand + immer (goal: <= 1.6x).
@@ -165,7 +168,7 @@ export async function run(): Promise<BenchResult[]> {
           }
           if (!a || !b) throw new Error('no rounds');
           const mode = capped ? 'capped' : 'uncapped';
-          const note = `lab ${a.fps.toFixed(1)} fps (${a.frames} frames / ${(a.movingMs / 1000).toFixed(1)} s moving), bare ${b.fps.toFixed(1)} fps`;
+          const note = `lab ${a.fps.toFixed(1)} fps (${a.frames} frames / ${(a.movingMs / 1000).toFixed(1)} s moving), bare ${b.fps.toFixed(1)} fps; same ${pods} pods and ${pods} Service->pod lines, drawn by the lab as one path per Service, by the bare page as ${pods} React Flow edges`;
           results.push({ name: `a. ${mode}: lab fps, packet animating, ${pods} pods`, value: a.fps, unit: 'fps', ...(capped ? { goal: '>= 58', met: a.fps >= 58 } : {}) });
           results.push({ name: `a. ${mode}: bare React Flow fps, ${pods} pods`, value: b.fps, unit: 'fps' });
           results.push({ name: `a. ${mode}: lab / bare, ${pods} pods`, value: a.fps / b.fps, unit: 'x', ...(capped ? {} : { goal: '>= 0.8', met: a.fps / b.fps >= 0.8 }), note });

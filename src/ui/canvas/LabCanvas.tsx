@@ -2,7 +2,7 @@
 // balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
 // PacketLayer outside React state.
 
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type NodeChange } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
@@ -11,6 +11,7 @@ import { useLab, labStore } from '../app-store';
 import { useEffectiveTheme } from '../theme';
 import { useT } from '../i18n';
 import { getElk } from './elk';
+import { EndpointFan, fanPath, type Fan } from './EndpointFan';
 import { layoutTopology, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
 import { PacketLayer } from './PacketLayer';
@@ -45,6 +46,11 @@ const onNodesChange = (changes: NodeChange<LabNode>[]) => {
 };
 const onPaneClick = () => labStore.getState().select(null);
 
+/** Below this zoom a pod is a few pixels tall: dashes and shadows blur into noise (see .zoom-far). */
+const FAR_ZOOM = 0.3;
+/** A boolean, so the canvas re-renders when the zoom crosses the threshold, not on every zoom step. */
+const selectFar = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+
 function toFlow(topo: Topology, layout: Layout, selected: string | null): { nodes: LabNode[]; edges: Edge[] } {
   const nodes: LabNode[] = [];
   const at = (id: string) => layout.boxes[id] ?? { x: 0, y: 0, w: 0, h: 0 };
@@ -70,16 +76,38 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
     if (!b) continue;
     nodes.push({ id: p.id, type: 'pod', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { pod: p }, parentId: p.frameId ?? undefined, extent: p.frameId ? 'parent' : undefined, selected: selected === p.id, zIndex: 2, ariaLabel: `Pod ${p.namespace}/${p.name} ${p.ip ?? ''}` });
   }
-  const edges: Edge[] = topo.edges.map((e) => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    className: `lab-edge lab-edge-${e.kind}`,
-    // Under the node frames (whose translucent background lets them show through faintly), so a
-    // Service's lines pass into a node rather than across its name.
-    zIndex: 0,
-  }));
+  // Service -> pod lines are drawn by EndpointFan, one path per Service; the few load balancer
+  // lines stay React Flow edges.
+  const edges: Edge[] = topo.edges
+    .filter((e) => e.kind !== 'endpoint')
+    .map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      className: `lab-edge lab-edge-${e.kind}`,
+      // Under the node frames (whose translucent background lets them show through faintly), so a
+      // Service's lines pass into a node rather than across its name.
+      zIndex: 0,
+    }));
   return { nodes, edges };
+}
+
+/** Each Service's lines to its endpoints, in absolute canvas coordinates (pods are laid out in their frame). */
+function toFans(topo: Topology, layout: Layout): Fan[] {
+  const frameOf = new Map(topo.pods.map((p) => [p.id, p.frameId]));
+  const podAt = (id: string) => {
+    const p = layout.pods[id];
+    const frameId = frameOf.get(id);
+    const f = frameId ? layout.boxes[frameId] : undefined;
+    return p && f ? { ...p, x: f.x + p.x, y: f.y + p.y } : p;
+  };
+  const fans: Fan[] = [];
+  for (const s of topo.services) {
+    const b = layout.boxes[s.id];
+    const pods = s.endpoints.map(podAt).filter((p) => p !== undefined);
+    if (b && pods.length > 0) fans.push({ id: s.id, d: fanPath(b, pods) });
+  }
+  return fans;
 }
 
 export function LabCanvas() {
@@ -131,10 +159,12 @@ export function LabCanvas() {
     [t],
   );
   const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+  const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
+  const far = useStore(selectFar);
 
   if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
   return (
-    <div className={`canvas${focus ? ' focus-hop' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+    <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
       {flow && (
         <ReactFlow<LabNode>
           nodes={flow.nodes}
@@ -156,6 +186,7 @@ export function LabCanvas() {
           <Background gap={24} size={1} />
           <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
           <Controls showInteractive={false} />
+          <EndpointFan fans={fans} />
           <PacketLayer />
         </ReactFlow>
       )}
