@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
+import { useSession } from '../share/session';
 import { useEffectiveTheme } from '../theme';
 import { useT } from '../i18n';
 import { getElk } from './elk';
@@ -123,14 +124,20 @@ export function LabCanvas() {
   const rf = useReactFlow();
   // Fit the view when a different scenario is opened, never on edits: edits keep the picture still.
   const sources = useLab(selectSources);
+  const hasLesson = useLab((st) => (st.scenario.current?.lesson.length ?? 0) > 0);
+  const lessonCard = useSession((st) => st.lessonOpen) && hasLesson;
   const fitted = useRef(sources);
+  const viewWidth = useStore(selectWidth);
+  const viewHeight = useStore(selectHeight);
+  // A lesson opens with its card over the canvas's top left: fit the cluster beside or below it.
+  const fit = useMemo(() => (lessonCard && laid ? besideLesson(boundsOf(laid.layout), { width: viewWidth, height: viewHeight }) : FIT), [lessonCard, laid, viewWidth, viewHeight]);
   useEffect(() => {
     // Wait for the new scenario's own layout, not the previous one still on screen.
     if (!laid || laid.topo !== topo || fitted.current === sources) return;
     fitted.current = sources;
-    const id = requestAnimationFrame(() => void rf.fitView(FIT));
+    const id = requestAnimationFrame(() => void rf.fitView(fit));
     return () => cancelAnimationFrame(id);
-  }, [laid, topo, sources, rf]);
+  }, [laid, topo, sources, rf, fit]);
 
   useEffect(() => {
     if (!topo) return;
@@ -167,6 +174,8 @@ export function LabCanvas() {
     <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
       {flow && (
         <ReactFlow<LabNode>
+          fitView
+          fitViewOptions={fit}
           nodes={flow.nodes}
           edges={flow.edges}
           nodeTypes={nodeTypes}
@@ -178,14 +187,12 @@ export function LabCanvas() {
           colorMode={colorMode}
           zIndexMode="manual"
           ariaLabelConfig={aria}
-          fitView
-          fitViewOptions={FIT}
           minZoom={0.02}
           maxZoom={2.5}
         >
           <Background gap={24} size={1} />
           <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} fitViewOptions={FIT} />
           <EndpointFan fans={fans} />
           <PacketLayer />
         </ReactFlow>
@@ -195,4 +202,35 @@ export function LabCanvas() {
 }
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };
+
+/**
+ * A lesson opens with its card over the canvas's top left (share/extras.css): fit the cluster
+ * beside it or below it, whichever leaves it larger (a wide cluster goes below, a tall one beside).
+ */
+const selectWidth = (s: ReactFlowState) => s.width;
+const selectHeight = (s: ReactFlowState) => s.height;
+
+/** The size of everything the layout placed (top-level boxes are absolute; pods sit inside them). */
+function boundsOf(layout: Layout): { width: number; height: number } {
+  const boxes = Object.values(layout.boxes);
+  if (boxes.length === 0) return { width: 0, height: 0 };
+  const x0 = Math.min(...boxes.map((b) => b.x));
+  const y0 = Math.min(...boxes.map((b) => b.y));
+  const x1 = Math.max(...boxes.map((b) => b.x + b.w));
+  const y1 = Math.max(...boxes.map((b) => b.y + b.h));
+  return { width: x1 - x0, height: y1 - y0 };
+}
+
+function besideLesson(bounds: { width: number; height: number }, view: { width: number; height: number }) {
+  if (bounds.width <= 0 || bounds.height <= 0 || view.width <= 0 || view.height <= 0) return FIT;
+  // The card may not be drawn yet (it loads lazily): its usual size then.
+  const card = document.querySelector<HTMLElement>('[data-testid="lesson"]');
+  const side = (card?.offsetWidth ?? Math.min(420, view.width * 0.46)) + 24;
+  // Below the card, the cluster also keeps clear of the zoom buttons at the bottom left.
+  const top = (card?.offsetHeight ?? 270) + 24;
+  const zoomBeside = Math.min((view.width - side) / bounds.width, view.height / bounds.height);
+  const zoomBelow = Math.min(view.width / bounds.width, (view.height - top) / bounds.height);
+  const padding = zoomBeside >= zoomBelow ? { top: 0.06, right: 0.04, bottom: 0.06, left: `${side}px` as const } : { top: `${top}px` as const, right: 0.04, bottom: 0.06, left: '56px' as const };
+  return { ...FIT, padding };
+}
 const MINIMAP = { width: 160, height: 100 };
