@@ -4,44 +4,11 @@ import type { IpvsScheduler } from '../../lab';
 import { closeIpvsConnections, compileIpvs } from './proxy';
 import { realServerLine } from './render';
 import { schedule, newSchedulerMemory } from './schedulers';
-import { freshState, NODE1_IP, tcp, testCluster, testService, testSlice, type FlowCase } from './testfixtures';
+import { freshState, NODE1_IP, packetFlowTestCluster, tcp, testCluster, testService, testSlice, type FlowCase } from './testfixtures';
 
-const three = [
-  { ip: '10.244.1.11', node: 'node-1' },
-  { ip: '10.244.2.12', node: 'node-2' },
-  { ip: '10.244.2.13', node: 'node-2' },
-];
 
 function cluster(scheduler: IpvsScheduler = 'rr') {
-  return testCluster({
-    services: [
-      testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
-      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
-      testService('ns1', 'local', {
-        type: 'NodePort',
-        clusterIP: '10.96.0.22',
-        externalTrafficPolicy: 'Local',
-        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30081 }],
-      }),
-      testService('ns1', 'empty', { clusterIP: '10.96.0.23' }),
-      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
-      testService('ns1', 'lb', {
-        type: 'LoadBalancer',
-        clusterIP: '10.96.0.25',
-        loadBalancerSourceRanges: ['203.0.113.0/25'],
-        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30083 }],
-      }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
-      testService('ns1', 'headless', { clusterIP: 'None' }),
-      testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
-    ],
-    slices: [
-      testSlice('ns1', 'web', three),
-      testSlice('ns1', 'np', three),
-      testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]),
-      testSlice('ns1', 'sticky', three),
-      testSlice('ns1', 'lb', three),
-      testSlice('ns1', 'headless', three),
-    ],
+  return packetFlowTestCluster({
     settings: (s) => {
       s.kubeProxy.mode = 'ipvs';
       s.kubeProxy.ipvs.scheduler = scheduler;

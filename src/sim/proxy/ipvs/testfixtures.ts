@@ -62,6 +62,45 @@ export function testCluster(args: { services: Service[]; slices: EndpointSlice[]
   return c;
 }
 
+/** Three endpoints: one on node-1, two on node-2. */
+export const THREE_ENDPOINTS: readonly TestEndpoint[] = [
+  { ip: '10.244.1.11', node: 'node-1' },
+  { ip: '10.244.2.12', node: 'node-2' },
+  { ip: '10.244.2.13', node: 'node-2' },
+];
+
+/**
+ * The Services of kube-proxy's packet-flow tables, shared by the IPVS and nftables tests (unit and
+ * real-kernel): ClusterIP, NodePort, externalTrafficPolicy Local, one without endpoints (a
+ * ClusterIP, or a NodePort with `emptyNodePort`), ClientIP affinity, a LoadBalancer with source
+ * ranges, headless and ExternalName.
+ */
+export function packetFlowTestCluster(args: { settings: (s: LabSettings) => void; emptyNodePort?: boolean }): Cluster {
+  const three = [...THREE_ENDPOINTS];
+  const np = (nodePort: number) => [{ name: 'p80', port: 80, protocol: 'TCP' as const, nodePort }];
+  return testCluster({
+    services: [
+      testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
+      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: np(30080) }),
+      testService('ns1', 'local', { type: 'NodePort', clusterIP: '10.96.0.22', externalTrafficPolicy: 'Local', ports: np(30081) }),
+      testService('ns1', 'empty', args.emptyNodePort ? { type: 'NodePort', clusterIP: '10.96.0.23', ports: np(30082) } : { clusterIP: '10.96.0.23' }),
+      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
+      testService('ns1', 'lb', { type: 'LoadBalancer', clusterIP: '10.96.0.25', loadBalancerSourceRanges: ['203.0.113.0/25'], ports: np(30083) }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
+      testService('ns1', 'headless', { clusterIP: 'None' }),
+      testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
+    ],
+    slices: [
+      testSlice('ns1', 'web', three),
+      testSlice('ns1', 'np', three),
+      testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]),
+      testSlice('ns1', 'sticky', three),
+      testSlice('ns1', 'lb', three),
+      testSlice('ns1', 'headless', three),
+    ],
+    settings: args.settings,
+  });
+}
+
 export function freshState(seed = 'test'): ProxyRuntimeState {
   return { now: 0, rand: { a: 1, b: 2, c: 3, d: hashSeed(seed) }, perNode: {} };
 }

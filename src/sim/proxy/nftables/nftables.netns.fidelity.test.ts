@@ -7,41 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactText } from '../../artifact';
 import { chiSquareConsistent, ensureDebianPackage, fidelitySkipReason, NodeTopology, type ConnectOutcome, type NsRole } from '../../../../scripts/fidelity/netns';
 import type { PacketOrigin } from '../types';
-import { freshState, NODE1_IP, tcp, testCluster, testService, testSlice } from '../ipvs/testfixtures';
+import { freshState, NODE1_IP, packetFlowTestCluster, tcp, THREE_ENDPOINTS } from '../ipvs/testfixtures';
 import { compileNftables } from './proxy';
 
 const skip = (await fidelitySkipReason()) ?? (await ensureDebianPackage('nft', 'nftables'));
 
-const ALL = ['10.244.1.11', '10.244.2.12', '10.244.2.13'];
+const ALL = THREE_ENDPOINTS.map((e) => e.ip);
 const POD_CLIENT = '10.244.1.50';
 const EXTERNAL = '203.0.113.9';
 const BLOCKED = '203.0.113.200';
 
 function proxy() {
-  const three = ALL.map((ip) => ({ ip, node: ip.startsWith('10.244.1.') ? 'node-1' : 'node-2' }));
-  const c = testCluster({
-    services: [
-      testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
-      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
-      testService('ns1', 'local', { type: 'NodePort', clusterIP: '10.96.0.22', externalTrafficPolicy: 'Local', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30081 }] }),
-      testService('ns1', 'empty', { type: 'NodePort', clusterIP: '10.96.0.23', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30082 }] }),
-      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
-      testService('ns1', 'lb', {
-        type: 'LoadBalancer',
-        clusterIP: '10.96.0.25',
-        loadBalancerSourceRanges: ['203.0.113.0/25'],
-        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30083 }],
-      }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
-    ],
-    slices: [
-      testSlice('ns1', 'web', three),
-      testSlice('ns1', 'np', three),
-      testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]),
-      testSlice('ns1', 'sticky', three),
-      testSlice('ns1', 'lb', three),
-    ],
-    settings: (s) => (s.kubeProxy.mode = 'nftables'),
-  });
+  const c = packetFlowTestCluster({ settings: (s) => (s.kubeProxy.mode = 'nftables'), emptyNodePort: true });
   return compileNftables({ cluster: c, nodeName: 'node-1', settings: c.settings });
 }
 

@@ -2,49 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactText } from '../../artifact';
-import { freshState, NODE1_IP, tcp, testCluster, testService, testSlice, type FlowCase } from '../ipvs/testfixtures';
+import { freshState, NODE1_IP, packetFlowTestCluster, tcp, testCluster, testService, testSlice, type FlowCase } from '../ipvs/testfixtures';
 import { hash8 } from './model';
 import { compileNftables } from './proxy';
 import { compareConcatKeys, nftTime } from './render';
 
-const three = [
-  { ip: '10.244.1.11', node: 'node-1' },
-  { ip: '10.244.2.12', node: 'node-2' },
-  { ip: '10.244.2.13', node: 'node-2' },
-];
 
 function proxy(nodeName = 'node-1') {
-  const c = testCluster({
-    services: [
-      testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
-      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
-      testService('ns1', 'local', {
-        type: 'NodePort',
-        clusterIP: '10.96.0.22',
-        externalTrafficPolicy: 'Local',
-        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30081 }],
-      }),
-      testService('ns1', 'empty', { type: 'NodePort', clusterIP: '10.96.0.23', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30082 }] }),
-      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
-      testService('ns1', 'lb', {
-        type: 'LoadBalancer',
-        clusterIP: '10.96.0.25',
-        loadBalancerSourceRanges: ['203.0.113.0/25'],
-        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30083 }],
-      }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
-      testService('ns1', 'headless', { clusterIP: 'None' }),
-      testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
-    ],
-    slices: [
-      testSlice('ns1', 'web', three),
-      testSlice('ns1', 'np', three),
-      testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]),
-      testSlice('ns1', 'sticky', three),
-      testSlice('ns1', 'lb', three),
-      testSlice('ns1', 'headless', three),
-    ],
-    settings: (s) => (s.kubeProxy.mode = 'nftables'),
-  });
+  const c = packetFlowTestCluster({ settings: (s) => (s.kubeProxy.mode = 'nftables'), emptyNodePort: true });
   return compileNftables({ cluster: c, nodeName, settings: c.settings });
 }
 
