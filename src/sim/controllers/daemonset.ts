@@ -5,7 +5,7 @@
 import type { DaemonSet, Node, Pod } from '../api/types';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
-import { podFromTemplate } from './podtemplate';
+import { createPodFromTemplate } from './podtemplate';
 
 export function syncDaemonSet(ctx: Ctx, key: string): void {
   const ds = ctx.store.get<DaemonSet>('DaemonSet', key);
@@ -26,19 +26,7 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
     for (const nodeName of eligible) {
       if (byNode.has(nodeName)) continue;
-      const res = ctx.store.create<Pod>(
-        podFromTemplate({ template: ds.spec.template, namespace: ns, owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid }, spec: { nodeName } }),
-        { nameRand: rand },
-      );
-      if (res.ok) {
-        ctx.events.push({
-          type: 'Normal',
-          reason: 'SuccessfulCreate',
-          object: { kind: 'DaemonSet', namespace: ns, name },
-          message: `Created pod: ${res.object.metadata.name}`,
-          source: 'daemonset-controller',
-        });
-      }
+      createPodFromTemplate(ctx, { template: ds.spec.template, namespace: ns, owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid }, spec: { nodeName }, nameRand: rand });
     }
   });
   for (const p of pods) {

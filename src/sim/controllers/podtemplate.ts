@@ -3,6 +3,9 @@
 // GetPodFromTemplate, shared by the ReplicaSet and DaemonSet controllers).
 
 import type { Pod, PodSpec, PodTemplateSpec } from '../api/types';
+import type { WriteResult } from '../api/store';
+import type { SeededRandom } from '../net/rand';
+import type { Ctx } from './context';
 
 export interface PodFromTemplateInput {
   template: PodTemplateSpec;
@@ -26,4 +29,23 @@ export function podFromTemplate({ template, namespace, owner, spec }: PodFromTem
     },
     spec: spec ? { ...template.spec, ...spec } : template.spec,
   };
+}
+
+/**
+ * Creates one pod from the template through the apiserver (a generated name from `nameRand`) and,
+ * when it is taken, logs the controller's "SuccessfulCreate: Created pod: <name>".
+ */
+export function createPodFromTemplate(ctx: Ctx, input: PodFromTemplateInput & { nameRand: SeededRandom }): WriteResult<Pod> {
+  const { owner, namespace } = input;
+  const res = ctx.store.create<Pod>(podFromTemplate(input), { nameRand: input.nameRand });
+  if (res.ok) {
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      object: { kind: owner.kind, namespace, name: owner.name },
+      message: `Created pod: ${res.object.metadata.name}`,
+      source: owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller',
+    });
+  }
+  return res;
 }

@@ -6,7 +6,7 @@
 import type { Pod, ReplicaSet } from '../api/types';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
-import { podFromTemplate } from './podtemplate';
+import { createPodFromTemplate } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 
 export function syncReplicaSet(ctx: Ctx, key: string): void {
@@ -23,16 +23,8 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
     const template = rs.spec.template;
     withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
       for (let i = active.length; i < want; i++) {
-        const res = ctx.store.create<Pod>(podFromTemplate({ template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid } }), { nameRand: rand });
-        if (res.ok) {
-          ctx.events.push({
-            type: 'Normal',
-            reason: 'SuccessfulCreate',
-            object: { kind: 'ReplicaSet', namespace: ns, name },
-            message: `Created pod: ${res.object.metadata.name}`,
-            source: 'replicaset-controller',
-          });
-        } else {
+        const res = createPodFromTemplate(ctx, { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand });
+        if (!res.ok) {
           ctx.events.push({
             type: 'Warning',
             reason: 'FailedCreate',
