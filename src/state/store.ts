@@ -8,9 +8,10 @@ import { applyPatches, type Draft } from 'immer';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
+import { newProblems, rejectionText } from './changes';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
-import type { ApiRejection, Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
+import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -170,7 +171,7 @@ const scenarioSlice =
       const refused = newProblems(get().lab?.problems ?? [], lab?.problems ?? []);
       if (refused.length > 0) {
         set((s) => {
-          s.editRefusal = refused.map((p) => `Error from server (${p.reason}): ${p.message}`);
+          s.editRefusal = refused.map(rejectionText);
         });
         return;
       }
@@ -214,19 +215,6 @@ const scenarioSlice =
   });
 
 const labSlice: Slice<LabSlice> = () => ({ lab: null });
-
-const problemKey = (p: ApiRejection) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? ''}|${p.ref.name}|${p.message}`;
-
-/** Refusals in `after` that `before` did not have (a multiset difference). */
-function newProblems(before: readonly ApiRejection[], after: readonly ApiRejection[]): ApiRejection[] {
-  const seen = new Map<string, number>();
-  for (const p of before) seen.set(problemKey(p), (seen.get(problemKey(p)) ?? 0) + 1);
-  return after.filter((p) => {
-    const n = seen.get(problemKey(p)) ?? 0;
-    if (n > 0) seen.set(problemKey(p), n - 1);
-    return n === 0;
-  });
-}
 
 /** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
 function followHop(s: Draft<LabState>) {

@@ -27,39 +27,45 @@ export interface LabSource {
   edits?: readonly LabEdit[];
 }
 
-/** The lab of a scenario: its cluster started from scratch, then its edits replayed in order. */
-export function labFor(input: LabSource): Lab {
-  return editedLab(input).lab;
-}
-
 /**
- * The lab, and where each edit begins on its timeline: the last event seq before the edit's
- * events (the timeline draws a divider there). An edit that starts a new cluster (an IngressClass
- * decides which controllers are installed) starts the timeline over, and the marks with it.
+ * The lab of a scenario: its cluster started from scratch, then its edits replayed in order.
+ * `step` sees each edit with the labs before and after it.
  */
-function editedLab(input: LabSource): { lab: Lab; marks: EditMark[] } {
+export function labFor(input: LabSource, step?: (edit: LabEdit, before: Lab, after: Lab) => void): Lab {
   let bySettings = labs.get(input.objects);
   if (!bySettings) labs.set(input.objects, (bySettings = new WeakMap()));
   let lab = bySettings.get(input.settings);
   if (!lab) bySettings.set(input.settings, (lab = buildLab({ settings: input.settings, objects: input.objects, clients: input.clients })));
-  let marks: EditMark[] = [];
   for (const e of input.edits ?? []) {
     let next = edited.get(lab);
     if (!next) edited.set(lab, (next = new WeakMap()));
     let after = next.get(e);
     if (!after) next.set(e, (after = applyEdit(lab, e)));
-    const continued = after.events.length >= lab.events.length && after.events[0] === lab.events[0];
-    if (!continued) marks = [];
-    marks.push({ afterSeq: continued ? (lab.events.at(-1)?.seq ?? 0) : 0, label: describeEdit(e) });
+    step?.(e, lab, after);
     lab = after;
   }
+  return lab;
+}
+
+/**
+ * Where each edit begins on the lab's timeline: the last event seq before the edit's events (the
+ * timeline draws a divider there). An edit that starts a new cluster (an IngressClass decides which
+ * controllers are installed) starts the timeline over, and the marks with it.
+ */
+function editMarks(input: LabSource): { lab: Lab; marks: EditMark[] } {
+  let marks: EditMark[] = [];
+  const lab = labFor(input, (e, before, after) => {
+    const continued = after.events.length >= before.events.length && after.events[0] === before.events[0];
+    if (!continued) marks = [];
+    marks.push({ afterSeq: continued ? (before.events.at(-1)?.seq ?? 0) : 0, label: describeEdit(e) });
+  });
   return { lab, marks };
 }
 
 export const engines: Engines = {
   loadScenarioFiles,
   reconcile: (input) => {
-    const { lab, marks } = editedLab(input);
+    const { lab, marks } = editMarks(input);
     // The timeline shows kube-proxy's and the ingress controllers' events beside the control plane's.
     return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems, applied: appliedObjects(lab), editMarks: marks };
   },

@@ -18,6 +18,7 @@ import { buildNetworkIndex } from '../../sim/trace/network';
 import type { ScenarioObject } from '../../scenario';
 import { loadScenarioText } from '../../scenario/load';
 import { setLabSetting } from '../../scenario/settings';
+import { newEvents, newProblems, rejectionText } from '../changes';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
 
@@ -175,23 +176,6 @@ function findCurrent(lab: Lab, kind: string, namespace: string | undefined, name
 
 // ------------------------------------------------------------------ changes
 
-const eventKey = (e: ClusterEvent) => `${e.type}|${e.reason}|${e.object.kind}/${e.object.namespace ?? ''}/${e.object.name}|${e.message}|${e.node ?? ''}`;
-
-/** Events in `after` that `before` did not have (a multiset difference: repeated events count). */
-export function newEvents(before: readonly ClusterEvent[], after: readonly ClusterEvent[]): ClusterEvent[] {
-  const seen = new Map<string, number>();
-  for (const e of before) seen.set(eventKey(e), (seen.get(eventKey(e)) ?? 0) + 1);
-  return after.filter((e) => {
-    const k = eventKey(e);
-    const n = seen.get(k) ?? 0;
-    if (n > 0) {
-      seen.set(k, n - 1);
-      return false;
-    }
-    return true;
-  });
-}
-
 export function eventRow(e: ClusterEvent): string {
   return `${e.type}\t${e.reason}\t${e.object.kind.toLowerCase()}/${e.object.name}\t${e.message}`;
 }
@@ -202,10 +186,9 @@ const refKey = (r: { kind: string; namespace?: string; name: string }) => `${r.k
 export function checkChange(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[], out: string): ConsoleResult {
   const { next } = runCommand(env.scenario, command);
   const lab = env.labFor(next);
-  const before = new Set(env.lab.problems.map((p) => `${refKey(p.ref)}|${p.message}`));
   const keys = new Set(touched.map(refKey));
-  const refused = lab.problems.filter((p) => keys.has(refKey(p.ref)) && !before.has(`${refKey(p.ref)}|${p.message}`));
-  if (refused.length > 0) return error(refused.map((p) => `Error from server (${p.reason}): ${p.message}`).join('\n'));
+  const refused = newProblems(env.lab.problems, lab.problems).filter((p) => keys.has(refKey(p.ref)));
+  if (refused.length > 0) return error(refused.map(rejectionText).join('\n'));
   return { out, err: '', events: newEvents(env.lab.events, lab.events).map(eventRow), command };
 }
 
