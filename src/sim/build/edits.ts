@@ -46,6 +46,12 @@ export function currentObject(lab: Lab, kind: string, namespace: string | undefi
   return lab.reconcile.state.store.get(kind, objectKey({ kind, metadata: { name, namespace } })) ?? undefined;
 }
 
+/** The object as a user sends it back (kubectl edit, apply): without the status the kubelet and controllers own. */
+export function withoutStatus<T extends AnyObject>(o: T): T {
+  const { status: _status, ...rest } = o as T & { status?: unknown };
+  return rest as T;
+}
+
 /** The objects a user applied, as they are now (the scenario's, changed by edits): what `kubectl apply -f` of the lab would take. */
 export function appliedObjects(lab: Lab): AnyObject[] {
   return [...lab.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);

@@ -4,7 +4,7 @@
 // unmatched instead of shifting every later comparison.
 
 import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
-import { applyEdit, buildEditedLab, currentObject, type EditedLabInput, type LabEdit } from '../build/edits';
+import { applyEdit, buildEditedLab, currentObject, withoutStatus, type EditedLabInput, type LabEdit } from '../build/edits';
 import type { Lab } from '../build/lab';
 import type { ProxyMode } from '../lab';
 import { assertNever } from '../util/assert';
@@ -125,9 +125,7 @@ export function flipEdit(lab: Lab, flip: Flip): LabEdit | { error: string } {
     const [namespace, name] = named(key).split('/', 2) as [string, string];
     const o = currentObject(lab, kind, namespace, name);
     if (!o) return { error: `${kind} ${namespace}/${name} not found in the scenario` };
-    // The object as applied, without the status its controllers wrote.
-    const { status: _status, ...spec } = o as Obj & { status?: unknown };
-    return { kind: 'apply-object', object: edit(spec as Obj) };
+    return { kind: 'apply-object', object: edit(withoutStatus(o)) };
   };
   switch (flip.kind) {
     case 'proxyMode':

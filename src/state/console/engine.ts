@@ -13,7 +13,7 @@ import * as dns from '../../sim/dns/index';
 import { kubectlDescribe } from '../../sim/kubectl/describe';
 import { kubectlGet } from '../../sim/kubectl/get';
 import type { Lab } from '../../sim/build/lab';
-import { currentObject, isAddonObject } from '../../sim/build/edits';
+import { currentObject, isAddonObject, withoutStatus } from '../../sim/build/edits';
 import { buildNetworkIndex } from '../../sim/trace/network';
 import type { ScenarioObject } from '../../scenario';
 import { loadScenarioText } from '../../scenario/load';
@@ -403,8 +403,7 @@ function edit(env: ConsoleEnv, kind: KindInfo, ns: string, name: string, change:
   const refused = notChangeable(env, kind, ns, name);
   if (refused) return refused;
   const current = findCurrent(env.lab, kind.kind, objNs, name)!;
-  // What kubectl sends back is the object without its status: the kubelet and controllers own that.
-  const { status: _status, ...spec } = current as ScenarioObject & { status?: unknown };
+  const spec = withoutStatus(current);
   const copy = structuredClone(spec) as ScenarioObject;
   const problem = change(copy);
   if (problem) return error(problem);
