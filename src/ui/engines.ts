@@ -1,10 +1,11 @@
 // The engines below the UI, loaded after first paint so the YAML/zod loader and the simulation
 // stay out of the initial bundle. They all run on one `buildLab` (src/sim/build): addons, control
-// plane, ingress controllers, cluster DNS, kube-proxy per node, bound to the tracer.
+// plane, ingress controllers, cluster DNS, kube-proxy per node, bound to the tracer; then the
+// scenario's edits, one `applyEdit` each.
 
 import { loadScenarioFiles, type LabEdit } from '../scenario';
-import type { ExternalClient, KubeObject, LabSettings, OtherObject } from '../sim';
-import { applyEdit, appliedObjects, describeEdit } from '../sim/build/edits';
+import type { LabSettings } from '../sim';
+import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/build/edits';
 import { buildLab, type Lab } from '../sim/build/lab';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
 import type { EditMark, Engines } from '../state';
@@ -20,18 +21,11 @@ const edited = new WeakMap<Lab, WeakMap<LabEdit, Lab>>();
 // seeded state on, as on a real cluster, and start again from the seed when the lab changes.
 const sessions = new WeakMap<Lab, TraceSession>();
 
-export interface LabSource {
-  settings: LabSettings;
-  objects: readonly (KubeObject | OtherObject)[];
-  clients?: readonly ExternalClient[];
-  edits?: readonly LabEdit[];
-}
-
 /**
  * The lab of a scenario: its cluster started from scratch, then its edits replayed in order.
  * `step` sees each edit with the labs before and after it.
  */
-export function labFor(input: LabSource, step?: (edit: LabEdit, before: Lab, after: Lab) => void): Lab {
+export function labFor(input: EditedLabInput, step?: (edit: LabEdit, before: Lab, after: Lab) => void): Lab {
   let bySettings = labs.get(input.objects);
   if (!bySettings) labs.set(input.objects, (bySettings = new WeakMap()));
   let lab = bySettings.get(input.settings);
@@ -52,7 +46,7 @@ export function labFor(input: LabSource, step?: (edit: LabEdit, before: Lab, aft
  * timeline draws a divider there). An edit that starts a new cluster (an IngressClass decides which
  * controllers are installed) starts the timeline over, and the marks with it.
  */
-function editMarks(input: LabSource): { lab: Lab; marks: EditMark[] } {
+function editMarks(input: EditedLabInput): { lab: Lab; marks: EditMark[] } {
   let marks: EditMark[] = [];
   const lab = labFor(input, (e, before, after) => {
     const continued = after.events.length >= before.events.length && after.events[0] === before.events[0];
