@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { defaultIngressAddon, defaultKubeProxySettings, defaultLabSettings, type LabSettings } from '../sim/lab';
 import type { ExternalClient, SavedRequest } from '../sim/cluster';
+import { DEFAULT_CLIENT, isIPv4 } from '../sim/clients';
 import { customKindsFrom, isRecord, resolveKind, unknownKindMessage, type CustomKinds } from './kinds';
 import { LIMITS } from './limits';
 import { migrate, type ScenarioDocument } from './migrations';
@@ -590,7 +591,8 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
   for (const r of requests) {
     const src = requestSeen.get(r.id);
     const client = /^external:(.+)$/.exec(r.from)?.[1];
-    if (src && client !== undefined && !clientSeen.has(client)) {
+    // The lab's default outside client and a bare address need no declaration (src/sim/clients.ts).
+    if (src && client !== undefined && !clientSeen.has(client) && client !== DEFAULT_CLIENT.name && !isIPv4(client)) {
       warnAt(src, 'reference', `request ${JSON.stringify(r.id)}: from: no client named ${JSON.stringify(client)}`);
     }
   }

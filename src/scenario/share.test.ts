@@ -4,6 +4,7 @@ import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLab } from '../sim/build/lab';
+import { labClients } from '../sim/clients';
 import { POD_ANNOTATIONS } from '../sim/cluster';
 import { PROXY_MODES } from '../sim/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../sim/trace/trace';
@@ -30,7 +31,7 @@ function traces(s: Scenario): string {
       const from = parseSource(r.from);
       const connect = r.connect === undefined ? undefined : parseConnect(r.connect);
       if ('error' in from || (connect && 'error' in connect)) return { error: r.id };
-      return trace({ ...lab, clients: [...s.clients] }, { from, url: r.url, method: r.method, headers: r.headers, connect }, session);
+      return trace({ ...lab, clients: labClients(s.clients) }, { from, url: r.url, method: r.method, headers: r.headers, connect }, session);
     }),
   );
 }

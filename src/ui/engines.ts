@@ -7,6 +7,7 @@ import { loadScenarioFiles, type LabEdit } from '../scenario';
 import type { LabSettings } from '../sim';
 import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/build/edits';
 import { buildLab, type Lab } from '../sim/build/lab';
+import { labClients } from '../sim/clients';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
 import type { EditMark, Engines } from '../state';
 import { toSimRequest } from './trace-request';
@@ -68,6 +69,6 @@ export const engines: Engines = {
     const lab = labFor(scenario);
     let session = sessions.get(lab);
     if (!session) sessions.set(lab, (session = newTraceSession(lab.settings.seed)));
-    return trace({ ...lab, clients: [...scenario.clients] }, toSimRequest(request), session);
+    return trace({ ...lab, clients: labClients(scenario.clients) }, toSimRequest(request), session);
   },
 };

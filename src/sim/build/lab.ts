@@ -5,6 +5,7 @@ import type { RenderedArtifact } from '../artifact';
 import type { KubeObject, OtherObject } from '../api/types';
 import type { ApiProblem } from '../api/errors';
 import type { Cluster, ExternalClient } from '../cluster';
+import { labClients } from '../clients';
 import { reconcile, type ReconcileResult } from '../controllers/reconcile';
 import type { ClusterEvent } from '../events';
 import { addonObjects } from '../ingress/addon';
@@ -56,7 +57,8 @@ export function buildLab(input: LabInput): Lab {
   const addons = addonObjects(input.settings, input.objects);
   const settings: LabSettings = { ...input.settings, ingress: addons.addons };
   const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects] });
-  return assembleLab({ settings, rec, clients: [...(input.clients ?? [])] });
+  // Every lab has the default outside client besides the scenario's own (src/sim/clients.ts).
+  return assembleLab({ settings, rec, clients: labClients(input.clients) });
 }
 
 /** The data plane of a reconciled cluster, compiled from scratch: every controller's first sync. */

@@ -6,6 +6,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
+import { findClient, isIPv4 } from '../clients';
 import { isPodReady, isTerminating, podListeningPorts as podListening } from '../controllers/podstate';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
@@ -56,7 +57,7 @@ export function parseSource(text: string): TraceSource | { error: string } {
   if (text === 'external') return { kind: 'external' };
   const [kind, ...rest] = text.split(':');
   const arg = rest.join(':');
-  if (kind === 'external') return /^\d+\.\d+\.\d+\.\d+$/.test(arg) ? { kind: 'external', address: arg } : { kind: 'external', client: arg };
+  if (kind === 'external' && arg) return isIPv4(arg) ? { kind: 'external', address: arg } : { kind: 'external', client: arg };
   if (kind === 'pod' && arg) return { kind: 'pod', pod: arg.includes('/') ? arg : `default/${arg}` };
   if (kind === 'node' && arg) return { kind: 'node', node: arg };
   return { error: `--from must be external[:<client or ip>], pod:<ns>/<name> or node:<name>, not ${JSON.stringify(text)}` };
@@ -331,12 +332,10 @@ function walk(w: Walk, req: TraceRequest): Ended {
   let clientName: string;
   const from = req.from;
   if (from.kind === 'external') {
-    const client =
-      lab.clients.find((c) => (from.client ? c.name === from.client : from.address ? c.address === from.address : true)) ??
-      (from.address ? { name: from.address, address: from.address } : null);
-    if (!client) {
-      return { outcome: 'unreachable', status: null, fault: { kind: 'Client', name: from.client ?? 'external', message: `no external client ${JSON.stringify(from.client ?? '')} in this scenario` } };
-    }
+    // `external` is the lab's default outside client (src/sim/clients.ts), `external:<ip>` any machine.
+    const found = findClient(lab.clients, from);
+    if (!found.ok) return { outcome: 'unreachable', status: null, fault: { kind: 'Client', name: from.client ?? 'external', message: found.message } };
+    const client = found.client;
     at = { kind: 'client', client, place: { kind: 'client', id: `client:${client.name}`, name: client.name, address: client.address } };
     srcIP = client.address;
     clientName = client.name;

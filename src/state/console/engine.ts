@@ -15,6 +15,7 @@ import { kubectlGet } from '../../sim/kubectl/get';
 import type { Lab } from '../../sim/build/lab';
 import { currentObject, isAddonObject, withoutStatus } from '../../sim/build/edits';
 import { buildNetworkIndex } from '../../sim/trace/network';
+import { DEFAULT_CLIENT, labClients } from '../../sim/clients';
 import type { ScenarioObject } from '../../scenario';
 import { loadScenarioText } from '../../scenario/load';
 import { setLabSetting } from '../../scenario/settings';
@@ -669,7 +670,8 @@ function switchShell(env: ConsoleEnv, words: string[]): ConsoleResult {
     return ok('', { shell: { kind: 'pod', pod: key } });
   }
   if (kind === 'client') {
-    if (!env.scenario.clients.some((x) => x.name === target)) return error(`shell: no external client "${target}" (clients: ${env.scenario.clients.map((x) => x.name).join(', ') || 'none'})`);
+    const clients = labClients(env.scenario.clients);
+    if (!clients.some((x) => x.name === target)) return error(`shell: no external client "${target}" (clients: ${clients.map((x) => x.name).join(', ')})`);
     return ok('', { shell: { kind: 'external', client: target! } });
   }
   return error('usage: shell pod <ns>/<name> | shell node <name> | shell client <name>');
@@ -682,7 +684,7 @@ export function defaultShell(lab: Lab | null, scenario: Scenario): Shell {
   if (pod) return { kind: 'pod', pod: `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}` };
   const node = lab?.reconcile.cluster.nodes[0];
   if (node) return { kind: 'node', node: node.metadata.name };
-  return { kind: 'external', client: scenario.clients[0]?.name ?? 'laptop' };
+  return { kind: 'external', client: scenario.clients[0]?.name ?? DEFAULT_CLIENT.name };
 }
 
 /** `root@web-abc:/#` in a pod, `root@node-1:~#` on a node, `you@laptop:~$` outside. */
@@ -718,7 +720,7 @@ export function complete(env: Pick<ConsoleEnv, 'lab' | 'scenario'>, line: string
       options = list;
     }
   } else if (before[0] === 'shell') {
-    options = before.length === 1 ? ['pod', 'node', 'client'] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : env.scenario.clients.map((x) => x.name);
+    options = before.length === 1 ? ['pod', 'node', 'client'] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : labClients(env.scenario.clients).map((x) => x.name);
   } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf'];
   else if (before[0] === 'ipvsadm') options = ['-Ln'];
   else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];

@@ -5,6 +5,7 @@
 // Cancelling is terminating the worker.
 
 import { buildEditedLab } from '../../sim/build/edits';
+import { labClients } from '../../sim/clients';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession } from '../../sim/trace/trace';
 import { toSimRequest } from '../trace-request';
@@ -18,7 +19,7 @@ function add(total: Record<string, number>, more: Partial<Record<string, number>
 
 function run(job: DistributionJob) {
   const lab = buildEditedLab(job.input);
-  const ports = { ...lab, clients: [...(job.input.clients ?? [])] };
+  const ports = { ...lab, clients: labClients(job.input.clients) };
   const request = toSimRequest(job.request);
   const session = newTraceSession(job.seed);
   let total: Distribution | null = null;

@@ -1,0 +1,60 @@
+// `trace --from external*` on plain manifests that declare no clients: the lab's default outside
+// client, a named one, and a machine at an address (issue: plain manifests gave
+// `unreachable: no external client ""`).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './io';
+import { run } from './run';
+
+const PLAIN = readFileSync(fileURLToPath(new URL('./testdata/plain-nodeport.yaml', import.meta.url)), 'utf8');
+
+function traceJson(...args: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    readFile: (p) => {
+      if (p === 'plain.yaml') return PLAIN;
+      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
+    },
+  };
+  const code = run(['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', ...args], io);
+  const results = out.stdout ? (JSON.parse(out.stdout) as { results: { outcome: string; status: number | null; backend: { sourceIP: string } | null; hops: { place: { kind: string; name?: string; address?: string } }[]; fault: { message: string } | null }[] }).results : [];
+  return { code, results, stderr: out.stderr };
+}
+
+describe('netlab trace --from external on plain manifests (no clients in the file)', () => {
+  it('--from external sends from the default outside client and reaches the NodePort', () => {
+    const { code, results } = traceJson('--from', 'external');
+    expect(code).toBe(0);
+    expect(results[0]!.outcome).toBe('response');
+    expect(results[0]!.status).toBe(200);
+    expect(results[0]!.hops[0]!.place).toMatchObject({ kind: 'client', name: 'internet', address: '203.0.113.100' });
+  });
+
+  it('--from external:internet names the same default client', () => {
+    const { results } = traceJson('--from', 'external:internet');
+    expect(results[0]!.hops[0]!.place).toMatchObject({ kind: 'client', name: 'internet' });
+  });
+
+  it('--from external:<ip> sends from a machine at that address, which the backend sees (or its node, after SNAT)', () => {
+    const { code, results } = traceJson('--from', 'external:198.51.100.23');
+    expect(code).toBe(0);
+    expect(results[0]!.hops[0]!.place).toMatchObject({ kind: 'client', name: '198.51.100.23', address: '198.51.100.23' });
+    expect(results[0]!.outcome).toBe('response');
+  });
+
+  it('--from external:<name> of a client the lab does not have fails and names the clients there are', () => {
+    const { code, results } = traceJson('--from', 'external:laptop');
+    expect(code).not.toBe(0);
+    expect(results[0]!.outcome).toBe('unreachable');
+    expect(results[0]!.fault!.message).toBe('no external client "laptop" in this lab (clients: internet)');
+  });
+
+  it('--from external: with nothing after the colon is a usage error', () => {
+    const { code, stderr } = traceJson('--from', 'external:');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--from must be external[:<client or ip>]');
+  });
+});
