@@ -9,6 +9,7 @@
 
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
 import type { LabEdit } from '../sim/build/edits';
+import type { ExternalClient } from '../sim/cluster';
 import { assertNever } from '../sim/util/assert';
 import type { Scenario } from './types';
 
@@ -19,7 +20,14 @@ export type ScenarioCommand =
   /** A new seed is a new cluster: the scenario's start changes, the edit log is replayed on it. */
   | { kind: 'set-seed'; seed: string }
   /** Several commands as one undo step (kubectl apply -f with several documents). */
-  | { kind: 'batch'; commands: ScenarioCommand[] };
+  | { kind: 'batch'; commands: ScenarioCommand[] }
+  /**
+   * Add an outside client, or change the one named `replaces` (kept in its place in the list).
+   * Clients are the scenario's own data, not the cluster's: written into `clients`, so they travel
+   * with the file and share links, and undo is a patch like any other.
+   */
+  | { kind: 'put-client'; client: ExternalClient; replaces?: string }
+  | { kind: 'remove-client'; name: string };
 
 export interface HistoryEntry {
   command: ScenarioCommand;
@@ -35,6 +43,16 @@ export function applyCommand(draft: Scenario, cmd: ScenarioCommand): void {
       return;
     case 'batch':
       for (const c of cmd.commands) applyCommand(draft, c);
+      return;
+    case 'put-client': {
+      const at = draft.clients.findIndex((c) => c.name === (cmd.replaces ?? cmd.client.name));
+      const client = structuredClone(cmd.client);
+      if (at >= 0) draft.clients[at] = client;
+      else draft.clients.push(client);
+      return;
+    }
+    case 'remove-client':
+      draft.clients = draft.clients.filter((c) => c.name !== cmd.name);
       return;
     case 'set-replicas':
     case 'set-pod-ready':

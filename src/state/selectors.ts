@@ -1,12 +1,22 @@
 // Module-scope selectors: stable function identities, so components re-render only when the
 // little they draw changes. Derived arrays go through useShallow at the call site.
 
+import { labClients } from '../sim/clients';
 import type { LabState } from './store';
 
 export const selectScenario = (s: LabState) => s.scenario.current;
 export const selectCluster = (s: LabState) => s.lab?.cluster ?? null;
 export const selectLabStatus = (s: LabState) => s.lab?.status ?? 'empty';
-export const selectClients = (s: LabState) => s.scenario.current?.clients;
+/** The lab's outside clients: the default one on the Internet, then the scenario's (lab derivation, src/sim/clients.ts). */
+export const selectClients = (s: LabState) => {
+  const declared = s.scenario.current?.clients;
+  return declared ? labClients(declared) : undefined;
+};
+/** Only the clients the scenario itself declares (what the client editor changes). */
+export const selectScenarioClients = (s: LabState) => s.scenario.current?.clients;
+export const selectComposer = (s: LabState) => s.composer;
+export const selectRuns = (s: LabState) => s.playback.runs;
+export const selectRunIndex = (s: LabState) => s.playback.run;
 export const selectRequests = (s: LabState) => s.scenario.current?.requests;
 export const selectLoadReport = (s: LabState) => s.loadReport;
 export const selectSelection = (s: LabState) => s.ui.selection;

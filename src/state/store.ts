@@ -11,7 +11,7 @@ import type { TraceResult } from '../sim';
 import { newProblems, rejectionText } from './changes';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
-import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
+import type { Engines, LoadProblem, LoadResult, RequestIssue, Scenario, SourceFile, TraceRequest } from './types';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -59,9 +59,40 @@ export type TraceStatus =
   | { kind: 'error'; message: string }
   | { kind: 'done' };
 
+/** What the composer holds while the user writes a request: kept per scenario, across Send and tab switches. */
+export interface ComposerDraft {
+  request: TraceRequest;
+  /** The headers as typed (one `Name: value` per line), parsed on Send. */
+  headerText: string;
+  /** Send the request this many times in a row (one session: kube-proxy's state and the cookie jar carry on). */
+  repeat: number;
+}
+
+/** The most requests one Send repeats (each is kept, hop by hop, to be shown). */
+export const MAX_REPEAT = 50;
+
 export interface PlaybackSlice {
-  playback: { trace: TraceResult | null; request: TraceRequest | null; status: TraceStatus; hop: number; playing: boolean; speed: number; artifact: string | null };
-  sendRequest(request: TraceRequest): void;
+  playback: {
+    trace: TraceResult | null;
+    request: TraceRequest | null;
+    /** Every result of the last Send (one per repeat), in order; `trace` is runs[run]. */
+    runs: TraceResult[];
+    run: number;
+    status: TraceStatus;
+    hop: number;
+    playing: boolean;
+    speed: number;
+    artifact: string | null;
+  };
+  /** The composer's draft for the open scenario; null until the user (or the scenario's own request) fills it. */
+  composer: ComposerDraft | null;
+  setComposer(draft: ComposerDraft | null): void;
+  /** Problems with a request in the current lab (an unknown client, pod, node or connect target); [] without a checker. */
+  checkRequest(request: Pick<TraceRequest, 'from' | 'url' | 'connect'>): readonly RequestIssue[];
+  /** Walks the request (`repeat` times in a row, default 1) and shows the first result. */
+  sendRequest(request: TraceRequest, options?: { repeat?: number }): void;
+  /** Shows one result of the last Send, hop by hop. */
+  showRun(index: number): void;
   /** For lessons and the test harness: show a trace the tracer produced elsewhere. */
   showTrace(trace: TraceResult | null): void;
   /** Show one artifact (by id) in the viewer, e.g. from a hop's reference. */
@@ -95,6 +126,8 @@ const put = <T>(v: T) => v as Draft<T>;
 
 function resetPlayback(s: Draft<LabState>) {
   s.playback.trace = null;
+  s.playback.runs = [];
+  s.playback.run = 0;
   s.playback.request = null;
   s.playback.status = { kind: 'idle' };
   s.playback.hop = 0;
@@ -141,6 +174,8 @@ const scenarioSlice =
         s.lab = put(lab);
         s.loadReport = result.problems.length > 0 ? { files: names, problems: put([...result.problems]), applied: true } : null;
         s.ui.selection = null;
+        // Another scenario: what was typed for the last one (its clients, URL, connect target) goes.
+        s.composer = null;
         resetPlayback(s);
       });
       return true;
@@ -231,8 +266,19 @@ function clampHop(trace: TraceResult | null, hop: number): number {
 const playbackSlice =
   (engines: () => Engines): Slice<PlaybackSlice> =>
   (set, get) => ({
-    playback: { trace: null, request: null, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
-    sendRequest(request) {
+    playback: { trace: null, request: null, runs: [], run: 0, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
+    composer: null,
+    setComposer(draft) {
+      set((s) => {
+        s.composer = draft;
+      });
+    },
+    checkRequest(request) {
+      const { scenario } = get();
+      const check = engines().checkRequest;
+      return check && scenario.current ? check({ scenario: scenario.current, request }) : [];
+    },
+    sendRequest(request, options = {}) {
       const { scenario, lab } = get();
       const trace = engines().trace;
       if (!trace) {
@@ -242,10 +288,15 @@ const playbackSlice =
         return;
       }
       if (!scenario.current || !lab) return;
+      const repeat = Math.max(1, Math.min(MAX_REPEAT, Math.floor(options.repeat ?? 1)));
       try {
-        const result = trace({ scenario: scenario.current, cluster: lab.cluster, request });
+        const runs: TraceResult[] = [];
+        for (let i = 0; i < repeat; i++) runs.push(trace({ scenario: scenario.current, cluster: lab.cluster, request }));
+        const result = runs[0]!;
         set((s) => {
           s.playback.trace = put(result);
+          s.playback.runs = put(runs);
+          s.playback.run = 0;
           s.playback.request = request;
           s.playback.status = { kind: 'done' };
           s.playback.hop = 0;
@@ -258,8 +309,20 @@ const playbackSlice =
         });
       }
     },
+    showRun(index) {
+      set((s) => {
+        const r = s.playback.runs[index];
+        if (!r) return;
+        s.playback.run = index;
+        s.playback.trace = r;
+        s.playback.hop = 0;
+        s.playback.playing = r.hops.length > 1;
+      });
+    },
     showTrace(trace) {
       set((s) => {
+        s.playback.runs = trace ? [put(trace)] : [];
+        s.playback.run = 0;
         s.playback.trace = put(trace);
         s.playback.status = trace ? { kind: 'done' } : { kind: 'idle' };
         s.playback.hop = 0;

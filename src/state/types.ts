@@ -5,6 +5,9 @@
 
 import type { LabEdit, LoadResult, Problem, Scenario, ScenarioFileInput, ScenarioObject } from '../scenario';
 import type { Cluster, ClusterInput, RenderedArtifact, TraceResult } from '../sim';
+import type { RequestIssue } from '../sim/trace/request-check';
+
+export type { RequestIssue };
 
 export type { Scenario, LoadResult };
 /** One text file the user opened (or the built-in default). */
@@ -47,6 +50,8 @@ export interface TraceRequest {
   connect: string;
   /** The saved request this was composed from, if any (its `expect` is checked against the result). */
   savedId?: string;
+  /** Send the lab's cookie jar and keep Set-Cookie answers in it (curl -b/-c, the CLI's --cookie-jar). */
+  cookieJar?: boolean;
 }
 
 export interface TraceArgs {
@@ -68,4 +73,6 @@ export interface Engines {
   compile?: (args: { scenario: Scenario; cluster: Cluster }) => readonly RenderedArtifact[];
   /** src/sim/trace: walk one request through the compiled artifacts. */
   trace?: (args: TraceArgs) => TraceResult;
+  /** src/sim/trace: what in a request the lab does not have (a client, pod, node, connect target). */
+  checkRequest?: (args: { scenario: Scenario; request: Pick<TraceRequest, 'from' | 'url' | 'connect'> }) => readonly RequestIssue[];
 }

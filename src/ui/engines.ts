@@ -8,6 +8,7 @@ import type { LabSettings } from '../sim';
 import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/build/edits';
 import { buildLab, type Lab } from '../sim/build/lab';
 import { labClients } from '../sim/clients';
+import { checkRequest } from '../sim/trace/request-check';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
 import type { EditMark, Engines } from '../state';
 import { toSimRequest } from './trace-request';
@@ -71,4 +72,5 @@ export const engines: Engines = {
     if (!session) sessions.set(lab, (session = newTraceSession(lab.settings.seed)));
     return trace({ ...lab, clients: labClients(scenario.clients) }, toSimRequest(request), session);
   },
+  checkRequest: ({ scenario, request }) => checkRequest({ ...labFor(scenario), clients: labClients(scenario.clients) }, request),
 };

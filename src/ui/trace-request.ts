@@ -9,5 +9,5 @@ export function toSimRequest(r: TraceRequest): SimTraceRequest {
   if ('error' in from) throw new Error(from.error);
   const connect = r.connect.trim() ? parseConnect(r.connect.trim()) : undefined;
   if (connect && 'error' in connect) throw new Error(connect.error);
-  return { from, method: r.method, url: r.url, headers: r.headers, connect };
+  return { from, method: r.method, url: r.url, headers: r.headers, connect, useCookieJar: r.cookieJar === true };
 }

@@ -1,0 +1,69 @@
+// Checks a request against the lab before it is walked: does its sender exist, does its connect
+// target? The composer shows each problem beside its field, naming what the lab does have, so a
+// typo is never a silent no-op. It reads the same parsers and indexes the walk uses (parseSource,
+// parseConnect, findClient, the network index), so the check and the walk cannot disagree.
+
+import { findClient, labClients } from '../clients';
+import type { LabPorts } from './ports';
+import { networkIndexOf, parseConnect, parseSource, parseUrl } from './trace';
+
+export type RequestField = 'from' | 'url' | 'connect';
+
+export type RequestIssue =
+  | { field: RequestField; kind: 'syntax'; message: string }
+  /** `existing`: what the lab has instead (names, comma-separated, capped), for the message. */
+  | { field: 'from'; kind: 'no-client' | 'no-pod' | 'no-node'; name: string; existing: string }
+  | { field: 'connect'; kind: 'no-node' | 'no-ingress'; name: string; existing: string };
+
+export interface RequestText {
+  from: string;
+  url: string;
+  connect: string;
+}
+
+const LIST_CAP = 8;
+
+function list(names: readonly string[]): string {
+  if (names.length === 0) return '—';
+  const shown = names.slice(0, LIST_CAP).join(', ');
+  return names.length > LIST_CAP ? `${shown}, … (${names.length})` : shown;
+}
+
+const podKey = (p: { metadata: { namespace?: string; name: string } }) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+
+/** Every problem with the request's sender, URL and connect target in this lab; [] when it can be walked. */
+export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
+  const issues: RequestIssue[] = [];
+  const net = networkIndexOf(lab);
+  const nodes = lab.cluster.nodes.map((n) => n.metadata.name);
+  const from = parseSource(req.from.trim());
+  if ('error' in from) issues.push({ field: 'from', kind: 'syntax', message: from.error });
+  else if (from.kind === 'external') {
+    if (!findClient(lab.clients, from).ok) issues.push({ field: 'from', kind: 'no-client', name: from.client ?? '', existing: list(labClients(lab.clients).map((c) => c.name)) });
+  } else if (from.kind === 'pod') {
+    if (!net.podByKey(from.pod)) {
+      // The pods of the namespace asked for first: that is where the typo most likely is.
+      const ns = `${from.pod.split('/')[0]}/`;
+      const keys = lab.cluster.pods.map(podKey);
+      issues.push({ field: 'from', kind: 'no-pod', name: from.pod, existing: list([...keys.filter((k) => k.startsWith(ns)), ...keys.filter((k) => !k.startsWith(ns))]) });
+    }
+  } else if (!nodes.includes(from.node)) {
+    issues.push({ field: 'from', kind: 'no-node', name: from.node, existing: list(nodes) });
+  }
+
+  if (req.url.trim()) {
+    const url = parseUrl(req.url);
+    if ('error' in url) issues.push({ field: 'url', kind: 'syntax', message: url.error });
+  }
+
+  const connectText = req.connect.trim();
+  if (connectText) {
+    const c = parseConnect(connectText);
+    if ('error' in c) issues.push({ field: 'connect', kind: 'syntax', message: c.error });
+    else if (c.kind === 'node' && !nodes.includes(c.node)) issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: list(nodes) });
+    else if (c.kind === 'ingress' && !lab.ingress.some((i) => !c.className || i.className === c.className)) {
+      issues.push({ field: 'connect', kind: 'no-ingress', name: c.className ?? '', existing: list(lab.ingress.map((i) => i.className)) });
+    }
+  }
+  return issues;
+}
