@@ -92,7 +92,7 @@ test('a share link reproduces the exact trace in a fresh page', async ({ page, b
   await page.getByTestId('open-share').click();
   await expect(page.getByTestId('share-dialog')).toBeVisible();
   const link = await page.getByTestId('share-link').inputValue();
-  expect(link).toContain('#s=1.');
+  expect(link).toContain('#s=2.');
   expect(link.split('#')[1]!.length).toBeLessThanOrEqual(2000);
   await lab.screenshot('share-dialog');
 

@@ -134,7 +134,7 @@ describe('old, newer and hostile links', () => {
 
   it.each([
     ['not a link', '#step=3', 'not-a-link'],
-    ['a newer codec', '#s=2.AAAA', 'too-new'],
+    ['a newer codec', '#s=3.AAAA', 'too-new'],
     ['no codec', '#s=abc', 'corrupt'],
     ['bad base64', '#s=1.@@@', 'corrupt'],
     ['truncated data', `${pack({ scenario: { version: 1, objects: [] } }).slice(0, 20)}`, 'corrupt'],

@@ -1,6 +1,7 @@
-// Share links: a scenario, the selected request, the lesson step and the seed in a URL fragment
-// (`#s=1.<base64url(deflate-raw(json))>`). The fragment never reaches a server, so a link is the
-// whole lab. The codec version ("1.") says how the bytes are packed; the scenario's own format
+// Share links: a scenario, the selected request, the hop shown, the lesson step and the seed in a
+// URL fragment (`#s=2.<base64url(deflate-raw(json))>`). The fragment never reaches a server, so a
+// link is the whole lab. The codec version ("2.") says what the payload may hold (1: scenario,
+// request, step, seed; 2: and the hop being shown); this code reads both. The scenario's own format
 // version sits inside the payload, so an old link goes through the loader's migrations like an old
 // file. Everything a link can hold is capped before it is inflated in full (zip-bomb safe), and a
 // link that fails at any step changes nothing: the caller gets a reason, never a half-loaded lab.
@@ -14,7 +15,7 @@ import type { Scenario } from './types';
 
 /** The fragment key and the packing version this code writes and reads. */
 export const SHARE_PREFIX = 's=';
-export const SHARE_CODEC_VERSION = 1;
+export const SHARE_CODEC_VERSION = 2;
 
 export const SHARE_LIMITS = {
   /** Characters of the encoded part (browsers keep far longer URLs; a link this long is not one we wrote). */
@@ -31,7 +32,10 @@ export type SharedRequest =
 export interface SharedLab {
   scenario: Scenario;
   request?: SharedRequest;
+  /** The lesson step (lessons only). */
   step?: number;
+  /** The hop of the request's trace being shown, 0-based (codec 2 on). */
+  hop?: number;
   seed: string;
 }
 
@@ -98,10 +102,12 @@ function fromBase64Url(text: string): Uint8Array | null {
 }
 
 /** The fragment (without "#") for a lab: `s=1.<base64url(deflate-raw(json))>`. */
-export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; seed?: string }): string {
+export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; hop?: number; seed?: string }): string {
   const payload: Record<string, unknown> = { scenario: compactScenarioDocument(lab.scenario), seed: lab.seed ?? lab.scenario.settings.seed };
   if (lab.request !== undefined) payload.request = lab.request;
   if (lab.step !== undefined) payload.step = lab.step;
+  // A hop means something only with the request it is a hop of.
+  if (lab.hop !== undefined && lab.request !== undefined) payload.hop = lab.hop;
   const bytes = deflateSync(strToU8(JSON.stringify(payload)), { level: 9 });
   return `${SHARE_PREFIX}${SHARE_CODEC_VERSION}.${toBase64Url(bytes)}`;
 }
@@ -187,6 +193,9 @@ function decodeUnsafe(fragment: string): DecodeResult {
   if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string');
   const step = payload.step;
   if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) return fail('invalid', 'step: must be a non-negative integer');
+  // Codec 1 had no hop: a "hop" in a version-1 payload is not ours to read.
+  const hop = codec >= 2 ? payload.hop : undefined;
+  if (hop !== undefined && !(typeof hop === 'number' && Number.isInteger(hop) && hop >= 0 && hop <= 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
   const request = parseSharedRequest(payload.request);
   if (request === null) return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
 
@@ -201,6 +210,7 @@ function decodeUnsafe(fragment: string): DecodeResult {
   const lab: SharedLab = { scenario: loaded.scenario, seed: loaded.scenario.settings.seed };
   if (request !== undefined) lab.request = request;
   if (step !== undefined) lab.step = step;
+  if (hop !== undefined && request !== undefined) lab.hop = hop;
   return { ok: true, lab };
 }
 

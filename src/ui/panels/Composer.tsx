@@ -1,19 +1,42 @@
-// The request composer: who sends (an external client, a pod or a node), what (method, URL,
-// headers) and where the connection goes (like curl --connect-to). Send calls the tracer the app
-// wired in; until one exists the button is disabled and says so.
+// The request composer: who sends (an outside client, a pod or a node), what (method, URL,
+// headers) and where the connection goes (like curl --connect-to); how many times in a row, and
+// whether a cookie jar carries Set-Cookie answers from one request to the next. What was typed
+// is the store's draft for the open scenario (it survives Send and tab switches, and goes when
+// another scenario opens). Every choice is checked against the current lab as it is typed: a
+// client, pod, node or connect target the lab does not have is an error beside its field that
+// names what the lab has, and Send waits until it is fixed.
 
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { selectLang, selectRequests, selectTracerReady, selectTraceStatus, type LabState, type TraceRequest } from '../../state';
+import type { TraceResult } from '../../sim';
+import {
+  MAX_REPEAT,
+  selectClients,
+  selectComposer,
+  selectLang,
+  selectRequests,
+  selectRunIndex,
+  selectRuns,
+  selectScenario,
+  selectTracerReady,
+  selectTraceStatus,
+  type ComposerDraft,
+  type LabState,
+  type RequestIssue,
+  type Scenario,
+} from '../../state';
+import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useT, type T } from '../i18n';
+import { ClientEditor } from './ClientEditor';
+import { ResponseView } from './ResponseView';
+import './composer.css';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
 
-/** Every possible sender, as the `from` strings SavedRequest uses. */
-const selectSenders = (s: LabState): string[] => {
+/** Pods and nodes that can send, as the `from` strings SavedRequest uses (clients come with their addresses). */
+const selectClusterSenders = (s: LabState): string[] => {
   const out: string[] = [];
-  for (const c of s.scenario.current?.clients ?? []) out.push(`external:${c.name}`);
   for (const p of s.lab?.cluster.pods ?? []) out.push(`pod:${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
   for (const n of s.lab?.cluster.nodes ?? []) out.push(`node:${n.metadata.name}`);
   return out;
@@ -29,117 +52,251 @@ export function parseHeaders(text: string): Record<string, string> {
   return out;
 }
 
-const selectPreferredRequest = (s: { scenario: { current?: { view?: { selectedRequest?: string } } | null } }) => s.scenario.current?.view?.selectedRequest;
-
 const formatHeaders = (h: Record<string, string> | undefined) => Object.entries(h ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+
+/** A saved request of the scenario as a draft. */
+function draftOf(scenario: Scenario, id: string): ComposerDraft | null {
+  const r = scenario.requests.find((x) => x.id === id);
+  if (!r) return null;
+  return { request: { from: r.from, method: r.method ?? 'GET', url: r.url, headers: r.headers ?? {}, connect: r.connect ?? '', savedId: r.id }, headerText: formatHeaders(r.headers), repeat: 1 };
+}
+
+/** Before the user types: the scenario's own choice (view.selectedRequest), else an empty request from the default client. */
+function initialDraft(scenario: Scenario | null): ComposerDraft {
+  const preferred = scenario?.view.selectedRequest;
+  const saved = scenario && preferred ? draftOf(scenario, preferred) : null;
+  return saved ?? { request: { from: `external:${DEFAULT_CLIENT.name}`, method: 'GET', url: '', headers: {}, connect: '' }, headerText: '', repeat: 1 };
+}
+
+function issueText(t: T, i: RequestIssue): string {
+  if (i.kind === 'syntax') return t(`composer.check.${i.field}.syntax`);
+  if (i.kind === 'no-ingress') return i.name ? t('composer.check.no-ingress', { name: i.name, existing: i.existing }) : t('composer.check.no-ingress-any');
+  return t(`composer.check.${i.kind}`, { name: i.name, existing: i.existing });
+}
+
+function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field: RequestIssue['field'] }) {
+  const t = useT();
+  const mine = issues.filter((i) => i.field === field);
+  if (mine.length === 0) return null;
+  return (
+    <span className="field-error" role="alert" id={`composer-${field}-error`} data-testid={`composer-${field}-error`}>
+      {mine.map((i) => issueText(t, i)).join(' ')}
+    </span>
+  );
+}
+
+/** The most frequent backend pod of a run of requests: how sticky it was. */
+export function stickiness(runs: readonly TraceResult[]): { pod: string; count: number } | null {
+  const counts = new Map<string, number>();
+  for (const r of runs) if (r.backendPod) counts.set(r.backendPod, (counts.get(r.backendPod) ?? 0) + 1);
+  let best: { pod: string; count: number } | null = null;
+  for (const [pod, count] of counts) if (!best || count > best.count) best = { pod, count };
+  return best;
+}
+
+function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) {
+  const t = useT();
+  const sticky = stickiness(runs);
+  return (
+    <div className="runs" data-testid="runs">
+      <h4>{t('composer.runs')}</h4>
+      <table className="runs-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('composer.runs.n')}</th>
+            <th scope="col">{t('composer.runs.status')}</th>
+            <th scope="col">{t('composer.runs.pod')}</th>
+            <th scope="col">{t('composer.runs.setCookie')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r, i) => (
+            <tr key={i} className={i === shown ? 'is-shown' : undefined} data-testid={`run-${i + 1}`}>
+              <td>
+                <button type="button" className="btn btn-ghost mono" onClick={() => labStore.getState().showRun(i)} aria-label={t('composer.runs.show', { n: i + 1 })} aria-pressed={i === shown}>
+                  {i + 1}
+                </button>
+              </td>
+              <td className="mono">{r.status ?? t(`result.${r.outcome}`)}</td>
+              <td className="mono" data-testid="run-pod">{r.backendPod ?? '—'}</td>
+              <td className="mono" data-testid="run-set-cookie">{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {sticky && runs.length > 1 && (
+        <p className="small" data-testid="runs-sticky">
+          {t('composer.sticky', { count: sticky.count, n: runs.length, pod: sticky.pod })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function LastResponse() {
+  const t = useT();
+  const runs = useLab(selectRuns);
+  const shown = useLab(selectRunIndex);
+  const trace = runs[shown];
+  if (!trace) return null;
+  return (
+    <section className="composer-response" aria-label={t('composer.lastResponse')} data-testid="composer-response">
+      <h3>{t('composer.lastResponse')}</h3>
+      <div className={`result ${trace.outcome === 'response' ? 'is-ok' : 'is-failed'}`}>
+        <strong>{t(`result.${trace.outcome}`)}</strong>
+        {trace.status !== null && <span className="mono" data-testid="composer-response-status"> {trace.status}</span>}
+        {trace.backendPod && (
+          <span className="small">
+            {' '}
+            · {t('result.backend')} <span className="mono">{trace.backendPod}</span>
+          </span>
+        )}
+        {trace.fault && <p className="small">{trace.fault.message}</p>}
+      </div>
+      <ResponseView trace={trace} />
+      {runs.length > 1 && <Runs runs={runs} shown={shown} />}
+    </section>
+  );
+}
 
 export function Composer() {
   const t = useT();
-  const senders = useLab(useShallow(selectSenders));
+  const scenario = useLab(selectScenario);
+  const lab = useLab((s) => s.lab);
+  const clients = useLab(selectClients);
+  const clusterSenders = useLab(useShallow(selectClusterSenders));
   const saved = useLab(selectRequests);
   const status = useLab(selectTraceStatus);
   const lang = useLab(selectLang);
-  const [form, setForm] = useState<TraceRequest>({ from: '', method: 'GET', url: '', headers: {}, connect: '' });
-  const [headerText, setHeaderText] = useState('');
-  const [savedId, setSavedId] = useState('');
-  const from = form.from || senders[0] || '';
   const tracerReady = useLab(selectTracerReady);
+  const stored = useLab(selectComposer);
+  const draft = useMemo(() => stored ?? initialDraft(scenario), [stored, scenario]);
+  const form = draft.request;
+  const update = (patch: Partial<ComposerDraft>) => labStore.getState().setComposer({ ...draft, ...patch });
+  const setRequest = (patch: Partial<ComposerDraft['request']>) => update({ request: { ...form, ...patch } });
+
+  // Checked against the lab as it is now: every edit, undo or client change derives a new lab.
+  const issues = useMemo(
+    () => (lab ? labStore.getState().checkRequest({ from: form.from, url: form.url, connect: form.connect }) : []),
+    [lab, form.from, form.url, form.connect],
+  );
 
   const groups = useMemo(() => {
-    const g: Record<'external' | 'pod' | 'node', string[]> = { external: [], pod: [], node: [] };
-    // A saved request may name a sender the cluster does not have (yet): keep it visible, not silently swapped.
-    const all = from && !senders.includes(from) ? [...senders, from] : senders;
-    for (const s of all) g[s.slice(0, s.indexOf(':')) as keyof typeof g]?.push(s);
+    const g: Record<'external' | 'pod' | 'node', { value: string; label: string }[]> = { external: [], pod: [], node: [] };
+    for (const c of clients ?? []) g.external.push({ value: `external:${c.name}`, label: t('composer.clientOption', { name: c.name, address: c.address }) });
+    for (const s of clusterSenders) g[s.startsWith('pod:') ? 'pod' : 'node'].push({ value: s, label: s.slice(s.indexOf(':') + 1) });
+    // A sender the lab does not have stays visible (its error says so), never silently swapped.
+    const all = Object.values(g).flat();
+    if (form.from && !all.some((o) => o.value === form.from)) {
+      const k = form.from.slice(0, form.from.indexOf(':')) as keyof typeof g;
+      (g[k] ?? g.external).push({ value: form.from, label: form.from.slice(form.from.indexOf(':') + 1) });
+    }
     return g;
-  }, [senders, from]);
-
-  // The scenario's own choice (view.selectedRequest) is ready to send when it opens.
-  const preferred = useLab(selectPreferredRequest);
-  useEffect(() => {
-    const r = preferred ? saved?.find((x) => x.id === preferred) : undefined;
-    if (!r) return;
-    setSavedId(r.id);
-    setForm({ from: r.from, method: r.method ?? 'GET', url: r.url, headers: r.headers ?? {}, connect: r.connect ?? '' });
-    setHeaderText(formatHeaders(r.headers));
-  }, [preferred, saved]);
+  }, [clients, clusterSenders, form.from, t]);
 
   const pick = (id: string) => {
-    setSavedId(id);
-    const r = saved?.find((x) => x.id === id);
-    if (!r) return;
-    setForm({ from: r.from, method: r.method ?? 'GET', url: r.url, headers: r.headers ?? {}, connect: r.connect ?? '' });
-    setHeaderText(formatHeaders(r.headers));
+    const d = scenario && id ? draftOf(scenario, id) : null;
+    update(d ? { ...d, repeat: draft.repeat, request: { ...d.request, cookieJar: form.cookieJar } } : { request: { ...form, savedId: undefined } });
   };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    labStore.getState().sendRequest({ ...form, from, headers: parseHeaders(headerText), savedId: savedId || undefined });
+    if (issues.length > 0) return;
+    labStore.getState().sendRequest({ ...form, headers: parseHeaders(draft.headerText), savedId: form.savedId || undefined }, { repeat: draft.repeat });
   };
+  const described = (field: RequestIssue['field']) => (issues.some((i) => i.field === field) ? `composer-${field}-error` : undefined);
+  const group = (k: 'external' | 'pod' | 'node'): ReactNode =>
+    groups[k].length > 0 ? (
+      <optgroup key={k} label={t(`composer.from.${k}`)}>
+        {groups[k].map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </optgroup>
+    ) : null;
 
   return (
-    <form className="composer" onSubmit={submit} data-testid="composer" aria-label={t('composer.title')}>
-      {saved && saved.length > 0 && (
-        <label className="field field-wide">
-          <span>{t('composer.saved')}</span>
-          <select value={savedId} onChange={(e) => pick(e.target.value)} data-testid="composer-saved">
-            <option value="">{t('composer.saved.none')}</option>
-            {saved.map((r) => (
-              <option key={r.id} value={r.id}>
-                {(lang === 'zh' ? r.zh?.title : undefined) ?? r.title ?? r.id}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <label className="field">
-        <span>{t('composer.from')}</span>
-        <select value={from} onChange={(e) => setForm({ ...form, from: e.target.value })} data-testid="composer-from">
-          {(['external', 'pod', 'node'] as const).map((k) =>
-            groups[k].length > 0 ? (
-              <optgroup key={k} label={t(`composer.from.${k}`)}>
-                {groups[k].map((s) => (
-                  <option key={s} value={s}>
-                    {s.slice(s.indexOf(':') + 1)}
-                  </option>
-                ))}
-              </optgroup>
-            ) : null,
-          )}
-        </select>
-      </label>
-      <div className="field-row">
-        <label className="field field-method">
-          <span>{t('composer.method')}</span>
-          <select value={form.method} onChange={(e) => setForm({ ...form, method: e.target.value })}>
-            {METHODS.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field field-grow">
-          <span>{t('composer.url')}</span>
-          <input className="mono" value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} placeholder="http://shop.example.com/cart" spellCheck={false} data-testid="composer-url" />
-        </label>
-      </div>
-      <label className="field">
-        <span>{t('composer.headers')}</span>
-        <textarea className="mono" rows={2} value={headerText} onChange={(e) => setHeaderText(e.target.value)} placeholder="Host: shop.example.com" spellCheck={false} />
-      </label>
-      <label className="field">
-        <span>{t('composer.connect')}</span>
-        <input className="mono" value={form.connect} onChange={(e) => setForm({ ...form, connect: e.target.value })} placeholder="ingress | node:worker-1 | 192.168.49.2:30080" spellCheck={false} />
-      </label>
-      <div className="composer-actions">
-        <button type="submit" className="btn btn-primary" disabled={!tracerReady || !form.url} data-testid="composer-send" aria-describedby={!tracerReady ? 'tracer-note' : undefined}>
-          {t('composer.send')}
-        </button>
-        {!tracerReady && (
-          <span id="tracer-note" className="note" data-testid="tracer-unavailable">
-            {t('composer.tracerUnavailable')}
-          </span>
+    <div className="composer-panel">
+      <form className="composer" onSubmit={submit} data-testid="composer" aria-label={t('composer.title')}>
+        {saved && saved.length > 0 && (
+          <label className="field field-wide">
+            <span>{t('composer.saved')}</span>
+            <select value={form.savedId ?? ''} onChange={(e) => pick(e.target.value)} data-testid="composer-saved">
+              <option value="">{t('composer.saved.none')}</option>
+              {saved.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {(lang === 'zh' ? r.zh?.title : undefined) ?? r.title ?? r.id}
+                </option>
+              ))}
+            </select>
+          </label>
         )}
-        {status.kind === 'error' && <span className="note note-error">{t('composer.traceError', { message: status.message })}</span>}
-      </div>
-    </form>
+        <label className="field">
+          <span>{t('composer.from')}</span>
+          <select value={form.from} onChange={(e) => setRequest({ from: e.target.value, savedId: undefined })} data-testid="composer-from" aria-invalid={!!described('from')} aria-describedby={described('from')}>
+            {group('external')}
+            {group('pod')}
+            {group('node')}
+          </select>
+          <FieldIssues issues={issues} field="from" />
+        </label>
+        <ClientEditor onSaved={(name) => setRequest({ from: `external:${name}`, savedId: undefined })} />
+        <div className="field-row">
+          <label className="field field-method">
+            <span>{t('composer.method')}</span>
+            <select value={form.method} onChange={(e) => setRequest({ method: e.target.value, savedId: undefined })}>
+              {METHODS.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </label>
+          <label className="field field-grow">
+            <span>{t('composer.url')}</span>
+            <input className="mono" value={form.url} onChange={(e) => setRequest({ url: e.target.value, savedId: undefined })} placeholder="http://shop.example.com/cart" spellCheck={false} data-testid="composer-url" aria-invalid={!!described('url')} aria-describedby={described('url')} />
+            <FieldIssues issues={issues} field="url" />
+          </label>
+        </div>
+        <label className="field">
+          <span>{t('composer.headers')}</span>
+          <textarea className="mono" rows={2} value={draft.headerText} onChange={(e) => update({ headerText: e.target.value, request: { ...form, savedId: undefined } })} placeholder="Host: shop.example.com" spellCheck={false} data-testid="composer-headers" />
+        </label>
+        <label className="field">
+          <span>{t('composer.connect')}</span>
+          <input className="mono" value={form.connect} onChange={(e) => setRequest({ connect: e.target.value, savedId: undefined })} placeholder="ingress | node:node-1 | 192.168.49.2:30080" spellCheck={false} data-testid="composer-connect" aria-invalid={!!described('connect')} aria-describedby={described('connect')} />
+          <FieldIssues issues={issues} field="connect" />
+        </label>
+        <div className="composer-repeat">
+          <label className="inline-field">
+            <span>{t('composer.repeat')}</span>
+            <input
+              type="number"
+              min={1}
+              max={MAX_REPEAT}
+              value={draft.repeat}
+              onChange={(e) => update({ repeat: Math.max(1, Math.min(MAX_REPEAT, Math.floor(Number(e.target.value) || 1))) })}
+              data-testid="composer-repeat"
+            />
+            <span>{t('composer.repeat.times')}</span>
+          </label>
+          <label className="inline-field">
+            <input type="checkbox" checked={form.cookieJar === true} onChange={(e) => setRequest({ cookieJar: e.target.checked })} data-testid="composer-cookie-jar" />
+            <span>{t('composer.cookieJar')}</span>
+          </label>
+        </div>
+        <div className="composer-actions">
+          <button type="submit" className="btn btn-primary" disabled={!tracerReady || !form.url || issues.length > 0} data-testid="composer-send" aria-describedby={!tracerReady ? 'tracer-note' : undefined}>
+            {t('composer.send')}
+          </button>
+          {!tracerReady && (
+            <span id="tracer-note" className="note" data-testid="tracer-unavailable">
+              {t('composer.tracerUnavailable')}
+            </span>
+          )}
+          {status.kind === 'error' && <span className="note note-error">{t('composer.traceError', { message: status.message })}</span>}
+        </div>
+      </form>
+      <LastResponse />
+    </div>
   );
 }

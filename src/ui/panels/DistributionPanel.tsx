@@ -26,6 +26,18 @@ function rows(d: Distribution): { pod: string; count: number; implied: number | 
   return [...pods].sort().map((pod) => ({ pod, count: d.perPod[pod] ?? 0, implied: d.implied ? (d.implied[pod] ?? 0) : null }));
 }
 
+/** The pod most requests landed on, when a cookie jar pinned them (ingress-nginx cookie affinity). */
+function Sticky({ d }: { d: Distribution }) {
+  const t = useT();
+  const top = Object.entries(d.perPod).sort((a, b) => b[1] - a[1])[0];
+  if (!top) return null;
+  return (
+    <p className="small" data-testid="dist-sticky">
+      {t('dist.sticky', { count: top[1], n: d.n, pod: top[0] })}
+    </p>
+  );
+}
+
 function Histogram({ d }: { d: Distribution }) {
   const t = useT();
   const lang = useLab(selectLang);
@@ -83,6 +95,10 @@ export default function DistributionPanel() {
   const num = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en');
   const [n, setN] = useState<number>(1_000);
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
+  // Runs start with an empty jar; with it on, Set-Cookie answers ride on every later request.
+  const [cookieJar, setCookieJar] = useState(false);
+  const [ranWithJar, setRanWithJar] = useState(false);
+  useEffect(() => setCookieJar(request?.cookieJar === true), [request]);
   const worker = useRef<Worker | null>(null);
 
   const stop = () => {
@@ -116,7 +132,8 @@ export default function DistributionPanel() {
       setRun({ kind: 'error', message: e.message });
       stop();
     };
-    const job: DistributionJob = { kind: 'run', input: { settings: scenario.settings, objects: scenario.objects, clients: scenario.clients, edits: scenario.edits }, request, n, seed: scenario.settings.seed, chunk: Math.max(50, Math.ceil(n / 50)) };
+    setRanWithJar(cookieJar);
+    const job: DistributionJob = { kind: 'run', input: { settings: scenario.settings, objects: scenario.objects, clients: scenario.clients, edits: scenario.edits }, request: { ...request, cookieJar }, n, seed: scenario.settings.seed, chunk: Math.max(50, Math.ceil(n / 50)) };
     w.postMessage(job);
   };
   const cancel = () => {
@@ -142,6 +159,9 @@ export default function DistributionPanel() {
             ))}
           </select>
         </label>
+        <label className="dist-jar">
+          <input type="checkbox" checked={cookieJar} onChange={(e) => setCookieJar(e.target.checked)} disabled={running} data-testid="dist-cookie-jar" /> {t('dist.cookieJar')}
+        </label>
         {running ? (
           <button type="button" className="btn" onClick={cancel} data-testid="dist-cancel">
             {t('dist.cancel')}
@@ -162,6 +182,7 @@ export default function DistributionPanel() {
       {run.kind === 'error' && <p className="note note-error">{t('dist.error', { message: run.message })}</p>}
       {run.kind === 'running' && run.partial && <Histogram d={run.partial} />}
       {run.kind === 'done' && <Histogram d={run.result} />}
+      {run.kind === 'done' && ranWithJar && <Sticky d={run.result} />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
+import { ResponseView } from './ResponseView';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
 
@@ -94,7 +95,20 @@ export function HopInspector() {
   const lang = useLab(selectLang);
   const hop = useLab(selectCurrentHop);
   const trace = useLab(selectTrace);
-  if (!trace || !hop) return <p className="muted panel-hint">{t('hop.empty')}</p>;
+  if (!trace) return <p className="muted panel-hint">{t('hop.empty')}</p>;
+  // A request that ended before its first hop (a sender the lab does not have): say why, never nothing.
+  if (!hop) {
+    return (
+      <div className="hop-inspector" data-testid="hop-inspector">
+        <Result trace={trace} />
+        {trace.fault && (
+          <div className="fault" role="note" data-testid="hop-fault">
+            <p>{trace.fault.message}</p>
+          </div>
+        )}
+      </div>
+    );
+  }
   const changed = new Set(hop.changed);
   const isLast = hop.index === trace.hops.length - 1;
   return (
@@ -154,6 +168,7 @@ export function HopInspector() {
           </ol>
         </div>
       )}
+      {isLast && <ResponseView trace={trace} />}
       {isLast && trace.fault && (
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>

@@ -1,4 +1,5 @@
-// The share dialog: the lab as a link (scenario, selected request, lesson step, seed), to copy.
+// The share dialog: the lab as a link (scenario, selected request, the hop shown, lesson step,
+// seed), to copy.
 
 import { useEffect, useMemo, useState } from 'react';
 import type { Scenario, TraceRequest } from '../../state';
@@ -12,7 +13,7 @@ import { session, setSession, useSession } from './session';
 function sharedRequest(s: Scenario, r: TraceRequest | null): SharedRequest | undefined {
   if (!r) return undefined;
   const saved = s.requests.find((x) => x.from === r.from && x.url === r.url && (x.method ?? 'GET') === r.method && (x.connect ?? '') === r.connect && JSON.stringify(x.headers ?? {}) === JSON.stringify(r.headers));
-  return saved ? saved.id : r;
+  return saved ? saved.id : { from: r.from, method: r.method, url: r.url, headers: r.headers, connect: r.connect };
 }
 
 export default function ShareDialog() {
@@ -20,12 +21,14 @@ export default function ShareDialog() {
   const scenario = useLab((s) => s.scenario.current);
   const request = useLab((s) => s.playback.request);
   const step = useSession((s) => s.lessonStep);
+  // The hop on screen travels too (lesson or not): the link opens there, paused.
+  const hop = useLab((s) => (s.playback.trace ? s.playback.hop : undefined));
   const [copied, setCopied] = useState(false);
   const link = useMemo(() => {
     if (!scenario) return '';
-    const fragment = encodeShare({ scenario, request: sharedRequest(scenario, request), step: scenario.lesson.length > 0 ? step : undefined });
+    const fragment = encodeShare({ scenario, request: sharedRequest(scenario, request), step: scenario.lesson.length > 0 ? step : undefined, hop });
     return `${location.origin}${location.pathname}#${fragment}`;
-  }, [scenario, request, step]);
+  }, [scenario, request, step, hop]);
   useEffect(() => {
     // A shared lab is saved work: closing the tab no longer warns about it.
     if (link) setSession({ baseline: scenario });

@@ -40,7 +40,11 @@ export async function openShareLink(fragment: string): Promise<boolean> {
   setSession({ lessonStep: r.lab.step ?? 0, predictions: {}, lessonOpen: true, notice: null });
   const s = labStore.getState().scenario.current!;
   const req = typeof r.lab.request === 'string' ? savedRequest(s, r.lab.request) : (r.lab.request ?? null);
-  if (req) labStore.getState().sendRequest(req);
+  if (req) {
+    labStore.getState().sendRequest(req);
+    // The moment the sharer was looking at: that hop, paused (seek stops playing).
+    if (r.lab.hop !== undefined) labStore.getState().seek(r.lab.hop);
+  }
   return true;
 }
 

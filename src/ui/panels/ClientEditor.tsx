@@ -1,0 +1,132 @@
+// Add, edit and remove the scenario's outside clients. Each change is a store command on the
+// scenario's `clients` (so it is saved with the file, carried by share links and undone like any
+// edit); the lab's default client is listed but not editable (it is lab derivation).
+
+import { useState, type KeyboardEvent } from 'react';
+import { DEFAULT_CLIENT } from '../../sim/clients';
+import type { ExternalClient } from '../../sim/cluster';
+import { selectScenarioClients } from '../../state';
+import { labStore, useLab } from '../app-store';
+import { useT } from '../i18n';
+import { hostsText, readClientForm, type ClientFormError, type ClientFormText } from './client-form';
+
+const NO_CLIENTS: readonly ExternalClient[] = [];
+
+function ClientForm({ initial, others, onDone }: { initial: ExternalClient | null; others: readonly string[]; onDone: (c: ExternalClient | null) => void }) {
+  const t = useT();
+  const [form, setForm] = useState<ClientFormText>({ name: initial?.name ?? '', address: initial?.address ?? '', hosts: hostsText(initial?.hosts) });
+  const [errors, setErrors] = useState<ClientFormError[]>([]);
+  // A group, not a <form>: it sits inside the composer's form, and forms do not nest.
+  const submit = () => {
+    const r = readClientForm(form, others);
+    if ('errors' in r) setErrors(r.errors);
+    else onDone(r.client);
+  };
+  const err = (field: keyof ClientFormText) =>
+    errors
+      .filter((x) => x.field === field)
+      .map((x) => (
+        <span key={x.key} className="field-error" role="alert" data-testid={`client-error-${field}`}>
+          {t(x.key, x.params)}
+        </span>
+      ));
+  return (
+    <div
+      className="client-form"
+      role="group"
+      aria-label={t(initial ? 'clients.edit' : 'clients.add')}
+      data-testid="client-form"
+      onKeyDown={(e: KeyboardEvent) => {
+        // Enter saves this client instead of sending the composer's request.
+        if (e.key !== 'Enter' || (e.target as HTMLElement).tagName === 'TEXTAREA') return;
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <div className="field-row">
+        <label className="field field-grow">
+          <span>{t('clients.name')}</span>
+          <input className="mono" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="laptop" spellCheck={false} data-testid="client-name" aria-invalid={errors.some((x) => x.field === 'name')} />
+          {err('name')}
+        </label>
+        <label className="field field-grow">
+          <span>{t('clients.address')}</span>
+          <input className="mono" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} placeholder="198.51.100.20" spellCheck={false} data-testid="client-address" aria-invalid={errors.some((x) => x.field === 'address')} />
+          {err('address')}
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('clients.hosts')}</span>
+        <textarea className="mono" rows={2} value={form.hosts} onChange={(e) => setForm({ ...form, hosts: e.target.value })} placeholder="shop.example.com 192.168.49.2" spellCheck={false} data-testid="client-hosts" />
+        {err('hosts')}
+      </label>
+      <div className="client-form-actions">
+        <button type="button" className="btn btn-primary" onClick={submit} data-testid="client-save">
+          {t('clients.save')}
+        </button>
+        <button type="button" className="btn" onClick={() => onDone(null)}>
+          {t('clients.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** `onSaved` gets the saved client's name (the composer selects it). */
+export function ClientEditor({ onSaved }: { onSaved?: (name: string) => void }) {
+  const t = useT();
+  const clients = useLab(selectScenarioClients) ?? NO_CLIENTS;
+  // null: no form; '': adding; a name: editing that client.
+  const [editing, setEditing] = useState<string | null>(null);
+  const done = (replaces: string | undefined) => (c: ExternalClient | null) => {
+    setEditing(null);
+    if (!c) return;
+    labStore.getState().run({ kind: 'put-client', client: c, replaces });
+    onSaved?.(c.name);
+  };
+  const names = clients.map((c) => c.name);
+  return (
+    <details className="clients" data-testid="clients">
+      <summary>
+        {t('clients.title')} <span className="muted">({clients.length + 1})</span>
+      </summary>
+      <ul className="client-list">
+        <li className="client-row" data-testid={`client-row-${DEFAULT_CLIENT.name}`}>
+          <span className="mono">
+            {DEFAULT_CLIENT.name} {DEFAULT_CLIENT.address}
+          </span>
+          <span className="muted small">{t('clients.default')}</span>
+        </li>
+        {clients.map((c) =>
+          editing === c.name ? (
+            <li key={c.name}>
+              <ClientForm initial={c} others={names.filter((n) => n !== c.name)} onDone={done(c.name)} />
+            </li>
+          ) : (
+            <li key={c.name} className="client-row" data-testid={`client-row-${c.name}`}>
+              <span className="mono">
+                {c.name} {c.address}
+                {c.hosts && Object.keys(c.hosts).length > 0 && <span className="muted small"> · hosts: {Object.keys(c.hosts).join(', ')}</span>}
+              </span>
+              <span className="client-row-actions">
+                <button type="button" className="btn btn-ghost" onClick={() => setEditing(c.name)} data-testid={`client-edit-${c.name}`}>
+                  {t('clients.edit')}
+                </button>
+                <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().run({ kind: 'remove-client', name: c.name })} data-testid={`client-remove-${c.name}`}>
+                  {t('clients.remove')}
+                </button>
+              </span>
+            </li>
+          ),
+        )}
+      </ul>
+      {editing === '' ? (
+        <ClientForm initial={null} others={names} onDone={done(undefined)} />
+      ) : (
+        <button type="button" className="btn" onClick={() => setEditing('')} data-testid="client-add">
+          {t('clients.add')}
+        </button>
+      )}
+    </details>
+  );
+}
