@@ -16,6 +16,9 @@ export const traceCommand: Command = {
             [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|node:<name>|<ip>:<port>]
             [--repeat N] [--cookie-jar] [--distribution N] [--json]
 
+--from external is the lab's default outside client, internet at 203.0.113.100 (every lab has it,
+even plain manifests with no clients); external:<name> a client the scenario declares;
+external:<ip> a machine on the Internet at that address.
 --connect works like curl's --connect-to: the TCP connection goes there while the URL's host stays
 the Host header. --repeat sends N requests that share kube-proxy's state (recent, IPVS schedulers,
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.

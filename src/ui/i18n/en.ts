@@ -96,7 +96,7 @@ export const en = {
   'composer.check.no-ingress': 'No ingress controller serves class {name}. Classes: {existing}.',
   'composer.check.no-ingress-any': 'This lab has no ingress controller to connect to.',
   'composer.runs': 'Requests sent',
-  'composer.runs.n': 'Request',
+  'composer.runs.n': '#',
   'composer.runs.status': 'Answer',
   'composer.runs.pod': 'Pod',
   'composer.runs.setCookie': 'Set-Cookie',

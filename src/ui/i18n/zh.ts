@@ -96,7 +96,7 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.check.no-ingress': '没有 Ingress 控制器服务于类 {name}。现有类：{existing}。',
   'composer.check.no-ingress-any': '本实验没有可以连接的 Ingress 控制器。',
   'composer.runs': '已发送的请求',
-  'composer.runs.n': '请求',
+  'composer.runs.n': '序号',
   'composer.runs.status': '应答',
   'composer.runs.pod': 'Pod',
   'composer.runs.setCookie': 'Set-Cookie',

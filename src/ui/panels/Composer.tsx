@@ -118,7 +118,9 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
                 </button>
               </td>
               <td className="mono">{r.status ?? t(`result.${r.outcome}`)}</td>
-              <td className="mono" data-testid="run-pod">{r.backendPod ?? '—'}</td>
+              <td className="mono" data-testid="run-pod" title={r.backendPod ?? undefined}>
+                {r.backendPod?.replace(/^default\//, '') ?? '—'}
+              </td>
               <td className="mono" data-testid="run-set-cookie">{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
             </tr>
           ))}
