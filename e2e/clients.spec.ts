@@ -8,7 +8,7 @@ import { LabPage } from './lab-page';
 const COOKIE_AFFINITY = readFileSync(new URL('./scenarios/cookie-affinity.yaml', import.meta.url), 'utf8');
 const PLAIN_NODEPORT = readFileSync(new URL('../src/cli/testdata/plain-nodeport.yaml', import.meta.url), 'utf8');
 
-type Store = { getState(): { playback: { hop: number; playing: boolean; trace: { hops: unknown[] } | null; runs: { backendPod: string | null }[] }; scenario: { current: { clients: { name: string }[] } | null } } };
+type Store = { getState(): { playback: { hop: number; run: number; playing: boolean; trace: { hops: unknown[] } | null; runs: { backendPod: string | null }[] }; scenario: { current: { clients: { name: string }[] } | null } } };
 const state = (page: Page) => page.evaluate(() => (window as unknown as { __netlab: { store: Store } }).__netlab.store.getState());
 
 async function openPlain(page: Page, name: string, text: string) {
@@ -139,5 +139,36 @@ test('a share link opens on the hop that was shown, paused', async ({ page, brow
   // Still there a moment later: nothing plays on past it.
   await other.waitForTimeout(1500);
   expect((await state(other)).playback.hop).toBe(2);
+  await other.close();
+});
+
+test('a share link of a repeated request with a cookie jar opens on the same request of the run and hop', async ({ page, browser }) => {
+  await openPlain(page, 'cookie-affinity.yaml', COOKIE_AFFINITY);
+  await page.getByTestId('composer-url').fill('http://shop.example.com/');
+  await page.getByTestId('composer-connect').fill('ingress');
+  await page.getByTestId('composer-repeat').fill('3');
+  await page.getByTestId('composer-cookie-jar').check();
+  await page.getByTestId('composer-send').click();
+  await page.getByTestId('tab-request').click();
+  await page.getByTestId('run-3').getByRole('button').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  const shown = await state(page);
+  await page.getByTestId('open-share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+
+  const other = await browser.newPage();
+  await new LabPage(other).open(`/${link.slice(link.indexOf('#'))}`);
+  await expect(other.getByTestId('trace-result')).toContainText('200');
+  const s = await state(other);
+  expect(s.playback.runs.map((r) => r.backendPod)).toEqual(shown.playback.runs.map((r) => r.backendPod));
+  expect([s.playback.run, s.playback.hop, s.playback.playing]).toEqual([2, shown.playback.hop, false]);
+  expect(s.playback.hop).toBeGreaterThan(0);
+  // The composer holds the request the link sent, ready to send again.
+  await other.getByTestId('tab-request').click();
+  await expect(other.getByTestId('composer-url')).toHaveValue('http://shop.example.com/');
+  await expect(other.getByTestId('composer-repeat')).toHaveValue('3');
+  await expect(other.getByTestId('composer-cookie-jar')).toBeChecked();
+  await expect(other.getByTestId('run-3')).toHaveClass(/is-shown/);
   await other.close();
 });

@@ -54,3 +54,23 @@ describe('the hop in a share link', () => {
     expect(r.ok && r.lab.hop).toBeUndefined();
   });
 });
+
+describe('how the request was sent, in a share link', () => {
+  it('repeat, cookie jar and the request shown travel with the hop', () => {
+    const r = decodeShare(encodeShare({ scenario, request, hop: 2, send: { repeat: 5, run: 3, cookieJar: true } }));
+    expect(r.ok && r.lab.send).toEqual({ repeat: 5, run: 3, cookieJar: true });
+  });
+
+  it('sent once without a jar is the default and is left out', () => {
+    const r = decodeShare(encodeShare({ scenario, request, send: { repeat: 1, run: 0, cookieJar: false } }));
+    expect(r.ok && r.lab.send).toBeUndefined();
+  });
+
+  it('a run past the repeats, or too many repeats, is refused with a reason', () => {
+    for (const send of [{ repeat: 2, run: 2, cookieJar: false }, { repeat: 1000, run: 0, cookieJar: true }, { repeat: 2, run: 0, cookieJar: 'yes' }]) {
+      const r = decodeShare(packAs(2, { scenario: { version: 1, objects: [] }, request, send }));
+      expect(!r.ok && r.kind).toBe('invalid');
+      expect(!r.ok && r.message).toMatch(/^send: /);
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Share links: a scenario, the selected request, the hop shown, the lesson step and the seed in a
 // URL fragment (`#s=2.<base64url(deflate-raw(json))>`). The fragment never reaches a server, so a
 // link is the whole lab. The codec version ("2.") says what the payload may hold (1: scenario,
-// request, step, seed; 2: and the hop being shown); this code reads both. The scenario's own format
+// request, step, seed; 2: and the hop being shown, and how the request was sent: repeats, cookie
+// jar, the request shown); this code reads both. The scenario's own format
 // version sits inside the payload, so an old link goes through the loader's migrations like an old
 // file. Everything a link can hold is capped before it is inflated in full (zip-bomb safe), and a
 // link that fails at any step changes nothing: the caller gets a reason, never a half-loaded lab.
@@ -29,6 +30,15 @@ export type SharedRequest =
   | string
   | { from: string; method: string; url: string; headers: Record<string, string>; connect: string };
 
+export interface SharedSend {
+  repeat: number;
+  run: number;
+  cookieJar: boolean;
+}
+
+/** The most repeats a link may ask for (the composer sends at most 50). */
+const MAX_SHARED_REPEAT = 100;
+
 export interface SharedLab {
   scenario: Scenario;
   request?: SharedRequest;
@@ -36,6 +46,9 @@ export interface SharedLab {
   step?: number;
   /** The hop of the request's trace being shown, 0-based (codec 2 on). */
   hop?: number;
+  /** How the request was sent (codec 2 on): `repeat` times in a row, with or without a cookie jar,
+   *  and which of those requests (`run`, 0-based) was being shown. Absent: sent once, no jar. */
+  send?: SharedSend;
   seed: string;
 }
 
@@ -102,12 +115,13 @@ function fromBase64Url(text: string): Uint8Array | null {
 }
 
 /** The fragment (without "#") for a lab: `s=1.<base64url(deflate-raw(json))>`. */
-export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; hop?: number; seed?: string }): string {
+export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; hop?: number; send?: SharedSend; seed?: string }): string {
   const payload: Record<string, unknown> = { scenario: compactScenarioDocument(lab.scenario), seed: lab.seed ?? lab.scenario.settings.seed };
   if (lab.request !== undefined) payload.request = lab.request;
   if (lab.step !== undefined) payload.step = lab.step;
   // A hop means something only with the request it is a hop of.
   if (lab.hop !== undefined && lab.request !== undefined) payload.hop = lab.hop;
+  if (lab.send && lab.request !== undefined && (lab.send.repeat > 1 || lab.send.cookieJar)) payload.send = lab.send;
   const bytes = deflateSync(strToU8(JSON.stringify(payload)), { level: 9 });
   return `${SHARE_PREFIX}${SHARE_CODEC_VERSION}.${toBase64Url(bytes)}`;
 }
@@ -196,6 +210,8 @@ function decodeUnsafe(fragment: string): DecodeResult {
   // Codec 1 had no hop: a "hop" in a version-1 payload is not ours to read.
   const hop = codec >= 2 ? payload.hop : undefined;
   if (hop !== undefined && !(typeof hop === 'number' && Number.isInteger(hop) && hop >= 0 && hop <= 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
+  const send = codec >= 2 ? parseSharedSend(payload.send) : undefined;
+  if (send === null) return fail('invalid', `send: must be {repeat: 1-${MAX_SHARED_REPEAT}, run: below repeat, cookieJar: true or false}`);
   const request = parseSharedRequest(payload.request);
   if (request === null) return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
 
@@ -211,6 +227,7 @@ function decodeUnsafe(fragment: string): DecodeResult {
   if (request !== undefined) lab.request = request;
   if (step !== undefined) lab.step = step;
   if (hop !== undefined && request !== undefined) lab.hop = hop;
+  if (send !== undefined && request !== undefined) lab.send = send;
   return { ok: true, lab };
 }
 
@@ -222,4 +239,13 @@ function parseSharedRequest(v: unknown): SharedRequest | undefined | null {
   if (typeof from !== 'string' || typeof method !== 'string' || typeof url !== 'string' || typeof connect !== 'string') return null;
   if (!isPlainObject(headers) || !Object.values(headers).every((h) => typeof h === 'string')) return null;
   return { from, method, url, headers: headers as Record<string, string>, connect };
+}
+
+function parseSharedSend(v: unknown): SharedSend | undefined | null {
+  if (v === undefined) return undefined;
+  if (!isPlainObject(v)) return null;
+  const { repeat, run, cookieJar } = v;
+  const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+  if (!whole(repeat) || repeat < 1 || repeat > MAX_SHARED_REPEAT || !whole(run) || run < 0 || run >= repeat || typeof cookieJar !== 'boolean') return null;
+  return { repeat, run, cookieJar };
 }

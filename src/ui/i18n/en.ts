@@ -230,7 +230,7 @@ export const en = {
   'lesson.wrong': 'Not quite: the answer is “{answer}”.',
   'share.button': 'Share',
   'share.title': 'Share this lab',
-  'share.what': 'The link holds the whole lab: the scenario (with its clients and edits), the selected request, the hop shown, the lesson step and the seed. Nothing is uploaded.',
+  'share.what': 'The link holds the whole lab: the scenario (with its clients and edits), the selected request and how it was sent, the hop shown, the lesson step and the seed. Nothing is uploaded.',
   'share.edits': 'It also holds the {count} change(s) you made, replayed in order: the same pods, addresses and trace.',
   'share.length': '{count} characters',
   'share.copy': 'Copy link',

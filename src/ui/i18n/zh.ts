@@ -230,7 +230,7 @@ export const zh: Record<keyof typeof en, string> = {
   'lesson.wrong': '不对：答案是“{answer}”。',
   'share.button': '分享',
   'share.title': '分享这个实验',
-  'share.what': '链接包含整个实验：场景（含客户端和修改）、选中的请求、正在显示的那一跳、课程步骤和随机种子。不会上传任何内容。',
+  'share.what': '链接包含整个实验：场景（含客户端和修改）、选中的请求及其发送方式、正在显示的那一跳、课程步骤和随机种子。不会上传任何内容。',
   'share.edits': '链接还包含你做的 {count} 次修改，会按顺序重放：同样的 pod、地址和请求路径。',
   'share.length': '{count} 个字符',
   'share.copy': '复制链接',

@@ -23,12 +23,16 @@ export default function ShareDialog() {
   const step = useSession((s) => s.lessonStep);
   // The hop on screen travels too (lesson or not): the link opens there, paused.
   const hop = useLab((s) => (s.playback.trace ? s.playback.hop : undefined));
+  // And how it was sent: N times, with a cookie jar, which of them is shown.
+  const repeat = useLab((s) => s.playback.runs.length);
+  const run = useLab((s) => s.playback.run);
   const [copied, setCopied] = useState(false);
   const link = useMemo(() => {
     if (!scenario) return '';
-    const fragment = encodeShare({ scenario, request: sharedRequest(scenario, request), step: scenario.lesson.length > 0 ? step : undefined, hop });
+    const send = request ? { repeat: Math.max(1, repeat), run, cookieJar: request.cookieJar === true } : undefined;
+    const fragment = encodeShare({ scenario, request: sharedRequest(scenario, request), step: scenario.lesson.length > 0 ? step : undefined, hop, send });
     return `${location.origin}${location.pathname}#${fragment}`;
-  }, [scenario, request, step, hop]);
+  }, [scenario, request, step, hop, repeat, run]);
   useEffect(() => {
     // A shared lab is saved work: closing the tab no longer warns about it.
     if (link) setSession({ baseline: scenario });

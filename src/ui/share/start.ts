@@ -41,7 +41,13 @@ export async function openShareLink(fragment: string): Promise<boolean> {
   const s = labStore.getState().scenario.current!;
   const req = typeof r.lab.request === 'string' ? savedRequest(s, r.lab.request) : (r.lab.request ?? null);
   if (req) {
-    labStore.getState().sendRequest(req);
+    const send = r.lab.send;
+    const sent = send ? { ...req, cookieJar: send.cookieJar } : req;
+    // The composer shows the request the link sent, ready to send again.
+    const headerText = Object.entries(sent.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+    labStore.getState().setComposer({ request: sent, headerText, repeat: send?.repeat ?? 1 });
+    labStore.getState().sendRequest(sent, { repeat: send?.repeat ?? 1 });
+    if (send && send.run > 0) labStore.getState().showRun(send.run);
     // The moment the sharer was looking at: that hop, paused (seek stops playing).
     if (r.lab.hop !== undefined) labStore.getState().seek(r.lab.hop);
   }
