@@ -72,8 +72,8 @@ function ClientForm({ initial, others, onDone }: { initial: ExternalClient | nul
   );
 }
 
-/** `onSaved` gets the saved client's name (the composer selects it). */
-export function ClientEditor({ onSaved }: { onSaved?: (name: string) => void }) {
+/** `onSaved` gets the saved client's name and, for an edit, the name it had (the composer follows it). */
+export function ClientEditor({ onSaved }: { onSaved?: (name: string, replaces?: string) => void }) {
   const t = useT();
   const clients = useLab(selectScenarioClients) ?? NO_CLIENTS;
   // null: no form; '': adding; a name: editing that client.
@@ -82,7 +82,7 @@ export function ClientEditor({ onSaved }: { onSaved?: (name: string) => void }) 
     setEditing(null);
     if (!c) return;
     labStore.getState().run({ kind: 'put-client', client: c, replaces });
-    onSaved?.(c.name);
+    onSaved?.(c.name, replaces);
   };
   const names = clients.map((c) => c.name);
   return (

@@ -243,7 +243,12 @@ export function Composer() {
           </select>
           <FieldIssues issues={issues} field="from" />
         </label>
-        <ClientEditor onSaved={(name) => setRequest({ from: `external:${name}`, savedId: undefined })} />
+        <ClientEditor
+          onSaved={(name, replaces) => {
+            // A new client is chosen to send; an edited one stays chosen under its new name.
+            if (replaces === undefined || form.from === `external:${replaces}`) setRequest({ from: `external:${name}`, savedId: undefined });
+          }}
+        />
         <div className="field-row">
           <label className="field field-method">
             <span>{t('composer.method')}</span>
