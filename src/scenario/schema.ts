@@ -290,6 +290,29 @@ export const KIND_SCHEMAS = {
     stringData: stringMap.optional(),
   }),
   ConfigMap: kind('ConfigMap', 'v1', { data: stringMap.optional() }),
+  // Gateway API kinds: structure only (every field optional here, nothing defaulted, so a manifest
+  // exports back exactly as written); the CRDs' own validation (required fields, enums, patterns,
+  // CEL rules) is src/sim/gateway/validation.ts, run by the loader and the store.
+  GatewayClass: kind('GatewayClass', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  Gateway: kind('Gateway', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  HTTPRoute: kind('HTTPRoute', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  ReferenceGrant: z
+    .looseObject({
+      apiVersion: z.enum(['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1']),
+      kind: z.literal('ReferenceGrant'),
+      metadata: objectMetaSchema,
+      spec: z.looseObject({}),
+    })
+    .meta({ title: 'ReferenceGrant', description: 'gateway.networking.k8s.io/v1 (or v1beta1) ReferenceGrant, as kubectl apply takes it' }),
 } as const;
 
 /** Objects the lab keeps without simulating (ServiceAccount, ClusterRole, custom resources, ...). */
