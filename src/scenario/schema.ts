@@ -372,6 +372,13 @@ export const labSettingsSchema = z
     nodeCIDR: cidr.default(D.nodeCIDR),
     kubeProxy: kubeProxySchema.prefault({}),
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),
+    gatewayAPI: z
+      .strictObject({
+        controllerName: str.min(1).default(D.gatewayAPI.controllerName).meta({ description: 'GatewayClasses with this controllerName are served' }),
+        install: z.boolean().default(D.gatewayAPI.install).meta({ description: 'Install the Gateway controller and a GatewayClass "nginx" even without a GatewayClass' }),
+      })
+      .prefault({})
+      .meta({ description: 'Gateway API controller (NGINX Gateway Fabric)' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
   })
