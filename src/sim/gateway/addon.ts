@@ -36,7 +36,7 @@ function servedClasses(settings: LabSettings, objects: readonly (KubeObject | Ot
 function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
   const name = dataPlaneName(gw);
   const labels = dataPlanePodLabels(gw);
-  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: `gateway/${ns(gw)}/${gw.metadata.name}` } };
+  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: `gateway.${ns(gw)}.${gw.metadata.name}` } };
   const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((a, b) => a - b);
   const dep: Deployment = {
     apiVersion: 'apps/v1',

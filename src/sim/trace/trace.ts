@@ -763,7 +763,8 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     return { outcome: 'response', status: d.status || 404, service: http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers }, services };
   }
   const service = d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null;
-  w.hop({ place, action: 'match', before, after: { ...before, host: d.upstreamRequest.host, path: d.upstreamRequest.path, headers: d.upstreamRequest.headers }, refs: d.refs, key: explain.key, params: explain.params });
+  const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
+  w.hop({ place, action: 'match', before, after: { ...before, host: d.upstreamRequest.host, path: d.upstreamRequest.path, headers: d.upstreamRequest.headers }, refs: matchRefs, key: explain.key, params: explain.params });
   const [ip, port] = d.endpoint.split(':');
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: ip!, dstPort: Number(port) };
   const nextHttp: HttpContext = {
@@ -775,7 +776,7 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     responseOps: d.response,
     services: [...services, ...(service ? [service] : [])],
   };
-  w.hop({ place, action: 'proxy', before: view(pkt, { host: http.host, path: http.path, method: http.method }), after: view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method }), refs: d.refs.slice(-1), key: 'hop.gateway.proxy', params: { gateway: gw.gateway, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: d.upstream ?? '' } });
+  w.hop({ place, action: 'proxy', before: view(pkt, { host: http.host, path: http.path, method: http.method }), after: view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method }), refs: d.refs.filter((r) => r.ref.startsWith('upstream:')), key: 'hop.gateway.proxy', params: { gateway: gw.gateway, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: d.upstream ?? '' } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
   return { ...end, service: end.service ?? service };
 }
