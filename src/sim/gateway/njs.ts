@@ -26,7 +26,12 @@ function headerOk(r, spec) {
         return values.indexOf(p[2]) >= 0;
     }
     var re = new RegExp(p[2]);
-    return values.some(function (v) { return re.test(v); });
+    for (var i = 0; i < values.length; i++) {
+        if (re.test(values[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 function paramOk(r, spec) {
@@ -48,13 +53,25 @@ function satisfies(r, m) {
     if (m.method && r.method !== m.method) {
         return false;
     }
-    return (m.headers || []).every(function (h) { return headerOk(r, h); }) &&
-        (m.params || []).every(function (q) { return paramOk(r, q); });
+    // Preloaded objects (js_preload_object) are plain read-only data: index loops, no Array methods.
+    var headers = m.headers || [];
+    for (var i = 0; i < headers.length; i++) {
+        if (!headerOk(r, headers[i])) {
+            return false;
+        }
+    }
+    var params = m.params || [];
+    for (var j = 0; j < params.length; j++) {
+        if (!paramOk(r, params[j])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 function redirect(r) {
     var list = matches[r.variables.match_key];
-    if (!Array.isArray(list) || list.length === 0) {
+    if (!list || !list.length) {
         r.return(500);
         return;
     }
