@@ -347,7 +347,9 @@ function walk(w: Walk, req: TraceRequest): Ended {
   if (from.kind === 'external') {
     const client =
       lab.clients.find((c) => (from.client ? c.name === from.client : from.address ? c.address === from.address : true)) ??
-      (from.address ? { name: from.address, address: from.address } : null);
+      (from.address ? { name: from.address, address: from.address } : null) ??
+      // No client in the scenario: a default machine outside the cluster (TEST-NET-3).
+      (!from.client && lab.clients.length === 0 ? { name: 'external', address: '203.0.113.10' } : null);
     if (!client) {
       return { outcome: 'unreachable', status: null, fault: { kind: 'Client', name: from.client ?? 'external', message: `no external client ${JSON.stringify(from.client ?? '')} in this scenario` } };
     }
