@@ -285,3 +285,22 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
   });
 });
 
+
+describe('reloads on the timeline', () => {
+  it('the first sync and an HTTPRoute edit reload the data plane, the edit with the nginx.conf diff', async () => {
+    const { updateLab } = await import('../build/update');
+    const lab = labOf(ROUTES);
+    const first = lab.events.filter((e) => e.source === 'nginx-gateway-fabric');
+    expect(first).toHaveLength(1);
+    expect(first[0]!.reason).toBe('Reload');
+    const route = lab.reconcile.state.cluster.httpRoutes.find((r) => r.metadata.name === 'matching')!;
+    const edited = { ...route, spec: { ...route.spec, hostnames: ['example.net'] } };
+    const next = updateLab(lab, { kind: 'apply', object: edited });
+    const reloads = next.events.filter((e) => e.source === 'nginx-gateway-fabric');
+    expect(reloads).toHaveLength(2);
+    expect(reloads[1]!.detail?.some((l) => l.startsWith('+') && l.includes('server_name example.net;'))).toBe(true);
+    expect(next.artifacts['gateway/default/gw/nginx.conf']!.lines.some((l) => l.text.includes('server_name example.net;'))).toBe(true);
+    const r = trace(next, { from: { kind: 'external', address: '203.0.113.7' }, url: 'http://example.net/v2', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } }, newTraceSession('t'));
+    expect(pod(r)).toBe('v2');
+  });
+});
