@@ -427,7 +427,7 @@ export const savedRequestSchema = z.strictObject({
   method: str.optional(),
   url: str.min(1),
   headers: stringMap.optional(),
-  connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "node:<name>" or "<ip>:<port>"' }),
+  connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "gateway:<ns>/<name>[:<port>]", "node:<name>" or "<ip>:<port>"' }),
   zh: z.strictObject({ title: str.optional() }).optional(),
   expect: requestExpectSchema.optional(),
 });
