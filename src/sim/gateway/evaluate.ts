@@ -304,7 +304,7 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
         return;
       }
       case 'proxy_pass':
-        return proxy(run, server, loc, n);
+        return proxy(run, server, loc, n, depth);
       default:
         break;
     }
@@ -312,7 +312,7 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
   out.status = 404;
 }
 
-function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirective): void {
+function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirective, depth: number): void {
   const out = run.out;
   const raw = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
   const m = /^(\$?[A-Za-z0-9_.-]+)(.*)$/.exec(raw);
@@ -337,7 +337,7 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
       return;
     }
     run.vars.uri = upstreamName;
-    return runLocation(run, server, target, 5 - 1);
+    return runLocation(run, server, target, depth + 1);
   }
   run.refDirective(loc, pass);
   out.upstream = upstreamName;

@@ -116,6 +116,13 @@ spec:
     backendRefs: [{name: v1, port: 8080, weight: 1}, {name: missing, port: 8080, weight: 1}]
   - matches: [{path: {value: /zero}}]
     backendRefs: [{name: v1, port: 8080, weight: 0}]
+  - matches: [{path: {value: /per-backend}}]
+    backendRefs:
+    - name: v2
+      port: 8080
+      filters:
+      - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: X-Backend, value: v2}]}}
+      - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-To, value: v2}]}}
 `;
 
 interface Real {
@@ -241,6 +248,7 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
     ['rewrite full path after a header match', request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } })],
     ['header match misses: falls to the catch-all', request('example.com', '/hdr/deep', { headers: { 'x-case': 'no' } })],
     ['all weights zero', request('example.com', '/zero')],
+    ['per-backendRef header filters', request('example.com', '/per-backend/x?y=2')],
   ];
 
   it.each(cases)('%s: real nginx and the simulator agree', async (_title, r) => {
