@@ -304,3 +304,26 @@ describe('reloads on the timeline', () => {
     expect(pod(r)).toBe('v2');
   });
 });
+
+describe('pieces of the controller', () => {
+  it('split_clients percentages: floored to two decimals, the last backend takes the rest (NGF)', async () => {
+    const { splitPercentages } = await import('./render');
+    expect(splitPercentages([1, 1, 1])).toEqual([33.33, 33.33, 33.34]);
+    expect(splitPercentages([3, 1])).toEqual([75, 25]);
+    expect(splitPercentages([1, 0])).toEqual([100, 0]);
+    expect(splitPercentages([0, 0])).toEqual([0, 0]);
+  });
+  it.each([
+    [undefined, 'a.example.com', 'a.example.com'],
+    ['*.example.com', 'a.b.example.com', 'a.b.example.com'],
+    ['*.example.com', 'example.com', null],
+    ['*.com', '*.example.com', '*.example.com'],
+    ['*.example.com', '*.com', '*.example.com'],
+    ['foo.example.com', '*.example.com', 'foo.example.com'],
+    ['foo.example.com', 'bar.example.com', null],
+    ['*.example.com', undefined, '*.example.com'],
+  ])('hostname intersection of listener %s and route %s is %s', async (l, r, want) => {
+    const { intersectHostnames } = await import('./model');
+    expect(intersectHostnames(l, r)).toBe(want);
+  });
+});
