@@ -5,7 +5,7 @@
 //   ensure CRDs are installed first
 // Custom resources are served when a CustomResourceDefinition in the same scenario defines them.
 
-import { API_VERSION, SIMULATED_KINDS, type KubeKind } from '../sim/api/types';
+import { API_VERSION, EXTRA_API_VERSIONS, SIMULATED_KINDS, type KubeKind } from '../sim/api/types';
 
 interface KindInfo {
   apiVersions: readonly string[];
@@ -48,7 +48,9 @@ export type KindResolution = { kind: 'simulated'; name: KubeKind } | { kind: 'ot
 export type CustomKinds = ReadonlyMap<string, boolean>;
 
 export function resolveKind(apiVersion: string, kind: string, custom: CustomKinds): KindResolution {
-  if (SIMULATED.has(kind) && API_VERSION[kind as KubeKind] === apiVersion) return { kind: 'simulated', name: kind as KubeKind };
+  if (SIMULATED.has(kind) && (API_VERSION[kind as KubeKind] === apiVersion || EXTRA_API_VERSIONS[kind as KubeKind]?.includes(apiVersion))) {
+    return { kind: 'simulated', name: kind as KubeKind };
+  }
   const other = Object.hasOwn(OTHER_BUILTIN, kind) ? OTHER_BUILTIN[kind] : undefined;
   if (other && other.apiVersions.includes(apiVersion)) return { kind: 'other', namespaced: other.namespaced };
   const crd = custom.get(`${apiVersion} ${kind}`);

@@ -27,6 +27,8 @@ import {
 } from './schema';
 import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
+import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/gateway/validation';
+import { formatFieldError } from '../sim/api/errors';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -498,6 +500,13 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   const r = checkValue(schema, input);
   const who = name ? `${kind} ${JSON.stringify(name)}` : kind;
   for (const issue of r.issues) report(issue.path, 'invalid', `${who} is invalid, not loaded: ${issue.message}`);
+  if (r.ok && GATEWAY_API_KINDS.has(kind)) {
+    // The Gateway API CRDs' own validation (OpenAPI schema and CEL rules), in the apiserver's words.
+    const crd = validateGatewayApiObject(r.value as { kind: string; spec?: unknown });
+    const whoCrd = `${crdQualifiedKind(kind)} ${JSON.stringify(name)}`;
+    for (const e of crd) report(e.path, 'invalid', `${whoCrd} is invalid: ${formatFieldError(e.error)}; not loaded`);
+    if (crd.length > 0) return undefined;
+  }
   return r.ok ? (r.value as ScenarioObject) : undefined;
 }
 
@@ -506,7 +515,7 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
 const isNamespaced = (o: ScenarioObject, custom: CustomKinds): boolean => {
   const r = resolveKind(o.apiVersion, o.kind, custom);
   if (r.kind === 'other') return r.namespaced;
-  return !['Namespace', 'Node', 'IngressClass'].includes(o.kind);
+  return !['Namespace', 'Node', 'IngressClass', 'GatewayClass'].includes(o.kind);
 };
 
 /**

@@ -290,6 +290,29 @@ export const KIND_SCHEMAS = {
     stringData: stringMap.optional(),
   }),
   ConfigMap: kind('ConfigMap', 'v1', { data: stringMap.optional() }),
+  // Gateway API kinds: structure only (every field optional here, nothing defaulted, so a manifest
+  // exports back exactly as written); the CRDs' own validation (required fields, enums, patterns,
+  // CEL rules) is src/sim/gateway/validation.ts, run by the loader and the store.
+  GatewayClass: kind('GatewayClass', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  Gateway: kind('Gateway', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  HTTPRoute: kind('HTTPRoute', 'gateway.networking.k8s.io/v1', {
+    spec: z.looseObject({}),
+    status: z.looseObject({}).optional(),
+  }),
+  ReferenceGrant: z
+    .looseObject({
+      apiVersion: z.enum(['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1beta1']),
+      kind: z.literal('ReferenceGrant'),
+      metadata: objectMetaSchema,
+      spec: z.looseObject({}),
+    })
+    .meta({ title: 'ReferenceGrant', description: 'gateway.networking.k8s.io/v1 (or v1beta1) ReferenceGrant, as kubectl apply takes it' }),
 } as const;
 
 /** Objects the lab keeps without simulating (ServiceAccount, ClusterRole, custom resources, ...). */
@@ -349,6 +372,13 @@ export const labSettingsSchema = z
     nodeCIDR: cidr.default(D.nodeCIDR),
     kubeProxy: kubeProxySchema.prefault({}),
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),
+    gatewayAPI: z
+      .strictObject({
+        controllerName: str.min(1).default(D.gatewayAPI.controllerName).meta({ description: 'GatewayClasses with this controllerName are served' }),
+        install: z.boolean().default(D.gatewayAPI.install).meta({ description: 'Install the Gateway controller and a GatewayClass "nginx" even without a GatewayClass' }),
+      })
+      .prefault({})
+      .meta({ description: 'Gateway API controller (NGINX Gateway Fabric)' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
   })
@@ -397,7 +427,7 @@ export const savedRequestSchema = z.strictObject({
   method: str.optional(),
   url: str.min(1),
   headers: stringMap.optional(),
-  connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "node:<name>" or "<ip>:<port>"' }),
+  connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "gateway:<ns>/<name>[:<port>]", "node:<name>" or "<ip>:<port>"' }),
   zh: z.strictObject({ title: str.optional() }).optional(),
   expect: requestExpectSchema.optional(),
 });

@@ -5,6 +5,10 @@
 import type {
   ConfigMap,
   DaemonSet,
+  Gateway,
+  GatewayClass,
+  HTTPRoute,
+  ReferenceGrant,
   Deployment,
   EndpointSlice,
   Endpoints,
@@ -46,6 +50,11 @@ export interface Cluster {
   ingressClasses: IngressClass[];
   secrets: Secret[];
   configMaps: ConfigMap[];
+  /** Gateway API objects (status written by the Gateway controller, src/sim/gateway). */
+  gatewayClasses: GatewayClass[];
+  gateways: Gateway[];
+  httpRoutes: HTTPRoute[];
+  referenceGrants: ReferenceGrant[];
   /** Objects the lab keeps but does not simulate (ServiceAccount, ClusterRole, ...). */
   others: OtherObject[];
   events: ClusterEvent[];
@@ -109,6 +118,10 @@ export function emptyCluster(settings: LabSettings): Cluster {
     ingressClasses: [],
     secrets: [],
     configMaps: [],
+    gatewayClasses: [],
+    gateways: [],
+    httpRoutes: [],
+    referenceGrants: [],
     others: [],
     events: [],
   };

@@ -17,6 +17,7 @@ export type EventSource =
   | 'kubelet'
   | 'kube-proxy'
   | 'ingress-controller'
+  | 'nginx-gateway-fabric'
   | 'coredns';
 
 export interface ClusterEvent {

@@ -41,6 +41,14 @@ export interface IngressAddon {
   isDefaultClass: boolean;
 }
 
+/** Gateway API (NGINX Gateway Fabric's shape): which GatewayClasses the lab's controller serves. */
+export interface GatewayAPILabSettings {
+  /** GatewayClasses with this spec.controllerName are served (NGF's default controller name). */
+  controllerName: string;
+  /** Install the controller (and a GatewayClass "nginx") even when no GatewayClass names it. */
+  install: boolean;
+}
+
 export interface LabSettings {
   clusterName: string;
   clusterDomain: string;
@@ -55,6 +63,7 @@ export interface LabSettings {
   nodeCIDR: string;
   kubeProxy: KubeProxySettings;
   ingress: IngressAddon[];
+  gatewayAPI: GatewayAPILabSettings;
   /** Kubernetes version the lab imitates (affects e.g. userspace availability). */
   kubernetesVersion: string;
   seed: string;
@@ -84,6 +93,7 @@ export function defaultLabSettings(): LabSettings {
     nodeCIDR: '192.168.49.0/24',
     kubeProxy: defaultKubeProxySettings(),
     ingress: [],
+    gatewayAPI: { controllerName: 'gateway.nginx.org/nginx-gateway-controller', install: false },
     kubernetesVersion: '1.31',
     seed: 'netlab',
   };

@@ -50,7 +50,7 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
 
 export const describeCommand: Command = {
   name: 'describe',
-  summary: 'kubectl describe svc|pod|ingress|node over the reconciled cluster',
+  summary: 'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
   usage: 'netlab describe [files...] <kind> <name> [-n <namespace>]',
   options: { namespace: { type: 'string', short: 'n' } },
   run(ctx) {

@@ -13,7 +13,7 @@ export const traceCommand: Command = {
   name: 'trace',
   summary: 'walk a request hop by hop: DNS, load balancer, kube-proxy rules, pod network, ingress, pod',
   usage: `netlab trace [files...] --from external[:<client or ip>]|pod:<ns>/<name>|node:<name> --url <url>
-            [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|node:<name>|<ip>:<port>]
+            [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|gateway:<ns>/<name>[:<port>]|node:<name>|<ip>:<port>]
             [--repeat N] [--cookie-jar] [--distribution N] [--json]
 
 --from external is the lab's default outside client, internet at 203.0.113.100 (every lab has it,
@@ -112,6 +112,7 @@ export function publicResult(r: TraceResult) {
     outcome: r.outcome,
     status: r.status,
     service: r.service,
+    services: r.services ?? (r.service ? [r.service] : []),
     backendPod: r.backendPod,
     backend: r.backend,
     responseHeaders: r.responseHeaders,

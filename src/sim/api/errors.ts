@@ -1,7 +1,7 @@
 // Field errors as the apiserver reports them (k8s.io/apimachinery/pkg/util/validation/field):
 // "<path>: <Type>: <value>: <detail>", wrapped in a StatusError "The <Kind> "<name>" is invalid: ...".
 
-export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'TooLong';
+export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'TooLong' | 'TooMany';
 
 /** A value as Go's %v / %q / %#v would print it in field.Error.ErrorBody. */
 export type GoValue =
@@ -30,6 +30,7 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   NotSupported: 'Unsupported value',
   Duplicate: 'Duplicate value',
   TooLong: 'Too long',
+  TooMany: 'Too many',
 };
 
 function goText(v: GoValue): string {
@@ -48,7 +49,7 @@ function goText(v: GoValue): string {
 /** field.Error.Error(): "spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range..." */
 export function formatFieldError(e: FieldError): string {
   let body = TYPE_TEXT[e.type];
-  if (e.type === 'Invalid' || e.type === 'NotSupported' || e.type === 'Duplicate') {
+  if (e.type === 'Invalid' || e.type === 'NotSupported' || e.type === 'Duplicate' || e.type === 'TooMany') {
     body += `: ${e.value ? goText(e.value) : 'null'}`;
   }
   if (e.type === 'NotSupported' && e.supported) {
@@ -121,6 +122,10 @@ export const RESOURCE: Readonly<Record<string, string>> = {
   IngressClass: 'ingressclasses.networking.k8s.io',
   Secret: 'secrets',
   ConfigMap: 'configmaps',
+  GatewayClass: 'gatewayclasses.gateway.networking.k8s.io',
+  Gateway: 'gateways.gateway.networking.k8s.io',
+  HTTPRoute: 'httproutes.gateway.networking.k8s.io',
+  ReferenceGrant: 'referencegrants.gateway.networking.k8s.io',
 };
 
 export function resourceOf(kind: string): string {

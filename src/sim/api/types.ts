@@ -327,6 +327,184 @@ export interface ConfigMap {
   [extra: string]: unknown;
 }
 
+
+// ---------------------------------------------------------------- gateway.networking.k8s.io (Gateway API, standard channel)
+// Field names follow apis/v1 (gatewayclass_types.go, gateway_types.go, httproute_types.go,
+// shared_types.go, object_reference_types.go) and apis/v1beta1|v1 referencegrant_types.go.
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+export interface GatewayCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+}
+
+export interface GatewayClass {
+  apiVersion: 'gateway.networking.k8s.io/v1';
+  kind: 'GatewayClass';
+  metadata: ObjectMeta;
+  spec: { controllerName: string; description?: string; parametersRef?: Record<string, unknown>; [extra: string]: unknown };
+  status?: { conditions?: GatewayCondition[]; supportedFeatures?: { name: string }[]; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+export interface RouteGroupKind {
+  group?: string;
+  kind: string;
+}
+
+export interface GatewayListener {
+  name: string;
+  hostname?: string;
+  port: number;
+  protocol: string;
+  tls?: {
+    mode?: 'Terminate' | 'Passthrough';
+    certificateRefs?: { group?: string; kind?: string; name: string; namespace?: string }[];
+    [extra: string]: unknown;
+  };
+  allowedRoutes?: {
+    namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
+    kinds?: RouteGroupKind[];
+  };
+  [extra: string]: unknown;
+}
+
+export interface ListenerStatus {
+  name: string;
+  supportedKinds: RouteGroupKind[];
+  attachedRoutes: number;
+  conditions: GatewayCondition[];
+}
+
+export interface Gateway {
+  apiVersion: 'gateway.networking.k8s.io/v1';
+  kind: 'Gateway';
+  metadata: ObjectMeta;
+  spec: {
+    gatewayClassName: string;
+    listeners: GatewayListener[];
+    addresses?: { type?: string; value: string }[];
+    [extra: string]: unknown;
+  };
+  status?: {
+    addresses?: { type: string; value: string }[];
+    conditions?: GatewayCondition[];
+    listeners?: ListenerStatus[];
+    [extra: string]: unknown;
+  };
+  [extra: string]: unknown;
+}
+
+export interface ParentReference {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface HTTPHeaderMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPQueryParamMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPRouteMatch {
+  path?: { type?: 'Exact' | 'PathPrefix' | 'RegularExpression'; value?: string };
+  headers?: HTTPHeaderMatch[];
+  queryParams?: HTTPQueryParamMatch[];
+  method?: string;
+}
+
+export interface HTTPHeaderFilter {
+  set?: { name: string; value: string }[];
+  add?: { name: string; value: string }[];
+  remove?: string[];
+}
+
+export interface HTTPPathModifier {
+  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
+  replaceFullPath?: string;
+  replacePrefixMatch?: string;
+}
+
+export interface BackendObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+}
+
+export interface HTTPRouteFilter {
+  type: string;
+  requestHeaderModifier?: HTTPHeaderFilter;
+  responseHeaderModifier?: HTTPHeaderFilter;
+  requestRedirect?: {
+    scheme?: string;
+    hostname?: string;
+    path?: HTTPPathModifier;
+    port?: number;
+    statusCode?: number;
+  };
+  urlRewrite?: { hostname?: string; path?: HTTPPathModifier };
+  requestMirror?: { backendRef: BackendObjectReference; percent?: number; fraction?: { numerator: number; denominator?: number } };
+  extensionRef?: { group: string; kind: string; name: string };
+  [extra: string]: unknown;
+}
+
+export interface HTTPBackendRef extends BackendObjectReference {
+  weight?: number;
+  filters?: HTTPRouteFilter[];
+}
+
+export interface HTTPRouteRule {
+  name?: string;
+  matches?: HTTPRouteMatch[];
+  filters?: HTTPRouteFilter[];
+  backendRefs?: HTTPBackendRef[];
+  [extra: string]: unknown;
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentReference;
+  controllerName: string;
+  conditions: GatewayCondition[];
+}
+
+export interface HTTPRoute {
+  apiVersion: 'gateway.networking.k8s.io/v1';
+  kind: 'HTTPRoute';
+  metadata: ObjectMeta;
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: HTTPRouteRule[]; [extra: string]: unknown };
+  status?: { parents: RouteParentStatus[]; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+export interface ReferenceGrant {
+  apiVersion: 'gateway.networking.k8s.io/v1' | 'gateway.networking.k8s.io/v1beta1';
+  kind: 'ReferenceGrant';
+  metadata: ObjectMeta;
+  spec: {
+    from: { group: string; kind: string; namespace: string }[];
+    to: { group: string; kind: string; name?: string }[];
+    [extra: string]: unknown;
+  };
+  [extra: string]: unknown;
+}
+
 /** Objects the lab keeps but does not simulate (RBAC, ServiceAccount, ...): stored and exported as is. */
 export interface OtherObject {
   apiVersion: string;
@@ -348,7 +526,11 @@ export type KubeObject =
   | Ingress
   | IngressClass
   | Secret
-  | ConfigMap;
+  | ConfigMap
+  | GatewayClass
+  | Gateway
+  | HTTPRoute
+  | ReferenceGrant;
 
 export type KubeKind = KubeObject['kind'];
 
@@ -366,6 +548,10 @@ export const SIMULATED_KINDS: readonly KubeKind[] = [
   'IngressClass',
   'Secret',
   'ConfigMap',
+  'GatewayClass',
+  'Gateway',
+  'HTTPRoute',
+  'ReferenceGrant',
 ];
 
 /** Kinds that live in a namespace (the rest are cluster-scoped). */
@@ -380,6 +566,9 @@ export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
   'Ingress',
   'Secret',
   'ConfigMap',
+  'Gateway',
+  'HTTPRoute',
+  'ReferenceGrant',
   'ServiceAccount',
   'Role',
   'RoleBinding',
@@ -400,6 +589,15 @@ export const API_VERSION: Readonly<Record<KubeKind, string>> = {
   IngressClass: 'networking.k8s.io/v1',
   Secret: 'v1',
   ConfigMap: 'v1',
+  GatewayClass: 'gateway.networking.k8s.io/v1',
+  Gateway: 'gateway.networking.k8s.io/v1',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  ReferenceGrant: 'gateway.networking.k8s.io/v1',
+};
+
+/** Older apiVersions still served for a kind (ReferenceGrant stays served at v1beta1 next to v1). */
+export const EXTRA_API_VERSIONS: Readonly<Partial<Record<KubeKind, readonly string[]>>> = {
+  ReferenceGrant: ['gateway.networking.k8s.io/v1beta1'],
 };
 
 /** "ns/name" for namespaced objects, "name" for cluster-scoped ones: how kubectl and kube-proxy name them. */

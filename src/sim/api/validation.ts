@@ -23,6 +23,7 @@ import type {
   Service,
 } from './types';
 import { NAMESPACED_KINDS } from './types';
+import { validateGatewayApiObject } from '../gateway/validation';
 import { duplicate, forbidden, int, invalid, notSupported, raw, required, str, type FieldError } from './errors';
 import {
   isDNS1035Label,
@@ -526,6 +527,11 @@ export function validateObject(obj: KubeObject | OtherObject): FieldError[] {
     case 'Secret':
     case 'ConfigMap':
       return errs;
+    case 'GatewayClass':
+    case 'Gateway':
+    case 'HTTPRoute':
+    case 'ReferenceGrant':
+      return [...errs, ...validateGatewayApiObject(o).map((e) => e.error)];
     default:
       return errs;
   }

@@ -18,6 +18,10 @@ import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
+import { gatewayAddonObjects } from '../gateway/addon';
+import { compileGateways, syncGateways, type CompiledGateways } from '../gateway/controller';
+import { evaluateGateway } from '../gateway/evaluate';
+import type { GatewayDataPlanePort } from '../trace/ports';
 
 export interface LabInput {
   settings: LabSettings;
@@ -36,6 +40,20 @@ export interface Lab extends LabPorts {
   artifacts: Record<string, RenderedArtifact>;
   /** Control plane, kube-proxy and ingress controller events on one timeline. */
   events: ClusterEvent[];
+  /** The Gateway API controller's graph and each Gateway's rendered data plane. */
+  gatewayControllers: CompiledGateways;
+}
+
+/** The tracer's view of each Gateway data plane: the evaluator over its rendered nginx.conf. */
+export function buildGatewayPorts(compiled: CompiledGateways): GatewayDataPlanePort[] {
+  return compiled.dataPlanes.map((dp) => ({
+    gateway: dp.gateway,
+    pods: dp.pods,
+    ports: dp.ports,
+    service: dp.service ? `${dp.service.metadata.namespace ?? 'default'}/${dp.service.metadata.name}` : null,
+    decide: (request, random) => evaluateGateway({ rendered: dp.rendered, request, random }),
+    serviceOf: (upstream) => dp.rendered.upstreamServices[upstream] ?? null,
+  }));
 }
 
 /** External DNS: each Ingress host resolves to the public address of the controller serving it. */
@@ -56,7 +74,8 @@ export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'clus
 export function buildLab(input: LabInput): Lab {
   const addons = addonObjects(input.settings, input.objects);
   const settings: LabSettings = { ...input.settings, ingress: addons.addons };
-  const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects] });
+  const gatewayObjects = gatewayAddonObjects(settings, [...input.objects, ...addons.objects]);
+  const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects, ...gatewayObjects] });
   // Every lab has the default outside client besides the scenario's own (src/sim/clients.ts).
   return assembleLab({ settings, rec, clients: labClients(input.clients) });
 }
@@ -85,7 +104,10 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
     for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
   }
 
-  return labOf({ settings, rec, clients, proxies, ingress, ingressControllers, labDns, externalRecords, events });
+  const gateways = compileGateways(cluster);
+  for (const d of syncGateways(null, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
+
+  return labOf({ settings, rec, clients, proxies, ingress, ingressControllers, labDns, externalRecords, events, gateways });
 }
 
 /** The lab of compiled parts: its artifacts collected, public DNS as lists (a full build and an update end alike). */
@@ -99,12 +121,17 @@ export function labOf(p: {
   labDns: LabDns;
   externalRecords: Record<string, string>;
   events: ClusterEvent[];
+  gateways?: CompiledGateways;
 }): Lab {
+  const gateways = p.gateways ?? compileGateways(p.rec.cluster);
+  const artifacts = collectArtifacts(p.proxies, p.ingressControllers, p.labDns);
+  for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   return {
     settings: p.settings,
     reconcile: p.rec,
     problems: p.rec.problems,
-    cluster: p.rec.cluster,
+    // The Gateway controller's status is written onto the Gateway API objects.
+    cluster: gateways.cluster,
     clients: p.clients,
     proxies: p.proxies,
     dns: p.labDns.port,
@@ -112,8 +139,10 @@ export function labOf(p: {
     externalRecords: recordLists(p.externalRecords),
     ingressControllers: p.ingressControllers,
     labDns: p.labDns,
-    artifacts: collectArtifacts(p.proxies, p.ingressControllers, p.labDns),
+    artifacts,
     events: p.events,
+    gatewayControllers: gateways,
+    gateways: buildGatewayPorts(gateways),
   };
 }
 

@@ -13,6 +13,7 @@ import { compileIngressControllers, syncIngressControllers } from '../ingress/co
 import { compileNodeProxy, recompileNodeProxy, refreshPortmap } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { buildLabDns } from './dns-port';
+import { compileGateways, syncGateways } from '../gateway/controller';
 import { buildIngressPorts } from './ingress-port';
 import { buildLab, labOf, publicIngressRecords, type Lab } from './lab';
 
@@ -34,6 +35,7 @@ type Lists = (keyof Cluster)[];
 // What each consumer reads from the cluster (lists are reused by identity when their kind did not change).
 const PROXY_INPUTS: Lists = ['services', 'endpointSlices'];
 const DNS_INPUTS: Lists = ['services', 'endpointSlices', 'pods', 'namespaces', 'nodes', 'settings'];
+const GATEWAY_INPUTS: Lists = ['gatewayClasses', 'gateways', 'httpRoutes', 'referenceGrants', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'namespaces', 'settings'];
 const INGRESS_INPUTS: Lists = ['ingresses', 'ingressClasses', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'configMaps', 'nodes', 'settings', 'others'];
 
 /** Unchanged when every listed field is the same object, or a list of the same objects (objects are
@@ -82,6 +84,8 @@ export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
     return continueUpdate({ ...prev, settings: change.settings }, state);
   }
   // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
+  // GatewayClasses and Gateways decide which data planes NGINX Gateway Fabric provisions: start over too.
+  if (['GatewayClass', 'Gateway'].includes(changeKind(change))) return rebuilt(prev, applyChange(prev.reconcile.state, change).inputs.values(), prev.settings);
   if (changeKind(change) === 'IngressClass') return rebuilt(prev, applyChange(prev.reconcile.state, change).inputs.values(), prev.settings);
   return continueUpdate(prev, applyChange(prev.reconcile.state, change));
 }
@@ -140,6 +144,13 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
     labDns = buildLabDns(cluster, externalRecords);
   }
 
+  // ---- the Gateway controller: a new configuration for each Gateway whose inputs changed (reload)
+  let gateways = prev.gatewayControllers;
+  if (!same(cluster, prev.reconcile.state.cluster, GATEWAY_INPUTS)) {
+    gateways = compileGateways(cluster);
+    for (const d of syncGateways(prev.gatewayControllers, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
+  }
+
   const rec = { cluster, problems: [...state.problems], state };
-  return { ...labOf({ settings, rec, clients: prev.clients, proxies, ingress, ingressControllers, labDns, externalRecords, events }), lastUpdate: info };
+  return { ...labOf({ settings, rec, clients: prev.clients, proxies, ingress, ingressControllers, labDns, externalRecords, events, gateways }), lastUpdate: info };
 }

@@ -10,6 +10,10 @@ import type { LabSettings } from '../lab';
 import type {
   ConfigMap,
   DaemonSet,
+  Gateway,
+  GatewayClass,
+  HTTPRoute,
+  ReferenceGrant,
   Deployment,
   EndpointSlice,
   Endpoints,
@@ -436,6 +440,10 @@ function buildCluster(store: ObjectStore, settings: LabSettings, events: Cluster
     ingressClasses: list<IngressClass>('IngressClass', prev?.ingressClasses),
     secrets: list<Secret>('Secret', prev?.secrets),
     configMaps: list<ConfigMap>('ConfigMap', prev?.configMaps),
+    gatewayClasses: list<GatewayClass>('GatewayClass', prev?.gatewayClasses),
+    gateways: list<Gateway>('Gateway', prev?.gateways),
+    httpRoutes: list<HTTPRoute>('HTTPRoute', prev?.httpRoutes),
+    referenceGrants: list<ReferenceGrant>('ReferenceGrant', prev?.referenceGrants),
     others,
     events,
   };

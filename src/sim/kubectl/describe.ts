@@ -155,6 +155,45 @@ function describeNode(c: Cluster, n: Node): string[] {
   return lines;
 }
 
+/** "gatewayClassName" -> "Gateway Class Name", as kubectl's generic describer titles fields. */
+function fieldTitle(k: string): string {
+  return k.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (x) => x.toUpperCase());
+}
+
+/** Nested content the way kubectl's generic describer prints a custom resource (printUnstructuredContent). */
+function unstructuredLines(v: unknown, indent: number, out: string[]): void {
+  const pad = '  '.repeat(indent);
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (item && typeof item === 'object') unstructuredLines(item, indent, out);
+      else out.push(`${pad}${String(item)}`);
+    }
+    return;
+  }
+  if (!v || typeof v !== 'object') return;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (x && typeof x === 'object') {
+      out.push(`${pad}${fieldTitle(k)}:`);
+      unstructuredLines(x, indent + 1, out);
+    } else out.push(`${pad}${fieldTitle(k)}:\t${String(x)}`);
+  }
+}
+
+/** kubectl describe of a Gateway API object (a custom resource): metadata, then spec and status as written. */
+function describeCustom(c: Cluster, o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; status?: unknown }): string[] {
+  const lines = [`Name:\t${o.metadata.name}`, ...(o.metadata.namespace ? [`Namespace:\t${o.metadata.namespace}`] : []), ...mapLines('Labels', o.metadata.labels), ...mapLines('Annotations', o.metadata.annotations), `API Version:\t${o.apiVersion}`, `Kind:\t${o.kind}`];
+  if (o.spec) {
+    lines.push('Spec:');
+    unstructuredLines(o.spec, 1, lines);
+  }
+  if (o.status) {
+    lines.push('Status:');
+    unstructuredLines(o.status, 1, lines);
+  }
+  lines.push(...eventLines(eventsFor(c, o.kind, o.metadata.namespace, o.metadata.name)));
+  return lines;
+}
+
 export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions): KubectlResult {
   const res = resolveResource(opts.kind);
   if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
@@ -181,6 +220,15 @@ export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions):
     case 'Node': {
       const n = find(cluster.nodes, false);
       if (n) lines = describeNode(cluster, n);
+      break;
+    }
+    case 'GatewayClass':
+    case 'Gateway':
+    case 'HTTPRoute':
+    case 'ReferenceGrant': {
+      const namespaced = res.kind !== 'GatewayClass';
+      const o = find(res.list(cluster) as Parameters<typeof describeCustom>[1][], namespaced);
+      if (o) lines = describeCustom(cluster, o);
       break;
     }
     default:

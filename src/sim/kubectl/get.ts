@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
-import type { Deployment, EndpointSlice, Endpoints, Ingress, Node, Pod, ReplicaSet, Service } from '../api/types';
+import type { Deployment, EndpointSlice, Endpoints, Gateway, GatewayClass, HTTPRoute, Ingress, Node, Pod, ReplicaSet, Service } from '../api/types';
 import { NAMESPACED_KINDS } from '../api/types';
 import { GET_TABWRITER, tabwrite } from './tabwriter';
 
@@ -41,6 +41,10 @@ register(['nodes', 'node', 'no'], { kind: 'Node', plural: 'nodes', list: (c) => 
 register(['deployments', 'deployment', 'deploy'], { kind: 'Deployment', plural: 'deployments.apps', list: (c) => c.deployments });
 register(['replicasets', 'replicaset', 'rs'], { kind: 'ReplicaSet', plural: 'replicasets.apps', list: (c) => c.replicaSets });
 register(['namespaces', 'namespace', 'ns'], { kind: 'Namespace', plural: 'namespaces', list: (c) => c.namespaces });
+register(['gatewayclasses', 'gatewayclass', 'gc'], { kind: 'GatewayClass', plural: 'gatewayclasses.gateway.networking.k8s.io', list: (c) => c.gatewayClasses });
+register(['gateways', 'gateway', 'gtw'], { kind: 'Gateway', plural: 'gateways.gateway.networking.k8s.io', list: (c) => c.gateways });
+register(['httproutes', 'httproute'], { kind: 'HTTPRoute', plural: 'httproutes.gateway.networking.k8s.io', list: (c) => c.httpRoutes });
+register(['referencegrants', 'referencegrant', 'refgrant'], { kind: 'ReferenceGrant', plural: 'referencegrants.gateway.networking.k8s.io', list: (c) => c.referenceGrants });
 register(['events', 'event', 'ev'], { kind: 'Event', plural: 'events', list: () => [] });
 
 export function resolveResource(kind: string): Resource | undefined {
@@ -197,7 +201,16 @@ const HEADERS: Record<string, { table: string[]; wide?: string[] }> = {
   ReplicaSet: { table: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'] },
   Namespace: { table: ['NAME', 'STATUS', 'AGE'] },
   Event: { table: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
+  // The CRDs' additionalPrinterColumns.
+  GatewayClass: { table: ['NAME', 'CONTROLLER', 'ACCEPTED', 'AGE'], wide: ['DESCRIPTION'] },
+  Gateway: { table: ['NAME', 'CLASS', 'ADDRESS', 'PROGRAMMED', 'AGE'] },
+  HTTPRoute: { table: ['NAME', 'HOSTNAMES', 'AGE'] },
+  ReferenceGrant: { table: ['NAME', 'AGE'] },
 };
+
+function conditionStatus(o: { status?: { conditions?: { type: string; status: string }[] } }, type: string): string {
+  return o.status?.conditions?.find((c) => c.type === type)?.status ?? 'Unknown';
+}
 
 function row(kind: string, o: unknown, wide: boolean): string[] {
   switch (kind) {
@@ -221,6 +234,20 @@ function row(kind: string, o: unknown, wide: boolean): string[] {
       return [(o as { metadata: { name: string } }).metadata.name, 'Active', AGE];
     case 'Event':
       return eventRow(o as ClusterEvent);
+    case 'GatewayClass': {
+      const g = o as GatewayClass;
+      return [g.metadata.name, g.spec.controllerName, conditionStatus(g, 'Accepted'), AGE, ...(wide ? [g.spec.description ?? ''] : [])];
+    }
+    case 'Gateway': {
+      const g = o as Gateway;
+      return [g.metadata.name, g.spec.gatewayClassName, g.status?.addresses?.[0]?.value ?? '', conditionStatus(g, 'Programmed'), AGE];
+    }
+    case 'HTTPRoute': {
+      const r = o as HTTPRoute;
+      return [r.metadata.name, JSON.stringify(r.spec.hostnames ?? []).replace(/^\[\]$/, ''), AGE];
+    }
+    case 'ReferenceGrant':
+      return [(o as { metadata: { name: string } }).metadata.name, AGE];
     default:
       return [];
   }

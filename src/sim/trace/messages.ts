@@ -39,6 +39,15 @@ export const traceMessagesEn = {
   'hop.ingress.proxy': 'The {controller} controller opens a new connection from its pod ({src}) to {dst} (upstream {upstream}).',
   'hop.backend.respond': 'Pod {pod} answers {status}. The reply retraces the connection; conntrack undoes each address rewrite, so {client} sees it come from {from}.',
   'hop.respond.controller': 'The reply from {controller} returns to {client} with status {status}.',
+  'hop.gateway.matchExact': 'Gateway {gateway} (NGINX Gateway Fabric) matches rule {rule} of HTTPRoute {route}: its Exact path {path} beats every prefix, so it wins.',
+  'hop.gateway.matchPrefix': 'Gateway {gateway} (NGINX Gateway Fabric) matches rule {rule} of HTTPRoute {route}: PathPrefix {path} is the longest prefix that matches the path element by element.',
+  'hop.gateway.matchConditions': 'Gateway {gateway} (NGINX Gateway Fabric) runs the match list of path {path}: rule {rule} of HTTPRoute {route} is the first whose method, headers ({headers}) and query ({query}) match; {skipped} rule(s) ranked before it did not match (method first, then more header matches, then more query matches, then the older route).',
+  'hop.gateway.noMatch': 'Gateway {gateway} (NGINX Gateway Fabric) finds a path but none of its {skipped} rule(s) has matching method, headers and query: 404.',
+  'hop.gateway.noRoute': 'Gateway {gateway} (NGINX Gateway Fabric) has no route for this host and path: its default server answers {status}.',
+  'hop.gateway.respond': 'Gateway {gateway} (NGINX Gateway Fabric) answers {status} itself.',
+  'hop.gateway.error': 'Gateway {gateway} matches rule {rule} of HTTPRoute {route}, but answers {status} itself: the rule has no usable backend for this request (upstream {upstream}).',
+  'hop.gateway.redirect': 'Gateway {gateway} (NGINX Gateway Fabric) answers {status} with Location {location} (RequestRedirect filter).',
+  'hop.gateway.proxy': 'The data plane of Gateway {gateway} opens a new connection from its pod ({src}) straight to endpoint {dst} (upstream {upstream}): no ClusterIP, no kube-proxy DNAT.',
 } as const;
 
 export type TraceMessageKey = keyof typeof traceMessagesEn;
@@ -81,6 +90,15 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.ingress.proxy': '{controller} 控制器从自己的 Pod（{src}）向 {dst} 建立新连接（upstream {upstream}）。',
   'hop.backend.respond': 'Pod {pod} 返回 {status}。应答沿连接原路返回；conntrack 逐一撤销地址改写，所以 {client} 看到应答来自 {from}。',
   'hop.respond.controller': '{controller} 的应答以状态 {status} 返回给 {client}。',
+  'hop.gateway.matchExact': 'Gateway {gateway}（NGINX Gateway Fabric）匹配 HTTPRoute {route} 的第 {rule} 条规则：Exact 路径 {path} 优先于所有前缀，因此胜出。',
+  'hop.gateway.matchPrefix': 'Gateway {gateway}（NGINX Gateway Fabric）匹配 HTTPRoute {route} 的第 {rule} 条规则：PathPrefix {path} 是按路径段匹配的最长前缀。',
+  'hop.gateway.matchConditions': 'Gateway {gateway}（NGINX Gateway Fabric）执行路径 {path} 的匹配列表：HTTPRoute {route} 的第 {rule} 条规则是第一条方法、请求头（{headers} 个）和查询参数（{query} 个）都匹配的规则；排在它前面的 {skipped} 条规则不匹配（先看方法，再看请求头匹配数多者，再看查询参数匹配数多者，最后是更早创建的路由）。',
+  'hop.gateway.noMatch': 'Gateway {gateway}（NGINX Gateway Fabric）找到了路径，但它的 {skipped} 条规则的方法、请求头和查询参数都不匹配：返回 404。',
+  'hop.gateway.noRoute': 'Gateway {gateway}（NGINX Gateway Fabric）没有匹配该主机和路径的路由：由默认 server 返回 {status}。',
+  'hop.gateway.respond': 'Gateway {gateway}（NGINX Gateway Fabric）自己返回 {status}。',
+  'hop.gateway.error': 'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：该规则对这个请求没有可用的后端（upstream {upstream}）。',
+  'hop.gateway.redirect': 'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
+  'hop.gateway.proxy': 'Gateway {gateway} 的数据面从自己的 Pod（{src}）直接向端点 {dst} 建立新连接（upstream {upstream}）：不经过 ClusterIP，也没有 kube-proxy 的 DNAT。',
 };
 
 export function renderTraceMessage(

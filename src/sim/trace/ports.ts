@@ -7,6 +7,7 @@ import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
+import type { GatewayDecision, GatewayRequest } from '../gateway/evaluate';
 
 export interface DnsLookup {
   rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'TIMEOUT';
@@ -76,6 +77,21 @@ export interface IngressRuntime {
   rand: SeededRandom;
 }
 
+/** One Gateway's data plane (NGINX Gateway Fabric): its pods, listener ports and the evaluator of its nginx.conf. */
+export interface GatewayDataPlanePort {
+  /** "ns/name" of the Gateway. */
+  gateway: string;
+  /** "ns/name" of the data plane pods. */
+  pods: string[];
+  /** Listener ports (the pod listens on each). */
+  ports: number[];
+  /** "ns/name" of the data plane Service. */
+  service: string | null;
+  decide(req: GatewayRequest, rand: SeededRandom): GatewayDecision;
+  /** "ns/name" of the Service behind an upstream of the rendered config. */
+  serviceOf?(upstream: string): string | null;
+}
+
 export interface LabPorts {
   cluster: Cluster;
   clients: ExternalClient[];
@@ -84,4 +100,6 @@ export interface LabPorts {
   ingress: IngressControllerPort[];
   /** Public names a client's resolver finds outside the cluster (ingress hosts to the controller's address). */
   externalRecords: Record<string, string[]>;
+  /** Gateway data planes (absent in labs built before Gateway API support). */
+  gateways?: GatewayDataPlanePort[];
 }

@@ -12,7 +12,9 @@ import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
-import type { HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
+import type { GatewayDataPlanePort, HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
+import { echoResponse, isEchoBasic } from '../gateway/echo';
+import { gatewayExplanation } from './gateway-walk';
 import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 
 export type TraceSource =
@@ -23,7 +25,9 @@ export type TraceSource =
 export type ConnectTarget =
   | { kind: 'ingress'; className?: string }
   | { kind: 'node'; node: string }
-  | { kind: 'address'; ip: string; port: number };
+  | { kind: 'address'; ip: string; port: number }
+  /** A Gateway's address (its data plane Service), on a listener port. */
+  | { kind: 'gateway'; namespace: string; name: string; port?: number };
 
 export interface TraceRequest {
   from: TraceSource;
@@ -67,9 +71,11 @@ export function parseConnect(text: string): ConnectTarget | { error: string } {
   if (text === 'ingress') return { kind: 'ingress' };
   if (text.startsWith('ingress:')) return { kind: 'ingress', className: text.slice(8) };
   if (text.startsWith('node:')) return { kind: 'node', node: text.slice(5) };
+  const gw = /^gateway:(?:([^/:]+)\/)?([^/:]+)(?::(\d+))?$/.exec(text);
+  if (gw) return { kind: 'gateway', namespace: gw[1] ?? 'default', name: gw[2]!, ...(gw[3] ? { port: Number(gw[3]) } : {}) };
   const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(text);
   if (m) return { kind: 'address', ip: m[1]!, port: Number(m[2]) };
-  return { error: `--connect must be ingress[:<class>], node:<name> or <ip>:<port>, not ${JSON.stringify(text)}` };
+  return { error: `--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not ${JSON.stringify(text)}` };
 }
 
 interface ParsedUrl {
@@ -213,6 +219,7 @@ interface Ended {
   backendPod?: string | null;
   backend?: TraceResult['backend'];
   responseHeaders?: Record<string, string>;
+  services?: string[];
 }
 
 /** Where the packet is while the walk runs. */
@@ -233,6 +240,12 @@ interface HttpContext extends HttpRequestView {
   firstPacket: Packet;
   /** What the backend answers, when an ingress controller knows (its default backend's 404). */
   upstreamStatus?: number;
+  /** The Host header exactly as the client wrote it (with a port, if any): what a Gateway matches. */
+  authority?: string;
+  /** Response header changes a Gateway applies to what the backend answers. */
+  responseOps?: { hide: string[]; add: [string, string][] };
+  /** Services the request went through, in order (a Gateway's data plane Service, then the backend's). */
+  services?: string[];
 }
 
 function userspaceExplanation(v: Extract<ProxyVerdict, { kind: 'proxy' }>): { key: TraceMessageKey; params: Record<string, string | number> } {
@@ -315,6 +328,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     responseHeaders: end.responseHeaders ?? {},
     hops: w.hops,
     fault: end.fault,
+    ...(end.services ? { services: end.services } : {}),
   };
 }
 
@@ -370,6 +384,10 @@ function walk(w: Walk, req: TraceRequest): Ended {
     if (!ctrl) return { outcome: 'unreachable', status: null, fault: { kind: 'IngressClass', name: c.className ?? '(default)', message: c.className ? `no ingress controller serves class ${c.className}` : 'this scenario has no ingress controller' } };
     dst = controllerEntry(lab, ctrl, url.scheme);
     if (!dst) return { outcome: 'unreachable', status: null, fault: { kind: 'IngressClass', name: ctrl.className, message: `the ${ctrl.className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)` } };
+  } else if (c?.kind === 'gateway') {
+    const entry = gatewayEntry(lab, c, url.scheme);
+    if ('error' in entry) return { outcome: 'unreachable', status: null, fault: { kind: 'Gateway', namespace: c.namespace, name: c.name, message: entry.error } };
+    dst = entry;
   } else if (IS_IP.test(url.host)) {
     dst = { ip: url.host, port: url.port };
     w.hop({ place: at.place, action: 'resolve', before: view({ protocol: 'TCP', src: srcIP, srcPort: 0, dst: url.host, dstPort: url.port }, { host: url.host }), key: 'hop.resolve.literal', params: { host: url.host } });
@@ -420,6 +438,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
     clientFacing: dst,
     clientName,
     firstPacket: first,
+    authority: headerValue(headers, 'host') ?? /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(req.url.trim())?.[1] ?? url.host,
   };
   const end = forward(w, at, first, http, 0);
   if (req.useCookieJar) {
@@ -645,6 +664,11 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
       fault: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, field: 'spec.containers[].ports', message: `pod ${podKey(pod)} does not listen on port ${pkt.dstPort} (it listens on ${listening.map((l) => l.port).join(', ') || 'no port'}); check the Service's targetPort` },
     };
   }
+  const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
+  if (gw && gw.ports.includes(pkt.dstPort)) {
+    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    return throughGateway(w, gw, pod, pkt, http, depth);
+  }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
   if (ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https)) {
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
@@ -653,7 +677,8 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   if (!alreadyDelivered) {
     w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
   }
-  const status = http.upstreamStatus ?? 200;
+  const echo = isEchoBasic(pod) ? echoResponse(pod, { method: http.method, host: http.host, path: http.path, headers: http.headers }) : null;
+  const status = http.upstreamStatus ?? echo?.status ?? 200;
   const reply: Packet = { protocol: pkt.protocol, src: http.clientFacing.ip, srcPort: http.clientFacing.port, dst: http.firstPacket.src, dstPort: http.firstPacket.srcPort };
   w.hop({ place, action: 'respond', before: view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort }), after: view(reply), key: 'hop.backend.respond', params: { pod: podKey(pod), status, client: http.clientName, from: `${reply.src}:${reply.srcPort}` }, observedSource: pkt.src });
   return {
@@ -661,9 +686,23 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     status,
     service: http.service,
     backendPod: podKey(pod),
-    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method },
-    responseHeaders: { ...http.responseHeaders },
+    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: { ...http.headers } },
+    responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
+    ...(http.services ? { services: http.services } : {}),
   };
+}
+
+/** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */
+function applyResponseOps(headers: Record<string, string>, ops: HttpContext['responseOps']): Record<string, string> {
+  if (!ops) return headers;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (!ops.hide.some((h) => h.toLowerCase() === k.toLowerCase())) out[k] = v;
+  for (const [k, v] of ops.add) {
+    const existing = Object.keys(out).find((x) => x.toLowerCase() === k.toLowerCase());
+    if (existing) out[existing] = `${out[existing]},${v}`;
+    else out[k] = v;
+  }
+  return out;
 }
 
 function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Packet, http: HttpContext, depth: number): Ended {
@@ -688,6 +727,61 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   w.hop({ place, action: 'proxy', before, after: view(next, { host: http.host, path: decision.path, method: http.method }), key: 'hop.ingress.proxy', params: { controller: ctrl.controller, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: decision.upstream } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
   return { ...end, service: end.service ?? decision.service };
+}
+
+/** Where an outside client reaches a Gateway: its data plane Service's LoadBalancer address, else a node's NodePort. */
+function gatewayEntry(lab: LabPorts, c: { namespace: string; name: string; port?: number }, scheme: 'http' | 'https'): { ip: string; port: number } | { error: string } {
+  const key = `${c.namespace}/${c.name}`;
+  const gw = lab.gateways?.find((g) => g.gateway === key);
+  if (!gw) return { error: `no Gateway ${key} served by this lab's Gateway controller (is its GatewayClass's controllerName the one in settings.gatewayAPI.controllerName?)` };
+  const port = c.port ?? (gw.ports.includes(scheme === 'https' ? 443 : 80) ? (scheme === 'https' ? 443 : 80) : gw.ports[0]);
+  if (port === undefined || !gw.ports.includes(port)) return { error: `Gateway ${key} has no valid listener on port ${port ?? '(none)'} (listeners: ${gw.ports.join(', ') || 'none'})` };
+  const svc = lab.cluster.services.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === gw.service);
+  if (!svc) return { error: `Gateway ${key} has no data plane Service yet` };
+  const sp = (svc.spec.ports ?? []).find((p) => p.port === port);
+  const lbIP = svc.status?.loadBalancer?.ingress?.find((i) => i.ip)?.ip;
+  if (lbIP && sp) return { ip: lbIP, port };
+  const node = lab.cluster.nodes[0];
+  const ip = node ? buildNetworkIndex(lab.cluster).nodeIP(node.metadata.name) : null;
+  if (sp?.nodePort && ip) return { ip, port: sp.nodePort };
+  return { error: `Gateway ${key}'s Service ${gw.service} has no LoadBalancer address and no NodePort for port ${port}` };
+}
+
+/** The data plane pod of a Gateway: nginx matches listener and route, applies the filters, and
+ *  opens a new connection straight to an endpoint (or answers itself: redirect, 404, 500, 503). */
+function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet, http: HttpContext, depth: number): Ended {
+  const place: HopPlace = { kind: 'controller', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '', controller: 'nginx-gateway-fabric' };
+  const before = { ...view(pkt, { host: http.authority ?? http.host, path: http.path, method: http.method }), headers: { ...http.headers } };
+  const d = gw.decide({ scheme: http.scheme, host: http.authority ?? http.host, path: http.path, method: http.method, headers: http.headers, clientIP: pkt.src, port: pkt.dstPort }, w.ingressRuntime().rand);
+  const services = [...(gw.service ? [gw.service] : [])];
+  const explain = gatewayExplanation(gw.gateway, d);
+  if (d.outcome === 'respond' || !d.endpoint || !d.upstreamRequest) {
+    const headers: Record<string, string> = d.redirect ? { Location: d.redirect } : {};
+    for (const [k, v] of d.response.add) if (d.status >= 400 || d.redirect) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
+    w.hop({ place, action: d.redirect ? 'redirect' : 'respond', before, refs: d.refs, key: explain.key, params: explain.params });
+    return { outcome: 'response', status: d.status || 404, service: http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers }, services };
+  }
+  const service = d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null;
+  const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
+  w.hop({ place, action: 'match', before, after: { ...before, host: d.upstreamRequest.host, path: d.upstreamRequest.path, headers: d.upstreamRequest.headers }, refs: matchRefs, key: explain.key, params: explain.params });
+  const [ip, port] = d.endpoint.split(':');
+  const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: ip!, dstPort: Number(port) };
+  const nextHttp: HttpContext = {
+    ...http,
+    host: d.upstreamRequest.host,
+    path: d.upstreamRequest.path,
+    headers: d.upstreamRequest.headers,
+    service,
+    responseOps: d.response,
+    services: [...services, ...(service ? [service] : [])],
+  };
+  w.hop({ place, action: 'proxy', before: view(pkt, { host: http.host, path: http.path, method: http.method }), after: view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method }), refs: d.refs.filter((r) => r.ref.startsWith('upstream:')), key: 'hop.gateway.proxy', params: { gateway: gw.gateway, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: d.upstream ?? '' } });
+  const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
+  return { ...end, service: end.service ?? service };
+}
+
+function gwServiceOf(gw: GatewayDataPlanePort, upstream: string): string | null {
+  return gw.serviceOf ? gw.serviceOf(upstream) : null;
 }
 
 /** The external load balancer's choice of node. With externalTrafficPolicy Local, only nodes whose

@@ -11,7 +11,7 @@ export type HopPlace =
   | { kind: 'load-balancer'; id: string; address: string; service: string }
   | { kind: 'node'; id: string; node: string; iface?: string }
   | { kind: 'pod'; id: string; pod: string; node: string; iface?: string }
-  | { kind: 'controller'; id: string; pod: string; node: string; controller: 'nginx' | 'traefik' | 'kube-proxy-userspace' };
+  | { kind: 'controller'; id: string; pod: string; node: string; controller: 'nginx' | 'traefik' | 'kube-proxy-userspace' | 'nginx-gateway-fabric' };
 
 export type HopAction =
   | 'resolve'
@@ -84,7 +84,9 @@ export interface TraceResult {
   service: string | null;
   /** "ns/name" of the pod that answered. */
   backendPod: string | null;
-  backend: { sourceIP: string; host: string; path: string; method: string } | null;
+  backend: { sourceIP: string; host: string; path: string; method: string; headers?: Record<string, string> } | null;
+  /** Every Service the request went through, in order (e.g. a Gateway's data plane Service, then the backend's). */
+  services?: string[];
   responseHeaders: Record<string, string>;
   hops: Hop[];
   fault?: Fault;

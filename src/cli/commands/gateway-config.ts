@@ -1,0 +1,53 @@
+// `netlab gateway-config <files> [--gateway <ns>/<name>] [--out <dir>]`: the nginx.conf NGINX
+// Gateway Fabric renders for a Gateway's data plane. With --out, nginx.conf, matches.json, the njs
+// module and certificates are written so that `nginx -t -c <dir>/nginx.conf -p <dir>` passes with
+// Debian's nginx and libnginx-mod-http-js.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { artifactText } from '../../sim';
+import { writeGatewayConfigDir } from '../../sim/gateway/files';
+import { EXIT, type Command } from '../command';
+import { loadLab, opt } from '../lab-input';
+
+export const gatewayConfigCommand: Command = {
+  name: 'gateway-config',
+  summary: "a Gateway's data-plane nginx.conf as NGINX Gateway Fabric renders it",
+  usage: `netlab gateway-config [files...] [--gateway <ns>/<name>] [--out <dir>]
+
+Prints the nginx.conf of the Gateway (default: the first one the controller serves), with its
+match lists (matches.json) shown as comments at the end. With --out, writes nginx.conf,
+conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
+  options: { gateway: { type: 'string' }, out: { type: 'string' } },
+  run(ctx) {
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const name = opt(ctx, 'gateway');
+    const planes = l.lab.gatewayControllers.dataPlanes;
+    const out = opt(ctx, 'out');
+    if (out) {
+      const dir = resolve(out);
+      const r = writeGatewayConfigDir({ cluster: l.lab.cluster, dir, ...(name ? { gateway: name } : {}) });
+      if ('error' in r) {
+        ctx.io.stderr(`error: ${r.error}\n`);
+        return EXIT.problems;
+      }
+      for (const f of r.files) {
+        const p = join(dir, f.path);
+        mkdirSync(dirname(p), { recursive: true });
+        writeFileSync(p, f.content);
+      }
+      ctx.io.stdout(`wrote ${r.files.length} file(s) for Gateway ${r.rendered.gateway} to ${dir}; check with: nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}\n`);
+      return EXIT.ok;
+    }
+    const dp = name ? planes.find((x) => x.gateway === name) : planes[0];
+    if (!dp) {
+      const known = planes.map((x) => x.gateway).join(', ') || 'none';
+      ctx.io.stderr(name ? `error: no Gateway ${name} is served by the Gateway controller (served: ${known})\n` : 'error: no Gateway is served by the Gateway controller (check the GatewayClass controllerName and settings.gatewayAPI.controllerName)\n');
+      return EXIT.problems;
+    }
+    if (!name && planes.length > 1) ctx.io.stderr(`note: ${planes.length} Gateways; showing ${dp.gateway} (others: ${planes.slice(1).map((x) => x.gateway).join(', ')}; pick one with --gateway)\n`);
+    ctx.io.stdout(artifactText(dp.rendered.artifact));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,124 @@
+// NGINX Gateway Fabric as a lab addon: the objects its install and its provisioner create. The
+// control plane (Deployment nginx-gateway in namespace nginx-gateway) is installed when a
+// GatewayClass names the lab's controller (settings.gatewayAPI.controllerName) or when
+// settings.gatewayAPI.install asks for it (then with a GatewayClass "nginx"). For each Gateway of
+// a served class, NGF 2.x provisions a data plane in the Gateway's namespace: a Deployment and a
+// LoadBalancer Service named `<gateway>-<class>`, one port per listener port.
+
+import type { Deployment, Gateway, GatewayClass, KubeObject, Namespace, OtherObject, Service } from '../api/types';
+import type { LabSettings } from '../lab';
+import { ADDON_LABEL } from '../ingress/addon';
+
+export const NGF_NAMESPACE = 'nginx-gateway';
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const NGF_VERSION = '2.2.0';
+
+const ns = (o: { metadata: { namespace?: string } }) => o.metadata.namespace ?? 'default';
+
+/** Name of the data plane Deployment and Service of a Gateway (NGF's provisioner). */
+export function dataPlaneName(gw: Gateway): string {
+  return `${gw.metadata.name}-${gw.spec.gatewayClassName}`;
+}
+
+export function dataPlanePodLabels(gw: Gateway): Record<string, string> {
+  return { 'app.kubernetes.io/name': dataPlaneName(gw), [GATEWAY_NAME_LABEL]: gw.metadata.name };
+}
+
+function servedClasses(settings: LabSettings, objects: readonly (KubeObject | OtherObject)[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    if (o.kind === 'GatewayClass' && (o as GatewayClass).spec?.controllerName === settings.gatewayAPI.controllerName) out.add(o.metadata.name);
+  }
+  if (settings.gatewayAPI.install && out.size === 0 && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) out.add('nginx');
+  return out;
+}
+
+function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
+  const name = dataPlaneName(gw);
+  const labels = dataPlanePodLabels(gw);
+  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: `gateway.${ns(gw)}.${gw.metadata.name}` } };
+  const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((a, b) => a - b);
+  const dep: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta,
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          containers: [
+            {
+              name: 'nginx',
+              image: `ghcr.io/nginx/nginx-gateway-fabric/nginx:${NGF_VERSION}`,
+              ports: ports.map((p) => ({ name: `port-${p}`, containerPort: p, protocol: 'TCP' as const })),
+            },
+          ],
+        },
+      },
+    },
+  };
+  const svc: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta,
+    spec: {
+      type: 'LoadBalancer',
+      selector: labels,
+      ports: ports.map((p) => ({ name: `port-${p}`, port: p, targetPort: p, protocol: 'TCP' as const })),
+    },
+  };
+  return [dep, svc];
+}
+
+function controlPlaneObjects(): (KubeObject | OtherObject)[] {
+  const labels = { 'app.kubernetes.io/name': 'nginx-gateway', 'app.kubernetes.io/instance': 'ngf' };
+  const meta = (name: string) => ({ name, namespace: NGF_NAMESPACE, labels: { ...labels, [ADDON_LABEL]: 'gateway' } });
+  const nsObj: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NGF_NAMESPACE, labels: { [ADDON_LABEL]: 'gateway' } } };
+  const dep: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta('nginx-gateway'),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: 'nginx-gateway',
+          containers: [
+            {
+              name: 'nginx-gateway',
+              image: `ghcr.io/nginx/nginx-gateway-fabric:${NGF_VERSION}`,
+              args: ['controller', '--gateway-ctlr-name=gateway.nginx.org/nginx-gateway-controller', '--gatewayclass=nginx'],
+              ports: [{ name: 'agent-grpc', containerPort: 8443, protocol: 'TCP' }],
+            },
+          ],
+        },
+      },
+    },
+  };
+  return [nsObj, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('nginx-gateway') }, dep];
+}
+
+/** Objects the Gateway controller's install adds to a scenario's (those already present are left out). */
+export function gatewayAddonObjects(settings: LabSettings, objects: readonly (KubeObject | OtherObject)[]): (KubeObject | OtherObject)[] {
+  const classes = servedClasses(settings, objects);
+  if (classes.size === 0) return [];
+  const out: (KubeObject | OtherObject)[] = [...controlPlaneObjects()];
+  if (settings.gatewayAPI.install && classes.has('nginx') && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) {
+    out.push({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: 'nginx', labels: { [ADDON_LABEL]: 'gateway' } },
+      spec: { controllerName: settings.gatewayAPI.controllerName },
+    } satisfies GatewayClass);
+  }
+  for (const o of objects) {
+    if (o.kind === 'Gateway' && classes.has((o as Gateway).spec?.gatewayClassName)) out.push(...dataPlaneObjects(o as Gateway));
+  }
+  const key = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const existing = new Set(objects.map(key));
+  return out.filter((o) => !existing.has(key(o)));
+}

@@ -1,0 +1,445 @@
+// Evaluates one request over a Gateway's rendered nginx.conf and its match lists, the way the data
+// plane does: server by port and server_name, location by nginx's algorithm, then the location's
+// directives in order (set, rewrite, return, js_content httpmatches.redirect -> internal location),
+// split_clients over $request_id (a seeded draw here), the upstream's peers (`random two
+// least_conn`: a seeded pick), the proxy headers nginx sends, and the response header changes.
+// It reads only the rendered structure (principle 4): the viewer's lines are what decided.
+
+import type { ArtifactRef } from '../artifact';
+import { findLine } from '../artifact';
+import type { SeededRandom } from '../net/rand';
+import type { NginxBlock, NginxDirective, NginxNode } from '../ingress/nginx/conf';
+import { childBlocks, childDirectives, unquoteArg } from '../ingress/nginx/conf';
+import { nginxRegex, normalizeNginxUri, selectNginxLocation, selectNginxServer } from '../ingress/nginx/match';
+import type { MatchSource, NjsMatch, RenderedGateway } from './render';
+
+export interface GatewayRequest {
+  scheme: 'http' | 'https';
+  /** Host header as sent (may carry a port). */
+  host: string;
+  /** Path and query as sent. */
+  path: string;
+  method: string;
+  headers: Readonly<Record<string, string>>;
+  clientIP: string;
+  /** The listener port the connection arrived on. */
+  port: number;
+}
+
+export interface MatchedRule {
+  list: string;
+  index: number;
+  source: MatchSource;
+  entry: NjsMatch;
+  /** Entries before the winner that the request did not satisfy, with the first reason. */
+  skipped: { source: MatchSource; why: string }[];
+}
+
+export interface GatewayDecision {
+  outcome: 'proxy' | 'respond';
+  status: number;
+  server: string | null;
+  location: string | null;
+  matched: MatchedRule | null;
+  /** The rule an inline location serves (one rule for the path, no conditions). */
+  inline: MatchSource | null;
+  upstream: string | null;
+  /** The chosen peer "ip:port"; null for nginx's own 500/503 sockets. */
+  endpoint: string | null;
+  split: { variable: string; choice: string; percent: string } | null;
+  upstreamRequest: { method: string; path: string; host: string; headers: Record<string, string> } | null;
+  /** Response header changes (add_header ... always, proxy_hide_header), applied to what the backend answers. */
+  response: { hide: string[]; add: [string, string][] };
+  redirect: string | null;
+  refs: ArtifactRef[];
+  notes: string[];
+}
+
+export interface EvaluateGatewayInput {
+  rendered: RenderedGateway;
+  request: GatewayRequest;
+  random?: SeededRandom;
+}
+
+type Vars = Record<string, string>;
+
+function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+  return k === undefined ? undefined : headers[k];
+}
+
+class Run {
+  readonly out: GatewayDecision = {
+    outcome: 'respond',
+    status: 0,
+    server: null,
+    location: null,
+    matched: null,
+    inline: null,
+    upstream: null,
+    endpoint: null,
+    split: null,
+    upstreamRequest: null,
+    response: { hide: [], add: [] },
+    redirect: null,
+    refs: [],
+    notes: [],
+  };
+  readonly http: NginxBlock;
+  readonly vars: Vars;
+
+  constructor(
+    readonly input: EvaluateGatewayInput,
+    http: NginxBlock,
+  ) {
+    this.http = http;
+    const req = input.request;
+    const q = req.path.indexOf('?');
+    const hostHeader = req.host;
+    this.vars = {
+      scheme: req.scheme,
+      http_host: hostHeader,
+      host: hostHeader.toLowerCase().replace(/:\d+$/, ''),
+      request_uri: req.path,
+      uri: normalizeNginxUri(req.path),
+      args: q >= 0 ? req.path.slice(q + 1) : '',
+      is_args: q >= 0 ? '?' : '',
+      remote_addr: req.clientIP,
+      server_port: String(req.port),
+      request_method: req.method,
+    };
+    for (const [k, v] of Object.entries(req.headers)) this.vars[`http_${k.toLowerCase().replace(/-/g, '_')}`] = v;
+    const xff = headerOf(req.headers, 'x-forwarded-for');
+    this.vars.proxy_add_x_forwarded_for = xff ? `${xff}, ${req.clientIP}` : req.clientIP;
+  }
+
+  ref(id: string): void {
+    const a = this.input.rendered.artifact;
+    const r = findLine(a, id);
+    if (r && !this.out.refs.some((x) => x.lineIndex === r.lineIndex)) this.out.refs.push(r);
+  }
+
+  /** A directive's own line (the n-th line of its block with that text). */
+  refDirective(block: NginxBlock, dir: NginxDirective): void {
+    const a = this.input.rendered.artifact;
+    const text = `${[dir.name, ...dir.args].join(' ')};`;
+    const i = a.lines.findIndex((l) => l.ref === block.id && l.text.trim() === text);
+    if (i >= 0 && !this.out.refs.some((x) => x.lineIndex === i)) this.out.refs.push({ artifact: a.id, ref: block.id, line: a.lines[i]!.text, lineIndex: i });
+  }
+
+  variable(name: string): string {
+    if (name in this.vars) return this.vars[name]!;
+    const map = childBlocks(this.http, 'map').find((m) => m.args[1] === `$${name}`);
+    if (map) {
+      const value = this.evalMap(map);
+      this.vars[name] = value;
+      return value;
+    }
+    return '';
+  }
+
+  evalMap(map: NginxBlock): string {
+    const src = this.expand(map.args[0] ?? '');
+    let fallback = '';
+    for (const n of map.children) {
+      if (n.kind !== 'directive') continue;
+      const key = unquoteArg(n.name);
+      const value = n.args[0] ?? '';
+      if (key === 'default') {
+        fallback = value;
+        continue;
+      }
+      if (key.startsWith('~')) {
+        const m = nginxRegex(key.slice(1).replace(/\(\?P</g, '(?<'), false).exec(src);
+        if (m) return this.expand(value, m.groups ?? {});
+        continue;
+      }
+      if (key === src) return this.expand(value);
+    }
+    return this.expand(fallback);
+  }
+
+  expand(template: string, named: Record<string, string> = {}, captures: readonly string[] = []): string {
+    return unquoteArg(template).replace(/\$(\d|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+      if (/^\d$/.test(name)) return captures[Number(name)] ?? '';
+      const n = name.replace(/[{}]/g, '');
+      if (n in named) return named[n] ?? '';
+      return this.variable(n);
+    });
+  }
+}
+
+function matchNjsEntry(run: Run, e: NjsMatch): string | null {
+  if (e.any) return null;
+  const req = run.input.request;
+  if (e.method && req.method !== e.method) return `method ${req.method} is not ${e.method}`;
+  for (const h of e.headers ?? []) {
+    const [name, type, want] = split3(h, ':');
+    const got = headerOf(req.headers, name);
+    if (!got) return `no header ${name}`;
+    const values = got.split(',');
+    const ok = type === 'Exact' ? values.includes(want) : values.some((v) => new RegExp(want).test(v));
+    if (!ok) return `header ${name}: ${got} does not match ${type === 'Exact' ? want : `/${want}/`}`;
+  }
+  const args = parseArgs(run.vars.args ?? '');
+  for (const p of e.params ?? []) {
+    const [name, type, want] = split3(p, '=');
+    const got = args.get(name);
+    if (!got) return `no query parameter ${name}`;
+    const ok = type === 'Exact' ? got === want : new RegExp(want).test(got);
+    if (!ok) return `query ${name}=${got} does not match ${type === 'Exact' ? want : `/${want}/`}`;
+  }
+  return null;
+}
+
+function split3(spec: string, sep: string): [string, string, string] {
+  const a = spec.indexOf(sep);
+  const b = spec.indexOf(sep, a + 1);
+  return [spec.slice(0, a), spec.slice(a + 1, b), spec.slice(b + 1)];
+}
+
+/** Query parameters, first value per name (as the njs module reads r.args). */
+function parseArgs(args: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of args.split('&')) {
+    if (!part) continue;
+    const i = part.indexOf('=');
+    const k = decodeSafe(i >= 0 ? part.slice(0, i) : part);
+    const v = decodeSafe(i >= 0 ? part.slice(i + 1) : '');
+    if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function findInternal(server: NginxBlock, path: string): NginxBlock | undefined {
+  return childBlocks(server, 'location').find((l) => l.args.length === 1 && l.args[0] === path);
+}
+
+/** Runs a location's directives; returns when the request is answered or proxied. */
+function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: number): void {
+  const out = run.out;
+  run.ref(loc.id);
+  if (depth > 4) {
+    out.status = 500;
+    out.notes.push('rewrite or internal redirection cycle');
+    return;
+  }
+  for (const n of loc.children) {
+    if (n.kind !== 'directive') continue;
+    switch (n.name) {
+      case 'set':
+        run.vars[n.args[0]!.slice(1)] = run.expand(n.args[1] ?? '');
+        break;
+      case 'rewrite': {
+        const re = nginxRegex(unquoteArg(n.args[0]!), false);
+        const current = run.vars.uri!;
+        const m = re.exec(current);
+        if (!m) break;
+        const next = run.expand(n.args[1]!, {}, [...m]);
+        run.refDirective(loc, n);
+        out.notes.push(`rewrite ${current} -> ${next}`);
+        run.vars.uri = next;
+        if (n.args[2] === 'last') {
+          const target = selectNginxLocation(server, next);
+          if (!target) {
+            out.status = 404;
+            return;
+          }
+          return runLocation(run, server, target.block, depth + 1);
+        }
+        if (n.args[2] === 'break') continue;
+        break;
+      }
+      case 'return': {
+        run.refDirective(loc, n);
+        const status = Number(n.args[0]);
+        const url = n.args[1] !== undefined ? run.expand(n.args[1]) : null;
+        out.status = status;
+        if (url !== null && [301, 302, 303, 307, 308].includes(status)) {
+          out.redirect = url;
+          out.notes.push(`return ${status} ${url}`);
+        } else out.notes.push(`return ${status}`);
+        return;
+      }
+      case 'js_content': {
+        run.refDirective(loc, n);
+        const key = run.vars.match_key ?? '';
+        const list = run.input.rendered.matches.find((m) => m.key === key);
+        if (!list || list.entries.length === 0) {
+          out.status = 500;
+          out.notes.push(`no match list ${key}: 500`);
+          return;
+        }
+        const skipped: MatchedRule['skipped'] = [];
+        for (let i = 0; i < list.entries.length; i++) {
+          const why = matchNjsEntry(run, list.entries[i]!);
+          if (why !== null) {
+            skipped.push({ source: list.sources[i]!, why });
+            continue;
+          }
+          run.ref(`matches:${key}:${i}`);
+          out.matched = { list: key, index: i, source: list.sources[i]!, entry: list.entries[i]!, skipped };
+          const target = findInternal(server, list.entries[i]!.redirectPath);
+          out.notes.push(`match ${i} of list ${key}: internal redirect to ${list.entries[i]!.redirectPath}`);
+          if (!target) {
+            out.status = 404;
+            return;
+          }
+          run.vars.uri = list.entries[i]!.redirectPath;
+          return runLocation(run, server, target, depth + 1);
+        }
+        run.ref(`matches:${key}`);
+        out.matched = null;
+        out.status = 404;
+        out.notes.push(`no entry of match list ${key} satisfied: 404 (${skipped.map((s) => s.why).join('; ')})`);
+        (out as { skippedAll?: MatchedRule['skipped'] }).skippedAll = skipped;
+        return;
+      }
+      case 'proxy_pass':
+        return proxy(run, server, loc, n, depth);
+      default:
+        break;
+    }
+  }
+  out.status = 404;
+}
+
+function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirective, depth: number): void {
+  const out = run.out;
+  const raw = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
+  const m = /^(\$?[A-Za-z0-9_.-]+)(.*)$/.exec(raw);
+  let upstreamName = m?.[1] ?? raw;
+  const uriPart = m?.[2] ?? '';
+  if (upstreamName.startsWith('$')) {
+    const v = upstreamName.slice(1);
+    const split = childBlocks(run.http, 'split_clients').find((s) => s.args[1] === upstreamName);
+    if (split) {
+      const choice = drawSplit(run, split);
+      out.split = { variable: upstreamName, choice: choice.value, percent: choice.percent };
+      run.refDirective(split, choice.line);
+      out.notes.push(`split_clients ${upstreamName}: ${choice.percent} -> ${choice.value}`);
+      upstreamName = choice.value;
+    } else upstreamName = run.variable(v);
+  }
+  if (upstreamName.startsWith('/')) {
+    // split_clients chose an internal location (per-backendRef filters): rewrite ... last.
+    const target = findInternal(server, upstreamName);
+    if (!target) {
+      out.status = 404;
+      return;
+    }
+    run.vars.uri = upstreamName;
+    return runLocation(run, server, target, depth + 1);
+  }
+  run.refDirective(loc, pass);
+  out.upstream = upstreamName;
+  const upstream = childBlocks(run.http, 'upstream').find((u) => u.args[0] === upstreamName);
+  // Response header changes of this location (applied to whatever the upstream answers).
+  for (const n of loc.children) {
+    if (n.kind !== 'directive') continue;
+    if (n.name === 'proxy_hide_header') out.response.hide.push(n.args[0]!);
+    if (n.name === 'add_header') out.response.add.push([n.args[0]!, run.expand(n.args[1] ?? '')]);
+  }
+  if (!upstream) {
+    out.status = 502;
+    out.notes.push(`no upstream ${upstreamName}: 502`);
+    return;
+  }
+  run.ref(upstream.id);
+  const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
+  if (peers.length === 0) {
+    out.status = 502;
+    return;
+  }
+  const peer = peers.length === 1 ? peers[0]! : peers[run.input.random ? run.input.random.int(peers.length) : 0]!;
+  const own = /nginx-(\d{3})-server\.sock$/.exec(peer);
+  if (own) {
+    // One of nginx's own servers: the 500 (invalid backend) or 503 (no endpoints) socket answers.
+    out.status = Number(own[1]);
+    out.notes.push(`upstream ${upstreamName} -> ${peer}: ${own[1]}`);
+    out.outcome = 'respond';
+    return;
+  }
+  out.outcome = 'proxy';
+  out.status = 200;
+  out.endpoint = peer;
+  out.notes.push(`upstream ${upstreamName}: random two least_conn picks ${peer} of ${peers.length}`);
+  // Headers nginx sends: the client's, except those proxy_set_header names (and Host, Connection),
+  // then every proxy_set_header whose value is not empty.
+  const setters = childDirectives(loc, 'proxy_set_header');
+  const named = new Set(setters.map((s) => s.args[0]!.toLowerCase()));
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(run.input.request.headers)) {
+    const lower = k.toLowerCase();
+    if (named.has(lower) || lower === 'host' || lower === 'connection') continue;
+    headers[k] = v;
+  }
+  let host = run.vars.host ?? '';
+  for (const s of setters) {
+    const value = run.expand(s.args[1] ?? '');
+    if (s.args[0]!.toLowerCase() === 'host') host = value;
+    if (value !== '') headers[s.args[0]!] = value;
+  }
+  const path = uriPart.includes('$request_uri') ? run.input.request.path : `${run.vars.uri}${run.vars.args ? `?${run.vars.args}` : ''}`;
+  out.upstreamRequest = { method: run.input.request.method, path, host, headers };
+}
+
+function drawSplit(run: Run, split: NginxBlock): { value: string; percent: string; line: NginxDirective } {
+  const lines = split.children.filter((n): n is NginxDirective => n.kind === 'directive');
+  // nginx hashes $request_id (random per request) into the percentages: a seeded draw in 1/10000ths.
+  const roll = run.input.random ? run.input.random.int(10000) : 0;
+  let acc = 0;
+  for (const l of lines) {
+    acc += Math.round(parseFloat(l.name) * 100);
+    if (roll < acc) return { value: l.args[0]!, percent: l.name, line: l };
+  }
+  const last = lines[lines.length - 1]!;
+  return { value: last.args[0]!, percent: last.name, line: last };
+}
+
+export function evaluateGateway(input: EvaluateGatewayInput): GatewayDecision {
+  const http = input.rendered.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
+  if (!http) throw new Error('rendered gateway config has no http block');
+  const run = new Run(input, http);
+  const req = input.request;
+  const sel = selectNginxServer(http, req.host, undefined, req.port);
+  if (!sel) {
+    run.out.notes.push(`nothing listens on port ${req.port}`);
+    return run.out;
+  }
+  run.out.server = sel.block.id;
+  run.ref(sel.block.id);
+  run.out.notes.push(`server ${sel.name || '(default)'} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
+  if (!run.vars.host) run.vars.host = sel.name;
+  // The default server of a port answers itself (return 404; or a TLS handshake refusal).
+  const uri = run.vars.uri!;
+  const loc = selectNginxLocation(sel.block, uri);
+  if (!loc) {
+    const ret = childDirectives(sel.block, 'return')[0];
+    run.out.status = ret ? Number(ret.args[0]) : 404;
+    if (ret) run.refDirective(sel.block, ret);
+    run.out.notes.push(ret ? `return ${ret.args[0]}` : 'no location matched: 404');
+    return run.out;
+  }
+  run.out.location = loc.block.id;
+  run.out.inline = input.rendered.inline[loc.block.id] ?? null;
+  run.out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
+  runLocation(run, sel.block, loc.block, 0);
+  return run.out;
+}
+
+/** The nodes a location renders, for tests and the inspector. */
+export function locationBlocks(rendered: RenderedGateway): NginxBlock[] {
+  const http = rendered.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
+  return http ? childBlocks(http, 'server').flatMap((s) => childBlocks(s, 'location')) : [];
+}
+
+export type { NginxNode };

@@ -1,0 +1,305 @@
+// Real-nginx fidelity for the Gateway data plane: the nginx.conf, matches.json and njs module the
+// simulator renders must pass `nginx -t` with Debian's nginx and libnginx-mod-http-js, and a real
+// nginx serving them must route, rewrite, redirect and split like the simulator's evaluator.
+// Backends are tiny echo servers on 127.0.2.x (the echo-basic contract: they echo what they got
+// and set the headers asked for in X-Echo-Set-Header). Loopback only, as the ingress-nginx
+// fidelity suite does. Needs Linux and root (installs nginx-light and libnginx-mod-http-js).
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chiSquareConsistent } from '../../../scripts/fidelity/netns';
+import type { KubeObject } from '../api/types';
+import { buildLab } from '../build/lab';
+import { defaultLabSettings } from '../lab';
+import { SeededRandom } from '../net/rand';
+import { evaluateGateway, type GatewayRequest } from './evaluate';
+import { writeGatewayConfigDir } from './files';
+import type { RenderedGateway } from './render';
+
+function which(cmd: string): string | null {
+  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) if (spawnSync('test', ['-x', `${dir}/${cmd}`]).status === 0) return `${dir}/${cmd}`;
+  return null;
+}
+
+function prepare(): { nginx: string | null; skip: string | null } {
+  if (process.platform !== 'linux') return { nginx: null, skip: 'nginx fidelity tests need Linux' };
+  if (process.getuid?.() !== 0) return { nginx: null, skip: 'nginx fidelity tests need root (to install nginx and run it)' };
+  const njs = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+  if (!which('nginx') || spawnSync('test', ['-f', njs]).status !== 0) {
+    spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 240_000 });
+    spawnSync('apt-get', ['install', '-y', 'nginx-light', 'libnginx-mod-http-js'], { stdio: 'ignore', timeout: 240_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  const nginx = which('nginx');
+  if (!nginx || spawnSync('test', ['-f', njs]).status !== 0) return { nginx: null, skip: 'could not install nginx-light and libnginx-mod-http-js' };
+  return { nginx, skip: null };
+}
+
+const env = prepare();
+if (env.skip) console.warn(`skipping Gateway nginx fidelity tests: ${env.skip}`);
+
+const NGINX_ADDR = '127.0.0.90';
+const PORT = 18090;
+const BACKEND_PORT = 19100;
+const CLIENT = '127.0.0.6';
+
+function service(name: string, ip: string): string {
+  // Selector-less Services with hand-made EndpointSlices (conformance: httproute-service-types).
+  return `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: default}
+spec: {ports: [{port: 8080, targetPort: ${BACKEND_PORT}}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: ${name}-1, namespace: default, labels: {kubernetes.io/service-name: ${name}}}
+addressType: IPv4
+endpoints: [{addresses: ["${ip}"], conditions: {ready: true}}]
+ports: [{port: ${BACKEND_PORT}}]
+---
+`;
+}
+
+const SCENARIO = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nginx}
+spec: {controllerName: gateway.nginx.org/nginx-gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  gatewayClassName: nginx
+  listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+---
+${service('v1', '127.0.2.1')}${service('v2', '127.0.2.2')}${service('v3', '127.0.2.3')}
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [example.com, "*.wild.example"]
+  rules:
+  - backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /v2}}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{path: {type: Exact, value: /exact}}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{headers: [{name: version, value: two}]}, {queryParams: [{name: animal, value: whale}]}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{method: POST, path: {value: /v2}}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{path: {value: /redirect}}]
+    filters: [{type: RequestRedirect, requestRedirect: {hostname: example.org, statusCode: 301}}]
+  - matches: [{path: {value: /https}}]
+    filters: [{type: RequestRedirect, requestRedirect: {scheme: https, path: {type: ReplaceFullPath, replaceFullPath: /secure}}}]
+  - matches: [{path: {value: /prefix/one}}]
+    filters:
+    - {type: URLRewrite, urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}}
+    - type: RequestHeaderModifier
+      requestHeaderModifier: {set: [{name: X-Set, value: one}], add: [{name: X-Add, value: more}], remove: [X-Gone]}
+    - type: ResponseHeaderModifier
+      responseHeaderModifier: {add: [{name: X-Resp, value: added}], remove: [X-Drop]}
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {value: /hdr}, headers: [{name: x-case, value: yes}]}]
+    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /full}}}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{path: {value: /split}}]
+    backendRefs: [{name: v1, port: 8080, weight: 3}, {name: v2, port: 8080, weight: 1}]
+  - matches: [{path: {value: /half-bad}}]
+    backendRefs: [{name: v1, port: 8080, weight: 1}, {name: missing, port: 8080, weight: 1}]
+  - matches: [{path: {value: /zero}}]
+    backendRefs: [{name: v1, port: 8080, weight: 0}]
+  - matches: [{path: {value: /per-backend}}]
+    backendRefs:
+    - name: v2
+      port: 8080
+      filters:
+      - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: X-Backend, value: v2}]}}
+      - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-To, value: v2}]}}
+`;
+
+interface Real {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  echo: { id: string; method: string; url: string; headers: Record<string, string> } | null;
+}
+
+const servers: http.Server[] = [];
+let dir = '';
+let nginx: ChildProcess | null = null;
+let rendered: RenderedGateway;
+
+function startBackend(address: string): Promise<void> {
+  const server = http.createServer((req, res) => {
+    const set = req.headers['x-echo-set-header'];
+    for (const pair of (typeof set === 'string' ? set : '').split(',')) {
+      const i = pair.indexOf(':');
+      if (i > 0) res.setHeader(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+    }
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ id: address, method: req.method, url: req.url, headers: req.headers }));
+  });
+  servers.push(server);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(BACKEND_PORT, address, () => resolve());
+  });
+}
+
+async function waitForPort(host: string, port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port }, () => (s.end(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`nginx did not listen on ${host}:${port}`);
+}
+
+function send(r: GatewayRequest): Promise<Real> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: NGINX_ADDR, port: PORT, path: r.path, method: r.method, headers: { ...r.headers, Host: r.host }, localAddress: CLIENT, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          let echo: Real['echo'] = null;
+          try {
+            echo = JSON.parse(body) as Real['echo'];
+          } catch {
+            echo = null;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, echo });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const request = (host: string, path: string, o: Partial<GatewayRequest> = {}): GatewayRequest => ({
+  scheme: 'http',
+  host,
+  path,
+  method: 'GET',
+  headers: {},
+  clientIP: CLIENT,
+  port: PORT,
+  ...o,
+});
+
+describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with njs', () => {
+  beforeAll(async () => {
+    const objects = parseAllDocuments(SCENARIO).map((d) => d.toJS() as KubeObject).filter(Boolean);
+    const lab = buildLab({ settings: defaultLabSettings(), objects, clients: [] });
+    dir = mkdtempSync(join(tmpdir(), 'netlab-gateway-'));
+    chmodSync(dir, 0o755);
+    const out = writeGatewayConfigDir({ cluster: lab.cluster, dir, render: { listenAddress: NGINX_ADDR } });
+    if ('error' in out) throw new Error(out.error);
+    rendered = out.rendered;
+    for (const f of out.files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    for (const ip of ['127.0.2.1', '127.0.2.2', '127.0.2.3']) await startBackend(ip);
+    const t = spawnSync(env.nginx!, ['-t', '-c', join(dir, 'nginx.conf'), '-p', dir], { encoding: 'utf8' });
+    if (t.status !== 0) throw new Error(`nginx -t failed:\n${t.stdout}${t.stderr}`);
+    nginx = spawn(env.nginx!, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'ignore' });
+    await waitForPort(NGINX_ADDR, PORT, 10_000);
+  });
+
+  afterAll(async () => {
+    if (nginx && nginx.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        nginx!.once('exit', () => resolve());
+        nginx!.kill('SIGQUIT');
+      });
+    }
+    for (const s of servers) s.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases: [string, GatewayRequest][] = [
+    ['catch-all', request('example.com', '/')],
+    ['prefix /v2', request('example.com', '/v2/x?a=1')],
+    ['not element-wise /v2x', request('example.com', '/v2x')],
+    ['exact', request('example.com', '/exact')],
+    ['header match', request('example.com', '/', { headers: { version: 'two' } })],
+    ['query match', request('example.com', '/?animal=whale')],
+    ['method match', request('example.com', '/v2', { method: 'POST' })],
+    ['wildcard host, several labels', request('a.b.wild.example', '/v2')],
+    ['unknown host', request('nowhere.example', '/')],
+    ['redirect hostname', request('example.com', '/redirect?q=1')],
+    ['redirect scheme and full path', request('example.com', '/https/x')],
+    ['rewrite prefix, host and headers', request('example.com', '/prefix/one/two?z=1', { headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Echo-Set-Header': 'X-Drop: bye' } })],
+    ['rewrite full path after a header match', request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } })],
+    ['header match misses: falls to the catch-all', request('example.com', '/hdr/deep', { headers: { 'x-case': 'no' } })],
+    ['all weights zero', request('example.com', '/zero')],
+    ['per-backendRef header filters', request('example.com', '/per-backend/x?y=2')],
+  ];
+
+  it.each(cases)('%s: real nginx and the simulator agree', async (_title, r) => {
+    const real = await send(r);
+    const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
+    expect(real.status).toBe(sim.status);
+    if (sim.redirect) expect(real.headers.location).toBe(sim.redirect);
+    if (sim.endpoint) {
+      expect(real.echo?.id).toBe(sim.endpoint.split(':')[0]);
+      expect(real.echo?.url).toBe(sim.upstreamRequest!.path);
+      expect(real.echo?.headers.host).toBe(sim.upstreamRequest!.host);
+      for (const [k, v] of Object.entries(sim.upstreamRequest!.headers)) {
+        if (k.toLowerCase() === 'connection') continue;
+        expect(real.echo?.headers[k.toLowerCase()], k).toBe(v);
+      }
+      // Headers the client itself sent that the simulated request does not model (body framing).
+      for (const name of Object.keys(real.echo?.headers ?? {}).filter((h) => h !== 'content-length' && h !== 'transfer-encoding')) {
+        expect(Object.keys(sim.upstreamRequest!.headers).some((k) => k.toLowerCase() === name), name).toBe(true);
+      }
+      for (const [k, v] of sim.response.add) expect(real.headers[k.toLowerCase()]).toBe(v);
+      for (const k of sim.response.hide) expect(real.headers[k.toLowerCase()]).toBeUndefined();
+    }
+  });
+
+  it('splits by weight as split_clients does (chi-square), and so does the simulator', async () => {
+    const n = 400;
+    const real = { '127.0.2.1': 0, '127.0.2.2': 0 } as Record<string, number>;
+    for (let i = 0; i < n; i++) {
+      const r = await send(request('example.com', '/split'));
+      real[r.echo!.id] = (real[r.echo!.id] ?? 0) + 1;
+    }
+    const rand = SeededRandom.fromSeed('split', 'gw');
+    const sim = { '127.0.2.1': 0, '127.0.2.2': 0 } as Record<string, number>;
+    for (let i = 0; i < n; i++) {
+      const d = evaluateGateway({ rendered, request: request('example.com', '/split'), random: rand });
+      sim[d.endpoint!.split(':')[0]!]! += 1;
+    }
+    expect(chiSquareConsistent([real['127.0.2.1']!, real['127.0.2.2']!], [0.75, 0.25]).ok).toBe(true);
+    expect(chiSquareConsistent([sim['127.0.2.1']!, sim['127.0.2.2']!], [0.75, 0.25]).ok).toBe(true);
+  });
+
+  it('an invalid backend answers 500 for its share (chi-square)', async () => {
+    const n = 300;
+    let ok = 0;
+    let err = 0;
+    for (let i = 0; i < n; i++) {
+      const r = await send(request('example.com', '/half-bad'));
+      if (r.status === 200) ok++;
+      else if (r.status === 500) err++;
+    }
+    expect(ok + err).toBe(n);
+    expect(chiSquareConsistent([ok, err], [0.5, 0.5]).ok).toBe(true);
+  });
+});

@@ -1,0 +1,329 @@
+// Conformance-style tables: a request through a Gateway -> the backend, status and headers the
+// simulator's NGINX Gateway Fabric gives; status reasons per parentRef; the CRDs' validation.
+
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { defaultLabSettings } from '../lab';
+import type { KubeObject } from '../api/types';
+import { buildLab } from '../build/lab';
+import { newTraceSession, trace } from '../trace/trace';
+import type { HTTPRoute } from '../api/types';
+
+const ECHO = 'gcr.io/k8s-staging-gateway-api/echo-basic:v20231214-v1.0.0-140-gf544a46e';
+
+function backend(name: string, ns = 'default'): string {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: echo, image: ${ECHO}, ports: [{containerPort: 3000}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: ${ns}}
+spec: {selector: {app: ${name}}, ports: [{port: 8080, targetPort: 3000}]}
+---
+`;
+}
+
+const BASE = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: other}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nginx}
+spec: {controllerName: gateway.nginx.org/nginx-gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: default}
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - {name: http, port: 80, protocol: HTTP}
+  - {name: scoped, port: 8080, protocol: HTTP, hostname: "*.example.org"}
+---
+${backend('v1')}${backend('v2')}${backend('v3')}${backend('far', 'other')}`;
+
+function objectsOf(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => !!o);
+}
+
+function labOf(routes: string, extra = '') {
+  const lab = buildLab({ settings: defaultLabSettings(), objects: objectsOf(`${BASE}${routes}\n---\n${extra}`), clients: [] });
+  if (lab.problems.length) throw new Error(lab.problems.map((p) => p.message).join('\n'));
+  return lab;
+}
+
+function send(lab: ReturnType<typeof labOf>, url: string, o: { headers?: Record<string, string>; method?: string; port?: number; seed?: string } = {}) {
+  return trace(lab, { from: { kind: 'external', address: '203.0.113.7' }, url, headers: o.headers, method: o.method, connect: { kind: 'gateway', namespace: 'default', name: 'gw', ...(o.port ? { port: o.port } : {}) } }, newTraceSession(o.seed ?? 't'));
+}
+
+const pod = (r: ReturnType<typeof send>) => r.backendPod?.split('/')[1]?.split('-')[0] ?? null;
+
+const ROUTES = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: matching, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  hostnames: [example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /v2}}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{path: {type: Exact, value: /exact}}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /exact}}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{headers: [{name: version, value: two}]}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{headers: [{name: version, value: two}, {name: color, value: blue}]}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{method: POST, path: {value: /m}}]
+    backendRefs: [{name: v3, port: 8080}]
+  - matches: [{queryParams: [{name: animal, value: whale}]}]
+    backendRefs: [{name: v3, port: 8080}]
+`;
+
+describe('HTTPRoute matching through the rendered nginx.conf (conformance: httproute-matching, -path-match-order, -header-matching, -method-matching, -query-param-matching)', () => {
+  const lab = labOf(ROUTES);
+  const cases: [string, Record<string, string>, string, string | null][] = [
+    ['PathPrefix /v2 takes /v2', {}, 'http://example.com/v2', 'v2'],
+    ['... and /v2/', {}, 'http://example.com/v2/', 'v2'],
+    ['... and /v2/example', {}, 'http://example.com/v2/example', 'v2'],
+    ['... but not /v2example (element-wise)', {}, 'http://example.com/v2example', 'v1'],
+    ['Exact beats a prefix of the same path', {}, 'http://example.com/exact', 'v3'],
+    ['the prefix takes what Exact does not', {}, 'http://example.com/exact/more', 'v2'],
+    ['a header match wins over no match', { version: 'two' }, 'http://example.com/', 'v2'],
+    ['more header matches win', { version: 'two', color: 'blue' }, 'http://example.com/', 'v3'],
+    ['header values are case-sensitive', { version: 'TWO' }, 'http://example.com/', 'v1'],
+    ['header names are not', { VERSION: 'two' }, 'http://example.com/', 'v2'],
+    ['query param match', {}, 'http://example.com/?animal=whale', 'v3'],
+    ['first value of a repeated param counts', {}, 'http://example.com/?animal=dolphin&animal=whale', 'v1'],
+    ['port in Host is ignored for matching', {}, 'http://example.com:8080/v2', 'v2'],
+  ];
+  it.each(cases)('%s', (_name, headers, url, want) => {
+    const r = send(lab, url, { headers });
+    expect(r.status).toBe(200);
+    expect(pod(r)).toBe(want);
+  });
+
+  it('method match: POST /m goes to v3, GET /m to the catch-all', () => {
+    expect(pod(send(lab, 'http://example.com/m', { method: 'POST' }))).toBe('v3');
+    expect(pod(send(lab, 'http://example.com/m', { method: 'GET' }))).toBe('v1');
+  });
+
+  it('an unknown host gets 404 from the default server', () => {
+    const r = send(lab, 'http://unknown.example/');
+    expect(r.status).toBe(404);
+    expect(r.backendPod).toBeNull();
+  });
+
+  it('the backend sees Host, path with query and method as sent; the echo server answers in JSON terms', () => {
+    const r = send(lab, 'http://example.com/v2/x?a=1', { headers: { 'X-Echo-Set-Header': 'X-Foo: bar' } });
+    expect(r.backend).toMatchObject({ host: 'example.com', path: '/v2/x?a=1', method: 'GET' });
+    expect(r.responseHeaders['X-Foo']).toBe('bar');
+    expect(r.services).toEqual(['default/gw-nginx', 'default/v2']);
+  });
+
+  it('each gateway hop carries a line of the rendered nginx.conf', () => {
+    const r = send(lab, 'http://example.com/', { headers: { version: 'two' } });
+    const hop = r.hops.find((h) => h.place.kind === 'controller' && h.action === 'match')!;
+    expect(hop.refs.some((x) => x.line.includes('js_content httpmatches.redirect'))).toBe(true);
+    expect(hop.explanation.key).toBe('hop.gateway.matchConditions');
+  });
+});
+
+const FILTERS = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: filters, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /headers}}]
+    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier: {set: [{name: X-Set, value: one}], add: [{name: X-Add, value: more}], remove: [X-Gone]}
+    - type: ResponseHeaderModifier
+      responseHeaderModifier: {add: [{name: X-Resp, value: added}], remove: [X-Drop]}
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /prefix/one}}]
+    filters: [{type: URLRewrite, urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /full}}]
+    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /one}}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /scheme}}]
+    filters: [{type: RequestRedirect, requestRedirect: {scheme: https}}]
+  - matches: [{path: {type: PathPrefix, value: /host}}]
+    filters: [{type: RequestRedirect, requestRedirect: {hostname: example.org, statusCode: 301}}]
+  - matches: [{path: {type: PathPrefix, value: /port}}]
+    filters: [{type: RequestRedirect, requestRedirect: {scheme: https, port: 8443}}]
+  - matches: [{path: {type: PathPrefix, value: /path}}]
+    filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}]
+  - matches: [{path: {type: PathPrefix, value: /zero}}]
+    backendRefs: [{name: v1, port: 8080, weight: 0}, {name: v2, port: 8080, weight: 0}]
+  - matches: [{path: {type: PathPrefix, value: /none}}]
+  - matches: [{path: {type: PathPrefix, value: /missing}}]
+    backendRefs: [{name: does-not-exist, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /weights}}]
+    backendRefs: [{name: v1, port: 8080, weight: 70}, {name: v2, port: 8080, weight: 30}, {name: v3, port: 8080, weight: 0}]
+`;
+
+describe('filters and backends (conformance: httproute-request-header-modifier, -rewrite-path, -rewrite-host, -redirect-*, -weight, -invalid-nonexistent-backendref, -omitted-backendrefs)', () => {
+  const lab = labOf(FILTERS);
+  it('RequestHeaderModifier set / add / remove, ResponseHeaderModifier add / remove', () => {
+    const r = send(lab, 'http://any.example/headers', { headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Set': 'old', 'X-Echo-Set-Header': 'X-Drop: bye' } });
+    const h = r.backend!.headers!;
+    expect(h['X-Set']).toBe('one');
+    expect(h['X-Add']).toBe('first,more');
+    expect(Object.keys(h).some((k) => k.toLowerCase() === 'x-gone')).toBe(false);
+    expect(r.responseHeaders['X-Resp']).toBe('added');
+    expect(r.responseHeaders['X-Drop']).toBeUndefined();
+  });
+  it.each([
+    ['/prefix/one/two', '/xyz/two'],
+    ['/prefix/one', '/xyz'],
+    ['/prefix/one/', '/xyz/'],
+    ['/full/anything?q=1', '/one?q=1'],
+  ])('URLRewrite %s -> %s', (path, want) => {
+    const r = send(lab, `http://any.example${path}`);
+    expect(r.backend?.path).toBe(want);
+  });
+  it('URLRewrite hostname replaces Host upstream', () => {
+    expect(send(lab, 'http://any.example/prefix/one').backend?.host).toBe('rewritten.example');
+  });
+  it.each([
+    ['/scheme/a', 302, 'https://any.example/scheme/a'],
+    ['/host/a?x=1', 301, 'http://example.org:80/host/a?x=1'],
+    ['/port', 302, 'https://any.example:8443/port'],
+    ['/path/rest', 302, 'http://any.example:80/new/rest'],
+  ])('RequestRedirect %s -> %d %s', (path, status, location) => {
+    const r = send(lab, `http://any.example${path}`);
+    expect(r.status).toBe(status);
+    expect(r.responseHeaders.Location).toBe(location);
+  });
+  it('all weights 0, no backendRefs, and a missing Service answer 500', () => {
+    for (const p of ['/zero', '/none', '/missing']) expect(send(lab, `http://any.example${p}`).status).toBe(500);
+  });
+  it('weights split the requests; weight 0 gets none', () => {
+    const counts: Record<string, number> = {};
+    const session = newTraceSession('w');
+    for (let i = 0; i < 400; i++) {
+      const r = trace(lab, { from: { kind: 'external', address: '203.0.113.7' }, url: 'http://any.example/weights', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } }, session, { recordHops: false });
+      const k = pod(r) ?? String(r.status);
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    expect(counts.v3).toBeUndefined();
+    expect(counts.v1! / 400).toBeGreaterThan(0.6);
+    expect(counts.v1! / 400).toBeLessThan(0.8);
+    expect(lab.gatewayControllers.dataPlanes[0]!.rendered.artifact.lines.some((l) => l.text.includes('70.00% default_v1_8080'))).toBe(true);
+  });
+});
+
+function parentConditions(lab: ReturnType<typeof labOf>, name: string, ns = 'default') {
+  const r = lab.cluster.httpRoutes.find((x: HTTPRoute) => x.metadata.name === name && (x.metadata.namespace ?? 'default') === ns)!;
+  return r.status!.parents.map((p) => Object.fromEntries(p.conditions.map((c) => [c.type, `${c.status}/${c.reason}`])));
+}
+
+describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () => {
+  const route = (name: string, ns: string, spec: string) => `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}\n---\n`;
+  const lab = labOf(
+    route('other-ns', 'other', '  parentRefs: [{name: gw, namespace: default}]\n  rules: [{backendRefs: [{name: far, port: 8080}]}]') +
+      route('no-host', 'default', '  parentRefs: [{name: gw, sectionName: scoped}]\n  hostnames: [example.com]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]') +
+      route('no-section', 'default', '  parentRefs: [{name: gw, sectionName: nope}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]') +
+      route('cross', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [cross.example]\n  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]') +
+      route('kind', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [kind.example]\n  rules: [{backendRefs: [{group: example.com, kind: Thing, name: x}]}]') +
+      route('missing', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [missing.example]\n  rules: [{backendRefs: [{name: nope, port: 8080}]}]') +
+      route('mirror', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [mirror.example]\n  rules: [{filters: [{type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}}}], backendRefs: [{name: v1, port: 8080}]}]'),
+  );
+  it.each([
+    ['other-ns', 'other', 'False/NotAllowedByListeners', 'True/ResolvedRefs'],
+    ['no-host', 'default', 'False/NoMatchingListenerHostname', 'True/ResolvedRefs'],
+    ['no-section', 'default', 'False/NoMatchingParent', 'True/ResolvedRefs'],
+    ['cross', 'default', 'True/Accepted', 'False/RefNotPermitted'],
+    ['kind', 'default', 'True/Accepted', 'False/InvalidKind'],
+    ['missing', 'default', 'True/Accepted', 'False/BackendNotFound'],
+    ['mirror', 'default', 'False/UnsupportedValue', 'True/ResolvedRefs'],
+  ])('%s: Accepted %s', (name, ns, accepted, resolved) => {
+    const [c] = parentConditions(lab, name, ns);
+    expect(c!.Accepted).toBe(accepted);
+    expect(c!.ResolvedRefs).toBe(resolved);
+  });
+  it('a cross-namespace backend answers 500 until a ReferenceGrant allows it', () => {
+    expect(send(lab, 'http://cross.example/').status).toBe(500);
+    const grant = 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: other}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n  to: [{group: "", kind: Service}]\n';
+    const granted = labOf(route('cross', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [cross.example]\n  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]'), grant);
+    expect(parentConditions(granted, 'cross')[0]!.ResolvedRefs).toBe('True/ResolvedRefs');
+    expect(send(granted, 'http://cross.example/').backendPod).toMatch(/^other\/far-/);
+  });
+  it('listener status counts attached routes; Gateway and class are accepted and programmed', () => {
+    const gw = lab.cluster.gateways[0]!;
+    expect(gw.status!.listeners!.find((l) => l.name === 'http')!.attachedRoutes).toBe(3);
+    expect(gw.status!.conditions!.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'Programmed=True']);
+    expect(gw.status!.addresses![0]!.type).toBe('IPAddress');
+    expect(lab.cluster.gatewayClasses[0]!.status!.conditions![0]).toMatchObject({ type: 'Accepted', status: 'True', observedGeneration: 1 });
+  });
+  it('a GatewayClass naming another controller is not served', () => {
+    const objects = objectsOf(BASE.replace('gateway.nginx.org/nginx-gateway-controller', 'example.net/other'));
+    const l = buildLab({ settings: defaultLabSettings(), objects, clients: [] });
+    expect(l.gatewayControllers.dataPlanes).toHaveLength(0);
+    const served = buildLab({ settings: { ...defaultLabSettings(), gatewayAPI: { controllerName: 'example.net/other', install: false } }, objects, clients: [] });
+    expect(served.gatewayControllers.dataPlanes).toHaveLength(1);
+  });
+});
+
+
+describe('reloads on the timeline', () => {
+  it('the first sync and an HTTPRoute edit reload the data plane, the edit with the nginx.conf diff', async () => {
+    const { updateLab } = await import('../build/update');
+    const lab = labOf(ROUTES);
+    const first = lab.events.filter((e) => e.source === 'nginx-gateway-fabric');
+    expect(first).toHaveLength(1);
+    expect(first[0]!.reason).toBe('Reload');
+    const route = lab.reconcile.state.cluster.httpRoutes.find((r) => r.metadata.name === 'matching')!;
+    const edited = { ...route, spec: { ...route.spec, hostnames: ['example.net'] } };
+    const next = updateLab(lab, { kind: 'apply', object: edited });
+    const reloads = next.events.filter((e) => e.source === 'nginx-gateway-fabric');
+    expect(reloads).toHaveLength(2);
+    expect(reloads[1]!.detail?.some((l) => l.startsWith('+') && l.includes('server_name example.net;'))).toBe(true);
+    expect(next.artifacts['gateway/default/gw/nginx.conf']!.lines.some((l) => l.text.includes('server_name example.net;'))).toBe(true);
+    const r = trace(next, { from: { kind: 'external', address: '203.0.113.7' }, url: 'http://example.net/v2', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } }, newTraceSession('t'));
+    expect(pod(r)).toBe('v2');
+  });
+});
+
+describe('pieces of the controller', () => {
+  it('split_clients percentages: floored to two decimals, the last backend takes the rest (NGF)', async () => {
+    const { splitPercentages } = await import('./render');
+    expect(splitPercentages([1, 1, 1])).toEqual([33.33, 33.33, 33.34]);
+    expect(splitPercentages([3, 1])).toEqual([75, 25]);
+    expect(splitPercentages([1, 0])).toEqual([100, 0]);
+    expect(splitPercentages([0, 0])).toEqual([0, 0]);
+  });
+  it.each([
+    [undefined, 'a.example.com', 'a.example.com'],
+    ['*.example.com', 'a.b.example.com', 'a.b.example.com'],
+    ['*.example.com', 'example.com', null],
+    ['*.com', '*.example.com', '*.example.com'],
+    ['*.example.com', '*.com', '*.example.com'],
+    ['foo.example.com', '*.example.com', 'foo.example.com'],
+    ['foo.example.com', 'bar.example.com', null],
+    ['*.example.com', undefined, '*.example.com'],
+  ])('hostname intersection of listener %s and route %s is %s', async (l, r, want) => {
+    const { intersectHostnames } = await import('./model');
+    expect(intersectHostnames(l, r)).toBe(want);
+  });
+});

@@ -1,0 +1,432 @@
+// The Gateway API graph, as NGINX Gateway Fabric builds it (internal/controller/state/graph):
+// which GatewayClasses this controller owns, each Gateway's listeners (valid, conflicting,
+// supported kinds), which routes attach to which listener (sectionName, port, allowedRoutes,
+// hostname intersection), every backendRef resolved (kind, ReferenceGrant, Service, port,
+// endpoints), and the status the spec asks for (gatewayclass_types.go, gateway_types.go,
+// shared_types.go). Reasons and condition types are the API's constants.
+
+import type {
+  Gateway,
+  GatewayClass,
+  GatewayCondition,
+  GatewayListener,
+  HTTPBackendRef,
+  HTTPRoute,
+  HTTPRouteFilter,
+  HTTPRouteRule,
+  ListenerStatus,
+  ParentReference,
+  ReferenceGrant,
+  RouteGroupKind,
+  Service,
+  ServicePort,
+} from '../api/types';
+import { GATEWAY_GROUP } from '../api/types';
+import { selectorMatches } from '../api/validation';
+import type { Cluster } from '../cluster';
+import { serviceEndpoints, type UpstreamEndpoint } from '../ingress/model';
+
+/** NGINX Gateway Fabric's controller name (its Helm chart's default `nginxGateway.gatewayControllerName`). */
+export const NGF_CONTROLLER_NAME = 'gateway.nginx.org/nginx-gateway-controller';
+
+export interface GatewayAPISettings {
+  /** GatewayClasses whose spec.controllerName equals this are served. */
+  controllerName: string;
+}
+
+export function defaultGatewayAPISettings(): GatewayAPISettings {
+  return { controllerName: NGF_CONTROLLER_NAME };
+}
+
+const ns = (o: { metadata: { namespace?: string } }): string => o.metadata.namespace ?? 'default';
+const generation = (o: { metadata: Record<string, unknown> }): number => (typeof o.metadata.generation === 'number' ? o.metadata.generation : 1);
+
+function cond(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, observedGeneration: number): GatewayCondition {
+  return { type, status, reason, message, observedGeneration };
+}
+
+// ---------------------------------------------------------------- hostnames (§14.3)
+
+/** Whether `host` (precise) matches `pattern` (precise or `*.`-wildcard matching one or more labels). */
+export function hostnameMatches(pattern: string, host: string): boolean {
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return pattern === host;
+}
+
+/** The intersection of a listener hostname and a route hostname (undefined = any), or null if none. */
+export function intersectHostnames(listener: string | undefined, route: string | undefined): string | null {
+  if (!listener) return route ?? '';
+  if (!route) return listener;
+  const lw = listener.startsWith('*.');
+  const rw = route.startsWith('*.');
+  if (!lw && !rw) return listener === route ? route : null;
+  if (lw && !rw) return hostnameMatches(listener, route) ? route : null;
+  if (!lw && rw) return hostnameMatches(route, listener) ? listener : null;
+  // Two wildcards: the narrower one, if one contains the other.
+  if (route.endsWith(listener.slice(1))) return route;
+  if (listener.endsWith(route.slice(1))) return listener;
+  return null;
+}
+
+// ---------------------------------------------------------------- the graph
+
+export interface ListenerGraph {
+  listener: GatewayListener;
+  index: number;
+  /** Accepted and not conflicted: gets a server block. */
+  valid: boolean;
+  supportedKinds: RouteGroupKind[];
+  conditions: GatewayCondition[];
+  attachedRoutes: number;
+}
+
+export interface GatewayGraph {
+  gateway: Gateway;
+  key: string;
+  className: string;
+  listeners: ListenerGraph[];
+}
+
+export type BackendProblem = 'RefNotPermitted' | 'BackendNotFound' | 'InvalidKind' | 'UnsupportedProtocol' | 'UnsupportedValue';
+
+export interface ResolvedBackend {
+  ref: HTTPBackendRef;
+  weight: number;
+  /** "ns/name" of the Service, when the reference names one. */
+  service: string;
+  namespace: string;
+  name: string;
+  port: number | null;
+  problem: { reason: BackendProblem; message: string } | null;
+  /** NGF's upstream name: `<ns>_<svc>_<port>`. */
+  upstream: string;
+  endpoints: UpstreamEndpoint[];
+  /** Per-backend filters (ResponseHeaderModifier, RequestHeaderModifier). */
+  filters: HTTPRouteFilter[];
+}
+
+export interface RuleGraph {
+  rule: HTTPRouteRule;
+  index: number;
+  /** A rule whose filters this implementation cannot apply: its requests get 500 (ExtensionRef) or it is dropped. */
+  invalidFilter: string | null;
+  /** Dropped from the configuration (an unsupported filter such as RequestMirror or CORS). */
+  dropped: boolean;
+  backends: ResolvedBackend[];
+}
+
+export interface RouteAttachment {
+  gateway: string;
+  listener: string;
+  /** The route's hostnames intersected with the listener's ('' = any host). */
+  hostnames: string[];
+}
+
+export interface RouteGraph {
+  route: HTTPRoute;
+  key: string;
+  rules: RuleGraph[];
+  attachments: RouteAttachment[];
+  parents: { parentRef: ParentReference; conditions: GatewayCondition[] }[];
+}
+
+export interface GatewayAPIGraph {
+  controllerName: string;
+  classes: { cls: GatewayClass; accepted: boolean }[];
+  gateways: GatewayGraph[];
+  routes: RouteGraph[];
+}
+
+const SUPPORTED_ROUTE_KINDS: readonly RouteGroupKind[] = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }];
+
+function listenerKinds(l: GatewayListener): { supported: RouteGroupKind[]; invalid: boolean } {
+  const protocol = l.protocol;
+  const given = l.allowedRoutes?.kinds;
+  if (!given || given.length === 0) {
+    return { supported: protocol === 'HTTP' || protocol === 'HTTPS' ? [...SUPPORTED_ROUTE_KINDS] : [], invalid: false };
+  }
+  const supported = given.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute').map((k) => ({ group: k.group ?? GATEWAY_GROUP, kind: k.kind }));
+  return { supported, invalid: supported.length !== given.length };
+}
+
+function certificateResolves(cluster: Cluster, gw: Gateway, l: GatewayListener): string | null {
+  for (const ref of l.tls?.certificateRefs ?? []) {
+    const refNs = ref.namespace ?? ns(gw);
+    if ((ref.group ?? '') !== '' || (ref.kind ?? 'Secret') !== 'Secret') return `unsupported certificateRef kind ${ref.kind}`;
+    const secret = cluster.secrets.find((s) => ns(s) === refNs && s.metadata.name === ref.name);
+    if (!secret) return `Secret ${refNs}/${ref.name} does not exist`;
+    if (refNs !== ns(gw) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) }, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
+      return `Certificate ref to secret ${refNs}/${ref.name} not permitted by any ReferenceGrant`;
+    }
+  }
+  return null;
+}
+
+function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
+  const g = generation(gw);
+  const listeners = gw.spec.listeners ?? [];
+  return listeners.map((l, index): ListenerGraph => {
+    const conditions: GatewayCondition[] = [];
+    const kinds = listenerKinds(l);
+    let valid = true;
+    if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') {
+      valid = false;
+      conditions.push(cond('Accepted', 'False', 'UnsupportedProtocol', `Protocol "${l.protocol}" is not supported, use one of HTTP, HTTPS`, g));
+    }
+    // Listeners on one port must agree on the protocol, and on their hostnames (ProtocolConflict, HostnameConflict).
+    const samePort = listeners.filter((o, i) => i !== index && o.port === l.port);
+    const protoConflict = samePort.some((o) => o.protocol !== l.protocol);
+    const hostConflict = samePort.some((o) => o.protocol === l.protocol && (o.hostname ?? '') === (l.hostname ?? ''));
+    const tlsProblem = l.protocol === 'HTTPS' ? certificateResolves(cluster, gw, l) : null;
+    if (valid && !protoConflict && !hostConflict) conditions.push(cond('Accepted', 'True', 'Accepted', 'Listener is accepted', g));
+    if (protoConflict || hostConflict) {
+      valid = false;
+      const reason = protoConflict ? 'ProtocolConflict' : 'HostnameConflict';
+      conditions.push(cond('Accepted', 'False', reason, protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname', g));
+      conditions.push(cond('Conflicted', 'True', reason, protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname', g));
+    } else conditions.push(cond('Conflicted', 'False', 'NoConflicts', 'No conflicts', g));
+    if (kinds.invalid) {
+      conditions.push(cond('ResolvedRefs', 'False', 'InvalidRouteKinds', 'Route kinds are invalid: only HTTPRoute is supported', g));
+    } else if (tlsProblem) {
+      valid = false;
+      conditions.push(cond('ResolvedRefs', 'False', 'InvalidCertificateRef', tlsProblem, g));
+    } else conditions.push(cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g));
+    const programmed = valid && !kinds.invalid;
+    conditions.push(programmed ? cond('Programmed', 'True', 'Programmed', 'Listener is programmed', g) : cond('Programmed', 'False', 'Invalid', 'Listener is invalid', g));
+    return { listener: l, index, valid: valid && kinds.supported.length > 0, supportedKinds: kinds.supported, conditions, attachedRoutes: 0 };
+  });
+}
+
+// ---------------------------------------------------------------- ReferenceGrant (§14.1)
+
+export function granted(
+  grants: readonly ReferenceGrant[],
+  from: { group: string; kind: string; namespace: string },
+  to: { group: string; kind: string; namespace: string; name: string },
+): boolean {
+  return grants.some(
+    (g) =>
+      ns(g) === to.namespace &&
+      (g.spec.from ?? []).some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) &&
+      (g.spec.to ?? []).some((t) => t.group === to.group && t.kind === to.kind && (!t.name || t.name === to.name)),
+  );
+}
+
+// ---------------------------------------------------------------- backends (§14.6)
+
+export function ngfUpstreamName(namespace: string, name: string, port: number): string {
+  return `${namespace}_${name}_${port}`;
+}
+
+export const INVALID_BACKEND_UPSTREAM = 'invalid-backend-ref';
+
+function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef): ResolvedBackend {
+  const namespace = b.namespace ?? ns(route);
+  const group = b.group ?? '';
+  const kind = b.kind ?? 'Service';
+  const port = b.port ?? null;
+  const base = {
+    ref: b,
+    weight: b.weight ?? 1,
+    service: `${namespace}/${b.name}`,
+    namespace,
+    name: b.name,
+    port,
+    upstream: port !== null ? ngfUpstreamName(namespace, b.name, port) : INVALID_BACKEND_UPSTREAM,
+    endpoints: [] as UpstreamEndpoint[],
+    filters: b.filters ?? [],
+  };
+  if (group !== '' || kind !== 'Service') {
+    return { ...base, problem: { reason: 'InvalidKind', message: `The kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+  }
+  if (namespace !== ns(route) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: ns(route) }, { group: '', kind: 'Service', namespace, name: b.name })) {
+    return { ...base, problem: { reason: 'RefNotPermitted', message: `Backend ref to Service ${namespace}/${b.name} not permitted by any ReferenceGrant` } };
+  }
+  const svc: Service | undefined = cluster.services.find((s) => ns(s) === namespace && s.metadata.name === b.name);
+  if (!svc) return { ...base, problem: { reason: 'BackendNotFound', message: `Service "${b.name}" not found` } };
+  if (svc.spec.type === 'ExternalName') return { ...base, problem: { reason: 'UnsupportedValue', message: 'ExternalName Services are not supported' } };
+  const sp: ServicePort | undefined = (svc.spec.ports ?? []).find((p) => p.port === port);
+  if (!sp) return { ...base, problem: { reason: 'BackendNotFound', message: `port ${port ?? '<none>'} not found in Service ${namespace}/${b.name}` } };
+  const ap = sp.appProtocol;
+  if (ap && !['http', 'kubernetes.io/h2c', 'kubernetes.io/ws'].includes(ap)) {
+    return { ...base, problem: { reason: 'UnsupportedProtocol', message: `The Service port appProtocol "${ap}" is not supported` } };
+  }
+  return { ...base, problem: null, endpoints: serviceEndpoints(cluster, namespace, svc, sp) };
+}
+
+const UNSUPPORTED_FILTERS = new Set(['RequestMirror', 'CORS']);
+
+function buildRule(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, index: number): RuleGraph {
+  const filters = rule.filters ?? [];
+  const unsupported = filters.find((f) => UNSUPPORTED_FILTERS.has(f.type));
+  const extension = filters.find((f) => f.type === 'ExtensionRef');
+  return {
+    rule,
+    index,
+    dropped: !!unsupported,
+    invalidFilter: unsupported ? unsupported.type : extension ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}` : null,
+    backends: (rule.backendRefs ?? []).map((b) => resolveBackend(cluster, route, b)),
+  };
+}
+
+// ---------------------------------------------------------------- attachment (§14.2)
+
+function namespaceAllowed(cluster: Cluster, gw: Gateway, l: GatewayListener, routeNs: string): boolean {
+  const from = l.allowedRoutes?.namespaces?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') return routeNs === ns(gw);
+  const sel = l.allowedRoutes?.namespaces?.selector;
+  if (!sel) return false;
+  const nsObj = cluster.namespaces.find((n) => n.metadata.name === routeNs);
+  const labels = { ...(nsObj?.metadata.labels ?? {}), 'kubernetes.io/metadata.name': routeNs };
+  return selectorMatches(sel, labels);
+}
+
+function attach(
+  cluster: Cluster,
+  route: HTTPRoute,
+  ref: ParentReference,
+  gw: GatewayGraph,
+  g: number,
+): { conditions: GatewayCondition[]; attachments: RouteAttachment[] } {
+  const candidates = gw.listeners.filter((lg) => (ref.sectionName === undefined || lg.listener.name === ref.sectionName) && (ref.port === undefined || lg.listener.port === ref.port));
+  if (candidates.length === 0) {
+    const what = ref.sectionName !== undefined ? `sectionName ${ref.sectionName}` : `port ${ref.port}`;
+    return { conditions: [cond('Accepted', 'False', 'NoMatchingParent', `No listener matches the parentRef's ${what}`, g)], attachments: [] };
+  }
+  const allowed = candidates.filter(
+    (lg) => namespaceAllowed(cluster, gw.gateway, lg.listener, ns(route)) && lg.supportedKinds.some((k) => k.kind === 'HTTPRoute'),
+  );
+  if (allowed.length === 0) {
+    return { conditions: [cond('Accepted', 'False', 'NotAllowedByListeners', 'Route is not allowed by any listener', g)], attachments: [] };
+  }
+  const attachments: RouteAttachment[] = [];
+  for (const lg of allowed) {
+    const routeHosts = route.spec.hostnames ?? [];
+    const hosts = routeHosts.length === 0 ? [lg.listener.hostname ?? ''] : routeHosts.map((h) => intersectHostnames(lg.listener.hostname, h)).filter((h): h is string => h !== null);
+    if (hosts.length === 0) continue;
+    attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(hosts)] });
+  }
+  if (attachments.length === 0) {
+    return { conditions: [cond('Accepted', 'False', 'NoMatchingListenerHostname', 'Listener hostname does not match the HTTPRoute hostnames', g)], attachments: [] };
+  }
+  return { conditions: [], attachments };
+}
+
+function resolvedRefsCondition(rules: readonly RuleGraph[], g: number): GatewayCondition {
+  for (const r of rules) {
+    for (const b of r.backends) if (b.problem) return cond('ResolvedRefs', 'False', b.problem.reason, b.problem.message, g);
+  }
+  return cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g);
+}
+
+function buildRoute(cluster: Cluster, route: HTTPRoute, gateways: readonly GatewayGraph[]): RouteGraph | null {
+  const g = generation(route);
+  const key = `${ns(route)}/${route.metadata.name}`;
+  const parents: RouteGraph['parents'] = [];
+  const attachments: RouteAttachment[] = [];
+  const rules = (route.spec.rules ?? [{}]).map((r, i) => buildRule(cluster, route, r, i));
+  const dropped = rules.filter((r) => r.dropped);
+  for (const ref of route.spec.parentRefs ?? []) {
+    if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') continue;
+    const gw = gateways.find((x) => x.key === `${ref.namespace ?? ns(route)}/${ref.name}`);
+    if (!gw) continue; // not a Gateway of a class this controller owns: another controller's status to write
+    const a = attach(cluster, route, ref, gw, g);
+    const conditions = [...a.conditions];
+    if (a.attachments.length > 0) {
+      if (dropped.length === rules.length && rules.length > 0) {
+        conditions.push(cond('Accepted', 'False', 'UnsupportedValue', `All rules are invalid: filter ${dropped[0]!.invalidFilter} is not supported`, g));
+      } else {
+        conditions.push(cond('Accepted', 'True', 'Accepted', 'The route is accepted', g));
+        attachments.push(...a.attachments);
+      }
+    }
+    conditions.push(resolvedRefsCondition(rules, g));
+    if (dropped.length > 0 && dropped.length < rules.length) {
+      const which = dropped.map((r) => `spec.rules[${r.index}]: filter ${r.invalidFilter} is not supported`).join('; ');
+      conditions.push(cond('PartiallyInvalid', 'True', 'UnsupportedValue', `Dropped Rule(s): ${which}`, g));
+    }
+    parents.push({ parentRef: ref, conditions });
+  }
+  if (parents.length === 0) return null;
+  return { route, key, rules, attachments, parents };
+}
+
+/** Creation order, then "namespace/name": the spec's tie-breakers between routes (and NGF's sort). */
+export function compareRouteAge(a: HTTPRoute, b: HTTPRoute): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ka = `${ns(a)}/${a.metadata.name}`;
+  const kb = `${ns(b)}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+export function buildGatewayGraph(cluster: Cluster, settings: GatewayAPISettings): GatewayAPIGraph {
+  const classes = cluster.gatewayClasses.map((cls) => ({ cls, accepted: cls.spec.controllerName === settings.controllerName }));
+  const ours = new Set(classes.filter((c) => c.accepted).map((c) => c.cls.metadata.name));
+  const gateways: GatewayGraph[] = cluster.gateways
+    .filter((gw) => ours.has(gw.spec.gatewayClassName))
+    .map((gw) => ({ gateway: gw, key: `${ns(gw)}/${gw.metadata.name}`, className: gw.spec.gatewayClassName, listeners: buildListeners(cluster, gw) }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+  const routes = [...cluster.httpRoutes]
+    .sort(compareRouteAge)
+    .map((r) => buildRoute(cluster, r, gateways))
+    .filter((r): r is RouteGraph => r !== null);
+  for (const r of routes) {
+    for (const a of r.attachments) {
+      const lg = gateways.find((g) => g.key === a.gateway)?.listeners.find((l) => l.listener.name === a.listener);
+      if (lg) lg.attachedRoutes++;
+    }
+  }
+  return { controllerName: settings.controllerName, classes, gateways, routes };
+}
+
+// ---------------------------------------------------------------- status written onto the objects
+
+export function gatewayClassStatus(c: { cls: GatewayClass; accepted: boolean }): GatewayClass['status'] | undefined {
+  if (!c.accepted) return c.cls.status;
+  const g = generation(c.cls);
+  return {
+    conditions: [
+      cond('Accepted', 'True', 'Accepted', 'GatewayClass is accepted', g),
+      cond('SupportedVersion', 'True', 'SupportedVersion', 'The Gateway API CRD versions are supported', g),
+    ],
+  };
+}
+
+export function gatewayStatus(gw: GatewayGraph, address: { type: string; value: string } | null, dataPlaneReady: boolean): NonNullable<Gateway['status']> {
+  const g = generation(gw.gateway);
+  const invalid = gw.listeners.filter((l) => !l.valid);
+  const allInvalid = invalid.length === gw.listeners.length;
+  const accepted = allInvalid
+    ? cond('Accepted', 'False', 'ListenersNotValid', 'All listeners are invalid', g)
+    : invalid.length > 0
+      ? cond('Accepted', 'True', 'ListenersNotValid', 'Some listeners are invalid', g)
+      : cond('Accepted', 'True', 'Accepted', 'Gateway is accepted', g);
+  const programmed = !address
+    ? cond('Programmed', 'False', 'AddressNotAssigned', 'The data plane Service has no address yet', g)
+    : !dataPlaneReady
+      ? cond('Programmed', 'False', 'Pending', 'The data plane pod is not ready', g)
+      : allInvalid
+        ? cond('Programmed', 'False', 'Invalid', 'All listeners are invalid', g)
+        : cond('Programmed', 'True', 'Programmed', 'Gateway is programmed', g);
+  const listeners: ListenerStatus[] = gw.listeners.map((l) => ({
+    name: l.listener.name,
+    supportedKinds: l.supportedKinds,
+    attachedRoutes: l.attachedRoutes,
+    conditions: l.conditions,
+  }));
+  return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed], listeners };
+}
+
+export function routeStatus(r: RouteGraph, controllerName: string, previous: HTTPRoute['status']): NonNullable<HTTPRoute['status']> {
+  // Parents other controllers wrote stay; ours are replaced (as each controller owns its entries).
+  const others = (previous?.parents ?? []).filter((p) => p.controllerName !== controllerName);
+  const ours = r.parents.map((p) => ({
+    parentRef: { group: p.parentRef.group ?? GATEWAY_GROUP, kind: p.parentRef.kind ?? 'Gateway', namespace: p.parentRef.namespace ?? ns(r.route), name: p.parentRef.name, ...(p.parentRef.sectionName !== undefined ? { sectionName: p.parentRef.sectionName } : {}), ...(p.parentRef.port !== undefined ? { port: p.parentRef.port } : {}) },
+    controllerName,
+    conditions: p.conditions,
+  }));
+  return { parents: [...others, ...ours] };
+}
