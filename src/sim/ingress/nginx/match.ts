@@ -65,6 +65,8 @@ export interface NginxDecision {
   variables: Record<string, string>;
   /** The request ended at the controller's default backend (its 404). */
   defaultBackend: boolean;
+  /** The peer was one of this nginx's own servers (ingress-nginx's internal default server): no pod answered. */
+  ownServer: boolean;
   /** Lines of the rendered artifact that decided, when an artifact is given. */
   refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
   /** Steps in words, for the hop inspector. */
@@ -308,6 +310,7 @@ function blankDecision(): NginxDecision {
     responseHeaders: {},
     variables: {},
     defaultBackend: false,
+    ownServer: false,
     refs: { server: null, location: null, decided: null },
     notes: [],
   };
@@ -484,7 +487,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);
-    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM };
+    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM, ownServer: true };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
   const isDefault = upstreamName === DEFAULT_BACKEND_UPSTREAM;
