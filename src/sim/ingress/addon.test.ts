@@ -22,7 +22,7 @@ describe('controllers as addons', () => {
       'Service/ingress-nginx-controller',
     ]);
     const controller = objects.find((o) => o.kind === 'Deployment') as Deployment;
-    expect(controller.spec.template.spec.containers[0]!.args!.some((a) => a.startsWith('--default-backend-service'))).toBe(false);
+    expect((controller.spec.template.spec.containers[0]!.args as string[]).some((a) => a.startsWith('--default-backend-service'))).toBe(false);
     const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'ingress-nginx-controller') as Service;
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.ports!.map((p) => [p.port, p.nodePort])).toEqual([[80, 30080], [443, 30443]]);
