@@ -186,3 +186,32 @@ spec:
     expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--distribution', 'many']).code).toBe(2);
   });
 });
+
+describe("kubectl's argument forms and standard input", () => {
+  it('get svc,pods prints one table per kind, names prefixed with the resource, as kubectl does', () => {
+    const r = cli(['get', 'web.yaml', 'svc,pods']);
+    expect(r.stderr).toBe('');
+    const [svc, pods] = r.stdout.split('\n\n');
+    expect(svc).toMatch(/^NAME +TYPE/);
+    expect(svc).toContain('service/web ');
+    expect(pods).toMatch(/^NAME +READY/);
+    expect(pods).toContain('pod/web-1 ');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+  });
+
+  it('get deploy,svc -o json is one List; get svc/web is kind/name; an unknown kind in a list is refused', () => {
+    const list = JSON.parse(cli(['get', 'web.yaml', 'svc,pods', '-o', 'json']).stdout);
+    expect(list.kind).toBe('List');
+    expect(list.items.map((i: { kind: string }) => i.kind)).toEqual(expect.arrayContaining(['Service', 'Pod']));
+    expect(cli(['get', 'web.yaml', 'svc/web']).stdout).toMatch(/^NAME +TYPE.*\nweb +NodePort/);
+    expect(cli(['get', 'web.yaml', 'svc,nope']).stderr).toContain('the server doesn\'t have a resource type "nope"');
+  });
+
+  it('reads a scenario from standard input with "-", and names it STDIN in problems', () => {
+    const ok = cli(['get', '-', 'svc', 'web'], { '-': WEB });
+    expect(ok.stdout).toMatch(/\nweb +NodePort/);
+    const bad = cli(['validate', '-'], { '-': 'kind: Service\nspec: [oops\n' });
+    expect(`${bad.stdout}${bad.stderr}`).toMatch(/^STDIN:2:7: .*flow sequence/m);
+    expect(bad.code).toBe(1);
+  });
+});

@@ -6,12 +6,16 @@ import { formatProblem, hasErrors, loadScenarioFiles, type LoadResult, type Prob
 import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
 import { applyGlobalOptions, type GlobalOptions } from './options';
 
+/** `-` reads the scenario from standard input, as `kubectl apply -f -` does; problems name it STDIN. */
+export const STDIN_ARG = '-';
+
 export function readInputs(files: readonly string[], io: CliIo): { inputs: ScenarioFileInput[]; problems: Problem[] } {
   const inputs: ScenarioFileInput[] = [];
   const problems: Problem[] = [];
-  for (const name of files) {
+  for (const arg of files) {
+    const name = arg === STDIN_ARG ? 'STDIN' : arg;
     try {
-      inputs.push({ name, text: io.readFile(name) });
+      inputs.push({ name, text: io.readFile(arg) });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       problems.push({ kind: 'empty', severity: 'error', file: name, path: '', message: `cannot read the file: ${reason}` });
