@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './io';
-import { run } from './run';
+import { COMMANDS } from './commands';
+import { run as runWith } from './run';
+
+const run = (argv: readonly string[], io: CliIo) => runWith(argv, io, COMMANDS);
 
 const WEB = `apiVersion: v1
 kind: Node
@@ -58,10 +61,19 @@ describe('netlab trace', () => {
     }
   });
 
-  it('exits 1 and names the fault when the request fails', () => {
+  it("exits with curl's code and names the fault when the request fails (6 name, 7 refused, 28 timeout)", () => {
     const r = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://nosuch/']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(6);
     expect(r.stdout).toContain('result: nxdomain');
+    // Nothing listens on the Service's port 81: kube-proxy has no rule for it and the ClusterIP answers nothing.
+    const wrongPort = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web:81/', '--json']);
+    const outcome = JSON.parse(wrongPort.stdout).results[0].outcome as string;
+    expect(wrongPort.code).toBe({ refused: 7, unreachable: 7, timeout: 28 }[outcome]);
+    // An HTTP error status is an answer: exit 0, as curl without --fail.
+    const files = { 'shop.json': readFileSync('scenarios/ingress-404-vs-503.json', 'utf8') };
+    const down = cli(['trace', 'shop.json', '--from', 'external:laptop', '--url', 'http://shop.example.com/down'], files);
+    expect(down.stdout).toMatch(/HTTP 503/);
+    expect(down.code).toBe(0);
   });
 
   it('honours --mode and --connect', () => {

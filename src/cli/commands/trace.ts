@@ -21,7 +21,9 @@ the Host header. --repeat sends N requests that share kube-proxy's state (recent
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
---json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.`,
+--json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.
+Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
+first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
     from: { type: 'string' },
     url: { type: 'string' },
@@ -80,8 +82,21 @@ next to the share the rules imply (iptables statistic probabilities, IPVS weight
         ctx.io.stdout(renderResult(r, l.lab));
       });
     }
-    return results.every((r) => r.outcome === 'response') ? EXIT.ok : EXIT.problems;
+    const failed = results.find((r) => r.outcome !== 'response');
+    return failed && failed.outcome !== 'response' ? CURL_EXIT[failed.outcome] : EXIT.ok;
   },
+};
+
+/**
+ * A request that got no HTTP answer exits like curl does for the same failure (an HTTP error status
+ * is still an answer: exit 0, as curl without --fail): 6 could not resolve host, 7 failed to
+ * connect (refused, or nothing routes there), 28 timed out.
+ */
+export const CURL_EXIT: Record<Exclude<TraceResult['outcome'], 'response'>, number> = {
+  nxdomain: 6,
+  refused: 7,
+  unreachable: 7,
+  timeout: 28,
 };
 
 export function renderDistribution(d: Distribution): string {

@@ -3,7 +3,7 @@
 
 import { formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
 import { EXIT, type Command } from '../command';
-import { applyGlobalOptions } from '../options';
+import { applyGlobalOptions } from '../scenario-input';
 import { readInputs } from '../scenario-input';
 
 export const validateCommand: Command = {
