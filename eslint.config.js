@@ -23,7 +23,7 @@ const coreBoundary = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'coverage', 'public/*.json'] },
+  { ignores: ['dist', 'build', 'node_modules', 'test-results', 'playwright-report', 'coverage', 'public/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,4 @@
-// The built `netlab` binary (bin/netlab.mjs over the dist/cli bundle that `npm ci` builds): the
+// The built `netlab` binary (bin/netlab.mjs over the build/cli bundle that `npm ci` builds): the
 // commands README shows work through it as they do in-process.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,7 +9,7 @@ const netlab = (args: string[], input?: string) =>
 
 describe('the netlab binary', () => {
   it('is built (npm ci runs the prepare script; npm run build:cli rebuilds it)', () => {
-    expect(existsSync('dist/cli/main.js'), 'dist/cli/main.js is missing: run npm run build:cli').toBe(true);
+    expect(existsSync('build/cli/main.js'), 'build/cli/main.js is missing: run npm run build:cli').toBe(true);
   });
 
   it('prints its help, runs a command on the default scenario, reads standard input and exits like curl', () => {
