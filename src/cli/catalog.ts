@@ -47,6 +47,11 @@ export const CATALOG: readonly CatalogEntry[] = [
     load: () => import('./commands/trace').then((m) => m.traceCommand),
   },
   {
+    name: 'exec',
+    summary: "run one of the console's commands (kubectl, curl, dig, iptables-save, cat ...) from a pod, node or client",
+    load: () => import('./commands/exec').then((m) => m.execCommand),
+  },
+  {
     name: 'export',
     summary: 'export the scenario as kubectl-ready manifests (yaml) or as scenario JSON',
     load: () => import('./commands/export').then((m) => m.exportCommand),

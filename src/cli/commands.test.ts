@@ -227,3 +227,31 @@ describe("kubectl's argument forms and standard input", () => {
     expect(bad.code).toBe(1);
   });
 });
+
+describe('netlab exec: the console from the command line', () => {
+  const podOf = (stdout: string) => /\n(web-\S+)/.exec(stdout)?.[1];
+  it("prints what the page's console prints, from a pod, a node or a client", () => {
+    const pods = cli(['get', 'pods']).stdout;
+    const pod = `pod:default/${podOf(pods)}`;
+    expect(cli(['exec', pod, '--', 'cat', '/etc/resolv.conf']).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
+    const curl = cli(['exec', pod, '--', 'curl', '-v', '-H', 'X-Test: 1', 'http://web/']);
+    expect(curl.code).toBe(0);
+    expect(curl.stdout).toMatch(/^HTTP\/1\.1 200\n/);
+    expect(cli(['exec', 'node:node-1', '--', 'iptables-save']).stdout).toMatch(/^\*filter\n/);
+    expect(cli(['exec', pod, '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NOERROR');
+    // A node's resolver is the host's, not cluster DNS, as on a real node.
+    expect(cli(['exec', 'node:node-1', '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NXDOMAIN');
+    expect(cli(['exec', pod, '--', 'curl', 'http://nosuch/']).code).toBe(6);
+  });
+
+  it('checks a change with the apiserver and prints its events, without changing the files', () => {
+    const files = { '-': 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 80}]}\n' };
+    const r = cli(['exec', 'node:node-1', '--', 'kubectl', 'apply', '-f', '-'], files);
+    expect(r.stdout).toMatch(/^service\/x created\nEvents:\n {2}Normal {2}SyncProxyRules/);
+    const bad = cli(['exec', 'node:node-1', '--', 'kubectl', 'scale', 'deployment/nope', '--replicas=2']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Error from server (NotFound): deployments.apps "nope" not found');
+  });
+});

@@ -7,8 +7,9 @@ import { digCommand } from './dig';
 import { ingressConfigCommand } from './ingress-config';
 import { traceCommand } from './trace';
 import { exportCommand } from './export';
+import { execCommand } from './exec';
 
-export const COMMANDS: readonly Command[] = [validateCommand, getCommand, describeCommand, rulesCommand, digCommand, ingressConfigCommand, traceCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, getCommand, describeCommand, rulesCommand, digCommand, ingressConfigCommand, traceCommand, execCommand, exportCommand];
 
 export function findCommand(name: string, commands: readonly Command[] = COMMANDS): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -103,7 +103,7 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const VALUE_FLAGS = new Set(['-n', '--namespace', '-o', '--output', '--replicas', '--set', '-p', '--patch', '-f', '--filename', '-H', '--header', '--connect-to', '-X', '--request', '--type', '-l', '--selector', '-c']);
+const VALUE_FLAGS = new Set(['-n', '--namespace', '-o', '--output', '--replicas', '--set', '-p', '--patch', '-f', '--filename', '-H', '--header', '--connect-to', '-X', '--request', '-b', '--cookie', '-c', '--cookie-jar', '--type', '-l', '--selector', '-c']);
 
 function parseArgs(words: string[]): Args {
   const pos: string[] = [];
@@ -498,6 +498,13 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     if (i <= 0) return error(`curl: -H takes 'Name: value', not ${JSON.stringify(h)}`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
+  // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
+  const cookies = flags(a, '-b', '--cookie');
+  if (cookies.some((c) => !c.includes('='))) return error('curl: -b takes name=value pairs here (the lab has no cookie files): -b \'INGRESSCOOKIE=abc\'');
+  if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
+  if (has(a, '-c', '--cookie-jar')) {
+    return error("curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, or use the composer's \"keep cookies\" (netlab trace --cookie-jar)");
+  }
   const request: ShellRequest = {
     from: shellFrom(env.shell),
     method: flag(a, '-X', '--request') ?? 'GET',
@@ -525,14 +532,38 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   return ok(`${lines.join('\n')}\n`, { trace: { request, result } });
 }
 
-function resolvConf(env: ShellEnv): dns.ResolvConf | string {
-  const c = env.lab.reconcile.cluster;
-  if (env.shell.kind === 'pod') {
-    const pod = buildNetworkIndex(c).podByKey(env.shell.pod);
-    if (!pod) return `the shell's pod ${env.shell.pod} is gone`;
+/** The resolv.conf of a pod (its DNS policy and search list) or of a node (the host's resolver). */
+function resolvConf(lab: Lab, shell: Shell): dns.ResolvConf | string {
+  const c = lab.reconcile.cluster;
+  if (shell.kind === 'pod') {
+    const pod = buildNetworkIndex(c).podByKey(shell.pod);
+    if (!pod) return `Error from server (NotFound): pods "${shell.pod.split('/')[1]}" not found in namespace "${shell.pod.split('/')[0]}"`;
     return dns.resolverFor(c, pod);
   }
   return dns.nodeResolvConf(c);
+}
+
+export interface DigQuery {
+  name: string;
+  type: dns.RRType;
+  /** Walk the search list (dig +search, nslookup, and most programs); dig alone asks for the name as typed. */
+  search: boolean;
+}
+
+/** One DNS question asked from a pod or node, as `dig` and `nslookup` ask it there: the page and CLI share it. */
+export function digFrom(lab: Lab, shell: Shell, q: DigQuery): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string } {
+  if (shell.kind === 'external') {
+    return { error: `;; the ${shell.client} resolver does not know the cluster's DNS: ${q.name} is only resolvable inside the cluster` };
+  }
+  const rc = resolvConf(lab, shell);
+  if (typeof rc === 'string') return { error: rc };
+  const result = dns.resolve({ zone: lab.labDns.zone, resolvConf: q.search ? rc : { ...rc, searches: [] }, name: q.name, type: q.type });
+  return { result, resolvConf: rc };
+}
+
+/** dig's layout of an answer: the server it asked is the resolver's first nameserver when none answered. */
+export function renderDigAnswer(r: { result: dns.ResolveResult; resolvConf: dns.ResolvConf }): string {
+  return artifactText(dns.renderDig(r.result.final, { server: r.result.server || r.resolvConf.nameservers[0] || '' }));
 }
 
 function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
@@ -541,13 +572,9 @@ function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
   const typeWord = words.filter((w) => !w.startsWith('+') && !w.startsWith('-') && !w.startsWith('@'))[1];
   const type = (typeWord ?? 'A').toUpperCase() as dns.RRType;
   if (!(dns.RR_TYPES as readonly string[]).includes(type)) return error(`dig: unknown record type ${typeWord}`);
-  if (env.shell.kind === 'external') return error(`;; the laptop's resolver does not know the cluster's DNS: ${name} is only resolvable inside the cluster`);
-  const rc = resolvConf(env);
-  if (typeof rc === 'string') return error(rc);
-  const useSearch = nslookup || words.includes('+search');
-  const result = dns.resolve({ zone: env.lab.labDns.zone, resolvConf: useSearch ? rc : { ...rc, searches: [] }, name, type });
-  if (nslookup) return ok(artifactText(dns.renderNslookup(result)));
-  return ok(artifactText(dns.renderDig(result.final, { server: result.server || rc.nameservers[0] || '' })));
+  const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search') });
+  if ('error' in r) return error(r.error);
+  return ok(nslookup ? artifactText(dns.renderNslookup(r.result)) : renderDigAnswer(r));
 }
 
 /** kube-proxy's rendered rules of the shell's node, by artifact id suffix. */
@@ -565,8 +592,8 @@ function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult
 function catFile(env: ShellEnv, path: string | undefined): ShellResult {
   if (!path) return error('cat: missing operand');
   if (path === '/etc/resolv.conf') {
-    if (env.shell.kind === 'external') return error('cat: /etc/resolv.conf: the laptop is not part of the lab');
-    const rc = resolvConf(env);
+    if (env.shell.kind === 'external') return error(`cat: /etc/resolv.conf: ${env.shell.client} is not part of the lab`);
+    const rc = resolvConf(env.lab, env.shell);
     if (typeof rc === 'string') return error(rc);
     return ok(`search ${rc.searches.join(' ')}\nnameserver ${rc.nameservers.join('\nnameserver ')}\noptions ndots:${rc.ndots}\n`);
   }

@@ -6,8 +6,7 @@ import type { LabEdit } from '../../sim/build/edits';
 import type { Lab } from '../../sim/build/lab';
 import type { TraceResult } from '../../sim/trace/types';
 import { checkEdits, runShell, type ShellEnv, type ShellResult } from '../../sim/shell/shell';
-import { loadScenarioText } from '../../scenario/load';
-import { setLabSetting } from '../../scenario/settings';
+import { shellLoaders } from '../../scenario/shell-io';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
 
@@ -46,16 +45,7 @@ function shellEnv(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'> & Partial
     shell: env.shell ?? { kind: 'external', client: '' },
     labWith: (edits) => env.labFor(runCommand(env.scenario, commandOf(edits)).next),
     trace: (request) => (env.trace ? env.trace(request) : null),
-    readManifests(text) {
-      const loaded = loadScenarioText('STDIN', text);
-      const problem = loaded.problems.find((x) => x.severity === 'error');
-      if (!loaded.ok || problem) return { ok: false, message: problem ? `${problem.path ? `${problem.path}: ` : ''}${problem.message}` : 'no objects' };
-      return { ok: true, objects: loaded.scenario.objects };
-    },
-    setKubeProxy(config, path, value) {
-      const r = setLabSetting({ ...env.lab.settings, kubeProxy: config }, `kubeProxy.${path}`, value);
-      return r.ok ? { ok: true, config: r.settings.kubeProxy } : { ok: false, message: r.message };
-    },
+    ...shellLoaders(env.lab.settings),
   };
 }
 
