@@ -23,7 +23,7 @@ const coreBoundary = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'coverage', 'public/*.json'] },
+  { ignores: ['dist', 'build', 'node_modules', 'test-results', 'playwright-report', 'coverage', 'public/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -32,7 +32,7 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
-  { files: ['scripts/**', 'bench/**', 'e2e/**', 'fidelity/**', 'src/cli/**', '*.config.*'], languageOptions: { globals: globals.node } },
+  { files: ['scripts/**', 'bench/**', 'bin/**', 'e2e/**', 'fidelity/**', 'src/cli/**', '*.config.*'], languageOptions: { globals: globals.node } },
   { files: ['src/ui/**'], languageOptions: { globals: globals.browser } },
   { files: ['src/sim/**/*.ts', 'src/scenario/**/*.ts'], rules: coreBoundary },
   {

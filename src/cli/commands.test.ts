@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './io';
-import { run } from './run';
+import { COMMANDS } from './commands';
+import { run as runWith } from './run';
+
+const run = (argv: readonly string[], io: CliIo) => runWith(argv, io, COMMANDS);
 
 const WEB = `apiVersion: v1
 kind: Node
@@ -58,10 +61,19 @@ describe('netlab trace', () => {
     }
   });
 
-  it('exits 1 and names the fault when the request fails', () => {
+  it("exits with curl's code and names the fault when the request fails (6 name, 7 refused, 28 timeout)", () => {
     const r = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://nosuch/']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(6);
     expect(r.stdout).toContain('result: nxdomain');
+    // Nothing listens on the Service's port 81: kube-proxy has no rule for it and the ClusterIP answers nothing.
+    const wrongPort = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web:81/', '--json']);
+    const outcome = JSON.parse(wrongPort.stdout).results[0].outcome as string;
+    expect(wrongPort.code).toBe({ refused: 7, unreachable: 7, timeout: 28 }[outcome]);
+    // An HTTP error status is an answer: exit 0, as curl without --fail.
+    const files = { 'shop.json': readFileSync('scenarios/ingress-404-vs-503.json', 'utf8') };
+    const down = cli(['trace', 'shop.json', '--from', 'external:laptop', '--url', 'http://shop.example.com/down'], files);
+    expect(down.stdout).toMatch(/HTTP 503/);
+    expect(down.code).toBe(0);
   });
 
   it('honours --mode and --connect', () => {
@@ -131,7 +143,8 @@ describe('trace -H', () => {
     const named = run(['-H', 'host: DEV.cbuc.cn:30080']);
     expect(named).toMatchObject({ status: 200, service: 'cbuc-test/nginx-dev', backend: { host: 'dev.cbuc.cn' } });
     const bare = run([]);
-    expect(bare).toMatchObject({ status: 404, backend: { host: '192.168.49.2' } });
+    // No rule for the bare address: ingress-nginx's own default server answers 404, no pod involved.
+    expect(bare).toMatchObject({ status: 404, backendPod: null, backend: null });
   });
 });
 
@@ -183,5 +196,62 @@ spec:
 
   it('refuses a count that is not a whole number', () => {
     expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--distribution', 'many']).code).toBe(2);
+  });
+});
+
+describe("kubectl's argument forms and standard input", () => {
+  it('get svc,pods prints one table per kind, names prefixed with the resource, as kubectl does', () => {
+    const r = cli(['get', 'web.yaml', 'svc,pods']);
+    expect(r.stderr).toBe('');
+    const [svc, pods] = r.stdout.split('\n\n');
+    expect(svc).toMatch(/^NAME +TYPE/);
+    expect(svc).toContain('service/web ');
+    expect(pods).toMatch(/^NAME +READY/);
+    expect(pods).toContain('pod/web-1 ');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+  });
+
+  it('get deploy,svc -o json is one List; get svc/web is kind/name; an unknown kind in a list is refused', () => {
+    const list = JSON.parse(cli(['get', 'web.yaml', 'svc,pods', '-o', 'json']).stdout);
+    expect(list.kind).toBe('List');
+    expect(list.items.map((i: { kind: string }) => i.kind)).toEqual(expect.arrayContaining(['Service', 'Pod']));
+    expect(cli(['get', 'web.yaml', 'svc/web']).stdout).toMatch(/^NAME +TYPE.*\nweb +NodePort/);
+    expect(cli(['get', 'web.yaml', 'svc,nope']).stderr).toContain('the server doesn\'t have a resource type "nope"');
+  });
+
+  it('reads a scenario from standard input with "-", and names it STDIN in problems', () => {
+    const ok = cli(['get', '-', 'svc', 'web'], { '-': WEB });
+    expect(ok.stdout).toMatch(/\nweb +NodePort/);
+    const bad = cli(['validate', '-'], { '-': 'kind: Service\nspec: [oops\n' });
+    expect(`${bad.stdout}${bad.stderr}`).toMatch(/^STDIN:2:7: .*flow sequence/m);
+    expect(bad.code).toBe(1);
+  });
+});
+
+describe('netlab exec: the console from the command line', () => {
+  const podOf = (stdout: string) => /\n(web-\S+)/.exec(stdout)?.[1];
+  it("prints what the page's console prints, from a pod, a node or a client", () => {
+    const pods = cli(['get', 'pods']).stdout;
+    const pod = `pod:default/${podOf(pods)}`;
+    expect(cli(['exec', pod, '--', 'cat', '/etc/resolv.conf']).stdout).toBe(
+      'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
+    const curl = cli(['exec', pod, '--', 'curl', '-v', '-H', 'X-Test: 1', 'http://web/']);
+    expect(curl.code).toBe(0);
+    expect(curl.stdout).toMatch(/^HTTP\/1\.1 200\n/);
+    expect(cli(['exec', 'node:node-1', '--', 'iptables-save']).stdout).toMatch(/^\*filter\n/);
+    expect(cli(['exec', pod, '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NOERROR');
+    // A node's resolver is the host's, not cluster DNS, as on a real node.
+    expect(cli(['exec', 'node:node-1', '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NXDOMAIN');
+    expect(cli(['exec', pod, '--', 'curl', 'http://nosuch/']).code).toBe(6);
+  });
+
+  it('checks a change with the apiserver and prints its events, without changing the files', () => {
+    const files = { '-': 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 80}]}\n' };
+    const r = cli(['exec', 'node:node-1', '--', 'kubectl', 'apply', '-f', '-'], files);
+    expect(r.stdout).toMatch(/^service\/x created\nEvents:\n {2}Normal {2}SyncProxyRules/);
+    const bad = cli(['exec', 'node:node-1', '--', 'kubectl', 'scale', 'deployment/nope', '--replicas=2']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Error from server (NotFound): deployments.apps "nope" not found');
   });
 });

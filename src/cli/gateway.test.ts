@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './io';
+import { COMMANDS } from './commands';
 import { run } from './run';
 
 const GW = `apiVersion: gateway.networking.k8s.io/v1
@@ -64,7 +65,7 @@ function cli(argv: string[]) {
       throw new Error(`ENOENT: no such file or directory, open '${p}'`);
     },
   };
-  const code = run(argv, io);
+  const code = run(argv, io, COMMANDS);
   return { code, ...out };
 }
 

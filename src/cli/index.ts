@@ -3,5 +3,5 @@ export { run, usage } from './run';
 export { EXIT, type Command, type CommandContext, type CommandOptions } from './command';
 export { COMMANDS, findCommand } from './commands';
 export type { CliIo } from './io';
-export { applyGlobalOptions, parseGlobalOptions, emptyGlobals, type GlobalOptions, type AppliedOptions } from './options';
-export { loadScenarioForCommand, readInputs, defaultScenarioPath, type CommandScenario } from './scenario-input';
+export { parseGlobalOptions, emptyGlobals, type GlobalOptions } from './options';
+export { applyGlobalOptions, loadScenarioForCommand, readInputs, defaultScenarioPath, type AppliedOptions, type CommandScenario } from './scenario-input';

@@ -3,7 +3,7 @@
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Read a file as UTF-8 text; throws (like fs.readFileSync) when it cannot. */
+  /** Read a file as UTF-8 text (`-`: standard input); throws (like fs.readFileSync) when it cannot. */
   readFile(path: string): string;
 }
 

@@ -5,14 +5,14 @@ import type { Scenario } from '../scenario';
 import { buildEditedLab } from '../sim/build/edits';
 import type { Lab } from '../sim/build/lab';
 import type { CommandContext } from './command';
-import { loadScenarioForCommand } from './scenario-input';
+import { loadScenarioForCommand, STDIN_ARG } from './scenario-input';
 
 const FILE = /\.(json|ya?ml)$/i;
 
-/** Leading arguments that name scenario files (by extension), then the command's own arguments. */
+/** Leading arguments that name scenario files (by extension, or `-` for standard input), then the command's own arguments. */
 export function splitFiles(args: readonly string[]): { files: string[]; rest: string[] } {
   let i = 0;
-  while (i < args.length && FILE.test(args[i]!)) i++;
+  while (i < args.length && (FILE.test(args[i]!) || args[i] === STDIN_ARG)) i++;
   return { files: args.slice(0, i), rest: args.slice(i) };
 }
 

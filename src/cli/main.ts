@@ -1,12 +1,24 @@
-// `npm run netlab -- <command>`: the process wrapper around run().
+// The process entry of `netlab` (bin/netlab.mjs runs its bundle; `npm run netlab` runs it with tsx):
+// it loads only the command named on the command line, so `--help` reads no scenario code at all.
 import { readFileSync } from 'node:fs';
+import { CATALOG } from './catalog';
+import type { Command } from './command';
 import type { CliIo } from './io';
+import { parseGlobalOptions } from './options';
 import { run } from './run';
 
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFileSync(path, 'utf8'),
+  readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
 };
 
-process.exitCode = run(process.argv.slice(2), io);
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseGlobalOptions(argv);
+  const name = parsed.ok ? (parsed.command === 'help' ? parsed.rest[0] : parsed.command) : undefined;
+  const entry = CATALOG.find((c) => c.name === name);
+  const commands: Command[] = entry ? [await entry.load()] : [];
+  return run(argv, io, commands, CATALOG);
+}
+
+process.exitCode = await main(process.argv.slice(2));

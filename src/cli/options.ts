@@ -1,8 +1,8 @@
 // Global options: parsed from the start of the command line (before the command) and also accepted
-// after it; they reach the lab through applyGlobalOptions.
+// after it; they reach the lab through applyGlobalOptions (scenario-input.ts). This module stays
+// light: `netlab --help` loads it and nothing of the core.
 
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
-import { setLabSetting, type Scenario } from '../scenario';
 
 export interface GlobalOptions {
   mode?: ProxyMode;
@@ -93,23 +93,4 @@ export function addGlobal(globals: GlobalOptions, name: string, value: string | 
     default:
       return `unknown option --${name}`;
   }
-}
-
-export type AppliedOptions = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
-
-/** The scenario with the global options' lab settings applied: --mode, then --seed, then each --set in order. */
-export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): AppliedOptions {
-  const changes: { key: string; value: string }[] = [
-    ...(opts.mode !== undefined ? [{ key: 'kubeProxy.mode', value: opts.mode }] : []),
-    ...(opts.seed !== undefined ? [{ key: 'seed', value: opts.seed }] : []),
-    ...opts.set,
-  ];
-  let settings = scenario.settings;
-  const errors: string[] = [];
-  for (const c of changes) {
-    const r = setLabSetting(settings, c.key, c.value);
-    if (r.ok) settings = r.settings;
-    else errors.push(r.message);
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: { ...scenario, settings } };
 }

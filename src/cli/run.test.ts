@@ -5,8 +5,11 @@ import { loadScenarioText, type Scenario } from '../scenario';
 import type { Command } from './command';
 import { COMMANDS } from './commands';
 import type { CliIo } from './io';
-import { applyGlobalOptions, emptyGlobals, parseGlobalOptions } from './options';
-import { run } from './run';
+import { emptyGlobals, parseGlobalOptions } from './options';
+import { applyGlobalOptions } from './scenario-input';
+import { run as runWith } from './run';
+
+const run = (argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS) => runWith(argv, io, commands);
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
@@ -215,5 +218,13 @@ describe('loadScenarioForCommand', () => {
     expect(loadScenarioForCommand({ files: ['nope.yaml'], globals: emptyGlobals(), io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 1 });
     const bad = { ...emptyGlobals(), set: [{ key: 'seed', value: '' }, { key: 'x', value: '1' }] };
     expect(loadScenarioForCommand({ files: [], globals: bad, io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 2 });
+  });
+});
+
+describe('the lazy catalog main.ts loads from', () => {
+  it('lists every command, in order, with its summary, and loads that command', async () => {
+    const { CATALOG } = await import('./catalog');
+    expect(CATALOG.map((c) => [c.name, c.summary])).toEqual(COMMANDS.map((c) => [c.name, c.summary]));
+    for (const entry of CATALOG) expect((await entry.load()).name).toBe(entry.name);
   });
 });

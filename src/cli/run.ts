@@ -3,11 +3,13 @@
 
 import { parseArgs } from 'node:util';
 import { EXIT, type Command, type CommandContext } from './command';
-import { COMMANDS, findCommand } from './commands';
 import type { CliIo } from './io';
 import { addGlobal, GLOBAL_HELP, GLOBAL_PARSE_OPTIONS, parseGlobalOptions } from './options';
 
-export function usage(commands: readonly Command[] = COMMANDS): string {
+/** What `--help` lists of a command: its name and one line. */
+export type CommandSummary = Pick<Command, 'name' | 'summary'>;
+
+export function usage(commands: readonly CommandSummary[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'usage: netlab [global options] <command> [arguments]',
@@ -22,29 +24,33 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
   ].join('\n');
 }
 
-export function run(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): number {
+/**
+ * Run one command line. `commands` are the loaded commands it may run (all of them in tests, only
+ * the one named on the command line in the process entry); `listed` is what help and errors list.
+ */
+export function run(argv: readonly string[], io: CliIo, commands: readonly Command[], listed: readonly CommandSummary[] = commands): number {
   const parsed = parseGlobalOptions(argv);
   if (!parsed.ok) {
-    io.stderr(`error: ${parsed.message}\n\n${usage(commands)}`);
+    io.stderr(`error: ${parsed.message}\n\n${usage(listed)}`);
     return EXIT.usage;
   }
   const { globals, command: name } = parsed;
   if (name === undefined) {
     if (globals.help) {
-      io.stdout(usage(commands));
+      io.stdout(usage(listed));
       return EXIT.ok;
     }
-    io.stderr(`error: no command given\n\n${usage(commands)}`);
+    io.stderr(`error: no command given\n\n${usage(listed)}`);
     return EXIT.usage;
   }
   if (name === 'help') {
-    const target = parsed.rest[0] !== undefined ? findCommand(parsed.rest[0], commands) : undefined;
-    io.stdout(target ? `usage: ${target.usage}\n\n${GLOBAL_HELP}\n` : usage(commands));
+    const target = parsed.rest[0] !== undefined ? commands.find((c) => c.name === parsed.rest[0]) : undefined;
+    io.stdout(target ? `usage: ${target.usage}\n\n${GLOBAL_HELP}\n` : usage(listed));
     return EXIT.ok;
   }
-  const command = findCommand(name, commands);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`error: unknown command "${name}"\n\n${usage(commands)}`);
+    io.stderr(`error: unknown command "${name}"\n\n${usage(listed)}`);
     return EXIT.usage;
   }
 

@@ -2,27 +2,26 @@
 // scenario), problems printed, global options applied. Shared by every command that needs a lab.
 
 import { fileURLToPath } from 'node:url';
-import { formatProblem, hasErrors, loadScenarioFiles, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
+import { formatProblem, hasErrors, loadScenarioFiles, setLabSetting, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
 import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
-import { applyGlobalOptions, type GlobalOptions } from './options';
+import type { GlobalOptions } from './options';
+
+/** `-` reads the scenario from standard input, as `kubectl apply -f -` does; problems name it STDIN. */
+export const STDIN_ARG = '-';
 
 export function readInputs(files: readonly string[], io: CliIo): { inputs: ScenarioFileInput[]; problems: Problem[] } {
   const inputs: ScenarioFileInput[] = [];
   const problems: Problem[] = [];
-  for (const name of files) {
+  for (const arg of files) {
+    const name = arg === STDIN_ARG ? 'STDIN' : arg;
     try {
-      inputs.push({ name, text: io.readFile(name) });
+      inputs.push({ name, text: io.readFile(arg) });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       problems.push({ kind: 'empty', severity: 'error', file: name, path: '', message: `cannot read the file: ${reason}` });
     }
   }
   return { inputs, problems };
-}
-
-/** A file named on the command line could not be read: going on would silently use less than asked. */
-function unreadableFile(problems: readonly Problem[]): boolean {
-  return hasErrors(problems);
 }
 
 export function defaultScenarioPath(): string {
@@ -41,14 +40,37 @@ export type CommandScenario =
 export function loadScenarioForCommand(p: { files: readonly string[]; globals: GlobalOptions; io: CliIo }): CommandScenario {
   const files = p.files.length > 0 ? p.files : [defaultScenarioPath()];
   const { inputs, problems } = readInputs(files, p.io);
+  if (hasErrors(problems)) {
+    // A file that cannot be read: going on would silently use less than asked.
+    for (const prob of problems) p.io.stderr(`${formatProblem(prob)}\n`);
+    return { ok: false, exitCode: 1 };
+  }
   const result = loadScenarioFiles(inputs);
-  const all = [...problems, ...result.problems];
-  for (const prob of all) p.io.stderr(`${formatProblem(prob)}\n`);
-  if (!result.ok || (p.files.length > 0 && unreadableFile(problems))) return { ok: false, exitCode: 1 };
+  for (const prob of result.problems) p.io.stderr(`${formatProblem(prob)}\n`);
+  if (!result.ok) return { ok: false, exitCode: 1 };
   const applied = applyGlobalOptions(result.scenario, p.globals);
   if (!applied.ok) {
     for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);
     return { ok: false, exitCode: 2 };
   }
   return { ok: true, scenario: applied.scenario, result };
+}
+
+export type AppliedOptions = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** The scenario with the global options' lab settings applied: --mode, then --seed, then each --set in order. */
+export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): AppliedOptions {
+  const changes: { key: string; value: string }[] = [
+    ...(opts.mode !== undefined ? [{ key: 'kubeProxy.mode', value: opts.mode }] : []),
+    ...(opts.seed !== undefined ? [{ key: 'seed', value: opts.seed }] : []),
+    ...opts.set,
+  ];
+  let settings = scenario.settings;
+  const errors: string[] = [];
+  for (const c of changes) {
+    const r = setLabSetting(settings, c.key, c.value);
+    if (r.ok) settings = r.settings;
+    else errors.push(r.message);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: { ...scenario, settings } };
 }

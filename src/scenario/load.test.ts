@@ -183,6 +183,17 @@ spec:
     expect(r.problems[0].message).toMatch(/^invalid YAML/);
   });
 
+  it.each([
+    ['a flow sequence', 'kind: Service\nspec:\n  ports:\n  - targetPort: [oops\n', 4, 17, /flow sequence "\[" opened here is never closed/],
+    ['a flow mapping inside a sequence', 'x: [1, {a: 2]\n', 1, 8, /flow mapping "\{" opened here/],
+    ['a double-quoted string', 'a: "abc\nb: 1\n', 1, 4, /double-quoted string opened here/],
+  ])('points at where %s that never closes opened, once, with no follow-on error', (_what, text, line, column, message) => {
+    const r = loadScenarioText('bad.yaml', text);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ kind: 'syntax', line, column, message: expect.stringMatching(message) });
+  });
+
   it('reports a JSON syntax error with its line and column', () => {
     const r = loadScenarioText('bad.json', '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n}\n');
     expect(r.ok).toBe(false);

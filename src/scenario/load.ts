@@ -95,7 +95,8 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
 
   const usable = parts.some((p) => p.envelopes.length > 0 || p.objects.length > 0);
   if (!usable) {
-    const emptyOnly = read.every((r) => r.documents === 0);
+    // A file that failed to parse has said why; "no objects passed to apply" would only repeat it.
+    const emptyOnly = read.every((r) => r.documents === 0 && !hasErrors(r.problems));
     if (emptyOnly || !hasErrors(problems)) {
       for (const r of read.length > 0 ? read : [{ file: '(no file)' }]) {
         problems.push({ kind: 'empty', severity: 'error', file: r.file, path: '', message: 'no objects passed to apply' });

@@ -4,7 +4,7 @@
 // The parsed tree is copied into fresh plain objects by our own walk, so that depth, size and
 // alias expansion are bounded and a `__proto__` key can never reach an object's prototype.
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { LIMITS, utf8Length } from './limits';
 import { jsonPointer, type PathSegment, type Problem } from './problem';
 
@@ -103,9 +103,20 @@ export function parseFile(file: string, rawText: string): ParsedFile {
   out.multiDocument = list.length > 1;
   list.forEach((doc, index) => {
     const document = out.multiDocument ? index : undefined;
+    // One unclosed bracket or quote makes the parser fail where it gives up (often past the end);
+    // report it once, where the construct opened.
+    const unclosed = unclosedConstructs(doc, text);
+    const reported = new Set<number>();
     for (const err of doc.errors) {
-      const at = lines.position(err.pos[0]);
-      out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', message: `invalid YAML: ${firstLine(err.message)}` });
+      const opened = unclosed.filter((u) => u.start <= err.pos[0]).at(-1);
+      if (opened && reported.has(opened.start)) continue;
+      if (opened) reported.add(opened.start);
+      const at = lines.position(opened ? opened.start : err.pos[0]);
+      const why = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
+      const message = opened
+        ? `invalid YAML: ${opened.what} opened here is never closed (${why})`
+        : `invalid YAML: ${firstLine(err.message)}`;
+      out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', message });
     }
     for (const w of doc.warnings) {
       const at = lines.position(w.pos[0]);
@@ -552,6 +563,32 @@ function withoutStackTraces<T>(f: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+interface Unclosed {
+  start: number;
+  what: string;
+}
+
+/** Flow collections and quoted scalars whose closing character never came, in source order. */
+function unclosedConstructs(doc: Document.Parsed, text: string): Unclosed[] {
+  if (doc.errors.length === 0) return [];
+  const out: Unclosed[] = [];
+  const check = (range: readonly number[] | null | undefined, close: string, what: string) => {
+    if (!range) return;
+    const body = text.slice(range[0], range[1]).trimEnd();
+    if (body.length < 2 || !body.endsWith(close)) out.push({ start: range[0]!, what });
+  };
+  visit(doc, {
+    Collection(_, n) {
+      if (n.flow) check(n.range, isSeq(n) ? ']' : '}', isSeq(n) ? 'the flow sequence "["' : 'the flow mapping "{"');
+    },
+    Scalar(_, n) {
+      if (n.type === 'QUOTE_DOUBLE') check(n.range, '"', 'the double-quoted string');
+      if (n.type === 'QUOTE_SINGLE') check(n.range, "'", 'the single-quoted string');
+    },
+  });
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function firstLine(s: string): string {

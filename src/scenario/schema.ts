@@ -336,6 +336,10 @@ export const ingressAddonSchema = z.strictObject({
   legacyReloadOnEndpointChange: z.boolean().default(false),
   nodePorts: z.strictObject({ http: int.optional(), https: int.optional() }).optional(),
   isDefaultClass: z.boolean().default(false),
+  defaultBackendService: str
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be <namespace>/<name>')
+    .optional()
+    .meta({ description: "ingress-nginx only: --default-backend-service=<namespace>/<name>; unset, the controller's own default server answers 404" }),
 });
 
 export const kubeProxySchema = z.strictObject({

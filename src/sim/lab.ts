@@ -39,6 +39,13 @@ export interface IngressAddon {
   /** Fixed nodePorts for the controller Service when topology is nodeport (http, https). */
   nodePorts?: { http?: number; https?: number };
   isDefaultClass: boolean;
+  /**
+   * ingress-nginx's `--default-backend-service=<namespace>/<name>`: a Service that answers requests
+   * no Ingress rule matches. Unset (today's ingress-nginx, v1.x) the controller's own default server
+   * answers 404 itself. Set, the addon also installs that Service with the era's
+   * `defaultbackend` image if the scenario does not declare it [seed 001].
+   */
+  defaultBackendService?: string;
 }
 
 /** Gateway API (NGINX Gateway Fabric's shape): which GatewayClasses the lab's controller serves. */

@@ -2,6 +2,6 @@ export * from './types';
 export * from './store';
 export * from './selectors';
 export * from './commands';
-export * from './changes';
+export * from '../sim/shell/changes';
 export * from './lab';
 export * from './preferences';

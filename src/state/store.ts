@@ -8,7 +8,7 @@ import { applyPatches, type Draft } from 'immer';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
-import { newProblems, rejectionText } from './changes';
+import { newProblems, rejectionText } from '../sim/shell/changes';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, RequestIssue, Scenario, SourceFile, TraceRequest } from './types';

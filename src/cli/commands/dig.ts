@@ -4,13 +4,14 @@
 
 import { artifactText, dns } from '../../sim';
 import { parseSource } from '../../sim/trace/trace';
-import { buildNetworkIndex } from '../../sim/trace/network';
+import { digFrom, renderDigAnswer, type Shell } from '../../sim/shell/shell';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
 export const digCommand: Command = {
   name: 'dig',
-  summary: "query cluster DNS from a pod (dig's or nslookup's output, or JSON)",
+  summary: SUMMARIES.dig,
   usage: `netlab dig [files...] --from pod:<ns>/<name>|node:<name> <name> [A|SRV|PTR|CNAME|TXT|SOA] [+search] [--nslookup] [--json]
 
 dig asks for the name exactly as typed (add +search to use the pod's search list, like dig +search);
@@ -37,25 +38,19 @@ dig asks for the name exactly as typed (add +search to use the pod's search list
       ctx.io.stderr(`error: --from must be pod:<ns>/<name> or node:<name>${'error' in from ? ` (${from.error})` : ''}\n`);
       return EXIT.usage;
     }
-    const zone = l.lab.labDns.zone;
-    let rc: dns.ResolvConf;
-    if (from.kind === 'pod') {
-      const pod = buildNetworkIndex(l.lab.cluster).podByKey(from.pod);
-      if (!pod) {
-        const [ns, n] = from.pod.split('/');
-        ctx.io.stderr(`Error from server (NotFound): pods "${n}" not found in namespace "${ns}"\n`);
-        return EXIT.problems;
-      }
-      rc = dns.resolverFor(l.lab.cluster, pod);
-    } else rc = dns.nodeResolvConf(l.lab.cluster);
-    const useSearch = search || ctx.options.nslookup === true;
-    const result = dns.resolve({ zone, resolvConf: useSearch ? rc : { ...rc, searches: [] }, name, type });
+    const place: Shell = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : { kind: 'node', node: from.node };
+    const r = digFrom(l.lab, place, { name, type, search: search || ctx.options.nslookup === true });
+    if ('error' in r) {
+      ctx.io.stderr(`${r.error}\n`);
+      return EXIT.problems;
+    }
+    const { result } = r;
     if (ctx.globals.json) {
       ctx.io.stdout(`${JSON.stringify(dns.digJson(result), null, 2)}\n`);
     } else if (ctx.options.nslookup === true) {
       ctx.io.stdout(artifactText(dns.renderNslookup(result)));
     } else {
-      ctx.io.stdout(artifactText(dns.renderDig(result.final, { server: result.server || rc.nameservers[0] || '' })));
+      ctx.io.stdout(renderDigAnswer(r));
     }
     return result.final.rcode === 'NOERROR' && result.final.origin !== 'timeout' ? EXIT.ok : EXIT.problems;
   },

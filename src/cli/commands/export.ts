@@ -3,12 +3,13 @@
 
 import { serializeScenario, toManifests } from '../../scenario';
 import { appliedObjects } from '../../sim/build/edits';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export the scenario as kubectl-ready manifests (yaml) or as scenario JSON',
+  summary: SUMMARIES.export,
   usage: 'netlab export [files...] --format yaml|json',
   options: { format: { type: 'string' } },
   run(ctx) {

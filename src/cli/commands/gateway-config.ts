@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { artifactText } from '../../sim';
 import { writeGatewayConfigDir } from '../../sim/gateway/files';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
 export const gatewayConfigCommand: Command = {
   name: 'gateway-config',
-  summary: "a Gateway's data-plane nginx.conf as NGINX Gateway Fabric renders it",
+  summary: SUMMARIES['gateway-config'],
   usage: `netlab gateway-config [files...] [--gateway <ns>/<name>] [--out <dir>]
 
 Prints the nginx.conf of the Gateway (default: the first one the controller serves), with its

@@ -2,6 +2,7 @@
 // of the reconciled cluster, in kubectl's columns.
 
 import { kubectlDescribe, kubectlGet } from '../../sim';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
@@ -9,7 +10,7 @@ const OUTPUTS = ['wide', 'yaml', 'json'] as const;
 
 export const getCommand: Command = {
   name: 'get',
-  summary: 'kubectl get over the reconciled cluster (pods, svc, endpointslices, ingress, nodes, events, ...)',
+  summary: SUMMARIES.get,
   usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
@@ -50,7 +51,7 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
 
 export const describeCommand: Command = {
   name: 'describe',
-  summary: 'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
+  summary: SUMMARIES.describe,
   usage: 'netlab describe [files...] <kind> <name> [-n <namespace>]',
   options: { namespace: { type: 'string', short: 'n' } },
   run(ctx) {

@@ -8,8 +8,20 @@ import { ingressConfigCommand } from './ingress-config';
 import { traceCommand } from './trace';
 import { exportCommand } from './export';
 import { gatewayConfigCommand } from './gateway-config';
+import { execCommand } from './exec';
 
-export const COMMANDS: readonly Command[] = [validateCommand, getCommand, describeCommand, rulesCommand, digCommand, ingressConfigCommand, gatewayConfigCommand, traceCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  getCommand,
+  describeCommand,
+  rulesCommand,
+  digCommand,
+  ingressConfigCommand,
+  gatewayConfigCommand,
+  traceCommand,
+  execCommand,
+  exportCommand,
+];
 
 export function findCommand(name: string, commands: readonly Command[] = COMMANDS): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -5,12 +5,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { artifactText, writeNginxConfigDir } from '../../sim';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
 export const ingressConfigCommand: Command = {
   name: 'ingress-config',
-  summary: "an ingress controller's generated configuration (nginx.conf or Traefik's dynamic config)",
+  summary: SUMMARIES['ingress-config'],
   usage: `netlab ingress-config [files...] [--class <name>] [--out <dir>]
 
 Prints the configuration of the controller serving --class (default: the first controller). With

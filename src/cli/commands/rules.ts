@@ -2,6 +2,7 @@
 // the tool a learner would run there prints it.
 
 import { artifactText } from '../../sim';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
@@ -17,7 +18,7 @@ const FORMATS: Record<string, string[]> = {
 
 export const rulesCommand: Command = {
   name: 'rules',
-  summary: "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table",
+  summary: SUMMARIES.rules,
   usage: `netlab rules [files...] [--node <name>] [--format iptables-save|ipvsadm|ipset|nft|userspace|ip-addr]
 
 Without --format, prints every artifact the node's kube-proxy mode produces. Honours --mode, --seed

@@ -6,12 +6,13 @@ import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Hop, TraceResult } from '../../sim/trace/types';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
 
 export const traceCommand: Command = {
   name: 'trace',
-  summary: 'walk a request hop by hop: DNS, load balancer, kube-proxy rules, pod network, ingress, pod',
+  summary: SUMMARIES.trace,
   usage: `netlab trace [files...] --from external[:<client or ip>]|pod:<ns>/<name>|node:<name> --url <url>
             [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|gateway:<ns>/<name>[:<port>]|node:<name>|<ip>:<port>]
             [--repeat N] [--cookie-jar] [--distribution N] [--json]
@@ -24,7 +25,9 @@ the Host header. --repeat sends N requests that share kube-proxy's state (recent
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
---json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.`,
+--json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.
+Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
+first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
     from: { type: 'string' },
     url: { type: 'string' },
@@ -83,8 +86,21 @@ next to the share the rules imply (iptables statistic probabilities, IPVS weight
         ctx.io.stdout(renderResult(r, l.lab));
       });
     }
-    return results.every((r) => r.outcome === 'response') ? EXIT.ok : EXIT.problems;
+    const failed = results.find((r) => r.outcome !== 'response');
+    return failed && failed.outcome !== 'response' ? CURL_EXIT[failed.outcome] : EXIT.ok;
   },
+};
+
+/**
+ * A request that got no HTTP answer exits like curl does for the same failure (an HTTP error status
+ * is still an answer: exit 0, as curl without --fail): 6 could not resolve host, 7 failed to
+ * connect (refused, or nothing routes there), 28 timed out.
+ */
+export const CURL_EXIT: Record<Exclude<TraceResult['outcome'], 'response'>, number> = {
+  nxdomain: 6,
+  refused: 7,
+  unreachable: 7,
+  timeout: 28,
 };
 
 export function renderDistribution(d: Distribution): string {

@@ -2,13 +2,14 @@
 // `file:line:col: path: message`. Exit 1 when any is an error, else print a one-line summary.
 
 import { formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
+import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
-import { applyGlobalOptions } from '../options';
+import { applyGlobalOptions } from '../scenario-input';
 import { readInputs } from '../scenario-input';
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check scenario files and manifests; print problems as file:line:col: path: message',
+  summary: SUMMARIES.validate,
   usage: `netlab validate <files...>
 
 Loads the files as one scenario (netlab scenario files, or plain Kubernetes manifests: multi-document

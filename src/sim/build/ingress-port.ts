@@ -71,6 +71,10 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
             const reason = d.notes.join('; ') || `${d.outcome} ${d.status}`;
             const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
+            if (d.outcome === 'proxy' && d.ownServer) {
+              // ingress-nginx without --default-backend-service: its own default server answers 404.
+              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, reason, ownServer: true };
+            }
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
                 kind: 'proxy',

@@ -9,7 +9,7 @@ import { compileIngressControllers, syncIngressControllers } from './controllers
 const kinds = (objs: readonly { kind: string; metadata: { name: string } }[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
 
 describe('controllers as addons', () => {
-  it('nginx behind a NodePort Service (seed 000/003): Deployment, Service with fixed nodePorts, IngressClass, default-http-backend', () => {
+  it('nginx behind a NodePort Service: Deployment, Service with fixed nodePorts, IngressClass, and no default backend (v1.x)', () => {
     const settings = defaultLabSettings();
     settings.ingress = [{ ...defaultIngressAddon('nginx'), nodePorts: { http: 30080, https: 30443 }, isDefaultClass: true }];
     const { objects, implied } = addonObjects(settings, []);
@@ -20,15 +20,24 @@ describe('controllers as addons', () => {
       'ServiceAccount/ingress-nginx',
       'Deployment/ingress-nginx-controller',
       'Service/ingress-nginx-controller',
-      'Deployment/default-http-backend',
-      'Service/default-http-backend',
     ]);
+    const controller = objects.find((o) => o.kind === 'Deployment') as Deployment;
+    expect((controller.spec.template.spec.containers[0]!.args as string[]).some((a) => a.startsWith('--default-backend-service'))).toBe(false);
     const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'ingress-nginx-controller') as Service;
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.ports!.map((p) => [p.port, p.nodePort])).toEqual([[80, 30080], [443, 30443]]);
     const cls = objects.find((o) => o.kind === 'IngressClass') as IngressClass;
     expect(cls.spec.controller).toBe('k8s.io/ingress-nginx');
     expect(cls.metadata.annotations).toEqual({ 'ingressclass.kubernetes.io/is-default-class': 'true' });
+  });
+
+  it('--default-backend-service (seed 001) installs the named default backend and passes the flag', () => {
+    const settings = defaultLabSettings();
+    settings.ingress = [{ ...defaultIngressAddon('nginx'), defaultBackendService: 'ingress-nginx/default-http-backend' }];
+    const { objects } = addonObjects(settings, []);
+    expect(kinds(objects).slice(-2)).toEqual(['Deployment/default-http-backend', 'Service/default-http-backend']);
+    const controller = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-nginx-controller') as Deployment;
+    expect(controller.spec.template.spec.containers[0]!.args).toContain('--default-backend-service=ingress-nginx/default-http-backend');
   });
 
   it('a LoadBalancer Service topology', () => {
@@ -75,7 +84,7 @@ describe('controllers as addons', () => {
     expect(addons).toEqual(implied);
     expect(objects.some((o) => o.kind === 'IngressClass')).toBe(false);
     expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'ingress-nginx-controller')).toBe(false);
-    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'default-http-backend')).toBe(true);
+    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'default-http-backend')).toBe(false);
   });
 });
 

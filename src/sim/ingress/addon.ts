@@ -21,7 +21,7 @@ import type { IngressAddon, LabSettings } from '../lab';
 import { compareIp } from '../net/ip';
 import { defaultIngressAddon } from '../lab';
 import { assertNever } from '../util/assert';
-import { CONTROLLER_NAMES, controllerKindOf, DEFAULT_BACKEND_SERVICE, DEFAULT_CLASS_ANNOTATION, servesIngress } from './model';
+import { CONTROLLER_NAMES, controllerKindOf, DEFAULT_CLASS_ANNOTATION, defaultBackendRef, servesIngress } from './model';
 
 export const ADDON_LABEL = 'netlab.io/addon';
 
@@ -119,7 +119,7 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
             '/nginx-ingress-controller',
             `--ingress-class=${addon.className}`,
             `--controller-class=${CONTROLLER_NAMES.nginx}`,
-            `--default-backend-service=${addon.namespace}/${DEFAULT_BACKEND_SERVICE}`,
+            ...(addon.defaultBackendService ? [`--default-backend-service=${addon.defaultBackendService}`] : []),
             ...(addon.topology !== 'daemonset-hostport' ? [`--publish-service=${addon.namespace}/${names.service}`] : []),
           ],
           ports: [
@@ -189,13 +189,16 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
       assertNever(addon.topology, 'ingress topology');
   }
 
-  if (addon.controller === 'nginx') {
+  const defaultBackend = addon.controller === 'nginx' ? defaultBackendRef(addon) : null;
+  if (defaultBackend) {
     // The seeds' era default backend: a tiny server answering 404 ("default backend - 404") on 8080.
-    const dbLabels = { 'app.kubernetes.io/name': DEFAULT_BACKEND_SERVICE, [ADDON_LABEL]: addon.className };
+    // Today's ingress-nginx installs none; only `--default-backend-service` brings one in.
+    const dbLabels = { 'app.kubernetes.io/name': defaultBackend.name, [ADDON_LABEL]: addon.className };
+    const dbMeta = { name: defaultBackend.name, namespace: defaultBackend.namespace, labels: dbLabels };
     out.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta(addon, DEFAULT_BACKEND_SERVICE, dbLabels),
+      metadata: dbMeta,
       spec: {
         replicas: 1,
         selector: { matchLabels: dbLabels },
@@ -217,10 +220,11 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
     out.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: meta(addon, DEFAULT_BACKEND_SERVICE, dbLabels),
+      metadata: dbMeta,
       spec: { selector: dbLabels, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
     } satisfies Service);
-  } else {
+  }
+  if (addon.controller === 'traefik') {
     // The RBAC objects seed 004 writes by hand (apiVersion updated from rbac v1beta1 to v1).
     out.push({
       apiVersion: 'rbac.authorization.k8s.io/v1',

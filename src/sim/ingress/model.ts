@@ -188,8 +188,12 @@ export interface BackendModel {
 }
 
 export const DEFAULT_BACKEND_UPSTREAM = 'upstream-default-backend';
-/** The default backend Service a seeds'-era install creates next to the controller (ingress-nginx's `default-http-backend`). */
-export const DEFAULT_BACKEND_SERVICE = 'default-http-backend';
+/** `--default-backend-service=<namespace>/<name>` split, or null when the controller answers 404 itself. */
+export function defaultBackendRef(addon: IngressAddon): { namespace: string; name: string } | null {
+  const [namespace, name] = addon.defaultBackendService?.split('/') ?? [];
+  return namespace && name ? { namespace, name } : null;
+}
+
 /** Where ingress-nginx serves its own 404 when no default backend Service is configured. */
 export const INTERNAL_DEFAULT_SERVER = { address: '127.0.0.1', port: 8181 } as const;
 
@@ -270,17 +274,18 @@ export function resolveBackend(cluster: Cluster, namespace: string, backend: Ing
   };
 }
 
-/** The controller's default backend: the `default-http-backend` Service in the addon's namespace, else ingress-nginx's internal 404 server. */
+/** The controller's default backend: its `--default-backend-service`, else ingress-nginx's internal 404 server. */
 export function controllerDefaultBackend(cluster: Cluster, addon: IngressAddon): BackendModel {
-  const svc = cluster.services.find(
-    (s) => (s.metadata.namespace ?? 'default') === addon.namespace && s.metadata.name === DEFAULT_BACKEND_SERVICE,
-  );
+  const ref = defaultBackendRef(addon);
+  const svc = ref
+    ? cluster.services.find((s) => (s.metadata.namespace ?? 'default') === ref.namespace && s.metadata.name === ref.name)
+    : undefined;
   const sp = svc?.spec.ports?.[0] ?? null;
-  const endpoints = svc && sp ? serviceEndpoints(cluster, addon.namespace, svc, sp) : [];
+  const endpoints = ref && svc && sp ? serviceEndpoints(cluster, ref.namespace, svc, sp) : [];
   return {
     upstreamName: DEFAULT_BACKEND_UPSTREAM,
-    namespace: addon.namespace,
-    service: svc ? DEFAULT_BACKEND_SERVICE : '',
+    namespace: ref?.namespace ?? addon.namespace,
+    service: svc ? svc.metadata.name : '',
     port: sp?.port ?? INTERNAL_DEFAULT_SERVER.port,
     serviceFound: svc !== undefined,
     servicePort: sp,

@@ -278,7 +278,63 @@ export function eventsIn(c: Cluster, namespace: string | undefined): ClusterEven
   return c.events.filter((e) => namespace === undefined || (e.object.namespace ?? 'default') === namespace);
 }
 
+/**
+ * kubectl's argument forms: `kind`, `kind name`, `kind/name` and `kind1,kind2`. Several kinds print
+ * one table each, names prefixed with the resource (`service/web`, `deployment.apps/web`), separated
+ * by a blank line; with -o json|yaml, one List of every item.
+ */
 export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
+  const slash = opts.kind.indexOf('/');
+  if (slash >= 0) {
+    if (opts.name !== undefined) {
+      return { ok: false, error: 'error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'' };
+    }
+    return getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) });
+  }
+  const kinds = opts.kind.split(',').filter((k) => k !== '');
+  if (kinds.length <= 1) return getOne(cluster, opts);
+  if (opts.name !== undefined) return getOne(cluster, opts); // kubectl looks the name up in each kind
+  for (const k of kinds) {
+    if (!resolveResource(k)) return { ok: false, error: `error: the server doesn't have a resource type "${k}"` };
+  }
+  const output = opts.output ?? 'table';
+  if (output === 'json' || output === 'yaml') {
+    const items = kinds.flatMap((k) => listed(cluster, resolveResource(k)!, opts));
+    return { ok: true, text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+  }
+  const tables: string[] = [];
+  for (const k of kinds) {
+    const r = getOne(cluster, { ...opts, kind: k });
+    if (!r.ok) return r;
+    if (r.text.startsWith('No resources found')) continue;
+    tables.push(withKindPrefix(r.text, resolveResource(k)!, opts.allNamespaces === true));
+  }
+  if (tables.length === 0) return getOne(cluster, { ...opts, kind: kinds[0]! });
+  return { ok: true, text: tables.join('\n') };
+}
+
+/** The items one resource lists for these options, sorted as kubectl sorts them. */
+function listed(cluster: Cluster, res: Resource, opts: KubectlGetOptions): unknown[] {
+  const namespaced = res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind);
+  const ns = opts.allNamespaces || !namespaced ? undefined : (opts.namespace ?? 'default');
+  if (res.kind === 'Event') return eventsIn(cluster, ns);
+  return res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
+}
+
+/** `service/web`, `deployment.apps/web`: the NAME column as kubectl prints it when several kinds are asked for. */
+function withKindPrefix(table: string, res: Resource, allNamespaces: boolean): string {
+  const group = res.plural.includes('.') ? res.plural.slice(res.plural.indexOf('.')) : '';
+  const prefix = `${res.kind.toLowerCase()}${group}/`;
+  const rows = table.replace(/\n$/, '').split('\n');
+  const nameCol = allNamespaces && (res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind)) ? 1 : 0;
+  if (res.kind === 'Event') return `${rows.join('\n')}\n`;
+  // Re-cut the rows into cells and let the tab writer align them again with the longer names.
+  const cells = rows.map((r) => r.split(/ {2,}/));
+  const out = cells.map((c, i) => (i === 0 ? c : c.map((x, j) => (j === nameCol ? prefix + x : x))).join('\t'));
+  return tabwrite(`${out.join('\n')}\n`, GET_TABWRITER);
+}
+
+function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
   const res = resolveResource(opts.kind);
   if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
   const namespaced = res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind);

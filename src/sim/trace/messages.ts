@@ -36,6 +36,9 @@ export const traceMessagesEn = {
   'hop.deliver.nodeNotListening': 'Nothing on node {node} listens on port {port}; the node answers with a TCP reset.',
   'hop.ingress.match': 'The {controller} controller matches Host {host} and path {path}: {reason}.',
   'hop.ingress.respond': 'The {controller} controller answers {status} itself: {reason}.',
+  'hop.ingress.defaultServer':
+    'No Ingress rule matches host {host} and path {path}, and no --default-backend-service is set: ' +
+    "the {controller} controller's own default server answers {status} itself.",
   'hop.ingress.proxy': 'The {controller} controller opens a new connection from its pod ({src}) to {dst} (upstream {upstream}).',
   'hop.backend.respond': 'Pod {pod} answers {status}. The reply retraces the connection; conntrack undoes each address rewrite, so {client} sees it come from {from}.',
   'hop.respond.controller': 'The reply from {controller} returns to {client} with status {status}.',
@@ -87,6 +90,7 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.deliver.nodeNotListening': '节点 {node} 上没有进程监听端口 {port}；节点回复 TCP reset。',
   'hop.ingress.match': '{controller} 控制器匹配 Host {host} 和路径 {path}：{reason}。',
   'hop.ingress.respond': '{controller} 控制器自己返回 {status}：{reason}。',
+  'hop.ingress.defaultServer': '没有 Ingress 规则匹配主机 {host} 和路径 {path}，也没有设置 --default-backend-service：{controller} 控制器自带的默认 server 自己返回 {status}。',
   'hop.ingress.proxy': '{controller} 控制器从自己的 Pod（{src}）向 {dst} 建立新连接（upstream {upstream}）。',
   'hop.backend.respond': 'Pod {pod} 返回 {status}。应答沿连接原路返回；conntrack 逐一撤销地址改写，所以 {client} 看到应答来自 {from}。',
   'hop.respond.controller': '{controller} 的应答以状态 {status} 返回给 {client}。',

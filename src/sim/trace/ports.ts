@@ -41,7 +41,16 @@ export interface HttpRequestView {
 
 export type IngressDecision =
   /** The controller answers itself: redirects, 404 from its default server, 503 when the Service has no endpoints. */
-  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; service?: string }
+  | {
+      kind: 'respond';
+      status: number;
+      headers: Record<string, string>;
+      refs: ArtifactRef[];
+      reason: string;
+      service?: string;
+      /** ingress-nginx's own default server answered (no `--default-backend-service`). */
+      ownServer?: boolean;
+    }
   /** The controller proxies to an upstream: a pod endpoint, or the Service's ClusterIP with service-upstream. */
   | {
       kind: 'proxy';

@@ -711,7 +711,10 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   const before = view(pkt, httpView);
   const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP: pkt.src }, w.ingressRuntime());
   if (decision.kind === 'respond') {
-    w.hop({ place, action: decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason } });
+    const action = decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond';
+    const key = decision.ownServer ? 'hop.ingress.defaultServer' : 'hop.ingress.respond';
+    const params = { controller: ctrl.controller, status: decision.status, reason: decision.reason, host: http.host, path: http.path };
+    w.hop({ place, action, before, refs: decision.refs, key, params });
     return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
   w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason } });

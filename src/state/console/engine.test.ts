@@ -23,7 +23,7 @@ function envFor(s: Scenario, shell?: Shell): ConsoleEnv {
   return {
     scenario: s,
     lab,
-    shell: shell ?? defaultShell(lab, s),
+    shell: shell ?? defaultShell(lab),
     labFor,
     trace: (r) => {
       const from = parseSource(r.from);

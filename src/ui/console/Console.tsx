@@ -51,7 +51,7 @@ export default function Console() {
         : shellChoice.kind === 'node'
           ? c.nodes.some((n) => n.metadata.name === shellChoice.node)
           : scenario.clients.some((x) => x.name === shellChoice.client));
-    return alive ? shellChoice : defaultShell(lab, scenario);
+    return alive ? shellChoice : defaultShell(lab);
   }, [scenario, shellChoice]);
 
   useEffect(() => {
@@ -94,7 +94,7 @@ export default function Console() {
       submit();
     } else if (e.key === 'Tab') {
       e.preventDefault();
-      const c = complete({ lab: labFor(scenario), scenario }, input);
+      const c = complete({ lab: labFor(scenario) }, input);
       setInput(c.line);
       if (c.candidates.length > 1) setLines((ls) => [...ls, { kind: 'in', text: `${ps1} ${input}` }, { kind: 'out', text: c.candidates.join('  ') }]);
     } else if (e.key === 'ArrowUp' && history.length > 0) {

@@ -41,7 +41,8 @@ export function newBalancerState(): BalancerState {
 }
 
 export type ServerNameMatch = 'exact' | 'wildcard' | 'regex' | 'default_server';
-export type LocationMatch = 'exact' | 'prefix' | 'regex';
+/** `auto-redirect`: nginx's 301 to the URI plus `/` for a proxying location named so [NGINX-DOC location]. */
+export type LocationMatch = 'exact' | 'prefix' | 'regex' | 'auto-redirect';
 
 export type NginxOutcome = 'proxy' | 'redirect' | 'return' | 'forbidden' | 'no-server';
 
@@ -65,6 +66,8 @@ export interface NginxDecision {
   variables: Record<string, string>;
   /** The request ended at the controller's default backend (its 404). */
   defaultBackend: boolean;
+  /** The peer was one of this nginx's own servers (ingress-nginx's internal default server): no pod answered. */
+  ownServer: boolean;
   /** Lines of the rendered artifact that decided, when an artifact is given. */
   refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
   /** Steps in words, for the hop inspector. */
@@ -186,20 +189,36 @@ export function selectNginxServer(
 
 // ---------------------------------------------------------------- location selection
 
+const PASS_DIRECTIVES = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'grpc_pass']);
+
+/** nginx sets auto_redirect on a prefix or exact location whose name ends in `/` and that passes upstream. */
+function autoRedirects(l: NginxBlock, name: string): boolean {
+  return name.endsWith('/') && l.children.some((n) => n.kind === 'directive' && PASS_DIRECTIVES.has(n.name));
+}
+
 export function selectNginxLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
   const locs = childBlocks(server, 'location');
   let longest: { block: NginxBlock; len: number; noRegex: boolean } | null = null;
+  let redirect: NginxBlock | null = null;
+  let named = false; // a prefix location named exactly like the URI
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
     if (a0 === '=') {
       if (a1 === uri) return { block: l, match: 'exact' };
+      // The exact location wins the static tree's node for its name (ngx_http_core_find_static_location).
+      if (a1 === `${uri}/` && autoRedirects(l, a1)) redirect = l;
       continue;
     }
     if (a0 === '~' || a0 === '~*') continue;
     const noRegex = a0 === '^~';
     const prefix = noRegex ? (a1 ?? '') : (a0 ?? '');
+    if (prefix === uri) named = true;
+    if (prefix === `${uri}/` && autoRedirects(l, prefix) && !redirect) redirect = l;
     if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) longest = { block: l, len: prefix.length, noRegex };
   }
+  // One character short of a redirecting location's name, and no location has the URI's own name:
+  // nginx answers 301 before it looks at regular expressions.
+  if (redirect && !named) return { block: redirect, match: 'auto-redirect' };
   if (longest?.noRegex) return { block: longest.block, match: 'prefix' };
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
@@ -308,6 +327,7 @@ function blankDecision(): NginxDecision {
     responseHeaders: {},
     variables: {},
     defaultBackend: false,
+    ownServer: false,
     refs: { server: null, location: null, decided: null },
     notes: [],
   };
@@ -364,6 +384,12 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   }
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
   out.decidedBy = loc.block.id;
+  if (loc.match === 'auto-redirect') {
+    // The Ingress spec ignores a trailing slash on Prefix paths; stock nginx redirects first.
+    out.notes.push(`location ${loc.block.args.join(' ')} proxies and ends in "/": nginx redirects ${uri} to ${uri}/ (301), ` +
+      'although the Ingress spec would match the path without the slash');
+    return finishReturn(out, ['301', autoRedirectUrl(vars, port, `${uri}/`)], vars, loc.block.id);
+  }
   out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
 
   // Rewrite phase: set, if, rewrite, return, in file order.
@@ -484,7 +510,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);
-    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM };
+    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM, ownServer: true };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
   const isDefault = upstreamName === DEFAULT_BACKEND_UPSTREAM;
@@ -498,6 +524,16 @@ function evalIf(args: readonly string[], vars: Vars): boolean {
   const left = expand(m[1]!, vars);
   const right = unquoteArg(m[3]!.trim());
   return m[2] === '=' ? left === right : left !== right;
+}
+
+/**
+ * The Location of nginx's auto-redirect: absolute_redirect on, server_name_in_redirect off (the Host
+ * header's name), port_in_redirect on (the port nginx listens on, unless it is the scheme's default).
+ */
+function autoRedirectUrl(vars: Vars, port: number, path: string): string {
+  const defaultPort = vars.scheme === 'https' ? 443 : 80;
+  const args = vars.args ? `?${vars.args}` : '';
+  return `${vars.scheme}://${vars.host}${port === defaultPort ? '' : `:${port}`}${path}${args}`;
 }
 
 function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, decidedBy: string): NginxDecision {

@@ -306,7 +306,9 @@ const pathCases: Case[] = [
   { title: '/aaa/bbb does not cover /aaa/bbbxyz; /aaa does', request: { host: 'p.com', path: '/aaa/bbbxyz' } },
   { title: 'Prefix /aaa does not match /aaaccc: 404', request: { host: 'p.com', path: '/aaaccc' } },
   { title: 'ImplementationSpecific is a string prefix: /implementation', request: { host: 'p.com', path: '/implementation' } },
-  { title: 'Prefix /trail/ matches /trail (trailing slash ignored)', request: { host: 'p.com', path: '/trail' } },
+  { title: 'Prefix /trail/ is `location /trail/` + `= /trail/`: /trail gets nginx\'s 301 to /trail/', request: { host: 'p.com', path: '/trail' } },
+  { title: 'the 301 keeps the query and names the listening port', request: { host: 'p.com', path: '/trail?x=1' } },
+  { title: 'Prefix /trail/ for /trail/ (its exact location)', request: { host: 'p.com', path: '/trail/' } },
   { title: 'Prefix /trail/ matches /trail/x', request: { host: 'p.com', path: '/trail/x' } },
   { title: 'case-sensitive paths: /FOO is not /foo', request: { host: 'p.com', path: '/FOO' } },
   { title: 'wildcard *.w.com matches x.w.com', request: { host: 'x.w.com', path: '/' } },
@@ -410,6 +412,11 @@ function handWritten(): Source {
         to('php', ['~', '\\.php$'], 'd'),
         to('jpg', ['~*', '\\.JPG$'], 'e'),
         to('root', ['/'], 'f'),
+        to('dir', ['/dir/'], 'a'),
+        to('dirre', ['~', '^/dir$'], 'b'),
+        to('named', ['/named'], 'c'),
+        to('named-slash', ['/named/'], 'd'),
+        b('loc:ret', 'location', ['/ret/'], [d('return', '200')]),
       ]),
       b('srv:regex', 'server', [], [d('listen', listen), d('server_name', '~^api-(?<n>\\d+)\\.example$'), to('api', ['/'], 'b')]),
     ]),
@@ -430,6 +437,10 @@ const handWrittenCases: Case[] = [
   { title: 'server_name regex with a named capture', request: { host: 'api-42.example', path: '/' } },
   { title: 'an unknown host goes to the default_server, not the first server', request: { host: 'nobody.example', path: '/' } },
   { title: 'the first server by exact name', request: { host: 'first.example', path: '/exact' } },
+  { title: 'auto-redirect: /dir is one slash short of proxying /dir/: 301, before any regex', request: { host: 'main.example', path: '/dir' } },
+  { title: 'auto-redirect keeps the query', request: { host: 'main.example', path: '/dir?a=b' } },
+  { title: 'no auto-redirect where a location has the URI\'s own name: /named', request: { host: 'main.example', path: '/named' } },
+  { title: 'no auto-redirect for a location that only returns: /ret', request: { host: 'main.example', path: '/ret' } },
 ];
 
 // ---------------------------------------------------------------- the tests

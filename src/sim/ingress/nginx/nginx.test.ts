@@ -176,6 +176,41 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     expect(d.upstreamRequest!.path).toBe('/new/path?x=1');
     expect(matchNginx({ nodes: rendered.nodes, request: req('r.com', '/something') }).upstreamRequest!.path).toBe('/');
     expect(matchNginx({ nodes: rendered.nodes, request: req('r.com', '/PLAIN/x') }).upstream).toBe('default-b-80');
+    // nginx.tmpl sets $proxy_upstream_name before buildProxyPass's `rewrite ... break`, which ends the
+    // rewrite-module directives: the balancer reads the variable, so it must be set when the rewrite matched.
+    expect(d.variables['proxy_upstream_name']).toBe('default-a-80');
+    expect(text.indexOf('set $proxy_upstream_name "default-a-80";')).toBeLessThan(text.indexOf('rewrite "(?i)/something'));
+  });
+
+  it('Prefix paths become the locations ingress-nginx writes; a slash-ended one redirects the bare path (301)', () => {
+    const { rendered } = scenario({
+      services: [web('a'), web('b', [])],
+      ingresses: [
+        {
+          name: 'p',
+          rules: [
+            {
+              host: 'p.com',
+              paths: [
+                { path: '/foo', service: 'a', port: 80 },
+                { path: '/aaa/bbb/', service: 'a', port: 80 },
+                { path: '/empty/', service: 'b', port: 80 },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const text = artifactText(rendered.artifact);
+    for (const loc of ['location /foo/ {', 'location = /foo {', 'location /aaa/bbb/ {', 'location = /aaa/bbb/ {']) expect(text).toContain(loc);
+    expect(text).not.toContain('location = /aaa/bbb {');
+    const m = (path: string) => matchNginx({ nodes: rendered.nodes, request: req('p.com', path) });
+    expect(m('/foo')).toMatchObject({ status: 200, upstream: 'default-a-80' });
+    expect(m('/aaa/bbb?x=1')).toMatchObject({ status: 301, redirect: 'http://p.com/aaa/bbb/?x=1' });
+    expect(m('/aaa/bbb/')).toMatchObject({ status: 200, upstream: 'default-a-80' });
+    // No ready endpoint still proxies in ingress-nginx (its balancer answers 503), so the redirect holds too.
+    expect(m('/empty')).toMatchObject({ status: 301, redirect: 'http://p.com/empty/' });
+    expect(m('/empty/').status).toBe(503);
   });
 
   const stickyCluster = (mode: 'balanced' | 'persistent', endpoints: string[]): FixtureCluster => ({

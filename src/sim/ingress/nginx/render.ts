@@ -86,12 +86,12 @@ export function planLocations(server: ServerModel): PlannedLocation[] {
     } else if (enforceRegex) {
       add({ modifier: '~*', path: `^${escapeRegexPath(path)}`, loc });
     } else if (loc.pathType === 'Prefix' && path !== '/') {
-      // Prefix /foo -> `location /foo/` plus `location = /foo`. The spec ignores a trailing slash,
-      // so Prefix /foo/ also gets `= /foo` (a reading of ingress-nginx suggests it writes `= /foo/`
-      // there; SEMANTICS §10 caveat: the lab follows the spec and the conformance tests).
-      const bare = path.replace(/\/+$/, '') || '/';
-      add({ modifier: '', path: `${bare}/`, loc });
-      add({ modifier: '=', path: bare, loc });
+      // ingress-nginx updateServerLocations: the prefix location's path gets a trailing slash
+      // (normalizePrefixPath) and an exact location keeps the path as written. So Prefix /foo is
+      // `location /foo/` + `location = /foo`, and Prefix /foo/ is `location /foo/` + `location = /foo/`:
+      // stock nginx then answers /foo with a 301 to /foo/ (auto-redirect of proxying locations).
+      add({ modifier: '', path: path.endsWith('/') ? path : `${path}/`, loc });
+      add({ modifier: '=', path, loc });
     } else {
       // Prefix / and ImplementationSpecific: a plain nginx string prefix.
       add({ modifier: '', path, loc });
@@ -173,15 +173,21 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
   if (server.appRoot && loc.path === '/') {
     children.push(b(`${id}#app-root`, 'if', ['($uri', '=', '/)'], [d('return', '302', `$scheme://$http_host${server.appRoot}`)]));
   }
+  // Before buildProxyPass's `rewrite ... break`, as nginx.tmpl orders them: a matching `break` ends
+  // the location's rewrite-module directives, so a `set` after it would leave the balancer's
+  // $proxy_upstream_name empty.
+  children.push(d('set', '$proxy_upstream_name', `"${be.upstreamName}"`));
   // Not on the default root location: its path `/` has none of the captures a target refers to.
   if (a.rewriteTarget && !loc.isDefaultBackend) {
     children.push(d('rewrite', quoteArg(`(?i)${loc.path}`), a.rewriteTarget, 'break'));
   }
-  children.push(d('set', '$proxy_upstream_name', `"${be.upstreamName}"`));
   if (!opts.endpointsBlind && !hasEndpoints(be)) {
     // No ready endpoint: the balancer has no peer and ingress-nginx answers 503 [NGX-503].
+    // ingress-nginx keeps `proxy_pass` here (its Lua balancer finds no peer and answers 503), and
+    // that matters: a proxying location whose name ends in `/` makes nginx redirect the slash-less URI.
     children.push(c(`Service ${be.namespace}/${be.service} has no ready endpoints`));
     children.push(d('return', '503'));
+    children.push(d('proxy_pass', `http://${be.upstreamName}`));
   } else {
     const info = luaInfo(loc, hasEndpoints);
     // The balancer's settings (algorithm, affinity, canary) are backend data ingress-nginx POSTs to
@@ -224,7 +230,9 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   for (const name of names) {
     const be = backends.get(name)!;
     const servers = serversOf(be);
-    if (servers.length === 0 && !endpointsBlind) continue; // an empty upstream is invalid nginx; its locations return 503
+    // An upstream with no server is invalid nginx: like ingress-nginx's upstream_balancer, it gets the
+    // placeholder 0.0.0.1, which no request reaches (its locations return 503 first).
+    const placeholder = servers.length === 0 && !endpointsBlind;
     const why = be.isControllerDefault
       ? be.serviceFound
         ? `default backend Service ${be.namespace}/${be.service}`
@@ -234,6 +242,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
         : `endpoints of Service ${be.namespace}/${be.service} port ${be.port}`;
     const children: NginxNode[] = [c(why)];
     if (endpointsBlind) children.push(c('endpoints are set through the Lua balancer (POST /configuration/backends)'));
+    else if (placeholder) children.push(c('no ready endpoints'), d('server', '0.0.0.1'), c('placeholder'));
     else for (const s of servers) children.push(d('server', s));
     upstreams.push(b(nginxUpstreamId(name), 'upstream', [name], children));
   }

@@ -1,8 +1,7 @@
 // What one change added: the events it set off and the refusals it caused, as differences between
 // the lab before and after (multisets: an event logged again counts again).
 
-import type { ClusterEvent } from '../sim';
-import type { ApiRejection } from './types';
+import type { ClusterEvent } from '../events';
 
 /** The items of `after` that `before` does not account for, by `key`, counting repeats. */
 export function added<T>(before: readonly T[], after: readonly T[], key: (x: T) => string): T[] {
@@ -16,14 +15,21 @@ export function added<T>(before: readonly T[], after: readonly T[], key: (x: T) 
   });
 }
 
+/** What the apiserver refused, as the lab's problems and the store's rejections both carry it. */
+export interface Refusal {
+  ref: { kind: string; namespace?: string; name: string };
+  reason: string;
+  message: string;
+}
+
 const eventKey = (e: ClusterEvent) => `${e.type}|${e.reason}|${e.object.kind}/${e.object.namespace ?? ''}/${e.object.name}|${e.message}|${e.node ?? ''}`;
-const problemKey = (p: ApiRejection) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? 'default'}|${p.ref.name}|${p.message}`;
+const problemKey = (p: Refusal) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? 'default'}|${p.ref.name}|${p.message}`;
 
 /** Events in `after` that `before` did not have. */
 export const newEvents = (before: readonly ClusterEvent[], after: readonly ClusterEvent[]) => added(before, after, eventKey);
 
 /** Refusals in `after` that `before` did not have. */
-export const newProblems = (before: readonly ApiRejection[], after: readonly ApiRejection[]) => added(before, after, problemKey);
+export const newProblems = <T extends Refusal>(before: readonly T[], after: readonly T[]) => added(before, after, problemKey);
 
 /** A refusal as kubectl prints it. */
-export const rejectionText = (p: ApiRejection) => `Error from server (${p.reason}): ${p.message}`;
+export const rejectionText = (p: Refusal) => `Error from server (${p.reason}): ${p.message}`;

@@ -1,0 +1,88 @@
+// `netlab exec <files> <place> -- <command...>`: one command of the page's console, run from a pod, a
+// node or an outside client, with the console's output. The interpreter is src/sim/shell's; this is
+// its thin adapter (like src/state/console/engine.ts for the page). A change (kubectl apply, scale,
+// delete) is checked and its events printed, but not saved: the files stay as they are.
+
+import type { LabEdit } from '../../sim/build/edits';
+import { buildEditedLab } from '../../sim/build/edits';
+import { findClient } from '../../sim/clients';
+import type { ExternalClient } from '../../sim/cluster';
+import { runShell, type Shell, type ShellEnv } from '../../sim/shell/shell';
+import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
+import { shellLoaders } from '../../scenario/shell-io';
+import { SUMMARIES } from '../catalog';
+import { EXIT, type Command } from '../command';
+import { loadLab } from '../lab-input';
+import { STDIN_ARG } from '../scenario-input';
+import { CURL_EXIT } from './trace';
+
+const USAGE = `netlab exec [files...] pod:<ns>/<name>|node:<name>|external[:<client>] -- <command...>
+
+Runs one command as the lab's console runs it from that place: kubectl get|describe|apply -f -|delete|
+scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] [--connect-to ...] <url>,
+dig <name> [type] [+search], nslookup <name>, cat /etc/resolv.conf, cat /etc/nginx/nginx.conf,
+iptables-save, ipvsadm -Ln, ipset list, nft list ruleset. 'kubectl apply -f -' reads the manifests from
+standard input. A change is checked against the apiserver and its events printed; the files are not
+changed. Exit status: 0, 1 when the command failed, curl's codes (6, 7, 28) when curl got no answer.`;
+
+/** Arguments the OS shell split, joined back into one line the lab's shell splits the same way. */
+function shellLine(words: readonly string[]): string {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function placeOf(text: string, clients: readonly ExternalClient[]): Shell | string {
+  const src = parseSource(text);
+  if ('error' in src) return src.error;
+  if (src.kind === 'pod') return { kind: 'pod', pod: src.pod };
+  if (src.kind === 'node') return { kind: 'node', node: src.node };
+  if (src.address) return `exec runs from a named client (external or external:<client>), not from the address ${src.address}`;
+  // `external` is the lab's default outside client; `external:<name>` a scenario's.
+  const found = findClient(clients, src);
+  return found.ok ? { kind: 'external', client: found.client.name } : found.message;
+}
+
+export const execCommand: Command = {
+  name: 'exec',
+  summary: SUMMARIES.exec,
+  usage: USAGE,
+  run(ctx) {
+    const l = loadLab(ctx);
+    if (!l.ok) return l.exitCode;
+    const [placeText, ...words] = l.rest;
+    if (!placeText || words.length === 0) {
+      ctx.io.stderr(`error: exec needs a place and a command\nusage: ${USAGE}\n`);
+      return EXIT.usage;
+    }
+    const shell = placeOf(placeText, l.lab.clients);
+    if (typeof shell === 'string') {
+      ctx.io.stderr(`error: ${shell}\n`);
+      return EXIT.usage;
+    }
+    const s = l.scenario;
+    const session = newTraceSession(s.settings.seed);
+    const env: ShellEnv = {
+      lab: l.lab,
+      shell,
+      labWith: (edits: readonly LabEdit[]) =>
+        buildEditedLab({ settings: s.settings, objects: s.objects, clients: s.clients, edits: [...s.edits, ...edits] }),
+      trace(request) {
+        const from = parseSource(request.from);
+        if ('error' in from) throw new Error(from.error);
+        const connect = request.connect ? parseConnect(request.connect) : undefined;
+        if (connect && 'error' in connect) throw new Error(connect.error);
+        const { url, method, headers } = request;
+        return trace(l.lab, { from, url, method, headers, connect }, session);
+      },
+      ...shellLoaders(s.settings),
+    };
+    const readsStdin = words.some((w, i) => (w === '-f' || w === '--filename') && words[i + 1] === STDIN_ARG);
+    const input = readsStdin ? `${shellLine(words)}\n${ctx.io.readFile(STDIN_ARG)}` : shellLine(words);
+    const r = runShell(env, input);
+    ctx.io.stdout(r.out);
+    if (r.events.length > 0) ctx.io.stdout(`Events:\n${r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n')}\n`);
+    ctx.io.stderr(r.err);
+    const failed = r.trace?.result.outcome;
+    if (failed && failed !== 'response') return CURL_EXIT[failed];
+    return r.err ? EXIT.problems : EXIT.ok;
+  },
+};

@@ -1,0 +1,791 @@
+// The commands a user types in the lab, read as a shell would and answered from the lab: kubectl
+// over the reconciled cluster, curl through the tracer, dig through cluster DNS, iptables-save /
+// ipvsadm / nft from kube-proxy's rendered rules, nginx.conf from the controller. The page's console
+// (src/state/console) and the CLI's `exec` are thin adapters over `runShell`.
+// Pure: the caller passes the lab, the tracer and the manifest reader in, and gets text and edits
+// back. A change is a list of lab edits, checked first against the apiserver (the lab after them):
+// a refused object prints the apiserver's words and changes nothing.
+
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { artifactText, type RenderedArtifact } from '../artifact';
+import type { AnyObject } from '../api/store';
+import type { ClusterEvent } from '../events';
+import * as dns from '../dns/index';
+import { kubectlDescribe } from '../kubectl/describe';
+import { kubectlGet } from '../kubectl/get';
+import type { Lab } from '../build/lab';
+import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../build/edits';
+import type { KubeProxySettings } from '../lab';
+import { DEFAULT_CLIENT } from '../clients';
+import { buildNetworkIndex } from '../trace/network';
+import type { TraceResult } from '../trace/types';
+import { newEvents, newProblems, rejectionText } from './changes';
+
+/** Where the commands run, like the host of a shell prompt. */
+export type Shell = { kind: 'pod'; pod: string } | { kind: 'node'; node: string } | { kind: 'external'; client: string };
+
+/** A request as curl gives it to the tracer: from, URL, method, headers, and curl's --connect-to. */
+export interface ShellRequest {
+  /** "external:<client>", "pod:<ns>/<name>" or "node:<name>". */
+  from: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  connect: string;
+}
+
+export interface ShellEnv {
+  /** The lab as it runs now. */
+  lab: Lab;
+  shell: Shell;
+  /** The lab after these edits, to check a change and list its events before committing it. */
+  labWith(edits: readonly LabEdit[]): Lab;
+  /** Runs one request through the tracer (the page also animates it). */
+  trace(request: ShellRequest): TraceResult | null;
+  /** Reads manifests as the scenario loader reads a file (`kubectl apply -f -`), or says why not. */
+  readManifests(text: string): { ok: true; objects: AnyObject[] } | { ok: false; message: string };
+  /** kube-proxy's configuration with one `path=value` set (`kubectl edit cm kube-proxy --set`). */
+  setKubeProxy(config: KubeProxySettings, path: string, value: string): { ok: true; config: KubeProxySettings } | { ok: false; message: string };
+}
+
+export interface ShellResult {
+  out: string;
+  err: string;
+  /** Events the change produced (controllers, kube-proxy, ingress), as kubectl get events rows. */
+  events: string[];
+  /** The change to commit, in order: one undo step. */
+  edits?: LabEdit[];
+  shell?: Shell;
+  trace?: { request: ShellRequest; result: TraceResult };
+  clear?: boolean;
+}
+
+const ok = (out: string, extra: Partial<ShellResult> = {}): ShellResult => ({ out, err: '', events: [], ...extra });
+const error = (err: string): ShellResult => ({ out: '', err: err.endsWith('\n') ? err : `${err}\n`, events: [] });
+
+// ------------------------------------------------------------------ words
+
+/** Splits a command line like sh: single and double quotes, backslash escapes; "<<EOF" heredoc after the first line. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let has = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += line[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has) words.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) words.push(cur);
+  return words;
+}
+
+/** Flags and positional arguments: `-n x`, `--replicas=3`, `--set a=b` (repeatable). */
+interface Args {
+  pos: string[];
+  flags: Map<string, string[]>;
+}
+
+const VALUE_FLAGS = new Set(['-n', '--namespace', '-o', '--output', '--replicas', '--set', '-p', '--patch', '-f', '--filename', '-H', '--header', '--connect-to', '-X', '--request', '-b', '--cookie', '-c', '--cookie-jar', '--type', '-l', '--selector', '-c']);
+
+function parseArgs(words: string[]): Args {
+  const pos: string[] = [];
+  const flags = new Map<string, string[]>();
+  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      pos.push(...words.slice(i + 1));
+      break;
+    }
+    if (w.startsWith('--') && w.includes('=')) {
+      const eq = w.indexOf('=');
+      add(w.slice(0, eq), w.slice(eq + 1));
+    } else if (VALUE_FLAGS.has(w) && i + 1 < words.length) add(w, words[++i]!);
+    else if (/^-n\S/.test(w)) add('-n', w.slice(2));
+    else if (w.startsWith('-') && w.length > 1) add(w, '');
+    else pos.push(w);
+  }
+  return { pos, flags };
+}
+
+const flag = (a: Args, ...names: string[]) => names.map((n) => a.flags.get(n)?.at(-1)).find((v) => v !== undefined);
+const flags = (a: Args, ...names: string[]) => names.flatMap((n) => a.flags.get(n) ?? []);
+const has = (a: Args, ...names: string[]) => names.some((n) => a.flags.has(n));
+
+// ------------------------------------------------------------------ kinds
+
+interface KindInfo {
+  kind: string;
+  resource: string;
+  group: string;
+  namespaced: boolean;
+}
+const KINDS: Record<string, KindInfo> = {};
+function kindInfo(names: string[], info: KindInfo) {
+  for (const n of names) KINDS[n] = info;
+}
+kindInfo(['pod', 'pods', 'po'], { kind: 'Pod', resource: 'pod', group: '', namespaced: true });
+kindInfo(['service', 'services', 'svc'], { kind: 'Service', resource: 'service', group: '', namespaced: true });
+kindInfo(['deployment', 'deployments', 'deploy'], { kind: 'Deployment', resource: 'deployment', group: 'apps', namespaced: true });
+kindInfo(['ingress', 'ingresses', 'ing'], { kind: 'Ingress', resource: 'ingress', group: 'networking.k8s.io', namespaced: true });
+kindInfo(['node', 'nodes', 'no'], { kind: 'Node', resource: 'node', group: '', namespaced: false });
+kindInfo(['replicaset', 'replicasets', 'rs'], { kind: 'ReplicaSet', resource: 'replicaset', group: 'apps', namespaced: true });
+kindInfo(['daemonset', 'daemonsets', 'ds'], { kind: 'DaemonSet', resource: 'daemonset', group: 'apps', namespaced: true });
+kindInfo(['endpointslice', 'endpointslices'], { kind: 'EndpointSlice', resource: 'endpointslice', group: 'discovery.k8s.io', namespaced: true });
+kindInfo(['namespace', 'namespaces', 'ns'], { kind: 'Namespace', resource: 'namespace', group: '', namespaced: false });
+kindInfo(['ingressclass', 'ingressclasses'], { kind: 'IngressClass', resource: 'ingressclass', group: 'networking.k8s.io', namespaced: false });
+kindInfo(['configmap', 'configmaps', 'cm'], { kind: 'ConfigMap', resource: 'configmap', group: '', namespaced: true });
+
+/** Kind names kubectl completes, for the console's Tab. */
+export const KIND_WORDS = ['pods', 'services', 'deployments', 'ingresses', 'nodes', 'endpointslices', 'replicasets', 'events', 'namespaces'];
+
+const qualified = (k: KindInfo) => (k.group ? `${k.resource}.${k.group}` : k.resource);
+const pluralQualified = (k: KindInfo) => {
+  const plural = k.resource.endsWith('s') ? `${k.resource}es` : `${k.resource}s`;
+  return k.group ? `${plural}.${k.group}` : plural;
+};
+
+/** "svc/web" or ("svc", "web"). */
+function kindAndName(a: Args): { kind: KindInfo; name: string; rest: string[] } | { error: string } {
+  const [first, second, ...rest] = a.pos;
+  if (!first) return { error: 'error: you must specify the type of resource' };
+  let kindWord = first;
+  let name = second;
+  let others = rest;
+  if (first.includes('/')) {
+    [kindWord, name] = first.split('/', 2) as [string, string];
+    others = second === undefined ? [] : [second, ...rest];
+  }
+  const kind = KINDS[kindWord.toLowerCase()];
+  if (!kind) return { error: `error: the server doesn't have a resource type "${kindWord}"` };
+  if (!name) return { error: 'error: resource name may not be empty' };
+  return { kind, name, rest: others };
+}
+
+/** The object as the running cluster holds it (the scenario's, as edited; or one a controller made). */
+function findCurrent(lab: Lab, kind: string, namespace: string | undefined, name: string): AnyObject | undefined {
+  return currentObject(lab, kind, namespace, name) as AnyObject | undefined;
+}
+
+// ------------------------------------------------------------------ changes
+
+export function eventRow(e: ClusterEvent): string {
+  return `${e.type}\t${e.reason}\t${e.object.kind.toLowerCase()}/${e.object.name}\t${e.message}`;
+}
+
+const refKey = (r: { kind: string; namespace?: string; name: string }) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
+
+/** Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. */
+export function checkEdits(env: Pick<ShellEnv, 'lab' | 'labWith'>, edits: LabEdit[], touched: { kind: string; namespace?: string; name: string }[], out: string): ShellResult {
+  const lab = env.labWith(edits);
+  const keys = new Set(touched.map(refKey));
+  const refused = newProblems(env.lab.problems, lab.problems).filter((p) => keys.has(refKey(p.ref)));
+  if (refused.length > 0) return error(refused.map(rejectionText).join('\n'));
+  return { out, err: '', events: newEvents(env.lab.events, lab.events).map(eventRow), edits };
+}
+
+/** Not there, or installed by the lab's addons (change the lab settings instead). */
+function notChangeable(env: ShellEnv, kind: KindInfo, ns: string, name: string): ShellResult | null {
+  const o = findCurrent(env.lab, kind.kind, kind.namespaced ? ns : undefined, name);
+  if (!o) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
+  // An addon's pods are its Deployment's or DaemonSet's: deleting one is a restart, as on a real cluster.
+  const ownedPod = o.kind === 'Pod' && Boolean(o.metadata.ownerReferences?.length);
+  if (isAddonObject(o) && !ownedPod) return error(`error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`);
+  return null;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): string | null {
+  const parts = path.split('.').filter(Boolean);
+  if (parts.length === 0) return 'empty path';
+  let cur: Record<string, unknown> = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
+    const m = /^(.*)\[(\d+)\]$/.exec(p);
+    if (m) {
+      const arr = cur[m[1]!];
+      if (!Array.isArray(arr) || arr[Number(m[2])] === undefined) return `${parts.slice(0, i + 1).join('.')}: no such element`;
+      cur = arr[Number(m[2])] as Record<string, unknown>;
+      continue;
+    }
+    const next = cur[p];
+    if (next === undefined || next === null) cur[p] = {};
+    else if (typeof next !== 'object' || Array.isArray(next)) return `${parts.slice(0, i + 1).join('.')}: not an object`;
+    cur = cur[p] as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  const m = /^(.*)\[(\d+)\]$/.exec(last);
+  if (m) {
+    const arr = cur[m[1]!];
+    if (!Array.isArray(arr)) return `${path}: not a list`;
+    arr[Number(m[2])] = value;
+  } else if (value === null) delete cur[last];
+  else cur[last] = value;
+  return null;
+}
+
+/** RFC 7386 JSON merge patch, what `kubectl patch --type merge` sends. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** A --set value as YAML reads a scalar: 3 is a number, true a boolean, "x" a string. */
+function scalar(text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+// ------------------------------------------------------------------ kubectl
+
+function namespaceOf(a: Args): string {
+  return flag(a, '-n', '--namespace') ?? 'default';
+}
+
+function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): ShellResult {
+  const [verb, ...rest] = words;
+  const a = parseArgs(rest);
+  const ns = namespaceOf(a);
+  const cluster = env.lab.reconcile.cluster;
+  switch (verb) {
+    case 'get': {
+      const [kind, name] = a.pos;
+      if (!kind) return error('error: you must specify the type of resource to get');
+      const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
+      const output = flag(a, '-o', '--output') ?? 'table';
+      if (!['table', 'wide', 'yaml', 'json'].includes(output)) return error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`);
+      const r = kubectlGet(cluster, { kind: k, name: n, namespace: ns, allNamespaces: has(a, '-A', '--all-namespaces'), output: output as 'table' });
+      return r.ok ? ok(r.text) : error(r.error);
+    }
+    case 'describe': {
+      const kn = kindAndName(a);
+      if ('error' in kn) return error(kn.error);
+      const r = kubectlDescribe(cluster, { kind: kn.kind.resource, name: kn.name, namespace: ns });
+      return r.ok ? ok(r.text) : error(r.error);
+    }
+    case 'apply':
+    case 'create':
+      return apply(env, a, stdin, verb);
+    case 'delete': {
+      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited configuration.
+      if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
+        return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
+      }
+      const kn = kindAndName(a);
+      if ('error' in kn) return error(kn.error);
+      const objNs = kn.kind.namespaced ? ns : undefined;
+      // A pod its ReplicaSet owns may be deleted too: the ReplicaSet makes a new one (the events say so).
+      const refused = notChangeable(env, kn.kind, ns, kn.name);
+      if (refused) return refused;
+      return checkEdits(env, [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }], [], `${kn.kind.resource} "${kn.name}" deleted\n`);
+    }
+    case 'scale': {
+      const kn = kindAndName(a);
+      if ('error' in kn) return error(kn.error);
+      const replicas = flag(a, '--replicas');
+      if (replicas === undefined || !/^\d+$/.test(replicas)) return error('error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0');
+      if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
+      const refused = notChangeable(env, kn.kind, ns, kn.name);
+      if (refused) return refused;
+      return checkEdits(env, [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }], [{ kind: 'Deployment', namespace: ns, name: kn.name }], `${qualified(kn.kind)}/${kn.name} scaled\n`);
+    }
+    case 'label':
+    case 'annotate': {
+      const kn = kindAndName(a);
+      if ('error' in kn) return error(kn.error);
+      return edit(env, kn.kind, ns, kn.name, (o) => {
+        const field = verb === 'label' ? 'labels' : 'annotations';
+        const map: Record<string, string> = { ...(o.metadata[field] ?? {}) };
+        for (const kv of kn.rest) {
+          if (kv.endsWith('-')) delete map[kv.slice(0, -1)];
+          else {
+            const eq = kv.indexOf('=');
+            if (eq <= 0) return `error: at least one ${verb === 'label' ? 'label' : 'annotation'} update is required (KEY=VALUE or KEY-), not "${kv}"`;
+            const key = kv.slice(0, eq);
+            if (map[key] !== undefined && map[key] !== kv.slice(eq + 1) && !has(a, '--overwrite')) {
+              return `error: '${key}' already has a value (${map[key]}), and --overwrite is false`;
+            }
+            map[key] = kv.slice(eq + 1);
+          }
+        }
+        if (kn.rest.length === 0) return `error: at least one ${verb === 'label' ? 'label' : 'annotation'} update is required`;
+        o.metadata[field] = map;
+        return null;
+      }, verb === 'label' ? 'labeled' : 'annotated');
+    }
+    case 'edit':
+    case 'patch': {
+      const kn = kindAndName(a);
+      if ('error' in kn) return error(kn.error);
+      const sets = flags(a, '--set');
+      if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(env, sets);
+      const patch = flag(a, '-p', '--patch');
+      if (sets.length === 0 && patch === undefined) {
+        return error(`error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`);
+      }
+      return edit(env, kn.kind, ns, kn.name, (o) => {
+        for (const s of sets) {
+          const eq = s.indexOf('=');
+          if (eq <= 0) return `error: --set takes path=value, not "${s}"`;
+          const problem = setPath(o as unknown as Record<string, unknown>, s.slice(0, eq), scalar(s.slice(eq + 1)));
+          if (problem) return `error: ${problem}`;
+        }
+        if (patch !== undefined) {
+          let p: unknown;
+          try {
+            p = JSON.parse(patch);
+          } catch (e) {
+            return `error: unable to parse "${patch}": ${e instanceof Error ? e.message : String(e)}`;
+          }
+          const merged = mergePatch(o, p) as Record<string, unknown>;
+          for (const k of Object.keys(o)) delete (o as unknown as Record<string, unknown>)[k];
+          Object.assign(o, merged);
+        }
+        return null;
+      }, verb === 'edit' ? 'edited' : 'patched');
+    }
+    case 'exec': {
+      const target = a.pos[0];
+      if (!target) return error('error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\'');
+      const name = target.replace(/^(pod|pods|po)\//, '');
+      const pod = cluster.pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? 'default') === ns);
+      if (!pod) return error(`Error from server (NotFound): pods "${name}" not found`);
+      const shell: Shell = { kind: 'pod', pod: `${ns}/${name}` };
+      const cmd = a.pos.slice(1);
+      if (cmd.length === 0 || ['sh', 'bash', '/bin/sh', '/bin/bash'].includes(cmd[0]!)) return ok('', { shell });
+      return runShell({ ...env, shell }, cmd.join(' '));
+    }
+    case undefined:
+      return ok('kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n');
+    default:
+      return error(`error: unknown command "${verb}" for "kubectl"`);
+  }
+}
+
+/**
+ * `kubectl edit cm kube-proxy -n kube-system --set mode=ipvs`: kube-proxy's configuration file
+ * (KubeProxyConfiguration in the ConfigMap's config.conf) is the lab's kubeProxy settings.
+ */
+function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
+  if (sets.length === 0) return error('error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
+  const running = env.lab.settings.kubeProxy;
+  let config = running;
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) return error(`error: --set takes path=value, not "${s}"`);
+    const key = s.slice(0, eq).replace(/^data\.config\.conf\./, '');
+    const r = env.setKubeProxy(config, key, s.slice(eq + 1));
+    if (!r.ok) return error(`error: configmaps "kube-proxy": ${r.message}`);
+    config = r.config;
+  }
+  if (JSON.stringify(config) === JSON.stringify(running)) return ok('configmap/kube-proxy unchanged\n');
+  return checkEdits(env, [{ kind: 'set-kube-proxy', config }], [], 'configmap/kube-proxy edited\n');
+}
+
+/** Changes one object the scenario writes; `change` mutates a copy and returns an error text or null. */
+function edit(env: ShellEnv, kind: KindInfo, ns: string, name: string, change: (o: AnyObject) => string | null, verbPast: string): ShellResult {
+  const objNs = kind.namespaced ? ns : undefined;
+  const refused = notChangeable(env, kind, ns, name);
+  if (refused) return refused;
+  const current = findCurrent(env.lab, kind.kind, objNs, name)!;
+  const spec = withoutStatus(current);
+  const copy = structuredClone(spec) as AnyObject;
+  const problem = change(copy);
+  if (problem) return error(problem);
+  if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(`error: ${kind.resource} "${name}": the kind and name of an object cannot change`);
+  if (JSON.stringify(copy) === JSON.stringify(spec)) return ok(`${qualified(kind)}/${name} unchanged\n`);
+  return checkEdits(env, [{ kind: 'apply-object', object: copy }], [{ kind: kind.kind, namespace: objNs, name }], `${qualified(kind)}/${name} ${verbPast}\n`);
+}
+
+function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string): ShellResult {
+  const file = flag(a, '-f', '--filename');
+  if (file !== '-') return error(`error: the console reads manifests from standard input only: kubectl ${verb} -f - <<EOF, then the YAML, then EOF`);
+  if (!stdin || !stdin.trim()) return error('error: no objects passed to apply');
+  const docs = parseAllDocuments(stdin);
+  const bad = docs.find((d) => d.errors.length > 0);
+  if (bad) return error(`error: error parsing STDIN: ${bad.errors[0]!.message}`);
+  // Read through the scenario loader: the same defaults, schema and located problems as a file.
+  const loaded = env.readManifests(stdin);
+  if (!loaded.ok) return error(`error: error validating "STDIN": ${loaded.message}`);
+  const objects = loaded.objects;
+  if (objects.length === 0) return error('error: no objects passed to apply');
+  const lines: string[] = [];
+  const edits: LabEdit[] = [];
+  for (const o of objects) {
+    const info = Object.values(KINDS).find((k) => k.kind === o.kind);
+    const label = info ? qualified(info) : o.kind.toLowerCase();
+    const existing = findCurrent(env.lab, o.kind, info?.namespaced === false ? undefined : (o.metadata.namespace ?? 'default'), o.metadata.name);
+    if (verb === 'create' && existing) return error(`Error from server (AlreadyExists): error when creating "STDIN": ${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`);
+    const same = existing && JSON.stringify(existing) === JSON.stringify(o);
+    lines.push(`${label}/${o.metadata.name} ${same ? 'unchanged' : existing ? 'configured' : 'created'}`);
+    if (!same) edits.push({ kind: 'apply-object', object: o });
+  }
+  if (edits.length === 0) return ok(`${lines.join('\n')}\n`);
+  return checkEdits(env, edits, objects.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })), `${lines.join('\n')}\n`);
+}
+
+// ------------------------------------------------------------------ shell tools
+
+function shellFrom(shell: Shell): string {
+  switch (shell.kind) {
+    case 'pod':
+      return `pod:${shell.pod}`;
+    case 'node':
+      return `node:${shell.node}`;
+    case 'external':
+      return `external:${shell.client}`;
+  }
+}
+
+/** curl's own words for a request that got no HTTP answer. */
+function curlFailure(r: TraceResult, url: string): string {
+  let host = url;
+  let port = '80';
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `http://${url}`);
+    host = u.hostname;
+    port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  } catch {
+    /* shown as typed */
+  }
+  const why = r.fault ? `\n  (${r.fault.message})` : '';
+  switch (r.outcome) {
+    case 'nxdomain':
+      return `curl: (6) Could not resolve host: ${host}${why}`;
+    case 'refused':
+      return `curl: (7) Failed to connect to ${host} port ${port}: Connection refused${why}`;
+    case 'unreachable':
+      return `curl: (7) Failed to connect to ${host} port ${port}: No route to host${why}`;
+    case 'timeout':
+      return `curl: (28) Failed to connect to ${host} port ${port}: Connection timed out${why}`;
+    case 'response':
+      return '';
+  }
+}
+
+function curl(env: ShellEnv, words: string[]): ShellResult {
+  const a = parseArgs(words);
+  const url = a.pos[0];
+  if (!url) return error("curl: try 'curl --help' for more information\ncurl: no URL specified");
+  const headers: Record<string, string> = {};
+  for (const h of flags(a, '-H', '--header')) {
+    const i = h.indexOf(':');
+    if (i <= 0) return error(`curl: -H takes 'Name: value', not ${JSON.stringify(h)}`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
+  const cookies = flags(a, '-b', '--cookie');
+  if (cookies.some((c) => !c.includes('='))) return error('curl: -b takes name=value pairs here (the lab has no cookie files): -b \'INGRESSCOOKIE=abc\'');
+  if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
+  if (has(a, '-c', '--cookie-jar')) {
+    return error("curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, or use the composer's \"keep cookies\" (netlab trace --cookie-jar)");
+  }
+  const request: ShellRequest = {
+    from: shellFrom(env.shell),
+    method: flag(a, '-X', '--request') ?? 'GET',
+    url,
+    headers,
+    connect: flag(a, '--connect-to') ?? '',
+  };
+  let result: TraceResult | null;
+  try {
+    result = env.trace(request);
+  } catch (e) {
+    return error(`curl: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!result) return error('curl: the tracer is not available yet');
+  const verbose = has(a, '-v', '-i', '-I', '--verbose', '--include');
+  if (result.outcome !== 'response') return { out: '', err: `${curlFailure(result, url)}\n`, events: [], trace: { request, result } };
+  const lines: string[] = [];
+  if (verbose) {
+    lines.push(`HTTP/1.1 ${result.status ?? ''}`);
+    for (const [k, v] of Object.entries(result.responseHeaders)) lines.push(`${k}: ${v}`);
+    lines.push('');
+  }
+  const who = result.backendPod ? `answered by pod ${result.backendPod}` : `HTTP ${result.status}`;
+  lines.push(`${who}${result.backend ? `; it saw the client as ${result.backend.sourceIP}` : ''}${result.service ? ` (via Service ${result.service})` : ''}`);
+  return ok(`${lines.join('\n')}\n`, { trace: { request, result } });
+}
+
+/** The resolv.conf of a pod (its DNS policy and search list) or of a node (the host's resolver). */
+function resolvConf(lab: Lab, shell: Shell): dns.ResolvConf | string {
+  const c = lab.reconcile.cluster;
+  if (shell.kind === 'pod') {
+    const pod = buildNetworkIndex(c).podByKey(shell.pod);
+    if (!pod) return `Error from server (NotFound): pods "${shell.pod.split('/')[1]}" not found in namespace "${shell.pod.split('/')[0]}"`;
+    return dns.resolverFor(c, pod);
+  }
+  return dns.nodeResolvConf(c);
+}
+
+export interface DigQuery {
+  name: string;
+  type: dns.RRType;
+  /** Walk the search list (dig +search, nslookup, and most programs); dig alone asks for the name as typed. */
+  search: boolean;
+}
+
+/** One DNS question asked from a pod or node, as `dig` and `nslookup` ask it there: the page and CLI share it. */
+export function digFrom(lab: Lab, shell: Shell, q: DigQuery): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string } {
+  if (shell.kind === 'external') {
+    return { error: `;; the ${shell.client} resolver does not know the cluster's DNS: ${q.name} is only resolvable inside the cluster` };
+  }
+  const rc = resolvConf(lab, shell);
+  if (typeof rc === 'string') return { error: rc };
+  const result = dns.resolve({ zone: lab.labDns.zone, resolvConf: q.search ? rc : { ...rc, searches: [] }, name: q.name, type: q.type });
+  return { result, resolvConf: rc };
+}
+
+/** dig's layout of an answer: the server it asked is the resolver's first nameserver when none answered. */
+export function renderDigAnswer(r: { result: dns.ResolveResult; resolvConf: dns.ResolvConf }): string {
+  return artifactText(dns.renderDig(r.result.final, { server: r.result.server || r.resolvConf.nameservers[0] || '' }));
+}
+
+function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
+  const name = words.find((w) => !w.startsWith('+') && !w.startsWith('-') && !w.startsWith('@'));
+  if (!name) return error(nslookup ? 'usage: nslookup NAME' : 'usage: dig NAME [TYPE] [+search]');
+  const typeWord = words.filter((w) => !w.startsWith('+') && !w.startsWith('-') && !w.startsWith('@'))[1];
+  const type = (typeWord ?? 'A').toUpperCase() as dns.RRType;
+  if (!(dns.RR_TYPES as readonly string[]).includes(type)) return error(`dig: unknown record type ${typeWord}`);
+  const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search') });
+  if ('error' in r) return error(r.error);
+  return ok(nslookup ? artifactText(dns.renderNslookup(r.result)) : renderDigAnswer(r));
+}
+
+/** kube-proxy's rendered rules of the shell's node, by artifact id suffix. */
+function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult {
+  if (env.shell.kind !== 'node') {
+    return error(`${tool}: kube-proxy's rules live in the node's network namespace: switch the console to a node first (shell node <name>)`);
+  }
+  const proxy = env.lab.proxies[env.shell.node];
+  if (!proxy) return error(`${tool}: node ${env.shell.node} is not in the cluster`);
+  const arts: RenderedArtifact[] = proxy.artifacts.filter((x) => suffixes.some((s) => x.id.endsWith(`/${s}`)));
+  if (arts.length === 0) return error(`${tool}: nothing to show: kube-proxy on ${env.shell.node} runs in ${proxy.mode} mode`);
+  return ok(arts.map((x) => artifactText(x)).join(''));
+}
+
+function catFile(env: ShellEnv, path: string | undefined): ShellResult {
+  if (!path) return error('cat: missing operand');
+  if (path === '/etc/resolv.conf') {
+    if (env.shell.kind === 'external') return error(`cat: /etc/resolv.conf: ${env.shell.client} is not part of the lab`);
+    const rc = resolvConf(env.lab, env.shell);
+    if (typeof rc === 'string') return error(rc);
+    return ok(`search ${rc.searches.join(' ')}\nnameserver ${rc.nameservers.join('\nnameserver ')}\noptions ndots:${rc.ndots}\n`);
+  }
+  if (path === '/etc/nginx/nginx.conf') {
+    const nginx = env.lab.ingressControllers.filter((c) => c.kind === 'nginx');
+    // The file exists in the controller's pods (and, for convenience, on a node or laptop: the first controller's).
+    const shellPod = env.shell.kind === 'pod' ? env.shell.pod : null;
+    const inPod = shellPod ? nginx.find((c) => shellPod.startsWith(`${c.addon.namespace}/`) && shellPod.includes('controller')) : undefined;
+    const ctrl = inPod ?? (env.shell.kind === 'pod' ? undefined : nginx[0]);
+    if (!ctrl) return error(`cat: ${path}: No such file or directory`);
+    const art = Object.values(env.lab.artifacts).find((x) => x.id.includes(ctrl.addon.className) && x.id.includes('nginx.conf'));
+    return art ? ok(artifactText(art)) : error(`cat: ${path}: No such file or directory`);
+  }
+  return error(`cat: ${path}: No such file or directory`);
+}
+
+// ------------------------------------------------------------------ the shell
+
+export const COMMANDS = ['kubectl', 'curl', 'dig', 'nslookup', 'iptables-save', 'ipvsadm', 'nft', 'cat', 'shell', 'exit', 'help', 'clear'];
+
+const HELP = `Commands:
+  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
+  kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
+  curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
+  dig NAME [TYPE] [+search]        nslookup NAME
+  iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)
+  cat /etc/nginx/nginx.conf    cat /etc/resolv.conf
+  shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
+A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.
+`;
+
+/** Splits off a heredoc: "cmd <<EOF\\n...\\nEOF" or a command line followed by standard input lines. */
+export function splitInput(input: string): { line: string; stdin?: string } {
+  const nl = input.indexOf('\n');
+  const first = nl < 0 ? input : input.slice(0, nl);
+  const rest = nl < 0 ? undefined : input.slice(nl + 1);
+  const here = /<<-?\s*['"]?(\w+)['"]?\s*$/.exec(first);
+  if (!here) return { line: first, stdin: rest };
+  const line = first.slice(0, here.index).trimEnd();
+  if (rest === undefined) return { line, stdin: '' };
+  const lines = rest.split('\n');
+  const end = lines.findIndex((l) => l.trim() === here[1]);
+  return { line, stdin: (end < 0 ? lines : lines.slice(0, end)).join('\n') };
+}
+
+/** Whether the console should keep reading lines before running: an open heredoc. */
+export function needsMoreInput(input: string): boolean {
+  const nl = input.indexOf('\n');
+  const first = nl < 0 ? input : input.slice(0, nl);
+  const here = /<<-?\s*['"]?(\w+)['"]?\s*$/.exec(first);
+  if (!here) return false;
+  const rest = nl < 0 ? [] : input.slice(nl + 1).split('\n');
+  return !rest.some((l) => l.trim() === here[1]);
+}
+
+export function runShell(env: ShellEnv, input: string): ShellResult {
+  const { line, stdin } = splitInput(input);
+  const words = splitWords(line);
+  const [cmd, ...rest] = words;
+  switch (cmd) {
+    case undefined:
+      return ok('');
+    case 'help':
+      return ok(HELP);
+    case 'clear':
+      return ok('', { clear: true });
+    case 'kubectl':
+    case 'k':
+      return kubectl(env, rest, stdin);
+    case 'curl':
+      return curl(env, rest);
+    case 'dig':
+      return dig(env, rest, false);
+    case 'nslookup':
+      return dig(env, rest, true);
+    case 'iptables-save':
+      return nodeRules(env, 'iptables-save', ['iptables-save']);
+    case 'ipvsadm':
+      return nodeRules(env, 'ipvsadm', ['ipvsadm']);
+    case 'ipset':
+      return nodeRules(env, 'ipset', ['ipset']);
+    case 'nft':
+      return nodeRules(env, 'nft', ['nft']);
+    case 'cat':
+      return catFile(env, rest[0]);
+    case 'exit':
+      return ok('', { shell: defaultShell(env.lab) });
+    case 'ssh':
+      return switchShell(env, ['node', rest[0] ?? '']);
+    case 'shell':
+      return switchShell(env, rest);
+    default:
+      return error(`bash: ${cmd}: command not found (try: help)`);
+  }
+}
+
+function switchShell(env: ShellEnv, words: string[]): ShellResult {
+  const [kind, target] = words;
+  const c = env.lab.reconcile.cluster;
+  if (kind === 'node') {
+    if (!c.nodes.some((n) => n.metadata.name === target)) return error(`ssh: Could not resolve hostname ${target}: Name or service not known`);
+    return ok('', { shell: { kind: 'node', node: target! } });
+  }
+  if (kind === 'pod') {
+    const key = target?.includes('/') ? target : `default/${target}`;
+    if (!c.pods.some((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === key)) return error(`Error from server (NotFound): pods "${key.split('/')[1]}" not found`);
+    return ok('', { shell: { kind: 'pod', pod: key } });
+  }
+  if (kind === 'client') {
+    if (!env.lab.clients.some((x) => x.name === target)) return error(`shell: no external client "${target}" (clients: ${env.lab.clients.map((x) => x.name).join(', ') || 'none'})`);
+    return ok('', { shell: { kind: 'external', client: target! } });
+  }
+  return error('usage: shell pod <ns>/<name> | shell node <name> | shell client <name>');
+}
+
+/** The first pod in "default" (as the seeds' `kubectl exec`), else the first node, else the first client. */
+export function defaultShell(lab: Lab | null): Shell {
+  const pods = lab?.reconcile.cluster.pods ?? [];
+  const pod = pods.find((p) => (p.metadata.namespace ?? 'default') === 'default') ?? pods[0];
+  if (pod) return { kind: 'pod', pod: `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}` };
+  const node = lab?.reconcile.cluster.nodes[0];
+  if (node) return { kind: 'node', node: node.metadata.name };
+  // The scenario's own client (the seeds' laptop) before the lab's default one on the Internet.
+  const declared = lab?.clients.find((c) => c.name !== DEFAULT_CLIENT.name);
+  return { kind: 'external', client: declared?.name ?? DEFAULT_CLIENT.name };
+}
+
+/** `root@web-abc:/#` in a pod, `root@node-1:~#` on a node, `you@laptop:~$` outside. */
+export function prompt(shell: Shell): string {
+  switch (shell.kind) {
+    case 'pod':
+      return `root@${shell.pod.split('/')[1]}:/#`;
+    case 'node':
+      return `root@${shell.node}:~#`;
+    case 'external':
+      return `you@${shell.client}:~$`;
+  }
+}
+
+/** Tab completion: the word under the cursor (at the end) completed to commands, verbs, kinds or names. */
+export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: string; candidates: string[] } {
+  const words = splitWords(line);
+  const endsInSpace = /\s$/.test(line) || line === '';
+  const current = endsInSpace ? '' : (words.at(-1) ?? '');
+  const before = endsInSpace ? words : words.slice(0, -1);
+  const c = env.lab.reconcile.cluster;
+  let options: string[];
+  if (before.length === 0) options = COMMANDS;
+  else if (before[0] === 'kubectl' || before[0] === 'k') {
+    const verbs = ['get', 'describe', 'apply', 'create', 'delete', 'scale', 'label', 'annotate', 'edit', 'patch', 'exec'];
+    const pos = before.slice(1).filter((w) => !w.startsWith('-'));
+    if (pos.length === 0) options = verbs;
+    else if (pos[0] === 'exec') options = c.pods.map((p) => p.metadata.name);
+    else if (pos.length === 1) options = pos[0] === 'scale' ? ['deployment'] : KIND_WORDS;
+    else {
+      const kind = KINDS[pos[1]!.toLowerCase()];
+      const list = kind ? kubectlNames(c, kind.kind) : [];
+      options = list;
+    }
+  } else if (before[0] === 'shell') {
+    options = before.length === 1 ? ['pod', 'node', 'client'] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : env.lab.clients.map((x) => x.name);
+  } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf'];
+  else if (before[0] === 'ipvsadm') options = ['-Ln'];
+  else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];
+  else if (before[0] === 'dig' || before[0] === 'nslookup') options = c.services.map((s) => `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.cluster.local`);
+  else options = [];
+  const candidates = [...new Set(options)].filter((o) => o.startsWith(current)).sort();
+  if (candidates.length === 0) return { line, candidates };
+  const prefix = candidates.reduce((p, x) => {
+    let i = 0;
+    while (i < p.length && i < x.length && p[i] === x[i]) i++;
+    return p.slice(0, i);
+  });
+  const head = endsInSpace ? line : line.slice(0, line.length - current.length);
+  const done = candidates.length === 1 ? `${candidates[0]} ` : prefix;
+  return { line: head + done, candidates };
+}
+
+function kubectlNames(c: Lab['reconcile']['cluster'], kind: string): string[] {
+  switch (kind) {
+    case 'Pod':
+      return c.pods.map((o) => o.metadata.name);
+    case 'Service':
+      return c.services.map((o) => o.metadata.name);
+    case 'Deployment':
+      return c.deployments.map((o) => o.metadata.name);
+    case 'Ingress':
+      return c.ingresses.map((o) => o.metadata.name);
+    case 'Node':
+      return c.nodes.map((o) => o.metadata.name);
+    default:
+      return [];
+  }
+}
