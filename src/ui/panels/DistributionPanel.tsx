@@ -112,8 +112,9 @@ export default function DistributionPanel() {
         stop();
       }
     };
+    // A worker script that cannot be downloaded (offline) fails with an event that has no message.
     w.onerror = (e) => {
-      setRun({ kind: 'error', message: e.message });
+      setRun({ kind: 'error', message: e.message ?? '' });
       stop();
     };
     const job: DistributionJob = { kind: 'run', input: { settings: scenario.settings, objects: scenario.objects, clients: scenario.clients, edits: scenario.edits }, request, n, seed: scenario.settings.seed, chunk: Math.max(50, Math.ceil(n / 50)) };
@@ -159,7 +160,7 @@ export default function DistributionPanel() {
         </div>
       )}
       {run.kind === 'cancelled' && <p className="note" data-testid="dist-cancelled">{t('dist.cancelled', { done: num.format(run.done), n: num.format(run.n) })}</p>}
-      {run.kind === 'error' && <p className="note note-error">{t('dist.error', { message: run.message })}</p>}
+      {run.kind === 'error' && <p className="note note-error" role="alert">{run.message ? t('dist.error', { message: run.message }) : t('dist.workerFailed')}</p>}
       {run.kind === 'running' && run.partial && <Histogram d={run.partial} />}
       {run.kind === 'done' && <Histogram d={run.result} />}
     </section>
