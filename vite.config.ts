@@ -22,6 +22,8 @@ export const CSP = [
 const pwa = VitePWA({
   registerType: 'prompt',
   injectRegister: false,
+  // The glob below already takes every file of public/ (icons included) once.
+  includeManifestIcons: false,
   manifest: {
     name: 'netlab: Kubernetes cluster networking, hop by hop',
     short_name: 'netlab',
@@ -40,7 +42,7 @@ const pwa = VitePWA({
     ],
   },
   workbox: {
-    globPatterns: ['**/*.{js,css,html,svg,png,ico,json,webmanifest,woff,woff2,ttf,otf,wasm}'],
+    globPatterns: ['**/*.{js,css,html,svg,png,ico,json,woff,woff2,ttf,otf,wasm}'],
     // The ELK worker and the core chunk are larger than Workbox's 2 MiB default.
     maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
     // Links (#s=..., #lesson=...) live in the fragment: every navigation is the one page.
