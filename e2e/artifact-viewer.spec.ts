@@ -34,7 +34,7 @@ async function openViewer(page: Page) {
 
 test('search: Ctrl+F in the viewer, a KUBE-SVC chain marked everywhere, Enter / Shift+Enter step, Escape clears', async ({ page }) => {
   const problems = watch(page);
-  const lab = await openViewer(page);
+  await openViewer(page);
   const lines = await artifactLines(page, IPT);
   const chain = lines.map((l) => /^:(KUBE-SVC-\w+)/.exec(l)?.[1]).find(Boolean)!;
   expect(chain).toBeTruthy();
@@ -62,13 +62,11 @@ test('search: Ctrl+F in the viewer, a KUBE-SVC chain marked everywhere, Enter / 
   await expect(page.getByTestId('search-current')).toBeInViewport();
   await page.getByTestId('artifact-search-next').click();
   await expect(status).toHaveText(`1 of ${expected}`);
-  await lab.screenshot('artifact-search-en');
 
   await box.fill('KUBE-SVC-NO-SUCH-CHAIN');
   await expect(status).toHaveText('No matches');
   await expect(page.getByTestId('artifact-search-next')).toBeDisabled();
   await expect(page.locator('mark.hit')).toHaveCount(0);
-  await lab.screenshot('artifact-search-none-en');
   await box.press('Escape');
   await expect(box).toHaveValue('');
   await expect(status).toHaveText('');
@@ -77,12 +75,13 @@ test('search: Ctrl+F in the viewer, a KUBE-SVC chain marked everywhere, Enter / 
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(status).toHaveText(/^第 1 个，共 \d+ 个$/);
   await expect(page.getByTestId('artifact-search')).toHaveAccessibleName('在此产物中搜索');
-  await lab.screenshot('artifact-search-zh');
+  const total = (await status.innerText()).match(/共 (\d+) 个/)![1];
   await page.getByTestId('theme-select').selectOption('dark');
-  await page.keyboard.press('Enter');
-  await lab.screenshot('artifact-search-zh-dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await box.press('Enter');
+  await expect(status).toHaveText(`第 2 个，共 ${total} 个`);
   await page.getByTestId('lang-select').selectOption('en');
-  await lab.screenshot('artifact-search-dark');
+  await expect(status).toHaveText(`2 of ${total}`);
   expect(problems).toEqual([]);
 });
 
@@ -119,7 +118,7 @@ test('search stays quick on a 50,000-line ruleset and scrolls the virtualised vi
 
 test('diff: after scaling the Deployment, the iptables-save diff shows the new endpoint chains', async ({ page }) => {
   const problems = watch(page);
-  const lab = await openViewer(page);
+  await openViewer(page);
   const toggle = page.getByTestId('artifact-diff-toggle');
   await expect(toggle).toBeDisabled();
   await expect(page.getByTestId('artifact-diff-reason')).toHaveText('No edit since the lab was opened');
@@ -143,17 +142,17 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await expect(page.getByTestId('diff-added').filter({ hasText: /KUBE-SEP-\w+/ }).first()).toBeVisible();
   await expect(page.getByTestId('diff-added').first().locator('.sign')).toHaveText('+');
   await expect(page.getByTestId('diff-fold').first()).toContainText(/… \d+ unchanged lines/);
-  await lab.screenshot('artifact-diff-en');
 
   await page.getByTestId('theme-select').selectOption('dark');
-  await lab.screenshot('artifact-diff-dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(toggle).toContainText('上次编辑以来的变化');
-  await lab.screenshot('artifact-diff-zh-dark');
+  await expect(page.getByTestId('diff-fold').first()).toContainText(/… \d+ 行未变/);
   await page.getByTestId('theme-select').selectOption('light');
-  await lab.screenshot('artifact-diff-zh');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await page.getByTestId('presenter-toggle').click();
-  await lab.screenshot('artifact-diff-presenter');
+  await expect(page.locator('html')).toHaveAttribute('data-presenter', 'on');
+  await expect(page.getByTestId('diff-added').first()).toBeVisible();
   await page.getByTestId('presenter-toggle').click();
   await page.getByTestId('lang-select').selectOption('en');
 
@@ -164,7 +163,6 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await expect(page.getByTestId('artifact-search-status')).toHaveText('1 of 1');
   await expect(page.getByTestId('search-current').locator('xpath=ancestor::div[@data-row]')).toHaveAttribute('data-testid', 'diff-removed');
   await expect(page.getByTestId('search-current')).toBeInViewport();
-  await lab.screenshot('artifact-diff-search-removed-en');
   await page.getByTestId('artifact-search').press('Escape');
 
   // A fold opens in place.
@@ -212,6 +210,5 @@ test('ingress-nginx reload: after scaling behind ingress-nginx, the nginx.conf d
   await toggle.click();
   await expect(page.getByTestId('diff-added')).toHaveCount(2);
   for (const row of await page.getByTestId('diff-added').all()) await expect(row).toContainText(/server\s+10\.244\.\d+\.\d+:80;/);
-  await lab.screenshot('artifact-diff-nginx-reload-en');
   expect(problems).toEqual([]);
 });
