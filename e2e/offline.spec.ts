@@ -86,13 +86,13 @@ test('a lazily loaded part that fails to download shows a translated error and R
   await page.getByTestId('open-gallery').click();
   const error = page.getByTestId('part-error');
   await expect(error).toBeVisible();
-  await expect(error).toContainText('could not be downloaded');
+  await expect(error).toContainText('Lessons could not be downloaded');
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
   await expect(page.locator('[data-testid^="canvas-node-"]').first()).toBeVisible();
   await expect(page.getByTestId('scenario-title')).toHaveText(titleBefore);
   // Still failing: Retry says so again, in the user's language.
   await page.getByTestId('lang-select').selectOption('zh');
-  await expect(error).toContainText('未能下载');
+  await expect(error).toContainText('“课程”未能下载');
   await expect(page.getByTestId('part-retry')).toHaveText('重试');
   await page.getByTestId('part-retry').click();
   await expect(page.getByTestId('part-error')).toBeVisible();

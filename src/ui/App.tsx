@@ -155,8 +155,8 @@ function SidePanel() {
     hop: <HopInspector />,
     object: <Inspector />,
     events: <EventList />,
-    distribution: <PartBoundary><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><DistributionPanel /></Suspense></PartBoundary>,
-    ab: <PartBoundary><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><AbPanel /></Suspense></PartBoundary>,
+    distribution: <PartBoundary part={t('side.distribution')}><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><DistributionPanel /></Suspense></PartBoundary>,
+    ab: <PartBoundary part={t('side.ab')}><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><AbPanel /></Suspense></PartBoundary>,
   }[tab];
   return (
     <aside className="sidebar" aria-label={t('side.aria')}>
@@ -196,7 +196,7 @@ function ArtifactDrawer() {
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
       {open && (
-        <PartBoundary>
+        <PartBoundary part={t('artifacts.title')}>
           <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
             <ArtifactViewer />
           </Suspense>

@@ -69,9 +69,10 @@ export function retryFailedParts() {
 }
 
 /** The error a part shows in place of itself, with Retry (and Close for an overlay). */
-export function PartError({ error, onRetry, onClose, message }: { error?: unknown; onRetry(): void; onClose?: () => void; message?: string }) {
+export function PartError({ error, onRetry, onClose, message, part }: { error?: unknown; onRetry(): void; onClose?: () => void; message?: string; part?: string }) {
   const t = useT();
-  const text = message ?? (error instanceof PartLoadError || !(error instanceof Error) ? t('part.loadFailed') : t('part.failed', { message: error.message }));
+  const loadFailed = part ? t('part.loadFailedNamed', { part }) : t('part.loadFailed');
+  const text = message ?? (error instanceof PartLoadError || !(error instanceof Error) ? loadFailed : t('part.failed', { message: error.message }));
   return (
     <div className="part-error" role="alert" data-testid="part-error">
       <p>{text}</p>
@@ -91,9 +92,10 @@ export function PartError({ error, onRetry, onClose, message }: { error?: unknow
 
 /**
  * Catches what a part throws while loading or rendering. Retry resets the failed loads and renders
- * the part again; `onClose` (overlays) gives the user a way out without retrying.
+ * the part again; `onClose` (overlays) gives the user a way out without retrying. `part` names it
+ * (translated), as the toolbar or the tab does.
  */
-export class PartBoundary extends Component<{ children: ReactNode; onClose?: () => void }, { error: unknown }> {
+export class PartBoundary extends Component<{ children: ReactNode; part?: string; onClose?: () => void }, { error: unknown }> {
   override state = { error: null as unknown };
 
   static getDerivedStateFromError(error: unknown) {
@@ -112,6 +114,6 @@ export class PartBoundary extends Component<{ children: ReactNode; onClose?: () 
 
   override render() {
     if (this.state.error === null) return this.props.children;
-    return <PartError error={this.state.error} onRetry={this.retry} onClose={this.props.onClose} />;
+    return <PartError error={this.state.error} part={this.props.part} onRetry={this.retry} onClose={this.props.onClose} />;
   }
 }

@@ -296,6 +296,7 @@ export const en = {
   // Lazily loaded parts that fail to load (offline, a new deploy removed the old chunk), and the offline app.
   'part.loadFailed': 'This part of the lab could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
   'part.failed': 'This part of the lab stopped with an error: {message}. The lab that was open is unchanged.',
+  'part.loadFailedNamed': '{part} could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
   'part.retry': 'Retry',
   'part.layoutFailed': 'The layout engine for the canvas could not be loaded. Check the network connection, then try again.',
   'part.startFailed': 'The lab engines could not be downloaded. Check the network connection, then try again.',

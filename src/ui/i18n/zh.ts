@@ -296,6 +296,7 @@ export const zh: Record<keyof typeof en, string> = {
   // Lazily loaded parts that fail to load (offline, a new deploy removed the old chunk), and the offline app.
   'part.loadFailed': '实验的这一部分未能下载。请检查网络连接后重试。已打开的实验保持不变。',
   'part.failed': '实验的这一部分出错停止：{message}。已打开的实验保持不变。',
+  'part.loadFailedNamed': '“{part}”未能下载。请检查网络连接后重试。已打开的实验保持不变。',
   'part.retry': '重试',
   'part.layoutFailed': '画布的布局引擎未能加载。请检查网络连接后重试。',
   'part.startFailed': '实验引擎未能下载。请检查网络连接后重试。',

@@ -77,9 +77,9 @@ function Banners() {
 }
 
 /** One overlay in its own boundary: a part that fails to load says so, and Close leaves it. */
-function Overlay({ children, onClose }: { children: ReactNode; onClose(): void }) {
+function Overlay({ children, part, onClose }: { children: ReactNode; part: string; onClose(): void }) {
   return (
-    <PartBoundary onClose={onClose}>
+    <PartBoundary part={part} onClose={onClose}>
       <Suspense fallback={null}>{children}</Suspense>
     </PartBoundary>
   );
@@ -89,25 +89,27 @@ export function ExtrasOverlays() {
   const overlay = useSession((s) => s.overlay);
   const consoleOpen = useSession((s) => s.console);
   const hasLab = useLab((s) => s.scenario.current !== null && s.engines.trace);
+  const t = useT();
   const close = () => setSession({ overlay: null });
   return (
     <>
       <Banners />
-      {overlay === 'gallery' && <Overlay onClose={close}><Gallery /></Overlay>}
-      {overlay === 'share' && hasLab && <Overlay onClose={close}><ShareDialog /></Overlay>}
-      {overlay === 'export' && hasLab && <Overlay onClose={close}><ExportDialog /></Overlay>}
-      {overlay === 'paste' && <Overlay onClose={close}><PasteDialog /></Overlay>}
-      {overlay === 'edit' && hasLab && <Overlay onClose={close}><EditForms /></Overlay>}
-      {consoleOpen && hasLab && <Overlay onClose={() => setSession({ console: false })}><Console /></Overlay>}
+      {overlay === 'gallery' && <Overlay part={t('gallery.open')} onClose={close}><Gallery /></Overlay>}
+      {overlay === 'share' && hasLab && <Overlay part={t('share.button')} onClose={close}><ShareDialog /></Overlay>}
+      {overlay === 'export' && hasLab && <Overlay part={t('export.button')} onClose={close}><ExportDialog /></Overlay>}
+      {overlay === 'paste' && <Overlay part={t('paste.button')} onClose={close}><PasteDialog /></Overlay>}
+      {overlay === 'edit' && hasLab && <Overlay part={t('edit.button')} onClose={close}><EditForms /></Overlay>}
+      {consoleOpen && hasLab && <Overlay part={t('console.button')} onClose={() => setSession({ console: false })}><Console /></Overlay>}
     </>
   );
 }
 
 export function ExtrasStage() {
+  const t = useT();
   const hasLesson = useLab((s) => (s.scenario.current?.lesson.length ?? 0) > 0);
   if (!hasLesson) return null;
   return (
-    <PartBoundary>
+    <PartBoundary part={t('lesson.title')}>
       <Suspense fallback={null}>
         <LessonPlayer />
       </Suspense>
