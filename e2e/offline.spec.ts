@@ -124,3 +124,16 @@ test('a failed part can be closed without retrying, and the Rules viewer fails a
   await expect(page.locator('.drawer').getByTestId('part-error')).toHaveCount(0);
   await expect(page.getByTestId('artifact-viewer')).toBeVisible();
 });
+
+test('the engines failing to download at start-up say so, and Retry opens the lab', async ({ page }) => {
+  let refuse = true;
+  await page.route(/\/assets\/engines-[\w-]+\.js(\?.*)?$/, (route) => (refuse ? route.abort('internetdisconnected') : route.fallback()));
+  await page.goto('/');
+  const error = page.getByTestId('part-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('The lab engines could not be downloaded');
+  refuse = false;
+  await page.getByTestId('part-retry').click();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  await expect(page.getByTestId('part-error')).toHaveCount(0);
+});
