@@ -128,6 +128,7 @@ test('diff: after scaling the Deployment, the iptables-save diff shows the new e
   await page.getByTestId('edit-scale').getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('edit-outcome')).toContainText('ScalingReplicaSet');
   await page.keyboard.press('Escape');
+  await expect(page.getByTestId('edit-dialog')).toHaveCount(0);
 
   const after = await artifactLines(page, IPT);
   const added = after.filter((l) => !before.includes(l)).length;
@@ -201,6 +202,7 @@ test('ingress-nginx reload: after scaling behind ingress-nginx, the nginx.conf d
   await page.getByTestId('edit-scale').getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('edit-outcome')).toContainText('ScalingReplicaSet');
   await page.keyboard.press('Escape');
+  await expect(page.getByTestId('edit-dialog')).toHaveCount(0);
 
   const toggle = page.getByTestId('artifact-diff-toggle');
   await page.getByTestId('artifact-select').selectOption(legacy);

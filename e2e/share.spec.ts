@@ -144,6 +144,7 @@ test("a Deployment's pod deleted and another marked not ready: the link carries 
   await page.getByTestId('edit-pod-unready').click();
   await expect(page.getByTestId('edit-outcome')).toContainText('partial sync: 1 of');
   await page.keyboard.press('Escape');
+  await expect(page.getByTestId('edit-dialog')).toHaveCount(0);
   // The timeline opens each edit with the command it stands for, its events under it.
   await page.getByTestId('tab-events').click();
   await expect(page.getByTestId('event-edit-1')).toContainText(`kubectl delete pod/${victim}`);
