@@ -13,8 +13,9 @@ const DIALOGS = [
 /** The first page: the app, a scenario's title, and its canvas laid out with its nodes. */
 export async function firstPageLoads(page: Page, path = '/') {
   await page.goto(path);
-  await expect(page.getByTestId('app')).toBeVisible();
-  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  // The dev server compiles modules on first request: its first page may be slow on a loaded machine.
+  await expect(page.getByTestId('app')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('scenario-title')).not.toHaveText('');
   await expect(page.locator('[data-testid^="canvas-node-"]').first()).toBeVisible();
   await expect(page.getByTestId('open-share')).toBeEnabled();
