@@ -137,3 +137,18 @@ test('the engines failing to download at start-up say so, and Retry opens the la
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
   await expect(page.getByTestId('part-error')).toHaveCount(0);
 });
+
+test('the Runs worker failing to download says so; Run again works once it can load', async ({ page }) => {
+  await firstPageLoads(page);
+  await sendShowsHops(page);
+  let refuse = true;
+  await page.route(/\/assets\/distribution\.worker-[\w-]+\.js(\?.*)?$/, (route) => (refuse ? route.abort('internetdisconnected') : route.fallback()));
+  await page.getByTestId('tab-distribution').click();
+  await page.getByTestId('dist-run').click();
+  await expect(page.getByTestId('dist-error')).toHaveText('The worker that sends the requests could not be loaded. Check the network connection, then press Run again.');
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  refuse = false;
+  await page.getByTestId('dist-run').click();
+  await expect(page.getByTestId('dist-n')).toContainText('requests counted');
+  await expect(page.getByTestId('dist-error')).toHaveCount(0);
+});

@@ -160,7 +160,7 @@ export default function DistributionPanel() {
         </div>
       )}
       {run.kind === 'cancelled' && <p className="note" data-testid="dist-cancelled">{t('dist.cancelled', { done: num.format(run.done), n: num.format(run.n) })}</p>}
-      {run.kind === 'error' && <p className="note note-error" role="alert">{run.message ? t('dist.error', { message: run.message }) : t('dist.workerFailed')}</p>}
+      {run.kind === 'error' && <p className="note note-error" role="alert" data-testid="dist-error">{run.message ? t('dist.error', { message: run.message }) : t('dist.workerFailed')}</p>}
       {run.kind === 'running' && run.partial && <Histogram d={run.partial} />}
       {run.kind === 'done' && <Histogram d={run.result} />}
     </section>
