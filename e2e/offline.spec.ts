@@ -152,3 +152,16 @@ test('the Runs worker failing to download says so; Run again works once it can l
   await expect(page.getByTestId('dist-n')).toContainText('requests counted');
   await expect(page.getByTestId('dist-error')).toHaveCount(0);
 });
+
+test('the canvas layout worker failing to download says so over the canvas, and Retry lays it out', async ({ page }) => {
+  let refuse = true;
+  await page.route(/\/assets\/elk-worker[\w.-]*\.js(\?.*)?$/, (route) => (refuse ? route.abort('internetdisconnected') : route.fallback()));
+  await page.goto('/');
+  const error = page.getByTestId('canvas').getByTestId('part-error');
+  await expect(error).toContainText('The layout engine for the canvas could not be loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('scenario-title')).not.toHaveText('');
+  refuse = false;
+  await error.getByTestId('part-retry').click();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  await expect(page.getByTestId('part-error')).toHaveCount(0);
+});
