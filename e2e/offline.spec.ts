@@ -2,8 +2,9 @@
 // - The built site's service worker (vite-plugin-pwa / Workbox) precaches every chunk: after one
 //   visit, with the network gone, a reload opens the lab, every dialog and a lesson.
 // - A new deploy's worker waiting: the page offers to reload into it.
-// - A lazily loaded chunk that fails (no service worker, network refused): a translated error with
-//   Retry in its place; the canvas and the lab that was open stay.
+// - A lazily loaded part that fails (no service worker, network refused): a React.lazy chunk, the
+//   engines at start-up, the Runs worker, the ELK layout worker: a translated error with Retry in
+//   its place; the canvas and the lab that was open stay.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { aLessonOpens, everyDialogOpensAndCloses, firstPageLoads, sendShowsHops } from './journeys';
