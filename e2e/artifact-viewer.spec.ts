@@ -1,7 +1,6 @@
 // The artifact viewer's find (Ctrl+F inside the viewer, Enter / Shift+Enter, Escape) over the
 // real kube-proxy iptables-save and over a 50,000-line ruleset, and its diff after an edit: scaling
 // the Deployment makes kube-proxy write new KUBE-SEP chains, which the diff shows as added lines.
-// Screenshots go to test-results/screens/.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { RenderedArtifact } from '../src/sim';
