@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 export const CSP = [
   "default-src 'self'",
@@ -13,8 +14,46 @@ export const CSP = [
   "form-action 'none'",
 ].join('; ');
 
+// Offline after the first visit (e2e/offline.spec.ts): Workbox precaches the whole build, so every
+// lazily loaded chunk (lessons, dialogs, console, Rules viewer, Runs worker, ELK worker), the
+// built-in scenarios (bundled into those chunks), icons and any font file are there without a
+// network. The worker is registered by src/ui/pwa.ts in production builds only: no inline script
+// (the CSP above forbids them) and nothing in the dev server, which must never serve stale modules.
+const pwa = VitePWA({
+  registerType: 'prompt',
+  injectRegister: false,
+  // The glob below already takes every file of public/ (icons included) once.
+  includeManifestIcons: false,
+  manifest: {
+    name: 'netlab: Kubernetes cluster networking, hop by hop',
+    short_name: 'netlab',
+    description: 'A Kubernetes cluster-networking lab that runs in the browser: every hop is the evaluation of the rules it displays.',
+    lang: 'en',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    background_color: '#ffffff',
+    theme_color: '#326ce5',
+    icons: [
+      { src: 'pwa-192.png', sizes: '192x192', type: 'image/png' },
+      { src: 'pwa-512.png', sizes: '512x512', type: 'image/png' },
+      { src: 'pwa-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+    ],
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,ico,json,woff,woff2,ttf,otf,wasm}'],
+    // The ELK worker and the core chunk are larger than Workbox's 2 MiB default.
+    maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+    // Links (#s=..., #lesson=...) live in the fragment: every navigation is the one page.
+    navigateFallback: 'index.html',
+    cleanupOutdatedCaches: true,
+  },
+  devOptions: { enabled: false },
+});
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pwa],
   server: { host: '127.0.0.1', port: 5173 },
   // The built app is served with a Content-Security-Policy that forbids inline and injected scripts:
   // a script in a scenario's names, labels or lesson text, or in a link, can never run (e2e/security.spec.ts).

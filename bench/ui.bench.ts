@@ -15,6 +15,7 @@
 //      the 131.7 kB floor of React + React Flow + zustand + immer (goal: <= 1.6x).
 // One run builds the app (test and production mode) and the bare page once, serves them with
 // `vite preview` on free ports and stops the servers at the end. Not part of `npm test`.
+// Pages run without the service worker: its precache download would be measured with the page.
 // Run: `npx tsx bench/ui.bench.ts` (or `npm run bench ui`); UI_BENCH_QUICK=1 measures only uncapped fps.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -78,7 +79,7 @@ async function packetFps(page: Page, ms: number): Promise<{ fps: number; frames:
 }
 
 async function appFps(browser: Browser, base: string, pods: number) {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+  const page = await browser.newPage({ viewport: VIEWPORT, serviceWorkers: 'block' });
   await page.goto(`${base}/?bench=pods:${pods}`);
   await page.waitForSelector('[data-testid="canvas"][data-laid-out="true"]', { timeout: 120_000 });
   await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length >= n, pods, { timeout: 60_000 });
@@ -99,7 +100,7 @@ async function appFps(browser: Browser, base: string, pods: number) {
 }
 
 async function bareFps(browser: Browser, base: string, pods: number) {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+  const page = await browser.newPage({ viewport: VIEWPORT, serviceWorkers: 'block' });
   await page.goto(`${base}/bare.html?pods=${pods}`);
   await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length >= n, pods, { timeout: 60_000 });
   await page.waitForTimeout(1800);
@@ -110,7 +111,7 @@ async function bareFps(browser: Browser, base: string, pods: number) {
 
 /** Milliseconds from navigation start to the first `.react-flow__node` in the document. */
 async function firstNodeMs(browser: Browser, url: string): Promise<number> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
+  const page = await browser.newPage({ viewport: VIEWPORT, serviceWorkers: 'block' });
   await page.addInitScript(() => {
     const w = window as unknown as { __firstNode?: number };
     new MutationObserver((_, obs) => {

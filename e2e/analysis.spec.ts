@@ -38,11 +38,9 @@ test('a distribution of 1,000 requests runs in a worker and draws a histogram wi
   // The counts add up to N.
   const counts = await rows.locator('.dist-count').allInnerTexts();
   expect(counts.map((c) => Number(c.split(' ')[0]!.replace(/,/g, ''))).reduce((a, b) => a + b, 0)).toBe(1000);
-  await lab.screenshot('distribution-en');
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(page.getByTestId('dist-n')).toHaveText('已统计 1,000 个请求');
   await expect(page.getByTestId('dist-implied-from')).toContainText('推算份额的依据');
-  await lab.screenshot('distribution-zh');
   await page.getByTestId('lang-select').selectOption('en');
   await expect(page.getByTestId('tab-distribution')).toHaveText('Runs');
 });
@@ -73,11 +71,9 @@ test('A/B with externalTrafficPolicy flipped to Local shows the SNAT hop only in
   const snatA = page.locator('[data-testid="ab-hops-a"] [data-action="snat"]');
   await expect(snatA.first()).toHaveAttribute('data-diff', 'true');
   await expect(page.locator('[data-testid="ab-hops-b"] [data-action="snat"]')).toHaveCount(0);
-  await lab.screenshot('ab-en');
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(page.getByTestId('ab-summary')).toContainText('跳不同');
   await expect(snatA.first().getByTestId('ab-what')).toHaveText('仅 A 有');
-  await lab.screenshot('ab-zh');
   await page.getByTestId('lang-select').selectOption('en');
   await expect(page.getByTestId('ab-summary')).toContainText('hop(s) differ');
 });
@@ -94,7 +90,6 @@ test('in ipvs mode the DNAT hop highlights the ipvsadm real-server line', async 
   await expect(page.getByTestId('artifact-select')).toHaveValue(/\/ipvsadm$/);
   await expect(page.getByTestId('deciding-line')).toBeVisible();
   await expect(page.getByTestId('deciding-line')).toContainText(/->\s+10\.244\.\d+\.\d+:80\s+Masq/);
-  await lab.screenshot('ipvs-real-server-en');
 });
 
 test('an ingress-nginx controller hop highlights the nginx.conf location line', async ({ page }) => {
@@ -109,5 +104,4 @@ test('an ingress-nginx controller hop highlights the nginx.conf location line', 
   await page.getByTestId('artifacts-toggle').click();
   await expect(page.getByTestId('artifact-select')).toHaveValue(/nginx/);
   await expect(page.getByTestId('deciding-line')).toContainText(/location\b/);
-  await lab.screenshot('ingress-location-en');
 });

@@ -15,7 +15,6 @@ test('the lab opens on the default scenario and shows its nodes on the canvas', 
   await expect(lab.canvasNode('node-1')).toContainText(/10\.244\.\d+\.0\/24/);
   await expect(page.locator('[data-testid^="canvas-pod-default-web-"]')).toHaveCount(3);
   await expect(page.locator('[data-testid^="canvas-pod-default-web-"]').first()).toContainText(/10\.244\.\d+\.\d+/);
-  await lab.screenshot('first-page-en');
 });
 
 test('a broken file dropped on the page shows located errors and leaves the canvas unchanged', async ({ page }) => {
@@ -30,7 +29,6 @@ test('a broken file dropped on the page shows located errors and leaves the canv
   await expect(errors).toContainText('must be a number');
   expect(await lab.canvasText()).toEqual(before);
   await expect(page.getByTestId('scenario-title')).toContainText('A small teaching cluster');
-  await lab.screenshot('load-error-en');
   await page.getByTestId('load-errors-dismiss').click();
   await expect(errors).toHaveCount(0);
 });
@@ -57,7 +55,6 @@ test('an object the apiserver refuses is reported, and the rest of the scenario 
   await expect(page.getByTestId('canvas-service-default-first')).toBeVisible();
   await page.getByTestId('lab-rejected').click();
   await expect(page.getByTestId('api-rejections')).toContainText('30080');
-  await lab.screenshot('api-rejected-en');
 });
 
 test('an edit (kube-proxy mode) can be undone and redone', async ({ page }) => {
@@ -91,5 +88,4 @@ test('an ingress scenario: the cloud load balancer, highlighted ingress controll
   await expect(page.getByTestId('canvas-client-browser')).toBeVisible();
   // A new scenario is fitted into view: its last node is on screen.
   await expect(lab.canvasNode('node-2')).toBeInViewport({ ratio: 1 });
-  await lab.screenshot('ingress-lb-en');
 });

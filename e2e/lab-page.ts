@@ -39,8 +39,4 @@ export class LabPage {
       [js, arg] as const,
     );
   }
-
-  async screenshot(name: string) {
-    await this.page.screenshot({ path: `test-results/screens/${name}.png` });
-  }
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
+import { Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
 import {
@@ -28,13 +28,15 @@ import { LoadErrors } from './panels/LoadErrors';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
+import { lazyPart, PartBoundary } from './parts';
+import { OfflineStatus, StartupError, UpdatePrompt } from './pwa-status';
 // share branch: gallery, lessons, files, share links, console, edit forms (src/ui/share/Extras.tsx).
 import { ExtrasOverlays, ExtrasStage, ExtrasToolbar } from './share/Extras';
 
-const ArtifactViewer = lazy(() => import('./panels/ArtifactViewer'));
+const ArtifactViewer = lazyPart(() => import('./panels/ArtifactViewer'));
 // Batch runs and A/B load with their tab: they bring the tracer's batch and compare code.
-const DistributionPanel = lazy(() => import('./panels/DistributionPanel'));
-const AbPanel = lazy(() => import('./panels/AbPanel'));
+const DistributionPanel = lazyPart(() => import('./panels/DistributionPanel'));
+const AbPanel = lazyPart(() => import('./panels/AbPanel'));
 const TABS: SideTab[] = ['request', 'hop', 'object', 'events', 'distribution', 'ab'];
 
 /** Applies the theme (following the system when asked) and the page language to <html>. */
@@ -84,6 +86,7 @@ function TopBar() {
             {t('lab.asWritten')}
           </span>
         )}
+        <OfflineStatus />
       </div>
       <div className="toolbar" role="toolbar" aria-label={t('toolbar.aria')}>
         <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file">
@@ -152,8 +155,8 @@ function SidePanel() {
     hop: <HopInspector />,
     object: <Inspector />,
     events: <EventList />,
-    distribution: <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><DistributionPanel /></Suspense>,
-    ab: <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><AbPanel /></Suspense>,
+    distribution: <PartBoundary part={t('side.distribution')}><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><DistributionPanel /></Suspense></PartBoundary>,
+    ab: <PartBoundary part={t('side.ab')}><Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}><AbPanel /></Suspense></PartBoundary>,
   }[tab];
   return (
     <aside className="sidebar" aria-label={t('side.aria')}>
@@ -193,9 +196,11 @@ function ArtifactDrawer() {
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
       {open && (
-        <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
-          <ArtifactViewer />
-        </Suspense>
+        <PartBoundary part={t('artifacts.title')}>
+          <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
+            <ArtifactViewer />
+          </Suspense>
+        </PartBoundary>
       )}
     </section>
   );
@@ -247,6 +252,8 @@ export function App() {
       onDrop={onDrop}
     >
       <TopBar />
+      <StartupError />
+      <UpdatePrompt />
       <LoadErrors />
       <ExtrasOverlays />
       <main className="workspace">

@@ -4,9 +4,25 @@ import { createRoot } from 'react-dom/client';
 import defaultScenario from '../../scenarios/default.json?raw';
 import { App } from './App';
 import { labStore } from './app-store';
+import { pageStatus } from './pwa-status';
 import './styles.css';
 
-void import('./engines').then(async ({ engines }) => {
+/**
+ * Loads the engines and the start-up code after first paint, then opens the URL's lab (share
+ * link, lesson) or the default one, with autosave and the unsaved-work warning. A download that
+ * fails (offline before the first visit completed) is said on the page with Retry.
+ */
+async function start(): Promise<void> {
+  pageStatus.setState({ startupRetry: null });
+  let loaded: [typeof import('./engines'), typeof import('./share/start')];
+  try {
+    loaded = await Promise.all([import('./engines'), import('./share/start')]);
+  } catch (e) {
+    console.warn('the lab engines could not be downloaded', e);
+    pageStatus.setState({ startupRetry: () => void start() });
+    return;
+  }
+  const [{ engines }, { startLab }] = loaded;
   labStore.getState().installEngines(engines);
   // Test builds only: `?bench=pods:1000` opens a generated scenario of that size (bench/ui.bench.ts).
   if (import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench')) {
@@ -14,9 +30,13 @@ void import('./engines').then(async ({ engines }) => {
     const pods = benchPods(new URLSearchParams(location.search).get('bench'));
     if (pods) return void labStore.getState().openFiles([{ name: `bench-${pods}.json`, text: benchScenarioText(pods) }]);
   }
-  // The URL's lab (share link, lesson) or the default one, with autosave and the unsaved-work warning.
-  void import('./share/start').then(({ startLab }) => startLab({ name: 'default.json', text: defaultScenario }));
-});
+  void startLab({ name: 'default.json', text: defaultScenario });
+}
+void start();
+
+// Offline after the first visit: the service worker, in production builds only (the dev server
+// has none, so it never serves a stale module).
+const serviceWorker = import.meta.env.PROD ? import('./pwa').then((m) => m.registerServiceWorker()) : Promise.resolve(undefined);
 
 // A small test API on window, in test builds only (vite build --mode test): Playwright uses it
 // to show hand-written traces and artifacts before the tracer exists. Never in production.
@@ -25,6 +45,9 @@ if (import.meta.env.MODE === 'test') {
     store: labStore,
     /** Opens a URL fragment (share link, lesson) the way a navigation to it would, without reloading the page. */
     openLink: async (hash: string) => (await import('./share/start')).openRoute(hash),
+    /** Asks the service worker registration to look for a new version now, as a navigation would. */
+    checkForUpdate: async () => (await serviceWorker)?.checkForUpdate(),
+    pageStatus,
   };
 }
 

@@ -11,7 +11,8 @@ import { useLab, labStore } from '../app-store';
 import { useSession } from '../share/session';
 import { useEffectiveTheme } from '../theme';
 import { useT } from '../i18n';
-import { getElk } from './elk';
+import { getElk, resetElk } from './elk';
+import { PartError } from '../parts';
 import { EndpointFan, fanPath, type Fan } from './EndpointFan';
 import { layoutTopology, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
@@ -134,22 +135,37 @@ export function LabCanvas() {
   useEffect(() => {
     // Wait for the new scenario's own layout, not the previous one still on screen.
     if (!laid || laid.topo !== topo || fitted.current === sources) return;
-    fitted.current = sources;
-    const id = requestAnimationFrame(() => void rf.fitView(fit));
+    // Marked fitted only once the fit ran: StrictMode's unmount cancels the frame, and the remount
+    // must then fit again rather than find the scenario already marked.
+    const id = requestAnimationFrame(() => {
+      fitted.current = sources;
+      void rf.fitView(fit);
+    });
     return () => cancelAnimationFrame(id);
   }, [laid, topo, sources, rf, fit]);
 
+  // The layout engine loads on first use: a download that fails says so over the canvas, with Retry.
+  const [layoutFailed, setLayoutFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!topo) return;
     let live = true;
     getElk()
       .then((elk) => layoutTopology(topo, elk))
-      .then((layout) => live && setLaid({ topo, layout }))
-      .catch((e: unknown) => console.warn('layout failed', e));
+      .then((layout) => {
+        if (!live) return;
+        setLaid({ topo, layout });
+        setLayoutFailed(false);
+      })
+      .catch((e: unknown) => {
+        console.warn('layout failed', e);
+        resetElk();
+        if (live) setLayoutFailed(true);
+      });
     return () => {
       live = false;
     };
-  }, [topo]);
+  }, [topo, attempt]);
 
   // React Flow's own screen-reader strings, in the user's language.
   const aria = useMemo(
@@ -172,6 +188,7 @@ export function LabCanvas() {
   if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
   return (
     <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+      {layoutFailed && <PartError message={t('part.layoutFailed')} onRetry={() => setAttempt((n) => n + 1)} />}
       {flow && (
         <ReactFlow<LabNode>
           fitView

@@ -341,4 +341,20 @@ export const en = {
   'ab.what.explanation': 'explanation',
   'ab.what.edge': 'path on the canvas',
   'ab.onlyB': 'only in B',
+
+  // Lazily loaded parts that fail to load (offline, a new deploy removed the old chunk), and the offline app.
+  'part.loadFailed': 'This part of the lab could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
+  'part.failed': 'This part of the lab stopped with an error: {message}. The lab that was open is unchanged.',
+  'part.loadFailedNamed': '{part} could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
+  'part.retry': 'Retry',
+  'part.layoutFailed': 'The layout engine for the canvas could not be loaded. Check the network connection, then try again.',
+  'part.startFailed': 'The lab engines could not be downloaded. Check the network connection, then try again.',
+  'dist.workerFailed': 'The worker that sends the requests could not be loaded. Check the network connection, then press Run again.',
+  'pwa.offlineReady': 'Available offline',
+  'pwa.offlineReady.hint': 'Every part of the lab, the built-in lessons and the fonts are saved in this browser: the lab keeps working without a network.',
+  'pwa.offline': 'Offline',
+  'pwa.offline.hint': 'No network connection: the lab runs from the copy saved in this browser.',
+  'pwa.update': 'A new version of netlab is available.',
+  'pwa.reload': 'Reload',
+  'pwa.later': 'Later',
 } as const;

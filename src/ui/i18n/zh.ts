@@ -341,4 +341,20 @@ export const zh: Record<keyof typeof en, string> = {
   'ab.what.explanation': '说明',
   'ab.what.edge': '画布上的路径',
   'ab.onlyB': '仅 B 有',
+
+  // Lazily loaded parts that fail to load (offline, a new deploy removed the old chunk), and the offline app.
+  'part.loadFailed': '实验的这一部分未能下载。请检查网络连接后重试。已打开的实验保持不变。',
+  'part.failed': '实验的这一部分出错停止：{message}。已打开的实验保持不变。',
+  'part.loadFailedNamed': '“{part}”未能下载。请检查网络连接后重试。已打开的实验保持不变。',
+  'part.retry': '重试',
+  'part.layoutFailed': '画布的布局引擎未能加载。请检查网络连接后重试。',
+  'part.startFailed': '实验引擎未能下载。请检查网络连接后重试。',
+  'dist.workerFailed': '发送请求的工作线程未能加载。请检查网络连接后再次点击运行。',
+  'pwa.offlineReady': '可离线使用',
+  'pwa.offlineReady.hint': '实验的所有部分、内置课程和字体都已保存在此浏览器中：没有网络时实验照常运行。',
+  'pwa.offline': '离线',
+  'pwa.offline.hint': '没有网络连接：实验正从此浏览器中保存的副本运行。',
+  'pwa.update': 'netlab 有新版本可用。',
+  'pwa.reload': '重新加载',
+  'pwa.later': '稍后',
 };

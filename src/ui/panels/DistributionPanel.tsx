@@ -128,8 +128,9 @@ export default function DistributionPanel() {
         stop();
       }
     };
+    // A worker script that cannot be downloaded (offline) fails with an event that has no message.
     w.onerror = (e) => {
-      setRun({ kind: 'error', message: e.message });
+      setRun({ kind: 'error', message: e.message ?? '' });
       stop();
     };
     setRanWithJar(cookieJar);
@@ -179,7 +180,7 @@ export default function DistributionPanel() {
         </div>
       )}
       {run.kind === 'cancelled' && <p className="note" data-testid="dist-cancelled">{t('dist.cancelled', { done: num.format(run.done), n: num.format(run.n) })}</p>}
-      {run.kind === 'error' && <p className="note note-error">{t('dist.error', { message: run.message })}</p>}
+      {run.kind === 'error' && <p className="note note-error" role="alert" data-testid="dist-error">{run.message ? t('dist.error', { message: run.message }) : t('dist.workerFailed')}</p>}
       {run.kind === 'running' && run.partial && <Histogram d={run.partial} />}
       {run.kind === 'done' && <Histogram d={run.result} />}
       {run.kind === 'done' && ranWithJar && <Sticky d={run.result} />}

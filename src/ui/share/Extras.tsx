@@ -2,19 +2,21 @@
 // overlays (gallery, share, export, paste, edit forms, console; each lazy) with the notice and
 // restore banners, and the lesson player over the canvas.
 
-import { lazy, Suspense } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { useLab } from '../app-store';
 import { useT } from '../i18n';
+import { lazyPart, PartBoundary } from '../parts';
 import { setSession, useSession, type Overlay } from './session';
 import './extras.css';
 
-const Gallery = lazy(() => import('../gallery/Gallery'));
-const LessonPlayer = lazy(() => import('../gallery/LessonPlayer'));
-const Console = lazy(() => import('../console/Console'));
-const EditForms = lazy(() => import('../edit/EditForms'));
-const ShareDialog = lazy(() => import('./ShareDialog'));
-const ExportDialog = lazy(() => import('./FilesDialogs').then((m) => ({ default: m.ExportDialog })));
-const PasteDialog = lazy(() => import('./FilesDialogs').then((m) => ({ default: m.PasteDialog })));
+// Each part loads on first use; one that cannot be downloaded shows an error with Retry (../parts.tsx).
+const Gallery = lazyPart(() => import('../gallery/Gallery'));
+const LessonPlayer = lazyPart(() => import('../gallery/LessonPlayer'));
+const Console = lazyPart(() => import('../console/Console'));
+const EditForms = lazyPart(() => import('../edit/EditForms'));
+const ShareDialog = lazyPart(() => import('./ShareDialog'));
+const ExportDialog = lazyPart(() => import('./FilesDialogs').then((m) => ({ default: m.ExportDialog })));
+const PasteDialog = lazyPart(() => import('./FilesDialogs').then((m) => ({ default: m.PasteDialog })));
 
 export function ExtrasToolbar() {
   const t = useT();
@@ -74,31 +76,43 @@ function Banners() {
   );
 }
 
+/** One overlay in its own boundary: a part that fails to load says so, and Close leaves it. */
+function Overlay({ children, part, onClose }: { children: ReactNode; part: string; onClose(): void }) {
+  return (
+    <PartBoundary part={part} onClose={onClose}>
+      <Suspense fallback={null}>{children}</Suspense>
+    </PartBoundary>
+  );
+}
+
 export function ExtrasOverlays() {
   const overlay = useSession((s) => s.overlay);
   const consoleOpen = useSession((s) => s.console);
   const hasLab = useLab((s) => s.scenario.current !== null && s.engines.trace);
+  const t = useT();
+  const close = () => setSession({ overlay: null });
   return (
     <>
       <Banners />
-      <Suspense fallback={null}>
-        {overlay === 'gallery' && <Gallery />}
-        {overlay === 'share' && hasLab && <ShareDialog />}
-        {overlay === 'export' && hasLab && <ExportDialog />}
-        {overlay === 'paste' && <PasteDialog />}
-        {overlay === 'edit' && hasLab && <EditForms />}
-        {consoleOpen && hasLab && <Console />}
-      </Suspense>
+      {overlay === 'gallery' && <Overlay part={t('gallery.open')} onClose={close}><Gallery /></Overlay>}
+      {overlay === 'share' && hasLab && <Overlay part={t('share.button')} onClose={close}><ShareDialog /></Overlay>}
+      {overlay === 'export' && hasLab && <Overlay part={t('export.button')} onClose={close}><ExportDialog /></Overlay>}
+      {overlay === 'paste' && <Overlay part={t('paste.button')} onClose={close}><PasteDialog /></Overlay>}
+      {overlay === 'edit' && hasLab && <Overlay part={t('edit.button')} onClose={close}><EditForms /></Overlay>}
+      {consoleOpen && hasLab && <Overlay part={t('console.button')} onClose={() => setSession({ console: false })}><Console /></Overlay>}
     </>
   );
 }
 
 export function ExtrasStage() {
+  const t = useT();
   const hasLesson = useLab((s) => (s.scenario.current?.lesson.length ?? 0) > 0);
   if (!hasLesson) return null;
   return (
-    <Suspense fallback={null}>
-      <LessonPlayer />
-    </Suspense>
+    <PartBoundary part={t('lesson.title')}>
+      <Suspense fallback={null}>
+        <LessonPlayer />
+      </Suspense>
+    </PartBoundary>
   );
 }
