@@ -25,6 +25,7 @@ import { EventList } from './panels/EventList';
 import { HopInspector } from './panels/HopInspector';
 import { Inspector } from './panels/Inspector';
 import { LoadErrors } from './panels/LoadErrors';
+import { PartialLoadDialog } from './panels/PartialLoadDialog';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
@@ -248,6 +249,7 @@ export function App() {
     >
       <TopBar />
       <LoadErrors />
+      <PartialLoadDialog />
       <ExtrasOverlays />
       <main className="workspace">
         <section className="stage" aria-label={t('canvas.aria')}>

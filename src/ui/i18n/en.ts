@@ -292,4 +292,9 @@ export const en = {
   'ab.what.explanation': 'explanation',
   'ab.what.edge': 'path on the canvas',
   'ab.onlyB': 'only in B',
+  'partial.title': 'Some objects were refused',
+  'partial.intro': 'The objects in {files} parsed, but the apiserver refused {count} of them (as kubectl apply would):',
+  'partial.choose': 'Open the file without the {count} refused object(s), or keep the lab that is open now.',
+  'partial.open': 'Open without these objects',
+  'partial.keep': 'Keep the current lab',
 } as const;

@@ -292,4 +292,9 @@ export const zh: Record<keyof typeof en, string> = {
   'ab.what.explanation': '说明',
   'ab.what.edge': '画布上的路径',
   'ab.onlyB': '仅 B 有',
+  'partial.title': '部分对象被拒绝',
+  'partial.intro': '{files} 中的对象都能解析，但 apiserver 拒绝了其中 {count} 处（与 kubectl apply 的结果一致）：',
+  'partial.choose': '可以打开文件但去掉这 {count} 个被拒绝的对象，也可以保留当前的实验环境。',
+  'partial.open': '打开，但去掉这些对象',
+  'partial.keep': '保留当前实验环境',
 };
