@@ -68,6 +68,7 @@ test('lesson player: step text in the UI language, run, predict then reveal, jum
   await expect(lesson).toBeVisible();
   const enText = await page.getByTestId('lesson-text').innerText();
   await page.getByTestId('predict-choice-0').click();
+  await page.getByTestId('predict-reveal').click();
   await expect(page.getByTestId('predict-answer')).toBeVisible();
   await page.getByTestId('lesson-run').click();
   await expect.poll(() => traceJson(page)).not.toBe('null');
@@ -85,6 +86,9 @@ test('lesson player: step text in the UI language, run, predict then reveal, jum
 test('a share link reproduces the exact trace in a fresh page', async ({ page, browser }) => {
   const problems = watch(page);
   const lab = await ready(page, '/#lesson=hairpin');
+  // The first step asks for a prediction before its request runs.
+  await page.getByTestId('predict-choice-1').click();
+  await page.getByTestId('predict-reveal').click();
   await page.getByTestId('lesson-run').click();
   await expect.poll(() => traceJson(page)).not.toBe('null');
   const original = await traceJson(page);
