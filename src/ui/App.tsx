@@ -19,7 +19,7 @@ import {
 import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
-import { LANGS, translateDynamic, useT } from './i18n';
+import { explain, LANGS, useT } from './i18n';
 import { Composer } from './panels/Composer';
 import { EventList } from './panels/EventList';
 import { HopInspector } from './panels/HopInspector';
@@ -180,7 +180,7 @@ function Caption() {
   if (!presenter || !hop) return null;
   return (
     <div className="caption" aria-live="polite" data-testid="caption">
-      <span className="caption-n">{hop.index + 1}</span> {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+      <span className="caption-n">{hop.index + 1}</span> {explain(lang, hop.explanation)}
     </div>
   );
 }

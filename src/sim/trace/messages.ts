@@ -1,6 +1,8 @@
 // Hop explanations in English and Simplified Chinese. The tracer emits a key and parameters; the
 // lab and the CLI render them in the user's language. Keys are stable: lessons refer to them.
 
+import { renderNotes, type Note } from './notes';
+
 export const traceMessagesEn = {
   'hop.resolve.hosts': '{client} finds {name} in its /etc/hosts: {address}.',
   'hop.resolve.upstream': "{client}'s resolver asks public DNS for {name}: {address}.",
@@ -82,6 +84,16 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.backend.respond': 'Pod {pod} 返回 {status}。应答沿连接原路返回；conntrack 逐一撤销地址改写，所以 {client} 看到应答来自 {from}。',
   'hop.respond.controller': '{controller} 的应答以状态 {status} 返回给 {client}。',
 };
+
+/**
+ * A hop's explanation in the reader's language: parameters named in `parts` are rendered from their
+ * notes in that language too (the English text in `params` is only the English rendering).
+ */
+export function renderExplanation(lang: 'en' | 'zh', e: { key: string; params: Record<string, string | number>; parts?: Record<string, readonly Note[]> }): string {
+  const params = { ...e.params };
+  for (const [name, notes] of Object.entries(e.parts ?? {})) if (notes.length > 0) params[name] = renderNotes(lang, notes);
+  return renderTraceMessage(lang, e.key, params);
+}
 
 export function renderTraceMessage(
   lang: 'en' | 'zh',

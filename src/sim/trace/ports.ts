@@ -2,6 +2,7 @@
 // real components (kube-proxy per node, cluster DNS, ingress controllers); the tracer itself
 // decides nothing about where a packet goes: every decision comes from one of these.
 
+import type { Note } from './notes';
 import type { ArtifactRef } from '../artifact';
 import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
@@ -40,7 +41,7 @@ export interface HttpRequestView {
 
 export type IngressDecision =
   /** The controller answers itself: redirects, 404 from its default server, 503 when the Service has no endpoints. */
-  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; service?: string }
+  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; notes?: Note[]; service?: string }
   /** The controller proxies to an upstream: a pod endpoint, or the Service's ClusterIP with service-upstream. */
   | {
       kind: 'proxy';
@@ -55,6 +56,8 @@ export type IngressDecision =
       upstreamHeaders: Record<string, string>;
       refs: ArtifactRef[];
       reason: string;
+      /** The steps behind `reason`, typed, for the reader's language. */
+      notes?: Note[];
       /** The status the upstream answers with when the controller knows it (the default backend's 404). */
       upstreamStatus?: number;
     };

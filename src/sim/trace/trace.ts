@@ -10,6 +10,7 @@ import { isPodReady, isTerminating, podListeningPorts as podListening } from '..
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
+import { note, renderNote, type Note } from './notes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
 import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
@@ -169,6 +170,8 @@ class Walk {
     refs?: ArtifactRef[];
     key: TraceMessageKey;
     params: Record<string, string | number>;
+    /** Parameters given as notes, rendered in the reader's language (their English text is in params). */
+    parts?: Record<string, Note[]>;
     edge?: { from: string; to: string };
     observedSource?: string;
   }): void {
@@ -184,12 +187,22 @@ class Walk {
       after,
       changed,
       refs: a.refs ?? [],
-      explanation: { key: a.key, params: a.params },
+      explanation: { key: a.key, params: a.params, ...(a.parts ? { parts: a.parts } : {}) },
       edge: a.edge,
       observedSource: a.observedSource,
     };
     this.hops.push(h);
   }
+}
+
+/** Why kube-proxy rejected or dropped: the mode's own reason, else the deciding iptables rule's comment. */
+function verdictNote(v: Extract<ProxyVerdict, { kind: 'reject' | 'drop' }>): Note {
+  return v.note ?? note('note.proxy.ruleComment', { comment: v.reason });
+}
+
+/** The controller's steps as notes, when it reports them. */
+function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {
+  return d.notes && d.notes.length > 0 ? { reason: d.notes } : undefined;
 }
 
 function nodePlace(node: string, iface?: string): HopPlace {
@@ -478,13 +491,14 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       node = owner.kind === 'node' ? owner.node : lab.cluster.nodes[0]!.metadata.name;
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: `node:${node}` } });
     } else {
-      const why =
+      const whyNote =
         owner.kind === 'cluster-ip'
-          ? `${pkt.dst} is the ClusterIP of Service ${svcKey(owner.service)}: it exists only as kube-proxy rules on the cluster's nodes, so a machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.`
+          ? note('note.route.clusterIP', { dst: pkt.dst, service: svcKey(owner.service) })
           : owner.kind === 'pod'
-            ? `${pkt.dst} is pod ${podKey(owner.pod)}'s address; pod addresses are routed only inside the cluster's pod network.`
-            : `No node, load balancer or client in this lab has ${pkt.dst}.`;
-      w.hop({ place: at.place, action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
+            ? note('note.route.pod', { dst: pkt.dst, pod: podKey(owner.pod) })
+            : note('note.route.nobody', { dst: pkt.dst });
+      const why = renderNote('en', whyNote);
+      w.hop({ place: at.place, action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why }, parts: { why: [whyNote] } });
       const fault: Fault =
         owner.kind === 'cluster-ip'
           ? { kind: 'Service', namespace: owner.service.metadata.namespace, name: owner.service.metadata.name, field: 'spec.type', message: why }
@@ -524,11 +538,11 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const nPlace = nodePlace(node);
   switch (v.kind) {
     case 'reject': {
-      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason } });
+      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason } };
     }
     case 'drop': {
-      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason } });
+      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       const svc = v.servicePort?.split(':')[0];
       return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason } };
     }
@@ -621,8 +635,9 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
     const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
     return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports', message: `Service ${svcKey(s)} has no port ${pkt.dstPort}/${pkt.protocol} (it serves ${ports || 'no ports'}); a ClusterIP answers only on its Service ports` } };
   }
-  const why = owner.kind === 'load-balancer' ? `${pkt.dst} is a load balancer address outside the cluster.` : 'Traffic to the Internet is outside this lab.';
-  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
+  const whyNote = owner.kind === 'load-balancer' ? note('note.route.loadBalancer', { dst: pkt.dst }) : note('note.route.internet', {});
+  const why = renderNote('en', whyNote);
+  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why }, parts: { why: [whyNote] } });
   return { outcome: 'unreachable', status: null, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
 }
 
@@ -673,10 +688,10 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   const before = view(pkt, httpView);
   const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP: pkt.src }, w.ingressRuntime());
   if (decision.kind === 'respond') {
-    w.hop({ place, action: decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason } });
+    w.hop({ place, action: decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason }, parts: decisionParts(decision) });
     return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
-  w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason } });
+  w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: decision.target.ip, dstPort: decision.target.port };
   const nextHttp: HttpContext = {
     ...http,

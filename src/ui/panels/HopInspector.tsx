@@ -5,7 +5,7 @@
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { explain, useT } from '../i18n';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
 
@@ -107,7 +107,7 @@ export function HopInspector() {
         </span>
       </div>
       <p className="explanation" data-testid="hop-explanation">
-        {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+        {explain(lang, hop.explanation)}
       </p>
       <table className="packet-table">
         <thead>
