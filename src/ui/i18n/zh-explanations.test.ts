@@ -10,11 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, type Scenario } from '../../scenario';
-import { buildLab, type Lab } from '../build/lab';
-import { renderExplanation, traceMessagesZh, type TraceMessageKey } from './messages';
-import { noteMessagesZh, type Note } from './notes';
-import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';
-import type { Hop } from './types';
+import { buildLab, type Lab } from '../../sim/build/lab';
+import { renderExplanation, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
+import { noteMessagesZh, type Note } from '../../sim/trace/notes';
+import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
+import type { Hop } from '../../sim/trace/types';
 
 const DIR = join(__dirname, '../../../scenarios');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json');
@@ -72,7 +72,7 @@ export function englishLeft(hop: Pick<Hop, 'explanation'>): string[] {
 export function englishProseParams(hop: Pick<Hop, 'explanation'>): string[] {
   const e = hop.explanation;
   return Object.entries(e.params)
-    .filter(([k, v]) => !(k in (e.parts ?? {})) && typeof v === 'string' && stripAllowed(v).match(/\b[a-z]{2,}\b/g)?.length! >= 3)
+    .filter(([k, v]) => !(k in (e.parts ?? {})) && typeof v === 'string' && (stripAllowed(v).match(/\b[a-z]{2,}\b/g) ?? []).length >= 3)
     .map(([k, v]) => `${k}=${String(v)}`);
 }
 
