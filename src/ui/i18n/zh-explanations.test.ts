@@ -10,7 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, type Scenario } from '../../scenario';
+import { buildEditedLab } from '../../sim/build/edits';
 import { buildLab, type Lab } from '../../sim/build/lab';
+import { eventGloss, eventGlossesZh } from './event-glosses';
 import { renderExplanation, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
 import { noteMessagesZh, type Note } from '../../sim/trace/notes';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
@@ -26,9 +28,9 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index
  */
 const KEPT = new Set([
   // Kubernetes kinds and components
-  'Pod', 'Service', 'Ingress', 'Node', 'Endpoints', 'Deployment', 'Secret', 'Gateway',
+  'Pod', 'Service', 'Ingress', 'Node', 'Endpoints', 'Deployment', 'Secret', 'Gateway', 'apiserver', 'kubelet',
   // programs and plugins, by their names
-  'nginx', 'Traefik', 'conntrack', 'iptables', 'ipvs', 'nftables', 'portmap', 'localhost',
+  'nginx', 'Lua', 'Traefik', 'conntrack', 'iptables', 'ipvs', 'nftables', 'portmap', 'localhost',
   // nginx directives, as nginx.conf spells them
   'server', 'location', 'upstream', 'http',
   // an HTTP header, and a loanword
@@ -145,7 +147,7 @@ describe('zh-CN hop explanations carry no untranslated English', () => {
       return words.length > 0 || prose.length > 0 ? [`${label}: ${renderExplanation('zh', hop.explanation)} [${[...words, ...prose].join(', ')}]`] : [];
     });
     expect(mixed).toEqual([]);
-  });
+  }, 60_000);
 
   it('every zh hop and note template, with its parameters left out, is Chinese', () => {
     const templates: [string, string][] = [...Object.entries(traceMessagesZh), ...Object.entries(noteMessagesZh)];
@@ -164,5 +166,27 @@ describe('zh-CN hop explanations carry no untranslated English', () => {
     expect(stripAllowed('数据包 picks 了 10.0.0.1').match(/[A-Za-z]{2,}/g)).toEqual(['picks']);
     // What may stay: identifiers, addresses, kinds, quoted literals.
     expect(stripAllowed('Pod web-1 的 KUBE-SVC-ABC 链把 10.0.0.1:80 改写（externalTrafficPolicy: Local，"connection refused"）').match(/[A-Za-z]{2,}/g)).toBeNull();
+  });
+});
+
+describe('Kubernetes events in zh-CN: the English message as kubectl prints it, and a gloss beside it', () => {
+  it('every event reason the built-in labs emit, in every kube-proxy mode, has a Chinese gloss', () => {
+    const missing = new Set<string>();
+    for (const file of files) {
+      const s = load(file);
+      for (const mode of ['iptables', 'ipvs', 'nftables', 'userspace'] as const) {
+        const settings = { ...s.settings, kubeProxy: { ...s.settings.kubeProxy, mode } };
+        const lab = buildEditedLab({ settings, objects: s.objects, clients: s.clients, edits: s.edits });
+        for (const e of lab.events) if (!eventGloss('zh', e.reason)) missing.add(`${e.reason} (${e.message})`);
+      }
+    }
+    expect([...missing]).toEqual([]);
+  }, 120_000);
+
+  it('glosses are Chinese, and English readers get none (the message is already theirs)', () => {
+    for (const [reason, gloss] of Object.entries(eventGlossesZh)) {
+      expect([reason, stripAllowed(gloss).match(/[A-Za-z]{2,}/g)]).toEqual([reason, null]);
+    }
+    expect(eventGloss('en', 'ScalingReplicaSet')).toBeNull();
   });
 });

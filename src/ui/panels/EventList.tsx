@@ -6,6 +6,7 @@ import type { ClusterEvent, Hop } from '../../sim';
 import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace, type EditMark, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT } from '../i18n';
+import { eventGloss } from '../i18n/event-glosses';
 
 type Row = { kind: 'event'; e: ClusterEvent } | { kind: 'hop'; h: Hop } | { kind: 'edit'; n: number; label: string };
 type Filter = 'hops' | 'Normal' | 'Warning';
@@ -109,7 +110,14 @@ export function EventList() {
                         {r.e.object.name}
                       </span>
                     </span>
-                    <span className="row-message">{r.e.message}</span>
+                    <span className="row-message" lang="en">
+                      {r.e.message}
+                    </span>
+                    {eventGloss(lang, r.e.reason) && (
+                      <span className="row-gloss small muted" data-testid="event-gloss">
+                        {eventGloss(lang, r.e.reason)}
+                      </span>
+                    )}
                   </span>
                 </button>
               </li>
