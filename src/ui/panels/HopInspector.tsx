@@ -126,7 +126,11 @@ export function HopInspector() {
               <td className="mono">{show(hop.before[f])}</td>
               <td className="mono">
                 {show(hop.after[f])}
-                {changed.has(f) && <span className="sr-only"> ({t('hop.changed')})</span>}
+                {changed.has(f) && (
+                  <span className="changed-tag" data-testid="changed-tag">
+                    {t('hop.changed')}
+                  </span>
+                )}
               </td>
             </tr>
           ))}
