@@ -120,7 +120,6 @@ function TopBar() {
           </select>
         </label>
         <label className="select-inline">
-          <span className="select-label" data-testid="lang-label">{t('toolbar.language')}</span>
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
             {LANGS.map((l) => (
               <option key={l} value={l}>
@@ -130,7 +129,6 @@ function TopBar() {
           </select>
         </label>
         <label className="select-inline">
-          <span className="select-label" data-testid="theme-label">{t('toolbar.theme')}</span>
           <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
             <option value="system">{t('theme.system')}</option>
             <option value="light">{t('theme.light')}</option>

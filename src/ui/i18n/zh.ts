@@ -15,9 +15,9 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.presenter': '演示模式',
   'lang.en': 'English',
   'lang.zh': '中文',
-  'theme.system': '跟随系统',
-  'theme.light': '浅色',
-  'theme.dark': '深色',
+  'theme.system': '跟随系统主题',
+  'theme.light': '浅色主题',
+  'theme.dark': '深色主题',
   'drop.hint': '拖放场景文件（JSON 或 YAML）以打开',
 
   'lab.rejected': 'apiserver 拒绝了 {count} 个对象',
