@@ -61,6 +61,25 @@ export const noteMessagesEn = {
   'note.proxy.ipvsSourceRange': 'dropped by loadBalancerSourceRanges',
   'note.proxy.ipvsNoReal': 'IPVS virtual server has no real servers',
   'note.proxy.ipvsNoDest': 'IPVS scheduler found no destination',
+  // Faults: what a failed request is blamed on (the hop inspector's fault box).
+  'note.fault.serviceNotFound': 'Service {service} not found',
+  'note.fault.noControllerForClass': 'no ingress controller serves class {className}',
+  'note.fault.noController': 'this scenario has no ingress controller',
+  'note.fault.controllerUnreachable': 'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
+  'note.fault.noSelector': 'Service {service} has no selector and no ready endpoints in its Endpoints/EndpointSlices',
+  'note.fault.noReady': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods',
+  'note.fault.noReadyOne': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod',
+  'note.fault.noReadySome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
+  'note.fault.noReadyOneSome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
+  'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
+  'note.fault.cnameOutside': '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there',
+  'note.fault.nxdomain': '{name}: {rcode} (tried {tries})',
+  'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
+  'note.fault.noServicePort': 'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePortNone': 'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
+  'note.fault.noRoute': 'no route to {dst}: {why}',
+  'note.fault.podNotListening': "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
+  'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -118,6 +137,24 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.proxy.ipvsSourceRange': '被 loadBalancerSourceRanges 丢弃',
   'note.proxy.ipvsNoReal': 'IPVS 虚拟服务器没有真实服务器',
   'note.proxy.ipvsNoDest': 'IPVS 调度器找不到目的地',
+  'note.fault.serviceNotFound': '找不到 Service {service}',
+  'note.fault.noControllerForClass': '没有 Ingress 控制器负责类 {className}',
+  'note.fault.noController': '这个场景里没有 Ingress 控制器',
+  'note.fault.controllerUnreachable': '{className} 控制器没有从外部可达的地址（没有 LoadBalancer 地址、NodePort 或 hostPort）',
+  'note.fault.noSelector': 'Service {service} 没有选择算符，它的 Endpoints/EndpointSlice 中也没有就绪的端点',
+  'note.fault.noReady': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod',
+  'note.fault.noReadyOne': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod',
+  'note.fault.noReadySome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
+  'note.fault.noReadyOneSome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
+  'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
+  'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
+  'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
+  'note.fault.nodeNotListening': '节点 {node} 上没有进程监听 {address}',
+  'note.fault.noServicePort': 'Service {service} 没有端口 {port}（它提供的是 {ports}）；ClusterIP 只在 Service 的端口上应答',
+  'note.fault.noServicePortNone': 'Service {service} 没有端口 {port}（它没有任何端口）；ClusterIP 只在 Service 的端口上应答',
+  'note.fault.noRoute': '没有通往 {dst} 的路由：{why}',
+  'note.fault.podNotListening': 'Pod {pod} 没有监听端口 {port}（它监听的是 {listening}）；请检查 Service 的 targetPort',
+  'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
 };
 
 /** One step an evaluator reports, rendered by the reader's language table. */
@@ -134,6 +171,13 @@ const fill = (text: string, params: Record<string, string | number>) =>
 export function renderNote(lang: 'en' | 'zh', n: Note): string {
   const table: Record<string, string> = lang === 'zh' ? noteMessagesZh : noteMessagesEn;
   return fill(table[n.key] ?? noteMessagesEn[n.key] ?? n.key, n.params);
+}
+
+/** A note whose named parameters are notes themselves, rendered in the same language. */
+export function renderNoteWith(lang: 'en' | 'zh', n: Note, parts?: Record<string, readonly Note[]>): string {
+  const params = { ...n.params };
+  for (const [k, notes] of Object.entries(parts ?? {})) if (notes.length > 0) params[k] = renderNotes(lang, notes);
+  return renderNote(lang, { key: n.key, params });
 }
 
 /** Notes joined as one clause: "a; b" in English, "a；b" in Chinese. */

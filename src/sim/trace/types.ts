@@ -82,6 +82,10 @@ export interface Fault {
   name: string;
   field?: string;
   message: string;
+  /** The message as a note, for the reader's language (message is its English text). */
+  note?: Note;
+  /** Parameters of `note` that are notes themselves (why nothing routes a packet). */
+  parts?: Record<string, Note[]>;
 }
 
 export interface TraceResult {

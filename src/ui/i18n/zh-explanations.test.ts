@@ -14,9 +14,9 @@ import { buildEditedLab } from '../../sim/build/edits';
 import { buildLab, type Lab } from '../../sim/build/lab';
 import { eventGloss, eventGlossesZh } from './event-glosses';
 import { renderExplanation, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
-import { noteMessagesZh, type Note } from '../../sim/trace/notes';
+import { noteMessagesZh, renderNoteWith, type Note } from '../../sim/trace/notes';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
-import type { Hop } from '../../sim/trace/types';
+import type { Fault, Hop } from '../../sim/trace/types';
 
 const DIR = join(__dirname, '../../../scenarios');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index.json');
@@ -117,6 +117,16 @@ function representative(s: Scenario, lab: Lab): TraceRequest[] {
   return out.filter((r): r is TraceRequest => r !== null);
 }
 
+/** A fault in zh with its parameters left out; faults without a note are English as a whole. */
+function faultEnglishLeft(f: Fault): string[] {
+  if (!f.note) return ['(no note: English message) ' + f.message];
+  const blank = (params: Record<string, string | number>) => Object.fromEntries(Object.keys(params).map((k) => [k, HOLE]));
+  const parts = f.parts ? Object.fromEntries(Object.entries(f.parts).map(([k, ns]) => [k, ns.map((n) => ({ key: n.key, params: blank(n.params) }))])) : undefined;
+  return stripAllowed(renderNoteWith('zh', { key: f.note.key, params: blank(f.note.params) }, parts)).match(/[A-Za-z]{2,}/g) ?? [];
+}
+
+const faults: { label: string; fault: Fault }[] = [];
+
 function hopsOf(file: string): { label: string; hop: Hop }[] {
   const s = load(file);
   const lab = buildLab({ settings: s.settings, objects: s.objects, clients: s.clients });
@@ -133,6 +143,7 @@ function hopsOf(file: string): { label: string; hop: Hop }[] {
       continue; // a request the tracer refuses to start is not an explanation
     }
     for (const hop of result.hops) out.push({ label: `${label} hop ${hop.index} ${hop.explanation.key}`, hop });
+    if (result.fault) faults.push({ label: `${file} ${label}`, fault: result.fault });
   }
   return out;
 }
@@ -148,6 +159,15 @@ describe('zh-CN hop explanations carry no untranslated English', () => {
     });
     expect(mixed).toEqual([]);
   }, 60_000);
+
+  it('the faults of those requests (the hop inspector\'s fault box) are Chinese too', () => {
+    expect(faults.length).toBeGreaterThan(10);
+    const mixed = faults.flatMap(({ label, fault }) => {
+      const words = faultEnglishLeft(fault);
+      return words.length > 0 ? [`${label}: ${fault.note ? renderNoteWith('zh', fault.note, fault.parts) : fault.message} [${words.join(', ')}]`] : [];
+    });
+    expect(mixed).toEqual([]);
+  });
 
   it('every zh hop and note template, with its parameters left out, is Chinese', () => {
     const templates: [string, string][] = [...Object.entries(traceMessagesZh), ...Object.entries(noteMessagesZh)];

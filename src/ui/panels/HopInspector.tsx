@@ -2,6 +2,7 @@
 // language from the tracer's key and parameters), the packet before and after with the changed
 // fields marked, the source address the backend will log, and the artifact lines that decided.
 
+import { renderNoteWith } from '../../sim/trace/notes';
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
@@ -161,7 +162,7 @@ export function HopInspector() {
       {isLast && trace.fault && (
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
-          <p>{trace.fault.message}</p>
+          <p data-testid="hop-fault-message">{trace.fault.note ? renderNoteWith(lang, trace.fault.note, trace.fault.parts) : trace.fault.message}</p>
           <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
             {t('hop.openObject')}
           </button>
