@@ -52,7 +52,11 @@ test('an object the apiserver refuses is reported, and the rest of the scenario 
   const svc = (name: string) =>
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n  type: NodePort\n  selector: {app: x}\n  ports:\n    - port: 80\n      nodePort: 30080\n`;
   await lab.dropFiles([{ name: 'clash.yaml', text: `${svc('first')}---\n${svc('second')}` }]);
+  // The refusal is reported before anything replaces the lab (e2e/partial-load.spec.ts has the rest).
+  await expect(page.getByTestId('partial-load')).toContainText('30080');
+  await page.getByTestId('partial-open').click();
   await expect(page.getByTestId('canvas-service-default-first')).toBeVisible();
+  await expect(page.getByTestId('canvas-service-default-second')).toHaveCount(0);
   await page.getByTestId('lab-rejected').click();
   await expect(page.getByTestId('api-rejections')).toContainText('30080');
 });

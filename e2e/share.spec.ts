@@ -77,6 +77,7 @@ test('lesson player: step text in the UI language, run, predict then reveal, jum
   await expect(lesson).toBeVisible();
   const enText = await page.getByTestId('lesson-text').innerText();
   await page.getByTestId('predict-choice-0').click();
+  await page.getByTestId('predict-reveal').click();
   await expect(page.getByTestId('predict-answer')).toBeVisible();
   await page.getByTestId('lesson-run').click();
   await expect.poll(() => traceJson(page)).not.toBe('null');
@@ -92,6 +93,9 @@ test('lesson player: step text in the UI language, run, predict then reveal, jum
 test('a share link reproduces the exact trace in a fresh page', async ({ page, browser }) => {
   const problems = await watch(page);
   await ready(page, '/#lesson=hairpin');
+  // The first step asks for a prediction before its request runs.
+  await page.getByTestId('predict-choice-1').click();
+  await page.getByTestId('predict-reveal').click();
   await page.getByTestId('lesson-run').click();
   await expect.poll(() => traceJson(page)).not.toBe('null');
   const original = await traceJson(page);

@@ -10,7 +10,7 @@ import { customKindsFrom, isRecord, resolveKind, unknownKindMessage, type Custom
 import { LIMITS } from './limits';
 import { migrate, type ScenarioDocument } from './migrations';
 import { parseFile, type ParsedDocument } from './parse';
-import { hasErrors, jsonPointer, type PathSegment, type Problem, type ProblemKind, type Severity } from './problem';
+import { fieldSegments, hasErrors, jsonPointer, type PathSegment, type Problem, type ProblemKind, type Severity } from './problem';
 import {
   CURRENT_VERSION,
   ENVELOPE_KEYS,
@@ -161,6 +161,8 @@ function sourceOf(file: string, doc: ParsedDocument, multiDocument: boolean, pat
     ...(multiDocument ? { document: doc.index } : {}),
     path: jsonPointer(path),
     ...(at ? { line: at.line, column: at.column } : {}),
+    // Located lazily: only a refused object's field is ever looked up.
+    locateField: (field) => doc.locate([...path, ...fieldSegments(field)]),
   };
 }
 

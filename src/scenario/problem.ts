@@ -28,6 +28,8 @@ export type ProblemKind =
   | 'duplicate'
   /** A reference to something that does not exist (a request id, a client). */
   | 'reference'
+  /** The apiserver refused an object that parsed (admission, as `kubectl apply --dry-run=server` reports). */
+  | 'refused'
   /** The loader itself failed: a bug in netlab, never the file's fault. */
   | 'internal';
 
@@ -59,6 +61,17 @@ export function fieldPath(path: readonly PathSegment[]): string {
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
     else out += out === '' ? p : `.${p}`;
+  }
+  return out;
+}
+
+/** The inverse of fieldPath: `spec.ports[0].nodePort` -> ['spec', 'ports', 0, 'nodePort']; `[key]` stays a string. */
+export function fieldSegments(field: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (/^\d+$/.test(m[2]!)) out.push(Number(m[2]));
+    else out.push(m[2]!);
   }
   return out;
 }

@@ -40,6 +40,12 @@ export interface ObjectSource {
   path: string;
   line?: number;
   column?: number;
+  /**
+   * Line and column of a field inside the object, by the apiserver's field path
+   * (`spec.ports[0].nodePort`): the deepest part of the path the text has. For refusals found after
+   * loading (admission), which point at the field as `kubectl apply` users expect.
+   */
+  locateField?: (field: string) => { line: number; column: number } | undefined;
 }
 
 export type LoadResult =

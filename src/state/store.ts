@@ -9,6 +9,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
 import { newProblems, rejectionText } from '../sim/shell/changes';
+import { locateRefusals, type LocatedRefusal } from '../scenario/refusals';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, RequestIssue, Scenario, SourceFile, TraceRequest } from './types';
@@ -35,8 +36,18 @@ export interface ScenarioSlice {
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
   loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
-  openFiles(files: readonly SourceFile[]): boolean;
+  /**
+   * Opens files. With `ask`, a file whose objects parse but some of which the apiserver refuses
+   * does not replace the lab: it waits in `pendingLoad` until the user chooses (false is returned).
+   */
+  openFiles(files: readonly SourceFile[], options?: { ask?: boolean }): boolean;
   dismissLoadReport(): void;
+  /** Replaces the lab with a loaded scenario (fresh history, playback reset). */
+  applyLoad(files: readonly SourceFile[], scenario: Scenario, problems: readonly LoadProblem[], lab?: DerivedLab | null): void;
+  /** A load that waits for the user: its objects parsed but the apiserver refused some of them. */
+  pendingLoad: PendingLoad | null;
+  /** "open without these objects" (`open`) or "keep the current lab" (`keep`). */
+  resolvePendingLoad(choice: 'open' | 'keep'): void;
   /**
    * Wires in engines that load later (the loader and the simulation are split out of the initial
    * bundle) and derives the lab again with them.
@@ -47,6 +58,16 @@ export interface ScenarioSlice {
   run(command: ScenarioCommand): void;
   undo(): void;
   redo(): void;
+}
+
+export interface PendingLoad {
+  files: string[];
+  sources: SourceFile[];
+  scenario: Scenario;
+  /** The loader's own problems (warnings only: a load with errors never waits). */
+  problems: LoadProblem[];
+  /** Each refusal with file:line:col and the scenario object it refused. */
+  refusals: LocatedRefusal[];
 }
 
 export interface LabSlice {
@@ -143,7 +164,8 @@ const scenarioSlice =
     scenario: { current: null, sources: [], past: [], future: [] },
     editRefusal: null,
     loadReport: null,
-    openFiles(files) {
+    pendingLoad: null,
+    openFiles(files, options) {
       const names = files.map((f) => f.name);
       const load = engines().loadScenarioFiles;
       if (!load) {
@@ -169,16 +191,42 @@ const scenarioSlice =
       }
       const { scenario } = result;
       const lab = deriveLab(scenario, engines());
+      if (options?.ask && lab && lab.problems.length > 0 && get().scenario.current) {
+        // As `kubectl apply` would report them, located in the files; the lab open now stays open.
+        const refusals = locateRefusals({ refusals: lab.problems, objects: scenario.objects, sources: result.sources });
+        set((s) => {
+          s.pendingLoad = put({ files: names, sources: [...files], scenario, problems: [...result.problems], refusals });
+        });
+        return false;
+      }
+      get().applyLoad(files, scenario, result.problems, lab);
+      return true;
+    },
+    applyLoad(files, scenario, problems, derived) {
+      const lab = derived ?? deriveLab(scenario, engines());
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
-        s.loadReport = result.problems.length > 0 ? { files: names, problems: put([...result.problems]), applied: true } : null;
+        s.loadReport = problems.length > 0 ? { files: files.map((f) => f.name), problems: put([...problems]), applied: true } : null;
+        s.pendingLoad = null;
         s.ui.selection = null;
         // Another scenario: what was typed for the last one (its clients, URL, connect target) goes.
         s.composer = null;
         resetPlayback(s);
       });
-      return true;
+    },
+    resolvePendingLoad(choice) {
+      const pending = get().pendingLoad;
+      if (!pending) return;
+      if (choice === 'keep') {
+        set((s) => {
+          s.pendingLoad = null;
+        });
+        return;
+      }
+      const refused = new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex])));
+      const objects = pending.scenario.objects.filter((_, i) => !refused.has(i));
+      get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems);
     },
     engines: available(engines()),
     installEngines(more) {

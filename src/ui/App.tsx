@@ -19,12 +19,13 @@ import {
 import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
-import { LANGS, translateDynamic, useT } from './i18n';
+import { explain, LANGS, useT } from './i18n';
 import { Composer } from './panels/Composer';
 import { EventList } from './panels/EventList';
 import { HopInspector } from './panels/HopInspector';
 import { Inspector } from './panels/Inspector';
 import { LoadErrors } from './panels/LoadErrors';
+import { PartialLoadDialog } from './panels/PartialLoadDialog';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
@@ -122,7 +123,6 @@ function TopBar() {
           </select>
         </label>
         <label className="select-inline">
-          <span className="sr-only">{t('toolbar.language')}</span>
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
             {LANGS.map((l) => (
               <option key={l} value={l}>
@@ -132,7 +132,6 @@ function TopBar() {
           </select>
         </label>
         <label className="select-inline">
-          <span className="sr-only">{t('toolbar.theme')}</span>
           <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
             <option value="system">{t('theme.system')}</option>
             <option value="light">{t('theme.light')}</option>
@@ -182,7 +181,7 @@ function Caption() {
   if (!presenter || !hop) return null;
   return (
     <div className="caption" aria-live="polite" data-testid="caption">
-      <span className="caption-n">{hop.index + 1}</span> {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+      <span className="caption-n">{hop.index + 1}</span> {explain(lang, hop.explanation)}
     </div>
   );
 }
@@ -255,6 +254,7 @@ export function App() {
       <StartupError />
       <UpdatePrompt />
       <LoadErrors />
+      <PartialLoadDialog />
       <ExtrasOverlays />
       <main className="workspace">
         <section className="stage" aria-label={t('canvas.aria')}>

@@ -8,5 +8,5 @@ export async function openFileList(list: FileList | readonly File[] | null): Pro
   const files = list ? Array.from(list) : [];
   if (files.length === 0) return false;
   const sources: SourceFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
-  return labStore.getState().openFiles(sources);
+  return labStore.getState().openFiles(sources, { ask: true });
 }

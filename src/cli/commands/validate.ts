@@ -1,7 +1,13 @@
 // `netlab validate <files...>`: load the files as the lab would and report every problem as
 // `file:line:col: path: message`. Exit 1 when any is an error, else print a one-line summary.
+// Then a dry run of the apiserver, as `kubectl apply --dry-run=server`: every object that parsed
+// goes through the lab's admission (defaulting, validation, allocation) and each refusal is an
+// error at the object's (or the field's) file:line:col.
 
-import { formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
+import { formatProblem, hasErrors, loadScenarioFiles, type Problem, type Scenario } from '../../scenario';
+import { locateRefusals } from '../../scenario/refusals';
+import type { ObjectSource } from '../../scenario/types';
+import { buildEditedLab } from '../../sim/build/edits';
 import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { applyGlobalOptions } from '../scenario-input';
@@ -14,7 +20,9 @@ export const validateCommand: Command = {
 
 Loads the files as one scenario (netlab scenario files, or plain Kubernetes manifests: multi-document
 YAML, JSON, kind: List) and prints each problem. Exits 1 if any problem is an error, else prints a
-one-line summary and exits 0. Global options (--mode, --seed, --set) are checked too.`,
+one-line summary and exits 0. Global options (--mode, --seed, --set) are checked too.
+Objects that parse are then sent through the lab's apiserver as a dry run (kubectl apply
+--dry-run=server): each refusal (e.g. a nodePort outside 30000-32767) is an error at its file:line:col.`,
   run({ args, globals, io }) {
     if (args.length === 0) {
       io.stderr('error: validate needs at least one file\nusage: netlab validate <files...>\n');
@@ -30,6 +38,7 @@ one-line summary and exits 0. Global options (--mode, --seed, --set) are checked
       if (applied.ok) scenario = applied.scenario;
       else optionErrors = applied.errors;
     }
+    if (scenario && result?.ok) problems.push(...dryRun(scenario, result.sources));
     const failed = !result?.ok || hasErrors(problems) || optionErrors.length > 0;
     const summary = scenario ? summarize(args.length, scenario, problems.filter((p) => p.severity === 'warning').length) : undefined;
 
@@ -44,6 +53,13 @@ one-line summary and exits 0. Global options (--mode, --seed, --set) are checked
     return failed ? EXIT.problems : EXIT.ok;
   },
 };
+
+/** The apiserver's refusals of the scenario's objects (and saved edits), located in the files. */
+function dryRun(scenario: Scenario, sources: readonly ObjectSource[]): Problem[] {
+  const s = scenario;
+  const lab = buildEditedLab({ settings: s.settings, objects: s.objects, clients: s.clients, edits: s.edits });
+  return locateRefusals({ refusals: lab.problems, objects: s.objects, sources }).map((r) => r.problem);
+}
 
 /** "ok: 1 file, 4 objects (2 Node, 1 Deployment, 1 Service), 1 client, 3 requests; kube-proxy iptables; 0 warnings" */
 export function summarize(files: number, s: Scenario, warnings: number): string {

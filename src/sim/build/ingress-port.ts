@@ -1,6 +1,7 @@
 // Binds the tracer's ingress port to the compiled controllers: every decision is the controller's
 // matcher evaluating the configuration the viewer shows (nginx.conf or Traefik's dynamic config).
 
+import { note, renderNotes } from '../trace/notes';
 import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
 import { controllerPodLabels } from '../ingress/addon';
@@ -69,11 +70,12 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           decide(req, rt): IngressDecision {
             const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
-            const reason = d.notes.join('; ') || `${d.outcome} ${d.status}`;
+            const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: d.outcome, status: d.status })];
+            const reason = renderNotes('en', notes);
             const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
             if (d.outcome === 'proxy' && d.ownServer) {
               // ingress-nginx without --default-backend-service: its own default server answers 404.
-              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, reason, ownServer: true };
+              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, reason, notes, ownServer: true };
             }
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
@@ -86,11 +88,12 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
                 upstreamHeaders: d.upstreamRequest.headers,
                 refs,
                 reason,
+                notes,
                 ...(d.defaultBackend ? { upstreamStatus: 404 } : {}),
               };
             }
             const headers = { ...d.responseHeaders, ...(d.redirect ? { Location: d.redirect } : {}) };
-            return { kind: 'respond', status: d.status, headers, refs, reason, service };
+            return { kind: 'respond', status: d.status, headers, refs, reason, notes, service };
           },
         };
       }
@@ -105,11 +108,13 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           decide(req, rt): IngressDecision {
             const d = matchTraefik({ config, artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className) });
             const refs = refsOf(d.refs.router, d.refs.service);
-            const reason = d.notes.join('; ') || `${d.status}`;
+            const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: 'return', status: d.status })];
+            const reason = renderNotes('en', notes);
             if (d.endpoint && d.upstreamRequest) {
-              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, reason };
+              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, reason, notes };
             }
-            return { kind: 'respond', status: d.status, headers: {}, refs, reason: d.body ? `${reason} (${d.body})` : reason };
+            const answered = d.body ? [...notes, note('note.traefik.body', { body: d.body })] : notes;
+            return { kind: 'respond', status: d.status, headers: {}, refs, reason: renderNotes('en', answered), notes: answered };
           },
         };
       }

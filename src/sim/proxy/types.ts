@@ -1,6 +1,7 @@
 // The one interface every kube-proxy mode implements, so the tracer can walk a packet through a
 // node without knowing which mode compiled the node's data plane.
 
+import type { Note } from '../trace/notes';
 import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Protocol } from '../api/types';
 import type { ClusterEvent } from '../events';
@@ -54,9 +55,9 @@ export type ProxyVerdict =
    *  publishes it; `masquerade` when its hairpin/localhost mark (CNI-HOSTPORT-MASQ) applied. */
   | { kind: 'hostport'; pod: string; hostPort: number; endpoint: string; chain: string; masquerade: boolean }
   /** REJECT: the client gets "connection refused" (ICMP port unreachable / TCP RST). */
-  | { kind: 'reject'; servicePort?: ServicePortName; reason: string }
+  | { kind: 'reject'; servicePort?: ServicePortName; reason: string; note?: Note }
   /** DROP: the client times out. */
-  | { kind: 'drop'; servicePort?: ServicePortName; reason: string }
+  | { kind: 'drop'; servicePort?: ServicePortName; reason: string; note?: Note }
   /** userspace mode: the packet is redirected to kube-proxy's own socket, which opens a new connection. */
   | { kind: 'proxy'; servicePort: ServicePortName; proxyPort: number; endpoint: EndpointInfo | null; attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[] };
 

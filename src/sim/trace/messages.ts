@@ -1,6 +1,8 @@
 // Hop explanations in English and Simplified Chinese. The tracer emits a key and parameters; the
 // lab and the CLI render them in the user's language. Keys are stable: lessons refer to them.
 
+import { renderNotes, type Note } from './notes';
+
 export const traceMessagesEn = {
   'hop.resolve.hosts': '{client} finds {name} in its /etc/hosts: {address}.',
   'hop.resolve.upstream': "{client}'s resolver asks public DNS for {name}: {address}.",
@@ -71,12 +73,12 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.lb.noHealthy': '没有节点通过 {service} 负载均衡器的健康检查：没有节点上有就绪的本地端点（externalTrafficPolicy: Local）。',
   'hop.arrive.node': '数据包到达节点 {node} 的 {dst}。',
   'hop.proxy.dnat': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}。',
-  'hop.proxy.dnatMasq': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}，并给数据包打上 masquerade 标记。',
-  'hop.proxy.snat': '离开 {node} 时，masquerade 规则把源地址 {from} 改写为节点地址 {to}：后端看到的是 {to}。',
+  'hop.proxy.dnatMasq': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}，并给数据包打上 KUBE-MARK-MASQ 标记（稍后做源地址伪装）。',
+  'hop.proxy.snat': '离开 {node} 时，MASQUERADE 规则把源地址 {from} 改写为节点地址 {to}：后端看到的是 {to}。',
   'hop.proxy.reject': '{node} 上的 kube-proxy（{mode}）拒绝了连接：{reason}。客户端看到 "connection refused"。',
   'hop.proxy.drop': '{node} 上的 kube-proxy（{mode}）丢弃了数据包：{reason}。客户端一直等待直到超时。',
-  'hop.proxy.userspace': 'portal 规则把连接重定向到 kube-proxy 自己在端口 {proxyPort} 上的 socket；kube-proxy 再向 {endpoint} 建立新连接。',
-  'hop.proxy.userspaceRetry': 'portal 规则把连接重定向到 kube-proxy 自己在端口 {proxyPort} 上的 socket。连接 {retries} 失败后，kube-proxy 换下一个端点，连上了 {endpoint}：客户端毫无察觉。',
+  'hop.proxy.userspace': 'KUBE-PORTALS-* 链中的规则把连接重定向到 kube-proxy 自己在端口 {proxyPort} 上监听的套接字；kube-proxy 再向 {endpoint} 建立新连接。',
+  'hop.proxy.userspaceRetry': 'KUBE-PORTALS-* 链中的规则把连接重定向到 kube-proxy 自己在端口 {proxyPort} 上监听的套接字。连接 {retries} 失败后，kube-proxy 换下一个端点，连上了 {endpoint}：客户端毫无察觉。',
   'hop.proxy.userspaceFail': 'kube-proxy 的用户态代理尝试 {attempts} 次后仍无法连接 {service} 的任何端点。',
   'hop.proxy.pass': '{node} 上没有 kube-proxy 规则匹配 {dst}:{port}，数据包按普通路由转发。',
   'hop.route.podNetwork': 'Pod 网络把数据包从节点 {from} 送到拥有 {dst} 的节点 {to}。',
@@ -86,8 +88,8 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.deliver.hostPort': '这不是 kube-proxy：{node} 上的 CNI portmap 插件在链 {chain} 中把 hostPort {port} DNAT 到 Pod {pod}（{dst}）（发往节点自身地址的包经 CNI-HOSTPORT-DNAT 进入该链）。',
   'hop.portmap.masq': '数据包来自本节点的 Pod 网段或 localhost，因此 CNI-HOSTPORT-SETMARK 给它打了标记，离开 {node} 时 CNI-HOSTPORT-MASQ 把源地址 {from} 改写为 {to}：Pod 的回包必须经过节点返回。',
   'hop.deliver.hostNetwork': 'Pod {pod} 使用节点 {node} 的主机网络，监听端口 {port}。',
-  'hop.deliver.notListening': 'Pod {pod} 在端口 {port} 上没有进程监听（它监听的是 {listening}）；内核回复 TCP reset。',
-  'hop.deliver.nodeNotListening': '节点 {node} 上没有进程监听端口 {port}；节点回复 TCP reset。',
+  'hop.deliver.notListening': 'Pod {pod} 在端口 {port} 上没有进程监听（它监听的是 {listening}）；内核回复 TCP RST（连接被重置）。',
+  'hop.deliver.nodeNotListening': '节点 {node} 上没有进程监听端口 {port}；节点回复 TCP RST（连接被重置）。',
   'hop.ingress.match': '{controller} 控制器匹配 Host {host} 和路径 {path}：{reason}。',
   'hop.ingress.respond': '{controller} 控制器自己返回 {status}：{reason}。',
   'hop.ingress.defaultServer': '没有 Ingress 规则匹配主机 {host} 和路径 {path}，也没有设置 --default-backend-service：{controller} 控制器自带的默认 server 自己返回 {status}。',
@@ -104,6 +106,16 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.gateway.redirect': 'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
   'hop.gateway.proxy': 'Gateway {gateway} 的数据面从自己的 Pod（{src}）直接向端点 {dst} 建立新连接（upstream {upstream}）：不经过 ClusterIP，也没有 kube-proxy 的 DNAT。',
 };
+
+/**
+ * A hop's explanation in the reader's language: parameters named in `parts` are rendered from their
+ * notes in that language too (the English text in `params` is only the English rendering).
+ */
+export function renderExplanation(lang: 'en' | 'zh', e: { key: string; params: Record<string, string | number>; parts?: Record<string, readonly Note[]> }): string {
+  const params = { ...e.params };
+  for (const [name, notes] of Object.entries(e.parts ?? {})) if (notes.length > 0) params[name] = renderNotes(lang, notes);
+  return renderTraceMessage(lang, e.key, params);
+}
 
 export function renderTraceMessage(
   lang: 'en' | 'zh',

@@ -2,6 +2,7 @@
 // real components (kube-proxy per node, cluster DNS, ingress controllers); the tracer itself
 // decides nothing about where a packet goes: every decision comes from one of these.
 
+import type { Note } from './notes';
 import type { ArtifactRef } from '../artifact';
 import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
@@ -47,6 +48,7 @@ export type IngressDecision =
       headers: Record<string, string>;
       refs: ArtifactRef[];
       reason: string;
+      notes?: Note[];
       service?: string;
       /** ingress-nginx's own default server answered (no `--default-backend-service`). */
       ownServer?: boolean;
@@ -65,6 +67,8 @@ export type IngressDecision =
       upstreamHeaders: Record<string, string>;
       refs: ArtifactRef[];
       reason: string;
+      /** The steps behind `reason`, typed, for the reader's language. */
+      notes?: Note[];
       /** The status the upstream answers with when the controller knows it (the default backend's 404). */
       upstreamStatus?: number;
     };

@@ -11,6 +11,7 @@ import { isPodReady, isTerminating, podListeningPorts as podListening } from '..
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
+import { note, renderNote, renderNoteWith, type Note } from './notes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { GatewayDataPlanePort, HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
@@ -176,6 +177,8 @@ class Walk {
     refs?: ArtifactRef[];
     key: TraceMessageKey;
     params: Record<string, string | number>;
+    /** Parameters given as notes, rendered in the reader's language (their English text is in params). */
+    parts?: Record<string, Note[]>;
     edge?: { from: string; to: string };
     observedSource?: string;
   }): void {
@@ -191,12 +194,27 @@ class Walk {
       after,
       changed,
       refs: a.refs ?? [],
-      explanation: { key: a.key, params: a.params },
+      explanation: { key: a.key, params: a.params, ...(a.parts ? { parts: a.parts } : {}) },
       edge: a.edge,
       observedSource: a.observedSource,
     };
     this.hops.push(h);
   }
+}
+
+/** A fault whose message is a note (rendered in English here, in the reader's language by the lab). */
+function faultOf(f: Omit<Fault, 'message' | 'note' | 'parts'>, n: Note, parts?: Record<string, Note[]>): Fault {
+  return { ...f, message: renderNoteWith('en', n, parts), note: n, ...(parts ? { parts } : {}) };
+}
+
+/** Why kube-proxy rejected or dropped: the mode's own reason, else the deciding iptables rule's comment. */
+function verdictNote(v: Extract<ProxyVerdict, { kind: 'reject' | 'drop' }>): Note {
+  return v.note ?? note('note.proxy.ruleComment', { comment: v.reason });
+}
+
+/** The controller's steps as notes, when it reports them. */
+function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {
+  return d.notes && d.notes.length > 0 ? { reason: d.notes } : undefined;
 }
 
 function nodePlace(node: string, iface?: string): HopPlace {
@@ -268,25 +286,21 @@ function describeNoEndpoints(lab: LabPorts, serviceKey: string | undefined): Fau
   const [ns, rest] = serviceKey.split('/') as [string, string];
   const name = rest.split(':')[0]!;
   const svc = lab.cluster.services.find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === ns);
-  if (!svc) return { kind: 'Service', namespace: ns, name, message: `Service ${ns}/${name} not found` };
+  if (!svc) return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service: `${ns}/${name}` }));
   const sel = svc.spec.selector ?? {};
   const selText = Object.entries(sel)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
   if (!selText) {
-    return { kind: 'Service', namespace: ns, name, field: 'spec.selector', message: `Service ${ns}/${name} has no selector and no ready endpoints in its Endpoints/EndpointSlices` };
+    return faultOf({ kind: 'Service', namespace: ns, name, field: 'spec.selector' }, note('note.fault.noSelector', { service: `${ns}/${name}` }));
   }
   const matching = lab.cluster.pods.filter(
     (p) => (p.metadata.namespace ?? 'default') === ns && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v),
   );
   const ready = matching.filter((p) => isPodReady(p) && !isTerminating(p));
-  return {
-    kind: 'Service',
-    namespace: ns,
-    name,
-    field: 'spec.selector',
-    message: `Service ${ns}/${name} has no ready endpoints: selector ${selText} matches ${ready.length} ready pod${ready.length === 1 ? '' : 's'}${matching.length > ready.length ? ` (${matching.length - ready.length} not ready)` : ''}`,
-  };
+  const notReady = matching.length - ready.length;
+  const key = ready.length === 1 ? (notReady > 0 ? 'note.fault.noReadyOneSome' : 'note.fault.noReadyOne') : notReady > 0 ? 'note.fault.noReadySome' : 'note.fault.noReady';
+  return faultOf({ kind: 'Service', namespace: ns, name, field: 'spec.selector' }, note(key, { service: `${ns}/${name}`, selector: selText, ready: ready.length, notReady }));
 }
 
 /** The address and port where clients reach an ingress controller from outside. */
@@ -381,9 +395,9 @@ function walk(w: Walk, req: TraceRequest): Ended {
     dst = { ip, port: url.port };
   } else if (c?.kind === 'ingress') {
     const ctrl = lab.ingress.find((i) => !c.className || i.className === c.className);
-    if (!ctrl) return { outcome: 'unreachable', status: null, fault: { kind: 'IngressClass', name: c.className ?? '(default)', message: c.className ? `no ingress controller serves class ${c.className}` : 'this scenario has no ingress controller' } };
+    if (!ctrl) return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'IngressClass', name: c.className ?? '(default)' }, c.className ? note('note.fault.noControllerForClass', { className: c.className }) : note('note.fault.noController', {})) };
     dst = controllerEntry(lab, ctrl, url.scheme);
-    if (!dst) return { outcome: 'unreachable', status: null, fault: { kind: 'IngressClass', name: ctrl.className, message: `the ${ctrl.className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)` } };
+    if (!dst) return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'IngressClass', name: ctrl.className }, note('note.fault.controllerUnreachable', { className: ctrl.className })) };
   } else if (c?.kind === 'gateway') {
     const entry = gatewayEntry(lab, c, url.scheme);
     if ('error' in entry) return { outcome: 'unreachable', status: null, fault: { kind: 'Gateway', namespace: c.namespace, name: c.name, message: entry.error } };
@@ -399,17 +413,17 @@ function walk(w: Walk, req: TraceRequest): Ended {
     const dnsPlace: HopPlace = { kind: 'dns', id: look.server === 'hosts' ? at.place.id : `dns:${look.server}`, server: look.server };
     if (look.rcode === 'TIMEOUT') {
       w.hop({ place: dnsPlace, action: 'timeout', before, refs: look.refs, key: 'hop.resolve.timeout', params: { name: url.host, server: look.server, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
-      return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: 'kube-system', name: 'kube-dns', message: `no DNS server answered for ${url.host} (${look.server}): is CoreDNS running and ready?` } };
+      return { outcome: 'timeout', status: null, fault: faultOf({ kind: 'Service', namespace: 'kube-system', name: 'kube-dns' }, note('note.fault.dnsTimeout', { name: url.host, server: look.server })) };
     }
     if (look.rcode === 'NOERROR' && look.addresses.length === 0 && look.cnames.length > 0) {
       const target = look.cnames.at(-1)!.replace(/\.$/, '');
       const cnameLast = [...look.refs.filter((r) => !/\bCNAME\b/.test(r.line)), ...look.refs.filter((r) => /\bCNAME\b/.test(r.line))];
       w.hop({ place: dnsPlace, action: 'resolve', before, refs: cnameLast, key: 'hop.resolve.cnameOutside', params: { name: url.host, target, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
-      return { outcome: 'unreachable', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host} is a CNAME for ${target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there` } };
+      return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'DNS', name: url.host }, note('note.fault.cnameOutside', { name: url.host, target })) };
     }
     if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
       w.hop({ place: dnsPlace, action: 'resolve', before, refs: look.refs, key: 'hop.resolve.nxdomain', params: { name: url.host, tries, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
-      return { outcome: 'nxdomain', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host}: ${look.rcode} (tried ${tries})` } };
+      return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name: url.host }, note('note.fault.nxdomain', { name: url.host, rcode: look.rcode, tries })) };
     }
     const address = look.addresses[0]!;
     const key: TraceMessageKey = look.server === 'hosts' ? 'hop.resolve.hosts' : look.server === 'upstream' ? 'hop.resolve.upstream' : 'hop.resolve.cluster';
@@ -496,17 +510,18 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       node = owner.kind === 'node' ? owner.node : lab.cluster.nodes[0]!.metadata.name;
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: `node:${node}` } });
     } else {
-      const why =
+      const whyNote =
         owner.kind === 'cluster-ip'
-          ? `${pkt.dst} is the ClusterIP of Service ${svcKey(owner.service)}: it exists only as kube-proxy rules on the cluster's nodes, so a machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.`
+          ? note('note.route.clusterIP', { dst: pkt.dst, service: svcKey(owner.service) })
           : owner.kind === 'pod'
-            ? `${pkt.dst} is pod ${podKey(owner.pod)}'s address; pod addresses are routed only inside the cluster's pod network.`
-            : `No node, load balancer or client in this lab has ${pkt.dst}.`;
-      w.hop({ place: at.place, action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
+            ? note('note.route.pod', { dst: pkt.dst, pod: podKey(owner.pod) })
+            : note('note.route.nobody', { dst: pkt.dst });
+      const why = renderNote('en', whyNote);
+      w.hop({ place: at.place, action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why }, parts: { why: [whyNote] } });
       const fault: Fault =
         owner.kind === 'cluster-ip'
-          ? { kind: 'Service', namespace: owner.service.metadata.namespace, name: owner.service.metadata.name, field: 'spec.type', message: why }
-          : { kind: 'Network', name: pkt.dst, message: why };
+          ? { kind: 'Service', namespace: owner.service.metadata.namespace, name: owner.service.metadata.name, field: 'spec.type', message: why, note: whyNote }
+          : { kind: 'Network', name: pkt.dst, message: why, note: whyNote };
       return { outcome: 'unreachable', status: null, fault };
     }
     origin = 'external';
@@ -542,13 +557,13 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const nPlace = nodePlace(node);
   switch (v.kind) {
     case 'reject': {
-      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason } });
-      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason } };
+      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
+      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason, note: verdictNote(v) } };
     }
     case 'drop': {
-      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason } });
+      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       const svc = v.servicePort?.split(':')[0];
-      return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason } };
+      return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason, note: verdictNote(v) } };
     }
     case 'dnat': {
       const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
@@ -631,17 +646,19 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
       }
     }
     w.hop({ place: nodePlace(target), action: 'reject', before, key: 'hop.deliver.nodeNotListening', params: { node: target, port: pkt.dstPort } });
-    return { outcome: 'refused', status: null, service: http.service, fault: { kind: 'Node', name: target, message: `nothing listens on ${pkt.dst}:${pkt.dstPort} on node ${target}` } };
+    return { outcome: 'refused', status: null, service: http.service, fault: faultOf({ kind: 'Node', name: target }, note('note.fault.nodeNotListening', { address: `${pkt.dst}:${pkt.dstPort}`, node: target })) };
   }
   if (owner.kind === 'cluster-ip') {
     w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.clusterIPNoRule', params: { node, dst: pkt.dst, port: pkt.dstPort } });
     const s = owner.service;
     const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
-    return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports', message: `Service ${svcKey(s)} has no port ${pkt.dstPort}/${pkt.protocol} (it serves ${ports || 'no ports'}); a ClusterIP answers only on its Service ports` } };
+    const noPort = ports ? note('note.fault.noServicePort', { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}`, ports }) : note('note.fault.noServicePortNone', { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}` });
+    return { outcome: 'timeout', status: null, fault: faultOf({ kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' }, noPort) };
   }
-  const why = owner.kind === 'load-balancer' ? `${pkt.dst} is a load balancer address outside the cluster.` : 'Traffic to the Internet is outside this lab.';
-  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
-  return { outcome: 'unreachable', status: null, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
+  const whyNote = owner.kind === 'load-balancer' ? note('note.route.loadBalancer', { dst: pkt.dst }) : note('note.route.internet', {});
+  const why = renderNote('en', whyNote);
+  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why }, parts: { why: [whyNote] } });
+  return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'Network', name: pkt.dst }, note('note.fault.noRoute', { dst: pkt.dst, why }), { why: [whyNote] }) };
 }
 
 function endpointAlive(w: Walk, ip: string, port: number): boolean {
@@ -656,12 +673,17 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   const place = podPlace(pod);
   const listening = podListening(pod);
   if (!listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol)) {
-    w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params: { pod: podKey(pod), port: pkt.dstPort, listening: listening.map((l) => l.port).join(', ') || 'nothing' }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id } });
+    w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params: { pod: podKey(pod), port: pkt.dstPort, listening: listening.map((l) => l.port).join(', ') || '—' }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id } });
     return {
       outcome: 'refused',
       status: null,
       service: http.service,
-      fault: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, field: 'spec.containers[].ports', message: `pod ${podKey(pod)} does not listen on port ${pkt.dstPort} (it listens on ${listening.map((l) => l.port).join(', ') || 'no port'}); check the Service's targetPort` },
+      fault: faultOf(
+        { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, field: 'spec.containers[].ports' },
+        listening.length > 0
+          ? note('note.fault.podNotListening', { pod: podKey(pod), port: pkt.dstPort, listening: listening.map((l) => l.port).join(', ') })
+          : note('note.fault.podListensNowhere', { pod: podKey(pod), port: pkt.dstPort }),
+      ),
     };
   }
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
@@ -714,10 +736,10 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     const action = decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond';
     const key = decision.ownServer ? 'hop.ingress.defaultServer' : 'hop.ingress.respond';
     const params = { controller: ctrl.controller, status: decision.status, reason: decision.reason, host: http.host, path: http.path };
-    w.hop({ place, action, before, refs: decision.refs, key, params });
+    w.hop({ place, action, before, refs: decision.refs, key, params, parts: decisionParts(decision) });
     return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
-  w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason } });
+  w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: decision.target.ip, dstPort: decision.target.port };
   const nextHttp: HttpContext = {
     ...http,

@@ -3,6 +3,7 @@
 // nginx matcher, the pod's listening sockets); the canvas animates exactly these hops.
 
 import type { ArtifactRef } from '../artifact';
+import type { Note } from './notes';
 
 /** Where a hop happened. `id` is the canvas id of the thing (see `placeId`). */
 export type HopPlace =
@@ -46,7 +47,13 @@ export interface PacketView {
 /** An explanation in the user's language: an i18n key with parameters (rendered by the UI and CLI). */
 export interface Explanation {
   key: string;
+  /** Parameters as English text; a parameter named in `parts` is that list of notes rendered in English. */
   params: Record<string, string | number>;
+  /**
+   * Parameters that are themselves explanations (nginx's steps, why nothing routes a packet): rendered
+   * in the reader's language and joined, in place of the English text in `params`.
+   */
+  parts?: Record<string, Note[]>;
 }
 
 export interface Hop {
@@ -75,6 +82,10 @@ export interface Fault {
   name: string;
   field?: string;
   message: string;
+  /** The message as a note, for the reader's language (message is its English text). */
+  note?: Note;
+  /** Parameters of `note` that are notes themselves (why nothing routes a packet). */
+  parts?: Record<string, Note[]>;
 }
 
 export interface TraceResult {

@@ -2,7 +2,8 @@ import { useCallback } from 'react';
 import type { Lang } from '../../state';
 import { selectLang } from '../../state';
 import { useLab } from '../app-store';
-import { traceMessagesEn, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
+import { renderExplanation, traceMessagesEn, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
+import type { Note } from '../../sim/trace/notes';
 import { en } from './en';
 import { zh } from './zh';
 
@@ -31,6 +32,12 @@ export function translateDynamic(lang: Lang, key: string, params: Params = {}): 
   if (key in en) return translate(lang, key as MessageKey, params);
   const p = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(', ');
   return p ? `${key} (${p})` : key;
+}
+
+/** A hop's explanation in the reader's language, its note parts (nginx's steps, ...) included. */
+export function explain(lang: Lang, e: { key: string; params: Params; parts?: Record<string, readonly Note[]> }): string {
+  if (!e.parts || !(e.key in traceMessagesEn)) return translateDynamic(lang, e.key, e.params);
+  return renderExplanation(lang, e);
 }
 
 export type T = (key: MessageKey, params?: Params) => string;

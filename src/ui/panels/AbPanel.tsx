@@ -11,7 +11,7 @@ import type { TraceResult } from '../../sim/trace/types';
 import type { ScenarioObject } from '../../scenario';
 import { selectLang, selectScenario, type LabState } from '../../state';
 import { useLab } from '../app-store';
-import { translateDynamic, useT, type T } from '../i18n';
+import { explain, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
 import { placeLabel } from './HopInspector';
 
@@ -103,7 +103,7 @@ function HopList({ side, trace, diffs }: { side: 'a' | 'b'; trace: TraceResult; 
               <span className={`badge action-${h.action}`}>{t(`action.${h.action}`)}</span>
               <span className="mono small">{placeLabel(h)}</span>
             </div>
-            <div className="small">{translateDynamic(lang, h.explanation.key, h.explanation.params)}</div>
+            <div className="small">{explain(lang, h.explanation)}</div>
             {what && (
               <div className="ab-what small" data-testid="ab-what">
                 {what.map((w) => whatText(t, w)).join(t('ab.sum.sep'))}

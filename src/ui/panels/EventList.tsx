@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterEvent, Hop } from '../../sim';
 import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace, type EditMark, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { explain, useT } from '../i18n';
+import { eventGloss } from '../i18n/event-glosses';
 
 type Row = { kind: 'event'; e: ClusterEvent } | { kind: 'hop'; h: Hop } | { kind: 'edit'; n: number; label: string };
 type Filter = 'hops' | 'Normal' | 'Warning';
@@ -94,7 +95,7 @@ export function EventList() {
                 <button type="button" onClick={() => labStore.getState().seek(r.h.index)} aria-current={r.h.index === current ? 'step' : undefined} data-testid={`event-hop-${r.h.index}`}>
                   <span className="row-n mono">{r.h.index + 1}</span>
                   <span className={`action-tag action-${r.h.action}`}>{t(`action.${r.h.action}`)}</span>
-                  <span className="row-text">{translateDynamic(lang, r.h.explanation.key, r.h.explanation.params)}</span>
+                  <span className="row-text">{explain(lang, r.h.explanation)}</span>
                 </button>
               </li>
             ) : (
@@ -109,7 +110,14 @@ export function EventList() {
                         {r.e.object.name}
                       </span>
                     </span>
-                    <span className="row-message">{r.e.message}</span>
+                    <span className="row-message" lang="en">
+                      {r.e.message}
+                    </span>
+                    {eventGloss(lang, r.e.reason) && (
+                      <span className="row-gloss small muted" data-testid="event-gloss">
+                        {eventGloss(lang, r.e.reason)}
+                      </span>
+                    )}
                   </span>
                 </button>
               </li>

@@ -2,10 +2,11 @@
 // language from the tracer's key and parameters), the packet before and after with the changed
 // fields marked, the source address the backend will log, and the artifact lines that decided.
 
+import { renderNoteWith } from '../../sim/trace/notes';
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { explain, useT } from '../i18n';
 import { ResponseView } from './ResponseView';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
@@ -177,7 +178,7 @@ export function HopInspector() {
         </span>
       </div>
       <p className="explanation" data-testid="hop-explanation">
-        {translateDynamic(lang, hop.explanation.key, hop.explanation.params)}
+        {explain(lang, hop.explanation)}
       </p>
       <table className="packet-table">
         <thead>
@@ -196,7 +197,11 @@ export function HopInspector() {
               <td className="mono">{show(hop.before[f])}</td>
               <td className="mono">
                 {show(hop.after[f])}
-                {changed.has(f) && <span className="sr-only"> ({t('hop.changed')})</span>}
+                {changed.has(f) && (
+                  <span className="changed-tag" data-testid="changed-tag">
+                    {t('hop.changed')}
+                  </span>
+                )}
               </td>
             </tr>
           ))}
@@ -229,7 +234,7 @@ export function HopInspector() {
       {isLast && trace.fault && (
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
-          <p>{trace.fault.message}</p>
+          <p data-testid="hop-fault-message">{trace.fault.note ? renderNoteWith(lang, trace.fault.note, trace.fault.parts) : trace.fault.message}</p>
           <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
             {t('hop.openObject')}
           </button>

@@ -45,6 +45,7 @@ export function PasteDialog() {
   const [text, setText] = useState('');
   const open = () => {
     // Success closes the dialog; failure leaves the lab as it was and the load report says where and why.
+    // A paste the apiserver partly refuses waits for the user's choice in its own dialog.
     if (openPasted(text)) setSession({ overlay: null, baseline: null });
     else setSession({ overlay: null });
   };

@@ -32,5 +32,5 @@ export function labOnlyPart(s: Scenario, kubeProxy?: KubeProxySettings): string 
 /** Pasted text opens like a file (JSON or YAML, the loader tells); a failed load changes nothing. */
 export function openPasted(text: string): boolean {
   const name = /^\s*[[{]/.test(text) ? 'pasted.json' : 'pasted.yaml';
-  return labStore.getState().openFiles([{ name, text }]);
+  return labStore.getState().openFiles([{ name, text }], { ask: true });
 }

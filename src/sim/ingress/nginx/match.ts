@@ -14,6 +14,7 @@ import type { SeededRandom } from '../../net/rand';
 import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
+import { note, type Note } from '../../trace/notes';
 
 export interface IngressRequest {
   scheme: 'http' | 'https';
@@ -70,8 +71,8 @@ export interface NginxDecision {
   ownServer: boolean;
   /** Lines of the rendered artifact that decided, when an artifact is given. */
   refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
-  /** Steps in words, for the hop inspector. */
-  notes: string[];
+  /** The steps that decided, as typed notes (rendered in the reader's language by src/sim/trace/messages.ts). */
+  notes: Note[];
 }
 
 export interface MatchNginxInput {
@@ -285,22 +286,22 @@ function pickRoundRobin(state: BalancerState, upstream: string, peers: readonly 
   return peers[i % peers.length]!;
 }
 
-function chooseCanary(info: NonNullable<LuaBalancerInfo['canary']>, req: IngressRequest, random: SeededRandom | undefined, notes: string[]): boolean {
+function chooseCanary(info: NonNullable<LuaBalancerInfo['canary']>, req: IngressRequest, random: SeededRandom | undefined, notes: Note[]): boolean {
   const header = info.byHeader ? headerValue(req.headers, info.byHeader) : undefined;
   if (header !== undefined) {
     if (info.byHeaderValue) {
-      if (header === info.byHeaderValue) return (notes.push(`canary: header ${info.byHeader} = ${header}`), true);
-    } else if (header === 'always') return (notes.push(`canary: header ${info.byHeader}: always`), true);
-    else if (header === 'never') return (notes.push(`canary: header ${info.byHeader}: never`), false);
+      if (header === info.byHeaderValue) return (notes.push(note('note.nginx.canaryHeaderValue', { header: info.byHeader, value: header })), true);
+    } else if (header === 'always') return (notes.push(note('note.nginx.canaryHeader', { header: info.byHeader, value: 'always' })), true);
+    else if (header === 'never') return (notes.push(note('note.nginx.canaryHeader', { header: info.byHeader, value: 'never' })), false);
   }
   const cookie = info.byCookie ? req.cookies?.[info.byCookie] : undefined;
-  if (cookie === 'always') return (notes.push(`canary: cookie ${info.byCookie}=always`), true);
-  if (cookie === 'never') return (notes.push(`canary: cookie ${info.byCookie}=never`), false);
+  if (cookie === 'always') return (notes.push(note('note.nginx.canaryCookie', { cookie: info.byCookie, value: 'always' })), true);
+  if (cookie === 'never') return (notes.push(note('note.nginx.canaryCookie', { cookie: info.byCookie, value: 'never' })), false);
   if (info.weight <= 0) return false;
-  if (info.weight >= info.weightTotal) return (notes.push(`canary: weight ${info.weight}/${info.weightTotal}`), true);
+  if (info.weight >= info.weightTotal) return (notes.push(note('note.nginx.canaryWeightAll', { weight: info.weight, total: info.weightTotal })), true);
   const roll = random ? random.int(info.weightTotal) : info.weightTotal - 1;
   const hit = roll < info.weight;
-  notes.push(`canary: weight ${info.weight}/${info.weightTotal}, draw ${roll} -> ${hit ? 'canary' : 'main'}`);
+  notes.push(note(hit ? 'note.nginx.canaryDrawCanary' : 'note.nginx.canaryDrawMain', { weight: info.weight, total: info.weightTotal, draw: roll }));
   return hit;
 }
 
@@ -350,12 +351,12 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const { request: req } = input;
   const out = blankDecision();
   const http = input.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
-  if (!http) return { ...out, notes: ['no http block'] };
+  if (!http) return { ...out, notes: [note('note.nginx.noHttp', {})] };
   const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
   const sel = selectNginxServer(http, req.host, req.localAddress, port);
-  if (!sel) return { ...out, notes: [`nothing listens on port ${port}`] };
+  if (!sel) return { ...out, notes: [note('note.nginx.noListener', { port })] };
   out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
-  out.notes.push(`server ${sel.name} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
+  out.notes.push(note(`note.nginx.server.${sel.match}`, { server: sel.name }));
 
   const uri = normalizeNginxUri(req.path);
   const q = req.path.indexOf('?');
@@ -380,17 +381,16 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
 
   const loc = selectNginxLocation(sel.block, uri);
   if (!loc) {
-    return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, 'no location matched: 404'] };
+    return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, note('note.nginx.noLocation', {})] };
   }
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
   out.decidedBy = loc.block.id;
   if (loc.match === 'auto-redirect') {
     // The Ingress spec ignores a trailing slash on Prefix paths; stock nginx redirects first.
-    out.notes.push(`location ${loc.block.args.join(' ')} proxies and ends in "/": nginx redirects ${uri} to ${uri}/ (301), ` +
-      'although the Ingress spec would match the path without the slash');
+    out.notes.push(note('note.nginx.location.auto-redirect', { location: loc.block.args.join(' '), uri }));
     return finishReturn(out, ['301', autoRedirectUrl(vars, port, `${uri}/`)], vars, loc.block.id);
   }
-  out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
+  out.notes.push(note(`note.nginx.location.${loc.match}`, { location: loc.block.args.join(' '), uri }));
 
   // Rewrite phase: set, if, rewrite, return, in file order.
   let currentUri = uri;
@@ -408,7 +408,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       const m = re.exec(currentUri);
       if (m) {
         const next = expand(n.args[1]!, vars, [...m]);
-        out.notes.push(`rewrite ${currentUri} -> ${next}`);
+        out.notes.push(note('note.nginx.rewrite', { from: currentUri, to: next }));
         currentUri = next;
         if (n.args[2] === 'break' || n.args[2] === 'last') break;
       }
@@ -424,16 +424,16 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     const cidr = arg === 'all' ? parseCidr('0.0.0.0/0') : parseCidr(arg, true);
     if (cidr && cidrContains(cidr, req.clientIP)) {
       if (n.name === 'deny') {
-        out.notes.push(`client ${req.clientIP} denied (${arg}): 403`);
+        out.notes.push(note('note.nginx.denied', { client: req.clientIP, rule: arg }));
         return { ...out, outcome: 'forbidden', status: 403 };
       }
-      out.notes.push(`client ${req.clientIP} allowed by ${arg}`);
+      out.notes.push(note('note.nginx.allowed', { client: req.clientIP, rule: arg }));
       break;
     }
   }
 
   const pass = childDirectives(loc.block, 'proxy_pass')[0];
-  if (!pass) return { ...out, outcome: 'return', status: 404, notes: [...out.notes, 'location has no handler: 404'] };
+  if (!pass) return { ...out, outcome: 'return', status: 404, notes: [...out.notes, note('note.nginx.noHandler', {})] };
   const target = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
   const info = loc.block.lua;
   let upstreamName = target;
@@ -442,19 +442,19 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     out.canary = true;
     upstreamName = info.canary.upstream;
     if (info.canary.noEndpoints) {
-      notes.push(`canary upstream ${upstreamName} has no endpoints: 503`);
+      notes.push(note('note.nginx.canaryEmpty', { upstream: upstreamName }));
       return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
     }
   }
   const upstream = childBlocks(http, 'upstream').find((u) => u.args[0] === upstreamName);
   out.upstream = upstreamName;
   if (!upstream) {
-    notes.push(`no upstream ${upstreamName}: 502`);
+    notes.push(note('note.nginx.noUpstream', { upstream: upstreamName }));
     return { ...out, outcome: 'return', status: 502 };
   }
   const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
   if (peers.length === 0) {
-    notes.push(`upstream ${upstreamName} has no peers: 503`);
+    notes.push(note('note.nginx.noPeers', { upstream: upstreamName }));
     return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
   }
   const state = input.balancer ?? newBalancerState();
@@ -465,24 +465,24 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (affinity.mode === 'persistent') {
       // persistent: the cookie names the peer; it holds while that peer exists.
       peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
-      if (peer) notes.push(`cookie ${affinity.cookieName} (persistent) pins ${peer}`);
-      else if (cookie) notes.push(`cookie ${affinity.cookieName} names no current peer: pick again`);
+      if (peer) notes.push(note('note.nginx.cookiePins', { cookie: affinity.cookieName, peer }));
+      else if (cookie) notes.push(note('note.nginx.cookieStale', { cookie: affinity.cookieName }));
     } else if (cookie) {
       // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
       // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
       peer = consistentPeer(cookie, peers);
-      notes.push(`cookie ${affinity.cookieName} (balanced) hashes to ${peer}`);
+      notes.push(note('note.nginx.cookieHashes', { cookie: affinity.cookieName, peer }));
     }
   }
   if (!peer) {
     if (affinity && affinity.mode === 'balanced') {
       const key = sessionKey(state, input.random);
       peer = consistentPeer(key, peers);
-      notes.push(`new session ${key} hashes to ${peer} of ${peers.length}`);
+      notes.push(note('note.nginx.newSession', { session: key, peer, count: peers.length }));
       out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
     } else {
       peer = pickRoundRobin(state, upstreamName, peers);
-      notes.push(`${info?.algorithm ?? 'round_robin'} picks ${peer} of ${peers.length}`);
+      notes.push(note('note.nginx.balance', { algorithm: info?.algorithm ?? 'round_robin', peer, count: peers.length }));
       if (affinity) {
         out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
       }
@@ -509,7 +509,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const inner = depth === 0 && ownSocket ? selectNginxServer(http, '', addr, Number(p)) : null;
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
-    notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);
+    notes.push(note('note.nginx.internal', { peer }), ...innerDecision.notes);
     return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM, ownServer: true };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
@@ -540,7 +540,7 @@ function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, d
   const status = Number(args[0]);
   const url = args[1] !== undefined ? expand(args[1], vars) : null;
   const redirect = url !== null && [301, 302, 303, 307, 308].includes(status) ? url : null;
-  out.notes.push(redirect ? `return ${status} ${redirect}` : `return ${status}`);
+  out.notes.push(redirect ? note('note.nginx.returnRedirect', { status, url: redirect }) : note('note.nginx.return', { status }));
   return {
     ...out,
     outcome: redirect ? 'redirect' : 'return',

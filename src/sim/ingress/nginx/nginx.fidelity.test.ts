@@ -25,6 +25,7 @@ import { artifactText } from '../../artifact';
 import type { IngressRequest, NginxDecision } from './match';
 import { matchNginx, newBalancerState } from './match';
 import { seed001Cluster } from '../fixtures';
+import { renderNotes } from '../../trace/notes';
 
 // ---------------------------------------------------------------- environment
 
@@ -214,7 +215,7 @@ function simulate(n: RunningNginx, r: IngressRequest, state: ReturnType<typeof n
 }
 
 function compare(sim: NginxDecision, real: RealResponse) {
-  expect(real.status, sim.notes.join('; ')).toBe(sim.status);
+  expect(real.status, renderNotes('en', sim.notes)).toBe(sim.status);
   if (sim.outcome === 'redirect') expect(real.headers.location).toBe(sim.redirect);
   if (sim.outcome === 'proxy' && !sim.defaultBackend) {
     expect(real.echo, 'a backend answered').not.toBeNull();

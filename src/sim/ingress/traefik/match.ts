@@ -5,6 +5,7 @@
 // servers (only kept with allowEmptyServices) answers 503.
 // PathPrefix is a plain string prefix, so Prefix /v1 also matches /v11 [TRAEFIK-11200].
 
+import { note, type Note } from '../../trace/notes';
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';
 import { findLine } from '../../artifact';
 import { assertNever } from '../../util/assert';
@@ -55,7 +56,8 @@ export interface TraefikDecision {
   endpoint: string | null;
   upstreamRequest: { method: string; path: string; headers: Record<string, string> } | null;
   refs: { router: ArtifactRef | null; service: ArtifactRef | null };
-  notes: string[];
+  /** The steps that decided, as typed notes (rendered in the reader's language by src/sim/trace/messages.ts). */
+  notes: Note[];
 }
 
 export interface MatchTraefikInput {
@@ -70,7 +72,7 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
   const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
   const entryPoint = Object.entries(TRAEFIK_ENTRYPOINTS).find(([, p]) => p === port)?.[0] ?? null;
   const out: TraefikDecision = { status: 404, body: '404 page not found', entryPoint, router: null, service: null, endpoint: null, upstreamRequest: null, refs: { router: null, service: null }, notes: [] };
-  if (!entryPoint) return { ...out, notes: [`no entry point on port ${port}`] };
+  if (!entryPoint) return { ...out, notes: [note('note.traefik.noEntryPoint', { port })] };
   const host = req.host.toLowerCase().replace(/:\d+$/, '');
   const path = normalizeNginxUri(req.path);
   const tlsEntry = req.scheme === 'https';
@@ -80,15 +82,15 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
     const ms = parseTraefikRule(r.rule);
     if (!ms || !ms.every((m) => matches(m, host, path))) continue;
     out.router = r;
-    out.notes.push(`router ${r.name} (priority ${r.priority}) matches: ${r.rule}`);
-    if (r.middlewares.length > 0) out.notes.push(`middlewares ${r.middlewares.join(', ')} are not modelled`);
+    out.notes.push(note('note.traefik.router', { router: r.name, priority: r.priority, rule: r.rule }));
+    if (r.middlewares.length > 0) out.notes.push(note('note.traefik.middlewares', { middlewares: r.middlewares.join(', ') }));
     const svc = config.services.find((s) => s.name === r.service);
     out.service = r.service;
     if (input.artifact) {
       out.refs = { router: findLine(input.artifact, traefikRouterId(r.name)), service: findLine(input.artifact, traefikServiceId(r.service)) };
     }
     if (!svc || svc.servers.length === 0) {
-      out.notes.push(`service ${r.service} has no servers: 503`);
+      out.notes.push(note('note.traefik.noServers', { service: r.service }));
       return { ...out, status: 503, body: 'no available server' };
     }
     const state = input.balancer ?? newBalancerState();
@@ -97,7 +99,7 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
     state.rr[key] = (i + 1) % svc.servers.length;
     const server = svc.servers[i % svc.servers.length]!;
     out.endpoint = server.replace(/^https?:\/\//, '');
-    out.notes.push(`wrr picks ${out.endpoint} of ${svc.servers.length}`);
+    out.notes.push(note('note.traefik.wrr', { server: out.endpoint, count: svc.servers.length }));
     out.upstreamRequest = {
       method: req.method ?? 'GET',
       path: req.path,
@@ -112,6 +114,6 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
     };
     return { ...out, status: 200, body: null };
   }
-  out.notes.push('no router matches: Traefik answers 404 page not found');
+  out.notes.push(note('note.traefik.noRouter', {}));
   return out;
 }

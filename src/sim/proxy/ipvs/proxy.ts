@@ -3,6 +3,7 @@
 // kernel does: nat PREROUTING or OUTPUT (marks), filter INPUT (KUBE-IPVS-FILTER), IPVS at
 // LOCAL_IN (scheduler, persistence, DNAT), nat POSTROUTING (masquerade).
 
+import { note } from '../../trace/notes';
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { ClusterEvent } from '../../events';
@@ -197,8 +198,8 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     const first = walk(ev, p, ev.origin, index);
     steps.push(...first.steps);
     const vs = findVirtualServer(model, p.protocol, p.dst, p.dstPort);
-    if (first.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address' }, after: first.after, steps };
-    if (first.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges' }, after: first.after, steps };
+    if (first.verdict === 'REJECT') return { verdict: { kind: 'reject', servicePort: vs?.service.name, reason: 'KUBE-IPVS-FILTER: not a service port of this address', note: note('note.proxy.ipvsFilter', {}) }, after: first.after, steps };
+    if (first.verdict === 'DROP') return { verdict: { kind: 'drop', servicePort: vs?.service.name, reason: 'dropped by loadBalancerSourceRanges', note: note('note.proxy.ipvsSourceRange', {}) }, after: first.after, steps };
     // A hostPort: portmap's DNAT in PREROUTING sent the packet on to a pod, past IPVS.
     const hostport = portmapVerdict(input.portmap, first);
     if (hostport) return { verdict: hostport, after: first.after, steps };
@@ -216,7 +217,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     if (vs.realServers.length === 0) {
       // ip_vs_leave: no destination, so the kernel answers ICMP port unreachable.
       if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
-      return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS virtual server has no real servers' }, after: marked, steps };
+      return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS virtual server has no real servers', note: note('note.proxy.ipvsNoReal', {}) }, after: marked, steps };
     }
 
     let chosen: number | null = null;
@@ -240,7 +241,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       const res = schedule({ scheduler: vs.scheduler, dests, memory, clientIP: p.src, vip: vs.address });
       if (res.index === null) {
         if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
-        return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS scheduler found no destination' }, after: marked, steps };
+        return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS scheduler found no destination', note: note('note.proxy.ipvsNoDest', {}) }, after: marked, steps };
       }
       chosen = res.index;
       if (rec) steps.push(vsStep(`${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: dests[chosen]!.key }));

@@ -1,6 +1,7 @@
 // kube-proxy in nftables mode for one node (GA in 1.33): compile the `ip kube-proxy` table, show it
 // as `nft list table ip kube-proxy`, and evaluate packets through it.
 
+import { note } from '../../trace/notes';
 import { findLine, type ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
@@ -64,8 +65,8 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
       if (s.map && s.elementKey) steps.push({ outcome: 'matched', where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
     }
     const svc = serviceOf(ev.packet.dst, ev.packet.dstPort);
-    if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)' }, after: r.after, steps };
-    if (r.outcome === 'drop') return { verdict: { kind: 'drop', servicePort: svc, reason: 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)' }, after: r.after, steps };
+    if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)', note: note('note.proxy.nftReject', {}) }, after: r.after, steps };
+    if (r.outcome === 'drop') return { verdict: { kind: 'drop', servicePort: svc, reason: 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)', note: note('note.proxy.nftDrop', {}) }, after: r.after, steps };
     const hit = r.dnatChain ? byChain.get(r.dnatChain) : undefined;
     if (!hit) return { verdict: { kind: 'pass' }, after: r.after, steps };
     return { verdict: { kind: 'dnat', servicePort: hit.servicePort, endpoint: hit.endpoint, masquerade: r.masquerade }, after: r.after, steps };

@@ -1,0 +1,91 @@
+// A file whose objects parse but some of which the apiserver refuses does not replace the lab by
+// itself: a dialog lists each refusal at file:line:col with the apiserver's message, and the user
+// chooses to open the file without those objects or to keep the lab that is open.
+import { expect, test } from '@playwright/test';
+import { LabPage } from './lab-page';
+
+const GOOD = `apiVersion: v1
+kind: Node
+metadata:
+  name: alpha
+`;
+
+const PARTIAL = `apiVersion: v1
+kind: Node
+metadata:
+  name: beta
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+    - port: 80
+      nodePort: 8888
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+    - port: 80
+`;
+
+async function openGoodThenPartial(lab: LabPage) {
+  await lab.open();
+  await lab.page.getByTestId('file-input').setInputFiles([{ name: 'good.yaml', mimeType: 'application/yaml', buffer: Buffer.from(GOOD) }]);
+  await expect(lab.canvasNode('alpha')).toBeVisible();
+  await lab.dropFiles([{ name: 'partial.yaml', text: PARTIAL }]);
+  const dialog = lab.page.getByTestId('partial-load');
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+test('the partial-load dialog lists each refusal at file:line:col and keeps the lab when asked', async ({ page }) => {
+  const lab = new LabPage(page);
+  const dialog = await openGoodThenPartial(lab);
+  const refusals = dialog.getByTestId('partial-refusal');
+  await expect(refusals).toHaveCount(1);
+  await expect(refusals.first().getByTestId('partial-where')).toHaveText('partial.yaml:16:17');
+  await expect(refusals.first()).toContainText(
+    'Error from server (Invalid): The Service "web" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
+  );
+  // While the user chooses, the lab that was open is still the lab.
+  await expect(lab.canvasNode('alpha')).toBeAttached();
+  await dialog.getByTestId('partial-keep').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(lab.canvasNode('alpha')).toBeVisible();
+  await expect(lab.canvasNode('beta')).toHaveCount(0);
+  await expect(page.getByTestId('lab-rejected')).toHaveCount(0);
+});
+
+test('the partial-load dialog opens the file without the refused objects when asked', async ({ page }) => {
+  const lab = new LabPage(page);
+  const dialog = await openGoodThenPartial(lab);
+  await dialog.getByTestId('partial-open').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(lab.canvasNode('beta')).toBeVisible();
+  await expect(lab.canvasNode('alpha')).toHaveCount(0);
+  await expect(page.getByTestId('canvas-service-default-api')).toBeVisible();
+  await expect(page.getByTestId('canvas-service-default-web')).toHaveCount(0);
+  // The refused object is gone from the lab, so nothing is left refused.
+  await expect(page.getByTestId('lab-rejected')).toHaveCount(0);
+});
+
+test('the partial-load dialog speaks Chinese, the apiserver message stays as kubectl prints it', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.setState('store.getState().setLang("zh")');
+  await lab.dropFiles([{ name: 'partial.yaml', text: PARTIAL }]);
+  const dialog = page.getByTestId('partial-load');
+  await expect(dialog.getByTestId('partial-keep')).toHaveText('保留当前实验环境');
+  await expect(dialog.getByTestId('partial-open')).toHaveText('打开，但去掉这些对象');
+  await expect(dialog.getByTestId('partial-refusal')).toContainText('Invalid value: 8888');
+});

@@ -1,0 +1,65 @@
+// Objects that parsed but the apiserver refused (admission: defaulting, validation, allocation),
+// located back in the files they came from. `kubectl apply --dry-run=server -f` reports each such
+// refusal per object; here each one also carries the file, line and column of the object or, where
+// the text has it, of the refused field.
+
+import { fieldSegments, jsonPointer, type Problem } from './problem';
+import type { ObjectSource, ScenarioObject } from './types';
+
+/** One refusal as the control plane reports it (src/sim/api/errors.ts ApiProblem, src/state ApiRejection). */
+export interface ApiRefusal {
+  ref: { kind: string; namespace?: string; name: string };
+  /** apiserver field path, `spec.ports[0].nodePort`; empty for whole-object refusals. */
+  field: string;
+  /** The text kubectl prints after "Error from server (<reason>): ". */
+  message: string;
+  reason: string;
+}
+
+/** A refusal with where it is in the files: the object's index in the scenario, if it is one of the user's. */
+export interface LocatedRefusal extends ApiRefusal {
+  objectIndex?: number;
+  problem: Problem;
+}
+
+/** kubectl's line for a refusal: `Error from server (Invalid): The Service "web" is invalid: ...`. */
+export const refusalText = (r: ApiRefusal) => `Error from server (${r.reason}): ${r.message}`;
+
+/** The scenario object a refusal names (kind, namespace, name), if any. */
+export function refusedObjectIndex(r: ApiRefusal, objects: readonly ScenarioObject[]): number | undefined {
+  const ns = (x: string | undefined) => x ?? 'default';
+  const i = objects.findIndex(
+    (o) => o.kind === r.ref.kind && o.metadata.name === r.ref.name && (r.ref.namespace === undefined || ns(o.metadata.namespace) === r.ref.namespace),
+  );
+  return i < 0 ? undefined : i;
+}
+
+/**
+ * Each refusal as a located error problem. Refusals of objects the files did not declare (the
+ * lab's own addons, replayed edits) keep the file name `(lab)` and no line.
+ */
+export function locateRefusals(input: {
+  refusals: readonly ApiRefusal[];
+  objects: readonly ScenarioObject[];
+  sources: readonly ObjectSource[];
+}): LocatedRefusal[] {
+  return input.refusals.map((r) => {
+    const objectIndex = refusedObjectIndex(r, input.objects);
+    const source = objectIndex === undefined ? undefined : input.sources[objectIndex];
+    const at = source ? (r.field ? source.locateField?.(r.field) : undefined) ?? lineOf(source) : undefined;
+    const problem: Problem = {
+      kind: 'refused',
+      severity: 'error',
+      file: source?.file ?? '(lab)',
+      ...(at ? { line: at.line, column: at.column } : {}),
+      ...(source?.document !== undefined ? { document: source.document } : {}),
+      path: (source?.path ?? '') + (r.field ? jsonPointer(fieldSegments(r.field)) : ''),
+      message: refusalText(r),
+    };
+    return { ...r, ...(objectIndex !== undefined ? { objectIndex } : {}), problem };
+  });
+}
+
+function lineOf(s: ObjectSource): { line: number; column: number } | undefined {
+  return s.line !== undefined ? { line: s.line, column: s.column ?? 1 } : undefined;
+}

@@ -1,0 +1,189 @@
+// Notes: the small typed steps evaluators report (nginx chose this server and this location, the
+// balancer picked this peer; why a packet has no route) so that a hop's explanation can be rendered
+// in the reader's language. An evaluator returns `{ key, params }`, never a sentence; English and
+// Simplified Chinese texts live here, beside the hop explanations (messages.ts).
+
+export const noteMessagesEn = {
+  // ingress-nginx: the server and location nginx chose (ngx_http_core_module), rewrite/access
+  // phases, and the Lua balancer's pick (round_robin, ewma, sticky cookies, canary).
+  'note.nginx.noHttp': 'nginx.conf has no http block',
+  'note.nginx.noListener': 'nothing listens on port {port}',
+  'note.nginx.server.exact': 'server {server} (exact server_name)',
+  'note.nginx.server.wildcard': 'server {server} (wildcard server_name)',
+  'note.nginx.server.regex': 'server {server} (regex server_name)',
+  'note.nginx.server.default_server': 'server {server} (no server_name matched: default server)',
+  'note.nginx.noLocation': 'no location matched: 404',
+  'note.nginx.location.exact': 'location {location} (exact match for {uri})',
+  'note.nginx.location.prefix': 'location {location} (prefix match for {uri})',
+  'note.nginx.location.regex': 'location {location} (regex match for {uri})',
+  'note.nginx.location.auto-redirect':
+    'location {location} proxies and ends in "/": nginx redirects {uri} to {uri}/ (301), although the Ingress spec would match the path without the slash',
+  'note.nginx.rewrite': 'rewrite {from} -> {to}',
+  'note.nginx.denied': 'client {client} denied ({rule}): 403',
+  'note.nginx.allowed': 'client {client} allowed by {rule}',
+  'note.nginx.noHandler': 'location has no handler: 404',
+  'note.nginx.canaryEmpty': 'canary upstream {upstream} has no endpoints: 503',
+  'note.nginx.noUpstream': 'no upstream {upstream}: 502',
+  'note.nginx.noPeers': 'upstream {upstream} has no peers: 503',
+  'note.nginx.cookiePins': 'cookie {cookie} (persistent) pins {peer}',
+  'note.nginx.cookieStale': 'cookie {cookie} names no current peer: pick again',
+  'note.nginx.cookieHashes': 'cookie {cookie} (balanced) hashes to {peer}',
+  'note.nginx.newSession': 'new session {session} hashes to {peer} of {count}',
+  'note.nginx.balance': '{algorithm} picks {peer} of {count}',
+  'note.nginx.internal': 'on to its own server at {peer}',
+  'note.nginx.returnRedirect': 'return {status} {url}',
+  'note.nginx.return': 'return {status}',
+  'note.nginx.canaryHeaderValue': 'canary: header {header} = {value}',
+  'note.nginx.canaryHeader': 'canary: header {header}: {value}',
+  'note.nginx.canaryCookie': 'canary: cookie {cookie}={value}',
+  'note.nginx.canaryWeightAll': 'canary: weight {weight}/{total}',
+  'note.nginx.canaryDrawCanary': 'canary: weight {weight}/{total}, draw {draw} -> canary',
+  'note.nginx.canaryDrawMain': 'canary: weight {weight}/{total}, draw {draw} -> main',
+  // Traefik: entry point, router (by priority), the service's weighted round robin.
+  'note.traefik.noEntryPoint': 'no entry point on port {port}',
+  'note.traefik.router': 'router {router} (priority {priority}) matches: {rule}',
+  'note.traefik.middlewares': 'middlewares {middlewares} are not modelled',
+  'note.traefik.noServers': 'service {service} has no servers: 503',
+  'note.traefik.wrr': 'wrr picks {server} of {count}',
+  'note.traefik.noRouter': 'no router matches: Traefik answers 404 page not found',
+  'note.traefik.body': 'body "{body}"',
+  'note.ingress.outcome': '{outcome} {status}',
+  // Why nothing routes a packet (hop.route.noRoute).
+  'note.route.clusterIP':
+    "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.",
+  'note.route.pod': "{dst} is pod {pod}'s address; pod addresses are routed only inside the cluster's pod network.",
+  'note.route.nobody': 'No node, load balancer or client in this lab has {dst}.',
+  'note.route.loadBalancer': '{dst} is a load balancer address outside the cluster.',
+  'note.route.internet': 'Traffic to the Internet is outside this lab.',
+  // Why kube-proxy rejected or dropped a packet: the deciding rule's comment (iptables), or the mode's own reason.
+  'note.proxy.ruleComment': '{comment}',
+  'note.proxy.nftReject': 'rejected by kube-proxy (no endpoints or not a service port)',
+  'note.proxy.nftDrop': 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)',
+  'note.proxy.ipvsFilter': 'KUBE-IPVS-FILTER: not a service port of this address',
+  'note.proxy.ipvsSourceRange': 'dropped by loadBalancerSourceRanges',
+  'note.proxy.ipvsNoReal': 'IPVS virtual server has no real servers',
+  'note.proxy.ipvsNoDest': 'IPVS scheduler found no destination',
+  // Faults: what a failed request is blamed on (the hop inspector's fault box).
+  'note.fault.serviceNotFound': 'Service {service} not found',
+  'note.fault.noControllerForClass': 'no ingress controller serves class {className}',
+  'note.fault.noController': 'this scenario has no ingress controller',
+  'note.fault.controllerUnreachable': 'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
+  'note.fault.noSelector': 'Service {service} has no selector and no ready endpoints in its Endpoints/EndpointSlices',
+  'note.fault.noReady': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods',
+  'note.fault.noReadyOne': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod',
+  'note.fault.noReadySome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
+  'note.fault.noReadyOneSome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
+  'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
+  'note.fault.cnameOutside': '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there',
+  'note.fault.nxdomain': '{name}: {rcode} (tried {tries})',
+  'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
+  'note.fault.noServicePort': 'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePortNone': 'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
+  'note.fault.noRoute': 'no route to {dst}: {why}',
+  'note.fault.podNotListening': "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
+  'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
+} as const;
+
+export type NoteKey = keyof typeof noteMessagesEn;
+
+export const noteMessagesZh: Record<NoteKey, string> = {
+  'note.nginx.noHttp': 'nginx.conf 里没有 http 块',
+  'note.nginx.noListener': '没有进程监听端口 {port}',
+  'note.nginx.server.exact': '选中 server {server}（server_name 精确匹配）',
+  'note.nginx.server.wildcard': '选中 server {server}（server_name 通配符匹配）',
+  'note.nginx.server.regex': '选中 server {server}（server_name 正则匹配）',
+  'note.nginx.server.default_server': '选中 server {server}（没有 server_name 匹配，使用默认 server）',
+  'note.nginx.noLocation': '没有 location 匹配：404',
+  'note.nginx.location.exact': '选中 location {location}（精确匹配 {uri}）',
+  'note.nginx.location.prefix': '选中 location {location}（前缀匹配 {uri}）',
+  'note.nginx.location.regex': '选中 location {location}（正则匹配 {uri}）',
+  'note.nginx.location.auto-redirect': 'location {location} 做代理且以 "/" 结尾：nginx 把 {uri} 以 301 重定向到 {uri}/，尽管按 Ingress 规范，不带斜杠的路径本可直接匹配',
+  'note.nginx.rewrite': '把路径 {from} 改写为 {to}',
+  'note.nginx.denied': '客户端 {client} 被拒绝（{rule}）：403',
+  'note.nginx.allowed': '客户端 {client} 被 {rule} 放行',
+  'note.nginx.noHandler': 'location 没有处理请求的指令：404',
+  'note.nginx.canaryEmpty': '金丝雀 upstream {upstream} 没有端点：503',
+  'note.nginx.noUpstream': '没有名为 {upstream} 的 upstream：502',
+  'note.nginx.noPeers': 'upstream {upstream} 中没有后端：503',
+  'note.nginx.cookiePins': 'Cookie {cookie}（持久模式）把请求固定到 {peer}',
+  'note.nginx.cookieStale': 'Cookie {cookie} 指向的后端已不存在：重新选择',
+  'note.nginx.cookieHashes': 'Cookie {cookie}（均衡模式）哈希到 {peer}',
+  'note.nginx.newSession': '新会话 {session} 哈希到 {peer}（共 {count} 个后端）',
+  'note.nginx.balance': '负载均衡算法 {algorithm} 从 {count} 个后端中选中 {peer}',
+  'note.nginx.internal': '转给自己在 {peer} 上的 server',
+  'note.nginx.returnRedirect': '直接返回 {status}，重定向到 {url}',
+  'note.nginx.return': '直接返回 {status}',
+  'note.nginx.canaryHeaderValue': '金丝雀：请求头 {header} 的值为 {value}',
+  'note.nginx.canaryHeader': '金丝雀：请求头 {header} 为 {value}',
+  'note.nginx.canaryCookie': '金丝雀：Cookie {cookie} 为 {value}',
+  'note.nginx.canaryWeightAll': '金丝雀：权重 {weight}/{total}',
+  'note.nginx.canaryDrawCanary': '金丝雀：权重 {weight}/{total}，抽到 {draw}，走金丝雀版本',
+  'note.nginx.canaryDrawMain': '金丝雀：权重 {weight}/{total}，抽到 {draw}，走主版本',
+  'note.traefik.noEntryPoint': '端口 {port} 上没有入口点',
+  'note.traefik.router': '路由器 {router}（优先级 {priority}）匹配：{rule}',
+  'note.traefik.middlewares': '中间件 {middlewares} 未被模拟',
+  'note.traefik.noServers': '服务 {service} 没有后端服务器：503',
+  'note.traefik.wrr': '加权轮询从 {count} 个后端中选中 {server}',
+  'note.traefik.noRouter': '没有路由器匹配：Traefik 返回 404',
+  'note.traefik.body': '响应体 "{body}"',
+  'note.ingress.outcome': '{outcome} {status}',
+  'note.route.clusterIP':
+    '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、LoadBalancer 或 Ingress。',
+  'note.route.pod': '{dst} 是 Pod {pod} 的地址；Pod 地址只在集群的 Pod 网络内部路由。',
+  'note.route.nobody': '这个实验环境里没有任何节点、负载均衡器或客户端拥有 {dst}。',
+  'note.route.loadBalancer': '{dst} 是集群外负载均衡器的地址。',
+  'note.route.internet': '发往互联网的流量不在这个实验环境之内。',
+  'note.proxy.ruleComment': '规则注释为 "{comment}"',
+  'note.proxy.nftReject': '被 kube-proxy 拒绝（没有端点，或不是 Service 的端口）',
+  'note.proxy.nftDrop': '被 kube-proxy 丢弃（没有本地端点、ClusterIP 未分配，或源地址不在允许范围内）',
+  'note.proxy.ipvsFilter': 'KUBE-IPVS-FILTER：这个地址上没有这个 Service 端口',
+  'note.proxy.ipvsSourceRange': '被 loadBalancerSourceRanges 丢弃',
+  'note.proxy.ipvsNoReal': 'IPVS 虚拟服务器没有真实服务器',
+  'note.proxy.ipvsNoDest': 'IPVS 调度器找不到目的地',
+  'note.fault.serviceNotFound': '找不到 Service {service}',
+  'note.fault.noControllerForClass': '没有 Ingress 控制器负责类 {className}',
+  'note.fault.noController': '这个场景里没有 Ingress 控制器',
+  'note.fault.controllerUnreachable': '{className} 控制器没有从外部可达的地址（没有 LoadBalancer 地址、NodePort 或 hostPort）',
+  'note.fault.noSelector': 'Service {service} 没有选择算符，它的 Endpoints/EndpointSlice 中也没有就绪的端点',
+  'note.fault.noReady': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod',
+  'note.fault.noReadyOne': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod',
+  'note.fault.noReadySome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
+  'note.fault.noReadyOneSome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
+  'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
+  'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
+  'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
+  'note.fault.nodeNotListening': '节点 {node} 上没有进程监听 {address}',
+  'note.fault.noServicePort': 'Service {service} 没有端口 {port}（它提供的是 {ports}）；ClusterIP 只在 Service 的端口上应答',
+  'note.fault.noServicePortNone': 'Service {service} 没有端口 {port}（它没有任何端口）；ClusterIP 只在 Service 的端口上应答',
+  'note.fault.noRoute': '没有通往 {dst} 的路由：{why}',
+  'note.fault.podNotListening': 'Pod {pod} 没有监听端口 {port}（它监听的是 {listening}）；请检查 Service 的 targetPort',
+  'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
+};
+
+/** One step an evaluator reports, rendered by the reader's language table. */
+export interface Note {
+  key: NoteKey;
+  params: Record<string, string | number>;
+}
+
+export const note = (key: NoteKey, params: Record<string, string | number>): Note => ({ key, params });
+
+const fill = (text: string, params: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+
+export function renderNote(lang: 'en' | 'zh', n: Note): string {
+  const table: Record<string, string> = lang === 'zh' ? noteMessagesZh : noteMessagesEn;
+  return fill(table[n.key] ?? noteMessagesEn[n.key] ?? n.key, n.params);
+}
+
+/** A note whose named parameters are notes themselves, rendered in the same language. */
+export function renderNoteWith(lang: 'en' | 'zh', n: Note, parts?: Record<string, readonly Note[]>): string {
+  const params = { ...n.params };
+  for (const [k, notes] of Object.entries(parts ?? {})) if (notes.length > 0) params[k] = renderNotes(lang, notes);
+  return renderNote(lang, { key: n.key, params });
+}
+
+/** Notes joined as one clause: "a; b" in English, "a；b" in Chinese. */
+export function renderNotes(lang: 'en' | 'zh', notes: readonly Note[]): string {
+  return notes.map((n) => renderNote(lang, n)).join(lang === 'zh' ? '；' : '; ');
+}

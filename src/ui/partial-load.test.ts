@@ -1,0 +1,70 @@
+// A file whose objects parse but the apiserver partly refuses waits for the user's choice instead
+// of replacing the lab (openFiles with `ask`): "open without these objects" or "keep the current lab".
+
+import { describe, expect, it } from 'vitest';
+import { createLabStore } from '../state';
+import { engines } from './engines';
+
+const NODE = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: alpha\n';
+const PARTIAL = `apiVersion: v1
+kind: Node
+metadata:
+  name: beta
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+    - port: 80
+      nodePort: 8888
+`;
+
+function withLab() {
+  const store = createLabStore({ engines });
+  expect(store.getState().openFiles([{ name: 'a.yaml', text: NODE }])).toBe(true);
+  return store;
+}
+
+const nodeNames = (store: ReturnType<typeof withLab>) => store.getState().lab!.cluster.nodes.map((n) => n.metadata.name);
+
+describe('a partly refused file', () => {
+  it('waits with each refusal located, and the lab that was open stays open', () => {
+    const store = withLab();
+    const before = store.getState().scenario.current;
+    expect(store.getState().openFiles([{ name: 'p.yaml', text: PARTIAL }], { ask: true })).toBe(false);
+    const pending = store.getState().pendingLoad!;
+    expect(pending.refusals.map((r) => [r.problem.file, r.problem.line, r.problem.column, r.ref.name, r.objectIndex])).toEqual([['p.yaml', 15, 17, 'web', 1]]);
+    expect(pending.refusals[0]!.problem.message).toContain('spec.ports[0].nodePort: Invalid value: 8888');
+    expect(store.getState().scenario.current).toBe(before);
+    expect(nodeNames(store)).toEqual(['alpha']);
+  });
+
+  it('"keep the current lab" drops the pending file', () => {
+    const store = withLab();
+    store.getState().openFiles([{ name: 'p.yaml', text: PARTIAL }], { ask: true });
+    store.getState().resolvePendingLoad('keep');
+    expect(store.getState().pendingLoad).toBeNull();
+    expect(nodeNames(store)).toEqual(['alpha']);
+  });
+
+  it('"open without these objects" opens the file minus the refused objects, with nothing left refused', () => {
+    const store = withLab();
+    store.getState().openFiles([{ name: 'p.yaml', text: PARTIAL }], { ask: true });
+    store.getState().resolvePendingLoad('open');
+    expect(store.getState().pendingLoad).toBeNull();
+    expect(nodeNames(store)).toEqual(['beta']);
+    expect(store.getState().scenario.current!.objects.map((o) => o.kind)).toEqual(['Node']);
+    expect(store.getState().lab!.problems).toEqual([]);
+  });
+
+  it('without `ask` (a lesson, a link) the file opens as before, its refusals on the lab', () => {
+    const store = withLab();
+    expect(store.getState().openFiles([{ name: 'p.yaml', text: PARTIAL }])).toBe(true);
+    expect(store.getState().pendingLoad).toBeNull();
+    expect(store.getState().lab!.problems).toHaveLength(1);
+  });
+});
