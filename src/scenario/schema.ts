@@ -346,6 +346,10 @@ export const labSettingsSchema = z
       .array(str)
       .default(() => [])
       .meta({ description: 'Addresses or CIDRs a cloud load-balancer controller hands out; empty: no provider' }),
+    loadBalancer: z
+      .strictObject({ model: z.enum(['direct', 'nodeport']).default('direct') })
+      .optional()
+      .meta({ description: "External load balancers: direct (the LB address kept, as GCE's network LB or MetalLB) or nodeport (to every node's NodePort, as AWS Classic ELB or NLB instance targets); a Service's netlab.io/load-balancer-model annotation overrides it" }),
     nodeCIDR: cidr.default(D.nodeCIDR),
     kubeProxy: kubeProxySchema.prefault({}),
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),

@@ -24,6 +24,15 @@ export interface KubeProxySettings {
   ipvs: { scheduler: IpvsScheduler; modulesLoaded: boolean };
 }
 
+/** How the cloud's load balancers reach the nodes (src/sim/lb): `direct` delivers with the LB
+ *  address kept (GCE network LB, MetalLB); `nodeport` sends to every node's NodePort (AWS Classic
+ *  ELB, NLB instance targets, on-prem LBs). A Service's annotations can choose otherwise. */
+export type LoadBalancerModel = 'direct' | 'nodeport';
+
+export interface LoadBalancerSettings {
+  model: LoadBalancerModel;
+}
+
 export type IngressControllerKind = 'nginx' | 'traefik';
 export type IngressTopology = 'nodeport' | 'loadbalancer' | 'daemonset-hostport';
 
@@ -51,6 +60,8 @@ export interface LabSettings {
   nodePortRange: { min: number; max: number };
   /** Addresses a cloud load-balancer controller may hand out; empty means no provider (LoadBalancer stays pending). */
   loadBalancerPool: string[];
+  /** The external load balancers' model for LoadBalancer Services; unset means `direct`. */
+  loadBalancer?: LoadBalancerSettings;
   /** Node internal addresses are taken from here when a Node does not give one. */
   nodeCIDR: string;
   kubeProxy: KubeProxySettings;

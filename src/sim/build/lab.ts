@@ -13,6 +13,7 @@ import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
 import { compileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
+import { compileLoadBalancers } from '../lb';
 import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
@@ -110,7 +111,7 @@ export function labOf(p: {
     externalRecords: recordLists(p.externalRecords),
     ingressControllers: p.ingressControllers,
     labDns: p.labDns,
-    artifacts: collectArtifacts(p.proxies, p.ingressControllers, p.labDns),
+    artifacts: { ...collectArtifacts(p.proxies, p.ingressControllers, p.labDns), ...loadBalancerArtifacts(p.rec.cluster) },
     events: p.events,
   };
 }
@@ -125,6 +126,13 @@ export function collectArtifacts(proxies: Record<string, NodeProxy>, ingressCont
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   return artifacts;
+}
+
+/** Each external load balancer's configuration (src/sim/lb), by id "lb/<ns>/<service>". */
+export function loadBalancerArtifacts(cluster: Cluster): Record<string, RenderedArtifact> {
+  const out: Record<string, RenderedArtifact> = {};
+  for (const lb of compileLoadBalancers(cluster)) out[lb.artifact.id] = lb.artifact;
+  return out;
 }
 
 /** Public DNS as the tracer's port wants it: a list of addresses per name. */
