@@ -29,6 +29,8 @@ export interface NodeHealth {
   result: string;
   /** Why a node is out of service, for the canvas and the hop: "healthCheckNodePort 31234: no local endpoints". */
   reason?: string;
+  /** The same as data, for a view in another language: what failed, on which port. */
+  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused'; port: number };
   /** The kube-proxy health-check server's answer, when that is what was probed. */
   answer?: HealthCheckAnswer;
   ref: string;
@@ -105,14 +107,19 @@ function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, ad
   const ref = `hc:${node}`;
   if (hc.protocol === 'HTTP' && hc.server === 'service-health') {
     const answer = serviceHealthServer(cluster, node).get(svcKey(svc));
-    if (!answer) return { node, address, healthy: false, result: 'HTTP: connection refused', reason: `healthCheckNodePort ${hc.port}: nothing listens`, ref };
+    if (!answer) {
+      const reason = `healthCheckNodePort ${hc.port}: nothing listens`;
+      return { node, address, healthy: false, result: 'HTTP: connection refused', reason, why: { kind: 'nothing-listens', port: hc.port }, ref };
+    }
     const healthy = answer.status === 200;
     const reason = healthy ? undefined : `healthCheckNodePort ${hc.port}: no local endpoints`;
-    return { node, address, healthy, result: `HTTP ${answer.status} ${answer.body}`, reason, answer, ref };
+    const why = healthy ? undefined : { kind: 'no-local-endpoints' as const, port: hc.port };
+    return { node, address, healthy, result: `HTTP ${answer.status} ${answer.body}`, reason, why, answer, ref };
   }
   if (hc.protocol === 'HTTP') return { node, address, healthy: true, result: 'HTTP 200 (kube-proxy is healthy)', ref };
   if (nodePortAccepts(cluster, svc, hc.port, node)) return { node, address, healthy: true, result: 'TCP connected', ref };
-  return { node, address, healthy: false, result: 'TCP connection refused', reason: `NodePort ${hc.port}: connection refused (no endpoints)`, ref };
+  const reason = `NodePort ${hc.port}: connection refused (no endpoints)`;
+  return { node, address, healthy: false, result: 'TCP connection refused', reason, why: { kind: 'refused', port: hc.port }, ref };
 }
 
 function behaviourText(b: LbBehaviour, address: string): [string, string?][] {
