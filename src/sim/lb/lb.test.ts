@@ -5,6 +5,7 @@ import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type LoadBalancerModel, type ProxyMode } from '../lab';
 import { serviceHealthServer } from '../proxy/healthcheck';
 import { newTraceSession, parseSource, trace, type TraceSession } from '../trace/trace';
+import { abTrace } from '../trace/compare';
 import type { TraceResult } from '../trace/types';
 import { LB_ANNOTATIONS, compileLoadBalancers, loadBalancerBehaviour } from './index';
 
@@ -250,5 +251,21 @@ describe('a request through each model and traffic policy (packet flow)', () => 
     expect(chosenNode(r)).toBe('node-2');
     expect(r.outcome).toBe('response');
     expect(r.backend?.sourceIP).toBe(LB_IP);
+  });
+});
+
+describe('A/B: the same Service under both models', () => {
+  it('flipping netlab.io/load-balancer-model to nodeport moves the destination to a NodePort and the SNAT source to the node', () => {
+    const settings: LabSettings = { ...defaultLabSettings(), loadBalancerPool: [LB_IP] };
+    const objects = [...Object.entries(NODES).map(([n, ip]) => node(n, ip)), pod('web-a', 'node-2'), web()];
+    const from = parseSource('external:laptop');
+    if ('error' in from) throw new Error(from.error);
+    const r = abTrace({ input: { settings, objects, clients }, request: { from, url: `http://${LB_IP}/` }, flip: { kind: 'loadBalancerModel', service: 'default/web', value: 'nodeport' }, seed: 'ab' });
+    if ('error' in r) throw new Error(r.error);
+    expect(lbHop(r.a)!.after).toMatchObject({ dst: LB_IP, dstPort: 80 });
+    expect(lbHop(r.b)!.after).toMatchObject({ src: LB_IP, dstPort: 30080 });
+    expect(r.comparison.differing.length).toBeGreaterThan(0);
+    expect(r.a.outcome).toBe('response');
+    expect(r.b.outcome).toBe('response');
   });
 });

@@ -285,6 +285,8 @@ export const en = {
   'ab.flip.sessionAffinity.to': 'B: {target} sessionAffinity {value}',
   'ab.flip.serviceUpstream.to': 'B: {target} service-upstream {value}',
   'ab.flip.replicas.to': 'B: {target} replicas {value}',
+  'ab.flip.loadBalancerModel': 'load balancer model (direct / nodeport)',
+  'ab.flip.loadBalancerModel.to': 'B: {target} load balancer model {value}',
   'ab.sum.result': 'result {a} → {b}',
   'ab.sum.source': 'backend sees the client as {a} → {b}',
   'ab.sum.same': 'every hop the same',

@@ -285,6 +285,8 @@ export const zh: Record<keyof typeof en, string> = {
   'ab.flip.sessionAffinity.to': 'B：{target} 的 sessionAffinity 为 {value}',
   'ab.flip.serviceUpstream.to': 'B：{target} 的 service-upstream 为 {value}',
   'ab.flip.replicas.to': 'B：{target} 的副本数为 {value}',
+  'ab.flip.loadBalancerModel': '负载均衡器模型（direct / nodeport）',
+  'ab.flip.loadBalancerModel.to': 'B：{target} 的负载均衡器模型改为 {value}',
   'ab.sum.result': '结果 {a} → {b}',
   'ab.sum.source': '后端看到的客户端地址 {a} → {b}',
   'ab.sum.same': '每一跳都相同',
