@@ -313,6 +313,7 @@ export const ingressAddonSchema = z.strictObject({
   legacyReloadOnEndpointChange: z.boolean().default(false),
   nodePorts: z.strictObject({ http: int.optional(), https: int.optional() }).optional(),
   isDefaultClass: z.boolean().default(false),
+  useProxyProtocol: z.boolean().optional().meta({ description: "ingress-nginx's use-proxy-protocol: expect a PROXY protocol header from the load balancer" }),
 });
 
 export const kubeProxySchema = z.strictObject({

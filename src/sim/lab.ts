@@ -45,6 +45,9 @@ export interface IngressAddon {
   replicas: number;
   /** ingress-nginx before dynamic configuration (the seeds' era): reload on every endpoint change. */
   legacyReloadOnEndpointChange: boolean;
+  /** ingress-nginx's ConfigMap key `use-proxy-protocol`: its listeners expect a PROXY protocol
+   *  header first and take the client address from it (`listen ... proxy_protocol`). */
+  useProxyProtocol?: boolean;
   /** Fixed nodePorts for the controller Service when topology is nodeport (http, https). */
   nodePorts?: { http?: number; https?: number };
   isDefaultClass: boolean;

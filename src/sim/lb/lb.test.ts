@@ -269,3 +269,36 @@ describe('A/B: the same Service under both models', () => {
     expect(r.b.outcome).toBe('response');
   });
 });
+
+describe('proxy protocol to a controller that expects it (ingress-nginx use-proxy-protocol)', () => {
+  it('the controller takes the client address from the header, not from the packet (which the node masqueraded)', () => {
+    const s = defaultLabSettings();
+    const settings: LabSettings = {
+      ...s,
+      loadBalancerPool: [LB_IP],
+      ingress: [{ className: 'nginx', controller: 'nginx', topology: 'loadbalancer', namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, useProxyProtocol: true }],
+    };
+    const labels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'nginx' };
+    const ctrlSvc: Service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx', labels, annotations: { [LB_ANNOTATIONS.model]: 'nodeport', [LB_ANNOTATIONS.awsProxyProtocol]: '*' } },
+      spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }] },
+    };
+    const ing = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'default' }, spec: { ingressClassName: 'nginx', rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } };
+    const objects = [...Object.entries(NODES).map(([n, ip]) => node(n, ip)), pod('web-a', 'node-2'), web({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress-nginx' } } as OtherObject, ctrlSvc, ing as OtherObject];
+    const l = buildLab({ settings, objects, clients });
+    expect(l.problems).toEqual([]);
+    expect(l.artifacts['ingress/nginx/nginx.conf']!.lines.map((x) => x.text.trim())).toEqual(expect.arrayContaining(['real_ip_header proxy_protocol;', 'listen 80 proxy_protocol;']));
+    const from = parseSource('external:laptop');
+    if ('error' in from) throw new Error(from.error);
+    const r = trace(l, { from, url: `http://${LB_IP}/`, headers: { Host: 'web.example.com' } }, newTraceSession('pp'));
+    expect(r.status).toBe(200);
+    const read = r.hops.find((h) => h.explanation.key === 'hop.ingress.proxyProtocol')!;
+    expect(read.explanation.params.client).toBe(CLIENT);
+    expect(read.refs[0]?.artifact).toBe('ingress/nginx/nginx.conf');
+    // Without the header the same controller would see the node that masqueraded: 192.168.49.x.
+    expect(r.hops.find((h) => h.explanation.key === 'hop.deliver.pod')!.observedSource).toMatch(/^192\.168\.49\.\d$/);
+    expect(r.backendPod).toBe('default/web-a');
+  });
+});

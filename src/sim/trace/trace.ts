@@ -681,10 +681,11 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   const before = view(pkt, httpView);
   // Behind a proxy protocol header the client is the header's address, not the packet's source.
   const clientIP = http.proxyProtocol && ctrl.proxyProtocol ? http.proxyProtocol.src : pkt.src;
-  if (clientIP !== pkt.src) {
-    w.hop({ place, action: 'match', before, key: 'hop.ingress.proxyProtocol', params: { controller: ctrl.controller, client: clientIP, src: pkt.src } });
-  }
   const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP }, w.ingressRuntime());
+  if (clientIP !== pkt.src) {
+    // The server block whose `listen ... proxy_protocol` read the header.
+    w.hop({ place, action: 'match', before, refs: decision.refs.slice(0, 1), key: 'hop.ingress.proxyProtocol', params: { controller: ctrl.controller, client: clientIP, src: pkt.src } });
+  }
   if (decision.kind === 'respond') {
     w.hop({ place, action: decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason } });
     return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
@@ -698,6 +699,8 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     service: decision.service,
     responseHeaders: { ...http.responseHeaders, ...decision.responseHeaders },
     upstreamStatus: decision.upstreamStatus,
+    // The controller's new upstream connection carries no PROXY header of its own.
+    proxyProtocol: undefined,
   };
   w.hop({ place, action: 'proxy', before, after: view(next, { host: http.host, path: decision.path, method: http.method }), key: 'hop.ingress.proxy', params: { controller: ctrl.controller, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: decision.upstream } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
