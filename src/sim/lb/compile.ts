@@ -6,7 +6,7 @@
 import type { Node, Service } from '../api/types';
 import type { RenderedArtifact, RenderedLine } from '../artifact';
 import type { Cluster } from '../cluster';
-import { serviceHealthServer, type HealthCheckAnswer } from '../proxy/healthcheck';
+import { serviceHealthAnswer, type HealthCheckAnswer } from '../proxy/healthcheck';
 import { categorizeEndpoints, endpointsFor, servicePortInfos } from '../proxy/servicemap';
 import { loadBalancerBehaviour, type LbBehaviour } from './behaviour';
 
@@ -106,7 +106,7 @@ function nodePortAccepts(cluster: Cluster, svc: Service, nodePort: number, node:
 function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, address: string): NodeHealth {
   const ref = `hc:${node}`;
   if (hc.protocol === 'HTTP' && hc.server === 'service-health') {
-    const answer = serviceHealthServer(cluster, node).get(svcKey(svc));
+    const answer = serviceHealthAnswer(cluster, svc, node);
     if (!answer) {
       const reason = `healthCheckNodePort ${hc.port}: nothing listens`;
       return { node, address, healthy: false, result: 'HTTP: connection refused', reason, why: { kind: 'nothing-listens', port: hc.port }, ref };

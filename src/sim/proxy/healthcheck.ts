@@ -4,6 +4,7 @@
 // local ready endpoint and 503 otherwise, the body naming the Service and the count. External load
 // balancers probe it to leave out nodes that would DROP the traffic (SEMANTICS.md 2.6).
 
+import type { Service } from '../api/types';
 import type { Cluster } from '../cluster';
 import { endpointsFor, servicePortInfos } from './servicemap';
 
@@ -28,20 +29,27 @@ export interface HealthCheckAnswer {
 export function serviceHealthServer(cluster: Cluster, nodeName: string): Map<string, HealthCheckAnswer> {
   const out = new Map<string, HealthCheckAnswer>();
   for (const svc of cluster.services) {
-    const infos = servicePortInfos(svc);
-    const hc = infos.find((i) => i.healthCheckNodePort !== 0)?.healthCheckNodePort;
-    if (!hc) continue;
-    const ns = svc.metadata.namespace ?? 'default';
-    const slices = cluster.endpointSlices.filter(
-      (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
-    );
-    const localReadyIPs = new Set<string>();
-    for (const info of infos) {
-      for (const e of endpointsFor(info, slices, nodeName)) if (e.ready && e.isLocal) localReadyIPs.add(e.ip);
-    }
-    const n = localReadyIPs.size;
-    const body = JSON.stringify({ service: { namespace: ns, name: svc.metadata.name }, localEndpoints: n, serviceProxyHealthy: true });
-    out.set(`${ns}/${svc.metadata.name}`, { service: `${ns}/${svc.metadata.name}`, port: hc, localEndpoints: n, status: n > 0 ? 200 : 503, body, weight: n });
+    const a = serviceHealthAnswer(cluster, svc, nodeName);
+    if (a) out.set(a.service, a);
   }
   return out;
+}
+
+/** The answer for one Service on one node, or null when the Service has no healthCheckNodePort. */
+export function serviceHealthAnswer(cluster: Cluster, svc: Service, nodeName: string): HealthCheckAnswer | null {
+  const infos = servicePortInfos(svc);
+  const hc = infos.find((i) => i.healthCheckNodePort !== 0)?.healthCheckNodePort;
+  if (!hc) return null;
+  const ns = svc.metadata.namespace ?? 'default';
+  const slices = cluster.endpointSlices.filter(
+    (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+  );
+  const localReadyIPs = new Set<string>();
+  for (const info of infos) {
+    for (const e of endpointsFor(info, slices, nodeName)) if (e.ready && e.isLocal) localReadyIPs.add(e.ip);
+  }
+  const n = localReadyIPs.size;
+  const body = JSON.stringify({ service: { namespace: ns, name: svc.metadata.name }, localEndpoints: n, serviceProxyHealthy: true });
+  const service = `${ns}/${svc.metadata.name}`;
+  return { service, port: hc, localEndpoints: n, status: n > 0 ? 200 : 503, body, weight: n };
 }
