@@ -13,7 +13,7 @@ test('the lab opens on the default scenario and shows its nodes on the canvas', 
   // Node label: name, InternalIP, podCIDR; pod label: name and IP (from the control plane).
   await expect(lab.canvasNode('node-1')).toContainText(/192\.168\.49\.\d+/);
   await expect(lab.canvasNode('node-1')).toContainText(/10\.244\.\d+\.0\/24/);
-  await expect(page.locator('[data-testid^="canvas-pod-default-web-"]')).toHaveCount(3);
+  await expect(page.locator('[data-testid^="canvas-pod-default-web-"]')).toHaveCount(2);
   await expect(page.locator('[data-testid^="canvas-pod-default-web-"]').first()).toContainText(/10\.244\.\d+\.\d+/);
 });
 

@@ -255,3 +255,25 @@ describe('netlab exec: the console from the command line', () => {
     expect(bad.stderr).toContain('Error from server (NotFound): deployments.apps "nope" not found');
   });
 });
+
+describe('netlab trace through the default scenario\'s load balancer (issue 16)', () => {
+  it('--from external --url <the saved request>: LB -> node:NodePort, then kube-proxy\'s DNAT, the controller, the pod', () => {
+    const saved = (JSON.parse(readFileSync('scenarios/default.json', 'utf8')) as { requests: { id: string; url: string }[]; view: { selectedRequest: string } });
+    const url = saved.requests.find((q) => q.id === saved.view.selectedRequest)!.url;
+    const r = cli(['trace', 'scenarios/default.json', '--from', 'external', '--url', url, '--json'], {});
+    expect(r.code).toBe(0);
+    const hops = (JSON.parse(r.stdout) as { results: { hops: { place: { kind: string; node?: string }; action: string; after: { dst: string; dstPort: number }; rules: { artifact: string; text: string }[]; explanation: { params: Record<string, string> } }[] }[] }).results[0]!.hops;
+    const lb = hops.findIndex((h) => h.place.kind === 'load-balancer' && h.explanation.params.node !== undefined);
+    expect(lb).toBeGreaterThan(0);
+    const node = hops[lb]!.explanation.params.node!;
+    expect(hops[lb]!.after.dstPort).toBeGreaterThanOrEqual(30000);
+    expect(hops[lb]!.rules.at(-1)!.text).toMatch(new RegExp(`target ${node} \\S+:${hops[lb]!.after.dstPort} in service`));
+    const dnat = hops.findIndex((h, i) => i > lb && h.action === 'dnat');
+    expect(hops[dnat]!.place.node).toBe(node);
+    expect(hops[dnat]!.rules.at(-1)!.text).toContain('-j DNAT');
+    const ctrl = hops.findIndex((h, i) => i > dnat && h.place.kind === 'controller');
+    const pod = hops.findIndex((h, i) => i > ctrl && h.place.kind === 'pod' && h.action === 'deliver');
+    expect(ctrl).toBeGreaterThan(dnat);
+    expect(pod).toBeGreaterThan(ctrl);
+  });
+});

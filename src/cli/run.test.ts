@@ -42,7 +42,7 @@ describe('netlab validate', () => {
   it('prints a one-line summary and exits 0 for a good scenario', () => {
     const { io, out } = memoryIo({ 'default.json': DEFAULT });
     expect(run(['validate', 'default.json'], io)).toBe(0);
-    expect(out.stdout).toBe('ok: 1 file, 4 objects (2 Node, 1 Deployment, 1 Service), 1 client, 3 requests; kube-proxy iptables; 0 warnings\n');
+    expect(out.stdout).toBe('ok: 1 file, 8 objects (3 Node, 1 Deployment, 2 Service, 1 Namespace, 1 Ingress), 1 client, 4 requests; kube-proxy iptables; 0 warnings\n');
   });
 
   it('prints each problem as file:line:col: path: message and exits 1 when one is an error', () => {
@@ -209,7 +209,7 @@ describe('loadScenarioForCommand', () => {
     const { loadScenarioForCommand } = await import('./scenario-input');
     const { io, out } = memoryIo({ 'default.json': DEFAULT, 'svc.yaml': BROKEN });
     const r = loadScenarioForCommand({ files: ['default.json', 'svc.yaml'], globals: emptyGlobals(), io });
-    expect(r.ok && r.scenario.objects).toHaveLength(4);
+    expect(r.ok && r.scenario.objects).toHaveLength(8);
     expect(out.stderr).toContain('svc.yaml:4:3: /metadata/name:');
   });
 

@@ -282,9 +282,9 @@ describe('the scenario envelope', () => {
   it('loads the default scenario without a single problem', () => {
     const r = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8')));
     expect(r.problems).toEqual([]);
-    expect(names(r)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web']);
+    expect(names(r)).toEqual(['Node/node-1', 'Node/node-2', 'Node/node-3', 'Deployment/web', 'Service/web', 'Namespace/ingress-nginx', 'Service/ingress-nginx-controller', 'Ingress/web']);
     expect(r.scenario.clients).toHaveLength(1);
-    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-nodeport', 'pod-service-dns', 'node-localhost-nodeport']);
+    expect(r.scenario.requests.map((q) => q.id)).toEqual(['laptop-ingress', 'laptop-nodeport', 'pod-service-dns', 'node-localhost-nodeport']);
   });
 
   it('fills every setting not given from defaultLabSettings() and says which ones were defaulted', () => {
@@ -373,7 +373,7 @@ describe('the scenario envelope', () => {
     const r = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8')));
     const yaml = toManifests(r.scenario.objects);
     expect(yaml).not.toContain('kubeProxy');
-    expect(yaml.split('\n---\n')).toHaveLength(4);
+    expect(yaml.split('\n---\n')).toHaveLength(8);
     const back = loaded(loadScenarioText('out.yaml', yaml));
     expect(back.scenario.objects).toEqual(r.scenario.objects);
   });
@@ -442,8 +442,8 @@ describe('several files as one scenario', () => {
     const open = loaded(loadScenarioText('default.json', readFileSync(repo('scenarios/default.json'), 'utf8'))).scenario;
     const extra = loaded(loadScenarioText('svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ClusterIP}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n')).scenario;
     const m = mergeScenarios([partFromScenario('open', open), partFromScenario('svc.yaml', extra)]);
-    expect(m.scenario.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Node/node-1', 'Node/node-2', 'Deployment/web', 'Service/web', 'Namespace/shop']);
-    expect((m.scenario.objects[3] as { spec: { type: string } }).spec.type).toBe('ClusterIP');
+    expect(m.scenario.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Node/node-1', 'Node/node-2', 'Node/node-3', 'Deployment/web', 'Service/web', 'Namespace/ingress-nginx', 'Service/ingress-nginx-controller', 'Ingress/web', 'Namespace/shop']);
+    expect((m.scenario.objects[4] as { spec: { type: string } }).spec.type).toBe('ClusterIP');
     expect(m.problems.map((p) => p.kind)).toEqual(['duplicate', 'duplicate']);
   });
 

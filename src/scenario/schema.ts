@@ -340,6 +340,7 @@ export const ingressAddonSchema = z.strictObject({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be <namespace>/<name>')
     .optional()
     .meta({ description: "ingress-nginx only: --default-backend-service=<namespace>/<name>; unset, the controller's own default server answers 404" }),
+  useProxyProtocol: z.boolean().optional().meta({ description: "ingress-nginx's use-proxy-protocol: expect a PROXY protocol header from the load balancer" }),
 });
 
 export const kubeProxySchema = z.strictObject({
@@ -373,6 +374,10 @@ export const labSettingsSchema = z
       .array(str)
       .default(() => [])
       .meta({ description: 'Addresses or CIDRs a cloud load-balancer controller hands out; empty: no provider' }),
+    loadBalancer: z
+      .strictObject({ model: z.enum(['direct', 'nodeport']).default('direct') })
+      .optional()
+      .meta({ description: "External load balancers: direct (the LB address kept, as GCE's network LB or MetalLB) or nodeport (to every node's NodePort, as AWS Classic ELB or NLB instance targets); a Service's netlab.io/load-balancer-model annotation overrides it" }),
     nodeCIDR: cidr.default(D.nodeCIDR),
     kubeProxy: kubeProxySchema.prefault({}),
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),

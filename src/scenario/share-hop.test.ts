@@ -44,7 +44,10 @@ describe('the hop in a share link', () => {
     expect(v1.startsWith('s=1.')).toBe(true);
     const r = decodeShare(`#${v1}`);
     if (!r.ok) throw new Error(r.message);
-    expect(r.lab.scenario).toEqual(scenario);
+    // The link froze the default scenario of its day, kept beside it.
+    const then = loadScenarioText('default.json', readFileSync(new URL('./testdata/share-v1.scenario.json', import.meta.url), 'utf8'));
+    if (!then.ok) throw new Error('the frozen scenario does not load');
+    expect(r.lab.scenario).toEqual(then.scenario);
     expect(r.lab.request).toEqual(request);
     expect(r.lab.hop).toBeUndefined();
   });

@@ -12,7 +12,8 @@ export type ArtifactKind =
   | 'traefik'
   | 'dns-zone'
   | 'resolv.conf'
-  | 'dig';
+  | 'dig'
+  | 'load-balancer';
 
 /** Identifies one artifact in a lab, e.g. "node/worker-1/iptables-save" or "ingress/nginx/nginx.conf". */
 export type ArtifactId = string;

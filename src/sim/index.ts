@@ -40,3 +40,4 @@ export type { LabUpdateInfo, UpdatedLab } from './build/update';
 // The CNI portmap plugin's hostPort rules on a node (not kube-proxy's; every proxy mode shows them).
 export { nodePortmap, portmapChainName, sandboxContainerID, CNI_NETWORK_NAME } from './cni/portmap';
 export type { NodePortmap, PortmapSandbox, PortMapEntry } from './cni/portmap';
+export * from './lb/index';

@@ -24,6 +24,15 @@ export interface KubeProxySettings {
   ipvs: { scheduler: IpvsScheduler; modulesLoaded: boolean };
 }
 
+/** How the cloud's load balancers reach the nodes (src/sim/lb): `direct` delivers with the LB
+ *  address kept (GCE network LB, MetalLB); `nodeport` sends to every node's NodePort (AWS Classic
+ *  ELB, NLB instance targets, on-prem LBs). A Service's annotations can choose otherwise. */
+export type LoadBalancerModel = 'direct' | 'nodeport';
+
+export interface LoadBalancerSettings {
+  model: LoadBalancerModel;
+}
+
 export type IngressControllerKind = 'nginx' | 'traefik';
 export type IngressTopology = 'nodeport' | 'loadbalancer' | 'daemonset-hostport';
 
@@ -36,6 +45,9 @@ export interface IngressAddon {
   replicas: number;
   /** ingress-nginx before dynamic configuration (the seeds' era): reload on every endpoint change. */
   legacyReloadOnEndpointChange: boolean;
+  /** ingress-nginx's ConfigMap key `use-proxy-protocol`: its listeners expect a PROXY protocol
+   *  header first and take the client address from it (`listen ... proxy_protocol`). */
+  useProxyProtocol?: boolean;
   /** Fixed nodePorts for the controller Service when topology is nodeport (http, https). */
   nodePorts?: { http?: number; https?: number };
   isDefaultClass: boolean;
@@ -66,6 +78,8 @@ export interface LabSettings {
   nodePortRange: { min: number; max: number };
   /** Addresses a cloud load-balancer controller may hand out; empty means no provider (LoadBalancer stays pending). */
   loadBalancerPool: string[];
+  /** The external load balancers' model for LoadBalancer Services; unset means `direct`. */
+  loadBalancer?: LoadBalancerSettings;
   /** Node internal addresses are taken from here when a Node does not give one. */
   nodeCIDR: string;
   kubeProxy: KubeProxySettings;

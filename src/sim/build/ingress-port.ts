@@ -67,6 +67,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           controller: 'nginx',
           pods,
           ports,
+          ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}),
           decide(req, rt): IngressDecision {
             const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);

@@ -14,6 +14,7 @@ import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
 import { compileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
+import { compileLoadBalancers } from '../lb';
 import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
@@ -126,6 +127,7 @@ export function labOf(p: {
   const gateways = p.gateways ?? compileGateways(p.rec.cluster);
   const artifacts = collectArtifacts(p.proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
+  Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
   return {
     settings: p.settings,
     reconcile: p.rec,
@@ -156,6 +158,13 @@ export function collectArtifacts(proxies: Record<string, NodeProxy>, ingressCont
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   return artifacts;
+}
+
+/** Each external load balancer's configuration (src/sim/lb), by id "lb/<ns>/<service>". */
+export function loadBalancerArtifacts(cluster: Cluster): Record<string, RenderedArtifact> {
+  const out: Record<string, RenderedArtifact> = {};
+  for (const lb of compileLoadBalancers(cluster)) out[lb.artifact.id] = lb.artifact;
+  return out;
 }
 
 /** Public DNS as the tracer's port wants it: a list of addresses per name. */

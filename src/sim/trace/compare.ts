@@ -7,6 +7,7 @@ import type { Deployment, KubeObject, OtherObject, Service } from '../api/types'
 import { applyEdit, buildEditedLab, currentObject, withoutStatus, type EditedLabInput, type LabEdit } from '../build/edits';
 import type { Lab } from '../build/lab';
 import type { ProxyMode } from '../lab';
+import { LB_ANNOTATIONS } from '../lb/behaviour';
 import { assertNever } from '../util/assert';
 import { newTraceSession, trace, type TraceRequest } from './trace';
 import type { Hop, TraceResult } from './types';
@@ -97,7 +98,9 @@ export type Flip =
   | { kind: 'externalTrafficPolicy'; service: string; value: 'Cluster' | 'Local' }
   | { kind: 'sessionAffinity'; service: string; value: 'None' | 'ClientIP' }
   | { kind: 'serviceUpstream'; ingress: string; value: boolean }
-  | { kind: 'replicas'; deployment: string; value: number };
+  | { kind: 'replicas'; deployment: string; value: number }
+  /** The Service's external load balancer model (src/sim/lb), as its netlab.io/load-balancer-model annotation. */
+  | { kind: 'loadBalancerModel'; service: string; value: 'direct' | 'nodeport' };
 
 export const SERVICE_UPSTREAM_ANNOTATION = 'nginx.ingress.kubernetes.io/service-upstream';
 
@@ -138,6 +141,8 @@ export function flipEdit(lab: Lab, flip: Flip): LabEdit | { error: string } {
       return editOne('Ingress', flip.ingress, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SERVICE_UPSTREAM_ANNOTATION]: String(flip.value) } } }) as Obj);
     case 'replicas':
       return editOne('Deployment', flip.deployment, (o) => ({ ...o, spec: { ...(o as Deployment).spec, replicas: flip.value } }) as Deployment);
+    case 'loadBalancerModel':
+      return editOne('Service', flip.service, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LB_ANNOTATIONS.model]: flip.value } } }) as Obj);
     default:
       return assertNever(flip, 'flip');
   }

@@ -80,6 +80,8 @@ export interface IngressControllerPort {
   pods: string[];
   /** The container ports the controller listens on for http and https. */
   ports: { http: number; https: number };
+  /** Its listeners expect a PROXY protocol header first (ingress-nginx `use-proxy-protocol`). */
+  proxyProtocol?: boolean;
   /** Decide one request. `state` is the controller's runtime state (round-robin cursors, canary draws). */
   decide(req: HttpRequestView, state: IngressRuntime): IngressDecision;
 }

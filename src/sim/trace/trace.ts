@@ -8,6 +8,8 @@ import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
 import { findClient, isIPv4 } from '../clients';
 import { isPodReady, isTerminating, podListeningPorts as podListening } from '../controllers/podstate';
+import { findLine } from '../artifact';
+import { chooseTarget, compileLoadBalancers, newLbState, type CompiledLoadBalancer, type LbRuntimeState } from '../lb';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
@@ -46,6 +48,8 @@ export interface TraceSession {
   ingress: { perController: Record<string, unknown>; rand: ReturnType<SeededRandom['state']> };
   cookies: Record<string, Record<string, string>>;
   connections: number;
+  /** The external load balancers' round-robin cursors (src/sim/lb). */
+  lb?: LbRuntimeState;
 }
 
 export function newTraceSession(seed: string): TraceSession {
@@ -54,6 +58,7 @@ export function newTraceSession(seed: string): TraceSession {
     ingress: { perController: {}, rand: SeededRandom.fromSeed(seed, 'ingress').state() },
     cookies: {},
     connections: 0,
+    lb: newLbState(seed),
   };
 }
 
@@ -264,6 +269,8 @@ interface HttpContext extends HttpRequestView {
   responseOps?: { hide: string[]; add: [string, string][] };
   /** Services the request went through, in order (a Gateway's data plane Service, then the backend's). */
   services?: string[];
+  /** A PROXY protocol header the external load balancer wrote in front of the stream: the client. */
+  proxyProtocol?: { version: 1 | 2; src: string; srcPort: number };
 }
 
 function userspaceExplanation(v: Extract<ProxyVerdict, { kind: 'proxy' }>): { key: TraceMessageKey; params: Record<string, string | number> } {
@@ -492,20 +499,13 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       const svc = owner.service;
       const lbPlace: HopPlace = { kind: 'load-balancer', id: `lb:${svcKey(svc)}`, address: pkt.dst, service: svcKey(svc) };
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: lbPlace.id } });
-      const pick = pickLoadBalancerNode(w, svc, pkt);
-      if (!pick.node) {
-        w.hop({ place: lbPlace, action: 'drop', before, key: 'hop.lb.noHealthy', params: { service: svcKey(svc) } });
-        return { outcome: 'timeout', status: null, service: svcKey(svc), fault: { kind: 'Service', namespace: svc.metadata.namespace, name: svc.metadata.name, field: 'spec.externalTrafficPolicy', message: `no node passes the load balancer health check for Service ${svcKey(svc)}: externalTrafficPolicy is Local and no node has a ready endpoint` } };
+      const lb = compileLoadBalancers(lab.cluster).find((l) => l.service === svcKey(svc));
+      const through = lb ? throughLoadBalancer(w, lb, lbPlace, pkt, http) : null;
+      if (!through || 'ended' in through) {
+        return through?.ended ?? { outcome: 'timeout', status: null, service: svcKey(svc), fault: { kind: 'Service', namespace: svc.metadata.namespace, name: svc.metadata.name, message: `Service ${svcKey(svc)} has no load balancer configuration` } };
       }
-      w.hop({
-        place: lbPlace,
-        action: 'balance',
-        before,
-        key: pick.local ? 'hop.lb.pickLocal' : 'hop.lb.pick',
-        params: { service: svcKey(svc), address: pkt.dst, node: pick.node, hcPort: svc.spec.healthCheckNodePort ?? 0 },
-        edge: { from: lbPlace.id, to: `node:${pick.node}` },
-      });
-      node = pick.node;
+      node = through.node;
+      pkt = through.pkt;
     } else if (owner.kind === 'node' || owner.kind === 'external-ip') {
       node = owner.kind === 'node' ? owner.node : lab.cluster.nodes[0]!.metadata.name;
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: `node:${node}` } });
@@ -525,7 +525,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       return { outcome: 'unreachable', status: null, fault };
     }
     origin = 'external';
-    w.hop({ place: nodePlace(node, 'eth0'), action: 'route', before, key: 'hop.arrive.node', params: { node, dst: `${pkt.dst}:${pkt.dstPort}` } });
+    w.hop({ place: nodePlace(node, 'eth0'), action: 'route', before: view(pkt, httpView), key: 'hop.arrive.node', params: { node, dst: `${pkt.dst}:${pkt.dstPort}` } });
   } else {
     node = at.node;
     origin = at.origin;
@@ -692,7 +692,15 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     return throughGateway(w, gw, pod, pkt, http, depth);
   }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
-  if (ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https)) {
+  const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
+  if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
+    // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
+    const params = { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src };
+    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    w.hop({ place, action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params: { pod: podKey(pod) } });
+    return { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+  }
+  if (ctrl && isCtrl) {
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     return throughIngress(w, ctrl, pod, pkt, http, depth);
   }
@@ -731,7 +739,13 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   const place: HopPlace = { kind: 'controller', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '', controller: ctrl.controller };
   const httpView = { host: http.host, path: http.path, method: http.method };
   const before = view(pkt, httpView);
-  const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP: pkt.src }, w.ingressRuntime());
+  // Behind a proxy protocol header the client is the header's address, not the packet's source.
+  const clientIP = http.proxyProtocol && ctrl.proxyProtocol ? http.proxyProtocol.src : pkt.src;
+  const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP }, w.ingressRuntime());
+  if (clientIP !== pkt.src) {
+    // The server block whose `listen ... proxy_protocol` read the header.
+    w.hop({ place, action: 'match', before, refs: decision.refs.slice(0, 1), key: 'hop.ingress.proxyProtocol', params: { controller: ctrl.controller, client: clientIP, src: pkt.src } });
+  }
   if (decision.kind === 'respond') {
     const action = decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond';
     const key = decision.ownServer ? 'hop.ingress.defaultServer' : 'hop.ingress.respond';
@@ -748,6 +762,8 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     service: decision.service,
     responseHeaders: { ...http.responseHeaders, ...decision.responseHeaders },
     upstreamStatus: decision.upstreamStatus,
+    // The controller's new upstream connection carries no PROXY header of its own.
+    proxyProtocol: undefined,
   };
   w.hop({ place, action: 'proxy', before, after: view(next, { host: http.host, path: decision.path, method: http.method }), key: 'hop.ingress.proxy', params: { controller: ctrl.controller, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: decision.upstream } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
@@ -809,26 +825,75 @@ function gwServiceOf(gw: GatewayDataPlanePort, upstream: string): string | null 
   return gw.serviceOf ? gw.serviceOf(upstream) : null;
 }
 
-/** The external load balancer's choice of node. With externalTrafficPolicy Local, only nodes whose
- *  health-check node port answers (a ready local endpoint) are candidates, as cloud LBs do. */
-function pickLoadBalancerNode(w: Walk, svc: Service, pkt: Packet): { node: string | null; local: boolean } {
-  const nodes = w.lab.cluster.nodes.map((n) => n.metadata.name).sort();
-  const local = svc.spec.externalTrafficPolicy === 'Local';
-  let candidates = nodes;
-  if (local) {
-    const key = svcKey(svc);
-    const slices = w.lab.cluster.endpointSlices.filter((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.['kubernetes.io/service-name']}` === key);
-    const withLocal = new Set(slices.flatMap((s) => s.endpoints.filter((e) => (e.conditions?.ready ?? true) && e.nodeName).map((e) => e.nodeName!)));
-    candidates = nodes.filter((n) => withLocal.has(n));
-  }
-  if (candidates.length === 0) return { node: null, local };
-  // A flow hash of the 5-tuple, as cloud LBs do: the same connection always goes to the same node.
-  const h = hashString(`${pkt.src}:${pkt.srcPort}>${pkt.dst}:${pkt.dstPort}`);
-  return { node: candidates[h % candidates.length]!, local };
+/** The check the load balancer runs, as its configuration names it (identifiers only, any language). */
+function checkText(lb: CompiledLoadBalancer): string {
+  const hc = lb.healthCheck;
+  return hc.protocol === 'TCP' ? `TCP:${hc.port}` : `HTTP:${hc.port}${hc.path}`;
 }
 
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
+/**
+ * The external load balancer decides, from its own configuration (src/sim/lb): the listener, the
+ * targets whose health check passes, the target by round robin or flow hash; then what it sends.
+ * `direct` keeps the packet (kube-proxy catches the LB address); `nodeport` sends to the chosen
+ * node's NodePort, from its own address when it proxies, from the client's when it forwards.
+ */
+function throughLoadBalancer(w: Walk, lb: CompiledLoadBalancer, place: HopPlace, pkt: Packet, http: HttpContext): { node: string; pkt: Packet } | { ended: Ended } {
+  const state = (w.session.lb ??= newLbState(w.lab.cluster.settings.seed));
+  const d = chooseTarget(lb, pkt, state);
+  const refs = (ids: string[]) => ids.map((r) => findLine(lb.artifact, r)).filter((r): r is ArtifactRef => r !== null);
+  const httpView = { host: http.host, path: http.path, method: http.method };
+  const before = view(pkt, httpView);
+  const [namespace, name] = lb.service.split('/') as [string, string];
+  const local = lb.externalTrafficPolicy === 'Local';
+  if (d.kind === 'no-listener') {
+    const ports = lb.listeners.map((l) => l.port).join(', ');
+    w.hop({ place, action: 'drop', before, refs: refs(d.refs), key: 'hop.lb.noListener', params: { address: lb.address, port: pkt.dstPort, service: lb.service, ports } });
+    const message = `the load balancer ${lb.address} of Service ${lb.service} has no listener on port ${pkt.dstPort} (it listens on ${ports || 'no port'})`;
+    return { ended: { outcome: 'timeout', status: null, service: lb.service, fault: { kind: 'Service', namespace, name, field: 'spec.ports', message } } };
+  }
+  if (d.kind === 'no-healthy') {
+    if (d.listener.problem) {
+      w.hop({ place, action: 'drop', before, refs: refs([d.listener.ref]), key: 'hop.lb.noTargets', params: { address: lb.address, port: d.listener.port, service: lb.service } });
+      return { ended: { outcome: 'timeout', status: null, service: lb.service, fault: { kind: 'Service', namespace, name, field: 'spec.allocateLoadBalancerNodePorts', message: `the load balancer of Service ${lb.service}: ${d.listener.problem}` } } };
+    }
+    const key: TraceMessageKey = local ? 'hop.lb.noHealthy' : 'hop.lb.noHealthyCheck';
+    w.hop({ place, action: 'drop', before, refs: refs(d.refs), key, params: { service: lb.service, check: checkText(lb) } });
+    const message = local
+      ? `no node passes the load balancer health check for Service ${lb.service}: externalTrafficPolicy is Local and no node has a ready endpoint`
+      : `no node passes the load balancer health check (${checkText(lb)}) for Service ${lb.service}: the Service has no ready endpoints, so kube-proxy rejects its NodePort on every node`;
+    return { ended: { outcome: 'timeout', status: null, service: lb.service, fault: { kind: 'Service', namespace, name, field: local ? 'spec.externalTrafficPolicy' : 'spec.selector', message } } };
+  }
+  const t = d.target;
+  const b = lb.behaviour;
+  const edge = { from: place.id, to: `node:${t.node}` };
+  if (b.model === 'direct') {
+    const hcPort = lb.healthCheck.protocol === 'HTTP' && lb.healthCheck.server === 'service-health' ? lb.healthCheck.port : 0;
+    const params = { service: lb.service, address: pkt.dst, node: t.node, hcPort };
+    w.hop({ place, action: 'balance', before, refs: refs(d.refs), key: local ? 'hop.lb.pickLocal' : 'hop.lb.pick', params, edge });
+    return { node: t.node, pkt };
+  }
+  // nodeport: to the chosen node's NodePort. A proxy (or an NLB not keeping the client address)
+  // sends from its own address on a new source port; a forwarding NLB keeps the client's.
+  const fromLb = b.delivery === 'proxy' || b.source === 'lb';
+  const out: Packet = fromLb
+    ? { protocol: pkt.protocol, src: lb.address, srcPort: w.ephemeralPort(), dst: t.address, dstPort: t.port }
+    : { ...pkt, dst: t.address, dstPort: t.port };
+  const key = `hop.lb.nodeport.${b.algorithm === 'round-robin' ? 'rr' : 'hash'}.${fromLb ? 'lb' : 'client'}` as TraceMessageKey;
+  const params = {
+    service: lb.service,
+    address: lb.address,
+    node: t.node,
+    target: `${t.address}:${t.port}`,
+    healthy: d.healthy.length,
+    total: lb.nodes.length,
+    check: checkText(lb),
+    src: out.src,
+  };
+  w.hop({ place, action: b.delivery === 'proxy' ? 'proxy' : 'balance', before, after: view(out, httpView), refs: refs(d.refs), key, params, edge });
+  if (b.proxyProtocol) {
+    http.proxyProtocol = { version: b.proxyProtocol, src: pkt.src, srcPort: pkt.srcPort };
+    const header = `PROXY TCP4 ${pkt.src} ${pkt.dst} ${pkt.srcPort} ${pkt.dstPort}`;
+    w.hop({ place, action: 'proxy', before: view(out, httpView), refs: refs(['behaviour:proxy-protocol']), key: 'hop.lb.proxyProtocol', params: { version: b.proxyProtocol, client: `${pkt.src}:${pkt.srcPort}`, header } });
+  }
+  return { node: t.node, pkt: out };
 }

@@ -133,7 +133,7 @@ describe('kubectl', () => {
   });
 
   it("a ReplicaSet's pod deleted is replaced under a new name, and the events say so", () => {
-    const pods = (s: Scenario) => labFor(s).cluster.pods.filter((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').map((p) => p.metadata.name);
+    const pods = (s: Scenario) => labFor(s).cluster.pods.filter((p) => p.metadata.namespace === 'default' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet').map((p) => p.metadata.name);
     const [pod] = pods(base);
     const r = exec(`kubectl delete pod ${pod}`);
     expect(r.err).toBe('');
@@ -147,7 +147,7 @@ describe('kubectl', () => {
 
   it("marking a ReplicaSet's pod not ready by its annotation takes it out of the endpoints", () => {
     const lab = labFor(base);
-    const pod = lab.cluster.pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')!;
+    const pod = lab.cluster.pods.find((p) => p.metadata.namespace === 'default' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')!;
     const r = exec(`kubectl annotate pod ${pod.metadata.name} netlab.io/ready=false`);
     expect(r.err).toBe('');
     const after = labFor(r.next).cluster.endpointSlices.flatMap((s) => s.endpoints).find((e) => e.targetRef?.name === pod.metadata.name);
@@ -179,7 +179,7 @@ describe('kubectl', () => {
   });
 
   it('exec moves the shell into a pod', () => {
-    const pod = labFor(base).reconcile.cluster.pods[0]!.metadata.name;
+    const pod = labFor(base).reconcile.cluster.pods.find((p) => p.metadata.namespace === 'default')!.metadata.name;
     expect(exec(`kubectl exec -it ${pod} -- sh`).shell).toEqual({ kind: 'pod', pod: `default/${pod}` });
   });
 });
@@ -251,6 +251,6 @@ describe('completion', () => {
   ])('%s -> %s', (line, want) => expect(complete(env, line).line).toBe(want));
 
   it('lists the candidates when ambiguous', () => {
-    expect(complete(env, 'shell node ').candidates).toEqual(['node-1', 'node-2']);
+    expect(complete(env, 'shell node ').candidates).toEqual(['node-1', 'node-2', 'node-3']);
   });
 });

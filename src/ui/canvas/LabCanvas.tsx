@@ -2,15 +2,15 @@
 // balancers and clients. Positions come from ELK (in a worker); the moving packet is drawn by
 // PacketLayer outside React state.
 
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange, type ReactFlowState } from '@xyflow/react';
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
-import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
+import { selectClients, selectCluster, selectCurrentHop, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
 import { useSession } from '../share/session';
 import { useEffectiveTheme } from '../theme';
-import { useT } from '../i18n';
+import { useT, type T } from '../i18n';
 import { getElk, resetElk } from './elk';
 import { PartError } from '../parts';
 import { EndpointFan, fanPath, type Fan } from './EndpointFan';
@@ -35,6 +35,11 @@ function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topol
 const selectSources = (s: LabState) => s.scenario.sources;
 const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
 const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
+/** The current hop's edge as "from>to", so the load balancer's arrow it travels can be marked. */
+const selectHopEdge = (s: LabState) => {
+  const e = selectCurrentHop(s)?.edge;
+  return e ? `${e.from}>${e.to}` : null;
+};
 
 const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
 
@@ -81,7 +86,7 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
   // Service -> pod lines are drawn by EndpointFan, one path per Service; the few load balancer
   // lines stay React Flow edges.
   const edges: Edge[] = topo.edges
-    .filter((e) => e.kind !== 'endpoint')
+    .filter((e) => e.kind !== 'endpoint' && e.kind !== 'lb-target')
     .map((e) => ({
       id: e.id,
       source: e.source,
@@ -92,6 +97,29 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
       zIndex: 0,
     }));
   return { nodes, edges };
+}
+
+/** A nodeport load balancer's arrows to each node's NodePort badge: above the frames (they end on a
+ *  badge), greyed with the health check's reason when the node is out of service. */
+function targetEdges(topo: Topology, t: T, hopEdge: string | null): Edge[] {
+  return topo.edges
+    .filter((e) => e.kind === 'lb-target')
+    .map((e) => {
+      const h = e.health;
+      const current = hopEdge === `${e.source}>${e.target}`;
+      const cls = `lab-edge lab-edge-lb-target${h && !h.healthy ? ' is-unhealthy' : ''}${current ? ' is-current' : ''}`;
+      return {
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        targetHandle: e.targetHandle,
+        className: cls,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        label: h?.why ? t(`canvas.lb.unhealthy.${h.why.kind}`, { port: h.why.port }) : undefined,
+        labelBgPadding: [4, 2] as [number, number],
+        zIndex: 3,
+      };
+    });
 }
 
 /** Each Service's lines to its endpoints, in absolute canvas coordinates (pods are laid out in their frame). */
@@ -181,7 +209,9 @@ export function LabCanvas() {
     }),
     [t],
   );
-  const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+  const hopEdge = useLab(selectHopEdge);
+  const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+  const flow = useMemo(() => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null), [base, laid, t, hopEdge]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   const far = useStore(selectFar);
 

@@ -16,7 +16,7 @@ export const SIZES = {
   badgeRow: 26,
   badgesPerRow: 4,
   service: { w: 240, h: 100 },
-  lb: { w: 200, h: 58 },
+  lb: { w: 200, h: 72 },
   client: { w: 200, h: 58 },
 } as const;
 

@@ -53,6 +53,8 @@ const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<Fram
         <div className="lab-badges">
           {f.nodePorts.map((p) => (
             <span key={`np-${p.port}-${p.protocol}`} className="badge badge-nodeport mono" title={t('canvas.nodePort.title', { service: p.service })}>
+              {/* Where a nodeport load balancer's arrow ends (LabCanvas: lb-target edges). */}
+              <Handle type="target" id={`np-${p.port}`} position={Position.Top} className="rf-handle" isConnectable={false} />
               {t('canvas.nodePort')} {p.port}
             </span>
           ))}
@@ -119,6 +121,7 @@ const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) 
         <span className="kind-tag kind-lb">{t('kind.loadBalancer')}</span>
       </div>
       <div className="mono">{data.lb.address}</div>
+      {data.lb.model && <div className="muted small">{t(data.lb.model === 'nodeport' ? 'canvas.lb.nodeport' : 'canvas.lb.direct')}</div>}
     </div>
   );
 });

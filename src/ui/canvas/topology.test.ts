@@ -65,9 +65,30 @@ describe('topology', () => {
     lb.status = { loadBalancer: { ingress: [{ ip: '198.51.100.1' }] } };
     c.services.push(lb);
     const t = buildTopology(c);
-    expect(t.loadBalancers).toEqual([{ id: 'lb:ingress-nginx/ingress-nginx-controller', address: '198.51.100.1', service: 'ingress-nginx/ingress-nginx-controller', serviceId: 'service:ingress-nginx/ingress-nginx-controller' }]);
+    expect(t.loadBalancers).toEqual([{ id: 'lb:ingress-nginx/ingress-nginx-controller', address: '198.51.100.1', service: 'ingress-nginx/ingress-nginx-controller', serviceId: 'service:ingress-nginx/ingress-nginx-controller', model: 'direct' }]);
     expect(t.pods.find((p) => p.name === 'ingress-nginx-controller-0')?.ingressController).toBe(true);
     expect(t.pods.find((p) => p.name === 'web-1')?.ingressController).toBe(false);
+  });
+});
+
+describe('a nodeport load balancer (src/sim/lb)', () => {
+  it('points at every node\'s NodePort badge instead of the Service, greying nodes that fail healthCheckNodePort', () => {
+    const c = withSlices();
+    // web-1 runs on node-a only once web-2 is gone: with Local policy node-b fails the health check.
+    c.endpointSlices[0]!.endpoints.pop();
+    c.endpointSlices[0]!.endpoints[0]!.nodeName = 'node-a';
+    c.endpointSlices[0]!.ports = [{ port: 8080, protocol: 'TCP' }];
+    const web = c.services[0]!;
+    web.metadata.annotations = { 'netlab.io/load-balancer-model': 'nodeport' };
+    web.spec = { ...web.spec, type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 32100 };
+    web.status = { loadBalancer: { ingress: [{ ip: '198.51.100.1' }] } };
+    const t = buildTopology(c);
+    expect(t.loadBalancers[0]).toMatchObject({ id: 'lb:default/web', model: 'nodeport' });
+    expect(t.edges.filter((e) => e.kind === 'load-balancer')).toEqual([]);
+    expect(t.edges.filter((e) => e.kind === 'lb-target').map((e) => [e.target, e.targetHandle, e.health])).toEqual([
+      ['node:node-a', 'np-30080', { healthy: true }],
+      ['node:node-b', 'np-30080', { healthy: false, why: { kind: 'no-local-endpoints', port: 32100 } }],
+    ]);
   });
 });
 

@@ -7,6 +7,8 @@
 // A hop at `dns:<ip>` is drawn at the Service with that cluster IP (kube-dns).
 
 import type { Cluster, ExternalClient, Pod, Service } from '../../sim';
+// The load balancers' own configuration, from its module alone: the canvas chunk stays free of the rest of the core.
+import { compileLoadBalancers } from '../../sim/lb/compile';
 
 export const canvasId = {
   node: (name: string) => `node:${name}`,
@@ -54,6 +56,14 @@ export interface LoadBalancerModel {
   address: string;
   service: string;
   serviceId: string;
+  /** How it reaches the nodes (src/sim/lb): with its address kept, or to every node's NodePort. */
+  model?: 'direct' | 'nodeport';
+}
+
+/** Why a load balancer's target is out of service, from its health check (src/sim/lb). */
+export interface TargetHealth {
+  healthy: boolean;
+  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused'; port: number };
 }
 
 export interface ClientModel {
@@ -66,7 +76,10 @@ export interface EdgeModel {
   id: string;
   source: string;
   target: string;
-  kind: 'endpoint' | 'load-balancer';
+  kind: 'endpoint' | 'load-balancer' | 'lb-target';
+  /** lb-target: the NodePort badge the arrow ends at, and whether the LB's health check passes. */
+  targetHandle?: string;
+  health?: TargetHealth;
 }
 
 export interface Topology {
@@ -185,21 +198,36 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
     });
 
   const loadBalancers: LoadBalancerModel[] = [];
+  const targetEdges: EdgeModel[] = [];
+  const compiled = new Map(compileLoadBalancers(cluster).map((lb) => [lb.service, lb]));
   for (const s of cluster.services) {
     if (s.spec.type !== 'LoadBalancer') continue;
     const address = s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname;
     if (!address) continue;
+    const id = canvasId.lb(s.metadata.namespace, s.metadata.name);
+    const c = compiled.get(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`);
     loadBalancers.push({
-      id: canvasId.lb(s.metadata.namespace, s.metadata.name),
+      id,
       address,
       service: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
       serviceId: canvasId.service(s.metadata.namespace, s.metadata.name),
+      model: c?.behaviour.model,
     });
+    // A nodeport LB's targets: its first listener's NodePort on every node, greyed when the check fails.
+    if (c?.behaviour.model !== 'nodeport') continue;
+    const listener = c.listeners[0];
+    for (const t of listener?.targets ?? []) {
+      const why = c.nodes.find((n) => n.node === t.node)?.why;
+      const health: TargetHealth = why ? { healthy: t.healthy, why } : { healthy: t.healthy };
+      const target = canvasId.node(t.node);
+      targetEdges.push({ id: `${id}->${target}:${t.port}`, source: id, target, kind: 'lb-target', targetHandle: `np-${t.port}`, health });
+    }
   }
   loadBalancers.sort((a, b) => a.id.localeCompare(b.id));
 
   const edges: EdgeModel[] = [];
-  for (const lb of loadBalancers) edges.push({ id: `${lb.id}->${lb.serviceId}`, source: lb.id, target: lb.serviceId, kind: 'load-balancer' });
+  for (const lb of loadBalancers) if (lb.model !== 'nodeport') edges.push({ id: `${lb.id}->${lb.serviceId}`, source: lb.id, target: lb.serviceId, kind: 'load-balancer' });
+  edges.push(...targetEdges);
   for (const s of services) for (const p of s.endpoints) edges.push({ id: `${s.id}->${p}`, source: s.id, target: p, kind: 'endpoint' });
 
   return {

@@ -7,6 +7,9 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Deployment, Service } from '../../sim/api/types';
 import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/trace/compare';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
+import { LB_ANNOTATIONS } from '../../sim/lb/behaviour';
+
+const LB_MODEL_ANNOTATION = LB_ANNOTATIONS.model;
 import type { TraceResult } from '../../sim/trace/types';
 import type { ScenarioObject } from '../../scenario';
 import { selectLang, selectScenario, type LabState } from '../../state';
@@ -15,7 +18,7 @@ import { explain, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
 import { placeLabel } from './HopInspector';
 
-export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas'] as const;
+export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas', 'loadBalancerModel'] as const;
 type FlipKind = (typeof FLIP_KINDS)[number];
 
 const selectRequest = (s: LabState) => s.playback.request;
@@ -25,7 +28,8 @@ const keyOf = (o: { metadata: { name: string; namespace?: string } }) => `${o.me
 
 /** Objects of one kind the flip can target, by "ns/name". */
 function targets(objects: readonly ScenarioObject[], kind: FlipKind): string[] {
-  const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment' }[kind];
+  const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment', loadBalancerModel: 'Service' }[kind];
+  if (kind === 'loadBalancerModel') return objects.filter((o) => o.kind === 'Service' && (o as Service).spec.type === 'LoadBalancer').map(keyOf);
   return k ? objects.filter((o) => o.kind === k).map(keyOf) : [];
 }
 
@@ -43,6 +47,8 @@ function flipFor(objects: readonly ScenarioObject[], kind: FlipKind, target: str
       return { kind, ingress: target, value: obj?.metadata.annotations?.[SERVICE_UPSTREAM_ANNOTATION] !== 'true' };
     case 'replicas':
       return { kind, deployment: target, value: replicas };
+    case 'loadBalancerModel':
+      return { kind, service: target, value: obj?.metadata.annotations?.[LB_MODEL_ANNOTATION] === 'nodeport' ? 'direct' : 'nodeport' };
   }
 }
 
@@ -57,6 +63,8 @@ function flipText(t: T, f: Flip): string {
       return t('ab.flip.serviceUpstream.to', { target: f.ingress, value: String(f.value) });
     case 'replicas':
       return t('ab.flip.replicas.to', { target: f.deployment, value: f.value });
+    case 'loadBalancerModel':
+      return t('ab.flip.loadBalancerModel.to', { target: f.service, value: f.value });
   }
 }
 

@@ -24,7 +24,8 @@ export interface CompiledNginx {
 
 export function compileNginx(cluster: Cluster, addon: IngressAddon, options: NginxRenderOptions = {}): CompiledNginx {
   const model = buildIngressModel(cluster, addon);
-  return { addon, model, rendered: renderNginxConf(model, options) };
+  const proxyProtocol = addon.controller === 'nginx' && addon.useProxyProtocol === true;
+  return { addon, model, rendered: renderNginxConf(model, { ...(proxyProtocol ? { proxyProtocol } : {}), ...options }) };
 }
 
 export type NginxSyncKind = 'none' | 'dynamic' | 'reload';

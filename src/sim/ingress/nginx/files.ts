@@ -26,7 +26,7 @@ export interface WriteNginxConfigDirInput {
   cluster: Cluster;
   className: string;
   /** Listen sockets and the internal 404 server (tests put them on loopback addresses). */
-  render?: Pick<NginxRenderOptions, 'listen' | 'internalDefaultServer'>;
+  render?: Pick<NginxRenderOptions, 'listen' | 'internalDefaultServer' | 'proxyProtocol'>;
 }
 
 /** The addon serving a class: declared in settings.ingress, else implied by an IngressClass of a known controller. */

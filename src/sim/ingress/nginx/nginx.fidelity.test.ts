@@ -465,6 +465,44 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
     }
   });
 
+  it('use-proxy-protocol: nginx -t accepts listen ... proxy_protocol with real_ip_header; nginx answers a stream that starts with a PROXY header and closes one without', async () => {
+    const out = writeNginxConfigDir({
+      cluster: hostsCluster(),
+      className: 'nginx',
+      render: { listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` }, internalDefaultServer: INTERNAL, proxyProtocol: true },
+    });
+    const source = { files: out.files, nodes: out.rendered.nodes };
+    const dir = writeDir(source);
+    const t = nginxTest(dir);
+    rmSync(dir, { recursive: true, force: true });
+    expect(t.ok, t.output).toBe(true);
+    const running = await startNginx(source);
+    try {
+      // Raw TCP: the PROXY v1 line, then the request; nginx answers (no 400 for a broken request line).
+      const answer = await new Promise<string>((resolve) => {
+        let data = '';
+        const sock = net.connect({ host: NGINX_ADDR, port: HTTP_PORT }, () => {
+          sock.write(`PROXY TCP4 203.0.113.7 ${NGINX_ADDR} 40000 ${HTTP_PORT}\r\nGET / HTTP/1.1\r\nHost: nope.example\r\nConnection: close\r\n\r\n`);
+        });
+        sock.on('data', (d) => (data += String(d)));
+        sock.on('close', () => resolve(data));
+        sock.on('error', () => resolve(data));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 (?!400)\d{3}/);
+      // Without the header the same listener refuses the stream (nginx logs "broken header").
+      const bare = await new Promise<string>((resolve) => {
+        let data = '';
+        const sock = net.connect({ host: NGINX_ADDR, port: HTTP_PORT }, () => sock.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        sock.on('data', (d) => (data += String(d)));
+        sock.on('close', () => resolve(data));
+        sock.on('error', () => resolve(data));
+      });
+      expect(bare).toBe('');
+    } finally {
+      await stopNginx(running);
+    }
+  });
+
   const scenarios: [string, () => Source, Case[]][] = [
     ['hosts and the default backend (seed 001)', () => fromCluster(hostsCluster()), hostCases],
     ['pathTypes and wildcards', () => fromCluster(pathsCluster()), pathCases],

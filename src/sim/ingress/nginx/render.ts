@@ -27,6 +27,8 @@ export interface NginxRenderOptions {
    * configuration as modern ingress-nginx compares it, where endpoints live in the Lua balancer.
    */
   endpointsBlind?: boolean;
+  /** ingress-nginx's `use-proxy-protocol`: `proxy_protocol` on every listen, the client address taken from the header. */
+  proxyProtocol?: boolean;
 }
 
 export interface RenderedNginx {
@@ -257,8 +259,9 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     const isDefault = server.host === CATCH_ALL_HOST;
     const sid = nginxServerId(server.host);
     const children: NginxNode[] = [d('server_name', buildServerName(server.host))];
-    children.push(d('listen', ...(isDefault ? [listen.http, 'default_server'] : [listen.http])));
-    children.push(d('listen', ...(isDefault ? [listen.https, 'default_server', 'ssl'] : [listen.https, 'ssl'])));
+    const pp = options.proxyProtocol ? ['proxy_protocol'] : [];
+    children.push(d('listen', ...(isDefault ? [listen.http, 'default_server'] : [listen.http]), ...pp));
+    children.push(d('listen', ...(isDefault ? [listen.https, 'default_server', 'ssl'] : [listen.https, 'ssl']), ...pp));
     let pem = fakePath;
     if (server.tls && server.tls.found && server.tls.certPem && server.tls.keyPem) {
       pem = certPath(`${server.tls.secretNamespace}-${server.tls.secretName}.pem`);
@@ -296,6 +299,9 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
       ? ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => d(`${t}_temp_path`, `${files.tempDir}/${t}`))
       : []),
     b('geo:literal_dollar', 'geo', ['$literal_dollar'], [d('default', '"$"')]),
+    // use-proxy-protocol: the real client is the PROXY header's address ($remote_addr after realip),
+    // trusted from anywhere (proxy-real-ip-cidr's default 0.0.0.0/0).
+    ...(options.proxyProtocol ? [d('real_ip_header', 'proxy_protocol'), d('set_real_ip_from', '0.0.0.0/0')] : []),
     c('headers ingress-nginx sets for every proxied request (inherited by every location)'),
     d('proxy_http_version', '1.1'),
     d('proxy_set_header', 'Host', '$host'),
