@@ -16,6 +16,7 @@ import { EndpointFan, fanPath, type Fan } from './EndpointFan';
 import { layoutTopology, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
 import { PacketLayer } from './PacketLayer';
+import { RouteLayer } from './RouteLayer';
 import { buildTopology, type Topology } from './topology';
 
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
@@ -61,7 +62,7 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
   }
   for (const lb of topo.loadBalancers) {
     const b = at(lb.id);
-    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address} ${lb.service}` });
+    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address ?? '<pending>'} ${lb.service}` });
   }
   for (const s of topo.services) {
     const b = at(s.id);
@@ -194,6 +195,7 @@ export function LabCanvas() {
           <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
           <Controls showInteractive={false} fitViewOptions={FIT} />
           <EndpointFan fans={fans} />
+          {laid && <RouteLayer topo={laid.topo} layout={laid.layout} />}
           <PacketLayer />
         </ReactFlow>
       )}

@@ -1,0 +1,258 @@
+// The route of a trace as the canvas draws it: one directed segment per hop that travels a canvas
+// edge (the tracer's `hop.edge`), and one stop per place where hops decide without moving (a
+// node's kube-proxy rewriting the destination, a pod answering). Plain geometry in canvas
+// coordinates, computed from the layout (never from React Flow's per-frame state): O(hops).
+
+import type { Hop } from '../../sim';
+import type { Box, Layout } from './layout';
+import type { Topology } from './topology';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface RouteSegment {
+  /** The hop's index in the trace (its number on the canvas is index + 1). */
+  hop: number;
+  from: string;
+  to: string;
+  a: Point;
+  b: Point;
+  /** Where along a -> b (0..1) its number sits: the free spot nearest the middle. */
+  badgeAt: number;
+}
+
+export interface RouteStop {
+  /** The canvas id of the place. */
+  id: string;
+  /** Indexes of the hops that happen there without travelling. */
+  hops: number[];
+  /** Top right corner of the place, where its numbers are pinned. */
+  at: Point;
+}
+
+export interface Route {
+  segments: RouteSegment[];
+  stops: RouteStop[];
+  /** Canvas ids of every object the route touches (for keeping them readable). */
+  ids: Set<string>;
+  /** Hops whose edge has an end the canvas does not draw (so nothing is silently missing). */
+  unplaced: number[];
+}
+
+/** Absolute boxes of every object the canvas draws, and the `dns:<ip>` aliases of Services. */
+export interface Places {
+  rect(id: string): Box | undefined;
+  /** The canvas id an id is drawn at: itself, or for `dns:<ip>` the Service with that cluster IP. */
+  resolve(id: string): string;
+  /** For a pod inside a node frame: the frame's id. */
+  frameOf(id: string): string | undefined;
+  /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
+  tops: readonly (Box & { id: string })[];
+}
+
+export function placesOf(topo: Topology, layout: Layout): Places {
+  const frameOf = new Map<string, string>();
+  for (const p of topo.pods) if (p.frameId) frameOf.set(p.id, p.frameId);
+  const byIp = new Map<string, string>();
+  for (const s of topo.services) if (s.clusterIP && s.clusterIP !== 'None') byIp.set(`dns:${s.clusterIP}`, s.id);
+  const resolve = (id: string) => byIp.get(id) ?? id;
+  const rect = (raw: string): Box | undefined => {
+    const id = resolve(raw);
+    const top = layout.boxes[id];
+    if (top) return top;
+    const p = layout.pods[id];
+    if (!p) return undefined;
+    const f = frameOf.get(id);
+    const fb = f ? layout.boxes[f] : undefined;
+    return fb ? { ...p, x: fb.x + p.x, y: fb.y + p.y } : p;
+  };
+  const tops = Object.entries(layout.boxes).map(([id, b]) => ({ ...b, id }));
+  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops };
+}
+
+const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+const inside = (p: Point, b: Box) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
+
+/** A node frame is entered at its header (its interface), not in the middle of its pods. */
+export const FRAME_ENTRY_Y = 30;
+
+function anchor(id: string, b: Box): Point {
+  return id.startsWith('node:') ? { x: b.x + b.w / 2, y: b.y + Math.min(b.h / 2, FRAME_ENTRY_Y) } : centre(b);
+}
+
+/** Where the line from `from` (inside or outside `b`) towards `to` (inside `b`) crosses b's border. */
+function clip(from: Point, to: Point, b: Box): Point {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  // The largest t in [0,1] at which from + t*(to-from) is on the border, entering towards `to`.
+  let t = 0;
+  const edges: [number, number, number][] = [
+    [dx, b.x - from.x, 0],
+    [dx, b.x + b.w - from.x, 0],
+    [dy, b.y - from.y, 1],
+    [dy, b.y + b.h - from.y, 1],
+  ];
+  for (const [d, num, axis] of edges) {
+    if (d === 0) continue;
+    const k = num / d;
+    if (k < 0 || k > 1) continue;
+    const p = { x: from.x + dx * k, y: from.y + dy * k };
+    const onOther = axis === 0 ? p.y >= b.y - 0.5 && p.y <= b.y + b.h + 0.5 : p.x >= b.x - 0.5 && p.x <= b.x + b.w + 0.5;
+    if (onOther && k > t && !inside(from, b)) t = k;
+  }
+  return { x: from.x + dx * t, y: from.y + dy * t };
+}
+
+/** Gap left between a segment's ends and the boxes it joins, so the arrowhead stays clear. */
+const END_GAP = 4;
+
+function shorten(a: Point, b: Point, atA: number, atB: number): [Point, Point] {
+  const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  const ux = (b.x - a.x) / len;
+  const uy = (b.y - a.y) / len;
+  return [
+    { x: a.x + ux * atA, y: a.y + uy * atA },
+    { x: b.x - ux * atB, y: b.y - uy * atB },
+  ];
+}
+
+/** A frame -> pod drop's length: it starts in the lane the layout leaves under a frame's header. */
+const STUB = 40;
+
+/** The segment between two placed boxes: border to border, or from a frame's header down into one of its pods. */
+function between(fromId: string, fb: Box, toId: string, tb: Box): [Point, Point] {
+  const fa = anchor(fromId, fb);
+  const ta = anchor(toId, tb);
+  // A node delivering to its own pod (or a pod sending out through its node): a short drop from
+  // the frame's header row to the pod, over nothing but the frame's own background.
+  if (inside(ta, fb) && !inside(fa, tb)) {
+    const top = { x: ta.x, y: Math.max(fb.y + FRAME_ENTRY_Y + 16, tb.y - STUB) };
+    return shorten(top, { x: ta.x, y: tb.y }, 0, END_GAP);
+  }
+  if (inside(fa, tb) && !inside(ta, fb)) {
+    const top = { x: fa.x, y: Math.max(tb.y + FRAME_ENTRY_Y + 16, fb.y - STUB) };
+    return shorten({ x: fa.x, y: fb.y }, top, END_GAP, 0);
+  }
+  const a = clip(ta, fa, fb);
+  const b = clip(fa, ta, tb);
+  return shorten(a, b, END_GAP, END_GAP);
+}
+
+/** Parallel segments between the same two places (there and back) are drawn side by side. */
+const PARALLEL = 16;
+
+function spread(segments: RouteSegment[]): void {
+  const groups = new Map<string, RouteSegment[]>();
+  for (const s of segments) {
+    const key = [s.from, s.to].sort().join('|');
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    // One canonical direction per pair, so there-and-back segments land on opposite sides.
+    const [p, q] = [group[0]!.from, group[0]!.to].sort();
+    group.forEach((s, i) => {
+      const flip = s.from === p && s.to === q ? 1 : -1;
+      const dx = (s.b.x - s.a.x) * flip;
+      const dy = (s.b.y - s.a.y) * flip;
+      const len = Math.hypot(dx, dy) || 1;
+      const off = (i - (group.length - 1) / 2) * PARALLEL;
+      const nx = (-dy / len) * off;
+      const ny = (dx / len) * off;
+      s.a = { x: s.a.x + nx, y: s.a.y + ny };
+      s.b = { x: s.b.x + nx, y: s.b.y + ny };
+    });
+  }
+}
+
+/** A badge's radius in canvas units at zoom 1 (RouteLayer draws it 16 px, plus its ring). */
+const BADGE_CLEAR = 20;
+
+/**
+ * Where on a segment its number goes: the point nearest the middle whose badge covers no other
+ * object's box (a client -> node line crosses the Services' row; its number must not hide a
+ * Service's address). The middle when no spot is free.
+ */
+function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places): number {
+  const own = new Set([s.from, s.to, places.frameOf(s.from), places.frameOf(s.to)]);
+  const others = places.tops.filter((b) => !own.has(b.id));
+  const free = (t: number) => {
+    const x = s.a.x + (s.b.x - s.a.x) * t;
+    const y = s.a.y + (s.b.y - s.a.y) * t;
+    return others.every((b) => x + BADGE_CLEAR < b.x || x - BADGE_CLEAR > b.x + b.w || y + BADGE_CLEAR < b.y || y - BADGE_CLEAR > b.y + b.h);
+  };
+  for (let d = 0; d <= 0.35; d += 0.05) {
+    if (free(0.5 - d)) return 0.5 - d;
+    if (free(0.5 + d)) return 0.5 + d;
+  }
+  return 0.5;
+}
+
+export function buildRoute(hops: readonly Hop[], places: Places): Route {
+  const segments: RouteSegment[] = [];
+  const stops = new Map<string, RouteStop>();
+  const ids = new Set<string>();
+  const unplaced: number[] = [];
+  for (const h of hops) {
+    if (h.edge && h.edge.from !== h.edge.to) {
+      const from = places.resolve(h.edge.from);
+      const to = places.resolve(h.edge.to);
+      const fb = places.rect(from);
+      const tb = places.rect(to);
+      if (!fb || !tb) {
+        unplaced.push(h.index);
+        continue;
+      }
+      const [a, b] = between(from, fb, to, tb);
+      segments.push({ hop: h.index, from, to, a, b, badgeAt: badgeSpot({ a, b, from, to }, places) });
+      ids.add(from).add(to);
+      continue;
+    }
+    const id = places.resolve(h.place.id);
+    const r = places.rect(id);
+    if (!r) {
+      unplaced.push(h.index);
+      continue;
+    }
+    ids.add(id);
+    const stop = stops.get(id) ?? { id, hops: [], at: { x: r.x + r.w, y: r.y } };
+    stop.hops.push(h.index);
+    stops.set(id, stop);
+  }
+  // A pod's frame is on the route too: the packet passes its interface.
+  for (const id of [...ids]) {
+    const f = places.frameOf(id);
+    if (f) ids.add(f);
+  }
+  spread(segments);
+  return { segments, stops: [...stops.values()], ids, unplaced };
+}
+
+/** How much of a node frame's top a presenter needs: its name, addresses and port badges. */
+const FRAME_HEADER_VIEW = 96;
+
+/**
+ * The part of the canvas a presenter needs in view to show the route: every object it touches,
+ * but of a node frame only its header and the route's pods in it (not a thousand other pods).
+ */
+export function routeBounds(route: Route, places: Places): Box | null {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  const add = (b: Box) => {
+    x0 = Math.min(x0, b.x);
+    y0 = Math.min(y0, b.y);
+    x1 = Math.max(x1, b.x + b.w);
+    y1 = Math.max(y1, b.y + b.h);
+  };
+  for (const id of route.ids) {
+    const b = places.rect(id);
+    if (!b) continue;
+    add(id.startsWith('node:') ? { ...b, h: Math.min(b.h, FRAME_HEADER_VIEW) } : b);
+  }
+  for (const s of route.segments) add({ x: Math.min(s.a.x, s.b.x), y: Math.min(s.a.y, s.b.y), w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) });
+  return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+}
