@@ -4,7 +4,7 @@
 
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
@@ -17,6 +17,7 @@ import { layoutTopology, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
 import { PacketLayer } from './PacketLayer';
 import { RouteLayer } from './RouteLayer';
+import { usePresenterCamera } from './camera';
 import { buildTopology, type Topology } from './topology';
 
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
@@ -166,6 +167,9 @@ export function LabCanvas() {
     }),
     [t],
   );
+  const fitCluster = useCallback(() => void rf.fitView(fit), [rf, fit]);
+  const lessonWidth = lessonCard ? (document.querySelector<HTMLElement>('[data-testid="lesson"]')?.offsetWidth ?? Math.min(420, viewWidth * 0.46)) : 0;
+  usePresenterCamera(laid, { width: viewWidth, height: viewHeight }, lessonWidth, fitCluster);
   const flow = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   const far = useStore(selectFar);

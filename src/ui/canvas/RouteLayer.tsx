@@ -6,12 +6,11 @@
 
 import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo, useState } from 'react';
-import type { TraceResult } from '../../sim';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
 import type { Layout } from './layout';
-import { buildRoute, placesOf, type Point, type Route, type RouteSegment } from './route';
+import { routeFor, type Point, type RouteSegment } from './route';
 import type { Topology } from './topology';
 
 /**
@@ -51,16 +50,6 @@ function segmentPaths(s: RouteSegment, k: number) {
   };
 }
 
-const routes = new WeakMap<TraceResult, WeakMap<Layout, Route>>();
-
-function routeOf(trace: TraceResult, topo: Topology, layout: Layout): Route {
-  let inner = routes.get(trace);
-  if (!inner) routes.set(trace, (inner = new WeakMap()));
-  let r = inner.get(layout);
-  if (!r) inner.set(layout, (r = buildRoute(trace.hops, placesOf(topo, layout))));
-  return r;
-}
-
 export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout }) {
   const t = useT();
   const trace = useLab(selectTrace);
@@ -68,7 +57,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   const lang = useLab(selectLang);
   const zoom = useStore(selectZoom);
   const [hovered, setHovered] = useState<number | null>(null);
-  const route = useMemo(() => (trace ? routeOf(trace, topo, layout) : null), [trace, topo, layout]);
+  const route = useMemo(() => (trace ? routeFor(trace.hops, topo, layout) : null), [trace, topo, layout]);
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   // Below zoom 1 everything is drawn 1/zoom larger in canvas units: the same size on screen.
   const k = 1 / Math.min(zoom, 1);
@@ -118,7 +107,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
           const w = (label.length * 0.62 * BADGE_FONT + 2 * BADGE_R) * k;
           const h = 2 * BADGE_R * k;
           return (
-            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w + BADGE_R * k},${stop.at.y - h / 2})`}>
+            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
               <title>{stop.hops.map(name).join('\n')}</title>
               <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
               <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">

@@ -15,7 +15,7 @@ export const SIZES = {
   headerBase: 64,
   badgeRow: 26,
   /** Room under a frame's header where the route's arrow drops into a pod (RouteLayer). */
-  lane: 30,
+  lane: 44,
   badgesPerRow: 4,
   service: { w: 240, h: 100 },
   lb: { w: 200, h: 58 },
@@ -49,9 +49,9 @@ export function frameSize(podCount: number, badges: number, podH: number = SIZES
 
 // Names are never cut on the canvas (a pod called ingress-nginx-controller-7d9c8b6f5-x2x4k is read
 // whole): boxes grow by a line for every line a name wraps to. The estimate is for the largest type
-// the canvas uses (presenter mode, 14 px semibold, about 9 px a character), so it errs on room.
-const CHAR_W = 9;
-const NAME_LINE = 20;
+// the canvas uses (presenter mode, 16 px semibold, about 10 px a character), so it errs on room.
+const CHAR_W = 10;
+const NAME_LINE = 21;
 const MAX_NAME_LINES = 5;
 
 /** Lines a name takes in a box `inner` px wide whose first line also holds a kind tag of `tag` characters. */

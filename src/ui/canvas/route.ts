@@ -28,7 +28,7 @@ export interface RouteStop {
   id: string;
   /** Indexes of the hops that happen there without travelling. */
   hops: number[];
-  /** Top right corner of the place, where its numbers are pinned. */
+  /** Top right corner of the place: its numbers sit on its top edge, just inside the corner. */
   at: Point;
 }
 
@@ -50,6 +50,15 @@ export interface Places {
   frameOf(id: string): string | undefined;
   /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
   tops: readonly (Box & { id: string })[];
+}
+
+const placesMemo = new WeakMap<Layout, Places>();
+
+/** Places of one layout (O(objects) once per layout; the route and the camera ask it O(hops) times). */
+export function placesFor(topo: Topology, layout: Layout): Places {
+  let p = placesMemo.get(layout);
+  if (!p) placesMemo.set(layout, (p = placesOf(topo, layout)));
+  return p;
 }
 
 export function placesOf(topo: Topology, layout: Layout): Places {
@@ -255,4 +264,15 @@ export function routeBounds(route: Route, places: Places): Box | null {
   }
   for (const s of route.segments) add({ x: Math.min(s.a.x, s.b.x), y: Math.min(s.a.y, s.b.y), w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) });
   return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+}
+
+const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Route>>();
+
+/** The route of a trace's hops on one layout, memoised on both (the layer and the camera share it). */
+export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout): Route {
+  let inner = routeMemo.get(hops);
+  if (!inner) routeMemo.set(hops, (inner = new WeakMap()));
+  let r = inner.get(layout);
+  if (!r) inner.set(layout, (r = buildRoute(hops, placesFor(topo, layout))));
+  return r;
 }
