@@ -10,7 +10,7 @@ import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
 import type { Layout } from './layout';
-import { routeFor, type Point, type RouteSegment } from './route';
+import { routeFor, stopPillSize, type Point, type RouteSegment } from './route';
 import type { Topology } from './topology';
 
 /**
@@ -37,7 +37,7 @@ function arrowHead(a: Point, b: Point, size: number): string {
   return `M${b.x},${b.y} L${back.x - uy * w},${back.y + ux * w} L${back.x + uy * w},${back.y - ux * w} Z`;
 }
 
-/** The badge sits on the segment's middle; the line stops short of the arrowhead's base. */
+/** The line stops short of the arrowhead's base (a round cap would poke through its tip). */
 function segmentPaths(s: RouteSegment, k: number) {
   const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
   const head = Math.min(ARROW * k, len * 0.6);
@@ -46,7 +46,7 @@ function segmentPaths(s: RouteSegment, k: number) {
     line: `M${s.a.x},${s.a.y} L${end.x},${end.y}`,
     halo: `M${s.a.x},${s.a.y} L${s.b.x},${s.b.y}`,
     head: arrowHead(s.a, s.b, head),
-    mid: { x: s.a.x + (s.b.x - s.a.x) * s.badgeAt, y: s.a.y + (s.b.y - s.a.y) * s.badgeAt },
+    mid: s.badge,
   };
 }
 
@@ -103,9 +103,9 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         })}
         {route.stops.map((stop) => {
           const st = stopState(stop.hops);
-          const label = stop.hops.map((h) => h + 1).join(' · ');
-          const w = (label.length * 0.62 * BADGE_FONT + 2 * BADGE_R) * k;
-          const h = 2 * BADGE_R * k;
+          const size = stopPillSize(stop.hops);
+          const w = size.w * k;
+          const h = size.h * k;
           return (
             <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
               <title>{stop.hops.map(name).join('\n')}</title>
@@ -123,7 +123,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         })}
       </svg>
       {tip && (
-        <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.a.x + (tip.b.x - tip.a.x) * tip.badgeAt}px, ${tip.a.y + (tip.b.y - tip.a.y) * tip.badgeAt}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
+        <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
           {name(tip.hop)}
         </div>
       )}

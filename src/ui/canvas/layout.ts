@@ -54,11 +54,15 @@ const CHAR_W = 10;
 const NAME_LINE = 21;
 const MAX_NAME_LINES = 5;
 
-/** Lines a name takes in a box `inner` px wide whose first line also holds a kind tag of `tag` characters. */
+/**
+ * Lines a name takes in a box `inner` px wide whose first line starts with a kind tag of `tag`
+ * characters: beside the tag when it fits there, else on lines of its own below it (flex-wrap).
+ */
 export function nameLines(name: string, inner: number, tag = 0): number {
-  const first = Math.max(0, inner - (tag > 0 ? tag * CHAR_W + 14 : 0));
-  const rest = name.length * CHAR_W - first;
-  return Math.min(MAX_NAME_LINES, 1 + (rest > 0 ? Math.ceil(rest / inner) : 0));
+  const width = name.length * CHAR_W;
+  const beside = inner - (tag > 0 ? tag * CHAR_W + 14 : 0);
+  const lines = width <= beside ? 1 : (tag > 0 ? 1 : 0) + Math.ceil(width / inner);
+  return Math.min(MAX_NAME_LINES, Math.max(1, lines));
 }
 
 /** One pod height for every pod (the grid stays a grid), tall enough for the longest name. */

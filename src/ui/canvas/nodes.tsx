@@ -125,7 +125,7 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
         <span className="lab-name">{s.name}</span>
       </div>
       {s.form === 'cname' ? (
-        <div className="mono small lab-service-cname" data-testid="service-cname">
+        <div className="mono small service-cname-target" data-testid="service-cname">
           CNAME → {s.externalName ?? '—'}
         </div>
       ) : s.form === 'dns' ? (

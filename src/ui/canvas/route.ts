@@ -19,8 +19,8 @@ export interface RouteSegment {
   to: string;
   a: Point;
   b: Point;
-  /** Where along a -> b (0..1) its number sits: the free spot nearest the middle. */
-  badgeAt: number;
+  /** Where its number sits: on the segment, at the free spot nearest its middle, or beside it. */
+  badge: Point;
 }
 
 export interface RouteStop {
@@ -178,25 +178,34 @@ function spread(segments: RouteSegment[]): void {
 
 /** A badge's radius in canvas units at zoom 1 (RouteLayer draws it 16 px, plus its ring). */
 const BADGE_CLEAR = 20;
+/** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
+export function stopPillSize(hops: readonly number[]): { w: number; h: number } {
+  const label = hops.map((h) => h + 1).join(' · ');
+  return { w: label.length * 11 + 32, h: 32 };
+}
 
 /**
- * Where on a segment its number goes: the point nearest the middle whose badge covers no other
- * object's box (a client -> node line crosses the Services' row; its number must not hide a
- * Service's address). The middle when no spot is free.
+ * Where a segment's number goes: the point nearest the middle whose badge covers no other object's
+ * box, no stop's numbers and no earlier badge (a client -> node line crosses the Services' row; its
+ * number must not hide a Service's address). Failing that, beside the segment (two short segments
+ * between neighbouring frames, there and back); the middle when nothing is free.
  */
-function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places): number {
-  const own = new Set([s.from, s.to, places.frameOf(s.from), places.frameOf(s.to)]);
-  const others = places.tops.filter((b) => !own.has(b.id));
-  const free = (t: number) => {
-    const x = s.a.x + (s.b.x - s.a.x) * t;
-    const y = s.a.y + (s.b.y - s.a.y) * t;
-    return others.every((b) => x + BADGE_CLEAR < b.x || x - BADGE_CLEAR > b.x + b.w || y + BADGE_CLEAR < b.y || y - BADGE_CLEAR > b.y + b.h);
-  };
-  for (let d = 0; d <= 0.35; d += 0.05) {
-    if (free(0.5 - d)) return 0.5 - d;
-    if (free(0.5 + d)) return 0.5 + d;
+function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places, taken: readonly Box[]): Point {
+  const others = [...places.tops.filter((b) => b.id !== s.from && b.id !== s.to), ...taken];
+  const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
+  const nx = -(s.b.y - s.a.y) / len;
+  const ny = (s.b.x - s.a.x) / len;
+  const at = (t: number, n: number): Point => ({ x: s.a.x + (s.b.x - s.a.x) * t + nx * n, y: s.a.y + (s.b.y - s.a.y) * t + ny * n });
+  const free = (p: Point) => others.every((b) => p.x + BADGE_CLEAR < b.x || p.x - BADGE_CLEAR > b.x + b.w || p.y + BADGE_CLEAR < b.y || p.y - BADGE_CLEAR > b.y + b.h);
+  for (const n of [0, 2 * BADGE_CLEAR, -2 * BADGE_CLEAR]) {
+    for (let d = 0; d <= 0.35; d += 0.05) {
+      for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) {
+        const p = at(t, n);
+        if (free(p)) return p;
+      }
+    }
   }
-  return 0.5;
+  return at(0.5, 0);
 }
 
 export function buildRoute(hops: readonly Hop[], places: Places): Route {
@@ -215,7 +224,7 @@ export function buildRoute(hops: readonly Hop[], places: Places): Route {
         continue;
       }
       const [a, b] = between(from, fb, to, tb);
-      segments.push({ hop: h.index, from, to, a, b, badgeAt: badgeSpot({ a, b, from, to }, places) });
+      segments.push({ hop: h.index, from, to, a, b, badge: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } });
       ids.add(from).add(to);
       continue;
     }
@@ -236,6 +245,15 @@ export function buildRoute(hops: readonly Hop[], places: Places): Route {
     if (f) ids.add(f);
   }
   spread(segments);
+  // Numbers last, around what is already drawn: the stops' pills, then each earlier badge.
+  const taken: Box[] = [...stops.values()].map((st) => {
+    const { w, h } = stopPillSize(st.hops);
+    return { x: st.at.x - w - 6, y: st.at.y - h + 6, w, h };
+  });
+  for (const seg of segments) {
+    seg.badge = badgeSpot(seg, places, taken);
+    taken.push({ x: seg.badge.x - 16, y: seg.badge.y - 16, w: 32, h: 32 });
+  }
   return { segments, stops: [...stops.values()], ids, unplaced };
 }
 
