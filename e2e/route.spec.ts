@@ -208,7 +208,7 @@ test('presenter mode with Rules open: the deciding line is shown whole, wrapped,
   expect(dnat).toBeGreaterThan(0);
   await lab.setState('store.getState().seek(arg)', dnat);
   await page.getByTestId('artifacts-toggle').click();
-  const text = page.getByTestId('deciding-text');
+  const text = page.getByTestId('deciding-rule-text');
   await expect(text).toContainText('--to-destination 10.244.');
   const fits = await text.evaluate((e) => e.scrollWidth <= e.clientWidth + 1);
   expect(fits).toBe(true);

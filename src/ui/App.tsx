@@ -199,12 +199,12 @@ function DecidingLine() {
   const deciding = hop?.refs[hop.refs.length - 1];
   if (!deciding) return null;
   return (
-    <div className="deciding-line" data-testid="deciding-line">
+    <div className="deciding-line" data-testid="deciding-rule">
       <span className="deciding-label">
         {t('caption.deciding')} · <span className="mono">{deciding.artifact}:{deciding.lineIndex + 1}</span>
       </span>
       {/* Wrapped between words only: `--to-destination` is never split at its dashes. */}
-      <code className="deciding-text" data-testid="deciding-text">
+      <code className="deciding-text" data-testid="deciding-rule-text">
         {deciding.line.split(/(\s+)/).map((part, i) => (i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>))}
       </code>
     </div>
