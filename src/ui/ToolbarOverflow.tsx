@@ -101,7 +101,8 @@ function StandIn({ el, close, onChanged }: { el: HTMLElement; close: () => void;
   const testid = el.dataset.testid ?? el.querySelector<HTMLElement>('[data-testid]')?.dataset.testid;
   const select = el instanceof HTMLSelectElement ? el : el.querySelector('select');
   if (select) {
-    const text = labelOf(select) || el.querySelector('span')?.textContent || '';
+    // The tool's own label (visible or for screen readers), never the options' text.
+    const text = el.querySelector('span')?.textContent?.trim() || select.getAttribute('aria-label') || '';
     return (
       <label className="more-item more-select" role="none">
         <span>{text}</span>
