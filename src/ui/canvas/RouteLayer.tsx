@@ -57,10 +57,12 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   const lang = useLab(selectLang);
   const zoom = useStore(selectZoom);
   const [hovered, setHovered] = useState<number | null>(null);
-  const route = useMemo(() => (trace ? routeFor(trace.hops, topo, layout) : null), [trace, topo, layout]);
-  if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
-  // Below zoom 1 everything is drawn 1/zoom larger in canvas units: the same size on screen.
+  // Below zoom 1 everything is drawn 1/zoom larger in canvas units: the same size on screen. The
+  // route's spacing follows in quarter steps, so zooming does not rebuild it at every wheel tick.
   const k = 1 / Math.min(zoom, 1);
+  const scale = Math.round(k * 4) / 4;
+  const route = useMemo(() => (trace ? routeFor(trace.hops, topo, layout, scale) : null), [trace, topo, layout, scale]);
+  if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {
     const h = trace.hops[hop];
     return h ? `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}` : '';
@@ -70,6 +72,32 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   return (
     <ViewportPortal>
       <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
+        {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
+        {route.stops.map((stop) => {
+          const st = stopState(stop.hops);
+          const size = stopPillSize(stop.hops);
+          const w = size.w * k;
+          const h = size.h * k;
+          return (
+            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
+              <title>{stop.hops.map(name).join('\n')}</title>
+              <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
+              <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
+                {stop.hops.map((x, i) => (
+                  <tspan key={x} className={x === current ? 'is-current' : undefined}>
+                    {i > 0 ? ' · ' : ''}
+                    {x + 1}
+                  </tspan>
+                ))}
+              </text>
+            </g>
+          );
+        })}
+        {route.ghosts.map((g) => (
+          <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
+            {g.id}
+          </text>
+        ))}
         {route.segments.map((s) => {
           const p = segmentPaths(s, k);
           const st = stateOf(s.hop, current);
@@ -98,26 +126,6 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
                   {s.hop + 1}
                 </text>
               </g>
-            </g>
-          );
-        })}
-        {route.stops.map((stop) => {
-          const st = stopState(stop.hops);
-          const size = stopPillSize(stop.hops);
-          const w = size.w * k;
-          const h = size.h * k;
-          return (
-            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
-              <title>{stop.hops.map(name).join('\n')}</title>
-              <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
-              <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
-                {stop.hops.map((x, i) => (
-                  <tspan key={x} className={x === current ? 'is-current' : undefined}>
-                    {i > 0 ? ' · ' : ''}
-                    {x + 1}
-                  </tspan>
-                ))}
-              </text>
             </g>
           );
         })}

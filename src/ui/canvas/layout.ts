@@ -90,7 +90,7 @@ export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): 
     layoutOptions: { 'elk.partitioning.partition': String(partition) },
   });
 
-  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h, PARTITION.client));
+  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h + (nameLines(c.name, SIZES.client.w - 26, 8) - 1) * NAME_LINE, PARTITION.client));
   for (const lb of topo.loadBalancers) children.push(node(lb.id, SIZES.lb.w, SIZES.lb.h, PARTITION.lb));
   for (const s of topo.services) children.push(node(s.id, SIZES.service.w, serviceHeight(s), PARTITION.service));
   const podH = podHeight(topo);

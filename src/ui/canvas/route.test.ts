@@ -95,11 +95,22 @@ describe('route', () => {
     expect(Math.hypot(go!.badge.x - back!.badge.x, go!.badge.y - back!.badge.y)).toBeGreaterThanOrEqual(32);
   });
 
-  it('draws a cluster DNS lookup at the Service with that cluster IP, and reports ends it cannot place', async () => {
-    const { places } = await laidOut();
-    const r = buildRoute([hop(0, 'dns:10.96.0.10', { from: 'client:laptop', to: 'dns:10.96.0.10' }), hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' })], places);
-    expect(r.segments.map((s) => s.to)).toEqual(['service:default/web']);
-    expect(r.unplaced).toEqual([1]);
+  it('draws a cluster DNS lookup at the Service with that cluster IP, a place outside the lab beside its client', async () => {
+    const { layout, places } = await laidOut();
+    const r = buildRoute(
+      [
+        hop(0, 'dns:10.96.0.10', { from: 'client:laptop', to: 'dns:10.96.0.10' }),
+        hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' }),
+        hop(2, 'dns:elsewhere', { from: 'client:nobody', to: 'dns:elsewhere' }),
+      ],
+      places,
+    );
+    expect(r.segments.map((s) => s.to)).toEqual(['service:default/web', 'dns:upstream']);
+    const laptop = layout.boxes['client:laptop']!;
+    expect(r.ghosts.map((g) => g.id)).toEqual(['dns:upstream']);
+    expect(r.ghosts[0]!.box.y + r.ghosts[0]!.box.h).toBeLessThan(laptop.y);
+    // Neither end drawn: reported, not silently dropped.
+    expect(r.unplaced).toEqual([2]);
   });
 
   it('bounds the route by frames\' headers, not their whole height', async () => {

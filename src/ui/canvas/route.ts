@@ -37,7 +37,12 @@ export interface Route {
   stops: RouteStop[];
   /** Canvas ids of every object the route touches (for keeping them readable). */
   ids: Set<string>;
-  /** Hops whose edge has an end the canvas does not draw (so nothing is silently missing). */
+  /**
+   * Places outside the lab the route reaches (a public DNS resolver, `dns:upstream`): drawn as a
+   * label beside the object they are reached from, so their segment is drawn too.
+   */
+  ghosts: { id: string; box: Box }[];
+  /** Hops the canvas cannot place at all (neither end drawn): reported, never silently dropped. */
   unplaced: number[];
 }
 
@@ -127,6 +132,9 @@ function shorten(a: Point, b: Point, atA: number, atB: number): [Point, Point] {
   ];
 }
 
+/** A place outside the lab, as a label box (canvas units at zoom 1). */
+const GHOST = { w: 150, h: 28, gap: 36 };
+
 /** A frame -> pod drop's length: it starts in the lane the layout leaves under a frame's header. */
 const STUB = 40;
 
@@ -152,7 +160,7 @@ function between(fromId: string, fb: Box, toId: string, tb: Box): [Point, Point]
 /** Parallel segments between the same two places (there and back) are drawn side by side. */
 const PARALLEL = 16;
 
-function spread(segments: RouteSegment[]): void {
+function spread(segments: RouteSegment[], scale: number): void {
   const groups = new Map<string, RouteSegment[]>();
   for (const s of segments) {
     const key = [s.from, s.to].sort().join('|');
@@ -167,7 +175,7 @@ function spread(segments: RouteSegment[]): void {
       const dx = (s.b.x - s.a.x) * flip;
       const dy = (s.b.y - s.a.y) * flip;
       const len = Math.hypot(dx, dy) || 1;
-      const off = (i - (group.length - 1) / 2) * PARALLEL;
+      const off = (i - (group.length - 1) / 2) * PARALLEL * scale;
       const nx = (-dy / len) * off;
       const ny = (dx / len) * off;
       s.a = { x: s.a.x + nx, y: s.a.y + ny };
@@ -190,14 +198,15 @@ export function stopPillSize(hops: readonly number[]): { w: number; h: number } 
  * number must not hide a Service's address). Failing that, beside the segment (two short segments
  * between neighbouring frames, there and back); the middle when nothing is free.
  */
-function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places, taken: readonly Box[]): Point {
+function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places, taken: readonly Box[], scale: number): Point {
+  const clear = BADGE_CLEAR * scale;
   const others = [...places.tops.filter((b) => b.id !== s.from && b.id !== s.to), ...taken];
   const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
   const nx = -(s.b.y - s.a.y) / len;
   const ny = (s.b.x - s.a.x) / len;
   const at = (t: number, n: number): Point => ({ x: s.a.x + (s.b.x - s.a.x) * t + nx * n, y: s.a.y + (s.b.y - s.a.y) * t + ny * n });
-  const free = (p: Point) => others.every((b) => p.x + BADGE_CLEAR < b.x || p.x - BADGE_CLEAR > b.x + b.w || p.y + BADGE_CLEAR < b.y || p.y - BADGE_CLEAR > b.y + b.h);
-  for (const n of [0, 2 * BADGE_CLEAR, -2 * BADGE_CLEAR]) {
+  const free = (p: Point) => others.every((b) => p.x + clear < b.x || p.x - clear > b.x + b.w || p.y + clear < b.y || p.y - clear > b.y + b.h);
+  for (const n of [0, 2 * clear, -2 * clear]) {
     for (let d = 0; d <= 0.35; d += 0.05) {
       for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) {
         const p = at(t, n);
@@ -208,21 +217,35 @@ function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Pla
   return at(0.5, 0);
 }
 
-export function buildRoute(hops: readonly Hop[], places: Places): Route {
+/**
+ * `scale` is how many canvas units the layer draws per screen pixel's worth of badge (1/zoom when
+ * zoomed out): numbers and parallel lines keep apart at the size they are drawn.
+ */
+export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Route {
   const segments: RouteSegment[] = [];
   const stops = new Map<string, RouteStop>();
   const ids = new Set<string>();
   const unplaced: number[] = [];
+  const ghosts = new Map<string, Box>();
+  // An end outside the lab (the internet's DNS) sits above the end that is drawn: clients are the
+  // top row, so above them is open space the fitted view still shows.
+  const ghost = (id: string, near: Box): Box => {
+    let g = ghosts.get(id);
+    if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (GHOST.w + 8), y: near.y - GHOST.h - GHOST.gap, w: GHOST.w, h: GHOST.h }));
+    return g;
+  };
   for (const h of hops) {
     if (h.edge && h.edge.from !== h.edge.to) {
       const from = places.resolve(h.edge.from);
       const to = places.resolve(h.edge.to);
-      const fb = places.rect(from);
-      const tb = places.rect(to);
-      if (!fb || !tb) {
+      const placedFrom = places.rect(from);
+      const placedTo = places.rect(to);
+      if (!placedFrom && !placedTo) {
         unplaced.push(h.index);
         continue;
       }
+      const fb = placedFrom ?? ghost(from, placedTo!);
+      const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
       segments.push({ hop: h.index, from, to, a, b, badge: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } });
       ids.add(from).add(to);
@@ -244,17 +267,17 @@ export function buildRoute(hops: readonly Hop[], places: Places): Route {
     const f = places.frameOf(id);
     if (f) ids.add(f);
   }
-  spread(segments);
+  spread(segments, scale);
   // Numbers last, around what is already drawn: the stops' pills, then each earlier badge.
   const taken: Box[] = [...stops.values()].map((st) => {
     const { w, h } = stopPillSize(st.hops);
-    return { x: st.at.x - w - 6, y: st.at.y - h + 6, w, h };
+    return { x: st.at.x - (w + 6) * scale, y: st.at.y - (h - 6) * scale, w: w * scale, h: h * scale };
   });
   for (const seg of segments) {
-    seg.badge = badgeSpot(seg, places, taken);
-    taken.push({ x: seg.badge.x - 16, y: seg.badge.y - 16, w: 32, h: 32 });
+    seg.badge = badgeSpot(seg, places, taken, scale);
+    taken.push({ x: seg.badge.x - 16 * scale, y: seg.badge.y - 16 * scale, w: 32 * scale, h: 32 * scale });
   }
-  return { segments, stops: [...stops.values()], ids, unplaced };
+  return { segments, stops: [...stops.values()], ids, ghosts: [...ghosts].map(([id, box]) => ({ id, box })), unplaced };
 }
 
 /** How much of a node frame's top a presenter needs: its name, addresses and port badges. */
@@ -280,17 +303,20 @@ export function routeBounds(route: Route, places: Places): Box | null {
     if (!b) continue;
     add(id.startsWith('node:') ? { ...b, h: Math.min(b.h, FRAME_HEADER_VIEW) } : b);
   }
+  for (const g of route.ghosts) add(g.box);
   for (const s of route.segments) add({ x: Math.min(s.a.x, s.b.x), y: Math.min(s.a.y, s.b.y), w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) });
   return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
 }
 
-const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Route>>();
+const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Map<number, Route>>>();
 
-/** The route of a trace's hops on one layout, memoised on both (the layer and the camera share it). */
-export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout): Route {
-  let inner = routeMemo.get(hops);
-  if (!inner) routeMemo.set(hops, (inner = new WeakMap()));
-  let r = inner.get(layout);
-  if (!r) inner.set(layout, (r = buildRoute(hops, placesFor(topo, layout))));
+/** The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share it). */
+export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout, scale = 1): Route {
+  let byLayout = routeMemo.get(hops);
+  if (!byLayout) routeMemo.set(hops, (byLayout = new WeakMap()));
+  let byScale = byLayout.get(layout);
+  if (!byScale) byLayout.set(layout, (byScale = new Map()));
+  let r = byScale.get(scale);
+  if (!r) byScale.set(scale, (r = buildRoute(hops, placesFor(topo, layout), scale)));
   return r;
 }
