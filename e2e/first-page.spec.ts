@@ -90,6 +90,7 @@ test('an ingress scenario: the cloud load balancer, highlighted ingress controll
   await expect(controllers.first()).toHaveClass(/is-ingress/);
   await expect(lab.canvasNode('node-1')).toContainText('hostPort 80');
   await expect(page.getByTestId('canvas-client-browser')).toBeVisible();
-  // A new scenario is fitted into view: its last node is on screen.
-  await expect(lab.canvasNode('node-2')).toBeInViewport({ ratio: 1 });
+  // A new scenario is fitted into view: its last node is on screen. (Not ratio 1: a frame that
+  // ends at a fractional zoom reports 0.9999998 of itself visible.)
+  await expect(lab.canvasNode('node-2')).toBeInViewport({ ratio: 0.99 });
 });

@@ -27,6 +27,7 @@ import { Inspector } from './panels/Inspector';
 import { LoadErrors } from './panels/LoadErrors';
 import { PartialLoadDialog } from './panels/PartialLoadDialog';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
+import { OverflowToolbar } from './ToolbarOverflow';
 import { useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
 import { lazyPart, PartBoundary } from './parts';
@@ -55,6 +56,9 @@ function useDocumentSettings() {
     document.documentElement.dataset.presenter = presenter ? 'on' : 'off';
   }, [presenter]);
 }
+
+/** In presenter mode's one row the editing tools leave first; Lessons and Share stay longest. */
+const TOOL_PRIORITIES = { 'open-console': 1, 'open-edit': 1, 'open-export': 1, 'open-paste': 1, 'open-share': 2.5, 'open-gallery': 3.5 };
 
 function TopBar() {
   const t = useT();
@@ -89,8 +93,8 @@ function TopBar() {
         )}
         <OfflineStatus />
       </div>
-      <div className="toolbar" role="toolbar" aria-label={t('toolbar.aria')}>
-        <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file">
+      <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
+        <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file" data-overflow-priority="3">
           {t('toolbar.open')}
         </button>
         <input
@@ -106,13 +110,13 @@ function TopBar() {
           }}
         />
         <ExtrasToolbar />
-        <button type="button" className="btn btn-icon" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
+        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
           <IconUndo />
         </button>
-        <button type="button" className="btn btn-icon" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
+        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
           <IconRedo />
         </button>
-        <label className="select-inline proxy-mode">
+        <label className="select-inline proxy-mode" data-overflow-priority="2">
           <span>{t('toolbar.proxyMode')}</span>
           <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => s.run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode })} data-testid="proxy-mode">
             {PROXY_MODES.map((m) => (
@@ -122,7 +126,7 @@ function TopBar() {
             ))}
           </select>
         </label>
-        <label className="select-inline">
+        <label className="select-inline" data-overflow-priority="5">
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
             {LANGS.map((l) => (
               <option key={l} value={l}>
@@ -131,17 +135,17 @@ function TopBar() {
             ))}
           </select>
         </label>
-        <label className="select-inline">
+        <label className="select-inline" data-overflow-priority="4">
           <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
             <option value="system">{t('theme.system')}</option>
             <option value="light">{t('theme.light')}</option>
             <option value="dark">{t('theme.dark')}</option>
           </select>
         </label>
-        <button type="button" className={`btn${presenter ? ' is-on' : ''}`} aria-pressed={presenter} onClick={() => s.setPresenter(!presenter)} data-testid="presenter-toggle">
+        <button type="button" className={`btn${presenter ? ' is-on' : ''}`} aria-pressed={presenter} onClick={() => s.setPresenter(!presenter)} data-testid="presenter-toggle" data-overflow-priority="keep">
           {t('toolbar.presenter')}
         </button>
-      </div>
+      </OverflowToolbar>
     </header>
   );
 }
@@ -173,7 +177,10 @@ function SidePanel() {
   );
 }
 
-/** Presenter mode: the current hop's explanation, large, over the canvas. */
+/**
+ * Presenter mode: the current hop's explanation, large, in a band above the canvas. It takes its
+ * own rows instead of floating over the picture, so it never covers the route or a lesson's text.
+ */
 function Caption() {
   const hop = useLab(selectCurrentHop);
   const lang = useLab(selectLang);
@@ -181,7 +188,27 @@ function Caption() {
   if (!presenter || !hop) return null;
   return (
     <div className="caption" aria-live="polite" data-testid="caption">
-      <span className="caption-n">{hop.index + 1}</span> {explain(lang, hop.explanation)}
+      <span className="caption-n">{hop.index + 1}</span>
+      <span className="caption-text">{explain(lang, hop.explanation)}</span>
+    </div>
+  );
+}
+
+/** The line that decided the current hop, whole and wrapped: a long iptables rule is read to its end. */
+function DecidingLine() {
+  const t = useT();
+  const hop = useLab(selectCurrentHop);
+  const deciding = hop?.refs[hop.refs.length - 1];
+  if (!deciding) return null;
+  return (
+    <div className="deciding-line" data-testid="deciding-rule">
+      <span className="deciding-label">
+        {t('caption.deciding')} · <span className="mono">{deciding.artifact}:{deciding.lineIndex + 1}</span>
+      </span>
+      {/* Wrapped between words only: `--to-destination` is never split at its dashes. */}
+      <code className="deciding-text" data-testid="deciding-rule-text">
+        {deciding.line.split(/(\s+)/).map((part, i) => (i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>))}
+      </code>
     </div>
   );
 }
@@ -194,6 +221,7 @@ function ArtifactDrawer() {
       <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
+      {open && <DecidingLine />}
       {open && (
         <PartBoundary part={t('artifacts.title')}>
           <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
@@ -258,11 +286,14 @@ export function App() {
       <ExtrasOverlays />
       <main className="workspace">
         <section className="stage" aria-label={t('canvas.aria')}>
-          <ReactFlowProvider>
-            <LabCanvas />
-          </ReactFlowProvider>
-          <ExtrasStage />
           <Caption />
+          {/* The canvas and what floats over it (the lesson card) share one box below the caption. */}
+          <div className="canvas-area">
+            <ReactFlowProvider>
+              <LabCanvas />
+            </ReactFlowProvider>
+            <ExtrasStage />
+          </div>
           <Playback />
           <ArtifactDrawer />
         </section>

@@ -4,7 +4,7 @@
 
 import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type NodeChange, type ReactFlowState } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Cluster, ExternalClient } from '../../sim';
 import { selectClients, selectCluster, selectCurrentHop, selectSelection, type LabState, type SelectionKind } from '../../state';
 import { useLab, labStore } from '../app-store';
@@ -17,6 +17,8 @@ import { EndpointFan, fanPath, type Fan } from './EndpointFan';
 import { layoutTopology, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
 import { PacketLayer } from './PacketLayer';
+import { RouteLayer } from './RouteLayer';
+import { usePresenterCamera } from './camera';
 import { buildTopology, type Topology } from './topology';
 
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
@@ -67,7 +69,7 @@ function toFlow(topo: Topology, layout: Layout, selected: string | null): { node
   }
   for (const lb of topo.loadBalancers) {
     const b = at(lb.id);
-    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address} ${lb.service}` });
+    nodes.push({ id: lb.id, type: 'lb', position: { x: b.x, y: b.y }, width: b.w, height: b.h, data: { lb }, selected: selected === lb.id, ariaLabel: `LoadBalancer ${lb.address ?? '<pending>'} ${lb.service}` });
   }
   for (const s of topo.services) {
     const b = at(s.id);
@@ -210,6 +212,9 @@ export function LabCanvas() {
     [t],
   );
   const hopEdge = useLab(selectHopEdge);
+  const fitCluster = useCallback(() => void rf.fitView(fit), [rf, fit]);
+  const lessonWidth = lessonCard ? (document.querySelector<HTMLElement>('[data-testid="lesson"]')?.offsetWidth ?? Math.min(420, viewWidth * 0.46)) : 0;
+  usePresenterCamera(laid, { width: viewWidth, height: viewHeight }, lessonWidth, fitCluster);
   const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(() => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null), [base, laid, t, hopEdge]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
@@ -241,6 +246,7 @@ export function LabCanvas() {
           <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
           <Controls showInteractive={false} fitViewOptions={FIT} />
           <EndpointFan fans={fans} />
+          {laid && <RouteLayer topo={laid.topo} layout={laid.layout} />}
           <PacketLayer />
         </ReactFlow>
       )}

@@ -14,6 +14,8 @@ export const SIZES = {
   /** Name line, address line, and one row of port badges per `badgesPerRow`. */
   headerBase: 64,
   badgeRow: 26,
+  /** Room under a frame's header where the route's arrow drops into a pod (RouteLayer). */
+  lane: 44,
   badgesPerRow: 4,
   service: { w: 240, h: 100 },
   lb: { w: 200, h: 72 },
@@ -35,14 +37,45 @@ export interface Layout {
 }
 
 function frameHeader(badges: number): number {
-  return SIZES.headerBase + Math.ceil(badges / SIZES.badgesPerRow) * SIZES.badgeRow;
+  return SIZES.headerBase + Math.ceil(badges / SIZES.badgesPerRow) * SIZES.badgeRow + SIZES.lane;
 }
 
-export function frameSize(podCount: number, badges: number): { w: number; h: number; header: number } {
+export function frameSize(podCount: number, badges: number, podH: number = SIZES.pod.h): { w: number; h: number; header: number } {
   const { pod, gap, pad, columns } = SIZES;
   const rows = Math.max(1, Math.ceil(podCount / columns));
   const header = frameHeader(badges);
-  return { w: pad * 2 + columns * pod.w + (columns - 1) * gap, h: header + rows * pod.h + (rows - 1) * gap + pad, header };
+  return { w: pad * 2 + columns * pod.w + (columns - 1) * gap, h: header + rows * podH + (rows - 1) * gap + pad, header };
+}
+
+// Names are never cut on the canvas (a pod called ingress-nginx-controller-7d9c8b6f5-x2x4k is read
+// whole): boxes grow by a line for every line a name wraps to. The estimate is for the largest type
+// the canvas uses (presenter mode, 16 px semibold, about 10 px a character), so it errs on room.
+const CHAR_W = 10;
+const NAME_LINE = 21;
+const MAX_NAME_LINES = 5;
+
+/**
+ * Lines a name takes in a box `inner` px wide whose first line starts with a kind tag of `tag`
+ * characters: beside the tag when it fits there, else on lines of its own below it (flex-wrap).
+ */
+export function nameLines(name: string, inner: number, tag = 0): number {
+  const width = name.length * CHAR_W;
+  const beside = inner - (tag > 0 ? tag * CHAR_W + 14 : 0);
+  const lines = width <= beside ? 1 : (tag > 0 ? 1 : 0) + Math.ceil(width / inner);
+  return Math.min(MAX_NAME_LINES, Math.max(1, lines));
+}
+
+/** One pod height for every pod (the grid stays a grid), tall enough for the longest name. */
+function podHeight(topo: Topology): number {
+  let lines = 1;
+  for (const p of topo.pods) lines = Math.max(lines, nameLines(p.name, SIZES.pod.w - 26, p.ingressController ? 7 : 0));
+  return SIZES.pod.h + (lines - 1) * NAME_LINE;
+}
+
+function serviceHeight(s: Topology['services'][number]): number {
+  const inner = SIZES.service.w - 28;
+  const extra = nameLines(s.name, inner, Math.max(s.type.length, 8)) - 1 + (nameLines(s.ports.join(', '), inner) - 1) + (s.externalName ? nameLines(`CNAME → ${s.externalName}`, inner) - 1 : 0);
+  return SIZES.service.h + extra * NAME_LINE;
 }
 
 const PARTITION = { client: 0, lb: 1, service: 2, frame: 3, orphan: 4 } as const;
@@ -57,20 +90,21 @@ export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): 
     layoutOptions: { 'elk.partitioning.partition': String(partition) },
   });
 
-  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h, PARTITION.client));
+  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h + (nameLines(c.name, SIZES.client.w - 26, 8) - 1) * NAME_LINE, PARTITION.client));
   for (const lb of topo.loadBalancers) children.push(node(lb.id, SIZES.lb.w, SIZES.lb.h, PARTITION.lb));
-  for (const s of topo.services) children.push(node(s.id, SIZES.service.w, SIZES.service.h, PARTITION.service));
+  for (const s of topo.services) children.push(node(s.id, SIZES.service.w, serviceHeight(s), PARTITION.service));
+  const podH = podHeight(topo);
   for (const f of topo.frames) {
     const inFrame = topo.pods.filter((p) => p.frameId === f.id);
-    const size = frameSize(inFrame.length, f.nodePorts.length + f.hostPorts.length);
+    const size = frameSize(inFrame.length, f.nodePorts.length + f.hostPorts.length, podH);
     inFrame.forEach((p, i) => {
       const col = i % SIZES.columns;
       const row = Math.floor(i / SIZES.columns);
-      pods[p.id] = { x: SIZES.pad + col * (SIZES.pod.w + SIZES.gap), y: size.header + row * (SIZES.pod.h + SIZES.gap), w: SIZES.pod.w, h: SIZES.pod.h };
+      pods[p.id] = { x: SIZES.pad + col * (SIZES.pod.w + SIZES.gap), y: size.header + row * (podH + SIZES.gap), w: SIZES.pod.w, h: podH };
     });
     children.push(node(f.id, size.w, size.h, PARTITION.frame));
   }
-  for (const p of topo.pods) if (!p.frameId) children.push(node(p.id, SIZES.pod.w, SIZES.pod.h, PARTITION.orphan));
+  for (const p of topo.pods) if (!p.frameId) children.push(node(p.id, SIZES.pod.w, podH, PARTITION.orphan));
 
   // ELK sees Service -> frame edges (one per frame holding an endpoint) to order the rows; the
   // canvas draws Service -> pod edges itself.

@@ -3,6 +3,7 @@
 
 import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo } from 'react';
+import type { TraceResult } from '../../sim';
 import { selectCurrentHop, type LabState } from '../../state';
 import { useLab } from '../app-store';
 import { useT } from '../i18n';
@@ -23,9 +24,29 @@ function hopClass(s: LabState, id: string, alias?: string): string {
   return is(h.place.id) ? ' is-current' : is(h.edge?.from) || is(h.edge?.to) ? ' is-involved' : '';
 }
 
-/** Each node selects its own class, so a new hop re-renders only the nodes it touches (not all 1000 pods). */
+/** Every place the trace touches (edge ends, hop places, a pod's node), once per trace: each node asks in O(1). */
+const routeIds = new WeakMap<TraceResult, Set<string>>();
+function onRoute(trace: TraceResult | null, id: string, alias?: string): boolean {
+  if (!trace) return false;
+  let ids = routeIds.get(trace);
+  if (!ids) {
+    ids = new Set();
+    for (const h of trace.hops) {
+      ids.add(h.place.id);
+      if ((h.place.kind === 'pod' || h.place.kind === 'controller') && h.place.node) ids.add(`node:${h.place.node}`);
+      if (h.edge) ids.add(h.edge.from).add(h.edge.to);
+    }
+    routeIds.set(trace, ids);
+  }
+  return ids.has(id) || (alias !== undefined && ids.has(alias));
+}
+
+/**
+ * Each node selects its own class, so a new hop re-renders only the nodes it touches (not all 1000
+ * pods). ' on-route' marks the objects of the whole route: they stay readable in presenter mode.
+ */
 function useHopClass(id: string, alias?: string): string {
-  return useLab((s) => hopClass(s, id, alias));
+  return useLab((s) => hopClass(s, id, alias) + (onRoute(s.playback.trace, id, alias) ? ' on-route' : ''));
 }
 
 const handles = (
@@ -79,7 +100,7 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
       {handles}
       <div className="lab-pod-name">
         {p.ingressController && <span className="kind-tag kind-ingress">{t('canvas.ingress')}</span>}
-        <span className="truncate" title={`${p.namespace}/${p.name}`}>
+        <span className="lab-name" title={`${p.namespace}/${p.name}`}>
           {p.name}
         </span>
       </div>
@@ -96,17 +117,28 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
   const t = useT();
   const s = data.service;
   // The tracer places a cluster DNS lookup at `dns:<server IP>`: the kube-dns Service's cluster IP.
-  const hop = useHopClass(id, s.clusterIP ? `dns:${s.clusterIP}` : undefined);
+  const hop = useHopClass(id, s.clusterIP && s.form === 'rules' ? `dns:${s.clusterIP}` : undefined);
+  const hint = s.form === 'dns' ? t('canvas.service.headless.hint') : s.form === 'cname' ? t('canvas.service.cname.hint') : t('canvas.service.hint');
   return (
-    <div className={`lab-service${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} title={t('canvas.service.hint')}>
+    <div className={`lab-service lab-service-${s.form}${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} data-form={s.form} title={hint}>
       {handles}
       <div className="lab-service-name">
-        <span className="kind-tag kind-svc">{s.type}</span>
-        <span className="truncate">{s.name}</span>
+        <span className="kind-tag kind-svc">{s.form === 'dns' ? t('canvas.service.headless') : s.type}</span>
+        <span className="lab-name">{s.name}</span>
       </div>
-      <div className="mono small">{s.clusterIP ?? '—'}</div>
-      <div className="mono small truncate">{s.ports.join(', ')}</div>
-      <div className="muted small">{t('canvas.service.rules')}</div>
+      {s.form === 'cname' ? (
+        <div className="mono small service-cname-target" data-testid="service-cname">
+          CNAME → {s.externalName ?? '—'}
+        </div>
+      ) : s.form === 'dns' ? (
+        <div className="mono small">{t('canvas.service.dnsName', { name: `${s.name}.${s.namespace}.svc` })}</div>
+      ) : (
+        <div className="mono small">{s.clusterIP ?? '—'}</div>
+      )}
+      {s.form !== 'cname' && s.ports.length > 0 && <div className="mono small lab-ports">{s.ports.join(', ')}</div>}
+      <div className="muted small" data-testid="service-form">
+        {s.form === 'dns' ? t('canvas.service.dnsOnly') : s.form === 'cname' ? t('canvas.service.cnameOnly') : t('canvas.service.rules')}
+      </div>
     </div>
   );
 });
@@ -115,12 +147,12 @@ const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) 
   const t = useT();
   const hop = useHopClass(id);
   return (
-    <div className={`lab-lb${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-lb-${data.lb.address}`}>
+    <div className={`lab-lb${selected ? ' is-selected' : ''}${data.lb.address ? '' : ' is-pending'}${hop}`} data-testid={`canvas-lb-${data.lb.address ?? `pending-${data.lb.service}`}`}>
       {handles}
       <div className="lab-pod-name">
         <span className="kind-tag kind-lb">{t('kind.loadBalancer')}</span>
       </div>
-      <div className="mono">{data.lb.address}</div>
+      <div className="mono">{data.lb.address ?? t('canvas.lb.pending')}</div>
       {data.lb.model && <div className="muted small">{t(data.lb.model === 'nodeport' ? 'canvas.lb.nodeport' : 'canvas.lb.direct')}</div>}
     </div>
   );
@@ -134,7 +166,7 @@ const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<Cl
       {handles}
       <div className="lab-pod-name">
         <span className="kind-tag kind-client">{t('kind.client')}</span>
-        <span className="truncate">{data.client.name}</span>
+        <span className="lab-name">{data.client.name}</span>
       </div>
       <div className="mono">{data.client.address}</div>
     </div>

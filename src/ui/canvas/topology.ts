@@ -49,11 +49,20 @@ export interface ServiceModel {
   ports: string[];
   /** Canvas ids of the pods behind it, from EndpointSlices (never guessed from selectors). */
   endpoints: string[];
+  /**
+   * What the Service is on the wire. `rules`: a virtual IP kube-proxy programs on every node.
+   * `dns`: headless (clusterIP None), so kube-proxy ignores it and CoreDNS answers with the
+   * endpoints' addresses. `cname`: ExternalName, only a CNAME record to `externalName`.
+   */
+  form: 'rules' | 'dns' | 'cname';
+  /** spec.externalName of an ExternalName Service. */
+  externalName: string | null;
 }
 
 export interface LoadBalancerModel {
   id: string;
-  address: string;
+  /** The address the provider gave it (status.loadBalancer.ingress), or null while it is pending. */
+  address: string | null;
   service: string;
   serviceId: string;
   /** How it reaches the nodes (src/sim/lb): with its address kept, or to every node's NodePort. */
@@ -103,6 +112,12 @@ const INGRESS_NAMES = new Set(['ingress-nginx', 'traefik', 'nginx-ingress']);
 function isIngressController(p: Pod, ingressNamespaces: ReadonlySet<string>): boolean {
   const l = p.metadata.labels ?? {};
   return ingressNamespaces.has(p.metadata.namespace ?? 'default') || INGRESS_NAMES.has(l['app.kubernetes.io/name'] ?? '') || INGRESS_NAMES.has(l['app'] ?? '');
+}
+
+/** Headless Services get no kube-proxy rules; ExternalName ones are only a DNS CNAME (kube-proxy skips both). */
+function serviceForm(s: Service): ServiceModel['form'] {
+  if (s.spec.type === 'ExternalName') return 'cname';
+  return s.spec.clusterIP === 'None' ? 'dns' : 'rules';
 }
 
 function servicePorts(s: Service): string[] {
@@ -194,6 +209,8 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
         clusterIP: s.spec.clusterIP ?? null,
         ports: servicePorts(s),
         endpoints: [...(eps.get(id) ?? [])].filter((p) => podIds.has(p)).sort(),
+        form: serviceForm(s),
+        externalName: s.spec.type === 'ExternalName' ? s.spec.externalName ?? null : null,
       };
     });
 
@@ -202,8 +219,9 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
   const compiled = new Map(compileLoadBalancers(cluster).map((lb) => [lb.service, lb]));
   for (const s of cluster.services) {
     if (s.spec.type !== 'LoadBalancer') continue;
-    const address = s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname;
-    if (!address) continue;
+    // A LoadBalancer Service is drawn with its load balancer even before the provider gives it an
+    // address (kubectl's EXTERNAL-IP <pending>): the box is where the story starts.
+    const address = s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname ?? null;
     const id = canvasId.lb(s.metadata.namespace, s.metadata.name);
     const c = compiled.get(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`);
     loadBalancers.push({

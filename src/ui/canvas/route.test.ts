@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { EndpointSlice, Hop } from '../../sim';
+import { clusterFixture, pod, service } from '../../state/fixtures/scenario';
+import { PRESENTER_MIN_ZOOM, presenterView } from './camera';
+import { layoutTopology, nameLines, type Box } from './layout';
+import { buildRoute, placesOf, routeBounds } from './route';
+import { buildTopology } from './topology';
+
+const elk = new ELK();
+
+function cluster() {
+  const c = clusterFixture();
+  const slice: EndpointSlice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'web-abc', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4',
+    endpoints: [
+      { addresses: ['10.244.0.5'], targetRef: { kind: 'Pod', namespace: 'default', name: 'web-1' } },
+      { addresses: ['10.244.1.7'], targetRef: { kind: 'Pod', namespace: 'default', name: 'web-2' } },
+    ],
+  };
+  c.endpointSlices.push(slice);
+  return c;
+}
+
+async function laidOut() {
+  const topo = buildTopology(cluster(), [{ name: 'laptop', address: '203.0.113.10' }]);
+  const layout = await layoutTopology(topo, elk);
+  return { topo, layout, places: placesOf(topo, layout) };
+}
+
+const pkt = { protocol: 'TCP' as const, src: '203.0.113.10', srcPort: 40000, dst: '192.168.49.2', dstPort: 30080 };
+function hop(index: number, placeId: string, edge?: { from: string; to: string }): Hop {
+  return { index, place: { kind: 'node', id: placeId, node: placeId.slice(5) }, action: 'route', before: pkt, after: pkt, changed: [], refs: [], explanation: { key: 'k', params: {} }, edge };
+}
+
+/** client -> node-a (NodePort), DNAT in place, node-a -> node-b, node-b -> web-2, web-2 answers. */
+const nodePortHops = (): Hop[] => [
+  hop(0, 'client:laptop', { from: 'client:laptop', to: 'node:node-a' }),
+  hop(1, 'node:node-a'),
+  hop(2, 'node:node-a', { from: 'node:node-a', to: 'node:node-b' }),
+  hop(3, 'pod:default/web-2', { from: 'node:node-b', to: 'pod:default/web-2' }),
+  hop(4, 'pod:default/web-2'),
+];
+
+const overlaps = (p: { x: number; y: number }, b: Box, r: number) => p.x + r > b.x && p.x - r < b.x + b.w && p.y + r > b.y && p.y - r < b.y + b.h;
+
+describe('route', () => {
+  it('draws one segment per hop that travels an edge and one stop per place deciding in place', async () => {
+    const { places } = await laidOut();
+    const r = buildRoute(nodePortHops(), places);
+    expect(r.segments.map((s) => [s.hop, s.from, s.to])).toEqual([
+      [0, 'client:laptop', 'node:node-a'],
+      [2, 'node:node-a', 'node:node-b'],
+      [3, 'node:node-b', 'pod:default/web-2'],
+    ]);
+    expect(r.stops.map((s) => [s.id, s.hops])).toEqual([
+      ['node:node-a', [1]],
+      ['pod:default/web-2', [4]],
+    ]);
+    expect([...r.ids].sort()).toEqual(['client:laptop', 'node:node-a', 'node:node-b', 'pod:default/web-2']);
+    expect(r.unplaced).toEqual([]);
+  });
+
+  it('runs border to border, pointing from the source to the target', async () => {
+    const { layout, places } = await laidOut();
+    const [toNode, between] = buildRoute(nodePortHops(), places).segments;
+    const laptop = layout.boxes['client:laptop']!;
+    const a = layout.boxes['node:node-a']!;
+    const b = layout.boxes['node:node-b']!;
+    // Leaves the laptop at its bottom and stops just short of node-a's top edge (the arrowhead).
+    expect(toNode!.a.y).toBeGreaterThanOrEqual(laptop.y + laptop.h);
+    expect(toNode!.b.y).toBeLessThan(a.y);
+    expect(toNode!.b.y).toBeGreaterThan(a.y - 10);
+    // node-a -> node-b: in the gap between the two frames, left to right.
+    expect(between!.a.x).toBeGreaterThanOrEqual(a.x + a.w);
+    expect(between!.b.x).toBeLessThanOrEqual(b.x);
+    expect(between!.b.x).toBeGreaterThan(between!.a.x);
+  });
+
+  it('puts a number where it hides no other object (the Services row a client -> node line crosses)', async () => {
+    const { layout, places } = await laidOut();
+    const r = buildRoute(nodePortHops(), places);
+    const svc = layout.boxes['service:default/web']!;
+    for (const s of r.segments) expect(overlaps(s.badge, svc, 16)).toBe(false);
+  });
+
+  it('draws there-and-back segments side by side, with their numbers apart', async () => {
+    const { places } = await laidOut();
+    const r = buildRoute([hop(0, 'node:node-a', { from: 'node:node-a', to: 'node:node-b' }), hop(1, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' })], places);
+    const [go, back] = r.segments;
+    expect(Math.abs(go!.a.y - back!.b.y)).toBeGreaterThanOrEqual(10);
+    expect(Math.hypot(go!.badge.x - back!.badge.x, go!.badge.y - back!.badge.y)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('draws a cluster DNS lookup at the Service with that cluster IP, a place outside the lab beside its client', async () => {
+    const { layout, places } = await laidOut();
+    const r = buildRoute(
+      [
+        hop(0, 'dns:10.96.0.10', { from: 'client:laptop', to: 'dns:10.96.0.10' }),
+        hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' }),
+        hop(2, 'dns:elsewhere', { from: 'client:nobody', to: 'dns:elsewhere' }),
+      ],
+      places,
+    );
+    expect(r.segments.map((s) => s.to)).toEqual(['service:default/web', 'dns:upstream']);
+    const laptop = layout.boxes['client:laptop']!;
+    expect(r.ghosts.map((g) => g.id)).toEqual(['dns:upstream']);
+    expect(r.ghosts[0]!.box.y + r.ghosts[0]!.box.h).toBeLessThan(laptop.y);
+    // Neither end drawn: reported, not silently dropped.
+    expect(r.unplaced).toEqual([2]);
+  });
+
+  it('bounds the route by frames\' headers, not their whole height', async () => {
+    const { layout, places } = await laidOut();
+    const r = buildRoute(nodePortHops().slice(0, 2), places);
+    const b = routeBounds(r, places)!;
+    const a = layout.boxes['node:node-a']!;
+    expect(b.y).toBe(layout.boxes['client:laptop']!.y);
+    expect(b.y + b.h).toBeLessThan(a.y + a.h);
+  });
+});
+
+describe('presenter camera', () => {
+  const area = { x: 0, y: 0, w: 900, h: 500 };
+  it('frames the whole route when it fits at a readable zoom', () => {
+    const { view, follows } = presenterView({ x: 100, y: 50, w: 500, h: 400 }, null, area);
+    expect(follows).toBe(false);
+    expect(view.zoom).toBeGreaterThanOrEqual(PRESENTER_MIN_ZOOM);
+    // The route's top left and bottom right land inside the area.
+    expect(100 * view.zoom + view.x).toBeGreaterThanOrEqual(0);
+    expect((50 + 400) * view.zoom + view.y).toBeLessThanOrEqual(500);
+  });
+
+  it('never zooms below the readable zoom: it follows the current hop instead', () => {
+    const current = { x: 1500, y: 600, w: 200, h: 100 };
+    const { view, follows } = presenterView({ x: 0, y: 0, w: 2400, h: 900 }, current, area);
+    expect(follows).toBe(true);
+    expect(view.zoom).toBe(PRESENTER_MIN_ZOOM);
+    const cx = (current.x + current.w / 2) * view.zoom + view.x;
+    const cy = (current.y + current.h / 2) * view.zoom + view.y;
+    expect(Math.abs(cx - 450)).toBeLessThan(1);
+    expect(Math.abs(cy - 250)).toBeLessThan(1);
+  });
+});
+
+describe('what the canvas draws for Services kube-proxy ignores', () => {
+  it('draws a headless Service as DNS only and an ExternalName Service as a CNAME', () => {
+    const c = cluster();
+    c.services.push(service('db-headless', { app: 'db' }, { clusterIP: 'None' }), service('alias', {}, { type: 'ExternalName', externalName: 'db.data.svc.cluster.local', clusterIP: undefined }));
+    const t = buildTopology(c);
+    const form = (name: string) => t.services.find((s) => s.name === name);
+    expect(form('web')).toMatchObject({ form: 'rules', externalName: null });
+    expect(form('db-headless')).toMatchObject({ form: 'dns' });
+    expect(form('alias')).toMatchObject({ form: 'cname', externalName: 'db.data.svc.cluster.local' });
+  });
+
+  it('draws the load balancer of a LoadBalancer Service still <pending>', () => {
+    const c = cluster();
+    c.services.push(service('shop', { app: 'shop' }, { type: 'LoadBalancer' }));
+    expect(buildTopology(c).loadBalancers).toEqual([{ id: 'lb:default/shop', address: null, service: 'default/shop', serviceId: 'service:default/shop' }]);
+  });
+});
+
+describe('names are never cut', () => {
+  it('counts the lines a name wraps to, beside its kind tag or below it', () => {
+    expect(nameLines('web-1', 210)).toBe(1);
+    expect(nameLines('ingress-nginx-controller-7d9c8b6f5-x2x4k', 210)).toBe(2);
+    expect(nameLines('web-856dd7f5f8-2p4lf', 210, 7)).toBe(2);
+  });
+
+  it('makes every pod tall enough for the longest name', async () => {
+    const c = cluster();
+    const short = await layoutTopology(buildTopology(c), elk);
+    c.pods.push(pod('ingress-nginx-controller-7d9c8b6f5-x2x4k', 'node-a', '10.244.0.9'));
+    const long = await layoutTopology(buildTopology(c), elk);
+    expect(long.pods['pod:default/web-1']!.h).toBeGreaterThan(short.pods['pod:default/web-1']!.h);
+    expect(long.pods['pod:default/ingress-nginx-controller-7d9c8b6f5-x2x4k']!.h).toBe(long.pods['pod:default/web-1']!.h);
+  });
+});

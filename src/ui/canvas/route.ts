@@ -1,0 +1,322 @@
+// The route of a trace as the canvas draws it: one directed segment per hop that travels a canvas
+// edge (the tracer's `hop.edge`), and one stop per place where hops decide without moving (a
+// node's kube-proxy rewriting the destination, a pod answering). Plain geometry in canvas
+// coordinates, computed from the layout (never from React Flow's per-frame state): O(hops).
+
+import type { Hop } from '../../sim';
+import type { Box, Layout } from './layout';
+import type { Topology } from './topology';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface RouteSegment {
+  /** The hop's index in the trace (its number on the canvas is index + 1). */
+  hop: number;
+  from: string;
+  to: string;
+  a: Point;
+  b: Point;
+  /** Where its number sits: on the segment, at the free spot nearest its middle, or beside it. */
+  badge: Point;
+}
+
+export interface RouteStop {
+  /** The canvas id of the place. */
+  id: string;
+  /** Indexes of the hops that happen there without travelling. */
+  hops: number[];
+  /** Top right corner of the place: its numbers sit on its top edge, just inside the corner. */
+  at: Point;
+}
+
+export interface Route {
+  segments: RouteSegment[];
+  stops: RouteStop[];
+  /** Canvas ids of every object the route touches (for keeping them readable). */
+  ids: Set<string>;
+  /**
+   * Places outside the lab the route reaches (a public DNS resolver, `dns:upstream`): drawn as a
+   * label beside the object they are reached from, so their segment is drawn too.
+   */
+  ghosts: { id: string; box: Box }[];
+  /** Hops the canvas cannot place at all (neither end drawn): reported, never silently dropped. */
+  unplaced: number[];
+}
+
+/** Absolute boxes of every object the canvas draws, and the `dns:<ip>` aliases of Services. */
+export interface Places {
+  rect(id: string): Box | undefined;
+  /** The canvas id an id is drawn at: itself, or for `dns:<ip>` the Service with that cluster IP. */
+  resolve(id: string): string;
+  /** For a pod inside a node frame: the frame's id. */
+  frameOf(id: string): string | undefined;
+  /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
+  tops: readonly (Box & { id: string })[];
+}
+
+const placesMemo = new WeakMap<Layout, Places>();
+
+/** Places of one layout (O(objects) once per layout; the route and the camera ask it O(hops) times). */
+export function placesFor(topo: Topology, layout: Layout): Places {
+  let p = placesMemo.get(layout);
+  if (!p) placesMemo.set(layout, (p = placesOf(topo, layout)));
+  return p;
+}
+
+export function placesOf(topo: Topology, layout: Layout): Places {
+  const frameOf = new Map<string, string>();
+  for (const p of topo.pods) if (p.frameId) frameOf.set(p.id, p.frameId);
+  const byIp = new Map<string, string>();
+  for (const s of topo.services) if (s.clusterIP && s.clusterIP !== 'None') byIp.set(`dns:${s.clusterIP}`, s.id);
+  const resolve = (id: string) => byIp.get(id) ?? id;
+  const rect = (raw: string): Box | undefined => {
+    const id = resolve(raw);
+    const top = layout.boxes[id];
+    if (top) return top;
+    const p = layout.pods[id];
+    if (!p) return undefined;
+    const f = frameOf.get(id);
+    const fb = f ? layout.boxes[f] : undefined;
+    return fb ? { ...p, x: fb.x + p.x, y: fb.y + p.y } : p;
+  };
+  const tops = Object.entries(layout.boxes).map(([id, b]) => ({ ...b, id }));
+  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops };
+}
+
+const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+const inside = (p: Point, b: Box) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h;
+
+/** A node frame is entered at its header (its interface), not in the middle of its pods. */
+export const FRAME_ENTRY_Y = 30;
+
+function anchor(id: string, b: Box): Point {
+  return id.startsWith('node:') ? { x: b.x + b.w / 2, y: b.y + Math.min(b.h / 2, FRAME_ENTRY_Y) } : centre(b);
+}
+
+/** Where the line from `from` (inside or outside `b`) towards `to` (inside `b`) crosses b's border. */
+function clip(from: Point, to: Point, b: Box): Point {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  // The largest t in [0,1] at which from + t*(to-from) is on the border, entering towards `to`.
+  let t = 0;
+  const edges: [number, number, number][] = [
+    [dx, b.x - from.x, 0],
+    [dx, b.x + b.w - from.x, 0],
+    [dy, b.y - from.y, 1],
+    [dy, b.y + b.h - from.y, 1],
+  ];
+  for (const [d, num, axis] of edges) {
+    if (d === 0) continue;
+    const k = num / d;
+    if (k < 0 || k > 1) continue;
+    const p = { x: from.x + dx * k, y: from.y + dy * k };
+    const onOther = axis === 0 ? p.y >= b.y - 0.5 && p.y <= b.y + b.h + 0.5 : p.x >= b.x - 0.5 && p.x <= b.x + b.w + 0.5;
+    if (onOther && k > t && !inside(from, b)) t = k;
+  }
+  return { x: from.x + dx * t, y: from.y + dy * t };
+}
+
+/** Gap left between a segment's ends and the boxes it joins, so the arrowhead stays clear. */
+const END_GAP = 4;
+
+function shorten(a: Point, b: Point, atA: number, atB: number): [Point, Point] {
+  const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+  const ux = (b.x - a.x) / len;
+  const uy = (b.y - a.y) / len;
+  return [
+    { x: a.x + ux * atA, y: a.y + uy * atA },
+    { x: b.x - ux * atB, y: b.y - uy * atB },
+  ];
+}
+
+/** A place outside the lab, as a label box (canvas units at zoom 1). */
+const GHOST = { w: 150, h: 28, gap: 36 };
+
+/** A frame -> pod drop's length: it starts in the lane the layout leaves under a frame's header. */
+const STUB = 40;
+
+/** The segment between two placed boxes: border to border, or from a frame's header down into one of its pods. */
+function between(fromId: string, fb: Box, toId: string, tb: Box): [Point, Point] {
+  const fa = anchor(fromId, fb);
+  const ta = anchor(toId, tb);
+  // A node delivering to its own pod (or a pod sending out through its node): a short drop from
+  // the frame's header row to the pod, over nothing but the frame's own background.
+  if (inside(ta, fb) && !inside(fa, tb)) {
+    const top = { x: ta.x, y: Math.max(fb.y + FRAME_ENTRY_Y + 16, tb.y - STUB) };
+    return shorten(top, { x: ta.x, y: tb.y }, 0, END_GAP);
+  }
+  if (inside(fa, tb) && !inside(ta, fb)) {
+    const top = { x: fa.x, y: Math.max(tb.y + FRAME_ENTRY_Y + 16, fb.y - STUB) };
+    return shorten({ x: fa.x, y: fb.y }, top, END_GAP, 0);
+  }
+  const a = clip(ta, fa, fb);
+  const b = clip(fa, ta, tb);
+  return shorten(a, b, END_GAP, END_GAP);
+}
+
+/** Parallel segments between the same two places (there and back) are drawn side by side. */
+const PARALLEL = 16;
+
+function spread(segments: RouteSegment[], scale: number): void {
+  const groups = new Map<string, RouteSegment[]>();
+  for (const s of segments) {
+    const key = [s.from, s.to].sort().join('|');
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    // One canonical direction per pair, so there-and-back segments land on opposite sides.
+    const [p, q] = [group[0]!.from, group[0]!.to].sort();
+    group.forEach((s, i) => {
+      const flip = s.from === p && s.to === q ? 1 : -1;
+      const dx = (s.b.x - s.a.x) * flip;
+      const dy = (s.b.y - s.a.y) * flip;
+      const len = Math.hypot(dx, dy) || 1;
+      const off = (i - (group.length - 1) / 2) * PARALLEL * scale;
+      const nx = (-dy / len) * off;
+      const ny = (dx / len) * off;
+      s.a = { x: s.a.x + nx, y: s.a.y + ny };
+      s.b = { x: s.b.x + nx, y: s.b.y + ny };
+    });
+  }
+}
+
+/** A badge's radius in canvas units at zoom 1 (RouteLayer draws it 16 px, plus its ring). */
+const BADGE_CLEAR = 20;
+/** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
+export function stopPillSize(hops: readonly number[]): { w: number; h: number } {
+  const label = hops.map((h) => h + 1).join(' · ');
+  return { w: label.length * 11 + 32, h: 32 };
+}
+
+/**
+ * Where a segment's number goes: the point nearest the middle whose badge covers no other object's
+ * box, no stop's numbers and no earlier badge (a client -> node line crosses the Services' row; its
+ * number must not hide a Service's address). Failing that, beside the segment (two short segments
+ * between neighbouring frames, there and back); the middle when nothing is free.
+ */
+function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places, taken: readonly Box[], scale: number): Point {
+  const clear = BADGE_CLEAR * scale;
+  const others = [...places.tops.filter((b) => b.id !== s.from && b.id !== s.to), ...taken];
+  const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
+  const nx = -(s.b.y - s.a.y) / len;
+  const ny = (s.b.x - s.a.x) / len;
+  const at = (t: number, n: number): Point => ({ x: s.a.x + (s.b.x - s.a.x) * t + nx * n, y: s.a.y + (s.b.y - s.a.y) * t + ny * n });
+  const free = (p: Point) => others.every((b) => p.x + clear < b.x || p.x - clear > b.x + b.w || p.y + clear < b.y || p.y - clear > b.y + b.h);
+  for (const n of [0, 2 * clear, -2 * clear]) {
+    for (let d = 0; d <= 0.35; d += 0.05) {
+      for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) {
+        const p = at(t, n);
+        if (free(p)) return p;
+      }
+    }
+  }
+  return at(0.5, 0);
+}
+
+/**
+ * `scale` is how many canvas units the layer draws per screen pixel's worth of badge (1/zoom when
+ * zoomed out): numbers and parallel lines keep apart at the size they are drawn.
+ */
+export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Route {
+  const segments: RouteSegment[] = [];
+  const stops = new Map<string, RouteStop>();
+  const ids = new Set<string>();
+  const unplaced: number[] = [];
+  const ghosts = new Map<string, Box>();
+  // An end outside the lab (the internet's DNS) sits above the end that is drawn: clients are the
+  // top row, so above them is open space the fitted view still shows.
+  const ghost = (id: string, near: Box): Box => {
+    let g = ghosts.get(id);
+    if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (GHOST.w + 8), y: near.y - GHOST.h - GHOST.gap, w: GHOST.w, h: GHOST.h }));
+    return g;
+  };
+  for (const h of hops) {
+    if (h.edge && h.edge.from !== h.edge.to) {
+      const from = places.resolve(h.edge.from);
+      const to = places.resolve(h.edge.to);
+      const placedFrom = places.rect(from);
+      const placedTo = places.rect(to);
+      if (!placedFrom && !placedTo) {
+        unplaced.push(h.index);
+        continue;
+      }
+      const fb = placedFrom ?? ghost(from, placedTo!);
+      const tb = placedTo ?? ghost(to, placedFrom!);
+      const [a, b] = between(from, fb, to, tb);
+      segments.push({ hop: h.index, from, to, a, b, badge: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } });
+      ids.add(from).add(to);
+      continue;
+    }
+    const id = places.resolve(h.place.id);
+    const r = places.rect(id);
+    if (!r) {
+      unplaced.push(h.index);
+      continue;
+    }
+    ids.add(id);
+    const stop = stops.get(id) ?? { id, hops: [], at: { x: r.x + r.w, y: r.y } };
+    stop.hops.push(h.index);
+    stops.set(id, stop);
+  }
+  // A pod's frame is on the route too: the packet passes its interface.
+  for (const id of [...ids]) {
+    const f = places.frameOf(id);
+    if (f) ids.add(f);
+  }
+  spread(segments, scale);
+  // Numbers last, around what is already drawn: the stops' pills, then each earlier badge.
+  const taken: Box[] = [...stops.values()].map((st) => {
+    const { w, h } = stopPillSize(st.hops);
+    return { x: st.at.x - (w + 6) * scale, y: st.at.y - (h - 6) * scale, w: w * scale, h: h * scale };
+  });
+  for (const seg of segments) {
+    seg.badge = badgeSpot(seg, places, taken, scale);
+    taken.push({ x: seg.badge.x - 16 * scale, y: seg.badge.y - 16 * scale, w: 32 * scale, h: 32 * scale });
+  }
+  return { segments, stops: [...stops.values()], ids, ghosts: [...ghosts].map(([id, box]) => ({ id, box })), unplaced };
+}
+
+/** How much of a node frame's top a presenter needs: its name, addresses and port badges. */
+const FRAME_HEADER_VIEW = 96;
+
+/**
+ * The part of the canvas a presenter needs in view to show the route: every object it touches,
+ * but of a node frame only its header and the route's pods in it (not a thousand other pods).
+ */
+export function routeBounds(route: Route, places: Places): Box | null {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  const add = (b: Box) => {
+    x0 = Math.min(x0, b.x);
+    y0 = Math.min(y0, b.y);
+    x1 = Math.max(x1, b.x + b.w);
+    y1 = Math.max(y1, b.y + b.h);
+  };
+  for (const id of route.ids) {
+    const b = places.rect(id);
+    if (!b) continue;
+    add(id.startsWith('node:') ? { ...b, h: Math.min(b.h, FRAME_HEADER_VIEW) } : b);
+  }
+  for (const g of route.ghosts) add(g.box);
+  for (const s of route.segments) add({ x: Math.min(s.a.x, s.b.x), y: Math.min(s.a.y, s.b.y), w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) });
+  return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+}
+
+const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Map<number, Route>>>();
+
+/** The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share it). */
+export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout, scale = 1): Route {
+  let byLayout = routeMemo.get(hops);
+  if (!byLayout) routeMemo.set(hops, (byLayout = new WeakMap()));
+  let byScale = byLayout.get(layout);
+  if (!byScale) byLayout.set(layout, (byScale = new Map()));
+  let r = byScale.get(scale);
+  if (!r) byScale.set(scale, (r = buildRoute(hops, placesFor(topo, layout), scale)));
+  return r;
+}
