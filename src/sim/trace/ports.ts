@@ -7,6 +7,7 @@ import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
+import type { EvalStep } from '../step';
 
 export interface DnsLookup {
   rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'TIMEOUT';
@@ -18,6 +19,8 @@ export interface DnsLookup {
   queries: { name: string; type: string; rcode: string }[];
   /** Lines that decided: resolv.conf search line, hosts entry, zone record. */
   refs: ArtifactRef[];
+  /** The same lines as typed steps: each record the answer was built from (`dns-answer`). */
+  steps: EvalStep[];
   /** Which server answered ("10.96.0.10" for cluster DNS, "hosts" for /etc/hosts, "upstream"). */
   server: string;
 }
@@ -40,7 +43,7 @@ export interface HttpRequestView {
 
 export type IngressDecision =
   /** The controller answers itself: redirects, 404 from its default server, 503 when the Service has no endpoints. */
-  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; service?: string }
+  | { kind: 'respond'; status: number; headers: Record<string, string>; refs: ArtifactRef[]; reason: string; service?: string; steps?: EvalStep[] }
   /** The controller proxies to an upstream: a pod endpoint, or the Service's ClusterIP with service-upstream. */
   | {
       kind: 'proxy';
@@ -54,6 +57,8 @@ export type IngressDecision =
       /** Headers added to the upstream request (X-Forwarded-For, X-Real-IP, ...). */
       upstreamHeaders: Record<string, string>;
       refs: ArtifactRef[];
+      /** What the controller evaluated, in order: server, locations considered, location, upstream. */
+      steps?: EvalStep[];
       reason: string;
       /** The status the upstream answers with when the controller knows it (the default backend's 404). */
       upstreamStatus?: number;

@@ -60,8 +60,15 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
     });
     const steps: RuleStep[] = [];
     for (const s of ev.recordSteps === false ? [] : r.steps) {
-      steps.push({ outcome: 'matched', where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id), ...(s.detail ? { detail: s.detail } : {}) });
-      if (s.map && s.elementKey) steps.push({ outcome: 'matched', where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
+      const at = { table: 'nft', hook: s.hook, outcome: s.matched ? ('matched' as const) : ('skipped' as const) };
+      const detail = s.detail ? { detail: s.detail } : {};
+      if (s.map && s.elementKey) {
+        // The vmap rule, then the element of the map that decided.
+        steps.push({ ...at, chain: s.chain, effect: { kind: 'map-element', map: s.map, key: s.elementKey }, where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id) });
+        steps.push({ ...at, chain: `@${s.map}`, effect: s.effect, where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
+      } else {
+        steps.push({ ...at, chain: s.chain, effect: s.effect, where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id), ...detail });
+      }
     }
     const svc = serviceOf(ev.packet.dst, ev.packet.dstPort);
     if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)' }, after: r.after, steps };
