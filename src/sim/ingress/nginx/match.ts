@@ -14,6 +14,7 @@ import type { SeededRandom } from '../../net/rand';
 import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
+import type { EvalStep, StepEffect } from '../../step';
 
 export interface IngressRequest {
   scheme: 'http' | 'https';
@@ -69,6 +70,18 @@ export interface NginxDecision {
   refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
   /** Steps in words, for the hop inspector. */
   notes: string[];
+  /** What nginx evaluated, in order, by block id: the server chosen, each location it compared
+   *  (matched or not), the location chosen, a return, the upstream's peer choice. */
+  trail: NginxTrailEntry[];
+  /** The trail with each block's rendered line, when an artifact is given. */
+  steps: EvalStep[];
+}
+
+export interface NginxTrailEntry {
+  /** The block (server, location, if, upstream) whose first line shows the step. */
+  id: string;
+  matched: boolean;
+  effect: StepEffect;
 }
 
 export interface MatchNginxInput {
@@ -186,24 +199,35 @@ export function selectNginxServer(
 
 // ---------------------------------------------------------------- location selection
 
-export function selectNginxLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
+/** `considered`, when given, receives every location compared with the URI, in nginx's order:
+ *  the exact and prefix locations first, then the regular expressions until one matches. */
+export function selectNginxLocation(
+  server: NginxBlock,
+  uri: string,
+  considered?: { block: NginxBlock; matched: boolean }[],
+): { block: NginxBlock; match: LocationMatch } | null {
   const locs = childBlocks(server, 'location');
   let longest: { block: NginxBlock; len: number; noRegex: boolean } | null = null;
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
     if (a0 === '=') {
+      considered?.push({ block: l, matched: a1 === uri });
       if (a1 === uri) return { block: l, match: 'exact' };
       continue;
     }
     if (a0 === '~' || a0 === '~*') continue;
     const noRegex = a0 === '^~';
     const prefix = noRegex ? (a1 ?? '') : (a0 ?? '');
+    considered?.push({ block: l, matched: uri.startsWith(prefix) });
     if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) longest = { block: l, len: prefix.length, noRegex };
   }
   if (longest?.noRegex) return { block: longest.block, match: 'prefix' };
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
-    if ((a0 === '~' || a0 === '~*') && a1 !== undefined && nginxRegex(a1, a0 === '~*').test(uri)) return { block: l, match: 'regex' };
+    if ((a0 !== '~' && a0 !== '~*') || a1 === undefined) continue;
+    const hit = nginxRegex(a1, a0 === '~*').test(uri);
+    considered?.push({ block: l, matched: hit });
+    if (hit) return { block: l, match: 'regex' };
   }
   return longest ? { block: longest.block, match: 'prefix' } : null;
 }
@@ -310,7 +334,21 @@ function blankDecision(): NginxDecision {
     defaultBackend: false,
     refs: { server: null, location: null, decided: null },
     notes: [],
+    trail: [],
+    steps: [],
   };
+}
+
+/** The trail's steps on the rendered artifact (entries whose block renders no line are left out). */
+function trailSteps(a: RenderedArtifact, trail: readonly NginxTrailEntry[]): EvalStep[] {
+  const out: EvalStep[] = [];
+  for (const t of trail) {
+    const ref = findLine(a, t.id);
+    if (!ref) continue;
+    const outcome = t.matched ? 'matched' : 'skipped';
+    out.push({ outcome, table: 'nginx', chain: t.id, effect: t.effect, ref, where: 'nginx', action: t.effect.kind });
+  }
+  return out;
 }
 
 export function matchNginx(input: MatchNginxInput): NginxDecision {
@@ -322,6 +360,7 @@ export function matchNginx(input: MatchNginxInput): NginxDecision {
       location: decision.location ? findLine(a, decision.location.id) : null,
       decided: decision.decidedBy ? findLine(a, decision.decidedBy) : null,
     };
+    decision.steps = trailSteps(a, decision.trail);
   }
   return decision;
 }
@@ -335,6 +374,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const sel = selectNginxServer(http, req.host, req.localAddress, port);
   if (!sel) return { ...out, notes: [`nothing listens on port ${port}`] };
   out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
+  out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'server', name: sel.name, match: sel.match } });
   out.notes.push(`server ${sel.name} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
 
   const uri = normalizeNginxUri(req.path);
@@ -358,11 +398,18 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
   }
 
-  const loc = selectNginxLocation(sel.block, uri);
+  const considered: { block: NginxBlock; matched: boolean }[] = [];
+  const loc = selectNginxLocation(sel.block, uri, considered);
+  for (const c of considered) {
+    if (c.block === loc?.block) continue;
+    out.trail.push({ id: c.block.id, matched: false, effect: { kind: 'location-considered', args: c.block.args.join(' '), matched: c.matched } });
+  }
   if (!loc) {
+    out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'http-return', status: 404 } });
     return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, 'no location matched: 404'] };
   }
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
+  out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'location', args: loc.block.args.join(' '), match: loc.match } });
   out.decidedBy = loc.block.id;
   out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
 
@@ -399,6 +446,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (cidr && cidrContains(cidr, req.clientIP)) {
       if (n.name === 'deny') {
         out.notes.push(`client ${req.clientIP} denied (${arg}): 403`);
+        out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` } });
         return { ...out, outcome: 'forbidden', status: 403 };
       }
       out.notes.push(`client ${req.clientIP} allowed by ${arg}`);
@@ -417,6 +465,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     upstreamName = info.canary.upstream;
     if (info.canary.noEndpoints) {
       notes.push(`canary upstream ${upstreamName} has no endpoints: 503`);
+      out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer: null, how: 'canary' } });
       return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
     }
   }
@@ -429,10 +478,12 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
   if (peers.length === 0) {
     notes.push(`upstream ${upstreamName} has no peers: 503`);
+    out.trail.push({ id: upstream.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers' } });
     return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
   }
   const state = input.balancer ?? newBalancerState();
   let peer: string | null = null;
+  let how = '';
   const affinity = info && !out.canary ? info.affinity : null;
   if (affinity) {
     const cookie = req.cookies?.[affinity.cookieName];
@@ -440,12 +491,14 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       // persistent: the cookie names the peer; it holds while that peer exists.
       peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
       if (peer) notes.push(`cookie ${affinity.cookieName} (persistent) pins ${peer}`);
+      if (peer) how = 'cookie-persistent';
       else if (cookie) notes.push(`cookie ${affinity.cookieName} names no current peer: pick again`);
     } else if (cookie) {
       // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
       // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
       peer = consistentPeer(cookie, peers);
       notes.push(`cookie ${affinity.cookieName} (balanced) hashes to ${peer}`);
+      how = 'cookie-balanced';
     }
   }
   if (!peer) {
@@ -453,16 +506,20 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       const key = sessionKey(state, input.random);
       peer = consistentPeer(key, peers);
       notes.push(`new session ${key} hashes to ${peer} of ${peers.length}`);
+      how = 'new-session';
       out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
     } else {
       peer = pickRoundRobin(state, upstreamName, peers);
       notes.push(`${info?.algorithm ?? 'round_robin'} picks ${peer} of ${peers.length}`);
+      how = info?.algorithm ?? 'round_robin';
       if (affinity) {
         out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
       }
     }
   }
   out.endpoint = peer;
+  if (out.canary) how = `canary ${how}`;
+  out.trail.push({ id: upstream.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer, how } });
 
   // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).
   const levels: NginxBlock[] = [loc.block, sel.block, http];
@@ -484,6 +541,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(`-> ${peer}: ${innerDecision.notes.join('; ')}`);
+    out.trail.push(...innerDecision.trail);
     return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
@@ -504,6 +562,8 @@ function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, d
   const status = Number(args[0]);
   const url = args[1] !== undefined ? expand(args[1], vars) : null;
   const redirect = url !== null && [301, 302, 303, 307, 308].includes(status) ? url : null;
+  const effect: StepEffect = { kind: 'http-return', status, ...(redirect ? { location: redirect } : {}) };
+  out.trail.push({ id: decidedBy, matched: true, effect });
   out.notes.push(redirect ? `return ${status} ${redirect}` : `return ${status}`);
   return {
     ...out,
