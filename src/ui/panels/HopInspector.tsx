@@ -5,7 +5,8 @@
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { translateDynamic, useT, type T } from '../i18n';
+import { effectNote, stepNote, walkKind } from './walk-marks';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
 
@@ -89,6 +90,34 @@ function Result({ trace }: { trace: TraceResult }) {
   );
 }
 
+const SIGN = { jump: '↳', match: '✓', miss: '✗' } as const;
+
+/** The hop's walk as a numbered list (the same numbers as the viewer's gutter), folded by default. */
+function WalkList({ t, hop }: { t: T; hop: Hop }) {
+  const steps = hop.steps ?? [];
+  return (
+    <details className="walk-list" data-testid="walk-list">
+      <summary>{t('walk.inspector', { count: steps.length })}</summary>
+      <ol>
+        {steps.map((s, i) => {
+          const kind = walkKind(s);
+          const note = stepNote(s) ?? effectNote(s);
+          return (
+            <li key={i} className={`is-walk-${kind}`}>
+              <span className="walk-sign" aria-label={t(`walk.${kind}`)}>
+                {SIGN[kind]}
+              </span>{' '}
+              <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
+                <span className="muted small mono">{s.chain}</span> {note ? t(note.key, note.params) : ''}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
+
 export function HopInspector() {
   const t = useT();
   const lang = useLab(selectLang);
@@ -154,6 +183,7 @@ export function HopInspector() {
           </ol>
         </div>
       )}
+      {hop.steps && hop.steps.length > 0 && <WalkList t={t} hop={hop} />}
       {isLast && trace.fault && (
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
