@@ -52,7 +52,8 @@ export type StepEffect =
   /** The access phase denied the client. */
   | { kind: 'http-deny'; client: string; rule: string }
   /** The balancer's choice of peer in an upstream. */
-  | { kind: 'upstream'; upstream: string; peer: string | null; how: string }
+  /** `how`: round_robin, ewma, wrr, cookie-persistent, cookie-balanced, new-session, no-peers. */
+  | { kind: 'upstream'; upstream: string; peer: string | null; how: string; canary?: boolean }
   /** A DNS record the answer was built from. */
   | { kind: 'dns-answer'; name: string; type: string; value: string };
 

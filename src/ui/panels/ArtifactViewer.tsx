@@ -14,7 +14,7 @@ import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
-import { walkMarks, walkSummary, type WalkMark } from './walk-marks';
+import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
 const selectArtifacts = (s: LabState) => s.lab?.artifacts ?? EMPTY;
@@ -216,7 +216,7 @@ export default function ArtifactViewer() {
                 <Code kind={art.kind} text={row.text} matches={result} row={vr.index} current={current} />
                 {mark && mark.notes.length > 0 && (
                   <span className="walk-note" data-testid="walk-note">
-                    {mark.notes.map((n) => t(n.key, n.params)).join(' · ')}
+                    {mark.notes.map((n) => renderNote(t, n)).join(' · ')}
                   </span>
                 )}
               </div>

@@ -6,7 +6,7 @@ import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT, type T } from '../i18n';
-import { effectNote, stepNote, walkKind } from './walk-marks';
+import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
 
@@ -108,7 +108,7 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
                 {SIGN[kind]}
               </span>{' '}
               <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
-                <span className="muted small mono">{s.chain}</span> {note ? t(note.key, note.params) : ''}
+                <span className="muted small mono">{s.chain}</span> {note ? renderNote(t, note) : ''}
               </button>
             </li>
           );

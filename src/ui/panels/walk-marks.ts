@@ -5,7 +5,36 @@
 // the words are i18n keys with parameters rendered from each step's effect and detail.
 
 import type { EvalStep } from '../../sim';
-import type { MessageKey, Params } from '../i18n';
+import type { MessageKey, Params, T } from '../i18n';
+
+/** A note: an i18n key with parameters; `terms` are parameters that are themselves message keys
+ *  (nginx's match kinds, the balancer's method), translated before they are filled in. */
+export interface WalkNote {
+  key: MessageKey;
+  params: Params;
+  terms?: Record<string, MessageKey>;
+}
+
+export function renderNote(t: T, n: WalkNote): string {
+  const terms = Object.fromEntries(Object.entries(n.terms ?? {}).map(([k, v]) => [k, t(v)]));
+  return t(n.key, { ...n.params, ...terms });
+}
+
+const MATCH_TERMS: Record<string, MessageKey> = {
+  exact: 'walk.term.exact',
+  wildcard: 'walk.term.wildcard',
+  regex: 'walk.term.regex',
+  default_server: 'walk.term.defaultServer',
+  prefix: 'walk.term.prefix',
+};
+const HOW_TERMS: Record<string, MessageKey> = {
+  round_robin: 'walk.term.roundRobin',
+  ewma: 'walk.term.ewma',
+  wrr: 'walk.term.wrr',
+  'cookie-persistent': 'walk.term.cookiePersistent',
+  'cookie-balanced': 'walk.term.cookieBalanced',
+  'new-session': 'walk.term.newSession',
+};
 
 /** How a marked line went: the three the legend shows. */
 export type WalkKind = 'jump' | 'match' | 'miss';
@@ -16,7 +45,7 @@ export interface WalkMark {
   /** The last visit's kind (a line walked twice shows how it went the second time). */
   kind: WalkKind;
   /** What the line did, in words, when there is more to say than the kind (a draw, a choice). */
-  notes: { key: MessageKey; params: Params }[];
+  notes: WalkNote[];
 }
 
 export function walkKind(s: EvalStep): WalkKind {
@@ -65,7 +94,7 @@ const fixed = (n: number) => (Math.round(n * 1000) / 1000).toFixed(3);
 
 /** The note a step earns beside its line: random and stateful matches always, choices and
  *  rewrites when they matched. A plain miss says nothing more than its gutter mark. */
-export function stepNote(s: EvalStep): { key: MessageKey; params: Params } | null {
+export function stepNote(s: EvalStep): WalkNote | null {
   const d = s.detail;
   if (d?.kind === 'statistic') {
     const yes = s.outcome === 'matched';
@@ -77,7 +106,7 @@ export function stepNote(s: EvalStep): { key: MessageKey; params: Params } | nul
 }
 
 /** The effect of a step in words (also what the hop inspector lists). */
-export function effectNote(s: EvalStep): { key: MessageKey; params: Params } | null {
+export function effectNote(s: EvalStep): WalkNote | null {
   const e = s.effect;
   switch (e.kind) {
     case 'no-match':
@@ -116,22 +145,28 @@ export function effectNote(s: EvalStep): { key: MessageKey; params: Params } | n
         : { key: 'walk.effect.dialFailed', params: { endpoint: e.endpoint, ms: e.timeoutMs ?? 0 } };
     case 'proxy-fail':
       return { key: 'walk.effect.proxyFail', params: { service: e.service } };
-    case 'server':
-      return { key: 'walk.effect.server', params: { name: e.name, match: e.match } };
+    case 'server': {
+      const term = MATCH_TERMS[e.match];
+      return { key: 'walk.effect.server', params: { name: e.name, match: e.match }, ...(term ? { terms: { match: term } } : {}) };
+    }
     case 'location-considered':
       return { key: e.matched ? 'walk.effect.locationCandidate' : 'walk.effect.locationNoMatch', params: { args: e.args } };
-    case 'location':
-      return { key: 'walk.effect.location', params: { args: e.args, match: e.match } };
+    case 'location': {
+      const term = MATCH_TERMS[e.match];
+      return { key: 'walk.effect.location', params: { args: e.args, match: e.match }, ...(term ? { terms: { match: term } } : {}) };
+    }
     case 'http-return':
       return e.location
         ? { key: 'walk.effect.httpRedirect', params: { status: e.status, location: e.location } }
         : { key: 'walk.effect.httpReturn', params: { status: e.status } };
     case 'http-deny':
       return { key: 'walk.effect.httpDeny', params: { client: e.client, rule: e.rule } };
-    case 'upstream':
-      return e.peer
-        ? { key: 'walk.effect.upstream', params: { upstream: e.upstream, peer: e.peer, how: e.how } }
-        : { key: 'walk.effect.upstreamNone', params: { upstream: e.upstream } };
+    case 'upstream': {
+      if (!e.peer) return { key: e.canary ? 'walk.effect.canaryNone' : 'walk.effect.upstreamNone', params: { upstream: e.upstream } };
+      const term = HOW_TERMS[e.how];
+      const key = e.canary ? 'walk.effect.canary' : 'walk.effect.upstream';
+      return { key, params: { upstream: e.upstream, peer: e.peer, how: e.how }, ...(term ? { terms: { how: term } } : {}) };
+    }
     case 'dns-answer':
       return { key: 'walk.effect.dns', params: { name: e.name, type: e.type, value: e.value } };
   }

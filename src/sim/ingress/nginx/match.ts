@@ -465,7 +465,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     upstreamName = info.canary.upstream;
     if (info.canary.noEndpoints) {
       notes.push(`canary upstream ${upstreamName} has no endpoints: 503`);
-      out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer: null, how: 'canary' } });
+      const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers', canary: true };
+      out.trail.push({ id: loc.block.id, matched: true, effect });
       return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
     }
   }
@@ -518,8 +519,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     }
   }
   out.endpoint = peer;
-  if (out.canary) how = `canary ${how}`;
-  out.trail.push({ id: upstream.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer, how } });
+  const chosen: StepEffect = { kind: 'upstream', upstream: upstreamName, peer, how, ...(out.canary ? { canary: true } : {}) };
+  out.trail.push({ id: upstream.id, matched: true, effect: chosen });
 
   // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).
   const levels: NginxBlock[] = [loc.block, sel.block, http];
