@@ -60,6 +60,8 @@ export type StepEffect =
 /** For probabilistic or stateful matches: what the generator or the state said. */
 export type StepDetail =
   | { kind: 'statistic'; probability: number; draw: number }
+  /** nft `numgen random mod n`: the number drawn picks the n-th endpoint chain. */
+  | { kind: 'numgen'; modulus: number; value: number }
   | { kind: 'recent'; name: string; hit: boolean; ageSeconds?: number }
   | { kind: 'scheduler'; scheduler: string; chosen: string }
   | { kind: 'affinity'; clientIP: string; endpoint: string }

@@ -178,6 +178,7 @@ export const en = {
   'walk.note.statisticNo': 'statistic {p} → drew {draw}, no',
   'walk.note.recentHit': 'recent {name}: client seen, yes',
   'walk.note.recentMiss': 'recent {name}: client not seen, no',
+  'walk.note.numgen': 'numgen random mod {n} → drew {value}',
   'walk.effect.noMatch': 'not matched',
   'walk.effect.jump': 'jump to {chain}',
   'walk.effect.goto': 'goto {chain}',

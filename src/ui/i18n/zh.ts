@@ -178,6 +178,7 @@ export const zh: Record<keyof typeof en, string> = {
   'walk.note.statisticNo': 'statistic 概率 {p} → 抽到 {draw}，未命中',
   'walk.note.recentHit': 'recent {name}：见过该客户端，命中',
   'walk.note.recentMiss': 'recent {name}：未见过该客户端，未命中',
+  'walk.note.numgen': 'numgen random mod {n} → 抽到 {value}',
   'walk.effect.noMatch': '未匹配',
   'walk.effect.jump': '跳转到 {chain}',
   'walk.effect.goto': 'goto 到 {chain}',

@@ -100,6 +100,7 @@ export function stepNote(s: EvalStep): WalkNote | null {
     const yes = s.outcome === 'matched';
     return { key: yes ? 'walk.note.statisticYes' : 'walk.note.statisticNo', params: { p: fixed(d.probability), draw: fixed(d.draw) } };
   }
+  if (d?.kind === 'numgen') return { key: 'walk.note.numgen', params: { n: d.modulus, value: d.value } };
   if (d?.kind === 'recent') return { key: d.hit ? 'walk.note.recentHit' : 'walk.note.recentMiss', params: { name: d.name } };
   if (s.outcome === 'skipped' && s.effect.kind !== 'location-considered' && s.effect.kind !== 'proxy-dial') return null;
   return effectNote(s);

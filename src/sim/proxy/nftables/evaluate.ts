@@ -159,15 +159,16 @@ export function evaluateNft(args: {
         const draw = rng.int(n);
         state.rand = rng.state();
         const effect: StepEffect = { kind: 'jump', chain: s.chains[draw]!, goto: true };
-        const detail = { kind: 'statistic' as const, probability: 1 / n, draw };
+        const detail = { kind: 'numgen' as const, modulus: n, value: draw };
         record(effect, `numgen random mod ${n} = ${draw}: goto ${s.chains[draw]}`, { detail });
         return { kind: 'verdict', v: { kind: 'goto', chain: s.chains[draw]! } };
       }
-      case 'setMark':
+      case 'setMark': {
         pkt = { ...pkt, mark: s.op === 'or' ? ((pkt.mark ?? 0) | s.value) >>> 0 : ((pkt.mark ?? 0) ^ s.value) >>> 0 };
         const effect: StepEffect = { kind: 'mark', op: s.op, value: s.value, result: pkt.mark ?? 0 };
         record(effect, `mark ${s.op === 'or' ? '|' : '^'} 0x${s.value.toString(16)}`);
         return 'next';
+      }
       case 'masquerade':
         masquerade = true;
         pkt = { ...pkt, src: args.masqueradeSource };
