@@ -402,14 +402,16 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const loc = selectNginxLocation(sel.block, uri, considered);
   for (const c of considered) {
     if (c.block === loc?.block) continue;
-    out.trail.push({ id: c.block.id, matched: false, effect: { kind: 'location-considered', args: c.block.args.join(' '), matched: c.matched } });
+    const effect: StepEffect = { kind: 'location-considered', args: c.block.args.join(' '), matched: c.matched };
+    out.trail.push({ id: c.block.id, matched: false, effect });
   }
   if (!loc) {
     out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'http-return', status: 404 } });
     return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, 'no location matched: 404'] };
   }
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
-  out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'location', args: loc.block.args.join(' '), match: loc.match } });
+  const chosenLocation: StepEffect = { kind: 'location', args: loc.block.args.join(' '), match: loc.match };
+  out.trail.push({ id: loc.block.id, matched: true, effect: chosenLocation });
   out.decidedBy = loc.block.id;
   out.notes.push(`location ${loc.block.args.join(' ')} (${loc.match} match for ${uri})`);
 
@@ -446,7 +448,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (cidr && cidrContains(cidr, req.clientIP)) {
       if (n.name === 'deny') {
         out.notes.push(`client ${req.clientIP} denied (${arg}): 403`);
-        out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` } });
+        const effect: StepEffect = { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` };
+        out.trail.push({ id: loc.block.id, matched: true, effect });
         return { ...out, outcome: 'forbidden', status: 403 };
       }
       out.notes.push(`client ${req.clientIP} allowed by ${arg}`);
@@ -479,7 +482,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
   if (peers.length === 0) {
     notes.push(`upstream ${upstreamName} has no peers: 503`);
-    out.trail.push({ id: upstream.id, matched: true, effect: { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers' } });
+    const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers' };
+    out.trail.push({ id: upstream.id, matched: true, effect });
     return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
   }
   const state = input.balancer ?? newBalancerState();
@@ -519,7 +523,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     }
   }
   out.endpoint = peer;
-  const chosen: StepEffect = { kind: 'upstream', upstream: upstreamName, peer, how, ...(out.canary ? { canary: true } : {}) };
+  const chosen: StepEffect = { kind: 'upstream', upstream: upstreamName, peer, how };
+  if (out.canary) chosen.canary = true;
   out.trail.push({ id: upstream.id, matched: true, effect: chosen });
 
   // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).

@@ -219,7 +219,8 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       ref: ref(ids.ipvsadm, vsRef(vs)),
       ...(detail ? { detail } : {}),
     });
-    const noDestination = () => vsStep({ kind: 'ipvs-no-destination' }, 'no destination available: ICMP port unreachable');
+    const noDestination = () =>
+      vsStep({ kind: 'ipvs-no-destination' }, 'no destination available: ICMP port unreachable');
     if (vs.realServers.length === 0) {
       // ip_vs_leave: no destination, so the kernel answers ICMP port unreachable.
       if (rec) steps.push(noDestination());
@@ -254,7 +255,8 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       chosen = res.index;
       const pick = dests[chosen]!.key;
       const effect = { kind: 'ipvs-schedule' as const, scheduler: vs.scheduler, chosen: pick };
-      if (rec) steps.push(vsStep(effect, `${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: pick }));
+      const detail = { kind: 'scheduler' as const, scheduler: vs.scheduler, chosen: pick };
+      if (rec) steps.push(vsStep(effect, `${vs.scheduler}: ${res.why}`, detail));
       if (vs.persistentTimeout > 0) {
         rt.templates.push({ vs: vs.key, client: p.src, rs: dests[chosen]!.key, expiresAt: now + vs.persistentTimeout });
       }
@@ -271,7 +273,10 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       state: udp ? 'inactive' : 'active',
       expiresAt: now + (udp ? IPVS_UDP_TIMEOUT_SECONDS : IPVS_TCP_ESTABLISHED_SECONDS),
     });
-    if (rec) steps.push({ ...vsStep({ kind: 'ipvs-forward', method: 'masq', to: rsKey }, `Masq ${rsKey}`), ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+    if (rec) {
+      const forward = vsStep({ kind: 'ipvs-forward', method: 'masq', to: rsKey }, `Masq ${rsKey}`);
+      steps.push({ ...forward, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+    }
 
     const dnat: Packet = { ...marked, dst: rs.address, dstPort: rs.port };
     // A node-originated packet already met nat POSTROUTING on its way to the virtual IP.

@@ -278,7 +278,14 @@ class Walker {
     }
   }
 
-  private record(table: TableName, chain: string, rule: Rule, effect: StepEffect, action: string, detail?: RuleStep['detail']): void {
+  private record(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    effect: StepEffect,
+    action: string,
+    detail?: RuleStep['detail'],
+  ): void {
     if (!this.recordSteps) return;
     this.push('matched', table, chain, rule, effect, action, detail);
   }
@@ -298,7 +305,8 @@ class Walker {
     detail: RuleStep['detail'],
   ): void {
     const ref = this.input.refOf(table, chain, rule);
-    const step: RuleStep = { outcome, table, chain, hook: this.hookNow, effect, ref, where: `${table}/${chain}`, action };
+    const where = `${table}/${chain}`;
+    const step: RuleStep = { outcome, table, chain, hook: this.hookNow, effect, ref, where, action };
     if (detail) step.detail = detail;
     this.steps.push(step);
   }
@@ -381,7 +389,8 @@ class Walker {
           t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
         this.packet = { ...this.packet, mark: mark >>> 0 };
         const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
-        this.record(table, chain, rule, effect, `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`, detail);
+        const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
+        this.record(table, chain, rule, effect, text, detail);
         return 'next';
       }
       case 'REDIRECT':
@@ -396,8 +405,15 @@ class Walker {
 
   /** REDIRECT: a DNAT to this host, on the incoming interface's primary address (man
    *  iptables-extensions); locally generated packets go to 127.0.0.1. */
-  private redirect(table: TableName, chain: string, rule: Rule, t: { toPorts?: number }, detail: RuleStep['detail']): ChainOutcome {
-    const ip = this.input.origin === 'local' ? '127.0.0.1' : (this.input.redirectAddress ?? this.input.masqueradeAddress);
+  private redirect(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    t: { toPorts?: number },
+    detail: RuleStep['detail'],
+  ): ChainOutcome {
+    const incoming = this.input.redirectAddress ?? this.input.masqueradeAddress;
+    const ip = this.input.origin === 'local' ? '127.0.0.1' : incoming;
     const port = t.toPorts ?? this.packet.dstPort;
     this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
     this.packet = { ...this.packet, dst: ip, dstPort: port };

@@ -44,7 +44,8 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
       artifact.lines.forEach((l, i) => l.ref !== undefined && !lineOf!.has(l.ref) && lineOf!.set(l.ref, i));
     }
     const i = lineOf.get(r);
-    return i === undefined ? { artifact: id, ref: r, line: '', lineIndex: -1 } : { artifact: id, ref: r, line: artifact.lines[i]!.text, lineIndex: i };
+    if (i === undefined) return { artifact: id, ref: r, line: '', lineIndex: -1 };
+    return { artifact: id, ref: r, line: artifact.lines[i]!.text, lineIndex: i };
   };
 
   // Which service port and endpoint each endpoint chain stands for.

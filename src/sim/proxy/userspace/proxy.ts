@@ -142,13 +142,15 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
     const dnat: Target = { kind: 'DNAT', ip: nodeIP, port: proxyPort };
     portals.forEach((ip, i) => {
       const m = portal(ip, info.port);
-      add('KUBE-PORTALS-CONTAINER', { id: `nat/KUBE-PORTALS-CONTAINER/${info.name}/${proto}/${i}`, matches: m, target: redirect }, info.name);
-      add('KUBE-PORTALS-HOST', { id: `nat/KUBE-PORTALS-HOST/${info.name}/${proto}/${i}`, matches: m, target: dnat }, info.name);
+      const id = (chain: string) => `nat/${chain}/${info.name}/${proto}/${i}`;
+      add('KUBE-PORTALS-CONTAINER', { id: id('KUBE-PORTALS-CONTAINER'), matches: m, target: redirect }, info.name);
+      add('KUBE-PORTALS-HOST', { id: id('KUBE-PORTALS-HOST'), matches: m, target: dnat }, info.name);
     });
     if (info.nodePort) {
       const m = portal(null, info.nodePort);
-      add('KUBE-NODEPORT-CONTAINER', { id: `nat/KUBE-NODEPORT-CONTAINER/${info.name}/${proto}`, matches: m, target: redirect }, info.name);
-      add('KUBE-NODEPORT-HOST', { id: `nat/KUBE-NODEPORT-HOST/${info.name}/${proto}`, matches: m, target: dnat }, info.name);
+      const id = (chain: string) => `nat/${chain}/${info.name}/${proto}`;
+      add('KUBE-NODEPORT-CONTAINER', { id: id('KUBE-NODEPORT-CONTAINER'), matches: m, target: redirect }, info.name);
+      add('KUBE-NODEPORT-HOST', { id: id('KUBE-NODEPORT-HOST'), matches: m, target: dnat }, info.name);
     }
   }
 
