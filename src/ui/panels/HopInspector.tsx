@@ -91,6 +91,8 @@ function Result({ trace }: { trace: TraceResult }) {
 }
 
 const SIGN = { jump: '↳', match: '✓', miss: '✗' } as const;
+/** Steps whose chain (or virtual server, socket) the note does not already name. */
+const CHAINED = new Set(['raw', 'mangle', 'nat', 'filter', 'nft', 'ipvs', 'kube-proxy']);
 
 /** The hop's walk as a numbered list (the same numbers as the viewer's gutter), folded by default. */
 function WalkList({ t, hop }: { t: T; hop: Hop }) {
@@ -108,7 +110,8 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
                 {SIGN[kind]}
               </span>{' '}
               <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
-                <span className="muted small mono">{s.chain}</span> {note ? renderNote(t, note) : ''}
+                {CHAINED.has(s.table) && <span className="muted small mono">{s.chain} </span>}
+                {note ? renderNote(t, note) : ''}
               </button>
             </li>
           );
