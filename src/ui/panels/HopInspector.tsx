@@ -106,6 +106,7 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
           const note = stepNote(s) ?? effectNote(s);
           return (
             <li key={i} className={`is-walk-${kind}`}>
+              <span className="walk-order">{i + 1}</span>
               <span className="walk-sign" aria-label={t(`walk.${kind}`)}>
                 {SIGN[kind]}
               </span>{' '}
