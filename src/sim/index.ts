@@ -9,6 +9,8 @@ export * from './cluster';
 export { assertNever } from './util/assert';
 export type * from './trace/types';
 export type * from './proxy/types';
+export type * from './step';
+export { rewritesDestination } from './step';
 export * from './proxy/servicemap';
 export * as dns from './dns/index';
 export * from './ingress';

@@ -4,11 +4,28 @@
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { Cluster, ExternalClient } from '../cluster';
 import * as dns from '../dns/index';
+import type { EvalStep, StepEffect } from '../step';
 import type { DnsLookup, DnsPort } from '../trace/ports';
+
+/** What a record says, as the answer's typed effect (lines that are not a record: the rcode). */
+function answerEffect(rr: dns.RR | undefined, final: dns.DnsAnswer): StepEffect {
+  if (!rr) return { kind: 'dns-answer', name: final.question.name, type: final.rcode, value: '' };
+  const value = 'address' in rr ? rr.address : 'target' in rr ? rr.target : rr.type === 'TXT' ? rr.text : '';
+  return { kind: 'dns-answer', name: rr.name, type: rr.type, value };
+}
 
 function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLookup {
   const final = r.final;
-  const refs: ArtifactRef[] = (final.ref ?? []).map((id) => findLine(zoneArtifact, id)).filter((x): x is ArtifactRef => !!x);
+  const records = new Map([...final.answers, ...final.authority, ...final.additional].map((rr) => [rr.id, rr]));
+  const steps: EvalStep[] = [];
+  for (const id of final.ref ?? []) {
+    const ref = findLine(zoneArtifact, id);
+    if (!ref) continue;
+    const effect = answerEffect(records.get(id), final);
+    const type = effect.kind === 'dns-answer' ? effect.type : '';
+    steps.push({ outcome: 'matched', table: 'dns', chain: zoneArtifact.id, effect, ref, where: 'dns', action: type });
+  }
+  const refs: ArtifactRef[] = steps.map((s) => s.ref);
   const server = final.origin === 'hosts' ? 'hosts' : final.origin === 'upstream' && !r.server ? 'upstream' : r.server || 'upstream';
   return {
     rcode: final.origin === 'timeout' ? 'TIMEOUT' : final.rcode,
@@ -16,6 +33,7 @@ function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLook
     cnames: final.answers.flatMap((rr) => (rr.type === 'CNAME' ? [rr.target] : [])),
     queries: r.queriesSent.map((q) => ({ name: q.name, type: q.type, rcode: q.rcode })),
     refs,
+    steps,
     server,
   };
 }

@@ -8,7 +8,8 @@ import { controllerPodLabels } from '../ingress/addon';
 import type { CompiledIngressController } from '../ingress/controllers';
 import type { BackendModel } from '../ingress/model';
 import { matchNginx, newBalancerState, type BalancerState, type IngressRequest } from '../ingress/nginx/match';
-import { matchTraefik } from '../ingress/traefik/match';
+import { matchTraefik, type TraefikDecision } from '../ingress/traefik/match';
+import type { EvalStep, StepEffect } from '../step';
 import type { HttpRequestView, IngressControllerPort, IngressDecision, IngressRuntime } from '../trace/ports';
 import { assertNever } from '../util/assert';
 
@@ -31,6 +32,21 @@ function backendsByUpstream(root: unknown): Map<string, BackendModel> {
     for (const v of Object.values(o)) visit(v);
   };
   visit(root);
+  return out;
+}
+
+/** Traefik's decision as steps: the router that matched, the service's choice of server. */
+function traefikSteps(d: TraefikDecision): EvalStep[] {
+  const out: EvalStep[] = [];
+  const at = { outcome: 'matched' as const, table: 'traefik', where: 'traefik' };
+  if (d.router && d.refs.router) {
+    const effect: StepEffect = { kind: 'server', name: d.router.name, match: d.router.rule };
+    out.push({ ...at, chain: d.router.name, effect, ref: d.refs.router, action: 'router' });
+  }
+  if (d.service && d.refs.service) {
+    const effect: StepEffect = { kind: 'upstream', upstream: d.service, peer: d.endpoint, how: 'wrr' };
+    out.push({ ...at, chain: d.service, effect, ref: d.refs.service, action: 'service' });
+  }
   return out;
 }
 
@@ -76,7 +92,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
             if (d.outcome === 'proxy' && d.ownServer) {
               // ingress-nginx without --default-backend-service: its own default server answers 404.
-              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, reason, notes, ownServer: true };
+              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, steps: d.steps, reason, notes, ownServer: true };
             }
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
@@ -88,13 +104,14 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
                 responseHeaders: d.responseHeaders,
                 upstreamHeaders: d.upstreamRequest.headers,
                 refs,
+                steps: d.steps,
                 reason,
                 notes,
                 ...(d.defaultBackend ? { upstreamStatus: 404 } : {}),
               };
             }
             const headers = { ...d.responseHeaders, ...(d.redirect ? { Location: d.redirect } : {}) };
-            return { kind: 'respond', status: d.status, headers, refs, reason, notes, service };
+            return { kind: 'respond', status: d.status, headers, refs, steps: d.steps, reason, notes, service };
           },
         };
       }
@@ -109,13 +126,14 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           decide(req, rt): IngressDecision {
             const d = matchTraefik({ config, artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className) });
             const refs = refsOf(d.refs.router, d.refs.service);
+            const steps = traefikSteps(d);
             const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: 'return', status: d.status })];
             const reason = renderNotes('en', notes);
             if (d.endpoint && d.upstreamRequest) {
-              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, reason, notes };
+              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, steps, reason, notes };
             }
             const answered = d.body ? [...notes, note('note.traefik.body', { body: d.body })] : notes;
-            return { kind: 'respond', status: d.status, headers: {}, refs, reason: renderNotes('en', answered), notes: answered };
+            return { kind: 'respond', status: d.status, headers: {}, refs, steps, reason: renderNotes('en', answered), notes: answered };
           },
         };
       }

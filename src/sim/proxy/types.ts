@@ -2,11 +2,12 @@
 // node without knowing which mode compiled the node's data plane.
 
 import type { Note } from '../trace/notes';
-import type { ArtifactRef, RenderedArtifact } from '../artifact';
+import type { RenderedArtifact } from '../artifact';
 import type { Protocol } from '../api/types';
 import type { ClusterEvent } from '../events';
 import type { ProxyMode } from '../lab';
 import type { RandState } from '../net/rand';
+import type { EvalStep } from '../step';
 import type { EndpointInfo, ProxyNode, ServicePortName } from './servicemap';
 
 /** Where a packet meets this node's netfilter hooks. */
@@ -28,23 +29,8 @@ export interface Packet {
   mark?: number;
 }
 
-/** One rule (or IPVS/nft/userspace element) the evaluator looked at, in order. */
-export interface RuleStep {
-  /** "matched" took its target; "skipped" did not match (only the interesting ones are recorded). */
-  outcome: 'matched' | 'skipped';
-  /** e.g. "nat/KUBE-SERVICES" or "ipvs 10.96.0.10:53" or "nft service-ips". */
-  where: string;
-  /** The verdict or action the element applied: "jump KUBE-SVC-...", "DNAT 10.244.1.5:80", "MARK 0x4000", ... */
-  action: string;
-  /** The line in the rendered artifact that decided. */
-  ref: ArtifactRef;
-  /** For probabilistic or stateful matches: what the generator/state said (for the explanation). */
-  detail?: { kind: 'statistic'; probability: number; draw: number }
-    | { kind: 'recent'; name: string; hit: boolean; ageSeconds?: number }
-    | { kind: 'scheduler'; scheduler: string; chosen: string }
-    | { kind: 'affinity'; clientIP: string; endpoint: string }
-    | { kind: 'conntrack'; state: string };
-}
+/** One rule (or IPVS/nft/userspace element) the evaluator looked at, in order: see ../step.ts. */
+export type RuleStep = EvalStep;
 
 export type ProxyVerdict =
   /** No service rule applied: the packet goes on unchanged (not a service address). */
@@ -86,7 +72,8 @@ export interface EvaluateInput {
   /** Lets a mode ask whether an endpoint accepts connections (userspace retries dead endpoints). */
   endpointAlive?: (endpoint: EndpointInfo) => boolean;
   /** false: the caller only wants the verdict (batch distribution runs), so evaluators record no
-   *  RuleSteps and look up no rendered lines. Every decision, draw and state change is the same. */
+   *  RuleSteps and look up no rendered lines. Every decision, draw and state change is the same.
+   *  true (default): every element evaluated is recorded, the ones that did not match included. */
   recordSteps?: boolean;
 }
 

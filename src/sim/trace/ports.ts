@@ -9,6 +9,7 @@ import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
 import type { GatewayDecision, GatewayRequest } from '../gateway/evaluate';
+import type { EvalStep } from '../step';
 
 export interface DnsLookup {
   rcode: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'TIMEOUT';
@@ -20,6 +21,8 @@ export interface DnsLookup {
   queries: { name: string; type: string; rcode: string }[];
   /** Lines that decided: resolv.conf search line, hosts entry, zone record. */
   refs: ArtifactRef[];
+  /** The same lines as typed steps: each record the answer was built from (`dns-answer`). */
+  steps: EvalStep[];
   /** Which server answered ("10.96.0.10" for cluster DNS, "hosts" for /etc/hosts, "upstream"). */
   server: string;
 }
@@ -49,6 +52,7 @@ export type IngressDecision =
       refs: ArtifactRef[];
       reason: string;
       notes?: Note[];
+      steps?: EvalStep[];
       service?: string;
       /** ingress-nginx's own default server answered (no `--default-backend-service`). */
       ownServer?: boolean;
@@ -66,6 +70,8 @@ export type IngressDecision =
       /** Headers added to the upstream request (X-Forwarded-For, X-Real-IP, ...). */
       upstreamHeaders: Record<string, string>;
       refs: ArtifactRef[];
+      /** What the controller evaluated, in order: server, locations considered, location, upstream. */
+      steps?: EvalStep[];
       reason: string;
       /** The steps behind `reason`, typed, for the reader's language. */
       notes?: Note[];

@@ -12,6 +12,7 @@ import { findLine } from '../artifact';
 import { chooseTarget, compileLoadBalancers, newLbState, type CompiledLoadBalancer, type LbRuntimeState } from '../lb';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState, ProxyVerdict, RuleStep } from '../proxy/types';
+import { rewritesDestination, type EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
 import { note, renderNote, renderNoteWith, type Note } from './notes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
@@ -186,6 +187,8 @@ class Walk {
     parts?: Record<string, Note[]>;
     edge?: { from: string; to: string };
     observedSource?: string;
+    /** What the evaluator looked at for this hop, in order (the viewer marks them). */
+    steps?: readonly EvalStep[];
   }): void {
     if (!this.recordHops) return;
     const after = a.after ?? a.before;
@@ -203,6 +206,7 @@ class Walk {
       edge: a.edge,
       observedSource: a.observedSource,
     };
+    if (a.steps && a.steps.length > 0) h.steps = a.steps;
     this.hops.push(h);
   }
 }
@@ -424,17 +428,19 @@ function walk(w: Walk, req: TraceRequest): Ended {
     }
     if (look.rcode === 'NOERROR' && look.addresses.length === 0 && look.cnames.length > 0) {
       const target = look.cnames.at(-1)!.replace(/\.$/, '');
-      const cnameLast = [...look.refs.filter((r) => !/\bCNAME\b/.test(r.line)), ...look.refs.filter((r) => /\bCNAME\b/.test(r.line))];
-      w.hop({ place: dnsPlace, action: 'resolve', before, refs: cnameLast, key: 'hop.resolve.cnameOutside', params: { name: url.host, target, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
+      // The CNAME record decides (it points outside the lab): its line goes last.
+      const isCname = (s: EvalStep) => s.effect.kind === 'dns-answer' && s.effect.type === 'CNAME';
+      const cnameLast = [...look.steps.filter((s) => !isCname(s)), ...look.steps.filter(isCname)];
+      w.hop({ place: dnsPlace, action: 'resolve', before, refs: cnameLast.map((s) => s.ref), steps: cnameLast, key: 'hop.resolve.cnameOutside', params: { name: url.host, target, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
       return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'DNS', name: url.host }, note('note.fault.cnameOutside', { name: url.host, target })) };
     }
     if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
-      w.hop({ place: dnsPlace, action: 'resolve', before, refs: look.refs, key: 'hop.resolve.nxdomain', params: { name: url.host, tries, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
+      w.hop({ place: dnsPlace, action: 'resolve', before, refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params: { name: url.host, tries, client: clientName }, edge: { from: at.place.id, to: dnsPlace.id } });
       return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name: url.host }, note('note.fault.nxdomain', { name: url.host, rcode: look.rcode, tries })) };
     }
     const address = look.addresses[0]!;
     const key: TraceMessageKey = look.server === 'hosts' ? 'hop.resolve.hosts' : look.server === 'upstream' ? 'hop.resolve.upstream' : 'hop.resolve.cluster';
-    w.hop({ place: dnsPlace, action: 'resolve', before, after: { ...before, dst: look.server }, refs: look.refs, key, params: { client: clientName, name: url.host, address, server: look.server, tries: look.queries.length || 1 }, edge: { from: at.place.id, to: dnsPlace.id } });
+    w.hop({ place: dnsPlace, action: 'resolve', before, after: { ...before, dst: look.server }, refs: look.refs, steps: look.steps, key, params: { client: clientName, name: url.host, address, server: look.server, tries: look.queries.length || 1 }, edge: { from: at.place.id, to: dnsPlace.id } });
     dst = { ip: address, port: url.port };
   }
 
@@ -549,51 +555,57 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const mode = proxy.mode;
   // Split the walk where the data plane rewrote the destination (an iptables or nft DNAT, an IPVS
   // real server) and where the source NAT stage starts, so each hop's last line is its decider.
-  const dnatAt = lastIndex(ev.steps, (s) => s.outcome === 'matched' && /^(DNAT|dnat to|Masq |Local |Tunnel |Route |REDIRECT)/.test(s.action));
-  const snatAt = ev.steps.findIndex((s, i) => i > dnatAt && /POSTROUTING|postrouting|masquerading/.test(s.where));
+  const dnatAt = lastIndex(ev.steps, (s) => s.outcome === 'matched' && rewritesDestination(s.effect));
+  const snatAt = ev.steps.findIndex((s, i) => i > dnatAt && s.hook === 'postrouting');
   const preSteps = dnatAt >= 0 ? ev.steps.slice(0, dnatAt + 1) : snatAt >= 0 ? ev.steps.slice(0, snatAt) : ev.steps;
   const postSteps = snatAt >= 0 ? ev.steps.slice(snatAt) : [];
+  // The whole walk is shown at the DNAT hop, unless a SNAT hop takes the POSTROUTING part.
+  const walkBeforeSnat = snatAt >= 0 ? ev.steps.slice(0, snatAt) : ev.steps;
   const v = ev.verdict;
   const nPlace = nodePlace(node);
   switch (v.kind) {
     case 'reject': {
-      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
+      w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.reject', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason, note: verdictNote(v) } };
     }
     case 'drop': {
-      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
+      w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.drop', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       const svc = v.servicePort?.split(':')[0];
       return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason, note: verdictNote(v) } };
     }
     case 'dnat': {
       const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
       http.service ??= v.servicePort.split(':')[0]!;
+      const snats = ev.after.src !== dnatAfter.src;
       w.hop({
         place: nPlace,
         action: 'dnat',
         before,
         after: view(dnatAfter, httpView),
         refs: ruleStepRefs(preSteps),
+        steps: snats ? walkBeforeSnat : ev.steps,
         key: v.masquerade ? 'hop.proxy.dnatMasq' : 'hop.proxy.dnat',
         params: { node, mode, service: v.servicePort, endpoint: v.endpoint.endpoint },
       });
-      if (ev.after.src !== dnatAfter.src) {
-        w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), key: 'hop.proxy.snat', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
+      if (snats) {
+        w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), steps: postSteps, key: 'hop.proxy.snat', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
       }
       break;
     }
     case 'hostport': {
       // The CNI portmap plugin's DNAT (its CNI-DN-* chain), not kube-proxy's: node:hostPort -> pod.
       const dnatAfter = { ...pkt, dst: ev.after.dst, dstPort: ev.after.dstPort };
-      w.hop({ place: nPlace, action: 'dnat', before, after: view(dnatAfter, httpView), refs: ruleStepRefs(preSteps), key: 'hop.deliver.hostPort', params: { node, port: v.hostPort, pod: v.pod, dst: v.endpoint, chain: v.chain } });
-      if (ev.after.src !== dnatAfter.src) {
-        w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), key: 'hop.portmap.masq', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
+      const snats = ev.after.src !== dnatAfter.src;
+      const steps = snats ? walkBeforeSnat : ev.steps;
+      w.hop({ place: nPlace, action: 'dnat', before, after: view(dnatAfter, httpView), refs: ruleStepRefs(preSteps), steps, key: 'hop.deliver.hostPort', params: { node, port: v.hostPort, pod: v.pod, dst: v.endpoint, chain: v.chain } });
+      if (snats) {
+        w.hop({ place: nPlace, action: 'snat', before: view(dnatAfter, httpView), after: view(ev.after, httpView), refs: ruleStepRefs(postSteps), steps: postSteps, key: 'hop.portmap.masq', params: { node, from: clientIPBeforeProxy, to: ev.after.src } });
       }
       break;
     }
     case 'proxy': {
       if (!v.endpoint) {
-        w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.userspaceFail', params: { service: v.servicePort, attempts: v.attempts.length } });
+        w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.userspaceFail', params: { service: v.servicePort, attempts: v.attempts.length } });
         return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: v.servicePort.split(':')[0]!, fault: describeNoEndpoints(lab, v.servicePort) };
       }
       http.service ??= v.servicePort.split(':')[0]!;
@@ -601,14 +613,14 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       // the node) dials the endpoint on a new connection, so the backend sees the node's address.
       const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
       const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: v.endpoint.ip, dstPort: v.endpoint.port };
-      w.hop({ place: nPlace, action: 'proxy', before, after: view(dialed, httpView), refs: ruleStepRefs(ev.steps), ...userspaceExplanation(v), });
+      w.hop({ place: nPlace, action: 'proxy', before, after: view(dialed, httpView), refs: ruleStepRefs(ev.steps), steps: ev.steps, ...userspaceExplanation(v), });
       return deliver(w, node, dialed, http, depth);
     }
     case 'pass': {
       // Worth a hop only where a learner might expect a rule: a Service address or the node itself.
       const ownerKind = w.net.owner(pkt.dst).kind;
       if (ownerKind !== 'pod' && ownerKind !== 'unknown') {
-        w.hop({ place: nPlace, action: 'match', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.pass', params: { node, dst: pkt.dst, port: pkt.dstPort } });
+        w.hop({ place: nPlace, action: 'match', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.pass', params: { node, dst: pkt.dst, port: pkt.dstPort } });
       }
       break;
     }
@@ -750,10 +762,10 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     const action = decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond';
     const key = decision.ownServer ? 'hop.ingress.defaultServer' : 'hop.ingress.respond';
     const params = { controller: ctrl.controller, status: decision.status, reason: decision.reason, host: http.host, path: http.path };
-    w.hop({ place, action, before, refs: decision.refs, key, params, parts: decisionParts(decision) });
+    w.hop({ place, action, before, refs: decision.refs, steps: decision.steps, key, params, parts: decisionParts(decision) });
     return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
-  w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
+  w.hop({ place, action: 'match', before, refs: decision.refs, steps: decision.steps, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: decision.target.ip, dstPort: decision.target.port };
   const nextHttp: HttpContext = {
     ...http,

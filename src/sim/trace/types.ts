@@ -4,6 +4,7 @@
 
 import type { ArtifactRef } from '../artifact';
 import type { Note } from './notes';
+import type { EvalStep } from '../step';
 
 /** Where a hop happened. `id` is the canvas id of the thing (see `placeId`). */
 export type HopPlace =
@@ -71,6 +72,10 @@ export interface Hop {
   explanation: Explanation;
   /** The canvas edge this hop travels along: from and to place ids. */
   edge?: { from: string; to: string };
+  /** Every element the evaluator looked at for this hop, in order, as typed steps (the rules the
+   *  netfilter walker evaluated, matched or not; nginx's server, locations and upstream choice; the
+   *  DNS records). Present when the evaluator reported any. */
+  steps?: readonly EvalStep[];
 }
 
 export type TraceOutcome = 'response' | 'refused' | 'timeout' | 'nxdomain' | 'unreachable';

@@ -2,7 +2,8 @@
 // kube-proxy scale ruleset of tens of thousands of lines scrolls smoothly. The current hop's
 // deciding line is highlighted and scrolled into view. Find-in-artifact marks every match and
 // steps through them; after an edit, the diff view shows what the controllers rewrote (the nginx
-// "reload", kube-proxy's resync). Loaded lazily, with the diff library.
+// "reload", kube-proxy's resync). Every line the hop's evaluator looked at is marked in place with
+// its evaluation order and how it went (walk-marks.ts). Loaded lazily, with the diff library.
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -13,6 +14,7 @@ import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
+import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
 const selectArtifacts = (s: LabState) => s.lab?.artifacts ?? EMPTY;
@@ -42,6 +44,10 @@ export default function ArtifactViewer() {
     return s;
   }, [hop, id]);
   const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : -1;
+  // The chain walked for this hop: every evaluated line of this artifact, numbered.
+  const marks = useMemo(() => (id ? walkMarks(hop?.steps, id) : new Map<number, WalkMark>()), [hop, id]);
+  const walked = useMemo(() => (id ? walkSummary(hop?.steps, id) : null), [hop, id]);
+  const gutter = !!walked && walked.here > 0;
 
   // Diff: computed once per (before, after) pair, for the toggle's counts as well as the view.
   const texts = useMemo(() => art?.lines.map((l) => l.text) ?? [], [art]);
@@ -172,7 +178,8 @@ export default function ArtifactViewer() {
           </button>
         </div>
       </div>
-      <div ref={scroller} className={`artifact-scroll mono${shownDiff ? ' is-diff' : ''}`} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
+      {gutter && <WalkLegend t={t} here={walked.here} matched={walked.matched} elsewhere={walked.elsewhere} />}
+      <div ref={scroller} className={`artifact-scroll mono${shownDiff ? ' is-diff' : ''}${gutter ? ' has-walk' : ''}`} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
         <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
           {v.getVirtualItems().map((vr) => {
             const row = rows[vr.index]!;
@@ -189,8 +196,12 @@ export default function ArtifactViewer() {
               );
             }
             const kindCls = row.kind === 'added' ? ' diff-added' : row.kind === 'removed' ? ' diff-removed' : '';
+            const mark = newLine >= 0 ? marks.get(newLine) : undefined;
+            const walkCls = mark ? ` is-walk-${mark.kind}` : '';
+            const testId = newLine >= 0 && newLine === decidingLine ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
             return (
-              <div key={vr.key} className={`artifact-line${kindCls}${cls}`} style={style} data-row={vr.index} data-line={newLine >= 0 ? newLine : undefined} data-testid={newLine >= 0 && newLine === decidingLine ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined}>
+              <div key={vr.key} className={`artifact-line${kindCls}${cls}${walkCls}`} style={style} data-row={vr.index} data-line={newLine >= 0 ? newLine : undefined} data-testid={testId} data-walk={mark?.kind} data-walk-order={mark?.orders.join(',')}>
+                {gutter && <WalkGutter t={t} mark={mark} />}
                 {row.kind === 'line' ? (
                   <span className="ln">{row.newLine + 1}</span>
                 ) : (
@@ -203,6 +214,11 @@ export default function ArtifactViewer() {
                   </>
                 )}
                 <Code kind={art.kind} text={row.text} matches={result} row={vr.index} current={current} />
+                {mark && mark.notes.length > 0 && (
+                  <span className="walk-note" data-testid="walk-note">
+                    {mark.notes.map((n) => renderNote(t, n)).join(' · ')}
+                  </span>
+                )}
               </div>
             );
           })}
@@ -239,6 +255,45 @@ function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text:
           span(g.tokens[0]!, i)
         ),
       )}
+    </span>
+  );
+}
+
+const WALK_SIGN = { jump: '↳', match: '✓', miss: '✗' } as const;
+
+/** The legend above a walked artifact: what the gutter marks mean, and how much was walked here. */
+function WalkLegend({ t, here, matched, elsewhere }: { t: T; here: number; matched: number; elsewhere: number }) {
+  return (
+    <div className="walk-legend small" data-testid="walk-legend" role="note">
+      <strong>{t('walk.legend')}</strong>
+      <span data-testid="walk-summary">{t('walk.summary', { here, matched })}</span>
+      <span className="walk-key">
+        <span className="walk-order">1</span> {t('walk.order')}
+      </span>
+      {(['jump', 'match', 'miss'] as const).map((k) => (
+        <span key={k} className={`walk-key is-walk-${k}`}>
+          <span className="walk-sign" aria-hidden="true">
+            {WALK_SIGN[k]}
+          </span>{' '}
+          {t(`walk.${k}`)}
+        </span>
+      ))}
+      {elsewhere > 0 && <span className="muted">{t('walk.elsewhere', { count: elsewhere })}</span>}
+    </div>
+  );
+}
+
+/** A line's walk mark: its step number(s) and how it went; empty (same width) for lines not walked. */
+function WalkGutter({ t, mark }: { t: T; mark: WalkMark | undefined }) {
+  if (!mark) return <span className="walk-gutter" aria-hidden="true" />;
+  const shown = mark.orders.length > 2 ? `${mark.orders[0]},…` : mark.orders.join(',');
+  const label = t('walk.line', { orders: mark.orders.join(', '), kind: t(`walk.${mark.kind}`) });
+  return (
+    <span className="walk-gutter" title={label} aria-label={label} data-testid="walk-mark">
+      <span className="walk-order">{shown}</span>
+      <span className="walk-sign" aria-hidden="true">
+        {WALK_SIGN[mark.kind]}
+      </span>
     </span>
   );
 }

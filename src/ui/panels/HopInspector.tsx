@@ -6,8 +6,9 @@ import { renderNoteWith } from '../../sim/trace/notes';
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { explain, useT } from '../i18n';
+import { explain, useT, type T } from '../i18n';
 import { ResponseView } from './ResponseView';
+import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
 
@@ -147,6 +148,38 @@ function HeaderTables({ hop, responseHeaders }: { hop: Hop; responseHeaders: Rec
   );
 }
 
+const SIGN = { jump: '↳', match: '✓', miss: '✗' } as const;
+/** Steps whose chain (or virtual server, socket) the note does not already name. */
+const CHAINED = new Set(['raw', 'mangle', 'nat', 'filter', 'nft', 'ipvs', 'kube-proxy']);
+
+/** The hop's walk as a numbered list (the same numbers as the viewer's gutter), folded by default. */
+function WalkList({ t, hop }: { t: T; hop: Hop }) {
+  const steps = hop.steps ?? [];
+  return (
+    <details className="walk-list" data-testid="walk-list">
+      <summary>{t('walk.inspector', { count: steps.length })}</summary>
+      <ol>
+        {steps.map((s, i) => {
+          const kind = walkKind(s);
+          const note = stepNote(s) ?? effectNote(s);
+          return (
+            <li key={i} className={`is-walk-${kind}`}>
+              <span className="walk-order">{i + 1}</span>
+              <span className="walk-sign" aria-label={t(`walk.${kind}`)}>
+                {SIGN[kind]}
+              </span>{' '}
+              <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
+                {CHAINED.has(s.table) && <span className="muted small mono">{s.chain} </span>}
+                {note ? renderNote(t, note) : ''}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
+
 export function HopInspector() {
   const t = useT();
   const lang = useLab(selectLang);
@@ -231,6 +264,7 @@ export function HopInspector() {
         </div>
       )}
       {isLast && <ResponseView trace={trace} />}
+      {hop.steps && hop.steps.length > 0 && <WalkList t={t} hop={hop} />}
       {isLast && trace.fault && (
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>

@@ -26,7 +26,7 @@ function words(line: string, classify: (w: string, prev: string) => TokenClass):
   return out;
 }
 
-const IPT_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'MARK', 'LOG']);
+const IPT_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'MARK', 'LOG', 'REDIRECT']);
 
 function iptables(line: string): Token[] {
   if (line.startsWith('#')) return [{ text: line, cls: 'comment' }];

@@ -15,6 +15,7 @@ import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
 import { note, type Note } from '../../trace/notes';
+import type { EvalStep, StepEffect } from '../../step';
 
 export interface IngressRequest {
   scheme: 'http' | 'https';
@@ -73,6 +74,18 @@ export interface NginxDecision {
   refs: { server: ArtifactRef | null; location: ArtifactRef | null; decided: ArtifactRef | null };
   /** The steps that decided, as typed notes (rendered in the reader's language by src/sim/trace/messages.ts). */
   notes: Note[];
+  /** What nginx evaluated, in order, by block id: the server chosen, each location it compared
+   *  (matched or not), the location chosen, a return, the upstream's peer choice. */
+  trail: NginxTrailEntry[];
+  /** The trail with each block's rendered line, when an artifact is given. */
+  steps: EvalStep[];
+}
+
+export interface NginxTrailEntry {
+  /** The block (server, location, if, upstream) whose first line shows the step. */
+  id: string;
+  matched: boolean;
+  effect: StepEffect;
 }
 
 export interface MatchNginxInput {
@@ -197,7 +210,13 @@ function autoRedirects(l: NginxBlock, name: string): boolean {
   return name.endsWith('/') && l.children.some((n) => n.kind === 'directive' && PASS_DIRECTIVES.has(n.name));
 }
 
-export function selectNginxLocation(server: NginxBlock, uri: string): { block: NginxBlock; match: LocationMatch } | null {
+/** `considered`, when given, receives every location compared with the URI, in nginx's order:
+ *  the exact and prefix locations first, then the regular expressions until one matches. */
+export function selectNginxLocation(
+  server: NginxBlock,
+  uri: string,
+  considered?: { block: NginxBlock; matched: boolean }[],
+): { block: NginxBlock; match: LocationMatch } | null {
   const locs = childBlocks(server, 'location');
   let longest: { block: NginxBlock; len: number; noRegex: boolean } | null = null;
   let redirect: NginxBlock | null = null;
@@ -205,6 +224,7 @@ export function selectNginxLocation(server: NginxBlock, uri: string): { block: N
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
     if (a0 === '=') {
+      considered?.push({ block: l, matched: a1 === uri });
       if (a1 === uri) return { block: l, match: 'exact' };
       // The exact location wins the static tree's node for its name (ngx_http_core_find_static_location).
       if (a1 === `${uri}/` && autoRedirects(l, a1)) redirect = l;
@@ -215,6 +235,7 @@ export function selectNginxLocation(server: NginxBlock, uri: string): { block: N
     const prefix = noRegex ? (a1 ?? '') : (a0 ?? '');
     if (prefix === uri) named = true;
     if (prefix === `${uri}/` && autoRedirects(l, prefix) && !redirect) redirect = l;
+    considered?.push({ block: l, matched: uri.startsWith(prefix) });
     if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) longest = { block: l, len: prefix.length, noRegex };
   }
   // One character short of a redirecting location's name, and no location has the URI's own name:
@@ -223,7 +244,10 @@ export function selectNginxLocation(server: NginxBlock, uri: string): { block: N
   if (longest?.noRegex) return { block: longest.block, match: 'prefix' };
   for (const l of locs) {
     const [a0, a1] = l.args.map(unquoteArg);
-    if ((a0 === '~' || a0 === '~*') && a1 !== undefined && nginxRegex(a1, a0 === '~*').test(uri)) return { block: l, match: 'regex' };
+    if ((a0 !== '~' && a0 !== '~*') || a1 === undefined) continue;
+    const hit = nginxRegex(a1, a0 === '~*').test(uri);
+    considered?.push({ block: l, matched: hit });
+    if (hit) return { block: l, match: 'regex' };
   }
   return longest ? { block: longest.block, match: 'prefix' } : null;
 }
@@ -331,7 +355,21 @@ function blankDecision(): NginxDecision {
     ownServer: false,
     refs: { server: null, location: null, decided: null },
     notes: [],
+    trail: [],
+    steps: [],
   };
+}
+
+/** The trail's steps on the rendered artifact (entries whose block renders no line are left out). */
+function trailSteps(a: RenderedArtifact, trail: readonly NginxTrailEntry[]): EvalStep[] {
+  const out: EvalStep[] = [];
+  for (const t of trail) {
+    const ref = findLine(a, t.id);
+    if (!ref) continue;
+    const outcome = t.matched ? 'matched' : 'skipped';
+    out.push({ outcome, table: 'nginx', chain: t.id, effect: t.effect, ref, where: 'nginx', action: t.effect.kind });
+  }
+  return out;
 }
 
 export function matchNginx(input: MatchNginxInput): NginxDecision {
@@ -343,6 +381,7 @@ export function matchNginx(input: MatchNginxInput): NginxDecision {
       location: decision.location ? findLine(a, decision.location.id) : null,
       decided: decision.decidedBy ? findLine(a, decision.decidedBy) : null,
     };
+    decision.steps = trailSteps(a, decision.trail);
   }
   return decision;
 }
@@ -356,6 +395,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const sel = selectNginxServer(http, req.host, req.localAddress, port);
   if (!sel) return { ...out, notes: [note('note.nginx.noListener', { port })] };
   out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
+  out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'server', name: sel.name, match: sel.match } });
   out.notes.push(note(`note.nginx.server.${sel.match}`, { server: sel.name }));
 
   const uri = normalizeNginxUri(req.path);
@@ -379,11 +419,20 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
   }
 
-  const loc = selectNginxLocation(sel.block, uri);
+  const considered: { block: NginxBlock; matched: boolean }[] = [];
+  const loc = selectNginxLocation(sel.block, uri, considered);
+  for (const c of considered) {
+    if (c.block === loc?.block) continue;
+    const effect: StepEffect = { kind: 'location-considered', args: c.block.args.join(' '), matched: c.matched };
+    out.trail.push({ id: c.block.id, matched: false, effect });
+  }
   if (!loc) {
+    out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'http-return', status: 404 } });
     return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, note('note.nginx.noLocation', {})] };
   }
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
+  const chosenLocation: StepEffect = { kind: 'location', args: loc.block.args.join(' '), match: loc.match };
+  out.trail.push({ id: loc.block.id, matched: true, effect: chosenLocation });
   out.decidedBy = loc.block.id;
   if (loc.match === 'auto-redirect') {
     // The Ingress spec ignores a trailing slash on Prefix paths; stock nginx redirects first.
@@ -425,6 +474,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     if (cidr && cidrContains(cidr, req.clientIP)) {
       if (n.name === 'deny') {
         out.notes.push(note('note.nginx.denied', { client: req.clientIP, rule: arg }));
+        const effect: StepEffect = { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` };
+        out.trail.push({ id: loc.block.id, matched: true, effect });
         return { ...out, outcome: 'forbidden', status: 403 };
       }
       out.notes.push(note('note.nginx.allowed', { client: req.clientIP, rule: arg }));
@@ -443,6 +494,8 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     upstreamName = info.canary.upstream;
     if (info.canary.noEndpoints) {
       notes.push(note('note.nginx.canaryEmpty', { upstream: upstreamName }));
+      const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers', canary: true };
+      out.trail.push({ id: loc.block.id, matched: true, effect });
       return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
     }
   }
@@ -455,10 +508,13 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
   if (peers.length === 0) {
     notes.push(note('note.nginx.noPeers', { upstream: upstreamName }));
+    const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers' };
+    out.trail.push({ id: upstream.id, matched: true, effect });
     return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
   }
   const state = input.balancer ?? newBalancerState();
   let peer: string | null = null;
+  let how = '';
   const affinity = info && !out.canary ? info.affinity : null;
   if (affinity) {
     const cookie = req.cookies?.[affinity.cookieName];
@@ -467,11 +523,13 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
       if (peer) notes.push(note('note.nginx.cookiePins', { cookie: affinity.cookieName, peer }));
       else if (cookie) notes.push(note('note.nginx.cookieStale', { cookie: affinity.cookieName }));
+      if (peer) how = 'cookie-persistent';
     } else if (cookie) {
       // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
       // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
       peer = consistentPeer(cookie, peers);
       notes.push(note('note.nginx.cookieHashes', { cookie: affinity.cookieName, peer }));
+      how = 'cookie-balanced';
     }
   }
   if (!peer) {
@@ -479,16 +537,21 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
       const key = sessionKey(state, input.random);
       peer = consistentPeer(key, peers);
       notes.push(note('note.nginx.newSession', { session: key, peer, count: peers.length }));
+      how = 'new-session';
       out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
     } else {
       peer = pickRoundRobin(state, upstreamName, peers);
       notes.push(note('note.nginx.balance', { algorithm: info?.algorithm ?? 'round_robin', peer, count: peers.length }));
+      how = info?.algorithm ?? 'round_robin';
       if (affinity) {
         out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
       }
     }
   }
   out.endpoint = peer;
+  const chosen: StepEffect = { kind: 'upstream', upstream: upstreamName, peer, how };
+  if (out.canary) chosen.canary = true;
+  out.trail.push({ id: upstream.id, matched: true, effect: chosen });
 
   // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).
   const levels: NginxBlock[] = [loc.block, sel.block, http];
@@ -510,6 +573,7 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   if (inner && depth === 0) {
     const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
     notes.push(note('note.nginx.internal', { peer }), ...innerDecision.notes);
+    out.trail.push(...innerDecision.trail);
     return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM, ownServer: true };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
@@ -540,6 +604,8 @@ function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, d
   const status = Number(args[0]);
   const url = args[1] !== undefined ? expand(args[1], vars) : null;
   const redirect = url !== null && [301, 302, 303, 307, 308].includes(status) ? url : null;
+  const effect: StepEffect = { kind: 'http-return', status, ...(redirect ? { location: redirect } : {}) };
+  out.trail.push({ id: decidedBy, matched: true, effect });
   out.notes.push(redirect ? note('note.nginx.returnRedirect', { status, url: redirect }) : note('note.nginx.return', { status }));
   return {
     ...out,

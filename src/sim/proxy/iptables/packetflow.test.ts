@@ -108,9 +108,12 @@ describe('iptables packet flows (proxier_test.go style)', () => {
       expect(save.lines[s.ref.lineIndex]!.text).toBe(s.ref.line);
       expect(save.lines[s.ref.lineIndex]!.ref).toBe(s.ref.ref);
     }
-    expect(r.steps.map((s) => `${s.where} ${s.action}`)).toEqual([
+    // The rules that applied, in order; the ones evaluated that did not match sit between them.
+    const matched = r.steps.filter((s) => s.outcome === 'matched');
+    for (const s of r.steps) if (s.outcome === 'skipped') expect(s.effect).toEqual({ kind: 'no-match' });
+    expect(matched.map((s) => `${s.where} ${s.action}`)).toEqual([
       'nat/PREROUTING jump KUBE-SERVICES',
-      'nat/KUBE-SERVICES jump KUBE-EXT-' + r.steps[1]!.action.slice(14),
+      'nat/KUBE-SERVICES jump KUBE-EXT-' + matched[1]!.action.slice(14),
       expect.stringMatching(/^nat\/KUBE-EXT-\w+ jump KUBE-MARK-MASQ$/),
       'nat/KUBE-MARK-MASQ MARK or 0x4000 -> 0x4000',
       expect.stringMatching(/^nat\/KUBE-EXT-\w+ jump KUBE-SVC-\w+$/),

@@ -19,7 +19,7 @@ import { buildIpvsModel, findVirtualServer, type IpvsModel, type IpvsVirtualServ
 import { renderIpsetList, renderIpvsadm, renderKubeIpvs0, rsRef, vsRef, type ConnCounts } from './render';
 import { buildIpvsRuleset } from './iptables';
 import { newSchedulerMemory, schedule, type SchedulerMemory } from './schedulers';
-import { ipsetContains } from './walk';
+import { ipsetContains } from './ipset';
 
 /** IPVS connection timeouts (ipvsadm --set defaults): ESTABLISHED TCP 15 minutes, TIME_WAIT 2 minutes, UDP 5 minutes. */
 export const IPVS_TCP_ESTABLISHED_SECONDS = 900;
@@ -207,16 +207,24 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     if (first.path !== 'input' || !vs) return { verdict: { kind: 'pass' }, after: first.after, steps };
     const marked = first.after;
 
-    const vsStep = (action: string, detail?: RuleStep['detail']): RuleStep => ({
+    // IPVS runs at LOCAL_IN: the input hook, after filter INPUT.
+    const vsName = `${vs.address}:${vs.port}`;
+    const vsStep = (effect: RuleStep['effect'], action: string, detail?: RuleStep['detail']): RuleStep => ({
       outcome: 'matched',
-      where: `ipvs ${vs.address}:${vs.port}`,
+      table: 'ipvs',
+      chain: vsName,
+      hook: 'input',
+      effect,
+      where: `ipvs ${vsName}`,
       action,
       ref: ref(ids.ipvsadm, vsRef(vs)),
       ...(detail ? { detail } : {}),
     });
+    const noDestination = () =>
+      vsStep({ kind: 'ipvs-no-destination' }, 'no destination available: ICMP port unreachable');
     if (vs.realServers.length === 0) {
       // ip_vs_leave: no destination, so the kernel answers ICMP port unreachable.
-      if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
+      if (rec) steps.push(noDestination());
       return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS virtual server has no real servers', note: note('note.proxy.ipvsNoReal', {}) }, after: marked, steps };
     }
 
@@ -228,7 +236,9 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       if (t && i >= 0) {
         chosen = i;
         t.expiresAt = now + vs.persistentTimeout;
-        if (rec) steps.push(vsStep(`persistent ${vs.persistentTimeout}: reuse ${t.rs}`, { kind: 'affinity', clientIP: p.src, endpoint: t.rs }));
+        const effect = { kind: 'ipvs-schedule' as const, scheduler: vs.scheduler, chosen: t.rs, persistent: true };
+        const detail = { kind: 'affinity' as const, clientIP: p.src, endpoint: t.rs };
+        if (rec) steps.push(vsStep(effect, `persistent ${vs.persistentTimeout}: reuse ${t.rs}`, detail));
       }
     }
     if (chosen === null) {
@@ -240,11 +250,14 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       });
       const res = schedule({ scheduler: vs.scheduler, dests, memory, clientIP: p.src, vip: vs.address });
       if (res.index === null) {
-        if (rec) steps.push(vsStep('no destination available: ICMP port unreachable'));
+        if (rec) steps.push(noDestination());
         return { verdict: { kind: 'reject', servicePort: vs.service.name, reason: 'IPVS scheduler found no destination', note: note('note.proxy.ipvsNoDest', {}) }, after: marked, steps };
       }
       chosen = res.index;
-      if (rec) steps.push(vsStep(`${vs.scheduler}: ${res.why}`, { kind: 'scheduler', scheduler: vs.scheduler, chosen: dests[chosen]!.key }));
+      const pick = dests[chosen]!.key;
+      const effect = { kind: 'ipvs-schedule' as const, scheduler: vs.scheduler, chosen: pick };
+      const detail = { kind: 'scheduler' as const, scheduler: vs.scheduler, chosen: pick };
+      if (rec) steps.push(vsStep(effect, `${vs.scheduler}: ${res.why}`, detail));
       if (vs.persistentTimeout > 0) {
         rt.templates.push({ vs: vs.key, client: p.src, rs: dests[chosen]!.key, expiresAt: now + vs.persistentTimeout });
       }
@@ -261,7 +274,10 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
       state: udp ? 'inactive' : 'active',
       expiresAt: now + (udp ? IPVS_UDP_TIMEOUT_SECONDS : IPVS_TCP_ESTABLISHED_SECONDS),
     });
-    if (rec) steps.push({ outcome: 'matched', where: `ipvs ${vs.address}:${vs.port}`, action: `Masq ${rsKey}`, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+    if (rec) {
+      const forward = vsStep({ kind: 'ipvs-forward', method: 'masq', to: rsKey }, `Masq ${rsKey}`);
+      steps.push({ ...forward, ref: ref(ids.ipvsadm, rsRef(vs, rs)) });
+    }
 
     const dnat: Packet = { ...marked, dst: rs.address, dstPort: rs.port };
     // A node-originated packet already met nat POSTROUTING on its way to the virtual IP.

@@ -86,6 +86,8 @@ export function renderTarget(t: Target): string {
       return `-j DNAT --to-destination ${hostPort(t.ip, t.port)}`;
     case 'SNAT':
       return `-j SNAT --to-source ${hostPort(t.ip, t.port)}${t.randomFully ? ' --random-fully' : ''}`;
+    case 'REDIRECT':
+      return t.toPorts === undefined ? '-j REDIRECT' : `-j REDIRECT --to-ports ${t.toPorts}`;
     case 'MASQUERADE':
       return t.randomFully ? '-j MASQUERADE --random-fully' : '-j MASQUERADE';
     case 'MARK': {

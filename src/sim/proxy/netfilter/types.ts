@@ -82,6 +82,10 @@ export type Target =
   | { kind: 'SNAT'; ip: string; port?: number; randomFully?: boolean }
   /** `-j MASQUERADE [--random-fully]` */
   | { kind: 'MASQUERADE'; randomFully?: boolean }
+  /** `-j REDIRECT [--to-ports p]`: DNAT to the primary address of the interface the packet came in
+   *  on (127.0.0.1 for locally generated packets), man iptables-extensions. kube-proxy's userspace
+   *  mode sends Service traffic from pods to its own socket this way. */
+  | { kind: 'REDIRECT'; toPorts?: number }
   /** `-j MARK --or-mark v` / `--xor-mark v` / `--set-xmark v[/mask]` */
   | { kind: 'MARK'; op: MarkOp; value: number; mask?: number }
   /** No `-j`: a rule that only matches (kube-proxy's comment-only "will be dropped" rules). */

@@ -125,6 +125,106 @@ describe('netfilter walker', () => {
     expect(run()).toMatch(/192\.168\.0\.2/);
   });
 
+  it('reports every rule evaluated as a typed step: table, chain, hook, effect, matched or not', () => {
+    const rs = both(
+      [
+        chain('PREROUTING', [
+          rule({ matches: [{ kind: 'dport', port: 443 }], target: { kind: 'jump', chain: 'A' } }),
+          rule({ matches: [], target: { kind: 'jump', chain: 'A' } }),
+        ]),
+        chain('A', [
+          rule({ matches: [], target: { kind: 'MARK', op: 'or', value: 0x4000 } }),
+          rule({ matches: [{ kind: 'protocol', protocol: 'udp' }], target: { kind: 'DROP' } }),
+          rule({ matches: [], target: { kind: 'DNAT', ip: '10.0.0.5', port: 8080 } }),
+        ]),
+        chain('POSTROUTING', [rule({ matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000 }], target: { kind: 'MASQUERADE' } })]),
+      ],
+      [chain('FORWARD', [rule({ matches: [], target: { kind: 'ACCEPT' } })])],
+    );
+    const r = walk(rs, {});
+    expect(r.steps.map((s) => [s.outcome, s.table, s.chain, s.hook, s.effect])).toEqual([
+      ['skipped', 'nat', 'PREROUTING', 'prerouting', { kind: 'no-match' }],
+      ['matched', 'nat', 'PREROUTING', 'prerouting', { kind: 'jump', chain: 'A' }],
+      ['matched', 'nat', 'A', 'prerouting', { kind: 'mark', op: 'or', value: 0x4000, result: 0x4000 }],
+      ['skipped', 'nat', 'A', 'prerouting', { kind: 'no-match' }],
+      ['matched', 'nat', 'A', 'prerouting', { kind: 'dnat', to: '10.0.0.5:8080' }],
+      ['matched', 'filter', 'FORWARD', 'forward', { kind: 'accept' }],
+      ['matched', 'nat', 'POSTROUTING', 'postrouting', { kind: 'snat', to: '192.168.0.2', masquerade: true }],
+    ]);
+    // Each step points at its own rule.
+    const ids = rs.tables.nat!.chains.flatMap((c) => c.rules.map((x) => x.id));
+    expect(r.steps.slice(0, 5).map((s) => s.ref.ref)).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4]]);
+    // Recording nothing changes nothing but the steps.
+    const quiet = walkPacket({
+      index: new RulesetIndex(rs),
+      packet: { protocol: 'TCP', src: '203.0.113.2', srcPort: 40000, dst: '192.168.0.2', dstPort: 80 },
+      origin: 'external',
+      localAddresses: ['192.168.0.2'],
+      masqueradeAddress: '192.168.0.2',
+      state: { now: 0, rand: SeededRandom.fromSeed('walk').state(), perNode: {} },
+      nodeKey: 'n1',
+      refOf: () => {
+        throw new Error('no line looked up when steps are not recorded');
+      },
+      recordSteps: false,
+    });
+    expect({ ...quiet, steps: r.steps }).toEqual(r);
+  });
+
+  it('records each statistic draw with its probability and outcome, the misses included', () => {
+    const sep = (ip: string) => rule({ matches: [], target: { kind: 'DNAT', ip, port: 80 } });
+    const rs = nat(
+      chain('PREROUTING', [
+        rule({ matches: [{ kind: 'statistic', probability: '0.3333333333' }], target: { kind: 'jump', chain: 'SEP1' } }),
+        rule({ matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'jump', chain: 'SEP2' } }),
+        rule({ matches: [], target: { kind: 'jump', chain: 'SEP3' } }),
+      ]),
+      chain('SEP1', [sep('10.0.0.1')]),
+      chain('SEP2', [sep('10.0.0.2')]),
+      chain('SEP3', [sep('10.0.0.3')]),
+    );
+    const state: ProxyRuntimeState = { now: 0, rand: SeededRandom.fromSeed('draws').state(), perNode: {} };
+    for (let i = 0; i < 30; i++) {
+      const r = walk(rs, {}, 'external', state);
+      const draws = r.steps.filter((s) => s.detail?.kind === 'statistic');
+      expect(draws.length).toBeGreaterThan(0);
+      for (const s of draws) {
+        const d = s.detail as { probability: number; draw: number };
+        // A draw below the probability matched (the jump was taken), else the rule did not match.
+        expect(s.outcome).toBe(d.draw < d.probability ? 'matched' : 'skipped');
+        expect(s.effect.kind).toBe(s.outcome === 'matched' ? 'jump' : 'no-match');
+      }
+      const taken = r.steps.find((s) => s.effect.kind === 'jump')!.effect as { chain: string };
+      expect(r.after.dst).toBe(`10.0.0.${taken.chain.slice(3)}`);
+    }
+  });
+
+  it('REDIRECT sends the packet to the incoming interface\'s address (127.0.0.1 from the host itself)', () => {
+    const rs = nat(
+      chain('PREROUTING', [rule({ matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }], target: { kind: 'REDIRECT', toPorts: 40123 } })]),
+      chain('OUTPUT', [rule({ matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }], target: { kind: 'REDIRECT', toPorts: 40123 } })]),
+    );
+    const input = (origin: PacketOrigin) => ({
+      index: new RulesetIndex(rs),
+      packet: { protocol: 'TCP' as const, src: '10.244.1.9', srcPort: 40000, dst: '10.96.0.20', dstPort: 80 },
+      origin,
+      localAddresses: ['192.168.0.2', '10.244.1.1'],
+      masqueradeAddress: '192.168.0.2',
+      redirectAddress: '10.244.1.1',
+      state: { now: 0, rand: SeededRandom.fromSeed('r').state(), perNode: {} },
+      nodeKey: 'n1',
+      refOf: (_t: string, _c: string, r: Rule) => ({ artifact: 'a', ref: r.id, line: r.id, lineIndex: 0 }),
+    });
+    const fromPod = walkPacket(input('pod'));
+    expect(fromPod.after).toMatchObject({ dst: '10.244.1.1', dstPort: 40123 });
+    expect(fromPod.path).toBe('input');
+    expect(fromPod.dnat).toMatchObject({ ip: '10.244.1.1', port: 40123, redirect: true });
+    expect(fromPod.steps.at(-1)).toMatchObject({ outcome: 'matched', hook: 'prerouting', effect: { kind: 'redirect', to: '10.244.1.1:40123' } });
+    const fromHost = walkPacket(input('local'));
+    expect(fromHost.after).toMatchObject({ dst: '127.0.0.1', dstPort: 40123 });
+    expect(fromHost.steps[0]).toMatchObject({ hook: 'output', effect: { kind: 'redirect', to: '127.0.0.1:40123' } });
+  });
+
   it('refuses a jump loop with a clear error', () => {
     const rs = nat(chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]), chain('L', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]));
     expect(() => walk(rs, {})).toThrow(/deeper than 64/);

@@ -12,6 +12,7 @@ import type { ArtifactRef } from '../../artifact';
 import { cidrContains, ipToInt, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
+import type { Hook, StepEffect } from '../../step';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../types';
 import type { Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
 
@@ -109,6 +110,9 @@ export interface WalkInput {
   localAddresses: readonly string[];
   /** Address MASQUERADE picks (the outgoing interface's primary address). */
   masqueradeAddress: string;
+  /** Address REDIRECT picks for a packet that arrived from outside this namespace: the primary
+   *  address of the interface it came in on (default: masqueradeAddress). */
+  redirectAddress?: string;
   state: ProxyRuntimeState;
   /** Key for this node's runtime state in `state.perNode`. */
   nodeKey: string;
@@ -116,7 +120,8 @@ export interface WalkInput {
   refOf: (table: TableName, chain: string, rule: Rule) => ArtifactRef;
   /** ipset membership, for `-m set` matches (IPVS mode); absent means no set contains anything. */
   ipsetContains?: (name: string, packet: Packet, flags: readonly ('src' | 'dst')[]) => boolean;
-  /** false: record no steps (the verdict, NAT and state changes are the same). Default true. */
+  /** false: record no steps (the verdict, NAT and state changes are the same). Default true: every
+   *  rule evaluated is a step, the ones that did not match included (a learner sees the walk). */
   recordSteps?: boolean;
 }
 
@@ -137,7 +142,8 @@ export interface WalkResult {
   path: 'input' | 'forward' | 'output';
   before: Packet;
   after: Packet;
-  dnat?: { ip: string; port?: number; table: TableName; chain: string; rule: Rule };
+  /** `redirect`: a REDIRECT target's DNAT to a local address. */
+  dnat?: { ip: string; port?: number; table: TableName; chain: string; rule: Rule; redirect?: boolean };
   snat?: { ip: string; port?: number; masquerade: boolean; table: TableName; chain: string; rule: Rule };
   steps: RuleStep[];
 }
@@ -145,6 +151,8 @@ export interface WalkResult {
 type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
 
 const MAX_DEPTH = 64;
+
+const NO_MATCH: StepEffect = { kind: 'no-match' };
 
 class Walker {
   readonly steps: RuleStep[] = [];
@@ -157,6 +165,8 @@ class Walker {
   private readonly local: Cidr[];
   private readonly recordSteps: boolean;
   private detail: RuleStep['detail'];
+  /** The hook whose built-in chain is being walked. */
+  private hookNow: Hook = 'prerouting';
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
@@ -268,15 +278,37 @@ class Walker {
     }
   }
 
-  private record(outcome: RuleStep['outcome'], table: TableName, chain: string, rule: Rule, action: string, detail?: RuleStep['detail']): void {
+  private record(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    effect: StepEffect,
+    action: string,
+    detail?: RuleStep['detail'],
+  ): void {
     if (!this.recordSteps) return;
-    this.steps.push({
-      outcome,
-      where: `${table}/${chain}`,
-      action,
-      ref: this.input.refOf(table, chain, rule),
-      ...(detail ? { detail } : {}),
-    });
+    this.push('matched', table, chain, rule, effect, action, detail);
+  }
+
+  /** A rule evaluated that did not match (its header, or one of its -m matches, said no). */
+  private miss(table: TableName, chain: string, rule: Rule, detail?: RuleStep['detail']): void {
+    this.push('skipped', table, chain, rule, NO_MATCH, `no match (${describeTarget(rule.target)})`, detail);
+  }
+
+  private push(
+    outcome: RuleStep['outcome'],
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    effect: StepEffect,
+    action: string,
+    detail: RuleStep['detail'],
+  ): void {
+    const ref = this.input.refOf(table, chain, rule);
+    const where = `${table}/${chain}`;
+    const step: RuleStep = { outcome, table, chain, hook: this.hookNow, effect, ref, where, action };
+    if (detail) step.detail = detail;
+    this.steps.push(step);
   }
 
   walkChain(table: TableName, name: string, depth: number): ChainOutcome {
@@ -284,12 +316,15 @@ class Walker {
     const chain = this.input.index.chain(table, name);
     if (!chain) return { kind: 'continue' };
     for (const rule of chain.rules) {
-      if (!this.headerMatches(rule)) continue;
+      if (!this.headerMatches(rule)) {
+        if (this.recordSteps) this.miss(table, name, rule);
+        continue;
+      }
       const ok = this.extensionMatches(rule);
       const detail = this.detail;
       if (!ok) {
-        // Only stateful or random misses are worth showing: the learner sees the draw that said no.
-        if (detail && this.recordSteps) this.record('skipped', table, name, rule, describeTarget(rule.target), detail);
+        // The learner sees the draw (or the recent table) that said no.
+        if (this.recordSteps) this.miss(table, name, rule, detail);
         continue;
       }
       const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
@@ -303,36 +338,38 @@ class Walker {
     const here: WalkDecision = { table, chain, rule };
     switch (t.kind) {
       case 'jump': {
-        this.record('matched', table, chain, rule, `jump ${t.chain}`, detail);
+        this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
         const r = this.walkChain(table, t.chain, depth + 1);
         return r.kind === 'continue' ? 'next' : r;
       }
       case 'goto': {
-        this.record('matched', table, chain, rule, `goto ${t.chain}`, detail);
+        this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
         // A goto's chain returns to this chain's caller.
         return this.walkChain(table, t.chain, depth + 1);
       }
       case 'RETURN':
-        this.record('matched', table, chain, rule, 'RETURN', detail);
+        this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
         return { kind: 'continue' };
       case 'ACCEPT':
-        this.record('matched', table, chain, rule, 'ACCEPT', detail);
+        this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
         return { kind: 'verdict', verdict: 'ACCEPT', where: here };
       case 'DROP':
-        this.record('matched', table, chain, rule, 'DROP', detail);
+        this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
         return { kind: 'verdict', verdict: 'DROP', where: here };
       case 'REJECT':
-        this.record('matched', table, chain, rule, 'REJECT', detail);
+        this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
         return { kind: 'verdict', verdict: 'REJECT', where: here };
       case 'DNAT': {
-        this.record('matched', table, chain, rule, `DNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
+        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+        this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
         this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
         this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: here };
       }
       case 'SNAT': {
-        this.record('matched', table, chain, rule, `SNAT ${t.port === undefined ? t.ip : `${t.ip}:${t.port}`}`, detail);
+        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+        this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
         this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
@@ -340,7 +377,7 @@ class Walker {
       }
       case 'MASQUERADE': {
         const ip = this.input.masqueradeAddress;
-        this.record('matched', table, chain, rule, `MASQUERADE to ${ip}`, detail);
+        this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
         this.packet = { ...this.packet, src: ip };
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
@@ -351,19 +388,43 @@ class Walker {
         const mark =
           t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
         this.packet = { ...this.packet, mark: mark >>> 0 };
-        this.record('matched', table, chain, rule, `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`, detail);
+        const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
+        const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
+        this.record(table, chain, rule, effect, text, detail);
         return 'next';
       }
+      case 'REDIRECT':
+        return this.redirect(table, chain, rule, t, detail);
       case 'none':
-        this.record('matched', table, chain, rule, 'continue', detail);
+        this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
         return 'next';
       default:
         return assertNever(t, 'target');
     }
   }
 
+  /** REDIRECT: a DNAT to this host, on the incoming interface's primary address (man
+   *  iptables-extensions); locally generated packets go to 127.0.0.1. */
+  private redirect(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    t: { toPorts?: number },
+    detail: RuleStep['detail'],
+  ): ChainOutcome {
+    const incoming = this.input.redirectAddress ?? this.input.masqueradeAddress;
+    const ip = this.input.origin === 'local' ? '127.0.0.1' : incoming;
+    const port = t.toPorts ?? this.packet.dstPort;
+    this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
+    this.packet = { ...this.packet, dst: ip, dstPort: port };
+    this.ct.push('DNAT');
+    this.dnat = { ip, port, table, chain, rule, redirect: true };
+    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+  }
+
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
   hook(table: TableName, chain: string): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
+    this.hookNow = chain.toLowerCase() as Hook;
     const r = this.walkChain(table, chain, 0);
     if (r.kind === 'verdict') {
       if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { verdict: r.verdict, where: r.where };
@@ -387,6 +448,8 @@ function describeTarget(t: Target): string {
       return `SNAT ${t.ip}`;
     case 'MARK':
       return `MARK ${t.op} 0x${t.value.toString(16)}`;
+    case 'REDIRECT':
+      return t.toPorts === undefined ? 'REDIRECT' : `REDIRECT --to-ports ${t.toPorts}`;
     case 'none':
       return 'continue';
     default:

@@ -4,6 +4,7 @@
 
 import { SeededRandom } from '../../net/rand';
 import { cidrContains, parseCidr } from '../../net/ip';
+import type { Hook, StepEffect } from '../../step';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../types';
 import type { NftChain, NftHook, NftMap, NftRule, NftStmt, NftTable, NftVerdict } from './model';
 
@@ -23,8 +24,23 @@ export interface NftEvalResult {
   /** The endpoint chain whose dnat rule fired, if any. */
   dnatChain?: string;
   masquerade: boolean;
-  steps: { rule: NftRule; chain: string; action: string; elementKey?: string[]; map?: string; detail?: RuleStep['detail'] }[];
+  steps: NftStep[];
 }
+
+/** One rule the evaluator looked at: `matched` false when one of its statements did not match. */
+export interface NftStep {
+  rule: NftRule;
+  chain: string;
+  hook: Hook;
+  matched: boolean;
+  effect: StepEffect;
+  action: string;
+  elementKey?: string[];
+  map?: string;
+  detail?: RuleStep['detail'];
+}
+
+const NO_MATCH: StepEffect = { kind: 'no-match' };
 
 /** The base chains a packet meets, per origin, in hook then priority order; `routeLocal` picks input vs forward. */
 function hookSequence(origin: PacketOrigin, routeLocal: boolean): NftHook[] {
@@ -56,6 +72,7 @@ export function evaluateNft(args: {
   let masquerade = false;
   let dnatChain: string | undefined;
   const isLocal = (ip: string) => ip.startsWith('127.') || args.localAddresses.has(ip);
+  let hookNow: Hook = 'prerouting';
 
   const setHas = (set: string, ip: string): boolean => {
     const dyn = runtime.sets[set];
@@ -94,21 +111,22 @@ export function evaluateNft(args: {
   };
 
   const runRule = (chain: NftChain, rule: NftRule): Flow => {
-    const record = (action: string, extra: Partial<NftEvalResult['steps'][number]> = {}) =>
-      steps.push({ rule, chain: chain.name, action, ...extra });
+    const record: Record = (effect, action, extra = {}) =>
+      steps.push({ rule, chain: chain.name, hook: hookNow, matched: true, effect, action, ...extra });
     for (const s of rule.stmts) {
       const r = runStmt(s, chain, record);
-      if (r === 'nomatch') return { kind: 'continue' };
+      if (r === 'nomatch') {
+        steps.push({ rule, chain: chain.name, hook: hookNow, matched: false, effect: NO_MATCH, action: 'no match' });
+        return { kind: 'continue' };
+      }
       if (r !== 'next') return r;
     }
     return { kind: 'continue' };
   };
 
-  const runStmt = (
-    s: NftStmt,
-    chain: NftChain,
-    record: (action: string, extra?: Partial<NftEvalResult['steps'][number]>) => void,
-  ): 'next' | 'nomatch' | Flow => {
+  type Record = (effect: StepEffect, action: string, extra?: Partial<NftStep>) => void;
+
+  const runStmt = (s: NftStmt, chain: NftChain, record: Record): 'next' | 'nomatch' | Flow => {
     switch (s.kind) {
       case 'ip': {
         const addr = s.field === 'saddr' ? pkt.src : pkt.dst;
@@ -132,7 +150,7 @@ export function evaluateNft(args: {
           : [pkt.protocol.toLowerCase(), String(pkt.dstPort)];
         const el = maps.get(s.map)?.elements.find((e) => e.key.join(' ') === key.join(' '));
         if (!el) return 'nomatch';
-        record(verdictText(el.verdict), { map: s.map, elementKey: el.key });
+        record(verdictEffect(el.verdict), verdictText(el.verdict), { map: s.map, elementKey: el.key });
         return { kind: 'verdict', v: el.verdict };
       }
       case 'numgen': {
@@ -140,31 +158,37 @@ export function evaluateNft(args: {
         const n = s.chains.length;
         const draw = rng.int(n);
         state.rand = rng.state();
-        record(`numgen random mod ${n} = ${draw}: goto ${s.chains[draw]}`, { detail: { kind: 'statistic', probability: 1 / n, draw } });
+        const effect: StepEffect = { kind: 'jump', chain: s.chains[draw]!, goto: true };
+        const detail = { kind: 'numgen' as const, modulus: n, value: draw };
+        record(effect, `numgen random mod ${n} = ${draw}: goto ${s.chains[draw]}`, { detail });
         return { kind: 'verdict', v: { kind: 'goto', chain: s.chains[draw]! } };
       }
-      case 'setMark':
+      case 'setMark': {
         pkt = { ...pkt, mark: s.op === 'or' ? ((pkt.mark ?? 0) | s.value) >>> 0 : ((pkt.mark ?? 0) ^ s.value) >>> 0 };
-        record(`mark ${s.op === 'or' ? '|' : '^'} 0x${s.value.toString(16)}`);
+        const effect: StepEffect = { kind: 'mark', op: s.op, value: s.value, result: pkt.mark ?? 0 };
+        record(effect, `mark ${s.op === 'or' ? '|' : '^'} 0x${s.value.toString(16)}`);
         return 'next';
+      }
       case 'masquerade':
         masquerade = true;
         pkt = { ...pkt, src: args.masqueradeSource };
-        record('masquerade');
+        record({ kind: 'snat', to: args.masqueradeSource, masquerade: true }, 'masquerade');
         return { kind: 'verdict', v: { kind: 'accept' } };
       case 'dnat':
         pkt = { ...pkt, dst: s.ip, dstPort: s.port };
         dnatChain = chain.name;
-        record(`dnat to ${s.ip}:${s.port}`);
+        record({ kind: 'dnat', to: `${s.ip}:${s.port}` }, `dnat to ${s.ip}:${s.port}`);
         return { kind: 'verdict', v: { kind: 'accept' } };
       case 'updateSet': {
         const timeout = (table.sets.find((x) => x.name === s.set) as { timeoutSeconds?: number } | undefined)?.timeoutSeconds ?? 0;
         (runtime.sets[s.set] ??= {})[pkt.src] = state.now + timeout;
-        record(`update @${s.set} { ${pkt.src} } timeout ${timeout}s`, { detail: { kind: 'affinity', clientIP: pkt.src, endpoint: s.set } });
+        const effect: StepEffect = { kind: 'set-update', set: s.set, element: pkt.src, timeoutSeconds: timeout };
+        const detail = { kind: 'affinity' as const, clientIP: pkt.src, endpoint: s.set };
+        record(effect, `update @${s.set} { ${pkt.src} } timeout ${timeout}s`, { detail });
         return 'next';
       }
       case 'verdict':
-        record(verdictText(s.verdict));
+        record(verdictEffect(s.verdict), verdictText(s.verdict));
         return { kind: 'verdict', v: s.verdict };
     }
   };
@@ -173,6 +197,7 @@ export function evaluateNft(args: {
     table.chains.filter((c) => c.base?.hook === hook).sort((a, b) => a.base!.priority - b.base!.priority);
 
   const runHook = (hook: NftHook): 'drop' | 'reject' | null => {
+    hookNow = hook;
     for (const c of baseChains(hook)) {
       // The lab evaluates a connection's first packet, the one NAT chains see; a dnat rewrites
       // the destination for the hooks that follow.
@@ -196,6 +221,16 @@ export function evaluateNft(args: {
     }
   }
   return { outcome: 'accept', after: pkt, dnatChain, masquerade, steps };
+}
+
+function verdictEffect(v: NftVerdict): StepEffect {
+  switch (v.kind) {
+    case 'jump':
+    case 'goto':
+      return { kind: 'jump', chain: v.chain, ...(v.kind === 'goto' ? { goto: true } : {}) };
+    default:
+      return { kind: v.kind };
+  }
 }
 
 function verdictText(v: NftVerdict): string {

@@ -2,7 +2,7 @@
 // as `nft list table ip kube-proxy`, and evaluate packets through it.
 
 import { note } from '../../trace/notes';
-import { findLine, type ArtifactRef } from '../../artifact';
+import type { ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
@@ -37,7 +37,17 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
   const table = buildNftTable({ serviceMap, node, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR, serviceCIDR: settings.serviceCIDR });
   const id = nftArtifactId(nodeName);
   const artifact = renderNft(table, id);
-  const ref = (r: string): ArtifactRef => findLine(artifact, r) ?? { artifact: id, ref: r, line: '', lineIndex: -1 };
+  // Line of each rule and element, indexed once: a recorded walk looks up every rule it evaluated.
+  let lineOf: Map<string, number> | undefined;
+  const ref = (r: string): ArtifactRef => {
+    if (!lineOf) {
+      lineOf = new Map();
+      artifact.lines.forEach((l, i) => l.ref !== undefined && !lineOf!.has(l.ref) && lineOf!.set(l.ref, i));
+    }
+    const i = lineOf.get(r);
+    if (i === undefined) return { artifact: id, ref: r, line: '', lineIndex: -1 };
+    return { artifact: id, ref: r, line: artifact.lines[i]!.text, lineIndex: i };
+  };
 
   // Which service port and endpoint each endpoint chain stands for.
   const byChain = new Map<string, { servicePort: ServicePortName; endpoint: EndpointInfo }>();
@@ -61,8 +71,18 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
     });
     const steps: RuleStep[] = [];
     for (const s of ev.recordSteps === false ? [] : r.steps) {
-      steps.push({ outcome: 'matched', where: `nft ${s.chain}`, action: s.action, ref: ref(s.rule.id), ...(s.detail ? { detail: s.detail } : {}) });
-      if (s.map && s.elementKey) steps.push({ outcome: 'matched', where: `nft @${s.map}`, action: s.action, ref: ref(elementRef(s.map, s.elementKey)) });
+      const outcome = s.matched ? 'matched' : 'skipped';
+      const step = (chain: string, effect: RuleStep['effect'], where: string, lineRef: string): RuleStep =>
+        ({ outcome, table: 'nft', chain, hook: s.hook, effect, ref: ref(lineRef), where, action: s.action });
+      if (s.map && s.elementKey) {
+        // The vmap rule, then the element of the map that decided.
+        steps.push(step(s.chain, { kind: 'map-element', map: s.map, key: s.elementKey }, `nft ${s.chain}`, s.rule.id));
+        steps.push(step(`@${s.map}`, s.effect, `nft @${s.map}`, elementRef(s.map, s.elementKey)));
+      } else {
+        const one = step(s.chain, s.effect, `nft ${s.chain}`, s.rule.id);
+        if (s.detail) one.detail = s.detail;
+        steps.push(one);
+      }
     }
     const svc = serviceOf(ev.packet.dst, ev.packet.dstPort);
     if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)', note: note('note.proxy.nftReject', {}) }, after: r.after, steps };

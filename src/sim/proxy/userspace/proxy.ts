@@ -4,42 +4,25 @@
 // kube-proxy opens a new connection to an endpoint chosen by LoadBalancerRR, retrying dead ones.
 // SEMANTICS.md section 4.
 
-import { findLine, type ArtifactRef, type RenderedArtifact, type RenderedLine } from '../../artifact';
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import { SeededRandom } from '../../net/rand';
 import { cidrAddress, parseCidr } from '../../net/ip';
 import type { LabSettings } from '../../lab';
-import { assertNever } from '../../util/assert';
-import { renderMatch } from '../netfilter/render';
-import type { Match } from '../netfilter/types';
+import { renderRuleset } from '../netfilter/render';
+import type { Chain, Match, Rule, Ruleset, Target } from '../netfilter/types';
+import { RulesetIndex, walkPacket } from '../netfilter/walk';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ProxyServicePort } from '../servicemap';
-import type { EvaluateInput, NodeProxy, Packet, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
+import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
-import { matchHolds } from '../ipvs/walk';
 import { tryConnectEndpoints, updateService, type BalancerStates } from './roundrobin';
 
 /** The ephemeral range the kernel picks a port 0 listener from (net.ipv4.ip_local_port_range). */
 export const EPHEMERAL_PORTS = { min: 32768, max: 60999 };
 
-export type PortalTarget =
-  | { kind: 'jump'; chain: string }
-  /** `-j REDIRECT --to-ports p`: to the primary address of the interface the packet came in on. */
-  | { kind: 'REDIRECT'; toPort: number }
-  | { kind: 'DNAT'; ip: string; port: number };
-
-export interface PortalRule {
-  id: string;
-  matches: Match[];
-  target: PortalTarget;
-  /** The service port a portal rule captures for. */
-  service?: string;
-}
-
-export interface PortalChain {
-  name: string;
-  policy?: 'ACCEPT';
-  rules: PortalRule[];
-}
+/** A portal rule is a netfilter rule: the shared walker evaluates it (REDIRECT included). */
+export type PortalRule = Rule;
+export type PortalChain = Chain;
 
 export interface ProxyPortEntry {
   service: ProxyServicePort;
@@ -59,6 +42,7 @@ export interface UserspaceNodeProxy extends NodeProxy {
   /** False when the Kubernetes version no longer has the userspace proxier. */
   available: boolean;
   proxyPorts: ProxyPortEntry[];
+  /** The nat table's chains kube-proxy writes (its portal and NodePort chains, and the hooks' jumps). */
   chains: PortalChain[];
   /** The proxy-port table with each balancer's shuffled order and cursor from `state`. */
   renderBalancers(state?: ProxyRuntimeState): RenderedArtifact;
@@ -78,23 +62,6 @@ export function userspaceRemovedMessage(kubernetesVersion: string): string {
 export function userspaceState(state: ProxyRuntimeState, nodeName: string): BalancerStates {
   const slot = (state.perNode[nodeName] ??= {}) as { userspace?: BalancerStates };
   return (slot.userspace ??= {});
-}
-
-function renderTarget(t: PortalTarget): string {
-  switch (t.kind) {
-    case 'jump':
-      return `-j ${t.chain}`;
-    case 'REDIRECT':
-      return `-j REDIRECT --to-ports ${t.toPort}`;
-    case 'DNAT':
-      return `-j DNAT --to-destination ${t.ip}:${t.port}`;
-    default:
-      return assertNever(t, 'portal target');
-  }
-}
-
-function renderPortalRule(chain: string, r: PortalRule): string {
-  return [`-A ${chain}`, ...r.matches.map(renderMatch), renderTarget(r.target)].join(' ');
 }
 
 export function userspaceArtifactIds(nodeName: string) {
@@ -145,7 +112,12 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
     { name: 'KUBE-PORTALS-HOST', rules: [] },
   ];
   const byName = new Map(chains.map((c) => [c.name, c]));
-  const add = (chain: string, r: PortalRule) => byName.get(chain)!.rules.push(r);
+  /** The service port each capturing portal rule stands for, by rule id. */
+  const serviceOfRule = new Map<string, string>();
+  const add = (chain: string, r: PortalRule, service?: string) => {
+    byName.get(chain)!.rules.push(r);
+    if (service) serviceOfRule.set(r.id, service);
+  };
   const portalComment = 'handle ClusterIPs; NOTE: this must be before the NodePort rules';
   const nodePortComment = 'handle service NodePorts; NOTE: this must be the last rule in the chain';
   add('PREROUTING', { id: 'nat/PREROUTING/portals', matches: [{ kind: 'comment', text: portalComment }], target: { kind: 'jump', chain: 'KUBE-PORTALS-CONTAINER' } });
@@ -165,21 +137,25 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
       { kind: 'dport', port },
     ];
     const portals = [info.clusterIP, ...info.externalIPs, ...info.loadBalancerIPs];
+    // Pods' traffic is REDIRECTed to the proxy socket; the node's own is DNATed to nodeIP:proxyPort.
+    const redirect: Target = { kind: 'REDIRECT', toPorts: proxyPort };
+    const dnat: Target = { kind: 'DNAT', ip: nodeIP, port: proxyPort };
     portals.forEach((ip, i) => {
-      add('KUBE-PORTALS-CONTAINER', { id: `nat/KUBE-PORTALS-CONTAINER/${info.name}/${proto}/${i}`, matches: portal(ip, info.port), target: { kind: 'REDIRECT', toPort: proxyPort }, service: info.name });
-      add('KUBE-PORTALS-HOST', { id: `nat/KUBE-PORTALS-HOST/${info.name}/${proto}/${i}`, matches: portal(ip, info.port), target: { kind: 'DNAT', ip: nodeIP, port: proxyPort }, service: info.name });
+      const m = portal(ip, info.port);
+      const id = (chain: string) => `nat/${chain}/${info.name}/${proto}/${i}`;
+      add('KUBE-PORTALS-CONTAINER', { id: id('KUBE-PORTALS-CONTAINER'), matches: m, target: redirect }, info.name);
+      add('KUBE-PORTALS-HOST', { id: id('KUBE-PORTALS-HOST'), matches: m, target: dnat }, info.name);
     });
     if (info.nodePort) {
-      add('KUBE-NODEPORT-CONTAINER', { id: `nat/KUBE-NODEPORT-CONTAINER/${info.name}/${proto}`, matches: portal(null, info.nodePort), target: { kind: 'REDIRECT', toPort: proxyPort }, service: info.name });
-      add('KUBE-NODEPORT-HOST', { id: `nat/KUBE-NODEPORT-HOST/${info.name}/${proto}`, matches: portal(null, info.nodePort), target: { kind: 'DNAT', ip: nodeIP, port: proxyPort }, service: info.name });
+      const m = portal(null, info.nodePort);
+      const id = (chain: string) => `nat/${chain}/${info.name}/${proto}`;
+      add('KUBE-NODEPORT-CONTAINER', { id: id('KUBE-NODEPORT-CONTAINER'), matches: m, target: redirect }, info.name);
+      add('KUBE-NODEPORT-HOST', { id: id('KUBE-NODEPORT-HOST'), matches: m, target: dnat }, info.name);
     }
   }
 
-  const iptLines: RenderedLine[] = [{ text: '*nat' }];
-  for (const c of chains) iptLines.push({ text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: `nat:chain:${c.name}` });
-  for (const c of chains) for (const r of c.rules) iptLines.push({ text: renderPortalRule(c.name, r), ref: r.id });
-  iptLines.push({ text: 'COMMIT' });
-  const iptables: RenderedArtifact = { id: ids.iptables, kind: 'iptables-save', title: 'iptables-save -t nat', lines: iptLines };
+  const ruleset: Ruleset = { tables: { nat: { name: 'nat', chains } }, order: ['nat'] };
+  const iptables = renderRuleset(ruleset, { id: ids.iptables, title: 'iptables-save -t nat' });
 
   const endpointsOf = (sp: ProxyServicePort): EndpointInfo[] => sp.endpoints.filter((e) => e.ready);
   const renderBalancers = (state?: ProxyRuntimeState): RenderedArtifact => {
@@ -206,34 +182,31 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
   // bridge for pods (the first address of the node's pod CIDR), the node address otherwise.
   const podCidr = node.podCIDR ? parseCidr(node.podCIDR, true) : null;
   const bridgeIP = podCidr ? cidrAddress(podCidr, 1) : nodeIP;
-  const localAddresses = new Set([...node.ips, bridgeIP]);
+  const localAddresses = [...node.ips, bridgeIP];
+  const index = new RulesetIndex(ruleset);
+  const refOf = (_t: string, _c: string, rule: Rule): ArtifactRef => ref(iptables, rule.id);
 
   const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
     const p = ev.packet;
-    const steps: RuleStep[] = [];
     const rec = ev.recordSteps ?? true;
-    const ctx = { packet: p, localAddresses, ipsets: new Map(), ctState: 'NEW' as const };
-    const walk = (chainName: string, depth: number): PortalRule | null => {
-      const chain = byName.get(chainName);
-      if (!chain || depth > 8) return null;
-      for (const r of chain.rules) {
-        if (!r.matches.every((m) => matchHolds(m, ctx, p.mark ?? 0))) continue;
-        if (rec) steps.push({ outcome: 'matched', where: `nat/${chainName}`, action: renderTarget(r.target), ref: ref(iptables, r.id) });
-        if (r.target.kind === 'jump') {
-          const hit = walk(r.target.chain, depth + 1);
-          if (hit) return hit;
-          continue;
-        }
-        return r;
-      }
-      return null;
-    };
-    const hit = walk(ev.origin === 'local' ? 'OUTPUT' : 'PREROUTING', 0);
-    if (!hit || hit.target.kind === 'jump') return { verdict: { kind: 'pass' }, after: p, steps };
-    const entry = proxyPorts.find((x) => x.service.info.name === hit.service && x.service.info.protocol === p.protocol)!;
-    const redirected: Packet = hit.target.kind === 'REDIRECT'
-      ? { ...p, dst: ev.origin === 'pod' ? bridgeIP : nodeIP, dstPort: hit.target.toPort }
-      : { ...p, dst: hit.target.ip, dstPort: hit.target.port };
+    // The portal chains, walked by the node's netfilter walker like every other mode's rules.
+    const walked = walkPacket({
+      index,
+      packet: p,
+      origin: ev.origin,
+      localAddresses,
+      masqueradeAddress: nodeIP,
+      redirectAddress: ev.origin === 'pod' ? bridgeIP : nodeIP,
+      state: ev.state,
+      nodeKey: `${nodeName}/userspace-netfilter`,
+      refOf,
+      recordSteps: rec,
+    });
+    const steps: RuleStep[] = walked.steps;
+    const service = walked.dnat ? serviceOfRule.get(walked.dnat.rule.id) : undefined;
+    if (!service) return { verdict: { kind: 'pass' }, after: p, steps };
+    const entry = proxyPorts.find((x) => x.service.info.name === service && x.service.info.protocol === p.protocol)!;
+    const redirected = walked.after;
 
     const states = userspaceState(ev.state, nodeName);
     const sp = entry.service;
@@ -252,17 +225,24 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
     });
     // The balancer listing is rendered only for a recorded step (it is the costly part).
     const proxyRef = rec ? ref(renderBalancers(ev.state), `proxyport:${sp.info.name}`) : null;
+    const socket = `${nodeIP}:${entry.proxyPort}`;
+    const where = `kube-proxy ${socket}`;
     if (proxyRef) for (const a of res.attempts) {
       steps.push({
         outcome: a.ok ? 'matched' : 'skipped',
-        where: `kube-proxy ${nodeIP}:${entry.proxyPort}`,
+        table: 'kube-proxy',
+        chain: socket,
+        effect: { kind: 'proxy-dial', endpoint: a.endpoint, ok: a.ok, ...(a.ok ? {} : { timeoutMs: a.timeoutMs }) },
+        where,
         action: a.ok ? `connect ${a.endpoint}` : `dial ${a.endpoint} failed (timeout ${a.timeoutMs}ms), try the next endpoint`,
         ref: proxyRef,
         detail: a.viaAffinity ? { kind: 'affinity', clientIP: p.src, endpoint: a.endpoint } : { kind: 'scheduler', scheduler: 'round-robin', chosen: a.endpoint },
       });
     }
     if (!res.ok && proxyRef) {
-      steps.push({ outcome: 'matched', where: `kube-proxy ${nodeIP}:${entry.proxyPort}`, action: `Couldn't find an endpoint for ${sp.info.name}: ${res.error}`, ref: proxyRef });
+      const action = `Couldn't find an endpoint for ${sp.info.name}: ${res.error}`;
+      const effect = { kind: 'proxy-fail' as const, service: sp.info.name };
+      steps.push({ outcome: 'matched', table: 'kube-proxy', chain: socket, effect, where, action, ref: proxyRef });
     }
     return {
       verdict: {

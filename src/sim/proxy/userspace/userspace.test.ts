@@ -97,6 +97,26 @@ describe('userspace portals and flows', () => {
     expect(r.verdict.endpoint).not.toBeNull();
   });
 
+  it('the portal chains are walked by the node\'s netfilter walker: typed steps, the REDIRECT rule\'s line, then the dial', () => {
+    const px = proxy();
+    const save = px.artifacts[0]!;
+    const r = px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() });
+    const walked = r.steps.filter((s) => s.table === 'nat');
+    // PREROUTING -> KUBE-PORTALS-CONTAINER, the other portals tried and not matched, then REDIRECT.
+    expect(walked[0]).toMatchObject({ outcome: 'matched', chain: 'PREROUTING', hook: 'prerouting', effect: { kind: 'jump', chain: 'KUBE-PORTALS-CONTAINER' } });
+    const last = walked.at(-1)!;
+    expect(last).toMatchObject({ outcome: 'matched', chain: 'KUBE-PORTALS-CONTAINER', effect: { kind: 'redirect', to: `10.244.1.1:${r.after.dstPort}` } });
+    expect(save.lines[last.ref.lineIndex]!.text).toContain('-d 10.96.0.20/32');
+    expect(save.lines[last.ref.lineIndex]!.text).toContain('-j REDIRECT --to-ports');
+    expect(walked.slice(1, -1).every((s) => s.outcome === 'skipped' && s.chain === 'KUBE-PORTALS-CONTAINER')).toBe(true);
+    for (const s of walked) expect(save.lines[s.ref.lineIndex]!.ref).toBe(s.ref.ref);
+    expect(r.steps.at(-1)).toMatchObject({ table: 'kube-proxy', effect: { kind: 'proxy-dial', ok: true } });
+    // From the node itself: OUTPUT -> KUBE-PORTALS-HOST, a DNAT to the node's address.
+    const host = px.evaluate({ packet: tcp(NODE1_IP, '10.96.0.20', 80), origin: 'local', state: freshState() });
+    expect(host.steps.filter((s) => s.outcome === 'matched' && s.table === 'nat').map((s) => s.effect.kind)).toEqual(['jump', 'dnat']);
+    expect(host.steps.find((s) => s.effect.kind === 'dnat')).toMatchObject({ hook: 'output', chain: 'KUBE-PORTALS-HOST' });
+  });
+
   it('externalTrafficPolicy Local is not implemented: a node without local endpoints still proxies, from its own address', () => {
     const r = proxy().evaluate({ packet: tcp('203.0.113.9', NODE1_IP, 30081), origin: 'external', state: freshState() });
     expect(r.verdict).toMatchObject({ kind: 'proxy', endpoint: { ip: '10.244.2.12' } });
