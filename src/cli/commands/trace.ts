@@ -21,7 +21,10 @@ the Host header. --repeat sends N requests that share kube-proxy's state (recent
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
---json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.`,
+--json prints {"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
+service is the Service the request was routed or addressed to (null when none, or when the ingress
+controller answered by itself), services every Service it passed through in order, and backend
+{sourceIP, host, path, method, headers} what the backend received.`,
   options: {
     from: { type: 'string' },
     url: { type: 'string' },
@@ -109,6 +112,7 @@ export function publicResult(r: TraceResult) {
     outcome: r.outcome,
     status: r.status,
     service: r.service,
+    services: r.services,
     backendPod: r.backendPod,
     backend: r.backend,
     responseHeaders: r.responseHeaders,

@@ -70,7 +70,10 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
             const reason = d.notes.join('; ') || `${d.outcome} ${d.status}`;
-            const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
+            // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
+            // answers itself (the 503 of a Service without endpoints), as ingress-nginx's access log names it.
+            const upstream = d.upstream ?? d.variables.proxy_upstream_name;
+            const service = serviceKey(upstream ? backends.get(upstream) : undefined);
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
                 kind: 'proxy',

@@ -134,6 +134,8 @@ export function networkIndexOf(lab: LabPorts): NetworkIndex {
 
 class Walk {
   readonly hops: Hop[] = [];
+  /** Every Service the packets passed through, in order (the result's `services`). */
+  readonly services: string[] = [];
   readonly net: NetworkIndex;
   readonly recordHops: boolean;
   private readonly ingressRand: SeededRandom;
@@ -150,6 +152,13 @@ class Walk {
 
   finish() {
     this.session.ingress.rand = this.ingressRand.state();
+  }
+
+  /** The packets passed through Service `key` ("ns/name"); a repeat of the last one is the same pass. */
+  through(key: string | null | undefined): string | null {
+    if (!key) return null;
+    if (this.services.at(-1) !== key) this.services.push(key);
+    return key;
   }
 
   ingressRuntime(): IngressRuntime {
@@ -309,6 +318,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     outcome: end.outcome,
     status: end.status,
     service: end.service ?? null,
+    services: [...w.services],
     backendPod: end.backendPod ?? null,
     backend: end.backend ?? null,
     responseHeaders: end.responseHeaders ?? {},
@@ -360,6 +370,8 @@ function walk(w: Walk, req: TraceRequest): Ended {
 
   // ---- where the connection goes: --connect, an address in the URL, or DNS
   let dst: { ip: string; port: number } | null = null;
+  /** A headless Service the name resolved through: the request is addressed to it. */
+  let addressed: string | null = null;
   const c = req.connect;
   if (c?.kind === 'address') dst = { ip: c.ip, port: c.port };
   else if (c?.kind === 'node') {
@@ -395,6 +407,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
       return { outcome: 'nxdomain', status: null, fault: { kind: 'DNS', name: url.host, message: `${url.host}: ${look.rcode} (tried ${tries})` } };
     }
     const address = look.addresses[0]!;
+    addressed = headlessServiceNamed(lab, look.queries.findLast((q) => q.rcode === 'NOERROR')?.name ?? url.host);
     const key: TraceMessageKey = look.server === 'hosts' ? 'hop.resolve.hosts' : look.server === 'upstream' ? 'hop.resolve.upstream' : 'hop.resolve.cluster';
     w.hop({ place: dnsPlace, action: 'resolve', before, after: { ...before, dst: look.server }, refs: look.refs, key, params: { client: clientName, name: url.host, address, server: look.server, tries: look.queries.length || 1 }, edge: { from: at.place.id, to: dnsPlace.id } });
     dst = { ip: address, port: url.port };
@@ -416,7 +429,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
     headers,
     cookies,
     clientIP: srcIP,
-    service: null,
+    service: w.through(addressed),
     responseHeaders: {},
     clientFacing: dst,
     clientName,
@@ -432,6 +445,29 @@ function walk(w: Walk, req: TraceRequest): Ended {
     }
   }
   return end;
+}
+
+/**
+ * The headless Service a DNS name belongs to: `<svc>.<ns>.svc.<domain>` or a pod's
+ * `<hostname>.<svc>.<ns>.svc.<domain>` record under it. Its A records are the pods themselves, so
+ * no rule carries the request: the name is the only place the Service shows.
+ */
+function headlessServiceNamed(lab: LabPorts, name: string): string | null {
+  const fqdn = name.replace(/\.$/, '').toLowerCase();
+  const domain = lab.cluster.settings.clusterDomain.toLowerCase();
+  for (const s of lab.cluster.services) {
+    if (s.spec.clusterIP !== 'None') continue;
+    const base = `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.${domain}`;
+    if (fqdn === base || fqdn.endsWith(`.${base}`)) return svcKey(s);
+  }
+  return null;
+}
+
+/** The request headers as the backend receives them: Host as the request names it, then the rest. */
+function backendHeaders(http: HttpContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headerValue(http.headers, 'host') === undefined) out.Host = http.host;
+  return { ...out, ...http.headers };
 }
 
 function parseCookieHeader(h: string): Record<string, string> {
@@ -458,6 +494,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     const owner = w.net.owner(pkt.dst);
     if (owner.kind === 'load-balancer') {
       const svc = owner.service;
+      http.service = w.through(svcKey(svc));
       const lbPlace: HopPlace = { kind: 'load-balancer', id: `lb:${svcKey(svc)}`, address: pkt.dst, service: svcKey(svc) };
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: lbPlace.id } });
       const pick = pickLoadBalancerNode(w, svc, pkt);
@@ -475,6 +512,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       });
       node = pick.node;
     } else if (owner.kind === 'node' || owner.kind === 'external-ip') {
+      if (owner.kind === 'external-ip') http.service = w.through(svcKey(owner.service));
       node = owner.kind === 'node' ? owner.node : lab.cluster.nodes[0]!.metadata.name;
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: `node:${node}` } });
     } else {
@@ -489,7 +527,9 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
         owner.kind === 'cluster-ip'
           ? { kind: 'Service', namespace: owner.service.metadata.namespace, name: owner.service.metadata.name, field: 'spec.type', message: why }
           : { kind: 'Network', name: pkt.dst, message: why };
-      return { outcome: 'unreachable', status: null, fault };
+      // Addressed to a Service's ClusterIP: the request names that Service even though it cannot arrive.
+      const addressed = owner.kind === 'cluster-ip' ? svcKey(owner.service) : http.service;
+      return { outcome: 'unreachable', status: null, service: addressed, fault };
     }
     origin = 'external';
     w.hop({ place: nodePlace(node, 'eth0'), action: 'route', before, key: 'hop.arrive.node', params: { node, dst: `${pkt.dst}:${pkt.dstPort}` } });
@@ -524,17 +564,19 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const nPlace = nodePlace(node);
   switch (v.kind) {
     case 'reject': {
+      w.through(v.servicePort?.split(':')[0]);
       w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.reject', params: { node, mode, reason: v.reason } });
-      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason } };
+      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? http.service, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason } };
     }
     case 'drop': {
       w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.drop', params: { node, mode, reason: v.reason } });
       const svc = v.servicePort?.split(':')[0];
-      return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason } };
+      w.through(svc);
+      return { outcome: 'timeout', status: null, service: svc ?? http.service, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason } };
     }
     case 'dnat': {
       const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
-      http.service ??= v.servicePort.split(':')[0]!;
+      http.service = w.through(v.servicePort.split(':')[0]!);
       w.hop({
         place: nPlace,
         action: 'dnat',
@@ -561,9 +603,9 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     case 'proxy': {
       if (!v.endpoint) {
         w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), key: 'hop.proxy.userspaceFail', params: { service: v.servicePort, attempts: v.attempts.length } });
-        return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: v.servicePort.split(':')[0]!, fault: describeNoEndpoints(lab, v.servicePort) };
+        return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: w.through(v.servicePort.split(':')[0]!), fault: describeNoEndpoints(lab, v.servicePort) };
       }
-      http.service ??= v.servicePort.split(':')[0]!;
+      http.service = w.through(v.servicePort.split(':')[0]!);
       // The portal rule hands the connection to kube-proxy's own socket; kube-proxy (a process on
       // the node) dials the endpoint on a new connection, so the backend sees the node's address.
       const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
@@ -619,11 +661,13 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
     w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.clusterIPNoRule', params: { node, dst: pkt.dst, port: pkt.dstPort } });
     const s = owner.service;
     const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
-    return { outcome: 'timeout', status: null, fault: { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports', message: `Service ${svcKey(s)} has no port ${pkt.dstPort}/${pkt.protocol} (it serves ${ports || 'no ports'}); a ClusterIP answers only on its Service ports` } };
+    return { outcome: 'timeout', status: null, service: w.through(svcKey(s)), fault: { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports', message: `Service ${svcKey(s)} has no port ${pkt.dstPort}/${pkt.protocol} (it serves ${ports || 'no ports'}); a ClusterIP answers only on its Service ports` } };
   }
   const why = owner.kind === 'load-balancer' ? `${pkt.dst} is a load balancer address outside the cluster.` : 'Traffic to the Internet is outside this lab.';
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why } });
-  return { outcome: 'unreachable', status: null, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
+  // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
+  const addressed = owner.kind === 'load-balancer' || owner.kind === 'external-ip' ? w.through(svcKey(owner.service)) : http.service;
+  return { outcome: 'unreachable', status: null, service: addressed, fault: { kind: 'Network', name: pkt.dst, message: `no route to ${pkt.dst}: ${why}` } };
 }
 
 function endpointAlive(w: Walk, ip: string, port: number): boolean {
@@ -662,7 +706,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     status,
     service: http.service,
     backendPod: podKey(pod),
-    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method },
+    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: backendHeaders(http) },
     responseHeaders: { ...http.responseHeaders },
   };
 }
@@ -673,10 +717,15 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
   const before = view(pkt, httpView);
   const decision = ctrl.decide({ scheme: pkt.dstPort === ctrl.ports.https ? 'https' : http.scheme, method: http.method, host: http.host, path: http.path, headers: http.headers, cookies: http.cookies, clientIP: pkt.src }, w.ingressRuntime());
   if (decision.kind === 'respond') {
-    w.hop({ place, action: decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason } });
-    return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
+    const redirect = decision.status >= 300 && decision.status < 400;
+    w.hop({ place, action: redirect ? 'redirect' : 'respond', before, refs: decision.refs, key: 'hop.ingress.respond', params: { controller: ctrl.controller, status: decision.status, reason: decision.reason } });
+    // A redirect or the default server's 404 is the controller's own answer (no Service); a 503 for
+    // a backend without endpoints is the answer of the Service the rule chose.
+    const service = redirect ? null : w.through(decision.service);
+    return { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
   w.hop({ place, action: 'match', before, refs: decision.refs, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason } });
+  w.through(decision.service);
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: decision.target.ip, dstPort: decision.target.port };
   const nextHttp: HttpContext = {
     ...http,
