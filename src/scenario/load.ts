@@ -26,6 +26,7 @@ import {
 } from './schema';
 import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
+import { inferFromSnapshot, looksLikeSnapshot, type Inference } from './snapshot';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -107,7 +108,15 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
   }
   const merged = mergeScenarios(parts);
   problems.push(...merged.problems);
-  return { ok: true, ...merged, problems };
+  // A snapshot of a running cluster: the settings it implies, each inference reported.
+  let inferred: Inference[] = [];
+  if (looksLikeSnapshot(merged.scenario.objects, merged.sources)) {
+    const snap = inferFromSnapshot({ ...merged, objects: merged.scenario.objects, settings: merged.scenario.settings, file: read[0]?.file ?? '' });
+    merged.scenario.settings = snap.settings;
+    inferred = snap.inferred;
+    problems.push(...snap.problems);
+  }
+  return { ok: true, ...merged, problems, inferred };
 }
 
 // ------------------------------------------------------------------ reading one file

@@ -313,6 +313,10 @@ export const ingressAddonSchema = z.strictObject({
   legacyReloadOnEndpointChange: z.boolean().default(false),
   nodePorts: z.strictObject({ http: int.optional(), https: int.optional() }).optional(),
   isDefaultClass: z.boolean().default(false),
+  adopt: z
+    .strictObject({ podSelector: z.record(str, str), ports: z.strictObject({ http: int, https: int }) })
+    .optional()
+    .meta({ description: 'The controller already runs in the objects (a cluster snapshot): its pods by label, and their http/https ports' }),
 });
 
 export const kubeProxySchema = z.strictObject({
@@ -351,6 +355,7 @@ export const labSettingsSchema = z
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
+    snapshot: z.boolean().optional().meta({ description: 'The objects are a snapshot of a running cluster: what its controllers published is kept as given' }),
   })
   .meta({ title: 'Lab settings', description: 'What a real cluster configures outside its API objects' });
 

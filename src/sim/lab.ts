@@ -39,6 +39,12 @@ export interface IngressAddon {
   /** Fixed nodePorts for the controller Service when topology is nodeport (http, https). */
   nodePorts?: { http?: number; https?: number };
   isDefaultClass: boolean;
+  /**
+   * The controller already runs in the cluster (a snapshot carries its Deployment or DaemonSet and
+   * Service): the lab installs nothing and models those pods, selected by `podSelector`, listening
+   * on `ports`.
+   */
+  adopt?: { podSelector: Record<string, string>; ports: { http: number; https: number } };
 }
 
 export interface LabSettings {
@@ -58,6 +64,13 @@ export interface LabSettings {
   /** Kubernetes version the lab imitates (affects e.g. userspace availability). */
   kubernetesVersion: string;
   seed: string;
+  /**
+   * The objects are a snapshot of a running cluster (`kubectl get ... -o yaml`): namespaces they
+   * name exist, and what its controllers published (EndpointSlices, ReplicaSets, pods) is kept as
+   * given when the lab starts; where the lab's controllers would publish something else, that is
+   * reported as an event rather than silently replaced.
+   */
+  snapshot?: boolean;
 }
 
 export function defaultKubeProxySettings(): KubeProxySettings {

@@ -1,7 +1,7 @@
 // `netlab validate <files...>`: load the files as the lab would and report every problem as
 // `file:line:col: path: message`. Exit 1 when any is an error, else print a one-line summary.
 
-import { formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
+import { describeInference, formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
 import { EXIT, type Command } from '../command';
 import { applyGlobalOptions } from '../options';
 import { readInputs } from '../scenario-input';
@@ -33,9 +33,12 @@ one-line summary and exits 0. Global options (--mode, --seed, --set) are checked
     const summary = scenario ? summarize(args.length, scenario, problems.filter((p) => p.severity === 'warning').length) : undefined;
 
     if (globals.json) {
-      io.stdout(`${JSON.stringify({ ok: !failed, problems, optionErrors, summary: failed ? undefined : summary }, null, 2)}\n`);
+      const inferred = result?.ok ? result.inferred.map((i) => ({ ...i, text: describeInference(i) })) : [];
+      io.stdout(`${JSON.stringify({ ok: !failed, problems, optionErrors, inferred, summary: failed ? undefined : summary }, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
+      // A cluster snapshot: the lab settings read from it, each with what it was read from.
+      if (result?.ok) for (const i of result.inferred) io.stdout(`snapshot: ${describeInference(i)}\n`);
       for (const e of optionErrors) io.stdout(`error: ${e}\n`);
       if (!failed && summary) io.stdout(`${summary}\n`);
     }

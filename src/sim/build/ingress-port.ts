@@ -50,13 +50,20 @@ function request(req: HttpRequestView, port: number): IngressRequest {
   return { scheme: req.scheme, host: req.host, path: req.path, method: req.method, headers: req.headers, cookies: req.cookies, clientIP: req.clientIP, port };
 }
 
+// The matchers know the controller's configured entry points (ingress-nginx's listen 80/443,
+// Traefik's web/websecure); an adopted controller's pod ports (k3s's Traefik on 8000/8443) are
+// mapped to them by scheme where the tracer hands the request over.
+function entryPort(req: HttpRequestView): number {
+  return req.scheme === 'https' ? 443 : 80;
+}
+
 export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledIngressController[]): IngressControllerPort[] {
   return compiled.map((c): IngressControllerPort => {
     const labels = controllerPodLabels(c.addon);
     const pods = cluster.pods
       .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
       .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
-    const ports = { http: 80, https: 443 };
+    const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
@@ -67,7 +74,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           pods,
           ports,
           decide(req, rt): IngressDecision {
-            const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
+            const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
             const reason = d.notes.join('; ') || `${d.outcome} ${d.status}`;
             // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
@@ -102,7 +109,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           pods,
           ports,
           decide(req, rt): IngressDecision {
-            const d = matchTraefik({ config, artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className) });
+            const d = matchTraefik({ config, artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className) });
             const refs = refsOf(d.refs.router, d.refs.service);
             const reason = d.notes.join('; ') || `${d.status}`;
             if (d.endpoint && d.upstreamRequest) {
