@@ -26,7 +26,7 @@ import {
 } from './schema';
 import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
-import { inferFromSnapshot, looksLikeSnapshot, type Inference } from './snapshot';
+import { inferFromSnapshot, looksLikeSnapshot, servedByACluster, upgradeServedObject, type Inference } from './snapshot';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -477,11 +477,12 @@ function finishSettings(s: z.output<typeof labSettingsSchema>): LabSettings {
 function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): ScenarioObject | undefined {
   const report = (path: readonly PathSegment[], kind: ProblemKind, message: string, severity: Severity = 'error') =>
     problems.push(problemAt({ file: c.source.file, doc: c.doc, multiDocument: c.multiDocument, path: [...c.docPath, ...path], kind, severity, message }));
-  const v = c.value;
-  if (!isRecord(v)) {
-    report([], 'invalid', `expected a Kubernetes object (a map with apiVersion, kind and metadata), found ${describeValue(v)}; skipped`);
+  const value = c.value;
+  if (!isRecord(value)) {
+    report([], 'invalid', `expected a Kubernetes object (a map with apiVersion, kind and metadata), found ${describeValue(value)}; skipped`);
     return undefined;
   }
+  let v: Record<string, unknown> = value;
   const notSet = [
     ...(typeof v.apiVersion === 'string' && v.apiVersion !== '' ? [] : ['apiVersion not set']),
     ...(typeof v.kind === 'string' && v.kind !== '' ? [] : ['kind not set']),
@@ -491,11 +492,20 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
     report(notSet[0] === 'kind not set' ? ['kind'] : ['apiVersion'], 'invalid', `error validating data: [${notSet.join(', ')}]; skipped`);
     return undefined;
   }
-  const apiVersion = v.apiVersion as string;
+  let apiVersion = v.apiVersion as string;
   const kind = v.kind as string;
   const metadata = isRecord(v.metadata) ? v.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
-  const resolution = resolveKind(apiVersion, kind, custom);
+  let resolution = resolveKind(apiVersion, kind, custom);
+  // An object a cluster of an older release served (a snapshot's list item at a version removed
+  // since) is read at today's version, as the apiserver's conversion would; a manifest is not.
+  const upgraded = resolution.kind === 'unknown' && servedByACluster(v) ? upgradeServedObject(v) : undefined;
+  if (upgraded) {
+    report(['apiVersion'], 'invalid', `${kind} ${JSON.stringify(name)}: served as ${apiVersion} by the cluster it was taken from; read as ${upgraded.to}`, 'warning');
+    v = upgraded.value;
+    apiVersion = upgraded.to;
+    resolution = resolveKind(apiVersion, kind, custom);
+  }
   if (resolution.kind === 'unknown') {
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
     report(['kind'], 'unknown-kind', unknownKindMessage({ name, namespace, file: c.source.file, kind, apiVersion }));

@@ -22,7 +22,7 @@ export type InferenceBasis =
   | { kind: 'kube-proxy-config'; field: string; raw: string }
   /** No kube-system/kube-proxy ConfigMap (k3s runs kube-proxy inside its own binary): kube-proxy's defaults. */
   | { kind: 'kube-proxy-default' }
-  | { kind: 'node-pod-cidrs'; nodes: number }
+  | { kind: 'node-pod-cidrs'; nodes: number; widened: boolean }
   /** Pod addresses from the CNI's own IPAM (Calico), not from Node podCIDRs. */
   | { kind: 'pod-ips'; pods: number }
   | { kind: 'corefile' }
@@ -216,8 +216,8 @@ function inferPodCIDR(nodes: readonly Node[], pods: readonly Pod[], set: Setter,
   if (nodeCidrs.length > 0) {
     const pick = covering(nodeCidrs.map((c) => c.split('/')[0]!), 16);
     const mask = Number(nodeCidrs[0]!.split('/')[1]);
-    if (pick) set('podCIDR', pick, { kind: 'node-pod-cidrs', nodes: nodeCidrs.length }, () => (settings.podCIDR = pick));
-    if (Number.isInteger(mask)) set('nodeCIDRMaskSize', String(mask), { kind: 'node-pod-cidrs', nodes: nodeCidrs.length }, () => (settings.nodeCIDRMaskSize = mask));
+    if (pick) set('podCIDR', pick, { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: true }, () => (settings.podCIDR = pick));
+    if (Number.isInteger(mask)) set('nodeCIDRMaskSize', String(mask), { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: false }, () => (settings.nodeCIDRMaskSize = mask));
     return;
   }
   // Calico and other CNIs with their own IPAM: nodes have no podCIDR; the pods' addresses tell.
@@ -328,11 +328,11 @@ export function describeInference(i: Inference): string {
       case 'kube-proxy-default':
         return 'no ConfigMap kube-system/kube-proxy in the snapshot: kube-proxy\'s default';
       case 'node-pod-cidrs':
-        return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}, widened to the usual /16`;
+        return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}${b.widened ? ', widened to the usual /16' : ''}`;
       case 'pod-ips':
         return `no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does): status.podIP of ${b.pods} pods`;
       case 'corefile':
-        return 'the kubernetes plugin in ConfigMap kube-system/coredns (Corefile)';
+        return 'the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns';
       case 'kube-dns-args':
         return "kube-dns's --domain flag (Deployment kube-system/kube-dns)";
       case 'node-version':
@@ -342,4 +342,57 @@ export function describeInference(i: Inference): string {
     }
   })();
   return `inferred ${i.setting} = ${i.value} (${why})`;
+}
+
+// ------------------------------------------------------------------ objects as older clusters served them
+
+/** What only a running cluster writes on an object: it came out of `kubectl get -o yaml`. */
+export function servedByACluster(v: Record<string, unknown>): boolean {
+  const m = (v.metadata ?? {}) as Record<string, unknown>;
+  return m.resourceVersion !== undefined || m.uid !== undefined || m.creationTimestamp !== undefined;
+}
+
+const WORKLOAD_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
+
+/**
+ * An object a cluster of an older release served at an API version removed since (Ingress in
+ * extensions/v1beta1 until 1.22, Deployments in extensions/v1beta1 until 1.16, EndpointSlices in
+ * discovery.k8s.io/v1beta1 until 1.25), read at today's version as the apiserver's conversion
+ * would. Returns undefined for anything else.
+ */
+export function upgradeServedObject(v: Record<string, unknown>): { value: Record<string, unknown>; to: string } | undefined {
+  const kind = v.kind;
+  const apiVersion = v.apiVersion as string;
+  const spec = (v.spec ?? {}) as Record<string, unknown>;
+  if ((kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet') && WORKLOAD_VERSIONS.includes(apiVersion)) {
+    // extensions/v1beta1 defaulted a missing selector from the template's labels.
+    const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+    const selector = spec.selector ?? { matchLabels: { ...template.metadata?.labels } };
+    return { value: { ...v, apiVersion: 'apps/v1', spec: { ...spec, selector } }, to: 'apps/v1' };
+  }
+  if (kind === 'IngressClass' && apiVersion === 'networking.k8s.io/v1beta1') return { value: { ...v, apiVersion: 'networking.k8s.io/v1' }, to: 'networking.k8s.io/v1' };
+  if (kind === 'Ingress' && (apiVersion === 'extensions/v1beta1' || apiVersion === 'networking.k8s.io/v1beta1')) {
+    const backend = (b: unknown) => {
+      const o = (b ?? {}) as { serviceName?: string; servicePort?: number | string; resource?: unknown };
+      if (o.resource) return { resource: o.resource };
+      const port = typeof o.servicePort === 'number' || /^\d+$/.test(String(o.servicePort)) ? { number: Number(o.servicePort) } : { name: String(o.servicePort) };
+      return { service: { name: o.serviceName, port } };
+    };
+    const rules = ((spec.rules ?? []) as Record<string, unknown>[]).map((r) => {
+      const http = r.http as { paths?: Record<string, unknown>[] } | undefined;
+      if (!http) return r;
+      return { ...r, http: { paths: (http.paths ?? []).map((p) => ({ ...p, path: p.path ?? '/', pathType: p.pathType ?? 'ImplementationSpecific', backend: backend(p.backend) })) } };
+    });
+    const { backend: def, ...rest } = spec;
+    return { value: { ...v, apiVersion: 'networking.k8s.io/v1', spec: { ...rest, rules, ...(def ? { defaultBackend: backend(def) } : {}) } }, to: 'networking.k8s.io/v1' };
+  }
+  if (kind === 'EndpointSlice' && apiVersion === 'discovery.k8s.io/v1beta1') {
+    const endpoints = ((v.endpoints ?? []) as Record<string, unknown>[]).map((e) => {
+      const { topology, ...rest } = e as { topology?: Record<string, string>; nodeName?: string };
+      const nodeName = topology?.['kubernetes.io/hostname'];
+      return { ...rest, ...(nodeName && !rest.nodeName ? { nodeName } : {}) };
+    });
+    return { value: { ...v, apiVersion: 'discovery.k8s.io/v1', endpoints }, to: 'discovery.k8s.io/v1' };
+  }
+  return undefined;
 }
