@@ -355,6 +355,7 @@ export const labSettingsSchema = z
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
+    nodeIPs: z.array(z.ipv4()).optional().meta({ description: "The node's addresses where no Node object gives them (rules --admission none, as kube-proxy's unit tests)" }),
     snapshot: z.boolean().optional().meta({ description: 'The objects are a snapshot of a running cluster: what its controllers published is kept as given' }),
   })
   .meta({ title: 'Lab settings', description: 'What a real cluster configures outside its API objects' });

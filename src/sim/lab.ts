@@ -71,6 +71,11 @@ export interface LabSettings {
    * reported as an event rather than silently replaced.
    */
   snapshot?: boolean;
+  /**
+   * The addresses of the node `rules --node` names when the objects give no Node object: what
+   * kube-proxy's unit tests hand their fake proxier (`--set nodeIPs=192.168.0.2,...`).
+   */
+  nodeIPs?: string[];
 }
 
 export function defaultKubeProxySettings(): KubeProxySettings {
