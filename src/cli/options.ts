@@ -2,7 +2,7 @@
 // after it; they reach the lab through applyGlobalOptions.
 
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
-import { setLabSetting, type Scenario } from '../scenario';
+import { setLabSetting, settleUserspaceVersion, type Scenario } from '../scenario';
 
 export interface GlobalOptions {
   mode?: ProxyMode;
@@ -95,10 +95,14 @@ export function addGlobal(globals: GlobalOptions, name: string, value: string | 
   }
 }
 
-export type AppliedOptions = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+export type AppliedOptions = { ok: true; scenario: Scenario; notes: string[] } | { ok: false; errors: string[] };
 
-/** The scenario with the global options' lab settings applied: --mode, then --seed, then each --set in order. */
-export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): AppliedOptions {
+/**
+ * The scenario with the global options' lab settings applied: --mode, then --seed, then each --set
+ * in order. `versionGiven: false` (the files gave no kubernetesVersion): userspace mode then runs
+ * the last release that had it, with a note saying so.
+ */
+export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions, from: { versionGiven?: boolean } = {}): AppliedOptions {
   const changes: { key: string; value: string }[] = [
     ...(opts.mode !== undefined ? [{ key: 'kubeProxy.mode', value: opts.mode }] : []),
     ...(opts.seed !== undefined ? [{ key: 'seed', value: opts.seed }] : []),
@@ -111,5 +115,8 @@ export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): App
     if (r.ok) settings = r.settings;
     else errors.push(r.message);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: { ...scenario, settings } };
+  if (errors.length > 0) return { ok: false, errors };
+  const versionGiven = (from.versionGiven ?? true) || opts.set.some((c) => c.key === 'kubernetesVersion');
+  const settled = settleUserspaceVersion(settings, versionGiven);
+  return { ok: true, scenario: { ...scenario, settings: settled.settings }, notes: settled.note ? [settled.note] : [] };
 }

@@ -29,6 +29,11 @@ export function defaultScenarioPath(): string {
   return fileURLToPath(DEFAULT_SCENARIO_URL);
 }
 
+/** Whether the files chose a Kubernetes version (written, or read from a cluster snapshot). */
+export function versionGiven(result: Extract<LoadResult, { ok: true }>): boolean {
+  return !result.defaulted.includes('kubernetesVersion') || result.inferred.some((i) => i.setting === 'kubernetesVersion');
+}
+
 export type CommandScenario =
   | { ok: true; scenario: Scenario; result: Extract<LoadResult, { ok: true }> }
   | { ok: false; exitCode: number };
@@ -45,10 +50,11 @@ export function loadScenarioForCommand(p: { files: readonly string[]; globals: G
   const all = [...problems, ...result.problems];
   for (const prob of all) p.io.stderr(`${formatProblem(prob)}\n`);
   if (!result.ok || (p.files.length > 0 && unreadableFile(problems))) return { ok: false, exitCode: 1 };
-  const applied = applyGlobalOptions(result.scenario, p.globals);
+  const applied = applyGlobalOptions(result.scenario, p.globals, { versionGiven: versionGiven(result) });
   if (!applied.ok) {
     for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);
     return { ok: false, exitCode: 2 };
   }
+  for (const n of applied.notes) p.io.stderr(`note: ${n}\n`);
   return { ok: true, scenario: applied.scenario, result };
 }

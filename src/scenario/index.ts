@@ -26,5 +26,5 @@ export type {
   ScenarioView,
 } from './types';
 export { describeInference, inferFromSnapshot, looksLikeSnapshot, type Inference, type InferenceBasis } from './snapshot';
-export { setLabSetting, settingKeys, type SetSettingResult } from './settings';
+export { setLabSetting, settingKeys, settleUserspaceVersion, type SetSettingResult } from './settings';
 export { decodeShare, encodeShare, compactScenarioDocument, isShareFragment, SHARE_LIMITS, SHARE_CODEC_VERSION, SHARE_PREFIX, type DecodeResult, type SharedLab, type SharedRequest, type ShareErrorKind } from './share';

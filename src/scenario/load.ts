@@ -26,6 +26,7 @@ import {
 } from './schema';
 import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
+import { settleUserspaceVersion } from './settings';
 import { inferFromSnapshot, looksLikeSnapshot, servedByACluster, upgradeServedObject, type Inference } from './snapshot';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
@@ -115,6 +116,12 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
     merged.scenario.settings = snap.settings;
     inferred = snap.inferred;
     problems.push(...snap.problems);
+  }
+  const versionGiven = !merged.defaulted.includes('kubernetesVersion') || inferred.some((i) => i.setting === 'kubernetesVersion');
+  const settled = settleUserspaceVersion(merged.scenario.settings, versionGiven);
+  if (settled.note) {
+    merged.scenario.settings = settled.settings;
+    inferred.push({ setting: 'kubernetesVersion', value: settled.settings.kubernetesVersion, basis: { kind: 'userspace-version' } });
   }
   return { ok: true, ...merged, problems, inferred };
 }

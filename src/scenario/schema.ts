@@ -333,6 +333,10 @@ export const kubeProxySchema = z.strictObject({
       modulesLoaded: z.boolean().default(DK.ipvs.modulesLoaded),
     })
     .prefault({}),
+  featureGates: z
+    .strictObject({ NFTablesProxyMode: z.boolean().optional() })
+    .optional()
+    .meta({ description: "kube-proxy's --feature-gates; NFTablesProxyMode enables the alpha nftables mode in 1.29-1.30" }),
 });
 
 /** LabSettings with every field optional: what a file may give; parsing fills in defaultLabSettings(). */

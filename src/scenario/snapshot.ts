@@ -28,7 +28,9 @@ export type InferenceBasis =
   | { kind: 'corefile' }
   | { kind: 'kube-dns-args' }
   | { kind: 'node-version'; node: string; version: string }
-  | { kind: 'ingress-class'; className: string; controllerName: string; workload?: string };
+  | { kind: 'ingress-class'; className: string; controllerName: string; workload?: string }
+  /** kube-proxy mode userspace with no version given: the last release that had it. */
+  | { kind: 'userspace-version' };
 
 export interface Inference {
   /** Dotted lab setting, as `--set` names it. */
@@ -337,6 +339,8 @@ export function describeInference(i: Inference): string {
         return "kube-dns's --domain flag (Deployment kube-system/kube-dns)";
       case 'node-version':
         return `Node ${b.node}: status.nodeInfo says ${b.version}`;
+      case 'userspace-version':
+        return 'kube-proxy mode userspace and no kubernetesVersion: the last release with the userspace proxier (removed in 1.26)';
       case 'ingress-class':
         return `IngressClass ${b.className} (controller ${b.controllerName})${b.workload ? `, run by ${b.workload}` : '; its controller is not in the snapshot'}`;
     }

@@ -22,6 +22,8 @@ export interface KubeProxySettings {
   /** Whether the nfacct extension is available (adds the nfacct matches kube-proxy writes). */
   nfacct: boolean;
   ipvs: { scheduler: IpvsScheduler; modulesLoaded: boolean };
+  /** kube-proxy's --feature-gates that change which modes start (NFTablesProxyMode: alpha in 1.29-1.30). */
+  featureGates?: { NFTablesProxyMode?: boolean };
 }
 
 export type IngressControllerKind = 'nginx' | 'traefik';
@@ -102,7 +104,7 @@ export function defaultLabSettings(): LabSettings {
     nodeCIDR: '192.168.49.0/24',
     kubeProxy: defaultKubeProxySettings(),
     ingress: [],
-    kubernetesVersion: '1.31',
+    kubernetesVersion: '1.35',
     seed: 'netlab',
   };
 }

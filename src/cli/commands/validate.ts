@@ -4,7 +4,7 @@
 import { describeInference, formatProblem, hasErrors, loadScenarioFiles, type Scenario } from '../../scenario';
 import { EXIT, type Command } from '../command';
 import { applyGlobalOptions } from '../options';
-import { readInputs } from '../scenario-input';
+import { readInputs, versionGiven } from '../scenario-input';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -25,8 +25,11 @@ one-line summary and exits 0. Global options (--mode, --seed, --set) are checked
     let optionErrors: string[] = [];
     let scenario: Scenario | undefined;
     if (result?.ok) {
-      const applied = applyGlobalOptions(result.scenario, globals);
-      if (applied.ok) scenario = applied.scenario;
+      const applied = applyGlobalOptions(result.scenario, globals, { versionGiven: versionGiven(result) });
+      if (applied.ok) {
+        scenario = applied.scenario;
+        for (const n of applied.notes) io.stderr(`note: ${n}\n`);
+      }
       else optionErrors = applied.errors;
     }
     const failed = !result?.ok || hasErrors(problems) || optionErrors.length > 0;
@@ -38,7 +41,7 @@ one-line summary and exits 0. Global options (--mode, --seed, --set) are checked
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
       // A cluster snapshot: the lab settings read from it, each with what it was read from.
-      if (result?.ok) for (const i of result.inferred) io.stdout(`snapshot: ${describeInference(i)}\n`);
+      if (result?.ok) for (const i of result.inferred) io.stdout(`${i.basis.kind === 'userspace-version' ? 'note' : 'snapshot'}: ${describeInference(i)}\n`);
       for (const e of optionErrors) io.stdout(`error: ${e}\n`);
       if (!failed && summary) io.stdout(`${summary}\n`);
     }

@@ -614,6 +614,14 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       return deliver(w, node, dialed, http, depth);
     }
     case 'pass': {
+      // kube-proxy exited at start-up: a Service address or node port finds no rule because
+      // nothing wrote any, which is what the learner needs to hear (not "no such port").
+      const needed = proxy.notRunning ? serviceNeedingKubeProxy(w, node, pkt) : undefined;
+      if (needed !== undefined) {
+        w.hop({ place: nPlace, action: needed.refused ? 'reject' : 'drop', before, key: 'hop.proxy.notRunning', params: { node, error: proxy.notRunning!, dst: pkt.dst, port: pkt.dstPort } });
+        const message = `kube-proxy is not running on node ${node}: ${proxy.notRunning}`;
+        return { outcome: needed.refused ? 'refused' : 'timeout', status: null, service: w.through(needed.service) ?? http.service, fault: { kind: 'Node', name: node, field: 'kube-proxy', message } };
+      }
       // Worth a hop only where a learner might expect a rule: a Service address or the node itself.
       const ownerKind = w.net.owner(pkt.dst).kind;
       if (ownerKind !== 'pod' && ownerKind !== 'unknown') {
@@ -623,6 +631,20 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     }
   }
   return deliver(w, node, ev.after, http, depth);
+}
+
+/**
+ * Whether this packet needed kube-proxy's rules: it is addressed to a Service (ClusterIP,
+ * load-balancer address, external IP), or to a node port of one on a node address. `refused`:
+ * a node port with nothing listening answers RST; a virtual address just goes unanswered.
+ */
+function serviceNeedingKubeProxy(w: Walk, node: string, pkt: Packet): { service: string | null; refused: boolean } | undefined {
+  const owner = w.net.owner(pkt.dst);
+  if (owner.kind === 'cluster-ip' || owner.kind === 'load-balancer' || owner.kind === 'external-ip') return { service: svcKey(owner.service), refused: false };
+  if (owner.kind !== 'node' && owner.kind !== 'loopback') return undefined;
+  if (owner.kind === 'node' && owner.node !== node) return undefined;
+  const svc = w.lab.cluster.services.find((s) => (s.spec.ports ?? []).some((p) => p.nodePort === pkt.dstPort && (p.protocol ?? 'TCP') === pkt.protocol));
+  return svc ? { service: svcKey(svc), refused: true } : undefined;
 }
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
