@@ -1,4 +1,4 @@
-// Snapshots of real clusters (scenarios/fixtures/snapshots, written the way `kubectl get ... -A -o
+// Snapshots of real clusters (scenarios/snapshots, written the way `kubectl get ... -A -o
 // yaml` prints them) open as labs: settings inferred and reported, declared addresses honoured,
 // and requests routed to the declared pods.
 
@@ -9,7 +9,7 @@ import { buildLab } from '../sim/build/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../sim/trace/trace';
 import { describeInference, loadScenarioText } from './index';
 
-const DIR = join(__dirname, '../../scenarios/fixtures/snapshots');
+const DIR = join(__dirname, '../../scenarios/snapshots');
 
 function open(file: string, edit: (text: string) => string = (t) => t) {
   const r = loadScenarioText(file, edit(readFileSync(join(DIR, file), 'utf8')));

@@ -12,6 +12,7 @@ import { newProblems, rejectionText } from './changes';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, Scenario, SourceFile, TraceRequest } from './types';
+import type { Inference } from '../scenario';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -34,7 +35,7 @@ export interface ScenarioSlice {
   /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
-  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
+  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean; inferred?: Inference[] } | null;
   openFiles(files: readonly SourceFile[]): boolean;
   dismissLoadReport(): void;
   /**
@@ -139,7 +140,9 @@ const scenarioSlice =
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
-        s.loadReport = result.problems.length > 0 ? { files: names, problems: put([...result.problems]), applied: true } : null;
+        // A cluster snapshot's inferred settings are part of the report, as `validate` prints them.
+        const inferred = result.inferred ?? [];
+        s.loadReport = result.problems.length > 0 || inferred.length > 0 ? { files: names, problems: put([...result.problems]), applied: true, inferred: put([...inferred]) } : null;
         s.ui.selection = null;
         resetPlayback(s);
       });

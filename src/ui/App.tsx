@@ -1,9 +1,11 @@
 import { lazy, Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
+import { KUBERNETES_VERSIONS, LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import {
   selectApiRejections,
   selectProxyMode,
+  selectKubernetesVersion,
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
@@ -51,6 +53,51 @@ function useDocumentSettings() {
   useEffect(() => {
     document.documentElement.dataset.presenter = presenter ? 'on' : 'off';
   }, [presenter]);
+}
+
+/**
+ * The Kubernetes release and kube-proxy's mode: each mode says what this release offers
+ * (SEMANTICS.md 5.1). Choosing userspace on a release without it runs 1.25, the last one with it,
+ * and a badge says so.
+ */
+function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
+  const t = useT();
+  const version = useLab(selectKubernetesVersion);
+  const s = labStore.getState();
+  const chooseMode = (mode: ProxyMode) => {
+    if (version && mode === 'userspace' && modeStage('userspace', version) === 'removed') {
+      s.run({ kind: 'batch', commands: [{ kind: 'set-kubernetes-version', version: LAST_USERSPACE_VERSION }, { kind: 'set-proxy-mode', mode }] });
+    } else s.run({ kind: 'set-proxy-mode', mode });
+  };
+  return (
+    <>
+      <label className="select-inline k8s-version" title={t('toolbar.kubernetesVersion.hint')}>
+        <span>{t('toolbar.kubernetesVersion')}</span>
+        <select value={version ?? ''} disabled={!version} onChange={(e) => s.run({ kind: 'set-kubernetes-version', version: e.target.value })} data-testid="kubernetes-version">
+          {[...new Set([...KUBERNETES_VERSIONS, ...(version ? [version] : [])])].map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="select-inline proxy-mode">
+        <span>{t('toolbar.proxyMode')}</span>
+        <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => chooseMode(e.target.value as ProxyMode)} data-testid="proxy-mode">
+          {PROXY_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`mode.option.${version ? modeStage(m, version) : 'ga'}`, { mode: m, version: version ?? '' })}
+            </option>
+          ))}
+        </select>
+      </label>
+      {proxyMode === 'userspace' && version === LAST_USERSPACE_VERSION && (
+        <span className="status-note" data-testid="userspace-badge">
+          {t('toolbar.userspaceBadge', { version })}
+        </span>
+      )}
+    </>
+  );
 }
 
 function TopBar() {
@@ -108,16 +155,7 @@ function TopBar() {
         <button type="button" className="btn btn-icon" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
           <IconRedo />
         </button>
-        <label className="select-inline proxy-mode">
-          <span>{t('toolbar.proxyMode')}</span>
-          <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => s.run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode })} data-testid="proxy-mode">
-            {PROXY_MODES.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionAndMode proxyMode={proxyMode} />
         <label className="select-inline">
           <span className="sr-only">{t('toolbar.language')}</span>
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
