@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KUBE_PROXY_VECTORS, TEST_NODE } from '../sim/proxy/iptables/fixtures';
+import { NODE1_IP, testService, testSlice } from '../sim/proxy/ipvs/testfixtures';
 import type { CliIo } from './io';
 import { run } from './run';
 
@@ -48,6 +49,15 @@ describe('rules --admission none --format iptables-restore: kube-proxy test vect
     const raw = cli(['rules', 'vector.json', '--admission', 'none', '--format', 'iptables-restore', ...fakeProxier], files);
     expect(raw.stdout).toContain('--dport 3001');
     expect(raw.stdout).not.toMatch(/^:PREROUTING|^-A PREROUTING/m);
+  });
+
+  it('the nftables golden listing through the same path (--mode nftables --format nft)', () => {
+    const services = [testService('default', 'web', { clusterIP: '10.96.0.20' }), testService('default', 'empty', { clusterIP: '10.96.0.21' })];
+    const slices = [testSlice('default', 'web', [{ ip: '10.244.1.11', node: 'node-1' }, { ip: '10.244.2.12', node: 'node-2' }])];
+    const list = { apiVersion: 'v1', kind: 'List', items: [...services, ...slices] };
+    const r = cli(['rules', 'two.json', '--admission', 'none', '--mode', 'nftables', '--format', 'nft', '--node', 'node-1', '--set', `nodeIPs=${NODE1_IP}`], { 'two.json': JSON.stringify(list) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(new URL('../sim/proxy/nftables/testdata/two-services.nft', import.meta.url), 'utf8'));
   });
 
   it('needs --node and says why', () => {
