@@ -154,6 +154,15 @@ describe('a 1.15-era snapshot: kube-dns, extensions/v1beta1, Endpoints without E
   });
 });
 
+describe('a snapshot of a cluster with a wider node port range', () => {
+  it('widens nodePortRange to the declared ports and keeps them', () => {
+    const k = open('k3s.yaml', (t) => t.replace('nodePort: 30080', 'nodePort: 8080'));
+    expect(k.setting('nodePortRange')).toBe('8080-32767');
+    expect(k.lab.problems).toEqual([]);
+    expect(k.lab.cluster.services.find((s) => s.metadata.name === 'web-np')!.spec.ports![0]!.nodePort).toBe(8080);
+  });
+});
+
 describe('what is not a snapshot', () => {
   it('plain manifests keep the lab defaults and infer nothing', () => {
     const r = loadScenarioText('web.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n');

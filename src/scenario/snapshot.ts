@@ -25,6 +25,8 @@ export type InferenceBasis =
   | { kind: 'node-pod-cidrs'; nodes: number; widened: boolean }
   /** Pod addresses from the CNI's own IPAM (Calico), not from Node podCIDRs. */
   | { kind: 'pod-ips'; pods: number }
+  /** Declared node ports outside the default range: the apiserver's --service-node-port-range was wider. */
+  | { kind: 'node-ports'; ports: number }
   | { kind: 'corefile' }
   | { kind: 'kube-dns-args' }
   | { kind: 'node-version'; node: string; version: string }
@@ -86,6 +88,7 @@ export function inferFromSnapshot(p: {
   const pods = of<Pod>('Pod');
 
   inferServiceCIDR(services, set, settings);
+  inferNodePortRange(services, set, settings);
   const proxyConfig = of<ConfigMap>('ConfigMap').find((c) => key(c) === 'kube-system/kube-proxy');
   inferKubeProxy(proxyConfig, set, settings, problems, p.file);
   inferPodCIDR(nodes, pods, set, settings);
@@ -160,6 +163,19 @@ function covering(ips: readonly string[], maxPrefix: number): string | null {
     if (ns.every((n) => ((n & mask) >>> 0) === base)) return `${intToIp(base)}/${prefix}`;
   }
   return null;
+}
+
+// ------------------------------------------------------------------ node port range
+
+/** A cluster started with another --service-node-port-range: the declared ports show it. */
+function inferNodePortRange(services: readonly Service[], set: Setter, settings: LabSettings): void {
+  const ports = services.flatMap((s) => [...(s.spec.ports ?? []).map((p) => p.nodePort), s.spec.healthCheckNodePort]).filter((p): p is number => typeof p === 'number' && p > 0);
+  if (ports.length === 0) return;
+  const r = settings.nodePortRange;
+  const min = Math.min(r.min, ...ports);
+  const max = Math.max(r.max, ...ports);
+  if (min === r.min && max === r.max) return;
+  set('nodePortRange', `${min}-${max}`, { kind: 'node-ports', ports: ports.length }, () => (settings.nodePortRange = { min, max }));
 }
 
 // ------------------------------------------------------------------ kube-proxy
@@ -333,6 +349,8 @@ export function describeInference(i: Inference): string {
         return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}${b.widened ? ', widened to the usual /16' : ''}`;
       case 'pod-ips':
         return `no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does): status.podIP of ${b.pods} pods`;
+      case 'node-ports':
+        return `the ${b.ports} declared node ports (the apiserver's --service-node-port-range was wider than the default)`;
       case 'corefile':
         return 'the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns';
       case 'kube-dns-args':

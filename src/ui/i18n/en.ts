@@ -48,6 +48,7 @@ export const en = {
   'load.inferred.kube-proxy-default': '{setting} = {value}: the snapshot has no ConfigMap kube-system/kube-proxy, so kube-proxy runs with its defaults.',
   'load.inferred.node-pod-cidrs': '{setting} = {value}: from spec.podCIDR of {nodes} Node(s).',
   'load.inferred.pod-ips': '{setting} = {value}: no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does); from status.podIP of {pods} pods.',
+  'load.inferred.node-ports': '{setting} = {value}: the {ports} declared node ports lie outside the default range, so the apiserver\'s --service-node-port-range was wider.',
   'load.inferred.corefile': '{setting} = {value}: the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns.',
   'load.inferred.kube-dns-args': "{setting} = {value}: kube-dns's --domain flag (Deployment kube-system/kube-dns).",
   'load.inferred.node-version': '{setting} = {value}: Node {node} reports {version}.',

@@ -48,6 +48,7 @@ export const zh: Record<keyof typeof en, string> = {
   'load.inferred.kube-proxy-default': '{setting} = {value}：快照中没有 ConfigMap kube-system/kube-proxy，kube-proxy 按默认配置运行。',
   'load.inferred.node-pod-cidrs': '{setting} = {value}：来自 {nodes} 个 Node 的 spec.podCIDR。',
   'load.inferred.pod-ips': '{setting} = {value}：没有 Node 设置 spec.podCIDR（由 CNI 自己分配地址，如 Calico）；来自 {pods} 个 Pod 的 status.podIP。',
+  'load.inferred.node-ports': '{setting} = {value}：声明的 {ports} 个 NodePort 超出了默认范围，说明 apiserver 的 --service-node-port-range 更宽。',
   'load.inferred.corefile': '{setting} = {value}：来自 ConfigMap kube-system/coredns 中 Corefile 的 kubernetes 插件。',
   'load.inferred.kube-dns-args': '{setting} = {value}：来自 kube-dns 的 --domain 参数（Deployment kube-system/kube-dns）。',
   'load.inferred.node-version': '{setting} = {value}：Node {node} 报告的版本是 {version}。',
