@@ -25,8 +25,9 @@ export function traceFixture(): TraceResult {
     outcome: 'response',
     status: 200,
     service: 'default/web',
+    services: ['default/web'],
     backendPod: 'default/web-2',
-    backend: { sourceIP: '10.244.0.1', host: 'web.example.com', path: '/', method: 'GET' },
+    backend: { sourceIP: '10.244.0.1', host: 'web.example.com', path: '/', method: 'GET', headers: { Host: 'web.example.com' } },
     responseHeaders: {},
     hops: [
       { index: 0, place: { kind: 'client', id: 'client:laptop', name: 'laptop', address: '192.168.49.100' }, action: 'send', before: pkt, after: pkt, changed: [], refs: [], explanation: { key: 'hop.send', params: {} }, edge: { from: 'client:laptop', to: 'node:node-1' } },

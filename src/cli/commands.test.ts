@@ -277,3 +277,29 @@ describe('netlab trace through the default scenario\'s load balancer (issue 16)'
     expect(pod).toBeGreaterThan(ctrl);
   });
 });
+
+describe('kube-proxy modes by Kubernetes version', () => {
+  const traceWeb = (...flags: string[]) => cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--json', ...flags]);
+
+  it('--mode userspace without a version runs 1.25, the last version that had it, and says so', () => {
+    const r = traceWeb('--mode', 'userspace');
+    expect(r.stderr).toContain("note: kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes 1.25");
+    expect(JSON.parse(r.stdout).results[0]).toMatchObject({ outcome: 'response', status: 200, service: 'default/web' });
+  });
+
+  it('--mode userspace on an explicit 1.35 shows kube-proxy failing to start and names the node', () => {
+    const r = traceWeb('--mode', 'userspace', '--set', 'kubernetesVersion=1.35');
+    expect(r.stderr).not.toContain('note:');
+    const res = JSON.parse(r.stdout).results[0];
+    expect(res.outcome).toBe('timeout');
+    expect(res.fault.message).toMatch(/^kube-proxy is not running on node n1: KubeProxyConfiguration\.ProxyMode: Invalid value: "userspace"/);
+    const rules = cli(['rules', 'web.yaml', '--mode', 'userspace', '--set', 'kubernetesVersion=1.35']);
+    expect(rules.stderr).toContain('Warning FailedToStart: Error running ProxyServer: KubeProxyConfiguration.ProxyMode: Invalid value: "userspace"');
+  });
+
+  it('validate reports the version it chose for userspace as an inferred setting', () => {
+    const file = JSON.stringify({ format: 'netlab.scenario', version: 1, settings: { kubeProxy: { mode: 'userspace' } }, objects: [] });
+    const r = cli(['validate', 'us.json'], { 'us.json': file });
+    expect(r.stdout).toContain('inferred kubernetesVersion = 1.25');
+  });
+});

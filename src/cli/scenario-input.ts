@@ -2,7 +2,7 @@
 // scenario), problems printed, global options applied. Shared by every command that needs a lab.
 
 import { fileURLToPath } from 'node:url';
-import { formatProblem, hasErrors, loadScenarioFiles, setLabSetting, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
+import { formatProblem, hasErrors, loadScenarioFiles, setLabSetting, settleUserspaceVersion, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
 import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
 import type { GlobalOptions } from './options';
 
@@ -28,6 +28,11 @@ export function defaultScenarioPath(): string {
   return fileURLToPath(DEFAULT_SCENARIO_URL);
 }
 
+/** Whether the files chose a Kubernetes version (written, or read from a cluster snapshot). */
+export function versionGiven(result: Extract<LoadResult, { ok: true }>): boolean {
+  return !result.defaulted.includes('kubernetesVersion') || result.inferred.some((i) => i.setting === 'kubernetesVersion');
+}
+
 export type CommandScenario =
   | { ok: true; scenario: Scenario; result: Extract<LoadResult, { ok: true }> }
   | { ok: false; exitCode: number };
@@ -48,18 +53,23 @@ export function loadScenarioForCommand(p: { files: readonly string[]; globals: G
   const result = loadScenarioFiles(inputs);
   for (const prob of result.problems) p.io.stderr(`${formatProblem(prob)}\n`);
   if (!result.ok) return { ok: false, exitCode: 1 };
-  const applied = applyGlobalOptions(result.scenario, p.globals);
+  const applied = applyGlobalOptions(result.scenario, p.globals, { versionGiven: versionGiven(result) });
   if (!applied.ok) {
     for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);
     return { ok: false, exitCode: 2 };
   }
+  for (const n of applied.notes) p.io.stderr(`note: ${n}\n`);
   return { ok: true, scenario: applied.scenario, result };
 }
 
-export type AppliedOptions = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+export type AppliedOptions = { ok: true; scenario: Scenario; notes: string[] } | { ok: false; errors: string[] };
 
-/** The scenario with the global options' lab settings applied: --mode, then --seed, then each --set in order. */
-export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): AppliedOptions {
+/**
+ * The scenario with the global options' lab settings applied: --mode, then --seed, then each --set
+ * in order. `versionGiven: false` (the files gave no kubernetesVersion): userspace mode then runs
+ * the last release that had it, with a note saying so.
+ */
+export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions, from: { versionGiven?: boolean } = {}): AppliedOptions {
   const changes: { key: string; value: string }[] = [
     ...(opts.mode !== undefined ? [{ key: 'kubeProxy.mode', value: opts.mode }] : []),
     ...(opts.seed !== undefined ? [{ key: 'seed', value: opts.seed }] : []),
@@ -72,5 +82,8 @@ export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions): App
     if (r.ok) settings = r.settings;
     else errors.push(r.message);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: { ...scenario, settings } };
+  if (errors.length > 0) return { ok: false, errors };
+  const versionGiven = (from.versionGiven ?? true) || opts.set.some((c) => c.key === 'kubernetesVersion');
+  const settled = settleUserspaceVersion(settings, versionGiven);
+  return { ok: true, scenario: { ...scenario, settings: settled.settings }, notes: settled.note ? [settled.note] : [] };
 }

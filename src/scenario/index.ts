@@ -25,5 +25,6 @@ export type {
   ScenarioObject,
   ScenarioView,
 } from './types';
-export { setLabSetting, settingKeys, type SetSettingResult } from './settings';
+export { describeInference, inferFromSnapshot, looksLikeSnapshot, type Inference, type InferenceBasis } from './snapshot';
+export { setLabSetting, settingKeys, settleUserspaceVersion, type SetSettingResult } from './settings';
 export { decodeShare, encodeShare, compactScenarioDocument, isShareFragment, SHARE_LIMITS, SHARE_CODEC_VERSION, SHARE_PREFIX, type DecodeResult, type SharedLab, type SharedRequest, type ShareErrorKind } from './share';

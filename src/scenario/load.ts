@@ -29,6 +29,8 @@ import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioF
 import { checkValue, showValue, type FieldIssue } from './validate';
 import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/gateway/validation';
 import { formatFieldError } from '../sim/api/errors';
+import { settleUserspaceVersion } from './settings';
+import { inferFromSnapshot, looksLikeSnapshot, servedByACluster, upgradeServedObject, type Inference } from './snapshot';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -111,7 +113,21 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
   }
   const merged = mergeScenarios(parts);
   problems.push(...merged.problems);
-  return { ok: true, ...merged, problems };
+  // A snapshot of a running cluster: the settings it implies, each inference reported.
+  let inferred: Inference[] = [];
+  if (looksLikeSnapshot(merged.scenario.objects, merged.sources)) {
+    const snap = inferFromSnapshot({ ...merged, objects: merged.scenario.objects, settings: merged.scenario.settings, file: read[0]?.file ?? '' });
+    merged.scenario.settings = snap.settings;
+    inferred = snap.inferred;
+    problems.push(...snap.problems);
+  }
+  const versionGiven = !merged.defaulted.includes('kubernetesVersion') || inferred.some((i) => i.setting === 'kubernetesVersion');
+  const settled = settleUserspaceVersion(merged.scenario.settings, versionGiven);
+  if (settled.note) {
+    merged.scenario.settings = settled.settings;
+    inferred.push({ setting: 'kubernetesVersion', value: settled.settings.kubernetesVersion, basis: { kind: 'userspace-version' } });
+  }
+  return { ok: true, ...merged, problems, inferred };
 }
 
 // ------------------------------------------------------------------ reading one file
@@ -474,11 +490,12 @@ function finishSettings(s: z.output<typeof labSettingsSchema>): LabSettings {
 function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): ScenarioObject | undefined {
   const report = (path: readonly PathSegment[], kind: ProblemKind, message: string, severity: Severity = 'error') =>
     problems.push(problemAt({ file: c.source.file, doc: c.doc, multiDocument: c.multiDocument, path: [...c.docPath, ...path], kind, severity, message }));
-  const v = c.value;
-  if (!isRecord(v)) {
-    report([], 'invalid', `expected a Kubernetes object (a map with apiVersion, kind and metadata), found ${describeValue(v)}; skipped`);
+  const value = c.value;
+  if (!isRecord(value)) {
+    report([], 'invalid', `expected a Kubernetes object (a map with apiVersion, kind and metadata), found ${describeValue(value)}; skipped`);
     return undefined;
   }
+  let v: Record<string, unknown> = value;
   const notSet = [
     ...(typeof v.apiVersion === 'string' && v.apiVersion !== '' ? [] : ['apiVersion not set']),
     ...(typeof v.kind === 'string' && v.kind !== '' ? [] : ['kind not set']),
@@ -488,11 +505,20 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
     report(notSet[0] === 'kind not set' ? ['kind'] : ['apiVersion'], 'invalid', `error validating data: [${notSet.join(', ')}]; skipped`);
     return undefined;
   }
-  const apiVersion = v.apiVersion as string;
+  let apiVersion = v.apiVersion as string;
   const kind = v.kind as string;
   const metadata = isRecord(v.metadata) ? v.metadata : undefined;
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
-  const resolution = resolveKind(apiVersion, kind, custom);
+  let resolution = resolveKind(apiVersion, kind, custom);
+  // An object a cluster of an older release served (a snapshot's list item at a version removed
+  // since) is read at today's version, as the apiserver's conversion would; a manifest is not.
+  const upgraded = resolution.kind === 'unknown' && servedByACluster(v) ? upgradeServedObject(v) : undefined;
+  if (upgraded) {
+    report(['apiVersion'], 'invalid', `${kind} ${JSON.stringify(name)}: served as ${apiVersion} by the cluster it was taken from; read as ${upgraded.to}`, 'warning');
+    v = upgraded.value;
+    apiVersion = upgraded.to;
+    resolution = resolveKind(apiVersion, kind, custom);
+  }
   if (resolution.kind === 'unknown') {
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
     report(['kind'], 'unknown-kind', unknownKindMessage({ name, namespace, file: c.source.file, kind, apiVersion }));

@@ -341,6 +341,10 @@ export const ingressAddonSchema = z.strictObject({
     .optional()
     .meta({ description: "ingress-nginx only: --default-backend-service=<namespace>/<name>; unset, the controller's own default server answers 404" }),
   useProxyProtocol: z.boolean().optional().meta({ description: "ingress-nginx's use-proxy-protocol: expect a PROXY protocol header from the load balancer" }),
+  adopt: z
+    .strictObject({ podSelector: z.record(str, str), ports: z.strictObject({ http: int, https: int }) })
+    .optional()
+    .meta({ description: 'The controller already runs in the objects (a cluster snapshot): its pods by label, and their http/https ports' }),
 });
 
 export const kubeProxySchema = z.strictObject({
@@ -357,6 +361,10 @@ export const kubeProxySchema = z.strictObject({
       modulesLoaded: z.boolean().default(DK.ipvs.modulesLoaded),
     })
     .prefault({}),
+  featureGates: z
+    .strictObject({ NFTablesProxyMode: z.boolean().optional() })
+    .optional()
+    .meta({ description: "kube-proxy's --feature-gates; NFTablesProxyMode enables the alpha nftables mode in 1.29-1.30" }),
 });
 
 /** LabSettings with every field optional: what a file may give; parsing fills in defaultLabSettings(). */
@@ -390,6 +398,8 @@ export const labSettingsSchema = z
       .meta({ description: 'Gateway API controller (NGINX Gateway Fabric)' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
+    nodeIPs: z.array(z.ipv4()).optional().meta({ description: "The node's addresses where no Node object gives them (rules --admission none, as kube-proxy's unit tests)" }),
+    snapshot: z.boolean().optional().meta({ description: 'The objects are a snapshot of a running cluster: what its controllers published is kept as given' }),
   })
   .meta({ title: 'Lab settings', description: 'What a real cluster configures outside its API objects' });
 

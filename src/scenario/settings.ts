@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { defaultIngressAddon, type IngressControllerKind, type LabSettings } from '../sim/lab';
 import { labSettingsSchema } from './schema';
+import { LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import { checkValue } from './validate';
 
 export type SetSettingResult = { ok: true; settings: LabSettings } | { ok: false; message: string };
@@ -74,6 +75,19 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
   }
   node[segs[segs.length - 1]] = r.value;
   return { ok: true, settings: next as unknown as LabSettings };
+}
+
+/**
+ * Userspace mode chosen without a Kubernetes version: the lab runs the last release that had it
+ * (1.25) rather than a kube-proxy that would refuse to start. A version given explicitly is kept,
+ * and then kube-proxy's own start-up failure is what the lab shows.
+ */
+export function settleUserspaceVersion(settings: LabSettings, versionGiven: boolean): { settings: LabSettings; note?: string } {
+  if (versionGiven || settings.kubeProxy.mode !== 'userspace' || modeStage('userspace', settings.kubernetesVersion) !== 'removed') return { settings };
+  return {
+    settings: { ...settings, kubernetesVersion: LAST_USERSPACE_VERSION },
+    note: `kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes ${LAST_USERSPACE_VERSION}, the last version that had it (--set kubernetesVersion=<version> chooses another)`,
+  };
 }
 
 function coerce(type: string, text: string): unknown {

@@ -84,6 +84,8 @@ export function compactScenarioDocument(s: Scenario): Record<string, unknown> {
   const diff = (settingsDiff(rest, base) ?? {}) as Record<string, unknown>;
   // Each ingress addon keeps only what differs from its controller's defaults (controller always).
   if (ingress.length > 0) diff.ingress = ingress.map((a: IngressAddon) => ({ controller: a.controller, ...(settingsDiff(a, defaultIngressAddon(a.controller)) as object) }));
+  // userspace without a version would load as 1.25 (settleUserspaceVersion): keep the one it ran.
+  if (settings.kubeProxy.mode === 'userspace') diff.kubernetesVersion = settings.kubernetesVersion;
   if (Object.keys(diff).length > 0) doc.settings = diff;
   doc.objects = s.objects;
   if (s.clients.length > 0) doc.clients = s.clients;

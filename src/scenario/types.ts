@@ -6,6 +6,7 @@ import type { ExternalClient, SavedRequest } from '../sim/cluster';
 import type { LabSettings } from '../sim/lab';
 import type { LabEdit } from '../sim/build/edits';
 import type { Problem } from './problem';
+import type { Inference } from './snapshot';
 import type { lessonStepSchema, localizedTextSchema, metaSchema, viewSchema } from './schema';
 
 export type ScenarioObject = KubeObject | OtherObject;
@@ -59,6 +60,8 @@ export type LoadResult =
       migrations: string[];
       /** Parallel to scenario.objects. */
       sources: ObjectSource[];
+      /** Lab settings read from a cluster snapshot (empty for anything else), each with its reason. */
+      inferred: Inference[];
     }
   | { ok: false; problems: Problem[] };
 

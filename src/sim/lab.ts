@@ -22,6 +22,8 @@ export interface KubeProxySettings {
   /** Whether the nfacct extension is available (adds the nfacct matches kube-proxy writes). */
   nfacct: boolean;
   ipvs: { scheduler: IpvsScheduler; modulesLoaded: boolean };
+  /** kube-proxy's --feature-gates that change which modes start (NFTablesProxyMode: alpha in 1.29-1.30). */
+  featureGates?: { NFTablesProxyMode?: boolean };
 }
 
 /** How the cloud's load balancers reach the nodes (src/sim/lb): `direct` delivers with the LB
@@ -58,6 +60,12 @@ export interface IngressAddon {
    * `defaultbackend` image if the scenario does not declare it [seed 001].
    */
   defaultBackendService?: string;
+  /**
+   * The controller already runs in the cluster (a snapshot carries its Deployment or DaemonSet and
+   * Service): the lab installs nothing and models those pods, selected by `podSelector`, listening
+   * on `ports`.
+   */
+  adopt?: { podSelector: Record<string, string>; ports: { http: number; https: number } };
 }
 
 /** Gateway API (NGINX Gateway Fabric's shape): which GatewayClasses the lab's controller serves. */
@@ -88,6 +96,18 @@ export interface LabSettings {
   /** Kubernetes version the lab imitates (affects e.g. userspace availability). */
   kubernetesVersion: string;
   seed: string;
+  /**
+   * The objects are a snapshot of a running cluster (`kubectl get ... -o yaml`): namespaces they
+   * name exist, and what its controllers published (EndpointSlices, ReplicaSets, pods) is kept as
+   * given when the lab starts; where the lab's controllers would publish something else, that is
+   * reported as an event rather than silently replaced.
+   */
+  snapshot?: boolean;
+  /**
+   * The addresses of the node `rules --node` names when the objects give no Node object: what
+   * kube-proxy's unit tests hand their fake proxier (`--set nodeIPs=192.168.0.2,...`).
+   */
+  nodeIPs?: string[];
 }
 
 export function defaultKubeProxySettings(): KubeProxySettings {
@@ -115,7 +135,7 @@ export function defaultLabSettings(): LabSettings {
     kubeProxy: defaultKubeProxySettings(),
     ingress: [],
     gatewayAPI: { controllerName: 'gateway.nginx.org/nginx-gateway-controller', install: false },
-    kubernetesVersion: '1.31',
+    kubernetesVersion: '1.35',
     seed: 'netlab',
   };
 }

@@ -6,7 +6,7 @@ import { selectClients } from './selectors';
 import { createLabStore } from './store';
 import type { Engines, LoadResult } from './types';
 
-const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [] });
+const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [], inferred: [] });
 
 function loaded(engines: Engines = {}) {
   const store = createLabStore({ engines: { loadScenarioFiles: okLoader, ...engines } });

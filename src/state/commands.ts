@@ -19,6 +19,8 @@ export type ScenarioCommand =
   | LabEdit
   /** A new seed is a new cluster: the scenario's start changes, the edit log is replayed on it. */
   | { kind: 'set-seed'; seed: string }
+  /** Another Kubernetes release is another cluster: the scenario's start changes, the edit log is replayed on it. */
+  | { kind: 'set-kubernetes-version'; version: string }
   /** Several commands as one undo step (kubectl apply -f with several documents). */
   | { kind: 'batch'; commands: ScenarioCommand[] }
   /**
@@ -40,6 +42,9 @@ export function applyCommand(draft: Scenario, cmd: ScenarioCommand): void {
   switch (cmd.kind) {
     case 'set-seed':
       draft.settings.seed = cmd.seed;
+      return;
+    case 'set-kubernetes-version':
+      draft.settings.kubernetesVersion = cmd.version;
       return;
     case 'batch':
       for (const c of cmd.commands) applyCommand(draft, c);

@@ -44,4 +44,5 @@ export const selectTracerReady = (s: LabState) => s.engines.trace;
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
 /** The mode kube-proxy runs in now (the scenario's, or the last edit's). */
+export const selectKubernetesVersion = (s: LabState) => s.lab?.cluster.settings.kubernetesVersion ?? s.scenario.current?.settings.kubernetesVersion;
 export const selectProxyMode = (s: LabState) => s.lab?.cluster.settings.kubeProxy.mode ?? s.scenario.current?.settings.kubeProxy.mode;

@@ -4,7 +4,7 @@ import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenar
 import { createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
 
-const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [] });
+const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [], inferred: [] });
 const badLoader = (files: readonly SourceFile[]): LoadResult => ({
   ok: false,
   problems: [{ kind: 'invalid', severity: 'error', file: files[0]!.name, line: 3, column: 5, path: '/spec/ports/0/port', message: 'must be an integer' }],

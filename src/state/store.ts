@@ -13,6 +13,7 @@ import { locateRefusals, type LocatedRefusal } from '../scenario/refusals';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, RequestIssue, Scenario, SourceFile, TraceRequest } from './types';
+import type { Inference } from '../scenario';
 
 export type Lang = 'en' | 'zh';
 export type ThemePref = 'system' | 'light' | 'dark';
@@ -35,7 +36,7 @@ export interface ScenarioSlice {
   /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
-  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean } | null;
+  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean; inferred?: Inference[] } | null;
   /**
    * Opens files. With `ask`, a file whose objects parse but some of which the apiserver refuses
    * does not replace the lab: it waits in `pendingLoad` until the user chooses (false is returned).
@@ -43,7 +44,8 @@ export interface ScenarioSlice {
   openFiles(files: readonly SourceFile[], options?: { ask?: boolean }): boolean;
   dismissLoadReport(): void;
   /** Replaces the lab with a loaded scenario (fresh history, playback reset). */
-  applyLoad(files: readonly SourceFile[], scenario: Scenario, problems: readonly LoadProblem[], lab?: DerivedLab | null): void;
+  /** `inferred`: what the loader inferred from a cluster snapshot, shown in the load report. */
+  applyLoad(files: readonly SourceFile[], scenario: Scenario, problems: readonly LoadProblem[], lab?: DerivedLab | null, inferred?: readonly Inference[]): void;
   /** A load that waits for the user: its objects parsed but the apiserver refused some of them. */
   pendingLoad: PendingLoad | null;
   /** "open without these objects" (`open`) or "keep the current lab" (`keep`). */
@@ -68,6 +70,8 @@ export interface PendingLoad {
   problems: LoadProblem[];
   /** Each refusal with file:line:col and the scenario object it refused. */
   refusals: LocatedRefusal[];
+  /** What the loader inferred from a cluster snapshot. */
+  inferred: Inference[];
 }
 
 export interface LabSlice {
@@ -195,19 +199,19 @@ const scenarioSlice =
         // As `kubectl apply` would report them, located in the files; the lab open now stays open.
         const refusals = locateRefusals({ refusals: lab.problems, objects: scenario.objects, sources: result.sources });
         set((s) => {
-          s.pendingLoad = put({ files: names, sources: [...files], scenario, problems: [...result.problems], refusals });
+          s.pendingLoad = put({ files: names, sources: [...files], scenario, problems: [...result.problems], refusals, inferred: [...(result.inferred ?? [])] });
         });
         return false;
       }
-      get().applyLoad(files, scenario, result.problems, lab);
+      get().applyLoad(files, scenario, result.problems, lab, result.inferred ?? []);
       return true;
     },
-    applyLoad(files, scenario, problems, derived) {
+    applyLoad(files, scenario, problems, derived, inferred = []) {
       const lab = derived ?? deriveLab(scenario, engines());
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
-        s.loadReport = problems.length > 0 ? { files: files.map((f) => f.name), problems: put([...problems]), applied: true } : null;
+        s.loadReport = problems.length > 0 || inferred.length > 0 ? { files: files.map((f) => f.name), problems: put([...problems]), applied: true, inferred: put([...inferred]) } : null;
         s.pendingLoad = null;
         s.ui.selection = null;
         // Another scenario: what was typed for the last one (its clients, URL, connect target) goes.
@@ -226,7 +230,7 @@ const scenarioSlice =
       }
       const refused = new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex])));
       const objects = pending.scenario.objects.filter((_, i) => !refused.has(i));
-      get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems);
+      get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems, undefined, pending.inferred);
     },
     engines: available(engines()),
     installEngines(more) {

@@ -1,9 +1,11 @@
 import { Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
+import { KUBERNETES_VERSIONS, LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import {
   selectApiRejections,
   selectProxyMode,
+  selectKubernetesVersion,
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
@@ -59,6 +61,51 @@ function useDocumentSettings() {
 
 /** In presenter mode's one row the editing tools leave first; Lessons and Share stay longest. */
 const TOOL_PRIORITIES = { 'open-console': 1, 'open-edit': 1, 'open-export': 1, 'open-paste': 1, 'open-share': 2.5, 'open-gallery': 3.5 };
+
+/**
+ * The Kubernetes release and kube-proxy's mode: each mode says what this release offers
+ * (SEMANTICS.md 5.1). Choosing userspace on a release without it runs 1.25, the last one with it,
+ * and a badge says so.
+ */
+function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
+  const t = useT();
+  const version = useLab(selectKubernetesVersion);
+  const s = labStore.getState();
+  const chooseMode = (mode: ProxyMode) => {
+    if (version && mode === 'userspace' && modeStage('userspace', version) === 'removed') {
+      s.run({ kind: 'batch', commands: [{ kind: 'set-kubernetes-version', version: LAST_USERSPACE_VERSION }, { kind: 'set-proxy-mode', mode }] });
+    } else s.run({ kind: 'set-proxy-mode', mode });
+  };
+  return (
+    <>
+      <label className="select-inline k8s-version" data-overflow-priority="2" title={t('toolbar.kubernetesVersion.hint')}>
+        <span>{t('toolbar.kubernetesVersion')}</span>
+        <select value={version ?? ''} disabled={!version} onChange={(e) => s.run({ kind: 'set-kubernetes-version', version: e.target.value })} data-testid="kubernetes-version">
+          {[...new Set([...KUBERNETES_VERSIONS, ...(version ? [version] : [])])].map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="select-inline proxy-mode" data-overflow-priority="2">
+        <span>{t('toolbar.proxyMode')}</span>
+        <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => chooseMode(e.target.value as ProxyMode)} data-testid="proxy-mode">
+          {PROXY_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`mode.option.${version ? modeStage(m, version) : 'ga'}`, { mode: m, version: version ?? '' })}
+            </option>
+          ))}
+        </select>
+      </label>
+      {proxyMode === 'userspace' && version === LAST_USERSPACE_VERSION && (
+        <span className="status-note" data-testid="userspace-badge">
+          {t('toolbar.userspaceBadge', { version })}
+        </span>
+      )}
+    </>
+  );
+}
 
 function TopBar() {
   const t = useT();
@@ -116,16 +163,7 @@ function TopBar() {
         <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
           <IconRedo />
         </button>
-        <label className="select-inline proxy-mode" data-overflow-priority="2">
-          <span>{t('toolbar.proxyMode')}</span>
-          <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => s.run({ kind: 'set-proxy-mode', mode: e.target.value as ProxyMode })} data-testid="proxy-mode">
-            {PROXY_MODES.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionAndMode proxyMode={proxyMode} />
         <label className="select-inline" data-overflow-priority="5">
           <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
             {LANGS.map((l) => (

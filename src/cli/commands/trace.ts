@@ -25,7 +25,10 @@ the Host header. --repeat sends N requests that share kube-proxy's state (recent
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
---json prints {"results":[{"outcome","status","service","backendPod","backend","responseHeaders","hops"}]}.
+--json prints {"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
+service is the Service the request was routed or addressed to (null when none, or when the ingress
+controller answered by itself), services every Service it passed through in order, and backend
+{sourceIP, host, path, method, headers} what the backend received.
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
 first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
@@ -128,7 +131,7 @@ export function publicResult(r: TraceResult) {
     outcome: r.outcome,
     status: r.status,
     service: r.service,
-    services: r.services ?? (r.service ? [r.service] : []),
+    services: r.services,
     backendPod: r.backendPod,
     backend: r.backend,
     responseHeaders: r.responseHeaders,

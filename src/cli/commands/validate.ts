@@ -4,14 +4,13 @@
 // goes through the lab's admission (defaulting, validation, allocation) and each refusal is an
 // error at the object's (or the field's) file:line:col.
 
-import { formatProblem, hasErrors, loadScenarioFiles, type Problem, type Scenario } from '../../scenario';
+import { describeInference, formatProblem, hasErrors, loadScenarioFiles, type Problem, type Scenario } from '../../scenario';
 import { locateRefusals } from '../../scenario/refusals';
 import type { ObjectSource } from '../../scenario/types';
 import { buildEditedLab } from '../../sim/build/edits';
 import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
-import { applyGlobalOptions } from '../scenario-input';
-import { readInputs } from '../scenario-input';
+import { applyGlobalOptions, readInputs, versionGiven } from '../scenario-input';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -34,8 +33,11 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
     let optionErrors: string[] = [];
     let scenario: Scenario | undefined;
     if (result?.ok) {
-      const applied = applyGlobalOptions(result.scenario, globals);
-      if (applied.ok) scenario = applied.scenario;
+      const applied = applyGlobalOptions(result.scenario, globals, { versionGiven: versionGiven(result) });
+      if (applied.ok) {
+        scenario = applied.scenario;
+        for (const n of applied.notes) io.stderr(`note: ${n}\n`);
+      }
       else optionErrors = applied.errors;
     }
     if (scenario && result?.ok) problems.push(...dryRun(scenario, result.sources));
@@ -43,9 +45,12 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
     const summary = scenario ? summarize(args.length, scenario, problems.filter((p) => p.severity === 'warning').length) : undefined;
 
     if (globals.json) {
-      io.stdout(`${JSON.stringify({ ok: !failed, problems, optionErrors, summary: failed ? undefined : summary }, null, 2)}\n`);
+      const inferred = result?.ok ? result.inferred.map((i) => ({ ...i, text: describeInference(i) })) : [];
+      io.stdout(`${JSON.stringify({ ok: !failed, problems, optionErrors, inferred, summary: failed ? undefined : summary }, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
+      // A cluster snapshot: the lab settings read from it, each with what it was read from.
+      if (result?.ok) for (const i of result.inferred) io.stdout(`${i.basis.kind === 'userspace-version' ? 'note' : 'snapshot'}: ${describeInference(i)}\n`);
       for (const e of optionErrors) io.stdout(`error: ${e}\n`);
       if (!failed && summary) io.stdout(`${summary}\n`);
     }

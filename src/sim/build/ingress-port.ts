@@ -67,13 +67,20 @@ function request(req: HttpRequestView, port: number): IngressRequest {
   return { scheme: req.scheme, host: req.host, path: req.path, method: req.method, headers: req.headers, cookies: req.cookies, clientIP: req.clientIP, port };
 }
 
+// The matchers know the controller's configured entry points (ingress-nginx's listen 80/443,
+// Traefik's web/websecure); an adopted controller's pod ports (k3s's Traefik on 8000/8443) are
+// mapped to them by scheme where the tracer hands the request over.
+function entryPort(req: HttpRequestView): number {
+  return req.scheme === 'https' ? 443 : 80;
+}
+
 export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledIngressController[]): IngressControllerPort[] {
   return compiled.map((c): IngressControllerPort => {
     const labels = controllerPodLabels(c.addon);
     const pods = cluster.pods
       .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
       .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
-    const ports = { http: 80, https: 443 };
+    const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
@@ -85,11 +92,14 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           ports,
           ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}),
           decide(req, rt): IngressDecision {
-            const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className), random: rt.rand });
+            const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className), random: rt.rand });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
             const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: d.outcome, status: d.status })];
             const reason = renderNotes('en', notes);
-            const service = serviceKey(d.upstream ? backends.get(d.upstream) : undefined);
+            // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
+            // answers itself (the 503 of a Service without endpoints), as ingress-nginx's access log names it.
+            const upstream = d.upstream ?? d.variables.proxy_upstream_name;
+            const service = serviceKey(upstream ? backends.get(upstream) : undefined);
             if (d.outcome === 'proxy' && d.ownServer) {
               // ingress-nginx without --default-backend-service: its own default server answers 404.
               return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, steps: d.steps, reason, notes, ownServer: true };
@@ -124,7 +134,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           pods,
           ports,
           decide(req, rt): IngressDecision {
-            const d = matchTraefik({ config, artifact, request: request(req, req.scheme === 'https' ? ports.https : ports.http), balancer: balancer(rt, c.addon.className) });
+            const d = matchTraefik({ config, artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className) });
             const refs = refsOf(d.refs.router, d.refs.service);
             const steps = traefikSteps(d);
             const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: 'return', status: d.status })];

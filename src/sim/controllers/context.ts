@@ -148,6 +148,12 @@ export interface Ctx {
   queues: Record<QueueName, Set<string>>;
   /** Recorded events, without seq (the reconciler numbers them). */
   events: Omit<ClusterEvent, 'seq'>[];
+  /**
+   * The first reconcile of a cluster snapshot (settings.snapshot): what the real controllers
+   * published is kept as given (no garbage collection of pods whose owner the snapshot left out,
+   * EndpointSlices not rewritten); the controllers report where they would differ.
+   */
+  preserve?: boolean;
 }
 
 export function emptyQueues(): Record<QueueName, Set<string>> {

@@ -13,6 +13,7 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   const podKeys = [...(ctx.index.podsByOwner.get(`DaemonSet/${key}`) ?? [])];
   const pods = podKeys.map((k) => ctx.store.get<Pod>('Pod', k)).filter((p): p is Pod => !!p);
   if (!ds) {
+    if (ctx.preserve) return;
     for (const p of pods) ctx.store.delete({ kind: 'Pod', namespace: ns, name: p.metadata.name });
     return;
   }
@@ -22,6 +23,8 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
     .filter((n) => Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v))
     .map((n) => n.metadata.name)
     .sort();
+  // A snapshot's DaemonSet pods are where the real scheduler and taints put them.
+  if (ctx.preserve && pods.length > 0) return;
   const byNode = new Map(pods.map((p) => [p.spec.nodeName, p]));
   withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
     for (const nodeName of eligible) {

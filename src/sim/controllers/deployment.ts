@@ -5,7 +5,7 @@
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types';
 import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
-import type { Ctx } from './context';
+import { labelKey, type Ctx } from './context';
 import { isPodReady, isTerminating } from './podstate';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
@@ -60,14 +60,22 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   const ns = key.split('/')[0]!;
   const owned = ownedByIndex(ctx, key);
   if (!d) {
+    if (ctx.preserve) return;
     // Garbage collection: the ReplicaSets (and through them the pods) go with their Deployment.
     for (const rs of owned) ctx.store.delete({ kind: 'ReplicaSet', namespace: ns, name: rs.metadata.name });
     return;
   }
-  const hash = podTemplateHash(d.spec.template);
-  const name = `${d.metadata.name}-${hash}`;
+  // FindNewReplicaSet: an owned ReplicaSet whose template equals the Deployment's, ignoring the
+  // pod-template-hash label (EqualIgnoreHash) is the current one, whatever hash its name carries
+  // (a real cluster's hash comes from a different encoding of the template than ours).
+  const adopted = owned.find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
+  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
+  const name = adopted?.metadata.name ?? `${d.metadata.name}-${hash}`;
   const replicas = d.spec.replicas ?? 1;
-  const current = ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
+  const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
+  // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
+  // out are this Deployment's, already running; a new ReplicaSet would double them.
+  if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
   const labels = { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash };
   if (!current) {
     const rs: ReplicaSet = {
@@ -121,6 +129,27 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   syncDeploymentStatus(ctx, key);
 }
 
+function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
+  const ns = d.metadata.namespace ?? 'default';
+  const [k, v] = Object.entries(d.spec.selector.matchLabels ?? {})[0] ?? [];
+  if (k === undefined) return false;
+  for (const podKey of ctx.index.podsByLabel.get(labelKey(ns, k, v!)) ?? []) {
+    const pod = ctx.store.get<Pod>('Pod', podKey);
+    const owner = pod?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ReplicaSet');
+    if (owner && owner.name.startsWith(`${d.metadata.name}-`) && !ctx.store.get('ReplicaSet', `${ns}/${owner.name}`)) return true;
+  }
+  return false;
+}
+
+function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  const strip = (t: PodTemplateSpec) => {
+    const labels = { ...t.metadata?.labels };
+    delete labels['pod-template-hash'];
+    return canonical({ ...t, metadata: { ...t.metadata, labels } });
+  };
+  return strip(a) === strip(b);
+}
+
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
   const out: ReplicaSet[] = [];
   for (const rsKey of ctx.index.podsByOwner.get(`Deployment/${key}`) ?? []) {
@@ -135,7 +164,8 @@ export function syncDeploymentStatus(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
   if (!d) return;
   const ns = key.split('/')[0]!;
-  const hash = podTemplateHash(d.spec.template);
+  const adopted = ownedByIndex(ctx, key).find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
+  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
   let replicas = 0;
   let ready = 0;
   let updated = 0;

@@ -89,6 +89,87 @@ export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: s
   for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: extra.metadata.name });
 }
 
+/** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes them. */
+export function slicesFromEndpoints(ep: Endpoints): Omit<EndpointSlice, 'metadata'>[] {
+  return (ep.subsets ?? []).map((s) => {
+    const endpoints: SliceEndpoint[] = [];
+    for (const [list, ready] of [[s.addresses, true], [s.notReadyAddresses, false]] as const) {
+      for (const a of list ?? []) {
+        endpoints.push({
+          addresses: [a.ip],
+          conditions: { ready },
+          ...(a.hostname ? { hostname: a.hostname } : {}),
+          ...(a.nodeName ? { nodeName: a.nodeName } : {}),
+          ...(a.targetRef ? { targetRef: a.targetRef } : {}),
+        });
+      }
+    }
+    const ports = (s.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }));
+    return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints, ports };
+  });
+}
+
+/** "10.42.0.8:80/TCP, 10.42.1.4:80/TCP (not ready)": what kube-proxy would read from these slices. */
+function endpointsSummary(slices: readonly { endpoints?: SliceEndpoint[]; ports?: EndpointSlice['ports'] }[]): string {
+  const out = new Set<string>();
+  for (const s of slices) {
+    for (const e of s.endpoints ?? []) {
+      const ready = e.conditions?.ready ?? true;
+      for (const a of e.addresses) {
+        for (const p of s.ports?.length ? s.ports : [{ port: undefined, protocol: undefined }]) {
+          out.add(`${a}${p.port ? `:${p.port}/${p.protocol ?? 'TCP'}` : ''}${ready ? '' : ' (not ready)'}`);
+        }
+      }
+    }
+  }
+  return [...out].sort().join(', ') || 'no endpoints';
+}
+
+/**
+ * A snapshot's first reconcile: the EndpointSlices the cluster published (or, in a cluster from
+ * before discovery.k8s.io, its Endpoints, mirrored to slices as the mirroring controller writes
+ * them) are kept; where the pods in the snapshot would make this controller publish something
+ * else, a Warning says so. Returns false when the snapshot gave neither.
+ */
+function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit<EndpointSlice, 'metadata'>[]): boolean {
+  const [ns, name] = key.split('/') as [string, string];
+  const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>('EndpointSlice', k)).filter((s): s is EndpointSlice => !!s);
+  let kept = endpointsSummary(given);
+  let source = 'EndpointSlices';
+  if (given.length === 0) {
+    const ep = ctx.store.get<Endpoints>('Endpoints', key);
+    if (!ep) return false;
+    const mirrored = slicesFromEndpoints(ep);
+    writeSlices(ctx, {
+      serviceKey: key,
+      managedBy: SLICE_CONTROLLER,
+      wanted: mirrored,
+      nameOwner: `EndpointSlice/${key}`,
+      generateName: `${name}-`,
+      meta: (sliceName) => ({
+        name: sliceName,
+        namespace: ns,
+        generateName: `${name}-`,
+        labels: { [MANAGED_BY]: SLICE_CONTROLLER, [SERVICE_NAME_LABEL]: name },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
+      }),
+    });
+    kept = endpointsSummary(mirrored);
+    source = 'Endpoints (no EndpointSlices in the snapshot; they are mirrored to slices for kube-proxy)';
+  }
+  const would = endpointsSummary(wanted);
+  if (would !== kept) {
+    ctx.events.push({
+      type: 'Warning',
+      reason: 'SnapshotDiffers',
+      object: { kind: 'Service', namespace: ns, name },
+      message: `kept the snapshot's ${source}: ${kept}; from the pods in the snapshot this controller would publish: ${would}`,
+      source: 'endpointslice-controller',
+    });
+  }
+  return true;
+}
+
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
   const [ns, name] = key.split('/') as [string, string];
@@ -145,6 +226,7 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     // The controller keeps one empty placeholder slice (no endpoints, no ports) for a Service with none.
     wanted.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints: [], ports: [] });
   }
+  if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
   const headless = svc.spec.clusterIP === 'None';
   writeSlices(ctx, {
     serviceKey: key,

@@ -244,6 +244,12 @@ function drain(ctx: Ctx): void {
 
 // ------------------------------------------------------------------------------ full reconcile
 
+/** A cluster DNS server's workload or pod (CoreDNS, or kube-dns before it): label k8s-app=kube-dns. */
+function clusterDnsWorkload(o: AnyObject): boolean {
+  const labels = (o.kind === 'Pod' ? o.metadata.labels : (o as Deployment).spec?.template?.metadata?.labels) ?? {};
+  return ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet'].includes(o.kind) && labels['k8s-app'] === 'kube-dns';
+}
+
 /** The order a scenario's objects are created in, whatever order the file had (namespaces before what lives in them). */
 const CREATE_ORDER: Record<string, number> = {
   Namespace: 0,
@@ -302,13 +308,29 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   if (options.defaultNodes && store.count('Node') === 0) for (const n of defaultNodes()) store.create(n);
   syncNodes(ctx);
   if (options.builtins) {
-    for (const o of builtinObjects(settings)) store.create(o);
+    // What the scenario declares itself (a snapshot's own `kubernetes` Service, its kube-dns) is
+    // the cluster's; the built-in stands in only for what is missing.
+    const declared = new Set(input.objects.filter((o) => o?.metadata).map((o) => inputKey(o)));
+    const hasDns = input.objects.some((o) => (o?.metadata?.namespace === 'kube-system') && clusterDnsWorkload(o));
+    for (const o of builtinObjects(settings)) {
+      if (declared.has(inputKey(o)) || (o.kind === 'Deployment' && hasDns)) continue;
+      store.create(o);
+    }
     const first = controlPlaneNode(store.list<Node>('Node'));
     const ip = first && nodeInternalIP(first);
-    if (ip) for (const o of kubernetesEndpoints(ip)) store.create(o);
+    if (ip) for (const o of kubernetesEndpoints(ip)) if (!declared.has(inputKey(o))) store.create(o);
+  }
+  if (settings.snapshot) {
+    // A snapshot names namespaces it did not list (`kubectl get pods,svc -A` prints no Namespace
+    // objects): they existed in the cluster.
+    for (const ns of new Set(input.objects.map((o) => o?.metadata?.namespace).filter((n): n is string => !!n))) {
+      if (!store.get('Namespace', ns)) store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    }
+    ctx.preserve = true;
   }
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
+  ctx.preserve = false;
   const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
   const cluster = buildCluster(store, settings, events, undefined);
   const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes: [] };

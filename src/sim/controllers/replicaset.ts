@@ -14,6 +14,8 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
   const [ns, name] = key.split('/') as [string, string];
   const podKeys = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])];
   if (!rs) {
+    // A snapshot that left the ReplicaSet out still had it: its pods stay.
+    if (ctx.preserve) return;
     for (const k of podKeys) ctx.store.delete({ kind: 'Pod', namespace: ns, name: k.slice(ns.length + 1) });
     return;
   }

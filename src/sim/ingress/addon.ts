@@ -27,6 +27,7 @@ export const ADDON_LABEL = 'netlab.io/addon';
 
 /** Labels on the controller pods (what their Service selects). */
 export function controllerPodLabels(addon: IngressAddon): Record<string, string> {
+  if (addon.adopt) return addon.adopt.podSelector;
   return addon.controller === 'nginx'
     ? { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': addon.className }
     : { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': addon.className };
@@ -81,7 +82,8 @@ export function addonObjects(settings: LabSettings, objects: readonly (KubeObjec
     existing.add(key(o));
     out.push(o);
   };
-  for (const a of addons) for (const o of addonInstallObjects(a)) push(o);
+  // An adopted controller is already installed: its objects are the scenario's own.
+  for (const a of addons) if (!a.adopt) for (const o of addonInstallObjects(a)) push(o);
   return { objects: out, addons, implied };
 }
 

@@ -80,8 +80,8 @@ describe('kubectl get (cluster-wide views)', () => {
     expect(r.ok && r.text).toBe(
       [
         'NAME     STATUS   ROLES           AGE         VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
-        'node-1   Ready    control-plane   <unknown>   v1.31.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
-        'node-2   Ready    <none>          <unknown>   v1.31.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-1   Ready    control-plane   <unknown>   v1.35.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-2   Ready    <none>          <unknown>   v1.35.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
         '',
       ].join('\n'),
     );

@@ -4,11 +4,12 @@
 import type { Cluster } from '../cluster';
 import { nodePortmap, type NodePortmap } from '../cni/portmap';
 import { withPortmap, type WithPortmapInput } from './hostport';
-import type { KubeProxySettings } from '../lab';
+import type { KubeProxySettings, LabSettings } from '../lab';
+import { proxyModeStartupError, proxyModeStartupWarning } from './versions';
 import { assertNever } from '../util/assert';
 import { compileIptables, recompileIptables, type IptablesArtifact } from './iptables/compile';
 import { iptablesNodeProxy } from './iptables/proxy';
-import { startIpvs } from './ipvs/proxy';
+import { proxyNodeOf, startIpvs } from './ipvs/proxy';
 import { compileNftables } from './nftables/proxy';
 import { compileUserspace } from './userspace/proxy';
 import type { ProxyNode } from './servicemap';
@@ -52,6 +53,34 @@ export function compileNodeProxy(input: CompileNodeProxyInput): NodeProxy {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
   const lab = { ...input.cluster.settings, kubeProxy: settings };
   const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
+  const version = input.cluster.settings.kubernetesVersion;
+  const startupError = proxyModeStartupError(settings, version);
+  if (startupError) return notRunning(input, startupError, portmap);
+  const warning = proxyModeStartupWarning(settings.mode, version, input.nodeName);
+  if (warning) {
+    const p = compileRunning(input, settings, lab, portmap);
+    p.events = [warning, ...p.events];
+    return p;
+  }
+  return compileRunning(input, settings, lab, portmap);
+}
+
+/** kube-proxy exited validating its configuration: no rules of its own; the CNI's hostPort chains remain. */
+function notRunning(input: CompileNodeProxyInput, error: string, portmap: NodePortmap): NodeProxy {
+  const node = input.node ?? proxyNodeOf(input.cluster, input.nodeName);
+  const message = `Error running ProxyServer: ${error}`;
+  const failed: NodeProxy = {
+    mode: (input.settings ?? input.cluster.settings.kubeProxy).mode,
+    node,
+    artifacts: [],
+    events: [{ type: 'Warning', reason: 'FailedToStart', object: { kind: 'Node', name: input.nodeName }, message, source: 'kube-proxy', node: input.nodeName }],
+    notRunning: error,
+    evaluate: (ev) => ({ verdict: { kind: 'pass' }, after: ev.packet, steps: [] }),
+  };
+  return wrapped({ kubeProxy: failed, portmap });
+}
+
+function compileRunning(input: CompileNodeProxyInput, settings: KubeProxySettings, lab: LabSettings, portmap: NodePortmap): NodeProxy {
   switch (settings.mode) {
     case 'iptables':
       return iptablesProxy(compileIptables({ cluster: input.cluster, nodeName: input.nodeName, settings, node: input.node }), portmap);

@@ -85,6 +85,8 @@ export interface NodeProxy {
   artifacts: RenderedArtifact[];
   /** Log lines kube-proxy wrote while starting/syncing (e.g. the ipvs -> iptables fallback). */
   events: Omit<ClusterEvent, 'seq'>[];
+  /** kube-proxy exited at start-up with this error: it programmed nothing on the node. */
+  notRunning?: string;
   /** Evaluate one packet through this node's hooks. Mutates `input.state` (recent, schedulers, conntrack). */
   evaluate(input: EvaluateInput): ProxyEvaluation;
 }

@@ -61,7 +61,9 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
     const cip = s.spec.clusterIP;
     if (cip && cip !== 'None') owners.set(cip, { kind: 'cluster-ip', service: s });
     for (const ip of s.spec.externalIPs ?? []) if (!owners.has(ip)) owners.set(ip, { kind: 'external-ip', service: s });
-    for (const ing of s.status?.loadBalancer?.ingress ?? []) if (ing.ip) owners.set(ing.ip, { kind: 'load-balancer', service: s });
+    // A load-balancer address that is a node's own (k3s ServiceLB, klipper-lb) is that node:
+    // packets go straight to it and meet kube-proxy's rules for the address there.
+    for (const ing of s.status?.loadBalancer?.ingress ?? []) if (ing.ip && owners.get(ing.ip)?.kind !== 'node') owners.set(ing.ip, { kind: 'load-balancer', service: s });
   }
   for (const c of clients) if (!owners.has(c.address)) owners.set(c.address, { kind: 'client', client: c });
 

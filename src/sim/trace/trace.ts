@@ -148,6 +148,8 @@ export function networkIndexOf(lab: LabPorts): NetworkIndex {
 
 class Walk {
   readonly hops: Hop[] = [];
+  /** Every Service the packets passed through, in order (the result's `services`). */
+  readonly services: string[] = [];
   readonly net: NetworkIndex;
   readonly recordHops: boolean;
   private readonly ingressRand: SeededRandom;
@@ -164,6 +166,13 @@ class Walk {
 
   finish() {
     this.session.ingress.rand = this.ingressRand.state();
+  }
+
+  /** The packets passed through Service `key` ("ns/name"); a repeat of the last one is the same pass. */
+  through(key: string | null | undefined): string | null {
+    if (!key) return null;
+    if (this.services.at(-1) !== key) this.services.push(key);
+    return key;
   }
 
   ingressRuntime(): IngressRuntime {
@@ -246,7 +255,6 @@ interface Ended {
   backendPod?: string | null;
   backend?: TraceResult['backend'];
   responseHeaders?: Record<string, string>;
-  services?: string[];
 }
 
 /** Where the packet is while the walk runs. */
@@ -271,8 +279,6 @@ interface HttpContext extends HttpRequestView {
   authority?: string;
   /** Response header changes a Gateway applies to what the backend answers. */
   responseOps?: { hide: string[]; add: [string, string][] };
-  /** Services the request went through, in order (a Gateway's data plane Service, then the backend's). */
-  services?: string[];
   /** A PROXY protocol header the external load balancer wrote in front of the stream: the client. */
   proxyProtocol?: { version: 1 | 2; src: string; srcPort: number };
 }
@@ -348,12 +354,12 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     outcome: end.outcome,
     status: end.status,
     service: end.service ?? null,
+    services: [...w.services],
     backendPod: end.backendPod ?? null,
     backend: end.backend ?? null,
     responseHeaders: end.responseHeaders ?? {},
     hops: w.hops,
     fault: end.fault,
-    ...(end.services ? { services: end.services } : {}),
   };
 }
 
@@ -398,6 +404,8 @@ function walk(w: Walk, req: TraceRequest): Ended {
 
   // ---- where the connection goes: --connect, an address in the URL, or DNS
   let dst: { ip: string; port: number } | null = null;
+  /** A headless Service the name resolved through: the request is addressed to it. */
+  let addressed: string | null = null;
   const c = req.connect;
   if (c?.kind === 'address') dst = { ip: c.ip, port: c.port };
   else if (c?.kind === 'node') {
@@ -439,6 +447,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
       return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name: url.host }, note('note.fault.nxdomain', { name: url.host, rcode: look.rcode, tries })) };
     }
     const address = look.addresses[0]!;
+    addressed = headlessServiceNamed(lab, look.queries.findLast((q) => q.rcode === 'NOERROR')?.name ?? url.host);
     const key: TraceMessageKey = look.server === 'hosts' ? 'hop.resolve.hosts' : look.server === 'upstream' ? 'hop.resolve.upstream' : 'hop.resolve.cluster';
     w.hop({ place: dnsPlace, action: 'resolve', before, after: { ...before, dst: look.server }, refs: look.refs, steps: look.steps, key, params: { client: clientName, name: url.host, address, server: look.server, tries: look.queries.length || 1 }, edge: { from: at.place.id, to: dnsPlace.id } });
     dst = { ip: address, port: url.port };
@@ -460,7 +469,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
     headers,
     cookies,
     clientIP: srcIP,
-    service: null,
+    service: w.through(addressed),
     responseHeaders: {},
     clientFacing: dst,
     clientName,
@@ -477,6 +486,29 @@ function walk(w: Walk, req: TraceRequest): Ended {
     }
   }
   return end;
+}
+
+/**
+ * The headless Service a DNS name belongs to: `<svc>.<ns>.svc.<domain>` or a pod's
+ * `<hostname>.<svc>.<ns>.svc.<domain>` record under it. Its A records are the pods themselves, so
+ * no rule carries the request: the name is the only place the Service shows.
+ */
+function headlessServiceNamed(lab: LabPorts, name: string): string | null {
+  const fqdn = name.replace(/\.$/, '').toLowerCase();
+  const domain = lab.cluster.settings.clusterDomain.toLowerCase();
+  for (const s of lab.cluster.services) {
+    if (s.spec.clusterIP !== 'None') continue;
+    const base = `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.${domain}`;
+    if (fqdn === base || fqdn.endsWith(`.${base}`)) return svcKey(s);
+  }
+  return null;
+}
+
+/** The request headers as the backend receives them: Host as the request names it, then the rest. */
+function backendHeaders(http: HttpContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headerValue(http.headers, 'host') === undefined) out.Host = http.host;
+  return { ...out, ...http.headers };
 }
 
 function parseCookieHeader(h: string): Record<string, string> {
@@ -503,6 +535,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     const owner = w.net.owner(pkt.dst);
     if (owner.kind === 'load-balancer') {
       const svc = owner.service;
+      http.service = w.through(svcKey(svc));
       const lbPlace: HopPlace = { kind: 'load-balancer', id: `lb:${svcKey(svc)}`, address: pkt.dst, service: svcKey(svc) };
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: lbPlace.id } });
       const lb = compileLoadBalancers(lab.cluster).find((l) => l.service === svcKey(svc));
@@ -513,6 +546,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       node = through.node;
       pkt = through.pkt;
     } else if (owner.kind === 'node' || owner.kind === 'external-ip') {
+      if (owner.kind === 'external-ip') http.service = w.through(svcKey(owner.service));
       node = owner.kind === 'node' ? owner.node : lab.cluster.nodes[0]!.metadata.name;
       w.hop({ place: at.place, action: 'send', before, key: 'hop.send.client', params: { client: at.client.name, src: `${pkt.src}:${pkt.srcPort}`, dst: `${pkt.dst}:${pkt.dstPort}` }, edge: { from: at.place.id, to: `node:${node}` } });
     } else {
@@ -528,7 +562,9 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
         owner.kind === 'cluster-ip'
           ? { kind: 'Service', namespace: owner.service.metadata.namespace, name: owner.service.metadata.name, field: 'spec.type', message: why, note: whyNote }
           : { kind: 'Network', name: pkt.dst, message: why, note: whyNote };
-      return { outcome: 'unreachable', status: null, fault };
+      // Addressed to a Service's ClusterIP: the request names that Service even though it cannot arrive.
+      const addressed = owner.kind === 'cluster-ip' ? svcKey(owner.service) : http.service;
+      return { outcome: 'unreachable', status: null, service: addressed, fault };
     }
     origin = 'external';
     w.hop({ place: nodePlace(node, 'eth0'), action: 'route', before: view(pkt, httpView), key: 'hop.arrive.node', params: { node, dst: `${pkt.dst}:${pkt.dstPort}` } });
@@ -565,17 +601,19 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const nPlace = nodePlace(node);
   switch (v.kind) {
     case 'reject': {
+      w.through(v.servicePort?.split(':')[0]);
       w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.reject', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
-      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? null, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason, note: verdictNote(v) } };
+      return { outcome: 'refused', status: null, service: v.servicePort?.split(':')[0] ?? http.service, fault: describeNoEndpoints(lab, v.servicePort) ?? { kind: 'Node', name: node, message: v.reason, note: verdictNote(v) } };
     }
     case 'drop': {
       w.hop({ place: nPlace, action: 'drop', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.drop', params: { node, mode, reason: v.reason }, parts: { reason: [verdictNote(v)] } });
       const svc = v.servicePort?.split(':')[0];
-      return { outcome: 'timeout', status: null, service: svc ?? null, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason, note: verdictNote(v) } };
+      w.through(svc);
+      return { outcome: 'timeout', status: null, service: svc ?? http.service, fault: { kind: svc ? 'Service' : 'Node', namespace: svc?.split('/')[0], name: svc?.split('/')[1] ?? node, message: v.reason, note: verdictNote(v) } };
     }
     case 'dnat': {
       const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
-      http.service ??= v.servicePort.split(':')[0]!;
+      http.service = w.through(v.servicePort.split(':')[0]!);
       const snats = ev.after.src !== dnatAfter.src;
       w.hop({
         place: nPlace,
@@ -606,9 +644,9 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     case 'proxy': {
       if (!v.endpoint) {
         w.hop({ place: nPlace, action: 'reject', before, refs: ruleStepRefs(ev.steps), steps: ev.steps, key: 'hop.proxy.userspaceFail', params: { service: v.servicePort, attempts: v.attempts.length } });
-        return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: v.servicePort.split(':')[0]!, fault: describeNoEndpoints(lab, v.servicePort) };
+        return { outcome: v.attempts.length ? 'timeout' : 'refused', status: null, service: w.through(v.servicePort.split(':')[0]!), fault: describeNoEndpoints(lab, v.servicePort) };
       }
-      http.service ??= v.servicePort.split(':')[0]!;
+      http.service = w.through(v.servicePort.split(':')[0]!);
       // The portal rule hands the connection to kube-proxy's own socket; kube-proxy (a process on
       // the node) dials the endpoint on a new connection, so the backend sees the node's address.
       const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
@@ -617,6 +655,14 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       return deliver(w, node, dialed, http, depth);
     }
     case 'pass': {
+      // kube-proxy exited at start-up: a Service address or node port finds no rule because
+      // nothing wrote any, which is what the learner needs to hear (not "no such port").
+      const needed = proxy.notRunning ? serviceNeedingKubeProxy(w, node, pkt) : undefined;
+      if (needed !== undefined) {
+        w.hop({ place: nPlace, action: needed.refused ? 'reject' : 'drop', before, key: 'hop.proxy.notRunning', params: { node, error: proxy.notRunning!, dst: pkt.dst, port: pkt.dstPort } });
+        const message = `kube-proxy is not running on node ${node}: ${proxy.notRunning}`;
+        return { outcome: needed.refused ? 'refused' : 'timeout', status: null, service: w.through(needed.service) ?? http.service, fault: { kind: 'Node', name: node, field: 'kube-proxy', message } };
+      }
       // Worth a hop only where a learner might expect a rule: a Service address or the node itself.
       const ownerKind = w.net.owner(pkt.dst).kind;
       if (ownerKind !== 'pod' && ownerKind !== 'unknown') {
@@ -626,6 +672,20 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
     }
   }
   return deliver(w, node, ev.after, http, depth);
+}
+
+/**
+ * Whether this packet needed kube-proxy's rules: it is addressed to a Service (ClusterIP,
+ * load-balancer address, external IP), or to a node port of one on a node address. `refused`:
+ * a node port with nothing listening answers RST; a virtual address just goes unanswered.
+ */
+function serviceNeedingKubeProxy(w: Walk, node: string, pkt: Packet): { service: string | null; refused: boolean } | undefined {
+  const owner = w.net.owner(pkt.dst);
+  if (owner.kind === 'cluster-ip' || owner.kind === 'load-balancer' || owner.kind === 'external-ip') return { service: svcKey(owner.service), refused: false };
+  if (owner.kind !== 'node' && owner.kind !== 'loopback') return undefined;
+  if (owner.kind === 'node' && owner.node !== node) return undefined;
+  const svc = w.lab.cluster.services.find((s) => (s.spec.ports ?? []).some((p) => p.nodePort === pkt.dstPort && (p.protocol ?? 'TCP') === pkt.protocol));
+  return svc ? { service: svcKey(svc), refused: true } : undefined;
 }
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
@@ -665,12 +725,14 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
     const s = owner.service;
     const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
     const noPort = ports ? note('note.fault.noServicePort', { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}`, ports }) : note('note.fault.noServicePortNone', { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}` });
-    return { outcome: 'timeout', status: null, fault: faultOf({ kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' }, noPort) };
+    return { outcome: 'timeout', status: null, service: w.through(svcKey(s)), fault: faultOf({ kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' }, noPort) };
   }
   const whyNote = owner.kind === 'load-balancer' ? note('note.route.loadBalancer', { dst: pkt.dst }) : note('note.route.internet', {});
   const why = renderNote('en', whyNote);
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params: { dst: pkt.dst, why }, parts: { why: [whyNote] } });
-  return { outcome: 'unreachable', status: null, fault: faultOf({ kind: 'Network', name: pkt.dst }, note('note.fault.noRoute', { dst: pkt.dst, why }), { why: [whyNote] }) };
+  // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
+  const addressed = owner.kind === 'load-balancer' || owner.kind === 'external-ip' ? w.through(svcKey(owner.service)) : http.service;
+  return { outcome: 'unreachable', status: null, service: addressed, fault: faultOf({ kind: 'Network', name: pkt.dst }, note('note.fault.noRoute', { dst: pkt.dst, why }), { why: [whyNote] }) };
 }
 
 function endpointAlive(w: Walk, ip: string, port: number): boolean {
@@ -728,9 +790,8 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     status,
     service: http.service,
     backendPod: podKey(pod),
-    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: { ...http.headers } },
+    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
-    ...(http.services ? { services: http.services } : {}),
   };
 }
 
@@ -759,13 +820,17 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     w.hop({ place, action: 'match', before, refs: decision.refs.slice(0, 1), key: 'hop.ingress.proxyProtocol', params: { controller: ctrl.controller, client: clientIP, src: pkt.src } });
   }
   if (decision.kind === 'respond') {
-    const action = decision.status >= 300 && decision.status < 400 ? 'redirect' : 'respond';
+    const redirect = decision.status >= 300 && decision.status < 400;
     const key = decision.ownServer ? 'hop.ingress.defaultServer' : 'hop.ingress.respond';
     const params = { controller: ctrl.controller, status: decision.status, reason: decision.reason, host: http.host, path: http.path };
-    w.hop({ place, action, before, refs: decision.refs, steps: decision.steps, key, params, parts: decisionParts(decision) });
-    return { outcome: 'response', status: decision.status, service: decision.service ?? http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
+    w.hop({ place, action: redirect ? 'redirect' : 'respond', before, refs: decision.refs, steps: decision.steps, key, params, parts: decisionParts(decision) });
+    // A redirect or the default server's 404 is the controller's own answer (no Service); a 503 for
+    // a backend without endpoints is the answer of the Service the rule chose.
+    const service = redirect ? null : w.through(decision.service);
+    return { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
   }
   w.hop({ place, action: 'match', before, refs: decision.refs, steps: decision.steps, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
+  w.through(decision.service);
   const next: Packet = { protocol: 'TCP', src: podIP(pod)!, srcPort: w.ephemeralPort(), dst: decision.target.ip, dstPort: decision.target.port };
   const nextHttp: HttpContext = {
     ...http,
@@ -806,15 +871,18 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
   const place: HopPlace = { kind: 'controller', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '', controller: 'nginx-gateway-fabric' };
   const before = { ...view(pkt, { host: http.authority ?? http.host, path: http.path, method: http.method }), headers: { ...http.headers } };
   const d = gw.decide({ scheme: http.scheme, host: http.authority ?? http.host, path: http.path, method: http.method, headers: http.headers, clientIP: pkt.src, port: pkt.dstPort }, w.ingressRuntime().rand);
-  const services = [...(gw.service ? [gw.service] : [])];
+  // The data plane's own Service was passed on the way in (kube-proxy's DNAT to this pod).
+  w.through(gw.service);
   const explain = gatewayExplanation(gw.gateway, d);
   if (d.outcome === 'respond' || !d.endpoint || !d.upstreamRequest) {
     const headers: Record<string, string> = d.redirect ? { Location: d.redirect } : {};
     for (const [k, v] of d.response.add) if (d.status >= 400 || d.redirect) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
     w.hop({ place, action: d.redirect ? 'redirect' : 'respond', before, refs: d.refs, key: explain.key, params: explain.params });
-    return { outcome: 'response', status: d.status || 404, service: http.service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers }, services };
+    // A redirect or a 404 is the Gateway's own answer; a rule's backend that cannot serve names its Service.
+    const answered = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream) ?? d.upstream);
+    return { outcome: 'response', status: d.status || 404, service: answered, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
   }
-  const service = d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null;
+  const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
   const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
   w.hop({ place, action: 'match', before, after: { ...before, host: d.upstreamRequest.host, path: d.upstreamRequest.path, headers: d.upstreamRequest.headers }, refs: matchRefs, key: explain.key, params: explain.params });
   const [ip, port] = d.endpoint.split(':');
@@ -826,7 +894,6 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     headers: d.upstreamRequest.headers,
     service,
     responseOps: d.response,
-    services: [...services, ...(service ? [service] : [])],
   };
   w.hop({ place, action: 'proxy', before: view(pkt, { host: http.host, path: http.path, method: http.method }), after: view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method }), refs: d.refs.filter((r) => r.ref.startsWith('upstream:')), key: 'hop.gateway.proxy', params: { gateway: gw.gateway, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: d.upstream ?? '' } });
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);

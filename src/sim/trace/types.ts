@@ -96,13 +96,20 @@ export interface Fault {
 export interface TraceResult {
   outcome: TraceOutcome;
   status: number | null;
-  /** "ns/name" of the Service that carried the request, if any. */
+  /**
+   * "ns/name" of the Service the request was routed to or addressed to: through an ingress
+   * controller, the backend Service its routing chose (also when it has no endpoints and the
+   * answer is 503); for a ClusterIP, NodePort, LoadBalancer or external IP, that Service (also
+   * when no rule matched the port); for a headless Service reached by its DNS name, that Service.
+   * null when no Service is involved or the controller answered by itself (redirect, default 404).
+   */
   service: string | null;
+  /** Every Service ("ns/name") the packets passed through, in order (controller's, then backend's). */
+  services: string[];
   /** "ns/name" of the pod that answered. */
   backendPod: string | null;
-  backend: { sourceIP: string; host: string; path: string; method: string; headers?: Record<string, string> } | null;
-  /** Every Service the request went through, in order (e.g. a Gateway's data plane Service, then the backend's). */
-  services?: string[];
+  /** What the backend received; `headers` after any rewrite or header filter on the way. */
+  backend: { sourceIP: string; host: string; path: string; method: string; headers: Record<string, string> } | null;
   responseHeaders: Record<string, string>;
   hops: Hop[];
   fault?: Fault;

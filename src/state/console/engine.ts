@@ -40,6 +40,7 @@ function editsOf(command: ScenarioCommand): LabEdit[] | null {
     case 'set-seed':
     case 'put-client':
     case 'remove-client':
+    case 'set-kubernetes-version':
       // Scenario changes that are not edits of the running cluster: nothing to check against it.
       return null;
     default:

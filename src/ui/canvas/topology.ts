@@ -147,7 +147,8 @@ function endpointPods(cluster: Cluster): Map<string, Set<string>> {
 }
 
 export function buildTopology(cluster: Cluster, clients: readonly ExternalClient[] = []): Topology {
-  const ingressNamespaces = new Set(cluster.settings.ingress.map((i) => i.namespace));
+  // An adopted controller (a snapshot's) shares its namespace with others (k3s: kube-system); its pods are known by their labels.
+  const ingressNamespaces = new Set(cluster.settings.ingress.filter((i) => !i.adopt).map((i) => i.namespace));
   const nodeNames = new Set(cluster.nodes.map((n) => n.metadata.name));
 
   const nodePorts: FrameModel['nodePorts'] = [];

@@ -24,6 +24,8 @@ export const eventGlossesZh: Record<string, string> = {
   FailedToStart: 'kube-proxy 无法以所配置的模式启动。',
   IPVSSchedulerInvalid: '节点内核不支持所配置的 IPVS 调度算法。',
   IPVSUnavailable: '节点上不能使用 IPVS，kube-proxy 改用 iptables 模式。',
+  IPVSDeprecation: 'kube-proxy 的 IPVS 模式自 1.35 起已弃用，将来的版本可能移除：请改用 nftables 模式。',
+  SnapshotDiffers: '快照里的 EndpointSlice 与本实验的控制器会发布的内容不同：实验保留快照中的版本，并在此列出差异。',
   // ingress controllers
   Sync: 'Ingress 控制器收到这个 Ingress 的变化，排队等待同步。',
   RELOAD: 'ingress-nginx 重新生成了 nginx.conf 并让 nginx 重新加载配置。',

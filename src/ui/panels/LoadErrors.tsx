@@ -3,7 +3,8 @@
 
 import { selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useT, type MessageKey } from '../i18n';
+import type { Inference } from '../../scenario';
 import { IconClose } from '../icons';
 
 export function LoadErrors() {
@@ -18,7 +19,7 @@ export function LoadErrors() {
           {report.unavailable
             ? t('load.unavailable')
             : report.applied
-              ? t('load.warnings', { count: report.problems.length })
+              ? report.problems.length === 0 ? t('load.inferred.title') : t('load.warnings', { count: report.problems.length })
               : t('load.failed', { files: report.files.join(', '), count: errors })}
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
@@ -41,6 +42,30 @@ export function LoadErrors() {
           ))}
         </ol>
       )}
+      {report.inferred && report.inferred.length > 0 && <InferredSettings inferred={report.inferred} />}
     </section>
+  );
+}
+
+/** The lab settings a cluster snapshot implied, each with what it was read from (as `validate` prints them). */
+function InferredSettings({ inferred }: { inferred: readonly Inference[] }) {
+  const t = useT();
+  return (
+    <div className="inferred" data-testid="load-inferred">
+      <strong>{t('load.inferred.title')}</strong>
+      <ul>
+        {inferred.map((i, n) => {
+          const b = i.basis;
+          const key = b.kind === 'ingress-class' && !b.workload ? 'load.inferred.ingress-class-missing' : `load.inferred.${b.kind}`;
+          const params: Record<string, string | number> = { setting: i.setting, value: i.value };
+          for (const [k, v] of Object.entries(b)) if (k !== 'kind' && v !== undefined) params[k] = typeof v === 'number' ? v : String(v);
+          return (
+            <li key={n} className="mono" data-setting={i.setting}>
+              {t(key as MessageKey, params)}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesetText } from '../netfilter/render';
 import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
-import { TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
+import { KUBE_PROXY_VECTORS, TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const golden = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -11,82 +11,19 @@ const compile = (c: ReturnType<typeof testCluster>, over = {}) =>
 
 /** TestOverallIPTablesRules' services and slices (proxier_test.go). */
 function overallCluster() {
-  const p80 = (nodePort?: number) => [{ name: 'p80', port: 80, protocol: 'TCP' as const, ...(nodePort ? { nodePort } : {}) }];
-  return testCluster(
-    [
-      makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: p80() }),
-      makeService(
-        'ns2',
-        'svc2',
-        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.42', ports: p80(3001), externalIPs: ['192.168.99.22'], healthCheckNodePort: 30000 },
-        ['1.2.3.4'],
-      ),
-      makeService('ns3', 'svc3', { type: 'NodePort', clusterIP: '172.30.0.43', ports: p80(3003) }),
-      makeService('ns4', 'svc4', { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: p80() }),
-      makeService(
-        'ns5',
-        'svc5',
-        {
-          type: 'LoadBalancer',
-          externalTrafficPolicy: 'Cluster',
-          clusterIP: '172.30.0.45',
-          ports: p80(3002),
-          healthCheckNodePort: 30000,
-          loadBalancerSourceRanges: [' 203.0.113.0/25'],
-          sessionAffinity: 'ClientIP',
-          sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
-        },
-        ['5.6.7.8'],
-      ),
-      makeService('ns6', 'svc6', { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: p80() }),
-    ],
-    [
-      makeSlice('ns1', 'svc1', [{ ip: '10.180.0.1' }], [{ name: 'p80', port: 80 }]),
-      makeSlice('ns2', 'svc2', [{ ip: '10.180.0.2' }], [{ name: 'p80', port: 80 }]),
-      makeSlice('ns3', 'svc3', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
-      makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', node: 'test-node' }], [{ name: 'p80', port: 80 }]),
-      makeSlice('ns5', 'svc5', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
-    ],
-  );
+  const v = KUBE_PROXY_VECTORS.find((x) => x.golden === 'overall-iptables-rules.txt')!;
+  return testCluster(v.services(), v.slices());
 }
 
 describe('compileIptables reproduces kube-proxy test vectors byte for byte', () => {
-  it('TestSyncProxyRulesRepeated, first sync (SEMANTICS.md 13.1, nfacct on)', () => {
-    const c = testCluster(
-      [
-        makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] }),
-        makeService('ns2', 'svc2', { clusterIP: '172.30.0.42', ports: [{ name: 'p8080', port: 8080, protocol: 'TCP' }] }),
-      ],
-      [
-        makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ name: 'p80', port: 80 }]),
-        makeSlice('ns2', 'svc2', [{ ip: '10.0.2.1' }], [{ name: 'p8080', port: 8080 }]),
-      ],
-    );
-    expect(rulesetText(compile(c).ruleset)).toBe(golden('sync-repeated-first.txt'));
-  });
-
-  it('TestInternalTrafficPolicyE2E, Cluster policy (SEMANTICS.md 13.2, nfacct off)', () => {
-    const c = testCluster(
-      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', ports: [{ port: 80, protocol: 'TCP' }] })],
-      [
-        makeSlice(
-          'ns1',
-          'svc1',
-          [
-            { ip: '10.0.1.1', node: 'test-node', ready: true },
-            { ip: '10.0.1.2', node: 'host1', ready: true },
-            { ip: '10.0.1.3', node: 'host2', ready: true },
-          ],
-          [{ port: 80 }],
-        ),
-      ],
-    );
-    expect(rulesetText(compile(c, { nfacct: false }).ruleset)).toBe(golden('itp-e2e-cluster.txt'));
-  });
-
-  it('TestOverallIPTablesRules (LB, eTP Local, externalIPs, affinity, source ranges, no endpoints)', () => {
-    expect(rulesetText(compile(overallCluster()).ruleset)).toBe(golden('overall-iptables-rules.txt'));
-  });
+  // The same vectors go through the CLI (`rules --admission none --format iptables-restore`) in
+  // src/cli/admission-none.test.ts.
+  for (const v of KUBE_PROXY_VECTORS) {
+    it(v.title, () => {
+      const c = testCluster(v.services(), v.slices());
+      expect(rulesetText(compile(c, v.settings).ruleset)).toBe(golden(v.golden));
+    });
+  }
 });
 
 describe('compileIptables rule shapes', () => {

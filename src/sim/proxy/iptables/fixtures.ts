@@ -97,3 +97,96 @@ export function packetFlowCluster(): Cluster {
   );
 }
 
+// ------------------------------------------------------------------ upstream's expected outputs
+
+/** TestOverallIPTablesRules' services and slices (proxier_test.go). */
+function overallObjects(): { services: Service[]; slices: EndpointSlice[] } {
+  const p80 = (nodePort?: number) => [{ name: 'p80', port: 80, protocol: 'TCP' as const, ...(nodePort ? { nodePort } : {}) }];
+  return {
+    services: [
+      makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: p80() }),
+      makeService(
+        'ns2',
+        'svc2',
+        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.42', ports: p80(3001), externalIPs: ['192.168.99.22'], healthCheckNodePort: 30000 },
+        ['1.2.3.4'],
+      ),
+      makeService('ns3', 'svc3', { type: 'NodePort', clusterIP: '172.30.0.43', ports: p80(3003) }),
+      makeService('ns4', 'svc4', { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: p80() }),
+      makeService(
+        'ns5',
+        'svc5',
+        {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Cluster',
+          clusterIP: '172.30.0.45',
+          ports: p80(3002),
+          healthCheckNodePort: 30000,
+          loadBalancerSourceRanges: [' 203.0.113.0/25'],
+          sessionAffinity: 'ClientIP',
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+        },
+        ['5.6.7.8'],
+      ),
+      makeService('ns6', 'svc6', { type: 'ClusterIP', clusterIP: '172.30.0.46', ports: p80() }),
+    ],
+    slices: [
+      makeSlice('ns1', 'svc1', [{ ip: '10.180.0.1' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns2', 'svc2', [{ ip: '10.180.0.2' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns3', 'svc3', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', node: 'test-node' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns5', 'svc5', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
+    ],
+  };
+}
+
+
+/** One of kube-proxy's own test vectors: its objects, the settings of its fake proxier, and the golden restore payload. */
+export interface KubeProxyVector {
+  title: string;
+  golden: string;
+  services(): Service[];
+  slices(): EndpointSlice[];
+  settings: Partial<KubeProxySettings>;
+}
+
+export const KUBE_PROXY_VECTORS: readonly KubeProxyVector[] = [
+  {
+    title: 'TestSyncProxyRulesRepeated, first sync (SEMANTICS.md 13.1, nfacct on)',
+    golden: 'sync-repeated-first.txt',
+    services: () => [
+      makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }] }),
+      makeService('ns2', 'svc2', { clusterIP: '172.30.0.42', ports: [{ name: 'p8080', port: 8080, protocol: 'TCP' }] }),
+    ],
+    slices: () => [
+      makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ name: 'p80', port: 80 }]),
+      makeSlice('ns2', 'svc2', [{ ip: '10.0.2.1' }], [{ name: 'p8080', port: 8080 }]),
+    ],
+    settings: {},
+  },
+  {
+    title: 'TestInternalTrafficPolicyE2E, Cluster policy (SEMANTICS.md 13.2, nfacct off)',
+    golden: 'itp-e2e-cluster.txt',
+    services: () => [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', ports: [{ port: 80, protocol: 'TCP' }] })],
+    slices: () => [
+      makeSlice(
+        'ns1',
+        'svc1',
+        [
+          { ip: '10.0.1.1', node: 'test-node', ready: true },
+          { ip: '10.0.1.2', node: 'host1', ready: true },
+          { ip: '10.0.1.3', node: 'host2', ready: true },
+        ],
+        [{ port: 80 }],
+      ),
+    ],
+    settings: { nfacct: false },
+  },
+  {
+    title: 'TestOverallIPTablesRules (LB, eTP Local, externalIPs, affinity, source ranges, no endpoints)',
+    golden: 'overall-iptables-rules.txt',
+    services: () => overallObjects().services,
+    slices: () => overallObjects().slices,
+    settings: {},
+  },
+];

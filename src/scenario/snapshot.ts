@@ -1,0 +1,420 @@
+// Snapshots of real clusters (`kubectl get ... -A -o yaml`): recognised by what they carry, and
+// the lab settings a real cluster configures outside its API objects inferred from what the
+// snapshot shows of them. Every inference says what it was read from, for `validate` and the UI's
+// load report. Settings a scenario file gives itself are never overridden.
+
+import { parse as parseYaml } from 'yaml';
+import type { ConfigMap, DaemonSet, Deployment, IngressClass, Node, Pod, Service } from '../sim/api/types';
+import type { IngressAddon, IpvsScheduler, LabSettings, ProxyMode } from '../sim/lab';
+import { IPVS_SCHEDULERS, PROXY_MODES, defaultIngressAddon } from '../sim/lab';
+import { controllerKindOf, DEFAULT_CLASS_ANNOTATION } from '../sim/ingress/model';
+import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
+import type { Problem } from './problem';
+import type { ObjectSource, ScenarioObject } from './types';
+
+/** Why the lab believes a setting: what in the snapshot it was read from. */
+export type InferenceBasis =
+  /** The `kubernetes` Service's ClusterIP is the first address of the service range. */
+  | { kind: 'kubernetes-service'; clusterIP: string; covered: number }
+  /** No `kubernetes` Service: the smallest usual range holding every declared ClusterIP. */
+  | { kind: 'cluster-ips'; covered: number }
+  /** A field of kube-system/kube-proxy's `config.conf` (a KubeProxyConfiguration). */
+  | { kind: 'kube-proxy-config'; field: string; raw: string }
+  /** No kube-system/kube-proxy ConfigMap (k3s runs kube-proxy inside its own binary): kube-proxy's defaults. */
+  | { kind: 'kube-proxy-default' }
+  | { kind: 'node-pod-cidrs'; nodes: number; widened: boolean }
+  /** Pod addresses from the CNI's own IPAM (Calico), not from Node podCIDRs. */
+  | { kind: 'pod-ips'; pods: number }
+  /** Declared node ports outside the default range: the apiserver's --service-node-port-range was wider. */
+  | { kind: 'node-ports'; ports: number }
+  | { kind: 'corefile' }
+  | { kind: 'kube-dns-args' }
+  | { kind: 'node-version'; node: string; version: string }
+  | { kind: 'ingress-class'; className: string; controllerName: string; workload?: string }
+  /** kube-proxy mode userspace with no version given: the last release that had it. */
+  | { kind: 'userspace-version' };
+
+export interface Inference {
+  /** Dotted lab setting, as `--set` names it. */
+  setting: string;
+  value: string;
+  basis: InferenceBasis;
+}
+
+export interface SnapshotResult {
+  settings: LabSettings;
+  inferred: Inference[];
+  problems: Problem[];
+}
+
+/**
+ * A snapshot carries what only a running cluster writes: resourceVersions and uids, `status`
+ * blocks (a Pod's podIP, a Node's addresses), items of a `kind: List`. Hand-written manifests
+ * carry none of these. `fromList` tells whether an object came out of a List document.
+ */
+export function looksLikeSnapshot(objects: readonly ScenarioObject[], sources: readonly ObjectSource[]): boolean {
+  return objects.some((o, i) => {
+    const m = o.metadata as { resourceVersion?: unknown; uid?: unknown; creationTimestamp?: unknown };
+    if (m.resourceVersion !== undefined || m.uid !== undefined || m.creationTimestamp !== undefined) return true;
+    const status = (o as { status?: Record<string, unknown> }).status;
+    const fromList = sources[i]?.path.startsWith('/items/') ?? false;
+    return fromList && !!status && Object.keys(status).length > 0;
+  });
+}
+
+const key = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+/** The settings a snapshot implies, for every setting the files did not give (`defaulted`). */
+export function inferFromSnapshot(p: {
+  objects: readonly ScenarioObject[];
+  sources: readonly ObjectSource[];
+  settings: LabSettings;
+  defaulted: readonly string[];
+  file: string;
+}): SnapshotResult {
+  const free = new Set(p.defaulted);
+  if (free.has('kubeProxy')) for (const k of ['mode', 'clusterCIDR', 'ipvs', 'nodePortAddresses', 'masqueradeAll', 'masqueradeBit', 'localhostNodePorts']) free.add(`kubeProxy.${k}`);
+  const settings: LabSettings = structuredClone({ ...p.settings, snapshot: true });
+  const inferred: Inference[] = [];
+  const problems: Problem[] = [];
+  const set = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => {
+    if (!free.has(setting)) return;
+    apply();
+    inferred.push({ setting, value, basis });
+  };
+  const of = <T>(kind: string) => p.objects.filter((o) => o.kind === kind) as unknown as T[];
+  const services = of<Service>('Service');
+  const nodes = of<Node>('Node');
+  const pods = of<Pod>('Pod');
+
+  inferServiceCIDR(services, set, settings);
+  inferNodePortRange(services, set, settings);
+  const proxyConfig = of<ConfigMap>('ConfigMap').find((c) => key(c) === 'kube-system/kube-proxy');
+  inferKubeProxy(proxyConfig, set, settings, problems, p.file);
+  inferPodCIDR(nodes, pods, set, settings);
+  inferClusterDomain(p.objects, set, settings);
+  inferVersion(nodes, set, settings);
+  inferIngress(p.objects, set, settings);
+
+  // Namespaces the objects live in but the snapshot did not list existed in the cluster.
+  const listed = new Set(of<{ metadata: { name: string } }>('Namespace').map((n) => n.metadata.name));
+  const builtin = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+  const named = new Set(p.objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && !listed.has(n) && !builtin.includes(n)));
+  for (const ns of [...named].sort()) {
+    problems.push({
+      kind: 'reference',
+      severity: 'warning',
+      file: p.file,
+      path: '',
+      message: `namespace ${JSON.stringify(ns)} is not in the snapshot; objects name it, so the lab creates it as the cluster had it`,
+    });
+  }
+  return { settings, inferred, problems };
+}
+
+type Setter = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => void;
+
+// ------------------------------------------------------------------ service CIDR
+
+/** The range's usual sizes by distribution: kubeadm /12, k3s and most managed clusters /16. */
+const KNOWN_SERVICE_RANGES: Record<string, string> = {
+  '10.96.0.1': '10.96.0.0/12',
+  '10.43.0.1': '10.43.0.0/16',
+  '10.152.183.1': '10.152.183.0/24',
+};
+
+function inferServiceCIDR(services: readonly Service[], set: Setter, settings: LabSettings): void {
+  const ips = services.flatMap((s) => [s.spec.clusterIP, ...(s.spec.clusterIPs ?? [])]).filter((ip): ip is string => !!ip && isIPv4(ip));
+  const unique = [...new Set(ips)];
+  if (unique.length === 0) return;
+  const kubernetes = services.find((s) => key(s) === 'default/kubernetes')?.spec.clusterIP;
+  const covers = (cidr: string) => unique.every((ip) => cidrContains(parseCidr(cidr)!, ip));
+  if (kubernetes && isIPv4(kubernetes)) {
+    const n = ipToInt(kubernetes)!;
+    // The first address of the range: network + 1, for some prefix that holds every ClusterIP.
+    const valid = (prefix: number) => {
+      const cidr = `${intToIp(n - 1)}/${prefix}`;
+      return parseCidr(cidr) !== null && covers(cidr) ? cidr : null;
+    };
+    const known = KNOWN_SERVICE_RANGES[kubernetes];
+    const pick = (known && covers(known) ? known : null) ?? valid(16) ?? valid(12) ?? firstValid(valid);
+    if (pick) set('serviceCIDR', pick, { kind: 'kubernetes-service', clusterIP: kubernetes, covered: unique.length }, () => (settings.serviceCIDR = pick));
+    return;
+  }
+  const pick = covering(unique, 16);
+  if (pick) set('serviceCIDR', pick, { kind: 'cluster-ips', covered: unique.length }, () => (settings.serviceCIDR = pick));
+}
+
+function firstValid(valid: (prefix: number) => string | null): string | null {
+  for (let prefix = 24; prefix >= 8; prefix--) {
+    const v = valid(prefix);
+    if (v) return v;
+  }
+  return null;
+}
+
+/** The smallest CIDR holding every address, widened to at most `/maxPrefix` (the usual range sizes). */
+function covering(ips: readonly string[], maxPrefix: number): string | null {
+  const ns = ips.map((ip) => ipToInt(ip)).filter((n): n is number => n !== null);
+  if (ns.length === 0) return null;
+  for (let prefix = maxPrefix; prefix >= 1; prefix--) {
+    const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+    const base = (ns[0]! & mask) >>> 0;
+    if (ns.every((n) => ((n & mask) >>> 0) === base)) return `${intToIp(base)}/${prefix}`;
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ node port range
+
+/** A cluster started with another --service-node-port-range: the declared ports show it. */
+function inferNodePortRange(services: readonly Service[], set: Setter, settings: LabSettings): void {
+  const ports = services.flatMap((s) => [...(s.spec.ports ?? []).map((p) => p.nodePort), s.spec.healthCheckNodePort]).filter((p): p is number => typeof p === 'number' && p > 0);
+  if (ports.length === 0) return;
+  const r = settings.nodePortRange;
+  const min = Math.min(r.min, ...ports);
+  const max = Math.max(r.max, ...ports);
+  if (min === r.min && max === r.max) return;
+  set('nodePortRange', `${min}-${max}`, { kind: 'node-ports', ports: ports.length }, () => (settings.nodePortRange = { min, max }));
+}
+
+// ------------------------------------------------------------------ kube-proxy
+
+function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSettings, problems: Problem[], file: string): void {
+  const text = cm?.data?.['config.conf'];
+  if (!cm || typeof text !== 'string') {
+    set('kubeProxy.mode', settings.kubeProxy.mode, { kind: 'kube-proxy-default' }, () => undefined);
+    return;
+  }
+  let conf: Record<string, unknown>;
+  try {
+    const v: unknown = parseYaml(text);
+    conf = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch (e) {
+    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: config.conf is not YAML (${e instanceof Error ? e.message : String(e)}); kube-proxy's defaults are used` });
+    return;
+  }
+  const basis = (field: string, raw: unknown): InferenceBasis => ({ kind: 'kube-proxy-config', field, raw: JSON.stringify(raw ?? null) });
+  const kp = settings.kubeProxy;
+  const mode = typeof conf.mode === 'string' ? conf.mode : '';
+  // A blank mode is kube-proxy's default: iptables on Linux.
+  const m = (mode === '' ? 'iptables' : mode) as ProxyMode;
+  if (PROXY_MODES.includes(m)) set('kubeProxy.mode', m, basis('mode', conf.mode), () => (kp.mode = m));
+  else problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: mode ${JSON.stringify(mode)} is not one the lab models; kubeProxy.mode stays ${kp.mode}` });
+  if (typeof conf.clusterCIDR === 'string' && parseCidr(conf.clusterCIDR.split(',')[0]!, true)) {
+    const c = conf.clusterCIDR.split(',')[0]!;
+    set('kubeProxy.clusterCIDR', c, basis('clusterCIDR', conf.clusterCIDR), () => (kp.clusterCIDR = c));
+  }
+  const ipvs = (conf.ipvs ?? {}) as Record<string, unknown>;
+  const scheduler = (typeof ipvs.scheduler === 'string' && ipvs.scheduler !== '' ? ipvs.scheduler : 'rr') as IpvsScheduler;
+  if (m === 'ipvs' && IPVS_SCHEDULERS.includes(scheduler)) set('kubeProxy.ipvs', `scheduler ${scheduler}`, basis('ipvs.scheduler', ipvs.scheduler), () => (kp.ipvs = { ...kp.ipvs, scheduler }));
+  if (Array.isArray(conf.nodePortAddresses)) {
+    const list = conf.nodePortAddresses.filter((x): x is string => typeof x === 'string');
+    set('kubeProxy.nodePortAddresses', list.join(',') || '(every local address)', basis('nodePortAddresses', conf.nodePortAddresses), () => (kp.nodePortAddresses = list));
+  }
+  // v1alpha1 keeps the masquerade options under iptables: (and nftables: since 1.29).
+  const ipt = (conf.iptables ?? {}) as Record<string, unknown>;
+  const nft = (conf.nftables ?? {}) as Record<string, unknown>;
+  const section = m === 'nftables' ? nft : ipt;
+  const where = m === 'nftables' ? 'nftables' : 'iptables';
+  const masqAll = section.masqueradeAll ?? conf.masqueradeAll;
+  if (typeof masqAll === 'boolean') set('kubeProxy.masqueradeAll', String(masqAll), basis(`${where}.masqueradeAll`, masqAll), () => (kp.masqueradeAll = masqAll));
+  const bit = section.masqueradeBit ?? conf.masqueradeBit;
+  if (typeof bit === 'number' && Number.isInteger(bit) && bit >= 0 && bit <= 31) set('kubeProxy.masqueradeBit', String(bit), basis(`${where}.masqueradeBit`, bit), () => (kp.masqueradeBit = bit));
+  if (typeof ipt.localhostNodePorts === 'boolean') {
+    const v = ipt.localhostNodePorts;
+    set('kubeProxy.localhostNodePorts', String(v), basis('iptables.localhostNodePorts', v), () => (kp.localhostNodePorts = v));
+  }
+}
+
+// ------------------------------------------------------------------ pod CIDR
+
+function inferPodCIDR(nodes: readonly Node[], pods: readonly Pod[], set: Setter, settings: LabSettings): void {
+  const nodeCidrs = nodes.map((n) => n.spec?.podCIDR).filter((c): c is string => !!c && !!parseCidr(c, true));
+  if (nodeCidrs.length > 0) {
+    const pick = covering(nodeCidrs.map((c) => c.split('/')[0]!), 16);
+    const mask = Number(nodeCidrs[0]!.split('/')[1]);
+    if (pick) set('podCIDR', pick, { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: true }, () => (settings.podCIDR = pick));
+    if (Number.isInteger(mask)) set('nodeCIDRMaskSize', String(mask), { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: false }, () => (settings.nodeCIDRMaskSize = mask));
+    return;
+  }
+  // Calico and other CNIs with their own IPAM: nodes have no podCIDR; the pods' addresses tell.
+  const ips = pods.filter((p) => !p.spec.hostNetwork).map((p) => p.status?.podIP).filter((ip): ip is string => !!ip && isIPv4(ip));
+  const pick = covering(ips, 16);
+  if (pick) set('podCIDR', pick, { kind: 'pod-ips', pods: ips.length }, () => (settings.podCIDR = pick));
+}
+
+// ------------------------------------------------------------------ cluster domain
+
+function inferClusterDomain(objects: readonly ScenarioObject[], set: Setter, settings: LabSettings): void {
+  const corefile = (objects.find((o) => o.kind === 'ConfigMap' && key(o) === 'kube-system/coredns') as ConfigMap | undefined)?.data?.Corefile;
+  if (typeof corefile === 'string') {
+    // `kubernetes cluster.local in-addr.arpa ip6.arpa {`: the first zone that is not a reverse zone.
+    const m = /^\s*kubernetes\s+([^{\n]*)/m.exec(corefile);
+    const zone = m?.[1]?.trim().split(/\s+/).find((z) => z && !z.endsWith('arpa') && !z.endsWith('arpa.'));
+    if (zone) {
+      const d = zone.replace(/\.$/, '');
+      set('clusterDomain', d, { kind: 'corefile' }, () => (settings.clusterDomain = d));
+    }
+    return;
+  }
+  // kube-dns (before CoreDNS): the kubedns container's --domain flag.
+  for (const o of objects) {
+    if (o.kind !== 'Deployment' || key(o) !== 'kube-system/kube-dns') continue;
+    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const args = (o as Deployment).spec.template.spec.containers.flatMap((c) => [...strings(c.args), ...strings(c.command)]);
+    const flag = args.find((a) => a.startsWith('--domain='));
+    if (flag) {
+      const d = flag.slice('--domain='.length).replace(/\.$/, '');
+      set('clusterDomain', d, { kind: 'kube-dns-args' }, () => (settings.clusterDomain = d));
+    }
+  }
+}
+
+// ------------------------------------------------------------------ version
+
+function inferVersion(nodes: readonly Node[], set: Setter, settings: LabSettings): void {
+  const cp = nodes.find((n) => n.metadata.labels && ('node-role.kubernetes.io/control-plane' in n.metadata.labels || 'node-role.kubernetes.io/master' in n.metadata.labels)) ?? nodes[0];
+  const info = (cp?.status as { nodeInfo?: { kubeletVersion?: string; kubeProxyVersion?: string } } | undefined)?.nodeInfo;
+  // kubeProxyVersion is deprecated (blank or equal to the kubelet's in newer releases).
+  const raw = info?.kubeProxyVersion || info?.kubeletVersion;
+  const m = raw ? /^v?(\d+)\.(\d+)/.exec(raw) : null;
+  if (!cp || !raw || !m) return;
+  const v = `${m[1]}.${m[2]}`;
+  set('kubernetesVersion', v, { kind: 'node-version', node: cp.metadata.name, version: raw }, () => (settings.kubernetesVersion = v));
+}
+
+// ------------------------------------------------------------------ ingress controller
+
+/** The controller's ports as its container names them (ingress-nginx http/https, Traefik web/websecure). */
+function controllerPorts(w: Deployment | DaemonSet): { http: number; https: number } {
+  const ports = w.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
+  const find = (names: string[], fallback: number) => ports.find((p) => p.name && names.includes(p.name))?.containerPort ?? fallback;
+  return { http: find(['http', 'web'], 80), https: find(['https', 'websecure'], 443) };
+}
+
+function looksLike(kind: 'nginx' | 'traefik', w: Deployment | DaemonSet): boolean {
+  const labels = w.spec.template.metadata?.labels ?? {};
+  const images = w.spec.template.spec.containers.map((c) => c.image ?? '');
+  if (kind === 'nginx') return images.some((i) => i.includes('ingress-nginx/controller') || i.includes('nginx-ingress-controller')) || (labels['app.kubernetes.io/name'] === 'ingress-nginx' && labels['app.kubernetes.io/component'] === 'controller');
+  return images.some((i) => /(^|\/)(mirrored-library-)?traefik:/.test(i) || i.startsWith('traefik')) || labels['app.kubernetes.io/name'] === 'traefik';
+}
+
+function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings: LabSettings): void {
+  const classes = objects.filter((o) => o.kind === 'IngressClass') as unknown as IngressClass[];
+  const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet') as unknown as (Deployment | DaemonSet)[];
+  const services = objects.filter((o) => o.kind === 'Service') as unknown as Service[];
+  const addons: IngressAddon[] = [];
+  const bases: InferenceBasis[] = [];
+  for (const cls of classes) {
+    const kind = controllerKindOf(cls.spec.controller);
+    if (!kind) continue;
+    const w = workloads.find((x) => looksLike(kind, x));
+    const base: IngressAddon = { ...defaultIngressAddon(kind), className: cls.metadata.name, isDefaultClass: cls.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true' };
+    if (!w) {
+      addons.push(base);
+      bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller });
+      continue;
+    }
+    const selector = w.spec.selector.matchLabels ?? {};
+    const ns = w.metadata.namespace ?? 'default';
+    const svc = services.find((s) => (s.metadata.namespace ?? 'default') === ns && s.spec.selector && Object.entries(s.spec.selector).every(([k, v]) => (w.spec.template.metadata?.labels ?? {})[k] === v));
+    const hostPort = w.spec.template.spec.containers.some((c) => (c.ports ?? []).some((p) => p.hostPort));
+    const topology = svc?.spec.type === 'LoadBalancer' ? 'loadbalancer' : hostPort && w.kind === 'DaemonSet' ? 'daemonset-hostport' : 'nodeport';
+    addons.push({ ...base, namespace: ns, topology, replicas: (w as Deployment).spec.replicas ?? 1, adopt: { podSelector: selector, ports: controllerPorts(w) } });
+    bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller, workload: `${w.kind} ${ns}/${w.metadata.name}` });
+  }
+  if (addons.length === 0) return;
+  const value = addons.map((a) => `${a.controller} (class ${a.className}, ${a.namespace}${a.adopt ? '' : ', installed by the lab'})`).join('; ');
+  set('ingress', value, bases[0]!, () => (settings.ingress = addons));
+  for (const b of bases.slice(1)) set('ingress', value, b, () => undefined);
+}
+
+// ------------------------------------------------------------------ text
+
+/** One line of the load report, in English (the UI renders the same facts through its i18n keys). */
+export function describeInference(i: Inference): string {
+  const b = i.basis;
+  const why = ((): string => {
+    switch (b.kind) {
+      case 'kubernetes-service':
+        return `Service default/kubernetes: its ClusterIP ${b.clusterIP} is the first address of the range, which holds all ${b.covered} ClusterIPs`;
+      case 'cluster-ips':
+        return `no Service default/kubernetes: the smallest usual range that holds all ${b.covered} ClusterIPs`;
+      case 'kube-proxy-config':
+        return `ConfigMap kube-system/kube-proxy, config.conf ${b.field}: ${b.raw}${b.field === 'mode' && (b.raw === '""' || b.raw === 'null') ? ' (blank: the default, iptables)' : ''}`;
+      case 'kube-proxy-default':
+        return 'no ConfigMap kube-system/kube-proxy in the snapshot: kube-proxy\'s default';
+      case 'node-pod-cidrs':
+        return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}${b.widened ? ', widened to the usual /16' : ''}`;
+      case 'pod-ips':
+        return `no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does): status.podIP of ${b.pods} pods`;
+      case 'node-ports':
+        return `the ${b.ports} declared node ports (the apiserver's --service-node-port-range was wider than the default)`;
+      case 'corefile':
+        return 'the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns';
+      case 'kube-dns-args':
+        return "kube-dns's --domain flag (Deployment kube-system/kube-dns)";
+      case 'node-version':
+        return `Node ${b.node}: status.nodeInfo says ${b.version}`;
+      case 'userspace-version':
+        return 'kube-proxy mode userspace and no kubernetesVersion: the last release with the userspace proxier (removed in 1.26)';
+      case 'ingress-class':
+        return `IngressClass ${b.className} (controller ${b.controllerName})${b.workload ? `, run by ${b.workload}` : '; its controller is not in the snapshot'}`;
+    }
+  })();
+  return `inferred ${i.setting} = ${i.value} (${why})`;
+}
+
+// ------------------------------------------------------------------ objects as older clusters served them
+
+/** What only a running cluster writes on an object: it came out of `kubectl get -o yaml`. */
+export function servedByACluster(v: Record<string, unknown>): boolean {
+  const m = (v.metadata ?? {}) as Record<string, unknown>;
+  return m.resourceVersion !== undefined || m.uid !== undefined || m.creationTimestamp !== undefined;
+}
+
+const WORKLOAD_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2'];
+
+/**
+ * An object a cluster of an older release served at an API version removed since (Ingress in
+ * extensions/v1beta1 until 1.22, Deployments in extensions/v1beta1 until 1.16, EndpointSlices in
+ * discovery.k8s.io/v1beta1 until 1.25), read at today's version as the apiserver's conversion
+ * would. Returns undefined for anything else.
+ */
+export function upgradeServedObject(v: Record<string, unknown>): { value: Record<string, unknown>; to: string } | undefined {
+  const kind = v.kind;
+  const apiVersion = v.apiVersion as string;
+  const spec = (v.spec ?? {}) as Record<string, unknown>;
+  if ((kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet') && WORKLOAD_VERSIONS.includes(apiVersion)) {
+    // extensions/v1beta1 defaulted a missing selector from the template's labels.
+    const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+    const selector = spec.selector ?? { matchLabels: { ...template.metadata?.labels } };
+    return { value: { ...v, apiVersion: 'apps/v1', spec: { ...spec, selector } }, to: 'apps/v1' };
+  }
+  if (kind === 'IngressClass' && apiVersion === 'networking.k8s.io/v1beta1') return { value: { ...v, apiVersion: 'networking.k8s.io/v1' }, to: 'networking.k8s.io/v1' };
+  if (kind === 'Ingress' && (apiVersion === 'extensions/v1beta1' || apiVersion === 'networking.k8s.io/v1beta1')) {
+    const backend = (b: unknown) => {
+      const o = (b ?? {}) as { serviceName?: string; servicePort?: number | string; resource?: unknown };
+      if (o.resource) return { resource: o.resource };
+      const port = typeof o.servicePort === 'number' || /^\d+$/.test(String(o.servicePort)) ? { number: Number(o.servicePort) } : { name: String(o.servicePort) };
+      return { service: { name: o.serviceName, port } };
+    };
+    const rules = ((spec.rules ?? []) as Record<string, unknown>[]).map((r) => {
+      const http = r.http as { paths?: Record<string, unknown>[] } | undefined;
+      if (!http) return r;
+      return { ...r, http: { paths: (http.paths ?? []).map((p) => ({ ...p, path: p.path ?? '/', pathType: p.pathType ?? 'ImplementationSpecific', backend: backend(p.backend) })) } };
+    });
+    const { backend: def, ...rest } = spec;
+    return { value: { ...v, apiVersion: 'networking.k8s.io/v1', spec: { ...rest, rules, ...(def ? { defaultBackend: backend(def) } : {}) } }, to: 'networking.k8s.io/v1' };
+  }
+  if (kind === 'EndpointSlice' && apiVersion === 'discovery.k8s.io/v1beta1') {
+    const endpoints = ((v.endpoints ?? []) as Record<string, unknown>[]).map((e) => {
+      const { topology, ...rest } = e as { topology?: Record<string, string>; nodeName?: string };
+      const nodeName = topology?.['kubernetes.io/hostname'];
+      return { ...rest, ...(nodeName && !rest.nodeName ? { nodeName } : {}) };
+    });
+    return { value: { ...v, apiVersion: 'discovery.k8s.io/v1', endpoints }, to: 'discovery.k8s.io/v1' };
+  }
+  return undefined;
+}
