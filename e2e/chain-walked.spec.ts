@@ -99,7 +99,7 @@ test('kube-proxy hop: every rule the walker evaluated is marked in place, in ord
 test('nginx hop: the server chosen, every location compared, the location chosen and the upstream peer', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open('/#lesson=ingress-lanqiao-paths');
-  await send(page, 'vipx');
+  await send(page, 'courses');
   await goToHop(page, 'hop.ingress.match');
   const hop = await currentHop(page);
   expect(hop.place.kind).toBe('controller');

@@ -78,19 +78,30 @@ function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
   };
   return (
     <>
-      <label className="select-inline k8s-version" data-overflow-priority="2" title={t('toolbar.kubernetesVersion.hint')}>
-        <span>{t('toolbar.kubernetesVersion')}</span>
-        <select value={version ?? ''} disabled={!version} onChange={(e) => s.run({ kind: 'set-kubernetes-version', version: e.target.value })} data-testid="kubernetes-version">
+      {/* Compact for one toolbar row: each select names itself (its options, and its accessible name). */}
+      <label className="select-inline k8s-version" data-overflow-priority="3.8" title={t('toolbar.kubernetesVersion.hint')}>
+        <select
+          value={version ?? ''}
+          disabled={!version}
+          onChange={(e) => s.run({ kind: 'set-kubernetes-version', version: e.target.value })}
+          aria-label={t('toolbar.kubernetesVersion')}
+          data-testid="kubernetes-version"
+        >
           {[...new Set([...KUBERNETES_VERSIONS, ...(version ? [version] : [])])].map((v) => (
             <option key={v} value={v}>
-              {v}
+              {t('toolbar.kubernetesVersion.option', { version: v })}
             </option>
           ))}
         </select>
       </label>
-      <label className="select-inline proxy-mode" data-overflow-priority="2">
-        <span>{t('toolbar.proxyMode')}</span>
-        <select value={proxyMode ?? ''} disabled={!proxyMode} onChange={(e) => chooseMode(e.target.value as ProxyMode)} data-testid="proxy-mode">
+      <label className="select-inline proxy-mode" data-overflow-priority="4.2" title={t('toolbar.proxyMode')}>
+        <select
+          value={proxyMode ?? ''}
+          disabled={!proxyMode}
+          onChange={(e) => chooseMode(e.target.value as ProxyMode)}
+          aria-label={t('toolbar.proxyMode')}
+          data-testid="proxy-mode"
+        >
           {PROXY_MODES.map((m) => (
             <option key={m} value={m}>
               {t(`mode.option.${version ? modeStage(m, version) : 'ga'}`, { mode: m, version: version ?? '' })}
@@ -173,7 +184,7 @@ function TopBar() {
             ))}
           </select>
         </label>
-        <label className="select-inline" data-overflow-priority="4">
+        <label className="select-inline" data-overflow-priority="3">
           <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
             <option value="system">{t('theme.system')}</option>
             <option value="light">{t('theme.light')}</option>

@@ -11,6 +11,7 @@ export const en = {
   'toolbar.redo': 'Redo',
   'toolbar.proxyMode': 'kube-proxy',
   'toolbar.kubernetesVersion': 'Kubernetes',
+  'toolbar.kubernetesVersion.option': 'Kubernetes {version}',
   'toolbar.kubernetesVersion.hint': 'The Kubernetes release the lab imitates: it decides which kube-proxy modes exist and how they start.',
   'toolbar.userspaceBadge': 'Kubernetes {version}: the last release with userspace',
   'mode.option.ga': '{mode}',

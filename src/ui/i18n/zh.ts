@@ -11,6 +11,7 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.redo': '重做',
   'toolbar.proxyMode': 'kube-proxy 模式',
   'toolbar.kubernetesVersion': 'Kubernetes',
+  'toolbar.kubernetesVersion.option': 'Kubernetes {version}',
   'toolbar.kubernetesVersion.hint': '实验模拟的 Kubernetes 版本：它决定有哪些 kube-proxy 模式，以及它们如何启动。',
   'toolbar.userspaceBadge': 'Kubernetes {version}：最后一个带 userspace 模式的版本',
   'mode.option.ga': '{mode}',
