@@ -321,7 +321,7 @@ function annotationNotes(src: Source, notes: ConvertNote[]): void {
   for (const [key, value] of Object.entries(src.ingress.metadata.annotations ?? {})) {
     if (!key.startsWith(NGINX)) continue;
     const short = key.slice(NGINX.length);
-    const field = `metadata.annotations.${key}`;
+    const field = `metadata.annotations[${key}]`;
     if (short === 'rewrite-target') {
       if (/\$\d/.test(value)) notes.push(note(src, field, 'convert.notCarried',
         { annotation: key, instead: 'convert.instead.rewriteRegex' }, key));
