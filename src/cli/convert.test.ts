@@ -10,19 +10,55 @@ import { COMMANDS } from './commands';
 import { run } from './run';
 
 const CONVERTED = 'converted.yaml';
+const ANNOTATED = 'annotated.yaml';
+// An Ingress whose annotations change answers: app-root redirects /, the allow-list refuses outsiders.
+const ANNOTATED_YAML = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec: {controller: k8s.io/ingress-nginx}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: default
+  annotations:
+    nginx.ingress.kubernetes.io/app-root: /app
+    nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: web.example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+`;
 
 function cli(argv: string[], converted = '') {
   const out = { stdout: '', stderr: '' };
   const io: CliIo = {
     stdout: (t) => void (out.stdout += t),
     stderr: (t) => void (out.stderr += t),
-    readFile: (p) => (p === CONVERTED ? converted : readFileSync(p, 'utf8')),
+    readFile: (p) => (p === CONVERTED ? converted : p === ANNOTATED ? ANNOTATED_YAML : readFileSync(p, 'utf8')),
   };
   const code = run(argv, io, COMMANDS);
   return { code, ...out };
 }
 
-interface TraceResult { outcome: string; status?: number; service?: string | null }
+interface TraceResult { outcome: string; status?: number; service?: string | null; services?: string[] }
 function trace(files: string[], url: string, extra: string[], converted = ''): TraceResult {
   const r = cli(['trace', ...files, '--url', url, ...extra, '--json'], converted);
   expect(r.stderr).toBe('');
@@ -83,6 +119,23 @@ describe.each(cases)('netlab convert $scenario --to gateway-api', (c) => {
       expect(conv.stderr).toMatch(d.note);
     }
     expect(conv.stderr.trim().split('\n').filter(Boolean)).toHaveLength(c.differ.length);
+  });
+});
+
+describe('netlab convert: differences the annotations that do not carry over cause', () => {
+  const conv = cli(['convert', ANNOTATED, '--to', 'gateway-api']);
+  const route = (url: string) => trace([CONVERTED], url, ['--from', 'external', '--connect', 'gateway:default/nginx'], conv.stdout);
+  const ingress = (url: string) => trace([ANNOTATED], url, ['--from', 'external', '--connect', 'ingress:nginx']);
+  it.each([
+    ['http://web.example.com/', 302, 'app-root'],
+    ['http://web.example.com/x', 403, 'whitelist-source-range'],
+  ])('%s: ingress-nginx answers %i itself (%s); the converted route reaches the Service', (url, status, annotation) => {
+    expect(conv.code).toBe(0);
+    const i = ingress(url);
+    expect(i).toMatchObject({ outcome: 'response', status });
+    expect(i.services).not.toContain('default/web');
+    expect(route(url)).toMatchObject({ outcome: 'response', status: 200, service: 'default/web' });
+    expect(conv.stderr).toMatch(new RegExp(`^annotated\\.yaml:\\d+:\\d+: Ingress default/web: annotation nginx\\.ingress\\.kubernetes\\.io/${annotation} does not carry over: use `, 'm'));
   });
 });
 
