@@ -178,8 +178,11 @@ describe('what does not carry over', () => {
     { annotations: { 'proxy-body-size': '8m' }, expected: [['nginx.ingress.kubernetes.io/proxy-body-size', undefined]] },
     { annotations: {}, tls: true,
       expected: [['nginx.ingress.kubernetes.io/ssl-redirect (default "true")', 'convert.instead.sslRedirect']] },
-    { annotations: { 'ssl-redirect': 'false' }, tls: true,
+    { annotations: { 'ssl-redirect': 'true' }, tls: true,
       expected: [['nginx.ingress.kubernetes.io/ssl-redirect', 'convert.instead.sslRedirect']] },
+    // "false" (serve HTTP too) is what the converted route does; without TLS the annotation does nothing.
+    { annotations: { 'ssl-redirect': 'false' }, tls: true, expected: [] },
+    { annotations: { 'ssl-redirect': 'true' }, expected: [] },
   ];
   it.each(cases)('$annotations (tls $tls)', ({ annotations, tls, expected, filters }) => {
     const a = Object.entries(annotations).map(([k, v]) => `    nginx.ingress.kubernetes.io/${k}: ${JSON.stringify(v)}\n`).join('');

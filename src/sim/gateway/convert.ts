@@ -327,6 +327,8 @@ function annotationNotes(src: Source, notes: ConvertNote[]): void {
         { annotation: key, instead: 'convert.instead.rewriteRegex' }, key));
       continue;
     }
+    // ssl-redirect acts only on TLS hosts; "false" is what the converted route does anyway (serve HTTP).
+    if (short === 'ssl-redirect' && (value === 'false' || (src.ingress.spec.tls ?? []).length === 0)) continue;
     const instead = INSTEAD[short];
     if (instead === 'carried') continue;
     if (instead === undefined) notes.push(note(src, field, 'convert.unlisted', { annotation: key }, key));
