@@ -183,6 +183,9 @@ describe('what does not carry over', () => {
     // "false" (serve HTTP too) is what the converted route does; without TLS the annotation does nothing.
     { annotations: { 'ssl-redirect': 'false' }, tls: true, expected: [] },
     { annotations: { 'ssl-redirect': 'true' }, expected: [] },
+    { annotations: { 'use-regex': 'false', 'force-ssl-redirect': 'false', 'service-upstream': 'false' }, expected: [] },
+    { annotations: { 'service-upstream': 'true' },
+      expected: [['nginx.ingress.kubernetes.io/service-upstream', 'convert.instead.serviceUpstream']] },
   ];
   it.each(cases)('$annotations (tls $tls)', ({ annotations, tls, expected, filters }) => {
     const a = Object.entries(annotations).map(([k, v]) => `    nginx.ingress.kubernetes.io/${k}: ${JSON.stringify(v)}\n`).join('');

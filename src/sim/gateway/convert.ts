@@ -76,6 +76,8 @@ const INSTEAD: Readonly<Record<string, ConvertMessageKey | 'carried'>> = {
   'load-balance': 'convert.instead.loadBalance',
 };
 
+const BOOLEAN_OFF_BY_DEFAULT = new Set(['use-regex', 'force-ssl-redirect', 'service-upstream']);
+
 /** ingress2gateway's NameFromHost: runs of other characters become `-`, leading ones go; `*`/empty → all-hosts. */
 export function nameFromHost(host: string): string {
   if (host === '' || host === '*') return 'all-hosts';
@@ -329,6 +331,8 @@ function annotationNotes(src: Source, notes: ConvertNote[]): void {
     }
     // ssl-redirect acts only on TLS hosts; "false" is what the converted route does anyway (serve HTTP).
     if (short === 'ssl-redirect' && (value === 'false' || (src.ingress.spec.tls ?? []).length === 0)) continue;
+    // A boolean annotation set to "false" asks for ingress-nginx's default: nothing is lost.
+    if (BOOLEAN_OFF_BY_DEFAULT.has(short) && value !== 'true') continue;
     const instead = INSTEAD[short];
     if (instead === 'carried') continue;
     if (instead === undefined) notes.push(note(src, field, 'convert.unlisted', { annotation: key }, key));
