@@ -116,7 +116,9 @@ test('A/B "Convert to Gateway API" sends the request through the Ingress and the
   await page.getByTestId('tab-ab').click();
   await page.getByTestId('ab-kind').selectOption('gatewayApi');
   await expect(page.getByTestId('ab-target')).toHaveCount(0);
+  await expect(page.getByTestId('ab')).toContainText('through the HTTPRoute it converts to (B)');
   await page.getByTestId('ab-run').click();
+  await expect(page.getByTestId('ab')).toContainText('B: as Gateway API');
   const summary = page.getByTestId('ab-summary');
   await expect(summary).toContainText('Gateway default/nginx');
   await expect(summary).toContainText('hop(s) differ');
@@ -130,6 +132,7 @@ test('A/B "Convert to Gateway API" sends the request through the Ingress and the
   await expect(page.getByTestId('ab-convert-note')).toContainText('default/test: spec.defaultBackend became HTTPRoute test-default-backend');
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(summary).toContainText('Ingress 已转换为 Gateway API');
+  await expect(page.getByTestId('ab')).toContainText('B：转换为 Gateway API 之后');
   await expect(page.getByTestId('ab-convert-note')).toContainText('spec.defaultBackend 变成了没有 hostnames 的 HTTPRoute test-default-backend');
   await page.getByTestId('lang-select').selectOption('en');
 });

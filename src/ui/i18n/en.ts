@@ -348,6 +348,8 @@ export const en = {
   'ab.flip.replicas.to': 'B: {target} replicas {value}',
   'ab.flip.loadBalancerModel': 'load balancer model (direct / nodeport)',
   'ab.flip.loadBalancerModel.to': 'B: {target} load balancer model {value}',
+  'ab.intro.convert': 'Trace the current request through the Ingress (A) and through the HTTPRoute it converts to (B), in the same running cluster:',
+  'ab.sideB.convert': 'B: as Gateway API',
   'ab.flip.gatewayApi': 'Convert to Gateway API (Ingress → HTTPRoute)',
   'ab.flip.gatewayApi.to': 'B: the Ingresses converted to Gateway API, the request sent to Gateway {target}',
   'ab.convert.notes': 'What does not carry over from the Ingress:',

@@ -348,6 +348,8 @@ export const zh: Record<keyof typeof en, string> = {
   'ab.flip.replicas.to': 'B：{target} 的副本数为 {value}',
   'ab.flip.loadBalancerModel': '负载均衡器模型（direct / nodeport）',
   'ab.flip.loadBalancerModel.to': 'B：{target} 的负载均衡器模型改为 {value}',
+  'ab.intro.convert': '在同一个运行中的集群里，把当前请求分别经由 Ingress（A）和由它转换得到的 HTTPRoute（B）追踪：',
+  'ab.sideB.convert': 'B：转换为 Gateway API 之后',
   'ab.flip.gatewayApi': '转换为 Gateway API（Ingress → HTTPRoute）',
   'ab.flip.gatewayApi.to': 'B：Ingress 已转换为 Gateway API，请求发往 Gateway {target}',
   'ab.convert.notes': 'Ingress 中未能转换的内容：',

@@ -214,7 +214,7 @@ export default function AbPanel() {
   return (
     <section className="ab" aria-label={t('ab.title')} data-testid="ab">
       <p className="small">
-        {t('ab.intro')} <span className="mono">{request.method} {request.url}</span>
+        {t(kind === 'gatewayApi' ? 'ab.intro.convert' : 'ab.intro')} <span className="mono">{request.method} {request.url}</span>
       </p>
       <div className="ab-controls">
         <label className="field">
@@ -278,7 +278,7 @@ export default function AbPanel() {
               <HopList side="a" trace={view.a} diffs={diffA} />
             </div>
             <div>
-              <h3 className="ab-head">{t('ab.sideB')}</h3>
+              <h3 className="ab-head">{t(view.flip.kind === 'gatewayApi' ? 'ab.sideB.convert' : 'ab.sideB')}</h3>
               <p className="small muted">{resultText(t, view.b)}</p>
               <HopList side="b" trace={view.b} diffs={diffB} />
             </div>
