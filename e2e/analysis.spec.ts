@@ -106,3 +106,33 @@ test('an ingress-nginx controller hop highlights the nginx.conf location line', 
   await expect(page.getByTestId('artifact-select')).toHaveValue(/nginx/);
   await expect(page.getByTestId('deciding-line')).toContainText(/location\b/);
 });
+
+test('A/B "Convert to Gateway API" sends the request through the Ingress and the converted HTTPRoute', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('file-input').setInputFiles({ name: 'ingress-fanout-default-backend.json', mimeType: 'application/json', buffer: readFileSync('scenarios/ingress-fanout-default-backend.json') });
+  await expect(page.getByTestId('scenario-title')).not.toContainText('A small teaching cluster');
+  await sendSaved(page, 'foo');
+  await page.getByTestId('tab-ab').click();
+  await page.getByTestId('ab-kind').selectOption('gatewayApi');
+  await expect(page.getByTestId('ab-target')).toHaveCount(0);
+  await expect(page.getByTestId('ab')).toContainText('through the HTTPRoute it converts to (B)');
+  await page.getByTestId('ab-run').click();
+  await expect(page.getByTestId('ab')).toContainText('B: as Gateway API');
+  const summary = page.getByTestId('ab-summary');
+  await expect(summary).toContainText('Gateway default/nginx');
+  await expect(summary).toContainText('hop(s) differ');
+  // Both sides end at the same pod with the same status (no "result A → B"); the backend sees
+  // another client address (the Gateway's data plane pod instead of the ingress controller's).
+  await expect(summary).not.toContainText('result');
+  await expect(summary).toContainText('backend sees the client as');
+  await expect(page.locator('[data-testid="ab-hops-b"] [data-diff="true"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="ab-hops-a"] [data-diff="true"]').first()).toBeVisible();
+  await expect(page.getByTestId('ab-convert-note')).toHaveCount(1);
+  await expect(page.getByTestId('ab-convert-note')).toContainText('default/test: spec.defaultBackend became HTTPRoute test-default-backend');
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(summary).toContainText('Ingress 已转换为 Gateway API');
+  await expect(page.getByTestId('ab')).toContainText('B：转换为 Gateway API 之后');
+  await expect(page.getByTestId('ab-convert-note')).toContainText('spec.defaultBackend 变成了没有 hostnames 的 HTTPRoute test-default-backend');
+  await page.getByTestId('lang-select').selectOption('en');
+});

@@ -21,6 +21,7 @@ export const SUMMARIES = {
   trace: 'walk a request hop by hop: DNS, load balancer, kube-proxy rules, pod network, ingress, pod',
   exec: "run one of the console's commands (kubectl, curl, dig, iptables-save, cat ...) from a pod, node or client",
   export: 'export the scenario as kubectl-ready manifests (yaml) or as scenario JSON',
+  convert: 'convert ingress-nginx Ingresses to Gateway API (as ingress2gateway does) and list what does not carry over',
 } as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
@@ -34,4 +35,5 @@ export const CATALOG: readonly CatalogEntry[] = [
   { name: 'trace', summary: SUMMARIES.trace, load: () => import('./commands/trace').then((m) => m.traceCommand) },
   { name: 'exec', summary: SUMMARIES.exec, load: () => import('./commands/exec').then((m) => m.execCommand) },
   { name: 'export', summary: SUMMARIES.export, load: () => import('./commands/export').then((m) => m.exportCommand) },
+  { name: 'convert', summary: SUMMARIES.convert, load: () => import('./commands/convert').then((m) => m.convertCommand) },
 ];

@@ -9,6 +9,7 @@ import { traceCommand } from './trace';
 import { exportCommand } from './export';
 import { gatewayConfigCommand } from './gateway-config';
 import { execCommand } from './exec';
+import { convertCommand } from './convert';
 
 export const COMMANDS: readonly Command[] = [
   validateCommand,
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   traceCommand,
   execCommand,
   exportCommand,
+  convertCommand,
 ];
 
 export function findCommand(name: string, commands: readonly Command[] = COMMANDS): Command | undefined {

@@ -1,11 +1,15 @@
 // A/B: the current request traced twice, in the scenario as it is (A) and with one setting flipped
 // (B): kube-proxy mode, a Service's externalTrafficPolicy or sessionAffinity, an Ingress's
-// service-upstream annotation, or a Deployment's replicas. Both hop lists side by side, the hops
+// service-upstream annotation, or a Deployment's replicas; or the Ingresses converted to Gateway API
+// (B sends the request through the converted HTTPRoute, with what does not carry over listed). Both hop lists side by side, the hops
 // `compareTraces` found different marked, and a one-line summary of what changed for the client.
 
 import { useEffect, useMemo, useState } from 'react';
 import type { Deployment, Service } from '../../sim/api/types';
 import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/trace/compare';
+import { convertAbTrace } from '../../sim/trace/convert-ab';
+import type { ConvertNote } from '../../sim/gateway/convert';
+import { renderConvertMessage } from '../../sim/gateway/convert-messages';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
 import { LB_ANNOTATIONS } from '../../sim/lb/behaviour';
 
@@ -18,7 +22,7 @@ import { explain, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
 import { placeLabel } from './HopInspector';
 
-export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas', 'loadBalancerModel'] as const;
+export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas', 'loadBalancerModel', 'gatewayApi'] as const;
 type FlipKind = (typeof FLIP_KINDS)[number];
 
 const selectRequest = (s: LabState) => s.playback.request;
@@ -28,13 +32,13 @@ const keyOf = (o: { metadata: { name: string; namespace?: string } }) => `${o.me
 
 /** Objects of one kind the flip can target, by "ns/name". */
 function targets(objects: readonly ScenarioObject[], kind: FlipKind): string[] {
-  const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment', loadBalancerModel: 'Service' }[kind];
+  const k = { proxyMode: '', externalTrafficPolicy: 'Service', sessionAffinity: 'Service', serviceUpstream: 'Ingress', replicas: 'Deployment', loadBalancerModel: 'Service', gatewayApi: '' }[kind];
   if (kind === 'loadBalancerModel') return objects.filter((o) => o.kind === 'Service' && (o as Service).spec.type === 'LoadBalancer').map(keyOf);
   return k ? objects.filter((o) => o.kind === k).map(keyOf) : [];
 }
 
 /** The flip that changes the chosen setting away from what the scenario says now. */
-function flipFor(objects: readonly ScenarioObject[], kind: FlipKind, target: string, mode: ProxyMode, replicas: number): Flip {
+function flipFor(objects: readonly ScenarioObject[], kind: Exclude<FlipKind, 'gatewayApi'>, target: string, mode: ProxyMode, replicas: number): Flip {
   const obj = objects.find((o) => keyOf(o) === target);
   switch (kind) {
     case 'proxyMode':
@@ -52,8 +56,13 @@ function flipFor(objects: readonly ScenarioObject[], kind: FlipKind, target: str
   }
 }
 
-function flipText(t: T, f: Flip): string {
+/** What B is: one setting flipped, or the Ingresses converted (B connects to that Gateway). */
+type AbChange = Flip | { kind: 'gatewayApi'; gateway: string; notes: ConvertNote[] };
+
+function flipText(t: T, f: AbChange): string {
   switch (f.kind) {
+    case 'gatewayApi':
+      return t('ab.flip.gatewayApi.to', { target: f.gateway });
     case 'proxyMode':
       return t('ab.flip.proxyMode.to', { value: f.mode });
     case 'externalTrafficPolicy':
@@ -128,7 +137,28 @@ interface AbView {
   a: TraceResult;
   b: TraceResult;
   comparison: TraceComparison;
-  flip: Flip;
+  flip: AbChange;
+}
+
+/** What the conversion left behind, in the UI language, one line per Ingress finding. */
+function ConvertNotes({ notes }: { notes: readonly ConvertNote[] }) {
+  const t = useT();
+  const lang = useLab(selectLang);
+  if (notes.length === 0) return <p className="small muted" data-testid="ab-convert-notes-none">{t('ab.convert.none')}</p>;
+  return (
+    <div data-testid="ab-convert-notes">
+      <p className="small">{t('ab.convert.notes')}</p>
+      <ul className="small">
+        {notes.map((n, i) => (
+          <li key={i} data-testid="ab-convert-note">
+            <span className="mono">{n.kind === 'Ingress' ? `${n.namespace}/${n.name}` : n.name}</span>
+            {t('ab.sum.colon')}
+            {renderConvertMessage(lang, n.key, n.params)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export default function AbPanel() {
@@ -158,8 +188,13 @@ export default function AbPanel() {
   if (!request || !scenario) return <p className="muted panel-hint" data-testid="ab-no-request">{t('dist.noRequest')}</p>;
 
   const compare = () => {
-    const flip = flipFor(objects, kind, chosen, mode, replicas);
     try {
+      if (kind === 'gatewayApi') {
+        const r = convertAbTrace({ input: scenario, request: toSimRequest(request), seed: scenario.settings.seed });
+        setView('error' in r ? r : { a: r.a, b: r.b, comparison: r.comparison, flip: { kind, gateway: r.gateway, notes: r.notes } });
+        return;
+      }
+      const flip = flipFor(objects, kind, chosen, mode, replicas);
       const r = abTrace({ input: scenario, request: toSimRequest(request), flip, seed: scenario.settings.seed });
       setView('error' in r ? r : { a: r.a, b: r.b, comparison: r.comparison, flip });
     } catch (e) {
@@ -167,7 +202,7 @@ export default function AbPanel() {
     }
   };
 
-  const needsTarget = kind !== 'proxyMode';
+  const needsTarget = kind !== 'proxyMode' && kind !== 'gatewayApi';
   const diffA = new Map<number, string[]>();
   const diffB = new Map<number, string[]>();
   if (view && !('error' in view)) {
@@ -179,7 +214,7 @@ export default function AbPanel() {
   return (
     <section className="ab" aria-label={t('ab.title')} data-testid="ab">
       <p className="small">
-        {t('ab.intro')} <span className="mono">{request.method} {request.url}</span>
+        {t(kind === 'gatewayApi' ? 'ab.intro.convert' : 'ab.intro')} <span className="mono">{request.method} {request.url}</span>
       </p>
       <div className="ab-controls">
         <label className="field">
@@ -235,6 +270,7 @@ export default function AbPanel() {
             {t('ab.sum.colon')}
             {summary(t, view.a, view.b, view.comparison)}
           </p>
+          {view.flip.kind === 'gatewayApi' && <ConvertNotes notes={view.flip.notes} />}
           <div className="ab-columns">
             <div>
               <h3 className="ab-head">{t('ab.sideA')}</h3>
@@ -242,7 +278,7 @@ export default function AbPanel() {
               <HopList side="a" trace={view.a} diffs={diffA} />
             </div>
             <div>
-              <h3 className="ab-head">{t('ab.sideB')}</h3>
+              <h3 className="ab-head">{t(view.flip.kind === 'gatewayApi' ? 'ab.sideB.convert' : 'ab.sideB')}</h3>
               <p className="small muted">{resultText(t, view.b)}</p>
               <HopList side="b" trace={view.b} diffs={diffB} />
             </div>

@@ -1,0 +1,65 @@
+// `netlab convert <files> --to gateway-api [-o yaml|json]`: the files' objects with every
+// ingress-nginx Ingress and IngressClass replaced by Gateway API objects (as ingress2gateway
+// translates them), everything else unchanged, as kubectl-ready manifests on stdout. What does not
+// carry over goes to stderr, one line per finding, at the Ingress field that causes it.
+
+import { toManifests, type ObjectSource, type Scenario } from '../../scenario';
+import { convertIngressesToGatewayAPI, type ConvertNote } from '../../sim/gateway/convert';
+import { renderConvertMessage } from '../../sim/gateway/convert-messages';
+import { SUMMARIES } from '../catalog';
+import { EXIT, type Command } from '../command';
+import { opt, splitFiles } from '../lab-input';
+import { loadScenarioForCommand } from '../scenario-input';
+
+const TARGETS = ['gateway-api'] as const;
+
+export const convertCommand: Command = {
+  name: 'convert',
+  summary: SUMMARIES.convert,
+  usage: `netlab convert <files...> --to gateway-api [-o yaml|json]
+
+Translates the Ingresses and IngressClasses of ingress-nginx the way ingress2gateway does: a Gateway
+per namespace and class (listeners per host: HTTP on 80, HTTPS on 443 with the TLS Secrets), an
+HTTPRoute per host with a rule per path (Exact -> Exact, Prefix and ImplementationSpecific ->
+PathPrefix), <ingress>-default-backend for spec.defaultBackend, canary weights as backend weights.
+GatewayClasses use settings.gatewayAPI.controllerName (change it with --set).
+Other objects are printed unchanged. Annotations and behaviours that do not carry over are listed on
+stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.`,
+  options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  run(ctx) {
+    const to = opt(ctx, 'to');
+    if (to === undefined || !(TARGETS as readonly string[]).includes(to)) {
+      ctx.io.stderr(`error: --to must be one of: ${TARGETS.join(', ')}${to === undefined ? '' : ` (not ${JSON.stringify(to)})`}\n`);
+      return EXIT.usage;
+    }
+    const output = opt(ctx, 'output') ?? 'yaml';
+    if (output !== 'yaml' && output !== 'json') {
+      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml\n`);
+      return EXIT.usage;
+    }
+    const { files, rest } = splitFiles(ctx.args);
+    if (files.length === 0 || rest.length > 0) {
+      ctx.io.stderr(`error: name the files to convert (.yaml, .yml, .json or - for standard input)${rest.length > 0 ? `; not a file: ${rest[0]}` : ''}\n`);
+      return EXIT.usage;
+    }
+    const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
+    if (!loaded.ok) return loaded.exitCode;
+    const { objects, notes } = convertScenario(loaded.scenario);
+    for (const n of notes) ctx.io.stderr(`${formatNote(n, loaded.result.sources[n.index])}\n`);
+    ctx.io.stdout(output === 'yaml' ? toManifests(objects) : `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** The scenario's objects as written (edits are not applied: they name the Ingresses that go away). */
+export function convertScenario(s: Scenario) {
+  return convertIngressesToGatewayAPI(s.objects, { controllerName: s.settings.gatewayAPI.controllerName });
+}
+
+/** `file:line:col: Ingress ns/name: <what> ` in English, pointing at the field the note is about. */
+export function formatNote(n: ConvertNote, source: ObjectSource | undefined): string {
+  const at = source?.locateField?.(n.field) ?? (source?.line !== undefined ? { line: source.line, column: source.column ?? 1 } : undefined);
+  const where = source ? (at ? `${source.file}:${at.line}:${at.column}` : source.file) : '-';
+  const who = n.kind === 'Ingress' ? `Ingress ${n.namespace}/${n.name}` : `IngressClass ${n.name}`;
+  return `${where}: ${who}: ${renderConvertMessage('en', n.key, n.params)}`;
+}
