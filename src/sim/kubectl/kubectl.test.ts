@@ -5,6 +5,7 @@ import type { AnyObject } from '../api/store';
 import { kubectlGet } from './get';
 import { kubectlDescribe } from './describe';
 import { tabwrite, GET_TABWRITER } from './tabwriter';
+import { humanDuration } from './age';
 
 // Fixed addresses so the golden text reads like a tutorial's terminal.
 const objects = [
@@ -107,7 +108,13 @@ describe('kubectl get (cluster-wide views)', () => {
     const r = kubectlGet(full, { kind: 'events' });
     const lines = r.ok ? r.text.split('\n') : [];
     expect(lines[0]).toMatch(/^LAST SEEN {3}TYPE {5}REASON +OBJECT +MESSAGE$/);
-    expect(lines.some((l) => /^<unknown> {3}Normal {3}EnsuredLoadBalancer +service\/lb +Ensured load balancer$/.test(l))).toBe(true);
+    // The lab's clock advances one second per event: an event's LAST SEEN is how many came after it.
+    const ensured = full.events.find((e) => e.reason === 'EnsuredLoadBalancer')!;
+    const last = full.events.reduce((m, e) => Math.max(m, e.seq), 0);
+    const seen = humanDuration(last - ensured.seq);
+    const row = new RegExp(`^${seen} +Normal {3}EnsuredLoadBalancer +service/lb +Ensured load balancer$`);
+    expect(lines.some((l) => row.test(l))).toBe(true);
+    expect(lines.filter((l) => /^0s /.test(l))).toHaveLength(full.events.filter((e) => e.seq === last).length);
   });
 });
 
