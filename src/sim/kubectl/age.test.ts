@@ -54,8 +54,30 @@ describe('AGE on the lab clock', () => {
     const ageOf = (name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))!.trim().split(/ +/).at(-1);
     expect(ageOf('new')).toBe(humanDuration(last));
     expect(ageOf('old')).toBe(humanDuration(2.5 * 3600 + last));
-    // No creationTimestamp: what kubectl prints for one.
-    expect(ageOf('none')).toBe('<unknown>');
+    // No creationTimestamp: the store records when it created it (after the default nodes' events).
+    const born = cluster.createdAt?.('Pod', 'default/none');
+    expect(born).toBeGreaterThan(0);
+    expect(born).toBeLessThanOrEqual(last);
+    expect(ageOf('none')).toBe(humanDuration(last - born!));
+    // The declared timestamp is kept as declared: the store records times beside the objects.
+    expect(cluster.pods.find((p) => p.metadata.name === 'none')!.metadata.creationTimestamp).toBeUndefined();
+  });
+
+  it('ages objects a controller creates by the events before them', () => {
+    const deploy = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    } as AnyObject;
+    const cluster = reconcile({ settings: defaultLabSettings(), objects: [deploy] }, { builtins: false }).cluster;
+    const rs = cluster.replicaSets[0]!;
+    const created = cluster.events.find((e) => e.reason === 'ScalingReplicaSet')!;
+    // The ReplicaSet exists before the Deployment controller reports scaling it up.
+    expect(cluster.createdAt?.('ReplicaSet', `default/${rs.metadata.name}`)).toBe(created.seq - 1);
+    expect(cluster.createdAt?.('Deployment', 'default/web')).toBeLessThanOrEqual(created.seq - 1);
+    const ageRow = (k: string) => (kubectlGet(cluster, { kind: k }) as { text: string }).text.split('\n')[1]!.trim().split(/ +/).at(-1);
+    expect(ageRow('replicasets')).toBe(humanDuration(cluster.events.at(-1)!.seq - (created.seq - 1)));
   });
 
   it('starts at a fixed instant when nothing is declared, so the same lab prints the same ages', () => {

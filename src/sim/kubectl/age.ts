@@ -7,6 +7,7 @@
 
 import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
+import { refKey } from '../api/store';
 
 /** 2025-01-01T00:00:00Z, in seconds: where the lab's clock starts when nothing declares a later time. */
 export const LAB_EPOCH = Date.UTC(2025, 0, 1) / 1000;
@@ -16,9 +17,11 @@ export interface LabClock {
   start: number;
   /** The lab's "now": one second after start per event so far. */
   now: number;
+  /** The store's record of when an object was created (seq of the events before it). */
+  createdAt: (kind: string, key: string) => number | undefined;
 }
 
-type Timestamped = { metadata: { creationTimestamp?: string } };
+type Timestamped = { metadata: { name?: string; namespace?: string; creationTimestamp?: string } };
 
 /** Seconds since the Unix epoch of an RFC 3339 timestamp, or undefined when there is none or it is unreadable. */
 function seconds(ts: string | undefined): number | undefined {
@@ -46,13 +49,18 @@ function declaredTimes(c: Cluster): number[] {
 export function labClock(c: Cluster): LabClock {
   const start = declaredTimes(c).reduce((a, b) => Math.max(a, b), LAB_EPOCH);
   const last = c.events.reduce((a, e) => Math.max(a, e.seq), 0);
-  return { start, now: start + last };
+  return { start, now: start + last, createdAt: c.createdAt ?? (() => undefined) };
 }
 
-/** AGE: now minus metadata.creationTimestamp; `<unknown>` when the object has none, as kubectl prints. */
-export function objectAge(clock: LabClock, o: Timestamped): string {
-  const t = seconds(o.metadata.creationTimestamp);
-  return t === undefined ? '<unknown>' : humanDuration(clock.now - t);
+/**
+ * AGE: now minus the object's creation time: its declared metadata.creationTimestamp, else when the
+ * lab's store created it; `<unknown>` when neither is known, as kubectl prints for no timestamp.
+ */
+export function objectAge(clock: LabClock, kind: string, o: Timestamped): string {
+  const declared = seconds(o.metadata.creationTimestamp);
+  if (declared !== undefined) return humanDuration(clock.now - declared);
+  const seq = o.metadata.name === undefined ? undefined : clock.createdAt(kind, refKey({ kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+  return seq === undefined ? '<unknown>' : humanDuration(clock.now - (clock.start + seq));
 }
 
 /** LAST SEEN / Age of an event: it happened `seq` seconds after the clock started. */

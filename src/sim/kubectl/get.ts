@@ -213,7 +213,7 @@ function conditionStatus(o: { status?: { conditions?: { type: string; status: st
 }
 
 function row(kind: string, o: unknown, wide: boolean, clock: LabClock): string[] {
-  const age = kind === 'Event' ? '' : objectAge(clock, o as { metadata: { creationTimestamp?: string } });
+  const age = kind === 'Event' ? '' : objectAge(clock, kind, o as { metadata: { name: string; namespace?: string; creationTimestamp?: string } });
   switch (kind) {
     case 'Pod':
       return podRow(o as Pod, wide, age);
