@@ -58,7 +58,7 @@ function cli(argv: string[], converted = '') {
   return { code, ...out };
 }
 
-interface TraceResult { outcome: string; status?: number; service?: string | null; services?: string[] }
+interface TraceResult { outcome: string; status?: number; service?: string | null; services?: string[]; backendPod?: string | null }
 function trace(files: string[], url: string, extra: string[], converted = ''): TraceResult {
   const r = cli(['trace', ...files, '--url', url, ...extra, '--json'], converted);
   expect(r.stderr).toBe('');

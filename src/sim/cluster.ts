@@ -58,6 +58,12 @@ export interface Cluster {
   /** Objects the lab keeps but does not simulate (ServiceAccount, ClusterRole, ...). */
   others: OtherObject[];
   events: ClusterEvent[];
+  /**
+   * When the store created an object (`kind`, `namespace/name` or `name`), as the seq of the last
+   * control-plane event before it (0: with the scenario). Kept outside the objects: see
+   * ObjectStore's `created`. kubectl's AGE reads it for objects without a declared creationTimestamp.
+   */
+  createdAt?: (kind: string, key: string) => number | undefined;
 }
 
 /**

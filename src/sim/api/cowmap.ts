@@ -3,13 +3,13 @@
 // cluster of 100,000 objects cost in proportion to the change, not to the cluster. Iteration order
 // is deterministic (shard by shard, insertion order within a shard) but not insertion order overall.
 
+import { fnv1a32, fnv1a32Mix } from '../util/hash';
+
 const SHARDS = 256;
 
 /** FNV-1a over the key's last 12 characters and its length: object names differ mostly at the end. */
 function shardOf(k: string): number {
-  let h = Math.imul(2166136261 ^ k.length, 16777619);
-  for (let i = Math.max(0, k.length - 12); i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
-  return (h >>> 0) & (SHARDS - 1);
+  return fnv1a32(k, Math.max(0, k.length - 12), fnv1a32Mix(k.length)) & (SHARDS - 1);
 }
 
 export class CowMap<V> {

@@ -75,6 +75,14 @@ export class ObjectStore {
   private readonly listeners: WatchListener[] = [];
   readonly clusterIPs: ClusterIPAllocator;
   readonly nodePorts: NodePortAllocator;
+  /**
+   * When each object was created, on the lab's logical clock (see `clock`), kept beside the objects
+   * rather than in metadata.creationTimestamp: the timestamp decides ingress-nginx and Gateway
+   * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
+   */
+  private readonly created: CowMap<number>;
+  /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
+  clock: () => number = () => 0;
 
   constructor(
     readonly settings: LabSettings,
@@ -83,10 +91,12 @@ export class ObjectStore {
   ) {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
+      this.created = from.created.fork();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
+      this.created = new CowMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
       this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
@@ -136,6 +146,12 @@ export class ObjectStore {
     return this.kinds.get(kind)?.size ?? 0;
   }
 
+  /** The creation times recorded so far, frozen at this moment (later writes do not show). */
+  creationTimes(): (kind: string, key: string) => number | undefined {
+    const snapshot = this.created.fork();
+    return (kind, key) => snapshot.get(`${kind}/${key}`);
+  }
+
   kindsPresent(): string[] {
     return [...this.kinds.keys()];
   }
@@ -172,6 +188,7 @@ export class ObjectStore {
     }
     obj = { ...obj, metadata: { ...obj.metadata, uid: obj.metadata.uid ?? stableUid(this.settings.seed, obj.kind, key) } };
     this.bucket(obj.kind).set(key, obj);
+    this.created.set(`${obj.kind}/${key}`, this.clock());
     this.emit({ type: 'ADDED', object: obj });
     return { ok: true, object: obj };
   }
@@ -208,6 +225,7 @@ export class ObjectStore {
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
     this.bucket(obj.kind).set(key, obj);
+    if (!old) this.created.set(`${obj.kind}/${key}`, this.clock());
     this.emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj });
     return obj;
   }
@@ -217,6 +235,7 @@ export class ObjectStore {
     const old = this.get(ref.kind, key);
     if (!old) return { ok: false, problems: [notFound(ref)] };
     this.bucket(ref.kind).delete(key);
+    this.created.delete(`${ref.kind}/${key}`);
     if (old.kind === 'Service') this.releaseService(old as Service);
     this.emit({ type: 'DELETED', object: old, old });
     return { ok: true, object: old };

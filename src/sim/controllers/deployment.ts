@@ -3,6 +3,7 @@
 // controller keeps revision history. Status counts come from the pods.
 
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types';
+import { fnv1a32 } from '../util/hash';
 import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
 import { labelKey, type Ctx } from './context';
@@ -20,15 +21,6 @@ function canonical(v: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 /**
@@ -51,7 +43,7 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
 }
 
 function computeHash(template: PodTemplateSpec, collisionCount: number): string {
-  const h = fnv32a(canonical(template) + (collisionCount ? String(collisionCount) : ''));
+  const h = fnv1a32(canonical(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 

@@ -276,8 +276,11 @@ function servicePriority(o: AnyObject): number {
   return 2;
 }
 
-function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerState, index: Indexes): Ctx {
+/** `eventBase`: the last event's seq so far; objects created now are stamped with the events before them. */
+function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerState, index: Indexes, eventBase = 0): Ctx {
   const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [] };
+  // The lab's logical clock: one second per control-plane event (kubectl's AGE reads it).
+  store.clock = () => eventBase + ctx.events.length;
   store.watch((e) => onEvent(ctx, e));
   return ctx;
 }
@@ -369,7 +372,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   }
 
   const store = prev.store.fork();
-  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index), lastSeq(prev.events));
   const changes: WatchEvent[] = [];
   store.watch((e) => changes.push(e));
   const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
@@ -420,7 +423,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
  */
 export function resync(prev: ReconcileState): ReconcileState {
   const store = prev.store.fork();
-  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index));
+  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index), lastSeq(prev.events));
   syncNodes(ctx);
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
@@ -442,6 +445,10 @@ export function resync(prev: ReconcileState): ReconcileState {
 // ------------------------------------------------------------------------------ output
 
 /** The Cluster view of a store; lists of kinds the store did not touch since its fork are reused from `prev`. */
+function lastSeq(events: readonly ClusterEvent[]): number {
+  return events.length ? events[events.length - 1]!.seq : 0;
+}
+
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
   const list = <T extends AnyObject>(kind: string, old: T[] | undefined): T[] => (prev && old && !store.dirtyKinds.has(kind) ? old : store.list<T>(kind));
   const simulated = new Set<string>(SIMULATED_KINDS);
@@ -468,6 +475,7 @@ function buildCluster(store: ObjectStore, settings: LabSettings, events: Cluster
     referenceGrants: list<ReferenceGrant>('ReferenceGrant', prev?.referenceGrants),
     others,
     events,
+    createdAt: store.creationTimes(),
   };
 }
 

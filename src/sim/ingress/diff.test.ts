@@ -15,4 +15,15 @@ describe('unified diff of configurations', () => {
     expect(d.filter((l) => l.startsWith('@@'))).toEqual(['@@ -1,4 +1,5 @@', '@@ -16,5 +17,4 @@']);
     expect(d.filter((l) => /^[+-][^+-]/.test(l))).toEqual(['+new', '-l18']);
   });
+  it('prints an empty side as diff -u does (-0,0 for a first configuration)', () => {
+    expect(unifiedDiff([], ['a', 'b'], { a: 'a', b: 'b' })).toEqual(['--- a', '+++ b', '@@ -0,0 +1,2 @@', '+a', '+b']);
+    expect(unifiedDiff(['a'], [], { a: 'a', b: 'b' })).toEqual(['--- a', '+++ b', '@@ -1,1 +0,0 @@', '-a']);
+  });
+  it('prints a very large change as one whole replacement', () => {
+    const a = Array.from({ length: 1500 }, (_, i) => `old ${i}`);
+    const b = Array.from({ length: 1500 }, (_, i) => `new ${i}`);
+    const d = unifiedDiff(a, b, { a: 'a', b: 'b' });
+    expect(d.slice(0, 3)).toEqual(['--- a', '+++ b', '@@ -1,1500 +1,1500 @@']);
+    expect(d).toHaveLength(3 + 3_000);
+  });
 });

@@ -1,86 +1,50 @@
-// A small line diff in unified format (what ingress-nginx logs with --v=2 before a reload:
-// `diff -u` of the running and the new nginx.conf). Longest-common-subsequence over lines, which is
-// plenty for teaching-sized configurations; very large inputs fall back to a whole replacement.
+// A line diff in unified format (what ingress-nginx logs with --v=2 before a reload: `diff -u` of
+// the running and the new nginx.conf). The `diff` package (jsdiff, Myers' O(ND) algorithm) finds
+// the hunks; this module only prints them the way GNU diff does.
 
-const MAX_CELLS = 4_000_000;
+import { structuredPatch, type StructuredPatchHunk } from 'diff';
 
-type Op = { kind: ' ' | '-' | '+'; text: string; a: number; b: number };
+/**
+ * Beyond this many inserted plus deleted lines the change is printed as one whole replacement:
+ * Myers' algorithm costs time in proportion to (lines x edits), and a diff that large teaches nothing.
+ * A bound on edits (not a clock) keeps the output deterministic.
+ */
+const MAX_EDIT_LENGTH = 2_000;
 
-function lcsOps(a: readonly string[], b: readonly string[]): Op[] {
-  // Trim the common head and tail first: configurations usually change in one place.
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const ops: Op[] = [];
-  for (let i = 0; i < start; i++) ops.push({ kind: ' ', text: a[i]!, a: i, b: i });
-  const n = endA - start;
-  const m = endB - start;
-  if (n * m > MAX_CELLS) {
-    for (let i = start; i < endA; i++) ops.push({ kind: '-', text: a[i]!, a: i, b: start });
-    for (let j = start; j < endB; j++) ops.push({ kind: '+', text: b[j]!, a: endA, b: j });
-  } else {
-    const t: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        t[i]![j] = a[start + i] === b[start + j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-      if (i < n && j < m && a[start + i] === b[start + j]) {
-        ops.push({ kind: ' ', text: a[start + i]!, a: start + i, b: start + j });
-        i++;
-        j++;
-      } else if (i < n && (j === m || t[i + 1]![j]! >= t[i]![j + 1]!)) {
-        // Deletions before insertions, as diff -u prints them.
-        ops.push({ kind: '-', text: a[start + i]!, a: start + i, b: start + j });
-        i++;
-      } else {
-        ops.push({ kind: '+', text: b[start + j]!, a: start + i, b: start + j });
-        j++;
-      }
-    }
-  }
-  for (let k = 0; k < a.length - endA; k++) ops.push({ kind: ' ', text: a[endA + k]!, a: endA + k, b: endB + k });
-  return ops;
+/** Lines as a text in which every line ends with a newline, so no "\ No newline" markers appear. */
+function asText(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function wholeReplacement(a: readonly string[], b: readonly string[]): StructuredPatchHunk {
+  return {
+    oldStart: 1,
+    oldLines: a.length,
+    newStart: 1,
+    newLines: b.length,
+    lines: [...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`)],
+  };
+}
+
+/** GNU diff's hunk header: an empty range names the line before it (`-0,0` for an empty file). */
+function hunkHeader(h: StructuredPatchHunk): string {
+  const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+  const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+  return `@@ -${oldStart},${h.oldLines} +${newStart},${h.newLines} @@`;
 }
 
 /** Unified diff lines (`--- a`, `+++ b`, `@@ ... @@` hunks); empty when the inputs are equal. */
-export function unifiedDiff(a: readonly string[], b: readonly string[], labels = { a: 'nginx.conf (running)', b: 'nginx.conf (new)' }, context = 3): string[] {
-  const ops = lcsOps(a, b);
-  if (ops.every((o) => o.kind === ' ')) return [];
-  const out = [`--- ${labels.a}`, `+++ ${labels.b}`];
-  let k = 0;
-  while (k < ops.length) {
-    if (ops[k]!.kind === ' ') {
-      k++;
-      continue;
-    }
-    // A hunk: from `context` lines before this change to `context` lines after the last change
-    // that is no more than 2*context lines away.
-    const from = Math.max(0, k - context);
-    let end = k;
-    let last = k;
-    while (end < ops.length) {
-      if (ops[end]!.kind !== ' ') last = end;
-      else if (end - last > 2 * context) break;
-      end++;
-    }
-    const to = Math.min(ops.length, last + context + 1);
-    const hunk = ops.slice(from, to);
-    const aStart = hunk.find((o) => o.kind !== '+')?.a ?? hunk[0]!.a;
-    const bStart = hunk.find((o) => o.kind !== '-')?.b ?? hunk[0]!.b;
-    const aLen = hunk.filter((o) => o.kind !== '+').length;
-    const bLen = hunk.filter((o) => o.kind !== '-').length;
-    out.push(`@@ -${aLen === 0 ? aStart : aStart + 1},${aLen} +${bLen === 0 ? bStart : bStart + 1},${bLen} @@`);
-    for (const o of hunk) out.push(`${o.kind}${o.text}`);
-    k = to;
-  }
-  return out;
+export function unifiedDiff(
+  a: readonly string[],
+  b: readonly string[],
+  labels = { a: 'nginx.conf (running)', b: 'nginx.conf (new)' },
+  context = 3,
+): string[] {
+  const patch = structuredPatch(labels.a, labels.b, asText(a), asText(b), undefined, undefined, {
+    context,
+    maxEditLength: MAX_EDIT_LENGTH,
+  });
+  const hunks = patch ? patch.hunks : [wholeReplacement(a, b)];
+  if (hunks.length === 0) return [];
+  return [`--- ${labels.a}`, `+++ ${labels.b}`, ...hunks.flatMap((h) => [hunkHeader(h), ...h.lines])];
 }

@@ -6,6 +6,7 @@ import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
 import type { Ingress, IngressBackend, Node, Pod, Service } from '../api/types';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter';
+import { eventAge, labClock } from './age';
 import { nodeRoles, resolveResource, type KubectlResult } from './get';
 import { nodeInternalIP } from '../controllers/nodes';
 
@@ -21,13 +22,14 @@ function mapLines(key: string, m: Record<string, string> | undefined): string[] 
   return entries.map(([k, v], i) => `${i === 0 ? `${key}:` : ''}\t${k}=${v}`);
 }
 
-function eventLines(events: ClusterEvent[]): string[] {
+function eventLines(c: Cluster, events: ClusterEvent[]): string[] {
   if (events.length === 0) return ['Events:\t<none>'];
+  const clock = labClock(c);
   return [
     'Events:',
     '  Type\tReason\tAge\tFrom\tMessage',
     '  ----\t------\t----\t----\t-------',
-    ...events.map((e) => `  ${e.type}\t${e.reason}\t<unknown>\t${e.source}\t${e.message}`),
+    ...events.map((e) => `  ${e.type}\t${e.reason}\t${eventAge(clock, e)}\t${e.source}\t${e.message}`),
   ];
 }
 
@@ -70,7 +72,7 @@ function describeService(c: Cluster, s: Service): string[] {
   if (s.spec.internalTrafficPolicy) lines.push(`Internal Traffic Policy:\t${s.spec.internalTrafficPolicy}`);
   if (s.spec.healthCheckNodePort) lines.push(`HealthCheck NodePort:\t${s.spec.healthCheckNodePort}`);
   if (s.spec.loadBalancerSourceRanges?.length) lines.push(`LoadBalancer Source Ranges:\t${s.spec.loadBalancerSourceRanges.join(',')}`);
-  lines.push(...eventLines(eventsFor(c, 'Service', ns, s.metadata.name)));
+  lines.push(...eventLines(c, eventsFor(c, 'Service', ns, s.metadata.name)));
   return lines;
 }
 
@@ -102,7 +104,7 @@ function describePod(c: Cluster, p: Pod): string[] {
   for (const cond of p.status?.conditions ?? []) lines.push(`  ${cond.type} \t${cond.status} `);
   if (p.spec.nodeSelector && Object.keys(p.spec.nodeSelector).length) lines.push(...mapLines('Node-Selectors', p.spec.nodeSelector));
   else lines.push('Node-Selectors:\t<none>');
-  lines.push(...eventLines(eventsFor(c, 'Pod', ns, p.metadata.name)));
+  lines.push(...eventLines(c, eventsFor(c, 'Pod', ns, p.metadata.name)));
   return lines;
 }
 
@@ -137,7 +139,7 @@ function describeIngress(c: Cluster, i: Ingress): string[] {
     for (const p of r.http?.paths ?? []) lines.push(`  \t${p.path ?? ''} \t${backendText(c, ns, p.backend)}`);
   }
   lines.push(...mapLines('Annotations', i.metadata.annotations));
-  lines.push(...eventLines(eventsFor(c, 'Ingress', ns, i.metadata.name)));
+  lines.push(...eventLines(c, eventsFor(c, 'Ingress', ns, i.metadata.name)));
   return lines;
 }
 
@@ -151,7 +153,7 @@ function describeNode(c: Cluster, n: Node): string[] {
   const pods = c.pods.filter((p) => p.spec.nodeName === n.metadata.name);
   lines.push(`Non-terminated Pods:\t(${pods.length} in total)`, '  Namespace\tName', '  ---------\t----');
   for (const p of pods) lines.push(`  ${p.metadata.namespace ?? 'default'}\t${p.metadata.name}`);
-  lines.push(...eventLines(eventsFor(c, 'Node', undefined, n.metadata.name)));
+  lines.push(...eventLines(c, eventsFor(c, 'Node', undefined, n.metadata.name)));
   return lines;
 }
 
@@ -190,7 +192,7 @@ function describeCustom(c: Cluster, o: { apiVersion: string; kind: string; metad
     lines.push('Status:');
     unstructuredLines(o.status, 1, lines);
   }
-  lines.push(...eventLines(eventsFor(c, o.kind, o.metadata.namespace, o.metadata.name)));
+  lines.push(...eventLines(c, eventsFor(c, o.kind, o.metadata.namespace, o.metadata.name)));
   return lines;
 }
 

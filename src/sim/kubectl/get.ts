@@ -7,6 +7,7 @@ import type { ClusterEvent } from '../events';
 import type { Deployment, EndpointSlice, Endpoints, Gateway, GatewayClass, HTTPRoute, Ingress, Node, Pod, ReplicaSet, Service } from '../api/types';
 import { NAMESPACED_KINDS } from '../api/types';
 import { GET_TABWRITER, tabwrite } from './tabwriter';
+import { eventAge, labClock, objectAge, type LabClock } from './age';
 
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
@@ -52,7 +53,6 @@ export function resolveResource(kind: string): Resource | undefined {
 }
 
 const NONE = '<none>';
-const AGE = '<unknown>'; // the lab has no wall clock; kubectl prints this for a missing timestamp
 
 function joinMax(list: string[], total: number, max = 3): string {
   const ret = list.join(',');
@@ -88,18 +88,18 @@ function selectorText(sel: Record<string, string> | undefined): string {
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(',') : NONE;
 }
 
-function podRow(p: Pod, wide: boolean): string[] {
+function podRow(p: Pod, wide: boolean, age: string): string[] {
   const total = p.spec.containers.length;
   const ready = p.status?.conditions?.some((c) => c.type === 'ContainersReady' && c.status === 'True') ? total : 0;
   const status = p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Pending');
-  const row = [p.metadata.name, `${ready}/${total}`, status, '0', AGE];
+  const row = [p.metadata.name, `${ready}/${total}`, status, '0', age];
   if (wide) row.push(p.status?.podIP ?? NONE, p.spec.nodeName ?? NONE, NONE, NONE);
   return row;
 }
 
-function serviceRow(s: Service, wide: boolean): string[] {
+function serviceRow(s: Service, wide: boolean, age: string): string[] {
   const clusterIP = s.spec.type === 'ExternalName' || !s.spec.clusterIP ? NONE : s.spec.clusterIP;
-  const row = [s.metadata.name, s.spec.type ?? 'ClusterIP', clusterIP, serviceExternalIP(s), servicePorts(s), AGE];
+  const row = [s.metadata.name, s.spec.type ?? 'ClusterIP', clusterIP, serviceExternalIP(s), servicePorts(s), age];
   if (wide) row.push(selectorText(s.spec.selector));
   return row;
 }
@@ -129,7 +129,7 @@ function listWithMore(list: string[], count: number): string {
   return ret === '' ? '<unset>' : ret;
 }
 
-function sliceRow(s: EndpointSlice): string[] {
+function sliceRow(s: EndpointSlice, age: string): string[] {
   const ports = s.ports ?? [];
   const portList = ports.slice(0, 3).map((p) => (p.port !== undefined ? String(p.port) : p.name ? p.name : '*'));
   const addrs: string[] = [];
@@ -138,15 +138,15 @@ function sliceRow(s: EndpointSlice): string[] {
     if (addrs.length < 3) addrs.push(a);
     count++;
   }
-  return [s.metadata.name, s.addressType, listWithMore(portList, ports.length), listWithMore(addrs, count), AGE];
+  return [s.metadata.name, s.addressType, listWithMore(portList, ports.length), listWithMore(addrs, count), age];
 }
 
-function ingressRow(i: Ingress): string[] {
+function ingressRow(i: Ingress, age: string): string[] {
   const hosts = (i.spec.rules ?? []).map((r) => r.host).filter((h): h is string => !!h);
   const hostText = hosts.length === 0 ? '*' : joinMax(hosts.slice(0, 3), hosts.length);
   const addr = (i.status?.loadBalancer?.ingress ?? []).map((x) => x.ip ?? x.hostname ?? '').filter(Boolean).join(',');
   const ports = (i.spec.tls?.length ?? 0) > 0 ? '80, 443' : '80';
-  return [i.metadata.name, i.spec.ingressClassName ?? NONE, hostText, addr, ports, AGE];
+  return [i.metadata.name, i.spec.ingressClassName ?? NONE, hostText, addr, ports, age];
 }
 
 export function nodeRoles(n: Node): string {
@@ -158,12 +158,12 @@ export function nodeRoles(n: Node): string {
   return roles.size ? [...roles].sort().join(',') : NONE;
 }
 
-function nodeRow(n: Node, wide: boolean): string[] {
+function nodeRow(n: Node, wide: boolean, age: string): string[] {
   const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
   let status = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
   if (n.spec?.unschedulable) status += ',SchedulingDisabled';
   const info = (n.status?.['nodeInfo'] ?? {}) as Record<string, string>;
-  const row = [n.metadata.name, status, nodeRoles(n), AGE, info['kubeletVersion'] ?? ''];
+  const row = [n.metadata.name, status, nodeRoles(n), age, info['kubeletVersion'] ?? ''];
   if (wide) {
     const addr = (t: string) => n.status?.addresses?.find((a) => a.type === t)?.address ?? NONE;
     row.push(addr('InternalIP'), addr('ExternalIP'), info['osImage'] ?? '<unknown>', info['kernelVersion'] ?? '<unknown>', info['containerRuntimeVersion'] ?? '<unknown>');
@@ -171,9 +171,9 @@ function nodeRow(n: Node, wide: boolean): string[] {
   return row;
 }
 
-function deploymentRow(d: Deployment, wide: boolean): string[] {
+function deploymentRow(d: Deployment, wide: boolean, age: string): string[] {
   const st = (d['status'] ?? {}) as Record<string, number>;
-  const row = [d.metadata.name, `${st['readyReplicas'] ?? 0}/${d.spec.replicas ?? 1}`, String(st['updatedReplicas'] ?? 0), String(st['availableReplicas'] ?? 0), AGE];
+  const row = [d.metadata.name, `${st['readyReplicas'] ?? 0}/${d.spec.replicas ?? 1}`, String(st['updatedReplicas'] ?? 0), String(st['availableReplicas'] ?? 0), age];
   if (wide) {
     const cs = d.spec.template.spec.containers;
     row.push(cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(','), selectorText(d.spec.selector.matchLabels));
@@ -181,13 +181,13 @@ function deploymentRow(d: Deployment, wide: boolean): string[] {
   return row;
 }
 
-function replicaSetRow(r: ReplicaSet): string[] {
+function replicaSetRow(r: ReplicaSet, age: string): string[] {
   const st = (r['status'] ?? {}) as Record<string, number>;
-  return [r.metadata.name, String(r.spec.replicas ?? 1), String(st['replicas'] ?? 0), String(st['readyReplicas'] ?? 0), AGE];
+  return [r.metadata.name, String(r.spec.replicas ?? 1), String(st['replicas'] ?? 0), String(st['readyReplicas'] ?? 0), age];
 }
 
-function eventRow(e: ClusterEvent): string[] {
-  return [AGE, e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, e.message];
+function eventRow(e: ClusterEvent, clock: LabClock): string[] {
+  return [eventAge(clock, e), e.type, e.reason, `${e.object.kind.toLowerCase()}/${e.object.name}`, e.message];
 }
 
 const HEADERS: Record<string, { table: string[]; wide?: string[] }> = {
@@ -212,42 +212,43 @@ function conditionStatus(o: { status?: { conditions?: { type: string; status: st
   return o.status?.conditions?.find((c) => c.type === type)?.status ?? 'Unknown';
 }
 
-function row(kind: string, o: unknown, wide: boolean): string[] {
+function row(kind: string, o: unknown, wide: boolean, clock: LabClock): string[] {
+  const age = kind === 'Event' ? '' : objectAge(clock, kind, o as { metadata: { name: string; namespace?: string; creationTimestamp?: string } });
   switch (kind) {
     case 'Pod':
-      return podRow(o as Pod, wide);
+      return podRow(o as Pod, wide, age);
     case 'Service':
-      return serviceRow(o as Service, wide);
+      return serviceRow(o as Service, wide, age);
     case 'Endpoints':
-      return [(o as Endpoints).metadata.name, formatEndpoints(o as Endpoints), AGE];
+      return [(o as Endpoints).metadata.name, formatEndpoints(o as Endpoints), age];
     case 'EndpointSlice':
-      return sliceRow(o as EndpointSlice);
+      return sliceRow(o as EndpointSlice, age);
     case 'Ingress':
-      return ingressRow(o as Ingress);
+      return ingressRow(o as Ingress, age);
     case 'Node':
-      return nodeRow(o as Node, wide);
+      return nodeRow(o as Node, wide, age);
     case 'Deployment':
-      return deploymentRow(o as Deployment, wide);
+      return deploymentRow(o as Deployment, wide, age);
     case 'ReplicaSet':
-      return replicaSetRow(o as ReplicaSet);
+      return replicaSetRow(o as ReplicaSet, age);
     case 'Namespace':
-      return [(o as { metadata: { name: string } }).metadata.name, 'Active', AGE];
+      return [(o as { metadata: { name: string } }).metadata.name, 'Active', age];
     case 'Event':
-      return eventRow(o as ClusterEvent);
+      return eventRow(o as ClusterEvent, clock);
     case 'GatewayClass': {
       const g = o as GatewayClass;
-      return [g.metadata.name, g.spec.controllerName, conditionStatus(g, 'Accepted'), AGE, ...(wide ? [g.spec.description ?? ''] : [])];
+      return [g.metadata.name, g.spec.controllerName, conditionStatus(g, 'Accepted'), age, ...(wide ? [g.spec.description ?? ''] : [])];
     }
     case 'Gateway': {
       const g = o as Gateway;
-      return [g.metadata.name, g.spec.gatewayClassName, g.status?.addresses?.[0]?.value ?? '', conditionStatus(g, 'Programmed'), AGE];
+      return [g.metadata.name, g.spec.gatewayClassName, g.status?.addresses?.[0]?.value ?? '', conditionStatus(g, 'Programmed'), age];
     }
     case 'HTTPRoute': {
       const r = o as HTTPRoute;
-      return [r.metadata.name, JSON.stringify(r.spec.hostnames ?? []).replace(/^\[\]$/, ''), AGE];
+      return [r.metadata.name, JSON.stringify(r.spec.hostnames ?? []).replace(/^\[\]$/, ''), age];
     }
     case 'ReferenceGrant':
-      return [(o as { metadata: { name: string } }).metadata.name, AGE];
+      return [(o as { metadata: { name: string } }).metadata.name, age];
     default:
       return [];
   }
@@ -347,7 +348,8 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
     if (output === 'yaml' || output === 'json') return { ok: true, text: printObject({ apiVersion: 'v1', items: evs, kind: 'List', metadata: { resourceVersion: '' } }, output) };
     if (evs.length === 0) return { ok: true, text: noResources(ns) };
     const lines = [(opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table).join('\t')];
-    for (const e of evs) lines.push((opts.allNamespaces ? [e.object.namespace ?? 'default', ...eventRow(e)] : eventRow(e)).join('\t'));
+    const clock = labClock(cluster);
+    for (const e of evs) lines.push((opts.allNamespaces ? [e.object.namespace ?? 'default', ...eventRow(e, clock)] : eventRow(e, clock)).join('\t'));
     return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
   }
 
@@ -371,8 +373,9 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
   const header = [...h.table, ...(wide && h.wide ? h.wide : [])];
   const showNs = opts.allNamespaces && namespaced;
   const lines = [(showNs ? ['NAMESPACE', ...header] : header).join('\t')];
+  const clock = labClock(cluster);
   for (const o of items) {
-    const cells = row(res.kind, o, wide);
+    const cells = row(res.kind, o, wide, clock);
     lines.push((showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells).join('\t'));
   }
   return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };

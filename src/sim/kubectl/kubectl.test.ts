@@ -5,6 +5,7 @@ import type { AnyObject } from '../api/store';
 import { kubectlGet } from './get';
 import { kubectlDescribe } from './describe';
 import { tabwrite, GET_TABWRITER } from './tabwriter';
+import { humanDuration } from './age';
 
 // Fixed addresses so the golden text reads like a tutorial's terminal.
 const objects = [
@@ -26,9 +27,9 @@ describe('kubectl get', () => {
   it('pods -o wide', () => {
     expect(get({ kind: 'pods', output: 'wide' })).toBe(
       [
-        'NAME    READY   STATUS    RESTARTS   AGE         IP           NODE     NOMINATED NODE   READINESS GATES',
-        'web-1   1/1     Running   0          <unknown>   10.244.0.5   node-1   <none>           <none>',
-        'web-2   0/1     Running   0          <unknown>   10.244.1.7   node-2   <none>           <none>',
+        'NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES',
+        'web-1   1/1     Running   0          2s    10.244.0.5   node-1   <none>           <none>',
+        'web-2   0/1     Running   0          2s    10.244.1.7   node-2   <none>           <none>',
         '',
       ].join('\n'),
     );
@@ -38,21 +39,21 @@ describe('kubectl get', () => {
     expect(get({ kind: 'svc' })).toBe(
       [
         'NAME   TYPE           CLUSTER-IP   EXTERNAL-IP   PORT(S)        AGE',
-        'db     ClusterIP      None         <none>        5432/TCP       <unknown>',
-        'ext    ExternalName   <none>       example.com   <none>         <unknown>',
-        'lb     LoadBalancer   10.96.0.60   <pending>     80:30081/TCP   <unknown>',
-        'web    NodePort       10.96.0.50   <none>        80:30080/TCP   <unknown>',
+        'db     ClusterIP      None         <none>        5432/TCP       2s',
+        'ext    ExternalName   <none>       example.com   <none>         2s',
+        'lb     LoadBalancer   10.96.0.60   <pending>     80:30081/TCP   2s',
+        'web    NodePort       10.96.0.50   <none>        80:30080/TCP   2s',
         '',
       ].join('\n'),
     );
   });
 
   it('endpoints and endpointslices list ready addresses', () => {
-    expect(get({ kind: 'endpoints', name: 'web' })).toBe('NAME   ENDPOINTS       AGE\nweb    10.244.0.5:80   <unknown>\n');
+    expect(get({ kind: 'endpoints', name: 'web' })).toBe('NAME   ENDPOINTS       AGE\nweb    10.244.0.5:80   0s\n');
     const slices = get({ kind: 'endpointslices' });
     expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS     ENDPOINTS               AGE');
-    expect(slices).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]{5} {4}IPv4 {10}<unset> {3}<unset> {17}<unknown>$/m);
-    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}<unknown>$/m);
+    expect(slices).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]{5} {4}IPv4 {10}<unset> {3}<unset> {17}0s$/m);
+    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}0s$/m);
   });
 
   it('errors and empty lists in kubectl wording', () => {
@@ -79,9 +80,9 @@ describe('kubectl get (cluster-wide views)', () => {
     const r = kubectlGet(full, { kind: 'nodes', output: 'wide' });
     expect(r.ok && r.text).toBe(
       [
-        'NAME     STATUS   ROLES           AGE         VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
-        'node-1   Ready    control-plane   <unknown>   v1.35.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
-        'node-2   Ready    <none>          <unknown>   v1.35.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'NAME     STATUS   ROLES           AGE   VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
+        'node-1   Ready    control-plane   9s    v1.35.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-2   Ready    <none>          9s    v1.35.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
         '',
       ].join('\n'),
     );
@@ -92,12 +93,12 @@ describe('kubectl get (cluster-wide views)', () => {
     expect(r.ok && r.text).toBe(
       [
         'NAMESPACE     NAME         TYPE           CLUSTER-IP   EXTERNAL-IP    PORT(S)                  AGE',
-        'default       db           ClusterIP      None         <none>         5432/TCP                 <unknown>',
-        'default       ext          ExternalName   <none>       example.com    <none>                   <unknown>',
-        'default       kubernetes   ClusterIP      10.96.0.1    <none>         443/TCP                  <unknown>',
-        'default       lb           LoadBalancer   10.96.0.60   203.0.113.10   80:30081/TCP             <unknown>',
-        'default       web          NodePort       10.96.0.50   <none>         80:30080/TCP             <unknown>',
-        'kube-system   kube-dns     ClusterIP      10.96.0.10   <none>         53/UDP,53/TCP,9153/TCP   <unknown>',
+        'default       db           ClusterIP      None         <none>         5432/TCP                 7s',
+        'default       ext          ExternalName   <none>       example.com    <none>                   7s',
+        'default       kubernetes   ClusterIP      10.96.0.1    <none>         443/TCP                  7s',
+        'default       lb           LoadBalancer   10.96.0.60   203.0.113.10   80:30081/TCP             7s',
+        'default       web          NodePort       10.96.0.50   <none>         80:30080/TCP             7s',
+        'kube-system   kube-dns     ClusterIP      10.96.0.10   <none>         53/UDP,53/TCP,9153/TCP   7s',
         '',
       ].join('\n'),
     );
@@ -107,7 +108,13 @@ describe('kubectl get (cluster-wide views)', () => {
     const r = kubectlGet(full, { kind: 'events' });
     const lines = r.ok ? r.text.split('\n') : [];
     expect(lines[0]).toMatch(/^LAST SEEN {3}TYPE {5}REASON +OBJECT +MESSAGE$/);
-    expect(lines.some((l) => /^<unknown> {3}Normal {3}EnsuredLoadBalancer +service\/lb +Ensured load balancer$/.test(l))).toBe(true);
+    // The lab's clock advances one second per event: an event's LAST SEEN is how many came after it.
+    const ensured = full.events.find((e) => e.reason === 'EnsuredLoadBalancer')!;
+    const last = full.events.reduce((m, e) => Math.max(m, e.seq), 0);
+    const seen = humanDuration(last - ensured.seq);
+    const row = new RegExp(`^${seen} +Normal {3}EnsuredLoadBalancer +service/lb +Ensured load balancer$`);
+    expect(lines.some((l) => row.test(l))).toBe(true);
+    expect(lines.filter((l) => /^0s /.test(l))).toHaveLength(full.events.filter((e) => e.seq === last).length);
   });
 });
 

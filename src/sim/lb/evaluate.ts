@@ -3,6 +3,7 @@
 // (a cursor per load balancer, started from the seed) or a hash of the connection's 5-tuple.
 
 import { SeededRandom } from '../net/rand';
+import { fnv1a32 } from '../util/hash';
 import type { CompiledLoadBalancer, LbListener, LbTarget } from './compile';
 
 /** Round-robin cursors, per load balancer. Plain data, kept in the trace session. */
@@ -33,10 +34,7 @@ export type LbDecision =
 
 /** FNV-1a over the 5-tuple: the same connection always lands on the same target. */
 function flowHash(f: Flow): number {
-  const s = `${f.src}:${f.srcPort}>${f.dst}:${f.dstPort}`;
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
+  return fnv1a32(`${f.src}:${f.srcPort}>${f.dst}:${f.dstPort}`);
 }
 
 /** Where round robin starts for this LB: drawn from the seed, so a lab replays identically. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Base32, sha512Hex } from './hash';
+import { fnv1a32, fnv1a32Mix, sha256Base32, sha512Hex } from './hash';
 
 describe('chain-name hashes', () => {
   it('base32 of sha256 as Go encodes it', () => {
@@ -12,5 +12,28 @@ describe('chain-name hashes', () => {
 
   it('sha512 in hex (FIPS 180-2 "abc")', () => {
     expect(sha512Hex('abc')).toBe('ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f');
+  });
+});
+
+describe('FNV-1a, 32-bit', () => {
+  it('matches the published test vectors (Go hash/fnv New32a)', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  });
+
+  it('keeps the values pod names and load-balancer choices were made with', () => {
+    expect(fnv1a32('10.0.0.1:40000>203.0.113.10:80')).toBe(839387190);
+    expect(fnv1a32('Pod/default/web-7d4b9c6f5-abcde')).toBe(254132308);
+    // Over UTF-16 code units, not UTF-8 bytes: 'ü' is one unit, 0xfc.
+    expect(fnv1a32('\u00fc')).toBe(2030796987);
+  });
+
+  it('hashes a suffix after a mixed-in length (the store\'s shard key)', () => {
+    const shardKey = (k: string) => fnv1a32(k, Math.max(0, k.length - 12), fnv1a32Mix(k.length));
+    expect(shardKey('')).toBe(84696351);
+    expect(shardKey('a')).toBe(1282717207);
+    expect(shardKey('foobar')).toBe(3633395908);
+    expect(shardKey('Pod/default/web-7d4b9c6f5-abcde')).toBe(3212985181);
   });
 });

@@ -28,3 +28,24 @@ export function sha256Base32(text: string, chars: number): string {
 export function sha512Hex(text: string): string {
   return bytesToHex(sha512(utf8ToBytes(text)));
 }
+
+/** FNV-1a's 32-bit offset basis and prime (draft-eastlake-fnv). */
+const FNV32_OFFSET = 0x811c9dc5;
+const FNV32_PRIME = 0x01000193;
+
+/**
+ * 32-bit FNV-1a, unsigned, over the UTF-16 code units of `text[start..]` (for ASCII, the same as
+ * FNV-1a over its bytes, which is what Go's hash/fnv New32a computes), continuing from `seed`.
+ * Pod-template hashes (so pod names), load-balancer flow hashing and the store's shards all use it;
+ * its values must never change, or names and load-balancing choices in saved labs would.
+ */
+export function fnv1a32(text: string, start = 0, seed = FNV32_OFFSET): number {
+  let h = seed;
+  for (let i = start; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV32_PRIME);
+  return h >>> 0;
+}
+
+/** The FNV-1a state after one extra unit `n` (e.g. a length) before the text: a seed for `fnv1a32`. */
+export function fnv1a32Mix(n: number, seed = FNV32_OFFSET): number {
+  return Math.imul(seed ^ n, FNV32_PRIME) >>> 0;
+}
