@@ -30,6 +30,7 @@ export const eventGlossesZh: Record<string, string> = {
   Sync: 'Ingress 控制器收到这个 Ingress 的变化，排队等待同步。',
   RELOAD: 'ingress-nginx 重新生成了 nginx.conf 并让 nginx 重新加载配置。',
   DynamicReconfiguration: 'ingress-nginx 只把新的端点交给 Lua 负载均衡器，nginx 没有重新加载。',
+  Reload: 'NGINX Gateway Fabric 为这个 Gateway 生成了新的 nginx.conf，数据面的 nginx 重新加载了配置。',
   ConfigurationReloaded: 'Traefik 在内存中换上了新的路由表，进程没有重新加载。',
 };
 
