@@ -878,8 +878,9 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     const headers: Record<string, string> = d.redirect ? { Location: d.redirect } : {};
     for (const [k, v] of d.response.add) if (d.status >= 400 || d.redirect) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
     w.hop({ place, action: d.redirect ? 'redirect' : 'respond', before, refs: d.refs, key: explain.key, params: explain.params });
-    // A redirect or a 404 is the Gateway's own answer; a rule's backend that cannot serve names its Service.
-    const answered = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream) ?? d.upstream);
+    // A redirect or a 404 is the Gateway's own answer; a rule's backend Service that cannot serve is
+    // named (an upstream that stands for no Service, such as invalid-backend-ref's 500, names none).
+    const answered = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
     return { outcome: 'response', status: d.status || 404, service: answered, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
   }
   const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
