@@ -1,6 +1,7 @@
 // The whole pipeline of ARCHITECTURE.md's data flow, from a scenario's objects to a lab the tracer
 // can walk: addons -> control plane -> ingress controllers -> cluster DNS -> kube-proxy per node.
 
+import type { NginxBlock, NginxNode } from '../ingress/nginx/conf';
 import type { RenderedArtifact } from '../artifact';
 import type { KubeObject, OtherObject } from '../api/types';
 import type { ApiProblem } from '../api/errors';
@@ -54,7 +55,32 @@ export function buildGatewayPorts(compiled: CompiledGateways): GatewayDataPlaneP
     service: dp.service ? `${dp.service.metadata.namespace ?? 'default'}/${dp.service.metadata.name}` : null,
     decide: (request, random) => evaluateGateway({ rendered: dp.rendered, request, random }),
     serviceOf: (upstream) => dp.rendered.upstreamServices[upstream] ?? null,
+    splitShares: (blockId) => splitShares(dp.rendered.nodes, blockId),
   }));
+}
+
+/** `split_clients` percentages per upstream, and each upstream's `server` peers, read from the config's nodes. */
+function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: string; percent: number; peers: string[] }[] | null {
+  const blocks: NginxBlock[] = [];
+  const walk = (ns: readonly NginxNode[]) => {
+    for (const n of ns) {
+      if (n.kind !== 'block') continue;
+      blocks.push(n);
+      walk(n.children);
+    }
+  };
+  walk(nodes);
+  const split = blocks.find((b) => b.id === blockId && b.name === 'split_clients');
+  if (!split) return null;
+  const out: { upstream: string; percent: number; peers: string[] }[] = [];
+  for (const line of split.children) {
+    if (line.kind !== 'directive') continue;
+    const upstream = blocks.find((b) => b.name === 'upstream' && b.args[0] === line.args[0]);
+    if (!upstream) return null;
+    const peers = upstream.children.flatMap((c) => (c.kind === 'directive' && c.name === 'server' ? [c.args[0]!] : []));
+    out.push({ upstream: line.args[0]!, percent: parseFloat(line.name), peers });
+  }
+  return out;
 }
 
 /** External DNS: each Ingress host resolves to the public address of the controller serving it. */

@@ -106,3 +106,36 @@ describe('distribution', () => {
     expect(d.perPod).toEqual({});
   });
 });
+
+describe('a Gateway rule split by weight', () => {
+  it("implies each backend's share from the rule's split_clients percentages, and the draws follow them", () => {
+    const obj = (o: object) => o as never;
+    const pod = (name: string, app: string) =>
+      obj({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app } }, spec: { containers: [{ name: 'c', image: 'echo-basic', ports: [{ containerPort: 8080 }] }] } });
+    const svc = (name: string) => obj({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } });
+    const objects = [
+      obj({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' }, spec: { controllerName: 'gateway.nginx.org/nginx-gateway-controller' } }),
+      obj({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: 'nginx', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }),
+      obj({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'web' },
+        spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'v1', port: 80, weight: 3 }, { name: 'v2', port: 80, weight: 1 }] }] },
+      }),
+      pod('v1-a', 'v1'),
+      pod('v1-b', 'v1'),
+      pod('v2-a', 'v2'),
+      svc('v1'),
+      svc('v2'),
+    ];
+    const lab = buildLab({ settings: classroomSettings('iptables'), objects });
+    const request: TraceRequest = { from: { kind: 'external', address: '203.0.113.5' }, url: 'http://web.example.com/', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } };
+    const d = distribution({ lab, request, n: 2000, seed: 'split' });
+    // 75% for v1 spread over its two pods, 25% for v2's one.
+    expect(d.implied).toEqual({ 'default/v1-a': 0.375, 'default/v1-b': 0.375, 'default/v2-a': 0.25 });
+    expect(d.impliedFrom).toMatch(/^split_clients \$group_default__web_rule0/);
+    const v2 = (d.perPod['default/v2-a'] ?? 0) / d.n;
+    expect(v2).toBeGreaterThan(0.2);
+    expect(v2).toBeLessThan(0.3);
+  });
+});

@@ -84,8 +84,23 @@ function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Recor
   return out;
 }
 
+/**
+ * A Gateway rule's backend weights: the `split_clients` block the data plane drew from, each
+ * upstream's share spread evenly over its peers (NGF balances an upstream's peers alike).
+ */
+function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
+  const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
+  const gw = ref ? lab.gateways?.find((g) => g.splitShares?.(ref.ref)) : undefined;
+  const shares = ref && gw?.splitShares ? gw.splitShares(ref.ref) : null;
+  if (!ref) return { implied: null, impliedFrom: 'the Gateway rule has one backend: no weights to split' };
+  if (!shares) return { implied: null, impliedFrom: `${ref.ref.slice('split:'.length)} splits to per-backend locations, not upstreams` };
+  const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, p: s.percent / 100 / s.peers.length })));
+  return { implied: toPods(lab, out), impliedFrom: `split_clients ${ref.ref.slice('split:'.length)}: the HTTPRoute rule's backend weights` };
+}
+
 function impliedShares(lab: LabPorts, first: TraceResult): Implied {
   const hop = balancingHop(first);
+  if (hop && 'controller' in hop && hop.controller === 'nginx-gateway-fabric') return gatewaySplit(lab, first);
   if (hop && 'controller' in hop) return { implied: null, impliedFrom: `the ${hop.controller} ingress controller chose the endpoint (its balancer, not kube-proxy's rules)` };
   if (!hop || hop.place.kind !== 'node') return { implied: null, impliedFrom: 'no kube-proxy load-balancing decision on the path' };
   const node = hop.place.node;

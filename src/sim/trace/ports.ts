@@ -111,6 +111,11 @@ export interface GatewayDataPlanePort {
   decide(req: GatewayRequest, rand: SeededRandom): GatewayDecision;
   /** "ns/name" of the Service behind an upstream of the rendered config. */
   serviceOf?(upstream: string): string | null;
+  /**
+   * The shares a `split_clients` block (block id `split:<variable>`) gives each upstream, with that
+   * upstream's peers; null when a share goes somewhere else than an upstream (an internal location).
+   */
+  splitShares?(blockId: string): { upstream: string; percent: number; peers: string[] }[] | null;
 }
 
 export interface LabPorts {
