@@ -6,24 +6,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KUBE_PROXY_VECTORS, TEST_NODE } from '../sim/proxy/iptables/fixtures';
 import { NODE1_IP, testService, testSlice } from '../sim/proxy/ipvs/testfixtures';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run } from './run';
+import { readerOf, runCli } from './testing';
 
 const golden = (name: string) => readFileSync(new URL(`../sim/proxy/iptables/testdata/${name}`, import.meta.url), 'utf8');
 
 function cli(argv: string[], files: Record<string, string>) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => {
-      if (p in files) return files[p]!;
-      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-    },
-  };
-  const code = run(argv, io, COMMANDS);
-  return { code, ...out };
+  return runCli(argv, readerOf(files));
 }
 
 // NewFakeProxier's settings: cluster CIDR 10.0.0.0/8 and the node's three addresses.

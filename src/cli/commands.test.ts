@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run as runWith } from './run';
-
-const run = (argv: readonly string[], io: CliIo) => runWith(argv, io, COMMANDS);
+import { readerOf, runCli } from './testing';
 
 const WEB = `apiVersion: v1
 kind: Node
@@ -34,18 +30,7 @@ spec:
 `;
 
 function cli(argv: string[], files: Record<string, string> = { 'web.yaml': WEB }) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => {
-      if (p in files) return files[p]!;
-      if (p.endsWith('scenarios/default.json')) return readFileSync(p, 'utf8');
-      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-    },
-  };
-  const code = run(argv, io);
-  return { code, ...out };
+  return runCli(argv, readerOf(files, { defaultScenario: true }));
 }
 
 describe('netlab trace', () => {

@@ -5,9 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run } from './run';
+import { runCli } from './testing';
 
 const CONVERTED = 'converted.yaml';
 const ANNOTATED = 'annotated.yaml';
@@ -48,14 +46,7 @@ spec:
 `;
 
 function cli(argv: string[], converted = '') {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => (p === CONVERTED ? converted : p === ANNOTATED ? ANNOTATED_YAML : readFileSync(p, 'utf8')),
-  };
-  const code = run(argv, io, COMMANDS);
-  return { code, ...out };
+  return runCli(argv, (p) => (p === CONVERTED ? converted : p === ANNOTATED ? ANNOTATED_YAML : readFileSync(p, 'utf8')));
 }
 
 interface TraceResult { outcome: string; status?: number; service?: string | null; services?: string[]; backendPod?: string | null }

@@ -6,9 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run } from './run';
+import { readerOf, runCli } from './testing';
 
 const GW = `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
@@ -56,17 +54,7 @@ spec:
 `;
 
 function cli(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => {
-      if (p === 'gw.yaml') return GW;
-      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-    },
-  };
-  const code = run(argv, io, COMMANDS);
-  return { code, ...out };
+  return runCli(argv, readerOf({ 'gw.yaml': GW }));
 }
 
 const SET = ['--set', 'gatewayAPI.controllerName=example.net/acme-controller'];

@@ -7,26 +7,15 @@ import { COMMANDS } from './commands';
 import type { CliIo } from './io';
 import { emptyGlobals, parseGlobalOptions } from './options';
 import { applyGlobalOptions } from './scenario-input';
+import { memoryIo as memoryIoOver, readerOf } from './testing';
 import { run as runWith } from './run';
 
 const run = (argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS) => runWith(argv, io, commands);
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
-/** An Io over in-memory files; what the command printed is collected. */
-function memoryIo(files: Record<string, string>) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (path) => {
-      if (path in files) return files[path];
-      if (path.endsWith('scenarios/default.json')) return readFileSync(path, 'utf8');
-      throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-    },
-  };
-  return { io, out };
-}
+/** An Io over in-memory files (and the default scenario); what the command printed is collected. */
+const memoryIo = (files: Record<string, string>) => memoryIoOver(readerOf(files, { defaultScenario: true }));
 
 const DEFAULT = readFileSync(repo('scenarios/default.json'), 'utf8');
 const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  namespace: default\nspec:\n  ports:\n  - port: 80\n';

@@ -4,23 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run } from './run';
+import { readerOf, runCli } from './testing';
 
 const PLAIN = readFileSync(fileURLToPath(new URL('./testdata/plain-nodeport.yaml', import.meta.url)), 'utf8');
 
 function traceJson(...args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => {
-      if (p === 'plain.yaml') return PLAIN;
-      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-    },
-  };
-  const code = run(['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', ...args], io, COMMANDS);
+  const out = runCli(['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', ...args], readerOf({ 'plain.yaml': PLAIN }));
+  const { code } = out;
   const results = out.stdout ? (JSON.parse(out.stdout) as { results: { outcome: string; status: number | null; backend: { sourceIP: string } | null; hops: { place: { kind: string; name?: string; address?: string } }[]; fault: { message: string } | null }[] }).results : [];
   return { code, results, stderr: out.stderr };
 }

@@ -2,9 +2,7 @@
 // refuses are errors at the object's (or field's) file:line:col, and the exit code is 1.
 
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io';
-import { COMMANDS } from './commands';
-import { run } from './run';
+import { readerOf, runCli } from './testing';
 
 const NODE = `apiVersion: v1
 kind: Node
@@ -38,17 +36,7 @@ spec: {type: NodePort, selector: {app: b}, ports: [{port: 80, nodePort: 30080}]}
 `;
 
 function validate(files: Record<string, string>, extra: string[] = []) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    readFile: (p) => {
-      if (p in files) return files[p]!;
-      throw new Error(`ENOENT: no such file or directory, open '${p}'`);
-    },
-  };
-  const code = run([...extra, 'validate', ...Object.keys(files)], io, COMMANDS);
-  return { code, ...out };
+  return runCli([...extra, 'validate', ...Object.keys(files)], readerOf(files));
 }
 
 describe('netlab validate: the apiserver dry run', () => {
