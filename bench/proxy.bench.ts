@@ -14,7 +14,7 @@ import type { EndpointSlice, Service } from '../src/sim/api/types';
 import { emptyCluster } from '../src/sim/cluster';
 import { defaultLabSettings, type KubeProxySettings } from '../src/sim/lab';
 import { compileIptables, recompileIptables } from '../src/sim/proxy/iptables/compile';
-import { rulesetText } from '../src/sim/proxy/netfilter/render';
+import { rulesetText } from '../src/sim/node/netfilter/render';
 import type { BenchResult } from './types';
 export type { BenchResult } from './types';
 

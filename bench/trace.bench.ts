@@ -11,7 +11,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { Deployment, Pod } from '../src/sim/api/types';
-import { buildLab, type Lab } from '../src/sim/build/lab';
+import { buildLab, type Lab } from '../src/sim/assembly/lab';
 import { SeededRandom } from '../src/sim/net/rand';
 import { classroomObjects, classroomSettings } from '../src/sim/trace/classroom';
 import { distribution } from '../src/sim/trace/distribution';
@@ -109,7 +109,7 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 async function editBench(lab0: Lab, request: TraceRequest): Promise<BenchResult[]> {
-  const { updateLab } = await import('../src/sim/build/update');
+  const { updateLab } = await import('../src/sim/assembly/update');
   let lab = lab0;
   const walls: number[] = [];
   const cpus: number[] = [];

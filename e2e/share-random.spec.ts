@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { loadScenarioText, type LabEdit, type Scenario } from '../src/scenario';
 import { encodeShare } from '../src/scenario/share';
-import { buildEditedLab } from '../src/sim/build/edits';
+import { buildEditedLab } from '../src/sim/assembly/edits';
 import { SeededRandom } from '../src/sim/net/rand';
 import { newTraceSession, trace } from '../src/sim/trace/trace';
 import { toSimRequest } from '../src/ui/trace-request';

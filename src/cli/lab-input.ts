@@ -2,8 +2,8 @@
 // rest, load the files (or the default scenario), apply --mode/--seed/--set, and build the lab.
 
 import type { Scenario } from '../scenario';
-import { buildEditedLab } from '../sim/build/edits';
-import type { Lab } from '../sim/build/lab';
+import { buildEditedLab } from '../sim/assembly/edits';
+import type { Lab } from '../sim/assembly/lab';
 import type { CommandContext } from './command';
 import { loadScenarioForCommand, STDIN_ARG } from './scenario-input';
 

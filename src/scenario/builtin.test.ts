@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildLab } from '../sim/build/lab';
+import { buildLab } from '../sim/assembly/lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../sim/trace/trace';
 import { BUILTIN_SCENARIOS } from './builtin';
 import { loadScenarioText, type LocalizedText, type Scenario } from './index';

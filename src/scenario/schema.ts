@@ -479,7 +479,7 @@ export const viewSchema = z.looseObject({
 
 const anyObject = z.union([...Object.values(KIND_SCHEMAS), otherObjectSchema]);
 
-/** One change made in the running lab (src/sim/build/edits.ts), replayed in order after the cluster starts. */
+/** One change made in the running lab (src/sim/assembly/edits.ts), replayed in order after the cluster starts. */
 export const labEditSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('set-replicas'), namespace: str.min(1), name: str.min(1), replicas: z.int().min(0).max(LIMITS.maxReplicas) }).meta({ description: 'kubectl scale deployment/<name> --replicas=N' }),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLab } from '../sim/build/lab';
+import { buildLab } from '../sim/assembly/lab';
 import { labClients } from '../sim/clients';
 import { POD_ANNOTATIONS } from '../sim/cluster';
 import { PROXY_MODES } from '../sim/lab';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLab } from '../sim/build/lab';
+import { buildLab } from '../sim/assembly/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../sim/trace/trace';
 import { describeInference, loadScenarioText } from './index';
 

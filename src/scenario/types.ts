@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { KubeObject, OtherObject } from '../sim/api/types';
 import type { ExternalClient, SavedRequest } from '../sim/cluster';
 import type { LabSettings } from '../sim/lab';
-import type { LabEdit } from '../sim/build/edits';
+import type { LabEdit } from '../sim/assembly/edits';
 import type { Problem } from './problem';
 import type { Inference } from './snapshot';
 import type { lessonStepSchema, localizedTextSchema, metaSchema, viewSchema } from './schema';

@@ -35,10 +35,10 @@ export { distribution } from './trace/distribution';
 export type { Distribution, DistributionInput } from './trace/distribution';
 export { compareTraces, abTrace, flipEdit } from './trace/compare';
 export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './trace/compare';
-export { updateLab } from './build/update';
-export { applyEdit, appliedObjects, buildEditedLab, currentObject } from './build/edits';
-export type { EditedLabInput, LabEdit } from './build/edits';
-export type { LabUpdateInfo, UpdatedLab } from './build/update';
+export { updateLab } from './assembly/update';
+export { applyEdit, appliedObjects, buildEditedLab, currentObject } from './assembly/edits';
+export type { EditedLabInput, LabEdit } from './assembly/edits';
+export type { LabUpdateInfo, UpdatedLab } from './assembly/update';
 // The CNI portmap plugin's hostPort rules on a node (not kube-proxy's; every proxy mode shows them).
 export { nodePortmap, portmapChainName, sandboxContainerID, CNI_NETWORK_NAME } from './cni/portmap';
 export type { NodePortmap, PortmapSandbox, PortMapEntry } from './cni/portmap';

@@ -3,12 +3,12 @@
 //
 // A change to the running cluster (scale, delete a pod, mark one not ready, apply an object,
 // restart kube-proxy in another mode) is appended to the scenario's edit log rather than written
-// into its objects: the lab replays the log on the running cluster (src/sim/build/edits.ts), so
+// into its objects: the lab replays the log on the running cluster (src/sim/assembly/edits.ts), so
 // the ReplicaSet keeps its pods when scaled, a deleted pod is replaced under a new name, and a
 // share link or saved file that carries the log reproduces the same names, addresses and trace.
 
 import { enablePatches, produceWithPatches, type Patch } from 'immer';
-import type { LabEdit } from '../sim/build/edits';
+import type { LabEdit } from '../sim/assembly/edits';
 import type { ExternalClient } from '../sim/cluster';
 import { assertNever } from '../sim/util/assert';
 import type { Scenario } from './types';

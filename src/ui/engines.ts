@@ -1,12 +1,12 @@
 // The engines below the UI, loaded after first paint so the YAML/zod loader and the simulation
-// stay out of the initial bundle. They all run on one `buildLab` (src/sim/build): addons, control
+// stay out of the initial bundle. They all run on one `buildLab` (src/sim/assembly): addons, control
 // plane, ingress controllers, cluster DNS, kube-proxy per node, bound to the tracer; then the
 // scenario's edits, one `applyEdit` each.
 
 import { loadScenarioFiles, type LabEdit } from '../scenario';
 import type { LabSettings } from '../sim';
-import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/build/edits';
-import { buildLab, type Lab } from '../sim/build/lab';
+import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/assembly/edits';
+import { buildLab, type Lab } from '../sim/assembly/lab';
 import { labClients } from '../sim/clients';
 import { checkRequest } from '../sim/trace/request-check';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';

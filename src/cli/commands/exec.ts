@@ -3,8 +3,8 @@
 // its thin adapter (like src/state/console/engine.ts for the page). A change (kubectl apply, scale,
 // delete) is checked and its events printed, but not saved: the files stay as they are.
 
-import type { LabEdit } from '../../sim/build/edits';
-import { buildEditedLab } from '../../sim/build/edits';
+import type { LabEdit } from '../../sim/assembly/edits';
+import { buildEditedLab } from '../../sim/assembly/edits';
 import { findClient } from '../../sim/clients';
 import type { ExternalClient } from '../../sim/cluster';
 import { runShell, type Shell, type ShellEnv } from '../../sim/shell/shell';

@@ -2,7 +2,7 @@
 // settings kept apart, in a comment), or the scenario as netlab's own JSON.
 
 import { serializeScenario, toManifests } from '../../scenario';
-import { appliedObjects } from '../../sim/build/edits';
+import { appliedObjects } from '../../sim/assembly/edits';
 import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';

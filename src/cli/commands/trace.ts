@@ -1,7 +1,7 @@
 // `netlab trace`: one request (or --repeat N of them, sharing kube-proxy's and the ingress
 // controllers' state), hop by hop. The JSON form is a public contract: keep it stable.
 
-import type { Lab } from '../../sim/build/lab';
+import type { Lab } from '../../sim/assembly/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';

@@ -7,7 +7,7 @@
 import { describeInference, formatProblem, hasErrors, loadScenarioFiles, type Problem, type Scenario } from '../../scenario';
 import { locateRefusals } from '../../scenario/refusals';
 import type { ObjectSource } from '../../scenario/types';
-import { buildEditedLab } from '../../sim/build/edits';
+import { buildEditedLab } from '../../sim/assembly/edits';
 import { SUMMARIES } from '../catalog';
 import { EXIT, type Command } from '../command';
 import { applyGlobalOptions, readInputs, versionGiven } from '../scenario-input';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeTopology, ensureDebianPackage, fidelitySkipReason, useTopology, type ConnectOutcome, type ConnectScenario } from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
 import { artifactText } from '../artifact';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { defaultLabSettings } from '../lab';
 import { SeededRandom } from '../net/rand';
 import type { IpvsNodeProxy } from '../proxy/ipvs/proxy';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OtherObject, Pod } from '../api/types';
 import { artifactText } from '../artifact';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { defaultLabSettings, type ProxyMode } from '../lab';
-import { renderRuleset } from '../proxy/netfilter/render';
+import { renderRuleset } from '../node/netfilter/render';
 import { sha512Hex } from '../util/hash';
 import { installPortmap, nodePortmap, portmapChainName, portmapRuleset, sandboxContainerID, type NodePortmap } from './portmap';
 

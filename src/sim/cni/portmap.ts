@@ -23,8 +23,8 @@ import type { Pod, Protocol } from '../api/types';
 import type { Cluster } from '../cluster';
 import { parseCidr } from '../net/ip';
 import { SeededRandom } from '../net/rand';
-import type { Chain, IpProtocol, Match, Rule, Ruleset, Table } from '../proxy/netfilter/types';
-import { BUILTIN_CHAINS, isBuiltinChain } from '../proxy/netfilter/types';
+import type { Chain, IpProtocol, Match, Rule, Ruleset, Table } from '../node/netfilter/types';
+import { BUILTIN_CHAINS, isBuiltinChain } from '../node/netfilter/types';
 import { sha512Hex } from '../util/hash';
 
 /** The CNI network name in the comment and the chain hash: flannel's kube-flannel.yml conflist is "cbr0". */

@@ -16,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chiSquareConsistent } from '../../../scripts/fidelity/netns';
 import type { KubeObject } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { defaultLabSettings } from '../lab';
 import { SeededRandom } from '../net/rand';
 import { evaluateGateway, type GatewayRequest } from './evaluate';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { defaultLabSettings } from '../lab';
 import type { KubeObject } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { newTraceSession, trace } from '../trace/trace';
 import type { HTTPRoute } from '../api/types';
 
@@ -288,7 +288,7 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
 
 describe('reloads on the timeline', () => {
   it('the first sync and an HTTPRoute edit reload the data plane, the edit with the nginx.conf diff', async () => {
-    const { updateLab } = await import('../build/update');
+    const { updateLab } = await import('../assembly/update');
     const lab = labOf(ROUTES);
     const first = lab.events.filter((e) => e.source === 'nginx-gateway-fabric');
     expect(first).toHaveLength(1);

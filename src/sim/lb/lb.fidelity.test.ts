@@ -12,11 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeTopology, fidelitySkipReason, iptablesBackend } from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { defaultLabSettings } from '../lab';
 import { compileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from '../proxy/iptables/compile';
 import { nodeRuleset } from '../proxy/iptables/proxy';
-import { rulesetText } from '../proxy/netfilter/render';
+import { rulesetText } from '../node/netfilter/render';
 import { newTraceSession, parseSource, trace } from '../trace/trace';
 import { LB_ANNOTATIONS, compileLoadBalancers } from './index';
 

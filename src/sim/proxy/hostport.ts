@@ -8,9 +8,9 @@
 
 import { findLine, type ArtifactRef, type RenderedArtifact, type RenderedLine } from '../artifact';
 import { portmapRuleset, portmapRules, sandboxOfChain, type NodePortmap } from '../cni/portmap';
-import { chainRef, renderRule, renderRuleset } from './netfilter/render';
-import { isBuiltinChain, type Rule, type TableName } from './netfilter/types';
-import { RulesetIndex, walkPacket, type WalkResult } from './netfilter/walk';
+import { chainRef, renderRule, renderRuleset } from '../node/netfilter/render';
+import { isBuiltinChain, type Rule, type TableName } from '../node/netfilter/types';
+import { RulesetIndex, walkPacket, type WalkResult } from '../node/netfilter/walk';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from './types';
 
 /** The hostport verdict when the walk's DNAT came from a portmap CNI-DN-* chain. */

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Pod, Service } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { newTraceSession, parseSource, trace } from '../trace/trace';
 import { LATEST_KUBERNETES_VERSION, modeStage, proxyModeStartupError } from './versions';

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, OtherObject, Pod, Service } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings } from '../lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OtherObject, Service } from '../api/types';
-import type { LabInput } from '../build/lab';
+import type { LabInput } from '../assembly/lab';
 import { classroomObjects, classroomSettings } from './classroom';
 import { abTrace, compareTraces, type AbTraceResult } from './compare';
 import { newTraceSession, trace, type TraceRequest } from './trace';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
 const ingressAddon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };

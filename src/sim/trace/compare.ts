@@ -4,8 +4,8 @@
 // unmatched instead of shifting every later comparison.
 
 import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
-import { applyEdit, buildEditedLab, currentObject, withoutStatus, type EditedLabInput, type LabEdit } from '../build/edits';
-import type { Lab } from '../build/lab';
+import { applyEdit, buildEditedLab, currentObject, withoutStatus, type EditedLabInput, type LabEdit } from '../assembly/edits';
+import type { Lab } from '../assembly/lab';
 import type { ProxyMode } from '../lab';
 import { LB_ANNOTATIONS } from '../lb/behaviour';
 import { assertNever } from '../util/assert';

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { OtherObject, Service } from '../api/types';
-import type { LabInput } from '../build/lab';
+import type { LabInput } from '../assembly/lab';
 import { classroomObjects, classroomSettings } from './classroom';
 import { convertAbTrace, type ConvertAbResult } from './convert-ab';
 import type { TraceRequest } from './trace';

@@ -4,8 +4,8 @@
 // their names and addresses), connecting to the Gateway that took over the request's host.
 
 import type { Gateway } from '../api/types';
-import { applyEdit, buildEditedLab, type EditedLabInput, type LabEdit } from '../build/edits';
-import type { Lab } from '../build/lab';
+import { applyEdit, buildEditedLab, type EditedLabInput, type LabEdit } from '../assembly/edits';
+import type { Lab } from '../assembly/lab';
 import { convertIngressesToGatewayAPI, type ConvertNote } from '../gateway/convert';
 import { compareTraces, type TraceComparison } from './compare';
 import { newTraceSession, trace, type TraceRequest } from './trace';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Service } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import type { ProxyMode } from '../lab';
 import { classroomObjects, classroomSettings } from './classroom';
 import { distribution } from './distribution';

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, OtherObject, Pod } from '../api/types';
-import { buildLab } from '../build/lab';
-import { updateLab } from '../build/update';
+import { buildLab } from '../assembly/lab';
+import { updateLab } from '../assembly/update';
 import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { renderTraceMessage } from './messages';

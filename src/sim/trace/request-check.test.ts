@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import type { KubeObject } from '../api/types';
 import { defaultLabSettings } from '../lab';
 import { checkRequest } from './request-check';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, OtherObject, Pod, Service } from '../api/types';
-import { buildLab } from '../build/lab';
+import { buildLab } from '../assembly/lab';
 import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';

@@ -2,8 +2,8 @@
 // command out (so undo/redo covers every change). The interpreter itself is the one the CLI's
 // `exec` runs too.
 
-import type { LabEdit } from '../../sim/build/edits';
-import type { Lab } from '../../sim/build/lab';
+import type { LabEdit } from '../../sim/assembly/edits';
+import type { Lab } from '../../sim/assembly/lab';
 import type { TraceResult } from '../../sim/trace/types';
 import { checkEdits, runShell, type ShellEnv, type ShellResult } from '../../sim/shell/shell';
 import { shellLoaders } from '../../scenario/shell-io';

@@ -1,6 +1,6 @@
 // Messages between the distribution panel and its worker (types only: no code crosses).
 
-import type { EditedLabInput } from '../../sim/build/edits';
+import type { EditedLabInput } from '../../sim/assembly/edits';
 import type { Distribution } from '../../sim/trace/distribution';
 import type { TraceRequest } from '../../state';
 

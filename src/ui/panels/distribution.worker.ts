@@ -4,7 +4,7 @@
 // state carries on across chunks exactly as in one long run), posting the running totals.
 // Cancelling is terminating the worker.
 
-import { buildEditedLab } from '../../sim/build/edits';
+import { buildEditedLab } from '../../sim/assembly/edits';
 import { labClients } from '../../sim/clients';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession } from '../../sim/trace/trace';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { rulesetText } from '../netfilter/render';
+import { rulesetText } from '../../node/netfilter/render';
 import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
 import { KUBE_PROXY_VECTORS, TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';

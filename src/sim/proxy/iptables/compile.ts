@@ -11,7 +11,7 @@ import type { Cluster } from '../../cluster';
 import type { EndpointSlice, Service } from '../../api/types';
 import { masqueradeMark, type KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
-import type { Chain, IpProtocol, Match, Rule, Ruleset, Table, Target } from '../netfilter/types';
+import type { Chain, IpProtocol, Match, Rule, Ruleset, Table, Target } from '../../node/netfilter/types';
 import {
   categorizeEndpoints,
   endpointsFor,

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeTopology, chiSquareConsistent, fidelitySkipReason, type ConnectOutcome, type ConnectScenario } from '../../../../scripts/fidelity/netns';
-import { rulesetText } from '../netfilter/render';
+import { rulesetText } from '../../node/netfilter/render';
 import { SeededRandom } from '../../net/rand';
 import type { NodeProxy } from '../types';
 import { compileIptables, recompileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from './compile';

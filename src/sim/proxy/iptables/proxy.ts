@@ -6,9 +6,9 @@ import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifac
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRuleset } from '../netfilter/render';
-import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../netfilter/types';
-import { RulesetIndex, walkPacket, type WalkResult } from '../netfilter/walk';
+import { renderRuleset } from '../../node/netfilter/render';
+import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
+import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
 import { ownersOf, type IptablesArtifact } from './compile';

@@ -3,7 +3,7 @@
 // than addresses. They mark packets for masquerade and filter; IPVS itself does the DNAT.
 
 import type { KubeProxySettings } from '../../lab';
-import type { Chain, Match, Rule, Ruleset, Table } from '../netfilter/types';
+import type { Chain, Match, Rule, Ruleset, Table } from '../../node/netfilter/types';
 import type { Ipset, IpvsModel } from './model';
 
 function comment(text: string): Match {

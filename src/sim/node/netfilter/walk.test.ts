@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../net/rand';
-import type { Packet, PacketOrigin, ProxyRuntimeState } from '../types';
+import type { Packet, PacketOrigin, ProxyRuntimeState } from '../../proxy/types';
 import type { Chain, Rule, Ruleset } from './types';
 import { RulesetIndex, walkPacket } from './walk';
 
