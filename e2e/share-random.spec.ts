@@ -4,7 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { loadScenarioText, type LabEdit, type Scenario } from '../src/scenario';
+import { loadScenarioText } from '../src/scenario';
+import { randomLab } from '../src/scenario/random-lab';
 import { encodeShare } from '../src/scenario/share';
 import { buildEditedLab } from '../src/sim/assembly/edits';
 import { SeededRandom } from '../src/sim/net/rand';
@@ -21,32 +22,6 @@ const builtins = index.map((e) => {
   return r.scenario;
 });
 
-/** A random lab: a built-in with another seed and mode, and a few edits a learner could make. */
-function randomLab(rng: SeededRandom): Scenario {
-  const base = builtins[rng.int(builtins.length)]!;
-  const modes = ['iptables', 'ipvs', 'nftables'] as const;
-  const scenario: Scenario = { ...base, settings: { ...base.settings, seed: `r${rng.int(1_000_000)}`, kubeProxy: { ...base.settings.kubeProxy, mode: base.settings.kubeProxy.mode === 'userspace' ? 'userspace' : modes[rng.int(3)]! } } };
-  const lab = buildEditedLab(scenario);
-  const edits: LabEdit[] = [];
-  const deployments = lab.reconcile.cluster.deployments.filter((d) => !d.metadata.labels?.['netlab.io/addon'] && d.metadata.namespace !== 'kube-system');
-  const pods = lab.reconcile.cluster.pods.filter((p) => p.metadata.ownerReferences && !p.metadata.labels?.['netlab.io/addon'] && p.metadata.namespace !== 'kube-system');
-  for (let i = rng.int(4); i > 0; i--) {
-    const d = deployments[rng.int(Math.max(1, deployments.length))];
-    const p = pods[rng.int(Math.max(1, pods.length))];
-    switch (rng.int(3)) {
-      case 0:
-        if (d) edits.push({ kind: 'set-replicas', namespace: d.metadata.namespace ?? 'default', name: d.metadata.name, replicas: 1 + rng.int(4) });
-        break;
-      case 1:
-        if (p) edits.push({ kind: 'set-pod-ready', namespace: p.metadata.namespace ?? 'default', name: p.metadata.name, ready: false });
-        break;
-      default:
-        if (scenario.settings.kubeProxy.mode !== 'userspace') edits.push({ kind: 'set-proxy-mode', mode: modes[rng.int(3)]! });
-    }
-  }
-  return { ...scenario, edits };
-}
-
 test('100 random share links trace in Chromium exactly as in Node', async ({ page }) => {
   test.setTimeout(240_000);
   const lab = new LabPage(page);
@@ -54,7 +29,7 @@ test('100 random share links trace in Chromium exactly as in Node', async ({ pag
   const rng = SeededRandom.fromSeed('share-links-20261122');
   let compared = 0;
   for (let i = 0; i < 100; i++) {
-    const scenario = randomLab(rng);
+    const scenario = randomLab(rng, builtins);
     const saved = scenario.requests[rng.int(scenario.requests.length)];
     if (!saved) continue;
     const request = { from: saved.from, method: saved.method ?? 'GET', url: saved.url, headers: saved.headers ?? {}, connect: saved.connect ?? '' };

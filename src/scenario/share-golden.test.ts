@@ -1,0 +1,88 @@
+// 100 random share links, frozen with the traces they gave: a refactor of the core (the node data
+// plane, kube-proxy's state, the tracer's builders) must leave every trace the same hop for hop.
+// The one change allowed is a hop gaining an artifact reference it lacked (`refs` was empty).
+// The links, not the generator, are frozen: a change to `randomLab` does not change what is checked.
+// To rewrite the file (only when a behaviour change is intended, and say so in the commit):
+//   NETLAB_WRITE_GOLDEN=1 npx vitest run src/scenario/share-golden.test.ts
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildEditedLab } from '../sim/assembly/edits';
+import { SeededRandom } from '../sim/net/rand';
+import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../sim/trace/trace';
+import type { Hop, TraceResult } from '../sim/trace/types';
+import { loadScenarioText } from './load';
+import { randomLab } from './random-lab';
+import { decodeShare, encodeShare } from './share';
+import type { Scenario } from './types';
+
+const GOLDEN = new URL('./testdata/share-golden.json', import.meta.url);
+const WRITE = process.env.NETLAB_WRITE_GOLDEN === '1';
+
+interface GoldenLink {
+  link: string;
+  result: Omit<TraceResult, 'hops'> & { hops: Omit<Hop, 'steps'>[] };
+}
+
+function builtins(): Scenario[] {
+  const index = JSON.parse(readFileSync('scenarios/index.json', 'utf8')) as { file: string }[];
+  return index.map((e) => {
+    const r = loadScenarioText(e.file, readFileSync(`scenarios/${e.file}`, 'utf8'));
+    if (!r.ok) throw new Error(`${e.file} does not load`);
+    return r.scenario;
+  });
+}
+
+function newLinks(): string[] {
+  const all = builtins();
+  const rng = SeededRandom.fromSeed('share-golden-20261206');
+  const links: string[] = [];
+  while (links.length < 100) {
+    const scenario = randomLab(rng, all);
+    const saved = scenario.requests[rng.int(Math.max(1, scenario.requests.length))];
+    if (saved) links.push(`#${encodeShare({ scenario, request: saved.id })}`);
+  }
+  return links;
+}
+
+/** The trace a link opens on, as the page and the CLI compute it. */
+function traceLink(link: string): GoldenLink['result'] {
+  const decoded = decodeShare(link);
+  if (!decoded.ok) throw new Error(`link does not decode: ${decoded.message}`);
+  const { scenario, request } = decoded.lab;
+  const saved = scenario.requests.find((r) => r.id === request);
+  if (!saved) throw new Error(`link names no saved request (${String(request)})`);
+  const from = parseSource(saved.from);
+  if ('error' in from) throw new Error(from.error);
+  const connect = saved.connect ? parseConnect(saved.connect) : undefined;
+  if (connect && 'error' in connect) throw new Error(connect.error);
+  const req: TraceRequest = { from, method: saved.method ?? 'GET', url: saved.url, headers: saved.headers ?? {}, connect };
+  const lab = buildEditedLab(scenario);
+  const result = trace({ ...lab, clients: [...scenario.clients] }, req, newTraceSession(lab.settings.seed));
+  // Steps are the evaluators' detail, checked by their own suites; the hop is what must not move.
+  const hops = result.hops.map(({ steps: _steps, ...hop }) => hop);
+  return JSON.parse(JSON.stringify({ ...result, hops })) as GoldenLink['result'];
+}
+
+/** The golden hop with the references the new hop gained where the golden one had none. */
+function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']): GoldenLink['result'] {
+  const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
+  return { ...golden, hops };
+}
+
+describe('share links traced before and after a refactor', () => {
+  if (WRITE || !existsSync(GOLDEN)) {
+    it('writes the golden traces', () => {
+      const golden: GoldenLink[] = newLinks().map((link) => ({ link, result: traceLink(link) }));
+      writeFileSync(GOLDEN, `${JSON.stringify(golden)}\n`);
+      expect(golden).toHaveLength(100);
+    }, 600_000);
+    return;
+  }
+  const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as GoldenLink[];
+  it('holds 100 links', () => expect(golden).toHaveLength(100));
+  it.each(golden.map((g, i) => [i, g] as const))('link %i traces hop for hop as before', (_i, g) => {
+    const now = traceLink(g.link);
+    expect(now).toEqual(allowingNewRefs(g.result, now));
+  });
+});
