@@ -33,8 +33,8 @@ export type { KubectlDescribeOptions } from './kubectl/describe';
 // Batch runs, A/B traces and incremental lab updates (issue 6 items 5 and 7).
 export { distribution } from './trace/distribution';
 export type { Distribution, DistributionInput } from './trace/distribution';
-export { compareTraces, abTrace, flipEdit } from './trace/compare';
-export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './trace/compare';
+export { compareTraces, abTrace, flipEdit } from './analysis/compare';
+export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './analysis/compare';
 export { updateLab } from './assembly/update';
 export { applyEdit, appliedObjects, buildEditedLab, currentObject } from './assembly/edits';
 export type { EditedLabInput, LabEdit } from './assembly/edits';

@@ -14,7 +14,7 @@ import type { SeededRandom } from '../../net/rand';
 import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
-import { note, type Note } from '../../trace/notes';
+import { note, type Note } from '../../notes';
 import type { EvalStep, StepEffect } from '../../step';
 
 export interface IngressRequest {

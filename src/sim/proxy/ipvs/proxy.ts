@@ -3,7 +3,7 @@
 // kernel does: nat PREROUTING or OUTPUT (marks), filter INPUT (KUBE-IPVS-FILTER), IPVS at
 // LOCAL_IN (scheduler, persistence, DNAT), nat POSTROUTING (masquerade).
 
-import { note } from '../../trace/notes';
+import { note } from '../../notes';
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { ClusterEvent } from '../../events';
