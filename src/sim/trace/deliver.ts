@@ -10,7 +10,7 @@ import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
-import { note, renderNote } from './notes';
+import { note, renderNote } from '../notes';
 import { headerValue } from './request';
 import {
   faultOf,

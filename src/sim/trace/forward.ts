@@ -11,7 +11,7 @@ import { deliver } from './deliver';
 import { throughLoadBalancer } from './lb-walk';
 import type { AddressOwner } from './network';
 import { throughNodeRules, type OnNode } from './node-walk';
-import { note, renderNote } from './notes';
+import { note, renderNote } from '../notes';
 import type { Fault, HopPlace } from './types';
 import {
   httpViewOf,

@@ -4,12 +4,12 @@
 // and where POSTROUTING starts, so each hop's last line is the one that decided it.
 
 import type { ArtifactRef } from '../artifact';
-import type { Pod } from '../api/types';
-import { isPodReady, isTerminating, podListeningPorts as podListening } from '../controllers/podstate';
+import { podListeningPorts as podListening } from '../controllers/podstate';
+import { serviceSelection } from '../controllers/selection';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
-import { note, type Note } from './notes';
+import { note, type Note } from '../notes';
 import type { LabPorts } from './ports';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { faultOf, httpViewOf, nodePlace, svcKey, view } from './walk';
@@ -57,33 +57,32 @@ function serviceOf(servicePort: string): string {
   return servicePort.split(':')[0]!;
 }
 
-function describeNoEndpoints(lab: LabPorts, serviceKey: string | undefined): Fault | undefined {
-  if (!serviceKey) return undefined;
-  const [ns, rest] = serviceKey.split('/') as [string, string];
+/**
+ * Why a Service answered nothing: the selection its endpoints come from (the controllers' own
+ * reading of spec.selector, src/sim/controllers/selection.ts), counted the way a learner checks it.
+ */
+function describeNoEndpoints(lab: LabPorts, servicePort: string | undefined): Fault | undefined {
+  if (!servicePort) return undefined;
+  const [ns, rest] = servicePort.split('/') as [string, string];
   const name = rest.split(':')[0]!;
   const service = `${ns}/${name}`;
-  const svc = lab.cluster.services.find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === ns);
-  if (!svc) return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
-  const sel = svc.spec.selector ?? {};
-  const selText = Object.entries(sel)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  const selection = serviceSelection(lab.cluster, ns, name);
+  if (!selection) {
+    return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
+  }
   const blame = { kind: 'Service', namespace: ns, name, field: 'spec.selector' };
-  if (!selText) return faultOf(blame, note('note.fault.noSelector', { service }));
-  const selects = (p: Pod) =>
-    (p.metadata.namespace ?? 'default') === ns && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v);
-  const matching = lab.cluster.pods.filter(selects);
-  const ready = matching.filter((p) => isPodReady(p) && !isTerminating(p));
-  const notReady = matching.length - ready.length;
+  if (!selection.selector) return faultOf(blame, note('note.fault.noSelector', { service }));
+  const ready = selection.ready.length;
+  const notReady = selection.notReady.length;
   const key =
-    ready.length === 1
+    ready === 1
       ? notReady > 0
         ? 'note.fault.noReadyOneSome'
         : 'note.fault.noReadyOne'
       : notReady > 0
         ? 'note.fault.noReadySome'
         : 'note.fault.noReady';
-  return faultOf(blame, note(key, { service, selector: selText, ready: ready.length, notReady }));
+  return faultOf(blame, note(key, { service, selector: selection.selector, ready, notReady }));
 }
 
 /** The walk cut where the data plane rewrote the destination and where the source NAT stage starts. */
