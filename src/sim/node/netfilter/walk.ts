@@ -9,7 +9,7 @@
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
 
 import type { ArtifactRef } from '../../artifact';
-import { cidrContains, ipToInt, parseCidr, type Cidr } from '../../net/ip';
+import { cidrContains, ipToInt, maskOf, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
@@ -35,9 +35,31 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
 
 const LOOPBACK = parseCidr('127.0.0.0/8')!;
 
-/** Chains by table and name, built once per ruleset. */
+type HeaderMatch =
+  | { kind: 'protocol'; protocol: string; negate: boolean }
+  /** `cidr` null: a -s/-d text that does not parse, which no packet matches. */
+  | { kind: 'source' | 'destination'; cidr: Cidr | null; mask: number; negate: boolean };
+
+/** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
+ *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
+interface CompiledRule {
+  rule: Rule;
+  header: HeaderMatch[];
+  ext: Match[];
+  /** The chain a jump or goto names, resolved on first use (null: no such chain). */
+  next?: CompiledChain | null;
+}
+
+interface CompiledChain {
+  chain: Chain;
+  rules: CompiledRule[];
+}
+
+/** Chains by table and name, built once per ruleset; a chain's rules are compiled the first time a
+ *  walk enters it (rulesets are immutable, so a batch run walks the compiled form many times). */
 export class RulesetIndex {
   private readonly chains = new Map<TableName, Map<string, Chain>>();
+  private readonly compiledChains = new Map<TableName, Map<string, CompiledChain | null>>();
   constructor(readonly ruleset: Ruleset) {
     for (const t of ruleset.order) {
       const m = new Map<string, Chain>();
@@ -47,6 +69,17 @@ export class RulesetIndex {
   }
   chain(table: TableName, name: string): Chain | undefined {
     return this.chains.get(table)?.get(name);
+  }
+  compiled(table: TableName, name: string): CompiledChain | null {
+    let byName = this.compiledChains.get(table);
+    if (!byName) this.compiledChains.set(table, (byName = new Map()));
+    let c = byName.get(name);
+    if (c === undefined) {
+      const chain = this.chain(table, name);
+      c = chain ? { chain, rules: chain.rules.map(compileRule) } : null;
+      byName.set(name, c);
+    }
+    return c;
   }
 }
 
@@ -76,21 +109,17 @@ function ipInt(ip: string): number | null {
   return n;
 }
 
-type HeaderMatch = { kind: 'protocol'; protocol: string; negate: boolean } | { kind: 'source' | 'destination'; cidr: Cidr | null; negate: boolean };
-const headerCache = new WeakMap<Rule, HeaderMatch[]>();
-
-/** A rule's -p/-s/-d matches, parsed once per rule (rules are immutable and shared between rulesets). */
-function ruleHeader(rule: Rule): HeaderMatch[] {
-  let h = headerCache.get(rule);
-  if (!h) {
-    h = [];
-    for (const m of rule.matches) {
-      if (m.kind === 'protocol') h.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
-      else if (m.kind === 'source' || m.kind === 'destination') h.push({ kind: m.kind, cidr: cachedCidr(m.cidr), negate: !!m.negate });
-    }
-    headerCache.set(rule, h);
+function compileRule(rule: Rule): CompiledRule {
+  const header: HeaderMatch[] = [];
+  const ext: Match[] = [];
+  for (const m of rule.matches) {
+    if (m.kind === 'protocol') header.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
+    else if (m.kind === 'source' || m.kind === 'destination') {
+      const cidr = cachedCidr(m.cidr);
+      header.push({ kind: m.kind, cidr, mask: cidr ? maskOf(cidr.prefix) : 0, negate: !!m.negate });
+    } else if (m.kind !== 'comment' && m.kind !== 'module') ext.push(m);
   }
-  return h;
+  return { rule, header, ext };
 }
 
 function localCidrs(addresses: readonly string[]): Cidr[] {
@@ -153,6 +182,14 @@ type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdi
 const MAX_DEPTH = 64;
 
 const NO_MATCH: StepEffect = { kind: 'no-match' };
+const CONTINUE: ChainOutcome = { kind: 'continue' };
+const HOOK_OF: Readonly<Record<string, Hook>> = {
+  PREROUTING: 'prerouting',
+  INPUT: 'input',
+  FORWARD: 'forward',
+  OUTPUT: 'output',
+  POSTROUTING: 'postrouting',
+};
 
 class Walker {
   readonly steps: RuleStep[] = [];
@@ -167,13 +204,26 @@ class Walker {
   private detail: RuleStep['detail'];
   /** The hook whose built-in chain is being walked. */
   private hookNow: Hook = 'prerouting';
+  /** The packet's protocol as -p writes it, and its addresses as numbers (null: not IPv4). NAT
+   *  targets change the addresses (setPacket), never the protocol. */
+  private readonly proto: string;
+  private srcInt: number | null = null;
+  private dstInt: number | null = null;
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
-    this.packet = { ...input.packet };
+    this.packet = input.packet;
+    this.setPacket({ ...input.packet });
+    this.proto = input.packet.protocol.toLowerCase();
     this.rt = netfilterRuntime(input.state, input.nodeKey);
     this.rng = new SeededRandom(input.state.rand);
     this.local = localCidrs(input.localAddresses);
+  }
+
+  private setPacket(p: Packet): void {
+    if (p.src !== this.packet.src || this.srcInt === null) this.srcInt = ipInt(p.src);
+    if (p.dst !== this.packet.dst || this.dstInt === null) this.dstInt = ipInt(p.dst);
+    this.packet = p;
   }
 
   finish(): void {
@@ -181,26 +231,23 @@ class Walker {
   }
 
   isLocal(ip: string): boolean {
-    const n = ipInt(ip);
-    return n !== null && this.local.some((c) => cidrContains(c, n));
+    return this.isLocalInt(ipInt(ip));
   }
 
+  private isLocalInt(n: number | null): boolean {
+    if (n === null) return false;
+    for (const c of this.local) if (cidrContains(c, n)) return true;
+    return false;
+  }
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
-  private headerMatches(rule: Rule): boolean {
-    const p = this.packet;
-    for (const h of ruleHeader(rule)) {
+  private headerMatches(rule: CompiledRule): boolean {
+    for (const h of rule.header) {
       let ok: boolean;
-      switch (h.kind) {
-        case 'protocol':
-          ok = p.protocol.toLowerCase() === h.protocol;
-          break;
-        case 'source':
-        case 'destination': {
-          const n = ipInt(h.kind === 'source' ? p.src : p.dst);
-          ok = !!h.cidr && n !== null && cidrContains(h.cidr, n);
-          break;
-        }
+      if (h.kind === 'protocol') ok = this.proto === h.protocol;
+      else {
+        const n = h.kind === 'source' ? this.srcInt : this.dstInt;
+        ok = h.cidr !== null && n !== null && ((n & h.mask) >>> 0) === h.cidr.base;
       }
       if (ok === h.negate) return false;
     }
@@ -210,10 +257,10 @@ class Walker {
   /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct).
    *  `this.detail` ends as the last stateful or random match's detail (one field, not a list per rule:
    *  batch runs walk these rules many times). */
-  private extensionMatches(rule: Rule): boolean {
+  private extensionMatches(rule: CompiledRule): boolean {
     const p = this.packet;
     this.detail = undefined;
-    for (const m of rule.matches) {
+    for (const m of rule.ext) {
       if (!this.extensionMatch(m, p)) return false;
     }
     return true;
@@ -231,10 +278,8 @@ class Walker {
         return (p.srcPort === m.port) !== !!m.negate;
       case 'dport':
         return (p.dstPort === m.port) !== !!m.negate;
-      case 'addrtype': {
-        const ip = m.dir === 'src' ? p.src : p.dst;
-        return this.isLocal(ip) !== !!m.negate;
-      }
+      case 'addrtype':
+        return this.isLocalInt(m.dir === 'src' ? this.srcInt : this.dstInt) !== !!m.negate;
       case 'mark': {
         const mask = m.mask ?? 0xffffffff;
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
@@ -246,7 +291,7 @@ class Walker {
       case 'statistic': {
         const probability = Number(m.probability);
         const draw = this.rng.next();
-        this.detail = { kind: 'statistic', probability, draw };
+        if (this.recordSteps) this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
       }
       case 'recent': {
@@ -263,7 +308,7 @@ class Walker {
           // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
           for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
         }
-        this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
+        if (this.recordSteps) this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
         return hit;
       }
       case 'nfacct':
@@ -278,6 +323,7 @@ class Walker {
     }
   }
 
+  /** A rule that matched (call only when recording: the effect and text are built for the learner). */
   private record(
     table: TableName,
     chain: string,
@@ -286,7 +332,6 @@ class Walker {
     action: string,
     detail?: RuleStep['detail'],
   ): void {
-    if (!this.recordSteps) return;
     this.push('matched', table, chain, rule, effect, action, detail);
   }
 
@@ -313,90 +358,109 @@ class Walker {
 
   walkChain(table: TableName, name: string, depth: number): ChainOutcome {
     if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${name} (a loop?)`);
-    const chain = this.input.index.chain(table, name);
-    if (!chain) return { kind: 'continue' };
-    for (const rule of chain.rules) {
-      if (!this.headerMatches(rule)) {
-        if (this.recordSteps) this.miss(table, name, rule);
+    const chain = this.input.index.compiled(table, name);
+    return chain ? this.walkCompiled(table, chain, depth) : CONTINUE;
+  }
+
+  private walkCompiled(table: TableName, chain: CompiledChain, depth: number): ChainOutcome {
+    const name = chain.chain.name;
+    for (const cr of chain.rules) {
+      if (!this.headerMatches(cr)) {
+        if (this.recordSteps) this.miss(table, name, cr.rule);
         continue;
       }
-      const ok = this.extensionMatches(rule);
+      const ok = this.extensionMatches(cr);
       const detail = this.detail;
       if (!ok) {
         // The learner sees the draw (or the recent table) that said no.
-        if (this.recordSteps) this.miss(table, name, rule, detail);
+        if (this.recordSteps) this.miss(table, name, cr.rule, detail);
         continue;
       }
-      const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
+      const out = this.applyTarget(table, name, cr, depth, detail);
       if (out === 'next') continue;
       return out;
     }
-    return { kind: 'continue' };
+    return CONTINUE;
   }
 
-  private applyTarget(table: TableName, chain: string, rule: Rule, t: Target, depth: number, detail: RuleStep['detail']): ChainOutcome | 'next' {
-    const here: WalkDecision = { table, chain, rule };
+  /** Walks the chain a jump or goto names (resolved once per compiled rule). */
+  private enter(table: TableName, cr: CompiledRule, target: string, depth: number): ChainOutcome {
+    if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${target} (a loop?)`);
+    if (cr.next === undefined) cr.next = this.input.index.compiled(table, target);
+    return cr.next ? this.walkCompiled(table, cr.next, depth) : CONTINUE;
+  }
+
+  private applyTarget(table: TableName, chain: string, cr: CompiledRule, depth: number, detail: RuleStep['detail']): ChainOutcome | 'next' {
+    const rule = cr.rule;
+    const t = rule.target;
+    const rec = this.recordSteps;
     switch (t.kind) {
       case 'jump': {
-        this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
-        const r = this.walkChain(table, t.chain, depth + 1);
+        if (rec) this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
+        const r = this.enter(table, cr, t.chain, depth + 1);
         return r.kind === 'continue' ? 'next' : r;
       }
       case 'goto': {
-        this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
+        if (rec) this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
         // A goto's chain returns to this chain's caller.
-        return this.walkChain(table, t.chain, depth + 1);
+        return this.enter(table, cr, t.chain, depth + 1);
       }
       case 'RETURN':
-        this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
-        return { kind: 'continue' };
+        if (rec) this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
+        return CONTINUE;
       case 'ACCEPT':
-        this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
-        return { kind: 'verdict', verdict: 'ACCEPT', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
+        return { kind: 'verdict', verdict: 'ACCEPT', where: { table, chain, rule } };
       case 'DROP':
-        this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
-        return { kind: 'verdict', verdict: 'DROP', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
+        return { kind: 'verdict', verdict: 'DROP', where: { table, chain, rule } };
       case 'REJECT':
-        this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
-        return { kind: 'verdict', verdict: 'REJECT', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
+        return { kind: 'verdict', verdict: 'REJECT', where: { table, chain, rule } };
       case 'DNAT': {
-        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-        this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
-        this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
+        if (rec) {
+          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+          this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
+        }
+        this.setPacket({ ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) });
         this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'SNAT': {
-        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-        this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
-        this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
+        if (rec) {
+          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+          this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
+        }
+        this.setPacket({ ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) });
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'MASQUERADE': {
         const ip = this.input.masqueradeAddress;
-        this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
-        this.packet = { ...this.packet, src: ip };
+        if (rec) this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
+        this.setPacket({ ...this.packet, src: ip });
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'MARK': {
         const cur = this.packet.mark ?? 0;
         const mark =
           t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
-        this.packet = { ...this.packet, mark: mark >>> 0 };
-        const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
-        const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
-        this.record(table, chain, rule, effect, text, detail);
+        this.setPacket({ ...this.packet, mark: mark >>> 0 });
+        if (rec) {
+          const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
+          const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
+          this.record(table, chain, rule, effect, text, detail);
+        }
         return 'next';
       }
       case 'REDIRECT':
         return this.redirect(table, chain, rule, t, detail);
       case 'none':
-        this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
+        if (rec) this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
         return 'next';
       default:
         return assertNever(t, 'target');
@@ -415,8 +479,8 @@ class Walker {
     const incoming = this.input.redirectAddress ?? this.input.masqueradeAddress;
     const ip = this.input.origin === 'local' ? '127.0.0.1' : incoming;
     const port = t.toPorts ?? this.packet.dstPort;
-    this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
-    this.packet = { ...this.packet, dst: ip, dstPort: port };
+    if (this.recordSteps) this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
+    this.setPacket({ ...this.packet, dst: ip, dstPort: port });
     this.ct.push('DNAT');
     this.dnat = { ip, port, table, chain, rule, redirect: true };
     return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
@@ -424,13 +488,14 @@ class Walker {
 
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
   hook(table: TableName, chain: string): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
-    this.hookNow = chain.toLowerCase() as Hook;
-    const r = this.walkChain(table, chain, 0);
+    this.hookNow = HOOK_OF[chain] ?? (chain.toLowerCase() as Hook);
+    const compiled = this.input.index.compiled(table, chain);
+    const r = compiled ? this.walkCompiled(table, compiled, 0) : CONTINUE;
     if (r.kind === 'verdict') {
       if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { verdict: r.verdict, where: r.where };
       return undefined;
     }
-    const policy = this.input.index.chain(table, chain)?.policy ?? 'ACCEPT';
+    const policy = compiled?.chain.policy ?? 'ACCEPT';
     if (policy === 'DROP') return { verdict: 'DROP', where: { table, chain } };
     return undefined;
   }
@@ -457,48 +522,52 @@ function describeTarget(t: Target): string {
   }
 }
 
+function done(w: Walker, before: Packet, verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult {
+  w.finish();
+  return {
+    verdict,
+    path,
+    before,
+    after: w.packet,
+    steps: w.steps,
+    ...(decidedBy ? { decidedBy } : {}),
+    ...(w.dnat ? { dnat: w.dnat } : {}),
+    ...(w.snat ? { snat: w.snat } : {}),
+  };
+}
+
+const LOCAL_HOOKS = [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const;
+const FORWARD_HOOKS = [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const;
+
 /** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
 export function walkPacket(input: WalkInput): WalkResult {
   const w = new Walker(input);
   const before = { ...input.packet };
-  const done = (verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult => {
-    w.finish();
-    return {
-      verdict,
-      path,
-      before,
-      after: w.packet,
-      steps: w.steps,
-      ...(decidedBy ? { decidedBy } : {}),
-      ...(w.dnat ? { dnat: w.dnat } : {}),
-      ...(w.snat ? { snat: w.snat } : {}),
-    };
-  };
 
   if (input.origin === 'local') {
-    for (const [table, chain] of [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const) {
+    for (const [table, chain] of LOCAL_HOOKS) {
       const r = w.hook(table, chain);
-      if (r) return done(r.verdict, 'output', r.where);
+      if (r) return done(w, before, r.verdict, 'output', r.where);
     }
     if (w.isLocal(w.packet.dst)) {
       // Looped back to this host: it now passes INPUT (nat is already bound for this connection).
       const r = w.hook('filter', 'INPUT');
-      if (r) return done(r.verdict, 'input', r.where);
-      return done('ACCEPT', 'input');
+      if (r) return done(w, before, r.verdict, 'input', r.where);
+      return done(w, before, 'ACCEPT', 'input');
     }
-    return done('ACCEPT', 'output');
+    return done(w, before, 'ACCEPT', 'output');
   }
 
   const pre = w.hook('nat', 'PREROUTING');
-  if (pre) return done(pre.verdict, 'input', pre.where);
+  if (pre) return done(w, before, pre.verdict, 'input', pre.where);
   if (w.isLocal(w.packet.dst)) {
     const r = w.hook('filter', 'INPUT');
-    if (r) return done(r.verdict, 'input', r.where);
-    return done('ACCEPT', 'input');
+    if (r) return done(w, before, r.verdict, 'input', r.where);
+    return done(w, before, 'ACCEPT', 'input');
   }
-  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const) {
+  for (const [table, chain] of FORWARD_HOOKS) {
     const r = w.hook(table, chain);
-    if (r) return done(r.verdict, 'forward', r.where);
+    if (r) return done(w, before, r.verdict, 'forward', r.where);
   }
-  return done('ACCEPT', 'forward');
+  return done(w, before, 'ACCEPT', 'forward');
 }
