@@ -586,7 +586,7 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const proxy = lab.proxies[node];
   if (!proxy) return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message: `node ${node} has no kube-proxy data plane` } };
   const clientIPBeforeProxy = pkt.src;
-  const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive: (e) => endpointAlive(w, e.ip, e.port), recordSteps: w.recordHops });
+  const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive: aliveProbe(w.net), recordSteps: w.recordHops });
   const before = view(pkt, httpView);
   const mode = proxy.mode;
   // Split the walk where the data plane rewrote the destination (an iptables or nft DNAT, an IPVS
@@ -735,8 +735,18 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
   return { outcome: 'unreachable', status: null, service: addressed, fault: faultOf({ kind: 'Network', name: pkt.dst }, note('note.fault.noRoute', { dst: pkt.dst, why }), { why: [whyNote] }) };
 }
 
-function endpointAlive(w: Walk, ip: string, port: number): boolean {
-  const owner = w.net.owner(ip);
+// One liveness probe per lab: it reads only the lab's address index, so a batch run does not
+// build a closure per request.
+const aliveProbes = new WeakMap<NetworkIndex, (e: { ip: string; port: number }) => boolean>();
+
+function aliveProbe(net: NetworkIndex): (e: { ip: string; port: number }) => boolean {
+  let probe = aliveProbes.get(net);
+  if (!probe) aliveProbes.set(net, (probe = (e) => endpointAlive(net, e.ip, e.port)));
+  return probe;
+}
+
+function endpointAlive(net: NetworkIndex, ip: string, port: number): boolean {
+  const owner = net.owner(ip);
   if (owner.kind !== 'pod') return owner.kind === 'node';
   return podListening(owner.pod).some((l) => l.port === port);
 }

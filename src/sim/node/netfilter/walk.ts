@@ -14,7 +14,7 @@ import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../../proxy/types';
-import type { Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
+import type { BuiltinChain, Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
 
 /** Per-node runtime state of the netfilter modules with memory: xt_recent tables and nfacct counters. */
 export interface NetfilterRuntime {
@@ -35,17 +35,34 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
 
 const LOOPBACK = parseCidr('127.0.0.0/8')!;
 
-type HeaderMatch =
-  | { kind: 'protocol'; protocol: string; negate: boolean }
-  /** `cidr` null: a -s/-d text that does not parse, which no packet matches. */
-  | { kind: 'source' | 'destination'; cidr: Cidr | null; mask: number; negate: boolean };
+/** One -p, -s or -d of a rule, in one shape for all three (the walker's innermost loop). */
+interface HeaderMatch {
+  field: 'protocol' | 'source' | 'destination';
+  /** -p: iptables' lower-case name. */
+  protocol: string;
+  /** -s/-d: the network and mask as numbers; `valid` false for a text that does not parse (it
+   *  matches no packet). */
+  base: number;
+  mask: number;
+  valid: boolean;
+  negate: boolean;
+}
+
+/** `-m statistic --mode random --probability p` with p parsed once (kube-proxy writes %0.10f). */
+interface RandomMatch {
+  kind: 'random';
+  probability: number;
+}
+
+/** The -m matches the walker evaluates: every kind that can say no or has an effect. */
+type ExtMatch = Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' }> | RandomMatch;
 
 /** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
  *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
 interface CompiledRule {
   rule: Rule;
   header: HeaderMatch[];
-  ext: Match[];
+  ext: ExtMatch[];
   /** The chain a jump or goto names, resolved on first use (null: no such chain). */
   next?: CompiledChain | null;
 }
@@ -111,13 +128,28 @@ function ipInt(ip: string): number | null {
 
 function compileRule(rule: Rule): CompiledRule {
   const header: HeaderMatch[] = [];
-  const ext: Match[] = [];
+  const ext: ExtMatch[] = [];
   for (const m of rule.matches) {
-    if (m.kind === 'protocol') header.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
-    else if (m.kind === 'source' || m.kind === 'destination') {
-      const cidr = cachedCidr(m.cidr);
-      header.push({ kind: m.kind, cidr, mask: cidr ? maskOf(cidr.prefix) : 0, negate: !!m.negate });
-    } else if (m.kind !== 'comment' && m.kind !== 'module') ext.push(m);
+    switch (m.kind) {
+      case 'protocol':
+        header.push({ field: 'protocol', protocol: m.protocol, base: 0, mask: 0, valid: true, negate: !!m.negate });
+        break;
+      case 'source':
+      case 'destination': {
+        const cidr = cachedCidr(m.cidr);
+        const mask = cidr ? maskOf(cidr.prefix) : 0;
+        header.push({ field: m.kind, protocol: '', base: cidr?.base ?? 0, mask, valid: !!cidr, negate: !!m.negate });
+        break;
+      }
+      case 'comment':
+      case 'module':
+        break;
+      case 'statistic':
+        ext.push({ kind: 'random', probability: Number(m.probability) });
+        break;
+      default:
+        ext.push(m);
+    }
   }
   return { rule, header, ext };
 }
@@ -183,7 +215,7 @@ const MAX_DEPTH = 64;
 
 const NO_MATCH: StepEffect = { kind: 'no-match' };
 const CONTINUE: ChainOutcome = { kind: 'continue' };
-const HOOK_OF: Readonly<Record<string, Hook>> = {
+const HOOK_OF: Readonly<Record<BuiltinChain, Hook>> = {
   PREROUTING: 'prerouting',
   INPUT: 'input',
   FORWARD: 'forward',
@@ -242,12 +274,14 @@ class Walker {
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
   private headerMatches(rule: CompiledRule): boolean {
-    for (const h of rule.header) {
+    const header = rule.header;
+    for (let i = 0; i < header.length; i++) {
+      const h = header[i]!;
       let ok: boolean;
-      if (h.kind === 'protocol') ok = this.proto === h.protocol;
+      if (h.field === 'protocol') ok = this.proto === h.protocol;
       else {
-        const n = h.kind === 'source' ? this.srcInt : this.dstInt;
-        ok = h.cidr !== null && n !== null && ((n & h.mask) >>> 0) === h.cidr.base;
+        const n = h.field === 'source' ? this.srcInt : this.dstInt;
+        ok = h.valid && n !== null && ((n & h.mask) >>> 0) === h.base;
       }
       if (ok === h.negate) return false;
     }
@@ -260,20 +294,15 @@ class Walker {
   private extensionMatches(rule: CompiledRule): boolean {
     const p = this.packet;
     this.detail = undefined;
-    for (const m of rule.ext) {
-      if (!this.extensionMatch(m, p)) return false;
+    const ext = rule.ext;
+    for (let i = 0; i < ext.length; i++) {
+      if (!this.extensionMatch(ext[i]!, p)) return false;
     }
     return true;
   }
 
-  private extensionMatch(m: Match, p: Packet): boolean {
+  private extensionMatch(m: ExtMatch, p: Packet): boolean {
     switch (m.kind) {
-      case 'comment':
-      case 'module':
-      case 'protocol':
-      case 'source':
-      case 'destination':
-        return true;
       case 'sport':
         return (p.srcPort === m.port) !== !!m.negate;
       case 'dport':
@@ -285,11 +314,12 @@ class Walker {
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
       }
       case 'conntrack': {
-        const hit = m.states.some((s) => this.ct.includes(s));
+        let hit = false;
+        for (const s of m.states) if (this.ct.includes(s)) hit = true;
         return hit !== !!m.negate;
       }
-      case 'statistic': {
-        const probability = Number(m.probability);
+      case 'random': {
+        const probability = m.probability;
         const draw = this.rng.next();
         if (this.recordSteps) this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
@@ -422,7 +452,9 @@ class Walker {
           const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
           this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
         }
-        this.setPacket({ ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) });
+        const p = { ...this.packet, dst: t.ip };
+        if (t.port !== undefined) p.dstPort = t.port;
+        this.setPacket(p);
         this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
@@ -432,7 +464,9 @@ class Walker {
           const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
           this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
         }
-        this.setPacket({ ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) });
+        const p = { ...this.packet, src: t.ip };
+        if (t.port !== undefined) p.srcPort = t.port;
+        this.setPacket(p);
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
@@ -487,8 +521,8 @@ class Walker {
   }
 
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
-  hook(table: TableName, chain: string): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
-    this.hookNow = HOOK_OF[chain] ?? (chain.toLowerCase() as Hook);
+  hook(table: TableName, chain: BuiltinChain): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
+    this.hookNow = HOOK_OF[chain];
     const compiled = this.input.index.compiled(table, chain);
     const r = compiled ? this.walkCompiled(table, compiled, 0) : CONTINUE;
     if (r.kind === 'verdict') {
@@ -524,16 +558,11 @@ function describeTarget(t: Target): string {
 
 function done(w: Walker, before: Packet, verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult {
   w.finish();
-  return {
-    verdict,
-    path,
-    before,
-    after: w.packet,
-    steps: w.steps,
-    ...(decidedBy ? { decidedBy } : {}),
-    ...(w.dnat ? { dnat: w.dnat } : {}),
-    ...(w.snat ? { snat: w.snat } : {}),
-  };
+  const r: WalkResult = { verdict, path, before, after: w.packet, steps: w.steps };
+  if (decidedBy) r.decidedBy = decidedBy;
+  if (w.dnat) r.dnat = w.dnat;
+  if (w.snat) r.snat = w.snat;
+  return r;
 }
 
 const LOCAL_HOOKS = [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const;
