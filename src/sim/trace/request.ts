@@ -94,6 +94,7 @@ export function hostHeader(headers: Record<string, string>): string | undefined 
 
 export function parseCookieHeader(h: string): Record<string, string> {
   const out: Record<string, string> = {};
+  if (h === '') return out;
   for (const part of h.split(';')) {
     const i = part.indexOf('=');
     if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
