@@ -148,7 +148,8 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
   }
   const endpointAlive = aliveProbe(w.net);
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
-  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before: view(pkt, httpViewOf(http)) };
+  const before = view(pkt, httpViewOf(http));
+  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
   switch (v.kind) {
     case 'reject':

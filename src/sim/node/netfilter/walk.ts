@@ -55,7 +55,9 @@ interface RandomMatch {
 }
 
 /** The -m matches the walker evaluates: every kind that can say no or has an effect. */
-type ExtMatch = Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' }> | RandomMatch;
+type ExtMatch =
+  | Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' }>
+  | RandomMatch;
 
 /** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
  *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
@@ -338,7 +340,9 @@ class Walker {
           // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
           for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
         }
-        if (this.recordSteps) this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
+        if (this.recordSteps) {
+          this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
+        }
         return hit;
       }
       case 'nfacct':
@@ -386,12 +390,6 @@ class Walker {
     this.steps.push(step);
   }
 
-  walkChain(table: TableName, name: string, depth: number): ChainOutcome {
-    if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${name} (a loop?)`);
-    const chain = this.input.index.compiled(table, name);
-    return chain ? this.walkCompiled(table, chain, depth) : CONTINUE;
-  }
-
   private walkCompiled(table: TableName, chain: CompiledChain, depth: number): ChainOutcome {
     const name = chain.chain.name;
     for (const cr of chain.rules) {
@@ -415,12 +413,20 @@ class Walker {
 
   /** Walks the chain a jump or goto names (resolved once per compiled rule). */
   private enter(table: TableName, cr: CompiledRule, target: string, depth: number): ChainOutcome {
-    if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${target} (a loop?)`);
+    if (depth > MAX_DEPTH) {
+      throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${target} (a loop?)`);
+    }
     if (cr.next === undefined) cr.next = this.input.index.compiled(table, target);
     return cr.next ? this.walkCompiled(table, cr.next, depth) : CONTINUE;
   }
 
-  private applyTarget(table: TableName, chain: string, cr: CompiledRule, depth: number, detail: RuleStep['detail']): ChainOutcome | 'next' {
+  private applyTarget(
+    table: TableName,
+    chain: string,
+    cr: CompiledRule,
+    depth: number,
+    detail: RuleStep['detail'],
+  ): ChainOutcome | 'next' {
     const rule = cr.rule;
     const t = rule.target;
     const rec = this.recordSteps;
@@ -431,7 +437,9 @@ class Walker {
         return r.kind === 'continue' ? 'next' : r;
       }
       case 'goto': {
-        if (rec) this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
+        if (rec) {
+          this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
+        }
         // A goto's chain returns to this chain's caller.
         return this.enter(table, cr, t.chain, depth + 1);
       }
@@ -473,7 +481,9 @@ class Walker {
       }
       case 'MASQUERADE': {
         const ip = this.input.masqueradeAddress;
-        if (rec) this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
+        if (rec) {
+          this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
+        }
         this.setPacket({ ...this.packet, src: ip });
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
@@ -513,7 +523,10 @@ class Walker {
     const incoming = this.input.redirectAddress ?? this.input.masqueradeAddress;
     const ip = this.input.origin === 'local' ? '127.0.0.1' : incoming;
     const port = t.toPorts ?? this.packet.dstPort;
-    if (this.recordSteps) this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
+    if (this.recordSteps) {
+      const to = `${ip}:${port}`;
+      this.record(table, chain, rule, { kind: 'redirect', to }, `REDIRECT to ${to}`, detail);
+    }
     this.setPacket({ ...this.packet, dst: ip, dstPort: port });
     this.ct.push('DNAT');
     this.dnat = { ip, port, table, chain, rule, redirect: true };
@@ -556,7 +569,13 @@ function describeTarget(t: Target): string {
   }
 }
 
-function done(w: Walker, before: Packet, verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult {
+function done(
+  w: Walker,
+  before: Packet,
+  verdict: WalkVerdict,
+  path: WalkResult['path'],
+  decidedBy?: WalkDecision,
+): WalkResult {
   w.finish();
   const r: WalkResult = { verdict, path, before, after: w.packet, steps: w.steps };
   if (decidedBy) r.decidedBy = decidedBy;
