@@ -211,19 +211,15 @@ export interface WalkResult {
   steps: RuleStep[];
 }
 
+/** A built-in chain that stopped the packet. */
+type HookVerdict = { verdict: 'DROP' | 'REJECT'; where: WalkDecision };
+
 type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
 
 const MAX_DEPTH = 64;
 
 const NO_MATCH: StepEffect = { kind: 'no-match' };
 const CONTINUE: ChainOutcome = { kind: 'continue' };
-const HOOK_OF: Readonly<Record<BuiltinChain, Hook>> = {
-  PREROUTING: 'prerouting',
-  INPUT: 'input',
-  FORWARD: 'forward',
-  OUTPUT: 'output',
-  POSTROUTING: 'postrouting',
-};
 
 class Walker {
   readonly steps: RuleStep[] = [];
@@ -231,8 +227,10 @@ class Walker {
   ct: CtState[] = ['NEW'];
   dnat?: WalkResult['dnat'];
   snat?: WalkResult['snat'];
-  private readonly rt: NetfilterRuntime;
-  private rng: SeededRandom;
+  /** The node's recent/nfacct state and the statistic draws' generator, fetched when a rule needs
+   *  them (most walks meet no recent or nfacct match, and no draw before a DNAT is chosen). */
+  private runtime?: NetfilterRuntime;
+  private random?: SeededRandom;
   private readonly local: Cidr[];
   private readonly recordSteps: boolean;
   private detail: RuleStep['detail'];
@@ -249,8 +247,6 @@ class Walker {
     this.packet = input.packet;
     this.setPacket({ ...input.packet });
     this.proto = input.packet.protocol.toLowerCase();
-    this.rt = netfilterRuntime(input.state, input.nodeKey);
-    this.rng = new SeededRandom(input.state.rand);
     this.local = localCidrs(input.localAddresses);
   }
 
@@ -261,7 +257,15 @@ class Walker {
   }
 
   finish(): void {
-    this.input.state.rand = this.rng.state();
+    if (this.random) this.input.state.rand = this.random.state();
+  }
+
+  private get rt(): NetfilterRuntime {
+    return (this.runtime ??= netfilterRuntime(this.input.state, this.input.nodeKey));
+  }
+
+  private get rng(): SeededRandom {
+    return (this.random ??= new SeededRandom(this.input.state.rand));
   }
 
   isLocal(ip: string): boolean {
@@ -534,8 +538,8 @@ class Walker {
   }
 
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
-  hook(table: TableName, chain: BuiltinChain): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
-    this.hookNow = HOOK_OF[chain];
+  hook(table: TableName, chain: BuiltinChain, hook: Hook): HookVerdict | undefined {
+    this.hookNow = hook;
     const compiled = this.input.index.compiled(table, chain);
     const r = compiled ? this.walkCompiled(table, compiled, 0) : CONTINUE;
     if (r.kind === 'verdict') {
@@ -584,8 +588,15 @@ function done(
   return r;
 }
 
-const LOCAL_HOOKS = [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const;
-const FORWARD_HOOKS = [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const;
+const LOCAL_HOOKS = [
+  ['nat', 'OUTPUT', 'output'],
+  ['filter', 'OUTPUT', 'output'],
+  ['nat', 'POSTROUTING', 'postrouting'],
+] as const;
+const FORWARD_HOOKS = [
+  ['filter', 'FORWARD', 'forward'],
+  ['nat', 'POSTROUTING', 'postrouting'],
+] as const;
 
 /** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
 export function walkPacket(input: WalkInput): WalkResult {
@@ -593,28 +604,28 @@ export function walkPacket(input: WalkInput): WalkResult {
   const before = { ...input.packet };
 
   if (input.origin === 'local') {
-    for (const [table, chain] of LOCAL_HOOKS) {
-      const r = w.hook(table, chain);
+    for (const [table, chain, hook] of LOCAL_HOOKS) {
+      const r = w.hook(table, chain, hook);
       if (r) return done(w, before, r.verdict, 'output', r.where);
     }
     if (w.isLocal(w.packet.dst)) {
       // Looped back to this host: it now passes INPUT (nat is already bound for this connection).
-      const r = w.hook('filter', 'INPUT');
+      const r = w.hook('filter', 'INPUT', 'input');
       if (r) return done(w, before, r.verdict, 'input', r.where);
       return done(w, before, 'ACCEPT', 'input');
     }
     return done(w, before, 'ACCEPT', 'output');
   }
 
-  const pre = w.hook('nat', 'PREROUTING');
+  const pre = w.hook('nat', 'PREROUTING', 'prerouting');
   if (pre) return done(w, before, pre.verdict, 'input', pre.where);
   if (w.isLocal(w.packet.dst)) {
-    const r = w.hook('filter', 'INPUT');
+    const r = w.hook('filter', 'INPUT', 'input');
     if (r) return done(w, before, r.verdict, 'input', r.where);
     return done(w, before, 'ACCEPT', 'input');
   }
-  for (const [table, chain] of FORWARD_HOOKS) {
-    const r = w.hook(table, chain);
+  for (const [table, chain, hook] of FORWARD_HOOKS) {
+    const r = w.hook(table, chain, hook);
     if (r) return done(w, before, r.verdict, 'forward', r.where);
   }
   return done(w, before, 'ACCEPT', 'forward');
