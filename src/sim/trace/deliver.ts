@@ -32,7 +32,7 @@ import {
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
   const owner = w.net.owner(pkt.dst);
   if (owner.kind === 'pod') {
-    if (owner.node !== node) w.hop(podNetworkHop(node, owner.node, pkt, http));
+    if (owner.node !== node && w.recordHops) w.hop(podNetworkHop(node, owner.node, pkt, http));
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
@@ -122,26 +122,25 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   const listening = podListening(pod);
   const listens = listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol);
   if (!listens) return notListening(w, pod, pkt, http);
-  const delivered = () => {
-    if (!alreadyDelivered) w.hop(deliveredHop(pod, pkt, http));
-  };
+  // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
+  const showDelivery = !alreadyDelivered && w.recordHops;
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
   if (gw && gw.ports.includes(pkt.dstPort)) {
-    delivered();
+    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
     return throughGateway(w, gw, pod, pkt, http);
   }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
-    delivered();
+    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
     const before = view(pkt, httpViewOf(http));
     const params = { pod: podKey(pod) };
     w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
     const service = http.service;
     return { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
   }
-  delivered();
+  if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, pod, pkt, http);
 }
@@ -168,14 +167,7 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
   const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
   const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
-  const first = http.firstPacket;
-  const { ip, port } = http.clientFacing;
-  const reply: Packet = { protocol: pkt.protocol, src: ip, srcPort: port, dst: first.src, dstPort: first.srcPort };
-  const answered = view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort });
-  const params = { pod: podKey(pod), status, client: http.clientName, from: socket(reply.src, reply.srcPort) };
-  const key = 'hop.backend.respond';
-  const observedSource = pkt.src;
-  w.hop({ place: podPlace(pod), action: 'respond', before: answered, after: view(reply), key, params, observedSource });
+  if (w.recordHops) w.hop(respondHop(pod, pkt, http, status));
   const { host, path, method } = http;
   return {
     outcome: 'response',
@@ -185,6 +177,18 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
   };
+}
+
+/** The backend's answer, from the address the client connected to. */
+function respondHop(pod: Pod, pkt: Packet, http: HttpContext, status: number): HopInput {
+  const first = http.firstPacket;
+  const { ip, port } = http.clientFacing;
+  const reply: Packet = { protocol: pkt.protocol, src: ip, srcPort: port, dst: first.src, dstPort: first.srcPort };
+  const answered = view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort });
+  const params = { pod: podKey(pod), status, client: http.clientName, from: socket(reply.src, reply.srcPort) };
+  const key = 'hop.backend.respond';
+  const observedSource = pkt.src;
+  return { place: podPlace(pod), action: 'respond', before: answered, after: view(reply), key, params, observedSource };
 }
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */

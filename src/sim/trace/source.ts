@@ -97,7 +97,7 @@ export function chooseDestination(w: Walk, req: TraceRequest, url: ParsedUrl, se
     return { dst: entry, addressed: null };
   }
   if (IS_IP.test(url.host)) {
-    w.hop(literalHop(sender, url));
+    if (w.recordHops) w.hop(literalHop(sender, url));
     return { dst: { ip: url.host, port: url.port }, addressed: null };
   }
   return resolve(w, url, sender);
