@@ -4,7 +4,7 @@
 // decision; any other pod answers (the echo server says what it received).
 
 import type { Pod, Service } from '../api/types';
-import { podListeningPorts as podListening } from '../controllers/podstate';
+import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
 import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
@@ -27,6 +27,16 @@ import {
   type Onward,
   type Walk,
 } from './walk';
+
+// A pod's listening sockets, read once per pod object (pods are immutable once a lab is built, and
+// a batch run delivers to the same few pods many times).
+const listeningCache = new WeakMap<Pod, readonly ListeningPort[]>();
+
+function podListening(pod: Pod): readonly ListeningPort[] {
+  let l = listeningCache.get(pod);
+  if (!l) listeningCache.set(pod, (l = podListeningPorts(pod)));
+  return l;
+}
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {

@@ -99,7 +99,7 @@ export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
 
 /** A request header by name, case-insensitively (HTTP field names are). */
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  for (const k in headers) if (Object.hasOwn(headers, k) && k.toLowerCase() === name) return headers[k];
   return undefined;
 }
 

@@ -35,16 +35,35 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
 
 const LOOPBACK = parseCidr('127.0.0.0/8')!;
 
-/** One -p, -s or -d of a rule, in one shape for all three (the walker's innermost loop). */
-interface HeaderMatch {
-  field: 'protocol' | 'source' | 'destination';
-  /** -p: iptables' lower-case name. */
-  protocol: string;
-  /** -s/-d: the network and mask as numbers; `valid` false for a text that does not parse (it
-   *  matches no packet). */
+/** -s or -d: the network and mask as numbers; `valid` false for a text that does not parse (it
+ *  matches no packet). */
+interface AddressMatch {
   base: number;
   mask: number;
   valid: boolean;
+  negate: boolean;
+}
+
+/** A -p, -s or -d beyond a rule's first of its kind (iptables refuses them; the data allows them). */
+type ExtraHeader =
+  | { field: 'protocol'; protocol: string; negate: boolean }
+  | ({ field: 'source' | 'destination' } & AddressMatch);
+
+/** conntrack states as bits, so a --ctstate list is one mask (CT_BIT.NEW | CT_BIT.DNAT ...). */
+const CT_BIT: Readonly<Record<CtState, number>> = {
+  NEW: 1,
+  ESTABLISHED: 2,
+  RELATED: 4,
+  INVALID: 8,
+  UNTRACKED: 16,
+  DNAT: 32,
+  SNAT: 64,
+};
+
+/** `-m conntrack --ctstate S1,S2` as a mask of CT_BIT. */
+interface CtMatch {
+  kind: 'ctstate';
+  mask: number;
   negate: boolean;
 }
 
@@ -56,15 +75,24 @@ interface RandomMatch {
 
 /** The -m matches the walker evaluates: every kind that can say no or has an effect. */
 type ExtMatch =
-  | Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' }>
-  | RandomMatch;
+  | Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' | 'conntrack' }>
+  | RandomMatch
+  | CtMatch;
 
 /** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
  *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
 interface CompiledRule {
   rule: Rule;
-  header: HeaderMatch[];
+  target: Target;
+  /** -p as iptables writes it, or null (any protocol). */
+  proto: string | null;
+  protoNegate: boolean;
+  src: AddressMatch | null;
+  dst: AddressMatch | null;
+  extraHeader: ExtraHeader[] | null;
   ext: ExtMatch[];
+  /** A DNAT/SNAT target's address as a number (null: not IPv4). */
+  natInt: number | null;
   /** The chain a jump or goto names, resolved on first use (null: no such chain). */
   next?: CompiledChain | null;
 }
@@ -128,32 +156,64 @@ function ipInt(ip: string): number | null {
   return n;
 }
 
+function addressMatch(cidrText: string, negate: boolean | undefined): AddressMatch {
+  const cidr = cachedCidr(cidrText);
+  return { base: cidr?.base ?? 0, mask: cidr ? maskOf(cidr.prefix) : 0, valid: !!cidr, negate: !!negate };
+}
+
 function compileRule(rule: Rule): CompiledRule {
-  const header: HeaderMatch[] = [];
-  const ext: ExtMatch[] = [];
+  const t = rule.target;
+  const natInt = t.kind === 'DNAT' || t.kind === 'SNAT' ? ipToInt(t.ip) : null;
+  const cr: CompiledRule = {
+    rule,
+    target: t,
+    proto: null,
+    protoNegate: false,
+    src: null,
+    dst: null,
+    extraHeader: null,
+    ext: [],
+    natInt,
+  };
+  const extra: ExtraHeader[] = [];
   for (const m of rule.matches) {
     switch (m.kind) {
       case 'protocol':
-        header.push({ field: 'protocol', protocol: m.protocol, base: 0, mask: 0, valid: true, negate: !!m.negate });
+        if (cr.proto === null) [cr.proto, cr.protoNegate] = [m.protocol, !!m.negate];
+        else extra.push({ field: 'protocol', protocol: m.protocol, negate: !!m.negate });
         break;
       case 'source':
-      case 'destination': {
-        const cidr = cachedCidr(m.cidr);
-        const mask = cidr ? maskOf(cidr.prefix) : 0;
-        header.push({ field: m.kind, protocol: '', base: cidr?.base ?? 0, mask, valid: !!cidr, negate: !!m.negate });
+        if (cr.src === null) cr.src = addressMatch(m.cidr, m.negate);
+        else extra.push({ field: 'source', ...addressMatch(m.cidr, m.negate) });
         break;
-      }
+      case 'destination':
+        if (cr.dst === null) cr.dst = addressMatch(m.cidr, m.negate);
+        else extra.push({ field: 'destination', ...addressMatch(m.cidr, m.negate) });
+        break;
       case 'comment':
       case 'module':
         break;
       case 'statistic':
-        ext.push({ kind: 'random', probability: Number(m.probability) });
+        cr.ext.push({ kind: 'random', probability: Number(m.probability) });
         break;
+      case 'conntrack': {
+        let mask = 0;
+        for (const s of m.states) mask |= CT_BIT[s];
+        cr.ext.push({ kind: 'ctstate', mask, negate: !!m.negate });
+        break;
+      }
       default:
-        ext.push(m);
+        cr.ext.push(m);
     }
   }
-  return { rule, header, ext };
+  if (extra.length > 0) cr.extraHeader = extra;
+  return cr;
+}
+
+/** Whether an address (null: not IPv4) passes a -s/-d match. */
+function addressHolds(a: AddressMatch, n: number | null): boolean {
+  const inside = a.valid && n !== null && ((n & a.mask) >>> 0) === a.base;
+  return inside !== a.negate;
 }
 
 function localCidrs(addresses: readonly string[]): Cidr[] {
@@ -224,7 +284,8 @@ const CONTINUE: ChainOutcome = { kind: 'continue' };
 class Walker {
   readonly steps: RuleStep[] = [];
   packet: Packet;
-  ct: CtState[] = ['NEW'];
+  /** The connection's conntrack state as CT_BIT bits: a new connection, plus DNAT/SNAT once bound. */
+  ctState = CT_BIT.NEW;
   dnat?: WalkResult['dnat'];
   snat?: WalkResult['snat'];
   /** The node's recent/nfacct state and the statistic draws' generator, fetched when a rule needs
@@ -280,16 +341,15 @@ class Walker {
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
   private headerMatches(rule: CompiledRule): boolean {
-    const header = rule.header;
-    for (let i = 0; i < header.length; i++) {
-      const h = header[i]!;
-      let ok: boolean;
-      if (h.field === 'protocol') ok = this.proto === h.protocol;
-      else {
-        const n = h.field === 'source' ? this.srcInt : this.dstInt;
-        ok = h.valid && n !== null && ((n & h.mask) >>> 0) === h.base;
+    if (rule.proto !== null && (this.proto === rule.proto) === rule.protoNegate) return false;
+    if (rule.dst !== null && !addressHolds(rule.dst, this.dstInt)) return false;
+    if (rule.src !== null && !addressHolds(rule.src, this.srcInt)) return false;
+    if (rule.extraHeader !== null) {
+      for (const h of rule.extraHeader) {
+        if (h.field === 'protocol') {
+          if ((this.proto === h.protocol) === h.negate) return false;
+        } else if (!addressHolds(h, h.field === 'source' ? this.srcInt : this.dstInt)) return false;
       }
-      if (ok === h.negate) return false;
     }
     return true;
   }
@@ -319,11 +379,8 @@ class Walker {
         const mask = m.mask ?? 0xffffffff;
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
       }
-      case 'conntrack': {
-        let hit = false;
-        for (const s of m.states) if (this.ct.includes(s)) hit = true;
-        return hit !== !!m.negate;
-      }
+      case 'ctstate':
+        return ((this.ctState & m.mask) !== 0) !== m.negate;
       case 'random': {
         const probability = m.probability;
         const draw = this.rng.next();
@@ -432,7 +489,7 @@ class Walker {
     detail: RuleStep['detail'],
   ): ChainOutcome | 'next' {
     const rule = cr.rule;
-    const t = rule.target;
+    const t = cr.target;
     const rec = this.recordSteps;
     switch (t.kind) {
       case 'jump': {
@@ -466,8 +523,9 @@ class Walker {
         }
         const p = { ...this.packet, dst: t.ip };
         if (t.port !== undefined) p.dstPort = t.port;
-        this.setPacket(p);
-        this.ct.push('DNAT');
+        this.packet = p;
+        this.dstInt = cr.natInt;
+        this.ctState |= CT_BIT.DNAT;
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
@@ -478,8 +536,9 @@ class Walker {
         }
         const p = { ...this.packet, src: t.ip };
         if (t.port !== undefined) p.srcPort = t.port;
-        this.setPacket(p);
-        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
+        this.packet = p;
+        this.srcInt = cr.natInt;
+        this.ctState |= CT_BIT.SNAT;
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
@@ -489,7 +548,7 @@ class Walker {
           this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
         }
         this.setPacket({ ...this.packet, src: ip });
-        if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
+        this.ctState |= CT_BIT.SNAT;
         this.snat = { ip, masquerade: true, table, chain, rule };
         return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
@@ -532,7 +591,7 @@ class Walker {
       this.record(table, chain, rule, { kind: 'redirect', to }, `REDIRECT to ${to}`, detail);
     }
     this.setPacket({ ...this.packet, dst: ip, dstPort: port });
-    this.ct.push('DNAT');
+    this.ctState |= CT_BIT.DNAT;
     this.dnat = { ip, port, table, chain, rule, redirect: true };
     return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
   }
