@@ -1,7 +1,7 @@
 // Binds the tracer's DNS port to cluster DNS: every lookup runs the real resolver over the zone,
 // and the lines it points at are the zone listing's lines.
 
-import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
+import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { Cluster, ExternalClient } from '../cluster';
 import * as dns from '../dns/index';
 import type { EvalStep, StepEffect } from '../step';
@@ -46,7 +46,8 @@ export interface LabDns {
 
 export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>): LabDns {
   const zone = dns.buildZone(cluster, { externalRecords });
-  const zoneArtifact = dns.renderZone(zone);
+  // Rendered when the zone viewer opens or a lookup points at a record's line.
+  const zoneArtifact = lazyArtifact(dns.zoneArtifactHead(zone), () => dns.renderZone(zone).lines);
   const nodeRc = dns.nodeResolvConf(cluster);
   return {
     zone,

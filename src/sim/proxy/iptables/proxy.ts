@@ -2,11 +2,11 @@
 // evaluation by the generic netfilter walker over the node's whole ruleset (built-in chains with
 // kube-proxy's jump rules, plus the restore payload).
 
-import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
+import { findLine, lazyArtifact, type ArtifactRef } from '../../artifact';
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRuleset } from '../../node/netfilter/render';
+import { renderRulesetLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
@@ -59,25 +59,23 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   const node = a.node;
   const full = nodeRuleset(a, portmap);
   const index = new RulesetIndex(full);
-  let rendered: { save: RenderedArtifact; restore: RenderedArtifact; lines: Map<string, number> } | undefined;
-  const views = () => {
-    if (!rendered) {
-      const save = renderRuleset(full, { id: iptablesSaveId(node.name), title: `iptables-save (${node.name})` });
-      const restore = renderRuleset(a.lastSync.payload, {
-        id: iptablesRestoreId(node.name),
-        title: `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`,
-      });
-      const lines = new Map<string, number>();
-      save.lines.forEach((l, i) => l.ref !== undefined && lines.set(l.ref, i));
-      rendered = { save, restore, lines };
-    }
-    return rendered;
-  };
+  const save = lazyArtifact({ id: iptablesSaveId(node.name), kind: 'iptables-save', title: `iptables-save (${node.name})` }, () =>
+    renderRulesetLines(full),
+  );
+  const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
+  const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
+    renderRulesetLines(a.lastSync.payload),
+  );
+  // Rule id -> line of `iptables-save`, built when a trace first points at one.
+  let lineOf: Map<string, number> | undefined;
   const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => {
-    const v = views();
-    const i = v.lines.get(rule.id);
-    if (i === undefined) return findLine(v.save, rule.id) ?? { artifact: v.save.id, ref: rule.id, line: '', lineIndex: -1 };
-    return { artifact: v.save.id, ref: rule.id, line: v.save.lines[i]!.text, lineIndex: i };
+    if (!lineOf) {
+      lineOf = new Map();
+      save.lines.forEach((l, i) => l.ref !== undefined && lineOf!.set(l.ref, i));
+    }
+    const i = lineOf.get(rule.id);
+    if (i === undefined) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
+    return { artifact: save.id, ref: rule.id, line: save.lines[i]!.text, lineIndex: i };
   };
   const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
     a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
@@ -104,10 +102,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   return {
     mode: 'iptables',
     node,
-    get artifacts() {
-      const v = views();
-      return [v.save, v.restore];
-    },
+    artifacts: [save, restore],
     events: [syncEvent(a)],
     evaluate(input: EvaluateInput): ProxyEvaluation {
       const r = walkPacket({
