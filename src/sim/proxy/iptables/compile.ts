@@ -654,14 +654,10 @@ function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync[
   return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
 }
 
-const ownerCache = new WeakMap<IptablesArtifact, Map<string, RuleOwner>>();
-
-/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it serves.
- *  Built on first use, so partial syncs stay cheap. */
-export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
-  let owners = ownerCache.get(a);
-  if (owners) return owners;
-  owners = new Map();
+/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
+ *  serves. Callers build it when they first need it (a walk's verdict), so partial syncs stay cheap. */
+export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
+  const owners = new Map<string, RuleOwner>();
   for (const r of a.ports) {
     const o: RuleOwner = { servicePort: r.port.info.name };
     for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
@@ -672,7 +668,6 @@ export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
       owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
     }
   }
-  ownerCache.set(a, owners);
   return owners;
 }
 

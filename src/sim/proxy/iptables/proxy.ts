@@ -11,7 +11,7 @@ import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../no
 import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
-import { ownersOf, type IptablesArtifact } from './compile';
+import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -57,10 +57,15 @@ function firstComment(rule: Rule | undefined): string | undefined {
 /** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
 export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
   const node = a.node;
-  const full = nodeRuleset(a, portmap);
-  const index = new RulesetIndex(full);
+  // The node's whole ruleset and its index, built when the first packet is walked through this node
+  // or its iptables-save is opened (a trace crosses few of the nodes).
+  let full: Ruleset | undefined;
+  const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
+  let index: RulesetIndex | undefined;
+  let owners: Map<string, RuleOwner> | undefined;
+  const ownersOf = () => (owners ??= ruleOwners(a));
   const save = lazyArtifact({ id: iptablesSaveId(node.name), kind: 'iptables-save', title: `iptables-save (${node.name})` }, () =>
-    renderRulesetLines(full),
+    renderRulesetLines(fullRuleset()),
   );
   const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
   const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
@@ -83,7 +88,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   const verdictOf = (r: WalkResult): ProxyVerdict => {
     if (r.verdict !== 'ACCEPT') {
       const rule = r.decidedBy?.rule;
-      const owners = ownersOf(a);
+      const owners = ownersOf();
       const owner = rule ? (owners.get(rule.id) ?? owners.get(r.decidedBy!.chain)) : undefined;
       const reason = firstComment(rule) ?? (rule ? `${r.decidedBy!.table}/${r.decidedBy!.chain}` : `${r.decidedBy?.table}/${r.decidedBy?.chain} policy`);
       const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
@@ -92,7 +97,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = ownersOf(a).get(r.dnat.chain);
+      const owner = ownersOf().get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
       if (owner && ep) return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
     }
@@ -106,7 +111,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
     events: [syncEvent(a)],
     evaluate(input: EvaluateInput): ProxyEvaluation {
       const r = walkPacket({
-        index,
+        index: (index ??= new RulesetIndex(fullRuleset())),
         packet: input.packet,
         origin: input.origin,
         localAddresses: node.ips,
