@@ -39,23 +39,33 @@ function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLook
 }
 
 export interface LabDns {
-  zone: dns.Zone;
+  /** The kubernetes plugin's view of the cluster, built when first asked (a lookup, the zone viewer, the shell). */
+  readonly zone: dns.Zone;
   zoneArtifact: RenderedArtifact;
   port: DnsPort;
 }
 
+/**
+ * CoreDNS for the lab. The zone is built on the first lookup or when its listing is opened, not on
+ * every edit: CoreDNS answers from its informer cache when asked, and an edit that nobody resolves a
+ * name after should not pay for it.
+ */
 export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>): LabDns {
-  const zone = dns.buildZone(cluster, { externalRecords });
+  let zone: dns.Zone | undefined;
+  const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));
+  let nodeRc: dns.ResolvConf | undefined;
   // Rendered when the zone viewer opens or a lookup points at a record's line.
-  const zoneArtifact = lazyArtifact(dns.zoneArtifactHead(zone), () => dns.renderZone(zone).lines);
-  const nodeRc = dns.nodeResolvConf(cluster);
+  const zoneArtifact = lazyArtifact(dns.zoneArtifactHead(dns.zoneOrigin(cluster)), () => dns.renderZone(zoneOf()).lines);
   return {
-    zone,
+    get zone() {
+      return zoneOf();
+    },
     zoneArtifact,
     port: {
-      fromPod: (pod, name) => toLookup(dns.resolve({ zone, resolvConf: dns.resolverFor(cluster, pod), name }), zoneArtifact),
-      fromNode: (_node, name) => toLookup(dns.resolve({ zone, resolvConf: nodeRc, name }), zoneArtifact),
-      fromClient: (client: ExternalClient, name) => toLookup(dns.resolveExternal({ zone, client, name }), zoneArtifact),
+      fromPod: (pod, name) => toLookup(dns.resolve({ zone: zoneOf(), resolvConf: dns.resolverFor(cluster, pod), name }), zoneArtifact),
+      fromNode: (_node, name) =>
+        toLookup(dns.resolve({ zone: zoneOf(), resolvConf: (nodeRc ??= dns.nodeResolvConf(cluster)), name }), zoneArtifact),
+      fromClient: (client: ExternalClient, name) => toLookup(dns.resolveExternal({ zone: zoneOf(), client, name }), zoneArtifact),
     },
   };
 }

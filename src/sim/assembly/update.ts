@@ -12,6 +12,7 @@ import type { ClusterEvent } from '../events';
 import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
 import { refreshPortmap, startKubeProxy, syncKubeProxy, type KubeProxyNode } from '../proxy/compile';
 import { proxyChangesOf } from '../proxy/changes';
+import { portmapNodesTouched } from '../cni/portmap';
 import { buildLabDns } from './dns-port';
 import { compileGateways, syncGateways } from '../gateway/controller';
 import { buildIngressPorts } from './ingress-port';
@@ -109,16 +110,18 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   // trackers on every node; a node's kube-proxy syncs when its informers fired.
   const proxyInputsSame = same(cluster, was, PROXY_INPUTS);
   const changes = proxyChangesOf(state.changes);
+  // The container runtime runs the CNI portmap plugin only for sandboxes of pods with hostPorts.
+  const portmapNodes = portmapNodesTouched(state.changes);
   for (const n of cluster.nodes) {
     const name = n.metadata.name;
     const old = prev.kubeProxy[name];
     let k: KubeProxyNode;
     if (old && !restart && proxyInputsSame) {
       // Pods may still have changed the CNI portmap plugin's hostPort rules on the node.
-      k = refreshPortmap(old, { cluster, nodeName: name });
+      k = refreshPortmap(old, { cluster, nodeName: name }, portmapNodes.has(name));
       info.proxies[name] = 'unchanged';
     } else {
-      k = old && !restart ? syncKubeProxy(old, { cluster, nodeName: name }, changes) : startKubeProxy({ cluster, nodeName: name });
+      k = old && !restart ? syncKubeProxy(old, { cluster, nodeName: name }, changes, portmapNodes.has(name)) : startKubeProxy({ cluster, nodeName: name });
       info.proxies[name] = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables' ? 'partial' : 'full';
       for (const e of k.proxy.events) events.push({ ...e, seq: ++seq });
     }

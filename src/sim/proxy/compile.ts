@@ -133,12 +133,13 @@ function compileRunning(input: CompileNodeProxyInput, settings: KubeProxySetting
  * kube-proxy's next sync after its change trackers received Service or EndpointSlice events. The
  * iptables proxier makes a partial sync (only the changed Services' chains rewritten,
  * recompileIptables); the other modes have no partial sync in the lab and compile again. Same
- * settings and node as `prev`.
+ * settings and node as `prev`. `portmapTouched` false: no pod with hostPorts on the node changed
+ * (cni/portmap.ts `portmapNodesTouched`), so the CNI portmap state is the one `prev` holds.
  */
-export function syncKubeProxy(prev: KubeProxyNode, input: CompileNodeProxyInput, changes: ProxyChanges): KubeProxyNode {
+export function syncKubeProxy(prev: KubeProxyNode, input: CompileNodeProxyInput, changes: ProxyChanges, portmapTouched = true): KubeProxyNode {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
   if (prev.proxier.kind !== 'iptables' || (settings.mode !== 'iptables' && settings.mode !== 'ipvs')) return startKubeProxy(input);
-  const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
+  const portmap = portmapTouched ? nodePortmap({ cluster: input.cluster, nodeName: input.nodeName }) : prev.portmap;
   const change = { cluster: input.cluster, changes, settings, ...(input.node ? { node: input.node } : {}) };
   return iptablesNode(input, recompileIptables(prev.proxier.artifact, change), portmap);
 }
@@ -146,9 +147,11 @@ export function syncKubeProxy(prev: KubeProxyNode, input: CompileNodeProxyInput,
 /**
  * The node's data plane after a change kube-proxy does not watch (pods came or went): kube-proxy
  * keeps its rules and logs nothing, but the container runtime ran the CNI portmap plugin for pod
- * sandboxes with hostPorts. Returns `prev` itself when the node's portmap state is unchanged.
+ * sandboxes with hostPorts. Returns `prev` itself when the node's portmap state is unchanged
+ * (at once when no pod with hostPorts on the node changed: `portmapTouched` false).
  */
-export function refreshPortmap(prev: KubeProxyNode, input: CompileNodeProxyInput): KubeProxyNode {
+export function refreshPortmap(prev: KubeProxyNode, input: CompileNodeProxyInput, portmapTouched = true): KubeProxyNode {
+  if (!portmapTouched) return prev;
   const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
   if (deepEqual(prev.portmap, portmap)) return prev;
   const p = prev.proxier;
