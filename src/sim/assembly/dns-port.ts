@@ -55,17 +55,25 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
   const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));
   let nodeRc: dns.ResolvConf | undefined;
   // Rendered when the zone viewer opens or a lookup points at a record's line.
-  const zoneArtifact = lazyArtifact(dns.zoneArtifactHead(dns.zoneOrigin(cluster)), () => dns.renderZone(zoneOf()).lines);
+  const head = dns.zoneArtifactHead(dns.zoneOrigin(cluster));
+  const zoneArtifact = lazyArtifact(head, () => dns.renderZone(zoneOf()).lines);
   return {
     get zone() {
       return zoneOf();
     },
     zoneArtifact,
     port: {
-      fromPod: (pod, name) => toLookup(dns.resolve({ zone: zoneOf(), resolvConf: dns.resolverFor(cluster, pod), name }), zoneArtifact),
-      fromNode: (_node, name) =>
-        toLookup(dns.resolve({ zone: zoneOf(), resolvConf: (nodeRc ??= dns.nodeResolvConf(cluster)), name }), zoneArtifact),
-      fromClient: (client: ExternalClient, name) => toLookup(dns.resolveExternal({ zone: zoneOf(), client, name }), zoneArtifact),
+      fromPod: (pod, name) => {
+        const resolvConf = dns.resolverFor(cluster, pod);
+        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+      },
+      fromNode: (_node, name) => {
+        const resolvConf = (nodeRc ??= dns.nodeResolvConf(cluster));
+        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+      },
+      fromClient: (client: ExternalClient, name) => {
+        return toLookup(dns.resolveExternal({ zone: zoneOf(), client, name }), zoneArtifact);
+      },
     },
   };
 }

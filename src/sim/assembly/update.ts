@@ -121,8 +121,10 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
       k = refreshPortmap(old, { cluster, nodeName: name }, portmapNodes.has(name));
       info.proxies[name] = 'unchanged';
     } else {
-      k = old && !restart ? syncKubeProxy(old, { cluster, nodeName: name }, changes, portmapNodes.has(name)) : startKubeProxy({ cluster, nodeName: name });
-      info.proxies[name] = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables' ? 'partial' : 'full';
+      const input = { cluster, nodeName: name };
+      k = old && !restart ? syncKubeProxy(old, input, changes, portmapNodes.has(name)) : startKubeProxy(input);
+      const partial = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables';
+      info.proxies[name] = partial ? 'partial' : 'full';
       for (const e of k.proxy.events) events.push({ ...e, seq: ++seq });
     }
     kubeProxy[name] = k;

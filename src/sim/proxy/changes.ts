@@ -1,9 +1,11 @@
 // kube-proxy's change trackers (pkg/proxy/servicechangetracker.go, endpointschangetracker.go): the
 // informers' handlers hand each Service and EndpointSlice event to a tracker, which keeps, per
 // Service, the version the last sync saw (`previous`) and the newest one (`current`). A sync asks
-// the trackers which Services changed and regenerates only their chains (KEP-3453). An object
-// written back as it was is not a change: upstream drops a change whose previous and current
-// ServicePortMap are deeply equal; the lab compares the objects the same way.
+// the trackers which Services changed and regenerates only their chains (KEP-3453). A change that
+// changes nothing is dropped: upstream compares the previous and current ServicePortMap (what
+// kube-proxy derives from the Service) with reflect.DeepEqual; the lab compares the objects
+// themselves, so a write that touches only fields kube-proxy ignores (a label) still counts as a
+// change of that Service here, as it did before the trackers, and its chains are rewritten.
 //
 // The lab's informer is the object store's watch stream: `ReconcileState.changes` holds the watch
 // events of the last edit (src/sim/controllers/reconcile.ts), in the order they were emitted.
@@ -54,7 +56,11 @@ export function sliceServiceKey(s: EndpointSlice): string | undefined {
 }
 
 /** ServiceChangeTracker.Update(previous, current): the first `previous` is kept until the next sync. */
-export function trackService(t: ServiceChangeTracker, previous: Service | undefined, current: Service | undefined): void {
+export function trackService(
+  t: ServiceChangeTracker,
+  previous: Service | undefined,
+  current: Service | undefined,
+): void {
   const svc = current ?? previous;
   if (!svc) return;
   const key = serviceKey(svc);
@@ -63,7 +69,12 @@ export function trackService(t: ServiceChangeTracker, previous: Service | undefi
   else t.items.set(key, { previous, current });
 }
 
-function trackSliceUnder(t: EndpointsChangeTracker, key: string, previous?: EndpointSlice, current?: EndpointSlice): void {
+function trackSliceUnder(
+  t: EndpointsChangeTracker,
+  key: string,
+  previous?: EndpointSlice,
+  current?: EndpointSlice,
+): void {
   const slice = (current ?? previous)!;
   const sliceName = `${slice.metadata.namespace ?? 'default'}/${slice.metadata.name}`;
   let perService = t.items.get(key);

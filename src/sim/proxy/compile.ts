@@ -54,15 +54,26 @@ export type Proxier =
 
 type ProxyEvent = NodeProxy['events'][number];
 
-function iptablesNode(input: CompileNodeProxyInput, a: IptablesArtifact, portmap: NodePortmap, startup: ProxyEvent[] = []): KubeProxyNode {
+function iptablesNode(
+  input: CompileNodeProxyInput,
+  a: IptablesArtifact,
+  portmap: NodePortmap,
+  startup: ProxyEvent[] = [],
+): KubeProxyNode {
   const proxy = iptablesNodeProxy(a, portmap);
   if (startup.length) proxy.events = [...startup, ...proxy.events];
   return { nodeName: input.nodeName, portmap, proxier: { kind: 'iptables', artifact: a }, proxy };
 }
 
-function besidePortmap(input: CompileNodeProxyInput, kubeProxy: NodeProxy, portmap: NodePortmap, title?: string): KubeProxyNode {
+function besidePortmap(
+  input: CompileNodeProxyInput,
+  kubeProxy: NodeProxy,
+  portmap: NodePortmap,
+  title?: string,
+): KubeProxyNode {
   const proxy = withPortmap({ kubeProxy, portmap, ...(title ? { title } : {}) });
-  return { nodeName: input.nodeName, portmap, proxier: { kind: 'beside-portmap', kubeProxy, ...(title ? { title } : {}) }, proxy };
+  const proxier: Proxier = { kind: 'beside-portmap', kubeProxy, ...(title ? { title } : {}) };
+  return { nodeName: input.nodeName, portmap, proxier, proxy };
 }
 
 function nftTitle(node: string): string {
@@ -98,14 +109,28 @@ function notRunning(input: CompileNodeProxyInput, error: string, portmap: NodePo
     mode: (input.settings ?? input.cluster.settings.kubeProxy).mode,
     node,
     artifacts: [],
-    events: [{ type: 'Warning', reason: 'FailedToStart', object: { kind: 'Node', name: input.nodeName }, message, source: 'kube-proxy', node: input.nodeName }],
+    events: [
+      {
+        type: 'Warning',
+        reason: 'FailedToStart',
+        object: { kind: 'Node', name: input.nodeName },
+        message,
+        source: 'kube-proxy',
+        node: input.nodeName,
+      },
+    ],
     notRunning: error,
     evaluate: (ev) => ({ verdict: { kind: 'pass' }, after: ev.packet, steps: [] }),
   };
   return besidePortmap(input, failed, portmap);
 }
 
-function compileRunning(input: CompileNodeProxyInput, settings: KubeProxySettings, lab: LabSettings, portmap: NodePortmap): KubeProxyNode {
+function compileRunning(
+  input: CompileNodeProxyInput,
+  settings: KubeProxySettings,
+  lab: LabSettings,
+  portmap: NodePortmap,
+): KubeProxyNode {
   const { cluster, nodeName, node } = input;
   switch (settings.mode) {
     case 'iptables':
@@ -113,7 +138,9 @@ function compileRunning(input: CompileNodeProxyInput, settings: KubeProxySetting
     case 'ipvs': {
       const started = startIpvs({ cluster, nodeName, settings: lab, node, portmap });
       if (started.kind === 'failed') return besidePortmap(input, started.proxy, portmap);
-      if (started.kind !== 'fallback-iptables') return { nodeName, portmap, proxier: { kind: 'ipvs' }, proxy: started.proxy };
+      if (started.kind !== 'fallback-iptables') {
+        return { nodeName, portmap, proxier: { kind: 'ipvs' }, proxy: started.proxy };
+      }
       // kube-proxy logged the fallback and runs the iptables proxier instead.
       return iptablesNode(input, compileIptables({ cluster, nodeName, settings, node }), portmap, started.events);
     }
@@ -136,9 +163,15 @@ function compileRunning(input: CompileNodeProxyInput, settings: KubeProxySetting
  * settings and node as `prev`. `portmapTouched` false: no pod with hostPorts on the node changed
  * (cni/portmap.ts `portmapNodesTouched`), so the CNI portmap state is the one `prev` holds.
  */
-export function syncKubeProxy(prev: KubeProxyNode, input: CompileNodeProxyInput, changes: ProxyChanges, portmapTouched = true): KubeProxyNode {
+export function syncKubeProxy(
+  prev: KubeProxyNode,
+  input: CompileNodeProxyInput,
+  changes: ProxyChanges,
+  portmapTouched = true,
+): KubeProxyNode {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
-  if (prev.proxier.kind !== 'iptables' || (settings.mode !== 'iptables' && settings.mode !== 'ipvs')) return startKubeProxy(input);
+  const iptablesProxier = settings.mode === 'iptables' || settings.mode === 'ipvs';
+  if (prev.proxier.kind !== 'iptables' || !iptablesProxier) return startKubeProxy(input);
   const portmap = portmapTouched ? nodePortmap({ cluster: input.cluster, nodeName: input.nodeName }) : prev.portmap;
   const change = { cluster: input.cluster, changes, settings, ...(input.node ? { node: input.node } : {}) };
   return iptablesNode(input, recompileIptables(prev.proxier.artifact, change), portmap);
@@ -150,7 +183,11 @@ export function syncKubeProxy(prev: KubeProxyNode, input: CompileNodeProxyInput,
  * sandboxes with hostPorts. Returns `prev` itself when the node's portmap state is unchanged
  * (at once when no pod with hostPorts on the node changed: `portmapTouched` false).
  */
-export function refreshPortmap(prev: KubeProxyNode, input: CompileNodeProxyInput, portmapTouched = true): KubeProxyNode {
+export function refreshPortmap(
+  prev: KubeProxyNode,
+  input: CompileNodeProxyInput,
+  portmapTouched = true,
+): KubeProxyNode {
   if (!portmapTouched) return prev;
   const portmap = nodePortmap({ cluster: input.cluster, nodeName: input.nodeName });
   if (deepEqual(prev.portmap, portmap)) return prev;

@@ -195,7 +195,11 @@ export const KUBE_PROXY_VECTORS: readonly KubeProxyVector[] = [
 
 /** Watch events as the informers deliver them, for the change trackers (../changes.ts). */
 export const added = (object: Service | EndpointSlice): WatchEvent => ({ type: 'ADDED', object });
-export const modified = (old: Service | EndpointSlice, object: Service | EndpointSlice): WatchEvent => ({ type: 'MODIFIED', object, old });
+export const modified = (old: Service | EndpointSlice, object: Service | EndpointSlice): WatchEvent => ({
+  type: 'MODIFIED',
+  object,
+  old,
+});
 export const deleted = (object: Service | EndpointSlice): WatchEvent => ({ type: 'DELETED', object, old: object });
 
 /** kube-proxy's change trackers after these events. */

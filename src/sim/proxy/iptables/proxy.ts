@@ -64,9 +64,9 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   let index: RulesetIndex | undefined;
   let owners: Map<string, RuleOwner> | undefined;
   const ownersOf = () => (owners ??= ruleOwners(a));
-  const save = lazyArtifact({ id: iptablesSaveId(node.name), kind: 'iptables-save', title: `iptables-save (${node.name})` }, () =>
-    renderRulesetLines(fullRuleset()),
-  );
+  const saveTitle = `iptables-save (${node.name})`;
+  const saveHead = { id: iptablesSaveId(node.name), kind: 'iptables-save' as const, title: saveTitle };
+  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset()));
   const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
   const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
     renderRulesetLines(a.lastSync.payload),
