@@ -6,9 +6,9 @@
 //      against a precomputed lookup of the KUBE-SVC probabilities is retired: reaching it asked for
 //      a second routing model, which ARCHITECTURE.md principle 4 forbids.) Each round's counts
 //      are checked against the same requests traced one by one with every hop recorded;
-//   b. updateLab(): one edit (scale a Deployment, or mark a pod not ready) to every artifact
-//      recompiled and a trace updated, median over many edits (goal: <= 5 ms).
-// Wall and CPU time are both reported; a's goal is judged on CPU time because the machine is
+//   b. updateLab(): one edit (scale a Deployment, or mark a pod not ready) to every artifact the
+//      views read recompiled and a trace updated, median CPU over many edits (goal: <= 2 ms).
+// Wall and CPU time are both reported; the goals are judged on CPU time because the machine is
 // shared (other processes stretch wall time, not the CPU time the tracer spends). Run:
 // `npx tsx bench/trace.bench.ts`.
 
@@ -89,37 +89,48 @@ export async function run(): Promise<BenchResult[]> {
   return out;
 }
 
+/** What the views read after an edit: the trace (the hop inspector reads the lines its hops point
+ *  at, rendered by the trace itself), the event log, and the one artifact the viewer has open (the
+ *  client's node's iptables-save). The other artifacts stay unrendered until opened. */
+function viewsRead(lab: Lab, request: TraceRequest, i: number): void {
+  const t = trace(lab, request, newTraceSession(`e${i}`));
+  for (const h of t.hops) for (const r of h.refs) void lab.artifacts[r.artifact]?.lines.length;
+  void lab.artifacts['node/node-1/iptables-save']!.lines.length;
+  void lab.events.length;
+}
+
 async function editBench(lab0: Lab, request: TraceRequest): Promise<BenchResult[]> {
   const { updateLab } = await import('../src/sim/assembly/update');
   let lab = lab0;
   const walls: number[] = [];
   const cpus: number[] = [];
   const fullWalls: number[] = [];
+  const fullCpus: number[] = [];
   const EDITS = 60;
+  // Warm-up edits first (the JIT), on the same lab: the figure is the steady state of a session.
+  for (let i = 0; i < 40; i++) {
+    lab = updateLab(lab, editOf(lab, i));
+    viewsRead(lab, request, i);
+  }
   for (let i = 0; i < EDITS; i++) {
     const change = editOf(lab, i);
     const t = timed(() => {
       lab = updateLab(lab, change);
-      // Every artifact a viewer opens, rendered, and one trace.
-      for (const a of Object.values(lab.artifacts)) void a.lines.length;
-      trace(lab, request, newTraceSession(`e${i}`));
+      viewsRead(lab, request, i);
     });
     walls.push(t.wall);
     cpus.push(t.cpu);
     if (i % 10 === 0) {
-      fullWalls.push(
-        timed(() => {
-          const l = buildLab({ settings: lab.settings, objects: [...lab.reconcile.state.inputs.values()] });
-          for (const a of Object.values(l.artifacts)) void a.lines.length;
-          trace(l, request, newTraceSession(`e${i}`));
-        }).wall,
-      );
+      const f = timed(() => viewsRead(buildLab({ settings: lab.settings, objects: [...lab.reconcile.state.inputs.values()] }), request, i));
+      fullWalls.push(f.wall);
+      fullCpus.push(f.cpu);
     }
   }
   const w = median(walls);
+  const c = median(cpus);
   return [
-    { name: 'edit -> artifacts recompiled + trace (median wall)', value: w, unit: 'ms', goal: '<= 5', met: w <= 5, note: `cpu median ${median(cpus).toPrecision(3)} ms over ${EDITS} edits` },
-    { name: 'same edit as a from-scratch buildLab (median wall)', value: median(fullWalls), unit: 'ms', note: `incremental/full ${(w / median(fullWalls)).toPrecision(3)}` },
+    { name: 'edit -> artifacts the views read recompiled + trace (median CPU)', value: c, unit: 'ms', goal: '<= 2', met: c <= 2, note: `wall median ${w.toPrecision(3)} ms over ${EDITS} edits` },
+    { name: 'same edit as a from-scratch buildLab (median CPU)', value: median(fullCpus), unit: 'ms', note: `wall ${median(fullWalls).toPrecision(3)} ms; incremental/full (CPU) ${(c / median(fullCpus)).toPrecision(3)}` },
   ];
 }
 
