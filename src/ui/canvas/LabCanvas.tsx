@@ -39,10 +39,15 @@ const selectSources = (s: LabState) => s.scenario.sources;
 const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
 const selectScenarioOpen = (s: LabState) => s.scenario.current !== null;
 const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
-/** The current hop's edge as "from>to", so the load balancer's arrow it travels can be marked. */
-const selectHopEdge = (s: LabState) => {
+/**
+ * The current hop's edge as "from>to" when it is one of the load balancer's arrows (`arrows`), so the
+ * arrow it travels can be marked; null for any other hop, so the canvas does not re-render (and
+ * hand React Flow a new edge list) on every hop.
+ */
+const selectHopArrow = (arrows: ReadonlySet<string>) => (s: LabState) => {
   const e = selectCurrentHop(s)?.edge;
-  return e ? `${e.from}>${e.to}` : null;
+  const key = e ? `${e.from}>${e.to}` : null;
+  return key !== null && arrows.has(key) ? key : null;
 };
 
 const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
@@ -227,10 +232,10 @@ export function LabCanvas() {
     }),
     [t],
   );
-  const hopEdge = useLab(selectHopEdge);
+  const arrows = useMemo(() => new Set(laid?.topo.edges.filter((e) => e.kind === 'lb-target').map((e) => `${e.source}>${e.target}`)), [laid]);
+  const hopEdge = useLab(useMemo(() => selectHopArrow(arrows), [arrows]));
   const fitCluster = useCallback(() => void rf.fitView(fit), [rf, fit]);
   const lessonWidth = lessonCard ? (document.querySelector<HTMLElement>('[data-testid="lesson"]')?.offsetWidth ?? Math.min(420, viewWidth * 0.46)) : 0;
-  usePresenterCamera(laid, { width: viewWidth, height: viewHeight }, lessonWidth, fitCluster);
   const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(() => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null), [base, laid, t, hopEdge]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
@@ -247,6 +252,7 @@ export function LabCanvas() {
           {t('canvas.starting')}
         </div>
       )}
+      <PresenterCamera laid={laid} width={viewWidth} height={viewHeight} lessonWidth={lessonWidth} fitCluster={fitCluster} />
       {layoutFailed && <PartError message={t('part.layoutFailed')} onRetry={() => setAttempt((n) => n + 1)} />}
       {flow && (
         <ReactFlow<LabNode>
@@ -277,6 +283,12 @@ export function LabCanvas() {
       )}
     </div>
   );
+}
+
+/** Presenter mode's camera follows the hops: in its own component, so a hop re-renders it, not the canvas. */
+function PresenterCamera(p: { laid: { topo: Topology; layout: Layout } | null; width: number; height: number; lessonWidth: number; fitCluster: () => void }) {
+  usePresenterCamera(p.laid, { width: p.width, height: p.height }, p.lessonWidth, p.fitCluster);
+  return null;
 }
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };
