@@ -193,8 +193,9 @@ export function LabCanvas() {
     if (!topo) return;
     if (known) {
       setLayoutFailed(false);
-      // The next edit needs ELK: load it once the page is idle, as the page used to at start-up.
-      const id = setTimeout(() => void getElk(), 1000);
+      // The next edit needs ELK: load it a moment later, as the page used to at start-up. A download
+      // that fails is forgotten here and reported by the layout that needs it (with Retry).
+      const id = setTimeout(() => void getElk().catch(() => resetElk()), 1000);
       return () => clearTimeout(id);
     }
     let live = true;
