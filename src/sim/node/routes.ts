@@ -12,11 +12,11 @@
 // prefix in main. Tables are built per node when first asked for (a lab may hold 1000 pods).
 // The node layer knows nodes, pods and their veths; nothing here knows about Services.
 
-import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
+import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Node, Pod } from '../api/types';
 import type { Cluster } from '../cluster';
 import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
-import { broadcastOf, nodeInterfaces, nodeLink, podKey, type NodeInterface, type NodeLink } from './interfaces';
+import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey, type NodeInterface, type NodeLink } from './interfaces';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole';
 
@@ -67,6 +67,7 @@ export class RouteTable {
   readonly artifactId: string;
   private rendered: { artifact: RenderedArtifact; lines: Map<string, ArtifactRef> } | null = null;
   private readonly index: { local: LookupIndex; main: LookupIndex };
+  private readonly seen = new Map<string, Route | null>();
 
   constructor(
     readonly node: string,
@@ -80,9 +81,15 @@ export class RouteTable {
 
   /** The route the kernel picks for `dst`: the local table, then the longest prefix in main. */
   find(dst: string | number): Route | null {
-    const n = typeof dst === 'number' ? dst : ipToInt(dst);
-    if (n === null) return null;
-    return match(this.index.local, n) ?? match(this.index.main, n);
+    if (typeof dst === 'number') return match(this.index.local, dst) ?? match(this.index.main, dst);
+    // Batch runs ask for the same few destinations again and again (the route cache, as it were).
+    let hit = this.seen.get(dst);
+    if (hit === undefined) {
+      const n = ipToInt(dst);
+      hit = n === null ? null : (match(this.index.local, n) ?? match(this.index.main, n));
+      if (this.seen.size < 4096) this.seen.set(dst, hit);
+    }
+    return hit;
   }
 
   artifact(): RenderedArtifact {
@@ -98,15 +105,12 @@ export class RouteTable {
     if (!this.rendered) {
       const artifact = renderRoutes(this);
       const lines = new Map<string, ArtifactRef>();
-      for (const r of this.routes) lines.set(r.id, findLineAt(artifact, r.id));
+      // One line per route, in order.
+      artifact.lines.forEach((l, lineIndex) => lines.set(l.ref!, { artifact: artifact.id, ref: l.ref!, line: l.text, lineIndex }));
       this.rendered = { artifact, lines };
     }
     return this.rendered;
   }
-}
-
-function findLineAt(a: RenderedArtifact, ref: string): ArtifactRef {
-  return findLine(a, ref) ?? { artifact: a.id, ref, line: '', lineIndex: -1 };
 }
 
 function indexOf(routes: readonly Route[]): LookupIndex {
@@ -164,6 +168,8 @@ export class PodNetwork {
   /** Each node's block: its spec.podCIDR. */
   private readonly blocks = new Map<string, Cidr | null>();
   private readonly tables = new Map<string, RouteTable | null>();
+  private peersText: string | undefined;
+  private borrowedList: [number, string][] | undefined;
 
   constructor(readonly cluster: Cluster) {
     for (const n of cluster.nodes) {
@@ -191,7 +197,7 @@ export class PodNetwork {
     let t = this.tables.get(node);
     if (t === undefined) {
       const n = this.nodes.get(node);
-      t = n ? this.buildTable(n) : null;
+      t = n ? this.cachedTable(n) : null;
       this.tables.set(node, t);
     }
     return t;
@@ -210,13 +216,55 @@ export class PodNetwork {
     return p ? { node: p.node, pod: podKey(p.pod) } : null;
   }
 
-  private buildTable(node: Node): RouteTable {
-    const name = node.metadata.name;
-    const link = this.links.get(name) ?? null;
+  /** The pods behind this node's veths, in the order host-local handed out their addresses. */
+  private placed(name: string): [number, Pod][] {
     const placed: [number, Pod][] = [];
     for (const [ip, p] of this.placement) if (p.node === name) placed.push([ip, p.pod]);
-    // Sandboxes in the order host-local handed out their addresses: the veths' ifindex order.
-    placed.sort((a, b) => a[0] - b[0]);
+    return placed.sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
+   * A table is a pure function of what it is built from; an edit that leaves those alone (most
+   * edits: a Service, a readiness flip) gets the same table back, already rendered.
+   */
+  private cachedTable(node: Node): RouteTable {
+    const name = node.metadata.name;
+    const placed = this.placed(name);
+    const link = this.links.get(name);
+    const own = placed.map(([ip, p]) => `${ip} ${podKey(p)}`).join(',');
+    const key = [name, nodeAddresses(node).join(','), link?.subnet.text, this.blocks.get(name)?.text, own, this.peersKey()].join('|');
+    let t = builtTables.get(key);
+    if (!t) {
+      t = this.buildTable(node, placed);
+      if (builtTables.size >= 64) builtTables.delete(builtTables.keys().next().value!);
+      builtTables.set(key, t);
+    }
+    return t;
+  }
+
+  private peersKey(): string {
+    this.peersText ??= [
+      ...[...this.nodes.keys()].map((n) => `${n} ${this.links.get(n)?.ip} ${this.blocks.get(n)?.text}`),
+      ...this.borrowed().map(([ip, node]) => `${ip} ${node}`),
+    ].join(',');
+    return this.peersText;
+  }
+
+  /** Pod addresses outside their node's block, with that node. */
+  private borrowed(): [number, string][] {
+    if (!this.borrowedList) {
+      this.borrowedList = [];
+      for (const [ip, p] of this.placement) {
+        const block = this.blocks.get(p.node);
+        if (!block || !cidrContains(block, ip)) this.borrowedList.push([ip, p.node]);
+      }
+    }
+    return this.borrowedList;
+  }
+
+  private buildTable(node: Node, placed: [number, Pod][]): RouteTable {
+    const name = node.metadata.name;
+    const link = this.links.get(name) ?? null;
     const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p));
     const main = [...kernelRoutes(link), ...this.podRoutes(name, placed, interfaces), ...this.peerRoutes(name)];
     return new RouteTable(name, interfaces, [...ordered(dedupe(main)), ...ordered(dedupe(localRoutes(interfaces)))]);
@@ -244,11 +292,10 @@ export class PodNetwork {
       if (name === self || !via || !block) continue;
       out.push(route({ table: 'main', type: 'unicast', dst: block, via, dev: 'eth0', proto: 'bird', peer: name }));
     }
-    for (const [ip, p] of this.placement) {
-      const via = this.links.get(p.node)?.ip;
-      const block = this.blocks.get(p.node);
-      if (p.node === self || !via || (block && cidrContains(block, ip))) continue;
-      out.push(route({ table: 'main', type: 'unicast', dst: host(ip), via, dev: 'eth0', proto: 'bird', peer: p.node }));
+    for (const [ip, node] of this.borrowed()) {
+      const via = this.links.get(node)?.ip;
+      if (node === self || !via) continue;
+      out.push(route({ table: 'main', type: 'unicast', dst: host(ip), via, dev: 'eth0', proto: 'bird', peer: node }));
     }
     return out;
   }
@@ -321,6 +368,8 @@ export function renderRoutes(t: RouteTable): RenderedArtifact {
 }
 
 const networks = new WeakMap<Cluster, PodNetwork>();
+/** Tables by everything they are built from (see `cachedTable`), the last few dozen. */
+const builtTables = new Map<string, RouteTable>();
 
 /** The cluster's pod network, one per cluster (a lab's cluster never changes once built). */
 export function podNetworkOf(cluster: Cluster): PodNetwork {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, OtherObject, Pod } from '../api/types';
 import { buildLab } from '../assembly/lab';
 import { defaultLabSettings } from '../lab';
+import { vethName } from '../node/interfaces';
 import { newTraceSession, trace, type TraceRequest } from './trace';
 
 function node(name: string, ip: string): OtherObject {
@@ -45,6 +46,15 @@ describe('pod network hops from the routing table', () => {
     // The ref points at the line the lab's artifact shows.
     const ref = hop.refs[0]!;
     expect(l.artifacts[ref.artifact]!.lines[ref.lineIndex]!.text).toBe(ref.line);
+  });
+
+  it("hands the packet to the pod by its node's route to the pod's veth", () => {
+    const l = lab();
+    const web = l.cluster.pods.find((p) => p.metadata.name === 'web')!;
+    const r = run(l, `http://${web.status!.podIP}/`);
+    const hop = r.hops.find((h) => h.action === 'deliver')!;
+    expect(hop.place).toMatchObject({ kind: 'pod', pod: 'default/web' });
+    expect(hop.refs).toEqual([expect.objectContaining({ artifact: 'node/node-2/ip-route', line: `${web.status!.podIP} dev ${vethName('default', 'web')} scope link` })]);
   });
 
   it("routes another node's address by the node network's route", () => {

@@ -24,3 +24,13 @@ export function routeToNode(cluster: Cluster, node: string, dst: string, record:
   if (next === null) return null;
   return { node: next, refs: record ? [r.table.refOf(r.route)] : [] };
 }
+
+/**
+ * The route on `node` that hands a packet for `dst` to what holds it there (a pod's veth, the
+ * node's own address for a hostNetwork pod): the delivery hop's line. None when not recording.
+ */
+export function deliveryRefs(cluster: Cluster, node: string, dst: string, record: boolean): ArtifactRef[] {
+  if (!record) return [];
+  const r = routeFrom(cluster, node, dst);
+  return r && (r.next.kind === 'pod' || r.next.kind === 'local') ? [r.table.refOf(r.route)] : [];
+}

@@ -19,7 +19,7 @@ import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { GatewayDataPlanePort, HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
 import { gatewayExplanation } from './gateway-walk';
-import { routeToNode } from './route-hop';
+import { deliveryRefs, routeToNode } from './route-hop';
 import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 
 export type TraceSource =
@@ -716,7 +716,7 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
     const pods = w.lab.cluster.pods.filter((p) => p.spec.nodeName === target && !p.metadata.deletionTimestamp);
     for (const p of pods) {
       if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
-        w.hop({ place: podPlace(p), action: 'deliver', before, key: 'hop.deliver.hostNetwork', params: { pod: podKey(p), node: target, port: pkt.dstPort }, edge: { from: `node:${target}`, to: `pod:${podKey(p)}` } });
+        w.hop({ place: podPlace(p), action: 'deliver', before, refs: deliveryRefs(w.lab.cluster, target, pkt.dst, w.recordHops), key: 'hop.deliver.hostNetwork', params: { pod: podKey(p), node: target, port: pkt.dstPort }, edge: { from: `node:${target}`, to: `pod:${podKey(p)}` } });
         return arriveAtPod(w, p, pkt, http, depth, true);
       }
     }
@@ -749,6 +749,8 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   const before = view(pkt, httpView);
   const place = podPlace(pod);
   const listening = podListening(pod);
+  // The node's route to the pod's veth: the line the delivery hops show.
+  const toPod = deliveryRefs(w.lab.cluster, pod.spec.nodeName ?? '', pkt.dst, w.recordHops);
   if (!listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol)) {
     w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params: { pod: podKey(pod), port: pkt.dstPort, listening: listening.map((l) => l.port).join(', ') || '—' }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id } });
     return {
@@ -765,7 +767,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   }
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
   if (gw && gw.ports.includes(pkt.dstPort)) {
-    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, refs: toPod, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     return throughGateway(w, gw, pod, pkt, http, depth);
   }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
@@ -773,16 +775,16 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
     const params = { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src };
-    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, refs: toPod, key: 'hop.deliver.pod', params, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     w.hop({ place, action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params: { pod: podKey(pod) } });
     return { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
   }
   if (ctrl && isCtrl) {
-    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, refs: toPod, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     return throughIngress(w, ctrl, pod, pkt, http, depth);
   }
   if (!alreadyDelivered) {
-    w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
+    w.hop({ place, action: 'deliver', before, refs: toPod, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
   }
   const echo = isEchoBasic(pod) ? echoResponse(pod, { method: http.method, host: http.host, path: http.path, headers: http.headers }) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
