@@ -106,3 +106,22 @@ export function broadcastOf(a: InterfaceAddress): string | null {
   const host = 2 ** (32 - a.prefix) - 1;
   return intToIp(((n | host) >>> 0));
 }
+
+/** `ip -4 addr` of the interfaces: only those with an IPv4 address (a Calico veth has none). */
+export function renderAddresses(interfaces: readonly NodeInterface[]): string[] {
+  const out: string[] = [];
+  for (const i of interfaces) {
+    if (i.addresses.length === 0) continue;
+    const head =
+      i.kind === 'loopback'
+        ? `${i.index}: ${i.name}: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000`
+        : `${i.index}: ${i.name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default`;
+    out.push(head);
+    for (const a of i.addresses) {
+      const brd = broadcastOf(a);
+      out.push(`    inet ${a.ip}/${a.prefix}${brd && i.kind !== 'loopback' ? ` brd ${brd}` : ''} scope ${a.scope} ${i.name}`);
+      out.push('       valid_lft forever preferred_lft forever');
+    }
+  }
+  return out;
+}

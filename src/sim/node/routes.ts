@@ -346,12 +346,13 @@ function ordered(routes: Route[]): Route[] {
 }
 
 /** One line of `ip -4 route show table all` for a route. */
-export function routeLine(r: Route): string {
+export function routeLine(r: Route, shown: 'all' | 'main' | 'local' = 'all'): string {
   const dst = r.dst.prefix === 0 ? 'default' : r.dst.prefix === 32 ? intToIp(r.dst.base) : r.dst.text;
   const parts: string[] = r.type === 'unicast' ? [dst] : [r.type, dst];
   if (r.via) parts.push('via', r.via);
   if (r.dev) parts.push('dev', r.dev);
-  if (r.table === 'local') parts.push('table', 'local');
+  // iproute2 names the table only when it lists more than one.
+  if (r.table === 'local' && shown === 'all') parts.push('table', 'local');
   if (r.proto) parts.push('proto', r.proto);
   if (r.scope) parts.push('scope', r.scope);
   if (r.src) parts.push('src', r.src);
@@ -400,4 +401,21 @@ export function routeFrom(cluster: Cluster, node: string, dst: string): { route:
 export function routeArtifacts(cluster: Cluster): RenderedArtifact[] {
   const net = podNetworkOf(cluster);
   return cluster.nodes.flatMap((n) => net.table(n.metadata.name)?.artifact() ?? []);
+}
+
+/**
+ * `ip route get <dst>` on the node: the route the kernel picks, as iproute2 prints it. The source
+ * is the route's `src`, else eth0's address (a veth without an address of its own lends none).
+ */
+export function routeGet(table: RouteTable, dst: string): { lines: string[] } | { error: string } {
+  if (ipToInt(dst) === null) return { error: `Error: any valid prefix is expected rather than "${dst}".` };
+  const r = table.find(dst);
+  // A blackhole's local senders get EINVAL; with no route at all, ENETUNREACH.
+  if (!r) return { error: 'RTNETLINK answers: Network is unreachable' };
+  if (r.type === 'blackhole') return { error: 'RTNETLINK answers: Invalid argument' };
+  const eth0 = table.interfaces.find((i) => i.name === 'eth0')?.addresses[0]?.ip;
+  const src = r.src ?? eth0 ?? '0.0.0.0';
+  if (r.type === 'local') return { lines: [`local ${dst} dev lo src ${src} uid 0 `, '    cache <local> '] };
+  if (r.type === 'broadcast') return { lines: [`broadcast ${dst} dev ${r.dev} src ${src} uid 0 `, '    cache <local,brd> '] };
+  return { lines: [`${dst}${r.via ? ` via ${r.via}` : ''} dev ${r.dev} src ${src} uid 0 `, '    cache '] };
 }
