@@ -77,7 +77,8 @@ export function nodeLink(node: Node, nodeCIDR: string): NodeLink | null {
 
 /** The interfaces a node has: lo, eth0 with every node address, one veth per pod on the pod network. */
 export function nodeInterfaces(node: Node, link: NodeLink | null, pods: readonly Pod[]): NodeInterface[] {
-  const lo: NodeInterface = { index: 1, name: 'lo', kind: 'loopback', addresses: [{ ip: '127.0.0.1', prefix: 8, scope: 'host' }] };
+  const loopback: InterfaceAddress = { ip: '127.0.0.1', prefix: 8, scope: 'host' };
+  const lo: NodeInterface = { index: 1, name: 'lo', kind: 'loopback', addresses: [loopback] };
   const extra = nodeAddresses(node).filter((ip) => ip !== link?.ip);
   const eth0: NodeInterface = {
     index: 2,
@@ -119,7 +120,8 @@ export function renderAddresses(interfaces: readonly NodeInterface[]): string[] 
     out.push(head);
     for (const a of i.addresses) {
       const brd = broadcastOf(a);
-      out.push(`    inet ${a.ip}/${a.prefix}${brd && i.kind !== 'loopback' ? ` brd ${brd}` : ''} scope ${a.scope} ${i.name}`);
+      const brdText = brd && i.kind !== 'loopback' ? ` brd ${brd}` : '';
+      out.push(`    inet ${a.ip}/${a.prefix}${brdText} scope ${a.scope} ${i.name}`);
       out.push('       valid_lft forever preferred_lft forever');
     }
   }

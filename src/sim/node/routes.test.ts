@@ -10,7 +10,8 @@ import { vethName } from './interfaces';
 import { addressOwner, lookupRoute, nodeRoutes, routeFrom } from './routes';
 
 function node(name: string, addresses: { type: string; address: string }[], podCIDR?: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, ...(podCIDR ? { spec: { podCIDR } } : {}), status: { addresses } } as OtherObject;
+  const spec = podCIDR ? { spec: { podCIDR } } : {};
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, ...spec, status: { addresses } } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, extra: { ip?: string; hostNetwork?: boolean } = {}): Pod {
@@ -18,7 +19,11 @@ function pod(name: string, nodeName: string, extra: { ip?: string; hostNetwork?:
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: { nodeName, ...(extra.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80 }] }] },
+    spec: {
+      nodeName,
+      ...(extra.hostNetwork ? { hostNetwork: true } : {}),
+      containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80 }] }],
+    },
     ...(extra.ip ? { status: { podIP: extra.ip } } : {}),
   };
 }
@@ -82,7 +87,8 @@ describe('a node routing table', () => {
       [vethName('default', 'c'), []],
     ]);
     const t2 = nodeRoutes(c, 'node-2')!;
-    expect(t2.interfaces[1]!.addresses.map((a) => `${a.ip}/${a.prefix}`)).toEqual(['192.168.49.3/24', '198.51.100.3/32']);
+    const eth0 = t2.interfaces[1]!.addresses.map((a) => `${a.ip}/${a.prefix}`);
+    expect(eth0).toEqual(['192.168.49.3/24', '198.51.100.3/32']);
     expect(nodeRoutes(c, 'node-9')).toBeNull();
   });
 });
@@ -93,7 +99,8 @@ describe('the route lookup', () => {
     const t = nodeRoutes(c, 'node-1')!;
     const hit = lookupRoute(t, '10.244.0.3')!;
     expect(hit.route).toMatchObject({ dev: vethName('default', 'c'), pod: 'default/c', scope: 'link' });
-    expect(hit.ref).toMatchObject({ artifact: 'node/node-1/ip-route', line: `10.244.0.3 dev ${vethName('default', 'c')} scope link`, lineIndex: 3 });
+    const line = `10.244.0.3 dev ${vethName('default', 'c')} scope link`;
+    expect(hit.ref).toMatchObject({ artifact: 'node/node-1/ip-route', line, lineIndex: 3 });
     // An address of this node's block with no pod: the blackhole drops it.
     expect(lookupRoute(t, '10.244.0.200')!.route).toMatchObject({ type: 'blackhole', dst: { text: '10.244.0.0/24' } });
   });
@@ -122,7 +129,8 @@ describe('the route lookup', () => {
     const t = nodeRoutes(c, 'node-1')!;
     // 192.168.49.2 is inside the main table's 192.168.49.0/24 too; the local table is looked up first.
     expect(lookupRoute(t, '192.168.49.2')!.route).toMatchObject({ table: 'local', type: 'local' });
-    expect(lookupRoute(t, '127.0.0.53')!.ref.line).toBe('local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1');
+    const lo = 'local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1';
+    expect(lookupRoute(t, '127.0.0.53')!.ref.line).toBe(lo);
     expect(routeFrom(c, 'node-1', '192.168.49.255')!.next).toEqual({ kind: 'local' });
     expect(lookupRoute(t, 'not-an-ip')).toBeNull();
   });

@@ -16,7 +16,8 @@ import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Node, Pod } from '../api/types';
 import type { Cluster } from '../cluster';
 import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
-import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey, type NodeInterface, type NodeLink } from './interfaces';
+import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey } from './interfaces';
+import type { NodeInterface, NodeLink } from './interfaces';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole';
 
@@ -76,7 +77,8 @@ export class RouteTable {
     readonly routes: readonly Route[],
   ) {
     this.artifactId = `node/${node}/ip-route`;
-    this.index = { local: indexOf(routes.filter((r) => r.table === 'local')), main: indexOf(routes.filter((r) => r.table === 'main')) };
+    const of = (table: Route['table']) => indexOf(routes.filter((r) => r.table === table));
+    this.index = { local: of('local'), main: of('main') };
   }
 
   /** The route the kernel picks for `dst`: the local table, then the longest prefix in main. */
@@ -106,7 +108,9 @@ export class RouteTable {
       const artifact = renderRoutes(this);
       const lines = new Map<string, ArtifactRef>();
       // One line per route, in order.
-      artifact.lines.forEach((l, lineIndex) => lines.set(l.ref!, { artifact: artifact.id, ref: l.ref!, line: l.text, lineIndex }));
+      artifact.lines.forEach((l, lineIndex) => {
+        lines.set(l.ref!, { artifact: artifact.id, ref: l.ref!, line: l.text, lineIndex });
+      });
       this.rendered = { artifact, lines };
     }
     return this.rendered;
@@ -179,7 +183,8 @@ export class PodNetwork {
       this.blocks.set(n.metadata.name, n.spec?.podCIDR ? parseCidr(n.spec.podCIDR) : null);
       for (const a of n.status?.addresses ?? []) {
         const ip = ipToInt(a.address);
-        if ((a.type === 'InternalIP' || a.type === 'ExternalIP') && ip !== null && !this.nodeAddresses.has(ip)) this.nodeAddresses.set(ip, n.metadata.name);
+        const held = a.type === 'InternalIP' || a.type === 'ExternalIP';
+        if (held && ip !== null && !this.nodeAddresses.has(ip)) this.nodeAddresses.set(ip, n.metadata.name);
       }
     }
     for (const p of cluster.pods) {
@@ -232,7 +237,8 @@ export class PodNetwork {
     const placed = this.placed(name);
     const link = this.links.get(name);
     const own = placed.map(([ip, p]) => `${ip} ${podKey(p)}`).join(',');
-    const key = [name, nodeAddresses(node).join(','), link?.subnet.text, this.blocks.get(name)?.text, own, this.peersKey()].join('|');
+    const addresses = nodeAddresses(node).join(',');
+    const key = [name, addresses, link?.subnet.text, this.blocks.get(name)?.text, own, this.peersKey()].join('|');
     let t = builtTables.get(key);
     if (!t) {
       t = this.buildTable(node, placed);
@@ -304,9 +310,10 @@ export class PodNetwork {
 /** The routes the kernel adds for eth0's address, and the default route to the node network's router. */
 function kernelRoutes(link: NodeLink | null): Route[] {
   if (!link) return [];
+  const onLink = { table: 'main', type: 'unicast', dev: 'eth0', proto: 'kernel', scope: 'link' } as const;
   return [
     route({ table: 'main', type: 'unicast', dst: parseCidr('0.0.0.0/0')!, via: link.gateway, dev: 'eth0' }),
-    route({ table: 'main', type: 'unicast', dst: link.subnet, dev: 'eth0', proto: 'kernel', scope: 'link', src: link.ip }),
+    route({ ...onLink, dst: link.subnet, src: link.ip }),
   ];
 }
 
@@ -317,7 +324,8 @@ function localRoutes(interfaces: readonly NodeInterface[]): Route[] {
     for (const a of i.addresses) {
       const base = { table: 'local' as const, dev: i.name, proto: 'kernel' as const, src: a.ip };
       // The loopback's whole /8 is local (any 127.x answers on lo).
-      if (i.kind === 'loopback') out.push(route({ ...base, type: 'local', dst: parseCidr(`${a.ip}/${a.prefix}`, true)!, scope: 'host' }));
+      const subnet = parseCidr(`${a.ip}/${a.prefix}`, true)!;
+      if (i.kind === 'loopback') out.push(route({ ...base, type: 'local', dst: subnet, scope: 'host' }));
       out.push(route({ ...base, type: 'local', dst: host(ipToInt(a.ip)!), scope: 'host' }));
       const brd = broadcastOf(a);
       if (brd) out.push(route({ ...base, type: 'broadcast', dst: host(ipToInt(brd)!), scope: 'link' }));
@@ -389,8 +397,14 @@ export function addressOwner(cluster: Cluster, ip: string): { node: string; pod?
   return podNetworkOf(cluster).ownerOf(ip);
 }
 
+export interface RoutedPacket {
+  route: Route;
+  next: NextHop;
+  table: RouteTable;
+}
+
 /** Where the packet goes next from `node`: the route the kernel picks and what it does. */
-export function routeFrom(cluster: Cluster, node: string, dst: string): { route: Route; next: NextHop; table: RouteTable } | null {
+export function routeFrom(cluster: Cluster, node: string, dst: string): RoutedPacket | null {
   const net = podNetworkOf(cluster);
   const table = net.table(node);
   const route = table?.find(dst);
@@ -416,6 +430,8 @@ export function routeGet(table: RouteTable, dst: string): { lines: string[] } | 
   const eth0 = table.interfaces.find((i) => i.name === 'eth0')?.addresses[0]?.ip;
   const src = r.src ?? eth0 ?? '0.0.0.0';
   if (r.type === 'local') return { lines: [`local ${dst} dev lo src ${src} uid 0 `, '    cache <local> '] };
-  if (r.type === 'broadcast') return { lines: [`broadcast ${dst} dev ${r.dev} src ${src} uid 0 `, '    cache <local,brd> '] };
+  if (r.type === 'broadcast') {
+    return { lines: [`broadcast ${dst} dev ${r.dev} src ${src} uid 0 `, '    cache <local,brd> '] };
+  }
   return { lines: [`${dst}${r.via ? ` via ${r.via}` : ''} dev ${r.dev} src ${src} uid 0 `, '    cache '] };
 }

@@ -8,14 +8,18 @@ import { vethName } from '../node/interfaces';
 import { runShell, type Shell, type ShellEnv } from './shell';
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
 function pod(name: string, nodeName: string): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'app', image: 'nginx' }] } };
+  const spec = { nodeName, containers: [{ name: 'app', image: 'nginx' }] };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec };
 }
 
-const lab = buildLab({ settings: defaultLabSettings(), objects: [node('node-1', '192.168.49.2'), node('node-2', '192.168.49.3'), pod('a', 'node-1'), pod('b', 'node-2')] });
+const nodes = [node('node-1', '192.168.49.2'), node('node-2', '192.168.49.3')];
+const objects = [...nodes, pod('a', 'node-1'), pod('b', 'node-2')];
+const lab = buildLab({ settings: defaultLabSettings(), objects });
 
 function sh(shell: Shell, line: string) {
   const unused = () => {
@@ -42,15 +46,20 @@ describe('ip on a node', () => {
       '192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.2',
       '',
     ]);
-    expect(sh(onNode1, 'ip -4 route show table local').out.split('\n')[0]).toBe('local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1');
-    expect(sh(onNode1, 'ip r show table all').out).toContain('local 192.168.49.2 dev eth0 table local proto kernel scope host src 192.168.49.2\n');
+    const local = sh(onNode1, 'ip -4 route show table local').out.split('\n');
+    expect(local[0]).toBe('local 127.0.0.0/8 dev lo proto kernel scope host src 127.0.0.1');
+    const all = sh(onNode1, 'ip r show table all').out;
+    expect(all).toContain('local 192.168.49.2 dev eth0 table local proto kernel scope host src 192.168.49.2\n');
   });
 
   it('ip route get names the route the kernel picks and the source it would use', () => {
-    expect(sh(onNode1, 'ip route get 10.244.1.2').out).toBe('10.244.1.2 via 192.168.49.3 dev eth0 src 192.168.49.2 uid 0 \n    cache \n');
+    const viaNode2 = '10.244.1.2 via 192.168.49.3 dev eth0 src 192.168.49.2 uid 0 \n    cache \n';
+    expect(sh(onNode1, 'ip route get 10.244.1.2').out).toBe(viaNode2);
     // A pod's veth has no address of its own: the node's is the source.
-    expect(sh(onNode1, 'ip route get 10.244.0.2').out).toBe(`10.244.0.2 dev ${vethName('default', 'a')} src 192.168.49.2 uid 0 \n    cache \n`);
-    expect(sh(onNode1, 'ip route get 192.168.49.2').out).toBe('local 192.168.49.2 dev lo src 192.168.49.2 uid 0 \n    cache <local> \n');
+    const toA = `10.244.0.2 dev ${vethName('default', 'a')} src 192.168.49.2 uid 0 \n    cache \n`;
+    expect(sh(onNode1, 'ip route get 10.244.0.2').out).toBe(toA);
+    const local = 'local 192.168.49.2 dev lo src 192.168.49.2 uid 0 \n    cache <local> \n';
+    expect(sh(onNode1, 'ip route get 192.168.49.2').out).toBe(local);
     expect(sh(onNode1, 'ip route get 10.244.0.99').err).toBe('RTNETLINK answers: Invalid argument\n');
   });
 

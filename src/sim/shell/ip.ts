@@ -5,49 +5,62 @@
 import type { Pod } from '../api/types';
 import type { Lab } from '../assembly/lab';
 import { renderAddresses } from '../node/interfaces';
-import { nodeRoutes, routeGet, routeLine } from '../node/routes';
+import { nodeRoutes, routeGet, routeLine, type RouteTable } from '../node/routes';
 import type { Shell } from './shell';
 
 export type IpOutput = { out: string } | { err: string };
 
 const USAGE = 'Usage: ip [ -4 ] { route [ show [ table all|main|local ] | get ADDRESS ] | addr [ show ] }';
+const NEEDS_ADDRESS: IpOutput = { err: 'Error: argument is wrong: "get" needs an address.\n' };
 
 /** Runs `ip <words>` where the shell is. */
 export function ipCommand(lab: Lab, shell: Shell, words: readonly string[]): IpOutput {
-  const args = words.filter((w) => w !== '-4');
-  const [object, ...rest] = args;
+  const [object, ...rest] = words.filter((w) => w !== '-4');
   // iproute2 takes any prefix of an object's name.
   const isRoute = !!object && 'route'.startsWith(object);
-  const isAddr = !!object && 'address'.startsWith(object);
-  if (!isRoute && !isAddr) return { err: `${object ? `Object "${object}" is unknown, try "ip help".\n` : ''}${USAGE}\n` };
-  if (shell.kind === 'external') return { err: `ip: ${shell.client} is outside the lab: the lab models the nodes' and pods' network only\n` };
+  if (!isRoute && !(object && 'address'.startsWith(object))) {
+    return { err: `${object ? `Object "${object}" is unknown, try "ip help".\n` : ''}${USAGE}\n` };
+  }
+  if (shell.kind === 'external') {
+    return { err: `ip: ${shell.client} is outside the lab: the lab models the nodes' and pods' network only\n` };
+  }
+  let node: string;
   if (shell.kind === 'pod') {
     const pod = lab.cluster.pods.find((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === shell.pod);
-    if (!pod) return { err: `ip: pod ${shell.pod} is not running\n` };
+    if (!pod?.spec.nodeName) return { err: `ip: pod ${shell.pod} is not running on a node\n` };
+    // A hostNetwork pod shares the node's interfaces and routes.
     if (!pod.spec.hostNetwork) return isRoute ? podRoutes(pod, rest) : { out: podAddresses(lab, pod) };
-    if (!pod.spec.nodeName) return { err: `ip: pod ${shell.pod} is not scheduled to a node\n` };
+    node = pod.spec.nodeName;
+  } else {
+    node = shell.node;
   }
-  const node = shell.kind === 'node' ? shell.node : lab.cluster.pods.find((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === shell.pod)!.spec.nodeName!;
   const table = nodeRoutes(lab.cluster, node);
   if (!table) return { err: `ip: node ${node} is not in the cluster\n` };
-  if (isAddr) return { out: lines(renderAddresses(table.interfaces)) };
+  return isRoute ? nodeRouteCommand(table, rest) : { out: lines(renderAddresses(table.interfaces)) };
+}
+
+/** `ip route show [table T]` and `ip route get ADDRESS` on a node. */
+function nodeRouteCommand(table: RouteTable, rest: readonly string[]): IpOutput {
   const [verb = 'show', ...more] = rest;
   if (verb === 'get') {
-    if (!more[0]) return { err: 'Error: argument is wrong: "get" needs an address.\n' };
+    if (!more[0]) return NEEDS_ADDRESS;
     const r = routeGet(table, more[0]);
     return 'error' in r ? { err: `${r.error}\n` } : { out: lines(r.lines) };
   }
-  if (verb !== 'show' && verb !== 'list' && verb !== 'ls') return { err: `Command "${verb}" is unknown, try "ip route help".\n` };
+  if (!['show', 'list', 'ls'].includes(verb)) return { err: `Command "${verb}" is unknown, try "ip route help".\n` };
   const which = more[0] === 'table' ? more[1] : more.length === 0 ? 'main' : undefined;
-  if (which !== 'all' && which !== 'main' && which !== 'local') return { err: `Error: argument "${more.join(' ')}" is wrong: the lab's nodes have the tables main and local\n` };
-  return { out: lines(table.routes.filter((r) => which === 'all' || r.table === which).map((r) => routeLine(r, which))) };
+  if (which !== 'all' && which !== 'main' && which !== 'local') {
+    return { err: `Error: argument "${more.join(' ')}" is wrong: the lab's nodes have the tables main and local\n` };
+  }
+  const shown = table.routes.filter((r) => which === 'all' || r.table === which);
+  return { out: lines(shown.map((r) => routeLine(r, which))) };
 }
 
 /** A Calico pod's own routes: everything to the veth's far end, which answers ARP for 169.254.1.1. */
 function podRoutes(pod: Pod, rest: readonly string[]): IpOutput {
   const [verb = 'show', addr] = rest;
   if (verb === 'get') {
-    if (!addr) return { err: 'Error: argument is wrong: "get" needs an address.\n' };
+    if (!addr) return NEEDS_ADDRESS;
     return { out: `${addr} via 169.254.1.1 dev eth0 src ${podIPOf(pod) ?? '0.0.0.0'} uid 0 \n    cache \n` };
   }
   return { out: 'default via 169.254.1.1 dev eth0 \n169.254.1.1 dev eth0 scope link \n' };
@@ -57,14 +70,15 @@ function podRoutes(pod: Pod, rest: readonly string[]): IpOutput {
 function podAddresses(lab: Lab, pod: Pod): string {
   const ip = podIPOf(pod);
   const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-  const peer = pod.spec.nodeName ? nodeRoutes(lab.cluster, pod.spec.nodeName)?.interfaces.find((i) => i.pod === key) : undefined;
+  const nodeSide = nodeRoutes(lab.cluster, pod.spec.nodeName!)?.interfaces.find((i) => i.pod === key);
   const out = [
     '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
     '    inet 127.0.0.1/8 scope host lo',
     '       valid_lft forever preferred_lft forever',
   ];
   if (ip) {
-    out.push(`2: eth0${peer ? `@if${peer.index}` : ''}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default`);
+    const name = `eth0${nodeSide ? `@if${nodeSide.index}` : ''}`;
+    out.push(`2: ${name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default`);
     out.push(`    inet ${ip}/32 scope global eth0`, '       valid_lft forever preferred_lft forever');
   }
   return lines(out);

@@ -9,7 +9,8 @@ import { vethName } from '../node/interfaces';
 import { newTraceSession, trace, type TraceRequest } from './trace';
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, ip?: string): Pod {
@@ -23,7 +24,8 @@ function pod(name: string, nodeName: string, ip?: string): Pod {
 }
 
 function lab(extra: (KubeObject | OtherObject)[] = []) {
-  const objects = [node('node-1', '192.168.49.2'), node('node-2', '192.168.49.3'), pod('client', 'node-1'), pod('web', 'node-2'), ...extra];
+  const nodes = [node('node-1', '192.168.49.2'), node('node-2', '192.168.49.3')];
+  const objects = [...nodes, pod('client', 'node-1'), pod('web', 'node-2'), ...extra];
   const l = buildLab({ settings: defaultLabSettings(), objects });
   expect(l.problems).toEqual([]);
   return l;
@@ -42,7 +44,8 @@ describe('pod network hops from the routing table', () => {
     expect(r.outcome).toBe('response');
     const hop = r.hops.find((h) => h.action === 'route')!;
     expect(hop.explanation.params).toEqual({ from: 'node-1', to: 'node-2', dst: web });
-    expect(hop.refs).toEqual([expect.objectContaining({ artifact: 'node/node-1/ip-route', line: '10.244.1.0/24 via 192.168.49.3 dev eth0 proto bird' })]);
+    const line = '10.244.1.0/24 via 192.168.49.3 dev eth0 proto bird';
+    expect(hop.refs).toEqual([expect.objectContaining({ artifact: 'node/node-1/ip-route', line })]);
     // The ref points at the line the lab's artifact shows.
     const ref = hop.refs[0]!;
     expect(l.artifacts[ref.artifact]!.lines[ref.lineIndex]!.text).toBe(ref.line);
@@ -54,7 +57,8 @@ describe('pod network hops from the routing table', () => {
     const r = run(l, `http://${web.status!.podIP}/`);
     const hop = r.hops.find((h) => h.action === 'deliver')!;
     expect(hop.place).toMatchObject({ kind: 'pod', pod: 'default/web' });
-    expect(hop.refs).toEqual([expect.objectContaining({ artifact: 'node/node-2/ip-route', line: `${web.status!.podIP} dev ${vethName('default', 'web')} scope link` })]);
+    const line = `${web.status!.podIP} dev ${vethName('default', 'web')} scope link`;
+    expect(hop.refs).toEqual([expect.objectContaining({ artifact: 'node/node-2/ip-route', line })]);
   });
 
   it("routes another node's address by the node network's route", () => {
@@ -76,7 +80,8 @@ describe('pod network hops from the routing table', () => {
 
   it('shows each node table among the lab artifacts', () => {
     const l = lab();
-    expect(Object.keys(l.artifacts).filter((k) => k.endsWith('/ip-route'))).toEqual(['node/node-1/ip-route', 'node/node-2/ip-route']);
+    const ids = Object.keys(l.artifacts).filter((k) => k.endsWith('/ip-route'));
+    expect(ids).toEqual(['node/node-1/ip-route', 'node/node-2/ip-route']);
     expect(l.artifacts['node/node-2/ip-route']!.lines[0]!.text).toBe('default via 192.168.49.1 dev eth0');
   });
 });
