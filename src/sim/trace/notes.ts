@@ -17,7 +17,8 @@ export const noteMessagesEn = {
   'note.nginx.location.prefix': 'location {location} (prefix match for {uri})',
   'note.nginx.location.regex': 'location {location} (regex match for {uri})',
   'note.nginx.location.auto-redirect':
-    'location {location} proxies and ends in "/": nginx redirects {uri} to {uri}/ (301), although the Ingress spec would match the path without the slash',
+    'location {location} proxies and ends in "/": nginx redirects {uri} to {uri}/ (301), although the Ingress spec ' +
+    'would match the path without the slash',
   'note.nginx.rewrite': 'rewrite {from} -> {to}',
   'note.nginx.denied': 'client {client} denied ({rule}): 403',
   'note.nginx.allowed': 'client {client} allowed by {rule}',
@@ -50,7 +51,8 @@ export const noteMessagesEn = {
   'note.ingress.outcome': '{outcome} {status}',
   // Why nothing routes a packet (hop.route.noRoute).
   'note.route.clusterIP':
-    "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.",
+    "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a " +
+    "machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.",
   'note.route.pod': "{dst} is pod {pod}'s address; pod addresses are routed only inside the cluster's pod network.",
   'note.route.nobody': 'No node, load balancer or client in this lab has {dst}.',
   'note.route.loadBalancer': '{dst} is a load balancer address outside the cluster.',
@@ -67,21 +69,30 @@ export const noteMessagesEn = {
   'note.fault.serviceNotFound': 'Service {service} not found',
   'note.fault.noControllerForClass': 'no ingress controller serves class {className}',
   'note.fault.noController': 'this scenario has no ingress controller',
-  'note.fault.controllerUnreachable': 'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
+  'note.fault.controllerUnreachable':
+    'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
   'note.fault.noSelector': 'Service {service} has no selector and no ready endpoints in its Endpoints/EndpointSlices',
   'note.fault.noReady': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods',
   'note.fault.noReadyOne': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod',
-  'note.fault.noReadySome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
-  'note.fault.noReadyOneSome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
+  'note.fault.noReadySome':
+    'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
+  'note.fault.noReadyOneSome':
+    'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
-  'note.fault.cnameOutside': '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there',
+  'note.fault.cnameOutside':
+    '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream ' +
+    'and the pod would connect there',
   'note.fault.nxdomain': '{name}: {rcode} (tried {tries})',
   'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
-  'note.fault.noServicePort': 'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
-  'note.fault.noServicePortNone': 'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePort':
+    'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePortNone':
+    'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
   'note.fault.noRoute': 'no route to {dst}: {why}',
-  'note.fault.podNotListening': "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
-  'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
+  'note.fault.podNotListening':
+    "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
+  'note.fault.podListensNowhere':
+    "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -97,7 +108,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.nginx.location.exact': '选中 location {location}（精确匹配 {uri}）',
   'note.nginx.location.prefix': '选中 location {location}（前缀匹配 {uri}）',
   'note.nginx.location.regex': '选中 location {location}（正则匹配 {uri}）',
-  'note.nginx.location.auto-redirect': 'location {location} 做代理且以 "/" 结尾：nginx 把 {uri} 以 301 重定向到 {uri}/，尽管按 Ingress 规范，不带斜杠的路径本可直接匹配',
+  'note.nginx.location.auto-redirect':
+    'location {location} 做代理且以 "/" 结尾：nginx 把 {uri} 以 301 重定向到 {uri}/，尽管按 Ingress 规范，不带斜杠的路径本可直接匹配',
   'note.nginx.rewrite': '把路径 {from} 改写为 {to}',
   'note.nginx.denied': '客户端 {client} 被拒绝（{rule}）：403',
   'note.nginx.allowed': '客户端 {client} 被 {rule} 放行',
@@ -128,7 +140,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.traefik.body': '响应体 "{body}"',
   'note.ingress.outcome': '{outcome} {status}',
   'note.route.clusterIP':
-    '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、LoadBalancer 或 Ingress。',
+    '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、' +
+    'LoadBalancer 或 Ingress。',
   'note.route.pod': '{dst} 是 Pod {pod} 的地址；Pod 地址只在集群的 Pod 网络内部路由。',
   'note.route.nobody': '这个实验环境里没有任何节点、负载均衡器或客户端拥有 {dst}。',
   'note.route.loadBalancer': '{dst} 是集群外负载均衡器的地址。',
