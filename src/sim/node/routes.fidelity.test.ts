@@ -14,7 +14,9 @@ import { nodeRoutes, routeGet, type Route, type RouteTable } from './routes';
 async function skipReason(): Promise<string | null> {
   if (process.platform !== 'linux') return `needs Linux (this is ${process.platform})`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'needs root to create network namespaces';
-  for (const bin of ['ip', 'unshare']) if ((await run('sh', ['-c', `command -v ${bin}`])).code !== 0) return `needs ${bin}`;
+  for (const bin of ['ip', 'unshare']) {
+    if ((await run('sh', ['-c', `command -v ${bin}`])).code !== 0) return `needs ${bin}`;
+  }
   return null;
 }
 
@@ -27,7 +29,8 @@ function node(name: string, addresses: { type: string; address: string }[]): Oth
 
 function pod(name: string, nodeName: string, ip?: string): Pod {
   const spec = { nodeName, containers: [{ name: 'app', image: 'nginx' }] };
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec, ...(ip ? { status: { podIP: ip } } : {}) };
+  const status = ip ? { status: { podIP: ip } } : {};
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec, ...status };
 }
 
 // Three nodes, one with an ExternalIP it holds; pods on each, one with an address outside its block.
@@ -50,8 +53,11 @@ function setupScript(t: RouteTable): string[] {
   const out = ['ip link set lo up'];
   for (const i of t.interfaces) {
     if (i.kind === 'loopback') continue;
-    out.push(`ip link add ${i.name} type veth peer name q${i.index}`, `ip link set ${i.name} up`, `ip link set q${i.index} up`);
-    for (const a of i.addresses) out.push(`ip addr add ${a.ip}/${a.prefix}${a.prefix < 31 ? ' brd +' : ''} dev ${i.name}`);
+    const peer = `q${i.index}`;
+    out.push(`ip link add ${i.name} type veth peer name ${peer}`, `ip link set ${i.name} up`, `ip link set ${peer} up`);
+    for (const a of i.addresses) {
+      out.push(`ip addr add ${a.ip}/${a.prefix}${a.prefix < 31 ? ' brd +' : ''} dev ${i.name}`);
+    }
   }
   for (const r of t.routes) if (r.table === 'main' && r.proto !== 'kernel') out.push(`ip route add ${routeArgs(r)}`);
   return out;
@@ -86,7 +92,8 @@ async function kernelSays(t: RouteTable, dsts: readonly string[]): Promise<{ tab
   const r = await run('unshare', ['-n', 'sh', '-c', script]);
   if (r.code !== 0 && !r.stdout.includes(MARK)) throw new Error(`namespace setup failed: ${r.stderr}`);
   // iproute2 ends its route lines with a space.
-  const [table, ...gets] = r.stdout.split(`${MARK}\n`).map((chunk) => chunk.split('\n').filter(Boolean).map((l) => l.trimEnd()));
+  const chunks = r.stdout.split(`${MARK}\n`);
+  const [table, ...gets] = chunks.map((chunk) => chunk.split('\n').filter(Boolean).map((l) => l.trimEnd()));
   return { table: table!, gets };
 }
 
