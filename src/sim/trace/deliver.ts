@@ -13,7 +13,7 @@ import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
 import { note, renderNote } from './notes';
 import { headerValue } from './request';
-import { deliveryRefs, routeToNode } from './route-hop';
+import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
   faultOf,
   httpViewOf,
@@ -108,7 +108,9 @@ function noRoute(w: Walk, node: string, owner: AddressOwner, pkt: Packet, http: 
   const before = view(pkt, httpViewOf(http));
   const parts = { why: [whyNote] };
   const params = { dst: pkt.dst, why };
-  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params, parts });
+  // An empty address of this node's own block meets the blackhole route that covers it.
+  const refs = blackholeRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
+  w.hop({ place: nodePlace(node), action: 'drop', before, refs, key: 'hop.route.noRoute', params, parts });
   // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
   const toService = owner.kind === 'load-balancer' || owner.kind === 'external-ip';
   const addressed = toService ? w.through(svcKey(owner.service)) : http.service;

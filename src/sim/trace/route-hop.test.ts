@@ -78,6 +78,14 @@ describe('pod network hops from the routing table', () => {
     expect(hop.refs.map((x) => x.line)).toEqual(['10.244.0.200 via 192.168.49.3 dev eth0 proto bird']);
   });
 
+  it("drops an empty address of the node's own block at its blackhole route", () => {
+    const r = run(lab(), 'http://10.244.0.99/');
+    expect(r.outcome).toBe('unreachable');
+    const hop = r.hops.at(-1)!;
+    expect(hop).toMatchObject({ action: 'drop', explanation: { key: 'hop.route.noRoute' } });
+    expect(hop.refs.map((x) => x.line)).toEqual(['blackhole 10.244.0.0/24 proto bird']);
+  });
+
   it('shows each node table among the lab artifacts', () => {
     const l = lab();
     const ids = Object.keys(l.artifacts).filter((k) => k.endsWith('/ip-route'));

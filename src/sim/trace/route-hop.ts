@@ -34,3 +34,10 @@ export function deliveryRefs(cluster: Cluster, node: string, dst: string, record
   const r = routeFrom(cluster, node, dst);
   return r && (r.next.kind === 'pod' || r.next.kind === 'local') ? [r.table.refOf(r.route)] : [];
 }
+
+/** The blackhole route on `node` that covers `dst` (an address of its own block with no pod), if any. */
+export function blackholeRefs(cluster: Cluster, node: string, dst: string, record: boolean): ArtifactRef[] {
+  if (!record) return [];
+  const r = routeFrom(cluster, node, dst);
+  return r?.next.kind === 'blackhole' ? [r.table.refOf(r.route)] : [];
+}
