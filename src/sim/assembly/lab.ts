@@ -15,6 +15,7 @@ import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
 import { startKubeProxy, type KubeProxyNode } from '../proxy/compile';
 import { compileLoadBalancers } from '../lb';
+import { nodeRoutes } from '../node/routes';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
@@ -157,6 +158,7 @@ export function labOf(p: {
   const artifacts = collectArtifacts(proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
+  addRouteArtifacts(artifacts, gateways.cluster);
   return {
     settings: p.settings,
     reconcile: p.rec,
@@ -188,6 +190,19 @@ export function collectArtifacts(proxies: LabPorts['proxies'], ingressController
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   return artifacts;
+}
+
+/**
+ * Each node's routing table (`ip route`, src/sim/node/routes.ts) under "node/<name>/ip-route",
+ * rendered when first read: the tracer renders the same table for a hop's ref, and a lab of 1000
+ * pods need not print every node's table to be traced.
+ */
+export function addRouteArtifacts(artifacts: Record<string, RenderedArtifact>, cluster: Cluster): void {
+  for (const n of cluster.nodes) {
+    const table = () => nodeRoutes(cluster, n.metadata.name);
+    const id = `node/${n.metadata.name}/ip-route`;
+    Object.defineProperty(artifacts, id, { enumerable: true, configurable: true, get: () => table()!.artifact() });
+  }
 }
 
 /** Each external load balancer's configuration (src/sim/lb), by id "lb/<ns>/<service>". */

@@ -20,6 +20,7 @@ import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
 import { newEvents, newProblems, rejectionText } from './changes';
+import { ipCommand } from './ip';
 
 /** Where the commands run, like the host of a shell prompt. */
 export type Shell = { kind: 'pod'; pod: string } | { kind: 'node'; node: string } | { kind: 'external'; client: string };
@@ -613,7 +614,7 @@ function catFile(env: ShellEnv, path: string | undefined): ShellResult {
 
 // ------------------------------------------------------------------ the shell
 
-export const COMMANDS = ['kubectl', 'curl', 'dig', 'nslookup', 'iptables-save', 'ipvsadm', 'nft', 'cat', 'shell', 'exit', 'help', 'clear'];
+export const COMMANDS = ['kubectl', 'curl', 'dig', 'nslookup', 'iptables-save', 'ipvsadm', 'nft', 'ip', 'cat', 'shell', 'exit', 'help', 'clear'];
 
 const HELP = `Commands:
   kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
@@ -621,6 +622,7 @@ const HELP = `Commands:
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
   dig NAME [TYPE] [+search]        nslookup NAME
   iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)
+  ip route [show table all] | ip route get ADDRESS | ip -4 addr   (on a node or in a pod)
   cat /etc/nginx/nginx.conf    cat /etc/resolv.conf
   shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
 A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.
@@ -680,6 +682,10 @@ export function runShell(env: ShellEnv, input: string): ShellResult {
       return nodeRules(env, 'nft', ['nft']);
     case 'cat':
       return catFile(env, rest[0]);
+    case 'ip': {
+      const r = ipCommand(env.lab, env.shell, rest);
+      return 'out' in r ? ok(r.out) : error(r.err);
+    }
     case 'exit':
       return ok('', { shell: defaultShell(env.lab) });
     case 'ssh':

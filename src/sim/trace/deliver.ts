@@ -3,6 +3,7 @@
 // whether it is accepted. An ingress controller's or a Gateway's pod goes on with its own
 // decision; any other pod answers (the echo server says what it received).
 
+import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
@@ -12,6 +13,7 @@ import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
 import { note, renderNote } from '../notes';
 import { headerValue } from './request';
+import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
   faultOf,
   httpViewOf,
@@ -41,14 +43,18 @@ function podListening(pod: Pod): readonly ListeningPort[] {
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
   const owner = w.net.owner(pkt.dst);
+  // The node's routing table decides which node is next (src/sim/node/routes.ts).
+  const toNode = owner.kind === 'pod' || owner.kind === 'node';
+  const routed = toNode ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
   if (owner.kind === 'pod') {
-    if (owner.node !== node && w.recordHops) w.hop(podNetworkHop(node, owner.node, pkt, http));
+    const target = routed?.node ?? owner.node;
+    if (target !== node && w.recordHops) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
-    const target = owner.kind === 'node' ? owner.node : node;
+    const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
     if (target === node) return toNodeSocket(w, node, pkt, http);
-    w.hop(podNetworkHop(node, target, pkt, http));
+    w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
     // It arrives on the other node's interface and meets that node's rules (a hostPort's DNAT,
     // a NodePort): addrtype LOCAL only matched there.
     const place = nodePlace(target, 'eth0');
@@ -58,11 +64,12 @@ export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): 
   return noRoute(w, node, owner, pkt, http);
 }
 
-function podNetworkHop(from: string, to: string, pkt: Packet, http: HttpContext): HopInput {
+/** The pod network's hop between nodes, with the sending node's `ip route` line that chose it. */
+function podNetworkHop(from: string, to: string, pkt: Packet, http: HttpContext, refs?: ArtifactRef[]): HopInput {
   const before = view(pkt, httpViewOf(http));
   const params = { from, to, dst: pkt.dst };
   const edge = { from: `node:${from}`, to: `node:${to}` };
-  return { place: nodePlace(from), action: 'route', before, key: 'hop.route.podNetwork', params, edge };
+  return { place: nodePlace(from), action: 'route', before, refs, key: 'hop.route.podNetwork', params, edge };
 }
 
 /**
@@ -76,7 +83,8 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
     if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
       const params = { pod: podKey(p), node, port: pkt.dstPort };
       const edge = { from: `node:${node}`, to: `pod:${podKey(p)}` };
-      w.hop({ place: podPlace(p), action: 'deliver', before, key: 'hop.deliver.hostNetwork', params, edge });
+      const refs = deliveryRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
+      w.hop({ place: podPlace(p), action: 'deliver', before, refs, key: 'hop.deliver.hostNetwork', params, edge });
       return arriveAtPod(w, p, pkt, http, true);
     }
   }
@@ -110,7 +118,9 @@ function noRoute(w: Walk, node: string, owner: AddressOwner, pkt: Packet, http: 
   const before = view(pkt, httpViewOf(http));
   const parts = { why: [whyNote] };
   const params = { dst: pkt.dst, why };
-  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params, parts });
+  // An empty address of this node's own block meets the blackhole route that covers it.
+  const refs = blackholeRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
+  w.hop({ place: nodePlace(node), action: 'drop', before, refs, key: 'hop.route.noRoute', params, parts });
   // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
   const toService = owner.kind === 'load-balancer' || owner.kind === 'external-ip';
   const addressed = toService ? w.through(svcKey(owner.service)) : http.service;
@@ -118,13 +128,14 @@ function noRoute(w: Walk, node: string, owner: AddressOwner, pkt: Packet, http: 
   return { outcome: 'unreachable', status: null, service: addressed, fault };
 }
 
-/** The pod network hands the packet to the pod's interface. */
-function deliveredHop(pod: Pod, pkt: Packet, http: HttpContext): HopInput {
+/** The pod network hands the packet to the pod's interface, by its node's route to the pod's veth. */
+function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInput {
   const place = podPlace(pod);
   const params = { pod: podKey(pod), dst: socket(pkt.dst, pkt.dstPort), source: pkt.src };
   const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
   const before = view(pkt, httpViewOf(http));
-  return { place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge, observedSource: pkt.src };
+  const refs = deliveryRefs(w.lab.cluster, pod.spec.nodeName ?? '', pkt.dst, w.recordHops);
+  return { place, action: 'deliver', before, refs, key: 'hop.deliver.pod', params, edge, observedSource: pkt.src };
 }
 
 /** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
@@ -136,21 +147,21 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   const showDelivery = !alreadyDelivered && w.recordHops;
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
   if (gw && gw.ports.includes(pkt.dstPort)) {
-    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     return throughGateway(w, gw, pod, pkt, http);
   }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
-    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     const before = view(pkt, httpViewOf(http));
     const params = { pod: podKey(pod) };
     w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
     const service = http.service;
     return { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
   }
-  if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+  if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, pod, pkt, http);
 }

@@ -1,7 +1,8 @@
-// Who answers an address, as the cluster's routing would have it: pod IPs live in their node's
-// podCIDR and are routed node to node by the pod network; node IPs are on the node network;
-// ClusterIPs belong to nobody (they exist only as rules on every node); LoadBalancer addresses
-// belong to the external load balancer. This is what makes "a ClusterIP from outside" fail.
+// Who answers an address: a pod, a node, a client, or a Service's virtual address. Where a packet
+// goes next is the nodes' routing tables' business (src/sim/node/routes.ts); this index says what
+// routing does not: which Service an address names (ClusterIPs belong to nobody, they exist only as
+// rules on every node; LoadBalancer addresses belong to the external load balancer), which is what
+// makes "a ClusterIP from outside" fail.
 
 import type { Pod, Service } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
@@ -19,8 +20,6 @@ export type AddressOwner =
 
 export interface NetworkIndex {
   owner(ip: string): AddressOwner;
-  /** The node whose podCIDR contains this address (where the pod network routes it). */
-  nodeForPodIP(ip: string): string | null;
   nodeIP(node: string): string | null;
   podByKey(key: string): Pod | null;
   serviceCIDR: Cidr | null;
@@ -38,7 +37,6 @@ export function podIP(p: Pod): string | undefined {
 export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalClient[] = []): NetworkIndex {
   const owners = new Map<string, AddressOwner>();
   const nodeIPs = new Map<string, string>();
-  const nodeCidrs: { node: string; cidr: Cidr }[] = [];
   const pods = new Map<string, Pod>();
 
   for (const n of cluster.nodes) {
@@ -47,8 +45,6 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
       owners.set(a.address, { kind: 'node', node: n.metadata.name });
       if (a.type === 'InternalIP' && !nodeIPs.has(n.metadata.name)) nodeIPs.set(n.metadata.name, a.address);
     }
-    const c = n.spec?.podCIDR ? parseCidr(n.spec.podCIDR) : null;
-    if (c) nodeCidrs.push({ node: n.metadata.name, cidr: c });
   }
   for (const p of cluster.pods) {
     pods.set(key(p), p);
@@ -76,9 +72,6 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
       if (o) return o;
       if (cidrContains(loopback, ip)) return { kind: 'loopback' };
       return { kind: 'unknown' };
-    },
-    nodeForPodIP(ip) {
-      return nodeCidrs.find((n) => cidrContains(n.cidr, ip))?.node ?? null;
     },
     nodeIP: (node) => nodeIPs.get(node) ?? null,
     podByKey(k) {
