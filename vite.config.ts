@@ -1,6 +1,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'vite';
 
 export const CSP = [
   "default-src 'self'",
@@ -52,8 +55,32 @@ const pwa = VitePWA({
   devOptions: { enabled: false },
 });
 
+// `virtual:netlab-first-frame`: the default scenario's canvas (topology and ELK layout), computed
+// when the app is built or served by src/ui/canvas/first-frame.build.ts: the page's own loader,
+// control plane, topology and ELK, run here in Node through tsx. The page draws it before its
+// engines have loaded (src/ui/canvas/known-layouts.ts). A build computes it from its own sources, so
+// it is never stale; the dev server computes it once per start and again when the scenario file
+// changes (a change to the core in between shows as soon as the engines have loaded).
+const FIRST_FRAME = 'virtual:netlab-first-frame';
+const firstFrame: Plugin = {
+  name: 'netlab-first-frame',
+  resolveId: (id) => (id === FIRST_FRAME ? `\0${FIRST_FRAME}` : undefined),
+  async load(id) {
+    if (id !== `\0${FIRST_FRAME}`) return undefined;
+    const scenario = fileURLToPath(new URL('./scenarios/default.json', import.meta.url));
+    this.addWatchFile(scenario);
+    const { tsImport } = (await import('tsx/esm/api')) as { tsImport: (specifier: string, parent: string) => Promise<unknown> };
+    const builder = new URL('./src/ui/canvas/first-frame.build.ts', import.meta.url).href;
+    type Builder = typeof import('./src/ui/canvas/first-frame.build');
+    const { computeFirstFrame } = (await tsImport(builder, pathToFileURL(scenario).href)) as Builder;
+    const frame = await computeFirstFrame({ name: 'default.json', text: readFileSync(scenario, 'utf8') });
+    return `export default ${JSON.stringify(frame)};\n`;
+  },
+};
+
 export default defineConfig({
-  plugins: [react(), pwa],
+  // The default scenario's canvas, computed at build time: the page draws it before its engines load.
+  plugins: [react(), pwa, firstFrame],
   server: { host: '127.0.0.1', port: 5173 },
   // The built app is served with a Content-Security-Policy that forbids inline and injected scripts:
   // a script in a scenario's names, labels or lesson text, or in a link, can never run (e2e/security.spec.ts).

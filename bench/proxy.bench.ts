@@ -14,6 +14,7 @@ import type { EndpointSlice, Service } from '../src/sim/api/types';
 import { emptyCluster } from '../src/sim/cluster';
 import { defaultLabSettings, type KubeProxySettings } from '../src/sim/lab';
 import { compileIptables, recompileIptables } from '../src/sim/proxy/iptables/compile';
+import { proxyChangesOf } from '../src/sim/proxy/changes';
 import { rulesetText } from '../src/sim/node/netfilter/render';
 import type { BenchResult } from './types';
 export type { BenchResult } from './types';
@@ -166,8 +167,10 @@ export async function run(): Promise<BenchResult[]> {
   const old = changed[i]!;
   changed[i] = { ...old, endpoints: old.endpoints.map((e, k) => (k === 0 ? { ...e, addresses: ['10.250.0.1'] } : e)) };
   const after = { ...cluster, endpointSlices: changed };
-  recompileIptables(prev, { cluster: after }); // warm
-  const inc = [0, 1, 2, 3, 4].map(() => time(() => recompileIptables(prev, { cluster: after })));
+  // The informer's event, as kube-proxy's EndpointsChangeTracker receives it.
+  const event = { type: 'MODIFIED' as const, object: changed[i]!, old };
+  recompileIptables(prev, { cluster: after, changes: proxyChangesOf([event]) }); // warm
+  const inc = [0, 1, 2, 3, 4].map(() => time(() => recompileIptables(prev, { cluster: after, changes: proxyChangesOf([event]) })));
   const incMs = median(inc.map((x) => x.ms));
   const incCpu = median(inc.map((x) => x.cpuMs));
   const compileCpu = median(compileRuns.map((x) => x.cpuMs));

@@ -1,6 +1,8 @@
 // `npm run bench`: runs every bench/*.bench.ts in turn and prints what each measured. Targets are
 // ratios measured side by side in one run (never absolute timings in unit tests).
-import { readdirSync } from 'node:fs';
+// `npm run bench -- --json` also writes every figure to bench/results/latest.json (not committed:
+// figures belong to the machine and the moment they were measured on).
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchResult } from './types';
@@ -8,7 +10,10 @@ export type { BenchResult } from './types';
 
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = args.filter((a) => !a.startsWith('--'));
+const all: (BenchResult & { file: string })[] = [];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -24,6 +29,7 @@ for (const f of files) {
   }
   const results = await mod.run();
   for (const r of results) {
+    all.push({ file: f, ...r });
     const v = Number.isInteger(r.value) ? String(r.value) : r.value.toPrecision(4);
     const goal = r.goal ? `  goal ${r.goal}: ${r.met ? 'met' : 'NOT met'}` : '';
     if (r.goal && !r.met) missed++;
@@ -31,3 +37,12 @@ for (const f of files) {
   }
 }
 console.log(`\n${files.length} benchmark file(s); ${missed} goal(s) not met`);
+if (json) {
+  const dir = join(here, 'results');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, 'latest.json');
+  const doc = { date: new Date().toISOString(), node: process.version, files, missed, results: all };
+  // NaN (a comparison that could not run) is written as null.
+  writeFileSync(out, JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  console.log(`figures written to ${out}`);
+}

@@ -157,7 +157,8 @@ test('the Runs worker failing to download says so; Run again works once it can l
 test('the canvas layout worker failing to download says so over the canvas, and Retry lays it out', async ({ page }) => {
   let refuse = true;
   await page.route(/\/assets\/elk-worker[\w.-]*\.js(\?.*)?$/, (route) => (refuse ? route.abort('internetdisconnected') : route.fallback()));
-  await page.goto('/');
+  // A lesson: the default scenario's layout comes with the build (known-layouts.ts), a lesson's needs ELK.
+  await page.goto('/#lesson=hairpin');
   const error = page.getByTestId('canvas').getByTestId('part-error');
   await expect(error).toContainText('The layout engine for the canvas could not be loaded', { timeout: 60_000 });
   await expect(page.getByTestId('scenario-title')).not.toHaveText('');

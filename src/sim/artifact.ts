@@ -32,6 +32,23 @@ export interface RenderedArtifact {
   lines: RenderedLine[];
 }
 
+/**
+ * An artifact whose lines are rendered the first time someone reads them (a viewer opens it, a
+ * trace points at one of its lines), then kept. A lab holds every node's rulesets, but an edit
+ * should not pay for rendering the ones nobody looks at. `lines` is an enumerable property, so a
+ * copy, a structured clone or a JSON dump of the object renders it and sees plain data. The object
+ * is frozen (artifacts are values), which also keeps immer's deep freeze from walking into it.
+ */
+export function lazyArtifact(head: Omit<RenderedArtifact, 'lines'>, render: () => RenderedLine[]): RenderedArtifact {
+  let lines: RenderedLine[] | undefined;
+  const a = { ...head } as RenderedArtifact;
+  Object.defineProperty(a, 'lines', {
+    enumerable: true,
+    get: () => (lines ??= render()),
+  });
+  return Object.freeze(a);
+}
+
 /** A pointer from a decision to the line that made it. */
 export interface ArtifactRef {
   artifact: ArtifactId;

@@ -1,10 +1,15 @@
 import { StrictMode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 // The built-in scenario as text, so the loader reports positions in it like in any opened file.
 import defaultScenario from '../../scenarios/default.json?raw';
+// The same scenario's canvas, computed when the app was built (vite.config.ts).
+import defaultFrame from 'virtual:netlab-first-frame';
 import { App } from './App';
 import { labStore } from './app-store';
+import { setFirstFrame } from './canvas/known-layouts';
 import { pageStatus } from './pwa-status';
+import { parseRoute } from './share/routes';
 import './styles.css';
 
 /**
@@ -32,6 +37,11 @@ async function start(): Promise<void> {
   }
   void startLab({ name: 'default.json', text: defaultScenario });
 }
+// Without a share link or lesson in the URL, the page opens the default scenario: the canvas draws
+// its objects at once (marked as loading) and the lab fills in when the engines have loaded.
+const route = parseRoute(location.hash).kind;
+const benchPage = import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench');
+if ((route === 'none' || route === 'gallery') && !benchPage) setFirstFrame(defaultFrame);
 void start();
 
 // Offline after the first visit: the service worker, in production builds only (the dev server
@@ -51,8 +61,13 @@ if (import.meta.env.MODE === 'test') {
   };
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render at once, in this task: the page (and the default scenario's first frame) is on
+// the screen before the engines' chunks, already on their way, are evaluated.
+const root = createRoot(document.getElementById('root')!);
+flushSync(() =>
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

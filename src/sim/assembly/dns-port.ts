@@ -1,7 +1,7 @@
 // Binds the tracer's DNS port to cluster DNS: every lookup runs the real resolver over the zone,
 // and the lines it points at are the zone listing's lines.
 
-import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
+import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { Cluster, ExternalClient } from '../cluster';
 import * as dns from '../dns/index';
 import type { EvalStep, StepEffect } from '../step';
@@ -39,22 +39,41 @@ function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLook
 }
 
 export interface LabDns {
-  zone: dns.Zone;
+  /** The kubernetes plugin's view of the cluster, built when first asked (a lookup, the zone viewer, the shell). */
+  readonly zone: dns.Zone;
   zoneArtifact: RenderedArtifact;
   port: DnsPort;
 }
 
+/**
+ * CoreDNS for the lab. The zone is built on the first lookup or when its listing is opened, not on
+ * every edit: CoreDNS answers from its informer cache when asked, and an edit that nobody resolves a
+ * name after should not pay for it.
+ */
 export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>): LabDns {
-  const zone = dns.buildZone(cluster, { externalRecords });
-  const zoneArtifact = dns.renderZone(zone);
-  const nodeRc = dns.nodeResolvConf(cluster);
+  let zone: dns.Zone | undefined;
+  const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));
+  let nodeRc: dns.ResolvConf | undefined;
+  // Rendered when the zone viewer opens or a lookup points at a record's line.
+  const head = dns.zoneArtifactHead(dns.zoneOrigin(cluster));
+  const zoneArtifact = lazyArtifact(head, () => dns.renderZone(zoneOf()).lines);
   return {
-    zone,
+    get zone() {
+      return zoneOf();
+    },
     zoneArtifact,
     port: {
-      fromPod: (pod, name) => toLookup(dns.resolve({ zone, resolvConf: dns.resolverFor(cluster, pod), name }), zoneArtifact),
-      fromNode: (_node, name) => toLookup(dns.resolve({ zone, resolvConf: nodeRc, name }), zoneArtifact),
-      fromClient: (client: ExternalClient, name) => toLookup(dns.resolveExternal({ zone, client, name }), zoneArtifact),
+      fromPod: (pod, name) => {
+        const resolvConf = dns.resolverFor(cluster, pod);
+        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+      },
+      fromNode: (_node, name) => {
+        const resolvConf = (nodeRc ??= dns.nodeResolvConf(cluster));
+        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+      },
+      fromClient: (client: ExternalClient, name) => {
+        return toLookup(dns.resolveExternal({ zone: zoneOf(), client, name }), zoneArtifact);
+      },
     },
   };
 }

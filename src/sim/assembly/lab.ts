@@ -13,11 +13,9 @@ import { addonObjects } from '../ingress/addon';
 import { compileIngressControllers, syncIngressControllers, type CompiledIngressController } from '../ingress/controllers';
 import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
-import { compileNodeProxy } from '../proxy/compile';
-import type { NodeProxy } from '../proxy/types';
+import { startKubeProxy, type KubeProxyNode } from '../proxy/compile';
 import { compileLoadBalancers } from '../lb';
 import { nodeRoutes } from '../node/routes';
-import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
@@ -39,6 +37,9 @@ export interface Lab extends LabPorts {
   problems: ApiProblem[];
   ingressControllers: CompiledIngressController[];
   labDns: LabDns;
+  /** kube-proxy on each node, by node name: its proxier's state for the next sync (`proxies` holds
+   *  what the tracer walks, the same NodeProxy objects). */
+  kubeProxy: Record<string, KubeProxyNode>;
   /** Every artifact a learner can open, by id. */
   artifacts: Record<string, RenderedArtifact>;
   /** Control plane, kube-proxy and ingress controller events on one timeline. */
@@ -88,7 +89,7 @@ function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: 
 export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const ctrl of lab.ingress) {
-    const entry = controllerEntry(lab as LabPorts, ctrl, 'http');
+    const entry = ctrl.entry.http;
     const c = compiled.find((x) => x.addon.className === ctrl.className);
     if (!entry || !c) continue;
     for (const ing of cluster.ingresses) {
@@ -118,13 +119,13 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
   const externalRecords = publicIngressRecords(cluster, { cluster, ingress, clients }, ingressControllers);
   const labDns = buildLabDns(cluster, externalRecords);
 
-  const proxies: Record<string, NodeProxy> = {};
+  const kubeProxy: Record<string, KubeProxyNode> = {};
   const events: ClusterEvent[] = [...cluster.events];
   let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
   for (const n of cluster.nodes) {
-    const p = compileNodeProxy({ cluster, nodeName: n.metadata.name });
-    proxies[n.metadata.name] = p;
-    for (const e of p.events) events.push({ ...e, seq: ++seq });
+    const k = startKubeProxy({ cluster, nodeName: n.metadata.name });
+    kubeProxy[n.metadata.name] = k;
+    for (const e of k.proxy.events) events.push({ ...e, seq: ++seq });
   }
 
   // The controllers start: their first sync writes the configuration and reloads.
@@ -135,7 +136,7 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
   const gateways = compileGateways(cluster);
   for (const d of syncGateways(null, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
 
-  return labOf({ settings, rec, clients, proxies, ingress, ingressControllers, labDns, externalRecords, events, gateways });
+  return labOf({ settings, rec, clients, kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways });
 }
 
 /** The lab of compiled parts: its artifacts collected, public DNS as lists (a full build and an update end alike). */
@@ -143,7 +144,7 @@ export function labOf(p: {
   settings: LabSettings;
   rec: ReconcileResult;
   clients: ExternalClient[];
-  proxies: Record<string, NodeProxy>;
+  kubeProxy: Record<string, KubeProxyNode>;
   ingress: LabPorts['ingress'];
   ingressControllers: CompiledIngressController[];
   labDns: LabDns;
@@ -152,7 +153,9 @@ export function labOf(p: {
   gateways?: CompiledGateways;
 }): Lab {
   const gateways = p.gateways ?? compileGateways(p.rec.cluster);
-  const artifacts = collectArtifacts(p.proxies, p.ingressControllers, p.labDns);
+  const proxies: LabPorts['proxies'] = {};
+  for (const [name, k] of Object.entries(p.kubeProxy)) proxies[name] = k.proxy;
+  const artifacts = collectArtifacts(proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
   addRouteArtifacts(artifacts, gateways.cluster);
@@ -163,7 +166,8 @@ export function labOf(p: {
     // The Gateway controller's status is written onto the Gateway API objects.
     cluster: gateways.cluster,
     clients: p.clients,
-    proxies: p.proxies,
+    proxies,
+    kubeProxy: p.kubeProxy,
     dns: p.labDns.port,
     ingress: p.ingress,
     externalRecords: recordLists(p.externalRecords),
@@ -177,7 +181,7 @@ export function labOf(p: {
 }
 
 /** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone. */
-export function collectArtifacts(proxies: Record<string, NodeProxy>, ingressControllers: readonly CompiledIngressController[], labDns: LabDns): Record<string, RenderedArtifact> {
+export function collectArtifacts(proxies: LabPorts['proxies'], ingressControllers: readonly CompiledIngressController[], labDns: LabDns): Record<string, RenderedArtifact> {
   const artifacts: Record<string, RenderedArtifact> = {};
   for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
   for (const c of ingressControllers) {

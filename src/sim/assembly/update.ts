@@ -10,8 +10,9 @@ import { applyChange, type Change, type ReconcileState } from '../controllers/re
 import type { LabSettings } from '../lab';
 import type { ClusterEvent } from '../events';
 import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
-import { compileNodeProxy, recompileNodeProxy, refreshPortmap } from '../proxy/compile';
-import type { NodeProxy } from '../proxy/types';
+import { refreshPortmap, startKubeProxy, syncKubeProxy, type KubeProxyNode } from '../proxy/compile';
+import { proxyChangesOf } from '../proxy/changes';
+import { portmapNodesTouched } from '../cni/portmap';
 import { buildLabDns } from './dns-port';
 import { compileGateways, syncGateways } from '../gateway/controller';
 import { buildIngressPorts } from './ingress-port';
@@ -66,7 +67,7 @@ function rebuilt(prev: Lab, objects: ReturnType<ReconcileState['inputs']['values
   const implied = new Set(addonObjects({ ...prev.settings, ingress: [] }, before).implied.map((a) => a.className));
   const declared = settings.ingress.filter((a) => !implied.has(a.className));
   const lab = buildLab({ settings: { ...settings, ingress: declared }, objects: own, clients: prev.clients });
-  return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.proxies).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
+  return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.kubeProxy).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
 }
 
 /** Only kube-proxy's configuration differs: the control plane is untouched, kube-proxy restarts. */
@@ -103,23 +104,30 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
 
   // ---- kube-proxy on every node
   const info: LabUpdateInfo = { proxies: {}, dns: 'unchanged', ingress: 'unchanged', rebuilt: false };
-  const proxies: Record<string, NodeProxy> = {};
+  const kubeProxy: Record<string, KubeProxyNode> = {};
   const restart = !same(cluster, was, ['nodes', 'settings']);
+  // The informers deliver the edit's Service and EndpointSlice events to kube-proxy's change
+  // trackers on every node; a node's kube-proxy syncs when its informers fired.
   const proxyInputsSame = same(cluster, was, PROXY_INPUTS);
+  const changes = proxyChangesOf(state.changes);
+  // The container runtime runs the CNI portmap plugin only for sandboxes of pods with hostPorts.
+  const portmapNodes = portmapNodesTouched(state.changes);
   for (const n of cluster.nodes) {
     const name = n.metadata.name;
-    const old = prev.proxies[name];
-    let p: NodeProxy;
+    const old = prev.kubeProxy[name];
+    let k: KubeProxyNode;
     if (old && !restart && proxyInputsSame) {
       // Pods may still have changed the CNI portmap plugin's hostPort rules on the node.
-      p = refreshPortmap(old, { cluster, nodeName: name });
+      k = refreshPortmap(old, { cluster, nodeName: name }, portmapNodes.has(name));
       info.proxies[name] = 'unchanged';
     } else {
-      p = old && !restart ? recompileNodeProxy(old, { cluster, nodeName: name }) : compileNodeProxy({ cluster, nodeName: name });
-      info.proxies[name] = old && !restart && p.mode === 'iptables' && old.mode === 'iptables' ? 'partial' : 'full';
-      for (const e of p.events) events.push({ ...e, seq: ++seq });
+      const input = { cluster, nodeName: name };
+      k = old && !restart ? syncKubeProxy(old, input, changes, portmapNodes.has(name)) : startKubeProxy(input);
+      const partial = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables';
+      info.proxies[name] = partial ? 'partial' : 'full';
+      for (const e of k.proxy.events) events.push({ ...e, seq: ++seq });
     }
-    proxies[name] = p;
+    kubeProxy[name] = k;
   }
 
   // ---- ingress controllers: an informer event reaches them only when what they watch changed
@@ -152,5 +160,5 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   }
 
   const rec = { cluster, problems: [...state.problems], state };
-  return { ...labOf({ settings, rec, clients: prev.clients, proxies, ingress, ingressControllers, labDns, externalRecords, events, gateways }), lastUpdate: info };
+  return { ...labOf({ settings, rec, clients: prev.clients, kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways }), lastUpdate: info };
 }

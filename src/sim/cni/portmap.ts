@@ -20,6 +20,7 @@
 // order (-s, -d, -p, then the modules).
 
 import type { Pod, Protocol } from '../api/types';
+import type { WatchEvent } from '../api/store';
 import type { Cluster } from '../cluster';
 import { parseCidr } from '../net/ip';
 import { SeededRandom } from '../net/rand';
@@ -96,6 +97,22 @@ export function podPortMappings(pod: Pod): PortMapEntry[] {
       .filter((p) => (p.hostPort ?? 0) > 0)
       .map((p) => ({ hostPort: p.hostPort!, containerPort: p.containerPort, protocol: ipProtocol(p.protocol), ...(p.hostIP ? { hostIP: p.hostIP } : {}) })),
   );
+}
+
+/**
+ * The nodes whose portmap state a batch of watch events can change: the container runtime calls the
+ * plugin only for sandboxes of pods with hostPorts, so only Pod events where the old or the new
+ * version maps a hostPort count. Node and settings changes restart the lab's data plane anyway.
+ */
+export function portmapNodesTouched(events: readonly WatchEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.object.kind !== 'Pod') continue;
+    for (const pod of [e.old, e.object] as (Pod | undefined)[]) {
+      if (pod?.spec.nodeName && podPortMappings(pod).length) out.add(pod.spec.nodeName);
+    }
+  }
+  return out;
 }
 
 export interface NodePortmapInput {

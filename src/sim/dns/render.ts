@@ -306,6 +306,11 @@ function groupTitle(zone: Zone, rr: RR): string {
 }
 
 /** The zone as a zone-file-like listing: one record per line, ref = record id. */
+/** The zone listing's id, kind and title (what a viewer lists before it renders the lines). */
+export function zoneArtifactHead(origin: string, id: ArtifactId = 'dns/coredns/zone'): Omit<RenderedArtifact, 'lines'> {
+  return { id, kind: 'dns-zone', title: `CoreDNS zone ${origin}` };
+}
+
 export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): RenderedArtifact {
   const lines: RenderedLine[] = [];
   lines.push({ text: `; zone ${zone.origin} served by CoreDNS's kubernetes plugin (pods insecure, ttl ${zone.ttl}, serial ${zone.serial})` });
@@ -338,7 +343,7 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
   lines.push({ text: "; upstream (forward . /etc/resolv.conf): the lab's external DNS table" });
   for (const rr of zone.upstream) lines.push({ text: rrLine(rr), ref: rr.id });
   lines.push({ text: '; any other name outside the cluster domain: NXDOMAIN', ref: UPSTREAM_NXDOMAIN_REF });
-  return { id, kind: 'dns-zone', title: `CoreDNS zone ${zone.origin}`, lines };
+  return { ...zoneArtifactHead(zone.origin, id), lines };
 }
 
 // ---------------------------------------------------------------- resolv.conf

@@ -122,8 +122,13 @@ export function srvWeight(n: number): number {
 }
 
 /** Builds the zone. `externalRecords` is the lab's upstream table (e.g. ingress hosts). */
+/** The zone's origin: the cluster domain, fully qualified. */
+export function zoneOrigin(cluster: Pick<Cluster, 'settings'>): string {
+  return fqdn(cluster.settings.clusterDomain || 'cluster.local');
+}
+
 export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zone {
-  const origin = fqdn(cluster.settings.clusterDomain || 'cluster.local');
+  const origin = zoneOrigin(cluster);
   const ttl = COREDNS_TTL;
   const dnsIP = kubeDnsIP(cluster);
   const records: RR[] = [];

@@ -6,9 +6,9 @@
 // portal chains (userspace), so `withPortmap` walks portmap's rules after kube-proxy's, as the
 // appended PREROUTING/OUTPUT jump would reach them.
 
-import { findLine, type ArtifactRef, type RenderedArtifact, type RenderedLine } from '../artifact';
+import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact, type RenderedLine } from '../artifact';
 import { portmapRuleset, portmapRules, sandboxOfChain, type NodePortmap } from '../cni/portmap';
-import { chainRef, renderRule, renderRuleset } from '../node/netfilter/render';
+import { chainRef, renderRule, renderRulesetLines } from '../node/netfilter/render';
 import { isBuiltinChain, type Rule, type TableName } from '../node/netfilter/types';
 import { RulesetIndex, walkPacket, type WalkResult } from '../node/netfilter/walk';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from './types';
@@ -94,9 +94,10 @@ export function withPortmap(input: WithPortmapInput): NodeProxy {
   const ruleset = portmapRuleset(pm);
   const saveId = portmapSaveId(node);
   const own = inner.artifacts.find((a) => a.id === saveId && a.kind === 'iptables-save');
+  const saveTitle = title ?? `iptables-save (${node}; CNI portmap's chains)`;
   const save = own
-    ? mergeNatSave(own, pm)
-    : renderRuleset(ruleset, { id: saveId, title: title ?? `iptables-save (${node}; CNI portmap's chains)` });
+    ? lazyArtifact({ id: own.id, kind: own.kind, title: own.title }, () => mergeNatSave(own, pm).lines)
+    : lazyArtifact({ id: saveId, kind: 'iptables-save', title: saveTitle }, () => renderRulesetLines(ruleset));
   const artifacts = own ? inner.artifacts.map((a) => (a === own ? save : a)) : [...inner.artifacts, save];
   // Only portmap's rules: kube-proxy's were evaluated by its own evaluator first.
   const index = new RulesetIndex(ruleset);

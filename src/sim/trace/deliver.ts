@@ -5,13 +5,13 @@
 
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
-import { podListeningPorts as podListening } from '../controllers/podstate';
+import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
 import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
-import { note, renderNote } from './notes';
+import { note, renderNote } from '../notes';
 import { headerValue } from './request';
 import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
@@ -30,18 +30,30 @@ import {
   type Walk,
 } from './walk';
 
+// A pod's listening sockets, read once per pod object (pods are immutable once a lab is built, and
+// a batch run delivers to the same few pods many times).
+const listeningCache = new WeakMap<Pod, readonly ListeningPort[]>();
+
+function podListening(pod: Pod): readonly ListeningPort[] {
+  let l = listeningCache.get(pod);
+  if (!l) listeningCache.set(pod, (l = podListeningPorts(pod)));
+  return l;
+}
+
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
   const owner = w.net.owner(pkt.dst);
   // The node's routing table decides which node is next (src/sim/node/routes.ts).
-  const toNode = owner.kind === 'pod' || owner.kind === 'node';
-  const routed = toNode ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
   if (owner.kind === 'pod') {
-    const target = routed?.node ?? owner.node;
-    if (target !== node) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    if (w.recordHops) {
+      const routed = routeToNode(w.lab.cluster, node, pkt.dst, true);
+      const target = routed?.node ?? owner.node;
+      if (target !== node) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    }
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
+    const routed = owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
     const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
     if (target === node) return toNodeSocket(w, node, pkt, http);
     w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
@@ -133,26 +145,25 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   const listening = podListening(pod);
   const listens = listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol);
   if (!listens) return notListening(w, pod, pkt, http);
-  const delivered = () => {
-    if (!alreadyDelivered) w.hop(deliveredHop(w, pod, pkt, http));
-  };
+  // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
+  const showDelivery = !alreadyDelivered && w.recordHops;
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
   if (gw && gw.ports.includes(pkt.dstPort)) {
-    delivered();
+    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     return throughGateway(w, gw, pod, pkt, http);
   }
   const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
-    delivered();
+    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     const before = view(pkt, httpViewOf(http));
     const params = { pod: podKey(pod) };
     w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
     const service = http.service;
     return { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
   }
-  delivered();
+  if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, pod, pkt, http);
 }
@@ -179,14 +190,7 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
   const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
   const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
-  const first = http.firstPacket;
-  const { ip, port } = http.clientFacing;
-  const reply: Packet = { protocol: pkt.protocol, src: ip, srcPort: port, dst: first.src, dstPort: first.srcPort };
-  const answered = view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort });
-  const params = { pod: podKey(pod), status, client: http.clientName, from: socket(reply.src, reply.srcPort) };
-  const key = 'hop.backend.respond';
-  const observedSource = pkt.src;
-  w.hop({ place: podPlace(pod), action: 'respond', before: answered, after: view(reply), key, params, observedSource });
+  if (w.recordHops) w.hop(respondHop(pod, pkt, http, status));
   const { host, path, method } = http;
   return {
     outcome: 'response',
@@ -196,6 +200,18 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
   };
+}
+
+/** The backend's answer, from the address the client connected to. */
+function respondHop(pod: Pod, pkt: Packet, http: HttpContext, status: number): HopInput {
+  const first = http.firstPacket;
+  const { ip, port } = http.clientFacing;
+  const reply: Packet = { protocol: pkt.protocol, src: ip, srcPort: port, dst: first.src, dstPort: first.srcPort };
+  const answered = view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort });
+  const params = { pod: podKey(pod), status, client: http.clientName, from: socket(reply.src, reply.srcPort) };
+  const key = 'hop.backend.respond';
+  const observedSource = pkt.src;
+  return { place: podPlace(pod), action: 'respond', before: answered, after: view(reply), key, params, observedSource };
 }
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */

@@ -11,7 +11,7 @@ import { deliver } from './deliver';
 import { throughLoadBalancer } from './lb-walk';
 import type { AddressOwner } from './network';
 import { throughNodeRules, type OnNode } from './node-walk';
-import { note, renderNote } from './notes';
+import { note, renderNote } from '../notes';
 import type { Fault, HopPlace } from './types';
 import {
   httpViewOf,
@@ -122,6 +122,7 @@ function clientHasNoRoute(w: Walk, at: ClientAt, owner: AddressOwner, pkt: Packe
  */
 function leaveNodeOrPod(w: Walk, at: Extract<At, { kind: 'node' }>, pkt: Packet, http: HttpContext): OnNode {
   const { node, origin } = at;
+  if (!w.recordHops) return { node, origin, pkt };
   const before = view(pkt, httpViewOf(http));
   if (at.place.kind === 'pod' && origin === 'pod') {
     const edge = { from: at.place.id, to: `node:${node}` };

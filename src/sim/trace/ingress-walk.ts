@@ -4,48 +4,11 @@
 
 import type { Pod } from '../api/types';
 import type { Packet } from '../proxy/types';
-import { buildNetworkIndex, podIP } from './network';
-import type { Note } from './notes';
-import type { IngressControllerPort, IngressDecision, LabPorts } from './ports';
+import { podIP } from './network';
+import type { Note } from '../notes';
+import type { IngressControllerPort, IngressDecision } from './ports';
 import type { HopPlace, PacketView } from './types';
 import { podKey, socket, view, type Ended, type HttpContext, type HopInput, type Onward, type Walk } from './walk';
-
-/** The address and port where clients reach an ingress controller from outside. */
-export function controllerEntry(
-  lab: LabPorts,
-  ctrl: IngressControllerPort,
-  scheme: 'http' | 'https',
-): { ip: string; port: number } | null {
-  const pods = ctrl.pods.map((k) => lab.cluster.pods.find((p) => podKey(p) === k)).filter((p): p is Pod => !!p);
-  const containerPort = scheme === 'https' ? ctrl.ports.https : ctrl.ports.http;
-  // A Service in front of the controller pods (NodePort or LoadBalancer topology).
-  for (const svc of lab.cluster.services) {
-    const sel = svc.spec.selector;
-    const ns = svc.metadata.namespace ?? 'default';
-    const selects = (p: Pod) =>
-      (p.metadata.namespace ?? 'default') === ns &&
-      Object.entries(sel ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v);
-    if (!sel || !pods.some(selects)) continue;
-    const port = (svc.spec.ports ?? []).find(
-      (p) => p.targetPort === containerPort || p.port === (scheme === 'https' ? 443 : 80) || p.name === scheme,
-    );
-    if (!port) continue;
-    const lbIP = svc.status?.loadBalancer?.ingress?.find((i) => i.ip)?.ip;
-    if (svc.spec.type === 'LoadBalancer' && lbIP) return { ip: lbIP, port: port.port };
-    if ((svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer') && port.nodePort) {
-      const node = lab.cluster.nodes[0];
-      const ip = node ? buildNetworkIndex(lab.cluster).nodeIP(node.metadata.name) : null;
-      if (ip) return { ip, port: port.nodePort };
-    }
-  }
-  // A DaemonSet with hostPort: any node running a controller pod.
-  for (const p of pods) {
-    const ports = p.spec.containers.flatMap((c) => c.ports ?? []);
-    const hp = ports.find((cp) => cp.containerPort === containerPort && cp.hostPort);
-    if (hp && p.status?.hostIP) return { ip: p.status.hostIP, port: hp.hostPort! };
-  }
-  return null;
-}
 
 /** The controller's steps as notes, when it reports them. */
 function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {

@@ -1,7 +1,7 @@
 // Hop explanations in English and Simplified Chinese. The tracer emits a key and parameters; the
 // lab and the CLI render them in the user's language. Keys are stable: lessons refer to them.
 
-import { renderNotes, type Note } from './notes';
+import { renderNotes, type Note } from '../notes';
 
 export const traceMessagesEn = {
   'hop.resolve.hosts': '{client} finds {name} in its /etc/hosts: {address}.',

@@ -4,12 +4,13 @@
 // and where POSTROUTING starts, so each hop's last line is the one that decided it.
 
 import type { ArtifactRef } from '../artifact';
-import type { Pod } from '../api/types';
-import { isPodReady, isTerminating, podListeningPorts as podListening } from '../controllers/podstate';
+import { podListeningPorts as podListening } from '../controllers/podstate';
+import { serviceSelection } from '../controllers/selection';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
-import { note, type Note } from './notes';
+import { note, type Note } from '../notes';
+import type { NetworkIndex } from './network';
 import type { LabPorts } from './ports';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { faultOf, httpViewOf, nodePlace, svcKey, view } from './walk';
@@ -54,36 +55,36 @@ function ruleStepRefs(steps: RuleStep[]): ArtifactRef[] {
 
 /** The Service part of a Service port ("ns/name:port" -> "ns/name"). */
 function serviceOf(servicePort: string): string {
-  return servicePort.split(':')[0]!;
+  const colon = servicePort.indexOf(':');
+  return colon < 0 ? servicePort : servicePort.slice(0, colon);
 }
 
-function describeNoEndpoints(lab: LabPorts, serviceKey: string | undefined): Fault | undefined {
-  if (!serviceKey) return undefined;
-  const [ns, rest] = serviceKey.split('/') as [string, string];
+/**
+ * Why a Service answered nothing: the selection its endpoints come from (the controllers' own
+ * reading of spec.selector, src/sim/controllers/selection.ts), counted the way a learner checks it.
+ */
+function describeNoEndpoints(lab: LabPorts, servicePort: string | undefined): Fault | undefined {
+  if (!servicePort) return undefined;
+  const [ns, rest] = servicePort.split('/') as [string, string];
   const name = rest.split(':')[0]!;
   const service = `${ns}/${name}`;
-  const svc = lab.cluster.services.find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === ns);
-  if (!svc) return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
-  const sel = svc.spec.selector ?? {};
-  const selText = Object.entries(sel)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  const selection = serviceSelection(lab.cluster, ns, name);
+  if (!selection) {
+    return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
+  }
   const blame = { kind: 'Service', namespace: ns, name, field: 'spec.selector' };
-  if (!selText) return faultOf(blame, note('note.fault.noSelector', { service }));
-  const selects = (p: Pod) =>
-    (p.metadata.namespace ?? 'default') === ns && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v);
-  const matching = lab.cluster.pods.filter(selects);
-  const ready = matching.filter((p) => isPodReady(p) && !isTerminating(p));
-  const notReady = matching.length - ready.length;
+  if (!selection.selector) return faultOf(blame, note('note.fault.noSelector', { service }));
+  const ready = selection.ready.length;
+  const notReady = selection.notReady.length;
   const key =
-    ready.length === 1
+    ready === 1
       ? notReady > 0
         ? 'note.fault.noReadyOneSome'
         : 'note.fault.noReadyOne'
       : notReady > 0
         ? 'note.fault.noReadySome'
         : 'note.fault.noReady';
-  return faultOf(blame, note(key, { service, selector: selText, ready: ready.length, notReady }));
+  return faultOf(blame, note(key, { service, selector: selection.selector, ready, notReady }));
 }
 
 /** The walk cut where the data plane rewrote the destination and where the source NAT stage starts. */
@@ -144,30 +145,38 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
     const message = `node ${node} has no kube-proxy data plane`;
     return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message } };
   }
-  const endpointAlive = (e: { ip: string; port: number }) => isEndpointAlive(w, e.ip, e.port);
+  const endpointAlive = aliveProbe(w.net);
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
-  const base = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before: view(pkt, httpViewOf(http)) };
+  const before = view(pkt, httpViewOf(http));
+  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
   switch (v.kind) {
     case 'reject':
-      return rejected({ ...base, v });
+      return rejected(withVerdict(base, v));
     case 'drop':
-      return dropped({ ...base, v });
+      return dropped(withVerdict(base, v));
     case 'dnat':
-      serviceDnat({ ...base, v });
+      serviceDnat(withVerdict(base, v));
       break;
     case 'hostport':
-      hostPortDnat({ ...base, v });
+      hostPortDnat(withVerdict(base, v));
       break;
     case 'proxy':
-      return userspaceProxy({ ...base, v });
+      return userspaceProxy(withVerdict(base, v));
     case 'pass': {
-      const end = passed({ ...base, v });
+      const end = passed(withVerdict(base, v));
       if (end) return end;
       break;
     }
   }
   return { node, pkt: ev.after };
+}
+
+/** The evaluation and its verdict as one record, field by field (batch runs build one per request;
+ *  an object spread costs several times more). */
+function withVerdict<K extends ProxyVerdict['kind']>(e: Evaluated, v: Extract<ProxyVerdict, { kind: K }>): Verdict<K> {
+  const { w, node, proxy, pkt, ev, http, place, before } = e;
+  return { w, node, proxy, pkt, ev, http, place, before, v };
 }
 
 function rejected(r: Verdict<'reject'>): Ended {
@@ -203,9 +212,11 @@ function dropped(r: Verdict<'drop'>): Ended {
 /** kube-proxy's DNAT to an endpoint, and the masquerade on the way out when the walk did one. */
 function serviceDnat(r: Verdict<'dnat'>): void {
   const { w, node, pkt, ev, v, http } = r;
+  http.service = w.through(serviceOf(v.servicePort));
+  // What follows only shows the decision (a batch run records no hops).
+  if (!w.recordHops) return;
   const cut = cutAtNat(ev.steps);
   const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
-  http.service = w.through(serviceOf(v.servicePort));
   const snats = ev.after.src !== dnatAfter.src;
   w.hop({
     place: r.place,
@@ -317,9 +328,19 @@ function serviceNeedingKubeProxy(
   return svc ? { service: svcKey(svc), refused: true } : undefined;
 }
 
+// One liveness probe per lab: it reads only the lab's address index, so a batch run builds no
+// closure per request.
+const aliveProbes = new WeakMap<NetworkIndex, (e: { ip: string; port: number }) => boolean>();
+
+function aliveProbe(net: NetworkIndex): (e: { ip: string; port: number }) => boolean {
+  let probe = aliveProbes.get(net);
+  if (!probe) aliveProbes.set(net, (probe = (e) => isEndpointAlive(net, e.ip, e.port)));
+  return probe;
+}
+
 /** What the userspace proxy and IPVS health see: an endpoint answers when something listens there. */
-function isEndpointAlive(w: Walk, ip: string, port: number): boolean {
-  const owner = w.net.owner(ip);
+function isEndpointAlive(net: NetworkIndex, ip: string, port: number): boolean {
+  const owner = net.owner(ip);
   if (owner.kind !== 'pod') return owner.kind === 'node';
   return podListening(owner.pod).some((l) => l.port === port);
 }

@@ -61,7 +61,21 @@ export interface ParsedUrl {
   path: string;
 }
 
+// Parsing is pure and a batch run sends one URL many times: results are kept (frozen, bounded).
+const parsedUrls = new Map<string, Readonly<ParsedUrl> | { readonly error: string }>();
+const authorities = new Map<string, string | undefined>();
+
 export function parseUrl(url: string): ParsedUrl | { error: string } {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    parsed = Object.freeze(parseUrlText(url));
+    if (parsedUrls.size > 1000) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
+function parseUrlText(url: string): ParsedUrl | { error: string } {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
   if (!m) return { error: `cannot parse URL ${JSON.stringify(url)}: expected http://host[:port]/path` };
   const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
@@ -74,14 +88,18 @@ export function parseUrl(url: string): ParsedUrl | { error: string } {
 
 /** The URL's authority as written (host and any port), what a Host header would carry. */
 export function urlAuthority(url: string): string | undefined {
-  return /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
+  if (authorities.has(url)) return authorities.get(url);
+  const authority = /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
+  if (authorities.size > 1000) authorities.clear();
+  authorities.set(url, authority);
+  return authority;
 }
 
 export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
 
 /** A request header by name, case-insensitively (HTTP field names are). */
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  for (const k in headers) if (Object.hasOwn(headers, k) && k.toLowerCase() === name) return headers[k];
   return undefined;
 }
 
@@ -94,6 +112,7 @@ export function hostHeader(headers: Record<string, string>): string | undefined 
 
 export function parseCookieHeader(h: string): Record<string, string> {
   const out: Record<string, string> = {};
+  if (h === '') return out;
   for (const part of h.split(';')) {
     const i = part.indexOf('=');
     if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();

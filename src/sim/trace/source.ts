@@ -6,11 +6,10 @@
 import type { Pod } from '../api/types';
 import { findClient } from '../clients';
 import type { EvalStep } from '../step';
-import { controllerEntry } from './ingress-walk';
 import { gatewayEntry } from './gateway-walk';
 import type { TraceMessageKey } from './messages';
 import { podIP } from './network';
-import { note } from './notes';
+import { note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
 import { IS_IP, type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
@@ -98,7 +97,7 @@ export function chooseDestination(w: Walk, req: TraceRequest, url: ParsedUrl, se
     return { dst: entry, addressed: null };
   }
   if (IS_IP.test(url.host)) {
-    w.hop(literalHop(sender, url));
+    if (w.recordHops) w.hop(literalHop(sender, url));
     return { dst: { ip: url.host, port: url.port }, addressed: null };
   }
   return resolve(w, url, sender);
@@ -112,7 +111,7 @@ function ingressDestination(w: Walk, className: string | undefined, url: ParsedU
       : note('note.fault.noController', {});
     return unreachable(faultOf({ kind: 'IngressClass', name: className ?? '(default)' }, why));
   }
-  const dst = controllerEntry(w.lab, ctrl, url.scheme);
+  const dst = ctrl.entry[url.scheme];
   if (!dst) {
     const why = note('note.fault.controllerUnreachable', { className: ctrl.className });
     return unreachable(faultOf({ kind: 'IngressClass', name: ctrl.className }, why));

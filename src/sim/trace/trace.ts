@@ -21,7 +21,6 @@ export { parseConnect, parseSource, parseUrl } from './request';
 export type { ConnectTarget, TraceRequest, TraceSource } from './request';
 export { networkIndexOf, newTraceSession } from './walk';
 export type { TraceOptions, TraceSession } from './walk';
-export { controllerEntry } from './ingress-walk';
 
 export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, opts: TraceOptions = {}): TraceResult {
   const w = new Walk(lab, session, opts);

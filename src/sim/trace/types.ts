@@ -3,7 +3,7 @@
 // nginx matcher, the pod's listening sockets); the canvas animates exactly these hops.
 
 import type { ArtifactRef } from '../artifact';
-import type { Note } from './notes';
+import type { Note } from '../notes';
 import type { EvalStep } from '../step';
 
 /** Where a hop happened. `id` is the canvas id of the thing (see `placeId`). */

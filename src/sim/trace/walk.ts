@@ -11,7 +11,7 @@ import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
 import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
-import { renderNoteWith, type Note } from './notes';
+import { renderNoteWith, type Note } from '../notes';
 import { buildNetworkIndex, type NetworkIndex } from './network';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
 import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';

@@ -12,9 +12,10 @@ import { useSession } from '../share/session';
 import { useEffectiveTheme } from '../theme';
 import { useT, type T } from '../i18n';
 import { getElk, resetElk } from './elk';
+import { firstFrame, knownLayout, placementOf, rememberLayout } from './known-layouts';
 import { PartError } from '../parts';
 import { EndpointFan, fanPath, type Fan } from './EndpointFan';
-import { layoutTopology, type Layout } from './layout';
+import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
 import { PacketLayer } from './PacketLayer';
 import { RouteLayer } from './RouteLayer';
@@ -36,11 +37,17 @@ function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topol
 /** Presenter mode with a trace: everything but the current hop's objects steps back. */
 const selectSources = (s: LabState) => s.scenario.sources;
 const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
+const selectScenarioOpen = (s: LabState) => s.scenario.current !== null;
 const selectFocusHop = (s: LabState) => s.ui.presenter && s.playback.trace !== null;
-/** The current hop's edge as "from>to", so the load balancer's arrow it travels can be marked. */
-const selectHopEdge = (s: LabState) => {
+/**
+ * The current hop's edge as "from>to" when it is one of the load balancer's arrows (`arrows`), so the
+ * arrow it travels can be marked; null for any other hop, so the canvas does not re-render (and
+ * hand React Flow a new edge list) on every hop.
+ */
+const selectHopArrow = (arrows: ReadonlySet<string>) => (s: LabState) => {
   const e = selectCurrentHop(s)?.edge;
-  return e ? `${e.from}>${e.to}` : null;
+  const key = e ? `${e.from}>${e.to}` : null;
+  return key !== null && arrows.has(key) ? key : null;
 };
 
 const KIND_OF_PREFIX: Record<string, SelectionKind> = { node: 'node', pod: 'pod', service: 'service', lb: 'load-balancer', client: 'client' };
@@ -151,7 +158,12 @@ export function LabCanvas() {
   const focus = useLab(selectFocusHop);
   const loaderReady = useLab(selectLoaderReady);
   const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
-  const [laid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
+  // A layout ELK gave before (or the build, for the default scenario) is drawn at once, without ELK.
+  const known = useMemo(() => (topo ? knownLayout(topo) : null), [topo]);
+  const [elkLaid, setLaid] = useState<{ topo: Topology; layout: Layout } | null>(null);
+  // Until the first scenario opens, the default scenario's frame from the build (when the URL opens it).
+  const starting = !useLab(selectScenarioOpen) && !cluster ? firstFrame() : null;
+  const laid = useMemo(() => (topo && known ? { topo, layout: known } : (elkLaid ?? starting)), [topo, known, elkLaid, starting]);
   const rf = useReactFlow();
   // Fit the view when a different scenario is opened, never on edits: edits keep the picture still.
   const sources = useLab(selectSources);
@@ -179,12 +191,21 @@ export function LabCanvas() {
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!topo) return;
+    if (known) {
+      setLayoutFailed(false);
+      // The next edit needs ELK: load it once the page is idle, as the page used to at start-up.
+      const id = setTimeout(() => void getElk(), 1000);
+      return () => clearTimeout(id);
+    }
     let live = true;
+    const input = layoutInput(topo);
     getElk()
-      .then((elk) => layoutTopology(topo, elk))
-      .then((layout) => {
+      .then((elk) => elk.layout(input.graph))
+      .then((out) => {
+        const placement = placementOf(out);
+        rememberLayout(input.key, placement);
         if (!live) return;
-        setLaid({ topo, layout });
+        setLaid({ topo, layout: layoutFrom(input, placement, topo) });
         setLayoutFailed(false);
       })
       .catch((e: unknown) => {
@@ -195,7 +216,7 @@ export function LabCanvas() {
     return () => {
       live = false;
     };
-  }, [topo, attempt]);
+  }, [topo, known, attempt]);
 
   // React Flow's own screen-reader strings, in the user's language.
   const aria = useMemo(
@@ -211,18 +232,27 @@ export function LabCanvas() {
     }),
     [t],
   );
-  const hopEdge = useLab(selectHopEdge);
+  const arrows = useMemo(() => new Set(laid?.topo.edges.filter((e) => e.kind === 'lb-target').map((e) => `${e.source}>${e.target}`)), [laid]);
+  const hopEdge = useLab(useMemo(() => selectHopArrow(arrows), [arrows]));
   const fitCluster = useCallback(() => void rf.fitView(fit), [rf, fit]);
   const lessonWidth = lessonCard ? (document.querySelector<HTMLElement>('[data-testid="lesson"]')?.offsetWidth ?? Math.min(420, viewWidth * 0.46)) : 0;
-  usePresenterCamera(laid, { width: viewWidth, height: viewHeight }, lessonWidth, fitCluster);
   const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(() => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null), [base, laid, t, hopEdge]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   const far = useStore(selectFar);
 
-  if (!cluster) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
+  if (!cluster && !starting) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
+  // The build's frame of the default scenario while the engines load: drawn, but not yet the lab
+  // (nothing to select or inspect), and said so.
+  const loading = laid !== null && laid === starting;
   return (
-    <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} data-laid-out={flow ? 'true' : 'false'}>
+    <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} aria-busy={loading} data-laid-out={flow && !loading ? 'true' : 'false'}>
+      {loading && (
+        <div className="canvas-starting" role="status" data-testid="canvas-starting">
+          {t('canvas.starting')}
+        </div>
+      )}
+      <PresenterCamera laid={laid} width={viewWidth} height={viewHeight} lessonWidth={lessonWidth} fitCluster={fitCluster} />
       {layoutFailed && <PartError message={t('part.layoutFailed')} onRetry={() => setAttempt((n) => n + 1)} />}
       {flow && (
         <ReactFlow<LabNode>
@@ -235,7 +265,8 @@ export function LabCanvas() {
           onPaneClick={onPaneClick}
           nodesDraggable={false}
           nodesConnectable={false}
-          elementsSelectable
+          elementsSelectable={!loading}
+          nodesFocusable={!loading}
           colorMode={colorMode}
           zIndexMode="manual"
           ariaLabelConfig={aria}
@@ -252,6 +283,12 @@ export function LabCanvas() {
       )}
     </div>
   );
+}
+
+/** Presenter mode's camera follows the hops: in its own component, so a hop re-renders it, not the canvas. */
+function PresenterCamera(p: { laid: { topo: Topology; layout: Layout } | null; width: number; height: number; lessonWidth: number; fitCluster: () => void }) {
+  usePresenterCamera(p.laid, { width: p.width, height: p.height }, p.lessonWidth, p.fitCluster);
+  return null;
 }
 
 const FIT = { padding: 0.08, maxZoom: 1.25 };

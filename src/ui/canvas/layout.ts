@@ -80,7 +80,18 @@ function serviceHeight(s: Topology['services'][number]): number {
 
 const PARTITION = { client: 0, lb: 1, service: 2, frame: 3, orphan: 4 } as const;
 
-export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): Promise<Layout> {
+/** What ELK is asked to place, and the pods' boxes inside their frames (a fixed grid, no ELK). */
+export interface LayoutInput {
+  graph: ElkNode;
+  pods: Record<string, Box>;
+}
+
+/**
+ * The layout's input, and `key`: the graph as text. Two topologies with the same key get the same
+ * picture from ELK (it is deterministic), so a layout computed once, at build time for the default
+ * scenario (first-frame.ts), stands for ELK's answer to that key.
+ */
+export function layoutInput(topo: Topology): LayoutInput & { key: string } {
   const pods: Record<string, Box> = {};
   const children: ElkNode[] = [];
   const node = (id: string, w: number, h: number, partition: number): ElkNode => ({
@@ -138,9 +149,28 @@ export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): 
     children,
     edges,
   };
-  const out = await elk.layout(graph);
+  return { graph, pods, key: JSON.stringify(graph) };
+}
+
+/** A top-level box as ELK placed it. */
+export interface Placed {
+  id: string;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/** ELK's placement of the top level, with the pods in their frames. */
+export function layoutFrom(input: LayoutInput, out: { children?: readonly Placed[] }, topo: Topology): Layout {
   const boxes: Record<string, Box> = {};
+  const pods = { ...input.pods };
   for (const c of out.children ?? []) boxes[c.id] = { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 0, h: c.height ?? 0 };
   for (const p of topo.pods) if (!p.frameId && boxes[p.id]) pods[p.id] = boxes[p.id]!;
   return { boxes, pods };
+}
+
+export async function layoutTopology(topo: Topology, elk: Pick<ELK, 'layout'>): Promise<Layout> {
+  const input = layoutInput(topo);
+  return layoutFrom(input, await elk.layout(input.graph), topo);
 }

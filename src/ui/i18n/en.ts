@@ -59,6 +59,7 @@ export const en = {
 
   'canvas.aria': 'Cluster topology',
   'canvas.empty': 'No scenario open. Open or drop a scenario file.',
+  'canvas.starting': 'Starting the lab: loading the engines…',
   'canvas.minimap': 'Overview map',
   'canvas.controls': 'Zoom controls',
   'canvas.a11y.node': 'Press Enter to open this object in the inspector.',

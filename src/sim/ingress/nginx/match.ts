@@ -13,7 +13,7 @@ import type { SeededRandom } from '../../net/rand';
 import type { NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
-import { note, type Note } from '../../trace/notes';
+import { note, type Note } from '../../notes';
 import type { EvalStep, StepEffect } from '../../step';
 import { choosePeer, chooseCanary, newBalancerState, type BalancerState } from './balancer';
 

@@ -225,6 +225,38 @@ describe('netfilter walker', () => {
     expect(fromHost.steps[0]).toMatchObject({ hook: 'output', effect: { kind: 'redirect', to: '127.0.0.1:40123' } });
   });
 
+  it('-p, -s, -d with !, every one of a rule (repeats too), and --ctstate lists', () => {
+    const accepts = (matches: Rule['matches']) => {
+      const rs = both([], [chain('FORWARD', [rule({ matches, target: { kind: 'DROP' } })])]);
+      return walk(rs, { dst: '10.0.0.9' }).verdict === 'ACCEPT';
+    };
+    expect(accepts([{ kind: 'protocol', protocol: 'tcp' }])).toBe(false);
+    expect(accepts([{ kind: 'protocol', protocol: 'udp' }])).toBe(true);
+    expect(accepts([{ kind: 'protocol', protocol: 'udp', negate: true }])).toBe(false);
+    expect(accepts([{ kind: 'source', cidr: '203.0.113.0/24' }, { kind: 'destination', cidr: '10.0.0.9' }])).toBe(false);
+    expect(accepts([{ kind: 'source', cidr: '203.0.113.0/24', negate: true }])).toBe(true);
+    expect(accepts([{ kind: 'destination', cidr: 'not-an-address' }])).toBe(true);
+    expect(accepts([{ kind: 'destination', cidr: 'not-an-address', negate: true }])).toBe(false);
+    // A second -d must hold too (iptables refuses to write one; the data can hold it).
+    expect(accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.8' }])).toBe(true);
+    expect(accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.9' }])).toBe(false);
+    expect(accepts([{ kind: 'protocol', protocol: 'tcp' }, { kind: 'protocol', protocol: 'udp' }])).toBe(true);
+    expect(accepts([{ kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }])).toBe(true);
+    expect(accepts([{ kind: 'conntrack', states: ['ESTABLISHED', 'NEW'] }])).toBe(false);
+    expect(accepts([{ kind: 'conntrack', states: ['NEW'], negate: true }])).toBe(true);
+  });
+
+  it('a header that does not match draws nothing: the next rule gets the first draw', () => {
+    const draw = (p: string, dst: string) =>
+      rule({ matches: [{ kind: 'destination', cidr: dst }, { kind: 'statistic', probability: p }], target: { kind: 'ACCEPT' } });
+    const state = () => ({ now: 0, rand: SeededRandom.fromSeed('draws').state(), perNode: {} });
+    const first = SeededRandom.fromSeed('draws').next();
+    const rs = both([], [chain('FORWARD', [draw('1.0000000000', '10.9.9.9'), draw(`${first + 1e-9}`, '10.0.0.9')])]);
+    const r = walk(rs, { dst: '10.0.0.9' }, 'external', state());
+    expect(r.steps.map((s) => s.outcome)).toEqual(['skipped', 'matched']);
+    expect(r.steps[1]!.detail).toEqual({ kind: 'statistic', probability: first + 1e-9, draw: first });
+  });
+
   it('refuses a jump loop with a clear error', () => {
     const rs = nat(chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]), chain('L', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]));
     expect(() => walk(rs, {})).toThrow(/deeper than 64/);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesetText } from '../../node/netfilter/render';
 import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
-import { KUBE_PROXY_VECTORS, TEST_NODE, makeService, makeSlice, testCluster, testProxySettings } from './fixtures';
+import { KUBE_PROXY_VECTORS, TEST_NODE, added, deleted, makeService, makeSlice, modified, testCluster, testProxySettings, trackerChanges } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const golden = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -150,8 +150,10 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
   it('regenerates only the changed service and equals a full compile', () => {
     const before = overallCluster();
     const prev = compile(before);
-    const after = { ...before, endpointSlices: before.endpointSlices.map((s) => (s.metadata.namespace === 'ns4' ? makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }], [{ name: 'p80', port: 80 }]) : s)) };
-    const next = recompileIptables(prev, { cluster: after });
+    const was = before.endpointSlices.find((s) => s.metadata.namespace === 'ns4')!;
+    const now = makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }], [{ name: 'p80', port: 80 }]);
+    const after = { ...before, endpointSlices: before.endpointSlices.map((s) => (s === was ? now : s)) };
+    const next = recompileIptables(prev, { cluster: after, changes: trackerChanges(modified(was, now)) });
     expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(after).ruleset));
     expect(next.lastSync.kind).toBe('partial');
     expect(next.lastSync.changedServices).toEqual(['ns4/svc4']);
@@ -166,12 +168,15 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
   it('handles added and removed Services and reports them', () => {
     const before = overallCluster();
     const prev = compile(before);
+    const gone = before.services.find((s) => s.metadata.namespace === 'ns1')!;
+    const svc7 = makeService('ns7', 'svc7', { clusterIP: '172.30.0.47', ports: [{ port: 80 }] });
+    const slice7 = makeSlice('ns7', 'svc7', [{ ip: '10.180.0.7' }], [{ port: 80 }]);
     const after = {
       ...before,
-      services: [...before.services.filter((s) => s.metadata.namespace !== 'ns1'), makeService('ns7', 'svc7', { clusterIP: '172.30.0.47', ports: [{ port: 80 }] })],
-      endpointSlices: [...before.endpointSlices, makeSlice('ns7', 'svc7', [{ ip: '10.180.0.7' }], [{ port: 80 }])],
+      services: [...before.services.filter((s) => s !== gone), svc7],
+      endpointSlices: [...before.endpointSlices, slice7],
     };
-    const next = recompileIptables(prev, { cluster: after });
+    const next = recompileIptables(prev, { cluster: after, changes: trackerChanges(deleted(gone), added(svc7), added(slice7)) });
     expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(after).ruleset));
     expect(next.lastSync.changedServices).toEqual(['ns1/svc1', 'ns7/svc7']);
     expect(next.lastSync.deletedChains).toEqual(['KUBE-SEP-SXIVWICOYRO3J4NJ', 'KUBE-SVC-XPGD46QRK7WJZT7O']);
@@ -179,7 +184,7 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
 
   it('an unchanged cluster changes nothing', () => {
     const c = overallCluster();
-    const next = recompileIptables(compile(c), { cluster: c });
+    const next = recompileIptables(compile(c), { cluster: c, changes: trackerChanges() });
     expect(next.lastSync.changedServices).toEqual([]);
     expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(c).ruleset));
   });
@@ -204,21 +209,23 @@ describe('kube-proxy jump rules and the node view', () => {
     const before = overallCluster();
     const prev = compile(before);
     expect(iptablesNodeProxy(prev).events[0]!.message).toMatch(/^Syncing iptables rules: full sync \(initial sync\); numServices=6 numEndpoints=6 /);
-    const after = { ...before, endpointSlices: before.endpointSlices.map((s, i) => (i === 0 ? makeSlice('ns1', 'svc1', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]) : s)) };
-    const msg = iptablesNodeProxy(recompileIptables(prev, { cluster: after })).events[0]!.message;
+    const now = makeSlice('ns1', 'svc1', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]);
+    const after = { ...before, endpointSlices: before.endpointSlices.map((s, i) => (i === 0 ? now : s)) };
+    const changes = trackerChanges(modified(before.endpointSlices[0]!, now));
+    const msg = iptablesNodeProxy(recompileIptables(prev, { cluster: after, changes })).events[0]!.message;
     expect(msg).toMatch(/partial sync: 1 of 6 services changed \(ns1\/svc1\)/);
     expect(msg).toMatch(/deletedChains=1/);
   });
 });
 
 describe('recompileIptables falls back to a full sync when kube-proxy itself changes', () => {
-  it.each<[string, Omit<IptablesChange, 'cluster'>]>([
+  it.each<[string, Omit<IptablesChange, 'cluster' | 'changes'>]>([
     ['kube-proxy settings changed', { settings: testProxySettings({ masqueradeAll: true }) }],
     ['node addresses changed', { node: { ...TEST_NODE, ips: ['192.168.0.3'] } }],
     ['full sync requested', { fullSync: true }],
   ])('%s', (reason, extra) => {
     const c = overallCluster();
-    const next = recompileIptables(compile(c), { cluster: c, ...extra });
+    const next = recompileIptables(compile(c), { cluster: c, changes: trackerChanges(), ...extra });
     expect(next.lastSync).toMatchObject({ kind: 'full', reason });
     const want = compileIptables({ cluster: c, nodeName: TEST_NODE.name, node: extra.node ?? TEST_NODE, settings: extra.settings ?? testProxySettings() });
     expect(rulesetText(next.ruleset)).toBe(rulesetText(want.ruleset));

@@ -23,6 +23,8 @@ import {
   type ProxyServicePort,
   type ServicePortName,
 } from '../servicemap';
+import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
+import { deepEqual } from '../../util/equal';
 import { computeProbability, endpointChainName, serviceChainNames } from './names';
 
 /** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
@@ -57,12 +59,6 @@ export interface ServicePortRules {
   chains: Chain[];
 }
 
-/** The objects a sync was built from (kept by reference, as kube-proxy's change trackers keep the last state). */
-export interface IptablesSource {
-  services: readonly Service[];
-  endpointSlices: readonly EndpointSlice[];
-}
-
 export interface IptablesArtifact {
   node: ProxyNode;
   settings: KubeProxySettings;
@@ -84,8 +80,6 @@ export interface IptablesArtifact {
   serviceChains: Chain[];
   /** Per "ns/name": the Service's port rules, in port-name order. */
   perService: Map<string, ServicePortRules[]>;
-  /** The Services and EndpointSlices this artifact was built from (compared by identity, then by content). */
-  source: IptablesSource;
 }
 
 export interface IptablesSync {
@@ -753,10 +747,6 @@ export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
 // ---------------------------------------------------------------------------------------------
 // Full and partial syncs.
 
-function serviceKey(svc: Service): string {
-  return `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
-}
-
 function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
   const m = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
@@ -794,14 +784,10 @@ function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync[
   return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
 }
 
-const ownerCache = new WeakMap<IptablesArtifact, Map<string, RuleOwner>>();
-
-/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it serves.
- *  Built on first use, so partial syncs stay cheap. */
-export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
-  let owners = ownerCache.get(a);
-  if (owners) return owners;
-  owners = new Map();
+/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
+ *  serves. Callers build it when they first need it (a walk's verdict), so partial syncs stay cheap. */
+export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
+  const owners = new Map<string, RuleOwner>();
   for (const r of a.ports) {
     const o: RuleOwner = { servicePort: r.port.info.name };
     for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
@@ -812,7 +798,6 @@ export function ownersOf(a: IptablesArtifact): Map<string, RuleOwner> {
       owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
     }
   }
-  ownerCache.set(a, owners);
   return owners;
 }
 
@@ -865,13 +850,14 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     ports,
     serviceChains,
     perService,
-    source: { services: input.cluster.services, endpointSlices: input.cluster.endpointSlices },
   };
 }
 
 export interface IptablesChange {
-  /** The cluster after the change. */
+  /** The cluster after the change: the informers' caches the sync reads changed Services from. */
   cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'settings'>;
+  /** What the change trackers collected since the last sync (../changes.ts). */
+  changes: ProxyChanges;
   /** Force a full sync (kube-proxy does one at start, after a failed restore and every syncPeriod). */
   fullSync?: boolean;
   /** New kube-proxy settings or node addresses (a restart of kube-proxy in real life): a full sync. */
@@ -879,36 +865,26 @@ export interface IptablesChange {
   node?: ProxyNode;
 }
 
-/** Objects are compared by identity first (immutable updates), then by content. */
-function sameObject(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
-function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameObject(a[i], b[i])) return false;
-  return true;
-}
-
 /**
- * A partial sync (KEP-3453, MinimizeIPTablesRestore): only services whose Service or EndpointSlices
- * changed get their SVC/SVL/EXT/FW/SEP chains regenerated; the top-level chains are rewritten in
- * full. The resulting ruleset equals a full compile of `change.cluster`; `lastSync` says what the
- * restore payload carried.
+ * A partial sync (KEP-3453, MinimizeIPTablesRestore): only the Services the change trackers report
+ * changed (`change.changes`) get their SVC/SVL/EXT/FW/SEP chains regenerated, from the informers'
+ * current objects; the top-level chains are regenerated and written in full, as syncProxyRules does.
+ * The resulting ruleset equals a full compile of `change.cluster`; `lastSync` says what the restore
+ * payload carried.
  */
 export function recompileIptables(prev: IptablesArtifact, change: IptablesChange): IptablesArtifact {
   const node = change.node ?? prev.node;
   const settings = change.settings ?? prev.settings;
   const input: CompileIptablesInput = { cluster: change.cluster, nodeName: node.name, node, settings };
   if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
-  if (JSON.stringify(settings) !== JSON.stringify(prev.settings)) return withReason(compileIptables(input), 'kube-proxy settings changed');
-  if (JSON.stringify(node) !== JSON.stringify(prev.node)) return withReason(compileIptables(input), 'node addresses changed');
+  if (!deepEqual(settings, prev.settings)) return withReason(compileIptables(input), 'kube-proxy settings changed');
+  if (!deepEqual(node, prev.node)) return withReason(compileIptables(input), 'node addresses changed');
   if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
     return withReason(compileIptables(input), 'cluster CIDR changed');
   }
 
-  const next: IptablesSource = { services: change.cluster.services, endpointSlices: change.cluster.endpointSlices };
-  const changed = [...(changedByPosition(prev.source, next) ?? changedByKey(prev.source, next))].sort(compareNames);
+  const next = change.cluster;
+  const changed = changedServices(change.changes);
 
   // The changed Services' objects now (a Service that is gone has none).
   const wanted = new Set(changed);
@@ -1008,14 +984,13 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     ports,
     serviceChains,
     perService,
-    source: next,
   };
 }
 
 function sameRuleList(a: readonly Rule[], b: readonly Rule[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i]!.id !== b[i]!.id || JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+    if (a[i]!.id !== b[i]!.id || !deepEqual(a[i], b[i])) return false;
   }
   return true;
 }
@@ -1052,65 +1027,6 @@ function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[]
       nat: { name: 'nat', chains: [nat.chains[0]!, nat.chains[1]!, ...rest], ...(deleteChains.length ? { deleteChains } : {}) },
     },
   };
-}
-
-function sliceKey(s: EndpointSlice): string | undefined {
-  const svc = s.metadata.labels?.['kubernetes.io/service-name'];
-  return svc ? `${s.metadata.namespace ?? 'default'}/${svc}` : undefined;
-}
-
-/**
- * Fast path of the change tracker: the lists have the same length and each position holds the same
- * object or a new version of the same named object (how an immutable store updates). Returns the
- * "ns/name" of every Service whose Service or slices changed, or null when the lists were reshaped.
- */
-function changedByPosition(prev: IptablesSource, next: IptablesSource): Set<string> | null {
-  if (prev.services.length !== next.services.length || prev.endpointSlices.length !== next.endpointSlices.length) return null;
-  const changed = new Set<string>();
-  for (let i = 0; i < next.services.length; i++) {
-    const a = prev.services[i]!;
-    const b = next.services[i]!;
-    if (a === b) continue;
-    const key = serviceKey(b);
-    if (serviceKey(a) !== key) return null;
-    if (!sameObject(a, b)) changed.add(key);
-  }
-  for (let i = 0; i < next.endpointSlices.length; i++) {
-    const a = prev.endpointSlices[i]!;
-    const b = next.endpointSlices[i]!;
-    if (a === b) continue;
-    if (a.metadata.name !== b.metadata.name || a.metadata.namespace !== b.metadata.namespace) return null;
-    if (sameObject(a, b)) continue;
-    for (const k of [sliceKey(a), sliceKey(b)]) if (k !== undefined) changed.add(k);
-  }
-  return changed;
-}
-
-/** General path: group both states by Service and compare each Service's objects. */
-function changedByKey(prev: IptablesSource, next: IptablesSource): Set<string> {
-  const index = (src: IptablesSource) => {
-    const m = new Map<string, { service?: Service; slices: EndpointSlice[] }>();
-    const at = (k: string) => {
-      let e = m.get(k);
-      if (!e) m.set(k, (e = { slices: [] }));
-      return e;
-    };
-    for (const svc of src.services) at(serviceKey(svc)).service = svc;
-    for (const sl of src.endpointSlices) {
-      const k = sliceKey(sl);
-      if (k !== undefined) at(k).slices.push(sl);
-    }
-    return m;
-  };
-  const a = index(prev);
-  const b = index(next);
-  const changed = new Set<string>();
-  for (const [k, e] of b) {
-    const old = a.get(k);
-    if (!old || !sameObject(old.service, e.service) || !sameObjects(old.slices, e.slices)) changed.add(k);
-  }
-  for (const k of a.keys()) if (!b.has(k)) changed.add(k);
-  return changed;
 }
 
 function withReason(a: IptablesArtifact, reason: string): IptablesArtifact {

@@ -6,6 +6,8 @@ import type { EndpointSlice, Protocol, Service, ServiceSpec } from '../../api/ty
 import { emptyCluster, type Cluster } from '../../cluster';
 import { defaultLabSettings, type KubeProxySettings, type LabSettings } from '../../lab';
 import type { ProxyNode } from '../servicemap';
+import type { WatchEvent } from '../../api/store';
+import { proxyChangesOf, type ProxyChanges } from '../changes';
 
 /** proxier_test.go's node: name test-node, IPs 192.168.0.2, 192.168.1.2 and 192.168.99.11. */
 export const TEST_NODE: ProxyNode = { name: 'test-node', ips: ['192.168.0.2', '192.168.1.2', '192.168.99.11'] };
@@ -190,3 +192,17 @@ export const KUBE_PROXY_VECTORS: readonly KubeProxyVector[] = [
     settings: {},
   },
 ];
+
+/** Watch events as the informers deliver them, for the change trackers (../changes.ts). */
+export const added = (object: Service | EndpointSlice): WatchEvent => ({ type: 'ADDED', object });
+export const modified = (old: Service | EndpointSlice, object: Service | EndpointSlice): WatchEvent => ({
+  type: 'MODIFIED',
+  object,
+  old,
+});
+export const deleted = (object: Service | EndpointSlice): WatchEvent => ({ type: 'DELETED', object, old: object });
+
+/** kube-proxy's change trackers after these events. */
+export function trackerChanges(...events: WatchEvent[]): ProxyChanges {
+  return proxyChangesOf(events);
+}

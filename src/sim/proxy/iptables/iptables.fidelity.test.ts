@@ -9,7 +9,7 @@ import { rulesetText } from '../../node/netfilter/render';
 import { SeededRandom } from '../../net/rand';
 import type { NodeProxy } from '../types';
 import { compileIptables, recompileIptables, NFACCT_CT_INVALID, NFACCT_LOCALHOST_NODEPORTS } from './compile';
-import { TEST_NODE, makeService, makeSlice, packetFlowCluster, testProxySettings } from './fixtures';
+import { TEST_NODE, added, deleted, makeService, makeSlice, modified, packetFlowCluster, testProxySettings, trackerChanges } from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const skip = await fidelitySkipReason();
@@ -208,19 +208,19 @@ describe.skipIf(!!skip)('partial sync payloads against real iptables-restore --n
   const settings = testProxySettings({ nfacct: false });
   const before = packetFlowCluster();
   // One endpoint replaced, one Service removed, one added: new chains, flushed and deleted chains.
+  const lb = before.services.find((s) => s.metadata.name === 'lb')!;
+  const addedSvc = makeService('ns', 'added', { clusterIP: '172.30.0.60', ports: [{ port: 80 }] });
+  const addedSlice = makeSlice('ns', 'added', [{ ip: '10.180.0.12' }], [{ port: 80 }]);
+  const wasSlice = before.endpointSlices.find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'clusterip')!;
+  const nowSlice = makeSlice('ns', 'clusterip', [{ ip: '10.180.0.1' }, { ip: '10.180.0.11' }], [{ port: 80 }]);
   const after = {
     ...before,
-    services: [
-      ...before.services.filter((s) => s.metadata.name !== 'lb'),
-      makeService('ns', 'added', { clusterIP: '172.30.0.60', ports: [{ port: 80 }] }),
-    ],
-    endpointSlices: [
-      ...before.endpointSlices.map((s) => (s.metadata.labels?.['kubernetes.io/service-name'] === 'clusterip' ? makeSlice('ns', 'clusterip', [{ ip: '10.180.0.1' }, { ip: '10.180.0.11' }], [{ port: 80 }]) : s)),
-      makeSlice('ns', 'added', [{ ip: '10.180.0.12' }], [{ port: 80 }]),
-    ],
+    services: [...before.services.filter((s) => s !== lb), addedSvc],
+    endpointSlices: [...before.endpointSlices.map((s) => (s === wasSlice ? nowSlice : s)), addedSlice],
   };
   const prev = compileIptables({ cluster: before, nodeName: TEST_NODE.name, node: TEST_NODE, settings });
-  const next = recompileIptables(prev, { cluster: after });
+  const changes = trackerChanges(deleted(lb), added(addedSvc), modified(wasSlice, nowSlice), added(addedSlice));
+  const next = recompileIptables(prev, { cluster: after, changes });
   const full = compileIptables({ cluster: after, nodeName: TEST_NODE.name, node: TEST_NODE, settings });
   const topo = new NodeTopology({ nodeIPs: TEST_NODE.ips, endpointIPs: [], podClientIPs: [], externalClientIPs: [] });
   const normalise = (save: string) => save.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\[\d+:\d+\]/, '[0:0]')).join('\n');

@@ -2,16 +2,16 @@
 // evaluation by the generic netfilter walker over the node's whole ruleset (built-in chains with
 // kube-proxy's jump rules, plus the restore payload).
 
-import { findLine, type ArtifactRef, type RenderedArtifact } from '../../artifact';
+import { findLine, lazyArtifact, type ArtifactRef } from '../../artifact';
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRuleset } from '../../node/netfilter/render';
+import { renderRulesetLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
-import { ownersOf, type IptablesArtifact } from './compile';
+import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -57,27 +57,30 @@ function firstComment(rule: Rule | undefined): string | undefined {
 /** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
 export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
   const node = a.node;
-  const full = nodeRuleset(a, portmap);
-  const index = new RulesetIndex(full);
-  let rendered: { save: RenderedArtifact; restore: RenderedArtifact; lines: Map<string, number> } | undefined;
-  const views = () => {
-    if (!rendered) {
-      const save = renderRuleset(full, { id: iptablesSaveId(node.name), title: `iptables-save (${node.name})` });
-      const restore = renderRuleset(a.lastSync.payload, {
-        id: iptablesRestoreId(node.name),
-        title: `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`,
-      });
-      const lines = new Map<string, number>();
-      save.lines.forEach((l, i) => l.ref !== undefined && lines.set(l.ref, i));
-      rendered = { save, restore, lines };
-    }
-    return rendered;
-  };
+  // The node's whole ruleset and its index, built when the first packet is walked through this node
+  // or its iptables-save is opened (a trace crosses few of the nodes).
+  let full: Ruleset | undefined;
+  const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
+  let index: RulesetIndex | undefined;
+  let owners: Map<string, RuleOwner> | undefined;
+  const ownersOf = () => (owners ??= ruleOwners(a));
+  const saveTitle = `iptables-save (${node.name})`;
+  const saveHead = { id: iptablesSaveId(node.name), kind: 'iptables-save' as const, title: saveTitle };
+  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset()));
+  const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
+  const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
+    renderRulesetLines(a.lastSync.payload),
+  );
+  // Rule id -> line of `iptables-save`, built when a trace first points at one.
+  let lineOf: Map<string, number> | undefined;
   const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => {
-    const v = views();
-    const i = v.lines.get(rule.id);
-    if (i === undefined) return findLine(v.save, rule.id) ?? { artifact: v.save.id, ref: rule.id, line: '', lineIndex: -1 };
-    return { artifact: v.save.id, ref: rule.id, line: v.save.lines[i]!.text, lineIndex: i };
+    if (!lineOf) {
+      lineOf = new Map();
+      save.lines.forEach((l, i) => l.ref !== undefined && lineOf!.set(l.ref, i));
+    }
+    const i = lineOf.get(rule.id);
+    if (i === undefined) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
+    return { artifact: save.id, ref: rule.id, line: save.lines[i]!.text, lineIndex: i };
   };
   const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
     a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
@@ -85,7 +88,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   const verdictOf = (r: WalkResult): ProxyVerdict => {
     if (r.verdict !== 'ACCEPT') {
       const rule = r.decidedBy?.rule;
-      const owners = ownersOf(a);
+      const owners = ownersOf();
       const owner = rule ? (owners.get(rule.id) ?? owners.get(r.decidedBy!.chain)) : undefined;
       const reason = firstComment(rule) ?? (rule ? `${r.decidedBy!.table}/${r.decidedBy!.chain}` : `${r.decidedBy?.table}/${r.decidedBy?.chain} policy`);
       const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
@@ -94,7 +97,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = ownersOf(a).get(r.dnat.chain);
+      const owner = ownersOf().get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
       if (owner && ep) return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
     }
@@ -104,14 +107,11 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   return {
     mode: 'iptables',
     node,
-    get artifacts() {
-      const v = views();
-      return [v.save, v.restore];
-    },
+    artifacts: [save, restore],
     events: [syncEvent(a)],
     evaluate(input: EvaluateInput): ProxyEvaluation {
       const r = walkPacket({
-        index,
+        index: (index ??= new RulesetIndex(fullRuleset())),
         packet: input.packet,
         origin: input.origin,
         localAddresses: node.ips,

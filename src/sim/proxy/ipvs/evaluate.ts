@@ -3,7 +3,7 @@
 // (ip_vs_in: the virtual server, a persistence template or the scheduler, a new connection entry,
 // the masquerading forwarder's DNAT), then nat POSTROUTING (KUBE-POSTROUTING masquerade).
 
-import { note } from '../../trace/notes';
+import { note } from '../../notes';
 import type { ArtifactRef } from '../../artifact';
 import type { NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';

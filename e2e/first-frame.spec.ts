@@ -1,0 +1,50 @@
+// The default scenario's first frame (src/ui/canvas/known-layouts.ts): its real objects are drawn
+// while the engines load, said to be loading and not yet selectable; the lab that opens draws the
+// same objects. A share link or lesson never shows the default scenario's frame.
+import { expect, test, type Page } from '@playwright/test';
+
+/** Holds the engines' chunk back until the returned function is called. */
+async function holdEngines(page: Page): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\/assets\/engines-[\w-]+\.js(\?.*)?$/, async (route) => {
+    await held;
+    await route.fallback();
+  });
+  return release;
+}
+
+test('the default scenario is drawn while the engines load, marked as loading, then opens as the lab', async ({ page }) => {
+  const release = await holdEngines(page);
+  await page.goto('/');
+  const canvas = page.getByTestId('canvas');
+  await expect(page.getByTestId('canvas-starting')).toHaveText('Starting the lab: loading the engines…');
+  await expect(canvas).toHaveAttribute('aria-busy', 'true');
+  await expect(canvas).toHaveAttribute('data-laid-out', 'false');
+  // The scenario's real objects, with the addresses the control plane gives them.
+  await expect(page.getByTestId('canvas-node-node-1')).toContainText(/192\.168\.49\.\d+/);
+  await expect(page.locator('[data-testid^="canvas-pod-default-web-"]')).toHaveCount(2);
+  const drawn = await page.locator('.react-flow__node').allInnerTexts();
+  // Nothing to select or inspect yet: a click goes through to the pane.
+  await page.getByTestId('canvas-node-node-1').click({ position: { x: 40, y: 12 }, force: true });
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(0);
+
+  release();
+  await expect(canvas).toHaveAttribute('data-laid-out', 'true');
+  await expect(canvas).toHaveAttribute('aria-busy', 'false');
+  await expect(page.getByTestId('canvas-starting')).toHaveCount(0);
+  expect(await page.locator('.react-flow__node').allInnerTexts()).toEqual(drawn);
+  await page.getByTestId('canvas-node-node-1').click({ position: { x: 40, y: 12 } });
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
+});
+
+test('a lesson in the URL does not show the default scenario while the engines load', async ({ page }) => {
+  const release = await holdEngines(page);
+  await page.goto('/#lesson=hairpin');
+  await expect(page.getByTestId('app')).toBeVisible();
+  await expect(page.getByTestId('canvas-starting')).toHaveCount(0);
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  release();
+  await expect(page.getByTestId('lesson')).toBeVisible();
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+});
