@@ -44,14 +44,16 @@ function podListening(pod: Pod): readonly ListeningPort[] {
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
   const owner = w.net.owner(pkt.dst);
   // The node's routing table decides which node is next (src/sim/node/routes.ts).
-  const toNode = owner.kind === 'pod' || owner.kind === 'node';
-  const routed = toNode ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
   if (owner.kind === 'pod') {
-    const target = routed?.node ?? owner.node;
-    if (target !== node && w.recordHops) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    if (w.recordHops) {
+      const routed = routeToNode(w.lab.cluster, node, pkt.dst, true);
+      const target = routed?.node ?? owner.node;
+      if (target !== node) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    }
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
+    const routed = owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
     const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
     if (target === node) return toNodeSocket(w, node, pkt, http);
     w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
