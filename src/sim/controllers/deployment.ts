@@ -8,6 +8,7 @@ import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
 import { labelKey, type Ctx } from './context';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
@@ -49,7 +50,7 @@ function computeHash(template: PodTemplateSpec, collisionCount: number): string 
 
 export function syncDeployment(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
-  const ns = key.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(key).namespace;
   const owned = ownedByIndex(ctx, key);
   if (!d) {
     if (ctx.preserve) return;
@@ -155,7 +156,7 @@ function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
 export function syncDeploymentStatus(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
   if (!d) return;
-  const ns = key.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(key).namespace;
   const adopted = ownedByIndex(ctx, key).find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
   const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
   let replicas = 0;

@@ -11,6 +11,7 @@ import type { EndpointAddress, EndpointPort, EndpointSlice, Endpoints, Pod, Prot
 import type { Ctx } from './context';
 import { labelKey, withNameStream } from './context';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
@@ -67,7 +68,7 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
 /** Writes `wanted` slices over the existing ones of one manager: names reused in order, extras deleted. */
 export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: string; wanted: Omit<EndpointSlice, 'metadata'>[]; meta: (name: string) => EndpointSlice['metadata']; nameOwner: string; generateName: string }): void {
   const existing = existingSlices(ctx, params.serviceKey, params.managedBy);
-  const ns = params.serviceKey.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(params.serviceKey).namespace;
   params.wanted.forEach((w, i) => {
     const prev = existing[i];
     const name = prev?.metadata.name ?? withNameStream(ctx, params.nameOwner, (r) => {
@@ -132,7 +133,7 @@ function endpointsSummary(slices: readonly { endpoints?: SliceEndpoint[]; ports?
  * else, a Warning says so. Returns false when the snapshot gave neither.
  */
 function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit<EndpointSlice, 'metadata'>[]): boolean {
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>('EndpointSlice', k)).filter((s): s is EndpointSlice => !!s);
   let kept = endpointsSummary(given);
   let source = 'EndpointSlices';
@@ -172,7 +173,7 @@ function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
   if (!svc || !hasSelector) {
     // Not ours (selectorless or gone): remove what this controller wrote earlier.

@@ -6,11 +6,12 @@
 import type { EndpointSlice, Endpoints, Service } from '../api/types';
 import type { Ctx } from './context';
 import { MANAGED_BY, SERVICE_NAME_LABEL, SKIP_MIRROR, slicesFromEndpoints, writeSlices } from './endpointslice';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 
 export function syncMirroring(ctx: Ctx, key: string): void {
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const svc = ctx.store.get<Service>('Service', key);
   const ep = ctx.store.get<Endpoints>('Endpoints', key);
   const mirror = !!svc && !!ep && Object.keys(svc.spec.selector ?? {}).length === 0 && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';

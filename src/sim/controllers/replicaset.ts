@@ -8,10 +8,11 @@ import type { Ctx } from './context';
 import { withNameStream } from './context';
 import { createPodFromTemplate } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export function syncReplicaSet(ctx: Ctx, key: string): void {
   const rs = ctx.store.get<ReplicaSet>('ReplicaSet', key);
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const podKeys = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])];
   if (!rs) {
     // A snapshot that left the ReplicaSet out still had it: its pods stay.

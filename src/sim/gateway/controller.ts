@@ -13,6 +13,7 @@ import { unifiedDiff } from '../ingress/diff';
 import { dataPlaneName, dataPlanePodLabels } from './addon';
 import { buildGatewayGraph, gatewayClassStatus, gatewayStatus, routeStatus, type GatewayAPIGraph, type GatewayGraph } from './model';
 import { renderGatewayConf, type GatewayRenderOptions, type RenderedGateway } from './render';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 const ns = (o: { metadata: { namespace?: string } }) => o.metadata.namespace ?? 'default';
 
@@ -107,8 +108,8 @@ export function syncGateways(previous: CompiledGateways | null, next: CompiledGa
     const same = before && a.length === b.length && a.every((l, i) => l === b[i]);
     if (same) return { gateway: dp.gateway, action: 'none', diff: [], events: [] };
     const diff = before ? unifiedDiff(a, b) : [];
-    const [gwNs, gwName] = dp.gateway.split('/') as [string, string];
-    const pod = dp.pods[0]?.split('/')[1];
+    const { namespace: gwNs, name: gwName } = splitMetaNamespaceKey(dp.gateway);
+    const pod = dp.pods[0] === undefined ? undefined : splitMetaNamespaceKey(dp.pods[0]).name;
     const events: Omit<ClusterEvent, 'seq'>[] = [
       {
         type: 'Normal',

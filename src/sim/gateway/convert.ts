@@ -20,6 +20,7 @@
 import type { Gateway, GatewayClass, GatewayListener, HTTPBackendRef, HTTPRoute, HTTPRouteFilter, HTTPRouteMatch,
   HTTPRouteRule, Ingress, IngressBackend, IngressClass, PathType } from '../api/types';
 import type { ConvertMessageKey } from './convert-messages';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const INGRESS_NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 export const NGF_CONTROLLER = 'gateway.nginx.org/nginx-gateway-controller';
@@ -372,7 +373,7 @@ function gatewaysFor(groups: readonly Group[], sources: readonly Source[], class
     if (!listeners.has(`${nsOf(s.ingress)}/${cls}`)) add(nsOf(s.ingress), cls, [{ name: 'http', port: 80, protocol: 'HTTP' }]);
   }
   return [...listeners.entries()].map(([key, ls]) => {
-    const [namespace, cls] = key.split('/') as [string, string];
+    const { namespace, name: cls } = splitMetaNamespaceKey(key);
     return { apiVersion: GW_API, kind: 'Gateway', metadata: { name: cls, namespace },
       spec: { gatewayClassName: cls, listeners: ls } };
   });

@@ -17,6 +17,7 @@ import { tlsFromSecret } from '../ingress/model';
 import type { NginxBlock, NginxNode } from '../ingress/nginx/conf';
 import { b, c, d, renderNodes } from '../ingress/nginx/conf';
 import { compareRouteAge, INVALID_BACKEND_UPSTREAM, type GatewayAPIGraph, type GatewayGraph, type ResolvedBackend, type RouteGraph, type RuleGraph } from './model';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 // ---------------------------------------------------------------- the match list (matches.json)
 
@@ -343,7 +344,7 @@ export function splitPercentages(weights: readonly number[]): number[] {
 }
 
 function splitVar(p: PlannedRule): string {
-  const [namespace, name] = p.route.key.split('/');
+  const { namespace, name } = splitMetaNamespaceKey(p.route.key);
   return `$group_${namespace}__${name}_rule${p.rule.index}`.replace(/[^$A-Za-z0-9_]/g, '_');
 }
 
@@ -608,7 +609,7 @@ function certificatesOf(cluster: Cluster, planned: readonly PlannedServer[]): { 
   const out: { path: string; pem: string }[] = [];
   for (const s of planned) {
     if (!s.certificate || out.some((o) => o.path === s.certificate!.path)) continue;
-    const [secretNs, name] = s.certificate.secret.split('/');
+    const { namespace: secretNs, name } = splitMetaNamespaceKey(s.certificate.secret);
     const secret: Secret | undefined = cluster.secrets.find((x) => (x.metadata.namespace ?? 'default') === secretNs && x.metadata.name === name);
     const tls = tlsFromSecret(secret);
     const pem = tls.certPem && tls.keyPem ? `${tls.certPem.trim()}\n${tls.keyPem.trim()}\n` : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;

@@ -21,7 +21,7 @@ import {
   proxyNode,
   type ProxyNode,
   type ProxyServicePort,
-  type ServicePortName,
+  type ServicePortString,
 } from '../servicemap';
 import { computeProbability, endpointChainName, serviceChainNames } from './names';
 
@@ -43,7 +43,7 @@ export const NFACCT_CT_INVALID = 'ct_state_invalid_dropped_pkts';
 
 /** Who a rule or chain belongs to, so an evaluation can name the Service and endpoint. */
 export interface RuleOwner {
-  servicePort: ServicePortName;
+  servicePort: ServicePortString;
   /** "ip:port" for KUBE-SEP chains. */
   endpoint?: string;
 }
@@ -221,7 +221,7 @@ interface ServicePortWriter {
   ctx: Ctx;
   sp: ProxyServicePort;
   info: ProxyServicePort['info'];
-  spn: ServicePortName;
+  spn: ServicePortString;
   proto: IpProtocol;
   plan: ServicePortPlan;
   out: ServicePortRules;

@@ -5,7 +5,7 @@ import { note } from '../../trace/notes';
 import type { ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
-import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
+import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortString } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { buildNftTable, endpointChainBase, type NftTable } from './model';
@@ -50,7 +50,7 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
   };
 
   // Which service port and endpoint each endpoint chain stands for.
-  const byChain = new Map<string, { servicePort: ServicePortName; endpoint: EndpointInfo }>();
+  const byChain = new Map<string, { servicePort: ServicePortString; endpoint: EndpointInfo }>();
   for (const sp of serviceMap) {
     for (const ep of sp.allReachableEndpoints) byChain.set(`endpoint-${endpointChainBase(sp.info, ep)}`, { servicePort: sp.info.name, endpoint: ep });
   }
