@@ -6,7 +6,7 @@ import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
 import { controllerPodLabels } from '../ingress/addon';
 import type { CompiledIngressController } from '../ingress/controllers';
-import type { BackendModel } from '../ingress/model';
+import { upstreamBackends, type BackendModel } from '../ingress/model';
 import { matchNginx, newBalancerState, type BalancerState, type IngressRequest } from '../ingress/nginx/match';
 import { matchTraefik, type TraefikDecision } from '../ingress/traefik/match';
 import type { EvalStep, StepEffect } from '../step';
@@ -16,22 +16,6 @@ import { assertNever } from '../util/assert';
 function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
   for (const r of refs) if (r && !out.some((o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact)) out.push(r);
-  return out;
-}
-
-/** Every backend of a model by upstream name (the default backend, each location's, canaries'). */
-function backendsByUpstream(root: unknown): Map<string, BackendModel> {
-  const out = new Map<string, BackendModel>();
-  const seen = new Set<unknown>();
-  const visit = (x: unknown) => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
-    seen.add(x);
-    if (Array.isArray(x)) return x.forEach(visit);
-    const o = x as Record<string, unknown>;
-    if (typeof o.upstreamName === 'string' && typeof o.service === 'string' && typeof o.namespace === 'string') out.set(o.upstreamName, o as unknown as BackendModel);
-    for (const v of Object.values(o)) visit(v);
-  };
-  visit(root);
   return out;
 }
 
@@ -84,7 +68,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
-        const backends = backendsByUpstream(c.nginx.model);
+        const backends = upstreamBackends(c.nginx.model);
         return {
           className: c.addon.className,
           controller: 'nginx',

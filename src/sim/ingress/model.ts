@@ -401,6 +401,23 @@ export interface IngressModel {
 
 export const CATCH_ALL_HOST = '_';
 
+/** Every backend the model's locations use, by upstream name, the first definition winning, and the
+ *  controller's default backend as `upstream-default-backend` (ingress-nginx's createUpstreams map):
+ *  what the renderer writes as upstream blocks and what the tracer reads an upstream's Service from. */
+export function upstreamBackends(model: Pick<IngressModel, 'servers' | 'defaultBackend'>): Map<string, BackendModel> {
+  const backends = new Map<string, BackendModel>();
+  for (const s of model.servers) {
+    for (const l of s.locations) {
+      if (!backends.has(l.backend.upstreamName)) backends.set(l.backend.upstreamName, l.backend);
+      if (l.canary && !backends.has(l.canary.backend.upstreamName)) {
+        backends.set(l.canary.backend.upstreamName, l.canary.backend);
+      }
+    }
+  }
+  backends.set(DEFAULT_BACKEND_UPSTREAM, model.defaultBackend);
+  return backends;
+}
+
 function ns(o: { metadata: { namespace?: string } }): string {
   return o.metadata.namespace ?? 'default';
 }

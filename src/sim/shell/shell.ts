@@ -602,10 +602,12 @@ function catFile(env: ShellEnv, path: string | undefined): ShellResult {
     const nginx = env.lab.ingressControllers.filter((c) => c.kind === 'nginx');
     // The file exists in the controller's pods (and, for convenience, on a node or laptop: the first controller's).
     const shellPod = env.shell.kind === 'pod' ? env.shell.pod : null;
-    const inPod = shellPod ? nginx.find((c) => shellPod.startsWith(`${c.addon.namespace}/`) && shellPod.includes('controller')) : undefined;
+    // A controller's pods are the ones its port lists (selected by the controller's own pod labels).
+    const podsOf = (className: string) => env.lab.ingress.find((p) => p.className === className)?.pods ?? [];
+    const inPod = shellPod ? nginx.find((c) => podsOf(c.addon.className).includes(shellPod)) : undefined;
     const ctrl = inPod ?? (env.shell.kind === 'pod' ? undefined : nginx[0]);
-    if (!ctrl) return error(`cat: ${path}: No such file or directory`);
-    const art = Object.values(env.lab.artifacts).find((x) => x.id.includes(ctrl.addon.className) && x.id.includes('nginx.conf'));
+    if (!ctrl || ctrl.kind !== 'nginx') return error(`cat: ${path}: No such file or directory`);
+    const art = env.lab.artifacts[ctrl.nginx.rendered.artifact.id];
     return art ? ok(artifactText(art)) : error(`cat: ${path}: No such file or directory`);
   }
   return error(`cat: ${path}: No such file or directory`);

@@ -9,7 +9,7 @@
 
 import type { RenderedArtifact } from '../../artifact';
 import type { BackendModel, IngressModel, LocationModel, ServerModel } from '../model';
-import { CATCH_ALL_HOST, DEFAULT_BACKEND_UPSTREAM, INTERNAL_DEFAULT_SERVER } from '../model';
+import { CATCH_ALL_HOST, DEFAULT_BACKEND_UPSTREAM, INTERNAL_DEFAULT_SERVER, upstreamBackends } from '../model';
 import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { b, c, d, quoteArg, renderConf } from './conf';
 
@@ -211,14 +211,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const endpointsBlind = options.endpointsBlind ?? false;
 
   // Every backend any location uses, by upstream name (the first definition wins).
-  const backends = new Map<string, BackendModel>();
-  for (const s of model.servers) {
-    for (const l of s.locations) {
-      if (!backends.has(l.backend.upstreamName)) backends.set(l.backend.upstreamName, l.backend);
-      if (l.canary && !backends.has(l.canary.backend.upstreamName)) backends.set(l.canary.backend.upstreamName, l.canary.backend);
-    }
-  }
-  backends.set(DEFAULT_BACKEND_UPSTREAM, model.defaultBackend);
+  const backends = upstreamBackends(model);
   const serversOf = (be: BackendModel): string[] => {
     if (be.isControllerDefault && be.endpoints.length === 1 && be.endpoints[0]!.address === INTERNAL_DEFAULT_SERVER.address && be.endpoints[0]!.port === INTERNAL_DEFAULT_SERVER.port) {
       return [`${internal.address}:${internal.port}`];
