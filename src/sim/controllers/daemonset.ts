@@ -30,7 +30,16 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
     for (const nodeName of eligible) {
       if (byNode.has(nodeName)) continue;
-      createPodFromTemplate(ctx, { template: ds.spec.template, namespace: ns, owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid }, spec: { nodeName }, nameRand: rand });
+      createPodFromTemplate(
+        ctx,
+        {
+          template: ds.spec.template,
+          namespace: ns,
+          owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid },
+          spec: { nodeName },
+          nameRand: rand,
+        },
+      );
     }
   });
   for (const p of pods) {
