@@ -11,7 +11,14 @@ import { isPodReady } from '../controllers/podstate';
 import type { ClusterEvent } from '../events';
 import { unifiedDiff } from '../ingress/diff';
 import { dataPlaneName, dataPlanePodLabels } from './addon';
-import { buildGatewayGraph, gatewayClassStatus, gatewayStatus, routeStatus, type GatewayAPIGraph, type GatewayGraph } from './model';
+import {
+  buildGatewayGraph,
+  gatewayClassStatus,
+  gatewayStatus,
+  routeStatus,
+  type GatewayAPIGraph,
+  type GatewayGraph,
+} from './model';
 import { renderGatewayConf, type GatewayRenderOptions, type RenderedGateway } from './render';
 import { splitMetaNamespaceKey } from '../api/keys';
 
@@ -37,7 +44,10 @@ export interface CompiledGateways {
 
 function dataPlaneOf(cluster: Cluster, gw: Gateway): { pods: Pod[]; service: Service | null } {
   const labels = dataPlanePodLabels(gw);
-  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp && Object.entries(labels).every(([
+    k,
+    v,
+  ]) => p.metadata.labels?.[k] === v));
   const service = cluster.services.find((s) => ns(s) === ns(gw) && s.metadata.name === dataPlaneName(gw)) ?? null;
   return { pods, service };
 }

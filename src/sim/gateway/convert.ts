@@ -207,7 +207,12 @@ function groupRules(sources: readonly Source[], classes: NginxClasses): Map<stri
         groups.set(key, g);
       }
       if (!src.canary) g.tls.push(...(ing.spec.tls ?? []));
-      for (const p of rule.http?.paths ?? []) g.paths.push({ src, path: p.path ?? '/', pathType: p.pathType, backend: p.backend });
+      for (const p of rule.http?.paths ?? []) g.paths.push({
+        src,
+        path: p.path ?? '/',
+        pathType: p.pathType,
+        backend: p.backend,
+      });
     }
   }
   // ingress2gateway walks the groups in key order.
@@ -370,7 +375,11 @@ function gatewaysFor(groups: readonly Group[], sources: readonly Source[], class
   for (const s of sources) {
     if (s.canary || !s.ingress.spec.defaultBackend) continue;
     const cls = classOf(s.ingress, classes);
-    if (!listeners.has(`${nsOf(s.ingress)}/${cls}`)) add(nsOf(s.ingress), cls, [{ name: 'http', port: 80, protocol: 'HTTP' }]);
+    if (!listeners.has(`${nsOf(s.ingress)}/${cls}`)) add(
+      nsOf(s.ingress),
+      cls,
+      [{ name: 'http', port: 80, protocol: 'HTTP' }],
+    );
   }
   return [...listeners.entries()].map(([key, ls]) => {
     const { namespace, name: cls } = splitMetaNamespaceKey(key);

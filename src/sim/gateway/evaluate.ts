@@ -124,7 +124,12 @@ class Run {
     const a = this.input.rendered.artifact;
     const text = `${[dir.name, ...dir.args].join(' ')};`;
     const i = a.lines.findIndex((l) => l.ref === block.id && l.text.trim() === text);
-    if (i >= 0 && !this.out.refs.some((x) => x.lineIndex === i)) this.out.refs.push({ artifact: a.id, ref: block.id, line: a.lines[i]!.text, lineIndex: i });
+    if (i >= 0 && !this.out.refs.some((x) => x.lineIndex === i)) this.out.refs.push({
+      artifact: a.id,
+      ref: block.id,
+      line: a.lines[i]!.text,
+      lineIndex: i,
+    });
   }
 
   variable(name: string): string {
