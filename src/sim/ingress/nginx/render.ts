@@ -119,7 +119,10 @@ function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean
     // service-upstream proxies to one ClusterIP: sticky sessions no longer apply [NGX-ANN].
     // Affinity is a property of the Ingress's backends (ingress-nginx SessionAffinity on the
     // upstream), not of a host's fallback location.
-    affinity: a.affinity && !loc.backend.serviceUpstream && !loc.isDefaultBackend ? { ...a.affinity, cookiePath: a.affinity.cookiePath || loc.path } : null,
+    affinity: a.affinity && !loc.backend.serviceUpstream && !loc.isDefaultBackend ? {
+      ...a.affinity,
+      cookiePath: a.affinity.cookiePath || loc.path,
+    } : null,
     canary: loc.canary
       ? {
           upstream: loc.canary.backend.upstreamName,
@@ -136,7 +139,9 @@ function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean
 
 function luaComments(info: LuaBalancerInfo): NginxNode[] {
   const out: NginxNode[] = [c(`balancer_by_lua (modelled): ${info.algorithm} over upstream ${info.upstream}`)];
-  if (info.affinity) out.push(c(`affinity: cookie ${info.affinity.cookieName} (${info.affinity.mode}), path ${info.affinity.cookiePath}`));
+  if (info.affinity) out.push(
+    c(`affinity: cookie ${info.affinity.cookieName} (${info.affinity.mode}), path ${info.affinity.cookiePath}`)
+  );
   if (info.canary) {
     const k = info.canary;
     const by = [
@@ -170,10 +175,20 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
   // The root default location of a host carries its Ingress's annotations too, so an unmatched
   // path on a TLS host is redirected as well (ingress-nginx locationApplyAnnotations).
   if (a.forceSslRedirect || (a.sslRedirect && server.tls !== null && server.tls.found)) {
-    children.push(b(`${id}#ssl-redirect`, 'if', ['($scheme', '=', 'http)'], [d('return', '308', 'https://$host$request_uri')]));
+    children.push(b(
+      `${id}#ssl-redirect`,
+      'if',
+      ['($scheme', '=', 'http)'],
+      [d('return', '308', 'https://$host$request_uri')],
+    ));
   }
   if (server.appRoot && loc.path === '/') {
-    children.push(b(`${id}#app-root`, 'if', ['($uri', '=', '/)'], [d('return', '302', `$scheme://$http_host${server.appRoot}`)]));
+    children.push(b(
+      `${id}#app-root`,
+      'if',
+      ['($uri', '=', '/)'],
+      [d('return', '302', `$scheme://$http_host${server.appRoot}`)],
+    ));
   }
   // Before buildProxyPass's `rewrite ... break`, as nginx.tmpl orders them: a matching `break` ends
   // the location's rewrite-module directives, so a `set` after it would leave the balancer's
@@ -207,7 +222,11 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const listen = options.listen ?? { http: '80', https: '443' };
   const sslDir = options.sslDir ?? '/etc/ingress-controller/ssl';
   const internal = options.internalDefaultServer ?? INTERNAL_DEFAULT_SERVER;
-  const files = options.files ?? { pid: '/tmp/nginx/nginx.pid', errorLog: '/var/log/nginx/error.log', accessLog: '/var/log/nginx/access.log' };
+  const files = options.files ?? {
+    pid: '/tmp/nginx/nginx.pid',
+    errorLog: '/var/log/nginx/error.log',
+    accessLog: '/var/log/nginx/access.log',
+  };
   const endpointsBlind = options.endpointsBlind ?? false;
 
   // Every backend any location uses, by upstream name (the first definition wins).
@@ -221,7 +240,10 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const hasEndpoints = (be: BackendModel) => serversOf(be).length > 0;
 
   const upstreams: NginxNode[] = [];
-  const names = [...backends.keys()].sort((x, y) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
+  const names = [...backends.keys()].sort((
+    x,
+    y,
+  ) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
   for (const name of names) {
     const be = backends.get(name)!;
     const servers = serversOf(be);
@@ -259,17 +281,31 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     if (server.tls && server.tls.found && server.tls.certPem && server.tls.keyPem) {
       pem = certPath(`${server.tls.secretNamespace}-${server.tls.secretName}.pem`);
       if (!certificates.some((x) => x.path === pem)) {
-        certificates.push({ path: pem, secret: { namespace: server.tls.secretNamespace, name: server.tls.secretName }, certPem: server.tls.certPem, keyPem: server.tls.keyPem });
+        certificates.push({
+          path: pem,
+          secret: { namespace: server.tls.secretNamespace, name: server.tls.secretName },
+          certPem: server.tls.certPem,
+          keyPem: server.tls.keyPem,
+        });
       }
     } else if (server.tls) {
-      children.push(c(`secret ${server.tls.secretNamespace}/${server.tls.secretName} is missing or holds no PEM: the default certificate is served`));
+      children.push(
+        c(
+          `secret ${server.tls.secretNamespace}/${server.tls.secretName} is missing or holds no PEM: the default certificate is served`
+        )
+      );
     }
     children.push(d('ssl_certificate', pem));
     children.push(d('ssl_certificate_key', pem));
     for (const p of planLocations(server)) children.push(renderLocation(server, p, { endpointsBlind }, hasEndpoints));
     if (isDefault) {
       // The catch-all server answers the controller's health check [NGX-TMPL].
-      children.push(b(nginxLocationId(server.host, '', '/healthz'), 'location', ['/healthz'], [d('access_log', 'off'), d('return', '200')]));
+      children.push(b(
+        nginxLocationId(server.host, '', '/healthz'),
+        'location',
+        ['/healthz'],
+        [d('access_log', 'off'), d('return', '200')],
+      ));
     }
     serverBlocks.push(c(`# start server ${server.host}`));
     serverBlocks.push(b(sid, 'server', [], children));
@@ -311,7 +347,9 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   ];
 
   const nodes: NginxNode[] = [
-    c(`nginx.conf for IngressClass "${model.className}", in the shape of ingress-nginx's nginx.tmpl (generated by netlab)`),
+    c(
+      `nginx.conf for IngressClass "${model.className}", in the shape of ingress-nginx's nginx.tmpl (generated by netlab)`
+    ),
     d('worker_processes', '1'),
     d('pid', files.pid),
     d('error_log', files.errorLog, 'notice'),
@@ -319,7 +357,11 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     b('http', 'http', [], http),
   ];
   // Locations and upstreams carry refs; top-level directives carry 'main'.
-  return { nodes, artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes), certificates };
+  return {
+    nodes,
+    artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes),
+    certificates,
+  };
 }
 
 /** server_name as ingress-nginx's buildServerName writes it: `*.foo.com` becomes a one-label regex [NGX-TMPL]. */
