@@ -133,7 +133,9 @@ export function servicePortInfos(svc: Service): ServicePortInfo[] {
       svc.spec.externalTrafficPolicy === 'Local',
     internalPolicyLocal: svc.spec.internalTrafficPolicy === 'Local',
     stickyMaxAgeSeconds: sticky,
-    healthCheckNodePort: type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local' ? (svc.spec.healthCheckNodePort ?? 0) : 0,
+    healthCheckNodePort: type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local' ? (
+      svc.spec.healthCheckNodePort ?? 0
+    ) : 0,
     serviceType: type,
   }));
 }
@@ -211,7 +213,9 @@ export function categorizeEndpoints(
     }
   }
   if (hasLocalReady) localEndpoints = endpoints.filter((e) => e.isLocal && e.ready);
-  else if (hasLocalServingTerminating) localEndpoints = endpoints.filter((e) => e.isLocal && e.serving && e.terminating);
+  else if (hasLocalServingTerminating) localEndpoints = endpoints.filter(
+    (e) => e.isLocal && e.serving && e.terminating
+  );
 
   if (!usesClusterEndpoints(info)) {
     return { clusterEndpoints, localEndpoints, allReachableEndpoints: localEndpoints, hasAnyEndpoints };
