@@ -44,5 +44,8 @@ export function findClient(clients: readonly ExternalClient[], choice: ClientCho
   const name = choice.client || DEFAULT_CLIENT.name;
   const c = all.find((x) => x.name === name);
   if (c) return { ok: true, client: c };
-  return { ok: false, message: `no external client ${JSON.stringify(name)} in this lab (clients: ${all.map((x) => x.name).join(', ')})` };
+  return {
+    ok: false,
+    message: `no external client ${JSON.stringify(name)} in this lab (clients: ${all.map((x) => x.name).join(', ')})`,
+  };
 }

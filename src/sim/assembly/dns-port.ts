@@ -52,7 +52,10 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
     zone,
     zoneArtifact,
     port: {
-      fromPod: (pod, name) => toLookup(dns.resolve({ zone, resolvConf: dns.resolverFor(cluster, pod), name }), zoneArtifact),
+      fromPod: (pod, name) => toLookup(
+        dns.resolve({ zone, resolvConf: dns.resolverFor(cluster, pod), name }),
+        zoneArtifact,
+      ),
       fromNode: (_node, name) => toLookup(dns.resolve({ zone, resolvConf: nodeRc, name }), zoneArtifact),
       fromClient: (client: ExternalClient, name) => toLookup(dns.resolveExternal({ zone, client, name }), zoneArtifact),
     },
