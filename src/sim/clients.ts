@@ -16,7 +16,8 @@ export const isIPv4 = (s: string): boolean => IPV4.test(s);
 // Memoised on the declared list's identity: the canvas and the tracer see one array per scenario.
 const derived = new WeakMap<readonly ExternalClient[], ExternalClient[]>();
 
-/** The lab's outside clients: the default one first (unless the scenario has its own of that name), then the scenario's. */
+/** The lab's outside clients: the default one first (unless the scenario has its own of that name), then the
+ *  scenario's. */
 export function labClients(declared: readonly ExternalClient[] = []): ExternalClient[] {
   const hit = derived.get(declared);
   if (hit) return hit;

@@ -109,7 +109,8 @@ export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: s
   });
 }
 
-/** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes them. */
+/** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes
+ *  them. */
 export function slicesFromEndpoints(ep: Endpoints): Omit<EndpointSlice, 'metadata'>[] {
   return (ep.subsets ?? []).map((s) => {
     const endpoints: SliceEndpoint[] = [];

@@ -48,7 +48,8 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
   switch (policy) {
     case 'ClusterFirst':
       if (pod.spec.hostNetwork) {
-        // kubelet: a hostNetwork pod with ClusterFirst falls back to Default (use ClusterFirstWithHostNet for cluster DNS).
+        // kubelet: a hostNetwork pod with ClusterFirst falls back to Default (use ClusterFirstWithHostNet for cluster
+        // DNS).
         notes.push(
           'hostNetwork pod with dnsPolicy ClusterFirst gets the node\'s resolv.conf (dnsPolicy Default); use ClusterFirstWithHostNet to reach cluster DNS'
         );

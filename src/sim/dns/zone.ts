@@ -343,7 +343,8 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
         address: ep.ip,
       });
     }
-    // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers share priority 0).
+    // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers share priority
+    // 0).
     const named = ports.filter((p) => p.name !== '');
     for (const p of named) {
       const matching = endpoints.filter((ep) => ep.ports.some((q) => q.name === p.name && q.protocol === p.protocol));
@@ -362,7 +363,8 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
         });
       }
     }
-    // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown (port -1 sentinel).
+    // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown (port -1
+    // sentinel).
     const all = endpoints.flatMap((ep) => (ep.ports.length === 0 ? [{
       ep,
       port: -1,

@@ -23,7 +23,7 @@ function fieldText(path: Path): string {
   return s;
 }
 
-// ---------------------------------------------------------------- patterns (shared_types.go, object_reference_types.go)
+// ---------------------------------------------------- patterns (shared_types.go, object_reference_types.go)
 
 const P = {
   group: /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,

@@ -455,7 +455,8 @@ function decodeBase64(s: string): string | null {
   }
 }
 
-/** A TLS Secret's certificate and key, when they hold PEM text (else null: the caller substitutes its fake certificate). */
+/** A TLS Secret's certificate and key, when they hold PEM text (else null: the caller substitutes its fake
+ *  certificate). */
 export function tlsFromSecret(secret: Secret | undefined): { certPem: string | null; keyPem: string | null } {
   const get = (k: string) => secret?.stringData?.[k] ?? (
     secret?.data?.[k] !== undefined ? decodeBase64(secret.data[k]!) : null

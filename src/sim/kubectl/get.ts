@@ -24,7 +24,8 @@ import { eventAge, labClock, objectAge, type LabClock } from './age';
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
 export interface KubectlGetOptions {
-  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events", ... */
+  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events",
+   *  ... */
   kind: string;
   name?: string;
   namespace?: string;

@@ -365,7 +365,8 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
     case 'create':
       return apply(env, a, stdin, verb);
     case 'delete': {
-      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited configuration.
+      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited
+      // configuration.
       if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
         return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
       }

@@ -16,7 +16,8 @@ import { b, c, d, quoteArg, renderConf } from './conf';
 export interface NginxRenderOptions {
   /** Listen arguments for plain HTTP and for TLS ("80" and "443" in a pod; loopback addresses in tests). */
   listen?: { http: string; https: string };
-  /** Directory of the PEM files ingress-nginx writes (`/etc/ingress-controller/ssl`); relative paths resolve against nginx.conf's directory. */
+  /** Directory of the PEM files ingress-nginx writes (`/etc/ingress-controller/ssl`); relative paths resolve against
+   *  nginx.conf's directory. */
   sslDir?: string;
   /** Where the internal 404 server listens (ingress-nginx: 127.0.0.1:8181). */
   internalDefaultServer?: { address: string; port: number };

@@ -34,7 +34,8 @@ export interface TraefikService {
 export interface TraefikConfig {
   className: string;
   routers: TraefikRouter[];
-  /** Routers the provider left out because their Service had no ready endpoints (its log: "Skipping service: no endpoints found"). */
+  /** Routers the provider left out because their Service had no ready endpoints (its log: "Skipping service: no
+   *  endpoints found"). */
   skipped: { router: string; service: string; ingress: IngressRef }[];
   services: TraefikService[];
   serving: IngressServing[];

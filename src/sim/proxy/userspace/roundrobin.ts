@@ -29,7 +29,8 @@ export interface BalancerState {
 
 export type BalancerStates = Record<string, BalancerState>;
 
-/** OnEndpointsUpdate: a changed endpoint set is reshuffled and the cursor reset; affinity to removed endpoints is forgotten. */
+/** OnEndpointsUpdate: a changed endpoint set is reshuffled and the cursor reset; affinity to removed endpoints is
+ *  forgotten. */
 export function updateService(args: {
   states: BalancerStates;
   service: string;
