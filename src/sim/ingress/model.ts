@@ -141,11 +141,9 @@ export function selectSpecPath(paths: readonly SpecPath[], requestPath: string):
   paths.forEach((p, i) => {
     const rulePath = p.path || '/';
     const ok =
-      p.pathType === 'ImplementationSpecific' ? requestPath.startsWith(rulePath) : specPathMatches(
-        p.pathType,
-        rulePath,
-        requestPath,
-      );
+      p.pathType === 'ImplementationSpecific'
+        ? requestPath.startsWith(rulePath)
+        : specPathMatches(p.pathType, rulePath, requestPath);
     if (!ok) return;
     // Length of the matched path, trailing slash ignored for Prefix (`/foo/` and `/foo` tie).
     const len = p.pathType === 'Prefix' ? rulePath.replace(/\/+$/, '').length : rulePath.length;

@@ -82,9 +82,9 @@ function describeService(c: Cluster, s: Service): string[] {
         (q) => (q.name ?? '') === (p.name ?? '') && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')
       );
       if (!port) continue;
-      for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(
-        `${a}:${port.port}`
-      );
+      for (const e of es.endpoints) {
+        if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${port.port}`);
+      }
     }
     lines.push(`Endpoints:\t${eps.length ? eps.join(',') : '<none>'}`);
   }
@@ -158,9 +158,9 @@ function backendText(c: Cluster, ns: string, b: IngressBackend | undefined): str
     if (es.metadata.namespace !== ns || es.metadata.labels?.['kubernetes.io/service-name'] !== svc.name) continue;
     const ep = es.ports?.find((q) => (q.name ?? '') === (sp?.name ?? ''));
     if (!ep) continue;
-    for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(
-      `${a}:${ep.port}`
-    );
+    for (const e of es.endpoints) {
+      if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${ep.port}`);
+    }
   }
   return `${svc.name}:${port} (${eps.length ? eps.join(',') : '<none>'})`;
 }
