@@ -16,7 +16,8 @@ export const isIPv4 = (s: string): boolean => IPV4.test(s);
 // Memoised on the declared list's identity: the canvas and the tracer see one array per scenario.
 const derived = new WeakMap<readonly ExternalClient[], ExternalClient[]>();
 
-/** The lab's outside clients: the default one first (unless the scenario has its own of that name), then the scenario's. */
+/** The lab's outside clients: the default one first (unless the scenario has its own of that name), then the
+ *  scenario's. */
 export function labClients(declared: readonly ExternalClient[] = []): ExternalClient[] {
   const hit = derived.get(declared);
   if (hit) return hit;
@@ -44,5 +45,8 @@ export function findClient(clients: readonly ExternalClient[], choice: ClientCho
   const name = choice.client || DEFAULT_CLIENT.name;
   const c = all.find((x) => x.name === name);
   if (c) return { ok: true, client: c };
-  return { ok: false, message: `no external client ${JSON.stringify(name)} in this lab (clients: ${all.map((x) => x.name).join(', ')})` };
+  return {
+    ok: false,
+    message: `no external client ${JSON.stringify(name)} in this lab (clients: ${all.map((x) => x.name).join(', ')})`,
+  };
 }

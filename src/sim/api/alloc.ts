@@ -80,7 +80,11 @@ export class ClusterIPAllocator {
         message: `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${this.cidr.text}`,
       };
     }
-    if (this.bits.used.has(s)) return { ok: false, error: 'allocated', message: `failed to allocate IP ${ip}: provided IP is already allocated` };
+    if (this.bits.used.has(s)) return {
+      ok: false,
+      error: 'allocated',
+      message: `failed to allocate IP ${ip}: provided IP is already allocated`,
+    };
     this.bits.used.add(s);
     return { ok: true, value: ip };
   }
@@ -111,7 +115,11 @@ export class NodePortAllocator {
 
   static create(range: { min: number; max: number }): NodePortAllocator {
     const size = range.max - range.min + 1;
-    return new NodePortAllocator(range.min, range.max, new BandAllocator(size, Math.min(size, staticBandSize(size, 32, 128))));
+    return new NodePortAllocator(
+      range.min,
+      range.max,
+      new BandAllocator(size, Math.min(size, staticBandSize(size, 32, 128))),
+    );
   }
 
   clone(): NodePortAllocator {

@@ -1,7 +1,19 @@
 // Defaulting as the apiserver applies it on create (pkg/apis/*/v1/defaults.go plus the registry
 // strategies' PrepareForCreate): the fields `kubectl get -o yaml` shows that nobody wrote.
 
-import type { Container, Deployment, DaemonSet, EndpointSlice, Endpoints, KubeObject, OtherObject, Pod, PodSpec, ReplicaSet, Service } from './types';
+import type {
+  Container,
+  Deployment,
+  DaemonSet,
+  EndpointSlice,
+  Endpoints,
+  KubeObject,
+  OtherObject,
+  Pod,
+  PodSpec,
+  ReplicaSet,
+  Service,
+} from './types';
 import { NAMESPACED_KINDS } from './types';
 
 /** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
@@ -49,13 +61,18 @@ function defaultService(svc: Service): Service {
     });
   }
   if (spec.type !== 'ExternalName') {
-    if (isExternallyAccessible({ ...svc, spec }) && spec.externalTrafficPolicy === undefined) spec.externalTrafficPolicy = 'Cluster';
+    if (isExternallyAccessible({
+      ...svc,
+      spec,
+    }) && spec.externalTrafficPolicy === undefined) spec.externalTrafficPolicy = 'Cluster';
     spec.internalTrafficPolicy ??= 'Cluster';
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   // The registry keeps clusterIP and clusterIPs in step (PrepareForCreate / normalizeClusterIPs).
   if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) spec.clusterIPs = [spec.clusterIP];
-  if ((spec.clusterIP === undefined || spec.clusterIP === '') && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
+  if ((
+    spec.clusterIP === undefined || spec.clusterIP === ''
+  ) && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
   // Every Service carries `status: {loadBalancer: {}}`; an ingress list a manifest gives is kept
   // (kube-proxy's test fixtures write it directly).
   return { ...svc, spec, status: { ...svc.status, loadBalancer: svc.status?.loadBalancer ?? {} } };
@@ -97,7 +114,10 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       const ep = o as Endpoints;
       return {
         ...ep,
-        subsets: ep.subsets?.map((s) => ({ ...s, ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })) })),
+        subsets: ep.subsets?.map((s) => ({
+          ...s,
+          ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
+        })),
       } as T;
     }
     case 'EndpointSlice': {
@@ -106,7 +126,10 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
     }
     case 'Namespace':
       // The namespace strategy stamps this label so namespaceSelectors can match by name.
-      return { ...o, metadata: { ...metadata, labels: { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name } } } as unknown as T;
+      return {
+        ...o,
+        metadata: { ...metadata, labels: { ...metadata.labels, 'kubernetes.io/metadata.name': metadata.name } },
+      } as unknown as T;
     default:
       return o as T;
   }

@@ -60,7 +60,11 @@ export function formatFieldError(e: FieldError): string {
   return `${e.field}: ${body}`;
 }
 
-export const invalid = (field: string, value: GoValue, detail: string): FieldError => ({ type: 'Invalid', field, value, detail });
+export const invalid = (
+  field: string,
+  value: GoValue,
+  detail: string,
+): FieldError => ({ type: 'Invalid', field, value, detail });
 export const required = (field: string, detail = ''): FieldError => ({ type: 'Required', field, detail });
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'Forbidden', field, detail });
 export const duplicate = (field: string, value: GoValue): FieldError => ({ type: 'Duplicate', field, value });

@@ -23,7 +23,7 @@ function fieldText(path: Path): string {
   return s;
 }
 
-// ---------------------------------------------------------------- patterns (shared_types.go, object_reference_types.go)
+// ---------------------------------------------------- patterns (shared_types.go, object_reference_types.go)
 
 const P = {
   group: /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
@@ -66,8 +66,17 @@ class Checker {
   }
 
   typeError(v: unknown, path: Path, want: string): void {
-    const got = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
-    this.push(path, { type: 'Invalid', value: { go: 'string', v: got }, detail: `${fieldText(path)} in body must be of type ${want}: ${JSON.stringify(got)}` });
+    const got = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'number' ? (
+      Number.isInteger(v) ? 'integer' : 'number'
+    ) : typeof v;
+    this.push(
+      path,
+      {
+        type: 'Invalid',
+        value: { go: 'string', v: got },
+        detail: `${fieldText(path)} in body must be of type ${want}: ${JSON.stringify(got)}`,
+      },
+    );
   }
 
   str(v: unknown, path: Path, o: { required?: boolean; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[] } = {}): v is string {
@@ -89,11 +98,25 @@ class Checker {
       ok = false;
     }
     if (o.min !== undefined && v.length < o.min) {
-      this.push(path, { type: 'Invalid', value: { go: 'string', v }, detail: `${fieldText(path)} in body should be at least ${o.min} chars long` });
+      this.push(
+        path,
+        {
+          type: 'Invalid',
+          value: { go: 'string', v },
+          detail: `${fieldText(path)} in body should be at least ${o.min} chars long`,
+        },
+      );
       ok = false;
     }
     if (ok && o.pattern && !o.pattern.test(v)) {
-      this.push(path, { type: 'Invalid', value: { go: 'string', v }, detail: `${fieldText(path)} in body should match '${source(o.pattern)}'` });
+      this.push(
+        path,
+        {
+          type: 'Invalid',
+          value: { go: 'string', v },
+          detail: `${fieldText(path)} in body should match '${source(o.pattern)}'`,
+        },
+      );
       ok = false;
     }
     return ok;
@@ -109,11 +132,25 @@ class Checker {
       return false;
     }
     if (o.min !== undefined && v < o.min) {
-      this.push(path, { type: 'Invalid', value: { go: 'int', v }, detail: `${fieldText(path)} in body should be greater than or equal to ${o.min}` });
+      this.push(
+        path,
+        {
+          type: 'Invalid',
+          value: { go: 'int', v },
+          detail: `${fieldText(path)} in body should be greater than or equal to ${o.min}`,
+        },
+      );
       return false;
     }
     if (o.max !== undefined && v > o.max) {
-      this.push(path, { type: 'Invalid', value: { go: 'int', v }, detail: `${fieldText(path)} in body should be less than or equal to ${o.max}` });
+      this.push(
+        path,
+        {
+          type: 'Invalid',
+          value: { go: 'int', v },
+          detail: `${fieldText(path)} in body should be less than or equal to ${o.max}`,
+        },
+      );
       return false;
     }
     return true;
@@ -129,11 +166,21 @@ class Checker {
       return false;
     }
     if (o.max !== undefined && v.length > o.max) {
-      this.push(path, { type: 'TooMany', value: { go: 'int', v: v.length }, detail: `must have at most ${o.max} items` });
+      this.push(
+        path,
+        { type: 'TooMany', value: { go: 'int', v: v.length }, detail: `must have at most ${o.max} items` },
+      );
       return false;
     }
     if (o.min !== undefined && v.length < o.min) {
-      this.push(path, { type: 'Invalid', value: { go: 'int', v: v.length }, detail: `${fieldText(path)} in body should have at least ${o.min} items` });
+      this.push(
+        path,
+        {
+          type: 'Invalid',
+          value: { go: 'int', v: v.length },
+          detail: `${fieldText(path)} in body should have at least ${o.min} items`,
+        },
+      );
       return false;
     }
     return true;
@@ -175,7 +222,10 @@ function checkHeaderModifier(c: Checker, m: unknown, path: Path): void {
       if (!c.isObject(h, hp)) return;
       if (c.str(h.name, [...hp, 'name'], { required: true, min: 1, max: 256, pattern: P.headerName })) {
         const lower = (h.name as string).toLowerCase();
-        if (seen.has(lower)) c.push([...path, key], { type: 'Duplicate', value: { go: 'string', v: h.name as string } });
+        if (seen.has(lower)) c.push(
+          [...path, key],
+          { type: 'Duplicate', value: { go: 'string', v: h.name as string } },
+        );
         seen.add(lower);
       }
       c.str(h.value, [...hp, 'value'], { required: true, min: 1, max: 4096 });
@@ -191,13 +241,33 @@ function checkPathModifier(c: Checker, p: unknown, path: Path): void {
   c.str(p.type, [...path, 'type'], { required: true, enum: ['ReplaceFullPath', 'ReplacePrefixMatch'] });
   c.str(p.replaceFullPath, [...path, 'replaceFullPath'], { max: 1024 });
   c.str(p.replacePrefixMatch, [...path, 'replacePrefixMatch'], { max: 1024 });
-  if (p.type === 'ReplaceFullPath' && p.replaceFullPath === undefined) c.cel(path, "replaceFullPath must be specified when type is set to 'ReplaceFullPath'");
-  if (p.replaceFullPath !== undefined && p.type !== 'ReplaceFullPath') c.cel(path, "type must be 'ReplaceFullPath' when replaceFullPath is set");
-  if (p.type === 'ReplacePrefixMatch' && p.replacePrefixMatch === undefined) c.cel(path, "replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'");
-  if (p.replacePrefixMatch !== undefined && p.type !== 'ReplacePrefixMatch') c.cel(path, "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set");
+  if (p.type === 'ReplaceFullPath' && p.replaceFullPath === undefined) c.cel(
+    path,
+    "replaceFullPath must be specified when type is set to 'ReplaceFullPath'",
+  );
+  if (p.replaceFullPath !== undefined && p.type !== 'ReplaceFullPath') c.cel(
+    path,
+    "type must be 'ReplaceFullPath' when replaceFullPath is set",
+  );
+  if (p.type === 'ReplacePrefixMatch' && p.replacePrefixMatch === undefined) c.cel(
+    path,
+    "replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'",
+  );
+  if (p.replacePrefixMatch !== undefined && p.type !== 'ReplacePrefixMatch') c.cel(
+    path,
+    "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set",
+  );
 }
 
-const FILTER_TYPES = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror', 'RequestRedirect', 'URLRewrite', 'ExtensionRef', 'CORS'];
+const FILTER_TYPES = [
+  'RequestHeaderModifier',
+  'ResponseHeaderModifier',
+  'RequestMirror',
+  'RequestRedirect',
+  'URLRewrite',
+  'ExtensionRef',
+  'CORS',
+];
 const FILTER_FIELDS: Record<string, string> = {
   CORS: 'cors',
   RequestHeaderModifier: 'requestHeaderModifier',
@@ -212,11 +282,25 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
   if (!c.isObject(f, path)) return;
   c.str(f.type, [...path, 'type'], { required: true, enum: FILTER_TYPES });
   for (const [type, field] of Object.entries(FILTER_FIELDS)) {
-    if (f[field] !== undefined && f.type !== type) c.cel(path, `filter.${field} must be nil if the filter.type is not ${type}`);
-    if (f[field] === undefined && f.type === type) c.cel(path, `filter.${field} must be specified for ${type} filter.type`);
+    if (f[field] !== undefined && f.type !== type) c.cel(
+      path,
+      `filter.${field} must be nil if the filter.type is not ${type}`,
+    );
+    if (f[field] === undefined && f.type === type) c.cel(
+      path,
+      `filter.${field} must be specified for ${type} filter.type`,
+    );
   }
-  if (f.requestHeaderModifier !== undefined) checkHeaderModifier(c, f.requestHeaderModifier, [...path, 'requestHeaderModifier']);
-  if (f.responseHeaderModifier !== undefined) checkHeaderModifier(c, f.responseHeaderModifier, [...path, 'responseHeaderModifier']);
+  if (f.requestHeaderModifier !== undefined) checkHeaderModifier(
+    c,
+    f.requestHeaderModifier,
+    [...path, 'requestHeaderModifier'],
+  );
+  if (f.responseHeaderModifier !== undefined) checkHeaderModifier(
+    c,
+    f.responseHeaderModifier,
+    [...path, 'responseHeaderModifier'],
+  );
   const rr = f.requestRedirect;
   if (rr !== undefined && c.isObject(rr, [...path, 'requestRedirect'])) {
     const rp = [...path, 'requestRedirect'];
@@ -224,7 +308,14 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
     c.str(rr.hostname, [...rp, 'hostname'], { min: 1, max: 253, pattern: P.hostname });
     c.int(rr.port, [...rp, 'port'], { min: 1, max: 65535 });
     if (rr.statusCode !== undefined && typeof rr.statusCode === 'number' && ![301, 302, 303, 307, 308].includes(rr.statusCode)) {
-      c.push([...rp, 'statusCode'], { type: 'NotSupported', value: { go: 'int', v: rr.statusCode }, supported: ['301', '302', '303', '307', '308'] });
+      c.push(
+        [...rp, 'statusCode'],
+        {
+          type: 'NotSupported',
+          value: { go: 'int', v: rr.statusCode },
+          supported: ['301', '302', '303', '307', '308'],
+        },
+      );
     } else c.int(rr.statusCode, [...rp, 'statusCode']);
     if (rr.path !== undefined) checkPathModifier(c, rr.path, [...rp, 'path']);
   }
@@ -238,9 +329,16 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
   if (rm !== undefined && c.isObject(rm, [...path, 'requestMirror'])) {
     const mp = [...path, 'requestMirror'];
     if (rm.backendRef === undefined) c.required([...mp, 'backendRef']);
-    else if (c.isObject(rm.backendRef, [...mp, 'backendRef'])) checkBackendObjectRef(c, rm.backendRef, [...mp, 'backendRef']);
+    else if (c.isObject(rm.backendRef, [...mp, 'backendRef'])) checkBackendObjectRef(
+      c,
+      rm.backendRef,
+      [...mp, 'backendRef'],
+    );
     c.int(rm.percent, [...mp, 'percent'], { min: 0, max: 100 });
-    if (rm.percent !== undefined && rm.fraction !== undefined) c.cel(mp, 'Only one of percent or fraction may be specified in HTTPRequestMirrorFilter');
+    if (rm.percent !== undefined && rm.fraction !== undefined) c.cel(
+      mp,
+      'Only one of percent or fraction may be specified in HTTPRequestMirrorFilter',
+    );
   }
   const er = f.extensionRef;
   if (er !== undefined && c.isObject(er, [...path, 'extensionRef'])) {
@@ -280,13 +378,22 @@ function checkPathMatch(c: Checker, p: unknown, path: Path): void {
   if (type === 'Exact' || type === 'PathPrefix') {
     const when = "when type one of ['Exact', 'PathPrefix']";
     if (!v.startsWith('/')) c.cel(path, `value must be an absolute path and start with '/' ${when}`);
-    for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) if (v.includes(bad)) c.cel(path, `must not contain '${bad}' ${when}`);
+    for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) if (v.includes(bad)) c.cel(
+      path,
+      `must not contain '${bad}' ${when}`,
+    );
     if (v.endsWith('/..')) c.cel(path, `must not end with '/..' ${when}`);
     if (v.endsWith('/.')) c.cel(path, `must not end with '/.' ${when}`);
   }
-  if (!PATH_TYPES.includes(type as string)) c.cel(path, "type must be one of ['Exact', 'PathPrefix', 'RegularExpression']");
+  if (!PATH_TYPES.includes(type as string)) c.cel(
+    path,
+    "type must be one of ['Exact', 'PathPrefix', 'RegularExpression']",
+  );
   if ((type === 'Exact' || type === 'PathPrefix') && !P.validPath.test(v)) {
-    c.cel(path, `must only contain valid characters (matching ${P.validPath.source}) for types ['Exact', 'PathPrefix']`);
+    c.cel(
+      path,
+      `must only contain valid characters (matching ${P.validPath.source}) for types ['Exact', 'PathPrefix']`,
+    );
   }
 }
 
@@ -304,7 +411,13 @@ function checkMatch(c: Checker, m: unknown, path: Path): void {
       if (c.str(h.name, [...hp, 'name'], { required: true, min: 1, max: 256, pattern: P.headerName })) {
         // listMapKey name: header names are case-insensitive, query param names are not.
         const k = key === 'headers' ? (h.name as string).toLowerCase() : (h.name as string);
-        if (seen.has(k)) c.push([...path, key, i], { type: 'Duplicate', value: { go: 'raw', text: `map[string]interface {}{"name":${JSON.stringify(h.name)}}` } });
+        if (seen.has(k)) c.push(
+          [...path, key, i],
+          {
+            type: 'Duplicate',
+            value: { go: 'raw', text: `map[string]interface {}{"name":${JSON.stringify(h.name)}}` },
+          },
+        );
         seen.add(k);
       }
       c.str(h.value, [...hp, 'value'], { required: true, min: 1, max: key === 'headers' ? 4096 : 1024 });
@@ -315,7 +428,11 @@ function checkMatch(c: Checker, m: unknown, path: Path): void {
 
 function prefixMatchCount(matches: unknown): number {
   if (!Array.isArray(matches)) return 1; // the default match is PathPrefix "/"
-  return matches.filter((m) => m && typeof m === 'object' && ((m as { path?: { type?: string } }).path?.type ?? 'PathPrefix') === 'PathPrefix').length;
+  return matches.filter(
+    (m) => m && typeof m === 'object' && (
+      (m as { path?: { type?: string } }).path?.type ?? 'PathPrefix'
+    ) === 'PathPrefix'
+  ).length;
 }
 
 function hasPrefixRewrite(fs: readonly Record<string, unknown>[], field: 'requestRedirect' | 'urlRewrite'): boolean {
@@ -328,7 +445,11 @@ function hasPrefixRewrite(fs: readonly Record<string, unknown>[], field: 'reques
 function checkRule(c: Checker, r: unknown, path: Path): void {
   if (!c.isObject(r, path)) return;
   c.str(r.name, [...path, 'name'], { min: 1, max: 253, pattern: P.sectionName });
-  if (c.list(r.matches, [...path, 'matches'], { max: 64 })) r.matches.forEach((m, i) => checkMatch(c, m, [...path, 'matches', i]));
+  if (c.list(
+    r.matches,
+    [...path, 'matches'],
+    { max: 64 },
+  )) r.matches.forEach((m, i) => checkMatch(c, m, [...path, 'matches', i]));
   const fs = checkFilterList(c, r.filters, [...path, 'filters']);
   const backendFilters: Record<string, unknown>[][] = [];
   if (c.list(r.backendRefs, [...path, 'backendRefs'], { max: 16 })) {
@@ -342,15 +463,30 @@ function checkRule(c: Checker, r: unknown, path: Path): void {
   }
   // CEL rules of HTTPRouteRule.
   const hasBackends = Array.isArray(r.backendRefs) && r.backendRefs.length > 0;
-  if (hasBackends && fs.some((f) => f.requestRedirect !== undefined)) c.cel(path, 'RequestRedirect filter must not be used together with backendRefs');
+  if (hasBackends && fs.some((f) => f.requestRedirect !== undefined)) c.cel(
+    path,
+    'RequestRedirect filter must not be used together with backendRefs',
+  );
   const onePrefix = prefixMatchCount(r.matches) === 1 && (!Array.isArray(r.matches) || r.matches.length <= 1);
-  if (hasPrefixRewrite(fs, 'requestRedirect') && !onePrefix) c.cel(path, 'When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified');
-  if (hasPrefixRewrite(fs, 'urlRewrite') && !onePrefix) c.cel(path, 'When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified');
+  if (hasPrefixRewrite(fs, 'requestRedirect') && !onePrefix) c.cel(
+    path,
+    'When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+  );
+  if (hasPrefixRewrite(fs, 'urlRewrite') && !onePrefix) c.cel(
+    path,
+    'When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+  );
   if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'requestRedirect')) && !onePrefix) {
-    c.cel(path, 'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified');
+    c.cel(
+      path,
+      'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+    );
   }
   if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'urlRewrite')) && !onePrefix) {
-    c.cel(path, 'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified');
+    c.cel(
+      path,
+      'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+    );
   }
 }
 
@@ -374,19 +510,46 @@ export function validateHTTPRouteSpec(spec: unknown): CrdFieldError[] {
     refs.forEach((p, i) => checkParentRef(c, p, [...path, 'parentRefs', i]));
     const objs = refs.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
     // CEL: several references to one parent need distinct sectionNames (the standard channel's rule).
-    const needSection = objs.some((p1) => objs.some((p2) => p1 !== p2 && sameParent(p1, p2) && (p1.sectionName ?? '') === '' && (p2.sectionName ?? '') === ''));
-    const clash = objs.some((p1) => objs.some((p2) => p1 !== p2 && sameParent(p1, p2) && (p1.sectionName ?? '') === (p2.sectionName ?? '')));
-    if (needSection) c.cel([...path, 'parentRefs'], 'sectionName must be specified when parentRefs includes 2 or more references to the same parent');
-    if (clash) c.cel([...path, 'parentRefs'], 'sectionName must be unique when parentRefs includes 2 or more references to the same parent');
+    const needSection = objs.some((p1) => objs.some((p2) => p1 !== p2 && sameParent(
+      p1,
+      p2,
+    ) && (p1.sectionName ?? '') === '' && (p2.sectionName ?? '') === ''));
+    const clash = objs.some((p1) => objs.some((p2) => p1 !== p2 && sameParent(
+      p1,
+      p2,
+    ) && (p1.sectionName ?? '') === (p2.sectionName ?? '')));
+    if (needSection) c.cel(
+      [...path, 'parentRefs'],
+      'sectionName must be specified when parentRefs includes 2 or more references to the same parent',
+    );
+    if (clash) c.cel(
+      [...path, 'parentRefs'],
+      'sectionName must be unique when parentRefs includes 2 or more references to the same parent',
+    );
   }
   if (c.list(spec.hostnames, [...path, 'hostnames'], { max: 16 })) {
-    spec.hostnames.forEach((h, i) => c.str(h, [...path, 'hostnames', i], { required: true, min: 1, max: 253, pattern: P.hostname }));
+    spec.hostnames.forEach((h, i) => c.str(
+      h,
+      [...path, 'hostnames', i],
+      { required: true, min: 1, max: 253, pattern: P.hostname },
+    ));
   }
   if (c.list(spec.rules, [...path, 'rules'], { max: 16 })) {
     spec.rules.forEach((r, i) => checkRule(c, r, [...path, 'rules', i]));
-    const total = spec.rules.reduce<number>((n, r) => n + (r && typeof r === 'object' && Array.isArray((r as { matches?: unknown[] }).matches) ? (r as { matches: unknown[] }).matches.length : 0), 0);
-    if (total > 128) c.cel([...path, 'rules'], 'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128');
-    const names = spec.rules.map((r) => (r && typeof r === 'object' ? (r as { name?: unknown }).name : undefined)).filter((n) => typeof n === 'string');
+    const total = spec.rules.reduce<number>(
+      (
+        n,
+        r,
+      ) => n + (r && typeof r === 'object' && Array.isArray((r as { matches?: unknown[] }).matches) ? (r as { matches: unknown[] }).matches.length : 0),
+      0,
+    );
+    if (total > 128) c.cel(
+      [...path, 'rules'],
+      'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
+    );
+    const names = spec.rules.map(
+      (r) => (r && typeof r === 'object' ? (r as { name?: unknown }).name : undefined)
+    ).filter((n) => typeof n === 'string');
     if (new Set(names).size !== names.length) c.cel([...path, 'rules'], 'Rule name must be unique within the route');
   }
   return c.errors;
@@ -418,7 +581,10 @@ function checkListener(c: Checker, l: unknown, path: Path): void {
     const mode = tls.mode ?? 'Terminate';
     const certs = Array.isArray(tls.certificateRefs) ? tls.certificateRefs.length : 0;
     const options = tls.options && typeof tls.options === 'object' ? Object.keys(tls.options).length : 0;
-    if (mode === 'Terminate' && certs === 0 && options === 0) c.cel([...path, 'tls'], 'certificateRefs or options must be specified when mode is Terminate');
+    if (mode === 'Terminate' && certs === 0 && options === 0) c.cel(
+      [...path, 'tls'],
+      'certificateRefs or options must be specified when mode is Terminate',
+    );
   }
   const ar = l.allowedRoutes;
   if (ar !== undefined && c.isObject(ar, [...path, 'allowedRoutes'])) {
@@ -452,15 +618,30 @@ export function validateGatewaySpec(spec: unknown): CrdFieldError[] {
   const objs = ls.filter((l): l is Record<string, unknown> => !!l && typeof l === 'object');
   const lp = [...path, 'listeners'];
   // The CEL rules of GatewaySpec.Listeners, in the CRD's order.
-  if (objs.some((l) => ['HTTP', 'TCP', 'UDP'].includes(l.protocol as string) && l.tls !== undefined)) c.cel(lp, "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']");
+  if (objs.some((l) => ['HTTP', 'TCP', 'UDP'].includes(l.protocol as string) && l.tls !== undefined)) c.cel(
+    lp,
+    "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
+  );
   if (objs.some((l) => l.protocol === 'HTTPS' && l.tls && typeof l.tls === 'object' && ![undefined, '', 'Terminate'].includes((l.tls as { mode?: string }).mode))) {
     c.cel(lp, 'tls mode must be Terminate for protocol HTTPS');
   }
-  if (objs.some((l) => l.protocol === 'TLS' && !(l.tls && typeof l.tls === 'object' && (l.tls as { mode?: string }).mode))) c.cel(lp, 'tls mode must be set for protocol TLS');
-  if (objs.some((l) => ['TCP', 'UDP'].includes(l.protocol as string) && l.hostname !== undefined && l.hostname !== '')) c.cel(lp, "hostname must not be specified for protocols ['TCP', 'UDP']");
-  if (new Set(objs.map((l) => l.name)).size !== objs.length) c.cel(lp, 'Listener name must be unique within the Gateway');
+  if (objs.some((l) => l.protocol === 'TLS' && !(l.tls && typeof l.tls === 'object' && (l.tls as { mode?: string }).mode))) c.cel(
+    lp,
+    'tls mode must be set for protocol TLS',
+  );
+  if (objs.some((l) => ['TCP', 'UDP'].includes(l.protocol as string) && l.hostname !== undefined && l.hostname !== '')) c.cel(
+    lp,
+    "hostname must not be specified for protocols ['TCP', 'UDP']",
+  );
+  if (new Set(objs.map((l) => l.name)).size !== objs.length) c.cel(
+    lp,
+    'Listener name must be unique within the Gateway',
+  );
   const combos = objs.map((l) => `${String(l.port)}|${String(l.protocol)}|${String(l.hostname ?? '')}`);
-  if (new Set(combos).size !== combos.length) c.cel(lp, 'Combination of port, protocol and hostname must be unique for each listener');
+  if (new Set(combos).size !== combos.length) c.cel(
+    lp,
+    'Combination of port, protocol and hostname must be unique for each listener',
+  );
   if (c.list(spec.addresses, [...path, 'addresses'], { max: 16 })) {
     spec.addresses.forEach((a, i) => {
       const ap = [...path, 'addresses', i];
@@ -481,7 +662,11 @@ export function validateGatewayClassSpec(spec: unknown): CrdFieldError[] {
     return c.errors;
   }
   if (!c.isObject(spec, path)) return c.errors;
-  c.str(spec.controllerName, [...path, 'controllerName'], { required: true, min: 1, max: 253, pattern: P.controllerName });
+  c.str(
+    spec.controllerName,
+    [...path, 'controllerName'],
+    { required: true, min: 1, max: 253, pattern: P.controllerName },
+  );
   c.str(spec.description, [...path, 'description'], { max: 64 });
   return c.errors;
 }
@@ -515,7 +700,12 @@ export function validateReferenceGrantSpec(spec: unknown): CrdFieldError[] {
   return c.errors;
 }
 
-export const GATEWAY_API_KINDS: ReadonlySet<string> = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'ReferenceGrant']);
+export const GATEWAY_API_KINDS: ReadonlySet<string> = new Set([
+  'GatewayClass',
+  'Gateway',
+  'HTTPRoute',
+  'ReferenceGrant',
+]);
 
 /** The CRD validation of one Gateway API object's spec (metadata is the generic apiserver's). */
 export function validateGatewayApiObject(o: { kind: string; spec?: unknown }): CrdFieldError[] {

@@ -12,7 +12,16 @@ import { NAMESPACED_KINDS, objectKey } from './types';
 import { applyDefaults } from './defaults';
 import { validateObject } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
-import { invalid, int, invalidProblems, raw, resourceOf, type ApiProblem, type FieldError, type ObjectRef } from './errors';
+import {
+  invalid,
+  int,
+  invalidProblems,
+  raw,
+  resourceOf,
+  type ApiProblem,
+  type FieldError,
+  type ObjectRef,
+} from './errors';
 import { goStringSlice } from './validation';
 import { CowMap } from './cowmap';
 
@@ -176,7 +185,15 @@ export class ObjectStore {
     if (errs.length > 0) return { ok: false, problems: invalidProblems(ref, errs) };
     const key = objectKey(obj);
     if (this.get(obj.kind, key)) {
-      return { ok: false, problems: [{ ref, field: '', reason: 'AlreadyExists', message: `${resourceOf(obj.kind)} ${JSON.stringify(ref.name)} already exists` }] };
+      return {
+        ok: false,
+        problems: [{
+          ref,
+          field: '',
+          reason: 'AlreadyExists',
+          message: `${resourceOf(obj.kind)} ${JSON.stringify(ref.name)} already exists`,
+        }],
+      };
     }
     const admitted = this.admit(obj);
     if (!admitted.ok) return admitted;
@@ -186,7 +203,10 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj = { ...obj, metadata: { ...obj.metadata, uid: obj.metadata.uid ?? stableUid(this.settings.seed, obj.kind, key) } };
+    obj = {
+      ...obj,
+      metadata: { ...obj.metadata, uid: obj.metadata.uid ?? stableUid(this.settings.seed, obj.kind, key) },
+    };
     this.bucket(obj.kind).set(key, obj);
     this.created.set(`${obj.kind}/${key}`, this.clock());
     this.emit({ type: 'ADDED', object: obj });
@@ -248,7 +268,15 @@ export class ObjectStore {
     if (this.options.checkNamespaces && NAMESPACED_KINDS.has(obj.kind)) {
       const ns = obj.metadata.namespace ?? 'default';
       if (!this.get('Namespace', ns)) {
-        return { ok: false, problems: [{ ref, field: 'metadata.namespace', reason: 'NotFound', message: `namespaces ${JSON.stringify(ns)} not found` }] };
+        return {
+          ok: false,
+          problems: [{
+            ref,
+            field: 'metadata.namespace',
+            reason: 'NotFound',
+            message: `namespaces ${JSON.stringify(ns)} not found`,
+          }],
+        };
       }
     }
     if (obj.kind === 'Ingress') {
@@ -256,7 +284,9 @@ export class ObjectStore {
       // defaults make the plugin refuse it.
       const ing = obj as unknown as Ingress;
       if (ing.spec?.ingressClassName === undefined && ing.metadata.annotations?.['kubernetes.io/ingress.class'] === undefined) {
-        const defaults = this.list<IngressClass>('IngressClass').filter((c) => c.metadata.annotations?.[IS_DEFAULT_INGRESS_CLASS] === 'true');
+        const defaults = this.list<IngressClass>('IngressClass').filter(
+          (c) => c.metadata.annotations?.[IS_DEFAULT_INGRESS_CLASS] === 'true'
+        );
         if (defaults.length > 1) {
           return {
             ok: false,
@@ -271,7 +301,10 @@ export class ObjectStore {
           };
         }
         if (defaults.length === 1) {
-          return { ok: true, object: { ...obj, spec: { ...ing.spec, ingressClassName: defaults[0]!.metadata.name } } as T };
+          return {
+            ok: true,
+            object: { ...obj, spec: { ...ing.spec, ingressClassName: defaults[0]!.metadata.name } } as T,
+          };
         }
       }
     }
@@ -308,9 +341,21 @@ export class ObjectStore {
             : this.clusterIPs.allocate(spec.clusterIP);
         if (!r.ok) {
           if (r.error === 'full') {
-            return fail([{ type: 'Invalid', field: 'spec.clusterIPs', value: raw('[]string(nil)'), detail: `failed to allocate a serviceIP: ${r.message}` }], 'InternalError');
+            return fail(
+              [{
+                type: 'Invalid',
+                field: 'spec.clusterIPs',
+                value: raw('[]string(nil)'),
+                detail: `failed to allocate a serviceIP: ${r.message}`,
+              }],
+              'InternalError',
+            );
           }
-          return fail([invalid('spec.clusterIPs', raw(goStringSlice(spec.clusterIPs ?? [spec.clusterIP!])), r.message)]);
+          return fail([invalid(
+            'spec.clusterIPs',
+            raw(goStringSlice(spec.clusterIPs ?? [spec.clusterIP!])),
+            r.message,
+          )]);
         }
         const ip = r.value;
         undo.push(() => this.clusterIPs.release(ip));
@@ -323,7 +368,9 @@ export class ObjectStore {
       spec.ipFamilyPolicy ??= 'SingleStack';
     }
 
-    const needsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+    const needsNodePorts = type === 'NodePort' || (
+      type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false
+    );
     if (spec.ports) {
       const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
       const mine = new Set<number>();
@@ -345,7 +392,15 @@ export class ObjectStore {
           mine.add(np);
         } else {
           const r = this.nodePorts.allocateNext(rand);
-          if (!r.ok) return fail([{ type: 'Invalid', field: `spec.ports[${i}].nodePort`, value: int(0), detail: `failed to allocate a nodePort: ${r.message}` }], 'InternalError');
+          if (!r.ok) return fail(
+            [{
+              type: 'Invalid',
+              field: `spec.ports[${i}].nodePort`,
+              value: int(0),
+              detail: `failed to allocate a nodePort: ${r.message}`,
+            }],
+            'InternalError',
+          );
           const np = r.value;
           undo.push(() => this.nodePorts.release(np));
           mine.add(np);
@@ -362,7 +417,15 @@ export class ObjectStore {
         if (!r.ok) return fail([invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), r.message)]);
       } else {
         const r = this.nodePorts.allocateNext(SeededRandom.fromSeed(seed, `healthcheck/${key}`));
-        if (!r.ok) return fail([{ type: 'Invalid', field: 'spec.healthCheckNodePort', value: int(0), detail: `failed to allocate a nodePort: ${r.message}` }], 'InternalError');
+        if (!r.ok) return fail(
+          [{
+            type: 'Invalid',
+            field: 'spec.healthCheckNodePort',
+            value: int(0),
+            detail: `failed to allocate a nodePort: ${r.message}`,
+          }],
+          'InternalError',
+        );
         spec.healthCheckNodePort = r.value;
       }
     }
@@ -384,7 +447,12 @@ export class ObjectStore {
 }
 
 export function notFound(ref: ObjectRef): ApiProblem {
-  return { ref, field: '', reason: 'NotFound', message: `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found` };
+  return {
+    ref,
+    field: '',
+    reason: 'NotFound',
+    message: `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found`,
+  };
 }
 
 /**
@@ -394,29 +462,61 @@ export function notFound(ref: ObjectRef): ApiProblem {
 function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): WriteResult<T> {
   if (!input || typeof input !== 'object' || !input.metadata || typeof input.metadata !== 'object') {
     const kind = (input as { kind?: string } | undefined)?.kind ?? 'Object';
-    return { ok: false, problems: [{ ref: { kind, name: '' }, field: 'metadata', reason: 'Invalid', message: `error validating data: ValidationError(${kind}): missing required field "metadata"` }] };
+    return {
+      ok: false,
+      problems: [{
+        ref: { kind, name: '' },
+        field: 'metadata',
+        reason: 'Invalid',
+        message: `error validating data: ValidationError(${kind}): missing required field "metadata"`,
+      }],
+    };
   }
-  const ref = refOf({ kind: input.kind, metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace } });
+  const ref = refOf({
+    kind: input.kind,
+    metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace },
+  });
   const shape = listShapeError(input);
   if (shape) return { ok: false, problems: [{ ref, field: shape.field, reason: 'Invalid', message: shape.message }] };
   try {
     return write();
   } catch {
-    return { ok: false, problems: [{ ref, field: '', reason: 'Invalid', message: `error validating data: ValidationError(${input.kind}): the object does not match the ${input.kind} schema` }] };
+    return {
+      ok: false,
+      problems: [{
+        ref,
+        field: '',
+        reason: 'Invalid',
+        message: `error validating data: ValidationError(${input.kind}): the object does not match the ${input.kind} schema`,
+      }],
+    };
   }
 }
 
 /** Fields that must be lists, with the OpenAPI type kubectl names in its message. */
 const LIST_FIELDS: Record<string, [path: string, schema: string][]> = {
-  Service: [['spec.ports', 'io.k8s.api.core.v1.ServiceSpec.ports'], ['spec.externalIPs', 'io.k8s.api.core.v1.ServiceSpec.externalIPs'], ['spec.loadBalancerSourceRanges', 'io.k8s.api.core.v1.ServiceSpec.loadBalancerSourceRanges']],
+  Service: [
+    ['spec.ports', 'io.k8s.api.core.v1.ServiceSpec.ports'],
+    ['spec.externalIPs', 'io.k8s.api.core.v1.ServiceSpec.externalIPs'],
+    ['spec.loadBalancerSourceRanges', 'io.k8s.api.core.v1.ServiceSpec.loadBalancerSourceRanges'],
+  ],
   Pod: [['spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
   Deployment: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
   ReplicaSet: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
   DaemonSet: [['spec.template.spec.containers', 'io.k8s.api.core.v1.PodSpec.containers']],
-  Node: [['status.addresses', 'io.k8s.api.core.v1.NodeStatus.addresses'], ['spec.podCIDRs', 'io.k8s.api.core.v1.NodeSpec.podCIDRs']],
+  Node: [
+    ['status.addresses', 'io.k8s.api.core.v1.NodeStatus.addresses'],
+    ['spec.podCIDRs', 'io.k8s.api.core.v1.NodeSpec.podCIDRs'],
+  ],
   Endpoints: [['subsets', 'io.k8s.api.core.v1.Endpoints.subsets']],
-  EndpointSlice: [['endpoints', 'io.k8s.api.discovery.v1.EndpointSlice.endpoints'], ['ports', 'io.k8s.api.discovery.v1.EndpointSlice.ports']],
-  Ingress: [['spec.rules', 'io.k8s.api.networking.v1.IngressSpec.rules'], ['spec.tls', 'io.k8s.api.networking.v1.IngressSpec.tls']],
+  EndpointSlice: [
+    ['endpoints', 'io.k8s.api.discovery.v1.EndpointSlice.endpoints'],
+    ['ports', 'io.k8s.api.discovery.v1.EndpointSlice.ports'],
+  ],
+  Ingress: [
+    ['spec.rules', 'io.k8s.api.networking.v1.IngressSpec.rules'],
+    ['spec.tls', 'io.k8s.api.networking.v1.IngressSpec.tls'],
+  ],
 };
 
 /** kubectl's client-side schema message for a field that is not a list, e.g. `ports: x`. */

@@ -328,7 +328,7 @@ export interface ConfigMap {
 }
 
 
-// ---------------------------------------------------------------- gateway.networking.k8s.io (Gateway API, standard channel)
+// ------------------------------------------------ gateway.networking.k8s.io (Gateway API, standard channel)
 // Field names follow apis/v1 (gatewayclass_types.go, gateway_types.go, httproute_types.go,
 // shared_types.go, object_reference_types.go) and apis/v1beta1|v1 referencegrant_types.go.
 

@@ -127,12 +127,25 @@ export function validateService(svc: Service): FieldError[] {
   if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required('spec.ports'));
 
   if (type === 'ExternalName') {
-    if ((spec.clusterIPs?.length ?? 0) > 0) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
-    if ((spec.ipFamilies?.length ?? 0) > 0) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
-    if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
+    if ((spec.clusterIPs?.length ?? 0) > 0) errs.push(forbidden(
+      'spec.clusterIPs',
+      'may not be set for ExternalName services',
+    ));
+    if ((spec.ipFamilies?.length ?? 0) > 0) errs.push(forbidden(
+      'spec.ipFamilies',
+      'may not be set for ExternalName services',
+    ));
+    if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden(
+      'spec.ipFamilyPolicy',
+      'may not be set for ExternalName services',
+    ));
     // The value (a CNAME) may have a trailing dot to mark it fully qualified.
     const cname = (spec.externalName ?? '').replace(/\.$/, '');
-    if (cname.length > 0) for (const m of isDNS1123Subdomain(cname)) errs.push(invalid('spec.externalName', str(cname), m));
+    if (cname.length > 0) for (const m of isDNS1123Subdomain(cname)) errs.push(invalid(
+      'spec.externalName',
+      str(cname),
+      m,
+    ));
     else errs.push(required('spec.externalName'));
   }
 
@@ -140,8 +153,16 @@ export function validateService(svc: Service): FieldError[] {
   (spec.clusterIPs ?? []).forEach((ip, i) => {
     const f = `spec.clusterIPs[${i}]`;
     if (ip === 'None') {
-      if (i !== 0 || (spec.clusterIPs?.length ?? 0) > 1) errs.push(invalid(f, str(ip), "'None' must be the first and only value"));
-      else if (type === 'NodePort' || type === 'LoadBalancer') errs.push(invalid(f, str(ip), `may not be set to 'None' for ${type} services`));
+      if (i !== 0 || (spec.clusterIPs?.length ?? 0) > 1) errs.push(invalid(
+        f,
+        str(ip),
+        "'None' must be the first and only value",
+      ));
+      else if (type === 'NodePort' || type === 'LoadBalancer') errs.push(invalid(
+        f,
+        str(ip),
+        `may not be set to 'None' for ${type} services`,
+      ));
       return;
     }
     if (!isIPv4(ip)) errs.push(invalid(f, str(ip), IP_EXAMPLE));
@@ -161,7 +182,11 @@ export function validateService(svc: Service): FieldError[] {
     const portNum = typeof p.port === 'number' ? p.port : 0; // a missing port is Go's zero value
     for (const m of isValidPortNum(portNum)) errs.push(invalid(`${f}.port`, int(portNum), m));
     if (!p.protocol) errs.push(required(`${f}.protocol`));
-    else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${f}.protocol`, str(p.protocol), SUPPORTED_PROTOCOLS));
+    else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(
+      `${f}.protocol`,
+      str(p.protocol),
+      SUPPORTED_PROTOCOLS,
+    ));
     if (p.targetPort !== undefined) errs.push(...validatePortNumOrName(p.targetPort, `${f}.targetPort`));
     if (p.nodePort !== undefined && p.nodePort !== 0) {
       for (const m of isValidPortNum(p.nodePort)) errs.push(invalid(`${f}.nodePort`, int(p.nodePort), m));
@@ -185,11 +210,18 @@ export function validateService(svc: Service): FieldError[] {
     const when = 'when session affinity type is ClientIP';
     if (!cfg) errs.push(required('spec.sessionAffinityConfig', when));
     else if (!cfg.clientIP) errs.push(required('spec.sessionAffinityConfig.clientIP', when));
-    else if (cfg.clientIP.timeoutSeconds === undefined) errs.push(required('spec.sessionAffinityConfig.clientIP.timeoutSeconds', when));
+    else if (cfg.clientIP.timeoutSeconds === undefined) errs.push(required(
+      'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+      when,
+    ));
     else {
       const t = cfg.clientIP.timeoutSeconds;
       if (!(t > 0 && t <= 86400)) {
-        errs.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', int(t), 'must be greater than 0 and less than 86400'));
+        errs.push(invalid(
+          'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+          int(t),
+          'must be greater than 0 and less than 86400',
+        ));
       }
     }
   } else if (spec.sessionAffinityConfig !== undefined) {
@@ -204,7 +236,11 @@ export function validateService(svc: Service): FieldError[] {
   if (type !== 'ExternalName') {
     if (!external) {
       if (spec.externalTrafficPolicy !== undefined) {
-        errs.push(invalid('spec.externalTrafficPolicy', str(spec.externalTrafficPolicy), 'may only be set for externally-accessible services'));
+        errs.push(invalid(
+          'spec.externalTrafficPolicy',
+          str(spec.externalTrafficPolicy),
+          'may only be set for externally-accessible services',
+        ));
       }
     } else if (spec.externalTrafficPolicy === undefined) {
       errs.push(required('spec.externalTrafficPolicy'));
@@ -218,7 +254,11 @@ export function validateService(svc: Service): FieldError[] {
   }
   if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== 0) {
     if (type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
-      errs.push(invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+      errs.push(invalid(
+        'spec.healthCheckNodePort',
+        int(spec.healthCheckNodePort),
+        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+      ));
     }
   }
   if (type === 'LoadBalancer') {
@@ -231,11 +271,19 @@ export function validateService(svc: Service): FieldError[] {
   }
   (spec.loadBalancerSourceRanges ?? []).forEach((r) => {
     if (!parseCidr(r.trim(), true)) {
-      errs.push(invalid('spec.loadBalancerSourceRanges', str(r), 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '));
+      errs.push(invalid(
+        'spec.loadBalancerSourceRanges',
+        str(r),
+        'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ',
+      ));
     }
   });
   (svc.status?.loadBalancer?.ingress ?? []).forEach((ing, i) => {
-    if (ing.ip !== undefined && !isIPv4(ing.ip)) errs.push(invalid(`status.loadBalancer.ingress[${i}].ip`, str(ing.ip), 'must be a valid IP address'));
+    if (ing.ip !== undefined && !isIPv4(ing.ip)) errs.push(invalid(
+      `status.loadBalancer.ingress[${i}].ip`,
+      str(ing.ip),
+      'must be a valid IP address',
+    ));
   });
   return errs;
 }
@@ -266,14 +314,34 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
         portNames.add(p.name);
       }
       if (!p.containerPort) errs.push(required(`${pf}.containerPort`));
-      else for (const m of isValidPortNum(p.containerPort)) errs.push(invalid(`${pf}.containerPort`, int(p.containerPort), m));
-      if (p.hostPort) for (const m of isValidPortNum(p.hostPort)) errs.push(invalid(`${pf}.hostPort`, int(p.hostPort), m));
+      else for (const m of isValidPortNum(p.containerPort)) errs.push(invalid(
+        `${pf}.containerPort`,
+        int(p.containerPort),
+        m,
+      ));
+      if (p.hostPort) for (const m of isValidPortNum(p.hostPort)) errs.push(invalid(
+        `${pf}.hostPort`,
+        int(p.hostPort),
+        m,
+      ));
       if (!p.protocol) errs.push(required(`${pf}.protocol`));
-      else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${pf}.protocol`, str(p.protocol), SUPPORTED_PROTOCOLS));
+      else if (!SUPPORTED_PROTOCOLS.includes(p.protocol)) errs.push(notSupported(
+        `${pf}.protocol`,
+        str(p.protocol),
+        SUPPORTED_PROTOCOLS,
+      ));
     });
   });
-  if (spec.hostname) for (const m of isDNS1123Label(spec.hostname)) errs.push(invalid(`${field}.hostname`, str(spec.hostname), m));
-  if (spec.subdomain) for (const m of isDNS1123Label(spec.subdomain)) errs.push(invalid(`${field}.subdomain`, str(spec.subdomain), m));
+  if (spec.hostname) for (const m of isDNS1123Label(spec.hostname)) errs.push(invalid(
+    `${field}.hostname`,
+    str(spec.hostname),
+    m,
+  ));
+  if (spec.subdomain) for (const m of isDNS1123Label(spec.subdomain)) errs.push(invalid(
+    `${field}.subdomain`,
+    str(spec.subdomain),
+    m,
+  ));
   const policies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
   if (spec.dnsPolicy !== undefined && !policies.includes(spec.dnsPolicy)) {
     errs.push(notSupported(`${field}.dnsPolicy`, str(spec.dnsPolicy), policies));
@@ -282,7 +350,11 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
     errs.push(required(`${field}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
   }
   if (spec.dnsConfig?.nameservers && spec.dnsConfig.nameservers.length > 3) {
-    errs.push(invalid(`${field}.dnsConfig.nameservers`, raw(goStringSlice(spec.dnsConfig.nameservers)), 'must not have more than 3 nameservers'));
+    errs.push(invalid(
+      `${field}.dnsConfig.nameservers`,
+      raw(goStringSlice(spec.dnsConfig.nameservers)),
+      'must not have more than 3 nameservers',
+    ));
   }
   errs.push(...validateLabels(spec.nodeSelector, `${field}.nodeSelector`));
   return errs;
@@ -324,9 +396,15 @@ function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] 
     const f = `${field}.matchExpressions[${i}]`;
     for (const m of isQualifiedName(r.key)) errs.push(invalid(`${f}.key`, str(r.key), m));
     if (r.operator === 'In' || r.operator === 'NotIn') {
-      if (!r.values || r.values.length === 0) errs.push(required(`${f}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
+      if (!r.values || r.values.length === 0) errs.push(required(
+        `${f}.values`,
+        'must be specified when `operator` is \'In\' or \'NotIn\'',
+      ));
     } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
-      if (r.values && r.values.length > 0) errs.push(forbidden(`${f}.values`, 'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
+      if (r.values && r.values.length > 0) errs.push(forbidden(
+        `${f}.values`,
+        'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\'',
+      ));
     } else {
       errs.push(invalid(`${f}.operator`, str(String(r.operator)), 'not a valid selector operator'));
     }
@@ -342,11 +420,19 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] 
   } else {
     const sel = spec.selector;
     const empty = Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
-    if (empty) errs.push(invalid('spec.selector', raw('v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}'), `empty selector is invalid for ${o.kind.toLowerCase()}`));
+    if (empty) errs.push(invalid(
+      'spec.selector',
+      raw('v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}'),
+      `empty selector is invalid for ${o.kind.toLowerCase()}`,
+    ));
     else {
       errs.push(...validateLabelSelector(sel, 'spec.selector'));
       if (!selectorMatches(sel, spec.template?.metadata?.labels)) {
-        errs.push(invalid('spec.template.metadata.labels', raw(goStringMap(spec.template?.metadata?.labels)), '`selector` does not match template `labels`'));
+        errs.push(invalid(
+          'spec.template.metadata.labels',
+          raw(goStringMap(spec.template?.metadata?.labels)),
+          '`selector` does not match template `labels`',
+        ));
       }
     }
   }
@@ -397,16 +483,31 @@ function validateEndpoints(ep: Endpoints): FieldError[] {
 function validateEndpointSlice(es: EndpointSlice): FieldError[] {
   const errs: FieldError[] = [];
   if (!es.addressType) errs.push(required('addressType'));
-  else if (!['FQDN', 'IPv4', 'IPv6'].includes(es.addressType)) errs.push(notSupported('addressType', str(es.addressType), ['FQDN', 'IPv4', 'IPv6']));
+  else if (!['FQDN', 'IPv4', 'IPv6'].includes(es.addressType)) errs.push(notSupported(
+    'addressType',
+    str(es.addressType),
+    ['FQDN', 'IPv4', 'IPv6'],
+  ));
   (es.endpoints ?? []).forEach((e, i) => {
-    if (!e.addresses || e.addresses.length === 0) errs.push(required(`endpoints[${i}].addresses`, 'must contain at least 1 address'));
+    if (!e.addresses || e.addresses.length === 0) errs.push(required(
+      `endpoints[${i}].addresses`,
+      'must contain at least 1 address',
+    ));
     (e.addresses ?? []).forEach((a, j) => {
-      if (es.addressType === 'IPv4' && !isIPv4(a)) errs.push(invalid(`endpoints[${i}].addresses[${j}]`, str(a), 'must be a valid IPv4 address'));
+      if (es.addressType === 'IPv4' && !isIPv4(a)) errs.push(invalid(
+        `endpoints[${i}].addresses[${j}]`,
+        str(a),
+        'must be a valid IPv4 address',
+      ));
     });
   });
   (es.ports ?? []).forEach((p, i) => {
     if (p.name) for (const m of isDNS1123Label(p.name)) errs.push(invalid(`ports[${i}].name`, str(p.name), m));
-    if (p.port !== undefined) for (const m of isValidPortNum(p.port)) errs.push(invalid(`ports[${i}].port`, int(p.port), m));
+    if (p.port !== undefined) for (const m of isValidPortNum(p.port)) errs.push(invalid(
+      `ports[${i}].port`,
+      int(p.port),
+      m,
+    ));
   });
   return errs;
 }
@@ -433,8 +534,16 @@ function validateIngressBackend(b: IngressBackend, field: string): FieldError[] 
   const hasName = (s.port?.name ?? '').length > 0;
   const hasNumber = (s.port?.number ?? 0) !== 0;
   if (hasName && hasNumber) errs.push(invalid(field, str(''), 'cannot set both port name & port number'));
-  else if (hasName) for (const m of isValidPortName(s.port.name!)) errs.push(invalid(`${field}.service.port.name`, str(s.port.name!), m));
-  else if (hasNumber) for (const m of isValidPortNum(s.port.number!)) errs.push(invalid(`${field}.service.port.number`, int(s.port.number!), m));
+  else if (hasName) for (const m of isValidPortName(s.port.name!)) errs.push(invalid(
+    `${field}.service.port.name`,
+    str(s.port.name!),
+    m,
+  ));
+  else if (hasNumber) for (const m of isValidPortNum(s.port.number!)) errs.push(invalid(
+    `${field}.service.port.number`,
+    int(s.port.number!),
+    m,
+  ));
   else errs.push(required(field, 'port name or number is required'));
   return errs;
 }
@@ -449,14 +558,30 @@ function validateHTTPIngressPath(p: HTTPIngressPath, field: string): FieldError[
     case 'Exact':
     case 'Prefix':
       if (!path.startsWith('/')) errs.push(invalid(`${field}.path`, str(path), 'must be an absolute path'));
-      for (const seq of INVALID_PATH_SEQUENCES) if (path.includes(seq)) errs.push(invalid(`${field}.path`, str(path), `must not contain '${seq}'`));
-      for (const suf of INVALID_PATH_SUFFIXES) if (path.endsWith(suf)) errs.push(invalid(`${field}.path`, str(path), `cannot end with '${suf}'`));
+      for (const seq of INVALID_PATH_SEQUENCES) if (path.includes(seq)) errs.push(invalid(
+        `${field}.path`,
+        str(path),
+        `must not contain '${seq}'`,
+      ));
+      for (const suf of INVALID_PATH_SUFFIXES) if (path.endsWith(suf)) errs.push(invalid(
+        `${field}.path`,
+        str(path),
+        `cannot end with '${suf}'`,
+      ));
       break;
     case 'ImplementationSpecific':
-      if (path.length > 0 && !path.startsWith('/')) errs.push(invalid(`${field}.path`, str(path), 'must be an absolute path'));
+      if (path.length > 0 && !path.startsWith('/')) errs.push(invalid(
+        `${field}.path`,
+        str(path),
+        'must be an absolute path',
+      ));
       break;
     default:
-      errs.push(notSupported(`${field}.pathType`, str(String(p.pathType)), ['Exact', 'ImplementationSpecific', 'Prefix']));
+      errs.push(notSupported(
+        `${field}.pathType`,
+        str(String(p.pathType)),
+        ['Exact', 'ImplementationSpecific', 'Prefix'],
+      ));
   }
   errs.push(...validateIngressBackend(p.backend ?? {}, `${field}.backend`));
   return errs;
@@ -467,11 +592,19 @@ function validateIngress(ing: Ingress): FieldError[] {
   const spec = ing.spec ?? {};
   const rules = spec.rules ?? [];
   if (rules.length === 0 && !spec.defaultBackend) {
-    errs.push(invalid('spec', raw(spec.rules ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
+    errs.push(invalid(
+      'spec',
+      raw(spec.rules ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)'),
+      'either `defaultBackend` or `rules` must be specified',
+    ));
   }
   if (spec.defaultBackend) errs.push(...validateIngressBackend(spec.defaultBackend, 'spec.defaultBackend'));
   if (spec.ingressClassName !== undefined) {
-    for (const m of isDNS1123Subdomain(spec.ingressClassName)) errs.push(invalid('spec.ingressClassName', str(spec.ingressClassName), m));
+    for (const m of isDNS1123Subdomain(spec.ingressClassName)) errs.push(invalid(
+      'spec.ingressClassName',
+      str(spec.ingressClassName),
+      m,
+    ));
   }
   rules.forEach((r, i) => {
     const f = `spec.rules[${i}]`;

@@ -6,7 +6,7 @@ import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
 import { controllerPodLabels } from '../ingress/addon';
 import type { CompiledIngressController } from '../ingress/controllers';
-import type { BackendModel } from '../ingress/model';
+import { upstreamBackends, type BackendModel } from '../ingress/model';
 import { matchNginx, newBalancerState, type BalancerState, type IngressRequest } from '../ingress/nginx/match';
 import { matchTraefik, type TraefikDecision } from '../ingress/traefik/match';
 import type { EvalStep, StepEffect } from '../step';
@@ -16,23 +16,9 @@ import { controllerEntries } from './ingress-entry';
 
 function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
-  for (const r of refs) if (r && !out.some((o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact)) out.push(r);
-  return out;
-}
-
-/** Every backend of a model by upstream name (the default backend, each location's, canaries'). */
-function backendsByUpstream(root: unknown): Map<string, BackendModel> {
-  const out = new Map<string, BackendModel>();
-  const seen = new Set<unknown>();
-  const visit = (x: unknown) => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
-    seen.add(x);
-    if (Array.isArray(x)) return x.forEach(visit);
-    const o = x as Record<string, unknown>;
-    if (typeof o.upstreamName === 'string' && typeof o.service === 'string' && typeof o.namespace === 'string') out.set(o.upstreamName, o as unknown as BackendModel);
-    for (const v of Object.values(o)) visit(v);
-  };
-  visit(root);
+  for (const r of refs) if (r && !out.some(
+    (o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact
+  )) out.push(r);
   return out;
 }
 
@@ -65,7 +51,16 @@ function balancer(rt: IngressRuntime, className: string): BalancerState {
 }
 
 function request(req: HttpRequestView, port: number): IngressRequest {
-  return { scheme: req.scheme, host: req.host, path: req.path, method: req.method, headers: req.headers, cookies: req.cookies, clientIP: req.clientIP, port };
+  return {
+    scheme: req.scheme,
+    host: req.host,
+    path: req.path,
+    method: req.method,
+    headers: req.headers,
+    cookies: req.cookies,
+    clientIP: req.clientIP,
+    port,
+  };
 }
 
 // The matchers know the controller's configured entry points (ingress-nginx's listen 80/443,
@@ -79,14 +74,17 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
   return compiled.map((c): IngressControllerPort => {
     const labels = controllerPodLabels(c.addon);
     const pods = cluster.pods
-      .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
+      .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([
+        k,
+        v,
+      ]) => p.metadata.labels?.[k] === v))
       .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
     const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
     const entry = controllerEntries(cluster, pods, ports);
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
-        const backends = backendsByUpstream(c.nginx.model);
+        const backends = upstreamBackends(c.nginx.model);
         return {
           className: c.addon.className,
           controller: 'nginx',
@@ -95,9 +93,18 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           entry,
           ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}),
           decide(req, rt): IngressDecision {
-            const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className), random: rt.rand });
+            const d = matchNginx({
+              nodes: rendered.nodes,
+              artifact: rendered.artifact,
+              request: request(req, entryPort(req)),
+              balancer: balancer(rt, c.addon.className),
+              random: rt.rand,
+            });
             const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
-            const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: d.outcome, status: d.status })];
+            const notes = d.notes.length > 0 ? d.notes : [note(
+              'note.ingress.outcome',
+              { outcome: d.outcome, status: d.status },
+            )];
             const reason = renderNotes('en', notes);
             // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
             // answers itself (the 503 of a Service without endpoints), as ingress-nginx's access log names it.
@@ -105,7 +112,16 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
             const service = serviceKey(upstream ? backends.get(upstream) : undefined);
             if (d.outcome === 'proxy' && d.ownServer) {
               // ingress-nginx without --default-backend-service: its own default server answers 404.
-              return { kind: 'respond', status: d.status, headers: d.responseHeaders, refs, steps: d.steps, reason, notes, ownServer: true };
+              return {
+                kind: 'respond',
+                status: d.status,
+                headers: d.responseHeaders,
+                refs,
+                steps: d.steps,
+                reason,
+                notes,
+                ownServer: true,
+              };
             }
             if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
               return {
@@ -138,16 +154,44 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           ports,
           entry,
           decide(req, rt): IngressDecision {
-            const d = matchTraefik({ config, artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className) });
+            const d = matchTraefik({
+              config,
+              artifact,
+              request: request(req, entryPort(req)),
+              balancer: balancer(rt, c.addon.className),
+            });
             const refs = refsOf(d.refs.router, d.refs.service);
             const steps = traefikSteps(d);
-            const notes = d.notes.length > 0 ? d.notes : [note('note.ingress.outcome', { outcome: 'return', status: d.status })];
+            const notes = d.notes.length > 0 ? d.notes : [note(
+              'note.ingress.outcome',
+              { outcome: 'return', status: d.status },
+            )];
             const reason = renderNotes('en', notes);
             if (d.endpoint && d.upstreamRequest) {
-              return { kind: 'proxy', upstream: d.service ?? '', service: services.get(d.service ?? '') ?? d.service ?? '', target: target(d.endpoint), path: d.upstreamRequest.path, responseHeaders: {}, upstreamHeaders: d.upstreamRequest.headers, refs, steps, reason, notes };
+              return {
+                kind: 'proxy',
+                upstream: d.service ?? '',
+                service: services.get(d.service ?? '') ?? d.service ?? '',
+                target: target(d.endpoint),
+                path: d.upstreamRequest.path,
+                responseHeaders: {},
+                upstreamHeaders: d.upstreamRequest.headers,
+                refs,
+                steps,
+                reason,
+                notes,
+              };
             }
             const answered = d.body ? [...notes, note('note.traefik.body', { body: d.body })] : notes;
-            return { kind: 'respond', status: d.status, headers: {}, refs, steps, reason: renderNotes('en', answered), notes: answered };
+            return {
+              kind: 'respond',
+              status: d.status,
+              headers: {},
+              refs,
+              steps,
+              reason: renderNotes('en', answered),
+              notes: answered,
+            };
           },
         };
       }

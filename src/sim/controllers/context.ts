@@ -31,7 +31,12 @@ export interface ControllerState {
 }
 
 export function cloneControllerState(s: ControllerState): ControllerState {
-  return { podIPAM: s.podIPAM.fork(), ipamOwned: new Set(), nameStreams: s.nameStreams.fork(), lbInUse: new Map(s.lbInUse) };
+  return {
+    podIPAM: s.podIPAM.fork(),
+    ipamOwned: new Set(),
+    nameStreams: s.nameStreams.fork(),
+    lbInUse: new Map(s.lbInUse),
+  };
 }
 
 export function emptyControllerState(): ControllerState {

@@ -6,10 +6,11 @@ import type { DaemonSet, Node, Pod } from '../api/types';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
 import { createPodFromTemplate } from './podtemplate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export function syncDaemonSet(ctx: Ctx, key: string): void {
   const ds = ctx.store.get<DaemonSet>('DaemonSet', key);
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const podKeys = [...(ctx.index.podsByOwner.get(`DaemonSet/${key}`) ?? [])];
   const pods = podKeys.map((k) => ctx.store.get<Pod>('Pod', k)).filter((p): p is Pod => !!p);
   if (!ds) {
@@ -29,7 +30,16 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
     for (const nodeName of eligible) {
       if (byNode.has(nodeName)) continue;
-      createPodFromTemplate(ctx, { template: ds.spec.template, namespace: ns, owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid }, spec: { nodeName }, nameRand: rand });
+      createPodFromTemplate(
+        ctx,
+        {
+          template: ds.spec.template,
+          namespace: ns,
+          owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid },
+          spec: { nodeName },
+          nameRand: rand,
+        },
+      );
     }
   });
   for (const p of pods) {

@@ -8,6 +8,7 @@ import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
 import { labelKey, type Ctx } from './context';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
@@ -49,7 +50,7 @@ function computeHash(template: PodTemplateSpec, collisionCount: number): string 
 
 export function syncDeployment(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
-  const ns = key.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(key).namespace;
   const owned = ownedByIndex(ctx, key);
   if (!d) {
     if (ctx.preserve) return;
@@ -77,9 +78,18 @@ export function syncDeployment(ctx: Ctx, key: string): void {
         name,
         namespace: ns,
         labels,
-        annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/revision': '1' },
+        annotations: {
+          'deployment.kubernetes.io/desired-replicas': String(replicas),
+          'deployment.kubernetes.io/revision': '1',
+        },
         uid: stableUid(ctx.settings.seed, 'ReplicaSet', `${ns}/${name}`),
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true }],
+        ownerReferences: [{
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: d.metadata.name,
+          uid: d.metadata.uid,
+          controller: true,
+        }],
       },
       spec: {
         replicas,
@@ -128,7 +138,10 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
   for (const podKey of ctx.index.podsByLabel.get(labelKey(ns, k, v!)) ?? []) {
     const pod = ctx.store.get<Pod>('Pod', podKey);
     const owner = pod?.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ReplicaSet');
-    if (owner && owner.name.startsWith(`${d.metadata.name}-`) && !ctx.store.get('ReplicaSet', `${ns}/${owner.name}`)) return true;
+    if (owner && owner.name.startsWith(`${d.metadata.name}-`) && !ctx.store.get(
+      'ReplicaSet',
+      `${ns}/${owner.name}`,
+    )) return true;
   }
   return false;
 }
@@ -155,7 +168,7 @@ function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
 export function syncDeploymentStatus(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
   if (!d) return;
-  const ns = key.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(key).namespace;
   const adopted = ownedByIndex(ctx, key).find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
   const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
   let replicas = 0;
@@ -170,7 +183,13 @@ export function syncDeploymentStatus(ctx: Ctx, key: string): void {
       if (pod.metadata.labels?.['pod-template-hash'] === hash) updated++;
     }
   }
-  const status = { observedGeneration: 1, replicas, updatedReplicas: updated, readyReplicas: ready, availableReplicas: ready };
+  const status = {
+    observedGeneration: 1,
+    replicas,
+    updatedReplicas: updated,
+    readyReplicas: ready,
+    availableReplicas: ready,
+  };
   const prev = d['status'] as Record<string, number> | undefined;
   if (!prev || Object.entries(status).some(([k, v]) => prev[k] !== v)) ctx.store.put({ ...d, status });
 }

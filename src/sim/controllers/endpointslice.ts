@@ -7,10 +7,21 @@
 // notReadyAddresses, leaving terminating pods out unless publishNotReadyAddresses.
 
 import { compareIp } from '../net/ip';
-import type { EndpointAddress, EndpointPort, EndpointSlice, Endpoints, Pod, Protocol, Service, ServicePort, SliceEndpoint } from '../api/types';
+import type {
+  EndpointAddress,
+  EndpointPort,
+  EndpointSlice,
+  Endpoints,
+  Pod,
+  Protocol,
+  Service,
+  ServicePort,
+  SliceEndpoint,
+} from '../api/types';
 import type { Ctx } from './context';
 import { labelKey, withNameStream } from './context';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
@@ -24,7 +35,9 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
   if (typeof tp === 'number') return tp;
   if (/^\d+$/.test(tp)) return Number(tp);
   for (const c of pod.spec.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.name === tp && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
+    for (const p of c.ports ?? []) if (p.name === tp && (p.protocol ?? 'TCP') === (
+      sp.protocol ?? 'TCP'
+    )) return p.containerPort;
   }
   return undefined;
 }
@@ -67,7 +80,7 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
 /** Writes `wanted` slices over the existing ones of one manager: names reused in order, extras deleted. */
 export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: string; wanted: Omit<EndpointSlice, 'metadata'>[]; meta: (name: string) => EndpointSlice['metadata']; nameOwner: string; generateName: string }): void {
   const existing = existingSlices(ctx, params.serviceKey, params.managedBy);
-  const ns = params.serviceKey.split('/')[0]!;
+  const ns = splitMetaNamespaceKey(params.serviceKey).namespace;
   params.wanted.forEach((w, i) => {
     const prev = existing[i];
     const name = prev?.metadata.name ?? withNameStream(ctx, params.nameOwner, (r) => {
@@ -78,7 +91,10 @@ export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: s
       } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
       return n;
     });
-    const slice = { ...w, metadata: { ...params.meta(name), ...(prev?.metadata.uid ? { uid: prev.metadata.uid } : {}) } } as EndpointSlice;
+    const slice = {
+      ...w,
+      metadata: { ...params.meta(name), ...(prev?.metadata.uid ? { uid: prev.metadata.uid } : {}) },
+    } as EndpointSlice;
     if (!prev) {
       const res = ctx.store.create(slice);
       if (!res.ok) ctx.store.put(slice);
@@ -86,10 +102,15 @@ export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: s
       ctx.store.put({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } });
     }
   });
-  for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: extra.metadata.name });
+  for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({
+    kind: 'EndpointSlice',
+    namespace: ns,
+    name: extra.metadata.name,
+  });
 }
 
-/** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes them. */
+/** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes
+ *  them. */
 export function slicesFromEndpoints(ep: Endpoints): Omit<EndpointSlice, 'metadata'>[] {
   return (ep.subsets ?? []).map((s) => {
     const endpoints: SliceEndpoint[] = [];
@@ -132,8 +153,11 @@ function endpointsSummary(slices: readonly { endpoints?: SliceEndpoint[]; ports?
  * else, a Warning says so. Returns false when the snapshot gave neither.
  */
 function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit<EndpointSlice, 'metadata'>[]): boolean {
-  const [ns, name] = key.split('/') as [string, string];
-  const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>('EndpointSlice', k)).filter((s): s is EndpointSlice => !!s);
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>(
+    'EndpointSlice',
+    k,
+  )).filter((s): s is EndpointSlice => !!s);
   let kept = endpointsSummary(given);
   let source = 'EndpointSlices';
   if (given.length === 0) {
@@ -172,14 +196,22 @@ function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
   if (!svc || !hasSelector) {
     // Not ours (selectorless or gone): remove what this controller wrote earlier.
-    for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({ kind: 'EndpointSlice', namespace: ns, name: s.metadata.name });
+    for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({
+      kind: 'EndpointSlice',
+      namespace: ns,
+      name: s.metadata.name,
+    });
     // The endpoints controller deletes Endpoints whose Service is gone, and leaves a selectorless
     // Service's Endpoints to whoever wrote them.
-    if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
+    if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({
+      kind: 'Endpoints',
+      namespace: ns,
+      name,
+    });
     return;
   }
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
@@ -202,11 +234,19 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     for (const sp of svc.spec.ports ?? []) {
       const port = findPort(pod, sp);
       if (port === undefined) continue;
-      ports.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+      ports.push({
+        name: sp.name ?? '',
+        port,
+        protocol: sp.protocol ?? 'TCP',
+        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+      });
     }
     eps.push({ pod, endpoint, ports, sig: JSON.stringify(ports) });
   }
-  eps.sort((a, b) => compareIp(a.endpoint.addresses[0]!, b.endpoint.addresses[0]!) || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+  eps.sort((a, b) => compareIp(
+    a.endpoint.addresses[0]!,
+    b.endpoint.addresses[0]!,
+  ) || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
 
   // One group per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE.
   const groups = new Map<string, PodEndpoint[]>();
@@ -219,12 +259,24 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   for (const g of groups.values()) {
     for (let i = 0; i < g.length; i += MAX_ENDPOINTS_PER_SLICE) {
       const chunk = g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
-      wanted.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints: chunk.map((e) => e.endpoint), ports: chunk[0]!.ports });
+      wanted.push({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        addressType: 'IPv4',
+        endpoints: chunk.map((e) => e.endpoint),
+        ports: chunk[0]!.ports,
+      });
     }
   }
   if (wanted.length === 0) {
     // The controller keeps one empty placeholder slice (no endpoints, no ports) for a Service with none.
-    wanted.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4', endpoints: [], ports: [] });
+    wanted.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      addressType: 'IPv4',
+      endpoints: [],
+      ports: [],
+    });
   }
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
   const headless = svc.spec.clusterIP === 'None';
@@ -260,7 +312,11 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     };
     let s = subsets.get(e.sig);
     if (!s) {
-      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })) };
+      s = {
+        addresses: [],
+        notReadyAddresses: [],
+        ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
+      };
       subsets.set(e.sig, s);
     }
     (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
@@ -272,7 +328,11 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
       name,
       namespace: ns,
       // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
-      labels: { ...svc.metadata.labels, [SKIP_MIRROR]: 'true', ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) },
+      labels: {
+        ...svc.metadata.labels,
+        [SKIP_MIRROR]: 'true',
+        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+      },
     },
     subsets: [...subsets.values()].map((s) => ({
       ...(s.addresses.length ? { addresses: s.addresses } : {}),

@@ -6,14 +6,17 @@
 import type { EndpointSlice, Endpoints, Service } from '../api/types';
 import type { Ctx } from './context';
 import { MANAGED_BY, SERVICE_NAME_LABEL, SKIP_MIRROR, slicesFromEndpoints, writeSlices } from './endpointslice';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 
 export function syncMirroring(ctx: Ctx, key: string): void {
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const svc = ctx.store.get<Service>('Service', key);
   const ep = ctx.store.get<Endpoints>('Endpoints', key);
-  const mirror = !!svc && !!ep && Object.keys(svc.spec.selector ?? {}).length === 0 && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
+  const mirror = !!svc && !!ep && Object.keys(
+    svc.spec.selector ?? {}
+  ).length === 0 && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
   // A snapshot's EndpointSlices for this Service are what the real controller published: kept.
   if (ctx.preserve && (ctx.index.slicesByService.get(key)?.size ?? 0) > 0) return;
   const wanted: Omit<EndpointSlice, 'metadata'>[] = mirror ? slicesFromEndpoints(ep!) : [];
@@ -28,7 +31,13 @@ export function syncMirroring(ctx: Ctx, key: string): void {
       namespace: ns,
       generateName: `${name}-`,
       labels: { ...ep?.metadata.labels, [MANAGED_BY]: MIRRORING_CONTROLLER, [SERVICE_NAME_LABEL]: name },
-      ownerReferences: svc ? [{ apiVersion: 'v1', kind: 'Endpoints', name, uid: ep?.metadata.uid, controller: true }] : [],
+      ownerReferences: svc ? [{
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        name,
+        uid: ep?.metadata.uid,
+        controller: true,
+      }] : [],
     }),
   });
 }

@@ -68,7 +68,10 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
-  const cond = (type: string, ok: boolean): PodCondition => (ok ? { type, status: 'True' } : { type, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [' + pod.spec.containers.map((c) => c.name).join(' ') + ']' });
+  const cond = (
+    type: string,
+    ok: boolean,
+  ): PodCondition => (ok ? { type, status: 'True' } : { type, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [' + pod.spec.containers.map((c) => c.name).join(' ') + ']' });
   const conditions: PodCondition[] = [
     { type: 'PodReadyToStartContainers', status: running ? 'True' : 'False' },
     { type: 'Initialized', status: 'True' },

@@ -17,7 +17,10 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
   const ns = svc.metadata.namespace ?? 'default';
   const object = { kind: 'Service', namespace: ns, name: svc.metadata.name };
   if (svc.spec.type !== 'LoadBalancer') {
-    if (svc.status?.loadBalancer?.ingress?.length) ctx.store.put({ ...svc, status: { ...svc.status, loadBalancer: {} } });
+    if (svc.status?.loadBalancer?.ingress?.length) ctx.store.put({
+      ...svc,
+      status: { ...svc.status, loadBalancer: {} },
+    });
     return;
   }
   const given = svc.status?.loadBalancer?.ingress ?? [];
@@ -26,7 +29,13 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
     return;
   }
   const pool = expandAddressPool(ctx.settings.loadBalancerPool);
-  ctx.events.push({ type: 'Normal', reason: 'EnsuringLoadBalancer', object, message: 'Ensuring load balancer', source: 'service-controller' });
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'EnsuringLoadBalancer',
+    object,
+    message: 'Ensuring load balancer',
+    source: 'service-controller',
+  });
   if (pool.length === 0) {
     ctx.events.push({
       type: 'Warning',
@@ -54,5 +63,11 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
   }
   ctx.state.lbInUse.set(ip, key);
   ctx.store.put({ ...svc, status: { ...svc.status, loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } });
-  ctx.events.push({ type: 'Normal', reason: 'EnsuredLoadBalancer', object, message: 'Ensured load balancer', source: 'service-controller' });
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'EnsuredLoadBalancer',
+    object,
+    message: 'Ensured load balancer',
+    source: 'service-controller',
+  });
 }

@@ -53,7 +53,10 @@ export function syncNodes(ctx: Ctx): void {
       usedIPs.add(ipToInt(ip)!);
       addresses = [{ type: 'InternalIP', address: ip }, ...addresses];
     }
-    if (!addresses.some((a) => a.type === 'Hostname')) addresses = [...addresses, { type: 'Hostname', address: n.metadata.name }];
+    if (!addresses.some((a) => a.type === 'Hostname')) addresses = [
+      ...addresses,
+      { type: 'Hostname', address: n.metadata.name },
+    ];
     const spec = { ...n.spec };
     if (!spec.podCIDR && spec.podCIDRs?.[0]) spec.podCIDR = spec.podCIDRs[0];
     if (!spec.podCIDR && podNet) {
@@ -106,7 +109,10 @@ export function isNodeReady(n: Node): boolean {
 }
 
 export function sortedNodes(nodes: Node[]): Node[] {
-  return [...nodes].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  return [...nodes].sort((
+    a,
+    b,
+  ) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
 /** The node the apiserver runs on: the first labelled control-plane, else the first by name. */

@@ -45,6 +45,9 @@ export function podListeningPorts(pod: Pod): ListeningPort[] {
     return out;
   }
   const out: ListeningPort[] = [];
-  for (const c of pod.spec.containers ?? []) for (const p of c.ports ?? []) out.push({ port: p.containerPort, protocol: p.protocol ?? 'TCP' });
+  for (const c of pod.spec.containers ?? []) for (const p of c.ports ?? []) out.push({
+    port: p.containerPort,
+    protocol: p.protocol ?? 'TCP',
+  });
   return out;
 }

@@ -25,7 +25,13 @@ export function podFromTemplate({ template, namespace, owner, spec }: PodFromTem
       namespace,
       labels: { ...template.metadata?.labels },
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true }],
+      ownerReferences: [{
+        apiVersion: 'apps/v1',
+        kind: owner.kind,
+        name: owner.name,
+        uid: owner.uid,
+        controller: true,
+      }],
     },
     spec: spec ? { ...template.spec, ...spec } : template.spec,
   };

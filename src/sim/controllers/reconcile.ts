@@ -148,7 +148,11 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
       }
       if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
       // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
-      if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || oldPod.metadata !== pod.metadata)) enqueue(ctx, 'kubelet', key);
+      if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || oldPod.metadata !== pod.metadata)) enqueue(
+        ctx,
+        'kubelet',
+        key,
+      );
       if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
       if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
       return;
@@ -292,7 +296,10 @@ function createInput(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
 }
 
 export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): ReconcileResult {
-  const options: Required<ReconcileOptions> = { builtins: opts.builtins ?? true, defaultNodes: opts.defaultNodes ?? true };
+  const options: Required<ReconcileOptions> = {
+    builtins: opts.builtins ?? true,
+    defaultNodes: opts.defaultNodes ?? true,
+  };
   const settings = input.settings;
   const store = new ObjectStore(settings, { checkNamespaces: options.builtins });
   const ctx = newCtx(store, settings, emptyControllerState(), emptyIndexes());
@@ -304,7 +311,10 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   // Kinds in dependency order, then by key: the result does not depend on the order of the file.
   const ordered = input.objects
     .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
-    .sort((a, b) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .sort((
+      a,
+      b,
+    ) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.o);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
@@ -336,7 +346,18 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   ctx.preserve = false;
   const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
   const cluster = buildCluster(store, settings, events, undefined);
-  const state: ReconcileState = { settings, options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes: [] };
+  const state: ReconcileState = {
+    settings,
+    options,
+    store,
+    index: ctx.index,
+    controllers: ctx.state,
+    inputs,
+    problems,
+    events,
+    cluster,
+    changes: [],
+  };
   return { cluster, problems, state };
 }
 
@@ -350,7 +371,12 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
   if (change.kind === 'apply' && !change.object?.metadata) {
     const kind = (change.object as { kind?: string } | undefined)?.kind ?? 'Object';
-    const problem: ApiProblem = { ref: { kind, name: '' }, field: 'metadata', reason: 'Invalid', message: `error validating data: ValidationError(${kind}): missing required field "metadata"` };
+    const problem: ApiProblem = {
+      ref: { kind, name: '' },
+      field: 'metadata',
+      reason: 'Invalid',
+      message: `error validating data: ValidationError(${kind}): missing required field "metadata"`,
+    };
     return { ...prev, problems: [...prev.problems, problem], changes: [] };
   }
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
@@ -358,11 +384,18 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   // Inputs are what users applied. A controller's object (a ReplicaSet's pod) changed by hand stays
   // the controller's: a full reconcile later recreates it from its owner, as a new cluster would.
   if (change.kind === 'apply') {
-    if (!change.object.metadata.ownerReferences?.some((r) => r.controller)) inputs.set(inputKey(change.object), change.object);
+    if (!change.object.metadata.ownerReferences?.some((r) => r.controller)) inputs.set(
+      inputKey(change.object),
+      change.object,
+    );
   } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
   const refOfChange: ObjectRef =
     change.kind === 'apply'
-      ? { kind, name: change.object.metadata.name, ...(change.object.metadata.namespace ? { namespace: change.object.metadata.namespace } : {}) }
+      ? {
+        kind,
+        name: change.object.metadata.name,
+        ...(change.object.metadata.namespace ? { namespace: change.object.metadata.namespace } : {}),
+      }
       : change.ref;
 
   if (kind === 'Node' || kind === 'Namespace') {
@@ -372,10 +405,22 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   }
 
   const store = prev.store.fork();
-  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index), lastSeq(prev.events));
+  const ctx = newCtx(
+    store,
+    prev.settings,
+    cloneControllerState(prev.controllers),
+    forkIndexes(prev.index),
+    lastSeq(prev.events),
+  );
   const changes: WatchEvent[] = [];
   store.watch((e) => changes.push(e));
-  const problems = prev.problems.filter((p) => !(p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (refOfChange.namespace ?? 'default')));
+  const problems = prev.problems.filter(
+    (p) => !(
+      p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (
+        refOfChange.namespace ?? 'default'
+      )
+    )
+  );
   if (change.kind === 'apply') {
     const obj = change.object;
     const existing = store.get(obj.kind, objectKey(obj));
@@ -385,7 +430,11 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
         // `kubectl apply` does not touch status or the scheduler's binding.
         const was = existing as Pod;
         const p = obj as Pod;
-        next = { ...p, spec: { ...p.spec, nodeName: p.spec.nodeName ?? was.spec.nodeName }, status: p.status ?? was.status };
+        next = {
+          ...p,
+          spec: { ...p.spec, nodeName: p.spec.nodeName ?? was.spec.nodeName },
+          status: p.status ?? was.status,
+        };
       } else if (obj.kind === 'Service' && !(obj as Service).status) {
         next = { ...obj, status: (existing as Service).status } as Service;
       } else if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
@@ -404,7 +453,14 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     else if (pod?.spec.nodeName) {
       // `kubectl delete pod`: the kubelet stops the containers (the lab has no grace period).
       for (const c of pod.spec.containers) {
-        ctx.events.push({ type: 'Normal', reason: 'Killing', object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name }, message: `Stopping container ${c.name}`, source: 'kubelet', node: pod.spec.nodeName });
+        ctx.events.push({
+          type: 'Normal',
+          reason: 'Killing',
+          object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
+          message: `Stopping container ${c.name}`,
+          source: 'kubelet',
+          node: pod.spec.nodeName,
+        });
       }
     }
   }
@@ -412,7 +468,18 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
   const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return { settings: prev.settings, options: prev.options, store, index: ctx.index, controllers: ctx.state, inputs, problems, events, cluster, changes };
+  return {
+    settings: prev.settings,
+    options: prev.options,
+    store,
+    index: ctx.index,
+    controllers: ctx.state,
+    inputs,
+    problems,
+    events,
+    cluster,
+    changes,
+  };
 }
 
 /**
@@ -423,7 +490,13 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
  */
 export function resync(prev: ReconcileState): ReconcileState {
   const store = prev.store.fork();
-  const ctx = newCtx(store, prev.settings, cloneControllerState(prev.controllers), forkIndexes(prev.index), lastSeq(prev.events));
+  const ctx = newCtx(
+    store,
+    prev.settings,
+    cloneControllerState(prev.controllers),
+    forkIndexes(prev.index),
+    lastSeq(prev.events),
+  );
   syncNodes(ctx);
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
@@ -450,13 +523,19 @@ function lastSeq(events: readonly ClusterEvent[]): number {
 }
 
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
-  const list = <T extends AnyObject>(kind: string, old: T[] | undefined): T[] => (prev && old && !store.dirtyKinds.has(kind) ? old : store.list<T>(kind));
+  const list = <T extends AnyObject>(
+    kind: string,
+    old: T[] | undefined,
+  ): T[] => (prev && old && !store.dirtyKinds.has(kind) ? old : store.list<T>(kind));
   const simulated = new Set<string>(SIMULATED_KINDS);
   const others: OtherObject[] = [];
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: [...list<Namespace>('Namespace', prev?.namespaces)].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    namespaces: [...list<Namespace>(
+      'Namespace',
+      prev?.namespaces,
+    )].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
     nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
     pods: list<Pod>('Pod', prev?.pods),
     deployments: list<Deployment>('Deployment', prev?.deployments),

@@ -8,10 +8,11 @@ import type { Ctx } from './context';
 import { withNameStream } from './context';
 import { createPodFromTemplate } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export function syncReplicaSet(ctx: Ctx, key: string): void {
   const rs = ctx.store.get<ReplicaSet>('ReplicaSet', key);
-  const [ns, name] = key.split('/') as [string, string];
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const podKeys = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])];
   if (!rs) {
     // A snapshot that left the ReplicaSet out still had it: its pods stay.
@@ -25,7 +26,10 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
     const template = rs.spec.template;
     withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
       for (let i = active.length; i < want; i++) {
-        const res = createPodFromTemplate(ctx, { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand });
+        const res = createPodFromTemplate(
+          ctx,
+          { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand },
+        );
         if (!res.ok) {
           ctx.events.push({
             type: 'Warning',
@@ -50,9 +54,18 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
       });
     }
   }
-  const pods = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])].map((k) => ctx.store.get<Pod>('Pod', k)).filter((p): p is Pod => !!p && !isTerminating(p));
+  const pods = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])].map((k) => ctx.store.get<Pod>(
+    'Pod',
+    k,
+  )).filter((p): p is Pod => !!p && !isTerminating(p));
   const ready = pods.filter(isPodReady).length;
-  const status = { replicas: pods.length, fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: 1 };
+  const status = {
+    replicas: pods.length,
+    fullyLabeledReplicas: pods.length,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    observedGeneration: 1,
+  };
   const prev = rs['status'] as Record<string, number> | undefined;
   const cur = ctx.store.get<ReplicaSet>('ReplicaSet', key)!;
   if (!prev || Object.entries(status).some(([k, v]) => prev[k] !== v)) ctx.store.put({ ...cur, status });

@@ -13,7 +13,10 @@ export interface SchedulerCache {
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
   const nodes = [...ctx.store.values<Node>('Node')].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  return { nodes, load: new Map(nodes.map((n) => [n.metadata.name, ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0])) };
+  return {
+    nodes,
+    load: new Map(nodes.map((n) => [n.metadata.name, ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0])),
+  };
 }
 
 export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = schedulerCache(ctx)): void {
@@ -50,12 +53,20 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     if (selectorMisses) reasons.push(`${selectorMisses} node(s) didn't match Pod's node affinity/selector`);
     if (unschedulable) reasons.push(`${unschedulable} node(s) were unschedulable`);
     reasons.sort();
-    failed(ctx, pod, `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`);
+    failed(
+      ctx,
+      pod,
+      `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+    );
     return;
   }
   cache.load.set(best.name, best.count + 1);
   const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-  ctx.store.put({ ...pod, spec: { ...pod.spec, nodeName: best.name }, status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] } });
+  ctx.store.put({
+    ...pod,
+    spec: { ...pod.spec, nodeName: best.name },
+    status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] },
+  });
   ctx.events.push({
     type: 'Normal',
     reason: 'Scheduled',
@@ -73,5 +84,11 @@ function failed(ctx: Ctx, pod: Pod, message: string): void {
     conditions: [{ type: 'PodScheduled', status: 'False' as const, reason: 'Unschedulable', message }],
   };
   if (JSON.stringify(status) !== JSON.stringify(pod.status)) ctx.store.put({ ...pod, status });
-  ctx.events.push({ type: 'Warning', reason: 'FailedScheduling', object: { kind: 'Pod', namespace: ns, name: pod.metadata.name }, message, source: 'default-scheduler' });
+  ctx.events.push({
+    type: 'Warning',
+    reason: 'FailedScheduling',
+    object: { kind: 'Pod', namespace: ns, name: pod.metadata.name },
+    message,
+    source: 'default-scheduler',
+  });
 }

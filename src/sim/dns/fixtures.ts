@@ -20,7 +20,11 @@ export function pod(ns: string, name: string, ip: string, opts: PodOptions = {})
     kind: 'Pod',
     metadata: { name, namespace: ns },
     spec: { containers: [{ name: 'c' }], nodeName: 'node-1', ...opts.spec },
-    status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }] },
+    status: {
+      phase: 'Running',
+      podIP: ip,
+      conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }],
+    },
   };
 }
 
@@ -53,11 +57,35 @@ const http = [{ name: 'http', port: 80, protocol: 'TCP' as const }];
 /** Namespace "shop" (the client's) and "other", with every kind of Service cluster DNS treats differently. */
 export function labCluster(): Cluster {
   const c = emptyCluster(defaultLabSettings());
-  c.namespaces = ['default', 'kube-system', 'shop', 'other'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  c.namespaces = [
+    'default',
+    'kube-system',
+    'shop',
+    'other',
+  ].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   c.services = [
-    service('kube-system', 'kube-dns', { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }),
-    service('default', 'kubernetes', { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] }),
-    service('shop', 'web', { clusterIP: '10.96.12.34', ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }], selector: { app: 'web' } }),
+    service(
+      'kube-system',
+      'kube-dns',
+      {
+        clusterIP: '10.96.0.10',
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
+      },
+    ),
+    service(
+      'default',
+      'kubernetes',
+      { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    ),
+    service(
+      'shop',
+      'web',
+      {
+        clusterIP: '10.96.12.34',
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+        selector: { app: 'web' },
+      },
+    ),
     service('other', 'web', { clusterIP: '10.96.20.1', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }),
     service('shop', 'db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] }),
     service('shop', 'empty', { clusterIP: 'None', ports: http }),
@@ -82,11 +110,26 @@ export function labCluster(): Cluster {
     pod('kube-system', 'coredns-1', '10.244.0.2'),
   ];
   c.endpointSlices = [
-    slice('kube-system', 'kube-dns', [{ ip: '10.244.0.2', pod: 'coredns-1' }], [{ name: 'dns', port: 53, protocol: 'UDP' }]),
-    slice('shop', 'web', [{ ip: '10.244.1.5', pod: 'web-1' }, { ip: '10.244.2.6', pod: 'web-2' }], [{ name: 'http', port: 8080 }]),
+    slice(
+      'kube-system',
+      'kube-dns',
+      [{ ip: '10.244.0.2', pod: 'coredns-1' }],
+      [{ name: 'dns', port: 53, protocol: 'UDP' }],
+    ),
+    slice(
+      'shop',
+      'web',
+      [{ ip: '10.244.1.5', pod: 'web-1' }, { ip: '10.244.2.6', pod: 'web-2' }],
+      [{ name: 'http', port: 8080 }],
+    ),
     slice('other', 'web', [{ ip: '10.244.3.3', pod: 'web-x' }], http),
     // db-0's hostname is left for the lab to derive from the pod's hostname/subdomain; db-1 carries it.
-    slice('shop', 'db', [{ ip: '10.244.1.7', pod: 'db-0' }, { ip: '10.244.2.8', pod: 'db-1', hostname: 'db-1' }], [{ name: 'pg', port: 5432 }]),
+    slice(
+      'shop',
+      'db',
+      [{ ip: '10.244.1.7', pod: 'db-0' }, { ip: '10.244.2.8', pod: 'db-1', hostname: 'db-1' }],
+      [{ name: 'pg', port: 5432 }],
+    ),
     slice('shop', 'empty', [{ ip: '10.244.2.9', ready: false, pod: 'sleepy' }], http),
     slice('shop', 'pnr', [{ ip: '10.244.2.9', ready: false, pod: 'sleepy' }], http),
     slice('shop', 'three', ['10.244.4.1', '10.244.4.2', '10.244.4.3'].map((ip) => ({ ip })), http),

@@ -70,12 +70,24 @@ export function query(zone: Zone, q: DnsQuestion): DnsAnswer {
 export function queryUpstream(zone: Zone, q: DnsQuestion): DnsAnswer {
   const question = { name: fqdn(q.name), type: q.type };
   const found = zone.upstream.filter((r) => r.name === question.name);
-  const base = { question, authoritative: false, recursionAvailable: true, origin: 'upstream' as const, additional: [] };
+  const base = {
+    question,
+    authoritative: false,
+    recursionAvailable: true,
+    origin: 'upstream' as const,
+    additional: [],
+  };
   if (found.length === 0) {
     return { ...base, rcode: 'NXDOMAIN', answers: [], authority: [rootSoa()], ref: [UPSTREAM_NXDOMAIN_REF] };
   }
   const answers = found.filter((r) => r.type === question.type);
-  return { ...base, rcode: 'NOERROR', answers, authority: answers.length === 0 ? [rootSoa()] : [], ref: found.map((r) => r.id) };
+  return {
+    ...base,
+    rcode: 'NOERROR',
+    answers,
+    authority: answers.length === 0 ? [rootSoa()] : [],
+    ref: found.map((r) => r.id),
+  };
 }
 
 /** No reply at all: the kube-dns Service has no ready endpoint, or the nameserver does not exist. */
@@ -89,7 +101,11 @@ export function timeoutAnswer(question: DnsQuestion, server: string): DnsAnswer 
     answers: [],
     authority: [],
     additional: [],
-    problem: { kind: 'server-unreachable', server, message: `no reply from ${server}#53: connection timed out; no servers could be reached` },
+    problem: {
+      kind: 'server-unreachable',
+      server,
+      message: `no reply from ${server}#53: connection timed out; no servers could be reached`,
+    },
   };
 }
 
@@ -132,7 +148,10 @@ function lookupCluster(zone: Zone, name: string, type: RRType): Lookup {
   if (apexLike || (labels.length === 1 && labels[0] === 'dns-version' && type === 'TXT')) {
     const rrs = here.filter((r) => r.type === type);
     if (rrs.length === 0) return { kind: 'nodata', ref: [] };
-    const additional = type === 'NS' ? rrs.flatMap((ns) => (ns.type === 'NS' ? recordsAt(zone, ns.target).filter((r) => r.type === 'A') : [])) : [];
+    const additional = type === 'NS' ? rrs.flatMap((ns) => (ns.type === 'NS' ? recordsAt(
+      zone,
+      ns.target,
+    ).filter((r) => r.type === 'A') : [])) : [];
     return { kind: 'records', rrs, additional, ref: rrs.map((r) => r.id) };
   }
 
@@ -147,7 +166,10 @@ function lookupCluster(zone: Zone, name: string, type: RRType): Lookup {
 
   if (kind === 'pod') return lookupPod(zone, { name, type, podLabel: labels[labels.length - 3]!, namespace });
 
-  if (here.length === 0) return { kind: 'nxdomain', ref: zone.unpublished.filter((u) => u.name === name).map((u) => u.id) };
+  if (here.length === 0) return {
+    kind: 'nxdomain',
+    ref: zone.unpublished.filter((u) => u.name === name).map((u) => u.id),
+  };
   return answerFrom(zone, { type, here, chain: [] });
 }
 
@@ -156,7 +178,14 @@ function lookupPod(zone: Zone, { name, type, podLabel, namespace }: { name: stri
   const ip = ipFromDashed(podLabel);
   if (ip === null) return { kind: 'nxdomain', ref: [] };
   const known = recordsAt(zone, name).filter((r) => r.type === 'A');
-  const rr: RR = known[0] ?? { id: PODS_INSECURE_REF, name, ttl: COREDNS_TTL, source: { kind: 'Pod', namespace }, type: 'A', address: ip };
+  const rr: RR = known[0] ?? {
+    id: PODS_INSECURE_REF,
+    name,
+    ttl: COREDNS_TTL,
+    source: { kind: 'Pod', namespace },
+    type: 'A',
+    address: ip,
+  };
   if (type !== 'A') return { kind: 'nodata', ref: [rr.id] };
   return { kind: 'records', rrs: [rr], additional: [], ref: [rr.id] };
 }
@@ -204,9 +233,16 @@ function followCname(zone: Zone, { cname, type, chain }: { cname: RR & { type: '
   if (isSubdomain(cname.target, zone.origin) || isSubdomain(cname.target, 'in-addr.arpa.')) {
     // An in-cluster target is looked up in the same zone; if it yields nothing the CNAME is dropped too.
     const here = recordsAt(zone, cname.target);
-    const next = here.length === 0 ? lookupCluster(zone, cname.target, type) : answerFrom(zone, { type, here, chain: links });
+    const next = here.length === 0 ? lookupCluster(zone, cname.target, type) : answerFrom(
+      zone,
+      { type, here, chain: links },
+    );
     if (next.kind === 'records') return { ...next, rrs: [cname, ...next.rrs], ref: [cname.id, ...next.ref] };
-    if (next.kind === 'nodata' && next.problem) return { kind: 'nodata', ref: [cname.id, ...next.ref], problem: next.problem };
+    if (next.kind === 'nodata' && next.problem) return {
+      kind: 'nodata',
+      ref: [cname.id, ...next.ref],
+      problem: next.problem,
+    };
     return { kind: 'nodata', ref: [cname.id] };
   }
   // An outside target goes to the upstream resolver; CoreDNS appends whatever it answers.

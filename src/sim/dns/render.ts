@@ -144,11 +144,20 @@ export interface DigOptions {
 }
 
 export function renderDig(answer: DnsAnswer, opts: DigOptions): RenderedArtifact {
-  const args = opts.args ?? (answer.question.type === 'A' ? relative(answer.question.name) : `${relative(answer.question.name)} ${answer.question.type}`);
+  const args = opts.args ?? (
+    answer.question.type === 'A' ? relative(
+      answer.question.name
+    ) : `${relative(answer.question.name)} ${answer.question.type}`
+  );
   const decider = answer.ref?.[0];
   const lines: RenderedLine[] = [];
   const push = (text: string, ref?: string) => lines.push(ref === undefined ? { text } : { text, ref });
-  const artifact = (): RenderedArtifact => ({ id: opts.id ?? `dig/${answer.question.name}/${answer.question.type}`, kind: 'dig', title: `dig ${args}`, lines });
+  const artifact = (): RenderedArtifact => ({
+    id: opts.id ?? `dig/${answer.question.name}/${answer.question.type}`,
+    kind: 'dig',
+    title: `dig ${args}`,
+    lines,
+  });
 
   if (answer.origin === 'timeout') {
     for (let i = 0; i < 3; i++) push(`;; communications error to ${opts.server}#53: timed out`);
@@ -160,12 +169,19 @@ export function renderDig(answer: DnsAnswer, opts: DigOptions): RenderedArtifact
     return artifact();
   }
 
-  const flags = ['qr', ...(answer.authoritative ? ['aa'] : []), 'rd', ...(answer.recursionAvailable ? ['ra'] : [])].join(' ');
+  const flags = [
+    'qr',
+    ...(answer.authoritative ? ['aa'] : []),
+    'rd',
+    ...(answer.recursionAvailable ? ['ra'] : []),
+  ].join(' ');
   push(`; <<>> DiG ${DIG_VERSION} <<>> ${args}`);
   push(';; global options: +cmd');
   push(';; Got answer:');
   push(`;; ->>HEADER<<- opcode: QUERY, status: ${answer.rcode}, id: ${messageId(answer)}`, decider);
-  push(`;; flags: ${flags}; QUERY: 1, ANSWER: ${answer.answers.length}, AUTHORITY: ${answer.authority.length}, ADDITIONAL: ${answer.additional.length + 1}`);
+  push(
+    `;; flags: ${flags}; QUERY: 1, ANSWER: ${answer.answers.length}, AUTHORITY: ${answer.authority.length}, ADDITIONAL: ${answer.additional.length + 1}`
+  );
   if (!answer.recursionAvailable) push(';; WARNING: recursion requested but not available');
   push('');
   push(';; OPT PSEUDOSECTION:');
@@ -201,7 +217,12 @@ export function renderNslookup(result: ResolveResult, opts: NslookupOptions = {}
   const { final } = result;
   const lines: RenderedLine[] = [];
   const push = (text: string, ref?: string) => lines.push(ref === undefined ? { text } : { text, ref });
-  const artifact = (): RenderedArtifact => ({ id: opts.id ?? `nslookup/${result.asked}`, kind: 'dig', title: `nslookup ${result.asked}`, lines });
+  const artifact = (): RenderedArtifact => ({
+    id: opts.id ?? `nslookup/${result.asked}`,
+    kind: 'dig',
+    title: `nslookup ${result.asked}`,
+    lines,
+  });
 
   if (final.origin === 'timeout') {
     push(';; connection timed out; no servers could be reached');
@@ -321,7 +342,10 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
     if (g !== group) {
       if (rr.source.kind === 'Pod' && !podsRuleShown) {
         lines.push({ text: '' });
-        lines.push({ text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`, ref: PODS_INSECURE_REF });
+        lines.push({
+          text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`,
+          ref: PODS_INSECURE_REF,
+        });
         podsRuleShown = true;
       }
       lines.push({ text: '' });
@@ -333,11 +357,17 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
   if (zone.unpublished.length > 0) {
     lines.push({ text: '' });
     lines.push({ text: '; Services with no records (their names are NXDOMAIN)' });
-    for (const u of zone.unpublished) lines.push({ text: `; ${u.name} (${u.namespace}/${u.service}): ${u.reason}`, ref: u.id });
+    for (const u of zone.unpublished) lines.push({
+      text: `; ${u.name} (${u.namespace}/${u.service}): ${u.reason}`,
+      ref: u.id,
+    });
   }
   if (!podsRuleShown) {
     lines.push({ text: '' });
-    lines.push({ text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`, ref: PODS_INSECURE_REF });
+    lines.push({
+      text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`,
+      ref: PODS_INSECURE_REF,
+    });
   }
   lines.push({ text: '' });
   lines.push({ text: "; upstream (forward . /etc/resolv.conf): the lab's external DNS table" });
@@ -392,7 +422,12 @@ export function digJson(result: DnsAnswer | ResolveResult): DigJson {
     answers: answer.answers.map(rec),
     authority: answer.authority.map(rec),
     additional: answer.additional.map(rec),
-    queriesSent: isResolveResult(result) ? result.queriesSent.map((q) => ({ name: q.name, type: q.type, server: q.server, rcode: q.rcode })) : [],
+    queriesSent: isResolveResult(result) ? result.queriesSent.map((q) => ({
+      name: q.name,
+      type: q.type,
+      server: q.server,
+      rcode: q.rcode,
+    })) : [],
     ref: answer.ref ?? [],
     ...(answer.problem ? { problem: answer.problem.message } : {}),
   };

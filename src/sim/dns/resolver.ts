@@ -19,7 +19,15 @@ const DEFAULT_NDOTS = 1;
 
 /** The node's /etc/resolv.conf in the lab: the node network's gateway as resolver, no search domains. */
 export function nodeResolvConf(cluster: Cluster): ResolvConf {
-  return { nameservers: [nodeNameserver(cluster)], searches: [], options: [], ndots: DEFAULT_NDOTS, policy: 'Default', effective: 'node', notes: [] };
+  return {
+    nameservers: [nodeNameserver(cluster)],
+    searches: [],
+    options: [],
+    ndots: DEFAULT_NDOTS,
+    policy: 'Default',
+    effective: 'node',
+    notes: [],
+  };
 }
 
 /** The /etc/resolv.conf the kubelet gives `pod`. */
@@ -40,8 +48,11 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
   switch (policy) {
     case 'ClusterFirst':
       if (pod.spec.hostNetwork) {
-        // kubelet: a hostNetwork pod with ClusterFirst falls back to Default (use ClusterFirstWithHostNet for cluster DNS).
-        notes.push('hostNetwork pod with dnsPolicy ClusterFirst gets the node\'s resolv.conf (dnsPolicy Default); use ClusterFirstWithHostNet to reach cluster DNS');
+        // kubelet: a hostNetwork pod with ClusterFirst falls back to Default (use ClusterFirstWithHostNet for cluster
+        // DNS).
+        notes.push(
+          'hostNetwork pod with dnsPolicy ClusterFirst gets the node\'s resolv.conf (dnsPolicy Default); use ClusterFirstWithHostNet to reach cluster DNS'
+        );
         base = { ...node, effective: 'node' };
       } else {
         base = clusterFirst();
@@ -54,7 +65,9 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
       base = { ...node, effective: 'node' };
       break;
     case 'None':
-      if (!pod.spec.dnsConfig) notes.push('spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None');
+      if (!pod.spec.dnsConfig) notes.push(
+        'spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None'
+      );
       base = { nameservers: [], searches: [], options: [], effective: 'none' };
       break;
   }
@@ -66,14 +79,21 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
   const options = mergeOptions(base.options, cfg?.options ?? []);
   if (nameservers.length > MAX_NAMESERVERS) {
     nameservers = nameservers.slice(0, MAX_NAMESERVERS);
-    notes.push(`Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: ${nameservers.join(' ')}`);
+    notes.push(
+      `Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: ${nameservers.join(' ')}`
+    );
   }
   if (searches.length > MAX_SEARCH_PATHS) {
     searches = searches.slice(0, MAX_SEARCH_PATHS);
-    notes.push(`Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${searches.join(' ')}`);
+    notes.push(
+      `Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${searches.join(' ')}`
+    );
   }
   const ndotsOpt = options.find((o) => o.name === 'ndots');
-  const ndots = ndotsOpt?.value !== undefined && /^\d+$/.test(ndotsOpt.value) ? Math.min(15, Number(ndotsOpt.value)) : DEFAULT_NDOTS;
+  const ndots = ndotsOpt?.value !== undefined && /^\d+$/.test(ndotsOpt.value) ? Math.min(
+    15,
+    Number(ndotsOpt.value),
+  ) : DEFAULT_NDOTS;
   return { nameservers, searches, options, ndots, policy, effective: base.effective, notes };
 }
 
@@ -137,7 +157,13 @@ export function resolve({ zone, resolvConf, name, type = 'A' }: ResolveInput): R
     let answered: DnsAnswer | undefined;
     for (const server of resolvConf.nameservers) {
       const answer = ask(zone, server, { name: candidate, type });
-      queriesSent.push({ name: candidate, type, server, rcode: answer.origin === 'timeout' ? 'TIMEOUT' : answer.rcode, answers: answer.answers.length });
+      queriesSent.push({
+        name: candidate,
+        type,
+        server,
+        rcode: answer.origin === 'timeout' ? 'TIMEOUT' : answer.rcode,
+        answers: answer.answers.length,
+      });
       last = answer;
       usedServer = server;
       if (answer.origin !== 'timeout') {
@@ -147,7 +173,12 @@ export function resolve({ zone, resolvConf, name, type = 'A' }: ResolveInput): R
     }
     // Every server timed out: the resolver gives up rather than trying more names.
     if (!answered) break;
-    if (answered.rcode === 'NOERROR' && answered.answers.length > 0) return { asked: name, final: answered, queriesSent, server: usedServer };
+    if (answered.rcode === 'NOERROR' && answered.answers.length > 0) return {
+      asked: name,
+      final: answered,
+      queriesSent,
+      server: usedServer,
+    };
     if (answered.rcode === 'NOERROR') nodata ??= answered;
   }
   // glibc reports NO_DATA rather than the last NXDOMAIN when some name existed without the asked type.
@@ -168,10 +199,32 @@ export function resolveExternal({ zone, client, name, type = 'A' }: ExternalReso
   const hostEntry = Object.entries(client.hosts ?? {}).find(([host]) => fqdn(host) === question.name);
   if (hostEntry && type === 'A') {
     const [host, address] = hostEntry;
-    const rr = { id: `hosts/${client.name}/${fqdn(host)}`, name: question.name, ttl: 0, source: { kind: 'Hosts' as const }, type: 'A' as const, address };
-    const final: DnsAnswer = { question, rcode: 'NOERROR', authoritative: false, recursionAvailable: false, origin: 'hosts', answers: [rr], authority: [], additional: [], ref: [rr.id] };
+    const rr = {
+      id: `hosts/${client.name}/${fqdn(host)}`,
+      name: question.name,
+      ttl: 0,
+      source: { kind: 'Hosts' as const },
+      type: 'A' as const,
+      address,
+    };
+    const final: DnsAnswer = {
+      question,
+      rcode: 'NOERROR',
+      authoritative: false,
+      recursionAvailable: false,
+      origin: 'hosts',
+      answers: [rr],
+      authority: [],
+      additional: [],
+      ref: [rr.id],
+    };
     return { asked: name, final, queriesSent: [], server: '/etc/hosts' };
   }
   const final = queryUpstream(zone, question);
-  return { asked: name, final, queriesSent: [{ name: question.name, type, server: 'upstream', rcode: final.rcode, answers: final.answers.length }], server: 'upstream' };
+  return {
+    asked: name,
+    final,
+    queriesSent: [{ name: question.name, type, server: 'upstream', rcode: final.rcode, answers: final.answers.length }],
+    server: 'upstream',
+  };
 }

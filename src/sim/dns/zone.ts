@@ -39,7 +39,9 @@ interface DnsEndpoint {
 /** The kube-dns ClusterIP: from the kube-system/kube-dns Service when present, else the 10th
  * address of the service CIDR, which is what kubeadm configures as the kubelet's clusterDNS. */
 export function kubeDnsIP(cluster: Cluster): string {
-  const svc = cluster.services.find((s) => s.metadata.name === 'kube-dns' && (s.metadata.namespace ?? 'default') === 'kube-system');
+  const svc = cluster.services.find(
+    (s) => s.metadata.name === 'kube-dns' && (s.metadata.namespace ?? 'default') === 'kube-system'
+  );
   const ip = svc?.spec.clusterIP;
   if (ip && isIPv4(ip)) return ip;
   const cidr = parseCidr(cluster.settings.serviceCIDR, true);
@@ -92,7 +94,11 @@ function dnsEndpoints(cluster: Cluster, svc: Service): DnsEndpoint[] {
       .map((p) => ({ name: p.name ?? '', port: p.port!, protocol: p.protocol ?? 'TCP' }));
     for (const ep of slice.endpoints) {
       if (!publishAll && ep.conditions?.ready === false) continue;
-      const pod = ep.targetRef?.kind === 'Pod' ? findPod(cluster, ep.targetRef.namespace ?? nsOf(svc), ep.targetRef.name) : undefined;
+      const pod = ep.targetRef?.kind === 'Pod' ? findPod(
+        cluster,
+        ep.targetRef.namespace ?? nsOf(svc),
+        ep.targetRef.name,
+      ) : undefined;
       for (const ip of ep.addresses) {
         if (!isIPv4(ip)) continue;
         const host = (ep.hostname ?? derivedHostname(pod, svc) ?? dashedIP(ip)).toLowerCase();
@@ -138,9 +144,19 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
 
   records.push({ id: 'zone/NS', name: origin, ttl, source: coredns, type: 'NS', target: `ns.dns.${origin}` });
   records.push({ id: 'zone/ns.dns/A', name: `ns.dns.${origin}`, ttl, source: coredns, type: 'A', address: dnsIP });
-  records.push({ id: 'zone/dns-version/TXT', name: `dns-version.${origin}`, ttl: SCHEMA_TXT_TTL, source: coredns, type: 'TXT', text: DNS_SCHEMA_VERSION });
+  records.push({
+    id: 'zone/dns-version/TXT',
+    name: `dns-version.${origin}`,
+    ttl: SCHEMA_TXT_TTL,
+    source: coredns,
+    type: 'TXT',
+    text: DNS_SCHEMA_VERSION,
+  });
 
-  const services = [...cluster.services].sort((a, b) => nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name));
+  const services = [...cluster.services].sort((
+    a,
+    b,
+  ) => nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name));
   const servicePtrs = new Set<string>();
   for (const svc of services) {
     records.push(...serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, servicePtrs }));
@@ -157,11 +173,25 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
     const ns = nsOf(pod).toLowerCase();
     const name = `${dashedIP(ip)}.${ns}.pod.${origin}`;
     if (records.some((r) => r.name === name && r.type === 'A')) continue;
-    records.push({ id: `pod/${nsOf(pod)}/${pod.metadata.name}/A`, name, ttl, source: { kind: 'Pod', namespace: nsOf(pod), name: pod.metadata.name }, type: 'A', address: ip });
+    records.push({
+      id: `pod/${nsOf(pod)}/${pod.metadata.name}/A`,
+      name,
+      ttl,
+      source: { kind: 'Pod', namespace: nsOf(pod), name: pod.metadata.name },
+      type: 'A',
+      address: ip,
+    });
   }
 
   const upstream: RR[] = Object.entries(options.externalRecords ?? {})
-    .map(([name, address]): RR => ({ id: `upstream/${fqdn(name)}`, name: fqdn(name), ttl: UPSTREAM_TTL, source: { kind: 'Upstream' }, type: 'A', address }))
+    .map(([name, address]): RR => ({
+      id: `upstream/${fqdn(name)}`,
+      name: fqdn(name),
+      ttl: UPSTREAM_TTL,
+      source: { kind: 'Upstream' },
+      type: 'A',
+      address,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
   const serial = zoneSerial(records);
@@ -226,7 +256,13 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
         name,
         message: `ExternalName Service ${ns}/${name} has externalName ${JSON.stringify(target)}, which is not a DNS name: CoreDNS publishes nothing for it (NXDOMAIN).`,
       });
-      unpublished.push({ id: `${idBase}/unpublished`, name: svcName, namespace: ns, service: name, reason: `externalName ${JSON.stringify(target)} is not a DNS name` });
+      unpublished.push({
+        id: `${idBase}/unpublished`,
+        name: svcName,
+        namespace: ns,
+        service: name,
+        reason: `externalName ${JSON.stringify(target)} is not a DNS name`,
+      });
       return out;
     }
     out.push({ id: `${idBase}/CNAME`, name: svcName, ttl, source, type: 'CNAME', target: fqdn(target) });
@@ -245,18 +281,42 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
   }
   const headless = clusterIP === 'None';
   const endpoints = dnsEndpoints(cluster, svc);
-  const ports = (svc.spec.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' }));
+  const ports = (svc.spec.ports ?? []).map((p) => ({
+    name: p.name ?? '',
+    port: p.port,
+    protocol: p.protocol ?? 'TCP',
+  }));
 
   if (!headless && isIPv4(clusterIP)) {
     // ClusterIP: one A record; SRV targets the Service name itself with weight 100 (one answer).
     out.push({ id: `${idBase}/A`, name: svcName, ttl, source, type: 'A', address: clusterIP });
     for (const p of ports.filter((p) => p.name !== '')) {
-      out.push({ id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}`, name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(), ttl, source, type: 'SRV', priority: 0, weight: srvWeight(1), port: p.port, target: svcName });
+      out.push({
+        id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}`,
+        name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
+        ttl,
+        source,
+        type: 'SRV',
+        priority: 0,
+        weight: srvWeight(1),
+        port: p.port,
+        target: svcName,
+      });
     }
     // An SRV query for the bare Service name lists every port, named or not (port/protocol are wildcards).
     // Same port under two protocols collapses to one SRV (isDuplicate on target and port), weight unchanged.
     for (const p of ports.filter((p, i) => ports.findIndex((q) => q.port === p.port) === i)) {
-      out.push({ id: `${idBase}/SRV/${p.port}/${p.protocol.toLowerCase()}`, name: svcName, ttl, source, type: 'SRV', priority: 0, weight: srvWeight(ports.length), port: p.port, target: svcName });
+      out.push({
+        id: `${idBase}/SRV/${p.port}/${p.protocol.toLowerCase()}`,
+        name: svcName,
+        ttl,
+        source,
+        type: 'SRV',
+        priority: 0,
+        weight: srvWeight(ports.length),
+        port: p.port,
+        target: svcName,
+      });
     }
     const ptr = reverseName(clusterIP);
     if (!servicePtrs.has(ptr)) {
@@ -266,29 +326,68 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
   }
 
   if (headless && endpoints.length === 0) {
-    unpublished.push({ id: `${idBase}/unpublished`, name: svcName, namespace: ns, service: name, reason: 'headless Service with no ready endpoint' });
+    unpublished.push({
+      id: `${idBase}/unpublished`,
+      name: svcName,
+      namespace: ns,
+      service: name,
+      reason: 'headless Service with no ready endpoint',
+    });
   }
   if (headless) {
     const seenIp = new Set<string>();
     for (const ep of endpoints) {
       if (seenIp.has(ep.ip)) continue;
       seenIp.add(ep.ip);
-      out.push({ id: `${idBase}/A/${ep.ip}`, name: svcName, ttl, source: epSource(ns, name, ep), type: 'A', address: ep.ip });
+      out.push({
+        id: `${idBase}/A/${ep.ip}`,
+        name: svcName,
+        ttl,
+        source: epSource(ns, name, ep),
+        type: 'A',
+        address: ep.ip,
+      });
     }
-    // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers share priority 0).
+    // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers share priority
+    // 0).
     const named = ports.filter((p) => p.name !== '');
     for (const p of named) {
       const matching = endpoints.filter((ep) => ep.ports.some((q) => q.name === p.name && q.protocol === p.protocol));
       for (const ep of matching) {
         const epPort = ep.ports.find((q) => q.name === p.name && q.protocol === p.protocol)!;
-        out.push({ id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}/${ep.host}/${ep.ip}`, name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(), ttl, source: epSource(ns, name, ep), type: 'SRV', priority: 0, weight: srvWeight(matching.length), port: epPort.port, target: `${ep.host}.${svcName}` });
+        out.push({
+          id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
+          name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
+          ttl,
+          source: epSource(ns, name, ep),
+          type: 'SRV',
+          priority: 0,
+          weight: srvWeight(matching.length),
+          port: epPort.port,
+          target: `${ep.host}.${svcName}`,
+        });
       }
     }
-    // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown (port -1 sentinel).
-    const all = endpoints.flatMap((ep) => (ep.ports.length === 0 ? [{ ep, port: -1, protocol: '' }] : ep.ports.map((p) => ({ ep, port: p.port, protocol: p.protocol }))));
+    // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown (port -1
+    // sentinel).
+    const all = endpoints.flatMap((ep) => (ep.ports.length === 0 ? [{
+      ep,
+      port: -1,
+      protocol: '',
+    }] : ep.ports.map((p) => ({ ep, port: p.port, protocol: p.protocol }))));
     for (const { ep, port, protocol } of all) {
       if (port === -1) continue;
-      out.push({ id: `${idBase}/SRV/${port}/${protocol.toLowerCase()}/${ep.host}/${ep.ip}`, name: svcName, ttl, source: epSource(ns, name, ep), type: 'SRV', priority: 0, weight: srvWeight(all.length), port, target: `${ep.host}.${svcName}` });
+      out.push({
+        id: `${idBase}/SRV/${port}/${protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
+        name: svcName,
+        ttl,
+        source: epSource(ns, name, ep),
+        type: 'SRV',
+        priority: 0,
+        weight: srvWeight(all.length),
+        port,
+        target: `${ep.host}.${svcName}`,
+      });
     }
   }
 
@@ -296,16 +395,36 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
   // Services; CoreDNS answers them for any Service that has endpoints (findServices, r.endpoint != "").
   for (const ep of endpoints) {
     const epName = `${ep.host}.${svcName}`;
-    out.push({ id: `${idBase}/endpoint/${ep.host}/${ep.ip}`, name: epName, ttl, source: epSource(ns, name, ep), type: 'A', address: ep.ip });
+    out.push({
+      id: `${idBase}/endpoint/${ep.host}/${ep.ip}`,
+      name: epName,
+      ttl,
+      source: epSource(ns, name, ep),
+      type: 'A',
+      address: ep.ip,
+    });
   }
   for (const ep of endpoints) {
-    out.push({ id: `${idBase}/endpoint/${ep.host}/${ep.ip}/PTR`, name: reverseName(ep.ip), ttl, source: epSource(ns, name, ep), type: 'PTR', target: `${ep.host}.${svcName}` });
+    out.push({
+      id: `${idBase}/endpoint/${ep.host}/${ep.ip}/PTR`,
+      name: reverseName(ep.ip),
+      ttl,
+      source: epSource(ns, name, ep),
+      type: 'PTR',
+      target: `${ep.host}.${svcName}`,
+    });
   }
   return out;
 }
 
 function epSource(namespace: string, service: string, ep: DnsEndpoint): RecordSource {
-  return ep.pod ? { kind: 'Endpoint', namespace, service, address: ep.ip, pod: ep.pod } : { kind: 'Endpoint', namespace, service, address: ep.ip };
+  return ep.pod ? {
+    kind: 'Endpoint',
+    namespace,
+    service,
+    address: ep.ip,
+    pod: ep.pod,
+  } : { kind: 'Endpoint', namespace, service, address: ep.ip };
 }
 
 /** The kube-dns Service exists but none of its endpoints is ready: CoreDNS cannot be reached. */

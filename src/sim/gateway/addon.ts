@@ -27,17 +27,28 @@ export function dataPlanePodLabels(gw: Gateway): Record<string, string> {
 function servedClasses(settings: LabSettings, objects: readonly (KubeObject | OtherObject)[]): Set<string> {
   const out = new Set<string>();
   for (const o of objects) {
-    if (o.kind === 'GatewayClass' && (o as GatewayClass).spec?.controllerName === settings.gatewayAPI.controllerName) out.add(o.metadata.name);
+    if (o.kind === 'GatewayClass' && (o as GatewayClass).spec?.controllerName === settings.gatewayAPI.controllerName) out.add(
+      o.metadata.name
+    );
   }
-  if (settings.gatewayAPI.install && out.size === 0 && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) out.add('nginx');
+  if (settings.gatewayAPI.install && out.size === 0 && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) out.add(
+    'nginx'
+  );
   return out;
 }
 
 function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
   const name = dataPlaneName(gw);
   const labels = dataPlanePodLabels(gw);
-  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: `gateway.${ns(gw)}.${gw.metadata.name}` } };
-  const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((a, b) => a - b);
+  const meta = {
+    name,
+    namespace: ns(gw),
+    labels: { ...labels, [ADDON_LABEL]: `gateway.${ns(gw)}.${gw.metadata.name}` },
+  };
+  const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((
+    a,
+    b,
+  ) => a - b);
   const dep: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -75,7 +86,11 @@ function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
 function controlPlaneObjects(): (KubeObject | OtherObject)[] {
   const labels = { 'app.kubernetes.io/name': 'nginx-gateway', 'app.kubernetes.io/instance': 'ngf' };
   const meta = (name: string) => ({ name, namespace: NGF_NAMESPACE, labels: { ...labels, [ADDON_LABEL]: 'gateway' } });
-  const nsObj: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NGF_NAMESPACE, labels: { [ADDON_LABEL]: 'gateway' } } };
+  const nsObj: Namespace = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: NGF_NAMESPACE, labels: { [ADDON_LABEL]: 'gateway' } },
+  };
   const dep: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -91,7 +106,11 @@ function controlPlaneObjects(): (KubeObject | OtherObject)[] {
             {
               name: 'nginx-gateway',
               image: `ghcr.io/nginx/nginx-gateway-fabric:${NGF_VERSION}`,
-              args: ['controller', '--gateway-ctlr-name=gateway.nginx.org/nginx-gateway-controller', '--gatewayclass=nginx'],
+              args: [
+                'controller',
+                '--gateway-ctlr-name=gateway.nginx.org/nginx-gateway-controller',
+                '--gatewayclass=nginx',
+              ],
               ports: [{ name: 'agent-grpc', containerPort: 8443, protocol: 'TCP' }],
             },
           ],
@@ -116,9 +135,13 @@ export function gatewayAddonObjects(settings: LabSettings, objects: readonly (Ku
     } satisfies GatewayClass);
   }
   for (const o of objects) {
-    if (o.kind === 'Gateway' && classes.has((o as Gateway).spec?.gatewayClassName)) out.push(...dataPlaneObjects(o as Gateway));
+    if (o.kind === 'Gateway' && classes.has((o as Gateway).spec?.gatewayClassName)) out.push(
+      ...dataPlaneObjects(o as Gateway)
+    );
   }
-  const key = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const key = (
+    o: { kind: string; metadata: { name: string; namespace?: string } }
+  ) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const existing = new Set(objects.map(key));
   return out.filter((o) => !existing.has(key(o)));
 }

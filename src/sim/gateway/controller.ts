@@ -11,8 +11,16 @@ import { isPodReady } from '../controllers/podstate';
 import type { ClusterEvent } from '../events';
 import { unifiedDiff } from '../ingress/diff';
 import { dataPlaneName, dataPlanePodLabels } from './addon';
-import { buildGatewayGraph, gatewayClassStatus, gatewayStatus, routeStatus, type GatewayAPIGraph, type GatewayGraph } from './model';
+import {
+  buildGatewayGraph,
+  gatewayClassStatus,
+  gatewayStatus,
+  routeStatus,
+  type GatewayAPIGraph,
+  type GatewayGraph,
+} from './model';
 import { renderGatewayConf, type GatewayRenderOptions, type RenderedGateway } from './render';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 const ns = (o: { metadata: { namespace?: string } }) => o.metadata.namespace ?? 'default';
 
@@ -36,7 +44,10 @@ export interface CompiledGateways {
 
 function dataPlaneOf(cluster: Cluster, gw: Gateway): { pods: Pod[]; service: Service | null } {
   const labels = dataPlanePodLabels(gw);
-  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp && Object.entries(labels).every(([
+    k,
+    v,
+  ]) => p.metadata.labels?.[k] === v));
   const service = cluster.services.find((s) => ns(s) === ns(gw) && s.metadata.name === dataPlaneName(gw)) ?? null;
   return { pods, service };
 }
@@ -107,8 +118,8 @@ export function syncGateways(previous: CompiledGateways | null, next: CompiledGa
     const same = before && a.length === b.length && a.every((l, i) => l === b[i]);
     if (same) return { gateway: dp.gateway, action: 'none', diff: [], events: [] };
     const diff = before ? unifiedDiff(a, b) : [];
-    const [gwNs, gwName] = dp.gateway.split('/') as [string, string];
-    const pod = dp.pods[0]?.split('/')[1];
+    const { namespace: gwNs, name: gwName } = splitMetaNamespaceKey(dp.gateway);
+    const pod = dp.pods[0] === undefined ? undefined : splitMetaNamespaceKey(dp.pods[0]).name;
     const events: Omit<ClusterEvent, 'seq'>[] = [
       {
         type: 'Normal',

@@ -20,6 +20,7 @@
 import type { Gateway, GatewayClass, GatewayListener, HTTPBackendRef, HTTPRoute, HTTPRouteFilter, HTTPRouteMatch,
   HTTPRouteRule, Ingress, IngressBackend, IngressClass, PathType } from '../api/types';
 import type { ConvertMessageKey } from './convert-messages';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 export const INGRESS_NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
 export const NGF_CONTROLLER = 'gateway.nginx.org/nginx-gateway-controller';
@@ -206,7 +207,12 @@ function groupRules(sources: readonly Source[], classes: NginxClasses): Map<stri
         groups.set(key, g);
       }
       if (!src.canary) g.tls.push(...(ing.spec.tls ?? []));
-      for (const p of rule.http?.paths ?? []) g.paths.push({ src, path: p.path ?? '/', pathType: p.pathType, backend: p.backend });
+      for (const p of rule.http?.paths ?? []) g.paths.push({
+        src,
+        path: p.path ?? '/',
+        pathType: p.pathType,
+        backend: p.backend,
+      });
     }
   }
   // ingress2gateway walks the groups in key order.
@@ -369,10 +375,14 @@ function gatewaysFor(groups: readonly Group[], sources: readonly Source[], class
   for (const s of sources) {
     if (s.canary || !s.ingress.spec.defaultBackend) continue;
     const cls = classOf(s.ingress, classes);
-    if (!listeners.has(`${nsOf(s.ingress)}/${cls}`)) add(nsOf(s.ingress), cls, [{ name: 'http', port: 80, protocol: 'HTTP' }]);
+    if (!listeners.has(`${nsOf(s.ingress)}/${cls}`)) add(
+      nsOf(s.ingress),
+      cls,
+      [{ name: 'http', port: 80, protocol: 'HTTP' }],
+    );
   }
   return [...listeners.entries()].map(([key, ls]) => {
-    const [namespace, cls] = key.split('/') as [string, string];
+    const { namespace, name: cls } = splitMetaNamespaceKey(key);
     return { apiVersion: GW_API, kind: 'Gateway', metadata: { name: cls, namespace },
       spec: { gatewayClassName: cls, listeners: ls } };
   });

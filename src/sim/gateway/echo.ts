@@ -58,6 +58,14 @@ export function echoResponse(pod: Pod, req: EchoRequest): EchoResponse {
   return {
     status: 200,
     headers,
-    body: { path: req.path, host: req.host, method: req.method, proto: 'HTTP/1.1', headers: echoed, namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name },
+    body: {
+      path: req.path,
+      host: req.host,
+      method: req.method,
+      proto: 'HTTP/1.1',
+      headers: echoed,
+      namespace: pod.metadata.namespace ?? 'default',
+      pod: pod.metadata.name,
+    },
   };
 }

@@ -124,7 +124,12 @@ class Run {
     const a = this.input.rendered.artifact;
     const text = `${[dir.name, ...dir.args].join(' ')};`;
     const i = a.lines.findIndex((l) => l.ref === block.id && l.text.trim() === text);
-    if (i >= 0 && !this.out.refs.some((x) => x.lineIndex === i)) this.out.refs.push({ artifact: a.id, ref: block.id, line: a.lines[i]!.text, lineIndex: i });
+    if (i >= 0 && !this.out.refs.some((x) => x.lineIndex === i)) this.out.refs.push({
+      artifact: a.id,
+      ref: block.id,
+      line: a.lines[i]!.text,
+      lineIndex: i,
+    });
   }
 
   variable(name: string): string {
@@ -238,71 +243,13 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
       case 'set':
         run.vars[n.args[0]!.slice(1)] = run.expand(n.args[1] ?? '');
         break;
-      case 'rewrite': {
-        const re = nginxRegex(unquoteArg(n.args[0]!), false);
-        const current = run.vars.uri!;
-        const m = re.exec(current);
-        if (!m) break;
-        const next = run.expand(n.args[1]!, {}, [...m]);
-        run.refDirective(loc, n);
-        out.notes.push(`rewrite ${current} -> ${next}`);
-        run.vars.uri = next;
-        if (n.args[2] === 'last') {
-          const target = selectNginxLocation(server, next);
-          if (!target) {
-            out.status = 404;
-            return;
-          }
-          return runLocation(run, server, target.block, depth + 1);
-        }
-        if (n.args[2] === 'break') continue;
+      case 'rewrite':
+        if (rewrite(run, server, loc, n, depth) === 'answered') return;
         break;
-      }
-      case 'return': {
-        run.refDirective(loc, n);
-        const status = Number(n.args[0]);
-        const url = n.args[1] !== undefined ? run.expand(n.args[1]) : null;
-        out.status = status;
-        if (url !== null && [301, 302, 303, 307, 308].includes(status)) {
-          out.redirect = url;
-          out.notes.push(`return ${status} ${url}`);
-        } else out.notes.push(`return ${status}`);
-        return;
-      }
-      case 'js_content': {
-        run.refDirective(loc, n);
-        const key = run.vars.match_key ?? '';
-        const list = run.input.rendered.matches.find((m) => m.key === key);
-        if (!list || list.entries.length === 0) {
-          out.status = 500;
-          out.notes.push(`no match list ${key}: 500`);
-          return;
-        }
-        const skipped: MatchedRule['skipped'] = [];
-        for (let i = 0; i < list.entries.length; i++) {
-          const why = matchNjsEntry(run, list.entries[i]!);
-          if (why !== null) {
-            skipped.push({ source: list.sources[i]!, why });
-            continue;
-          }
-          run.ref(`matches:${key}:${i}`);
-          out.matched = { list: key, index: i, source: list.sources[i]!, entry: list.entries[i]!, skipped };
-          const target = findInternal(server, list.entries[i]!.redirectPath);
-          out.notes.push(`match ${i} of list ${key}: internal redirect to ${list.entries[i]!.redirectPath}`);
-          if (!target) {
-            out.status = 404;
-            return;
-          }
-          run.vars.uri = list.entries[i]!.redirectPath;
-          return runLocation(run, server, target, depth + 1);
-        }
-        run.ref(`matches:${key}`);
-        out.matched = null;
-        out.status = 404;
-        out.notes.push(`no entry of match list ${key} satisfied: 404 (${skipped.map((s) => s.why).join('; ')})`);
-        (out as { skippedAll?: MatchedRule['skipped'] }).skippedAll = skipped;
-        return;
-      }
+      case 'return':
+        return returnDirective(run, loc, n);
+      case 'js_content':
+        return jsContent(run, server, loc, n, depth);
       case 'proxy_pass':
         return proxy(run, server, loc, n, depth);
       default:
@@ -310,6 +257,81 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
     }
   }
   out.status = 404;
+}
+
+/** `rewrite regex replacement [flag]`: a match rewrites $uri; `last` searches the locations again
+ *  with the new URI (and that location answers). */
+function rewrite(
+  run: Run,
+  server: NginxBlock,
+  loc: NginxBlock,
+  n: NginxDirective,
+  depth: number,
+): 'next' | 'answered' {
+  const out = run.out;
+  const re = nginxRegex(unquoteArg(n.args[0]!), false);
+  const current = run.vars.uri!;
+  const m = re.exec(current);
+  if (!m) return 'next';
+  const next = run.expand(n.args[1]!, {}, [...m]);
+  run.refDirective(loc, n);
+  out.notes.push(`rewrite ${current} -> ${next}`);
+  run.vars.uri = next;
+  if (n.args[2] !== 'last') return 'next';
+  const target = selectNginxLocation(server, next);
+  if (!target) out.status = 404;
+  else runLocation(run, server, target.block, depth + 1);
+  return 'answered';
+}
+
+/** `return code [URL]`: a redirect for 301/302/303/307/308 with a URL, else the bare status. */
+function returnDirective(run: Run, loc: NginxBlock, n: NginxDirective): void {
+  const out = run.out;
+  run.refDirective(loc, n);
+  const status = Number(n.args[0]);
+  const url = n.args[1] !== undefined ? run.expand(n.args[1]) : null;
+  out.status = status;
+  if (url !== null && [301, 302, 303, 307, 308].includes(status)) {
+    out.redirect = url;
+    out.notes.push(`return ${status} ${url}`);
+  } else out.notes.push(`return ${status}`);
+}
+
+/** NGINX Gateway Fabric's njs httpmatches: the first entry of the location's match list the request
+ *  satisfies redirects internally to its location; none satisfied is 404. */
+function jsContent(run: Run, server: NginxBlock, loc: NginxBlock, n: NginxDirective, depth: number): void {
+  const out = run.out;
+  run.refDirective(loc, n);
+  const key = run.vars.match_key ?? '';
+  const list = run.input.rendered.matches.find((m) => m.key === key);
+  if (!list || list.entries.length === 0) {
+    out.status = 500;
+    out.notes.push(`no match list ${key}: 500`);
+    return;
+  }
+  const skipped: MatchedRule['skipped'] = [];
+  for (let i = 0; i < list.entries.length; i++) {
+    const why = matchNjsEntry(run, list.entries[i]!);
+    if (why !== null) {
+      skipped.push({ source: list.sources[i]!, why });
+      continue;
+    }
+    run.ref(`matches:${key}:${i}`);
+    out.matched = { list: key, index: i, source: list.sources[i]!, entry: list.entries[i]!, skipped };
+    const target = findInternal(server, list.entries[i]!.redirectPath);
+    out.notes.push(`match ${i} of list ${key}: internal redirect to ${list.entries[i]!.redirectPath}`);
+    if (!target) {
+      out.status = 404;
+      return;
+    }
+    run.vars.uri = list.entries[i]!.redirectPath;
+    return runLocation(run, server, target, depth + 1);
+  }
+  run.ref(`matches:${key}`);
+  out.matched = null;
+  out.status = 404;
+  out.notes.push(`no entry of match list ${key} satisfied: 404 (${skipped.map((s) => s.why).join('; ')})`);
+  (out as { skippedAll?: MatchedRule['skipped'] }).skippedAll = skipped;
 }
 
 function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirective, depth: number): void {

@@ -31,7 +31,12 @@ export function writeGatewayConfigDir(input: WriteGatewayConfigDirInput): { file
     njsDir: `${dir}/njs`,
     matchesFile: `${dir}/conf.d/matches.json`,
     secretsDir: `${dir}/secrets`,
-    files: { pid: `${dir}/nginx.pid`, errorLog: `${dir}/error.log`, accessLog: `${dir}/access.log`, tempDir: `${dir}/tmp` },
+    files: {
+      pid: `${dir}/nginx.pid`,
+      errorLog: `${dir}/error.log`,
+      accessLog: `${dir}/access.log`,
+      tempDir: `${dir}/tmp`,
+    },
   });
   const dp = input.gateway ? compiled.dataPlanes.find((x) => x.gateway === input.gateway) : compiled.dataPlanes[0];
   if (!dp) {

@@ -39,7 +39,10 @@ export function defaultGatewayAPISettings(): GatewayAPISettings {
 }
 
 const ns = (o: { metadata: { namespace?: string } }): string => o.metadata.namespace ?? 'default';
-const generation = (o: { metadata: Record<string, unknown> }): number => (typeof o.metadata.generation === 'number' ? o.metadata.generation : 1);
+const generation = (o: {
+  metadata: Record<string,
+  unknown>,
+}): number => (typeof o.metadata.generation === 'number' ? o.metadata.generation : 1);
 
 function cond(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, observedGeneration: number): GatewayCondition {
   return { type, status, reason, message, observedGeneration };
@@ -145,14 +148,19 @@ function listenerKinds(l: GatewayListener): { supported: RouteGroupKind[]; inval
   if (!given || given.length === 0) {
     return { supported: protocol === 'HTTP' || protocol === 'HTTPS' ? [...SUPPORTED_ROUTE_KINDS] : [], invalid: false };
   }
-  const supported = given.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute').map((k) => ({ group: k.group ?? GATEWAY_GROUP, kind: k.kind }));
+  const supported = given.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute').map((k) => ({
+    group: k.group ?? GATEWAY_GROUP,
+    kind: k.kind,
+  }));
   return { supported, invalid: supported.length !== given.length };
 }
 
 function certificateResolves(cluster: Cluster, gw: Gateway, l: GatewayListener): string | null {
   for (const ref of l.tls?.certificateRefs ?? []) {
     const refNs = ref.namespace ?? ns(gw);
-    if ((ref.group ?? '') !== '' || (ref.kind ?? 'Secret') !== 'Secret') return `unsupported certificateRef kind ${ref.kind}`;
+    if ((ref.group ?? '') !== '' || (
+      ref.kind ?? 'Secret'
+    ) !== 'Secret') return `unsupported certificateRef kind ${ref.kind}`;
     const secret = cluster.secrets.find((s) => ns(s) === refNs && s.metadata.name === ref.name);
     if (!secret) return `Secret ${refNs}/${ref.name} does not exist`;
     if (refNs !== ns(gw) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) }, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
@@ -171,29 +179,72 @@ function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
     let valid = true;
     if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') {
       valid = false;
-      conditions.push(cond('Accepted', 'False', 'UnsupportedProtocol', `Protocol "${l.protocol}" is not supported, use one of HTTP, HTTPS`, g));
+      conditions.push(cond(
+        'Accepted',
+        'False',
+        'UnsupportedProtocol',
+        `Protocol "${l.protocol}" is not supported, use one of HTTP, HTTPS`,
+        g,
+      ));
     }
     // Listeners on one port must agree on the protocol, and on their hostnames (ProtocolConflict, HostnameConflict).
     const samePort = listeners.filter((o, i) => i !== index && o.port === l.port);
     const protoConflict = samePort.some((o) => o.protocol !== l.protocol);
     const hostConflict = samePort.some((o) => o.protocol === l.protocol && (o.hostname ?? '') === (l.hostname ?? ''));
     const tlsProblem = l.protocol === 'HTTPS' ? certificateResolves(cluster, gw, l) : null;
-    if (valid && !protoConflict && !hostConflict) conditions.push(cond('Accepted', 'True', 'Accepted', 'Listener is accepted', g));
+    if (valid && !protoConflict && !hostConflict) conditions.push(cond(
+      'Accepted',
+      'True',
+      'Accepted',
+      'Listener is accepted',
+      g,
+    ));
     if (protoConflict || hostConflict) {
       valid = false;
       const reason = protoConflict ? 'ProtocolConflict' : 'HostnameConflict';
-      conditions.push(cond('Accepted', 'False', reason, protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname', g));
-      conditions.push(cond('Conflicted', 'True', reason, protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname', g));
+      conditions.push(cond(
+        'Accepted',
+        'False',
+        reason,
+        protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname',
+        g,
+      ));
+      conditions.push(cond(
+        'Conflicted',
+        'True',
+        reason,
+        protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname',
+        g,
+      ));
     } else conditions.push(cond('Conflicted', 'False', 'NoConflicts', 'No conflicts', g));
     if (kinds.invalid) {
-      conditions.push(cond('ResolvedRefs', 'False', 'InvalidRouteKinds', 'Route kinds are invalid: only HTTPRoute is supported', g));
+      conditions.push(cond(
+        'ResolvedRefs',
+        'False',
+        'InvalidRouteKinds',
+        'Route kinds are invalid: only HTTPRoute is supported',
+        g,
+      ));
     } else if (tlsProblem) {
       valid = false;
       conditions.push(cond('ResolvedRefs', 'False', 'InvalidCertificateRef', tlsProblem, g));
     } else conditions.push(cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g));
     const programmed = valid && !kinds.invalid;
-    conditions.push(programmed ? cond('Programmed', 'True', 'Programmed', 'Listener is programmed', g) : cond('Programmed', 'False', 'Invalid', 'Listener is invalid', g));
-    return { listener: l, index, valid: valid && kinds.supported.length > 0, supportedKinds: kinds.supported, conditions, attachedRoutes: 0 };
+    conditions.push(programmed ? cond(
+      'Programmed',
+      'True',
+      'Programmed',
+      'Listener is programmed',
+      g,
+    ) : cond('Programmed', 'False', 'Invalid', 'Listener is invalid', g));
+    return {
+      listener: l,
+      index,
+      valid: valid && kinds.supported.length > 0,
+      supportedKinds: kinds.supported,
+      conditions,
+      attachedRoutes: 0,
+    };
   });
 }
 
@@ -207,7 +258,9 @@ export function granted(
   return grants.some(
     (g) =>
       ns(g) === to.namespace &&
-      (g.spec.from ?? []).some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) &&
+      (g.spec.from ?? []).some(
+        (f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace
+      ) &&
       (g.spec.to ?? []).some((t) => t.group === to.group && t.kind === to.kind && (!t.name || t.name === to.name)),
   );
 }
@@ -240,16 +293,34 @@ function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef): 
     return { ...base, problem: { reason: 'InvalidKind', message: `The kind ${group ? `${group}/` : ''}${kind} is not supported` } };
   }
   if (namespace !== ns(route) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: ns(route) }, { group: '', kind: 'Service', namespace, name: b.name })) {
-    return { ...base, problem: { reason: 'RefNotPermitted', message: `Backend ref to Service ${namespace}/${b.name} not permitted by any ReferenceGrant` } };
+    return {
+      ...base,
+      problem: {
+        reason: 'RefNotPermitted',
+        message: `Backend ref to Service ${namespace}/${b.name} not permitted by any ReferenceGrant`,
+      },
+    };
   }
   const svc: Service | undefined = cluster.services.find((s) => ns(s) === namespace && s.metadata.name === b.name);
   if (!svc) return { ...base, problem: { reason: 'BackendNotFound', message: `Service "${b.name}" not found` } };
-  if (svc.spec.type === 'ExternalName') return { ...base, problem: { reason: 'UnsupportedValue', message: 'ExternalName Services are not supported' } };
+  if (svc.spec.type === 'ExternalName') return {
+    ...base,
+    problem: { reason: 'UnsupportedValue', message: 'ExternalName Services are not supported' },
+  };
   const sp: ServicePort | undefined = (svc.spec.ports ?? []).find((p) => p.port === port);
-  if (!sp) return { ...base, problem: { reason: 'BackendNotFound', message: `port ${port ?? '<none>'} not found in Service ${namespace}/${b.name}` } };
+  if (!sp) return {
+    ...base,
+    problem: {
+      reason: 'BackendNotFound',
+      message: `port ${port ?? '<none>'} not found in Service ${namespace}/${b.name}`,
+    },
+  };
   const ap = sp.appProtocol;
   if (ap && !['http', 'kubernetes.io/h2c', 'kubernetes.io/ws'].includes(ap)) {
-    return { ...base, problem: { reason: 'UnsupportedProtocol', message: `The Service port appProtocol "${ap}" is not supported` } };
+    return {
+      ...base,
+      problem: { reason: 'UnsupportedProtocol', message: `The Service port appProtocol "${ap}" is not supported` },
+    };
   }
   return { ...base, problem: null, endpoints: serviceEndpoints(cluster, namespace, svc, sp) };
 }
@@ -289,33 +360,66 @@ function attach(
   gw: GatewayGraph,
   g: number,
 ): { conditions: GatewayCondition[]; attachments: RouteAttachment[] } {
-  const candidates = gw.listeners.filter((lg) => (ref.sectionName === undefined || lg.listener.name === ref.sectionName) && (ref.port === undefined || lg.listener.port === ref.port));
+  const candidates = gw.listeners.filter(
+    (lg) => (
+      ref.sectionName === undefined || lg.listener.name === ref.sectionName
+    ) && (ref.port === undefined || lg.listener.port === ref.port)
+  );
   if (candidates.length === 0) {
     const what = ref.sectionName !== undefined ? `sectionName ${ref.sectionName}` : `port ${ref.port}`;
-    return { conditions: [cond('Accepted', 'False', 'NoMatchingParent', `No listener matches the parentRef's ${what}`, g)], attachments: [] };
+    return {
+      conditions: [cond('Accepted', 'False', 'NoMatchingParent', `No listener matches the parentRef's ${what}`, g)],
+      attachments: [],
+    };
   }
   const allowed = candidates.filter(
-    (lg) => namespaceAllowed(cluster, gw.gateway, lg.listener, ns(route)) && lg.supportedKinds.some((k) => k.kind === 'HTTPRoute'),
+    (lg) => namespaceAllowed(
+      cluster,
+      gw.gateway,
+      lg.listener,
+      ns(route),
+    ) && lg.supportedKinds.some((k) => k.kind === 'HTTPRoute'),
   );
   if (allowed.length === 0) {
-    return { conditions: [cond('Accepted', 'False', 'NotAllowedByListeners', 'Route is not allowed by any listener', g)], attachments: [] };
+    return {
+      conditions: [cond('Accepted', 'False', 'NotAllowedByListeners', 'Route is not allowed by any listener', g)],
+      attachments: [],
+    };
   }
   const attachments: RouteAttachment[] = [];
   for (const lg of allowed) {
     const routeHosts = route.spec.hostnames ?? [];
-    const hosts = routeHosts.length === 0 ? [lg.listener.hostname ?? ''] : routeHosts.map((h) => intersectHostnames(lg.listener.hostname, h)).filter((h): h is string => h !== null);
+    const hosts = routeHosts.length === 0 ? [lg.listener.hostname ?? ''] : routeHosts.map((h) => intersectHostnames(
+      lg.listener.hostname,
+      h,
+    )).filter((h): h is string => h !== null);
     if (hosts.length === 0) continue;
     attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(hosts)] });
   }
   if (attachments.length === 0) {
-    return { conditions: [cond('Accepted', 'False', 'NoMatchingListenerHostname', 'Listener hostname does not match the HTTPRoute hostnames', g)], attachments: [] };
+    return {
+      conditions: [cond(
+        'Accepted',
+        'False',
+        'NoMatchingListenerHostname',
+        'Listener hostname does not match the HTTPRoute hostnames',
+        g,
+      )],
+      attachments: [],
+    };
   }
   return { conditions: [], attachments };
 }
 
 function resolvedRefsCondition(rules: readonly RuleGraph[], g: number): GatewayCondition {
   for (const r of rules) {
-    for (const b of r.backends) if (b.problem) return cond('ResolvedRefs', 'False', b.problem.reason, b.problem.message, g);
+    for (const b of r.backends) if (b.problem) return cond(
+      'ResolvedRefs',
+      'False',
+      b.problem.reason,
+      b.problem.message,
+      g,
+    );
   }
   return cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g);
 }
@@ -335,7 +439,13 @@ function buildRoute(cluster: Cluster, route: HTTPRoute, gateways: readonly Gatew
     const conditions = [...a.conditions];
     if (a.attachments.length > 0) {
       if (dropped.length === rules.length && rules.length > 0) {
-        conditions.push(cond('Accepted', 'False', 'UnsupportedValue', `All rules are invalid: filter ${dropped[0]!.invalidFilter} is not supported`, g));
+        conditions.push(cond(
+          'Accepted',
+          'False',
+          'UnsupportedValue',
+          `All rules are invalid: filter ${dropped[0]!.invalidFilter} is not supported`,
+          g,
+        ));
       } else {
         conditions.push(cond('Accepted', 'True', 'Accepted', 'The route is accepted', g));
         attachments.push(...a.attachments);
@@ -363,11 +473,19 @@ export function compareRouteAge(a: HTTPRoute, b: HTTPRoute): number {
 }
 
 export function buildGatewayGraph(cluster: Cluster, settings: GatewayAPISettings): GatewayAPIGraph {
-  const classes = cluster.gatewayClasses.map((cls) => ({ cls, accepted: cls.spec.controllerName === settings.controllerName }));
+  const classes = cluster.gatewayClasses.map((cls) => ({
+    cls,
+    accepted: cls.spec.controllerName === settings.controllerName,
+  }));
   const ours = new Set(classes.filter((c) => c.accepted).map((c) => c.cls.metadata.name));
   const gateways: GatewayGraph[] = cluster.gateways
     .filter((gw) => ours.has(gw.spec.gatewayClassName))
-    .map((gw) => ({ gateway: gw, key: `${ns(gw)}/${gw.metadata.name}`, className: gw.spec.gatewayClassName, listeners: buildListeners(cluster, gw) }))
+    .map((gw) => ({
+      gateway: gw,
+      key: `${ns(gw)}/${gw.metadata.name}`,
+      className: gw.spec.gatewayClassName,
+      listeners: buildListeners(cluster, gw),
+    }))
     .sort((a, b) => (a.key < b.key ? -1 : 1));
   const routes = [...cluster.httpRoutes]
     .sort(compareRouteAge)
@@ -424,7 +542,14 @@ export function routeStatus(r: RouteGraph, controllerName: string, previous: HTT
   // Parents other controllers wrote stay; ours are replaced (as each controller owns its entries).
   const others = (previous?.parents ?? []).filter((p) => p.controllerName !== controllerName);
   const ours = r.parents.map((p) => ({
-    parentRef: { group: p.parentRef.group ?? GATEWAY_GROUP, kind: p.parentRef.kind ?? 'Gateway', namespace: p.parentRef.namespace ?? ns(r.route), name: p.parentRef.name, ...(p.parentRef.sectionName !== undefined ? { sectionName: p.parentRef.sectionName } : {}), ...(p.parentRef.port !== undefined ? { port: p.parentRef.port } : {}) },
+    parentRef: {
+      group: p.parentRef.group ?? GATEWAY_GROUP,
+      kind: p.parentRef.kind ?? 'Gateway',
+      namespace: p.parentRef.namespace ?? ns(r.route),
+      name: p.parentRef.name,
+      ...(p.parentRef.sectionName !== undefined ? { sectionName: p.parentRef.sectionName } : {}),
+      ...(p.parentRef.port !== undefined ? { port: p.parentRef.port } : {}),
+    },
     controllerName,
     conditions: p.conditions,
   }));

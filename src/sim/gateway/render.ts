@@ -16,7 +16,16 @@ import { FAKE_CERTIFICATE_KEY_PEM, FAKE_CERTIFICATE_PEM } from '../ingress/nginx
 import { tlsFromSecret } from '../ingress/model';
 import type { NginxBlock, NginxNode } from '../ingress/nginx/conf';
 import { b, c, d, renderNodes } from '../ingress/nginx/conf';
-import { compareRouteAge, INVALID_BACKEND_UPSTREAM, type GatewayAPIGraph, type GatewayGraph, type ResolvedBackend, type RouteGraph, type RuleGraph } from './model';
+import {
+  compareRouteAge,
+  INVALID_BACKEND_UPSTREAM,
+  type GatewayAPIGraph,
+  type GatewayGraph,
+  type ResolvedBackend,
+  type RouteGraph,
+  type RuleGraph,
+} from './model';
+import { splitMetaNamespaceKey } from '../api/keys';
 
 // ---------------------------------------------------------------- the match list (matches.json)
 
@@ -130,8 +139,18 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
         let s = servers.get(key);
         if (!s) {
           const ref = l.tls?.certificateRefs?.[0];
-          const certificate = l.protocol === 'HTTPS' && ref ? { secret: `${ref.namespace ?? gw.gateway.metadata.namespace ?? 'default'}/${ref.name}`, path: '' } : null;
-          s = { port: l.port, protocol: l.protocol as 'HTTP' | 'HTTPS', hostname: host, listenerPort: l.port, certificate, rules: [] };
+          const certificate = l.protocol === 'HTTPS' && ref ? {
+            secret: `${ref.namespace ?? gw.gateway.metadata.namespace ?? 'default'}/${ref.name}`,
+            path: '',
+          } : null;
+          s = {
+            port: l.port,
+            protocol: l.protocol as 'HTTP' | 'HTTPS',
+            hostname: host,
+            listenerPort: l.port,
+            certificate,
+            rules: [],
+          };
           servers.set(key, s);
         }
         for (const rule of route.rules) {
@@ -142,7 +161,15 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
             const raw = m.path?.value ?? '/';
             const already = s!.rules.some((x) => x.route === route && x.rule === rule && x.matchIndex === matchIndex);
             if (already) return;
-            s!.rules.push({ route, routeIndex, rule, match: m, matchIndex, pathType, pathValue: pathType === 'PathPrefix' ? normalizePrefix(raw) : raw });
+            s!.rules.push({
+              route,
+              routeIndex,
+              rule,
+              match: m,
+              matchIndex,
+              pathType,
+              pathValue: pathType === 'PathPrefix' ? normalizePrefix(raw) : raw,
+            });
           });
         }
       }
@@ -152,10 +179,23 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
   for (const lg of gw.listeners) {
     if (!lg.valid) continue;
     if (![...servers.values()].some((s) => s.port === lg.listener.port)) {
-      servers.set(`${lg.listener.port}|#none`, { port: lg.listener.port, protocol: lg.listener.protocol as 'HTTP' | 'HTTPS', hostname: '#none', listenerPort: lg.listener.port, certificate: null, rules: [] });
+      servers.set(
+        `${lg.listener.port}|#none`,
+        {
+          port: lg.listener.port,
+          protocol: lg.listener.protocol as 'HTTP' | 'HTTPS',
+          hostname: '#none',
+          listenerPort: lg.listener.port,
+          certificate: null,
+          rules: [],
+        },
+      );
     }
   }
-  return [...servers.values()].sort((a, b) => a.port - b.port || hostOrder(a.hostname) - hostOrder(b.hostname) || (a.hostname < b.hostname ? -1 : 1));
+  return [...servers.values()].sort((
+    a,
+    b,
+  ) => a.port - b.port || hostOrder(a.hostname) - hostOrder(b.hostname) || (a.hostname < b.hostname ? -1 : 1));
 }
 
 function hostOrder(h: string): number {
@@ -172,7 +212,9 @@ function hasConditions(m: HTTPRouteMatch): boolean {
 export function comparePrecedence(a: PlannedRule, b: PlannedRule): number {
   const exact = Number(b.pathType === 'Exact') - Number(a.pathType === 'Exact');
   if (exact) return exact;
-  const len = (b.pathType === 'PathPrefix' ? b.pathValue.length : 0) - (a.pathType === 'PathPrefix' ? a.pathValue.length : 0);
+  const len = (
+    b.pathType === 'PathPrefix' ? b.pathValue.length : 0
+  ) - (a.pathType === 'PathPrefix' ? a.pathValue.length : 0);
   if (len) return len;
   const method = Number(!!b.match.method) - Number(!!a.match.method);
   if (method) return method;
@@ -259,7 +301,15 @@ function proxyHeaders(ctx: RenderCtx, mods: readonly HTTPHeaderFilter[], hostOve
       const mapVar = `$${v}_header_var`;
       if (!ctx.maps.has(mapVar)) {
         // add keeps the client's value in front: "foo" + add "bar" is "foo,bar" (maps.go).
-        ctx.maps.set(mapVar, b(`map:${mapVar}`, 'map', [`$http_${v}`, mapVar], [d('default', q(`$http_${v},${h.value}`)), d(q(''), q(h.value))]));
+        ctx.maps.set(
+          mapVar,
+          b(
+            `map:${mapVar}`,
+            'map',
+            [`$http_${v}`, mapVar],
+            [d('default', q(`$http_${v},${h.value}`)), d(q(''), q(h.value))],
+          ),
+        );
       }
       out.push(d('proxy_set_header', h.name, q(mapVar)));
     }
@@ -314,7 +364,9 @@ function redirectNodes(f: NonNullable<HTTPRouteFilter['requestRedirect']>, liste
   // Port (§14.5, NGF createReturnValForRedirectFilter): with a scheme and no port (or the scheme's
   // well-known port) none is written; otherwise the given port, else the listener's.
   let port: number | null = f.port ?? (f.scheme ? null : listenerPort);
-  if (f.scheme && port !== null && ((f.scheme === 'http' && port === 80) || (f.scheme === 'https' && port === 443))) port = null;
+  if (f.scheme && port !== null && (
+    (f.scheme === 'http' && port === 80) || (f.scheme === 'https' && port === 443)
+  )) port = null;
   const out: NginxNode[] = [];
   let tail = '$request_uri';
   if (f.path) {
@@ -343,7 +395,7 @@ export function splitPercentages(weights: readonly number[]): number[] {
 }
 
 function splitVar(p: PlannedRule): string {
-  const [namespace, name] = p.route.key.split('/');
+  const { namespace, name } = splitMetaNamespaceKey(p.route.key);
   return `$group_${namespace}__${name}_rule${p.rule.index}`.replace(/[^$A-Za-z0-9_]/g, '_');
 }
 
@@ -389,7 +441,10 @@ function ruleBody(ctx: RenderCtx, p: PlannedRule, s: PlannedServer, internal: bo
   let pathNodes: NginxNode[] = [];
   let uri = '$request_uri';
   if (rewrite?.path) {
-    pathNodes = [...(internal || perBackend ? [d('rewrite', '^', '$request_uri_path')] : []), pathRewrite(rewrite.path, matchedPrefix, 'break')];
+    pathNodes = [
+      ...(internal || perBackend ? [d('rewrite', '^', '$request_uri_path')] : []),
+      pathRewrite(rewrite.path, matchedPrefix, 'break'),
+    ];
     uri = '';
   }
   if (perBackend) {
@@ -399,7 +454,10 @@ function ruleBody(ctx: RenderCtx, p: PlannedRule, s: PlannedServer, internal: bo
       const loc = `/_ngf-internal-rule${rule.index}-route${p.routeIndex}-backend${i}`;
       const up = upstreamFor(ctx, be);
       const bReq = filtersOf(be.filters, 'RequestHeaderModifier').map((f) => f.requestHeaderModifier!).filter(Boolean);
-      const bRes = filtersOf(be.filters, 'ResponseHeaderModifier').map((f) => f.responseHeaderModifier!).filter(Boolean);
+      const bRes = filtersOf(
+        be.filters,
+        'ResponseHeaderModifier',
+      ).map((f) => f.responseHeaderModifier!).filter(Boolean);
       if (!extra.some((x) => x.args[0] === loc)) {
         extra.push(
           b(`location:${s.port}:${s.hostname}:${loc}`, 'location', [loc], [
@@ -498,7 +556,12 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
       list.entries.push(njsMatch(p, path));
       list.sources.push(sourceOf(p));
       const iid = locationId(s, [path]);
-      if (!internals.some((x) => x.id === iid)) internals.push(b(iid, 'location', [path], [d('internal'), ...ruleBody(ctx, p, s, true, internals)]));
+      if (!internals.some((x) => x.id === iid)) internals.push(b(
+        iid,
+        'location',
+        [path],
+        [d('internal'), ...ruleBody(ctx, p, s, true, internals)],
+      ));
     }
     matches.push(list);
     body.push(b(id, 'location', args, [d('set', '$match_key', key), d('js_content', 'httpmatches.redirect')]));
@@ -508,8 +571,18 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
 
 function defaultServer(ctx: RenderCtx, port: number, https: boolean): NginxBlock {
   const listen = ctx.opts.listenAddress ? `${ctx.opts.listenAddress}:${port}` : String(port);
-  if (https) return b(serverId(port, '#default'), 'server', [], [d('listen', listen, 'ssl', 'default_server'), d('ssl_reject_handshake', 'on')]);
-  return b(serverId(port, '#default'), 'server', [], [d('listen', listen, 'default_server'), d('default_type', 'text/html'), d('return', '404')]);
+  if (https) return b(
+    serverId(port, '#default'),
+    'server',
+    [],
+    [d('listen', listen, 'ssl', 'default_server'), d('ssl_reject_handshake', 'on')],
+  );
+  return b(
+    serverId(port, '#default'),
+    'server',
+    [],
+    [d('listen', listen, 'default_server'), d('default_type', 'text/html'), d('return', '404')],
+  );
 }
 
 function upstreamBlock(ctx: RenderCtx, name: string, be: ResolvedBackend | null): NginxBlock {
@@ -551,17 +624,46 @@ export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: 
     d('proxy_headers_hash_max_size', '1024'),
     d('server_names_hash_bucket_size', '256'),
     d('server_tokens', 'off'),
-    b('map:$gw_api_compliant_host', 'map', ['$http_host', '$gw_api_compliant_host'], [d("''", '$host'), d('default', '$http_host')]),
-    b('map:$connection_upgrade', 'map', ['$http_upgrade', '$connection_upgrade'], [d('default', 'upgrade'), d("''", 'close')]),
+    b(
+      'map:$gw_api_compliant_host',
+      'map',
+      ['$http_host', '$gw_api_compliant_host'],
+      [d("''", '$host'), d('default', '$http_host')],
+    ),
+    b(
+      'map:$connection_upgrade',
+      'map',
+      ['$http_upgrade', '$connection_upgrade'],
+      [d('default', 'upgrade'), d("''", 'close')],
+    ),
     // The request path without its query: internal locations start rewrites from it.
-    b('map:$request_uri_path', 'map', ['$request_uri', '$request_uri_path'], [d(q('~^(?P<path>[^?]*)(\\?.*)?$'), '$path'), d('default', '$request_uri')]),
+    b(
+      'map:$request_uri_path',
+      'map',
+      ['$request_uri', '$request_uri_path'],
+      [d(q('~^(?P<path>[^?]*)(\\?.*)?$'), '$path'), d('default', '$request_uri')],
+    ),
     ...ctx.maps.values(),
     ...ctx.splits.values(),
     ...servers,
-    b('server:#503', 'server', [], [d('listen', `unix:${opts.socketDir}/nginx-503-server.sock`), d('access_log', 'off'), d('return', '503')]),
-    b('server:#500', 'server', [], [d('listen', `unix:${opts.socketDir}/nginx-500-server.sock`), d('access_log', 'off'), d('return', '500')]),
+    b(
+      'server:#503',
+      'server',
+      [],
+      [d('listen', `unix:${opts.socketDir}/nginx-503-server.sock`), d('access_log', 'off'), d('return', '503')],
+    ),
+    b(
+      'server:#500',
+      'server',
+      [],
+      [d('listen', `unix:${opts.socketDir}/nginx-500-server.sock`), d('access_log', 'off'), d('return', '500')],
+    ),
     upstreamBlock(ctx, INVALID_BACKEND_UPSTREAM, null),
-    ...[...ctx.upstreams.entries()].sort(([a], [b2]) => (a < b2 ? -1 : 1)).map(([name, be]) => upstreamBlock(ctx, name, be)),
+    ...[...ctx.upstreams.entries()].sort(([a], [b2]) => (a < b2 ? -1 : 1)).map(([name, be]) => upstreamBlock(
+      ctx,
+      name,
+      be,
+    )),
   ];
   // The servers rendered first, so the maps and split_clients they need are all known here.
   const httpBlock = b('http', 'http', [], http);
@@ -582,7 +684,10 @@ export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: 
   lines.push({ text: '', ref: 'main' }, { text: `# ${matchesFile}`, ref: 'matches' });
   for (const m of matches) {
     lines.push({ text: `#   "${m.key}": [`, ref: `matches:${m.key}` });
-    m.entries.forEach((e, i) => lines.push({ text: `#     ${JSON.stringify(e)}${i < m.entries.length - 1 ? ',' : ''}`, ref: `matches:${m.key}:${i}` }));
+    m.entries.forEach((
+      e,
+      i,
+    ) => lines.push({ text: `#     ${JSON.stringify(e)}${i < m.entries.length - 1 ? ',' : ''}`, ref: `matches:${m.key}:${i}` }));
     lines.push({ text: '#   ]', ref: `matches:${m.key}` });
   }
   const certificates = certificatesOf(cluster, planned);
@@ -590,11 +695,19 @@ export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: 
     gateway: gw.key,
     nodes,
     matches,
-    artifact: { id: gatewayArtifactId(gw.key), kind: 'nginx.conf', title: `nginx.conf of Gateway ${gw.key} (NGINX Gateway Fabric)`, lines },
+    artifact: {
+      id: gatewayArtifactId(gw.key),
+      kind: 'nginx.conf',
+      title: `nginx.conf of Gateway ${gw.key} (NGINX Gateway Fabric)`,
+      lines,
+    },
     matchesJson,
     certificates,
     inline: ctx.inline,
-    upstreamServices: Object.fromEntries([...ctx.upstreams.entries()].filter(([, be]) => be).map(([name, be]) => [name, be!.service])),
+    upstreamServices: Object.fromEntries([...ctx.upstreams.entries()].filter(([, be]) => be).map(([name, be]) => [
+      name,
+      be!.service,
+    ])),
   };
 }
 
@@ -608,8 +721,10 @@ function certificatesOf(cluster: Cluster, planned: readonly PlannedServer[]): { 
   const out: { path: string; pem: string }[] = [];
   for (const s of planned) {
     if (!s.certificate || out.some((o) => o.path === s.certificate!.path)) continue;
-    const [secretNs, name] = s.certificate.secret.split('/');
-    const secret: Secret | undefined = cluster.secrets.find((x) => (x.metadata.namespace ?? 'default') === secretNs && x.metadata.name === name);
+    const { namespace: secretNs, name } = splitMetaNamespaceKey(s.certificate.secret);
+    const secret: Secret | undefined = cluster.secrets.find(
+      (x) => (x.metadata.namespace ?? 'default') === secretNs && x.metadata.name === name
+    );
     const tls = tlsFromSecret(secret);
     const pem = tls.certPem && tls.keyPem ? `${tls.certPem.trim()}\n${tls.keyPem.trim()}\n` : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
     out.push({ path: s.certificate.path, pem });

@@ -21,7 +21,13 @@ import type { IngressAddon, LabSettings } from '../lab';
 import { compareIp } from '../net/ip';
 import { defaultIngressAddon } from '../lab';
 import { assertNever } from '../util/assert';
-import { CONTROLLER_NAMES, controllerKindOf, DEFAULT_CLASS_ANNOTATION, defaultBackendRef, servesIngress } from './model';
+import {
+  CONTROLLER_NAMES,
+  controllerKindOf,
+  DEFAULT_CLASS_ANNOTATION,
+  defaultBackendRef,
+  servesIngress,
+} from './model';
 
 export const ADDON_LABEL = 'netlab.io/addon';
 
@@ -29,7 +35,11 @@ export const ADDON_LABEL = 'netlab.io/addon';
 export function controllerPodLabels(addon: IngressAddon): Record<string, string> {
   if (addon.adopt) return addon.adopt.podSelector;
   return addon.controller === 'nginx'
-    ? { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': addon.className }
+    ? {
+      'app.kubernetes.io/name': 'ingress-nginx',
+      'app.kubernetes.io/component': 'controller',
+      'app.kubernetes.io/instance': addon.className,
+    }
     : { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': addon.className };
 }
 
@@ -37,7 +47,11 @@ export function controllerPodLabels(addon: IngressAddon): Record<string, string>
 export function controllerNames(addon: IngressAddon): { workload: string; service: string; serviceAccount: string } {
   return addon.controller === 'nginx'
     ? { workload: 'ingress-nginx-controller', service: 'ingress-nginx-controller', serviceAccount: 'ingress-nginx' }
-    : { workload: 'traefik-ingress-controller', service: 'traefik-ingress-service', serviceAccount: 'traefik-ingress-controller' };
+    : {
+      workload: 'traefik-ingress-controller',
+      service: 'traefik-ingress-service',
+      serviceAccount: 'traefik-ingress-controller',
+    };
 }
 
 /** The addon an IngressClass implies when none is declared: the default topology, in the controller's usual namespace. */
@@ -70,7 +84,9 @@ export function addonObjects(settings: LabSettings, objects: readonly (KubeObjec
   for (const o of objects) {
     if (o.kind !== 'IngressClass') continue;
     const cls = o as IngressClass;
-    if (declared.some((a) => a.className === cls.metadata.name) || implied.some((a) => a.className === cls.metadata.name)) continue;
+    if (declared.some(
+      (a) => a.className === cls.metadata.name
+    ) || implied.some((a) => a.className === cls.metadata.name)) continue;
     const a = defaultAddonFor(cls);
     if (a) implied.push(a);
   }
@@ -122,7 +138,9 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
             `--ingress-class=${addon.className}`,
             `--controller-class=${CONTROLLER_NAMES.nginx}`,
             ...(addon.defaultBackendService ? [`--default-backend-service=${addon.defaultBackendService}`] : []),
-            ...(addon.topology !== 'daemonset-hostport' ? [`--publish-service=${addon.namespace}/${names.service}`] : []),
+            ...(
+              addon.topology !== 'daemonset-hostport' ? [`--publish-service=${addon.namespace}/${names.service}`] : []
+            ),
           ],
           ports: [
             { name: 'http', containerPort: 80, protocol: 'TCP', ...(hostPorts ? { hostPort: 80 } : {}) },
@@ -179,8 +197,20 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
           type: addon.topology === 'nodeport' ? 'NodePort' : 'LoadBalancer',
           selector: podLabels,
           ports: [
-            { name: portNames[0], port: 80, targetPort: portNames[0], protocol: 'TCP', ...(addon.topology === 'nodeport' && addon.nodePorts?.http ? { nodePort: addon.nodePorts.http } : {}) },
-            { name: portNames[1], port: 443, targetPort: portNames[1], protocol: 'TCP', ...(addon.topology === 'nodeport' && addon.nodePorts?.https ? { nodePort: addon.nodePorts.https } : {}) },
+            {
+              name: portNames[0],
+              port: 80,
+              targetPort: portNames[0],
+              protocol: 'TCP',
+              ...(addon.topology === 'nodeport' && addon.nodePorts?.http ? { nodePort: addon.nodePorts.http } : {}),
+            },
+            {
+              name: portNames[1],
+              port: 443,
+              targetPort: portNames[1],
+              protocol: 'TCP',
+              ...(addon.topology === 'nodeport' && addon.nodePorts?.https ? { nodePort: addon.nodePorts.https } : {}),
+            },
           ],
         },
       };
@@ -234,7 +264,11 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
       metadata: { name: names.serviceAccount, labels: { [ADDON_LABEL]: addon.className } },
       rules: [
         { apiGroups: [''], resources: ['services', 'endpoints', 'secrets'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingresses', 'ingressclasses'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: ['extensions', 'networking.k8s.io'],
+          resources: ['ingresses', 'ingressclasses'],
+          verbs: ['get', 'list', 'watch'],
+        },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
       ],
     });
@@ -260,12 +294,17 @@ export function ingressStatusAddresses(cluster: Cluster, addon: IngressAddon): M
   let addrs: LoadBalancerIngress[] = [];
   if (addon.topology === 'loadbalancer') {
     const name = controllerNames(addon).service;
-    const svc = cluster.services.find((s) => (s.metadata.namespace ?? 'default') === addon.namespace && s.metadata.name === name);
+    const svc = cluster.services.find(
+      (s) => (s.metadata.namespace ?? 'default') === addon.namespace && s.metadata.name === name
+    );
     addrs = svc?.status?.loadBalancer?.ingress ?? [];
   } else {
     const nodes = new Set(
       cluster.pods
-        .filter((p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(controllerPodLabel).every(([k, v]) => p.metadata.labels?.[k] === v))
+        .filter((p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(controllerPodLabel).every(([
+          k,
+          v,
+        ]) => p.metadata.labels?.[k] === v))
         .map((p) => p.spec.nodeName)
         .filter((n): n is string => !!n),
     );
@@ -277,7 +316,10 @@ export function ingressStatusAddresses(cluster: Cluster, addon: IngressAddon): M
       .map((ip) => ({ ip }));
   }
   for (const ing of cluster.ingresses) {
-    if (servesIngress(addon, ing, cluster.ingressClasses).served) out.set(`${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}`, addrs);
+    if (servesIngress(addon, ing, cluster.ingressClasses).served) out.set(
+      `${ing.metadata.namespace ?? 'default'}/${ing.metadata.name}`,
+      addrs,
+    );
   }
   return out;
 }

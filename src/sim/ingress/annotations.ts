@@ -109,7 +109,10 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     needsReload: false,
     type: 'string',
     default: '',
-    doc: { en: 'Path attribute of the affinity cookie (defaults to the location path).', zh: '会话保持 cookie 的 Path 属性（默认为 location 路径）。' },
+    doc: {
+      en: 'Path attribute of the affinity cookie (defaults to the location path).',
+      zh: '会话保持 cookie 的 Path 属性（默认为 location 路径）。',
+    },
   }),
   nginx('canary', {
     type: 'bool',
@@ -188,7 +191,10 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
   traefik('entrypoints', {
     type: 'list',
     default: '',
-    doc: { en: 'Entry points (listening ports) the routers of this Ingress attach to; by default all of them.', zh: '该 Ingress 的路由器挂在哪些入口点（监听端口）上；默认全部。' },
+    doc: {
+      en: 'Entry points (listening ports) the routers of this Ingress attach to; by default all of them.',
+      zh: '该 Ingress 的路由器挂在哪些入口点（监听端口）上；默认全部。',
+    },
   }),
   traefik('tls', {
     type: 'bool',
@@ -198,7 +204,10 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
   traefik('priority', {
     type: 'int',
     default: '',
-    doc: { en: 'Router priority; by default the length of the rule, so longer rules win.', zh: '路由器优先级；默认是规则的长度，规则越长越优先。' },
+    doc: {
+      en: 'Router priority; by default the length of the rule, so longer rules win.',
+      zh: '路由器优先级；默认是规则的长度，规则越长越优先。',
+    },
   }),
   traefik('pathmatcher', {
     type: 'enum',

@@ -52,7 +52,10 @@ export function fixtureIngressClass(name: string, controller: 'nginx' | 'traefik
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
-    metadata: { name, ...(isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    metadata: {
+      name,
+      ...(isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+    },
     spec: { controller: CONTROLLER_NAMES[controller] },
   };
 }
@@ -95,9 +98,15 @@ export function fixtureIngress(i: FixtureIngress): Ingress {
     },
     spec: {
       ...(i.className === null ? {} : { ingressClassName: i.className ?? 'nginx' }),
-      ...(i.defaultBackend ? { defaultBackend: { service: { name: i.defaultBackend.service, port: { number: i.defaultBackend.port } } } } : {}),
+      ...(i.defaultBackend ? { defaultBackend: { service: {
+        name: i.defaultBackend.service,
+        port: { number: i.defaultBackend.port },
+      } } } : {}),
       ...(i.tls ? { tls: i.tls } : {}),
-      ...(i.rules ? { rules: i.rules.map((r) => ({ ...(r.host ? { host: r.host } : {}), http: { paths: r.paths.map(fixturePath) } })) } : {}),
+      ...(i.rules ? { rules: i.rules.map((r) => ({
+        ...(r.host ? { host: r.host } : {}),
+        http: { paths: r.paths.map(fixturePath) },
+      })) } : {}),
     },
   };
 }
@@ -125,7 +134,10 @@ export function fixtureCluster(f: FixtureCluster): Cluster {
   const settings = defaultLabSettings();
   settings.ingress = f.addons ?? [defaultIngressAddon('nginx'), defaultIngressAddon('traefik')];
   const cluster = emptyCluster(settings);
-  cluster.ingressClasses = f.classes ?? [fixtureIngressClass('nginx', 'nginx'), fixtureIngressClass('traefik', 'traefik')];
+  cluster.ingressClasses = f.classes ?? [
+    fixtureIngressClass('nginx', 'nginx'),
+    fixtureIngressClass('traefik', 'traefik'),
+  ];
   for (const s of f.services ?? []) {
     const { service, slice } = fixtureService(s);
     cluster.services.push(service);
@@ -151,7 +163,10 @@ export function seed001Cluster(): Cluster {
       {
         name: 'test',
         created: '2016-04-01T00:01:00Z',
-        rules: [{ host: 'foo.bar.com', paths: [{ path: '/foo', service: 's1', port: 80 }, { path: '/bar', service: 's2', port: 80 }] }],
+        rules: [{
+          host: 'foo.bar.com',
+          paths: [{ path: '/foo', service: 's1', port: 80 }, { path: '/bar', service: 's2', port: 80 }],
+        }],
       },
       {
         name: 'echomap',

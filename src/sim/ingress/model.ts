@@ -80,13 +80,21 @@ export function servesIngress(addon: IngressAddon, ing: Ingress, classes: readon
   const r = resolveIngressClass(ing, classes);
   const base = { namespace: ns(ing), name: ing.metadata.name, className: r.className, via: r.via };
   if (r.className === null) return { ...base, served: false, reason: 'no IngressClass and no default IngressClass' };
-  if (r.className !== addon.className) return { ...base, served: false, reason: `class "${r.className}" belongs to another controller` };
+  if (r.className !== addon.className) return {
+    ...base,
+    served: false,
+    reason: `class "${r.className}" belongs to another controller`,
+  };
   // ingress-nginx still honours the legacy annotation when no IngressClass object exists.
   if (r.via !== 'annotation' && r.ingressClass === null) {
     return { ...base, served: false, reason: `IngressClass "${r.className}" does not exist` };
   }
   if (r.ingressClass && controllerKindOf(r.ingressClass.spec.controller) !== addon.controller) {
-    return { ...base, served: false, reason: `IngressClass "${r.className}" names controller ${r.ingressClass.spec.controller}` };
+    return {
+      ...base,
+      served: false,
+      reason: `IngressClass "${r.className}" names controller ${r.ingressClass.spec.controller}`,
+    };
   }
   return { ...base, served: true };
 }
@@ -133,7 +141,9 @@ export function selectSpecPath(paths: readonly SpecPath[], requestPath: string):
   paths.forEach((p, i) => {
     const rulePath = p.path || '/';
     const ok =
-      p.pathType === 'ImplementationSpecific' ? requestPath.startsWith(rulePath) : specPathMatches(p.pathType, rulePath, requestPath);
+      p.pathType === 'ImplementationSpecific'
+        ? requestPath.startsWith(rulePath)
+        : specPathMatches(p.pathType, rulePath, requestPath);
     if (!ok) return;
     // Length of the matched path, trailing slash ignored for Prefix (`/foo/` and `/foo` tie).
     const len = p.pathType === 'Prefix' ? rulePath.replace(/\/+$/, '').length : rulePath.length;
@@ -230,14 +240,23 @@ export function serviceEndpoints(cluster: Cluster, namespace: string, service: S
   if (out.length === 0 && !cluster.endpointSlices.some((sl) => (sl.metadata.namespace ?? 'default') === namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)) {
     // No EndpointSlice at all (e.g. a hand-written Endpoints object for a selectorless Service
     // that nothing mirrored): read the legacy Endpoints, as controllers before EndpointSlices did.
-    const eps = cluster.endpoints.find((e) => (e.metadata.namespace ?? 'default') === namespace && e.metadata.name === service.metadata.name);
+    const eps = cluster.endpoints.find(
+      (e) => (e.metadata.namespace ?? 'default') === namespace && e.metadata.name === service.metadata.name
+    );
     for (const subset of eps?.subsets ?? []) {
-      const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? '')) ?? (subset.ports?.length === 1 ? subset.ports[0] : undefined);
+      const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? '')) ?? (
+        subset.ports?.length === 1 ? subset.ports[0] : undefined
+      );
       if (!port) continue;
       for (const a of subset.addresses ?? []) {
         if (seen.has(`${a.ip}:${port.port}`)) continue;
         seen.add(`${a.ip}:${port.port}`);
-        out.push({ address: a.ip, port: port.port, ...(a.targetRef?.kind === 'Pod' ? { pod: a.targetRef.name } : {}), ...(a.nodeName ? { node: a.nodeName } : {}) });
+        out.push({
+          address: a.ip,
+          port: port.port,
+          ...(a.targetRef?.kind === 'Pod' ? { pod: a.targetRef.name } : {}),
+          ...(a.nodeName ? { node: a.nodeName } : {}),
+        });
       }
     }
   }
@@ -255,7 +274,9 @@ export function resolveBackend(cluster: Cluster, namespace: string, backend: Ing
   const svcRef = backend.service;
   if (!svcRef) return null; // resource backends are not modelled
   const port: number | string = svcRef.port.number ?? svcRef.port.name ?? 0;
-  const service = cluster.services.find((s) => (s.metadata.namespace ?? 'default') === namespace && s.metadata.name === svcRef.name);
+  const service = cluster.services.find(
+    (s) => (s.metadata.namespace ?? 'default') === namespace && s.metadata.name === svcRef.name
+  );
   const sp =
     service?.spec.ports?.find((p) => (typeof port === 'number' ? p.port === port : p.name === port)) ?? null;
   const endpoints = service && sp ? serviceEndpoints(cluster, namespace, service, sp) : [];
@@ -278,7 +299,9 @@ export function resolveBackend(cluster: Cluster, namespace: string, backend: Ing
 export function controllerDefaultBackend(cluster: Cluster, addon: IngressAddon): BackendModel {
   const ref = defaultBackendRef(addon);
   const svc = ref
-    ? cluster.services.find((s) => (s.metadata.namespace ?? 'default') === ref.namespace && s.metadata.name === ref.name)
+    ? cluster.services.find(
+      (s) => (s.metadata.namespace ?? 'default') === ref.namespace && s.metadata.name === ref.name
+    )
     : undefined;
   const sp = svc?.spec.ports?.[0] ?? null;
   const endpoints = ref && svc && sp ? serviceEndpoints(cluster, ref.namespace, svc, sp) : [];
@@ -401,6 +424,23 @@ export interface IngressModel {
 
 export const CATCH_ALL_HOST = '_';
 
+/** Every backend the model's locations use, by upstream name, the first definition winning, and the
+ *  controller's default backend as `upstream-default-backend` (ingress-nginx's createUpstreams map):
+ *  what the renderer writes as upstream blocks and what the tracer reads an upstream's Service from. */
+export function upstreamBackends(model: Pick<IngressModel, 'servers' | 'defaultBackend'>): Map<string, BackendModel> {
+  const backends = new Map<string, BackendModel>();
+  for (const s of model.servers) {
+    for (const l of s.locations) {
+      if (!backends.has(l.backend.upstreamName)) backends.set(l.backend.upstreamName, l.backend);
+      if (l.canary && !backends.has(l.canary.backend.upstreamName)) {
+        backends.set(l.canary.backend.upstreamName, l.canary.backend);
+      }
+    }
+  }
+  backends.set(DEFAULT_BACKEND_UPSTREAM, model.defaultBackend);
+  return backends;
+}
+
 function ns(o: { metadata: { namespace?: string } }): string {
   return o.metadata.namespace ?? 'default';
 }
@@ -413,13 +453,19 @@ function decodeBase64(s: string): string | null {
   }
 }
 
-/** A TLS Secret's certificate and key, when they hold PEM text (else null: the caller substitutes its fake certificate). */
+/** A TLS Secret's certificate and key, when they hold PEM text (else null: the caller substitutes its fake
+ *  certificate). */
 export function tlsFromSecret(secret: Secret | undefined): { certPem: string | null; keyPem: string | null } {
-  const get = (k: string) => secret?.stringData?.[k] ?? (secret?.data?.[k] !== undefined ? decodeBase64(secret.data[k]!) : null);
+  const get = (k: string) => secret?.stringData?.[k] ?? (
+    secret?.data?.[k] !== undefined ? decodeBase64(secret.data[k]!) : null
+  );
   const cert = get('tls.crt');
   const key = get('tls.key');
   const pem = (s: string | null, what: string) => (s && s.includes(`-----BEGIN ${what}`) ? s : null);
-  return { certPem: pem(cert, 'CERTIFICATE'), keyPem: key && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key) ? key : null };
+  return {
+    certPem: pem(cert, 'CERTIFICATE'),
+    keyPem: key && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key) ? key : null,
+  };
 }
 
 /** Builds the model one controller serves from the reconciled cluster. */
@@ -452,11 +498,20 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
   const withDefault = mains.filter((i) => i.spec.defaultBackend?.service);
   const catchAll = withDefault.at(-1);
   const catchAllBackend = catchAll?.spec.defaultBackend
-    ? resolveBackend(cluster, ns(catchAll), catchAll.spec.defaultBackend, annotationBool(catchAll.metadata.annotations, NGINX_PREFIX + 'service-upstream'))
+    ? resolveBackend(
+      cluster,
+      ns(catchAll),
+      catchAll.spec.defaultBackend,
+      annotationBool(catchAll.metadata.annotations, NGINX_PREFIX + 'service-upstream'),
+    )
     : null;
   servers.set(CATCH_ALL_HOST, {
     host: CATCH_ALL_HOST,
-    locations: [defaultLocation(catchAllBackend ?? controllerDefault, catchAll && catchAllBackend ? refOf(catchAll) : null, parseLocationAnnotations(undefined))],
+    locations: [defaultLocation(
+      catchAllBackend ?? controllerDefault,
+      catchAll && catchAllBackend ? refOf(catchAll) : null,
+      parseLocationAnnotations(undefined),
+    )],
     tls: null,
     appRoot: '',
     ingresses: catchAll ? [refOf(catchAll)] : [],
@@ -466,17 +521,30 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
     const ann = ing.metadata.annotations;
     const locAnn = parseLocationAnnotations(ann);
     const serviceUpstream = annotationBool(ann, NGINX_PREFIX + 'service-upstream');
-    const ingDefault = ing.spec.defaultBackend ? resolveBackend(cluster, ns(ing), ing.spec.defaultBackend, serviceUpstream) : null;
+    const ingDefault = ing.spec.defaultBackend ? resolveBackend(
+      cluster,
+      ns(ing),
+      ing.spec.defaultBackend,
+      serviceUpstream,
+    ) : null;
     for (const rule of ing.spec.rules ?? []) {
       const host = rule.host || CATCH_ALL_HOST;
       let server = servers.get(host);
       if (!server) {
         // Each server starts with `location /` to the default backend (the Ingress's own, else the
         // controller's), carrying the annotations of the Ingress that created the server.
-        server = { host, locations: [defaultLocation(ingDefault ?? controllerDefault, refOf(ing), locAnn)], tls: null, appRoot: '', ingresses: [] };
+        server = {
+          host,
+          locations: [defaultLocation(ingDefault ?? controllerDefault, refOf(ing), locAnn)],
+          tls: null,
+          appRoot: '',
+          ingresses: [],
+        };
         servers.set(host, server);
       }
-      if (!server.ingresses.some((r) => r.namespace === ns(ing) && r.name === ing.metadata.name)) server.ingresses.push(refOf(ing));
+      if (!server.ingresses.some((r) => r.namespace === ns(ing) && r.name === ing.metadata.name)) server.ingresses.push(
+        refOf(ing)
+      );
       const appRoot = annotationValue(ann, NGINX_PREFIX + 'app-root');
       if (appRoot && !server.appRoot) server.appRoot = appRoot; // server-level: the oldest Ingress wins
       for (const p of rule.http?.paths ?? []) {
@@ -487,11 +555,21 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
           continue;
         }
         const existing = server.locations.findIndex((l) => l.path === path && l.pathType === p.pathType);
-        const loc: LocationModel = { path, pathType: p.pathType, backend, ingress: refOf(ing), annotations: locAnn, canary: null, isDefaultBackend: false };
+        const loc: LocationModel = {
+          path,
+          pathType: p.pathType,
+          backend,
+          ingress: refOf(ing),
+          annotations: locAnn,
+          canary: null,
+          isDefaultBackend: false,
+        };
         if (existing >= 0) {
           const cur = server.locations[existing]!;
           if (cur.isDefaultBackend) server.locations[existing] = loc;
-          else warnings.push(`${host}${path}: already defined by ${cur.ingress?.namespace}/${cur.ingress?.name} (older); ${ns(ing)}/${ing.metadata.name} ignored for it`);
+          else warnings.push(
+            `${host}${path}: already defined by ${cur.ingress?.namespace}/${cur.ingress?.name} (older); ${ns(ing)}/${ing.metadata.name} ignored for it`
+          );
           continue;
         }
         server.locations.push(loc);
@@ -504,7 +582,9 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
           if (server.host === CATCH_ALL_HOST || server.tls) continue;
           if (server.host !== h && !(h.startsWith('*.') && hostMatches(h, server.host))) continue;
           const secret = cluster.secrets.find((s) => ns(s) === ns(ing) && s.metadata.name === t.secretName);
-          if (t.secretName && !secret) warnings.push(`${ns(ing)}/${ing.metadata.name}: secret ${ns(ing)}/${t.secretName} not found; the default certificate is used`);
+          if (t.secretName && !secret) warnings.push(
+            `${ns(ing)}/${ing.metadata.name}: secret ${ns(ing)}/${t.secretName} not found; the default certificate is used`
+          );
           const pem = tlsFromSecret(secret);
           server.tls = {
             secretNamespace: ns(ing),
@@ -525,14 +605,25 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
     for (const rule of ing.spec.rules ?? []) {
       const server = servers.get(rule.host || CATCH_ALL_HOST);
       for (const p of rule.http?.paths ?? []) {
-        const loc = server?.locations.find((l) => !l.isDefaultBackend && l.path === (p.path || '/') && l.pathType === p.pathType);
-        const backend = resolveBackend(cluster, ns(ing), p.backend, annotationBool(ann, NGINX_PREFIX + 'service-upstream'));
+        const loc = server?.locations.find(
+          (l) => !l.isDefaultBackend && l.path === (p.path || '/') && l.pathType === p.pathType
+        );
+        const backend = resolveBackend(
+          cluster,
+          ns(ing),
+          p.backend,
+          annotationBool(ann, NGINX_PREFIX + 'service-upstream'),
+        );
         if (!loc || !backend) {
-          warnings.push(`${ns(ing)}/${ing.metadata.name}: canary for ${rule.host ?? '*'}${p.path ?? '/'} has no main Ingress; ignored`);
+          warnings.push(
+            `${ns(ing)}/${ing.metadata.name}: canary for ${rule.host ?? '*'}${p.path ?? '/'} has no main Ingress; ignored`
+          );
           continue;
         }
         if (loc.canary) {
-          warnings.push(`${ns(ing)}/${ing.metadata.name}: ${rule.host ?? '*'}${p.path ?? '/'} already has a canary; ignored`);
+          warnings.push(
+            `${ns(ing)}/${ing.metadata.name}: ${rule.host ?? '*'}${p.path ?? '/'} already has a canary; ignored`
+          );
           continue;
         }
         loc.canary = {
@@ -551,5 +642,12 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
   const sorted = [...servers.values()].sort((a, b) =>
     a.host === CATCH_ALL_HOST ? -1 : b.host === CATCH_ALL_HOST ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0,
   );
-  return { className: addon.className, controller: addon.controller, servers: sorted, defaultBackend: controllerDefault, serving, warnings };
+  return {
+    className: addon.className,
+    controller: addon.controller,
+    servers: sorted,
+    defaultBackend: controllerDefault,
+    serving,
+    warnings,
+  };
 }

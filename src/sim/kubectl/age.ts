@@ -59,7 +59,10 @@ export function labClock(c: Cluster): LabClock {
 export function objectAge(clock: LabClock, kind: string, o: Timestamped): string {
   const declared = seconds(o.metadata.creationTimestamp);
   if (declared !== undefined) return humanDuration(clock.now - declared);
-  const seq = o.metadata.name === undefined ? undefined : clock.createdAt(kind, refKey({ kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+  const seq = o.metadata.name === undefined ? undefined : clock.createdAt(
+    kind,
+    refKey({ kind, name: o.metadata.name, namespace: o.metadata.namespace }),
+  );
   return seq === undefined ? '<unknown>' : humanDuration(clock.now - (clock.start + seq));
 }
 

@@ -34,16 +34,31 @@ function eventLines(c: Cluster, events: ClusterEvent[]): string[] {
 }
 
 function eventsFor(c: Cluster, kind: string, ns: string | undefined, name: string): ClusterEvent[] {
-  return c.events.filter((e) => e.object.kind === kind && e.object.name === name && (ns === undefined || (e.object.namespace ?? 'default') === ns));
+  return c.events.filter(
+    (e) => e.object.kind === kind && e.object.name === name && (
+      ns === undefined || (e.object.namespace ?? 'default') === ns
+    )
+  );
 }
 
 function describeService(c: Cluster, s: Service): string[] {
   const ns = s.metadata.namespace ?? 'default';
-  const lines = [`Name:\t${s.metadata.name}`, `Namespace:\t${ns}`, ...mapLines('Labels', s.metadata.labels), ...mapLines('Annotations', s.metadata.annotations)];
-  const sel = Object.entries(s.spec.selector ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
+  const lines = [
+    `Name:\t${s.metadata.name}`,
+    `Namespace:\t${ns}`,
+    ...mapLines('Labels', s.metadata.labels),
+    ...mapLines('Annotations', s.metadata.annotations),
+  ];
+  const sel = Object.entries(s.spec.selector ?? {}).sort((
+    [a],
+    [b],
+  ) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
   lines.push(`Selector:\t${sel}`, `Type:\t${s.spec.type ?? 'ClusterIP'}`);
   if (s.spec.type !== 'ExternalName') {
-    lines.push(`IP Family Policy:\t${s.spec.ipFamilyPolicy ?? 'SingleStack'}`, `IP Families:\t${(s.spec.ipFamilies ?? ['IPv4']).join(',')}`);
+    lines.push(
+      `IP Family Policy:\t${s.spec.ipFamilyPolicy ?? 'SingleStack'}`,
+      `IP Families:\t${(s.spec.ipFamilies ?? ['IPv4']).join(',')}`,
+    );
     lines.push(`IP:\t${s.spec.clusterIP ?? ''}`, `IPs:\t${(s.spec.clusterIPs ?? []).join(',')}`);
   } else {
     lines.push(`External Name:\t${s.spec.externalName ?? ''}`);
@@ -52,7 +67,9 @@ function describeService(c: Cluster, s: Service): string[] {
   if (s.spec.loadBalancerIP) lines.push(`IP:\t${s.spec.loadBalancerIP}`);
   const lb = s.status?.loadBalancer?.ingress ?? [];
   if (lb.length) lines.push(`LoadBalancer Ingress:\t${lb.map((i) => `${i.ip ?? i.hostname ?? ''}${i.ipMode ? ` (${i.ipMode})` : ''}`).join(', ')}`);
-  const slices = c.endpointSlices.filter((es) => es.metadata.namespace === ns && es.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name);
+  const slices = c.endpointSlices.filter(
+    (es) => es.metadata.namespace === ns && es.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name
+  );
   for (const p of s.spec.ports ?? []) {
     const name = p.name || '<unset>';
     lines.push(`Port:\t${name}\t${p.port}/${p.protocol ?? 'TCP'}`);
@@ -61,9 +78,13 @@ function describeService(c: Cluster, s: Service): string[] {
     if (p.nodePort) lines.push(`NodePort:\t${name}\t${p.nodePort}/${p.protocol ?? 'TCP'}`);
     const eps: string[] = [];
     for (const es of slices) {
-      const port = es.ports?.find((q) => (q.name ?? '') === (p.name ?? '') && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+      const port = es.ports?.find(
+        (q) => (q.name ?? '') === (p.name ?? '') && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')
+      );
       if (!port) continue;
-      for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${port.port}`);
+      for (const e of es.endpoints) {
+        if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${port.port}`);
+      }
     }
     lines.push(`Endpoints:\t${eps.length ? eps.join(',') : '<none>'}`);
   }
@@ -71,7 +92,9 @@ function describeService(c: Cluster, s: Service): string[] {
   if (s.spec.externalTrafficPolicy) lines.push(`External Traffic Policy:\t${s.spec.externalTrafficPolicy}`);
   if (s.spec.internalTrafficPolicy) lines.push(`Internal Traffic Policy:\t${s.spec.internalTrafficPolicy}`);
   if (s.spec.healthCheckNodePort) lines.push(`HealthCheck NodePort:\t${s.spec.healthCheckNodePort}`);
-  if (s.spec.loadBalancerSourceRanges?.length) lines.push(`LoadBalancer Source Ranges:\t${s.spec.loadBalancerSourceRanges.join(',')}`);
+  if (s.spec.loadBalancerSourceRanges?.length) lines.push(
+    `LoadBalancer Source Ranges:\t${s.spec.loadBalancerSourceRanges.join(',')}`
+  );
   lines.push(...eventLines(c, eventsFor(c, 'Service', ns, s.metadata.name)));
   return lines;
 }
@@ -79,7 +102,12 @@ function describeService(c: Cluster, s: Service): string[] {
 function describePod(c: Cluster, p: Pod): string[] {
   const ns = p.metadata.namespace ?? 'default';
   const node = c.nodes.find((n) => n.metadata.name === p.spec.nodeName);
-  const lines = [`Name:\t${p.metadata.name}`, `Namespace:\t${ns}`, `Priority:\t0`, `Service Account:\t${p.spec.serviceAccountName ?? 'default'}`];
+  const lines = [
+    `Name:\t${p.metadata.name}`,
+    `Namespace:\t${ns}`,
+    `Priority:\t0`,
+    `Service Account:\t${p.spec.serviceAccountName ?? 'default'}`,
+  ];
   lines.push(`Node:\t${p.spec.nodeName ? `${p.spec.nodeName}/${node ? (nodeInternalIP(node) ?? '') : ''}` : '<none>'}`);
   lines.push(...mapLines('Labels', p.metadata.labels), ...mapLines('Annotations', p.metadata.annotations));
   lines.push(`Status:\t${p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Pending')}`);
@@ -98,11 +126,18 @@ function describePod(c: Cluster, p: Pod): string[] {
       lines.push(`    Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.containerPort}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
       lines.push(`    Host Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.hostPort ?? 0}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
     }
-    lines.push(`    State:\t${p.status?.phase === 'Running' ? 'Running' : 'Waiting'}`, `    Ready:\t${ready ? 'True' : 'False'}`, '    Restart Count:\t0');
+    lines.push(
+      `    State:\t${p.status?.phase === 'Running' ? 'Running' : 'Waiting'}`,
+      `    Ready:\t${ready ? 'True' : 'False'}`,
+      '    Restart Count:\t0',
+    );
   }
   lines.push('Conditions:', '  Type\tStatus');
   for (const cond of p.status?.conditions ?? []) lines.push(`  ${cond.type} \t${cond.status} `);
-  if (p.spec.nodeSelector && Object.keys(p.spec.nodeSelector).length) lines.push(...mapLines('Node-Selectors', p.spec.nodeSelector));
+  if (p.spec.nodeSelector && Object.keys(p.spec.nodeSelector).length) lines.push(...mapLines(
+    'Node-Selectors',
+    p.spec.nodeSelector,
+  ));
   else lines.push('Node-Selectors:\t<none>');
   lines.push(...eventLines(c, eventsFor(c, 'Pod', ns, p.metadata.name)));
   return lines;
@@ -115,13 +150,17 @@ function backendText(c: Cluster, ns: string, b: IngressBackend | undefined): str
   const port = svc.port.number !== undefined ? String(svc.port.number) : (svc.port.name ?? '');
   const s = c.services.find((x) => x.metadata.namespace === ns && x.metadata.name === svc.name);
   if (!s) return `${svc.name}:${port} (<error: services "${svc.name}" not found>)`;
-  const sp = s.spec.ports?.find((p) => (svc.port.number !== undefined ? p.port === svc.port.number : p.name === svc.port.name));
+  const sp = s.spec.ports?.find(
+    (p) => (svc.port.number !== undefined ? p.port === svc.port.number : p.name === svc.port.name)
+  );
   const eps: string[] = [];
   for (const es of c.endpointSlices) {
     if (es.metadata.namespace !== ns || es.metadata.labels?.['kubernetes.io/service-name'] !== svc.name) continue;
     const ep = es.ports?.find((q) => (q.name ?? '') === (sp?.name ?? ''));
     if (!ep) continue;
-    for (const e of es.endpoints) if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${ep.port}`);
+    for (const e of es.endpoints) {
+      if (e.conditions?.ready !== false) for (const a of e.addresses) eps.push(`${a}:${ep.port}`);
+    }
   }
   return `${svc.name}:${port} (${eps.length ? eps.join(',') : '<none>'})`;
 }
@@ -129,9 +168,18 @@ function backendText(c: Cluster, ns: string, b: IngressBackend | undefined): str
 function describeIngress(c: Cluster, i: Ingress): string[] {
   const ns = i.metadata.namespace ?? 'default';
   const addr = (i.status?.loadBalancer?.ingress ?? []).map((x) => x.ip ?? x.hostname ?? '').join(',');
-  const lines = [`Name:\t${i.metadata.name}`, ...mapLines('Labels', i.metadata.labels), `Namespace:\t${ns}`, `Address:\t${addr}`, `Ingress Class:\t${i.spec.ingressClassName ?? '<none>'}`];
+  const lines = [
+    `Name:\t${i.metadata.name}`,
+    ...mapLines('Labels', i.metadata.labels),
+    `Namespace:\t${ns}`,
+    `Address:\t${addr}`,
+    `Ingress Class:\t${i.spec.ingressClassName ?? '<none>'}`,
+  ];
   lines.push(`Default backend:\t${i.spec.defaultBackend ? backendText(c, ns, i.spec.defaultBackend) : '<default>'}`);
-  for (const t of i.spec.tls ?? []) lines.push('TLS:', `  ${t.secretName ?? ''} terminates ${(t.hosts ?? []).join(',')}`);
+  for (const t of i.spec.tls ?? []) lines.push(
+    'TLS:',
+    `  ${t.secretName ?? ''} terminates ${(t.hosts ?? []).join(',')}`,
+  );
   lines.push('Rules:', '  Host\tPath\tBackends', '  ----\t----\t--------');
   if (!i.spec.rules?.length) lines.push(`  *\t*\t${backendText(c, ns, i.spec.defaultBackend)}`);
   for (const r of i.spec.rules ?? []) {
@@ -144,9 +192,21 @@ function describeIngress(c: Cluster, i: Ingress): string[] {
 }
 
 function describeNode(c: Cluster, n: Node): string[] {
-  const lines = [`Name:\t${n.metadata.name}`, `Roles:\t${nodeRoles(n)}`, ...mapLines('Labels', n.metadata.labels), ...mapLines('Annotations', n.metadata.annotations)];
-  lines.push(`Unschedulable:\t${n.spec?.unschedulable ? 'true' : 'false'}`, 'Conditions:', '  Type\tStatus\tReason\tMessage', '  ----\t------\t------\t-------');
-  for (const cond of n.status?.conditions ?? []) lines.push(`  ${cond.type}\t${cond.status}\t${cond.reason ?? ''}\t${cond.message ?? ''}`);
+  const lines = [
+    `Name:\t${n.metadata.name}`,
+    `Roles:\t${nodeRoles(n)}`,
+    ...mapLines('Labels', n.metadata.labels),
+    ...mapLines('Annotations', n.metadata.annotations),
+  ];
+  lines.push(
+    `Unschedulable:\t${n.spec?.unschedulable ? 'true' : 'false'}`,
+    'Conditions:',
+    '  Type\tStatus\tReason\tMessage',
+    '  ----\t------\t------\t-------',
+  );
+  for (const cond of n.status?.conditions ?? []) lines.push(
+    `  ${cond.type}\t${cond.status}\t${cond.reason ?? ''}\t${cond.message ?? ''}`
+  );
   lines.push('Addresses:');
   for (const a of n.status?.addresses ?? []) lines.push(`  ${a.type}:\t${a.address}`);
   lines.push(`PodCIDR:\t${n.spec?.podCIDR ?? ''}`, `PodCIDRs:\t${(n.spec?.podCIDRs ?? []).join(',')}`);
@@ -183,7 +243,14 @@ function unstructuredLines(v: unknown, indent: number, out: string[]): void {
 
 /** kubectl describe of a Gateway API object (a custom resource): metadata, then spec and status as written. */
 function describeCustom(c: Cluster, o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; status?: unknown }): string[] {
-  const lines = [`Name:\t${o.metadata.name}`, ...(o.metadata.namespace ? [`Namespace:\t${o.metadata.namespace}`] : []), ...mapLines('Labels', o.metadata.labels), ...mapLines('Annotations', o.metadata.annotations), `API Version:\t${o.apiVersion}`, `Kind:\t${o.kind}`];
+  const lines = [
+    `Name:\t${o.metadata.name}`,
+    ...(o.metadata.namespace ? [`Namespace:\t${o.metadata.namespace}`] : []),
+    ...mapLines('Labels', o.metadata.labels),
+    ...mapLines('Annotations', o.metadata.annotations),
+    `API Version:\t${o.apiVersion}`,
+    `Kind:\t${o.kind}`,
+  ];
   if (o.spec) {
     lines.push('Spec:');
     unstructuredLines(o.spec, 1, lines);

@@ -4,7 +4,19 @@
 import { stringify } from 'yaml';
 import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
-import type { Deployment, EndpointSlice, Endpoints, Gateway, GatewayClass, HTTPRoute, Ingress, Node, Pod, ReplicaSet, Service } from '../api/types';
+import type {
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  Gateway,
+  GatewayClass,
+  HTTPRoute,
+  Ingress,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+} from '../api/types';
 import { NAMESPACED_KINDS } from '../api/types';
 import { GET_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock, objectAge, type LabClock } from './age';
@@ -12,7 +24,8 @@ import { eventAge, labClock, objectAge, type LabClock } from './age';
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
 export interface KubectlGetOptions {
-  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events", ... */
+  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events",
+   *  ... */
   kind: string;
   name?: string;
   namespace?: string;
@@ -36,16 +49,40 @@ function register(names: string[], r: Resource): void {
 register(['pods', 'pod', 'po'], { kind: 'Pod', plural: 'pods', list: (c) => c.pods });
 register(['services', 'service', 'svc'], { kind: 'Service', plural: 'services', list: (c) => c.services });
 register(['endpoints', 'ep'], { kind: 'Endpoints', plural: 'endpoints', list: (c) => c.endpoints });
-register(['endpointslices', 'endpointslice'], { kind: 'EndpointSlice', plural: 'endpointslices.discovery.k8s.io', list: (c) => c.endpointSlices });
-register(['ingresses', 'ingress', 'ing'], { kind: 'Ingress', plural: 'ingresses.networking.k8s.io', list: (c) => c.ingresses });
+register(
+  ['endpointslices', 'endpointslice'],
+  { kind: 'EndpointSlice', plural: 'endpointslices.discovery.k8s.io', list: (c) => c.endpointSlices },
+);
+register(
+  ['ingresses', 'ingress', 'ing'],
+  { kind: 'Ingress', plural: 'ingresses.networking.k8s.io', list: (c) => c.ingresses },
+);
 register(['nodes', 'node', 'no'], { kind: 'Node', plural: 'nodes', list: (c) => c.nodes });
-register(['deployments', 'deployment', 'deploy'], { kind: 'Deployment', plural: 'deployments.apps', list: (c) => c.deployments });
-register(['replicasets', 'replicaset', 'rs'], { kind: 'ReplicaSet', plural: 'replicasets.apps', list: (c) => c.replicaSets });
+register(
+  ['deployments', 'deployment', 'deploy'],
+  { kind: 'Deployment', plural: 'deployments.apps', list: (c) => c.deployments },
+);
+register(
+  ['replicasets', 'replicaset', 'rs'],
+  { kind: 'ReplicaSet', plural: 'replicasets.apps', list: (c) => c.replicaSets },
+);
 register(['namespaces', 'namespace', 'ns'], { kind: 'Namespace', plural: 'namespaces', list: (c) => c.namespaces });
-register(['gatewayclasses', 'gatewayclass', 'gc'], { kind: 'GatewayClass', plural: 'gatewayclasses.gateway.networking.k8s.io', list: (c) => c.gatewayClasses });
-register(['gateways', 'gateway', 'gtw'], { kind: 'Gateway', plural: 'gateways.gateway.networking.k8s.io', list: (c) => c.gateways });
-register(['httproutes', 'httproute'], { kind: 'HTTPRoute', plural: 'httproutes.gateway.networking.k8s.io', list: (c) => c.httpRoutes });
-register(['referencegrants', 'referencegrant', 'refgrant'], { kind: 'ReferenceGrant', plural: 'referencegrants.gateway.networking.k8s.io', list: (c) => c.referenceGrants });
+register(
+  ['gatewayclasses', 'gatewayclass', 'gc'],
+  { kind: 'GatewayClass', plural: 'gatewayclasses.gateway.networking.k8s.io', list: (c) => c.gatewayClasses },
+);
+register(
+  ['gateways', 'gateway', 'gtw'],
+  { kind: 'Gateway', plural: 'gateways.gateway.networking.k8s.io', list: (c) => c.gateways },
+);
+register(
+  ['httproutes', 'httproute'],
+  { kind: 'HTTPRoute', plural: 'httproutes.gateway.networking.k8s.io', list: (c) => c.httpRoutes },
+);
+register(
+  ['referencegrants', 'referencegrant', 'refgrant'],
+  { kind: 'ReferenceGrant', plural: 'referencegrants.gateway.networking.k8s.io', list: (c) => c.referenceGrants },
+);
 register(['events', 'event', 'ev'], { kind: 'Event', plural: 'events', list: () => [] });
 
 export function resolveResource(kind: string): Resource | undefined {
@@ -166,24 +203,46 @@ function nodeRow(n: Node, wide: boolean, age: string): string[] {
   const row = [n.metadata.name, status, nodeRoles(n), age, info['kubeletVersion'] ?? ''];
   if (wide) {
     const addr = (t: string) => n.status?.addresses?.find((a) => a.type === t)?.address ?? NONE;
-    row.push(addr('InternalIP'), addr('ExternalIP'), info['osImage'] ?? '<unknown>', info['kernelVersion'] ?? '<unknown>', info['containerRuntimeVersion'] ?? '<unknown>');
+    row.push(
+      addr('InternalIP'),
+      addr('ExternalIP'),
+      info['osImage'] ?? '<unknown>',
+      info['kernelVersion'] ?? '<unknown>',
+      info['containerRuntimeVersion'] ?? '<unknown>',
+    );
   }
   return row;
 }
 
 function deploymentRow(d: Deployment, wide: boolean, age: string): string[] {
   const st = (d['status'] ?? {}) as Record<string, number>;
-  const row = [d.metadata.name, `${st['readyReplicas'] ?? 0}/${d.spec.replicas ?? 1}`, String(st['updatedReplicas'] ?? 0), String(st['availableReplicas'] ?? 0), age];
+  const row = [
+    d.metadata.name,
+    `${st['readyReplicas'] ?? 0}/${d.spec.replicas ?? 1}`,
+    String(st['updatedReplicas'] ?? 0),
+    String(st['availableReplicas'] ?? 0),
+    age,
+  ];
   if (wide) {
     const cs = d.spec.template.spec.containers;
-    row.push(cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(','), selectorText(d.spec.selector.matchLabels));
+    row.push(
+      cs.map((c) => c.name).join(','),
+      cs.map((c) => c.image ?? '').join(','),
+      selectorText(d.spec.selector.matchLabels),
+    );
   }
   return row;
 }
 
 function replicaSetRow(r: ReplicaSet, age: string): string[] {
   const st = (r['status'] ?? {}) as Record<string, number>;
-  return [r.metadata.name, String(r.spec.replicas ?? 1), String(st['replicas'] ?? 0), String(st['readyReplicas'] ?? 0), age];
+  return [
+    r.metadata.name,
+    String(r.spec.replicas ?? 1),
+    String(st['replicas'] ?? 0),
+    String(st['readyReplicas'] ?? 0),
+    age,
+  ];
 }
 
 function eventRow(e: ClusterEvent, clock: LabClock): string[] {
@@ -191,13 +250,22 @@ function eventRow(e: ClusterEvent, clock: LabClock): string[] {
 }
 
 const HEADERS: Record<string, { table: string[]; wide?: string[] }> = {
-  Pod: { table: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'], wide: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] },
+  Pod: {
+    table: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+    wide: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
+  },
   Service: { table: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'], wide: ['SELECTOR'] },
   Endpoints: { table: ['NAME', 'ENDPOINTS', 'AGE'] },
   EndpointSlice: { table: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'] },
   Ingress: { table: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'] },
-  Node: { table: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'], wide: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'] },
-  Deployment: { table: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'], wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'] },
+  Node: {
+    table: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+    wide: ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'],
+  },
+  Deployment: {
+    table: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+    wide: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+  },
   ReplicaSet: { table: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'] },
   Namespace: { table: ['NAME', 'STATUS', 'AGE'] },
   Event: { table: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'] },
@@ -213,7 +281,11 @@ function conditionStatus(o: { status?: { conditions?: { type: string; status: st
 }
 
 function row(kind: string, o: unknown, wide: boolean, clock: LabClock): string[] {
-  const age = kind === 'Event' ? '' : objectAge(clock, kind, o as { metadata: { name: string; namespace?: string; creationTimestamp?: string } });
+  const age = kind === 'Event' ? '' : objectAge(
+    clock,
+    kind,
+    o as { metadata: { name: string; namespace?: string; creationTimestamp?: string } },
+  );
   switch (kind) {
     case 'Pod':
       return podRow(o as Pod, wide, age);
@@ -237,11 +309,23 @@ function row(kind: string, o: unknown, wide: boolean, clock: LabClock): string[]
       return eventRow(o as ClusterEvent, clock);
     case 'GatewayClass': {
       const g = o as GatewayClass;
-      return [g.metadata.name, g.spec.controllerName, conditionStatus(g, 'Accepted'), age, ...(wide ? [g.spec.description ?? ''] : [])];
+      return [
+        g.metadata.name,
+        g.spec.controllerName,
+        conditionStatus(g, 'Accepted'),
+        age,
+        ...(wide ? [g.spec.description ?? ''] : []),
+      ];
     }
     case 'Gateway': {
       const g = o as Gateway;
-      return [g.metadata.name, g.spec.gatewayClassName, g.status?.addresses?.[0]?.value ?? '', conditionStatus(g, 'Programmed'), age];
+      return [
+        g.metadata.name,
+        g.spec.gatewayClassName,
+        g.status?.addresses?.[0]?.value ?? '',
+        conditionStatus(g, 'Programmed'),
+        age,
+      ];
     }
     case 'HTTPRoute': {
       const r = o as HTTPRoute;
@@ -271,7 +355,10 @@ export function sortKeys(v: unknown): unknown {
 
 export function printObject(o: unknown, output: 'yaml' | 'json'): string {
   const sorted = sortKeys(o);
-  return output === 'json' ? `${JSON.stringify(sorted, null, 4)}\n` : stringify(sorted, { indentSeq: false, lineWidth: 0 });
+  return output === 'json' ? `${JSON.stringify(sorted, null, 4)}\n` : stringify(
+    sorted,
+    { indentSeq: false, lineWidth: 0 },
+  );
 }
 
 /** The events of a namespace (cluster-scoped objects' events live in "default", as in a real cluster). */
@@ -288,7 +375,10 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   const slash = opts.kind.indexOf('/');
   if (slash >= 0) {
     if (opts.name !== undefined) {
-      return { ok: false, error: 'error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'' };
+      return {
+        ok: false,
+        error: 'error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'',
+      };
     }
     return getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) });
   }
@@ -301,7 +391,10 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   const output = opts.output ?? 'table';
   if (output === 'json' || output === 'yaml') {
     const items = kinds.flatMap((k) => listed(cluster, resolveResource(k)!, opts));
-    return { ok: true, text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+    return {
+      ok: true,
+      text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output),
+    };
   }
   const tables: string[] = [];
   for (const k of kinds) {
@@ -345,18 +438,30 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
 
   if (res.kind === 'Event') {
     const evs = eventsIn(cluster, ns);
-    if (output === 'yaml' || output === 'json') return { ok: true, text: printObject({ apiVersion: 'v1', items: evs, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+    if (output === 'yaml' || output === 'json') return {
+      ok: true,
+      text: printObject({ apiVersion: 'v1', items: evs, kind: 'List', metadata: { resourceVersion: '' } }, output),
+    };
     if (evs.length === 0) return { ok: true, text: noResources(ns) };
-    const lines = [(opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table).join('\t')];
+    const lines = [(opts.allNamespaces ? [
+      'NAMESPACE',
+      ...HEADERS['Event']!.table,
+    ] : HEADERS['Event']!.table).join('\t')];
     const clock = labClock(cluster);
-    for (const e of evs) lines.push((opts.allNamespaces ? [e.object.namespace ?? 'default', ...eventRow(e, clock)] : eventRow(e, clock)).join('\t'));
+    for (const e of evs) lines.push((opts.allNamespaces ? [
+      e.object.namespace ?? 'default',
+      ...eventRow(e, clock),
+    ] : eventRow(e, clock)).join('\t'));
     return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
   }
 
   let items = res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
   if (opts.name !== undefined) {
     items = items.filter((o) => o.metadata.name === opts.name);
-    if (items.length === 0) return { ok: false, error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found` };
+    if (items.length === 0) return {
+      ok: false,
+      error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found`,
+    };
   } else {
     items = [...items].sort((a, b) => {
       const an = a.metadata.namespace ?? '';
@@ -366,7 +471,10 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
   }
   if (output === 'yaml' || output === 'json') {
     if (opts.name !== undefined) return { ok: true, text: printObject(items[0], output) };
-    return { ok: true, text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output) };
+    return {
+      ok: true,
+      text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output),
+    };
   }
   if (items.length === 0) return { ok: true, text: noResources(ns) };
   const h = HEADERS[res.kind]!;

@@ -66,7 +66,9 @@ function awsProduct(a: Record<string, string>, decidedBy: string[], problems: st
       return 'aws-nlb-ip';
     }
     if (target !== undefined && target !== 'instance') {
-      problems.push(`${LB_ANNOTATIONS.awsTargetType}: Unsupported value: "${target}": supported values: "instance", "ip"`);
+      problems.push(
+        `${LB_ANNOTATIONS.awsTargetType}: Unsupported value: "${target}": supported values: "instance", "ip"`
+      );
     } else if (target === 'instance') decidedBy.push(`annotation ${LB_ANNOTATIONS.awsTargetType}=instance`);
     return 'aws-nlb-instance';
   }
@@ -121,22 +123,44 @@ function productBehaviour(
 ): Pick<LbBehaviour, 'delivery' | 'source' | 'algorithm' | 'proxyProtocol' | 'failOpen'> {
   const pp = a[LB_ANNOTATIONS.awsProxyProtocol];
   const wantsPP = pp === '*';
-  if (pp !== undefined && pp !== '*') problems.push(`${LB_ANNOTATIONS.awsProxyProtocol}: Unsupported value: "${pp}": only "*" is supported`);
+  if (pp !== undefined && pp !== '*') problems.push(
+    `${LB_ANNOTATIONS.awsProxyProtocol}: Unsupported value: "${pp}": only "*" is supported`
+  );
   if (wantsPP) decidedBy.push(`annotation ${LB_ANNOTATIONS.awsProxyProtocol}=*`);
   switch (product) {
     case 'generic-direct':
     case 'aws-nlb-ip':
-      if (wantsPP && product === 'generic-direct') problems.push(`${LB_ANNOTATIONS.awsProxyProtocol}: a direct (packet-forwarding) load balancer writes no proxy protocol header`);
-      return { delivery: 'keep', source: 'client', algorithm: 'flow-hash', proxyProtocol: wantsPP && product === 'aws-nlb-ip' ? 2 : 0, failOpen: product === 'aws-nlb-ip' };
+      if (wantsPP && product === 'generic-direct') problems.push(
+        `${LB_ANNOTATIONS.awsProxyProtocol}: a direct (packet-forwarding) load balancer writes no proxy protocol header`
+      );
+      return {
+        delivery: 'keep',
+        source: 'client',
+        algorithm: 'flow-hash',
+        proxyProtocol: wantsPP && product === 'aws-nlb-ip' ? 2 : 0,
+        failOpen: product === 'aws-nlb-ip',
+      };
     case 'generic-proxy':
     case 'aws-classic-elb':
-      return { delivery: 'proxy', source: 'lb', algorithm: 'round-robin', proxyProtocol: wantsPP ? 1 : 0, failOpen: false };
+      return {
+        delivery: 'proxy',
+        source: 'lb',
+        algorithm: 'round-robin',
+        proxyProtocol: wantsPP ? 1 : 0,
+        failOpen: false,
+      };
     case 'aws-nlb-instance': {
       // NLB keeps the client's address for instance targets unless the target group says not to.
       const attrs = a[LB_ANNOTATIONS.awsTargetGroupAttributes] ?? '';
       const off = /(^|,)\s*preserve_client_ip\.enabled=false\s*(,|$)/.test(attrs);
       if (off) decidedBy.push(`annotation ${LB_ANNOTATIONS.awsTargetGroupAttributes}=preserve_client_ip.enabled=false`);
-      return { delivery: 'forward', source: off ? 'lb' : 'client', algorithm: 'flow-hash', proxyProtocol: wantsPP ? 2 : 0, failOpen: true };
+      return {
+        delivery: 'forward',
+        source: off ? 'lb' : 'client',
+        algorithm: 'flow-hash',
+        proxyProtocol: wantsPP ? 2 : 0,
+        failOpen: true,
+      };
     }
   }
 }

@@ -96,7 +96,9 @@ function nodePortAccepts(cluster: Cluster, svc: Service, nodePort: number, node:
   if (!info) return false;
   const ns = svc.metadata.namespace ?? 'default';
   const slices = cluster.endpointSlices.filter(
-    (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+    (s) => (
+      s.metadata.namespace ?? 'default'
+    ) === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
   );
   const cat = categorizeEndpoints(info, endpointsFor(info, slices, node));
   // With Local policy an outside packet with no local endpoint is DROPped, not accepted.
@@ -109,7 +111,15 @@ function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, ad
     const answer = serviceHealthAnswer(cluster, svc, node);
     if (!answer) {
       const reason = `healthCheckNodePort ${hc.port}: nothing listens`;
-      return { node, address, healthy: false, result: 'HTTP: connection refused', reason, why: { kind: 'nothing-listens', port: hc.port }, ref };
+      return {
+        node,
+        address,
+        healthy: false,
+        result: 'HTTP: connection refused',
+        reason,
+        why: { kind: 'nothing-listens', port: hc.port },
+        ref,
+      };
     }
     const healthy = answer.status === 200;
     const reason = healthy ? undefined : `healthCheckNodePort ${hc.port}: no local endpoints`;
@@ -117,9 +127,23 @@ function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, ad
     return { node, address, healthy, result: `HTTP ${answer.status} ${answer.body}`, reason, why, answer, ref };
   }
   if (hc.protocol === 'HTTP') return { node, address, healthy: true, result: 'HTTP 200 (kube-proxy is healthy)', ref };
-  if (nodePortAccepts(cluster, svc, hc.port, node)) return { node, address, healthy: true, result: 'TCP connected', ref };
+  if (nodePortAccepts(cluster, svc, hc.port, node)) return {
+    node,
+    address,
+    healthy: true,
+    result: 'TCP connected',
+    ref,
+  };
   const reason = `NodePort ${hc.port}: connection refused (no endpoints)`;
-  return { node, address, healthy: false, result: 'TCP connection refused', reason, why: { kind: 'refused', port: hc.port }, ref };
+  return {
+    node,
+    address,
+    healthy: false,
+    result: 'TCP connection refused',
+    reason,
+    why: { kind: 'refused', port: hc.port },
+    ref,
+  };
 }
 
 function behaviourText(b: LbBehaviour, address: string): [string, string?][] {
@@ -160,7 +184,10 @@ function render(lb: Omit<CompiledLoadBalancer, 'artifact'>): RenderedArtifact {
   push(`load-balancer ${lb.address}`, 'lb');
   for (const [t, ref] of rest) push(t, ref);
   push(hcText(lb.healthCheck), 'hc');
-  for (const n of lb.nodes) push(`    ${n.node} ${n.address}:${lb.healthCheck.port} -> ${n.result} ${n.healthy ? 'healthy' : 'unhealthy'}`, n.ref);
+  for (const n of lb.nodes) push(
+    `    ${n.node} ${n.address}:${lb.healthCheck.port} -> ${n.result} ${n.healthy ? 'healthy' : 'unhealthy'}`,
+    n.ref,
+  );
   if (lb.nodes.length === 0) push('    (no nodes: every node is excluded or the cluster has none)');
   for (const l of lb.listeners) {
     const to = lb.behaviour.model === 'nodeport' ? `NodePort ${l.nodePort || '(none)'}` : `nodes, destination kept ${lb.address}:${l.port}`;
@@ -196,10 +223,33 @@ export function compileLoadBalancer(cluster: Cluster, svc: Service): CompiledLoa
       behaviour.model === 'nodeport' && !nodePort
         ? 'no nodePort (spec.allocateLoadBalancerNodePorts: false): a nodeport load balancer has nowhere to send'
         : undefined;
-    const targets = problem ? [] : nodes.map((n) => ({ node: n.node, address: n.address, port, healthy: n.healthy, ref: `target:${p.port}:${n.node}` }));
-    return { protocol: p.protocol ?? 'TCP', port: p.port, portName: p.name ?? '', nodePort, targets, problem, ref: `listener:${p.port}` };
+    const targets = problem ? [] : nodes.map((n) => ({
+      node: n.node,
+      address: n.address,
+      port,
+      healthy: n.healthy,
+      ref: `target:${p.port}:${n.node}`,
+    }));
+    return {
+      protocol: p.protocol ?? 'TCP',
+      port: p.port,
+      portName: p.name ?? '',
+      nodePort,
+      targets,
+      problem,
+      ref: `listener:${p.port}`,
+    };
   });
-  const lb = { id: `lb:${svcKey(svc)}`, service: svcKey(svc), address, behaviour, externalTrafficPolicy: local ? 'Local' as const : 'Cluster' as const, healthCheck, nodes, listeners };
+  const lb = {
+    id: `lb:${svcKey(svc)}`,
+    service: svcKey(svc),
+    address,
+    behaviour,
+    externalTrafficPolicy: local ? 'Local' as const : 'Cluster' as const,
+    healthCheck,
+    nodes,
+    listeners,
+  };
   return { ...lb, artifact: render(lb) };
 }
 

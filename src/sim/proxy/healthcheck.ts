@@ -42,14 +42,20 @@ export function serviceHealthAnswer(cluster: Cluster, svc: Service, nodeName: st
   if (!hc) return null;
   const ns = svc.metadata.namespace ?? 'default';
   const slices = cluster.endpointSlices.filter(
-    (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+    (s) => (
+      s.metadata.namespace ?? 'default'
+    ) === ns && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
   );
   const localReadyIPs = new Set<string>();
   for (const info of infos) {
     for (const e of endpointsFor(info, slices, nodeName)) if (e.ready && e.isLocal) localReadyIPs.add(e.ip);
   }
   const n = localReadyIPs.size;
-  const body = JSON.stringify({ service: { namespace: ns, name: svc.metadata.name }, localEndpoints: n, serviceProxyHealthy: true });
+  const body = JSON.stringify({
+    service: { namespace: ns, name: svc.metadata.name },
+    localEndpoints: n,
+    serviceProxyHealthy: true,
+  });
   const service = `${ns}/${svc.metadata.name}`;
   return { service, port: hc, localEndpoints: n, status: n > 0 ? 200 : 503, body, weight: n };
 }

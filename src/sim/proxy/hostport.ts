@@ -64,7 +64,14 @@ export function mergeNatSave(a: RenderedArtifact, pm: NodePortmap): RenderedArti
   }
   return {
     ...a,
-    lines: [...a.lines.slice(0, start + 1), ...builtinDecls, ...cniDecls, ...otherDecls, ...body, ...a.lines.slice(end)],
+    lines: [
+      ...a.lines.slice(0, start + 1),
+      ...builtinDecls,
+      ...cniDecls,
+      ...otherDecls,
+      ...body,
+      ...a.lines.slice(end),
+    ],
   };
 }
 
@@ -101,7 +108,12 @@ export function withPortmap(input: WithPortmapInput): NodeProxy {
   const artifacts = own ? inner.artifacts.map((a) => (a === own ? save : a)) : [...inner.artifacts, save];
   // Only portmap's rules: kube-proxy's were evaluated by its own evaluator first.
   const index = new RulesetIndex(ruleset);
-  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
+  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => findLine(save, rule.id) ?? {
+    artifact: save.id,
+    ref: rule.id,
+    line: '',
+    lineIndex: -1,
+  };
   const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
     const first = inner.evaluate(ev);
     const p = ev.packet;

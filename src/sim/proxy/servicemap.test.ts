@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointSlice, Service } from '../api/types';
-import { buildServiceMap, servicePortName } from './servicemap';
+import { buildServiceMap, formatServicePortName, parseServicePortName, serviceKeyOfPort } from './servicemap';
 
 function svc(name: string, spec: Partial<Service['spec']>): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns1' }, spec: { clusterIP: '172.30.0.1', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], ...spec } };
@@ -23,8 +23,18 @@ function slice(service: string, eps: { ip: string; node?: string; ready?: boolea
 
 describe('service port names', () => {
   it('omits the colon for an unnamed port', () => {
-    expect(servicePortName('ns1', 'svc1', '')).toBe('ns1/svc1');
-    expect(servicePortName('ns1', 'svc1', 'p80')).toBe('ns1/svc1:p80');
+    expect(formatServicePortName({ namespace: 'ns1', name: 'svc1', port: '' })).toBe('ns1/svc1');
+    expect(formatServicePortName({ namespace: 'ns1', name: 'svc1', port: 'p80' })).toBe('ns1/svc1:p80');
+  });
+  it('parses the string form back into the same identity, and names the Service', () => {
+    for (const spn of [
+      { namespace: 'ns1', name: 'svc1', port: '' },
+      { namespace: 'kube-system', name: 'kube-dns', port: 'dns-tcp' },
+    ]) {
+      expect(parseServicePortName(formatServicePortName(spn))).toEqual(spn);
+    }
+    expect(serviceKeyOfPort('kube-system/kube-dns:dns-tcp')).toBe('kube-system/kube-dns');
+    expect(serviceKeyOfPort('ns1/svc1')).toBe('ns1/svc1');
   });
 });
 

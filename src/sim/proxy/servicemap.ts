@@ -4,16 +4,38 @@
 
 import type { EndpointSlice, Node, Protocol, Service } from '../api/types';
 import type { Cluster } from '../cluster';
+import { splitMetaNamespaceKey, type NamespacedName } from '../api/keys';
 
-/** "ns/name:port" or, for an unnamed port, "ns/name" (no colon): kube-proxy's ServicePortName.String(). */
-export type ServicePortName = string;
+/** kube-proxy's ServicePortName (pkg/proxy/types.go): a Service and the name of one of its ports
+ *  ("" for the single unnamed port). */
+export interface ServicePortName extends NamespacedName {
+  port: string;
+}
 
-export function servicePortName(namespace: string, name: string, portName: string | undefined): ServicePortName {
-  return portName ? `${namespace}/${name}:${portName}` : `${namespace}/${name}`;
+/** ServicePortName.String(): "ns/name:port", or "ns/name" for an unnamed port (no colon). The form
+ *  kube-proxy keys its maps by, writes in rule comments and hashes into chain names. */
+export type ServicePortString = string;
+
+export function formatServicePortName(spn: ServicePortName): ServicePortString {
+  const service = `${spn.namespace}/${spn.name}`;
+  return spn.port ? `${service}:${spn.port}` : service;
+}
+
+/** The one parser of the string form. Port names are DNS labels and Service names have no ':'. */
+export function parseServicePortName(s: ServicePortString): ServicePortName {
+  const colon = s.indexOf(':');
+  const service = splitMetaNamespaceKey(colon < 0 ? s : s.slice(0, colon));
+  return { ...service, port: colon < 0 ? '' : s.slice(colon + 1) };
+}
+
+/** The Service's own key ("ns/name") of a service port's string form. */
+export function serviceKeyOfPort(s: ServicePortString): string {
+  const colon = s.indexOf(':');
+  return colon < 0 ? s : s.slice(0, colon);
 }
 
 export interface ServicePortInfo {
-  name: ServicePortName;
+  name: ServicePortString;
   namespace: string;
   service: string;
   portName: string;
@@ -96,7 +118,7 @@ export function servicePortInfos(svc: Service): ServicePortInfo[] {
   const sticky =
     svc.spec.sessionAffinity === 'ClientIP' ? (svc.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : 0;
   return (svc.spec.ports ?? []).map((p) => ({
-    name: servicePortName(ns, svc.metadata.name, p.name),
+    name: formatServicePortName({ namespace: ns, name: svc.metadata.name, port: p.name ?? '' }),
     namespace: ns,
     service: svc.metadata.name,
     portName: p.name ?? '',
@@ -111,7 +133,9 @@ export function servicePortInfos(svc: Service): ServicePortInfo[] {
       svc.spec.externalTrafficPolicy === 'Local',
     internalPolicyLocal: svc.spec.internalTrafficPolicy === 'Local',
     stickyMaxAgeSeconds: sticky,
-    healthCheckNodePort: type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local' ? (svc.spec.healthCheckNodePort ?? 0) : 0,
+    healthCheckNodePort: type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local' ? (
+      svc.spec.healthCheckNodePort ?? 0
+    ) : 0,
     serviceType: type,
   }));
 }
@@ -189,7 +213,9 @@ export function categorizeEndpoints(
     }
   }
   if (hasLocalReady) localEndpoints = endpoints.filter((e) => e.isLocal && e.ready);
-  else if (hasLocalServingTerminating) localEndpoints = endpoints.filter((e) => e.isLocal && e.serving && e.terminating);
+  else if (hasLocalServingTerminating) localEndpoints = endpoints.filter(
+    (e) => e.isLocal && e.serving && e.terminating
+  );
 
   if (!usesClusterEndpoints(info)) {
     return { clusterEndpoints, localEndpoints, allReachableEndpoints: localEndpoints, hasAnyEndpoints };

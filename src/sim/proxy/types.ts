@@ -8,7 +8,7 @@ import type { ClusterEvent } from '../events';
 import type { ProxyMode } from '../lab';
 import type { RandState } from '../net/rand';
 import type { EvalStep } from '../step';
-import type { EndpointInfo, ProxyNode, ServicePortName } from './servicemap';
+import type { EndpointInfo, ProxyNode, ServicePortString } from './servicemap';
 
 /** Where a packet meets this node's netfilter hooks. */
 export type PacketOrigin =
@@ -36,16 +36,16 @@ export type ProxyVerdict =
   /** No service rule applied: the packet goes on unchanged (not a service address). */
   | { kind: 'pass' }
   /** Translated to an endpoint; SNAT/masquerade may apply on the way out. */
-  | { kind: 'dnat'; servicePort: ServicePortName; endpoint: EndpointInfo; masquerade: boolean }
+  | { kind: 'dnat'; servicePort: ServicePortString; endpoint: EndpointInfo; masquerade: boolean }
   /** Not kube-proxy's: the CNI portmap plugin's DNAT of a hostPort (`CNI-DN-*` chain) to the pod that
    *  publishes it; `masquerade` when its hairpin/localhost mark (CNI-HOSTPORT-MASQ) applied. */
   | { kind: 'hostport'; pod: string; hostPort: number; endpoint: string; chain: string; masquerade: boolean }
   /** REJECT: the client gets "connection refused" (ICMP port unreachable / TCP RST). */
-  | { kind: 'reject'; servicePort?: ServicePortName; reason: string; note?: Note }
+  | { kind: 'reject'; servicePort?: ServicePortString; reason: string; note?: Note }
   /** DROP: the client times out. */
-  | { kind: 'drop'; servicePort?: ServicePortName; reason: string; note?: Note }
+  | { kind: 'drop'; servicePort?: ServicePortString; reason: string; note?: Note }
   /** userspace mode: the packet is redirected to kube-proxy's own socket, which opens a new connection. */
-  | { kind: 'proxy'; servicePort: ServicePortName; proxyPort: number; endpoint: EndpointInfo | null; attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[] };
+  | { kind: 'proxy'; servicePort: ServicePortString; proxyPort: number; endpoint: EndpointInfo | null; attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[] };
 
 export interface ProxyEvaluation {
   verdict: ProxyVerdict;

@@ -22,14 +22,24 @@ export interface Refusal {
   message: string;
 }
 
-const eventKey = (e: ClusterEvent) => `${e.type}|${e.reason}|${e.object.kind}/${e.object.namespace ?? ''}/${e.object.name}|${e.message}|${e.node ?? ''}`;
-const problemKey = (p: Refusal) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? 'default'}|${p.ref.name}|${p.message}`;
+const eventKey = (
+  e: ClusterEvent
+) => `${e.type}|${e.reason}|${e.object.kind}/${e.object.namespace ?? ''}/${e.object.name}|${e.message}|${e.node ?? ''}`;
+const problemKey = (
+  p: Refusal
+) => `${p.reason}|${p.ref.kind}|${p.ref.namespace ?? 'default'}|${p.ref.name}|${p.message}`;
 
 /** Events in `after` that `before` did not have. */
-export const newEvents = (before: readonly ClusterEvent[], after: readonly ClusterEvent[]) => added(before, after, eventKey);
+export const newEvents = (
+  before: readonly ClusterEvent[],
+  after: readonly ClusterEvent[],
+) => added(before, after, eventKey);
 
 /** Refusals in `after` that `before` did not have. */
-export const newProblems = <T extends Refusal>(before: readonly T[], after: readonly T[]) => added(before, after, problemKey);
+export const newProblems = <T extends Refusal>(
+  before: readonly T[],
+  after: readonly T[],
+) => added(before, after, problemKey);
 
 /** A refusal as kubectl prints it. */
 export const rejectionText = (p: Refusal) => `Error from server (${p.reason}): ${p.message}`;

@@ -46,7 +46,11 @@ export interface ShellEnv {
   /** Reads manifests as the scenario loader reads a file (`kubectl apply -f -`), or says why not. */
   readManifests(text: string): { ok: true; objects: AnyObject[] } | { ok: false; message: string };
   /** kube-proxy's configuration with one `path=value` set (`kubectl edit cm kube-proxy --set`). */
-  setKubeProxy(config: KubeProxySettings, path: string, value: string): { ok: true; config: KubeProxySettings } | { ok: false; message: string };
+  setKubeProxy(
+    config: KubeProxySettings,
+    path: string,
+    value: string,
+  ): { ok: true; config: KubeProxySettings } | { ok: false; message: string };
 }
 
 export interface ShellResult {
@@ -105,7 +109,31 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const VALUE_FLAGS = new Set(['-n', '--namespace', '-o', '--output', '--replicas', '--set', '-p', '--patch', '-f', '--filename', '-H', '--header', '--connect-to', '-X', '--request', '-b', '--cookie', '-c', '--cookie-jar', '--type', '-l', '--selector', '-c']);
+const VALUE_FLAGS = new Set([
+  '-n',
+  '--namespace',
+  '-o',
+  '--output',
+  '--replicas',
+  '--set',
+  '-p',
+  '--patch',
+  '-f',
+  '--filename',
+  '-H',
+  '--header',
+  '--connect-to',
+  '-X',
+  '--request',
+  '-b',
+  '--cookie',
+  '-c',
+  '--cookie-jar',
+  '--type',
+  '-l',
+  '--selector',
+  '-c',
+]);
 
 function parseArgs(words: string[]): Args {
   const pos: string[] = [];
@@ -146,18 +174,46 @@ function kindInfo(names: string[], info: KindInfo) {
 }
 kindInfo(['pod', 'pods', 'po'], { kind: 'Pod', resource: 'pod', group: '', namespaced: true });
 kindInfo(['service', 'services', 'svc'], { kind: 'Service', resource: 'service', group: '', namespaced: true });
-kindInfo(['deployment', 'deployments', 'deploy'], { kind: 'Deployment', resource: 'deployment', group: 'apps', namespaced: true });
-kindInfo(['ingress', 'ingresses', 'ing'], { kind: 'Ingress', resource: 'ingress', group: 'networking.k8s.io', namespaced: true });
+kindInfo(
+  ['deployment', 'deployments', 'deploy'],
+  { kind: 'Deployment', resource: 'deployment', group: 'apps', namespaced: true },
+);
+kindInfo(
+  ['ingress', 'ingresses', 'ing'],
+  { kind: 'Ingress', resource: 'ingress', group: 'networking.k8s.io', namespaced: true },
+);
 kindInfo(['node', 'nodes', 'no'], { kind: 'Node', resource: 'node', group: '', namespaced: false });
-kindInfo(['replicaset', 'replicasets', 'rs'], { kind: 'ReplicaSet', resource: 'replicaset', group: 'apps', namespaced: true });
-kindInfo(['daemonset', 'daemonsets', 'ds'], { kind: 'DaemonSet', resource: 'daemonset', group: 'apps', namespaced: true });
-kindInfo(['endpointslice', 'endpointslices'], { kind: 'EndpointSlice', resource: 'endpointslice', group: 'discovery.k8s.io', namespaced: true });
+kindInfo(
+  ['replicaset', 'replicasets', 'rs'],
+  { kind: 'ReplicaSet', resource: 'replicaset', group: 'apps', namespaced: true },
+);
+kindInfo(
+  ['daemonset', 'daemonsets', 'ds'],
+  { kind: 'DaemonSet', resource: 'daemonset', group: 'apps', namespaced: true },
+);
+kindInfo(
+  ['endpointslice', 'endpointslices'],
+  { kind: 'EndpointSlice', resource: 'endpointslice', group: 'discovery.k8s.io', namespaced: true },
+);
 kindInfo(['namespace', 'namespaces', 'ns'], { kind: 'Namespace', resource: 'namespace', group: '', namespaced: false });
-kindInfo(['ingressclass', 'ingressclasses'], { kind: 'IngressClass', resource: 'ingressclass', group: 'networking.k8s.io', namespaced: false });
+kindInfo(
+  ['ingressclass', 'ingressclasses'],
+  { kind: 'IngressClass', resource: 'ingressclass', group: 'networking.k8s.io', namespaced: false },
+);
 kindInfo(['configmap', 'configmaps', 'cm'], { kind: 'ConfigMap', resource: 'configmap', group: '', namespaced: true });
 
 /** Kind names kubectl completes, for the console's Tab. */
-export const KIND_WORDS = ['pods', 'services', 'deployments', 'ingresses', 'nodes', 'endpointslices', 'replicasets', 'events', 'namespaces'];
+export const KIND_WORDS = [
+  'pods',
+  'services',
+  'deployments',
+  'ingresses',
+  'nodes',
+  'endpointslices',
+  'replicasets',
+  'events',
+  'namespaces',
+];
 
 const qualified = (k: KindInfo) => (k.group ? `${k.resource}.${k.group}` : k.resource);
 const pluralQualified = (k: KindInfo) => {
@@ -193,7 +249,9 @@ export function eventRow(e: ClusterEvent): string {
   return `${e.type}\t${e.reason}\t${e.object.kind.toLowerCase()}/${e.object.name}\t${e.message}`;
 }
 
-const refKey = (r: { kind: string; namespace?: string; name: string }) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
+const refKey = (
+  r: { kind: string; namespace?: string; name: string }
+) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
 
 /** Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. */
 export function checkEdits(env: Pick<ShellEnv, 'lab' | 'labWith'>, edits: LabEdit[], touched: { kind: string; namespace?: string; name: string }[], out: string): ShellResult {
@@ -210,7 +268,9 @@ function notChangeable(env: ShellEnv, kind: KindInfo, ns: string, name: string):
   if (!o) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
   // An addon's pods are its Deployment's or DaemonSet's: deleting one is a restart, as on a real cluster.
   const ownedPod = o.kind === 'Pod' && Boolean(o.metadata.ownerReferences?.length);
-  if (isAddonObject(o) && !ownedPod) return error(`error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`);
+  if (isAddonObject(o) && !ownedPod) return error(
+    `error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`
+  );
   return null;
 }
 
@@ -223,13 +283,17 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): st
     const m = /^(.*)\[(\d+)\]$/.exec(p);
     if (m) {
       const arr = cur[m[1]!];
-      if (!Array.isArray(arr) || arr[Number(m[2])] === undefined) return `${parts.slice(0, i + 1).join('.')}: no such element`;
+      if (!Array.isArray(
+        arr
+      ) || arr[Number(m[2])] === undefined) return `${parts.slice(0, i + 1).join('.')}: no such element`;
       cur = arr[Number(m[2])] as Record<string, unknown>;
       continue;
     }
     const next = cur[p];
     if (next === undefined || next === null) cur[p] = {};
-    else if (typeof next !== 'object' || Array.isArray(next)) return `${parts.slice(0, i + 1).join('.')}: not an object`;
+    else if (typeof next !== 'object' || Array.isArray(
+      next
+    )) return `${parts.slice(0, i + 1).join('.')}: not an object`;
     cur = cur[p] as Record<string, unknown>;
   }
   const last = parts.at(-1)!;
@@ -280,8 +344,16 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
       if (!kind) return error('error: you must specify the type of resource to get');
       const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
       const output = flag(a, '-o', '--output') ?? 'table';
-      if (!['table', 'wide', 'yaml', 'json'].includes(output)) return error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`);
-      const r = kubectlGet(cluster, { kind: k, name: n, namespace: ns, allNamespaces: has(a, '-A', '--all-namespaces'), output: output as 'table' });
+      if (![
+        'table',
+        'wide',
+        'yaml',
+        'json',
+      ].includes(output)) return error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`);
+      const r = kubectlGet(
+        cluster,
+        { kind: k, name: n, namespace: ns, allNamespaces: has(a, '-A', '--all-namespaces'), output: output as 'table' },
+      );
       return r.ok ? ok(r.text) : error(r.error);
     }
     case 'describe': {
@@ -294,7 +366,8 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
     case 'create':
       return apply(env, a, stdin, verb);
     case 'delete': {
-      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited configuration.
+      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited
+      // configuration.
       if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
         return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
       }
@@ -304,17 +377,29 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
       // A pod its ReplicaSet owns may be deleted too: the ReplicaSet makes a new one (the events say so).
       const refused = notChangeable(env, kn.kind, ns, kn.name);
       if (refused) return refused;
-      return checkEdits(env, [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }], [], `${kn.kind.resource} "${kn.name}" deleted\n`);
+      return checkEdits(
+        env,
+        [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
+        [],
+        `${kn.kind.resource} "${kn.name}" deleted\n`,
+      );
     }
     case 'scale': {
       const kn = kindAndName(a);
       if ('error' in kn) return error(kn.error);
       const replicas = flag(a, '--replicas');
-      if (replicas === undefined || !/^\d+$/.test(replicas)) return error('error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0');
+      if (replicas === undefined || !/^\d+$/.test(replicas)) return error(
+        'error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0'
+      );
       if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
       const refused = notChangeable(env, kn.kind, ns, kn.name);
       if (refused) return refused;
-      return checkEdits(env, [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }], [{ kind: 'Deployment', namespace: ns, name: kn.name }], `${qualified(kn.kind)}/${kn.name} scaled\n`);
+      return checkEdits(
+        env,
+        [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }],
+        [{ kind: 'Deployment', namespace: ns, name: kn.name }],
+        `${qualified(kn.kind)}/${kn.name} scaled\n`,
+      );
     }
     case 'label':
     case 'annotate': {
@@ -345,10 +430,15 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
       const kn = kindAndName(a);
       if ('error' in kn) return error(kn.error);
       const sets = flags(a, '--set');
-      if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(env, sets);
+      if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(
+        env,
+        sets,
+      );
       const patch = flag(a, '-p', '--patch');
       if (sets.length === 0 && patch === undefined) {
-        return error(`error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`);
+        return error(
+          `error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`
+        );
       }
       return edit(env, kn.kind, ns, kn.name, (o) => {
         for (const s of sets) {
@@ -373,7 +463,9 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
     }
     case 'exec': {
       const target = a.pos[0];
-      if (!target) return error('error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\'');
+      if (!target) return error(
+        'error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\''
+      );
       const name = target.replace(/^(pod|pods|po)\//, '');
       const pod = cluster.pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? 'default') === ns);
       if (!pod) return error(`Error from server (NotFound): pods "${name}" not found`);
@@ -383,7 +475,9 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
       return runShell({ ...env, shell }, cmd.join(' '));
     }
     case undefined:
-      return ok('kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n');
+      return ok(
+        'kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n'
+      );
     default:
       return error(`error: unknown command "${verb}" for "kubectl"`);
   }
@@ -394,7 +488,9 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
  * (KubeProxyConfiguration in the ConfigMap's config.conf) is the lab's kubeProxy settings.
  */
 function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
-  if (sets.length === 0) return error('error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr');
+  if (sets.length === 0) return error(
+    'error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr'
+  );
   const running = env.lab.settings.kubeProxy;
   let config = running;
   for (const s of sets) {
@@ -419,14 +515,23 @@ function edit(env: ShellEnv, kind: KindInfo, ns: string, name: string, change: (
   const copy = structuredClone(spec) as AnyObject;
   const problem = change(copy);
   if (problem) return error(problem);
-  if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(`error: ${kind.resource} "${name}": the kind and name of an object cannot change`);
+  if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(
+    `error: ${kind.resource} "${name}": the kind and name of an object cannot change`
+  );
   if (JSON.stringify(copy) === JSON.stringify(spec)) return ok(`${qualified(kind)}/${name} unchanged\n`);
-  return checkEdits(env, [{ kind: 'apply-object', object: copy }], [{ kind: kind.kind, namespace: objNs, name }], `${qualified(kind)}/${name} ${verbPast}\n`);
+  return checkEdits(
+    env,
+    [{ kind: 'apply-object', object: copy }],
+    [{ kind: kind.kind, namespace: objNs, name }],
+    `${qualified(kind)}/${name} ${verbPast}\n`,
+  );
 }
 
 function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string): ShellResult {
   const file = flag(a, '-f', '--filename');
-  if (file !== '-') return error(`error: the console reads manifests from standard input only: kubectl ${verb} -f - <<EOF, then the YAML, then EOF`);
+  if (file !== '-') return error(
+    `error: the console reads manifests from standard input only: kubectl ${verb} -f - <<EOF, then the YAML, then EOF`
+  );
   if (!stdin || !stdin.trim()) return error('error: no objects passed to apply');
   const docs = parseAllDocuments(stdin);
   const bad = docs.find((d) => d.errors.length > 0);
@@ -441,14 +546,26 @@ function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string):
   for (const o of objects) {
     const info = Object.values(KINDS).find((k) => k.kind === o.kind);
     const label = info ? qualified(info) : o.kind.toLowerCase();
-    const existing = findCurrent(env.lab, o.kind, info?.namespaced === false ? undefined : (o.metadata.namespace ?? 'default'), o.metadata.name);
-    if (verb === 'create' && existing) return error(`Error from server (AlreadyExists): error when creating "STDIN": ${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`);
+    const existing = findCurrent(
+      env.lab,
+      o.kind,
+      info?.namespaced === false ? undefined : (o.metadata.namespace ?? 'default'),
+      o.metadata.name,
+    );
+    if (verb === 'create' && existing) return error(
+      `Error from server (AlreadyExists): error when creating "STDIN": ${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`
+    );
     const same = existing && JSON.stringify(existing) === JSON.stringify(o);
     lines.push(`${label}/${o.metadata.name} ${same ? 'unchanged' : existing ? 'configured' : 'created'}`);
     if (!same) edits.push({ kind: 'apply-object', object: o });
   }
   if (edits.length === 0) return ok(`${lines.join('\n')}\n`);
-  return checkEdits(env, edits, objects.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })), `${lines.join('\n')}\n`);
+  return checkEdits(
+    env,
+    edits,
+    objects.map((o) => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })),
+    `${lines.join('\n')}\n`,
+  );
 }
 
 // ------------------------------------------------------------------ shell tools
@@ -502,10 +619,14 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   }
   // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
   const cookies = flags(a, '-b', '--cookie');
-  if (cookies.some((c) => !c.includes('='))) return error('curl: -b takes name=value pairs here (the lab has no cookie files): -b \'INGRESSCOOKIE=abc\'');
+  if (cookies.some((c) => !c.includes('='))) return error(
+    'curl: -b takes name=value pairs here (the lab has no cookie files): -b \'INGRESSCOOKIE=abc\''
+  );
   if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
   if (has(a, '-c', '--cookie-jar')) {
-    return error("curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, or use the composer's \"keep cookies\" (netlab trace --cookie-jar)");
+    return error(
+      "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, or use the composer's \"keep cookies\" (netlab trace --cookie-jar)"
+    );
   }
   const request: ShellRequest = {
     from: shellFrom(env.shell),
@@ -522,7 +643,12 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   }
   if (!result) return error('curl: the tracer is not available yet');
   const verbose = has(a, '-v', '-i', '-I', '--verbose', '--include');
-  if (result.outcome !== 'response') return { out: '', err: `${curlFailure(result, url)}\n`, events: [], trace: { request, result } };
+  if (result.outcome !== 'response') return {
+    out: '',
+    err: `${curlFailure(result, url)}\n`,
+    events: [],
+    trace: { request, result },
+  };
   const lines: string[] = [];
   if (verbose) {
     lines.push(`HTTP/1.1 ${result.status ?? ''}`);
@@ -559,7 +685,12 @@ export function digFrom(lab: Lab, shell: Shell, q: DigQuery): { result: dns.Reso
   }
   const rc = resolvConf(lab, shell);
   if (typeof rc === 'string') return { error: rc };
-  const result = dns.resolve({ zone: lab.labDns.zone, resolvConf: q.search ? rc : { ...rc, searches: [] }, name: q.name, type: q.type });
+  const result = dns.resolve({
+    zone: lab.labDns.zone,
+    resolvConf: q.search ? rc : { ...rc, searches: [] },
+    name: q.name,
+    type: q.type,
+  });
   return { result, resolvConf: rc };
 }
 
@@ -582,31 +713,41 @@ function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
 /** kube-proxy's rendered rules of the shell's node, by artifact id suffix. */
 function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult {
   if (env.shell.kind !== 'node') {
-    return error(`${tool}: kube-proxy's rules live in the node's network namespace: switch the console to a node first (shell node <name>)`);
+    return error(
+      `${tool}: kube-proxy's rules live in the node's network namespace: switch the console to a node first (shell node <name>)`
+    );
   }
   const proxy = env.lab.proxies[env.shell.node];
   if (!proxy) return error(`${tool}: node ${env.shell.node} is not in the cluster`);
   const arts: RenderedArtifact[] = proxy.artifacts.filter((x) => suffixes.some((s) => x.id.endsWith(`/${s}`)));
-  if (arts.length === 0) return error(`${tool}: nothing to show: kube-proxy on ${env.shell.node} runs in ${proxy.mode} mode`);
+  if (arts.length === 0) return error(
+    `${tool}: nothing to show: kube-proxy on ${env.shell.node} runs in ${proxy.mode} mode`
+  );
   return ok(arts.map((x) => artifactText(x)).join(''));
 }
 
 function catFile(env: ShellEnv, path: string | undefined): ShellResult {
   if (!path) return error('cat: missing operand');
   if (path === '/etc/resolv.conf') {
-    if (env.shell.kind === 'external') return error(`cat: /etc/resolv.conf: ${env.shell.client} is not part of the lab`);
+    if (env.shell.kind === 'external') return error(
+      `cat: /etc/resolv.conf: ${env.shell.client} is not part of the lab`
+    );
     const rc = resolvConf(env.lab, env.shell);
     if (typeof rc === 'string') return error(rc);
-    return ok(`search ${rc.searches.join(' ')}\nnameserver ${rc.nameservers.join('\nnameserver ')}\noptions ndots:${rc.ndots}\n`);
+    return ok(
+      `search ${rc.searches.join(' ')}\nnameserver ${rc.nameservers.join('\nnameserver ')}\noptions ndots:${rc.ndots}\n`
+    );
   }
   if (path === '/etc/nginx/nginx.conf') {
     const nginx = env.lab.ingressControllers.filter((c) => c.kind === 'nginx');
     // The file exists in the controller's pods (and, for convenience, on a node or laptop: the first controller's).
     const shellPod = env.shell.kind === 'pod' ? env.shell.pod : null;
-    const inPod = shellPod ? nginx.find((c) => shellPod.startsWith(`${c.addon.namespace}/`) && shellPod.includes('controller')) : undefined;
+    // A controller's pods are the ones its port lists (selected by the controller's own pod labels).
+    const podsOf = (className: string) => env.lab.ingress.find((p) => p.className === className)?.pods ?? [];
+    const inPod = shellPod ? nginx.find((c) => podsOf(c.addon.className).includes(shellPod)) : undefined;
     const ctrl = inPod ?? (env.shell.kind === 'pod' ? undefined : nginx[0]);
-    if (!ctrl) return error(`cat: ${path}: No such file or directory`);
-    const art = Object.values(env.lab.artifacts).find((x) => x.id.includes(ctrl.addon.className) && x.id.includes('nginx.conf'));
+    if (!ctrl || ctrl.kind !== 'nginx') return error(`cat: ${path}: No such file or directory`);
+    const art = env.lab.artifacts[ctrl.nginx.rendered.artifact.id];
     return art ? ok(artifactText(art)) : error(`cat: ${path}: No such file or directory`);
   }
   return error(`cat: ${path}: No such file or directory`);
@@ -614,7 +755,21 @@ function catFile(env: ShellEnv, path: string | undefined): ShellResult {
 
 // ------------------------------------------------------------------ the shell
 
-export const COMMANDS = ['kubectl', 'curl', 'dig', 'nslookup', 'iptables-save', 'ipvsadm', 'nft', 'ip', 'cat', 'shell', 'exit', 'help', 'clear'];
+export const COMMANDS = [
+  'kubectl',
+  'curl',
+  'dig',
+  'nslookup',
+  'iptables-save',
+  'ipvsadm',
+  'nft',
+  'ip',
+  'cat',
+  'shell',
+  'exit',
+  'help',
+  'clear',
+];
 
 const HELP = `Commands:
   kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
@@ -701,16 +856,22 @@ function switchShell(env: ShellEnv, words: string[]): ShellResult {
   const [kind, target] = words;
   const c = env.lab.reconcile.cluster;
   if (kind === 'node') {
-    if (!c.nodes.some((n) => n.metadata.name === target)) return error(`ssh: Could not resolve hostname ${target}: Name or service not known`);
+    if (!c.nodes.some((n) => n.metadata.name === target)) return error(
+      `ssh: Could not resolve hostname ${target}: Name or service not known`
+    );
     return ok('', { shell: { kind: 'node', node: target! } });
   }
   if (kind === 'pod') {
     const key = target?.includes('/') ? target : `default/${target}`;
-    if (!c.pods.some((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === key)) return error(`Error from server (NotFound): pods "${key.split('/')[1]}" not found`);
+    if (!c.pods.some((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === key)) return error(
+      `Error from server (NotFound): pods "${key.split('/')[1]}" not found`
+    );
     return ok('', { shell: { kind: 'pod', pod: key } });
   }
   if (kind === 'client') {
-    if (!env.lab.clients.some((x) => x.name === target)) return error(`shell: no external client "${target}" (clients: ${env.lab.clients.map((x) => x.name).join(', ') || 'none'})`);
+    if (!env.lab.clients.some((x) => x.name === target)) return error(
+      `shell: no external client "${target}" (clients: ${env.lab.clients.map((x) => x.name).join(', ') || 'none'})`
+    );
     return ok('', { shell: { kind: 'external', client: target! } });
   }
   return error('usage: shell pod <ns>/<name> | shell node <name> | shell client <name>');
@@ -750,7 +911,19 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
   let options: string[];
   if (before.length === 0) options = COMMANDS;
   else if (before[0] === 'kubectl' || before[0] === 'k') {
-    const verbs = ['get', 'describe', 'apply', 'create', 'delete', 'scale', 'label', 'annotate', 'edit', 'patch', 'exec'];
+    const verbs = [
+      'get',
+      'describe',
+      'apply',
+      'create',
+      'delete',
+      'scale',
+      'label',
+      'annotate',
+      'edit',
+      'patch',
+      'exec',
+    ];
     const pos = before.slice(1).filter((w) => !w.startsWith('-'));
     if (pos.length === 0) options = verbs;
     else if (pos[0] === 'exec') options = c.pods.map((p) => p.metadata.name);
@@ -761,11 +934,17 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
       options = list;
     }
   } else if (before[0] === 'shell') {
-    options = before.length === 1 ? ['pod', 'node', 'client'] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : env.lab.clients.map((x) => x.name);
+    options = before.length === 1 ? [
+      'pod',
+      'node',
+      'client',
+    ] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : env.lab.clients.map((x) => x.name);
   } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf'];
   else if (before[0] === 'ipvsadm') options = ['-Ln'];
   else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];
-  else if (before[0] === 'dig' || before[0] === 'nslookup') options = c.services.map((s) => `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.cluster.local`);
+  else if (before[0] === 'dig' || before[0] === 'nslookup') options = c.services.map(
+    (s) => `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.cluster.local`
+  );
   else options = [];
   const candidates = [...new Set(options)].filter((o) => o.startsWith(current)).sort();
   if (candidates.length === 0) return { line, candidates };

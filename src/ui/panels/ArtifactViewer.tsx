@@ -5,8 +5,8 @@
 // "reload", kube-proxy's resync). Every line the hop's evaluator looked at is marked in place with
 // its evaluation order and how it went (walk-marks.ts). Loaded lazily, with the diff library.
 
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ArtifactKind, RenderedArtifact } from '../../sim';
 import { selectCurrentHop, selectPresenter, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
@@ -49,7 +49,62 @@ export default function ArtifactViewer() {
   const walked = useMemo(() => (id ? walkSummary(hop?.steps, id) : null), [hop, id]);
   const gutter = !!walked && walked.here > 0;
 
-  // Diff: computed once per (before, after) pair, for the toggle's counts as well as the view.
+  const { diff, shownDiff, rows, unfold, setDiffWanted } = useDiffRows(art, before);
+  const search = useArtifactSearch(rows);
+
+  // Every row as wide as the longest, so highlighted and diff rows colour the full width when scrolled sideways.
+  const widest = useMemo(() => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0), [rows]);
+  const lineH = presenter ? LINE_H_PRESENTER : LINE_H;
+  const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => lineH, overscan: 20 });
+  useViewerScroll({ v, lineH, decidingLine, id, shownDiff, currentMatch: search.currentMatch, scroller });
+
+  if (ids.length === 0 || !art || !diff) {
+    return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
+  }
+
+  const onViewerKey = (e: KeyboardEvent) => {
+    // Find inside the viewer searches the artifact (the browser's own find cannot see virtualised rows).
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+      e.preventDefault();
+      searchBox.current?.focus();
+      searchBox.current?.select();
+    }
+  };
+  const topRow = () => v.getVirtualItems().find((r) => r.start >= (v.scrollOffset ?? 0))?.index ?? 0;
+  const rowView: RowView = { t, art, rows, lineH, decidingLine, highlight, marks, gutter, search, unfold };
+  const scrollClass = `artifact-scroll mono${shownDiff ? ' is-diff' : ''}${gutter ? ' has-walk' : ''}`;
+
+  return (
+    <div className="artifact-viewer" data-testid="artifact-viewer" onKeyDown={onViewerKey}>
+      <div className="artifact-bar">
+        <select value={id} onChange={(e) => labStore.getState().openArtifact(e.target.value)} aria-label={t('artifacts.choose')} data-testid="artifact-select">
+          {ids.map((x) => (
+            <option key={x} value={x}>
+              {artifacts[x]!.title}
+            </option>
+          ))}
+        </select>
+        <span className="muted small">{t('artifacts.lines', { count: art.lines.length })}</span>
+        <DiffToggle t={t} diff={diff} on={!!shownDiff} onToggle={() => setDiffWanted(!shownDiff)} />
+        <SearchBar t={t} search={search} searchBox={searchBox} scroller={scroller} topRow={topRow} />
+      </div>
+      {gutter && <WalkLegend t={t} here={walked.here} matched={walked.matched} elsewhere={walked.elsewhere} />}
+      <div ref={scroller} className={scrollClass} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
+        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
+          {v.getVirtualItems().map((vr) => (
+            <ArtifactRow key={vr.key} view={rowView} index={vr.index} start={vr.start} />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The rows shown: the artifact's lines, or its diff against the lab before the last edit (computed
+ *  once per pair, for the toggle's counts as well as the view), with folds the reader opened. */
+function useDiffRows(art: RenderedArtifact | undefined, before: Record<string, RenderedArtifact> | null) {
   const texts = useMemo(() => art?.lines.map((l) => l.text) ?? [], [art]);
   const diff = useMemo(() => (art ? artifactDiff({ after: art, afterTexts: texts, before }) : null), [art, before, texts]);
   const [diffWanted, setDiffWanted] = useState(false);
@@ -59,8 +114,14 @@ export default function ArtifactViewer() {
     if (!shownDiff) return texts.map((text, i) => ({ kind: 'line', text, newLine: i }));
     const open = unfolded?.diff === shownDiff ? unfolded.at : null;
     if (!open) return shownDiff.rows;
+    const context = (r: { oldLine: number; newLine: number }, k: number): DiffRow => ({
+      kind: 'context',
+      text: texts[r.newLine + k]!,
+      oldLine: r.oldLine + k,
+      newLine: r.newLine + k,
+    });
     return shownDiff.rows.flatMap((r): DiffRow[] =>
-      r.kind === 'skipped' && open.has(r.newLine) ? Array.from({ length: r.count }, (_, k) => ({ kind: 'context', text: texts[r.newLine + k]!, oldLine: r.oldLine + k, newLine: r.newLine + k })) : [r],
+      r.kind === 'skipped' && open.has(r.newLine) ? Array.from({ length: r.count }, (_, k) => context(r, k)) : [r],
     );
   }, [shownDiff, unfolded, texts]);
   const unfold = (fold: { newLine: number }) => {
@@ -69,9 +130,14 @@ export default function ArtifactViewer() {
     at.add(fold.newLine);
     setUnfolded({ diff: shownDiff, at });
   };
+  return { diff, shownDiff, rows, unfold, setDiffWanted };
+}
 
-  // Search: the index is built once per row list, each query scans it once; rows look up their
-  // own matches. The query is deferred so typing stays smooth on a big ruleset.
+type ArtifactSearch = ReturnType<typeof useArtifactSearch>;
+
+/** Search: the index is built once per row list, each query scans it once; rows look up their own
+ *  matches. The query is deferred so typing stays smooth on a big ruleset. */
+function useArtifactSearch(rows: readonly ViewRow[]) {
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
   const index = useMemo(() => searchIndex(rows.map((r) => (r.kind === 'line' ? r.text : rowText(r)))), [rows]);
@@ -82,13 +148,20 @@ export default function ArtifactViewer() {
   const current = picked?.result === result ? picked.at : firstMatchFrom(result.matches, anchorRow);
   const currentMatch: SearchMatch | undefined = result.matches[current];
   const step = (by: number) => setPicked({ result, at: stepMatch(current, by, result.matches.length) });
+  return { query, setQuery, deferredQuery, result, current, currentMatch, step, setAnchorRow };
+}
 
-  // Every row as wide as the longest, so highlighted and diff rows colour the full width when scrolled sideways.
-  const widest = useMemo(() => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0), [rows]);
-  const lineH = presenter ? LINE_H_PRESENTER : LINE_H;
-  const scroller = useRef<HTMLDivElement>(null);
-  const searchBox = useRef<HTMLInputElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => lineH, overscan: 20 });
+/** Keeps the right row in view: the deciding line, the diff's first change, the current match. */
+function useViewerScroll(p: {
+  v: Virtualizer<HTMLDivElement, Element>;
+  lineH: number;
+  decidingLine: number;
+  id: string | undefined;
+  shownDiff: LineDiff | null;
+  currentMatch: SearchMatch | undefined;
+  scroller: RefObject<HTMLDivElement | null>;
+}) {
+  const { v, lineH, decidingLine, id, shownDiff, currentMatch, scroller } = p;
   useEffect(() => {
     v.measure();
   }, [lineH, v]);
@@ -109,18 +182,17 @@ export default function ArtifactViewer() {
       frame = requestAnimationFrame(() => revealCurrentMark(scroller.current));
     });
     return () => cancelAnimationFrame(frame);
-  }, [currentMatch, v]);
+  }, [currentMatch, v, scroller]);
+}
 
-  if (ids.length === 0 || !art || !diff) return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
-
-  const onViewerKey = (e: KeyboardEvent) => {
-    // Find inside the viewer searches the artifact (the browser's own find cannot see virtualised rows).
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
-      e.preventDefault();
-      searchBox.current?.focus();
-      searchBox.current?.select();
-    }
-  };
+function SearchBar({ t, search, searchBox, scroller, topRow }: {
+  t: T;
+  search: ArtifactSearch;
+  searchBox: RefObject<HTMLInputElement | null>;
+  scroller: RefObject<HTMLDivElement | null>;
+  topRow: () => number;
+}) {
+  const { query, setQuery, deferredQuery, result, current, step } = search;
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') {
       e.preventDefault();
@@ -132,98 +204,97 @@ export default function ArtifactViewer() {
       else scroller.current?.focus();
     }
   };
-  const topRow = () => v.getVirtualItems().find((r) => r.start >= (v.scrollOffset ?? 0))?.index ?? 0;
-
   const count = result.matches.length;
-  const status = deferredQuery === '' ? '' : count === 0 ? t('artifacts.search.none') : t(result.truncated ? 'artifacts.search.countMore' : 'artifacts.search.count', { current: current + 1, count });
-
+  const countKey = result.truncated ? 'artifacts.search.countMore' : 'artifacts.search.count';
+  const status = deferredQuery === '' ? '' : count === 0 ? t('artifacts.search.none') : t(countKey, { current: current + 1, count });
+  const empty = deferredQuery && count === 0;
   return (
-    <div className="artifact-viewer" data-testid="artifact-viewer" onKeyDown={onViewerKey}>
-      <div className="artifact-bar">
-        <select value={id} onChange={(e) => labStore.getState().openArtifact(e.target.value)} aria-label={t('artifacts.choose')} data-testid="artifact-select">
-          {ids.map((x) => (
-            <option key={x} value={x}>
-              {artifacts[x]!.title}
-            </option>
-          ))}
-        </select>
-        <span className="muted small">{t('artifacts.lines', { count: art.lines.length })}</span>
-        <DiffToggle t={t} diff={diff} on={!!shownDiff} onToggle={() => setDiffWanted(!shownDiff)} />
-        <div className="artifact-search" role="search">
-          <input
-            ref={searchBox}
-            type="search"
-            value={query}
-            onChange={(e) => {
-              if (query === '') setAnchorRow(topRow());
-              setQuery(e.target.value);
-            }}
-            onKeyDown={onSearchKey}
-            placeholder={t('artifacts.search.placeholder')}
-            title={t('artifacts.search.hint')}
-            aria-label={t('artifacts.search')}
-            aria-describedby="artifact-search-status"
-            aria-keyshortcuts="Control+F Meta+F"
-            className={deferredQuery && count === 0 ? 'is-empty' : undefined}
-            data-testid="artifact-search"
-          />
-          <span id="artifact-search-status" className={`search-status small${deferredQuery && count === 0 ? ' is-empty' : ''}`} role="status" data-testid="artifact-search-status">
-            {status}
+    <div className="artifact-search" role="search">
+      <input
+        ref={searchBox}
+        type="search"
+        value={query}
+        onChange={(e) => {
+          if (query === '') search.setAnchorRow(topRow());
+          setQuery(e.target.value);
+        }}
+        onKeyDown={onSearchKey}
+        placeholder={t('artifacts.search.placeholder')}
+        title={t('artifacts.search.hint')}
+        aria-label={t('artifacts.search')}
+        aria-describedby="artifact-search-status"
+        aria-keyshortcuts="Control+F Meta+F"
+        className={empty ? 'is-empty' : undefined}
+        data-testid="artifact-search"
+      />
+      <span id="artifact-search-status" className={`search-status small${empty ? ' is-empty' : ''}`} role="status" data-testid="artifact-search-status">
+        {status}
+      </span>
+      <button type="button" className="btn btn-icon" onClick={() => step(-1)} disabled={count === 0} aria-label={t('artifacts.search.prev')} title={t('artifacts.search.prev')} aria-keyshortcuts="Shift+Enter" data-testid="artifact-search-prev">
+        <IconUp />
+      </button>
+      <button type="button" className="btn btn-icon" onClick={() => step(1)} disabled={count === 0} aria-label={t('artifacts.search.next')} title={t('artifacts.search.next')} aria-keyshortcuts="Enter" data-testid="artifact-search-next">
+        <IconDown />
+      </button>
+    </div>
+  );
+}
+
+/** What every visible row needs from the viewer. */
+interface RowView {
+  t: T;
+  art: RenderedArtifact;
+  rows: readonly ViewRow[];
+  lineH: number;
+  decidingLine: number;
+  highlight: ReadonlySet<number>;
+  marks: ReadonlyMap<number, WalkMark>;
+  gutter: boolean;
+  search: ArtifactSearch;
+  unfold: (fold: { newLine: number }) => void;
+}
+
+/** One virtual row: a fold button, or a line with its numbers, diff sign, walk mark and search marks. */
+function ArtifactRow({ view, index, start }: { view: RowView; index: number; start: number }) {
+  const { t, rows, lineH, decidingLine, highlight, marks, gutter, search } = view;
+  const row = rows[index]!;
+  const newLine = row.kind === 'line' || row.kind === 'added' || row.kind === 'context' ? row.newLine : -1;
+  const deciding = newLine >= 0 && newLine === decidingLine;
+  const cls = deciding ? ' is-deciding' : newLine >= 0 && highlight.has(newLine) ? ' is-ref' : '';
+  const style = { transform: `translateY(${start}px)`, height: lineH, lineHeight: `${lineH}px` };
+  if (row.kind === 'skipped') {
+    return (
+      <div className="artifact-line diff-fold" style={style} data-row={index} data-testid="diff-fold">
+        <button type="button" className="btn-ghost fold-button" onClick={() => view.unfold(row)} title={t('artifacts.diff.unfold')}>
+          {t('artifacts.diff.folded', { count: row.count })}
+        </button>
+      </div>
+    );
+  }
+  const kindCls = row.kind === 'added' ? ' diff-added' : row.kind === 'removed' ? ' diff-removed' : '';
+  const mark = newLine >= 0 ? marks.get(newLine) : undefined;
+  const walkCls = mark ? ` is-walk-${mark.kind}` : '';
+  const testId = deciding ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
+  return (
+    <div className={`artifact-line${kindCls}${cls}${walkCls}`} style={style} data-row={index} data-line={newLine >= 0 ? newLine : undefined} data-testid={testId} data-walk={mark?.kind} data-walk-order={mark?.orders.join(',')}>
+      {gutter && <WalkGutter t={t} mark={mark} />}
+      {row.kind === 'line' ? (
+        <span className="ln">{row.newLine + 1}</span>
+      ) : (
+        <>
+          <span className="ln ln-old">{row.kind === 'added' ? '' : row.oldLine + 1}</span>
+          <span className="ln ln-new">{row.kind === 'removed' ? '' : row.newLine + 1}</span>
+          <span className="sign" aria-hidden={row.kind === 'context'}>
+            {row.kind === 'added' ? '+' : row.kind === 'removed' ? '-' : ' '}
           </span>
-          <button type="button" className="btn btn-icon" onClick={() => step(-1)} disabled={count === 0} aria-label={t('artifacts.search.prev')} title={t('artifacts.search.prev')} aria-keyshortcuts="Shift+Enter" data-testid="artifact-search-prev">
-            <IconUp />
-          </button>
-          <button type="button" className="btn btn-icon" onClick={() => step(1)} disabled={count === 0} aria-label={t('artifacts.search.next')} title={t('artifacts.search.next')} aria-keyshortcuts="Enter" data-testid="artifact-search-next">
-            <IconDown />
-          </button>
-        </div>
-      </div>
-      {gutter && <WalkLegend t={t} here={walked.here} matched={walked.matched} elsewhere={walked.elsewhere} />}
-      <div ref={scroller} className={`artifact-scroll mono${shownDiff ? ' is-diff' : ''}${gutter ? ' has-walk' : ''}`} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
-        <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
-          {v.getVirtualItems().map((vr) => {
-            const row = rows[vr.index]!;
-            const newLine = row.kind === 'line' || row.kind === 'added' || row.kind === 'context' ? row.newLine : -1;
-            const cls = newLine >= 0 && newLine === decidingLine ? ' is-deciding' : newLine >= 0 && highlight.has(newLine) ? ' is-ref' : '';
-            const style = { transform: `translateY(${vr.start}px)`, height: lineH, lineHeight: `${lineH}px` };
-            if (row.kind === 'skipped') {
-              return (
-                <div key={vr.key} className="artifact-line diff-fold" style={style} data-row={vr.index} data-testid="diff-fold">
-                  <button type="button" className="btn-ghost fold-button" onClick={() => unfold(row)} title={t('artifacts.diff.unfold')}>
-                    {t('artifacts.diff.folded', { count: row.count })}
-                  </button>
-                </div>
-              );
-            }
-            const kindCls = row.kind === 'added' ? ' diff-added' : row.kind === 'removed' ? ' diff-removed' : '';
-            const mark = newLine >= 0 ? marks.get(newLine) : undefined;
-            const walkCls = mark ? ` is-walk-${mark.kind}` : '';
-            const testId = newLine >= 0 && newLine === decidingLine ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
-            return (
-              <div key={vr.key} className={`artifact-line${kindCls}${cls}${walkCls}`} style={style} data-row={vr.index} data-line={newLine >= 0 ? newLine : undefined} data-testid={testId} data-walk={mark?.kind} data-walk-order={mark?.orders.join(',')}>
-                {gutter && <WalkGutter t={t} mark={mark} />}
-                {row.kind === 'line' ? (
-                  <span className="ln">{row.newLine + 1}</span>
-                ) : (
-                  <>
-                    <span className="ln ln-old">{row.kind === 'added' ? '' : row.oldLine + 1}</span>
-                    <span className="ln ln-new">{row.kind === 'removed' ? '' : row.newLine + 1}</span>
-                    <span className="sign" aria-hidden={row.kind === 'context'}>
-                      {row.kind === 'added' ? '+' : row.kind === 'removed' ? '-' : ' '}
-                    </span>
-                  </>
-                )}
-                <Code kind={art.kind} text={row.text} matches={result} row={vr.index} current={current} />
-                {mark && mark.notes.length > 0 && (
-                  <span className="walk-note" data-testid="walk-note">
-                    {mark.notes.map((n) => renderNote(t, n)).join(' · ')}
-                  </span>
-                )}
-              </div>
-            );
-          })}
-        </div>
-      </div>
+        </>
+      )}
+      <Code kind={view.art.kind} text={row.text} matches={search.result} row={index} current={search.current} />
+      {mark && mark.notes.length > 0 && (
+        <span className="walk-note" data-testid="walk-note">
+          {mark.notes.map((n) => renderNote(t, n)).join(' · ')}
+        </span>
+      )}
     </div>
   );
 }

@@ -51,7 +51,12 @@ export type NginxNode = NginxDirective | NginxComment | NginxBlock;
 
 export const d = (name: string, ...args: string[]): NginxDirective => ({ kind: 'directive', name, args });
 export const c = (text: string): NginxComment => ({ kind: 'comment', text });
-export const b = (id: string, name: string, args: string[], children: NginxNode[]): NginxBlock => ({ kind: 'block', id, name, args, children });
+export const b = (
+  id: string,
+  name: string,
+  args: string[],
+  children: NginxNode[],
+): NginxBlock => ({ kind: 'block', id, name, args, children });
 
 /** Quotes an argument the way nginx.tmpl does for regexes and values with special characters. */
 export function quoteArg(s: string): string {

@@ -25,7 +25,11 @@ export interface CompiledNginx {
 export function compileNginx(cluster: Cluster, addon: IngressAddon, options: NginxRenderOptions = {}): CompiledNginx {
   const model = buildIngressModel(cluster, addon);
   const proxyProtocol = addon.controller === 'nginx' && addon.useProxyProtocol === true;
-  return { addon, model, rendered: renderNginxConf(model, { ...(proxyProtocol ? { proxyProtocol } : {}), ...options }) };
+  return {
+    addon,
+    model,
+    rendered: renderNginxConf(model, { ...(proxyProtocol ? { proxyProtocol } : {}), ...options }),
+  };
 }
 
 export type NginxSyncKind = 'none' | 'dynamic' | 'reload';
@@ -58,21 +62,30 @@ function upstreamPeers(r: RenderedNginx): Map<string, string> {
   if (!http || http.kind !== 'block') return out;
   for (const u of http.children) {
     if (u.kind !== 'block' || u.name !== 'upstream') continue;
-    out.set(u.args[0]!, u.children.flatMap((x) => (x.kind === 'directive' && x.name === 'server' ? x.args : [])).join(' '));
+    out.set(
+      u.args[0]!,
+      u.children.flatMap((x) => (x.kind === 'directive' && x.name === 'server' ? x.args : [])).join(' '),
+    );
   }
   return out;
 }
 
 function ingressChanged(a: Ingress | undefined, b: Ingress): boolean {
   if (!a) return true;
-  return JSON.stringify([a.spec, a.metadata.annotations ?? {}]) !== JSON.stringify([b.spec, b.metadata.annotations ?? {}]);
+  return JSON.stringify([
+    a.spec,
+    a.metadata.annotations ?? {},
+  ]) !== JSON.stringify([b.spec, b.metadata.annotations ?? {}]);
 }
 
 /** The controller pod events are recorded on (the first controller pod of the addon, else its workload name). */
 function controllerPodName(cluster: Cluster, addon: IngressAddon): string {
   const labels = controllerPodLabels(addon);
   const pod = cluster.pods.find(
-    (p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v),
+    (p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(labels).every(([
+      k,
+      v,
+    ]) => p.metadata.labels?.[k] === v),
   );
   return pod?.metadata.name ?? controllerNames(addon).workload;
 }
@@ -86,10 +99,20 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   // "Scheduled for sync" on every served Ingress that is new or changed (ingress-nginx's store handlers).
   for (const s of next.model.serving) {
     if (!s.served) continue;
-    const cur = input.next.ingresses.find((i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name)!;
-    const old = input.previous?.ingresses.find((i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name);
+    const cur = input.next.ingresses.find(
+      (i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name
+    )!;
+    const old = input.previous?.ingresses.find(
+      (i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name
+    );
     if (ingressChanged(old, cur)) {
-      events.push({ type: 'Normal', reason: 'Sync', object: { kind: 'Ingress', namespace: s.namespace, name: s.name }, message: 'Scheduled for sync', source });
+      events.push({
+        type: 'Normal',
+        reason: 'Sync',
+        object: { kind: 'Ingress', namespace: s.namespace, name: s.name },
+        message: 'Scheduled for sync',
+        source,
+      });
     }
   }
 
@@ -97,7 +120,14 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   const pod = { kind: 'Pod', namespace: addon.namespace, name: controllerPodName(input.next, addon) };
   const finish = (d: Omit<NginxSyncDecision, 'events' | 'next'>): NginxSyncDecision => {
     if (d.kind === 'reload') {
-      events.push({ type: 'Normal', reason: 'RELOAD', object: pod, message: 'NGINX reload triggered due to a change in configuration', source, detail: d.diff });
+      events.push({
+        type: 'Normal',
+        reason: 'RELOAD',
+        object: pod,
+        message: 'NGINX reload triggered due to a change in configuration',
+        source,
+        detail: d.diff,
+      });
     } else if (d.kind === 'dynamic') {
       // A log line in ingress-nginx, not an Event; the lab shows it on the same timeline.
       events.push({
@@ -114,19 +144,32 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   };
 
   if (!input.previous) {
-    return finish({ kind: 'reload', reason: 'initial configuration: nginx starts with the generated nginx.conf', diff: unifiedDiff([], nextText), backendsChanged: [] });
+    return finish({
+      kind: 'reload',
+      reason: 'initial configuration: nginx starts with the generated nginx.conf',
+      diff: unifiedDiff([], nextText),
+      backendsChanged: [],
+    });
   }
   const prev = compileNginx(input.previous, addon);
   const prevText = artifactText(prev.rendered.artifact).split('\n');
   const sameCerts = JSON.stringify(prev.rendered.certificates) === JSON.stringify(next.rendered.certificates);
   const diff = unifiedDiff(prevText, nextText);
   if (diff.length === 0 && sameCerts) {
-    return finish({ kind: 'none', reason: 'No configuration change detected, skipping backend reload', diff, backendsChanged: [] });
+    return finish({
+      kind: 'none',
+      reason: 'No configuration change detected, skipping backend reload',
+      diff,
+      backendsChanged: [],
+    });
   }
   const blind = (c: Cluster) => artifactText(compileNginx(c, addon, { endpointsBlind: true }).rendered.artifact);
   const prevPeers = upstreamPeers(prev.rendered);
   const nextPeers = upstreamPeers(next.rendered);
-  const backendsChanged = [...new Set([...prevPeers.keys(), ...nextPeers.keys()])].filter((k) => prevPeers.get(k) !== nextPeers.get(k)).sort();
+  const backendsChanged = [...new Set([
+    ...prevPeers.keys(),
+    ...nextPeers.keys(),
+  ])].filter((k) => prevPeers.get(k) !== nextPeers.get(k)).sort();
   if (sameCerts && blind(input.previous) === blind(input.next)) {
     if (addon.legacyReloadOnEndpointChange) {
       return finish({
@@ -136,7 +179,12 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
         backendsChanged,
       });
     }
-    return finish({ kind: 'dynamic', reason: 'only endpoints changed: the Lua balancer gets the new backends without a reload', diff, backendsChanged });
+    return finish({
+      kind: 'dynamic',
+      reason: 'only endpoints changed: the Lua balancer gets the new backends without a reload',
+      diff,
+      backendsChanged,
+    });
   }
   return finish({
     kind: 'reload',

@@ -9,14 +9,15 @@
 
 import type { RenderedArtifact } from '../../artifact';
 import type { BackendModel, IngressModel, LocationModel, ServerModel } from '../model';
-import { CATCH_ALL_HOST, DEFAULT_BACKEND_UPSTREAM, INTERNAL_DEFAULT_SERVER } from '../model';
+import { CATCH_ALL_HOST, DEFAULT_BACKEND_UPSTREAM, INTERNAL_DEFAULT_SERVER, upstreamBackends } from '../model';
 import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
 import { b, c, d, quoteArg, renderConf } from './conf';
 
 export interface NginxRenderOptions {
   /** Listen arguments for plain HTTP and for TLS ("80" and "443" in a pod; loopback addresses in tests). */
   listen?: { http: string; https: string };
-  /** Directory of the PEM files ingress-nginx writes (`/etc/ingress-controller/ssl`); relative paths resolve against nginx.conf's directory. */
+  /** Directory of the PEM files ingress-nginx writes (`/etc/ingress-controller/ssl`); relative paths resolve against
+   *  nginx.conf's directory. */
   sslDir?: string;
   /** Where the internal 404 server listens (ingress-nginx: 127.0.0.1:8181). */
   internalDefaultServer?: { address: string; port: number };
@@ -119,7 +120,10 @@ function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean
     // service-upstream proxies to one ClusterIP: sticky sessions no longer apply [NGX-ANN].
     // Affinity is a property of the Ingress's backends (ingress-nginx SessionAffinity on the
     // upstream), not of a host's fallback location.
-    affinity: a.affinity && !loc.backend.serviceUpstream && !loc.isDefaultBackend ? { ...a.affinity, cookiePath: a.affinity.cookiePath || loc.path } : null,
+    affinity: a.affinity && !loc.backend.serviceUpstream && !loc.isDefaultBackend ? {
+      ...a.affinity,
+      cookiePath: a.affinity.cookiePath || loc.path,
+    } : null,
     canary: loc.canary
       ? {
           upstream: loc.canary.backend.upstreamName,
@@ -136,7 +140,9 @@ function luaInfo(loc: LocationModel, hasEndpoints: (be: BackendModel) => boolean
 
 function luaComments(info: LuaBalancerInfo): NginxNode[] {
   const out: NginxNode[] = [c(`balancer_by_lua (modelled): ${info.algorithm} over upstream ${info.upstream}`)];
-  if (info.affinity) out.push(c(`affinity: cookie ${info.affinity.cookieName} (${info.affinity.mode}), path ${info.affinity.cookiePath}`));
+  if (info.affinity) out.push(
+    c(`affinity: cookie ${info.affinity.cookieName} (${info.affinity.mode}), path ${info.affinity.cookiePath}`)
+  );
   if (info.canary) {
     const k = info.canary;
     const by = [
@@ -170,10 +176,20 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
   // The root default location of a host carries its Ingress's annotations too, so an unmatched
   // path on a TLS host is redirected as well (ingress-nginx locationApplyAnnotations).
   if (a.forceSslRedirect || (a.sslRedirect && server.tls !== null && server.tls.found)) {
-    children.push(b(`${id}#ssl-redirect`, 'if', ['($scheme', '=', 'http)'], [d('return', '308', 'https://$host$request_uri')]));
+    children.push(b(
+      `${id}#ssl-redirect`,
+      'if',
+      ['($scheme', '=', 'http)'],
+      [d('return', '308', 'https://$host$request_uri')],
+    ));
   }
   if (server.appRoot && loc.path === '/') {
-    children.push(b(`${id}#app-root`, 'if', ['($uri', '=', '/)'], [d('return', '302', `$scheme://$http_host${server.appRoot}`)]));
+    children.push(b(
+      `${id}#app-root`,
+      'if',
+      ['($uri', '=', '/)'],
+      [d('return', '302', `$scheme://$http_host${server.appRoot}`)],
+    ));
   }
   // Before buildProxyPass's `rewrite ... break`, as nginx.tmpl orders them: a matching `break` ends
   // the location's rewrite-module directives, so a `set` after it would leave the balancer's
@@ -207,18 +223,15 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const listen = options.listen ?? { http: '80', https: '443' };
   const sslDir = options.sslDir ?? '/etc/ingress-controller/ssl';
   const internal = options.internalDefaultServer ?? INTERNAL_DEFAULT_SERVER;
-  const files = options.files ?? { pid: '/tmp/nginx/nginx.pid', errorLog: '/var/log/nginx/error.log', accessLog: '/var/log/nginx/access.log' };
+  const files = options.files ?? {
+    pid: '/tmp/nginx/nginx.pid',
+    errorLog: '/var/log/nginx/error.log',
+    accessLog: '/var/log/nginx/access.log',
+  };
   const endpointsBlind = options.endpointsBlind ?? false;
 
   // Every backend any location uses, by upstream name (the first definition wins).
-  const backends = new Map<string, BackendModel>();
-  for (const s of model.servers) {
-    for (const l of s.locations) {
-      if (!backends.has(l.backend.upstreamName)) backends.set(l.backend.upstreamName, l.backend);
-      if (l.canary && !backends.has(l.canary.backend.upstreamName)) backends.set(l.canary.backend.upstreamName, l.canary.backend);
-    }
-  }
-  backends.set(DEFAULT_BACKEND_UPSTREAM, model.defaultBackend);
+  const backends = upstreamBackends(model);
   const serversOf = (be: BackendModel): string[] => {
     if (be.isControllerDefault && be.endpoints.length === 1 && be.endpoints[0]!.address === INTERNAL_DEFAULT_SERVER.address && be.endpoints[0]!.port === INTERNAL_DEFAULT_SERVER.port) {
       return [`${internal.address}:${internal.port}`];
@@ -228,7 +241,10 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   const hasEndpoints = (be: BackendModel) => serversOf(be).length > 0;
 
   const upstreams: NginxNode[] = [];
-  const names = [...backends.keys()].sort((x, y) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
+  const names = [...backends.keys()].sort((
+    x,
+    y,
+  ) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
   for (const name of names) {
     const be = backends.get(name)!;
     const servers = serversOf(be);
@@ -266,17 +282,31 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     if (server.tls && server.tls.found && server.tls.certPem && server.tls.keyPem) {
       pem = certPath(`${server.tls.secretNamespace}-${server.tls.secretName}.pem`);
       if (!certificates.some((x) => x.path === pem)) {
-        certificates.push({ path: pem, secret: { namespace: server.tls.secretNamespace, name: server.tls.secretName }, certPem: server.tls.certPem, keyPem: server.tls.keyPem });
+        certificates.push({
+          path: pem,
+          secret: { namespace: server.tls.secretNamespace, name: server.tls.secretName },
+          certPem: server.tls.certPem,
+          keyPem: server.tls.keyPem,
+        });
       }
     } else if (server.tls) {
-      children.push(c(`secret ${server.tls.secretNamespace}/${server.tls.secretName} is missing or holds no PEM: the default certificate is served`));
+      children.push(
+        c(
+          `secret ${server.tls.secretNamespace}/${server.tls.secretName} is missing or holds no PEM: the default certificate is served`
+        )
+      );
     }
     children.push(d('ssl_certificate', pem));
     children.push(d('ssl_certificate_key', pem));
     for (const p of planLocations(server)) children.push(renderLocation(server, p, { endpointsBlind }, hasEndpoints));
     if (isDefault) {
       // The catch-all server answers the controller's health check [NGX-TMPL].
-      children.push(b(nginxLocationId(server.host, '', '/healthz'), 'location', ['/healthz'], [d('access_log', 'off'), d('return', '200')]));
+      children.push(b(
+        nginxLocationId(server.host, '', '/healthz'),
+        'location',
+        ['/healthz'],
+        [d('access_log', 'off'), d('return', '200')],
+      ));
     }
     serverBlocks.push(c(`# start server ${server.host}`));
     serverBlocks.push(b(sid, 'server', [], children));
@@ -318,7 +348,9 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
   ];
 
   const nodes: NginxNode[] = [
-    c(`nginx.conf for IngressClass "${model.className}", in the shape of ingress-nginx's nginx.tmpl (generated by netlab)`),
+    c(
+      `nginx.conf for IngressClass "${model.className}", in the shape of ingress-nginx's nginx.tmpl (generated by netlab)`
+    ),
     d('worker_processes', '1'),
     d('pid', files.pid),
     d('error_log', files.errorLog, 'notice'),
@@ -326,7 +358,11 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     b('http', 'http', [], http),
   ];
   // Locations and upstreams carry refs; top-level directives carry 'main'.
-  return { nodes, artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes), certificates };
+  return {
+    nodes,
+    artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes),
+    certificates,
+  };
 }
 
 /** server_name as ingress-nginx's buildServerName writes it: `*.foo.com` becomes a one-label regex [NGX-TMPL]. */

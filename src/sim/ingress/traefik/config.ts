@@ -34,7 +34,8 @@ export interface TraefikService {
 export interface TraefikConfig {
   className: string;
   routers: TraefikRouter[];
-  /** Routers the provider left out because their Service had no ready endpoints (its log: "Skipping service: no endpoints found"). */
+  /** Routers the provider left out because their Service had no ready endpoints (its log: "Skipping service: no
+   *  endpoints found"). */
   skipped: { router: string; service: string; ingress: IngressRef }[];
   services: TraefikService[];
   serving: IngressServing[];
@@ -76,7 +77,10 @@ export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, option
   const services = new Map<string, TraefikService>();
   const addService = (be: BackendModel): string => {
     const name = traefikNormalize(upstreamName(be.namespace, be.service, be.port));
-    if (!services.has(name)) services.set(name, { name, servers: be.endpoints.map((e) => `http://${e.address}:${e.port}`), backend: be });
+    if (!services.has(name)) services.set(
+      name,
+      { name, servers: be.endpoints.map((e) => `http://${e.address}:${e.port}`), backend: be },
+    );
     return name;
   };
   for (const ing of served) {
@@ -84,7 +88,9 @@ export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, option
       const svc = services.get(r.service)!;
       if (svc.servers.length === 0 && !options.allowEmptyServices) {
         skipped.push({ router: r.name, service: r.service, ingress: r.ingress });
-        warnings.push(`Skipping service: no endpoints found (ingress ${r.ingress.namespace}/${r.ingress.name}, service ${r.service})`);
+        warnings.push(
+          `Skipping service: no endpoints found (ingress ${r.ingress.namespace}/${r.ingress.name}, service ${r.service})`
+        );
         continue;
       }
       routers.push(r);
@@ -122,7 +128,14 @@ function routersOf(cluster: Cluster, ing: Ingress, addService: (be: BackendModel
     const be = resolveBackend(cluster, ns(ing), ing.spec.defaultBackend, false);
     if (be) {
       // Traefik's "default-router": catches everything, at the lowest priority.
-      out.push({ ...base, name: 'default-router', rule: 'PathPrefix(`/`)', priority: -2147483648, priorityExplicit: true, service: addService(be) });
+      out.push({
+        ...base,
+        name: 'default-router',
+        rule: 'PathPrefix(`/`)',
+        priority: -2147483648,
+        priorityExplicit: true,
+        service: addService(be),
+      });
     }
   }
   for (const rule of ing.spec.rules ?? []) {
@@ -133,7 +146,10 @@ function routersOf(cluster: Cluster, ing: Ingress, addService: (be: BackendModel
         continue;
       }
       const matcher = p.pathType === 'Exact' ? 'Path' : pathMatcher;
-      const parts = [rule.host ? hostMatcher(rule.host) : '', p.path ? `${matcher}(\`${p.path}\`)` : ''].filter((s) => s !== '');
+      const parts = [
+        rule.host ? hostMatcher(rule.host) : '',
+        p.path ? `${matcher}(\`${p.path}\`)` : '',
+      ].filter((s) => s !== '');
       const ruleText = parts.join(' && ') || 'PathPrefix(`/`)';
       const name = traefikNormalize(`${ref.namespace}-${ref.name}-${rule.host ?? ''}${p.path ?? ''}`);
       if (out.some((r) => r.name === name)) continue;
@@ -173,7 +189,10 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
       for (const e of r.entryPoints) push(`        - ${e}`, id);
     }
     push(`      rule: "${r.rule.replace(/\\/g, '\\\\')}"`, id);
-    push(r.priorityExplicit ? `      priority: ${r.priority}` : `      # priority: ${r.priority} (length of the rule)`, id);
+    push(
+      r.priorityExplicit ? `      priority: ${r.priority}` : `      # priority: ${r.priority} (length of the rule)`,
+      id,
+    );
     push(`      service: ${r.service}`, id);
     if (r.middlewares.length > 0) {
       push('      middlewares:', id);
@@ -181,7 +200,9 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
     }
     if (r.tls) push('      tls: {}', id);
   }
-  for (const s of cfg.skipped) push(`    # ${s.router}: skipped, service ${s.service} has no endpoints ("Skipping service: no endpoints found")`);
+  for (const s of cfg.skipped) push(
+    `    # ${s.router}: skipped, service ${s.service} has no endpoints ("Skipping service: no endpoints found")`
+  );
   push('  services:');
   for (const s of cfg.services) {
     const id = traefikServiceId(s.name);
@@ -194,5 +215,10 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
       for (const u of s.servers) push(`          - url: ${u}`, id);
     }
   }
-  return { id: `ingress/${cfg.className}/traefik`, kind: 'traefik', title: `Traefik dynamic configuration (${cfg.className})`, lines };
+  return {
+    id: `ingress/${cfg.className}/traefik`,
+    kind: 'traefik',
+    title: `Traefik dynamic configuration (${cfg.className})`,
+    lines,
+  };
 }

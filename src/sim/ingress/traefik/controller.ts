@@ -34,7 +34,13 @@ export function syncTraefik(input: { previous: Cluster | null; next: Cluster; ad
   const nextText = artifactText(next.artifact).split('\n');
   const prevText = input.previous ? artifactText(compileTraefik(input.previous, input.addon).artifact).split('\n') : [];
   const diff = unifiedDiff(prevText, nextText, { a: 'traefik (running)', b: 'traefik (new)' });
-  if (diff.length === 0) return { kind: 'none', reason: 'the provider produced the same configuration: nothing to apply', diff, events: [], next };
+  if (diff.length === 0) return {
+    kind: 'none',
+    reason: 'the provider produced the same configuration: nothing to apply',
+    diff,
+    events: [],
+    next,
+  };
   const events: Omit<ClusterEvent, 'seq'>[] = [
     {
       type: 'Normal',

@@ -71,7 +71,17 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
   const { request: req, config } = input;
   const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
   const entryPoint = Object.entries(TRAEFIK_ENTRYPOINTS).find(([, p]) => p === port)?.[0] ?? null;
-  const out: TraefikDecision = { status: 404, body: '404 page not found', entryPoint, router: null, service: null, endpoint: null, upstreamRequest: null, refs: { router: null, service: null }, notes: [] };
+  const out: TraefikDecision = {
+    status: 404,
+    body: '404 page not found',
+    entryPoint,
+    router: null,
+    service: null,
+    endpoint: null,
+    upstreamRequest: null,
+    refs: { router: null, service: null },
+    notes: [],
+  };
   if (!entryPoint) return { ...out, notes: [note('note.traefik.noEntryPoint', { port })] };
   const host = req.host.toLowerCase().replace(/:\d+$/, '');
   const path = normalizeNginxUri(req.path);
@@ -83,11 +93,17 @@ export function matchTraefik(input: MatchTraefikInput): TraefikDecision {
     if (!ms || !ms.every((m) => matches(m, host, path))) continue;
     out.router = r;
     out.notes.push(note('note.traefik.router', { router: r.name, priority: r.priority, rule: r.rule }));
-    if (r.middlewares.length > 0) out.notes.push(note('note.traefik.middlewares', { middlewares: r.middlewares.join(', ') }));
+    if (r.middlewares.length > 0) out.notes.push(note(
+      'note.traefik.middlewares',
+      { middlewares: r.middlewares.join(', ') },
+    ));
     const svc = config.services.find((s) => s.name === r.service);
     out.service = r.service;
     if (input.artifact) {
-      out.refs = { router: findLine(input.artifact, traefikRouterId(r.name)), service: findLine(input.artifact, traefikServiceId(r.service)) };
+      out.refs = {
+        router: findLine(input.artifact, traefikRouterId(r.name)),
+        service: findLine(input.artifact, traefikServiceId(r.service)),
+      };
     }
     if (!svc || svc.servers.length === 0) {
       out.notes.push(note('note.traefik.noServers', { service: r.service }));

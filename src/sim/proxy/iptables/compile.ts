@@ -21,7 +21,7 @@ import {
   proxyNode,
   type ProxyNode,
   type ProxyServicePort,
-  type ServicePortName,
+  type ServicePortString,
 } from '../servicemap';
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
@@ -45,7 +45,7 @@ export const NFACCT_CT_INVALID = 'ct_state_invalid_dropped_pkts';
 
 /** Who a rule or chain belongs to, so an evaluation can name the Service and endpoint. */
 export interface RuleOwner {
-  servicePort: ServicePortName;
+  servicePort: ServicePortString;
   /** "ip:port" for KUBE-SEP chains. */
   endpoint?: string;
 }
@@ -215,7 +215,7 @@ interface ServicePortWriter {
   ctx: Ctx;
   sp: ProxyServicePort;
   info: ProxyServicePort['info'];
-  spn: ServicePortName;
+  spn: ServicePortString;
   proto: IpProtocol;
   plan: ServicePortPlan;
   out: ServicePortRules;

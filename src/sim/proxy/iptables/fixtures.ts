@@ -75,13 +75,40 @@ export function packetFlowCluster(): Cluster {
     [
       makeService('ns', 'clusterip', { clusterIP: '172.30.0.41', ports: port() }),
       makeService('ns', 'np-cluster', { type: 'NodePort', clusterIP: '172.30.0.42', ports: port(3001) }),
-      makeService('ns', 'np-local', { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.43', ports: port(3002) }),
-      makeService('ns', 'np-local-none', { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.44', ports: port(3003) }),
+      makeService(
+        'ns',
+        'np-local',
+        { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.43', ports: port(3002) },
+      ),
+      makeService(
+        'ns',
+        'np-local-none',
+        { type: 'NodePort', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.44', ports: port(3003) },
+      ),
       makeService('ns', 'lb', { type: 'LoadBalancer', clusterIP: '172.30.0.45', ports: port(3004) }, ['1.2.3.4']),
-      makeService('ns', 'lb-ranges', { type: 'LoadBalancer', clusterIP: '172.30.0.46', loadBalancerSourceRanges: ['203.0.113.0/25'], ports: port(3005) }, ['5.6.7.8']),
+      makeService(
+        'ns',
+        'lb-ranges',
+        {
+          type: 'LoadBalancer',
+          clusterIP: '172.30.0.46',
+          loadBalancerSourceRanges: ['203.0.113.0/25'],
+          ports: port(3005),
+        },
+        ['5.6.7.8'],
+      ),
       makeService('ns', 'no-endpoints', { type: 'NodePort', clusterIP: '172.30.0.47', ports: port(3006) }),
       makeService('ns', 'itp-local', { clusterIP: '172.30.0.48', internalTrafficPolicy: 'Local', ports: port() }),
-      makeService('ns', 'affinity', { clusterIP: '172.30.0.49', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 100 } }, ports: port() }),
+      makeService(
+        'ns',
+        'affinity',
+        {
+          clusterIP: '172.30.0.49',
+          sessionAffinity: 'ClientIP',
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: 100 } },
+          ports: port(),
+        },
+      ),
       makeService('ns', 'headless', { clusterIP: 'None', ports: port() }),
       makeService('ns', 'external-name', { type: 'ExternalName', externalName: 'example.com', ports: port() }),
     ],
@@ -103,18 +130,34 @@ export function packetFlowCluster(): Cluster {
 
 /** TestOverallIPTablesRules' services and slices (proxier_test.go). */
 function overallObjects(): { services: Service[]; slices: EndpointSlice[] } {
-  const p80 = (nodePort?: number) => [{ name: 'p80', port: 80, protocol: 'TCP' as const, ...(nodePort ? { nodePort } : {}) }];
+  const p80 = (nodePort?: number) => [{
+    name: 'p80',
+    port: 80,
+    protocol: 'TCP' as const,
+    ...(nodePort ? { nodePort } : {}),
+  }];
   return {
     services: [
       makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: p80() }),
       makeService(
         'ns2',
         'svc2',
-        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.42', ports: p80(3001), externalIPs: ['192.168.99.22'], healthCheckNodePort: 30000 },
+        {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Local',
+          clusterIP: '172.30.0.42',
+          ports: p80(3001),
+          externalIPs: ['192.168.99.22'],
+          healthCheckNodePort: 30000,
+        },
         ['1.2.3.4'],
       ),
       makeService('ns3', 'svc3', { type: 'NodePort', clusterIP: '172.30.0.43', ports: p80(3003) }),
-      makeService('ns4', 'svc4', { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: p80() }),
+      makeService(
+        'ns4',
+        'svc4',
+        { type: 'NodePort', clusterIP: '172.30.0.44', externalIPs: ['192.168.99.33'], ports: p80() },
+      ),
       makeService(
         'ns5',
         'svc5',
@@ -136,7 +179,12 @@ function overallObjects(): { services: Service[]; slices: EndpointSlice[] } {
       makeSlice('ns1', 'svc1', [{ ip: '10.180.0.1' }], [{ name: 'p80', port: 80 }]),
       makeSlice('ns2', 'svc2', [{ ip: '10.180.0.2' }], [{ name: 'p80', port: 80 }]),
       makeSlice('ns3', 'svc3', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
-      makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', node: 'test-node' }], [{ name: 'p80', port: 80 }]),
+      makeSlice(
+        'ns4',
+        'svc4',
+        [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', node: 'test-node' }],
+        [{ name: 'p80', port: 80 }],
+      ),
       makeSlice('ns5', 'svc5', [{ ip: '10.180.0.3' }], [{ name: 'p80', port: 80 }]),
     ],
   };

@@ -123,7 +123,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
           if (memory.cw <= 0) memory.cw = mw;
         }
         if (weights[memory.last]! >= memory.cw) {
-          return { index: memory.last, why: `weighted round robin: weight ${weights[memory.last]} >= current weight ${memory.cw}` };
+          return {
+            index: memory.last,
+            why: `weighted round robin: weight ${weights[memory.last]} >= current weight ${memory.cw}`,
+          };
         }
       }
       return { index: null, why: 'no destination available' };
@@ -136,7 +139,10 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         scheduler === 'lc' ? connOverhead(d) < connOverhead(b) : connOverhead(b) * d.weight > connOverhead(d) * b.weight,
       );
       const d = dests[best]!;
-      return { index: best, why: `${scheduler === 'lc' ? 'least connections' : 'weighted least connections'}: ${d.key} has ${d.activeConns} active, ${d.inactConns} inactive` };
+      return {
+        index: best,
+        why: `${scheduler === 'lc' ? 'least connections' : 'weighted least connections'}: ${d.key} has ${d.activeConns} active, ${d.inactConns} inactive`,
+      };
     }
     case 'sed':
     case 'nq': {
@@ -154,14 +160,20 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       // ip_vs_sh: 256 buckets, bucket = hash_32(source address) (port not hashed without the sh-port flag).
       const bucket = hash32(ipToUint(input.clientIP), TAB_BITS) & (TAB_SIZE - 1);
       const index = hashTable(dests, true)[bucket] ?? null;
-      return index === null ? { index, why: 'no destination available' } : { index, why: `source hashing: ${input.clientIP} falls in bucket ${bucket}` };
+      return index === null ? { index, why: 'no destination available' } : {
+        index,
+        why: `source hashing: ${input.clientIP} falls in bucket ${bucket}`,
+      };
     }
     case 'dh': {
       // ip_vs_dh hashes the packet's destination, which for kube-proxy is always the virtual IP:
       // every client of one virtual server lands on the same real server.
       const bucket = (Math.imul(ipToUint(input.vip), 2654435761) >>> 0) & (TAB_SIZE - 1);
       const index = hashTable(dests, false)[bucket] ?? null;
-      return index === null ? { index, why: 'no destination available' } : { index, why: `destination hashing: ${input.vip} falls in bucket ${bucket}` };
+      return index === null ? { index, why: 'no destination available' } : {
+        index,
+        why: `destination hashing: ${input.vip} falls in bucket ${bucket}`,
+      };
     }
     default:
       return assertNever(scheduler, 'IPVS scheduler');

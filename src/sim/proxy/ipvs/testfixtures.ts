@@ -82,10 +82,40 @@ export function packetFlowTestCluster(args: { settings: (s: LabSettings) => void
     services: [
       testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
       testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: np(30080) }),
-      testService('ns1', 'local', { type: 'NodePort', clusterIP: '10.96.0.22', externalTrafficPolicy: 'Local', ports: np(30081) }),
-      testService('ns1', 'empty', args.emptyNodePort ? { type: 'NodePort', clusterIP: '10.96.0.23', ports: np(30082) } : { clusterIP: '10.96.0.23' }),
-      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
-      testService('ns1', 'lb', { type: 'LoadBalancer', clusterIP: '10.96.0.25', loadBalancerSourceRanges: ['203.0.113.0/25'], ports: np(30083) }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
+      testService(
+        'ns1',
+        'local',
+        { type: 'NodePort', clusterIP: '10.96.0.22', externalTrafficPolicy: 'Local', ports: np(30081) },
+      ),
+      testService(
+        'ns1',
+        'empty',
+        args.emptyNodePort ? {
+          type: 'NodePort',
+          clusterIP: '10.96.0.23',
+          ports: np(30082),
+        } : { clusterIP: '10.96.0.23' },
+      ),
+      testService(
+        'ns1',
+        'sticky',
+        {
+          clusterIP: '10.96.0.24',
+          sessionAffinity: 'ClientIP',
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+        },
+      ),
+      testService(
+        'ns1',
+        'lb',
+        {
+          type: 'LoadBalancer',
+          clusterIP: '10.96.0.25',
+          loadBalancerSourceRanges: ['203.0.113.0/25'],
+          ports: np(30083),
+        },
+        { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
+      ),
       testService('ns1', 'headless', { clusterIP: 'None' }),
       testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
     ],

@@ -5,7 +5,7 @@ import { note } from '../../notes';
 import type { ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
-import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortName } from '../servicemap';
+import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortString } from '../servicemap';
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { buildNftTable, endpointChainBase, type NftTable } from './model';
@@ -34,7 +34,13 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
   const node = input.node ?? proxyNodeOf(cluster, nodeName);
   const kp = settings.kubeProxy;
   const serviceMap = buildServiceMap(cluster, nodeName);
-  const table = buildNftTable({ serviceMap, node, settings: kp, clusterCIDR: kp.clusterCIDR ?? settings.podCIDR, serviceCIDR: settings.serviceCIDR });
+  const table = buildNftTable({
+    serviceMap,
+    node,
+    settings: kp,
+    clusterCIDR: kp.clusterCIDR ?? settings.podCIDR,
+    serviceCIDR: settings.serviceCIDR,
+  });
   const id = nftArtifactId(nodeName);
   const artifact = renderNft(table, id);
   // Line of each rule and element, indexed once: a recorded walk looks up every rule it evaluated.
@@ -50,12 +56,19 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
   };
 
   // Which service port and endpoint each endpoint chain stands for.
-  const byChain = new Map<string, { servicePort: ServicePortName; endpoint: EndpointInfo }>();
+  const byChain = new Map<string, { servicePort: ServicePortString; endpoint: EndpointInfo }>();
   for (const sp of serviceMap) {
-    for (const ep of sp.allReachableEndpoints) byChain.set(`endpoint-${endpointChainBase(sp.info, ep)}`, { servicePort: sp.info.name, endpoint: ep });
+    for (const ep of sp.allReachableEndpoints) byChain.set(
+      `endpoint-${endpointChainBase(sp.info, ep)}`,
+      { servicePort: sp.info.name, endpoint: ep },
+    );
   }
   const serviceOf = (dst: string, port: number) =>
-    serviceMap.find((sp) => sp.info.port === port && (sp.info.clusterIP === dst || sp.info.externalIPs.includes(dst) || sp.info.loadBalancerIPs.includes(dst)))?.info.name ??
+    serviceMap.find(
+      (sp) => sp.info.port === port && (
+        sp.info.clusterIP === dst || sp.info.externalIPs.includes(dst) || sp.info.loadBalancerIPs.includes(dst)
+      )
+    )?.info.name ??
     serviceMap.find((sp) => sp.info.nodePort === port && node.ips.includes(dst))?.info.name;
   const localAddresses = new Set(node.ips);
 
@@ -85,11 +98,33 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
       }
     }
     const svc = serviceOf(ev.packet.dst, ev.packet.dstPort);
-    if (r.outcome === 'reject') return { verdict: { kind: 'reject', servicePort: svc, reason: 'rejected by kube-proxy (no endpoints or not a service port)', note: note('note.proxy.nftReject', {}) }, after: r.after, steps };
-    if (r.outcome === 'drop') return { verdict: { kind: 'drop', servicePort: svc, reason: 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)', note: note('note.proxy.nftDrop', {}) }, after: r.after, steps };
+    if (r.outcome === 'reject') return {
+      verdict: {
+        kind: 'reject',
+        servicePort: svc,
+        reason: 'rejected by kube-proxy (no endpoints or not a service port)',
+        note: note('note.proxy.nftReject', {}),
+      },
+      after: r.after,
+      steps,
+    };
+    if (r.outcome === 'drop') return {
+      verdict: {
+        kind: 'drop',
+        servicePort: svc,
+        reason: 'dropped by kube-proxy (no local endpoints, unallocated ClusterIP or source range)',
+        note: note('note.proxy.nftDrop', {}),
+      },
+      after: r.after,
+      steps,
+    };
     const hit = r.dnatChain ? byChain.get(r.dnatChain) : undefined;
     if (!hit) return { verdict: { kind: 'pass' }, after: r.after, steps };
-    return { verdict: { kind: 'dnat', servicePort: hit.servicePort, endpoint: hit.endpoint, masquerade: r.masquerade }, after: r.after, steps };
+    return {
+      verdict: { kind: 'dnat', servicePort: hit.servicePort, endpoint: hit.endpoint, masquerade: r.masquerade },
+      after: r.after,
+      steps,
+    };
   };
 
   return {

@@ -132,14 +132,21 @@ function renderElementLines(items: { text: string; ref?: string }[], perLine: nu
     const chunk = items.slice(i, i + perLine);
     const prefix = i === 0 ? `\t\telements = { ` : NEWLINE_INDENT;
     const end = i + perLine >= items.length ? ' }' : ',';
-    out.push({ text: `${prefix}${chunk.map((c) => c.text).join(', ')}${end}`, ...(chunk.length === 1 && chunk[0]!.ref ? { ref: chunk[0]!.ref } : {}) });
+    out.push({
+      text: `${prefix}${chunk.map((c) => c.text).join(', ')}${end}`,
+      ...(chunk.length === 1 && chunk[0]!.ref ? { ref: chunk[0]!.ref } : {}),
+    });
   }
 }
 
 function renderSet(s: NftSet, out: RenderedLine[]): void {
   out.push({ text: `\tset ${s.name} {`, ref: `set:${s.name}` }, { text: `\t\ttype ${s.type}` });
   if (s.timeoutSeconds !== undefined) {
-    out.push({ text: '\t\tsize 65535' }, { text: '\t\tflags dynamic,timeout' }, { text: `\t\ttimeout ${nftTime(s.timeoutSeconds)}` });
+    out.push(
+      { text: '\t\tsize 65535' },
+      { text: '\t\tflags dynamic,timeout' },
+      { text: `\t\ttimeout ${nftTime(s.timeoutSeconds)}` },
+    );
   }
   if (s.comment) out.push({ text: `\t\tcomment "${s.comment}"` });
   const elems = [...s.elements].sort((a, b) => (ipToInt(a) ?? 0) - (ipToInt(b) ?? 0));
@@ -155,7 +162,11 @@ function renderMap(m: NftMap, out: RenderedLine[]): void {
   out.push({ text: `\tmap ${m.name} {`, ref: `set:${m.name}` }, { text: `\t\ttype ${m.keyType} : verdict` });
   if (m.comment) out.push({ text: `\t\tcomment "${m.comment}"` });
   const elems = [...m.elements].sort((a, b) => compareConcatKeys(a.key, b.key));
-  if (elems.length > 0) renderElementLines(elems.map((e) => ({ text: elementText(e), ref: elementRef(m.name, e.key) })), 1, out);
+  if (elems.length > 0) renderElementLines(
+    elems.map((e) => ({ text: elementText(e), ref: elementRef(m.name, e.key) })),
+    1,
+    out,
+  );
   out.push({ text: '\t}' });
 }
 
@@ -178,7 +189,10 @@ function renderChain(c: NftChain, out: RenderedLine[]): void {
 }
 
 export function renderNftLines(t: NftTable): RenderedLine[] {
-  const out: RenderedLine[] = [{ text: `table ${t.family} ${t.name} {`, ref: 'table' }, { text: `\tcomment "${t.comment}"` }];
+  const out: RenderedLine[] = [
+    { text: `table ${t.family} ${t.name} {`, ref: 'table' },
+    { text: `\tcomment "${t.comment}"` },
+  ];
   const blocks: ((o: RenderedLine[]) => void)[] = [
     ...t.sets.map((s) => (o: RenderedLine[]) => (s.kind === 'set' ? renderSet(s, o) : renderMap(s, o))),
     ...t.chains.map((c) => (o: RenderedLine[]) => renderChain(c, o)),

@@ -29,7 +29,8 @@ export interface BalancerState {
 
 export type BalancerStates = Record<string, BalancerState>;
 
-/** OnEndpointsUpdate: a changed endpoint set is reshuffled and the cursor reset; affinity to removed endpoints is forgotten. */
+/** OnEndpointsUpdate: a changed endpoint set is reshuffled and the cursor reset; affinity to removed endpoints is
+ *  forgotten. */
 export function updateService(args: {
   states: BalancerStates;
   service: string;
@@ -42,7 +43,12 @@ export function updateService(args: {
   const ttl = args.affinitySeconds === 0 ? DEFAULT_AFFINITY_TTL_SECONDS : args.affinitySeconds;
   let st = states[service];
   if (!st) {
-    st = { set: [], endpoints: [], index: 0, affinity: { enabled: args.affinitySeconds > 0, ttlSeconds: ttl, map: {} } };
+    st = {
+      set: [],
+      endpoints: [],
+      index: 0,
+      affinity: { enabled: args.affinitySeconds > 0, ttlSeconds: ttl, map: {} },
+    };
     states[service] = st;
   }
   st.affinity.enabled = args.affinitySeconds > 0;
@@ -98,7 +104,13 @@ export function tryConnectEndpoints(args: {
   const attempts: DialAttempt[] = [];
   let sessionAffinityReset = false;
   for (const timeoutMs of ENDPOINT_DIAL_TIMEOUTS_MS) {
-    const next = nextEndpoint({ states: args.states, service: args.service, clientIP: args.clientIP, now: args.now, sessionAffinityReset });
+    const next = nextEndpoint({
+      states: args.states,
+      service: args.service,
+      clientIP: args.clientIP,
+      now: args.now,
+      sessionAffinityReset,
+    });
     if (!next.ok) return { ok: false, error: next.error, attempts };
     const ok = args.dial(next.endpoint);
     attempts.push({ endpoint: next.endpoint, ok, timeoutMs, viaAffinity: next.viaAffinity });
