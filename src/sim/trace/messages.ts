@@ -66,6 +66,7 @@ export const traceMessagesEn = {
   'hop.gateway.proxy': 'The data plane of Gateway {gateway} opens a new connection from its pod ({src}) straight to endpoint {dst} (upstream {upstream}): no ClusterIP, no kube-proxy DNAT.',
   // The reply, walked back (reply.ts): each node's conntrack undoes only its own rewrites.
   'hop.reply.respond': '{server} answers {status}: the reply leaves from {from} to {to}, the address it saw the request come from.',
+  'hop.reply.synAck': "{server}'s kernel answers the SYN with a SYN-ACK from {from} to {to}, the address it saw the connection come from (the application gets no request until the handshake completes).",
   'hop.reply.relay': '{server} sends the answer back on the connection it accepted, from {from} to {to}.',
   'hop.reply.route': 'No conntrack entry on {node} matches the reply, so nothing rewrites it: {node} routes it by its destination {dst} to {to}.',
   'hop.reply.unDnat': "The reply matches {node}'s conntrack entry for the connection: {node} made the DNAT, so it rewrites the source {from} back to {newFrom}, the address the client called, and sends it on to {next}.",
@@ -139,6 +140,7 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.gateway.redirect': 'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
   'hop.gateway.proxy': 'Gateway {gateway} 的数据面从自己的 Pod（{src}）直接向端点 {dst} 建立新连接（upstream {upstream}）：不经过 ClusterIP，也没有 kube-proxy 的 DNAT。',
   'hop.reply.respond': '{server} 返回 {status}：应答从 {from} 发往 {to}，也就是它看到的请求来源。',
+  'hop.reply.synAck': '{server} 的内核用 SYN-ACK 应答这个 SYN：从 {from} 发往 {to}，也就是它看到的连接来源（握手完成之前，应用程序收不到请求）。',
   'hop.reply.relay': '{server} 在它接受的那条连接上把应答发回：从 {from} 到 {to}。',
   'hop.reply.route': '{node} 上没有 conntrack 条目匹配这个应答，所以没有任何改写：{node} 按目的地址 {dst} 把它路由到 {to}。',
   'hop.reply.unDnat': '应答匹配 {node} 上这条连接的 conntrack 条目：DNAT 是 {node} 做的，所以它把源地址 {from} 改回客户端访问的地址 {newFrom}，再发往 {next}。',

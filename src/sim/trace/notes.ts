@@ -84,7 +84,7 @@ export const noteMessagesEn = {
   'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
   // Why a reply was not delivered (reply.ts).
   'note.fault.replyBypassed':
-    'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} directly: the reply went {path} and never crossed {node}, whose conntrack entry alone could undo the DNAT ({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, or call the NodePort on node {endpointNode}, where the endpoint runs',
+    'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} directly: the reply crossed {path} and never {node}, whose conntrack entry alone could undo the DNAT ({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, or call the NodePort on node {endpointNode}, where the endpoint runs',
   'note.fault.replyStray':
     "the reply reached {client} from {from}, but it connected to {expected}; no node on the way back ({path}) had a conntrack entry to rewrite it, so {client}'s kernel answered with a reset and the request timed out",
   'note.fault.replyLost': 'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed out',

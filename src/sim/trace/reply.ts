@@ -173,17 +173,29 @@ export interface FinalAnswer {
 }
 
 /**
- * Walks the replies of every connection the request opened, last first. `delivered` is returned
- * when each reached its client from the address and port that client connected to.
+ * Walks the replies of every connection the request opened. Each connection is set up in the
+ * order the request opened them, so the first whose answer (its SYN-ACK) cannot reach its client
+ * is where the request stops: that reply alone is recorded, as a handshake that failed. When every
+ * one arrives, the answers are recorded as they flow: the last connection's first, back to the
+ * client's. `delivered` when each reached its client from the address and port it connected to.
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
-  const segs = ctx.conns.segments;
-  for (let i = segs.length - 1; i >= 0; i--) {
-    const seg = segs[i]!;
-    if (!seg.server || !seg.delivered) continue;
-    const end = walkSegment(ctx, seg, answer, i === segs.length - 1);
-    if (!end.delivered) return end;
+  const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  const recorded: ReplyHop[][] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const hops: ReplyHop[] = [];
+    const buffered: ReplyContext = { ...ctx, hop: (h) => hops.push(h) };
+    const end = walkSegment(buffered, segs[i]!, answer, i === segs.length - 1);
+    if (!end.delivered) {
+      // The server's kernel answered the SYN; the application never got a request to answer.
+      const head = hops[0];
+      if (head) hops[0] = { ...head, key: 'hop.reply.synAck', params: { server: head.params.server!, from: head.params.from!, to: head.params.to! } };
+      for (const h of hops) ctx.hop(h);
+      return end;
+    }
+    recorded.push(hops);
   }
+  for (const hops of recorded.reverse()) for (const h of hops) ctx.hop(h);
   return { delivered: true };
 }
 

@@ -805,7 +805,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     const params = { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src };
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     w.hop({ place, action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params: { pod: podKey(pod) } });
-    return { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+    return answered(w, podParty(pod), pkt, { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} });
   }
   if (ctrl && isCtrl) {
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
@@ -817,18 +817,26 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   const echo = isEchoBasic(pod) ? echoResponse(pod, { method: http.method, host: http.host, path: http.path, headers: http.headers }) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
   const backend = { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: backendHeaders(http) };
-  // The answer is a packet too: walked back through the nodes it crosses and their conntrack.
-  w.conns.accept(podParty(pod), pkt);
-  const replied = walkReply(w.replyContext(), { status, service: serviceByKey(w.lab, http.service) });
-  if (!replied.delivered) return { outcome: 'timeout', status: null, service: http.service, backendPod: podKey(pod), backend, fault: replied.fault };
-  return {
+  return answered(w, podParty(pod), pkt, {
     outcome: 'response',
     status,
     service: http.service,
     backendPod: podKey(pod),
     backend,
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
-  };
+  });
+}
+
+/**
+ * The answer is a packet too: walked back from `server` through the nodes it crosses and their
+ * conntrack (reply.ts). A reply the client cannot take (it comes from an address the client never
+ * called) leaves the request without an answer: a timeout, whatever the server would have said.
+ */
+function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
+  w.conns.accept(server, pkt);
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: serviceByKey(w.lab, end.service ?? null) });
+  if (replied.delivered) return end;
+  return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
 }
 
 function serviceByKey(lab: LabPorts, key: string | null): Service | null {
@@ -867,7 +875,8 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     // A redirect or the default server's 404 is the controller's own answer (no Service); a 503 for
     // a backend without endpoints is the answer of the Service the rule chose.
     const service = redirect ? null : w.through(decision.service);
-    return { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
+    const headers = { ...http.responseHeaders, ...decision.headers };
+    return answered(w, podParty(pod, place), pkt, { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: headers });
   }
   w.hop({ place, action: 'match', before, refs: decision.refs, steps: decision.steps, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
   w.through(decision.service);
@@ -922,8 +931,9 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     w.hop({ place, action: d.redirect ? 'redirect' : 'respond', before, refs: d.refs, key: explain.key, params: explain.params });
     // A redirect or a 404 is the Gateway's own answer; a rule's backend Service that cannot serve is
     // named (an upstream that stands for no Service, such as invalid-backend-ref's 500, names none).
-    const answered = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
-    return { outcome: 'response', status: d.status || 404, service: answered, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
+    const service = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
+    const end: Ended = { outcome: 'response', status: d.status || 404, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
+    return answered(w, podParty(pod, place), pkt, end);
   }
   const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
   const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
