@@ -114,6 +114,10 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       ]);
       expect(r.outcome).toBe('timeout');
       expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', path: 'node-1 -> node-3' });
+      // Each node's routing table chose the way: the hop names the `ip route` line.
+      const routed = replyHops(r).filter((h) => h.action === 'route');
+      expect(routed.map((h) => h.refs.at(-1)?.artifact)).toEqual(['node/node-1/ip-route', 'node/node-3/ip-route']);
+      expect(routed[0]!.refs.at(-1)?.line).toMatch(/via 192\.168\.49\.4/);
     });
 
     it(`${mode}: externalTrafficPolicy: Cluster masquerades, so the reply returns through node-2`, () => {

@@ -8,7 +8,10 @@
 // a stray segment: the client's TCP answers it with a reset and the connection never opens
 // (kubernetes/kubernetes#74383: a NodePort with externalTrafficPolicy: Local reached from a pod).
 
+import type { ArtifactRef } from '../artifact';
 import type { Protocol, Service } from '../api/types';
+import type { Cluster } from '../cluster';
+import { routeFrom as nodeRouteFrom } from '../node/routes';
 import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
@@ -101,9 +104,11 @@ export interface ReplyHop {
   edge?: { from: string; to: string };
   conntrack?: HopConntrack[];
   observedSource?: string;
+  refs?: ArtifactRef[];
 }
 
 export interface ReplyContext {
+  cluster: Cluster;
   net: NetworkIndex;
   conns: Connections;
   /** false: decide only (batch runs); no hop objects are built. */
@@ -119,7 +124,12 @@ type Next =
   | { kind: 'local' }
   | { kind: 'node'; node: string }
   | { kind: 'lb'; address: string; place: HopPlace }
-  | { kind: 'out'; address: string };
+  | { kind: 'out'; address: string }
+  /** A blackhole route: an address in this node's block that no pod holds. */
+  | { kind: 'blackhole' };
+
+/** The next place, and the `ip route` line that chose it (none when not recording). */
+type Routed = Next & { refs: ArtifactRef[] };
 
 /** Where the reply ended: a place and, when it is a party, which. */
 type Arrival =
@@ -137,26 +147,35 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
 }
 
 /**
- * The node's route for `dst` (kernel FIB lookup, as the pod network programs it): a pod on this
- * node (its veth), this node's own address, another node (the pod network or the node network),
- * the load balancer, or out through the default route.
- * TODO(node-routes): read the node's routing table (src/sim/node/routes.ts) once it lands.
+ * The node's route for `dst`: the kernel's lookup in the node's routing table
+ * (src/sim/node/routes.ts): a pod behind one of its veths, its own address, another node, or out
+ * through the default route (to the load balancer, or to the outside). `ref` is the deciding
+ * `ip route` line. Without a table for the node (a lab with no routes), the address's owner.
  */
-function routeFrom(net: NetworkIndex, node: string, dst: string): Next {
-  const o = net.owner(dst);
-  if (o.kind === 'pod') {
-    if (o.node !== node) return { kind: 'node', node: o.node };
-    const ip = dst;
-    const key = podKey(o.pod);
-    return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
+function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
+  const r = nodeRouteFrom(ctx.cluster, node, dst);
+  const refs = r && ctx.record ? [r.table.refOf(r.route)] : [];
+  const n = r?.next;
+  if (n?.kind === 'blackhole') return { kind: 'blackhole', refs };
+  if (n?.kind === 'local') return { kind: 'local', refs };
+  if (n?.kind === 'node') return { kind: 'node', node: n.node, refs };
+  if (n?.kind === 'pod') return { ...podNext(n.pod, dst, node), refs };
+  const o = ctx.net.owner(dst);
+  if (!r) {
+    // No routing table: the pod network as the address index has it.
+    if (o.kind === 'pod') return o.node === node ? { ...podNext(podKey(o.pod), dst, node), refs } : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'node') return o.node === node ? { kind: 'local', refs } : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'loopback') return { kind: 'local', refs };
   }
-  if (o.kind === 'node') return o.node === node ? { kind: 'local' } : { kind: 'node', node: o.node };
-  if (o.kind === 'loopback') return { kind: 'local' };
   if (o.kind === 'load-balancer') {
     const svc = `${o.service.metadata.namespace ?? 'default'}/${o.service.metadata.name}`;
-    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc } };
+    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc }, refs };
   }
-  return { kind: 'out', address: dst };
+  return { kind: 'out', address: dst, refs };
+}
+
+function podNext(key: string, ip: string, node: string): Extract<Next, { kind: 'pod' }> {
+  return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
 }
 
 function view(t: Tuple, protocol: Protocol): PacketView {
@@ -218,12 +237,13 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
       p = undo(e);
       ctx.conns.ct.markReplied(e);
     }
-    const next = routeFrom(ctx.net, node, p.dst);
+    const next = routeFrom(ctx, node, p.dst);
     nodeHop(ctx, seg, node, before, p, e, next);
     if (next.kind === 'node') {
       node = next.node;
       continue;
     }
+    if (next.kind === 'blackhole') return lost(ctx, seg, p, nodePlace(node), crossed, next.refs);
     const at: Arrival = next.kind === 'local' ? { kind: 'host', node } : next;
     return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
   }
@@ -267,14 +287,14 @@ function nextPlaceId(next: Next): string {
     case 'lb':
       return next.place.id;
     case 'local':
-      return '';
     case 'out':
+    case 'blackhole':
       return '';
   }
 }
 
 /** The reply crossing `node`: rewritten by the node's entry for it, or only routed on. */
-function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Next): void {
+function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Routed): void {
   if (!ctx.record) return;
   const to = nextPlaceId(next);
   const edge = to ? { from: `node:${node}`, to } : undefined;
@@ -282,7 +302,8 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
   const a = view(after, seg.protocol);
   const toText = next.kind === 'node' ? `node ${next.node}` : next.kind === 'pod' ? `pod ${next.party.pod}` : after.dst;
   if (!e) {
-    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params: { node, dst: after.dst, to: toText }, edge, conntrack: [] });
+    const params = { node, dst: after.dst, to: toText };
+    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params, edge, conntrack: [], refs: next.refs });
     return;
   }
   const nat = natOf(e);
@@ -296,7 +317,7 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
     next: toText,
   };
   const conntrack: HopConntrack[] = [{ node, entry: formatEntry(e, ctx.conns.ct.stateOf(e)) }];
-  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack });
+  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack, refs: next.refs });
 }
 
 /** Whether the reply reached the party that opened the connection. */
@@ -347,9 +368,9 @@ function placeOfLb(id: string, address: string): HopPlace {
 }
 
 /** The reply went somewhere that is not its client: nobody there has the connection. */
-function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[]): ReplyOutcome {
+function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[], refs: ArtifactRef[] = []): ReplyOutcome {
   const params = { dst: p.dst, client: seg.clientName, path: crossed.join(' -> ') || '-' };
-  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params });
+  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params, refs });
   const n = note('note.fault.replyLost', params);
   return { delivered: false, fault: { kind: 'Network', name: p.dst, message: renderNote('en', n), note: n } };
 }

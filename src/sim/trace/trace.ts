@@ -229,7 +229,8 @@ class Walk {
 
   /** What the reply walk needs of this walk. */
   replyContext(): ReplyContext {
-    return { net: this.net, conns: this.conns, record: this.recordHops, hop: (h) => this.hop({ ...h, direction: 'reply' }) };
+    const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
+    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
   }
 }
 
