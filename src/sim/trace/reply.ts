@@ -50,7 +50,7 @@ export class Connections {
   readonly ct = new ConntrackTables();
   readonly segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
-  private readonly lb = new ConntrackTables();
+  private lb: ConntrackTables | null = null;
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
     this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
@@ -72,6 +72,7 @@ export class Connections {
   balancerForwarded(place: HopPlace, before: Tuple, after: Tuple): void {
     const seg = this.current;
     if (!seg || sameTuple(before, after)) return;
+    this.lb ??= new ConntrackTables();
     seg.entries.push(this.lb.add(entryFor(place.id, seg.protocol, before, after, 'load-balancer')));
   }
 
@@ -83,9 +84,6 @@ export class Connections {
     seg.delivered = tuple(delivered);
   }
 
-  lbEntry(place: string, p: Tuple): ConntrackEntry | undefined {
-    return this.lb.lookupReply(place, p);
-  }
 }
 
 function tuple(p: Tuple): Tuple {
@@ -187,8 +185,8 @@ const addr = (ip: string, port: number) => `${ip}:${port}`;
 /** The first reply hop of the last connection: the backend answers. */
 export interface FinalAnswer {
   status: number;
-  /** The Service the request went through (for the fault's blame), if any. */
-  service?: Service | null;
+  /** The Service the request went through (for the fault's blame), looked up only for a fault. */
+  service?: () => Service | null;
 }
 
 /**
@@ -200,6 +198,13 @@ export interface FinalAnswer {
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
   const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  if (!ctx.record) {
+    for (let i = 0; i < segs.length; i++) {
+      const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
+      if (!end.delivered) return end;
+    }
+    return { delivered: true };
+  }
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
@@ -232,7 +237,7 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   for (let guard = 0; guard < 16; guard++) {
     crossed.push(node);
     const before = p;
-    const e = ctx.conns.ct.lookupReply(node, { ...p, protocol: seg.protocol });
+    const e = ctx.conns.ct.lookupReply(node, p, seg.protocol);
     if (e) {
       p = undo(e);
       ctx.conns.ct.markReplied(e);
@@ -384,11 +389,17 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
   const expected = reverse(seg.first);
   const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && ctx.conns.ct.stateOf(e) === 'unreplied' && natOf(e).dnat);
   const base = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
+  const server = seg.server!;
+  if (skipped && server.kind === 'pod' && crossed.length === 0) {
+    // A hairpin: the pod reached itself through a Service and nothing masqueraded it, so its answer
+    // to its own address never left its network namespace.
+    const n = note('note.fault.replyHairpin', { ...base, node: skipped.node, entry: formatEntry(skipped, 'unreplied') });
+    return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+  }
   if (!skipped) {
     const n = note('note.fault.replyStray', { ...base, path: crossed.join(' -> ') || '-' });
     return { kind: 'Network', name: p.src, message: renderNote('en', n), note: n };
   }
-  const server = seg.server!;
   const endpointNode = server.kind === 'pod' || server.kind === 'host' ? server.node : '-';
   const n = note('note.fault.replyBypassed', {
     ...base,
@@ -398,7 +409,7 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
     entry: formatEntry(skipped, 'unreplied'),
     endpointNode,
   });
-  const svc = answer.service;
+  const svc = answer.service?.();
   if (svc) {
     const local = svc.spec.externalTrafficPolicy === 'Local';
     const field = local ? 'spec.externalTrafficPolicy' : undefined;

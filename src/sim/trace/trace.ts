@@ -838,7 +838,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
  */
 function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
   w.conns.accept(server, pkt);
-  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: serviceByKey(w.lab, end.service ?? null) });
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: () => serviceByKey(w.lab, end.service ?? null) });
   if (replied.delivered) return end;
   return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
 }
