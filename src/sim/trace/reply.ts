@@ -345,8 +345,8 @@ function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: Ho
   if (at.kind === 'out') {
     const lbe = seg.entries.find((e) => e.owner === 'load-balancer' && isReplyOf(e, { ...p, protocol: seg.protocol }));
     if (lbe) {
-      const lbPlace = placeOfLb(lbe.node, p.src);
       const back = undo(lbe);
+      const lbPlace = placeOfLb(lbe.node, back.src);
       if (ctx.record) {
         const params = { from: addr(p.src, p.srcPort), newFrom: addr(back.src, back.srcPort), client: seg.clientName };
         const edge = { from: from.id, to: lbPlace.id };
