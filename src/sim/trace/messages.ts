@@ -53,6 +53,7 @@ export const traceMessagesEn = {
     'No Ingress rule matches host {host} and path {path}, and no --default-backend-service is set: ' +
     "the {controller} controller's own default server answers {status} itself.",
   'hop.ingress.proxy': 'The {controller} controller opens a new connection from its pod ({src}) to {dst} (upstream {upstream}).',
+  // No longer produced (the reply is walked: hop.reply.*); kept for traces saved before issue 17.
   'hop.backend.respond': 'Pod {pod} answers {status}. The reply retraces the connection; conntrack undoes each address rewrite, so {client} sees it come from {from}.',
   'hop.respond.controller': 'The reply from {controller} returns to {client} with status {status}.',
   'hop.gateway.matchExact': 'Gateway {gateway} (NGINX Gateway Fabric) matches rule {rule} of HTTPRoute {route}: its Exact path {path} beats every prefix, so it wins.',
