@@ -150,6 +150,16 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
     });
   }
 
+  it('ipvs: externalTrafficPolicy: Cluster masquerades (KUBE-NODE-PORT marks it), so IPVS\'s entry on node-2 answers', () => {
+    const l = lab('ipvs', objects('Cluster'));
+    const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
+    expect(r.outcome).toBe('response');
+    expect(r.backend?.sourceIP).toBe(NODE2);
+    const undo = replyHops(r).find((h) => h.action === 'unnat')!;
+    expect(undo.place).toMatchObject({ node: 'node-2' });
+    expect(undo.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: podIP(l, 'client-1') });
+  });
+
   it('ipvs: the NodePort virtual server of node-2 has only local endpoints (no pod-source exception): refused', () => {
     const l = lab('ipvs', objects('Local'));
     const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
