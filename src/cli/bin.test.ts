@@ -24,5 +24,7 @@ describe('the netlab binary', () => {
     expect(stdin.stdout).toMatch(/^STDIN:2:7: /);
     const nx = netlab(['trace', '--from', 'node:node-1', '--url', 'http://no-such-name.invalid/']);
     expect(nx.status).toBe(6);
-  });
+    // Four node processes in a row: on a busy 2-core machine that can take far longer than
+    // vitest's 5 s default (each spawn has its own 60 s bound above).
+  }, 240_000);
 });

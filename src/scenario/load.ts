@@ -27,7 +27,7 @@ import {
 } from './schema';
 import type { LabEdit, LessonStep, LoadResult, ObjectSource, Scenario, ScenarioFileInput, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
 import { checkValue, showValue, type FieldIssue } from './validate';
-import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/gateway/validation';
+import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/api/gateway-validation';
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
 import { inferFromSnapshot, looksLikeSnapshot, servedByACluster, upgradeServedObject, type Inference } from './snapshot';

@@ -292,7 +292,7 @@ export const KIND_SCHEMAS = {
   ConfigMap: kind('ConfigMap', 'v1', { data: stringMap.optional() }),
   // Gateway API kinds: structure only (every field optional here, nothing defaulted, so a manifest
   // exports back exactly as written); the CRDs' own validation (required fields, enums, patterns,
-  // CEL rules) is src/sim/gateway/validation.ts, run by the loader and the store.
+  // CEL rules) is src/sim/api/gateway-validation.ts, run by the loader and the store.
   GatewayClass: kind('GatewayClass', 'gateway.networking.k8s.io/v1', {
     spec: z.looseObject({}),
     status: z.looseObject({}).optional(),

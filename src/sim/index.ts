@@ -1,4 +1,9 @@
-// The one public surface of the simulation core. Everything above src/sim imports from here.
+// The simulation core's shared vocabulary in one place: object, hop and artifact types and the
+// helpers most of the app uses. It is not the only way in. Each folder of src/sim lists in its
+// README, under "Surface", the modules the rest of the code may import from it (this barrel
+// included); everything else in a folder is internal, and src/sim/surface.test.ts keeps the lists
+// true. Code that needs one engine imports its surface module directly, so the page's first chunk
+// does not carry the others (the shell, the A/B analyses, kubectl views) through a barrel.
 export * from './api/types';
 export * from './net/ip';
 export * from './net/rand';
@@ -18,7 +23,8 @@ export * from './ingress';
 export type { ApiProblem, FieldError, ObjectRef } from './api/errors';
 export { formatFieldError, invalidMessage } from './api/errors';
 export { ObjectStore, SAFE_ALPHABET } from './api/store';
-export type { AnyObject, WatchEvent, WatchEventType, WatchListener, WriteResult, StoreOptions, CreateOptions } from './api/store';
+export type { AnyObject, WatchEvent, WatchEventType, WatchListener, WriteResult } from './api/store';
+export type { StoreOptions, CreateOptions } from './api/store';
 export { applyDefaults } from './api/defaults';
 export { validateObject, selectorMatches } from './api/validation';
 export { reconcile, applyChange, resync } from './controllers/reconcile';
@@ -33,8 +39,8 @@ export type { KubectlDescribeOptions } from './kubectl/describe';
 // Batch runs, A/B traces and incremental lab updates (issue 6 items 5 and 7).
 export { distribution } from './trace/distribution';
 export type { Distribution, DistributionInput } from './trace/distribution';
-export { compareTraces, abTrace, flipEdit } from './trace/compare';
-export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './trace/compare';
+export { compareTraces, abTrace, flipEdit } from './analysis/compare';
+export type { Flip, HopDifference, TraceComparison, AbTraceInput, AbTraceResult } from './analysis/compare';
 export { updateLab } from './assembly/update';
 export { applyEdit, appliedObjects, buildEditedLab, currentObject } from './assembly/edits';
 export type { EditedLabInput, LabEdit } from './assembly/edits';

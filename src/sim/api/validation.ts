@@ -23,7 +23,7 @@ import type {
   Service,
 } from './types';
 import { NAMESPACED_KINDS } from './types';
-import { validateGatewayApiObject } from '../gateway/validation';
+import { validateGatewayApiObject } from './gateway-validation';
 import { duplicate, forbidden, int, invalid, notSupported, raw, required, str, type FieldError } from './errors';
 import {
   isDNS1035Label,

@@ -1,7 +1,7 @@
 // Binds the tracer's ingress port to the compiled controllers: every decision is the controller's
 // matcher evaluating the configuration the viewer shows (nginx.conf or Traefik's dynamic config).
 
-import { note, renderNotes } from '../trace/notes';
+import { note, renderNotes } from '../notes';
 import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
 import { controllerPodLabels } from '../ingress/addon';
@@ -12,6 +12,7 @@ import { matchTraefik, type TraefikDecision } from '../ingress/traefik/match';
 import type { EvalStep, StepEffect } from '../step';
 import type { HttpRequestView, IngressControllerPort, IngressDecision, IngressRuntime } from '../trace/ports';
 import { assertNever } from '../util/assert';
+import { controllerEntries } from './ingress-entry';
 
 function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
@@ -81,6 +82,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
       .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v))
       .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
     const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
+    const entry = controllerEntries(cluster, pods, ports);
     switch (c.kind) {
       case 'nginx': {
         const { rendered } = c.nginx;
@@ -90,6 +92,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           controller: 'nginx',
           pods,
           ports,
+          entry,
           ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}),
           decide(req, rt): IngressDecision {
             const d = matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className), random: rt.rand });
@@ -133,6 +136,7 @@ export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledI
           controller: 'traefik',
           pods,
           ports,
+          entry,
           decide(req, rt): IngressDecision {
             const d = matchTraefik({ config, artifact, request: request(req, entryPort(req)), balancer: balancer(rt, c.addon.className) });
             const refs = refsOf(d.refs.router, d.refs.service);

@@ -17,7 +17,6 @@ import { compileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { compileLoadBalancers } from '../lb';
 import { nodeRoutes } from '../node/routes';
-import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
@@ -88,7 +87,7 @@ function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: 
 export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const ctrl of lab.ingress) {
-    const entry = controllerEntry(lab as LabPorts, ctrl, 'http');
+    const entry = ctrl.entry.http;
     const c = compiled.find((x) => x.addon.className === ctrl.className);
     if (!entry || !c) continue;
     for (const ing of cluster.ingresses) {

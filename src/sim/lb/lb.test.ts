@@ -5,7 +5,7 @@ import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type LoadBalancerModel, type ProxyMode } from '../lab';
 import { serviceHealthServer } from '../proxy/healthcheck';
 import { newTraceSession, parseSource, trace, type TraceSession } from '../trace/trace';
-import { abTrace } from '../trace/compare';
+import { abTrace } from '../analysis/compare';
 import type { TraceResult } from '../trace/types';
 import { LB_ANNOTATIONS, compileLoadBalancers, loadBalancerBehaviour } from './index';
 

@@ -44,7 +44,8 @@ export function asIPv4(ip: string): IPv4 {
   return ip;
 }
 
-function maskOf(prefix: number): number {
+/** The netmask of a prefix length as an unsigned 32-bit integer (24 -> 0xffffff00). */
+export function maskOf(prefix: number): number {
   return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
 }
 

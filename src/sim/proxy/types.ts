@@ -1,7 +1,7 @@
 // The one interface every kube-proxy mode implements, so the tracer can walk a packet through a
 // node without knowing which mode compiled the node's data plane.
 
-import type { Note } from '../trace/notes';
+import type { Note } from '../notes';
 import type { RenderedArtifact } from '../artifact';
 import type { Protocol } from '../api/types';
 import type { ClusterEvent } from '../events';

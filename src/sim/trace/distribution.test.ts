@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Service } from '../api/types';
+import type { Deployment, Service } from '../api/types';
 import { buildLab } from '../assembly/lab';
 import type { ProxyMode } from '../lab';
+import { SeededRandom } from '../net/rand';
 import { classroomObjects, classroomSettings } from './classroom';
 import { distribution } from './distribution';
 import { newTraceSession, trace, type TraceRequest } from './trace';
@@ -104,6 +105,62 @@ describe('distribution', () => {
     const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://nope' }, n: 3, seed: 'x' });
     expect(d.outcomes).toEqual({ nxdomain: 3 });
     expect(d.perPod).toEqual({});
+  });
+});
+
+/** A random request on the classroom lab: from the client pod, a backend pod or a node; to a
+ *  Service by name or ClusterIP, a pod IP, a node's NodePort, or a name nobody serves. */
+function randomRequest(lab: ReturnType<typeof labFor>, rng: SeededRandom): TraceRequest {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+  const podName = (p: (typeof pods)[number]) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+  const pods = lab.cluster.pods.filter((p) => p.status?.podIP);
+  const nodes = lab.cluster.nodes.map((n) => n.metadata.name);
+  const svc = pick(lab.cluster.services.filter((s) => s.metadata.name.startsWith('app-')));
+  const from: TraceRequest['from'] = pick([
+    { kind: 'pod', pod: 'default/client' },
+    { kind: 'pod', pod: podName(pick(pods)) },
+    { kind: 'node', node: pick(nodes) },
+  ] as const);
+  const nodePort = svc.spec.ports?.[0]?.nodePort;
+  const nodeIP = lab.cluster.nodes[rng.int(nodes.length)]!.status?.addresses?.[0]?.address;
+  const url = pick([
+    `http://${svc.metadata.name}/`,
+    `http://${svc.spec.clusterIP}/`,
+    `http://${svc.spec.clusterIP}:81/`,
+    `http://${pick(pods).status!.podIP}/`,
+    nodePort && nodeIP ? `http://${nodeIP}:${nodePort}/` : 'http://nobody.example/',
+    'http://nobody.example/',
+  ]);
+  return { from, url };
+}
+
+describe('batch runs decide as recorded traces', () => {
+  it.each(['iptables', 'ipvs', 'nftables', 'userspace'] as const)('%s: random requests, one by one, in two sessions', (mode) => {
+    // Some variety: a NodePort with ClientIP affinity, a Service with no ready endpoints.
+    const objects = classroomObjects({ deployments: 4 }).map((o) => {
+      if (o.kind === 'Service' && o.metadata.name === 'app-1') return { ...o, spec: { ...(o as Service).spec, type: 'NodePort', sessionAffinity: 'ClientIP' } } as Service;
+      if (o.kind === 'Deployment' && o.metadata.name === 'app-2') return { ...o, spec: { ...(o as Deployment).spec, replicas: 0 } } as Deployment;
+      return o;
+    });
+    const lab = buildLab({ settings: classroomSettings(mode), objects });
+    expect(lab.problems).toEqual([]);
+    const rng = SeededRandom.fromSeed(`batch-${mode}`);
+    const recorded = newTraceSession('s');
+    const batch = newTraceSession('s');
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const request = randomRequest(lab, rng);
+      const full = trace(lab, request, recorded);
+      const quiet = trace(lab, request, batch, { recordHops: false });
+      const { hops, ...decided } = full;
+      expect(hops.length).toBeGreaterThan(0);
+      expect({ ...quiet, hops: [] }).toEqual({ ...decided, hops: [] });
+      expect(quiet.hops).toEqual([]);
+      expect(batch).toEqual(recorded);
+      outcomes.add(full.outcome);
+    }
+    // The requests reached more than one kind of end (answered, refused, unresolved, ...).
+    expect(outcomes.size).toBeGreaterThan(2);
   });
 });
 

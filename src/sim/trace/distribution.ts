@@ -88,23 +88,34 @@ function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Recor
  * A Gateway rule's backend weights: the `split_clients` block the data plane drew from, each
  * upstream's share spread evenly over its peers (NGF balances an upstream's peers alike).
  */
+/** No fixed shares to show, and why. */
+function noShares(impliedFrom: string): Implied {
+  return { implied: null, impliedFrom };
+}
+
 function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
   const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
   const gw = ref ? lab.gateways?.find((g) => g.splitShares?.(ref.ref)) : undefined;
   const shares = ref && gw?.splitShares ? gw.splitShares(ref.ref) : null;
   if (!ref) return { implied: null, impliedFrom: 'the Gateway rule has one backend: no weights to split' };
-  if (!shares) return { implied: null, impliedFrom: `${ref.ref.slice('split:'.length)} splits to per-backend locations, not upstreams` };
+  const variable = ref.ref.slice('split:'.length);
+  if (!shares) return noShares(`${variable} splits to per-backend locations, not upstreams`);
   const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, p: s.percent / 100 / s.peers.length })));
-  return { implied: toPods(lab, out), impliedFrom: `split_clients ${ref.ref.slice('split:'.length)}: the HTTPRoute rule's backend weights` };
+  return { implied: toPods(lab, out), impliedFrom: `split_clients ${variable}: the HTTPRoute rule's backend weights` };
 }
 
 function impliedShares(lab: LabPorts, first: TraceResult): Implied {
   const hop = balancingHop(first);
   if (hop && 'controller' in hop && hop.controller === 'nginx-gateway-fabric') return gatewaySplit(lab, first);
-  if (hop && 'controller' in hop) return { implied: null, impliedFrom: `the ${hop.controller} ingress controller chose the endpoint (its balancer, not kube-proxy's rules)` };
-  if (!hop || hop.place.kind !== 'node') return { implied: null, impliedFrom: 'no kube-proxy load-balancing decision on the path' };
+  if (hop && 'controller' in hop) {
+    const by = `the ${hop.controller} ingress controller`;
+    return noShares(`${by} chose the endpoint (its balancer, not kube-proxy's rules)`);
+  }
+  if (!hop || hop.place.kind !== 'node') return noShares('no kube-proxy load-balancing decision on the path');
   const node = hop.place.node;
-  const svc = first.service ? lab.cluster.services.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === first.service) : undefined;
+  const named = (s: { metadata: { namespace?: string; name: string } }) =>
+    `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === first.service;
+  const svc = first.service ? lab.cluster.services.find(named) : undefined;
   if (svc?.spec.sessionAffinity === 'ClientIP') {
     // Every request from one client goes to the endpoint its first request drew.
     return { implied: null, impliedFrom: `ClientIP affinity: one endpoint per client (Service ${first.service})` };
@@ -122,10 +133,13 @@ function impliedShares(lab: LabPorts, first: TraceResult): Implied {
     if (numgen) {
       const endpoints = [...numgen[2]!.matchAll(/__([\d.]+)\/(\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
       const k = Number(numgen[1]);
-      return { implied: toPods(lab, endpoints.map((endpoint) => ({ endpoint, p: 1 / k }))), impliedFrom: `nft numgen random mod ${k} on ${node}` };
+      const implied = toPods(lab, endpoints.map((endpoint) => ({ endpoint, p: 1 / k })));
+      return { implied, impliedFrom: `nft numgen random mod ${k} on ${node}` };
     }
   }
-  if (hop.action === 'proxy') return { implied: null, impliedFrom: `userspace round-robin on ${node}: shares depend on the request order, not a probability` };
+  if (hop.action === 'proxy') {
+    return noShares(`userspace round-robin on ${node}: shares depend on the request order, not a probability`);
+  }
   return { implied: null, impliedFrom: `the decision on ${node} was not a load-balancing rule` };
 }
 
@@ -151,7 +165,10 @@ function iptablesShares(lab: LabPorts, art: RenderedArtifact, chain: string, nod
   return { implied: toPods(lab, shares), impliedFrom: `iptables statistic rules in ${chain} on ${node}` };
 }
 
-/** IPVS: rr and wrr send weight/sum of the traffic to each real server; other schedulers depend on load or the client. */
+/**
+ * IPVS: rr and wrr send weight/sum of the traffic to each real server; other schedulers depend on
+ * load or the client.
+ */
 function ipvsShares(lab: LabPorts, art: RenderedArtifact, at: number, scheduler: string, node: string): Implied {
   const servers: { endpoint: string; weight: number }[] = [];
   for (let i = at + 1; i < art.lines.length; i++) {
@@ -161,8 +178,10 @@ function ipvsShares(lab: LabPorts, art: RenderedArtifact, at: number, scheduler:
   }
   const total = servers.reduce((s, x) => s + x.weight, 0);
   if (scheduler === 'rr' || scheduler === 'wrr') {
-    if (total === 0) return { implied: null, impliedFrom: `ipvs ${scheduler} on ${node}: every real server has weight 0` };
-    return { implied: toPods(lab, servers.map((s) => ({ endpoint: s.endpoint, p: s.weight / total }))), impliedFrom: `ipvs ${scheduler} on ${node}` };
+    if (total === 0) return noShares(`ipvs ${scheduler} on ${node}: every real server has weight 0`);
+    const implied = toPods(lab, servers.map((s) => ({ endpoint: s.endpoint, p: s.weight / total })));
+    return { implied, impliedFrom: `ipvs ${scheduler} on ${node}` };
   }
-  return { implied: null, impliedFrom: `ipvs ${scheduler} on ${node}: the choice depends on connections or the client address, not fixed shares` };
+  const why = 'the choice depends on connections or the client address, not fixed shares';
+  return noShares(`ipvs ${scheduler} on ${node}: ${why}`);
 }

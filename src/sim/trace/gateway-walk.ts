@@ -2,11 +2,22 @@
 // precedence: an Exact path beats any prefix, the longest PathPrefix wins, then a method match,
 // more header matches, more query matches, the older route), or why nginx answered itself.
 // Only message keys and parameters; the words are in messages.ts (English and Chinese).
+// The Gateway's data plane pod: where an outside client reaches it, and what its nginx decides.
 
+import type { Pod } from '../api/types';
 import type { GatewayDecision } from '../gateway/evaluate';
+import type { Packet } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
+import { buildNetworkIndex, podIP } from './network';
+import type { GatewayDataPlanePort, LabPorts } from './ports';
+import type { HopPlace, PacketView } from './types';
+import { answered, podKey, podParty, socket, svcKey, view } from './walk';
+import type { Ended, HopInput, HttpContext, Onward, Walk } from './walk';
 
-export function gatewayExplanation(gateway: string, d: GatewayDecision): { key: TraceMessageKey; params: Record<string, string | number> } {
+export function gatewayExplanation(
+  gateway: string,
+  d: GatewayDecision,
+): { key: TraceMessageKey; params: Record<string, string | number> } {
   const m = d.matched;
   const base = { gateway, status: d.status, upstream: d.upstream ?? '' };
   if (d.redirect) return { key: 'hop.gateway.redirect', params: { ...base, location: d.redirect } };
@@ -27,6 +38,133 @@ export function gatewayExplanation(gateway: string, d: GatewayDecision): { key: 
   };
   if (d.outcome === 'respond' && d.status >= 500) return { key: 'hop.gateway.error', params };
   if (src.pathType === 'Exact') return { key: 'hop.gateway.matchExact', params };
-  if (m && (src.method || src.headers > 0 || src.queryParams > 0 || m.skipped.length > 0)) return { key: 'hop.gateway.matchConditions', params };
+  if (m && (src.method || src.headers > 0 || src.queryParams > 0 || m.skipped.length > 0)) {
+    return { key: 'hop.gateway.matchConditions', params };
+  }
   return { key: 'hop.gateway.matchPrefix', params };
+}
+
+/** Where an outside client reaches a Gateway: its data plane Service's LoadBalancer address, else a node's NodePort. */
+export function gatewayEntry(
+  lab: LabPorts,
+  c: { namespace: string; name: string; port?: number },
+  scheme: 'http' | 'https',
+): { ip: string; port: number } | { error: string } {
+  const key = `${c.namespace}/${c.name}`;
+  const gw = lab.gateways?.find((g) => g.gateway === key);
+  if (!gw) {
+    const hint = "is its GatewayClass's controllerName the one in settings.gatewayAPI.controllerName?";
+    return { error: `no Gateway ${key} served by this lab's Gateway controller (${hint})` };
+  }
+  const schemePort = scheme === 'https' ? 443 : 80;
+  const port = c.port ?? (gw.ports.includes(schemePort) ? schemePort : gw.ports[0]);
+  if (port === undefined || !gw.ports.includes(port)) {
+    const listeners = gw.ports.join(', ') || 'none';
+    return { error: `Gateway ${key} has no valid listener on port ${port ?? '(none)'} (listeners: ${listeners})` };
+  }
+  const svc = lab.cluster.services.find((s) => svcKey(s) === gw.service);
+  if (!svc) return { error: `Gateway ${key} has no data plane Service yet` };
+  const sp = (svc.spec.ports ?? []).find((p) => p.port === port);
+  const lbIP = svc.status?.loadBalancer?.ingress?.find((i) => i.ip)?.ip;
+  if (lbIP && sp) return { ip: lbIP, port };
+  const node = lab.cluster.nodes[0];
+  const ip = node ? buildNetworkIndex(lab.cluster).nodeIP(node.metadata.name) : null;
+  if (sp?.nodePort && ip) return { ip, port: sp.nodePort };
+  const service = gw.service;
+  return { error: `Gateway ${key}'s Service ${service} has no LoadBalancer address and no NodePort for port ${port}` };
+}
+
+function gwServiceOf(gw: GatewayDataPlanePort, upstream: string): string | null {
+  return gw.serviceOf ? gw.serviceOf(upstream) : null;
+}
+
+/** The data plane pod of a Gateway: nginx matches listener and route, applies the filters, and
+ *  opens a new connection straight to an endpoint (or answers itself: redirect, 404, 500, 503). */
+export function throughGateway(
+  w: Walk,
+  gw: GatewayDataPlanePort,
+  pod: Pod,
+  pkt: Packet,
+  http: HttpContext,
+): Ended | Onward {
+  const place: HopPlace = {
+    kind: 'controller',
+    id: `pod:${podKey(pod)}`,
+    pod: podKey(pod),
+    node: pod.spec.nodeName ?? '',
+    controller: 'nginx-gateway-fabric',
+  };
+  const host = http.authority ?? http.host;
+  const before = { ...view(pkt, { host, path: http.path, method: http.method }), headers: { ...http.headers } };
+  const { scheme, path, method, headers } = http;
+  const request = { scheme, host, path, method, headers, clientIP: pkt.src, port: pkt.dstPort };
+  const d = gw.decide(request, w.ingressRuntime().rand);
+  // The data plane's own Service was passed on the way in (kube-proxy's DNAT to this pod).
+  w.through(gw.service);
+  if (d.outcome === 'respond' || !d.endpoint || !d.upstreamRequest) {
+    return answered(w, podParty(pod, place), pkt, gatewayAnswers(w, gw, place, before, d, http));
+  }
+  const upstreamRequest = d.upstreamRequest;
+  const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
+  const explain = gatewayExplanation(gw.gateway, d);
+  const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
+  const { host: upstreamHost, path: upstreamPath, headers: upstreamHeaders } = upstreamRequest;
+  const rewritten = { ...before, host: upstreamHost, path: upstreamPath, headers: upstreamHeaders };
+  const { key, params } = explain;
+  w.hop({ place, action: 'match', before, after: rewritten, refs: matchRefs, key, params });
+  const [ip, port] = d.endpoint.split(':');
+  const src = podIP(pod)!;
+  const next: Packet = { protocol: 'TCP', src, srcPort: w.ephemeralPort(), dst: ip!, dstPort: Number(port) };
+  const nextHttp: HttpContext = {
+    ...http,
+    host: upstreamRequest.host,
+    path: upstreamRequest.path,
+    headers: upstreamRequest.headers,
+    service,
+    responseOps: d.response,
+  };
+  w.hop(gatewayProxyHop(gw, place, d, pkt, http, next, nextHttp));
+  w.conns.accept(podParty(pod, place), pkt);
+  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
+  const at = { kind: 'node' as const, node: pod.spec.nodeName!, origin: 'pod' as const, place };
+  return { onward: { at, pkt: next, http: nextHttp }, service };
+}
+
+/** A redirect, a 404, or a rule's backend that cannot serve (500, 503): nginx answers itself. */
+function gatewayAnswers(
+  w: Walk,
+  gw: GatewayDataPlanePort,
+  place: HopPlace,
+  before: PacketView,
+  d: GatewayDecision,
+  http: HttpContext,
+): Ended {
+  const explain = gatewayExplanation(gw.gateway, d);
+  const headers: Record<string, string> = d.redirect ? { Location: d.redirect } : {};
+  const added = d.status >= 400 || d.redirect ? d.response.add : [];
+  for (const [k, v] of added) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
+  const action = d.redirect ? 'redirect' : 'respond';
+  w.hop({ place, action, before, refs: d.refs, key: explain.key, params: explain.params });
+  // A redirect or a 404 is the Gateway's own answer; a rule's backend Service that cannot serve is
+  // named (an upstream that stands for no Service, such as invalid-backend-ref's 500, names none).
+  const service = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
+  const responseHeaders = { ...http.responseHeaders, ...headers };
+  return { outcome: 'response', status: d.status || 404, service, backendPod: null, backend: null, responseHeaders };
+}
+
+function gatewayProxyHop(
+  gw: GatewayDataPlanePort,
+  place: HopPlace,
+  d: GatewayDecision,
+  pkt: Packet,
+  http: HttpContext,
+  next: Packet,
+  nextHttp: HttpContext,
+): HopInput {
+  const before = view(pkt, { host: http.host, path: http.path, method: http.method });
+  const after = view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method });
+  const refs = d.refs.filter((r) => r.ref.startsWith('upstream:'));
+  const dst = socket(next.dst, next.dstPort);
+  const params = { gateway: gw.gateway, src: next.src, dst, upstream: d.upstream ?? '' };
+  return { place, action: 'proxy', before, after, refs, key: 'hop.gateway.proxy', params };
 }

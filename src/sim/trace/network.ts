@@ -63,7 +63,9 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
     for (const ip of s.spec.externalIPs ?? []) if (!owners.has(ip)) owners.set(ip, { kind: 'external-ip', service: s });
     // A load-balancer address that is a node's own (k3s ServiceLB, klipper-lb) is that node:
     // packets go straight to it and meet kube-proxy's rules for the address there.
-    for (const ing of s.status?.loadBalancer?.ingress ?? []) if (ing.ip && owners.get(ing.ip)?.kind !== 'node') owners.set(ing.ip, { kind: 'load-balancer', service: s });
+    for (const ing of s.status?.loadBalancer?.ingress ?? []) {
+      if (ing.ip && owners.get(ing.ip)?.kind !== 'node') owners.set(ing.ip, { kind: 'load-balancer', service: s });
+    }
   }
   for (const c of clients) if (!owners.has(c.address)) owners.set(c.address, { kind: 'client', client: c });
 
@@ -84,8 +86,13 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
       if (exact) return exact;
       // "ns/web" names a workload: its first running pod (pod names carry generated suffixes).
       const [ns, name] = k.split('/');
+      const ofWorkload = (p: Pod) =>
+        (p.metadata.namespace ?? 'default') === ns &&
+        p.metadata.name.startsWith(`${name}-`) &&
+        !p.metadata.deletionTimestamp &&
+        podIP(p);
       const owned = [...pods.values()]
-        .filter((p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name.startsWith(`${name}-`) && !p.metadata.deletionTimestamp && podIP(p))
+        .filter(ofWorkload)
         .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
       return owned[0] ?? null;
     },

@@ -2,7 +2,7 @@
 // real components (kube-proxy per node, cluster DNS, ingress controllers); the tracer itself
 // decides nothing about where a packet goes: every decision comes from one of these.
 
-import type { Note } from './notes';
+import type { Note } from '../notes';
 import type { ArtifactRef } from '../artifact';
 import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
@@ -86,6 +86,12 @@ export interface IngressControllerPort {
   pods: string[];
   /** The container ports the controller listens on for http and https. */
   ports: { http: number; https: number };
+  /**
+   * Where clients outside the cluster reach it, per scheme (src/sim/assembly/ingress-entry.ts):
+   * the load-balancer address or a NodePort of the Service in front of its pods, or a pod's
+   * hostPort; null when nothing outside reaches it.
+   */
+  entry: Record<'http' | 'https', { ip: string; port: number } | null>;
   /** Its listeners expect a PROXY protocol header first (ingress-nginx `use-proxy-protocol`). */
   proxyProtocol?: boolean;
   /** Decide one request. `state` is the controller's runtime state (round-robin cursors, canary draws). */

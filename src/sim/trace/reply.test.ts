@@ -8,7 +8,7 @@ import { buildLab } from '../assembly/lab';
 import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { renderExplanation } from './messages';
-import { renderNoteWith } from './notes';
+import { renderNoteWith } from '../notes';
 import { Connections, walkReply, type Party, type ReplyHop } from './reply';
 import { networkIndexOf, newTraceSession, parseSource, trace, type TraceRequest } from './trace';
 import type { Hop, TraceResult } from './types';

@@ -16,7 +16,7 @@ import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, same
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
 import type { NetworkIndex } from './network';
-import { note, renderNote, type Note } from './notes';
+import { note, renderNote, type Note } from '../notes';
 import type { Fault, HopAction, HopConntrack, HopPlace, PacketView } from './types';
 
 /** One end of a connection: who opened it (where its reply must arrive) or who accepted it. */

@@ -29,7 +29,8 @@ function list(names: readonly string[]): string {
   return names.length > LIST_CAP ? `${shown}, … (${names.length})` : shown;
 }
 
-const podKey = (p: { metadata: { namespace?: string; name: string } }) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+const podKey = (p: { metadata: { namespace?: string; name: string } }) =>
+  `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
 /** Every problem with the request's sender, URL and connect target in this lab; [] when it can be walked. */
 export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
@@ -39,13 +40,17 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
   const from = parseSource(req.from.trim());
   if ('error' in from) issues.push({ field: 'from', kind: 'syntax', message: from.error });
   else if (from.kind === 'external') {
-    if (!findClient(lab.clients, from).ok) issues.push({ field: 'from', kind: 'no-client', name: from.client ?? '', existing: list(labClients(lab.clients).map((c) => c.name)) });
+    if (!findClient(lab.clients, from).ok) {
+      const existing = list(labClients(lab.clients).map((c) => c.name));
+      issues.push({ field: 'from', kind: 'no-client', name: from.client ?? '', existing });
+    }
   } else if (from.kind === 'pod') {
     if (!net.podByKey(from.pod)) {
       // The pods of the namespace asked for first: that is where the typo most likely is.
       const ns = `${from.pod.split('/')[0]}/`;
       const keys = lab.cluster.pods.map(podKey);
-      issues.push({ field: 'from', kind: 'no-pod', name: from.pod, existing: list([...keys.filter((k) => k.startsWith(ns)), ...keys.filter((k) => !k.startsWith(ns))]) });
+      const existing = list([...keys.filter((k) => k.startsWith(ns)), ...keys.filter((k) => !k.startsWith(ns))]);
+      issues.push({ field: 'from', kind: 'no-pod', name: from.pod, existing });
     }
   } else if (!nodes.includes(from.node)) {
     issues.push({ field: 'from', kind: 'no-node', name: from.node, existing: list(nodes) });
@@ -60,9 +65,11 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
   if (connectText) {
     const c = parseConnect(connectText);
     if ('error' in c) issues.push({ field: 'connect', kind: 'syntax', message: c.error });
-    else if (c.kind === 'node' && !nodes.includes(c.node)) issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: list(nodes) });
-    else if (c.kind === 'ingress' && !lab.ingress.some((i) => !c.className || i.className === c.className)) {
-      issues.push({ field: 'connect', kind: 'no-ingress', name: c.className ?? '', existing: list(lab.ingress.map((i) => i.className)) });
+    else if (c.kind === 'node' && !nodes.includes(c.node)) {
+      issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: list(nodes) });
+    } else if (c.kind === 'ingress' && !lab.ingress.some((i) => !c.className || i.className === c.className)) {
+      const existing = list(lab.ingress.map((i) => i.className));
+      issues.push({ field: 'connect', kind: 'no-ingress', name: c.className ?? '', existing });
     }
   }
   return issues;

@@ -3,7 +3,7 @@
 // nginx matcher, the pod's listening sockets); the canvas animates exactly these hops.
 
 import type { ArtifactRef } from '../artifact';
-import type { Note } from './notes';
+import type { Note } from '../notes';
 import type { EvalStep } from '../step';
 
 /** Where a hop happened. `id` is the canvas id of the thing (see `placeId`). */
@@ -13,7 +13,13 @@ export type HopPlace =
   | { kind: 'load-balancer'; id: string; address: string; service: string }
   | { kind: 'node'; id: string; node: string; iface?: string }
   | { kind: 'pod'; id: string; pod: string; node: string; iface?: string }
-  | { kind: 'controller'; id: string; pod: string; node: string; controller: 'nginx' | 'traefik' | 'kube-proxy-userspace' | 'nginx-gateway-fabric' };
+  | {
+      kind: 'controller';
+      id: string;
+      pod: string;
+      node: string;
+      controller: 'nginx' | 'traefik' | 'kube-proxy-userspace' | 'nginx-gateway-fabric';
+    };
 
 export type HopAction =
   | 'resolve'

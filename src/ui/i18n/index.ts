@@ -3,7 +3,7 @@ import type { Lang } from '../../state';
 import { selectLang } from '../../state';
 import { useLab } from '../app-store';
 import { renderExplanation, traceMessagesEn, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
-import type { Note } from '../../sim/trace/notes';
+import type { Note } from '../../sim/notes';
 import { en } from './en';
 import { zh } from './zh';
 

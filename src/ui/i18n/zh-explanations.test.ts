@@ -14,7 +14,7 @@ import { buildEditedLab } from '../../sim/assembly/edits';
 import { buildLab, type Lab } from '../../sim/assembly/lab';
 import { eventGloss, eventGlossesZh } from './event-glosses';
 import { renderExplanation, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
-import { noteMessagesZh, renderNoteWith, type Note } from '../../sim/trace/notes';
+import { noteMessagesZh, renderNoteWith, type Note } from '../../sim/notes';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Fault, Hop } from '../../sim/trace/types';
 

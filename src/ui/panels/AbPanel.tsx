@@ -6,8 +6,8 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import type { Deployment, Service } from '../../sim/api/types';
-import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/trace/compare';
-import { convertAbTrace } from '../../sim/trace/convert-ab';
+import { abTrace, SERVICE_UPSTREAM_ANNOTATION, type Flip, type TraceComparison } from '../../sim/analysis/compare';
+import { convertAbTrace } from '../../sim/analysis/convert-ab';
 import type { ConvertNote } from '../../sim/gateway/convert';
 import { renderConvertMessage } from '../../sim/gateway/convert-messages';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';

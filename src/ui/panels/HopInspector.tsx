@@ -2,7 +2,7 @@
 // language from the tracer's key and parameters), the packet before and after with the changed
 // fields marked, the source address the backend will log, and the artifact lines that decided.
 
-import { renderNoteWith } from '../../sim/trace/notes';
+import { renderNoteWith } from '../../sim/notes';
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';

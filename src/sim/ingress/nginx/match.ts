@@ -9,13 +9,15 @@
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';
 import { findLine } from '../../artifact';
 import { cidrContains, parseCidr } from '../../net/ip';
-import { hash128 } from '../../net/rand';
 import type { SeededRandom } from '../../net/rand';
-import type { LuaBalancerInfo, NginxBlock, NginxNode } from './conf';
+import type { NginxBlock, NginxNode } from './conf';
 import { childBlocks, childDirectives, unquoteArg } from './conf';
 import { DEFAULT_BACKEND_UPSTREAM } from '../model';
-import { note, type Note } from '../../trace/notes';
+import { note, type Note } from '../../notes';
 import type { EvalStep, StepEffect } from '../../step';
+import { choosePeer, chooseCanary, newBalancerState, type BalancerState } from './balancer';
+
+export { affinityCookieValue, consistentPeer, newBalancerState, type BalancerState } from './balancer';
 
 export interface IngressRequest {
   scheme: 'http' | 'https';
@@ -31,15 +33,6 @@ export interface IngressRequest {
   port?: number;
   /** Destination address, to pick among `listen address:port` sockets. */
   localAddress?: string;
-}
-
-/** The Lua balancer's memory between requests: round-robin positions per upstream. */
-export interface BalancerState {
-  rr: Record<string, number>;
-}
-
-export function newBalancerState(): BalancerState {
-  return { rr: {} };
 }
 
 export type ServerNameMatch = 'exact' | 'wildcard' | 'regex' | 'default_server';
@@ -174,18 +167,24 @@ export function selectNginxServer(
   const h = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
   const names = (s: NginxBlock) => childDirectives(s, 'server_name').flatMap((x) => x.args);
   // 1. exact name
-  for (const cand of cands) if (names(cand.block).some((n) => n.toLowerCase() === h)) return { block: cand.block, name: h, match: 'exact' };
+  for (const cand of cands) {
+    if (names(cand.block).some((n) => n.toLowerCase() === h)) return { block: cand.block, name: h, match: 'exact' };
+  }
   // 2. longest wildcard starting with "*.", 3. ending with ".*"
   let best: { block: NginxBlock; name: string; len: number } | null = null;
   for (const cand of cands) {
     for (const n of names(cand.block)) {
-      if (n.startsWith('*.') && h.endsWith(n.slice(1)) && (!best || n.length > best.len)) best = { block: cand.block, name: n, len: n.length };
+      if (n.startsWith('*.') && h.endsWith(n.slice(1)) && (!best || n.length > best.len)) {
+        best = { block: cand.block, name: n, len: n.length };
+      }
     }
   }
   if (!best) {
     for (const cand of cands) {
       for (const n of names(cand.block)) {
-        if (n.endsWith('.*') && h.startsWith(n.slice(0, -1)) && (!best || n.length > best.len)) best = { block: cand.block, name: n, len: n.length };
+        if (n.endsWith('.*') && h.startsWith(n.slice(0, -1)) && (!best || n.length > best.len)) {
+          best = { block: cand.block, name: n, len: n.length };
+        }
       }
     }
   }
@@ -193,7 +192,9 @@ export function selectNginxServer(
   // 4. the first regular expression, in order of appearance
   for (const cand of cands) {
     for (const n of names(cand.block)) {
-      if (n.startsWith('~') && nginxRegex(n.slice(1), false).test(h)) return { block: cand.block, name: n, match: 'regex' };
+      if (n.startsWith('~') && nginxRegex(n.slice(1), false).test(h)) {
+        return { block: cand.block, name: n, match: 'regex' };
+      }
     }
   }
   // 5. the default server of the socket, else the first server listening on it
@@ -203,7 +204,14 @@ export function selectNginxServer(
 
 // ---------------------------------------------------------------- location selection
 
-const PASS_DIRECTIVES = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'grpc_pass']);
+const PASS_DIRECTIVES = new Set([
+  'proxy_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'memcached_pass',
+  'grpc_pass',
+]);
 
 /** nginx sets auto_redirect on a prefix or exact location whose name ends in `/` and that passes upstream. */
 function autoRedirects(l: NginxBlock, name: string): boolean {
@@ -236,7 +244,9 @@ export function selectNginxLocation(
     if (prefix === uri) named = true;
     if (prefix === `${uri}/` && autoRedirects(l, prefix) && !redirect) redirect = l;
     considered?.push({ block: l, matched: uri.startsWith(prefix) });
-    if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) longest = { block: l, len: prefix.length, noRegex };
+    if (uri.startsWith(prefix) && (!longest || prefix.length > longest.len)) {
+      longest = { block: l, len: prefix.length, noRegex };
+    }
   }
   // One character short of a redirecting location's name, and no location has the URI's own name:
   // nginx answers 301 before it looks at regular expressions.
@@ -273,66 +283,6 @@ function expand(template: string, vars: Vars, captures: readonly string[] = []):
     if (n.startsWith('http_')) return vars[n] ?? '';
     return vars[n] ?? '';
   });
-}
-
-/** The affinity cookie value the lab gives an endpoint (ingress-nginx hashes the peer; the exact hash is its own). */
-export function affinityCookieValue(endpoint: string): string {
-  const [h0, h1] = hash128(endpoint);
-  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
-}
-
-/** Rendezvous hashing: the peer with the highest hash of (key, peer). Moves only the sessions of a removed peer, and a fair share to an added one. */
-export function consistentPeer(key: string, peers: readonly string[]): string {
-  let best = peers[0]!;
-  let bestScore = -1;
-  for (const p of peers) {
-    const score = hash128(`${key}\u0000${p}`)[0];
-    if (score > bestScore) {
-      best = p;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
-/** A new balanced-affinity session key: from the seeded generator, else a counter in the balancer state. */
-function sessionKey(state: BalancerState, random: SeededRandom | undefined): string {
-  if (random) return random.nextUint32().toString(16).padStart(8, '0') + random.nextUint32().toString(16).padStart(8, '0');
-  const n = (state.rr['#sessions'] ?? 0) + 1;
-  state.rr['#sessions'] = n;
-  const [h0, h1] = hash128(`session-${n}`);
-  return h0.toString(16).padStart(8, '0') + h1.toString(16).padStart(8, '0');
-}
-
-function pickRoundRobin(state: BalancerState, upstream: string, peers: readonly string[]): string {
-  const i = state.rr[upstream] ?? 0;
-  state.rr[upstream] = (i + 1) % peers.length;
-  return peers[i % peers.length]!;
-}
-
-function chooseCanary(info: NonNullable<LuaBalancerInfo['canary']>, req: IngressRequest, random: SeededRandom | undefined, notes: Note[]): boolean {
-  const header = info.byHeader ? headerValue(req.headers, info.byHeader) : undefined;
-  if (header !== undefined) {
-    if (info.byHeaderValue) {
-      if (header === info.byHeaderValue) return (notes.push(note('note.nginx.canaryHeaderValue', { header: info.byHeader, value: header })), true);
-    } else if (header === 'always') return (notes.push(note('note.nginx.canaryHeader', { header: info.byHeader, value: 'always' })), true);
-    else if (header === 'never') return (notes.push(note('note.nginx.canaryHeader', { header: info.byHeader, value: 'never' })), false);
-  }
-  const cookie = info.byCookie ? req.cookies?.[info.byCookie] : undefined;
-  if (cookie === 'always') return (notes.push(note('note.nginx.canaryCookie', { cookie: info.byCookie, value: 'always' })), true);
-  if (cookie === 'never') return (notes.push(note('note.nginx.canaryCookie', { cookie: info.byCookie, value: 'never' })), false);
-  if (info.weight <= 0) return false;
-  if (info.weight >= info.weightTotal) return (notes.push(note('note.nginx.canaryWeightAll', { weight: info.weight, total: info.weightTotal })), true);
-  const roll = random ? random.int(info.weightTotal) : info.weightTotal - 1;
-  const hit = roll < info.weight;
-  notes.push(note(hit ? 'note.nginx.canaryDrawCanary' : 'note.nginx.canaryDrawMain', { weight: info.weight, total: info.weightTotal, draw: roll }));
-  return hit;
-}
-
-function headerValue(headers: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const k = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
-  return k === undefined ? undefined : headers[k];
 }
 
 // ---------------------------------------------------------------- the request
@@ -386,22 +336,71 @@ export function matchNginx(input: MatchNginxInput): NginxDecision {
   return decision;
 }
 
+/** What the phases of one request share: the request, the http block, the server that took it, the
+ *  normalised URI its location is chosen by, nginx's variables and the decision being built. */
+interface RequestContext {
+  input: MatchNginxInput;
+  req: IngressRequest;
+  http: NginxBlock;
+  server: NginxBlock;
+  port: number;
+  uri: string;
+  vars: Vars;
+  out: NginxDecision;
+}
+
+/** A phase either hands the request on or ends it with the decision. */
+type Finished = { finished: NginxDecision };
+
+/** One request through nginx's phases, in nginx's order (ngx_http_core_module): server selection by
+ *  listen socket and server_name, find-config (the location, or its auto-redirect 301), rewrite,
+ *  access, content (proxy_pass, and the canary's upstream), then the upstream's balancer. */
 function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   const { request: req } = input;
   const out = blankDecision();
   const http = input.nodes.find((n): n is NginxBlock => n.kind === 'block' && n.name === 'http');
   if (!http) return { ...out, notes: [note('note.nginx.noHttp', {})] };
   const port = req.port ?? (req.scheme === 'https' ? 443 : 80);
-  const sel = selectNginxServer(http, req.host, req.localAddress, port);
+  const sel = serverSelection(http, req, port, out);
   if (!sel) return { ...out, notes: [note('note.nginx.noListener', { port })] };
+  const uri = normalizeNginxUri(req.path);
+  const vars = requestVariables(http, req, uri, sel.name);
+  const ctx: RequestContext = { input, req, http, server: sel.block, port, uri, vars, out };
+
+  const loc = findConfigPhase(ctx);
+  if ('finished' in loc) return loc.finished;
+  const rewritten = rewritePhase(ctx, loc);
+  if (typeof rewritten !== 'string') return rewritten.finished;
+  const denied = accessPhase(ctx, loc);
+  if (denied) return denied.finished;
+  const content = contentPhase(ctx, loc);
+  if ('finished' in content) return content.finished;
+  const peer = balancerPhase(ctx, content.upstream, content.block, loc);
+  if (typeof peer !== 'string') return peer.finished;
+  return proxyPhase(ctx, { location: loc, upstream: content.upstream, peer, uri: rewritten }, depth);
+}
+
+/** Server selection: the listen socket, then server_name (ngx_http_find_virtual_server). */
+function serverSelection(
+  http: NginxBlock,
+  req: IngressRequest,
+  port: number,
+  out: NginxDecision,
+): { block: NginxBlock; name: string } | null {
+  const sel = selectNginxServer(http, req.host, req.localAddress, port);
+  if (!sel) return null;
   out.server = { id: sel.block.id, serverName: sel.name, match: sel.match };
   out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'server', name: sel.name, match: sel.match } });
   out.notes.push(note(`note.nginx.server.${sel.match}`, { server: sel.name }));
+  return sel;
+}
 
-  const uri = normalizeNginxUri(req.path);
+/** The variables a request starts with ($host, $uri, $args, $http_*), plus geo blocks that only
+ *  have a default value (ingress-nginx's $literal_dollar). */
+function requestVariables(http: NginxBlock, req: IngressRequest, uri: string, serverName: string): Vars {
   const q = req.path.indexOf('?');
   const hostHeader = req.host;
-  const hostVar = hostHeader ? hostHeader.toLowerCase().replace(/:\d+$/, '') : sel.name;
+  const hostVar = hostHeader ? hostHeader.toLowerCase().replace(/:\d+$/, '') : serverName;
   const vars: Vars = {
     scheme: req.scheme,
     host: hostVar,
@@ -410,47 +409,60 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
     uri,
     args: q >= 0 ? req.path.slice(q + 1) : '',
     remote_addr: req.clientIP,
-    server_name: sel.name,
+    server_name: serverName,
   };
   for (const [k, v] of Object.entries(req.headers ?? {})) vars[`http_${k.toLowerCase().replace(/-/g, '_')}`] = v;
-  // geo blocks with only a default value are constants (ingress-nginx's $literal_dollar).
   for (const g of childBlocks(http, 'geo')) {
     const def = childDirectives(g, 'default')[0];
     if (def && g.args[0]) vars[g.args[0].slice(1)] = unquoteArg(def.args[0] ?? '');
   }
+  return vars;
+}
 
+/** Find-config: the location by nginx's algorithm, every location compared on the trail. A URI one
+ *  `/` short of a proxying location's name is answered 301 here, as ngx_http_core_find_config_phase
+ *  does, before any rewrite. No location: 404. */
+function findConfigPhase(ctx: RequestContext): NginxBlock | Finished {
+  const { out, server, uri } = ctx;
   const considered: { block: NginxBlock; matched: boolean }[] = [];
-  const loc = selectNginxLocation(sel.block, uri, considered);
+  const loc = selectNginxLocation(server, uri, considered);
   for (const c of considered) {
     if (c.block === loc?.block) continue;
     const effect: StepEffect = { kind: 'location-considered', args: c.block.args.join(' '), matched: c.matched };
     out.trail.push({ id: c.block.id, matched: false, effect });
   }
   if (!loc) {
-    out.trail.push({ id: sel.block.id, matched: true, effect: { kind: 'http-return', status: 404 } });
-    return { ...out, outcome: 'return', status: 404, decidedBy: sel.block.id, notes: [...out.notes, note('note.nginx.noLocation', {})] };
+    out.trail.push({ id: server.id, matched: true, effect: { kind: 'http-return', status: 404 } });
+    out.notes.push(note('note.nginx.noLocation', {}));
+    return { finished: { ...out, outcome: 'return', status: 404, decidedBy: server.id } };
   }
+  const args = loc.block.args.join(' ');
   out.location = { id: loc.block.id, args: loc.block.args, match: loc.match };
-  const chosenLocation: StepEffect = { kind: 'location', args: loc.block.args.join(' '), match: loc.match };
-  out.trail.push({ id: loc.block.id, matched: true, effect: chosenLocation });
+  out.trail.push({ id: loc.block.id, matched: true, effect: { kind: 'location', args, match: loc.match } });
   out.decidedBy = loc.block.id;
   if (loc.match === 'auto-redirect') {
     // The Ingress spec ignores a trailing slash on Prefix paths; stock nginx redirects first.
-    out.notes.push(note('note.nginx.location.auto-redirect', { location: loc.block.args.join(' '), uri }));
-    return finishReturn(out, ['301', autoRedirectUrl(vars, port, `${uri}/`)], vars, loc.block.id);
+    out.notes.push(note('note.nginx.location.auto-redirect', { location: args, uri }));
+    const url = autoRedirectUrl(ctx.vars, ctx.port, `${uri}/`);
+    return { finished: finishReturn(out, ['301', url], ctx.vars, loc.block.id) };
   }
-  out.notes.push(note(`note.nginx.location.${loc.match}`, { location: loc.block.args.join(' '), uri }));
+  out.notes.push(note(`note.nginx.location.${loc.match}`, { location: args, uri }));
+  return loc.block;
+}
 
-  // Rewrite phase: set, if, rewrite, return, in file order.
-  let currentUri = uri;
-  for (const n of loc.block.children) {
+/** Rewrite (ngx_http_rewrite_module): set, if, rewrite, return, in file order. Returns the URI after
+ *  the rewrites, or the request's end at a `return`. */
+function rewritePhase(ctx: RequestContext, loc: NginxBlock): string | Finished {
+  const { out, vars } = ctx;
+  let currentUri = ctx.uri;
+  for (const n of loc.children) {
     if (n.kind === 'directive' && n.name === 'set') {
       vars[n.args[0]!.slice(1)] = expand(n.args[1] ?? '', vars);
       out.variables[n.args[0]!.slice(1)] = vars[n.args[0]!.slice(1)]!;
     } else if (n.kind === 'block' && n.name === 'if') {
       if (evalIf(n.args, { ...vars, uri: currentUri })) {
         const ret = childDirectives(n, 'return')[0];
-        if (ret) return finishReturn(out, ret.args, { ...vars, uri: currentUri }, n.id);
+        if (ret) return { finished: finishReturn(out, ret.args, { ...vars, uri: currentUri }, n.id) };
       }
     } else if (n.kind === 'directive' && n.name === 'rewrite') {
       const re = nginxRegex(unquoteArg(n.args[0]!), false);
@@ -462,107 +474,121 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
         if (n.args[2] === 'break' || n.args[2] === 'last') break;
       }
     } else if (n.kind === 'directive' && n.name === 'return') {
-      return finishReturn(out, n.args, { ...vars, uri: currentUri }, loc.block.id);
+      return { finished: finishReturn(out, n.args, { ...vars, uri: currentUri }, loc.id) };
     }
   }
+  return currentUri;
+}
 
-  // Access phase: the first allow/deny rule that matches the client decides.
-  for (const n of loc.block.children) {
+/** Access (ngx_http_access_module): the first allow/deny rule that matches the client decides. */
+function accessPhase(ctx: RequestContext, loc: NginxBlock): Finished | null {
+  const { out, req } = ctx;
+  for (const n of loc.children) {
     if (n.kind !== 'directive' || (n.name !== 'allow' && n.name !== 'deny')) continue;
     const arg = n.args[0] ?? '';
     const cidr = arg === 'all' ? parseCidr('0.0.0.0/0') : parseCidr(arg, true);
-    if (cidr && cidrContains(cidr, req.clientIP)) {
-      if (n.name === 'deny') {
-        out.notes.push(note('note.nginx.denied', { client: req.clientIP, rule: arg }));
-        const effect: StepEffect = { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` };
-        out.trail.push({ id: loc.block.id, matched: true, effect });
-        return { ...out, outcome: 'forbidden', status: 403 };
-      }
-      out.notes.push(note('note.nginx.allowed', { client: req.clientIP, rule: arg }));
-      break;
+    if (!cidr || !cidrContains(cidr, req.clientIP)) continue;
+    if (n.name === 'deny') {
+      out.notes.push(note('note.nginx.denied', { client: req.clientIP, rule: arg }));
+      const effect: StepEffect = { kind: 'http-deny', client: req.clientIP, rule: `deny ${arg}` };
+      out.trail.push({ id: loc.id, matched: true, effect });
+      return { finished: { ...out, outcome: 'forbidden', status: 403 } };
     }
+    out.notes.push(note('note.nginx.allowed', { client: req.clientIP, rule: arg }));
+    return null;
   }
+  return null;
+}
 
-  const pass = childDirectives(loc.block, 'proxy_pass')[0];
-  if (!pass) return { ...out, outcome: 'return', status: 404, notes: [...out.notes, note('note.nginx.noHandler', {})] };
-  const target = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
-  const info = loc.block.lua;
-  let upstreamName = target;
-  const notes = out.notes;
-  if (info?.canary && chooseCanary(info.canary, req, input.random, notes)) {
+/** Content: the location's proxy_pass names the upstream; the Lua balancer may send the request to
+ *  the canary's upstream instead. Ends the request when there is no handler, no such upstream, or
+ *  the chosen canary has no endpoints. */
+function contentPhase(ctx: RequestContext, loc: NginxBlock): { upstream: string; block: NginxBlock } | Finished {
+  const { out, http } = ctx;
+  const pass = childDirectives(loc, 'proxy_pass')[0];
+  if (!pass) {
+    out.notes.push(note('note.nginx.noHandler', {}));
+    return { finished: { ...out, outcome: 'return', status: 404 } };
+  }
+  let upstreamName = (pass.args[0] ?? '').replace(/^https?:\/\//, '');
+  const canary = loc.lua?.canary;
+  if (canary && chooseCanary(canary, ctx.req, ctx.input.random, out.notes)) {
     out.canary = true;
-    upstreamName = info.canary.upstream;
-    if (info.canary.noEndpoints) {
-      notes.push(note('note.nginx.canaryEmpty', { upstream: upstreamName }));
-      const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers', canary: true };
-      out.trail.push({ id: loc.block.id, matched: true, effect });
-      return { ...out, outcome: 'return', status: 503, upstream: upstreamName };
+    upstreamName = canary.upstream;
+    if (canary.noEndpoints) {
+      out.notes.push(note('note.nginx.canaryEmpty', { upstream: upstreamName }));
+      const effect: StepEffect = {
+        kind: 'upstream',
+        upstream: upstreamName,
+        peer: null,
+        how: 'no-peers',
+        canary: true,
+      };
+      out.trail.push({ id: loc.id, matched: true, effect });
+      return { finished: { ...out, outcome: 'return', status: 503, upstream: upstreamName } };
     }
   }
   const upstream = childBlocks(http, 'upstream').find((u) => u.args[0] === upstreamName);
   out.upstream = upstreamName;
   if (!upstream) {
-    notes.push(note('note.nginx.noUpstream', { upstream: upstreamName }));
-    return { ...out, outcome: 'return', status: 502 };
+    out.notes.push(note('note.nginx.noUpstream', { upstream: upstreamName }));
+    return { finished: { ...out, outcome: 'return', status: 502 } };
   }
+  return { upstream: upstreamName, block: upstream };
+}
+
+/** Balancer: the upstream's peer, chosen by the modelled Lua balancer (balancer.ts). 503 when the
+ *  upstream has no peers. */
+function balancerPhase(
+  ctx: RequestContext,
+  upstreamName: string,
+  upstream: NginxBlock,
+  loc: NginxBlock,
+): string | Finished {
+  const { out } = ctx;
   const peers = childDirectives(upstream, 'server').map((s) => s.args[0]!);
   if (peers.length === 0) {
-    notes.push(note('note.nginx.noPeers', { upstream: upstreamName }));
+    out.notes.push(note('note.nginx.noPeers', { upstream: upstreamName }));
     const effect: StepEffect = { kind: 'upstream', upstream: upstreamName, peer: null, how: 'no-peers' };
     out.trail.push({ id: upstream.id, matched: true, effect });
-    return { ...out, outcome: 'return', status: 503, decidedBy: upstream.id };
+    return { finished: { ...out, outcome: 'return', status: 503, decidedBy: upstream.id } };
   }
-  const state = input.balancer ?? newBalancerState();
-  let peer: string | null = null;
-  let how = '';
-  const affinity = info && !out.canary ? info.affinity : null;
-  if (affinity) {
-    const cookie = req.cookies?.[affinity.cookieName];
-    if (affinity.mode === 'persistent') {
-      // persistent: the cookie names the peer; it holds while that peer exists.
-      peer = cookie ? (peers.find((p) => affinityCookieValue(p) === cookie) ?? null) : null;
-      if (peer) notes.push(note('note.nginx.cookiePins', { cookie: affinity.cookieName, peer }));
-      else if (cookie) notes.push(note('note.nginx.cookieStale', { cookie: affinity.cookieName }));
-      if (peer) how = 'cookie-persistent';
-    } else if (cookie) {
-      // balanced: the cookie is a session key hashed onto the current peers (consistent hashing),
-      // so adding or removing pods moves a share of the sessions (ingress-nginx sticky_balanced).
-      peer = consistentPeer(cookie, peers);
-      notes.push(note('note.nginx.cookieHashes', { cookie: affinity.cookieName, peer }));
-      how = 'cookie-balanced';
-    }
-  }
-  if (!peer) {
-    if (affinity && affinity.mode === 'balanced') {
-      const key = sessionKey(state, input.random);
-      peer = consistentPeer(key, peers);
-      notes.push(note('note.nginx.newSession', { session: key, peer, count: peers.length }));
-      how = 'new-session';
-      out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${key}; Path=${affinity.cookiePath}; HttpOnly`;
-    } else {
-      peer = pickRoundRobin(state, upstreamName, peers);
-      notes.push(note('note.nginx.balance', { algorithm: info?.algorithm ?? 'round_robin', peer, count: peers.length }));
-      how = info?.algorithm ?? 'round_robin';
-      if (affinity) {
-        out.responseHeaders['Set-Cookie'] = `${affinity.cookieName}=${affinityCookieValue(peer)}; Path=${affinity.cookiePath}; HttpOnly`;
-      }
-    }
-  }
+  const { peer, how } = choosePeer({
+    state: ctx.input.balancer ?? newBalancerState(),
+    random: ctx.input.random,
+    info: loc.lua,
+    canary: out.canary,
+    cookies: ctx.req.cookies,
+    upstream: upstreamName,
+    peers,
+    notes: out.notes,
+    responseHeaders: out.responseHeaders,
+  });
   out.endpoint = peer;
   const chosen: StepEffect = { kind: 'upstream', upstream: upstreamName, peer, how };
   if (out.canary) chosen.canary = true;
   out.trail.push({ id: upstream.id, matched: true, effect: chosen });
+  return peer;
+}
 
+/** The proxied request: headers from proxy_set_header, the rewritten path; a peer that is one of this
+ *  nginx's own sockets (ingress-nginx's internal default server) is evaluated in turn. */
+function proxyPhase(
+  ctx: RequestContext,
+  to: { location: NginxBlock; upstream: string; peer: string; uri: string },
+  depth: number,
+): NginxDecision {
+  const { out, req, http, vars } = ctx;
   // Headers sent upstream: proxy_set_header of the nearest level that has any (nginx inheritance).
-  const levels: NginxBlock[] = [loc.block, sel.block, http];
+  const levels: NginxBlock[] = [to.location, ctx.server, http];
   const setters = levels.map((l) => childDirectives(l, 'proxy_set_header')).find((x) => x.length > 0) ?? [];
   const headers: Record<string, string> = {};
-  for (const s of setters) headers[s.args[0]!] = expand(s.args[1] ?? '', { ...vars, uri: currentUri });
-  const upstreamPath = currentUri === uri ? req.path : currentUri + (vars.args ? `?${vars.args}` : '');
+  for (const s of setters) headers[s.args[0]!] = expand(s.args[1] ?? '', { ...vars, uri: to.uri });
+  const upstreamPath = to.uri === ctx.uri ? req.path : to.uri + (vars.args ? `?${vars.args}` : '');
   out.upstreamRequest = { method: req.method ?? 'GET', path: upstreamPath, headers };
 
-  // A peer that is one of this nginx's own sockets (the internal default server) is evaluated in turn.
-  const [addr, p] = peer.split(':');
+  const isDefault = to.upstream === DEFAULT_BACKEND_UPSTREAM;
+  const [addr, p] = to.peer.split(':');
   const ownSocket = childBlocks(http, 'server').some((s) =>
     childDirectives(s, 'listen').some((l) => {
       const lp = listenPort(l.args[0] ?? '');
@@ -571,14 +597,21 @@ function evaluate(input: MatchNginxInput, depth: number): NginxDecision {
   );
   const inner = depth === 0 && ownSocket ? selectNginxServer(http, '', addr, Number(p)) : null;
   if (inner && depth === 0) {
-    const innerDecision = evaluate({ ...input, request: { ...req, scheme: 'http', host: '', path: upstreamPath, localAddress: addr, port: Number(p) } }, depth + 1);
-    notes.push(note('note.nginx.internal', { peer }), ...innerDecision.notes);
+    const request: IngressRequest = {
+      ...req,
+      scheme: 'http',
+      host: '',
+      path: upstreamPath,
+      localAddress: addr,
+      port: Number(p),
+    };
+    const innerDecision = evaluate({ ...ctx.input, request }, depth + 1);
+    out.notes.push(note('note.nginx.internal', { peer: to.peer }), ...innerDecision.notes);
     out.trail.push(...innerDecision.trail);
-    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: upstreamName === DEFAULT_BACKEND_UPSTREAM, ownServer: true };
+    return { ...out, outcome: 'proxy', status: innerDecision.status, defaultBackend: isDefault, ownServer: true };
   }
   // A lab backend answers 200; the controller's default backend pods answer 404.
-  const isDefault = upstreamName === DEFAULT_BACKEND_UPSTREAM;
-  return { ...out, outcome: 'proxy', status: isDefault ? 404 : 200, defaultBackend: isDefault, decidedBy: out.decidedBy };
+  return { ...out, outcome: 'proxy', status: isDefault ? 404 : 200, defaultBackend: isDefault };
 }
 
 function evalIf(args: readonly string[], vars: Vars): boolean {
@@ -606,7 +639,9 @@ function finishReturn(out: NginxDecision, args: readonly string[], vars: Vars, d
   const redirect = url !== null && [301, 302, 303, 307, 308].includes(status) ? url : null;
   const effect: StepEffect = { kind: 'http-return', status, ...(redirect ? { location: redirect } : {}) };
   out.trail.push({ id: decidedBy, matched: true, effect });
-  out.notes.push(redirect ? note('note.nginx.returnRedirect', { status, url: redirect }) : note('note.nginx.return', { status }));
+  out.notes.push(
+    redirect ? note('note.nginx.returnRedirect', { status, url: redirect }) : note('note.nginx.return', { status }),
+  );
   return {
     ...out,
     outcome: redirect ? 'redirect' : 'return',

@@ -25,7 +25,7 @@ import { artifactText } from '../../artifact';
 import type { IngressRequest, NginxDecision } from './match';
 import { matchNginx, newBalancerState } from './match';
 import { seed001Cluster } from '../fixtures';
-import { renderNotes } from '../../trace/notes';
+import { renderNotes } from '../../notes';
 
 // ---------------------------------------------------------------- environment
 

@@ -5,7 +5,7 @@
 // servers (only kept with allowEmptyServices) answers 503.
 // PathPrefix is a plain string prefix, so Prefix /v1 also matches /v11 [TRAEFIK-11200].
 
-import { note, type Note } from '../../trace/notes';
+import { note, type Note } from '../../notes';
 import type { ArtifactRef, RenderedArtifact } from '../../artifact';
 import { findLine } from '../../artifact';
 import { assertNever } from '../../util/assert';

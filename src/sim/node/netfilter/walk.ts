@@ -9,12 +9,12 @@
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
 
 import type { ArtifactRef } from '../../artifact';
-import { cidrContains, ipToInt, parseCidr, type Cidr } from '../../net/ip';
+import { cidrContains, ipToInt, maskOf, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
 import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../../proxy/types';
-import type { Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
+import type { BuiltinChain, Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
 
 /** Per-node runtime state of the netfilter modules with memory: xt_recent tables and nfacct counters. */
 export interface NetfilterRuntime {
@@ -35,9 +35,50 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
 
 const LOOPBACK = parseCidr('127.0.0.0/8')!;
 
-/** Chains by table and name, built once per ruleset. */
+/** One -p, -s or -d of a rule, in one shape for all three (the walker's innermost loop). */
+interface HeaderMatch {
+  field: 'protocol' | 'source' | 'destination';
+  /** -p: iptables' lower-case name. */
+  protocol: string;
+  /** -s/-d: the network and mask as numbers; `valid` false for a text that does not parse (it
+   *  matches no packet). */
+  base: number;
+  mask: number;
+  valid: boolean;
+  negate: boolean;
+}
+
+/** `-m statistic --mode random --probability p` with p parsed once (kube-proxy writes %0.10f). */
+interface RandomMatch {
+  kind: 'random';
+  probability: number;
+}
+
+/** The -m matches the walker evaluates: every kind that can say no or has an effect. */
+type ExtMatch =
+  | Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' }>
+  | RandomMatch;
+
+/** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
+ *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
+interface CompiledRule {
+  rule: Rule;
+  header: HeaderMatch[];
+  ext: ExtMatch[];
+  /** The chain a jump or goto names, resolved on first use (null: no such chain). */
+  next?: CompiledChain | null;
+}
+
+interface CompiledChain {
+  chain: Chain;
+  rules: CompiledRule[];
+}
+
+/** Chains by table and name, built once per ruleset; a chain's rules are compiled the first time a
+ *  walk enters it (rulesets are immutable, so a batch run walks the compiled form many times). */
 export class RulesetIndex {
   private readonly chains = new Map<TableName, Map<string, Chain>>();
+  private readonly compiledChains = new Map<TableName, Map<string, CompiledChain | null>>();
   constructor(readonly ruleset: Ruleset) {
     for (const t of ruleset.order) {
       const m = new Map<string, Chain>();
@@ -47,6 +88,17 @@ export class RulesetIndex {
   }
   chain(table: TableName, name: string): Chain | undefined {
     return this.chains.get(table)?.get(name);
+  }
+  compiled(table: TableName, name: string): CompiledChain | null {
+    let byName = this.compiledChains.get(table);
+    if (!byName) this.compiledChains.set(table, (byName = new Map()));
+    let c = byName.get(name);
+    if (c === undefined) {
+      const chain = this.chain(table, name);
+      c = chain ? { chain, rules: chain.rules.map(compileRule) } : null;
+      byName.set(name, c);
+    }
+    return c;
   }
 }
 
@@ -76,21 +128,32 @@ function ipInt(ip: string): number | null {
   return n;
 }
 
-type HeaderMatch = { kind: 'protocol'; protocol: string; negate: boolean } | { kind: 'source' | 'destination'; cidr: Cidr | null; negate: boolean };
-const headerCache = new WeakMap<Rule, HeaderMatch[]>();
-
-/** A rule's -p/-s/-d matches, parsed once per rule (rules are immutable and shared between rulesets). */
-function ruleHeader(rule: Rule): HeaderMatch[] {
-  let h = headerCache.get(rule);
-  if (!h) {
-    h = [];
-    for (const m of rule.matches) {
-      if (m.kind === 'protocol') h.push({ kind: 'protocol', protocol: m.protocol, negate: !!m.negate });
-      else if (m.kind === 'source' || m.kind === 'destination') h.push({ kind: m.kind, cidr: cachedCidr(m.cidr), negate: !!m.negate });
+function compileRule(rule: Rule): CompiledRule {
+  const header: HeaderMatch[] = [];
+  const ext: ExtMatch[] = [];
+  for (const m of rule.matches) {
+    switch (m.kind) {
+      case 'protocol':
+        header.push({ field: 'protocol', protocol: m.protocol, base: 0, mask: 0, valid: true, negate: !!m.negate });
+        break;
+      case 'source':
+      case 'destination': {
+        const cidr = cachedCidr(m.cidr);
+        const mask = cidr ? maskOf(cidr.prefix) : 0;
+        header.push({ field: m.kind, protocol: '', base: cidr?.base ?? 0, mask, valid: !!cidr, negate: !!m.negate });
+        break;
+      }
+      case 'comment':
+      case 'module':
+        break;
+      case 'statistic':
+        ext.push({ kind: 'random', probability: Number(m.probability) });
+        break;
+      default:
+        ext.push(m);
     }
-    headerCache.set(rule, h);
   }
-  return h;
+  return { rule, header, ext };
 }
 
 function localCidrs(addresses: readonly string[]): Cidr[] {
@@ -148,11 +211,15 @@ export interface WalkResult {
   steps: RuleStep[];
 }
 
+/** A built-in chain that stopped the packet. */
+type HookVerdict = { verdict: 'DROP' | 'REJECT'; where: WalkDecision };
+
 type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
 
 const MAX_DEPTH = 64;
 
 const NO_MATCH: StepEffect = { kind: 'no-match' };
+const CONTINUE: ChainOutcome = { kind: 'continue' };
 
 class Walker {
   readonly steps: RuleStep[] = [];
@@ -160,47 +227,67 @@ class Walker {
   ct: CtState[] = ['NEW'];
   dnat?: WalkResult['dnat'];
   snat?: WalkResult['snat'];
-  private readonly rt: NetfilterRuntime;
-  private rng: SeededRandom;
+  /** The node's recent/nfacct state and the statistic draws' generator, fetched when a rule needs
+   *  them (most walks meet no recent or nfacct match, and no draw before a DNAT is chosen). */
+  private runtime?: NetfilterRuntime;
+  private random?: SeededRandom;
   private readonly local: Cidr[];
   private readonly recordSteps: boolean;
   private detail: RuleStep['detail'];
   /** The hook whose built-in chain is being walked. */
   private hookNow: Hook = 'prerouting';
+  /** The packet's protocol as -p writes it, and its addresses as numbers (null: not IPv4). NAT
+   *  targets change the addresses (setPacket), never the protocol. */
+  private readonly proto: string;
+  private srcInt: number | null = null;
+  private dstInt: number | null = null;
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
-    this.packet = { ...input.packet };
-    this.rt = netfilterRuntime(input.state, input.nodeKey);
-    this.rng = new SeededRandom(input.state.rand);
+    this.packet = input.packet;
+    this.setPacket({ ...input.packet });
+    this.proto = input.packet.protocol.toLowerCase();
     this.local = localCidrs(input.localAddresses);
   }
 
+  private setPacket(p: Packet): void {
+    if (p.src !== this.packet.src || this.srcInt === null) this.srcInt = ipInt(p.src);
+    if (p.dst !== this.packet.dst || this.dstInt === null) this.dstInt = ipInt(p.dst);
+    this.packet = p;
+  }
+
   finish(): void {
-    this.input.state.rand = this.rng.state();
+    if (this.random) this.input.state.rand = this.random.state();
+  }
+
+  private get rt(): NetfilterRuntime {
+    return (this.runtime ??= netfilterRuntime(this.input.state, this.input.nodeKey));
+  }
+
+  private get rng(): SeededRandom {
+    return (this.random ??= new SeededRandom(this.input.state.rand));
   }
 
   isLocal(ip: string): boolean {
-    const n = ipInt(ip);
-    return n !== null && this.local.some((c) => cidrContains(c, n));
+    return this.isLocalInt(ipInt(ip));
   }
 
+  private isLocalInt(n: number | null): boolean {
+    if (n === null) return false;
+    for (const c of this.local) if (cidrContains(c, n)) return true;
+    return false;
+  }
 
   /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
-  private headerMatches(rule: Rule): boolean {
-    const p = this.packet;
-    for (const h of ruleHeader(rule)) {
+  private headerMatches(rule: CompiledRule): boolean {
+    const header = rule.header;
+    for (let i = 0; i < header.length; i++) {
+      const h = header[i]!;
       let ok: boolean;
-      switch (h.kind) {
-        case 'protocol':
-          ok = p.protocol.toLowerCase() === h.protocol;
-          break;
-        case 'source':
-        case 'destination': {
-          const n = ipInt(h.kind === 'source' ? p.src : p.dst);
-          ok = !!h.cidr && n !== null && cidrContains(h.cidr, n);
-          break;
-        }
+      if (h.field === 'protocol') ok = this.proto === h.protocol;
+      else {
+        const n = h.field === 'source' ? this.srcInt : this.dstInt;
+        ok = h.valid && n !== null && ((n & h.mask) >>> 0) === h.base;
       }
       if (ok === h.negate) return false;
     }
@@ -210,43 +297,37 @@ class Walker {
   /** Extension matches, in order, with their side effects (statistic draws, recent --set, nfacct).
    *  `this.detail` ends as the last stateful or random match's detail (one field, not a list per rule:
    *  batch runs walk these rules many times). */
-  private extensionMatches(rule: Rule): boolean {
+  private extensionMatches(rule: CompiledRule): boolean {
     const p = this.packet;
     this.detail = undefined;
-    for (const m of rule.matches) {
-      if (!this.extensionMatch(m, p)) return false;
+    const ext = rule.ext;
+    for (let i = 0; i < ext.length; i++) {
+      if (!this.extensionMatch(ext[i]!, p)) return false;
     }
     return true;
   }
 
-  private extensionMatch(m: Match, p: Packet): boolean {
+  private extensionMatch(m: ExtMatch, p: Packet): boolean {
     switch (m.kind) {
-      case 'comment':
-      case 'module':
-      case 'protocol':
-      case 'source':
-      case 'destination':
-        return true;
       case 'sport':
         return (p.srcPort === m.port) !== !!m.negate;
       case 'dport':
         return (p.dstPort === m.port) !== !!m.negate;
-      case 'addrtype': {
-        const ip = m.dir === 'src' ? p.src : p.dst;
-        return this.isLocal(ip) !== !!m.negate;
-      }
+      case 'addrtype':
+        return this.isLocalInt(m.dir === 'src' ? this.srcInt : this.dstInt) !== !!m.negate;
       case 'mark': {
         const mask = m.mask ?? 0xffffffff;
         return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
       }
       case 'conntrack': {
-        const hit = m.states.some((s) => this.ct.includes(s));
+        let hit = false;
+        for (const s of m.states) if (this.ct.includes(s)) hit = true;
         return hit !== !!m.negate;
       }
-      case 'statistic': {
-        const probability = Number(m.probability);
+      case 'random': {
+        const probability = m.probability;
         const draw = this.rng.next();
-        this.detail = { kind: 'statistic', probability, draw };
+        if (this.recordSteps) this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
       }
       case 'recent': {
@@ -263,7 +344,9 @@ class Walker {
           // --reap purges entries at least --seconds old from the whole table (xt_recent recent_entry_reap).
           for (const [ip, t] of Object.entries(table)) if (now - t >= m.seconds) delete table[ip];
         }
-        this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
+        if (this.recordSteps) {
+          this.detail = { kind: 'recent', name: m.name, hit, ...(age === undefined ? {} : { ageSeconds: age }) };
+        }
         return hit;
       }
       case 'nfacct':
@@ -278,6 +361,7 @@ class Walker {
     }
   }
 
+  /** A rule that matched (call only when recording: the effect and text are built for the learner). */
   private record(
     table: TableName,
     chain: string,
@@ -286,7 +370,6 @@ class Walker {
     action: string,
     detail?: RuleStep['detail'],
   ): void {
-    if (!this.recordSteps) return;
     this.push('matched', table, chain, rule, effect, action, detail);
   }
 
@@ -311,92 +394,121 @@ class Walker {
     this.steps.push(step);
   }
 
-  walkChain(table: TableName, name: string, depth: number): ChainOutcome {
-    if (depth > MAX_DEPTH) throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${name} (a loop?)`);
-    const chain = this.input.index.chain(table, name);
-    if (!chain) return { kind: 'continue' };
-    for (const rule of chain.rules) {
-      if (!this.headerMatches(rule)) {
-        if (this.recordSteps) this.miss(table, name, rule);
+  private walkCompiled(table: TableName, chain: CompiledChain, depth: number): ChainOutcome {
+    const name = chain.chain.name;
+    for (const cr of chain.rules) {
+      if (!this.headerMatches(cr)) {
+        if (this.recordSteps) this.miss(table, name, cr.rule);
         continue;
       }
-      const ok = this.extensionMatches(rule);
+      const ok = this.extensionMatches(cr);
       const detail = this.detail;
       if (!ok) {
         // The learner sees the draw (or the recent table) that said no.
-        if (this.recordSteps) this.miss(table, name, rule, detail);
+        if (this.recordSteps) this.miss(table, name, cr.rule, detail);
         continue;
       }
-      const out = this.applyTarget(table, name, rule, rule.target, depth, detail);
+      const out = this.applyTarget(table, name, cr, depth, detail);
       if (out === 'next') continue;
       return out;
     }
-    return { kind: 'continue' };
+    return CONTINUE;
   }
 
-  private applyTarget(table: TableName, chain: string, rule: Rule, t: Target, depth: number, detail: RuleStep['detail']): ChainOutcome | 'next' {
-    const here: WalkDecision = { table, chain, rule };
+  /** Walks the chain a jump or goto names (resolved once per compiled rule). */
+  private enter(table: TableName, cr: CompiledRule, target: string, depth: number): ChainOutcome {
+    if (depth > MAX_DEPTH) {
+      throw new Error(`netfilter: chain nesting deeper than ${MAX_DEPTH} at ${table}/${target} (a loop?)`);
+    }
+    if (cr.next === undefined) cr.next = this.input.index.compiled(table, target);
+    return cr.next ? this.walkCompiled(table, cr.next, depth) : CONTINUE;
+  }
+
+  private applyTarget(
+    table: TableName,
+    chain: string,
+    cr: CompiledRule,
+    depth: number,
+    detail: RuleStep['detail'],
+  ): ChainOutcome | 'next' {
+    const rule = cr.rule;
+    const t = rule.target;
+    const rec = this.recordSteps;
     switch (t.kind) {
       case 'jump': {
-        this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
-        const r = this.walkChain(table, t.chain, depth + 1);
+        if (rec) this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
+        const r = this.enter(table, cr, t.chain, depth + 1);
         return r.kind === 'continue' ? 'next' : r;
       }
       case 'goto': {
-        this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
+        if (rec) {
+          this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
+        }
         // A goto's chain returns to this chain's caller.
-        return this.walkChain(table, t.chain, depth + 1);
+        return this.enter(table, cr, t.chain, depth + 1);
       }
       case 'RETURN':
-        this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
-        return { kind: 'continue' };
+        if (rec) this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
+        return CONTINUE;
       case 'ACCEPT':
-        this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
-        return { kind: 'verdict', verdict: 'ACCEPT', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
+        return { kind: 'verdict', verdict: 'ACCEPT', where: { table, chain, rule } };
       case 'DROP':
-        this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
-        return { kind: 'verdict', verdict: 'DROP', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
+        return { kind: 'verdict', verdict: 'DROP', where: { table, chain, rule } };
       case 'REJECT':
-        this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
-        return { kind: 'verdict', verdict: 'REJECT', where: here };
+        if (rec) this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
+        return { kind: 'verdict', verdict: 'REJECT', where: { table, chain, rule } };
       case 'DNAT': {
-        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-        this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
-        this.packet = { ...this.packet, dst: t.ip, ...(t.port === undefined ? {} : { dstPort: t.port }) };
+        if (rec) {
+          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+          this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
+        }
+        const p = { ...this.packet, dst: t.ip };
+        if (t.port !== undefined) p.dstPort = t.port;
+        this.setPacket(p);
         this.ct.push('DNAT');
         this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'SNAT': {
-        const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-        this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
-        this.packet = { ...this.packet, src: t.ip, ...(t.port === undefined ? {} : { srcPort: t.port }) };
+        if (rec) {
+          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+          this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
+        }
+        const p = { ...this.packet, src: t.ip };
+        if (t.port !== undefined) p.srcPort = t.port;
+        this.setPacket(p);
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'MASQUERADE': {
         const ip = this.input.masqueradeAddress;
-        this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
-        this.packet = { ...this.packet, src: ip };
+        if (rec) {
+          this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
+        }
+        this.setPacket({ ...this.packet, src: ip });
         if (!this.ct.includes('SNAT')) this.ct.push('SNAT');
         this.snat = { ip, masquerade: true, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: here };
+        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
       }
       case 'MARK': {
         const cur = this.packet.mark ?? 0;
         const mark =
           t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
-        this.packet = { ...this.packet, mark: mark >>> 0 };
-        const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
-        const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
-        this.record(table, chain, rule, effect, text, detail);
+        this.setPacket({ ...this.packet, mark: mark >>> 0 });
+        if (rec) {
+          const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
+          const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
+          this.record(table, chain, rule, effect, text, detail);
+        }
         return 'next';
       }
       case 'REDIRECT':
         return this.redirect(table, chain, rule, t, detail);
       case 'none':
-        this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
+        if (rec) this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
         return 'next';
       default:
         return assertNever(t, 'target');
@@ -415,22 +527,26 @@ class Walker {
     const incoming = this.input.redirectAddress ?? this.input.masqueradeAddress;
     const ip = this.input.origin === 'local' ? '127.0.0.1' : incoming;
     const port = t.toPorts ?? this.packet.dstPort;
-    this.record(table, chain, rule, { kind: 'redirect', to: `${ip}:${port}` }, `REDIRECT to ${ip}:${port}`, detail);
-    this.packet = { ...this.packet, dst: ip, dstPort: port };
+    if (this.recordSteps) {
+      const to = `${ip}:${port}`;
+      this.record(table, chain, rule, { kind: 'redirect', to }, `REDIRECT to ${to}`, detail);
+    }
+    this.setPacket({ ...this.packet, dst: ip, dstPort: port });
     this.ct.push('DNAT');
     this.dnat = { ip, port, table, chain, rule, redirect: true };
     return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
   }
 
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
-  hook(table: TableName, chain: string): { verdict: 'DROP' | 'REJECT'; where: WalkDecision } | undefined {
-    this.hookNow = chain.toLowerCase() as Hook;
-    const r = this.walkChain(table, chain, 0);
+  hook(table: TableName, chain: BuiltinChain, hook: Hook): HookVerdict | undefined {
+    this.hookNow = hook;
+    const compiled = this.input.index.compiled(table, chain);
+    const r = compiled ? this.walkCompiled(table, compiled, 0) : CONTINUE;
     if (r.kind === 'verdict') {
       if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { verdict: r.verdict, where: r.where };
       return undefined;
     }
-    const policy = this.input.index.chain(table, chain)?.policy ?? 'ACCEPT';
+    const policy = compiled?.chain.policy ?? 'ACCEPT';
     if (policy === 'DROP') return { verdict: 'DROP', where: { table, chain } };
     return undefined;
   }
@@ -457,48 +573,60 @@ function describeTarget(t: Target): string {
   }
 }
 
+function done(
+  w: Walker,
+  before: Packet,
+  verdict: WalkVerdict,
+  path: WalkResult['path'],
+  decidedBy?: WalkDecision,
+): WalkResult {
+  w.finish();
+  const r: WalkResult = { verdict, path, before, after: w.packet, steps: w.steps };
+  if (decidedBy) r.decidedBy = decidedBy;
+  if (w.dnat) r.dnat = w.dnat;
+  if (w.snat) r.snat = w.snat;
+  return r;
+}
+
+const LOCAL_HOOKS = [
+  ['nat', 'OUTPUT', 'output'],
+  ['filter', 'OUTPUT', 'output'],
+  ['nat', 'POSTROUTING', 'postrouting'],
+] as const;
+const FORWARD_HOOKS = [
+  ['filter', 'FORWARD', 'forward'],
+  ['nat', 'POSTROUTING', 'postrouting'],
+] as const;
+
 /** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
 export function walkPacket(input: WalkInput): WalkResult {
   const w = new Walker(input);
   const before = { ...input.packet };
-  const done = (verdict: WalkVerdict, path: WalkResult['path'], decidedBy?: WalkDecision): WalkResult => {
-    w.finish();
-    return {
-      verdict,
-      path,
-      before,
-      after: w.packet,
-      steps: w.steps,
-      ...(decidedBy ? { decidedBy } : {}),
-      ...(w.dnat ? { dnat: w.dnat } : {}),
-      ...(w.snat ? { snat: w.snat } : {}),
-    };
-  };
 
   if (input.origin === 'local') {
-    for (const [table, chain] of [['nat', 'OUTPUT'], ['filter', 'OUTPUT'], ['nat', 'POSTROUTING']] as const) {
-      const r = w.hook(table, chain);
-      if (r) return done(r.verdict, 'output', r.where);
+    for (const [table, chain, hook] of LOCAL_HOOKS) {
+      const r = w.hook(table, chain, hook);
+      if (r) return done(w, before, r.verdict, 'output', r.where);
     }
     if (w.isLocal(w.packet.dst)) {
       // Looped back to this host: it now passes INPUT (nat is already bound for this connection).
-      const r = w.hook('filter', 'INPUT');
-      if (r) return done(r.verdict, 'input', r.where);
-      return done('ACCEPT', 'input');
+      const r = w.hook('filter', 'INPUT', 'input');
+      if (r) return done(w, before, r.verdict, 'input', r.where);
+      return done(w, before, 'ACCEPT', 'input');
     }
-    return done('ACCEPT', 'output');
+    return done(w, before, 'ACCEPT', 'output');
   }
 
-  const pre = w.hook('nat', 'PREROUTING');
-  if (pre) return done(pre.verdict, 'input', pre.where);
+  const pre = w.hook('nat', 'PREROUTING', 'prerouting');
+  if (pre) return done(w, before, pre.verdict, 'input', pre.where);
   if (w.isLocal(w.packet.dst)) {
-    const r = w.hook('filter', 'INPUT');
-    if (r) return done(r.verdict, 'input', r.where);
-    return done('ACCEPT', 'input');
+    const r = w.hook('filter', 'INPUT', 'input');
+    if (r) return done(w, before, r.verdict, 'input', r.where);
+    return done(w, before, 'ACCEPT', 'input');
   }
-  for (const [table, chain] of [['filter', 'FORWARD'], ['nat', 'POSTROUTING']] as const) {
-    const r = w.hook(table, chain);
-    if (r) return done(r.verdict, 'forward', r.where);
+  for (const [table, chain, hook] of FORWARD_HOOKS) {
+    const r = w.hook(table, chain, hook);
+    if (r) return done(w, before, r.verdict, 'forward', r.where);
   }
-  return done('ACCEPT', 'forward');
+  return done(w, before, 'ACCEPT', 'forward');
 }

@@ -170,22 +170,28 @@ interface Ctx {
   localhostNodePorts: boolean;
 }
 
-/** The rules of one service port (the body of syncProxyRules' per-service loop). */
-function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
-  const { info, clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints: hasEndpoints } = sp;
-  const spn = info.name;
-  const proto = ipProto(info.protocol);
-  const names = serviceChainNames(spn, proto);
-  const out: ServicePortRules = {
-    port: sp,
-    filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
-    nat: { services: [], nodePorts: [] },
-    chains: [],
-  };
-  const usesClusterEndpoints = !info.internalPolicyLocal || (externallyAccessible(info) && !info.externalPolicyLocal);
-  const usesLocalEndpoints = info.internalPolicyLocal || (externallyAccessible(info) && info.externalPolicyLocal);
-  const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints;
-  const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints;
+/** What syncProxyRules decides per service port before it writes a rule: which chains are used and
+ *  where each kind of traffic goes (the variables at the head of upstream's per-service loop). */
+interface ServicePortPlan {
+  names: ReturnType<typeof serviceChainNames>;
+  usesClusterPolicyChain: boolean;
+  usesLocalPolicyChain: boolean;
+  hasInternalEndpoints: boolean;
+  internalTrafficChain: string;
+  hasExternalEndpoints: boolean;
+  externalPolicyChain: string;
+  usesExternalTrafficChain: boolean;
+  /** loadBalancerSourceRanges as kube-proxy parses them. */
+  ranges: string[];
+  usesFWChain: boolean;
+  loadBalancerTrafficChain: string;
+}
+
+function servicePortPlan(sp: ProxyServicePort, names: ReturnType<typeof serviceChainNames>): ServicePortPlan {
+  const { info, clusterEndpoints, localEndpoints, hasAnyEndpoints: hasEndpoints } = sp;
+  const external = externallyAccessible(info);
+  const usesClusterEndpoints = !info.internalPolicyLocal || (external && !info.externalPolicyLocal);
+  const usesLocalEndpoints = info.internalPolicyLocal || (external && info.externalPolicyLocal);
 
   let hasInternalEndpoints = hasEndpoints;
   const internalTrafficChain = info.internalPolicyLocal ? names.svl : names.svc;
@@ -193,219 +199,111 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   let hasExternalEndpoints = hasEndpoints;
   const externalPolicyChain = info.externalPolicyLocal ? names.svl : names.svc;
   if (info.externalPolicyLocal && localEndpoints.length === 0) hasExternalEndpoints = false;
-  const usesExternalTrafficChain = hasEndpoints && externallyAccessible(info);
   const ranges = sourceRanges(info.loadBalancerSourceRanges);
   const usesFWChain = hasEndpoints && info.loadBalancerIPs.length > 0 && ranges.length > 0;
-  const loadBalancerTrafficChain = usesFWChain ? names.fw : names.ext;
+  return {
+    names,
+    usesClusterPolicyChain: clusterEndpoints.length > 0 && usesClusterEndpoints,
+    usesLocalPolicyChain: localEndpoints.length > 0 && usesLocalEndpoints,
+    hasInternalEndpoints,
+    internalTrafficChain,
+    hasExternalEndpoints,
+    externalPolicyChain,
+    usesExternalTrafficChain: hasEndpoints && external,
+    ranges,
+    usesFWChain,
+    loadBalancerTrafficChain: usesFWChain ? names.fw : names.ext,
+  };
+}
 
+/** One service port being written: its plan, its output, and the per-service chains' rules so far. */
+interface ServicePortWriter {
+  ctx: Ctx;
+  sp: ProxyServicePort;
+  info: ProxyServicePort['info'];
+  spn: ServicePortName;
+  proto: IpProtocol;
+  plan: ServicePortPlan;
+  out: ServicePortRules;
+  /** The REJECT (no endpoints) or DROP (no local endpoints) of traffic that has nowhere to go. */
+  internalFilter: { c: string; t: 'REJECT' | 'DROP' };
+  externalFilter: { c: string; t: 'REJECT' | 'DROP' };
+  /** Shared match objects: a large cluster repeats them across hundreds of thousands of rules. */
+  clusterIPComment: Match;
+  spnComment: Match;
+  /** Per-service chains' rules, in generation order. */
+  chainRules: Map<string, Rule[]>;
+}
+
+const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
+/** The id of a rule in a top-level chain: table, chain, service port, what it captures. */
+const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
+  `${table}/${chain}/${w.spn}/${what}`;
+
+function ruleList(w: ServicePortWriter, chain: string): Rule[] {
+  let l = w.chainRules.get(chain);
+  if (!l) w.chainRules.set(chain, (l = []));
+  return l;
+}
+
+function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: Target): void {
+  const l = ruleList(w, chain);
+  l.push({ id: `nat/${chain}/${l.length}`, matches, target });
+}
+
+/** The rules of one service port (the body of syncProxyRules' per-service loop), section by section
+ *  as upstream writes them: capture each address the Service answers on, then the per-service chains. */
+function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+  const { info, hasAnyEndpoints: hasEndpoints } = sp;
+  const spn = info.name;
+  const proto = ipProto(info.protocol);
+  const plan = servicePortPlan(sp, serviceChainNames(spn, proto));
   const noEndpoints = `${spn} has no endpoints`;
   const noLocal = `${spn} has no local endpoints`;
   const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
-  const externalFilter = internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' as const };
-  const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
-  const top = (table: string, chain: string, what: string) => `${table}/${chain}/${spn}/${what}`;
-
-  // Shared match objects: a large cluster repeats them across hundreds of thousands of rules.
-  const clusterIPComment = comment(`${spn} cluster IP`);
-  const spnComment = comment(spn);
-
-  // Capture the clusterIP.
-  if (hasInternalEndpoints) {
-    out.nat.services.push({
-      id: top('nat', KUBE_SERVICES, 'cluster-ip'),
-      matches: [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
-      target: jump(internalTrafficChain),
-    });
-  } else {
-    out.filter.services.push({
-      id: top('filter', KUBE_SERVICES, 'cluster-ip'),
-      matches: [comment(internalFilter.c), ...portMatch(proto, info.port, info.clusterIP)],
-      target: filterTarget(internalFilter.t),
-    });
-  }
-
-  // Capture externalIPs.
-  for (const ip of info.externalIPs) {
-    if (hasEndpoints) {
-      out.nat.services.push({
-        id: top('nat', KUBE_SERVICES, `external-ip/${ip}`),
-        matches: [comment(`${spn} external IP`), ...portMatch(proto, info.port, ip)],
-        target: jump(names.ext),
-      });
-    }
-    if (!hasExternalEndpoints) {
-      out.filter.externalServices.push({
-        id: top('filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
-        matches: [comment(externalFilter.c), ...portMatch(proto, info.port, ip)],
-        target: filterTarget(externalFilter.t),
-      });
-    }
-  }
-
-  // Capture load-balancer ingress.
-  for (const ip of info.loadBalancerIPs) {
-    if (hasEndpoints) {
-      out.nat.services.push({
-        id: top('nat', KUBE_SERVICES, `lb-ip/${ip}`),
-        matches: [comment(`${spn} loadbalancer IP`), ...portMatch(proto, info.port, ip)],
-        target: jump(loadBalancerTrafficChain),
-      });
-    }
-    if (usesFWChain) {
-      out.filter.proxyFirewall.push({
-        id: top('filter', KUBE_PROXY_FIREWALL, `lb-ip/${ip}`),
-        matches: [comment(`${spn} traffic not accepted by ${names.fw}`), ...portMatch(proto, info.port, ip)],
-        target: { kind: 'DROP' },
-      });
-    }
-  }
-  if (!hasExternalEndpoints) {
-    for (const ip of info.loadBalancerIPs) {
-      out.filter.externalServices.push({
-        id: top('filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
-        matches: [comment(externalFilter.c), ...portMatch(proto, info.port, ip)],
-        target: filterTarget(externalFilter.t),
-      });
-    }
-  }
-
-  // Capture nodeports (not subject to loadBalancerSourceRanges, as upstream notes).
-  if (info.nodePort !== 0) {
-    if (hasEndpoints) {
-      if (ctx.localhostNodePorts && ctx.nfacct) {
-        out.nat.nodePorts.push({
-          id: top('nat', KUBE_NODEPORTS, 'localhost-nodeport'),
-          matches: [
-            spnComment,
-            PROTO_MODULE[proto],
-            PROTO[proto],
-            { kind: 'destination', cidr: LOOPBACK },
-            { kind: 'dport', port: info.nodePort },
-            { kind: 'nfacct', name: NFACCT_LOCALHOST_NODEPORTS },
-          ],
-          target: jump(names.ext),
-        });
-      }
-      out.nat.nodePorts.push({
-        id: top('nat', KUBE_NODEPORTS, 'nodeport'),
-        matches: [spnComment, ...portMatch(proto, info.nodePort)],
-        target: jump(names.ext),
-      });
-    }
-    if (!hasExternalEndpoints) {
-      out.filter.externalServices.push({
-        id: top('filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
-        matches: [comment(externalFilter.c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
-        target: filterTarget(externalFilter.t),
-      });
-    }
-  }
-
-  // Capture healthCheckNodePorts, whether or not there are local endpoints.
-  if (info.healthCheckNodePort !== 0) {
-    out.filter.nodePorts.push({
-      id: top('filter', KUBE_NODEPORTS, 'health-check'),
-      matches: [comment(`${spn} health check node port`), ...portMatch('tcp', info.healthCheckNodePort)],
-      target: { kind: 'ACCEPT' },
-    });
-  }
-
-  // Per-service chains. Rules are collected per chain in generation order.
-  const chainRules = new Map<string, Rule[]>();
-  const ruleList = (chain: string): Rule[] => {
-    let l = chainRules.get(chain);
-    if (!l) chainRules.set(chain, (l = []));
-    return l;
-  };
-  const add = (chain: string, matches: Match[], target: Target) => {
-    const l = ruleList(chain);
-    l.push({ id: `nat/${chain}/${l.length}`, matches, target });
+  const w: ServicePortWriter = {
+    ctx,
+    sp,
+    info,
+    spn,
+    proto,
+    plan,
+    out: {
+      port: sp,
+      filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
+      nat: { services: [], nodePorts: [] },
+      chains: [],
+    },
+    internalFilter,
+    externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
+    clusterIPComment: comment(`${spn} cluster IP`),
+    spnComment: comment(spn),
+    chainRules: new Map(),
   };
 
-  // Internal traffic: the masquerade rule heads the internal traffic chain.
-  if (hasInternalEndpoints) {
-    const cip = [clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)];
-    if (ctx.settings.masqueradeAll) add(internalTrafficChain, cip, JUMP_MARK_MASQ);
-    else add(internalTrafficChain, [...cip, { kind: 'source', cidr: ctx.clusterCIDR, negate: true }], JUMP_MARK_MASQ);
-  }
+  captureClusterIP(w);
+  captureExternalIPs(w);
+  captureLoadBalancerIngress(w);
+  captureNodePorts(w);
+  captureHealthCheckNodePort(w);
 
+  internalTrafficMasquerade(w);
   const declared: string[] = [];
-  if (usesExternalTrafficChain) {
-    declared.push(names.ext);
-    ruleList(names.ext);
-    if (!info.externalPolicyLocal) {
-      add(names.ext, [comment(`masquerade traffic for ${spn} external destinations`)], JUMP_MARK_MASQ);
-    } else {
-      add(names.ext, [comment(`pod traffic for ${spn} external destinations`), { kind: 'source', cidr: ctx.clusterCIDR }], jump(names.svc));
-      add(names.ext, [comment(`masquerade LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], JUMP_MARK_MASQ);
-      add(names.ext, [comment(`route LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], jump(names.svc));
-    }
-    if (hasExternalEndpoints) add(names.ext, [], jump(externalPolicyChain));
+  if (plan.usesExternalTrafficChain) declared.push(externalTrafficChain(w));
+  if (plan.usesFWChain) declared.push(firewallChain(w));
+  const seps = endpointChainNames(w);
+  if (plan.usesClusterPolicyChain) {
+    declared.push(plan.names.svc);
+    writeServiceToEndpointRules(w, seps, plan.names.svc, sp.clusterEndpoints);
   }
+  if (plan.usesLocalPolicyChain) {
+    declared.push(plan.names.svl);
+    writeServiceToEndpointRules(w, seps, plan.names.svl, sp.localEndpoints);
+  }
+  const endpointChains = writeEndpointChains(w, seps);
 
-  if (usesFWChain) {
-    declared.push(names.fw);
-    const lb = comment(`${spn} loadbalancer IP`);
-    let allowFromNode = false;
-    const nodeIP = ctx.node.ips[0];
-    for (const r of ranges) {
-      add(names.fw, [lb, { kind: 'source', cidr: r }], jump(names.ext));
-      const c = parseCidr(r, true);
-      if (c && nodeIP && cidrContains(c, nodeIP)) allowFromNode = true;
-    }
-    if (allowFromNode) for (const ip of info.loadBalancerIPs) add(names.fw, [lb, { kind: 'source', cidr: ip }], jump(names.ext));
-    add(names.fw, [comment(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`)], { kind: 'none' });
-  }
-
-  const sepNames = new Map<string, string>();
-  const sepName = (ep: EndpointInfo) => {
-    let n = sepNames.get(ep.endpoint);
-    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(spn, proto, ep.endpoint)));
-    return n;
-  };
-  const sepJumps = new Map<string, Target>();
-  const sepJump = (ep: EndpointInfo): Target => {
-    let t = sepJumps.get(ep.endpoint);
-    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(sepName(ep))));
-    return t;
-  };
-  const epComment = (ep: EndpointInfo): Match[] => (ctx.largeClusterMode ? [] : [comment(`${spn} -> ${ep.endpoint}`)]);
-  const writeServiceToEndpointRules = (chain: string, eps: readonly EndpointInfo[]) => {
-    if (info.stickyMaxAgeSeconds > 0) {
-      for (const ep of eps) {
-        const sep = sepName(ep);
-        add(chain, [...epComment(ep), { kind: 'recent', name: sep, op: 'rcheck', seconds: info.stickyMaxAgeSeconds, reap: true }], sepJump(ep));
-      }
-    }
-    eps.forEach((ep, i) => {
-      const m = epComment(ep);
-      if (i < eps.length - 1) m.push(statistic(eps.length - i));
-      add(chain, m, sepJump(ep));
-    });
-  };
-  if (usesClusterPolicyChain) {
-    declared.push(names.svc);
-    writeServiceToEndpointRules(names.svc, clusterEndpoints);
-  }
-  if (usesLocalPolicyChain) {
-    declared.push(names.svl);
-    writeServiceToEndpointRules(names.svl, localEndpoints);
-  }
-
-  const seps: string[] = [];
-  let plainDnat: Match[] | undefined;
-  for (const ep of allReachableEndpoints) {
-    const sep = sepName(ep);
-    seps.push(sep);
-    const c = ctx.largeClusterMode ? [] : [spnComment];
-    add(sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
-    // Without affinity every endpoint's DNAT rule has the same matches: share one array.
-    const dnat: Match[] =
-      info.stickyMaxAgeSeconds > 0 ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]] : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
-    add(sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
-  }
-
-  for (const name of [...declared, ...seps]) out.chains.push({ name, rules: chainRules.get(name) ?? [] });
+  const { out } = w;
+  for (const name of [...declared, ...endpointChains]) out.chains.push({ name, rules: w.chainRules.get(name) ?? [] });
   out.filter = {
     services: orShared(out.filter.services),
     externalServices: orShared(out.filter.externalServices),
@@ -414,6 +312,238 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   };
   out.nat = { services: orShared(out.nat.services), nodePorts: orShared(out.nat.nodePorts) };
   return out;
+}
+
+// Capture the clusterIP.
+function captureClusterIP(w: ServicePortWriter): void {
+  const { info, proto, out, plan } = w;
+  if (plan.hasInternalEndpoints) {
+    out.nat.services.push({
+      id: topId(w, 'nat', KUBE_SERVICES, 'cluster-ip'),
+      matches: [w.clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
+      target: jump(plan.internalTrafficChain),
+    });
+  } else {
+    out.filter.services.push({
+      id: topId(w, 'filter', KUBE_SERVICES, 'cluster-ip'),
+      matches: [comment(w.internalFilter.c), ...portMatch(proto, info.port, info.clusterIP)],
+      target: filterTarget(w.internalFilter.t),
+    });
+  }
+}
+
+// Capture externalIPs.
+function captureExternalIPs(w: ServicePortWriter): void {
+  const { info, proto, out, plan, spn } = w;
+  for (const ip of info.externalIPs) {
+    if (w.sp.hasAnyEndpoints) {
+      out.nat.services.push({
+        id: topId(w, 'nat', KUBE_SERVICES, `external-ip/${ip}`),
+        matches: [comment(`${spn} external IP`), ...portMatch(proto, info.port, ip)],
+        target: jump(plan.names.ext),
+      });
+    }
+    if (!plan.hasExternalEndpoints) {
+      out.filter.externalServices.push({
+        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
+        matches: [comment(w.externalFilter.c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(w.externalFilter.t),
+      });
+    }
+  }
+}
+
+// Capture load-balancer ingress.
+function captureLoadBalancerIngress(w: ServicePortWriter): void {
+  const { info, proto, out, plan, spn } = w;
+  for (const ip of info.loadBalancerIPs) {
+    if (w.sp.hasAnyEndpoints) {
+      out.nat.services.push({
+        id: topId(w, 'nat', KUBE_SERVICES, `lb-ip/${ip}`),
+        matches: [comment(`${spn} loadbalancer IP`), ...portMatch(proto, info.port, ip)],
+        target: jump(plan.loadBalancerTrafficChain),
+      });
+    }
+    if (plan.usesFWChain) {
+      out.filter.proxyFirewall.push({
+        id: topId(w, 'filter', KUBE_PROXY_FIREWALL, `lb-ip/${ip}`),
+        matches: [comment(`${spn} traffic not accepted by ${plan.names.fw}`), ...portMatch(proto, info.port, ip)],
+        target: { kind: 'DROP' },
+      });
+    }
+  }
+  if (!plan.hasExternalEndpoints) {
+    for (const ip of info.loadBalancerIPs) {
+      out.filter.externalServices.push({
+        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
+        matches: [comment(w.externalFilter.c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(w.externalFilter.t),
+      });
+    }
+  }
+}
+
+// Capture nodeports (not subject to loadBalancerSourceRanges, as upstream notes).
+function captureNodePorts(w: ServicePortWriter): void {
+  const { info, proto, out, plan, ctx } = w;
+  if (info.nodePort === 0) return;
+  if (w.sp.hasAnyEndpoints) {
+    if (ctx.localhostNodePorts && ctx.nfacct) {
+      out.nat.nodePorts.push({
+        id: topId(w, 'nat', KUBE_NODEPORTS, 'localhost-nodeport'),
+        matches: [
+          w.spnComment,
+          PROTO_MODULE[proto],
+          PROTO[proto],
+          { kind: 'destination', cidr: LOOPBACK },
+          { kind: 'dport', port: info.nodePort },
+          { kind: 'nfacct', name: NFACCT_LOCALHOST_NODEPORTS },
+        ],
+        target: jump(plan.names.ext),
+      });
+    }
+    out.nat.nodePorts.push({
+      id: topId(w, 'nat', KUBE_NODEPORTS, 'nodeport'),
+      matches: [w.spnComment, ...portMatch(proto, info.nodePort)],
+      target: jump(plan.names.ext),
+    });
+  }
+  if (!plan.hasExternalEndpoints) {
+    out.filter.externalServices.push({
+      id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
+      matches: [comment(w.externalFilter.c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
+      target: filterTarget(w.externalFilter.t),
+    });
+  }
+}
+
+// Capture healthCheckNodePorts, whether or not there are local endpoints.
+function captureHealthCheckNodePort(w: ServicePortWriter): void {
+  const { info } = w;
+  if (info.healthCheckNodePort === 0) return;
+  w.out.filter.nodePorts.push({
+    id: topId(w, 'filter', KUBE_NODEPORTS, 'health-check'),
+    matches: [comment(`${w.spn} health check node port`), ...portMatch('tcp', info.healthCheckNodePort)],
+    target: { kind: 'ACCEPT' },
+  });
+}
+
+// Set up internal traffic handling: the masquerade rule heads the internal traffic chain.
+function internalTrafficMasquerade(w: ServicePortWriter): void {
+  const { info, plan, ctx } = w;
+  if (!plan.hasInternalEndpoints) return;
+  const cip = [w.clusterIPComment, ...portMatch(w.proto, info.port, info.clusterIP)];
+  if (ctx.settings.masqueradeAll) addRule(w, plan.internalTrafficChain, cip, JUMP_MARK_MASQ);
+  else {
+    const notPods: Match = { kind: 'source', cidr: ctx.clusterCIDR, negate: true };
+    addRule(w, plan.internalTrafficChain, [...cip, notPods], JUMP_MARK_MASQ);
+  }
+}
+
+// Set up external traffic handling (if any "external" destinations are enabled). All captured paths
+// lead here. Returns the chain's name (KUBE-EXT-...).
+function externalTrafficChain(w: ServicePortWriter): string {
+  const { info, plan, spn, ctx } = w;
+  const ext = plan.names.ext;
+  ruleList(w, ext);
+  if (!info.externalPolicyLocal) {
+    addRule(w, ext, [comment(`masquerade traffic for ${spn} external destinations`)], JUMP_MARK_MASQ);
+  } else {
+    const pods: Match = { kind: 'source', cidr: ctx.clusterCIDR };
+    addRule(w, ext, [comment(`pod traffic for ${spn} external destinations`), pods], jump(plan.names.svc));
+    addRule(w, ext, [comment(`masquerade LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], JUMP_MARK_MASQ);
+    addRule(w, ext, [comment(`route LOCAL traffic for ${spn} external destinations`), SRC_LOCAL], jump(plan.names.svc));
+  }
+  if (plan.hasExternalEndpoints) addRule(w, ext, [], jump(plan.externalPolicyChain));
+  return ext;
+}
+
+// Set up firewall chain, if needed: loadBalancerSourceRanges (and the node's own load-balancer IPs
+// when a range holds the node) go on to KUBE-EXT; the rest falls through to KUBE-PROXY-FIREWALL's DROP.
+function firewallChain(w: ServicePortWriter): string {
+  const { info, plan, spn, ctx } = w;
+  const fw = plan.names.fw;
+  const lb = comment(`${spn} loadbalancer IP`);
+  let allowFromNode = false;
+  const nodeIP = ctx.node.ips[0];
+  for (const r of plan.ranges) {
+    addRule(w, fw, [lb, { kind: 'source', cidr: r }], jump(plan.names.ext));
+    const c = parseCidr(r, true);
+    if (c && nodeIP && cidrContains(c, nodeIP)) allowFromNode = true;
+  }
+  if (allowFromNode) {
+    for (const ip of info.loadBalancerIPs) addRule(w, fw, [lb, { kind: 'source', cidr: ip }], jump(plan.names.ext));
+  }
+  addRule(w, fw, [comment(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`)], { kind: 'none' });
+  return fw;
+}
+
+/** KUBE-SEP chain names and the jumps to them, computed once per endpoint of this service port. */
+interface EndpointChains {
+  name: (ep: EndpointInfo) => string;
+  jump: (ep: EndpointInfo) => Target;
+}
+
+function endpointChainNames(w: ServicePortWriter): EndpointChains {
+  const sepNames = new Map<string, string>();
+  const name = (ep: EndpointInfo) => {
+    let n = sepNames.get(ep.endpoint);
+    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(w.spn, w.proto, ep.endpoint)));
+    return n;
+  };
+  const sepJumps = new Map<string, Target>();
+  const sepJump = (ep: EndpointInfo): Target => {
+    let t = sepJumps.get(ep.endpoint);
+    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(name(ep))));
+    return t;
+  };
+  return { name, jump: sepJump };
+}
+
+// writeServiceToEndpointRules: affinity checks first (`recent --rcheck`), then the endpoints with
+// `statistic` probabilities 1/n, 1/(n-1), ..., the last one without.
+function writeServiceToEndpointRules(
+  w: ServicePortWriter,
+  seps: EndpointChains,
+  chain: string,
+  eps: readonly EndpointInfo[],
+): void {
+  const { info } = w;
+  const epComment = (ep: EndpointInfo): Match[] =>
+    w.ctx.largeClusterMode ? [] : [comment(`${w.spn} -> ${ep.endpoint}`)];
+  if (info.stickyMaxAgeSeconds > 0) {
+    for (const ep of eps) {
+      const seconds = info.stickyMaxAgeSeconds;
+      const recent: Match = { kind: 'recent', name: seps.name(ep), op: 'rcheck', seconds, reap: true };
+      addRule(w, chain, [...epComment(ep), recent], seps.jump(ep));
+    }
+  }
+  eps.forEach((ep, i) => {
+    const m = epComment(ep);
+    if (i < eps.length - 1) m.push(statistic(eps.length - i));
+    addRule(w, chain, m, seps.jump(ep));
+  });
+}
+
+// Generate the per-endpoint chains: mark hairpin traffic for masquerade, then DNAT to the endpoint.
+// Returns their names in endpoint order.
+function writeEndpointChains(w: ServicePortWriter, seps: EndpointChains): string[] {
+  const { info, proto } = w;
+  const names: string[] = [];
+  let plainDnat: Match[] | undefined;
+  for (const ep of w.sp.allReachableEndpoints) {
+    const sep = seps.name(ep);
+    names.push(sep);
+    const c = w.ctx.largeClusterMode ? [] : [w.spnComment];
+    addRule(w, sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
+    // Without affinity every endpoint's DNAT rule has the same matches: share one array.
+    const dnat: Match[] =
+      info.stickyMaxAgeSeconds > 0
+        ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
+        : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
+    addRule(w, sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
+  }
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // kube-proxy in nftables mode for one node (GA in 1.33): compile the `ip kube-proxy` table, show it
 // as `nft list table ip kube-proxy`, and evaluate packets through it.
 
-import { note } from '../../trace/notes';
+import { note } from '../../notes';
 import type { ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';

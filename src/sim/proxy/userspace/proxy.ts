@@ -56,7 +56,10 @@ function minorVersion(v: string): number {
 /** kube-proxy's validation message when the mode is not one it knows (1.26 removed userspace). */
 export function userspaceRemovedMessage(kubernetesVersion: string): string {
   const modes = minorVersion(kubernetesVersion) >= 29 ? 'iptables, ipvs, nftables' : 'iptables, ipvs';
-  return `KubeProxyConfiguration.ProxyMode: Invalid value: "userspace": must be ${modes} or blank (blank means the best-available proxy [currently iptables])`;
+  return (
+    `KubeProxyConfiguration.ProxyMode: Invalid value: "userspace": must be ${modes} or blank ` +
+    '(blank means the best-available proxy [currently iptables])'
+  );
 }
 
 export function userspaceState(state: ProxyRuntimeState, nodeName: string): BalancerStates {
@@ -72,35 +75,81 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
   const { cluster, nodeName, settings } = input;
   const node = input.node ?? proxyNodeOf(cluster, nodeName);
   const ids = userspaceArtifactIds(nodeName);
-  if (minorVersion(settings.kubernetesVersion) >= 26) {
-    return {
-      mode: 'userspace',
-      available: false,
-      node,
-      proxyPorts: [],
-      chains: [],
-      artifacts: [],
-      events: [
-        kubeProxyEvent(nodeName, 'Warning', 'FailedToStart', `Error running ProxyServer: ${userspaceRemovedMessage(settings.kubernetesVersion)}`),
-      ],
-      evaluate: (ev) => ({ verdict: { kind: 'pass' }, after: ev.packet, steps: [] }),
-      renderBalancers: () => ({ id: ids.table, kind: 'userspace', title: 'userspace proxy ports', lines: [] }),
-    };
-  }
+  if (minorVersion(settings.kubernetesVersion) >= 26) return removedProxier(nodeName, node, settings);
 
   const nodeIP = node.ips[0] ?? '127.0.0.1';
   // Userspace mode balances over the ready endpoints; it predates traffic policies.
   const serviceMap = buildServiceMap(cluster, nodeName).filter((sp) => sp.info.protocol !== 'SCTP');
+  const proxyPorts = openProxyPorts(serviceMap, nodeName, settings.seed);
+  const { chains, serviceOfRule } = portalChains(proxyPorts, nodeIP);
+  const ruleset: Ruleset = { tables: { nat: { name: 'nat', chains } }, order: ['nat'] };
+  const iptables = renderRuleset(ruleset, { id: ids.iptables, title: 'iptables-save -t nat' });
+  const renderBalancers = (state?: ProxyRuntimeState) => renderProxyPorts(ids.table, nodeName, proxyPorts, state);
+  const artifacts = [iptables, renderBalancers()];
+  const evaluate = userspaceEvaluator({
+    nodeName,
+    node,
+    nodeIP,
+    ruleset,
+    iptables,
+    serviceOfRule,
+    proxyPorts,
+    renderBalancers,
+  });
+
+  return {
+    mode: 'userspace',
+    available: true,
+    node,
+    proxyPorts,
+    chains,
+    artifacts,
+    events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using userspace Proxier.')],
+    evaluate,
+    renderBalancers,
+  };
+}
+
+/** Kubernetes 1.26 and later: kube-proxy refuses the mode and programs nothing. */
+function removedProxier(nodeName: string, node: ProxyNode, settings: LabSettings): UserspaceNodeProxy {
+  const ids = userspaceArtifactIds(nodeName);
+  const message = `Error running ProxyServer: ${userspaceRemovedMessage(settings.kubernetesVersion)}`;
+  return {
+    mode: 'userspace',
+    available: false,
+    node,
+    proxyPorts: [],
+    chains: [],
+    artifacts: [],
+    events: [kubeProxyEvent(nodeName, 'Warning', 'FailedToStart', message)],
+    evaluate: (ev) => ({ verdict: { kind: 'pass' }, after: ev.packet, steps: [] }),
+    renderBalancers: () => ({ id: ids.table, kind: 'userspace', title: 'userspace proxy ports', lines: [] }),
+  };
+}
+
+/** One listening socket per service port on a port the kernel picks from the ephemeral range
+ *  (seeded per node and service port, so a lab is reproducible). */
+function openProxyPorts(serviceMap: readonly ProxyServicePort[], nodeName: string, seed: LabSettings['seed']) {
   const used = new Set<number>();
-  const proxyPorts: ProxyPortEntry[] = serviceMap.map((sp) => {
-    const rng = SeededRandom.fromSeed(settings.seed, `userspace-proxy-port/${nodeName}/${sp.info.name}/${sp.info.protocol}`);
+  return serviceMap.map((sp): ProxyPortEntry => {
+    const rng = SeededRandom.fromSeed(seed, `userspace-proxy-port/${nodeName}/${sp.info.name}/${sp.info.protocol}`);
     let port = 0;
     do port = EPHEMERAL_PORTS.min + rng.int(EPHEMERAL_PORTS.max - EPHEMERAL_PORTS.min + 1);
     while (used.has(port));
     used.add(port);
     return { service: sp, proxyPort: port };
   });
+}
 
+const PORTAL_COMMENT = 'handle ClusterIPs; NOTE: this must be before the NodePort rules';
+const NODEPORT_COMMENT = 'handle service NodePorts; NOTE: this must be the last rule in the chain';
+
+/** The nat table the userspace proxier writes: the hooks' jumps, then per service port a portal rule
+ *  per address and a NodePort rule, for pods (REDIRECT) and for the node itself (DNAT). */
+function portalChains(
+  proxyPorts: readonly ProxyPortEntry[],
+  nodeIP: string,
+): { chains: PortalChain[]; serviceOfRule: Map<string, string> } {
   const chains: PortalChain[] = [
     { name: 'PREROUTING', policy: 'ACCEPT', rules: [] },
     { name: 'INPUT', policy: 'ACCEPT', rules: [] },
@@ -118,12 +167,16 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
     byName.get(chain)!.rules.push(r);
     if (service) serviceOfRule.set(r.id, service);
   };
-  const portalComment = 'handle ClusterIPs; NOTE: this must be before the NodePort rules';
-  const nodePortComment = 'handle service NodePorts; NOTE: this must be the last rule in the chain';
-  add('PREROUTING', { id: 'nat/PREROUTING/portals', matches: [{ kind: 'comment', text: portalComment }], target: { kind: 'jump', chain: 'KUBE-PORTALS-CONTAINER' } });
-  add('PREROUTING', { id: 'nat/PREROUTING/nodeports', matches: [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' }, { kind: 'comment', text: nodePortComment }], target: { kind: 'jump', chain: 'KUBE-NODEPORT-CONTAINER' } });
-  add('OUTPUT', { id: 'nat/OUTPUT/portals', matches: [{ kind: 'comment', text: portalComment }], target: { kind: 'jump', chain: 'KUBE-PORTALS-HOST' } });
-  add('OUTPUT', { id: 'nat/OUTPUT/nodeports', matches: [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' }, { kind: 'comment', text: nodePortComment }], target: { kind: 'jump', chain: 'KUBE-NODEPORT-HOST' } });
+  const portalComment: Match = { kind: 'comment', text: PORTAL_COMMENT };
+  const nodePorts: Match[] = [
+    { kind: 'addrtype', dir: 'dst', type: 'LOCAL' },
+    { kind: 'comment', text: NODEPORT_COMMENT },
+  ];
+  const jump = (chain: string): Target => ({ kind: 'jump', chain });
+  add('PREROUTING', { id: 'nat/PREROUTING/portals', matches: [portalComment], target: jump('KUBE-PORTALS-CONTAINER') });
+  add('PREROUTING', { id: 'nat/PREROUTING/nodeports', matches: nodePorts, target: jump('KUBE-NODEPORT-CONTAINER') });
+  add('OUTPUT', { id: 'nat/OUTPUT/portals', matches: [portalComment], target: jump('KUBE-PORTALS-HOST') });
+  add('OUTPUT', { id: 'nat/OUTPUT/nodeports', matches: nodePorts, target: jump('KUBE-NODEPORT-HOST') });
 
   for (const { service: sp, proxyPort } of proxyPorts) {
     const info = sp.info;
@@ -153,40 +206,68 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
       add('KUBE-NODEPORT-HOST', { id: id('KUBE-NODEPORT-HOST'), matches: m, target: dnat }, info.name);
     }
   }
+  return { chains, serviceOfRule };
+}
 
-  const ruleset: Ruleset = { tables: { nat: { name: 'nat', chains } }, order: ['nat'] };
-  const iptables = renderRuleset(ruleset, { id: ids.iptables, title: 'iptables-save -t nat' });
+const readyEndpoints = (sp: ProxyServicePort): EndpointInfo[] => sp.endpoints.filter((e) => e.ready);
 
-  const endpointsOf = (sp: ProxyServicePort): EndpointInfo[] => sp.endpoints.filter((e) => e.ready);
-  const renderBalancers = (state?: ProxyRuntimeState): RenderedArtifact => {
-    const st = state ? ((state.perNode[nodeName] as { userspace?: BalancerStates } | undefined)?.userspace ?? {}) : {};
-    const rows = proxyPorts.map(({ service: sp, proxyPort }) => {
-      const b = st[sp.info.name];
-      const order = b ? b.endpoints.map((e, i) => (i === b.index ? `>${e}` : e)).join(',') : endpointsOf(sp).map((e) => e.endpoint).join(',');
-      return { ref: `proxyport:${sp.info.name}`, cols: [sp.info.name, sp.info.protocol, `${sp.info.clusterIP}:${sp.info.port}`, String(proxyPort), order || '<none>'] };
-    });
-    const header = ['SERVICE PORT', 'PROTOCOL', 'PORTAL', 'PROXY PORT', 'ENDPOINTS (round-robin order, > next)'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cols[i]!.length)));
-    const fmt = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]! + 3))).join('');
+/** The proxy-port table with each balancer's shuffled order and cursor from `state`. */
+function renderProxyPorts(
+  id: string,
+  nodeName: string,
+  proxyPorts: readonly ProxyPortEntry[],
+  state?: ProxyRuntimeState,
+): RenderedArtifact {
+  const st = state ? ((state.perNode[nodeName] as { userspace?: BalancerStates } | undefined)?.userspace ?? {}) : {};
+  const rows = proxyPorts.map(({ service: sp, proxyPort }) => {
+    const b = st[sp.info.name];
+    const order = b
+      ? b.endpoints.map((e, i) => (i === b.index ? `>${e}` : e)).join(',')
+      : readyEndpoints(sp).map((e) => e.endpoint).join(',');
+    const portal = `${sp.info.clusterIP}:${sp.info.port}`;
     return {
-      id: ids.table,
-      kind: 'userspace',
-      title: 'kube-proxy userspace proxy ports',
-      lines: [{ text: fmt(header) }, ...rows.map((r) => ({ text: fmt(r.cols), ref: r.ref }))],
+      ref: `proxyport:${sp.info.name}`,
+      cols: [sp.info.name, sp.info.protocol, portal, String(proxyPort), order || '<none>'],
     };
+  });
+  const header = ['SERVICE PORT', 'PROTOCOL', 'PORTAL', 'PROXY PORT', 'ENDPOINTS (round-robin order, > next)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cols[i]!.length)));
+  const fmt = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]! + 3))).join('');
+  return {
+    id,
+    kind: 'userspace',
+    title: 'kube-proxy userspace proxy ports',
+    lines: [{ text: fmt(header) }, ...rows.map((r) => ({ text: fmt(r.cols), ref: r.ref }))],
   };
-  const artifacts = [iptables, renderBalancers()];
-  const ref = (artifact: RenderedArtifact, r: string): ArtifactRef =>
-    findLine(artifact, r) ?? { artifact: artifact.id, ref: r, line: '', lineIndex: -1 };
+}
+
+interface UserspaceEvaluatorInput {
+  nodeName: string;
+  node: ProxyNode;
+  nodeIP: string;
+  ruleset: Ruleset;
+  iptables: RenderedArtifact;
+  serviceOfRule: ReadonlyMap<string, string>;
+  proxyPorts: readonly ProxyPortEntry[];
+  renderBalancers: (state?: ProxyRuntimeState) => RenderedArtifact;
+}
+
+const refIn = (artifact: RenderedArtifact, r: string): ArtifactRef =>
+  findLine(artifact, r) ?? { artifact: artifact.id, ref: r, line: '', lineIndex: -1 };
+
+/** A packet through the node: the portal chains (netfilter walker, REDIRECT or DNAT to the proxy
+ *  socket), then kube-proxy's own socket, which dials endpoints in LoadBalancerRR's order. */
+function userspaceEvaluator(input: UserspaceEvaluatorInput): (ev: EvaluateInput) => ProxyEvaluation {
+  const { node, nodeIP, nodeName, iptables } = input;
   // REDIRECT sends a packet to the primary address of the interface it came in on: the pod
   // bridge for pods (the first address of the node's pod CIDR), the node address otherwise.
   const podCidr = node.podCIDR ? parseCidr(node.podCIDR, true) : null;
   const bridgeIP = podCidr ? cidrAddress(podCidr, 1) : nodeIP;
   const localAddresses = [...node.ips, bridgeIP];
-  const index = new RulesetIndex(ruleset);
-  const refOf = (_t: string, _c: string, rule: Rule): ArtifactRef => ref(iptables, rule.id);
+  const index = new RulesetIndex(input.ruleset);
+  const refOf = (_t: string, _c: string, rule: Rule): ArtifactRef => refIn(iptables, rule.id);
 
-  const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
+  return (ev) => {
     const p = ev.packet;
     const rec = ev.recordSteps ?? true;
     // The portal chains, walked by the node's netfilter walker like every other mode's rules.
@@ -203,69 +284,76 @@ export function compileUserspace(input: CompileUserspaceInput): UserspaceNodePro
       recordSteps: rec,
     });
     const steps: RuleStep[] = walked.steps;
-    const service = walked.dnat ? serviceOfRule.get(walked.dnat.rule.id) : undefined;
+    const service = walked.dnat ? input.serviceOfRule.get(walked.dnat.rule.id) : undefined;
     if (!service) return { verdict: { kind: 'pass' }, after: p, steps };
-    const entry = proxyPorts.find((x) => x.service.info.name === service && x.service.info.protocol === p.protocol)!;
-    const redirected = walked.after;
+    const entry = input.proxyPorts.find(
+      (x) => x.service.info.name === service && x.service.info.protocol === p.protocol,
+    )!;
+    return { verdict: proxySocket(input, ev, entry, steps), after: walked.after, steps };
+  };
+}
 
-    const states = userspaceState(ev.state, nodeName);
-    const sp = entry.service;
-    const rng = new SeededRandom(ev.state.rand);
-    updateService({ states, service: sp.info.name, endpoints: endpointsOf(sp).map((e) => e.endpoint), affinitySeconds: sp.info.stickyMaxAgeSeconds, rng });
-    ev.state.rand = rng.state();
-    const alive = ev.endpointAlive ?? (() => true);
-    const find = (key: string) => sp.endpoints.find((e) => e.endpoint === key)!;
-    // UDP has no handshake: the "dial" always succeeds, so there is nothing to retry.
-    const res = tryConnectEndpoints({
-      states,
-      service: sp.info.name,
-      clientIP: p.src,
-      now: ev.state.now,
-      dial: (key) => p.protocol === 'UDP' || alive(find(key)),
-    });
-    // The balancer listing is rendered only for a recorded step (it is the costly part).
-    const proxyRef = rec ? ref(renderBalancers(ev.state), `proxyport:${sp.info.name}`) : null;
-    const socket = `${nodeIP}:${entry.proxyPort}`;
-    const where = `kube-proxy ${socket}`;
-    if (proxyRef) for (const a of res.attempts) {
+/** kube-proxy's proxy socket for one service port: LoadBalancerRR (with client-IP affinity) names
+ *  the endpoints to dial, dead ones time out and the next is tried. */
+function proxySocket(
+  input: UserspaceEvaluatorInput,
+  ev: EvaluateInput,
+  entry: ProxyPortEntry,
+  steps: RuleStep[],
+): Extract<ProxyEvaluation['verdict'], { kind: 'proxy' }> {
+  const p = ev.packet;
+  const sp = entry.service;
+  const name = sp.info.name;
+  const states = userspaceState(ev.state, input.nodeName);
+  const rng = new SeededRandom(ev.state.rand);
+  const endpoints = readyEndpoints(sp).map((e) => e.endpoint);
+  updateService({ states, service: name, endpoints, affinitySeconds: sp.info.stickyMaxAgeSeconds, rng });
+  ev.state.rand = rng.state();
+  const alive = ev.endpointAlive ?? (() => true);
+  const find = (key: string) => sp.endpoints.find((e) => e.endpoint === key)!;
+  // UDP has no handshake: the "dial" always succeeds, so there is nothing to retry.
+  const res = tryConnectEndpoints({
+    states,
+    service: name,
+    clientIP: p.src,
+    now: ev.state.now,
+    dial: (key) => p.protocol === 'UDP' || alive(find(key)),
+  });
+  // The balancer listing is rendered only for a recorded step (it is the costly part).
+  const proxyRef = (ev.recordSteps ?? true) ? refIn(input.renderBalancers(ev.state), `proxyport:${name}`) : null;
+  const socket = `${input.nodeIP}:${entry.proxyPort}`;
+  const where = `kube-proxy ${socket}`;
+  if (proxyRef) {
+    for (const a of res.attempts) {
+      const failed = `dial ${a.endpoint} failed (timeout ${a.timeoutMs}ms), try the next endpoint`;
       steps.push({
         outcome: a.ok ? 'matched' : 'skipped',
         table: 'kube-proxy',
         chain: socket,
         effect: { kind: 'proxy-dial', endpoint: a.endpoint, ok: a.ok, ...(a.ok ? {} : { timeoutMs: a.timeoutMs }) },
         where,
-        action: a.ok ? `connect ${a.endpoint}` : `dial ${a.endpoint} failed (timeout ${a.timeoutMs}ms), try the next endpoint`,
+        action: a.ok ? `connect ${a.endpoint}` : failed,
         ref: proxyRef,
-        detail: a.viaAffinity ? { kind: 'affinity', clientIP: p.src, endpoint: a.endpoint } : { kind: 'scheduler', scheduler: 'round-robin', chosen: a.endpoint },
+        detail: a.viaAffinity
+          ? { kind: 'affinity', clientIP: p.src, endpoint: a.endpoint }
+          : { kind: 'scheduler', scheduler: 'round-robin', chosen: a.endpoint },
       });
     }
-    if (!res.ok && proxyRef) {
-      const action = `Couldn't find an endpoint for ${sp.info.name}: ${res.error}`;
-      const effect = { kind: 'proxy-fail' as const, service: sp.info.name };
-      steps.push({ outcome: 'matched', table: 'kube-proxy', chain: socket, effect, where, action, ref: proxyRef });
-    }
-    return {
-      verdict: {
-        kind: 'proxy',
-        servicePort: sp.info.name,
-        proxyPort: entry.proxyPort,
-        endpoint: res.ok ? find(res.endpoint) : null,
-        attempts: res.attempts.map((a) => ({ endpoint: a.endpoint, ok: a.ok, ...(a.ok ? {} : { timeoutMs: a.timeoutMs }) })),
-      },
-      after: redirected,
-      steps,
-    };
-  };
-
+  }
+  if (!res.ok && proxyRef) {
+    const action = `Couldn't find an endpoint for ${name}: ${res.error}`;
+    const effect = { kind: 'proxy-fail' as const, service: name };
+    steps.push({ outcome: 'matched', table: 'kube-proxy', chain: socket, effect, where, action, ref: proxyRef });
+  }
   return {
-    mode: 'userspace',
-    available: true,
-    node,
-    proxyPorts,
-    chains,
-    artifacts,
-    events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using userspace Proxier.')],
-    evaluate,
-    renderBalancers,
+    kind: 'proxy',
+    servicePort: name,
+    proxyPort: entry.proxyPort,
+    endpoint: res.ok ? find(res.endpoint) : null,
+    attempts: res.attempts.map((a) => ({
+      endpoint: a.endpoint,
+      ok: a.ok,
+      ...(a.ok ? {} : { timeoutMs: a.timeoutMs }),
+    })),
   };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OtherObject, Service } from '../api/types';
 import type { LabInput } from '../assembly/lab';
-import { classroomObjects, classroomSettings } from './classroom';
+import { classroomObjects, classroomSettings } from '../trace/classroom';
 import { abTrace, compareTraces, type AbTraceResult } from './compare';
-import { newTraceSession, trace, type TraceRequest } from './trace';
+import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
 import { buildLab } from '../assembly/lab';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };

@@ -4,13 +4,14 @@
 // unmatched instead of shifting every later comparison.
 
 import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
-import { applyEdit, buildEditedLab, currentObject, withoutStatus, type EditedLabInput, type LabEdit } from '../assembly/edits';
+import { applyEdit, buildEditedLab, currentObject, withoutStatus } from '../assembly/edits';
+import type { EditedLabInput, LabEdit } from '../assembly/edits';
 import type { Lab } from '../assembly/lab';
 import type { ProxyMode } from '../lab';
 import { LB_ANNOTATIONS } from '../lb/behaviour';
 import { assertNever } from '../util/assert';
-import { newTraceSession, trace, type TraceRequest } from './trace';
-import type { Hop, TraceResult } from './types';
+import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
+import type { Hop, TraceResult } from '../trace/types';
 
 export interface HopDifference {
   /** The hop's index in trace A, or null when only B has it. */
@@ -35,7 +36,11 @@ function align(a: readonly Hop[], b: readonly Hop[]): [number, number][] {
   const n = ka.length;
   const m = kb.length;
   const len: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) len[i]![j] = ka[i] === kb[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      len[i]![j] = ka[i] === kb[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
+    }
+  }
   const out: [number, number][] = [];
   let i = 0;
   let j = 0;
@@ -51,10 +56,13 @@ const PACKET_FIELDS = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', '
 
 function hopDifferences(x: Hop, y: Hop): string[] {
   const what: string[] = [];
-  for (const side of ['before', 'after'] as const) for (const f of PACKET_FIELDS) if (x[side][f] !== y[side][f]) what.push(`${side}.${f}`);
+  for (const side of ['before', 'after'] as const) {
+    for (const f of PACKET_FIELDS) if (x[side][f] !== y[side][f]) what.push(`${side}.${f}`);
+  }
   const lines = (h: Hop) => h.refs.map((r) => `${r.artifact}\n${r.line}`).join('\n\n');
   if (lines(x) !== lines(y)) what.push('refs');
-  if (x.explanation.key !== y.explanation.key || JSON.stringify(x.explanation.params) !== JSON.stringify(y.explanation.params)) what.push('explanation');
+  const sameParams = JSON.stringify(x.explanation.params) === JSON.stringify(y.explanation.params);
+  if (x.explanation.key !== y.explanation.key || !sameParams) what.push('explanation');
   if (x.observedSource !== y.observedSource) what.push('observedSource');
   if (x.edge?.from !== y.edge?.from || x.edge?.to !== y.edge?.to) what.push('edge');
   return what;
@@ -87,7 +95,9 @@ export function compareTraces(a: TraceResult, b: TraceResult): TraceComparison {
   change('service', a.service, b.service);
   change('backend', a.backendPod, b.backendPod);
   change('source IP seen by the backend', a.backend?.sourceIP, b.backend?.sourceIP);
-  parts.push(differing.length === 0 ? 'every hop the same' : `${differing.length} hop${differing.length === 1 ? '' : 's'} differ (${a.hops.length} in A, ${b.hops.length} in B)`);
+  const hops = `${differing.length} hop${differing.length === 1 ? '' : 's'}`;
+  const counts = `${a.hops.length} in A, ${b.hops.length} in B`;
+  parts.push(differing.length === 0 ? 'every hop the same' : `${hops} differ (${counts})`);
   return { differing, summary: parts.join('; ') };
 }
 
@@ -122,6 +132,16 @@ type Obj = KubeObject | OtherObject;
 
 const named = (key: string) => (key.includes('/') ? key : `default/${key}`);
 
+/** The object with some spec fields set. */
+function withSpec<T extends Service | Deployment>(o: T, spec: Partial<T['spec']>): T {
+  return { ...o, spec: { ...o.spec, ...spec } };
+}
+
+/** The object with one annotation set. */
+function annotated(o: Obj, key: string, value: string): Obj {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [key]: value } } } as Obj;
+}
+
 /** The flip as an edit of the running lab A, or an error naming the object that is not there. */
 export function flipEdit(lab: Lab, flip: Flip): LabEdit | { error: string } {
   const editOne = (kind: string, key: string, edit: (o: Obj) => Obj): LabEdit | { error: string } => {
@@ -134,15 +154,15 @@ export function flipEdit(lab: Lab, flip: Flip): LabEdit | { error: string } {
     case 'proxyMode':
       return { kind: 'set-proxy-mode', mode: flip.mode };
     case 'externalTrafficPolicy':
-      return editOne('Service', flip.service, (o) => ({ ...o, spec: { ...(o as Service).spec, externalTrafficPolicy: flip.value } }) as Service);
+      return editOne('Service', flip.service, (o) => withSpec(o as Service, { externalTrafficPolicy: flip.value }));
     case 'sessionAffinity':
-      return editOne('Service', flip.service, (o) => ({ ...o, spec: { ...(o as Service).spec, sessionAffinity: flip.value } }) as Service);
+      return editOne('Service', flip.service, (o) => withSpec(o as Service, { sessionAffinity: flip.value }));
     case 'serviceUpstream':
-      return editOne('Ingress', flip.ingress, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [SERVICE_UPSTREAM_ANNOTATION]: String(flip.value) } } }) as Obj);
+      return editOne('Ingress', flip.ingress, (o) => annotated(o, SERVICE_UPSTREAM_ANNOTATION, String(flip.value)));
     case 'replicas':
-      return editOne('Deployment', flip.deployment, (o) => ({ ...o, spec: { ...(o as Deployment).spec, replicas: flip.value } }) as Deployment);
+      return editOne('Deployment', flip.deployment, (o) => withSpec(o as Deployment, { replicas: flip.value }));
     case 'loadBalancerModel':
-      return editOne('Service', flip.service, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LB_ANNOTATIONS.model]: flip.value } } }) as Obj);
+      return editOne('Service', flip.service, (o) => annotated(o, LB_ANNOTATIONS.model, flip.value));
     default:
       return assertNever(flip, 'flip');
   }

@@ -17,7 +17,8 @@ export const noteMessagesEn = {
   'note.nginx.location.prefix': 'location {location} (prefix match for {uri})',
   'note.nginx.location.regex': 'location {location} (regex match for {uri})',
   'note.nginx.location.auto-redirect':
-    'location {location} proxies and ends in "/": nginx redirects {uri} to {uri}/ (301), although the Ingress spec would match the path without the slash',
+    'location {location} proxies and ends in "/": nginx redirects {uri} to {uri}/ (301), although the Ingress spec ' +
+    'would match the path without the slash',
   'note.nginx.rewrite': 'rewrite {from} -> {to}',
   'note.nginx.denied': 'client {client} denied ({rule}): 403',
   'note.nginx.allowed': 'client {client} allowed by {rule}',
@@ -50,7 +51,8 @@ export const noteMessagesEn = {
   'note.ingress.outcome': '{outcome} {status}',
   // Why nothing routes a packet (hop.route.noRoute).
   'note.route.clusterIP':
-    "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.",
+    "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a " +
+    "machine outside the cluster has no route to it. Use a NodePort, a LoadBalancer or an Ingress.",
   'note.route.pod': "{dst} is pod {pod}'s address; pod addresses are routed only inside the cluster's pod network.",
   'note.route.nobody': 'No node, load balancer or client in this lab has {dst}.',
   'note.route.loadBalancer': '{dst} is a load balancer address outside the cluster.',
@@ -67,29 +69,49 @@ export const noteMessagesEn = {
   'note.fault.serviceNotFound': 'Service {service} not found',
   'note.fault.noControllerForClass': 'no ingress controller serves class {className}',
   'note.fault.noController': 'this scenario has no ingress controller',
-  'note.fault.controllerUnreachable': 'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
+  'note.fault.controllerUnreachable':
+    'the {className} controller has no address reachable from outside (no LoadBalancer address, NodePort or hostPort)',
   'note.fault.noSelector': 'Service {service} has no selector and no ready endpoints in its Endpoints/EndpointSlices',
   'note.fault.noReady': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods',
   'note.fault.noReadyOne': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod',
-  'note.fault.noReadySome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
-  'note.fault.noReadyOneSome': 'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
+  'note.fault.noReadySome':
+    'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
+  'note.fault.noReadyOneSome':
+    'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
-  'note.fault.cnameOutside': '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream and the pod would connect there',
+  'note.fault.cnameOutside':
+    '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream ' +
+    'and the pod would connect there',
   'note.fault.nxdomain': '{name}: {rcode} (tried {tries})',
   'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
-  'note.fault.noServicePort': 'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
-  'note.fault.noServicePortNone': 'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePort':
+    'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
+  'note.fault.noServicePortNone':
+    'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
   'note.fault.noRoute': 'no route to {dst}: {why}',
-  'note.fault.podNotListening': "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
-  'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
+  'note.fault.podNotListening':
+    "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
+  'note.fault.podListensNowhere':
+    "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
   // Why a reply was not delivered (reply.ts).
   'note.fault.replyBypassed':
-    'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} directly: the reply crossed {path} and never {node}, whose conntrack entry alone could undo the DNAT ({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, or call the NodePort on node {endpointNode}, where the endpoint runs',
+    'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} ' +
+    'directly: the reply crossed {path} and never {node}, whose conntrack entry alone could undo the DNAT ' +
+    '({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. ' +
+    'Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, ' +
+    'or call the NodePort on node {endpointNode}, where the endpoint runs',
   'note.fault.replyHairpin':
-    '{client} reached itself through the DNAT of node {node}, and nothing masqueraded the connection: its answer went to its own address and never left the pod, so it never crossed {node}, whose conntrack entry alone could undo the DNAT ({entry}). The socket got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fix: masquerade hairpin traffic (kube-proxy marks a packet from an endpoint to itself for masquerade)',
+    '{client} reached itself through the DNAT of node {node}, and nothing masqueraded the connection: its answer ' +
+    'went to its own address and never left the pod, so it never crossed {node}, whose conntrack entry alone could ' +
+    'undo the DNAT ({entry}). The socket got a SYN-ACK from {from} instead of {expected}, answered with a reset ' +
+    'and timed out. Fix: masquerade hairpin traffic (kube-proxy marks a packet from an endpoint to itself for ' +
+    'masquerade)',
   'note.fault.replyStray':
-    "the reply reached {client} from {from}, but it connected to {expected}; no node on the way back ({path}) had a conntrack entry to rewrite it, so {client}'s kernel answered with a reset and the request timed out",
-  'note.fault.replyLost': 'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed out',
+    "the reply reached {client} from {from}, but it connected to {expected}; no node on the way back ({path}) had " +
+    "a conntrack entry to rewrite it, so {client}'s kernel answered with a reset and the request timed out",
+  'note.fault.replyLost':
+    'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed ' +
+    'out',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -105,7 +127,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.nginx.location.exact': '选中 location {location}（精确匹配 {uri}）',
   'note.nginx.location.prefix': '选中 location {location}（前缀匹配 {uri}）',
   'note.nginx.location.regex': '选中 location {location}（正则匹配 {uri}）',
-  'note.nginx.location.auto-redirect': 'location {location} 做代理且以 "/" 结尾：nginx 把 {uri} 以 301 重定向到 {uri}/，尽管按 Ingress 规范，不带斜杠的路径本可直接匹配',
+  'note.nginx.location.auto-redirect':
+    'location {location} 做代理且以 "/" 结尾：nginx 把 {uri} 以 301 重定向到 {uri}/，尽管按 Ingress 规范，不带斜杠的路径本可直接匹配',
   'note.nginx.rewrite': '把路径 {from} 改写为 {to}',
   'note.nginx.denied': '客户端 {client} 被拒绝（{rule}）：403',
   'note.nginx.allowed': '客户端 {client} 被 {rule} 放行',
@@ -136,7 +159,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.traefik.body': '响应体 "{body}"',
   'note.ingress.outcome': '{outcome} {status}',
   'note.route.clusterIP':
-    '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、LoadBalancer 或 Ingress。',
+    '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、' +
+    'LoadBalancer 或 Ingress。',
   'note.route.pod': '{dst} 是 Pod {pod} 的地址；Pod 地址只在集群的 Pod 网络内部路由。',
   'note.route.nobody': '这个实验环境里没有任何节点、负载均衡器或客户端拥有 {dst}。',
   'note.route.loadBalancer': '{dst} 是集群外负载均衡器的地址。',
@@ -167,9 +191,15 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.podNotListening': 'Pod {pod} 没有监听端口 {port}（它监听的是 {listening}）；请检查 Service 的 targetPort',
   'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
   'note.fault.replyBypassed':
-    '节点 {node} 把连接 DNAT 到 {endpoint}，却没有做 SNAT（MASQUERADE），所以后端直接应答 {client}：应答经由 {path} 返回，从未经过 {node}，而只有 {node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。{client} 收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），让应答必须经过 {node} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
-  'note.fault.replyHairpin': '{client} 经由节点 {node} 的 DNAT 访问到了自己，而这条连接没有做 SNAT（MASQUERADE）：它的应答发往自己的地址，根本没有离开 Pod，也就从未经过 {node}，而只有 {node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。套接字收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：对发夹流量做 SNAT（MASQUERADE）（kube-proxy 会给从端点发往它自己的包打上 SNAT 标记）',
-  'note.fault.replyStray': '应答以 {from} 为源到达 {client}，但它连接的是 {expected}；返回路径（{path}）上没有任何节点有能改写它的 conntrack 条目，所以 {client} 的内核回复 RST，请求超时',
+    '节点 {node} 把连接 DNAT 到 {endpoint}，却没有做 SNAT（MASQUERADE），所以后端直接应答 {client}：应答经由 {path} 返回，从未经过 {node}，而只有 {node} ' +
+    '上的 conntrack 条目能撤销这次 DNAT（{entry}）。{client} 收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：在这条路径上做 ' +
+    'SNAT（MASQUERADE），让应答必须经过 {node} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
+  'note.fault.replyHairpin':
+    '{client} 经由节点 {node} 的 DNAT 访问到了自己，而这条连接没有做 SNAT（MASQUERADE）：它的应答发往自己的地址，根本没有离开 Pod，也就从未经过 {node}，而只有 ' +
+    '{node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。套接字收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：对发夹流量做 ' +
+    'SNAT（MASQUERADE）（kube-proxy 会给从端点发往它自己的包打上 SNAT 标记）',
+  'note.fault.replyStray':
+    '应答以 {from} 为源到达 {client}，但它连接的是 {expected}；返回路径（{path}）上没有任何节点有能改写它的 conntrack 条目，所以 {client} 的内核回复 RST，请求超时',
   'note.fault.replyLost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：请求超时',
 };
 

@@ -6,8 +6,8 @@
 // defaults (path PathPrefix "/", header match Exact, ...) are applied before the checks, as the
 // apiserver defaults before it validates.
 
-import type { FieldError } from '../api/errors';
-import { GATEWAY_GROUP } from '../api/types';
+import type { FieldError } from './errors';
+import { GATEWAY_GROUP } from './types';
 
 /** One field error with the path of segments the loader can locate in the file (line:col). */
 export interface CrdFieldError {

@@ -8,8 +8,8 @@ import { applyEdit, buildEditedLab, type EditedLabInput, type LabEdit } from '..
 import type { Lab } from '../assembly/lab';
 import { convertIngressesToGatewayAPI, type ConvertNote } from '../gateway/convert';
 import { compareTraces, type TraceComparison } from './compare';
-import { newTraceSession, trace, type TraceRequest } from './trace';
-import type { TraceResult } from './types';
+import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
+import type { TraceResult } from '../trace/types';
 
 export interface ConvertAbResult {
   a: TraceResult;
@@ -46,7 +46,11 @@ export function convertAbTrace(args: { input: EditedLabInput; request: TraceRequ
   const gw = gateways.find((g) => g.spec.listeners.some((l) => listenerMatches(l.hostname, host))) ?? gateways[0]!;
   const edits: LabEdit[] = [
     ...args.input.objects.filter((o) => o.kind === 'Ingress' && !objects.includes(o)).map((o): LabEdit => ({
-      kind: 'remove-object', objectKind: 'Ingress', namespace: o.metadata.namespace ?? 'default', name: o.metadata.name })),
+      kind: 'remove-object',
+      objectKind: 'Ingress',
+      namespace: o.metadata.namespace ?? 'default',
+      name: o.metadata.name,
+    })),
     ...objects.filter((o) => ['GatewayClass', 'Gateway', 'HTTPRoute'].includes(o.kind as string)
       && !args.input.objects.includes(o as never)).map((o): LabEdit => ({ kind: 'apply-object', object: o })),
   ];

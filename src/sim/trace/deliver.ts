@@ -1,0 +1,209 @@
+// After the node's hooks: the packet is routed to whoever owns its destination (a pod, through the
+// pod network; another node; this node's own sockets), and the pod's listening sockets decide
+// whether it is accepted. An ingress controller's or a Gateway's pod goes on with its own
+// decision; any other pod answers (the echo server says what it received).
+
+import type { ArtifactRef } from '../artifact';
+import type { Pod, Service } from '../api/types';
+import { routeToNode } from './route-hop';
+import { podListeningPorts as podListening } from '../controllers/podstate';
+import { echoResponse, isEchoBasic } from '../gateway/echo';
+import type { Packet } from '../proxy/types';
+import { throughGateway } from './gateway-walk';
+import { throughIngress } from './ingress-walk';
+import type { AddressOwner } from './network';
+import { note, renderNote } from '../notes';
+import { headerValue } from './request';
+import {
+  answered,
+  faultOf,
+  httpViewOf,
+  nodePlace,
+  podKey,
+  podParty,
+  podPlace,
+  socket,
+  svcKey,
+  view,
+  type Ended,
+  type HopInput,
+  type HttpContext,
+  type Onward,
+  type Walk,
+} from './walk';
+
+/** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
+export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
+  const owner = w.net.owner(pkt.dst);
+  // The node's routing table decides which node is next (src/sim/node/routes.ts).
+  const routed = owner.kind === 'pod' || owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
+  if (owner.kind === 'pod') {
+    const target = routed?.node ?? owner.node;
+    if (target !== node && w.recordHops) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    return arriveAtPod(w, owner.pod, pkt, http);
+  }
+  if (owner.kind === 'node' || owner.kind === 'loopback') {
+    const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
+    if (target === node) return toNodeSocket(w, node, pkt, http);
+    w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
+    // It arrives on the other node's interface and meets that node's rules (a hostPort's DNAT,
+    // a NodePort): addrtype LOCAL only matched there.
+    const place = nodePlace(target, 'eth0');
+    return { onward: { at: { kind: 'node', node: target, origin: 'external', place, arrived: true }, pkt, http } };
+  }
+  if (owner.kind === 'cluster-ip') return noServicePort(w, node, owner.service, pkt, http);
+  return noRoute(w, node, owner, pkt, http);
+}
+
+function podNetworkHop(from: string, to: string, pkt: Packet, http: HttpContext, refs?: ArtifactRef[]): HopInput {
+  const before = view(pkt, httpViewOf(http));
+  const params = { from, to, dst: pkt.dst };
+  const edge = { from: `node:${from}`, to: `node:${to}` };
+  return { place: nodePlace(from), action: 'route', before, refs, key: 'hop.route.podNetwork', params, edge };
+}
+
+/**
+ * For this node itself: hostNetwork pods answer on the node's addresses. (A hostPort was the nat
+ * table's business: without its pod on this node, nothing listens.)
+ */
+function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
+  const before = view(pkt, httpViewOf(http));
+  const pods = w.lab.cluster.pods.filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+  for (const p of pods) {
+    if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
+      const params = { pod: podKey(p), node, port: pkt.dstPort };
+      const edge = { from: `node:${node}`, to: `pod:${podKey(p)}` };
+      w.hop({ place: podPlace(p), action: 'deliver', before, key: 'hop.deliver.hostNetwork', params, edge });
+      return arriveAtPod(w, p, pkt, http, true);
+    }
+  }
+  const params = { node, port: pkt.dstPort };
+  w.hop({ place: nodePlace(node), action: 'reject', before, key: 'hop.deliver.nodeNotListening', params });
+  const why = note('note.fault.nodeNotListening', { address: socket(pkt.dst, pkt.dstPort), node });
+  return { outcome: 'refused', status: null, service: http.service, fault: faultOf({ kind: 'Node', name: node }, why) };
+}
+
+/** A ClusterIP whose port no rule matched: the packet is addressed to nobody. */
+function noServicePort(w: Walk, node: string, s: Service, pkt: Packet, http: HttpContext): Ended {
+  const before = view(pkt, httpViewOf(http));
+  const params = { node, dst: pkt.dst, port: pkt.dstPort };
+  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.clusterIPNoRule', params });
+  const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
+  const asked = { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}` };
+  const noPort = ports
+    ? note('note.fault.noServicePort', { ...asked, ports })
+    : note('note.fault.noServicePortNone', asked);
+  const blame = { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' };
+  return { outcome: 'timeout', status: null, service: w.through(svcKey(s)), fault: faultOf(blame, noPort) };
+}
+
+/** Nothing on the node's network owns the address (a load balancer's, the Internet's). */
+function noRoute(w: Walk, node: string, owner: AddressOwner, pkt: Packet, http: HttpContext): Ended {
+  const whyNote =
+    owner.kind === 'load-balancer'
+      ? note('note.route.loadBalancer', { dst: pkt.dst })
+      : note('note.route.internet', {});
+  const why = renderNote('en', whyNote);
+  const before = view(pkt, httpViewOf(http));
+  const parts = { why: [whyNote] };
+  const params = { dst: pkt.dst, why };
+  w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.noRoute', params, parts });
+  // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
+  const toService = owner.kind === 'load-balancer' || owner.kind === 'external-ip';
+  const addressed = toService ? w.through(svcKey(owner.service)) : http.service;
+  const fault = faultOf({ kind: 'Network', name: pkt.dst }, note('note.fault.noRoute', { dst: pkt.dst, why }), parts);
+  return { outcome: 'unreachable', status: null, service: addressed, fault };
+}
+
+/** The pod network hands the packet to the pod's interface. */
+function deliveredHop(pod: Pod, pkt: Packet, http: HttpContext): HopInput {
+  const place = podPlace(pod);
+  const params = { pod: podKey(pod), dst: socket(pkt.dst, pkt.dstPort), source: pkt.src };
+  const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
+  const before = view(pkt, httpViewOf(http));
+  return { place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge, observedSource: pkt.src };
+}
+
+/** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
+function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyDelivered = false): Ended | Onward {
+  const listening = podListening(pod);
+  const listens = listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol);
+  if (!listens) return notListening(w, pod, pkt, http);
+  // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
+  const showDelivery = !alreadyDelivered && w.recordHops;
+  const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
+  if (gw && gw.ports.includes(pkt.dstPort)) {
+    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+    return throughGateway(w, gw, pod, pkt, http);
+  }
+  const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
+  const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
+  if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
+    // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
+    if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+    const before = view(pkt, httpViewOf(http));
+    const params = { pod: podKey(pod) };
+    w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
+    const service = http.service;
+    const end: Ended = { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+    return answered(w, podParty(pod), pkt, end);
+  }
+  if (showDelivery) w.hop(deliveredHop(pod, pkt, http));
+  if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
+  return backendAnswers(w, pod, pkt, http);
+}
+
+function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
+  const listening = podListening(pod);
+  const place = podPlace(pod);
+  const ports = listening.map((l) => l.port).join(', ');
+  const params = { pod: podKey(pod), port: pkt.dstPort, listening: ports || '—' };
+  const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
+  const before = view(pkt, httpViewOf(http));
+  w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params, edge });
+  const why =
+    listening.length > 0
+      ? note('note.fault.podNotListening', { pod: podKey(pod), port: pkt.dstPort, listening: ports })
+      : note('note.fault.podListensNowhere', { pod: podKey(pod), port: pkt.dstPort });
+  const { namespace, name } = pod.metadata;
+  const blame = { kind: 'Pod', namespace, name, field: 'spec.containers[].ports' };
+  return { outcome: 'refused', status: null, service: http.service, fault: faultOf(blame, why) };
+}
+
+/** The backend answers; the reply reaches the client from the address it connected to. */
+function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
+  const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
+  const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
+  const status = http.upstreamStatus ?? echo?.status ?? 200;
+  const { host, path, method } = http;
+  // The answer is walked back through the nodes it crosses and their conntrack (reply.ts).
+  return answered(w, podParty(pod), pkt, {
+    outcome: 'response',
+    status,
+    service: http.service,
+    backendPod: podKey(pod),
+    backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
+    responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
+  });
+}
+
+/** The request headers as the backend receives them: Host as the request names it, then the rest. */
+function backendHeaders(http: HttpContext): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headerValue(http.headers, 'host') === undefined) out.Host = http.host;
+  return { ...out, ...http.headers };
+}
+
+/** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */
+function applyResponseOps(headers: Record<string, string>, ops: HttpContext['responseOps']): Record<string, string> {
+  if (!ops) return headers;
+  const out: Record<string, string> = {};
+  const hidden = (k: string) => ops.hide.some((h) => h.toLowerCase() === k.toLowerCase());
+  for (const [k, v] of Object.entries(headers)) if (!hidden(k)) out[k] = v;
+  for (const [k, v] of ops.add) {
+    const existing = Object.keys(out).find((x) => x.toLowerCase() === k.toLowerCase());
+    if (existing) out[existing] = `${out[existing]},${v}`;
+    else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+// What the user asks the lab to send, as curl would take it: a source, a method, a URL, headers
+// and where to connect (`--connect-to`). Parsing only; the walk itself starts in trace.ts.
+
+import { isIPv4 } from '../clients';
+
+export type TraceSource =
+  | { kind: 'external'; client?: string; address?: string }
+  | { kind: 'pod'; pod: string }
+  | { kind: 'node'; node: string };
+
+export type ConnectTarget =
+  | { kind: 'ingress'; className?: string }
+  | { kind: 'node'; node: string }
+  | { kind: 'address'; ip: string; port: number }
+  /** A Gateway's address (its data plane Service), on a listener port. */
+  | { kind: 'gateway'; namespace: string; name: string; port?: number };
+
+export interface TraceRequest {
+  from: TraceSource;
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  connect?: ConnectTarget;
+  /** Send the session's cookie jar and store Set-Cookie answers in it (curl -b/-c). */
+  useCookieJar?: boolean;
+}
+
+/** Parses `TraceSource` from the CLI/scenario form: "external[:<name or ip>]", "pod:<ns>/<name>", "node:<name>". */
+export function parseSource(text: string): TraceSource | { error: string } {
+  if (text === 'external') return { kind: 'external' };
+  const [kind, ...rest] = text.split(':');
+  const arg = rest.join(':');
+  if (kind === 'external' && arg) {
+    return isIPv4(arg) ? { kind: 'external', address: arg } : { kind: 'external', client: arg };
+  }
+  if (kind === 'pod' && arg) return { kind: 'pod', pod: arg.includes('/') ? arg : `default/${arg}` };
+  if (kind === 'node' && arg) return { kind: 'node', node: arg };
+  const expected = 'external[:<client or ip>], pod:<ns>/<name> or node:<name>';
+  return { error: `--from must be ${expected}, not ${JSON.stringify(text)}` };
+}
+
+export function parseConnect(text: string): ConnectTarget | { error: string } {
+  if (text === 'ingress') return { kind: 'ingress' };
+  if (text.startsWith('ingress:')) return { kind: 'ingress', className: text.slice(8) };
+  if (text.startsWith('node:')) return { kind: 'node', node: text.slice(5) };
+  const gw = /^gateway:(?:([^/:]+)\/)?([^/:]+)(?::(\d+))?$/.exec(text);
+  if (gw) {
+    const port = gw[3] ? { port: Number(gw[3]) } : {};
+    return { kind: 'gateway', namespace: gw[1] ?? 'default', name: gw[2]!, ...port };
+  }
+  const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(text);
+  if (m) return { kind: 'address', ip: m[1]!, port: Number(m[2]) };
+  const expected = 'ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>';
+  return { error: `--connect must be ${expected}, not ${JSON.stringify(text)}` };
+}
+
+export interface ParsedUrl {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  path: string;
+}
+
+// Parsing is pure and a batch run sends one URL many times: results are kept (frozen, bounded).
+const parsedUrls = new Map<string, Readonly<ParsedUrl> | { readonly error: string }>();
+const authorities = new Map<string, string | undefined>();
+
+export function parseUrl(url: string): ParsedUrl | { error: string } {
+  let parsed = parsedUrls.get(url);
+  if (!parsed) {
+    parsed = Object.freeze(parseUrlText(url));
+    if (parsedUrls.size > 1000) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
+function parseUrlText(url: string): ParsedUrl | { error: string } {
+  const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
+  if (!m) return { error: `cannot parse URL ${JSON.stringify(url)}: expected http://host[:port]/path` };
+  const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
+  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
+  if (!(port >= 1 && port <= 65535)) return { error: `port ${m[3]} in ${JSON.stringify(url)} is out of range 1-65535` };
+  let path = m[4] || '/';
+  if (!path.startsWith('/')) path = `/${path}`;
+  return { scheme, host: m[2]!.toLowerCase(), port, path };
+}
+
+/** The URL's authority as written (host and any port), what a Host header would carry. */
+export function urlAuthority(url: string): string | undefined {
+  if (authorities.has(url)) return authorities.get(url);
+  const authority = /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
+  if (authorities.size > 1000) authorities.clear();
+  authorities.set(url, authority);
+  return authority;
+}
+
+export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
+
+/** A request header by name, case-insensitively (HTTP field names are). */
+export function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+/** The Host header's host name, without a port, lower-cased; undefined when none is given. */
+export function hostHeader(headers: Record<string, string>): string | undefined {
+  const v = headerValue(headers, 'host')?.trim();
+  if (!v) return undefined;
+  return v.replace(/:\d+$/, '').toLowerCase();
+}
+
+export function parseCookieHeader(h: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h === '') return out;
+  for (const part of h.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}

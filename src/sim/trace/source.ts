@@ -1,0 +1,212 @@
+// The client's side of a request, before the first packet leaves: who sends (an outside client, a
+// pod, a process on a node) and where to (an address given with --connect-to, the ingress
+// controller's or a Gateway's entry point, a literal address in the URL, or the client's resolver
+// asked for the URL's host name).
+
+import type { Pod } from '../api/types';
+import { findClient } from '../clients';
+import type { EvalStep } from '../step';
+import { gatewayEntry } from './gateway-walk';
+import type { TraceMessageKey } from './messages';
+import { podIP } from './network';
+import { note } from '../notes';
+import type { DnsLookup, LabPorts } from './ports';
+import { IS_IP, type ParsedUrl, type TraceRequest, type TraceSource } from './request';
+import type { HopPlace, PacketView } from './types';
+import {
+  faultOf,
+  nodePlace,
+  podPlace,
+  svcKey,
+  unreachable,
+  view,
+  type At,
+  type Ended,
+  type HopInput,
+  type Walk,
+} from './walk';
+
+/** Who sends the request, and where its first packet starts. */
+export interface Sender {
+  at: At;
+  srcIP: string;
+  /** The pod the request starts in (its resolver is the pod's). */
+  sourcePod: Pod | null;
+  /** How the explanations name the sender. */
+  clientName: string;
+}
+
+export function locateSender(w: Walk, from: TraceSource): Sender | Ended {
+  if (from.kind === 'external') return outsideSender(w, from);
+  if (from.kind === 'pod') return podSender(w, from.pod);
+  return nodeSender(w, from.node);
+}
+
+/** `external` is the lab's default outside client (src/sim/clients.ts), `external:<ip>` any machine. */
+function outsideSender(w: Walk, from: Extract<TraceSource, { kind: 'external' }>): Sender | Ended {
+  const found = findClient(w.lab.clients, from);
+  if (!found.ok) return unreachable({ kind: 'Client', name: from.client ?? 'external', message: found.message });
+  const client = found.client;
+  const place: HopPlace = { kind: 'client', id: `client:${client.name}`, name: client.name, address: client.address };
+  return { at: { kind: 'client', client, place }, srcIP: client.address, sourcePod: null, clientName: client.name };
+}
+
+function podSender(w: Walk, key: string): Sender | Ended {
+  const pod = w.net.podByKey(key);
+  if (!pod || !podIP(pod) || !pod.spec.nodeName) {
+    const [ns, name] = key.split('/');
+    const message = pod
+      ? `pod ${key} is not running (no node or IP yet)`
+      : `pods "${name}" not found in namespace ${ns}`;
+    return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
+  }
+  const origin = pod.spec.hostNetwork ? 'local' : 'pod';
+  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: podPlace(pod) };
+  return { at, srcIP: podIP(pod)!, sourcePod: pod, clientName: `pod ${key}` };
+}
+
+function nodeSender(w: Walk, node: string): Sender | Ended {
+  const ip = w.net.nodeIP(node);
+  if (!ip) return unreachable({ kind: 'Node', name: node, message: `nodes "${node}" not found` });
+  const at: At = { kind: 'node', node, origin: 'local', place: nodePlace(node) };
+  return { at, srcIP: ip, sourcePod: null, clientName: `node ${node}` };
+}
+
+/** Where the connection goes. */
+export interface Destination {
+  dst: { ip: string; port: number };
+  /** A headless Service the name resolved through: the request is addressed to it. */
+  addressed: string | null;
+}
+
+/** --connect-to, an address in the URL, or DNS. */
+export function chooseDestination(w: Walk, req: TraceRequest, url: ParsedUrl, sender: Sender): Destination | Ended {
+  const c = req.connect;
+  if (c?.kind === 'address') return { dst: { ip: c.ip, port: c.port }, addressed: null };
+  if (c?.kind === 'node') {
+    const ip = w.net.nodeIP(c.node);
+    if (!ip) return unreachable({ kind: 'Node', name: c.node, message: `nodes "${c.node}" not found` });
+    return { dst: { ip, port: url.port }, addressed: null };
+  }
+  if (c?.kind === 'ingress') return ingressDestination(w, c.className, url);
+  if (c?.kind === 'gateway') {
+    const entry = gatewayEntry(w.lab, c, url.scheme);
+    if ('error' in entry) {
+      return unreachable({ kind: 'Gateway', namespace: c.namespace, name: c.name, message: entry.error });
+    }
+    return { dst: entry, addressed: null };
+  }
+  if (IS_IP.test(url.host)) {
+    if (w.recordHops) w.hop(literalHop(sender, url));
+    return { dst: { ip: url.host, port: url.port }, addressed: null };
+  }
+  return resolve(w, url, sender);
+}
+
+function ingressDestination(w: Walk, className: string | undefined, url: ParsedUrl): Destination | Ended {
+  const ctrl = w.lab.ingress.find((i) => !className || i.className === className);
+  if (!ctrl) {
+    const why = className
+      ? note('note.fault.noControllerForClass', { className })
+      : note('note.fault.noController', {});
+    return unreachable(faultOf({ kind: 'IngressClass', name: className ?? '(default)' }, why));
+  }
+  const dst = ctrl.entry[url.scheme];
+  if (!dst) {
+    const why = note('note.fault.controllerUnreachable', { className: ctrl.className });
+    return unreachable(faultOf({ kind: 'IngressClass', name: ctrl.className }, why));
+  }
+  return { dst, addressed: null };
+}
+
+function literalHop(sender: Sender, url: ParsedUrl): HopInput {
+  const packet = { protocol: 'TCP' as const, src: sender.srcIP, srcPort: 0, dst: url.host, dstPort: url.port };
+  const before = view(packet, { host: url.host });
+  return { place: sender.at.place, action: 'resolve', before, key: 'hop.resolve.literal', params: { host: url.host } };
+}
+
+/** The sender's resolver: the client's, the pod's (its resolv.conf), or the node's. */
+function lookup(lab: LabPorts, sender: Sender, name: string): DnsLookup {
+  const at = sender.at;
+  if (at.kind === 'client') return lab.dns.fromClient(at.client, name);
+  if (sender.sourcePod) return lab.dns.fromPod(sender.sourcePod, name);
+  return lab.dns.fromNode(at.node, name);
+}
+
+/** Where a DNS hop happens: the question, the server asked, the edge from the sender to it. */
+interface DnsQuestion {
+  place: HopPlace;
+  before: PacketView;
+  edge: { from: string; to: string };
+}
+
+function dnsQuestion(sender: Sender, look: DnsLookup, url: ParsedUrl): DnsQuestion {
+  const asked = { protocol: 'UDP' as const, src: sender.srcIP, srcPort: 0, dst: look.server, dstPort: 53 };
+  const before = view(asked, { host: url.host });
+  const id = look.server === 'hosts' ? sender.at.place.id : `dns:${look.server}`;
+  const place: HopPlace = { kind: 'dns', id, server: look.server };
+  return { place, before, edge: { from: sender.at.place.id, to: id } };
+}
+
+function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
+  const look = lookup(w.lab, sender, url.host);
+  const q = dnsQuestion(sender, look, url);
+  const name = url.host;
+  const client = sender.clientName;
+  if (look.rcode === 'TIMEOUT') {
+    const params = { name, server: look.server, client };
+    w.hop({ ...q, action: 'timeout', refs: look.refs, key: 'hop.resolve.timeout', params });
+    const why = note('note.fault.dnsTimeout', { name, server: look.server });
+    const fault = faultOf({ kind: 'Service', namespace: 'kube-system', name: 'kube-dns' }, why);
+    return { outcome: 'timeout', status: null, fault };
+  }
+  if (look.rcode === 'NOERROR' && look.addresses.length === 0 && look.cnames.length > 0) {
+    const target = look.cnames.at(-1)!.replace(/\.$/, '');
+    // The CNAME record decides (it points outside the lab): its line goes last.
+    const isCname = (s: EvalStep) => s.effect.kind === 'dns-answer' && s.effect.type === 'CNAME';
+    const cnameLast = [...look.steps.filter((s) => !isCname(s)), ...look.steps.filter(isCname)];
+    const refs = cnameLast.map((s) => s.ref);
+    const params = { name, target, client };
+    w.hop({ ...q, action: 'resolve', refs, steps: cnameLast, key: 'hop.resolve.cnameOutside', params });
+    return unreachable(faultOf({ kind: 'DNS', name }, note('note.fault.cnameOutside', { name, target })));
+  }
+  if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
+    const tries = look.queries.map((x) => x.name).join(', ') || name;
+    const params = { name, tries, client };
+    w.hop({ ...q, action: 'resolve', refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params });
+    const why = note('note.fault.nxdomain', { name, rcode: look.rcode, tries });
+    return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name }, why) };
+  }
+  const address = look.addresses[0]!;
+  const addressed = headlessServiceNamed(w.lab, look.queries.findLast((x) => x.rcode === 'NOERROR')?.name ?? name);
+  w.hop(answeredHop(q, look, url, client, address));
+  return { dst: { ip: address, port: url.port }, addressed };
+}
+
+function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: string, address: string): HopInput {
+  const key: TraceMessageKey =
+    look.server === 'hosts'
+      ? 'hop.resolve.hosts'
+      : look.server === 'upstream'
+        ? 'hop.resolve.upstream'
+        : 'hop.resolve.cluster';
+  const params = { client, name: url.host, address, server: look.server, tries: look.queries.length || 1 };
+  const after = { ...q.before, dst: look.server };
+  return { ...q, action: 'resolve', after, refs: look.refs, steps: look.steps, key, params };
+}
+
+/**
+ * The headless Service a DNS name belongs to: `<svc>.<ns>.svc.<domain>` or a pod's
+ * `<hostname>.<svc>.<ns>.svc.<domain>` record under it. Its A records are the pods themselves, so
+ * no rule carries the request: the name is the only place the Service shows.
+ */
+function headlessServiceNamed(lab: LabPorts, name: string): string | null {
+  const fqdn = name.replace(/\.$/, '').toLowerCase();
+  const domain = lab.cluster.settings.clusterDomain.toLowerCase();
+  for (const s of lab.cluster.services) {
+    if (s.spec.clusterIP !== 'None') continue;
+    const base = `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.${domain}`;
+    if (fqdn === base || fqdn.endsWith(`.${base}`)) return svcKey(s);
+  }
+  return null;
+}

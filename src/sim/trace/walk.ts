@@ -1,0 +1,268 @@
+// What one walk carries from hop to hop: the lab's ports, the session shared by repeated requests,
+// the hops recorded so far, where the packet is and the HTTP request it carries. The phases of the
+// walk (source.ts, forward.ts, node-walk.ts, deliver.ts, lb-walk.ts, ingress-walk.ts,
+// gateway-walk.ts) build their hops with the small builders here and beside them.
+
+import type { ArtifactRef } from '../artifact';
+import type { Pod, Service } from '../api/types';
+import type { ExternalClient } from '../cluster';
+import { newLbState, type LbRuntimeState } from '../lb';
+import { SeededRandom } from '../net/rand';
+import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
+import type { EvalStep } from '../step';
+import type { TraceMessageKey } from './messages';
+import { renderNoteWith, type Note } from '../notes';
+import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
+import { Connections, walkReply, type Party, type ReplyContext } from './reply';
+import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
+import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
+
+/** State shared by repeated requests: kube-proxy's runtime state, ingress balancers, cookies, ports. */
+export interface TraceSession {
+  proxy: ProxyRuntimeState;
+  ingress: { perController: Record<string, unknown>; rand: ReturnType<SeededRandom['state']> };
+  cookies: Record<string, Record<string, string>>;
+  connections: number;
+  /** The external load balancers' round-robin cursors (src/sim/lb). */
+  lb?: LbRuntimeState;
+}
+
+export function newTraceSession(seed: string): TraceSession {
+  return {
+    proxy: { now: 0, rand: SeededRandom.fromSeed(seed, 'kube-proxy').state(), perNode: {} },
+    ingress: { perController: {}, rand: SeededRandom.fromSeed(seed, 'ingress').state() },
+    cookies: {},
+    connections: 0,
+    lb: newLbState(seed),
+  };
+}
+
+/** How much of the walk to record. Batch runs (distribution) want only the outcome. */
+export interface TraceOptions {
+  /** false: build no Hop objects and ask the evaluators for no rule steps; the outcome, the chosen
+   *  backend and every state change are the same as a recorded trace. Default true. */
+  recordHops?: boolean;
+}
+
+// The network index is a pure function of the cluster and the clients (both immutable once a lab
+// is built), so repeated traces over one lab share it.
+const networkIndexCache = new WeakMap<LabPorts['cluster'], { clients: LabPorts['clients']; net: NetworkIndex }>();
+
+/** The lab's address index, built once per cluster. */
+export function networkIndexOf(lab: LabPorts): NetworkIndex {
+  const hit = networkIndexCache.get(lab.cluster);
+  if (hit && hit.clients === lab.clients) return hit.net;
+  const net = buildNetworkIndex(lab.cluster, lab.clients);
+  networkIndexCache.set(lab.cluster, { clients: lab.clients, net });
+  return net;
+}
+
+/** What a phase hands the walk to record as one hop. */
+export interface HopInput {
+  place: HopPlace;
+  action: HopAction;
+  before: PacketView;
+  after?: PacketView;
+  refs?: ArtifactRef[];
+  key: TraceMessageKey;
+  params: Record<string, string | number>;
+  /** Parameters given as notes, rendered in the reader's language (their English text is in params). */
+  parts?: Record<string, Note[]>;
+  edge?: { from: string; to: string };
+  observedSource?: string;
+  /** What the evaluator looked at for this hop, in order (the viewer marks them). */
+  steps?: readonly EvalStep[];
+  /** A hop of the reply, walked back (reply.ts), and the conntrack entries that decided it. */
+  direction?: 'reply';
+  conntrack?: HopConntrack[];
+}
+
+const PACKET_FIELDS: (keyof PacketView)[] = ['src', 'srcPort', 'dst', 'dstPort', 'host', 'path', 'method'];
+
+export class Walk {
+  readonly hops: Hop[] = [];
+  /** Every Service the packets passed through, in order (the result's `services`). */
+  readonly services: string[] = [];
+  readonly net: NetworkIndex;
+  readonly recordHops: boolean;
+  /** The connections the request opened and the conntrack entries they left (reply.ts). */
+  readonly conns = new Connections();
+  private readonly ingressRand: SeededRandom;
+
+  constructor(
+    readonly lab: LabPorts,
+    readonly session: TraceSession,
+    opts: TraceOptions = {},
+  ) {
+    this.net = networkIndexOf(lab);
+    this.ingressRand = new SeededRandom(session.ingress.rand);
+    this.recordHops = opts.recordHops ?? true;
+  }
+
+  finish() {
+    this.session.ingress.rand = this.ingressRand.state();
+  }
+
+  /** The packets passed through Service `key` ("ns/name"); a repeat of the last one is the same pass. */
+  through(key: string | null | undefined): string | null {
+    if (!key) return null;
+    if (this.services.at(-1) !== key) this.services.push(key);
+    return key;
+  }
+
+  ingressRuntime(): IngressRuntime {
+    return { perController: this.session.ingress.perController, rand: this.ingressRand };
+  }
+
+  ephemeralPort(): number {
+    const n = this.session.connections++;
+    return 32768 + ((n * 7919 + 1231) % 28232);
+  }
+
+  hop(a: HopInput): void {
+    if (!this.recordHops) return;
+    const after = a.after ?? a.before;
+    const changed = PACKET_FIELDS.filter((f) => a.before[f] !== after[f]);
+    const h: Hop = {
+      index: this.hops.length,
+      place: a.place,
+      action: a.action,
+      before: a.before,
+      after,
+      changed,
+      refs: a.refs ?? [],
+      explanation: { key: a.key, params: a.params, ...(a.parts ? { parts: a.parts } : {}) },
+      edge: a.edge,
+      observedSource: a.observedSource,
+    };
+    if (a.steps && a.steps.length > 0) h.steps = a.steps;
+    if (a.direction) h.direction = a.direction;
+    if (a.conntrack) h.conntrack = a.conntrack;
+    this.hops.push(h);
+  }
+
+  /** What the reply walk needs of this walk. */
+  replyContext(): ReplyContext {
+    const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
+    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
+  }
+}
+
+/** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
+export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
+  const node = pod.spec.nodeName ?? '';
+  if (pod.spec.hostNetwork) return { kind: 'host', place, node };
+  return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
+}
+
+/**
+ * The answer is a packet too: walked back from `server` through the nodes it crosses and their
+ * conntrack (reply.ts). A reply the client cannot take (it comes from an address the client never
+ * called) leaves the request without an answer: a timeout, whatever the server would have said.
+ */
+export function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
+  w.conns.accept(server, pkt);
+  const service = () => serviceByKey(w.lab, end.service ?? null);
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service });
+  if (replied.delivered) return end;
+  return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
+}
+
+function serviceByKey(lab: LabPorts, key: string | null): Service | null {
+  return key ? (lab.cluster.services.find((s) => svcKey(s) === key) ?? null) : null;
+}
+
+/** How a walk ends: the outcome and what the result reports about it. */
+export interface Ended {
+  outcome: TraceOutcome;
+  status: number | null;
+  fault?: Fault;
+  service?: string | null;
+  backendPod?: string | null;
+  backend?: TraceResult['backend'];
+  responseHeaders?: Record<string, string>;
+}
+
+/** Where the packet is while the walk runs. */
+export type At =
+  | { kind: 'client'; client: ExternalClient; place: HopPlace }
+  /** `arrived`: routed here from another node (the route hop is recorded; no send hop). */
+  | { kind: 'node'; node: string; origin: PacketOrigin; place: HopPlace; arrived?: boolean };
+
+/**
+ * A proxy on the path (an ingress controller, a Gateway's nginx) or the pod network opened or
+ * carried a connection on: the walk goes on from `at`. `service`: the Service the request names
+ * when what follows names none.
+ */
+export interface Onward {
+  onward: { at: At; pkt: Packet; http: HttpContext };
+  service?: string | null;
+}
+
+export interface HttpContext extends HttpRequestView {
+  /** The Service the request went through, for the result. */
+  service: string | null;
+  /** Response headers the ingress controller adds (Set-Cookie). */
+  responseHeaders: Record<string, string>;
+  /** The address the client connected to (what it sees the reply come from). */
+  clientFacing: { ip: string; port: number };
+  clientName: string;
+  /** The packet as the client sent it, for the reply. */
+  firstPacket: Packet;
+  /** What the backend answers, when an ingress controller knows (its default backend's 404). */
+  upstreamStatus?: number;
+  /** The Host header exactly as the client wrote it (with a port, if any): what a Gateway matches. */
+  authority?: string;
+  /** Response header changes a Gateway applies to what the backend answers. */
+  responseOps?: { hide: string[]; add: [string, string][] };
+  /** A PROXY protocol header the external load balancer wrote in front of the stream: the client. */
+  proxyProtocol?: { version: 1 | 2; src: string; srcPort: number };
+}
+
+/** A fault whose message is a note (rendered in English here, in the reader's language by the lab). */
+export function faultOf(f: Omit<Fault, 'message' | 'note' | 'parts'>, n: Note, parts?: Record<string, Note[]>): Fault {
+  return { ...f, message: renderNoteWith('en', n, parts), note: n, ...(parts ? { parts } : {}) };
+}
+
+/** The walk cannot start or go on: nothing answers, nothing is refused, the request goes nowhere. */
+export function unreachable(fault: Fault): Ended {
+  return { outcome: 'unreachable', status: null, fault };
+}
+
+export function podKey(p: Pod): string {
+  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+}
+
+export function svcKey(s: Service): string {
+  return `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
+}
+
+export function nodePlace(node: string, iface?: string): HopPlace {
+  return { kind: 'node', id: `node:${node}`, node, iface };
+}
+
+export function podPlace(pod: Pod): HopPlace {
+  return { kind: 'pod', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '' };
+}
+
+/** The HTTP request as a hop shows it beside the packet. */
+export interface HttpView {
+  host?: string;
+  path?: string;
+  method?: string;
+  cookies?: Record<string, string>;
+}
+
+export function httpViewOf(http: HttpContext): HttpView {
+  return { host: http.host, path: http.path, method: http.method };
+}
+
+export function view(p: Packet, http?: HttpView): PacketView {
+  const protocol = p.protocol === 'UDP' ? 'UDP' : 'TCP';
+  return { protocol, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, ...http };
+}
+
+/** "address:port", as hops name a socket. */
+export function socket(ip: string, port: number): string {
+  return `${ip}:${port}`;
+}
