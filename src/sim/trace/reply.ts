@@ -152,16 +152,16 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
  */
 function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
   const r = nodeRouteFrom(ctx.cluster, node, dst);
-  const refs = r && ctx.record ? [r.table.refOf(r.route)] : [];
+  const refs = r && ctx.record ? [r.table.refOf(r.route)] : NO_REFS;
   const n = r?.next;
   if (n?.kind === 'blackhole') return { kind: 'blackhole', refs };
   if (n?.kind === 'local') return { kind: 'local', refs };
   if (n?.kind === 'node') return { kind: 'node', node: n.node, refs };
-  if (n?.kind === 'pod') return { ...podNext(n.pod, dst, node), refs };
+  if (n?.kind === 'pod') return podNext(n.pod, dst, node, refs);
   const o = ctx.net.owner(dst);
   if (!r) {
     // No routing table: the pod network as the address index has it.
-    if (o.kind === 'pod') return o.node === node ? { ...podNext(podKey(o.pod), dst, node), refs } : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'pod') return o.node === node ? podNext(podKey(o.pod), dst, node, refs) : { kind: 'node', node: o.node, refs };
     if (o.kind === 'node') return o.node === node ? { kind: 'local', refs } : { kind: 'node', node: o.node, refs };
     if (o.kind === 'loopback') return { kind: 'local', refs };
   }
@@ -172,8 +172,11 @@ function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
   return { kind: 'out', address: dst, refs };
 }
 
-function podNext(key: string, ip: string, node: string): Extract<Next, { kind: 'pod' }> {
-  return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
+const NO_REFS: ArtifactRef[] = [];
+
+function podNext(key: string, ip: string, node: string, refs: ArtifactRef[]): Routed {
+  const place: HopPlace = { kind: 'pod', id: `pod:${key}`, pod: key, node };
+  return { kind: 'pod', party: { kind: 'pod', place, pod: key, ip, node }, refs };
 }
 
 function view(t: Tuple, protocol: Protocol): PacketView {
