@@ -36,7 +36,8 @@ import {
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
   const owner = w.net.owner(pkt.dst);
   // The node's routing table decides which node is next (src/sim/node/routes.ts).
-  const routed = owner.kind === 'pod' || owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
+  const routes = owner.kind === 'pod' || owner.kind === 'node';
+  const routed = routes ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
   if (owner.kind === 'pod') {
     const target = routed?.node ?? owner.node;
     if (target !== node && w.recordHops) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
@@ -145,7 +146,8 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
     const params = { pod: podKey(pod) };
     w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
     const service = http.service;
-    const end: Ended = { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+    const backendPod = podKey(pod);
+    const end: Ended = { outcome: 'response', status: 400, service, backendPod, backend: null, responseHeaders: {} };
     return answered(w, podParty(pod), pkt, end);
   }
   if (showDelivery) w.hop(deliveredHop(pod, pkt, http));

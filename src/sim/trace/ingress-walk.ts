@@ -8,7 +8,8 @@ import { podIP } from './network';
 import type { Note } from '../notes';
 import type { IngressControllerPort, IngressDecision } from './ports';
 import type { HopPlace, PacketView } from './types';
-import { answered, podKey, podParty, socket, view, type Ended, type HttpContext, type HopInput, type Onward, type Walk } from './walk';
+import { answered, podKey, podParty, socket, view } from './walk';
+import type { Ended, HttpContext, HopInput, Onward, Walk } from './walk';
 
 /** The controller's steps as notes, when it reports them. */
 function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {
