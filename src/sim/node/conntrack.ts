@@ -62,7 +62,13 @@ function tupleOf(p: Tuple): Tuple {
  * the reply tuple is `after` reversed (the answer comes from where the packet went, to where it
  * appeared to come from).
  */
-export function entryFor(node: string, protocol: Protocol, before: Tuple, after: Tuple, owner: ConntrackOwner): ConntrackEntry {
+export function entryFor(
+  node: string,
+  protocol: Protocol,
+  before: Tuple,
+  after: Tuple,
+  owner: ConntrackOwner,
+): ConntrackEntry {
   return { node, protocol, original: tupleOf(before), reply: reverse(tupleOf(after)), owner };
 }
 

@@ -161,13 +161,15 @@ function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
   const o = ctx.net.owner(dst);
   if (!r) {
     // No routing table: the pod network as the address index has it.
-    if (o.kind === 'pod') return o.node === node ? podNext(podKey(o.pod), dst, node, refs) : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'pod' && o.node === node) return podNext(podKey(o.pod), dst, node, refs);
+    if (o.kind === 'pod') return { kind: 'node', node: o.node, refs };
     if (o.kind === 'node') return o.node === node ? { kind: 'local', refs } : { kind: 'node', node: o.node, refs };
     if (o.kind === 'loopback') return { kind: 'local', refs };
   }
   if (o.kind === 'load-balancer') {
     const svc = `${o.service.metadata.namespace ?? 'default'}/${o.service.metadata.name}`;
-    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc }, refs };
+    const place: HopPlace = { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc };
+    return { kind: 'lb', address: dst, place, refs };
   }
   return { kind: 'out', address: dst, refs };
 }
@@ -180,7 +182,8 @@ function podNext(key: string, ip: string, node: string, refs: ArtifactRef[]): Ro
 }
 
 function view(t: Tuple, protocol: Protocol): PacketView {
-  return { protocol: protocol === 'UDP' ? 'UDP' : 'TCP', src: t.src, srcPort: t.srcPort, dst: t.dst, dstPort: t.dstPort };
+  const proto = protocol === 'UDP' ? 'UDP' : 'TCP';
+  return { protocol: proto, src: t.src, srcPort: t.srcPort, dst: t.dst, dstPort: t.dstPort };
 }
 
 const addr = (ip: string, port: number) => `${ip}:${port}`;
@@ -216,7 +219,10 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
     if (!end.delivered) {
       // The server's kernel answered the SYN; the application never got a request to answer.
       const head = hops[0];
-      if (head) hops[0] = { ...head, key: 'hop.reply.synAck', params: { server: head.params.server!, from: head.params.from!, to: head.params.to! } };
+      if (head) {
+        const { server, from, to } = head.params;
+        hops[0] = { ...head, key: 'hop.reply.synAck', params: { server: server!, from: from!, to: to! } };
+      }
       for (const h of hops) ctx.hop(h);
       return end;
     }
@@ -235,7 +241,9 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   respondHop(ctx, seg, last ? answer : null, p, firstEdge);
   if (server.kind === 'lb') return arrive(ctx, seg, { kind: 'out', address: p.dst }, p, server.place, crossed, answer);
   // A pod answering itself (a self-connection nothing translated) never leaves its namespace.
-  if (server.kind === 'pod' && p.dst === server.ip) return arrive(ctx, seg, { kind: 'pod', party: server }, p, server.place, crossed, answer);
+  if (server.kind === 'pod' && p.dst === server.ip) {
+    return arrive(ctx, seg, { kind: 'pod', party: server }, p, server.place, crossed, answer);
+  }
   let node = startNode!;
   for (let guard = 0; guard < 16; guard++) {
     crossed.push(node);
@@ -266,7 +274,8 @@ function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null,
   const who = partyName(server);
   if (answer) {
     const params = { server: who, status: answer.status, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
-    ctx.hop({ place: server.place, action: 'respond', before, key: 'hop.reply.respond', params, edge, observedSource: p.dst });
+    const observedSource = p.dst;
+    ctx.hop({ place: server.place, action: 'respond', before, key: 'hop.reply.respond', params, edge, observedSource });
     return;
   }
   const params = { server: who, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
@@ -302,7 +311,15 @@ function nextPlaceId(next: Next): string {
 }
 
 /** The reply crossing `node`: rewritten by the node's entry for it, or only routed on. */
-function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Routed): void {
+function nodeHop(
+  ctx: ReplyContext,
+  seg: Segment,
+  node: string,
+  before: Tuple,
+  after: Tuple,
+  e: ConntrackEntry | undefined,
+  next: Routed,
+): void {
   if (!ctx.record) return;
   const to = nextPlaceId(next);
   const edge = to ? { from: `node:${node}`, to } : undefined;
@@ -311,11 +328,15 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
   const toText = next.kind === 'node' ? `node ${next.node}` : next.kind === 'pod' ? `pod ${next.party.pod}` : after.dst;
   if (!e) {
     const params = { node, dst: after.dst, to: toText };
-    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params, edge, conntrack: [], refs: next.refs });
+    const refs = next.refs;
+    const none: HopConntrack[] = [];
+    const key: TraceMessageKey = 'hop.reply.route';
+    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key, params, edge, conntrack: none, refs });
     return;
   }
   const nat = natOf(e);
-  const key: TraceMessageKey = nat.dnat && nat.snat ? 'hop.reply.unnatBoth' : nat.dnat ? 'hop.reply.unDnat' : 'hop.reply.unSnat';
+  const one: TraceMessageKey = nat.dnat ? 'hop.reply.unDnat' : 'hop.reply.unSnat';
+  const key: TraceMessageKey = nat.dnat && nat.snat ? 'hop.reply.unnatBoth' : one;
   const params = {
     node,
     from: addr(before.src, before.srcPort),
@@ -325,7 +346,8 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
     next: toText,
   };
   const conntrack: HopConntrack[] = [{ node, entry: formatEntry(e, ctx.conns.ct.stateOf(e)) }];
-  ctx.hop({ place: nodePlace(node), action: 'unnat', before: b, after: a, key, params, edge, conntrack, refs: next.refs });
+  const refs = next.refs;
+  ctx.hop({ place: nodePlace(node), action: 'unnat', before: b, after: a, key, params, edge, conntrack, refs });
 }
 
 /** Whether the reply reached the party that opened the connection. */
@@ -342,7 +364,15 @@ function reached(client: Party, at: Arrival): boolean {
   }
 }
 
-function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: HopPlace, crossed: string[], answer: FinalAnswer): ReplyOutcome {
+function arrive(
+  ctx: ReplyContext,
+  seg: Segment,
+  at: Arrival,
+  p: Tuple,
+  from: HopPlace,
+  crossed: string[],
+  answer: FinalAnswer,
+): ReplyOutcome {
   const client = seg.client;
   // A forwarding load balancer is in the path back to the outside client: it undoes its rewrite.
   if (at.kind === 'out') {
@@ -353,7 +383,9 @@ function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: Ho
       if (ctx.record) {
         const params = { from: addr(p.src, p.srcPort), newFrom: addr(back.src, back.srcPort), client: seg.clientName };
         const edge = { from: from.id, to: lbPlace.id };
-        ctx.hop({ place: lbPlace, action: 'unnat', before: view(p, seg.protocol), after: view(back, seg.protocol), key: 'hop.reply.lb', params, edge });
+        const before = view(p, seg.protocol);
+        const after = view(back, seg.protocol);
+        ctx.hop({ place: lbPlace, action: 'unnat', before, after, key: 'hop.reply.lb', params, edge });
       }
       p = back;
       from = lbPlace;
@@ -361,13 +393,16 @@ function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: Ho
   }
   if (!reached(client, at)) return lost(ctx, seg, p, from, crossed);
   const expected = reverse(seg.first);
-  const params = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
+  const got = addr(p.src, p.srcPort);
+  const params = { client: seg.clientName, from: got, expected: addr(expected.src, expected.srcPort) };
   const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
   if (sameTuple(p, expected)) {
-    if (ctx.record) ctx.hop({ place: client.place, action: 'deliver', before: view(p, seg.protocol), key: 'hop.reply.deliver', params, edge });
+    const before = view(p, seg.protocol);
+    if (ctx.record) ctx.hop({ place: client.place, action: 'deliver', before, key: 'hop.reply.deliver', params, edge });
     return { delivered: true };
   }
-  if (ctx.record) ctx.hop({ place: client.place, action: 'reject', before: view(p, seg.protocol), key: 'hop.reply.stray', params, edge });
+  const before = view(p, seg.protocol);
+  if (ctx.record) ctx.hop({ place: client.place, action: 'reject', before, key: 'hop.reply.stray', params, edge });
   return { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
 }
 
@@ -376,9 +411,17 @@ function placeOfLb(id: string, address: string): HopPlace {
 }
 
 /** The reply went somewhere that is not its client: nobody there has the connection. */
-function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[], refs: ArtifactRef[] = []): ReplyOutcome {
+function lost(
+  ctx: ReplyContext,
+  seg: Segment,
+  p: Tuple,
+  from: HopPlace,
+  crossed: string[],
+  refs: ArtifactRef[] = NO_REFS,
+): ReplyOutcome {
   const params = { dst: p.dst, client: seg.clientName, path: crossed.join(' -> ') || '-' };
-  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params, refs });
+  const before = view(p, seg.protocol);
+  if (ctx.record) ctx.hop({ place: from, action: 'drop', before, key: 'hop.reply.lost', params, refs });
   const n = note('note.fault.replyLost', params);
   return { delivered: false, fault: { kind: 'Network', name: p.dst, message: renderNote('en', n), note: n } };
 }
@@ -390,13 +433,15 @@ function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed
  */
 function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[], answer: FinalAnswer): Fault {
   const expected = reverse(seg.first);
-  const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && ctx.conns.ct.stateOf(e) === 'unreplied' && natOf(e).dnat);
+  const unreplied = (e: ConntrackEntry) => ctx.conns.ct.stateOf(e) === 'unreplied';
+  const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && unreplied(e) && natOf(e).dnat);
   const base = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
   const server = seg.server!;
   if (skipped && server.kind === 'pod' && crossed.length === 0) {
     // A hairpin: the pod reached itself through a Service and nothing masqueraded it, so its answer
     // to its own address never left its network namespace.
-    const n = note('note.fault.replyHairpin', { ...base, node: skipped.node, entry: formatEntry(skipped, 'unreplied') });
+    const entry = formatEntry(skipped, 'unreplied');
+    const n = note('note.fault.replyHairpin', { ...base, node: skipped.node, entry });
     return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
   }
   if (!skipped) {
@@ -416,7 +461,8 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
   if (svc) {
     const local = svc.spec.externalTrafficPolicy === 'Local';
     const field = local ? 'spec.externalTrafficPolicy' : undefined;
-    return { kind: 'Service', namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, field, message: renderNote('en', n), note: n };
+    const namespace = svc.metadata.namespace ?? 'default';
+    return { kind: 'Service', namespace, name: svc.metadata.name, field, message: renderNote('en', n), note: n };
   }
   return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
 }
