@@ -31,11 +31,12 @@ test('a saved request is sent through the tracer and walked hop by hop', async (
   await page.getByTestId('artifacts-toggle').click();
   await expect(page.getByTestId('deciding-line')).toBeVisible();
   await page.keyboard.press('End');
-  await expect(page.getByTestId('hop-explanation')).toContainText('answers 200');
+  // The last hop is the reply arriving (issue 17: the reply is walked back, not assumed).
+  await expect(page.getByTestId('hop-explanation')).toContainText('laptop receives the reply from 192.168.49.2:30080');
   await expect(page.getByTestId('trace-result')).toContainText('Response 200');
   await expect(page.getByTestId('trace-expect')).toHaveText('As the saved request expects.');
   await page.getByTestId('lang-select').selectOption('zh');
-  await expect(page.getByTestId('hop-explanation')).toContainText('返回 200');
+  await expect(page.getByTestId('hop-explanation')).toContainText('收到来自 192.168.49.2:30080 的应答');
 });
 
 test('playback steps with buttons and keys, keeps the step in the URL, and the hop inspector marks changed fields', async ({ page }) => {

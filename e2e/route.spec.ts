@@ -58,10 +58,16 @@ test('the whole route is drawn: numbered directed segments, the current one emph
   expect(current.w).toBeGreaterThan(future.w);
   expect(current.colour).not.toBe(future.colour);
   expect(future.dash).not.toBeNull();
-  // At the last hop every segment is past (still drawn, solid), none is gone.
+  // At the last hop every earlier segment is past (still drawn, solid), none is gone; the last hop
+  // (the reply reaching the client, issue 17) travels its own segment.
   await page.keyboard.press('End');
   await expect(segs).toHaveCount(travelling.length);
-  expect(await segs.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(travelling.map(() => 'past'));
+  const lastHop = await page.evaluate(() => {
+    type S = { getState(): { playback: { trace: { hops: unknown[] } } } };
+    return (window as unknown as { __netlab: { store: S } }).__netlab.store.getState().playback.trace.hops.length;
+  });
+  const states = travelling.map((n) => (n === lastHop ? 'current' : 'past'));
+  expect(await segs.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(states);
   expect(await stroke(segs.first())).toMatchObject({ dash: null });
 
   // Hovering a segment names its hop, in the user's language, as the hop inspector words it.

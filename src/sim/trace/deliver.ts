@@ -15,10 +15,12 @@ import { note, renderNote } from '../notes';
 import { headerValue } from './request';
 import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
+  answered,
   faultOf,
   httpViewOf,
   nodePlace,
   podKey,
+  podParty,
   podPlace,
   socket,
   svcKey,
@@ -161,7 +163,9 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
     const params = { pod: podKey(pod) };
     w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
     const service = http.service;
-    return { outcome: 'response', status: 400, service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+    const backendPod = podKey(pod);
+    const end: Ended = { outcome: 'response', status: 400, service, backendPod, backend: null, responseHeaders: {} };
+    return answered(w, podParty(pod), pkt, end);
   }
   if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
@@ -190,28 +194,16 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
   const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
   const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
-  if (w.recordHops) w.hop(respondHop(pod, pkt, http, status));
   const { host, path, method } = http;
-  return {
+  // The answer is walked back through the nodes it crosses and their conntrack (reply.ts).
+  return answered(w, podParty(pod), pkt, {
     outcome: 'response',
     status,
     service: http.service,
     backendPod: podKey(pod),
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
-  };
-}
-
-/** The backend's answer, from the address the client connected to. */
-function respondHop(pod: Pod, pkt: Packet, http: HttpContext, status: number): HopInput {
-  const first = http.firstPacket;
-  const { ip, port } = http.clientFacing;
-  const reply: Packet = { protocol: pkt.protocol, src: ip, srcPort: port, dst: first.src, dstPort: first.srcPort };
-  const answered = view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort });
-  const params = { pod: podKey(pod), status, client: http.clientName, from: socket(reply.src, reply.srcPort) };
-  const key = 'hop.backend.respond';
-  const observedSource = pkt.src;
-  return { place: podPlace(pod), action: 'respond', before: answered, after: view(reply), key, params, observedSource };
+  });
 }
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */

@@ -11,7 +11,7 @@ import type { TraceMessageKey } from './messages';
 import { buildNetworkIndex, podIP } from './network';
 import type { GatewayDataPlanePort, LabPorts } from './ports';
 import type { HopPlace, PacketView } from './types';
-import { podKey, socket, svcKey, view } from './walk';
+import { answered, podKey, podParty, socket, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Onward, Walk } from './walk';
 
 export function gatewayExplanation(
@@ -102,7 +102,7 @@ export function throughGateway(
   // The data plane's own Service was passed on the way in (kube-proxy's DNAT to this pod).
   w.through(gw.service);
   if (d.outcome === 'respond' || !d.endpoint || !d.upstreamRequest) {
-    return gatewayAnswers(w, gw, place, before, d, http);
+    return answered(w, podParty(pod, place), pkt, gatewayAnswers(w, gw, place, before, d, http));
   }
   const upstreamRequest = d.upstreamRequest;
   const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
@@ -124,6 +124,8 @@ export function throughGateway(
     responseOps: d.response,
   };
   w.hop(gatewayProxyHop(gw, place, d, pkt, http, next, nextHttp));
+  w.conns.accept(podParty(pod, place), pkt);
+  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
   const at = { kind: 'node' as const, node: pod.spec.nodeName!, origin: 'pod' as const, place };
   return { onward: { at, pkt: next, http: nextHttp }, service };
 }

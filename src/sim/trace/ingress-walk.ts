@@ -8,7 +8,8 @@ import { podIP } from './network';
 import type { Note } from '../notes';
 import type { IngressControllerPort, IngressDecision } from './ports';
 import type { HopPlace, PacketView } from './types';
-import { podKey, socket, view, type Ended, type HttpContext, type HopInput, type Onward, type Walk } from './walk';
+import { answered, podKey, podParty, socket, view } from './walk';
+import type { Ended, HttpContext, HopInput, Onward, Walk } from './walk';
 
 /** The controller's steps as notes, when it reports them. */
 function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {
@@ -40,7 +41,9 @@ export function throughIngress(
     const refs = decision.refs.slice(0, 1);
     w.hop({ place, action: 'match', before, refs, key: 'hop.ingress.proxyProtocol', params });
   }
-  if (decision.kind === 'respond') return controllerAnswers(w, ctrl, place, before, decision, http);
+  if (decision.kind === 'respond') {
+    return answered(w, podParty(pod, place), pkt, controllerAnswers(w, ctrl, place, before, decision, http));
+  }
   w.hop(matchHop(ctrl, place, before, decision, http));
   w.through(decision.service);
   const { ip, port } = decision.target;
@@ -56,6 +59,8 @@ export function throughIngress(
     proxyProtocol: undefined,
   };
   w.hop(proxyHop(ctrl, place, before, next, decision, http));
+  w.conns.accept(podParty(pod, place), pkt);
+  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
   const at = { kind: 'node' as const, node: pod.spec.nodeName!, origin: 'pod' as const, place };
   return { onward: { at, pkt: next, http: nextHttp }, service: decision.service };
 }

@@ -7,6 +7,7 @@ import { findLine } from '../artifact';
 import { chooseTarget, newLbState, type CompiledLoadBalancer, type LbDecision } from '../lb';
 import type { Packet } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
+import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
 import { httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
 
@@ -135,6 +136,12 @@ function toNodePort(h: LbHops, d: Chosen, pkt: Packet, http: HttpContext): Balan
   const edge = { from: h.place.id, to: `node:${t.node}` };
   const after = view(out, httpView);
   w.hop({ place: h.place, action, before: h.before, after, refs: h.refs(d.refs), key, params, edge });
+  if (fromLb) {
+    // The client's connection ends at the load balancer; its own one goes to the node.
+    const self: Party = { kind: 'lb', place: h.place, address: lb.address };
+    w.conns.accept(self, pkt);
+    w.conns.open(self, `load-balancer ${lb.address}`, out);
+  } else w.conns.balancerForwarded(h.place, pkt, out);
   if (b.proxyProtocol) {
     http.proxyProtocol = { version: b.proxyProtocol, src: pkt.src, srcPort: pkt.srcPort };
     const header = `PROXY TCP4 ${pkt.src} ${pkt.dst} ${pkt.srcPort} ${pkt.dstPort}`;

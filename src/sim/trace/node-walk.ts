@@ -9,6 +9,7 @@ import { serviceSelection } from '../controllers/selection';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
+import type { Party } from './reply';
 import { note, type Note } from '../notes';
 import type { NetworkIndex } from './network';
 import type { LabPorts } from './ports';
@@ -150,6 +151,8 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
   const before = view(pkt, httpViewOf(http));
   const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
+  // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT: see userspaceProxy).
+  if (v.kind !== 'proxy') w.conns.translated(node, pkt, ev.after, v.kind === 'hostport' ? 'portmap' : proxy.mode);
   switch (v.kind) {
     case 'reject':
       return rejected(withVerdict(base, v));
@@ -279,6 +282,11 @@ function userspaceProxy(r: Verdict<'proxy'>): Ended | Leaving {
   const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
   const { key, params } = userspaceExplanation(v);
   w.hop(rulesHop(r, 'proxy', key, params, { after: view(dialed, httpViewOf(http)) }));
+  // The client's connection ends at kube-proxy's socket (REDIRECTed there); its own one goes on.
+  const kubeProxy: Party = { kind: 'host', place: nodePlace(node), node };
+  w.conns.translated(node, pkt, ev.after, 'userspace');
+  w.conns.accept(kubeProxy, ev.after);
+  w.conns.open(kubeProxy, `kube-proxy (${node})`, dialed);
   return { node, pkt: dialed };
 }
 

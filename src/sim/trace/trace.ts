@@ -15,7 +15,8 @@ import { headerValue, hostHeader, parseCookieHeader, parseUrl, urlAuthority } fr
 import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
 import type { TraceResult } from './types';
-import { unreachable, Walk, type Ended, type HttpContext, type TraceOptions, type TraceSession } from './walk';
+import type { Party } from './reply';
+import { podParty, unreachable, Walk, type Ended, type HttpContext, type TraceOptions, type TraceSession } from './walk';
 
 export { parseConnect, parseSource, parseUrl } from './request';
 export type { ConnectTarget, TraceRequest, TraceSource } from './request';
@@ -54,6 +55,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const { ip, port } = dest.dst;
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
   const http = openRequest(w, req, url, { ...sender, srcIP }, dest, first);
+  w.conns.open(clientParty(sender), sender.clientName, first);
   const end = forward(w, at, first, http, 0);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
   return end;
@@ -88,6 +90,14 @@ function openRequest(
     firstPacket: first,
     authority: headerValue(headers, 'host') ?? urlAuthority(req.url) ?? url.host,
   };
+}
+
+/** Where the client's connection starts, for its reply to come back to. */
+function clientParty(sender: Sender): Party {
+  const at = sender.at;
+  if (at.kind === 'client') return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
+  if (sender.sourcePod) return podParty(sender.sourcePod, at.place);
+  return { kind: 'host', place: at.place, node: at.node };
 }
 
 /** curl -c: the cookie the answer set goes into the session's jar for this host. */

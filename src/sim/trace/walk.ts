@@ -12,9 +12,10 @@ import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
 import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
 import { renderNoteWith, type Note } from '../notes';
-import { buildNetworkIndex, type NetworkIndex } from './network';
+import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
+import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
-import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
+import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 
 /** State shared by repeated requests: kube-proxy's runtime state, ingress balancers, cookies, ports. */
 export interface TraceSession {
@@ -71,6 +72,9 @@ export interface HopInput {
   observedSource?: string;
   /** What the evaluator looked at for this hop, in order (the viewer marks them). */
   steps?: readonly EvalStep[];
+  /** A hop of the reply, walked back (reply.ts), and the conntrack entries that decided it. */
+  direction?: 'reply';
+  conntrack?: HopConntrack[];
 }
 
 const PACKET_FIELDS: (keyof PacketView)[] = ['src', 'srcPort', 'dst', 'dstPort', 'host', 'path', 'method'];
@@ -81,6 +85,8 @@ export class Walk {
   readonly services: string[] = [];
   readonly net: NetworkIndex;
   readonly recordHops: boolean;
+  /** The connections the request opened and the conntrack entries they left (reply.ts). */
+  readonly conns = new Connections();
   private readonly ingressRand: SeededRandom;
 
   constructor(
@@ -130,8 +136,40 @@ export class Walk {
       observedSource: a.observedSource,
     };
     if (a.steps && a.steps.length > 0) h.steps = a.steps;
+    if (a.direction) h.direction = a.direction;
+    if (a.conntrack) h.conntrack = a.conntrack;
     this.hops.push(h);
   }
+
+  /** What the reply walk needs of this walk. */
+  replyContext(): ReplyContext {
+    const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
+    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
+  }
+}
+
+/** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
+export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
+  const node = pod.spec.nodeName ?? '';
+  if (pod.spec.hostNetwork) return { kind: 'host', place, node };
+  return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
+}
+
+/**
+ * The answer is a packet too: walked back from `server` through the nodes it crosses and their
+ * conntrack (reply.ts). A reply the client cannot take (it comes from an address the client never
+ * called) leaves the request without an answer: a timeout, whatever the server would have said.
+ */
+export function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
+  w.conns.accept(server, pkt);
+  const service = () => serviceByKey(w.lab, end.service ?? null);
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service });
+  if (replied.delivered) return end;
+  return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
+}
+
+function serviceByKey(lab: LabPorts, key: string | null): Service | null {
+  return key ? (lab.cluster.services.find((s) => svcKey(s) === key) ?? null) : null;
 }
 
 /** How a walk ends: the outcome and what the result reports about it. */
