@@ -1,16 +1,18 @@
 // The whole route of the current trace over the topology: numbered, directed segments (one per hop
 // that travels an edge) and numbered stops (hops that decide in place). Past hops stay drawn, the
 // current one is emphasised, future ones are faint and dashed; hovering or focusing a segment names
-// its hop. It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
+// its hop. Hops of the reply (walked back from the server) are drawn dotted in their own colour with
+// a "reply" caption, and a legend says whether the reply retraces the request. It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
 // the canvas's nodes. The moving packet stays in PacketLayer (per frame, outside React).
 
-import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
+import { Panel, ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { translateDynamic, useT, type T } from '../i18n';
+import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
-import { routeFor, stopPillSize, type Point, type RouteSegment } from './route';
+import { routeFor, stopPillSize, type Point, type Route, type RouteSegment } from './route';
 import type { Topology } from './topology';
 
 /**
@@ -50,6 +52,40 @@ function segmentPaths(s: RouteSegment, k: number) {
   };
 }
 
+/** The reply's dotted line (round caps turn near-zero dashes into dots); the request's future is dashed. */
+function dashes(s: RouteSegment, st: State, k: number): string | undefined {
+  if (s.reply) return `${0.01} ${2.2 * LINE * k}`;
+  return st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined;
+}
+
+/** Which line is the request and which the reply, and whether the reply takes the request's path back. */
+function RouteLegend({ t, reply }: { t: T; reply: NonNullable<Route['reply']> }) {
+  const path = reply.retraces
+    ? t('canvas.route.legend.retraces')
+    : reply.skipped.length > 0
+      ? t('canvas.route.legend.skips', { nodes: reply.skipped.join(', ') })
+      : t('canvas.route.legend.differs');
+  return (
+    <Panel position="bottom-center" className="route-legend" data-testid="route-legend" data-retraces={String(reply.retraces)}>
+      <span className="route-legend-key">
+        <svg width="34" height="10" aria-hidden="true">
+          <line x1="3" y1="5" x2="31" y2="5" className="route-legend-request" />
+        </svg>
+        {t('canvas.route.legend.request')}
+      </span>
+      <span className="route-legend-key">
+        <svg width="34" height="10" aria-hidden="true">
+          <line x1="3" y1="5" x2="31" y2="5" className="route-legend-reply" />
+        </svg>
+        {t('canvas.route.legend.reply')}
+      </span>
+      <span className={`route-legend-path${reply.retraces ? '' : ' is-differs'}`} data-testid="route-legend-path">
+        {path}
+      </span>
+    </Panel>
+  );
+}
+
 export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout }) {
   const t = useT();
   const trace = useLab(selectTrace);
@@ -65,76 +101,87 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {
     const h = trace.hops[hop];
-    return h ? `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}` : '';
+    if (!h) return '';
+    const text = `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}`;
+    return isReplyHop(h) ? t('canvas.route.replyHop', { text }) : text;
   };
   const tip = hovered !== null ? route.segments.find((s) => s.hop === hovered) : undefined;
   const stopState = (hops: number[]): State => (hops.includes(current) ? 'current' : hops[0]! < current ? 'past' : 'future');
   return (
-    <ViewportPortal>
-      <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
-        {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
-        {route.stops.map((stop) => {
-          const st = stopState(stop.hops);
-          const size = stopPillSize(stop.hops);
-          const w = size.w * k;
-          const h = size.h * k;
-          return (
-            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
-              <title>{stop.hops.map(name).join('\n')}</title>
-              <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
-              <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
-                {stop.hops.map((x, i) => (
-                  <tspan key={x} className={x === current ? 'is-current' : undefined}>
-                    {i > 0 ? ' · ' : ''}
-                    {x + 1}
-                  </tspan>
-                ))}
-              </text>
-            </g>
-          );
-        })}
-        {route.ghosts.map((g) => (
-          <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
-            {g.id}
-          </text>
-        ))}
-        {route.segments.map((s) => {
-          const p = segmentPaths(s, k);
-          const st = stateOf(s.hop, current);
-          return (
-            <g
-              key={`seg-${s.hop}`}
-              className={`route-seg is-${st}`}
-              data-testid="route-seg"
-              data-hop={s.hop + 1}
-              data-state={st}
-              tabIndex={0}
-              role="button"
-              aria-label={name(s.hop)}
-              onPointerEnter={() => setHovered(s.hop)}
-              onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
-              onFocus={() => setHovered(s.hop)}
-              onBlur={() => setHovered((h) => (h === s.hop ? null : h))}
-              onClick={() => labStore.getState().seek(s.hop)}
-            >
-              <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
-              <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined} />
-              <path className="route-head" d={p.head} />
-              <g className="route-badge" transform={`translate(${p.mid.x},${p.mid.y})`}>
-                <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
-                <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
-                  {s.hop + 1}
+    <>
+      <ViewportPortal>
+        <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
+          {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
+          {route.stops.map((stop) => {
+            const st = stopState(stop.hops);
+            const size = stopPillSize(stop.hops);
+            const w = size.w * k;
+            const h = size.h * k;
+            return (
+              <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
+                <title>{stop.hops.map(name).join('\n')}</title>
+                <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
+                <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
+                  {stop.hops.map((x, i) => (
+                    <tspan key={x} className={[x === current && 'is-current', trace.hops[x] && isReplyHop(trace.hops[x]) && 'is-reply'].filter(Boolean).join(' ') || undefined}>
+                      {i > 0 ? ' · ' : ''}
+                      {x + 1}
+                    </tspan>
+                  ))}
                 </text>
               </g>
-            </g>
-          );
-        })}
-      </svg>
-      {tip && (
-        <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
-          {name(tip.hop)}
-        </div>
-      )}
-    </ViewportPortal>
+            );
+          })}
+          {route.ghosts.map((g) => (
+            <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
+              {g.id}
+            </text>
+          ))}
+          {route.segments.map((s) => {
+            const p = segmentPaths(s, k);
+            const st = stateOf(s.hop, current);
+            return (
+              <g
+                key={`seg-${s.hop}`}
+                className={`route-seg is-${st}${s.reply ? ' is-reply' : ''}`}
+                data-testid="route-seg"
+                data-hop={s.hop + 1}
+                data-state={st}
+                data-direction={s.reply ? 'reply' : 'request'}
+                tabIndex={0}
+                role="button"
+                aria-label={name(s.hop)}
+                onPointerEnter={() => setHovered(s.hop)}
+                onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
+                onFocus={() => setHovered(s.hop)}
+                onBlur={() => setHovered((h) => (h === s.hop ? null : h))}
+                onClick={() => labStore.getState().seek(s.hop)}
+              >
+                <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
+                <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={dashes(s, st, k)} />
+                <path className="route-head" d={p.head} />
+                <g className="route-badge" transform={`translate(${p.mid.x},${p.mid.y})`}>
+                  <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
+                  <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
+                    {s.hop + 1}
+                  </text>
+                  {s.reply && (
+                    <text className="route-reply-label" y={BADGE_R * k * (st === 'current' ? 1.25 : 1) + 14 * k} fontSize={13 * k} dy="0.35em" textAnchor="middle" strokeWidth={4 * k}>
+                      {t('canvas.route.reply')}
+                    </text>
+                  )}
+                </g>
+              </g>
+            );
+          })}
+        </svg>
+        {tip && (
+          <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
+            {name(tip.hop)}
+          </div>
+        )}
+      </ViewportPortal>
+      {route.reply && <RouteLegend t={t} reply={route.reply} />}
+    </>
   );
 }

@@ -4,6 +4,7 @@
 // coordinates, computed from the layout (never from React Flow's per-frame state): O(hops).
 
 import type { Hop } from '../../sim';
+import { isReplyHop, replyPath } from '../reply-hops';
 import type { Box, Layout } from './layout';
 import type { Topology } from './topology';
 
@@ -21,6 +22,8 @@ export interface RouteSegment {
   b: Point;
   /** Where its number sits: on the segment, at the free spot nearest its middle, or beside it. */
   badge: Point;
+  /** A hop of the reply, walked back from the server (drawn in the reply's style). */
+  reply: boolean;
 }
 
 export interface RouteStop {
@@ -44,6 +47,8 @@ export interface Route {
   ghosts: { id: string; box: Box }[];
   /** Hops the canvas cannot place at all (neither end drawn): reported, never silently dropped. */
   unplaced: number[];
+  /** When the trace walks the reply: whether it retraces the request, and the nodes it skips. */
+  reply: { retraces: boolean; skipped: string[] } | null;
 }
 
 /** Absolute boxes of every object the canvas draws, and the `dns:<ip>` aliases of Services. */
@@ -247,7 +252,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       const fb = placedFrom ?? ghost(from, placedTo!);
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
-      segments.push({ hop: h.index, from, to, a, b, badge: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } });
+      const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+      segments.push({ hop: h.index, from, to, a, b, badge, reply: isReplyHop(h) });
       ids.add(from).add(to);
       continue;
     }
@@ -277,7 +283,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
     seg.badge = badgeSpot(seg, places, taken, scale);
     taken.push({ x: seg.badge.x - 16 * scale, y: seg.badge.y - 16 * scale, w: 32 * scale, h: 32 * scale });
   }
-  return { segments, stops: [...stops.values()], ids, ghosts: [...ghosts].map(([id, box]) => ({ id, box })), unplaced };
+  const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
+  return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
 
 /** How much of a node frame's top a presenter needs: its name, addresses and port badges. */

@@ -2,10 +2,11 @@
 // Keys (Left, Right, Space, Home, End) are bound in usePlaybackKeys for the whole page.
 
 import { useEffect } from 'react';
-import { SPEEDS, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
+import { SPEEDS, selectCurrentHop, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
 import { IconBack, IconFirst, IconForward, IconPause, IconPlay } from '../icons';
+import { isReplyHop } from '../reply-hops';
 
 export function Playback() {
   const t = useT();
@@ -13,6 +14,8 @@ export function Playback() {
   const hop = useLab(selectHopIndex);
   const playing = useLab(selectPlaying);
   const speed = useLab(selectSpeed);
+  const current = useLab(selectCurrentHop);
+  const reply = current !== null && isReplyHop(current);
   const s = labStore.getState();
   const none = n === 0;
   return (
@@ -29,8 +32,8 @@ export function Playback() {
       <button type="button" className="btn btn-icon" onClick={() => s.step(1)} disabled={none || hop >= n - 1} aria-label={t('playback.forward')} title={`${t('playback.forward')} (→)`} data-testid="playback-forward">
         <IconForward />
       </button>
-      <span className="hop-counter" aria-live="polite" data-testid="hop-counter">
-        {none ? t('playback.noTrace') : t('playback.hopOf', { hop: hop + 1, count: n })}
+      <span className={`hop-counter${reply ? ' is-reply' : ''}`} aria-live="polite" data-testid="hop-counter">
+        {none ? t('playback.noTrace') : t(reply ? 'playback.hopOfReply' : 'playback.hopOf', { hop: hop + 1, count: n })}
       </span>
       <label className="speed">
         <span>{t('playback.speed')}</span>
