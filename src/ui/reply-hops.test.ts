@@ -8,7 +8,7 @@ const pkt = { protocol: 'TCP' as const, src: '10.244.0.2', srcPort: 40000, dst: 
 function hop(index: number, place: string, edge?: [string, string], reply?: { conntrack?: readonly HopConntrackEntry[] }): Hop {
   const h: Hop = {
     index,
-    place: place.startsWith('node:') ? { kind: 'node', id: place, node: place.slice(5) } : { kind: 'pod', id: place, pod: place.slice(4) },
+    place: place.startsWith('node:') ? { kind: 'node', id: place, node: place.slice(5) } : { kind: 'pod', id: place, pod: place.slice(4), node: 'node-1' },
     action: 'route',
     before: pkt,
     after: pkt,
