@@ -2,17 +2,18 @@
 // that travels an edge) and numbered stops (hops that decide in place). Past hops stay drawn, the
 // current one is emphasised, future ones are faint and dashed; hovering or focusing a segment names
 // its hop. Hops of the reply (walked back from the server) are drawn dotted in their own colour with
-// a "reply" caption, and a legend says whether the reply retraces the request. It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
+// a "reply" caption (the legend, and whether the reply retraces the request, sit in the playback
+// bar below the canvas, where they never cover the cluster). It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
 // the canvas's nodes. The moving packet stays in PacketLayer (per frame, outside React).
 
-import { Panel, ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
+import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT, type T } from '../i18n';
+import { translateDynamic, useT } from '../i18n';
 import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
-import { routeFor, stopPillSize, type Point, type Route, type RouteSegment } from './route';
+import { routeFor, stopPillSize, type Point, type RouteSegment } from './route';
 import type { Topology } from './topology';
 
 /**
@@ -56,34 +57,6 @@ function segmentPaths(s: RouteSegment, k: number) {
 function dashes(s: RouteSegment, st: State, k: number): string | undefined {
   if (s.reply) return `${0.01} ${2.2 * LINE * k}`;
   return st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined;
-}
-
-/** Which line is the request and which the reply, and whether the reply takes the request's path back. */
-function RouteLegend({ t, reply }: { t: T; reply: NonNullable<Route['reply']> }) {
-  const path = reply.retraces
-    ? t('canvas.route.legend.retraces')
-    : reply.skipped.length > 0
-      ? t('canvas.route.legend.skips', { nodes: reply.skipped.join(', ') })
-      : t('canvas.route.legend.differs');
-  return (
-    <Panel position="bottom-center" className="route-legend" data-testid="route-legend" data-retraces={String(reply.retraces)}>
-      <span className="route-legend-key">
-        <svg width="34" height="10" aria-hidden="true">
-          <line x1="3" y1="5" x2="31" y2="5" className="route-legend-request" />
-        </svg>
-        {t('canvas.route.legend.request')}
-      </span>
-      <span className="route-legend-key">
-        <svg width="34" height="10" aria-hidden="true">
-          <line x1="3" y1="5" x2="31" y2="5" className="route-legend-reply" />
-        </svg>
-        {t('canvas.route.legend.reply')}
-      </span>
-      <span className={`route-legend-path${reply.retraces ? '' : ' is-differs'}`} data-testid="route-legend-path">
-        {path}
-      </span>
-    </Panel>
-  );
 }
 
 export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout }) {
@@ -181,7 +154,6 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
           </div>
         )}
       </ViewportPortal>
-      {route.reply && <RouteLegend t={t} reply={route.reply} />}
     </>
   );
 }
