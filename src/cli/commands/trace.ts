@@ -28,7 +28,9 @@ next to the share the rules imply (iptables statistic probabilities, IPVS weight
 --json prints {"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
 service is the Service the request was routed or addressed to (null when none, or when the ingress
 controller answered by itself), services every Service it passed through in order, and backend
-{sourceIP, host, path, method, headers} what the backend received.
+{sourceIP, host, path, method, headers} what the backend received. The hops of the reply, walked
+back from the server through the nodes' routes and conntrack, follow the request's with
+"direction":"reply" and "conntrack":[{node, entry}] (the entry as conntrack -L prints it).
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
 first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
@@ -138,6 +140,8 @@ export function publicResult(r: TraceResult) {
     fault: r.fault ?? null,
     hops: r.hops.map((h) => ({
       index: h.index,
+      // Reply hops (the answer walked back, issue 17) follow the request's; request hops have no direction.
+      ...(h.direction ? { direction: h.direction, conntrack: h.conntrack ?? [] } : {}),
       place: h.place,
       action: h.action,
       before: h.before,
@@ -174,8 +178,14 @@ function endpoint(ip: string, port: number): string {
 
 export function renderResult(r: TraceResult, _lab: Lab): string {
   const out: string[] = [];
+  let replying = false;
   for (const h of r.hops) {
-    out.push(`${String(h.index + 1).padStart(3)}. ${placeLabel(h).padEnd(34)} ${h.action.toUpperCase()}`);
+    if (h.direction === 'reply' && !replying) {
+      replying = true;
+      out.push('     --- the reply, walked back');
+    }
+    const arrow = h.direction === 'reply' ? ' (reply)' : '';
+    out.push(`${String(h.index + 1).padStart(3)}. ${placeLabel(h).padEnd(34)} ${h.action.toUpperCase()}${arrow}`);
     out.push(`     ${renderTraceMessage('en', h.explanation.key, h.explanation.params)}`);
     const b = h.before;
     const a = h.after;
@@ -186,6 +196,7 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
     }
     const decider = h.refs.at(-1);
     if (decider) out.push(`     decided by ${decider.artifact}:${decider.lineIndex + 1}: ${decider.line.trim()}`);
+    for (const c of h.conntrack ?? []) out.push(`     conntrack -L on ${c.node}: ${c.entry}`);
   }
   const via = r.service ? ` via Service ${r.service}` : '';
   if (r.outcome === 'response') {

@@ -64,6 +64,18 @@ export const traceMessagesEn = {
   'hop.gateway.error': 'Gateway {gateway} matches rule {rule} of HTTPRoute {route}, but answers {status} itself: the rule has no usable backend for this request (upstream {upstream}).',
   'hop.gateway.redirect': 'Gateway {gateway} (NGINX Gateway Fabric) answers {status} with Location {location} (RequestRedirect filter).',
   'hop.gateway.proxy': 'The data plane of Gateway {gateway} opens a new connection from its pod ({src}) straight to endpoint {dst} (upstream {upstream}): no ClusterIP, no kube-proxy DNAT.',
+  // The reply, walked back (reply.ts): each node's conntrack undoes only its own rewrites.
+  'hop.reply.respond': '{server} answers {status}: the reply leaves from {from} to {to}, the address it saw the request come from.',
+  'hop.reply.synAck': "{server}'s kernel answers the SYN with a SYN-ACK from {from} to {to}, the address it saw the connection come from (the application gets no request until the handshake completes).",
+  'hop.reply.relay': '{server} sends the answer back on the connection it accepted, from {from} to {to}.',
+  'hop.reply.route': 'No conntrack entry on {node} matches the reply, so nothing rewrites it: {node} routes it by its destination {dst} to {to}.',
+  'hop.reply.unDnat': "The reply matches {node}'s conntrack entry for the connection: {node} made the DNAT, so it rewrites the source {from} back to {newFrom}, the address the client called, and sends it on to {next}.",
+  'hop.reply.unSnat': "The reply to {to} matches {node}'s conntrack entry: {node} masqueraded the request, so it rewrites the destination back to {newTo} and sends it on to {next}.",
+  'hop.reply.unnatBoth': "The reply matches {node}'s conntrack entry: {node} made both rewrites, so it turns {from} -> {to} back into {newFrom} -> {newTo} and sends it on to {next}.",
+  'hop.reply.lb': 'The load balancer is on the way back to {client}: its flow table rewrites the source {from} to its own {newFrom}.',
+  'hop.reply.deliver': '{client} receives the reply from {from}, the address and port it connected to: the connection is open.',
+  'hop.reply.stray': '{client} receives a SYN-ACK from {from}, but it connected to {expected}: no socket has that connection, so its kernel answers with a reset (RST) and keeps waiting for {expected} until the request times out.',
+  'hop.reply.lost': 'The reply for {client} goes to {dst} (across {path}), where nothing has this connection: it is dropped and the client times out.',
 } as const;
 
 export type TraceMessageKey = keyof typeof traceMessagesEn;
@@ -127,6 +139,17 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.gateway.error': 'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：该规则对这个请求没有可用的后端（upstream {upstream}）。',
   'hop.gateway.redirect': 'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
   'hop.gateway.proxy': 'Gateway {gateway} 的数据面从自己的 Pod（{src}）直接向端点 {dst} 建立新连接（upstream {upstream}）：不经过 ClusterIP，也没有 kube-proxy 的 DNAT。',
+  'hop.reply.respond': '{server} 返回 {status}：应答从 {from} 发往 {to}，也就是它看到的请求来源。',
+  'hop.reply.synAck': '{server} 的内核用 SYN-ACK 应答这个 SYN：从 {from} 发往 {to}，也就是它看到的连接来源（握手完成之前，应用程序收不到请求）。',
+  'hop.reply.relay': '{server} 在它接受的那条连接上把应答发回：从 {from} 到 {to}。',
+  'hop.reply.route': '{node} 上没有 conntrack 条目匹配这个应答，所以没有任何改写：{node} 按目的地址 {dst} 把它路由到 {to}。',
+  'hop.reply.unDnat': '应答匹配 {node} 上这条连接的 conntrack 条目：DNAT 是 {node} 做的，所以它把源地址 {from} 改回客户端访问的地址 {newFrom}，再发往 {next}。',
+  'hop.reply.unSnat': '发往 {to} 的应答匹配 {node} 上的 conntrack 条目：请求在 {node} 上做过 SNAT（MASQUERADE），所以它把目的地址改回 {newTo}，再发往 {next}。',
+  'hop.reply.unnatBoth': '应答匹配 {node} 上的 conntrack 条目：两次改写都是 {node} 做的，所以它把 {from} -> {to} 改回 {newFrom} -> {newTo}，再发往 {next}。',
+  'hop.reply.lb': '负载均衡器位于返回 {client} 的路径上：它的连接表把源地址 {from} 改写为它自己的 {newFrom}。',
+  'hop.reply.deliver': '{client} 收到来自 {from} 的应答，正是它连接的地址和端口：连接建立成功。',
+  'hop.reply.stray': '{client} 收到来自 {from} 的 SYN-ACK，但它连接的是 {expected}：没有套接字拥有这条连接，所以它的内核回复 RST（连接重置），并继续等待 {expected}，直到请求超时。',
+  'hop.reply.lost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：应答被丢弃，客户端超时。',
 };
 
 /**

@@ -82,6 +82,12 @@ export const noteMessagesEn = {
   'note.fault.noRoute': 'no route to {dst}: {why}',
   'note.fault.podNotListening': "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
   'note.fault.podListensNowhere': "pod {pod} does not listen on port {port} (it listens on no port); check the Service's targetPort",
+  // Why a reply was not delivered (reply.ts).
+  'note.fault.replyBypassed':
+    'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} directly: the reply crossed {path} and never {node}, whose conntrack entry alone could undo the DNAT ({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, or call the NodePort on node {endpointNode}, where the endpoint runs',
+  'note.fault.replyStray':
+    "the reply reached {client} from {from}, but it connected to {expected}; no node on the way back ({path}) had a conntrack entry to rewrite it, so {client}'s kernel answered with a reset and the request timed out",
+  'note.fault.replyLost': 'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed out',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -158,6 +164,10 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.noRoute': '没有通往 {dst} 的路由：{why}',
   'note.fault.podNotListening': 'Pod {pod} 没有监听端口 {port}（它监听的是 {listening}）；请检查 Service 的 targetPort',
   'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
+  'note.fault.replyBypassed':
+    '节点 {node} 把连接 DNAT 到 {endpoint}，却没有做 SNAT（MASQUERADE），所以后端直接应答 {client}：应答经由 {path} 返回，从未经过 {node}，而只有 {node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。{client} 收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），让应答必须经过 {node} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
+  'note.fault.replyStray': '应答以 {from} 为源到达 {client}，但它连接的是 {expected}；返回路径（{path}）上没有任何节点有能改写它的 conntrack 条目，所以 {client} 的内核回复 RST，请求超时',
+  'note.fault.replyLost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：请求超时',
 };
 
 /** One step an evaluator reports, rendered by the reader's language table. */

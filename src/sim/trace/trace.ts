@@ -19,7 +19,8 @@ import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { GatewayDataPlanePort, HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
 import { gatewayExplanation } from './gateway-walk';
-import type { Fault, Hop, HopAction, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
+import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
+import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 
 export type TraceSource =
   | { kind: 'external'; client?: string; address?: string }
@@ -152,6 +153,8 @@ class Walk {
   readonly services: string[] = [];
   readonly net: NetworkIndex;
   readonly recordHops: boolean;
+  /** The connections the request opened and the conntrack entries they left (src/sim/trace/reply.ts). */
+  readonly conns = new Connections();
   private readonly ingressRand: SeededRandom;
 
   constructor(
@@ -198,6 +201,8 @@ class Walk {
     observedSource?: string;
     /** What the evaluator looked at for this hop, in order (the viewer marks them). */
     steps?: readonly EvalStep[];
+    direction?: 'reply';
+    conntrack?: HopConntrack[];
   }): void {
     if (!this.recordHops) return;
     const after = a.after ?? a.before;
@@ -216,8 +221,22 @@ class Walk {
       observedSource: a.observedSource,
     };
     if (a.steps && a.steps.length > 0) h.steps = a.steps;
+    if (a.direction) h.direction = a.direction;
+    if (a.conntrack) h.conntrack = a.conntrack;
     this.hops.push(h);
   }
+
+  /** What the reply walk needs of this walk. */
+  replyContext(): ReplyContext {
+    return { net: this.net, conns: this.conns, record: this.recordHops, hop: (h) => this.hop({ ...h, direction: 'reply' }) };
+  }
+}
+
+/** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
+function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
+  const node = pod.spec.nodeName ?? '';
+  if (pod.spec.hostNetwork) return { kind: 'host', place, node };
+  return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
 }
 
 /** A fault whose message is a note (rendered in English here, in the reader's language by the lab). */
@@ -457,6 +476,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   // address sends from 127.0.0.1, which is why localhost NodePorts need route_localnet and SNAT.
   if (at.kind === 'node' && at.origin === 'local' && w.net.owner(dst.ip).kind === 'loopback') srcIP = '127.0.0.1';
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: dst.ip, dstPort: dst.port };
+  w.conns.open(clientParty(at, sourcePod), clientName, first);
   const cookies = parseCookieHeader(headerValue(headers, 'cookie') ?? '');
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   const http: HttpContext = {
@@ -486,6 +506,13 @@ function walk(w: Walk, req: TraceRequest): Ended {
     }
   }
   return end;
+}
+
+/** Where the client's connection starts, for its reply to come back to. */
+function clientParty(at: At, sourcePod: Pod | null): Party {
+  if (at.kind === 'client') return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
+  if (sourcePod) return podParty(sourcePod, at.place);
+  return { kind: 'host', place: at.place, node: at.node };
 }
 
 /**
@@ -599,6 +626,8 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
   const walkBeforeSnat = snatAt >= 0 ? ev.steps.slice(0, snatAt) : ev.steps;
   const v = ev.verdict;
   const nPlace = nodePlace(node);
+  // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT is recorded below).
+  if (v.kind !== 'proxy') w.conns.translated(node, pkt, ev.after, v.kind === 'hostport' ? 'portmap' : mode);
   switch (v.kind) {
     case 'reject': {
       w.through(v.servicePort?.split(':')[0]);
@@ -651,6 +680,10 @@ function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number)
       // the node) dials the endpoint on a new connection, so the backend sees the node's address.
       const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
       const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: v.endpoint.ip, dstPort: v.endpoint.port };
+      const kubeProxy: Party = { kind: 'host', place: nPlace, node };
+      w.conns.translated(node, pkt, ev.after, 'userspace');
+      w.conns.accept(kubeProxy, ev.after);
+      w.conns.open(kubeProxy, `kube-proxy (${node})`, dialed);
       w.hop({ place: nPlace, action: 'proxy', before, after: view(dialed, httpView), refs: ruleStepRefs(ev.steps), steps: ev.steps, ...userspaceExplanation(v), });
       return deliver(w, node, dialed, http, depth);
     }
@@ -772,7 +805,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
     const params = { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src };
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
     w.hop({ place, action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params: { pod: podKey(pod) } });
-    return { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} };
+    return answered(w, podParty(pod), pkt, { outcome: 'response', status: 400, service: http.service, backendPod: podKey(pod), backend: null, responseHeaders: {} });
   }
   if (ctrl && isCtrl) {
     if (!alreadyDelivered) w.hop({ place, action: 'deliver', before, key: 'hop.deliver.pod', params: { pod: podKey(pod), dst: `${pkt.dst}:${pkt.dstPort}`, source: pkt.src }, edge: { from: `node:${pod.spec.nodeName}`, to: place.id }, observedSource: pkt.src });
@@ -783,16 +816,31 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
   }
   const echo = isEchoBasic(pod) ? echoResponse(pod, { method: http.method, host: http.host, path: http.path, headers: http.headers }) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
-  const reply: Packet = { protocol: pkt.protocol, src: http.clientFacing.ip, srcPort: http.clientFacing.port, dst: http.firstPacket.src, dstPort: http.firstPacket.srcPort };
-  w.hop({ place, action: 'respond', before: view({ ...pkt, src: pkt.dst, srcPort: pkt.dstPort, dst: pkt.src, dstPort: pkt.srcPort }), after: view(reply), key: 'hop.backend.respond', params: { pod: podKey(pod), status, client: http.clientName, from: `${reply.src}:${reply.srcPort}` }, observedSource: pkt.src });
-  return {
+  const backend = { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: backendHeaders(http) };
+  return answered(w, podParty(pod), pkt, {
     outcome: 'response',
     status,
     service: http.service,
     backendPod: podKey(pod),
-    backend: { sourceIP: pkt.src, host: http.host, path: http.path, method: http.method, headers: backendHeaders(http) },
+    backend,
     responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
-  };
+  });
+}
+
+/**
+ * The answer is a packet too: walked back from `server` through the nodes it crosses and their
+ * conntrack (reply.ts). A reply the client cannot take (it comes from an address the client never
+ * called) leaves the request without an answer: a timeout, whatever the server would have said.
+ */
+function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
+  w.conns.accept(server, pkt);
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: serviceByKey(w.lab, end.service ?? null) });
+  if (replied.delivered) return end;
+  return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
+}
+
+function serviceByKey(lab: LabPorts, key: string | null): Service | null {
+  return key ? (lab.cluster.services.find((s) => svcKey(s) === key) ?? null) : null;
 }
 
 /** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */
@@ -827,7 +875,8 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     // A redirect or the default server's 404 is the controller's own answer (no Service); a 503 for
     // a backend without endpoints is the answer of the Service the rule chose.
     const service = redirect ? null : w.through(decision.service);
-    return { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...decision.headers } };
+    const headers = { ...http.responseHeaders, ...decision.headers };
+    return answered(w, podParty(pod, place), pkt, { outcome: 'response', status: decision.status, service, backendPod: null, backend: null, responseHeaders: headers });
   }
   w.hop({ place, action: 'match', before, refs: decision.refs, steps: decision.steps, key: 'hop.ingress.match', params: { controller: ctrl.controller, host: http.host, path: http.path, reason: decision.reason }, parts: decisionParts(decision) });
   w.through(decision.service);
@@ -843,6 +892,8 @@ function throughIngress(w: Walk, ctrl: IngressControllerPort, pod: Pod, pkt: Pac
     proxyProtocol: undefined,
   };
   w.hop({ place, action: 'proxy', before, after: view(next, { host: http.host, path: decision.path, method: http.method }), key: 'hop.ingress.proxy', params: { controller: ctrl.controller, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: decision.upstream } });
+  w.conns.accept(podParty(pod, place), pkt);
+  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
   return { ...end, service: end.service ?? decision.service };
 }
@@ -880,8 +931,9 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     w.hop({ place, action: d.redirect ? 'redirect' : 'respond', before, refs: d.refs, key: explain.key, params: explain.params });
     // A redirect or a 404 is the Gateway's own answer; a rule's backend Service that cannot serve is
     // named (an upstream that stands for no Service, such as invalid-backend-ref's 500, names none).
-    const answered = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
-    return { outcome: 'response', status: d.status || 404, service: answered, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
+    const service = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
+    const end: Ended = { outcome: 'response', status: d.status || 404, service, backendPod: null, backend: null, responseHeaders: { ...http.responseHeaders, ...headers } };
+    return answered(w, podParty(pod, place), pkt, end);
   }
   const service = w.through(d.upstream ? (gwServiceOf(gw, d.upstream) ?? d.upstream) : null);
   const matchRefs = d.refs.filter((r) => !r.ref.startsWith('upstream:'));
@@ -897,6 +949,8 @@ function throughGateway(w: Walk, gw: GatewayDataPlanePort, pod: Pod, pkt: Packet
     responseOps: d.response,
   };
   w.hop({ place, action: 'proxy', before: view(pkt, { host: http.host, path: http.path, method: http.method }), after: view(next, { host: nextHttp.host, path: nextHttp.path, method: http.method }), refs: d.refs.filter((r) => r.ref.startsWith('upstream:')), key: 'hop.gateway.proxy', params: { gateway: gw.gateway, src: next.src, dst: `${next.dst}:${next.dstPort}`, upstream: d.upstream ?? '' } });
+  w.conns.accept(podParty(pod, place), pkt);
+  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
   const end = forward(w, { kind: 'node', node: pod.spec.nodeName!, origin: 'pod', place }, next, nextHttp, depth + 1);
   return { ...end, service: end.service ?? service };
 }
@@ -970,6 +1024,12 @@ function throughLoadBalancer(w: Walk, lb: CompiledLoadBalancer, place: HopPlace,
     src: out.src,
   };
   w.hop({ place, action: b.delivery === 'proxy' ? 'proxy' : 'balance', before, after: view(out, httpView), refs: refs(d.refs), key, params, edge });
+  if (fromLb) {
+    // The client's connection ends at the load balancer; its own one goes to the node.
+    const self: Party = { kind: 'lb', place, address: lb.address };
+    w.conns.accept(self, pkt);
+    w.conns.open(self, `load-balancer ${lb.address}`, out);
+  } else w.conns.balancerForwarded(place, pkt, out);
   if (b.proxyProtocol) {
     http.proxyProtocol = { version: b.proxyProtocol, src: pkt.src, srcPort: pkt.srcPort };
     const header = `PROXY TCP4 ${pkt.src} ${pkt.dst} ${pkt.srcPort} ${pkt.dstPort}`;

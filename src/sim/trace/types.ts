@@ -57,8 +57,20 @@ export interface Explanation {
   parts?: Record<string, Note[]>;
 }
 
+/** A conntrack entry of the node a reply hop crossed, as `conntrack -L` prints it (issue 17). */
+export interface HopConntrack {
+  node: string;
+  entry: string;
+  ref?: ArtifactRef;
+}
+
 export interface Hop {
   index: number;
+  /** 'reply': a hop of the answer, walked back from the server (absent: the request, forward). */
+  direction?: 'reply';
+  /** On reply hops: the conntrack entries of the node crossed that decided the hop (empty when
+   *  the node only routed the reply: no entry of its own matched it). */
+  conntrack?: HopConntrack[];
   place: HopPlace;
   action: HopAction;
   before: PacketView;

@@ -1,0 +1,254 @@
+// The reply walked like the request (issue 17): each node's conntrack reverses only what that node
+// translated, and a reply that skips the node which DNATed the request reaches the client from an
+// address it never called: its kernel answers with a reset and the request times out.
+
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, OtherObject, Pod, Service } from '../api/types';
+import { buildLab } from '../assembly/lab';
+import type { ExternalClient } from '../cluster';
+import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
+import { renderExplanation } from './messages';
+import { renderNoteWith } from './notes';
+import { newTraceSession, parseSource, trace, type TraceRequest } from './trace';
+import type { Hop, TraceResult } from './types';
+
+const NODE1 = '192.168.49.2';
+const NODE2 = '192.168.49.3';
+const NODE3 = '192.168.49.4';
+
+function node(name: string, ip: string): OtherObject {
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+}
+
+function pod(name: string, nodeName: string, labels: Record<string, string>, extra: Partial<Pod['spec']> = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels },
+    spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }], ...extra },
+  };
+}
+
+function service(name: string, spec: Partial<Service['spec']>): Service {
+  const ports = [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30081 }];
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, ports, ...spec } };
+}
+
+const clients: ExternalClient[] = [{ name: 'laptop', address: '203.0.113.7' }];
+
+/** Three nodes; the only `web` endpoint runs on node-1; client pods on node-1 and node-3. */
+function objects(policy: 'Local' | 'Cluster'): (KubeObject | OtherObject)[] {
+  return [
+    node('node-1', NODE1),
+    node('node-2', NODE2),
+    node('node-3', NODE3),
+    pod('web-1', 'node-1', { app: 'web' }),
+    pod('client-1', 'node-1', { app: 'client' }),
+    pod('client-3', 'node-3', { app: 'client' }),
+    service('web', { type: 'NodePort', externalTrafficPolicy: policy }),
+  ];
+}
+
+function lab(mode: ProxyMode, objs: (KubeObject | OtherObject)[], settings: Partial<LabSettings> = {}) {
+  const s = defaultLabSettings();
+  const l = buildLab({ settings: { ...s, ...settings, kubeProxy: { ...s.kubeProxy, mode } }, objects: objs, clients });
+  expect(l.problems).toEqual([]);
+  return l;
+}
+
+function run(l: ReturnType<typeof lab>, from: string, url: string): TraceResult {
+  const f = parseSource(from);
+  if ('error' in f) throw new Error(f.error);
+  const req: TraceRequest = { from: f, url };
+  return trace(l, req, newTraceSession('reply'));
+}
+
+const replyHops = (r: TraceResult): Hop[] => r.hops.filter((h) => h.direction === 'reply');
+const forwardHops = (r: TraceResult): Hop[] => r.hops.filter((h) => h.direction === undefined);
+
+function podIP(l: ReturnType<typeof lab>, name: string): string {
+  const p = l.cluster.pods.find((x) => x.metadata.name === name);
+  return p!.status!.podIP!;
+}
+
+describe('the reply of an externalTrafficPolicy: Local NodePort called from a pod (kubernetes#74383)', () => {
+  for (const mode of ['iptables', 'nftables'] as const) {
+    it(`${mode}: client on the endpoint's node, NodePort of node-2: the reply skips node-2 and is reset`, () => {
+      const l = lab(mode, objects('Local'));
+      const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
+      // The request went through: node-2 DNATed it to the endpoint without masquerading.
+      expect(r.backendPod).toBe('default/web-1');
+      expect(r.backend?.sourceIP).toBe(podIP(l, 'client-1'));
+      const dnat = forwardHops(r).find((h) => h.action === 'dnat');
+      expect(dnat?.place).toMatchObject({ kind: 'node', node: 'node-2' });
+      expect(forwardHops(r).some((h) => h.action === 'snat')).toBe(false);
+      // The reply: web-1 answers, node-1 routes it straight to client-1, whose kernel resets it.
+      const reply = replyHops(r);
+      expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+        ['pod:default/web-1', 'respond'],
+        ['node:node-1', 'route'],
+        ['pod:default/client-1', 'reject'],
+      ]);
+      expect(reply[1]!.conntrack).toEqual([]);
+      expect(reply.at(-1)!.before).toMatchObject({ src: podIP(l, 'web-1'), srcPort: 8080, dst: podIP(l, 'client-1') });
+      expect(r.outcome).toBe('timeout');
+      expect(r.status).toBeNull();
+      expect(r.fault).toMatchObject({ kind: 'Service', name: 'web', field: 'spec.externalTrafficPolicy' });
+      expect(r.fault?.note?.key).toBe('note.fault.replyBypassed');
+      expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', endpointNode: 'node-1', path: 'node-1' });
+      // node-2's entry never saw its reply.
+      expect(String(r.fault?.note?.params.entry)).toMatch(new RegExp(`^tcp {6}6 119 SYN_SENT src=${podIP(l, 'client-1')} dst=${NODE2} sport=\\d+ dport=30081 \\[UNREPLIED\\] src=${podIP(l, 'web-1')} dst=${podIP(l, 'client-1')} sport=8080 dport=\\d+ mark=0 use=1$`));
+      expect(r.fault?.message).toContain('externalTrafficPolicy: Cluster');
+    });
+
+    it(`${mode}: client on a third node: the reply goes node-1 -> node-3 and is reset there`, () => {
+      const l = lab(mode, objects('Local'));
+      const r = run(l, 'pod:default/client-3', `http://${NODE2}:30081/`);
+      expect(r.backendPod).toBe('default/web-1');
+      expect(r.backend?.sourceIP).toBe(podIP(l, 'client-3'));
+      expect(replyHops(r).map((h) => [h.place.id, h.action])).toEqual([
+        ['pod:default/web-1', 'respond'],
+        ['node:node-1', 'route'],
+        ['node:node-3', 'route'],
+        ['pod:default/client-3', 'reject'],
+      ]);
+      expect(r.outcome).toBe('timeout');
+      expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', path: 'node-1 -> node-3' });
+    });
+
+    it(`${mode}: externalTrafficPolicy: Cluster masquerades, so the reply returns through node-2`, () => {
+      const l = lab(mode, objects('Cluster'));
+      const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
+      expect(r.outcome).toBe('response');
+      expect(r.backend?.sourceIP).toBe(NODE2);
+      const reply = replyHops(r);
+      expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+        ['pod:default/web-1', 'respond'],
+        ['node:node-1', 'route'],
+        ['node:node-2', 'snat'],
+        ['node:node-1', 'route'],
+        ['pod:default/client-1', 'deliver'],
+      ]);
+      const undo = reply[2]!;
+      expect(undo.before).toMatchObject({ src: podIP(l, 'web-1'), srcPort: 8080, dst: NODE2 });
+      expect(undo.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: podIP(l, 'client-1') });
+      expect(undo.conntrack).toHaveLength(1);
+      expect(undo.conntrack![0]!.node).toBe('node-2');
+      expect(undo.conntrack![0]!.entry).toMatch(/^tcp {6}6 431999 ESTABLISHED src=\S+ dst=192\.168\.49\.3 sport=\d+ dport=30081 src=\S+ dst=192\.168\.49\.3 sport=8080 dport=\d+ \[ASSURED\] mark=0 use=1$/);
+    });
+
+    it(`${mode}: calling the NodePort on the endpoint's own node works (DNAT and reply on node-1)`, () => {
+      const l = lab(mode, objects('Local'));
+      const r = run(l, 'pod:default/client-3', `http://${NODE1}:30081/`);
+      expect(r.outcome).toBe('response');
+      expect(replyHops(r).at(-1)).toMatchObject({ action: 'deliver', place: { id: 'pod:default/client-3' } });
+    });
+  }
+
+  it('ipvs: the NodePort virtual server of node-2 has only local endpoints (no pod-source exception): refused', () => {
+    const l = lab('ipvs', objects('Local'));
+    const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
+    expect(r.outcome).toBe('refused');
+    expect(replyHops(r)).toEqual([]);
+  });
+
+  it('the English and Chinese fault and hop texts name the node, the path and the fixes', () => {
+    const l = lab('iptables', objects('Local'));
+    const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
+    const zh = renderNoteWith('zh', r.fault!.note!);
+    expect(zh).toContain('node-2');
+    expect(zh).toContain('externalTrafficPolicy: Cluster');
+    expect(renderExplanation('en', replyHops(r).at(-1)!.explanation)).toContain('reset');
+  });
+});
+
+describe('replies that come back through the translating node', () => {
+  it('a ClusterIP from a pod on another node: the client node undoes its own DNAT', () => {
+    const l = lab('iptables', objects('Cluster'));
+    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
+    const r = run(l, 'pod:default/client-3', `http://${svc.spec.clusterIP}/`);
+    expect(r.outcome).toBe('response');
+    const reply = replyHops(r);
+    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      ['pod:default/web-1', 'respond'],
+      ['node:node-1', 'route'],
+      ['node:node-3', 'snat'],
+      ['pod:default/client-3', 'deliver'],
+    ]);
+    expect(reply[2]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
+  });
+
+  it('an outside client through an ETP Cluster NodePort: node-2 de-masquerades and un-DNATs', () => {
+    const l = lab('iptables', objects('Cluster'));
+    const r = run(l, 'external:laptop', `http://${NODE2}:30081/`);
+    expect(r.outcome).toBe('response');
+    const reply = replyHops(r);
+    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      ['pod:default/web-1', 'respond'],
+      ['node:node-1', 'route'],
+      ['node:node-2', 'snat'],
+      ['client:laptop', 'deliver'],
+    ]);
+    expect(reply[2]!.explanation.key).toBe('hop.reply.unnatBoth');
+    expect(reply[2]!.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: '203.0.113.7' });
+  });
+
+  it('hairpin: a pod reaching itself through its Service is masqueraded, so the reply comes back through the node', () => {
+    for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
+      const l = lab(mode, [node('node-1', NODE1), node('node-2', NODE2), pod('solo', 'node-1', { app: 'solo' }), service('solo', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] })]);
+      const svc = l.cluster.services.find((s) => s.metadata.name === 'solo')!;
+      const r = run(l, 'pod:default/solo', `http://${svc.spec.clusterIP}/`);
+      expect(r.outcome, mode).toBe('response');
+      expect(r.backendPod).toBe('default/solo');
+      const reply = replyHops(r);
+      expect(reply.map((h) => [h.place.id, h.action]), mode).toEqual([
+        ['pod:default/solo', 'respond'],
+        ['node:node-1', 'snat'],
+        ['pod:default/solo', 'deliver'],
+      ]);
+      expect(reply[1]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: podIP(l, 'solo') });
+    }
+  });
+
+  it('userspace: kube-proxy\'s own connection is answered first, then the client\'s', () => {
+    const l = lab('userspace', objects('Cluster'), { kubernetesVersion: '1.25' });
+    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
+    const r = run(l, 'pod:default/client-3', `http://${svc.spec.clusterIP}/`);
+    expect(r.outcome).toBe('response');
+    const reply = replyHops(r);
+    // The endpoint sees node-3's address: kube-proxy dialed it; that connection needs no NAT.
+    expect(r.backend?.sourceIP).toBe(NODE3);
+    expect(reply.map((h) => [h.place.id, h.action, h.explanation.key])).toEqual([
+      ['pod:default/web-1', 'respond', 'hop.reply.respond'],
+      ['node:node-1', 'route', 'hop.reply.route'],
+      ['node:node-3', 'route', 'hop.reply.route'],
+      ['node:node-3', 'deliver', 'hop.reply.deliver'],
+      // kube-proxy answers the client's connection, which node-3 REDIRECTed to its socket.
+      ['node:node-3', 'respond', 'hop.reply.relay'],
+      ['node:node-3', 'snat', 'hop.reply.unDnat'],
+      ['pod:default/client-3', 'deliver', 'hop.reply.deliver'],
+    ]);
+    expect(reply[5]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
+  });
+
+  it('a host-network backend answers from the node itself; its node undoes the DNAT', () => {
+    const objs = [
+      node('node-1', NODE1),
+      node('node-2', NODE2),
+      pod('agent', 'node-1', { app: 'agent' }, { hostNetwork: true }),
+      pod('client', 'node-2', { app: 'client' }),
+      service('agent', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+    ];
+    const l = lab('iptables', objs);
+    const svc = l.cluster.services.find((s) => s.metadata.name === 'agent')!;
+    const r = run(l, 'pod:default/client', `http://${svc.spec.clusterIP}/`);
+    expect(r.outcome).toBe('response');
+    const reply = replyHops(r);
+    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      ['pod:default/agent', 'respond'],
+      ['node:node-1', 'route'],
+      ['node:node-2', 'snat'],
+      ['pod:default/client', 'deliver'],
+    ]);
+  });
+});

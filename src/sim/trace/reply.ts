@@ -1,0 +1,387 @@
+// The reply, walked like the request (issue 17). The forward walk records, per connection it
+// opened (the client's; a load balancer's, an ingress controller's, kube-proxy's userspace dial),
+// the conntrack entry of every node that translated it. Once a server answers, the answer of each
+// connection is routed back from the server, last connection first, by the nodes' routes, and on
+// each node it crosses that node's conntrack reverses the translations that node made, and only
+// those. The reply arrives where the routes take it; the client's socket accepts it only if it
+// comes from the address and port the client connected to. Anything else is what the kernel calls
+// a stray segment: the client's TCP answers it with a reset and the connection never opens
+// (kubernetes/kubernetes#74383: a NodePort with externalTrafficPolicy: Local reached from a pod).
+
+import type { Protocol, Service } from '../api/types';
+import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
+import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
+import type { TraceMessageKey } from './messages';
+import type { NetworkIndex } from './network';
+import { note, renderNote, type Note } from './notes';
+import type { Fault, HopAction, HopConntrack, HopPlace, PacketView } from './types';
+
+/** One end of a connection: who opened it (where its reply must arrive) or who accepted it. */
+export type Party =
+  | { kind: 'client'; place: HopPlace; address: string; name: string }
+  /** A pod in its own network namespace. */
+  | { kind: 'pod'; place: HopPlace; pod: string; ip: string; node: string }
+  /** A process in a node's network namespace: a hostNetwork pod, kubelet, kube-proxy itself. */
+  | { kind: 'host'; place: HopPlace; node: string }
+  /** The external load balancer, when it terminates the client's connection and opens its own. */
+  | { kind: 'lb'; place: HopPlace; address: string };
+
+interface Segment {
+  client: Party;
+  clientName: string;
+  protocol: Protocol;
+  /** The first packet as the client sent it. */
+  first: Tuple;
+  /** The conntrack entries this connection made on the way (nodes; a forwarding load balancer). */
+  entries: ConntrackEntry[];
+  server?: Party;
+  /** The first packet as the server received it. */
+  delivered?: Tuple;
+}
+
+/**
+ * The connections one request opened, in order, with the conntrack entries each left on the nodes
+ * it crossed. The tracer writes it as it walks forward; `walkReply` reads it.
+ */
+export class Connections {
+  readonly ct = new ConntrackTables();
+  readonly segments: Segment[] = [];
+  /** Translations by the external load balancer itself (it is no node; its entries stay here). */
+  private readonly lb = new ConntrackTables();
+
+  open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
+    this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
+  }
+
+  private get current(): Segment | undefined {
+    return this.segments.at(-1);
+  }
+
+  /** `node` let the packet through as `after` having received it as `before`: an entry when it
+   *  rewrote anything (DNAT, SNAT/masquerade, REDIRECT, an IPVS real server). */
+  translated(node: string, before: Tuple, after: Tuple, owner: ConntrackOwner): void {
+    const seg = this.current;
+    if (!seg || sameTuple(before, after)) return;
+    seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
+  }
+
+  /** A load balancer that forwards (keeping the client's address) rewrote the destination. */
+  balancerForwarded(place: HopPlace, before: Tuple, after: Tuple): void {
+    const seg = this.current;
+    if (!seg || sameTuple(before, after)) return;
+    seg.entries.push(this.lb.add(entryFor(place.id, seg.protocol, before, after, 'load-balancer')));
+  }
+
+  /** The current connection reached the process that answers it (or opens the next one). */
+  accept(server: Party, delivered: Tuple): void {
+    const seg = this.current;
+    if (!seg) return;
+    seg.server = server;
+    seg.delivered = tuple(delivered);
+  }
+
+  lbEntry(place: string, p: Tuple): ConntrackEntry | undefined {
+    return this.lb.lookupReply(place, p);
+  }
+}
+
+function tuple(p: Tuple): Tuple {
+  return { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort };
+}
+
+/** What the reply walk records: a hop in the tracer's shape. */
+export interface ReplyHop {
+  place: HopPlace;
+  action: HopAction;
+  before: PacketView;
+  after?: PacketView;
+  key: TraceMessageKey;
+  params: Record<string, string | number>;
+  parts?: Record<string, Note[]>;
+  edge?: { from: string; to: string };
+  conntrack?: HopConntrack[];
+  observedSource?: string;
+}
+
+export interface ReplyContext {
+  net: NetworkIndex;
+  conns: Connections;
+  /** false: decide only (batch runs); no hop objects are built. */
+  record: boolean;
+  hop(h: ReplyHop): void;
+}
+
+export type ReplyOutcome = { delivered: true } | { delivered: false; fault: Fault };
+
+/** Where a node sends a packet for `dst`, as its routing table has it. */
+type Next =
+  | { kind: 'pod'; party: Extract<Party, { kind: 'pod' }> }
+  | { kind: 'local' }
+  | { kind: 'node'; node: string }
+  | { kind: 'lb'; address: string; place: HopPlace }
+  | { kind: 'out'; address: string };
+
+/** Where the reply ended: a place and, when it is a party, which. */
+type Arrival =
+  | { kind: 'pod'; party: Extract<Party, { kind: 'pod' }> }
+  | { kind: 'host'; node: string }
+  | { kind: 'lb'; address: string; place: HopPlace }
+  | { kind: 'out'; address: string };
+
+function nodePlace(node: string): HopPlace {
+  return { kind: 'node', id: `node:${node}`, node };
+}
+
+function podKey(p: { metadata: { namespace?: string; name: string } }): string {
+  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+}
+
+/**
+ * The node's route for `dst` (kernel FIB lookup, as the pod network programs it): a pod on this
+ * node (its veth), this node's own address, another node (the pod network or the node network),
+ * the load balancer, or out through the default route.
+ * TODO(node-routes): read the node's routing table (src/sim/node/routes.ts) once it lands.
+ */
+function routeFrom(net: NetworkIndex, node: string, dst: string): Next {
+  const o = net.owner(dst);
+  if (o.kind === 'pod') {
+    if (o.node !== node) return { kind: 'node', node: o.node };
+    const ip = dst;
+    const key = podKey(o.pod);
+    return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
+  }
+  if (o.kind === 'node') return o.node === node ? { kind: 'local' } : { kind: 'node', node: o.node };
+  if (o.kind === 'loopback') return { kind: 'local' };
+  if (o.kind === 'load-balancer') {
+    const svc = `${o.service.metadata.namespace ?? 'default'}/${o.service.metadata.name}`;
+    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc } };
+  }
+  return { kind: 'out', address: dst };
+}
+
+function view(t: Tuple, protocol: Protocol): PacketView {
+  return { protocol: protocol === 'UDP' ? 'UDP' : 'TCP', src: t.src, srcPort: t.srcPort, dst: t.dst, dstPort: t.dstPort };
+}
+
+const addr = (ip: string, port: number) => `${ip}:${port}`;
+
+/** The first reply hop of the last connection: the backend answers. */
+export interface FinalAnswer {
+  status: number;
+  /** The Service the request went through (for the fault's blame), if any. */
+  service?: Service | null;
+}
+
+/**
+ * Walks the replies of every connection the request opened. Each connection is set up in the
+ * order the request opened them, so the first whose answer (its SYN-ACK) cannot reach its client
+ * is where the request stops: that reply alone is recorded, as a handshake that failed. When every
+ * one arrives, the answers are recorded as they flow: the last connection's first, back to the
+ * client's. `delivered` when each reached its client from the address and port it connected to.
+ */
+export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
+  const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  const recorded: ReplyHop[][] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const hops: ReplyHop[] = [];
+    const buffered: ReplyContext = { ...ctx, hop: (h) => hops.push(h) };
+    const end = walkSegment(buffered, segs[i]!, answer, i === segs.length - 1);
+    if (!end.delivered) {
+      // The server's kernel answered the SYN; the application never got a request to answer.
+      const head = hops[0];
+      if (head) hops[0] = { ...head, key: 'hop.reply.synAck', params: { server: head.params.server!, from: head.params.from!, to: head.params.to! } };
+      for (const h of hops) ctx.hop(h);
+      return end;
+    }
+    recorded.push(hops);
+  }
+  for (const hops of recorded.reverse()) for (const h of hops) ctx.hop(h);
+  return { delivered: true };
+}
+
+function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last: boolean): ReplyOutcome {
+  const server = seg.server!;
+  let p = reverse(seg.delivered!);
+  const crossed: string[] = [];
+  const startNode = server.kind === 'pod' || server.kind === 'host' ? server.node : null;
+  const firstEdge = server.kind === 'pod' ? `node:${server.node}` : undefined;
+  respondHop(ctx, seg, last ? answer : null, p, firstEdge);
+  if (server.kind === 'lb') return arrive(ctx, seg, { kind: 'out', address: p.dst }, p, server.place, crossed, answer);
+  // A pod answering itself (a self-connection nothing translated) never leaves its namespace.
+  if (server.kind === 'pod' && p.dst === server.ip) return arrive(ctx, seg, { kind: 'pod', party: server }, p, server.place, crossed, answer);
+  let node = startNode!;
+  for (let guard = 0; guard < 16; guard++) {
+    crossed.push(node);
+    const before = p;
+    const e = ctx.conns.ct.lookupReply(node, { ...p, protocol: seg.protocol });
+    if (e) {
+      p = undo(e);
+      ctx.conns.ct.markReplied(e);
+    }
+    const next = routeFrom(ctx.net, node, p.dst);
+    nodeHop(ctx, seg, node, before, p, e, next);
+    if (next.kind === 'node') {
+      node = next.node;
+      continue;
+    }
+    const at: Arrival = next.kind === 'local' ? { kind: 'host', node } : next;
+    return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
+  }
+  return lost(ctx, seg, p, nodePlace(node), crossed);
+}
+
+function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple, edgeTo?: string): void {
+  if (!ctx.record) return;
+  const server = seg.server!;
+  const before = view(p, seg.protocol);
+  const edge = edgeTo ? { from: server.place.id, to: edgeTo } : undefined;
+  const who = partyName(server);
+  if (answer) {
+    const params = { server: who, status: answer.status, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
+    ctx.hop({ place: server.place, action: 'respond', before, key: 'hop.reply.respond', params, edge, observedSource: p.dst });
+    return;
+  }
+  const params = { server: who, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
+  ctx.hop({ place: server.place, action: 'respond', before, key: 'hop.reply.relay', params, edge });
+}
+
+function partyName(p: Party): string {
+  switch (p.kind) {
+    case 'client':
+      return p.name;
+    case 'pod':
+      return `pod ${p.pod}`;
+    case 'host':
+      return p.place.kind === 'pod' || p.place.kind === 'controller' ? `pod ${p.place.pod}` : `kube-proxy (${p.node})`;
+    case 'lb':
+      return `load-balancer ${p.address}`;
+  }
+}
+
+function nextPlaceId(next: Next): string {
+  switch (next.kind) {
+    case 'pod':
+      return next.party.place.id;
+    case 'node':
+      return `node:${next.node}`;
+    case 'lb':
+      return next.place.id;
+    case 'local':
+      return '';
+    case 'out':
+      return '';
+  }
+}
+
+/** The reply crossing `node`: rewritten by the node's entry for it, or only routed on. */
+function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Next): void {
+  if (!ctx.record) return;
+  const to = nextPlaceId(next);
+  const edge = to ? { from: `node:${node}`, to } : undefined;
+  const b = view(before, seg.protocol);
+  const a = view(after, seg.protocol);
+  const toText = next.kind === 'node' ? `node ${next.node}` : next.kind === 'pod' ? `pod ${next.party.pod}` : after.dst;
+  if (!e) {
+    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params: { node, dst: after.dst, to: toText }, edge, conntrack: [] });
+    return;
+  }
+  const nat = natOf(e);
+  const key: TraceMessageKey = nat.dnat && nat.snat ? 'hop.reply.unnatBoth' : nat.dnat ? 'hop.reply.unDnat' : 'hop.reply.unSnat';
+  const params = {
+    node,
+    from: addr(before.src, before.srcPort),
+    to: addr(before.dst, before.dstPort),
+    newFrom: addr(after.src, after.srcPort),
+    newTo: addr(after.dst, after.dstPort),
+    next: toText,
+  };
+  const conntrack: HopConntrack[] = [{ node, entry: formatEntry(e, ctx.conns.ct.stateOf(e)) }];
+  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack });
+}
+
+/** Whether the reply reached the party that opened the connection. */
+function reached(client: Party, at: Arrival): boolean {
+  switch (client.kind) {
+    case 'pod':
+      return at.kind === 'pod' && at.party.pod === client.pod;
+    case 'host':
+      return at.kind === 'host' && at.node === client.node;
+    case 'client':
+      return at.kind === 'out' && at.address === client.address;
+    case 'lb':
+      return at.kind === 'lb' && at.address === client.address;
+  }
+}
+
+function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: HopPlace, crossed: string[], answer: FinalAnswer): ReplyOutcome {
+  const client = seg.client;
+  // A forwarding load balancer is in the path back to the outside client: it undoes its rewrite.
+  if (at.kind === 'out') {
+    const lbe = seg.entries.find((e) => e.owner === 'load-balancer' && isReplyOf(e, { ...p, protocol: seg.protocol }));
+    if (lbe) {
+      const lbPlace = placeOfLb(lbe.node, p.src);
+      const back = undo(lbe);
+      if (ctx.record) {
+        const params = { from: addr(p.src, p.srcPort), newFrom: addr(back.src, back.srcPort), client: seg.clientName };
+        const edge = { from: from.id, to: lbPlace.id };
+        ctx.hop({ place: lbPlace, action: 'snat', before: view(p, seg.protocol), after: view(back, seg.protocol), key: 'hop.reply.lb', params, edge });
+      }
+      p = back;
+      from = lbPlace;
+    }
+  }
+  if (!reached(client, at)) return lost(ctx, seg, p, from, crossed);
+  const expected = reverse(seg.first);
+  const params = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
+  const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
+  if (sameTuple(p, expected)) {
+    if (ctx.record) ctx.hop({ place: client.place, action: 'deliver', before: view(p, seg.protocol), key: 'hop.reply.deliver', params, edge });
+    return { delivered: true };
+  }
+  if (ctx.record) ctx.hop({ place: client.place, action: 'reject', before: view(p, seg.protocol), key: 'hop.reply.stray', params, edge });
+  return { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
+}
+
+function placeOfLb(id: string, address: string): HopPlace {
+  return { kind: 'load-balancer', id, address, service: id.replace(/^lb:/, '') };
+}
+
+/** The reply went somewhere that is not its client: nobody there has the connection. */
+function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[]): ReplyOutcome {
+  const params = { dst: p.dst, client: seg.clientName, path: crossed.join(' -> ') || '-' };
+  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params });
+  const n = note('note.fault.replyLost', params);
+  return { delivered: false, fault: { kind: 'Network', name: p.dst, message: renderNote('en', n), note: n } };
+}
+
+/**
+ * Why the client got a reply it cannot use: a node translated the request and the reply did not
+ * cross it (the entry there still waits, [UNREPLIED]), or nothing translated a connection the
+ * server answered from inside the client (a hairpin without masquerade).
+ */
+function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[], answer: FinalAnswer): Fault {
+  const expected = reverse(seg.first);
+  const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && ctx.conns.ct.stateOf(e) === 'unreplied' && natOf(e).dnat);
+  const base = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
+  if (!skipped) {
+    const n = note('note.fault.replyStray', { ...base, path: crossed.join(' -> ') || '-' });
+    return { kind: 'Network', name: p.src, message: renderNote('en', n), note: n };
+  }
+  const server = seg.server!;
+  const endpointNode = server.kind === 'pod' || server.kind === 'host' ? server.node : '-';
+  const n = note('note.fault.replyBypassed', {
+    ...base,
+    node: skipped.node,
+    endpoint: addr(seg.delivered!.dst, seg.delivered!.dstPort),
+    path: crossed.join(' -> ') || '-',
+    entry: formatEntry(skipped, 'unreplied'),
+    endpointNode,
+  });
+  const svc = answer.service;
+  if (svc) {
+    const local = svc.spec.externalTrafficPolicy === 'Local';
+    const field = local ? 'spec.externalTrafficPolicy' : undefined;
+    return { kind: 'Service', namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, field, message: renderNote('en', n), note: n };
+  }
+  return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+}
