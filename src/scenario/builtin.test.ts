@@ -54,9 +54,7 @@ const DISTINCT_BACKENDS: Record<string, string[]> = {
  * Requests whose `expect` states what real Kubernetes does while the lab still gets it wrong.
  * They run as `it.fails`, so fixing the lab turns them red: then delete the entry.
  */
-const KNOWN_LAB_BUGS: Record<string, { requests: string[]; why: string }> = {
-  'why-masquerade': { requests: ['asymmetric'], why: 'the reply is not walked yet (issue 17): the asymmetric return answers 200' },
-};
+const KNOWN_LAB_BUGS: Record<string, { requests: string[]; why: string }> = {};
 
 describe('the built-in scenario catalogue', () => {
   it('has at least 22 lessons', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop } from '../sim';
-import { conntrackOf, firstReplyHop, isReplyHop, replyPath, type HopConntrackEntry } from './reply-hops';
+import { conntrackOf, firstReplyHop, isReplyHop, replyPath, travelsAgain, type HopConntrackEntry } from './reply-hops';
 
 const pkt = { protocol: 'TCP' as const, src: '10.244.0.2', srcPort: 40000, dst: '192.168.49.3', dstPort: 30080 };
 
@@ -17,7 +17,7 @@ function hop(index: number, place: string, edge?: [string, string], reply?: { co
     explanation: { key: 'k', params: {} },
     ...(edge ? { edge: { from: edge[0], to: edge[1] } } : {}),
   };
-  return reply ? ({ ...h, direction: 'reply', ...(reply.conntrack ? { conntrack: reply.conntrack } : {}) } as Hop) : h;
+  return reply ? { ...h, direction: 'reply', ...(reply.conntrack ? { conntrack: [...reply.conntrack] } : {}) } : h;
 }
 
 const C = 'pod:default/client-1';
@@ -66,5 +66,12 @@ describe('reply hops', () => {
     const hops = [dns, ...forward().map((h) => ({ ...h, index: h.index + 1 }))];
     const back = [hop(7, W, [W, N1], {}), hop(8, N1, [N1, N2], {}), hop(9, N2, [N2, N1], {}), hop(10, C, [N1, C], {})];
     expect(replyPath([...hops, ...back])?.retraces).toBe(true);
+  });
+
+  it('the reply\'s route out of a node and its delivery on the same edge travel it once', () => {
+    const back = [hop(6, W, [W, N1], {}), hop(7, N1, [N1, N2], {}), hop(8, N2, [N2, N1], {}), hop(9, N1, [N1, C], {}), hop(10, C, [N1, C], {})];
+    const hops = [...forward(), ...back];
+    expect(hops.map((_, i) => travelsAgain(hops, i))).toEqual([true, true, false, true, true, false, true, true, true, true, false]);
+    expect(replyPath(hops)).toEqual({ retraces: true, skipped: [] });
   });
 });

@@ -182,7 +182,7 @@ describe('names are never cut', () => {
 });
 
 describe('the reply on the route (issue 17)', () => {
-  const replyHop = (h: Hop): Hop => ({ ...h, direction: 'reply' }) as Hop;
+  const replyHop = (h: Hop): Hop => ({ ...h, direction: 'reply' });
 
   it('marks the reply\'s segments and says the reply retraces the request when it does', async () => {
     const { places } = await laidOut();
@@ -218,5 +218,17 @@ describe('the reply on the route (issue 17)', () => {
     const r = buildRoute([...nodePortHops(), ...back], places);
     expect(r.reply).toEqual({ retraces: false, skipped: ['node-a'] });
     expect(buildRoute(nodePortHops(), places).reply).toBeNull();
+  });
+
+  it('a reply hop on the edge the hop before it travelled is a stop at that edge\'s end', async () => {
+    const { places } = await laidOut();
+    const back = [
+      replyHop(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      replyHop(hop(6, 'node:node-b', { from: 'node:node-b', to: 'client:laptop' })),
+      replyHop(hop(7, 'client:laptop', { from: 'node:node-b', to: 'client:laptop' })),
+    ];
+    const r = buildRoute([...nodePortHops(), ...back], places);
+    expect(r.segments.filter((s) => s.reply).map((s) => s.hop)).toEqual([5, 6]);
+    expect(r.stops.find((s) => s.id === 'client:laptop')?.hops).toEqual([7]);
   });
 });

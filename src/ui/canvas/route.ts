@@ -4,7 +4,7 @@
 // coordinates, computed from the layout (never from React Flow's per-frame state): O(hops).
 
 import type { Hop } from '../../sim';
-import { isReplyHop, replyPath } from '../reply-hops';
+import { isReplyHop, replyPath, travelsAgain } from '../reply-hops';
 import type { Box, Layout } from './layout';
 import type { Topology } from './topology';
 
@@ -239,8 +239,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
     if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (GHOST.w + 8), y: near.y - GHOST.h - GHOST.gap, w: GHOST.w, h: GHOST.h }));
     return g;
   };
-  for (const h of hops) {
-    if (h.edge && h.edge.from !== h.edge.to) {
+  for (const [i, h] of hops.entries()) {
+    if (h.edge && h.edge.from !== h.edge.to && travelsAgain(hops, i)) {
       const from = places.resolve(h.edge.from);
       const to = places.resolve(h.edge.to);
       const placedFrom = places.rect(from);
@@ -257,7 +257,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       ids.add(from).add(to);
       continue;
     }
-    const id = places.resolve(h.place.id);
+    // A reply hop on the edge the hop before it travelled decides at that edge's end.
+    const id = places.resolve(h.edge && h.edge.from !== h.edge.to ? h.edge.to : h.place.id);
     const r = places.rect(id);
     if (!r) {
       unplaced.push(h.index);
