@@ -2,7 +2,7 @@
 // that travels an edge) and numbered stops (hops that decide in place). Past hops stay drawn, the
 // current one is emphasised, future ones are faint and dashed; hovering or focusing a segment names
 // its hop. Hops of the reply (walked back from the server) are drawn dotted in their own colour with
-// a "reply" caption (the legend, and whether the reply retraces the request, sit in the playback
+// a "reply" caption on the current one (the legend, and whether the reply retraces the request, sit in the playback
 // bar below the canvas, where they never cover the cluster). It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
 // the canvas's nodes. The moving packet stays in PacketLayer (per frame, outside React).
 
@@ -138,8 +138,10 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
                   <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
                     {s.hop + 1}
                   </text>
-                  {s.reply && (
-                    <text className="route-reply-label" y={BADGE_R * k * (st === 'current' ? 1.25 : 1) + 14 * k} fontSize={13 * k} dy="0.35em" textAnchor="middle" strokeWidth={4 * k}>
+                  {/* Above the badge: below it a pod's box would cover it. Only the current hop's, so
+                      crowded numbers inside a node frame stay readable. */}
+                  {s.reply && st === 'current' && (
+                    <text className="route-reply-label" data-testid="route-reply-label" y={-(BADGE_R * 1.25 + 14) * k} fontSize={15 * k} dy="0.35em" textAnchor="middle" strokeWidth={5 * k}>
                       {t('canvas.route.reply')}
                     </text>
                   )}

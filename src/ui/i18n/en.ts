@@ -161,6 +161,8 @@ export const en = {
   'response.path': 'Path',
   'response.source': 'Source address',
   'response.noBackend': 'No backend pod received the request.',
+  'response.none': 'No response reached the client.',
+  'response.handshakeOnly': 'Only the connection attempt (the SYN): the handshake never completed, so no HTTP request reached the application.',
   'clients.title': 'Outside clients',
   'clients.default': 'Every lab has it: a machine on the Internet.',
   'clients.add': 'Add a client',

@@ -161,6 +161,8 @@ export const zh: Record<keyof typeof en, string> = {
   'response.path': '路径',
   'response.source': '源地址',
   'response.noBackend': '没有后端 Pod 收到这个请求。',
+  'response.none': '没有任何响应到达客户端。',
+  'response.handshakeOnly': '只有建立连接的尝试（SYN）：握手始终没有完成，应用没有收到任何 HTTP 请求。',
   'clients.title': '外部客户端',
   'clients.default': '每个实验都有：互联网上的一台机器。',
   'clients.add': '添加客户端',
