@@ -2,6 +2,7 @@
 // the conntrack entries that rewrote them; a reply that skips the node which DNATed the request
 // (a NodePort with externalTrafficPolicy: Local called from a pod, kubernetes#74383) times out,
 // and the command exits 28 as curl does.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readerOf, runCli } from './testing';
 
@@ -78,5 +79,33 @@ describe('netlab trace: the reply hops', () => {
     expect(out.stdout).toContain('--- the reply, walked back');
     expect(out.stdout).toMatch(/node node-2 +SNAT \(reply\)/);
     expect(out.stdout).toMatch(/conntrack -L on node-2: tcp {6}6 431999 ESTABLISHED /);
+  });
+});
+
+describe('netlab trace: replies through an external load balancer', () => {
+  const file = 'scenarios/lb-nodeport-source-address.json';
+  const read = readerOf({ [file]: readFileSync(file, 'utf8') });
+  const hopsOf = (url: string) => {
+    const out = runCli(['trace', file, '--json', '--from', 'external:laptop', '--url', url], read);
+    expect(out.code).toBe(0);
+    return (JSON.parse(out.stdout) as { results: { hops: (JsonHop & { before: { src: string; srcPort: number } })[] }[] }).results[0]!.hops;
+  };
+
+  it('a proxying load balancer: its own connection is answered first, then it answers the client from its address', () => {
+    const reply = hopsOf('http://192.168.49.240/').filter((h) => h.direction === 'reply');
+    expect(reply.map((h) => h.action)).toEqual(['respond', 'route', 'snat', 'deliver', 'respond', 'deliver']);
+    expect(reply[3]!.place.id).toBe('lb:default/web');
+    expect(reply.at(-1)).toMatchObject({ place: { id: 'client:laptop' }, before: { src: '192.168.49.240', srcPort: 80 } });
+  });
+
+  it('a load balancer that forwards keeping the client address undoes its own rewrite on the way back', () => {
+    const reply = hopsOf('http://192.168.49.242/').filter((h) => h.direction === 'reply');
+    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      [expect.stringMatching(/^pod:default\/web-/), 'respond'],
+      ['node:node-1', 'snat'],
+      ['lb:default/web-nlb', 'snat'],
+      ['client:laptop', 'deliver'],
+    ]);
+    expect(reply.at(-1)!.before).toMatchObject({ src: '192.168.49.242', srcPort: 80 });
   });
 });

@@ -7,6 +7,7 @@ export type ArtifactKind =
   | 'ipset'
   | 'nft'
   | 'ip-addr'
+  | 'ip-route'
   | 'userspace'
   | 'nginx.conf'
   | 'traefik'

@@ -16,6 +16,7 @@ import type { LabSettings } from '../lab';
 import { compileNodeProxy } from '../proxy/compile';
 import type { NodeProxy } from '../proxy/types';
 import { compileLoadBalancers } from '../lb';
+import { nodeRoutes } from '../node/routes';
 import { controllerEntry } from '../trace/trace';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
@@ -154,6 +155,7 @@ export function labOf(p: {
   const artifacts = collectArtifacts(p.proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
+  addRouteArtifacts(artifacts, gateways.cluster);
   return {
     settings: p.settings,
     reconcile: p.rec,
@@ -184,6 +186,19 @@ export function collectArtifacts(proxies: Record<string, NodeProxy>, ingressCont
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   return artifacts;
+}
+
+/**
+ * Each node's routing table (`ip route`, src/sim/node/routes.ts) under "node/<name>/ip-route",
+ * rendered when first read: the tracer renders the same table for a hop's ref, and a lab of 1000
+ * pods need not print every node's table to be traced.
+ */
+export function addRouteArtifacts(artifacts: Record<string, RenderedArtifact>, cluster: Cluster): void {
+  for (const n of cluster.nodes) {
+    const table = () => nodeRoutes(cluster, n.metadata.name);
+    const id = `node/${n.metadata.name}/ip-route`;
+    Object.defineProperty(artifacts, id, { enumerable: true, configurable: true, get: () => table()!.artifact() });
+  }
 }
 
 /** Each external load balancer's configuration (src/sim/lb), by id "lb/<ns>/<service>". */

@@ -121,7 +121,7 @@ export function formatEntry(e: ConntrackEntry, state: EntryState): string {
  */
 export class ConntrackTables {
   private readonly byNode = new Map<string, ConntrackEntry[]>();
-  private readonly replied = new Set<ConntrackEntry>();
+  private replied: Set<ConntrackEntry> | null = null;
 
   add(e: ConntrackEntry): ConntrackEntry {
     const list = this.byNode.get(e.node);
@@ -131,17 +131,20 @@ export class ConntrackTables {
   }
 
   /** The entry on `node` whose reply tuple this packet is, if any. */
-  lookupReply(node: string, p: Tuple & { protocol?: Protocol }): ConntrackEntry | undefined {
-    return this.byNode.get(node)?.find((e) => isReplyOf(e, p));
+  lookupReply(node: string, p: Tuple, protocol?: Protocol): ConntrackEntry | undefined {
+    const list = this.byNode.get(node);
+    if (!list) return undefined;
+    for (const e of list) if ((protocol === undefined || protocol === e.protocol) && sameTuple(e.reply, p)) return e;
+    return undefined;
   }
 
   /** Marks an entry as having seen its reply (it prints ESTABLISHED from now on). */
   markReplied(e: ConntrackEntry): void {
-    this.replied.add(e);
+    (this.replied ??= new Set()).add(e);
   }
 
   stateOf(e: ConntrackEntry): EntryState {
-    return this.replied.has(e) ? 'established' : 'unreplied';
+    return this.replied?.has(e) ? 'established' : 'unreplied';
   }
 
   entries(node?: string): ConntrackEntry[] {

@@ -53,6 +53,7 @@ export const traceMessagesEn = {
     'No Ingress rule matches host {host} and path {path}, and no --default-backend-service is set: ' +
     "the {controller} controller's own default server answers {status} itself.",
   'hop.ingress.proxy': 'The {controller} controller opens a new connection from its pod ({src}) to {dst} (upstream {upstream}).',
+  // No longer produced (the reply is walked: hop.reply.*); kept for traces saved before issue 17.
   'hop.backend.respond': 'Pod {pod} answers {status}. The reply retraces the connection; conntrack undoes each address rewrite, so {client} sees it come from {from}.',
   'hop.respond.controller': 'The reply from {controller} returns to {client} with status {status}.',
   'hop.gateway.matchExact': 'Gateway {gateway} (NGINX Gateway Fabric) matches rule {rule} of HTTPRoute {route}: its Exact path {path} beats every prefix, so it wins.',
@@ -69,7 +70,7 @@ export const traceMessagesEn = {
   'hop.reply.synAck': "{server}'s kernel answers the SYN with a SYN-ACK from {from} to {to}, the address it saw the connection come from (the application gets no request until the handshake completes).",
   'hop.reply.relay': '{server} sends the answer back on the connection it accepted, from {from} to {to}.',
   'hop.reply.route': 'No conntrack entry on {node} matches the reply, so nothing rewrites it: {node} routes it by its destination {dst} to {to}.',
-  'hop.reply.unDnat': "The reply matches {node}'s conntrack entry for the connection: {node} made the DNAT, so it rewrites the source {from} back to {newFrom}, the address the client called, and sends it on to {next}.",
+  'hop.reply.unDnat': "The reply matches {node}'s conntrack entry for the connection: {node} made the DNAT, so it rewrites the source {from} back to {newFrom}, the destination the request had when it arrived, and sends it on to {next}.",
   'hop.reply.unSnat': "The reply to {to} matches {node}'s conntrack entry: {node} masqueraded the request, so it rewrites the destination back to {newTo} and sends it on to {next}.",
   'hop.reply.unnatBoth': "The reply matches {node}'s conntrack entry: {node} made both rewrites, so it turns {from} -> {to} back into {newFrom} -> {newTo} and sends it on to {next}.",
   'hop.reply.lb': 'The load balancer is on the way back to {client}: its flow table rewrites the source {from} to its own {newFrom}.',
@@ -143,7 +144,7 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.reply.synAck': '{server} 的内核用 SYN-ACK 应答这个 SYN：从 {from} 发往 {to}，也就是它看到的连接来源（握手完成之前，应用程序收不到请求）。',
   'hop.reply.relay': '{server} 在它接受的那条连接上把应答发回：从 {from} 到 {to}。',
   'hop.reply.route': '{node} 上没有 conntrack 条目匹配这个应答，所以没有任何改写：{node} 按目的地址 {dst} 把它路由到 {to}。',
-  'hop.reply.unDnat': '应答匹配 {node} 上这条连接的 conntrack 条目：DNAT 是 {node} 做的，所以它把源地址 {from} 改回客户端访问的地址 {newFrom}，再发往 {next}。',
+  'hop.reply.unDnat': '应答匹配 {node} 上这条连接的 conntrack 条目：DNAT 是 {node} 做的，所以它把源地址 {from} 改回请求到达时的目的地址 {newFrom}，再发往 {next}。',
   'hop.reply.unSnat': '发往 {to} 的应答匹配 {node} 上的 conntrack 条目：请求在 {node} 上做过 SNAT（MASQUERADE），所以它把目的地址改回 {newTo}，再发往 {next}。',
   'hop.reply.unnatBoth': '应答匹配 {node} 上的 conntrack 条目：两次改写都是 {node} 做的，所以它把 {from} -> {to} 改回 {newFrom} -> {newTo}，再发往 {next}。',
   'hop.reply.lb': '负载均衡器位于返回 {client} 的路径上：它的连接表把源地址 {from} 改写为它自己的 {newFrom}。',

@@ -85,6 +85,8 @@ export const noteMessagesEn = {
   // Why a reply was not delivered (reply.ts).
   'note.fault.replyBypassed':
     'node {node} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} directly: the reply crossed {path} and never {node}, whose conntrack entry alone could undo the DNAT ({entry}). {client} got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fixes: masquerade this path (the reply must then return through {node}), set externalTrafficPolicy: Cluster, or call the NodePort on node {endpointNode}, where the endpoint runs',
+  'note.fault.replyHairpin':
+    '{client} reached itself through the DNAT of node {node}, and nothing masqueraded the connection: its answer went to its own address and never left the pod, so it never crossed {node}, whose conntrack entry alone could undo the DNAT ({entry}). The socket got a SYN-ACK from {from} instead of {expected}, answered with a reset and timed out. Fix: masquerade hairpin traffic (kube-proxy marks a packet from an endpoint to itself for masquerade)',
   'note.fault.replyStray':
     "the reply reached {client} from {from}, but it connected to {expected}; no node on the way back ({path}) had a conntrack entry to rewrite it, so {client}'s kernel answered with a reset and the request timed out",
   'note.fault.replyLost': 'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed out',
@@ -166,6 +168,7 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
   'note.fault.replyBypassed':
     '节点 {node} 把连接 DNAT 到 {endpoint}，却没有做 SNAT（MASQUERADE），所以后端直接应答 {client}：应答经由 {path} 返回，从未经过 {node}，而只有 {node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。{client} 收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），让应答必须经过 {node} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
+  'note.fault.replyHairpin': '{client} 经由节点 {node} 的 DNAT 访问到了自己，而这条连接没有做 SNAT（MASQUERADE）：它的应答发往自己的地址，根本没有离开 Pod，也就从未经过 {node}，而只有 {node} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。套接字收到的 SYN-ACK 来自 {from} 而不是 {expected}，于是回复 RST，最终超时。修复办法：对发夹流量做 SNAT（MASQUERADE）（kube-proxy 会给从端点发往它自己的包打上 SNAT 标记）',
   'note.fault.replyStray': '应答以 {from} 为源到达 {client}，但它连接的是 {expected}；返回路径（{path}）上没有任何节点有能改写它的 conntrack 条目，所以 {client} 的内核回复 RST，请求超时',
   'note.fault.replyLost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：请求超时',
 };

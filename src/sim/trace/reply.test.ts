@@ -9,7 +9,8 @@ import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { renderExplanation } from './messages';
 import { renderNoteWith } from './notes';
-import { newTraceSession, parseSource, trace, type TraceRequest } from './trace';
+import { Connections, walkReply, type Party, type ReplyHop } from './reply';
+import { networkIndexOf, newTraceSession, parseSource, trace, type TraceRequest } from './trace';
 import type { Hop, TraceResult } from './types';
 
 const NODE1 = '192.168.49.2';
@@ -114,6 +115,10 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       ]);
       expect(r.outcome).toBe('timeout');
       expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', path: 'node-1 -> node-3' });
+      // Each node's routing table chose the way: the hop names the `ip route` line.
+      const routed = replyHops(r).filter((h) => h.action === 'route');
+      expect(routed.map((h) => h.refs.at(-1)?.artifact)).toEqual(['node/node-1/ip-route', 'node/node-3/ip-route']);
+      expect(routed[0]!.refs.at(-1)?.line).toMatch(/via 192\.168\.49\.4/);
     });
 
     it(`${mode}: externalTrafficPolicy: Cluster masquerades, so the reply returns through node-2`, () => {
@@ -250,5 +255,89 @@ describe('replies that come back through the translating node', () => {
       ['node:node-2', 'snat'],
       ['pod:default/client', 'deliver'],
     ]);
+  });
+});
+
+describe('the reply machinery on its own: each node reverses only what it translated', () => {
+  const l = () => lab('iptables', [node('node-1', NODE1), node('node-2', NODE2), pod('solo', 'node-1', { app: 'solo' }), pod('peer', 'node-2', { app: 'peer' })]);
+  const podParty = (l: ReturnType<typeof lab>, name: string, nodeName: string): Party => ({
+    kind: 'pod',
+    place: { kind: 'pod', id: `pod:default/${name}`, pod: `default/${name}`, node: nodeName },
+    pod: `default/${name}`,
+    ip: podIP(l, name),
+    node: nodeName,
+  });
+
+  function walk(l: ReturnType<typeof lab>, conns: Connections) {
+    const hops: ReplyHop[] = [];
+    const end = walkReply({ cluster: l.cluster, net: networkIndexOf(l), conns, record: true, hop: (h) => hops.push(h) }, { status: 200 });
+    return { end, hops };
+  }
+
+  it('a hairpin nothing masqueraded: the answer stays in the pod and is reset (the DNAT was node-1\'s)', () => {
+    const lb = l();
+    const solo = podParty(lb, 'solo', 'node-1');
+    const conns = new Connections();
+    const first = { protocol: 'TCP' as const, src: podIP(lb, 'solo'), srcPort: 40000, dst: '10.96.0.50', dstPort: 80 };
+    const dnated = { ...first, dst: podIP(lb, 'solo'), dstPort: 8080 };
+    conns.open(solo, 'pod default/solo', first);
+    conns.translated('node-1', first, dnated, 'iptables');
+    conns.accept(solo, dnated);
+    const { end, hops } = walk(lb, conns);
+    expect(hops.map((h) => [h.place.id, h.action])).toEqual([
+      ['pod:default/solo', 'respond'],
+      ['pod:default/solo', 'reject'],
+    ]);
+    expect(hops[0]!.key).toBe('hop.reply.synAck');
+    expect(end.delivered).toBe(false);
+    if (!end.delivered) expect(end.fault.note?.key).toBe('note.fault.replyHairpin');
+  });
+
+  it('an entry on a node the reply does not cross is not applied; the one on the node it crosses is', () => {
+    const lb = l();
+    const peer = podParty(lb, 'peer', 'node-2');
+    const solo = podParty(lb, 'solo', 'node-1');
+    const conns = new Connections();
+    // peer (node-2) -> a ClusterIP, DNATed on node-2 (the client's node) to solo on node-1.
+    const first = { protocol: 'TCP' as const, src: podIP(lb, 'peer'), srcPort: 40001, dst: '10.96.0.50', dstPort: 80 };
+    const dnated = { ...first, dst: podIP(lb, 'solo'), dstPort: 8080 };
+    conns.open(peer, 'pod default/peer', first);
+    conns.translated('node-2', first, dnated, 'iptables');
+    conns.accept(solo, dnated);
+    const { end, hops } = walk(lb, conns);
+    expect(end.delivered).toBe(true);
+    expect(hops.map((h) => [h.place.id, h.action, (h.conntrack ?? []).map((c) => c.node)])).toEqual([
+      ['pod:default/solo', 'respond', []],
+      ['node:node-1', 'route', []],
+      ['node:node-2', 'snat', ['node-2']],
+      ['pod:default/peer', 'deliver', []],
+    ]);
+    expect(hops[3]!.before).toMatchObject({ src: '10.96.0.50', srcPort: 80, dst: podIP(lb, 'peer'), dstPort: 40001 });
+  });
+});
+
+describe('replies to host-network clients', () => {
+  it('a process on node-3 calls a ClusterIP: node-3 DNATed it in OUTPUT and undoes it for the reply', () => {
+    const l = lab('iptables', objects('Cluster'));
+    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
+    const r = run(l, 'node:node-3', `http://${svc.spec.clusterIP}/`);
+    expect(r.outcome).toBe('response');
+    const reply = replyHops(r);
+    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      ['pod:default/web-1', 'respond'],
+      ['node:node-1', 'route'],
+      ['node:node-3', 'snat'],
+      ['node:node-3', 'deliver'],
+    ]);
+    expect(reply.at(-1)!.before).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: NODE3 });
+  });
+
+  it('a hostNetwork pod calls a NodePort of another node (Local policy): no pod source, no short-cut, dropped on node-2', () => {
+    const objs = [...objects('Local'), pod('agent', 'node-3', { app: 'agent' }, { hostNetwork: true })];
+    const l = lab('iptables', objs);
+    const r = run(l, 'pod:default/agent', `http://${NODE2}:30081/`);
+    // kube-proxy sends only pod-sourced traffic to the cluster-wide chain; a node address is external.
+    expect(r.outcome).toBe('timeout');
+    expect(replyHops(r)).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@
 // a stray segment: the client's TCP answers it with a reset and the connection never opens
 // (kubernetes/kubernetes#74383: a NodePort with externalTrafficPolicy: Local reached from a pod).
 
+import type { ArtifactRef } from '../artifact';
 import type { Protocol, Service } from '../api/types';
+import type { Cluster } from '../cluster';
+import { routeFrom as nodeRouteFrom } from '../node/routes';
 import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
@@ -47,7 +50,7 @@ export class Connections {
   readonly ct = new ConntrackTables();
   readonly segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
-  private readonly lb = new ConntrackTables();
+  private lb: ConntrackTables | null = null;
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
     this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
@@ -69,6 +72,7 @@ export class Connections {
   balancerForwarded(place: HopPlace, before: Tuple, after: Tuple): void {
     const seg = this.current;
     if (!seg || sameTuple(before, after)) return;
+    this.lb ??= new ConntrackTables();
     seg.entries.push(this.lb.add(entryFor(place.id, seg.protocol, before, after, 'load-balancer')));
   }
 
@@ -80,9 +84,6 @@ export class Connections {
     seg.delivered = tuple(delivered);
   }
 
-  lbEntry(place: string, p: Tuple): ConntrackEntry | undefined {
-    return this.lb.lookupReply(place, p);
-  }
 }
 
 function tuple(p: Tuple): Tuple {
@@ -101,9 +102,11 @@ export interface ReplyHop {
   edge?: { from: string; to: string };
   conntrack?: HopConntrack[];
   observedSource?: string;
+  refs?: ArtifactRef[];
 }
 
 export interface ReplyContext {
+  cluster: Cluster;
   net: NetworkIndex;
   conns: Connections;
   /** false: decide only (batch runs); no hop objects are built. */
@@ -119,7 +122,12 @@ type Next =
   | { kind: 'local' }
   | { kind: 'node'; node: string }
   | { kind: 'lb'; address: string; place: HopPlace }
-  | { kind: 'out'; address: string };
+  | { kind: 'out'; address: string }
+  /** A blackhole route: an address in this node's block that no pod holds. */
+  | { kind: 'blackhole' };
+
+/** The next place, and the `ip route` line that chose it (none when not recording). */
+type Routed = Next & { refs: ArtifactRef[] };
 
 /** Where the reply ended: a place and, when it is a party, which. */
 type Arrival =
@@ -137,26 +145,35 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
 }
 
 /**
- * The node's route for `dst` (kernel FIB lookup, as the pod network programs it): a pod on this
- * node (its veth), this node's own address, another node (the pod network or the node network),
- * the load balancer, or out through the default route.
- * TODO(node-routes): read the node's routing table (src/sim/node/routes.ts) once it lands.
+ * The node's route for `dst`: the kernel's lookup in the node's routing table
+ * (src/sim/node/routes.ts): a pod behind one of its veths, its own address, another node, or out
+ * through the default route (to the load balancer, or to the outside). `ref` is the deciding
+ * `ip route` line. Without a table for the node (a lab with no routes), the address's owner.
  */
-function routeFrom(net: NetworkIndex, node: string, dst: string): Next {
-  const o = net.owner(dst);
-  if (o.kind === 'pod') {
-    if (o.node !== node) return { kind: 'node', node: o.node };
-    const ip = dst;
-    const key = podKey(o.pod);
-    return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
+function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
+  const r = nodeRouteFrom(ctx.cluster, node, dst);
+  const refs = r && ctx.record ? [r.table.refOf(r.route)] : [];
+  const n = r?.next;
+  if (n?.kind === 'blackhole') return { kind: 'blackhole', refs };
+  if (n?.kind === 'local') return { kind: 'local', refs };
+  if (n?.kind === 'node') return { kind: 'node', node: n.node, refs };
+  if (n?.kind === 'pod') return { ...podNext(n.pod, dst, node), refs };
+  const o = ctx.net.owner(dst);
+  if (!r) {
+    // No routing table: the pod network as the address index has it.
+    if (o.kind === 'pod') return o.node === node ? { ...podNext(podKey(o.pod), dst, node), refs } : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'node') return o.node === node ? { kind: 'local', refs } : { kind: 'node', node: o.node, refs };
+    if (o.kind === 'loopback') return { kind: 'local', refs };
   }
-  if (o.kind === 'node') return o.node === node ? { kind: 'local' } : { kind: 'node', node: o.node };
-  if (o.kind === 'loopback') return { kind: 'local' };
   if (o.kind === 'load-balancer') {
     const svc = `${o.service.metadata.namespace ?? 'default'}/${o.service.metadata.name}`;
-    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc } };
+    return { kind: 'lb', address: dst, place: { kind: 'load-balancer', id: `lb:${svc}`, address: dst, service: svc }, refs };
   }
-  return { kind: 'out', address: dst };
+  return { kind: 'out', address: dst, refs };
+}
+
+function podNext(key: string, ip: string, node: string): Extract<Next, { kind: 'pod' }> {
+  return { kind: 'pod', party: { kind: 'pod', place: { kind: 'pod', id: `pod:${key}`, pod: key, node }, pod: key, ip, node } };
 }
 
 function view(t: Tuple, protocol: Protocol): PacketView {
@@ -168,8 +185,8 @@ const addr = (ip: string, port: number) => `${ip}:${port}`;
 /** The first reply hop of the last connection: the backend answers. */
 export interface FinalAnswer {
   status: number;
-  /** The Service the request went through (for the fault's blame), if any. */
-  service?: Service | null;
+  /** The Service the request went through (for the fault's blame), looked up only for a fault. */
+  service?: () => Service | null;
 }
 
 /**
@@ -181,6 +198,13 @@ export interface FinalAnswer {
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
   const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  if (!ctx.record) {
+    for (let i = 0; i < segs.length; i++) {
+      const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
+      if (!end.delivered) return end;
+    }
+    return { delivered: true };
+  }
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
@@ -213,17 +237,18 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   for (let guard = 0; guard < 16; guard++) {
     crossed.push(node);
     const before = p;
-    const e = ctx.conns.ct.lookupReply(node, { ...p, protocol: seg.protocol });
+    const e = ctx.conns.ct.lookupReply(node, p, seg.protocol);
     if (e) {
       p = undo(e);
       ctx.conns.ct.markReplied(e);
     }
-    const next = routeFrom(ctx.net, node, p.dst);
+    const next = routeFrom(ctx, node, p.dst);
     nodeHop(ctx, seg, node, before, p, e, next);
     if (next.kind === 'node') {
       node = next.node;
       continue;
     }
+    if (next.kind === 'blackhole') return lost(ctx, seg, p, nodePlace(node), crossed, next.refs);
     const at: Arrival = next.kind === 'local' ? { kind: 'host', node } : next;
     return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
   }
@@ -267,14 +292,14 @@ function nextPlaceId(next: Next): string {
     case 'lb':
       return next.place.id;
     case 'local':
-      return '';
     case 'out':
+    case 'blackhole':
       return '';
   }
 }
 
 /** The reply crossing `node`: rewritten by the node's entry for it, or only routed on. */
-function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Next): void {
+function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, after: Tuple, e: ConntrackEntry | undefined, next: Routed): void {
   if (!ctx.record) return;
   const to = nextPlaceId(next);
   const edge = to ? { from: `node:${node}`, to } : undefined;
@@ -282,7 +307,8 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
   const a = view(after, seg.protocol);
   const toText = next.kind === 'node' ? `node ${next.node}` : next.kind === 'pod' ? `pod ${next.party.pod}` : after.dst;
   if (!e) {
-    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params: { node, dst: after.dst, to: toText }, edge, conntrack: [] });
+    const params = { node, dst: after.dst, to: toText };
+    ctx.hop({ place: nodePlace(node), action: 'route', before: b, key: 'hop.reply.route', params, edge, conntrack: [], refs: next.refs });
     return;
   }
   const nat = natOf(e);
@@ -296,7 +322,7 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
     next: toText,
   };
   const conntrack: HopConntrack[] = [{ node, entry: formatEntry(e, ctx.conns.ct.stateOf(e)) }];
-  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack });
+  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack, refs: next.refs });
 }
 
 /** Whether the reply reached the party that opened the connection. */
@@ -319,8 +345,8 @@ function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: Ho
   if (at.kind === 'out') {
     const lbe = seg.entries.find((e) => e.owner === 'load-balancer' && isReplyOf(e, { ...p, protocol: seg.protocol }));
     if (lbe) {
-      const lbPlace = placeOfLb(lbe.node, p.src);
       const back = undo(lbe);
+      const lbPlace = placeOfLb(lbe.node, back.src);
       if (ctx.record) {
         const params = { from: addr(p.src, p.srcPort), newFrom: addr(back.src, back.srcPort), client: seg.clientName };
         const edge = { from: from.id, to: lbPlace.id };
@@ -347,9 +373,9 @@ function placeOfLb(id: string, address: string): HopPlace {
 }
 
 /** The reply went somewhere that is not its client: nobody there has the connection. */
-function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[]): ReplyOutcome {
+function lost(ctx: ReplyContext, seg: Segment, p: Tuple, from: HopPlace, crossed: string[], refs: ArtifactRef[] = []): ReplyOutcome {
   const params = { dst: p.dst, client: seg.clientName, path: crossed.join(' -> ') || '-' };
-  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params });
+  if (ctx.record) ctx.hop({ place: from, action: 'drop', before: view(p, seg.protocol), key: 'hop.reply.lost', params, refs });
   const n = note('note.fault.replyLost', params);
   return { delivered: false, fault: { kind: 'Network', name: p.dst, message: renderNote('en', n), note: n } };
 }
@@ -363,11 +389,17 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
   const expected = reverse(seg.first);
   const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && ctx.conns.ct.stateOf(e) === 'unreplied' && natOf(e).dnat);
   const base = { client: seg.clientName, from: addr(p.src, p.srcPort), expected: addr(expected.src, expected.srcPort) };
+  const server = seg.server!;
+  if (skipped && server.kind === 'pod' && crossed.length === 0) {
+    // A hairpin: the pod reached itself through a Service and nothing masqueraded it, so its answer
+    // to its own address never left its network namespace.
+    const n = note('note.fault.replyHairpin', { ...base, node: skipped.node, entry: formatEntry(skipped, 'unreplied') });
+    return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+  }
   if (!skipped) {
     const n = note('note.fault.replyStray', { ...base, path: crossed.join(' -> ') || '-' });
     return { kind: 'Network', name: p.src, message: renderNote('en', n), note: n };
   }
-  const server = seg.server!;
   const endpointNode = server.kind === 'pod' || server.kind === 'host' ? server.node : '-';
   const n = note('note.fault.replyBypassed', {
     ...base,
@@ -377,7 +409,7 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
     entry: formatEntry(skipped, 'unreplied'),
     endpointNode,
   });
-  const svc = answer.service;
+  const svc = answer.service?.();
   if (svc) {
     const local = svc.spec.externalTrafficPolicy === 'Local';
     const field = local ? 'spec.externalTrafficPolicy' : undefined;

@@ -19,6 +19,7 @@ import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { GatewayDataPlanePort, HttpRequestView, IngressControllerPort, IngressRuntime, LabPorts } from './ports';
 import { echoResponse, isEchoBasic } from '../gateway/echo';
 import { gatewayExplanation } from './gateway-walk';
+import { routeToNode } from './route-hop';
 import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 
@@ -228,7 +229,8 @@ class Walk {
 
   /** What the reply walk needs of this walk. */
   replyContext(): ReplyContext {
-    return { net: this.net, conns: this.conns, record: this.recordHops, hop: (h) => this.hop({ ...h, direction: 'reply' }) };
+    const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
+    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
   }
 }
 
@@ -726,17 +728,19 @@ function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext, depth: n
   const httpView = { host: http.host, path: http.path, method: http.method };
   const before = view(pkt, httpView);
   const owner = w.net.owner(pkt.dst);
+  // The node's routing table decides which node is next (src/sim/node/routes.ts).
+  const routed = owner.kind === 'pod' || owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
   if (owner.kind === 'pod') {
-    const target = owner.node;
+    const target = routed?.node ?? owner.node;
     if (target !== node) {
-      w.hop({ place: nodePlace(node), action: 'route', before, key: 'hop.route.podNetwork', params: { from: node, to: target, dst: pkt.dst }, edge: { from: `node:${node}`, to: `node:${target}` } });
+      w.hop({ place: nodePlace(node), action: 'route', before, refs: routed?.refs, key: 'hop.route.podNetwork', params: { from: node, to: target, dst: pkt.dst }, edge: { from: `node:${node}`, to: `node:${target}` } });
     }
     return arriveAtPod(w, owner.pod, pkt, http, depth);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
-    const target = owner.kind === 'node' ? owner.node : node;
+    const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
     if (target !== node) {
-      w.hop({ place: nodePlace(node), action: 'route', before, key: 'hop.route.podNetwork', params: { from: node, to: target, dst: pkt.dst }, edge: { from: `node:${node}`, to: `node:${target}` } });
+      w.hop({ place: nodePlace(node), action: 'route', before, refs: routed?.refs, key: 'hop.route.podNetwork', params: { from: node, to: target, dst: pkt.dst }, edge: { from: `node:${node}`, to: `node:${target}` } });
       // It arrives on the other node's interface and meets that node's rules (a hostPort's DNAT,
       // a NodePort): addrtype LOCAL only matched there.
       return forward(w, { kind: 'node', node: target, origin: 'external', place: nodePlace(target, 'eth0'), arrived: true }, pkt, http, depth + 1);
@@ -834,7 +838,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, depth: n
  */
 function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
   w.conns.accept(server, pkt);
-  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: serviceByKey(w.lab, end.service ?? null) });
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: () => serviceByKey(w.lab, end.service ?? null) });
   if (replied.delivered) return end;
   return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
 }

@@ -61,6 +61,7 @@ const NGINX = new Set(['server', 'location', 'upstream', 'listen', 'server_name'
 const NFT = new Set(['table', 'chain', 'map', 'set', 'type', 'hook', 'priority', 'policy', 'ip', 'tcp', 'udp', 'daddr', 'saddr', 'dport', 'jump', 'goto', 'dnat', 'snat', 'masquerade', 'accept', 'drop', 'reject', 'return', 'vmap', 'numgen', 'to', 'elements', 'counter', 'meta', 'mark']);
 const ZONE = new Set(['IN', 'A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'SOA', 'NS', 'TXT', '$ORIGIN', '$TTL']);
 const IP_ADDR = new Set(['inet', 'link/ether', 'brd', 'scope', 'global', 'host', 'mtu', 'state', 'qdisc']);
+const IP_ROUTE = new Set(['default', 'via', 'dev', 'proto', 'scope', 'src', 'table', 'local', 'broadcast', 'blackhole']);
 const IPVS = new Set(['TCP', 'UDP', 'SCTP', 'Masq', 'Route', 'Tunnel', 'rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq', '->']);
 
 export function tokenize(kind: ArtifactKind, line: string): Token[] {
@@ -82,6 +83,8 @@ export function tokenize(kind: ArtifactKind, line: string): Token[] {
       return generic(line, '#', IPVS);
     case 'ip-addr':
       return generic(line, '#', IP_ADDR);
+    case 'ip-route':
+      return generic(line, '#', IP_ROUTE);
     default:
       return [{ text: line, cls: 'plain' }];
   }

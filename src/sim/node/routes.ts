@@ -1,0 +1,354 @@
+// Each node's kernel routing table, as `ip -4 route show table all` prints it, for a routed pod
+// network in Calico's style without encapsulation (BGP; each node's block is its spec.podCIDR):
+//
+//   default via 192.168.49.1 dev eth0                                  the node network's router
+//   blackhole 10.244.0.0/24 proto bird                                 this node's own block
+//   10.244.0.5 dev cali1b2c3d4e5f6 scope link                          one per pod on this node
+//   10.244.1.0/24 via 192.168.49.3 dev eth0 proto bird                 another node's block
+//   192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.2  the node network itself
+//   local 192.168.49.2 dev eth0 table local proto kernel scope host src 192.168.49.2
+//
+// A lookup is the kernel's: the local table first (the node's own addresses), then the longest
+// prefix in main. Tables are built per node when first asked for (a lab may hold 1000 pods).
+// The node layer knows nodes, pods and their veths; nothing here knows about Services.
+
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
+import type { Node, Pod } from '../api/types';
+import type { Cluster } from '../cluster';
+import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
+import { broadcastOf, nodeInterfaces, nodeLink, podKey, type NodeInterface, type NodeLink } from './interfaces';
+
+export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole';
+
+/** One route, as data; `id` is the ref of its line in the node's `ip route` artifact. */
+export interface Route {
+  id: string;
+  table: 'main' | 'local';
+  type: RouteType;
+  dst: Cidr;
+  via?: string;
+  dev?: string;
+  proto?: 'kernel' | 'bird';
+  scope?: 'link' | 'host';
+  src?: string;
+  /** A pod's veth route: the pod ("namespace/name") behind it. */
+  pod?: string;
+  /** A BGP route: the node that announced the block (the `via` is its address). */
+  peer?: string;
+}
+
+/** Where a routed packet goes next, as the matched route says. */
+export type NextHop =
+  /** A local or broadcast route: the packet is for this node. */
+  | { kind: 'local' }
+  /** Out a pod's veth on this node. */
+  | { kind: 'pod'; pod: string }
+  /** To another node: via its address (a BGP route) or to its address on the node network. */
+  | { kind: 'node'; node: string }
+  /** To the node network's router (the default route), or to a host on the node network. */
+  | { kind: 'gateway'; via: string }
+  | { kind: 'link'; dst: string }
+  /** A blackhole route: the kernel drops it (an address in this node's block with no pod). */
+  | { kind: 'blackhole' };
+
+export interface RouteLookup {
+  route: Route;
+  /** The route's line in the node's `ip route` artifact. */
+  ref: ArtifactRef;
+}
+
+/** Routes of one table for lookup: /32s by address, wider prefixes longest first. */
+interface LookupIndex {
+  hosts: Map<number, Route>;
+  prefixes: Route[];
+}
+
+export class RouteTable {
+  readonly artifactId: string;
+  private rendered: { artifact: RenderedArtifact; lines: Map<string, ArtifactRef> } | null = null;
+  private readonly index: { local: LookupIndex; main: LookupIndex };
+
+  constructor(
+    readonly node: string,
+    readonly interfaces: readonly NodeInterface[],
+    /** In `ip route show table all` order: main, then local, each by destination. */
+    readonly routes: readonly Route[],
+  ) {
+    this.artifactId = `node/${node}/ip-route`;
+    this.index = { local: indexOf(routes.filter((r) => r.table === 'local')), main: indexOf(routes.filter((r) => r.table === 'main')) };
+  }
+
+  /** The route the kernel picks for `dst`: the local table, then the longest prefix in main. */
+  find(dst: string | number): Route | null {
+    const n = typeof dst === 'number' ? dst : ipToInt(dst);
+    if (n === null) return null;
+    return match(this.index.local, n) ?? match(this.index.main, n);
+  }
+
+  artifact(): RenderedArtifact {
+    return this.render().artifact;
+  }
+
+  /** The ref of a route's line (rendered once per table). */
+  refOf(route: Route): ArtifactRef {
+    return this.render().lines.get(route.id)!;
+  }
+
+  private render() {
+    if (!this.rendered) {
+      const artifact = renderRoutes(this);
+      const lines = new Map<string, ArtifactRef>();
+      for (const r of this.routes) lines.set(r.id, findLineAt(artifact, r.id));
+      this.rendered = { artifact, lines };
+    }
+    return this.rendered;
+  }
+}
+
+function findLineAt(a: RenderedArtifact, ref: string): ArtifactRef {
+  return findLine(a, ref) ?? { artifact: a.id, ref, line: '', lineIndex: -1 };
+}
+
+function indexOf(routes: readonly Route[]): LookupIndex {
+  const hosts = new Map<number, Route>();
+  const prefixes: Route[] = [];
+  for (const r of routes) {
+    if (r.dst.prefix === 32) hosts.set(r.dst.base, r);
+    else prefixes.push(r);
+  }
+  prefixes.sort((a, b) => b.dst.prefix - a.dst.prefix);
+  return { hosts, prefixes };
+}
+
+function match(ix: LookupIndex, n: number): Route | null {
+  const host = ix.hosts.get(n);
+  if (host) return host;
+  for (const r of ix.prefixes) if (cidrContains(r.dst, n)) return r;
+  return null;
+}
+
+/** The longest-prefix match for `dst` in the table, with the deciding `ip route` line. */
+export function lookupRoute(table: RouteTable, dst: string): RouteLookup | null {
+  const route = table.find(dst);
+  return route ? { route, ref: table.refOf(route) } : null;
+}
+
+/** What the matched route does with the packet. */
+export function nextHopOf(net: PodNetwork, route: Route, dst: string): NextHop {
+  if (route.type === 'local' || route.type === 'broadcast') return { kind: 'local' };
+  if (route.type === 'blackhole') return { kind: 'blackhole' };
+  if (route.pod) return { kind: 'pod', pod: route.pod };
+  if (route.peer) return { kind: 'node', node: route.peer };
+  if (route.via) return { kind: 'gateway', via: route.via };
+  // On the node network itself: whoever holds the address answers ARP for it.
+  const neighbour = net.ownerOf(dst);
+  return neighbour && !neighbour.pod ? { kind: 'node', node: neighbour.node } : { kind: 'link', dst };
+}
+
+interface Placement {
+  pod: Pod;
+  node: string;
+}
+
+/**
+ * The pod network of a cluster: which pod sits behind which node's veth, which node holds which
+ * address, and each node's table on demand. Built from the cluster alone (immutable once a lab
+ * is built), so one per cluster.
+ */
+export class PodNetwork {
+  private readonly nodes = new Map<string, Node>();
+  /** Pod IPs on the pod network: the veth routes' pods. */
+  private readonly placement = new Map<number, Placement>();
+  private readonly nodeAddresses = new Map<number, string>();
+  private readonly links = new Map<string, NodeLink | null>();
+  /** Each node's block: its spec.podCIDR. */
+  private readonly blocks = new Map<string, Cidr | null>();
+  private readonly tables = new Map<string, RouteTable | null>();
+
+  constructor(readonly cluster: Cluster) {
+    for (const n of cluster.nodes) {
+      this.nodes.set(n.metadata.name, n);
+      const link = nodeLink(n, cluster.settings.nodeCIDR);
+      this.links.set(n.metadata.name, link);
+      this.blocks.set(n.metadata.name, n.spec?.podCIDR ? parseCidr(n.spec.podCIDR) : null);
+      for (const a of n.status?.addresses ?? []) {
+        const ip = ipToInt(a.address);
+        if ((a.type === 'InternalIP' || a.type === 'ExternalIP') && ip !== null && !this.nodeAddresses.has(ip)) this.nodeAddresses.set(ip, n.metadata.name);
+      }
+    }
+    for (const p of cluster.pods) {
+      const ip = p.status?.podIP ?? p.status?.podIPs?.[0]?.ip;
+      const n = ip ? ipToInt(ip) : null;
+      if (n === null || p.spec.hostNetwork || !p.spec.nodeName) continue;
+      // A terminating pod's address handed to a new pod is the new pod's (its sandbox is gone).
+      if (p.metadata.deletionTimestamp && this.placement.has(n)) continue;
+      this.placement.set(n, { pod: p, node: p.spec.nodeName });
+    }
+  }
+
+  /** The node's table, built when first asked for; null for a node the cluster does not have. */
+  table(node: string): RouteTable | null {
+    let t = this.tables.get(node);
+    if (t === undefined) {
+      const n = this.nodes.get(node);
+      t = n ? this.buildTable(n) : null;
+      this.tables.set(node, t);
+    }
+    return t;
+  }
+
+  /**
+   * Which node holds an address, as the routes have it: the node whose local table has it (its
+   * own address), or whose veth route leads to the pod that has it.
+   */
+  ownerOf(ip: string): { node: string; pod?: string } | null {
+    const n = ipToInt(ip);
+    if (n === null) return null;
+    const node = this.nodeAddresses.get(n);
+    if (node !== undefined) return { node };
+    const p = this.placement.get(n);
+    return p ? { node: p.node, pod: podKey(p.pod) } : null;
+  }
+
+  private buildTable(node: Node): RouteTable {
+    const name = node.metadata.name;
+    const link = this.links.get(name) ?? null;
+    const placed: [number, Pod][] = [];
+    for (const [ip, p] of this.placement) if (p.node === name) placed.push([ip, p.pod]);
+    // Sandboxes in the order host-local handed out their addresses: the veths' ifindex order.
+    placed.sort((a, b) => a[0] - b[0]);
+    const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p));
+    const main = [...kernelRoutes(link), ...this.podRoutes(name, placed, interfaces), ...this.peerRoutes(name)];
+    return new RouteTable(name, interfaces, [...ordered(dedupe(main)), ...ordered(dedupe(localRoutes(interfaces)))]);
+  }
+
+  /** This node's block (a blackhole BIRD installs for it) and one /32 per pod on its veth. */
+  private podRoutes(name: string, placed: readonly [number, Pod][], interfaces: readonly NodeInterface[]): Route[] {
+    const block = this.blocks.get(name);
+    const out: Route[] = block ? [route({ table: 'main', type: 'blackhole', dst: block, proto: 'bird' })] : [];
+    const veths = interfaces.filter((i) => i.kind === 'veth');
+    placed.forEach(([ip], k) => {
+      const veth = veths[k]!;
+      out.push(route({ table: 'main', type: 'unicast', dst: host(ip), dev: veth.name, scope: 'link', pod: veth.pod }));
+    });
+    return out;
+  }
+
+  /** What BGP taught this node: every other node's block via its address, and pod addresses
+   *  outside their node's block ("borrowed" addresses) as /32s via the node that has them. */
+  private peerRoutes(self: string): Route[] {
+    const out: Route[] = [];
+    for (const name of this.nodes.keys()) {
+      const via = this.links.get(name)?.ip;
+      const block = this.blocks.get(name);
+      if (name === self || !via || !block) continue;
+      out.push(route({ table: 'main', type: 'unicast', dst: block, via, dev: 'eth0', proto: 'bird', peer: name }));
+    }
+    for (const [ip, p] of this.placement) {
+      const via = this.links.get(p.node)?.ip;
+      const block = this.blocks.get(p.node);
+      if (p.node === self || !via || (block && cidrContains(block, ip))) continue;
+      out.push(route({ table: 'main', type: 'unicast', dst: host(ip), via, dev: 'eth0', proto: 'bird', peer: p.node }));
+    }
+    return out;
+  }
+}
+
+/** The routes the kernel adds for eth0's address, and the default route to the node network's router. */
+function kernelRoutes(link: NodeLink | null): Route[] {
+  if (!link) return [];
+  return [
+    route({ table: 'main', type: 'unicast', dst: parseCidr('0.0.0.0/0')!, via: link.gateway, dev: 'eth0' }),
+    route({ table: 'main', type: 'unicast', dst: link.subnet, dev: 'eth0', proto: 'kernel', scope: 'link', src: link.ip }),
+  ];
+}
+
+/** The kernel's local table: each address as `local`, its subnet's broadcast address as `broadcast`. */
+function localRoutes(interfaces: readonly NodeInterface[]): Route[] {
+  const out: Route[] = [];
+  for (const i of interfaces) {
+    for (const a of i.addresses) {
+      const base = { table: 'local' as const, dev: i.name, proto: 'kernel' as const, src: a.ip };
+      // The loopback's whole /8 is local (any 127.x answers on lo).
+      if (i.kind === 'loopback') out.push(route({ ...base, type: 'local', dst: parseCidr(`${a.ip}/${a.prefix}`, true)!, scope: 'host' }));
+      out.push(route({ ...base, type: 'local', dst: host(ipToInt(a.ip)!), scope: 'host' }));
+      const brd = broadcastOf(a);
+      if (brd) out.push(route({ ...base, type: 'broadcast', dst: host(ipToInt(brd)!), scope: 'link' }));
+    }
+  }
+  return out;
+}
+
+function host(n: number): Cidr {
+  return { base: n >>> 0, prefix: 32, text: `${intToIp(n)}/32` };
+}
+
+function route(r: Omit<Route, 'id'>): Route {
+  return { id: `${r.table}:${r.type}:${r.dst.text}`, ...r };
+}
+
+/** One route per destination and table: the kernel refuses a second ("File exists"). */
+function dedupe(routes: Route[]): Route[] {
+  const seen = new Set<string>();
+  return routes.filter((r) => !seen.has(r.dst.text) && !!seen.add(r.dst.text));
+}
+
+/** The order `ip route` dumps a table in: by destination address, then shorter prefix first. */
+function ordered(routes: Route[]): Route[] {
+  return routes.sort((a, b) => a.dst.base - b.dst.base || a.dst.prefix - b.dst.prefix);
+}
+
+/** One line of `ip -4 route show table all` for a route. */
+export function routeLine(r: Route): string {
+  const dst = r.dst.prefix === 0 ? 'default' : r.dst.prefix === 32 ? intToIp(r.dst.base) : r.dst.text;
+  const parts: string[] = r.type === 'unicast' ? [dst] : [r.type, dst];
+  if (r.via) parts.push('via', r.via);
+  if (r.dev) parts.push('dev', r.dev);
+  if (r.table === 'local') parts.push('table', 'local');
+  if (r.proto) parts.push('proto', r.proto);
+  if (r.scope) parts.push('scope', r.scope);
+  if (r.src) parts.push('src', r.src);
+  return parts.join(' ');
+}
+
+export function renderRoutes(t: RouteTable): RenderedArtifact {
+  return {
+    id: t.artifactId,
+    kind: 'ip-route',
+    title: `ip -4 route show table all (${t.node})`,
+    lines: t.routes.map((r) => ({ text: routeLine(r), ref: r.id })),
+  };
+}
+
+const networks = new WeakMap<Cluster, PodNetwork>();
+
+/** The cluster's pod network, one per cluster (a lab's cluster never changes once built). */
+export function podNetworkOf(cluster: Cluster): PodNetwork {
+  let net = networks.get(cluster);
+  if (!net) networks.set(cluster, (net = new PodNetwork(cluster)));
+  return net;
+}
+
+/** A node's routing table; null for a node the cluster does not have. */
+export function nodeRoutes(cluster: Cluster, node: string): RouteTable | null {
+  return podNetworkOf(cluster).table(node);
+}
+
+/** The node an address belongs to, from the routes (a node's own address, or a pod behind its veth). */
+export function addressOwner(cluster: Cluster, ip: string): { node: string; pod?: string } | null {
+  return podNetworkOf(cluster).ownerOf(ip);
+}
+
+/** Where the packet goes next from `node`: the route the kernel picks and what it does. */
+export function routeFrom(cluster: Cluster, node: string, dst: string): { route: Route; next: NextHop; table: RouteTable } | null {
+  const net = podNetworkOf(cluster);
+  const table = net.table(node);
+  const route = table?.find(dst);
+  return table && route ? { route, next: nextHopOf(net, route, dst), table } : null;
+}
+
+/** Every node's `ip route` artifact, by id. */
+export function routeArtifacts(cluster: Cluster): RenderedArtifact[] {
+  const net = podNetworkOf(cluster);
+  return cluster.nodes.flatMap((n) => net.table(n.metadata.name)?.artifact() ?? []);
+}
