@@ -77,7 +77,7 @@ describe('netlab trace: the reply hops', () => {
     const out = runCli(argv, readerOf({ 'lab.yaml': manifests('Cluster') }));
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('--- the reply, walked back');
-    expect(out.stdout).toMatch(/node node-2 +SNAT \(reply\)/);
+    expect(out.stdout).toMatch(/node node-2 +UNNAT \(reply\)/);
     expect(out.stdout).toMatch(/conntrack -L on node-2: tcp {6}6 431999 ESTABLISHED /);
   });
 });
@@ -93,7 +93,7 @@ describe('netlab trace: replies through an external load balancer', () => {
 
   it('a proxying load balancer: its own connection is answered first, then it answers the client from its address', () => {
     const reply = hopsOf('http://192.168.49.240/').filter((h) => h.direction === 'reply');
-    expect(reply.map((h) => h.action)).toEqual(['respond', 'route', 'snat', 'deliver', 'respond', 'deliver']);
+    expect(reply.map((h) => h.action)).toEqual(['respond', 'route', 'unnat', 'deliver', 'respond', 'deliver']);
     expect(reply[3]!.place.id).toBe('lb:default/web');
     expect(reply.at(-1)).toMatchObject({ place: { id: 'client:laptop' }, before: { src: '192.168.49.240', srcPort: 80 } });
   });
@@ -102,8 +102,8 @@ describe('netlab trace: replies through an external load balancer', () => {
     const reply = hopsOf('http://192.168.49.242/').filter((h) => h.direction === 'reply');
     expect(reply.map((h) => [h.place.id, h.action])).toEqual([
       [expect.stringMatching(/^pod:default\/web-/), 'respond'],
-      ['node:node-1', 'snat'],
-      ['lb:default/web-nlb', 'snat'],
+      ['node:node-1', 'unnat'],
+      ['lb:default/web-nlb', 'unnat'],
       ['client:laptop', 'deliver'],
     ]);
     expect(reply.at(-1)!.before).toMatchObject({ src: '192.168.49.242', srcPort: 80 });

@@ -120,7 +120,7 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(route).toBeGreaterThanOrEqual(0);
     expect(dnat).toBeGreaterThan(route);
     expect(r.hops[dnat]!.refs.at(-1)!.artifact).toBe('node/node-2/iptables-save');
-    expect(r.hops.some((h) => !h.direction && h.action === 'snat')).toBe(false);
+    expect(r.hops.some((h) => h.action === 'snat')).toBe(false);
     expect(r.backend!.sourceIP).toBe(podIP(l, 'client-1'));
   });
 

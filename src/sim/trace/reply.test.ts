@@ -130,7 +130,7 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       expect(reply.map((h) => [h.place.id, h.action])).toEqual([
         ['pod:default/web-1', 'respond'],
         ['node:node-1', 'route'],
-        ['node:node-2', 'snat'],
+        ['node:node-2', 'unnat'],
         ['node:node-1', 'route'],
         ['pod:default/client-1', 'deliver'],
       ]);
@@ -177,7 +177,7 @@ describe('replies that come back through the translating node', () => {
     expect(reply.map((h) => [h.place.id, h.action])).toEqual([
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
-      ['node:node-3', 'snat'],
+      ['node:node-3', 'unnat'],
       ['pod:default/client-3', 'deliver'],
     ]);
     expect(reply[2]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
@@ -191,7 +191,7 @@ describe('replies that come back through the translating node', () => {
     expect(reply.map((h) => [h.place.id, h.action])).toEqual([
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
-      ['node:node-2', 'snat'],
+      ['node:node-2', 'unnat'],
       ['client:laptop', 'deliver'],
     ]);
     expect(reply[2]!.explanation.key).toBe('hop.reply.unnatBoth');
@@ -208,7 +208,7 @@ describe('replies that come back through the translating node', () => {
       const reply = replyHops(r);
       expect(reply.map((h) => [h.place.id, h.action]), mode).toEqual([
         ['pod:default/solo', 'respond'],
-        ['node:node-1', 'snat'],
+        ['node:node-1', 'unnat'],
         ['pod:default/solo', 'deliver'],
       ]);
       expect(reply[1]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: podIP(l, 'solo') });
@@ -230,7 +230,7 @@ describe('replies that come back through the translating node', () => {
       ['node:node-3', 'deliver', 'hop.reply.deliver'],
       // kube-proxy answers the client's connection, which node-3 REDIRECTed to its socket.
       ['node:node-3', 'respond', 'hop.reply.relay'],
-      ['node:node-3', 'snat', 'hop.reply.unDnat'],
+      ['node:node-3', 'unnat', 'hop.reply.unDnat'],
       ['pod:default/client-3', 'deliver', 'hop.reply.deliver'],
     ]);
     expect(reply[5]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
@@ -252,7 +252,7 @@ describe('replies that come back through the translating node', () => {
     expect(reply.map((h) => [h.place.id, h.action])).toEqual([
       ['pod:default/agent', 'respond'],
       ['node:node-1', 'route'],
-      ['node:node-2', 'snat'],
+      ['node:node-2', 'unnat'],
       ['pod:default/client', 'deliver'],
     ]);
   });
@@ -309,7 +309,7 @@ describe('the reply machinery on its own: each node reverses only what it transl
     expect(hops.map((h) => [h.place.id, h.action, (h.conntrack ?? []).map((c) => c.node)])).toEqual([
       ['pod:default/solo', 'respond', []],
       ['node:node-1', 'route', []],
-      ['node:node-2', 'snat', ['node-2']],
+      ['node:node-2', 'unnat', ['node-2']],
       ['pod:default/peer', 'deliver', []],
     ]);
     expect(hops[3]!.before).toMatchObject({ src: '10.96.0.50', srcPort: 80, dst: podIP(lb, 'peer'), dstPort: 40001 });
@@ -326,7 +326,7 @@ describe('replies to host-network clients', () => {
     expect(reply.map((h) => [h.place.id, h.action])).toEqual([
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
-      ['node:node-3', 'snat'],
+      ['node:node-3', 'unnat'],
       ['node:node-3', 'deliver'],
     ]);
     expect(reply.at(-1)!.before).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: NODE3 });

@@ -322,7 +322,7 @@ function nodeHop(ctx: ReplyContext, seg: Segment, node: string, before: Tuple, a
     next: toText,
   };
   const conntrack: HopConntrack[] = [{ node, entry: formatEntry(e, ctx.conns.ct.stateOf(e)) }];
-  ctx.hop({ place: nodePlace(node), action: nat.dnat ? 'snat' : 'dnat', before: b, after: a, key, params, edge, conntrack, refs: next.refs });
+  ctx.hop({ place: nodePlace(node), action: 'unnat', before: b, after: a, key, params, edge, conntrack, refs: next.refs });
 }
 
 /** Whether the reply reached the party that opened the connection. */
@@ -350,7 +350,7 @@ function arrive(ctx: ReplyContext, seg: Segment, at: Arrival, p: Tuple, from: Ho
       if (ctx.record) {
         const params = { from: addr(p.src, p.srcPort), newFrom: addr(back.src, back.srcPort), client: seg.clientName };
         const edge = { from: from.id, to: lbPlace.id };
-        ctx.hop({ place: lbPlace, action: 'snat', before: view(p, seg.protocol), after: view(back, seg.protocol), key: 'hop.reply.lb', params, edge });
+        ctx.hop({ place: lbPlace, action: 'unnat', before: view(p, seg.protocol), after: view(back, seg.protocol), key: 'hop.reply.lb', params, edge });
       }
       p = back;
       from = lbPlace;

@@ -29,7 +29,9 @@ export type HopAction =
   | 'reject'
   | 'drop'
   | 'timeout'
-  | 'redirect';
+  | 'redirect'
+  /** On a reply: the node's conntrack entry rewrote it back (un-DNAT, de-masquerade). */
+  | 'unnat';
 
 /** The packet (L3/L4) and, once known, the HTTP request it carries. */
 export interface PacketView {

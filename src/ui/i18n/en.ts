@@ -239,6 +239,7 @@ export const en = {
   'action.drop': 'drop',
   'action.timeout': 'timeout',
   'action.redirect': 'redirect',
+  'action.unnat': 'reverse NAT',
 
   'events.filter': 'Show',
   'events.filter.hops': 'Hops',

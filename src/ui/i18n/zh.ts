@@ -239,6 +239,7 @@ export const zh: Record<keyof typeof en, string> = {
   'action.drop': '丢弃',
   'action.timeout': '超时',
   'action.redirect': '重定向',
+  'action.unnat': '反向 NAT',
 
   'events.filter': '显示',
   'events.filter.hops': '跳',
