@@ -30,13 +30,25 @@ test('a saved request is sent through the tracer and walked hop by hop', async (
   await expect(page.getByTestId('changed-dst')).toContainText('10.244.');
   await page.getByTestId('artifacts-toggle').click();
   await expect(page.getByTestId('deciding-line')).toBeVisible();
+  // The walk goes on through the reply: the last hop is the answer reaching the laptop; the pod's
+  // answer is the first reply hop.
   await page.keyboard.press('End');
-  // The last hop is the reply arriving (issue 17: the reply is walked back, not assumed).
-  await expect(page.getByTestId('hop-explanation')).toContainText('laptop receives the reply from 192.168.49.2:30080');
+  await expect(page.getByTestId('hop-explanation')).toContainText('laptop receives the reply');
+  await expect(page.getByTestId('hop-reply-tag')).toBeVisible();
   await expect(page.getByTestId('trace-result')).toContainText('Response 200');
   await expect(page.getByTestId('trace-expect')).toHaveText('As the saved request expects.');
+  const firstReply = await page.evaluate(() => {
+    type S = { getState(): { playback: { trace: { hops: { direction?: string }[] } }; seek(h: number): void } };
+    const store = (window as unknown as { __netlab: { store: S } }).__netlab.store;
+    const i = store.getState().playback.trace.hops.findIndex((h) => h.direction === 'reply');
+    store.getState().seek(i);
+    return i;
+  });
+  expect(firstReply).toBeGreaterThan(0);
+  await expect(page.getByTestId('hop-explanation')).toContainText('answers 200');
   await page.getByTestId('lang-select').selectOption('zh');
-  await expect(page.getByTestId('hop-explanation')).toContainText('收到来自 192.168.49.2:30080 的应答');
+  await expect(page.getByTestId('hop-explanation')).toContainText('返回 200');
+  await expect(page.getByTestId('hop-reply-tag')).toHaveText('回包');
 });
 
 test('playback steps with buttons and keys, keeps the step in the URL, and the hop inspector marks changed fields', async ({ page }) => {

@@ -21,14 +21,20 @@ async function sendAndSeek(lab: LabPage, hop: number) {
   await lab.setState('store.getState().seek(arg)', hop);
 }
 
-/** Hops of the current trace that travel between two different places: the segments to draw. */
+/**
+ * Hops of the current trace that travel between two different places: the segments to draw. A
+ * reply hop on the same edge as the hop before it (the reply's route out of a node, then its
+ * delivery at the end of that edge) does not travel again.
+ */
 async function travellingHops(page: Page): Promise<number[]> {
   return page.evaluate(() => {
-    type S = { getState(): { playback: { trace: { hops: { index: number; edge?: { from: string; to: string } }[] } } } };
+    type H = { index: number; direction?: 'reply'; edge?: { from: string; to: string } };
+    type S = { getState(): { playback: { trace: { hops: H[] } } } };
     const store = (window as unknown as { __netlab: { store: S } }).__netlab.store;
+    const same = (a?: H['edge'], b?: H['edge']) => !!a && !!b && a.from === b.from && a.to === b.to;
     return store
       .getState()
-      .playback.trace.hops.filter((h) => h.edge && h.edge.from !== h.edge.to)
+      .playback.trace.hops.filter((h, i, all) => h.edge && h.edge.from !== h.edge.to && !(h.direction === 'reply' && same(all[i - 1]?.edge, h.edge)))
       .map((h) => h.index + 1);
   });
 }
@@ -58,8 +64,8 @@ test('the whole route is drawn: numbered directed segments, the current one emph
   expect(current.w).toBeGreaterThan(future.w);
   expect(current.colour).not.toBe(future.colour);
   expect(future.dash).not.toBeNull();
-  // At the last hop every earlier segment is past (still drawn, solid), none is gone; the last hop
-  // (the reply reaching the client, issue 17) travels its own segment.
+  // At the last hop every segment before it is past (still drawn), none is gone; the last hop's own
+  // segment, when it travels (the reply reaching the client), is the current one.
   await page.keyboard.press('End');
   await expect(segs).toHaveCount(travelling.length);
   const lastHop = await page.evaluate(() => {

@@ -132,7 +132,7 @@ export interface NodeTopologyOptions {
   externalClientIPs: string[];
 }
 
-const SERVER_JS = `
+export const SERVER_JS = `
 import net from 'node:net';
 const targets = JSON.parse(process.argv[2]);
 let pending = targets.length;
@@ -143,7 +143,7 @@ for (const t of targets) {
 }
 `;
 
-const CLIENT_JS = `
+export const CLIENT_JS = `
 import net from 'node:net';
 const req = JSON.parse(process.argv[2]);
 function once() {

@@ -1,7 +1,9 @@
 // The whole route of the current trace over the topology: numbered, directed segments (one per hop
 // that travels an edge) and numbered stops (hops that decide in place). Past hops stay drawn, the
 // current one is emphasised, future ones are faint and dashed; hovering or focusing a segment names
-// its hop. It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
+// its hop. Hops of the reply (walked back from the server) are drawn dotted in their own colour with
+// a "reply" caption on the current one (the legend, and whether the reply retraces the request, sit in the playback
+// bar below the canvas, where they never cover the cluster). It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
 // the canvas's nodes. The moving packet stays in PacketLayer (per frame, outside React).
 
 import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
@@ -9,6 +11,7 @@ import { useMemo, useState } from 'react';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { translateDynamic, useT } from '../i18n';
+import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
 import { routeFor, stopPillSize, type Point, type RouteSegment } from './route';
 import type { Topology } from './topology';
@@ -50,6 +53,12 @@ function segmentPaths(s: RouteSegment, k: number) {
   };
 }
 
+/** The reply's dotted line (round caps turn near-zero dashes into dots); the request's future is dashed. */
+function dashes(s: RouteSegment, st: State, k: number): string | undefined {
+  if (s.reply) return `${0.01} ${2.2 * LINE * k}`;
+  return st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined;
+}
+
 export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout }) {
   const t = useT();
   const trace = useLab(selectTrace);
@@ -65,76 +74,88 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {
     const h = trace.hops[hop];
-    return h ? `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}` : '';
+    if (!h) return '';
+    const text = `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}`;
+    return isReplyHop(h) ? t('canvas.route.replyHop', { text }) : text;
   };
   const tip = hovered !== null ? route.segments.find((s) => s.hop === hovered) : undefined;
   const stopState = (hops: number[]): State => (hops.includes(current) ? 'current' : hops[0]! < current ? 'past' : 'future');
   return (
-    <ViewportPortal>
-      <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
-        {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
-        {route.stops.map((stop) => {
-          const st = stopState(stop.hops);
-          const size = stopPillSize(stop.hops);
-          const w = size.w * k;
-          const h = size.h * k;
-          return (
-            <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
-              <title>{stop.hops.map(name).join('\n')}</title>
-              <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
-              <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
-                {stop.hops.map((x, i) => (
-                  <tspan key={x} className={x === current ? 'is-current' : undefined}>
-                    {i > 0 ? ' · ' : ''}
-                    {x + 1}
-                  </tspan>
-                ))}
-              </text>
-            </g>
-          );
-        })}
-        {route.ghosts.map((g) => (
-          <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
-            {g.id}
-          </text>
-        ))}
-        {route.segments.map((s) => {
-          const p = segmentPaths(s, k);
-          const st = stateOf(s.hop, current);
-          return (
-            <g
-              key={`seg-${s.hop}`}
-              className={`route-seg is-${st}`}
-              data-testid="route-seg"
-              data-hop={s.hop + 1}
-              data-state={st}
-              tabIndex={0}
-              role="button"
-              aria-label={name(s.hop)}
-              onPointerEnter={() => setHovered(s.hop)}
-              onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
-              onFocus={() => setHovered(s.hop)}
-              onBlur={() => setHovered((h) => (h === s.hop ? null : h))}
-              onClick={() => labStore.getState().seek(s.hop)}
-            >
-              <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
-              <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined} />
-              <path className="route-head" d={p.head} />
-              <g className="route-badge" transform={`translate(${p.mid.x},${p.mid.y})`}>
-                <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
-                <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
-                  {s.hop + 1}
+    <>
+      <ViewportPortal>
+        <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
+          {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
+          {route.stops.map((stop) => {
+            const st = stopState(stop.hops);
+            const size = stopPillSize(stop.hops);
+            const w = size.w * k;
+            const h = size.h * k;
+            return (
+              <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
+                <title>{stop.hops.map(name).join('\n')}</title>
+                <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
+                <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
+                  {stop.hops.map((x, i) => (
+                    <tspan key={x} className={[x === current && 'is-current', trace.hops[x] && isReplyHop(trace.hops[x]) && 'is-reply'].filter(Boolean).join(' ') || undefined}>
+                      {i > 0 ? ' · ' : ''}
+                      {x + 1}
+                    </tspan>
+                  ))}
                 </text>
               </g>
-            </g>
-          );
-        })}
-      </svg>
-      {tip && (
-        <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
-          {name(tip.hop)}
-        </div>
-      )}
-    </ViewportPortal>
+            );
+          })}
+          {route.ghosts.map((g) => (
+            <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
+              {g.id}
+            </text>
+          ))}
+          {route.segments.map((s) => {
+            const p = segmentPaths(s, k);
+            const st = stateOf(s.hop, current);
+            return (
+              <g
+                key={`seg-${s.hop}`}
+                className={`route-seg is-${st}${s.reply ? ' is-reply' : ''}`}
+                data-testid="route-seg"
+                data-hop={s.hop + 1}
+                data-state={st}
+                data-direction={s.reply ? 'reply' : 'request'}
+                tabIndex={0}
+                role="button"
+                aria-label={name(s.hop)}
+                onPointerEnter={() => setHovered(s.hop)}
+                onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
+                onFocus={() => setHovered(s.hop)}
+                onBlur={() => setHovered((h) => (h === s.hop ? null : h))}
+                onClick={() => labStore.getState().seek(s.hop)}
+              >
+                <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
+                <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={dashes(s, st, k)} />
+                <path className="route-head" d={p.head} />
+                <g className="route-badge" transform={`translate(${p.mid.x},${p.mid.y})`}>
+                  <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
+                  <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
+                    {s.hop + 1}
+                  </text>
+                  {/* Above the badge: below it a pod's box would cover it. Only the current hop's, so
+                      crowded numbers inside a node frame stay readable. */}
+                  {s.reply && st === 'current' && (
+                    <text className="route-reply-label" data-testid="route-reply-label" y={-(BADGE_R * 1.25 + 14) * k} fontSize={15 * k} dy="0.35em" textAnchor="middle" strokeWidth={5 * k}>
+                      {t('canvas.route.reply')}
+                    </text>
+                  )}
+                </g>
+              </g>
+            );
+          })}
+        </svg>
+        {tip && (
+          <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
+            {name(tip.hop)}
+          </div>
+        )}
+      </ViewportPortal>
+    </>
   );
 }

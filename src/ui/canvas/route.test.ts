@@ -180,3 +180,55 @@ describe('names are never cut', () => {
     expect(long.pods['pod:default/ingress-nginx-controller-7d9c8b6f5-x2x4k']!.h).toBe(long.pods['pod:default/web-1']!.h);
   });
 });
+
+describe('the reply on the route (issue 17)', () => {
+  const replyHop = (h: Hop): Hop => ({ ...h, direction: 'reply' });
+
+  it('marks the reply\'s segments and says the reply retraces the request when it does', async () => {
+    const { places } = await laidOut();
+    const back = [
+      replyHop(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      replyHop(hop(6, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' })),
+      replyHop(hop(7, 'node:node-a')),
+      replyHop(hop(8, 'node:node-a', { from: 'node:node-a', to: 'client:laptop' })),
+    ];
+    const r = buildRoute([...nodePortHops(), ...back], places);
+    expect(r.segments.map((s) => [s.hop, s.reply])).toEqual([
+      [0, false],
+      [2, false],
+      [3, false],
+      [5, true],
+      [6, true],
+      [8, true],
+    ]);
+    expect(r.reply).toEqual({ retraces: true, skipped: [] });
+    // There and back between the same two places: side by side, never on top of each other.
+    const there = r.segments.find((s) => s.hop === 2)!;
+    const back6 = r.segments.find((s) => s.hop === 6)!;
+    expect(Math.abs(there.a.y - back6.b.y)).toBeGreaterThan(8);
+  });
+
+  it('names the node a reply skips when it takes another way back', async () => {
+    const { places } = await laidOut();
+    // Straight from node-b to the laptop: node-a, which did the DNAT, never sees the reply.
+    const back = [
+      replyHop(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      replyHop(hop(6, 'node:node-b', { from: 'node:node-b', to: 'client:laptop' })),
+    ];
+    const r = buildRoute([...nodePortHops(), ...back], places);
+    expect(r.reply).toEqual({ retraces: false, skipped: ['node-a'] });
+    expect(buildRoute(nodePortHops(), places).reply).toBeNull();
+  });
+
+  it('a reply hop on the edge the hop before it travelled is a stop at that edge\'s end', async () => {
+    const { places } = await laidOut();
+    const back = [
+      replyHop(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      replyHop(hop(6, 'node:node-b', { from: 'node:node-b', to: 'client:laptop' })),
+      replyHop(hop(7, 'client:laptop', { from: 'node:node-b', to: 'client:laptop' })),
+    ];
+    const r = buildRoute([...nodePortHops(), ...back], places);
+    expect(r.segments.filter((s) => s.reply).map((s) => s.hop)).toEqual([5, 6]);
+    expect(r.stops.find((s) => s.id === 'client:laptop')?.hops).toEqual([7]);
+  });
+});

@@ -4,6 +4,7 @@
 // coordinates, computed from the layout (never from React Flow's per-frame state): O(hops).
 
 import type { Hop } from '../../sim';
+import { isReplyHop, replyPath, travelsAgain } from '../reply-hops';
 import type { Box, Layout } from './layout';
 import type { Topology } from './topology';
 
@@ -21,6 +22,8 @@ export interface RouteSegment {
   b: Point;
   /** Where its number sits: on the segment, at the free spot nearest its middle, or beside it. */
   badge: Point;
+  /** A hop of the reply, walked back from the server (drawn in the reply's style). */
+  reply: boolean;
 }
 
 export interface RouteStop {
@@ -44,6 +47,8 @@ export interface Route {
   ghosts: { id: string; box: Box }[];
   /** Hops the canvas cannot place at all (neither end drawn): reported, never silently dropped. */
   unplaced: number[];
+  /** When the trace walks the reply: whether it retraces the request, and the nodes it skips. */
+  reply: { retraces: boolean; skipped: string[] } | null;
 }
 
 /** Absolute boxes of every object the canvas draws, and the `dns:<ip>` aliases of Services. */
@@ -234,8 +239,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
     if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (GHOST.w + 8), y: near.y - GHOST.h - GHOST.gap, w: GHOST.w, h: GHOST.h }));
     return g;
   };
-  for (const h of hops) {
-    if (h.edge && h.edge.from !== h.edge.to) {
+  for (const [i, h] of hops.entries()) {
+    if (h.edge && h.edge.from !== h.edge.to && travelsAgain(hops, i)) {
       const from = places.resolve(h.edge.from);
       const to = places.resolve(h.edge.to);
       const placedFrom = places.rect(from);
@@ -247,11 +252,13 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       const fb = placedFrom ?? ghost(from, placedTo!);
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
-      segments.push({ hop: h.index, from, to, a, b, badge: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } });
+      const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+      segments.push({ hop: h.index, from, to, a, b, badge, reply: isReplyHop(h) });
       ids.add(from).add(to);
       continue;
     }
-    const id = places.resolve(h.place.id);
+    // A reply hop on the edge the hop before it travelled decides at that edge's end.
+    const id = places.resolve(h.edge && h.edge.from !== h.edge.to ? h.edge.to : h.place.id);
     const r = places.rect(id);
     if (!r) {
       unplaced.push(h.index);
@@ -277,7 +284,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
     seg.badge = badgeSpot(seg, places, taken, scale);
     taken.push({ x: seg.badge.x - 16 * scale, y: seg.badge.y - 16 * scale, w: 32 * scale, h: 32 * scale });
   }
-  return { segments, stops: [...stops.values()], ids, ghosts: [...ghosts].map(([id, box]) => ({ id, box })), unplaced };
+  const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
+  return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
 
 /** How much of a node frame's top a presenter needs: its name, addresses and port badges. */

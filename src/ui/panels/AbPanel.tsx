@@ -20,6 +20,7 @@ import { selectLang, selectScenario, type LabState } from '../../state';
 import { useLab } from '../app-store';
 import { explain, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
+import { isReplyHop } from '../reply-hops';
 import { placeLabel } from './HopInspector';
 
 export const FLIP_KINDS = ['proxyMode', 'externalTrafficPolicy', 'sessionAffinity', 'serviceUpstream', 'replicas', 'loadBalancerModel', 'gatewayApi'] as const;
@@ -117,6 +118,7 @@ function HopList({ side, trace, diffs }: { side: 'a' | 'b'; trace: TraceResult; 
           <li key={h.index} className={`ab-hop${what ? ' is-diff' : ''}`} data-testid={`ab-hop-${side}-${h.index}`} data-action={h.action} data-diff={what ? 'true' : 'false'}>
             <div className="ab-hop-head">
               <span className="ab-hop-n">{h.index + 1}</span>
+              {isReplyHop(h) && <span className="reply-tag">{t('hop.reply')}</span>}
               <span className={`badge action-${h.action}`}>{t(`action.${h.action}`)}</span>
               <span className="mono small">{placeLabel(h)}</span>
             </div>

@@ -1,12 +1,14 @@
 // The current hop: where it happened, what it did and why (an explanation rendered in the user's
 // language from the tracer's key and parameters), the packet before and after with the changed
 // fields marked, the source address the backend will log, and the artifact lines that decided.
+// A hop of the reply is marked as such and shows the conntrack entries of the node it crossed.
 
 import { renderNoteWith } from '../../sim/notes';
 import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT, type T } from '../i18n';
+import { conntrackOf, isReplyHop } from '../reply-hops';
 import { ResponseView } from './ResponseView';
 import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
@@ -180,6 +182,47 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
   );
 }
 
+/** The conntrack entries that decided a reply hop, as `conntrack -L` prints them, by node. */
+function ConntrackList({ t, hop }: { t: T; hop: Hop }) {
+  const entries = conntrackOf(hop);
+  if (!entries) return null;
+  return (
+    <div className="conntrack" data-testid="hop-conntrack">
+      <h4>{t('hop.conntrack')}</h4>
+      {entries.length === 0 ? (
+        <p className="muted small" data-testid="hop-conntrack-none">
+          {t('hop.conntrack.none')}
+        </p>
+      ) : (
+        <ol>
+          {entries.map((e, i) => {
+            const line = (
+              <>
+                <span className="muted small mono">{e.node}</span>
+                <code className="mono" data-testid="hop-conntrack-entry">
+                  {e.entry}
+                </code>
+              </>
+            );
+            const ref = e.ref;
+            return (
+              <li key={`${e.node}-${i}`}>
+                {ref ? (
+                  <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(ref.artifact)} title={t('hop.openArtifact')}>
+                    {line}
+                  </button>
+                ) : (
+                  <span className="ref-link is-static">{line}</span>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </div>
+  );
+}
+
 export function HopInspector() {
   const t = useT();
   const lang = useLab(selectLang);
@@ -205,6 +248,11 @@ export function HopInspector() {
     <div className="hop-inspector" data-testid="hop-inspector">
       <Result trace={trace} />
       <div className="hop-head">
+        {isReplyHop(hop) && (
+          <span className="reply-tag" title={t('hop.reply.title')} data-testid="hop-reply-tag">
+            {t('hop.reply')}
+          </span>
+        )}
         <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
         <span className="hop-place">
           <span className="muted">{t(`place.${hop.place.kind}`)}</span> <strong className="mono">{placeLabel(hop)}</strong>
@@ -241,6 +289,7 @@ export function HopInspector() {
         </tbody>
       </table>
       <HeaderTables hop={hop} responseHeaders={isLast ? trace.responseHeaders : undefined} />
+      <ConntrackList t={t} hop={hop} />
       {hop.observedSource && (
         <p className="observed">
           {t('hop.observedSource')} <strong className="mono">{hop.observedSource}</strong>

@@ -1,11 +1,39 @@
 // Playback controls for the current trace: reset, step, play/pause, speed and "hop 3 of 9".
 // Keys (Left, Right, Space, Home, End) are bound in usePlaybackKeys for the whole page.
 
-import { useEffect } from 'react';
-import { SPEEDS, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
+import { useEffect, useMemo } from 'react';
+import { SPEEDS, selectCurrentHop, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useT, type T } from '../i18n';
 import { IconBack, IconFirst, IconForward, IconPause, IconPlay } from '../icons';
+import { isReplyHop, replyPath } from '../reply-hops';
+
+/** The canvas's key for a trace with a reply: the request's line, the reply's dots, and whether
+ *  the reply comes back the way the request went (the nodes it never crosses when it does not). */
+function ReplyLegend({ t, reply }: { t: T; reply: NonNullable<ReturnType<typeof replyPath>> }) {
+  const [text, title] = reply.retraces
+    ? [t('canvas.route.legend.retraces'), t('canvas.route.legend.retraces.title')]
+    : [reply.skipped.length > 0 ? t('canvas.route.legend.skips', { nodes: reply.skipped.join(', ') }) : t('canvas.route.legend.differs'), t('canvas.route.legend.differs.title')];
+  return (
+    <span className="route-legend" data-testid="route-legend" data-retraces={String(reply.retraces)}>
+      <span className="route-legend-key">
+        <svg width="26" height="10" aria-hidden="true">
+          <line x1="3" y1="5" x2="23" y2="5" className="route-legend-request" />
+        </svg>
+        {t('canvas.route.legend.request')}
+      </span>
+      <span className="route-legend-key">
+        <svg width="26" height="10" aria-hidden="true">
+          <line x1="3" y1="5" x2="23" y2="5" className="route-legend-reply" />
+        </svg>
+        {t('canvas.route.legend.reply')}
+      </span>
+      <span className={`route-legend-path${reply.retraces ? '' : ' is-differs'}`} title={title} data-testid="route-legend-path">
+        {text}
+      </span>
+    </span>
+  );
+}
 
 export function Playback() {
   const t = useT();
@@ -13,6 +41,10 @@ export function Playback() {
   const hop = useLab(selectHopIndex);
   const playing = useLab(selectPlaying);
   const speed = useLab(selectSpeed);
+  const current = useLab(selectCurrentHop);
+  const trace = useLab(selectTrace);
+  const reply = useMemo(() => (trace ? replyPath(trace.hops) : null), [trace]);
+  const onReply = current !== null && isReplyHop(current);
   const s = labStore.getState();
   const none = n === 0;
   return (
@@ -29,9 +61,10 @@ export function Playback() {
       <button type="button" className="btn btn-icon" onClick={() => s.step(1)} disabled={none || hop >= n - 1} aria-label={t('playback.forward')} title={`${t('playback.forward')} (→)`} data-testid="playback-forward">
         <IconForward />
       </button>
-      <span className="hop-counter" aria-live="polite" data-testid="hop-counter">
-        {none ? t('playback.noTrace') : t('playback.hopOf', { hop: hop + 1, count: n })}
+      <span className={`hop-counter${onReply ? ' is-reply' : ''}`} aria-live="polite" data-testid="hop-counter">
+        {none ? t('playback.noTrace') : t(onReply ? 'playback.hopOfReply' : 'playback.hopOf', { hop: hop + 1, count: n })}
       </span>
+      {reply && <ReplyLegend t={t} reply={reply} />}
       <label className="speed">
         <span>{t('playback.speed')}</span>
         <select value={speed} onChange={(e) => s.setSpeed(Number(e.target.value))} aria-label={t('playback.speed')}>
