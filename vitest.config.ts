@@ -2,8 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // The pure core (sim, scenario, cli) is tested in Node's environment: if it touched the DOM,
 // these tests would fail. Fidelity tests (real kernel, real nginx) have their own config.
+// No test asserts a duration; the bound per test is generous because the suite must pass on a busy
+// 2-core machine (beside `npm run bench`), where a test of many random edits can take far longer
+// than vitest's 5 s default.
 export default defineConfig({
   test: {
+    testTimeout: 120_000,
     projects: [
       {
         test: {
