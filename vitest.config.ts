@@ -7,12 +7,12 @@ import { defineConfig } from 'vitest/config';
 // than vitest's 5 s default.
 export default defineConfig({
   test: {
-    testTimeout: 120_000,
     projects: [
       {
         test: {
           name: 'core',
           environment: 'node',
+          testTimeout: 120_000,
           include: ['src/sim/**/*.test.ts', 'src/scenario/**/*.test.ts', 'src/cli/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.fidelity.test.ts'],
         },
@@ -21,6 +21,7 @@ export default defineConfig({
         test: {
           name: 'app',
           environment: 'node',
+          testTimeout: 120_000,
           include: ['src/state/**/*.test.ts', 'src/ui/**/*.test.ts'],
         },
       },
