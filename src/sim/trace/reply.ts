@@ -191,8 +191,8 @@ const addr = (ip: string, port: number) => `${ip}:${port}`;
 /** The first reply hop of the last connection: the backend answers. */
 export interface FinalAnswer {
   status: number;
-  /** The Service the request went through (for the fault's blame), looked up only for a fault. */
-  service?: () => Service | null;
+  /** The Service ("ns/name") the request went through, for the fault's blame (looked up only for a fault). */
+  service?: string | null;
 }
 
 /**
@@ -214,7 +214,8 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
-    const buffered: ReplyContext = { ...ctx, hop: (h) => hops.push(h) };
+    const { cluster, net, conns, record } = ctx;
+    const buffered: ReplyContext = { cluster, net, conns, record, hop: (h) => hops.push(h) };
     const end = walkSegment(buffered, segs[i]!, answer, i === segs.length - 1);
     if (!end.delivered) {
       // The server's kernel answered the SYN; the application never got a request to answer.
@@ -457,7 +458,7 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
     entry: formatEntry(skipped, 'unreplied'),
     endpointNode,
   });
-  const svc = answer.service?.();
+  const svc = serviceByKey(ctx.cluster, answer.service ?? null);
   if (svc) {
     const local = svc.spec.externalTrafficPolicy === 'Local';
     const field = local ? 'spec.externalTrafficPolicy' : undefined;
@@ -465,4 +466,10 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
     return { kind: 'Service', namespace, name: svc.metadata.name, field, message: renderNote('en', n), note: n };
   }
   return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+}
+
+function serviceByKey(cluster: Cluster, key: string | null): Service | null {
+  if (!key) return null;
+  const found = cluster.services.find((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === key);
+  return found ?? null;
 }

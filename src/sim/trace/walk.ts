@@ -143,8 +143,28 @@ export class Walk {
 
   /** What the reply walk needs of this walk. */
   replyContext(): ReplyContext {
-    const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
-    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
+    return new WalkReply(this);
+  }
+}
+
+/** The reply walk's view of a walk: its hops are recorded as the reply's (a class, so a batch run
+ *  allocates no closure per request). */
+class WalkReply implements ReplyContext {
+  constructor(private readonly w: Walk) {}
+  get cluster() {
+    return this.w.lab.cluster;
+  }
+  get net() {
+    return this.w.net;
+  }
+  get conns() {
+    return this.w.conns;
+  }
+  get record() {
+    return this.w.recordHops;
+  }
+  hop(h: Parameters<ReplyContext['hop']>[0]): void {
+    this.w.hop({ ...h, direction: 'reply' });
   }
 }
 
@@ -162,14 +182,9 @@ export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
  */
 export function answered(w: Walk, server: Party, pkt: Packet, end: Ended): Ended {
   w.conns.accept(server, pkt);
-  const service = () => serviceByKey(w.lab, end.service ?? null);
-  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service });
+  const replied = walkReply(w.replyContext(), { status: end.status ?? 0, service: end.service ?? null });
   if (replied.delivered) return end;
   return { ...end, outcome: 'timeout', status: null, responseHeaders: {}, fault: replied.fault };
-}
-
-function serviceByKey(lab: LabPorts, key: string | null): Service | null {
-  return key ? (lab.cluster.services.find((s) => svcKey(s) === key) ?? null) : null;
 }
 
 /** How a walk ends: the outcome and what the result reports about it. */
