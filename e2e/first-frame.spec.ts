@@ -28,6 +28,13 @@ test('the default scenario is drawn while the engines load, marked as loading, t
   // Nothing to select or inspect yet: a click goes through to the pane.
   await page.getByTestId('canvas-node-node-1').click({ position: { x: 40, y: 12 }, force: true });
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(0);
+  // The composer waits for the tracer, and says it is loading, not that it is missing.
+  await expect(page.getByTestId('tracer-loading')).toHaveText('The request tracer is loading…');
+  await expect(page.getByTestId('tracer-unavailable')).toHaveCount(0);
+  await expect(page.getByTestId('composer-send')).toBeDisabled();
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(page.getByTestId('tracer-loading')).toHaveText('请求追踪器加载中…');
+  await page.getByTestId('lang-select').selectOption('en');
 
   release();
   await expect(canvas).toHaveAttribute('data-laid-out', 'true');
@@ -36,6 +43,8 @@ test('the default scenario is drawn while the engines load, marked as loading, t
   expect(await page.locator('.react-flow__node').allInnerTexts()).toEqual(drawn);
   await page.getByTestId('canvas-node-node-1').click({ position: { x: 40, y: 12 } });
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(1);
+  await expect(page.getByTestId('tracer-loading')).toHaveCount(0);
+  await expect(page.getByTestId('tracer-unavailable')).toHaveCount(0);
 });
 
 test('a lesson in the URL does not show the default scenario while the engines load', async ({ page }) => {

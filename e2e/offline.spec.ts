@@ -133,6 +133,9 @@ test('the engines failing to download at start-up say so, and Retry opens the la
   const error = page.getByTestId('part-error');
   await expect(error).toBeVisible();
   await expect(error).toContainText('The lab engines could not be downloaded');
+  // Only now, with Retry beside it, does the composer say the tracer is not available.
+  await expect(page.getByTestId('tracer-unavailable')).toHaveText('The request tracer is not available.');
+  await expect(page.getByTestId('tracer-loading')).toHaveCount(0);
   refuse = false;
   await page.getByTestId('part-retry').click();
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');

@@ -41,6 +41,15 @@ export const selectScenarioTitle = (s: LabState) => {
   return (s.ui.lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title ?? s.scenario.sources.map((f) => f.name).join(', ');
 };
 export const selectTracerReady = (s: LabState) => s.engines.trace;
+/**
+ * An engine as the UI should speak of it: `ready`, still `loading` (its chunk is on its way), or
+ * `missing` (not in this build, or its download failed: the page offers Retry then).
+ */
+export type EngineState = 'ready' | 'loading' | 'missing';
+export const selectEngineState = (name: keyof LabState['engines']) => (s: LabState): EngineState =>
+  s.engines[name] ? 'ready' : s.enginesLoad === 'loading' ? 'loading' : 'missing';
+export const selectTracerState = selectEngineState('trace');
+export const selectCompilerState = selectEngineState('compile');
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
 /** The mode kube-proxy runs in now (the scenario's, or the last edit's). */

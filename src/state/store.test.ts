@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Cluster } from '../sim';
 import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenario';
+import { selectCompilerState, selectTracerState } from './selectors';
 import { createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
 
@@ -204,6 +205,37 @@ describe('engines that load later', () => {
     expect(store.getState().lab?.status).toBe('as-written');
     store.getState().installEngines({ reconcile: () => ({ cluster: clusterFixture(), problems: [] }) });
     expect(store.getState().lab?.status).toBe('reconciled');
+  });
+});
+
+describe('engines on their way', () => {
+  it('says a missing engine is loading while the engines download, and not available only once that failed', () => {
+    const store = createLabStore({ enginesPending: true });
+    expect(store.getState().enginesLoad).toBe('loading');
+    expect(selectTracerState(store.getState())).toBe('loading');
+    expect(selectCompilerState(store.getState())).toBe('loading');
+    // A file opened meanwhile is reported as waiting for the loader, not as a missing feature.
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    expect(store.getState().loadReport).toMatchObject({ unavailable: true, loading: true, applied: false });
+
+    store.getState().setEnginesLoad('failed');
+    expect(selectTracerState(store.getState())).toBe('missing');
+    store.getState().openFiles([{ name: 'a.json', text: '{}' }]);
+    expect(store.getState().loadReport?.loading).toBeUndefined();
+
+    // Retry: loading again, then the engines arrive.
+    store.getState().setEnginesLoad('loading');
+    store.getState().installEngines({ loadScenarioFiles: okLoader, trace: () => traceFixture() });
+    expect(store.getState().enginesLoad).toBe('settled');
+    expect(selectTracerState(store.getState())).toBe('ready');
+    // An engine the build does not have stays "not available" once the rest has arrived.
+    expect(selectCompilerState(store.getState())).toBe('missing');
+  });
+
+  it('speaks of engines nobody is loading as not available', () => {
+    const store = createLabStore();
+    expect(store.getState().enginesLoad).toBe('settled');
+    expect(selectTracerState(store.getState())).toBe('missing');
   });
 });
 

@@ -36,7 +36,8 @@ export interface ScenarioSlice {
   /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
-  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean; inferred?: Inference[] } | null;
+  /** `unavailable` with `loading`: the loader is still downloading (try again in a moment), not missing. */
+  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean; loading?: boolean; inferred?: Inference[] } | null;
   /**
    * Opens files. With `ask`, a file whose objects parse but some of which the apiserver refuses
    * does not replace the lab: it waits in `pendingLoad` until the user chooses (false is returned).
@@ -57,10 +58,19 @@ export interface ScenarioSlice {
   installEngines(engines: Engines): void;
   /** Which engines are wired in, for "not yet available" states. */
   engines: Record<keyof Engines, boolean>;
+  /**
+   * Whether the engines that load later are still on their way (`loading`), have arrived or were
+   * never coming (`settled`), or failed to download (`failed`, the page offers Retry). A missing
+   * engine while `loading` is "loading", not "not available".
+   */
+  enginesLoad: EnginesLoad;
+  setEnginesLoad(state: EnginesLoad): void;
   run(command: ScenarioCommand): void;
   undo(): void;
   redo(): void;
 }
+
+export type EnginesLoad = 'loading' | 'settled' | 'failed';
 
 export interface PendingLoad {
   files: string[];
@@ -163,7 +173,7 @@ const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'comp
 const available = (e: Engines) => Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
 
 const scenarioSlice =
-  (engines: () => Engines, installed: (e: Engines) => void): Slice<ScenarioSlice> =>
+  (engines: () => Engines, installed: (e: Engines) => void, enginesLoad: EnginesLoad): Slice<ScenarioSlice> =>
   (set, get) => ({
     scenario: { current: null, sources: [], past: [], future: [] },
     editRefusal: null,
@@ -174,7 +184,7 @@ const scenarioSlice =
       const load = engines().loadScenarioFiles;
       if (!load) {
         set((s) => {
-          s.loadReport = { files: names, problems: [], applied: false, unavailable: true };
+          s.loadReport = { files: names, problems: [], applied: false, unavailable: true, ...(s.enginesLoad === 'loading' && { loading: true }) };
         });
         return false;
       }
@@ -233,12 +243,19 @@ const scenarioSlice =
       get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems, undefined, pending.inferred);
     },
     engines: available(engines()),
+    enginesLoad,
+    setEnginesLoad(state) {
+      set((s) => {
+        s.enginesLoad = state;
+      });
+    },
     installEngines(more) {
       installed(more);
       const current = get().scenario.current;
       const lab = deriveLab(current, engines());
       set((s) => {
         s.engines = available(engines());
+        s.enginesLoad = 'settled';
         s.lab = put(lab);
       });
     },
@@ -486,12 +503,14 @@ const uiSlice =
 
 export interface CreateLabStoreOptions {
   engines?: Engines;
+  /** More engines are on their way (installEngines): missing ones are "loading" until then. */
+  enginesPending?: boolean;
   ui?: Partial<UiSlice['ui']>;
 }
 
 export type LabStore = StoreApi<LabState>;
 
-export function createLabStore({ engines: initial = {}, ui = {} }: CreateLabStoreOptions = {}): LabStore {
+export function createLabStore({ engines: initial = {}, enginesPending = false, ui = {} }: CreateLabStoreOptions = {}): LabStore {
   // A new object on each install: the derived-lab memo is keyed on the engines' identity.
   let engines: Engines = { ...initial };
   const get = () => engines;
@@ -500,7 +519,7 @@ export function createLabStore({ engines: initial = {}, ui = {} }: CreateLabStor
   };
   return createStore<LabState>()(
     immer((...a) => ({
-      ...scenarioSlice(get, install)(...a),
+      ...scenarioSlice(get, install, enginesPending ? 'loading' : 'settled')(...a),
       ...labSlice(...a),
       ...playbackSlice(get)(...a),
       ...uiSlice(ui)(...a),

@@ -7,7 +7,7 @@ import { createLabStore, loadPreferences, savePreferences, type LabState } from 
 const storage = typeof localStorage !== 'undefined' ? localStorage : null;
 const prefs = loadPreferences(storage, typeof navigator !== 'undefined' ? navigator.languages ?? [navigator.language] : []);
 
-export const labStore = createLabStore({ ui: prefs });
+export const labStore = createLabStore({ ui: prefs, enginesPending: true });
 
 labStore.subscribe((s, prev) => {
   if (s.ui.lang !== prev.ui.lang || s.ui.theme !== prev.ui.theme) savePreferences(storage, { lang: s.ui.lang, theme: s.ui.theme });

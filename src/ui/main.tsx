@@ -19,12 +19,15 @@ import './styles.css';
  */
 async function start(): Promise<void> {
   pageStatus.setState({ startupRetry: null });
+  labStore.getState().setEnginesLoad('loading');
   let loaded: [typeof import('./engines'), typeof import('./share/start')];
   try {
     loaded = await Promise.all([import('./engines'), import('./share/start')]);
   } catch (e) {
     console.warn('the lab engines could not be downloaded', e);
     pageStatus.setState({ startupRetry: () => void start() });
+    // Now the parts waiting for the engines say they are not available, beside the Retry.
+    labStore.getState().setEnginesLoad('failed');
     return;
   }
   const [{ engines }, { startLab }] = loaded;

@@ -8,7 +8,7 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ArtifactKind, RenderedArtifact } from '../../sim';
-import { selectCurrentHop, selectPresenter, type LabState } from '../../state';
+import { selectCompilerState, selectCurrentHop, selectPresenter, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
@@ -34,6 +34,7 @@ export default function ArtifactViewer() {
   const hop = useLab(selectCurrentHop);
   const chosen = useLab(selectOpenArtifact);
   const presenter = useLab(selectPresenter);
+  const compiler = useLab(selectCompilerState);
   const ids = useMemo(() => Object.keys(artifacts).sort(), [artifacts]);
   const deciding = hop?.refs[hop.refs.length - 1];
   const id = chosen && artifacts[chosen] ? chosen : deciding && artifacts[deciding.artifact] ? deciding.artifact : ids[0];
@@ -61,6 +62,7 @@ export default function ArtifactViewer() {
   useViewerScroll({ v, lineH, decidingLine, id, shownDiff, currentMatch: search.currentMatch, scroller });
 
   if (ids.length === 0 || !art || !diff) {
+    if (compiler === 'loading') return <p className="muted panel-hint" role="status" data-testid="artifacts-loading">{t('artifacts.loading')}</p>;
     return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
   }
 

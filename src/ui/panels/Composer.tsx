@@ -18,7 +18,7 @@ import {
   selectRunIndex,
   selectRuns,
   selectScenario,
-  selectTracerReady,
+  selectTracerState,
   selectTraceStatus,
   type ComposerDraft,
   type LabState,
@@ -170,7 +170,8 @@ export function Composer() {
   const saved = useLab(selectRequests);
   const status = useLab(selectTraceStatus);
   const lang = useLab(selectLang);
-  const tracerReady = useLab(selectTracerReady);
+  const tracerState = useLab(selectTracerState);
+  const tracerReady = tracerState === 'ready';
   const stored = useLab(selectComposer);
   const draft = useMemo(() => stored ?? initialDraft(scenario), [stored, scenario]);
   const form = draft.request;
@@ -295,9 +296,9 @@ export function Composer() {
           <button type="submit" className="btn btn-primary" disabled={!tracerReady || !form.url || issues.length > 0} data-testid="composer-send" aria-describedby={!tracerReady ? 'tracer-note' : undefined}>
             {t('composer.send')}
           </button>
-          {!tracerReady && (
-            <span id="tracer-note" className="note" data-testid="tracer-unavailable">
-              {t('composer.tracerUnavailable')}
+          {tracerState !== 'ready' && (
+            <span id="tracer-note" className="note" role="status" data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}>
+              {tracerState === 'loading' ? t('composer.tracerLoading') : t('composer.tracerUnavailable')}
             </span>
           )}
           {status.kind === 'error' && <span className="note note-error">{t('composer.traceError', { message: status.message })}</span>}

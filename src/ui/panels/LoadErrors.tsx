@@ -17,7 +17,7 @@ export function LoadErrors() {
       <header>
         <strong>
           {report.unavailable
-            ? t('load.unavailable')
+            ? t(report.loading ? 'load.loading' : 'load.unavailable')
             : report.applied
               ? report.problems.length === 0 ? t('load.inferred.title') : t('load.warnings', { count: report.problems.length })
               : t('load.failed', { files: report.files.join(', '), count: errors })}
