@@ -74,4 +74,14 @@ describe('reply hops', () => {
     expect(hops.map((_, i) => travelsAgain(hops, i))).toEqual([true, true, false, true, true, false, true, true, true, true, false]);
     expect(replyPath(hops)).toEqual({ retraces: true, skipped: [] });
   });
+
+  it('a proxy on the way opens its own connection: the reply through the same places retraces the request', () => {
+    // As ingress-nginx does: the request reaches the controller pod P on node-2 and P connects to
+    // the web pod on node-1 (no edge out of P); the answers come back P -> node-2 -> client.
+    const P = 'pod:ingress/ctrl';
+    const fwd = [hop(0, C, [C, N2]), hop(1, N2, [N2, P]), hop(2, P), hop(3, N2, [N2, N1]), hop(4, N1, [N1, W])];
+    const back = [hop(5, W, [W, N1], {}), hop(6, N1, [N1, N2], {}), hop(7, N2, [N2, P], {}), hop(8, P, [P, N2], {}),
+      hop(9, N2, [N2, C], {})];
+    expect(replyPath([...fwd, ...back])).toEqual({ retraces: true, skipped: [] });
+  });
 });

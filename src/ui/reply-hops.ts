@@ -37,28 +37,21 @@ export function travelsAgain(hops: readonly Hop[], i: number): boolean {
 const nodeOf = (id: string) => (id.startsWith('node:') ? id.slice('node:'.length) : null);
 
 /**
- * Whether the reply retraces the request: every edge the request travelled (past name lookups) is
- * travelled back exactly once by the reply, and nothing else. When it does not, the nodes the
- * request crossed and the reply never reaches: the ones whose conntrack it cannot meet.
+ * Whether the reply retraces the request: it comes back through exactly the places (client, load
+ * balancer, nodes, pods) the request went through, name lookups aside. Edges are not compared: a
+ * proxy (an ingress controller, a Gateway) opens its own connection, so the request has no edge out
+ * of it while the reply, answered on the accepted connection, has one. When it does not retrace,
+ * the nodes the request crossed and the reply never reaches: the ones whose conntrack it cannot meet.
  */
 export function replyPath(hops: readonly Hop[]): { retraces: boolean; skipped: string[] } | null {
   const reply = hops.filter(isReplyHop);
   if (reply.length === 0) return null;
   const forward = hops.filter((h) => !isReplyHop(h) && h.action !== 'resolve');
-  const travelled = new Set(hops.filter((_, i) => travelsAgain(hops, i)));
-  const edges = (hs: readonly Hop[]) => hs.flatMap((h) => (travelled.has(h) && h.edge ? [h.edge] : []));
-  const want = new Map<string, number>();
-  for (const e of edges(forward)) want.set(`${e.to}>${e.from}`, (want.get(`${e.to}>${e.from}`) ?? 0) + 1);
-  let retraces = true;
-  for (const e of edges(reply)) {
-    const k = `${e.from}>${e.to}`;
-    const n = want.get(k) ?? 0;
-    if (n === 0) retraces = false;
-    else want.set(k, n - 1);
-  }
-  if ([...want.values()].some((n) => n > 0)) retraces = false;
-  const places = (hs: readonly Hop[]) => new Set(hs.flatMap((h) => [h.place.id, ...(h.edge ? [h.edge.from, h.edge.to] : [])]));
-  const replied = places(reply);
-  const skipped = [...places(forward)].filter((id) => !replied.has(id)).map(nodeOf).filter((n): n is string => n !== null);
-  return { retraces, skipped: retraces ? [] : skipped };
+  const places = (hs: readonly Hop[]) =>
+    new Set(hs.flatMap((h) => [h.place.id, ...(h.edge ? [h.edge.from, h.edge.to] : [])]));
+  const went = places(forward);
+  const came = places(reply);
+  const skipped = [...went].filter((id) => !came.has(id));
+  const retraces = skipped.length === 0 && [...came].every((id) => went.has(id));
+  return { retraces, skipped: retraces ? [] : skipped.map(nodeOf).filter((n): n is string => n !== null) };
 }
