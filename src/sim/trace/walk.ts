@@ -144,7 +144,14 @@ export class Walk {
   /** What the reply walk needs of this walk. */
   replyContext(): ReplyContext {
     const hop = (h: Parameters<ReplyContext['hop']>[0]) => this.hop({ ...h, direction: 'reply' });
-    return { cluster: this.lab.cluster, net: this.net, conns: this.conns, record: this.recordHops, hop };
+    const forwardInvalid: ReplyContext['forwardInvalid'] = (node, p, protocol) =>
+      this.lab.proxies[node]?.forwardInvalid?.({
+        packet: { protocol, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort },
+        state: this.session.proxy,
+        recordSteps: this.recordHops,
+      });
+    const { net, conns } = this;
+    return { cluster: this.lab.cluster, net, conns, record: this.recordHops, hop, forwardInvalid };
   }
 }
 
