@@ -112,6 +112,16 @@ export const noteMessagesEn = {
   'note.fault.replyLost':
     'the reply for {client} went to {dst} (across {path}), where nothing has this connection: the request timed ' +
     'out',
+  'note.fault.replyInvalid':
+    'the SYN-ACK for {client} from {from} crossed node {node}, which never saw the connection\'s first packet: its ' +
+    'conntrack classified the reply INVALID and {rule} dropped it, so {client} never got it and timed out',
+  'note.fault.replyInvalidBypassed':
+    'node {dnatNode} DNATed the connection to {endpoint} without masquerading it, so the backend answered {client} ' +
+    'directly: the SYN-ACK from {from} went {path} and never crossed {dnatNode}, whose conntrack entry alone could ' +
+    'undo the DNAT ({entry}). Node {node} never saw the connection\'s first packet, so its conntrack classified the ' +
+    'SYN-ACK INVALID and {rule} dropped it: {client} never got it and timed out. Fixes: masquerade this path (the ' +
+    'reply must then return through {dnatNode}), set externalTrafficPolicy: Cluster, or call the NodePort on node ' +
+    '{endpointNode}, where the endpoint runs',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -201,6 +211,14 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.replyStray':
     '应答以 {from} 为源到达 {client}，但它连接的是 {expected}；返回路径（{path}）上没有任何节点有能改写它的 conntrack 条目，所以 {client} 的内核回复 RST，请求超时',
   'note.fault.replyLost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：请求超时',
+  'note.fault.replyInvalid':
+    '发给 {client} 的 SYN-ACK（来自 {from}）经过节点 {node}，而 {node} 从未见过这条连接的第一个包：它的 conntrack 把应答判定为 ' +
+    'INVALID，{rule} 把它丢弃，所以 {client} 收不到它，最终超时',
+  'note.fault.replyInvalidBypassed':
+    '节点 {dnatNode} 把连接 DNAT 到 {endpoint}，却没有做 SNAT（MASQUERADE），所以后端直接应答 {client}：来自 {from} 的 SYN-ACK 经由 ' +
+    '{path} 返回，从未经过 {dnatNode}，而只有 {dnatNode} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。节点 {node} 从未见过这条连接的第一个包，' +
+    '所以它的 conntrack 把这个 SYN-ACK 判定为 INVALID，{rule} 把它丢弃：{client} 收不到它，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），' +
+    '让应答必须经过 {dnatNode} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
 };
 
 /** One step an evaluator reports, rendered by the reader's language table. */

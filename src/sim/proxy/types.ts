@@ -89,4 +89,16 @@ export interface NodeProxy {
   notRunning?: string;
   /** Evaluate one packet through this node's hooks. Mutates `input.state` (recent, schedulers, conntrack). */
   evaluate(input: EvaluateInput): ProxyEvaluation;
+  /**
+   * A packet this node forwards whose connection its conntrack never saw (a reply that skipped the
+   * node the request crossed): state INVALID, so only the filter hooks of forwarding judge it, NAT
+   * is not consulted. Absent: the mode programs no forward filtering, the packet goes on.
+   */
+  forwardInvalid?(input: InvalidForwardInput): ProxyEvaluation;
+}
+
+export interface InvalidForwardInput {
+  packet: Packet;
+  state: ProxyRuntimeState;
+  recordSteps?: boolean;
 }

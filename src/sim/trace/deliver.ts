@@ -52,6 +52,8 @@ export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): 
       const target = routed?.node ?? owner.node;
       if (target !== node) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
     }
+    // The pod's node forwards the packet to the pod's veth: its conntrack now has the connection.
+    if (owner.node !== node) w.conns.forwarded(owner.node, pkt);
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {

@@ -165,6 +165,10 @@ export const traceMessagesEn = {
   'hop.reply.lost':
     'The reply for {client} goes to {dst} (across {path}), where nothing has this connection: it is dropped and ' +
     'the client times out.',
+  'hop.reply.invalid':
+    '{node} never saw the first packet of this connection, so its conntrack has no entry for the reply from {from} ' +
+    'to {to} and classifies it INVALID; {node} forwards it through its filter rules, and {rule} drops it: ' +
+    '{client} never receives it and times out.',
 } as const;
 
 export type TraceMessageKey = keyof typeof traceMessagesEn;
@@ -272,6 +276,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.reply.stray':
     '{client} 收到来自 {from} 的 SYN-ACK，但它连接的是 {expected}：没有套接字拥有这条连接，所以它的内核回复 RST（连接重置），并继续等待 {expected}，直到请求超时。',
   'hop.reply.lost': '发给 {client} 的应答被送到 {dst}（经由 {path}），那里没有这条连接：应答被丢弃，客户端超时。',
+  'hop.reply.invalid':
+    '{node} 从未见过这条连接的第一个包，所以它的 conntrack 里没有与从 {from} 发往 {to} 的应答对应的条目，把它判定为 INVALID；' +
+    '{node} 转发它时经过过滤规则，{rule} 把它丢弃：{client} 收不到它，最终超时。',
 };
 
 /**

@@ -102,23 +102,40 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       expect(r.fault?.message).toContain('externalTrafficPolicy: Cluster');
     });
 
-    it(`${mode}: client on a third node: the reply goes node-1 -> node-3 and is reset there`, () => {
+    it(`${mode}: client on a third node: the reply goes node-1 -> node-3, which never saw the SYN`, () => {
       const l = lab(mode, objects('Local'));
       const r = run(l, 'pod:default/client-3', `http://${NODE2}:30081/`);
       expect(r.backendPod).toBe('default/web-1');
       expect(r.backend?.sourceIP).toBe(podIP(l, 'client-3'));
-      expect(replyHops(r).map((h) => [h.place.id, h.action])).toEqual([
+      const hops = replyHops(r);
+      expect(r.outcome).toBe('timeout');
+      // Each node's routing table chose the way: the hop names the `ip route` line.
+      expect(hops[1]!.refs.at(-1)?.artifact).toBe('node/node-1/ip-route');
+      expect(hops[1]!.refs.at(-1)?.line).toMatch(/via 192\.168\.49\.4/);
+      if (mode === 'iptables') {
+        // node-3's conntrack calls the SYN-ACK INVALID; kube-proxy's KUBE-FORWARD drops it there.
+        expect(hops.map((h) => [h.place.id, h.action])).toEqual([
+          ['pod:default/web-1', 'respond'],
+          ['node:node-1', 'route'],
+          ['node:node-3', 'drop'],
+        ]);
+        expect(hops[2]!.explanation.key).toBe('hop.reply.invalid');
+        expect(hops[2]!.refs.at(-1)?.artifact).toBe('node/node-3/iptables-save');
+        expect(hops[2]!.refs.at(-1)?.line).toMatch(/^-A KUBE-FORWARD .*--ctstate INVALID .*-j DROP$/);
+        expect(r.fault?.note?.key).toBe('note.fault.replyInvalidBypassed');
+        expect(r.fault?.note?.params).toMatchObject({ node: 'node-3', dnatNode: 'node-2', path: 'node-1 -> node-3' });
+        expect(r.fault?.message).toContain('client-3 never got it and timed out');
+        return;
+      }
+      // kube-proxy's nftables rules filter only new connections: the INVALID SYN-ACK goes through.
+      expect(hops.map((h) => [h.place.id, h.action])).toEqual([
         ['pod:default/web-1', 'respond'],
         ['node:node-1', 'route'],
         ['node:node-3', 'route'],
         ['pod:default/client-3', 'reject'],
       ]);
-      expect(r.outcome).toBe('timeout');
       expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', path: 'node-1 -> node-3' });
-      // Each node's routing table chose the way: the hop names the `ip route` line.
-      const routed = replyHops(r).filter((h) => h.action === 'route');
-      expect(routed.map((h) => h.refs.at(-1)?.artifact)).toEqual(['node/node-1/ip-route', 'node/node-3/ip-route']);
-      expect(routed[0]!.refs.at(-1)?.line).toMatch(/via 192\.168\.49\.4/);
+      expect(hops[2]!.refs.at(-1)?.artifact).toBe('node/node-3/ip-route');
     });
 
     it(`${mode}: externalTrafficPolicy: Cluster masquerades, so the reply returns through node-2`, () => {

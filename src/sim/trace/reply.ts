@@ -18,6 +18,7 @@ import type { TraceMessageKey } from './messages';
 import type { NetworkIndex } from './network';
 import { note, renderNote, type Note } from '../notes';
 import type { Fault, HopAction, HopConntrack, HopPlace, PacketView } from './types';
+import type { ProxyEvaluation, RuleStep } from '../proxy/types';
 
 /** One end of a connection: who opened it (where its reply must arrive) or who accepted it. */
 export type Party =
@@ -51,6 +52,8 @@ export class Connections {
   readonly segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
   private lb: ConntrackTables | null = null;
+  /** Per node, the reply tuples of every connection whose first packet the node's hooks saw. */
+  private readonly seen = new Map<string, Set<string>>();
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
     this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
@@ -61,11 +64,30 @@ export class Connections {
   }
 
   /** `node` let the packet through as `after` having received it as `before`: an entry when it
-   *  rewrote anything (DNAT, SNAT/masquerade, REDIRECT, an IPVS real server). */
+   *  rewrote anything (DNAT, SNAT/masquerade, REDIRECT, an IPVS real server). Either way the node's
+   *  conntrack now knows the connection, so its reply is no stranger there (see `knows`). */
   translated(node: string, before: Tuple, after: Tuple, owner: ConntrackOwner): void {
     const seg = this.current;
-    if (!seg || sameTuple(before, after)) return;
+    if (!seg) return;
+    this.forwarded(node, after);
+    if (sameTuple(before, after)) return;
     seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
+  }
+
+  /** `node` passed the current connection's first packet on as `p` (routed to one of its pods
+   *  without a rewrite): its conntrack has the connection, untranslated. */
+  forwarded(node: string, p: Tuple): void {
+    const seg = this.current;
+    if (!seg) return;
+    let seen = this.seen.get(node);
+    if (!seen) this.seen.set(node, (seen = new Set()));
+    seen.add(replyKey(seg.protocol, reverse(p)));
+  }
+
+  /** Whether `node`'s conntrack has the connection this reply belongs to: the node saw its first
+   *  packet. A reply it does not know is INVALID there (nf_conntrack has no entry to match it). */
+  knows(node: string, p: Tuple, protocol: Protocol): boolean {
+    return !!this.seen.get(node)?.has(replyKey(protocol, p)) || !!this.ct.lookupReply(node, p, protocol);
   }
 
   /** A load balancer that forwards (keeping the client's address) rewrote the destination. */
@@ -86,6 +108,10 @@ export class Connections {
 
 }
 
+function replyKey(protocol: Protocol, p: Tuple): string {
+  return `${protocol} ${p.src}:${p.srcPort} ${p.dst}:${p.dstPort}`;
+}
+
 function tuple(p: Tuple): Tuple {
   return { src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort };
 }
@@ -103,6 +129,7 @@ export interface ReplyHop {
   conntrack?: HopConntrack[];
   observedSource?: string;
   refs?: ArtifactRef[];
+  steps?: RuleStep[];
 }
 
 export interface ReplyContext {
@@ -112,6 +139,9 @@ export interface ReplyContext {
   /** false: decide only (batch runs); no hop objects are built. */
   record: boolean;
   hop(h: ReplyHop): void;
+  /** The node's filter rules for a packet it forwards whose connection its conntrack never saw
+   *  (state INVALID); undefined when the node has no kube-proxy data plane that filters. */
+  forwardInvalid?(node: string, p: Tuple, protocol: Protocol): ProxyEvaluation | undefined;
 }
 
 export type ReplyOutcome = { delivered: true } | { delivered: false; fault: Fault };
@@ -215,7 +245,8 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
     const { cluster, net, conns, record } = ctx;
-    const buffered: ReplyContext = { cluster, net, conns, record, hop: (h) => hops.push(h) };
+    const forwardInvalid = ctx.forwardInvalid?.bind(ctx);
+    const buffered: ReplyContext = { cluster, net, conns, record, forwardInvalid, hop: (h) => hops.push(h) };
     const end = walkSegment(buffered, segs[i]!, answer, i === segs.length - 1);
     if (!end.delivered) {
       // The server's kernel answered the SYN; the application never got a request to answer.
@@ -255,6 +286,12 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
       ctx.conns.ct.markReplied(e);
     }
     const next = routeFrom(ctx, node, p.dst);
+    if (!e && forwards(next) && !ctx.conns.knows(node, p, seg.protocol)) {
+      // The node never saw this connection's first packet: its conntrack calls the reply INVALID,
+      // and its forward filter rules judge it (kube-proxy's iptables KUBE-FORWARD drops it).
+      const judged = ctx.forwardInvalid?.(node, p, seg.protocol);
+      if (judged && judged.verdict.kind !== 'pass') return invalidDropped(ctx, seg, node, p, judged, crossed, answer);
+    }
     nodeHop(ctx, seg, node, before, p, e, next);
     if (next.kind === 'node') {
       node = next.node;
@@ -265,6 +302,63 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
     return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
   }
   return lost(ctx, seg, p, nodePlace(node), crossed);
+}
+
+/** The node sends the packet on (to a pod, another node, out) rather than taking it itself. */
+function forwards(next: Routed): boolean {
+  return next.kind === 'pod' || next.kind === 'node' || next.kind === 'lb' || next.kind === 'out';
+}
+
+/**
+ * A node's filter rules dropped a reply its conntrack could not place (ctstate INVALID): the client
+ * never sees it and times out. The hop points at the rule that decided; the fault names the node
+ * that translated the request, which the reply skipped, when there is one.
+ */
+function invalidDropped(
+  ctx: ReplyContext,
+  seg: Segment,
+  node: string,
+  p: Tuple,
+  judged: ProxyEvaluation,
+  crossed: string[],
+  answer: FinalAnswer,
+): ReplyOutcome {
+  const reason = judged.verdict.kind === 'drop' || judged.verdict.kind === 'reject' ? judged.verdict.reason : '';
+  const base = { client: seg.clientName, from: addr(p.src, p.srcPort), node, rule: reason };
+  if (ctx.record) {
+    const matched = judged.steps.filter((s) => s.outcome === 'matched');
+    const refs = matched.length > 0 ? [matched.at(-1)!.ref] : NO_REFS;
+    const params = { ...base, to: addr(p.dst, p.dstPort) };
+    const before = view(p, seg.protocol);
+    ctx.hop({
+      place: nodePlace(node), action: 'drop', before, key: 'hop.reply.invalid', params, refs, steps: judged.steps,
+    });
+  }
+  const unreplied = (e: ConntrackEntry) => ctx.conns.ct.stateOf(e) === 'unreplied';
+  const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && unreplied(e) && natOf(e).dnat);
+  if (!skipped) {
+    const n = note('note.fault.replyInvalid', base);
+    return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
+  }
+  const server = seg.server!;
+  const n = note('note.fault.replyInvalidBypassed', {
+    ...base,
+    dnatNode: skipped.node,
+    endpoint: addr(seg.delivered!.dst, seg.delivered!.dstPort),
+    path: crossed.join(' -> '),
+    entry: formatEntry(skipped, 'unreplied'),
+    endpointNode: server.kind === 'pod' || server.kind === 'host' ? server.node : '-',
+  });
+  const svc = serviceByKey(ctx.cluster, answer.service ?? null);
+  if (svc) {
+    const field = svc.spec.externalTrafficPolicy === 'Local' ? 'spec.externalTrafficPolicy' : undefined;
+    const namespace = svc.metadata.namespace ?? 'default';
+    return {
+      delivered: false,
+      fault: { kind: 'Service', namespace, name: svc.metadata.name, field, message: renderNote('en', n), note: n },
+    };
+  }
+  return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
 }
 
 function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple, edgeTo?: string): void {

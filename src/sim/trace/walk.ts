@@ -166,6 +166,13 @@ class WalkReply implements ReplyContext {
   hop(h: Parameters<ReplyContext['hop']>[0]): void {
     this.w.hop({ ...h, direction: 'reply' });
   }
+  forwardInvalid(...[node, p, protocol]: Parameters<NonNullable<ReplyContext['forwardInvalid']>>) {
+    return this.w.lab.proxies[node]?.forwardInvalid?.({
+      packet: { protocol, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort },
+      state: this.w.session.proxy,
+      recordSteps: this.w.recordHops,
+    });
+  }
 }
 
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState } from '../../proxy/types';
 import type { Chain, Rule, Ruleset } from './types';
-import { RulesetIndex, walkPacket } from './walk';
+import { RulesetIndex, walkInvalidForward, walkPacket } from './walk';
 
 let n = 0;
 const rule = (r: Omit<Rule, 'id'>): Rule => ({ id: `r${n++}`, ...r });
@@ -50,6 +50,32 @@ describe('netfilter walker', () => {
     expect(r.verdict).toBe('ACCEPT');
     expect(r.path).toBe('forward');
     expect(r.after).toMatchObject({ dst: '10.0.0.5', dstPort: 8080 });
+  });
+
+  it('a forwarded packet conntrack never saw: INVALID, filter FORWARD alone, nat never consulted', () => {
+    const invalidDrop = rule({ matches: [{ kind: 'conntrack', states: ['INVALID'] }], target: { kind: 'DROP' } });
+    const established = rule({ matches: [{ kind: 'conntrack', states: ['ESTABLISHED'] }], target: { kind: 'ACCEPT' } });
+    const dnat = rule({ matches: [], target: { kind: 'DNAT', ip: '10.0.0.5', port: 8080 } });
+    const input = (rs: Ruleset) => ({
+      index: new RulesetIndex(rs),
+      packet: { protocol: 'TCP' as const, src: '10.0.1.5', srcPort: 80, dst: '10.0.3.7', dstPort: 40000 },
+      origin: 'external' as const,
+      localAddresses: ['192.168.0.2'],
+      masqueradeAddress: '192.168.0.2',
+      state: { now: 0, rand: SeededRandom.fromSeed('walk').state(), perNode: {} },
+      nodeKey: 'n1',
+      refOf: (_t: string, _c: string, r: Rule) => ({ artifact: 'a', ref: r.id, line: r.id, lineIndex: 0 }),
+    });
+    const dropped = walkInvalidForward(input(both([chain('PREROUTING', [dnat])], [chain('FORWARD', [invalidDrop])])));
+    expect(dropped.verdict).toBe('DROP');
+    expect(dropped.decidedBy?.rule).toBe(invalidDrop);
+    expect(dropped.after).toMatchObject({ dst: '10.0.3.7', dstPort: 40000 });
+    expect(dropped.steps.map((s) => s.where)).toEqual(['filter/FORWARD']);
+    // Rules for other states do not match it; the chain's policy decides.
+    const passed = walkInvalidForward(input(both([], [chain('FORWARD', [established], 'DROP')])));
+    expect(passed.verdict).toBe('DROP');
+    expect(passed.decidedBy?.rule).toBeUndefined();
+    expect(walkInvalidForward(input(both([], [chain('FORWARD', [established])]))).verdict).toBe('ACCEPT');
   });
 
   it('jump returns to the caller; goto returns to the caller of the caller; RETURN ends a chain', () => {

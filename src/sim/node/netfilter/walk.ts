@@ -689,3 +689,18 @@ export function walkPacket(input: WalkInput): WalkResult {
   }
   return done(w, before, 'ACCEPT', 'forward');
 }
+
+/**
+ * A packet the node forwards that its conntrack cannot place: a reply to a connection whose first
+ * packet never crossed this node. The kernel marks it INVALID (nf_conntrack_tcp: a SYN-ACK with no
+ * entry), the nat table never sees it (NAT is bound only for a connection's first packet), and the
+ * filter FORWARD chain decides alone (kube-proxy's KUBE-FORWARD drops `--ctstate INVALID`).
+ */
+export function walkInvalidForward(input: WalkInput): WalkResult {
+  const w = new Walker(input);
+  w.ctState = CT_BIT.INVALID;
+  const before = { ...input.packet };
+  const r = w.hook('filter', 'FORWARD', 'forward');
+  if (r) return done(w, before, r.verdict, 'forward', r.where);
+  return done(w, before, 'ACCEPT', 'forward');
+}

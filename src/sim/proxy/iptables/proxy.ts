@@ -8,9 +8,9 @@ import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
 import { renderRulesetLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
-import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
+import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
-import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
+import type { EvaluateInput, InvalidForwardInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
 import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
@@ -114,6 +114,20 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
         index: (index ??= new RulesetIndex(fullRuleset())),
         packet: input.packet,
         origin: input.origin,
+        localAddresses: node.ips,
+        masqueradeAddress: node.ips[0] ?? '0.0.0.0',
+        state: input.state,
+        nodeKey: node.name,
+        refOf,
+        recordSteps: input.recordSteps,
+      });
+      return { verdict: verdictOf(r), after: r.after, steps: r.steps };
+    },
+    forwardInvalid(input: InvalidForwardInput): ProxyEvaluation {
+      const r = walkInvalidForward({
+        index: (index ??= new RulesetIndex(fullRuleset())),
+        packet: input.packet,
+        origin: 'external',
         localAddresses: node.ips,
         masqueradeAddress: node.ips[0] ?? '0.0.0.0',
         state: input.state,

@@ -8,9 +8,9 @@ import type { ArtifactRef } from '../../artifact';
 import type { NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
 import type { Rule, Ruleset, TableName } from '../../node/netfilter/types';
-import { RulesetIndex, walkPacket, type WalkResult } from '../../node/netfilter/walk';
+import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { ProxyNode } from '../servicemap';
-import type { EvaluateInput, Packet, ProxyEvaluation, RuleStep } from '../types';
+import type { EvaluateInput, InvalidForwardInput, Packet, ProxyEvaluation, RuleStep } from '../types';
 import { findVirtualServer, type IpvsModel, type IpvsVirtualServer } from './model';
 import { rsRef, vsRef } from './render';
 import { newSchedulerMemory, schedule } from './schedulers';
@@ -84,6 +84,34 @@ export function ipvsEvaluator(input: IpvsEvaluatorInput): (ev: EvaluateInput) =>
       },
     });
   return (ev) => evaluateIpvs(input, walk, index, postIndex, ev);
+}
+
+/**
+ * A forwarded packet this node's conntrack never saw (state INVALID): IPVS and NAT do not touch it,
+ * the node's filter FORWARD chain (kube-proxy's KUBE-FORWARD) decides alone.
+ */
+export function ipvsInvalidForward(input: IpvsEvaluatorInput): (i: InvalidForwardInput) => ProxyEvaluation {
+  const { node, nodeName, ids } = input;
+  let index: RulesetIndex | undefined;
+  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => input.ref(ids.iptables, rule.id);
+  return (i) => {
+    const r = walkInvalidForward({
+      index: (index ??= new RulesetIndex(input.ruleset)),
+      packet: i.packet,
+      origin: 'external',
+      localAddresses: node.ips,
+      masqueradeAddress: node.ips[0] ?? i.packet.src,
+      state: i.state,
+      nodeKey: `${nodeName}/ipvs-netfilter`,
+      refOf,
+      recordSteps: i.recordSteps,
+    });
+    if (r.verdict === 'ACCEPT') return { verdict: { kind: 'pass' }, after: r.after, steps: r.steps };
+    const where = r.decidedBy;
+    const reason = where ? `${where.table}/${where.chain}${where.rule ? '' : ' policy'}` : 'filter/FORWARD';
+    const kind = r.verdict === 'REJECT' ? 'reject' : 'drop';
+    return { verdict: { kind, reason }, after: r.after, steps: r.steps };
+  };
 }
 
 function evaluateIpvs(

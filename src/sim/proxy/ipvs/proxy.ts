@@ -16,7 +16,7 @@ import { buildIpvsModel, type IpvsModel } from './model';
 import { renderIpsetList, renderIpvsadm, renderKubeIpvs0 } from './render';
 import { buildIpvsRuleset } from './iptables';
 import { connectionCounts, type IpvsRuntime } from './connections';
-import { ipvsEvaluator } from './evaluate';
+import { ipvsEvaluator, ipvsInvalidForward } from './evaluate';
 
 export {
   closeIpvsConnections,
@@ -117,7 +117,8 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   const ref = (artifact: string, r: string): ArtifactRef =>
     findLine(byId.get(artifact)!, r) ?? { artifact, ref: r, line: '', lineIndex: -1 };
 
-  const evaluate = ipvsEvaluator({ nodeName, node, model, ruleset, portmap: input.portmap, ids, ref });
+  const evalInput = { nodeName, node, model, ruleset, portmap: input.portmap, ids, ref };
+  const evaluate = ipvsEvaluator(evalInput);
 
   return {
     mode: 'ipvs',
@@ -127,6 +128,7 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     artifacts,
     events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using ipvs Proxier')],
     evaluate,
+    forwardInvalid: ipvsInvalidForward(evalInput),
     renderIpvsadm: renderCounts,
   };
 }

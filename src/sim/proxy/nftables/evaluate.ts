@@ -62,10 +62,14 @@ export interface EvaluateNftInput {
   masqueradeSource: string;
   state: ProxyRuntimeState;
   runtime: NftRuntime;
+  /** A forwarded packet whose connection this node's conntrack never saw (`ct state invalid`):
+   *  only the forward hook's chains see it (NAT is bound per connection, on its first packet). */
+  invalid?: boolean;
 }
 
 export function evaluateNft(args: EvaluateNftInput): NftEvalResult {
   const ev = new NftEvaluation(args);
+  if (args.invalid) return ev.result(ev.runHook('forward') ?? 'accept');
   if (args.origin === 'local') {
     for (const h of ['output', 'postrouting'] as const) {
       const r = ev.runHook(h);
@@ -192,8 +196,8 @@ class NftEvaluation {
       case 'fibSaddrLocal':
         return this.isLocal(pkt.src) ? 'next' : 'nomatch';
       case 'ctStateNew':
-        // The lab evaluates the first packet of each connection.
-        return 'next';
+        // The lab evaluates the first packet of each connection, or a packet conntrack calls invalid.
+        return this.args.invalid ? 'nomatch' : 'next';
       case 'markUnset':
         return ((pkt.mark ?? 0) & s.mask) === 0 ? 'next' : 'nomatch';
       case 'vmap':

@@ -6,7 +6,7 @@ import type { ArtifactRef } from '../../artifact';
 import type { Cluster } from '../../cluster';
 import type { LabSettings } from '../../lab';
 import { buildServiceMap, type EndpointInfo, type ProxyNode, type ServicePortString } from '../servicemap';
-import type { EvaluateInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
+import type { EvaluateInput, InvalidForwardInput, NodeProxy, ProxyEvaluation, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { buildNftTable, endpointChainBase, type NftTable } from './model';
 import { evaluateNft, nftRuntime } from './evaluate';
@@ -72,8 +72,9 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
     serviceMap.find((sp) => sp.info.nodePort === port && node.ips.includes(dst))?.info.name;
   const localAddresses = new Set(node.ips);
 
-  const evaluate = (ev: EvaluateInput): ProxyEvaluation => {
+  const evaluate = (ev: EvaluateInput, invalid = false): ProxyEvaluation => {
     const r = evaluateNft({
+      invalid,
       table,
       packet: ev.packet,
       origin: ev.origin,
@@ -133,6 +134,7 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
     table,
     artifacts: [artifact],
     events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using nftables Proxier')],
-    evaluate,
+    evaluate: (ev: EvaluateInput) => evaluate(ev),
+    forwardInvalid: (i: InvalidForwardInput) => evaluate({ ...i, origin: 'external' }, true),
   };
 }
