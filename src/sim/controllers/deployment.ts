@@ -146,13 +146,23 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
   return false;
 }
 
-function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  const strip = (t: PodTemplateSpec) => {
+// Templates are never mutated once written (every write makes a new object), so each one's
+// canonical form is computed once: a full reconcile compares every Deployment with its ReplicaSets.
+const strippedCache = new WeakMap<PodTemplateSpec, string>();
+
+function stripHash(t: PodTemplateSpec): string {
+  let s = strippedCache.get(t);
+  if (s === undefined) {
     const labels = { ...t.metadata?.labels };
     delete labels['pod-template-hash'];
-    return canonical({ ...t, metadata: { ...t.metadata, labels } });
-  };
-  return strip(a) === strip(b);
+    s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    strippedCache.set(t, s);
+  }
+  return s;
+}
+
+function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  return a === b || stripHash(a) === stripHash(b);
 }
 
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
