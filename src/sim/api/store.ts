@@ -71,9 +71,15 @@ export function refKey(ref: ObjectRef): string {
   return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
+function hex8(x: number): string {
+  // 0x100000000 + x prints 9 digits, the first always "1": the 8 after it are x zero-padded.
+  return (0x100000000 + x).toString(16).slice(1);
+}
+
 /** A deterministic UID for an object (real UIDs are random v4; the lab's are seeded). */
 export function stableUid(seed: string, kind: string, key: string): string {
-  const h = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`).map((x) => x.toString(16).padStart(8, '0')).join('');
+  const [a, b, c, d] = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`);
+  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
