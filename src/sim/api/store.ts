@@ -71,9 +71,12 @@ export function refKey(ref: ObjectRef): string {
   return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
+/** "00".."ff": a byte's two hex digits (Number#toString(16) is slow for words above 2^31). */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** An unsigned 32-bit word as 8 zero-padded lower-case hex digits. */
 function hex8(x: number): string {
-  // 0x100000000 + x prints 9 digits, the first always "1": the 8 after it are x zero-padded.
-  return (0x100000000 + x).toString(16).slice(1);
+  return HEX_BYTE[x >>> 24]! + HEX_BYTE[(x >>> 16) & 255]! + HEX_BYTE[(x >>> 8) & 255]! + HEX_BYTE[x & 255]!;
 }
 
 /** A deterministic UID for an object (real UIDs are random v4; the lab's are seeded). */
