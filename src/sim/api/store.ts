@@ -71,9 +71,18 @@ export function refKey(ref: ObjectRef): string {
   return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
+/** "00".."ff": a byte's two hex digits (Number#toString(16) is slow for words above 2^31). */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** An unsigned 32-bit word as 8 zero-padded lower-case hex digits. */
+function hex8(x: number): string {
+  return HEX_BYTE[x >>> 24]! + HEX_BYTE[(x >>> 16) & 255]! + HEX_BYTE[(x >>> 8) & 255]! + HEX_BYTE[x & 255]!;
+}
+
 /** A deterministic UID for an object (real UIDs are random v4; the lab's are seeded). */
 export function stableUid(seed: string, kind: string, key: string): string {
-  const h = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`).map((x) => x.toString(16).padStart(8, '0')).join('');
+  const [a, b, c, d] = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`);
+  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

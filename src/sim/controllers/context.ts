@@ -186,15 +186,24 @@ export function serviceSelects(svc: Service, pod: Pod): boolean {
 /** Services in the pod's namespace whose selector matches the pod's labels (via the selector index). */
 export function servicesForPod(ctx: Ctx, pod: Pod): string[] {
   const ns = pod.metadata.namespace ?? 'default';
-  const out = new Set<string>();
-  for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
-    for (const key of ctx.index.servicesBySelector.get(labelKey(ns, k, v)) ?? []) {
-      if (out.has(key)) continue;
+  // Runs on every pod write: a plain array while it is short (a pod matches few Services), a Set
+  // beside it once it is not.
+  const out: string[] = [];
+  let seen: Set<string> | undefined;
+  const labels = pod.metadata.labels ?? {};
+  for (const k of Object.keys(labels)) {
+    const keys = ctx.index.servicesBySelector.get(labelKey(ns, k, labels[k]!));
+    if (!keys) continue;
+    for (const key of keys) {
+      if (seen ? seen.has(key) : out.includes(key)) continue;
       const svc = ctx.store.get<Service>('Service', key);
-      if (svc && serviceSelects(svc, pod)) out.add(key);
+      if (!svc || !serviceSelects(svc, pod)) continue;
+      out.push(key);
+      if (seen) seen.add(key);
+      else if (out.length > 16) seen = new Set(out);
     }
   }
-  return [...out];
+  return out;
 }
 
 export function ownerKeyOf(o: { metadata: { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): string | undefined {

@@ -12,14 +12,24 @@ import { splitMetaNamespaceKey } from '../api/keys';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  // The same text as `[${v.map(canonical).join(',')}]` and sorted `"key":value` pairs joined by
+  // commas, built without the intermediate arrays (it runs for every template a reconcile sees).
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (canonical(v[i]) ?? '');
+    return out + ']';
+  }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
+    const keys = Object.keys(o).sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      if (o[k] === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(o[k]);
+      first = false;
+    }
+    return out + '}';
   }
   return JSON.stringify(v);
 }
@@ -146,13 +156,23 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
   return false;
 }
 
-function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  const strip = (t: PodTemplateSpec) => {
+// Templates are never mutated once written (every write makes a new object), so each one's
+// canonical form is computed once: a full reconcile compares every Deployment with its ReplicaSets.
+const strippedCache = new WeakMap<PodTemplateSpec, string>();
+
+function stripHash(t: PodTemplateSpec): string {
+  let s = strippedCache.get(t);
+  if (s === undefined) {
     const labels = { ...t.metadata?.labels };
     delete labels['pod-template-hash'];
-    return canonical({ ...t, metadata: { ...t.metadata, labels } });
-  };
-  return strip(a) === strip(b);
+    s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    strippedCache.set(t, s);
+  }
+  return s;
+}
+
+function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  return a === b || stripHash(a) === stripHash(b);
 }
 
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {

@@ -135,10 +135,12 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
         if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
       }
       if (e.type === 'DELETED') releasePodIP(ctx, obj as Pod);
-      for (const o of [oldOwner, owner]) {
+      // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
+      for (const o of oldOwner === owner ? [owner] : [oldOwner, owner]) {
         if (!o) continue;
-        const [kind, ...rest] = o.split('/');
-        const ownerKey = rest.join('/');
+        const slash = o.indexOf('/');
+        const kind = o.slice(0, slash);
+        const ownerKey = o.slice(slash + 1);
         if (kind === 'ReplicaSet') {
           enqueue(ctx, 'replicaset', ownerKey);
           const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
