@@ -111,6 +111,12 @@ describe('route', () => {
     expect(r.ghosts[0]!.box.y + r.ghosts[0]!.box.h).toBeLessThan(laptop.y);
     // Neither end drawn: reported, not silently dropped.
     expect(r.unplaced).toEqual([2]);
+    // Zoomed out (the label drawn at twice the canvas size), its box and its gap grow with it, so the
+    // label stays clear of the client it is reached from.
+    const g1 = r.ghosts[0]!.box;
+    const g2 = buildRoute([hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' })], places, 2).ghosts[0]!.box;
+    expect([g2.w, g2.h]).toEqual([g1.w * 2, g1.h * 2]);
+    expect(laptop.y - (g2.y + g2.h)).toBe(2 * (laptop.y - (g1.y + g1.h)));
   });
 
   it('bounds the route by frames\' headers, not their whole height', async () => {

@@ -236,7 +236,10 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
   // top row, so above them is open space the fitted view still shows.
   const ghost = (id: string, near: Box): Box => {
     let g = ghosts.get(id);
-    if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (GHOST.w + 8), y: near.y - GHOST.h - GHOST.gap, w: GHOST.w, h: GHOST.h }));
+    // Its label is drawn at the badges' screen size, so its box and its gap grow with `scale` too:
+    // zoomed out, a fixed box let the label cover the client it is reached from.
+    const [w, h, gap] = [GHOST.w * scale, GHOST.h * scale, GHOST.gap * scale];
+    if (!g) ghosts.set(id, (g = { x: near.x + ghosts.size * (w + 8 * scale), y: near.y - h - gap, w, h }));
     return g;
   };
   for (const [i, h] of hops.entries()) {
