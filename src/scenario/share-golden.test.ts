@@ -7,13 +7,13 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildEditedLab } from '../sim/assembly/edits';
 import { SeededRandom } from '../sim/net/rand';
-import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../sim/trace/trace';
+import { newTraceSession, trace } from '../sim/trace/trace';
 import type { Hop, TraceResult } from '../sim/trace/types';
 import { loadScenarioText } from './load';
 import { randomLab } from './random-lab';
-import { decodeShare, encodeShare } from './share';
+import { encodeShare } from './share';
+import { openShareLink } from './share-link-lab';
 import type { Scenario } from './types';
 
 const GOLDEN = new URL('./testdata/share-golden.json', import.meta.url);
@@ -47,18 +47,8 @@ function newLinks(): string[] {
 
 /** The trace a link opens on, as the page and the CLI compute it. */
 function traceLink(link: string): GoldenLink['result'] {
-  const decoded = decodeShare(link);
-  if (!decoded.ok) throw new Error(`link does not decode: ${decoded.message}`);
-  const { scenario, request } = decoded.lab;
-  const saved = scenario.requests.find((r) => r.id === request);
-  if (!saved) throw new Error(`link names no saved request (${String(request)})`);
-  const from = parseSource(saved.from);
-  if ('error' in from) throw new Error(from.error);
-  const connect = saved.connect ? parseConnect(saved.connect) : undefined;
-  if (connect && 'error' in connect) throw new Error(connect.error);
-  const req: TraceRequest = { from, method: saved.method ?? 'GET', url: saved.url, headers: saved.headers ?? {}, connect };
-  const lab = buildEditedLab(scenario);
-  const result = trace({ ...lab, clients: [...scenario.clients] }, req, newTraceSession(lab.settings.seed));
+  const { lab, req, seed } = openShareLink(link);
+  const result = trace(lab, req, newTraceSession(seed));
   // Steps are the evaluators' detail, checked by their own suites; the hop is what must not move.
   const hops = result.hops.map(({ steps: _steps, ...hop }) => hop);
   return JSON.parse(JSON.stringify({ ...result, hops })) as GoldenLink['result'];
