@@ -26,6 +26,7 @@ import {
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
 import { computeProbability, endpointChainName, serviceChainNames } from './names';
+import { compareNames, sortedByName } from './sort';
 
 /** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
@@ -597,10 +598,6 @@ function nodePortsTail(ctx: Ctx): Rule[] {
     .map((ip) => ({ id: `nat/${KUBE_SERVICES}/nodeports/${ip}`, matches: [c, { kind: 'destination', cidr: ip }], target: jump(KUBE_NODEPORTS) }));
 }
 
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Index of the first element whose name is not below `name` (binary search over a name-sorted list). */
 function lowerBound<T>(list: readonly T[], name: string, key: (x: T) => string): number {
   let lo = 0;
@@ -816,18 +813,18 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   }
   const ctx = makeCtx(input, node, totalEndpoints);
   const perService = new Map<string, ServicePortRules[]>();
-  const ports: ServicePortRules[] = [];
-  const serviceChains: Chain[] = [];
+  const unsortedPorts: ServicePortRules[] = [];
+  const unsortedChains: Chain[] = [];
   for (const [key, p] of portsByService) {
     const rules = p.map((sp) => serviceRules(ctx, sp));
     perService.set(key, rules);
     for (const r of rules) {
-      ports.push(r);
-      for (const c of r.chains) serviceChains.push(c);
+      unsortedPorts.push(r);
+      for (const c of r.chains) unsortedChains.push(c);
     }
   }
-  ports.sort((a, b) => compareNames(portKey(a), portKey(b)));
-  serviceChains.sort((a, b) => compareNames(a.name, b.name));
+  const ports = sortedByName(unsortedPorts, portKey);
+  const serviceChains = sortedByName(unsortedChains, chainKey);
   const ruleset = assemble(ctx, ports, serviceChains);
   const services = ports.map((r) => r.port);
   return {
@@ -842,7 +839,7 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     lastSync: {
       kind: 'full',
       reason: 'initial sync',
-      changedServices: [...perService.keys()].sort(compareNames),
+      changedServices: sortedByName([...perService.keys()], (k) => k),
       payload: ruleset,
       deletedChains: [],
       counts: counts(ruleset, services.length, totalEndpoints),
