@@ -11,34 +11,33 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Characters per numeric key (7 bits each) and bits left for the item's index in a double's 53. */
-const KEY_CHARS = 5;
-const INDEX_BITS = 53 - 7 * KEY_CHARS;
-const INDEX_SPAN = 2 ** INDEX_BITS;
-
 /** `items` sorted by `name` (a new array; equal names keep their order). */
 export function sortedByName<T>(items: readonly T[], name: (x: T) => string): T[] {
   const names = items.map(name);
   return sortIndices(names, names.map((_, i) => i)).map((i) => items[i]!);
 }
 
-/** `idx` (indices into `names`, ascending) in name order. Sorts natively by the KEY_CHARS
- *  characters after the names' common prefix, then each run that shares them the same way
- *  (small runs, and names with other than ASCII there, with the string comparator). */
+/** A double holds integers exactly up to 2^53: the key's characters and the item's index share them. */
+const EXACT_BITS = 53;
+
+/** `idx` (indices into `names`, ascending) in name order. Sorts natively by a key made of the
+ *  characters after the names' common prefix, then each run that shares its key the same way; small
+ *  runs, and names with other than ASCII there, with the string comparator. */
 function sortIndices(names: readonly string[], idx: number[]): number[] {
   const n = idx.length;
-  const keys = n >= 64 && n < INDEX_SPAN ? prefixKeys(names, idx) : undefined;
-  if (!keys) return idx.sort((a, b) => compareNames(names[a]!, names[b]!));
+  const key = n >= 16 ? prefixKeys(names, idx) : undefined;
+  if (!key) return idx.sort((a, b) => compareNames(names[a]!, names[b]!));
+  const { keys, span, ended } = key;
   keys.sort();
   const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = idx[keys[i]! % INDEX_SPAN]!;
+  for (let i = 0; i < n; i++) order[i] = idx[keys[i]! % span]!;
   for (let i = 0; i < n; ) {
-    const k = Math.floor(keys[i]! / INDEX_SPAN);
+    const k = Math.floor(keys[i]! / span);
     let j = i + 1;
-    while (j < n && Math.floor(keys[j]! / INDEX_SPAN) === k) j++;
-    // Equal keys come out in ascending index order, so the sort stays stable. A key whose last
-    // character is missing belongs to names that ended inside it: equal names, already in order.
-    if (j - i > 1 && k % 128 !== 0) {
+    while (j < n && Math.floor(keys[j]! / span) === k) j++;
+    // Equal keys come out in ascending index order, so the sort stays stable. Names that ended
+    // inside the key (its last character missing) are equal: already in order.
+    if (j - i > 1 && !ended(k)) {
       const run = sortIndices(names, order.slice(i, j));
       for (let r = 0; r < run.length; r++) order[i + r] = run[r]!;
     }
@@ -47,10 +46,15 @@ function sortIndices(names: readonly string[], idx: number[]): number[] {
   return order;
 }
 
-/** Per name (in `idx` order): its KEY_CHARS characters after the names' common prefix as a number
- *  (a missing character below every present one), times INDEX_SPAN, plus its position in `idx`;
- *  undefined when a character there is not ASCII (the caller compares strings then). */
-function prefixKeys(names: readonly string[], idx: readonly number[]): Float64Array | undefined {
+/**
+ * Per name (in `idx` order): the characters after the names' common prefix as the digits of a
+ * number (a missing character below every present one), as many as fit beside the index, times
+ * `span`, plus the name's position in `idx`. Undefined when a character there is not ASCII.
+ */
+function prefixKeys(
+  names: readonly string[],
+  idx: readonly number[],
+): { keys: Float64Array; span: number; ended: (key: number) => boolean } | undefined {
   const first = names[idx[0]!]!;
   let p = first.length;
   for (const i of idx) {
@@ -59,16 +63,29 @@ function prefixKeys(names: readonly string[], idx: readonly number[]): Float64Ar
     while (q < p && q < s.length && s.charCodeAt(q) === first.charCodeAt(q)) q++;
     p = q;
   }
+  // The digits' base: the range of characters found there (hash names use 33 of them: 6 bits).
+  const indexBits = Math.ceil(Math.log2(idx.length + 1));
+  const window = Math.floor((EXACT_BITS - indexBits) / 5);
+  let lo = 127;
+  let hi = 0;
+  for (const i of idx) {
+    const s = names[i]!;
+    for (let j = p; j < p + window && j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c > 127) return undefined;
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+    }
+  }
+  const base = 2 ** Math.ceil(Math.log2(Math.max(hi - lo + 2, 2)));
+  const chars = Math.min(window, Math.floor((EXACT_BITS - indexBits) / Math.log2(base)));
+  const span = 2 ** indexBits;
   const keys = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
     const s = names[idx[i]!]!;
     let k = 0;
-    for (let j = p; j < p + KEY_CHARS; j++) {
-      const c = j < s.length ? s.charCodeAt(j) + 1 : 0;
-      if (c > 127) return undefined;
-      k = k * 128 + c;
-    }
-    keys[i] = k * INDEX_SPAN + i;
+    for (let j = p; j < p + chars; j++) k = k * base + (j < s.length ? s.charCodeAt(j) - lo + 1 : 0);
+    keys[i] = k * span + i;
   }
-  return keys;
+  return { keys, span, ended: (key) => key % base === 0 };
 }
