@@ -13,7 +13,7 @@ import { cidrContains, ipToInt, maskOf, parseCidr, type Cidr } from '../../net/i
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
-import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../../proxy/types';
+import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../packet';
 import type { BuiltinChain, Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
 
 /** Per-node runtime state of the netfilter modules with memory: xt_recent tables and nfacct counters. */
