@@ -160,6 +160,8 @@ interface Ctx {
   settings: KubeProxySettings;
   node: ProxyNode;
   clusterCIDR: string;
+  /** "! -s clusterCIDR": traffic not from pods, masqueraded (one object for every service). */
+  notPods: Match;
   largeClusterMode: boolean;
   nfacct: boolean;
   localhostNodePorts: boolean;
@@ -227,7 +229,18 @@ interface ServicePortWriter {
   clusterIPComment: Match;
   spnComment: Match;
   /** Per-service chains' rules, in generation order. */
-  chainRules: Map<string, Rule[]>;
+  chainRules: Map<string, ChainRules>;
+  /** "-m comment ... -m tcp -p tcp -d clusterIP --dport port": the clusterIP capture's matches,
+   *  which the masquerade rule heading the internal traffic chain repeats. */
+  clusterIPMatches: Match[] | undefined;
+  /** KUBE-SEP chain name and the jump to it, per endpoint ("ip:port"), computed once. */
+  seps: Map<string, { name: string; jump: Target }>;
+}
+
+/** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
+interface ChainRules {
+  rules: Rule[];
+  idPrefix: string;
 }
 
 const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
@@ -235,15 +248,15 @@ const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
 const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
   `${table}/${chain}/${w.spn}/${what}`;
 
-function ruleList(w: ServicePortWriter, chain: string): Rule[] {
+function ruleList(w: ServicePortWriter, chain: string): ChainRules {
   let l = w.chainRules.get(chain);
-  if (!l) w.chainRules.set(chain, (l = []));
+  if (!l) w.chainRules.set(chain, (l = { rules: [], idPrefix: `nat/${chain}/` }));
   return l;
 }
 
 function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: Target): void {
   const l = ruleList(w, chain);
-  l.push({ id: `nat/${chain}/${l.length}`, matches, target });
+  l.rules.push({ id: l.idPrefix + l.rules.length, matches, target });
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop), section by section
@@ -274,6 +287,8 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
     clusterIPComment: comment(`${spn} cluster IP`),
     spnComment: comment(spn),
     chainRules: new Map(),
+    clusterIPMatches: undefined,
+    seps: new Map(),
   };
 
   captureClusterIP(w);
@@ -286,19 +301,18 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const declared: string[] = [];
   if (plan.usesExternalTrafficChain) declared.push(externalTrafficChain(w));
   if (plan.usesFWChain) declared.push(firewallChain(w));
-  const seps = endpointChainNames(w);
   if (plan.usesClusterPolicyChain) {
     declared.push(plan.names.svc);
-    writeServiceToEndpointRules(w, seps, plan.names.svc, sp.clusterEndpoints);
+    writeServiceToEndpointRules(w, plan.names.svc, sp.clusterEndpoints);
   }
   if (plan.usesLocalPolicyChain) {
     declared.push(plan.names.svl);
-    writeServiceToEndpointRules(w, seps, plan.names.svl, sp.localEndpoints);
+    writeServiceToEndpointRules(w, plan.names.svl, sp.localEndpoints);
   }
-  const endpointChains = writeEndpointChains(w, seps);
 
   const { out } = w;
-  for (const name of [...declared, ...endpointChains]) out.chains.push({ name, rules: w.chainRules.get(name) ?? [] });
+  for (const name of declared) out.chains.push({ name, rules: w.chainRules.get(name)?.rules ?? NO_RULES });
+  writeEndpointChains(w);
   out.filter = {
     services: orShared(out.filter.services),
     externalServices: orShared(out.filter.externalServices),
@@ -309,13 +323,17 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   return out;
 }
 
+function clusterIPMatches(w: ServicePortWriter): Match[] {
+  return (w.clusterIPMatches ??= [w.clusterIPComment, ...portMatch(w.proto, w.info.port, w.info.clusterIP)]);
+}
+
 // Capture the clusterIP.
 function captureClusterIP(w: ServicePortWriter): void {
   const { info, proto, out, plan } = w;
   if (plan.hasInternalEndpoints) {
     out.nat.services.push({
       id: topId(w, 'nat', KUBE_SERVICES, 'cluster-ip'),
-      matches: [w.clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
+      matches: clusterIPMatches(w),
       target: jump(plan.internalTrafficChain),
     });
   } else {
@@ -425,14 +443,11 @@ function captureHealthCheckNodePort(w: ServicePortWriter): void {
 
 // Set up internal traffic handling: the masquerade rule heads the internal traffic chain.
 function internalTrafficMasquerade(w: ServicePortWriter): void {
-  const { info, plan, ctx } = w;
+  const { plan, ctx } = w;
   if (!plan.hasInternalEndpoints) return;
-  const cip = [w.clusterIPComment, ...portMatch(w.proto, info.port, info.clusterIP)];
+  const cip = clusterIPMatches(w);
   if (ctx.settings.masqueradeAll) addRule(w, plan.internalTrafficChain, cip, JUMP_MARK_MASQ);
-  else {
-    const notPods: Match = { kind: 'source', cidr: ctx.clusterCIDR, negate: true };
-    addRule(w, plan.internalTrafficChain, [...cip, notPods], JUMP_MARK_MASQ);
-  }
+  else addRule(w, plan.internalTrafficChain, [...cip, ctx.notPods], JUMP_MARK_MASQ);
 }
 
 // Set up external traffic handling (if any "external" destinations are enabled). All captured paths
@@ -473,72 +488,70 @@ function firewallChain(w: ServicePortWriter): string {
   return fw;
 }
 
-/** KUBE-SEP chain names and the jumps to them, computed once per endpoint of this service port. */
-interface EndpointChains {
-  name: (ep: EndpointInfo) => string;
-  jump: (ep: EndpointInfo) => Target;
+/** The KUBE-SEP chain of an endpoint of this service port and the jump to it, named once. */
+function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; jump: Target } {
+  let c = w.seps.get(ep.endpoint);
+  if (c === undefined) {
+    const name = endpointChainName(w.spn, w.proto, ep.endpoint);
+    w.seps.set(ep.endpoint, (c = { name, jump: jump(name) }));
+  }
+  return c;
 }
 
-function endpointChainNames(w: ServicePortWriter): EndpointChains {
-  const sepNames = new Map<string, string>();
-  const name = (ep: EndpointInfo) => {
-    let n = sepNames.get(ep.endpoint);
-    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(w.spn, w.proto, ep.endpoint)));
-    return n;
-  };
-  const sepJumps = new Map<string, Target>();
-  const sepJump = (ep: EndpointInfo): Target => {
-    let t = sepJumps.get(ep.endpoint);
-    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(name(ep))));
-    return t;
-  };
-  return { name, jump: sepJump };
+/** `-m statistic --probability 1/k` alone, the match list of most service-to-endpoint rules in a
+ *  large cluster (no per-endpoint comments): one shared list per k. */
+const statisticOnlyByCount: Match[][] = [];
+const NO_MATCHES: Match[] = [];
+
+/** The matches before an endpoint's statistic or recent match: its comment, unless the cluster is large. */
+function endpointComment(w: ServicePortWriter, ep: EndpointInfo): Match[] {
+  return w.ctx.largeClusterMode ? NO_MATCHES : [comment(`${w.spn} -> ${ep.endpoint}`)];
 }
 
 // writeServiceToEndpointRules: affinity checks first (`recent --rcheck`), then the endpoints with
 // `statistic` probabilities 1/n, 1/(n-1), ..., the last one without.
-function writeServiceToEndpointRules(
-  w: ServicePortWriter,
-  seps: EndpointChains,
-  chain: string,
-  eps: readonly EndpointInfo[],
-): void {
+function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: readonly EndpointInfo[]): void {
   const { info } = w;
-  const epComment = (ep: EndpointInfo): Match[] =>
-    w.ctx.largeClusterMode ? [] : [comment(`${w.spn} -> ${ep.endpoint}`)];
   if (info.stickyMaxAgeSeconds > 0) {
     for (const ep of eps) {
+      const sep = endpointChain(w, ep);
       const seconds = info.stickyMaxAgeSeconds;
-      const recent: Match = { kind: 'recent', name: seps.name(ep), op: 'rcheck', seconds, reap: true };
-      addRule(w, chain, [...epComment(ep), recent], seps.jump(ep));
+      const recent: Match = { kind: 'recent', name: sep.name, op: 'rcheck', seconds, reap: true };
+      addRule(w, chain, [...endpointComment(w, ep), recent], sep.jump);
     }
   }
-  eps.forEach((ep, i) => {
-    const m = epComment(ep);
-    if (i < eps.length - 1) m.push(statistic(eps.length - i));
-    addRule(w, chain, m, seps.jump(ep));
-  });
+  const n = eps.length;
+  for (let i = 0; i < n; i++) {
+    const ep = eps[i]!;
+    const last = i === n - 1;
+    let m: Match[];
+    if (w.ctx.largeClusterMode) m = last ? NO_MATCHES : (statisticOnlyByCount[n - i] ??= [statistic(n - i)]);
+    else m = last ? endpointComment(w, ep) : [...endpointComment(w, ep), statistic(n - i)];
+    addRule(w, chain, m, endpointChain(w, ep).jump);
+  }
 }
 
 // Generate the per-endpoint chains: mark hairpin traffic for masquerade, then DNAT to the endpoint.
-// Returns their names in endpoint order.
-function writeEndpointChains(w: ServicePortWriter, seps: EndpointChains): string[] {
+// Added to the service port's chains in endpoint order.
+function writeEndpointChains(w: ServicePortWriter): void {
   const { info, proto } = w;
-  const names: string[] = [];
+  const c = w.ctx.largeClusterMode ? NO_MATCHES : [w.spnComment];
   let plainDnat: Match[] | undefined;
   for (const ep of w.sp.allReachableEndpoints) {
-    const sep = seps.name(ep);
-    names.push(sep);
-    const c = w.ctx.largeClusterMode ? [] : [w.spnComment];
-    addRule(w, sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
+    const sep = endpointChain(w, ep).name;
+    const prefix = `nat/${sep}/`;
+    const src: Match = { kind: 'source', cidr: ep.ip };
     // Without affinity every endpoint's DNAT rule has the same matches: share one array.
     const dnat: Match[] =
       info.stickyMaxAgeSeconds > 0
         ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
         : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
-    addRule(w, sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
+    const rules: Rule[] = [
+      { id: `${prefix}0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
+      { id: `${prefix}1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
+    ];
+    w.out.chains.push({ name: sep, rules });
   }
-  return names;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -766,10 +779,12 @@ function portsOf(svc: Service, slices: readonly EndpointSlice[], nodeName: strin
 }
 
 function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: number): Ctx {
+  const clusterCIDR = input.settings.clusterCIDR ?? input.cluster.settings.podCIDR;
   return {
     settings: input.settings,
     node,
-    clusterCIDR: input.settings.clusterCIDR ?? input.cluster.settings.podCIDR,
+    clusterCIDR,
+    notPods: { kind: 'source', cidr: clusterCIDR, negate: true },
     largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
     nfacct: input.settings.nfacct,
     localhostNodePorts: input.settings.localhostNodePorts,
