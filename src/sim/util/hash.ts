@@ -94,24 +94,32 @@ function compressBlock(buf: Uint8Array, off: number): void {
   h[7] = (h[7]! + k) | 0;
 }
 
-/** The first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
-export function sha256Base32(text: string, chars: number): string {
+const BASE32_CODES = Array.from(BASE32, (c) => c.charCodeAt(0));
+const nameCodes: number[] = [];
+
+/** `prefix` and the first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of
+ *  sha256(text), as one flat string: a name concatenated piece by piece is a tree of string pieces
+ *  that the payload's name order, map lookups and rendering would each walk or flatten again. */
+export function sha256Base32(text: string, chars: number, prefix = ''): string {
   const len = padMessage(text);
   shaState.set(H256);
   for (let off = 0; off < len; off += 64) compressBlock(shaBuf, off);
-  let out = '';
+  const codes = nameCodes;
+  codes.length = 0;
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  const end = prefix.length + chars;
   let bits = 0;
   let value = 0;
-  for (let i = 0; i < 32 && out.length < chars; i++) {
+  for (let i = 0; i < 32 && codes.length < end; i++) {
     const byte = (shaState[i >>> 2]! >>> (24 - 8 * (i & 3))) & 255;
     value = ((value << 8) | byte) & 0xffff;
     bits += 8;
-    while (bits >= 5 && out.length < chars) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
+    while (bits >= 5 && codes.length < end) {
+      codes.push(BASE32_CODES[(value >>> (bits - 5)) & 31]!);
       bits -= 5;
     }
   }
-  return out;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** sha512(text) in lower-case hex. */

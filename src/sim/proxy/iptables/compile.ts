@@ -233,8 +233,8 @@ interface ServicePortWriter {
   /** "-m comment ... -m tcp -p tcp -d clusterIP --dport port": the clusterIP capture's matches,
    *  which the masquerade rule heading the internal traffic chain repeats. */
   clusterIPMatches: Match[] | undefined;
-  /** KUBE-SEP chain name and the jump to it, per endpoint ("ip:port"), computed once. */
-  seps: Map<string, { name: string; jump: Target }>;
+  /** KUBE-SEP chain name and the jump to it, per endpoint, computed once. */
+  seps: Map<EndpointInfo, { name: string; jump: Target }>;
 }
 
 /** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
@@ -490,10 +490,11 @@ function firewallChain(w: ServicePortWriter): string {
 
 /** The KUBE-SEP chain of an endpoint of this service port and the jump to it, named once. */
 function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; jump: Target } {
-  let c = w.seps.get(ep.endpoint);
+  // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
+  let c = w.seps.get(ep);
   if (c === undefined) {
     const name = endpointChainName(w.spn, w.proto, ep.endpoint);
-    w.seps.set(ep.endpoint, (c = { name, jump: jump(name) }));
+    w.seps.set(ep, (c = { name, jump: jump(name) }));
   }
   return c;
 }
