@@ -889,53 +889,109 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   const node = change.node ?? prev.node;
   const settings = change.settings ?? prev.settings;
   const input: CompileIptablesInput = { cluster: change.cluster, nodeName: node.name, node, settings };
-  if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
-  if (!deepEqual(settings, prev.settings)) return withReason(compileIptables(input), 'kube-proxy settings changed');
-  if (!deepEqual(node, prev.node)) return withReason(compileIptables(input), 'node addresses changed');
-  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
-    return withReason(compileIptables(input), 'cluster CIDR changed');
-  }
+  const full = fullSyncReason(prev, change, input);
+  if (full) return withReason(compileIptables(input), full);
 
-  const next = change.cluster;
   const changed = changedServices(change.changes);
-
-  // The changed Services' objects now (a Service that is gone has none).
-  const wanted = new Set(changed);
-  const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
-  const nowServices = new Map<string, Service>();
-  for (const svc of next.services) {
-    if (!wantedNames.has(svc.metadata.name)) continue;
-    const key = serviceKey(svc);
-    if (wanted.has(key)) nowServices.set(key, svc);
-  }
-  const nowSlices = new Map<string, EndpointSlice[]>();
-  for (const sl of next.endpointSlices) {
-    const name = sl.metadata.labels?.['kubernetes.io/service-name'];
-    if (name === undefined || !wantedNames.has(name)) continue;
-    const key = sliceKey(sl);
-    if (key === undefined || !wanted.has(key)) continue;
-    const l = nowSlices.get(key);
-    if (l) l.push(sl);
-    else nowSlices.set(key, [sl]);
-  }
-
-  const newPorts = new Map<string, ProxyServicePort[]>();
-  let totalEndpoints = prev.totalEndpoints;
-  for (const key of changed) {
-    for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
-    const svc = nowServices.get(key);
-    if (!svc) continue;
-    const p = portsOf(svc, nowSlices.get(key) ?? [], prev.node.name);
-    if (!p.length) continue;
-    newPorts.set(key, p);
-    for (const sp of p) totalEndpoints += sp.endpoints.length;
-  }
+  const { totalEndpoints, newPorts } = changedServicePorts(prev, change.cluster, changed);
   const ctx = makeCtx(input, prev.node, totalEndpoints);
   if (ctx.largeClusterMode !== prev.largeClusterMode) {
     // Comments on every endpoint rule appear or disappear: that touches every service.
     return withReason(compileIptables(input), 'large-cluster mode changed');
   }
+  const swap = swapServiceRules(ctx, prev, changed, newPorts);
+  const ports = insertSorted(removeSorted(prev.ports, swap.removedPorts, portKey), swap.added, portKey);
+  const serviceChains = insertSorted(
+    removeSorted(prev.serviceChains, swap.removedChains, chainKey),
+    swap.addedChains,
+    chainKey,
+  );
+  const prevNat = prev.ruleset.tables.nat!.chains;
+  const top = swap.topLevelChanged
+    ? topLevel(ctx, ports)
+    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
+  const ruleset = assembleWith(ctx, top, serviceChains);
+  const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
+  const services = ports.map((r) => r.port);
+  return {
+    ...prev,
+    largeClusterMode: ctx.largeClusterMode,
+    totalEndpoints,
+    services,
+    ruleset,
+    lastSync: {
+      kind: 'partial',
+      reason: changed.length ? 'services or endpoints changed' : 'no service changed',
+      changedServices: changed,
+      payload,
+      deletedChains: swap.deletedChains,
+      counts: counts(payload, services.length, totalEndpoints),
+    },
+    ports,
+    serviceChains,
+    perService: swap.perService,
+  };
+}
 
+/** Why this sync must be a full one (kube-proxy restarts or its inputs changed as a whole), if it must. */
+function fullSyncReason(prev: IptablesArtifact, change: IptablesChange, input: CompileIptablesInput): string | undefined {
+  if (change.fullSync) return 'full sync requested';
+  if (!deepEqual(input.settings, prev.settings)) return 'kube-proxy settings changed';
+  if (!deepEqual(input.node, prev.node)) return 'node addresses changed';
+  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) return 'cluster CIDR changed';
+  return undefined;
+}
+
+/** The changed Services' objects as the informers' caches hold them now (a Service that is gone
+ *  has none), and their EndpointSlices. */
+function changedServiceObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
+  const wanted = new Set(changed);
+  const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
+  const services = new Map<string, Service>();
+  for (const svc of next.services) {
+    if (!wantedNames.has(svc.metadata.name)) continue;
+    const key = serviceKey(svc);
+    if (wanted.has(key)) services.set(key, svc);
+  }
+  const slices = new Map<string, EndpointSlice[]>();
+  for (const sl of next.endpointSlices) {
+    const name = sl.metadata.labels?.['kubernetes.io/service-name'];
+    if (name === undefined || !wantedNames.has(name)) continue;
+    const key = sliceKey(sl);
+    if (key === undefined || !wanted.has(key)) continue;
+    const l = slices.get(key);
+    if (l) l.push(sl);
+    else slices.set(key, [sl]);
+  }
+  return { services, slices };
+}
+
+/** The changed Services' ports as kube-proxy's service map sees them now, and the endpoint count
+ *  after the change (which decides large-cluster mode). */
+function changedServicePorts(prev: IptablesArtifact, next: IptablesChange['cluster'], changed: readonly string[]) {
+  const now = changedServiceObjects(next, changed);
+  const newPorts = new Map<string, ProxyServicePort[]>();
+  let totalEndpoints = prev.totalEndpoints;
+  for (const key of changed) {
+    for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
+    const svc = now.services.get(key);
+    if (!svc) continue;
+    const p = portsOf(svc, now.slices.get(key) ?? [], prev.node.name);
+    if (!p.length) continue;
+    newPorts.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
+  }
+  return { totalEndpoints, newPorts };
+}
+
+/** The changed Services' rules regenerated and swapped in: what went, what came, which chains are
+ *  stale (deleted with -X), and whether any top-level rule changed. */
+function swapServiceRules(
+  ctx: Ctx,
+  prev: IptablesArtifact,
+  changed: readonly string[],
+  newPorts: ReadonlyMap<string, ProxyServicePort[]>,
+) {
   const perService = new Map(prev.perService);
   let topLevelChanged = false;
   const removedPorts = new Set<ServicePortRules>();
@@ -953,15 +1009,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
       continue;
     }
     const rules = p.map((sp) => serviceRules(ctx, sp));
-    const old = prev.perService.get(key);
-    // An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects,
-    // so the top-level chains can be reused as a whole.
-    if (old && old.length === rules.length && rules.every((r, i) => sameTopLevel(old[i]!, r))) {
-      rules.forEach((r, i) => {
-        r.filter = old[i]!.filter;
-        r.nat = old[i]!.nat;
-      });
-    } else topLevelChanged = true;
+    if (!keepTopLevel(prev.perService.get(key), rules)) topLevelChanged = true;
     perService.set(key, rules);
     for (const r of rules) {
       added.push(r);
@@ -970,34 +1018,18 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   }
   const stillThere = new Set(addedChains.map((c) => c.name));
   const deletedChains = [...removedChains].map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
+  return { perService, topLevelChanged, removedPorts, removedChains, added, addedChains, deletedChains };
+}
 
-  const ports = insertSorted(removeSorted(prev.ports, removedPorts, portKey), added, portKey);
-  const serviceChains = insertSorted(removeSorted(prev.serviceChains, removedChains, chainKey), addedChains, chainKey);
-  const prevNat = prev.ruleset.tables.nat!.chains;
-  const top = topLevelChanged
-    ? topLevel(ctx, ports)
-    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
-  const ruleset = assembleWith(ctx, top, serviceChains);
-  const payload = partialPayload(ctx, ruleset, addedChains, deletedChains);
-  const services = ports.map((r) => r.port);
-  return {
-    ...prev,
-    largeClusterMode: ctx.largeClusterMode,
-    totalEndpoints,
-    services,
-    ruleset,
-    lastSync: {
-      kind: 'partial',
-      reason: changed.length ? 'services or endpoints changed' : 'no service changed',
-      changedServices: changed,
-      payload,
-      deletedChains,
-      counts: counts(payload, services.length, totalEndpoints),
-    },
-    ports,
-    serviceChains,
-    perService,
-  };
+/** An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects
+ *  (so the top-level chains can be reused as a whole) and say so. */
+function keepTopLevel(old: readonly ServicePortRules[] | undefined, rules: ServicePortRules[]): boolean {
+  if (!old || old.length !== rules.length || !rules.every((r, i) => sameTopLevel(old[i]!, r))) return false;
+  rules.forEach((r, i) => {
+    r.filter = old[i]!.filter;
+    r.nat = old[i]!.nat;
+  });
+  return true;
 }
 
 function sameRuleList(a: readonly Rule[], b: readonly Rule[]): boolean {
