@@ -88,7 +88,8 @@ export interface IptablesSync {
   reason: string;
   /** "ns/name" of every Service whose Service or EndpointSlices changed (all of them for a full sync). */
   changedServices: string[];
-  /** The restore text's content: top-level chains in full, per-service chains only for changed services, stale chains deleted. */
+  /** The restore text's content: top-level chains in full, per-service chains only for changed
+   *  services, stale chains deleted. */
   payload: Ruleset;
   /** Chains deleted with -X. */
   deletedChains: string[];
@@ -129,7 +130,8 @@ const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
 // `-m statistic --probability 1/k` for each k seen: a few distinct values shared by every service.
 const statisticByCount: Match[] = [];
-const statistic = (k: number): Match => (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
+const statistic = (k: number): Match =>
+  (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
 /** Lists that stay empty share one array (never mutated once a service's rules are built). */
 const NO_RULES: Rule[] = [];
 const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
@@ -562,9 +564,17 @@ function fixedNatRules(s: KubeProxySettings): { postrouting: Rule[]; markMasq: R
   const mark = parseInt(masqueradeMark(s), 16);
   return {
     postrouting: [
-      { id: `nat/${KUBE_POSTROUTING}/0`, matches: [{ kind: 'mark', value: mark, mask: mark, negate: true }], target: { kind: 'RETURN' } },
+      {
+        id: `nat/${KUBE_POSTROUTING}/0`,
+        matches: [{ kind: 'mark', value: mark, mask: mark, negate: true }],
+        target: { kind: 'RETURN' },
+      },
       { id: `nat/${KUBE_POSTROUTING}/1`, matches: [], target: { kind: 'MARK', op: 'xor', value: mark } },
-      { id: `nat/${KUBE_POSTROUTING}/2`, matches: [comment('kubernetes service traffic requiring SNAT')], target: { kind: 'MASQUERADE' } },
+      {
+        id: `nat/${KUBE_POSTROUTING}/2`,
+        matches: [comment('kubernetes service traffic requiring SNAT')],
+        target: { kind: 'MASQUERADE' },
+      },
     ],
     markMasq: [{ id: `nat/${KUBE_MARK_MASQ}/0`, matches: [], target: { kind: 'MARK', op: 'or', value: mark } }],
   };
@@ -576,8 +586,19 @@ function forwardRules(s: KubeProxySettings): Rule[] {
   if (s.nfacct) invalid.push({ kind: 'nfacct', name: NFACCT_CT_INVALID });
   return [
     { id: `filter/${KUBE_FORWARD}/0`, matches: invalid, target: { kind: 'DROP' } },
-    { id: `filter/${KUBE_FORWARD}/1`, matches: [comment('kubernetes forwarding rules'), { kind: 'mark', value: mark, mask: mark }], target: { kind: 'ACCEPT' } },
-    { id: `filter/${KUBE_FORWARD}/2`, matches: [comment('kubernetes forwarding conntrack rule'), { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }], target: { kind: 'ACCEPT' } },
+    {
+      id: `filter/${KUBE_FORWARD}/1`,
+      matches: [comment('kubernetes forwarding rules'), { kind: 'mark', value: mark, mask: mark }],
+      target: { kind: 'ACCEPT' },
+    },
+    {
+      id: `filter/${KUBE_FORWARD}/2`,
+      matches: [
+        comment('kubernetes forwarding conntrack rule'),
+        { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] },
+      ],
+      target: { kind: 'ACCEPT' },
+    },
   ];
 }
 
@@ -609,7 +630,11 @@ function nodePortsTail(ctx: Ctx): Rule[] {
   );
   return ips
     .filter((ip) => !(ip.startsWith('127.') && !ctx.settings.localhostNodePorts))
-    .map((ip) => ({ id: `nat/${KUBE_SERVICES}/nodeports/${ip}`, matches: [c, { kind: 'destination', cidr: ip }], target: jump(KUBE_NODEPORTS) }));
+    .map((ip) => ({
+      id: `nat/${KUBE_SERVICES}/nodeports/${ip}`,
+      matches: [c, { kind: 'destination', cidr: ip }],
+      target: jump(KUBE_NODEPORTS),
+    }));
 }
 
 /** Index of the first element whose name is not below `name` (binary search over a name-sorted list). */
@@ -662,9 +687,16 @@ const portKey = (r: ServicePortRules) => r.port.info.name;
  * name. `ports` is sorted by service port name; `serviceChains` (their chains, or a subset for a
  * partial sync's payload) is sorted by chain name.
  */
+/** filter's top-level chains, and nat's KUBE-NODEPORTS and KUBE-SERVICES. */
+interface TopLevelChains {
+  filter: Table;
+  natNodePorts: Chain;
+  natServices: Chain;
+}
+
 /** The top-level chains: filter's, and nat's KUBE-NODEPORTS and KUBE-SERVICES, from every port in order. */
-function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): { filter: Table; natNodePorts: Chain; natServices: Chain } {
-  const f = { services: [] as Rule[], externalServices: [] as Rule[], nodePorts: [] as Rule[], proxyFirewall: [] as Rule[] };
+function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): TopLevelChains {
+  const f: ServicePortRules['filter'] = { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] };
   const n = { services: [] as Rule[], nodePorts: [] as Rule[] };
   const append = (to: Rule[], from: readonly Rule[]) => {
     for (let i = 0; i < from.length; i++) to.push(from[i]!);
@@ -686,19 +718,35 @@ function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): { filter: Table
     { name: KUBE_EXTERNAL_SERVICES, rules: f.externalServices },
   ];
   if (ctx.localhostNodePorts) filterChains.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
-  filterChains.push({ name: KUBE_FORWARD, rules: forwardRules(ctx.settings) }, { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall });
+  filterChains.push(
+    { name: KUBE_FORWARD, rules: forwardRules(ctx.settings) },
+    { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall },
+  );
 
-  return { filter: { name: 'filter', chains: filterChains }, natNodePorts: { name: KUBE_NODEPORTS, rules: n.nodePorts }, natServices: { name: KUBE_SERVICES, rules: n.services } };
+  return {
+    filter: { name: 'filter', chains: filterChains },
+    natNodePorts: { name: KUBE_NODEPORTS, rules: n.nodePorts },
+    natServices: { name: KUBE_SERVICES, rules: n.services },
+  };
 }
 
 /**
  * The payload in kube-proxy's test order: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains by
  * name. `serviceChains` (every service chain, or a partial sync's subset) is sorted by chain name.
  */
-function assembleWith(ctx: Ctx, top: ReturnType<typeof topLevel>, serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
+function assembleWith(
+  ctx: Ctx,
+  top: TopLevelChains,
+  serviceChains: readonly Chain[],
+  deleteChains: string[] = [],
+): Ruleset {
   const fixed = fixedNatRules(ctx.settings);
   const natChains: Chain[] = [top.natNodePorts, top.natServices].concat(serviceChains);
-  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))];
+  const extra = [
+    { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
+    { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+    ...deleteChains.map((x) => ({ name: x, rules: [] })),
+  ];
   for (const x of extra) natChains.splice(2 + lowerBoundFrom(natChains, 2, x.name), 0, x);
   return {
     order: ['filter', 'nat'],
@@ -718,16 +766,19 @@ function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: r
 export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
   const NEW: Match = { kind: 'conntrack', states: ['NEW'] };
   type J = { table: 'filter' | 'nat'; from: string; to: string; comment: string; ctNew: boolean };
+  const externalPortals = 'kubernetes externally-visible service portals';
+  const lbFirewall = 'kubernetes load balancer firewall';
+  const healthCheckPorts = 'kubernetes health check service ports';
   const list: J[] = [
-    { table: 'filter', from: 'INPUT', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
-    { table: 'filter', from: 'FORWARD', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
-    { table: 'filter', from: 'INPUT', to: KUBE_NODEPORTS, comment: 'kubernetes health check service ports', ctNew: false },
+    { table: 'filter', from: 'INPUT', to: KUBE_EXTERNAL_SERVICES, comment: externalPortals, ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_EXTERNAL_SERVICES, comment: externalPortals, ctNew: true },
+    { table: 'filter', from: 'INPUT', to: KUBE_NODEPORTS, comment: healthCheckPorts, ctNew: false },
     { table: 'filter', from: 'FORWARD', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
     { table: 'filter', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
     { table: 'filter', from: 'FORWARD', to: KUBE_FORWARD, comment: 'kubernetes forwarding rules', ctNew: false },
-    { table: 'filter', from: 'INPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
-    { table: 'filter', from: 'OUTPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
-    { table: 'filter', from: 'FORWARD', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
+    { table: 'filter', from: 'INPUT', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
+    { table: 'filter', from: 'OUTPUT', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
     { table: 'nat', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
     { table: 'nat', from: 'PREROUTING', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
     { table: 'nat', from: 'POSTROUTING', to: KUBE_POSTROUTING, comment: 'kubernetes postrouting rules', ctNew: false },
@@ -746,7 +797,10 @@ export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
   }
   if (s.localhostNodePorts) {
     // kubelet's own copy of KUBE-FIREWALL, reached from INPUT and OUTPUT after kube-proxy's jumps.
-    for (const from of ['INPUT', 'OUTPUT']) chains.filter.get(from)!.push({ id: `filter/${from}/${KUBE_FIREWALL}`, matches: [], target: jump(KUBE_FIREWALL) });
+    for (const from of ['INPUT', 'OUTPUT']) {
+      const id = `filter/${from}/${KUBE_FIREWALL}`;
+      chains.filter.get(from)!.push({ id, matches: [], target: jump(KUBE_FIREWALL) });
+    }
   }
   const table = (name: 'filter' | 'nat') => ({
     name,
@@ -794,7 +848,8 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
 
 function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync['counts'] {
   const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
-  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
+  const natChains = rs.tables.nat?.chains.length ?? 0;
+  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains };
 }
 
 /** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
@@ -803,9 +858,11 @@ export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
   const owners = new Map<string, RuleOwner>();
   for (const r of a.ports) {
     const o: RuleOwner = { servicePort: r.port.info.name };
-    for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
+    const { filter, nat } = r;
+    for (const l of [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall]) {
       for (const rule of l) owners.set(rule.id, o);
     }
+    for (const l of [nat.services, nat.nodePorts]) for (const rule of l) owners.set(rule.id, o);
     for (const c of r.chains) {
       const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
       owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
@@ -934,11 +991,16 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
 }
 
 /** Why this sync must be a full one (kube-proxy restarts or its inputs changed as a whole), if it must. */
-function fullSyncReason(prev: IptablesArtifact, change: IptablesChange, input: CompileIptablesInput): string | undefined {
+function fullSyncReason(
+  prev: IptablesArtifact,
+  change: IptablesChange,
+  input: CompileIptablesInput,
+): string | undefined {
   if (change.fullSync) return 'full sync requested';
   if (!deepEqual(input.settings, prev.settings)) return 'kube-proxy settings changed';
   if (!deepEqual(input.node, prev.node)) return 'node addresses changed';
-  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) return 'cluster CIDR changed';
+  const clusterCIDR = input.settings.clusterCIDR ?? change.cluster.settings.podCIDR;
+  if (clusterCIDR !== prev.clusterCIDR) return 'cluster CIDR changed';
   return undefined;
 }
 
@@ -1069,7 +1131,11 @@ function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[]
     order: full.order,
     tables: {
       filter: full.tables.filter!,
-      nat: { name: 'nat', chains: [nat.chains[0]!, nat.chains[1]!, ...rest], ...(deleteChains.length ? { deleteChains } : {}) },
+      nat: {
+        name: 'nat',
+        chains: [nat.chains[0]!, nat.chains[1]!, ...rest],
+        ...(deleteChains.length ? { deleteChains } : {}),
+      },
     },
   };
 }
