@@ -128,10 +128,6 @@ const SRC_LOCAL: Match = { kind: 'addrtype', dir: 'src', type: 'LOCAL' };
 const LOOPBACK = '127.0.0.0/8';
 const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
-// `-m statistic --probability 1/k` for each k seen: a few distinct values shared by every service.
-const statisticByCount: Match[] = [];
-const statistic = (k: number): Match =>
-  (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
 /** Lists that stay empty share one array (never mutated once a service's rules are built). */
 const NO_RULES: Rule[] = [];
 const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
@@ -164,6 +160,10 @@ interface Ctx {
   clusterCIDR: string;
   /** "! -s clusterCIDR": traffic not from pods, masqueraded (one object for every service). */
   notPods: Match;
+  /** `-m statistic --probability 1/k` per k, and that match alone (the match list of most
+   *  service-to-endpoint rules in a large cluster): a few values shared by every service of a sync. */
+  statistic: Match[];
+  statisticOnly: Match[][];
   largeClusterMode: boolean;
   nfacct: boolean;
   localhostNodePorts: boolean;
@@ -501,9 +501,12 @@ function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; 
   return c;
 }
 
-/** `-m statistic --probability 1/k` alone, the match list of most service-to-endpoint rules in a
- *  large cluster (no per-endpoint comments): one shared list per k. */
-const statisticOnlyByCount: Match[][] = [];
+/** `-m statistic --mode random --probability 1/k`, one object per k in a sync. */
+function statistic(ctx: Ctx, k: number): Match {
+  return (ctx.statistic[k] ??= { kind: 'statistic', probability: computeProbability(k) });
+}
+
+/** The empty match list, shared (rules are never mutated once built). */
 const NO_MATCHES: Match[] = [];
 
 /** The matches before an endpoint's statistic or recent match: its comment, unless the cluster is large. */
@@ -528,8 +531,9 @@ function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: r
     const ep = eps[i]!;
     const last = i === n - 1;
     let m: Match[];
-    if (w.ctx.largeClusterMode) m = last ? NO_MATCHES : (statisticOnlyByCount[n - i] ??= [statistic(n - i)]);
-    else m = last ? endpointComment(w, ep) : [...endpointComment(w, ep), statistic(n - i)];
+    const ctx = w.ctx;
+    if (ctx.largeClusterMode) m = last ? NO_MATCHES : (ctx.statisticOnly[n - i] ??= [statistic(ctx, n - i)]);
+    else m = last ? endpointComment(w, ep) : [...endpointComment(w, ep), statistic(ctx, n - i)];
     addRule(w, chain, m, endpointChain(w, ep).jump);
   }
 }
@@ -840,6 +844,8 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
     node,
     clusterCIDR,
     notPods: { kind: 'source', cidr: clusterCIDR, negate: true },
+    statistic: [],
+    statisticOnly: [],
     largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
     nfacct: input.settings.nfacct,
     localhostNodePorts: input.settings.localhostNodePorts,
