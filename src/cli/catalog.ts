@@ -14,7 +14,9 @@ export const SUMMARIES = {
   validate: 'check scenario files and manifests; print problems as file:line:col: path: message',
   get: 'kubectl get over the reconciled cluster (pods, svc, endpointslices, ingress, nodes, events, ...)',
   describe: 'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
-  rules: "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table",
+  rules:
+    "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table; " +
+    "or the node's ip route",
   dig: "query cluster DNS from a pod (dig's or nslookup's output, or JSON)",
   'ingress-config': "an ingress controller's generated configuration (nginx.conf or Traefik's dynamic config)",
   'gateway-config': "a Gateway's data-plane nginx.conf as NGINX Gateway Fabric renders it",
