@@ -133,8 +133,11 @@ addresses of --set nodeIPs=<ip>,<ip>... (or of a Node object of that name).`,
     if (format !== 'ip-route') for (const e of proxy.events) ctx.io.stderr(`${e.type} ${e.reason}: ${e.message}\n`);
     const arts = chosen(on, proxy, format);
     if (arts.length === 0) {
-      const why = format === 'ip-route' ? `node ${node} has no routing table` : undefined;
-      ctx.io.stderr(`error: ${why ?? `kube-proxy on ${node} runs in ${proxy.mode} mode and has no ${format} output`}\n`);
+      const why =
+        format === 'ip-route'
+          ? `node ${node} has no routing table`
+          : `kube-proxy on ${node} runs in ${proxy.mode} mode and has no ${format} output`;
+      ctx.io.stderr(`error: ${why}\n`);
       return EXIT.problems;
     }
     print(ctx, node, proxy, arts);
