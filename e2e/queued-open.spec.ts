@@ -54,6 +54,8 @@ test('the engines failing to download say so and keep the file; Retry opens it',
   const lab = new LabPage(page);
   await page.goto('/');
   await expect(page.getByTestId('part-error')).toContainText('The lab engines could not be downloaded');
+  // The default scenario's frame stays drawn, no longer said to be loading.
+  await expect(page.getByTestId('canvas-starting')).toHaveText('The lab has not started: its engines could not be downloaded.');
   await lab.dropFiles([{ name: 'gamma.yaml', text: node('gamma') }]);
   const report = page.getByTestId('load-errors');
   await expect(report).toHaveAttribute('data-state', 'kept');

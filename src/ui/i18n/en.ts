@@ -62,6 +62,7 @@ export const en = {
   'canvas.aria': 'Cluster topology',
   'canvas.empty': 'No scenario open. Open or drop a scenario file.',
   'canvas.starting': 'Starting the lab: loading the engines…',
+  'canvas.startFailed': 'The lab has not started: its engines could not be downloaded.',
   'canvas.minimap': 'Overview map',
   'canvas.controls': 'Zoom controls',
   'canvas.a11y.node': 'Press Enter to open this object in the inspector.',

@@ -62,6 +62,7 @@ export const zh: Record<keyof typeof en, string> = {
   'canvas.aria': '集群拓扑',
   'canvas.empty': '未打开场景。请打开或拖放一个场景文件。',
   'canvas.starting': '正在启动实验：加载引擎…',
+  'canvas.startFailed': '实验尚未启动：实验引擎未能下载。',
   'canvas.minimap': '缩略图',
   'canvas.controls': '缩放控件',
   'canvas.a11y.node': '按 Enter 在检查器中打开该对象。',
