@@ -104,10 +104,16 @@ interface CompiledChain {
 }
 
 /** Chains by table and name, built once per ruleset; a chain's rules are compiled the first time a
- *  walk enters it (rulesets are immutable, so a batch run walks the compiled form many times). */
+ *  walk enters it (rulesets are immutable, so a batch run walks the compiled form many times).
+ *  Parsing is pure, so the index also keeps what walks over this ruleset parsed: -s/-d texts, the
+ *  node's address list, packet addresses (bounded). */
 export class RulesetIndex {
   private readonly chains = new Map<TableName, Map<string, Chain>>();
   private readonly compiledChains = new Map<TableName, Map<string, CompiledChain | null>>();
+  private readonly cidrs = new Map<string, Cidr | null>();
+  private readonly ips = new Map<string, number | null>();
+  private localFor: readonly string[] | undefined;
+  private localList: Cidr[] = [];
   constructor(readonly ruleset: Ruleset) {
     for (const t of ruleset.order) {
       const m = new Map<string, Chain>();
@@ -124,45 +130,46 @@ export class RulesetIndex {
     let c = byName.get(name);
     if (c === undefined) {
       const chain = this.chain(table, name);
-      c = chain ? { chain, rules: chain.rules.map(compileRule) } : null;
+      c = chain ? { chain, rules: chain.rules.map((r) => compileRule(r, this)) } : null;
       byName.set(name, c);
     }
     return c;
   }
-}
 
-// Parsing is pure, so parsed -s/-d texts, node address lists and packet addresses are shared by
-// every walk (a batch run walks the same rules many times). The address cache is bounded.
-const cidrCache = new Map<string, Cidr | null>();
-const localCache = new WeakMap<readonly string[], Cidr[]>();
-const ipCache = new Map<string, number | null>();
-
-function cachedCidr(text: string): Cidr | null {
-  let c = cidrCache.get(text);
-  if (c === undefined) {
-    c = parseCidr(text, true);
-    if (cidrCache.size > 50_000) cidrCache.clear();
-    cidrCache.set(text, c);
+  /** A -s/-d text parsed (null: not an address or CIDR). */
+  cidr(text: string): Cidr | null {
+    let c = this.cidrs.get(text);
+    if (c === undefined) this.cidrs.set(text, (c = parseCidr(text, true)));
+    return c;
   }
-  return c;
-}
 
-function ipInt(ip: string): number | null {
-  let n = ipCache.get(ip);
-  if (n === undefined) {
-    n = ipToInt(ip);
-    if (ipCache.size > 50_000) ipCache.clear();
-    ipCache.set(ip, n);
+  /** A packet address as a number (null: not IPv4); bounded, since packets bring new addresses. */
+  ipInt(ip: string): number | null {
+    let n = this.ips.get(ip);
+    if (n === undefined) {
+      n = ipToInt(ip);
+      if (this.ips.size > 50_000) this.ips.clear();
+      this.ips.set(ip, n);
+    }
+    return n;
   }
-  return n;
+
+  /** What `addrtype LOCAL` holds for this node: loopback and the node's addresses. */
+  localCidrs(addresses: readonly string[]): Cidr[] {
+    if (this.localFor !== addresses) {
+      this.localFor = addresses;
+      this.localList = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+    }
+    return this.localList;
+  }
 }
 
-function addressMatch(cidrText: string, negate: boolean | undefined): AddressMatch {
-  const cidr = cachedCidr(cidrText);
+function addressMatch(index: RulesetIndex, cidrText: string, negate: boolean | undefined): AddressMatch {
+  const cidr = index.cidr(cidrText);
   return { base: cidr?.base ?? 0, mask: cidr ? maskOf(cidr.prefix) : 0, valid: !!cidr, negate: !!negate };
 }
 
-function compileRule(rule: Rule): CompiledRule {
+function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
   const t = rule.target;
   const natInt = t.kind === 'DNAT' || t.kind === 'SNAT' ? ipToInt(t.ip) : null;
   const cr: CompiledRule = {
@@ -184,12 +191,12 @@ function compileRule(rule: Rule): CompiledRule {
         else extra.push({ field: 'protocol', protocol: m.protocol, negate: !!m.negate });
         break;
       case 'source':
-        if (cr.src === null) cr.src = addressMatch(m.cidr, m.negate);
-        else extra.push({ field: 'source', ...addressMatch(m.cidr, m.negate) });
+        if (cr.src === null) cr.src = addressMatch(index, m.cidr, m.negate);
+        else extra.push({ field: 'source', ...addressMatch(index, m.cidr, m.negate) });
         break;
       case 'destination':
-        if (cr.dst === null) cr.dst = addressMatch(m.cidr, m.negate);
-        else extra.push({ field: 'destination', ...addressMatch(m.cidr, m.negate) });
+        if (cr.dst === null) cr.dst = addressMatch(index, m.cidr, m.negate);
+        else extra.push({ field: 'destination', ...addressMatch(index, m.cidr, m.negate) });
         break;
       case 'comment':
       case 'module':
@@ -215,15 +222,6 @@ function compileRule(rule: Rule): CompiledRule {
 function addressHolds(a: AddressMatch, n: number | null): boolean {
   const inside = a.valid && n !== null && ((n & a.mask) >>> 0) === a.base;
   return inside !== a.negate;
-}
-
-function localCidrs(addresses: readonly string[]): Cidr[] {
-  let l = localCache.get(addresses);
-  if (!l) {
-    l = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
-    localCache.set(addresses, l);
-  }
-  return l;
 }
 
 export interface WalkInput {
@@ -310,12 +308,13 @@ class Walker {
     this.packet = input.packet;
     this.setPacket({ ...input.packet });
     this.proto = input.packet.protocol.toLowerCase();
-    this.local = localCidrs(input.localAddresses);
+    this.local = input.index.localCidrs(input.localAddresses);
   }
 
   private setPacket(p: Packet): void {
-    if (p.src !== this.packet.src || this.srcInt === null) this.srcInt = ipInt(p.src);
-    if (p.dst !== this.packet.dst || this.dstInt === null) this.dstInt = ipInt(p.dst);
+    const index = this.input.index;
+    if (p.src !== this.packet.src || this.srcInt === null) this.srcInt = index.ipInt(p.src);
+    if (p.dst !== this.packet.dst || this.dstInt === null) this.dstInt = index.ipInt(p.dst);
     this.packet = p;
   }
 
@@ -332,7 +331,7 @@ class Walker {
   }
 
   isLocal(ip: string): boolean {
-    return this.isLocalInt(ipInt(ip));
+    return this.isLocalInt(this.input.index.ipInt(ip));
   }
 
   private isLocalInt(n: number | null): boolean {
