@@ -140,100 +140,151 @@ function realServers(eps: readonly EndpointInfo[]): IpvsRealServer[] {
   return eps.map((e) => ({ address: e.ip, port: e.port, forward: 'Masq', weight: 1, endpoint: e }));
 }
 
+/** What syncProxyRules builds while it walks the service ports: virtual servers, ipset entries and
+ *  the addresses bound to kube-ipvs0. */
+interface IpvsBuild {
+  node: ProxyNode;
+  scheduler: IpvsScheduler;
+  nodePortIPs: string[];
+  nodeAddrs: Set<string>;
+  sets: Map<string, Set<string>>;
+  virtualServers: IpvsVirtualServer[];
+  dummy: Set<string>;
+}
+
+function addEntry(b: IpvsBuild, set: string, entry: string): void {
+  b.sets.get(set)!.add(entry);
+}
+
+function addVirtualServer(
+  b: IpvsBuild,
+  info: ProxyServicePort['info'],
+  kind: VirtualServerKind,
+  address: string,
+  port: number,
+  eps: readonly EndpointInfo[],
+): void {
+  b.virtualServers.push({
+    key: `${info.protocol} ${address}:${port}`,
+    protocol: info.protocol,
+    address,
+    port,
+    scheduler: b.scheduler,
+    persistentTimeout: info.stickyMaxAgeSeconds,
+    kind,
+    service: info,
+    realServers: realServers(eps),
+  });
+}
+
 export function buildIpvsModel(args: {
   serviceMap: readonly ProxyServicePort[];
   node: ProxyNode;
   settings: KubeProxySettings;
 }): IpvsModel {
   const { serviceMap, node, settings } = args;
-  const scheduler = settings.ipvs.scheduler;
-  const npIPs = nodePortIPs(node, settings);
-  const nodeAddrs = new Set(node.ips);
-  const sets = new Map(IPSET_INFO.map((i) => [i.name, new Set<string>()]));
-  const add = (set: string, entry: string) => sets.get(set)!.add(entry);
-  const vss: IpvsVirtualServer[] = [];
-  const dummy = new Set<string>();
-
+  const b: IpvsBuild = {
+    node,
+    scheduler: settings.ipvs.scheduler,
+    nodePortIPs: nodePortIPs(node, settings),
+    nodeAddrs: new Set(node.ips),
+    sets: new Map(IPSET_INFO.map((i) => [i.name, new Set<string>()])),
+    virtualServers: [],
+    dummy: new Set<string>(),
+  };
   for (const sp of serviceMap) {
-    const info = sp.info;
-    const proto = info.protocol.toLowerCase();
-    const vs = (kind: VirtualServerKind, address: string, port: number, eps: readonly EndpointInfo[]) => {
-      vss.push({
-        key: `${info.protocol} ${address}:${port}`,
-        protocol: info.protocol,
-        address,
-        port,
-        scheduler,
-        persistentTimeout: info.stickyMaxAgeSeconds,
-        kind,
-        service: info,
-        realServers: realServers(eps),
-      });
-    };
-    // Hairpin: a local endpoint reaching itself through the service is masqueraded.
-    for (const e of sp.endpoints) if (e.isLocal) add('KUBE-LOOP-BACK', `${e.ip},${proto}:${e.port},${e.ip}`);
-
-    add('KUBE-CLUSTER-IP', `${info.clusterIP},${proto}:${info.port}`);
-    vs('clusterIP', info.clusterIP, info.port, info.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints);
-    dummy.add(info.clusterIP);
-
-    const externalEps = info.externalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints;
-    for (const ip of info.externalIPs) {
-      add(info.externalPolicyLocal ? 'KUBE-EXTERNAL-IP-LOCAL' : 'KUBE-EXTERNAL-IP', `${ip},${proto}:${info.port}`);
-      vs('externalIP', ip, info.port, externalEps);
-      // An address that already exists on another interface is not bound to the dummy device.
-      if (!nodeAddrs.has(ip)) dummy.add(ip);
-    }
-    for (const ip of info.loadBalancerIPs) {
-      const entry = `${ip},${proto}:${info.port}`;
-      add('KUBE-LOAD-BALANCER', entry);
-      if (info.externalPolicyLocal) add('KUBE-LOAD-BALANCER-LOCAL', entry);
-      if (info.loadBalancerSourceRanges.length > 0) {
-        add('KUBE-LOAD-BALANCER-FW', entry);
-        let allowFromNode = false;
-        for (const r of info.loadBalancerSourceRanges) {
-          const c = parseCidr(r.trim(), true);
-          if (!c) continue;
-          add('KUBE-LOAD-BALANCER-SOURCE-CIDR', `${entry},${r.trim()}`);
-          if (node.ips[0] && cidrContains(c, node.ips[0])) allowFromNode = true;
-        }
-        if (allowFromNode) add('KUBE-LOAD-BALANCER-SOURCE-IP', `${entry},${ip}`);
-      }
-      vs('loadBalancer', ip, info.port, externalEps);
-      if (!nodeAddrs.has(ip)) dummy.add(ip);
-    }
-    if (info.nodePort !== 0 && npIPs.length > 0) {
-      const local = info.externalPolicyLocal;
-      if (info.protocol === 'SCTP') {
-        for (const ip of npIPs) {
-          add('KUBE-NODE-PORT-SCTP-HASH', `${ip},sctp:${info.nodePort}`);
-          if (local) add('KUBE-NODE-PORT-LOCAL-SCTP-HASH', `${ip},sctp:${info.nodePort}`);
-        }
-      } else {
-        add(`KUBE-NODE-PORT-${info.protocol}`, String(info.nodePort));
-        if (local) add(`KUBE-NODE-PORT-LOCAL-${info.protocol}`, String(info.nodePort));
-      }
-      for (const ip of npIPs) vs('nodePort', ip, info.nodePort, externalEps);
-    }
-    if (info.healthCheckNodePort) add('KUBE-HEALTH-CHECK-NODE-PORT', String(info.healthCheckNodePort));
+    captureClusterIP(b, sp);
+    captureExternalIPs(b, sp);
+    captureLoadBalancerIngress(b, sp);
+    captureNodePorts(b, sp);
+    if (sp.info.healthCheckNodePort) addEntry(b, 'KUBE-HEALTH-CHECK-NODE-PORT', String(sp.info.healthCheckNodePort));
   }
 
-  const dummyAddresses = [...dummy].sort(compareIp);
-  for (const ip of dummyAddresses) add('KUBE-IPVS-IPS', ip);
-  vss.sort((a, b) => PROTO_ORDER[a.protocol] - PROTO_ORDER[b.protocol] || compareIp(
-    a.address,
-    b.address,
-  ) || a.port - b.port);
-  const ipsets = IPSET_INFO.map((i) => ({
-    ...i,
-    entries: [...sets.get(i.name)!].sort((
-      a,
-      b,
-    ) => (i.type === 'bitmap:port' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0)),
-  }));
-  return { virtualServers: vss, dummyAddresses, ipsets, nodePortIPs: npIPs };
+  const dummyAddresses = [...b.dummy].sort(compareIp);
+  for (const ip of dummyAddresses) addEntry(b, 'KUBE-IPVS-IPS', ip);
+  const vss = b.virtualServers.sort(
+    (x, y) => PROTO_ORDER[x.protocol] - PROTO_ORDER[y.protocol] || compareIp(x.address, y.address) || x.port - y.port,
+  );
+  const byEntry = (type: string) => (x: string, y: string) =>
+    type === 'bitmap:port' ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+  const ipsets = IPSET_INFO.map((i) => ({ ...i, entries: [...b.sets.get(i.name)!].sort(byEntry(i.type)) }));
+  return { virtualServers: vss, dummyAddresses, ipsets, nodePortIPs: b.nodePortIPs };
 }
 
-export function findVirtualServer(model: IpvsModel, protocol: Protocol, address: string, port: number): IpvsVirtualServer | undefined {
+// The clusterIP: a virtual server bound to kube-ipvs0, and the hairpin entries of local endpoints
+// (a local endpoint reaching itself through the service is masqueraded).
+function captureClusterIP(b: IpvsBuild, sp: ProxyServicePort): void {
+  const { info } = sp;
+  const proto = info.protocol.toLowerCase();
+  for (const e of sp.endpoints) if (e.isLocal) addEntry(b, 'KUBE-LOOP-BACK', `${e.ip},${proto}:${e.port},${e.ip}`);
+  addEntry(b, 'KUBE-CLUSTER-IP', `${info.clusterIP},${proto}:${info.port}`);
+  const eps = info.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints;
+  addVirtualServer(b, info, 'clusterIP', info.clusterIP, info.port, eps);
+  b.dummy.add(info.clusterIP);
+}
+
+const externalEndpoints = (sp: ProxyServicePort) =>
+  sp.info.externalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints;
+
+// externalIPs: an address that already exists on another interface is not bound to the dummy device.
+function captureExternalIPs(b: IpvsBuild, sp: ProxyServicePort): void {
+  const { info } = sp;
+  const proto = info.protocol.toLowerCase();
+  for (const ip of info.externalIPs) {
+    const set = info.externalPolicyLocal ? 'KUBE-EXTERNAL-IP-LOCAL' : 'KUBE-EXTERNAL-IP';
+    addEntry(b, set, `${ip},${proto}:${info.port}`);
+    addVirtualServer(b, info, 'externalIP', ip, info.port, externalEndpoints(sp));
+    if (!b.nodeAddrs.has(ip)) b.dummy.add(ip);
+  }
+}
+
+// Load-balancer ingress IPs, with the source-range sets when loadBalancerSourceRanges is set (the
+// node's own IP is allowed when a range holds it).
+function captureLoadBalancerIngress(b: IpvsBuild, sp: ProxyServicePort): void {
+  const { info } = sp;
+  const proto = info.protocol.toLowerCase();
+  for (const ip of info.loadBalancerIPs) {
+    const entry = `${ip},${proto}:${info.port}`;
+    addEntry(b, 'KUBE-LOAD-BALANCER', entry);
+    if (info.externalPolicyLocal) addEntry(b, 'KUBE-LOAD-BALANCER-LOCAL', entry);
+    if (info.loadBalancerSourceRanges.length > 0) {
+      addEntry(b, 'KUBE-LOAD-BALANCER-FW', entry);
+      let allowFromNode = false;
+      for (const r of info.loadBalancerSourceRanges) {
+        const c = parseCidr(r.trim(), true);
+        if (!c) continue;
+        addEntry(b, 'KUBE-LOAD-BALANCER-SOURCE-CIDR', `${entry},${r.trim()}`);
+        if (b.node.ips[0] && cidrContains(c, b.node.ips[0])) allowFromNode = true;
+      }
+      if (allowFromNode) addEntry(b, 'KUBE-LOAD-BALANCER-SOURCE-IP', `${entry},${ip}`);
+    }
+    addVirtualServer(b, info, 'loadBalancer', ip, info.port, externalEndpoints(sp));
+    if (!b.nodeAddrs.has(ip)) b.dummy.add(ip);
+  }
+}
+
+// NodePorts: bitmap:port sets per protocol (hash sets for SCTP), a virtual server per node address.
+function captureNodePorts(b: IpvsBuild, sp: ProxyServicePort): void {
+  const { info } = sp;
+  if (info.nodePort === 0 || b.nodePortIPs.length === 0) return;
+  const local = info.externalPolicyLocal;
+  if (info.protocol === 'SCTP') {
+    for (const ip of b.nodePortIPs) {
+      addEntry(b, 'KUBE-NODE-PORT-SCTP-HASH', `${ip},sctp:${info.nodePort}`);
+      if (local) addEntry(b, 'KUBE-NODE-PORT-LOCAL-SCTP-HASH', `${ip},sctp:${info.nodePort}`);
+    }
+  } else {
+    addEntry(b, `KUBE-NODE-PORT-${info.protocol}`, String(info.nodePort));
+    if (local) addEntry(b, `KUBE-NODE-PORT-LOCAL-${info.protocol}`, String(info.nodePort));
+  }
+  for (const ip of b.nodePortIPs) addVirtualServer(b, info, 'nodePort', ip, info.nodePort, externalEndpoints(sp));
+}
+
+export function findVirtualServer(
+  model: IpvsModel,
+  protocol: Protocol,
+  address: string,
+  port: number,
+): IpvsVirtualServer | undefined {
   return model.virtualServers.find((v) => v.protocol === protocol && v.address === address && v.port === port);
 }
