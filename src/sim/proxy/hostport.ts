@@ -14,7 +14,10 @@ import { RulesetIndex, walkPacket, type WalkResult } from '../node/netfilter/wal
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from './types';
 
 /** The hostport verdict when the walk's DNAT came from a portmap CNI-DN-* chain. */
-export function portmapVerdict(pm: NodePortmap | undefined, r: WalkResult): Extract<ProxyVerdict, { kind: 'hostport' }> | null {
+export function portmapVerdict(
+  pm: NodePortmap | undefined,
+  r: WalkResult,
+): Extract<ProxyVerdict, { kind: 'hostport' }> | null {
   if (!pm || !r.dnat) return null;
   const sandbox = sandboxOfChain(pm, r.dnat.chain);
   if (!sandbox) return null;

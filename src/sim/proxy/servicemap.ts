@@ -154,7 +154,11 @@ function slicePort(slice: EndpointSlice, info: ServicePortInfo): number | undefi
 
 /** Endpoints of one service port from all of the Service's EndpointSlices, deduplicated by "ip:port".
  *  Conditions as kube-proxy reads them: nil ready and nil serving mean true; nil terminating means false. */
-export function endpointsFor(info: ServicePortInfo, slices: readonly EndpointSlice[], nodeName: string): EndpointInfo[] {
+export function endpointsFor(
+  info: ServicePortInfo,
+  slices: readonly EndpointSlice[],
+  nodeName: string,
+): EndpointInfo[] {
   const byEndpoint = new Map<string, EndpointInfo>();
   for (const slice of slices) {
     if (slice.addressType !== 'IPv4') continue;
@@ -176,7 +180,9 @@ export function endpointsFor(info: ServicePortInfo, slices: readonly EndpointSli
         serving: c?.serving ?? true,
         terminating: c?.terminating ?? false,
         zone: ep.zone,
-        pod: ep.targetRef?.kind === 'Pod' ? `${ep.targetRef.namespace ?? info.namespace}/${ep.targetRef.name}` : undefined,
+        pod: ep.targetRef?.kind === 'Pod'
+          ? `${ep.targetRef.namespace ?? info.namespace}/${ep.targetRef.name}`
+          : undefined,
       });
     }
   }
@@ -240,7 +246,10 @@ export function slicesByService(slices: readonly EndpointSlice[]): Map<string, E
 }
 
 /** The whole service map for one node, sorted by service port name. */
-export function buildServiceMap(cluster: Pick<Cluster, 'services' | 'endpointSlices'>, nodeName: string): ProxyServicePort[] {
+export function buildServiceMap(
+  cluster: Pick<Cluster, 'services' | 'endpointSlices'>,
+  nodeName: string,
+): ProxyServicePort[] {
   const slices = slicesByService(cluster.endpointSlices);
   const out: ProxyServicePort[] = [];
   for (const svc of cluster.services) {

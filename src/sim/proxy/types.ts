@@ -25,7 +25,13 @@ export type ProxyVerdict =
   /** DROP: the client times out. */
   | { kind: 'drop'; servicePort?: ServicePortString; reason: string; note?: Note }
   /** userspace mode: the packet is redirected to kube-proxy's own socket, which opens a new connection. */
-  | { kind: 'proxy'; servicePort: ServicePortString; proxyPort: number; endpoint: EndpointInfo | null; attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[] };
+  | {
+      kind: 'proxy';
+      servicePort: ServicePortString;
+      proxyPort: number;
+      endpoint: EndpointInfo | null;
+      attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[];
+    };
 
 export interface ProxyEvaluation {
   verdict: ProxyVerdict;
@@ -37,7 +43,8 @@ export interface ProxyEvaluation {
 export interface EvaluateInput {
   packet: Packet;
   origin: PacketOrigin;
-  /** Whether the destination can answer on this node (e.g. the node's own addresses). Modes know their local addresses. */
+  /** Whether the destination can answer on this node (e.g. the node's own addresses). Modes know
+   *  their local addresses. */
   state: ProxyRuntimeState;
   /** Lets a mode ask whether an endpoint accepts connections (userspace retries dead endpoints). */
   endpointAlive?: (endpoint: EndpointInfo) => boolean;

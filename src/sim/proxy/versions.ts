@@ -43,14 +43,18 @@ export function modeStage(mode: ProxyMode, version: string): ModeStage {
 function nftablesEnabled(version: string, gates: KubeProxySettings['featureGates']): boolean {
   const stage = modeStage('nftables', version);
   // Beta and GA gates default to on; alpha's to off.
-  return stage === 'ga' || stage === 'beta' ? gates?.NFTablesProxyMode !== false : stage === 'alpha' && gates?.NFTablesProxyMode === true;
+  if (stage === 'ga' || stage === 'beta') return gates?.NFTablesProxyMode !== false;
+  return stage === 'alpha' && gates?.NFTablesProxyMode === true;
 }
 
 /**
  * kube-proxy's start-up failure for this mode in this release, in its own words, or null when
  * the mode runs. Before 1.26 the valid modes were joined with "," and included userspace.
  */
-export function proxyModeStartupError(settings: Pick<KubeProxySettings, 'mode' | 'featureGates'>, version: string): string | null {
+export function proxyModeStartupError(
+  settings: Pick<KubeProxySettings, 'mode' | 'featureGates'>,
+  version: string,
+): string | null {
   const v = minorOf(version);
   const valid: string[] = ['iptables', 'ipvs'];
   if (v < 26) valid.push('userspace');
@@ -58,18 +62,27 @@ export function proxyModeStartupError(settings: Pick<KubeProxySettings, 'mode' |
   if (valid.includes(settings.mode)) return null;
   valid.sort();
   const list = v < 26 ? valid.join(',') : valid.join(', ');
-  return `KubeProxyConfiguration.ProxyMode: Invalid value: "${settings.mode}": must be ${list} or blank (blank means the best-available proxy [currently iptables])`;
+  return (
+    `KubeProxyConfiguration.ProxyMode: Invalid value: "${settings.mode}": must be ${list} or blank ` +
+    '(blank means the best-available proxy [currently iptables])'
+  );
 }
 
 /** What kube-proxy logs when it starts in a mode that runs but is on its way out. */
-export function proxyModeStartupWarning(mode: ProxyMode, version: string, nodeName: string): Omit<ClusterEvent, 'seq'> | null {
+export function proxyModeStartupWarning(
+  mode: ProxyMode,
+  version: string,
+  nodeName: string,
+): Omit<ClusterEvent, 'seq'> | null {
   // KEP-5495: from 1.35 kube-proxy logs this at error level and records it on its Node.
   if (mode === 'ipvs' && modeStage('ipvs', version) === 'deprecated') {
     return {
       type: 'Warning',
       reason: 'IPVSDeprecation',
       object: { kind: 'Node', name: nodeName },
-      message: "The ipvs proxier is now deprecated and may be removed in a future release. Please use 'nftables' instead.",
+      message:
+        'The ipvs proxier is now deprecated and may be removed in a future release. ' +
+        "Please use 'nftables' instead.",
       source: 'kube-proxy',
       node: nodeName,
     };

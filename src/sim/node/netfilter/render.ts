@@ -53,7 +53,8 @@ export function renderMatch(m: Match): string {
     case 'recent':
       return m.op === 'set'
         ? `-m recent --name ${m.name} --set`
-        : `-m recent --name ${m.name} --rcheck${m.seconds === undefined ? '' : ` --seconds ${m.seconds}`}${m.reap ? ' --reap' : ''}`;
+        : `-m recent --name ${m.name} --rcheck` +
+            `${m.seconds === undefined ? '' : ` --seconds ${m.seconds}`}${m.reap ? ' --reap' : ''}`;
     case 'nfacct':
       return `-m nfacct --nfacct-name ${m.name}`;
     case 'set':

@@ -59,7 +59,8 @@ export type Match =
   | { kind: 'recent'; name: string; op: 'set' }
   /** `-m nfacct --nfacct-name N`: always matches; counts packets in an accounting object. */
   | { kind: 'nfacct'; name: string }
-  /** `-m set [!] --match-set NAME dst,dst`: an ipset lookup (IPVS mode); flags pick which packet fields form the key. */
+  /** `-m set [!] --match-set NAME dst,dst`: an ipset lookup (IPVS mode); flags pick which packet
+   *  fields form the key. */
   | { kind: 'set'; name: string; flags: ('src' | 'dst')[]; negate?: boolean }
   /** `-m multiport [!] --dports p1,p2` / `--sports`: up to 15 ports (the CNI portmap plugin's entry rules). */
   | { kind: 'multiport'; dir: 'dports' | 'sports'; ports: number[]; negate?: boolean };

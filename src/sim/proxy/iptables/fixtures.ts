@@ -58,7 +58,11 @@ export function testProxySettings(over: Partial<KubeProxySettings> = {}): KubePr
   return { ...defaultLabSettings().kubeProxy, clusterCIDR: '10.0.0.0/8', ...over };
 }
 
-export function testCluster(services: Service[], slices: EndpointSlice[], settings: Partial<LabSettings> = {}): Cluster {
+export function testCluster(
+  services: Service[],
+  slices: EndpointSlice[],
+  settings: Partial<LabSettings> = {},
+): Cluster {
   const c = emptyCluster({ ...defaultLabSettings(), podCIDR: '10.0.0.0/8', ...settings });
   c.services = services;
   c.endpointSlices = slices;
@@ -191,7 +195,8 @@ function overallObjects(): { services: Service[]; slices: EndpointSlice[] } {
 }
 
 
-/** One of kube-proxy's own test vectors: its objects, the settings of its fake proxier, and the golden restore payload. */
+/** One of kube-proxy's own test vectors: its objects, the settings of its fake proxier, and the
+ *  golden restore payload. */
 export interface KubeProxyVector {
   title: string;
   golden: string;

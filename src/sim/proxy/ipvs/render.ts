@@ -28,9 +28,11 @@ export function virtualServerLine(vs: IpvsVirtualServer): string {
   return `${vs.protocol.padEnd(4)} ${vs.address}:${vs.port} ${vs.scheduler}${flags}`;
 }
 
-/** The real-server line: "  -> " + address:port padded to 28, forward method to 7, weight to 6, ActiveConn to 10, then InActConn. */
+/** The real-server line: "  -> " + address:port padded to 28, forward method to 7, weight to 6,
+ *  ActiveConn to 10, then InActConn. */
 export function realServerLine(addr: string, forward: string, weight: number, c: ConnCounts): string {
-  return `  -> ${addr.padEnd(28)} ${forward.padEnd(7)} ${String(weight).padEnd(6)} ${String(c.active).padEnd(10)} ${c.inactive}`;
+  const counts = `${String(weight).padEnd(6)} ${String(c.active).padEnd(10)} ${c.inactive}`;
+  return `  -> ${addr.padEnd(28)} ${forward.padEnd(7)} ${counts}`;
 }
 
 export function renderIpvsadm(args: {
@@ -86,11 +88,19 @@ export function ipsetRestoreText(sets: readonly Ipset[]): string {
  * `ipset list`. Members are listed sorted (the kernel lists a hash set in its hash order, which
  * depends on the random initval); "Size in memory" is an estimate.
  */
-export function renderIpsetList(args: { id: string; nodeName: string; sets: readonly Ipset[]; references: (set: string) => number }): RenderedArtifact {
+export function renderIpsetList(args: {
+  id: string;
+  nodeName: string;
+  sets: readonly Ipset[];
+  references: (set: string) => number;
+}): RenderedArtifact {
   const lines: RenderedLine[] = [];
   args.sets.forEach((s, i) => {
     if (i > 0) lines.push({ text: '' });
-    const header = s.type === 'bitmap:port' ? ipsetCreateOptions(s) : `${ipsetCreateOptions(s)} bucketsize 12 initval ${initval(args.nodeName, s.name)}`;
+    const header =
+      s.type === 'bitmap:port'
+        ? ipsetCreateOptions(s)
+        : `${ipsetCreateOptions(s)} bucketsize 12 initval ${initval(args.nodeName, s.name)}`;
     const size = s.type === 'bitmap:port' ? 532552 : s.entries.length === 0 ? 216 : 280 + 64 * s.entries.length;
     lines.push(
       { text: `Name: ${s.name}`, ref: `ipset:${s.name}` },
@@ -114,7 +124,11 @@ function dummyMac(nodeName: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-export function renderKubeIpvs0(args: { id: string; nodeName: string; addresses: readonly string[] }): RenderedArtifact {
+export function renderKubeIpvs0(args: {
+  id: string;
+  nodeName: string;
+  addresses: readonly string[];
+}): RenderedArtifact {
   // A dummy device never comes up (state DOWN) and does not ARP; the addresses still make the
   // kernel treat packets to them as local, which is all IPVS needs.
   const lines: RenderedLine[] = [

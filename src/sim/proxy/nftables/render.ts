@@ -60,7 +60,8 @@ function renderStmt(s: NftStmt): string {
     case 'markUnset':
       return `meta mark & ${mark32(s.mask)} == ${mark32(0)}`;
     case 'vmap':
-      return `${s.key === 'daddr-proto-dport' ? 'ip daddr . meta l4proto . th dport' : 'meta l4proto . th dport'} vmap @${s.map}`;
+      return `${s.key === 'daddr-proto-dport' ? 'ip daddr . meta l4proto . th dport' : 'meta l4proto . th dport'}` +
+        ` vmap @${s.map}`;
     case 'numgen':
       return `numgen random mod ${s.chains.length} vmap { ${s.chains.map((c, i) => `${i} : goto ${c}`).join(', ')} }`;
     case 'setMark':
@@ -182,7 +183,10 @@ export function priorityText(type: 'nat' | 'filter', hook: string, p: number): s
 
 function renderChain(c: NftChain, out: RenderedLine[]): void {
   out.push({ text: `\tchain ${c.name} {`, ref: nftChainRef(c.name) });
-  if (c.base) out.push({ text: `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${priorityText(c.base.type, c.base.hook, c.base.priority)}; policy accept;` });
+  if (c.base) {
+    const priority = priorityText(c.base.type, c.base.hook, c.base.priority);
+    out.push({ text: `\t\ttype ${c.base.type} hook ${c.base.hook} priority ${priority}; policy accept;` });
+  }
   if (c.comment) out.push({ text: `\t\tcomment "${c.comment}"` });
   for (const r of c.rules) out.push({ text: `\t\t${renderNftRule(r)}`, ref: r.id });
   out.push({ text: '\t}' });

@@ -65,7 +65,13 @@ export function updateService(args: {
 export type NextEndpoint = { ok: true; endpoint: string; viaAffinity: boolean } | { ok: false; error: string };
 
 /** NextEndpoint: affinity first (unless reset), then strict round robin over the shuffled list. */
-export function nextEndpoint(args: { states: BalancerStates; service: string; clientIP: string; now: number; sessionAffinityReset: boolean }): NextEndpoint {
+export function nextEndpoint(args: {
+  states: BalancerStates;
+  service: string;
+  clientIP: string;
+  now: number;
+  sessionAffinityReset: boolean;
+}): NextEndpoint {
   const st = args.states[args.service];
   if (!st) return { ok: false, error: ErrMissingServiceEntry };
   if (st.endpoints.length === 0) return { ok: false, error: ErrMissingEndpoints };
