@@ -678,9 +678,13 @@ function lowerBoundFrom(list: readonly Chain[], from: number, name: string): num
 
 /** Inserts each item into a name-sorted copy of `list` (few items: a splice each). */
 function insertSorted<T>(list: readonly T[], items: readonly T[], key: (x: T) => string): T[] {
-  const out = list.slice();
-  for (const it of items) out.splice(lowerBound(out, key(it), key), 0, it);
-  return out;
+  return insertSortedInPlace(list.slice(), items, key);
+}
+
+/** Inserts each item into the name-sorted `list` itself (a copy the caller owns). */
+function insertSortedInPlace<T>(list: T[], items: readonly T[], key: (x: T) => string): T[] {
+  for (const it of items) list.splice(lowerBound(list, key(it), key), 0, it);
+  return list;
 }
 
 const chainKey = (c: Chain) => c.name;
@@ -963,8 +967,9 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     return withReason(compileIptables(input), 'large-cluster mode changed');
   }
   const swap = swapServiceRules(ctx, prev, changed, newPorts);
-  const ports = insertSorted(removeSorted(prev.ports, swap.removedPorts, portKey), swap.added, portKey);
-  const serviceChains = insertSorted(
+  // removeSorted copies; the insertions go into that copy.
+  const ports = insertSortedInPlace(removeSorted(prev.ports, swap.removedPorts, portKey), swap.added, portKey);
+  const serviceChains = insertSortedInPlace(
     removeSorted(prev.serviceChains, swap.removedChains, chainKey),
     swap.addedChains,
     chainKey,
