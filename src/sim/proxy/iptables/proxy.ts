@@ -6,7 +6,7 @@ import { findLine, lazyArtifact, type ArtifactRef } from '../../artifact';
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRulesetLines } from '../../node/netfilter/render';
+import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
@@ -54,8 +54,9 @@ function firstComment(rule: Rule | undefined): string | undefined {
   return m?.kind === 'comment' ? m.text : undefined;
 }
 
-/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
-export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
+/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.
+ *  `kept`: the node's rule lines from earlier renders of its iptables-save (new ones are added). */
+export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, kept?: RuleLines): NodeProxy {
   const node = a.node;
   // The node's whole ruleset and its index, built when the first packet is walked through this node
   // or its iptables-save is opened (a trace crosses few of the nodes).
@@ -66,7 +67,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   const ownersOf = () => (owners ??= ruleOwners(a));
   const saveTitle = `iptables-save (${node.name})`;
   const saveHead = { id: iptablesSaveId(node.name), kind: 'iptables-save' as const, title: saveTitle };
-  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset()));
+  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset(), kept));
   const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
   const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
     renderRulesetLines(a.lastSync.payload),
