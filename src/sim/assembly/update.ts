@@ -157,6 +157,11 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   if (!same(cluster, prev.reconcile.state.cluster, GATEWAY_INPUTS)) {
     gateways = compileGateways(cluster);
     for (const d of syncGateways(prev.gatewayControllers, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
+  } else {
+    // Nothing the controller reads changed: the status it wrote stands, on the edited cluster.
+    const g = gateways.cluster;
+    const written = { gatewayClasses: g.gatewayClasses, gateways: g.gateways, httpRoutes: g.httpRoutes };
+    gateways = { ...gateways, cluster: { ...cluster, ...written } };
   }
 
   const rec = { cluster, problems: [...state.problems], state };
