@@ -100,6 +100,12 @@ export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'clus
   return out;
 }
 
+/** The timeline's last seq. Events are appended in seq order (the control plane's log, then each
+ *  component's, numbered on), so it is the last event's: no scan over a session's whole log. */
+export function lastSeq(events: readonly ClusterEvent[]): number {
+  return events.length ? events[events.length - 1]!.seq : 0;
+}
+
 export function buildLab(input: LabInput): Lab {
   const addons = addonObjects(input.settings, input.objects);
   const settings: LabSettings = { ...input.settings, ingress: addons.addons };
@@ -121,7 +127,7 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
 
   const kubeProxy: Record<string, KubeProxyNode> = {};
   const events: ClusterEvent[] = [...cluster.events];
-  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  let seq = lastSeq(events);
   for (const n of cluster.nodes) {
     const k = startKubeProxy({ cluster, nodeName: n.metadata.name });
     kubeProxy[n.metadata.name] = k;

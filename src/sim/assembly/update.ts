@@ -16,7 +16,7 @@ import { portmapNodesTouched } from '../cni/portmap';
 import { buildLabDns } from './dns-port';
 import { compileGateways, syncGateways } from '../gateway/controller';
 import { buildIngressPorts } from './ingress-port';
-import { buildLab, labOf, publicIngressRecords, type Lab } from './lab';
+import { buildLab, labOf, lastSeq, publicIngressRecords, type Lab } from './lab';
 
 /** What one update recompiled, per component (for the event log's reader and for tests). */
 export interface LabUpdateInfo {
@@ -97,7 +97,7 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   const cluster = state.cluster;
   const was = prev.cluster;
   const events: ClusterEvent[] = [...prev.events];
-  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  let seq = lastSeq(events);
   const prevState = prev.reconcile.state;
   const continued = state.events.length >= prevState.events.length && state.events[0] === prevState.events[0];
   for (const e of continued ? state.events.slice(prevState.events.length) : state.events) events.push({ ...e, seq: ++seq });
