@@ -25,7 +25,7 @@ import {
 } from '../servicemap';
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
-import { computeProbability, endpointChainName, serviceChainNames } from './names';
+import { computeProbability, endpointChainName, serviceChainNames, type ServiceChainNames } from './names';
 
 /** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
@@ -57,6 +57,11 @@ export interface ServicePortRules {
   nat: { services: Rule[]; nodePorts: Rule[] };
   /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
   chains: Chain[];
+  /** The chain names, kept with the service port as upstream keeps them in its servicePortInfo and
+   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them). */
+  names: ServiceChainNames;
+  /** KUBE-SEP- chain name per endpoint ("ip:port"). */
+  sepNames: ReadonlyMap<string, string>;
 }
 
 export interface IptablesArtifact {
@@ -246,12 +251,14 @@ function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: 
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop), section by section
- *  as upstream writes them: capture each address the Service answers on, then the per-service chains. */
-function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+ *  as upstream writes them: capture each address the Service answers on, then the per-service chains.
+ *  `was`: the same service port's rules from the last sync, whose chain names are kept. */
+function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): ServicePortRules {
   const { info, hasAnyEndpoints: hasEndpoints } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
-  const plan = servicePortPlan(sp, serviceChainNames(spn, proto));
+  const kept = was && was.port.info.name === spn && ipProto(was.port.info.protocol) === proto ? was : undefined;
+  const plan = servicePortPlan(sp, kept?.names ?? serviceChainNames(spn, proto));
   const noEndpoints = `${spn} has no endpoints`;
   const noLocal = `${spn} has no local endpoints`;
   const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
@@ -267,6 +274,8 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
       filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
       nat: { services: [], nodePorts: [] },
       chains: [],
+      names: plan.names,
+      sepNames: new Map(),
     },
     internalFilter,
     externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
@@ -285,7 +294,7 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const declared: string[] = [];
   if (plan.usesExternalTrafficChain) declared.push(externalTrafficChain(w));
   if (plan.usesFWChain) declared.push(firewallChain(w));
-  const seps = endpointChainNames(w);
+  const seps = endpointChainNames(w, kept?.sepNames);
   if (plan.usesClusterPolicyChain) {
     declared.push(plan.names.svc);
     writeServiceToEndpointRules(w, seps, plan.names.svc, sp.clusterEndpoints);
@@ -478,11 +487,14 @@ interface EndpointChains {
   jump: (ep: EndpointInfo) => Target;
 }
 
-function endpointChainNames(w: ServicePortWriter): EndpointChains {
-  const sepNames = new Map<string, string>();
+function endpointChainNames(w: ServicePortWriter, kept: ReadonlyMap<string, string> | undefined): EndpointChains {
+  const sepNames = w.out.sepNames as Map<string, string>;
   const name = (ep: EndpointInfo) => {
     let n = sepNames.get(ep.endpoint);
-    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(w.spn, w.proto, ep.endpoint)));
+    if (n === undefined) {
+      n = kept?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
+      sepNames.set(ep.endpoint, n);
+    }
     return n;
   };
   const sepJumps = new Map<string, Target>();
@@ -939,8 +951,8 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
       if (perService.delete(key)) topLevelChanged = true;
       continue;
     }
-    const rules = p.map((sp) => serviceRules(ctx, sp));
     const old = prev.perService.get(key);
+    const rules = p.map((sp) => serviceRules(ctx, sp, old?.find((r) => r.port.info.name === sp.info.name)));
     // An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects,
     // so the top-level chains can be reused as a whole.
     if (old && old.length === rules.length && rules.every((r, i) => sameTopLevel(old[i]!, r))) {

@@ -3,22 +3,8 @@
 
 import { sha256Base32 } from '../../util/hash';
 
-// Chain names are a pure function of their text; every partial sync on every node names the changed
-// Services' chains again (upstream hashes them in newServiceInfo/newEndpointInfo for each change
-// tracked), so the lab keeps the names it already computed instead of running sha256 again. Bounded:
-// at the limit the memo starts over (a name computed twice is the same name).
-const MEMO_LIMIT = 1 << 16;
-const memo = new Map<string, string>();
-
 /** The first 16 characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
-function hash16(text: string): string {
-  let h = memo.get(text);
-  if (h === undefined) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(text, (h = sha256Base32(text, 16)));
-  }
-  return h;
-}
+const hash16 = (text: string): string => sha256Base32(text, 16);
 
 /** portProtoHash: 16 base32 characters of sha256(servicePortName + lower-case protocol). */
 export function portProtoHash(servicePortName: string, protocol: string): string {
