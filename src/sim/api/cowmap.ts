@@ -13,14 +13,18 @@ function shardOf(k: string): number {
 }
 
 export class CowMap<V> {
-  private readonly shards: (Map<string, V> | undefined)[];
-  private readonly owned: Uint8Array;
+  private shards: (Map<string, V> | undefined)[];
+  /** The shards this map may write in place; null while it shares its shard list with a fork. */
+  private owned: Uint8Array | null;
   private count: number;
 
   constructor(from?: CowMap<V>) {
-    this.shards = from ? from.shards.slice() : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
-    this.owned = new Uint8Array(SHARDS);
+    this.shards = from ? from.shards : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
+    this.owned = from ? null : new Uint8Array(SHARDS);
     this.count = from ? from.count : 0;
+    // A fork shares everything until a write: then the writer (either side) copies the shard list
+    // and the shard it changes. Most forks of a store see no write to most of its kinds.
+    if (from) from.owned = null;
   }
 
   fork(): CowMap<V> {
@@ -40,6 +44,10 @@ export class CowMap<V> {
   }
 
   private writable(i: number): Map<string, V> {
+    if (!this.owned) {
+      this.shards = this.shards.slice();
+      this.owned = new Uint8Array(SHARDS);
+    }
     let m = this.shards[i];
     if (!m || !this.owned[i]) {
       m = new Map(m);
