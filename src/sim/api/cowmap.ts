@@ -15,10 +15,16 @@ function shardOf(k: string): number {
 export class CowMap<V> {
   private readonly shards: (Map<string, V> | undefined)[];
   private readonly owned: Uint8Array;
+  /**
+   * Each shard's values as an array, built on the first `toArray` after a write to the shard and
+   * shared with forks: listing 50,000 pods after one pod changed rebuilds one shard's array.
+   */
+  private readonly arrays: (V[] | undefined)[];
   private count: number;
 
   constructor(from?: CowMap<V>) {
     this.shards = from ? from.shards.slice() : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
+    this.arrays = from ? from.arrays.slice() : new Array<V[] | undefined>(SHARDS).fill(undefined);
     this.owned = new Uint8Array(SHARDS);
     this.count = from ? from.count : 0;
   }
@@ -40,6 +46,7 @@ export class CowMap<V> {
   }
 
   private writable(i: number): Map<string, V> {
+    this.arrays[i] = undefined;
     let m = this.shards[i];
     if (!m || !this.owned[i]) {
       m = new Map(m);
@@ -76,8 +83,17 @@ export class CowMap<V> {
   }
 
   toArray(): V[] {
-    const out: V[] = [];
-    for (const m of this.shards) if (m) for (const v of m.values()) out.push(v);
-    return out;
+    const parts: V[][] = [];
+    for (let i = 0; i < SHARDS; i++) {
+      const m = this.shards[i];
+      if (!m || m.size === 0) continue;
+      let a = this.arrays[i];
+      if (!a) {
+        a = [...m.values()];
+        this.arrays[i] = a;
+      }
+      parts.push(a);
+    }
+    return ([] as V[]).concat(...parts);
   }
 }

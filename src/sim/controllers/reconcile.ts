@@ -467,8 +467,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     }
   }
   drain(ctx);
-  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
-  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const events = appendEvents(prev.events, ctx);
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return {
     settings: prev.settings,
@@ -511,8 +510,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   }
   for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
   drain(ctx);
-  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
-  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const events = appendEvents(prev.events, ctx);
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
 }
@@ -522,6 +520,12 @@ export function resync(prev: ReconcileState): ReconcileState {
 /** The Cluster view of a store; lists of kinds the store did not touch since its fork are reused from `prev`. */
 function lastSeq(events: readonly ClusterEvent[]): number {
   return events.length ? events[events.length - 1]!.seq : 0;
+}
+
+/** The events so far and this run's, numbered on. One copy of the log (concat), not a spread per element. */
+function appendEvents(prev: readonly ClusterEvent[], ctx: Ctx): ClusterEvent[] {
+  const base = lastSeq(prev);
+  return prev.concat(ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 })));
 }
 
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
@@ -534,11 +538,11 @@ function buildCluster(store: ObjectStore, settings: LabSettings, events: Cluster
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: [...list<Namespace>(
-      'Namespace',
-      prev?.namespaces,
-    )].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
-    nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
+    // Sorted lists of kinds the change did not touch are the previous (already sorted) ones.
+    namespaces: prev && !store.dirtyKinds.has('Namespace')
+      ? prev.namespaces
+      : store.list<Namespace>('Namespace').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    nodes: prev && !store.dirtyKinds.has('Node') ? prev.nodes : sortedNodes(store.list<Node>('Node')),
     pods: list<Pod>('Pod', prev?.pods),
     deployments: list<Deployment>('Deployment', prev?.deployments),
     replicaSets: list<ReplicaSet>('ReplicaSet', prev?.replicaSets),
