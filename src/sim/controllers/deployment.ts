@@ -55,7 +55,7 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
 }
 
 function computeHash(template: PodTemplateSpec, collisionCount: number): string {
-  const h = fnv1a32(canonical(template) + (collisionCount ? String(collisionCount) : ''));
+  const h = fnv1a32(canonicalTemplate(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
@@ -130,6 +130,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
       template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
     },
   };
+  sameStrippedAs(rs.spec.template, d.spec.template);
   ctx.store.put(rs);
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
 }
@@ -160,15 +161,40 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
 // canonical form is computed once: a full reconcile compares every Deployment with its ReplicaSets.
 const strippedCache = new WeakMap<PodTemplateSpec, string>();
 
+const canonicalCache = new WeakMap<PodTemplateSpec, string>();
+
+function canonicalTemplate(t: PodTemplateSpec): string {
+  let s = canonicalCache.get(t);
+  if (s === undefined) {
+    s = canonical(t);
+    canonicalCache.set(t, s);
+  }
+  return s;
+}
+
 function stripHash(t: PodTemplateSpec): string {
   let s = strippedCache.get(t);
   if (s === undefined) {
-    const labels = { ...t.metadata?.labels };
-    delete labels['pod-template-hash'];
-    s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    const given = t.metadata?.labels;
+    if (given && given['pod-template-hash'] === undefined) {
+      // Nothing to strip: the same text as the template's own canonical form (the pod-template-hash input).
+      s = canonicalTemplate(t);
+    } else {
+      const labels = { ...given };
+      delete labels['pod-template-hash'];
+      s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    }
     strippedCache.set(t, s);
   }
   return s;
+}
+
+/**
+ * The template of a ReplicaSet made from `from` differs only by the pod-template-hash label, so its
+ * stripped form is `from`'s (recorded here rather than computed again).
+ */
+function sameStrippedAs(t: PodTemplateSpec, from: PodTemplateSpec): void {
+  strippedCache.set(t, stripHash(from));
 }
 
 function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {

@@ -380,7 +380,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   ctx.preserve = false;
-  const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
+  const events = numbered(ctx, 0);
   const cluster = buildCluster(store, settings, events, undefined);
   const state: ReconcileState = {
     settings,
@@ -558,8 +558,17 @@ function lastSeq(events: readonly ClusterEvent[]): number {
 
 /** The events so far and this run's, numbered on. One copy of the log (concat), not a spread per element. */
 function appendEvents(prev: readonly ClusterEvent[], ctx: Ctx): ClusterEvent[] {
-  const base = lastSeq(prev);
-  return prev.concat(ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 })));
+  return prev.concat(numbered(ctx, lastSeq(prev)));
+}
+
+/**
+ * This run's events numbered from `base + 1`. The recorder's events are objects this run made and
+ * nothing else holds, so the number is stamped on them (it lands last, as a copy would put it).
+ */
+function numbered(ctx: Ctx, base: number): ClusterEvent[] {
+  const out = ctx.events as ClusterEvent[];
+  for (let n = 0; n < out.length; n++) out[n]!.seq = base + n + 1;
+  return out;
 }
 
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
