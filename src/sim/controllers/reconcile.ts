@@ -124,11 +124,11 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
       const n = (cur && ownerKeyOf(cur)) || undefined;
       if (o) ctx.index.podsByOwner.remove(o, key);
       if (n) ctx.index.podsByOwner.add(n, key);
-      enqueue(ctx, 'replicaset', key);
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'replicaset', key);
       return;
     }
     case 'Deployment':
-      enqueue(ctx, 'deployment', key);
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'deployment', key);
       return;
     case 'DaemonSet':
       enqueue(ctx, 'daemonset', key);
@@ -149,6 +149,16 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
     default:
       return;
   }
+}
+
+/**
+ * A write that kept spec and metadata (the same objects): the controller's own status update. It
+ * does not wake that controller again (its sync reads spec, metadata and pods, none of which
+ * changed), as the kubelet is not woken by its own pod status writes; anything else that changes
+ * what the sync reads enqueues the key itself.
+ */
+function ownStatusWrite(old: AnyObject | undefined, cur: AnyObject | undefined): boolean {
+  return !!old && !!cur && old.metadata === cur.metadata && old['spec'] === cur['spec'];
 }
 
 /**
