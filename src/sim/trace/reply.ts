@@ -11,7 +11,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Protocol, Service } from '../api/types';
 import type { Cluster } from '../cluster';
-import { routeFrom as nodeRouteFrom } from '../node/routes';
+import { routeFrom as nodeRouteFrom, type RoutedPacket } from '../node/routes';
 import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
@@ -52,8 +52,9 @@ export class Connections {
   readonly segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
   private lb: ConntrackTables | null = null;
-  /** Per node, the reply tuples of every connection whose first packet the node's hooks saw. */
-  private readonly seen = new Map<string, Set<string>>();
+  /** The reply tuple of every connection whose first packet a node's hooks saw, with that node
+   *  (a handful per request: a list compared field by field, no key text). */
+  private readonly seen: SeenReply[] = [];
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
     this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
@@ -79,15 +80,18 @@ export class Connections {
   forwarded(node: string, p: Tuple): void {
     const seg = this.current;
     if (!seg) return;
-    let seen = this.seen.get(node);
-    if (!seen) this.seen.set(node, (seen = new Set()));
-    seen.add(replyKey(seg.protocol, reverse(p)));
+    this.seen.push({ node, protocol: seg.protocol, src: p.dst, srcPort: p.dstPort, dst: p.src, dstPort: p.srcPort });
   }
 
   /** Whether `node`'s conntrack has the connection this reply belongs to: the node saw its first
    *  packet. A reply it does not know is INVALID there (nf_conntrack has no entry to match it). */
   knows(node: string, p: Tuple, protocol: Protocol): boolean {
-    return !!this.seen.get(node)?.has(replyKey(protocol, p)) || !!this.ct.lookupReply(node, p, protocol);
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i++) {
+      const s = seen[i]!;
+      if (s.node === node && s.protocol === protocol && sameTuple(s, p)) return true;
+    }
+    return !!this.ct.lookupReply(node, p, protocol);
   }
 
   /** A load balancer that forwards (keeping the client's address) rewrote the destination. */
@@ -108,8 +112,10 @@ export class Connections {
 
 }
 
-function replyKey(protocol: Protocol, p: Tuple): string {
-  return `${protocol} ${p.src}:${p.srcPort} ${p.dst}:${p.dstPort}`;
+/** A reply a node expects: the node saw the connection's first packet. */
+interface SeenReply extends Tuple {
+  node: string;
+  protocol: Protocol;
 }
 
 function tuple(p: Tuple): Tuple {
@@ -145,6 +151,8 @@ export interface ReplyContext {
 }
 
 export type ReplyOutcome = { delivered: true } | { delivered: false; fault: Fault };
+
+const DELIVERED: ReplyOutcome = { delivered: true };
 
 /** Where a node sends a packet for `dst`, as its routing table has it. */
 type Next =
@@ -182,6 +190,21 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
  */
 function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
   const r = nodeRouteFrom(ctx.cluster, node, dst);
+  if (r && !ctx.record) {
+    // Without a ref the answer is a function of the route lookup alone: one per lookup (batch runs
+    // route the same few replies again and again).
+    let routed = unrecordedRoutes.get(r);
+    if (!routed) unrecordedRoutes.set(r, (routed = nextOf(ctx, node, dst, r)));
+    return routed;
+  }
+  return nextOf(ctx, node, dst, r);
+}
+
+/** Where batch runs' replies go, by route lookup. A lookup is one per cluster, node and destination
+ *  (src/sim/node/routes.ts), and what follows from it reads only that cluster's addresses. */
+const unrecordedRoutes = new WeakMap<RoutedPacket, Routed>();
+
+function nextOf(ctx: ReplyContext, node: string, dst: string, r: RoutedPacket | null): Routed {
   const refs = r && ctx.record ? [r.table.refOf(r.route)] : NO_REFS;
   const n = r?.next;
   if (n?.kind === 'blackhole') return { kind: 'blackhole', refs };
@@ -239,7 +262,7 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
       const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
       if (!end.delivered) return end;
     }
-    return { delivered: true };
+    return DELIVERED;
   }
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
@@ -261,7 +284,7 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
     recorded.push(hops);
   }
   for (const hops of recorded.reverse()) for (const h of hops) ctx.hop(h);
-  return { delivered: true };
+  return DELIVERED;
 }
 
 function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last: boolean): ReplyOutcome {
@@ -269,8 +292,7 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   let p = reverse(seg.delivered!);
   const crossed: string[] = [];
   const startNode = server.kind === 'pod' || server.kind === 'host' ? server.node : null;
-  const firstEdge = server.kind === 'pod' ? `node:${server.node}` : undefined;
-  respondHop(ctx, seg, last ? answer : null, p, firstEdge);
+  respondHop(ctx, seg, last ? answer : null, p);
   if (server.kind === 'lb') return arrive(ctx, seg, { kind: 'out', address: p.dst }, p, server.place, crossed, answer);
   // A pod answering itself (a self-connection nothing translated) never leaves its namespace.
   if (server.kind === 'pod' && p.dst === server.ip) {
@@ -361,11 +383,12 @@ function invalidDropped(
   return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
 }
 
-function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple, edgeTo?: string): void {
+function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple): void {
   if (!ctx.record) return;
   const server = seg.server!;
   const before = view(p, seg.protocol);
-  const edge = edgeTo ? { from: server.place.id, to: edgeTo } : undefined;
+  // A pod's answer leaves through its node.
+  const edge = server.kind === 'pod' ? { from: server.place.id, to: `node:${server.node}` } : undefined;
   const who = partyName(server);
   if (answer) {
     const params = { server: who, status: answer.status, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
@@ -487,18 +510,22 @@ function arrive(
     }
   }
   if (!reached(client, at)) return lost(ctx, seg, p, from, crossed);
-  const expected = reverse(seg.first);
-  const got = addr(p.src, p.srcPort);
-  const params = { client: seg.clientName, from: got, expected: addr(expected.src, expected.srcPort) };
-  const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
-  if (sameTuple(p, expected)) {
+  const accepted = isReplyTo(p, seg.first);
+  if (ctx.record) {
+    const expected = reverse(seg.first);
+    const got = addr(p.src, p.srcPort);
+    const params = { client: seg.clientName, from: got, expected: addr(expected.src, expected.srcPort) };
+    const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
     const before = view(p, seg.protocol);
-    if (ctx.record) ctx.hop({ place: client.place, action: 'deliver', before, key: 'hop.reply.deliver', params, edge });
-    return { delivered: true };
+    if (accepted) ctx.hop({ place: client.place, action: 'deliver', before, key: 'hop.reply.deliver', params, edge });
+    else ctx.hop({ place: client.place, action: 'reject', before, key: 'hop.reply.stray', params, edge });
   }
-  const before = view(p, seg.protocol);
-  if (ctx.record) ctx.hop({ place: client.place, action: 'reject', before, key: 'hop.reply.stray', params, edge });
-  return { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
+  return accepted ? DELIVERED : { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
+}
+
+/** Whether `p` answers `first`: from where `first` went, to where it came from. */
+function isReplyTo(p: Tuple, first: Tuple): boolean {
+  return p.src === first.dst && p.srcPort === first.dstPort && p.dst === first.src && p.dstPort === first.srcPort;
 }
 
 function placeOfLb(id: string, address: string): HopPlace {
