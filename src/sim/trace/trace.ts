@@ -16,7 +16,8 @@ import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
 import type { TraceResult } from './types';
 import type { Party } from './reply';
-import { podParty, unreachable, Walk, type Ended, type HttpContext, type TraceOptions, type TraceSession } from './walk';
+import { podParty, unreachable, Walk } from './walk';
+import type { Ended, HttpContext, TraceOptions, TraceSession } from './walk';
 
 export { parseConnect, parseSource, parseUrl } from './request';
 export type { ConnectTarget, TraceRequest, TraceSource } from './request';
@@ -31,7 +32,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     outcome: end.outcome,
     status: end.status,
     service: end.service ?? null,
-    services: [...w.services],
+    services: w.services,
     backendPod: end.backendPod ?? null,
     backend: end.backend ?? null,
     responseHeaders: end.responseHeaders ?? {},

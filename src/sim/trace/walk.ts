@@ -87,7 +87,8 @@ export class Walk {
   readonly recordHops: boolean;
   /** The connections the request opened and the conntrack entries they left (reply.ts). */
   readonly conns = new Connections();
-  private readonly ingressRand: SeededRandom;
+  /** The ingress controllers' draws, resumed from the session when a controller first draws. */
+  private ingressRand: SeededRandom | null = null;
 
   constructor(
     readonly lab: LabPorts,
@@ -95,12 +96,11 @@ export class Walk {
     opts: TraceOptions = {},
   ) {
     this.net = networkIndexOf(lab);
-    this.ingressRand = new SeededRandom(session.ingress.rand);
     this.recordHops = opts.recordHops ?? true;
   }
 
   finish() {
-    this.session.ingress.rand = this.ingressRand.state();
+    if (this.ingressRand) this.session.ingress.rand = this.ingressRand.state();
   }
 
   /** The packets passed through Service `key` ("ns/name"); a repeat of the last one is the same pass. */
@@ -111,6 +111,7 @@ export class Walk {
   }
 
   ingressRuntime(): IngressRuntime {
+    this.ingressRand ??= new SeededRandom(this.session.ingress.rand);
     return { perController: this.session.ingress.perController, rand: this.ingressRand };
   }
 
@@ -176,11 +177,25 @@ class WalkReply implements ReplyContext {
 }
 
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
-export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
+export function podParty(pod: Pod, place?: HopPlace): Party {
+  if (place !== undefined && place !== podPlace(pod)) return newPodParty(pod, place);
+  let party = podParties.get(pod);
+  if (!party) podParties.set(pod, (party = newPodParty(pod, podPlace(pod))));
+  return party;
+}
+
+function newPodParty(pod: Pod, place: HopPlace): Party {
   const node = pod.spec.nodeName ?? '';
   if (pod.spec.hostNetwork) return { kind: 'host', place, node };
   return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
 }
+
+// A pod's key, place and party are functions of the pod object, and pods are immutable once a lab
+// is built: each is made once per pod (a batch run meets the same few pods at every request).
+// They are shared by every hop and trace that names the pod, so nothing may change them.
+const podKeys = new WeakMap<Pod, string>();
+const podPlaces = new WeakMap<Pod, HopPlace>();
+const podParties = new WeakMap<Pod, Party>();
 
 /**
  * The answer is a packet too: walked back from `server` through the nodes it crosses and their
@@ -252,7 +267,9 @@ export function unreachable(fault: Fault): Ended {
 }
 
 export function podKey(p: Pod): string {
-  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
+  let key = podKeys.get(p);
+  if (key === undefined) podKeys.set(p, (key = `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`));
+  return key;
 }
 
 export function svcKey(s: Service): string {
@@ -264,7 +281,12 @@ export function nodePlace(node: string, iface?: string): HopPlace {
 }
 
 export function podPlace(pod: Pod): HopPlace {
-  return { kind: 'pod', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '' };
+  let place = podPlaces.get(pod);
+  if (!place) {
+    const key = podKey(pod);
+    podPlaces.set(pod, (place = { kind: 'pod', id: `pod:${key}`, pod: key, node: pod.spec.nodeName ?? '' }));
+  }
+  return place;
 }
 
 /** The HTTP request as a hop shows it beside the packet. */
