@@ -204,15 +204,17 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
     service: http.service,
     backendPod: podKey(pod),
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
-    responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
+    responseHeaders: applyResponseOps(
+      echo ? { ...echo.headers, ...http.responseHeaders } : { ...http.responseHeaders },
+      http.responseOps,
+    ),
   });
 }
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */
 function backendHeaders(http: HttpContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headerValue(http.headers, 'host') === undefined) out.Host = http.host;
-  return { ...out, ...http.headers };
+  if (headerValue(http.headers, 'host') !== undefined) return { ...http.headers };
+  return { Host: http.host, ...http.headers };
 }
 
 /** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */

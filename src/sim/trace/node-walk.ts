@@ -107,21 +107,33 @@ function cutAtNat(steps: RuleStep[]): NatCut {
   return { pre, post, beforeSnat };
 }
 
-/** What every verdict's hops share: the node, its evaluation, the packet as it arrived. */
-interface Evaluated {
-  w: Walk;
-  node: string;
-  proxy: NodeProxy;
-  pkt: Packet;
-  ev: ProxyEvaluation;
-  http: HttpContext;
-  place: HopPlace;
-  before: PacketView;
+/**
+ * What every verdict's hops share: the node, its evaluation and verdict, the packet as it arrived.
+ * The hops' place and packet view are made when a hop is recorded (a batch run records none).
+ */
+class Evaluated<V extends ProxyVerdict = ProxyVerdict> {
+  readonly node: string;
+  readonly pkt: Packet;
+  constructor(
+    readonly w: Walk,
+    on: OnNode,
+    readonly proxy: NodeProxy,
+    readonly ev: ProxyEvaluation,
+    readonly http: HttpContext,
+    readonly v: V,
+  ) {
+    this.node = on.node;
+    this.pkt = on.pkt;
+  }
+  get place(): HopPlace {
+    return nodePlace(this.node);
+  }
+  get before(): PacketView {
+    return view(this.pkt, httpViewOf(this.http));
+  }
 }
 
-interface Verdict<K extends ProxyVerdict['kind']> extends Evaluated {
-  v: Extract<ProxyVerdict, { kind: K }>;
-}
+type Verdict<K extends ProxyVerdict['kind']> = Evaluated<Extract<ProxyVerdict, { kind: K }>>;
 
 /** A hop the whole walk of the node's hooks decided: every rule that matched is a ref. */
 function rulesHop(
@@ -148,38 +160,29 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
   }
   const endpointAlive = aliveProbe(w.net);
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
-  const before = view(pkt, httpViewOf(http));
-  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
   // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT: see userspaceProxy).
   if (v.kind !== 'proxy') w.conns.translated(node, pkt, ev.after, v.kind === 'hostport' ? 'portmap' : proxy.mode);
   switch (v.kind) {
     case 'reject':
-      return rejected(withVerdict(base, v));
+      return rejected(new Evaluated(w, on, proxy, ev, http, v));
     case 'drop':
-      return dropped(withVerdict(base, v));
+      return dropped(new Evaluated(w, on, proxy, ev, http, v));
     case 'dnat':
-      serviceDnat(withVerdict(base, v));
+      serviceDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'hostport':
-      hostPortDnat(withVerdict(base, v));
+      hostPortDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'proxy':
-      return userspaceProxy(withVerdict(base, v));
+      return userspaceProxy(new Evaluated(w, on, proxy, ev, http, v));
     case 'pass': {
-      const end = passed(withVerdict(base, v));
+      const end = passed(new Evaluated(w, on, proxy, ev, http, v));
       if (end) return end;
       break;
     }
   }
   return { node, pkt: ev.after };
-}
-
-/** The evaluation and its verdict as one record, field by field (batch runs build one per request;
- *  an object spread costs several times more). */
-function withVerdict<K extends ProxyVerdict['kind']>(e: Evaluated, v: Extract<ProxyVerdict, { kind: K }>): Verdict<K> {
-  const { w, node, proxy, pkt, ev, http, place, before } = e;
-  return { w, node, proxy, pkt, ev, http, place, before, v };
 }
 
 function rejected(r: Verdict<'reject'>): Ended {

@@ -256,7 +256,7 @@ export interface FinalAnswer {
  * client's. `delivered` when each reached its client from the address and port it connected to.
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
-  const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  const segs = ctx.conns.segments.filter(answeredSegment);
   if (!ctx.record) {
     for (let i = 0; i < segs.length; i++) {
       const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
@@ -285,6 +285,11 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
   }
   for (const hops of recorded.reverse()) for (const h of hops) ctx.hop(h);
   return DELIVERED;
+}
+
+/** A connection that reached the process answering it. */
+function answeredSegment(s: Segment): boolean {
+  return !!s.server && !!s.delivered;
 }
 
 function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last: boolean): ReplyOutcome {

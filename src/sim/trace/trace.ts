@@ -55,7 +55,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const srcIP = loopback ? '127.0.0.1' : sender.srcIP;
   const { ip, port } = dest.dst;
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
-  const http = openRequest(w, req, url, { ...sender, srcIP }, dest, first);
+  const http = openRequest(w, req, url, sender, dest, first);
   w.conns.open(clientParty(sender), sender.clientName, first);
   const end = forward(w, at, first, http, 0);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
@@ -76,14 +76,15 @@ function openRequest(
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   return {
     scheme: url.scheme,
-    method: (req.method ?? 'GET').toUpperCase(),
+    method: req.method === undefined ? 'GET' : req.method.toUpperCase(),
     // curl -H 'Host: x' http://<node>:<port>/ : the connection goes where the URL says, the request
     // names the virtual host the header gives (how the seeds reach ingress rules by NodePort).
     host: hostHeader(headers) ?? url.host,
     path: url.path,
     headers,
     cookies,
-    clientIP: sender.srcIP,
+    // The source address the client sends from (a node's loopback for its own loopback addresses).
+    clientIP: first.src,
     service: w.through(dest.addressed),
     responseHeaders: {},
     clientFacing: dest.dst,
