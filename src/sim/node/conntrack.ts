@@ -69,7 +69,7 @@ export function entryFor(
   after: Tuple,
   owner: ConntrackOwner,
 ): ConntrackEntry {
-  return { node, protocol, original: tupleOf(before), reply: reverse(tupleOf(after)), owner };
+  return { node, protocol, original: tupleOf(before), reply: reverse(after), owner };
 }
 
 export function natOf(e: ConntrackEntry): EntryNat {

@@ -5,8 +5,7 @@
 
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
-import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
-import { echoResponse, isEchoBasic } from '../gateway/echo';
+import { echoResponse } from '../gateway/echo';
 import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
@@ -19,7 +18,9 @@ import {
   faultOf,
   httpViewOf,
   nodePlace,
+  podEchoes,
   podKey,
+  podListening,
   podParty,
   podPlace,
   socket,
@@ -31,16 +32,6 @@ import {
   type Onward,
   type Walk,
 } from './walk';
-
-// A pod's listening sockets, read once per pod object (pods are immutable once a lab is built, and
-// a batch run delivers to the same few pods many times).
-const listeningCache = new WeakMap<Pod, readonly ListeningPort[]>();
-
-function podListening(pod: Pod): readonly ListeningPort[] {
-  let l = listeningCache.get(pod);
-  if (!l) listeningCache.set(pod, (l = podListeningPorts(pod)));
-  return l;
-}
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
@@ -193,10 +184,9 @@ function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended 
 
 /** The backend answers; the reply reaches the client from the address it connected to. */
 function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
-  const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
-  const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
-  const status = http.upstreamStatus ?? echo?.status ?? 200;
   const { host, path, method } = http;
+  const echo = podEchoes(pod) ? echoResponse(pod, { method, host, path, headers: http.headers }) : null;
+  const status = http.upstreamStatus ?? echo?.status ?? 200;
   // The answer is walked back through the nodes it crosses and their conntrack (reply.ts).
   return answered(w, podParty(pod), pkt, {
     outcome: 'response',
@@ -205,7 +195,8 @@ function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ende
     backendPod: podKey(pod),
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps(
-      echo ? { ...echo.headers, ...http.responseHeaders } : { ...http.responseHeaders },
+      // The request's own record (no copy): the walk ends here and nothing changes it after.
+      echo ? { ...echo.headers, ...http.responseHeaders } : http.responseHeaders,
       http.responseOps,
     ),
   });

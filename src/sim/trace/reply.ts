@@ -70,9 +70,9 @@ export class Connections {
   translated(node: string, before: Tuple, after: Tuple, owner: ConntrackOwner): void {
     const seg = this.current;
     if (!seg) return;
-    this.forwarded(node, after);
-    if (sameTuple(before, after)) return;
-    seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
+    // An entry's reply tuple is what `knows` looks for too: the entry alone says the node saw it.
+    if (sameTuple(before, after)) this.forwarded(node, after);
+    else seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
   }
 
   /** `node` passed the current connection's first packet on as `p` (routed to one of its pods
@@ -174,9 +174,17 @@ type Arrival =
   | { kind: 'lb'; address: string; place: HopPlace }
   | { kind: 'out'; address: string };
 
+/** A node as the reply's hops and faults name it: one record per node name (shared, never changed). */
 function nodePlace(node: string): HopPlace {
-  return { kind: 'node', id: `node:${node}`, node };
+  let place = nodePlaces.get(node);
+  if (!place) {
+    if (nodePlaces.size > 1000) nodePlaces.clear();
+    nodePlaces.set(node, (place = { kind: 'node', id: `node:${node}`, node }));
+  }
+  return place;
 }
+
+const nodePlaces = new Map<string, HopPlace>();
 
 function podKey(p: { metadata: { namespace?: string; name: string } }): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;

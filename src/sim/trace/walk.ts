@@ -6,6 +6,8 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
+import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
+import { isEchoBasic } from '../gateway/echo';
 import { newLbState, type LbRuntimeState } from '../lb';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
@@ -178,10 +180,9 @@ class WalkReply implements ReplyContext {
 
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
 export function podParty(pod: Pod, place?: HopPlace): Party {
-  if (place !== undefined && place !== podPlace(pod)) return newPodParty(pod, place);
-  let party = podParties.get(pod);
-  if (!party) podParties.set(pod, (party = newPodParty(pod, podPlace(pod))));
-  return party;
+  const f = podFacts(pod);
+  if (place !== undefined && place !== f.place) return newPodParty(pod, place);
+  return (f.party ??= newPodParty(pod, f.place));
 }
 
 function newPodParty(pod: Pod, place: HopPlace): Party {
@@ -190,12 +191,41 @@ function newPodParty(pod: Pod, place: HopPlace): Party {
   return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
 }
 
-// A pod's key, place and party are functions of the pod object, and pods are immutable once a lab
-// is built: each is made once per pod (a batch run meets the same few pods at every request).
-// They are shared by every hop and trace that names the pod, so nothing may change them.
-const podKeys = new WeakMap<Pod, string>();
-const podPlaces = new WeakMap<Pod, HopPlace>();
-const podParties = new WeakMap<Pod, Party>();
+/** What the walk reads of a pod again and again, made once per pod object (see `podFacts`). */
+interface PodFacts {
+  key: string;
+  place: HopPlace;
+  party?: Party;
+  listening?: readonly ListeningPort[];
+  echoBasic?: boolean;
+}
+
+// A pod's key, place, party, listening sockets and server are functions of the pod object, and pods
+// are immutable once a lab is built: each is read once per pod (a batch run meets the same few pods
+// at every request). They are shared by every hop and trace that names the pod: never changed.
+const podFactsCache = new WeakMap<Pod, PodFacts>();
+
+function podFacts(pod: Pod): PodFacts {
+  let f = podFactsCache.get(pod);
+  if (!f) {
+    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    const place: HopPlace = { kind: 'pod', id: `pod:${key}`, pod: key, node: pod.spec.nodeName ?? '' };
+    podFactsCache.set(pod, (f = { key, place }));
+  }
+  return f;
+}
+
+/** The ports the pod's containers listen on. */
+export function podListening(pod: Pod): readonly ListeningPort[] {
+  const f = podFacts(pod);
+  return (f.listening ??= podListeningPorts(pod));
+}
+
+/** Whether the pod runs the Gateway API conformance echo server (it answers with what it got). */
+export function podEchoes(pod: Pod): boolean {
+  const f = podFacts(pod);
+  return (f.echoBasic ??= isEchoBasic(pod));
+}
 
 /**
  * The answer is a packet too: walked back from `server` through the nodes it crosses and their
@@ -267,9 +297,7 @@ export function unreachable(fault: Fault): Ended {
 }
 
 export function podKey(p: Pod): string {
-  let key = podKeys.get(p);
-  if (key === undefined) podKeys.set(p, (key = `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`));
-  return key;
+  return podFacts(p).key;
 }
 
 export function svcKey(s: Service): string {
@@ -281,12 +309,7 @@ export function nodePlace(node: string, iface?: string): HopPlace {
 }
 
 export function podPlace(pod: Pod): HopPlace {
-  let place = podPlaces.get(pod);
-  if (!place) {
-    const key = podKey(pod);
-    podPlaces.set(pod, (place = { kind: 'pod', id: `pod:${key}`, pod: key, node: pod.spec.nodeName ?? '' }));
-  }
-  return place;
+  return podFacts(pod).place;
 }
 
 /** The HTTP request as a hop shows it beside the packet. */
