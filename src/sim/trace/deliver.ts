@@ -5,6 +5,7 @@
 
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
+import type { ListeningPort } from '../controllers/podstate';
 import { echoResponse } from '../gateway/echo';
 import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
@@ -138,8 +139,7 @@ function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInp
 /** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
 function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyDelivered = false): Ended | Onward {
   const listening = podListening(pod);
-  const listens = listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol);
-  if (!listens) return notListening(w, pod, pkt, http);
+  if (!listensOn(listening, pkt)) return notListening(w, pod, pkt, http);
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
   const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
@@ -163,6 +163,15 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, pod, pkt, http);
+}
+
+/** Whether one of the pod's sockets takes the packet (its port and protocol). */
+function listensOn(listening: readonly ListeningPort[], pkt: Packet): boolean {
+  for (let i = 0; i < listening.length; i++) {
+    const l = listening[i]!;
+    if (l.port === pkt.dstPort && l.protocol === pkt.protocol) return true;
+  }
+  return false;
 }
 
 function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {

@@ -59,6 +59,8 @@ export interface ParsedUrl {
   host: string;
   port: number;
   path: string;
+  /** The host is an IPv4 address, sent to as it is (no DNS question). */
+  literal: boolean;
 }
 
 // Parsing is pure and a batch run sends one URL many times: results are kept (frozen, bounded).
@@ -83,7 +85,8 @@ function parseUrlText(url: string): ParsedUrl | { error: string } {
   if (!(port >= 1 && port <= 65535)) return { error: `port ${m[3]} in ${JSON.stringify(url)} is out of range 1-65535` };
   let path = m[4] || '/';
   if (!path.startsWith('/')) path = `/${path}`;
-  return { scheme, host: m[2]!.toLowerCase(), port, path };
+  const host = m[2]!.toLowerCase();
+  return { scheme, host, port, path, literal: IS_IP.test(host) };
 }
 
 /** The URL's authority as written (host and any port), what a Host header would carry. */

@@ -11,7 +11,7 @@ import type { TraceMessageKey } from './messages';
 import { podIP } from './network';
 import { note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
-import { IS_IP, type ParsedUrl, type TraceRequest, type TraceSource } from './request';
+import { type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
 import {
   faultOf,
@@ -96,7 +96,7 @@ export function chooseDestination(w: Walk, req: TraceRequest, url: ParsedUrl, se
     }
     return { dst: entry, addressed: null };
   }
-  if (IS_IP.test(url.host)) {
+  if (url.literal) {
     if (w.recordHops) w.hop(literalHop(sender, url));
     return { dst: { ip: url.host, port: url.port }, addressed: null };
   }
