@@ -142,12 +142,13 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   if (!listensOn(listening, pkt)) return notListening(w, pod, pkt, http);
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
-  const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
+  const key = podKey(pod);
+  const gw = w.lab.gateways ? runBy(w.lab.gateways, key) : undefined;
   if (gw && gw.ports.includes(pkt.dstPort)) {
     if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     return throughGateway(w, gw, pod, pkt, http);
   }
-  const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
+  const ctrl = runBy(w.lab.ingress, key);
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
@@ -172,6 +173,12 @@ function listensOn(listening: readonly ListeningPort[], pkt: Packet): boolean {
     if (l.port === pkt.dstPort && l.protocol === pkt.protocol) return true;
   }
   return false;
+}
+
+/** The proxy (an ingress controller, a Gateway's data plane) whose pods include `pod` ("ns/name"). */
+function runBy<T extends { pods: readonly string[] }>(proxies: readonly T[], pod: string): T | undefined {
+  for (let i = 0; i < proxies.length; i++) if (proxies[i]!.pods.includes(pod)) return proxies[i];
+  return undefined;
 }
 
 function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {

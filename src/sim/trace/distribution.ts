@@ -29,6 +29,9 @@ export interface Distribution {
   impliedFrom: string;
 }
 
+const RECORD_FIRST = { recordHops: true };
+const DECIDE_ONLY = { recordHops: false };
+
 export function distribution(input: DistributionInput): Distribution {
   const { lab, request, n } = input;
   const session = input.session ?? newTraceSession(input.seed);
@@ -40,7 +43,7 @@ export function distribution(input: DistributionInput): Distribution {
   };
   let first: TraceResult | null = null;
   for (let i = 0; i < n; i++) {
-    const r = trace(lab, request, session, { recordHops: i === 0 });
+    const r = trace(lab, request, session, i === 0 ? RECORD_FIRST : DECIDE_ONLY);
     if (i === 0) first = r;
     count(r);
   }

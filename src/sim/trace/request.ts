@@ -106,9 +106,9 @@ export function headerValue(headers: Record<string, string>, name: string): stri
   return undefined;
 }
 
-/** The Host header's host name, without a port, lower-cased; undefined when none is given. */
-export function hostHeader(headers: Record<string, string>): string | undefined {
-  const v = headerValue(headers, 'host')?.trim();
+/** A Host header value's host name, without a port, lower-cased; undefined when it is blank. */
+export function hostName(value: string): string | undefined {
+  const v = value.trim();
   if (!v) return undefined;
   return v.replace(/:\d+$/, '').toLowerCase();
 }

@@ -11,7 +11,7 @@
 import type { Packet } from '../proxy/types';
 import { forward } from './forward';
 import type { LabPorts } from './ports';
-import { headerValue, hostHeader, parseCookieHeader, parseUrl, urlAuthority } from './request';
+import { headerValue, hostName, parseCookieHeader, parseUrl, urlAuthority } from './request';
 import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
 import type { TraceResult } from './types';
@@ -71,15 +71,18 @@ function openRequest(
   dest: Destination,
   first: Packet,
 ): HttpContext {
-  const headers = req.headers ?? {};
-  const cookies = parseCookieHeader(headerValue(headers, 'cookie') ?? '');
+  const given = req.headers;
+  const headers = given ?? {};
+  // A request without headers (a batch run's usual one) has nothing to look up in them.
+  const hostValue = given && headerValue(given, 'host');
+  const cookies = parseCookieHeader((given && headerValue(given, 'cookie')) ?? '');
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   return {
     scheme: url.scheme,
     method: req.method === undefined ? 'GET' : req.method.toUpperCase(),
     // curl -H 'Host: x' http://<node>:<port>/ : the connection goes where the URL says, the request
     // names the virtual host the header gives (how the seeds reach ingress rules by NodePort).
-    host: hostHeader(headers) ?? url.host,
+    host: (hostValue === undefined ? undefined : hostName(hostValue)) ?? url.host,
     path: url.path,
     headers,
     cookies,
@@ -90,7 +93,7 @@ function openRequest(
     clientFacing: dest.dst,
     clientName: sender.clientName,
     firstPacket: first,
-    authority: headerValue(headers, 'host') ?? urlAuthority(req.url) ?? url.host,
+    authority: hostValue ?? urlAuthority(req.url) ?? url.host,
   };
 }
 
