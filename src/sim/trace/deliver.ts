@@ -19,7 +19,7 @@ import {
   faultOf,
   httpViewOf,
   nodePlace,
-  podEchoes,
+  podFacts,
   podKey,
   podListening,
   podParty,
@@ -31,6 +31,7 @@ import {
   type HopInput,
   type HttpContext,
   type Onward,
+  type PodFacts,
   type Walk,
 } from './walk';
 
@@ -138,11 +139,11 @@ function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInp
 
 /** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
 function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyDelivered = false): Ended | Onward {
-  const listening = podListening(pod);
-  if (!listensOn(listening, pkt)) return notListening(w, pod, pkt, http);
+  const facts = podFacts(pod);
+  if (!listensOn(facts.listening, pkt)) return notListening(w, pod, pkt, http);
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
-  const key = podKey(pod);
+  const key = facts.key;
   const gw = w.lab.gateways ? runBy(w.lab.gateways, key) : undefined;
   if (gw && gw.ports.includes(pkt.dstPort)) {
     if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
@@ -163,7 +164,7 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   }
   if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
-  return backendAnswers(w, pod, pkt, http);
+  return backendAnswers(w, facts, pkt, http);
 }
 
 /** Whether one of the pod's sockets takes the packet (its port and protocol). */
@@ -199,16 +200,17 @@ function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended 
 }
 
 /** The backend answers; the reply reaches the client from the address it connected to. */
-function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
+function backendAnswers(w: Walk, facts: PodFacts, pkt: Packet, http: HttpContext): Ended {
+  const pod = facts.pod;
   const { host, path, method } = http;
-  const echo = podEchoes(pod) ? echoResponse(pod, { method, host, path, headers: http.headers }) : null;
+  const echo = facts.echoes ? echoResponse(pod, { method, host, path, headers: http.headers }) : null;
   const status = http.upstreamStatus ?? echo?.status ?? 200;
   // The answer is walked back through the nodes it crosses and their conntrack (reply.ts).
-  return answered(w, podParty(pod), pkt, {
+  return answered(w, facts.party, pkt, {
     outcome: 'response',
     status,
     service: http.service,
-    backendPod: podKey(pod),
+    backendPod: facts.key,
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
     responseHeaders: applyResponseOps(
       // The request's own record (no copy): the walk ends here and nothing changes it after.

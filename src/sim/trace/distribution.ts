@@ -36,19 +36,18 @@ export function distribution(input: DistributionInput): Distribution {
   const { lab, request, n } = input;
   const session = input.session ?? newTraceSession(input.seed);
   const outcomes: Partial<Record<TraceOutcome, number>> = {};
-  const perPod: Record<string, number> = {};
-  const count = (r: TraceResult) => {
-    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    if (r.backendPod) perPod[r.backendPod] = (perPod[r.backendPod] ?? 0) + 1;
-  };
+  // Counted in a map (a pod's key is a fresh string per lab: an object would look it up as a
+  // property name at every request), handed back as a record in the order pods first answered.
+  const perPod = new Map<string, number>();
   let first: TraceResult | null = null;
   for (let i = 0; i < n; i++) {
     const r = trace(lab, request, session, i === 0 ? RECORD_FIRST : DECIDE_ONLY);
     if (i === 0) first = r;
-    count(r);
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    if (r.backendPod) perPod.set(r.backendPod, (perPod.get(r.backendPod) ?? 0) + 1);
   }
   const implied = first ? impliedShares(lab, first) : { implied: null, impliedFrom: 'no request was sent' };
-  return { n, outcomes, perPod, ...implied };
+  return { n, outcomes, perPod: Object.fromEntries(perPod), ...implied };
 }
 
 // ---------------------------------------------------------------------------------- implied shares

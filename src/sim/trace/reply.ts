@@ -144,6 +144,8 @@ export interface ReplyContext {
   conns: Connections;
   /** false: decide only (batch runs); no hop objects are built. */
   record: boolean;
+  /** The lab's reply routes for walks that record nothing (kept per lab by the tracer). */
+  routes?: ReplyRoutes;
   hop(h: ReplyHop): void;
   /** The node's filter rules for a packet it forwards whose connection its conntrack never saw
    *  (state INVALID); undefined when the node has no kube-proxy data plane that filters. */
@@ -197,20 +199,30 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
  * `ip route` line. Without a table for the node (a lab with no routes), the address's owner.
  */
 function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
-  const r = nodeRouteFrom(ctx.cluster, node, dst);
-  if (r && !ctx.record) {
-    // Without a ref the answer is a function of the route lookup alone: one per lookup (batch runs
-    // route the same few replies again and again).
-    let routed = unrecordedRoutes.get(r);
-    if (!routed) unrecordedRoutes.set(r, (routed = nextOf(ctx, node, dst, r)));
-    return routed;
-  }
-  return nextOf(ctx, node, dst, r);
+  if (!ctx.record && ctx.routes) return ctx.routes.next(ctx, node, dst);
+  return nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
 }
 
-/** Where batch runs' replies go, by route lookup. A lookup is one per cluster, node and destination
- *  (src/sim/node/routes.ts), and what follows from it reads only that cluster's addresses. */
-const unrecordedRoutes = new WeakMap<RoutedPacket, Routed>();
+/**
+ * Where a lab's nodes route replies, by node and destination, as a walk that records nothing needs
+ * it (no refs): a function of the lab's routing tables and addresses alone, so the tracer keeps one
+ * per lab (batch runs route the same few replies again and again). Bounded per node.
+ */
+export class ReplyRoutes {
+  private readonly byNode = new Map<string, Map<string, Routed>>();
+
+  /** `ctx` records nothing (its routes carry no refs). */
+  next(ctx: ReplyContext, node: string, dst: string): Routed {
+    let byDst = this.byNode.get(node);
+    if (!byDst) this.byNode.set(node, (byDst = new Map()));
+    let routed = byDst.get(dst);
+    if (!routed) {
+      routed = nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
+      if (byDst.size < 4096) byDst.set(dst, routed);
+    }
+    return routed;
+  }
+}
 
 function nextOf(ctx: ReplyContext, node: string, dst: string, r: RoutedPacket | null): Routed {
   const refs = r && ctx.record ? [r.table.refOf(r.route)] : NO_REFS;

@@ -100,7 +100,9 @@ function openRequest(
 /** Where the client's connection starts, for its reply to come back to. */
 function clientParty(sender: Sender): Party {
   const at = sender.at;
-  if (at.kind === 'client') return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
+  if (at.kind === 'client') {
+    return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
+  }
   if (sender.sourcePod) return podParty(sender.sourcePod, at.place);
   return { kind: 'host', place: at.place, node: at.node };
 }

@@ -15,7 +15,7 @@ import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
 import { renderNoteWith, type Note } from '../notes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
-import { Connections, walkReply, type Party, type ReplyContext } from './reply';
+import { Connections, ReplyRoutes, walkReply, type Party, type ReplyContext } from './reply';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
 import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 
@@ -46,17 +46,29 @@ export interface TraceOptions {
   recordHops?: boolean;
 }
 
-// The network index is a pure function of the cluster and the clients (both immutable once a lab
-// is built), so repeated traces over one lab share it.
-const networkIndexCache = new WeakMap<LabPorts['cluster'], { clients: LabPorts['clients']; net: NetworkIndex }>();
+/** What every walk over one lab reads: its address index and where its nodes route replies. */
+interface LabIndex {
+  clients: LabPorts['clients'];
+  net: NetworkIndex;
+  replyRoutes: ReplyRoutes;
+}
+
+// Both are pure functions of the cluster and the clients (immutable once a lab is built), so
+// repeated traces over one lab share them.
+const labIndexes = new WeakMap<LabPorts['cluster'], LabIndex>();
+
+function labIndexOf(lab: LabPorts): LabIndex {
+  const hit = labIndexes.get(lab.cluster);
+  if (hit && hit.clients === lab.clients) return hit;
+  const net = buildNetworkIndex(lab.cluster, lab.clients);
+  const index = { clients: lab.clients, net, replyRoutes: new ReplyRoutes() };
+  labIndexes.set(lab.cluster, index);
+  return index;
+}
 
 /** The lab's address index, built once per cluster. */
 export function networkIndexOf(lab: LabPorts): NetworkIndex {
-  const hit = networkIndexCache.get(lab.cluster);
-  if (hit && hit.clients === lab.clients) return hit.net;
-  const net = buildNetworkIndex(lab.cluster, lab.clients);
-  networkIndexCache.set(lab.cluster, { clients: lab.clients, net });
-  return net;
+  return labIndexOf(lab).net;
 }
 
 /** What a phase hands the walk to record as one hop. */
@@ -86,6 +98,8 @@ export class Walk {
   /** Every Service the packets passed through, in order (the result's `services`). */
   readonly services: string[] = [];
   readonly net: NetworkIndex;
+  /** Where the lab's nodes route replies (for walks that record nothing). */
+  readonly replyRoutes: ReplyRoutes;
   readonly recordHops: boolean;
   /** The connections the request opened and the conntrack entries they left (reply.ts). */
   readonly conns = new Connections();
@@ -97,7 +111,9 @@ export class Walk {
     readonly session: TraceSession,
     opts: TraceOptions = {},
   ) {
-    this.net = networkIndexOf(lab);
+    const index = labIndexOf(lab);
+    this.net = index.net;
+    this.replyRoutes = index.replyRoutes;
     this.recordHops = opts.recordHops ?? true;
   }
 
@@ -166,6 +182,9 @@ class WalkReply implements ReplyContext {
   get record() {
     return this.w.recordHops;
   }
+  get routes() {
+    return this.w.replyRoutes;
+  }
   hop(h: Parameters<ReplyContext['hop']>[0]): void {
     this.w.hop({ ...h, direction: 'reply' });
   }
@@ -181,8 +200,7 @@ class WalkReply implements ReplyContext {
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
 export function podParty(pod: Pod, place?: HopPlace): Party {
   const f = podFacts(pod);
-  if (place !== undefined && place !== f.place) return newPodParty(pod, place);
-  return (f.party ??= newPodParty(pod, f.place));
+  return place === undefined || place === f.place ? f.party : newPodParty(pod, place);
 }
 
 function newPodParty(pod: Pod, place: HopPlace): Party {
@@ -191,40 +209,52 @@ function newPodParty(pod: Pod, place: HopPlace): Party {
   return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
 }
 
-/** What the walk reads of a pod again and again, made once per pod object (see `podFacts`). */
-interface PodFacts {
-  key: string;
-  place: HopPlace;
-  party?: Party;
-  listening?: readonly ListeningPort[];
-  echoBasic?: boolean;
+/**
+ * What the walk reads of a pod again and again: its key, place, party, listening sockets and server.
+ * Each is a function of the pod object, and pods are immutable once a lab is built, so each is
+ * read once per pod (a batch run meets the same few pods at every request). They are shared by
+ * every hop and trace that names the pod: never changed.
+ */
+export class PodFacts {
+  readonly key: string;
+  readonly place: HopPlace;
+  private partyOf?: Party;
+  private listeningOf?: readonly ListeningPort[];
+  private echoesOf?: boolean;
+
+  constructor(readonly pod: Pod) {
+    this.key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    this.place = { kind: 'pod', id: `pod:${this.key}`, pod: this.key, node: pod.spec.nodeName ?? '' };
+  }
+
+  /** Who answers or opens a connection in the pod (see `podParty`). */
+  get party(): Party {
+    return (this.partyOf ??= newPodParty(this.pod, this.place));
+  }
+
+  /** The ports the pod's containers listen on. */
+  get listening(): readonly ListeningPort[] {
+    return (this.listeningOf ??= podListeningPorts(this.pod));
+  }
+
+  /** Whether the pod runs the Gateway API conformance echo server (it answers with what it got). */
+  get echoes(): boolean {
+    return (this.echoesOf ??= isEchoBasic(this.pod));
+  }
 }
 
-// A pod's key, place, party, listening sockets and server are functions of the pod object, and pods
-// are immutable once a lab is built: each is read once per pod (a batch run meets the same few pods
-// at every request). They are shared by every hop and trace that names the pod: never changed.
 const podFactsCache = new WeakMap<Pod, PodFacts>();
 
-function podFacts(pod: Pod): PodFacts {
+/** The pod's facts, made when the walk first meets the pod. */
+export function podFacts(pod: Pod): PodFacts {
   let f = podFactsCache.get(pod);
-  if (!f) {
-    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-    const place: HopPlace = { kind: 'pod', id: `pod:${key}`, pod: key, node: pod.spec.nodeName ?? '' };
-    podFactsCache.set(pod, (f = { key, place }));
-  }
+  if (!f) podFactsCache.set(pod, (f = new PodFacts(pod)));
   return f;
 }
 
 /** The ports the pod's containers listen on. */
 export function podListening(pod: Pod): readonly ListeningPort[] {
-  const f = podFacts(pod);
-  return (f.listening ??= podListeningPorts(pod));
-}
-
-/** Whether the pod runs the Gateway API conformance echo server (it answers with what it got). */
-export function podEchoes(pod: Pod): boolean {
-  const f = podFacts(pod);
-  return (f.echoBasic ??= isEchoBasic(pod));
+  return podFacts(pod).listening;
 }
 
 /**
