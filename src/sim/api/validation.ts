@@ -21,6 +21,8 @@ import type {
   PodSpec,
   ReplicaSet,
   Service,
+  ServicePort,
+  ServiceSpec,
 } from './types';
 import { NAMESPACED_KINDS } from './types';
 import { validateGatewayApiObject } from './gateway-validation';
@@ -105,7 +107,9 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[]
 
 /** %#v of core.ServicePort, as the duplicate-port error prints it. */
 function goServicePort(p: { name?: string; protocol?: string; port: number }): string {
-  return `core.ServicePort{Name:${JSON.stringify(p.name ?? '')}, Protocol:${JSON.stringify(p.protocol ?? '')}, AppProtocol:(*string)(nil), Port:${p.port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
+  return `core.ServicePort{Name:${JSON.stringify(p.name ?? '')}, Protocol:${JSON.stringify(p.protocol ?? '')}, `
+    + `AppProtocol:(*string)(nil), Port:${p.port}, `
+    + 'TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}';
 }
 
 function validatePortNumOrName(v: number | string, field: string): FieldError[] {
@@ -114,42 +118,68 @@ function validatePortNumOrName(v: number | string, field: string): FieldError[] 
   return isValidPortName(v).map((m) => invalid(field, str(v), m));
 }
 
+const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+
+/**
+ * ValidateService, in the apiserver's order: the type, ExternalName's fields, clusterIPs, each
+ * port, the selector, session affinity, externalIPs, the traffic policies, the load-balancer-only
+ * fields, then status. Each step appends to one list, so the errors come out in the same order.
+ */
 export function validateService(svc: Service): FieldError[] {
   const errs: FieldError[] = [];
-  const spec = svc.spec ?? {};
+  const spec: ServiceSpec = svc.spec ?? {};
   const type = spec.type ?? 'ClusterIP';
   const ports = spec.ports ?? [];
   const headless = spec.clusterIP === 'None';
 
-  if (!['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'].includes(type)) {
-    errs.push(notSupported('spec.type', str(type), ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort']));
-  }
+  if (!SERVICE_TYPES.includes(type)) errs.push(notSupported('spec.type', str(type), SERVICE_TYPES));
   if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required('spec.ports'));
+  if (type === 'ExternalName') validateExternalNameFields(spec, errs);
+  validateClusterIPs(spec, type, errs);
+  validateServicePorts(ports, type, errs);
+  errs.push(...validateLabels(spec.selector, 'spec.selector'));
+  validateSessionAffinity(spec, errs);
+  (spec.externalIPs ?? []).forEach((ip, i) => {
+    if (!isIPv4(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, str(ip), IP_EXAMPLE));
+  });
+  if (type !== 'ExternalName') validateTrafficPolicies(spec, type, errs);
+  validateLoadBalancerFields(spec, type, errs);
+  (svc.status?.loadBalancer?.ingress ?? []).forEach((ing, i) => {
+    if (ing.ip !== undefined && !isIPv4(ing.ip)) errs.push(invalid(
+      `status.loadBalancer.ingress[${i}].ip`,
+      str(ing.ip),
+      'must be a valid IP address',
+    ));
+  });
+  return errs;
+}
 
-  if (type === 'ExternalName') {
-    if ((spec.clusterIPs?.length ?? 0) > 0) errs.push(forbidden(
-      'spec.clusterIPs',
-      'may not be set for ExternalName services',
-    ));
-    if ((spec.ipFamilies?.length ?? 0) > 0) errs.push(forbidden(
-      'spec.ipFamilies',
-      'may not be set for ExternalName services',
-    ));
-    if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden(
-      'spec.ipFamilyPolicy',
-      'may not be set for ExternalName services',
-    ));
-    // The value (a CNAME) may have a trailing dot to mark it fully qualified.
-    const cname = (spec.externalName ?? '').replace(/\.$/, '');
-    if (cname.length > 0) for (const m of isDNS1123Subdomain(cname)) errs.push(invalid(
-      'spec.externalName',
-      str(cname),
-      m,
-    ));
-    else errs.push(required('spec.externalName'));
-  }
+/** An ExternalName Service is a CNAME: no cluster IPs or families, and a DNS name to point at. */
+function validateExternalNameFields(spec: ServiceSpec, errs: FieldError[]): void {
+  if ((spec.clusterIPs?.length ?? 0) > 0) errs.push(forbidden(
+    'spec.clusterIPs',
+    'may not be set for ExternalName services',
+  ));
+  if ((spec.ipFamilies?.length ?? 0) > 0) errs.push(forbidden(
+    'spec.ipFamilies',
+    'may not be set for ExternalName services',
+  ));
+  if (spec.ipFamilyPolicy !== undefined) errs.push(forbidden(
+    'spec.ipFamilyPolicy',
+    'may not be set for ExternalName services',
+  ));
+  // The value (a CNAME) may have a trailing dot to mark it fully qualified.
+  const cname = (spec.externalName ?? '').replace(/\.$/, '');
+  if (cname.length > 0) for (const m of isDNS1123Subdomain(cname)) errs.push(invalid(
+    'spec.externalName',
+    str(cname),
+    m,
+  ));
+  else errs.push(required('spec.externalName'));
+}
 
-  // Cluster IPs: syntax here; range and "already allocated" are the IP allocator's.
+/** Cluster IPs: syntax here; range and "already allocated" are the IP allocator's. */
+function validateClusterIPs(spec: ServiceSpec, type: string, errs: FieldError[]): void {
   (spec.clusterIPs ?? []).forEach((ip, i) => {
     const f = `spec.clusterIPs[${i}]`;
     if (ip === 'None') {
@@ -167,7 +197,10 @@ export function validateService(svc: Service): FieldError[] {
     }
     if (!isIPv4(ip)) errs.push(invalid(f, str(ip), IP_EXAMPLE));
   });
+}
 
+/** validateServicePort for each port, then the uniqueness of names, port/protocol and nodePorts. */
+function validateServicePorts(ports: ServicePort[], type: string, errs: FieldError[]): void {
   const names = new Set<string>();
   const portKeys = new Set<string>();
   const nodePortKeys = new Set<string>();
@@ -199,9 +232,10 @@ export function validateService(svc: Service): FieldError[] {
     if (portKeys.has(pk)) errs.push(duplicate(f, raw(goServicePort({ protocol: p.protocol, port: p.port }))));
     portKeys.add(pk);
   });
+}
 
-  errs.push(...validateLabels(spec.selector, 'spec.selector'));
-
+/** sessionAffinity None or ClientIP; ClientIP needs a timeout in (0, 86400], None takes no config. */
+function validateSessionAffinity(spec: ServiceSpec, errs: FieldError[]): void {
   const affinity = spec.sessionAffinity ?? 'None';
   if (affinity !== 'None' && affinity !== 'ClientIP') {
     errs.push(notSupported('spec.sessionAffinity', str(affinity), ['ClientIP', 'None']));
@@ -227,31 +261,30 @@ export function validateService(svc: Service): FieldError[] {
   } else if (spec.sessionAffinityConfig !== undefined) {
     errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
+}
 
-  (spec.externalIPs ?? []).forEach((ip, i) => {
-    if (!isIPv4(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, str(ip), IP_EXAMPLE));
-  });
-
+/** externalTrafficPolicy only on externally reachable Services; internalTrafficPolicy always. */
+function validateTrafficPolicies(spec: ServiceSpec, type: string, errs: FieldError[]): void {
   const external = type === 'NodePort' || type === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
-  if (type !== 'ExternalName') {
-    if (!external) {
-      if (spec.externalTrafficPolicy !== undefined) {
-        errs.push(invalid(
-          'spec.externalTrafficPolicy',
-          str(spec.externalTrafficPolicy),
-          'may only be set for externally-accessible services',
-        ));
-      }
-    } else if (spec.externalTrafficPolicy === undefined) {
-      errs.push(required('spec.externalTrafficPolicy'));
-    } else if (spec.externalTrafficPolicy !== 'Cluster' && spec.externalTrafficPolicy !== 'Local') {
-      errs.push(notSupported('spec.externalTrafficPolicy', str(spec.externalTrafficPolicy), ['Cluster', 'Local']));
+  const etp = spec.externalTrafficPolicy;
+  if (!external) {
+    if (etp !== undefined) {
+      errs.push(invalid('spec.externalTrafficPolicy', str(etp), 'may only be set for externally-accessible services'));
     }
-    if (spec.internalTrafficPolicy === undefined) errs.push(required('spec.internalTrafficPolicy'));
-    else if (spec.internalTrafficPolicy !== 'Cluster' && spec.internalTrafficPolicy !== 'Local') {
-      errs.push(notSupported('spec.internalTrafficPolicy', str(spec.internalTrafficPolicy), ['Cluster', 'Local']));
-    }
+  } else if (etp === undefined) {
+    errs.push(required('spec.externalTrafficPolicy'));
+  } else if (etp !== 'Cluster' && etp !== 'Local') {
+    errs.push(notSupported('spec.externalTrafficPolicy', str(etp), ['Cluster', 'Local']));
   }
+  const itp = spec.internalTrafficPolicy;
+  if (itp === undefined) errs.push(required('spec.internalTrafficPolicy'));
+  else if (itp !== 'Cluster' && itp !== 'Local') {
+    errs.push(notSupported('spec.internalTrafficPolicy', str(itp), ['Cluster', 'Local']));
+  }
+}
+
+/** healthCheckNodePort, allocateLoadBalancerNodePorts and source ranges belong to type LoadBalancer. */
+function validateLoadBalancerFields(spec: ServiceSpec, type: string, errs: FieldError[]): void {
   if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== 0) {
     if (type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') {
       errs.push(invalid(
@@ -261,13 +294,14 @@ export function validateService(svc: Service): FieldError[] {
       ));
     }
   }
+  const onlyLoadBalancer = "may only be used when `type` is 'LoadBalancer'";
   if (type === 'LoadBalancer') {
     if (spec.allocateLoadBalancerNodePorts === undefined) errs.push(required('spec.allocateLoadBalancerNodePorts'));
   } else if (spec.allocateLoadBalancerNodePorts !== undefined) {
-    errs.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
+    errs.push(forbidden('spec.allocateLoadBalancerNodePorts', onlyLoadBalancer));
   }
   if (type !== 'LoadBalancer' && (spec.loadBalancerSourceRanges?.length ?? 0) > 0) {
-    errs.push(forbidden('spec.loadBalancerSourceRanges', "may only be used when `type` is 'LoadBalancer'"));
+    errs.push(forbidden('spec.loadBalancerSourceRanges', onlyLoadBalancer));
   }
   (spec.loadBalancerSourceRanges ?? []).forEach((r) => {
     if (!parseCidr(r.trim(), true)) {
@@ -278,14 +312,6 @@ export function validateService(svc: Service): FieldError[] {
       ));
     }
   });
-  (svc.status?.loadBalancer?.ingress ?? []).forEach((ing, i) => {
-    if (ing.ip !== undefined && !isIPv4(ing.ip)) errs.push(invalid(
-      `status.loadBalancer.ingress[${i}].ip`,
-      str(ing.ip),
-      'must be a valid IP address',
-    ));
-  });
-  return errs;
 }
 
 // ---------------------------------------------------------------- Pod and workloads

@@ -67,13 +67,38 @@ function existingNamespaces(cluster: Cluster): string[] {
   return [...set].sort();
 }
 
-function slicesOf(cluster: Cluster, svc: Service): EndpointSlice[] {
-  const ns = nsOf(svc);
-  return cluster.endpointSlices.filter((s) => {
-    if (nsOf(s) !== ns) return false;
-    const owner = s.metadata.labels?.[SERVICE_NAME_LABEL];
-    return owner !== undefined ? owner === svc.metadata.name : s.metadata.name === svc.metadata.name;
-  });
+/**
+ * What the plugin's informer caches give it by key: EndpointSlices by the Service they belong to and
+ * pods by namespace/name. Built once per zone so each lookup is a map read, not a scan of the cluster.
+ */
+interface ClusterIndex {
+  cluster: Cluster;
+  /** `ns/service` to that Service's slices, in the cluster's order. */
+  slicesByService: Map<string, EndpointSlice[]>;
+  /** `ns/name` to the first pod with that name. */
+  podsByName: Map<string, Pod>;
+}
+
+function indexCluster(cluster: Cluster): ClusterIndex {
+  const slicesByService = new Map<string, EndpointSlice[]>();
+  for (const s of cluster.endpointSlices) {
+    // A slice belongs to the Service its service-name label names; an unlabelled one to its namesake.
+    const owner = s.metadata.labels?.[SERVICE_NAME_LABEL] ?? s.metadata.name;
+    const key = `${nsOf(s)}/${owner}`;
+    const list = slicesByService.get(key);
+    if (list) list.push(s);
+    else slicesByService.set(key, [s]);
+  }
+  const podsByName = new Map<string, Pod>();
+  for (const p of cluster.pods) {
+    const key = `${nsOf(p)}/${p.metadata.name}`;
+    if (!podsByName.has(key)) podsByName.set(key, p);
+  }
+  return { cluster, slicesByService, podsByName };
+}
+
+function slicesOf(index: ClusterIndex, svc: Service): EndpointSlice[] {
+  return index.slicesByService.get(`${nsOf(svc)}/${svc.metadata.name}`) ?? [];
 }
 
 /**
@@ -83,22 +108,20 @@ function slicesOf(cluster: Cluster, svc: Service): EndpointSlice[] {
  * The hostname is the endpoint's, or what the EndpointSlice controller would have set: the pod's
  * spec.hostname when its spec.subdomain names this Service.
  */
-function dnsEndpoints(cluster: Cluster, svc: Service): DnsEndpoint[] {
+function dnsEndpoints(index: ClusterIndex, svc: Service): DnsEndpoint[] {
   const out: DnsEndpoint[] = [];
   const seen = new Set<string>();
   const publishAll = svc.spec.publishNotReadyAddresses === true;
-  for (const slice of slicesOf(cluster, svc)) {
+  for (const slice of slicesOf(index, svc)) {
     if (slice.addressType !== 'IPv4') continue;
     const ports = (slice.ports ?? [])
       .filter((p) => p.port !== undefined)
       .map((p) => ({ name: p.name ?? '', port: p.port!, protocol: p.protocol ?? 'TCP' }));
     for (const ep of slice.endpoints) {
       if (!publishAll && ep.conditions?.ready === false) continue;
-      const pod = ep.targetRef?.kind === 'Pod' ? findPod(
-        cluster,
-        ep.targetRef.namespace ?? nsOf(svc),
-        ep.targetRef.name,
-      ) : undefined;
+      const pod = ep.targetRef?.kind === 'Pod'
+        ? index.podsByName.get(`${ep.targetRef.namespace ?? nsOf(svc)}/${ep.targetRef.name}`)
+        : undefined;
       for (const ip of ep.addresses) {
         if (!isIPv4(ip)) continue;
         const host = (ep.hostname ?? derivedHostname(pod, svc) ?? dashedIP(ip)).toLowerCase();
@@ -112,10 +135,6 @@ function dnsEndpoints(cluster: Cluster, svc: Service): DnsEndpoint[] {
   return out.sort((a, b) => compareIp(a.ip, b.ip) || a.host.localeCompare(b.host));
 }
 
-function findPod(cluster: Cluster, ns: string, name: string): Pod | undefined {
-  return cluster.pods.find((p) => p.metadata.name === name && nsOf(p) === ns);
-}
-
 /** The EndpointSlice controller sets endpoint.hostname only when the pod names the Service as its subdomain. */
 function derivedHostname(pod: Pod | undefined, svc: Service): string | undefined {
   if (!pod?.spec.hostname || pod.spec.subdomain !== svc.metadata.name || nsOf(pod) !== nsOf(svc)) return undefined;
@@ -127,53 +146,115 @@ export function srvWeight(n: number): number {
   return Math.max(1, Math.floor(100 / n));
 }
 
-/** Builds the zone. `externalRecords` is the lab's upstream table (e.g. ingress hosts). */
 /** The zone's origin: the cluster domain, fully qualified. */
 export function zoneOrigin(cluster: Pick<Cluster, 'settings'>): string {
   return fqdn(cluster.settings.clusterDomain || 'cluster.local');
 }
 
+function byNamespaceThenName(
+  a: { metadata: { namespace?: string; name: string } },
+  b: { metadata: { namespace?: string; name: string } },
+): number {
+  return nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name);
+}
+
+/**
+ * Builds the zone the way the plugin answers: its apex (NS, the DNS server's A, the schema TXT), each
+ * Service's names, each pod's dashed-IP name, then the SOA whose serial covers all of them.
+ * `externalRecords` is the lab's upstream table (e.g. ingress hosts).
+ */
 export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zone {
   const origin = zoneOrigin(cluster);
   const ttl = COREDNS_TTL;
   const dnsIP = kubeDnsIP(cluster);
-  const records: RR[] = [];
+  const index = indexCluster(cluster);
   const problems: DnsProblem[] = [];
   const unpublished: UnpublishedName[] = [];
-  const coredns: RecordSource = { kind: 'CoreDNS' };
+  const records: RR[] = apexRecords(origin, ttl, dnsIP);
 
-  records.push({ id: 'zone/NS', name: origin, ttl, source: coredns, type: 'NS', target: `ns.dns.${origin}` });
-  records.push({ id: 'zone/ns.dns/A', name: `ns.dns.${origin}`, ttl, source: coredns, type: 'A', address: dnsIP });
-  records.push({
-    id: 'zone/dns-version/TXT',
-    name: `dns-version.${origin}`,
-    ttl: SCHEMA_TXT_TTL,
-    source: coredns,
-    type: 'TXT',
-    text: DNS_SCHEMA_VERSION,
-  });
-
-  const services = [...cluster.services].sort((
-    a,
-    b,
-  ) => nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name));
   const servicePtrs = new Set<string>();
-  for (const svc of services) {
-    records.push(...serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, servicePtrs }));
+  for (const svc of [...cluster.services].sort(byNamespaceThenName)) {
+    records.push(...serviceRecords({ index, svc, origin, ttl, problems, unpublished, servicePtrs }));
   }
   // PTRs for endpoint addresses only when no Service ClusterIP owns the address (reverse.go checks services first).
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;
     if (r.type === 'PTR' && r.source.kind === 'Endpoint' && servicePtrs.has(r.name)) records.splice(i, 1);
   }
+  records.push(...podRecords(cluster, origin, ttl, records));
 
-  for (const pod of [...cluster.pods].sort((a, b) => nsOf(a).localeCompare(nsOf(b)) || a.metadata.name.localeCompare(b.metadata.name))) {
+  const serial = zoneSerial(records);
+  records.unshift(soaRecord(origin, ttl, serial));
+
+  const zone: Zone = {
+    origin,
+    dnsServiceIP: dnsIP,
+    nodeNameserver: nodeNameserver(cluster),
+    clusterCIDRs: [cluster.settings.podCIDR, cluster.settings.serviceCIDR],
+    serverUp: kubeDnsHasEndpoints(index),
+    serial,
+    ttl,
+    records,
+    namespaces: existingNamespaces(cluster),
+    upstream: upstreamRecords(options.externalRecords ?? {}),
+    problems,
+    unpublished,
+  };
+  problems.push(...findCnameLoops(zone));
+  return zone;
+}
+
+const COREDNS_SOURCE: RecordSource = { kind: 'CoreDNS' };
+
+/** The zone's apex: NS to ns.dns, that name's A (the kube-dns ClusterIP), and dns-version TXT. */
+function apexRecords(origin: string, ttl: number, dnsIP: string): RR[] {
+  const source = COREDNS_SOURCE;
+  return [
+    { id: 'zone/NS', name: origin, ttl, source, type: 'NS', target: `ns.dns.${origin}` },
+    { id: 'zone/ns.dns/A', name: `ns.dns.${origin}`, ttl, source, type: 'A', address: dnsIP },
+    {
+      id: 'zone/dns-version/TXT',
+      name: `dns-version.${origin}`,
+      ttl: SCHEMA_TXT_TTL,
+      source,
+      type: 'TXT',
+      text: DNS_SCHEMA_VERSION,
+    },
+  ];
+}
+
+function soaRecord(origin: string, ttl: number, serial: number): RR {
+  return {
+    id: 'zone/SOA',
+    name: origin,
+    ttl,
+    source: COREDNS_SOURCE,
+    type: 'SOA',
+    mname: `ns.dns.${origin}`,
+    rname: `hostmaster.${origin}`,
+    serial,
+    refresh: 7200,
+    retry: 1800,
+    expire: 86400,
+    minimum: ttl,
+  };
+}
+
+/**
+ * `<dashed-ip>.<ns>.pod.<zone>` A for each pod with an IPv4 address (pods verified or not, the plugin
+ * answers the name from the address). A name already in the zone keeps its first record.
+ */
+function podRecords(cluster: Cluster, origin: string, ttl: number, existing: readonly RR[]): RR[] {
+  const taken = new Set<string>();
+  for (const r of existing) if (r.type === 'A') taken.add(r.name);
+  const out: RR[] = [];
+  for (const pod of [...cluster.pods].sort(byNamespaceThenName)) {
     const ip = pod.status?.podIP;
     if (!ip || !isIPv4(ip)) continue;
-    const ns = nsOf(pod).toLowerCase();
-    const name = `${dashedIP(ip)}.${ns}.pod.${origin}`;
-    if (records.some((r) => r.name === name && r.type === 'A')) continue;
-    records.push({
+    const name = `${dashedIP(ip)}.${nsOf(pod).toLowerCase()}.pod.${origin}`;
+    if (taken.has(name)) continue;
+    taken.add(name);
+    out.push({
       id: `pod/${nsOf(pod)}/${pod.metadata.name}/A`,
       name,
       ttl,
@@ -182,8 +263,12 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
       address: ip,
     });
   }
+  return out;
+}
 
-  const upstream: RR[] = Object.entries(options.externalRecords ?? {})
+/** The upstream resolver's table, as pods see it through CoreDNS's `forward` and `cache 30`. */
+function upstreamRecords(externalRecords: Record<string, string>): RR[] {
+  return Object.entries(externalRecords)
     .map(([name, address]): RR => ({
       id: `upstream/${fqdn(name)}`,
       name: fqdn(name),
@@ -193,43 +278,10 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
       address,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-
-  const serial = zoneSerial(records);
-  records.unshift({
-    id: 'zone/SOA',
-    name: origin,
-    ttl,
-    source: coredns,
-    type: 'SOA',
-    mname: `ns.dns.${origin}`,
-    rname: `hostmaster.${origin}`,
-    serial,
-    refresh: 7200,
-    retry: 1800,
-    expire: 86400,
-    minimum: ttl,
-  });
-
-  const zone: Zone = {
-    origin,
-    dnsServiceIP: dnsIP,
-    nodeNameserver: nodeNameserver(cluster),
-    clusterCIDRs: [cluster.settings.podCIDR, cluster.settings.serviceCIDR],
-    serverUp: kubeDnsHasEndpoints(cluster),
-    serial,
-    ttl,
-    records,
-    namespaces: existingNamespaces(cluster),
-    upstream,
-    problems,
-    unpublished,
-  };
-  problems.push(...findCnameLoops(zone));
-  return zone;
 }
 
 interface ServiceRecordsInput {
-  cluster: Cluster;
+  index: ClusterIndex;
   svc: Service;
   origin: string;
   ttl: number;
@@ -238,36 +290,38 @@ interface ServiceRecordsInput {
   servicePtrs: Set<string>;
 }
 
-function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, servicePtrs }: ServiceRecordsInput): RR[] {
+/** One Service's names, as the plugin's findServices derives them. */
+interface ServiceNames {
+  ns: string;
+  name: string;
+  /** `<svc>.<ns>.svc.<zone>`, lower-cased. */
+  svcName: string;
+  /** Prefix of every record id this Service contributes. */
+  idBase: string;
+  source: RecordSource;
+  ttl: number;
+}
+
+interface NamedPort {
+  name: string;
+  port: number;
+  protocol: string;
+}
+
+/**
+ * A Service's records, by its kind the way findServices branches: an ExternalName is a CNAME; a
+ * ClusterIP Service answers with its ClusterIP; a headless one with its ready endpoints. Both publish
+ * a name per endpoint.
+ */
+function serviceRecords(input: ServiceRecordsInput): RR[] {
+  const { index, svc, origin, ttl, problems, unpublished, servicePtrs } = input;
   const ns = nsOf(svc);
   const name = svc.metadata.name;
   const svcName = `${name}.${ns}.svc.${origin}`.toLowerCase();
-  const idBase = `svc/${ns}/${name}`;
   const source: RecordSource = { kind: 'Service', namespace: ns, name };
-  const out: RR[] = [];
+  const names: ServiceNames = { ns, name, svcName, idBase: `svc/${ns}/${name}`, source, ttl };
 
-  if (svc.spec.type === 'ExternalName') {
-    const target = svc.spec.externalName ?? '';
-    // CoreDNS only publishes the CNAME when the target is a name (msg.Service.HostType).
-    if (target === '' || isIPv4(target)) {
-      problems.push({
-        kind: 'external-name-is-ip',
-        namespace: ns,
-        name,
-        message: `ExternalName Service ${ns}/${name} has externalName ${JSON.stringify(target)}, which is not a DNS name: CoreDNS publishes nothing for it (NXDOMAIN).`,
-      });
-      unpublished.push({
-        id: `${idBase}/unpublished`,
-        name: svcName,
-        namespace: ns,
-        service: name,
-        reason: `externalName ${JSON.stringify(target)} is not a DNS name`,
-      });
-      return out;
-    }
-    out.push({ id: `${idBase}/CNAME`, name: svcName, ttl, source, type: 'CNAME', target: fqdn(target) });
-    return out;
-  }
+  if (svc.spec.type === 'ExternalName') return externalNameRecords(svc, names, problems, unpublished);
 
   const clusterIP = svc.spec.clusterIP;
   if (!clusterIP) {
@@ -277,127 +331,175 @@ function serviceRecords({ cluster, svc, origin, ttl, problems, unpublished, serv
       name,
       message: `Service ${ns}/${name} has no spec.clusterIP yet: CoreDNS has nothing to answer for it.`,
     });
-    return out;
+    return [];
   }
   const headless = clusterIP === 'None';
-  const endpoints = dnsEndpoints(cluster, svc);
-  const ports = (svc.spec.ports ?? []).map((p) => ({
+  const endpoints = dnsEndpoints(index, svc);
+  const ports: NamedPort[] = (svc.spec.ports ?? []).map((p) => ({
     name: p.name ?? '',
     port: p.port,
     protocol: p.protocol ?? 'TCP',
   }));
 
-  if (!headless && isIPv4(clusterIP)) {
-    // ClusterIP: one A record; SRV targets the Service name itself with weight 100 (one answer).
-    out.push({ id: `${idBase}/A`, name: svcName, ttl, source, type: 'A', address: clusterIP });
-    for (const p of ports.filter((p) => p.name !== '')) {
-      out.push({
-        id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}`,
-        name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
-        ttl,
-        source,
-        type: 'SRV',
-        priority: 0,
-        weight: srvWeight(1),
-        port: p.port,
-        target: svcName,
-      });
-    }
-    // An SRV query for the bare Service name lists every port, named or not (port/protocol are wildcards).
-    // Same port under two protocols collapses to one SRV (isDuplicate on target and port), weight unchanged.
-    for (const p of ports.filter((p, i) => ports.findIndex((q) => q.port === p.port) === i)) {
-      out.push({
-        id: `${idBase}/SRV/${p.port}/${p.protocol.toLowerCase()}`,
-        name: svcName,
-        ttl,
-        source,
-        type: 'SRV',
-        priority: 0,
-        weight: srvWeight(ports.length),
-        port: p.port,
-        target: svcName,
-      });
-    }
-    const ptr = reverseName(clusterIP);
-    if (!servicePtrs.has(ptr)) {
-      servicePtrs.add(ptr);
-      out.push({ id: `${idBase}/PTR`, name: ptr, ttl, source, type: 'PTR', target: svcName });
-    }
-  }
-
+  const out: RR[] = [];
+  if (!headless && isIPv4(clusterIP)) out.push(...clusterIPRecords(names, clusterIP, ports, servicePtrs));
   if (headless && endpoints.length === 0) {
     unpublished.push({
-      id: `${idBase}/unpublished`,
+      id: `${names.idBase}/unpublished`,
       name: svcName,
       namespace: ns,
       service: name,
       reason: 'headless Service with no ready endpoint',
     });
   }
-  if (headless) {
-    const seenIp = new Set<string>();
-    for (const ep of endpoints) {
-      if (seenIp.has(ep.ip)) continue;
-      seenIp.add(ep.ip);
+  if (headless) out.push(...headlessRecords(names, endpoints, ports));
+  out.push(...endpointNameRecords(names, endpoints));
+  return out;
+}
+
+/** CoreDNS only publishes the CNAME when the target is a name (msg.Service.HostType). */
+function externalNameRecords(
+  svc: Service,
+  { ns, name, svcName, idBase, source, ttl }: ServiceNames,
+  problems: DnsProblem[],
+  unpublished: UnpublishedName[],
+): RR[] {
+  const target = svc.spec.externalName ?? '';
+  if (target === '' || isIPv4(target)) {
+    problems.push({
+      kind: 'external-name-is-ip',
+      namespace: ns,
+      name,
+      message: `ExternalName Service ${ns}/${name} has externalName ${JSON.stringify(target)}, `
+        + 'which is not a DNS name: CoreDNS publishes nothing for it (NXDOMAIN).',
+    });
+    unpublished.push({
+      id: `${idBase}/unpublished`,
+      name: svcName,
+      namespace: ns,
+      service: name,
+      reason: `externalName ${JSON.stringify(target)} is not a DNS name`,
+    });
+    return [];
+  }
+  return [{ id: `${idBase}/CNAME`, name: svcName, ttl, source, type: 'CNAME', target: fqdn(target) }];
+}
+
+/** ClusterIP: one A record; SRV targets the Service name itself with weight 100 (one answer); one PTR. */
+function clusterIPRecords(
+  { svcName, idBase, source, ttl }: ServiceNames,
+  clusterIP: string,
+  ports: NamedPort[],
+  servicePtrs: Set<string>,
+): RR[] {
+  const out: RR[] = [{ id: `${idBase}/A`, name: svcName, ttl, source, type: 'A', address: clusterIP }];
+  for (const p of ports.filter((p) => p.name !== '')) {
+    out.push({
+      id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}`,
+      name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
+      ttl,
+      source,
+      type: 'SRV',
+      priority: 0,
+      weight: srvWeight(1),
+      port: p.port,
+      target: svcName,
+    });
+  }
+  // An SRV query for the bare Service name lists every port, named or not (port/protocol are wildcards).
+  // Same port under two protocols collapses to one SRV (isDuplicate on target and port), weight unchanged.
+  for (const p of ports.filter((p, i) => ports.findIndex((q) => q.port === p.port) === i)) {
+    out.push({
+      id: `${idBase}/SRV/${p.port}/${p.protocol.toLowerCase()}`,
+      name: svcName,
+      ttl,
+      source,
+      type: 'SRV',
+      priority: 0,
+      weight: srvWeight(ports.length),
+      port: p.port,
+      target: svcName,
+    });
+  }
+  const ptr = reverseName(clusterIP);
+  if (!servicePtrs.has(ptr)) {
+    servicePtrs.add(ptr);
+    out.push({ id: `${idBase}/PTR`, name: ptr, ttl, source, type: 'PTR', target: svcName });
+  }
+  return out;
+}
+
+/** Headless: one A per ready endpoint address, and SRV answers that point at each endpoint's own name. */
+function headlessRecords(
+  { ns, name, svcName, idBase, ttl }: ServiceNames,
+  endpoints: DnsEndpoint[],
+  ports: NamedPort[],
+): RR[] {
+  const out: RR[] = [];
+  const seenIp = new Set<string>();
+  for (const ep of endpoints) {
+    if (seenIp.has(ep.ip)) continue;
+    seenIp.add(ep.ip);
+    out.push({
+      id: `${idBase}/A/${ep.ip}`,
+      name: svcName,
+      ttl,
+      source: epSource(ns, name, ep),
+      type: 'A',
+      address: ep.ip,
+    });
+  }
+  // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers
+  // share priority 0).
+  for (const p of ports.filter((p) => p.name !== '')) {
+    const matching = endpoints.filter((ep) => ep.ports.some((q) => q.name === p.name && q.protocol === p.protocol));
+    for (const ep of matching) {
+      const epPort = ep.ports.find((q) => q.name === p.name && q.protocol === p.protocol)!;
       out.push({
-        id: `${idBase}/A/${ep.ip}`,
-        name: svcName,
-        ttl,
-        source: epSource(ns, name, ep),
-        type: 'A',
-        address: ep.ip,
-      });
-    }
-    // SRV: N ready endpoints × M named ports, each ⌊100/(N·M)⌋ for a query on _port._proto (N·M answers share priority
-    // 0).
-    const named = ports.filter((p) => p.name !== '');
-    for (const p of named) {
-      const matching = endpoints.filter((ep) => ep.ports.some((q) => q.name === p.name && q.protocol === p.protocol));
-      for (const ep of matching) {
-        const epPort = ep.ports.find((q) => q.name === p.name && q.protocol === p.protocol)!;
-        out.push({
-          id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
-          name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
-          ttl,
-          source: epSource(ns, name, ep),
-          type: 'SRV',
-          priority: 0,
-          weight: srvWeight(matching.length),
-          port: epPort.port,
-          target: `${ep.host}.${svcName}`,
-        });
-      }
-    }
-    // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown (port -1
-    // sentinel).
-    const all = endpoints.flatMap((ep) => (ep.ports.length === 0 ? [{
-      ep,
-      port: -1,
-      protocol: '',
-    }] : ep.ports.map((p) => ({ ep, port: p.port, protocol: p.protocol }))));
-    for (const { ep, port, protocol } of all) {
-      if (port === -1) continue;
-      out.push({
-        id: `${idBase}/SRV/${port}/${protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
-        name: svcName,
+        id: `${idBase}/SRV/${p.name}/${p.protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
+        name: `_${p.name}._${p.protocol}.${svcName}`.toLowerCase(),
         ttl,
         source: epSource(ns, name, ep),
         type: 'SRV',
         priority: 0,
-        weight: srvWeight(all.length),
-        port,
+        weight: srvWeight(matching.length),
+        port: epPort.port,
         target: `${ep.host}.${svcName}`,
       });
     }
   }
+  // Bare-name SRV: every endpoint × every port; endpoints without ports count in N but are not shown
+  // (port -1 sentinel).
+  const all = endpoints.flatMap((ep) => (ep.ports.length === 0
+    ? [{ ep, port: -1, protocol: '' }]
+    : ep.ports.map((p) => ({ ep, port: p.port, protocol: p.protocol }))));
+  for (const { ep, port, protocol } of all) {
+    if (port === -1) continue;
+    out.push({
+      id: `${idBase}/SRV/${port}/${protocol.toLowerCase()}/${ep.host}/${ep.ip}`,
+      name: svcName,
+      ttl,
+      source: epSource(ns, name, ep),
+      type: 'SRV',
+      priority: 0,
+      weight: srvWeight(all.length),
+      port,
+      target: `${ep.host}.${svcName}`,
+    });
+  }
+  return out;
+}
 
-  // Endpoint names (<hostname>.<svc>.<ns>.svc) and their PTRs. The spec requires them for headless
-  // Services; CoreDNS answers them for any Service that has endpoints (findServices, r.endpoint != "").
+/**
+ * Endpoint names (<hostname>.<svc>.<ns>.svc) and their PTRs. The spec requires them for headless
+ * Services; CoreDNS answers them for any Service that has endpoints (findServices, r.endpoint != "").
+ */
+function endpointNameRecords({ ns, name, svcName, idBase, ttl }: ServiceNames, endpoints: DnsEndpoint[]): RR[] {
+  const out: RR[] = [];
   for (const ep of endpoints) {
-    const epName = `${ep.host}.${svcName}`;
     out.push({
       id: `${idBase}/endpoint/${ep.host}/${ep.ip}`,
-      name: epName,
+      name: `${ep.host}.${svcName}`,
       ttl,
       source: epSource(ns, name, ep),
       type: 'A',
@@ -428,12 +530,12 @@ function epSource(namespace: string, service: string, ep: DnsEndpoint): RecordSo
 }
 
 /** The kube-dns Service exists but none of its endpoints is ready: CoreDNS cannot be reached. */
-function kubeDnsHasEndpoints(cluster: Cluster): boolean {
-  const svc = cluster.services.find((s) => s.metadata.name === 'kube-dns' && nsOf(s) === 'kube-system');
+function kubeDnsHasEndpoints(index: ClusterIndex): boolean {
+  const svc = index.cluster.services.find((s) => s.metadata.name === 'kube-dns' && nsOf(s) === 'kube-system');
   if (!svc) return true; // The lab's DNS addon is assumed running when the scenario does not model it.
-  const slices = slicesOf(cluster, svc);
+  const slices = slicesOf(index, svc);
   if (slices.length === 0) return true;
-  return dnsEndpoints(cluster, svc).length > 0;
+  return dnsEndpoints(index, svc).length > 0;
 }
 
 /** Serial: CoreDNS uses the time of the last API change; the lab uses a hash of the records, so the
@@ -488,6 +590,7 @@ export function cnameLoopProblem(chain: string[]): DnsProblem {
   return {
     kind: 'cname-loop',
     chain,
-    message: `CNAME loop: ${chain.join(' -> ')}. CoreDNS stops following it and answers with no records (NOERROR, empty answer).`,
+    message: `CNAME loop: ${chain.join(' -> ')}. `
+      + 'CoreDNS stops following it and answers with no records (NOERROR, empty answer).',
   };
 }

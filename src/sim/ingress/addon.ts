@@ -54,7 +54,8 @@ export function controllerNames(addon: IngressAddon): { workload: string; servic
     };
 }
 
-/** The addon an IngressClass implies when none is declared: the default topology, in the controller's usual namespace. */
+/** The addon an IngressClass implies when none is declared: the default topology, in the controller's usual
+ *  namespace. */
 export function defaultAddonFor(cls: IngressClass): IngressAddon | null {
   const kind = controllerKindOf(cls.spec.controller);
   if (!kind) return null;
@@ -107,13 +108,14 @@ function meta(addon: IngressAddon, name: string, labels: Record<string, string> 
   return { name, namespace: addon.namespace, labels: { [ADDON_LABEL]: addon.className, ...labels } };
 }
 
-/** The objects one controller install creates. */
+/**
+ * The objects one controller install creates, in the order its manifests list them: the namespace,
+ * the IngressClass and ServiceAccount, the controller's workload (a DaemonSet on host ports, else a
+ * Deployment behind a NodePort or LoadBalancer Service), the seeds' default backend, and RBAC.
+ */
 export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObject)[] {
   const names = controllerNames(addon);
-  const podLabels = controllerPodLabels(addon);
-  const out: (KubeObject | OtherObject)[] = [];
   const nsObj: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: addon.namespace } };
-  out.push(nsObj);
   const cls: IngressClass = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
@@ -124,49 +126,66 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
     },
     spec: { controller: CONTROLLER_NAMES[addon.controller] },
   };
-  out.push(cls);
-  out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(addon, names.serviceAccount) });
+  return [
+    nsObj,
+    cls,
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(addon, names.serviceAccount) },
+    ...controllerWorkload(addon),
+    ...defaultBackendObjects(addon),
+    ...(addon.controller === 'traefik' ? traefikRbac(addon) : []),
+  ];
+}
 
+/** The controller container: ingress-nginx's or Traefik's image, flags, ports and readiness probe. */
+function controllerContainer(addon: IngressAddon): Container {
+  const names = controllerNames(addon);
   const hostPorts = addon.topology === 'daemonset-hostport';
-  const container: Container =
-    addon.controller === 'nginx'
-      ? {
-          name: 'controller',
-          image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2',
-          args: [
-            '/nginx-ingress-controller',
-            `--ingress-class=${addon.className}`,
-            `--controller-class=${CONTROLLER_NAMES.nginx}`,
-            ...(addon.defaultBackendService ? [`--default-backend-service=${addon.defaultBackendService}`] : []),
-            ...(
-              addon.topology !== 'daemonset-hostport' ? [`--publish-service=${addon.namespace}/${names.service}`] : []
-            ),
-          ],
-          ports: [
-            { name: 'http', containerPort: 80, protocol: 'TCP', ...(hostPorts ? { hostPort: 80 } : {}) },
-            { name: 'https', containerPort: 443, protocol: 'TCP', ...(hostPorts ? { hostPort: 443 } : {}) },
-          ],
-          readinessProbe: { httpGet: { path: '/healthz', port: 10254 } },
-        }
-      : {
-          name: 'traefik',
-          image: 'traefik:v3.1',
-          args: [
-            '--providers.kubernetesingress',
-            `--providers.kubernetesingress.ingressclass=${addon.className}`,
-            '--entrypoints.web.address=:80',
-            '--entrypoints.websecure.address=:443',
-            '--ping',
-          ],
-          ports: [
-            { name: 'web', containerPort: 80, protocol: 'TCP', ...(hostPorts ? { hostPort: 80 } : {}) },
-            { name: 'websecure', containerPort: 443, protocol: 'TCP', ...(hostPorts ? { hostPort: 443 } : {}) },
-          ],
-          readinessProbe: { httpGet: { path: '/ping', port: 80 } },
-        };
+  const hostPort = (port: number) => (hostPorts ? { hostPort: port } : {});
+  if (addon.controller === 'nginx') {
+    return {
+      name: 'controller',
+      image: 'registry.k8s.io/ingress-nginx/controller:v1.11.2',
+      args: [
+        '/nginx-ingress-controller',
+        `--ingress-class=${addon.className}`,
+        `--controller-class=${CONTROLLER_NAMES.nginx}`,
+        ...(addon.defaultBackendService ? [`--default-backend-service=${addon.defaultBackendService}`] : []),
+        ...(
+          addon.topology !== 'daemonset-hostport' ? [`--publish-service=${addon.namespace}/${names.service}`] : []
+        ),
+      ],
+      ports: [
+        { name: 'http', containerPort: 80, protocol: 'TCP', ...hostPort(80) },
+        { name: 'https', containerPort: 443, protocol: 'TCP', ...hostPort(443) },
+      ],
+      readinessProbe: { httpGet: { path: '/healthz', port: 10254 } },
+    };
+  }
+  return {
+    name: 'traefik',
+    image: 'traefik:v3.1',
+    args: [
+      '--providers.kubernetesingress',
+      `--providers.kubernetesingress.ingressclass=${addon.className}`,
+      '--entrypoints.web.address=:80',
+      '--entrypoints.websecure.address=:443',
+      '--ping',
+    ],
+    ports: [
+      { name: 'web', containerPort: 80, protocol: 'TCP', ...hostPort(80) },
+      { name: 'websecure', containerPort: 443, protocol: 'TCP', ...hostPort(443) },
+    ],
+    readinessProbe: { httpGet: { path: '/ping', port: 80 } },
+  };
+}
+
+/** The controller's workload by topology: a host-port DaemonSet, or a Deployment and its Service. */
+function controllerWorkload(addon: IngressAddon): (KubeObject | OtherObject)[] {
+  const names = controllerNames(addon);
+  const podLabels = controllerPodLabels(addon);
   const template: PodTemplateSpec = {
     metadata: { labels: podLabels },
-    spec: { serviceAccountName: names.serviceAccount, containers: [container] },
+    spec: { serviceAccountName: names.serviceAccount, containers: [controllerContainer(addon)] },
   };
   switch (addon.topology) {
     case 'daemonset-hostport': {
@@ -176,8 +195,7 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
         metadata: meta(addon, names.workload, podLabels),
         spec: { selector: { matchLabels: podLabels }, template },
       };
-      out.push(ds);
-      break;
+      return [ds];
     }
     case 'nodeport':
     case 'loadbalancer': {
@@ -187,47 +205,51 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
         metadata: meta(addon, names.workload, podLabels),
         spec: { replicas: addon.replicas, selector: { matchLabels: podLabels }, template },
       };
-      out.push(dep);
-      const portNames = addon.controller === 'nginx' ? ['http', 'https'] : ['web', 'websecure'];
-      const svc: Service = {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: meta(addon, names.service, podLabels),
-        spec: {
-          type: addon.topology === 'nodeport' ? 'NodePort' : 'LoadBalancer',
-          selector: podLabels,
-          ports: [
-            {
-              name: portNames[0],
-              port: 80,
-              targetPort: portNames[0],
-              protocol: 'TCP',
-              ...(addon.topology === 'nodeport' && addon.nodePorts?.http ? { nodePort: addon.nodePorts.http } : {}),
-            },
-            {
-              name: portNames[1],
-              port: 443,
-              targetPort: portNames[1],
-              protocol: 'TCP',
-              ...(addon.topology === 'nodeport' && addon.nodePorts?.https ? { nodePort: addon.nodePorts.https } : {}),
-            },
-          ],
-        },
-      };
-      out.push(svc);
-      break;
+      return [dep, controllerService(addon)];
     }
     default:
-      assertNever(addon.topology, 'ingress topology');
+      return assertNever(addon.topology, 'ingress topology');
   }
+}
 
+/** The Service in front of the controller's Deployment, NodePort or LoadBalancer, on 80 and 443. */
+function controllerService(addon: IngressAddon): Service {
+  const names = controllerNames(addon);
+  const podLabels = controllerPodLabels(addon);
+  const portNames = addon.controller === 'nginx' ? ['http', 'https'] : ['web', 'websecure'];
+  const nodePort = (n: number | undefined) => (addon.topology === 'nodeport' && n ? { nodePort: n } : {});
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(addon, names.service, podLabels),
+    spec: {
+      type: addon.topology === 'nodeport' ? 'NodePort' : 'LoadBalancer',
+      selector: podLabels,
+      ports: [
+        { name: portNames[0], port: 80, targetPort: portNames[0], protocol: 'TCP', ...nodePort(addon.nodePorts?.http) },
+        {
+          name: portNames[1],
+          port: 443,
+          targetPort: portNames[1],
+          protocol: 'TCP',
+          ...nodePort(addon.nodePorts?.https),
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The seeds' era default backend: a tiny server answering 404 ("default backend - 404") on 8080.
+ * Today's ingress-nginx installs none; only `--default-backend-service` brings one in.
+ */
+function defaultBackendObjects(addon: IngressAddon): (KubeObject | OtherObject)[] {
   const defaultBackend = addon.controller === 'nginx' ? defaultBackendRef(addon) : null;
-  if (defaultBackend) {
-    // The seeds' era default backend: a tiny server answering 404 ("default backend - 404") on 8080.
-    // Today's ingress-nginx installs none; only `--default-backend-service` brings one in.
-    const dbLabels = { 'app.kubernetes.io/name': defaultBackend.name, [ADDON_LABEL]: addon.className };
-    const dbMeta = { name: defaultBackend.name, namespace: defaultBackend.namespace, labels: dbLabels };
-    out.push({
+  if (!defaultBackend) return [];
+  const dbLabels = { 'app.kubernetes.io/name': defaultBackend.name, [ADDON_LABEL]: addon.className };
+  const dbMeta = { name: defaultBackend.name, namespace: defaultBackend.namespace, labels: dbLabels };
+  return [
+    {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: dbMeta,
@@ -248,17 +270,21 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
           },
         },
       },
-    } satisfies Deployment);
-    out.push({
+    } satisfies Deployment,
+    {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: dbMeta,
       spec: { selector: dbLabels, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
-    } satisfies Service);
-  }
-  if (addon.controller === 'traefik') {
-    // The RBAC objects seed 004 writes by hand (apiVersion updated from rbac v1beta1 to v1).
-    out.push({
+    } satisfies Service,
+  ];
+}
+
+/** The RBAC objects seed 004 writes by hand for Traefik (apiVersion updated from rbac v1beta1 to v1). */
+function traefikRbac(addon: IngressAddon): OtherObject[] {
+  const names = controllerNames(addon);
+  return [
+    {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: names.serviceAccount, labels: { [ADDON_LABEL]: addon.className } },
@@ -271,16 +297,15 @@ export function addonInstallObjects(addon: IngressAddon): (KubeObject | OtherObj
         },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
       ],
-    });
-    out.push({
+    },
+    {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: names.serviceAccount, labels: { [ADDON_LABEL]: addon.className } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: names.serviceAccount },
       subjects: [{ kind: 'ServiceAccount', name: names.serviceAccount, namespace: addon.namespace }],
-    });
-  }
-  return out;
+    },
+  ];
 }
 
 /**
@@ -301,10 +326,9 @@ export function ingressStatusAddresses(cluster: Cluster, addon: IngressAddon): M
   } else {
     const nodes = new Set(
       cluster.pods
-        .filter((p) => (p.metadata.namespace ?? 'default') === addon.namespace && Object.entries(controllerPodLabel).every(([
-          k,
-          v,
-        ]) => p.metadata.labels?.[k] === v))
+        .filter((p) => (p.metadata.namespace ?? 'default') === addon.namespace
+          && Object.entries(controllerPodLabel).every(([k, v]) => p.metadata.labels?.[k] === v))
+
         .map((p) => p.spec.nodeName)
         .filter((n): n is string => !!n),
     );

@@ -46,7 +46,8 @@ export interface IngressClassResolution {
   ingressClass: IngressClass | null;
 }
 
-/** The default IngressClass: exactly one annotated is-default-class "true" (more than one blocks class-less Ingresses). */
+/** The default IngressClass: exactly one annotated is-default-class "true" (more than one blocks
+ *  class-less Ingresses). */
 export function defaultIngressClass(classes: readonly IngressClass[]): IngressClass | null {
   const defaults = classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
   return defaults.length === 1 ? defaults[0]! : null;
@@ -212,7 +213,12 @@ export function upstreamName(namespace: string, service: string, port: number | 
 }
 
 /** Ready endpoints of a Service port, read from its EndpointSlices (label kubernetes.io/service-name). */
-export function serviceEndpoints(cluster: Cluster, namespace: string, service: Service, sp: ServicePort): UpstreamEndpoint[] {
+export function serviceEndpoints(
+  cluster: Cluster,
+  namespace: string,
+  service: Service,
+  sp: ServicePort,
+): UpstreamEndpoint[] {
   const out: UpstreamEndpoint[] = [];
   const seen = new Set<string>();
   for (const slice of cluster.endpointSlices) {
@@ -237,7 +243,9 @@ export function serviceEndpoints(cluster: Cluster, namespace: string, service: S
       });
     }
   }
-  if (out.length === 0 && !cluster.endpointSlices.some((sl) => (sl.metadata.namespace ?? 'default') === namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)) {
+  const hasSlice = () => cluster.endpointSlices.some((sl) => (sl.metadata.namespace ?? 'default') === namespace
+    && sl.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name);
+  if (out.length === 0 && !hasSlice()) {
     // No EndpointSlice at all (e.g. a hand-written Endpoints object for a selectorless Service
     // that nothing mirrored): read the legacy Endpoints, as controllers before EndpointSlices did.
     const eps = cluster.endpoints.find(
@@ -270,7 +278,12 @@ function compareAddr(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function resolveBackend(cluster: Cluster, namespace: string, backend: IngressBackend, serviceUpstream: boolean): BackendModel | null {
+export function resolveBackend(
+  cluster: Cluster,
+  namespace: string,
+  backend: IngressBackend,
+  serviceUpstream: boolean,
+): BackendModel | null {
   const svcRef = backend.service;
   if (!svcRef) return null; // resource backends are not modelled
   const port: number | string = svcRef.port.number ?? svcRef.port.name ?? 0;
@@ -348,7 +361,9 @@ export interface LocationAnnotations {
   loadBalance: 'round_robin' | 'ewma';
 }
 
-export function parseLocationAnnotations(annotations: Readonly<Record<string, string>> | undefined): LocationAnnotations {
+export function parseLocationAnnotations(
+  annotations: Readonly<Record<string, string>> | undefined,
+): LocationAnnotations {
   const a = annotations;
   const affinityOn = annotationValue(a, NGINX_PREFIX + 'affinity') === 'cookie';
   const mode = annotationValue(a, NGINX_PREFIX + 'affinity-mode') === 'persistent' ? 'persistent' : 'balanced';
@@ -468,21 +483,27 @@ export function tlsFromSecret(secret: Secret | undefined): { certPem: string | n
   };
 }
 
-/** Builds the model one controller serves from the reconciled cluster. */
-export function buildIngressModel(cluster: Cluster, addon: IngressAddon): IngressModel {
-  const warnings: string[] = [];
-  const serving = cluster.ingresses.map((ing) => servesIngress(addon, ing, cluster.ingressClasses));
-  const served = cluster.ingresses
-    .filter((_, i) => serving[i]!.served)
-    .slice()
-    .sort(compareIngressAge);
-  const mains = served.filter((i) => !annotationBool(i.metadata.annotations, NGINX_PREFIX + 'canary'));
-  const canaries = served.filter((i) => annotationBool(i.metadata.annotations, NGINX_PREFIX + 'canary'));
-  const controllerDefault = controllerDefaultBackend(cluster, addon);
-  const servers = new Map<string, ServerModel>();
-  const refOf = (i: Ingress): IngressRef => ({ namespace: ns(i), name: i.metadata.name });
+/** What the model builder carries from one phase to the next, as ingress-nginx's getBackendServers does. */
+interface ModelBuild {
+  cluster: Cluster;
+  /** Servers by host, the catch-all `_` first. */
+  servers: Map<string, ServerModel>;
+  warnings: string[];
+  /** The controller's own default backend (its --default-backend-service, or the 404 server). */
+  controllerDefault: BackendModel;
+}
 
-  const defaultLocation = (backend: BackendModel, ingress: IngressRef | null, annotations: LocationAnnotations): LocationModel => ({
+function refOf(i: Ingress): IngressRef {
+  return { namespace: ns(i), name: i.metadata.name };
+}
+
+/** The `location /` every server starts with, to a default backend. */
+function defaultLocation(
+  backend: BackendModel,
+  ingress: IngressRef | null,
+  annotations: LocationAnnotations,
+): LocationModel {
+  return {
     path: '/',
     pathType: 'Prefix',
     backend,
@@ -490,11 +511,59 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
     annotations,
     canary: null,
     isDefaultBackend: true,
-  });
+  };
+}
 
-  // The catch-all server `_`. ingress-nginx's createServers points its root location at the
-  // spec.defaultBackend of every Ingress that has one, in age order, so the newest such Ingress
-  // ends up serving unmatched hosts (an Ingress with only a defaultBackend is the documented case).
+function isCanary(i: Ingress): boolean {
+  return annotationBool(i.metadata.annotations, NGINX_PREFIX + 'canary');
+}
+
+/**
+ * Builds the model one controller serves from the reconciled cluster, in ingress-nginx's order
+ * (getBackendServers): the Ingresses this controller serves, oldest first; the catch-all server;
+ * each main Ingress's rules and TLS; then the canaries merged into the locations they shadow.
+ */
+export function buildIngressModel(cluster: Cluster, addon: IngressAddon): IngressModel {
+  const serving = cluster.ingresses.map((ing) => servesIngress(addon, ing, cluster.ingressClasses));
+  const served = cluster.ingresses
+    .filter((_, i) => serving[i]!.served)
+    .slice()
+    .sort(compareIngressAge);
+  const mains = served.filter((i) => !isCanary(i));
+  const canaries = served.filter((i) => isCanary(i));
+  const build: ModelBuild = {
+    cluster,
+    servers: new Map(),
+    warnings: [],
+    controllerDefault: controllerDefaultBackend(cluster, addon),
+  };
+
+  build.servers.set(CATCH_ALL_HOST, catchAllServer(build, mains));
+  for (const ing of mains) {
+    addIngressRules(build, ing);
+    addIngressTls(build, ing);
+  }
+  for (const ing of canaries) mergeCanary(build, ing);
+
+  const sorted = [...build.servers.values()].sort((a, b) =>
+    a.host === CATCH_ALL_HOST ? -1 : b.host === CATCH_ALL_HOST ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0,
+  );
+  return {
+    className: addon.className,
+    controller: addon.controller,
+    servers: sorted,
+    defaultBackend: build.controllerDefault,
+    serving,
+    warnings: build.warnings,
+  };
+}
+
+/**
+ * The catch-all server `_`. ingress-nginx's createServers points its root location at the
+ * spec.defaultBackend of every Ingress that has one, in age order, so the newest such Ingress
+ * ends up serving unmatched hosts (an Ingress with only a defaultBackend is the documented case).
+ */
+function catchAllServer({ cluster, controllerDefault }: ModelBuild, mains: Ingress[]): ServerModel {
   const withDefault = mains.filter((i) => i.spec.defaultBackend?.service);
   const catchAll = withDefault.at(-1);
   const catchAllBackend = catchAll?.spec.defaultBackend
@@ -505,7 +574,7 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
       annotationBool(catchAll.metadata.annotations, NGINX_PREFIX + 'service-upstream'),
     )
     : null;
-  servers.set(CATCH_ALL_HOST, {
+  return {
     host: CATCH_ALL_HOST,
     locations: [defaultLocation(
       catchAllBackend ?? controllerDefault,
@@ -515,139 +584,138 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
     tls: null,
     appRoot: '',
     ingresses: catchAll ? [refOf(catchAll)] : [],
-  });
-
-  for (const ing of mains) {
-    const ann = ing.metadata.annotations;
-    const locAnn = parseLocationAnnotations(ann);
-    const serviceUpstream = annotationBool(ann, NGINX_PREFIX + 'service-upstream');
-    const ingDefault = ing.spec.defaultBackend ? resolveBackend(
-      cluster,
-      ns(ing),
-      ing.spec.defaultBackend,
-      serviceUpstream,
-    ) : null;
-    for (const rule of ing.spec.rules ?? []) {
-      const host = rule.host || CATCH_ALL_HOST;
-      let server = servers.get(host);
-      if (!server) {
-        // Each server starts with `location /` to the default backend (the Ingress's own, else the
-        // controller's), carrying the annotations of the Ingress that created the server.
-        server = {
-          host,
-          locations: [defaultLocation(ingDefault ?? controllerDefault, refOf(ing), locAnn)],
-          tls: null,
-          appRoot: '',
-          ingresses: [],
-        };
-        servers.set(host, server);
-      }
-      if (!server.ingresses.some((r) => r.namespace === ns(ing) && r.name === ing.metadata.name)) server.ingresses.push(
-        refOf(ing)
-      );
-      const appRoot = annotationValue(ann, NGINX_PREFIX + 'app-root');
-      if (appRoot && !server.appRoot) server.appRoot = appRoot; // server-level: the oldest Ingress wins
-      for (const p of rule.http?.paths ?? []) {
-        const path = p.path || '/';
-        const backend = resolveBackend(cluster, ns(ing), p.backend, serviceUpstream);
-        if (!backend) {
-          warnings.push(`${ns(ing)}/${ing.metadata.name}: path ${path} has no service backend; skipped`);
-          continue;
-        }
-        const existing = server.locations.findIndex((l) => l.path === path && l.pathType === p.pathType);
-        const loc: LocationModel = {
-          path,
-          pathType: p.pathType,
-          backend,
-          ingress: refOf(ing),
-          annotations: locAnn,
-          canary: null,
-          isDefaultBackend: false,
-        };
-        if (existing >= 0) {
-          const cur = server.locations[existing]!;
-          if (cur.isDefaultBackend) server.locations[existing] = loc;
-          else warnings.push(
-            `${host}${path}: already defined by ${cur.ingress?.namespace}/${cur.ingress?.name} (older); ${ns(ing)}/${ing.metadata.name} ignored for it`
-          );
-          continue;
-        }
-        server.locations.push(loc);
-      }
-    }
-    // TLS: the oldest Ingress naming a host wins its certificate.
-    for (const t of ing.spec.tls ?? []) {
-      for (const h of t.hosts ?? []) {
-        for (const server of servers.values()) {
-          if (server.host === CATCH_ALL_HOST || server.tls) continue;
-          if (server.host !== h && !(h.startsWith('*.') && hostMatches(h, server.host))) continue;
-          const secret = cluster.secrets.find((s) => ns(s) === ns(ing) && s.metadata.name === t.secretName);
-          if (t.secretName && !secret) warnings.push(
-            `${ns(ing)}/${ing.metadata.name}: secret ${ns(ing)}/${t.secretName} not found; the default certificate is used`
-          );
-          const pem = tlsFromSecret(secret);
-          server.tls = {
-            secretNamespace: ns(ing),
-            secretName: t.secretName ?? '',
-            found: secret !== undefined,
-            certPem: pem.certPem,
-            keyPem: pem.keyPem,
-            ingress: refOf(ing),
-          };
-        }
-      }
-    }
-  }
-
-  // Canaries attach to the main location with the same host, path and pathType [NGX-ANN canary].
-  for (const ing of canaries) {
-    const ann = ing.metadata.annotations;
-    for (const rule of ing.spec.rules ?? []) {
-      const server = servers.get(rule.host || CATCH_ALL_HOST);
-      for (const p of rule.http?.paths ?? []) {
-        const loc = server?.locations.find(
-          (l) => !l.isDefaultBackend && l.path === (p.path || '/') && l.pathType === p.pathType
-        );
-        const backend = resolveBackend(
-          cluster,
-          ns(ing),
-          p.backend,
-          annotationBool(ann, NGINX_PREFIX + 'service-upstream'),
-        );
-        if (!loc || !backend) {
-          warnings.push(
-            `${ns(ing)}/${ing.metadata.name}: canary for ${rule.host ?? '*'}${p.path ?? '/'} has no main Ingress; ignored`
-          );
-          continue;
-        }
-        if (loc.canary) {
-          warnings.push(
-            `${ns(ing)}/${ing.metadata.name}: ${rule.host ?? '*'}${p.path ?? '/'} already has a canary; ignored`
-          );
-          continue;
-        }
-        loc.canary = {
-          ingress: refOf(ing),
-          backend,
-          byHeader: annotationValue(ann, NGINX_PREFIX + 'canary-by-header'),
-          byHeaderValue: annotationValue(ann, NGINX_PREFIX + 'canary-by-header-value'),
-          byCookie: annotationValue(ann, NGINX_PREFIX + 'canary-by-cookie'),
-          weight: annotationInt(ann, NGINX_PREFIX + 'canary-weight') ?? 0,
-          weightTotal: annotationInt(ann, NGINX_PREFIX + 'canary-weight-total') ?? 100,
-        };
-      }
-    }
-  }
-
-  const sorted = [...servers.values()].sort((a, b) =>
-    a.host === CATCH_ALL_HOST ? -1 : b.host === CATCH_ALL_HOST ? 1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0,
-  );
-  return {
-    className: addon.className,
-    controller: addon.controller,
-    servers: sorted,
-    defaultBackend: controllerDefault,
-    serving,
-    warnings,
   };
+}
+
+/** One main Ingress's rules: a server per host (created on first sight), a location per path. */
+function addIngressRules(build: ModelBuild, ing: Ingress): void {
+  const { cluster, servers, warnings, controllerDefault } = build;
+  const ann = ing.metadata.annotations;
+  const locAnn = parseLocationAnnotations(ann);
+  const serviceUpstream = annotationBool(ann, NGINX_PREFIX + 'service-upstream');
+  const ingDefault = ing.spec.defaultBackend ? resolveBackend(
+    cluster,
+    ns(ing),
+    ing.spec.defaultBackend,
+    serviceUpstream,
+  ) : null;
+  for (const rule of ing.spec.rules ?? []) {
+    const host = rule.host || CATCH_ALL_HOST;
+    let server = servers.get(host);
+    if (!server) {
+      // Each server starts with `location /` to the default backend (the Ingress's own, else the
+      // controller's), carrying the annotations of the Ingress that created the server.
+      server = {
+        host,
+        locations: [defaultLocation(ingDefault ?? controllerDefault, refOf(ing), locAnn)],
+        tls: null,
+        appRoot: '',
+        ingresses: [],
+      };
+      servers.set(host, server);
+    }
+    if (!server.ingresses.some((r) => r.namespace === ns(ing) && r.name === ing.metadata.name)) server.ingresses.push(
+      refOf(ing)
+    );
+    const appRoot = annotationValue(ann, NGINX_PREFIX + 'app-root');
+    if (appRoot && !server.appRoot) server.appRoot = appRoot; // server-level: the oldest Ingress wins
+    for (const p of rule.http?.paths ?? []) {
+      const path = p.path || '/';
+      const backend = resolveBackend(cluster, ns(ing), p.backend, serviceUpstream);
+      if (!backend) {
+        warnings.push(`${ns(ing)}/${ing.metadata.name}: path ${path} has no service backend; skipped`);
+        continue;
+      }
+      addLocation(build, server, ing, {
+        path,
+        pathType: p.pathType,
+        backend,
+        ingress: refOf(ing),
+        annotations: locAnn,
+        canary: null,
+        isDefaultBackend: false,
+      });
+    }
+  }
+}
+
+/** A path replaces the server's default `location /`; a path an older Ingress already defined stays its. */
+function addLocation(build: ModelBuild, server: ServerModel, ing: Ingress, loc: LocationModel): void {
+  const existing = server.locations.findIndex((l) => l.path === loc.path && l.pathType === loc.pathType);
+  if (existing < 0) {
+    server.locations.push(loc);
+    return;
+  }
+  const cur = server.locations[existing]!;
+  if (cur.isDefaultBackend) server.locations[existing] = loc;
+  else build.warnings.push(
+    `${server.host}${loc.path}: already defined by ${cur.ingress?.namespace}/${cur.ingress?.name} (older); `
+      + `${ns(ing)}/${ing.metadata.name} ignored for it`
+  );
+}
+
+/** TLS: the oldest Ingress naming a host wins its certificate. */
+function addIngressTls({ cluster, servers, warnings }: ModelBuild, ing: Ingress): void {
+  for (const t of ing.spec.tls ?? []) {
+    for (const h of t.hosts ?? []) {
+      for (const server of servers.values()) {
+        if (server.host === CATCH_ALL_HOST || server.tls) continue;
+        if (server.host !== h && !(h.startsWith('*.') && hostMatches(h, server.host))) continue;
+        const secret = cluster.secrets.find((s) => ns(s) === ns(ing) && s.metadata.name === t.secretName);
+        if (t.secretName && !secret) warnings.push(
+          `${ns(ing)}/${ing.metadata.name}: secret ${ns(ing)}/${t.secretName} not found; `
+            + 'the default certificate is used'
+
+        );
+        const pem = tlsFromSecret(secret);
+        server.tls = {
+          secretNamespace: ns(ing),
+          secretName: t.secretName ?? '',
+          found: secret !== undefined,
+          certPem: pem.certPem,
+          keyPem: pem.keyPem,
+          ingress: refOf(ing),
+        };
+      }
+    }
+  }
+}
+
+/** Canaries attach to the main location with the same host, path and pathType [NGX-ANN canary]. */
+function mergeCanary({ cluster, servers, warnings }: ModelBuild, ing: Ingress): void {
+  const ann = ing.metadata.annotations;
+  const where = (host: string | undefined, path: string | undefined) => `${host ?? '*'}${path ?? '/'}`;
+  for (const rule of ing.spec.rules ?? []) {
+    const server = servers.get(rule.host || CATCH_ALL_HOST);
+    for (const p of rule.http?.paths ?? []) {
+      const loc = server?.locations.find(
+        (l) => !l.isDefaultBackend && l.path === (p.path || '/') && l.pathType === p.pathType
+      );
+      const backend = resolveBackend(
+        cluster,
+        ns(ing),
+        p.backend,
+        annotationBool(ann, NGINX_PREFIX + 'service-upstream'),
+      );
+      if (!loc || !backend) {
+        warnings.push(
+          `${ns(ing)}/${ing.metadata.name}: canary for ${where(rule.host, p.path)} has no main Ingress; ignored`
+        );
+        continue;
+      }
+      if (loc.canary) {
+        warnings.push(`${ns(ing)}/${ing.metadata.name}: ${where(rule.host, p.path)} already has a canary; ignored`);
+        continue;
+      }
+      loc.canary = {
+        ingress: refOf(ing),
+        backend,
+        byHeader: annotationValue(ann, NGINX_PREFIX + 'canary-by-header'),
+        byHeaderValue: annotationValue(ann, NGINX_PREFIX + 'canary-by-header-value'),
+        byCookie: annotationValue(ann, NGINX_PREFIX + 'canary-by-cookie'),
+        weight: annotationInt(ann, NGINX_PREFIX + 'canary-weight') ?? 0,
+        weightTotal: annotationInt(ann, NGINX_PREFIX + 'canary-weight-total') ?? 100,
+      };
+    }
+  }
 }

@@ -23,7 +23,10 @@ import { newEvents, newProblems, rejectionText } from './changes';
 import { ipCommand } from './ip';
 
 /** Where the commands run, like the host of a shell prompt. */
-export type Shell = { kind: 'pod'; pod: string } | { kind: 'node'; node: string } | { kind: 'external'; client: string };
+export type Shell =
+  | { kind: 'pod'; pod: string }
+  | { kind: 'node'; node: string }
+  | { kind: 'external'; client: string };
 
 /** A request as curl gives it to the tracer: from, URL, method, headers, and curl's --connect-to. */
 export interface ShellRequest {
@@ -254,7 +257,12 @@ const refKey = (
 ) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
 
 /** Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. */
-export function checkEdits(env: Pick<ShellEnv, 'lab' | 'labWith'>, edits: LabEdit[], touched: { kind: string; namespace?: string; name: string }[], out: string): ShellResult {
+export function checkEdits(
+  env: Pick<ShellEnv, 'lab' | 'labWith'>,
+  edits: LabEdit[],
+  touched: { kind: string; namespace?: string; name: string }[],
+  out: string,
+): ShellResult {
   const lab = env.labWith(edits);
   const keys = new Set(touched.map(refKey));
   const refused = newProblems(env.lab.problems, lab.problems).filter((p) => keys.has(refKey(p.ref)));
@@ -269,7 +277,8 @@ function notChangeable(env: ShellEnv, kind: KindInfo, ns: string, name: string):
   // An addon's pods are its Deployment's or DaemonSet's: deleting one is a restart, as on a real cluster.
   const ownedPod = o.kind === 'Pod' && Boolean(o.metadata.ownerReferences?.length);
   if (isAddonObject(o) && !ownedPod) return error(
-    `error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: change the lab settings instead`
+    `error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: `
+      + 'change the lab settings instead'
   );
   return null;
 }
@@ -310,7 +319,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): st
 /** RFC 7386 JSON merge patch, what `kubectl patch --type merge` sends. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const isObject = typeof target === 'object' && target !== null && !Array.isArray(target);
+  const out: Record<string, unknown> = isObject ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -329,6 +339,11 @@ function scalar(text: string): unknown {
 
 // ------------------------------------------------------------------ kubectl
 
+/** The namespace an object lives in (an unset namespace is "default"). */
+function nsOfObject(o: { metadata: { namespace?: string } }): string {
+  return o.metadata.namespace ?? 'default';
+}
+
 function namespaceOf(a: Args): string {
   return flag(a, '-n', '--namespace') ?? 'default';
 }
@@ -336,151 +351,197 @@ function namespaceOf(a: Args): string {
 function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): ShellResult {
   const [verb, ...rest] = words;
   const a = parseArgs(rest);
-  const ns = namespaceOf(a);
-  const cluster = env.lab.reconcile.cluster;
   switch (verb) {
-    case 'get': {
-      const [kind, name] = a.pos;
-      if (!kind) return error('error: you must specify the type of resource to get');
-      const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
-      const output = flag(a, '-o', '--output') ?? 'table';
-      if (![
-        'table',
-        'wide',
-        'yaml',
-        'json',
-      ].includes(output)) return error(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`);
-      const r = kubectlGet(
-        cluster,
-        { kind: k, name: n, namespace: ns, allNamespaces: has(a, '-A', '--all-namespaces'), output: output as 'table' },
-      );
-      return r.ok ? ok(r.text) : error(r.error);
-    }
-    case 'describe': {
-      const kn = kindAndName(a);
-      if ('error' in kn) return error(kn.error);
-      const r = kubectlDescribe(cluster, { kind: kn.kind.resource, name: kn.name, namespace: ns });
-      return r.ok ? ok(r.text) : error(r.error);
-    }
+    case 'get':
+      return kubectlGetVerb(env, a);
+    case 'describe':
+      return kubectlDescribeVerb(env, a);
     case 'apply':
     case 'create':
       return apply(env, a, stdin, verb);
-    case 'delete': {
-      // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited
-      // configuration.
-      if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
-        return ok(`${Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n')}\n(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
-      }
-      const kn = kindAndName(a);
-      if ('error' in kn) return error(kn.error);
-      const objNs = kn.kind.namespaced ? ns : undefined;
-      // A pod its ReplicaSet owns may be deleted too: the ReplicaSet makes a new one (the events say so).
-      const refused = notChangeable(env, kn.kind, ns, kn.name);
-      if (refused) return refused;
-      return checkEdits(
-        env,
-        [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
-        [],
-        `${kn.kind.resource} "${kn.name}" deleted\n`,
-      );
-    }
-    case 'scale': {
-      const kn = kindAndName(a);
-      if ('error' in kn) return error(kn.error);
-      const replicas = flag(a, '--replicas');
-      if (replicas === undefined || !/^\d+$/.test(replicas)) return error(
-        'error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0'
-      );
-      if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
-      const refused = notChangeable(env, kn.kind, ns, kn.name);
-      if (refused) return refused;
-      return checkEdits(
-        env,
-        [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }],
-        [{ kind: 'Deployment', namespace: ns, name: kn.name }],
-        `${qualified(kn.kind)}/${kn.name} scaled\n`,
-      );
-    }
+    case 'delete':
+      return kubectlDelete(env, a);
+    case 'scale':
+      return kubectlScale(env, a);
     case 'label':
-    case 'annotate': {
-      const kn = kindAndName(a);
-      if ('error' in kn) return error(kn.error);
-      return edit(env, kn.kind, ns, kn.name, (o) => {
-        const field = verb === 'label' ? 'labels' : 'annotations';
-        const map: Record<string, string> = { ...(o.metadata[field] ?? {}) };
-        for (const kv of kn.rest) {
-          if (kv.endsWith('-')) delete map[kv.slice(0, -1)];
-          else {
-            const eq = kv.indexOf('=');
-            if (eq <= 0) return `error: at least one ${verb === 'label' ? 'label' : 'annotation'} update is required (KEY=VALUE or KEY-), not "${kv}"`;
-            const key = kv.slice(0, eq);
-            if (map[key] !== undefined && map[key] !== kv.slice(eq + 1) && !has(a, '--overwrite')) {
-              return `error: '${key}' already has a value (${map[key]}), and --overwrite is false`;
-            }
-            map[key] = kv.slice(eq + 1);
-          }
-        }
-        if (kn.rest.length === 0) return `error: at least one ${verb === 'label' ? 'label' : 'annotation'} update is required`;
-        o.metadata[field] = map;
-        return null;
-      }, verb === 'label' ? 'labeled' : 'annotated');
-    }
+    case 'annotate':
+      return kubectlLabelOrAnnotate(env, a, verb);
     case 'edit':
-    case 'patch': {
-      const kn = kindAndName(a);
-      if ('error' in kn) return error(kn.error);
-      const sets = flags(a, '--set');
-      if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(
-        env,
-        sets,
-      );
-      const patch = flag(a, '-p', '--patch');
-      if (sets.length === 0 && patch === undefined) {
-        return error(
-          `error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`
-        );
-      }
-      return edit(env, kn.kind, ns, kn.name, (o) => {
-        for (const s of sets) {
-          const eq = s.indexOf('=');
-          if (eq <= 0) return `error: --set takes path=value, not "${s}"`;
-          const problem = setPath(o as unknown as Record<string, unknown>, s.slice(0, eq), scalar(s.slice(eq + 1)));
-          if (problem) return `error: ${problem}`;
-        }
-        if (patch !== undefined) {
-          let p: unknown;
-          try {
-            p = JSON.parse(patch);
-          } catch (e) {
-            return `error: unable to parse "${patch}": ${e instanceof Error ? e.message : String(e)}`;
-          }
-          const merged = mergePatch(o, p) as Record<string, unknown>;
-          for (const k of Object.keys(o)) delete (o as unknown as Record<string, unknown>)[k];
-          Object.assign(o, merged);
-        }
-        return null;
-      }, verb === 'edit' ? 'edited' : 'patched');
-    }
-    case 'exec': {
-      const target = a.pos[0];
-      if (!target) return error(
-        'error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\''
-      );
-      const name = target.replace(/^(pod|pods|po)\//, '');
-      const pod = cluster.pods.find((p) => p.metadata.name === name && (p.metadata.namespace ?? 'default') === ns);
-      if (!pod) return error(`Error from server (NotFound): pods "${name}" not found`);
-      const shell: Shell = { kind: 'pod', pod: `${ns}/${name}` };
-      const cmd = a.pos.slice(1);
-      if (cmd.length === 0 || ['sh', 'bash', '/bin/sh', '/bin/bash'].includes(cmd[0]!)) return ok('', { shell });
-      return runShell({ ...env, shell }, cmd.join(' '));
-    }
+    case 'patch':
+      return kubectlEditOrPatch(env, a, verb);
+    case 'exec':
+      return kubectlExec(env, a);
     case undefined:
       return ok(
-        'kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n'
+        'kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, '
+          + 'label, annotate, edit --set, patch -p, exec\n'
       );
     default:
       return error(`error: unknown command "${verb}" for "kubectl"`);
   }
+}
+
+const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json'];
+
+/** `kubectl get KIND [NAME] [-n NS | -A] [-o wide|yaml|json]`. */
+function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
+  const [kind, name] = a.pos;
+  if (!kind) return error('error: you must specify the type of resource to get');
+  const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
+  const output = flag(a, '-o', '--output') ?? 'table';
+  if (!OUTPUT_FORMATS.includes(output)) {
+    return error(
+      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`
+    );
+  }
+  const r = kubectlGet(env.lab.reconcile.cluster, {
+    kind: k,
+    name: n,
+    namespace: namespaceOf(a),
+    allNamespaces: has(a, '-A', '--all-namespaces'),
+    output: output as 'table',
+  });
+  return r.ok ? ok(r.text) : error(r.error);
+}
+
+/** `kubectl describe KIND NAME` or `KIND/NAME`. */
+function kubectlDescribeVerb(env: ShellEnv, a: Args): ShellResult {
+  const kn = kindAndName(a);
+  if ('error' in kn) return error(kn.error);
+  const r = kubectlDescribe(
+    env.lab.reconcile.cluster,
+    { kind: kn.kind.resource, name: kn.name, namespace: namespaceOf(a) },
+  );
+  return r.ok ? ok(r.text) : error(r.error);
+}
+
+/** `kubectl delete KIND NAME`; a pod its ReplicaSet owns may be deleted too (the ReplicaSet makes a new one). */
+function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
+  const ns = namespaceOf(a);
+  // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited
+  // configuration.
+  if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
+    const restarted = Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n');
+    return ok(`${restarted}\n(the lab's kube-proxy has no pods of its own: it already runs with the current `
+      + `ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
+  }
+  const kn = kindAndName(a);
+  if ('error' in kn) return error(kn.error);
+  const objNs = kn.kind.namespaced ? ns : undefined;
+  const refused = notChangeable(env, kn.kind, ns, kn.name);
+  if (refused) return refused;
+  return checkEdits(
+    env,
+    [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
+    [],
+    `${kn.kind.resource} "${kn.name}" deleted\n`,
+  );
+}
+
+/** `kubectl scale deployment NAME --replicas=N`. */
+function kubectlScale(env: ShellEnv, a: Args): ShellResult {
+  const ns = namespaceOf(a);
+  const kn = kindAndName(a);
+  if ('error' in kn) return error(kn.error);
+  const replicas = flag(a, '--replicas');
+  if (replicas === undefined || !/^\d+$/.test(replicas)) return error(
+    'error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0'
+  );
+  if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
+  const refused = notChangeable(env, kn.kind, ns, kn.name);
+  if (refused) return refused;
+  return checkEdits(
+    env,
+    [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }],
+    [{ kind: 'Deployment', namespace: ns, name: kn.name }],
+    `${qualified(kn.kind)}/${kn.name} scaled\n`,
+  );
+}
+
+/** `kubectl label|annotate KIND NAME KEY=VALUE... KEY-...` (a changed value needs --overwrite). */
+function kubectlLabelOrAnnotate(env: ShellEnv, a: Args, verb: 'label' | 'annotate'): ShellResult {
+  const kn = kindAndName(a);
+  if ('error' in kn) return error(kn.error);
+  const what = verb === 'label' ? 'label' : 'annotation';
+  return edit(env, kn.kind, namespaceOf(a), kn.name, (o) => {
+    const field = verb === 'label' ? 'labels' : 'annotations';
+    const map: Record<string, string> = { ...(o.metadata[field] ?? {}) };
+    for (const kv of kn.rest) {
+      if (kv.endsWith('-')) delete map[kv.slice(0, -1)];
+      else {
+        const eq = kv.indexOf('=');
+        if (eq <= 0) return `error: at least one ${what} update is required (KEY=VALUE or KEY-), not "${kv}"`;
+        const key = kv.slice(0, eq);
+        if (map[key] !== undefined && map[key] !== kv.slice(eq + 1) && !has(a, '--overwrite')) {
+          return `error: '${key}' already has a value (${map[key]}), and --overwrite is false`;
+        }
+        map[key] = kv.slice(eq + 1);
+      }
+    }
+    if (kn.rest.length === 0) return `error: at least one ${what} update is required`;
+    o.metadata[field] = map;
+    return null;
+  }, verb === 'label' ? 'labeled' : 'annotated');
+}
+
+/**
+ * `kubectl edit KIND NAME --set path=value` and `kubectl patch KIND NAME -p '<merge patch>'`: the console
+ * has no editor, so both take structured changes. kube-proxy's ConfigMap edits the lab's kube-proxy.
+ */
+function kubectlEditOrPatch(env: ShellEnv, a: Args, verb: 'edit' | 'patch'): ShellResult {
+  const ns = namespaceOf(a);
+  const kn = kindAndName(a);
+  if ('error' in kn) return error(kn.error);
+  const sets = flags(a, '--set');
+  if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(
+    env,
+    sets,
+  );
+  const patch = flag(a, '-p', '--patch');
+  if (sets.length === 0 && patch === undefined) {
+    return error(
+      `error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} `
+        + `--set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`
+    );
+  }
+  return edit(env, kn.kind, ns, kn.name, (o) => {
+    for (const s of sets) {
+      const eq = s.indexOf('=');
+      if (eq <= 0) return `error: --set takes path=value, not "${s}"`;
+      const problem = setPath(o as unknown as Record<string, unknown>, s.slice(0, eq), scalar(s.slice(eq + 1)));
+      if (problem) return `error: ${problem}`;
+    }
+    if (patch !== undefined) {
+      let p: unknown;
+      try {
+        p = JSON.parse(patch);
+      } catch (e) {
+        return `error: unable to parse "${patch}": ${e instanceof Error ? e.message : String(e)}`;
+      }
+      const merged = mergePatch(o, p) as Record<string, unknown>;
+      for (const k of Object.keys(o)) delete (o as unknown as Record<string, unknown>)[k];
+      Object.assign(o, merged);
+    }
+    return null;
+  }, verb === 'edit' ? 'edited' : 'patched');
+}
+
+/** `kubectl exec POD [-- COMMAND]`: no command (or a shell) switches the console into the pod. */
+function kubectlExec(env: ShellEnv, a: Args): ShellResult {
+  const ns = namespaceOf(a);
+  const target = a.pos[0];
+  if (!target) return error(
+    'error: expected \'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\''
+  );
+  const name = target.replace(/^(pod|pods|po)\//, '');
+  const pod = env.lab.reconcile.cluster.pods.find(
+    (p) => p.metadata.name === name && (p.metadata.namespace ?? 'default') === ns,
+  );
+  if (!pod) return error(`Error from server (NotFound): pods "${name}" not found`);
+  const shell: Shell = { kind: 'pod', pod: `${ns}/${name}` };
+  const cmd = a.pos.slice(1);
+  if (cmd.length === 0 || ['sh', 'bash', '/bin/sh', '/bin/bash'].includes(cmd[0]!)) return ok('', { shell });
+  return runShell({ ...env, shell }, cmd.join(' '));
 }
 
 /**
@@ -489,7 +550,8 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
  */
 function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
   if (sets.length === 0) return error(
-    'error: edit kube-proxy\'s configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr'
+    'error: edit kube-proxy\'s configuration with --set, e.g. '
+      + 'kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr'
   );
   const running = env.lab.settings.kubeProxy;
   let config = running;
@@ -506,7 +568,14 @@ function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
 }
 
 /** Changes one object the scenario writes; `change` mutates a copy and returns an error text or null. */
-function edit(env: ShellEnv, kind: KindInfo, ns: string, name: string, change: (o: AnyObject) => string | null, verbPast: string): ShellResult {
+function edit(
+  env: ShellEnv,
+  kind: KindInfo,
+  ns: string,
+  name: string,
+  change: (o: AnyObject) => string | null,
+  verbPast: string,
+): ShellResult {
   const objNs = kind.namespaced ? ns : undefined;
   const refused = notChangeable(env, kind, ns, name);
   if (refused) return refused;
@@ -553,7 +622,8 @@ function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string):
       o.metadata.name,
     );
     if (verb === 'create' && existing) return error(
-      `Error from server (AlreadyExists): error when creating "STDIN": ${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`
+      'Error from server (AlreadyExists): error when creating "STDIN": '
+        + `${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`
     );
     const same = existing && JSON.stringify(existing) === JSON.stringify(o);
     lines.push(`${label}/${o.metadata.name} ${same ? 'unchanged' : existing ? 'configured' : 'created'}`);
@@ -625,7 +695,8 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
   if (has(a, '-c', '--cookie-jar')) {
     return error(
-      "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, or use the composer's \"keep cookies\" (netlab trace --cookie-jar)"
+      "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, "
+        + 'or use the composer\'s "keep cookies" (netlab trace --cookie-jar)'
     );
   }
   const request: ShellRequest = {
@@ -656,7 +727,9 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     lines.push('');
   }
   const who = result.backendPod ? `answered by pod ${result.backendPod}` : `HTTP ${result.status}`;
-  lines.push(`${who}${result.backend ? `; it saw the client as ${result.backend.sourceIP}` : ''}${result.service ? ` (via Service ${result.service})` : ''}`);
+  const sawAs = result.backend ? `; it saw the client as ${result.backend.sourceIP}` : '';
+  const via = result.service ? ` (via Service ${result.service})` : '';
+  lines.push(`${who}${sawAs}${via}`);
   return ok(`${lines.join('\n')}\n`, { trace: { request, result } });
 }
 
@@ -665,7 +738,10 @@ function resolvConf(lab: Lab, shell: Shell): dns.ResolvConf | string {
   const c = lab.reconcile.cluster;
   if (shell.kind === 'pod') {
     const pod = buildNetworkIndex(c).podByKey(shell.pod);
-    if (!pod) return `Error from server (NotFound): pods "${shell.pod.split('/')[1]}" not found in namespace "${shell.pod.split('/')[0]}"`;
+    if (!pod) {
+      const [ns, name] = shell.pod.split('/');
+      return `Error from server (NotFound): pods "${name}" not found in namespace "${ns}"`;
+    }
     return dns.resolverFor(c, pod);
   }
   return dns.nodeResolvConf(c);
@@ -679,9 +755,16 @@ export interface DigQuery {
 }
 
 /** One DNS question asked from a pod or node, as `dig` and `nslookup` ask it there: the page and CLI share it. */
-export function digFrom(lab: Lab, shell: Shell, q: DigQuery): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string } {
+export function digFrom(
+  lab: Lab,
+  shell: Shell,
+  q: DigQuery,
+): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string } {
   if (shell.kind === 'external') {
-    return { error: `;; the ${shell.client} resolver does not know the cluster's DNS: ${q.name} is only resolvable inside the cluster` };
+    return {
+      error: `;; the ${shell.client} resolver does not know the cluster's DNS: `
+        + `${q.name} is only resolvable inside the cluster`,
+    };
   }
   const rc = resolvConf(lab, shell);
   if (typeof rc === 'string') return { error: rc };
@@ -714,7 +797,8 @@ function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
 function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult {
   if (env.shell.kind !== 'node') {
     return error(
-      `${tool}: kube-proxy's rules live in the node's network namespace: switch the console to a node first (shell node <name>)`
+      `${tool}: kube-proxy's rules live in the node's network namespace: `
+        + 'switch the console to a node first (shell node <name>)'
     );
   }
   const proxy = env.lab.proxies[env.shell.node];
@@ -934,11 +1018,10 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
       options = list;
     }
   } else if (before[0] === 'shell') {
-    options = before.length === 1 ? [
-      'pod',
-      'node',
-      'client',
-    ] : before[1] === 'node' ? c.nodes.map((n) => n.metadata.name) : before[1] === 'pod' ? c.pods.map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`) : env.lab.clients.map((x) => x.name);
+    if (before.length === 1) options = ['pod', 'node', 'client'];
+    else if (before[1] === 'node') options = c.nodes.map((n) => n.metadata.name);
+    else if (before[1] === 'pod') options = c.pods.map((p) => `${nsOfObject(p)}/${p.metadata.name}`);
+    else options = env.lab.clients.map((x) => x.name);
   } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf'];
   else if (before[0] === 'ipvsadm') options = ['-Ln'];
   else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];

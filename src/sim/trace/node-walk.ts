@@ -5,16 +5,15 @@
 
 import type { ArtifactRef } from '../artifact';
 import { podListeningPorts as podListening } from '../controllers/podstate';
-import { serviceSelection } from '../controllers/selection';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import { note, type Note } from '../notes';
 import type { NetworkIndex } from './network';
-import type { LabPorts } from './ports';
+import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
-import { faultOf, httpViewOf, nodePlace, svcKey, view } from './walk';
+import { httpViewOf, nodePlace, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Walk } from './walk';
 
 /** The packet on a node, about to meet its hooks. */
@@ -58,34 +57,6 @@ function ruleStepRefs(steps: RuleStep[]): ArtifactRef[] {
 function serviceOf(servicePort: string): string {
   const colon = servicePort.indexOf(':');
   return colon < 0 ? servicePort : servicePort.slice(0, colon);
-}
-
-/**
- * Why a Service answered nothing: the selection its endpoints come from (the controllers' own
- * reading of spec.selector, src/sim/controllers/selection.ts), counted the way a learner checks it.
- */
-function describeNoEndpoints(lab: LabPorts, servicePort: string | undefined): Fault | undefined {
-  if (!servicePort) return undefined;
-  const [ns, rest] = servicePort.split('/') as [string, string];
-  const name = rest.split(':')[0]!;
-  const service = `${ns}/${name}`;
-  const selection = serviceSelection(lab.cluster, ns, name);
-  if (!selection) {
-    return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
-  }
-  const blame = { kind: 'Service', namespace: ns, name, field: 'spec.selector' };
-  if (!selection.selector) return faultOf(blame, note('note.fault.noSelector', { service }));
-  const ready = selection.ready.length;
-  const notReady = selection.notReady.length;
-  const key =
-    ready === 1
-      ? notReady > 0
-        ? 'note.fault.noReadyOneSome'
-        : 'note.fault.noReadyOne'
-      : notReady > 0
-        ? 'note.fault.noReadySome'
-        : 'note.fault.noReady';
-  return faultOf(blame, note(key, { service, selector: selection.selector, ready, notReady }));
 }
 
 /** The walk cut where the data plane rewrote the destination and where the source NAT stage starts. */

@@ -22,7 +22,11 @@ export interface CompiledNginx {
   rendered: RenderedNginx;
 }
 
-export function compileNginx(cluster: Cluster, addon: IngressAddon, options: NginxRenderOptions = {}): CompiledNginx {
+export function compileNginx(
+  cluster: Cluster,
+  addon: IngressAddon,
+  options: NginxRenderOptions = {},
+): CompiledNginx {
   const model = buildIngressModel(cluster, addon);
   const proxyProtocol = addon.controller === 'nginx' && addon.useProxyProtocol === true;
   return {
@@ -38,11 +42,13 @@ export interface NginxSyncDecision {
   kind: NginxSyncKind;
   /** Why, in the controller's own words where it has some. */
   reason: string;
-  /** Unified diff of the running and the new nginx.conf (for a dynamic update: the upstream peers that changed). */
+  /** Unified diff of the running and the new nginx.conf (for a dynamic update: the upstream peers that
+   *  changed). */
   diff: string[];
   /** Upstreams whose peers changed. */
   backendsChanged: string[];
-  /** Events as `kubectl get events` would list them (plus the controller's log lines the lab shows as events). */
+  /** Events as `kubectl get events` would list them (plus the controller's log lines the lab shows as
+   *  events). */
   events: Omit<ClusterEvent, 'seq'>[];
   next: CompiledNginx;
 }
@@ -90,78 +96,77 @@ function controllerPodName(cluster: Cluster, addon: IngressAddon): string {
   return pod?.metadata.name ?? controllerNames(addon).workload;
 }
 
+type SyncOutcome = Omit<NginxSyncDecision, 'events' | 'next'>;
+type NewEvent = Omit<ClusterEvent, 'seq'>;
+
+const EVENT_SOURCE = 'ingress-controller' as const;
+
+/**
+ * One pass of ingress-nginx's sync loop: the store handlers queue each new or changed Ingress
+ * ("Scheduled for sync"), syncIngress compares the running configuration with the new one, and
+ * the outcome (reload, dynamic backends update, or nothing) is what the controller reports.
+ */
 export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   const { addon } = input;
   const next = compileNginx(input.next, addon);
-  const events: Omit<ClusterEvent, 'seq'>[] = [];
-  const source = 'ingress-controller' as const;
+  const events = scheduledForSync(input, next.model);
+  const pod = { kind: 'Pod', namespace: addon.namespace, name: controllerPodName(input.next, addon) };
+  const outcome = compareConfigurations(input, next);
+  const reported = outcomeEvent(outcome, pod);
+  if (reported) events.push(reported);
+  if (input.log) for (const e of events) input.log.emit(e);
+  return { ...outcome, events, next };
+}
 
-  // "Scheduled for sync" on every served Ingress that is new or changed (ingress-nginx's store handlers).
-  for (const s of next.model.serving) {
+/** "Scheduled for sync" on every served Ingress that is new or changed (ingress-nginx's store handlers). */
+function scheduledForSync(input: SyncNginxInput, model: IngressModel): NewEvent[] {
+  const events: NewEvent[] = [];
+  const named = (s: { namespace: string; name: string }) => (i: Ingress) =>
+    (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name;
+  for (const s of model.serving) {
     if (!s.served) continue;
-    const cur = input.next.ingresses.find(
-      (i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name
-    )!;
-    const old = input.previous?.ingresses.find(
-      (i) => (i.metadata.namespace ?? 'default') === s.namespace && i.metadata.name === s.name
-    );
+    const cur = input.next.ingresses.find(named(s))!;
+    const old = input.previous?.ingresses.find(named(s));
     if (ingressChanged(old, cur)) {
       events.push({
         type: 'Normal',
         reason: 'Sync',
         object: { kind: 'Ingress', namespace: s.namespace, name: s.name },
         message: 'Scheduled for sync',
-        source,
+        source: EVENT_SOURCE,
       });
     }
   }
+  return events;
+}
 
+/**
+ * syncIngress's decision: equal nginx.conf and certificates, no work; a difference only in the
+ * upstreams' peers (the configuration compared without endpoints is equal), a dynamic update of the
+ * Lua balancer; anything else, a reload.
+ */
+function compareConfigurations(input: SyncNginxInput, next: CompiledNginx): SyncOutcome {
+  const { addon } = input;
   const nextText = artifactText(next.rendered.artifact).split('\n');
-  const pod = { kind: 'Pod', namespace: addon.namespace, name: controllerPodName(input.next, addon) };
-  const finish = (d: Omit<NginxSyncDecision, 'events' | 'next'>): NginxSyncDecision => {
-    if (d.kind === 'reload') {
-      events.push({
-        type: 'Normal',
-        reason: 'RELOAD',
-        object: pod,
-        message: 'NGINX reload triggered due to a change in configuration',
-        source,
-        detail: d.diff,
-      });
-    } else if (d.kind === 'dynamic') {
-      // A log line in ingress-nginx, not an Event; the lab shows it on the same timeline.
-      events.push({
-        type: 'Normal',
-        reason: 'DynamicReconfiguration',
-        object: pod,
-        message: `Dynamic reconfiguration succeeded: backends${d.backendsChanged.length > 0 ? ` (${d.backendsChanged.join(', ')})` : ''} POSTed to /configuration/backends, no reload`,
-        source,
-        detail: d.diff,
-      });
-    }
-    if (input.log) for (const e of events) input.log.emit(e);
-    return { ...d, events, next };
-  };
-
   if (!input.previous) {
-    return finish({
+    return {
       kind: 'reload',
       reason: 'initial configuration: nginx starts with the generated nginx.conf',
       diff: unifiedDiff([], nextText),
       backendsChanged: [],
-    });
+    };
   }
   const prev = compileNginx(input.previous, addon);
   const prevText = artifactText(prev.rendered.artifact).split('\n');
   const sameCerts = JSON.stringify(prev.rendered.certificates) === JSON.stringify(next.rendered.certificates);
   const diff = unifiedDiff(prevText, nextText);
   if (diff.length === 0 && sameCerts) {
-    return finish({
+    return {
       kind: 'none',
       reason: 'No configuration change detected, skipping backend reload',
       diff,
       backendsChanged: [],
-    });
+    };
   }
   const blind = (c: Cluster) => artifactText(compileNginx(c, addon, { endpointsBlind: true }).rendered.artifact);
   const prevPeers = upstreamPeers(prev.rendered);
@@ -172,24 +177,54 @@ export function syncNginx(input: SyncNginxInput): NginxSyncDecision {
   ])].filter((k) => prevPeers.get(k) !== nextPeers.get(k)).sort();
   if (sameCerts && blind(input.previous) === blind(input.next)) {
     if (addon.legacyReloadOnEndpointChange) {
-      return finish({
+      return {
         kind: 'reload',
-        reason: 'endpoints changed; this controller writes pod addresses into nginx.conf and reloads on every change (before ingress-nginx 0.12\'s dynamic configuration)',
+        reason: 'endpoints changed; this controller writes pod addresses into nginx.conf and reloads on every '
+          + 'change (before ingress-nginx 0.12\'s dynamic configuration)',
         diff,
         backendsChanged,
-      });
+      };
     }
-    return finish({
+    return {
       kind: 'dynamic',
       reason: 'only endpoints changed: the Lua balancer gets the new backends without a reload',
       diff,
       backendsChanged,
-    });
+    };
   }
-  return finish({
+  return {
     kind: 'reload',
-    reason: sameCerts ? 'Configuration changes detected, backend reload required' : 'a certificate changed: Configuration changes detected, backend reload required',
+    reason: sameCerts
+      ? 'Configuration changes detected, backend reload required'
+      : 'a certificate changed: Configuration changes detected, backend reload required',
     diff,
     backendsChanged,
-  });
+  };
+}
+
+/** The event a reload raises on the controller pod, or the log line a dynamic update writes. */
+function outcomeEvent(d: SyncOutcome, pod: NewEvent['object']): NewEvent | null {
+  if (d.kind === 'reload') {
+    return {
+      type: 'Normal',
+      reason: 'RELOAD',
+      object: pod,
+      message: 'NGINX reload triggered due to a change in configuration',
+      source: EVENT_SOURCE,
+      detail: d.diff,
+    };
+  }
+  if (d.kind === 'dynamic') {
+    // A log line in ingress-nginx, not an Event; the lab shows it on the same timeline.
+    const which = d.backendsChanged.length > 0 ? ` (${d.backendsChanged.join(', ')})` : '';
+    return {
+      type: 'Normal',
+      reason: 'DynamicReconfiguration',
+      object: pod,
+      message: `Dynamic reconfiguration succeeded: backends${which} POSTed to /configuration/backends, no reload`,
+      source: EVENT_SOURCE,
+      detail: d.diff,
+    };
+  }
+  return null;
 }

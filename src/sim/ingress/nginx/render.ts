@@ -28,7 +28,8 @@ export interface NginxRenderOptions {
    * configuration as modern ingress-nginx compares it, where endpoints live in the Lua balancer.
    */
   endpointsBlind?: boolean;
-  /** ingress-nginx's `use-proxy-protocol`: `proxy_protocol` on every listen, the client address taken from the header. */
+  /** ingress-nginx's `use-proxy-protocol`: `proxy_protocol` on every listen, the client address taken from
+   *  the header. */
   proxyProtocol?: boolean;
 }
 
@@ -37,7 +38,12 @@ export interface RenderedNginx {
   nodes: NginxNode[];
   artifact: RenderedArtifact;
   /** Certificate files nginx.conf references: path as written -> which secret (or the fake certificate). */
-  certificates: { path: string; secret: { namespace: string; name: string } | null; certPem: string | null; keyPem: string | null }[];
+  certificates: {
+    path: string;
+    secret: { namespace: string; name: string } | null;
+    certPem: string | null;
+    keyPem: string | null;
+  }[];
 }
 
 export const FAKE_CERTIFICATE_FILE = 'default-fake-certificate.pem';
@@ -155,7 +161,13 @@ function luaComments(info: LuaBalancerInfo): NginxNode[] {
   return out;
 }
 
-function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<Pick<NginxRenderOptions, 'endpointsBlind'>>, hasEndpoints: (be: BackendModel) => boolean): NginxBlock {
+function renderLocation(
+  server: ServerModel,
+  p: PlannedLocation,
+  opts: Required<Pick<NginxRenderOptions, 'endpointsBlind'>>,
+  hasEndpoints: (be: BackendModel) => boolean,
+): NginxBlock {
+
   const { loc } = p;
   const id = nginxLocationId(server.host, p.modifier, p.path);
   const be = loc.backend;
@@ -219,108 +231,94 @@ function renderLocation(server: ServerModel, p: PlannedLocation, opts: Required<
   return b(id, 'location', locationArgs(p), children);
 }
 
-export function renderNginxConf(model: IngressModel, options: NginxRenderOptions = {}): RenderedNginx {
-  const listen = options.listen ?? { http: '80', https: '443' };
+/** The render options with their defaults filled in, and what the blocks share while they render. */
+interface ConfRender {
+  listen: { http: string; https: string };
+  internal: { address: string; port: number };
+  files: { pid: string; errorLog: string; accessLog: string; tempDir?: string };
+  endpointsBlind: boolean;
+  proxyProtocol: boolean;
+  /** The upstream's `server` lines: endpoints, a ClusterIP, or the internal 404 server. */
+  serversOf: (be: BackendModel) => string[];
+  hasEndpoints: (be: BackendModel) => boolean;
+  /** `<sslDir>/<file>`. */
+  certPath: (file: string) => string;
+  /** Certificate files written so far, the fake certificate first. */
+  certificates: RenderedNginx['certificates'];
+}
+
+function confRender(options: NginxRenderOptions): ConfRender {
   const sslDir = options.sslDir ?? '/etc/ingress-controller/ssl';
   const internal = options.internalDefaultServer ?? INTERNAL_DEFAULT_SERVER;
-  const files = options.files ?? {
-    pid: '/tmp/nginx/nginx.pid',
-    errorLog: '/var/log/nginx/error.log',
-    accessLog: '/var/log/nginx/access.log',
-  };
-  const endpointsBlind = options.endpointsBlind ?? false;
-
-  // Every backend any location uses, by upstream name (the first definition wins).
-  const backends = upstreamBackends(model);
   const serversOf = (be: BackendModel): string[] => {
-    if (be.isControllerDefault && be.endpoints.length === 1 && be.endpoints[0]!.address === INTERNAL_DEFAULT_SERVER.address && be.endpoints[0]!.port === INTERNAL_DEFAULT_SERVER.port) {
+    const only = be.endpoints.length === 1 ? be.endpoints[0]! : null;
+    if (be.isControllerDefault && only
+      && only.address === INTERNAL_DEFAULT_SERVER.address && only.port === INTERNAL_DEFAULT_SERVER.port) {
       return [`${internal.address}:${internal.port}`];
     }
     return backendServers(be);
   };
-  const hasEndpoints = (be: BackendModel) => serversOf(be).length > 0;
-
-  const upstreams: NginxNode[] = [];
-  const names = [...backends.keys()].sort((
-    x,
-    y,
-  ) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
-  for (const name of names) {
-    const be = backends.get(name)!;
-    const servers = serversOf(be);
-    // An upstream with no server is invalid nginx: like ingress-nginx's upstream_balancer, it gets the
-    // placeholder 0.0.0.1, which no request reaches (its locations return 503 first).
-    const placeholder = servers.length === 0 && !endpointsBlind;
-    const why = be.isControllerDefault
-      ? be.serviceFound
-        ? `default backend Service ${be.namespace}/${be.service}`
-        : 'the controller\'s own 404 server'
-      : be.serviceUpstream
-        ? `service-upstream: ClusterIP of ${be.namespace}/${be.service}`
-        : `endpoints of Service ${be.namespace}/${be.service} port ${be.port}`;
-    const children: NginxNode[] = [c(why)];
-    if (endpointsBlind) children.push(c('endpoints are set through the Lua balancer (POST /configuration/backends)'));
-    else if (placeholder) children.push(c('no ready endpoints'), d('server', '0.0.0.1'), c('placeholder'));
-    else for (const s of servers) children.push(d('server', s));
-    upstreams.push(b(nginxUpstreamId(name), 'upstream', [name], children));
-  }
-
-  const certificates: RenderedNginx['certificates'] = [];
   const certPath = (file: string) => `${sslDir.replace(/\/$/, '')}/${file}`;
-  const fakePath = certPath(FAKE_CERTIFICATE_FILE);
-  certificates.push({ path: fakePath, secret: null, certPem: null, keyPem: null });
+  return {
+    listen: options.listen ?? { http: '80', https: '443' },
+    internal,
+    files: options.files ?? {
+      pid: '/tmp/nginx/nginx.pid',
+      errorLog: '/var/log/nginx/error.log',
+      accessLog: '/var/log/nginx/access.log',
+    },
+    endpointsBlind: options.endpointsBlind ?? false,
+    proxyProtocol: options.proxyProtocol ?? false,
+    serversOf,
+    hasEndpoints: (be) => serversOf(be).length > 0,
+    certPath,
+    certificates: [{ path: certPath(FAKE_CERTIFICATE_FILE), secret: null, certPem: null, keyPem: null }],
+  };
+}
 
+/**
+ * nginx.conf, block by block as nginx.tmpl writes it: the main context, `events`, and `http` with
+ * its shared proxy headers, one `upstream` per backend, one `server` per host (the catch-all `_`
+ * first) and the controller's internal 404 server.
+ */
+export function renderNginxConf(model: IngressModel, options: NginxRenderOptions = {}): RenderedNginx {
+  const r = confRender(options);
+  const upstreams = renderUpstreams(model, r);
   const serverBlocks: NginxNode[] = [];
   for (const server of model.servers) {
-    const isDefault = server.host === CATCH_ALL_HOST;
-    const sid = nginxServerId(server.host);
-    const children: NginxNode[] = [d('server_name', buildServerName(server.host))];
-    const pp = options.proxyProtocol ? ['proxy_protocol'] : [];
-    children.push(d('listen', ...(isDefault ? [listen.http, 'default_server'] : [listen.http]), ...pp));
-    children.push(d('listen', ...(isDefault ? [listen.https, 'default_server', 'ssl'] : [listen.https, 'ssl']), ...pp));
-    let pem = fakePath;
-    if (server.tls && server.tls.found && server.tls.certPem && server.tls.keyPem) {
-      pem = certPath(`${server.tls.secretNamespace}-${server.tls.secretName}.pem`);
-      if (!certificates.some((x) => x.path === pem)) {
-        certificates.push({
-          path: pem,
-          secret: { namespace: server.tls.secretNamespace, name: server.tls.secretName },
-          certPem: server.tls.certPem,
-          keyPem: server.tls.keyPem,
-        });
-      }
-    } else if (server.tls) {
-      children.push(
-        c(
-          `secret ${server.tls.secretNamespace}/${server.tls.secretName} is missing or holds no PEM: the default certificate is served`
-        )
-      );
-    }
-    children.push(d('ssl_certificate', pem));
-    children.push(d('ssl_certificate_key', pem));
-    for (const p of planLocations(server)) children.push(renderLocation(server, p, { endpointsBlind }, hasEndpoints));
-    if (isDefault) {
-      // The catch-all server answers the controller's health check [NGX-TMPL].
-      children.push(b(
-        nginxLocationId(server.host, '', '/healthz'),
-        'location',
-        ['/healthz'],
-        [d('access_log', 'off'), d('return', '200')],
-      ));
-    }
     serverBlocks.push(c(`# start server ${server.host}`));
-    serverBlocks.push(b(sid, 'server', [], children));
+    serverBlocks.push(renderServer(server, r));
     serverBlocks.push(c(`# end server ${server.host}`));
     serverBlocks.push(c(''));
   }
+  const nodes: NginxNode[] = [
+    c(
+      `nginx.conf for IngressClass "${model.className}", `
+        + 'in the shape of ingress-nginx\'s nginx.tmpl (generated by netlab)'
+    ),
+    d('worker_processes', '1'),
+    d('pid', r.files.pid),
+    d('error_log', r.files.errorLog, 'notice'),
+    b('events', 'events', [], [d('worker_connections', '1024')]),
+    b('http', 'http', [], httpBlock(r, upstreams, serverBlocks)),
+  ];
+  // Locations and upstreams carry refs; top-level directives carry 'main'.
+  return {
+    nodes,
+    artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes),
+    certificates: r.certificates,
+  };
+}
 
+/** The `http` block: settings and proxy headers every location inherits, then upstreams and servers. */
+function httpBlock(r: ConfRender, upstreams: NginxNode[], serverBlocks: NginxNode[]): NginxNode[] {
+  const { files, internal } = r;
   const internalServer = b(nginxServerId(`${internal.address}:${internal.port}`), 'server', [], [
     c('the controller\'s default backend: 404 for every request no Ingress rule matched'),
     d('listen', `${internal.address}:${internal.port}`, 'default_server'),
     b(nginxLocationId(`${internal.address}:${internal.port}`, '', '/'), 'location', ['/'], [d('return', '404')]),
   ]);
-
-  const http: NginxNode[] = [
+  return [
     d('default_type', 'text/html'),
     d('access_log', files.accessLog),
     d('server_names_hash_max_size', '1024'),
@@ -331,7 +329,7 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     b('geo:literal_dollar', 'geo', ['$literal_dollar'], [d('default', '"$"')]),
     // use-proxy-protocol: the real client is the PROXY header's address ($remote_addr after realip),
     // trusted from anywhere (proxy-real-ip-cidr's default 0.0.0.0/0).
-    ...(options.proxyProtocol ? [d('real_ip_header', 'proxy_protocol'), d('set_real_ip_from', '0.0.0.0/0')] : []),
+    ...(r.proxyProtocol ? [d('real_ip_header', 'proxy_protocol'), d('set_real_ip_from', '0.0.0.0/0')] : []),
     c('headers ingress-nginx sets for every proxied request (inherited by every location)'),
     d('proxy_http_version', '1.1'),
     d('proxy_set_header', 'Host', '$host'),
@@ -346,23 +344,89 @@ export function renderNginxConf(model: IngressModel, options: NginxRenderOptions
     ...serverBlocks,
     internalServer,
   ];
+}
 
-  const nodes: NginxNode[] = [
-    c(
-      `nginx.conf for IngressClass "${model.className}", in the shape of ingress-nginx's nginx.tmpl (generated by netlab)`
-    ),
-    d('worker_processes', '1'),
-    d('pid', files.pid),
-    d('error_log', files.errorLog, 'notice'),
-    b('events', 'events', [], [d('worker_connections', '1024')]),
-    b('http', 'http', [], http),
-  ];
-  // Locations and upstreams carry refs; top-level directives carry 'main'.
-  return {
-    nodes,
-    artifact: renderConf(`ingress/${model.className}/nginx.conf`, `nginx.conf (${model.className})`, nodes),
-    certificates,
-  };
+/** One `upstream` block per backend any location uses, the default backend first. */
+function renderUpstreams(model: IngressModel, r: ConfRender): NginxNode[] {
+  // Every backend any location uses, by upstream name (the first definition wins).
+  const backends = upstreamBackends(model);
+  const upstreams: NginxNode[] = [];
+  const names = [...backends.keys()].sort((
+    x,
+    y,
+  ) => (x === DEFAULT_BACKEND_UPSTREAM ? -1 : y === DEFAULT_BACKEND_UPSTREAM ? 1 : x < y ? -1 : 1));
+  for (const name of names) {
+    const be = backends.get(name)!;
+    const servers = r.serversOf(be);
+    // An upstream with no server is invalid nginx: like ingress-nginx's upstream_balancer, it gets the
+    // placeholder 0.0.0.1, which no request reaches (its locations return 503 first).
+    const placeholder = servers.length === 0 && !r.endpointsBlind;
+    const why = be.isControllerDefault
+      ? be.serviceFound
+        ? `default backend Service ${be.namespace}/${be.service}`
+        : 'the controller\'s own 404 server'
+      : be.serviceUpstream
+        ? `service-upstream: ClusterIP of ${be.namespace}/${be.service}`
+        : `endpoints of Service ${be.namespace}/${be.service} port ${be.port}`;
+    const children: NginxNode[] = [c(why)];
+    if (r.endpointsBlind) children.push(c('endpoints are set through the Lua balancer (POST /configuration/backends)'));
+    else if (placeholder) children.push(c('no ready endpoints'), d('server', '0.0.0.1'), c('placeholder'));
+    else for (const s of servers) children.push(d('server', s));
+    upstreams.push(b(nginxUpstreamId(name), 'upstream', [name], children));
+  }
+  return upstreams;
+}
+
+/** One `server` block: name, listens, certificate, its locations, and `/healthz` on the catch-all. */
+function renderServer(server: ServerModel, r: ConfRender): NginxBlock {
+  const isDefault = server.host === CATCH_ALL_HOST;
+  const { listen } = r;
+  const children: NginxNode[] = [d('server_name', buildServerName(server.host))];
+  const pp = r.proxyProtocol ? ['proxy_protocol'] : [];
+  children.push(d('listen', ...(isDefault ? [listen.http, 'default_server'] : [listen.http]), ...pp));
+  children.push(d('listen', ...(isDefault ? [listen.https, 'default_server', 'ssl'] : [listen.https, 'ssl']), ...pp));
+  const pem = serverCertificate(server, r, children);
+  children.push(d('ssl_certificate', pem));
+  children.push(d('ssl_certificate_key', pem));
+  for (const p of planLocations(server)) {
+    children.push(renderLocation(server, p, { endpointsBlind: r.endpointsBlind }, r.hasEndpoints));
+  }
+  if (isDefault) {
+    // The catch-all server answers the controller's health check [NGX-TMPL].
+    children.push(b(
+      nginxLocationId(server.host, '', '/healthz'),
+      'location',
+      ['/healthz'],
+      [d('access_log', 'off'), d('return', '200')],
+    ));
+  }
+  return b(nginxServerId(server.host), 'server', [], children);
+}
+
+/**
+ * The PEM file a server presents: its Secret's, written once as `<ns>-<name>.pem`, else the fake
+ * certificate (with a comment in the server block saying why, when the host asked for TLS).
+ */
+function serverCertificate(server: ServerModel, r: ConfRender, children: NginxNode[]): string {
+  const tls = server.tls;
+  if (tls && tls.found && tls.certPem && tls.keyPem) {
+    const pem = r.certPath(`${tls.secretNamespace}-${tls.secretName}.pem`);
+    if (!r.certificates.some((x) => x.path === pem)) {
+      r.certificates.push({
+        path: pem,
+        secret: { namespace: tls.secretNamespace, name: tls.secretName },
+        certPem: tls.certPem,
+        keyPem: tls.keyPem,
+      });
+    }
+    return pem;
+  }
+  if (tls) {
+    children.push(
+      c(`secret ${tls.secretNamespace}/${tls.secretName} is missing or holds no PEM: the default certificate is served`)
+    );
+  }
+  return r.certPath(FAKE_CERTIFICATE_FILE);
 }
 
 /** server_name as ingress-nginx's buildServerName writes it: `*.foo.com` becomes a one-label regex [NGX-TMPL]. */
