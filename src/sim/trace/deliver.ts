@@ -19,9 +19,7 @@ import {
   faultOf,
   httpViewOf,
   nodePlace,
-  podFacts,
   podKey,
-  podListening,
   podParty,
   podPlace,
   socket,
@@ -31,9 +29,9 @@ import {
   type HopInput,
   type HttpContext,
   type Onward,
-  type PodFacts,
   type Walk,
 } from './walk';
+import type { PodFacts } from './lab-index';
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
@@ -79,7 +77,7 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
   const before = view(pkt, httpViewOf(http));
   const pods = w.lab.cluster.pods.filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
   for (const p of pods) {
-    if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
+    if (p.spec.hostNetwork && w.index.pod(p).listening.some((l) => l.port === pkt.dstPort)) {
       const params = { pod: podKey(p), node, port: pkt.dstPort };
       const edge = { from: `node:${node}`, to: `pod:${podKey(p)}` };
       const refs = deliveryRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
@@ -139,7 +137,7 @@ function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInp
 
 /** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
 function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyDelivered = false): Ended | Onward {
-  const facts = podFacts(pod);
+  const facts = w.index.pod(pod);
   if (!listensOn(facts.listening, pkt)) return notListening(w, pod, pkt, http);
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
@@ -183,7 +181,7 @@ function runBy<T extends { pods: readonly string[] }>(proxies: readonly T[], pod
 }
 
 function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
-  const listening = podListening(pod);
+  const listening = w.index.pod(pod).listening;
   const place = podPlace(pod);
   const ports = listening.map((l) => l.port).join(', ');
   const params = { pod: podKey(pod), port: pkt.dstPort, listening: ports || '—' };

@@ -6,7 +6,8 @@
 
 import type { RenderedArtifact } from '../artifact';
 import type { LabPorts } from './ports';
-import { networkIndexOf, newTraceSession, trace, type TraceRequest, type TraceSession } from './trace';
+import { TraceIndex } from './lab-index';
+import { networkIndexOf, newTraceSession, trace, type TraceOptions, type TraceRequest, type TraceSession } from './trace';
 import type { Hop, TraceOutcome, TraceResult } from './types';
 
 export interface DistributionInput {
@@ -29,19 +30,20 @@ export interface Distribution {
   impliedFrom: string;
 }
 
-const RECORD_FIRST = { recordHops: true };
-const DECIDE_ONLY = { recordHops: false };
-
 export function distribution(input: DistributionInput): Distribution {
   const { lab, request, n } = input;
   const session = input.session ?? newTraceSession(input.seed);
+  // One index of the lab for every request (its address index, pods, reply routes, parsed URL).
+  const index = new TraceIndex(lab);
+  const recordFirst: TraceOptions = { recordHops: true, index };
+  const decideOnly: TraceOptions = { recordHops: false, index };
   const outcomes: Partial<Record<TraceOutcome, number>> = {};
   // Counted in a map (a pod's key is a fresh string per lab: an object would look it up as a
   // property name at every request), handed back as a record in the order pods first answered.
   const perPod = new Map<string, number>();
   let first: TraceResult | null = null;
   for (let i = 0; i < n; i++) {
-    const r = trace(lab, request, session, i === 0 ? RECORD_FIRST : DECIDE_ONLY);
+    const r = trace(lab, request, session, i === 0 ? recordFirst : decideOnly);
     if (i === 0) first = r;
     outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
     if (r.backendPod) perPod.set(r.backendPod, (perPod.get(r.backendPod) ?? 0) + 1);

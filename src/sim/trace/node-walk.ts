@@ -4,13 +4,11 @@
 // and where POSTROUTING starts, so each hop's last line is the one that decided it.
 
 import type { ArtifactRef } from '../artifact';
-import { podListeningPorts as podListening } from '../controllers/podstate';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import { note, type Note } from '../notes';
-import type { NetworkIndex } from './network';
 import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { httpViewOf, nodePlace, svcKey, view } from './walk';
@@ -129,7 +127,7 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
     const message = `node ${node} has no kube-proxy data plane`;
     return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message } };
   }
-  const endpointAlive = aliveProbe(w.net);
+  const endpointAlive = w.index.endpointAlive;
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
   const v = ev.verdict;
   // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT: see userspaceProxy).
@@ -308,21 +306,4 @@ function serviceNeedingKubeProxy(
     (s.spec.ports ?? []).some((p) => p.nodePort === pkt.dstPort && (p.protocol ?? 'TCP') === pkt.protocol),
   );
   return svc ? { service: svcKey(svc), refused: true } : undefined;
-}
-
-// One liveness probe per lab: it reads only the lab's address index, so a batch run builds no
-// closure per request.
-const aliveProbes = new WeakMap<NetworkIndex, (e: { ip: string; port: number }) => boolean>();
-
-function aliveProbe(net: NetworkIndex): (e: { ip: string; port: number }) => boolean {
-  let probe = aliveProbes.get(net);
-  if (!probe) aliveProbes.set(net, (probe = (e) => isEndpointAlive(net, e.ip, e.port)));
-  return probe;
-}
-
-/** What the userspace proxy and IPVS health see: an endpoint answers when something listens there. */
-function isEndpointAlive(net: NetworkIndex, ip: string, port: number): boolean {
-  const owner = net.owner(ip);
-  if (owner.kind !== 'pod') return owner.kind === 'node';
-  return podListening(owner.pod).some((l) => l.port === port);
 }

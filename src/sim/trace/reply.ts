@@ -176,17 +176,9 @@ type Arrival =
   | { kind: 'lb'; address: string; place: HopPlace }
   | { kind: 'out'; address: string };
 
-/** A node as the reply's hops and faults name it: one record per node name (shared, never changed). */
 function nodePlace(node: string): HopPlace {
-  let place = nodePlaces.get(node);
-  if (!place) {
-    if (nodePlaces.size > 1000) nodePlaces.clear();
-    nodePlaces.set(node, (place = { kind: 'node', id: `node:${node}`, node }));
-  }
-  return place;
+  return { kind: 'node', id: `node:${node}`, node };
 }
-
-const nodePlaces = new Map<string, HopPlace>();
 
 function podKey(p: { metadata: { namespace?: string; name: string } }): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;

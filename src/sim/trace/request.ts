@@ -63,21 +63,8 @@ export interface ParsedUrl {
   literal: boolean;
 }
 
-// Parsing is pure and a batch run sends one URL many times: results are kept (frozen, bounded).
-const parsedUrls = new Map<string, Readonly<ParsedUrl> | { readonly error: string }>();
-const authorities = new Map<string, string | undefined>();
-
+// Parsing is pure; a batch run parses its one URL once (the walk's TraceIndex keeps it).
 export function parseUrl(url: string): ParsedUrl | { error: string } {
-  let parsed = parsedUrls.get(url);
-  if (!parsed) {
-    parsed = Object.freeze(parseUrlText(url));
-    if (parsedUrls.size > 1000) parsedUrls.clear();
-    parsedUrls.set(url, parsed);
-  }
-  return parsed;
-}
-
-function parseUrlText(url: string): ParsedUrl | { error: string } {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
   if (!m) return { error: `cannot parse URL ${JSON.stringify(url)}: expected http://host[:port]/path` };
   const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
@@ -91,11 +78,7 @@ function parseUrlText(url: string): ParsedUrl | { error: string } {
 
 /** The URL's authority as written (host and any port), what a Host header would carry. */
 export function urlAuthority(url: string): string | undefined {
-  if (authorities.has(url)) return authorities.get(url);
-  const authority = /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
-  if (authorities.size > 1000) authorities.clear();
-  authorities.set(url, authority);
-  return authority;
+  return /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
 }
 
 export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;

@@ -16,7 +16,6 @@ import type { HopPlace, PacketView } from './types';
 import {
   faultOf,
   nodePlace,
-  podPlace,
   svcKey,
   unreachable,
   view,
@@ -61,7 +60,7 @@ function podSender(w: Walk, key: string): Sender | Ended {
     return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
-  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: podPlace(pod) };
+  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: w.index.pod(pod).place };
   return { at, srcIP: podIP(pod)!, sourcePod: pod, clientName: `pod ${key}` };
 }
 

@@ -11,7 +11,7 @@
 import type { Packet } from '../proxy/types';
 import { forward } from './forward';
 import type { LabPorts } from './ports';
-import { headerValue, hostName, parseCookieHeader, parseUrl, urlAuthority } from './request';
+import { headerValue, hostName, parseCookieHeader } from './request';
 import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
 import type { TraceResult } from './types';
@@ -42,7 +42,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
 }
 
 function walk(w: Walk, req: TraceRequest): Ended {
-  const url = parseUrl(req.url);
+  const url = w.index.url(req.url);
   if ('error' in url) return unreachable({ kind: 'Request', name: 'url', message: url.error });
   const sender = locateSender(w, req.from);
   if ('outcome' in sender) return sender;
@@ -56,7 +56,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const { ip, port } = dest.dst;
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
   const http = openRequest(w, req, url, sender, dest, first);
-  w.conns.open(clientParty(sender), sender.clientName, first);
+  w.conns.open(clientParty(w, sender), sender.clientName, first);
   const end = forward(w, at, first, http, 0);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
   return end;
@@ -93,17 +93,20 @@ function openRequest(
     clientFacing: dest.dst,
     clientName: sender.clientName,
     firstPacket: first,
-    authority: hostValue ?? urlAuthority(req.url) ?? url.host,
+    authority: hostValue ?? w.index.authority(req.url) ?? url.host,
   };
 }
 
 /** Where the client's connection starts, for its reply to come back to. */
-function clientParty(sender: Sender): Party {
+function clientParty(w: Walk, sender: Sender): Party {
   const at = sender.at;
   if (at.kind === 'client') {
     return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
   }
-  if (sender.sourcePod) return podParty(sender.sourcePod, at.place);
+  if (sender.sourcePod) {
+    const facts = w.index.pod(sender.sourcePod);
+    return at.place === facts.place ? facts.party : podParty(sender.sourcePod, at.place);
+  }
   return { kind: 'host', place: at.place, node: at.node };
 }
 

@@ -6,16 +6,15 @@
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
 import type { ExternalClient } from '../cluster';
-import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
-import { isEchoBasic } from '../gateway/echo';
 import { newLbState, type LbRuntimeState } from '../lb';
 import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
 import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
 import { renderNoteWith, type Note } from '../notes';
-import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
-import { Connections, ReplyRoutes, walkReply, type Party, type ReplyContext } from './reply';
+import { partyAt, TraceIndex } from './lab-index';
+import { buildNetworkIndex, type NetworkIndex } from './network';
+import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
 import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
 
@@ -44,31 +43,14 @@ export interface TraceOptions {
   /** false: build no Hop objects and ask the evaluators for no rule steps; the outcome, the chosen
    *  backend and every state change are the same as a recorded trace. Default true. */
   recordHops?: boolean;
+  /** The lab's index, when the caller sends many requests over one lab (distribution); a walk
+   *  without one (or given another lab's) builds its own. */
+  index?: TraceIndex;
 }
 
-/** What every walk over one lab reads: its address index and where its nodes route replies. */
-interface LabIndex {
-  clients: LabPorts['clients'];
-  net: NetworkIndex;
-  replyRoutes: ReplyRoutes;
-}
-
-// Both are pure functions of the cluster and the clients (immutable once a lab is built), so
-// repeated traces over one lab share them.
-const labIndexes = new WeakMap<LabPorts['cluster'], LabIndex>();
-
-function labIndexOf(lab: LabPorts): LabIndex {
-  const hit = labIndexes.get(lab.cluster);
-  if (hit && hit.clients === lab.clients) return hit;
-  const net = buildNetworkIndex(lab.cluster, lab.clients);
-  const index = { clients: lab.clients, net, replyRoutes: new ReplyRoutes() };
-  labIndexes.set(lab.cluster, index);
-  return index;
-}
-
-/** The lab's address index, built once per cluster. */
+/** The lab's address index (built for the caller: a walk reads its TraceIndex's). */
 export function networkIndexOf(lab: LabPorts): NetworkIndex {
-  return labIndexOf(lab).net;
+  return buildNetworkIndex(lab.cluster, lab.clients);
 }
 
 /** What a phase hands the walk to record as one hop. */
@@ -97,9 +79,9 @@ export class Walk {
   readonly hops: Hop[] = [];
   /** Every Service the packets passed through, in order (the result's `services`). */
   readonly services: string[] = [];
+  /** What the walk reads of the lab again and again, derived once (lab-index.ts). */
+  readonly index: TraceIndex;
   readonly net: NetworkIndex;
-  /** Where the lab's nodes route replies (for walks that record nothing). */
-  readonly replyRoutes: ReplyRoutes;
   readonly recordHops: boolean;
   /** The connections the request opened and the conntrack entries they left (reply.ts). */
   readonly conns = new Connections();
@@ -111,9 +93,8 @@ export class Walk {
     readonly session: TraceSession,
     opts: TraceOptions = {},
   ) {
-    const index = labIndexOf(lab);
-    this.net = index.net;
-    this.replyRoutes = index.replyRoutes;
+    this.index = opts.index?.lab === lab ? opts.index : new TraceIndex(lab);
+    this.net = this.index.net;
     this.recordHops = opts.recordHops ?? true;
   }
 
@@ -183,7 +164,7 @@ class WalkReply implements ReplyContext {
     return this.w.recordHops;
   }
   get routes() {
-    return this.w.replyRoutes;
+    return this.w.index.replyRoutes;
   }
   hop(h: Parameters<ReplyContext['hop']>[0]): void {
     this.w.hop({ ...h, direction: 'reply' });
@@ -198,63 +179,8 @@ class WalkReply implements ReplyContext {
 }
 
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
-export function podParty(pod: Pod, place?: HopPlace): Party {
-  const f = podFacts(pod);
-  return place === undefined || place === f.place ? f.party : newPodParty(pod, place);
-}
-
-function newPodParty(pod: Pod, place: HopPlace): Party {
-  const node = pod.spec.nodeName ?? '';
-  if (pod.spec.hostNetwork) return { kind: 'host', place, node };
-  return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
-}
-
-/**
- * What the walk reads of a pod again and again: its key, place, party, listening sockets and server.
- * Each is a function of the pod object, and pods are immutable once a lab is built, so each is
- * read once per pod (a batch run meets the same few pods at every request). They are shared by
- * every hop and trace that names the pod: never changed.
- */
-export class PodFacts {
-  readonly key: string;
-  readonly place: HopPlace;
-  private partyOf?: Party;
-  private listeningOf?: readonly ListeningPort[];
-  private echoesOf?: boolean;
-
-  constructor(readonly pod: Pod) {
-    this.key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-    this.place = { kind: 'pod', id: `pod:${this.key}`, pod: this.key, node: pod.spec.nodeName ?? '' };
-  }
-
-  /** Who answers or opens a connection in the pod (see `podParty`). */
-  get party(): Party {
-    return (this.partyOf ??= newPodParty(this.pod, this.place));
-  }
-
-  /** The ports the pod's containers listen on. */
-  get listening(): readonly ListeningPort[] {
-    return (this.listeningOf ??= podListeningPorts(this.pod));
-  }
-
-  /** Whether the pod runs the Gateway API conformance echo server (it answers with what it got). */
-  get echoes(): boolean {
-    return (this.echoesOf ??= isEchoBasic(this.pod));
-  }
-}
-
-const podFactsCache = new WeakMap<Pod, PodFacts>();
-
-/** The pod's facts, made when the walk first meets the pod. */
-export function podFacts(pod: Pod): PodFacts {
-  let f = podFactsCache.get(pod);
-  if (!f) podFactsCache.set(pod, (f = new PodFacts(pod)));
-  return f;
-}
-
-/** The ports the pod's containers listen on. */
-export function podListening(pod: Pod): readonly ListeningPort[] {
-  return podFacts(pod).listening;
+export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
+  return partyAt(pod, podKey(pod), place);
 }
 
 /**
@@ -327,7 +253,7 @@ export function unreachable(fault: Fault): Ended {
 }
 
 export function podKey(p: Pod): string {
-  return podFacts(p).key;
+  return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 }
 
 export function svcKey(s: Service): string {
@@ -339,7 +265,7 @@ export function nodePlace(node: string, iface?: string): HopPlace {
 }
 
 export function podPlace(pod: Pod): HopPlace {
-  return podFacts(pod).place;
+  return { kind: 'pod', id: `pod:${podKey(pod)}`, pod: podKey(pod), node: pod.spec.nodeName ?? '' };
 }
 
 /** The HTTP request as a hop shows it beside the packet. */
