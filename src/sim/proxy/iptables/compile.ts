@@ -242,8 +242,8 @@ interface ServicePortWriter {
   clusterIPMatches: Match[] | undefined;
   /** KUBE-SEP chain name and the jump to it, per endpoint, computed once. */
   seps: Map<EndpointInfo, { name: string; jump: Target }>;
-  /** The same service port's rules from the last sync, whose chain names are kept. */
-  kept: ServicePortRules | undefined;
+  /** KUBE-SEP names the last sync computed for this service port, by "ip:port" (reused, not rehashed). */
+  keptSeps: ReadonlyMap<string, string> | undefined;
 }
 
 /** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
@@ -302,7 +302,7 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
     chainRules: new Map(),
     clusterIPMatches: undefined,
     seps: new Map(),
-    kept,
+    keptSeps: kept?.sepNames,
   };
 
   captureClusterIP(w);
@@ -507,7 +507,7 @@ function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; 
   // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
   let c = w.seps.get(ep);
   if (c === undefined) {
-    const name = w.kept?.sepNames.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
+    const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
     (w.out.sepNames as Map<string, string>).set(ep.endpoint, name);
     w.seps.set(ep, (c = { name, jump: jump(name) }));
   }

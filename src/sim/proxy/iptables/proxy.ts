@@ -69,7 +69,7 @@ function firstComment(rule: Rule | undefined): string | undefined {
 }
 
 /** The node's two iptables artifacts, rendered when first read: `iptables-save` of the whole
- *  ruleset and the last sync's `iptables-restore` payload (`kept`: rule lines rendered before). */
+ *  ruleset and the last sync's `iptables-restore` payload. */
 function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept?: RuleLines) {
   const node = a.node.name;
   const saveHead = { id: iptablesSaveId(node), kind: 'iptables-save' as const, title: `iptables-save (${node})` };
