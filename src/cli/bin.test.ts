@@ -16,7 +16,9 @@ describe('the netlab binary', () => {
     const help = netlab(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: netlab/);
-    for (const name of ['validate', 'get', 'trace', 'rules', 'dig', 'export']) expect(help.stdout).toContain(`  ${name} `);
+    for (const name of ['validate', 'get', 'trace', 'rules', 'dig', 'export']) {
+      expect(help.stdout).toContain(`  ${name} `);
+    }
     const svc = netlab(['get', 'svc', 'kubernetes', '-o', 'json']);
     expect(JSON.parse(svc.stdout)).toMatchObject({ kind: 'Service', spec: { clusterIP: '10.96.0.1' } });
     const stdin = netlab(['validate', '-'], 'kind: Service\nspec: [oops\n');

@@ -33,15 +33,24 @@ function cli(argv: string[], files: Record<string, string> = { 'web.yaml': WEB }
   return runCli(argv, readerOf(files, { defaultScenario: true }));
 }
 
+/** `netlab trace web.yaml --from <from> --url <url>` and more flags. */
+const traceArgs = (from: string, url: string, ...flags: string[]) => [
+  ...['trace', 'web.yaml', '--from', from, '--url', url],
+  ...flags,
+];
+const client = 'pod:default/client';
+
 describe('netlab trace', () => {
   it('prints the JSON contract, one result per repeat', () => {
-    const r = cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--repeat', '3', '--json']);
+    const r = cli(traceArgs(client, 'http://web/', '--repeat', '3', '--json'));
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as { results: Record<string, unknown>[] };
     expect(j.results).toHaveLength(3);
     for (const res of j.results) {
-      expect(Object.keys(res)).toEqual(expect.arrayContaining(['outcome', 'status', 'service', 'backendPod', 'backend', 'responseHeaders', 'hops']));
-      expect(res).toMatchObject({ outcome: 'response', status: 200, service: 'default/web', backendPod: 'default/web-1' });
+      const contract = ['outcome', 'status', 'service', 'backendPod', 'backend', 'responseHeaders', 'hops'];
+      expect(Object.keys(res)).toEqual(expect.arrayContaining(contract));
+      expect(res).toMatchObject({ outcome: 'response', status: 200, service: 'default/web' });
+      expect(res).toMatchObject({ backendPod: 'default/web-1' });
       expect(res.backend).toMatchObject({ host: 'web', path: '/', method: 'GET' });
     }
   });
@@ -56,13 +65,15 @@ describe('netlab trace', () => {
     expect(wrongPort.code).toBe({ refused: 7, unreachable: 7, timeout: 28 }[outcome]);
     // An HTTP error status is an answer: exit 0, as curl without --fail.
     const files = { 'shop.json': readFileSync('scenarios/ingress-404-vs-503.json', 'utf8') };
-    const down = cli(['trace', 'shop.json', '--from', 'external:laptop', '--url', 'http://shop.example.com/down'], files);
+    const down = cli(['trace', 'shop.json', '--from', 'external:laptop', '--url', 'http://shop.example.com/down'],
+      files);
     expect(down.stdout).toMatch(/HTTP 503/);
     expect(down.code).toBe(0);
   });
 
   it('honours --mode and --connect', () => {
-    const r = cli(['--mode', 'ipvs', 'trace', 'web.yaml', '--from', 'external:198.51.100.1', '--url', 'http://anything:30080/', '--connect', 'node:n1']);
+    const toNode = traceArgs('external:198.51.100.1', 'http://anything:30080/', '--connect', 'node:n1');
+    const r = cli(['--mode', 'ipvs', ...toNode]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('kube-proxy ipvs');
     expect(r.stdout).toMatch(/decided by node\/n1\/ipvsadm:\d+: +-> 10\.244\.\d+\.\d+:80 +Masq/);
@@ -70,7 +81,7 @@ describe('netlab trace', () => {
 
   it('refuses bad --from, --connect and --repeat values with the reason', () => {
     expect(cli(['trace', 'web.yaml', '--from', 'laptop', '--url', 'http://x/']).stderr).toContain('--from must be');
-    expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--connect', 'x']).stderr).toContain('--connect must be');
+    expect(cli(traceArgs('node:n1', 'http://x/', '--connect', 'x')).stderr).toContain('--connect must be');
     expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--repeat', '0']).code).toBe(2);
   });
 });
@@ -79,7 +90,9 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
   it('get svc shows the allocated nodePort in kubectl columns', () => {
     const r = cli(['get', 'web.yaml', 'svc', 'web']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nweb\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080\/TCP/);
+    const [head, row] = r.stdout.split('\n');
+    expect(head).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/);
+    expect(row).toMatch(/^web\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080\/TCP/);
   });
 
   it('get on a missing object answers as kubectl does', () => {
@@ -91,10 +104,13 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
   it('rules prints the node\'s iptables-save with the service chains', () => {
     const r = cli(['rules', 'web.yaml', '--node', 'n1', '--format', 'iptables-save']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('-A KUBE-NODEPORTS -m comment --comment default/web -m tcp -p tcp --dport 30080 -j KUBE-EXT-');
+    expect(r.stdout).toContain(
+      '-A KUBE-NODEPORTS -m comment --comment default/web -m tcp -p tcp --dport 30080 -j KUBE-EXT-',
+    );
     expect(cli(['rules', 'web.yaml', '--node', 'n9']).stderr).toContain('nodes "n9" not found');
     expect(cli(['rules', 'web.yaml', '--format', 'nft']).code).toBe(1);
-    expect(cli(['--mode', 'nftables', 'rules', 'web.yaml', '--format', 'nft']).stdout).toContain('table ip kube-proxy {');
+    const nft = cli(['--mode', 'nftables', 'rules', 'web.yaml', '--format', 'nft']);
+    expect(nft.stdout).toContain('table ip kube-proxy {');
   });
 
   it('rules --format ip-route prints the routing table the trace\'s route lines come from', () => {
@@ -104,15 +120,15 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^default via \S+ dev eth0$/);
     // The hop that delivers to web-1 names a line of this very table, by its (1-based) number.
-    const url = 'http://web/';
-    const traced = JSON.parse(cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', url, '--json']).stdout);
+    const traced = JSON.parse(cli(traceArgs(client, 'http://web/', '--json')).stdout);
     type Ref = { artifact: string; line: number; text: string };
     const hops = (traced as { results: { hops: { rules: Ref[] }[] }[] }).results[0]!.hops;
     const routeRefs = hops.flatMap((h) => h.rules).filter((x) => x.artifact === 'node/n1/ip-route');
     expect(routeRefs.length).toBeGreaterThan(0);
     for (const ref of routeRefs) expect(lines[ref.line - 1]).toBe(ref.text);
     const json = JSON.parse(cli(['rules', 'web.yaml', '--format', 'ip-route', '--json']).stdout);
-    expect(json).toMatchObject({ node: 'n1', artifacts: [{ id: 'node/n1/ip-route', kind: 'ip-route', text: r.stdout }] });
+    const table = { id: 'node/n1/ip-route', kind: 'ip-route', text: r.stdout };
+    expect(json).toMatchObject({ node: 'n1', artifacts: [table] });
     // Without a control plane there are no pods or podCIDRs to route: a usage error, not an empty table.
     const raw = cli(['rules', 'web.yaml', '--admission', 'none', '--node', 'n1', '--format', 'ip-route']);
     expect(raw.code).toBe(2);
@@ -122,9 +138,11 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
   });
 
   it('dig sends the name as typed; +search walks the pod\'s search path', () => {
-    const plain = JSON.parse(cli(['dig', 'web.yaml', '--from', 'pod:default/client', 'web', '--json']).stdout) as { rcode: string; queriesSent: unknown[] };
+    type Dig = { rcode: string; answers: { name: string; type: string }[]; queriesSent: { name: string }[] };
+    const dig = (...args: string[]) => JSON.parse(cli(['dig', 'web.yaml', '--from', client, ...args]).stdout) as Dig;
+    const plain = dig('web', '--json');
     expect(plain.rcode).toBe('NXDOMAIN');
-    const searched = JSON.parse(cli(['dig', 'web.yaml', '--from', 'pod:default/client', 'web', '+search', '--json']).stdout) as { rcode: string; answers: { name: string; type: string }[]; queriesSent: { name: string }[] };
+    const searched = dig('web', '+search', '--json');
     expect(searched.rcode).toBe('NOERROR');
     expect(searched.answers[0]).toMatchObject({ name: 'web.default.svc.cluster.local.', type: 'A' });
     expect(searched.queriesSent[0]!.name).toBe('web.default.svc.cluster.local.');
@@ -148,7 +166,8 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
 describe('trace -H', () => {
   it("a Host header names the virtual host while the connection goes where the URL says (curl -H 'Host: ...')", () => {
     const files = { 'hosts.json': readFileSync('scenarios/ingress-nodeport-hosts.json', 'utf8') };
-    const run = (extra: string[]) => JSON.parse(cli(['trace', 'hosts.json', '--from', 'external', '--url', 'http://192.168.49.2:30080/', '--json', ...extra], files).stdout).results[0];
+    const args = ['trace', 'hosts.json', '--from', 'external', '--url', 'http://192.168.49.2:30080/', '--json'];
+    const run = (extra: string[]) => JSON.parse(cli([...args, ...extra], files).stdout).results[0];
     const named = run(['-H', 'host: DEV.cbuc.cn:30080']);
     expect(named).toMatchObject({ status: 200, service: 'cbuc-test/nginx-dev', backend: { host: 'dev.cbuc.cn' } });
     const bare = run([]);
@@ -163,8 +182,25 @@ describe("a scenario's edit log", () => {
     version: 1,
     objects: [
       { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', ports: [{ containerPort: 80 }] }] } } } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'nginx', ports: [{ containerPort: 80 }] }] },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+      },
     ],
     edits: [
       { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 },
@@ -194,7 +230,8 @@ spec:
   nodeName: n1
   containers: [{name: nginx, ports: [{containerPort: 80}]}]
 `;
-    const r = cli(['trace', 'w.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--distribution', '2000', '--json'], { 'w.yaml': yaml });
+    const args = ['trace', 'w.yaml', '--from', client, '--url', 'http://web/', '--distribution', '2000', '--json'];
+    const r = cli(args, { 'w.yaml': yaml });
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout) as { n: number; perPod: Record<string, number>; implied: Record<string, number> };
     expect(d.n).toBe(2000);
@@ -204,7 +241,7 @@ spec:
   });
 
   it('refuses a count that is not a whole number', () => {
-    expect(cli(['trace', 'web.yaml', '--from', 'node:n1', '--url', 'http://x/', '--distribution', 'many']).code).toBe(2);
+    expect(cli(traceArgs('node:n1', 'http://x/', '--distribution', 'many')).code).toBe(2);
   });
 });
 
@@ -251,7 +288,8 @@ describe('netlab exec: the console from the command line', () => {
     expect(cli(['exec', 'node:node-1', '--', 'iptables-save']).stdout).toMatch(/^\*filter\n/);
     expect(cli(['exec', pod, '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NOERROR');
     // A node's resolver is the host's, not cluster DNS, as on a real node.
-    expect(cli(['exec', 'node:node-1', '--', 'dig', 'web.default.svc.cluster.local']).stdout).toContain('status: NXDOMAIN');
+    const onNode = cli(['exec', 'node:node-1', '--', 'dig', 'web.default.svc.cluster.local']);
+    expect(onNode.stdout).toContain('status: NXDOMAIN');
     expect(cli(['exec', pod, '--', 'curl', 'http://nosuch/']).code).toBe(6);
   });
 
@@ -266,17 +304,27 @@ describe('netlab exec: the console from the command line', () => {
 });
 
 describe('netlab trace through the default scenario\'s load balancer (issue 16)', () => {
-  it('--from external --url <the saved request>: LB -> node:NodePort, then kube-proxy\'s DNAT, the controller, the pod', () => {
-    const saved = (JSON.parse(readFileSync('scenarios/default.json', 'utf8')) as { requests: { id: string; url: string }[]; view: { selectedRequest: string } });
+  it('--from external --url <the saved request>: LB -> node:NodePort, then kube-proxy\'s DNAT, the controller, ' +
+    'the pod', () => {
+    type Saved = { requests: { id: string; url: string }[]; view: { selectedRequest: string } };
+    const saved = JSON.parse(readFileSync('scenarios/default.json', 'utf8')) as Saved;
     const url = saved.requests.find((q) => q.id === saved.view.selectedRequest)!.url;
     const r = cli(['trace', 'scenarios/default.json', '--from', 'external', '--url', url, '--json'], {});
     expect(r.code).toBe(0);
-    const hops = (JSON.parse(r.stdout) as { results: { hops: { place: { kind: string; node?: string }; action: string; after: { dst: string; dstPort: number }; rules: { artifact: string; text: string }[]; explanation: { params: Record<string, string> } }[] }[] }).results[0]!.hops;
+    type JsonHop = {
+      place: { kind: string; node?: string };
+      action: string;
+      after: { dst: string; dstPort: number };
+      rules: { artifact: string; text: string }[];
+      explanation: { params: Record<string, string> };
+    };
+    const hops = (JSON.parse(r.stdout) as { results: { hops: JsonHop[] }[] }).results[0]!.hops;
     const lb = hops.findIndex((h) => h.place.kind === 'load-balancer' && h.explanation.params.node !== undefined);
     expect(lb).toBeGreaterThan(0);
     const node = hops[lb]!.explanation.params.node!;
     expect(hops[lb]!.after.dstPort).toBeGreaterThanOrEqual(30000);
-    expect(hops[lb]!.rules.at(-1)!.text).toMatch(new RegExp(`target ${node} \\S+:${hops[lb]!.after.dstPort} in service`));
+    const nodePort = hops[lb]!.after.dstPort;
+    expect(hops[lb]!.rules.at(-1)!.text).toMatch(new RegExp(`target ${node} \\S+:${nodePort} in service`));
     const dnat = hops.findIndex((h, i) => i > lb && h.action === 'dnat');
     expect(hops[dnat]!.place.node).toBe(node);
     expect(hops[dnat]!.rules.at(-1)!.text).toContain('-j DNAT');
@@ -288,11 +336,13 @@ describe('netlab trace through the default scenario\'s load balancer (issue 16)'
 });
 
 describe('kube-proxy modes by Kubernetes version', () => {
-  const traceWeb = (...flags: string[]) => cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', '--json', ...flags]);
+  const traceWeb = (...flags: string[]) => cli(traceArgs(client, 'http://web/', '--json', ...flags));
 
   it('--mode userspace without a version runs 1.25, the last version that had it, and says so', () => {
     const r = traceWeb('--mode', 'userspace');
-    expect(r.stderr).toContain("note: kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes 1.25");
+    expect(r.stderr).toContain(
+      "note: kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes 1.25",
+    );
     expect(JSON.parse(r.stdout).results[0]).toMatchObject({ outcome: 'response', status: 200, service: 'default/web' });
   });
 
@@ -301,13 +351,18 @@ describe('kube-proxy modes by Kubernetes version', () => {
     expect(r.stderr).not.toContain('note:');
     const res = JSON.parse(r.stdout).results[0];
     expect(res.outcome).toBe('timeout');
-    expect(res.fault.message).toMatch(/^kube-proxy is not running on node n1: KubeProxyConfiguration\.ProxyMode: Invalid value: "userspace"/);
+    expect(res.fault.message).toMatch(
+      /^kube-proxy is not running on node n1: KubeProxyConfiguration\.ProxyMode: Invalid value: "userspace"/,
+    );
     const rules = cli(['rules', 'web.yaml', '--mode', 'userspace', '--set', 'kubernetesVersion=1.35']);
-    expect(rules.stderr).toContain('Warning FailedToStart: Error running ProxyServer: KubeProxyConfiguration.ProxyMode: Invalid value: "userspace"');
+    expect(rules.stderr).toContain(
+      'Warning FailedToStart: Error running ProxyServer: KubeProxyConfiguration.ProxyMode: Invalid value: "userspace"',
+    );
   });
 
   it('validate reports the version it chose for userspace as an inferred setting', () => {
-    const file = JSON.stringify({ format: 'netlab.scenario', version: 1, settings: { kubeProxy: { mode: 'userspace' } }, objects: [] });
+    const settings = { kubeProxy: { mode: 'userspace' } };
+    const file = JSON.stringify({ format: 'netlab.scenario', version: 1, settings, objects: [] });
     const r = cli(['validate', 'us.json'], { 'us.json': file });
     expect(r.stdout).toContain('inferred kubernetesVersion = 1.25');
   });

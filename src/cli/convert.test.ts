@@ -46,10 +46,17 @@ spec:
 `;
 
 function cli(argv: string[], converted = '') {
-  return runCli(argv, (p) => (p === CONVERTED ? converted : p === ANNOTATED ? ANNOTATED_YAML : readFileSync(p, 'utf8')));
+  const given: Record<string, string> = { [CONVERTED]: converted, [ANNOTATED]: ANNOTATED_YAML };
+  return runCli(argv, (p) => given[p] ?? readFileSync(p, 'utf8'));
 }
 
-interface TraceResult { outcome: string; status?: number; service?: string | null; services?: string[]; backendPod?: string | null }
+interface TraceResult {
+  outcome: string;
+  status?: number;
+  service?: string | null;
+  services?: string[];
+  backendPod?: string | null;
+}
 function trace(files: string[], url: string, extra: string[], converted = ''): TraceResult {
   const r = cli(['trace', ...files, '--url', url, ...extra, '--json'], converted);
   expect(r.stderr).toBe('');
@@ -66,13 +73,19 @@ const cases = [
     // ingress-nginx's catch-all server sends any other host to spec.defaultBackend; the Gateway only
     // has a listener for foo.bar.com, so NGINX Gateway Fabric's default server answers 404.
     differ: [{ url: 'http://other.example/x', ingress: 'default/fallback', gateway: 404,
-      note: /ingress-fanout-default-backend\.json:\d+:\d+: Ingress default\/test: spec\.defaultBackend became HTTPRoute test-default-backend/ }],
+      note: new RegExp('ingress-fanout-default-backend\\.json:\\d+:\\d+: Ingress default/test: ' +
+        'spec\\.defaultBackend became HTTPRoute test-default-backend') }],
   },
   {
     scenario: 'scenarios/ingress-nodeport-hosts.json',
     gateway: 'cbuc-test/nginx',
     ingressConnect: 'ingress:nginx',
-    kinds: ['GatewayClass/nginx', 'Gateway/nginx', 'HTTPRoute/ingress-http-dev-cbuc-cn', 'HTTPRoute/ingress-http-pro-cbuc-cn'],
+    kinds: [
+      'GatewayClass/nginx',
+      'Gateway/nginx',
+      'HTTPRoute/ingress-http-dev-cbuc-cn',
+      'HTTPRoute/ingress-http-pro-cbuc-cn',
+    ],
     same: ['http://dev.cbuc.cn/', 'http://pro.cbuc.cn/index.html'],
     differ: [],
   },
@@ -81,14 +94,15 @@ const cases = [
 describe.each(cases)('netlab convert $scenario --to gateway-api', (c) => {
   const conv = cli(['convert', c.scenario, '--to', 'gateway-api']);
   const docs = parseAllDocuments(conv.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+  const toGateway = ['--from', 'external', '--connect', `gateway:${c.gateway}`];
 
   it('prints manifests with the Ingresses replaced and the other objects kept; they load without problems', () => {
     expect(conv.code).toBe(0);
     const original = JSON.parse(readFileSync(c.scenario, 'utf8')) as { objects: { kind: string }[] };
     const kept = original.objects.filter((o) => o.kind !== 'Ingress' && o.kind !== 'IngressClass');
     expect(docs.filter((d) => !d.kind.startsWith('Gateway') && d.kind !== 'HTTPRoute')).toEqual(kept);
-    expect(docs.filter((d) => d.kind.startsWith('Gateway') || d.kind === 'HTTPRoute').map((d) => `${d.kind}/${d.metadata.name}`))
-      .toEqual(c.kinds);
+    const gatewayApi = docs.filter((d) => d.kind.startsWith('Gateway') || d.kind === 'HTTPRoute');
+    expect(gatewayApi.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(c.kinds);
     const v = cli(['validate', CONVERTED], conv.stdout);
     expect(v.stderr).toBe('');
     expect(v.code).toBe(0);
@@ -96,7 +110,7 @@ describe.each(cases)('netlab convert $scenario --to gateway-api', (c) => {
 
   it.each(c.same)('%s reaches the same Service through the Ingress and the HTTPRoute', (url) => {
     const viaIngress = trace([c.scenario], url, ['--from', 'external', '--connect', c.ingressConnect]);
-    const viaRoute = trace([CONVERTED], url, ['--from', 'external', '--connect', `gateway:${c.gateway}`], conv.stdout);
+    const viaRoute = trace([CONVERTED], url, toGateway, conv.stdout);
     expect(viaIngress).toMatchObject({ outcome: 'response', status: 200 });
     expect(viaRoute).toMatchObject({ outcome: 'response', status: 200, service: viaIngress.service });
   });
@@ -104,7 +118,7 @@ describe.each(cases)('netlab convert $scenario --to gateway-api', (c) => {
   it('the requests that differ are the ones the notes on stderr explain', () => {
     for (const d of c.differ) {
       const viaIngress = trace([c.scenario], d.url, ['--from', 'external', '--connect', c.ingressConnect]);
-      const viaRoute = trace([CONVERTED], d.url, ['--from', 'external', '--connect', `gateway:${c.gateway}`], conv.stdout);
+      const viaRoute = trace([CONVERTED], d.url, toGateway, conv.stdout);
       expect(viaIngress.service).toBe(d.ingress);
       expect(viaRoute.status).toBe(d.gateway);
       expect(conv.stderr).toMatch(d.note);
@@ -115,7 +129,8 @@ describe.each(cases)('netlab convert $scenario --to gateway-api', (c) => {
 
 describe('netlab convert: differences the annotations that do not carry over cause', () => {
   const conv = cli(['convert', ANNOTATED, '--to', 'gateway-api']);
-  const route = (url: string) => trace([CONVERTED], url, ['--from', 'external', '--connect', 'gateway:default/nginx'], conv.stdout);
+  const toGateway = ['--from', 'external', '--connect', 'gateway:default/nginx'];
+  const route = (url: string) => trace([CONVERTED], url, toGateway, conv.stdout);
   const ingress = (url: string) => trace([ANNOTATED], url, ['--from', 'external', '--connect', 'ingress:nginx']);
   it.each([
     ['http://web.example.com/', 302, 'app-root'],
@@ -127,7 +142,9 @@ describe('netlab convert: differences the annotations that do not carry over cau
     // The controller answered: no pod did (a 403 still names the Service its rule chose, as a 503 does).
     expect(i.backendPod).toBeNull();
     expect(route(url)).toMatchObject({ outcome: 'response', status: 200, service: 'default/web' });
-    expect(conv.stderr).toMatch(new RegExp(`^annotated\\.yaml:\\d+:\\d+: Ingress default/web: annotation nginx\\.ingress\\.kubernetes\\.io/${annotation} does not carry over: use `, 'm'));
+    const where = '^annotated\\.yaml:\\d+:\\d+: Ingress default/web: ';
+    const what = `annotation nginx\\.ingress\\.kubernetes\\.io/${annotation} does not carry over: use `;
+    expect(conv.stderr).toMatch(new RegExp(where + what, 'm'));
   });
 });
 
@@ -150,15 +167,18 @@ spec:
     const r = cli(['convert', CONVERTED, '--to', 'gateway-api'], MANIFEST);
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n')).toEqual([
-      'converted.yaml:7:49: Ingress shop/web: annotation nginx.ingress.kubernetes.io/rewrite-target does not carry over: use a '
-      + 'URLRewrite filter (ReplacePrefixMatch strips or swaps a path prefix; capture groups like $1 have no Gateway API form)',
-      'converted.yaml:8:43: Ingress shop/web: annotation nginx.ingress.kubernetes.io/affinity does not carry over: use HTTPRoute '
-      + 'sessionPersistence (experimental channel) or an implementation policy (cookie session affinity has no standard field)',
+      'converted.yaml:7:49: Ingress shop/web: annotation nginx.ingress.kubernetes.io/rewrite-target does not carry '
+      + 'over: use a URLRewrite filter (ReplacePrefixMatch strips or swaps a path prefix; capture groups like $1 have '
+      + 'no Gateway API form)',
+      'converted.yaml:8:43: Ingress shop/web: annotation nginx.ingress.kubernetes.io/affinity does not carry over: '
+      + 'use HTTPRoute sessionPersistence (experimental channel) or an implementation policy (cookie session affinity '
+      + 'has no standard field)',
       '',
     ]);
   });
   it('-o json prints a List; --set gatewayAPI.controllerName names the GatewayClass controller', () => {
-    const r = cli(['convert', CONVERTED, '--to', 'gateway-api', '-o', 'json', '--set', 'gatewayAPI.controllerName=example.net/gw'], MANIFEST);
+    const set = ['--set', 'gatewayAPI.controllerName=example.net/gw'];
+    const r = cli(['convert', CONVERTED, '--to', 'gateway-api', '-o', 'json', ...set], MANIFEST);
     const list = JSON.parse(r.stdout) as { kind: string; items: { kind: string; spec: { controllerName?: string } }[] };
     expect(list.kind).toBe('List');
     expect(list.items.map((i) => i.kind)).toEqual(['GatewayClass', 'Gateway', 'HTTPRoute']);

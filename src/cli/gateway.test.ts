@@ -32,7 +32,9 @@ spec:
   selector: {matchLabels: {app: echo}}
   template:
     metadata: {labels: {app: echo}}
-    spec: {containers: [{name: echo, image: gcr.io/k8s-staging-gateway-api/echo-basic:v1, ports: [{containerPort: 3000}]}]}
+    spec:
+      containers:
+      - {name: echo, image: gcr.io/k8s-staging-gateway-api/echo-basic:v1, ports: [{containerPort: 3000}]}
 ---
 apiVersion: v1
 kind: Service
@@ -61,13 +63,18 @@ const SET = ['--set', 'gatewayAPI.controllerName=example.net/acme-controller'];
 
 describe('netlab trace --connect gateway:<ns>/<name>', () => {
   it('prints the JSON contract: the backend view, services, response headers joined with commas', () => {
-    const r = cli(['trace', 'gw.yaml', ...SET, '--from', 'external:203.0.113.9', '--url', 'http://example.com:8080/api/v1?x=1', '--connect', 'gateway:infra/gw:80', '-H', 'X-Gw: 0', '-H', 'X-Echo-Set-Header: X-Out: a', '--json']);
+    const r = cli([
+      ...['trace', 'gw.yaml', ...SET, '--from', 'external:203.0.113.9', '--url', 'http://example.com:8080/api/v1?x=1'],
+      ...['--connect', 'gateway:infra/gw:80', '-H', 'X-Gw: 0', '-H', 'X-Echo-Set-Header: X-Out: a', '--json'],
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const res = (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results[0]!;
-    expect(res).toMatchObject({ outcome: 'response', status: 200, service: 'default/echo', services: ['infra/gw-acme', 'default/echo'], fault: null });
+    expect(res).toMatchObject({ outcome: 'response', status: 200, service: 'default/echo', fault: null });
+    expect(res.services).toEqual(['infra/gw-acme', 'default/echo']);
     expect(res.backendPod).toMatch(/^default\/echo-/);
-    const backend = res.backend as { host: string; path: string; method: string; headers: Record<string, string>; sourceIP: string };
+    type Backend = { host: string; path: string; method: string; headers: Record<string, string>; sourceIP: string };
+    const backend = res.backend as Backend;
     expect(backend).toMatchObject({ host: 'example.com:8080', path: '/api/v1?x=1', method: 'GET' });
     expect(backend.headers['X-Gw']).toBe('0,1');
     expect((res.responseHeaders as Record<string, string>)['X-Out']).toBe('a,b');
@@ -76,7 +83,8 @@ describe('netlab trace --connect gateway:<ns>/<name>', () => {
   });
 
   it('without the controller name set, the class is not served and the trace says why', () => {
-    const r = cli(['trace', 'gw.yaml', '--from', 'external', '--url', 'http://example.com/api', '--connect', 'gateway:infra/gw', '--json']);
+    const toGateway = ['--connect', 'gateway:infra/gw', '--json'];
+    const r = cli(['trace', 'gw.yaml', '--from', 'external', '--url', 'http://example.com/api', ...toGateway]);
     const res = (JSON.parse(r.stdout) as { results: { outcome: string; fault: { message: string } }[] }).results[0]!;
     expect(res.outcome).toBe('unreachable');
     expect(res.fault.message).toContain('controllerName');
@@ -87,7 +95,8 @@ describe('netlab get and gateway-config', () => {
   it('get httproutes -A -o json carries status.parents with the controller name', () => {
     const r = cli(['get', 'gw.yaml', ...SET, 'httproutes', '-A', '-o', 'json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { items: { status: { parents: { controllerName: string; conditions: { type: string; status: string }[] }[] } }[] };
+    type Parent = { controllerName: string; conditions: { type: string; status: string }[] };
+    const list = JSON.parse(r.stdout) as { items: { status: { parents: Parent[] } }[] };
     const p = list.items[0]!.status.parents[0]!;
     expect(p.controllerName).toBe('example.net/acme-controller');
     expect(p.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'ResolvedRefs=True']);

@@ -10,7 +10,8 @@ import { applyGlobalOptions } from './scenario-input';
 import { memoryIo as memoryIoOver, readerOf } from './testing';
 import { run as runWith } from './run';
 
-const run = (argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS) => runWith(argv, io, commands);
+const run = (argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS) =>
+  runWith(argv, io, commands);
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 
@@ -31,26 +32,34 @@ describe('netlab validate', () => {
   it('prints a one-line summary and exits 0 for a good scenario', () => {
     const { io, out } = memoryIo({ 'default.json': DEFAULT });
     expect(run(['validate', 'default.json'], io)).toBe(0);
-    expect(out.stdout).toBe('ok: 1 file, 8 objects (3 Node, 1 Deployment, 2 Service, 1 Namespace, 1 Ingress), 1 client, 4 requests; kube-proxy iptables; 0 warnings\n');
+    expect(out.stdout).toBe(
+      'ok: 1 file, 8 objects (3 Node, 1 Deployment, 2 Service, 1 Namespace, 1 Ingress), 1 client, 4 requests; ' +
+        'kube-proxy iptables; 0 warnings\n',
+    );
   });
 
   it('prints each problem as file:line:col: path: message and exits 1 when one is an error', () => {
     const { io, out } = memoryIo({ 'default.json': DEFAULT, 'svc.yaml': BROKEN });
     expect(run(['validate', 'default.json', 'svc.yaml'], io)).toBe(1);
-    expect(out.stdout).toBe('svc.yaml:4:3: /metadata/name: Service is invalid, not loaded: metadata.name: Required value\n');
+    expect(out.stdout).toBe(
+      'svc.yaml:4:3: /metadata/name: Service is invalid, not loaded: metadata.name: Required value\n',
+    );
   });
 
   it('prints warnings and still exits 0 when nothing is an error', () => {
     const { io, out } = memoryIo({ 'ns.yaml': WARNING_ONLY });
     expect(run(['validate', 'ns.yaml'], io)).toBe(0);
-    expect(out.stdout.split('\n')[0]).toMatch(/^ns\.yaml:5:14: \/metadata\/__proto__: warning: key "__proto__" ignored/);
+    const first = out.stdout.split('\n')[0];
+    expect(first).toMatch(/^ns\.yaml:5:14: \/metadata\/__proto__: warning: key "__proto__" ignored/);
     expect(out.stdout).toContain('; 1 warning\n');
   });
 
   it('exits 1 and says so when a file cannot be read', () => {
     const { io, out } = memoryIo({});
     expect(run(['validate', 'missing.yaml'], io)).toBe(1);
-    expect(out.stdout).toContain("missing.yaml: /: cannot read the file: ENOENT: no such file or directory, open 'missing.yaml'");
+    expect(out.stdout).toContain(
+      "missing.yaml: /: cannot read the file: ENOENT: no such file or directory, open 'missing.yaml'",
+    );
   });
 
   it('checks the global options too: the mode reaches the lab, a bad --set exits 2 naming the key', () => {
@@ -59,7 +68,9 @@ describe('netlab validate', () => {
     expect(out.stdout).toContain('kube-proxy ipvs');
     const bad = memoryIo({ 'default.json': DEFAULT });
     expect(run(['validate', 'default.json', '--set', 'kubeProxy.masqueradeBit=40'], bad.io)).toBe(2);
-    expect(bad.out.stdout).toBe('error: --set kubeProxy.masqueradeBit: Invalid value: 40: must be less than or equal to 31\n');
+    expect(bad.out.stdout).toBe(
+      'error: --set kubeProxy.masqueradeBit: Invalid value: 40: must be less than or equal to 31\n',
+    );
   });
 
   it('prints the result as JSON with --json', () => {
@@ -67,7 +78,8 @@ describe('netlab validate', () => {
     expect(run(['--json', 'validate', 'svc.yaml'], io)).toBe(1);
     const parsed = JSON.parse(out.stdout);
     expect(parsed.ok).toBe(false);
-    expect(parsed.problems[0]).toMatchObject({ file: 'svc.yaml', line: 4, column: 3, path: '/metadata/name', severity: 'error' });
+    const where = { file: 'svc.yaml', line: 4, column: 3, path: '/metadata/name' };
+    expect(parsed.problems[0]).toMatchObject({ ...where, severity: 'error' });
   });
 
   it('exits 2 with usage when no file is given', () => {
@@ -146,7 +158,11 @@ describe('global options applied to a scenario', () => {
     [['--set', 'kubeProxy.masqueradeAll=true'], 'kubeProxy.masqueradeAll', true],
     [['--set', 'kubeProxy.ipvs.scheduler=wrr'], 'kubeProxy.ipvs.scheduler', 'wrr'],
     [['--set=nodePortRange.max=31000'], 'nodePortRange.max', 31000],
-    [['--set', 'loadBalancerPool=192.168.49.200/29,192.168.49.240'], 'loadBalancerPool', ['192.168.49.200/29', '192.168.49.240']],
+    [
+      ['--set', 'loadBalancerPool=192.168.49.200/29,192.168.49.240'],
+      'loadBalancerPool',
+      ['192.168.49.200/29', '192.168.49.240'],
+    ],
     [['--set', 'kubeProxy.nodePortAddresses='], 'kubeProxy.nodePortAddresses', []],
     [['--mode', 'ipvs', '--set', 'kubeProxy.mode=userspace'], 'kubeProxy.mode', 'userspace'],
   ])('%j sets %s', (argv, key, value) => {
@@ -159,14 +175,25 @@ describe('global options applied to a scenario', () => {
   it('turns --set ingress=nginx into a default nginx addon', () => {
     const r = apply(['--set', 'ingress=nginx']);
     expect(r.ok && r.scenario.settings.ingress).toEqual([
-      { className: 'nginx', controller: 'nginx', topology: 'nodeport', namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: false },
+      {
+        className: 'nginx',
+        controller: 'nginx',
+        topology: 'nodeport',
+        namespace: 'ingress-nginx',
+        replicas: 1,
+        legacyReloadOnEndpointChange: false,
+        isDefaultClass: false,
+      },
     ]);
   });
 
   it.each([
     ['kubeProxy.bogus=1', /^unknown setting "kubeProxy.bogus"; settings are: clusterName, /],
     ['kubeProxy=ipvs', /^"kubeProxy" is a group of settings; set one of: kubeProxy.mode, /],
-    ['kubeProxy.masqueradeBit=fourteen', /^--set kubeProxy.masqueradeBit: Invalid value: "fourteen": must be a number$/],
+    [
+      'kubeProxy.masqueradeBit=fourteen',
+      /^--set kubeProxy.masqueradeBit: Invalid value: "fourteen": must be a number$/,
+    ],
     ['kubeProxy.nfacct=yes', /^--set kubeProxy.nfacct: Invalid value: "yes": must be true or false$/],
     ['podCIDR=10.0.0.0/40', /^--set podCIDR: Invalid value: "10.0.0.0\/40": must be a valid IPv4 CIDR/],
     ['ingress=haproxy', /^--set ingress: Unsupported value: "haproxy"/],
@@ -179,7 +206,8 @@ describe('global options applied to a scenario', () => {
   it('leaves the scenario it was given untouched', () => {
     const s = defaultScenario();
     const before = structuredClone(s);
-    const r = applyGlobalOptions(s, { ...emptyGlobals(), mode: 'ipvs', set: [{ key: 'kubeProxy.ipvs.scheduler', value: 'sh' }] });
+    const set = [{ key: 'kubeProxy.ipvs.scheduler', value: 'sh' }];
+    const r = applyGlobalOptions(s, { ...emptyGlobals(), mode: 'ipvs', set });
     expect(r.ok).toBe(true);
     expect(s).toEqual(before);
   });
@@ -204,9 +232,11 @@ describe('loadScenarioForCommand', () => {
 
   it('stops with exit 1 when a named file cannot be read, and 2 for a bad --set', async () => {
     const { loadScenarioForCommand } = await import('./scenario-input');
-    expect(loadScenarioForCommand({ files: ['nope.yaml'], globals: emptyGlobals(), io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 1 });
+    const missing = loadScenarioForCommand({ files: ['nope.yaml'], globals: emptyGlobals(), io: memoryIo({}).io });
+    expect(missing).toEqual({ ok: false, exitCode: 1 });
     const bad = { ...emptyGlobals(), set: [{ key: 'seed', value: '' }, { key: 'x', value: '1' }] };
-    expect(loadScenarioForCommand({ files: [], globals: bad, io: memoryIo({}).io })).toEqual({ ok: false, exitCode: 2 });
+    const badSet = loadScenarioForCommand({ files: [], globals: bad, io: memoryIo({}).io });
+    expect(badSet).toEqual({ ok: false, exitCode: 2 });
   });
 });
 

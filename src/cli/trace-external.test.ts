@@ -8,10 +8,19 @@ import { readerOf, runCli } from './testing';
 
 const PLAIN = readFileSync(fileURLToPath(new URL('./testdata/plain-nodeport.yaml', import.meta.url)), 'utf8');
 
+interface JsonResult {
+  outcome: string;
+  status: number | null;
+  backend: { sourceIP: string } | null;
+  hops: { place: { kind: string; name?: string; address?: string } }[];
+  fault: { message: string } | null;
+}
+
 function traceJson(...args: string[]) {
-  const out = runCli(['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', ...args], readerOf({ 'plain.yaml': PLAIN }));
+  const argv = ['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', ...args];
+  const out = runCli(argv, readerOf({ 'plain.yaml': PLAIN }));
   const { code } = out;
-  const results = out.stdout ? (JSON.parse(out.stdout) as { results: { outcome: string; status: number | null; backend: { sourceIP: string } | null; hops: { place: { kind: string; name?: string; address?: string } }[]; fault: { message: string } | null }[] }).results : [];
+  const results = out.stdout ? (JSON.parse(out.stdout) as { results: JsonResult[] }).results : [];
   return { code, results, stderr: out.stderr };
 }
 
@@ -29,10 +38,12 @@ describe('netlab trace --from external on plain manifests (no clients in the fil
     expect(results[0]!.hops[0]!.place).toMatchObject({ kind: 'client', name: 'internet' });
   });
 
-  it('--from external:<ip> sends from a machine at that address, which the backend sees (or its node, after SNAT)', () => {
+  it('--from external:<ip> sends from a machine at that address, which the backend sees (or its node, after ' +
+    'SNAT)', () => {
     const { code, results } = traceJson('--from', 'external:198.51.100.23');
     expect(code).toBe(0);
-    expect(results[0]!.hops[0]!.place).toMatchObject({ kind: 'client', name: '198.51.100.23', address: '198.51.100.23' });
+    const machine = { kind: 'client', name: '198.51.100.23', address: '198.51.100.23' };
+    expect(results[0]!.hops[0]!.place).toMatchObject(machine);
     expect(results[0]!.outcome).toBe('response');
   });
 

@@ -21,7 +21,9 @@ spec:
   containers: [{ name: app, image: nginx, ports: [{ name: http, containerPort: 8080 }] }]
 ---
 `;
-  return `${node('node-1', '192.168.49.2')}${node('node-2', '192.168.49.3')}${pod('web-1', 'node-1', 'web')}${pod('client-1', 'node-1', 'client')}apiVersion: v1
+  const nodes = `${node('node-1', '192.168.49.2')}${node('node-2', '192.168.49.3')}`;
+  const pods = `${pod('web-1', 'node-1', 'web')}${pod('client-1', 'node-1', 'client')}`;
+  return `${nodes}${pods}apiVersion: v1
 kind: Service
 metadata: { name: web }
 spec:
@@ -43,7 +45,8 @@ interface JsonHop {
 function traceJson(policy: 'Local' | 'Cluster') {
   const argv = ['trace', 'lab.yaml', '--json', '--from', 'pod:default/client-1', '--url', 'http://192.168.49.3:30081/'];
   const out = runCli(argv, readerOf({ 'lab.yaml': manifests(policy) }));
-  const result = (JSON.parse(out.stdout) as { results: { outcome: string; hops: JsonHop[]; fault: { message: string; field?: string } | null }[] }).results[0]!;
+  type JsonResult = { outcome: string; hops: JsonHop[]; fault: { message: string; field?: string } | null };
+  const result = (JSON.parse(out.stdout) as { results: JsonResult[] }).results[0]!;
   return { code: out.code, result };
 }
 
@@ -58,15 +61,19 @@ describe('netlab trace: the reply hops', () => {
     expect(result.hops.slice(first).every((h) => h.direction === 'reply' && Array.isArray(h.conntrack))).toBe(true);
     const undo = result.hops.find((h) => (h.conntrack ?? []).length > 0)!;
     expect(undo.place.id).toBe('node:node-2');
-    expect(undo.conntrack![0]!.entry).toMatch(/^tcp {6}6 431999 ESTABLISHED src=\S+ dst=192\.168\.49\.3 .* \[ASSURED\] mark=0 use=1$/);
+    expect(undo.conntrack![0]!.entry).toMatch(
+      /^tcp {6}6 431999 ESTABLISHED src=\S+ dst=192\.168\.49\.3 .* \[ASSURED\] mark=0 use=1$/,
+    );
     expect(result.hops.at(-1)).toMatchObject({ action: 'deliver', place: { id: 'pod:default/client-1' } });
   });
 
-  it('a reply that skips the DNATing node: outcome timeout, exit 28, the last hop a reject and a fault with the fixes', () => {
+  it('a reply that skips the DNATing node: outcome timeout, exit 28, the last hop a reject and a fault with the ' +
+    'fixes', () => {
     const { code, result } = traceJson('Local');
     expect(code).toBe(28);
     expect(result.outcome).toBe('timeout');
-    expect(result.hops.at(-1)).toMatchObject({ direction: 'reply', action: 'reject', place: { id: 'pod:default/client-1' } });
+    const reset = { direction: 'reply', action: 'reject', place: { id: 'pod:default/client-1' } };
+    expect(result.hops.at(-1)).toMatchObject(reset);
     expect(result.fault?.field).toBe('spec.externalTrafficPolicy');
     expect(result.fault?.message).toContain('node node-2 DNATed the connection');
     expect(result.fault?.message).toContain('call the NodePort on node node-1');
@@ -88,14 +95,17 @@ describe('netlab trace: replies through an external load balancer', () => {
   const hopsOf = (url: string) => {
     const out = runCli(['trace', file, '--json', '--from', 'external:laptop', '--url', url], read);
     expect(out.code).toBe(0);
-    return (JSON.parse(out.stdout) as { results: { hops: (JsonHop & { before: { src: string; srcPort: number } })[] }[] }).results[0]!.hops;
+    type Hop = JsonHop & { before: { src: string; srcPort: number } };
+    return (JSON.parse(out.stdout) as { results: { hops: Hop[] }[] }).results[0]!.hops;
   };
 
-  it('a proxying load balancer: its own connection is answered first, then it answers the client from its address', () => {
+  it('a proxying load balancer: its own connection is answered first, then it answers the client from its ' +
+    'address', () => {
     const reply = hopsOf('http://192.168.49.240/').filter((h) => h.direction === 'reply');
     expect(reply.map((h) => h.action)).toEqual(['respond', 'route', 'unnat', 'deliver', 'respond', 'deliver']);
     expect(reply[3]!.place.id).toBe('lb:default/web');
-    expect(reply.at(-1)).toMatchObject({ place: { id: 'client:laptop' }, before: { src: '192.168.49.240', srcPort: 80 } });
+    const fromLb = { place: { id: 'client:laptop' }, before: { src: '192.168.49.240', srcPort: 80 } };
+    expect(reply.at(-1)).toMatchObject(fromLb);
   });
 
   it('a load balancer that forwards keeping the client address undoes its own rewrite on the way back', () => {

@@ -46,7 +46,8 @@ describe('netlab validate: the apiserver dry run', () => {
     expect(r.stdout).not.toMatch(/^ok:/m);
     expect(r.stdout).toContain(
       'svc.yaml:16:17: /spec/ports/0/nodePort: Error from server (Invalid): The Service "web" is invalid: ' +
-        'spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
+        'spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. ' +
+        'The range of valid ports is 30000-32767',
     );
   });
 
@@ -57,7 +58,11 @@ describe('netlab validate: the apiserver dry run', () => {
     const refusals = lines.filter((l) => l.includes('Error from server'));
     expect(refusals).toHaveLength(1);
     // The second Service asks for the port the first one holds: refused at its nodePort (line 9, in the flow map).
-    expect(refusals[0]).toMatch(/^svcs\.yaml:9:\d+: \/spec\/ports\/0\/nodePort: Error from server \(Invalid\): The Service "b" is invalid: spec\.ports\[0\]\.nodePort: Invalid value: 30080: provided port is already allocated$/);
+    const [where, message] = refusals[0]!.split(': Error from server (Invalid): ');
+    expect(where).toMatch(/^svcs\.yaml:9:\d+: \/spec\/ports\/0\/nodePort$/);
+    expect(message).toBe(
+      'The Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
+    );
   });
 
   it('says ok when the apiserver accepts every object', () => {
@@ -72,7 +77,15 @@ describe('netlab validate: the apiserver dry run', () => {
     const j = JSON.parse(r.stdout) as { ok: boolean; problems: Record<string, unknown>[] };
     expect(j.ok).toBe(false);
     expect(j.problems).toContainEqual(
-      expect.objectContaining({ kind: 'refused', severity: 'error', file: 'svc.yaml', line: 16, column: 17, document: 1, path: '/spec/ports/0/nodePort' }),
+      expect.objectContaining({
+        kind: 'refused',
+        severity: 'error',
+        file: 'svc.yaml',
+        line: 16,
+        column: 17,
+        document: 1,
+        path: '/spec/ports/0/nodePort',
+      }),
     );
   });
 });

@@ -199,9 +199,23 @@ function TopBar() {
   );
 }
 
+/**
+ * False in the page's first render, true a task later: what the first frame can do without (the
+ * side panel's body) does not hold back the canvas's first node.
+ */
+function useAfterFirstFrame(): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    const id = setTimeout(() => setAfter(true), 0);
+    return () => clearTimeout(id);
+  }, []);
+  return after;
+}
+
 function SidePanel() {
   const t = useT();
   const tab = useLab(selectSideTab);
+  const ready = useAfterFirstFrame();
   const body = {
     request: <Composer />,
     hop: <HopInspector />,
@@ -220,7 +234,7 @@ function SidePanel() {
         ))}
       </div>
       <div className="side-body" id="side-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {body}
+        {ready && body}
       </div>
     </aside>
   );

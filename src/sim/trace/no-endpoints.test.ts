@@ -77,6 +77,18 @@ describe('the no-endpoints fault reads the EndpointSlices', () => {
     expect(res.fault).toBeUndefined();
   });
 
+  it('a selected pod with no address (bound to a node that does not run it) is in no slice: not counted', () => {
+    const lost = pod('web-a', notReady);
+    const { lab, res } = traceWeb([web(), { ...lost, spec: { ...lost.spec, nodeName: 'node-9' } }]);
+    expect(lab.cluster.pods.find((p) => p.metadata.name === 'web-a')?.status?.podIP).toBeUndefined();
+    expect(webSlices(lab).flatMap((s) => s.endpoints)).toEqual([]);
+    expect(res.outcome).toBe('refused');
+    expect(res.fault?.note).toEqual({
+      key: 'note.fault.noReady',
+      params: { service: 'default/web', selector: 'app=web', ready: 0, notReady: 0 },
+    });
+  });
+
   it('ready pods whose slices have no such port: the targetPort no container declares', () => {
     const { lab, res } = traceWeb([web('web-port'), pod('web-a'), pod('web-b')]);
     expect(webSlices(lab).flatMap((s) => s.ports ?? [])).toEqual([]);

@@ -21,9 +21,10 @@ import type { Fault } from './types';
 import { faultOf } from './walk';
 
 /** What the Service's EndpointSlices hold for one of its ports. */
-export interface SliceReading {
+interface SliceReading {
   service: Service;
-  /** The slices labelled `kubernetes.io/service-name` with this Service, by name. */
+  /** The slices labelled `kubernetes.io/service-name` with this Service, by name (what a reference to them
+   *  would name; no lab artifact renders EndpointSlices yet). */
   slices: EndpointSlice[];
   /** The port's endpoints as kube-proxy reads them (deduplicated by "ip:port"). */
   endpoints: EndpointInfo[];
@@ -38,7 +39,7 @@ function findService(lab: LabPorts, namespace: string, name: string): Service | 
 }
 
 /** The slices of `service` and the endpoints kube-proxy takes from them for `servicePort`. */
-export function readSlices(lab: LabPorts, service: Service, servicePort: ServicePortString): SliceReading {
+function readSlices(lab: LabPorts, service: Service, servicePort: ServicePortString): SliceReading {
   const key = `${service.metadata.namespace ?? 'default'}/${service.metadata.name}`;
   const slices = [...(slicesByService(lab.cluster.endpointSlices).get(key) ?? [])];
   slices.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));

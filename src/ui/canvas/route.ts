@@ -280,9 +280,14 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Plac
   const objects = [...places.tops, ...routePods];
   // A number may sit over the places its segment joins (a node frame it enters), but not over a
   // pod's name: a pod is small, a number over it hides what the hop reached.
+  // Of a node frame it joins, a number keeps clear of the name row at least (FRAME_ENTRY_Y).
   const avoidFor = (ends: readonly string[]) => {
     const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id, ...(id.startsWith('pod:') ? [] : [id])]));
-    return objects.filter((b) => !skip.has(b.id));
+    const names = [...skip].flatMap((id) => {
+      const b = id.startsWith('node:') ? places.rect(id) : undefined;
+      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }] : [];
+    });
+    return [...objects.filter((b) => !skip.has(b.id)), ...names];
   };
   const labels: LabelRequest[] = [];
   const pillBoxes: { w: number; h: number; r: Box }[] = [];
@@ -294,7 +299,7 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Plac
     // Its own place too, below the strip of its top edge the pill may sit on: not over its name.
     const cut = PILL_INSET + 2;
     const own = { x: r.x, y: r.y + cut, w: r.w, h: Math.max(0, r.h - cut) };
-    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...avoidFor([st.id]).filter((b) => b.id !== st.id), own] });
+    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...avoidFor([st.id]).filter((b) => b.id !== st.id && b.id !== `${st.id}#name`), own] });
   }
   for (const s of segments) {
     const side = BADGE_BOX * scale;

@@ -25,7 +25,7 @@ import {
 } from '../servicemap';
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
-import { computeProbability, endpointChainName, serviceChainNames } from './names';
+import { computeProbability, endpointChainName, serviceChainNames, type ServiceChainNames } from './names';
 import { compareNames, sortedByName } from './sort';
 
 /** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
@@ -58,6 +58,11 @@ export interface ServicePortRules {
   nat: { services: Rule[]; nodePorts: Rule[] };
   /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
   chains: Chain[];
+  /** The chain names, kept with the service port as upstream keeps them in its servicePortInfo and
+   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them). */
+  names: ServiceChainNames;
+  /** KUBE-SEP- chain name per endpoint ("ip:port"). */
+  sepNames: ReadonlyMap<string, string>;
 }
 
 export interface IptablesArtifact {
@@ -237,6 +242,8 @@ interface ServicePortWriter {
   clusterIPMatches: Match[] | undefined;
   /** KUBE-SEP chain name and the jump to it, per endpoint, computed once. */
   seps: Map<EndpointInfo, { name: string; jump: Target }>;
+  /** KUBE-SEP names the last sync computed for this service port, by "ip:port" (reused, not rehashed). */
+  keptSeps: ReadonlyMap<string, string> | undefined;
 }
 
 /** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
@@ -262,12 +269,14 @@ function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: 
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop), section by section
- *  as upstream writes them: capture each address the Service answers on, then the per-service chains. */
-function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+ *  as upstream writes them: capture each address the Service answers on, then the per-service chains.
+ *  `was`: the same service port's rules from the last sync, whose chain names are kept. */
+function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): ServicePortRules {
   const { info, hasAnyEndpoints: hasEndpoints } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
-  const plan = servicePortPlan(sp, serviceChainNames(spn, proto));
+  const kept = was && was.port.info.name === spn && ipProto(was.port.info.protocol) === proto ? was : undefined;
+  const plan = servicePortPlan(sp, kept?.names ?? serviceChainNames(spn, proto));
   const noEndpoints = `${spn} has no endpoints`;
   const noLocal = `${spn} has no local endpoints`;
   const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
@@ -283,6 +292,8 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
       filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
       nat: { services: [], nodePorts: [] },
       chains: [],
+      names: plan.names,
+      sepNames: new Map(),
     },
     internalFilter,
     externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
@@ -291,6 +302,7 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
     chainRules: new Map(),
     clusterIPMatches: undefined,
     seps: new Map(),
+    keptSeps: kept?.sepNames,
   };
 
   captureClusterIP(w);
@@ -495,7 +507,8 @@ function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; 
   // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
   let c = w.seps.get(ep);
   if (c === undefined) {
-    const name = endpointChainName(w.spn, w.proto, ep.endpoint);
+    const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
+    (w.out.sepNames as Map<string, string>).set(ep.endpoint, name);
     w.seps.set(ep, (c = { name, jump: jump(name) }));
   }
   return c;
@@ -1081,8 +1094,9 @@ function swapServiceRules(
       if (perService.delete(key)) topLevelChanged = true;
       continue;
     }
-    const rules = p.map((sp) => serviceRules(ctx, sp));
-    if (!keepTopLevel(prev.perService.get(key), rules)) topLevelChanged = true;
+    const old = prev.perService.get(key);
+    const rules = p.map((sp) => serviceRules(ctx, sp, old?.find((r) => r.port.info.name === sp.info.name)));
+    if (!keepTopLevel(old, rules)) topLevelChanged = true;
     perService.set(key, rules);
     for (const r of rules) {
       added.push(r);

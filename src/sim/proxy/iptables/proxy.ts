@@ -6,7 +6,7 @@ import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from 
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRulesetLines } from '../../node/netfilter/render';
+import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
@@ -70,10 +70,10 @@ function firstComment(rule: Rule | undefined): string | undefined {
 
 /** The node's two iptables artifacts, rendered when first read: `iptables-save` of the whole
  *  ruleset and the last sync's `iptables-restore` payload. */
-function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset) {
+function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept?: RuleLines) {
   const node = a.node.name;
   const saveHead = { id: iptablesSaveId(node), kind: 'iptables-save' as const, title: `iptables-save (${node})` };
-  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset()));
+  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset(), kept));
   const restoreHead = {
     id: iptablesRestoreId(node),
     kind: 'iptables-save' as const,
@@ -133,8 +133,9 @@ function walkVerdict(
   };
 }
 
-/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
-export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
+/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.
+ *  `kept`: the node's rule lines from earlier renders of its iptables-save (new ones are added). */
+export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, kept?: RuleLines): NodeProxy {
   const node = a.node;
   // The node's whole ruleset, its index and the rule owners, built when the first packet is walked
   // through this node or its iptables-save is opened (a trace crosses few of the nodes).
@@ -142,7 +143,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
   const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
   let index: RulesetIndex | undefined;
   let owners: Map<string, RuleOwner> | undefined;
-  const { save, restore } = iptablesArtifacts(a, fullRuleset);
+  const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
   const refOf = lineRefs(save);
   const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
   const walkInput = (input: { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean }) => ({
