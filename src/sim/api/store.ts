@@ -9,7 +9,7 @@ import { parseCidr } from '../net/ip';
 import type { LabSettings } from '../lab';
 import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort } from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
-import { applyDefaults } from './defaults';
+import { applyDefaults, type DefaultedSpecs } from './defaults';
 import { validateObject } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
@@ -99,6 +99,8 @@ export class ObjectStore {
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
   private readonly created: CowMap<number>;
+  /** Pod specs this store defaulted: pods of one template share one (a fork starts empty). */
+  private readonly defaulted: DefaultedSpecs;
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -110,11 +112,13 @@ export class ObjectStore {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
       this.created = from.created.fork();
+      this.defaulted = new WeakMap();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
       this.created = new CowMap();
+      this.defaulted = new WeakMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
       this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
@@ -180,7 +184,7 @@ export class ObjectStore {
   }
 
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
-    let obj = applyDefaults(input);
+    let obj = applyDefaults(input, this.defaulted);
     if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
       let name = '';
       const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
@@ -229,7 +233,7 @@ export class ObjectStore {
   }
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
-    let obj = applyDefaults(input);
+    let obj = applyDefaults(input, this.defaulted);
     const ref = refOf(obj);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
