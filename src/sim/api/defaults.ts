@@ -65,7 +65,10 @@ function defaultService(svc: Service): Service {
   spec.sessionAffinity ??= 'None';
   if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig === undefined) {
     spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
-  } else if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP && spec.sessionAffinityConfig.clientIP.timeoutSeconds === undefined) {
+  } else if (
+    spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP &&
+    spec.sessionAffinityConfig.clientIP.timeoutSeconds === undefined
+  ) {
     spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
   }
   if (spec.ports) {
@@ -85,7 +88,9 @@ function defaultService(svc: Service): Service {
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   // The registry keeps clusterIP and clusterIPs in step (PrepareForCreate / normalizeClusterIPs).
-  if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) spec.clusterIPs = [spec.clusterIP];
+  if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) {
+    spec.clusterIPs = [spec.clusterIP];
+  }
   if ((
     spec.clusterIP === undefined || spec.clusterIP === ''
   ) && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
@@ -97,7 +102,8 @@ function defaultService(svc: Service): Service {
 function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T, memo?: DefaultedSpecs): T {
   // A workload without a template is left for validation to report (spec.template.spec.containers: Required value).
   if (!o.spec?.template?.spec) return o;
-  return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec, memo) } } };
+  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec, memo) };
+  return { ...o, spec: { ...o.spec, template } };
 }
 
 /** Returns a defaulted copy; the input is not touched. `memo`: pod specs already defaulted (the store's). */

@@ -237,7 +237,9 @@ export function servicesForPod(ctx: Ctx, pod: Pod): string[] {
   return out;
 }
 
-export function ownerKeyOf(o: { metadata: { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): string | undefined {
+type OwnedMeta = { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+
+export function ownerKeyOf(o: { metadata: OwnedMeta }): string | undefined {
   const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
   return ref ? `${ref.kind}/${o.metadata.namespace ?? 'default'}/${ref.name}` : undefined;
 }

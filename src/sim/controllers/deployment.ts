@@ -136,7 +136,8 @@ function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, replicas: numb
   const from = rs.spec.replicas ?? 1;
   if (from === replicas) return;
   ctx.store.put({ ...rs, spec: { ...rs.spec, replicas } });
-  scalingEvent(ctx, d, `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+  const direction = replicas > from ? 'up' : 'down';
+  scalingEvent(ctx, d, `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
 }
 
 function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {

@@ -64,7 +64,8 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   const { hostIP } = factsOf(ctx, node);
   const podIP = sandboxIP(ctx, pod, node, hostIP);
   const given = pod.status?.phase;
-  const phase: NonNullable<Pod['status']>['phase'] = given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
+  const phase: NonNullable<Pod['status']>['phase'] =
+    given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
   const running = phase === 'Running';
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.

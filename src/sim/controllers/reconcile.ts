@@ -299,7 +299,10 @@ function clusterDnsWorkload(o: AnyObject): boolean {
   return ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet'].includes(o.kind) && labels['k8s-app'] === 'kube-dns';
 }
 
-/** The order a scenario's objects are created in, whatever order the file had (namespaces before what lives in them). */
+/**
+ * The order a scenario's objects are created in, whatever order the file had (namespaces before
+ * what lives in them).
+ */
 const CREATE_ORDER: Record<string, number> = {
   Namespace: 0,
   Node: 1,
@@ -356,10 +359,11 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   // Kinds in dependency order, then by key: the result does not depend on the order of the file.
   const ordered = input.objects
     .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
-    .sort((
-      a,
-      b,
-    ) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .sort((a, b) =>
+      (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) ||
+      servicePriority(a.o) - servicePriority(b.o) ||
+      (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
+    )
     .map((x) => x.o);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
@@ -509,7 +513,9 @@ function keepServerFields(obj: AnyObject, existing: AnyObject): AnyObject {
       status: p.status ?? was.status,
     };
   }
-  if (obj.kind === 'Service' && !(obj as Service).status) return { ...obj, status: (existing as Service).status } as Service;
+  if (obj.kind === 'Service' && !(obj as Service).status) {
+    return { ...obj, status: (existing as Service).status } as Service;
+  }
   if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
     return { ...obj, status: existing['status'] } as AnyObject;
   }
@@ -591,7 +597,12 @@ function numbered(ctx: Ctx, base: number): ClusterEvent[] {
   return out;
 }
 
-function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
+function buildCluster(
+  store: ObjectStore,
+  settings: LabSettings,
+  events: ClusterEvent[],
+  prev: Cluster | undefined,
+): Cluster {
   const list = <T extends AnyObject>(
     kind: string,
     old: T[] | undefined,

@@ -58,7 +58,8 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     failed(
       ctx,
       pod,
-      `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+      `0/${total} nodes are available: ${reasons.join(', ')}. ` +
+        `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
     );
     return;
   }
