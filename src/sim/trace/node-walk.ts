@@ -4,13 +4,11 @@
 // and where POSTROUTING starts, so each hop's last line is the one that decided it.
 
 import type { ArtifactRef } from '../artifact';
-import { podListeningPorts as podListening } from '../controllers/podstate';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import { note, type Note } from '../notes';
-import type { NetworkIndex } from './network';
 import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { httpViewOf, nodePlace, svcKey, view } from './walk';
@@ -78,21 +76,33 @@ function cutAtNat(steps: RuleStep[]): NatCut {
   return { pre, post, beforeSnat };
 }
 
-/** What every verdict's hops share: the node, its evaluation, the packet as it arrived. */
-interface Evaluated {
-  w: Walk;
-  node: string;
-  proxy: NodeProxy;
-  pkt: Packet;
-  ev: ProxyEvaluation;
-  http: HttpContext;
-  place: HopPlace;
-  before: PacketView;
+/**
+ * What every verdict's hops share: the node, its evaluation and verdict, the packet as it arrived.
+ * The hops' place and packet view are made when a hop is recorded (a batch run records none).
+ */
+class Evaluated<V extends ProxyVerdict = ProxyVerdict> {
+  readonly node: string;
+  readonly pkt: Packet;
+  constructor(
+    readonly w: Walk,
+    on: OnNode,
+    readonly proxy: NodeProxy,
+    readonly ev: ProxyEvaluation,
+    readonly http: HttpContext,
+    readonly v: V,
+  ) {
+    this.node = on.node;
+    this.pkt = on.pkt;
+  }
+  get place(): HopPlace {
+    return nodePlace(this.node);
+  }
+  get before(): PacketView {
+    return view(this.pkt, httpViewOf(this.http));
+  }
 }
 
-interface Verdict<K extends ProxyVerdict['kind']> extends Evaluated {
-  v: Extract<ProxyVerdict, { kind: K }>;
-}
+type Verdict<K extends ProxyVerdict['kind']> = Evaluated<Extract<ProxyVerdict, { kind: K }>>;
 
 /** A hop the whole walk of the node's hooks decided: every rule that matched is a ref. */
 function rulesHop(
@@ -117,40 +127,31 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
     const message = `node ${node} has no kube-proxy data plane`;
     return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message } };
   }
-  const endpointAlive = aliveProbe(w.net);
+  const endpointAlive = w.index.endpointAlive;
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
-  const before = view(pkt, httpViewOf(http));
-  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
   // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT: see userspaceProxy).
   if (v.kind !== 'proxy') w.conns.translated(node, pkt, ev.after, v.kind === 'hostport' ? 'portmap' : proxy.mode);
   switch (v.kind) {
     case 'reject':
-      return rejected(withVerdict(base, v));
+      return rejected(new Evaluated(w, on, proxy, ev, http, v));
     case 'drop':
-      return dropped(withVerdict(base, v));
+      return dropped(new Evaluated(w, on, proxy, ev, http, v));
     case 'dnat':
-      serviceDnat(withVerdict(base, v));
+      serviceDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'hostport':
-      hostPortDnat(withVerdict(base, v));
+      hostPortDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'proxy':
-      return userspaceProxy(withVerdict(base, v));
+      return userspaceProxy(new Evaluated(w, on, proxy, ev, http, v));
     case 'pass': {
-      const end = passed(withVerdict(base, v));
+      const end = passed(new Evaluated(w, on, proxy, ev, http, v));
       if (end) return end;
       break;
     }
   }
   return { node, pkt: ev.after };
-}
-
-/** The evaluation and its verdict as one record, field by field (batch runs build one per request;
- *  an object spread costs several times more). */
-function withVerdict<K extends ProxyVerdict['kind']>(e: Evaluated, v: Extract<ProxyVerdict, { kind: K }>): Verdict<K> {
-  const { w, node, proxy, pkt, ev, http, place, before } = e;
-  return { w, node, proxy, pkt, ev, http, place, before, v };
 }
 
 function rejected(r: Verdict<'reject'>): Ended {
@@ -305,21 +306,4 @@ function serviceNeedingKubeProxy(
     (s.spec.ports ?? []).some((p) => p.nodePort === pkt.dstPort && (p.protocol ?? 'TCP') === pkt.protocol),
   );
   return svc ? { service: svcKey(svc), refused: true } : undefined;
-}
-
-// One liveness probe per lab: it reads only the lab's address index, so a batch run builds no
-// closure per request.
-const aliveProbes = new WeakMap<NetworkIndex, (e: { ip: string; port: number }) => boolean>();
-
-function aliveProbe(net: NetworkIndex): (e: { ip: string; port: number }) => boolean {
-  let probe = aliveProbes.get(net);
-  if (!probe) aliveProbes.set(net, (probe = (e) => isEndpointAlive(net, e.ip, e.port)));
-  return probe;
-}
-
-/** What the userspace proxy and IPVS health see: an endpoint answers when something listens there. */
-function isEndpointAlive(net: NetworkIndex, ip: string, port: number): boolean {
-  const owner = net.owner(ip);
-  if (owner.kind !== 'pod') return owner.kind === 'node';
-  return podListening(owner.pod).some((l) => l.port === port);
 }
