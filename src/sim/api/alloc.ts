@@ -8,7 +8,9 @@
 import { SeededRandom } from '../net/rand';
 import { cidrSize, intToIp, ipToInt, type Cidr } from '../net/ip';
 
-export type AllocResult<T> = { ok: true; value: T } | { ok: false; error: 'out-of-range' | 'allocated' | 'full'; message: string };
+export type AllocResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: 'out-of-range' | 'allocated' | 'full'; message: string };
 
 /** A bitmap allocator over [0, max) with a static lower band of `offset` slots. */
 class BandAllocator {
@@ -103,7 +105,8 @@ export class ClusterIPAllocator {
       return {
         ok: false,
         error: 'out-of-range',
-        message: `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${this.cidr.text}`,
+        message: `failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. ` +
+          `The range of valid IPs is ${this.cidr.text}`,
       };
     }
     if (this.bits.used.has(s)) return {

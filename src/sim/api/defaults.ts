@@ -26,17 +26,17 @@ function defaultContainers(containers: Container[] | undefined): Container[] | u
 }
 
 /**
- * Defaulted specs by input spec. Objects are never mutated once written, and every pod a
- * ReplicaSet makes carries its template's spec object: its pods share one defaulted spec instead
- * of a copy each (the result is the same value either way).
+ * Defaulted pod specs by input spec, kept by the store that defaults them. Objects are never
+ * mutated once written, and every pod a ReplicaSet makes carries its template's spec object: its
+ * pods share one defaulted spec instead of a copy each (the result is the same value either way).
  */
-const defaultedSpecs = new WeakMap<PodSpec, PodSpec>();
+export type DefaultedSpecs = WeakMap<PodSpec, PodSpec>;
 
-export function defaultPodSpec(spec: PodSpec): PodSpec {
-  let out = defaultedSpecs.get(spec);
+export function defaultPodSpec(spec: PodSpec, memo?: DefaultedSpecs): PodSpec {
+  let out = memo?.get(spec);
   if (!out) {
     out = defaultPodSpecOnce(spec);
-    defaultedSpecs.set(spec, out);
+    memo?.set(spec, out);
   }
   return out;
 }
@@ -65,7 +65,10 @@ function defaultService(svc: Service): Service {
   spec.sessionAffinity ??= 'None';
   if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig === undefined) {
     spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
-  } else if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP && spec.sessionAffinityConfig.clientIP.timeoutSeconds === undefined) {
+  } else if (
+    spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP &&
+    spec.sessionAffinityConfig.clientIP.timeoutSeconds === undefined
+  ) {
     spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
   }
   if (spec.ports) {
@@ -85,7 +88,9 @@ function defaultService(svc: Service): Service {
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
   // The registry keeps clusterIP and clusterIPs in step (PrepareForCreate / normalizeClusterIPs).
-  if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) spec.clusterIPs = [spec.clusterIP];
+  if (spec.clusterIP !== undefined && spec.clusterIP !== '' && spec.clusterIPs === undefined) {
+    spec.clusterIPs = [spec.clusterIP];
+  }
   if ((
     spec.clusterIP === undefined || spec.clusterIP === ''
   ) && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
@@ -94,14 +99,15 @@ function defaultService(svc: Service): Service {
   return { ...svc, spec, status: { ...svc.status, loadBalancer: svc.status?.loadBalancer ?? {} } };
 }
 
-function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {
+function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T, memo?: DefaultedSpecs): T {
   // A workload without a template is left for validation to report (spec.template.spec.containers: Required value).
   if (!o.spec?.template?.spec) return o;
-  return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec) } } };
+  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec, memo) };
+  return { ...o, spec: { ...o.spec, template } };
 }
 
-/** Returns a defaulted copy; the input is not touched. */
-export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
+/** Returns a defaulted copy; the input is not touched. `memo`: pod specs already defaulted (the store's). */
+export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
   const metadata = { ...obj.metadata };
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
   const o = { ...obj, metadata } as KubeObject | OtherObject;
@@ -110,10 +116,10 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       return defaultService(o as Service) as T;
     case 'Pod': {
       const pod = o as Pod;
-      return { ...pod, spec: defaultPodSpec(pod.spec ?? { containers: [] }) } as T;
+      return { ...pod, spec: defaultPodSpec(pod.spec ?? { containers: [] }, memo) } as T;
     }
     case 'Deployment': {
-      const d = defaultWorkloadTemplate(o as Deployment);
+      const d = defaultWorkloadTemplate(o as Deployment, memo);
       const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec?.replicas ?? 1 };
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
@@ -121,11 +127,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       return { ...d, spec } as T;
     }
     case 'ReplicaSet': {
-      const rs = defaultWorkloadTemplate(o as ReplicaSet);
+      const rs = defaultWorkloadTemplate(o as ReplicaSet, memo);
       return { ...rs, spec: { ...rs.spec, replicas: rs.spec?.replicas ?? 1 } } as T;
     }
     case 'DaemonSet':
-      return defaultWorkloadTemplate(o as DaemonSet) as T;
+      return defaultWorkloadTemplate(o as DaemonSet, memo) as T;
     case 'Endpoints': {
       const ep = o as Endpoints;
       return {

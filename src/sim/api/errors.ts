@@ -1,7 +1,14 @@
 // Field errors as the apiserver reports them (k8s.io/apimachinery/pkg/util/validation/field):
 // "<path>: <Type>: <value>: <detail>", wrapped in a StatusError "The <Kind> "<name>" is invalid: ...".
 
-export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'NotSupported' | 'Duplicate' | 'TooLong' | 'TooMany';
+export type FieldErrorType =
+  | 'Invalid'
+  | 'Required'
+  | 'Forbidden'
+  | 'NotSupported'
+  | 'Duplicate'
+  | 'TooLong'
+  | 'TooMany';
 
 /** A value as Go's %v / %q / %#v would print it in field.Error.ErrorBody. */
 export type GoValue =

@@ -7,9 +7,9 @@
 import { hash128, SeededRandom } from '../net/rand';
 import { parseCidr } from '../net/ip';
 import type { LabSettings } from '../lab';
-import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort } from './types';
+import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort, ServiceSpec } from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
-import { applyDefaults } from './defaults';
+import { applyDefaults, type DefaultedSpecs } from './defaults';
 import { validateObject } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
@@ -38,7 +38,9 @@ export interface WatchEvent {
 
 export type WatchListener = (e: WatchEvent) => void;
 
-export type WriteResult<T extends AnyObject = AnyObject> = { ok: true; object: T } | { ok: false; problems: ApiProblem[] };
+export type WriteResult<T extends AnyObject = AnyObject> =
+  | { ok: true; object: T }
+  | { ok: false; problems: ApiProblem[] };
 
 export interface StoreOptions {
   /** Reject objects in namespaces that do not exist (the NamespaceLifecycle admission plugin). */
@@ -99,6 +101,8 @@ export class ObjectStore {
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
   private readonly created: CowMap<number>;
+  /** Pod specs this store defaulted: pods of one template share one (a fork starts empty). */
+  private readonly defaulted: DefaultedSpecs;
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -110,11 +114,13 @@ export class ObjectStore {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
       this.created = from.created.fork();
+      this.defaulted = new WeakMap();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
       this.created = new CowMap();
+      this.defaulted = new WeakMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
       this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
@@ -180,7 +186,7 @@ export class ObjectStore {
   }
 
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
-    let obj = applyDefaults(input);
+    let obj = applyDefaults(input, this.defaulted);
     if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
       let name = '';
       const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
@@ -229,7 +235,7 @@ export class ObjectStore {
   }
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
-    let obj = applyDefaults(input);
+    let obj = applyDefaults(input, this.defaulted);
     const ref = refOf(obj);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
@@ -293,7 +299,9 @@ export class ObjectStore {
       // DefaultIngressClass admission: a class-less Ingress gets the one default class; two or more
       // defaults make the plugin refuse it.
       const ing = obj as unknown as Ingress;
-      if (ing.spec?.ingressClassName === undefined && ing.metadata.annotations?.['kubernetes.io/ingress.class'] === undefined) {
+      const classless = ing.spec?.ingressClassName === undefined &&
+        ing.metadata.annotations?.['kubernetes.io/ingress.class'] === undefined;
+      if (classless) {
         const defaults = this.list<IngressClass>('IngressClass').filter(
           (c) => c.metadata.annotations?.[IS_DEFAULT_INGRESS_CLASS] === 'true'
         );
@@ -305,7 +313,8 @@ export class ObjectStore {
                 ref,
                 field: '',
                 reason: 'Forbidden',
-                message: `${resourceOf('Ingress')} ${JSON.stringify(ref.name)} is forbidden: Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`,
+                message: `${resourceOf('Ingress')} ${JSON.stringify(ref.name)} is forbidden: ` +
+                  `Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`,
               },
             ],
           };
@@ -324,122 +333,130 @@ export class ObjectStore {
   // ------------------------------------------------------------ Service allocation (registry)
 
   private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
-    const ref = refOf(svc);
     const key = objectKey(svc);
-    const seed = this.settings.seed;
     const spec = { ...svc.spec };
-    const type = spec.type ?? 'ClusterIP';
     if (old) this.releaseService(old);
+    // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
-    const fail = (errs: FieldError[], reason: ApiProblem['reason'] = 'Invalid'): WriteResult<Service> => {
+    const failure = this.allocateClusterIP(spec, old, key, undo)
+      ?? this.allocateNodePorts(spec, old, key, undo)
+      ?? this.allocateHealthCheckNodePort(spec, old, key);
+    if (failure) {
       for (const u of undo) u();
       if (old) this.reclaim(old);
-      const problems = invalidProblems(ref, errs).map((p) => ({ ...p, reason }));
+      const problems = invalidProblems(refOf(svc), failure.errs).map((p) => ({ ...p, reason: failure.reason }));
       return { ok: false, problems };
-    };
-
-    if (type !== 'ExternalName') {
-      // A write that leaves clusterIP out keeps the one already allocated (clusterIP is immutable).
-      if ((spec.clusterIP === undefined || spec.clusterIP === '') && old?.spec.clusterIP && old.spec.type !== 'ExternalName') {
-        spec.clusterIP = old.spec.clusterIP;
-        spec.clusterIPs = old.spec.clusterIPs ?? [old.spec.clusterIP];
-      }
-      if (spec.clusterIP !== 'None') {
-        const r =
-          spec.clusterIP === undefined || spec.clusterIP === ''
-            ? this.clusterIPs.allocateNext(SeededRandom.fromSeed(seed, `clusterip/${key}`))
-            : this.clusterIPs.allocate(spec.clusterIP);
-        if (!r.ok) {
-          if (r.error === 'full') {
-            return fail(
-              [{
-                type: 'Invalid',
-                field: 'spec.clusterIPs',
-                value: raw('[]string(nil)'),
-                detail: `failed to allocate a serviceIP: ${r.message}`,
-              }],
-              'InternalError',
-            );
-          }
-          return fail([invalid(
-            'spec.clusterIPs',
-            raw(goStringSlice(spec.clusterIPs ?? [spec.clusterIP!])),
-            r.message,
-          )]);
-        }
-        const ip = r.value;
-        undo.push(() => this.clusterIPs.release(ip));
-        spec.clusterIP = ip;
-        spec.clusterIPs = [ip];
-      } else {
-        spec.clusterIPs = ['None'];
-      }
-      spec.ipFamilies ??= ['IPv4'];
-      spec.ipFamilyPolicy ??= 'SingleStack';
     }
+    return { ok: true, object: { ...svc, spec } };
+  }
 
+  /** The ClusterIP: kept from `old` when the write leaves it out, else the one asked for, else the next free. */
+  private allocateClusterIP(
+    spec: ServiceSpec,
+    old: Service | undefined,
+    key: string,
+    undo: (() => void)[],
+  ): AllocFailure {
+    const type = spec.type ?? 'ClusterIP';
+    if (type === 'ExternalName') return undefined;
+    // A write that leaves clusterIP out keeps the one already allocated (clusterIP is immutable).
+    const unset = spec.clusterIP === undefined || spec.clusterIP === '';
+    if (unset && old?.spec.clusterIP && old.spec.type !== 'ExternalName') {
+      spec.clusterIP = old.spec.clusterIP;
+      spec.clusterIPs = old.spec.clusterIPs ?? [old.spec.clusterIP];
+    }
+    if (spec.clusterIP !== 'None') {
+      const r =
+        spec.clusterIP === undefined || spec.clusterIP === ''
+          ? this.clusterIPs.allocateNext(SeededRandom.fromSeed(this.settings.seed, `clusterip/${key}`))
+          : this.clusterIPs.allocate(spec.clusterIP);
+      if (!r.ok) {
+        if (r.error === 'full') {
+          return failed('InternalError', {
+            type: 'Invalid',
+            field: 'spec.clusterIPs',
+            value: raw('[]string(nil)'),
+            detail: `failed to allocate a serviceIP: ${r.message}`,
+          });
+        }
+        return failed('Invalid', invalid(
+          'spec.clusterIPs',
+          raw(goStringSlice(spec.clusterIPs ?? [spec.clusterIP!])),
+          r.message,
+        ));
+      }
+      const ip = r.value;
+      undo.push(() => this.clusterIPs.release(ip));
+      spec.clusterIP = ip;
+      spec.clusterIPs = [ip];
+    } else {
+      spec.clusterIPs = ['None'];
+    }
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+    return undefined;
+  }
+
+  /** nodePorts for NodePort and LoadBalancer Services: given, kept from `old` per port, else random. */
+  private allocateNodePorts(
+    spec: ServiceSpec,
+    old: Service | undefined,
+    key: string,
+    undo: (() => void)[],
+  ): AllocFailure {
+    const type = spec.type ?? 'ClusterIP';
     const needsNodePorts = type === 'NodePort' || (
       type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false
     );
-    if (spec.ports) {
-      const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
-      const mine = new Set<number>();
-      const rand = SeededRandom.fromSeed(seed, `nodeport/${key}`);
-      for (let i = 0; i < ports.length; i++) {
-        const p = ports[i]!;
-        // A LoadBalancer with allocateLoadBalancerNodePorts=false keeps only the nodePorts it was given.
-        if (!needsNodePorts && (type !== 'LoadBalancer' || !p.nodePort)) continue;
-        if (!p.nodePort) {
-          const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
-          if (prev) p.nodePort = prev;
-        }
-        if (p.nodePort) {
-          if (mine.has(p.nodePort)) continue;
-          const r = this.nodePorts.allocate(p.nodePort);
-          if (!r.ok) return fail([invalid(`spec.ports[${i}].nodePort`, int(p.nodePort), r.message)]);
-          const np = p.nodePort;
-          undo.push(() => this.nodePorts.release(np));
-          mine.add(np);
-        } else {
-          const r = this.nodePorts.allocateNext(rand);
-          if (!r.ok) return fail(
-            [{
-              type: 'Invalid',
-              field: `spec.ports[${i}].nodePort`,
-              value: int(0),
-              detail: `failed to allocate a nodePort: ${r.message}`,
-            }],
-            'InternalError',
-          );
-          const np = r.value;
-          undo.push(() => this.nodePorts.release(np));
-          mine.add(np);
-          p.nodePort = np;
-        }
+    if (!spec.ports) return undefined;
+    const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
+    const mine = new Set<number>();
+    const rand = SeededRandom.fromSeed(this.settings.seed, `nodeport/${key}`);
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      // A LoadBalancer with allocateLoadBalancerNodePorts=false keeps only the nodePorts it was given.
+      if (!needsNodePorts && (type !== 'LoadBalancer' || !p.nodePort)) continue;
+      if (!p.nodePort) {
+        const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
+        if (prev) p.nodePort = prev;
       }
-      spec.ports = ports;
-    }
-
-    if (type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
-      if (!spec.healthCheckNodePort && old?.spec.healthCheckNodePort) spec.healthCheckNodePort = old.spec.healthCheckNodePort;
-      if (spec.healthCheckNodePort) {
-        const r = this.nodePorts.allocate(spec.healthCheckNodePort);
-        if (!r.ok) return fail([invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), r.message)]);
+      if (p.nodePort) {
+        if (mine.has(p.nodePort)) continue;
+        const r = this.nodePorts.allocate(p.nodePort);
+        if (!r.ok) return failed('Invalid', invalid(`spec.ports[${i}].nodePort`, int(p.nodePort), r.message));
+        const np = p.nodePort;
+        undo.push(() => this.nodePorts.release(np));
+        mine.add(np);
       } else {
-        const r = this.nodePorts.allocateNext(SeededRandom.fromSeed(seed, `healthcheck/${key}`));
-        if (!r.ok) return fail(
-          [{
-            type: 'Invalid',
-            field: 'spec.healthCheckNodePort',
-            value: int(0),
-            detail: `failed to allocate a nodePort: ${r.message}`,
-          }],
-          'InternalError',
-        );
-        spec.healthCheckNodePort = r.value;
+        const r = this.nodePorts.allocateNext(rand);
+        if (!r.ok) return failed('InternalError', noNodePort(`spec.ports[${i}].nodePort`, r.message));
+        const np = r.value;
+        undo.push(() => this.nodePorts.release(np));
+        mine.add(np);
+        p.nodePort = np;
       }
     }
-    return { ok: true, object: { ...svc, spec } };
+    spec.ports = ports;
+    return undefined;
+  }
+
+  /** externalTrafficPolicy Local on a LoadBalancer: the port kube-proxy answers health checks on. */
+  private allocateHealthCheckNodePort(spec: ServiceSpec, old: Service | undefined, key: string): AllocFailure {
+    if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') return undefined;
+    if (!spec.healthCheckNodePort && old?.spec.healthCheckNodePort) {
+      spec.healthCheckNodePort = old.spec.healthCheckNodePort;
+    }
+    if (spec.healthCheckNodePort) {
+      const r = this.nodePorts.allocate(spec.healthCheckNodePort);
+      if (!r.ok) {
+        return failed('Invalid', invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), r.message));
+      }
+    } else {
+      const r = this.nodePorts.allocateNext(SeededRandom.fromSeed(this.settings.seed, `healthcheck/${key}`));
+      if (!r.ok) return failed('InternalError', noNodePort('spec.healthCheckNodePort', r.message));
+      spec.healthCheckNodePort = r.value;
+    }
+    return undefined;
   }
 
   private releaseService(svc: Service): void {
@@ -454,6 +471,18 @@ export class ObjectStore {
     for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.allocate(p.nodePort);
     if (svc.spec.healthCheckNodePort) this.nodePorts.allocate(svc.spec.healthCheckNodePort);
   }
+}
+
+/** Why an allocation step refused the write (undefined: it did not). */
+type AllocFailure = { errs: FieldError[]; reason: ApiProblem['reason'] } | undefined;
+
+function failed(reason: ApiProblem['reason'], err: FieldError): AllocFailure {
+  return { errs: [err], reason };
+}
+
+/** The registry's message when the nodePort range has no free port left. */
+function noNodePort(field: string, message: string): FieldError {
+  return { type: 'Invalid', field, value: int(0), detail: `failed to allocate a nodePort: ${message}` };
 }
 
 export function notFound(ref: ObjectRef): ApiProblem {
@@ -497,7 +526,8 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
         ref,
         field: '',
         reason: 'Invalid',
-        message: `error validating data: ValidationError(${input.kind}): the object does not match the ${input.kind} schema`,
+        message: `error validating data: ValidationError(${input.kind}): ` +
+          `the object does not match the ${input.kind} schema`,
       }],
     };
   }
@@ -532,7 +562,10 @@ const LIST_FIELDS: Record<string, [path: string, schema: string][]> = {
 /** kubectl's client-side schema message for a field that is not a list, e.g. `ports: x`. */
 /** LIST_FIELDS with each path split once (every write is checked). */
 const LIST_FIELD_PARTS: Record<string, [path: string, parts: string[], schema: string][]> = Object.fromEntries(
-  Object.entries(LIST_FIELDS).map(([kind, fields]) => [kind, fields.map(([path, schema]) => [path, path.split('.'), schema])]),
+  Object.entries(LIST_FIELDS).map(([kind, fields]) => [
+    kind,
+    fields.map(([path, schema]) => [path, path.split('.'), schema]),
+  ]),
 );
 
 function listShapeError(o: AnyObject): { field: string; message: string } | undefined {
@@ -543,7 +576,8 @@ function listShapeError(o: AnyObject): { field: string; message: string } | unde
     const got = typeof v === 'object' ? 'map' : typeof v === 'number' ? 'integer' : typeof v;
     return {
       field: path,
-      message: `error validating data: ValidationError(${o.kind}.${path}): invalid type for ${schema}: got "${got}", expected "array"`,
+      message: `error validating data: ValidationError(${o.kind}.${path}): ` +
+        `invalid type for ${schema}: got "${got}", expected "array"`,
     };
   }
   return undefined;

@@ -347,7 +347,12 @@ export interface GatewayClass {
   apiVersion: 'gateway.networking.k8s.io/v1';
   kind: 'GatewayClass';
   metadata: ObjectMeta;
-  spec: { controllerName: string; description?: string; parametersRef?: Record<string, unknown>; [extra: string]: unknown };
+  spec: {
+    controllerName: string;
+    description?: string;
+    parametersRef?: Record<string, unknown>;
+    [extra: string]: unknown;
+  };
   status?: { conditions?: GatewayCondition[]; supportedFeatures?: { name: string }[]; [extra: string]: unknown };
   [extra: string]: unknown;
 }
@@ -460,7 +465,11 @@ export interface HTTPRouteFilter {
     statusCode?: number;
   };
   urlRewrite?: { hostname?: string; path?: HTTPPathModifier };
-  requestMirror?: { backendRef: BackendObjectReference; percent?: number; fraction?: { numerator: number; denominator?: number } };
+  requestMirror?: {
+    backendRef: BackendObjectReference;
+    percent?: number;
+    fraction?: { numerator: number; denominator?: number };
+  };
   extensionRef?: { group: string; kind: string; name: string };
   [extra: string]: unknown;
 }

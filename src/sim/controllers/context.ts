@@ -7,7 +7,8 @@ import type { ClusterEvent } from '../events';
 import type { RandState } from '../net/rand';
 import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
-import type { Pod, Service } from '../api/types';
+import type { Node, Pod, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
+import type { Cidr } from '../net/ip';
 import { objectKey } from '../api/types';
 import { CowMap } from '../api/cowmap';
 
@@ -159,10 +160,36 @@ export interface Ctx {
    * EndpointSlices not rewritten); the controllers report where they would differ.
    */
   preserve?: boolean;
-  /** Bumped on every Service event: what a memo of the Services selecting a pod is valid for. */
-  serviceGeneration?: number;
-  /** The Services selecting a pod, by its metadata object, as of a serviceGeneration. */
-  selecting?: WeakMap<object, { generation: number; services: readonly string[] }>;
+  /** Facts derived from the (immutable) objects this run reads, each computed once. */
+  derived: Derived;
+}
+
+/**
+ * What the controllers derive from objects, kept for one control-plane run the way informers keep
+ * their caches beside the objects: keyed by object (objects are never mutated once written, every
+ * write makes a new one), so an entry is never stale. A fresh run starts empty.
+ */
+export interface Derived {
+  /** A pod template's canonical text, with and without its pod-template-hash label, and its hash. */
+  templates: WeakMap<PodTemplateSpec, { canonical?: string; stripped?: string; hash?: string }>;
+  /** The Deployment key a ReplicaSet's controller reference names (undefined: none). */
+  replicaSetOwner: WeakMap<ReplicaSet, string | undefined>;
+  /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
+  nodes: WeakMap<Node, { hostIP: string | undefined; podCIDR: Cidr | null }>;
+  /** The Services selecting a pod, by its metadata object, as of a `serviceGeneration`. */
+  selecting: WeakMap<object, { generation: number; services: readonly string[] }>;
+  /** Bumped on every Service event: what a `selecting` entry is valid for. */
+  serviceGeneration: number;
+}
+
+export function emptyDerived(): Derived {
+  return {
+    templates: new WeakMap(),
+    replicaSetOwner: new WeakMap(),
+    nodes: new WeakMap(),
+    selecting: new WeakMap(),
+    serviceGeneration: 0,
+  };
 }
 
 export function emptyQueues(): Record<QueueName, Set<string>> {
@@ -210,7 +237,9 @@ export function servicesForPod(ctx: Ctx, pod: Pod): string[] {
   return out;
 }
 
-export function ownerKeyOf(o: { metadata: { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): string | undefined {
+type OwnedMeta = { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+
+export function ownerKeyOf(o: { metadata: OwnedMeta }): string | undefined {
   const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
   return ref ? `${ref.kind}/${o.metadata.namespace ?? 'default'}/${ref.name}` : undefined;
 }

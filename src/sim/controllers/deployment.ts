@@ -41,21 +41,18 @@ function canonical(v: unknown): string {
  * the Go struct dumped by spew; ours is canonical JSON, so the characters differ from a real
  * cluster's for the same template but follow the same rules.
  */
-const hashCache = new WeakMap<PodTemplateSpec, string>();
-
 export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): string {
-  if (collisionCount === 0) {
-    const cached = hashCache.get(template);
-    if (cached) return cached;
-    const v = computeHash(template, 0);
-    hashCache.set(template, v);
-    return v;
-  }
-  return computeHash(template, collisionCount);
+  return hashOf(canonical(template), collisionCount);
 }
 
-function computeHash(template: PodTemplateSpec, collisionCount: number): string {
-  const h = fnv1a32(canonicalTemplate(template) + (collisionCount ? String(collisionCount) : ''));
+/** podTemplateHash, with the template's canonical text and hash kept for the rest of the run. */
+function templateHash(ctx: Ctx, template: PodTemplateSpec): string {
+  const facts = templateFacts(ctx, template);
+  return (facts.hash ??= hashOf(canonicalTemplate(ctx, template), 0));
+}
+
+function hashOf(canonicalText: string, collisionCount: number): string {
+  const h = fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
@@ -72,8 +69,8 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   // FindNewReplicaSet: an owned ReplicaSet whose template equals the Deployment's, ignoring the
   // pod-template-hash label (EqualIgnoreHash) is the current one, whatever hash its name carries
   // (a real cluster's hash comes from a different encoding of the template than ours).
-  const adopted = owned.find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
-  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
+  const adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template));
+  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? templateHash(ctx, d.spec.template);
   const name = adopted?.metadata.name ?? `${d.metadata.name}-${hash}`;
   const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
@@ -130,7 +127,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
       template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
     },
   };
-  sameStrippedAs(rs.spec.template, d.spec.template);
+  sameStrippedAs(ctx, rs.spec.template, d.spec.template);
   ctx.store.put(rs);
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
 }
@@ -139,7 +136,8 @@ function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, replicas: numb
   const from = rs.spec.replicas ?? 1;
   if (from === replicas) return;
   ctx.store.put({ ...rs, spec: { ...rs.spec, replicas } });
-  scalingEvent(ctx, d, `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+  const direction = replicas > from ? 'up' : 'down';
+  scalingEvent(ctx, d, `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
 }
 
 function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
@@ -158,47 +156,47 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
 }
 
 // Templates are never mutated once written (every write makes a new object), so each one's
-// canonical form is computed once: a full reconcile compares every Deployment with its ReplicaSets.
-const strippedCache = new WeakMap<PodTemplateSpec, string>();
-
-const canonicalCache = new WeakMap<PodTemplateSpec, string>();
-
-function canonicalTemplate(t: PodTemplateSpec): string {
-  let s = canonicalCache.get(t);
-  if (s === undefined) {
-    s = canonical(t);
-    canonicalCache.set(t, s);
+// canonical form is computed once a run: a full reconcile compares every Deployment with its ReplicaSets.
+function templateFacts(ctx: Ctx, t: PodTemplateSpec): { canonical?: string; stripped?: string; hash?: string } {
+  let f = ctx.derived.templates.get(t);
+  if (!f) {
+    f = {};
+    ctx.derived.templates.set(t, f);
   }
-  return s;
+  return f;
 }
 
-function stripHash(t: PodTemplateSpec): string {
-  let s = strippedCache.get(t);
-  if (s === undefined) {
+function canonicalTemplate(ctx: Ctx, t: PodTemplateSpec): string {
+  const f = templateFacts(ctx, t);
+  return (f.canonical ??= canonical(t));
+}
+
+function stripHash(ctx: Ctx, t: PodTemplateSpec): string {
+  const f = templateFacts(ctx, t);
+  if (f.stripped === undefined) {
     const given = t.metadata?.labels;
     if (given && given['pod-template-hash'] === undefined) {
       // Nothing to strip: the same text as the template's own canonical form (the pod-template-hash input).
-      s = canonicalTemplate(t);
+      f.stripped = canonicalTemplate(ctx, t);
     } else {
       const labels = { ...given };
       delete labels['pod-template-hash'];
-      s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+      f.stripped = canonical({ ...t, metadata: { ...t.metadata, labels } });
     }
-    strippedCache.set(t, s);
   }
-  return s;
+  return f.stripped;
 }
 
 /**
  * The template of a ReplicaSet made from `from` differs only by the pod-template-hash label, so its
  * stripped form is `from`'s (recorded here rather than computed again).
  */
-function sameStrippedAs(t: PodTemplateSpec, from: PodTemplateSpec): void {
-  strippedCache.set(t, stripHash(from));
+function sameStrippedAs(ctx: Ctx, t: PodTemplateSpec, from: PodTemplateSpec): void {
+  templateFacts(ctx, t).stripped = stripHash(ctx, from);
 }
 
-function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return a === b || stripHash(a) === stripHash(b);
+function sameTemplateIgnoringHash(ctx: Ctx, a: PodTemplateSpec, b: PodTemplateSpec): boolean {
+  return a === b || stripHash(ctx, a) === stripHash(ctx, b);
 }
 
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
@@ -216,8 +214,8 @@ export function syncDeploymentStatus(ctx: Ctx, key: string): void {
   if (!d) return;
   const ns = splitMetaNamespaceKey(key).namespace;
   const owned = ownedByIndex(ctx, key);
-  const adopted = owned.find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
-  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
+  const adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template));
+  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? templateHash(ctx, d.spec.template);
   let replicas = 0;
   let ready = 0;
   let updated = 0;

@@ -29,7 +29,10 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 export const SKIP_MIRROR = 'endpointslice.kubernetes.io/skip-mirror';
 
-/** podutil.FindPort: a number is used as is; a name is looked up among the pod's containerPorts with the same protocol. */
+/**
+ * podutil.FindPort: a number is used as is; a name is looked up among the pod's containerPorts
+ * with the same protocol.
+ */
 export function findPort(pod: Pod, sp: ServicePort): number | undefined {
   const tp = sp.targetPort ?? sp.port;
   if (typeof tp === 'number') return tp;
@@ -78,7 +81,16 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
 }
 
 /** Writes `wanted` slices over the existing ones of one manager: names reused in order, extras deleted. */
-export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: string; wanted: Omit<EndpointSlice, 'metadata'>[]; meta: (name: string) => EndpointSlice['metadata']; nameOwner: string; generateName: string }): void {
+export interface SlicesToWrite {
+  serviceKey: string;
+  managedBy: string;
+  wanted: Omit<EndpointSlice, 'metadata'>[];
+  meta: (name: string) => EndpointSlice['metadata'];
+  nameOwner: string;
+  generateName: string;
+}
+
+export function writeSlices(ctx: Ctx, params: SlicesToWrite): void {
   const existing = existingSlices(ctx, params.serviceKey, params.managedBy);
   const ns = splitMetaNamespaceKey(params.serviceKey).namespace;
   params.wanted.forEach((w, i) => {
@@ -98,7 +110,9 @@ export function writeSlices(ctx: Ctx, params: { serviceKey: string; managedBy: s
     if (!prev) {
       const res = ctx.store.create(slice);
       if (!res.ok) ctx.store.put(slice);
-    } else if (JSON.stringify(prev) !== JSON.stringify({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } })) {
+    } else if (
+      JSON.stringify(prev) !== JSON.stringify({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } })
+    ) {
       ctx.store.put({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } });
     }
   });
@@ -152,7 +166,12 @@ function endpointsSummary(slices: readonly { endpoints?: SliceEndpoint[]; ports?
  * them) are kept; where the pods in the snapshot would make this controller publish something
  * else, a Warning says so. Returns false when the snapshot gave neither.
  */
-function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit<EndpointSlice, 'metadata'>[]): boolean {
+function keepSnapshotEndpoints(
+  ctx: Ctx,
+  svc: Service,
+  key: string,
+  wanted: Omit<EndpointSlice, 'metadata'>[],
+): boolean {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>(
     'EndpointSlice',
@@ -187,7 +206,8 @@ function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit
       type: 'Warning',
       reason: 'SnapshotDiffers',
       object: { kind: 'Service', namespace: ns, name },
-      message: `kept the snapshot's ${source}: ${kept}; from the pods in the snapshot this controller would publish: ${would}`,
+      message: `kept the snapshot's ${source}: ${kept}; ` +
+        `from the pods in the snapshot this controller would publish: ${would}`,
       source: 'endpointslice-controller',
     });
   }

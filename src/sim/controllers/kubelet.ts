@@ -3,25 +3,18 @@
 // like host-local, the search resumes after the last one reserved), the host IP, phase Running and
 // the Ready condition. hostNetwork pods share the node's address. IPs a manifest gives are kept.
 
-import { cidrContains, intToIp, ipToInt, parseCidr } from '../net/ip';
+import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
 import type { Node, Pod, PodCondition } from '../api/types';
 import { writableRange, type Ctx, type HostLocalRange } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
 
-/** What the kubelet reads of its node, parsed once per Node object (objects are never mutated). */
-interface NodeFacts {
-  hostIP: string | undefined;
-  podCIDR: ReturnType<typeof parseCidr>;
-}
-
-const nodeFacts = new WeakMap<Node, NodeFacts>();
-
-function factsOf(node: Node): NodeFacts {
-  let f = nodeFacts.get(node);
+/** What the kubelet reads of its node, parsed once per Node object in a run. */
+function factsOf(ctx: Ctx, node: Node): { hostIP: string | undefined; podCIDR: Cidr | null } {
+  let f = ctx.derived.nodes.get(node);
   if (!f) {
     f = { hostIP: nodeInternalIP(node), podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null };
-    nodeFacts.set(node, f);
+    ctx.derived.nodes.set(node, f);
   }
   return f;
 }
@@ -29,7 +22,7 @@ function factsOf(node: Node): NodeFacts {
 function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
   const name = node.metadata.name;
   let r = writableRange(ctx.state, name);
-  const cidr = factsOf(node).podCIDR;
+  const cidr = factsOf(ctx, node).podCIDR;
   if (!cidr) return undefined;
   if (!r || r.base !== cidr.base) {
     r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
@@ -68,10 +61,11 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   if (!pod || !pod.spec.nodeName) return;
   const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
   if (!node) return; // bound to a node that does not exist: nothing runs it
-  const { hostIP } = factsOf(node);
+  const { hostIP } = factsOf(ctx, node);
   const podIP = sandboxIP(ctx, pod, node, hostIP);
   const given = pod.status?.phase;
-  const phase: NonNullable<Pod['status']>['phase'] = given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
+  const phase: NonNullable<Pod['status']>['phase'] =
+    given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
   const running = phase === 'Running';
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
@@ -97,7 +91,7 @@ function sandboxIP(ctx: Ctx, pod: Pod, node: Node, hostIP: string | undefined): 
   if (pod.spec.hostNetwork) return hostIP;
   if (podIP) {
     const r = rangeFor(ctx, node);
-    const cidr = factsOf(node).podCIDR;
+    const cidr = factsOf(ctx, node).podCIDR;
     if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
     return podIP;
   }

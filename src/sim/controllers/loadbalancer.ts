@@ -41,7 +41,8 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
       type: 'Warning',
       reason: 'SyncLoadBalancerFailed',
       object,
-      message: 'Error syncing load balancer: failed to ensure load balancer: no load-balancer provider in this cluster (the lab\'s address pool is empty)',
+      message: 'Error syncing load balancer: failed to ensure load balancer: ' +
+        'no load-balancer provider in this cluster (the lab\'s address pool is empty)',
       source: 'service-controller',
     });
     return;
@@ -55,7 +56,8 @@ export function syncLoadBalancer(ctx: Ctx, key: string): void {
       reason: 'SyncLoadBalancerFailed',
       object,
       message: wanted
-        ? `Error syncing load balancer: failed to ensure load balancer: requested IP ${wanted} is not available in the pool`
+        ? 'Error syncing load balancer: failed to ensure load balancer: ' +
+          `requested IP ${wanted} is not available in the pool`
         : 'Error syncing load balancer: failed to ensure load balancer: no available IPs in the pool',
       source: 'service-controller',
     });

@@ -41,7 +41,10 @@ export function podFromTemplate({ template, namespace, owner, spec }: PodFromTem
  * Creates one pod from the template through the apiserver (a generated name from `nameRand`) and,
  * when it is taken, logs the controller's "SuccessfulCreate: Created pod: <name>".
  */
-export function createPodFromTemplate(ctx: Ctx, input: PodFromTemplateInput & { nameRand: SeededRandom }): WriteResult<Pod> {
+export function createPodFromTemplate(
+  ctx: Ctx,
+  input: PodFromTemplateInput & { nameRand: SeededRandom },
+): WriteResult<Pod> {
   const { owner, namespace } = input;
   const res = ctx.store.create<Pod>(podFromTemplate(input), { nameRand: input.nameRand });
   if (res.ok) {

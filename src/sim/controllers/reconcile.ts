@@ -36,6 +36,7 @@ import {
   QUEUE_ORDER,
   cloneControllerState,
   emptyControllerState,
+  emptyDerived,
   emptyIndexes,
   emptyQueues,
   forkIndexes,
@@ -195,9 +196,6 @@ function onPod(ctx: Ctx, key: string, oldPod: Pod | undefined, pod: Pod | undefi
   if (pod) for (const s of selectingServices(ctx, pod)) enqueue(ctx, 'endpointslice', s);
 }
 
-/** The Deployment a ReplicaSet's controller reference names, by ReplicaSet object (objects are immutable). */
-const deploymentOfReplicaSet = new WeakMap<ReplicaSet, string | undefined>();
-
 /** A pod's owner ("ReplicaSet/ns/name", "DaemonSet/ns/name") and, for a ReplicaSet, its Deployment. */
 function enqueueOwner(ctx: Ctx, owner: string | undefined): void {
   if (!owner) return;
@@ -208,11 +206,12 @@ function enqueueOwner(ctx: Ctx, owner: string | undefined): void {
     enqueue(ctx, 'replicaset', ownerKey);
     const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
     if (!rs) return;
-    let dep = deploymentOfReplicaSet.get(rs);
-    if (dep === undefined && !deploymentOfReplicaSet.has(rs)) {
+    const owners = ctx.derived.replicaSetOwner;
+    let dep = owners.get(rs);
+    if (dep === undefined && !owners.has(rs)) {
       const o = ownerKeyOf(rs);
       dep = o?.startsWith('Deployment/') ? o.slice('Deployment/'.length) : undefined;
-      deploymentOfReplicaSet.set(rs, dep);
+      owners.set(rs, dep);
     }
     if (dep) enqueue(ctx, 'deployment', dep);
   } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
@@ -223,8 +222,8 @@ function enqueueOwner(ctx: Ctx, owner: string | undefined): void {
  * changes: a pod is written three times on its way to Running, with the same labels each time.
  */
 function selectingServices(ctx: Ctx, pod: Pod): readonly string[] {
-  const memo = (ctx.selecting ??= new WeakMap());
-  const gen = ctx.serviceGeneration ?? 0;
+  const memo = ctx.derived.selecting;
+  const gen = ctx.derived.serviceGeneration;
   const hit = memo.get(pod.metadata);
   if (hit && hit.generation === gen) return hit.services;
   const services = servicesForPod(ctx, pod);
@@ -233,7 +232,7 @@ function selectingServices(ctx: Ctx, pod: Pod): readonly string[] {
 }
 
 function onService(ctx: Ctx, key: string, oldSvc: Service | undefined, svc: Service | undefined): void {
-  ctx.serviceGeneration = (ctx.serviceGeneration ?? 0) + 1;
+  ctx.derived.serviceGeneration++;
   for (const k of labelPairs(oldSvc, oldSvc?.spec.selector)) ctx.index.servicesBySelector.remove(k, key);
   for (const k of labelPairs(svc, svc?.spec.selector)) ctx.index.servicesBySelector.add(k, key);
   enqueue(ctx, 'endpointslice', key);
@@ -300,7 +299,10 @@ function clusterDnsWorkload(o: AnyObject): boolean {
   return ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet'].includes(o.kind) && labels['k8s-app'] === 'kube-dns';
 }
 
-/** The order a scenario's objects are created in, whatever order the file had (namespaces before what lives in them). */
+/**
+ * The order a scenario's objects are created in, whatever order the file had (namespaces before
+ * what lives in them).
+ */
 const CREATE_ORDER: Record<string, number> = {
   Namespace: 0,
   Node: 1,
@@ -328,7 +330,7 @@ function servicePriority(o: AnyObject): number {
 
 /** `eventBase`: the last event's seq so far; objects created now are stamped with the events before them. */
 function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerState, index: Indexes, eventBase = 0): Ctx {
-  const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [] };
+  const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [], derived: emptyDerived() };
   // The lab's logical clock: one second per control-plane event (kubectl's AGE reads it).
   store.clock = () => eventBase + ctx.events.length;
   store.watch((e) => onEvent(ctx, e));
@@ -357,10 +359,11 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   // Kinds in dependency order, then by key: the result does not depend on the order of the file.
   const ordered = input.objects
     .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
-    .sort((
-      a,
-      b,
-    ) => (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) || servicePriority(a.o) - servicePriority(b.o) || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .sort((a, b) =>
+      (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) ||
+      servicePriority(a.o) - servicePriority(b.o) ||
+      (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
+    )
     .map((x) => x.o);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
@@ -415,35 +418,9 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
  * re-run everything (they touch every pod), as does a change to a built-in object.
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
-  if (change.kind === 'apply' && !change.object?.metadata) {
-    const kind = (change.object as { kind?: string } | undefined)?.kind ?? 'Object';
-    const problem: ApiProblem = {
-      ref: { kind, name: '' },
-      field: 'metadata',
-      reason: 'Invalid',
-      message: `error validating data: ValidationError(${kind}): missing required field "metadata"`,
-    };
-    return { ...prev, problems: [...prev.problems, problem], changes: [] };
-  }
+  if (change.kind === 'apply' && !change.object?.metadata) return withoutMetadata(prev, change.object);
   const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
-  const inputs = prev.inputs.fork();
-  // Inputs are what users applied. A controller's object (a ReplicaSet's pod) changed by hand stays
-  // the controller's: a full reconcile later recreates it from its owner, as a new cluster would.
-  if (change.kind === 'apply') {
-    if (!change.object.metadata.ownerReferences?.some((r) => r.controller)) inputs.set(
-      inputKey(change.object),
-      change.object,
-    );
-  } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
-  const refOfChange: ObjectRef =
-    change.kind === 'apply'
-      ? {
-        kind,
-        name: change.object.metadata.name,
-        ...(change.object.metadata.namespace ? { namespace: change.object.metadata.namespace } : {}),
-      }
-      : change.ref;
-
+  const inputs = changedInputs(prev, change);
   if (kind === 'Node' || kind === 'Namespace') {
     // Everything is recomputed; `changes` stays empty, so consumers know to rebuild from scratch.
     const r = reconcile({ settings: prev.settings, objects: [...inputs.values()] }, prev.options);
@@ -460,56 +437,11 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
   );
   const changes: WatchEvent[] = [];
   store.watch((e) => changes.push(e));
-  const problems = prev.problems.filter(
-    (p) => !(
-      p.ref.kind === refOfChange.kind && p.ref.name === refOfChange.name && (p.ref.namespace ?? 'default') === (
-        refOfChange.namespace ?? 'default'
-      )
-    )
-  );
-  if (change.kind === 'apply') {
-    const obj = change.object;
-    const existing = store.get(obj.kind, objectKey(obj));
-    if (existing) {
-      let next: AnyObject = obj;
-      if (obj.kind === 'Pod') {
-        // `kubectl apply` does not touch status or the scheduler's binding.
-        const was = existing as Pod;
-        const p = obj as Pod;
-        next = {
-          ...p,
-          spec: { ...p.spec, nodeName: p.spec.nodeName ?? was.spec.nodeName },
-          status: p.status ?? was.status,
-        };
-      } else if (obj.kind === 'Service' && !(obj as Service).status) {
-        next = { ...obj, status: (existing as Service).status } as Service;
-      } else if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
-        next = { ...obj, status: existing['status'] } as AnyObject;
-      }
-      const res = store.update(next);
-      if (!res.ok) problems.push(...res.problems);
-    } else {
-      const res = store.create(obj);
-      if (!res.ok) problems.push(...res.problems);
-    }
-  } else {
-    const pod = change.ref.kind === 'Pod' ? store.get<Pod>('Pod', refKey(change.ref)) : undefined;
-    const res = store.delete(change.ref);
-    if (!res.ok) problems.push(...res.problems);
-    else if (pod?.spec.nodeName) {
-      // `kubectl delete pod`: the kubelet stops the containers (the lab has no grace period).
-      for (const c of pod.spec.containers) {
-        ctx.events.push({
-          type: 'Normal',
-          reason: 'Killing',
-          object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
-          message: `Stopping container ${c.name}`,
-          source: 'kubelet',
-          node: pod.spec.nodeName,
-        });
-      }
-    }
-  }
+  // The change's own earlier problems go; what this write reports replaces them.
+  const ref = refOfChange(change);
+  const problems = prev.problems.filter((p) => !sameRef(p.ref, ref));
+  if (change.kind === 'apply') applyObject(ctx, change.object, problems);
+  else deleteObject(ctx, change.ref, problems);
   drain(ctx);
   const events = appendEvents(prev.events, ctx);
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
@@ -525,6 +457,90 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     cluster,
     changes,
   };
+}
+
+/** kubectl's client-side refusal of an object without metadata: nothing changes but the problems. */
+function withoutMetadata(prev: ReconcileState, object: AnyObject | undefined): ReconcileState {
+  const kind = (object as { kind?: string } | undefined)?.kind ?? 'Object';
+  const problem: ApiProblem = {
+    ref: { kind, name: '' },
+    field: 'metadata',
+    reason: 'Invalid',
+    message: `error validating data: ValidationError(${kind}): missing required field "metadata"`,
+  };
+  return { ...prev, problems: [...prev.problems, problem], changes: [] };
+}
+
+/**
+ * Inputs are what users applied. A controller's object (a ReplicaSet's pod) changed by hand stays
+ * the controller's: a full reconcile later recreates it from its owner, as a new cluster would.
+ */
+function changedInputs(prev: ReconcileState, change: Change): CowMap<AnyObject> {
+  const inputs = prev.inputs.fork();
+  if (change.kind === 'apply') {
+    const controlled = change.object.metadata.ownerReferences?.some((r) => r.controller);
+    if (!controlled) inputs.set(inputKey(change.object), change.object);
+  } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
+  return inputs;
+}
+
+function refOfChange(change: Change): ObjectRef {
+  if (change.kind === 'delete') return change.ref;
+  const { name, namespace } = change.object.metadata;
+  return { kind: change.object.kind, name, ...(namespace ? { namespace } : {}) };
+}
+
+function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && (a.namespace ?? 'default') === (b.namespace ?? 'default');
+}
+
+/** `kubectl apply`: create, or update what exists keeping what apply does not own. */
+function applyObject(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
+  const existing = ctx.store.get(obj.kind, objectKey(obj));
+  const res = existing ? ctx.store.update(keepServerFields(obj, existing)) : ctx.store.create(obj);
+  if (!res.ok) problems.push(...res.problems);
+}
+
+/** Status (and a pod's binding) the applied object leaves out stay as the cluster has them. */
+function keepServerFields(obj: AnyObject, existing: AnyObject): AnyObject {
+  if (obj.kind === 'Pod') {
+    // `kubectl apply` does not touch status or the scheduler's binding.
+    const was = existing as Pod;
+    const p = obj as Pod;
+    return {
+      ...p,
+      spec: { ...p.spec, nodeName: p.spec.nodeName ?? was.spec.nodeName },
+      status: p.status ?? was.status,
+    };
+  }
+  if (obj.kind === 'Service' && !(obj as Service).status) {
+    return { ...obj, status: (existing as Service).status } as Service;
+  }
+  if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
+    return { ...obj, status: existing['status'] } as AnyObject;
+  }
+  return obj;
+}
+
+/** `kubectl delete`; for a pod, the kubelet stops its containers (the lab has no grace period). */
+function deleteObject(ctx: Ctx, ref: ObjectRef, problems: ApiProblem[]): void {
+  const pod = ref.kind === 'Pod' ? ctx.store.get<Pod>('Pod', refKey(ref)) : undefined;
+  const res = ctx.store.delete(ref);
+  if (!res.ok) {
+    problems.push(...res.problems);
+    return;
+  }
+  if (!pod?.spec.nodeName) return;
+  for (const c of pod.spec.containers) {
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'Killing',
+      object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
+      message: `Stopping container ${c.name}`,
+      source: 'kubelet',
+      node: pod.spec.nodeName,
+    });
+  }
 }
 
 /**
@@ -581,7 +597,12 @@ function numbered(ctx: Ctx, base: number): ClusterEvent[] {
   return out;
 }
 
-function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
+function buildCluster(
+  store: ObjectStore,
+  settings: LabSettings,
+  events: ClusterEvent[],
+  prev: Cluster | undefined,
+): Cluster {
   const list = <T extends AnyObject>(
     kind: string,
     old: T[] | undefined,

@@ -9,6 +9,8 @@ import type { Ctx } from './context';
 export interface SchedulerCache {
   nodes: Node[];
   load: Map<string, number>;
+  /** The least-loaded-node heap, built on the first pod without a nodeSelector. */
+  heap?: LoadHeap;
 }
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
@@ -56,7 +58,8 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     failed(
       ctx,
       pod,
-      `0/${total} nodes are available: ${reasons.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+      `0/${total} nodes are available: ${reasons.join(', ')}. ` +
+        `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
     );
     return;
   }
@@ -108,17 +111,15 @@ interface LoadHeap {
   keyed: number[];
 }
 
-const heaps = new WeakMap<SchedulerCache, LoadHeap>();
-
 function leastLoaded(cache: SchedulerCache): { name: string; count: number } | undefined {
-  let h = heaps.get(cache);
+  let h = cache.heap;
   if (!h) {
     h = { items: [], keyed: cache.nodes.map((n) => cache.load.get(n.metadata.name) ?? 0) };
     cache.nodes.forEach((n, i) => {
       if (!n.spec?.unschedulable) h!.items.push(i);
     });
     for (let i = (h.items.length >> 1) - 1; i >= 0; i--) siftDown(h, i);
-    heaps.set(cache, h);
+    cache.heap = h;
   }
   while (h.items.length) {
     const top = h.items[0]!;
