@@ -61,7 +61,9 @@ export async function run(): Promise<BenchResult[]> {
   // ---- a. batch distribution, every request the full evaluation
   const N = 20_000;
   const GOAL = 300_000;
-  distribution({ lab, request, n: 5000, seed: 'warm' });
+  // Warm-up as long as a round: after 5,000 requests the first timed round still ran at a third of
+  // the steady speed (the JIT had not finished optimizing the walk).
+  distribution({ lab, request, n: N, seed: 'warm' });
   const sim: { wall: number; cpu: number }[] = [];
   let same = true;
   for (let round = 0; round < 9; round++) {
