@@ -56,7 +56,8 @@ export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   const lab = classroomLab();
   const target = lab.cluster.services.find((s) => s.metadata.name === 'app-4')!;
-  const request: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url: `http://${target.spec.clusterIP}/` };
+  const url = `http://${target.spec.clusterIP}/`;
+  const request: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url };
 
   // ---- a. batch distribution, every request the full evaluation
   const N = 20_000;
@@ -82,9 +83,12 @@ export async function run(): Promise<BenchResult[]> {
     unit: 'req/s',
     goal: `>= ${GOAL}`,
     met: simCpu >= GOAL,
-    note: `wall: ${Math.round(simWall)} req/s; every request walks the node's hooks rule by rule (no precomputed lookup)`,
+    note:
+      `wall: ${Math.round(simWall)} req/s; ` +
+      "every request walks the node's hooks rule by rule (no precomputed lookup)",
   });
-  out.push({ name: 'distribution decides as recorded traces, request by request', value: same ? 1 : 0, unit: 'bool', goal: '== 1', met: same });
+  const agrees = 'distribution decides as recorded traces, request by request';
+  out.push({ name: agrees, value: same ? 1 : 0, unit: 'bool', goal: '== 1', met: same });
 
   // ---- b. one edit to every artifact recompiled and a trace updated
   out.push(...(await editBench(lab, request)));
