@@ -396,8 +396,15 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
   out.status = 200;
   out.endpoint = peer;
   out.notes.push(`upstream ${upstreamName}: random two least_conn picks ${peer} of ${peers.length}`);
-  // Headers nginx sends: the client's, except those proxy_set_header names (and Host, Connection),
-  // then every proxy_set_header whose value is not empty.
+  out.upstreamRequest = upstreamRequest(run, loc, uriPart);
+}
+
+/**
+ * The request nginx sends the upstream: the client's headers, except those proxy_set_header names
+ * (and Host, Connection), then every proxy_set_header whose value is not empty; the URI as
+ * rewritten, or the original one when proxy_pass names $request_uri.
+ */
+function upstreamRequest(run: Run, loc: NginxBlock, uriPart: string): NonNullable<Run['out']['upstreamRequest']> {
   const setters = childDirectives(loc, 'proxy_set_header');
   const named = new Set(setters.map((s) => s.args[0]!.toLowerCase()));
   const headers: Record<string, string> = {};
@@ -415,7 +422,7 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
   const path = uriPart.includes('$request_uri')
     ? run.input.request.path
     : `${run.vars.uri}${run.vars.args ? `?${run.vars.args}` : ''}`;
-  out.upstreamRequest = { method: run.input.request.method, path, host, headers };
+  return { method: run.input.request.method, path, host, headers };
 }
 
 function drawSplit(run: Run, split: NginxBlock): { value: string; percent: string; line: NginxDirective } {
