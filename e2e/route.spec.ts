@@ -52,7 +52,7 @@ test('the whole route is drawn: numbered directed segments, the current one emph
   expect(await segs.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-hop'))))).toEqual(travelling);
   // Each carries its number and an arrowhead.
   for (let i = 0; i < travelling.length; i++) {
-    await expect(segs.nth(i).locator('.route-badge text')).toHaveText(String(travelling[i]));
+    await expect(page.locator(`[data-testid="route-num"][data-hop="${travelling[i]}"] .route-badge text`)).toHaveText(String(travelling[i]));
     await expect(segs.nth(i).locator('.route-head')).toHaveAttribute('d', /Z$/);
   }
   // Hop 1 is current: drawn in the packet's colour and thicker than the future ones (dashed).
@@ -78,19 +78,55 @@ test('the whole route is drawn: numbered directed segments, the current one emph
 
   // Hovering a segment names its hop, in the user's language, as the hop inspector words it.
   await page.keyboard.press('Home');
-  await segs.first().locator('.route-badge').hover();
+  const firstNumber = page.locator(`[data-testid="route-num"][data-hop="${travelling[0]}"] .route-badge`);
+  await firstNumber.hover();
   const tip = page.getByTestId('route-tip');
   await expect(tip).toBeVisible();
   const explained = (await page.getByTestId('hop-explanation').textContent())!.trim();
   await expect(tip).toHaveText(`${travelling[0]}. ${explained}`);
   await page.getByTestId('lang-select').selectOption('zh');
-  await segs.first().locator('.route-badge').hover();
+  await firstNumber.hover();
   const zh = (await page.getByTestId('hop-explanation').textContent())!.trim();
   expect(zh).toMatch(/[\u4e00-\u9fff]/);
   await expect(tip).toHaveText(`${travelling[0]}. ${zh}`);
   // The stops number the hops that decide in place (kube-proxy on the node, the pod answering).
   await expect(page.getByTestId('route-stop').first()).toBeVisible();
 });
+
+/** Screen boxes of every number the route draws: segments' badges and stops' pills. */
+async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> {
+  return page.locator('[data-testid="route-num"] .route-badge circle, [data-testid="route-stop"] rect').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      const g = e.closest('[data-hop], [data-hops]')!;
+      return { label: g.getAttribute('data-hop') ?? g.getAttribute('data-hops')!, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+    }),
+  );
+}
+
+for (const size of [
+  { width: 1280, height: 720 },
+  { width: 1440, height: 900 },
+]) {
+  test(`fitted at ${size.width}x${size.height}, the route's numbers never pile up on each other`, async ({ page }) => {
+    await page.setViewportSize(size);
+    const lab = new LabPage(page);
+    await lab.open();
+    await page.getByTestId('composer-send').click();
+    await expect(page.getByTestId('route-layer')).toBeAttached();
+    // The whole cluster in view: zoomed out, the numbers keep their screen size and crowd the places.
+    await page.locator('.react-flow__controls-fitview').click();
+    await expect.poll(() => zoomOf(page)).toBeLessThan(0.75);
+    for (const key of ['Home', 'End']) {
+      await page.keyboard.press(key);
+      await expect(page.getByTestId('route-num').first()).toBeVisible();
+      const labels = await numberBoxes(page);
+      expect(labels.length).toBeGreaterThan(8);
+      const piled = labels.flatMap((a, i) => labels.slice(i + 1).filter((b) => intersects(a.box, b.box)).map((b) => `${a.label} over ${b.label}`));
+      expect(piled, `numbers over each other at ${key}`).toEqual([]);
+    }
+  });
+}
 
 test('headless and ExternalName Services are drawn as the DNS records they are, not as rules on every node', async ({ page }) => {
   const lab = new LabPage(page);

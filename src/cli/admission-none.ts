@@ -16,6 +16,7 @@ export function proxyWithoutAdmission(s: Scenario, nodeName: string): NodeProxy 
   cluster.endpointSlices = s.objects.filter((o): o is EndpointSlice => o.kind === 'EndpointSlice');
   cluster.nodes = s.objects.filter((o): o is Node => o.kind === 'Node');
   const declared = cluster.nodes.find((n) => n.metadata.name === nodeName);
-  const ips = s.settings.nodeIPs ?? (declared?.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+  const internal = (declared?.status?.addresses ?? []).filter((a) => a.type === 'InternalIP');
+  const ips = s.settings.nodeIPs ?? internal.map((a) => a.address);
   return compileNodeProxy({ cluster, nodeName, node: { name: nodeName, ips } });
 }

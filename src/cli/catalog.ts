@@ -13,8 +13,11 @@ export interface CatalogEntry {
 export const SUMMARIES = {
   validate: 'check scenario files and manifests; print problems as file:line:col: path: message',
   get: 'kubectl get over the reconciled cluster (pods, svc, endpointslices, ingress, nodes, events, ...)',
-  describe: 'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
-  rules: "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table",
+  describe:
+    'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
+  rules:
+    "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table; " +
+    "or the node's ip route",
   dig: "query cluster DNS from a pod (dig's or nslookup's output, or JSON)",
   'ingress-config': "an ingress controller's generated configuration (nginx.conf or Traefik's dynamic config)",
   'gateway-config': "a Gateway's data-plane nginx.conf as NGINX Gateway Fabric renders it",
@@ -24,16 +27,23 @@ export const SUMMARIES = {
   convert: 'convert ingress-nginx Ingresses to Gateway API (as ingress2gateway does) and list what does not carry over',
 } as const;
 
+/** A command by its name, summary and module (loaded only when it runs). */
+const entry = (name: keyof typeof SUMMARIES, load: () => Promise<Command>): CatalogEntry => ({
+  name,
+  summary: SUMMARIES[name],
+  load,
+});
+
 export const CATALOG: readonly CatalogEntry[] = [
-  { name: 'validate', summary: SUMMARIES.validate, load: () => import('./commands/validate').then((m) => m.validateCommand) },
-  { name: 'get', summary: SUMMARIES.get, load: () => import('./commands/get').then((m) => m.getCommand) },
-  { name: 'describe', summary: SUMMARIES.describe, load: () => import('./commands/get').then((m) => m.describeCommand) },
-  { name: 'rules', summary: SUMMARIES.rules, load: () => import('./commands/rules').then((m) => m.rulesCommand) },
-  { name: 'dig', summary: SUMMARIES.dig, load: () => import('./commands/dig').then((m) => m.digCommand) },
-  { name: 'ingress-config', summary: SUMMARIES['ingress-config'], load: () => import('./commands/ingress-config').then((m) => m.ingressConfigCommand) },
-  { name: 'gateway-config', summary: SUMMARIES['gateway-config'], load: () => import('./commands/gateway-config').then((m) => m.gatewayConfigCommand) },
-  { name: 'trace', summary: SUMMARIES.trace, load: () => import('./commands/trace').then((m) => m.traceCommand) },
-  { name: 'exec', summary: SUMMARIES.exec, load: () => import('./commands/exec').then((m) => m.execCommand) },
-  { name: 'export', summary: SUMMARIES.export, load: () => import('./commands/export').then((m) => m.exportCommand) },
-  { name: 'convert', summary: SUMMARIES.convert, load: () => import('./commands/convert').then((m) => m.convertCommand) },
+  entry('validate', () => import('./commands/validate').then((m) => m.validateCommand)),
+  entry('get', () => import('./commands/get').then((m) => m.getCommand)),
+  entry('describe', () => import('./commands/get').then((m) => m.describeCommand)),
+  entry('rules', () => import('./commands/rules').then((m) => m.rulesCommand)),
+  entry('dig', () => import('./commands/dig').then((m) => m.digCommand)),
+  entry('ingress-config', () => import('./commands/ingress-config').then((m) => m.ingressConfigCommand)),
+  entry('gateway-config', () => import('./commands/gateway-config').then((m) => m.gatewayConfigCommand)),
+  entry('trace', () => import('./commands/trace').then((m) => m.traceCommand)),
+  entry('exec', () => import('./commands/exec').then((m) => m.execCommand)),
+  entry('export', () => import('./commands/export').then((m) => m.exportCommand)),
+  entry('convert', () => import('./commands/convert').then((m) => m.convertCommand)),
 ];

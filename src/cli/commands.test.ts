@@ -97,6 +97,30 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
     expect(cli(['--mode', 'nftables', 'rules', 'web.yaml', '--format', 'nft']).stdout).toContain('table ip kube-proxy {');
   });
 
+  it('rules --format ip-route prints the routing table the trace\'s route lines come from', () => {
+    const r = cli(['rules', 'web.yaml', '--node', 'n1', '--format', 'ip-route']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^default via \S+ dev eth0$/);
+    // The hop that delivers to web-1 names a line of this very table, by its (1-based) number.
+    const url = 'http://web/';
+    const traced = JSON.parse(cli(['trace', 'web.yaml', '--from', 'pod:default/client', '--url', url, '--json']).stdout);
+    type Ref = { artifact: string; line: number; text: string };
+    const hops = (traced as { results: { hops: { rules: Ref[] }[] }[] }).results[0]!.hops;
+    const routeRefs = hops.flatMap((h) => h.rules).filter((x) => x.artifact === 'node/n1/ip-route');
+    expect(routeRefs.length).toBeGreaterThan(0);
+    for (const ref of routeRefs) expect(lines[ref.line - 1]).toBe(ref.text);
+    const json = JSON.parse(cli(['rules', 'web.yaml', '--format', 'ip-route', '--json']).stdout);
+    expect(json).toMatchObject({ node: 'n1', artifacts: [{ id: 'node/n1/ip-route', kind: 'ip-route', text: r.stdout }] });
+    // Without a control plane there are no pods or podCIDRs to route: a usage error, not an empty table.
+    const raw = cli(['rules', 'web.yaml', '--admission', 'none', '--node', 'n1', '--format', 'ip-route']);
+    expect(raw.code).toBe(2);
+    expect(raw.stderr).toContain('--format ip-route needs the control plane');
+    // The default output stays kube-proxy's own.
+    expect(cli(['rules', 'web.yaml', '--node', 'n1']).stdout).not.toContain('default via');
+  });
+
   it('dig sends the name as typed; +search walks the pod\'s search path', () => {
     const plain = JSON.parse(cli(['dig', 'web.yaml', '--from', 'pod:default/client', 'web', '--json']).stdout) as { rcode: string; queriesSent: unknown[] };
     expect(plain.rcode).toBe('NXDOMAIN');

@@ -4,4 +4,11 @@ export { EXIT, type Command, type CommandContext, type CommandOptions } from './
 export { COMMANDS, findCommand } from './commands';
 export type { CliIo } from './io';
 export { parseGlobalOptions, emptyGlobals, type GlobalOptions } from './options';
-export { applyGlobalOptions, loadScenarioForCommand, readInputs, defaultScenarioPath, type AppliedOptions, type CommandScenario } from './scenario-input';
+export {
+  applyGlobalOptions,
+  loadScenarioForCommand,
+  readInputs,
+  defaultScenarioPath,
+  type AppliedOptions,
+  type CommandScenario,
+} from './scenario-input';

@@ -9,7 +9,8 @@ import { loadScenarioForCommand, STDIN_ARG } from './scenario-input';
 
 const FILE = /\.(json|ya?ml)$/i;
 
-/** Leading arguments that name scenario files (by extension, or `-` for standard input), then the command's own arguments. */
+/** Leading arguments that name scenario files (by extension, or `-` for standard input), then the command's own
+ *  arguments. */
 export function splitFiles(args: readonly string[]): { files: string[]; rest: string[] } {
   let i = 0;
   while (i < args.length && (FILE.test(args[i]!) || args[i] === STDIN_ARG)) i++;

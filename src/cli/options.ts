@@ -16,7 +16,8 @@ export interface GlobalOptions {
 export const GLOBAL_HELP = `Global options:
   --mode <iptables|ipvs|nftables|userspace>  kube-proxy mode (settings.kubeProxy.mode)
   --seed <s>                                  the lab's random seed (settings.seed)
-  --set <key=value>                           any lab setting by dotted name, e.g. --set kubeProxy.clusterCIDR=10.0.0.0/8
+  --set <key=value>                           any lab setting by dotted name, e.g. \
+--set kubeProxy.clusterCIDR=10.0.0.0/8
                                               (repeatable; lists are comma-separated)
   --json                                      machine-readable output
   --help, -h                                  this help`;

@@ -28,7 +28,12 @@ export function usage(commands: readonly CommandSummary[]): string {
  * Run one command line. `commands` are the loaded commands it may run (all of them in tests, only
  * the one named on the command line in the process entry); `listed` is what help and errors list.
  */
-export function run(argv: readonly string[], io: CliIo, commands: readonly Command[], listed: readonly CommandSummary[] = commands): number {
+export function run(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly Command[],
+  listed: readonly CommandSummary[] = commands,
+): number {
   const parsed = parseGlobalOptions(argv);
   if (!parsed.ok) {
     io.stderr(`error: ${parsed.message}\n\n${usage(listed)}`);

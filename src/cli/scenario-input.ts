@@ -2,14 +2,27 @@
 // scenario), problems printed, global options applied. Shared by every command that needs a lab.
 
 import { fileURLToPath } from 'node:url';
-import { formatProblem, hasErrors, loadScenarioFiles, setLabSetting, settleUserspaceVersion, type LoadResult, type Problem, type Scenario, type ScenarioFileInput } from '../scenario';
+import {
+  formatProblem,
+  hasErrors,
+  loadScenarioFiles,
+  setLabSetting,
+  settleUserspaceVersion,
+  type LoadResult,
+  type Problem,
+  type Scenario,
+  type ScenarioFileInput,
+} from '../scenario';
 import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
 import type { GlobalOptions } from './options';
 
 /** `-` reads the scenario from standard input, as `kubectl apply -f -` does; problems name it STDIN. */
 export const STDIN_ARG = '-';
 
-export function readInputs(files: readonly string[], io: CliIo): { inputs: ScenarioFileInput[]; problems: Problem[] } {
+export function readInputs(
+  files: readonly string[],
+  io: CliIo,
+): { inputs: ScenarioFileInput[]; problems: Problem[] } {
   const inputs: ScenarioFileInput[] = [];
   const problems: Problem[] = [];
   for (const arg of files) {
@@ -18,7 +31,8 @@ export function readInputs(files: readonly string[], io: CliIo): { inputs: Scena
       inputs.push({ name, text: io.readFile(arg) });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      problems.push({ kind: 'empty', severity: 'error', file: name, path: '', message: `cannot read the file: ${reason}` });
+      const message = `cannot read the file: ${reason}`;
+      problems.push({ kind: 'empty', severity: 'error', file: name, path: '', message });
     }
   }
   return { inputs, problems };
@@ -30,7 +44,8 @@ export function defaultScenarioPath(): string {
 
 /** Whether the files chose a Kubernetes version (written, or read from a cluster snapshot). */
 export function versionGiven(result: Extract<LoadResult, { ok: true }>): boolean {
-  return !result.defaulted.includes('kubernetesVersion') || result.inferred.some((i) => i.setting === 'kubernetesVersion');
+  const read = result.inferred.some((i) => i.setting === 'kubernetesVersion');
+  return !result.defaulted.includes('kubernetesVersion') || read;
 }
 
 export type CommandScenario =
@@ -42,7 +57,11 @@ export type CommandScenario =
  * stderr; like kubectl apply, the command goes on with what loaded (a bad object is skipped) and
  * stops with exit code 1 only when nothing usable loaded, or 2 for bad --set/--mode values.
  */
-export function loadScenarioForCommand(p: { files: readonly string[]; globals: GlobalOptions; io: CliIo }): CommandScenario {
+export function loadScenarioForCommand(p: {
+  files: readonly string[];
+  globals: GlobalOptions;
+  io: CliIo;
+}): CommandScenario {
   const files = p.files.length > 0 ? p.files : [defaultScenarioPath()];
   const { inputs, problems } = readInputs(files, p.io);
   if (hasErrors(problems)) {
@@ -69,7 +88,11 @@ export type AppliedOptions = { ok: true; scenario: Scenario; notes: string[] } |
  * in order. `versionGiven: false` (the files gave no kubernetesVersion): userspace mode then runs
  * the last release that had it, with a note saying so.
  */
-export function applyGlobalOptions(scenario: Scenario, opts: GlobalOptions, from: { versionGiven?: boolean } = {}): AppliedOptions {
+export function applyGlobalOptions(
+  scenario: Scenario,
+  opts: GlobalOptions,
+  from: { versionGiven?: boolean } = {},
+): AppliedOptions {
   const changes: { key: string; value: string }[] = [
     ...(opts.mode !== undefined ? [{ key: 'kubeProxy.mode', value: opts.mode }] : []),
     ...(opts.seed !== undefined ? [{ key: 'seed', value: opts.seed }] : []),

@@ -78,6 +78,12 @@ export const noteMessagesEn = {
     'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pods ({notReady} not ready)',
   'note.fault.noReadyOneSome':
     'Service {service} has no ready endpoints: selector {selector} matches {ready} ready pod ({notReady} not ready)',
+  'note.fault.noReadyTerminating':
+    'Service {service} has no ready endpoints: its EndpointSlices for selector {selector} hold {terminating} ' +
+    'terminating, none still serving, and {notReady} not ready',
+  'note.fault.noPortEndpoints':
+    'Service {service} has no endpoints for this port: no pod its EndpointSlices list for selector {selector} ' +
+    '({endpoints}) declares a containerPort named {targetPort}',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
   'note.fault.cnameOutside':
     '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream ' +
@@ -191,6 +197,12 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.noReadyOne': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod',
   'note.fault.noReadySome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
   'note.fault.noReadyOneSome': 'Service {service} 没有就绪的端点：选择算符 {selector} 匹配到 {ready} 个就绪的 Pod（另有 {notReady} 个未就绪）',
+  'note.fault.noReadyTerminating':
+    'Service {service} 没有就绪的端点：它的 EndpointSlice（选择算符 {selector}）中有 {terminating} 个正在终止、' +
+    '已不再提供服务的端点，另有 {notReady} 个未就绪',
+  'note.fault.noPortEndpoints':
+    'Service {service} 的这个端口没有端点：它的 EndpointSlice 为选择算符 {selector} 列出的 Pod（{endpoints} 个）' +
+    '都没有声明名为 {targetPort} 的 containerPort',
   'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',

@@ -216,12 +216,14 @@ describe('engines on their way', () => {
     expect(selectCompilerState(store.getState())).toBe('loading');
     // A file opened meanwhile is reported as waiting for the loader, not as a missing feature.
     expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
-    expect(store.getState().loadReport).toMatchObject({ unavailable: true, loading: true, applied: false });
+    expect(store.getState().loadReport).toMatchObject({ unavailable: true, loading: true, queued: true, applied: false });
 
     store.getState().setEnginesLoad('failed');
     expect(selectTracerState(store.getState())).toBe('missing');
-    store.getState().openFiles([{ name: 'a.json', text: '{}' }]);
+    // The download failed: the report says so, and the file is still kept for the Retry.
+    expect(store.getState().loadReport).toMatchObject({ unavailable: true, queued: true });
     expect(store.getState().loadReport?.loading).toBeUndefined();
+    expect(store.getState().queuedLoad?.files.map((f) => f.name)).toEqual(['a.json']);
 
     // Retry: loading again, then the engines arrive.
     store.getState().setEnginesLoad('loading');
@@ -230,6 +232,52 @@ describe('engines on their way', () => {
     expect(selectTracerState(store.getState())).toBe('ready');
     // An engine the build does not have stays "not available" once the rest has arrived.
     expect(selectCompilerState(store.getState())).toBe('missing');
+  });
+
+  it('opens a file opened while the engines load once they arrive: the last one opened wins', () => {
+    const store = createLabStore({ enginesPending: true });
+    const opened: string[] = [];
+    const loader: Engines['loadScenarioFiles'] = (files) => {
+      opened.push(files.map((f) => f.name).join('+'));
+      return okLoader();
+    };
+    expect(store.getState().openFiles([{ name: 'first.yaml', text: 'x' }], { ask: true })).toBe(false);
+    expect(store.getState().openFiles([{ name: 'second.yaml', text: 'y' }, { name: 'more.yaml', text: 'z' }], { ask: true })).toBe(false);
+    expect(store.getState().loadReport).toMatchObject({ files: ['second.yaml', 'more.yaml'], loading: true, queued: true });
+    // Nothing opens before the engines are there.
+    expect(store.getState().openQueuedLoad()).toBe(false);
+    expect(store.getState().queuedLoad).not.toBeNull();
+
+    store.getState().installEngines({ loadScenarioFiles: loader });
+    expect(store.getState().openQueuedLoad()).toBe(true);
+    expect(opened).toEqual(['second.yaml+more.yaml']);
+    expect(store.getState().scenario.sources.map((f) => f.name)).toEqual(['second.yaml', 'more.yaml']);
+    expect(store.getState().queuedLoad).toBeNull();
+    expect(store.getState().loadReport).toBeNull();
+    // Once opened it is gone from the queue: nothing opens twice.
+    expect(store.getState().openQueuedLoad()).toBe(false);
+    expect(opened).toHaveLength(1);
+  });
+
+  it('keeps a file opened after the download failed, and opens it when a Retry brings the engines', () => {
+    const store = createLabStore({ enginesPending: true });
+    store.getState().setEnginesLoad('failed');
+    store.getState().openFiles([{ name: 'kept.yaml', text: 'x' }]);
+    expect(store.getState().loadReport).toMatchObject({ files: ['kept.yaml'], unavailable: true, queued: true, applied: false });
+    expect(store.getState().loadReport?.loading).toBeUndefined();
+    // Retry: waiting again, then the engines arrive.
+    store.getState().setEnginesLoad('loading');
+    expect(store.getState().loadReport).toMatchObject({ queued: true, loading: true });
+    store.getState().installEngines({ loadScenarioFiles: okLoader });
+    expect(store.getState().openQueuedLoad()).toBe(true);
+    expect(store.getState().scenario.sources.map((f) => f.name)).toEqual(['kept.yaml']);
+  });
+
+  it('does not queue a file in a build that has no loader at all', () => {
+    const store = createLabStore();
+    expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
+    expect(store.getState().queuedLoad).toBeNull();
+    expect(store.getState().loadReport?.queued).toBeUndefined();
   });
 
   it('speaks of engines nobody is loading as not available', () => {

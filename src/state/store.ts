@@ -36,13 +36,30 @@ export interface ScenarioSlice {
   /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
-  /** `unavailable` with `loading`: the loader is still downloading (try again in a moment), not missing. */
-  loadReport: { files: string[]; problems: LoadProblem[]; applied: boolean; unavailable?: boolean; loading?: boolean; inferred?: Inference[] } | null;
+  /**
+   * `unavailable` with `loading`: the loader is still downloading and the files wait in `queuedLoad`;
+   * with `queued` and not `loading`: the download failed, the files are kept for the Retry.
+   */
+  loadReport: {
+    files: string[];
+    problems: LoadProblem[];
+    applied: boolean;
+    unavailable?: boolean;
+    loading?: boolean;
+    queued?: boolean;
+    inferred?: Inference[];
+  } | null;
   /**
    * Opens files. With `ask`, a file whose objects parse but some of which the apiserver refuses
    * does not replace the lab: it waits in `pendingLoad` until the user chooses (false is returned).
+   * While the engines are still on their way (or failed and may be retried), the files wait in
+   * `queuedLoad` (the last opened wins) and false is returned.
    */
-  openFiles(files: readonly SourceFile[], options?: { ask?: boolean }): boolean;
+  openFiles(files: readonly SourceFile[], options?: OpenOptions): boolean;
+  /** Files opened before the engines arrived, opened by `openQueuedLoad` once they have. */
+  queuedLoad: { files: SourceFile[]; options: OpenOptions } | null;
+  /** Opens the queued files, if any (the start-up calls it after the lab the URL names). */
+  openQueuedLoad(): boolean;
   dismissLoadReport(): void;
   /** Replaces the lab with a loaded scenario (fresh history, playback reset). */
   /** `inferred`: what the loader inferred from a cluster snapshot, shown in the load report. */
@@ -71,6 +88,9 @@ export interface ScenarioSlice {
 }
 
 export type EnginesLoad = 'loading' | 'settled' | 'failed';
+export interface OpenOptions {
+  ask?: boolean;
+}
 
 export interface PendingLoad {
   files: string[];
@@ -169,6 +189,12 @@ function resetPlayback(s: Draft<LabState>) {
   s.playback.playing = false;
 }
 
+/** What opening files says while the loader is missing: waiting for it, kept for Retry, or not in this build. */
+function queuedReport(files: string[], load: EnginesLoad): NonNullable<ScenarioSlice['loadReport']> {
+  const base = { files, problems: [], applied: false, unavailable: true };
+  return load === 'settled' ? base : { ...base, queued: true, ...(load === 'loading' && { loading: true }) };
+}
+
 const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'compile', 'trace'];
 const available = (e: Engines) => Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
 
@@ -184,7 +210,10 @@ const scenarioSlice =
       const load = engines().loadScenarioFiles;
       if (!load) {
         set((s) => {
-          s.loadReport = { files: names, problems: [], applied: false, unavailable: true, ...(s.enginesLoad === 'loading' && { loading: true }) };
+          // On their way (or to be retried): the files wait for them instead of being dropped.
+          const waits = s.enginesLoad !== 'settled';
+          if (waits) s.queuedLoad = { files: put(files.map((f) => ({ ...f }))), options: { ...options } };
+          s.loadReport = queuedReport(names, s.enginesLoad);
         });
         return false;
       }
@@ -242,11 +271,22 @@ const scenarioSlice =
       const objects = pending.scenario.objects.filter((_, i) => !refused.has(i));
       get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems, undefined, pending.inferred);
     },
+    queuedLoad: null,
+    openQueuedLoad() {
+      const queued = get().queuedLoad;
+      if (!queued || !engines().loadScenarioFiles) return false;
+      set((s) => {
+        s.queuedLoad = null;
+      });
+      return get().openFiles(queued.files, queued.options);
+    },
     engines: available(engines()),
     enginesLoad,
     setEnginesLoad(state) {
       set((s) => {
         s.enginesLoad = state;
+        // The queued files' report follows: waiting, or kept until Retry.
+        if (s.queuedLoad && s.loadReport?.queued) s.loadReport = queuedReport(s.loadReport.files, state);
       });
     },
     installEngines(more) {

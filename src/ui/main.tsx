@@ -43,6 +43,14 @@ async function start(): Promise<void> {
 // Without a share link or lesson in the URL, the page opens the default scenario: the canvas draws
 // its objects at once (marked as loading) and the lab fills in when the engines have loaded.
 const route = parseRoute(location.hash).kind;
+// While the engines load, a file opened waits for them (store `queuedLoad`); a link navigated to
+// after it is newer, and the last one wins: the start-up opens the URL's lab and no file over it.
+function linkAfterQueuedFile() {
+  const kind = parseRoute(location.hash).kind;
+  if (labStore.getState().enginesLoad === 'settled') window.removeEventListener('hashchange', linkAfterQueuedFile);
+  else if ((kind === 'share' || kind === 'lesson') && labStore.getState().queuedLoad) labStore.setState({ queuedLoad: null, loadReport: null });
+}
+window.addEventListener('hashchange', linkAfterQueuedFile);
 const benchPage = import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench');
 if ((route === 'none' || route === 'gallery') && !benchPage) setFirstFrame(defaultFrame);
 void start();

@@ -29,24 +29,29 @@ stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.`,
   run(ctx) {
     const to = opt(ctx, 'to');
     if (to === undefined || !(TARGETS as readonly string[]).includes(to)) {
-      ctx.io.stderr(`error: --to must be one of: ${TARGETS.join(', ')}${to === undefined ? '' : ` (not ${JSON.stringify(to)})`}\n`);
+      const not = to === undefined ? '' : ` (not ${JSON.stringify(to)})`;
+      ctx.io.stderr(`error: --to must be one of: ${TARGETS.join(', ')}${not}\n`);
       return EXIT.usage;
     }
     const output = opt(ctx, 'output') ?? 'yaml';
     if (output !== 'yaml' && output !== 'json') {
-      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml\n`);
+      ctx.io.stderr(
+        `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml\n`,
+      );
       return EXIT.usage;
     }
     const { files, rest } = splitFiles(ctx.args);
     if (files.length === 0 || rest.length > 0) {
-      ctx.io.stderr(`error: name the files to convert (.yaml, .yml, .json or - for standard input)${rest.length > 0 ? `; not a file: ${rest[0]}` : ''}\n`);
+      const notAFile = rest.length > 0 ? `; not a file: ${rest[0]}` : '';
+      ctx.io.stderr(`error: name the files to convert (.yaml, .yml, .json or - for standard input)${notAFile}\n`);
       return EXIT.usage;
     }
     const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
     if (!loaded.ok) return loaded.exitCode;
     const { objects, notes } = convertScenario(loaded.scenario);
     for (const n of notes) ctx.io.stderr(`${formatNote(n, loaded.result.sources[n.index])}\n`);
-    ctx.io.stdout(output === 'yaml' ? toManifests(objects) : `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`);
+    const list = { apiVersion: 'v1', kind: 'List', items: objects };
+    ctx.io.stdout(output === 'yaml' ? toManifests(objects) : `${JSON.stringify(list, null, 2)}\n`);
     return EXIT.ok;
   },
 };
@@ -58,7 +63,8 @@ export function convertScenario(s: Scenario) {
 
 /** `file:line:col: Ingress ns/name: <what> ` in English, pointing at the field the note is about. */
 export function formatNote(n: ConvertNote, source: ObjectSource | undefined): string {
-  const at = source?.locateField?.(n.field) ?? (source?.line !== undefined ? { line: source.line, column: source.column ?? 1 } : undefined);
+  const objectAt = source?.line !== undefined ? { line: source.line, column: source.column ?? 1 } : undefined;
+  const at = source?.locateField?.(n.field) ?? objectAt;
   const where = source ? (at ? `${source.file}:${at.line}:${at.column}` : source.file) : '-';
   const who = n.kind === 'Ingress' ? `Ingress ${n.namespace}/${n.name}` : `IngressClass ${n.name}`;
   return `${where}: ${who}: ${renderConvertMessage('en', n.key, n.params)}`;

@@ -12,7 +12,8 @@ import { loadLab, opt } from '../lab-input';
 export const digCommand: Command = {
   name: 'dig',
   summary: SUMMARIES.dig,
-  usage: `netlab dig [files...] --from pod:<ns>/<name>|node:<name> <name> [A|SRV|PTR|CNAME|TXT|SOA] [+search] [--nslookup] [--json]
+  usage: `netlab dig [files...] --from pod:<ns>/<name>|node:<name> <name> [A|SRV|PTR|CNAME|TXT|SOA] \
+[+search] [--nslookup] [--json]
 
 dig asks for the name exactly as typed (add +search to use the pod's search list, like dig +search);
 --nslookup walks the search list as nslookup and most programs do. --json prints
@@ -32,10 +33,13 @@ dig asks for the name exactly as typed (add +search to use the pod's search list
       ctx.io.stderr(`error: unknown record type ${JSON.stringify(typeArg)} (use one of ${dns.RR_TYPES.join(', ')})\n`);
       return EXIT.usage;
     }
-    const fromText = opt(ctx, 'from') ?? 'pod:default/' + (l.lab.cluster.pods.find((p) => (p.metadata.namespace ?? 'default') === 'default')?.metadata.name ?? '');
+    // Without --from: the first pod of the default namespace.
+    const inDefault = l.lab.cluster.pods.find((p) => (p.metadata.namespace ?? 'default') === 'default');
+    const fromText = opt(ctx, 'from') ?? 'pod:default/' + (inDefault?.metadata.name ?? '');
     const from = parseSource(fromText);
     if ('error' in from || from.kind === 'external') {
-      ctx.io.stderr(`error: --from must be pod:<ns>/<name> or node:<name>${'error' in from ? ` (${from.error})` : ''}\n`);
+      const why = 'error' in from ? ` (${from.error})` : '';
+      ctx.io.stderr(`error: --from must be pod:<ns>/<name> or node:<name>${why}\n`);
       return EXIT.usage;
     }
     const place: Shell = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : { kind: 'node', node: from.node };

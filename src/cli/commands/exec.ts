@@ -35,7 +35,9 @@ function placeOf(text: string, clients: readonly ExternalClient[]): Shell | stri
   if ('error' in src) return src.error;
   if (src.kind === 'pod') return { kind: 'pod', pod: src.pod };
   if (src.kind === 'node') return { kind: 'node', node: src.node };
-  if (src.address) return `exec runs from a named client (external or external:<client>), not from the address ${src.address}`;
+  if (src.address) {
+    return `exec runs from a named client (external or external:<client>), not from the address ${src.address}`;
+  }
   // `external` is the lab's default outside client; `external:<name>` a scenario's.
   const found = findClient(clients, src);
   return found.ok ? { kind: 'external', client: found.client.name } : found.message;
@@ -79,7 +81,8 @@ export const execCommand: Command = {
     const input = readsStdin ? `${shellLine(words)}\n${ctx.io.readFile(STDIN_ARG)}` : shellLine(words);
     const r = runShell(env, input);
     ctx.io.stdout(r.out);
-    if (r.events.length > 0) ctx.io.stdout(`Events:\n${r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n')}\n`);
+    const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`);
+    if (events.length > 0) ctx.io.stdout(`Events:\n${events.join('\n')}\n`);
     ctx.io.stderr(r.err);
     const failed = r.trace?.result.outcome;
     if (failed && failed !== 'response') return CURL_EXIT[failed];

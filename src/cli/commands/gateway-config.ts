@@ -38,16 +38,27 @@ conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
         mkdirSync(dirname(p), { recursive: true });
         writeFileSync(p, f.content);
       }
-      ctx.io.stdout(`wrote ${r.files.length} file(s) for Gateway ${r.rendered.gateway} to ${dir}; check with: nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}\n`);
+      const check = `nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}`;
+      const wrote = `wrote ${r.files.length} file(s) for Gateway ${r.rendered.gateway} to ${dir}`;
+      ctx.io.stdout(`${wrote}; check with: ${check}\n`);
       return EXIT.ok;
     }
     const dp = name ? planes.find((x) => x.gateway === name) : planes[0];
     if (!dp) {
       const known = planes.map((x) => x.gateway).join(', ') || 'none';
-      ctx.io.stderr(name ? `error: no Gateway ${name} is served by the Gateway controller (served: ${known})\n` : 'error: no Gateway is served by the Gateway controller (check the GatewayClass controllerName and settings.gatewayAPI.controllerName)\n');
+      ctx.io.stderr(
+        name
+          ? `error: no Gateway ${name} is served by the Gateway controller (served: ${known})\n`
+          : 'error: no Gateway is served by the Gateway controller ' +
+              '(check the GatewayClass controllerName and settings.gatewayAPI.controllerName)\n',
+      );
       return EXIT.problems;
     }
-    if (!name && planes.length > 1) ctx.io.stderr(`note: ${planes.length} Gateways; showing ${dp.gateway} (others: ${planes.slice(1).map((x) => x.gateway).join(', ')}; pick one with --gateway)\n`);
+    if (!name && planes.length > 1) {
+      const others = planes.slice(1).map((x) => x.gateway).join(', ');
+      const showing = `showing ${dp.gateway} (others: ${others}; pick one with --gateway)`;
+      ctx.io.stderr(`note: ${planes.length} Gateways; ${showing}\n`);
+    }
     ctx.io.stdout(artifactText(dp.rendered.artifact));
     return EXIT.ok;
   },

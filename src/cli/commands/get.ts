@@ -23,14 +23,17 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
   run(ctx) {
     const output = opt(ctx, 'output');
     if (output !== undefined && !(OUTPUTS as readonly string[]).includes(output)) {
-      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml\n`);
+      const allowed = 'allowed formats are: json,wide,yaml';
+      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", ${allowed}\n`);
       return EXIT.usage;
     }
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
     const [kind, name] = l.rest;
     if (!kind) {
-      ctx.io.stderr('error: you must specify the type of resource to get\nusage: netlab get [files...] <kind> [name]\n');
+      ctx.io.stderr(
+        'error: you must specify the type of resource to get\nusage: netlab get [files...] <kind> [name]\n',
+      );
       return EXIT.usage;
     }
     const r = kubectlGet(l.lab.cluster, {

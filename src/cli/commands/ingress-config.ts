@@ -25,13 +25,18 @@ Prints the configuration of the controller serving --class (default: the first c
     const c = cls ? controllers.find((x) => x.addon.className === cls) : controllers[0];
     if (!c) {
       const known = controllers.map((x) => x.addon.className).join(', ') || 'none';
-      ctx.io.stderr(cls ? `error: no ingress controller serves class "${cls}" (classes: ${known})\n` : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)\n');
+      ctx.io.stderr(
+        cls
+          ? `error: no ingress controller serves class "${cls}" (classes: ${known})\n`
+          : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)\n',
+      );
       return EXIT.problems;
     }
     const out = opt(ctx, 'out');
     if (out) {
       if (c.kind !== 'nginx') {
-        ctx.io.stderr(`error: --out writes nginx configurations; class "${c.addon.className}" is served by ${c.kind}\n`);
+        const served = `class "${c.addon.className}" is served by ${c.kind}`;
+        ctx.io.stderr(`error: --out writes nginx configurations; ${served}\n`);
         return EXIT.usage;
       }
       const dir = resolve(out);
@@ -41,7 +46,8 @@ Prints the configuration of the controller serving --class (default: the first c
         mkdirSync(dirname(p), { recursive: true });
         writeFileSync(p, f.content);
       }
-      ctx.io.stdout(`wrote ${files.length} file(s) to ${dir}; check with: nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}/ -e ${join(dir, 'error.log')}\n`);
+      const check = `nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}/ -e ${join(dir, 'error.log')}`;
+      ctx.io.stdout(`wrote ${files.length} file(s) to ${dir}; check with: ${check}\n`);
       return EXIT.ok;
     }
     const art = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;

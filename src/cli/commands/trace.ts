@@ -14,7 +14,8 @@ export const traceCommand: Command = {
   name: 'trace',
   summary: SUMMARIES.trace,
   usage: `netlab trace [files...] --from external[:<client or ip>]|pod:<ns>/<name>|node:<name> --url <url>
-            [--method M] [-H 'Name: value']... [--connect ingress[:<class>]|gateway:<ns>/<name>[:<port>]|node:<name>|<ip>:<port>]
+            [--method M] [-H 'Name: value']... \
+[--connect ingress[:<class>]|gateway:<ns>/<name>[:<port>]|node:<name>|<ip>:<port>]
             [--repeat N] [--cookie-jar] [--distribution N] [--json]
 
 --from external is the lab's default outside client, internet at 203.0.113.100 (every lab has it,
@@ -25,7 +26,8 @@ the Host header. --repeat sends N requests that share kube-proxy's state (recent
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
---json prints {"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
+--json prints \
+{"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
 service is the Service the request was routed or addressed to (null when none, or when the ingress
 controller answered by itself), services every Service it passed through in order, and backend
 {sourceIP, host, path, method, headers} what the backend received. The hops of the reply, walked
@@ -63,15 +65,21 @@ first that did not: 6 name not resolved, 7 connection refused or unreachable, 28
     }
     const repeatText = opt(ctx, 'repeat') ?? '1';
     const repeat = Number(repeatText);
-    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100000) return usageError(ctx, `--repeat must be a whole number from 1 to 100000, not ${JSON.stringify(repeatText)}`);
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100000) {
+      return usageError(ctx, `--repeat must be a whole number from 1 to 100000, not ${JSON.stringify(repeatText)}`);
+    }
 
     const distText = opt(ctx, 'distribution');
     const distN = distText === undefined ? 0 : Number(distText);
-    if (distText !== undefined && (!Number.isInteger(distN) || distN < 1 || distN > 10_000_000)) return usageError(ctx, `--distribution must be a whole number from 1 to 10000000, not ${JSON.stringify(distText)}`);
+    if (distText !== undefined && (!Number.isInteger(distN) || distN < 1 || distN > 10_000_000)) {
+      const not = JSON.stringify(distText);
+      return usageError(ctx, `--distribution must be a whole number from 1 to 10000000, not ${not}`);
+    }
 
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
-    const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar: ctx.options['cookie-jar'] === true };
+    const useCookieJar = ctx.options['cookie-jar'] === true;
+    const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar };
     if (distN > 0) {
       const d = distribution({ lab: l.lab, request, n: distN, seed: l.scenario.settings.seed });
       if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(d, null, 2)}\n`);
@@ -85,7 +93,9 @@ first that did not: 6 name not resolved, 7 connection refused or unreachable, 28
     if (ctx.globals.json) {
       ctx.io.stdout(`${JSON.stringify({ results: results.map(publicResult) }, null, 2)}\n`);
     } else {
-      ctx.io.stdout(`trace ${fromText} -> ${url}${connectText ? ` (connect ${connectText})` : ''}; kube-proxy ${l.scenario.settings.kubeProxy.mode}, seed ${JSON.stringify(l.scenario.settings.seed)}\n`);
+      const via = connectText ? ` (connect ${connectText})` : '';
+      const { kubeProxy, seed } = l.scenario.settings;
+      ctx.io.stdout(`trace ${fromText} -> ${url}${via}; kube-proxy ${kubeProxy.mode}, seed ${JSON.stringify(seed)}\n`);
       results.forEach((r, i) => {
         if (repeat > 1) ctx.io.stdout(`\n--- request ${i + 1} of ${repeat}\n`);
         ctx.io.stdout(renderResult(r, l.lab));
@@ -116,7 +126,9 @@ export function renderDistribution(d: Distribution): string {
   for (const p of pods) {
     const c = d.perPod[p] ?? 0;
     const implied = d.implied?.[p];
-    out.push(`${p.padEnd(width)}  ${String(c).padStart(8)}  ${((100 * c) / d.n).toFixed(1).padStart(6)}%  ${implied === undefined ? '      -' : `${(100 * implied).toFixed(1).padStart(6)}%`}`);
+    const share = `${((100 * c) / d.n).toFixed(1).padStart(6)}%`;
+    const impliedShare = implied === undefined ? '      -' : `${(100 * implied).toFixed(1).padStart(6)}%`;
+    out.push(`${p.padEnd(width)}  ${String(c).padStart(8)}  ${share}  ${impliedShare}`);
   }
   out.push(`implied by: ${d.impliedFrom}`);
   return `${out.join('\n')}\n`;
@@ -190,7 +202,9 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
     const b = h.before;
     const a = h.after;
     if (h.changed.length > 0) {
-      out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}  becomes  ${endpoint(a.src, a.srcPort)} -> ${endpoint(a.dst, a.dstPort)}${a.path !== b.path ? `  path ${b.path} -> ${a.path}` : ''}`);
+      const path = a.path !== b.path ? `  path ${b.path} -> ${a.path}` : '';
+      const from = `${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`;
+      out.push(`     ${from}  becomes  ${endpoint(a.src, a.srcPort)} -> ${endpoint(a.dst, a.dstPort)}${path}`);
     } else if (h.action !== 'resolve') {
       out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`);
     }

@@ -4,7 +4,14 @@
 // goes through the lab's admission (defaulting, validation, allocation) and each refusal is an
 // error at the object's (or the field's) file:line:col.
 
-import { describeInference, formatProblem, hasErrors, loadScenarioFiles, type Problem, type Scenario } from '../../scenario';
+import {
+  describeInference,
+  formatProblem,
+  hasErrors,
+  loadScenarioFiles,
+  type Problem,
+  type Scenario,
+} from '../../scenario';
 import { locateRefusals } from '../../scenario/refusals';
 import type { ObjectSource } from '../../scenario/types';
 import { buildEditedLab } from '../../sim/assembly/edits';
@@ -42,15 +49,20 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
     }
     if (scenario && result?.ok) problems.push(...dryRun(scenario, result.sources));
     const failed = !result?.ok || hasErrors(problems) || optionErrors.length > 0;
-    const summary = scenario ? summarize(args.length, scenario, problems.filter((p) => p.severity === 'warning').length) : undefined;
+    const warnings = problems.filter((p) => p.severity === 'warning').length;
+    const summary = scenario ? summarize(args.length, scenario, warnings) : undefined;
 
     if (globals.json) {
       const inferred = result?.ok ? result.inferred.map((i) => ({ ...i, text: describeInference(i) })) : [];
-      io.stdout(`${JSON.stringify({ ok: !failed, problems, optionErrors, inferred, summary: failed ? undefined : summary }, null, 2)}\n`);
+      const report = { ok: !failed, problems, optionErrors, inferred, summary: failed ? undefined : summary };
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
       // A cluster snapshot: the lab settings read from it, each with what it was read from.
-      if (result?.ok) for (const i of result.inferred) io.stdout(`${i.basis.kind === 'userspace-version' ? 'note' : 'snapshot'}: ${describeInference(i)}\n`);
+      const inferred = result?.ok ? result.inferred : [];
+      for (const i of inferred) {
+        io.stdout(`${i.basis.kind === 'userspace-version' ? 'note' : 'snapshot'}: ${describeInference(i)}\n`);
+      }
       for (const e of optionErrors) io.stdout(`error: ${e}\n`);
       if (!failed && summary) io.stdout(`${summary}\n`);
     }

@@ -3,6 +3,7 @@
 // longest common subsequence, so an extra hop on one side (an SNAT, a second node) shows up as
 // unmatched instead of shifting every later comparison.
 
+import { diffArrays } from 'diff';
 import type { Deployment, KubeObject, OtherObject, Service } from '../api/types';
 import { applyEdit, buildEditedLab, currentObject, withoutStatus } from '../assembly/edits';
 import type { EditedLabInput, LabEdit } from '../assembly/edits';
@@ -29,25 +30,20 @@ export interface TraceComparison {
 
 const placeAction = (h: Hop) => `${h.place.id}|${h.action}`;
 
-/** Longest common subsequence of the hops' (place, action) keys: pairs of aligned indices. */
+/**
+ * A longest common subsequence of the hops' (place, action) keys, as pairs of aligned indices:
+ * the `diff` package's array diff (Myers' algorithm), whose unchanged runs are the aligned hops.
+ */
 function align(a: readonly Hop[], b: readonly Hop[]): [number, number][] {
-  const ka = a.map(placeAction);
-  const kb = b.map(placeAction);
-  const n = ka.length;
-  const m = kb.length;
-  const len: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      len[i]![j] = ka[i] === kb[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
-    }
-  }
   const out: [number, number][] = [];
   let i = 0;
   let j = 0;
-  while (i < n && j < m) {
-    if (ka[i] === kb[j]) out.push([i++, j++]);
-    else if (len[i + 1]![j]! >= len[i]![j + 1]!) i++;
-    else j++;
+  const same = (x: Hop, y: Hop) => placeAction(x) === placeAction(y);
+  for (const change of diffArrays([...a], [...b], { comparator: same })) {
+    const n = change.count ?? change.value.length;
+    if (change.removed) i += n;
+    else if (change.added) j += n;
+    else for (let k = 0; k < n; k++) out.push([i++, j++]);
   }
   return out;
 }

@@ -9,21 +9,35 @@ import { convertAbTrace, type ConvertAbResult } from './convert-ab';
 import type { TraceRequest } from '../trace/trace';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
-const ingressAddon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+const ingressAddon = {
+  className: 'nginx',
+  controller: 'nginx' as const,
+  topology: 'nodeport' as const,
+  namespace: 'ingress-nginx',
+  replicas: 1,
+  legacyReloadOnEndpointChange: false,
+  isDefaultClass: true,
+  nodePorts: { http: 30080, https: 30443 },
+};
 
 function scenario(annotations: Record<string, string> = {}): LabInput {
   const objects = classroomObjects({ deployments: 2, replicas: 2 });
+  const app1 = { service: { name: 'app-1', port: { number: 80 } } };
   objects.push({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'web', namespace: 'default', annotations },
     spec: { ingressClassName: 'nginx', defaultBackend: { service: { name: 'app-0', port: { number: 80 } } },
-      rules: [{ host: 'app.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: { service: { name: 'app-1', port: { number: 80 } } } }] } }] },
+      rules: [{ host: 'app.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: app1 }] } }] },
   } as OtherObject);
   return { settings: { ...classroomSettings('iptables'), ingress: [ingressAddon] }, objects, clients: [laptop] };
 }
 
-const req = (url: string): TraceRequest => ({ from: { kind: 'external', client: 'laptop' }, url, connect: { kind: 'ingress' } });
+const req = (url: string): TraceRequest => ({
+  from: { kind: 'external', client: 'laptop' },
+  url,
+  connect: { kind: 'ingress' },
+});
 
 function ok(r: ConvertAbResult | { error: string }): ConvertAbResult {
   if ('error' in r) throw new Error(r.error);
@@ -41,7 +55,8 @@ describe('convertAbTrace', () => {
     expect(r.a).toMatchObject({ outcome: 'response', status: 200, service });
     expect(r.b).toMatchObject({ outcome: 'response', status: 200, service });
     expect(r.comparison.differing.length).toBeGreaterThan(0);
-    expect(r.b.hops.some((h) => h.refs.some((x) => String(x.artifact) === 'gateway/default/nginx/nginx.conf'))).toBe(true);
+    const gatewayConf = (x: { artifact: string }) => String(x.artifact) === 'gateway/default/nginx/nginx.conf';
+    expect(r.b.hops.some((h) => h.refs.some(gatewayConf))).toBe(true);
     expect(r.a.hops.some((h) => h.refs.some((x) => String(x.artifact).startsWith('gateway/')))).toBe(false);
     // B's lab has no Ingress left.
     expect(r.labs.b.cluster.ingresses).toEqual([]);
@@ -63,6 +78,8 @@ describe('convertAbTrace', () => {
 
   it('without an ingress-nginx Ingress there is nothing to convert', () => {
     const input = { ...scenario(), objects: scenario().objects.filter((o) => o.kind !== 'Ingress') as Service[] };
-    expect(convertAbTrace({ input, request: req('http://app.example.com/'), seed: 's' })).toEqual({ error: 'no ingress-nginx Ingress to convert' });
+    expect(convertAbTrace({ input, request: req('http://app.example.com/'), seed: 's' })).toEqual({
+      error: 'no ingress-nginx Ingress to convert',
+    });
   });
 });

@@ -12,17 +12,43 @@ export type AllocResult<T> = { ok: true; value: T } | { ok: false; error: 'out-o
 
 /** A bitmap allocator over [0, max) with a static lower band of `offset` slots. */
 class BandAllocator {
-  used: Set<number>;
+  private bitmap: Set<number>;
+  /** False while the set is shared with the allocator this one was cloned from (copied on first write). */
+  private owned: boolean;
   constructor(
     readonly max: number,
     readonly offset: number,
     used?: Set<number>,
   ) {
-    this.used = used ?? new Set();
+    this.bitmap = used ?? new Set();
+    this.owned = !used;
   }
 
+  /** O(1): a store fork for one pod's change must not copy ten thousand allocated addresses. */
   clone(): BandAllocator {
-    return new BandAllocator(this.max, this.offset, new Set(this.used));
+    return new BandAllocator(this.max, this.offset, this.bitmap);
+  }
+
+  /** The slots in use, for reading. */
+  get used(): ReadonlySet<number> {
+    return this.bitmap;
+  }
+
+  /** The slots in use, for writing: the shared set is copied first. */
+  private writable(): Set<number> {
+    if (!this.owned) {
+      this.bitmap = new Set(this.bitmap);
+      this.owned = true;
+    }
+    return this.bitmap;
+  }
+
+  add(slot: number): void {
+    this.writable().add(slot);
+  }
+
+  remove(slot: number): void {
+    if (this.bitmap.has(slot)) this.writable().delete(slot);
   }
 
   /** Random start in the upper band, scan up (wrapping inside the band), then the lower band. */
@@ -38,7 +64,7 @@ class BandAllocator {
       return null;
     };
     const c = tryBand(this.offset, this.max) ?? tryBand(0, this.offset);
-    if (c !== null) this.used.add(c);
+    if (c !== null) this.add(c);
     return c;
   }
 }
@@ -85,7 +111,7 @@ export class ClusterIPAllocator {
       error: 'allocated',
       message: `failed to allocate IP ${ip}: provided IP is already allocated`,
     };
-    this.bits.used.add(s);
+    this.bits.add(s);
     return { ok: true, value: ip };
   }
 
@@ -97,7 +123,7 @@ export class ClusterIPAllocator {
 
   release(ip: string): void {
     const s = this.slot(ip);
-    if (s !== null) this.bits.used.delete(s);
+    if (s !== null) this.bits.remove(s);
   }
 
   isAllocated(ip: string): boolean {
@@ -136,7 +162,7 @@ export class NodePortAllocator {
     }
     const s = port - this.min;
     if (this.bits.used.has(s)) return { ok: false, error: 'allocated', message: 'provided port is already allocated' };
-    this.bits.used.add(s);
+    this.bits.add(s);
     return { ok: true, value: port };
   }
 
@@ -147,7 +173,7 @@ export class NodePortAllocator {
   }
 
   release(port: number): void {
-    if (port >= this.min && port <= this.maxPort) this.bits.used.delete(port - this.min);
+    if (port >= this.min && port <= this.maxPort) this.bits.remove(port - this.min);
   }
 
   isAllocated(port: number): boolean {

@@ -13,14 +13,24 @@ function shardOf(k: string): number {
 }
 
 export class CowMap<V> {
-  private readonly shards: (Map<string, V> | undefined)[];
-  private readonly owned: Uint8Array;
+  private shards: (Map<string, V> | undefined)[];
+  /**
+   * Each shard's values as an array, built on the first `toArray` after a write to the shard and
+   * shared with forks: listing 50,000 pods after one pod changed rebuilds one shard's array.
+   */
+  private arrays: (V[] | undefined)[];
+  /** The shards this map may write in place; null while it shares its shard lists with a fork. */
+  private owned: Uint8Array | null;
   private count: number;
 
   constructor(from?: CowMap<V>) {
-    this.shards = from ? from.shards.slice() : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
-    this.owned = new Uint8Array(SHARDS);
+    this.shards = from ? from.shards : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
+    this.arrays = from ? from.arrays : new Array<V[] | undefined>(SHARDS).fill(undefined);
+    this.owned = from ? null : new Uint8Array(SHARDS);
     this.count = from ? from.count : 0;
+    // A fork shares everything until a write: then the writer (either side) copies the shard list
+    // and the shard it changes. Most forks of a store see no write to most of its kinds.
+    if (from) from.owned = null;
   }
 
   fork(): CowMap<V> {
@@ -40,6 +50,13 @@ export class CowMap<V> {
   }
 
   private writable(i: number): Map<string, V> {
+    if (!this.owned) {
+      // Maps sharing these lists hold the same shards; the writer takes its own copies first.
+      this.shards = this.shards.slice();
+      this.arrays = this.arrays.slice();
+      this.owned = new Uint8Array(SHARDS);
+    }
+    this.arrays[i] = undefined;
     let m = this.shards[i];
     if (!m || !this.owned[i]) {
       m = new Map(m);
@@ -76,8 +93,17 @@ export class CowMap<V> {
   }
 
   toArray(): V[] {
-    const out: V[] = [];
-    for (const m of this.shards) if (m) for (const v of m.values()) out.push(v);
-    return out;
+    const parts: V[][] = [];
+    for (let i = 0; i < SHARDS; i++) {
+      const m = this.shards[i];
+      if (!m || m.size === 0) continue;
+      let a = this.arrays[i];
+      if (!a) {
+        a = [...m.values()];
+        this.arrays[i] = a;
+      }
+      parts.push(a);
+    }
+    return ([] as V[]).concat(...parts);
   }
 }

@@ -25,7 +25,23 @@ function defaultContainers(containers: Container[] | undefined): Container[] | u
   );
 }
 
+/**
+ * Defaulted specs by input spec. Objects are never mutated once written, and every pod a
+ * ReplicaSet makes carries its template's spec object: its pods share one defaulted spec instead
+ * of a copy each (the result is the same value either way).
+ */
+const defaultedSpecs = new WeakMap<PodSpec, PodSpec>();
+
 export function defaultPodSpec(spec: PodSpec): PodSpec {
+  let out = defaultedSpecs.get(spec);
+  if (!out) {
+    out = defaultPodSpecOnce(spec);
+    defaultedSpecs.set(spec, out);
+  }
+  return out;
+}
+
+function defaultPodSpecOnce(spec: PodSpec): PodSpec {
   const out: PodSpec = {
     ...spec,
     containers: defaultContainers(spec.containers) ?? [],

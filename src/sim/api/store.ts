@@ -183,9 +183,10 @@ export class ObjectStore {
     let obj = applyDefaults(input);
     if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
       let name = '';
+      const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
       for (let tries = 0; tries < 8; tries++) {
         name = obj.metadata.generateName + randomString(opts.nameRand, 5);
-        if (!this.get(obj.kind, objectKey({ kind: obj.kind, metadata: { ...obj.metadata, name } }))) break;
+        if (!this.get(obj.kind, prefix + name)) break;
       }
       obj = { ...obj, metadata: { ...obj.metadata, name } };
     }
@@ -529,10 +530,15 @@ const LIST_FIELDS: Record<string, [path: string, schema: string][]> = {
 };
 
 /** kubectl's client-side schema message for a field that is not a list, e.g. `ports: x`. */
+/** LIST_FIELDS with each path split once (every write is checked). */
+const LIST_FIELD_PARTS: Record<string, [path: string, parts: string[], schema: string][]> = Object.fromEntries(
+  Object.entries(LIST_FIELDS).map(([kind, fields]) => [kind, fields.map(([path, schema]) => [path, path.split('.'), schema])]),
+);
+
 function listShapeError(o: AnyObject): { field: string; message: string } | undefined {
-  for (const [path, schema] of LIST_FIELDS[o.kind] ?? []) {
+  for (const [path, parts, schema] of LIST_FIELD_PARTS[o.kind] ?? []) {
     let v: unknown = o;
-    for (const part of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    for (const part of parts) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     if (v === undefined || v === null || Array.isArray(v)) continue;
     const got = typeof v === 'object' ? 'map' : typeof v === 'number' ? 'integer' : typeof v;
     return {

@@ -26,7 +26,8 @@ function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLook
     steps.push({ outcome: 'matched', table: 'dns', chain: zoneArtifact.id, effect, ref, where: 'dns', action: type });
   }
   const refs: ArtifactRef[] = steps.map((s) => s.ref);
-  const server = final.origin === 'hosts' ? 'hosts' : final.origin === 'upstream' && !r.server ? 'upstream' : r.server || 'upstream';
+  const server =
+    final.origin === 'hosts' ? 'hosts' : final.origin === 'upstream' && !r.server ? 'upstream' : r.server || 'upstream';
   return {
     rcode: final.origin === 'timeout' ? 'TIMEOUT' : final.rcode,
     addresses: final.answers.flatMap((rr) => (rr.type === 'A' ? [rr.address] : [])),

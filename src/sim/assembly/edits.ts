@@ -35,12 +35,21 @@ export interface EditedLabInput extends LabInput {
   edits?: readonly LabEdit[];
 }
 
-const notFound = (ref: ObjectRef): ApiProblem => ({ ref, field: '', reason: 'NotFound', message: `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found` });
+const notFound = (ref: ObjectRef): ApiProblem => {
+  const message = `${resourceOf(ref.kind)} ${JSON.stringify(ref.name)} not found`;
+  return { ref, field: '', reason: 'NotFound', message };
+};
 
-const inputKey = (kind: string, namespace: string | undefined, name: string) => `${kind}/${objectKey({ kind, metadata: { name, namespace } })}`;
+const inputKey = (kind: string, namespace: string | undefined, name: string) =>
+  `${kind}/${objectKey({ kind, metadata: { name, namespace } })}`;
 
 /** The object as the cluster holds it now: as applied (the scenario's or an edit's), else as a controller made it. */
-export function currentObject(lab: Lab, kind: string, namespace: string | undefined, name: string): AnyObject | undefined {
+export function currentObject(
+  lab: Lab,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): AnyObject | undefined {
   const applied = lab.reconcile.state.inputs.get(inputKey(kind, namespace, name));
   if (applied) return applied;
   return lab.reconcile.state.store.get(kind, objectKey({ kind, metadata: { name, namespace } })) ?? undefined;
@@ -52,7 +61,8 @@ export function withoutStatus<T extends AnyObject>(o: T): T {
   return rest as T;
 }
 
-/** The objects a user applied, as they are now (the scenario's, changed by edits): what `kubectl apply -f` of the lab would take. */
+/** The objects a user applied, as they are now (the scenario's, changed by edits): what `kubectl apply -f`
+ *  of the lab would take. */
 export function appliedObjects(lab: Lab): AnyObject[] {
   return [...lab.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
 }
@@ -63,6 +73,15 @@ export function isAddonObject(o: AnyObject): boolean {
 }
 
 /** The lab with one more edit. An edit the apiserver refuses leaves the cluster as it was and adds its problem. */
+const objectRef = (kind: string, name: string, namespace: string | undefined): ObjectRef => ({
+  kind,
+  name,
+  ...(namespace !== undefined ? { namespace } : {}),
+});
+
+const withKubeProxy = (lab: Lab, kubeProxy: KubeProxySettings) => ({ ...lab.settings, kubeProxy });
+const withMode = (lab: Lab, mode: ProxyMode) => withKubeProxy(lab, { ...lab.settings.kubeProxy, mode });
+
 export function applyEdit(lab: Lab, edit: LabEdit): Lab {
   const refused = (p: ApiProblem): Lab => {
     // Kept in the control plane's state too, so later edits carry it on like any other refusal.
@@ -85,13 +104,13 @@ export function applyEdit(lab: Lab, edit: LabEdit): Lab {
       return updateLab(lab, { kind: 'apply', object: { ...p, metadata: { ...p.metadata, annotations } } });
     }
     case 'remove-object':
-      return updateLab(lab, { kind: 'delete', ref: { kind: edit.objectKind, name: edit.name, ...(edit.namespace !== undefined ? { namespace: edit.namespace } : {}) } });
+      return updateLab(lab, { kind: 'delete', ref: objectRef(edit.objectKind, edit.name, edit.namespace) });
     case 'apply-object':
       return updateLab(lab, { kind: 'apply', object: edit.object });
     case 'set-proxy-mode':
-      return updateLab(lab, { kind: 'settings', settings: { ...lab.settings, kubeProxy: { ...lab.settings.kubeProxy, mode: edit.mode } } });
+      return updateLab(lab, { kind: 'settings', settings: withMode(lab, edit.mode) });
     case 'set-kube-proxy':
-      return updateLab(lab, { kind: 'settings', settings: { ...lab.settings, kubeProxy: edit.config } });
+      return updateLab(lab, { kind: 'settings', settings: withKubeProxy(lab, edit.config) });
     default:
       return assertNever(edit, 'edit');
   }
@@ -110,12 +129,16 @@ export function describeEdit(edit: LabEdit): string {
   switch (edit.kind) {
     case 'set-replicas':
       return `kubectl scale deployment/${edit.name}${ns(edit.namespace)} --replicas=${edit.replicas}`;
-    case 'set-pod-ready':
-      return `kubectl annotate pod/${edit.name}${ns(edit.namespace)} ${POD_ANNOTATIONS.ready}=${edit.ready} --overwrite`;
+    case 'set-pod-ready': {
+      const annotation = `${POD_ANNOTATIONS.ready}=${edit.ready}`;
+      return `kubectl annotate pod/${edit.name}${ns(edit.namespace)} ${annotation} --overwrite`;
+    }
     case 'remove-object':
       return `kubectl delete ${edit.objectKind.toLowerCase()}/${edit.name}${ns(edit.namespace)}`;
-    case 'apply-object':
-      return `kubectl apply -f - (${edit.object.kind.toLowerCase()}/${edit.object.metadata.name}${ns(edit.object.metadata.namespace)})`;
+    case 'apply-object': {
+      const { kind, metadata } = edit.object;
+      return `kubectl apply -f - (${kind.toLowerCase()}/${metadata.name}${ns(metadata.namespace)})`;
+    }
     case 'set-proxy-mode':
       return `kube-proxy --proxy-mode=${edit.mode} (restarted)`;
     case 'set-kube-proxy':

@@ -16,9 +16,9 @@ import { controllerEntries } from './ingress-entry';
 
 function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
-  for (const r of refs) if (r && !out.some(
-    (o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact
-  )) out.push(r);
+  for (const r of refs) {
+    if (r && !out.some((o) => o.lineIndex === r.lineIndex && o.artifact === r.artifact)) out.push(r);
+  }
   return out;
 }
 
@@ -70,131 +70,111 @@ function entryPort(req: HttpRequestView): number {
   return req.scheme === 'https' ? 443 : 80;
 }
 
-export function buildIngressPorts(cluster: Cluster, compiled: readonly CompiledIngressController[]): IngressControllerPort[] {
+/** What every controller's port has besides its matcher: its pods (by the addon's pod labels) and entry. */
+type PortBase = Pick<IngressControllerPort, 'className' | 'pods' | 'ports' | 'entry'>;
+
+function portBase(cluster: Cluster, c: CompiledIngressController): PortBase {
+  const labels = Object.entries(controllerPodLabels(c.addon));
+  const pods = cluster.pods
+    .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace)
+    .filter((p) => labels.every(([k, v]) => p.metadata.labels?.[k] === v))
+    .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
+  const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
+  return { className: c.addon.className, pods, ports, entry: controllerEntries(cluster, pods, ports) };
+}
+
+type NginxController = Extract<CompiledIngressController, { kind: 'nginx' }>;
+type TraefikController = Extract<CompiledIngressController, { kind: 'traefik' }>;
+
+/** ingress-nginx's port: nginx's own request processing over the rendered nginx.conf. */
+function nginxPort(c: NginxController, base: PortBase): IngressControllerPort {
+  const { rendered } = c.nginx;
+  const backends = upstreamBackends(c.nginx.model);
+  const decide = (req: HttpRequestView, rt: IngressRuntime): IngressDecision => {
+    const d = matchNginx({
+      nodes: rendered.nodes,
+      artifact: rendered.artifact,
+      request: request(req, entryPort(req)),
+      balancer: balancer(rt, c.addon.className),
+      random: rt.rand,
+    });
+    const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
+    const outcome = note('note.ingress.outcome', { outcome: d.outcome, status: d.status });
+    const notes = d.notes.length > 0 ? d.notes : [outcome];
+    const reason = renderNotes('en', notes);
+    // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
+    // answers itself (the 503 of a Service without endpoints), as ingress-nginx's access log names it.
+    const upstream = d.upstream ?? d.variables.proxy_upstream_name;
+    const service = serviceKey(upstream ? backends.get(upstream) : undefined);
+    const told = { refs, steps: d.steps, reason, notes };
+    if (d.outcome === 'proxy' && d.ownServer) {
+      // ingress-nginx without --default-backend-service: its own default server answers 404.
+      return { kind: 'respond', status: d.status, headers: d.responseHeaders, ...told, ownServer: true };
+    }
+    if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
+      return {
+        kind: 'proxy',
+        upstream: d.upstream ?? '',
+        service: service ?? d.upstream ?? '',
+        target: target(d.endpoint),
+        path: d.upstreamRequest.path,
+        responseHeaders: d.responseHeaders,
+        upstreamHeaders: d.upstreamRequest.headers,
+        ...told,
+        ...(d.defaultBackend ? { upstreamStatus: 404 } : {}),
+      };
+    }
+    const headers = { ...d.responseHeaders, ...(d.redirect ? { Location: d.redirect } : {}) };
+    return { kind: 'respond', status: d.status, headers, ...told, service };
+  };
+  return { ...base, controller: 'nginx', ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}), decide };
+}
+
+/** Traefik's port: its router matching over the dynamic configuration the viewer shows. */
+function traefikPort(c: TraefikController, base: PortBase): IngressControllerPort {
+  const { config, artifact } = c.traefik;
+  const services = new Map(config.services.map((x) => [x.name, serviceKey(x.backend)]));
+  const decide = (req: HttpRequestView, rt: IngressRuntime): IngressDecision => {
+    const balance = balancer(rt, c.addon.className);
+    const d = matchTraefik({ config, artifact, request: request(req, entryPort(req)), balancer: balance });
+    const refs = refsOf(d.refs.router, d.refs.service);
+    const steps = traefikSteps(d);
+    const outcome = note('note.ingress.outcome', { outcome: 'return', status: d.status });
+    const notes = d.notes.length > 0 ? d.notes : [outcome];
+    if (d.endpoint && d.upstreamRequest) {
+      return {
+        kind: 'proxy',
+        upstream: d.service ?? '',
+        service: services.get(d.service ?? '') ?? d.service ?? '',
+        target: target(d.endpoint),
+        path: d.upstreamRequest.path,
+        responseHeaders: {},
+        upstreamHeaders: d.upstreamRequest.headers,
+        refs,
+        steps,
+        reason: renderNotes('en', notes),
+        notes,
+      };
+    }
+    const answered = d.body ? [...notes, note('note.traefik.body', { body: d.body })] : notes;
+    const reason = renderNotes('en', answered);
+    return { kind: 'respond', status: d.status, headers: {}, refs, steps, reason, notes: answered };
+  };
+  return { ...base, controller: 'traefik', decide };
+}
+
+/** The tracer's port for each compiled ingress controller. */
+export function buildIngressPorts(
+  cluster: Cluster,
+  compiled: readonly CompiledIngressController[],
+): IngressControllerPort[] {
   return compiled.map((c): IngressControllerPort => {
-    const labels = controllerPodLabels(c.addon);
-    const pods = cluster.pods
-      .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace && Object.entries(labels).every(([
-        k,
-        v,
-      ]) => p.metadata.labels?.[k] === v))
-      .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
-    const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
-    const entry = controllerEntries(cluster, pods, ports);
+    const base = portBase(cluster, c);
     switch (c.kind) {
-      case 'nginx': {
-        const { rendered } = c.nginx;
-        const backends = upstreamBackends(c.nginx.model);
-        return {
-          className: c.addon.className,
-          controller: 'nginx',
-          pods,
-          ports,
-          entry,
-          ...(c.addon.useProxyProtocol ? { proxyProtocol: true } : {}),
-          decide(req, rt): IngressDecision {
-            const d = matchNginx({
-              nodes: rendered.nodes,
-              artifact: rendered.artifact,
-              request: request(req, entryPort(req)),
-              balancer: balancer(rt, c.addon.className),
-              random: rt.rand,
-            });
-            const refs = refsOf(d.refs.server, d.refs.location, d.refs.decided);
-            const notes = d.notes.length > 0 ? d.notes : [note(
-              'note.ingress.outcome',
-              { outcome: d.outcome, status: d.status },
-            )];
-            const reason = renderNotes('en', notes);
-            // The upstream the location chose: proxy_pass's, or `$proxy_upstream_name` where the location
-            // answers itself (the 503 of a Service without endpoints), as ingress-nginx's access log names it.
-            const upstream = d.upstream ?? d.variables.proxy_upstream_name;
-            const service = serviceKey(upstream ? backends.get(upstream) : undefined);
-            if (d.outcome === 'proxy' && d.ownServer) {
-              // ingress-nginx without --default-backend-service: its own default server answers 404.
-              return {
-                kind: 'respond',
-                status: d.status,
-                headers: d.responseHeaders,
-                refs,
-                steps: d.steps,
-                reason,
-                notes,
-                ownServer: true,
-              };
-            }
-            if (d.outcome === 'proxy' && d.endpoint && d.upstreamRequest) {
-              return {
-                kind: 'proxy',
-                upstream: d.upstream ?? '',
-                service: service ?? d.upstream ?? '',
-                target: target(d.endpoint),
-                path: d.upstreamRequest.path,
-                responseHeaders: d.responseHeaders,
-                upstreamHeaders: d.upstreamRequest.headers,
-                refs,
-                steps: d.steps,
-                reason,
-                notes,
-                ...(d.defaultBackend ? { upstreamStatus: 404 } : {}),
-              };
-            }
-            const headers = { ...d.responseHeaders, ...(d.redirect ? { Location: d.redirect } : {}) };
-            return { kind: 'respond', status: d.status, headers, refs, steps: d.steps, reason, notes, service };
-          },
-        };
-      }
-      case 'traefik': {
-        const { config, artifact } = c.traefik;
-        const services = new Map(config.services.map((x) => [x.name, serviceKey(x.backend)]));
-        return {
-          className: c.addon.className,
-          controller: 'traefik',
-          pods,
-          ports,
-          entry,
-          decide(req, rt): IngressDecision {
-            const d = matchTraefik({
-              config,
-              artifact,
-              request: request(req, entryPort(req)),
-              balancer: balancer(rt, c.addon.className),
-            });
-            const refs = refsOf(d.refs.router, d.refs.service);
-            const steps = traefikSteps(d);
-            const notes = d.notes.length > 0 ? d.notes : [note(
-              'note.ingress.outcome',
-              { outcome: 'return', status: d.status },
-            )];
-            const reason = renderNotes('en', notes);
-            if (d.endpoint && d.upstreamRequest) {
-              return {
-                kind: 'proxy',
-                upstream: d.service ?? '',
-                service: services.get(d.service ?? '') ?? d.service ?? '',
-                target: target(d.endpoint),
-                path: d.upstreamRequest.path,
-                responseHeaders: {},
-                upstreamHeaders: d.upstreamRequest.headers,
-                refs,
-                steps,
-                reason,
-                notes,
-              };
-            }
-            const answered = d.body ? [...notes, note('note.traefik.body', { body: d.body })] : notes;
-            return {
-              kind: 'respond',
-              status: d.status,
-              headers: {},
-              refs,
-              steps,
-              reason: renderNotes('en', answered),
-              notes: answered,
-            };
-          },
-        };
-      }
+      case 'nginx':
+        return nginxPort(c, base);
+      case 'traefik':
+        return traefikPort(c, base);
       default:
         return assertNever(c, 'ingress controller');
     }

@@ -10,7 +10,11 @@ import { labClients } from '../clients';
 import { reconcile, type ReconcileResult } from '../controllers/reconcile';
 import type { ClusterEvent } from '../events';
 import { addonObjects } from '../ingress/addon';
-import { compileIngressControllers, syncIngressControllers, type CompiledIngressController } from '../ingress/controllers';
+import {
+  compileIngressControllers,
+  syncIngressControllers,
+  type CompiledIngressController,
+} from '../ingress/controllers';
 import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
 import { startKubeProxy, type KubeProxyNode } from '../proxy/compile';
@@ -62,7 +66,9 @@ export function buildGatewayPorts(compiled: CompiledGateways): GatewayDataPlaneP
 }
 
 /** `split_clients` percentages per upstream, and each upstream's `server` peers, read from the config's nodes. */
-function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: string; percent: number; peers: string[] }[] | null {
+type SplitShare = { upstream: string; percent: number; peers: string[] };
+
+function splitShares(nodes: readonly NginxNode[], blockId: string): SplitShare[] | null {
   const blocks: NginxBlock[] = [];
   const walk = (ns: readonly NginxNode[]) => {
     for (const n of ns) {
@@ -74,7 +80,7 @@ function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: 
   walk(nodes);
   const split = blocks.find((b) => b.id === blockId && b.name === 'split_clients');
   if (!split) return null;
-  const out: { upstream: string; percent: number; peers: string[] }[] = [];
+  const out: SplitShare[] = [];
   for (const line of split.children) {
     if (line.kind !== 'directive') continue;
     const upstream = blocks.find((b) => b.name === 'upstream' && b.args[0] === line.args[0]);
@@ -86,7 +92,11 @@ function splitShares(nodes: readonly NginxNode[], blockId: string): { upstream: 
 }
 
 /** External DNS: each Ingress host resolves to the public address of the controller serving it. */
-export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>, compiled: readonly CompiledIngressController[]): Record<string, string> {
+export function publicIngressRecords(
+  cluster: Cluster,
+  lab: Pick<LabPorts, 'cluster' | 'ingress' | 'clients'>,
+  compiled: readonly CompiledIngressController[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const ctrl of lab.ingress) {
     const entry = ctrl.entry.http;
@@ -94,10 +104,18 @@ export function publicIngressRecords(cluster: Cluster, lab: Pick<LabPorts, 'clus
     if (!entry || !c) continue;
     for (const ing of cluster.ingresses) {
       if (!servesIngress(c.addon, ing, cluster.ingressClasses).served) continue;
-      for (const rule of ing.spec.rules ?? []) if (rule.host && !rule.host.startsWith('*') && !(rule.host in out)) out[rule.host] = entry.ip;
+      for (const rule of ing.spec.rules ?? []) {
+        if (rule.host && !rule.host.startsWith('*') && !(rule.host in out)) out[rule.host] = entry.ip;
+      }
     }
   }
   return out;
+}
+
+/** The timeline's last seq. Events are appended in seq order (the control plane's log, then each
+ *  component's, numbered on), so it is the last event's: no scan over a session's whole log. */
+export function lastSeq(events: readonly ClusterEvent[]): number {
+  return events.length ? events[events.length - 1]!.seq : 0;
 }
 
 export function buildLab(input: LabInput): Lab {
@@ -121,7 +139,7 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
 
   const kubeProxy: Record<string, KubeProxyNode> = {};
   const events: ClusterEvent[] = [...cluster.events];
-  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  let seq = lastSeq(events);
   for (const n of cluster.nodes) {
     const k = startKubeProxy({ cluster, nodeName: n.metadata.name });
     kubeProxy[n.metadata.name] = k;
@@ -136,7 +154,8 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
   const gateways = compileGateways(cluster);
   for (const d of syncGateways(null, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
 
-  return labOf({ settings, rec, clients, kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways });
+  const parts = { kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways };
+  return labOf({ settings, rec, clients, ...parts });
 }
 
 /** The lab of compiled parts: its artifacts collected, public DNS as lists (a full build and an update end alike). */
@@ -181,7 +200,11 @@ export function labOf(p: {
 }
 
 /** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone. */
-export function collectArtifacts(proxies: LabPorts['proxies'], ingressControllers: readonly CompiledIngressController[], labDns: LabDns): Record<string, RenderedArtifact> {
+export function collectArtifacts(
+  proxies: LabPorts['proxies'],
+  ingressControllers: readonly CompiledIngressController[],
+  labDns: LabDns,
+): Record<string, RenderedArtifact> {
   const artifacts: Record<string, RenderedArtifact> = {};
   for (const p of Object.values(proxies)) for (const a of p.artifacts) artifacts[a.id] = a;
   for (const c of ingressControllers) {

@@ -126,6 +126,9 @@ describe('updateLab', () => {
     expect(next.lastUpdate.proxies).toEqual({ 'node-1': 'unchanged', 'node-2': 'unchanged', 'node-3': 'unchanged' });
     expect(next.lastUpdate.dns).toBe('unchanged');
     expect(next.proxies['node-1']).toBe(lab.proxies['node-1']);
+    // The lab's cluster is the edited one (the Gateway controller, which does not read ConfigMaps,
+    // keeps its status on it).
+    expect(next.cluster.configMaps.map((c) => c.metadata.name)).toContain('notes');
   });
 
   it('an endpoint change reaches ingress-nginx as a dynamic update, not a reload', () => {

@@ -13,10 +13,10 @@ import { compileIngressControllers, syncIngressControllers } from '../ingress/co
 import { refreshPortmap, startKubeProxy, syncKubeProxy, type KubeProxyNode } from '../proxy/compile';
 import { proxyChangesOf } from '../proxy/changes';
 import { portmapNodesTouched } from '../cni/portmap';
-import { buildLabDns } from './dns-port';
-import { compileGateways, syncGateways } from '../gateway/controller';
+import { buildLabDns, type LabDns } from './dns-port';
+import { compileGateways, syncGateways, type CompiledGateways } from '../gateway/controller';
 import { buildIngressPorts } from './ingress-port';
-import { buildLab, labOf, publicIngressRecords, type Lab } from './lab';
+import { buildLab, labOf, lastSeq, publicIngressRecords, type Lab } from './lab';
 
 /** What one update recompiled, per component (for the event log's reader and for tests). */
 export interface LabUpdateInfo {
@@ -36,8 +36,14 @@ type Lists = (keyof Cluster)[];
 // What each consumer reads from the cluster (lists are reused by identity when their kind did not change).
 const PROXY_INPUTS: Lists = ['services', 'endpointSlices'];
 const DNS_INPUTS: Lists = ['services', 'endpointSlices', 'pods', 'namespaces', 'nodes', 'settings'];
-const GATEWAY_INPUTS: Lists = ['gatewayClasses', 'gateways', 'httpRoutes', 'referenceGrants', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'namespaces', 'settings'];
-const INGRESS_INPUTS: Lists = ['ingresses', 'ingressClasses', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'configMaps', 'nodes', 'settings', 'others'];
+const GATEWAY_INPUTS: Lists = [
+  'gatewayClasses', 'gateways', 'httpRoutes', 'referenceGrants', 'services', 'endpointSlices', 'endpoints',
+  'pods', 'secrets', 'namespaces', 'settings',
+];
+const INGRESS_INPUTS: Lists = [
+  'ingresses', 'ingressClasses', 'services', 'endpointSlices', 'endpoints', 'pods', 'secrets', 'configMaps',
+  'nodes', 'settings', 'others',
+];
 
 /** Unchanged when every listed field is the same object, or a list of the same objects (objects are
  *  never mutated: a write makes a new one). */
@@ -59,15 +65,18 @@ function changeKind(change: Change): string {
   return change.kind === 'apply' ? change.object?.kind : change.ref.kind;
 }
 
+type Inputs = ReturnType<ReconcileState['inputs']['values']>;
+
 /** The user's own objects (without the controller installs the last build added) built again as a new cluster. */
-function rebuilt(prev: Lab, objects: ReturnType<ReconcileState['inputs']['values']>, settings: LabSettings): UpdatedLab {
+function rebuilt(prev: Lab, objects: Inputs, settings: LabSettings): UpdatedLab {
   const own = [...objects].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
   const before = [...prev.reconcile.state.inputs.values()].filter((o) => !o.metadata.labels?.[ADDON_LABEL]);
   // Controllers the last build installed because an IngressClass asked for them are decided again.
   const implied = new Set(addonObjects({ ...prev.settings, ingress: [] }, before).implied.map((a) => a.className));
   const declared = settings.ingress.filter((a) => !implied.has(a.className));
   const lab = buildLab({ settings: { ...settings, ingress: declared }, objects: own, clients: prev.clients });
-  return { ...lab, lastUpdate: { proxies: Object.fromEntries(Object.keys(lab.kubeProxy).map((n) => [n, 'full'])), dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
+  const proxies = Object.fromEntries(Object.keys(lab.kubeProxy).map((n) => [n, 'full' as const]));
+  return { ...lab, lastUpdate: { proxies, dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
 }
 
 /** Only kube-proxy's configuration differs: the control plane is untouched, kube-proxy restarts. */
@@ -76,38 +85,71 @@ function onlyKubeProxy(a: LabSettings, b: LabSettings): boolean {
 }
 
 export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
+  const was = prev.reconcile.state;
   if (change.kind === 'settings') {
     // A new CIDR, seed or controller install is a different cluster; a kube-proxy configuration
     // change is kube-proxy restarting on every node (flush, then its initial full sync).
-    if (!onlyKubeProxy(prev.settings, change.settings)) return rebuilt(prev, prev.reconcile.state.inputs.values(), change.settings);
-    const was = prev.reconcile.state;
-    const state: ReconcileState = { ...was, settings: change.settings, cluster: { ...was.cluster, settings: change.settings }, changes: [] };
+    if (!onlyKubeProxy(prev.settings, change.settings)) return rebuilt(prev, was.inputs.values(), change.settings);
+    const cluster = { ...was.cluster, settings: change.settings };
+    const state: ReconcileState = { ...was, settings: change.settings, cluster, changes: [] };
     return continueUpdate({ ...prev, settings: change.settings }, state);
   }
   // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
   // GatewayClasses and Gateways decide which data planes NGINX Gateway Fabric provisions: start over too.
-  if (['GatewayClass', 'Gateway'].includes(changeKind(change))) return rebuilt(prev, applyChange(prev.reconcile.state, change).inputs.values(), prev.settings);
-  if (changeKind(change) === 'IngressClass') return rebuilt(prev, applyChange(prev.reconcile.state, change).inputs.values(), prev.settings);
-  return continueUpdate(prev, applyChange(prev.reconcile.state, change));
+  if (['GatewayClass', 'Gateway', 'IngressClass'].includes(changeKind(change))) {
+    return rebuilt(prev, applyChange(was, change).inputs.values(), prev.settings);
+  }
+  return continueUpdate(prev, applyChange(was, change));
+}
+
+/** The lab's one timeline: events appended with the next seq. */
+class Timeline {
+  readonly events: ClusterEvent[];
+  private seq: number;
+  constructor(prev: readonly ClusterEvent[]) {
+    this.events = [...prev];
+    this.seq = lastSeq(prev);
+  }
+  add(list: readonly Omit<ClusterEvent, 'seq'>[]): void {
+    for (const e of list) this.events.push({ ...e, seq: ++this.seq });
+  }
+}
+
+/** What every component's sync below reads: the cluster before and after, and what the edit wrote. */
+interface Step {
+  prev: Lab;
+  state: ReconcileState;
+  cluster: Cluster;
+  was: Cluster;
+  log: Timeline;
+  info: LabUpdateInfo;
 }
 
 /** The data plane brought up to date with the control plane's new state. */
 function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
-  const settings = prev.settings;
-  const cluster = state.cluster;
-  const was = prev.cluster;
-  const events: ClusterEvent[] = [...prev.events];
-  let seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
+  const log = new Timeline(prev.events);
   const prevState = prev.reconcile.state;
   const continued = state.events.length >= prevState.events.length && state.events[0] === prevState.events[0];
-  for (const e of continued ? state.events.slice(prevState.events.length) : state.events) events.push({ ...e, seq: ++seq });
+  log.add(continued ? state.events.slice(prevState.events.length) : state.events);
 
-  // ---- kube-proxy on every node
   const info: LabUpdateInfo = { proxies: {}, dns: 'unchanged', ingress: 'unchanged', rebuilt: false };
+  const step: Step = { prev, state, cluster: state.cluster, was: prev.cluster, log, info };
+  const kubeProxy = syncNodeProxies(step);
+  const ing = syncIngress(step);
+  const labDns = syncDns(step, ing.externalRecords);
+  const gateways = syncGatewayController(step);
+
+  const rec = { cluster: state.cluster, problems: [...state.problems], state };
+  const parts = { kubeProxy, ...ing, labDns, events: log.events, gateways };
+  const lab = labOf({ settings: prev.settings, rec, clients: prev.clients, ...parts });
+  return { ...lab, lastUpdate: info };
+}
+
+/** kube-proxy on every node: the informers deliver the edit's Service and EndpointSlice events to its
+ *  change trackers, and a node's kube-proxy syncs when its informers fired. */
+function syncNodeProxies({ prev, state, cluster, was, log, info }: Step): Record<string, KubeProxyNode> {
   const kubeProxy: Record<string, KubeProxyNode> = {};
   const restart = !same(cluster, was, ['nodes', 'settings']);
-  // The informers deliver the edit's Service and EndpointSlice events to kube-proxy's change
-  // trackers on every node; a node's kube-proxy syncs when its informers fired.
   const proxyInputsSame = same(cluster, was, PROXY_INPUTS);
   const changes = proxyChangesOf(state.changes);
   // The container runtime runs the CNI portmap plugin only for sandboxes of pods with hostPorts.
@@ -115,50 +157,64 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   for (const n of cluster.nodes) {
     const name = n.metadata.name;
     const old = prev.kubeProxy[name];
-    let k: KubeProxyNode;
+    const input = { cluster, nodeName: name };
     if (old && !restart && proxyInputsSame) {
       // Pods may still have changed the CNI portmap plugin's hostPort rules on the node.
-      k = refreshPortmap(old, { cluster, nodeName: name }, portmapNodes.has(name));
+      kubeProxy[name] = refreshPortmap(old, input, portmapNodes.has(name));
       info.proxies[name] = 'unchanged';
-    } else {
-      const input = { cluster, nodeName: name };
-      k = old && !restart ? syncKubeProxy(old, input, changes, portmapNodes.has(name)) : startKubeProxy(input);
-      const partial = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables';
-      info.proxies[name] = partial ? 'partial' : 'full';
-      for (const e of k.proxy.events) events.push({ ...e, seq: ++seq });
+      continue;
     }
+    const k = old && !restart ? syncKubeProxy(old, input, changes, portmapNodes.has(name)) : startKubeProxy(input);
+    const partial = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables';
+    info.proxies[name] = partial ? 'partial' : 'full';
+    log.add(k.proxy.events);
     kubeProxy[name] = k;
   }
+  return kubeProxy;
+}
 
-  // ---- ingress controllers: an informer event reaches them only when what they watch changed
-  let ingressControllers = prev.ingressControllers;
-  let ingress = prev.ingress;
-  let externalRecords: Record<string, string> = Object.fromEntries(Object.entries(prev.externalRecords).map(([k, v]) => [k, v[0]!]));
+/** Public DNS names as one address each (the lab keeps them as lists for the tracer). */
+function firstRecords(records: Lab['externalRecords']): Record<string, string> {
+  return Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v[0]!]));
+}
+
+/** The ingress controllers: an informer event reaches them only when what they watch changed. */
+function syncIngress({ prev, cluster, was, log, info }: Step) {
+  const kept = {
+    ingressControllers: prev.ingressControllers,
+    ingress: prev.ingress,
+    externalRecords: firstRecords(prev.externalRecords),
+  };
   // No controller installed: nobody watches.
-  if (cluster.settings.ingress.length > 0 && !same(cluster, was, INGRESS_INPUTS)) {
-    info.ingress = 'rebuilt';
-    ingressControllers = compileIngressControllers(cluster);
-    ingress = buildIngressPorts(cluster, ingressControllers);
-    externalRecords = publicIngressRecords(cluster, { cluster, ingress, clients: prev.clients }, ingressControllers);
-    // Reload vs dynamic (Lua) update: the controllers' own decision for this change.
-    for (const d of syncIngressControllers({ previous: was, next: cluster })) for (const e of d.decision.events) events.push({ ...e, seq: ++seq });
-  }
+  if (cluster.settings.ingress.length === 0 || same(cluster, was, INGRESS_INPUTS)) return kept;
+  info.ingress = 'rebuilt';
+  const ingressControllers = compileIngressControllers(cluster);
+  const ingress = buildIngressPorts(cluster, ingressControllers);
+  const ports = { cluster, ingress, clients: prev.clients };
+  const externalRecords = publicIngressRecords(cluster, ports, ingressControllers);
+  // Reload vs dynamic (Lua) update: the controllers' own decision for this change.
+  for (const d of syncIngressControllers({ previous: was, next: cluster })) log.add(d.decision.events);
+  return { ingressControllers, ingress, externalRecords };
+}
 
-  // ---- CoreDNS (kubernetes plugin) zone
-  let labDns = prev.labDns;
-  const externalSame = JSON.stringify(externalRecords) === JSON.stringify(Object.fromEntries(Object.entries(prev.externalRecords).map(([k, v]) => [k, v[0]!])));
-  if (!same(cluster, was, DNS_INPUTS) || !externalSame) {
-    info.dns = 'rebuilt';
-    labDns = buildLabDns(cluster, externalRecords);
-  }
+/** CoreDNS (kubernetes plugin): the zone again when what it serves changed. */
+function syncDns({ prev, cluster, was, info }: Step, externalRecords: Record<string, string>): LabDns {
+  const externalSame = JSON.stringify(externalRecords) === JSON.stringify(firstRecords(prev.externalRecords));
+  if (same(cluster, was, DNS_INPUTS) && externalSame) return prev.labDns;
+  info.dns = 'rebuilt';
+  return buildLabDns(cluster, externalRecords);
+}
 
-  // ---- the Gateway controller: a new configuration for each Gateway whose inputs changed (reload)
-  let gateways = prev.gatewayControllers;
-  if (!same(cluster, prev.reconcile.state.cluster, GATEWAY_INPUTS)) {
-    gateways = compileGateways(cluster);
-    for (const d of syncGateways(prev.gatewayControllers, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
+/** The Gateway controller: a new configuration for each Gateway whose inputs changed (reload). */
+function syncGatewayController({ prev, cluster, log }: Step): CompiledGateways {
+  const gateways = prev.gatewayControllers;
+  if (same(cluster, prev.reconcile.state.cluster, GATEWAY_INPUTS)) {
+    // Nothing the controller reads changed: the status it wrote stands, on the edited cluster.
+    const g = gateways.cluster;
+    const written = { gatewayClasses: g.gatewayClasses, gateways: g.gateways, httpRoutes: g.httpRoutes };
+    return { ...gateways, cluster: { ...cluster, ...written } };
   }
-
-  const rec = { cluster, problems: [...state.problems], state };
-  return { ...labOf({ settings, rec, clients: prev.clients, kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways }), lastUpdate: info };
+  const next = compileGateways(cluster);
+  for (const d of syncGateways(gateways, next)) log.add(d.events);
+  return next;
 }

@@ -159,6 +159,10 @@ export interface Ctx {
    * EndpointSlices not rewritten); the controllers report where they would differ.
    */
   preserve?: boolean;
+  /** Bumped on every Service event: what a memo of the Services selecting a pod is valid for. */
+  serviceGeneration?: number;
+  /** The Services selecting a pod, by its metadata object, as of a serviceGeneration. */
+  selecting?: WeakMap<object, { generation: number; services: readonly string[] }>;
 }
 
 export function emptyQueues(): Record<QueueName, Set<string>> {

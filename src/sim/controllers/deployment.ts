@@ -9,6 +9,7 @@ import { stableUid } from '../api/store';
 import { labelKey, type Ctx } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
+import { sameCounts } from './replicaset';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
@@ -54,7 +55,7 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
 }
 
 function computeHash(template: PodTemplateSpec, collisionCount: number): string {
-  const h = fnv1a32(canonical(template) + (collisionCount ? String(collisionCount) : ''));
+  const h = fnv1a32(canonicalTemplate(template) + (collisionCount ? String(collisionCount) : ''));
   return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
@@ -74,71 +75,71 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   const adopted = owned.find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
   const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
   const name = adopted?.metadata.name ?? `${d.metadata.name}-${hash}`;
-  const replicas = d.spec.replicas ?? 1;
   const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
   // out are this Deployment's, already running; a new ReplicaSet would double them.
   if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
-  const labels = { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash };
-  if (!current) {
-    const rs: ReplicaSet = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name,
-        namespace: ns,
-        labels,
-        annotations: {
-          'deployment.kubernetes.io/desired-replicas': String(replicas),
-          'deployment.kubernetes.io/revision': '1',
-        },
-        uid: stableUid(ctx.settings.seed, 'ReplicaSet', `${ns}/${name}`),
-        ownerReferences: [{
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: d.metadata.name,
-          uid: d.metadata.uid,
-          controller: true,
-        }],
-      },
-      spec: {
-        replicas,
-        selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
-        template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
-      },
-    };
-    ctx.store.put(rs);
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'ScalingReplicaSet',
-      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
-      message: `Scaled up replica set ${name} from 0 to ${replicas}`,
-      source: 'deployment-controller',
-    });
-  } else if ((current.spec.replicas ?? 1) !== replicas) {
-    const from = current.spec.replicas ?? 1;
-    ctx.store.put({ ...current, spec: { ...current.spec, replicas } });
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'ScalingReplicaSet',
-      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
-      message: `Scaled ${replicas > from ? 'up' : 'down'} replica set ${name} from ${from} to ${replicas}`,
-      source: 'deployment-controller',
-    });
-  }
+  if (!current) createReplicaSet(ctx, d, name, hash);
+  else scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
+  // Older templates' ReplicaSets are scaled to 0 and kept (revision history).
   for (const rs of owned) {
     if (rs.metadata.name === name || (rs.spec.replicas ?? 1) === 0) continue;
-    const from = rs.spec.replicas ?? 1;
-    ctx.store.put({ ...rs, spec: { ...rs.spec, replicas: 0 } });
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'ScalingReplicaSet',
-      object: { kind: 'Deployment', namespace: ns, name: d.metadata.name },
-      message: `Scaled down replica set ${rs.metadata.name} from ${from} to 0`,
-      source: 'deployment-controller',
-    });
+    scaleReplicaSet(ctx, d, rs, 0);
   }
   syncDeploymentStatus(ctx, key);
+}
+
+function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'ScalingReplicaSet',
+    object: { kind: 'Deployment', namespace: d.metadata.namespace ?? 'default', name: d.metadata.name },
+    message,
+    source: 'deployment-controller',
+  });
+}
+
+/** The ReplicaSet of the Deployment's current template, <deployment>-<hash>, with the desired replicas. */
+function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): void {
+  const ns = d.metadata.namespace ?? 'default';
+  const replicas = d.spec.replicas ?? 1;
+  const labels = { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash };
+  const rs: ReplicaSet = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name,
+      namespace: ns,
+      labels,
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/revision': '1',
+      },
+      uid: stableUid(ctx.settings.seed, 'ReplicaSet', `${ns}/${name}`),
+      ownerReferences: [{
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: d.metadata.name,
+        uid: d.metadata.uid,
+        controller: true,
+      }],
+    },
+    spec: {
+      replicas,
+      selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+      template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
+    },
+  };
+  sameStrippedAs(rs.spec.template, d.spec.template);
+  ctx.store.put(rs);
+  scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
+}
+
+function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, replicas: number): void {
+  const from = rs.spec.replicas ?? 1;
+  if (from === replicas) return;
+  ctx.store.put({ ...rs, spec: { ...rs.spec, replicas } });
+  scalingEvent(ctx, d, `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
 }
 
 function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
@@ -160,15 +161,40 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
 // canonical form is computed once: a full reconcile compares every Deployment with its ReplicaSets.
 const strippedCache = new WeakMap<PodTemplateSpec, string>();
 
+const canonicalCache = new WeakMap<PodTemplateSpec, string>();
+
+function canonicalTemplate(t: PodTemplateSpec): string {
+  let s = canonicalCache.get(t);
+  if (s === undefined) {
+    s = canonical(t);
+    canonicalCache.set(t, s);
+  }
+  return s;
+}
+
 function stripHash(t: PodTemplateSpec): string {
   let s = strippedCache.get(t);
   if (s === undefined) {
-    const labels = { ...t.metadata?.labels };
-    delete labels['pod-template-hash'];
-    s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    const given = t.metadata?.labels;
+    if (given && given['pod-template-hash'] === undefined) {
+      // Nothing to strip: the same text as the template's own canonical form (the pod-template-hash input).
+      s = canonicalTemplate(t);
+    } else {
+      const labels = { ...given };
+      delete labels['pod-template-hash'];
+      s = canonical({ ...t, metadata: { ...t.metadata, labels } });
+    }
     strippedCache.set(t, s);
   }
   return s;
+}
+
+/**
+ * The template of a ReplicaSet made from `from` differs only by the pod-template-hash label, so its
+ * stripped form is `from`'s (recorded here rather than computed again).
+ */
+function sameStrippedAs(t: PodTemplateSpec, from: PodTemplateSpec): void {
+  strippedCache.set(t, stripHash(from));
 }
 
 function sameTemplateIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
@@ -189,12 +215,13 @@ export function syncDeploymentStatus(ctx: Ctx, key: string): void {
   const d = ctx.store.get<Deployment>('Deployment', key);
   if (!d) return;
   const ns = splitMetaNamespaceKey(key).namespace;
-  const adopted = ownedByIndex(ctx, key).find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
+  const owned = ownedByIndex(ctx, key);
+  const adopted = owned.find((rs) => sameTemplateIgnoringHash(rs.spec.template, d.spec.template));
   const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? podTemplateHash(d.spec.template);
   let replicas = 0;
   let ready = 0;
   let updated = 0;
-  for (const rs of ownedByIndex(ctx, key)) {
+  for (const rs of owned) {
     for (const podKey of ctx.index.podsByOwner.get(`ReplicaSet/${ns}/${rs.metadata.name}`) ?? []) {
       const pod = ctx.store.get<Pod>('Pod', podKey);
       if (!pod || isTerminating(pod)) continue;
@@ -211,5 +238,5 @@ export function syncDeploymentStatus(ctx: Ctx, key: string): void {
     availableReplicas: ready,
   };
   const prev = d['status'] as Record<string, number> | undefined;
-  if (!prev || Object.entries(status).some(([k, v]) => prev[k] !== v)) ctx.store.put({ ...d, status });
+  if (!prev || !sameCounts(prev, status)) ctx.store.put({ ...d, status });
 }

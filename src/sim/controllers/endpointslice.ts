@@ -196,24 +196,51 @@ function keepSnapshotEndpoints(ctx: Ctx, svc: Service, key: string, wanted: Omit
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
-  if (!svc || !hasSelector) {
-    // Not ours (selectorless or gone): remove what this controller wrote earlier.
-    for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({
-      kind: 'EndpointSlice',
+  if (!svc || !hasSelector) return releaseEndpoints(ctx, key, svc);
+  const eps = podEndpoints(ctx, svc, key);
+  const wanted = slicesWanted(eps);
+  if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const headless = svc.spec.clusterIP === 'None';
+  writeSlices(ctx, {
+    serviceKey: key,
+    managedBy: SLICE_CONTROLLER,
+    wanted,
+    nameOwner: `EndpointSlice/${key}`,
+    generateName: `${name}-`,
+    meta: (sliceName) => ({
+      name: sliceName,
       namespace: ns,
-      name: s.metadata.name,
-    });
-    // The endpoints controller deletes Endpoints whose Service is gone, and leaves a selectorless
-    // Service's Endpoints to whoever wrote them.
-    if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({
-      kind: 'Endpoints',
-      namespace: ns,
-      name,
-    });
-    return;
-  }
+      generateName: `${name}-`,
+      labels: {
+        ...svc.metadata.labels,
+        [MANAGED_BY]: SLICE_CONTROLLER,
+        [SERVICE_NAME_LABEL]: name,
+        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
+    }),
+  });
+  writeLegacyEndpoints(ctx, svc, key, eps);
+}
+
+/** Not ours (selectorless or gone): remove what this controller wrote earlier. */
+function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void {
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  for (const s of existingSlices(ctx, key, SLICE_CONTROLLER)) ctx.store.delete({
+    kind: 'EndpointSlice',
+    namespace: ns,
+    name: s.metadata.name,
+  });
+  // The endpoints controller deletes Endpoints whose Service is gone, and leaves a selectorless
+  // Service's Endpoints to whoever wrote them.
+  if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
+}
+
+/** One endpoint per selected pod with an address that has not finished, in address order. */
+function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
   for (const pod of selectedPods(ctx, svc)) {
@@ -243,12 +270,14 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     }
     eps.push({ pod, endpoint, ports, sig: JSON.stringify(ports) });
   }
-  eps.sort((a, b) => compareIp(
+  return eps.sort((a, b) => compareIp(
     a.endpoint.addresses[0]!,
     b.endpoint.addresses[0]!,
   ) || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+}
 
-  // One group per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE.
+/** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */
+function slicesWanted(eps: PodEndpoint[]): Omit<EndpointSlice, 'metadata'>[] {
   const groups = new Map<string, PodEndpoint[]>();
   for (const e of eps) {
     const g = groups.get(e.sig);
@@ -278,30 +307,17 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
       ports: [],
     });
   }
-  if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
-  const headless = svc.spec.clusterIP === 'None';
-  writeSlices(ctx, {
-    serviceKey: key,
-    managedBy: SLICE_CONTROLLER,
-    wanted,
-    nameOwner: `EndpointSlice/${key}`,
-    generateName: `${name}-`,
-    meta: (sliceName) => ({
-      name: sliceName,
-      namespace: ns,
-      generateName: `${name}-`,
-      labels: {
-        ...svc.metadata.labels,
-        [MANAGED_BY]: SLICE_CONTROLLER,
-        [SERVICE_NAME_LABEL]: name,
-        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
-      },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
-    }),
-  });
+  return wanted;
+}
 
-  // Legacy Endpoints: grouped into subsets by port mapping; terminating pods left out.
-  const subsets = new Map<string, { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] }>();
+type Subset = { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] };
+
+/** The endpoints controller's legacy Endpoints: subsets by port mapping, terminating pods left out. */
+function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpoint[]): void {
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
+  const headless = svc.spec.clusterIP === 'None';
+  const subsets = new Map<string, Subset>();
   for (const e of eps) {
     if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
     const addr: EndpointAddress = {

@@ -9,10 +9,27 @@ import { writableRange, type Ctx, type HostLocalRange } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
 
+/** What the kubelet reads of its node, parsed once per Node object (objects are never mutated). */
+interface NodeFacts {
+  hostIP: string | undefined;
+  podCIDR: ReturnType<typeof parseCidr>;
+}
+
+const nodeFacts = new WeakMap<Node, NodeFacts>();
+
+function factsOf(node: Node): NodeFacts {
+  let f = nodeFacts.get(node);
+  if (!f) {
+    f = { hostIP: nodeInternalIP(node), podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null };
+    nodeFacts.set(node, f);
+  }
+  return f;
+}
+
 function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
   const name = node.metadata.name;
   let r = writableRange(ctx.state, name);
-  const cidr = node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null;
+  const cidr = factsOf(node).podCIDR;
   if (!cidr) return undefined;
   if (!r || r.base !== cidr.base) {
     r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
@@ -51,42 +68,60 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   if (!pod || !pod.spec.nodeName) return;
   const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
   if (!node) return; // bound to a node that does not exist: nothing runs it
-  const hostIP = nodeInternalIP(node);
-  let podIP = pod.status?.podIP;
-  if (pod.spec.hostNetwork) podIP = hostIP;
-  else if (podIP) {
-    const r = rangeFor(ctx, node);
-    const cidr = node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null;
-    if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
-  } else {
-    const r = rangeFor(ctx, node);
-    const off = r ? allocate(r) : undefined;
-    if (r && off !== undefined) podIP = intToIp(r.base + off);
-  }
-  const phase: NonNullable<Pod['status']>['phase'] = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' ? pod.status.phase : podIP ? 'Running' : 'Pending';
+  const { hostIP } = factsOf(node);
+  const podIP = sandboxIP(ctx, pod, node, hostIP);
+  const given = pod.status?.phase;
+  const phase: NonNullable<Pod['status']>['phase'] = given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
   const running = phase === 'Running';
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
-  const cond = (
-    type: string,
-    ok: boolean,
-  ): PodCondition => (ok ? { type, status: 'True' } : { type, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [' + pod.spec.containers.map((c) => c.name).join(' ') + ']' });
-  const conditions: PodCondition[] = [
+  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions: podConditions(pod, running, ready) };
+  if (hostIP) {
+    status.hostIP = hostIP;
+    status.hostIPs = [{ ip: hostIP }];
+  }
+  if (podIP) {
+    status.podIP = podIP;
+    status.podIPs = [{ ip: podIP }];
+  }
+  if (!sameStatus(status, pod.status)) ctx.store.put({ ...pod, status });
+}
+
+/**
+ * The pod's address as the CNI plugin gives it: the node's for hostNetwork, a manifest's own
+ * (reserved in host-local's range when it is inside), else the next free one of the node's range.
+ */
+function sandboxIP(ctx: Ctx, pod: Pod, node: Node, hostIP: string | undefined): string | undefined {
+  const podIP = pod.status?.podIP;
+  if (pod.spec.hostNetwork) return hostIP;
+  if (podIP) {
+    const r = rangeFor(ctx, node);
+    const cidr = factsOf(node).podCIDR;
+    if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
+    return podIP;
+  }
+  const r = rangeFor(ctx, node);
+  const off = r ? allocate(r) : undefined;
+  return r && off !== undefined ? intToIp(r.base + off) : undefined;
+}
+
+function podConditions(pod: Pod, running: boolean, ready: boolean): PodCondition[] {
+  const readiness = (type: string): PodCondition => (ready
+    ? { type, status: 'True' }
+    : {
+      type,
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [' + pod.spec.containers.map((c) => c.name).join(' ') + ']',
+    });
+  return [
     { type: 'PodReadyToStartContainers', status: running ? 'True' : 'False' },
     { type: 'Initialized', status: 'True' },
-    cond('Ready', ready),
-    cond('ContainersReady', ready),
+    readiness('Ready'),
+    readiness('ContainersReady'),
     { type: 'PodScheduled', status: 'True' },
   ];
-  const status = {
-    ...pod.status,
-    phase,
-    conditions,
-    ...(hostIP ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
-    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
-  };
-  if (!sameStatus(status, pod.status)) ctx.store.put({ ...pod, status });
 }
 
 function sameStatus(a: Pod['status'], b: Pod['status']): boolean {

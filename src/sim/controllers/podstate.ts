@@ -11,7 +11,14 @@ export function isTerminating(pod: Pod): boolean {
 
 /** podutil.IsPodReady: the Ready condition is True. */
 export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  // A plain loop: every controller asks this of every pod it counts.
+  const conditions = pod.status?.conditions;
+  if (!conditions) return false;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i]!;
+    if (c.type === 'Ready' && c.status === 'True') return true;
+  }
+  return false;
 }
 
 /** What the readiness probe would say: the annotation wins, then a Ready condition the manifest gave, else ready. */

@@ -115,70 +115,20 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
   const cur = e.type === 'DELETED' ? undefined : obj;
   const key = objectKey(obj);
   switch (obj.kind) {
-    case 'Pod': {
-      const oldPod = old as Pod | undefined;
-      const pod = cur as Pod | undefined;
-      // Controllers' status writes keep the labels object, so most updates skip the label index.
-      const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
-      if (!sameLabels) {
-        for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
-        for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
-      }
-      const oldOwner = oldPod && ownerKeyOf(oldPod);
-      const owner = pod && ownerKeyOf(pod);
-      if (oldOwner !== owner) {
-        if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
-        if (owner) ctx.index.podsByOwner.add(owner, key);
-      }
-      if (oldPod?.spec.nodeName !== pod?.spec.nodeName) {
-        if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
-        if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
-      }
-      if (e.type === 'DELETED') releasePodIP(ctx, obj as Pod);
-      // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
-      for (const o of oldOwner === owner ? [owner] : [oldOwner, owner]) {
-        if (!o) continue;
-        const slash = o.indexOf('/');
-        const kind = o.slice(0, slash);
-        const ownerKey = o.slice(slash + 1);
-        if (kind === 'ReplicaSet') {
-          enqueue(ctx, 'replicaset', ownerKey);
-          const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
-          const dep = rs && ownerKeyOf(rs);
-          if (dep?.startsWith('Deployment/')) enqueue(ctx, 'deployment', dep.slice('Deployment/'.length));
-        } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
-      }
-      if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
-      // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
-      if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || oldPod.metadata !== pod.metadata)) enqueue(
-        ctx,
-        'kubelet',
-        key,
-      );
-      if (oldPod && !sameLabels) for (const s of servicesForPod(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
-      if (pod) for (const s of servicesForPod(ctx, pod)) enqueue(ctx, 'endpointslice', s);
-      return;
-    }
-    case 'Service': {
-      const oldSvc = old as Service | undefined;
-      const svc = cur as Service | undefined;
-      for (const k of labelPairs(oldSvc, oldSvc?.spec.selector)) ctx.index.servicesBySelector.remove(k, key);
-      for (const k of labelPairs(svc, svc?.spec.selector)) ctx.index.servicesBySelector.add(k, key);
-      enqueue(ctx, 'endpointslice', key);
-      enqueue(ctx, 'service-lb', key);
-      enqueue(ctx, 'endpointslicemirroring', key);
-      return;
-    }
+    case 'Pod':
+      return onPod(ctx, key, old as Pod | undefined, cur as Pod | undefined);
+    case 'Service':
+      return onService(ctx, key, old as Service | undefined, cur as Service | undefined);
     case 'ReplicaSet': {
       const o = (old && ownerKeyOf(old)) || undefined;
       const n = (cur && ownerKeyOf(cur)) || undefined;
       if (o) ctx.index.podsByOwner.remove(o, key);
       if (n) ctx.index.podsByOwner.add(n, key);
-      enqueue(ctx, 'replicaset', key);
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'replicaset', key);
       return;
     }
     case 'Deployment':
-      enqueue(ctx, 'deployment', key);
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'deployment', key);
       return;
     case 'DaemonSet':
       enqueue(ctx, 'daemonset', key);
@@ -195,14 +145,108 @@ function onEvent(ctx: Ctx, e: WatchEvent): void {
       return;
     }
     case 'Node':
-      for (const ds of ctx.store.values<DaemonSet>('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(ds));
-      for (const p of ctx.store.values<Pod>('Pod')) {
-        if (!p.spec.nodeName) enqueue(ctx, 'scheduler', objectKey(p));
-        else if (p.spec.nodeName === obj.metadata.name) enqueue(ctx, 'kubelet', objectKey(p));
-      }
-      return;
+      return onNode(ctx, obj as Node);
     default:
       return;
+  }
+}
+
+/**
+ * A write that kept spec and metadata (the same objects): the controller's own status update. It
+ * does not wake that controller again (its sync reads spec, metadata and pods, none of which
+ * changed), as the kubelet is not woken by its own pod status writes; anything else that changes
+ * what the sync reads enqueues the key itself.
+ */
+function ownStatusWrite(old: AnyObject | undefined, cur: AnyObject | undefined): boolean {
+  return !!old && !!cur && old.metadata === cur.metadata && old['spec'] === cur['spec'];
+}
+
+/**
+ * A pod written: the indexes (labels, owner, node) follow it; its owner's controllers, the
+ * scheduler or the kubelet, and the EndpointSlice controller of every Service selecting it (before
+ * and after) get its key, as their informers' pod handlers enqueue it.
+ */
+function onPod(ctx: Ctx, key: string, oldPod: Pod | undefined, pod: Pod | undefined): void {
+  // The scheduler's binding and the kubelet's status writes keep metadata (so labels and owner).
+  const sameMeta = !!oldPod && !!pod && oldPod.metadata === pod.metadata;
+  const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
+  if (!sameLabels) {
+    for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
+    for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
+  }
+  const owner = pod && ownerKeyOf(pod);
+  const oldOwner = sameMeta ? owner : oldPod && ownerKeyOf(oldPod);
+  if (oldOwner !== owner) {
+    if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
+    if (owner) ctx.index.podsByOwner.add(owner, key);
+  }
+  if (oldPod?.spec.nodeName !== pod?.spec.nodeName) {
+    if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
+    if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
+  }
+  if (!pod && oldPod) releasePodIP(ctx, oldPod);
+  // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
+  if (oldOwner !== owner) enqueueOwner(ctx, oldOwner);
+  enqueueOwner(ctx, owner);
+  if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
+  // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
+  if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
+  if (oldPod && !sameLabels) for (const s of selectingServices(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
+  if (pod) for (const s of selectingServices(ctx, pod)) enqueue(ctx, 'endpointslice', s);
+}
+
+/** The Deployment a ReplicaSet's controller reference names, by ReplicaSet object (objects are immutable). */
+const deploymentOfReplicaSet = new WeakMap<ReplicaSet, string | undefined>();
+
+/** A pod's owner ("ReplicaSet/ns/name", "DaemonSet/ns/name") and, for a ReplicaSet, its Deployment. */
+function enqueueOwner(ctx: Ctx, owner: string | undefined): void {
+  if (!owner) return;
+  const slash = owner.indexOf('/');
+  const kind = owner.slice(0, slash);
+  const ownerKey = owner.slice(slash + 1);
+  if (kind === 'ReplicaSet') {
+    enqueue(ctx, 'replicaset', ownerKey);
+    const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
+    if (!rs) return;
+    let dep = deploymentOfReplicaSet.get(rs);
+    if (dep === undefined && !deploymentOfReplicaSet.has(rs)) {
+      const o = ownerKeyOf(rs);
+      dep = o?.startsWith('Deployment/') ? o.slice('Deployment/'.length) : undefined;
+      deploymentOfReplicaSet.set(rs, dep);
+    }
+    if (dep) enqueue(ctx, 'deployment', dep);
+  } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
+}
+
+/**
+ * servicesForPod, remembered per pod metadata (labels and namespace live there) until a Service
+ * changes: a pod is written three times on its way to Running, with the same labels each time.
+ */
+function selectingServices(ctx: Ctx, pod: Pod): readonly string[] {
+  const memo = (ctx.selecting ??= new WeakMap());
+  const gen = ctx.serviceGeneration ?? 0;
+  const hit = memo.get(pod.metadata);
+  if (hit && hit.generation === gen) return hit.services;
+  const services = servicesForPod(ctx, pod);
+  memo.set(pod.metadata, { generation: gen, services });
+  return services;
+}
+
+function onService(ctx: Ctx, key: string, oldSvc: Service | undefined, svc: Service | undefined): void {
+  ctx.serviceGeneration = (ctx.serviceGeneration ?? 0) + 1;
+  for (const k of labelPairs(oldSvc, oldSvc?.spec.selector)) ctx.index.servicesBySelector.remove(k, key);
+  for (const k of labelPairs(svc, svc?.spec.selector)) ctx.index.servicesBySelector.add(k, key);
+  enqueue(ctx, 'endpointslice', key);
+  enqueue(ctx, 'service-lb', key);
+  enqueue(ctx, 'endpointslicemirroring', key);
+}
+
+/** A node changed: DaemonSets re-place, unscheduled pods retry, the node's pods re-sync. */
+function onNode(ctx: Ctx, node: Node): void {
+  for (const ds of ctx.store.values<DaemonSet>('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(ds));
+  for (const p of ctx.store.values<Pod>('Pod')) {
+    if (!p.spec.nodeName) enqueue(ctx, 'scheduler', objectKey(p));
+    else if (p.spec.nodeName === node.metadata.name) enqueue(ctx, 'kubelet', objectKey(p));
   }
 }
 
@@ -346,7 +390,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   ctx.preserve = false;
-  const events = ctx.events.map((e, n) => ({ ...e, seq: n + 1 }));
+  const events = numbered(ctx, 0);
   const cluster = buildCluster(store, settings, events, undefined);
   const state: ReconcileState = {
     settings,
@@ -467,8 +511,7 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     }
   }
   drain(ctx);
-  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
-  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const events = appendEvents(prev.events, ctx);
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return {
     settings: prev.settings,
@@ -511,8 +554,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   }
   for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
   drain(ctx);
-  const base = prev.events.length ? prev.events[prev.events.length - 1]!.seq : 0;
-  const events = [...prev.events, ...ctx.events.map((e, n) => ({ ...e, seq: base + n + 1 }))];
+  const events = appendEvents(prev.events, ctx);
   const cluster = buildCluster(store, prev.settings, events, prev.cluster);
   return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
 }
@@ -522,6 +564,21 @@ export function resync(prev: ReconcileState): ReconcileState {
 /** The Cluster view of a store; lists of kinds the store did not touch since its fork are reused from `prev`. */
 function lastSeq(events: readonly ClusterEvent[]): number {
   return events.length ? events[events.length - 1]!.seq : 0;
+}
+
+/** The events so far and this run's, numbered on. One copy of the log (concat), not a spread per element. */
+function appendEvents(prev: readonly ClusterEvent[], ctx: Ctx): ClusterEvent[] {
+  return prev.concat(numbered(ctx, lastSeq(prev)));
+}
+
+/**
+ * This run's events numbered from `base + 1`. The recorder's events are objects this run made and
+ * nothing else holds, so the number is stamped on them (it lands last, as a copy would put it).
+ */
+function numbered(ctx: Ctx, base: number): ClusterEvent[] {
+  const out = ctx.events as ClusterEvent[];
+  for (let n = 0; n < out.length; n++) out[n]!.seq = base + n + 1;
+  return out;
 }
 
 function buildCluster(store: ObjectStore, settings: LabSettings, events: ClusterEvent[], prev: Cluster | undefined): Cluster {
@@ -534,11 +591,11 @@ function buildCluster(store: ObjectStore, settings: LabSettings, events: Cluster
   for (const k of store.kindsPresent()) if (!simulated.has(k)) others.push(...store.list<OtherObject>(k));
   return {
     settings,
-    namespaces: [...list<Namespace>(
-      'Namespace',
-      prev?.namespaces,
-    )].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
-    nodes: sortedNodes(list<Node>('Node', prev?.nodes)),
+    // Sorted lists of kinds the change did not touch are the previous (already sorted) ones.
+    namespaces: prev && !store.dirtyKinds.has('Namespace')
+      ? prev.namespaces
+      : store.list<Namespace>('Namespace').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)),
+    nodes: prev && !store.dirtyKinds.has('Node') ? prev.nodes : sortedNodes(store.list<Node>('Node')),
     pods: list<Pod>('Pod', prev?.pods),
     deployments: list<Deployment>('Deployment', prev?.deployments),
     replicaSets: list<ReplicaSet>('ReplicaSet', prev?.replicaSets),

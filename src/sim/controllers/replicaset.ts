@@ -10,55 +10,78 @@ import { createPodFromTemplate } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 
+/** The pods of the ReplicaSet that count (not terminating), in the owner index's order. */
+function activePods(ctx: Ctx, ownerKey: string): Pod[] {
+  const out: Pod[] = [];
+  for (const k of ctx.index.podsByOwner.get(ownerKey) ?? []) {
+    const p = ctx.store.get<Pod>('Pod', k);
+    if (p && !isTerminating(p)) out.push(p);
+  }
+  return out;
+}
+
 export function syncReplicaSet(ctx: Ctx, key: string): void {
   const rs = ctx.store.get<ReplicaSet>('ReplicaSet', key);
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
-  const podKeys = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])];
+  const ns = splitMetaNamespaceKey(key).namespace;
+  const ownerKey = `ReplicaSet/${key}`;
   if (!rs) {
     // A snapshot that left the ReplicaSet out still had it: its pods stay.
     if (ctx.preserve) return;
-    for (const k of podKeys) ctx.store.delete({ kind: 'Pod', namespace: ns, name: k.slice(ns.length + 1) });
+    for (const k of [...(ctx.index.podsByOwner.get(ownerKey) ?? [])]) {
+      ctx.store.delete({ kind: 'Pod', namespace: ns, name: k.slice(ns.length + 1) });
+    }
     return;
   }
-  const active = podKeys.map((k) => ctx.store.get<Pod>('Pod', k)).filter((p): p is Pod => !!p && !isTerminating(p));
+  const active = activePods(ctx, ownerKey);
   const want = rs.spec.replicas ?? 1;
-  if (active.length < want) {
-    const template = rs.spec.template;
-    withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
-      for (let i = active.length; i < want; i++) {
-        const res = createPodFromTemplate(
-          ctx,
-          { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand },
-        );
-        if (!res.ok) {
-          ctx.events.push({
-            type: 'Warning',
-            reason: 'FailedCreate',
-            object: { kind: 'ReplicaSet', namespace: ns, name },
-            message: `Error creating: ${res.problems[0]?.message ?? 'unknown error'}`,
-            source: 'replicaset-controller',
-          });
-          break;
-        }
+  if (active.length < want) createPods(ctx, rs, key, want - active.length);
+  else if (active.length > want) deletePods(ctx, rs, active.slice(want).reverse());
+  // Without creations or deletions the index is as it was: the pods just read are the ones to count.
+  const pods = active.length === want ? active : activePods(ctx, ownerKey);
+  writeStatus(ctx, rs, key, pods);
+}
+
+function createPods(ctx: Ctx, rs: ReplicaSet, key: string, count: number): void {
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const template = rs.spec.template;
+  withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
+    for (let i = 0; i < count; i++) {
+      const res = createPodFromTemplate(
+        ctx,
+        { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand },
+      );
+      if (!res.ok) {
+        ctx.events.push({
+          type: 'Warning',
+          reason: 'FailedCreate',
+          object: { kind: 'ReplicaSet', namespace: ns, name },
+          message: `Error creating: ${res.problems[0]?.message ?? 'unknown error'}`,
+          source: 'replicaset-controller',
+        });
+        break;
       }
-    });
-  } else if (active.length > want) {
-    for (const pod of active.slice(want).reverse()) {
-      ctx.store.delete({ kind: 'Pod', namespace: ns, name: pod.metadata.name });
-      ctx.events.push({
-        type: 'Normal',
-        reason: 'SuccessfulDelete',
-        object: { kind: 'ReplicaSet', namespace: ns, name },
-        message: `Deleted pod: ${pod.metadata.name}`,
-        source: 'replicaset-controller',
-      });
     }
+  });
+}
+
+function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
+  const ns = rs.metadata.namespace ?? 'default';
+  const name = rs.metadata.name;
+  for (const pod of victims) {
+    ctx.store.delete({ kind: 'Pod', namespace: ns, name: pod.metadata.name });
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'SuccessfulDelete',
+      object: { kind: 'ReplicaSet', namespace: ns, name },
+      message: `Deleted pod: ${pod.metadata.name}`,
+      source: 'replicaset-controller',
+    });
   }
-  const pods = [...(ctx.index.podsByOwner.get(`ReplicaSet/${key}`) ?? [])].map((k) => ctx.store.get<Pod>(
-    'Pod',
-    k,
-  )).filter((p): p is Pod => !!p && !isTerminating(p));
-  const ready = pods.filter(isPodReady).length;
+}
+
+function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
+  let ready = 0;
+  for (const p of pods) if (isPodReady(p)) ready++;
   const status = {
     replicas: pods.length,
     fullyLabeledReplicas: pods.length,
@@ -68,5 +91,11 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
   };
   const prev = rs['status'] as Record<string, number> | undefined;
   const cur = ctx.store.get<ReplicaSet>('ReplicaSet', key)!;
-  if (!prev || Object.entries(status).some(([k, v]) => prev[k] !== v)) ctx.store.put({ ...cur, status });
+  if (!prev || !sameCounts(prev, status)) ctx.store.put({ ...cur, status });
+}
+
+/** Every count in `next` equals the one in `prev` (keys `prev` has beyond them do not matter). */
+export function sameCounts(prev: Record<string, unknown>, next: Record<string, number>): boolean {
+  for (const k in next) if (prev[k] !== next[k]) return false;
+  return true;
 }

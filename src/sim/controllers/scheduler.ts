@@ -12,7 +12,7 @@ export interface SchedulerCache {
 }
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
-  const nodes = [...ctx.store.values<Node>('Node')].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const nodes = ctx.store.list<Node>('Node').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   return {
     nodes,
     load: new Map(nodes.map((n) => [n.metadata.name, ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0])),

@@ -69,7 +69,7 @@ export function entryFor(
   after: Tuple,
   owner: ConntrackOwner,
 ): ConntrackEntry {
-  return { node, protocol, original: tupleOf(before), reply: reverse(tupleOf(after)), owner };
+  return { node, protocol, original: tupleOf(before), reply: reverse(after), owner };
 }
 
 export function natOf(e: ConntrackEntry): EntryNat {
@@ -124,42 +124,49 @@ export function formatEntry(e: ConntrackEntry, state: EntryState): string {
  * The conntrack tables of the nodes one connection crossed, keyed by node. Entries are added as the
  * request is walked (one per node that translated it, and one per connection a node's own process
  * opened); the reply walk looks them up by reply tuple on the nodes it actually crosses.
+ *
+ * One request leaves a handful of entries, and a batch run makes a table per request: the entries
+ * are one list scanned by node and tuple (no map, no key text), the replied ones a short list too.
  */
 export class ConntrackTables {
-  private readonly byNode = new Map<string, ConntrackEntry[]>();
-  private replied: Set<ConntrackEntry> | null = null;
+  private readonly all: ConntrackEntry[] = [];
+  private replied: ConntrackEntry[] | null = null;
 
   add(e: ConntrackEntry): ConntrackEntry {
-    const list = this.byNode.get(e.node);
-    if (list) list.push(e);
-    else this.byNode.set(e.node, [e]);
+    this.all.push(e);
     return e;
   }
 
   /** The entry on `node` whose reply tuple this packet is, if any. */
   lookupReply(node: string, p: Tuple, protocol?: Protocol): ConntrackEntry | undefined {
-    const list = this.byNode.get(node);
-    if (!list) return undefined;
-    for (const e of list) if ((protocol === undefined || protocol === e.protocol) && sameTuple(e.reply, p)) return e;
+    const all = this.all;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      if (e.node === node && (protocol === undefined || protocol === e.protocol) && sameTuple(e.reply, p)) return e;
+    }
     return undefined;
   }
 
   /** Marks an entry as having seen its reply (it prints ESTABLISHED from now on). */
   markReplied(e: ConntrackEntry): void {
-    (this.replied ??= new Set()).add(e);
+    const replied = (this.replied ??= []);
+    if (!replied.includes(e)) replied.push(e);
   }
 
   stateOf(e: ConntrackEntry): EntryState {
-    return this.replied?.has(e) ? 'established' : 'unreplied';
+    return this.replied?.includes(e) ? 'established' : 'unreplied';
   }
 
+  /** One node's entries in the order they were made; without `node`, every node's, node by node
+   *  (in the order the nodes first made one). */
   entries(node?: string): ConntrackEntry[] {
-    if (node !== undefined) return [...(this.byNode.get(node) ?? [])];
-    return [...this.byNode.values()].flat();
+    if (node !== undefined) return this.all.filter((e) => e.node === node);
+    const nodes = [...new Set(this.all.map((e) => e.node))];
+    return nodes.flatMap((n) => this.entries(n));
   }
 
   /** `conntrack -L` on one node: every entry, as it stands now. */
   list(node: string): string[] {
-    return (this.byNode.get(node) ?? []).map((e) => formatEntry(e, this.stateOf(e)));
+    return this.entries(node).map((e) => formatEntry(e, this.stateOf(e)));
   }
 }

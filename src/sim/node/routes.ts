@@ -172,6 +172,9 @@ export class PodNetwork {
   /** Each node's block: its spec.podCIDR. */
   private readonly blocks = new Map<string, Cidr | null>();
   private readonly tables = new Map<string, RouteTable | null>();
+  /** Lookups already made, by node and destination: the route cache, as it were (batch runs route
+   *  the same few addresses again and again). Bounded per node. */
+  private readonly lookups = new Map<string, Map<string, RoutedPacket | null>>();
   private peersText: string | undefined;
   private borrowedList: [number, string][] | undefined;
 
@@ -206,6 +209,20 @@ export class PodNetwork {
       this.tables.set(node, t);
     }
     return t;
+  }
+
+  /** The route `node` picks for `dst` and what it does with the packet; null without a route. */
+  routed(node: string, dst: string): RoutedPacket | null {
+    let byDst = this.lookups.get(node);
+    if (!byDst) this.lookups.set(node, (byDst = new Map()));
+    let r = byDst.get(dst);
+    if (r === undefined) {
+      const table = this.table(node);
+      const route = table?.find(dst);
+      r = table && route ? { route, next: nextHopOf(this, route, dst), table } : null;
+      if (byDst.size < 4096) byDst.set(dst, r);
+    }
+    return r;
   }
 
   /**
@@ -403,12 +420,10 @@ export interface RoutedPacket {
   table: RouteTable;
 }
 
-/** Where the packet goes next from `node`: the route the kernel picks and what it does. */
+/** Where the packet goes next from `node`: the route the kernel picks and what it does (one
+ *  answer per cluster, node and destination, shared: treat it as read-only). */
 export function routeFrom(cluster: Cluster, node: string, dst: string): RoutedPacket | null {
-  const net = podNetworkOf(cluster);
-  const table = net.table(node);
-  const route = table?.find(dst);
-  return table && route ? { route, next: nextHopOf(net, route, dst), table } : null;
+  return podNetworkOf(cluster).routed(node, dst);
 }
 
 /** Every node's `ip route` artifact, by id. */

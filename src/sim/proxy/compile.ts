@@ -11,6 +11,7 @@ import { compileIptables, recompileIptables, type IptablesArtifact } from './ipt
 import type { ProxyChanges } from './changes';
 import { deepEqual } from '../util/equal';
 import { iptablesNodeProxy } from './iptables/proxy';
+import type { RuleLines } from '../node/netfilter/render';
 import { proxyNodeOf, startIpvs } from './ipvs/proxy';
 import { compileNftables } from './nftables/proxy';
 import { compileUserspace } from './userspace/proxy';
@@ -44,8 +45,9 @@ export interface KubeProxyNode {
 /** The running proxier's own state: what its next sync starts from. */
 export type Proxier =
   /** The iptables proxier (also what an ipvs kube-proxy without its kernel modules runs): the last sync's
-   *  rules per Service, so the next sync is a partial one (KEP-3453). */
-  | { kind: 'iptables'; artifact: IptablesArtifact }
+   *  rules per Service, so the next sync is a partial one (KEP-3453); `lines`: the node's
+   *  iptables-save lines of the rules rendered so far (what the viewer printed stays printed). */
+  | { kind: 'iptables'; artifact: IptablesArtifact; lines: RuleLines }
   /** ipvs: portmap's chains are compiled into its own iptables rules; the lab compiles every sync afresh. */
   | { kind: 'ipvs' }
   /** nftables, userspace, or a kube-proxy that failed to start: its own NodeProxy, portmap's rules
@@ -59,10 +61,11 @@ function iptablesNode(
   a: IptablesArtifact,
   portmap: NodePortmap,
   startup: ProxyEvent[] = [],
+  lines: RuleLines = new WeakMap(),
 ): KubeProxyNode {
-  const proxy = iptablesNodeProxy(a, portmap);
+  const proxy = iptablesNodeProxy(a, portmap, lines);
   if (startup.length) proxy.events = [...startup, ...proxy.events];
-  return { nodeName: input.nodeName, portmap, proxier: { kind: 'iptables', artifact: a }, proxy };
+  return { nodeName: input.nodeName, portmap, proxier: { kind: 'iptables', artifact: a, lines }, proxy };
 }
 
 function besidePortmap(
@@ -174,7 +177,7 @@ export function syncKubeProxy(
   if (prev.proxier.kind !== 'iptables' || !iptablesProxier) return startKubeProxy(input);
   const portmap = portmapTouched ? nodePortmap({ cluster: input.cluster, nodeName: input.nodeName }) : prev.portmap;
   const change = { cluster: input.cluster, changes, settings, ...(input.node ? { node: input.node } : {}) };
-  return iptablesNode(input, recompileIptables(prev.proxier.artifact, change), portmap);
+  return iptablesNode(input, recompileIptables(prev.proxier.artifact, change), portmap, [], prev.proxier.lines);
 }
 
 /**
@@ -194,7 +197,7 @@ export function refreshPortmap(
   const p = prev.proxier;
   if (p.kind === 'iptables') {
     // The same rules, walked with portmap's chains installed; kube-proxy wrote nothing new.
-    return { ...prev, portmap, proxy: iptablesNodeProxy(p.artifact, portmap) };
+    return { ...prev, portmap, proxy: iptablesNodeProxy(p.artifact, portmap, p.lines) };
   }
   if (p.kind === 'beside-portmap') return besidePortmap(input, p.kubeProxy, portmap, p.title);
   // ipvs (portmap's chains are compiled into its iptables rules): the same inputs give the same

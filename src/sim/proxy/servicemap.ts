@@ -140,41 +140,41 @@ export function servicePortInfos(svc: Service): ServicePortInfo[] {
   }));
 }
 
-/** Conditions as kube-proxy reads them: nil ready and nil serving mean true; nil terminating means false. */
-function endpointConditions(c: EndpointSlice['endpoints'][number]['conditions']) {
-  return {
-    ready: c?.ready ?? true,
-    serving: c?.serving ?? true,
-    terminating: c?.terminating ?? false,
-  };
-}
-
 function compareEndpoint(a: EndpointInfo, b: EndpointInfo): number {
   return a.endpoint < b.endpoint ? -1 : a.endpoint > b.endpoint ? 1 : 0;
 }
 
-/** Endpoints of one service port from all of the Service's EndpointSlices, deduplicated by "ip:port". */
+/** The slice's port for this service port (same name and protocol), if it has one. */
+function slicePort(slice: EndpointSlice, info: ServicePortInfo): number | undefined {
+  for (const p of slice.ports ?? []) {
+    if ((p.name ?? '') === info.portName && (p.protocol ?? 'TCP') === info.protocol) return p.port;
+  }
+  return undefined;
+}
+
+/** Endpoints of one service port from all of the Service's EndpointSlices, deduplicated by "ip:port".
+ *  Conditions as kube-proxy reads them: nil ready and nil serving mean true; nil terminating means false. */
 export function endpointsFor(info: ServicePortInfo, slices: readonly EndpointSlice[], nodeName: string): EndpointInfo[] {
   const byEndpoint = new Map<string, EndpointInfo>();
   for (const slice of slices) {
     if (slice.addressType !== 'IPv4') continue;
-    const port = (slice.ports ?? []).find(
-      (p) => (p.name ?? '') === info.portName && (p.protocol ?? 'TCP') === info.protocol,
-    );
-    if (!port || port.port === undefined) continue;
+    const port = slicePort(slice, info);
+    if (port === undefined) continue;
     for (const ep of slice.endpoints) {
       const ip = ep.addresses[0];
       if (!ip) continue;
-      const endpoint = `${ip}:${port.port}`;
+      const endpoint = `${ip}:${port}`;
       if (byEndpoint.has(endpoint)) continue;
-      const cond = endpointConditions(ep.conditions);
+      const c = ep.conditions;
       byEndpoint.set(endpoint, {
         ip,
-        port: port.port,
+        port,
         endpoint,
         nodeName: ep.nodeName,
         isLocal: !!ep.nodeName && ep.nodeName === nodeName,
-        ...cond,
+        ready: c?.ready ?? true,
+        serving: c?.serving ?? true,
+        terminating: c?.terminating ?? false,
         zone: ep.zone,
         pod: ep.targetRef?.kind === 'Pod' ? `${ep.targetRef.namespace ?? info.namespace}/${ep.targetRef.name}` : undefined,
       });

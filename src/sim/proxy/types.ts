@@ -3,34 +3,14 @@
 
 import type { Note } from '../notes';
 import type { RenderedArtifact } from '../artifact';
-import type { Protocol } from '../api/types';
 import type { ClusterEvent } from '../events';
 import type { ProxyMode } from '../lab';
-import type { RandState } from '../net/rand';
-import type { EvalStep } from '../step';
+import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../node/packet';
 import type { EndpointInfo, ProxyNode, ServicePortString } from './servicemap';
 
-/** Where a packet meets this node's netfilter hooks. */
-export type PacketOrigin =
-  /** Sent by a process in the node's own network namespace (hostNetwork pod, kubelet, curl on the node): nat OUTPUT. */
-  | 'local'
-  /** Arrived from a pod on this node through its veth / bridge: nat PREROUTING then FORWARD. */
-  | 'pod'
-  /** Arrived on the node's external interface from outside the node (client, LB, another node): PREROUTING. */
-  | 'external';
-
-export interface Packet {
-  protocol: Protocol;
-  src: string;
-  srcPort: number;
-  dst: string;
-  dstPort: number;
-  /** The fwmark, as MARK targets leave it. */
-  mark?: number;
-}
-
-/** One rule (or IPVS/nft/userspace element) the evaluator looked at, in order: see ../step.ts. */
-export type RuleStep = EvalStep;
+// The packet, its origin and the runtime state live with the node's data plane (../node/packet.ts),
+// which the netfilter walker reads without importing kube-proxy.
+export type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../node/packet';
 
 export type ProxyVerdict =
   /** No service rule applied: the packet goes on unchanged (not a service address). */
@@ -52,16 +32,6 @@ export interface ProxyEvaluation {
   /** The packet as it leaves this node's hooks (after DNAT and SNAT). */
   after: Packet;
   steps: RuleStep[];
-}
-
-/** Runtime state kept between requests: the recent module, IPVS scheduler positions and connections,
- *  userspace round-robin cursors and affinity, conntrack. Plain data so it can be saved and copied. */
-export interface ProxyRuntimeState {
-  /** Simulated clock in seconds. */
-  now: number;
-  rand: RandState;
-  /** Mode-specific state, keyed by node name. Opaque to the tracer. */
-  perNode: Record<string, unknown>;
 }
 
 export interface EvaluateInput {

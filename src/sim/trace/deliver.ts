@@ -5,8 +5,8 @@
 
 import type { ArtifactRef } from '../artifact';
 import type { Pod, Service } from '../api/types';
-import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
-import { echoResponse, isEchoBasic } from '../gateway/echo';
+import type { ListeningPort } from '../controllers/podstate';
+import { echoResponse } from '../gateway/echo';
 import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
@@ -31,16 +31,7 @@ import {
   type Onward,
   type Walk,
 } from './walk';
-
-// A pod's listening sockets, read once per pod object (pods are immutable once a lab is built, and
-// a batch run delivers to the same few pods many times).
-const listeningCache = new WeakMap<Pod, readonly ListeningPort[]>();
-
-function podListening(pod: Pod): readonly ListeningPort[] {
-  let l = listeningCache.get(pod);
-  if (!l) listeningCache.set(pod, (l = podListeningPorts(pod)));
-  return l;
-}
+import type { PodFacts } from './lab-index';
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
@@ -86,7 +77,7 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
   const before = view(pkt, httpViewOf(http));
   const pods = w.lab.cluster.pods.filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
   for (const p of pods) {
-    if (p.spec.hostNetwork && podListening(p).some((l) => l.port === pkt.dstPort)) {
+    if (p.spec.hostNetwork && w.index.pod(p).listening.some((l) => l.port === pkt.dstPort)) {
       const params = { pod: podKey(p), node, port: pkt.dstPort };
       const edge = { from: `node:${node}`, to: `pod:${podKey(p)}` };
       const refs = deliveryRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
@@ -146,17 +137,17 @@ function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInp
 
 /** The pod's sockets decide: nothing listens, a Gateway's or a controller's nginx, or the backend. */
 function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyDelivered = false): Ended | Onward {
-  const listening = podListening(pod);
-  const listens = listening.some((l) => l.port === pkt.dstPort && l.protocol === pkt.protocol);
-  if (!listens) return notListening(w, pod, pkt, http);
+  const facts = w.index.pod(pod);
+  if (!listensOn(facts.listening, pkt)) return notListening(w, pod, pkt, http);
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
-  const gw = w.lab.gateways?.find((g) => g.pods.includes(podKey(pod)));
+  const key = facts.key;
+  const gw = w.lab.gateways ? runBy(w.lab.gateways, key) : undefined;
   if (gw && gw.ports.includes(pkt.dstPort)) {
     if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
     return throughGateway(w, gw, pod, pkt, http);
   }
-  const ctrl = w.lab.ingress.find((i) => i.pods.includes(podKey(pod)));
+  const ctrl = runBy(w.lab.ingress, key);
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
   if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
@@ -171,11 +162,26 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   }
   if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
-  return backendAnswers(w, pod, pkt, http);
+  return backendAnswers(w, facts, pkt, http);
+}
+
+/** Whether one of the pod's sockets takes the packet (its port and protocol). */
+function listensOn(listening: readonly ListeningPort[], pkt: Packet): boolean {
+  for (let i = 0; i < listening.length; i++) {
+    const l = listening[i]!;
+    if (l.port === pkt.dstPort && l.protocol === pkt.protocol) return true;
+  }
+  return false;
+}
+
+/** The proxy (an ingress controller, a Gateway's data plane) whose pods include `pod` ("ns/name"). */
+function runBy<T extends { pods: readonly string[] }>(proxies: readonly T[], pod: string): T | undefined {
+  for (let i = 0; i < proxies.length; i++) if (proxies[i]!.pods.includes(pod)) return proxies[i];
+  return undefined;
 }
 
 function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
-  const listening = podListening(pod);
+  const listening = w.index.pod(pod).listening;
   const place = podPlace(pod);
   const ports = listening.map((l) => l.port).join(', ');
   const params = { pod: podKey(pod), port: pkt.dstPort, listening: ports || '—' };
@@ -192,27 +198,30 @@ function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended 
 }
 
 /** The backend answers; the reply reaches the client from the address it connected to. */
-function backendAnswers(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
-  const asked = { method: http.method, host: http.host, path: http.path, headers: http.headers };
-  const echo = isEchoBasic(pod) ? echoResponse(pod, asked) : null;
-  const status = http.upstreamStatus ?? echo?.status ?? 200;
+function backendAnswers(w: Walk, facts: PodFacts, pkt: Packet, http: HttpContext): Ended {
+  const pod = facts.pod;
   const { host, path, method } = http;
+  const echo = facts.echoes ? echoResponse(pod, { method, host, path, headers: http.headers }) : null;
+  const status = http.upstreamStatus ?? echo?.status ?? 200;
   // The answer is walked back through the nodes it crosses and their conntrack (reply.ts).
-  return answered(w, podParty(pod), pkt, {
+  return answered(w, facts.party, pkt, {
     outcome: 'response',
     status,
     service: http.service,
-    backendPod: podKey(pod),
+    backendPod: facts.key,
     backend: { sourceIP: pkt.src, host, path, method, headers: backendHeaders(http) },
-    responseHeaders: applyResponseOps({ ...(echo?.headers ?? {}), ...http.responseHeaders }, http.responseOps),
+    responseHeaders: applyResponseOps(
+      // The request's own record (no copy): the walk ends here and nothing changes it after.
+      echo ? { ...echo.headers, ...http.responseHeaders } : http.responseHeaders,
+      http.responseOps,
+    ),
   });
 }
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */
 function backendHeaders(http: HttpContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headerValue(http.headers, 'host') === undefined) out.Host = http.host;
-  return { ...out, ...http.headers };
+  if (headerValue(http.headers, 'host') !== undefined) return { ...http.headers };
+  return { Host: http.host, ...http.headers };
 }
 
 /** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */

@@ -6,7 +6,8 @@
 
 import type { RenderedArtifact } from '../artifact';
 import type { LabPorts } from './ports';
-import { networkIndexOf, newTraceSession, trace, type TraceRequest, type TraceSession } from './trace';
+import { TraceIndex } from './lab-index';
+import { networkIndexOf, newTraceSession, trace, type TraceOptions, type TraceRequest, type TraceSession } from './trace';
 import type { Hop, TraceOutcome, TraceResult } from './types';
 
 export interface DistributionInput {
@@ -32,20 +33,23 @@ export interface Distribution {
 export function distribution(input: DistributionInput): Distribution {
   const { lab, request, n } = input;
   const session = input.session ?? newTraceSession(input.seed);
+  // One index of the lab for every request (its address index, pods, reply routes, parsed URL).
+  const index = new TraceIndex(lab);
+  const recordFirst: TraceOptions = { recordHops: true, index };
+  const decideOnly: TraceOptions = { recordHops: false, index };
   const outcomes: Partial<Record<TraceOutcome, number>> = {};
-  const perPod: Record<string, number> = {};
-  const count = (r: TraceResult) => {
-    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    if (r.backendPod) perPod[r.backendPod] = (perPod[r.backendPod] ?? 0) + 1;
-  };
+  // Counted in a map (a pod's key is a fresh string per lab: an object would look it up as a
+  // property name at every request), handed back as a record in the order pods first answered.
+  const perPod = new Map<string, number>();
   let first: TraceResult | null = null;
   for (let i = 0; i < n; i++) {
-    const r = trace(lab, request, session, { recordHops: i === 0 });
+    const r = trace(lab, request, session, i === 0 ? recordFirst : decideOnly);
     if (i === 0) first = r;
-    count(r);
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    if (r.backendPod) perPod.set(r.backendPod, (perPod.get(r.backendPod) ?? 0) + 1);
   }
   const implied = first ? impliedShares(lab, first) : { implied: null, impliedFrom: 'no request was sent' };
-  return { n, outcomes, perPod, ...implied };
+  return { n, outcomes, perPod: Object.fromEntries(perPod), ...implied };
 }
 
 // ---------------------------------------------------------------------------------- implied shares

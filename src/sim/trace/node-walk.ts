@@ -4,17 +4,14 @@
 // and where POSTROUTING starts, so each hop's last line is the one that decided it.
 
 import type { ArtifactRef } from '../artifact';
-import { podListeningPorts as podListening } from '../controllers/podstate';
-import { serviceSelection } from '../controllers/selection';
 import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, RuleStep } from '../proxy/types';
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import { note, type Note } from '../notes';
-import type { NetworkIndex } from './network';
-import type { LabPorts } from './ports';
+import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
-import { faultOf, httpViewOf, nodePlace, svcKey, view } from './walk';
+import { httpViewOf, nodePlace, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Walk } from './walk';
 
 /** The packet on a node, about to meet its hooks. */
@@ -60,34 +57,6 @@ function serviceOf(servicePort: string): string {
   return colon < 0 ? servicePort : servicePort.slice(0, colon);
 }
 
-/**
- * Why a Service answered nothing: the selection its endpoints come from (the controllers' own
- * reading of spec.selector, src/sim/controllers/selection.ts), counted the way a learner checks it.
- */
-function describeNoEndpoints(lab: LabPorts, servicePort: string | undefined): Fault | undefined {
-  if (!servicePort) return undefined;
-  const [ns, rest] = servicePort.split('/') as [string, string];
-  const name = rest.split(':')[0]!;
-  const service = `${ns}/${name}`;
-  const selection = serviceSelection(lab.cluster, ns, name);
-  if (!selection) {
-    return faultOf({ kind: 'Service', namespace: ns, name }, note('note.fault.serviceNotFound', { service }));
-  }
-  const blame = { kind: 'Service', namespace: ns, name, field: 'spec.selector' };
-  if (!selection.selector) return faultOf(blame, note('note.fault.noSelector', { service }));
-  const ready = selection.ready.length;
-  const notReady = selection.notReady.length;
-  const key =
-    ready === 1
-      ? notReady > 0
-        ? 'note.fault.noReadyOneSome'
-        : 'note.fault.noReadyOne'
-      : notReady > 0
-        ? 'note.fault.noReadySome'
-        : 'note.fault.noReady';
-  return faultOf(blame, note(key, { service, selector: selection.selector, ready, notReady }));
-}
-
 /** The walk cut where the data plane rewrote the destination and where the source NAT stage starts. */
 interface NatCut {
   /** Up to and with the DNAT (an iptables or nft DNAT, an IPVS real server): the DNAT hop's refs. */
@@ -107,21 +76,33 @@ function cutAtNat(steps: RuleStep[]): NatCut {
   return { pre, post, beforeSnat };
 }
 
-/** What every verdict's hops share: the node, its evaluation, the packet as it arrived. */
-interface Evaluated {
-  w: Walk;
-  node: string;
-  proxy: NodeProxy;
-  pkt: Packet;
-  ev: ProxyEvaluation;
-  http: HttpContext;
-  place: HopPlace;
-  before: PacketView;
+/**
+ * What every verdict's hops share: the node, its evaluation and verdict, the packet as it arrived.
+ * The hops' place and packet view are made when a hop is recorded (a batch run records none).
+ */
+class Evaluated<V extends ProxyVerdict = ProxyVerdict> {
+  readonly node: string;
+  readonly pkt: Packet;
+  constructor(
+    readonly w: Walk,
+    on: OnNode,
+    readonly proxy: NodeProxy,
+    readonly ev: ProxyEvaluation,
+    readonly http: HttpContext,
+    readonly v: V,
+  ) {
+    this.node = on.node;
+    this.pkt = on.pkt;
+  }
+  get place(): HopPlace {
+    return nodePlace(this.node);
+  }
+  get before(): PacketView {
+    return view(this.pkt, httpViewOf(this.http));
+  }
 }
 
-interface Verdict<K extends ProxyVerdict['kind']> extends Evaluated {
-  v: Extract<ProxyVerdict, { kind: K }>;
-}
+type Verdict<K extends ProxyVerdict['kind']> = Evaluated<Extract<ProxyVerdict, { kind: K }>>;
 
 /** A hop the whole walk of the node's hooks decided: every rule that matched is a ref. */
 function rulesHop(
@@ -146,40 +127,31 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
     const message = `node ${node} has no kube-proxy data plane`;
     return { outcome: 'unreachable', status: null, fault: { kind: 'Node', name: node, message } };
   }
-  const endpointAlive = aliveProbe(w.net);
+  const endpointAlive = w.index.endpointAlive;
   const ev = proxy.evaluate({ packet: pkt, origin, state: w.session.proxy, endpointAlive, recordSteps: w.recordHops });
-  const before = view(pkt, httpViewOf(http));
-  const base: Evaluated = { w, node, proxy, pkt, ev, http, place: nodePlace(node), before };
   const v = ev.verdict;
   // The node's conntrack entry for what it rewrote (the userspace proxy's REDIRECT: see userspaceProxy).
   if (v.kind !== 'proxy') w.conns.translated(node, pkt, ev.after, v.kind === 'hostport' ? 'portmap' : proxy.mode);
   switch (v.kind) {
     case 'reject':
-      return rejected(withVerdict(base, v));
+      return rejected(new Evaluated(w, on, proxy, ev, http, v));
     case 'drop':
-      return dropped(withVerdict(base, v));
+      return dropped(new Evaluated(w, on, proxy, ev, http, v));
     case 'dnat':
-      serviceDnat(withVerdict(base, v));
+      serviceDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'hostport':
-      hostPortDnat(withVerdict(base, v));
+      hostPortDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'proxy':
-      return userspaceProxy(withVerdict(base, v));
+      return userspaceProxy(new Evaluated(w, on, proxy, ev, http, v));
     case 'pass': {
-      const end = passed(withVerdict(base, v));
+      const end = passed(new Evaluated(w, on, proxy, ev, http, v));
       if (end) return end;
       break;
     }
   }
   return { node, pkt: ev.after };
-}
-
-/** The evaluation and its verdict as one record, field by field (batch runs build one per request;
- *  an object spread costs several times more). */
-function withVerdict<K extends ProxyVerdict['kind']>(e: Evaluated, v: Extract<ProxyVerdict, { kind: K }>): Verdict<K> {
-  const { w, node, proxy, pkt, ev, http, place, before } = e;
-  return { w, node, proxy, pkt, ev, http, place, before, v };
 }
 
 function rejected(r: Verdict<'reject'>): Ended {
@@ -334,21 +306,4 @@ function serviceNeedingKubeProxy(
     (s.spec.ports ?? []).some((p) => p.nodePort === pkt.dstPort && (p.protocol ?? 'TCP') === pkt.protocol),
   );
   return svc ? { service: svcKey(svc), refused: true } : undefined;
-}
-
-// One liveness probe per lab: it reads only the lab's address index, so a batch run builds no
-// closure per request.
-const aliveProbes = new WeakMap<NetworkIndex, (e: { ip: string; port: number }) => boolean>();
-
-function aliveProbe(net: NetworkIndex): (e: { ip: string; port: number }) => boolean {
-  let probe = aliveProbes.get(net);
-  if (!probe) aliveProbes.set(net, (probe = (e) => isEndpointAlive(net, e.ip, e.port)));
-  return probe;
-}
-
-/** What the userspace proxy and IPVS health see: an endpoint answers when something listens there. */
-function isEndpointAlive(net: NetworkIndex, ip: string, port: number): boolean {
-  const owner = net.owner(ip);
-  if (owner.kind !== 'pod') return owner.kind === 'node';
-  return podListening(owner.pod).some((l) => l.port === port);
 }

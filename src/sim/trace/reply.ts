@@ -11,7 +11,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Protocol, Service } from '../api/types';
 import type { Cluster } from '../cluster';
-import { routeFrom as nodeRouteFrom } from '../node/routes';
+import { routeFrom as nodeRouteFrom, type RoutedPacket } from '../node/routes';
 import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
@@ -52,8 +52,9 @@ export class Connections {
   readonly segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
   private lb: ConntrackTables | null = null;
-  /** Per node, the reply tuples of every connection whose first packet the node's hooks saw. */
-  private readonly seen = new Map<string, Set<string>>();
+  /** The reply tuple of every connection whose first packet a node's hooks saw, with that node
+   *  (a handful per request: a list compared field by field, no key text). */
+  private readonly seen: SeenReply[] = [];
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
     this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
@@ -69,9 +70,9 @@ export class Connections {
   translated(node: string, before: Tuple, after: Tuple, owner: ConntrackOwner): void {
     const seg = this.current;
     if (!seg) return;
-    this.forwarded(node, after);
-    if (sameTuple(before, after)) return;
-    seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
+    // An entry's reply tuple is what `knows` looks for too: the entry alone says the node saw it.
+    if (sameTuple(before, after)) this.forwarded(node, after);
+    else seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
   }
 
   /** `node` passed the current connection's first packet on as `p` (routed to one of its pods
@@ -79,15 +80,18 @@ export class Connections {
   forwarded(node: string, p: Tuple): void {
     const seg = this.current;
     if (!seg) return;
-    let seen = this.seen.get(node);
-    if (!seen) this.seen.set(node, (seen = new Set()));
-    seen.add(replyKey(seg.protocol, reverse(p)));
+    this.seen.push({ node, protocol: seg.protocol, src: p.dst, srcPort: p.dstPort, dst: p.src, dstPort: p.srcPort });
   }
 
   /** Whether `node`'s conntrack has the connection this reply belongs to: the node saw its first
    *  packet. A reply it does not know is INVALID there (nf_conntrack has no entry to match it). */
   knows(node: string, p: Tuple, protocol: Protocol): boolean {
-    return !!this.seen.get(node)?.has(replyKey(protocol, p)) || !!this.ct.lookupReply(node, p, protocol);
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i++) {
+      const s = seen[i]!;
+      if (s.node === node && s.protocol === protocol && sameTuple(s, p)) return true;
+    }
+    return !!this.ct.lookupReply(node, p, protocol);
   }
 
   /** A load balancer that forwards (keeping the client's address) rewrote the destination. */
@@ -108,8 +112,10 @@ export class Connections {
 
 }
 
-function replyKey(protocol: Protocol, p: Tuple): string {
-  return `${protocol} ${p.src}:${p.srcPort} ${p.dst}:${p.dstPort}`;
+/** A reply a node expects: the node saw the connection's first packet. */
+interface SeenReply extends Tuple {
+  node: string;
+  protocol: Protocol;
 }
 
 function tuple(p: Tuple): Tuple {
@@ -138,6 +144,8 @@ export interface ReplyContext {
   conns: Connections;
   /** false: decide only (batch runs); no hop objects are built. */
   record: boolean;
+  /** The lab's reply routes for walks that record nothing (kept per lab by the tracer). */
+  routes?: ReplyRoutes;
   hop(h: ReplyHop): void;
   /** The node's filter rules for a packet it forwards whose connection its conntrack never saw
    *  (state INVALID); undefined when the node has no kube-proxy data plane that filters. */
@@ -145,6 +153,8 @@ export interface ReplyContext {
 }
 
 export type ReplyOutcome = { delivered: true } | { delivered: false; fault: Fault };
+
+const DELIVERED: ReplyOutcome = { delivered: true };
 
 /** Where a node sends a packet for `dst`, as its routing table has it. */
 type Next =
@@ -181,7 +191,32 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
  * `ip route` line. Without a table for the node (a lab with no routes), the address's owner.
  */
 function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
-  const r = nodeRouteFrom(ctx.cluster, node, dst);
+  if (!ctx.record && ctx.routes) return ctx.routes.next(ctx, node, dst);
+  return nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
+}
+
+/**
+ * Where a lab's nodes route replies, by node and destination, as a walk that records nothing needs
+ * it (no refs): a function of the lab's routing tables and addresses alone, so the tracer keeps one
+ * per lab (batch runs route the same few replies again and again). Bounded per node.
+ */
+export class ReplyRoutes {
+  private readonly byNode = new Map<string, Map<string, Routed>>();
+
+  /** `ctx` records nothing (its routes carry no refs). */
+  next(ctx: ReplyContext, node: string, dst: string): Routed {
+    let byDst = this.byNode.get(node);
+    if (!byDst) this.byNode.set(node, (byDst = new Map()));
+    let routed = byDst.get(dst);
+    if (!routed) {
+      routed = nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
+      if (byDst.size < 4096) byDst.set(dst, routed);
+    }
+    return routed;
+  }
+}
+
+function nextOf(ctx: ReplyContext, node: string, dst: string, r: RoutedPacket | null): Routed {
   const refs = r && ctx.record ? [r.table.refOf(r.route)] : NO_REFS;
   const n = r?.next;
   if (n?.kind === 'blackhole') return { kind: 'blackhole', refs };
@@ -233,13 +268,13 @@ export interface FinalAnswer {
  * client's. `delivered` when each reached its client from the address and port it connected to.
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
-  const segs = ctx.conns.segments.filter((s) => s.server && s.delivered);
+  const segs = ctx.conns.segments.filter(answeredSegment);
   if (!ctx.record) {
     for (let i = 0; i < segs.length; i++) {
       const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
       if (!end.delivered) return end;
     }
-    return { delivered: true };
+    return DELIVERED;
   }
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
@@ -261,7 +296,12 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
     recorded.push(hops);
   }
   for (const hops of recorded.reverse()) for (const h of hops) ctx.hop(h);
-  return { delivered: true };
+  return DELIVERED;
+}
+
+/** A connection that reached the process answering it. */
+function answeredSegment(s: Segment): boolean {
+  return !!s.server && !!s.delivered;
 }
 
 function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last: boolean): ReplyOutcome {
@@ -269,8 +309,7 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   let p = reverse(seg.delivered!);
   const crossed: string[] = [];
   const startNode = server.kind === 'pod' || server.kind === 'host' ? server.node : null;
-  const firstEdge = server.kind === 'pod' ? `node:${server.node}` : undefined;
-  respondHop(ctx, seg, last ? answer : null, p, firstEdge);
+  respondHop(ctx, seg, last ? answer : null, p);
   if (server.kind === 'lb') return arrive(ctx, seg, { kind: 'out', address: p.dst }, p, server.place, crossed, answer);
   // A pod answering itself (a self-connection nothing translated) never leaves its namespace.
   if (server.kind === 'pod' && p.dst === server.ip) {
@@ -361,11 +400,12 @@ function invalidDropped(
   return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
 }
 
-function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple, edgeTo?: string): void {
+function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple): void {
   if (!ctx.record) return;
   const server = seg.server!;
   const before = view(p, seg.protocol);
-  const edge = edgeTo ? { from: server.place.id, to: edgeTo } : undefined;
+  // A pod's answer leaves through its node.
+  const edge = server.kind === 'pod' ? { from: server.place.id, to: `node:${server.node}` } : undefined;
   const who = partyName(server);
   if (answer) {
     const params = { server: who, status: answer.status, from: addr(p.src, p.srcPort), to: addr(p.dst, p.dstPort) };
@@ -487,18 +527,22 @@ function arrive(
     }
   }
   if (!reached(client, at)) return lost(ctx, seg, p, from, crossed);
-  const expected = reverse(seg.first);
-  const got = addr(p.src, p.srcPort);
-  const params = { client: seg.clientName, from: got, expected: addr(expected.src, expected.srcPort) };
-  const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
-  if (sameTuple(p, expected)) {
+  const accepted = isReplyTo(p, seg.first);
+  if (ctx.record) {
+    const expected = reverse(seg.first);
+    const got = addr(p.src, p.srcPort);
+    const params = { client: seg.clientName, from: got, expected: addr(expected.src, expected.srcPort) };
+    const edge = from.id !== client.place.id ? { from: from.id, to: client.place.id } : undefined;
     const before = view(p, seg.protocol);
-    if (ctx.record) ctx.hop({ place: client.place, action: 'deliver', before, key: 'hop.reply.deliver', params, edge });
-    return { delivered: true };
+    if (accepted) ctx.hop({ place: client.place, action: 'deliver', before, key: 'hop.reply.deliver', params, edge });
+    else ctx.hop({ place: client.place, action: 'reject', before, key: 'hop.reply.stray', params, edge });
   }
-  const before = view(p, seg.protocol);
-  if (ctx.record) ctx.hop({ place: client.place, action: 'reject', before, key: 'hop.reply.stray', params, edge });
-  return { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
+  return accepted ? DELIVERED : { delivered: false, fault: strayFault(ctx, seg, p, crossed, answer) };
+}
+
+/** Whether `p` answers `first`: from where `first` went, to where it came from. */
+function isReplyTo(p: Tuple, first: Tuple): boolean {
+  return p.src === first.dst && p.srcPort === first.dstPort && p.dst === first.src && p.dstPort === first.srcPort;
 }
 
 function placeOfLb(id: string, address: string): HopPlace {

@@ -59,23 +59,12 @@ export interface ParsedUrl {
   host: string;
   port: number;
   path: string;
+  /** The host is an IPv4 address, sent to as it is (no DNS question). */
+  literal: boolean;
 }
 
-// Parsing is pure and a batch run sends one URL many times: results are kept (frozen, bounded).
-const parsedUrls = new Map<string, Readonly<ParsedUrl> | { readonly error: string }>();
-const authorities = new Map<string, string | undefined>();
-
+// Parsing is pure; a batch run parses its one URL once (the walk's TraceIndex keeps it).
 export function parseUrl(url: string): ParsedUrl | { error: string } {
-  let parsed = parsedUrls.get(url);
-  if (!parsed) {
-    parsed = Object.freeze(parseUrlText(url));
-    if (parsedUrls.size > 1000) parsedUrls.clear();
-    parsedUrls.set(url, parsed);
-  }
-  return parsed;
-}
-
-function parseUrlText(url: string): ParsedUrl | { error: string } {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
   if (!m) return { error: `cannot parse URL ${JSON.stringify(url)}: expected http://host[:port]/path` };
   const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
@@ -83,16 +72,13 @@ function parseUrlText(url: string): ParsedUrl | { error: string } {
   if (!(port >= 1 && port <= 65535)) return { error: `port ${m[3]} in ${JSON.stringify(url)} is out of range 1-65535` };
   let path = m[4] || '/';
   if (!path.startsWith('/')) path = `/${path}`;
-  return { scheme, host: m[2]!.toLowerCase(), port, path };
+  const host = m[2]!.toLowerCase();
+  return { scheme, host, port, path, literal: IS_IP.test(host) };
 }
 
 /** The URL's authority as written (host and any port), what a Host header would carry. */
 export function urlAuthority(url: string): string | undefined {
-  if (authorities.has(url)) return authorities.get(url);
-  const authority = /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
-  if (authorities.size > 1000) authorities.clear();
-  authorities.set(url, authority);
-  return authority;
+  return /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
 }
 
 export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;
@@ -103,9 +89,9 @@ export function headerValue(headers: Record<string, string>, name: string): stri
   return undefined;
 }
 
-/** The Host header's host name, without a port, lower-cased; undefined when none is given. */
-export function hostHeader(headers: Record<string, string>): string | undefined {
-  const v = headerValue(headers, 'host')?.trim();
+/** A Host header value's host name, without a port, lower-cased; undefined when it is blank. */
+export function hostName(value: string): string | undefined {
+  const v = value.trim();
   if (!v) return undefined;
   return v.replace(/:\d+$/, '').toLowerCase();
 }

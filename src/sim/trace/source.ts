@@ -11,12 +11,11 @@ import type { TraceMessageKey } from './messages';
 import { podIP } from './network';
 import { note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
-import { IS_IP, type ParsedUrl, type TraceRequest, type TraceSource } from './request';
+import { type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
 import {
   faultOf,
   nodePlace,
-  podPlace,
   svcKey,
   unreachable,
   view,
@@ -61,7 +60,7 @@ function podSender(w: Walk, key: string): Sender | Ended {
     return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
-  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: podPlace(pod) };
+  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: w.index.pod(pod).place };
   return { at, srcIP: podIP(pod)!, sourcePod: pod, clientName: `pod ${key}` };
 }
 
@@ -96,7 +95,7 @@ export function chooseDestination(w: Walk, req: TraceRequest, url: ParsedUrl, se
     }
     return { dst: entry, addressed: null };
   }
-  if (IS_IP.test(url.host)) {
+  if (url.literal) {
     if (w.recordHops) w.hop(literalHop(sender, url));
     return { dst: { ip: url.host, port: url.port }, addressed: null };
   }

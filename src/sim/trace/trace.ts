@@ -11,12 +11,13 @@
 import type { Packet } from '../proxy/types';
 import { forward } from './forward';
 import type { LabPorts } from './ports';
-import { headerValue, hostHeader, parseCookieHeader, parseUrl, urlAuthority } from './request';
+import { headerValue, hostName, parseCookieHeader } from './request';
 import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
 import type { TraceResult } from './types';
 import type { Party } from './reply';
-import { podParty, unreachable, Walk, type Ended, type HttpContext, type TraceOptions, type TraceSession } from './walk';
+import { podParty, unreachable, Walk } from './walk';
+import type { Ended, HttpContext, TraceOptions, TraceSession } from './walk';
 
 export { parseConnect, parseSource, parseUrl } from './request';
 export type { ConnectTarget, TraceRequest, TraceSource } from './request';
@@ -31,7 +32,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     outcome: end.outcome,
     status: end.status,
     service: end.service ?? null,
-    services: [...w.services],
+    services: w.services,
     backendPod: end.backendPod ?? null,
     backend: end.backend ?? null,
     responseHeaders: end.responseHeaders ?? {},
@@ -41,7 +42,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
 }
 
 function walk(w: Walk, req: TraceRequest): Ended {
-  const url = parseUrl(req.url);
+  const url = w.index.url(req.url);
   if ('error' in url) return unreachable({ kind: 'Request', name: 'url', message: url.error });
   const sender = locateSender(w, req.from);
   if ('outcome' in sender) return sender;
@@ -54,8 +55,8 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const srcIP = loopback ? '127.0.0.1' : sender.srcIP;
   const { ip, port } = dest.dst;
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
-  const http = openRequest(w, req, url, { ...sender, srcIP }, dest, first);
-  w.conns.open(clientParty(sender), sender.clientName, first);
+  const http = openRequest(w, req, url, sender, dest, first);
+  w.conns.open(clientParty(w, sender), sender.clientName, first);
   const end = forward(w, at, first, http, 0);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
   return end;
@@ -70,33 +71,42 @@ function openRequest(
   dest: Destination,
   first: Packet,
 ): HttpContext {
-  const headers = req.headers ?? {};
-  const cookies = parseCookieHeader(headerValue(headers, 'cookie') ?? '');
+  const given = req.headers;
+  const headers = given ?? {};
+  // A request without headers (a batch run's usual one) has nothing to look up in them.
+  const hostValue = given && headerValue(given, 'host');
+  const cookies = parseCookieHeader((given && headerValue(given, 'cookie')) ?? '');
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   return {
     scheme: url.scheme,
-    method: (req.method ?? 'GET').toUpperCase(),
+    method: req.method === undefined ? 'GET' : req.method.toUpperCase(),
     // curl -H 'Host: x' http://<node>:<port>/ : the connection goes where the URL says, the request
     // names the virtual host the header gives (how the seeds reach ingress rules by NodePort).
-    host: hostHeader(headers) ?? url.host,
+    host: (hostValue === undefined ? undefined : hostName(hostValue)) ?? url.host,
     path: url.path,
     headers,
     cookies,
-    clientIP: sender.srcIP,
+    // The source address the client sends from (a node's loopback for its own loopback addresses).
+    clientIP: first.src,
     service: w.through(dest.addressed),
     responseHeaders: {},
     clientFacing: dest.dst,
     clientName: sender.clientName,
     firstPacket: first,
-    authority: headerValue(headers, 'host') ?? urlAuthority(req.url) ?? url.host,
+    authority: hostValue ?? w.index.authority(req.url) ?? url.host,
   };
 }
 
 /** Where the client's connection starts, for its reply to come back to. */
-function clientParty(sender: Sender): Party {
+function clientParty(w: Walk, sender: Sender): Party {
   const at = sender.at;
-  if (at.kind === 'client') return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
-  if (sender.sourcePod) return podParty(sender.sourcePod, at.place);
+  if (at.kind === 'client') {
+    return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
+  }
+  if (sender.sourcePod) {
+    const facts = w.index.pod(sender.sourcePod);
+    return at.place === facts.place ? facts.party : podParty(sender.sourcePod, at.place);
+  }
   return { kind: 'host', place: at.place, node: at.node };
 }
 

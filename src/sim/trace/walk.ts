@@ -12,7 +12,8 @@ import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
 import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
 import { renderNoteWith, type Note } from '../notes';
-import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
+import { partyAt, TraceIndex } from './lab-index';
+import { buildNetworkIndex, type NetworkIndex } from './network';
 import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
 import type { Fault, Hop, HopAction, HopConntrack, HopPlace, PacketView, TraceOutcome, TraceResult } from './types';
@@ -42,19 +43,14 @@ export interface TraceOptions {
   /** false: build no Hop objects and ask the evaluators for no rule steps; the outcome, the chosen
    *  backend and every state change are the same as a recorded trace. Default true. */
   recordHops?: boolean;
+  /** The lab's index, when the caller sends many requests over one lab (distribution); a walk
+   *  without one (or given another lab's) builds its own. */
+  index?: TraceIndex;
 }
 
-// The network index is a pure function of the cluster and the clients (both immutable once a lab
-// is built), so repeated traces over one lab share it.
-const networkIndexCache = new WeakMap<LabPorts['cluster'], { clients: LabPorts['clients']; net: NetworkIndex }>();
-
-/** The lab's address index, built once per cluster. */
+/** The lab's address index (built for the caller: a walk reads its TraceIndex's). */
 export function networkIndexOf(lab: LabPorts): NetworkIndex {
-  const hit = networkIndexCache.get(lab.cluster);
-  if (hit && hit.clients === lab.clients) return hit.net;
-  const net = buildNetworkIndex(lab.cluster, lab.clients);
-  networkIndexCache.set(lab.cluster, { clients: lab.clients, net });
-  return net;
+  return buildNetworkIndex(lab.cluster, lab.clients);
 }
 
 /** What a phase hands the walk to record as one hop. */
@@ -83,24 +79,27 @@ export class Walk {
   readonly hops: Hop[] = [];
   /** Every Service the packets passed through, in order (the result's `services`). */
   readonly services: string[] = [];
+  /** What the walk reads of the lab again and again, derived once (lab-index.ts). */
+  readonly index: TraceIndex;
   readonly net: NetworkIndex;
   readonly recordHops: boolean;
   /** The connections the request opened and the conntrack entries they left (reply.ts). */
   readonly conns = new Connections();
-  private readonly ingressRand: SeededRandom;
+  /** The ingress controllers' draws, resumed from the session when a controller first draws. */
+  private ingressRand: SeededRandom | null = null;
 
   constructor(
     readonly lab: LabPorts,
     readonly session: TraceSession,
     opts: TraceOptions = {},
   ) {
-    this.net = networkIndexOf(lab);
-    this.ingressRand = new SeededRandom(session.ingress.rand);
+    this.index = opts.index?.lab === lab ? opts.index : new TraceIndex(lab);
+    this.net = this.index.net;
     this.recordHops = opts.recordHops ?? true;
   }
 
   finish() {
-    this.session.ingress.rand = this.ingressRand.state();
+    if (this.ingressRand) this.session.ingress.rand = this.ingressRand.state();
   }
 
   /** The packets passed through Service `key` ("ns/name"); a repeat of the last one is the same pass. */
@@ -111,6 +110,7 @@ export class Walk {
   }
 
   ingressRuntime(): IngressRuntime {
+    this.ingressRand ??= new SeededRandom(this.session.ingress.rand);
     return { perController: this.session.ingress.perController, rand: this.ingressRand };
   }
 
@@ -163,6 +163,9 @@ class WalkReply implements ReplyContext {
   get record() {
     return this.w.recordHops;
   }
+  get routes() {
+    return this.w.index.replyRoutes;
+  }
   hop(h: Parameters<ReplyContext['hop']>[0]): void {
     this.w.hop({ ...h, direction: 'reply' });
   }
@@ -177,9 +180,7 @@ class WalkReply implements ReplyContext {
 
 /** Who answers or opens a connection in `pod`: the pod's own namespace, or its node's (hostNetwork). */
 export function podParty(pod: Pod, place: HopPlace = podPlace(pod)): Party {
-  const node = pod.spec.nodeName ?? '';
-  if (pod.spec.hostNetwork) return { kind: 'host', place, node };
-  return { kind: 'pod', place, pod: podKey(pod), ip: podIP(pod) ?? '', node };
+  return partyAt(pod, podKey(pod), place);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { fnv1a32, fnv1a32Mix, sha256Base32, sha512Hex } from './hash';
 
 describe('chain-name hashes', () => {
@@ -8,6 +10,21 @@ describe('chain-name hashes', () => {
     expect(sha256Base32('', 8)).toBe('4OYMIQUY');
     // kube-proxy's own expected output (pkg/proxy/iptables/proxier_test.go): ns1/svc1:p80 + tcp.
     expect(`KUBE-SVC-${sha256Base32('ns1/svc1:p80tcp', 16)}`).toBe('KUBE-SVC-XPGD46QRK7WJZT7O');
+  });
+
+  it('sha256 agrees with @noble/hashes at every padding boundary, ASCII and UTF-8', () => {
+    // Go's base32 of the digest's first bytes, from the library's digest.
+    const base32 = (bytes: Uint8Array, chars: number) => {
+      let bits = '';
+      for (const b of bytes) bits += b.toString(2).padStart(8, '0');
+      let out = '';
+      for (let i = 0; i < chars; i++) out += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[parseInt(bits.slice(i * 5, i * 5 + 5), 2)];
+      return out;
+    };
+    const texts: string[] = [];
+    for (let n = 0; n <= 200; n++) texts.push('k'.repeat(n), `ns-${n}/svc:${'x'.repeat(n)}`);
+    texts.push('ns/caf\u00e9:http', '\u4e2d\u6587/\u670d\u52a1:80tcp', '\ud83d\ude00'.repeat(40));
+    for (const t of texts) expect(sha256Base32(t, 51)).toBe(base32(sha256(utf8ToBytes(t)), 51));
   });
 
   it('sha512 in hex (FIPS 180-2 "abc")', () => {

@@ -1,27 +1,125 @@
 // The hashes real components name their chains with: kube-proxy (sha256, base32) and the CNI
 // portmap plugin (sha512, hex). @noble/hashes is synchronous and runs the same in Node and browsers.
 
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** The first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of sha256(text). */
-export function sha256Base32(text: string, chars: number): string {
-  const bytes = sha256(utf8ToBytes(text));
-  let out = '';
+// sha256 (FIPS 180-4) over one reused block buffer. kube-proxy hashes every service port and every
+// endpoint into a chain name (60,000 names at 10k Services x 5 endpoints); @noble/hashes' general
+// hasher allocates a hasher, its buffers and views per call, which made hashing a fifth of a full
+// compile. hash.test.ts checks this against @noble/hashes on every length class.
+const K256 = Int32Array.from([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+const H256 = Int32Array.from([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+const shaState = new Int32Array(8);
+const shaW = new Int32Array(64);
+let shaBuf = new Uint8Array(256);
+
+/** The message padded to whole 64-byte blocks in `shaBuf`; returns its length. */
+function padMessage(text: string): number {
+  let n = text.length;
+  let ascii = true;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) > 0x7f) ascii = false;
+  const bytes = ascii ? undefined : utf8ToBytes(text);
+  if (bytes) n = bytes.length;
+  const padded = ((n + 9 + 63) >>> 6) << 6;
+  if (shaBuf.length < padded) shaBuf = new Uint8Array(padded * 2);
+  const buf = shaBuf;
+  if (bytes) buf.set(bytes);
+  else for (let i = 0; i < n; i++) buf[i] = text.charCodeAt(i);
+  buf.fill(0, n, padded);
+  buf[n] = 0x80;
+  const bits = n * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  buf[padded - 8] = hi >>> 24;
+  buf[padded - 7] = hi >>> 16;
+  buf[padded - 6] = hi >>> 8;
+  buf[padded - 5] = hi;
+  buf[padded - 4] = bits >>> 24;
+  buf[padded - 3] = bits >>> 16;
+  buf[padded - 2] = bits >>> 8;
+  buf[padded - 1] = bits;
+  return padded;
+}
+
+/** One 64-byte block at `off` into `shaState`. */
+function compressBlock(buf: Uint8Array, off: number): void {
+  const w = shaW;
+  for (let i = 0; i < 16; i++) {
+    const o = off + i * 4;
+    w[i] = (buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!;
+  }
+  for (let i = 16; i < 64; i++) {
+    const x = w[i - 15]!;
+    const y = w[i - 2]!;
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+  }
+  const h = shaState;
+  let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, k = h[7]!;
+  for (let i = 0; i < 64; i++) {
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (k + S1 + ((e & f) ^ (~e & g)) + K256[i]! + w[i]!) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    k = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + b) | 0;
+  h[2] = (h[2]! + c) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
+  h[5] = (h[5]! + f) | 0;
+  h[6] = (h[6]! + g) | 0;
+  h[7] = (h[7]! + k) | 0;
+}
+
+const BASE32_CODES = Array.from(BASE32, (c) => c.charCodeAt(0));
+const nameCodes: number[] = [];
+
+/** `prefix` and the first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of
+ *  sha256(text), as one flat string: a name concatenated piece by piece is a tree of string pieces
+ *  that the payload's name order, map lookups and rendering would each walk or flatten again. */
+export function sha256Base32(text: string, chars: number, prefix = ''): string {
+  const len = padMessage(text);
+  shaState.set(H256);
+  for (let off = 0; off < len; off += 64) compressBlock(shaBuf, off);
+  const codes = nameCodes;
+  codes.length = 0;
+  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
+  const end = prefix.length + chars;
   let bits = 0;
   let value = 0;
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
+  for (let i = 0; i < 32 && codes.length < end; i++) {
+    const byte = (shaState[i >>> 2]! >>> (24 - 8 * (i & 3))) & 255;
+    value = ((value << 8) | byte) & 0xffff;
     bits += 8;
-    while (bits >= 5 && out.length < chars) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
+    while (bits >= 5 && codes.length < end) {
+      codes.push(BASE32_CODES[(value >>> (bits - 5)) & 31]!);
       bits -= 5;
     }
-    if (out.length >= chars) break;
   }
-  return out;
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** sha512(text) in lower-case hex. */

@@ -241,6 +241,8 @@ export function LabCanvas() {
   const flow = useMemo(() => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null), [base, laid, t, hopEdge]);
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   const far = useStore(selectFar);
+  // Once the download failed (Retry is offered above), the frame is not "loading" any more.
+  const enginesFailed = useLab((st) => st.enginesLoad === 'failed');
 
   if (!cluster && !starting) return <div className="canvas-empty">{loaderReady ? t('canvas.empty') : t('app.loading')}</div>;
   // The build's frame of the default scenario while the engines load: drawn, but not yet the lab
@@ -250,7 +252,7 @@ export function LabCanvas() {
     <div className={`canvas${focus ? ' focus-hop' : ''}${far ? ' zoom-far' : ''}`} data-testid="canvas" aria-label={t('canvas.aria')} aria-busy={loading} data-laid-out={flow && !loading ? 'true' : 'false'}>
       {loading && (
         <div className="canvas-starting" role="status" data-testid="canvas-starting">
-          {t('canvas.starting')}
+          {t(enginesFailed ? 'canvas.startFailed' : 'canvas.starting')}
         </div>
       )}
       <PresenterCamera laid={laid} width={viewWidth} height={viewHeight} lessonWidth={lessonWidth} fitCluster={fitCluster} />

@@ -49,7 +49,6 @@ function segmentPaths(s: RouteSegment, k: number) {
     line: `M${s.a.x},${s.a.y} L${end.x},${end.y}`,
     halo: `M${s.a.x},${s.a.y} L${s.b.x},${s.b.y}`,
     head: arrowHead(s.a, s.b, head),
-    mid: s.badge,
   };
 }
 
@@ -84,27 +83,6 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
     <>
       <ViewportPortal>
         <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
-          {/* Stops under the segments: where they crowd (a small zoom), a segment's number stays on top. */}
-          {route.stops.map((stop) => {
-            const st = stopState(stop.hops);
-            const size = stopPillSize(stop.hops);
-            const w = size.w * k;
-            const h = size.h * k;
-            return (
-              <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.at.x - w - 6 * k},${stop.at.y - h + 6 * k})`}>
-                <title>{stop.hops.map(name).join('\n')}</title>
-                <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
-                <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
-                  {stop.hops.map((x, i) => (
-                    <tspan key={x} className={[x === current && 'is-current', trace.hops[x] && isReplyHop(trace.hops[x]) && 'is-reply'].filter(Boolean).join(' ') || undefined}>
-                      {i > 0 ? ' · ' : ''}
-                      {x + 1}
-                    </tspan>
-                  ))}
-                </text>
-              </g>
-            );
-          })}
           {route.ghosts.map((g) => (
             <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
               {g.id}
@@ -133,7 +111,50 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
                 <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
                 <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={dashes(s, st, k)} />
                 <path className="route-head" d={p.head} />
-                <g className="route-badge" transform={`translate(${p.mid.x},${p.mid.y})`}>
+              </g>
+            );
+          })}
+          {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
+              route.ts keeps every number clear of every other. */}
+          {route.stops.map((stop) => {
+            const st = stopState(stop.hops);
+            const size = stopPillSize(stop.hops);
+            const w = size.w * k;
+            const h = size.h * k;
+            return (
+              <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.centre.x - w / 2},${stop.centre.y - h / 2})`}>
+                <title>{stop.hops.map(name).join('\n')}</title>
+                {stop.leader && <path className="route-leader" d={`M${w / 2},${h / 2} L${stop.leader.x - stop.centre.x + w / 2},${stop.leader.y - stop.centre.y + h / 2}`} strokeWidth={2 * k} />}
+                <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
+                <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
+                  {stop.hops.map((x, i) => (
+                    <tspan key={x} className={[x === current && 'is-current', trace.hops[x] && isReplyHop(trace.hops[x]) && 'is-reply'].filter(Boolean).join(' ') || undefined}>
+                      {i > 0 ? ' · ' : ''}
+                      {x + 1}
+                    </tspan>
+                  ))}
+                </text>
+              </g>
+            );
+          })}
+          {/* The segments' numbers over every line and pill (a later hop's line must not strike
+              through an earlier number); route.ts keeps each number clear of every other. */}
+          {route.segments.map((s) => {
+            const st = stateOf(s.hop, current);
+            return (
+              <g
+                key={`num-${s.hop}`}
+                className={`route-num is-${st}${s.reply ? ' is-reply' : ''}`}
+                data-testid="route-num"
+                data-hop={s.hop + 1}
+                aria-hidden="true"
+                onPointerEnter={() => setHovered(s.hop)}
+                onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
+                onClick={() => labStore.getState().seek(s.hop)}
+              >
+                {/* A number moved off its crowded segment keeps a thin line back to it. */}
+                {s.leader && <path className="route-leader" d={`M${s.leader.x},${s.leader.y} L${s.badge.x},${s.badge.y}`} strokeWidth={2 * k} />}
+                <g className="route-badge" transform={`translate(${s.badge.x},${s.badge.y})`}>
                   <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
                   <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
                     {s.hop + 1}

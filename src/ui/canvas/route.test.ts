@@ -4,7 +4,7 @@ import type { EndpointSlice, Hop } from '../../sim';
 import { clusterFixture, pod, service } from '../../state/fixtures/scenario';
 import { PRESENTER_MIN_ZOOM, presenterView } from './camera';
 import { layoutTopology, nameLines, type Box } from './layout';
-import { buildRoute, placesOf, routeBounds } from './route';
+import { buildRoute, placesOf, routeBounds, stopPillSize } from './route';
 import { buildTopology } from './topology';
 
 const elk = new ELK();
@@ -117,6 +117,46 @@ describe('route', () => {
     const g2 = buildRoute([hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' })], places, 2).ghosts[0]!.box;
     expect([g2.w, g2.h]).toEqual([g1.w * 2, g1.h * 2]);
     expect(laptop.y - (g2.y + g2.h)).toBe(2 * (laptop.y - (g1.y + g1.h)));
+  });
+
+  it('keeps every number and pill clear of every other at every zoom, pills off their place\'s name', async () => {
+    const { places } = await laidOut();
+    const reply = (h: Hop): Hop => ({ ...h, direction: 'reply' });
+    // There and back, with stops at both nodes and at the pod: numbers that all want the same few places.
+    const hops = [
+      ...nodePortHops(),
+      reply(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      reply(hop(6, 'node:node-b')),
+      reply(hop(7, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' })),
+      reply(hop(8, 'node:node-a')),
+      reply(hop(9, 'node:node-a', { from: 'node:node-a', to: 'client:laptop' })),
+      reply(hop(10, 'client:laptop')),
+    ];
+    // Zoom 1 down to 1/4 (a large cluster fitted on a small screen): numbers keep their screen size.
+    for (const scale of [1, 1.5, 2, 2.5, 3, 4]) {
+      const r = buildRoute(hops, places, scale);
+      const labels: Box[] = [
+        ...r.stops.map((st) => {
+          const { w, h } = stopPillSize(st.hops);
+          return { x: st.centre.x - (w * scale) / 2, y: st.centre.y - (h * scale) / 2, w: w * scale, h: h * scale };
+        }),
+        ...r.segments.map((s) => ({ x: s.badge.x - 20 * scale, y: s.badge.y - 20 * scale, w: 40 * scale, h: 40 * scale })),
+      ];
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = i + 1; j < labels.length; j++) {
+          const [a, b] = [labels[i]!, labels[j]!];
+          expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `scale ${scale}: labels ${i} and ${j}`).toBe(false);
+        }
+      }
+      // A pill reaches at most a few canvas units into its place (its name is at the top).
+      for (const [i, st] of r.stops.entries()) {
+        const place = places.rect(st.id)!;
+        const pill = labels[i]!;
+        const into = Math.min(pill.y + pill.h, place.y + place.h) - Math.max(pill.y, place.y);
+        const across = Math.min(pill.x + pill.w, place.x + place.w) - Math.max(pill.x, place.x);
+        if (across > 0) expect(into, `scale ${scale}: ${st.id}`).toBeLessThanOrEqual(6);
+      }
+    }
   });
 
   it('bounds the route by frames\' headers, not their whole height', async () => {

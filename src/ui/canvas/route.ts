@@ -5,6 +5,7 @@
 
 import type { Hop } from '../../sim';
 import { isReplyHop, replyPath, travelsAgain } from '../reply-hops';
+import { labelBox, placeLabels, type LabelRequest } from './badges';
 import type { Box, Layout } from './layout';
 import type { Topology } from './topology';
 
@@ -22,6 +23,8 @@ export interface RouteSegment {
   b: Point;
   /** Where its number sits: on the segment, at the free spot nearest its middle, or beside it. */
   badge: Point;
+  /** The point of the segment its number belongs to, when the number had to move away from it. */
+  leader: Point | null;
   /** A hop of the reply, walked back from the server (drawn in the reply's style). */
   reply: boolean;
 }
@@ -31,8 +34,13 @@ export interface RouteStop {
   id: string;
   /** Indexes of the hops that happen there without travelling. */
   hops: number[];
-  /** Top right corner of the place: its numbers sit on its top edge, just inside the corner. */
-  at: Point;
+  /**
+   * Centre of its pill of numbers: on the place's top edge, just inside the right corner, unless
+   * that covers other numbers or (zoomed out) the place's name; then beside the place.
+   */
+  centre: Point;
+  /** Where a line from the pill back to its place ends, when the pill had to move away from it. */
+  leader: Point | null;
 }
 
 export interface Route {
@@ -191,6 +199,16 @@ function spread(segments: RouteSegment[], scale: number): void {
 
 /** A badge's radius in canvas units at zoom 1 (RouteLayer draws it 16 px, plus its ring). */
 const BADGE_CLEAR = 20;
+/** The box a badge keeps free at zoom 1: the current hop's, drawn 1.25 times larger, with its ring. */
+const BADGE_BOX = 44;
+/** Least space between two numbers at zoom 1. */
+const LABEL_GAP = 3;
+/**
+ * How far a stop's pill reaches into its place's top edge, in canvas units at every zoom: zoomed
+ * out the pill grows on the screen, but its overlap with the place does not (it would hide the
+ * place's name).
+ */
+const PILL_INSET = 6;
 /** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
 export function stopPillSize(hops: readonly number[]): { w: number; h: number } {
   const label = hops.map((h) => h + 1).join(' · ');
@@ -198,28 +216,113 @@ export function stopPillSize(hops: readonly number[]): { w: number; h: number } 
 }
 
 /**
- * Where a segment's number goes: the point nearest the middle whose badge covers no other object's
- * box, no stop's numbers and no earlier badge (a client -> node line crosses the Services' row; its
- * number must not hide a Service's address). Failing that, beside the segment (two short segments
- * between neighbouring frames, there and back); the middle when nothing is free.
+ * Where a segment's number may go, best first: on the segment, nearest its middle, then beside it
+ * (two short segments between neighbouring frames, there and back). `placeLabels` takes the first
+ * that covers no other object and no other number (a client -> node line crosses the Services'
+ * row; its number must not hide a Service's address).
  */
-function badgeSpot(s: Pick<RouteSegment, 'a' | 'b' | 'from' | 'to'>, places: Places, taken: readonly Box[], scale: number): Point {
+function badgeCandidates(s: Pick<RouteSegment, 'a' | 'b'>, scale: number): Point[] {
   const clear = BADGE_CLEAR * scale;
-  const others = [...places.tops.filter((b) => b.id !== s.from && b.id !== s.to), ...taken];
   const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
   const nx = -(s.b.y - s.a.y) / len;
   const ny = (s.b.x - s.a.x) / len;
   const at = (t: number, n: number): Point => ({ x: s.a.x + (s.b.x - s.a.x) * t + nx * n, y: s.a.y + (s.b.y - s.a.y) * t + ny * n });
-  const free = (p: Point) => others.every((b) => p.x + clear < b.x || p.x - clear > b.x + b.w || p.y + clear < b.y || p.y - clear > b.y + b.h);
-  for (const n of [0, 2 * clear, -2 * clear]) {
-    for (let d = 0; d <= 0.35; d += 0.05) {
-      for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) {
-        const p = at(t, n);
-        if (free(p)) return p;
-      }
-    }
+  const out: Point[] = [];
+  for (const n of [0, 2 * clear, -2 * clear, 3.5 * clear, -3.5 * clear]) {
+    for (let d = 0; d <= 0.4 + 1e-9; d += 0.05) for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) out.push(at(t, n));
   }
-  return at(0.5, 0);
+  return out;
+}
+
+/**
+ * Where a stop's pill may go, best first: on its place's top edge at the right corner (zoom 1 leaves
+ * room there), at the left corner, then just outside the place (right, left, below): zoomed out a
+ * pill is wider than a load balancer's box and must not hide its name.
+ */
+function pillCandidates(r: Box, w: number, h: number, scale: number): Point[] {
+  const i = PILL_INSET;
+  const g = LABEL_GAP * 2 * scale;
+  const top = r.y + i - h / 2;
+  return [
+    { x: r.x + r.w - i - w / 2, y: top },
+    { x: r.x + i + w / 2, y: top },
+    { x: r.x + r.w + g + w / 2, y: r.y + h / 2 },
+    { x: r.x - g - w / 2, y: r.y + h / 2 },
+    { x: r.x + r.w - i - w / 2, y: r.y + r.h + g + h / 2 },
+    { x: r.x + r.w - i - w / 2, y: top - h - g },
+  ];
+}
+
+/** The point of box `b` nearest to `p` (where a leader from a label displaced far away ends). */
+function nearestOnBox(p: Point, b: Box): Point {
+  return { x: Math.min(Math.max(p.x, b.x), b.x + b.w), y: Math.min(Math.max(p.y, b.y), b.y + b.h) };
+}
+
+/** The point of a segment nearest to `p`. */
+function nearestOnSegment(p: Point, a: Point, b: Point): Point {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
+  return { x: a.x + dx * t, y: a.y + dy * t };
+}
+
+/**
+ * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
+ * `placeLabels` so that no two cover each other at this scale. A label pushed away from its segment
+ * or place gets a leader back to it.
+ */
+function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Places, ids: ReadonlySet<string>, fixed: Box[], scale: number): void {
+  // What a number should not hide: top-level objects and the route's pods (their names).
+  const routePods = [...ids].filter((id) => id.startsWith('pod:')).flatMap((id) => {
+    const b = places.rect(id);
+    return b ? [{ ...b, id }] : [];
+  });
+  const objects = [...places.tops, ...routePods];
+  // A number may sit over the places its segment joins (a node frame it enters), but not over a
+  // pod's name: a pod is small, a number over it hides what the hop reached.
+  const avoidFor = (ends: readonly string[]) => {
+    const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id, ...(id.startsWith('pod:') ? [] : [id])]));
+    return objects.filter((b) => !skip.has(b.id));
+  };
+  const labels: LabelRequest[] = [];
+  const pillBoxes: { w: number; h: number; r: Box }[] = [];
+  for (const st of stops) {
+    const r = places.rect(st.id)!;
+    const size = stopPillSize(st.hops);
+    const [w, h] = [size.w * scale, size.h * scale];
+    pillBoxes.push({ w, h, r });
+    // Its own place too, below the strip of its top edge the pill may sit on: not over its name.
+    const cut = PILL_INSET + 2;
+    const own = { x: r.x, y: r.y + cut, w: r.w, h: Math.max(0, r.h - cut) };
+    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...avoidFor([st.id]).filter((b) => b.id !== st.id), own] });
+  }
+  for (const s of segments) {
+    const side = BADGE_BOX * scale;
+    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid: avoidFor([s.from, s.to]) });
+  }
+  const spots = placeLabels(labels, LABEL_GAP * scale, fixed);
+  const far = BADGE_CLEAR * scale * 1.5;
+  stops.forEach((st, i) => {
+    const c = spots[i]!;
+    const { w, h, r } = pillBoxes[i]!;
+    st.centre = c;
+    const edge = nearestOnBox(c, r);
+    const pill = labelBox(c, w, h);
+    st.leader = apartBy(pill, r) > far / 2 ? edge : null;
+  });
+  segments.forEach((s, i) => {
+    const c = spots[stops.length + i]!;
+    s.badge = c;
+    const on = nearestOnSegment(c, s.a, s.b);
+    s.leader = Math.hypot(c.x - on.x, c.y - on.y) > far ? on : null;
+  });
+}
+
+/** The gap between two boxes (0 when they touch or overlap). */
+function apartBy(a: Box, b: Box): number {
+  const dx = Math.max(0, b.x - (a.x + a.w), a.x - (b.x + b.w));
+  const dy = Math.max(0, b.y - (a.y + a.h), a.y - (b.y + b.h));
+  return Math.hypot(dx, dy);
 }
 
 /**
@@ -256,7 +359,7 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
       const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      segments.push({ hop: h.index, from, to, a, b, badge, reply: isReplyHop(h) });
+      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h) });
       ids.add(from).add(to);
       continue;
     }
@@ -268,7 +371,7 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       continue;
     }
     ids.add(id);
-    const stop = stops.get(id) ?? { id, hops: [], at: { x: r.x + r.w, y: r.y } };
+    const stop = stops.get(id) ?? { id, hops: [], centre: { x: r.x + r.w, y: r.y }, leader: null };
     stop.hops.push(h.index);
     stops.set(id, stop);
   }
@@ -278,15 +381,9 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
     if (f) ids.add(f);
   }
   spread(segments, scale);
-  // Numbers last, around what is already drawn: the stops' pills, then each earlier badge.
-  const taken: Box[] = [...stops.values()].map((st) => {
-    const { w, h } = stopPillSize(st.hops);
-    return { x: st.at.x - (w + 6) * scale, y: st.at.y - (h - 6) * scale, w: w * scale, h: h * scale };
-  });
-  for (const seg of segments) {
-    seg.badge = badgeSpot(seg, places, taken, scale);
-    taken.push({ x: seg.badge.x - 16 * scale, y: seg.badge.y - 16 * scale, w: 32 * scale, h: 32 * scale });
-  }
+  // Numbers last, around what is already drawn (a place outside the lab's label).
+  const ghostLabels = [...ghosts.values()];
+  placeNumbers(segments, [...stops.values()], places, ids, ghostLabels, scale);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }

@@ -12,12 +12,23 @@ export function LoadErrors() {
   const report = useLab(selectLoadReport);
   if (!report) return null;
   const errors = report.problems.filter((p) => p.severity === 'error').length;
+  // Files opened before the engines arrived wait for them (nothing is wrong yet): said, not alarmed.
+  const waiting = report.queued && report.loading;
+  const files = report.files.join(', ');
   return (
-    <section className={`load-errors ${report.applied ? 'is-warning' : 'is-error'}`} data-testid="load-errors" role="alert" aria-label={t('load.title')}>
+    <section
+      className={`load-errors ${report.applied || waiting ? 'is-warning' : 'is-error'}`}
+      data-testid="load-errors"
+      data-state={waiting ? 'waiting' : report.queued ? 'kept' : undefined}
+      role={waiting ? 'status' : 'alert'}
+      aria-label={t('load.title')}
+    >
       <header>
         <strong>
           {report.unavailable
-            ? t(report.loading ? 'load.loading' : 'load.unavailable')
+            ? report.queued
+              ? t(waiting ? 'load.waiting' : 'load.waitFailed', { files })
+              : t('load.unavailable')
             : report.applied
               ? report.problems.length === 0 ? t('load.inferred.title') : t('load.warnings', { count: report.problems.length })
               : t('load.failed', { files: report.files.join(', '), count: errors })}

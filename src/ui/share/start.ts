@@ -159,6 +159,9 @@ export async function startLab(defaultFile: { name: string; text: string }) {
     labStore.getState().openFiles([defaultFile]);
     markSaved();
   }
+  // A file the user opened while the engines loaded is newer than the URL: it opens now, over the
+  // lab just opened (which stays open if the file fails or waits in the partial-load dialog).
+  labStore.getState().openQueuedLoad();
   // Offered whatever the URL opened: a reload of a link or lesson after edits still gets them back.
   if (restore) setSession({ restore });
   watch();

@@ -111,20 +111,36 @@ export function renderRule(chain: string, rule: Rule): string {
   return parts.join(' ');
 }
 
-function renderTable(t: Table, out: RenderedLine[]): void {
+/**
+ * Rule lines already rendered for a node, by rule object: a sync makes new rule objects for what it
+ * rewrites and keeps the others, and a rule object is never changed, so a kept rule in the same
+ * chain prints the same line. The node's next iptables-save renders only the rules that are new.
+ */
+export type RuleLines = WeakMap<Rule, { chain: string; line: RenderedLine }>;
+
+function ruleLine(chain: string, r: Rule, kept: RuleLines | undefined): RenderedLine {
+  if (!kept) return { text: renderRule(chain, r), ref: r.id };
+  const k = kept.get(r);
+  if (k && k.chain === chain) return k.line;
+  const line = { text: renderRule(chain, r), ref: r.id };
+  kept.set(r, { chain, line });
+  return line;
+}
+
+function renderTable(t: Table, out: RenderedLine[], kept?: RuleLines): void {
   out.push({ text: `*${t.name}` });
   for (const c of t.chains) out.push({ text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(t.name, c.name) });
-  for (const c of t.chains) for (const r of c.rules) out.push({ text: renderRule(c.name, r), ref: r.id });
+  for (const c of t.chains) for (const r of c.rules) out.push(ruleLine(c.name, r, kept));
   for (const x of t.deleteChains ?? []) out.push({ text: `-X ${x}`, ref: chainRef(t.name, x) });
   out.push({ text: 'COMMIT' });
 }
 
-/** The ruleset's lines, each rule line referring to its rule id. */
-export function renderRulesetLines(rs: Ruleset): RenderedLine[] {
+/** The ruleset's lines, each rule line referring to its rule id (`kept`: lines of rules rendered before). */
+export function renderRulesetLines(rs: Ruleset, kept?: RuleLines): RenderedLine[] {
   const out: RenderedLine[] = [];
   for (const name of rs.order) {
     const t = rs.tables[name];
-    if (t) renderTable(t, out);
+    if (t) renderTable(t, out, kept);
   }
   return out;
 }

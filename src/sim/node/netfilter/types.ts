@@ -146,14 +146,24 @@ export function mergeRulesets(base: Ruleset, extra: Ruleset): Ruleset {
     }
     const chains: Chain[] = a.chains.map((c) => ({ ...c, rules: [...c.rules] }));
     const byName = new Map(chains.map((c) => [c.name, c]));
+    // Chains made here, which may be appended to; a chain only `extra` has is shared as it is (kube-proxy's
+    // hundreds of service chains are not copied for every node's merged view).
+    const made = new Set(chains);
     for (const c of b.chains) {
       const have = byName.get(c.name);
-      if (have) have.rules.push(...c.rules);
-      else {
-        const copy = { ...c, rules: [...c.rules] };
-        chains.push(copy);
-        byName.set(c.name, copy);
+      if (!have) {
+        chains.push(c);
+        byName.set(c.name, c);
+        continue;
       }
+      let into = have;
+      if (!made.has(have)) {
+        into = { ...have, rules: [...have.rules] };
+        chains[chains.indexOf(have)] = into;
+        byName.set(c.name, into);
+        made.add(into);
+      }
+      into.rules.push(...c.rules);
     }
     const deleteChains = [...(a.deleteChains ?? []), ...(b.deleteChains ?? [])];
     tables[name] = { name, chains, ...(deleteChains.length ? { deleteChains } : {}) };

@@ -3,7 +3,8 @@
 // (man iptables-extensions) and nothing about Services (ARCHITECTURE.md principle 4).
 //
 // Hook order (IPv4, the nat table only sees a connection's first packet):
-//   origin 'local':             nat OUTPUT -> filter OUTPUT -> nat POSTROUTING [-> filter INPUT if the destination is local]
+//   origin 'local':             nat OUTPUT -> filter OUTPUT -> nat POSTROUTING
+//                               [-> filter INPUT if the destination is local]
 //   origin 'pod' / 'external':  nat PREROUTING -> routing decision -> filter INPUT (local destination, delivered here)
 //                                                                  or filter FORWARD -> nat POSTROUTING
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
@@ -13,7 +14,7 @@ import { cidrContains, ipToInt, maskOf, parseCidr, type Cidr } from '../../net/i
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
-import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../../proxy/types';
+import type { Packet, PacketOrigin, ProxyRuntimeState, RuleStep } from '../packet';
 import type { BuiltinChain, Chain, CtState, Match, Rule, Ruleset, TableName, Target } from './types';
 
 /** Per-node runtime state of the netfilter modules with memory: xt_recent tables and nfacct counters. */
@@ -229,7 +230,8 @@ export interface WalkInput {
   index: RulesetIndex;
   packet: Packet;
   origin: PacketOrigin;
-  /** The node's own addresses (what `addrtype LOCAL` and the routing decision treat as local); 127.0.0.0/8 is always local. */
+  /** The node's own addresses (what `addrtype LOCAL` and the routing decision treat as local);
+   *  127.0.0.0/8 is always local. */
   localAddresses: readonly string[];
   /** Address MASQUERADE picks (the outgoing interface's primary address). */
   masqueradeAddress: string;
@@ -481,6 +483,9 @@ class Walker {
     return cr.next ? this.walkCompiled(table, cr.next, depth) : CONTINUE;
   }
 
+  /** The rule matched: its target decides (man iptables-extensions, TARGETS): the standard
+   *  targets move between chains or end the walk, the NAT targets translate and end the chain,
+   *  MARK changes the packet's mark and the walk goes on. */
   private applyTarget(
     table: TableName,
     chain: string,
@@ -488,90 +493,146 @@ class Walker {
     depth: number,
     detail: RuleStep['detail'],
   ): ChainOutcome | 'next' {
-    const rule = cr.rule;
     const t = cr.target;
-    const rec = this.recordSteps;
     switch (t.kind) {
-      case 'jump': {
-        if (rec) this.record(table, chain, rule, { kind: 'jump', chain: t.chain }, `jump ${t.chain}`, detail);
-        const r = this.enter(table, cr, t.chain, depth + 1);
-        return r.kind === 'continue' ? 'next' : r;
-      }
-      case 'goto': {
-        if (rec) {
-          this.record(table, chain, rule, { kind: 'jump', chain: t.chain, goto: true }, `goto ${t.chain}`, detail);
-        }
-        // A goto's chain returns to this chain's caller.
-        return this.enter(table, cr, t.chain, depth + 1);
-      }
+      case 'jump':
+      case 'goto':
+        return this.jumpTarget(table, chain, cr, t, depth, detail);
       case 'RETURN':
-        if (rec) this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
-        return CONTINUE;
       case 'ACCEPT':
-        if (rec) this.record(table, chain, rule, { kind: 'accept' }, 'ACCEPT', detail);
-        return { kind: 'verdict', verdict: 'ACCEPT', where: { table, chain, rule } };
       case 'DROP':
-        if (rec) this.record(table, chain, rule, { kind: 'drop' }, 'DROP', detail);
-        return { kind: 'verdict', verdict: 'DROP', where: { table, chain, rule } };
       case 'REJECT':
-        if (rec) this.record(table, chain, rule, { kind: 'reject' }, 'REJECT', detail);
-        return { kind: 'verdict', verdict: 'REJECT', where: { table, chain, rule } };
-      case 'DNAT': {
-        if (rec) {
-          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-          this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
-        }
-        const p = { ...this.packet, dst: t.ip };
-        if (t.port !== undefined) p.dstPort = t.port;
-        this.packet = p;
-        this.dstInt = cr.natInt;
-        this.ctState |= CT_BIT.DNAT;
-        this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
-      }
-      case 'SNAT': {
-        if (rec) {
-          const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
-          this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
-        }
-        const p = { ...this.packet, src: t.ip };
-        if (t.port !== undefined) p.srcPort = t.port;
-        this.packet = p;
-        this.srcInt = cr.natInt;
-        this.ctState |= CT_BIT.SNAT;
-        this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
-      }
-      case 'MASQUERADE': {
-        const ip = this.input.masqueradeAddress;
-        if (rec) {
-          this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
-        }
-        this.setPacket({ ...this.packet, src: ip });
-        this.ctState |= CT_BIT.SNAT;
-        this.snat = { ip, masquerade: true, table, chain, rule };
-        return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
-      }
-      case 'MARK': {
-        const cur = this.packet.mark ?? 0;
-        const mark =
-          t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
-        this.setPacket({ ...this.packet, mark: mark >>> 0 });
-        if (rec) {
-          const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
-          const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
-          this.record(table, chain, rule, effect, text, detail);
-        }
-        return 'next';
-      }
+        return this.verdictTarget(table, chain, cr.rule, t.kind, detail);
+      case 'DNAT':
+        return this.dnatTarget(table, chain, cr, t, detail);
+      case 'SNAT':
+        return this.snatTarget(table, chain, cr, t, detail);
+      case 'MASQUERADE':
+        return this.masqueradeTarget(table, chain, cr.rule, detail);
+      case 'MARK':
+        return this.markTarget(table, chain, cr.rule, t, detail);
       case 'REDIRECT':
-        return this.redirect(table, chain, rule, t, detail);
+        return this.redirect(table, chain, cr.rule, t, detail);
       case 'none':
-        if (rec) this.record(table, chain, rule, { kind: 'continue' }, 'continue', detail);
+        if (this.recordSteps) this.record(table, chain, cr.rule, { kind: 'continue' }, 'continue', detail);
         return 'next';
       default:
         return assertNever(t, 'target');
     }
+  }
+
+  /** -j walks the chain and comes back on RETURN; -g walks it and returns to this chain's caller. */
+  private jumpTarget(
+    table: TableName,
+    chain: string,
+    cr: CompiledRule,
+    t: Extract<Target, { kind: 'jump' | 'goto' }>,
+    depth: number,
+    detail: RuleStep['detail'],
+  ): ChainOutcome | 'next' {
+    if (this.recordSteps) {
+      const effect: StepEffect =
+        t.kind === 'goto' ? { kind: 'jump', chain: t.chain, goto: true } : { kind: 'jump', chain: t.chain };
+      this.record(table, chain, cr.rule, effect, `${t.kind} ${t.chain}`, detail);
+    }
+    const r = this.enter(table, cr, t.chain, depth + 1);
+    return t.kind === 'jump' && r.kind === 'continue' ? 'next' : r;
+  }
+
+  /** RETURN leaves the chain; ACCEPT, DROP and REJECT end the walk of this hook. */
+  private verdictTarget(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    kind: 'RETURN' | 'ACCEPT' | 'DROP' | 'REJECT',
+    detail: RuleStep['detail'],
+  ): ChainOutcome {
+    if (kind === 'RETURN') {
+      if (this.recordSteps) this.record(table, chain, rule, { kind: 'return' }, 'RETURN', detail);
+      return CONTINUE;
+    }
+    if (this.recordSteps) {
+      const effect: StepEffect =
+        kind === 'ACCEPT' ? { kind: 'accept' } : kind === 'DROP' ? { kind: 'drop' } : { kind: 'reject' };
+      this.record(table, chain, rule, effect, kind, detail);
+    }
+    return { kind: 'verdict', verdict: kind, where: { table, chain, rule } };
+  }
+
+  /** DNAT rewrites the destination (and port); conntrack remembers it for the connection. */
+  private dnatTarget(
+    table: TableName,
+    chain: string,
+    cr: CompiledRule,
+    t: Extract<Target, { kind: 'DNAT' }>,
+    detail: RuleStep['detail'],
+  ): ChainOutcome {
+    const rule = cr.rule;
+    if (this.recordSteps) {
+      const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+      this.record(table, chain, rule, { kind: 'dnat', to }, `DNAT ${to}`, detail);
+    }
+    const p = { ...this.packet, dst: t.ip };
+    if (t.port !== undefined) p.dstPort = t.port;
+    this.packet = p;
+    this.dstInt = cr.natInt;
+    this.ctState |= CT_BIT.DNAT;
+    this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
+    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+  }
+
+  /** SNAT rewrites the source (and port). */
+  private snatTarget(
+    table: TableName,
+    chain: string,
+    cr: CompiledRule,
+    t: Extract<Target, { kind: 'SNAT' }>,
+    detail: RuleStep['detail'],
+  ): ChainOutcome {
+    const rule = cr.rule;
+    if (this.recordSteps) {
+      const to = t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+      this.record(table, chain, rule, { kind: 'snat', to, masquerade: false }, `SNAT ${to}`, detail);
+    }
+    const p = { ...this.packet, src: t.ip };
+    if (t.port !== undefined) p.srcPort = t.port;
+    this.packet = p;
+    this.srcInt = cr.natInt;
+    this.ctState |= CT_BIT.SNAT;
+    this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
+    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+  }
+
+  /** MASQUERADE: SNAT to the node's address (the lab's masquerade address). */
+  private masqueradeTarget(table: TableName, chain: string, rule: Rule, detail: RuleStep['detail']): ChainOutcome {
+    const ip = this.input.masqueradeAddress;
+    if (this.recordSteps) {
+      this.record(table, chain, rule, { kind: 'snat', to: ip, masquerade: true }, `MASQUERADE to ${ip}`, detail);
+    }
+    this.setPacket({ ...this.packet, src: ip });
+    this.ctState |= CT_BIT.SNAT;
+    this.snat = { ip, masquerade: true, table, chain, rule };
+    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+  }
+
+  /** MARK --or-mark / --xor-mark / --set-xmark: a non-terminating target, the walk goes on. */
+  private markTarget(
+    table: TableName,
+    chain: string,
+    rule: Rule,
+    t: Extract<Target, { kind: 'MARK' }>,
+    detail: RuleStep['detail'],
+  ): 'next' {
+    const cur = this.packet.mark ?? 0;
+    const mark =
+      t.op === 'or' ? cur | t.value : t.op === 'xor' ? cur ^ t.value : (cur & ~(t.mask ?? 0xffffffff)) ^ t.value;
+    this.setPacket({ ...this.packet, mark: mark >>> 0 });
+    if (this.recordSteps) {
+      const effect: StepEffect = { kind: 'mark', op: t.op, value: t.value, result: mark >>> 0 };
+      const text = `MARK ${t.op} 0x${t.value.toString(16)} -> 0x${(mark >>> 0).toString(16)}`;
+      this.record(table, chain, rule, effect, text, detail);
+    }
+    return 'next';
   }
 
   /** REDIRECT: a DNAT to this host, on the incoming interface's primary address (man

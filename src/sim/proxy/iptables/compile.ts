@@ -25,7 +25,8 @@ import {
 } from '../servicemap';
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
-import { computeProbability, endpointChainName, serviceChainNames } from './names';
+import { computeProbability, endpointChainName, serviceChainNames, type ServiceChainNames } from './names';
+import { compareNames, sortedByName } from './sort';
 
 /** kube-proxy drops per-endpoint comments above this many endpoints (largeClusterEndpointsThreshold). */
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
@@ -57,6 +58,11 @@ export interface ServicePortRules {
   nat: { services: Rule[]; nodePorts: Rule[] };
   /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
   chains: Chain[];
+  /** The chain names, kept with the service port as upstream keeps them in its servicePortInfo and
+   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them). */
+  names: ServiceChainNames;
+  /** KUBE-SEP- chain name per endpoint ("ip:port"). */
+  sepNames: ReadonlyMap<string, string>;
 }
 
 export interface IptablesArtifact {
@@ -87,7 +93,8 @@ export interface IptablesSync {
   reason: string;
   /** "ns/name" of every Service whose Service or EndpointSlices changed (all of them for a full sync). */
   changedServices: string[];
-  /** The restore text's content: top-level chains in full, per-service chains only for changed services, stale chains deleted. */
+  /** The restore text's content: top-level chains in full, per-service chains only for changed
+   *  services, stale chains deleted. */
   payload: Ruleset;
   /** Chains deleted with -X. */
   deletedChains: string[];
@@ -126,9 +133,6 @@ const SRC_LOCAL: Match = { kind: 'addrtype', dir: 'src', type: 'LOCAL' };
 const LOOPBACK = '127.0.0.0/8';
 const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
-// `-m statistic --probability 1/k` for each k seen: a few distinct values shared by every service.
-const statisticByCount: Match[] = [];
-const statistic = (k: number): Match => (statisticByCount[k] ??= { kind: 'statistic', probability: computeProbability(k) });
 /** Lists that stay empty share one array (never mutated once a service's rules are built). */
 const NO_RULES: Rule[] = [];
 const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
@@ -159,6 +163,12 @@ interface Ctx {
   settings: KubeProxySettings;
   node: ProxyNode;
   clusterCIDR: string;
+  /** "! -s clusterCIDR": traffic not from pods, masqueraded (one object for every service). */
+  notPods: Match;
+  /** `-m statistic --probability 1/k` per k, and that match alone (the match list of most
+   *  service-to-endpoint rules in a large cluster): a few values shared by every service of a sync. */
+  statistic: Match[];
+  statisticOnly: Match[][];
   largeClusterMode: boolean;
   nfacct: boolean;
   localhostNodePorts: boolean;
@@ -226,7 +236,20 @@ interface ServicePortWriter {
   clusterIPComment: Match;
   spnComment: Match;
   /** Per-service chains' rules, in generation order. */
-  chainRules: Map<string, Rule[]>;
+  chainRules: Map<string, ChainRules>;
+  /** "-m comment ... -m tcp -p tcp -d clusterIP --dport port": the clusterIP capture's matches,
+   *  which the masquerade rule heading the internal traffic chain repeats. */
+  clusterIPMatches: Match[] | undefined;
+  /** KUBE-SEP chain name and the jump to it, per endpoint, computed once. */
+  seps: Map<EndpointInfo, { name: string; jump: Target }>;
+  /** KUBE-SEP names the last sync computed for this service port, by "ip:port" (reused, not rehashed). */
+  keptSeps: ReadonlyMap<string, string> | undefined;
+}
+
+/** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
+interface ChainRules {
+  rules: Rule[];
+  idPrefix: string;
 }
 
 const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
@@ -234,24 +257,26 @@ const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
 const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
   `${table}/${chain}/${w.spn}/${what}`;
 
-function ruleList(w: ServicePortWriter, chain: string): Rule[] {
+function ruleList(w: ServicePortWriter, chain: string): ChainRules {
   let l = w.chainRules.get(chain);
-  if (!l) w.chainRules.set(chain, (l = []));
+  if (!l) w.chainRules.set(chain, (l = { rules: [], idPrefix: `nat/${chain}/` }));
   return l;
 }
 
 function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: Target): void {
   const l = ruleList(w, chain);
-  l.push({ id: `nat/${chain}/${l.length}`, matches, target });
+  l.rules.push({ id: l.idPrefix + l.rules.length, matches, target });
 }
 
 /** The rules of one service port (the body of syncProxyRules' per-service loop), section by section
- *  as upstream writes them: capture each address the Service answers on, then the per-service chains. */
-function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
+ *  as upstream writes them: capture each address the Service answers on, then the per-service chains.
+ *  `was`: the same service port's rules from the last sync, whose chain names are kept. */
+function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): ServicePortRules {
   const { info, hasAnyEndpoints: hasEndpoints } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
-  const plan = servicePortPlan(sp, serviceChainNames(spn, proto));
+  const kept = was && was.port.info.name === spn && ipProto(was.port.info.protocol) === proto ? was : undefined;
+  const plan = servicePortPlan(sp, kept?.names ?? serviceChainNames(spn, proto));
   const noEndpoints = `${spn} has no endpoints`;
   const noLocal = `${spn} has no local endpoints`;
   const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
@@ -267,12 +292,17 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
       filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
       nat: { services: [], nodePorts: [] },
       chains: [],
+      names: plan.names,
+      sepNames: new Map(),
     },
     internalFilter,
     externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
     clusterIPComment: comment(`${spn} cluster IP`),
     spnComment: comment(spn),
     chainRules: new Map(),
+    clusterIPMatches: undefined,
+    seps: new Map(),
+    keptSeps: kept?.sepNames,
   };
 
   captureClusterIP(w);
@@ -285,19 +315,18 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   const declared: string[] = [];
   if (plan.usesExternalTrafficChain) declared.push(externalTrafficChain(w));
   if (plan.usesFWChain) declared.push(firewallChain(w));
-  const seps = endpointChainNames(w);
   if (plan.usesClusterPolicyChain) {
     declared.push(plan.names.svc);
-    writeServiceToEndpointRules(w, seps, plan.names.svc, sp.clusterEndpoints);
+    writeServiceToEndpointRules(w, plan.names.svc, sp.clusterEndpoints);
   }
   if (plan.usesLocalPolicyChain) {
     declared.push(plan.names.svl);
-    writeServiceToEndpointRules(w, seps, plan.names.svl, sp.localEndpoints);
+    writeServiceToEndpointRules(w, plan.names.svl, sp.localEndpoints);
   }
-  const endpointChains = writeEndpointChains(w, seps);
 
   const { out } = w;
-  for (const name of [...declared, ...endpointChains]) out.chains.push({ name, rules: w.chainRules.get(name) ?? [] });
+  for (const name of declared) out.chains.push({ name, rules: w.chainRules.get(name)?.rules ?? NO_RULES });
+  writeEndpointChains(w);
   out.filter = {
     services: orShared(out.filter.services),
     externalServices: orShared(out.filter.externalServices),
@@ -308,13 +337,17 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort): ServicePortRules {
   return out;
 }
 
+function clusterIPMatches(w: ServicePortWriter): Match[] {
+  return (w.clusterIPMatches ??= [w.clusterIPComment, ...portMatch(w.proto, w.info.port, w.info.clusterIP)]);
+}
+
 // Capture the clusterIP.
 function captureClusterIP(w: ServicePortWriter): void {
   const { info, proto, out, plan } = w;
   if (plan.hasInternalEndpoints) {
     out.nat.services.push({
       id: topId(w, 'nat', KUBE_SERVICES, 'cluster-ip'),
-      matches: [w.clusterIPComment, ...portMatch(proto, info.port, info.clusterIP)],
+      matches: clusterIPMatches(w),
       target: jump(plan.internalTrafficChain),
     });
   } else {
@@ -424,14 +457,11 @@ function captureHealthCheckNodePort(w: ServicePortWriter): void {
 
 // Set up internal traffic handling: the masquerade rule heads the internal traffic chain.
 function internalTrafficMasquerade(w: ServicePortWriter): void {
-  const { info, plan, ctx } = w;
+  const { plan, ctx } = w;
   if (!plan.hasInternalEndpoints) return;
-  const cip = [w.clusterIPComment, ...portMatch(w.proto, info.port, info.clusterIP)];
+  const cip = clusterIPMatches(w);
   if (ctx.settings.masqueradeAll) addRule(w, plan.internalTrafficChain, cip, JUMP_MARK_MASQ);
-  else {
-    const notPods: Match = { kind: 'source', cidr: ctx.clusterCIDR, negate: true };
-    addRule(w, plan.internalTrafficChain, [...cip, notPods], JUMP_MARK_MASQ);
-  }
+  else addRule(w, plan.internalTrafficChain, [...cip, ctx.notPods], JUMP_MARK_MASQ);
 }
 
 // Set up external traffic handling (if any "external" destinations are enabled). All captured paths
@@ -472,72 +502,76 @@ function firewallChain(w: ServicePortWriter): string {
   return fw;
 }
 
-/** KUBE-SEP chain names and the jumps to them, computed once per endpoint of this service port. */
-interface EndpointChains {
-  name: (ep: EndpointInfo) => string;
-  jump: (ep: EndpointInfo) => Target;
+/** The KUBE-SEP chain of an endpoint of this service port and the jump to it, named once. */
+function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; jump: Target } {
+  // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
+  let c = w.seps.get(ep);
+  if (c === undefined) {
+    const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
+    (w.out.sepNames as Map<string, string>).set(ep.endpoint, name);
+    w.seps.set(ep, (c = { name, jump: jump(name) }));
+  }
+  return c;
 }
 
-function endpointChainNames(w: ServicePortWriter): EndpointChains {
-  const sepNames = new Map<string, string>();
-  const name = (ep: EndpointInfo) => {
-    let n = sepNames.get(ep.endpoint);
-    if (n === undefined) sepNames.set(ep.endpoint, (n = endpointChainName(w.spn, w.proto, ep.endpoint)));
-    return n;
-  };
-  const sepJumps = new Map<string, Target>();
-  const sepJump = (ep: EndpointInfo): Target => {
-    let t = sepJumps.get(ep.endpoint);
-    if (t === undefined) sepJumps.set(ep.endpoint, (t = jump(name(ep))));
-    return t;
-  };
-  return { name, jump: sepJump };
+/** `-m statistic --mode random --probability 1/k`, one object per k in a sync. */
+function statistic(ctx: Ctx, k: number): Match {
+  return (ctx.statistic[k] ??= { kind: 'statistic', probability: computeProbability(k) });
+}
+
+/** The empty match list, shared (rules are never mutated once built). */
+const NO_MATCHES: Match[] = [];
+
+/** The matches before an endpoint's statistic or recent match: its comment, unless the cluster is large. */
+function endpointComment(w: ServicePortWriter, ep: EndpointInfo): Match[] {
+  return w.ctx.largeClusterMode ? NO_MATCHES : [comment(`${w.spn} -> ${ep.endpoint}`)];
 }
 
 // writeServiceToEndpointRules: affinity checks first (`recent --rcheck`), then the endpoints with
 // `statistic` probabilities 1/n, 1/(n-1), ..., the last one without.
-function writeServiceToEndpointRules(
-  w: ServicePortWriter,
-  seps: EndpointChains,
-  chain: string,
-  eps: readonly EndpointInfo[],
-): void {
+function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: readonly EndpointInfo[]): void {
   const { info } = w;
-  const epComment = (ep: EndpointInfo): Match[] =>
-    w.ctx.largeClusterMode ? [] : [comment(`${w.spn} -> ${ep.endpoint}`)];
   if (info.stickyMaxAgeSeconds > 0) {
     for (const ep of eps) {
+      const sep = endpointChain(w, ep);
       const seconds = info.stickyMaxAgeSeconds;
-      const recent: Match = { kind: 'recent', name: seps.name(ep), op: 'rcheck', seconds, reap: true };
-      addRule(w, chain, [...epComment(ep), recent], seps.jump(ep));
+      const recent: Match = { kind: 'recent', name: sep.name, op: 'rcheck', seconds, reap: true };
+      addRule(w, chain, [...endpointComment(w, ep), recent], sep.jump);
     }
   }
-  eps.forEach((ep, i) => {
-    const m = epComment(ep);
-    if (i < eps.length - 1) m.push(statistic(eps.length - i));
-    addRule(w, chain, m, seps.jump(ep));
-  });
+  const n = eps.length;
+  for (let i = 0; i < n; i++) {
+    const ep = eps[i]!;
+    const last = i === n - 1;
+    let m: Match[];
+    const ctx = w.ctx;
+    if (ctx.largeClusterMode) m = last ? NO_MATCHES : (ctx.statisticOnly[n - i] ??= [statistic(ctx, n - i)]);
+    else m = last ? endpointComment(w, ep) : [...endpointComment(w, ep), statistic(ctx, n - i)];
+    addRule(w, chain, m, endpointChain(w, ep).jump);
+  }
 }
 
 // Generate the per-endpoint chains: mark hairpin traffic for masquerade, then DNAT to the endpoint.
-// Returns their names in endpoint order.
-function writeEndpointChains(w: ServicePortWriter, seps: EndpointChains): string[] {
+// Added to the service port's chains in endpoint order.
+function writeEndpointChains(w: ServicePortWriter): void {
   const { info, proto } = w;
-  const names: string[] = [];
+  const c = w.ctx.largeClusterMode ? NO_MATCHES : [w.spnComment];
   let plainDnat: Match[] | undefined;
   for (const ep of w.sp.allReachableEndpoints) {
-    const sep = seps.name(ep);
-    names.push(sep);
-    const c = w.ctx.largeClusterMode ? [] : [w.spnComment];
-    addRule(w, sep, [...c, { kind: 'source', cidr: ep.ip }], JUMP_MARK_MASQ);
+    const sep = endpointChain(w, ep).name;
+    const prefix = `nat/${sep}/`;
+    const src: Match = { kind: 'source', cidr: ep.ip };
     // Without affinity every endpoint's DNAT rule has the same matches: share one array.
     const dnat: Match[] =
       info.stickyMaxAgeSeconds > 0
         ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
         : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
-    addRule(w, sep, dnat, { kind: 'DNAT', ip: ep.ip, port: ep.port });
+    const rules: Rule[] = [
+      { id: `${prefix}0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
+      { id: `${prefix}1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
+    ];
+    w.out.chains.push({ name: sep, rules });
   }
-  return names;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -547,9 +581,17 @@ function fixedNatRules(s: KubeProxySettings): { postrouting: Rule[]; markMasq: R
   const mark = parseInt(masqueradeMark(s), 16);
   return {
     postrouting: [
-      { id: `nat/${KUBE_POSTROUTING}/0`, matches: [{ kind: 'mark', value: mark, mask: mark, negate: true }], target: { kind: 'RETURN' } },
+      {
+        id: `nat/${KUBE_POSTROUTING}/0`,
+        matches: [{ kind: 'mark', value: mark, mask: mark, negate: true }],
+        target: { kind: 'RETURN' },
+      },
       { id: `nat/${KUBE_POSTROUTING}/1`, matches: [], target: { kind: 'MARK', op: 'xor', value: mark } },
-      { id: `nat/${KUBE_POSTROUTING}/2`, matches: [comment('kubernetes service traffic requiring SNAT')], target: { kind: 'MASQUERADE' } },
+      {
+        id: `nat/${KUBE_POSTROUTING}/2`,
+        matches: [comment('kubernetes service traffic requiring SNAT')],
+        target: { kind: 'MASQUERADE' },
+      },
     ],
     markMasq: [{ id: `nat/${KUBE_MARK_MASQ}/0`, matches: [], target: { kind: 'MARK', op: 'or', value: mark } }],
   };
@@ -561,8 +603,19 @@ function forwardRules(s: KubeProxySettings): Rule[] {
   if (s.nfacct) invalid.push({ kind: 'nfacct', name: NFACCT_CT_INVALID });
   return [
     { id: `filter/${KUBE_FORWARD}/0`, matches: invalid, target: { kind: 'DROP' } },
-    { id: `filter/${KUBE_FORWARD}/1`, matches: [comment('kubernetes forwarding rules'), { kind: 'mark', value: mark, mask: mark }], target: { kind: 'ACCEPT' } },
-    { id: `filter/${KUBE_FORWARD}/2`, matches: [comment('kubernetes forwarding conntrack rule'), { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }], target: { kind: 'ACCEPT' } },
+    {
+      id: `filter/${KUBE_FORWARD}/1`,
+      matches: [comment('kubernetes forwarding rules'), { kind: 'mark', value: mark, mask: mark }],
+      target: { kind: 'ACCEPT' },
+    },
+    {
+      id: `filter/${KUBE_FORWARD}/2`,
+      matches: [
+        comment('kubernetes forwarding conntrack rule'),
+        { kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] },
+      ],
+      target: { kind: 'ACCEPT' },
+    },
   ];
 }
 
@@ -594,11 +647,11 @@ function nodePortsTail(ctx: Ctx): Rule[] {
   );
   return ips
     .filter((ip) => !(ip.startsWith('127.') && !ctx.settings.localhostNodePorts))
-    .map((ip) => ({ id: `nat/${KUBE_SERVICES}/nodeports/${ip}`, matches: [c, { kind: 'destination', cidr: ip }], target: jump(KUBE_NODEPORTS) }));
-}
-
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    .map((ip) => ({
+      id: `nat/${KUBE_SERVICES}/nodeports/${ip}`,
+      matches: [c, { kind: 'destination', cidr: ip }],
+      target: jump(KUBE_NODEPORTS),
+    }));
 }
 
 /** Index of the first element whose name is not below `name` (binary search over a name-sorted list). */
@@ -651,9 +704,16 @@ const portKey = (r: ServicePortRules) => r.port.info.name;
  * name. `ports` is sorted by service port name; `serviceChains` (their chains, or a subset for a
  * partial sync's payload) is sorted by chain name.
  */
+/** filter's top-level chains, and nat's KUBE-NODEPORTS and KUBE-SERVICES. */
+interface TopLevelChains {
+  filter: Table;
+  natNodePorts: Chain;
+  natServices: Chain;
+}
+
 /** The top-level chains: filter's, and nat's KUBE-NODEPORTS and KUBE-SERVICES, from every port in order. */
-function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): { filter: Table; natNodePorts: Chain; natServices: Chain } {
-  const f = { services: [] as Rule[], externalServices: [] as Rule[], nodePorts: [] as Rule[], proxyFirewall: [] as Rule[] };
+function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): TopLevelChains {
+  const f: ServicePortRules['filter'] = { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] };
   const n = { services: [] as Rule[], nodePorts: [] as Rule[] };
   const append = (to: Rule[], from: readonly Rule[]) => {
     for (let i = 0; i < from.length; i++) to.push(from[i]!);
@@ -675,19 +735,35 @@ function topLevel(ctx: Ctx, ports: readonly ServicePortRules[]): { filter: Table
     { name: KUBE_EXTERNAL_SERVICES, rules: f.externalServices },
   ];
   if (ctx.localhostNodePorts) filterChains.push({ name: KUBE_FIREWALL, rules: [KUBELET_FIREWALL_RULE] });
-  filterChains.push({ name: KUBE_FORWARD, rules: forwardRules(ctx.settings) }, { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall });
+  filterChains.push(
+    { name: KUBE_FORWARD, rules: forwardRules(ctx.settings) },
+    { name: KUBE_PROXY_FIREWALL, rules: f.proxyFirewall },
+  );
 
-  return { filter: { name: 'filter', chains: filterChains }, natNodePorts: { name: KUBE_NODEPORTS, rules: n.nodePorts }, natServices: { name: KUBE_SERVICES, rules: n.services } };
+  return {
+    filter: { name: 'filter', chains: filterChains },
+    natNodePorts: { name: KUBE_NODEPORTS, rules: n.nodePorts },
+    natServices: { name: KUBE_SERVICES, rules: n.services },
+  };
 }
 
 /**
  * The payload in kube-proxy's test order: KUBE-NODEPORTS, KUBE-SERVICES, then the other chains by
  * name. `serviceChains` (every service chain, or a partial sync's subset) is sorted by chain name.
  */
-function assembleWith(ctx: Ctx, top: ReturnType<typeof topLevel>, serviceChains: readonly Chain[], deleteChains: string[] = []): Ruleset {
+function assembleWith(
+  ctx: Ctx,
+  top: TopLevelChains,
+  serviceChains: readonly Chain[],
+  deleteChains: string[] = [],
+): Ruleset {
   const fixed = fixedNatRules(ctx.settings);
   const natChains: Chain[] = [top.natNodePorts, top.natServices].concat(serviceChains);
-  const extra = [{ name: KUBE_MARK_MASQ, rules: fixed.markMasq }, { name: KUBE_POSTROUTING, rules: fixed.postrouting }, ...deleteChains.map((x) => ({ name: x, rules: [] }))];
+  const extra = [
+    { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
+    { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+    ...deleteChains.map((x) => ({ name: x, rules: [] })),
+  ];
   for (const x of extra) natChains.splice(2 + lowerBoundFrom(natChains, 2, x.name), 0, x);
   return {
     order: ['filter', 'nat'],
@@ -707,16 +783,19 @@ function assemble(ctx: Ctx, ports: readonly ServicePortRules[], serviceChains: r
 export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
   const NEW: Match = { kind: 'conntrack', states: ['NEW'] };
   type J = { table: 'filter' | 'nat'; from: string; to: string; comment: string; ctNew: boolean };
+  const externalPortals = 'kubernetes externally-visible service portals';
+  const lbFirewall = 'kubernetes load balancer firewall';
+  const healthCheckPorts = 'kubernetes health check service ports';
   const list: J[] = [
-    { table: 'filter', from: 'INPUT', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
-    { table: 'filter', from: 'FORWARD', to: KUBE_EXTERNAL_SERVICES, comment: 'kubernetes externally-visible service portals', ctNew: true },
-    { table: 'filter', from: 'INPUT', to: KUBE_NODEPORTS, comment: 'kubernetes health check service ports', ctNew: false },
+    { table: 'filter', from: 'INPUT', to: KUBE_EXTERNAL_SERVICES, comment: externalPortals, ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_EXTERNAL_SERVICES, comment: externalPortals, ctNew: true },
+    { table: 'filter', from: 'INPUT', to: KUBE_NODEPORTS, comment: healthCheckPorts, ctNew: false },
     { table: 'filter', from: 'FORWARD', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
     { table: 'filter', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: true },
     { table: 'filter', from: 'FORWARD', to: KUBE_FORWARD, comment: 'kubernetes forwarding rules', ctNew: false },
-    { table: 'filter', from: 'INPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
-    { table: 'filter', from: 'OUTPUT', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
-    { table: 'filter', from: 'FORWARD', to: KUBE_PROXY_FIREWALL, comment: 'kubernetes load balancer firewall', ctNew: true },
+    { table: 'filter', from: 'INPUT', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
+    { table: 'filter', from: 'OUTPUT', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
+    { table: 'filter', from: 'FORWARD', to: KUBE_PROXY_FIREWALL, comment: lbFirewall, ctNew: true },
     { table: 'nat', from: 'OUTPUT', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
     { table: 'nat', from: 'PREROUTING', to: KUBE_SERVICES, comment: 'kubernetes service portals', ctNew: false },
     { table: 'nat', from: 'POSTROUTING', to: KUBE_POSTROUTING, comment: 'kubernetes postrouting rules', ctNew: false },
@@ -735,7 +814,10 @@ export function kubeProxyJumpRules(s: KubeProxySettings): Ruleset {
   }
   if (s.localhostNodePorts) {
     // kubelet's own copy of KUBE-FIREWALL, reached from INPUT and OUTPUT after kube-proxy's jumps.
-    for (const from of ['INPUT', 'OUTPUT']) chains.filter.get(from)!.push({ id: `filter/${from}/${KUBE_FIREWALL}`, matches: [], target: jump(KUBE_FIREWALL) });
+    for (const from of ['INPUT', 'OUTPUT']) {
+      const id = `filter/${from}/${KUBE_FIREWALL}`;
+      chains.filter.get(from)!.push({ id, matches: [], target: jump(KUBE_FIREWALL) });
+    }
   }
   const table = (name: 'filter' | 'nat') => ({
     name,
@@ -769,10 +851,14 @@ function portsOf(svc: Service, slices: readonly EndpointSlice[], nodeName: strin
 }
 
 function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: number): Ctx {
+  const clusterCIDR = input.settings.clusterCIDR ?? input.cluster.settings.podCIDR;
   return {
     settings: input.settings,
     node,
-    clusterCIDR: input.settings.clusterCIDR ?? input.cluster.settings.podCIDR,
+    clusterCIDR,
+    notPods: { kind: 'source', cidr: clusterCIDR, negate: true },
+    statistic: [],
+    statisticOnly: [],
     largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
     nfacct: input.settings.nfacct,
     localhostNodePorts: input.settings.localhostNodePorts,
@@ -781,7 +867,8 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
 
 function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync['counts'] {
   const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
-  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains: rs.tables.nat?.chains.length ?? 0 };
+  const natChains = rs.tables.nat?.chains.length ?? 0;
+  return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains };
 }
 
 /** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
@@ -790,9 +877,11 @@ export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
   const owners = new Map<string, RuleOwner>();
   for (const r of a.ports) {
     const o: RuleOwner = { servicePort: r.port.info.name };
-    for (const l of [r.filter.services, r.filter.externalServices, r.filter.nodePorts, r.filter.proxyFirewall, r.nat.services, r.nat.nodePorts]) {
+    const { filter, nat } = r;
+    for (const l of [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall]) {
       for (const rule of l) owners.set(rule.id, o);
     }
+    for (const l of [nat.services, nat.nodePorts]) for (const rule of l) owners.set(rule.id, o);
     for (const c of r.chains) {
       const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
       owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
@@ -816,18 +905,18 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   }
   const ctx = makeCtx(input, node, totalEndpoints);
   const perService = new Map<string, ServicePortRules[]>();
-  const ports: ServicePortRules[] = [];
-  const serviceChains: Chain[] = [];
+  const unsortedPorts: ServicePortRules[] = [];
+  const unsortedChains: Chain[] = [];
   for (const [key, p] of portsByService) {
     const rules = p.map((sp) => serviceRules(ctx, sp));
     perService.set(key, rules);
     for (const r of rules) {
-      ports.push(r);
-      for (const c of r.chains) serviceChains.push(c);
+      unsortedPorts.push(r);
+      for (const c of r.chains) unsortedChains.push(c);
     }
   }
-  ports.sort((a, b) => compareNames(portKey(a), portKey(b)));
-  serviceChains.sort((a, b) => compareNames(a.name, b.name));
+  const ports = sortedByName(unsortedPorts, portKey);
+  const serviceChains = sortedByName(unsortedChains, chainKey);
   const ruleset = assemble(ctx, ports, serviceChains);
   const services = ports.map((r) => r.port);
   return {
@@ -842,7 +931,7 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     lastSync: {
       kind: 'full',
       reason: 'initial sync',
-      changedServices: [...perService.keys()].sort(compareNames),
+      changedServices: sortedByName([...perService.keys()], (k) => k),
       payload: ruleset,
       deletedChains: [],
       counts: counts(ruleset, services.length, totalEndpoints),
@@ -876,53 +965,114 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   const node = change.node ?? prev.node;
   const settings = change.settings ?? prev.settings;
   const input: CompileIptablesInput = { cluster: change.cluster, nodeName: node.name, node, settings };
-  if (change.fullSync) return withReason(compileIptables(input), 'full sync requested');
-  if (!deepEqual(settings, prev.settings)) return withReason(compileIptables(input), 'kube-proxy settings changed');
-  if (!deepEqual(node, prev.node)) return withReason(compileIptables(input), 'node addresses changed');
-  if ((input.settings.clusterCIDR ?? change.cluster.settings.podCIDR) !== prev.clusterCIDR) {
-    return withReason(compileIptables(input), 'cluster CIDR changed');
-  }
+  const full = fullSyncReason(prev, change, input);
+  if (full) return withReason(compileIptables(input), full);
 
-  const next = change.cluster;
   const changed = changedServices(change.changes);
-
-  // The changed Services' objects now (a Service that is gone has none).
-  const wanted = new Set(changed);
-  const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
-  const nowServices = new Map<string, Service>();
-  for (const svc of next.services) {
-    if (!wantedNames.has(svc.metadata.name)) continue;
-    const key = serviceKey(svc);
-    if (wanted.has(key)) nowServices.set(key, svc);
-  }
-  const nowSlices = new Map<string, EndpointSlice[]>();
-  for (const sl of next.endpointSlices) {
-    const name = sl.metadata.labels?.['kubernetes.io/service-name'];
-    if (name === undefined || !wantedNames.has(name)) continue;
-    const key = sliceKey(sl);
-    if (key === undefined || !wanted.has(key)) continue;
-    const l = nowSlices.get(key);
-    if (l) l.push(sl);
-    else nowSlices.set(key, [sl]);
-  }
-
-  const newPorts = new Map<string, ProxyServicePort[]>();
-  let totalEndpoints = prev.totalEndpoints;
-  for (const key of changed) {
-    for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
-    const svc = nowServices.get(key);
-    if (!svc) continue;
-    const p = portsOf(svc, nowSlices.get(key) ?? [], prev.node.name);
-    if (!p.length) continue;
-    newPorts.set(key, p);
-    for (const sp of p) totalEndpoints += sp.endpoints.length;
-  }
+  const { totalEndpoints, newPorts } = changedServicePorts(prev, change.cluster, changed);
   const ctx = makeCtx(input, prev.node, totalEndpoints);
   if (ctx.largeClusterMode !== prev.largeClusterMode) {
     // Comments on every endpoint rule appear or disappear: that touches every service.
     return withReason(compileIptables(input), 'large-cluster mode changed');
   }
+  const swap = swapServiceRules(ctx, prev, changed, newPorts);
+  const ports = insertSorted(removeSorted(prev.ports, swap.removedPorts, portKey), swap.added, portKey);
+  const serviceChains = insertSorted(
+    removeSorted(prev.serviceChains, swap.removedChains, chainKey),
+    swap.addedChains,
+    chainKey,
+  );
+  const prevNat = prev.ruleset.tables.nat!.chains;
+  const top = swap.topLevelChanged
+    ? topLevel(ctx, ports)
+    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
+  const ruleset = assembleWith(ctx, top, serviceChains);
+  const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
+  const services = ports.map((r) => r.port);
+  return {
+    ...prev,
+    largeClusterMode: ctx.largeClusterMode,
+    totalEndpoints,
+    services,
+    ruleset,
+    lastSync: {
+      kind: 'partial',
+      reason: changed.length ? 'services or endpoints changed' : 'no service changed',
+      changedServices: changed,
+      payload,
+      deletedChains: swap.deletedChains,
+      counts: counts(payload, services.length, totalEndpoints),
+    },
+    ports,
+    serviceChains,
+    perService: swap.perService,
+  };
+}
 
+/** Why this sync must be a full one (kube-proxy restarts or its inputs changed as a whole), if it must. */
+function fullSyncReason(
+  prev: IptablesArtifact,
+  change: IptablesChange,
+  input: CompileIptablesInput,
+): string | undefined {
+  if (change.fullSync) return 'full sync requested';
+  if (!deepEqual(input.settings, prev.settings)) return 'kube-proxy settings changed';
+  if (!deepEqual(input.node, prev.node)) return 'node addresses changed';
+  const clusterCIDR = input.settings.clusterCIDR ?? change.cluster.settings.podCIDR;
+  if (clusterCIDR !== prev.clusterCIDR) return 'cluster CIDR changed';
+  return undefined;
+}
+
+/** The changed Services' objects as the informers' caches hold them now (a Service that is gone
+ *  has none), and their EndpointSlices. */
+function changedServiceObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
+  const wanted = new Set(changed);
+  const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
+  const services = new Map<string, Service>();
+  for (const svc of next.services) {
+    if (!wantedNames.has(svc.metadata.name)) continue;
+    const key = serviceKey(svc);
+    if (wanted.has(key)) services.set(key, svc);
+  }
+  const slices = new Map<string, EndpointSlice[]>();
+  for (const sl of next.endpointSlices) {
+    const name = sl.metadata.labels?.['kubernetes.io/service-name'];
+    if (name === undefined || !wantedNames.has(name)) continue;
+    const key = sliceKey(sl);
+    if (key === undefined || !wanted.has(key)) continue;
+    const l = slices.get(key);
+    if (l) l.push(sl);
+    else slices.set(key, [sl]);
+  }
+  return { services, slices };
+}
+
+/** The changed Services' ports as kube-proxy's service map sees them now, and the endpoint count
+ *  after the change (which decides large-cluster mode). */
+function changedServicePorts(prev: IptablesArtifact, next: IptablesChange['cluster'], changed: readonly string[]) {
+  const now = changedServiceObjects(next, changed);
+  const newPorts = new Map<string, ProxyServicePort[]>();
+  let totalEndpoints = prev.totalEndpoints;
+  for (const key of changed) {
+    for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
+    const svc = now.services.get(key);
+    if (!svc) continue;
+    const p = portsOf(svc, now.slices.get(key) ?? [], prev.node.name);
+    if (!p.length) continue;
+    newPorts.set(key, p);
+    for (const sp of p) totalEndpoints += sp.endpoints.length;
+  }
+  return { totalEndpoints, newPorts };
+}
+
+/** The changed Services' rules regenerated and swapped in: what went, what came, which chains are
+ *  stale (deleted with -X), and whether any top-level rule changed. */
+function swapServiceRules(
+  ctx: Ctx,
+  prev: IptablesArtifact,
+  changed: readonly string[],
+  newPorts: ReadonlyMap<string, ProxyServicePort[]>,
+) {
   const perService = new Map(prev.perService);
   let topLevelChanged = false;
   const removedPorts = new Set<ServicePortRules>();
@@ -939,16 +1089,9 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
       if (perService.delete(key)) topLevelChanged = true;
       continue;
     }
-    const rules = p.map((sp) => serviceRules(ctx, sp));
     const old = prev.perService.get(key);
-    // An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects,
-    // so the top-level chains can be reused as a whole.
-    if (old && old.length === rules.length && rules.every((r, i) => sameTopLevel(old[i]!, r))) {
-      rules.forEach((r, i) => {
-        r.filter = old[i]!.filter;
-        r.nat = old[i]!.nat;
-      });
-    } else topLevelChanged = true;
+    const rules = p.map((sp) => serviceRules(ctx, sp, old?.find((r) => r.port.info.name === sp.info.name)));
+    if (!keepTopLevel(old, rules)) topLevelChanged = true;
     perService.set(key, rules);
     for (const r of rules) {
       added.push(r);
@@ -957,34 +1100,18 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   }
   const stillThere = new Set(addedChains.map((c) => c.name));
   const deletedChains = [...removedChains].map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
+  return { perService, topLevelChanged, removedPorts, removedChains, added, addedChains, deletedChains };
+}
 
-  const ports = insertSorted(removeSorted(prev.ports, removedPorts, portKey), added, portKey);
-  const serviceChains = insertSorted(removeSorted(prev.serviceChains, removedChains, chainKey), addedChains, chainKey);
-  const prevNat = prev.ruleset.tables.nat!.chains;
-  const top = topLevelChanged
-    ? topLevel(ctx, ports)
-    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
-  const ruleset = assembleWith(ctx, top, serviceChains);
-  const payload = partialPayload(ctx, ruleset, addedChains, deletedChains);
-  const services = ports.map((r) => r.port);
-  return {
-    ...prev,
-    largeClusterMode: ctx.largeClusterMode,
-    totalEndpoints,
-    services,
-    ruleset,
-    lastSync: {
-      kind: 'partial',
-      reason: changed.length ? 'services or endpoints changed' : 'no service changed',
-      changedServices: changed,
-      payload,
-      deletedChains,
-      counts: counts(payload, services.length, totalEndpoints),
-    },
-    ports,
-    serviceChains,
-    perService,
-  };
+/** An endpoint-only change leaves the Service's top-level rules as they were: keep the old objects
+ *  (so the top-level chains can be reused as a whole) and say so. */
+function keepTopLevel(old: readonly ServicePortRules[] | undefined, rules: ServicePortRules[]): boolean {
+  if (!old || old.length !== rules.length || !rules.every((r, i) => sameTopLevel(old[i]!, r))) return false;
+  rules.forEach((r, i) => {
+    r.filter = old[i]!.filter;
+    r.nat = old[i]!.nat;
+  });
+  return true;
 }
 
 function sameRuleList(a: readonly Rule[], b: readonly Rule[]): boolean {
@@ -1024,7 +1151,11 @@ function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[]
     order: full.order,
     tables: {
       filter: full.tables.filter!,
-      nat: { name: 'nat', chains: [nat.chains[0]!, nat.chains[1]!, ...rest], ...(deleteChains.length ? { deleteChains } : {}) },
+      nat: {
+        name: 'nat',
+        chains: [nat.chains[0]!, nat.chains[1]!, ...rest],
+        ...(deleteChains.length ? { deleteChains } : {}),
+      },
     },
   };
 }

@@ -2,15 +2,23 @@
 // evaluation by the generic netfilter walker over the node's whole ruleset (built-in chains with
 // kube-proxy's jump rules, plus the restore payload).
 
-import { findLine, lazyArtifact, type ArtifactRef } from '../../artifact';
+import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from '../../artifact';
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRulesetLines } from '../../node/netfilter/render';
+import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
-import type { EvaluateInput, InvalidForwardInput, NodeProxy, ProxyEvaluation, ProxyVerdict } from '../types';
+import type {
+  EvaluateInput,
+  InvalidForwardInput,
+  NodeProxy,
+  Packet,
+  ProxyEvaluation,
+  ProxyRuntimeState,
+  ProxyVerdict,
+} from '../types';
 import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
@@ -27,6 +35,12 @@ export function nodeRuleset(a: IptablesArtifact, portmap?: NodePortmap): Ruleset
   return portmap ? installPortmap(rs, portmap) : rs;
 }
 
+/** " (a, b, c, d, e, ...)": the first five changed services, if any. */
+function changedList(changed: readonly string[]): string {
+  if (!changed.length) return '';
+  return ` (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', ...' : ''})`;
+}
+
 /** The kube-proxy log line for the last sync (the lesson: a partial sync touches few services). */
 export function syncEvent(a: IptablesArtifact): Omit<ClusterEvent, 'seq'> {
   const s = a.lastSync;
@@ -34,7 +48,7 @@ export function syncEvent(a: IptablesArtifact): Omit<ClusterEvent, 'seq'> {
     s.kind === 'full'
       ? `full sync (${s.reason})`
       : `partial sync: ${s.changedServices.length} of ${a.perService.size} services changed` +
-        (s.changedServices.length ? ` (${s.changedServices.slice(0, 5).join(', ')}${s.changedServices.length > 5 ? ', ...' : ''})` : '');
+        changedList(s.changedServices);
   return {
     type: 'Normal',
     reason: 'SyncProxyRules',
@@ -54,26 +68,25 @@ function firstComment(rule: Rule | undefined): string | undefined {
   return m?.kind === 'comment' ? m.text : undefined;
 }
 
-/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset. */
-export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): NodeProxy {
-  const node = a.node;
-  // The node's whole ruleset and its index, built when the first packet is walked through this node
-  // or its iptables-save is opened (a trace crosses few of the nodes).
-  let full: Ruleset | undefined;
-  const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
-  let index: RulesetIndex | undefined;
-  let owners: Map<string, RuleOwner> | undefined;
-  const ownersOf = () => (owners ??= ruleOwners(a));
-  const saveTitle = `iptables-save (${node.name})`;
-  const saveHead = { id: iptablesSaveId(node.name), kind: 'iptables-save' as const, title: saveTitle };
-  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset()));
-  const restoreTitle = `iptables-restore input, ${a.lastSync.kind} sync (${node.name})`;
-  const restore = lazyArtifact({ id: iptablesRestoreId(node.name), kind: 'iptables-save', title: restoreTitle }, () =>
-    renderRulesetLines(a.lastSync.payload),
-  );
-  // Rule id -> line of `iptables-save`, built when a trace first points at one.
+/** The node's two iptables artifacts, rendered when first read: `iptables-save` of the whole
+ *  ruleset and the last sync's `iptables-restore` payload. */
+function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept?: RuleLines) {
+  const node = a.node.name;
+  const saveHead = { id: iptablesSaveId(node), kind: 'iptables-save' as const, title: `iptables-save (${node})` };
+  const save = lazyArtifact(saveHead, () => renderRulesetLines(fullRuleset(), kept));
+  const restoreHead = {
+    id: iptablesRestoreId(node),
+    kind: 'iptables-save' as const,
+    title: `iptables-restore input, ${a.lastSync.kind} sync (${node})`,
+  };
+  const restore = lazyArtifact(restoreHead, () => renderRulesetLines(a.lastSync.payload));
+  return { save, restore };
+}
+
+/** Rule -> its line of `iptables-save`, the index built when a trace first points at one. */
+function lineRefs(save: RenderedArtifact): (table: TableName, chain: string, rule: Rule) => ArtifactRef {
   let lineOf: Map<string, number> | undefined;
-  const refOf = (_t: TableName, _c: string, rule: Rule): ArtifactRef => {
+  return (_t, _c, rule) => {
     if (!lineOf) {
       lineOf = new Map();
       save.lines.forEach((l, i) => l.ref !== undefined && lineOf!.set(l.ref, i));
@@ -82,27 +95,67 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
     if (i === undefined) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
     return { artifact: save.id, ref: rule.id, line: save.lines[i]!.text, lineIndex: i };
   };
+}
+
+/** A REJECT or DROP (or a chain's DROP policy): why, in the words of the rule's comment, and for
+ *  which service port when the rule is kube-proxy's. */
+function refusedVerdict(r: WalkResult, owners: ReadonlyMap<string, RuleOwner>): ProxyVerdict {
+  const where = r.decidedBy;
+  const rule = where?.rule;
+  const owner = rule ? (owners.get(rule.id) ?? owners.get(where!.chain)) : undefined;
+  const place = `${where?.table}/${where?.chain}`;
+  const reason = firstComment(rule) ?? (rule ? place : `${place} policy`);
+  const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
+  return r.verdict === 'REJECT' ? { kind: 'reject', ...v } : { kind: 'drop', ...v };
+}
+
+/** What the walk means for the tracer: refused, a hostPort's DNAT, a Service's DNAT to one of its
+ *  endpoints (the KUBE-SEP chain that translated names it), or nothing of kube-proxy's. */
+function walkVerdict(
+  a: IptablesArtifact,
+  portmap: NodePortmap | undefined,
+  owners: () => ReadonlyMap<string, RuleOwner>,
+): (r: WalkResult) => ProxyVerdict {
   const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
     a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
-
-  const verdictOf = (r: WalkResult): ProxyVerdict => {
-    if (r.verdict !== 'ACCEPT') {
-      const rule = r.decidedBy?.rule;
-      const owners = ownersOf();
-      const owner = rule ? (owners.get(rule.id) ?? owners.get(r.decidedBy!.chain)) : undefined;
-      const reason = firstComment(rule) ?? (rule ? `${r.decidedBy!.table}/${r.decidedBy!.chain}` : `${r.decidedBy?.table}/${r.decidedBy?.chain} policy`);
-      const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
-      return r.verdict === 'REJECT' ? { kind: 'reject', ...v } : { kind: 'drop', ...v };
-    }
+  return (r) => {
+    if (r.verdict !== 'ACCEPT') return refusedVerdict(r, owners());
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = ownersOf().get(r.dnat.chain);
+      const owner = owners().get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
-      if (owner && ep) return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
+      if (owner && ep) {
+        return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
+      }
     }
     return { kind: 'pass' };
   };
+}
+
+/** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.
+ *  `kept`: the node's rule lines from earlier renders of its iptables-save (new ones are added). */
+export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, kept?: RuleLines): NodeProxy {
+  const node = a.node;
+  // The node's whole ruleset, its index and the rule owners, built when the first packet is walked
+  // through this node or its iptables-save is opened (a trace crosses few of the nodes).
+  let full: Ruleset | undefined;
+  const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
+  let index: RulesetIndex | undefined;
+  let owners: Map<string, RuleOwner> | undefined;
+  const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
+  const refOf = lineRefs(save);
+  const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
+  const walkInput = (input: { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean }) => ({
+    index: (index ??= new RulesetIndex(fullRuleset())),
+    packet: input.packet,
+    localAddresses: node.ips,
+    masqueradeAddress: node.ips[0] ?? '0.0.0.0',
+    state: input.state,
+    nodeKey: node.name,
+    refOf,
+    recordSteps: input.recordSteps,
+  });
 
   return {
     mode: 'iptables',
@@ -110,31 +163,11 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap): N
     artifacts: [save, restore],
     events: [syncEvent(a)],
     evaluate(input: EvaluateInput): ProxyEvaluation {
-      const r = walkPacket({
-        index: (index ??= new RulesetIndex(fullRuleset())),
-        packet: input.packet,
-        origin: input.origin,
-        localAddresses: node.ips,
-        masqueradeAddress: node.ips[0] ?? '0.0.0.0',
-        state: input.state,
-        nodeKey: node.name,
-        refOf,
-        recordSteps: input.recordSteps,
-      });
+      const r = walkPacket({ ...walkInput(input), origin: input.origin });
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
     },
     forwardInvalid(input: InvalidForwardInput): ProxyEvaluation {
-      const r = walkInvalidForward({
-        index: (index ??= new RulesetIndex(fullRuleset())),
-        packet: input.packet,
-        origin: 'external',
-        localAddresses: node.ips,
-        masqueradeAddress: node.ips[0] ?? '0.0.0.0',
-        state: input.state,
-        nodeKey: node.name,
-        refOf,
-        recordSteps: input.recordSteps,
-      });
+      const r = walkInvalidForward({ ...walkInput(input), origin: 'external' });
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
     },
   };

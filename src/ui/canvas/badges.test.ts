@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { labelBox, placeLabels, type LabelRequest } from './badges';
+import type { Box } from './layout';
+
+const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+function boxes(labels: readonly LabelRequest[], gap = 0): Box[] {
+  return placeLabels(labels, gap).map((c, i) => labelBox(c, labels[i]!.w, labels[i]!.h));
+}
+
+function expectApart(bs: readonly Box[]) {
+  for (let i = 0; i < bs.length; i++) for (let j = i + 1; j < bs.length; j++) expect(overlap(bs[i]!, bs[j]!), `labels ${i} and ${j}`).toBe(false);
+}
+
+describe('placing the route\'s numbers', () => {
+  it('takes the first candidate when nothing is there', () => {
+    const spots = placeLabels([{ w: 40, h: 40, candidates: [{ x: 100, y: 100 }, { x: 0, y: 0 }], avoid: [] }], 3);
+    expect(spots).toEqual([{ x: 100, y: 100 }]);
+  });
+
+  it('moves numbers that want the same place apart instead of piling them up', () => {
+    // Five segment numbers and a pill all wanting one node's corner (a zoomed-out canvas).
+    const same = { x: 500, y: 300 };
+    const labels: LabelRequest[] = [
+      { w: 270, h: 80, candidates: [same], avoid: [] },
+      ...Array.from({ length: 5 }, () => ({ w: 110, h: 110, candidates: [same], avoid: [] })),
+    ];
+    const bs = boxes(labels, 7);
+    expectApart(bs);
+    // The first keeps its place; the others stay near it (a few label sizes), not across the canvas.
+    expect(bs[0]).toEqual(labelBox(same, 270, 80));
+    for (const b of bs) expect(Math.hypot(b.x + b.w / 2 - same.x, b.y + b.h / 2 - same.y)).toBeLessThan(600);
+  });
+
+  it('keeps the gap between two numbers', () => {
+    const labels = [0, 1].map(() => ({ w: 40, h: 40, candidates: [{ x: 0, y: 0 }, { x: 42, y: 0 }, { x: 50, y: 0 }], avoid: [] }));
+    const [a, b] = boxes(labels, 8);
+    expect(b!.x - (a!.x + a!.w)).toBeGreaterThanOrEqual(8);
+  });
+
+  it('prefers a later candidate clear of an object to an earlier one over it, and a free spot near it to both', () => {
+    const service = { x: 80, y: 80, w: 40, h: 40 };
+    const onService = { x: 100, y: 100 };
+    const clearOfIt = { x: 100, y: 200 };
+    expect(placeLabels([{ w: 20, h: 20, candidates: [onService, clearOfIt], avoid: [service] }], 0)).toEqual([clearOfIt]);
+    // No candidate clear of the object: a spot on the rings around the first one, clear of it.
+    const [ring] = boxes([{ w: 20, h: 20, candidates: [onService], avoid: [service] }]);
+    expect(overlap(ring!, service)).toBe(false);
+  });
+
+  it('covers an object rather than another number when it must', () => {
+    // Everything near is an object to avoid: the number stays on its candidate, clear of the label before it.
+    const wall = { x: -1000, y: -1000, w: 2000, h: 2000 };
+    const bs = boxes([
+      { w: 20, h: 20, candidates: [{ x: 0, y: 0 }], avoid: [wall] },
+      { w: 20, h: 20, candidates: [{ x: 0, y: 0 }, { x: 30, y: 0 }], avoid: [wall] },
+    ]);
+    expect(bs[1]).toEqual(labelBox({ x: 30, y: 0 }, 20, 20));
+    expectApart(bs);
+  });
+
+  it('keeps clear of labels drawn before it (a place outside the lab)', () => {
+    const ghost = { x: -50, y: -10, w: 100, h: 20 };
+    const [c] = placeLabels([{ w: 20, h: 20, candidates: [{ x: 0, y: 0 }], avoid: [] }], 2, [ghost]);
+    expect(overlap(labelBox(c!, 20, 20), ghost)).toBe(false);
+  });
+});
