@@ -73,9 +73,11 @@ export interface NodePortmap {
   sandboxes: PortmapSandbox[];
 }
 
-/** The sandbox container id of a pod: 64 hex digits, drawn from the lab's seed (the runtime picks a random one). */
+/** The sandbox container id of a pod: 64 hex digits, drawn from the lab's seed (the runtime picks a random
+ *  one). */
 export function sandboxContainerID(seed: string, pod: Pod): string {
-  const r = SeededRandom.fromSeed(seed, `sandbox/${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}/${pod.metadata.uid ?? ''}`);
+  const { namespace, name, uid } = pod.metadata;
+  const r = SeededRandom.fromSeed(seed, `sandbox/${namespace ?? 'default'}/${name}/${uid ?? ''}`);
   let id = '';
   for (let i = 0; i < 8; i++) id += r.nextUint32().toString(16).padStart(8, '0');
   return id;
@@ -95,7 +97,12 @@ export function podPortMappings(pod: Pod): PortMapEntry[] {
   return pod.spec.containers.flatMap((c) =>
     (c.ports ?? [])
       .filter((p) => (p.hostPort ?? 0) > 0)
-      .map((p) => ({ hostPort: p.hostPort!, containerPort: p.containerPort, protocol: ipProtocol(p.protocol), ...(p.hostIP ? { hostIP: p.hostIP } : {}) })),
+      .map((p) => ({
+        hostPort: p.hostPort!,
+        containerPort: p.containerPort,
+        protocol: ipProtocol(p.protocol),
+        ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+      })),
   );
 }
 
@@ -175,11 +182,27 @@ function sandboxChain(s: PortmapSandbox): Chain {
     seen.set(key, n + 1);
     const id = `nat/${s.chain}/${key}${n ? `#${n}` : ''}`;
     const dst: Match[] = e.hostIP && e.hostIP !== '0.0.0.0' ? [{ kind: 'destination', cidr: `${e.hostIP}/32` }] : [];
-    const port: Match[] = [{ kind: 'protocol', protocol: e.protocol }, { kind: 'module', name: e.protocol }, { kind: 'dport', port: e.hostPort }];
+    const port: Match[] = [
+      { kind: 'protocol', protocol: e.protocol },
+      { kind: 'module', name: e.protocol },
+      { kind: 'dport', port: e.hostPort },
+    ];
     // The mark rules come first: hairpin (a pod of this node's subnet) and localhost get masqueraded.
-    rules.push({ id: `${id}/hairpin`, matches: [{ kind: 'source', cidr: s.podSubnet }, ...dst, ...port], target: { kind: 'jump', chain: SETMARK_CHAIN } });
-    rules.push({ id: `${id}/localhost`, matches: [{ kind: 'source', cidr: '127.0.0.1/32' }, ...dst, ...port], target: { kind: 'jump', chain: SETMARK_CHAIN } });
-    rules.push({ id: `${id}/dnat`, matches: [...dst, ...port], target: { kind: 'DNAT', ip: s.podIP, port: e.containerPort } });
+    rules.push({
+      id: `${id}/hairpin`,
+      matches: [{ kind: 'source', cidr: s.podSubnet }, ...dst, ...port],
+      target: { kind: 'jump', chain: SETMARK_CHAIN },
+    });
+    rules.push({
+      id: `${id}/localhost`,
+      matches: [{ kind: 'source', cidr: '127.0.0.1/32' }, ...dst, ...port],
+      target: { kind: 'jump', chain: SETMARK_CHAIN },
+    });
+    rules.push({
+      id: `${id}/dnat`,
+      matches: [...dst, ...port],
+      target: { kind: 'DNAT', ip: s.podIP, port: e.containerPort },
+    });
   }
   return { name: s.chain, rules };
 }
@@ -198,7 +221,11 @@ function entryRules(s: PortmapSandbox): Rule[] {
     for (let i = 0; i < ports.length; i += MULTIPORT_MAX) {
       out.push({
         id: `nat/${TOP_LEVEL_DNAT_CHAIN}/${s.chain}/${proto}/${i / MULTIPORT_MAX}`,
-        matches: [{ kind: 'protocol', protocol: proto }, comment(s.comment), { kind: 'multiport', dir: 'dports', ports: ports.slice(i, i + MULTIPORT_MAX) }],
+        matches: [
+          { kind: 'protocol', protocol: proto },
+          comment(s.comment),
+          { kind: 'multiport', dir: 'dports', ports: ports.slice(i, i + MULTIPORT_MAX) },
+        ],
         target: { kind: 'jump', chain: s.chain },
       });
     }
@@ -216,14 +243,40 @@ export function portmapRules(pm: NodePortmap): PortmapRules | null {
   const chains = ([
     ...pm.sandboxes.map(sandboxChain),
     { name: TOP_LEVEL_DNAT_CHAIN, rules: top },
-    { name: MARK_MASQ_CHAIN, rules: [{ id: `nat/${MARK_MASQ_CHAIN}/masquerade`, matches: [{ kind: 'mark', value: mark, mask: mark }], target: { kind: 'MASQUERADE' } }] },
-    { name: SETMARK_CHAIN, rules: [{ id: `nat/${SETMARK_CHAIN}/mark`, matches: [comment('CNI portfwd masquerade mark')], target: { kind: 'MARK', op: 'set-xmark', value: mark, mask: mark } }] },
+    {
+      name: MARK_MASQ_CHAIN,
+      rules: [{
+        id: `nat/${MARK_MASQ_CHAIN}/masquerade`,
+        matches: [{ kind: 'mark', value: mark, mask: mark }],
+        target: { kind: 'MASQUERADE' },
+      }],
+    },
+    {
+      name: SETMARK_CHAIN,
+      rules: [{
+        id: `nat/${SETMARK_CHAIN}/mark`,
+        matches: [comment('CNI portfwd masquerade mark')],
+        target: { kind: 'MARK', op: 'set-xmark', value: mark, mask: mark },
+      }],
+    },
   ] satisfies Chain[] as Chain[]).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     chains,
-    prerouting: [{ id: `nat/PREROUTING/${TOP_LEVEL_DNAT_CHAIN}`, matches: [DST_LOCAL], target: { kind: 'jump', chain: TOP_LEVEL_DNAT_CHAIN } }],
-    output: [{ id: `nat/OUTPUT/${TOP_LEVEL_DNAT_CHAIN}`, matches: [DST_LOCAL], target: { kind: 'jump', chain: TOP_LEVEL_DNAT_CHAIN } }],
-    postrouting: [{ id: `nat/POSTROUTING/${MARK_MASQ_CHAIN}`, matches: [comment('CNI portfwd requiring masquerade')], target: { kind: 'jump', chain: MARK_MASQ_CHAIN } }],
+    prerouting: [{
+      id: `nat/PREROUTING/${TOP_LEVEL_DNAT_CHAIN}`,
+      matches: [DST_LOCAL],
+      target: { kind: 'jump', chain: TOP_LEVEL_DNAT_CHAIN },
+    }],
+    output: [{
+      id: `nat/OUTPUT/${TOP_LEVEL_DNAT_CHAIN}`,
+      matches: [DST_LOCAL],
+      target: { kind: 'jump', chain: TOP_LEVEL_DNAT_CHAIN },
+    }],
+    postrouting: [{
+      id: `nat/POSTROUTING/${MARK_MASQ_CHAIN}`,
+      matches: [comment('CNI portfwd requiring masquerade')],
+      target: { kind: 'jump', chain: MARK_MASQ_CHAIN },
+    }],
   };
 }
 
@@ -237,10 +290,16 @@ export function portmapRules(pm: NodePortmap): PortmapRules | null {
 export function installPortmap(base: Ruleset, pm: NodePortmap): Ruleset {
   const rules = portmapRules(pm);
   if (!rules) return base;
-  const nat: Table = base.tables.nat ?? { name: 'nat', chains: BUILTIN_CHAINS.nat.map((name) => ({ name, policy: 'ACCEPT' as const, rules: [] })) };
+  const nat: Table = base.tables.nat ?? {
+    name: 'nat',
+    chains: BUILTIN_CHAINS.nat.map((name) => ({ name, policy: 'ACCEPT' as const, rules: [] })),
+  };
   const builtins = nat.chains.filter((c) => isBuiltinChain('nat', c.name));
   const others = nat.chains.filter((c) => !isBuiltinChain('nat', c.name));
-  for (const name of BUILTIN_CHAINS.nat) if (!builtins.some((c) => c.name === name)) builtins.push({ name, policy: 'ACCEPT', rules: [] });
+  for (const name of BUILTIN_CHAINS.nat) {
+    if (!builtins.some((c) => c.name === name)) builtins.push({ name, policy: 'ACCEPT', rules: [] });
+  }
+
   const withEntries = builtins.map((c): Chain => {
     switch (c.name) {
       case 'PREROUTING':

@@ -35,7 +35,12 @@ export interface EndpointSpec {
   pod?: string;
 }
 
-export function slice(ns: string, svcName: string, endpoints: EndpointSpec[], ports: { name?: string; port: number; protocol?: Protocol }[]): EndpointSlice {
+export function slice(
+  ns: string,
+  svcName: string,
+  endpoints: EndpointSpec[],
+  ports: { name?: string; port: number; protocol?: Protocol }[],
+): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -57,13 +62,20 @@ const http = [{ name: 'http', port: 80, protocol: 'TCP' as const }];
 /** Namespace "shop" (the client's) and "other", with every kind of Service cluster DNS treats differently. */
 export function labCluster(): Cluster {
   const c = emptyCluster(defaultLabSettings());
-  c.namespaces = [
-    'default',
-    'kube-system',
-    'shop',
-    'other',
-  ].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-  c.services = [
+  c.namespaces = ['default', 'kube-system', 'shop', 'other'].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  }));
+  c.services = labServices();
+  c.pods = labPods();
+  c.endpointSlices = labSlices();
+  return c;
+}
+
+/** kube-dns and kubernetes, ClusterIP and headless Services, and ExternalNames (one pair in a CNAME loop). */
+function labServices(): Service[] {
+  return [
     service(
       'kube-system',
       'kube-dns',
@@ -99,7 +111,11 @@ export function labCluster(): Cluster {
     service('shop', 'loop-a', { type: 'ExternalName', externalName: 'loop-b.shop.svc.cluster.local' }),
     service('shop', 'loop-b', { type: 'ExternalName', externalName: 'loop-a.shop.svc.cluster.local' }),
   ];
-  c.pods = [
+}
+
+/** The client, web and db backends (db-0 and db-1 with hostname/subdomain), a pod that is not ready, CoreDNS. */
+function labPods(): Pod[] {
+  return [
     pod('shop', 'client', '10.244.1.10'),
     pod('shop', 'web-1', '10.244.1.5'),
     pod('shop', 'web-2', '10.244.2.6'),
@@ -109,7 +125,11 @@ export function labCluster(): Cluster {
     pod('other', 'web-x', '10.244.3.3'),
     pod('kube-system', 'coredns-1', '10.244.0.2'),
   ];
-  c.endpointSlices = [
+}
+
+/** What the EndpointSlice controller would have written for those Services (some addresses have no pod). */
+function labSlices(): EndpointSlice[] {
+  return [
     slice(
       'kube-system',
       'kube-dns',
@@ -135,7 +155,6 @@ export function labCluster(): Cluster {
     slice('shop', 'three', ['10.244.4.1', '10.244.4.2', '10.244.4.3'].map((ip) => ({ ip })), http),
     slice('shop', 'four', ['10.244.5.1', '10.244.5.2', '10.244.5.3', '10.244.5.4'].map((ip) => ({ ip })), http),
   ];
-  return c;
 }
 
 export const EXTERNAL_RECORDS: Record<string, string> = {

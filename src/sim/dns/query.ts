@@ -174,7 +174,10 @@ function lookupCluster(zone: Zone, name: string, type: RRType): Lookup {
 }
 
 /** `pods insecure`: any dashed IPv4 in an existing namespace gets an A record, pod or no pod. */
-function lookupPod(zone: Zone, { name, type, podLabel, namespace }: { name: string; type: RRType; podLabel: string; namespace: string }): Lookup {
+function lookupPod(
+  zone: Zone,
+  { name, type, podLabel, namespace }: { name: string; type: RRType; podLabel: string; namespace: string },
+): Lookup {
   const ip = ipFromDashed(podLabel);
   if (ip === null) return { kind: 'nxdomain', ref: [] };
   const known = recordsAt(zone, name).filter((r) => r.type === 'A');
@@ -220,7 +223,10 @@ function answerFrom(zone: Zone, { type, here, chain }: AnswerInput): Lookup {
   return { kind: 'records', rrs, additional, ref: rrs.map((r) => r.id) };
 }
 
-function followCname(zone: Zone, { cname, type, chain }: { cname: RR & { type: 'CNAME' }; type: RRType; chain: RR[] }): Lookup {
+function followCname(
+  zone: Zone,
+  { cname, type, chain }: { cname: RR & { type: 'CNAME' }; type: RRType; chain: RR[] },
+): Lookup {
   const seenBefore = chain.some((c) => c.name === cname.name);
   if (cname.target === cname.name || seenBefore) {
     const names = [...chain.map((c) => c.name), cname.name];
@@ -270,7 +276,12 @@ function srvAdditional(zone: Zone, srvs: RR[]): RR[] {
 function dedupe(rrs: RR[]): RR[] {
   const seen = new Set<string>();
   return rrs.filter((r) => {
-    const key = r.type === 'A' || r.type === 'AAAA' ? `${r.type} ${r.address}` : r.type === 'SRV' ? `SRV ${r.target} ${r.port}` : r.id;
+    const key = r.type === 'A' || r.type === 'AAAA'
+      ? `${r.type} ${r.address}`
+      : r.type === 'SRV'
+        ? `SRV ${r.target} ${r.port}`
+        : r.id;
+
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

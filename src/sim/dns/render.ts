@@ -180,7 +180,8 @@ export function renderDig(answer: DnsAnswer, opts: DigOptions): RenderedArtifact
   push(';; Got answer:');
   push(`;; ->>HEADER<<- opcode: QUERY, status: ${answer.rcode}, id: ${messageId(answer)}`, decider);
   push(
-    `;; flags: ${flags}; QUERY: 1, ANSWER: ${answer.answers.length}, AUTHORITY: ${answer.authority.length}, ADDITIONAL: ${answer.additional.length + 1}`
+    `;; flags: ${flags}; QUERY: 1, ANSWER: ${answer.answers.length}, AUTHORITY: ${answer.authority.length}, `
+      + `ADDITIONAL: ${answer.additional.length + 1}`
   );
   if (!answer.recursionAvailable) push(';; WARNING: recursion requested but not available');
   push('');
@@ -334,7 +335,12 @@ export function zoneArtifactHead(origin: string, id: ArtifactId = 'dns/coredns/z
 
 export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): RenderedArtifact {
   const lines: RenderedLine[] = [];
-  lines.push({ text: `; zone ${zone.origin} served by CoreDNS's kubernetes plugin (pods insecure, ttl ${zone.ttl}, serial ${zone.serial})` });
+  lines.push({
+    text: `; zone ${zone.origin} served by CoreDNS's kubernetes plugin `
+      + `(pods insecure, ttl ${zone.ttl}, serial ${zone.serial})`,
+  });
+  const podsInsecure = `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d `
+    + 'for any address in an existing namespace';
   let group = '';
   let podsRuleShown = false;
   for (const rr of zone.records) {
@@ -342,10 +348,7 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
     if (g !== group) {
       if (rr.source.kind === 'Pod' && !podsRuleShown) {
         lines.push({ text: '' });
-        lines.push({
-          text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`,
-          ref: PODS_INSECURE_REF,
-        });
+        lines.push({ text: podsInsecure, ref: PODS_INSECURE_REF });
         podsRuleShown = true;
       }
       lines.push({ text: '' });
@@ -364,10 +367,7 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
   }
   if (!podsRuleShown) {
     lines.push({ text: '' });
-    lines.push({
-      text: `; pods insecure: a-b-c-d.<namespace>.pod.${zone.origin} IN A a.b.c.d for any address in an existing namespace`,
-      ref: PODS_INSECURE_REF,
-    });
+    lines.push({ text: podsInsecure, ref: PODS_INSECURE_REF });
   }
   lines.push({ text: '' });
   lines.push({ text: "; upstream (forward . /etc/resolv.conf): the lab's external DNS table" });
@@ -384,7 +384,9 @@ export function renderResolvConf(rc: ResolvConf, id: ArtifactId = 'resolv.conf')
   if (rc.searches.length > 0) lines.push({ text: `search ${rc.searches.join(' ')}`, ref: 'resolv/search' });
   rc.nameservers.forEach((ns, i) => lines.push({ text: `nameserver ${ns}`, ref: `resolv/nameserver/${i}` }));
   if (rc.options.length > 0) {
-    lines.push({ text: `options ${rc.options.map((o) => (o.value === undefined ? o.name : `${o.name}:${o.value}`)).join(' ')}`, ref: 'resolv/options' });
+    const options = rc.options.map((o) => (o.value === undefined ? o.name : `${o.name}:${o.value}`));
+    lines.push({ text: `options ${options.join(' ')}`, ref: 'resolv/options' });
+
   }
   return { id, kind: 'resolv.conf', title: '/etc/resolv.conf', lines };
 }

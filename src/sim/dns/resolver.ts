@@ -51,7 +51,8 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
         // kubelet: a hostNetwork pod with ClusterFirst falls back to Default (use ClusterFirstWithHostNet for cluster
         // DNS).
         notes.push(
-          'hostNetwork pod with dnsPolicy ClusterFirst gets the node\'s resolv.conf (dnsPolicy Default); use ClusterFirstWithHostNet to reach cluster DNS'
+          'hostNetwork pod with dnsPolicy ClusterFirst gets the node\'s resolv.conf (dnsPolicy Default); use '
+          + 'ClusterFirstWithHostNet to reach cluster DNS'
         );
         base = { ...node, effective: 'node' };
       } else {
@@ -80,13 +81,16 @@ export function resolverFor(cluster: Cluster, pod: Pod): ResolvConf {
   if (nameservers.length > MAX_NAMESERVERS) {
     nameservers = nameservers.slice(0, MAX_NAMESERVERS);
     notes.push(
-      `Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: ${nameservers.join(' ')}`
+      'Nameserver limits were exceeded, some nameservers have been omitted, '
+        + `the applied nameserver line is: ${nameservers.join(' ')}`
     );
   }
   if (searches.length > MAX_SEARCH_PATHS) {
     searches = searches.slice(0, MAX_SEARCH_PATHS);
     notes.push(
-      `Search Line limits were exceeded, some search paths have been omitted, the applied search line is: ${searches.join(' ')}`
+      'Search Line limits were exceeded, some search paths have been omitted, '
+        + `the applied search line is: ${searches.join(' ')}`
+
     );
   }
   const ndotsOpt = options.find((o) => o.name === 'ndots');

@@ -204,11 +204,9 @@ export function buildZone(cluster: Cluster, options: BuildZoneOptions = {}): Zon
   return zone;
 }
 
-const COREDNS_SOURCE: RecordSource = { kind: 'CoreDNS' };
-
 /** The zone's apex: NS to ns.dns, that name's A (the kube-dns ClusterIP), and dns-version TXT. */
 function apexRecords(origin: string, ttl: number, dnsIP: string): RR[] {
-  const source = COREDNS_SOURCE;
+  const source: RecordSource = { kind: 'CoreDNS' };
   return [
     { id: 'zone/NS', name: origin, ttl, source, type: 'NS', target: `ns.dns.${origin}` },
     { id: 'zone/ns.dns/A', name: `ns.dns.${origin}`, ttl, source, type: 'A', address: dnsIP },
@@ -228,7 +226,7 @@ function soaRecord(origin: string, ttl: number, serial: number): RR {
     id: 'zone/SOA',
     name: origin,
     ttl,
-    source: COREDNS_SOURCE,
+    source: { kind: 'CoreDNS' },
     type: 'SOA',
     mname: `ns.dns.${origin}`,
     rname: `hostmaster.${origin}`,

@@ -24,16 +24,19 @@ export function dataPlanePodLabels(gw: Gateway): Record<string, string> {
   return { 'app.kubernetes.io/name': dataPlaneName(gw), [GATEWAY_NAME_LABEL]: gw.metadata.name };
 }
 
+/** The scenario already has a GatewayClass named "nginx" (the install's own class). */
+function hasNginxClass(objects: readonly (KubeObject | OtherObject)[]): boolean {
+  return objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx');
+}
+
 function servedClasses(settings: LabSettings, objects: readonly (KubeObject | OtherObject)[]): Set<string> {
   const out = new Set<string>();
+  const controllerName = settings.gatewayAPI.controllerName;
   for (const o of objects) {
-    if (o.kind === 'GatewayClass' && (o as GatewayClass).spec?.controllerName === settings.gatewayAPI.controllerName) out.add(
-      o.metadata.name
-    );
+    const ours = o.kind === 'GatewayClass' && (o as GatewayClass).spec?.controllerName === controllerName;
+    if (ours) out.add(o.metadata.name);
   }
-  if (settings.gatewayAPI.install && out.size === 0 && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) out.add(
-    'nginx'
-  );
+  if (settings.gatewayAPI.install && out.size === 0 && !hasNginxClass(objects)) out.add('nginx');
   return out;
 }
 
@@ -122,11 +125,15 @@ function controlPlaneObjects(): (KubeObject | OtherObject)[] {
 }
 
 /** Objects the Gateway controller's install adds to a scenario's (those already present are left out). */
-export function gatewayAddonObjects(settings: LabSettings, objects: readonly (KubeObject | OtherObject)[]): (KubeObject | OtherObject)[] {
+export function gatewayAddonObjects(
+  settings: LabSettings,
+  objects: readonly (KubeObject | OtherObject)[],
+): (KubeObject | OtherObject)[] {
   const classes = servedClasses(settings, objects);
   if (classes.size === 0) return [];
   const out: (KubeObject | OtherObject)[] = [...controlPlaneObjects()];
-  if (settings.gatewayAPI.install && classes.has('nginx') && !objects.some((o) => o.kind === 'GatewayClass' && o.metadata.name === 'nginx')) {
+  if (settings.gatewayAPI.install && classes.has('nginx') && !hasNginxClass(objects)) {
+
     out.push({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',

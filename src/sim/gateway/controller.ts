@@ -44,10 +44,8 @@ export interface CompiledGateways {
 
 function dataPlaneOf(cluster: Cluster, gw: Gateway): { pods: Pod[]; service: Service | null } {
   const labels = dataPlanePodLabels(gw);
-  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp && Object.entries(labels).every(([
-    k,
-    v,
-  ]) => p.metadata.labels?.[k] === v));
+  const pods = cluster.pods.filter((p) => ns(p) === ns(gw) && !p.metadata.deletionTimestamp
+    && Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
   const service = cluster.services.find((s) => ns(s) === ns(gw) && s.metadata.name === dataPlaneName(gw)) ?? null;
   return { pods, service };
 }
@@ -126,7 +124,9 @@ export function syncGateways(previous: CompiledGateways | null, next: CompiledGa
         reason: 'Reload',
         object: pod ? { kind: 'Pod', namespace: gwNs, name: pod } : { kind: 'Gateway', namespace: gwNs, name: gwName },
         message: before
-          ? `NGINX Gateway Fabric sent a new configuration for Gateway ${dp.gateway}; the agent tested it and reloaded nginx`
+          ? `NGINX Gateway Fabric sent a new configuration for Gateway ${dp.gateway}; `
+            + 'the agent tested it and reloaded nginx'
+
           : `NGINX Gateway Fabric wrote the first configuration for Gateway ${dp.gateway}; nginx reloaded`,
         source: 'nginx-gateway-fabric',
         ...(diff.length > 0 ? { detail: diff } : {}),

@@ -46,18 +46,23 @@ export const convertMessagesZh: Record<ConvertMessageKey, string> = {
   'convert.notCarried': '注解 {annotation} 不会被转换：请改用{instead}',
   'convert.unlisted': '注解 {annotation} 不会被转换：请手动寻找 Gateway API 中的对应做法（ingress2gateway 不会复制它不认识的注解）',
   'convert.instead.rewriteRegex': 'URLRewrite 过滤器（ReplacePrefixMatch 可以去掉或替换路径前缀；$1 这样的捕获组在 Gateway API 中没有对应写法）',
-  'convert.instead.useRegex': 'RegularExpression 路径匹配（由实现决定支持与语法；NGINX Gateway Fabric 把它写成 nginx 正则 location），或 PathPrefix/Exact 匹配',
+  'convert.instead.useRegex': 'RegularExpression 路径匹配（由实现决定支持与语法；NGINX Gateway Fabric 把它写成 nginx 正则 location），'
+    + '或 PathPrefix/Exact 匹配',
   'convert.instead.affinity': 'HTTPRoute 的 sessionPersistence（实验通道）或实现自己的策略（基于 Cookie 的会话亲和没有标准字段）',
   'convert.instead.canaryCookie': '一条按 Cookie 请求头匹配（RegularExpression 类型，扩展支持）并转发到金丝雀 Service 的 HTTPRoute 规则',
   'convert.instead.canaryHeaderPattern': '一条使用 RegularExpression 请求头匹配（扩展支持）并转发到金丝雀 Service 的 HTTPRoute 规则',
-  'convert.instead.sslRedirect': '挂在 HTTP 监听器上（parentRefs 的 sectionName）并带 RequestRedirect 过滤器（scheme: https，statusCode: 308）的 HTTPRoute；转换出的路由仍以明文 HTTP 提供服务',
+  'convert.instead.sslRedirect': '挂在 HTTP 监听器上（parentRefs 的 sectionName）并带 RequestRedirect 过滤器（scheme: https，'
+    + 'statusCode: 308）的 HTTPRoute；转换出的路由仍以明文 HTTP 提供服务',
   'convert.instead.forceSslRedirect': '挂在 HTTP 监听器上并带 RequestRedirect 过滤器（scheme: https，statusCode: 308）的 HTTPRoute',
   'convert.instead.whitelist': '作用于 Gateway 数据面 Pod 的 NetworkPolicy，或实现自己的策略（Gateway API 没有客户端地址白名单）',
-  'convert.instead.appRoot': '一条匹配 Exact / 并带 RequestRedirect 过滤器（path 用 ReplaceFullPath 指向应用根路径，statusCode: 302）的 HTTPRoute 规则',
+  'convert.instead.appRoot': '一条匹配 Exact / 并带 RequestRedirect 过滤器（path 用 ReplaceFullPath 指向应用根路径，'
+    + 'statusCode: 302）的 HTTPRoute 规则',
   'convert.instead.serviceUpstream': '无需替代：Gateway 实现自己在 Service 的端点之间负载均衡；没有标准方式改为经由集群 IP 转发',
   'convert.instead.loadBalance': '实现自己的策略（NGINX Gateway Fabric 的 UpstreamSettingsPolicy）；转换出的上游使用实现的默认均衡方式',
-  'convert.implementationSpecific': '路径 {path}（pathType 为 ImplementationSpecific）变成了 PathPrefix，按完整路径段匹配：ingress-nginx 把它当作字符串前缀，因此 {path}x 不再匹配',
-  'convert.defaultBackendHosts': 'spec.defaultBackend 变成了没有 hostnames 的 HTTPRoute {route}；它只服务 Gateway 有监听器的主机，而 ingress-nginx 会把其他所有主机也交给它',
+  'convert.implementationSpecific': '路径 {path}（pathType 为 ImplementationSpecific）变成了 PathPrefix，按完整路径段匹配：'
+    + 'ingress-nginx 把它当作字符串前缀，因此 {path}x 不再匹配',
+  'convert.defaultBackendHosts': 'spec.defaultBackend 变成了没有 hostnames 的 HTTPRoute {route}；它只服务 Gateway 有监听器的主机，'
+    + '而 ingress-nginx 会把其他所有主机也交给它',
   'convert.namedPort': '后端 {service} 的端口 {port} 是一个输入中没有任何 Service 定义的端口名；该路径被略去（Gateway API 的 backendRef 需要端口号）',
   'convert.resourceBackend': '后端 {kind} {name} 是资源后端；Gateway API 的 backendRef 指向 Service，因此该路径被略去',
   'convert.otherController': '类 {class} 属于控制器 {controller}，而不是 ingress-nginx：保持不变',

@@ -91,8 +91,14 @@ const truthy = (v: string | undefined): boolean => v === 'true';
 
 interface Source { ingress: Ingress; index: number; canary: boolean }
 interface PathEntry { src: Source; path: string; pathType: PathType; backend: IngressBackend }
-interface Group { namespace: string; cls: string; host: string; first: Source; tls: { hosts?: string[]; secretName?: string }[];
-  paths: PathEntry[] }
+interface Group {
+  namespace: string;
+  cls: string;
+  host: string;
+  first: Source;
+  tls: { hosts?: string[]; secretName?: string }[];
+  paths: PathEntry[];
+}
 
 /**
  * Convert every ingress-nginx Ingress and IngressClass in `objects`. Services in the input resolve
@@ -153,7 +159,8 @@ function nginxClasses(objects: readonly AnyObject[], notes: ConvertNote[]): Ngin
       return;
     }
     names.add(ic.metadata.name);
-    if (ic.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true') defaultClass = ic.metadata.name;
+    const isDefault = ic.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true';
+    if (isDefault) defaultClass = ic.metadata.name;
   });
   return { names, other, ...(defaultClass ? { defaultClass } : {}) };
 }
@@ -187,7 +194,10 @@ function namedServicePorts(objects: readonly AnyObject[]): Map<string, number> {
   const ports = new Map<string, number>();
   for (const o of objects) {
     if (!isKind(o, 'Service')) continue;
-    const svc = o as unknown as { metadata: { name: string; namespace?: string }; spec?: { ports?: { name?: string; port: number }[] } };
+    const svc = o as unknown as {
+      metadata: { name: string; namespace?: string };
+      spec?: { ports?: { name?: string; port: number }[] };
+    };
     for (const p of svc.spec?.ports ?? []) if (p.name) ports.set(`${nsOf(svc)}/${svc.metadata.name}/${p.name}`, p.port);
   }
   return ports;
@@ -348,7 +358,9 @@ function annotationNotes(src: Source, notes: ConvertNote[]): void {
   const tls = (src.ingress.spec.tls ?? []).length > 0;
   if (tls && ann(src, 'ssl-redirect') === undefined && !truthy(ann(src, 'force-ssl-redirect'))) {
     notes.push(note(src, 'spec.tls', 'convert.notCarried',
-      { annotation: `${NGINX}ssl-redirect (default "true")`, instead: 'convert.instead.sslRedirect' }, `${NGINX}ssl-redirect`));
+      { annotation: `${NGINX}ssl-redirect (default "true")`, instead: 'convert.instead.sslRedirect' },
+      `${NGINX}ssl-redirect`));
+
   }
 }
 

@@ -165,7 +165,9 @@ class Run {
   }
 
   expand(template: string, named: Record<string, string> = {}, captures: readonly string[] = []): string {
-    return unquoteArg(template).replace(/\$(\d|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
+    // $1 (a capture), ${name} or $name, as nginx's script engine reads a variable reference.
+    const reference = /\$(\d|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/g;
+    return unquoteArg(template).replace(reference, (_m, name: string) => {
       if (/^\d$/.test(name)) return captures[Number(name)] ?? '';
       const n = name.replace(/[{}]/g, '');
       if (n in named) return named[n] ?? '';
@@ -394,8 +396,15 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
   out.status = 200;
   out.endpoint = peer;
   out.notes.push(`upstream ${upstreamName}: random two least_conn picks ${peer} of ${peers.length}`);
-  // Headers nginx sends: the client's, except those proxy_set_header names (and Host, Connection),
-  // then every proxy_set_header whose value is not empty.
+  out.upstreamRequest = upstreamRequest(run, loc, uriPart);
+}
+
+/**
+ * The request nginx sends the upstream: the client's headers, except those proxy_set_header names
+ * (and Host, Connection), then every proxy_set_header whose value is not empty; the URI as
+ * rewritten, or the original one when proxy_pass names $request_uri.
+ */
+function upstreamRequest(run: Run, loc: NginxBlock, uriPart: string): NonNullable<Run['out']['upstreamRequest']> {
   const setters = childDirectives(loc, 'proxy_set_header');
   const named = new Set(setters.map((s) => s.args[0]!.toLowerCase()));
   const headers: Record<string, string> = {};
@@ -410,8 +419,10 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
     if (s.args[0]!.toLowerCase() === 'host') host = value;
     if (value !== '') headers[s.args[0]!] = value;
   }
-  const path = uriPart.includes('$request_uri') ? run.input.request.path : `${run.vars.uri}${run.vars.args ? `?${run.vars.args}` : ''}`;
-  out.upstreamRequest = { method: run.input.request.method, path, host, headers };
+  const path = uriPart.includes('$request_uri')
+    ? run.input.request.path
+    : `${run.vars.uri}${run.vars.args ? `?${run.vars.args}` : ''}`;
+  return { method: run.input.request.method, path, host, headers };
 }
 
 function drawSplit(run: Run, split: NginxBlock): { value: string; percent: string; line: NginxDirective } {
@@ -439,7 +450,9 @@ export function evaluateGateway(input: EvaluateGatewayInput): GatewayDecision {
   }
   run.out.server = sel.block.id;
   run.ref(sel.block.id);
-  run.out.notes.push(`server ${sel.name || '(default)'} (${sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`})`);
+  const how = sel.match === 'default_server' ? 'no server_name matched: default server' : `${sel.match} server_name`;
+  run.out.notes.push(`server ${sel.name || '(default)'} (${how})`);
+
   if (!run.vars.host) run.vars.host = sel.name;
   // The default server of a port answers itself (return 404; or a TLS handshake refusal).
   const uri = run.vars.uri!;

@@ -23,7 +23,9 @@ export interface WriteGatewayConfigDirInput {
   render?: Pick<GatewayRenderOptions, 'listenAddress' | 'endpointsBlind'>;
 }
 
-export function writeGatewayConfigDir(input: WriteGatewayConfigDirInput): { files: GatewayConfigFile[]; rendered: RenderedGateway } | { error: string } {
+export function writeGatewayConfigDir(
+  input: WriteGatewayConfigDirInput,
+): { files: GatewayConfigFile[]; rendered: RenderedGateway } | { error: string } {
   const dir = input.dir.replace(/\/+$/, '');
   const compiled = compileGateways(input.cluster, {
     ...input.render,
@@ -41,7 +43,12 @@ export function writeGatewayConfigDir(input: WriteGatewayConfigDirInput): { file
   const dp = input.gateway ? compiled.dataPlanes.find((x) => x.gateway === input.gateway) : compiled.dataPlanes[0];
   if (!dp) {
     const known = compiled.dataPlanes.map((x) => x.gateway).join(', ') || 'none';
-    return { error: input.gateway ? `no Gateway ${input.gateway} is served by the Gateway controller (served: ${known})` : 'no Gateway is served by the Gateway controller (check the GatewayClass controllerName)' };
+    return {
+      error: input.gateway
+        ? `no Gateway ${input.gateway} is served by the Gateway controller (served: ${known})`
+        : 'no Gateway is served by the Gateway controller (check the GatewayClass controllerName)',
+    };
+
   }
   const rel = (p: string) => (p.startsWith(`${dir}/`) ? p.slice(dir.length + 1) : p);
   const files: GatewayConfigFile[] = [

@@ -44,7 +44,13 @@ const generation = (o: {
   unknown>,
 }): number => (typeof o.metadata.generation === 'number' ? o.metadata.generation : 1);
 
-function cond(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, observedGeneration: number): GatewayCondition {
+function cond(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  reason: string,
+  message: string,
+  observedGeneration: number,
+): GatewayCondition {
   return { type, status, reason, message, observedGeneration };
 }
 
@@ -90,7 +96,12 @@ export interface GatewayGraph {
   listeners: ListenerGraph[];
 }
 
-export type BackendProblem = 'RefNotPermitted' | 'BackendNotFound' | 'InvalidKind' | 'UnsupportedProtocol' | 'UnsupportedValue';
+export type BackendProblem =
+  | 'RefNotPermitted'
+  | 'BackendNotFound'
+  | 'InvalidKind'
+  | 'UnsupportedProtocol'
+  | 'UnsupportedValue';
 
 export interface ResolvedBackend {
   ref: HTTPBackendRef;
@@ -148,10 +159,9 @@ function listenerKinds(l: GatewayListener): { supported: RouteGroupKind[]; inval
   if (!given || given.length === 0) {
     return { supported: protocol === 'HTTP' || protocol === 'HTTPS' ? [...SUPPORTED_ROUTE_KINDS] : [], invalid: false };
   }
-  const supported = given.filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute').map((k) => ({
-    group: k.group ?? GATEWAY_GROUP,
-    kind: k.kind,
-  }));
+  const supported = given
+    .filter((k) => (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && k.kind === 'HTTPRoute')
+    .map((k) => ({ group: k.group ?? GATEWAY_GROUP, kind: k.kind }));
   return { supported, invalid: supported.length !== given.length };
 }
 
@@ -163,7 +173,9 @@ function certificateResolves(cluster: Cluster, gw: Gateway, l: GatewayListener):
     ) !== 'Secret') return `unsupported certificateRef kind ${ref.kind}`;
     const secret = cluster.secrets.find((s) => ns(s) === refNs && s.metadata.name === ref.name);
     if (!secret) return `Secret ${refNs}/${ref.name} does not exist`;
-    if (refNs !== ns(gw) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) }, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
+    const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) };
+    if (refNs !== ns(gw)
+      && !granted(cluster.referenceGrants, from, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
       return `Certificate ref to secret ${refNs}/${ref.name} not permitted by any ReferenceGrant`;
     }
   }
@@ -202,20 +214,11 @@ function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
     if (protoConflict || hostConflict) {
       valid = false;
       const reason = protoConflict ? 'ProtocolConflict' : 'HostnameConflict';
-      conditions.push(cond(
-        'Accepted',
-        'False',
-        reason,
-        protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname',
-        g,
-      ));
-      conditions.push(cond(
-        'Conflicted',
-        'True',
-        reason,
-        protoConflict ? 'Multiple listeners for the same port use different protocols' : 'Multiple listeners for the same port use the same hostname',
-        g,
-      ));
+      const message = protoConflict
+        ? 'Multiple listeners for the same port use different protocols'
+        : 'Multiple listeners for the same port use the same hostname';
+      conditions.push(cond('Accepted', 'False', reason, message, g));
+      conditions.push(cond('Conflicted', 'True', reason, message, g));
     } else conditions.push(cond('Conflicted', 'False', 'NoConflicts', 'No conflicts', g));
     if (kinds.invalid) {
       conditions.push(cond(
@@ -290,9 +293,12 @@ function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef): 
     filters: b.filters ?? [],
   };
   if (group !== '' || kind !== 'Service') {
-    return { ...base, problem: { reason: 'InvalidKind', message: `The kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+    const groupKind = `${group ? `${group}/` : ''}${kind}`;
+    return { ...base, problem: { reason: 'InvalidKind', message: `The kind ${groupKind} is not supported` } };
   }
-  if (namespace !== ns(route) && !granted(cluster.referenceGrants, { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: ns(route) }, { group: '', kind: 'Service', namespace, name: b.name })) {
+  const from = { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: ns(route) };
+  if (namespace !== ns(route)
+    && !granted(cluster.referenceGrants, from, { group: '', kind: 'Service', namespace, name: b.name })) {
     return {
       ...base,
       problem: {
@@ -335,7 +341,11 @@ function buildRule(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, inde
     rule,
     index,
     dropped: !!unsupported,
-    invalidFilter: unsupported ? unsupported.type : extension ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}` : null,
+    invalidFilter: unsupported
+      ? unsupported.type
+      : extension
+        ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}`
+        : null,
     backends: (rule.backendRefs ?? []).map((b) => resolveBackend(cluster, route, b)),
   };
 }
@@ -513,7 +523,11 @@ export function gatewayClassStatus(c: { cls: GatewayClass; accepted: boolean }):
   };
 }
 
-export function gatewayStatus(gw: GatewayGraph, address: { type: string; value: string } | null, dataPlaneReady: boolean): NonNullable<Gateway['status']> {
+export function gatewayStatus(
+  gw: GatewayGraph,
+  address: { type: string; value: string } | null,
+  dataPlaneReady: boolean,
+): NonNullable<Gateway['status']> {
   const g = generation(gw.gateway);
   const invalid = gw.listeners.filter((l) => !l.valid);
   const allInvalid = invalid.length === gw.listeners.length;
@@ -538,7 +552,12 @@ export function gatewayStatus(gw: GatewayGraph, address: { type: string; value: 
   return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed], listeners };
 }
 
-export function routeStatus(r: RouteGraph, controllerName: string, previous: HTTPRoute['status']): NonNullable<HTTPRoute['status']> {
+export function routeStatus(
+  r: RouteGraph,
+  controllerName: string,
+  previous: HTTPRoute['status'],
+): NonNullable<HTTPRoute['status']> {
+
   // Parents other controllers wrote stay; ours are replaced (as each controller owns its entries).
   const others = (previous?.parents ?? []).filter((p) => p.controllerName !== controllerName);
   const ours = r.parents.map((p) => ({

@@ -6,7 +6,8 @@
 // is compared case-sensitively; query names are case-sensitive and a repeated name uses its first
 // value. The evaluator (evaluate.ts) follows the same rules over the same list.
 
-export const HTTPMATCHES_JS = `// netlab: header, query and method matches of HTTPRoute rules (NGINX Gateway Fabric's contract)
+export const HTTPMATCHES_JS =
+  `// netlab: header, query and method matches of HTTPRoute rules (NGINX Gateway Fabric's contract)
 import qs from 'querystring';
 
 function split3(spec, sep) {

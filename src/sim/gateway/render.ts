@@ -357,7 +357,11 @@ function pathRewrite(mod: HTTPPathModifier, matchedPrefix: string | null, flag: 
   return d('rewrite', q(`^${escapeRe(prefix)}(/.*)?$`), q(`${repl}$1`), ...tail);
 }
 
-function redirectNodes(f: NonNullable<HTTPRouteFilter['requestRedirect']>, listenerPort: number, matchedPrefix: string | null): NginxNode[] {
+function redirectNodes(
+  f: NonNullable<HTTPRouteFilter['requestRedirect']>,
+  listenerPort: number,
+  matchedPrefix: string | null,
+): NginxNode[] {
   const code = f.statusCode ?? 302;
   const scheme = f.scheme ?? '$scheme';
   const host = f.hostname ?? '$host';
@@ -420,7 +424,13 @@ function filtersOf(fs: readonly HTTPRouteFilter[] | undefined, type: string): HT
 }
 
 /** The body of a location that serves one rule (inline, or the internal location a match redirects to). */
-function ruleBody(ctx: RenderCtx, p: PlannedRule, s: PlannedServer, internal: boolean, extra: NginxBlock[]): NginxNode[] {
+function ruleBody(
+  ctx: RenderCtx,
+  p: PlannedRule,
+  s: PlannedServer,
+  internal: boolean,
+  extra: NginxBlock[],
+): NginxNode[] {
   const rule = p.rule;
   const filters = rule.rule.filters ?? [];
   const matchedPrefix = p.pathType === 'PathPrefix' ? p.pathValue : null;
@@ -533,7 +543,8 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
   const head: NginxNode[] = [];
   if (s.protocol === 'HTTPS') {
     head.push(d('listen', listen, 'ssl'));
-    const certPath = `${ctx.opts.secretsDir ?? '/etc/nginx/secrets'}/ssl_keypair_${(s.certificate?.secret ?? 'none').replace('/', '_')}.pem`;
+    const keypair = (s.certificate?.secret ?? 'none').replace('/', '_');
+    const certPath = `${ctx.opts.secretsDir ?? '/etc/nginx/secrets'}/ssl_keypair_${keypair}.pem`;
     if (s.certificate) s.certificate.path = certPath;
     head.push(d('ssl_certificate', certPath), d('ssl_certificate_key', certPath));
     head.push(b(`if:${s.port}:${s.hostname}`, 'if', ['($ssl_server_name', '!=', '$host)'], [d('return', '421')]));
@@ -596,11 +607,60 @@ function upstreamBlock(ctx: RenderCtx, name: string, be: ResolvedBackend | null)
 
 // ---------------------------------------------------------------- the whole file
 
-export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: GatewayGraph, options: GatewayRenderOptions = {}): RenderedGateway {
+/**
+ * A Gateway's nginx.conf as NGINX Gateway Fabric writes it: the servers first (one default server
+ * per listener port, then one per hostname), which tells which maps, split_clients and upstreams
+ * the http block needs; then the main context; matches.json shown under it as comments.
+ */
+export function renderGatewayConf(
+  cluster: Cluster,
+  graph: GatewayAPIGraph,
+  gw: GatewayGraph,
+  options: GatewayRenderOptions = {},
+): RenderedGateway {
   const opts = { socketDir: '/var/run/nginx', ...options };
   const ctx: RenderCtx = { inline: {}, maps: new Map(), splits: new Map(), upstreams: new Map(), opts, gwKey: gw.key };
   const planned = planServers(graph, gw);
   const matches: MatchList[] = [];
+  const servers = renderServers(ctx, planned, matches);
+  const files = opts.files ?? { pid: '/var/run/nginx/nginx.pid', errorLog: 'stderr', accessLog: '/dev/stdout' };
+  const matchesFile = opts.matchesFile ?? '/etc/nginx/conf.d/matches.json';
+  // The servers rendered first, so the maps and split_clients they need are all known here.
+  const httpBlock = b('http', 'http', [], httpContext(ctx, servers, matchesFile));
+  const nodes: NginxNode[] = [
+    c(`NGINX Gateway Fabric data plane for Gateway ${gw.key} (class ${gw.className})`),
+    d('load_module', '/usr/lib/nginx/modules/ngx_http_js_module.so'),
+    d('worker_processes', '1'),
+    d('pid', files.pid),
+    d('error_log', files.errorLog, 'info'),
+    b('events', 'events', [], [d('worker_connections', '1024')]),
+    httpBlock,
+  ];
+  const lines: RenderedLine[] = [];
+  renderNodes(nodes, 'main', 0, lines);
+  lines.push(...matchesComments(matches, matchesFile));
+  return {
+    gateway: gw.key,
+    nodes,
+    matches,
+    artifact: {
+      id: gatewayArtifactId(gw.key),
+      kind: 'nginx.conf',
+      title: `nginx.conf of Gateway ${gw.key} (NGINX Gateway Fabric)`,
+      lines,
+    },
+    matchesJson: renderMatchesJson(matches),
+    certificates: certificatesOf(cluster, planned),
+    inline: ctx.inline,
+    upstreamServices: Object.fromEntries([...ctx.upstreams.entries()].filter(([, be]) => be).map(([name, be]) => [
+      name,
+      be!.service,
+    ])),
+  };
+}
+
+/** Per listener port: the default server (404, or a rejected TLS handshake), then one per hostname. */
+function renderServers(ctx: RenderCtx, planned: readonly PlannedServer[], matches: MatchList[]): NginxBlock[] {
   const servers: NginxBlock[] = [];
   const ports = [...new Set(planned.map((s) => s.port))];
   for (const port of ports) {
@@ -608,10 +668,18 @@ export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: 
     servers.push(defaultServer(ctx, port, onPort[0]!.protocol === 'HTTPS'));
     for (const s of onPort) if (s.hostname !== '#none') servers.push(serverBlock(ctx, s, matches));
   }
+  return servers;
+}
+
+/**
+ * NGF's http.conf: njs and matches.json loaded, its maps, the maps and split_clients the servers
+ * asked for, the servers, the 503/500 socket servers, and the upstreams by name.
+ */
+function httpContext(ctx: RenderCtx, servers: NginxBlock[], matchesFile: string): NginxNode[] {
+  const { opts } = ctx;
   const files = opts.files ?? { pid: '/var/run/nginx/nginx.pid', errorLog: 'stderr', accessLog: '/dev/stdout' };
   const njsDir = opts.njsDir ?? '/usr/lib/nginx/modules/njs';
-  const matchesFile = opts.matchesFile ?? '/etc/nginx/conf.d/matches.json';
-  const http: NginxNode[] = [
+  return [
     c('/etc/nginx/conf.d/http.conf'),
     d('js_import', `${njsDir}/httpmatches.js`),
     d('js_preload_object', 'matches', 'from', matchesFile),
@@ -665,50 +733,23 @@ export function renderGatewayConf(cluster: Cluster, graph: GatewayAPIGraph, gw: 
       be,
     )),
   ];
-  // The servers rendered first, so the maps and split_clients they need are all known here.
-  const httpBlock = b('http', 'http', [], http);
-  const nodes: NginxNode[] = [
-    c(`NGINX Gateway Fabric data plane for Gateway ${gw.key} (class ${gw.className})`),
-    d('load_module', '/usr/lib/nginx/modules/ngx_http_js_module.so'),
-    d('worker_processes', '1'),
-    d('pid', files.pid),
-    d('error_log', files.errorLog, 'info'),
-    b('events', 'events', [], [d('worker_connections', '1024')]),
-    httpBlock,
-  ];
-  const lines: RenderedLine[] = [];
-  renderNodes(nodes, 'main', 0, lines);
-  const matchesJson = renderMatchesJson(matches);
-  // matches.json is its own file; the viewer shows it under nginx.conf as comments (nginx ignores
-  // them), each entry with a ref so a hop can point at the match that decided.
-  lines.push({ text: '', ref: 'main' }, { text: `# ${matchesFile}`, ref: 'matches' });
+}
+
+/**
+ * matches.json is its own file; the viewer shows it under nginx.conf as comments (nginx ignores
+ * them), each entry with a ref so a hop can point at the match that decided.
+ */
+function matchesComments(matches: readonly MatchList[], matchesFile: string): RenderedLine[] {
+  const lines: RenderedLine[] = [{ text: '', ref: 'main' }, { text: `# ${matchesFile}`, ref: 'matches' }];
   for (const m of matches) {
     lines.push({ text: `#   "${m.key}": [`, ref: `matches:${m.key}` });
-    m.entries.forEach((
-      e,
-      i,
-    ) => lines.push({ text: `#     ${JSON.stringify(e)}${i < m.entries.length - 1 ? ',' : ''}`, ref: `matches:${m.key}:${i}` }));
+    m.entries.forEach((e, i) => lines.push({
+      text: `#     ${JSON.stringify(e)}${i < m.entries.length - 1 ? ',' : ''}`,
+      ref: `matches:${m.key}:${i}`,
+    }));
     lines.push({ text: '#   ]', ref: `matches:${m.key}` });
   }
-  const certificates = certificatesOf(cluster, planned);
-  return {
-    gateway: gw.key,
-    nodes,
-    matches,
-    artifact: {
-      id: gatewayArtifactId(gw.key),
-      kind: 'nginx.conf',
-      title: `nginx.conf of Gateway ${gw.key} (NGINX Gateway Fabric)`,
-      lines,
-    },
-    matchesJson,
-    certificates,
-    inline: ctx.inline,
-    upstreamServices: Object.fromEntries([...ctx.upstreams.entries()].filter(([, be]) => be).map(([name, be]) => [
-      name,
-      be!.service,
-    ])),
-  };
+  return lines;
 }
 
 export function renderMatchesJson(matches: readonly MatchList[]): string {
@@ -726,7 +767,10 @@ function certificatesOf(cluster: Cluster, planned: readonly PlannedServer[]): { 
       (x) => (x.metadata.namespace ?? 'default') === secretNs && x.metadata.name === name
     );
     const tls = tlsFromSecret(secret);
-    const pem = tls.certPem && tls.keyPem ? `${tls.certPem.trim()}\n${tls.keyPem.trim()}\n` : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
+    const pem = tls.certPem && tls.keyPem
+      ? `${tls.certPem.trim()}\n${tls.keyPem.trim()}\n`
+      : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
+
     out.push({ path: s.certificate.path, pem });
   }
   return out;

@@ -24,12 +24,16 @@ export interface AnnotationDoc {
   doc: { en: string; zh: string };
 }
 
+/** What each annotation's entry writes itself; the controller helpers fill in the rest. */
+type AnnotationFields = Omit<AnnotationDoc, 'name' | 'controller' | 'needsReload' | 'scope'>;
+
 const nginx = (
   key: string,
-  d: Omit<AnnotationDoc, 'name' | 'controller' | 'needsReload' | 'scope'> & Partial<Pick<AnnotationDoc, 'needsReload' | 'scope'>>,
+  d: AnnotationFields & Partial<Pick<AnnotationDoc, 'needsReload' | 'scope'>>,
 ): AnnotationDoc => ({ name: NGINX_PREFIX + key, controller: 'nginx', scope: 'location', needsReload: true, ...d });
 
-const traefik = (key: string, d: Omit<AnnotationDoc, 'name' | 'controller' | 'needsReload' | 'scope'>): AnnotationDoc => ({
+const traefik = (key: string, d: AnnotationFields): AnnotationDoc => ({
+
   name: TRAEFIK_ROUTER_PREFIX + key,
   controller: 'traefik',
   scope: 'router',
@@ -42,7 +46,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     type: 'bool',
     default: 'true',
     doc: {
-      en: 'When the host has a TLS certificate, plain-HTTP requests get a 308 redirect to https. Set "false" to serve HTTP too.',
+      en: 'When the host has a TLS certificate, plain-HTTP requests get a 308 redirect to https. Set "false" to '
+        + 'serve HTTP too.',
       zh: '主机配置了 TLS 证书时，HTTP 请求被 308 重定向到 https。设为 "false" 则继续提供 HTTP。',
     },
   }),
@@ -50,7 +55,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     type: 'bool',
     default: 'false',
     doc: {
-      en: 'Redirect plain-HTTP requests to https with 308 even when the host has no certificate (e.g. TLS ends at an outer load balancer).',
+      en: 'Redirect plain-HTTP requests to https with 308 even when the host has no certificate (e.g. TLS ends at an '
+        + 'outer load balancer).',
       zh: '即使主机没有证书也把 HTTP 请求 308 重定向到 https（例如 TLS 在外层负载均衡器终止）。',
     },
   }),
@@ -58,7 +64,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     type: 'uri',
     default: '',
     doc: {
-      en: 'Replace the request URI before proxying. The path becomes a regex; with use-regex, capture groups such as /$2 keep part of the path.',
+      en: 'Replace the request URI before proxying. The path becomes a regex; with use-regex, capture groups such as '
+        + '/$2 keep part of the path.',
       zh: '转发前改写请求 URI。路径变为正则；配合 use-regex 可用 /$2 等捕获组保留部分路径。',
     },
   }),
@@ -85,7 +92,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     values: ['cookie'],
     default: '',
     doc: {
-      en: 'Sticky sessions: the balancer sets a cookie (INGRESSCOOKIE by default) naming the chosen pod and sends later requests with it to the same pod.',
+      en: 'Sticky sessions: the balancer sets a cookie (INGRESSCOOKIE by default) naming the chosen pod and sends '
+        + 'later requests with it to the same pod.',
       zh: '会话保持：负载均衡器设置一个 cookie（默认 INGRESSCOOKIE）记录选中的 Pod，之后带该 cookie 的请求发往同一个 Pod。',
     },
   }),
@@ -95,7 +103,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     values: ['balanced', 'persistent'],
     default: 'balanced',
     doc: {
-      en: '"balanced" may move sessions when pods are added (to rebalance); "persistent" keeps every session on its pod.',
+      en: '"balanced" may move sessions when pods are added (to rebalance); "persistent" keeps every session on its '
+        + 'pod.',
       zh: '"balanced" 在扩容时可能迁移会话以重新均衡；"persistent" 始终把会话留在原 Pod。',
     },
   }),
@@ -119,7 +128,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     default: 'false',
     needsReload: false,
     doc: {
-      en: 'This Ingress is a canary: its backend receives part of the traffic of the main Ingress with the same host and path.',
+      en: 'This Ingress is a canary: its backend receives part of the traffic of the main Ingress with the same host '
+        + 'and path.',
       zh: '该 Ingress 是金丝雀：其后端分得同主机同路径主 Ingress 的一部分流量。',
     },
   }),
@@ -166,7 +176,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     type: 'bool',
     default: 'false',
     doc: {
-      en: 'Proxy to the Service\'s ClusterIP:port (kube-proxy balances) instead of the pod endpoints. Sticky sessions no longer apply.',
+      en: 'Proxy to the Service\'s ClusterIP:port (kube-proxy balances) instead of the pod endpoints. Sticky '
+        + 'sessions no longer apply.',
       zh: '转发到 Service 的 ClusterIP:端口（由 kube-proxy 负载均衡），而不是直接转发到 Pod 端点。会话保持随之失效。',
     },
   }),
@@ -222,7 +233,8 @@ export const ANNOTATIONS: readonly AnnotationDoc[] = [
     type: 'list',
     default: '',
     doc: {
-      en: 'Middlewares (namespace-name@kubernetescrd) applied to the routers. The lab lists them but does not run them.',
+      en: 'Middlewares (namespace-name@kubernetescrd) applied to the routers. The lab lists them but does not run '
+        + 'them.',
       zh: '应用到路由器的中间件（namespace-name@kubernetescrd）。实验室列出但不执行它们。',
     },
   }),

@@ -45,7 +45,12 @@ export type IngressSyncDecision =
   | { kind: 'traefik'; addon: IngressAddon; decision: TraefikSyncDecision };
 
 /** Each controller's reaction to a change from `previous` to `next` (null previous: controller start). */
-export function syncIngressControllers(input: { previous: Cluster | null; next: Cluster; log?: EventLog }): IngressSyncDecision[] {
+export function syncIngressControllers(input: {
+  previous: Cluster | null;
+  next: Cluster;
+  log?: EventLog;
+}): IngressSyncDecision[] {
+
   return ingressAddonsOf(input.next).map((addon): IngressSyncDecision => {
     const args = { previous: input.previous, next: input.next, addon, ...(input.log ? { log: input.log } : {}) };
     switch (addon.controller) {

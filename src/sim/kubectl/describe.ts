@@ -66,7 +66,10 @@ function describeService(c: Cluster, s: Service): string[] {
   if (s.spec.externalIPs?.length) lines.push(`External IPs:\t${s.spec.externalIPs.join(',')}`);
   if (s.spec.loadBalancerIP) lines.push(`IP:\t${s.spec.loadBalancerIP}`);
   const lb = s.status?.loadBalancer?.ingress ?? [];
-  if (lb.length) lines.push(`LoadBalancer Ingress:\t${lb.map((i) => `${i.ip ?? i.hostname ?? ''}${i.ipMode ? ` (${i.ipMode})` : ''}`).join(', ')}`);
+  if (lb.length) {
+    const addresses = lb.map((i) => `${i.ip ?? i.hostname ?? ''}${i.ipMode ? ` (${i.ipMode})` : ''}`);
+    lines.push(`LoadBalancer Ingress:\t${addresses.join(', ')}`);
+  }
   const slices = c.endpointSlices.filter(
     (es) => es.metadata.namespace === ns && es.metadata.labels?.['kubernetes.io/service-name'] === s.metadata.name
   );
@@ -123,8 +126,12 @@ function describePod(c: Cluster, p: Pod): string[] {
     const ports = ct.ports ?? [];
     if (ports.length === 0) lines.push('    Port:\t<none>', '    Host Port:\t<none>');
     else {
-      lines.push(`    Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.containerPort}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
-      lines.push(`    Host Port${ports.length > 1 ? 's' : ''}:\t${ports.map((q) => `${q.hostPort ?? 0}/${q.protocol ?? 'TCP'}${q.name ? ` (${q.name})` : ''}`).join(', ')}`);
+      const plural = ports.length > 1 ? 's' : '';
+      const named = (q: { name?: string }) => (q.name ? ` (${q.name})` : '');
+      const container = ports.map((q) => `${q.containerPort}/${q.protocol ?? 'TCP'}${named(q)}`);
+      const host = ports.map((q) => `${q.hostPort ?? 0}/${q.protocol ?? 'TCP'}${named(q)}`);
+      lines.push(`    Port${plural}:\t${container.join(', ')}`);
+      lines.push(`    Host Port${plural}:\t${host.join(', ')}`);
     }
     lines.push(
       `    State:\t${p.status?.phase === 'Running' ? 'Running' : 'Waiting'}`,
@@ -242,7 +249,14 @@ function unstructuredLines(v: unknown, indent: number, out: string[]): void {
 }
 
 /** kubectl describe of a Gateway API object (a custom resource): metadata, then spec and status as written. */
-function describeCustom(c: Cluster, o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown; status?: unknown }): string[] {
+function describeCustom(c: Cluster, o: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: unknown;
+  status?: unknown;
+}): string[] {
+
   const lines = [
     `Name:\t${o.metadata.name}`,
     ...(o.metadata.namespace ? [`Namespace:\t${o.metadata.namespace}`] : []),

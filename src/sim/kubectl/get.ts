@@ -377,7 +377,9 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     if (opts.name !== undefined) {
       return {
         ok: false,
-        error: 'error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource resource/<resource_name>\'',
+        error: 'error: there is no need to specify a resource type as a separate argument when passing arguments in '
+          + 'resource/name form (e.g. \'kubectl get resource/<resource_name>\' instead of \'kubectl get resource '
+          + 'resource/<resource_name>\'',
       };
     }
     return getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) });
@@ -466,7 +468,9 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
     items = [...items].sort((a, b) => {
       const an = a.metadata.namespace ?? '';
       const bn = b.metadata.namespace ?? '';
-      return an < bn ? -1 : an > bn ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+      if (an !== bn) return an < bn ? -1 : 1;
+      return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+
     });
   }
   if (output === 'yaml' || output === 'json') {

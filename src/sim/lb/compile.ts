@@ -148,13 +148,20 @@ function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, ad
 
 function behaviourText(b: LbBehaviour, address: string): [string, string?][] {
   const product: Record<LbBehaviour['product'], string> = {
-    'generic-direct': 'a network load balancer that delivers packets to a node with its own address kept (GCE network LB, MetalLB)',
-    'generic-proxy': 'a proxying load balancer that connects to a node\'s NodePort (on-prem LBs, AWS Classic ELB style)',
+    'generic-direct': 'a network load balancer that delivers packets to a node with its own address kept '
+      + '(GCE network LB, MetalLB)',
+    'generic-proxy': 'a proxying load balancer that connects to a node\'s NodePort '
+      + '(on-prem LBs, AWS Classic ELB style)',
     'aws-classic-elb': 'AWS Classic ELB: a TCP proxy to every node\'s NodePort',
     'aws-nlb-instance': 'AWS NLB with instance targets: packets forwarded to every node\'s NodePort',
-    'aws-nlb-ip': 'AWS NLB with IP targets (the lab delivers to a node with the LB address kept; a real NLB sends to the pod addresses)',
+    'aws-nlb-ip': 'AWS NLB with IP targets (the lab delivers to a node with the LB address kept; '
+      + 'a real NLB sends to the pod addresses)',
   };
-  const delivery = b.delivery === 'keep' ? `keep-destination ${address}` : b.delivery === 'forward' ? 'forward to target (destination rewritten)' : 'proxy (new TCP connection to the target)';
+  const delivery = b.delivery === 'keep'
+    ? `keep-destination ${address}`
+    : b.delivery === 'forward'
+      ? 'forward to target (destination rewritten)'
+      : 'proxy (new TCP connection to the target)';
   const source = b.source === 'client' ? 'client (preserved)' : `load balancer ${address}`;
   const over = b.failOpen ? 'over healthy targets (all of them when none is: fails open)' : 'over healthy targets';
   return [
@@ -171,7 +178,9 @@ function behaviourText(b: LbBehaviour, address: string): [string, string?][] {
 
 function hcText(hc: HealthCheck): string {
   if (hc.protocol === 'TCP') return `  health-check TCP:${hc.port} (the traffic NodePort)`;
-  const who = hc.server === 'service-health' ? "kube-proxy's service health server (healthCheckNodePort)" : "kube-proxy's /healthz";
+  const who = hc.server === 'service-health'
+    ? "kube-proxy's service health server (healthCheckNodePort)"
+    : "kube-proxy's /healthz";
   return `  health-check HTTP:${hc.port}${hc.path} (${who})`;
 }
 
@@ -190,12 +199,17 @@ function render(lb: Omit<CompiledLoadBalancer, 'artifact'>): RenderedArtifact {
   );
   if (lb.nodes.length === 0) push('    (no nodes: every node is excluded or the cluster has none)');
   for (const l of lb.listeners) {
-    const to = lb.behaviour.model === 'nodeport' ? `NodePort ${l.nodePort || '(none)'}` : `nodes, destination kept ${lb.address}:${l.port}`;
-    push(`  listener ${l.protocol} ${lb.address}:${l.port} -> ${to}${l.portName ? ` (port ${l.portName})` : ''}`, l.ref);
+    const to = lb.behaviour.model === 'nodeport'
+      ? `NodePort ${l.nodePort || '(none)'}`
+      : `nodes, destination kept ${lb.address}:${l.port}`;
+    const portName = l.portName ? ` (port ${l.portName})` : '';
+    push(`  listener ${l.protocol} ${lb.address}:${l.port} -> ${to}${portName}`, l.ref);
     if (l.problem) push(`    # ${l.problem}`);
     for (const t of l.targets) {
       const why = lb.nodes.find((n) => n.node === t.node)?.reason;
-      push(`    target ${t.node} ${t.address}:${t.port} ${t.healthy ? 'in service' : `out of service (${why ?? 'unhealthy'})`}`, t.ref);
+      const state = t.healthy ? 'in service' : `out of service (${why ?? 'unhealthy'})`;
+      push(`    target ${t.node} ${t.address}:${t.port} ${state}`, t.ref);
+
     }
   }
   return { id: `lb/${lb.service}`, kind: 'load-balancer', title: `load balancer ${lb.address} (${lb.service})`, lines };

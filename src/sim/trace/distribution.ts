@@ -7,7 +7,8 @@
 import type { RenderedArtifact } from '../artifact';
 import type { LabPorts } from './ports';
 import { TraceIndex } from './lab-index';
-import { networkIndexOf, newTraceSession, trace, type TraceOptions, type TraceRequest, type TraceSession } from './trace';
+import { networkIndexOf, newTraceSession, trace } from './trace';
+import type { TraceOptions, TraceRequest, TraceSession } from './trace';
 import type { Hop, TraceOutcome, TraceResult } from './types';
 
 export interface DistributionInput {

@@ -38,7 +38,8 @@ export interface LuaBalancerInfo {
 
 export interface NginxBlock {
   kind: 'block';
-  /** Stable id, used as the `ref` of every line the block renders: "server:foo.bar.com", "location:foo.bar.com:= /foo". */
+  /** Stable id, used as the `ref` of every line the block renders: "server:foo.bar.com",
+   *  "location:foo.bar.com:= /foo". */
   id: string;
   name: string;
   args: string[];
@@ -60,8 +61,10 @@ export const b = (
 
 /** Quotes an argument the way nginx.tmpl does for regexes and values with special characters. */
 export function quoteArg(s: string): string {
-  if (s === '' || /[\s;{}"'\\]/.test(s) || /\$\{|^\^|\(/.test(s)) return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const needsQuotes = s === '' || /[\s;{}"'\\]/.test(s) || /\$\{|^\^|\(/.test(s);
+  if (needsQuotes) return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   return s;
+
 }
 
 export function unquoteArg(s: string): string {

@@ -57,7 +57,10 @@ export function writeNginxConfigDir(input: WriteNginxConfigDirInput): NginxConfi
   });
   const files: NginxConfigFile[] = [{ path: 'nginx.conf', content: artifactText(rendered.artifact) }];
   for (const cert of rendered.certificates) {
-    const content = cert.certPem && cert.keyPem ? `${cert.certPem.trim()}\n${cert.keyPem.trim()}\n` : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
+    const content = cert.certPem && cert.keyPem
+      ? `${cert.certPem.trim()}\n${cert.keyPem.trim()}\n`
+      : `${FAKE_CERTIFICATE_PEM.trim()}\n${FAKE_CERTIFICATE_KEY_PEM.trim()}\n`;
+
     files.push({ path: cert.path, content });
   }
   // nginx creates the last component of each temp path, not its parent.

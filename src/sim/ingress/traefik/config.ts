@@ -68,7 +68,11 @@ export interface TraefikProviderOptions {
   allowEmptyServices?: boolean;
 }
 
-export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, options: TraefikProviderOptions = {}): TraefikConfig {
+export function buildTraefikConfig(
+  cluster: Cluster,
+  addon: IngressAddon,
+  options: TraefikProviderOptions = {},
+): TraefikConfig {
   const warnings: string[] = [];
   const skipped: TraefikConfig['skipped'] = [];
   const serving = cluster.ingresses.map((i) => servesIngress(addon, i, cluster.ingressClasses));
@@ -89,7 +93,8 @@ export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, option
       if (svc.servers.length === 0 && !options.allowEmptyServices) {
         skipped.push({ router: r.name, service: r.service, ingress: r.ingress });
         warnings.push(
-          `Skipping service: no endpoints found (ingress ${r.ingress.namespace}/${r.ingress.name}, service ${r.service})`
+          'Skipping service: no endpoints found '
+            + `(ingress ${r.ingress.namespace}/${r.ingress.name}, service ${r.service})`
         );
         continue;
       }
@@ -107,7 +112,12 @@ export function buildTraefikConfig(cluster: Cluster, addon: IngressAddon, option
   };
 }
 
-function routersOf(cluster: Cluster, ing: Ingress, addService: (be: BackendModel) => string, warnings: string[]): TraefikRouter[] {
+function routersOf(
+  cluster: Cluster,
+  ing: Ingress,
+  addService: (be: BackendModel) => string,
+  warnings: string[],
+): TraefikRouter[] {
   const a = ing.metadata.annotations;
   const entryPoints = annotationValue(a, TRAEFIK_ROUTER_PREFIX + 'entrypoints')
     .split(',')
@@ -173,7 +183,9 @@ export function traefikServiceId(name: string): string {
   return `service:${name}`;
 }
 
-/** The dynamic configuration as Traefik's file provider would show it (YAML), each line tied to its router or service. */
+/** The dynamic configuration as Traefik's file provider would show it (YAML), each line tied to its router or
+ *  service. */
+
 export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
   const lines: RenderedLine[] = [];
   const push = (text: string, ref?: string) => lines.push(ref ? { text, ref } : { text });

@@ -16,7 +16,11 @@ export interface CompiledTraefik {
   artifact: RenderedArtifact;
 }
 
-export function compileTraefik(cluster: Cluster, addon: IngressAddon, options: TraefikProviderOptions = {}): CompiledTraefik {
+export function compileTraefik(
+  cluster: Cluster,
+  addon: IngressAddon,
+  options: TraefikProviderOptions = {},
+): CompiledTraefik {
   const config = buildTraefikConfig(cluster, addon, options);
   return { addon, config, artifact: renderTraefikConfig(config) };
 }
@@ -29,7 +33,12 @@ export interface TraefikSyncDecision {
   next: CompiledTraefik;
 }
 
-export function syncTraefik(input: { previous: Cluster | null; next: Cluster; addon: IngressAddon; log?: EventLog }): TraefikSyncDecision {
+export function syncTraefik(input: {
+  previous: Cluster | null;
+  next: Cluster;
+  addon: IngressAddon;
+  log?: EventLog;
+}): TraefikSyncDecision {
   const next = compileTraefik(input.next, input.addon);
   const nextText = artifactText(next.artifact).split('\n');
   const prevText = input.previous ? artifactText(compileTraefik(input.previous, input.addon).artifact).split('\n') : [];
@@ -47,7 +56,9 @@ export function syncTraefik(input: { previous: Cluster | null; next: Cluster; ad
       reason: 'ConfigurationReloaded',
       object: { kind: 'Deployment', namespace: input.addon.namespace, name: 'traefik-ingress-controller' },
       // A log line in Traefik ("Configuration received"), shown on the lab's timeline.
-      message: 'Configuration received from provider kubernetes: routers and services swapped in memory, no process reload',
+      message: 'Configuration received from provider kubernetes: '
+        + 'routers and services swapped in memory, no process reload',
+
       source: 'ingress-controller',
       detail: diff,
     },

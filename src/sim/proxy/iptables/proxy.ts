@@ -8,13 +8,15 @@ import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
 import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
-import { RulesetIndex, walkInvalidForward, walkPacket, type WalkResult } from '../../node/netfilter/walk';
+import { RulesetIndex, walkInvalidForward, walkPacket } from '../../node/netfilter/walk';
+import type { WalkInput, WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo } from '../servicemap';
 import type {
   EvaluateInput,
   InvalidForwardInput,
   NodeProxy,
   Packet,
+  PacketOrigin,
   ProxyEvaluation,
   ProxyRuntimeState,
   ProxyVerdict,
@@ -146,9 +148,13 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
   const refOf = lineRefs(save);
   const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
-  const walkInput = (input: { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean }) => ({
+  // One object literal with every field (a spread of it plus `origin` made each walk's input a
+  // slow dictionary object: the walker read it ~3x slower per request in batch runs).
+  type Asked = { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean };
+  const walkInput = (input: Asked, origin: PacketOrigin): WalkInput => ({
     index: (index ??= new RulesetIndex(fullRuleset())),
     packet: input.packet,
+    origin,
     localAddresses: node.ips,
     masqueradeAddress: node.ips[0] ?? '0.0.0.0',
     state: input.state,
@@ -163,11 +169,11 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
     artifacts: [save, restore],
     events: [syncEvent(a)],
     evaluate(input: EvaluateInput): ProxyEvaluation {
-      const r = walkPacket({ ...walkInput(input), origin: input.origin });
+      const r = walkPacket(walkInput(input, input.origin));
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
     },
     forwardInvalid(input: InvalidForwardInput): ProxyEvaluation {
-      const r = walkInvalidForward({ ...walkInput(input), origin: 'external' });
+      const r = walkInvalidForward(walkInput(input, 'external'));
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
     },
   };
