@@ -43,6 +43,15 @@ function source(re: RegExp): string {
   return re.source;
 }
 
+/** What a string field must be: required, its length bounds, a pattern, or one of a set. */
+interface StrRule {
+  required?: boolean;
+  min?: number;
+  max?: number;
+  pattern?: RegExp;
+  enum?: readonly string[];
+}
+
 class Checker {
   readonly errors: CrdFieldError[] = [];
 
@@ -79,7 +88,7 @@ class Checker {
     );
   }
 
-  str(v: unknown, path: Path, o: { required?: boolean; min?: number; max?: number; pattern?: RegExp; enum?: readonly string[] } = {}): v is string {
+  str(v: unknown, path: Path, o: StrRule = {}): v is string {
     if (v === undefined) {
       if (o.required) this.required(path);
       return false;
@@ -307,12 +316,13 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
     c.str(rr.scheme, [...rp, 'scheme'], { enum: ['http', 'https'] });
     c.str(rr.hostname, [...rp, 'hostname'], { min: 1, max: 253, pattern: P.hostname });
     c.int(rr.port, [...rp, 'port'], { min: 1, max: 65535 });
-    if (rr.statusCode !== undefined && typeof rr.statusCode === 'number' && ![301, 302, 303, 307, 308].includes(rr.statusCode)) {
+    const code = rr.statusCode;
+    if (code !== undefined && typeof code === 'number' && ![301, 302, 303, 307, 308].includes(code)) {
       c.push(
         [...rp, 'statusCode'],
         {
           type: 'NotSupported',
-          value: { go: 'int', v: rr.statusCode },
+          value: { go: 'int', v: code },
           supported: ['301', '302', '303', '307', '308'],
         },
       );
@@ -479,13 +489,15 @@ function checkRule(c: Checker, r: unknown, path: Path): void {
   if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'requestRedirect')) && !onePrefix) {
     c.cel(
       path,
-      'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+      'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, ' +
+        'exactly one PathPrefix match must be specified',
     );
   }
   if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'urlRewrite')) && !onePrefix) {
     c.cel(
       path,
-      'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
+      'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, ' +
+        'exactly one PathPrefix match must be specified',
     );
   }
 }
@@ -536,16 +548,15 @@ export function validateHTTPRouteSpec(spec: unknown): CrdFieldError[] {
   }
   if (c.list(spec.rules, [...path, 'rules'], { max: 16 })) {
     spec.rules.forEach((r, i) => checkRule(c, r, [...path, 'rules', i]));
-    const total = spec.rules.reduce<number>(
-      (
-        n,
-        r,
-      ) => n + (r && typeof r === 'object' && Array.isArray((r as { matches?: unknown[] }).matches) ? (r as { matches: unknown[] }).matches.length : 0),
-      0,
-    );
+    const matchesOf = (r: unknown): number => {
+      const m = r && typeof r === 'object' ? (r as { matches?: unknown }).matches : undefined;
+      return Array.isArray(m) ? m.length : 0;
+    };
+    const total = spec.rules.reduce<number>((n, r) => n + matchesOf(r), 0);
     if (total > 128) c.cel(
       [...path, 'rules'],
-      'While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128',
+      'While 16 rules and 64 matches per rule are allowed, ' +
+        'the total number of matches across all rules in a route must be less than 128',
     );
     const names = spec.rules.map(
       (r) => (r && typeof r === 'object' ? (r as { name?: unknown }).name : undefined)
@@ -557,7 +568,11 @@ export function validateHTTPRouteSpec(spec: unknown): CrdFieldError[] {
 
 // ---------------------------------------------------------------- Gateway
 
-const PROTOCOL = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9]+$/;
+// A protocol is a bare name (HTTP) or a domain-prefixed one (example.com/custom).
+const PROTOCOL = new RegExp(
+  '^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$' +
+    '|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9]+$',
+);
 
 function checkListener(c: Checker, l: unknown, path: Path): void {
   if (!c.isObject(l, path)) return;
@@ -622,14 +637,18 @@ export function validateGatewaySpec(spec: unknown): CrdFieldError[] {
     lp,
     "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
   );
-  if (objs.some((l) => l.protocol === 'HTTPS' && l.tls && typeof l.tls === 'object' && ![undefined, '', 'Terminate'].includes((l.tls as { mode?: string }).mode))) {
+  const tlsMode = (l: Record<string, unknown>) =>
+    l.tls && typeof l.tls === 'object' ? (l.tls as { mode?: string }).mode : undefined;
+  const notTerminate = (l: Record<string, unknown>) => !['', 'Terminate'].includes(tlsMode(l) ?? '');
+  if (objs.some((l) => l.protocol === 'HTTPS' && l.tls && typeof l.tls === 'object' && notTerminate(l))) {
     c.cel(lp, 'tls mode must be Terminate for protocol HTTPS');
   }
-  if (objs.some((l) => l.protocol === 'TLS' && !(l.tls && typeof l.tls === 'object' && (l.tls as { mode?: string }).mode))) c.cel(
+  if (objs.some((l) => l.protocol === 'TLS' && !tlsMode(l))) c.cel(
     lp,
     'tls mode must be set for protocol TLS',
   );
-  if (objs.some((l) => ['TCP', 'UDP'].includes(l.protocol as string) && l.hostname !== undefined && l.hostname !== '')) c.cel(
+  const layer4 = (l: Record<string, unknown>) => ['TCP', 'UDP'].includes(l.protocol as string);
+  if (objs.some((l) => layer4(l) && l.hostname !== undefined && l.hostname !== '')) c.cel(
     lp,
     "hostname must not be specified for protocols ['TCP', 'UDP']",
   );

@@ -17,7 +17,12 @@ export function testNode(name: string, ip: string, podCIDR: string): Node {
   } as Node;
 }
 
-export function testService(ns: string, name: string, spec: Partial<Service['spec']>, status?: Service['status']): Service {
+export function testService(
+  ns: string,
+  name: string,
+  spec: Partial<Service['spec']>,
+  status?: Service['status'],
+): Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -33,7 +38,12 @@ export interface TestEndpoint {
   ready?: boolean;
 }
 
-export function testSlice(ns: string, service: string, eps: TestEndpoint[], ports: { name?: string; port: number; protocol?: 'TCP' | 'UDP' }[] = [{ name: 'p80', port: 8080 }]): EndpointSlice {
+export function testSlice(
+  ns: string,
+  service: string,
+  eps: TestEndpoint[],
+  ports: { name?: string; port: number; protocol?: 'TCP' | 'UDP' }[] = [{ name: 'p80', port: 8080 }],
+): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -52,7 +62,11 @@ export const NODE1_IP = '192.168.49.2';
 export const NODE2_IP = '192.168.49.3';
 
 /** Two nodes, node-1 (10.244.1.0/24) and node-2 (10.244.2.0/24), plus the given objects. */
-export function testCluster(args: { services: Service[]; slices: EndpointSlice[]; settings?: (s: LabSettings) => void }): Cluster {
+export function testCluster(args: {
+  services: Service[];
+  slices: EndpointSlice[];
+  settings?: (s: LabSettings) => void;
+}): Cluster {
   const settings = defaultLabSettings();
   args.settings?.(settings);
   const c = emptyCluster(settings);
