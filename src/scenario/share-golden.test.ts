@@ -59,7 +59,8 @@ function traceLink(link: string): GoldenLink['result'] {
 function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']): GoldenLink['result'] {
   const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
   // Only `refs` may appear on a fault that had none; every other field of the fault is compared as frozen.
-  const fault = golden.fault && !golden.fault.refs && now.fault?.refs ? { ...golden.fault, refs: now.fault.refs } : golden.fault;
+  const gained = golden.fault && !golden.fault.refs ? now.fault?.refs : undefined;
+  const fault = gained ? { ...golden.fault!, refs: gained } : golden.fault;
   return { ...golden, hops, ...(fault ? { fault } : {}) };
 }
 

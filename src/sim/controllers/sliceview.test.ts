@@ -7,11 +7,15 @@ import { renderSliceList, sliceArtifact, sliceEndpointRef, sliceEndpointsRef } f
 // them: a v1 List, every map's keys sorted, a list under a key at the key's own indent.
 
 function endpoint(ip: string, pod: string, conditions: SliceEndpoint['conditions']): SliceEndpoint {
-  return { addresses: [ip], conditions, nodeName: 'node-1', targetRef: { kind: 'Pod', namespace: 'default', name: pod } };
+  const targetRef = { kind: 'Pod', namespace: 'default', name: pod };
+  return { addresses: [ip], conditions, nodeName: 'node-1', targetRef };
 }
 
 function slice(name: string, endpoints: SliceEndpoint[]): EndpointSlice {
-  const labels = { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' };
+  const labels = {
+    'kubernetes.io/service-name': 'web',
+    'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+  };
   const metadata = { name, namespace: 'default', labels, resourceVersion: '7' };
   const ports = [{ name: 'http', port: 80, protocol: 'TCP' as const }];
   return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType: 'IPv4', endpoints, ports };

@@ -103,7 +103,8 @@ export function renderSliceList(slices: readonly EndpointSlice[]): RenderedLine[
     s.endpoints.forEach((_, j) => refs.set(`/items/${i}/endpoints/${j}`, sliceEndpointRef(s.metadata.name, j)));
   });
   const e: Emit = { out: [], refAt: (p) => refs.get(p) };
-  const list: Json = { apiVersion: 'v1', items: slices.map(sliceJson), kind: 'List', metadata: { resourceVersion: '' } };
+  const items = slices.map(sliceJson);
+  const list: Json = { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
   emitValue(e, '', list, '');
   return e.out;
 }
