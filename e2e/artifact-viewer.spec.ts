@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { RenderedArtifact } from '../src/sim';
+import { loadScenarioText } from '../src/scenario';
+import { encodeShare } from '../src/scenario/share';
 import { LabPage } from './lab-page';
 
 const IPT = 'node/node-1/iptables-save';
@@ -210,5 +212,28 @@ test('ingress-nginx reload: after scaling behind ingress-nginx, the nginx.conf d
   await toggle.click();
   await expect(page.getByTestId('diff-added')).toHaveCount(2);
   for (const row of await page.getByTestId('diff-added').all()) await expect(row).toContainText(/server\s+10\.244\.\d+\.\d+:80;/);
+  expect(problems).toEqual([]);
+});
+
+test('a no-endpoints fault links the EndpointSlice lines it was read from; the viewer opens and marks them', async ({ page }) => {
+  const problems = watch(page);
+  const r = loadScenarioText('x.json', readFileSync('scenarios/readiness-endpoints.json', 'utf8'));
+  if (!r.ok) throw new Error('load');
+  const lab = new LabPage(page);
+  await lab.open(`/#${encodeShare({ scenario: r.scenario, request: 'api' })}`);
+  await expect(page.getByTestId('trace-result')).toContainText('Connection refused');
+  await page.keyboard.press('End');
+  const refs = page.getByTestId('fault-refs');
+  await expect(refs).toBeVisible();
+  await expect(refs).toContainText('endpointslices/default/api:');
+  await expect(refs.locator('code').first()).toHaveText('- addresses:');
+  await refs.getByRole('button').first().click();
+  await expect(page.getByTestId('artifact-select')).toHaveValue('endpointslices/default/api');
+  const viewer = page.getByTestId('artifact-viewer');
+  await expect(viewer).toContainText('apiVersion: discovery.k8s.io/v1');
+  // The first line the fault points at is the one the viewer scrolls to and marks as deciding; the rest are marked as refs.
+  await expect(viewer.locator('.is-deciding')).toContainText('- addresses:');
+  await lab.setState('store.getState().setLang("zh")');
+  await expect(page.getByTestId('fault-refs')).toContainText('故障依据的行');
   expect(problems).toEqual([]);
 });

@@ -1,6 +1,7 @@
 // 100 random share links, frozen with the traces they gave: a refactor of the core (the node data
 // plane, kube-proxy's state, the tracer's builders) must leave every trace the same hop for hop.
-// The one change allowed is a hop gaining an artifact reference it lacked (`refs` was empty).
+// The one change allowed is gaining an artifact reference that was missing: a hop whose `refs` was
+// empty, or the fault (which had no `refs` field) pointing at the EndpointSlice lines it was read from.
 // The links, not the generator, are frozen: a change to `randomLab` does not change what is checked.
 // To rewrite the file (only when a behaviour change is intended, and say so in the commit):
 //   NETLAB_WRITE_GOLDEN=1 npx vitest run src/scenario/share-golden.test.ts
@@ -57,7 +58,10 @@ function traceLink(link: string): GoldenLink['result'] {
 /** The golden hop with the references the new hop gained where the golden one had none. */
 function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']): GoldenLink['result'] {
   const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
-  return { ...golden, hops };
+  // Only `refs` may appear on a fault that had none; every other field of the fault is compared as frozen.
+  const gained = golden.fault && !golden.fault.refs ? now.fault?.refs : undefined;
+  const fault = gained ? { ...golden.fault!, refs: gained } : golden.fault;
+  return { ...golden, hops, ...(fault ? { fault } : {}) };
 }
 
 type GoldenHop = GoldenLink['result']['hops'][number];

@@ -14,7 +14,8 @@ export type ArtifactKind =
   | 'dns-zone'
   | 'resolv.conf'
   | 'dig'
-  | 'load-balancer';
+  | 'load-balancer'
+  | 'endpointslice';
 
 /** Identifies one artifact in a lab, e.g. "node/worker-1/iptables-save" or "ingress/nginx/nginx.conf". */
 export type ArtifactId = string;

@@ -3,11 +3,12 @@
 
 import type { NginxBlock, NginxNode } from '../ingress/nginx/conf';
 import type { RenderedArtifact } from '../artifact';
-import type { KubeObject, OtherObject } from '../api/types';
+import type { EndpointSlice, KubeObject, OtherObject } from '../api/types';
 import type { ApiProblem } from '../api/errors';
 import type { Cluster, ExternalClient } from '../cluster';
 import { labClients } from '../clients';
 import { reconcile, type ReconcileResult } from '../controllers/reconcile';
+import { sliceArtifact } from '../controllers/sliceview';
 import type { ClusterEvent } from '../events';
 import { addonObjects } from '../ingress/addon';
 import {
@@ -18,6 +19,7 @@ import {
 import { servesIngress } from '../ingress/model';
 import type { LabSettings } from '../lab';
 import { startKubeProxy, type KubeProxyNode } from '../proxy/compile';
+import { slicesByService } from '../proxy/servicemap';
 import { compileLoadBalancers } from '../lb';
 import { nodeRoutes } from '../node/routes';
 import type { LabPorts } from '../trace/ports';
@@ -178,6 +180,7 @@ export function labOf(p: {
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
   addRouteArtifacts(artifacts, gateways.cluster);
+  addSliceArtifacts(artifacts, gateways.cluster);
   return {
     settings: p.settings,
     reconcile: p.rec,
@@ -225,6 +228,25 @@ export function addRouteArtifacts(artifacts: Record<string, RenderedArtifact>, c
     const table = () => nodeRoutes(cluster, n.metadata.name);
     const id = `node/${n.metadata.name}/ip-route`;
     Object.defineProperty(artifacts, id, { enumerable: true, configurable: true, get: () => table()!.artifact() });
+  }
+}
+
+/**
+ * Each Service's EndpointSlices (what kube-proxy reads) under "endpointslices/<ns>/<service>", as
+ * `kubectl get endpointslices -l kubernetes.io/service-name=<service> -o yaml` prints them, by slice
+ * name (the order the no-endpoints fault's refs were read in), rendered when first read.
+ */
+export function addSliceArtifacts(artifacts: Record<string, RenderedArtifact>, cluster: Cluster): void {
+  let bySvc: Map<string, EndpointSlice[]> | undefined;
+  const slicesOf = (key: string) => {
+    bySvc ??= slicesByService(cluster.endpointSlices);
+    const list = [...(bySvc.get(key) ?? [])];
+    return list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  };
+  for (const svc of cluster.services) {
+    const ns = svc.metadata.namespace ?? 'default';
+    const a = sliceArtifact(ns, svc.metadata.name, () => slicesOf(`${ns}/${svc.metadata.name}`));
+    artifacts[a.id] = a;
   }
 }
 

@@ -100,3 +100,46 @@ describe('the no-endpoints fault reads the EndpointSlices', () => {
     });
   });
 });
+
+describe('the no-endpoints fault points at the slice lines it was read from', () => {
+  it('each endpoint kube-proxy passed over, in the lab artifact the viewer opens', () => {
+    const { lab, res } = traceWeb([web(), pod('web-a', notReady), pod('web-b', { ...notReady, ...terminating })]);
+    const artifact = lab.artifacts['endpointslices/default/web']!;
+    expect(artifact.kind).toBe('endpointslice');
+    const refs = res.fault?.refs ?? [];
+    expect(refs).toHaveLength(2);
+    const ips = webSlices(lab).flatMap((s) => s.endpoints.map((e) => e.addresses[0]));
+    refs.forEach((r, i) => {
+      expect(r.artifact).toBe('endpointslices/default/web');
+      expect(artifact.lines[r.lineIndex]!.text).toBe(r.line);
+      expect(r.line).toBe('  - addresses:');
+      // The endpoint's address is the line under the one referenced.
+      expect(artifact.lines[r.lineIndex + 1]!.text).toBe(`    - ${ips[i]}`);
+    });
+    const conditions = refs.map((r) => artifact.lines.slice(r.lineIndex + 3, r.lineIndex + 6).map((l) => l.text.trim()));
+    expect(conditions).toEqual([
+      ['ready: false', 'serving: false', 'terminating: false'],
+      ['ready: false', 'serving: false', 'terminating: true'],
+    ]);
+  });
+
+  it('a slice that lists no endpoint: its `endpoints: null` line', () => {
+    const { lab, res } = traceWeb([web()]);
+    expect(res.outcome).toBe('refused');
+    const refs = res.fault?.refs ?? [];
+    expect(refs).toHaveLength(webSlices(lab).length);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const r of refs) {
+      expect(r.line).toBe('  endpoints: null');
+      expect(lab.artifacts[r.artifact]!.lines[r.lineIndex]!.text).toBe(r.line);
+    }
+  });
+
+  it('a fault that is not read from slices (no selector) has no refs', () => {
+    const svc = web();
+    delete svc.spec.selector;
+    const { res } = traceWeb([svc]);
+    expect(res.fault?.note?.key).toBe('note.fault.noSelector');
+    expect(res.fault?.refs).toBeUndefined();
+  });
+});

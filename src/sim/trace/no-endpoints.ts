@@ -5,8 +5,10 @@
 // mean true, nil terminating false; discovery.k8s.io/v1 EndpointConditions): kube-proxy uses the
 // ready endpoints, else the serving terminating ones, and rejects when neither exists.
 
+import { findLine, type ArtifactRef } from '../artifact';
 import type { EndpointSlice, Service } from '../api/types';
 import { selectorText } from '../controllers/selection';
+import { sliceArtifact, sliceEndpointRef, sliceEndpointsRef } from '../controllers/sliceview';
 import { note, type Note, type NoteKey } from '../notes';
 import {
   endpointsFor,
@@ -23,8 +25,8 @@ import { faultOf } from './walk';
 /** What the Service's EndpointSlices hold for one of its ports. */
 interface SliceReading {
   service: Service;
-  /** The slices labelled `kubernetes.io/service-name` with this Service, by name (what a reference to them
-   *  would name; no lab artifact renders EndpointSlices yet). */
+  /** The slices labelled `kubernetes.io/service-name` with this Service, by name (the order of the lab's
+   *  `endpointslices/<ns>/<service>` artifact, which the fault's refs point into). */
   slices: EndpointSlice[];
   /** The port's endpoints as kube-proxy reads them (deduplicated by "ip:port"). */
   endpoints: EndpointInfo[];
@@ -115,5 +117,31 @@ export function describeNoEndpoints(lab: LabPorts, servicePort: ServicePortStrin
   if (!selector) return faultOf(blame, note('note.fault.noSelector', { service }));
   const reading = readSlices(lab, svc, servicePort);
   const n = readingNote(reading, port, service, selector);
-  return faultOf(n.key === 'note.fault.noPortEndpoints' ? { ...blame, field: 'spec.ports' } : blame, n);
+  const fault = faultOf(n.key === 'note.fault.noPortEndpoints' ? { ...blame, field: 'spec.ports' } : blame, n);
+  const refs = sliceRefs(ns, name, reading.slices);
+  return refs.length > 0 ? { ...fault, refs } : fault;
+}
+
+/**
+ * The lines of the Service's slices the fault was read from: each endpoint kube-proxy passed over
+ * (not ready and not serving-terminating), or a slice's `endpoints:` line when it lists none.
+ */
+function sliceRefs(ns: string, service: string, slices: readonly EndpointSlice[]): ArtifactRef[] {
+  const artifact = sliceArtifact(ns, service, () => [...slices]);
+  const refs: ArtifactRef[] = [];
+  for (const s of slices) {
+    if (s.endpoints.length === 0) refs.push(...lineOf(artifact, sliceEndpointsRef(s.metadata.name)));
+    s.endpoints.forEach((e, i) => {
+      const c = e.conditions ?? {};
+      // kube-proxy's reading: nil ready/serving mean true, nil terminating false.
+      const usable = c.ready !== false || (c.terminating === true && c.serving !== false);
+      if (!usable) refs.push(...lineOf(artifact, sliceEndpointRef(s.metadata.name, i)));
+    });
+  }
+  return refs;
+}
+
+function lineOf(a: Parameters<typeof findLine>[0], ref: string): ArtifactRef[] {
+  const r = findLine(a, ref);
+  return r ? [r] : [];
 }

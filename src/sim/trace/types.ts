@@ -111,6 +111,8 @@ export interface Fault {
   note?: Note;
   /** Parameters of `note` that are notes themselves (why nothing routes a packet). */
   parts?: Record<string, Note[]>;
+  /** The artifact lines the fault was read from (the EndpointSlice endpoints kube-proxy could not use). */
+  refs?: ArtifactRef[];
 }
 
 export interface TraceResult {

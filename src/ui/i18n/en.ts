@@ -207,6 +207,7 @@ export const en = {
   'hop.refs': 'Decided by',
   'hop.openArtifact': 'Show this line in the artifact viewer',
   'hop.fault': 'Fault:',
+  'hop.faultRefs': 'Read from',
   'hop.openObject': 'Open the object',
   'hop.reply': 'reply',
   'hop.reply.title': 'A hop of the reply, walked back from the server to the client',

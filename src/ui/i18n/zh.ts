@@ -207,6 +207,7 @@ export const zh: Record<keyof typeof en, string> = {
   'hop.refs': '决定这一跳的规则',
   'hop.openArtifact': '在规则查看器中显示这一行',
   'hop.fault': '故障：',
+  'hop.faultRefs': '故障依据的行',
   'hop.openObject': '打开该对象',
   'hop.reply': '回包',
   'hop.reply.title': '回包的一跳：从服务端往客户端走',

@@ -8,7 +8,7 @@
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { ArtifactKind, RenderedArtifact } from '../../sim';
-import { selectCompilerState, selectCurrentHop, selectPresenter, type LabState } from '../../state';
+import { selectCompilerState, selectCurrentHop, selectPresenter, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
@@ -39,12 +39,16 @@ export default function ArtifactViewer() {
   const deciding = hop?.refs[hop.refs.length - 1];
   const id = chosen && artifacts[chosen] ? chosen : deciding && artifacts[deciding.artifact] ? deciding.artifact : ids[0];
   const art = id ? artifacts[id] : undefined;
+  // A fault read from an artifact (the no-endpoints fault from the Service's EndpointSlices) marks its lines too.
+  const faultRefs = useLab(selectTrace)?.fault?.refs;
   const highlight = useMemo(() => {
     const s = new Set<number>();
     for (const r of hop?.refs ?? []) if (r.artifact === id) s.add(r.lineIndex);
+    for (const r of faultRefs ?? []) if (r.artifact === id) s.add(r.lineIndex);
     return s;
-  }, [hop, id]);
-  const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : -1;
+  }, [hop, id, faultRefs]);
+  const faultLine = faultRefs?.find((r) => r.artifact === id)?.lineIndex ?? -1;
+  const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : faultLine;
   // The chain walked for this hop: every evaluated line of this artifact, numbered.
   const marks = useMemo(() => (id ? walkMarks(hop?.steps, id) : new Map<number, WalkMark>()), [hop, id]);
   const walked = useMemo(() => (id ? walkSummary(hop?.steps, id) : null), [hop, id]);

@@ -318,11 +318,34 @@ export function HopInspector() {
         <div className="fault" role="note" data-testid="hop-fault">
           <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
           <p data-testid="hop-fault-message">{trace.fault.note ? renderNoteWith(lang, trace.fault.note, trace.fault.parts) : trace.fault.message}</p>
+          <FaultRefs t={t} fault={trace.fault} />
           <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
             {t('hop.openObject')}
           </button>
         </div>
       )}
+    </div>
+  );
+}
+
+/** The artifact lines a fault was read from (the EndpointSlice endpoints kube-proxy passed over), as links. */
+function FaultRefs({ t, fault }: { t: T; fault: Fault }) {
+  if (!fault.refs || fault.refs.length === 0) return null;
+  return (
+    <div className="refs" data-testid="fault-refs">
+      <h4>{t('hop.faultRefs')}</h4>
+      <ol>
+        {fault.refs.map((r, i) => (
+          <li key={`${r.artifact}-${r.lineIndex}-${i}`}>
+            <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(r.artifact)} title={t('hop.openArtifact')}>
+              <span className="muted small">
+                {r.artifact}:{r.lineIndex + 1}
+              </span>
+              <code className="mono">{r.line}</code>
+            </button>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }
