@@ -86,6 +86,10 @@ export interface IptablesArtifact {
   /** Per "ns/name": the Service's port rules, in port-name order. A copy-on-write map, so a partial
    *  sync's copy costs the changed Services, not all of them (the proxier's svcPortMap, updated in place). */
   perService: CowMap<ServicePortRules[]>;
+  /** What the informers' caches held at this sync, per "ns/name": the Service object and its
+   *  EndpointSlices in the cluster's order (upstream's ServiceChangeTracker and EndpointSliceCache
+   *  state), so the next partial sync finds a changed Service's objects by key, not by a scan. */
+  seen: { services: CowMap<Service>; slices: CowMap<EndpointSlice[]> };
 }
 
 export interface IptablesSync {
@@ -918,10 +922,13 @@ export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
 export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   const node = resolveNode(input);
   const slices = groupSlices(input.cluster.endpointSlices);
+  const seen = { services: new CowMap<Service>(), slices: new CowMap<EndpointSlice[]>() };
+  for (const [key, l] of slices) seen.slices.set(key, l);
   const portsByService = new Map<string, ProxyServicePort[]>();
   let totalEndpoints = 0;
   for (const svc of input.cluster.services) {
     const key = serviceKey(svc);
+    seen.services.set(key, svc);
     const p = portsOf(svc, slices.get(key) ?? [], node.name);
     if (!p.length) continue;
     portsByService.set(key, p);
@@ -962,6 +969,7 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     },
     ports,
     perService,
+    seen,
   };
 }
 
@@ -992,7 +1000,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   if (full) return withReason(compileIptables(input), full);
 
   const changed = changedServices(change.changes);
-  const { totalEndpoints, newPorts } = changedServicePorts(prev, change.cluster, changed);
+  const { totalEndpoints, newPorts, seen } = changedServicePorts(prev, change, changed);
   const ctx = makeCtx(input, prev.node, totalEndpoints);
   if (ctx.largeClusterMode !== prev.largeClusterMode) {
     // Comments on every endpoint rule appear or disappear: that touches every service.
@@ -1031,6 +1039,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     },
     ports,
     perService: swap.perService,
+    seen,
   };
 }
 
@@ -1049,8 +1058,8 @@ function fullSyncReason(
 }
 
 /** The changed Services' objects as the informers' caches hold them now (a Service that is gone
- *  has none), and their EndpointSlices. */
-function changedServiceObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
+ *  has none), and their EndpointSlices, found by scanning the cluster (see `trackedObjects`). */
+function scannedObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
   const wanted = new Set(changed);
   const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
   const services = new Map<string, Service>();
@@ -1072,22 +1081,60 @@ function changedServiceObjects(next: IptablesChange['cluster'], changed: readonl
   return { services, slices };
 }
 
-/** The changed Services' ports as kube-proxy's service map sees them now, and the endpoint count
- *  after the change (which decides large-cluster mode). */
-function changedServicePorts(prev: IptablesArtifact, next: IptablesChange['cluster'], changed: readonly string[]) {
-  const now = changedServiceObjects(next, changed);
+/**
+ * One changed Service's objects now, from what the last sync saw and the change trackers' items
+ * (each tracked `previous` must be the object the last sync saw, else undefined: the caller scans).
+ * A slice that was modified keeps its place among the Service's slices, as it does in the store's
+ * lists; a slice added or deleted makes the caller scan, which gives the cluster's order.
+ */
+function trackedObjects(prev: IptablesArtifact, changes: ProxyChanges, key: string) {
+  let svc = prev.seen.services.get(key);
+  const svcChange = changes.services.items.get(key);
+  if (svcChange) {
+    if (svcChange.previous !== svc) return undefined;
+    svc = svcChange.current;
+  }
+  let slices = prev.seen.slices.get(key);
+  const sliceChanges = changes.endpoints.items.get(key);
+  if (sliceChanges) {
+    slices = slices?.slice();
+    for (const c of sliceChanges.values()) {
+      const i = c.previous && c.current && slices ? slices.indexOf(c.previous) : -1;
+      if (i < 0) return undefined;
+      slices![i] = c.current!;
+    }
+  }
+  return { svc, slices };
+}
+
+/** The changed Services' ports as kube-proxy's service map sees them now, the endpoint count
+ *  after the change (which decides large-cluster mode), and the informers' objects now. */
+function changedServicePorts(prev: IptablesArtifact, change: IptablesChange, changed: readonly string[]) {
   const newPorts = new Map<string, ProxyServicePort[]>();
+  const seen = { services: prev.seen.services.fork(), slices: prev.seen.slices.fork() };
+  let scanned: ReturnType<typeof scannedObjects> | undefined;
   let totalEndpoints = prev.totalEndpoints;
   for (const key of changed) {
     for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
-    const svc = now.services.get(key);
-    if (!svc) continue;
-    const p = portsOf(svc, now.slices.get(key) ?? [], prev.node.name);
+    let now = trackedObjects(prev, change.changes, key);
+    if (!now) {
+      scanned ??= scannedObjects(change.cluster, changed);
+      now = { svc: scanned.services.get(key), slices: scanned.slices.get(key) };
+    }
+    setOrDelete(seen.services, key, now.svc);
+    setOrDelete(seen.slices, key, now.slices?.length ? now.slices : undefined);
+    if (!now.svc) continue;
+    const p = portsOf(now.svc, now.slices ?? [], prev.node.name);
     if (!p.length) continue;
     newPorts.set(key, p);
     for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
-  return { totalEndpoints, newPorts };
+  return { totalEndpoints, newPorts, seen };
+}
+
+function setOrDelete<V>(m: CowMap<V>, key: string, v: V | undefined): void {
+  if (v === undefined) m.delete(key);
+  else m.set(key, v);
 }
 
 /** The changed Services' rules regenerated and swapped in: what went, what came, which chains are
