@@ -182,6 +182,39 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
     expect(next.lastSync.deletedChains).toEqual(['KUBE-SEP-SXIVWICOYRO3J4NJ', 'KUBE-SVC-XPGD46QRK7WJZT7O']);
   });
 
+  it('a chain of partial syncs equals a full compile at each step and leaves earlier artifacts intact', () => {
+    const c0 = overallCluster();
+    const a0 = compile(c0);
+    const text0 = rulesetText(a0.ruleset);
+    const step = (prev: IptablesArtifact, c: typeof c0, changes: IptablesChange['changes']) => {
+      const next = recompileIptables(prev, { cluster: c, changes });
+      expect(next.lastSync.kind).toBe('partial');
+      expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(c).ruleset));
+      return next;
+    };
+    // 1. An endpoint moves (a modified slice: found by key in what the last sync saw).
+    const was = c0.endpointSlices.find((s) => s.metadata.namespace === 'ns4')!;
+    const now = makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }], [{ name: 'p80', port: 80 }]);
+    const c1 = { ...c0, endpointSlices: c0.endpointSlices.map((s) => (s === was ? now : s)) };
+    const a1 = step(a0, c1, trackerChanges(modified(was, now)));
+    // 2. A second slice for the same Service (an added slice: the sync scans the cluster).
+    const extra = { ...makeSlice('ns4', 'svc4', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]) };
+    extra.metadata = { ...extra.metadata, name: 'svc4-extra' };
+    const c2 = { ...c1, endpointSlices: [...c1.endpointSlices, extra] };
+    const a2 = step(a1, c2, trackerChanges(added(extra)));
+    expect(a2.perService.get('ns4/svc4')![0]!.port.endpoints.map((e) => e.ip)).toEqual(['10.180.0.4', '10.180.0.9']);
+    // 3. The Service itself changes (its new object comes from the tracker).
+    const svc = c2.services.find((x) => x.metadata.namespace === 'ns4')!;
+    const svc2 = { ...svc, spec: { ...svc.spec, sessionAffinity: 'ClientIP' as const } };
+    const c3 = { ...c2, services: c2.services.map((x) => (x === svc ? svc2 : x)) };
+    const a3 = step(a2, c3, trackerChanges(modified(svc, svc2)));
+    expect(a3.lastSync.changedServices).toEqual(['ns4/svc4']);
+    // Each sync copied what it changed: the first artifact still holds the first sync's state.
+    expect(rulesetText(a0.ruleset)).toBe(text0);
+    expect(a0.perService.get('ns4/svc4')![0]!.port.endpoints.map((e) => e.ip)).not.toContain('10.180.0.9');
+    expect(rulesetText(step(a0, c1, trackerChanges(modified(was, now))).ruleset)).toBe(rulesetText(a1.ruleset));
+  });
+
   it('an unchanged cluster changes nothing', () => {
     const c = overallCluster();
     const next = recompileIptables(compile(c), { cluster: c, changes: trackerChanges() });

@@ -25,6 +25,7 @@ import {
 } from '../servicemap';
 import { changedServices, serviceKey, sliceServiceKey as sliceKey, type ProxyChanges } from '../changes';
 import { deepEqual } from '../../util/equal';
+import { CowMap } from '../../api/cowmap';
 import { computeProbability, endpointChainName, serviceChainNames, type ServiceChainNames } from './names';
 import { compareNames, sortedByName } from './sort';
 
@@ -82,10 +83,13 @@ export interface IptablesArtifact {
   lastSync: IptablesSync;
   /** Every service port's rules, sorted by service port name. */
   ports: ServicePortRules[];
-  /** Every per-service chain (SVC/SVL/EXT/FW/SEP), sorted by name. */
-  serviceChains: Chain[];
-  /** Per "ns/name": the Service's port rules, in port-name order. */
-  perService: Map<string, ServicePortRules[]>;
+  /** Per "ns/name": the Service's port rules, in port-name order. A copy-on-write map, so a partial
+   *  sync's copy costs the changed Services, not all of them (the proxier's svcPortMap, updated in place). */
+  perService: CowMap<ServicePortRules[]>;
+  /** What the informers' caches held at this sync, per "ns/name": the Service object and its
+   *  EndpointSlices in the cluster's order (upstream's ServiceChangeTracker and EndpointSliceCache
+   *  state), so the next partial sync finds a changed Service's objects by key, not by a scan. */
+  seen: { services: CowMap<Service>; slices: CowMap<EndpointSlice[]> };
 }
 
 export interface IptablesSync {
@@ -666,24 +670,44 @@ function lowerBound<T>(list: readonly T[], name: string, key: (x: T) => string):
   return lo;
 }
 
-/** A copy of a name-sorted list without the given items, found by binary search (few items: a splice each). */
-function removeSorted<T>(list: readonly T[], items: ReadonlySet<T>, key: (x: T) => string): T[] {
+/**
+ * A copy of the name-sorted `list[from..]` (the first `from` items kept as they are) with `removed`
+ * taken out and `added` put in, each found by binary search: an added item whose name a removed one
+ * had takes its slot, the rest are a splice each (a partial sync changes few items of a long list).
+ */
+function spliceSorted<T>(
+  list: readonly T[],
+  from: number,
+  removed: readonly T[],
+  added: readonly T[],
+  key: (x: T) => string,
+): T[] {
   const out = list.slice();
-  for (const it of items) {
-    let i = lowerBound(out, key(it), key);
-    while (i < out.length && out[i] !== it && key(out[i]!) === key(it)) i++;
-    if (out[i] === it) out.splice(i, 1);
+  const byName = new Map<string, T>();
+  for (const it of added) byName.set(key(it), it);
+  for (const it of removed) {
+    const name = key(it);
+    let i = from + lowerBoundFrom(out, from, name, key);
+    while (i < out.length && out[i] !== it && key(out[i]!) === name) i++;
+    if (out[i] !== it) continue;
+    const same = byName.get(name);
+    if (same === undefined) out.splice(i, 1);
+    else {
+      out[i] = same;
+      byName.delete(name);
+    }
   }
+  for (const it of byName.values()) out.splice(from + lowerBoundFrom(out, from, key(it), key), 0, it);
   return out;
 }
 
 /** lowerBound over list[from..]: the index (relative to `from`) of the first chain not below `name`. */
-function lowerBoundFrom(list: readonly Chain[], from: number, name: string): number {
+function lowerBoundFrom<T>(list: readonly T[], from: number, name: string, key: (x: T) => string): number {
   let lo = from;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.name < name) lo = mid + 1;
+    if (key(list[mid]!) < name) lo = mid + 1;
     else hi = mid;
   }
   return lo - from;
@@ -768,7 +792,7 @@ function assembleWith(
     { name: KUBE_POSTROUTING, rules: fixed.postrouting },
     ...deleteChains.map((x) => ({ name: x, rules: [] })),
   ];
-  for (const x of extra) natChains.splice(2 + lowerBoundFrom(natChains, 2, x.name), 0, x);
+  for (const x of extra) natChains.splice(2 + lowerBoundFrom(natChains, 2, x.name, chainKey), 0, x);
   return {
     order: ['filter', 'nat'],
     tables: {
@@ -898,17 +922,20 @@ export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
 export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   const node = resolveNode(input);
   const slices = groupSlices(input.cluster.endpointSlices);
+  const seen = { services: new CowMap<Service>(), slices: new CowMap<EndpointSlice[]>() };
+  for (const [key, l] of slices) seen.slices.set(key, l);
   const portsByService = new Map<string, ProxyServicePort[]>();
   let totalEndpoints = 0;
   for (const svc of input.cluster.services) {
     const key = serviceKey(svc);
+    seen.services.set(key, svc);
     const p = portsOf(svc, slices.get(key) ?? [], node.name);
     if (!p.length) continue;
     portsByService.set(key, p);
     for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
   const ctx = makeCtx(input, node, totalEndpoints);
-  const perService = new Map<string, ServicePortRules[]>();
+  const perService = new CowMap<ServicePortRules[]>();
   const unsortedPorts: ServicePortRules[] = [];
   const unsortedChains: Chain[] = [];
   for (const [key, p] of portsByService) {
@@ -935,14 +962,14 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     lastSync: {
       kind: 'full',
       reason: 'initial sync',
-      changedServices: sortedByName([...perService.keys()], (k) => k),
+      changedServices: sortedByName([...portsByService.keys()], (k) => k),
       payload: ruleset,
       deletedChains: [],
       counts: counts(ruleset, services.length, totalEndpoints),
     },
     ports,
-    serviceChains,
     perService,
+    seen,
   };
 }
 
@@ -973,27 +1000,29 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
   if (full) return withReason(compileIptables(input), full);
 
   const changed = changedServices(change.changes);
-  const { totalEndpoints, newPorts } = changedServicePorts(prev, change.cluster, changed);
+  const { totalEndpoints, newPorts, seen } = changedServicePorts(prev, change, changed);
   const ctx = makeCtx(input, prev.node, totalEndpoints);
   if (ctx.largeClusterMode !== prev.largeClusterMode) {
     // Comments on every endpoint rule appear or disappear: that touches every service.
     return withReason(compileIptables(input), 'large-cluster mode changed');
   }
   const swap = swapServiceRules(ctx, prev, changed, newPorts);
-  // removeSorted copies; the insertions go into that copy.
-  const ports = insertSortedInPlace(removeSorted(prev.ports, swap.removedPorts, portKey), swap.added, portKey);
-  const serviceChains = insertSortedInPlace(
-    removeSorted(prev.serviceChains, swap.removedChains, chainKey),
-    swap.addedChains,
-    chainKey,
-  );
+  // The sorted lists are spliced, not rebuilt: the work follows the changed Services' chains.
+  const ports = spliceSorted(prev.ports, 0, swap.removedPorts, swap.added, portKey);
+  const services = spliceSorted(prev.services, 0, swap.removedPorts.map((r) => r.port), swap.added.map((r) => r.port),
+    (p: ProxyServicePort) => p.info.name);
   const prevNat = prev.ruleset.tables.nat!.chains;
-  const top = swap.topLevelChanged
-    ? topLevel(ctx, ports)
-    : { filter: prev.ruleset.tables.filter!, natNodePorts: prevNat[0]!, natServices: prevNat[1]! };
-  const ruleset = assembleWith(ctx, top, serviceChains);
+  // nat's KUBE-NODEPORTS and KUBE-SERVICES come first; every other chain follows by name.
+  const natChains = spliceSorted(prevNat, 2, swap.removedChains, swap.addedChains, chainKey);
+  let filter = prev.ruleset.tables.filter!;
+  if (swap.topLevelChanged) {
+    const top = topLevel(ctx, ports);
+    filter = top.filter;
+    natChains[0] = top.natNodePorts;
+    natChains[1] = top.natServices;
+  }
+  const ruleset: Ruleset = { order: prev.ruleset.order, tables: { filter, nat: { name: 'nat', chains: natChains } } };
   const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
-  const services = ports.map((r) => r.port);
   return {
     ...prev,
     largeClusterMode: ctx.largeClusterMode,
@@ -1009,8 +1038,8 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
       counts: counts(payload, services.length, totalEndpoints),
     },
     ports,
-    serviceChains,
     perService: swap.perService,
+    seen,
   };
 }
 
@@ -1029,8 +1058,8 @@ function fullSyncReason(
 }
 
 /** The changed Services' objects as the informers' caches hold them now (a Service that is gone
- *  has none), and their EndpointSlices. */
-function changedServiceObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
+ *  has none), and their EndpointSlices, found by scanning the cluster (see `trackedObjects`). */
+function scannedObjects(next: IptablesChange['cluster'], changed: readonly string[]) {
   const wanted = new Set(changed);
   const wantedNames = new Set(changed.map((k) => k.slice(k.indexOf('/') + 1)));
   const services = new Map<string, Service>();
@@ -1052,22 +1081,60 @@ function changedServiceObjects(next: IptablesChange['cluster'], changed: readonl
   return { services, slices };
 }
 
-/** The changed Services' ports as kube-proxy's service map sees them now, and the endpoint count
- *  after the change (which decides large-cluster mode). */
-function changedServicePorts(prev: IptablesArtifact, next: IptablesChange['cluster'], changed: readonly string[]) {
-  const now = changedServiceObjects(next, changed);
+/**
+ * One changed Service's objects now, from what the last sync saw and the change trackers' items
+ * (each tracked `previous` must be the object the last sync saw, else undefined: the caller scans).
+ * A slice that was modified keeps its place among the Service's slices, as it does in the store's
+ * lists; a slice added or deleted makes the caller scan, which gives the cluster's order.
+ */
+function trackedObjects(prev: IptablesArtifact, changes: ProxyChanges, key: string) {
+  let svc = prev.seen.services.get(key);
+  const svcChange = changes.services.items.get(key);
+  if (svcChange) {
+    if (svcChange.previous !== svc) return undefined;
+    svc = svcChange.current;
+  }
+  let slices = prev.seen.slices.get(key);
+  const sliceChanges = changes.endpoints.items.get(key);
+  if (sliceChanges) {
+    slices = slices?.slice();
+    for (const c of sliceChanges.values()) {
+      const i = c.previous && c.current && slices ? slices.indexOf(c.previous) : -1;
+      if (i < 0) return undefined;
+      slices![i] = c.current!;
+    }
+  }
+  return { svc, slices };
+}
+
+/** The changed Services' ports as kube-proxy's service map sees them now, the endpoint count
+ *  after the change (which decides large-cluster mode), and the informers' objects now. */
+function changedServicePorts(prev: IptablesArtifact, change: IptablesChange, changed: readonly string[]) {
   const newPorts = new Map<string, ProxyServicePort[]>();
+  const seen = { services: prev.seen.services.fork(), slices: prev.seen.slices.fork() };
+  let scanned: ReturnType<typeof scannedObjects> | undefined;
   let totalEndpoints = prev.totalEndpoints;
   for (const key of changed) {
     for (const r of prev.perService.get(key) ?? []) totalEndpoints -= r.port.endpoints.length;
-    const svc = now.services.get(key);
-    if (!svc) continue;
-    const p = portsOf(svc, now.slices.get(key) ?? [], prev.node.name);
+    let now = trackedObjects(prev, change.changes, key);
+    if (!now) {
+      scanned ??= scannedObjects(change.cluster, changed);
+      now = { svc: scanned.services.get(key), slices: scanned.slices.get(key) };
+    }
+    setOrDelete(seen.services, key, now.svc);
+    setOrDelete(seen.slices, key, now.slices?.length ? now.slices : undefined);
+    if (!now.svc) continue;
+    const p = portsOf(now.svc, now.slices ?? [], prev.node.name);
     if (!p.length) continue;
     newPorts.set(key, p);
     for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
-  return { totalEndpoints, newPorts };
+  return { totalEndpoints, newPorts, seen };
+}
+
+function setOrDelete<V>(m: CowMap<V>, key: string, v: V | undefined): void {
+  if (v === undefined) m.delete(key);
+  else m.set(key, v);
 }
 
 /** The changed Services' rules regenerated and swapped in: what went, what came, which chains are
@@ -1078,16 +1145,16 @@ function swapServiceRules(
   changed: readonly string[],
   newPorts: ReadonlyMap<string, ProxyServicePort[]>,
 ) {
-  const perService = new Map(prev.perService);
+  const perService = prev.perService.fork();
   let topLevelChanged = false;
-  const removedPorts = new Set<ServicePortRules>();
-  const removedChains = new Set<Chain>();
+  const removedPorts: ServicePortRules[] = [];
+  const removedChains: Chain[] = [];
   const added: ServicePortRules[] = [];
   const addedChains: Chain[] = [];
   for (const key of changed) {
     for (const r of perService.get(key) ?? []) {
-      removedPorts.add(r);
-      for (const c of r.chains) removedChains.add(c);
+      removedPorts.push(r);
+      for (const c of r.chains) removedChains.push(c);
     }
     const p = newPorts.get(key);
     if (!p) {
@@ -1104,7 +1171,7 @@ function swapServiceRules(
     }
   }
   const stillThere = new Set(addedChains.map((c) => c.name));
-  const deletedChains = [...removedChains].map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
+  const deletedChains = removedChains.map((c) => c.name).filter((n) => !stillThere.has(n)).sort(compareNames);
   return { perService, topLevelChanged, removedPorts, removedChains, added, addedChains, deletedChains };
 }
 
