@@ -343,8 +343,10 @@ class Walker {
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
+    // Packets are values: every translation below makes a new one, so the walk starts from the
+    // caller's packet itself (no copy per request).
     this.packet = input.packet;
-    this.setPacket({ ...input.packet });
+    this.setPacket(input.packet);
     this.proto = input.packet.protocol.toLowerCase();
     this.local = input.index.localCidrs(input.localAddresses);
   }
@@ -773,7 +775,7 @@ const FORWARD_HOOKS = [
 /** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
 export function walkPacket(input: WalkInput): WalkResult {
   const w = new Walker(input);
-  const before = { ...input.packet };
+  const before = input.packet;
 
   if (input.origin === 'local') {
     for (const [table, chain, hook] of LOCAL_HOOKS) {
@@ -812,7 +814,7 @@ export function walkPacket(input: WalkInput): WalkResult {
 export function walkInvalidForward(input: WalkInput): WalkResult {
   const w = new Walker(input);
   w.ctState = CT_BIT.INVALID;
-  const before = { ...input.packet };
+  const before = input.packet;
   const r = w.hook('filter', 'FORWARD', 'forward');
   if (r) return done(w, before, r.verdict, 'forward', r.where);
   return done(w, before, 'ACCEPT', 'forward');
