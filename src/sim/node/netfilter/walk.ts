@@ -386,11 +386,12 @@ class Walker {
     return false;
   }
 
-  /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
+  /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. The
+   *  three are pure tests, so -d goes first: a Service's rules differ by it, one number compare. */
   private headerMatches(rule: CompiledRule): boolean {
-    if (rule.proto !== null && (this.proto === rule.proto) === rule.protoNegate) return false;
     if (rule.dst !== null && !addressHolds(rule.dst, this.dstInt)) return false;
     if (rule.src !== null && !addressHolds(rule.src, this.srcInt)) return false;
+    if (rule.proto !== null && (this.proto === rule.proto) === rule.protoNegate) return false;
     if (rule.extraHeader !== null) {
       for (const h of rule.extraHeader) {
         if (h.field === 'protocol') {
