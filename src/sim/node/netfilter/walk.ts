@@ -756,11 +756,8 @@ function done(
   decidedBy?: WalkDecision,
 ): WalkResult {
   w.finish();
-  const r: WalkResult = { verdict, path, before, after: w.packet, steps: w.steps };
-  if (decidedBy) r.decidedBy = decidedBy;
-  if (w.dnat) r.dnat = w.dnat;
-  if (w.snat) r.snat = w.snat;
-  return r;
+  // Every field present (undefined when absent): one result shape for the readers of every walk.
+  return { verdict, decidedBy, path, before, after: w.packet, dnat: w.dnat, snat: w.snat, steps: w.steps };
 }
 
 const LOCAL_HOOKS = [
