@@ -10,7 +10,7 @@
 // Packets delivered locally do not pass POSTROUTING, as in the kernel.
 
 import type { ArtifactRef } from '../../artifact';
-import { cidrContains, ipToInt, maskOf, parseCidr, type Cidr } from '../../net/ip';
+import { ipToInt, maskOf, parseCidr, type Cidr } from '../../net/ip';
 import { SeededRandom } from '../../net/rand';
 import { assertNever } from '../../util/assert';
 import type { Hook, StepEffect } from '../../step';
@@ -35,6 +35,12 @@ export function netfilterRuntime(state: ProxyRuntimeState, node: string): Netfil
 }
 
 const LOOPBACK = parseCidr('127.0.0.0/8')!;
+
+/** A local network as numbers: an address n is inside when (n & mask) === base. */
+interface LocalNet {
+  base: number;
+  mask: number;
+}
 
 /** -s or -d: the network and mask as numbers; `valid` false for a text that does not parse (it
  *  matches no packet). */
@@ -61,24 +67,56 @@ const CT_BIT: Readonly<Record<CtState, number>> = {
   SNAT: 64,
 };
 
-/** `-m conntrack --ctstate S1,S2` as a mask of CT_BIT. */
-interface CtMatch {
-  kind: 'ctstate';
-  mask: number;
+/** The -m matches with state or lists, read through the match itself (few rules carry them). */
+type RareMatch = Extract<Match, { kind: 'recent' | 'nfacct' | 'set' | 'multiport' }>;
+
+/**
+ * An -m match that can say no or has an effect, as the walker evaluates it: one object shape for
+ * every kind (the rule data's matches have a shape per kind, and a switch reading them went
+ * megamorphic in batch runs), its numbers read from the rule once.
+ * `random` is `-m statistic --mode random` (kube-proxy writes the probability as %0.10f);
+ * `ctstate` is `-m conntrack --ctstate S1,S2`.
+ */
+interface ExtMatch {
+  kind: 'sport' | 'dport' | 'addrtype' | 'mark' | 'ctstate' | 'random' | 'rare';
   negate: boolean;
+  /** sport/dport: the port; mark: value & mask; random: the probability; addrtype: 1 for --src-type. */
+  num: number;
+  /** mark: the mask; ctstate: the states as CT_BIT bits. */
+  mask: number;
+  /** The match itself when kind is 'rare'. */
+  rare: RareMatch | null;
 }
 
-/** `-m statistic --mode random --probability p` with p parsed once (kube-proxy writes %0.10f). */
-interface RandomMatch {
-  kind: 'random';
-  probability: number;
+function extMatch(kind: ExtMatch['kind'], negate: boolean | undefined, num: number, mask = 0): ExtMatch {
+  return { kind, negate: !!negate, num, mask, rare: null };
 }
 
-/** The -m matches the walker evaluates: every kind that can say no or has an effect. */
-type ExtMatch =
-  | Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' | 'statistic' | 'conntrack' }>
-  | RandomMatch
-  | CtMatch;
+/** An -m match of the rule data as the walker evaluates it. */
+type RuleExt = Exclude<Match, { kind: 'comment' | 'module' | 'protocol' | 'source' | 'destination' }>;
+
+function compileExt(m: RuleExt): ExtMatch {
+  switch (m.kind) {
+    case 'sport':
+    case 'dport':
+      return extMatch(m.kind, m.negate, m.port);
+    case 'addrtype':
+      return extMatch('addrtype', m.negate, m.dir === 'src' ? 1 : 0);
+    case 'mark': {
+      const mask = m.mask ?? 0xffffffff;
+      return extMatch('mark', m.negate, (m.value & mask) >>> 0, mask);
+    }
+    case 'statistic':
+      return extMatch('random', false, Number(m.probability));
+    case 'conntrack': {
+      let mask = 0;
+      for (const s of m.states) mask |= CT_BIT[s];
+      return extMatch('ctstate', m.negate, 0, mask);
+    }
+    default:
+      return { kind: 'rare', negate: false, num: 0, mask: 0, rare: m };
+  }
+}
 
 /** A rule as the walker evaluates it: its IP header part (-p, -s, -d) parsed to numbers, and only
  *  the -m matches that can say no or have an effect (comments and bare module loads left out). */
@@ -94,8 +132,9 @@ interface CompiledRule {
   ext: ExtMatch[];
   /** A DNAT/SNAT target's address as a number (null: not IPv4). */
   natInt: number | null;
-  /** The chain a jump or goto names, resolved on first use (null: no such chain). */
-  next?: CompiledChain | null;
+  /** The chain a jump or goto names, resolved on first use (null: no such chain; undefined: not
+   *  resolved yet; the field is there from the start, so every compiled rule has one shape). */
+  next: CompiledChain | null | undefined;
 }
 
 interface CompiledChain {
@@ -110,10 +149,11 @@ interface CompiledChain {
 export class RulesetIndex {
   private readonly chains = new Map<TableName, Map<string, Chain>>();
   private readonly compiledChains = new Map<TableName, Map<string, CompiledChain | null>>();
+  private readonly builtins: (CompiledChain | null | undefined)[] = HOOK_POINTS.map(() => undefined);
   private readonly cidrs = new Map<string, Cidr | null>();
   private readonly ips = new Map<string, number | null>();
   private localFor: readonly string[] | undefined;
-  private localList: Cidr[] = [];
+  private localList: LocalNet[] = [];
   constructor(readonly ruleset: Ruleset) {
     for (const t of ruleset.order) {
       const m = new Map<string, Chain>();
@@ -123,6 +163,13 @@ export class RulesetIndex {
   }
   chain(table: TableName, name: string): Chain | undefined {
     return this.chains.get(table)?.get(name);
+  }
+  /** A built-in chain's compiled form, by the hook point's slot (a walk runs three to five of
+   *  them per packet; a slot read instead of two map lookups). */
+  builtin(h: HookPoint): CompiledChain | null {
+    let c = this.builtins[h.slot];
+    if (c === undefined) this.builtins[h.slot] = c = this.compiled(h.table, h.chain);
+    return c;
   }
   compiled(table: TableName, name: string): CompiledChain | null {
     let byName = this.compiledChains.get(table);
@@ -154,11 +201,13 @@ export class RulesetIndex {
     return n;
   }
 
-  /** What `addrtype LOCAL` holds for this node: loopback and the node's addresses. */
-  localCidrs(addresses: readonly string[]): Cidr[] {
+  /** What `addrtype LOCAL` holds for this node: loopback and the node's addresses, each as its
+   *  network and mask numbers (a walk tests the destination against them at least once). */
+  localCidrs(addresses: readonly string[]): LocalNet[] {
     if (this.localFor !== addresses) {
       this.localFor = addresses;
-      this.localList = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+      const cidrs = [LOOPBACK, ...addresses.map((a) => parseCidr(a, true)).filter((c): c is Cidr => c !== null)];
+      this.localList = cidrs.map((c) => ({ base: c.base, mask: maskOf(c.prefix) }));
     }
     return this.localList;
   }
@@ -182,6 +231,7 @@ function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
     extraHeader: null,
     ext: [],
     natInt,
+    next: undefined,
   };
   const extra: ExtraHeader[] = [];
   for (const m of rule.matches) {
@@ -201,17 +251,8 @@ function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
       case 'comment':
       case 'module':
         break;
-      case 'statistic':
-        cr.ext.push({ kind: 'random', probability: Number(m.probability) });
-        break;
-      case 'conntrack': {
-        let mask = 0;
-        for (const s of m.states) mask |= CT_BIT[s];
-        cr.ext.push({ kind: 'ctstate', mask, negate: !!m.negate });
-        break;
-      }
       default:
-        cr.ext.push(m);
+        cr.ext.push(compileExt(m));
     }
   }
   if (extra.length > 0) cr.extraHeader = extra;
@@ -274,12 +315,36 @@ export interface WalkResult {
 /** A built-in chain that stopped the packet. */
 type HookVerdict = { verdict: 'DROP' | 'REJECT'; where: WalkDecision };
 
-type ChainOutcome = { kind: 'continue' } | { kind: 'verdict'; verdict: WalkVerdict | 'NAT'; where: WalkDecision };
+/** `nat`: a NAT target translated the packet and ended this hook's walk (the packet goes on). */
+type ChainOutcome =
+  | { kind: 'continue' }
+  | { kind: 'nat' }
+  | { kind: 'verdict'; verdict: WalkVerdict; where: WalkDecision };
 
 const MAX_DEPTH = 64;
 
+/** A built-in chain a walk runs at a hook, and its slot in RulesetIndex's compiled built-ins. */
+interface HookPoint {
+  table: TableName;
+  chain: BuiltinChain;
+  hook: Hook;
+  slot: number;
+}
+
+const HOOK_POINTS: readonly HookPoint[] = (
+  [
+    ['nat', 'OUTPUT', 'output'],
+    ['filter', 'OUTPUT', 'output'],
+    ['nat', 'POSTROUTING', 'postrouting'],
+    ['nat', 'PREROUTING', 'prerouting'],
+    ['filter', 'INPUT', 'input'],
+    ['filter', 'FORWARD', 'forward'],
+  ] as const
+).map(([table, chain, hook], slot) => ({ table, chain, hook, slot }));
+
 const NO_MATCH: StepEffect = { kind: 'no-match' };
 const CONTINUE: ChainOutcome = { kind: 'continue' };
+const NAT_DONE: ChainOutcome = { kind: 'nat' };
 
 class Walker {
   readonly steps: RuleStep[] = [];
@@ -292,7 +357,7 @@ class Walker {
    *  them (most walks meet no recent or nfacct match, and no draw before a DNAT is chosen). */
   private runtime?: NetfilterRuntime;
   private random?: SeededRandom;
-  private readonly local: Cidr[];
+  private readonly local: LocalNet[];
   private readonly recordSteps: boolean;
   private detail: RuleStep['detail'];
   /** The hook whose built-in chain is being walked. */
@@ -305,8 +370,10 @@ class Walker {
 
   constructor(private readonly input: WalkInput) {
     this.recordSteps = input.recordSteps ?? true;
+    // Packets are values: every translation below makes a new one, so the walk starts from the
+    // caller's packet itself (no copy per request).
     this.packet = input.packet;
-    this.setPacket({ ...input.packet });
+    this.setPacket(input.packet);
     this.proto = input.packet.protocol.toLowerCase();
     this.local = input.index.localCidrs(input.localAddresses);
   }
@@ -330,21 +397,28 @@ class Walker {
     return (this.random ??= new SeededRandom(this.input.state.rand));
   }
 
-  isLocal(ip: string): boolean {
-    return this.isLocalInt(this.input.index.ipInt(ip));
+  /** Whether the packet's destination (as translated so far) is one of this node's addresses: the
+   *  routing decision's local table. */
+  isLocalDst(): boolean {
+    return this.isLocalInt(this.dstInt);
   }
 
   private isLocalInt(n: number | null): boolean {
     if (n === null) return false;
-    for (const c of this.local) if (cidrContains(c, n)) return true;
+    const local = this.local;
+    for (let i = 0; i < local.length; i++) {
+      const c = local[i]!;
+      if (((n & c.mask) >>> 0) === c.base) return true;
+    }
     return false;
   }
 
-  /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. */
+  /** The IP header part of a rule (-s, -d, -p): the kernel checks it before any -m match. The
+   *  three are pure tests, so -d goes first: a Service's rules differ by it, one number compare. */
   private headerMatches(rule: CompiledRule): boolean {
-    if (rule.proto !== null && (this.proto === rule.proto) === rule.protoNegate) return false;
     if (rule.dst !== null && !addressHolds(rule.dst, this.dstInt)) return false;
     if (rule.src !== null && !addressHolds(rule.src, this.srcInt)) return false;
+    if (rule.proto !== null && (this.proto === rule.proto) === rule.protoNegate) return false;
     if (rule.extraHeader !== null) {
       for (const h of rule.extraHeader) {
         if (h.field === 'protocol') {
@@ -371,23 +445,31 @@ class Walker {
   private extensionMatch(m: ExtMatch, p: Packet): boolean {
     switch (m.kind) {
       case 'sport':
-        return (p.srcPort === m.port) !== !!m.negate;
+        return (p.srcPort === m.num) !== m.negate;
       case 'dport':
-        return (p.dstPort === m.port) !== !!m.negate;
+        return (p.dstPort === m.num) !== m.negate;
       case 'addrtype':
-        return this.isLocalInt(m.dir === 'src' ? this.srcInt : this.dstInt) !== !!m.negate;
-      case 'mark': {
-        const mask = m.mask ?? 0xffffffff;
-        return ((((p.mark ?? 0) & mask) >>> 0) === ((m.value & mask) >>> 0)) !== !!m.negate;
-      }
+        return this.isLocalInt(m.num === 1 ? this.srcInt : this.dstInt) !== m.negate;
+      case 'mark':
+        return ((((p.mark ?? 0) & m.mask) >>> 0) === m.num) !== m.negate;
       case 'ctstate':
         return ((this.ctState & m.mask) !== 0) !== m.negate;
       case 'random': {
-        const probability = m.probability;
+        const probability = m.num;
         const draw = this.rng.next();
         if (this.recordSteps) this.detail = { kind: 'statistic', probability, draw };
         return draw < probability;
       }
+      case 'rare':
+        return this.rareMatch(m.rare!, p);
+      default:
+        return assertNever(m.kind, 'match');
+    }
+  }
+
+  /** recent (with its table's memory), nfacct (its counter), set (ipset lookup), multiport. */
+  private rareMatch(m: RareMatch, p: Packet): boolean {
+    switch (m.kind) {
       case 'recent': {
         const table = (this.rt.recent[m.name] ??= {});
         const now = this.input.state.now;
@@ -577,7 +659,7 @@ class Walker {
     this.dstInt = cr.natInt;
     this.ctState |= CT_BIT.DNAT;
     this.dnat = { ip: t.ip, port: t.port, table, chain, rule };
-    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+    return NAT_DONE;
   }
 
   /** SNAT rewrites the source (and port). */
@@ -599,7 +681,7 @@ class Walker {
     this.srcInt = cr.natInt;
     this.ctState |= CT_BIT.SNAT;
     this.snat = { ip: t.ip, port: t.port, masquerade: false, table, chain, rule };
-    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+    return NAT_DONE;
   }
 
   /** MASQUERADE: SNAT to the node's address (the lab's masquerade address). */
@@ -611,7 +693,7 @@ class Walker {
     this.setPacket({ ...this.packet, src: ip });
     this.ctState |= CT_BIT.SNAT;
     this.snat = { ip, masquerade: true, table, chain, rule };
-    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+    return NAT_DONE;
   }
 
   /** MARK --or-mark / --xor-mark / --set-xmark: a non-terminating target, the walk goes on. */
@@ -653,14 +735,16 @@ class Walker {
     this.setPacket({ ...this.packet, dst: ip, dstPort: port });
     this.ctState |= CT_BIT.DNAT;
     this.dnat = { ip, port, table, chain, rule, redirect: true };
-    return { kind: 'verdict', verdict: 'NAT', where: { table, chain, rule } };
+    return NAT_DONE;
   }
 
   /** Runs a built-in chain; undefined means the packet goes on (ACCEPT, NAT done, or policy ACCEPT). */
-  hook(table: TableName, chain: BuiltinChain, hook: Hook): HookVerdict | undefined {
-    this.hookNow = hook;
-    const compiled = this.input.index.compiled(table, chain);
+  hook(h: HookPoint): HookVerdict | undefined {
+    const { table, chain } = h;
+    this.hookNow = h.hook;
+    const compiled = this.input.index.builtin(h);
     const r = compiled ? this.walkCompiled(table, compiled, 0) : CONTINUE;
+    if (r.kind === 'nat') return undefined;
     if (r.kind === 'verdict') {
       if (r.verdict === 'DROP' || r.verdict === 'REJECT') return { verdict: r.verdict, where: r.where };
       return undefined;
@@ -700,51 +784,42 @@ function done(
   decidedBy?: WalkDecision,
 ): WalkResult {
   w.finish();
-  const r: WalkResult = { verdict, path, before, after: w.packet, steps: w.steps };
-  if (decidedBy) r.decidedBy = decidedBy;
-  if (w.dnat) r.dnat = w.dnat;
-  if (w.snat) r.snat = w.snat;
-  return r;
+  // Every field present (undefined when absent): one result shape for the readers of every walk.
+  return { verdict, decidedBy, path, before, after: w.packet, dnat: w.dnat, snat: w.snat, steps: w.steps };
 }
 
-const LOCAL_HOOKS = [
-  ['nat', 'OUTPUT', 'output'],
-  ['filter', 'OUTPUT', 'output'],
-  ['nat', 'POSTROUTING', 'postrouting'],
-] as const;
-const FORWARD_HOOKS = [
-  ['filter', 'FORWARD', 'forward'],
-  ['nat', 'POSTROUTING', 'postrouting'],
-] as const;
+const [NAT_OUTPUT, FILTER_OUTPUT, NAT_POSTROUTING, NAT_PREROUTING, FILTER_INPUT, FILTER_FORWARD] = HOOK_POINTS;
+const LOCAL_HOOKS = [NAT_OUTPUT!, FILTER_OUTPUT!, NAT_POSTROUTING!];
+const FORWARD_HOOKS = [FILTER_FORWARD!, NAT_POSTROUTING!];
 
 /** Evaluates one new connection's first packet through the node's hooks. Mutates `input.state`. */
 export function walkPacket(input: WalkInput): WalkResult {
   const w = new Walker(input);
-  const before = { ...input.packet };
+  const before = input.packet;
 
   if (input.origin === 'local') {
-    for (const [table, chain, hook] of LOCAL_HOOKS) {
-      const r = w.hook(table, chain, hook);
+    for (const h of LOCAL_HOOKS) {
+      const r = w.hook(h);
       if (r) return done(w, before, r.verdict, 'output', r.where);
     }
-    if (w.isLocal(w.packet.dst)) {
+    if (w.isLocalDst()) {
       // Looped back to this host: it now passes INPUT (nat is already bound for this connection).
-      const r = w.hook('filter', 'INPUT', 'input');
+      const r = w.hook(FILTER_INPUT!);
       if (r) return done(w, before, r.verdict, 'input', r.where);
       return done(w, before, 'ACCEPT', 'input');
     }
     return done(w, before, 'ACCEPT', 'output');
   }
 
-  const pre = w.hook('nat', 'PREROUTING', 'prerouting');
+  const pre = w.hook(NAT_PREROUTING!);
   if (pre) return done(w, before, pre.verdict, 'input', pre.where);
-  if (w.isLocal(w.packet.dst)) {
-    const r = w.hook('filter', 'INPUT', 'input');
+  if (w.isLocalDst()) {
+    const r = w.hook(FILTER_INPUT!);
     if (r) return done(w, before, r.verdict, 'input', r.where);
     return done(w, before, 'ACCEPT', 'input');
   }
-  for (const [table, chain, hook] of FORWARD_HOOKS) {
-    const r = w.hook(table, chain, hook);
+  for (const h of FORWARD_HOOKS) {
+    const r = w.hook(h);
     if (r) return done(w, before, r.verdict, 'forward', r.where);
   }
   return done(w, before, 'ACCEPT', 'forward');
@@ -759,8 +834,8 @@ export function walkPacket(input: WalkInput): WalkResult {
 export function walkInvalidForward(input: WalkInput): WalkResult {
   const w = new Walker(input);
   w.ctState = CT_BIT.INVALID;
-  const before = { ...input.packet };
-  const r = w.hook('filter', 'FORWARD', 'forward');
+  const before = input.packet;
+  const r = w.hook(FILTER_FORWARD!);
   if (r) return done(w, before, r.verdict, 'forward', r.where);
   return done(w, before, 'ACCEPT', 'forward');
 }

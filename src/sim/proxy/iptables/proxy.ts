@@ -118,8 +118,21 @@ function walkVerdict(
   portmap: NodePortmap | undefined,
   owners: () => ReadonlyMap<string, RuleOwner>,
 ): (r: WalkResult) => ProxyVerdict {
+  // Service port -> endpoint -> its info, indexed when the first DNAT is read (a batch run reads
+  // one per request; a search through every service's endpoints each time was a hot spot).
+  let byPort: Map<string, Map<string, EndpointInfo>> | undefined;
+  const endpointIndex = () => {
+    const m = new Map<string, Map<string, EndpointInfo>>();
+    for (const s of a.services) {
+      if (m.has(s.info.name)) continue;
+      const eps = new Map<string, EndpointInfo>();
+      for (const e of s.endpoints) if (!eps.has(e.endpoint)) eps.set(e.endpoint, e);
+      m.set(s.info.name, eps);
+    }
+    return m;
+  };
   const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
-    a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
+    (byPort ??= endpointIndex()).get(servicePort)?.get(endpoint);
   return (r) => {
     if (r.verdict !== 'ACCEPT') return refusedVerdict(r, owners());
     const hostport = portmapVerdict(portmap, r);
