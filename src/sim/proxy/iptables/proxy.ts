@@ -6,7 +6,7 @@ import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from 
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
+import { renderRulesetLines, ruleLineIndexer, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket } from '../../node/netfilter/walk';
 import type { WalkInput, WalkResult } from '../../node/netfilter/walk';
@@ -85,16 +85,25 @@ function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept
   return { save, restore };
 }
 
-/** Rule -> its line of `iptables-save`, the index built when a trace first points at one. */
-function lineRefs(save: RenderedArtifact): (table: TableName, chain: string, rule: Rule) => ArtifactRef {
+/** Rule -> its line of `iptables-save`, placed from the ruleset's shape when a trace first points
+ *  at one (the line's ref is checked; a rule not found there falls back to the lines' index). */
+function lineRefs(
+  save: RenderedArtifact,
+  fullRuleset: () => Ruleset,
+): (table: TableName, chain: string, rule: Rule) => ArtifactRef {
+  let placed: ((table: TableName, chain: string, rule: Rule) => number) | undefined;
   let lineOf: Map<string, number> | undefined;
-  return (_t, _c, rule) => {
-    if (!lineOf) {
-      lineOf = new Map();
-      save.lines.forEach((l, i) => l.ref !== undefined && lineOf!.set(l.ref, i));
+  return (table, chain, rule) => {
+    placed ??= ruleLineIndexer(fullRuleset());
+    let i = placed(table, chain, rule);
+    if (save.lines[i]?.ref !== rule.id) {
+      if (!lineOf) {
+        lineOf = new Map();
+        save.lines.forEach((l, j) => l.ref !== undefined && lineOf!.set(l.ref, j));
+      }
+      i = lineOf.get(rule.id) ?? -1;
     }
-    const i = lineOf.get(rule.id);
-    if (i === undefined) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
+    if (i < 0) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
     return { artifact: save.id, ref: rule.id, line: save.lines[i]!.text, lineIndex: i };
   };
 }
@@ -146,7 +155,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   let index: RulesetIndex | undefined;
   let owners: Map<string, RuleOwner> | undefined;
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
-  const refOf = lineRefs(save);
+  const refOf = lineRefs(save, fullRuleset);
   const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
   // One object literal with every field (a spread of it plus `origin` made each walk's input a
   // slow dictionary object: the walker read it ~3x slower per request in batch runs).
