@@ -153,26 +153,29 @@ export function renderRulesetLines(rs: Ruleset, kept?: RuleLines): RenderedLine[
  * chain has no such rule.
  */
 export function ruleLineIndexer(rs: Ruleset): (table: TableName, chain: string, rule: Rule) => number {
-  let starts: Map<string, { start: number; chain: Chain }> | undefined;
+  let starts: Map<TableName, Map<string, ChainStart>> | undefined;
   return (table, chain, rule) => {
     starts ??= chainStarts(rs);
-    const c = starts.get(`${table} ${chain}`);
+    const c = starts.get(table)?.get(chain);
     const i = c ? c.chain.rules.indexOf(rule) : -1;
     return i < 0 ? -1 : c!.start + i;
   };
 }
 
-/** Each chain's first rule line, by `table chain` (the layout renderTable writes). */
-function chainStarts(rs: Ruleset): Map<string, { start: number; chain: Chain }> {
-  const out = new Map<string, { start: number; chain: Chain }>();
+type ChainStart = { start: number; chain: Chain };
+
+/** Each chain's first rule line, by table and chain (the layout renderTable writes). */
+function chainStarts(rs: Ruleset): Map<TableName, Map<string, ChainStart>> {
+  const out = new Map<TableName, Map<string, ChainStart>>();
   let n = 0;
   for (const name of rs.order) {
     const t = rs.tables[name];
     if (!t) continue;
     n += 1 + t.chains.length;
+    const chains = new Map<string, ChainStart>();
+    if (!out.has(name)) out.set(name, chains);
     for (const c of t.chains) {
-      const key = `${name} ${c.name}`;
-      if (!out.has(key)) out.set(key, { start: n, chain: c });
+      if (!chains.has(c.name)) chains.set(c.name, { start: n, chain: c });
       n += c.rules.length;
     }
     n += (t.deleteChains?.length ?? 0) + 1;
