@@ -21,7 +21,7 @@ import type {
   ProxyRuntimeState,
   ProxyVerdict,
 } from '../types';
-import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
+import { chainOwners, ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -126,6 +126,7 @@ function walkVerdict(
   a: IptablesArtifact,
   portmap: NodePortmap | undefined,
   owners: () => ReadonlyMap<string, RuleOwner>,
+  chains: () => ReadonlyMap<string, RuleOwner>,
 ): (r: WalkResult) => ProxyVerdict {
   const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
     a.services.find((s) => s.info.name === servicePort)?.endpoints.find((e) => e.endpoint === endpoint);
@@ -134,7 +135,7 @@ function walkVerdict(
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = owners().get(r.dnat.chain);
+      const owner = chains().get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
       if (owner && ep) {
         return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
@@ -154,9 +155,15 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
   let index: RulesetIndex | undefined;
   let owners: Map<string, RuleOwner> | undefined;
+  let chains: Map<string, RuleOwner> | undefined;
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
   const refOf = lineRefs(save, fullRuleset);
-  const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
+  const verdictOf = walkVerdict(
+    a,
+    portmap,
+    () => (owners ??= ruleOwners(a)),
+    () => (chains ??= chainOwners(a)),
+  );
   // One object literal with every field (a spread of it plus `origin` made each walk's input a
   // slow dictionary object: the walker read it ~3x slower per request in batch runs).
   type Asked = { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean };
