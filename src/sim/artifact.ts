@@ -42,12 +42,16 @@ export interface RenderedArtifact {
  */
 export function lazyArtifact(head: Omit<RenderedArtifact, 'lines'>, render: () => RenderedLine[]): RenderedArtifact {
   let lines: RenderedLine[] | undefined;
-  const a = { ...head } as RenderedArtifact;
-  Object.defineProperty(a, 'lines', {
-    enumerable: true,
-    get: () => (lines ??= render()),
+  // An object literal's getter is an own enumerable property like defineProperty's, and about twice
+  // as cheap to make (a lab makes one per node ruleset and per Service's slices on every edit).
+  return Object.freeze({
+    id: head.id,
+    kind: head.kind,
+    title: head.title,
+    get lines() {
+      return (lines ??= render());
+    },
   });
-  return Object.freeze(a);
 }
 
 /** A pointer from a decision to the line that made it. */

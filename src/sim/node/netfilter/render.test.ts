@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteArg, renderRule, renderRuleset, rulesetText } from './render';
+import { quoteArg, renderRule, renderRuleset, renderRulesetLines, ruleLineIndexer, rulesetText } from './render';
 import { mergeRulesets, type Ruleset } from './types';
 
 describe('iptables-save rendering', () => {
@@ -93,5 +93,35 @@ describe('iptables-save rendering', () => {
     expect(m.order).toEqual(['nat', 'filter']);
     expect(m.tables.nat!.chains.map((c) => `${c.name}:${c.rules.map((r) => r.id).join(',')}`)).toEqual(['PREROUTING:j', 'KUBE-MARK-MASQ:x,nat/mm']);
     expect(rulesetText(m).split('\n')[1]).toBe(':PREROUTING ACCEPT [0:0]');
+  });
+});
+
+describe('ruleLineIndexer', () => {
+  it("places every rule on the line renderRulesetLines gives it, and no rule of another chain", () => {
+    const rule = (id: string) => ({ id, matches: [], target: { kind: 'ACCEPT' as const } });
+    const rs: Ruleset = {
+      order: ['filter', 'nat'],
+      tables: {
+        filter: {
+          name: 'filter',
+          chains: [
+            { name: 'INPUT', policy: 'ACCEPT', rules: [rule('f/INPUT/0'), rule('f/INPUT/1')] },
+            { name: 'KUBE-A', rules: [] },
+            { name: 'KUBE-B', rules: [rule('f/KUBE-B/0')] },
+          ],
+          deleteChains: ['KUBE-OLD'],
+        },
+        nat: { name: 'nat', chains: [{ name: 'KUBE-SVC-X', rules: [rule('n/X/0'), rule('n/X/1'), rule('n/X/2')] }] },
+      },
+    };
+    const lines = renderRulesetLines(rs);
+    const at = ruleLineIndexer(rs);
+    for (const name of rs.order) {
+      for (const c of rs.tables[name]!.chains) {
+        for (const r of c.rules) expect(lines[at(name, c.name, r)]?.ref).toBe(r.id);
+      }
+    }
+    expect(at('nat', 'INPUT', rs.tables.filter!.chains[0]!.rules[0]!)).toBe(-1);
+    expect(at('filter', 'KUBE-MISSING', rule('x'))).toBe(-1);
   });
 });

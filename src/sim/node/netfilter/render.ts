@@ -5,7 +5,7 @@
 
 import type { ArtifactId, RenderedArtifact, RenderedLine } from '../../artifact';
 import { assertNever } from '../../util/assert';
-import type { Match, Rule, Ruleset, Table, Target } from './types';
+import type { Chain, Match, Rule, Ruleset, Table, TableName, Target } from './types';
 
 /** The `ref` of a chain declaration line, e.g. "nat:chain:KUBE-SERVICES". */
 export function chainRef(table: string, chain: string): string {
@@ -142,6 +142,43 @@ export function renderRulesetLines(rs: Ruleset, kept?: RuleLines): RenderedLine[
   for (const name of rs.order) {
     const t = rs.tables[name];
     if (t) renderTable(t, out, kept);
+  }
+  return out;
+}
+
+/**
+ * Where renderRulesetLines puts a rule's line, from the ruleset's shape alone: each table's
+ * `*name` and chain declarations, then the rules of the chains before this one. A trace points at
+ * a few dozen rules; this spares a pass over every line of the node's ruleset per lab. -1 when the
+ * chain has no such rule.
+ */
+export function ruleLineIndexer(rs: Ruleset): (table: TableName, chain: string, rule: Rule) => number {
+  let starts: Map<TableName, Map<string, ChainStart>> | undefined;
+  return (table, chain, rule) => {
+    starts ??= chainStarts(rs);
+    const c = starts.get(table)?.get(chain);
+    const i = c ? c.chain.rules.indexOf(rule) : -1;
+    return i < 0 ? -1 : c!.start + i;
+  };
+}
+
+type ChainStart = { start: number; chain: Chain };
+
+/** Each chain's first rule line, by table and chain (the layout renderTable writes). */
+function chainStarts(rs: Ruleset): Map<TableName, Map<string, ChainStart>> {
+  const out = new Map<TableName, Map<string, ChainStart>>();
+  let n = 0;
+  for (const name of rs.order) {
+    const t = rs.tables[name];
+    if (!t) continue;
+    n += 1 + t.chains.length;
+    const chains = new Map<string, ChainStart>();
+    if (!out.has(name)) out.set(name, chains);
+    for (const c of t.chains) {
+      if (!chains.has(c.name)) chains.set(c.name, { start: n, chain: c });
+      n += c.rules.length;
+    }
+    n += (t.deleteChains?.length ?? 0) + 1;
   }
   return out;
 }

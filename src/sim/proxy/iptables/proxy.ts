@@ -6,7 +6,7 @@ import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from 
 import type { ClusterEvent } from '../../events';
 import { installPortmap, type NodePortmap } from '../../cni/portmap';
 import { portmapVerdict } from '../hostport';
-import { renderRulesetLines, type RuleLines } from '../../node/netfilter/render';
+import { renderRulesetLines, ruleLineIndexer, type RuleLines } from '../../node/netfilter/render';
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket } from '../../node/netfilter/walk';
 import type { WalkInput, WalkResult } from '../../node/netfilter/walk';
@@ -21,7 +21,7 @@ import type {
   ProxyRuntimeState,
   ProxyVerdict,
 } from '../types';
-import { ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
+import { chainOwners, ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -85,16 +85,25 @@ function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept
   return { save, restore };
 }
 
-/** Rule -> its line of `iptables-save`, the index built when a trace first points at one. */
-function lineRefs(save: RenderedArtifact): (table: TableName, chain: string, rule: Rule) => ArtifactRef {
+/** Rule -> its line of `iptables-save`, placed from the ruleset's shape when a trace first points
+ *  at one (the line's ref is checked; a rule not found there falls back to the lines' index). */
+function lineRefs(
+  save: RenderedArtifact,
+  fullRuleset: () => Ruleset,
+): (table: TableName, chain: string, rule: Rule) => ArtifactRef {
+  let placed: ((table: TableName, chain: string, rule: Rule) => number) | undefined;
   let lineOf: Map<string, number> | undefined;
-  return (_t, _c, rule) => {
-    if (!lineOf) {
-      lineOf = new Map();
-      save.lines.forEach((l, i) => l.ref !== undefined && lineOf!.set(l.ref, i));
+  return (table, chain, rule) => {
+    placed ??= ruleLineIndexer(fullRuleset());
+    let i = placed(table, chain, rule);
+    if (save.lines[i]?.ref !== rule.id) {
+      if (!lineOf) {
+        lineOf = new Map();
+        save.lines.forEach((l, j) => l.ref !== undefined && lineOf!.set(l.ref, j));
+      }
+      i = lineOf.get(rule.id) ?? -1;
     }
-    const i = lineOf.get(rule.id);
-    if (i === undefined) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
+    if (i < 0) return findLine(save, rule.id) ?? { artifact: save.id, ref: rule.id, line: '', lineIndex: -1 };
     return { artifact: save.id, ref: rule.id, line: save.lines[i]!.text, lineIndex: i };
   };
 }
@@ -117,6 +126,7 @@ function walkVerdict(
   a: IptablesArtifact,
   portmap: NodePortmap | undefined,
   owners: () => ReadonlyMap<string, RuleOwner>,
+  chains: () => ReadonlyMap<string, RuleOwner>,
 ): (r: WalkResult) => ProxyVerdict {
   // Service port -> endpoint -> its info, indexed when the first DNAT is read (a batch run reads
   // one per request; a search through every service's endpoints each time was a hot spot).
@@ -138,7 +148,7 @@ function walkVerdict(
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = owners().get(r.dnat.chain);
+      const owner = chains().get(r.dnat.chain);
       const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
       if (owner && ep) {
         return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
@@ -158,9 +168,15 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
   let index: RulesetIndex | undefined;
   let owners: Map<string, RuleOwner> | undefined;
+  let chains: Map<string, RuleOwner> | undefined;
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
-  const refOf = lineRefs(save);
-  const verdictOf = walkVerdict(a, portmap, () => (owners ??= ruleOwners(a)));
+  const refOf = lineRefs(save, fullRuleset);
+  const verdictOf = walkVerdict(
+    a,
+    portmap,
+    () => (owners ??= ruleOwners(a)),
+    () => (chains ??= chainOwners(a)),
+  );
   // One object literal with every field (a spread of it plus `origin` made each walk's input a
   // slow dictionary object: the walker read it ~3x slower per request in batch runs).
   type Asked = { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean };
