@@ -21,7 +21,7 @@ import type { LabSettings } from '../lab';
 import { startKubeProxy, type KubeProxyNode } from '../proxy/compile';
 import { slicesByService } from '../proxy/servicemap';
 import { compileLoadBalancers } from '../lb';
-import { nodeRoutes } from '../node/routes';
+import { LabNetwork } from '../node/routes';
 import type { LabPorts } from '../trace/ports';
 import { buildLabDns, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
@@ -34,6 +34,8 @@ export interface LabInput {
   settings: LabSettings;
   objects: readonly (KubeObject | OtherObject)[];
   clients?: readonly ExternalClient[];
+  /** The pod network of the lab this one replaces (an edit): its route tables are reused by key. */
+  previousNetwork?: LabNetwork;
 }
 
 export interface Lab extends LabPorts {
@@ -126,12 +128,17 @@ export function buildLab(input: LabInput): Lab {
   const gatewayObjects = gatewayAddonObjects(settings, [...input.objects, ...addons.objects]);
   const rec = reconcile({ settings, objects: [...input.objects, ...addons.objects, ...gatewayObjects] });
   // Every lab has the default outside client besides the scenario's own (src/sim/clients.ts).
-  return assembleLab({ settings, rec, clients: labClients(input.clients) });
+  return assembleLab({ settings, rec, clients: labClients(input.clients), previousNetwork: input.previousNetwork });
 }
 
 /** The data plane of a reconciled cluster, compiled from scratch: every controller's first sync. */
-export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult; clients: ExternalClient[] }): Lab {
-  const { settings, rec, clients } = input;
+export function assembleLab(input: {
+  settings: LabSettings;
+  rec: ReconcileResult;
+  clients: ExternalClient[];
+  previousNetwork?: LabNetwork;
+}): Lab {
+  const { settings, rec, clients, previousNetwork } = input;
   const cluster = rec.cluster;
 
   const ingressControllers = compileIngressControllers(cluster);
@@ -157,7 +164,7 @@ export function assembleLab(input: { settings: LabSettings; rec: ReconcileResult
   for (const d of syncGateways(null, gateways)) for (const e of d.events) events.push({ ...e, seq: ++seq });
 
   const parts = { kubeProxy, ingress, ingressControllers, labDns, externalRecords, events, gateways };
-  return labOf({ settings, rec, clients, ...parts });
+  return labOf({ settings, rec, clients, previousNetwork, ...parts });
 }
 
 /** The lab of compiled parts: its artifacts collected, public DNS as lists (a full build and an update end alike). */
@@ -172,6 +179,7 @@ export function labOf(p: {
   externalRecords: Record<string, string>;
   events: ClusterEvent[];
   gateways?: CompiledGateways;
+  previousNetwork?: LabNetwork;
 }): Lab {
   const gateways = p.gateways ?? compileGateways(p.rec.cluster);
   const proxies: LabPorts['proxies'] = {};
@@ -179,7 +187,8 @@ export function labOf(p: {
   const artifacts = collectArtifacts(proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
-  addRouteArtifacts(artifacts, gateways.cluster);
+  const network = new LabNetwork(gateways.cluster, p.previousNetwork);
+  addRouteArtifacts(artifacts, network);
   addSliceArtifacts(artifacts, gateways.cluster);
   return {
     settings: p.settings,
@@ -187,6 +196,7 @@ export function labOf(p: {
     problems: p.rec.problems,
     // The Gateway controller's status is written onto the Gateway API objects.
     cluster: gateways.cluster,
+    network,
     clients: p.clients,
     proxies,
     kubeProxy: p.kubeProxy,
@@ -223,9 +233,9 @@ export function collectArtifacts(
  * rendered when first read: the tracer renders the same table for a hop's ref, and a lab of 1000
  * pods need not print every node's table to be traced.
  */
-export function addRouteArtifacts(artifacts: Record<string, RenderedArtifact>, cluster: Cluster): void {
-  for (const n of cluster.nodes) {
-    const table = () => nodeRoutes(cluster, n.metadata.name);
+export function addRouteArtifacts(artifacts: Record<string, RenderedArtifact>, network: LabNetwork): void {
+  for (const n of network.cluster.nodes) {
+    const table = () => network.network.table(n.metadata.name);
     const id = `node/${n.metadata.name}/ip-route`;
     Object.defineProperty(artifacts, id, { enumerable: true, configurable: true, get: () => table()!.artifact() });
   }

@@ -74,7 +74,9 @@ function rebuilt(prev: Lab, objects: Inputs, settings: LabSettings): UpdatedLab 
   // Controllers the last build installed because an IngressClass asked for them are decided again.
   const implied = new Set(addonObjects({ ...prev.settings, ingress: [] }, before).implied.map((a) => a.className));
   const declared = settings.ingress.filter((a) => !implied.has(a.className));
-  const lab = buildLab({ settings: { ...settings, ingress: declared }, objects: own, clients: prev.clients });
+  const input = { settings: { ...settings, ingress: declared }, objects: own, clients: prev.clients };
+  // A rebuilt lab still reuses the route tables of nodes whose inputs did not change.
+  const lab = buildLab({ ...input, previousNetwork: prev.network });
   const proxies = Object.fromEntries(Object.keys(lab.kubeProxy).map((n) => [n, 'full' as const]));
   return { ...lab, lastUpdate: { proxies, dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
 }
@@ -141,7 +143,7 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
 
   const rec = { cluster: state.cluster, problems: [...state.problems], state };
   const parts = { kubeProxy, ...ing, labDns, events: log.events, gateways };
-  const lab = labOf({ settings: prev.settings, rec, clients: prev.clients, ...parts });
+  const lab = labOf({ settings: prev.settings, rec, clients: prev.clients, previousNetwork: prev.network, ...parts });
   return { ...lab, lastUpdate: info };
 }
 

@@ -35,19 +35,9 @@ export interface NodeLink {
   gateway: string;
 }
 
-const vethNames = new Map<string, string>();
-
 /** Calico's host-side veth name for a pod: "cali" + sha1("<namespace>.<name>") cut to 15 characters. */
 export function vethName(namespace: string, name: string): string {
-  const key = `${namespace}.${name}`;
-  let v = vethNames.get(key);
-  if (v === undefined) {
-    // A pure function memoised: renaming would never change it; the bound keeps the memo small.
-    if (vethNames.size > 20_000) vethNames.clear();
-    v = `cali${bytesToHex(sha1(utf8ToBytes(key))).slice(0, 11)}`;
-    vethNames.set(key, v);
-  }
-  return v;
+  return `cali${bytesToHex(sha1(utf8ToBytes(`${namespace}.${name}`))).slice(0, 11)}`;
 }
 
 export function podKey(p: Pod): string {

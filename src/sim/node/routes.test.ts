@@ -7,7 +7,8 @@ import { artifactText } from '../artifact';
 import { buildLab } from '../assembly/lab';
 import { defaultLabSettings } from '../lab';
 import { vethName } from './interfaces';
-import { addressOwner, lookupRoute, nodeRoutes, routeFrom } from './routes';
+import { updateLab } from '../assembly/update';
+import { addressOwner, lookupRoute, networkOf, nodeRoutes, routeFrom } from './routes';
 
 function node(name: string, addresses: { type: string; address: string }[], podCIDR?: string): OtherObject {
   const spec = podCIDR ? { spec: { podCIDR } } : {};
@@ -152,5 +153,27 @@ describe('which node owns an address', () => {
     // A hostNetwork pod has the node's address, and no veth of its own.
     expect(addressOwner(c, ipOf(c, 'agent'))).toEqual({ node: 'node-1' });
     expect(addressOwner(c, '10.244.0.200')).toBeNull();
+  });
+});
+
+describe('the pod network as a record of the lab', () => {
+  it('is built once per lab, and an edit reuses the tables of nodes it left alone', () => {
+    const lab = buildLab({ settings: defaultLabSettings(), objects: objects() });
+    const net = networkOf(lab);
+    expect(networkOf(lab)).toBe(net);
+    const t1 = net.table('node-1')!;
+    const t2 = net.table('node-2')!;
+    // A pod on node-2: node-1's table is built from the same inputs, node-2's is not.
+    const next = updateLab(lab, { kind: 'apply', object: pod('d', 'node-2') });
+    const after = networkOf(next);
+    expect(after).not.toBe(net);
+    expect(after.table('node-1')).toBe(t1);
+    expect(after.table('node-2')).not.toBe(t2);
+    expect(artifactText(after.table('node-2')!.artifact())).toContain(vethName('default', 'd'));
+    // A lab record without a network (put together by hand) gets a fresh one, equal in content.
+    const fresh = networkOf({ cluster: lab.cluster });
+    expect(fresh).not.toBe(net);
+    expect(fresh.table('node-1')).not.toBe(t1);
+    expect(artifactText(fresh.table('node-1')!.artifact())).toBe(artifactText(t1.artifact()));
   });
 });

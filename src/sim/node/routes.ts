@@ -178,7 +178,15 @@ export class PodNetwork {
   private peersText: string | undefined;
   private borrowedList: [number, string][] | undefined;
 
-  constructor(readonly cluster: Cluster) {
+  /** Tables by everything they are built from (see `cachedTable`): the ones the previous lab's
+   *  network built (handed on by the edit) and this one's, the last few dozen. */
+  readonly builtTables: Map<string, RouteTable>;
+
+  constructor(
+    readonly cluster: Cluster,
+    carried?: ReadonlyMap<string, RouteTable>,
+  ) {
+    this.builtTables = new Map(carried);
     for (const n of cluster.nodes) {
       this.nodes.set(n.metadata.name, n);
       const link = nodeLink(n, cluster.settings.nodeCIDR);
@@ -256,11 +264,12 @@ export class PodNetwork {
     const own = placed.map(([ip, p]) => `${ip} ${podKey(p)}`).join(',');
     const addresses = nodeAddresses(node).join(',');
     const key = [name, addresses, link?.subnet.text, this.blocks.get(name)?.text, own, this.peersKey()].join('|');
-    let t = builtTables.get(key);
+    const built = this.builtTables;
+    let t = built.get(key);
     if (!t) {
       t = this.buildTable(node, placed);
-      if (builtTables.size >= 64) builtTables.delete(builtTables.keys().next().value!);
-      builtTables.set(key, t);
+      if (built.size >= 64) built.delete(built.keys().next().value!);
+      built.set(key, t);
     }
     return t;
   }
@@ -393,25 +402,48 @@ export function renderRoutes(t: RouteTable): RenderedArtifact {
   };
 }
 
-const networks = new WeakMap<Cluster, PodNetwork>();
-/** Tables by everything they are built from (see `cachedTable`), the last few dozen. */
-const builtTables = new Map<string, RouteTable>();
+/**
+ * A lab's pod network, a record of the lab: built when first read (a lab that is never traced or
+ * shown needs none), once per lab. A lab made by an edit starts from the tables its predecessor's
+ * network built, so a node whose table's inputs the edit left alone gets the same table back.
+ */
+export class LabNetwork {
+  private net: PodNetwork | undefined;
+  /** The predecessor's tables (its network's live map, or what it was handed if it built none). */
+  private carried: ReadonlyMap<string, RouteTable> | undefined;
 
-/** The cluster's pod network, one per cluster (a lab's cluster never changes once built). */
-export function podNetworkOf(cluster: Cluster): PodNetwork {
-  let net = networks.get(cluster);
-  if (!net) networks.set(cluster, (net = new PodNetwork(cluster)));
-  return net;
+  constructor(
+    readonly cluster: Cluster,
+    previous?: LabNetwork,
+  ) {
+    this.carried = previous?.net?.builtTables ?? previous?.carried;
+  }
+
+  get network(): PodNetwork {
+    if (!this.net) {
+      this.net = new PodNetwork(this.cluster, this.carried);
+      this.carried = undefined;
+    }
+    return this.net;
+  }
 }
+
+/** The lab's pod network: its own record's, or (a lab put together without one, as tests do) a fresh one. */
+export function networkOf(lab: { readonly cluster: Cluster; readonly network?: LabNetwork }): PodNetwork {
+  return lab.network?.cluster === lab.cluster ? lab.network.network : new PodNetwork(lab.cluster);
+}
+
+// One-off forms (tests, a single question): each builds the cluster's network afresh; a lab's
+// callers ask the lab's network (`networkOf`).
 
 /** A node's routing table; null for a node the cluster does not have. */
 export function nodeRoutes(cluster: Cluster, node: string): RouteTable | null {
-  return podNetworkOf(cluster).table(node);
+  return new PodNetwork(cluster).table(node);
 }
 
 /** The node an address belongs to, from the routes (a node's own address, or a pod behind its veth). */
 export function addressOwner(cluster: Cluster, ip: string): { node: string; pod?: string } | null {
-  return podNetworkOf(cluster).ownerOf(ip);
+  return new PodNetwork(cluster).ownerOf(ip);
 }
 
 export interface RoutedPacket {
@@ -421,14 +453,14 @@ export interface RoutedPacket {
 }
 
 /** Where the packet goes next from `node`: the route the kernel picks and what it does (one
- *  answer per cluster, node and destination, shared: treat it as read-only). */
+ *  answer per network, node and destination, shared: treat it as read-only). */
 export function routeFrom(cluster: Cluster, node: string, dst: string): RoutedPacket | null {
-  return podNetworkOf(cluster).routed(node, dst);
+  return new PodNetwork(cluster).routed(node, dst);
 }
 
 /** Every node's `ip route` artifact, by id. */
 export function routeArtifacts(cluster: Cluster): RenderedArtifact[] {
-  const net = podNetworkOf(cluster);
+  const net = new PodNetwork(cluster);
   return cluster.nodes.flatMap((n) => net.table(n.metadata.name)?.artifact() ?? []);
 }
 

@@ -5,7 +5,7 @@
 import type { Pod } from '../api/types';
 import type { Lab } from '../assembly/lab';
 import { renderAddresses } from '../node/interfaces';
-import { nodeRoutes, routeGet, routeLine, type RouteTable } from '../node/routes';
+import { networkOf, routeGet, routeLine, type RouteTable } from '../node/routes';
 import type { Shell } from './shell';
 
 export type IpOutput = { out: string } | { err: string };
@@ -34,7 +34,7 @@ export function ipCommand(lab: Lab, shell: Shell, words: readonly string[]): IpO
   } else {
     node = shell.node;
   }
-  const table = nodeRoutes(lab.cluster, node);
+  const table = networkOf(lab).table(node);
   if (!table) return { err: `ip: node ${node} is not in the cluster\n` };
   return isRoute ? nodeRouteCommand(table, rest) : { out: lines(renderAddresses(table.interfaces)) };
 }
@@ -70,7 +70,7 @@ function podRoutes(pod: Pod, rest: readonly string[]): IpOutput {
 function podAddresses(lab: Lab, pod: Pod): string {
   const ip = podIPOf(pod);
   const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-  const nodeSide = nodeRoutes(lab.cluster, pod.spec.nodeName!)?.interfaces.find((i) => i.pod === key);
+  const nodeSide = networkOf(lab).table(pod.spec.nodeName!)?.interfaces.find((i) => i.pod === key);
   const out = [
     '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
     '    inet 127.0.0.1/8 scope host lo',

@@ -39,7 +39,7 @@ export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): 
   // The node's routing table decides which node is next (src/sim/node/routes.ts).
   if (owner.kind === 'pod') {
     if (w.recordHops) {
-      const routed = routeToNode(w.lab.cluster, node, pkt.dst, true);
+      const routed = routeToNode(w.index.podNetwork, node, pkt.dst, true);
       const target = routed?.node ?? owner.node;
       if (target !== node) w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
     }
@@ -48,7 +48,7 @@ export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): 
     return arriveAtPod(w, owner.pod, pkt, http);
   }
   if (owner.kind === 'node' || owner.kind === 'loopback') {
-    const routed = owner.kind === 'node' ? routeToNode(w.lab.cluster, node, pkt.dst, w.recordHops) : null;
+    const routed = owner.kind === 'node' ? routeToNode(w.index.podNetwork, node, pkt.dst, w.recordHops) : null;
     const target = routed?.node ?? (owner.kind === 'node' ? owner.node : node);
     if (target === node) return toNodeSocket(w, node, pkt, http);
     w.hop(podNetworkHop(node, target, pkt, http, routed?.refs));
@@ -80,7 +80,7 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
     if (p.spec.hostNetwork && w.index.pod(p).listening.some((l) => l.port === pkt.dstPort)) {
       const params = { pod: podKey(p), node, port: pkt.dstPort };
       const edge = { from: `node:${node}`, to: `pod:${podKey(p)}` };
-      const refs = deliveryRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
+      const refs = deliveryRefs(w.index.podNetwork, node, pkt.dst, w.recordHops);
       w.hop({ place: podPlace(p), action: 'deliver', before, refs, key: 'hop.deliver.hostNetwork', params, edge });
       return arriveAtPod(w, p, pkt, http, true);
     }
@@ -116,7 +116,7 @@ function noRoute(w: Walk, node: string, owner: AddressOwner, pkt: Packet, http: 
   const parts = { why: [whyNote] };
   const params = { dst: pkt.dst, why };
   // An empty address of this node's own block meets the blackhole route that covers it.
-  const refs = blackholeRefs(w.lab.cluster, node, pkt.dst, w.recordHops);
+  const refs = blackholeRefs(w.index.podNetwork, node, pkt.dst, w.recordHops);
   w.hop({ place: nodePlace(node), action: 'drop', before, refs, key: 'hop.route.noRoute', params, parts });
   // A LoadBalancer or external IP whose port no rule matched: the request was still addressed to that Service.
   const toService = owner.kind === 'load-balancer' || owner.kind === 'external-ip';
@@ -131,7 +131,7 @@ function deliveredHop(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): HopInp
   const params = { pod: podKey(pod), dst: socket(pkt.dst, pkt.dstPort), source: pkt.src };
   const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
   const before = view(pkt, httpViewOf(http));
-  const refs = deliveryRefs(w.lab.cluster, pod.spec.nodeName ?? '', pkt.dst, w.recordHops);
+  const refs = deliveryRefs(w.index.podNetwork, pod.spec.nodeName ?? '', pkt.dst, w.recordHops);
   return { place, action: 'deliver', before, refs, key: 'hop.deliver.pod', params, edge, observedSource: pkt.src };
 }
 

@@ -7,6 +7,7 @@
 import type { Pod } from '../api/types';
 import { podListeningPorts, type ListeningPort } from '../controllers/podstate';
 import { isEchoBasic } from '../gateway/echo';
+import { networkOf, type PodNetwork } from '../node/routes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { LabPorts } from './ports';
 import { ReplyRoutes, type Party } from './reply';
@@ -60,11 +61,17 @@ export class TraceIndex {
   /** What the userspace proxy and IPVS health see: an endpoint answers when something listens there. */
   readonly endpointAlive: (e: { ip: string; port: number }) => boolean;
   private readonly pods = new Map<Pod, PodFacts>();
+  private podNet: PodNetwork | undefined;
   private readonly urls = new Map<string, { parsed: Parsed; authority: string | undefined }>();
 
   constructor(readonly lab: LabPorts) {
     this.net = buildNetworkIndex(lab.cluster, lab.clients);
     this.endpointAlive = (e) => this.listensAt(e.ip, e.port);
+  }
+
+  /** The lab's pod network (the lab's own record's; a fresh one for a lab made without it). */
+  get podNetwork(): PodNetwork {
+    return (this.podNet ??= networkOf(this.lab));
   }
 
   /** The pod's facts, made when a walk first meets the pod. */

@@ -8,6 +8,7 @@ import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
+import type { LabNetwork } from '../node/routes';
 import type { GatewayDecision, GatewayRequest } from '../gateway/evaluate';
 import type { EvalStep } from '../step';
 
@@ -134,4 +135,7 @@ export interface LabPorts {
   externalRecords: Record<string, string[]>;
   /** Gateway data planes (absent in labs built before Gateway API support). */
   gateways?: GatewayDataPlanePort[];
+  /** The lab's pod network (routes, who holds which address), built when first read; a lab put
+   *  together without one gets a fresh network per walk index. */
+  network?: LabNetwork;
 }

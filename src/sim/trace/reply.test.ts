@@ -11,6 +11,7 @@ import { renderExplanation } from './messages';
 import { renderNoteWith } from '../notes';
 import { Connections, walkReply, type Party, type ReplyHop } from './reply';
 import { networkIndexOf, newTraceSession, parseSource, trace, type TraceRequest } from './trace';
+import { networkOf } from '../node/routes';
 import type { Hop, TraceResult } from './types';
 
 const NODE1 = '192.168.49.2';
@@ -297,7 +298,7 @@ describe('the reply machinery on its own: each node reverses only what it transl
 
   function walk(l: ReturnType<typeof lab>, conns: Connections) {
     const hops: ReplyHop[] = [];
-    const end = walkReply({ cluster: l.cluster, net: networkIndexOf(l), conns, record: true, hop: (h) => hops.push(h) }, { status: 200 });
+    const end = walkReply({ cluster: l.cluster, net: networkIndexOf(l), podNetwork: networkOf(l), conns, record: true, hop: (h) => hops.push(h) }, { status: 200 });
     return { end, hops };
   }
 

@@ -11,7 +11,7 @@
 import type { ArtifactRef } from '../artifact';
 import type { Protocol, Service } from '../api/types';
 import type { Cluster } from '../cluster';
-import { routeFrom as nodeRouteFrom, type RoutedPacket } from '../node/routes';
+import type { PodNetwork, RoutedPacket } from '../node/routes';
 import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, sameTuple, undo } from '../node/conntrack';
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
@@ -141,6 +141,8 @@ export interface ReplyHop {
 export interface ReplyContext {
   cluster: Cluster;
   net: NetworkIndex;
+  /** The lab's pod network: the nodes' routing tables. */
+  podNetwork: PodNetwork;
   conns: Connections;
   /** false: decide only (batch runs); no hop objects are built. */
   record: boolean;
@@ -192,7 +194,7 @@ function podKey(p: { metadata: { namespace?: string; name: string } }): string {
  */
 function routeFrom(ctx: ReplyContext, node: string, dst: string): Routed {
   if (!ctx.record && ctx.routes) return ctx.routes.next(ctx, node, dst);
-  return nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
+  return nextOf(ctx, node, dst, ctx.podNetwork.routed(node, dst));
 }
 
 /**
@@ -209,7 +211,7 @@ export class ReplyRoutes {
     if (!byDst) this.byNode.set(node, (byDst = new Map()));
     let routed = byDst.get(dst);
     if (!routed) {
-      routed = nextOf(ctx, node, dst, nodeRouteFrom(ctx.cluster, node, dst));
+      routed = nextOf(ctx, node, dst, ctx.podNetwork.routed(node, dst));
       if (byDst.size < 4096) byDst.set(dst, routed);
     }
     return routed;
@@ -279,9 +281,10 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
-    const { cluster, net, conns, record } = ctx;
+    const { cluster, net, podNetwork, conns, record } = ctx;
     const forwardInvalid = ctx.forwardInvalid?.bind(ctx);
-    const buffered: ReplyContext = { cluster, net, conns, record, forwardInvalid, hop: (h) => hops.push(h) };
+    const hop = (h: ReplyHop) => hops.push(h);
+    const buffered: ReplyContext = { cluster, net, podNetwork, conns, record, forwardInvalid, hop };
     const end = walkSegment(buffered, segs[i]!, answer, i === segs.length - 1);
     if (!end.delivered) {
       // The server's kernel answered the SYN; the application never got a request to answer.

@@ -157,6 +157,9 @@ class WalkReply implements ReplyContext {
   get net() {
     return this.w.net;
   }
+  get podNetwork() {
+    return this.w.index.podNetwork;
+  }
   get conns() {
     return this.w.conns;
   }
