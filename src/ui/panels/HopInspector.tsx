@@ -4,7 +4,7 @@
 // A hop of the reply is marked as such and shows the conntrack entries of the node it crossed.
 
 import { renderNoteWith } from '../../sim/notes';
-import type { Fault, Hop, PacketView, TraceResult } from '../../sim';
+import type { ArtifactRef, Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT, type T } from '../i18n';
@@ -298,18 +298,7 @@ export function HopInspector() {
       {hop.refs.length > 0 && (
         <div className="refs">
           <h4>{t('hop.refs')}</h4>
-          <ol>
-            {hop.refs.map((r, i) => (
-              <li key={`${r.artifact}-${r.lineIndex}-${i}`} className={i === hop.refs.length - 1 ? 'is-deciding' : undefined}>
-                <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(r.artifact)} title={t('hop.openArtifact')}>
-                  <span className="muted small">
-                    {r.artifact}:{r.lineIndex + 1}
-                  </span>
-                  <code className="mono">{r.line}</code>
-                </button>
-              </li>
-            ))}
-          </ol>
+          <RefLinks t={t} refs={hop.refs} decidingLast />
         </div>
       )}
       {isLast && <ResponseView trace={trace} />}
@@ -328,24 +317,39 @@ export function HopInspector() {
   );
 }
 
+/** Artifact lines as links that open the artifact; `decidingLast`: the last one is the line that decided. */
+function RefLinks({ t, refs, decidingLast = false }: { t: T; refs: readonly ArtifactRef[]; decidingLast?: boolean }) {
+  return (
+    <ol>
+      {refs.map((r, i) => (
+        <li
+          key={`${r.artifact}-${r.lineIndex}-${i}`}
+          className={decidingLast && i === refs.length - 1 ? 'is-deciding' : undefined}
+        >
+          <button
+            type="button"
+            className="ref-link"
+            onClick={() => labStore.getState().openArtifact(r.artifact)}
+            title={t('hop.openArtifact')}
+          >
+            <span className="muted small">
+              {r.artifact}:{r.lineIndex + 1}
+            </span>
+            <code className="mono">{r.line}</code>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The artifact lines a fault was read from (the EndpointSlice endpoints kube-proxy passed over), as links. */
 function FaultRefs({ t, fault }: { t: T; fault: Fault }) {
   if (!fault.refs || fault.refs.length === 0) return null;
   return (
     <div className="refs" data-testid="fault-refs">
       <h4>{t('hop.faultRefs')}</h4>
-      <ol>
-        {fault.refs.map((r, i) => (
-          <li key={`${r.artifact}-${r.lineIndex}-${i}`}>
-            <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(r.artifact)} title={t('hop.openArtifact')}>
-              <span className="muted small">
-                {r.artifact}:{r.lineIndex + 1}
-              </span>
-              <code className="mono">{r.line}</code>
-            </button>
-          </li>
-        ))}
-      </ol>
+      <RefLinks t={t} refs={fault.refs} />
     </div>
   );
 }
