@@ -186,7 +186,8 @@ export function labOf(p: {
   for (const [name, k] of Object.entries(p.kubeProxy)) proxies[name] = k.proxy;
   const artifacts = collectArtifacts(proxies, p.ingressControllers, p.labDns);
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
-  Object.assign(artifacts, loadBalancerArtifacts(p.rec.cluster));
+  const loadBalancers = compileLoadBalancers(p.rec.cluster);
+  for (const lb of loadBalancers) artifacts[lb.artifact.id] = lb.artifact;
   const network = new LabNetwork(gateways.cluster, p.previousNetwork);
   addRouteArtifacts(artifacts, network);
   addSliceArtifacts(artifacts, gateways.cluster);
@@ -197,6 +198,7 @@ export function labOf(p: {
     // The Gateway controller's status is written onto the Gateway API objects.
     cluster: gateways.cluster,
     network,
+    loadBalancers,
     clients: p.clients,
     proxies,
     kubeProxy: p.kubeProxy,
@@ -258,13 +260,6 @@ export function addSliceArtifacts(artifacts: Record<string, RenderedArtifact>, c
     const a = sliceArtifact(ns, svc.metadata.name, () => slicesOf(`${ns}/${svc.metadata.name}`));
     artifacts[a.id] = a;
   }
-}
-
-/** Each external load balancer's configuration (src/sim/lb), by id "lb/<ns>/<service>". */
-export function loadBalancerArtifacts(cluster: Cluster): Record<string, RenderedArtifact> {
-  const out: Record<string, RenderedArtifact> = {};
-  for (const lb of compileLoadBalancers(cluster)) out[lb.artifact.id] = lb.artifact;
-  return out;
 }
 
 /** Public DNS as the tracer's port wants it: a list of addresses per name. */

@@ -267,16 +267,10 @@ export function compileLoadBalancer(cluster: Cluster, svc: Service): CompiledLoa
   return { ...lb, artifact: render(lb) };
 }
 
-const cache = new WeakMap<Cluster, CompiledLoadBalancer[]>();
-
-/** Every external load balancer of the cluster, sorted by Service; computed once per cluster. */
+/** Every external load balancer of the cluster, sorted by Service (a lab compiles them once: `Lab.loadBalancers`). */
 export function compileLoadBalancers(cluster: Cluster): CompiledLoadBalancer[] {
-  const hit = cache.get(cluster);
-  if (hit) return hit;
-  const out = cluster.services
+  return cluster.services
     .map((s) => compileLoadBalancer(cluster, s))
     .filter((x): x is CompiledLoadBalancer => x !== null)
     .sort((a, b) => a.service.localeCompare(b.service));
-  cache.set(cluster, out);
-  return out;
 }

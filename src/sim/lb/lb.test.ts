@@ -7,7 +7,7 @@ import { serviceHealthServer } from '../proxy/healthcheck';
 import { newTraceSession, parseSource, trace, type TraceSession } from '../trace/trace';
 import { abTrace } from '../analysis/compare';
 import type { TraceResult } from '../trace/types';
-import { LB_ANNOTATIONS, compileLoadBalancers, loadBalancerBehaviour } from './index';
+import { LB_ANNOTATIONS, loadBalancerBehaviour } from './index';
 
 // Three nodes, one LoadBalancer Service `web` whose only pod runs on node-2: the case where the
 // two load-balancer models and the two external traffic policies give four different answers.
@@ -67,7 +67,7 @@ function send(l: Lab, session: TraceSession = newTraceSession('lb-test'), port =
 
 const lbHop = (r: TraceResult) => r.hops.find((h) => h.place.kind === 'load-balancer' && h.action !== 'drop');
 const chosenNode = (r: TraceResult) => lbHop(r)!.edge!.to.replace(/^node:/, '');
-const lbOf = (l: Lab) => compileLoadBalancers(l.cluster)[0]!;
+const lbOf = (l: Lab) => l.loadBalancers![0]!;
 
 describe('which load balancer a Service gets (annotations, then the lab setting)', () => {
   const settings = (model?: LoadBalancerModel) => (model ? { loadBalancer: { model } } : {});

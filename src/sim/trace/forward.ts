@@ -83,7 +83,7 @@ function viaLoadBalancer(w: Walk, at: ClientAt, svc: Service, pkt: Packet, http:
   http.service = w.through(key);
   const lbPlace: HopPlace = { kind: 'load-balancer', id: `lb:${key}`, address: pkt.dst, service: key };
   w.hop(clientSendHop(at, pkt, http, lbPlace.id));
-  const lb = compileLoadBalancers(w.lab.cluster).find((l) => l.service === key);
+  const lb = (w.lab.loadBalancers ?? compileLoadBalancers(w.lab.cluster)).find((l) => l.service === key);
   if (!lb) {
     const message = `Service ${key} has no load balancer configuration`;
     const fault: Fault = { kind: 'Service', namespace: svc.metadata.namespace, name: svc.metadata.name, message };

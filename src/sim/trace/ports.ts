@@ -9,6 +9,7 @@ import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
 import type { NodeProxy } from '../proxy/types';
 import type { LabNetwork } from '../node/routes';
+import type { CompiledLoadBalancer } from '../lb';
 import type { GatewayDecision, GatewayRequest } from '../gateway/evaluate';
 import type { EvalStep } from '../step';
 
@@ -138,4 +139,7 @@ export interface LabPorts {
   /** The lab's pod network (routes, who holds which address), built when first read; a lab put
    *  together without one gets a fresh network per walk index. */
   network?: LabNetwork;
+  /** The external load balancers of LoadBalancer Services (src/sim/lb), compiled once per lab; a lab
+   *  put together without them compiles them when a request goes through one. */
+  loadBalancers?: readonly CompiledLoadBalancer[];
 }
