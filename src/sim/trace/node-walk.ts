@@ -186,43 +186,44 @@ function dropped(r: Verdict<'drop'>): Ended {
 
 /** kube-proxy's DNAT to an endpoint, and the masquerade on the way out when the walk did one. */
 function serviceDnat(r: Verdict<'dnat'>): void {
-  const { w, node, pkt, ev, v, http } = r;
+  const { w, node, pkt, v, http } = r;
   http.service = w.through(serviceOf(v.servicePort));
   // What follows only shows the decision (a batch run records no hops).
   if (!w.recordHops) return;
-  const cut = cutAtNat(ev.steps);
   const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
-  const snats = ev.after.src !== dnatAfter.src;
-  w.hop({
-    place: r.place,
-    action: 'dnat',
-    before: r.before,
-    after: view(dnatAfter, httpViewOf(http)),
-    refs: ruleStepRefs(cut.pre),
-    steps: snats ? cut.beforeSnat : ev.steps,
-    key: v.masquerade ? 'hop.proxy.dnatMasq' : 'hop.proxy.dnat',
-    params: { node, mode: r.proxy.mode, service: v.servicePort, endpoint: v.endpoint.endpoint },
-  });
-  if (snats) w.hop(snatHop(r, cut, dnatAfter, 'hop.proxy.snat'));
+  const params = { node, mode: r.proxy.mode, service: v.servicePort, endpoint: v.endpoint.endpoint };
+  dnatHops(r, dnatAfter, v.masquerade ? 'hop.proxy.dnatMasq' : 'hop.proxy.dnat', params, 'hop.proxy.snat');
 }
 
 /** The CNI portmap plugin's DNAT (its CNI-DN-* chain), not kube-proxy's: node:hostPort -> pod. */
 function hostPortDnat(r: Verdict<'hostport'>): void {
-  const { w, node, pkt, ev, v } = r;
-  const cut = cutAtNat(ev.steps);
+  const { node, pkt, ev, v } = r;
   const dnatAfter = { ...pkt, dst: ev.after.dst, dstPort: ev.after.dstPort };
-  const snats = ev.after.src !== dnatAfter.src;
-  w.hop({
+  const params = { node, port: v.hostPort, pod: v.pod, dst: v.endpoint, chain: v.chain };
+  dnatHops(r, dnatAfter, 'hop.deliver.hostPort', params, 'hop.portmap.masq');
+}
+
+/** A DNAT's hop (the rules up to the DNAT), then, when the walk also masqueraded, the SNAT's hop. */
+function dnatHops(
+  r: Evaluated,
+  dnatAfter: Packet,
+  key: TraceMessageKey,
+  params: HopInput['params'],
+  snatKey: TraceMessageKey,
+): void {
+  const cut = cutAtNat(r.ev.steps);
+  const snats = r.ev.after.src !== dnatAfter.src;
+  r.w.hop({
     place: r.place,
     action: 'dnat',
     before: r.before,
     after: view(dnatAfter, httpViewOf(r.http)),
     refs: ruleStepRefs(cut.pre),
-    steps: snats ? cut.beforeSnat : ev.steps,
-    key: 'hop.deliver.hostPort',
-    params: { node, port: v.hostPort, pod: v.pod, dst: v.endpoint, chain: v.chain },
+    steps: snats ? cut.beforeSnat : r.ev.steps,
+    key,
+    params,
   });
-  if (snats) w.hop(snatHop(r, cut, dnatAfter, 'hop.portmap.masq'));
+  if (snats) r.w.hop(snatHop(r, cut, dnatAfter, snatKey));
 }
 
 /** The masquerade in POSTROUTING: the source becomes the node's address. */
