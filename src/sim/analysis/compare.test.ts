@@ -2,21 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { OtherObject, Service } from '../api/types';
 import type { LabInput } from '../assembly/lab';
 import { classroomObjects, classroomSettings } from '../trace/classroom';
+import { defaultIngressAddon } from '../lab';
 import { abTrace, compareTraces, type AbTraceResult, type Flip } from './compare';
 import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
 import { buildLab } from '../assembly/lab';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
-const ingressAddon = {
-  className: 'nginx',
-  controller: 'nginx' as const,
-  topology: 'nodeport' as const,
-  namespace: 'ingress-nginx',
-  replicas: 1,
-  legacyReloadOnEndpointChange: false,
-  isDefaultClass: true,
-  nodePorts: { http: 30080, https: 30443 },
-};
+const ingressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
 
 function scenario(): LabInput {
   const nodePort = { name: 'http', port: 80, targetPort: 'http', nodePort: 30007 };

@@ -5,20 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { OtherObject, Service } from '../api/types';
 import type { LabInput } from '../assembly/lab';
 import { classroomObjects, classroomSettings } from '../trace/classroom';
+import { defaultIngressAddon } from '../lab';
 import { convertAbTrace, type ConvertAbResult } from './convert-ab';
 import type { TraceRequest } from '../trace/trace';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
-const ingressAddon = {
-  className: 'nginx',
-  controller: 'nginx' as const,
-  topology: 'nodeport' as const,
-  namespace: 'ingress-nginx',
-  replicas: 1,
-  legacyReloadOnEndpointChange: false,
-  isDefaultClass: true,
-  nodePorts: { http: 30080, https: 30443 },
-};
+const ingressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
 
 function scenario(annotations: Record<string, string> = {}): LabInput {
   const objects = classroomObjects({ deployments: 2, replicas: 2 });
