@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareNames, sortedByName } from './sort';
+import { SeededRandom } from '../../net/rand';
 
 /** The comparator sort the fast path must reproduce exactly (stable, UTF-16 code unit order). */
 const reference = <T>(items: readonly T[], name: (x: T) => string) =>
@@ -7,10 +8,9 @@ const reference = <T>(items: readonly T[], name: (x: T) => string) =>
 
 describe('sortedByName', () => {
   const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  // A fixed pseudo-random sequence (no Math.random in tests that must replay).
-  let seed = 7;
-  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
-  const hashName = (kind: string) => `KUBE-${kind}-${Array.from({ length: 16 }, () => B32[next() % 32]).join('')}`;
+  // The project's seeded generator, so the names replay.
+  const rand = SeededRandom.fromSeed(7, 'sort.test');
+  const hashName = (kind: string) => `KUBE-${kind}-${Array.from({ length: 16 }, () => B32[rand.int(32)]).join('')}`;
 
   it('orders hash-named chains as the string comparator does', () => {
     const kinds = ['SEP', 'SVC', 'SVL', 'EXT', 'FW'];
