@@ -444,9 +444,15 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   const kn = kindAndName(a);
   if ('error' in kn) return error(kn.error);
   const replicas = flag(a, '--replicas');
-  if (replicas === undefined || !/^\d+$/.test(replicas)) return error(
-    'error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0'
-  );
+  // kubectl marks --replicas required (cobra), parses it as an int (pflag), then validates it.
+  if (replicas === undefined) return error('error: required flag(s) "replicas" not set');
+  if (!/^[+-]?\d+$/.test(replicas)) {
+    return error(`error: invalid argument "${replicas}" for "--replicas" flag: `
+      + `strconv.ParseInt: parsing "${replicas}": invalid syntax\nSee 'kubectl scale -h' for help and examples`);
+  }
+  if (Number(replicas) < 0) {
+    return error('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  }
   if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
   const refused = notChangeable(env, kn.kind, ns, kn.name);
   if (refused) return refused;

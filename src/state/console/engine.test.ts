@@ -78,7 +78,15 @@ describe('kubectl', () => {
     ['kubectl get svc nope', 'Error from server (NotFound): services "nope" not found'],
     ['kubectl get widgets', `error: the server doesn't have a resource type "widgets"`],
     ['kubectl delete svc nope', 'Error from server (NotFound): services "nope" not found'],
-    ['kubectl scale deployment web', 'error: --replicas=COUNT is required'],
+    ['kubectl scale deployment web', 'error: required flag(s) "replicas" not set'],
+    [
+      'kubectl scale deployment web --replicas=abc',
+      'error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax',
+    ],
+    [
+      'kubectl scale deployment web --replicas=-1',
+      'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
+    ],
     ['kubectl frobnicate', 'error: unknown command "frobnicate" for "kubectl"'],
   ])('%s says %s', (line, err) => {
     const r = exec(line);
