@@ -483,12 +483,10 @@ const annotationCases: Case[] = [
 // and regexes, `^~`, regex order, `=`), so the matcher is checked as nginx, not as our renderer.
 function handWritten(): Source {
   const listen = `${NGINX_ADDR}:${HTTP_PORT}`;
-  const to = (id: string, path: string[], upstream: string): NginxBlock => b(`loc:${id}`, 'location', path, [
-    d('proxy_pass', `http://${upstream}`),
-  ]);
-  const upstream = (name: string, n: number) => b(`up:${name}`, 'upstream', [name], [
-    d('server', `${ep(n)}:${BACKEND_PORT}`),
-  ]);
+  const to = (id: string, path: string[], upstream: string): NginxBlock =>
+    b(`loc:${id}`, 'location', path, [d('proxy_pass', `http://${upstream}`)]);
+  const upstream = (name: string, n: number) =>
+    b(`up:${name}`, 'upstream', [name], [d('server', `${ep(n)}:${BACKEND_PORT}`)]);
   const nodes: NginxNode[] = [
     d('worker_processes', '1'),
     d('pid', 'nginx.pid'),

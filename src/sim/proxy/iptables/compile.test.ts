@@ -69,9 +69,12 @@ describe('compileIptables rule shapes', () => {
     const c = testCluster(
       [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
       [
-        makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1', node: 'test-node' }, { ip: '10.0.1.2', node: 'host1' }], [
-          { port: 80 },
-        ]),
+        makeSlice(
+          'ns1',
+          'svc1',
+          [{ ip: '10.0.1.1', node: 'test-node' }, { ip: '10.0.1.2', node: 'host1' }],
+          [{ port: 80 }],
+        ),
       ],
     );
     const l = lines(compile(c));
