@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runFilter, splitPipeline } from './pipe';
 
-const text = ['-A KUBE-SERVICES -j KUBE-SVC-AAA', '-A KUBE-SVC-AAA -j KUBE-SEP-1', '-A KUBE-SEP-1 -j DNAT', ''].join('\n');
+const text = [
+  '-A KUBE-SERVICES -j KUBE-SVC-AAA',
+  '-A KUBE-SVC-AAA -j KUBE-SEP-1',
+  '-A KUBE-SEP-1 -j DNAT',
+  '',
+].join('\n');
 const out = (words: string[], input = text) => {
   const r = runFilter(words, input);
   if ('err' in r) throw new Error(r.err);
