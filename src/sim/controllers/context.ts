@@ -7,7 +7,7 @@ import type { ClusterEvent } from '../events';
 import type { RandState } from '../net/rand';
 import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
-import type { Node, Pod, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
+import type { Node, Pod, PodCondition, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
 import type { Cidr } from '../net/ip';
 import { objectKey } from '../api/types';
 import { CowMap } from '../api/cowmap';
@@ -175,11 +175,36 @@ export interface Derived {
   /** The Deployment key a ReplicaSet's controller reference names (undefined: none). */
   replicaSetOwner: WeakMap<ReplicaSet, string | undefined>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
-  nodes: WeakMap<Node, { hostIP: string | undefined; podCIDR: Cidr | null }>;
-  /** The Services selecting a pod, by its metadata object, as of a `serviceGeneration`. */
-  selecting: WeakMap<object, { generation: number; services: readonly string[] }>;
-  /** Bumped on every Service event: what a `selecting` entry is valid for. */
+  nodes: WeakMap<Node, NodeFacts>;
+  /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
+  readyConditions?: PodCondition[];
+  scheduledConditions?: PodCondition[];
+  /** What the informer handlers read of a pod, by its metadata object (see informers.ts). */
+  pods: WeakMap<object, PodFacts>;
+  /** Bumped on every Service event: what a pod's `services` are valid for. */
   serviceGeneration: number;
+}
+
+/** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */
+export interface NodeFacts {
+  hostIP: string | undefined;
+  hostIPs: { ip: string }[] | undefined;
+  podCIDR: Cidr | null;
+}
+
+/** A pod's identity as the handlers use it: one key string, its label pairs, its controller owner. */
+export interface PodFacts {
+  /** "ns/name": the one key string the queues and indexes hold for this pod. */
+  readonly key: string;
+  /** labelKey(ns, k, v) of each label, in the labels' order. */
+  readonly labelKeys: readonly string[];
+  /** "ReplicaSet/ns/name" (ownerKeyOf), its kind and its "ns/name". */
+  readonly owner: string | undefined;
+  readonly ownerKind: string | undefined;
+  readonly ownerKey: string | undefined;
+  /** The Services selecting the pod (servicesForPod), as of `generation` (Derived.serviceGeneration). */
+  services: readonly string[];
+  generation: number;
 }
 
 export function emptyDerived(): Derived {
@@ -187,7 +212,7 @@ export function emptyDerived(): Derived {
     templates: new WeakMap(),
     replicaSetOwner: new WeakMap(),
     nodes: new WeakMap(),
-    selecting: new WeakMap(),
+    pods: new WeakMap(),
     serviceGeneration: 0,
   };
 }

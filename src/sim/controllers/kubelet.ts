@@ -3,17 +3,23 @@
 // like host-local, the search resumes after the last one reserved), the host IP, phase Running and
 // the Ready condition. hostNetwork pods share the node's address. IPs a manifest gives are kept.
 
-import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
+import { cidrContains, intToIp, ipToInt, parseCidr } from '../net/ip';
 import type { Node, Pod, PodCondition } from '../api/types';
-import { writableRange, type Ctx, type HostLocalRange } from './context';
+import { writableRange, type Ctx, type HostLocalRange, type NodeFacts } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
 
 /** What the kubelet reads of its node, parsed once per Node object in a run. */
-function factsOf(ctx: Ctx, node: Node): { hostIP: string | undefined; podCIDR: Cidr | null } {
+function factsOf(ctx: Ctx, node: Node): NodeFacts {
   let f = ctx.derived.nodes.get(node);
   if (!f) {
-    f = { hostIP: nodeInternalIP(node), podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null };
+    const hostIP = nodeInternalIP(node);
+    f = {
+      hostIP,
+      // status.hostIPs of every pod on the node: one array, as the objects are never mutated.
+      hostIPs: hostIP ? [{ ip: hostIP }] : undefined,
+      podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null,
+    };
     ctx.derived.nodes.set(node, f);
   }
   return f;
@@ -61,7 +67,7 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   if (!pod || !pod.spec.nodeName) return;
   const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
   if (!node) return; // bound to a node that does not exist: nothing runs it
-  const { hostIP } = factsOf(ctx, node);
+  const { hostIP, hostIPs } = factsOf(ctx, node);
   const podIP = sandboxIP(ctx, pod, node, hostIP);
   const given = pod.status?.phase;
   const phase: NonNullable<Pod['status']>['phase'] =
@@ -70,10 +76,11 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
-  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions: podConditions(pod, running, ready) };
+  const conditions = podConditions(ctx, pod, running, ready);
+  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions };
   if (hostIP) {
     status.hostIP = hostIP;
-    status.hostIPs = [{ ip: hostIP }];
+    status.hostIPs = hostIPs;
   }
   if (podIP) {
     status.podIP = podIP;
@@ -100,7 +107,13 @@ function sandboxIP(ctx: Ctx, pod: Pod, node: Node, hostIP: string | undefined): 
   return r && off !== undefined ? intToIp(r.base + off) : undefined;
 }
 
-function podConditions(pod: Pod, running: boolean, ready: boolean): PodCondition[] {
+/** The pod's conditions; a ready pod's are the same for every pod, so they are one array per run. */
+function podConditions(ctx: Ctx, pod: Pod, running: boolean, ready: boolean): PodCondition[] {
+  if (ready) return (ctx.derived.readyConditions ??= conditionsOf(pod, running, ready));
+  return conditionsOf(pod, running, ready);
+}
+
+function conditionsOf(pod: Pod, running: boolean, ready: boolean): PodCondition[] {
   const readiness = (type: string): PodCondition => (ready
     ? { type, status: 'True' }
     : {
