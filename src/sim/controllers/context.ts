@@ -56,37 +56,41 @@ export function writableRange(state: ControllerState, node: string): HostLocalRa
 
 /** key -> set of member keys, e.g. "ns\0app=web" -> pod keys. Buckets are copied on first write after a fork. */
 export class SetIndex {
-  private readonly owned = new Set<string>();
-  constructor(private readonly map: CowMap<Set<string>> = new CowMap()) {}
+  /** Marks the buckets this index made (and so may change in place): one lookup per write. */
+  private readonly token = {};
+  constructor(private readonly map: CowMap<Bucket> = new CowMap()) {}
 
   fork(): SetIndex {
     return new SetIndex(this.map.fork());
   }
 
-  private writable(k: string): Set<string> {
-    let s = this.map.get(k);
-    if (!s || !this.owned.has(k)) {
-      s = new Set(s);
-      this.map.set(k, s);
-      this.owned.add(k);
-    }
-    return s;
+  private writable(k: string, b: Bucket | undefined): Set<string> {
+    if (b && b.owner === this.token) return b.members;
+    const members = new Set(b?.members);
+    this.map.set(k, { owner: this.token, members });
+    return members;
   }
 
   add(k: string, member: string): void {
-    this.writable(k).add(member);
+    this.writable(k, this.map.get(k)).add(member);
   }
 
   remove(k: string, member: string): void {
-    if (!this.map.get(k)?.has(member)) return;
-    const s = this.writable(k);
+    const b = this.map.get(k);
+    if (!b?.members.has(member)) return;
+    const s = this.writable(k, b);
     s.delete(member);
     if (s.size === 0) this.map.delete(k);
   }
 
   get(k: string): ReadonlySet<string> | undefined {
-    return this.map.get(k);
+    return this.map.get(k)?.members;
   }
+}
+
+interface Bucket {
+  readonly owner: object;
+  readonly members: Set<string>;
 }
 
 export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
@@ -181,6 +185,9 @@ export interface Derived {
   scheduledConditions?: PodCondition[];
   /** What the informer handlers read of a pod, by its metadata object (see informers.ts). */
   pods: WeakMap<object, PodFacts>;
+  /** A labels object's labelKey pairs in a namespace, and an ownerReferences list's owner (informers.ts). */
+  labelKeys: WeakMap<object, { ns: string; keys: readonly string[] }>;
+  owners: WeakMap<object, { ns: string; facts: { owner: string; kind: string; key: string } | undefined }>;
   /** Bumped on every Service event: what a pod's `services` are valid for. */
   serviceGeneration: number;
 }
@@ -213,6 +220,8 @@ export function emptyDerived(): Derived {
     replicaSetOwner: new WeakMap(),
     nodes: new WeakMap(),
     pods: new WeakMap(),
+    labelKeys: new WeakMap(),
+    owners: new WeakMap(),
     serviceGeneration: 0,
   };
 }

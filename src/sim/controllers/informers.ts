@@ -74,22 +74,47 @@ function podFacts(ctx: Ctx, pod: Pod): PodFacts {
   let f = memo.get(pod.metadata);
   if (f) return f;
   const ns = pod.metadata.namespace ?? 'default';
-  const labels = pod.metadata.labels;
-  const labelKeys: string[] = [];
-  if (labels) for (const k in labels) labelKeys.push(labelKey(ns, k, labels[k]!));
-  const owner = ownerKeyOf(pod);
-  const slash = owner ? owner.indexOf('/') : -1;
+  const owner = ownerFacts(ctx, pod, ns);
   f = {
     key: `${ns}/${pod.metadata.name}`,
-    labelKeys,
-    owner,
-    ownerKind: owner?.slice(0, slash),
-    ownerKey: owner?.slice(slash + 1),
+    labelKeys: labelKeysOf(ctx, pod.metadata.labels, ns),
+    owner: owner?.owner,
+    ownerKind: owner?.kind,
+    ownerKey: owner?.key,
     services: [],
     generation: -1,
   };
   memo.set(pod.metadata, f);
   return f;
+}
+
+/**
+ * The label pairs of a labels object, derived once per object: the pods of one template share
+ * theirs (podtemplate.ts), so they share these strings too.
+ */
+function labelKeysOf(ctx: Ctx, labels: Record<string, string> | undefined, ns: string): readonly string[] {
+  if (!labels) return [];
+  const memo = ctx.derived.labelKeys;
+  const hit = memo.get(labels);
+  if (hit && hit.ns === ns) return hit.keys;
+  const keys: string[] = [];
+  for (const k in labels) keys.push(labelKey(ns, k, labels[k]!));
+  memo.set(labels, { ns, keys });
+  return keys;
+}
+
+/** ownerKeyOf split in kind and key, once per ownerReferences list (shared by a template's pods). */
+function ownerFacts(ctx: Ctx, pod: Pod, ns: string): { owner: string; kind: string; key: string } | undefined {
+  const refs = pod.metadata.ownerReferences;
+  if (!refs) return undefined;
+  const memo = ctx.derived.owners;
+  const hit = memo.get(refs);
+  if (hit && hit.ns === ns) return hit.facts;
+  const owner = ownerKeyOf(pod);
+  const slash = owner ? owner.indexOf('/') : -1;
+  const facts = owner ? { owner, kind: owner.slice(0, slash), key: owner.slice(slash + 1) } : undefined;
+  memo.set(refs, { ns, facts });
+  return facts;
 }
 
 /**
