@@ -155,7 +155,7 @@ export interface Ctx {
   settings: LabSettings;
   state: ControllerState;
   index: Indexes;
-  queues: Record<QueueName, Set<string>>;
+  queues: Record<QueueName, WorkQueue>;
   /** Recorded events, without seq (the reconciler numbers them). */
   events: Omit<ClusterEvent, 'seq'>[];
   /**
@@ -226,8 +226,31 @@ export function emptyDerived(): Derived {
   };
 }
 
-export function emptyQueues(): Record<QueueName, Set<string>> {
-  return Object.fromEntries(QUEUE_ORDER.map((q) => [q, new Set<string>()])) as Record<QueueName, Set<string>>;
+/**
+ * A controller's work queue: a set of keys (a key enqueued twice is synced once), in the order first
+ * enqueued. `take` hands over the keys queued so far; keys enqueued while they run wait for the next pass.
+ */
+export class WorkQueue {
+  private keys = new Set<string>();
+  /** The last key added: the pods of one owner enqueue its key over and over, one after another. */
+  private last: string | undefined;
+
+  add(key: string): void {
+    if (key === this.last) return;
+    this.last = key;
+    this.keys.add(key);
+  }
+
+  take(): ReadonlySet<string> {
+    const keys = this.keys;
+    this.keys = new Set();
+    this.last = undefined;
+    return keys;
+  }
+}
+
+export function emptyQueues(): Record<QueueName, WorkQueue> {
+  return Object.fromEntries(QUEUE_ORDER.map((q) => [q, new WorkQueue()])) as Record<QueueName, WorkQueue>;
 }
 
 /** The generateName stream for an owner, resumed where it stopped (so a replacement pod gets a new name). */

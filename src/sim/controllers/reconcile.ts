@@ -126,10 +126,8 @@ function drain(ctx: Ctx): void {
   for (let pass = 0; pass < 100; pass++) {
     let worked = false;
     for (const q of QUEUE_ORDER) {
-      // The batch is the queue as it stands; keys enqueued while it runs go to a fresh queue.
-      const keys = ctx.queues[q];
+      const keys = ctx.queues[q].take();
       if (keys.size === 0) continue;
-      ctx.queues[q] = new Set();
       // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
       let cache: SchedulerCache | undefined;
       const getCache = (): SchedulerCache => (cache ??= schedulerCache(ctx));
