@@ -242,21 +242,8 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   ctx.preserve = false;
-  const events = numbered(ctx, 0);
-  const cluster = buildCluster(store, settings, events, undefined);
-  const state: ReconcileState = {
-    settings,
-    options,
-    store,
-    index: ctx.index,
-    controllers: ctx.state,
-    inputs,
-    problems,
-    events,
-    cluster,
-    changes: [],
-  };
-  return { cluster, problems, state };
+  const state = stateAfter(ctx, { settings, options, inputs, problems }, undefined, []);
+  return { cluster: state.cluster, problems, state };
 }
 
 // ------------------------------------------------------------------------------ incremental
@@ -276,36 +263,40 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     return r.state;
   }
 
-  const store = prev.store.fork();
-  const ctx = newCtx(
-    store,
-    prev.settings,
-    cloneControllerState(prev.controllers),
-    forkIndexes(prev.index),
-    lastSeq(prev.events),
-  );
+  const ctx = forkedCtx(prev);
   const changes: WatchEvent[] = [];
-  store.watch((e) => changes.push(e));
+  ctx.store.watch((e) => changes.push(e));
   // The change's own earlier problems go; what this write reports replaces them.
   const ref = refOfChange(change);
   const problems = prev.problems.filter((p) => !sameRef(p.ref, ref));
   if (change.kind === 'apply') applyObject(ctx, change.object, problems);
   else deleteObject(ctx, change.ref, problems);
   drain(ctx);
-  const events = appendEvents(prev.events, ctx);
-  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return {
-    settings: prev.settings,
-    options: prev.options,
-    store,
-    index: ctx.index,
-    controllers: ctx.state,
-    inputs,
-    problems,
-    events,
-    cluster,
-    changes,
-  };
+  return stateAfter(ctx, { settings: prev.settings, options: prev.options, inputs, problems }, prev, changes);
+}
+
+/** A run on a fork of `prev`: its store, allocations and indexes, events numbered on from its log. */
+function forkedCtx(prev: ReconcileState): Ctx {
+  const store = prev.store.fork();
+  const state = cloneControllerState(prev.controllers);
+  return newCtx(store, prev.settings, state, forkIndexes(prev.index), lastSeq(prev.events));
+}
+
+/**
+ * What a run leaves for the next one: its store, indexes and allocations, the event log (`prev`'s
+ * with this run's appended) and the cluster view (lists of kinds the run did not write are `prev`'s).
+ */
+function stateAfter(
+  ctx: Ctx,
+  given: Pick<ReconcileState, 'settings' | 'options' | 'inputs' | 'problems'>,
+  prev: ReconcileState | undefined,
+  changes: readonly WatchEvent[],
+): ReconcileState {
+  const events = prev ? appendEvents(prev.events, ctx) : numbered(ctx, 0);
+  const cluster = buildCluster(ctx.store, given.settings, events, prev?.cluster);
+  const { settings, options, inputs, problems } = given;
+  const { store, index, state: controllers } = ctx;
+  return { settings, options, store, index, controllers, inputs, problems, events, cluster, changes };
 }
 
 /** kubectl's client-side refusal of an object without metadata: nothing changes but the problems. */
@@ -399,14 +390,8 @@ function deleteObject(ctx: Ctx, ref: ObjectRef, problems: ApiProblem[]): void {
  * incremental path must agree with.
  */
 export function resync(prev: ReconcileState): ReconcileState {
-  const store = prev.store.fork();
-  const ctx = newCtx(
-    store,
-    prev.settings,
-    cloneControllerState(prev.controllers),
-    forkIndexes(prev.index),
-    lastSeq(prev.events),
-  );
+  const ctx = forkedCtx(prev);
+  const store = ctx.store;
   syncNodes(ctx);
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
@@ -419,9 +404,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   }
   for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
   drain(ctx);
-  const events = appendEvents(prev.events, ctx);
-  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
+  return stateAfter(ctx, prev, prev, []);
 }
 
 // ------------------------------------------------------------------------------ output
