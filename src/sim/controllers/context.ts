@@ -197,6 +197,8 @@ export interface NodeFacts {
   hostIP: string | undefined;
   hostIPs: { ip: string }[] | undefined;
   podCIDR: Cidr | null;
+  /** The node's host-local range as this run last wrote it (valid while podIPAM still holds it). */
+  range?: HostLocalRange;
 }
 
 /** A pod's identity as the handlers use it: one key string, its label pairs, its controller owner. */

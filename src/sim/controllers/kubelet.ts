@@ -25,16 +25,19 @@ function factsOf(ctx: Ctx, node: Node): NodeFacts {
   return f;
 }
 
-function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
+function rangeFor(ctx: Ctx, node: Node, facts: NodeFacts): HostLocalRange | undefined {
+  const cidr = facts.podCIDR;
+  if (!cidr) return undefined;
+  // The range this run owns stays the same object until a write replaces it (here): kept beside the facts.
+  if (facts.range && facts.range === ctx.state.podIPAM.get(node.metadata.name)) return facts.range;
   const name = node.metadata.name;
   let r = writableRange(ctx.state, name);
-  const cidr = factsOf(ctx, node).podCIDR;
-  if (!cidr) return undefined;
   if (!r || r.base !== cidr.base) {
     r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
     ctx.state.podIPAM.set(name, r);
     ctx.state.ipamOwned.add(name);
   }
+  facts.range = r;
   return r;
 }
 
@@ -67,8 +70,9 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   if (!pod || !pod.spec.nodeName) return;
   const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
   if (!node) return; // bound to a node that does not exist: nothing runs it
-  const { hostIP, hostIPs } = factsOf(ctx, node);
-  const podIP = sandboxIP(ctx, pod, node, hostIP);
+  const facts = factsOf(ctx, node);
+  const { hostIP, hostIPs } = facts;
+  const podIP = sandboxIP(ctx, pod, node, facts);
   const given = pod.status?.phase;
   const phase: NonNullable<Pod['status']>['phase'] =
     given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
@@ -93,16 +97,16 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
  * The pod's address as the CNI plugin gives it: the node's for hostNetwork, a manifest's own
  * (reserved in host-local's range when it is inside), else the next free one of the node's range.
  */
-function sandboxIP(ctx: Ctx, pod: Pod, node: Node, hostIP: string | undefined): string | undefined {
+function sandboxIP(ctx: Ctx, pod: Pod, node: Node, facts: NodeFacts): string | undefined {
   const podIP = pod.status?.podIP;
-  if (pod.spec.hostNetwork) return hostIP;
+  if (pod.spec.hostNetwork) return facts.hostIP;
   if (podIP) {
-    const r = rangeFor(ctx, node);
-    const cidr = factsOf(ctx, node).podCIDR;
+    const r = rangeFor(ctx, node, facts);
+    const cidr = facts.podCIDR;
     if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
     return podIP;
   }
-  const r = rangeFor(ctx, node);
+  const r = rangeFor(ctx, node, facts);
   const off = r ? allocate(r) : undefined;
   return r && off !== undefined ? intToIp(r.base + off) : undefined;
 }

@@ -30,7 +30,7 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     failed(ctx, pod, 'no nodes available to schedule pods');
     return;
   }
-  const sel = Object.entries(pod.spec.nodeSelector ?? {});
+  const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : [];
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
   if (fast) return bind(ctx, pod, cache, fast);
   let selectorMisses = 0;
