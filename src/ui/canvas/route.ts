@@ -68,6 +68,8 @@ export interface Places {
   frameOf(id: string): string | undefined;
   /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
   tops: readonly (Box & { id: string })[];
+  /** The absolute boxes of the pods drawn in a node frame. */
+  podsIn(frameId: string): readonly (Box & { id: string })[];
 }
 
 const placesMemo = new WeakMap<Layout, Places>();
@@ -96,7 +98,19 @@ export function placesOf(topo: Topology, layout: Layout): Places {
     return fb ? { ...p, x: fb.x + p.x, y: fb.y + p.y } : p;
   };
   const tops = Object.entries(layout.boxes).map(([id, b]) => ({ ...b, id }));
-  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops };
+  const inFrame = new Map<string, (Box & { id: string })[]>();
+  const podsIn = (frameId: string) => {
+    let pods = inFrame.get(frameId);
+    if (!pods) {
+      pods = topo.pods.filter((p) => p.frameId === frameId).flatMap((p) => {
+        const b = rect(p.id);
+        return b ? [{ ...b, id: p.id }] : [];
+      });
+      inFrame.set(frameId, pods);
+    }
+    return pods;
+  };
+  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops, podsIn };
 }
 
 const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
@@ -278,14 +292,16 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Plac
     return b ? [{ ...b, id }] : [];
   });
   const objects = [...places.tops, ...routePods];
-  // A number may sit over the places its segment joins (a node frame it enters), but not over a
-  // pod's name: a pod is small, a number over it hides what the hop reached.
-  // Of a node frame it joins, a number keeps clear of the name row at least (FRAME_ENTRY_Y).
+  // A number may sit inside a node frame its segment enters (or a pod of its is in), clear of the
+  // frame's name row (FRAME_ENTRY_Y), but never over the other places it joins: a client, a load
+  // balancer, a Service or a pod is small and mostly its name, and a number there hides what the
+  // hop left or reached.
   const avoidFor = (ends: readonly string[]) => {
-    const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id, ...(id.startsWith('pod:') ? [] : [id])]));
+    const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id]).filter((id) => id.startsWith('node:')));
+    // Inside such a frame, every pod is mostly its name (not only the route's pods).
     const names = [...skip].flatMap((id) => {
-      const b = id.startsWith('node:') ? places.rect(id) : undefined;
-      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }] : [];
+      const b = places.rect(id);
+      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }, ...places.podsIn(id)] : [];
     });
     return [...objects.filter((b) => !skip.has(b.id)), ...names];
   };
