@@ -106,7 +106,11 @@ function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(
   return { ...o, spec: { ...o.spec, template } };
 }
 
-/** Returns a defaulted copy; the input is not touched. `memo`: pod specs already defaulted (the store's). */
+/**
+ * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
+ * (the store fills in name and uid there); deeper fields may be shared with the input.
+ * `memo`: pod specs already defaulted (the store's).
+ */
 export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
   const metadata = { ...obj.metadata };
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';

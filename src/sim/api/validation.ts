@@ -386,8 +386,24 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
   return errs;
 }
 
-function validatePod(pod: Pod): FieldError[] {
-  const errs = validatePodSpec(pod.spec, 'spec');
+/**
+ * Pod-spec problems by field path and spec object, kept by the store that validates them (like
+ * `DefaultedSpecs`): specs are never mutated once written, and every pod a ReplicaSet makes carries
+ * its template's defaulted spec, so its pods' specs are checked once (each pod still gets the list).
+ */
+export type ValidatedSpecs = Map<string, WeakMap<PodSpec, readonly FieldError[]>>;
+
+function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {
+  if (!spec || typeof spec !== 'object' || !memo) return validatePodSpec(spec, field);
+  let byField = memo.get(field);
+  if (!byField) memo.set(field, (byField = new WeakMap()));
+  let errs = byField.get(spec);
+  if (!errs) byField.set(spec, (errs = validatePodSpec(spec, field)));
+  return errs.slice();
+}
+
+function validatePod(pod: Pod, memo?: ValidatedSpecs): FieldError[] {
+  const errs = podSpecErrors(pod.spec, 'spec', memo);
   const ip = pod.status?.podIP;
   if (ip !== undefined && !isIPv4(ip)) errs.push(invalid('status.podIP', str(ip), 'must be a valid IP address'));
   return errs;
@@ -438,7 +454,7 @@ function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] 
   return errs;
 }
 
-function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] {
+function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: ValidatedSpecs): FieldError[] {
   const errs: FieldError[] = [];
   const spec = (o.spec ?? {}) as Partial<Deployment['spec']>;
   if (!spec.selector) {
@@ -467,7 +483,7 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] 
     errs.push(invalid('spec.replicas', int(replicas), 'must be greater than or equal to 0'));
   }
   errs.push(...validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels'));
-  errs.push(...validatePodSpec(spec.template?.spec, 'spec.template.spec'));
+  errs.push(...podSpecErrors(spec.template?.spec, 'spec.template.spec', memo));
   return errs;
 }
 
@@ -659,19 +675,22 @@ function validateIngressClass(ic: IngressClass): FieldError[] {
   return [];
 }
 
-/** All field errors for one object, metadata first, in the apiserver's order. */
-export function validateObject(obj: KubeObject | OtherObject): FieldError[] {
+/**
+ * All field errors for one object, metadata first, in the apiserver's order. `memo`: pod specs
+ * already checked (the store's).
+ */
+export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSpecs): FieldError[] {
   const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta));
   const o = obj as KubeObject;
   switch (o.kind) {
     case 'Service':
       return [...errs, ...validateService(o)];
     case 'Pod':
-      return [...errs, ...validatePod(o)];
+      return [...errs, ...validatePod(o, memo)];
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
-      return [...errs, ...validateWorkload(o)];
+      return [...errs, ...validateWorkload(o, memo)];
     case 'Node':
       return [...errs, ...validateNode(o)];
     case 'Endpoints':
