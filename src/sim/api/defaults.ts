@@ -114,14 +114,15 @@ function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(
 export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
   const metadata = { ...obj.metadata };
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  if (obj.kind === 'Pod') {
+    // One copy per pod (a ReplicaSet makes thousands): the same fields, in the same order, as below.
+    const spec = defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo);
+    return { ...obj, metadata, spec } as T;
+  }
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
     case 'Service':
       return defaultService(o as Service) as T;
-    case 'Pod': {
-      const pod = o as Pod;
-      return { ...pod, spec: defaultPodSpec(pod.spec ?? { containers: [] }, memo) } as T;
-    }
     case 'Deployment': {
       const d = defaultWorkloadTemplate(o as Deployment, memo);
       const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec?.replicas ?? 1 };

@@ -68,11 +68,16 @@ export function goStringSlice(v: readonly string[] | undefined): string {
   return `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}`;
 }
 
-export function validateLabels(labels: Record<string, string> | undefined, field: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels ?? {})) {
+export function validateLabels(
+  labels: Record<string, string> | undefined,
+  field: string,
+  errs: FieldError[] = [],
+): FieldError[] {
+  if (!labels) return errs;
+  for (const k of Object.keys(labels)) {
+    const v = String(labels[k]);
     for (const m of isQualifiedName(k)) errs.push(invalid(field, str(k), m));
-    for (const m of isValidLabelValue(String(v))) errs.push(invalid(field, str(String(v)), m));
+    for (const m of isValidLabelValue(v)) errs.push(invalid(field, str(v), m));
   }
   return errs;
 }
@@ -98,7 +103,7 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[]
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
+  validateLabels(meta.labels, 'metadata.labels', errs);
   errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
   return errs;
 }
@@ -681,36 +686,42 @@ function validateIngressClass(ic: IngressClass): FieldError[] {
  */
 export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSpecs): FieldError[] {
   const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta));
-  const o = obj as KubeObject;
+  const more = kindErrors(obj as KubeObject, memo);
+  for (const e of more) errs.push(e);
+  return errs;
+}
+
+/** The kind's own checks after the metadata's. */
+function kindErrors(o: KubeObject, memo: ValidatedSpecs | undefined): FieldError[] {
   switch (o.kind) {
     case 'Service':
-      return [...errs, ...validateService(o)];
+      return validateService(o);
     case 'Pod':
-      return [...errs, ...validatePod(o, memo)];
+      return validatePod(o, memo);
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
-      return [...errs, ...validateWorkload(o, memo)];
+      return validateWorkload(o, memo);
     case 'Node':
-      return [...errs, ...validateNode(o)];
+      return validateNode(o);
     case 'Endpoints':
-      return [...errs, ...validateEndpoints(o)];
+      return validateEndpoints(o);
     case 'EndpointSlice':
-      return [...errs, ...validateEndpointSlice(o)];
+      return validateEndpointSlice(o);
     case 'Ingress':
-      return [...errs, ...validateIngress(o)];
+      return validateIngress(o);
     case 'IngressClass':
-      return [...errs, ...validateIngressClass(o)];
+      return validateIngressClass(o);
     case 'Namespace':
     case 'Secret':
     case 'ConfigMap':
-      return errs;
+      return [];
     case 'GatewayClass':
     case 'Gateway':
     case 'HTTPRoute':
     case 'ReferenceGrant':
-      return [...errs, ...validateGatewayApiObject(o).map((e) => e.error)];
+      return validateGatewayApiObject(o).map((e) => e.error);
     default:
-      return errs;
+      return [];
   }
 }
