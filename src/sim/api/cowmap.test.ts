@@ -54,7 +54,7 @@ describe('CowMap against a Map per fork', () => {
   it('gets, sizes and iteration order agree through random writes, deletes, re-adds, forks and lists', () => {
     const rand = SeededRandom.fromSeed('cowmap-order');
     let pairs: [CowMap<number>, Map<string, number>][] = [[new CowMap(), new Map()]];
-    for (let step = 0; step < 6000; step++) {
+    for (let step = 0; step < 12000; step++) {
       const [cow, ref] = pairs[rand.int(pairs.length)]!;
       // Keys share their last 12 characters in groups, so shards hold ~25 keys each and order inside one shows.
       const n = rand.int(400);

@@ -1,14 +1,14 @@
 // A string-keyed map that forks in O(1): what lets an incremental change to a cluster of 100,000
 // objects cost in proportion to the change, not to the cluster.
 //
-// Two forms. A map starts *layered*: a plain Map of its own writes (`over`) above an optional
-// frozen `base` shared with forks. A from-scratch build (no fork yet) is then one plain Map, the
-// cheapest thing a reconcile of 100,000 objects can write to; a fork freezes what was written as
-// the base of both sides, which then each write into a small overlay of their own. The first
-// ordered read (toArray, values, keys, entries) turns the map *sharded*: entries in a fixed number
-// of hash shards, a fork copying a shard only when it first writes to it, and each shard's values
-// array kept for the next list. Iteration order is the sharded one in both forms (shard by shard,
-// insertion order within a shard): a layered map only becomes sharded when it is iterated.
+// Lookups go through layers: a plain Map of the map's own writes (`over`) above an optional frozen
+// `base` shared with forks. A from-scratch build (no fork yet) is one plain Map, the cheapest thing
+// a reconcile of 100,000 objects can write to; a fork freezes what was written as the base of both
+// sides, which then each write into a small overlay of their own (compacted into a new base when it
+// outgrows ~2·sqrt(size)). Iteration order is the one the store has always listed in: shard by shard
+// (a hash of the key), insertion order within a shard. It is built on the first ordered read as one
+// key and one value array per shard, shared with forks and copied per shard on a fork's first
+// write to it, so listing 50,000 pods after one pod changed copies one shard's arrays.
 
 import { fnv1a32, fnv1a32Mix } from '../util/hash';
 
@@ -27,20 +27,17 @@ function overlayLimit(baseSize: number): number {
   return Math.max(128, 2 * Math.sqrt(baseSize));
 }
 
-interface Sharded<V> {
-  shards: (Map<string, V> | undefined)[];
-  /**
-   * Each shard's values as an array, built on the first `toArray` after a write to the shard and
-   * shared with forks: listing 50,000 pods after one pod changed rebuilds one shard's array.
-   */
-  arrays: (V[] | undefined)[];
-  /** The shards this map may write in place; null while it shares its shard lists with a fork. */
+/** The iteration order: each shard's keys and values, in insertion order. */
+interface Order<V> {
+  keys: (string[] | undefined)[];
+  vals: (V[] | undefined)[];
+  /** The shards this map may change in place; null while it shares these lists with a fork. */
   owned: Uint8Array | null;
 }
 
 /** Values are never `undefined` (an overlay reads `undefined` as "not written here"). */
 export class CowMap<V> {
-  /** Frozen entries shared with forks (layered form); null before the first fork. */
+  /** Frozen entries shared with forks; null before the first fork. */
   private base: Map<string, V> | null = null;
   /** This map's writes above `base`: a value, or GONE for a deleted base key. */
   private over = new Map<string, V | typeof GONE>();
@@ -48,7 +45,8 @@ export class CowMap<V> {
   private overShared = false;
   /** Base keys deleted then set again: like a Map, they move to the end of the order. */
   private readded: Set<string> | null = null;
-  private sharded: Sharded<V> | null = null;
+  /** The iteration order, once something iterated this map (or the map it was forked from). */
+  private order: Order<V> | null = null;
   private count = 0;
 
   constructor(from?: CowMap<V>) {
@@ -57,20 +55,19 @@ export class CowMap<V> {
 
   private forkFrom(from: CowMap<V>): void {
     this.count = from.count;
-    const s = from.sharded;
-    if (s) {
-      // A fork shares everything until a write: then the writer (either side) copies the shard list
-      // and the shard it changes. Most forks of a store see no write to most of its kinds.
-      this.sharded = { shards: s.shards, arrays: s.arrays, owned: null };
-      s.owned = null;
-      return;
-    }
     if (!from.base || from.over.size > overlayLimit(from.base.size)) from.compact();
     this.base = from.base;
     if (from.over.size > 0) {
       this.over = from.over;
       this.readded = from.readded;
       this.overShared = from.overShared = true;
+    }
+    const o = from.order;
+    if (o) {
+      // Both sides share the order until a write: then the writer copies the shard lists and the
+      // shard it changes. Most forks of a store see no write to most of its kinds.
+      this.order = { keys: o.keys, vals: o.vals, owned: null };
+      o.owned = null;
     }
   }
 
@@ -91,7 +88,6 @@ export class CowMap<V> {
   }
 
   get(k: string): V | undefined {
-    if (this.sharded) return this.sharded.shards[shardOf(k)]?.get(k);
     const v = this.over.get(k);
     if (v !== undefined) return v === GONE ? undefined : v;
     return this.base?.get(k);
@@ -111,22 +107,23 @@ export class CowMap<V> {
   }
 
   set(k: string, v: V): void {
-    if (this.sharded) return this.setSharded(k, v);
     const over = this.writableOver();
     const prev = over.get(k);
+    let added = false;
     if (prev === GONE) {
       // A base key deleted and written again moves to the end, as it would in a Map.
       over.delete(k);
       (this.readded ??= new Set()).add(k);
-      this.count++;
+      added = true;
     } else if (prev === undefined && !this.base?.has(k)) {
-      this.count++;
+      added = true;
     }
     over.set(k, v);
+    if (added) this.count++;
+    if (this.order) this.reorder(k, added ? 'append' : 'replace', v);
   }
 
   delete(k: string): boolean {
-    if (this.sharded) return this.deleteSharded(k);
     const v = this.over.get(k);
     if (v === GONE) return false;
     const inBase = this.base?.has(k) ?? false;
@@ -135,10 +132,11 @@ export class CowMap<V> {
     if (inBase) over.set(k, GONE);
     else over.delete(k);
     this.count--;
+    if (this.order) this.reorder(k, 'remove', undefined);
     return true;
   }
 
-  /** The layered entries in the order a Map written the same way would hold them. */
+  /** The entries in the order a Map written the same way would hold them. */
   private *logical(): IterableIterator<[string, V]> {
     const { base, over, readded } = this;
     if (base) {
@@ -154,79 +152,70 @@ export class CowMap<V> {
     }
   }
 
-  /** The sharded form, built from the layered one on the first ordered read. */
-  private shardedForm(): Sharded<V> {
-    if (this.sharded) return this.sharded;
-    const shards = new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
-    for (const [k, v] of this.logical()) {
+  /** The iteration order, built on the first ordered read: the entries bucketed by shard. */
+  private ordered(): Order<V> {
+    if (this.order) return this.order;
+    const keys = new Array<string[] | undefined>(SHARDS).fill(undefined);
+    const vals = new Array<V[] | undefined>(SHARDS).fill(undefined);
+    const entries = this.base ? this.logical() : (this.over as Map<string, V>).entries();
+    for (const [k, v] of entries) {
       const i = shardOf(k);
-      (shards[i] ??= new Map()).set(k, v);
+      (keys[i] ??= []).push(k);
+      (vals[i] ??= []).push(v);
     }
-    const arrays = new Array<V[] | undefined>(SHARDS).fill(undefined);
-    this.sharded = { shards, arrays, owned: new Uint8Array(SHARDS).fill(1) };
-    this.base = null;
-    this.over = new Map();
-    this.readded = null;
-    return this.sharded;
+    this.order = { keys, vals, owned: new Uint8Array(SHARDS).fill(1) };
+    return this.order;
   }
 
-  private writableShard(i: number): Map<string, V> {
-    const s = this.sharded!;
-    if (!s.owned) {
-      // Maps sharing these lists hold the same shards; the writer takes its own copies first.
-      s.shards = s.shards.slice();
-      s.arrays = s.arrays.slice();
-      s.owned = new Uint8Array(SHARDS);
+  /** Keeps the order after a write: a new key goes last in its shard, a replaced one stays put. */
+  private reorder(k: string, op: 'append' | 'replace' | 'remove', v: V | undefined): void {
+    const o = this.order!;
+    if (!o.owned) {
+      o.keys = o.keys.slice();
+      o.vals = o.vals.slice();
+      o.owned = new Uint8Array(SHARDS);
     }
-    s.arrays[i] = undefined;
-    let m = s.shards[i];
-    if (!m || !s.owned[i]) {
-      m = new Map(m);
-      s.shards[i] = m;
-      s.owned[i] = 1;
-    }
-    return m;
-  }
-
-  private setSharded(k: string, v: V): void {
-    const m = this.writableShard(shardOf(k));
-    if (!m.has(k)) this.count++;
-    m.set(k, v);
-  }
-
-  private deleteSharded(k: string): boolean {
     const i = shardOf(k);
-    if (!this.sharded!.shards[i]?.has(k)) return false;
-    this.writableShard(i).delete(k);
-    this.count--;
-    return true;
+    let keys = o.keys[i];
+    let vals = o.vals[i];
+    if (!keys || !vals || !o.owned[i]) {
+      keys = o.keys[i] = keys ? keys.slice() : [];
+      vals = o.vals[i] = vals ? vals.slice() : [];
+      o.owned[i] = 1;
+    }
+    if (op === 'append') {
+      keys.push(k);
+      vals.push(v as V);
+      return;
+    }
+    const j = keys.indexOf(k);
+    if (op === 'replace') vals[j] = v as V;
+    else {
+      keys.splice(j, 1);
+      vals.splice(j, 1);
+    }
   }
 
   *entries(): IterableIterator<[string, V]> {
-    for (const m of this.shardedForm().shards) if (m) yield* m.entries();
+    const o = this.ordered();
+    for (let i = 0; i < SHARDS; i++) {
+      const keys = o.keys[i];
+      const vals = o.vals[i];
+      if (keys && vals) for (let j = 0; j < keys.length; j++) yield [keys[j]!, vals[j]!];
+    }
   }
 
   *values(): IterableIterator<V> {
-    for (const m of this.shardedForm().shards) if (m) yield* m.values();
+    for (const vals of this.ordered().vals) if (vals) yield* vals;
   }
 
   *keys(): IterableIterator<string> {
-    for (const m of this.shardedForm().shards) if (m) yield* m.keys();
+    for (const keys of this.ordered().keys) if (keys) yield* keys;
   }
 
   toArray(): V[] {
-    const s = this.shardedForm();
     const parts: V[][] = [];
-    for (let i = 0; i < SHARDS; i++) {
-      const m = s.shards[i];
-      if (!m || m.size === 0) continue;
-      let a = s.arrays[i];
-      if (!a) {
-        a = [...m.values()];
-        s.arrays[i] = a;
-      }
-      parts.push(a);
-    }
+    for (const vals of this.ordered().vals) if (vals && vals.length > 0) parts.push(vals);
     return ([] as V[]).concat(...parts);
   }
 }
