@@ -24,6 +24,7 @@ import {
 } from './errors';
 import { goStringSlice } from './validation';
 import { CowMap } from './cowmap';
+import { copyOf } from './copy';
 
 export type AnyObject = KubeObject | OtherObject;
 
@@ -362,7 +363,8 @@ export class ObjectStore {
 
   private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
     const key = objectKey(svc);
-    const spec = { ...svc.spec };
+    // copyOf, not a spread: the allocators add clusterIP(s), ipFamilies, nodePorts (see copy.ts).
+    const spec = copyOf(svc.spec);
     if (old) this.releaseService(old);
     // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
@@ -539,14 +541,10 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
       }],
     };
   }
-  // The input is never changed by a write (defaulting copies it), so its ref is taken only on a failure.
-  const ref = (): ObjectRef => refOf({
-    kind: input.kind,
-    metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace },
-  });
   const shape = listShapeError(input);
   if (shape) {
-    return { ok: false, problems: [{ ref: ref(), field: shape.field, reason: 'Invalid', message: shape.message }] };
+    const { field, message } = shape;
+    return { ok: false, problems: [{ ref: inputRef(input), field, reason: 'Invalid', message }] };
   }
   try {
     return write();
@@ -554,7 +552,7 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
     return {
       ok: false,
       problems: [{
-        ref: ref(),
+        ref: inputRef(input),
         field: '',
         reason: 'Invalid',
         message: `error validating data: ValidationError(${input.kind}): ` +
@@ -562,6 +560,14 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
       }],
     };
   }
+}
+
+/** The ref a failed write reports (the input is never changed by a write: defaulting copies it). */
+function inputRef(input: AnyObject): ObjectRef {
+  return refOf({
+    kind: input.kind,
+    metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace },
+  });
 }
 
 /** Fields that must be lists, with the OpenAPI type kubectl names in its message. */
