@@ -284,9 +284,12 @@ export class ObjectStore {
     return { ok: true, object: obj };
   }
 
-  /** A controller's write of status or of fields it owns: no validation, no allocation. */
-  put<T extends AnyObject>(obj: T): T {
-    const key = objectKey(obj);
+  /**
+   * A controller's write of status or of fields it owns: no validation, no allocation. `key`, when
+   * given, is objectKey(obj) already at hand (a controller's informer record keeps it): a key string
+   * used before has its hash computed, a new one is built and hashed on every write.
+   */
+  put<T extends AnyObject>(obj: T, key: string = objectKey(obj)): T {
     const objects = this.bucket(obj.kind);
     const old = objects.get(key);
     objects.set(key, obj);
