@@ -1,36 +1,82 @@
-// A string-keyed map that forks in O(1): entries live in a fixed number of hash shards, and a fork
-// copies a shard only when it first writes to it. This is what lets an incremental change to a
-// cluster of 100,000 objects cost in proportion to the change, not to the cluster. Iteration order
-// is deterministic (shard by shard, insertion order within a shard) but not insertion order overall.
+// A string-keyed map that forks in O(1): what lets an incremental change to a cluster of 100,000
+// objects cost in proportion to the change, not to the cluster.
+//
+// Lookups go through layers: a plain Map of the map's own writes (`over`) above an optional frozen
+// `base` shared with forks. A from-scratch build (no fork yet) is one plain Map, the cheapest thing
+// a reconcile of 100,000 objects can write to; a fork freezes what was written as the base of both
+// sides, which then each write into a small overlay of their own (compacted into a new base when it
+// outgrows ~2·sqrt(size)). Iteration order is the one the store has always listed in: shard by shard
+// (a hash of the key), insertion order within a shard. It is built on the first ordered read as one
+// key and one value array per shard, shared with forks and copied per shard on a fork's first
+// write to it, so listing 50,000 pods after one pod changed copies one shard's arrays.
 
 import { fnv1a32, fnv1a32Mix } from '../util/hash';
 
 const SHARDS = 256;
+
+/** A deleted base key in an overlay. */
+const GONE: unique symbol = Symbol('deleted');
 
 /** FNV-1a over the key's last 12 characters and its length: object names differ mostly at the end. */
 function shardOf(k: string): number {
   return fnv1a32(k, Math.max(0, k.length - 12), fnv1a32Mix(k.length)) & (SHARDS - 1);
 }
 
+/** Overlay entries a fork may share before it compacts them into a new base (see `fork`). */
+function overlayLimit(baseSize: number): number {
+  return Math.max(128, 2 * Math.sqrt(baseSize));
+}
+
+/** The iteration order: each shard's keys and values, in insertion order. */
+interface Order<V> {
+  keys: (string[] | undefined)[];
+  vals: (V[] | undefined)[];
+  /** The shards this map may change in place; null while it shares these lists with a fork. */
+  owned: Uint8Array | null;
+}
+
+/** Values are never `undefined` (an overlay reads `undefined` as "not written here"). */
 export class CowMap<V> {
-  private shards: (Map<string, V> | undefined)[];
-  /**
-   * Each shard's values as an array, built on the first `toArray` after a write to the shard and
-   * shared with forks: listing 50,000 pods after one pod changed rebuilds one shard's array.
-   */
-  private arrays: (V[] | undefined)[];
-  /** The shards this map may write in place; null while it shares its shard lists with a fork. */
-  private owned: Uint8Array | null;
-  private count: number;
+  /** Frozen entries shared with forks; null before the first fork. */
+  private base: Map<string, V> | null = null;
+  /** This map's writes above `base`: a value, or GONE for a deleted base key. */
+  private over = new Map<string, V | typeof GONE>();
+  /** `over` is shared with a fork: copied before the next write. */
+  private overShared = false;
+  /** Base keys deleted then set again: like a Map, they move to the end of the order. */
+  private readded: Set<string> | null = null;
+  /** The iteration order, once something iterated this map (or the map it was forked from). */
+  private order: Order<V> | null = null;
+  private count = 0;
 
   constructor(from?: CowMap<V>) {
-    this.shards = from ? from.shards : new Array<Map<string, V> | undefined>(SHARDS).fill(undefined);
-    this.arrays = from ? from.arrays : new Array<V[] | undefined>(SHARDS).fill(undefined);
-    this.owned = from ? null : new Uint8Array(SHARDS);
-    this.count = from ? from.count : 0;
-    // A fork shares everything until a write: then the writer (either side) copies the shard list
-    // and the shard it changes. Most forks of a store see no write to most of its kinds.
-    if (from) from.owned = null;
+    if (from) this.forkFrom(from);
+  }
+
+  private forkFrom(from: CowMap<V>): void {
+    this.count = from.count;
+    if (!from.base || from.over.size > overlayLimit(from.base.size)) from.compact();
+    this.base = from.base;
+    if (from.over.size > 0) {
+      this.over = from.over;
+      this.readded = from.readded;
+      this.overShared = from.overShared = true;
+    }
+    const o = from.order;
+    if (o) {
+      // Both sides share the order until a write: then the writer copies the shard lists and the
+      // shard it changes. Most forks of a store see no write to most of its kinds.
+      this.order = { keys: o.keys, vals: o.vals, owned: null };
+      o.owned = null;
+    }
+  }
+
+  /** Everything written so far becomes the frozen base (free when there is no base yet). */
+  private compact(): void {
+    this.base = this.base ? new Map(this.logical()) : (this.over as Map<string, V>);
+    this.over = new Map();
+    this.readded = null;
+    this.overShared = false;
   }
 
   fork(): CowMap<V> {
@@ -42,68 +88,134 @@ export class CowMap<V> {
   }
 
   get(k: string): V | undefined {
-    return this.shards[shardOf(k)]?.get(k);
+    const v = this.over.get(k);
+    if (v !== undefined) return v === GONE ? undefined : v;
+    return this.base?.get(k);
   }
 
   has(k: string): boolean {
-    return this.shards[shardOf(k)]?.has(k) ?? false;
+    return this.get(k) !== undefined;
   }
 
-  private writable(i: number): Map<string, V> {
-    if (!this.owned) {
-      // Maps sharing these lists hold the same shards; the writer takes its own copies first.
-      this.shards = this.shards.slice();
-      this.arrays = this.arrays.slice();
-      this.owned = new Uint8Array(SHARDS);
+  private writableOver(): Map<string, V | typeof GONE> {
+    if (this.overShared) {
+      this.over = new Map(this.over);
+      if (this.readded) this.readded = new Set(this.readded);
+      this.overShared = false;
     }
-    this.arrays[i] = undefined;
-    let m = this.shards[i];
-    if (!m || !this.owned[i]) {
-      m = new Map(m);
-      this.shards[i] = m;
-      this.owned[i] = 1;
-    }
-    return m;
+    return this.over;
   }
 
   set(k: string, v: V): void {
-    const m = this.writable(shardOf(k));
-    if (!m.has(k)) this.count++;
-    m.set(k, v);
+    const over = this.writableOver();
+    const prev = over.get(k);
+    let added = false;
+    if (prev === GONE) {
+      // A base key deleted and written again moves to the end, as it would in a Map.
+      over.delete(k);
+      (this.readded ??= new Set()).add(k);
+      added = true;
+    } else if (prev === undefined && !this.base?.has(k)) {
+      added = true;
+    }
+    over.set(k, v);
+    if (added) this.count++;
+    if (this.order) this.reorder(k, added ? 'append' : 'replace', v);
   }
 
   delete(k: string): boolean {
-    const i = shardOf(k);
-    if (!this.shards[i]?.has(k)) return false;
-    this.writable(i).delete(k);
+    const v = this.over.get(k);
+    if (v === GONE) return false;
+    const inBase = this.base?.has(k) ?? false;
+    if (v === undefined && !inBase) return false;
+    const over = this.writableOver();
+    if (inBase) over.set(k, GONE);
+    else over.delete(k);
     this.count--;
+    if (this.order) this.reorder(k, 'remove', undefined);
     return true;
   }
 
+  /** The entries in the order a Map written the same way would hold them. */
+  private *logical(): IterableIterator<[string, V]> {
+    const { base, over, readded } = this;
+    if (base) {
+      for (const [k, b] of base) {
+        const v = over.get(k);
+        if (v === GONE || readded?.has(k)) continue;
+        yield [k, v === undefined ? b : v];
+      }
+    }
+    for (const [k, v] of over) {
+      if (v === GONE || (base?.has(k) && !readded?.has(k))) continue;
+      yield [k, v];
+    }
+  }
+
+  /** The iteration order, built on the first ordered read: the entries bucketed by shard. */
+  private ordered(): Order<V> {
+    if (this.order) return this.order;
+    const keys = new Array<string[] | undefined>(SHARDS).fill(undefined);
+    const vals = new Array<V[] | undefined>(SHARDS).fill(undefined);
+    const entries = this.base ? this.logical() : (this.over as Map<string, V>).entries();
+    for (const [k, v] of entries) {
+      const i = shardOf(k);
+      (keys[i] ??= []).push(k);
+      (vals[i] ??= []).push(v);
+    }
+    this.order = { keys, vals, owned: new Uint8Array(SHARDS).fill(1) };
+    return this.order;
+  }
+
+  /** Keeps the order after a write: a new key goes last in its shard, a replaced one stays put. */
+  private reorder(k: string, op: 'append' | 'replace' | 'remove', v: V | undefined): void {
+    const o = this.order!;
+    if (!o.owned) {
+      o.keys = o.keys.slice();
+      o.vals = o.vals.slice();
+      o.owned = new Uint8Array(SHARDS);
+    }
+    const i = shardOf(k);
+    let keys = o.keys[i];
+    let vals = o.vals[i];
+    if (!keys || !vals || !o.owned[i]) {
+      keys = o.keys[i] = keys ? keys.slice() : [];
+      vals = o.vals[i] = vals ? vals.slice() : [];
+      o.owned[i] = 1;
+    }
+    if (op === 'append') {
+      keys.push(k);
+      vals.push(v as V);
+      return;
+    }
+    const j = keys.indexOf(k);
+    if (op === 'replace') vals[j] = v as V;
+    else {
+      keys.splice(j, 1);
+      vals.splice(j, 1);
+    }
+  }
+
   *entries(): IterableIterator<[string, V]> {
-    for (const m of this.shards) if (m) yield* m.entries();
+    const o = this.ordered();
+    for (let i = 0; i < SHARDS; i++) {
+      const keys = o.keys[i];
+      const vals = o.vals[i];
+      if (keys && vals) for (let j = 0; j < keys.length; j++) yield [keys[j]!, vals[j]!];
+    }
   }
 
   *values(): IterableIterator<V> {
-    for (const m of this.shards) if (m) yield* m.values();
+    for (const vals of this.ordered().vals) if (vals) yield* vals;
   }
 
   *keys(): IterableIterator<string> {
-    for (const m of this.shards) if (m) yield* m.keys();
+    for (const keys of this.ordered().keys) if (keys) yield* keys;
   }
 
   toArray(): V[] {
     const parts: V[][] = [];
-    for (let i = 0; i < SHARDS; i++) {
-      const m = this.shards[i];
-      if (!m || m.size === 0) continue;
-      let a = this.arrays[i];
-      if (!a) {
-        a = [...m.values()];
-        this.arrays[i] = a;
-      }
-      parts.push(a);
-    }
+    for (const vals of this.ordered().vals) if (vals && vals.length > 0) parts.push(vals);
     return ([] as V[]).concat(...parts);
   }
 }

@@ -15,6 +15,7 @@ import type {
   Service,
 } from './types';
 import { NAMESPACED_KINDS } from './types';
+import { copyOf } from './copy';
 
 /** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
 export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
@@ -60,7 +61,8 @@ export function isExternallyAccessible(svc: Service): boolean {
 }
 
 function defaultService(svc: Service): Service {
-  const spec = { ...svc.spec };
+  // copyOf, not a spread: fields are added below (see copy.ts).
+  const spec = copyOf(svc.spec);
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
   if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig === undefined) {
@@ -73,7 +75,8 @@ function defaultService(svc: Service): Service {
   }
   if (spec.ports) {
     spec.ports = spec.ports.map((p) => {
-      const q = { ...p, protocol: p.protocol ?? 'TCP' };
+      const q = copyOf(p);
+      q.protocol = p.protocol ?? 'TCP';
       // SetDefaults_Service: an unset (zero) targetPort takes the port's value.
       if (q.targetPort === undefined || q.targetPort === 0 || q.targetPort === '') q.targetPort = q.port;
       return q;
@@ -96,7 +99,12 @@ function defaultService(svc: Service): Service {
   ) && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
   // Every Service carries `status: {loadBalancer: {}}`; an ingress list a manifest gives is kept
   // (kube-proxy's test fixtures write it directly).
-  return { ...svc, spec, status: { ...svc.status, loadBalancer: svc.status?.loadBalancer ?? {} } };
+  const status = copyOf(svc.status);
+  status.loadBalancer = svc.status?.loadBalancer ?? {};
+  const out = copyOf(svc);
+  out.spec = spec;
+  out.status = status;
+  return out;
 }
 
 function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T, memo?: DefaultedSpecs): T {
@@ -106,21 +114,28 @@ function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(
   return { ...o, spec: { ...o.spec, template } };
 }
 
-/** Returns a defaulted copy; the input is not touched. `memo`: pod specs already defaulted (the store's). */
+/**
+ * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
+ * (the store fills in name and uid there); deeper fields may be shared with the input.
+ * `memo`: pod specs already defaulted (the store's).
+ */
 export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
-  const metadata = { ...obj.metadata };
+  // The store adds name and uid to this copy (see copy.ts).
+  const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  if (obj.kind === 'Pod') {
+    // One copy per pod (a ReplicaSet makes thousands): the same fields, in the same order, as below.
+    const spec = defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo);
+    return { ...obj, metadata, spec } as T;
+  }
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
     case 'Service':
       return defaultService(o as Service) as T;
-    case 'Pod': {
-      const pod = o as Pod;
-      return { ...pod, spec: defaultPodSpec(pod.spec ?? { containers: [] }, memo) } as T;
-    }
     case 'Deployment': {
       const d = defaultWorkloadTemplate(o as Deployment, memo);
-      const spec: Deployment['spec'] = { ...d.spec, replicas: d.spec?.replicas ?? 1 };
+      const spec = copyOf<Deployment['spec']>(d.spec);
+      spec.replicas = d.spec?.replicas ?? 1;
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
@@ -144,7 +159,13 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
     }
     case 'EndpointSlice': {
       const es = o as EndpointSlice;
-      return { ...es, ports: es.ports?.map((p) => ({ ...p, name: p.name ?? '', protocol: p.protocol ?? 'TCP' })) } as T;
+      const ports = es.ports?.map((p) => {
+        const q = copyOf(p);
+        q.name = p.name ?? '';
+        q.protocol = p.protocol ?? 'TCP';
+        return q;
+      });
+      return { ...es, ports } as T;
     }
     case 'Namespace':
       // The namespace strategy stamps this label so namespaceSelectors can match by name.

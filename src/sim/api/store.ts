@@ -10,7 +10,7 @@ import type { LabSettings } from '../lab';
 import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort, ServiceSpec } from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
 import { applyDefaults, type DefaultedSpecs } from './defaults';
-import { validateObject } from './validation';
+import { validateObject, type ValidatedSpecs } from './validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
   invalid,
@@ -24,6 +24,7 @@ import {
 } from './errors';
 import { goStringSlice } from './validation';
 import { CowMap } from './cowmap';
+import { copyOf } from './copy';
 
 export type AnyObject = KubeObject | OtherObject;
 
@@ -81,11 +82,18 @@ function hex8(x: number): string {
   return HEX_BYTE[x >>> 24]! + HEX_BYTE[(x >>> 16) & 255]! + HEX_BYTE[(x >>> 8) & 255]! + HEX_BYTE[x & 255]!;
 }
 
-/** A deterministic UID for an object (real UIDs are random v4; the lab's are seeded). */
+/**
+ * A deterministic UID for an object (real UIDs are random v4; the lab's are seeded): the 32 hex
+ * digits of a 128-bit hash as 8-4-4-4-12, the 13th digit replaced by the version 4, the 17th by
+ * the variant a.
+ */
 export function stableUid(seed: string, kind: string, key: string): string {
-  const [a, b, c, d] = hash128(`${seed}\u0000uid\u0000${kind}\u0000${key}`);
-  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const [a, b, c, d] = hash128(seed, '\u0000uid\u0000', kind, '\u0000', key);
+  const timeMid = HEX_BYTE[b >>> 24]! + HEX_BYTE[(b >>> 16) & 255]!;
+  const timeHi = '4' + HEX_BYTE[(b >>> 8) & 255]![1]! + HEX_BYTE[b & 255]!;
+  const clockSeq = 'a' + HEX_BYTE[c >>> 24]![1]! + HEX_BYTE[(c >>> 16) & 255]!;
+  const node = HEX_BYTE[(c >>> 8) & 255]! + HEX_BYTE[c & 255]! + hex8(d);
+  return `${hex8(a)}-${timeMid}-${timeHi}-${clockSeq}-${node}`;
 }
 
 export class ObjectStore {
@@ -100,9 +108,11 @@ export class ObjectStore {
    * rather than in metadata.creationTimestamp: the timestamp decides ingress-nginx and Gateway
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
-  private readonly created: CowMap<number>;
+  private readonly created: Map<string, CowMap<number>>;
   /** Pod specs this store defaulted: pods of one template share one (a fork starts empty). */
   private readonly defaulted: DefaultedSpecs;
+  /** Pod specs this store validated, by field path (a fork starts empty). */
+  private readonly validated: ValidatedSpecs = new Map();
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -113,13 +123,13 @@ export class ObjectStore {
   ) {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
-      this.created = from.created.fork();
+      this.created = new Map([...from.created].map(([k, m]) => [k, m.fork()]));
       this.defaulted = new WeakMap();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
-      this.created = new CowMap();
+      this.created = new Map();
       this.defaulted = new WeakMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
@@ -154,6 +164,16 @@ export class ObjectStore {
     return m;
   }
 
+  /** Creation times of one kind's objects, by the same key as `kinds`. */
+  private createdOf(kind: string): CowMap<number> {
+    let m = this.created.get(kind);
+    if (!m) {
+      m = new CowMap();
+      this.created.set(kind, m);
+    }
+    return m;
+  }
+
   get<T extends AnyObject = AnyObject>(kind: string, key: string): T | undefined {
     return this.kinds.get(kind)?.get(key) as T | undefined;
   }
@@ -172,8 +192,8 @@ export class ObjectStore {
 
   /** The creation times recorded so far, frozen at this moment (later writes do not show). */
   creationTimes(): (kind: string, key: string) => number | undefined {
-    const snapshot = this.created.fork();
-    return (kind, key) => snapshot.get(`${kind}/${key}`);
+    const snapshot = new Map([...this.created].map(([k, m]) => [k, m.fork()]));
+    return (kind, key) => snapshot.get(kind)?.get(key);
   }
 
   kindsPresent(): string[] {
@@ -186,21 +206,15 @@ export class ObjectStore {
   }
 
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
+    // A copy with its own metadata: this write fills in its name and uid in place.
     let obj = applyDefaults(input, this.defaulted);
-    if (!obj.metadata.name && obj.metadata.generateName && opts.nameRand) {
-      let name = '';
-      const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
-      for (let tries = 0; tries < 8; tries++) {
-        name = obj.metadata.generateName + randomString(opts.nameRand, 5);
-        if (!this.get(obj.kind, prefix + name)) break;
-      }
-      obj = { ...obj, metadata: { ...obj.metadata, name } };
-    }
-    const ref = refOf(obj);
-    const errs = validateObject(obj);
-    if (errs.length > 0) return { ok: false, problems: invalidProblems(ref, errs) };
-    const key = objectKey(obj);
+    const key = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
+      ? this.generateName(obj, opts.nameRand)
+      : objectKey(obj);
+    const errs = validateObject(obj, this.validated);
+    if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
     if (this.get(obj.kind, key)) {
+      const ref = refOf(obj);
       return {
         ok: false,
         problems: [{
@@ -219,14 +233,28 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj = {
-      ...obj,
-      metadata: { ...obj.metadata, uid: obj.metadata.uid ?? stableUid(this.settings.seed, obj.kind, key) },
-    };
+    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key);
     this.bucket(obj.kind).set(key, obj);
-    this.created.set(`${obj.kind}/${key}`, this.clock());
+    this.createdOf(obj.kind).set(key, this.clock());
     this.emit({ type: 'ADDED', object: obj });
     return { ok: true, object: obj };
+  }
+
+  /**
+   * metadata.generateName plus 5 characters from `rand`, drawn again (up to 8 times) while taken, as
+   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key.
+   */
+  private generateName(obj: AnyObject, rand: SeededRandom): string {
+    const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
+    let name = '';
+    let key = '';
+    for (let tries = 0; tries < 8; tries++) {
+      name = obj.metadata.generateName + randomString(rand, 5);
+      key = prefix + name;
+      if (!this.get(obj.kind, key)) break;
+    }
+    obj.metadata.name = name;
+    return key;
   }
 
   /** PUT of the whole object (as `kubectl apply` ends up doing): re-validated; Service allocations carried over. */
@@ -235,13 +263,13 @@ export class ObjectStore {
   }
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
+    // A copy with its own metadata: the uid is carried over in place.
     let obj = applyDefaults(input, this.defaulted);
-    const ref = refOf(obj);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
-    if (!old) return { ok: false, problems: [notFound(ref)] };
-    const errs = validateObject(obj);
-    if (errs.length > 0) return { ok: false, problems: invalidProblems(ref, errs) };
+    if (!old) return { ok: false, problems: [notFound(refOf(obj))] };
+    const errs = validateObject(obj, this.validated);
+    if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
     const admitted = this.admit(obj);
     if (!admitted.ok) return admitted;
     obj = admitted.object;
@@ -250,18 +278,22 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj = { ...obj, metadata: { ...obj.metadata, uid: old.metadata.uid } };
+    obj.metadata.uid = old.metadata.uid;
     this.bucket(obj.kind).set(key, obj);
     this.emit({ type: 'MODIFIED', object: obj, old });
     return { ok: true, object: obj };
   }
 
-  /** A controller's write of status or of fields it owns: no validation, no allocation. */
-  put<T extends AnyObject>(obj: T): T {
-    const key = objectKey(obj);
-    const old = this.get(obj.kind, key);
-    this.bucket(obj.kind).set(key, obj);
-    if (!old) this.created.set(`${obj.kind}/${key}`, this.clock());
+  /**
+   * A controller's write of status or of fields it owns: no validation, no allocation. `key`, when
+   * given, is objectKey(obj) already at hand (a controller's informer record keeps it): a key string
+   * used before has its hash computed, a new one is built and hashed on every write.
+   */
+  put<T extends AnyObject>(obj: T, key: string = objectKey(obj)): T {
+    const objects = this.bucket(obj.kind);
+    const old = objects.get(key);
+    objects.set(key, obj);
+    if (!old) this.createdOf(obj.kind).set(key, this.clock());
     this.emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj });
     return obj;
   }
@@ -271,7 +303,7 @@ export class ObjectStore {
     const old = this.get(ref.kind, key);
     if (!old) return { ok: false, problems: [notFound(ref)] };
     this.bucket(ref.kind).delete(key);
-    this.created.delete(`${ref.kind}/${key}`);
+    this.created.get(ref.kind)?.delete(key);
     if (old.kind === 'Service') this.releaseService(old as Service);
     this.emit({ type: 'DELETED', object: old, old });
     return { ok: true, object: old };
@@ -280,14 +312,13 @@ export class ObjectStore {
   // ------------------------------------------------------------ admission
 
   private admit<T extends AnyObject>(obj: T): WriteResult<T> {
-    const ref = refOf(obj);
     if (this.options.checkNamespaces && NAMESPACED_KINDS.has(obj.kind)) {
       const ns = obj.metadata.namespace ?? 'default';
       if (!this.get('Namespace', ns)) {
         return {
           ok: false,
           problems: [{
-            ref,
+            ref: refOf(obj),
             field: 'metadata.namespace',
             reason: 'NotFound',
             message: `namespaces ${JSON.stringify(ns)} not found`,
@@ -306,6 +337,7 @@ export class ObjectStore {
           (c) => c.metadata.annotations?.[IS_DEFAULT_INGRESS_CLASS] === 'true'
         );
         if (defaults.length > 1) {
+          const ref = refOf(obj);
           return {
             ok: false,
             problems: [
@@ -334,7 +366,8 @@ export class ObjectStore {
 
   private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
     const key = objectKey(svc);
-    const spec = { ...svc.spec };
+    // copyOf, not a spread: the allocators add clusterIP(s), ipFamilies, nodePorts (see copy.ts).
+    const spec = copyOf(svc.spec);
     if (old) this.releaseService(old);
     // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
@@ -511,19 +544,18 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
       }],
     };
   }
-  const ref = refOf({
-    kind: input.kind,
-    metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace },
-  });
   const shape = listShapeError(input);
-  if (shape) return { ok: false, problems: [{ ref, field: shape.field, reason: 'Invalid', message: shape.message }] };
+  if (shape) {
+    const { field, message } = shape;
+    return { ok: false, problems: [{ ref: inputRef(input), field, reason: 'Invalid', message }] };
+  }
   try {
     return write();
   } catch {
     return {
       ok: false,
       problems: [{
-        ref,
+        ref: inputRef(input),
         field: '',
         reason: 'Invalid',
         message: `error validating data: ValidationError(${input.kind}): ` +
@@ -531,6 +563,14 @@ function guard<T extends AnyObject>(input: T, write: () => WriteResult<T>): Writ
       }],
     };
   }
+}
+
+/** The ref a failed write reports (the input is never changed by a write: defaulting copies it). */
+function inputRef(input: AnyObject): ObjectRef {
+  return refOf({
+    kind: input.kind,
+    metadata: { name: String(input.metadata.name ?? ''), namespace: input.metadata.namespace },
+  });
 }
 
 /** Fields that must be lists, with the OpenAPI type kubectl names in its message. */

@@ -68,11 +68,16 @@ export function goStringSlice(v: readonly string[] | undefined): string {
   return `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}`;
 }
 
-export function validateLabels(labels: Record<string, string> | undefined, field: string): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels ?? {})) {
+export function validateLabels(
+  labels: Record<string, string> | undefined,
+  field: string,
+  errs: FieldError[] = [],
+): FieldError[] {
+  if (!labels) return errs;
+  for (const k of Object.keys(labels)) {
+    const v = String(labels[k]);
     for (const m of isQualifiedName(k)) errs.push(invalid(field, str(k), m));
-    for (const m of isValidLabelValue(String(v))) errs.push(invalid(field, str(String(v)), m));
+    for (const m of isValidLabelValue(v)) errs.push(invalid(field, str(v), m));
   }
   return errs;
 }
@@ -98,7 +103,7 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[]
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
+  validateLabels(meta.labels, 'metadata.labels', errs);
   errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
   return errs;
 }
@@ -386,8 +391,24 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
   return errs;
 }
 
-function validatePod(pod: Pod): FieldError[] {
-  const errs = validatePodSpec(pod.spec, 'spec');
+/**
+ * Pod-spec problems by field path and spec object, kept by the store that validates them (like
+ * `DefaultedSpecs`): specs are never mutated once written, and every pod a ReplicaSet makes carries
+ * its template's defaulted spec, so its pods' specs are checked once (each pod still gets the list).
+ */
+export type ValidatedSpecs = Map<string, WeakMap<PodSpec, readonly FieldError[]>>;
+
+function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {
+  if (!spec || typeof spec !== 'object' || !memo) return validatePodSpec(spec, field);
+  let byField = memo.get(field);
+  if (!byField) memo.set(field, (byField = new WeakMap()));
+  let errs = byField.get(spec);
+  if (!errs) byField.set(spec, (errs = validatePodSpec(spec, field)));
+  return errs.slice();
+}
+
+function validatePod(pod: Pod, memo?: ValidatedSpecs): FieldError[] {
+  const errs = podSpecErrors(pod.spec, 'spec', memo);
   const ip = pod.status?.podIP;
   if (ip !== undefined && !isIPv4(ip)) errs.push(invalid('status.podIP', str(ip), 'must be a valid IP address'));
   return errs;
@@ -438,7 +459,7 @@ function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] 
   return errs;
 }
 
-function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] {
+function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: ValidatedSpecs): FieldError[] {
   const errs: FieldError[] = [];
   const spec = (o.spec ?? {}) as Partial<Deployment['spec']>;
   if (!spec.selector) {
@@ -467,7 +488,7 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet): FieldError[] 
     errs.push(invalid('spec.replicas', int(replicas), 'must be greater than or equal to 0'));
   }
   errs.push(...validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels'));
-  errs.push(...validatePodSpec(spec.template?.spec, 'spec.template.spec'));
+  errs.push(...podSpecErrors(spec.template?.spec, 'spec.template.spec', memo));
   return errs;
 }
 
@@ -659,39 +680,48 @@ function validateIngressClass(ic: IngressClass): FieldError[] {
   return [];
 }
 
-/** All field errors for one object, metadata first, in the apiserver's order. */
-export function validateObject(obj: KubeObject | OtherObject): FieldError[] {
+/**
+ * All field errors for one object, metadata first, in the apiserver's order. `memo`: pod specs
+ * already checked (the store's).
+ */
+export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSpecs): FieldError[] {
   const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta));
-  const o = obj as KubeObject;
+  const more = kindErrors(obj as KubeObject, memo);
+  for (const e of more) errs.push(e);
+  return errs;
+}
+
+/** The kind's own checks after the metadata's. */
+function kindErrors(o: KubeObject, memo: ValidatedSpecs | undefined): FieldError[] {
   switch (o.kind) {
     case 'Service':
-      return [...errs, ...validateService(o)];
+      return validateService(o);
     case 'Pod':
-      return [...errs, ...validatePod(o)];
+      return validatePod(o, memo);
     case 'Deployment':
     case 'ReplicaSet':
     case 'DaemonSet':
-      return [...errs, ...validateWorkload(o)];
+      return validateWorkload(o, memo);
     case 'Node':
-      return [...errs, ...validateNode(o)];
+      return validateNode(o);
     case 'Endpoints':
-      return [...errs, ...validateEndpoints(o)];
+      return validateEndpoints(o);
     case 'EndpointSlice':
-      return [...errs, ...validateEndpointSlice(o)];
+      return validateEndpointSlice(o);
     case 'Ingress':
-      return [...errs, ...validateIngress(o)];
+      return validateIngress(o);
     case 'IngressClass':
-      return [...errs, ...validateIngressClass(o)];
+      return validateIngressClass(o);
     case 'Namespace':
     case 'Secret':
     case 'ConfigMap':
-      return errs;
+      return [];
     case 'GatewayClass':
     case 'Gateway':
     case 'HTTPRoute':
     case 'ReferenceGrant':
-      return [...errs, ...validateGatewayApiObject(o).map((e) => e.error)];
+      return validateGatewayApiObject(o).map((e) => e.error);
     default:
-      return errs;
+      return [];
   }
 }
