@@ -1,5 +1,7 @@
 // The public surface of scenario loading and writing. Everything above src/scenario imports from here.
-export { loadScenarioFiles, loadScenarioText, mergeScenarios, partFromScenario, type EnvelopePart, type ScenarioPart } from './load';
+export { loadScenarioFiles, loadScenarioText } from './load';
+export type { EnvelopePart } from './envelope';
+export { mergeScenarios, partFromScenario, type ScenarioPart } from './merge';
 export { serializeScenario, toManifests } from './export';
 export { formatProblem, hasErrors, fieldPath, jsonPointer, type Problem, type ProblemKind, type Severity, type PathSegment } from './problem';
 export { LIMITS } from './limits';
