@@ -31,7 +31,13 @@ export function problemAt(p: {
   };
 }
 
-export function sourceOf(file: string, doc: ParsedDocument, multiDocument: boolean, path: readonly PathSegment[]): ObjectSource {
+/** Where an object (or a client, request) sits, for reporting it later; its fields are located on demand. */
+export function sourceOf(
+  file: string,
+  doc: ParsedDocument,
+  multiDocument: boolean,
+  path: readonly PathSegment[],
+): ObjectSource {
   const at = doc.locate(path);
   return {
     file,
