@@ -237,8 +237,9 @@ const openSlice =
       const hasError = result.problems.some((p) => p.severity === 'error');
       if (!result.ok || hasError) {
         // Nothing the user had open is lost by a failed load (ARCHITECTURE: forgiving loader).
+        const problems = [...result.problems, ...refusalsOfFailedLoad(result, engines().reconcile)];
         set((s) => {
-          s.loadReport = { files: names, problems: put([...result.problems]), applied: false };
+          s.loadReport = { files: names, problems: put(problems), applied: false };
         });
         return false;
       }
@@ -294,6 +295,18 @@ function runLoader(load: NonNullable<Engines['loadScenarioFiles']>, files: reado
     const problem = { kind: 'internal' as const, severity: 'error' as const, file, path: '', message };
     return { ok: false as const, problems: [problem] };
   }
+}
+
+/**
+ * A load with errors whose other objects parsed: what the apiserver would refuse of those, located
+ * in the files, so the report lists every error at once (as `netlab validate` does), not only the
+ * loader's.
+ */
+function refusalsOfFailedLoad(result: LoadResult, reconcile: Engines['reconcile']): LoadProblem[] {
+  if (!result.ok || !reconcile) return [];
+  const { scenario, sources } = result;
+  const { problems } = reconcile({ settings: scenario.settings, objects: scenario.objects, edits: scenario.edits });
+  return locateRefusals({ refusals: problems, objects: scenario.objects, sources }).map((r) => r.problem);
 }
 
 /** A load that parsed but some of whose objects the apiserver refuses: it waits for the user. */
