@@ -13,6 +13,7 @@ import { problemAt, sourceOf, type Report } from './locate';
 import { migrate, type ScenarioDocument } from './migrations';
 import type { ParsedDocument } from './parse';
 import { jsonPointer, type PathSegment, type Problem, type Severity } from './problem';
+import { noted } from './problem-text';
 import {
   CURRENT_VERSION,
   ENVELOPE_KEYS,
@@ -128,8 +129,7 @@ function formatVersion(v: Record<string, unknown>, report: Report): number | und
     return undefined;
   }
   if (version > CURRENT_VERSION) {
-    const newer = `this scenario was written by a newer netlab (format version ${version})`;
-    report(['version'], 'version', `${newer}; this lab reads up to version ${CURRENT_VERSION}`);
+    report(['version'], 'version', noted('problem.newerScenario', { version, max: CURRENT_VERSION }));
     return undefined;
   }
   return version;

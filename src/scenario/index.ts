@@ -4,6 +4,15 @@ export type { EnvelopePart } from './envelope';
 export { mergeScenarios, partFromScenario, type ScenarioPart } from './merge';
 export { serializeScenario, toManifests } from './export';
 export {
+  problemText,
+  problemTextsEn,
+  problemTextsZh,
+  renderProblemNote,
+  type ProblemLang,
+  type ProblemNote,
+  type ProblemNoteKey,
+} from './problem-text';
+export {
   formatProblem,
   hasErrors,
   fieldPath,

@@ -9,6 +9,7 @@ import { problemAt, sourceOf, type Report } from './locate';
 import { mergeScenarios, type ScenarioPart } from './merge';
 import { parseFile, type ParsedDocument } from './parse';
 import { hasErrors, type PathSegment, type Problem } from './problem';
+import { noted } from './problem-text';
 import { KIND_SCHEMAS, otherObjectSchema, SCENARIO_FORMAT } from './schema';
 import type { EnvelopePart } from './envelope';
 import type { LoadResult, ObjectSource, ScenarioFileInput, ScenarioObject } from './types';
@@ -79,7 +80,8 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
   }
   for (const r of read) {
     if (r.documents === 0 && r.problems.length === 0) {
-      problems.push({ kind: 'empty', severity: 'warning', file: r.file, path: '', message: 'no objects in this file' });
+      const text = noted('problem.noObjectsInFile');
+      problems.push({ kind: 'empty', severity: 'warning', file: r.file, path: '', ...text });
     }
   }
   const merged = mergeScenarios(parts);
@@ -167,7 +169,7 @@ function readFile(file: string, text: string): ReadFile {
       severity: 'error',
       file,
       path: '',
-      message: `file has ${count} objects; the lab reads up to ${LIMITS.maxObjects} (file not loaded)`,
+      ...noted('problem.tooManyObjects', { count, max: LIMITS.maxObjects }),
     });
     return out;
   }
@@ -240,7 +242,9 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   const schema = resolution.kind === 'simulated' ? KIND_SCHEMAS[resolution.name] : otherObjectSchema;
   const r = checkValue(schema, input);
   const who = name ? `${kind} ${JSON.stringify(name)}` : kind;
-  for (const issue of r.issues) report(issue.path, 'invalid', `${who} is invalid, not loaded: ${issue.message}`);
+  for (const issue of r.issues) {
+    report(issue.path, 'invalid', noted('problem.objectInvalid', { who, detail: issue.message }));
+  }
   if (r.ok && GATEWAY_API_KINDS.has(kind)) {
     // The Gateway API CRDs' own validation (OpenAPI schema and CEL rules), in the apiserver's words.
     const crd = validateGatewayApiObject(r.value as { kind: string; spec?: unknown });

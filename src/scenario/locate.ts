@@ -4,10 +4,19 @@
 
 import { fieldSegments, jsonPointer, type PathSegment, type Problem, type ProblemKind, type Severity } from './problem';
 import type { ParsedDocument } from './parse';
+import type { ProblemNote } from './problem-text';
 import type { ObjectSource } from './types';
 
+/** A problem's text: as written, or rendered from the lab's framing (`noted`, problem-text.ts). */
+export type ProblemMessage = string | { message: string; note: ProblemNote };
+
 /** Reports a problem at a path inside one document (the path relative to what is being read). */
-export type Report = (path: readonly PathSegment[], kind: ProblemKind, message: string, severity?: Severity) => void;
+export type Report = (
+  path: readonly PathSegment[],
+  kind: ProblemKind,
+  message: ProblemMessage,
+  severity?: Severity,
+) => void;
 
 /** A problem at `path` inside a document, located in the text. */
 export function problemAt(p: {
@@ -17,8 +26,9 @@ export function problemAt(p: {
   path: readonly PathSegment[];
   kind: ProblemKind;
   severity: Severity;
-  message: string;
+  message: ProblemMessage;
 }): Problem {
+  const text = typeof p.message === 'string' ? { message: p.message } : p.message;
   const at = p.doc.locate(p.path);
   return {
     kind: p.kind,
@@ -27,7 +37,7 @@ export function problemAt(p: {
     ...(at ? { line: at.line, column: at.column } : {}),
     ...(p.multiDocument ? { document: p.doc.index } : {}),
     path: jsonPointer(p.path),
-    message: p.message,
+    ...text,
   };
 }
 

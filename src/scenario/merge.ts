@@ -10,7 +10,9 @@ import { DEFAULT_CLIENT, isIPv4 } from '../sim/clients';
 import type { EnvelopePart } from './envelope';
 import { customKindsFrom, isRecord, resolveKind, type CustomKinds } from './kinds';
 import { LIMITS } from './limits';
+import type { ProblemMessage } from './locate';
 import type { Problem, ProblemKind } from './problem';
+import { noted } from './problem-text';
 import { CURRENT_VERSION, SCENARIO_FORMAT } from './schema';
 import type { LabEdit, LessonStep, ObjectSource, Scenario, ScenarioObject } from './types';
 
@@ -70,9 +72,10 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
 }
 
 /** A warning at an object's (or entry's) source. */
-function warningAt(src: ObjectSource, kind: ProblemKind, message: string): Problem {
+function warningAt(src: ObjectSource, kind: ProblemKind, message: ProblemMessage): Problem {
   const { file, line, column, document, path } = src;
-  return { kind, severity: 'warning', file, line, column, document, path, message };
+  const text = typeof message === 'string' ? { message } : message;
+  return { kind, severity: 'warning', file, line, column, document, path, ...text };
 }
 
 /** Where a source is, as a learner would look for it: file:line:column, or the file and its path. */
@@ -111,10 +114,8 @@ function mergeObjects(
     const at = index.get(key);
     const label = `${object.kind} ${ns ? `${ns}/` : ''}${object.metadata.name}`;
     if (at !== undefined) {
-      const message =
-        `${label} is defined twice: here and at ${where(sources[at])}; ` +
-        'this later definition is used, as a second kubectl apply would';
-      problems.push(warningAt(source, 'duplicate', message));
+      const text = noted('problem.duplicateObject', { label, where: where(sources[at]) });
+      problems.push(warningAt(source, 'duplicate', text));
       objects[at] = object;
       sources[at] = source;
       continue;

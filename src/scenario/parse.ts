@@ -24,6 +24,7 @@ import {
 } from 'yaml';
 import { LIMITS, utf8Length } from './limits';
 import { jsonPointer, type PathSegment, type Problem } from './problem';
+import { noted, type ProblemNoteKey } from './problem-text';
 
 export interface Position {
   line: number;
@@ -79,7 +80,7 @@ function sizeProblem(file: string, rawText: string): Problem | undefined {
     severity: 'error',
     file,
     path: '',
-    message: `file is ${formatBytes(bytes)}; the lab reads scenario files up to ${formatBytes(LIMITS.maxBytes)}`,
+    ...noted('problem.tooLargeFile', { size: formatBytes(bytes), max: formatBytes(LIMITS.maxBytes) }),
   };
 }
 
@@ -99,7 +100,8 @@ function readJson(out: ParsedFile, text: string, lines: LineIndex): 'read' | 'ya
     const pos = /position (\d+)/.exec(msg);
     const at = pos ? lines.position(Number(pos[1])) : undefined;
     out.syntax = 'json';
-    out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, path: '', message: `invalid JSON: ${msg}` });
+    const text = noted('problem.invalidJson', { detail: msg });
+    out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, path: '', ...text });
     return 'read';
   }
   out.syntax = 'json';
@@ -168,10 +170,10 @@ function yamlSyntaxProblems(
     if (opened) reported.add(opened.start);
     const at = lines.position(opened ? opened.start : err.pos[0]);
     const why = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
-    const message = opened
-      ? `invalid YAML: ${opened.what} opened here is never closed (${why})`
-      : `invalid YAML: ${firstLine(err.message)}`;
-    problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', message });
+    const text = opened
+      ? noted(opened.what, { detail: why })
+      : noted('problem.invalidYaml', { detail: firstLine(err.message) });
+    problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', ...text });
   }
   for (const w of doc.warnings) {
     const at = lines.position(w.pos[0]);
@@ -665,25 +667,27 @@ function withoutStackTraces<T>(f: () => T): T {
 
 interface Unclosed {
   start: number;
-  what: string;
+  /** Which construct, as the problem that names it. */
+  what: ProblemNoteKey;
 }
 
 /** Flow collections and quoted scalars whose closing character never came, in source order. */
 function unclosedConstructs(doc: Document.Parsed, text: string): Unclosed[] {
   if (doc.errors.length === 0) return [];
   const out: Unclosed[] = [];
-  const check = (range: readonly number[] | null | undefined, close: string, what: string) => {
+  const check = (range: readonly number[] | null | undefined, close: string, what: ProblemNoteKey) => {
     if (!range) return;
     const body = text.slice(range[0], range[1]).trimEnd();
     if (body.length < 2 || !body.endsWith(close)) out.push({ start: range[0]!, what });
   };
   visit(doc, {
     Collection(_, n) {
-      if (n.flow) check(n.range, isSeq(n) ? ']' : '}', isSeq(n) ? 'the flow sequence "["' : 'the flow mapping "{"');
+      if (n.flow && isSeq(n)) check(n.range, ']', 'problem.unclosed.flowSeq');
+      else if (n.flow) check(n.range, '}', 'problem.unclosed.flowMap');
     },
     Scalar(_, n) {
-      if (n.type === 'QUOTE_DOUBLE') check(n.range, '"', 'the double-quoted string');
-      if (n.type === 'QUOTE_SINGLE') check(n.range, "'", 'the single-quoted string');
+      if (n.type === 'QUOTE_DOUBLE') check(n.range, '"', 'problem.unclosed.double');
+      if (n.type === 'QUOTE_SINGLE') check(n.range, "'", 'problem.unclosed.single');
     },
   });
   return out.sort((a, b) => a.start - b.start);

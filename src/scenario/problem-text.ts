@@ -1,0 +1,68 @@
+// The lab's own framing of load problems in the reader's language (as src/sim/notes.ts does for
+// hops). A problem keeps `message`, the English text the CLI prints and its JSON carries, and may
+// carry a `note` ({ key, params }) the page renders in English or Simplified Chinese from this one
+// table. What Kubernetes or a tool says (an apiserver field error, kubectl's text, the YAML or JSON
+// parser's message) is a parameter, shown verbatim in both languages; only the framing is ours.
+
+export type ProblemLang = 'en' | 'zh';
+
+export const problemTextsEn = {
+  'problem.tooLargeFile': 'file is {size}; the lab reads scenario files up to {max}',
+  'problem.tooManyObjects': 'file has {count} objects; the lab reads up to {max} (file not loaded)',
+  'problem.invalidJson': 'invalid JSON: {detail}',
+  'problem.invalidYaml': 'invalid YAML: {detail}',
+  'problem.unclosed.flowSeq': 'invalid YAML: the flow sequence "[" opened here is never closed ({detail})',
+  'problem.unclosed.flowMap': 'invalid YAML: the flow mapping "{" opened here is never closed ({detail})',
+  'problem.unclosed.double': 'invalid YAML: the double-quoted string opened here is never closed ({detail})',
+  'problem.unclosed.single': 'invalid YAML: the single-quoted string opened here is never closed ({detail})',
+  'problem.noObjectsInFile': 'no objects in this file',
+  'problem.objectInvalid': '{who} is invalid, not loaded: {detail}',
+  'problem.newerScenario':
+    'this scenario was written by a newer netlab (format version {version}); this lab reads up to version {max}',
+  'problem.duplicateObject':
+    '{label} is defined twice: here and at {where}; this later definition is used, as a second kubectl apply would',
+} as const;
+
+export type ProblemNoteKey = keyof typeof problemTextsEn;
+export type ProblemParams = Readonly<Record<string, string | number>>;
+
+/** The lab's framing of a problem, to be rendered in the reader's language. */
+export interface ProblemNote {
+  key: ProblemNoteKey;
+  params: ProblemParams;
+}
+
+export const problemTextsZh: Record<ProblemNoteKey, string> = {
+  'problem.tooLargeFile': '文件大小为 {size}；实验室读取的场景文件最大为 {max}',
+  'problem.tooManyObjects': '文件含 {count} 个对象；实验室最多读取 {max} 个（文件未载入）',
+  'problem.invalidJson': 'JSON 无效：{detail}',
+  'problem.invalidYaml': 'YAML 无效：{detail}',
+  'problem.unclosed.flowSeq': 'YAML 无效：此处开始的流式序列 "[" 没有闭合（{detail}）',
+  'problem.unclosed.flowMap': 'YAML 无效：此处开始的流式映射 "{" 没有闭合（{detail}）',
+  'problem.unclosed.double': 'YAML 无效：此处开始的双引号字符串没有闭合（{detail}）',
+  'problem.unclosed.single': 'YAML 无效：此处开始的单引号字符串没有闭合（{detail}）',
+  'problem.noObjectsInFile': '此文件中没有对象',
+  'problem.objectInvalid': '{who} 无效，未载入：{detail}',
+  'problem.newerScenario': '此场景由更新版本的 netlab 编写（格式版本 {version}）；本实验室最多读取到版本 {max}',
+  'problem.duplicateObject': '{label} 定义了两次：此处和 {where}；采用后一个定义，与再次执行 kubectl apply 的结果相同',
+};
+
+const TEXTS: Record<ProblemLang, Record<ProblemNoteKey, string>> = { en: problemTextsEn, zh: problemTextsZh };
+
+/** One entry of the table in `lang`, its `{name}` placeholders filled from `params`. */
+export function renderProblemNote(lang: ProblemLang, note: ProblemNote): string {
+  return TEXTS[lang][note.key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(note.params, name) ? String(note.params[name]) : whole,
+  );
+}
+
+/** A problem's framing: the English message (rendered from the table) and the note it came from. */
+export function noted(key: ProblemNoteKey, params: ProblemParams = {}): { message: string; note: ProblemNote } {
+  const note = { key, params };
+  return { message: renderProblemNote('en', note), note };
+}
+
+/** A problem's text in the reader's language: its note when it has one, else its message as written. */
+export function problemText(lang: ProblemLang, p: { message: string; note?: ProblemNote }): string {
+  return p.note ? renderProblemNote(lang, p.note) : p.message;
+}
