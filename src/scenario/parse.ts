@@ -49,7 +49,14 @@ export interface ParsedFile {
   problems: Problem[];
 }
 
-class TooLarge extends Error {}
+/** A cap reached while copying: its text, rendered from the problem table, travels with it. */
+class TooLarge extends Error {
+  readonly text: ReturnType<typeof noted>;
+  constructor(text: ReturnType<typeof noted>) {
+    super(text.message);
+    this.text = text;
+  }
+}
 
 const FORBIDDEN_KEY = '__proto__';
 
@@ -129,7 +136,7 @@ function nestingProblem(file: string, text: string): Problem | undefined {
     line: indent.line,
     column: 1,
     path: '',
-    message: indent.message,
+    ...indent.text,
   };
 }
 
@@ -195,15 +202,15 @@ interface CopyContext {
 type Copied = { ok: true; value: unknown } | { ok: false };
 
 function tooLargeProblem(ctx: CopyContext, e: TooLarge): Problem {
-  return { kind: 'too-large', severity: 'error', file: ctx.file, document: ctx.document, path: '', message: e.message };
+  return { kind: 'too-large', severity: 'error', file: ctx.file, document: ctx.document, path: '', ...e.text };
 }
 
 function depthError(): TooLarge {
-  return new TooLarge(`nesting too deep: the lab reads maps and lists nested up to ${LIMITS.maxDepth} levels`);
+  return new TooLarge(noted('problem.depth', { max: LIMITS.maxDepth }));
 }
 
 function tooManyError(): TooLarge {
-  return new TooLarge(`too many values: the lab reads up to ${LIMITS.maxNodes} in one document`);
+  return new TooLarge(noted('problem.tooManyValues', { max: LIMITS.maxNodes }));
 }
 
 function forbiddenKeyProblem(ctx: CopyContext, path: PathSegment[]): Problem {
@@ -215,7 +222,7 @@ function forbiddenKeyProblem(ctx: CopyContext, path: PathSegment[]): Problem {
     ...at,
     document: ctx.document,
     path: jsonPointer(path),
-    message: `key "${FORBIDDEN_KEY}" ignored: it is not a Kubernetes field and could change how the object behaves`,
+    ...noted('problem.forbiddenKey', { key: FORBIDDEN_KEY }),
   };
 }
 
@@ -287,7 +294,7 @@ class YamlCopy {
     if (++this.nodes > LIMITS.maxNodes) throw tooManyError();
     // Values copied through aliases are capped separately, far lower: that is the "billion laughs" attack.
     if (this.aliasDepth > 0 && ++this.aliased > LIMITS.maxAliasedNodes) {
-      throw new TooLarge(`aliases expand to more than ${LIMITS.maxAliasedNodes} values: the lab refuses this document`);
+      throw new TooLarge(noted('problem.aliasBomb', { max: LIMITS.maxAliasedNodes }));
     }
     if (node === null || node === undefined) return null;
     if (isScalar(node)) {
@@ -555,6 +562,12 @@ class LineIndex {
 
 // ------------------------------------------------------------------ cheap pre-checks
 
+/** Where a pre-check found nesting too deep, and what it says. */
+interface NestingFound {
+  line: number;
+  text: ReturnType<typeof noted>;
+}
+
 function looksLikeJson(file: string, text: string): boolean {
   if (file.toLowerCase().endsWith('.json')) return true;
   const m = /\S/.exec(text);
@@ -562,7 +575,7 @@ function looksLikeJson(file: string, text: string): boolean {
 }
 
 /** The first line whose structural indentation exceeds the cap, measured without parsing. */
-function indentationProblem(text: string): { line: number; message: string } | undefined {
+function indentationProblem(text: string): NestingFound | undefined {
   let line = 1;
   let col = 0;
   let atStart = true;
@@ -578,7 +591,7 @@ function indentationProblem(text: string): { line: number; message: string } | u
     // Spaces, tabs and the block indicators "-", "?", ":" that open a nested collection on the same line.
     if (c === 32 || c === 9 || c === 45 || c === 63 || c === 58) {
       if (++col > LIMITS.maxIndent) {
-        return { line, message: `nesting too deep: line ${line} is indented more than ${LIMITS.maxIndent} columns` };
+        return { line, text: noted('problem.indent', { line, max: LIMITS.maxIndent }) };
       }
     } else atStart = false;
   }
@@ -590,7 +603,7 @@ function indentationProblem(text: string): { line: number; message: string } | u
  * text outside quotes, comments and flow collections. YAML refuses even two, but the parser's
  * error recovery on thousands of them takes seconds; past the depth cap, refuse first.
  */
-function compactNestingProblem(text: string): { line: number; message: string } | undefined {
+function compactNestingProblem(text: string): NestingFound | undefined {
   let line = 1;
   let count = 0;
   let flow = 0;
@@ -618,7 +631,7 @@ function compactNestingProblem(text: string): { line: number; message: string } 
     else if (c === 58 && flow === 0) {
       const next = text.charCodeAt(i + 1);
       if ((next === 32 || next === 9 || next === 10 || Number.isNaN(next)) && ++count > LIMITS.maxDepth) {
-        return { line, message: `nesting too deep: line ${line} opens more than ${LIMITS.maxDepth} mappings` };
+        return { line, text: noted('problem.compactNesting', { line, max: LIMITS.maxDepth }) };
       }
     }
   }
@@ -629,7 +642,7 @@ function compactNestingProblem(text: string): { line: number; message: string } 
  * Flow collections (`[`, `{`) opened deeper than the depth cap allows, counted on the raw text
  * (quoted strings skipped): the YAML parser is slow on very deep flow nesting, so refuse first.
  */
-function flowNestingProblem(text: string): { line: number; message: string } | undefined {
+function flowNestingProblem(text: string): NestingFound | undefined {
   let depth = 0;
   let line = 1;
   let quote = 0;
@@ -644,7 +657,7 @@ function flowNestingProblem(text: string): { line: number; message: string } | u
     if (c === 34 || c === 39) quote = c;
     else if (c === 91 || c === 123) {
       if (++depth > LIMITS.maxDepth) {
-        return { line, message: `nesting too deep: more than ${LIMITS.maxDepth} levels of [ and { by line ${line}` };
+        return { line, text: noted('problem.flowNesting', { line, max: LIMITS.maxDepth }) };
       }
     } else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
