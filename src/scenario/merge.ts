@@ -46,8 +46,8 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
   const edits = mergeEdits(envelopes, problems);
   const view = first?.view ?? {};
   if (first && view.selectedRequest !== undefined && !requestSeen.has(view.selectedRequest)) {
-    const message = `view.selectedRequest: no saved request with id ${JSON.stringify(view.selectedRequest)}`;
-    problems.push({ kind: 'reference', severity: 'warning', file: first.file, path: '/view/selectedRequest', message });
+    const text = noted('problem.viewRequest', { id: JSON.stringify(view.selectedRequest) });
+    problems.push({ kind: 'reference', severity: 'warning', file: first.file, path: '/view/selectedRequest', ...text });
   }
 
   const scenario: Scenario = {
@@ -87,8 +87,8 @@ function ignoredSettings(envelopes: readonly EnvelopePart[]): Problem[] {
   const first = envelopes[0];
   return envelopes.slice(1).flatMap((e): Problem[] => {
     if (Object.keys(e.settingsGiven).length === 0) return [];
-    const message = `settings ignored: lab settings come from the first scenario file (${first.file})`;
-    return [{ kind: 'duplicate', severity: 'warning', file: e.file, path: '/settings', message }];
+    const text = noted('problem.settingsIgnored', { file: first.file });
+    return [{ kind: 'duplicate', severity: 'warning', file: e.file, path: '/settings', ...text }];
   });
 }
 
@@ -148,9 +148,8 @@ function mergeClientsAndRequests(
     for (const c of e.clients) {
       const prev = clientSeen.get(c.value.name);
       if (prev) {
-        const client = JSON.stringify(c.value.name);
-        const message = `client ${client} is defined twice (first at ${where(prev)}); this one is ignored`;
-        problems.push(warningAt(c.source, 'duplicate', message));
+        const text = noted('problem.duplicateClient', { client: JSON.stringify(c.value.name), where: where(prev) });
+        problems.push(warningAt(c.source, 'duplicate', text));
       } else {
         clientSeen.set(c.value.name, c.source);
         clients.push(c.value);
@@ -159,9 +158,8 @@ function mergeClientsAndRequests(
     for (const r of e.requests) {
       const prev = requestSeen.get(r.value.id);
       if (prev) {
-        const request = JSON.stringify(r.value.id);
-        const message = `request ${request} is defined twice (first at ${where(prev)}); this one is ignored`;
-        problems.push(warningAt(r.source, 'duplicate', message));
+        const text = noted('problem.duplicateRequest', { request: JSON.stringify(r.value.id), where: where(prev) });
+        problems.push(warningAt(r.source, 'duplicate', text));
       } else {
         requestSeen.set(r.value.id, r.source);
         requests.push(r.value);
@@ -173,8 +171,8 @@ function mergeClientsAndRequests(
     const client = /^external:(.+)$/.exec(r.from)?.[1];
     // The lab's default outside client and a bare address need no declaration (src/sim/clients.ts).
     if (src && client !== undefined && !clientSeen.has(client) && client !== DEFAULT_CLIENT.name && !isIPv4(client)) {
-      const message = `request ${JSON.stringify(r.id)}: from: no client named ${JSON.stringify(client)}`;
-      problems.push(warningAt(src, 'reference', message));
+      const text = noted('problem.unknownClient', { request: JSON.stringify(r.id), client: JSON.stringify(client) });
+      problems.push(warningAt(src, 'reference', text));
     }
   }
   return { clients, requests, requestSeen };
@@ -190,15 +188,15 @@ function mergeLesson(
   const lesson = lessonOwner?.lesson ?? [];
   for (const e of envelopes) {
     if (e !== lessonOwner && e.lesson.length > 0) {
-      const message = `lesson ignored: the lesson comes from ${lessonOwner?.file}`;
-      problems.push({ kind: 'duplicate', severity: 'warning', file: e.file, path: '/lesson', message });
+      const text = noted('problem.lessonIgnored', { file: String(lessonOwner?.file) });
+      problems.push({ kind: 'duplicate', severity: 'warning', file: e.file, path: '/lesson', ...text });
     }
   }
   lesson.forEach((step, i) => {
     if (step.request !== undefined && !requestSeen.has(step.request)) {
       const file = lessonOwner?.file ?? '';
-      const message = `lesson[${i}].request: no saved request with id ${JSON.stringify(step.request)}`;
-      problems.push({ kind: 'reference', severity: 'warning', file, path: `/lesson/${i}/request`, message });
+      const text = noted('problem.lessonRequest', { index: i, id: JSON.stringify(step.request) });
+      problems.push({ kind: 'reference', severity: 'warning', file, path: `/lesson/${i}/request`, ...text });
     }
   });
   return lesson;
@@ -209,8 +207,8 @@ function mergeEdits(envelopes: readonly EnvelopePart[], problems: Problem[]): La
   const editsOwner = envelopes.find((e) => e.edits.length > 0);
   for (const e of envelopes) {
     if (e !== editsOwner && e.edits.length > 0) {
-      const message = `edits ignored: the lab's edits come from ${editsOwner?.file}`;
-      problems.push({ kind: 'duplicate', severity: 'warning', file: e.file, path: '/edits', message });
+      const text = noted('problem.editsIgnored', { file: String(editsOwner?.file) });
+      problems.push({ kind: 'duplicate', severity: 'warning', file: e.file, path: '/edits', ...text });
     }
   }
   return editsOwner?.edits ?? [];

@@ -28,6 +28,14 @@ export const problemTextsEn = {
     'this scenario was written by a newer netlab (format version {version}); this lab reads up to version {max}',
   'problem.duplicateObject':
     '{label} is defined twice: here and at {where}; this later definition is used, as a second kubectl apply would',
+  'problem.settingsIgnored': 'settings ignored: lab settings come from the first scenario file ({file})',
+  'problem.duplicateClient': 'client {client} is defined twice (first at {where}); this one is ignored',
+  'problem.duplicateRequest': 'request {request} is defined twice (first at {where}); this one is ignored',
+  'problem.unknownClient': 'request {request}: from: no client named {client}',
+  'problem.lessonIgnored': 'lesson ignored: the lesson comes from {file}',
+  'problem.lessonRequest': 'lesson[{index}].request: no saved request with id {id}',
+  'problem.editsIgnored': "edits ignored: the lab's edits come from {file}",
+  'problem.viewRequest': 'view.selectedRequest: no saved request with id {id}',
 } as const;
 
 export type ProblemNoteKey = keyof typeof problemTextsEn;
@@ -59,6 +67,14 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'problem.objectInvalid': '{who} 无效，未载入：{detail}',
   'problem.newerScenario': '此场景由更新版本的 netlab 编写（格式版本 {version}）；本实验室最多读取到版本 {max}',
   'problem.duplicateObject': '{label} 定义了两次：此处和 {where}；采用后一个定义，与再次执行 kubectl apply 的结果相同',
+  'problem.settingsIgnored': '已忽略 settings：实验室设置取自第一个场景文件（{file}）',
+  'problem.duplicateClient': '客户端 {client} 定义了两次（第一次在 {where}）；忽略此处的定义',
+  'problem.duplicateRequest': '请求 {request} 定义了两次（第一次在 {where}）；忽略此处的定义',
+  'problem.unknownClient': '请求 {request}：from：没有名为 {client} 的客户端',
+  'problem.lessonIgnored': '已忽略 lesson：课程取自 {file}',
+  'problem.lessonRequest': 'lesson[{index}].request：没有 id 为 {id} 的已保存请求',
+  'problem.editsIgnored': '已忽略 edits：实验室的编辑记录取自 {file}',
+  'problem.viewRequest': 'view.selectedRequest：没有 id 为 {id} 的已保存请求',
 };
 
 const TEXTS: Record<ProblemLang, Record<ProblemNoteKey, string>> = { en: problemTextsEn, zh: problemTextsZh };
