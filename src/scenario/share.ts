@@ -231,14 +231,10 @@ function decodeUnsafe(fragment: string): DecodeResult {
   const seed = payload.seed;
   if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string');
   const step = payload.step;
-  if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) {
-    return fail('invalid', 'step: must be a non-negative integer');
-  }
+  if (step !== undefined && !isIndex(step)) return fail('invalid', 'step: must be a non-negative integer');
   // Codec 1 had no hop: a "hop" in a version-1 payload is not ours to read.
   const hop = codec >= 2 ? payload.hop : undefined;
-  if (hop !== undefined && !(typeof hop === 'number' && Number.isInteger(hop) && hop >= 0 && hop <= 10_000)) {
-    return fail('invalid', 'hop: must be a non-negative integer');
-  }
+  if (hop !== undefined && !isIndex(hop, 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
   const send = codec >= 2 ? parseSharedSend(payload.send) : undefined;
   if (send === null) {
     const shape = `{repeat: 1-${MAX_SHARED_REPEAT}, run: below repeat, cookieJar: true or false}`;
@@ -265,6 +261,10 @@ function decodeUnsafe(fragment: string): DecodeResult {
   if (send !== undefined && request !== undefined) lab.send = send;
   return { ok: true, lab };
 }
+
+/** A whole number from 0 to `max`. */
+const isIndex = (n: unknown, max = Infinity): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
 
 function parseSharedRequest(v: unknown): SharedRequest | undefined | null {
   if (v === undefined) return undefined;
