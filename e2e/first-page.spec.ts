@@ -3,6 +3,41 @@ import { LabPage } from './lab-page';
 
 const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  ports:\n    - port: eighty\n';
 
+test('a file with a loader error and an apiserver refusal lists both, in Chinese around Kubernetes\' words', async ({
+  page,
+}) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.setState('store.getState().setLang("zh")');
+  const text = [
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: {name: web2}',
+    'spec:',
+    '  ports:',
+    '    - port: 80',
+    '      protocol: SCTPX',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web2}',
+    'spec:',
+    '  selector: {matchLabels: {app: web2}}',
+    '  template:',
+    '    metadata:',
+    '      labels: {app: other}',
+    '    spec: {containers: [{name: app, image: nginx}]}',
+  ].join('\n');
+  await lab.dropFiles([{ name: 'two.yaml', text }]);
+  const errors = page.getByTestId('load-errors');
+  await expect(errors.locator('.problem-error')).toHaveCount(2);
+  await expect(errors).toContainText('two.yaml:7:17');
+  await expect(errors).toContainText('Service "web2" 无效，未载入：spec.ports[0].protocol: Unsupported value: "SCTPX"');
+  await expect(errors).not.toContainText('is invalid, not loaded');
+  await expect(errors).toContainText('two.yaml:16:');
+  await expect(errors).toContainText('selector` does not match template `labels`');
+});
+
 test('the lab opens on the default scenario and shows its nodes on the canvas', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();

@@ -1,7 +1,27 @@
 // The public surface of scenario loading and writing. Everything above src/scenario imports from here.
-export { loadScenarioFiles, loadScenarioText, mergeScenarios, partFromScenario, type EnvelopePart, type ScenarioPart } from './load';
+export { loadScenarioFiles, loadScenarioText } from './load';
+export type { EnvelopePart } from './envelope';
+export { mergeScenarios, partFromScenario, type ScenarioPart } from './merge';
 export { serializeScenario, toManifests } from './export';
-export { formatProblem, hasErrors, fieldPath, jsonPointer, type Problem, type ProblemKind, type Severity, type PathSegment } from './problem';
+export {
+  problemText,
+  problemTextsEn,
+  problemTextsZh,
+  renderProblemNote,
+  type ProblemLang,
+  type ProblemNote,
+  type ProblemNoteKey,
+} from './problem-text';
+export {
+  formatProblem,
+  hasErrors,
+  fieldPath,
+  jsonPointer,
+  type Problem,
+  type ProblemKind,
+  type Severity,
+  type PathSegment,
+} from './problem';
 export { LIMITS } from './limits';
 export { MIGRATIONS, migrate, type Migration, type MigrationResult } from './migrations';
 export {
@@ -25,6 +45,24 @@ export type {
   ScenarioObject,
   ScenarioView,
 } from './types';
-export { describeInference, inferFromSnapshot, looksLikeSnapshot, type Inference, type InferenceBasis } from './snapshot';
+export {
+  describeInference,
+  inferFromSnapshot,
+  looksLikeSnapshot,
+  type Inference,
+  type InferenceBasis,
+} from './snapshot';
 export { setLabSetting, settingKeys, settleUserspaceVersion, type SetSettingResult } from './settings';
-export { decodeShare, encodeShare, compactScenarioDocument, isShareFragment, SHARE_LIMITS, SHARE_CODEC_VERSION, SHARE_PREFIX, type DecodeResult, type SharedLab, type SharedRequest, type ShareErrorKind } from './share';
+export {
+  decodeShare,
+  encodeShare,
+  compactScenarioDocument,
+  isShareFragment,
+  SHARE_LIMITS,
+  SHARE_CODEC_VERSION,
+  SHARE_PREFIX,
+  type DecodeResult,
+  type SharedLab,
+  type SharedRequest,
+  type ShareErrorKind,
+} from './share';

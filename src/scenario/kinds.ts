@@ -1,8 +1,10 @@
 // Which kinds the lab's cluster serves, at which apiVersions: the simulated ones (src/sim/api/types.ts)
 // and the built-in ones it keeps without simulating. Anything else fails the way `kubectl apply`
 // fails when the apiserver has no mapping for it (k8s.io/cli-runtime resource builder):
-//   resource mapping not found for name: "x" namespace: "" from "file.yaml": no matches for kind "Foo" in version "example.com/v1"
+//   resource mapping not found for name: "x" namespace: "" from "file.yaml":
+//   no matches for kind "Foo" in version "example.com/v1"
 //   ensure CRDs are installed first
+// (one line in kubectl's output)
 // Custom resources are served when a CustomResourceDefinition in the same scenario defines them.
 
 import { API_VERSION, EXTRA_API_VERSIONS, SIMULATED_KINDS, type KubeKind } from '../sim/api/types';
@@ -42,13 +44,17 @@ const OTHER_BUILTIN: Record<string, KindInfo> = {
 
 const SIMULATED = new Set<string>(SIMULATED_KINDS);
 
-export type KindResolution = { kind: 'simulated'; name: KubeKind } | { kind: 'other'; namespaced: boolean } | { kind: 'unknown' };
+export type KindResolution =
+  | { kind: 'simulated'; name: KubeKind }
+  | { kind: 'other'; namespaced: boolean }
+  | { kind: 'unknown' };
 
 /** Kinds a CustomResourceDefinition in the scenario adds: "group/version Kind" -> namespaced. */
 export type CustomKinds = ReadonlyMap<string, boolean>;
 
 export function resolveKind(apiVersion: string, kind: string, custom: CustomKinds): KindResolution {
-  if (SIMULATED.has(kind) && (API_VERSION[kind as KubeKind] === apiVersion || EXTRA_API_VERSIONS[kind as KubeKind]?.includes(apiVersion))) {
+  const simulatedAt = (k: KubeKind) => API_VERSION[k] === apiVersion || EXTRA_API_VERSIONS[k]?.includes(apiVersion);
+  if (SIMULATED.has(kind) && simulatedAt(kind as KubeKind)) {
     return { kind: 'simulated', name: kind as KubeKind };
   }
   const other = Object.hasOwn(OTHER_BUILTIN, kind) ? OTHER_BUILTIN[kind] : undefined;
@@ -58,25 +64,37 @@ export function resolveKind(apiVersion: string, kind: string, custom: CustomKind
   return { kind: 'unknown' };
 }
 
-/** The kinds CustomResourceDefinitions among `objects` define (apiextensions.k8s.io/v1 spec.group, names.kind, versions[].name, scope). */
+/**
+ * The kinds CustomResourceDefinitions among `objects` define (apiextensions.k8s.io/v1 spec.group,
+ * names.kind, versions[].name, scope).
+ */
 export function customKindsFrom(objects: readonly unknown[]): Map<string, boolean> {
   const out = new Map<string, boolean>();
   for (const o of objects) {
     if (!isRecord(o) || o.kind !== 'CustomResourceDefinition' || o.apiVersion !== 'apiextensions.k8s.io/v1') continue;
     const spec = o.spec;
-    if (!isRecord(spec) || typeof spec.group !== 'string' || !isRecord(spec.names) || typeof spec.names.kind !== 'string') continue;
+    if (!isRecord(spec) || typeof spec.group !== 'string') continue;
+    if (!isRecord(spec.names) || typeof spec.names.kind !== 'string') continue;
     if (!Array.isArray(spec.versions)) continue;
     for (const v of spec.versions) {
-      if (isRecord(v) && typeof v.name === 'string') out.set(`${spec.group}/${v.name} ${spec.names.kind}`, spec.scope !== 'Cluster');
+      if (!isRecord(v) || typeof v.name !== 'string') continue;
+      out.set(`${spec.group}/${v.name} ${spec.names.kind}`, spec.scope !== 'Cluster');
     }
   }
   return out;
 }
 
-export function unknownKindMessage(p: { name: string; namespace: string; file: string; kind: string; apiVersion: string }): string {
+export function unknownKindMessage(p: {
+  name: string;
+  namespace: string;
+  file: string;
+  kind: string;
+  apiVersion: string;
+}): string {
+  const q = JSON.stringify;
   return (
-    `resource mapping not found for name: ${JSON.stringify(p.name)} namespace: ${JSON.stringify(p.namespace)} ` +
-    `from ${JSON.stringify(p.file)}: no matches for kind ${JSON.stringify(p.kind)} in version ${JSON.stringify(p.apiVersion)}; ` +
+    `resource mapping not found for name: ${q(p.name)} namespace: ${q(p.namespace)} ` +
+    `from ${q(p.file)}: no matches for kind ${q(p.kind)} in version ${q(p.apiVersion)}; ` +
     'ensure CRDs are installed first'
   );
 }

@@ -52,7 +52,9 @@ const kubeProxyObjectAndNodeObjects: Migration = {
       const objects = Array.isArray(rest.objects) ? [...rest.objects] : [];
       const hasNodes = objects.some((o) => isRecord(o) && o.kind === 'Node');
       if (!hasNodes) {
-        for (let i = 1; i <= nodes; i++) objects.push({ apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}` } });
+        for (let i = 1; i <= nodes; i++) {
+          objects.push({ apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}` } });
+        }
       }
       out.objects = objects;
     }

@@ -2,6 +2,8 @@
 // reported and skipped while the rest of the scenario loads (the way `kubectl apply -f` reports a
 // bad document and carries on with the others).
 
+import type { ProblemNote } from './problem-text';
+
 export type Severity = 'error' | 'warning';
 
 /** What went wrong, so callers (and tests) can tell problems apart without parsing messages. */
@@ -45,7 +47,10 @@ export interface Problem {
   document?: number;
   /** JSON pointer (RFC 6901) into the document; "" is the whole document. */
   path: string;
+  /** In English, as the CLI prints it. */
   message: string;
+  /** The lab's framing of `message`, for the page to render in the reader's language (problem-text.ts). */
+  note?: ProblemNote;
 }
 
 export type PathSegment = string | number;

@@ -22,13 +22,21 @@ function randomEdits(rng: SeededRandom, scenario: Scenario): LabEdit[] {
     const p = pods[rng.int(Math.max(1, pods.length))];
     switch (rng.int(3)) {
       case 0:
-        if (d) edits.push({ kind: 'set-replicas', namespace: d.metadata.namespace ?? 'default', name: d.metadata.name, replicas: 1 + rng.int(4) });
+        if (d) {
+          const namespace = d.metadata.namespace ?? 'default';
+          edits.push({ kind: 'set-replicas', namespace, name: d.metadata.name, replicas: 1 + rng.int(4) });
+        }
         break;
       case 1:
-        if (p) edits.push({ kind: 'set-pod-ready', namespace: p.metadata.namespace ?? 'default', name: p.metadata.name, ready: false });
+        if (p) {
+          const namespace = p.metadata.namespace ?? 'default';
+          edits.push({ kind: 'set-pod-ready', namespace, name: p.metadata.name, ready: false });
+        }
         break;
       default:
-        if (scenario.settings.kubeProxy.mode !== 'userspace') edits.push({ kind: 'set-proxy-mode', mode: MODES[rng.int(3)]! });
+        if (scenario.settings.kubeProxy.mode !== 'userspace') {
+          edits.push({ kind: 'set-proxy-mode', mode: MODES[rng.int(3)]! });
+        }
     }
   }
   return edits;
@@ -38,7 +46,8 @@ function randomEdits(rng: SeededRandom, scenario: Scenario): LabEdit[] {
 export function randomLab(rng: SeededRandom, builtins: readonly Scenario[]): Scenario {
   const base = builtins[rng.int(builtins.length)]!;
   const mode: ProxyMode = base.settings.kubeProxy.mode === 'userspace' ? 'userspace' : MODES[rng.int(3)]!;
-  const settings = { ...base.settings, seed: `r${rng.int(1_000_000)}`, kubeProxy: { ...base.settings.kubeProxy, mode } };
+  const seed = `r${rng.int(1_000_000)}`;
+  const settings = { ...base.settings, seed, kubeProxy: { ...base.settings.kubeProxy, mode } };
   const scenario: Scenario = { ...base, settings };
   return { ...scenario, edits: randomEdits(rng, scenario) };
 }

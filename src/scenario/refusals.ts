@@ -28,9 +28,9 @@ export const refusalText = (r: ApiRefusal) => `Error from server (${r.reason}): 
 /** The scenario object a refusal names (kind, namespace, name), if any. */
 export function refusedObjectIndex(r: ApiRefusal, objects: readonly ScenarioObject[]): number | undefined {
   const ns = (x: string | undefined) => x ?? 'default';
-  const i = objects.findIndex(
-    (o) => o.kind === r.ref.kind && o.metadata.name === r.ref.name && (r.ref.namespace === undefined || ns(o.metadata.namespace) === r.ref.namespace),
-  );
+  const { kind, name, namespace } = r.ref;
+  const sameNamespace = (o: ScenarioObject) => namespace === undefined || ns(o.metadata.namespace) === namespace;
+  const i = objects.findIndex((o) => o.kind === kind && o.metadata.name === name && sameNamespace(o));
   return i < 0 ? undefined : i;
 }
 

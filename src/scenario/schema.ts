@@ -40,7 +40,9 @@ export const objectMetaSchema = z.looseObject({
   creationTimestamp: str.optional(),
   deletionTimestamp: str.optional(),
   ownerReferences: z
-    .array(z.looseObject({ apiVersion: str, kind: str, name: str, uid: str.optional(), controller: z.boolean().optional() }))
+    .array(
+      z.looseObject({ apiVersion: str, kind: str, name: str, uid: str.optional(), controller: z.boolean().optional() }),
+    )
     .optional(),
   resourceVersion: str.optional(),
 }).meta({ id: 'ObjectMeta' });
@@ -149,7 +151,11 @@ export const KIND_SCHEMAS = {
   Namespace: kind('Namespace', 'v1', {}),
   Node: kind('Node', 'v1', {
     spec: z
-      .looseObject({ podCIDR: str.optional(), podCIDRs: z.array(str).optional(), unschedulable: z.boolean().optional() })
+      .looseObject({
+        podCIDR: str.optional(),
+        podCIDRs: z.array(str).optional(),
+        unschedulable: z.boolean().optional(),
+      })
       .optional(),
     status: z
       .looseObject({
@@ -238,7 +244,11 @@ export const KIND_SCHEMAS = {
         z.looseObject({
           addresses: z.array(str),
           conditions: z
-            .looseObject({ ready: z.boolean().optional(), serving: z.boolean().optional(), terminating: z.boolean().optional() })
+            .looseObject({
+              ready: z.boolean().optional(),
+              serving: z.boolean().optional(),
+              terminating: z.boolean().optional(),
+            })
             .optional(),
           hostname: str.optional(),
           nodeName: str.optional(),
@@ -248,7 +258,14 @@ export const KIND_SCHEMAS = {
       )
       .prefault([]),
     ports: z
-      .array(z.looseObject({ name: str.optional(), port: int.optional(), protocol: protocol.optional(), appProtocol: str.optional() }))
+      .array(
+        z.looseObject({
+          name: str.optional(),
+          port: int.optional(),
+          protocol: protocol.optional(),
+          appProtocol: str.optional(),
+        }),
+      )
       .optional(),
   }),
   Ingress: kind('Ingress', 'networking.k8s.io/v1', {
@@ -312,7 +329,10 @@ export const KIND_SCHEMAS = {
       metadata: objectMetaSchema,
       spec: z.looseObject({}),
     })
-    .meta({ title: 'ReferenceGrant', description: 'gateway.networking.k8s.io/v1 (or v1beta1) ReferenceGrant, as kubectl apply takes it' }),
+    .meta({
+      title: 'ReferenceGrant',
+      description: 'gateway.networking.k8s.io/v1 (or v1beta1) ReferenceGrant, as kubectl apply takes it',
+    }),
 } as const;
 
 /** Objects the lab keeps without simulating (ServiceAccount, ClusterRole, custom resources, ...). */
@@ -339,12 +359,23 @@ export const ingressAddonSchema = z.strictObject({
   defaultBackendService: str
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be <namespace>/<name>')
     .optional()
-    .meta({ description: "ingress-nginx only: --default-backend-service=<namespace>/<name>; unset, the controller's own default server answers 404" }),
-  useProxyProtocol: z.boolean().optional().meta({ description: "ingress-nginx's use-proxy-protocol: expect a PROXY protocol header from the load balancer" }),
+    .meta({
+      description:
+        'ingress-nginx only: --default-backend-service=<namespace>/<name>; ' +
+        "unset, the controller's own default server answers 404",
+    }),
+  useProxyProtocol: z
+    .boolean()
+    .optional()
+    .meta({ description: "ingress-nginx's use-proxy-protocol: expect a PROXY protocol header from the load balancer" }),
   adopt: z
     .strictObject({ podSelector: z.record(str, str), ports: z.strictObject({ http: int, https: int }) })
     .optional()
-    .meta({ description: 'The controller already runs in the objects (a cluster snapshot): its pods by label, and their http/https ports' }),
+    .meta({
+      description:
+        'The controller already runs in the objects (a cluster snapshot): ' +
+        'its pods by label, and their http/https ports',
+    }),
 });
 
 export const kubeProxySchema = z.strictObject({
@@ -364,7 +395,9 @@ export const kubeProxySchema = z.strictObject({
   featureGates: z
     .strictObject({ NFTablesProxyMode: z.boolean().optional() })
     .optional()
-    .meta({ description: "kube-proxy's --feature-gates; NFTablesProxyMode enables the alpha nftables mode in 1.29-1.30" }),
+    .meta({
+      description: "kube-proxy's --feature-gates; NFTablesProxyMode enables the alpha nftables mode in 1.29-1.30",
+    }),
 });
 
 /** LabSettings with every field optional: what a file may give; parsing fills in defaultLabSettings(). */
@@ -385,21 +418,46 @@ export const labSettingsSchema = z
     loadBalancer: z
       .strictObject({ model: z.enum(['direct', 'nodeport']).default('direct') })
       .optional()
-      .meta({ description: "External load balancers: direct (the LB address kept, as GCE's network LB or MetalLB) or nodeport (to every node's NodePort, as AWS Classic ELB or NLB instance targets); a Service's netlab.io/load-balancer-model annotation overrides it" }),
+      .meta({
+        description:
+          "External load balancers: direct (the LB address kept, as GCE's network LB or MetalLB) or nodeport " +
+          "(to every node's NodePort, as AWS Classic ELB or NLB instance targets); " +
+          "a Service's netlab.io/load-balancer-model annotation overrides it",
+      }),
     nodeCIDR: cidr.default(D.nodeCIDR),
     kubeProxy: kubeProxySchema.prefault({}),
     ingress: z.array(ingressAddonSchema).default(() => []).meta({ description: 'Ingress controller addons' }),
     gatewayAPI: z
       .strictObject({
-        controllerName: str.min(1).default(D.gatewayAPI.controllerName).meta({ description: 'GatewayClasses with this controllerName are served' }),
-        install: z.boolean().default(D.gatewayAPI.install).meta({ description: 'Install the Gateway controller and a GatewayClass "nginx" even without a GatewayClass' }),
+        controllerName: str
+          .min(1)
+          .default(D.gatewayAPI.controllerName)
+          .meta({ description: 'GatewayClasses with this controllerName are served' }),
+        install: z
+          .boolean()
+          .default(D.gatewayAPI.install)
+          .meta({
+            description: 'Install the Gateway controller and a GatewayClass "nginx" even without a GatewayClass',
+          }),
       })
       .prefault({})
       .meta({ description: 'Gateway API controller (NGINX Gateway Fabric)' }),
     kubernetesVersion: z.string().regex(/^\d+\.\d+$/).default(D.kubernetesVersion),
     seed: str.default(D.seed),
-    nodeIPs: z.array(z.ipv4()).optional().meta({ description: "The node's addresses where no Node object gives them (rules --admission none, as kube-proxy's unit tests)" }),
-    snapshot: z.boolean().optional().meta({ description: 'The objects are a snapshot of a running cluster: what its controllers published is kept as given' }),
+    nodeIPs: z
+      .array(z.ipv4())
+      .optional()
+      .meta({
+        description:
+          "The node's addresses where no Node object gives them " +
+          "(rules --admission none, as kube-proxy's unit tests)",
+      }),
+    snapshot: z
+      .boolean()
+      .optional()
+      .meta({
+        description: 'The objects are a snapshot of a running cluster: what its controllers published is kept as given',
+      }),
   })
   .meta({ title: 'Lab settings', description: 'What a real cluster configures outside its API objects' });
 
@@ -425,7 +483,9 @@ export const requestExpectSchema = z
     outcome: z.enum(TRACE_OUTCOMES),
     status: z.int().min(100).max(599).optional(),
     service: str.optional().meta({ description: '"namespace/name" of the Service that carries the request' }),
-    backend: str.optional().meta({ description: 'The answering pod: "namespace/name", or "namespace/prefix-*" for any pod of a workload' }),
+    backend: str
+      .optional()
+      .meta({ description: 'The answering pod: "namespace/name", or "namespace/prefix-*" for any pod of a workload' }),
     sourceIP: z.ipv4().optional().meta({ description: 'The client address the backend sees' }),
   })
   .meta({ description: 'What the lesson says this request does; the lab checks it' });
@@ -446,7 +506,11 @@ export const savedRequestSchema = z.strictObject({
   method: str.optional(),
   url: str.min(1),
   headers: stringMap.optional(),
-  connect: str.optional().meta({ description: 'Like curl --connect-to: "ingress[:<class>]", "gateway:<ns>/<name>[:<port>]", "node:<name>" or "<ip>:<port>"' }),
+  connect: str.optional().meta({
+    description:
+      'Like curl --connect-to: "ingress[:<class>]", "gateway:<ns>/<name>[:<port>]", ' +
+      '"node:<name>" or "<ip>:<port>"',
+  }),
   zh: z.strictObject({ title: str.optional() }).optional(),
   expect: requestExpectSchema.optional(),
 });
@@ -482,12 +546,38 @@ const anyObject = z.union([...Object.values(KIND_SCHEMAS), otherObjectSchema]);
 /** One change made in the running lab (src/sim/assembly/edits.ts), replayed in order after the cluster starts. */
 export const labEditSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('set-replicas'), namespace: str.min(1), name: str.min(1), replicas: z.int().min(0).max(LIMITS.maxReplicas) }).meta({ description: 'kubectl scale deployment/<name> --replicas=N' }),
-    z.strictObject({ kind: z.literal('set-pod-ready'), namespace: str.min(1), name: str.min(1), ready: z.boolean() }).meta({ description: "A pod's readiness probe starts failing (false) or passing (true); any pod, also one a ReplicaSet made" }),
-    z.strictObject({ kind: z.literal('remove-object'), objectKind: str.min(1), namespace: str.min(1).optional(), name: str.min(1) }).meta({ description: 'kubectl delete; a ReplicaSet replaces a pod deleted this way' }),
-    z.strictObject({ kind: z.literal('apply-object'), object: otherObjectSchema }).meta({ description: 'kubectl apply -f: create or replace one object' }),
-    z.strictObject({ kind: z.literal('set-proxy-mode'), mode: z.enum(PROXY_MODES as [ProxyMode, ...ProxyMode[]]) }).meta({ description: 'kube-proxy restarted in another mode' }),
-    z.strictObject({ kind: z.literal('set-kube-proxy'), config: kubeProxySchema.prefault({}) }).meta({ description: "kube-proxy's ConfigMap edited, kube-proxy restarted" }),
+    z
+      .strictObject({
+        kind: z.literal('set-replicas'),
+        namespace: str.min(1),
+        name: str.min(1),
+        replicas: z.int().min(0).max(LIMITS.maxReplicas),
+      })
+      .meta({ description: 'kubectl scale deployment/<name> --replicas=N' }),
+    z
+      .strictObject({ kind: z.literal('set-pod-ready'), namespace: str.min(1), name: str.min(1), ready: z.boolean() })
+      .meta({
+        description:
+          "A pod's readiness probe starts failing (false) or passing (true); " +
+          'any pod, also one a ReplicaSet made',
+      }),
+    z
+      .strictObject({
+        kind: z.literal('remove-object'),
+        objectKind: str.min(1),
+        namespace: str.min(1).optional(),
+        name: str.min(1),
+      })
+      .meta({ description: 'kubectl delete; a ReplicaSet replaces a pod deleted this way' }),
+    z
+      .strictObject({ kind: z.literal('apply-object'), object: otherObjectSchema })
+      .meta({ description: 'kubectl apply -f: create or replace one object' }),
+    z
+      .strictObject({ kind: z.literal('set-proxy-mode'), mode: z.enum(PROXY_MODES as [ProxyMode, ...ProxyMode[]]) })
+      .meta({ description: 'kube-proxy restarted in another mode' }),
+    z
+      .strictObject({ kind: z.literal('set-kube-proxy'), config: kubeProxySchema.prefault({}) })
+      .meta({ description: "kube-proxy's ConfigMap edited, kube-proxy restarted" }),
   ])
   .meta({ title: 'Lab edit' });
 
@@ -508,7 +598,11 @@ export const scenarioFileSchema = z
       .array(labEditSchema)
       .max(LIMITS.maxEdits)
       .optional()
-      .meta({ description: 'Changes made in the running lab, replayed in order after the cluster starts (so pod names and addresses come out the same)' }),
+      .meta({
+        description:
+          'Changes made in the running lab, replayed in order after the cluster starts ' +
+          '(so pod names and addresses come out the same)',
+      }),
   })
   .meta({
     title: 'netlab scenario',
@@ -534,6 +628,8 @@ export function buildJsonSchema(): Record<string, unknown> {
   // and never point at its mistakes. (The loader dispatches on kind itself; this is for editors.)
   const branches = schema.properties?.objects?.items?.anyOf ?? [];
   const other = branches.find((b) => b.title === otherObjectSchema.meta()?.title);
-  if (other?.properties?.kind) other.properties.kind = { ...other.properties.kind, not: { enum: [...SIMULATED_KINDS] } };
+  if (other?.properties?.kind) {
+    other.properties.kind = { ...other.properties.kind, not: { enum: [...SIMULATED_KINDS] } };
+  }
   return { ...schema, $id: SCHEMA_ID };
 }

@@ -12,8 +12,15 @@ export type SetSettingResult = { ok: true; settings: LabSettings } | { ok: false
 
 type AnySchema = z.core.$ZodType;
 
-function def(s: AnySchema): { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema>; element?: AnySchema } {
-  return s._zod.def as unknown as { type: string; innerType?: AnySchema; shape?: Record<string, AnySchema>; element?: AnySchema };
+interface SchemaDef {
+  type: string;
+  innerType?: AnySchema;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+}
+
+function def(s: AnySchema): SchemaDef {
+  return s._zod.def as unknown as SchemaDef;
 }
 
 function unwrap(s: AnySchema): AnySchema {
@@ -28,8 +35,9 @@ export function settingKeys(): string[] {
   const walk = (s: AnySchema, prefix: string) => {
     const inner = unwrap(s);
     const d = def(inner);
-    if (d.type === 'object' && d.shape) for (const [k, v] of Object.entries(d.shape)) walk(v, prefix ? `${prefix}.${k}` : k);
-    else out.push(prefix);
+    if (d.type === 'object' && d.shape) {
+      for (const [k, v] of Object.entries(d.shape)) walk(v, prefix ? `${prefix}.${k}` : k);
+    } else out.push(prefix);
   };
   walk(labSettingsSchema, '');
   return out;
@@ -50,14 +58,19 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
   const leaf = def(unwrap(schema));
   let value: unknown;
   switch (leaf.type) {
-    case 'object':
-      return { ok: false, message: `"${key}" is a group of settings; set one of: ${settingKeys().filter((k) => k.startsWith(`${key}.`)).join(', ')}` };
+    case 'object': {
+      const inGroup = settingKeys().filter((k) => k.startsWith(`${key}.`));
+      return { ok: false, message: `"${key}" is a group of settings; set one of: ${inGroup.join(', ')}` };
+    }
     case 'array': {
       const items = text.trim() === '' ? [] : text.split(',').map((s) => s.trim());
       if (key === 'ingress') {
         // Ingress addons are objects; on the command line each is named by its controller.
         const bad = items.find((c) => c !== 'nginx' && c !== 'traefik');
-        if (bad !== undefined) return { ok: false, message: `--set ${key}: Unsupported value: "${bad}": supported values: "nginx", "traefik"` };
+        if (bad !== undefined) {
+          const message = `--set ${key}: Unsupported value: "${bad}": supported values: "nginx", "traefik"`;
+          return { ok: false, message };
+        }
         value = items.map((c) => defaultIngressAddon(c as IngressControllerKind));
       } else value = items.map((s) => coerce(def(unwrap(leaf.element as AnySchema)).type, s));
       break;
@@ -82,11 +95,17 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
  * (1.25) rather than a kube-proxy that would refuse to start. A version given explicitly is kept,
  * and then kube-proxy's own start-up failure is what the lab shows.
  */
-export function settleUserspaceVersion(settings: LabSettings, versionGiven: boolean): { settings: LabSettings; note?: string } {
-  if (versionGiven || settings.kubeProxy.mode !== 'userspace' || modeStage('userspace', settings.kubernetesVersion) !== 'removed') return { settings };
+export function settleUserspaceVersion(
+  settings: LabSettings,
+  versionGiven: boolean,
+): { settings: LabSettings; note?: string } {
+  if (versionGiven || settings.kubeProxy.mode !== 'userspace') return { settings };
+  if (modeStage('userspace', settings.kubernetesVersion) !== 'removed') return { settings };
   return {
     settings: { ...settings, kubernetesVersion: LAST_USERSPACE_VERSION },
-    note: `kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes ${LAST_USERSPACE_VERSION}, the last version that had it (--set kubernetesVersion=<version> chooses another)`,
+    note:
+      `kube-proxy's userspace mode was removed in Kubernetes 1.26: running Kubernetes ${LAST_USERSPACE_VERSION}, ` +
+      'the last version that had it (--set kubernetesVersion=<version> chooses another)',
   };
 }
 

@@ -17,7 +17,8 @@ export function openShareLink(link: string): { lab: LabPorts; req: TraceRequest;
   if ('error' in from) throw new Error(from.error);
   const connect = saved.connect ? parseConnect(saved.connect) : undefined;
   if (connect && 'error' in connect) throw new Error(connect.error);
-  const req: TraceRequest = { from, method: saved.method ?? 'GET', url: saved.url, headers: saved.headers ?? {}, connect };
+  const method = saved.method ?? 'GET';
+  const req: TraceRequest = { from, method, url: saved.url, headers: saved.headers ?? {}, connect };
   const lab = buildEditedLab(scenario);
   return { lab: { ...lab, clients: [...scenario.clients] }, req, seed: lab.settings.seed };
 }

@@ -83,7 +83,11 @@ export function compactScenarioDocument(s: Scenario): Record<string, unknown> {
   const { ingress, ...rest } = settings;
   const diff = (settingsDiff(rest, base) ?? {}) as Record<string, unknown>;
   // Each ingress addon keeps only what differs from its controller's defaults (controller always).
-  if (ingress.length > 0) diff.ingress = ingress.map((a: IngressAddon) => ({ controller: a.controller, ...(settingsDiff(a, defaultIngressAddon(a.controller)) as object) }));
+  const addonDiff = (a: IngressAddon) => ({
+    controller: a.controller,
+    ...(settingsDiff(a, defaultIngressAddon(a.controller)) as object),
+  });
+  if (ingress.length > 0) diff.ingress = ingress.map(addonDiff);
   // userspace without a version would load as 1.25 (settleUserspaceVersion): keep the one it ran.
   if (settings.kubeProxy.mode === 'userspace') diff.kubernetesVersion = settings.kubernetesVersion;
   if (Object.keys(diff).length > 0) doc.settings = diff;
@@ -117,8 +121,18 @@ function fromBase64Url(text: string): Uint8Array | null {
 }
 
 /** The fragment (without "#") for a lab: `s=1.<base64url(deflate-raw(json))>`. */
-export function encodeShare(lab: { scenario: Scenario; request?: SharedRequest; step?: number; hop?: number; send?: SharedSend; seed?: string }): string {
-  const payload: Record<string, unknown> = { scenario: compactScenarioDocument(lab.scenario), seed: lab.seed ?? lab.scenario.settings.seed };
+export function encodeShare(lab: {
+  scenario: Scenario;
+  request?: SharedRequest;
+  step?: number;
+  hop?: number;
+  send?: SharedSend;
+  seed?: string;
+}): string {
+  const payload: Record<string, unknown> = {
+    scenario: compactScenarioDocument(lab.scenario),
+    seed: lab.seed ?? lab.scenario.settings.seed,
+  };
   if (lab.request !== undefined) payload.request = lab.request;
   if (lab.step !== undefined) payload.step = lab.step;
   // A hop means something only with the request it is a hop of.
@@ -177,13 +191,17 @@ function decodeUnsafe(fragment: string): DecodeResult {
   const rest = body.slice(SHARE_PREFIX.length);
   const dot = rest.indexOf('.');
   const codec = dot < 0 ? NaN : Number(rest.slice(0, dot));
-  if (!Number.isInteger(codec) || codec < 1) return fail('corrupt', 'the link is damaged: no codec version before the data');
+  if (!Number.isInteger(codec) || codec < 1) {
+    return fail('corrupt', 'the link is damaged: no codec version before the data');
+  }
   if (codec > SHARE_CODEC_VERSION) {
-    return fail('too-new', `the link was made by a newer netlab (link format ${codec}; this version reads up to ${SHARE_CODEC_VERSION})`);
+    const reads = `this version reads up to ${SHARE_CODEC_VERSION}`;
+    return fail('too-new', `the link was made by a newer netlab (link format ${codec}; ${reads})`);
   }
   const encoded = rest.slice(dot + 1);
   if (encoded.length > SHARE_LIMITS.maxEncodedChars) {
-    return fail('too-large', `the link is ${encoded.length} characters long; netlab reads at most ${SHARE_LIMITS.maxEncodedChars}`);
+    const most = `netlab reads at most ${SHARE_LIMITS.maxEncodedChars}`;
+    return fail('too-large', `the link is ${encoded.length} characters long; ${most}`);
   }
   const bytes = fromBase64Url(encoded);
   if (!bytes || bytes.length === 0) return fail('corrupt', 'the link is damaged: the data is not base64url');
@@ -191,7 +209,9 @@ function decodeUnsafe(fragment: string): DecodeResult {
   try {
     json = strFromU8(boundedInflate(bytes, SHARE_LIMITS.maxDecodedBytes));
   } catch (e) {
-    if (e instanceof TooLarge) return fail('too-large', `the link expands past ${SHARE_LIMITS.maxDecodedBytes} bytes; netlab stops there`);
+    if (e instanceof TooLarge) {
+      return fail('too-large', `the link expands past ${SHARE_LIMITS.maxDecodedBytes} bytes; netlab stops there`);
+    }
     return fail('corrupt', 'the link is damaged: the data does not decompress');
   }
   let payload: unknown;
@@ -200,26 +220,35 @@ function decodeUnsafe(fragment: string): DecodeResult {
   } catch {
     return fail('corrupt', 'the link is damaged: the data is not JSON');
   }
-  if (!isPlainObject(payload) || !isPlainObject(payload.scenario)) return fail('corrupt', 'the link is damaged: no scenario inside');
+  if (!isPlainObject(payload) || !isPlainObject(payload.scenario)) {
+    return fail('corrupt', 'the link is damaged: no scenario inside');
+  }
   const version = payload.scenario.version;
   if (typeof version === 'number' && version > CURRENT_VERSION) {
-    return fail('too-new', `the scenario was written by a newer netlab (format version ${version}; this version reads up to ${CURRENT_VERSION})`);
+    const reads = `this version reads up to ${CURRENT_VERSION}`;
+    return fail('too-new', `the scenario was written by a newer netlab (format version ${version}; ${reads})`);
   }
   const seed = payload.seed;
   if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string');
   const step = payload.step;
-  if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 0)) return fail('invalid', 'step: must be a non-negative integer');
+  if (step !== undefined && !isIndex(step)) return fail('invalid', 'step: must be a non-negative integer');
   // Codec 1 had no hop: a "hop" in a version-1 payload is not ours to read.
   const hop = codec >= 2 ? payload.hop : undefined;
-  if (hop !== undefined && !(typeof hop === 'number' && Number.isInteger(hop) && hop >= 0 && hop <= 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
+  if (hop !== undefined && !isIndex(hop, 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
   const send = codec >= 2 ? parseSharedSend(payload.send) : undefined;
-  if (send === null) return fail('invalid', `send: must be {repeat: 1-${MAX_SHARED_REPEAT}, run: below repeat, cookieJar: true or false}`);
+  if (send === null) {
+    const shape = `{repeat: 1-${MAX_SHARED_REPEAT}, run: below repeat, cookieJar: true or false}`;
+    return fail('invalid', `send: must be ${shape}`);
+  }
   const request = parseSharedRequest(payload.request);
-  if (request === null) return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
+  if (request === null) {
+    return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
+  }
 
   // The scenario goes through the loader like any file: migrations, validation, located problems.
   const withFormat = { format: SCENARIO_FORMAT, ...payload.scenario };
-  const doc = seed === undefined ? withFormat : { ...withFormat, settings: { ...(isPlainObject(payload.scenario.settings) ? payload.scenario.settings : {}), seed } };
+  const given = isPlainObject(payload.scenario.settings) ? payload.scenario.settings : {};
+  const doc = seed === undefined ? withFormat : { ...withFormat, settings: { ...given, seed } };
   const loaded = loadScenarioText('share link', JSON.stringify(doc));
   if (!loaded.ok || loaded.problems.some((p) => p.severity === 'error')) {
     const first = loaded.problems.find((p) => p.severity === 'error');
@@ -233,12 +262,17 @@ function decodeUnsafe(fragment: string): DecodeResult {
   return { ok: true, lab };
 }
 
+/** A whole number from 0 to `max`. */
+const isIndex = (n: unknown, max = Infinity): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
+
 function parseSharedRequest(v: unknown): SharedRequest | undefined | null {
   if (v === undefined) return undefined;
   if (typeof v === 'string') return v;
   if (!isPlainObject(v)) return null;
   const { from, method, url, headers, connect } = v;
-  if (typeof from !== 'string' || typeof method !== 'string' || typeof url !== 'string' || typeof connect !== 'string') return null;
+  if (typeof from !== 'string' || typeof method !== 'string') return null;
+  if (typeof url !== 'string' || typeof connect !== 'string') return null;
   if (!isPlainObject(headers) || !Object.values(headers).every((h) => typeof h === 'string')) return null;
   return { from, method, url, headers: headers as Record<string, string>, connect };
 }
@@ -248,6 +282,7 @@ function parseSharedSend(v: unknown): SharedSend | undefined | null {
   if (!isPlainObject(v)) return null;
   const { repeat, run, cookieJar } = v;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
-  if (!whole(repeat) || repeat < 1 || repeat > MAX_SHARED_REPEAT || !whole(run) || run < 0 || run >= repeat || typeof cookieJar !== 'boolean') return null;
+  if (!whole(repeat) || repeat < 1 || repeat > MAX_SHARED_REPEAT) return null;
+  if (!whole(run) || run < 0 || run >= repeat || typeof cookieJar !== 'boolean') return null;
   return { repeat, run, cookieJar };
 }

@@ -13,7 +13,8 @@ export function shellLoaders(settings: LabSettings): Pick<ShellEnv, 'readManifes
       const loaded = loadScenarioText('STDIN', text);
       const problem = loaded.problems.find((x) => x.severity === 'error');
       if (!loaded.ok || problem) {
-        return { ok: false, message: problem ? `${problem.path ? `${problem.path}: ` : ''}${problem.message}` : 'no objects' };
+        const where = problem?.path ? `${problem.path}: ` : '';
+        return { ok: false, message: problem ? `${where}${problem.message}` : 'no objects' };
       }
       return { ok: true, objects: loaded.scenario.objects };
     },

@@ -33,17 +33,22 @@ export function checkValue<T>(schema: z.ZodType<T>, value: unknown, prefix: read
     for (const issue of r.error.issues) {
       const path = issue.path.map(toSegment);
       if (issue.code === 'unrecognized_keys') unknown.push({ path, keys: issue.keys });
-      else hard.push({ path, message: describeIssue(issue as z.core.$ZodIssue, [...prefix, ...path]), unknownKey: false });
+      else {
+        const message = describeIssue(issue as z.core.$ZodIssue, [...prefix, ...path]);
+        hard.push({ path, message, unknownKey: false });
+      }
     }
     for (const u of unknown) {
       for (const key of u.keys) {
-        issues.push({ path: [...u.path, key], message: `${fieldPath([...prefix, ...u.path, key])}: unknown field, ignored`, unknownKey: true });
+        const message = `${fieldPath([...prefix, ...u.path, key])}: unknown field, ignored`;
+        issues.push({ path: [...u.path, key], message, unknownKey: true });
       }
     }
     if (hard.length > 0) return { ok: false, issues: [...issues, ...hard] };
     input = withoutKeys(input, unknown);
   }
-  return { ok: false, issues: [...issues, { path: [], message: `${fieldPath(prefix) || 'value'}: Invalid value`, unknownKey: false }] };
+  const gaveUp: FieldIssue = { path: [], message: `${fieldPath(prefix) || 'value'}: Invalid value`, unknownKey: false };
+  return { ok: false, issues: [...issues, gaveUp] };
 }
 
 function toSegment(k: PropertyKey): PathSegment {
@@ -77,6 +82,8 @@ function cloneShallow(v: unknown): unknown {
 }
 
 /** A value as the apiserver quotes it in messages, shortened. */
+const showValues = (values: readonly unknown[]) => values.map((v) => showValue(v)).join(', ');
+
 export function showValue(v: unknown): string {
   let s: string;
   if (v === undefined) s = 'null';
@@ -119,19 +126,22 @@ function describeIssue(issue: z.core.$ZodIssue, path: readonly PathSegment[]): s
       return `${fp}: Invalid value: ${showValue(issue.input)}: must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
     }
     case 'invalid_value':
-      return `${fp}: Unsupported value: ${showValue(issue.input)}: supported values: ${issue.values.map((v) => showValue(v)).join(', ')}`;
+      return `${fp}: Unsupported value: ${showValue(issue.input)}: supported values: ${showValues(issue.values)}`;
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return `${fp}: Required value`;
       if (issue.origin === 'array') return `${fp}: Invalid value: must have at least ${issue.minimum} items`;
       return `${fp}: Invalid value: ${showValue(issue.input)}: must be greater than or equal to ${issue.minimum}`;
     case 'too_big':
       if (last === 'replicas') {
-        return `${fp}: Invalid value: ${showValue(issue.input)}: the lab runs at most ${LIMITS.maxReplicas} replicas per workload`;
+        const most = `the lab runs at most ${LIMITS.maxReplicas} replicas per workload`;
+        return `${fp}: Invalid value: ${showValue(issue.input)}: ${most}`;
       }
       if (issue.origin === 'array') return `${fp}: Too many: must have at most ${issue.maximum} items`;
       return `${fp}: Invalid value: ${showValue(issue.input)}: must be less than or equal to ${issue.maximum}`;
-    case 'invalid_format':
-      return `${fp}: Invalid value: ${showValue(issue.input)}: ${FORMAT_WORDS[issue.format] ?? `must be a valid ${issue.format}`}`;
+    case 'invalid_format': {
+      const words = FORMAT_WORDS[issue.format] ?? `must be a valid ${issue.format}`;
+      return `${fp}: Invalid value: ${showValue(issue.input)}: ${words}`;
+    }
     case 'invalid_union':
       return `${fp}: Invalid value: ${showValue(issue.input)}: must be an integer or a string`;
     case 'invalid_key':

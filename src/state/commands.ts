@@ -73,7 +73,10 @@ export function applyCommand(draft: Scenario, cmd: ScenarioCommand): void {
 }
 
 /** Runs a command against a scenario: the next scenario and the history entry to undo it. */
-export function runCommand(scenario: Scenario, command: ScenarioCommand): { next: Scenario; entry: HistoryEntry | null } {
+export function runCommand(
+  scenario: Scenario,
+  command: ScenarioCommand,
+): { next: Scenario; entry: HistoryEntry | null } {
   const [next, patches, inverse] = produceWithPatches(scenario, (d) => applyCommand(d as Scenario, command));
   if (patches.length === 0) return { next: scenario, entry: null };
   return { next, entry: { command, patches, inverse } };

@@ -60,7 +60,15 @@ export function deriveEditedLab(scenario: Scenario, engines: Engines, previous: 
 
 function reconciled(scenario: Scenario, reconcile: NonNullable<Engines['reconcile']>): DerivedLab {
   const r = reconcile({ settings: scenario.settings, objects: scenario.objects, edits: scenario.edits });
-  return { status: 'reconciled', cluster: r.cluster, applied: r.applied ?? scenario.objects, editMarks: r.editMarks ?? [], problems: r.problems, artifacts: {}, before: null };
+  return {
+    status: 'reconciled',
+    cluster: r.cluster,
+    applied: r.applied ?? scenario.objects,
+    editMarks: r.editMarks ?? [],
+    problems: r.problems,
+    artifacts: {},
+    before: null,
+  };
 }
 
 /**
@@ -75,5 +83,6 @@ function asWritten(scenario: Scenario): DerivedLab {
     else if (o.kind === 'Service') cluster.services.push(o as Service);
   }
   const empty = cluster.nodes.length === 0 && cluster.pods.length === 0 && cluster.services.length === 0;
-  return { status: empty ? 'empty' : 'as-written', cluster, applied: scenario.objects, editMarks: [], problems: [], artifacts: {}, before: null };
+  const status = empty ? 'empty' : 'as-written';
+  return { status, cluster, applied: scenario.objects, editMarks: [], problems: [], artifacts: {}, before: null };
 }

@@ -7,7 +7,10 @@ import type { LabState } from './store';
 export const selectScenario = (s: LabState) => s.scenario.current;
 export const selectCluster = (s: LabState) => s.lab?.cluster ?? null;
 export const selectLabStatus = (s: LabState) => s.lab?.status ?? 'empty';
-/** The lab's outside clients: the default one on the Internet, then the scenario's (lab derivation, src/sim/clients.ts). */
+/**
+ * The lab's outside clients: the default one on the Internet, then the scenario's (lab derivation,
+ * src/sim/clients.ts).
+ */
 export const selectClients = (s: LabState) => {
   const declared = s.scenario.current?.clients;
   return declared ? labClients(declared) : undefined;
@@ -38,7 +41,8 @@ export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
 /** The scenario's title in the UI language (meta.zh.title in Chinese), else the file names. */
 export const selectScenarioTitle = (s: LabState) => {
   const meta = s.scenario.current?.meta;
-  return (s.ui.lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title ?? s.scenario.sources.map((f) => f.name).join(', ');
+  const title = (s.ui.lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title;
+  return title ?? s.scenario.sources.map((f) => f.name).join(', ');
 };
 export const selectTracerReady = (s: LabState) => s.engines.trace;
 /**
@@ -53,5 +57,7 @@ export const selectCompilerState = selectEngineState('compile');
 const NO_PROBLEMS: readonly never[] = [];
 export const selectApiRejections = (s: LabState) => s.lab?.problems ?? NO_PROBLEMS;
 /** The mode kube-proxy runs in now (the scenario's, or the last edit's). */
-export const selectKubernetesVersion = (s: LabState) => s.lab?.cluster.settings.kubernetesVersion ?? s.scenario.current?.settings.kubernetesVersion;
-export const selectProxyMode = (s: LabState) => s.lab?.cluster.settings.kubeProxy.mode ?? s.scenario.current?.settings.kubeProxy.mode;
+export const selectKubernetesVersion = (s: LabState) =>
+  s.lab?.cluster.settings.kubernetesVersion ?? s.scenario.current?.settings.kubernetesVersion;
+export const selectProxyMode = (s: LabState) =>
+  s.lab?.cluster.settings.kubeProxy.mode ?? s.scenario.current?.settings.kubeProxy.mode;

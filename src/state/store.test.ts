@@ -4,6 +4,8 @@ import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenar
 import { selectCompilerState, selectTracerState } from './selectors';
 import { createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
+import { loadScenarioFiles } from '../scenario';
+import { buildEditedLab } from '../sim/assembly/edits';
 
 const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [], inferred: [] });
 const badLoader = (files: readonly SourceFile[]): LoadResult => ({
@@ -39,6 +41,56 @@ describe('opening files', () => {
     expect(store.getState().loadReport).toMatchObject({ applied: false, problems: [{ file: 'broken.yaml', line: 3, column: 5, path: '/spec/ports/0/port' }] });
     store.getState().dismissLoadReport();
     expect(store.getState().loadReport).toBeNull();
+  });
+
+  it('lists the apiserver\'s refusals of the objects that parsed beside the loader\'s errors, each located', () => {
+    // One object the loader refuses (a protocol Kubernetes does not have) and one it reads but the
+    // apiserver refuses (template labels that do not match the selector): both are errors at once.
+    const text = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {app: web}',
+      '  ports:',
+      '    - port: 80',
+      '      protocol: SCTPX',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata:',
+      '      labels: {app: other}',
+      '    spec: {containers: [{name: app, image: nginx}]}',
+    ].join('\n');
+    const reconcile: Engines['reconcile'] = (input) => {
+      const lab = buildEditedLab({ ...input, clients: [] });
+      return { cluster: lab.cluster, problems: lab.problems };
+    };
+    const store = createLabStore({ engines: { loadScenarioFiles, reconcile } });
+    expect(store.getState().openFiles([{ name: 'two.yaml', text }])).toBe(false);
+    const report = store.getState().loadReport;
+    expect(report?.applied).toBe(false);
+    expect(report?.problems.filter((p) => p.severity === 'error')).toMatchObject([
+      { kind: 'invalid', file: 'two.yaml', line: 8, path: '/spec/ports/0/protocol', message: expect.stringContaining('SCTPX') },
+      {
+        kind: 'refused',
+        file: 'two.yaml',
+        line: 17,
+        document: 1,
+        path: '/spec/template/metadata/labels',
+        message: expect.stringContaining('The Deployment "web" is invalid'),
+      },
+    ]);
+    expect(store.getState().scenario.current).toBeNull();
+
+    // Without a control plane there is no apiserver to ask: the loader's errors alone.
+    const bare = createLabStore({ engines: { loadScenarioFiles } });
+    bare.getState().openFiles([{ name: 'two.yaml', text }]);
+    expect(bare.getState().loadReport?.problems.filter((p) => p.severity === 'error').map((p) => p.kind)).toEqual(['invalid']);
   });
 
   it('says the loader is unavailable instead of inventing a scenario', () => {

@@ -63,7 +63,13 @@ export interface ScenarioSlice {
   dismissLoadReport(): void;
   /** Replaces the lab with a loaded scenario (fresh history, playback reset). */
   /** `inferred`: what the loader inferred from a cluster snapshot, shown in the load report. */
-  applyLoad(files: readonly SourceFile[], scenario: Scenario, problems: readonly LoadProblem[], lab?: DerivedLab | null, inferred?: readonly Inference[]): void;
+  applyLoad(
+    files: readonly SourceFile[],
+    scenario: Scenario,
+    problems: readonly LoadProblem[],
+    lab?: DerivedLab | null,
+    inferred?: readonly Inference[],
+  ): void;
   /** A load that waits for the user: its objects parsed but the apiserver refused some of them. */
   pendingLoad: PendingLoad | null;
   /** "open without these objects" (`open`) or "keep the current lab" (`keep`). */
@@ -142,7 +148,10 @@ export interface PlaybackSlice {
   /** The composer's draft for the open scenario; null until the user (or the scenario's own request) fills it. */
   composer: ComposerDraft | null;
   setComposer(draft: ComposerDraft | null): void;
-  /** Problems with a request in the current lab (an unknown client, pod, node or connect target); [] without a checker. */
+  /**
+   * Problems with a request in the current lab (an unknown client, pod, node or connect target);
+   * [] without a checker.
+   */
   checkRequest(request: Pick<TraceRequest, 'from' | 'url' | 'connect'>): readonly RequestIssue[];
   /** Walks the request (`repeat` times in a row, default 1) and shows the first result. */
   sendRequest(request: TraceRequest, options?: { repeat?: number }): void;
@@ -162,7 +171,14 @@ export interface PlaybackSlice {
 }
 
 export interface UiSlice {
-  ui: { selection: Selection | null; panels: Record<PanelId, boolean>; sideTab: SideTab; lang: Lang; theme: ThemePref; presenter: boolean };
+  ui: {
+    selection: Selection | null;
+    panels: Record<PanelId, boolean>;
+    sideTab: SideTab;
+    lang: Lang;
+    theme: ThemePref;
+    presenter: boolean;
+  };
   setSideTab(tab: SideTab): void;
   select(selection: Selection | null): void;
   togglePanel(panel: PanelId, open?: boolean): void;
@@ -189,56 +205,50 @@ function resetPlayback(s: Draft<LabState>) {
   s.playback.playing = false;
 }
 
-/** What opening files says while the loader is missing: waiting for it, kept for Retry, or not in this build. */
-function queuedReport(files: string[], load: EnginesLoad): NonNullable<ScenarioSlice['loadReport']> {
-  const base = { files, problems: [], applied: false, unavailable: true };
-  return load === 'settled' ? base : { ...base, queued: true, ...(load === 'loading' && { loading: true }) };
-}
-
-const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'compile', 'trace'];
-const available = (e: Engines) => Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
+// ------------------------------------------------------------------ the scenario slice
+// Four concerns, each its own part below: opening files (and the report of the last attempt), loads
+// that wait (for the user's choice, or for the engines), the engines themselves, and edits with
+// their history.
 
 const scenarioSlice =
   (engines: () => Engines, installed: (e: Engines) => void, enginesLoad: EnginesLoad): Slice<ScenarioSlice> =>
+  (...a) => ({
+    ...historySlice(engines)(...a),
+    ...openSlice(engines)(...a),
+    ...waitingLoadSlice(engines)(...a),
+    ...enginesSlice(engines, installed, enginesLoad)(...a),
+  });
+
+type OpenSlice = Pick<ScenarioSlice, 'loadReport' | 'openFiles' | 'applyLoad' | 'dismissLoadReport'>;
+
+/** Opening files: run the loader, then replace the lab, ask first, or report why nothing changed. */
+const openSlice =
+  (engines: () => Engines): Slice<OpenSlice> =>
   (set, get) => ({
-    scenario: { current: null, sources: [], past: [], future: [] },
-    editRefusal: null,
     loadReport: null,
-    pendingLoad: null,
     openFiles(files, options) {
       const names = files.map((f) => f.name);
       const load = engines().loadScenarioFiles;
       if (!load) {
-        set((s) => {
-          // On their way (or to be retried): the files wait for them instead of being dropped.
-          const waits = s.enginesLoad !== 'settled';
-          if (waits) s.queuedLoad = { files: put(files.map((f) => ({ ...f }))), options: { ...options } };
-          s.loadReport = queuedReport(names, s.enginesLoad);
-        });
+        set((s) => queueFiles(s, files, options));
         return false;
       }
-      let result: LoadResult;
-      try {
-        result = load(files);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        result = { ok: false as const, problems: [{ kind: 'internal' as const, severity: 'error' as const, file: names.join(', '), path: '', message }] };
-      }
+      const result = runLoader(load, files);
       const hasError = result.problems.some((p) => p.severity === 'error');
       if (!result.ok || hasError) {
         // Nothing the user had open is lost by a failed load (ARCHITECTURE: forgiving loader).
+        const problems = [...result.problems, ...refusalsOfFailedLoad(result, engines().reconcile)];
         set((s) => {
-          s.loadReport = { files: names, problems: put([...result.problems]), applied: false };
+          s.loadReport = { files: names, problems: put(problems), applied: false };
         });
         return false;
       }
       const { scenario } = result;
       const lab = deriveLab(scenario, engines());
       if (options?.ask && lab && lab.problems.length > 0 && get().scenario.current) {
-        // As `kubectl apply` would report them, located in the files; the lab open now stays open.
-        const refusals = locateRefusals({ refusals: lab.problems, objects: scenario.objects, sources: result.sources });
+        const pending = pendingLoadOf(files, result, lab);
         set((s) => {
-          s.pendingLoad = put({ files: names, sources: [...files], scenario, problems: [...result.problems], refusals, inferred: [...(result.inferred ?? [])] });
+          s.pendingLoad = put(pending);
         });
         return false;
       }
@@ -250,7 +260,7 @@ const scenarioSlice =
       set((s) => {
         s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
         s.lab = put(lab);
-        s.loadReport = problems.length > 0 || inferred.length > 0 ? { files: files.map((f) => f.name), problems: put([...problems]), applied: true, inferred: put([...inferred]) } : null;
+        s.loadReport = appliedReport(files, problems, inferred);
         s.pendingLoad = null;
         s.ui.selection = null;
         // Another scenario: what was typed for the last one (its clients, URL, connect target) goes.
@@ -258,6 +268,85 @@ const scenarioSlice =
         resetPlayback(s);
       });
     },
+    dismissLoadReport() {
+      set((s) => {
+        s.loadReport = null;
+      });
+    },
+  });
+
+/**
+ * Files opened while the loader is missing: when it is on its way (or to be retried), the files wait
+ * for it instead of being dropped.
+ */
+function queueFiles(s: Draft<LabState>, files: readonly SourceFile[], options: OpenOptions | undefined) {
+  const waits = s.enginesLoad !== 'settled';
+  if (waits) s.queuedLoad = { files: put(files.map((f) => ({ ...f }))), options: { ...options } };
+  s.loadReport = queuedReport(files.map((f) => f.name), s.enginesLoad);
+}
+
+/** The loader's result; a loader that throws is reported as an internal problem of these files. */
+function runLoader(load: NonNullable<Engines['loadScenarioFiles']>, files: readonly SourceFile[]): LoadResult {
+  try {
+    return load(files);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const file = files.map((f) => f.name).join(', ');
+    const problem = { kind: 'internal' as const, severity: 'error' as const, file, path: '', message };
+    return { ok: false as const, problems: [problem] };
+  }
+}
+
+/**
+ * A load with errors whose other objects parsed: what the apiserver would refuse of those, located
+ * in the files, so the report lists every error at once (as `netlab validate` does), not only the
+ * loader's.
+ */
+function refusalsOfFailedLoad(result: LoadResult, reconcile: Engines['reconcile']): LoadProblem[] {
+  if (!result.ok || !reconcile) return [];
+  const { scenario, sources } = result;
+  const { problems } = reconcile({ settings: scenario.settings, objects: scenario.objects, edits: scenario.edits });
+  return locateRefusals({ refusals: problems, objects: scenario.objects, sources }).map((r) => r.problem);
+}
+
+/** A load that parsed but some of whose objects the apiserver refuses: it waits for the user. */
+function pendingLoadOf(files: readonly SourceFile[], result: LoadResult & { ok: true }, lab: DerivedLab): PendingLoad {
+  // As `kubectl apply` would report them, located in the files; the lab open now stays open.
+  const { scenario, sources } = result;
+  const refusals = locateRefusals({ refusals: lab.problems, objects: scenario.objects, sources });
+  return {
+    files: files.map((f) => f.name),
+    sources: [...files],
+    scenario,
+    problems: [...result.problems],
+    refusals,
+    inferred: [...(result.inferred ?? [])],
+  };
+}
+
+/** What an applied load reports: its warnings and inferences, or nothing when it had none. */
+function appliedReport(
+  files: readonly SourceFile[],
+  problems: readonly LoadProblem[],
+  inferred: readonly Inference[],
+): Draft<ScenarioSlice['loadReport']> {
+  if (problems.length === 0 && inferred.length === 0) return null;
+  return { files: files.map((f) => f.name), problems: put([...problems]), applied: true, inferred: put([...inferred]) };
+}
+
+/** What opening files says while the loader is missing: waiting for it, kept for Retry, or not in this build. */
+function queuedReport(files: string[], load: EnginesLoad): NonNullable<ScenarioSlice['loadReport']> {
+  const base = { files, problems: [], applied: false, unavailable: true };
+  return load === 'settled' ? base : { ...base, queued: true, ...(load === 'loading' && { loading: true }) };
+}
+
+type WaitingLoadSlice = Pick<ScenarioSlice, 'pendingLoad' | 'resolvePendingLoad' | 'queuedLoad' | 'openQueuedLoad'>;
+
+/** Loads that wait: for the user's choice (`pendingLoad`) or for the engines (`queuedLoad`). */
+const waitingLoadSlice =
+  (engines: () => Engines): Slice<WaitingLoadSlice> =>
+  (set, get) => ({
+    pendingLoad: null,
     resolvePendingLoad(choice) {
       const pending = get().pendingLoad;
       if (!pending) return;
@@ -280,6 +369,18 @@ const scenarioSlice =
       });
       return get().openFiles(queued.files, queued.options);
     },
+  });
+
+const ENGINE_NAMES: (keyof Engines)[] = ['loadScenarioFiles', 'reconcile', 'compile', 'trace'];
+const available = (e: Engines) =>
+  Object.fromEntries(ENGINE_NAMES.map((k) => [k, Boolean(e[k])])) as Record<keyof Engines, boolean>;
+
+type EnginesSlice = Pick<ScenarioSlice, 'engines' | 'enginesLoad' | 'setEnginesLoad' | 'installEngines'>;
+
+/** The engines that load after first paint: which are there, whether more are coming, installing them. */
+const enginesSlice =
+  (engines: () => Engines, installed: (e: Engines) => void, enginesLoad: EnginesLoad): Slice<EnginesSlice> =>
+  (set, get) => ({
     engines: available(engines()),
     enginesLoad,
     setEnginesLoad(state) {
@@ -299,11 +400,16 @@ const scenarioSlice =
         s.lab = put(lab);
       });
     },
-    dismissLoadReport() {
-      set((s) => {
-        s.loadReport = null;
-      });
-    },
+  });
+
+type HistorySlice = Pick<ScenarioSlice, 'scenario' | 'editRefusal' | 'run' | 'undo' | 'redo'>;
+
+/** The open scenario and its edits: a command is applied (or refused), undone and redone by patches. */
+const historySlice =
+  (engines: () => Engines): Slice<HistorySlice> =>
+  (set, get) => ({
+    scenario: { current: null, sources: [], past: [], future: [] },
+    editRefusal: null,
     run(command) {
       const current = get().scenario.current;
       if (!current) return;
@@ -360,22 +466,34 @@ const scenarioSlice =
 
 const labSlice: Slice<LabSlice> = () => ({ lab: null });
 
-/** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
-function followHop(s: Draft<LabState>) {
-  const h = s.playback.trace?.hops[s.playback.hop];
-  const deciding = h?.refs[h.refs.length - 1];
-  if (deciding) s.playback.artifact = deciding.artifact;
-}
-
-function clampHop(trace: TraceResult | null, hop: number): number {
-  const n = trace?.hops.length ?? 0;
-  return n === 0 ? 0 : Math.max(0, Math.min(n - 1, hop));
-}
+// ------------------------------------------------------------------ the playback slice
+// Two parts: what is shown (the request sent, its runs, the composer's draft, the artifact in the
+// viewer) and the transport that moves through the hops (play, pause, step, seek, speed).
 
 const playbackSlice =
   (engines: () => Engines): Slice<PlaybackSlice> =>
+  (...a) => ({
+    ...traceSlice(engines)(...a),
+    ...transportSlice(...a),
+  });
+
+type TraceSlice = Omit<PlaybackSlice, keyof TransportSlice>;
+
+/** Sending a request (checked against the lab, walked `repeat` times) and showing its results. */
+const traceSlice =
+  (engines: () => Engines): Slice<TraceSlice> =>
   (set, get) => ({
-    playback: { trace: null, request: null, runs: [], run: 0, status: { kind: 'idle' }, hop: 0, playing: false, speed: 1, artifact: null },
+    playback: {
+      trace: null,
+      request: null,
+      runs: [],
+      run: 0,
+      status: { kind: 'idle' },
+      hop: 0,
+      playing: false,
+      speed: 1,
+      artifact: null,
+    },
     composer: null,
     setComposer(draft) {
       set((s) => {
@@ -400,18 +518,10 @@ const playbackSlice =
       const repeat = Math.max(1, Math.min(MAX_REPEAT, Math.floor(options.repeat ?? 1)));
       try {
         const runs: TraceResult[] = [];
-        for (let i = 0; i < repeat; i++) runs.push(trace({ scenario: scenario.current, cluster: lab.cluster, request }));
-        const result = runs[0]!;
-        set((s) => {
-          s.playback.trace = put(result);
-          s.playback.runs = put(runs);
-          s.playback.run = 0;
-          s.playback.request = request;
-          s.playback.status = { kind: 'done' };
-          s.playback.hop = 0;
-          s.playback.playing = result.hops.length > 1;
-          s.ui.sideTab = 'hop';
-        });
+        for (let i = 0; i < repeat; i++) {
+          runs.push(trace({ scenario: scenario.current, cluster: lab.cluster, request }));
+        }
+        set((s) => showRuns(s, request, runs));
       } catch (e) {
         set((s) => {
           s.playback.status = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
@@ -445,53 +555,84 @@ const playbackSlice =
         if (id) s.ui.panels.artifacts = true;
       });
     },
-    play() {
-      set((s) => {
-        const n = s.playback.trace?.hops.length ?? 0;
-        if (n === 0) return;
-        if (s.playback.hop >= n - 1) s.playback.hop = 0;
-        s.playback.playing = true;
-      });
-    },
-    pause() {
-      set((s) => {
-        s.playback.playing = false;
-      });
-    },
-    togglePlay() {
-      if (get().playback.playing) get().pause();
-      else get().play();
-    },
-    step(delta) {
-      set((s) => {
-        const hop = clampHop(s.playback.trace as TraceResult | null, s.playback.hop + delta);
-        s.playback.hop = hop;
-        const n = s.playback.trace?.hops.length ?? 0;
-        // Playing stops at the last hop; a manual step pauses.
-        if (delta !== 1 || hop >= n - 1) s.playback.playing = false;
-        followHop(s);
-      });
-    },
-    seek(hop) {
-      set((s) => {
-        s.playback.hop = clampHop(s.playback.trace as TraceResult | null, hop);
-        s.playback.playing = false;
-        followHop(s);
-      });
-    },
-    reset() {
-      set((s) => {
-        s.playback.hop = 0;
-        s.playback.playing = false;
-        followHop(s);
-      });
-    },
-    setSpeed(speed) {
-      set((s) => {
-        s.playback.speed = speed;
-      });
-    },
   });
+
+/** The results of one Send: the first is shown and plays when it has more than one hop. */
+function showRuns(s: Draft<LabState>, request: TraceRequest, runs: TraceResult[]) {
+  const result = runs[0]!;
+  s.playback.trace = put(result);
+  s.playback.runs = put(runs);
+  s.playback.run = 0;
+  s.playback.request = request;
+  s.playback.status = { kind: 'done' };
+  s.playback.hop = 0;
+  s.playback.playing = result.hops.length > 1;
+  s.ui.sideTab = 'hop';
+}
+
+/** The artifact viewer follows the hops: a hop with a deciding line shows its artifact; one without keeps the last. */
+function followHop(s: Draft<LabState>) {
+  const h = s.playback.trace?.hops[s.playback.hop];
+  const deciding = h?.refs[h.refs.length - 1];
+  if (deciding) s.playback.artifact = deciding.artifact;
+}
+
+function clampHop(trace: TraceResult | null, hop: number): number {
+  const n = trace?.hops.length ?? 0;
+  return n === 0 ? 0 : Math.max(0, Math.min(n - 1, hop));
+}
+
+type TransportSlice = Pick<PlaybackSlice, 'play' | 'pause' | 'togglePlay' | 'step' | 'seek' | 'reset' | 'setSpeed'>;
+
+/** Moving through the shown trace's hops; the artifact viewer follows the hop. */
+const transportSlice: Slice<TransportSlice> = (set, get) => ({
+  play() {
+    set((s) => {
+      const n = s.playback.trace?.hops.length ?? 0;
+      if (n === 0) return;
+      if (s.playback.hop >= n - 1) s.playback.hop = 0;
+      s.playback.playing = true;
+    });
+  },
+  pause() {
+    set((s) => {
+      s.playback.playing = false;
+    });
+  },
+  togglePlay() {
+    if (get().playback.playing) get().pause();
+    else get().play();
+  },
+  step(delta) {
+    set((s) => {
+      const hop = clampHop(s.playback.trace as TraceResult | null, s.playback.hop + delta);
+      s.playback.hop = hop;
+      const n = s.playback.trace?.hops.length ?? 0;
+      // Playing stops at the last hop; a manual step pauses.
+      if (delta !== 1 || hop >= n - 1) s.playback.playing = false;
+      followHop(s);
+    });
+  },
+  seek(hop) {
+    set((s) => {
+      s.playback.hop = clampHop(s.playback.trace as TraceResult | null, hop);
+      s.playback.playing = false;
+      followHop(s);
+    });
+  },
+  reset() {
+    set((s) => {
+      s.playback.hop = 0;
+      s.playback.playing = false;
+      followHop(s);
+    });
+  },
+  setSpeed(speed) {
+    set((s) => {
+      s.playback.speed = speed;
+    });
+  },
+});
 
 const uiSlice =
   (initial: Partial<UiSlice['ui']>): Slice<UiSlice> =>
@@ -550,7 +691,8 @@ export interface CreateLabStoreOptions {
 
 export type LabStore = StoreApi<LabState>;
 
-export function createLabStore({ engines: initial = {}, enginesPending = false, ui = {} }: CreateLabStoreOptions = {}): LabStore {
+export function createLabStore(options: CreateLabStoreOptions = {}): LabStore {
+  const { engines: initial = {}, enginesPending = false, ui = {} } = options;
   // A new object on each install: the derived-lab memo is keyed on the engines' identity.
   let engines: Engines = { ...initial };
   const get = () => engines;

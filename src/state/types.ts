@@ -74,5 +74,8 @@ export interface Engines {
   /** src/sim/trace: walk one request through the compiled artifacts. */
   trace?: (args: TraceArgs) => TraceResult;
   /** src/sim/trace: what in a request the lab does not have (a client, pod, node, connect target). */
-  checkRequest?: (args: { scenario: Scenario; request: Pick<TraceRequest, 'from' | 'url' | 'connect'> }) => readonly RequestIssue[];
+  checkRequest?: (args: {
+    scenario: Scenario;
+    request: Pick<TraceRequest, 'from' | 'url' | 'connect'>;
+  }) => readonly RequestIssue[];
 }

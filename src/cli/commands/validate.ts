@@ -54,7 +54,9 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
 
     if (globals.json) {
       const inferred = result?.ok ? result.inferred.map((i) => ({ ...i, text: describeInference(i) })) : [];
-      const report = { ok: !failed, problems, optionErrors, inferred, summary: failed ? undefined : summary };
+      // The JSON contract is the problems as they were: the page's translated framing (note) stays out.
+      const plain = problems.map(({ note: _note, ...p }) => p);
+      const report = { ok: !failed, problems: plain, optionErrors, inferred, summary: failed ? undefined : summary };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);

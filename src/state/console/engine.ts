@@ -10,7 +10,16 @@ import { shellLoaders } from '../../scenario/shell-io';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
 
-export { complete, defaultShell, mergePatch, needsMoreInput, prompt, splitInput, splitWords, type Shell } from '../../sim/shell/shell';
+export {
+  complete,
+  defaultShell,
+  mergePatch,
+  needsMoreInput,
+  prompt,
+  splitInput,
+  splitWords,
+  type Shell,
+} from '../../sim/shell/shell';
 
 export interface ConsoleEnv extends Pick<ShellEnv, 'lab' | 'shell'> {
   scenario: Scenario;
@@ -68,7 +77,12 @@ export function run(env: ConsoleEnv, input: string): ConsoleResult {
 }
 
 /** Checks a store command against the apiserver (the edited lab's refusals) and lists what it set off. */
-export function checkChange(env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[], out: string): ConsoleResult {
+export function checkChange(
+  env: Pick<ConsoleEnv, 'scenario' | 'lab' | 'labFor'>,
+  command: ScenarioCommand,
+  touched: { kind: string; namespace?: string; name: string }[],
+  out: string,
+): ConsoleResult {
   const edits = editsOf(command);
   if (edits === null) {
     // A new seed is a new cluster: nothing to check against the running one.

@@ -1,15 +1,17 @@
 // The outcome of opening files: located problems (file:line:col, JSON pointer, message), dismissible.
 // A failed load says so, and says that the scenario already open was kept.
 
-import { selectLoadReport } from '../../state';
+import { selectLang, selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type MessageKey } from '../i18n';
 import type { Inference } from '../../scenario';
+import { problemText } from '../../scenario/problem-text';
 import { IconClose } from '../icons';
 
 export function LoadErrors() {
   const t = useT();
   const report = useLab(selectLoadReport);
+  const lang = useLab(selectLang);
   if (!report) return null;
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   // Files opened before the engines arrived wait for them (nothing is wrong yet): said, not alarmed.
@@ -48,7 +50,7 @@ export function LoadErrors() {
                 {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
               </span>
               {p.path && <code className="mono path">{p.path}</code>}
-              <span className="message">{p.message}</span>
+              <span className="message">{problemText(lang, p)}</span>
             </li>
           ))}
         </ol>
