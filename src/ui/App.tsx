@@ -22,6 +22,7 @@ import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
 import { explain, LANGS, useT } from './i18n';
+import { ArtifactBanner } from './panels/ArtifactBanner';
 import { Composer } from './panels/Composer';
 import { EventList } from './panels/EventList';
 import { HopInspector } from './panels/HopInspector';
@@ -257,25 +258,6 @@ function Caption() {
   );
 }
 
-/** The line that decided the current hop, whole and wrapped: a long iptables rule is read to its end. */
-function DecidingLine() {
-  const t = useT();
-  const hop = useLab(selectCurrentHop);
-  const deciding = hop?.refs[hop.refs.length - 1];
-  if (!deciding) return null;
-  return (
-    <div className="deciding-line" data-testid="deciding-rule">
-      <span className="deciding-label">
-        {t('caption.deciding')} · <span className="mono">{deciding.artifact}:{deciding.lineIndex + 1}</span>
-      </span>
-      {/* Wrapped between words only: `--to-destination` is never split at its dashes. */}
-      <code className="deciding-text" data-testid="deciding-rule-text">
-        {deciding.line.split(/(\s+)/).map((part, i) => (i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>))}
-      </code>
-    </div>
-  );
-}
-
 function ArtifactDrawer() {
   const t = useT();
   const open = useLab(selectArtifactsOpen);
@@ -284,7 +266,7 @@ function ArtifactDrawer() {
       <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
-      {open && <DecidingLine />}
+      {open && <ArtifactBanner />}
       {open && (
         <PartBoundary part={t('artifacts.title')}>
           <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>

@@ -107,6 +107,9 @@ export const en = {
   'toolbar.more': 'More',
   'toolbar.more.aria': 'More tools',
   'caption.deciding': 'Deciding line',
+  'caption.decidingElsewhere': 'Deciding line, in another artifact',
+  'caption.read': 'Lines this hop read, marked below',
+  'caption.readMore': 'and {count} more marked below',
 
   'kind.node': 'Node',
   'kind.loadBalancer': 'Load balancer',

@@ -107,6 +107,9 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.more': '更多',
   'toolbar.more.aria': '更多工具',
   'caption.deciding': '起决定作用的规则行',
+  'caption.decidingElsewhere': '起决定作用的规则行（在另一个产物中）',
+  'caption.read': '这一跳读取的行（已在下方标出）',
+  'caption.readMore': '另有 {count} 行已在下方标出',
 
   'kind.node': '节点',
   'kind.loadBalancer': '负载均衡器',

@@ -14,6 +14,7 @@ import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
 import { tokenize } from './highlight';
+import { shownArtifactId } from './shown-artifact';
 import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
@@ -37,7 +38,8 @@ export default function ArtifactViewer() {
   const compiler = useLab(selectCompilerState);
   const ids = useMemo(() => Object.keys(artifacts).sort(), [artifacts]);
   const deciding = hop?.refs[hop.refs.length - 1];
-  const id = chosen && artifacts[chosen] ? chosen : deciding && artifacts[deciding.artifact] ? deciding.artifact : ids[0];
+  // The banner above (ArtifactBanner) reads the same choice, so it describes what is shown here.
+  const id = shownArtifactId(artifacts, chosen, deciding);
   const art = id ? artifacts[id] : undefined;
   // A fault read from an artifact (the no-endpoints fault from the Service's EndpointSlices) marks its lines too.
   const faultRefs = useLab(selectTrace)?.fault?.refs;
