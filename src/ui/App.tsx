@@ -80,7 +80,11 @@ function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
   return (
     <>
       {/* Compact for one toolbar row: each select names itself (its options, and its accessible name). */}
-      <label className="select-inline k8s-version" data-overflow-priority="3.8" title={t('toolbar.kubernetesVersion.hint')}>
+      <label
+        className="select-inline k8s-version"
+        data-overflow-priority="3.8"
+        title={t('toolbar.kubernetesVersion.hint')}
+      >
         <select
           value={version ?? ''}
           disabled={!version}
@@ -141,7 +145,12 @@ function TopBar() {
       <div className="scenario-title" data-testid="scenario-title">
         {title && <span className="mono">{title}</span>}
         {rejected > 0 && (
-          <button type="button" className="status-note status-error" onClick={() => labStore.getState().setSideTab('events')} data-testid="lab-rejected">
+          <button
+            type="button"
+            className="status-note status-error"
+            onClick={() => labStore.getState().setSideTab('events')}
+            data-testid="lab-rejected"
+          >
             {t('lab.rejected', { count: rejected })}
           </button>
         )}
@@ -153,7 +162,13 @@ function TopBar() {
         <OfflineStatus />
       </div>
       <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
-        <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file" data-overflow-priority="3">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => picker.current?.click()}
+          data-testid="open-file"
+          data-overflow-priority="3"
+        >
           {t('toolbar.open')}
         </button>
         <input
@@ -169,15 +184,36 @@ function TopBar() {
           }}
         />
         <ExtrasToolbar />
-        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
+        <button
+          type="button"
+          className="btn btn-icon"
+          data-overflow-priority="2"
+          onClick={() => s.undo()}
+          disabled={!canUndo}
+          aria-label={t('toolbar.undo')}
+          title={t('toolbar.undo')}
+        >
           <IconUndo />
         </button>
-        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
+        <button
+          type="button"
+          className="btn btn-icon"
+          data-overflow-priority="2"
+          onClick={() => s.redo()}
+          disabled={!canRedo}
+          aria-label={t('toolbar.redo')}
+          title={t('toolbar.redo')}
+        >
           <IconRedo />
         </button>
         <VersionAndMode proxyMode={proxyMode} />
         <label className="select-inline" data-overflow-priority="5">
-          <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
+          <select
+            value={lang}
+            onChange={(e) => s.setLang(e.target.value as typeof lang)}
+            aria-label={t('toolbar.language')}
+            data-testid="lang-select"
+          >
             {LANGS.map((l) => (
               <option key={l} value={l}>
                 {t(`lang.${l}`)}
@@ -186,13 +222,25 @@ function TopBar() {
           </select>
         </label>
         <label className="select-inline" data-overflow-priority="3">
-          <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
+          <select
+            value={theme}
+            onChange={(e) => s.setTheme(e.target.value as typeof theme)}
+            aria-label={t('toolbar.theme')}
+            data-testid="theme-select"
+          >
             <option value="system">{t('theme.system')}</option>
             <option value="light">{t('theme.light')}</option>
             <option value="dark">{t('theme.dark')}</option>
           </select>
         </label>
-        <button type="button" className={`btn${presenter ? ' is-on' : ''}`} aria-pressed={presenter} onClick={() => s.setPresenter(!presenter)} data-testid="presenter-toggle" data-overflow-priority="keep">
+        <button
+          type="button"
+          className={`btn${presenter ? ' is-on' : ''}`}
+          aria-pressed={presenter}
+          onClick={() => s.setPresenter(!presenter)}
+          data-testid="presenter-toggle"
+          data-overflow-priority="keep"
+        >
           {t('toolbar.presenter')}
         </button>
       </OverflowToolbar>
@@ -229,7 +277,17 @@ function SidePanel() {
     <aside className="sidebar" aria-label={t('side.aria')}>
       <div className="tabs" role="tablist">
         {TABS.map((x) => (
-          <button key={x} type="button" role="tab" id={`tab-${x}`} aria-selected={tab === x} aria-controls="side-body" className="tab" onClick={() => labStore.getState().setSideTab(x)} data-testid={`tab-${x}`}>
+          <button
+            key={x}
+            type="button"
+            role="tab"
+            id={`tab-${x}`}
+            aria-selected={tab === x}
+            aria-controls="side-body"
+            className="tab"
+            onClick={() => labStore.getState().setSideTab(x)}
+            data-testid={`tab-${x}`}
+          >
             {t(`side.${x}`)}
           </button>
         ))}
@@ -263,7 +321,13 @@ function ArtifactDrawer() {
   const open = useLab(selectArtifactsOpen);
   return (
     <section className={`drawer${open ? ' is-open' : ''}`} aria-label={t('artifacts.title')}>
-      <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
+      <button
+        type="button"
+        className="drawer-toggle"
+        aria-expanded={open}
+        onClick={() => labStore.getState().togglePanel('artifacts')}
+        data-testid="artifacts-toggle"
+      >
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
       {open && <ArtifactBanner />}

@@ -176,12 +176,26 @@ export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: 
   const more = oneRow && hidden.length > 0;
   return (
     <>
-      <div ref={bar} className={`toolbar${oneRow ? ' is-one-row' : ''}`} role="toolbar" aria-label={label} data-testid="toolbar">
+      <div
+        ref={bar}
+        className={`toolbar${oneRow ? ' is-one-row' : ''}`}
+        role="toolbar"
+        aria-label={label}
+        data-testid="toolbar"
+      >
         {children}
       </div>
       {more && (
         <div className="toolbar-more" ref={menu}>
-          <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} aria-label={t('toolbar.more.aria')} onClick={() => setOpen(!open)} data-testid="toolbar-more">
+          <button
+            type="button"
+            className="btn"
+            aria-haspopup="menu"
+            aria-expanded={open}
+            aria-label={t('toolbar.more.aria')}
+            onClick={() => setOpen(!open)}
+            data-testid="toolbar-more"
+          >
             {t('toolbar.more')} ▾
           </button>
           {open && (

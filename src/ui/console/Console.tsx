@@ -3,7 +3,15 @@
 // commits a change through the store (one undo step) with the events it set off.
 
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { complete, defaultShell, needsMoreInput, prompt, run, type ConsoleEnv, type Shell } from '../../state/console/engine';
+import {
+  complete,
+  defaultShell,
+  needsMoreInput,
+  prompt,
+  run,
+  type ConsoleEnv,
+  type Shell,
+} from '../../state/console/engine';
 import type { Scenario } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { labFor } from '../engines';
@@ -123,11 +131,21 @@ export default function Console() {
   };
 
   return (
-    <section className="console" aria-label={t('console.title')} data-testid="console" onClick={() => field.current?.focus()}>
+    <section
+      className="console"
+      aria-label={t('console.title')}
+      data-testid="console"
+      onClick={() => field.current?.focus()}
+    >
       <header className="console-head">
         <strong>{t('console.title')}</strong>
         <span className="muted">{t('console.hint')}</span>
-        <button type="button" className="btn btn-ghost" onClick={() => setSession({ console: false })} aria-label={t('dialog.close')}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => setSession({ console: false })}
+          aria-label={t('dialog.close')}
+        >
           ×
         </button>
       </header>
@@ -142,7 +160,18 @@ export default function Console() {
         <label htmlFor="console-input" className="console-prompt" data-testid="console-prompt">
           {ps1}
         </label>
-        <input id="console-input" ref={field} value={input} onChange={(e) => setInput(e.target.value)} onKeyDown={onKey} autoComplete="off" spellCheck={false} autoFocus data-testid="console-input" aria-label={t('console.input')} />
+        <input
+          id="console-input"
+          ref={field}
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          onKeyDown={onKey}
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus
+          data-testid="console-input"
+          aria-label={t('console.input')}
+        />
       </div>
     </section>
   );

@@ -98,7 +98,12 @@ export default function EditForms() {
   const svcForm = svcInput ?? (s ? serviceForm(s) : serviceForm(undefined));
   const i = byKey(ingresses, ing);
   const pick = (list: { metadata: { name: string; namespace?: string } }[], value: string, set: (v: string) => void, testId: string) => (
-    <select value={value || (list[0] ? key(list[0]) : '')} onChange={(e) => set(e.target.value)} data-testid={testId} aria-label={t('edit.object')}>
+    <select
+      value={value || (list[0] ? key(list[0]) : '')}
+      onChange={(e) => set(e.target.value)}
+      data-testid={testId}
+      aria-label={t('edit.object')}
+    >
       {list.map((o) => (
         <option key={key(o)} value={key(o)}>
           {key(o)}
@@ -110,22 +115,43 @@ export default function EditForms() {
   return (
     <Dialog title={t('edit.title')} onClose={() => setSession({ overlay: null })} testId="edit-dialog" wide>
       {outcome && (
-        <pre className={`edit-outcome ${outcome.kind === 'error' ? 'is-error' : ''}`} data-testid="edit-outcome" role="status">
+        <pre
+          className={`edit-outcome ${outcome.kind === 'error' ? 'is-error' : ''}`}
+          data-testid="edit-outcome"
+          role="status"
+        >
           {outcome.kind === 'error' ? outcome.text : outcome.text ? `${t('console.events')}\n${outcome.text}` : t('edit.applied')}
         </pre>
       )}
       <div className="edit-grid">
         <Section title={t('edit.proxy')} testId="edit-proxy">
-          <select value={proxyMode} onChange={(e) => done(commitChange(scenario, { kind: 'set-proxy-mode', mode: e.target.value as ProxyMode }, []))} aria-label={t('edit.proxy')} data-testid="edit-proxy-mode">
+          <select
+            value={proxyMode}
+            onChange={(e) => done(commitChange(scenario, { kind: 'set-proxy-mode', mode: e.target.value as ProxyMode }, []))}
+            aria-label={t('edit.proxy')}
+            data-testid="edit-proxy-mode"
+          >
             {PROXY_MODES.map((m) => (
               <option key={m}>{m}</option>
             ))}
           </select>
         </Section>
         {d && (
-          <Section title={t('edit.scale')} testId="edit-scale" onSubmit={() => done(commitChange(scenario, { kind: 'set-replicas', namespace: ns(d), name: d.metadata.name, replicas }, [{ kind: 'Deployment', namespace: ns(d), name: d.metadata.name }]))}>
+          <Section
+            title={t('edit.scale')}
+            testId="edit-scale"
+            onSubmit={() => done(commitChange(scenario, { kind: 'set-replicas', namespace: ns(d), name: d.metadata.name, replicas }, [{ kind: 'Deployment', namespace: ns(d), name: d.metadata.name }]))}
+          >
             {pick(deployments, dep, (v) => { setDep(v); setReplicas(null); }, 'edit-scale-deployment')}
-            <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(Number(e.target.value))} aria-label={t('edit.replicas')} data-testid="edit-scale-replicas" />
+            <input
+              type="number"
+              min={0}
+              max={1000}
+              value={replicas}
+              onChange={(e) => setReplicas(Number(e.target.value))}
+              aria-label={t('edit.replicas')}
+              data-testid="edit-scale-replicas"
+            />
           </Section>
         )}
         <Section
@@ -137,20 +163,45 @@ export default function EditForms() {
             done(commitChange(scenario, { kind: 'apply-object', object: object as Scenario['objects'][number] }, [{ kind: 'Pod', namespace: 'default', name: object.metadata.name }]));
           }}
         >
-          <input value={newPod.name} placeholder={t('edit.name')} onChange={(e) => setNewPod({ ...newPod, name: e.target.value })} aria-label={t('edit.name')} data-testid="edit-add-pod-name" />
-          <input value={newPod.labels} placeholder="app=web" onChange={(e) => setNewPod({ ...newPod, labels: e.target.value })} aria-label={t('edit.labels')} />
+          <input
+            value={newPod.name}
+            placeholder={t('edit.name')}
+            onChange={(e) => setNewPod({ ...newPod, name: e.target.value })}
+            aria-label={t('edit.name')}
+            data-testid="edit-add-pod-name"
+          />
+          <input
+            value={newPod.labels}
+            placeholder="app=web"
+            onChange={(e) => setNewPod({ ...newPod, labels: e.target.value })}
+            aria-label={t('edit.labels')}
+          />
         </Section>
         {p && (
           <Section title={t('edit.pod')} testId="edit-pod">
             <p className="muted edit-hint">{t('edit.pod.hint')}</p>
             {pick(pods, pod, setPod, 'edit-pod-name')}
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: false }, [{ kind: 'Pod', namespace: ns(p), name: p.metadata.name }]))} data-testid="edit-pod-unready">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: false }, [{ kind: 'Pod', namespace: ns(p), name: p.metadata.name }]))}
+              data-testid="edit-pod-unready"
+            >
               {t('edit.notReady')}
             </button>
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: true }, []))}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: true }, []))}
+            >
               {t('edit.ready')}
             </button>
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'remove-object', objectKind: 'Pod', namespace: ns(p), name: p.metadata.name }, []))} data-testid="edit-pod-delete">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => done(commitChange(scenario, { kind: 'remove-object', objectKind: 'Pod', namespace: ns(p), name: p.metadata.name }, []))}
+              data-testid="edit-pod-delete"
+            >
               {t('edit.delete')}
             </button>
           </Section>
@@ -172,22 +223,39 @@ export default function EditForms() {
             }}
           >
             {pick(services, svc, (v) => { setSvc(v); setSvcForm(null); }, 'edit-service-name')}
-            <select value={svcForm.type} onChange={(e) => setSvcForm({ ...svcForm, type: e.target.value })} aria-label="spec.type" data-testid="edit-service-type">
+            <select
+              value={svcForm.type}
+              onChange={(e) => setSvcForm({ ...svcForm, type: e.target.value })}
+              aria-label="spec.type"
+              data-testid="edit-service-type"
+            >
               {['ClusterIP', 'NodePort', 'LoadBalancer'].map((x) => (
                 <option key={x}>{x}</option>
               ))}
             </select>
-            <select value={svcForm.externalTrafficPolicy} onChange={(e) => setSvcForm({ ...svcForm, externalTrafficPolicy: e.target.value })} aria-label="spec.externalTrafficPolicy">
+            <select
+              value={svcForm.externalTrafficPolicy}
+              onChange={(e) => setSvcForm({ ...svcForm, externalTrafficPolicy: e.target.value })}
+              aria-label="spec.externalTrafficPolicy"
+            >
               {['Cluster', 'Local'].map((x) => (
                 <option key={x} value={x}>{`externalTrafficPolicy: ${x}`}</option>
               ))}
             </select>
-            <select value={svcForm.internalTrafficPolicy} onChange={(e) => setSvcForm({ ...svcForm, internalTrafficPolicy: e.target.value })} aria-label="spec.internalTrafficPolicy">
+            <select
+              value={svcForm.internalTrafficPolicy}
+              onChange={(e) => setSvcForm({ ...svcForm, internalTrafficPolicy: e.target.value })}
+              aria-label="spec.internalTrafficPolicy"
+            >
               {['Cluster', 'Local'].map((x) => (
                 <option key={x} value={x}>{`internalTrafficPolicy: ${x}`}</option>
               ))}
             </select>
-            <select value={svcForm.sessionAffinity} onChange={(e) => setSvcForm({ ...svcForm, sessionAffinity: e.target.value })} aria-label="spec.sessionAffinity">
+            <select
+              value={svcForm.sessionAffinity}
+              onChange={(e) => setSvcForm({ ...svcForm, sessionAffinity: e.target.value })}
+              aria-label="spec.sessionAffinity"
+            >
               {['None', 'ClientIP'].map((x) => (
                 <option key={x} value={x}>{`sessionAffinity: ${x}`}</option>
               ))}
@@ -206,14 +274,33 @@ export default function EditForms() {
             }}
           >
             {pick(ingresses, ing, setIng, 'edit-ingress-name')}
-            <input value={rule.host} placeholder={t('edit.host')} onChange={(e) => setRule({ ...rule, host: e.target.value })} aria-label={t('edit.host')} />
-            <input value={rule.path} placeholder="/" onChange={(e) => setRule({ ...rule, path: e.target.value })} aria-label={t('edit.path')} />
-            <select value={rule.service || services[0]?.metadata.name} onChange={(e) => setRule({ ...rule, service: e.target.value })} aria-label={t('edit.backend')}>
+            <input
+              value={rule.host}
+              placeholder={t('edit.host')}
+              onChange={(e) => setRule({ ...rule, host: e.target.value })}
+              aria-label={t('edit.host')}
+            />
+            <input
+              value={rule.path}
+              placeholder="/"
+              onChange={(e) => setRule({ ...rule, path: e.target.value })}
+              aria-label={t('edit.path')}
+            />
+            <select
+              value={rule.service || services[0]?.metadata.name}
+              onChange={(e) => setRule({ ...rule, service: e.target.value })}
+              aria-label={t('edit.backend')}
+            >
               {services.filter((x) => ns(x) === ns(i)).map((x) => (
                 <option key={x.metadata.name}>{x.metadata.name}</option>
               ))}
             </select>
-            <input type="number" value={rule.port} onChange={(e) => setRule({ ...rule, port: Number(e.target.value) })} aria-label={t('edit.port')} />
+            <input
+              type="number"
+              value={rule.port}
+              onChange={(e) => setRule({ ...rule, port: Number(e.target.value) })}
+              aria-label={t('edit.port')}
+            />
           </Section>
         )}
       </div>

@@ -69,7 +69,12 @@ export default function LessonPlayer() {
   if (!scenario || lesson.length === 0) return null;
   if (!open) {
     return (
-      <button type="button" className="btn lesson-reopen" onClick={() => setSession({ lessonOpen: true })} data-testid="lesson-reopen">
+      <button
+        type="button"
+        className="btn lesson-reopen"
+        onClick={() => setSession({ lessonOpen: true })}
+        data-testid="lesson-reopen"
+      >
         {t('lesson.show', { n: stepIndex + 1, total: lesson.length })}
       </button>
     );
@@ -110,13 +115,25 @@ export default function LessonPlayer() {
           <button type="button" className="btn btn-ghost btn-small" onClick={restart} data-testid="lesson-restart">
             {t('lesson.restart')}
           </button>
-          <button type="button" className="btn btn-ghost" onClick={() => setSession({ lessonOpen: false })} aria-label={t('lesson.hide')}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => setSession({ lessonOpen: false })}
+            aria-label={t('lesson.hide')}
+          >
             ×
           </button>
         </span>
       </header>
       {finished ? (
-        <LessonSummary t={t} lang={lang} lesson={lesson} predictions={predictions} onReview={() => setFinished(false)} onRestart={restart} />
+        <LessonSummary
+          t={t}
+          lang={lang}
+          lesson={lesson}
+          predictions={predictions}
+          onReview={() => setFinished(false)}
+          onRestart={restart}
+        />
       ) : (
         <>
           <p className="lesson-text" data-testid="lesson-text" lang={langOf(step.text, lang)}>
@@ -134,25 +151,55 @@ export default function LessonPlayer() {
             />
           )}
           <div className="lesson-actions">
-            <button type="button" className="btn" onClick={() => goTo(i - 1)} disabled={i === 0} data-testid="lesson-prev">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => goTo(i - 1)}
+              disabled={i === 0}
+              data-testid="lesson-prev"
+            >
               {t('lesson.prev')}
             </button>
             {request && (
-              <button type="button" className="btn btn-primary" onClick={runStep} disabled={mustPredict} data-testid="lesson-run">
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={runStep}
+                disabled={mustPredict}
+                data-testid="lesson-run"
+              >
                 {t('lesson.run')}
               </button>
             )}
             {step.hop !== undefined && (
-              <button type="button" className="btn" onClick={() => labStore.getState().seek(step.hop!)} disabled={mustPredict || hops <= step.hop} data-testid="lesson-hop">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => labStore.getState().seek(step.hop!)}
+                disabled={mustPredict || hops <= step.hop}
+                data-testid="lesson-hop"
+              >
                 {t('lesson.hop', { n: step.hop + 1 })}
               </button>
             )}
             {last ? (
-              <button type="button" className="btn" onClick={() => setFinished(true)} disabled={mustPredict} data-testid="lesson-finish">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setFinished(true)}
+                disabled={mustPredict}
+                data-testid="lesson-finish"
+              >
                 {t('lesson.finish')}
               </button>
             ) : (
-              <button type="button" className="btn" onClick={() => goTo(i + 1)} disabled={mustPredict} data-testid="lesson-next">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => goTo(i + 1)}
+                disabled={mustPredict}
+                data-testid="lesson-next"
+              >
                 {t('lesson.next')}
               </button>
             )}
@@ -190,7 +237,16 @@ function Prediction(p: {
           const state = revealed ? (k === predict.answer ? ' is-right' : k === picked ? ' is-wrong' : '') : k === p.chosen ? ' is-chosen' : '';
           const checked = revealed ? k === picked : k === p.chosen;
           return (
-            <button key={k} type="button" role="radio" aria-checked={checked} className={`btn predict-choice${state}`} disabled={revealed} onClick={() => p.onChoose(k)} data-testid={`predict-choice-${k}`}>
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={checked}
+              className={`btn predict-choice${state}`}
+              disabled={revealed}
+              onClick={() => p.onChoose(k)}
+              data-testid={`predict-choice-${k}`}
+            >
               {text(c, lang)}
               {revealed && k === picked && <span className="predict-mine"> {t('lesson.yourPrediction')}</span>}
             </button>
@@ -198,12 +254,22 @@ function Prediction(p: {
         })}
       </div>
       {!revealed && (
-        <button type="button" className="btn btn-primary predict-reveal" disabled={p.chosen === undefined} onClick={p.onReveal} data-testid="predict-reveal">
+        <button
+          type="button"
+          className="btn btn-primary predict-reveal"
+          disabled={p.chosen === undefined}
+          onClick={p.onReveal}
+          data-testid="predict-reveal"
+        >
           {t('lesson.reveal')}
         </button>
       )}
       {revealed && (
-        <p className={`predict-answer ${right ? 'is-right' : 'is-wrong'}`} data-testid="predict-answer" data-right={right}>
+        <p
+          className={`predict-answer ${right ? 'is-right' : 'is-wrong'}`}
+          data-testid="predict-answer"
+          data-right={right}
+        >
           <strong>{right ? t('lesson.right') : t('lesson.wrong', { answer: text(predict.choices[predict.answer], lang) })}</strong>{' '}
           {predict.explanation && <span lang={langOf(predict.explanation, lang)}>{t('lesson.because', { reason: text(predict.explanation, lang) })}</span>}
         </p>

@@ -115,7 +115,13 @@ function HopList({ side, trace, diffs }: { side: 'a' | 'b'; trace: TraceResult; 
       {trace.hops.map((h) => {
         const what = diffs.get(h.index);
         return (
-          <li key={h.index} className={`ab-hop${what ? ' is-diff' : ''}`} data-testid={`ab-hop-${side}-${h.index}`} data-action={h.action} data-diff={what ? 'true' : 'false'}>
+          <li
+            key={h.index}
+            className={`ab-hop${what ? ' is-diff' : ''}`}
+            data-testid={`ab-hop-${side}-${h.index}`}
+            data-action={h.action}
+            data-diff={what ? 'true' : 'false'}
+          >
             <div className="ab-hop-head">
               <span className="ab-hop-n">{h.index + 1}</span>
               {isReplyHop(h) && <span className="reply-tag">{t('hop.reply')}</span>}
@@ -232,7 +238,12 @@ export default function AbPanel() {
         {needsTarget && (
           <label className="field">
             <span>{t('ab.target')}</span>
-            <select value={chosen} onChange={(e) => setTarget(e.target.value)} disabled={options.length === 0} data-testid="ab-target">
+            <select
+              value={chosen}
+              onChange={(e) => setTarget(e.target.value)}
+              disabled={options.length === 0}
+              data-testid="ab-target"
+            >
               {options.map((o) => (
                 <option key={o} value={o}>
                   {o}
@@ -256,10 +267,23 @@ export default function AbPanel() {
         {kind === 'replicas' && (
           <label className="field">
             <span>{t('ab.value')}</span>
-            <input type="number" min={0} max={50} value={replicas} onChange={(e) => setReplicas(Math.max(0, Math.min(50, Number(e.target.value) || 0)))} data-testid="ab-replicas" />
+            <input
+              type="number"
+              min={0}
+              max={50}
+              value={replicas}
+              onChange={(e) => setReplicas(Math.max(0, Math.min(50, Number(e.target.value) || 0)))}
+              data-testid="ab-replicas"
+            />
           </label>
         )}
-        <button type="button" className="btn btn-primary" onClick={compare} disabled={needsTarget && !chosen} data-testid="ab-run">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={compare}
+          disabled={needsTarget && !chosen}
+          data-testid="ab-run"
+        >
           {t('ab.run')}
         </button>
       </div>

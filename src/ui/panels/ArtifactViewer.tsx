@@ -12,7 +12,17 @@ import { selectCompilerState, selectCurrentHop, selectPresenter, selectTrace, ty
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
-import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
+import {
+  findMatches,
+  firstMatchFrom,
+  markTokens,
+  searchIndex,
+  stepMatch,
+  type Mark,
+  type MarkedToken,
+  type SearchMatch,
+  type SearchResult,
+} from './artifact-search';
 import { tokenize } from './highlight';
 import { shownArtifactId } from './shown-artifact';
 import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
@@ -87,7 +97,12 @@ export default function ArtifactViewer() {
   return (
     <div className="artifact-viewer" data-testid="artifact-viewer" onKeyDown={onViewerKey}>
       <div className="artifact-bar">
-        <select value={id} onChange={(e) => labStore.getState().openArtifact(e.target.value)} aria-label={t('artifacts.choose')} data-testid="artifact-select">
+        <select
+          value={id}
+          onChange={(e) => labStore.getState().openArtifact(e.target.value)}
+          aria-label={t('artifacts.choose')}
+          data-testid="artifact-select"
+        >
           {ids.map((x) => (
             <option key={x} value={x}>
               {artifacts[x]!.title}
@@ -99,7 +114,14 @@ export default function ArtifactViewer() {
         <SearchBar t={t} search={search} searchBox={searchBox} scroller={scroller} topRow={topRow} />
       </div>
       {gutter && <WalkLegend t={t} here={walked.here} matched={walked.matched} elsewhere={walked.elsewhere} />}
-      <div ref={scroller} className={scrollClass} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
+      <div
+        ref={scroller}
+        className={scrollClass}
+        tabIndex={0}
+        aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title}
+        role="region"
+        data-testid="artifact-scroll"
+      >
         <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
           {v.getVirtualItems().map((vr) => (
             <ArtifactRow key={vr.key} view={rowView} index={vr.index} start={vr.start} />
@@ -235,13 +257,36 @@ function SearchBar({ t, search, searchBox, scroller, topRow }: {
         className={empty ? 'is-empty' : undefined}
         data-testid="artifact-search"
       />
-      <span id="artifact-search-status" className={`search-status small${empty ? ' is-empty' : ''}`} role="status" data-testid="artifact-search-status">
+      <span
+        id="artifact-search-status"
+        className={`search-status small${empty ? ' is-empty' : ''}`}
+        role="status"
+        data-testid="artifact-search-status"
+      >
         {status}
       </span>
-      <button type="button" className="btn btn-icon" onClick={() => step(-1)} disabled={count === 0} aria-label={t('artifacts.search.prev')} title={t('artifacts.search.prev')} aria-keyshortcuts="Shift+Enter" data-testid="artifact-search-prev">
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => step(-1)}
+        disabled={count === 0}
+        aria-label={t('artifacts.search.prev')}
+        title={t('artifacts.search.prev')}
+        aria-keyshortcuts="Shift+Enter"
+        data-testid="artifact-search-prev"
+      >
         <IconUp />
       </button>
-      <button type="button" className="btn btn-icon" onClick={() => step(1)} disabled={count === 0} aria-label={t('artifacts.search.next')} title={t('artifacts.search.next')} aria-keyshortcuts="Enter" data-testid="artifact-search-next">
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => step(1)}
+        disabled={count === 0}
+        aria-label={t('artifacts.search.next')}
+        title={t('artifacts.search.next')}
+        aria-keyshortcuts="Enter"
+        data-testid="artifact-search-next"
+      >
         <IconDown />
       </button>
     </div>
@@ -273,7 +318,12 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
   if (row.kind === 'skipped') {
     return (
       <div className="artifact-line diff-fold" style={style} data-row={index} data-testid="diff-fold">
-        <button type="button" className="btn-ghost fold-button" onClick={() => view.unfold(row)} title={t('artifacts.diff.unfold')}>
+        <button
+          type="button"
+          className="btn-ghost fold-button"
+          onClick={() => view.unfold(row)}
+          title={t('artifacts.diff.unfold')}
+        >
           {t('artifacts.diff.folded', { count: row.count })}
         </button>
       </div>
@@ -284,7 +334,15 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
   const walkCls = mark ? ` is-walk-${mark.kind}` : '';
   const testId = deciding ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
   return (
-    <div className={`artifact-line${kindCls}${cls}${walkCls}`} style={style} data-row={index} data-line={newLine >= 0 ? newLine : undefined} data-testid={testId} data-walk={mark?.kind} data-walk-order={mark?.orders.join(',')}>
+    <div
+      className={`artifact-line${kindCls}${cls}${walkCls}`}
+      style={style}
+      data-row={index}
+      data-line={newLine >= 0 ? newLine : undefined}
+      data-testid={testId}
+      data-walk={mark?.kind}
+      data-walk-order={mark?.orders.join(',')}
+    >
       {gutter && <WalkGutter t={t} mark={mark} />}
       {row.kind === 'line' ? (
         <span className="ln">{row.newLine + 1}</span>
@@ -327,7 +385,11 @@ function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text:
     <span className="code">
       {groups.map((g, i) =>
         g.mark ? (
-          <mark key={i} className={`hit${g.mark === 'current' ? ' is-current' : ''}`} data-testid={g.mark === 'current' ? 'search-current' : undefined}>
+          <mark
+            key={i}
+            className={`hit${g.mark === 'current' ? ' is-current' : ''}`}
+            data-testid={g.mark === 'current' ? 'search-current' : undefined}
+          >
             {g.tokens.map(span)}
           </mark>
         ) : (
@@ -383,7 +445,13 @@ function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: b
     // A disabled button gets no hover events: the wrapper carries the tooltip, the button the description.
     return (
       <span className="diff-toggle-off" title={reason}>
-        <button type="button" className="btn small" disabled aria-describedby="artifact-diff-reason" data-testid="artifact-diff-toggle">
+        <button
+          type="button"
+          className="btn small"
+          disabled
+          aria-describedby="artifact-diff-reason"
+          data-testid="artifact-diff-toggle"
+        >
           {t('artifacts.diff.toggle')}
         </button>
         <span id="artifact-diff-reason" className="sr-only" data-testid="artifact-diff-reason">
@@ -394,7 +462,14 @@ function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: b
   }
   const { added, removed } = diff.diff;
   return (
-    <button type="button" className={`btn small diff-toggle${on ? ' is-on' : ''}`} aria-pressed={on} onClick={onToggle} aria-label={`${t('artifacts.diff.toggle')}: ${t('artifacts.diff.counts', { added, removed })}`} data-testid="artifact-diff-toggle">
+    <button
+      type="button"
+      className={`btn small diff-toggle${on ? ' is-on' : ''}`}
+      aria-pressed={on}
+      onClick={onToggle}
+      aria-label={`${t('artifacts.diff.toggle')}: ${t('artifacts.diff.counts', { added, removed })}`}
+      data-testid="artifact-diff-toggle"
+    >
       {t('artifacts.diff.toggle')}{' '}
       <span className="diff-count" aria-hidden="true">
         <span className="diff-count-added">+{added}</span> <span className="diff-count-removed">−{removed}</span>

@@ -46,18 +46,42 @@ function ClientForm({ initial, others, onDone }: { initial: ExternalClient | nul
       <div className="field-row">
         <label className="field field-grow">
           <span>{t('clients.name')}</span>
-          <input className="mono" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="laptop" spellCheck={false} data-testid="client-name" aria-invalid={errors.some((x) => x.field === 'name')} />
+          <input
+            className="mono"
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            placeholder="laptop"
+            spellCheck={false}
+            data-testid="client-name"
+            aria-invalid={errors.some((x) => x.field === 'name')}
+          />
           {err('name')}
         </label>
         <label className="field field-grow">
           <span>{t('clients.address')}</span>
-          <input className="mono" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} placeholder="198.51.100.20" spellCheck={false} data-testid="client-address" aria-invalid={errors.some((x) => x.field === 'address')} />
+          <input
+            className="mono"
+            value={form.address}
+            onChange={(e) => setForm({ ...form, address: e.target.value })}
+            placeholder="198.51.100.20"
+            spellCheck={false}
+            data-testid="client-address"
+            aria-invalid={errors.some((x) => x.field === 'address')}
+          />
           {err('address')}
         </label>
       </div>
       <label className="field">
         <span>{t('clients.hosts')}</span>
-        <textarea className="mono" rows={2} value={form.hosts} onChange={(e) => setForm({ ...form, hosts: e.target.value })} placeholder="shop.example.com 192.168.49.2" spellCheck={false} data-testid="client-hosts" />
+        <textarea
+          className="mono"
+          rows={2}
+          value={form.hosts}
+          onChange={(e) => setForm({ ...form, hosts: e.target.value })}
+          placeholder="shop.example.com 192.168.49.2"
+          spellCheck={false}
+          data-testid="client-hosts"
+        />
         {err('hosts')}
       </label>
       <div className="client-form-actions">
@@ -109,10 +133,20 @@ export function ClientEditor({ onSaved }: { onSaved?: (name: string, replaces?: 
                 {c.hosts && Object.keys(c.hosts).length > 0 && <span className="muted small"> · hosts: {Object.keys(c.hosts).join(', ')}</span>}
               </span>
               <span className="client-row-actions">
-                <button type="button" className="btn btn-ghost" onClick={() => setEditing(c.name)} data-testid={`client-edit-${c.name}`}>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => setEditing(c.name)}
+                  data-testid={`client-edit-${c.name}`}
+                >
                   {t('clients.edit')}
                 </button>
-                <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().run({ kind: 'remove-client', name: c.name })} data-testid={`client-remove-${c.name}`}>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => labStore.getState().run({ kind: 'remove-client', name: c.name })}
+                  data-testid={`client-remove-${c.name}`}
+                >
                   {t('clients.remove')}
                 </button>
               </span>

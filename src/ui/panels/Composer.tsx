@@ -113,7 +113,13 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
           {runs.map((r, i) => (
             <tr key={i} className={i === shown ? 'is-shown' : undefined} data-testid={`run-${i + 1}`}>
               <td>
-                <button type="button" className="btn btn-ghost mono" onClick={() => labStore.getState().showRun(i)} aria-label={t('composer.runs.show', { n: i + 1 })} aria-pressed={i === shown}>
+                <button
+                  type="button"
+                  className="btn btn-ghost mono"
+                  onClick={() => labStore.getState().showRun(i)}
+                  aria-label={t('composer.runs.show', { n: i + 1 })}
+                  aria-pressed={i === shown}
+                >
                   {i + 1}
                 </button>
               </td>
@@ -121,7 +127,10 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
               <td className="mono" data-testid="run-pod" title={r.backendPod ?? undefined}>
                 {r.backendPod?.replace(/^default\//, '') ?? '—'}
               </td>
-              <td className="mono" data-testid="run-set-cookie">{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
+              <td
+                className="mono"
+                data-testid="run-set-cookie"
+              >{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
             </tr>
           ))}
         </tbody>
@@ -237,7 +246,13 @@ export function Composer() {
         )}
         <label className="field">
           <span>{t('composer.from')}</span>
-          <select value={form.from} onChange={(e) => setRequest({ from: e.target.value, savedId: undefined })} data-testid="composer-from" aria-invalid={!!described('from')} aria-describedby={described('from')}>
+          <select
+            value={form.from}
+            onChange={(e) => setRequest({ from: e.target.value, savedId: undefined })}
+            data-testid="composer-from"
+            aria-invalid={!!described('from')}
+            aria-describedby={described('from')}
+          >
             {group('external')}
             {group('pod')}
             {group('node')}
@@ -261,17 +276,43 @@ export function Composer() {
           </label>
           <label className="field field-grow">
             <span>{t('composer.url')}</span>
-            <input className="mono" value={form.url} onChange={(e) => setRequest({ url: e.target.value, savedId: undefined })} placeholder="http://shop.example.com/cart" spellCheck={false} data-testid="composer-url" aria-invalid={!!described('url')} aria-describedby={described('url')} />
+            <input
+              className="mono"
+              value={form.url}
+              onChange={(e) => setRequest({ url: e.target.value, savedId: undefined })}
+              placeholder="http://shop.example.com/cart"
+              spellCheck={false}
+              data-testid="composer-url"
+              aria-invalid={!!described('url')}
+              aria-describedby={described('url')}
+            />
             <FieldIssues issues={issues} field="url" />
           </label>
         </div>
         <label className="field">
           <span>{t('composer.headers')}</span>
-          <textarea className="mono" rows={2} value={draft.headerText} onChange={(e) => update({ headerText: e.target.value, request: { ...form, savedId: undefined } })} placeholder="Host: shop.example.com" spellCheck={false} data-testid="composer-headers" />
+          <textarea
+            className="mono"
+            rows={2}
+            value={draft.headerText}
+            onChange={(e) => update({ headerText: e.target.value, request: { ...form, savedId: undefined } })}
+            placeholder="Host: shop.example.com"
+            spellCheck={false}
+            data-testid="composer-headers"
+          />
         </label>
         <label className="field">
           <span>{t('composer.connect')}</span>
-          <input className="mono" value={form.connect} onChange={(e) => setRequest({ connect: e.target.value, savedId: undefined })} placeholder="ingress | node:node-1 | 192.168.49.2:30080" spellCheck={false} data-testid="composer-connect" aria-invalid={!!described('connect')} aria-describedby={described('connect')} />
+          <input
+            className="mono"
+            value={form.connect}
+            onChange={(e) => setRequest({ connect: e.target.value, savedId: undefined })}
+            placeholder="ingress | node:node-1 | 192.168.49.2:30080"
+            spellCheck={false}
+            data-testid="composer-connect"
+            aria-invalid={!!described('connect')}
+            aria-describedby={described('connect')}
+          />
           <FieldIssues issues={issues} field="connect" />
         </label>
         <div className="composer-repeat">
@@ -288,16 +329,32 @@ export function Composer() {
             <span>{t('composer.repeat.times')}</span>
           </label>
           <label className="inline-field">
-            <input type="checkbox" checked={form.cookieJar === true} onChange={(e) => setRequest({ cookieJar: e.target.checked })} data-testid="composer-cookie-jar" />
+            <input
+              type="checkbox"
+              checked={form.cookieJar === true}
+              onChange={(e) => setRequest({ cookieJar: e.target.checked })}
+              data-testid="composer-cookie-jar"
+            />
             <span>{t('composer.cookieJar')}</span>
           </label>
         </div>
         <div className="composer-actions">
-          <button type="submit" className="btn btn-primary" disabled={!tracerReady || !form.url || issues.length > 0} data-testid="composer-send" aria-describedby={!tracerReady ? 'tracer-note' : undefined}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={!tracerReady || !form.url || issues.length > 0}
+            data-testid="composer-send"
+            aria-describedby={!tracerReady ? 'tracer-note' : undefined}
+          >
             {t('composer.send')}
           </button>
           {tracerState !== 'ready' && (
-            <span id="tracer-note" className="note" role="status" data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}>
+            <span
+              id="tracer-note"
+              className="note"
+              role="status"
+              data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}
+            >
               {tracerState === 'loading' ? t('composer.tracerLoading') : t('composer.tracerUnavailable')}
             </span>
           )}

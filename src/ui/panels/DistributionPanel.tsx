@@ -78,7 +78,10 @@ function Histogram({ d }: { d: Distribution }) {
         </p>
       )}
       <p className="dist-legend small">
-        <span className="dist-swatch" aria-hidden="true" /> {t('dist.legend.observed')} <span className="dist-swatch dist-swatch-implied" aria-hidden="true" /> {t('dist.legend.implied')}
+        <span
+          className="dist-swatch"
+          aria-hidden="true"
+        /> {t('dist.legend.observed')} <span className="dist-swatch dist-swatch-implied" aria-hidden="true" /> {t('dist.legend.implied')}
       </p>
       <p className="small" data-testid="dist-implied-from">
         {d.implied ? t('dist.impliedFrom', { from: d.impliedFrom }) : t('dist.noImplied', { why: d.impliedFrom })}
@@ -161,7 +164,13 @@ export default function DistributionPanel() {
           </select>
         </label>
         <label className="dist-jar">
-          <input type="checkbox" checked={cookieJar} onChange={(e) => setCookieJar(e.target.checked)} disabled={running} data-testid="dist-cookie-jar" /> {t('dist.cookieJar')}
+          <input
+            type="checkbox"
+            checked={cookieJar}
+            onChange={(e) => setCookieJar(e.target.checked)}
+            disabled={running}
+            data-testid="dist-cookie-jar"
+          /> {t('dist.cookieJar')}
         </label>
         {running ? (
           <button type="button" className="btn" onClick={cancel} data-testid="dist-cancel">

@@ -3,7 +3,15 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterEvent, Hop } from '../../sim';
-import { selectApiRejections, selectCluster, selectHopIndex, selectLang, selectTrace, type EditMark, type LabState } from '../../state';
+import {
+  selectApiRejections,
+  selectCluster,
+  selectHopIndex,
+  selectLang,
+  selectTrace,
+  type EditMark,
+  type LabState,
+} from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT } from '../i18n';
 import { eventGloss } from '../i18n/event-glosses';
@@ -82,7 +90,12 @@ export function EventList() {
         <ol className="timeline">
           {rows.map((r) =>
             r.kind === 'edit' ? (
-              <li key={`m${r.n}`} className="row row-edit" ref={r.n === marks.length ? lastEdit : undefined} data-testid={`event-edit-${r.n}`}>
+              <li
+                key={`m${r.n}`}
+                className="row row-edit"
+                ref={r.n === marks.length ? lastEdit : undefined}
+                data-testid={`event-edit-${r.n}`}
+              >
                 <span className="row-n mono" aria-hidden="true">
                   ✎
                 </span>
@@ -92,7 +105,12 @@ export function EventList() {
               </li>
             ) : r.kind === 'hop' ? (
               <li key={`h${r.h.index}`} className={`row row-hop${r.h.index === current ? ' is-current' : ''}`}>
-                <button type="button" onClick={() => labStore.getState().seek(r.h.index)} aria-current={r.h.index === current ? 'step' : undefined} data-testid={`event-hop-${r.h.index}`}>
+                <button
+                  type="button"
+                  onClick={() => labStore.getState().seek(r.h.index)}
+                  aria-current={r.h.index === current ? 'step' : undefined}
+                  data-testid={`event-hop-${r.h.index}`}
+                >
                   <span className="row-n mono">{r.h.index + 1}</span>
                   <span className={`action-tag action-${r.h.action}`}>{t(`action.${r.h.action}`)}</span>
                   <span className="row-text">{explain(lang, r.h.explanation)}</span>

@@ -170,7 +170,12 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
               <span className="walk-sign" aria-label={t(`walk.${kind}`)}>
                 {SIGN[kind]}
               </span>{' '}
-              <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
+              <button
+                type="button"
+                className="ref-link"
+                onClick={() => labStore.getState().openArtifact(s.ref.artifact)}
+                title={t('hop.openArtifact')}
+              >
                 {CHAINED.has(s.table) && <span className="muted small mono">{s.chain} </span>}
                 {note ? renderNote(t, note) : ''}
               </button>
@@ -208,7 +213,12 @@ function ConntrackList({ t, hop }: { t: T; hop: Hop }) {
             return (
               <li key={`${e.node}-${i}`}>
                 {ref ? (
-                  <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(ref.artifact)} title={t('hop.openArtifact')}>
+                  <button
+                    type="button"
+                    className="ref-link"
+                    onClick={() => labStore.getState().openArtifact(ref.artifact)}
+                    title={t('hop.openArtifact')}
+                  >
                     {line}
                   </button>
                 ) : (
@@ -271,7 +281,11 @@ export function HopInspector() {
         </thead>
         <tbody>
           {FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined).map((f) => (
-            <tr key={f} className={changed.has(f) ? 'is-changed' : undefined} data-testid={changed.has(f) ? `changed-${f}` : undefined}>
+            <tr
+              key={f}
+              className={changed.has(f) ? 'is-changed' : undefined}
+              data-testid={changed.has(f) ? `changed-${f}` : undefined}
+            >
               <th scope="row" className="mono">
                 {f}
               </th>
