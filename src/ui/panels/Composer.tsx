@@ -29,6 +29,7 @@ import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
+import { faultText } from './fault-text';
 import { ResponseView } from './ResponseView';
 import './composer.css';
 
@@ -162,6 +163,7 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
 
 function LastResponse() {
   const t = useT();
+  const lang = useLab(selectLang);
   const runs = useLab(selectRuns);
   const shown = useLab(selectRunIndex);
   const trace = runs[shown];
@@ -178,7 +180,7 @@ function LastResponse() {
             · {t('result.backend')} <span className="mono">{trace.backendPod}</span>
           </span>
         )}
-        {trace.fault && <p className="small">{trace.fault.message}</p>}
+        {trace.fault && <p className="small" data-testid="composer-fault">{faultText(lang, trace.fault)}</p>}
       </div>
       <ResponseView trace={trace} />
       {runs.length > 1 && <Runs runs={runs} shown={shown} />}
