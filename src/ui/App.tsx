@@ -128,14 +128,6 @@ function TopBar() {
   const title = useLab(selectScenarioTitle);
   const status = useLab(selectLabStatus);
   const rejected = useLab(selectApiRejections).length;
-  const lang = useLab(selectLang);
-  const theme = useLab(selectTheme);
-  const presenter = useLab(selectPresenter);
-  const proxyMode = useLab(selectProxyMode);
-  const canUndo = useLab(selectCanUndo);
-  const canRedo = useLab(selectCanRedo);
-  const picker = useRef<HTMLInputElement>(null);
-  const s = labStore.getState();
   return (
     <header className="topbar">
       <div className="brand">
@@ -161,90 +153,129 @@ function TopBar() {
         )}
         <OfflineStatus />
       </div>
-      <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
-        <button
-          type="button"
-          className="btn"
-          onClick={() => picker.current?.click()}
-          data-testid="open-file"
-          data-overflow-priority="3"
-        >
-          {t('toolbar.open')}
-        </button>
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
-          hidden
-          data-testid="file-input"
-          onChange={(e) => {
-            void openFileList(e.target.files);
-            e.target.value = '';
-          }}
-        />
-        <ExtrasToolbar />
-        <button
-          type="button"
-          className="btn btn-icon"
-          data-overflow-priority="2"
-          onClick={() => s.undo()}
-          disabled={!canUndo}
-          aria-label={t('toolbar.undo')}
-          title={t('toolbar.undo')}
-        >
-          <IconUndo />
-        </button>
-        <button
-          type="button"
-          className="btn btn-icon"
-          data-overflow-priority="2"
-          onClick={() => s.redo()}
-          disabled={!canRedo}
-          aria-label={t('toolbar.redo')}
-          title={t('toolbar.redo')}
-        >
-          <IconRedo />
-        </button>
-        <VersionAndMode proxyMode={proxyMode} />
-        <label className="select-inline" data-overflow-priority="5">
-          <select
-            value={lang}
-            onChange={(e) => s.setLang(e.target.value as typeof lang)}
-            aria-label={t('toolbar.language')}
-            data-testid="lang-select"
-          >
-            {LANGS.map((l) => (
-              <option key={l} value={l}>
-                {t(`lang.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="select-inline" data-overflow-priority="3">
-          <select
-            value={theme}
-            onChange={(e) => s.setTheme(e.target.value as typeof theme)}
-            aria-label={t('toolbar.theme')}
-            data-testid="theme-select"
-          >
-            <option value="system">{t('theme.system')}</option>
-            <option value="light">{t('theme.light')}</option>
-            <option value="dark">{t('theme.dark')}</option>
-          </select>
-        </label>
-        <button
-          type="button"
-          className={`btn${presenter ? ' is-on' : ''}`}
-          aria-pressed={presenter}
-          onClick={() => s.setPresenter(!presenter)}
-          data-testid="presenter-toggle"
-          data-overflow-priority="keep"
-        >
-          {t('toolbar.presenter')}
-        </button>
-      </OverflowToolbar>
+      <Toolbar />
     </header>
+  );
+}
+
+/** The tools: open a file, the extras (lessons, paste, export, edit, console, share), undo and redo,
+ *  Kubernetes version and kube-proxy mode, language, theme, presenter mode. */
+function Toolbar() {
+  const t = useT();
+  const presenter = useLab(selectPresenter);
+  const proxyMode = useLab(selectProxyMode);
+  const picker = useRef<HTMLInputElement>(null);
+  const s = labStore.getState();
+  return (
+    <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => picker.current?.click()}
+        data-testid="open-file"
+        data-overflow-priority="3"
+      >
+        {t('toolbar.open')}
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          void openFileList(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      <ExtrasToolbar />
+      <UndoRedo />
+      <VersionAndMode proxyMode={proxyMode} />
+      <LanguageAndTheme />
+      <button
+        type="button"
+        className={`btn${presenter ? ' is-on' : ''}`}
+        aria-pressed={presenter}
+        onClick={() => s.setPresenter(!presenter)}
+        data-testid="presenter-toggle"
+        data-overflow-priority="keep"
+      >
+        {t('toolbar.presenter')}
+      </button>
+    </OverflowToolbar>
+  );
+}
+
+/** Undo and redo of the last edit (Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z). */
+function UndoRedo() {
+  const t = useT();
+  const canUndo = useLab(selectCanUndo);
+  const canRedo = useLab(selectCanRedo);
+  const s = labStore.getState();
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-icon"
+        data-overflow-priority="2"
+        onClick={() => s.undo()}
+        disabled={!canUndo}
+        aria-label={t('toolbar.undo')}
+        title={t('toolbar.undo')}
+      >
+        <IconUndo />
+      </button>
+      <button
+        type="button"
+        className="btn btn-icon"
+        data-overflow-priority="2"
+        onClick={() => s.redo()}
+        disabled={!canRedo}
+        aria-label={t('toolbar.redo')}
+        title={t('toolbar.redo')}
+      >
+        <IconRedo />
+      </button>
+    </>
+  );
+}
+
+/** The page's language and theme (kept as preferences). */
+function LanguageAndTheme() {
+  const t = useT();
+  const lang = useLab(selectLang);
+  const theme = useLab(selectTheme);
+  const s = labStore.getState();
+  return (
+    <>
+      <label className="select-inline" data-overflow-priority="5">
+        <select
+          value={lang}
+          onChange={(e) => s.setLang(e.target.value as typeof lang)}
+          aria-label={t('toolbar.language')}
+          data-testid="lang-select"
+        >
+          {LANGS.map((l) => (
+            <option key={l} value={l}>
+              {t(`lang.${l}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="select-inline" data-overflow-priority="3">
+        <select
+          value={theme}
+          onChange={(e) => s.setTheme(e.target.value as typeof theme)}
+          aria-label={t('toolbar.theme')}
+          data-testid="theme-select"
+        >
+          <option value="system">{t('theme.system')}</option>
+          <option value="light">{t('theme.light')}</option>
+          <option value="dark">{t('theme.dark')}</option>
+        </select>
+      </label>
+    </>
   );
 }
 
