@@ -149,7 +149,12 @@ function StandIn({ el, close, onChanged }: { el: HTMLElement; close: () => void;
  * The toolbar row. In `oneRow` mode what does not fit goes into the More menu; otherwise the row
  * wraps as before. Children may mark `data-overflow-priority` (lower leaves first, "keep" stays).
  */
-export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: { oneRow: boolean; label: string; priorities?: Readonly<Record<string, number>>; children: React.ReactNode }) {
+export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: {
+  oneRow: boolean;
+  label: string;
+  priorities?: Readonly<Record<string, number>>;
+  children: React.ReactNode;
+}) {
   const t = useT();
   const bar = useRef<HTMLDivElement>(null);
   const hidden = useOverflow(bar, oneRow, priorities);

@@ -32,7 +32,11 @@ export const MAX_CHANGED_LINES = 1500;
  * The diff of `before` against `after`, or null when more than MAX_CHANGED_LINES lines changed.
  * Identical texts give no rows.
  */
-export function diffLines({ before, after, context = DEFAULT_CONTEXT }: { before: readonly string[]; after: readonly string[]; context?: number }): LineDiff | null {
+export function diffLines({ before, after, context = DEFAULT_CONTEXT }: {
+  before: readonly string[];
+  after: readonly string[];
+  context?: number;
+}): LineDiff | null {
   // Rules files change in a few places: trimming the common ends first keeps a 50,000-line
   // iptables-save diff as cheap as the part that changed.
   let head = 0;
@@ -62,7 +66,12 @@ interface Run {
   count: number;
 }
 
-function rowsFromRuns({ runs, before, after, context }: { runs: Run[]; before: readonly string[]; after: readonly string[]; context: number }): LineDiff {
+function rowsFromRuns({ runs, before, after, context }: {
+  runs: Run[];
+  before: readonly string[];
+  after: readonly string[];
+  context: number;
+}): LineDiff {
   const rows: DiffRow[] = [];
   let oldLine = 0;
   let newLine = 0;
@@ -119,7 +128,11 @@ export type ArtifactDiff =
   | { kind: 'too-many' }
   | { kind: 'changed'; diff: LineDiff };
 
-export function artifactDiff({ after, afterTexts, before }: { after: RenderedArtifact; afterTexts?: readonly string[]; before: Record<string, RenderedArtifact> | null }): ArtifactDiff {
+export function artifactDiff({ after, afterTexts, before }: {
+  after: RenderedArtifact;
+  afterTexts?: readonly string[];
+  before: Record<string, RenderedArtifact> | null;
+}): ArtifactDiff {
   if (!before) return { kind: 'none-yet' };
   const prev = before[after.id];
   if (!prev) return { kind: 'new' };
