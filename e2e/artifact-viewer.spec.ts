@@ -261,6 +261,12 @@ test('the banner above the viewer describes what it shows: the fault\'s Endpoint
   await expect(page.getByTestId('artifact-viewer').locator('.is-deciding')).toContainText(text.trim());
   await lab.setState('store.getState().setLang("zh")');
   await expect(read).toContainText(`这一跳读取的行（已在下方标出） · ${where}`);
+  // The fault in the reader's language wherever it shows: the hop's fault box and the composer's last response.
+  await expect(page.getByTestId('hop-fault-message')).toContainText('没有就绪的端点');
+  await page.getByTestId('tab-request').click();
+  await expect(page.getByTestId('composer-fault')).toContainText('没有就绪的端点');
+  await expect(page.getByTestId('composer-fault')).not.toContainText('has no ready endpoints');
+  await page.getByTestId('tab-hop').click();
   await lab.setState('store.getState().setLang("en")');
 
   // Back to the hop's own deciding line (the last "Decided by" link): today's banner, with the REJECT rule.

@@ -24,7 +24,10 @@ export default function Gallery() {
   const [query, setQuery] = useState('');
   const [tags, setTags] = useState<string[]>([]);
   const [lang, setLang] = useState<Lang>(uiLang);
-  const shown = useMemo(() => BUILTIN_SCENARIOS.filter((b) => matches(b, query) && tags.every((x) => b.tags.includes(x))), [query, tags]);
+  const shown = useMemo(
+    () => BUILTIN_SCENARIOS.filter((b) => matches(b, query) && tags.every((x) => b.tags.includes(x))),
+    [query, tags],
+  );
   const toggle = (tag: string) => setTags((xs) => (xs.includes(tag) ? xs.filter((x) => x !== tag) : [...xs, tag]));
   return (
     <Dialog title={t('gallery.title')} onClose={() => setSession({ overlay: null })} testId="gallery" wide>

@@ -165,6 +165,7 @@ export const en = {
   'composer.headers': 'Headers (one per line)',
   'composer.connect': 'Connect to (like curl --connect-to)',
   'composer.send': 'Send',
+  'composer.urlNeeded': 'Enter a URL to send it',
   'composer.tracerUnavailable': 'The request tracer is not available.',
   'composer.tracerLoading': 'The request tracer is loading…',
   'composer.traceError': 'The tracer failed: {message}',

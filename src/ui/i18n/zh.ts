@@ -145,6 +145,7 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.headers': '请求头（每行一个）',
   'composer.connect': '连接到（类似 curl --connect-to）',
   'composer.send': '发送',
+  'composer.urlNeeded': '先填写 URL 再发送',
   'composer.tracerUnavailable': '请求追踪器不可用。',
   'composer.tracerLoading': '请求追踪器加载中…',
   'composer.traceError': '追踪失败：{message}',

@@ -60,7 +60,9 @@ export function ArtifactBanner() {
 function LineText({ line, testId }: { line: ArtifactRef; testId: string }) {
   return (
     <code className="deciding-text" data-testid={testId}>
-      {line.line.split(/(\s+)/).map((part, i) => (i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>))}
+      {line.line.split(/(\s+)/).map((part, i) =>
+        i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>,
+      )}
     </code>
   );
 }

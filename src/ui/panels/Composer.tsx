@@ -246,7 +246,7 @@ export function Composer() {
         />
         <WhatIsSent d={d} issues={issues} />
         <RepeatAndCookies d={d} />
-        <SendActions blocked={!form.url || issues.length > 0} />
+        <SendActions blocked={!form.url || issues.length > 0} noUrl={!form.url} />
       </form>
       <LastResponse />
     </div>
@@ -428,7 +428,7 @@ function RepeatAndCookies({ d }: { d: Draft }) {
 }
 
 /** Send (waiting for the tracer and for a request without errors), and why it waits. */
-function SendActions({ blocked }: { blocked: boolean }) {
+function SendActions({ blocked, noUrl }: { blocked: boolean; noUrl: boolean }) {
   const t = useT();
   const status = useLab(selectTraceStatus);
   const tracerState = useLab(selectTracerState);
@@ -440,7 +440,7 @@ function SendActions({ blocked }: { blocked: boolean }) {
         className="btn btn-primary"
         disabled={!tracerReady || blocked}
         data-testid="composer-send"
-        aria-describedby={!tracerReady ? 'tracer-note' : undefined}
+        aria-describedby={!tracerReady ? 'tracer-note' : noUrl ? 'url-note' : undefined}
       >
         {t('composer.send')}
       </button>
@@ -452,6 +452,12 @@ function SendActions({ blocked }: { blocked: boolean }) {
           data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}
         >
           {tracerState === 'loading' ? t('composer.tracerLoading') : t('composer.tracerUnavailable')}
+        </span>
+      )}
+      {/* A disabled Send says why: with the tracer ready, only the URL is missing. */}
+      {tracerReady && noUrl && (
+        <span id="url-note" className="note" role="status" data-testid="composer-url-needed">
+          {t('composer.urlNeeded')}
         </span>
       )}
       {status.kind === 'error' && (

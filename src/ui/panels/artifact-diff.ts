@@ -42,17 +42,21 @@ export function diffLines({ before, after, context = DEFAULT_CONTEXT }: {
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const sameAtEnd = (k: number) => before[before.length - 1 - k] === after[after.length - 1 - k];
+  while (tail < before.length - head && tail < after.length - head && sameAtEnd(tail)) tail++;
   const oldMid = before.slice(head, before.length - tail);
   const newMid = after.slice(head, after.length - tail);
 
-  const changes = oldMid.length === 0 || newMid.length === 0 ? null : diffArrays(oldMid, newMid, { maxEditLength: MAX_CHANGED_LINES });
+  const changes =
+    oldMid.length === 0 || newMid.length === 0 ? null : diffArrays(oldMid, newMid, { maxEditLength: MAX_CHANGED_LINES });
   if (changes === undefined) return null;
 
   // Flat runs over the whole files: unchanged ends, then the library's changes in the middle.
   const runs: Run[] = [];
   if (head > 0) runs.push({ kind: 'same', count: head });
-  if (changes) for (const c of changes) runs.push({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', count: c.count });
+  if (changes) {
+    for (const c of changes) runs.push({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', count: c.count });
+  }
   else {
     if (oldMid.length > 0) runs.push({ kind: 'removed', count: oldMid.length });
     if (newMid.length > 0) runs.push({ kind: 'added', count: newMid.length });
@@ -87,7 +91,9 @@ function rowsFromRuns({ runs, before, after, context }: {
       return;
     }
     if (run.kind === 'removed') {
-      for (let k = 0; k < run.count; k++) rows.push({ kind: 'removed', text: before[oldLine + k]!, oldLine: oldLine + k });
+      for (let k = 0; k < run.count; k++) {
+        rows.push({ kind: 'removed', text: before[oldLine + k]!, oldLine: oldLine + k });
+      }
       oldLine += run.count;
       removed += run.count;
       return;
@@ -137,7 +143,8 @@ export function artifactDiff({ after, afterTexts, before }: {
   const prev = before[after.id];
   if (!prev) return { kind: 'new' };
   if (prev === after) return { kind: 'unchanged' };
-  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: afterTexts ?? after.lines.map((l) => l.text) });
+  const afterLines = afterTexts ?? after.lines.map((l) => l.text);
+  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: afterLines });
   if (!diff) return { kind: 'too-many' };
   return diff.rows.length === 0 ? { kind: 'unchanged' } : { kind: 'changed', diff };
 }
