@@ -98,18 +98,10 @@ export function stepNote(s: EvalStep): WalkNote | null {
   const d = s.detail;
   if (d?.kind === 'statistic') {
     const yes = s.outcome === 'matched';
-    return {
-      key: yes ? 'walk.note.statisticYes' : 'walk.note.statisticNo',
-      params: { p: fixed(d.probability), draw: fixed(d.draw) },
-    };
+    return { key: yes ? 'walk.note.statisticYes' : 'walk.note.statisticNo', params: { p: fixed(d.probability), draw: fixed(d.draw) } };
   }
   if (d?.kind === 'numgen') return { key: 'walk.note.numgen', params: { n: d.modulus, value: d.value } };
-  if (d?.kind === 'recent') {
-    return {
-      key: d.hit ? 'walk.note.recentHit' : 'walk.note.recentMiss',
-      params: { name: d.name },
-    };
-  }
+  if (d?.kind === 'recent') return { key: d.hit ? 'walk.note.recentHit' : 'walk.note.recentMiss', params: { name: d.name } };
   if (s.outcome === 'skipped' && s.effect.kind !== 'location-considered' && s.effect.kind !== 'proxy-dial') return null;
   return effectNote(s);
 }
@@ -143,10 +135,7 @@ export function effectNote(s: EvalStep): WalkNote | null {
     case 'set-update':
       return { key: 'walk.effect.setUpdate', params: { set: e.set, element: e.element, seconds: e.timeoutSeconds } };
     case 'ipvs-schedule':
-      return {
-        key: e.persistent ? 'walk.effect.ipvsPersistent' : 'walk.effect.ipvsSchedule',
-        params: { scheduler: e.scheduler, to: e.chosen },
-      };
+      return { key: e.persistent ? 'walk.effect.ipvsPersistent' : 'walk.effect.ipvsSchedule', params: { scheduler: e.scheduler, to: e.chosen } };
     case 'ipvs-forward':
       return { key: 'walk.effect.ipvsForward', params: { to: e.to } };
     case 'ipvs-no-destination':
@@ -159,24 +148,13 @@ export function effectNote(s: EvalStep): WalkNote | null {
       return { key: 'walk.effect.proxyFail', params: { service: e.service } };
     case 'server': {
       const term = MATCH_TERMS[e.match];
-      return {
-        key: 'walk.effect.server',
-        params: { name: e.name, match: e.match },
-        ...(term ? { terms: { match: term } } : {}),
-      };
+      return { key: 'walk.effect.server', params: { name: e.name, match: e.match }, ...(term ? { terms: { match: term } } : {}) };
     }
     case 'location-considered':
-      return {
-        key: e.matched ? 'walk.effect.locationCandidate' : 'walk.effect.locationNoMatch',
-        params: { args: e.args },
-      };
+      return { key: e.matched ? 'walk.effect.locationCandidate' : 'walk.effect.locationNoMatch', params: { args: e.args } };
     case 'location': {
       const term = MATCH_TERMS[e.match];
-      return {
-        key: 'walk.effect.location',
-        params: { args: e.args, match: e.match },
-        ...(term ? { terms: { match: term } } : {}),
-      };
+      return { key: 'walk.effect.location', params: { args: e.args, match: e.match }, ...(term ? { terms: { match: term } } : {}) };
     }
     case 'http-return':
       return e.location
@@ -185,19 +163,10 @@ export function effectNote(s: EvalStep): WalkNote | null {
     case 'http-deny':
       return { key: 'walk.effect.httpDeny', params: { client: e.client, rule: e.rule } };
     case 'upstream': {
-      if (!e.peer) {
-        return {
-          key: e.canary ? 'walk.effect.canaryNone' : 'walk.effect.upstreamNone',
-          params: { upstream: e.upstream },
-        };
-      }
+      if (!e.peer) return { key: e.canary ? 'walk.effect.canaryNone' : 'walk.effect.upstreamNone', params: { upstream: e.upstream } };
       const term = HOW_TERMS[e.how];
       const key = e.canary ? 'walk.effect.canary' : 'walk.effect.upstream';
-      return {
-        key,
-        params: { upstream: e.upstream, peer: e.peer, how: e.how },
-        ...(term ? { terms: { how: term } } : {}),
-      };
+      return { key, params: { upstream: e.upstream, peer: e.peer, how: e.how }, ...(term ? { terms: { how: term } } : {}) };
     }
     case 'dns-answer':
       return { key: 'walk.effect.dns', params: { name: e.name, type: e.type, value: e.value } };
