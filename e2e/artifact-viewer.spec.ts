@@ -237,3 +237,54 @@ test('a no-endpoints fault links the EndpointSlice lines it was read from; the v
   await expect(page.getByTestId('fault-refs')).toContainText('故障依据的行');
   expect(problems).toEqual([]);
 });
+
+test('the banner above the viewer describes what it shows: the fault\'s EndpointSlice lines, not the REJECT rule', async ({ page }) => {
+  const problems = watch(page);
+  const r = loadScenarioText('x.json', readFileSync('scenarios/readiness-endpoints.json', 'utf8'));
+  if (!r.ok) throw new Error('load');
+  const lab = new LabPage(page);
+  await lab.open(`/#${encodeShare({ scenario: r.scenario, request: 'api' })}`);
+  await expect(page.getByTestId('trace-result')).toContainText('Connection refused');
+  await page.keyboard.press('End');
+  const faultRef = page.getByTestId('fault-refs').getByRole('button').first();
+  // "endpointslices/default/api:<n>" and the line's text, as the hop inspector links them.
+  const where = (await faultRef.locator('.muted').innerText()).trim();
+  const text = await faultRef.locator('code').innerText();
+  await faultRef.click();
+  await expect(page.getByTestId('artifact-select')).toHaveValue('endpointslices/default/api');
+
+  // The viewer shows the EndpointSlice: the banner names its marked line, not the hop's deciding REJECT.
+  const read = page.getByTestId('read-lines');
+  await expect(read).toContainText(`Lines this hop read, marked below · ${where}`);
+  await expect(read.getByTestId('read-line-text')).toHaveText(text);
+  await expect(page.getByTestId('deciding-rule')).toHaveCount(0);
+  await expect(page.getByTestId('artifact-viewer').locator('.is-deciding')).toContainText(text.trim());
+  await lab.setState('store.getState().setLang("zh")');
+  await expect(read).toContainText(`这一跳读取的行（已在下方标出） · ${where}`);
+  // The fault in the reader's language wherever it shows: the hop's fault box and the composer's last response.
+  await expect(page.getByTestId('hop-fault-message')).toContainText('没有就绪的端点');
+  await page.getByTestId('tab-request').click();
+  await expect(page.getByTestId('composer-fault')).toContainText('没有就绪的端点');
+  await expect(page.getByTestId('composer-fault')).not.toContainText('has no ready endpoints');
+  await page.getByTestId('tab-hop').click();
+  await lab.setState('store.getState().setLang("en")');
+
+  // Back to the hop's own deciding line (the last "Decided by" link): today's banner, with the REJECT rule.
+  await page.locator('.refs li.is-deciding button').click();
+  const deciding = page.getByTestId('deciding-rule');
+  await expect(deciding).toHaveAttribute('data-shown', 'deciding');
+  await expect(deciding).toContainText(/^Deciding line · node\/node-\d+\/iptables-save:\d+/);
+  await expect(page.getByTestId('deciding-rule-text')).toContainText('has no endpoints');
+  await expect(page.getByTestId('deciding-rule-text')).toContainText('-j REJECT');
+  await expect(page.getByTestId('read-lines')).toHaveCount(0);
+
+  // An artifact holding none of the hop's lines: the banner says the deciding line is elsewhere.
+  const decidingArtifact = await page.getByTestId('artifact-select').inputValue();
+  const other = decidingArtifact.replace(/node-(\d+)/, (_, n: string) => `node-${n === '1' ? 2 : 1}`);
+  await page.getByTestId('artifact-select').selectOption(other);
+  await expect(deciding).toHaveAttribute('data-shown', 'elsewhere');
+  await expect(deciding).toContainText(`Deciding line, in another artifact · ${decidingArtifact}:`);
+  await lab.setState('store.getState().setLang("zh")');
+  await expect(deciding).toContainText(`起决定作用的规则行（在另一个产物中） · ${decidingArtifact}:`);
+  expect(problems).toEqual([]);
+});

@@ -222,3 +222,19 @@ test('a DNS hop is drawn at the cluster DNS Service', async ({ page }) => {
   await expect(page.getByTestId('packet-dot')).toBeVisible();
   await expect(page.getByTestId('canvas-service-kube-system-kube-dns')).toHaveClass(/is-current/);
 });
+
+test('an empty URL: Send is disabled and the note beside it says why, in both languages; typing one clears it', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.setState('store.getState().setSideTab("request")');
+  await page.getByTestId('composer-url').fill('');
+  await expect(page.getByTestId('composer-send')).toBeDisabled();
+  const note = page.getByTestId('composer-url-needed');
+  await expect(note).toHaveText('Enter a URL to send it');
+  await expect(page.getByTestId('composer-send')).toHaveAttribute('aria-describedby', 'url-note');
+  await lab.setState('store.getState().setLang("zh")');
+  await expect(note).toHaveText('先填写 URL 再发送');
+  await page.getByTestId('composer-url').fill('http://web.example.com:30080/');
+  await expect(note).toHaveCount(0);
+  await expect(page.getByTestId('composer-send')).toBeEnabled();
+});

@@ -21,6 +21,7 @@ import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
 import { explain, LANGS, useT } from './i18n';
+import { ArtifactBanner } from './panels/ArtifactBanner';
 import { Composer } from './panels/Composer';
 import { EventList } from './panels/EventList';
 import { HopInspector } from './panels/HopInspector';
@@ -78,7 +79,11 @@ function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
   return (
     <>
       {/* Compact for one toolbar row: each select names itself (its options, and its accessible name). */}
-      <label className="select-inline k8s-version" data-overflow-priority="3.8" title={t('toolbar.kubernetesVersion.hint')}>
+      <label
+        className="select-inline k8s-version"
+        data-overflow-priority="3.8"
+        title={t('toolbar.kubernetesVersion.hint')}
+      >
         <select
           value={version ?? ''}
           disabled={!version}
@@ -122,14 +127,6 @@ function TopBar() {
   const title = useLab(selectScenarioTitle);
   const status = useLab(selectLabStatus);
   const rejected = useLab(selectApiRejections).length;
-  const lang = useLab(selectLang);
-  const theme = useLab(selectTheme);
-  const presenter = useLab(selectPresenter);
-  const proxyMode = useLab(selectProxyMode);
-  const canUndo = useLab(selectCanUndo);
-  const canRedo = useLab(selectCanRedo);
-  const picker = useRef<HTMLInputElement>(null);
-  const s = labStore.getState();
   return (
     <header className="topbar">
       <div className="brand">
@@ -139,7 +136,12 @@ function TopBar() {
       <div className="scenario-title" data-testid="scenario-title">
         {title && <span className="mono">{title}</span>}
         {rejected > 0 && (
-          <button type="button" className="status-note status-error" onClick={() => labStore.getState().setSideTab('events')} data-testid="lab-rejected">
+          <button
+            type="button"
+            className="status-note status-error"
+            onClick={() => labStore.getState().setSideTab('events')}
+            data-testid="lab-rejected"
+          >
             {t('lab.rejected', { count: rejected })}
           </button>
         )}
@@ -150,51 +152,129 @@ function TopBar() {
         )}
         <OfflineStatus />
       </div>
-      <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
-        <button type="button" className="btn" onClick={() => picker.current?.click()} data-testid="open-file" data-overflow-priority="3">
-          {t('toolbar.open')}
-        </button>
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
-          hidden
-          data-testid="file-input"
-          onChange={(e) => {
-            void openFileList(e.target.files);
-            e.target.value = '';
-          }}
-        />
-        <ExtrasToolbar />
-        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.undo()} disabled={!canUndo} aria-label={t('toolbar.undo')} title={t('toolbar.undo')}>
-          <IconUndo />
-        </button>
-        <button type="button" className="btn btn-icon" data-overflow-priority="2" onClick={() => s.redo()} disabled={!canRedo} aria-label={t('toolbar.redo')} title={t('toolbar.redo')}>
-          <IconRedo />
-        </button>
-        <VersionAndMode proxyMode={proxyMode} />
-        <label className="select-inline" data-overflow-priority="5">
-          <select value={lang} onChange={(e) => s.setLang(e.target.value as typeof lang)} aria-label={t('toolbar.language')} data-testid="lang-select">
-            {LANGS.map((l) => (
-              <option key={l} value={l}>
-                {t(`lang.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="select-inline" data-overflow-priority="3">
-          <select value={theme} onChange={(e) => s.setTheme(e.target.value as typeof theme)} aria-label={t('toolbar.theme')} data-testid="theme-select">
-            <option value="system">{t('theme.system')}</option>
-            <option value="light">{t('theme.light')}</option>
-            <option value="dark">{t('theme.dark')}</option>
-          </select>
-        </label>
-        <button type="button" className={`btn${presenter ? ' is-on' : ''}`} aria-pressed={presenter} onClick={() => s.setPresenter(!presenter)} data-testid="presenter-toggle" data-overflow-priority="keep">
-          {t('toolbar.presenter')}
-        </button>
-      </OverflowToolbar>
+      <Toolbar />
     </header>
+  );
+}
+
+/** The tools: open a file, the extras (lessons, paste, export, edit, console, share), undo and redo,
+ *  Kubernetes version and kube-proxy mode, language, theme, presenter mode. */
+function Toolbar() {
+  const t = useT();
+  const presenter = useLab(selectPresenter);
+  const proxyMode = useLab(selectProxyMode);
+  const picker = useRef<HTMLInputElement>(null);
+  const s = labStore.getState();
+  return (
+    <OverflowToolbar oneRow={presenter} label={t('toolbar.aria')} priorities={TOOL_PRIORITIES}>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => picker.current?.click()}
+        data-testid="open-file"
+        data-overflow-priority="3"
+      >
+        {t('toolbar.open')}
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          void openFileList(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      <ExtrasToolbar />
+      <UndoRedo />
+      <VersionAndMode proxyMode={proxyMode} />
+      <LanguageAndTheme />
+      <button
+        type="button"
+        className={`btn${presenter ? ' is-on' : ''}`}
+        aria-pressed={presenter}
+        onClick={() => s.setPresenter(!presenter)}
+        data-testid="presenter-toggle"
+        data-overflow-priority="keep"
+      >
+        {t('toolbar.presenter')}
+      </button>
+    </OverflowToolbar>
+  );
+}
+
+/** Undo and redo of the last edit (Ctrl/Cmd+Z, Ctrl/Cmd+Shift+Z). */
+function UndoRedo() {
+  const t = useT();
+  const canUndo = useLab(selectCanUndo);
+  const canRedo = useLab(selectCanRedo);
+  const s = labStore.getState();
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-icon"
+        data-overflow-priority="2"
+        onClick={() => s.undo()}
+        disabled={!canUndo}
+        aria-label={t('toolbar.undo')}
+        title={t('toolbar.undo')}
+      >
+        <IconUndo />
+      </button>
+      <button
+        type="button"
+        className="btn btn-icon"
+        data-overflow-priority="2"
+        onClick={() => s.redo()}
+        disabled={!canRedo}
+        aria-label={t('toolbar.redo')}
+        title={t('toolbar.redo')}
+      >
+        <IconRedo />
+      </button>
+    </>
+  );
+}
+
+/** The page's language and theme (kept as preferences). */
+function LanguageAndTheme() {
+  const t = useT();
+  const lang = useLab(selectLang);
+  const theme = useLab(selectTheme);
+  const s = labStore.getState();
+  return (
+    <>
+      <label className="select-inline" data-overflow-priority="5">
+        <select
+          value={lang}
+          onChange={(e) => s.setLang(e.target.value as typeof lang)}
+          aria-label={t('toolbar.language')}
+          data-testid="lang-select"
+        >
+          {LANGS.map((l) => (
+            <option key={l} value={l}>
+              {t(`lang.${l}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="select-inline" data-overflow-priority="3">
+        <select
+          value={theme}
+          onChange={(e) => s.setTheme(e.target.value as typeof theme)}
+          aria-label={t('toolbar.theme')}
+          data-testid="theme-select"
+        >
+          <option value="system">{t('theme.system')}</option>
+          <option value="light">{t('theme.light')}</option>
+          <option value="dark">{t('theme.dark')}</option>
+        </select>
+      </label>
+    </>
   );
 }
 
@@ -227,7 +307,17 @@ function SidePanel() {
     <aside className="sidebar" aria-label={t('side.aria')}>
       <div className="tabs" role="tablist">
         {TABS.map((x) => (
-          <button key={x} type="button" role="tab" id={`tab-${x}`} aria-selected={tab === x} aria-controls="side-body" className="tab" onClick={() => labStore.getState().setSideTab(x)} data-testid={`tab-${x}`}>
+          <button
+            key={x}
+            type="button"
+            role="tab"
+            id={`tab-${x}`}
+            aria-selected={tab === x}
+            aria-controls="side-body"
+            className="tab"
+            onClick={() => labStore.getState().setSideTab(x)}
+            data-testid={`tab-${x}`}
+          >
             {t(`side.${x}`)}
           </button>
         ))}
@@ -256,34 +346,21 @@ function Caption() {
   );
 }
 
-/** The line that decided the current hop, whole and wrapped: a long iptables rule is read to its end. */
-function DecidingLine() {
-  const t = useT();
-  const hop = useLab(selectCurrentHop);
-  const deciding = hop?.refs[hop.refs.length - 1];
-  if (!deciding) return null;
-  return (
-    <div className="deciding-line" data-testid="deciding-rule">
-      <span className="deciding-label">
-        {t('caption.deciding')} · <span className="mono">{deciding.artifact}:{deciding.lineIndex + 1}</span>
-      </span>
-      {/* Wrapped between words only: `--to-destination` is never split at its dashes. */}
-      <code className="deciding-text" data-testid="deciding-rule-text">
-        {deciding.line.split(/(\s+)/).map((part, i) => (i % 2 === 1 ? part : <span key={i} className="deciding-word">{part}</span>))}
-      </code>
-    </div>
-  );
-}
-
 function ArtifactDrawer() {
   const t = useT();
   const open = useLab(selectArtifactsOpen);
   return (
     <section className={`drawer${open ? ' is-open' : ''}`} aria-label={t('artifacts.title')}>
-      <button type="button" className="drawer-toggle" aria-expanded={open} onClick={() => labStore.getState().togglePanel('artifacts')} data-testid="artifacts-toggle">
+      <button
+        type="button"
+        className="drawer-toggle"
+        aria-expanded={open}
+        onClick={() => labStore.getState().togglePanel('artifacts')}
+        data-testid="artifacts-toggle"
+      >
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
-      {open && <DecidingLine />}
+      {open && <ArtifactBanner />}
       {open && (
         <PartBoundary part={t('artifacts.title')}>
           <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>

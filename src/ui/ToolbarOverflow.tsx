@@ -149,7 +149,12 @@ function StandIn({ el, close, onChanged }: { el: HTMLElement; close: () => void;
  * The toolbar row. In `oneRow` mode what does not fit goes into the More menu; otherwise the row
  * wraps as before. Children may mark `data-overflow-priority` (lower leaves first, "keep" stays).
  */
-export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: { oneRow: boolean; label: string; priorities?: Readonly<Record<string, number>>; children: React.ReactNode }) {
+export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: {
+  oneRow: boolean;
+  label: string;
+  priorities?: Readonly<Record<string, number>>;
+  children: React.ReactNode;
+}) {
   const t = useT();
   const bar = useRef<HTMLDivElement>(null);
   const hidden = useOverflow(bar, oneRow, priorities);
@@ -176,12 +181,26 @@ export function OverflowToolbar({ oneRow, label, priorities = NONE, children }: 
   const more = oneRow && hidden.length > 0;
   return (
     <>
-      <div ref={bar} className={`toolbar${oneRow ? ' is-one-row' : ''}`} role="toolbar" aria-label={label} data-testid="toolbar">
+      <div
+        ref={bar}
+        className={`toolbar${oneRow ? ' is-one-row' : ''}`}
+        role="toolbar"
+        aria-label={label}
+        data-testid="toolbar"
+      >
         {children}
       </div>
       {more && (
         <div className="toolbar-more" ref={menu}>
-          <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} aria-label={t('toolbar.more.aria')} onClick={() => setOpen(!open)} data-testid="toolbar-more">
+          <button
+            type="button"
+            className="btn"
+            aria-haspopup="menu"
+            aria-expanded={open}
+            aria-label={t('toolbar.more.aria')}
+            onClick={() => setOpen(!open)}
+            data-testid="toolbar-more"
+          >
             {t('toolbar.more')} ▾
           </button>
           {open && (

@@ -5,7 +5,8 @@ import { useStore } from 'zustand';
 import { createLabStore, loadPreferences, savePreferences, type LabState } from '../state';
 
 const storage = typeof localStorage !== 'undefined' ? localStorage : null;
-const prefs = loadPreferences(storage, typeof navigator !== 'undefined' ? navigator.languages ?? [navigator.language] : []);
+const languages = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
+const prefs = loadPreferences(storage, languages);
 
 export const labStore = createLabStore({ ui: prefs, enginesPending: true });
 

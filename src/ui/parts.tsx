@@ -69,7 +69,13 @@ export function retryFailedParts() {
 }
 
 /** The error a part shows in place of itself, with Retry (and Close for an overlay). */
-export function PartError({ error, onRetry, onClose, message, part }: { error?: unknown; onRetry(): void; onClose?: () => void; message?: string; part?: string }) {
+export function PartError({ error, onRetry, onClose, message, part }: {
+  error?: unknown;
+  onRetry(): void;
+  onClose?: () => void;
+  message?: string;
+  part?: string;
+}) {
   const t = useT();
   const loadFailed = part ? t('part.loadFailedNamed', { part }) : t('part.loadFailed');
   const text = message ?? (error instanceof PartLoadError || !(error instanceof Error) ? loadFailed : t('part.failed', { message: error.message }));

@@ -37,13 +37,23 @@ export function OfflineStatus() {
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
   if (!online)
     return (
-      <span className="status-note status-offline" title={t('pwa.offline.hint')} data-testid="offline-status" data-state="offline">
+      <span
+        className="status-note status-offline"
+        title={t('pwa.offline.hint')}
+        data-testid="offline-status"
+        data-state="offline"
+      >
         {t('pwa.offline')}
       </span>
     );
   if (!ready) return null;
   return (
-    <span className="status-note status-ok" title={t('pwa.offlineReady.hint')} data-testid="offline-status" data-state="ready">
+    <span
+      className="status-note status-ok"
+      title={t('pwa.offlineReady.hint')}
+      data-testid="offline-status"
+      data-state="ready"
+    >
       {t('pwa.offlineReady')}
     </span>
   );
@@ -60,7 +70,12 @@ export function UpdatePrompt() {
       <button type="button" className="btn btn-primary" onClick={update} data-testid="update-reload">
         {t('pwa.reload')}
       </button>
-      <button type="button" className="btn" onClick={() => pageStatus.setState({ update: null })} data-testid="update-later">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => pageStatus.setState({ update: null })}
+        data-testid="update-later"
+      >
         {t('pwa.later')}
       </button>
     </div>

@@ -2,12 +2,20 @@
 // this draws the prompt, keeps history (Up/Down), completes with Tab, continues a heredoc, and
 // commits a change through the store (one undo step) with the events it set off.
 
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { complete, defaultShell, needsMoreInput, prompt, run, type ConsoleEnv, type Shell } from '../../state/console/engine';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  complete,
+  defaultShell,
+  needsMoreInput,
+  prompt,
+  run,
+  type ConsoleEnv,
+  type Shell,
+} from '../../state/console/engine';
 import type { Scenario } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { labFor } from '../engines';
-import { useT } from '../i18n';
+import { useT, type T } from '../i18n';
 import { setSession } from '../share/session';
 
 type Line = { kind: 'in' | 'out' | 'err' | 'event' | 'info'; text: string };
@@ -27,19 +35,9 @@ function envFor(scenario: Scenario, shell: Shell): ConsoleEnv {
   };
 }
 
-export default function Console() {
-  const t = useT();
-  const scenario = useLab((s) => s.scenario.current);
-  const [lines, setLines] = useState<Line[]>([{ kind: 'info', text: t('console.welcome') }]);
-  const [input, setInput] = useState('');
-  const [pending, setPending] = useState<string | null>(null);
-  const [history, setHistory] = useState<string[]>([]);
-  const [at, setAt] = useState<number | null>(null);
+/** The chosen shell while it exists in the lab, else the default one (the first pod, as the seeds' kubectl exec). */
+function useShell(scenario: Scenario | null) {
   const [shellChoice, setShell] = useState<Shell | null>(null);
-  const out = useRef<HTMLDivElement>(null);
-  const field = useRef<HTMLInputElement>(null);
-
-  // The chosen shell while it exists in the lab, else the default one (the first pod, as the seeds' kubectl exec).
   const shell = useMemo<Shell | null>(() => {
     if (!scenario) return null;
     const lab = labFor(scenario);
@@ -53,10 +51,67 @@ export default function Console() {
           : scenario.clients.some((x) => x.name === shellChoice.client));
     return alive ? shellChoice : defaultShell(lab);
   }, [scenario, shellChoice]);
+  return [shell, setShell] as const;
+}
 
-  useEffect(() => {
-    out.current?.scrollTo({ top: out.current.scrollHeight });
-  }, [lines]);
+/** The commands run (the last 200), walked with Up and Down as a shell does. */
+function useHistory(setInput: (line: string) => void) {
+  const [history, setHistory] = useState<string[]>([]);
+  const [at, setAt] = useState<number | null>(null);
+  const up = () => {
+    const i = at === null ? history.length - 1 : Math.max(0, at - 1);
+    setAt(i);
+    setInput(history[i]!);
+  };
+  const down = () => {
+    const i = (at ?? 0) + 1;
+    if (i >= history.length) {
+      setAt(null);
+      setInput('');
+    } else {
+      setAt(i);
+      setInput(history[i]!);
+    }
+  };
+  return {
+    /** Up or Down when there is somewhere to go: true when the key was used. */
+    walk(e: KeyboardEvent) {
+      const go = e.key === 'ArrowUp' && history.length > 0 ? up : e.key === 'ArrowDown' && at !== null ? down : null;
+      if (!go) return false;
+      e.preventDefault();
+      go();
+      return true;
+    },
+    remember(command: string) {
+      setAt(null);
+      if (command.trim()) setHistory((h) => [...h, command].slice(-200));
+    },
+    leave: () => setAt(null),
+  };
+}
+
+/** What a command printed: its output, its errors, the events it set off, the trace it ran. */
+function resultLines(t: T, r: ReturnType<typeof run>): Line[] {
+  const add: Line[] = [];
+  if (r.out) add.push({ kind: 'out', text: r.out.replace(/\n$/, '') });
+  if (r.err) add.push({ kind: 'err', text: r.err.replace(/\n$/, '') });
+  if (r.events.length > 0) {
+    const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n');
+    add.push({ kind: 'event', text: `${t('console.events')}\n${events}` });
+  }
+  if (r.trace) add.push({ kind: 'info', text: t('console.traced', { hops: r.trace.result.hops.length }) });
+  return add;
+}
+
+export default function Console() {
+  const t = useT();
+  const scenario = useLab((s) => s.scenario.current);
+  const [lines, setLines] = useState<Line[]>([{ kind: 'info', text: t('console.welcome') }]);
+  const [input, setInput] = useState('');
+  const [pending, setPending] = useState<string | null>(null);
+  const history = useHistory(setInput);
+  const [shell, setShell] = useShell(scenario);
+  const field = useRef<HTMLInputElement>(null);
 
   if (!scenario || !shell) return null;
   const ps1 = pending !== null ? '>' : prompt(shell);
@@ -65,14 +120,15 @@ export default function Console() {
     const full = pending !== null ? `${pending}\n${input}` : input;
     const shown: Line = { kind: 'in', text: `${ps1} ${input}` };
     setInput('');
-    setAt(null);
+    // A heredoc goes on: the line waits for the rest.
     if (needsMoreInput(full)) {
+      history.leave();
       setPending(full);
       setLines((ls) => [...ls, shown]);
       return;
     }
     setPending(null);
-    if (full.trim()) setHistory((h) => [...h, full].slice(-200));
+    history.remember(full);
     const r = run(envFor(scenario, shell), full);
     if (r.clear) {
       setLines([]);
@@ -80,12 +136,17 @@ export default function Console() {
     }
     if (r.command) labStore.getState().run(r.command);
     if (r.shell) setShell(r.shell);
-    const add: Line[] = [shown];
-    if (r.out) add.push({ kind: 'out', text: r.out.replace(/\n$/, '') });
-    if (r.err) add.push({ kind: 'err', text: r.err.replace(/\n$/, '') });
-    if (r.events.length > 0) add.push({ kind: 'event', text: `${t('console.events')}\n${r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n')}` });
-    if (r.trace) add.push({ kind: 'info', text: t('console.traced', { hops: r.trace.result.hops.length }) });
-    setLines((ls) => [...ls, ...add].slice(-500));
+    setLines((ls) => [...ls, shown, ...resultLines(t, r)].slice(-500));
+  };
+
+  // Tab: the line completed as far as it is unambiguous; the candidates listed when there are several.
+  const completeLine = () => {
+    const c = complete({ lab: labFor(scenario) }, input);
+    setInput(c.line);
+    if (c.candidates.length > 1) {
+      const typed: Line = { kind: 'in', text: `${ps1} ${input}` };
+      setLines((ls) => [...ls, typed, { kind: 'out', text: c.candidates.join('  ') }]);
+    }
   };
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -94,24 +155,9 @@ export default function Console() {
       submit();
     } else if (e.key === 'Tab') {
       e.preventDefault();
-      const c = complete({ lab: labFor(scenario) }, input);
-      setInput(c.line);
-      if (c.candidates.length > 1) setLines((ls) => [...ls, { kind: 'in', text: `${ps1} ${input}` }, { kind: 'out', text: c.candidates.join('  ') }]);
-    } else if (e.key === 'ArrowUp' && history.length > 0) {
-      e.preventDefault();
-      const i = at === null ? history.length - 1 : Math.max(0, at - 1);
-      setAt(i);
-      setInput(history[i]!);
-    } else if (e.key === 'ArrowDown' && at !== null) {
-      e.preventDefault();
-      const i = at + 1;
-      if (i >= history.length) {
-        setAt(null);
-        setInput('');
-      } else {
-        setAt(i);
-        setInput(history[i]!);
-      }
+      completeLine();
+    } else if (history.walk(e)) {
+      // Up or Down: an earlier or later command is on the line.
     } else if (e.key === 'c' && e.ctrlKey) {
       setPending(null);
       setInput('');
@@ -123,27 +169,80 @@ export default function Console() {
   };
 
   return (
-    <section className="console" aria-label={t('console.title')} data-testid="console" onClick={() => field.current?.focus()}>
-      <header className="console-head">
-        <strong>{t('console.title')}</strong>
-        <span className="muted">{t('console.hint')}</span>
-        <button type="button" className="btn btn-ghost" onClick={() => setSession({ console: false })} aria-label={t('dialog.close')}>
-          ×
-        </button>
-      </header>
-      <div className="console-out mono" ref={out} data-testid="console-out" role="log" aria-live="polite">
-        {lines.map((l, i) => (
-          <pre key={i} className={`console-line is-${l.kind}`}>
-            {l.text}
-          </pre>
-        ))}
-      </div>
-      <div className="console-in mono">
-        <label htmlFor="console-input" className="console-prompt" data-testid="console-prompt">
-          {ps1}
-        </label>
-        <input id="console-input" ref={field} value={input} onChange={(e) => setInput(e.target.value)} onKeyDown={onKey} autoComplete="off" spellCheck={false} autoFocus data-testid="console-input" aria-label={t('console.input')} />
-      </div>
+    <section
+      className="console"
+      aria-label={t('console.title')}
+      data-testid="console"
+      onClick={() => field.current?.focus()}
+    >
+      <ConsoleHead />
+      <ConsoleOutput lines={lines} />
+      <ConsoleInput ps1={ps1} input={input} setInput={setInput} onKey={onKey} field={field} />
     </section>
+  );
+}
+
+/** The prompt (">" while a heredoc goes on) and the line being typed. */
+function ConsoleInput({ ps1, input, setInput, onKey, field }: {
+  ps1: string;
+  input: string;
+  setInput: (line: string) => void;
+  onKey: (e: KeyboardEvent<HTMLInputElement>) => void;
+  field: RefObject<HTMLInputElement | null>;
+}) {
+  const t = useT();
+  return (
+    <div className="console-in mono">
+      <label htmlFor="console-input" className="console-prompt" data-testid="console-prompt">
+        {ps1}
+      </label>
+      <input
+        id="console-input"
+        ref={field}
+        value={input}
+        onChange={(e) => setInput(e.target.value)}
+        onKeyDown={onKey}
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        data-testid="console-input"
+        aria-label={t('console.input')}
+      />
+    </div>
+  );
+}
+
+function ConsoleHead() {
+  const t = useT();
+  return (
+    <header className="console-head">
+      <strong>{t('console.title')}</strong>
+      <span className="muted">{t('console.hint')}</span>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => setSession({ console: false })}
+        aria-label={t('dialog.close')}
+      >
+        ×
+      </button>
+    </header>
+  );
+}
+
+/** The lines so far, kept scrolled to the newest. */
+function ConsoleOutput({ lines }: { lines: readonly Line[] }) {
+  const out = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    out.current?.scrollTo({ top: out.current.scrollHeight });
+  }, [lines]);
+  return (
+    <div className="console-out mono" ref={out} data-testid="console-out" role="log" aria-live="polite">
+      {lines.map((l, i) => (
+        <pre key={i} className={`console-line is-${l.kind}`}>
+          {l.text}
+        </pre>
+      ))}
+    </div>
   );
 }

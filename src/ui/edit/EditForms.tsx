@@ -31,7 +31,9 @@ const serviceForm = (x: Service | undefined): ServiceForm => ({
   sessionAffinity: x?.spec.sessionAffinity ?? 'None',
 });
 
-function commitChange(scenario: Scenario, command: ScenarioCommand, touched: { kind: string; namespace?: string; name: string }[]): Outcome {
+type Touched = { kind: string; namespace?: string; name: string };
+
+function commitChange(scenario: Scenario, command: ScenarioCommand, touched: Touched[]): Outcome {
   const r = checkChange({ scenario, lab: labFor(scenario), labFor }, command, touched, '');
   if (r.err) return { kind: 'error', text: r.err.trim() };
   if (r.command) labStore.getState().run(r.command);
@@ -40,7 +42,23 @@ function commitChange(scenario: Scenario, command: ScenarioCommand, touched: { k
 
 const ns = (o: { metadata: { namespace?: string } }) => o.metadata.namespace ?? 'default';
 
-function Section({ title, children, onSubmit, testId }: { title: string; children: ReactNode; onSubmit?: () => void; testId: string }) {
+type Named = { metadata: { name: string; namespace?: string } };
+const key = (o: Named) => `${ns(o)}/${o.metadata.name}`;
+const byKey = <T extends Named>(xs: T[], k: string) => xs.find((o) => key(o) === k) ?? xs[0];
+type Obj = Scenario['objects'][number];
+
+/** What every form needs: the scenario to check a change against, and where to report how it went. */
+interface FormProps {
+  scenario: Scenario;
+  done: (o: Outcome) => void;
+}
+
+function Section({ title, children, onSubmit, testId }: {
+  title: string;
+  children: ReactNode;
+  onSubmit?: () => void;
+  testId: string;
+}) {
   const t = useT();
   return (
     <form
@@ -62,43 +80,21 @@ function Section({ title, children, onSubmit, testId }: { title: string; childre
   );
 }
 
-export default function EditForms() {
+/** The object a form changes, by namespace/name (the first one until the reader picks another). */
+function ObjectPick({ list, value, onPick, testId }: {
+  list: readonly Named[];
+  value: string;
+  onPick: (v: string) => void;
+  testId: string;
+}) {
   const t = useT();
-  const scenario = useLab((s) => s.scenario.current);
-  const lab = useLab((s) => s.lab);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const [dep, setDep] = useState('');
-  // Form values start from the object as it is now and keep what the user typed (null: untouched).
-  const [replicasInput, setReplicas] = useState<number | null>(null);
-  const [pod, setPod] = useState('');
-  const [newPod, setNewPod] = useState({ name: '', labels: 'app=web' });
-  const [svc, setSvc] = useState('');
-  const [svcInput, setSvcForm] = useState<ServiceForm | null>(null);
-  const [ing, setIng] = useState('');
-  const [rule, setRule] = useState({ host: '', path: '/', service: '', port: 80 });
-  if (!scenario) return null;
-
-  // The cluster as it runs now: the scenario's objects as edited, and every pod (a Deployment's
-  // pods too: deleting one shows its ReplicaSet replacing it; marking one not ready empties its endpoint).
-  const applied = lab?.applied ?? scenario.objects;
-  const deployments = applied.filter((o) => o.kind === 'Deployment');
-  // The user's namespaces first: kube-system's pods are there to look at, rarely to change.
-  const pods = (lab?.cluster.pods ?? []).filter((o) => !o.metadata.labels?.[ADDON_LABEL]).sort((a, b) => Number(ns(a) === 'kube-system') - Number(ns(b) === 'kube-system'));
-  const services = applied.filter((o): o is Service => o.kind === 'Service');
-  const ingresses = applied.filter((o): o is Ingress => o.kind === 'Ingress');
-  const proxyMode = lab?.cluster.settings.kubeProxy.mode ?? scenario.settings.kubeProxy.mode;
-  const key = (o: { metadata: { name: string; namespace?: string } }) => `${ns(o)}/${o.metadata.name}`;
-  const byKey = <T extends { metadata: { name: string; namespace?: string } }>(xs: T[], k: string) => xs.find((o) => key(o) === k) ?? xs[0];
-  const done = (o: Outcome) => setOutcome(o);
-
-  const d = byKey(deployments, dep);
-  const p = byKey(pods, pod);
-  const s = byKey(services, svc);
-  const replicas = replicasInput ?? (d && 'spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
-  const svcForm = svcInput ?? (s ? serviceForm(s) : serviceForm(undefined));
-  const i = byKey(ingresses, ing);
-  const pick = (list: { metadata: { name: string; namespace?: string } }[], value: string, set: (v: string) => void, testId: string) => (
-    <select value={value || (list[0] ? key(list[0]) : '')} onChange={(e) => set(e.target.value)} data-testid={testId} aria-label={t('edit.object')}>
+  return (
+    <select
+      value={value || (list[0] ? key(list[0]) : '')}
+      onChange={(e) => onPick(e.target.value)}
+      data-testid={testId}
+      aria-label={t('edit.object')}
+    >
       {list.map((o) => (
         <option key={key(o)} value={key(o)}>
           {key(o)}
@@ -106,117 +102,282 @@ export default function EditForms() {
       ))}
     </select>
   );
+}
+
+export default function EditForms() {
+  const t = useT();
+  const scenario = useLab((s) => s.scenario.current);
+  const lab = useLab((s) => s.lab);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  if (!scenario) return null;
+
+  // The cluster as it runs now: the scenario's objects as edited, and every pod (a Deployment's
+  // pods too: deleting one shows its ReplicaSet replacing it; marking one not ready empties its endpoint).
+  const applied = lab?.applied ?? scenario.objects;
+  const deployments = applied.filter((o) => o.kind === 'Deployment');
+  // The user's namespaces first: kube-system's pods are there to look at, rarely to change.
+  const pods = (lab?.cluster.pods ?? [])
+    .filter((o) => !o.metadata.labels?.[ADDON_LABEL])
+    .sort((a, b) => Number(ns(a) === 'kube-system') - Number(ns(b) === 'kube-system'));
+  const services = applied.filter((o): o is Service => o.kind === 'Service');
+  const ingresses = applied.filter((o): o is Ingress => o.kind === 'Ingress');
+  const proxyMode = lab?.cluster.settings.kubeProxy.mode ?? scenario.settings.kubeProxy.mode;
+  const form: FormProps = { scenario, done: setOutcome };
 
   return (
     <Dialog title={t('edit.title')} onClose={() => setSession({ overlay: null })} testId="edit-dialog" wide>
-      {outcome && (
-        <pre className={`edit-outcome ${outcome.kind === 'error' ? 'is-error' : ''}`} data-testid="edit-outcome" role="status">
-          {outcome.kind === 'error' ? outcome.text : outcome.text ? `${t('console.events')}\n${outcome.text}` : t('edit.applied')}
-        </pre>
-      )}
+      {outcome && <OutcomeView outcome={outcome} />}
       <div className="edit-grid">
-        <Section title={t('edit.proxy')} testId="edit-proxy">
-          <select value={proxyMode} onChange={(e) => done(commitChange(scenario, { kind: 'set-proxy-mode', mode: e.target.value as ProxyMode }, []))} aria-label={t('edit.proxy')} data-testid="edit-proxy-mode">
-            {PROXY_MODES.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </Section>
-        {d && (
-          <Section title={t('edit.scale')} testId="edit-scale" onSubmit={() => done(commitChange(scenario, { kind: 'set-replicas', namespace: ns(d), name: d.metadata.name, replicas }, [{ kind: 'Deployment', namespace: ns(d), name: d.metadata.name }]))}>
-            {pick(deployments, dep, (v) => { setDep(v); setReplicas(null); }, 'edit-scale-deployment')}
-            <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(Number(e.target.value))} aria-label={t('edit.replicas')} data-testid="edit-scale-replicas" />
-          </Section>
-        )}
-        <Section
-          title={t('edit.addPod')}
-          testId="edit-add-pod"
-          onSubmit={() => {
-            const labels = Object.fromEntries(newPod.labels.split(',').map((kv) => kv.trim().split('=')).filter((kv) => kv.length === 2 && kv[0]) as [string, string][]);
-            const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: newPod.name.trim(), namespace: 'default', labels }, spec: { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80 }] }] } };
-            done(commitChange(scenario, { kind: 'apply-object', object: object as Scenario['objects'][number] }, [{ kind: 'Pod', namespace: 'default', name: object.metadata.name }]));
-          }}
-        >
-          <input value={newPod.name} placeholder={t('edit.name')} onChange={(e) => setNewPod({ ...newPod, name: e.target.value })} aria-label={t('edit.name')} data-testid="edit-add-pod-name" />
-          <input value={newPod.labels} placeholder="app=web" onChange={(e) => setNewPod({ ...newPod, labels: e.target.value })} aria-label={t('edit.labels')} />
-        </Section>
-        {p && (
-          <Section title={t('edit.pod')} testId="edit-pod">
-            <p className="muted edit-hint">{t('edit.pod.hint')}</p>
-            {pick(pods, pod, setPod, 'edit-pod-name')}
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: false }, [{ kind: 'Pod', namespace: ns(p), name: p.metadata.name }]))} data-testid="edit-pod-unready">
-              {t('edit.notReady')}
-            </button>
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'set-pod-ready', namespace: ns(p), name: p.metadata.name, ready: true }, []))}>
-              {t('edit.ready')}
-            </button>
-            <button type="button" className="btn" onClick={() => done(commitChange(scenario, { kind: 'remove-object', objectKind: 'Pod', namespace: ns(p), name: p.metadata.name }, []))} data-testid="edit-pod-delete">
-              {t('edit.delete')}
-            </button>
-          </Section>
-        )}
-        {s && (
-          <Section
-            title={t('edit.service')}
-            testId="edit-service"
-            onSubmit={() => {
-              const spec = { ...s.spec, type: svcForm.type, sessionAffinity: svcForm.sessionAffinity, internalTrafficPolicy: svcForm.internalTrafficPolicy } as Record<string, unknown>;
-              if (svcForm.type === 'NodePort' || svcForm.type === 'LoadBalancer') spec.externalTrafficPolicy = svcForm.externalTrafficPolicy;
-              else {
-                delete spec.externalTrafficPolicy;
-                // A ClusterIP Service has no nodePorts: the apiserver refuses them (spec.ports[].nodePort: Forbidden).
-                spec.ports = (s.spec.ports ?? []).map(({ nodePort: _n, ...rest }) => rest);
-              }
-              const object = { ...s, spec } as unknown as Scenario['objects'][number];
-              done(commitChange(scenario, { kind: 'apply-object', object }, [{ kind: 'Service', namespace: ns(s), name: s.metadata.name }]));
-            }}
-          >
-            {pick(services, svc, (v) => { setSvc(v); setSvcForm(null); }, 'edit-service-name')}
-            <select value={svcForm.type} onChange={(e) => setSvcForm({ ...svcForm, type: e.target.value })} aria-label="spec.type" data-testid="edit-service-type">
-              {['ClusterIP', 'NodePort', 'LoadBalancer'].map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-            <select value={svcForm.externalTrafficPolicy} onChange={(e) => setSvcForm({ ...svcForm, externalTrafficPolicy: e.target.value })} aria-label="spec.externalTrafficPolicy">
-              {['Cluster', 'Local'].map((x) => (
-                <option key={x} value={x}>{`externalTrafficPolicy: ${x}`}</option>
-              ))}
-            </select>
-            <select value={svcForm.internalTrafficPolicy} onChange={(e) => setSvcForm({ ...svcForm, internalTrafficPolicy: e.target.value })} aria-label="spec.internalTrafficPolicy">
-              {['Cluster', 'Local'].map((x) => (
-                <option key={x} value={x}>{`internalTrafficPolicy: ${x}`}</option>
-              ))}
-            </select>
-            <select value={svcForm.sessionAffinity} onChange={(e) => setSvcForm({ ...svcForm, sessionAffinity: e.target.value })} aria-label="spec.sessionAffinity">
-              {['None', 'ClientIP'].map((x) => (
-                <option key={x} value={x}>{`sessionAffinity: ${x}`}</option>
-              ))}
-            </select>
-          </Section>
-        )}
-        {i && (
-          <Section
-            title={t('edit.ingressRule')}
-            testId="edit-ingress"
-            onSubmit={() => {
-              const backend = { service: { name: rule.service || services[0]?.metadata.name || '', port: { number: rule.port } } };
-              const newRule = { ...(rule.host ? { host: rule.host } : {}), http: { paths: [{ path: rule.path || '/', pathType: 'Prefix', backend }] } };
-              const object = { ...i, spec: { ...i.spec, rules: [...(i.spec.rules ?? []), newRule] } } as unknown as Scenario['objects'][number];
-              done(commitChange(scenario, { kind: 'apply-object', object }, [{ kind: 'Ingress', namespace: ns(i), name: i.metadata.name }]));
-            }}
-          >
-            {pick(ingresses, ing, setIng, 'edit-ingress-name')}
-            <input value={rule.host} placeholder={t('edit.host')} onChange={(e) => setRule({ ...rule, host: e.target.value })} aria-label={t('edit.host')} />
-            <input value={rule.path} placeholder="/" onChange={(e) => setRule({ ...rule, path: e.target.value })} aria-label={t('edit.path')} />
-            <select value={rule.service || services[0]?.metadata.name} onChange={(e) => setRule({ ...rule, service: e.target.value })} aria-label={t('edit.backend')}>
-              {services.filter((x) => ns(x) === ns(i)).map((x) => (
-                <option key={x.metadata.name}>{x.metadata.name}</option>
-              ))}
-            </select>
-            <input type="number" value={rule.port} onChange={(e) => setRule({ ...rule, port: Number(e.target.value) })} aria-label={t('edit.port')} />
-          </Section>
-        )}
+        <ProxyModeForm {...form} mode={proxyMode} />
+        {deployments.length > 0 && <ScaleForm {...form} deployments={deployments} />}
+        <AddPodForm {...form} />
+        {pods.length > 0 && <PodForm {...form} pods={pods} />}
+        {services.length > 0 && <ServiceSpecForm {...form} services={services} />}
+        {ingresses.length > 0 && <IngressRuleForm {...form} ingresses={ingresses} services={services} />}
       </div>
     </Dialog>
+  );
+}
+
+/** The apiserver's refusal, or the events an accepted change caused. */
+function OutcomeView({ outcome }: { outcome: NonNullable<Outcome> }) {
+  const t = useT();
+  const events = outcome.text ? `${t('console.events')}\n${outcome.text}` : t('edit.applied');
+  return (
+    <pre
+      className={`edit-outcome ${outcome.kind === 'error' ? 'is-error' : ''}`}
+      data-testid="edit-outcome"
+      role="status"
+    >
+      {outcome.kind === 'error' ? outcome.text : events}
+    </pre>
+  );
+}
+
+/** kube-proxy's mode for the whole lab. */
+function ProxyModeForm({ scenario, done, mode }: FormProps & { mode: ProxyMode }) {
+  const t = useT();
+  return (
+    <Section title={t('edit.proxy')} testId="edit-proxy">
+      <select
+        value={mode}
+        onChange={(e) => {
+          const command = { kind: 'set-proxy-mode', mode: e.target.value as ProxyMode } as const;
+          done(commitChange(scenario, command, []));
+        }}
+        aria-label={t('edit.proxy')}
+        data-testid="edit-proxy-mode"
+      >
+        {PROXY_MODES.map((m) => (
+          <option key={m}>{m}</option>
+        ))}
+      </select>
+    </Section>
+  );
+}
+
+/** A Deployment's spec.replicas (the field starts from the Deployment as it is now). */
+function ScaleForm({ scenario, done, deployments }: FormProps & { deployments: Obj[] }) {
+  const t = useT();
+  const [dep, setDep] = useState('');
+  // Null: untouched, the field shows the Deployment's own count.
+  const [replicasInput, setReplicas] = useState<number | null>(null);
+  const d = byKey(deployments, dep)!;
+  const replicas = replicasInput ?? ('spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
+  const target = { namespace: ns(d), name: d.metadata.name };
+  const apply = () =>
+    done(commitChange(scenario, { kind: 'set-replicas', ...target, replicas }, [{ kind: 'Deployment', ...target }]));
+  const pick = (v: string) => {
+    setDep(v);
+    setReplicas(null);
+  };
+  return (
+    <Section title={t('edit.scale')} testId="edit-scale" onSubmit={apply}>
+      <ObjectPick list={deployments} value={dep} onPick={pick} testId="edit-scale-deployment" />
+      <input
+        type="number"
+        min={0}
+        max={1000}
+        value={replicas}
+        onChange={(e) => setReplicas(Number(e.target.value))}
+        aria-label={t('edit.replicas')}
+        data-testid="edit-scale-replicas"
+      />
+    </Section>
+  );
+}
+
+/** A bare nginx pod in the default namespace, with the labels typed (key=value, comma-separated). */
+function AddPodForm({ scenario, done }: FormProps) {
+  const t = useT();
+  const [newPod, setNewPod] = useState({ name: '', labels: 'app=web' });
+  const apply = () => {
+    const pairs = newPod.labels.split(',').map((kv) => kv.trim().split('='));
+    const labels = Object.fromEntries(pairs.filter((kv) => kv.length === 2 && kv[0]) as [string, string][]);
+    const container = { name: 'app', image: 'nginx', ports: [{ containerPort: 80 }] };
+    const metadata = { name: newPod.name.trim(), namespace: 'default', labels };
+    const object = { apiVersion: 'v1', kind: 'Pod', metadata, spec: { containers: [container] } } as Obj;
+    const touched = [{ kind: 'Pod', namespace: 'default', name: metadata.name }];
+    done(commitChange(scenario, { kind: 'apply-object', object }, touched));
+  };
+  return (
+    <Section title={t('edit.addPod')} testId="edit-add-pod" onSubmit={apply}>
+      <input
+        value={newPod.name}
+        placeholder={t('edit.name')}
+        onChange={(e) => setNewPod({ ...newPod, name: e.target.value })}
+        aria-label={t('edit.name')}
+        data-testid="edit-add-pod-name"
+      />
+      <input
+        value={newPod.labels}
+        placeholder="app=web"
+        onChange={(e) => setNewPod({ ...newPod, labels: e.target.value })}
+        aria-label={t('edit.labels')}
+      />
+    </Section>
+  );
+}
+
+/** A running pod: marked not ready (its endpoint empties), ready again, or deleted. */
+function PodForm({ scenario, done, pods }: FormProps & { pods: Named[] }) {
+  const t = useT();
+  const [pod, setPod] = useState('');
+  const p = byKey(pods, pod)!;
+  const target = { namespace: ns(p), name: p.metadata.name };
+  const run = (command: ScenarioCommand, touched: Touched[] = []) => done(commitChange(scenario, command, touched));
+  return (
+    <Section title={t('edit.pod')} testId="edit-pod">
+      <p className="muted edit-hint">{t('edit.pod.hint')}</p>
+      <ObjectPick list={pods} value={pod} onPick={setPod} testId="edit-pod-name" />
+      <button
+        type="button"
+        className="btn"
+        onClick={() => run({ kind: 'set-pod-ready', ...target, ready: false }, [{ kind: 'Pod', ...target }])}
+        data-testid="edit-pod-unready"
+      >
+        {t('edit.notReady')}
+      </button>
+      <button type="button" className="btn" onClick={() => run({ kind: 'set-pod-ready', ...target, ready: true })}>
+        {t('edit.ready')}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => run({ kind: 'remove-object', objectKind: 'Pod', ...target })}
+        data-testid="edit-pod-delete"
+      >
+        {t('edit.delete')}
+      </button>
+    </Section>
+  );
+}
+
+/** A Service's type, traffic policies and session affinity (the fields start from the Service). */
+function ServiceSpecForm({ scenario, done, services }: FormProps & { services: Service[] }) {
+  const t = useT();
+  const [svc, setSvc] = useState('');
+  const [svcInput, setSvcForm] = useState<ServiceForm | null>(null);
+  const s = byKey(services, svc)!;
+  const svcForm = svcInput ?? serviceForm(s);
+  const { type, sessionAffinity, internalTrafficPolicy } = svcForm;
+  const apply = () => {
+    const spec = { ...s.spec, type, sessionAffinity, internalTrafficPolicy } as Record<string, unknown>;
+    if (type === 'NodePort' || type === 'LoadBalancer') spec.externalTrafficPolicy = svcForm.externalTrafficPolicy;
+    else {
+      delete spec.externalTrafficPolicy;
+      // A ClusterIP Service has no nodePorts: the apiserver refuses them (spec.ports[].nodePort: Forbidden).
+      spec.ports = (s.spec.ports ?? []).map(({ nodePort: _n, ...rest }) => rest);
+    }
+    const object = { ...s, spec } as unknown as Obj;
+    const touched = [{ kind: 'Service', namespace: ns(s), name: s.metadata.name }];
+    done(commitChange(scenario, { kind: 'apply-object', object }, touched));
+  };
+  const pick = (v: string) => {
+    setSvc(v);
+    setSvcForm(null);
+  };
+  const field = (name: keyof ServiceForm, values: string[]) => (
+    <select
+      value={svcForm[name]}
+      onChange={(e) => setSvcForm({ ...svcForm, [name]: e.target.value })}
+      aria-label={`spec.${name}`}
+    >
+      {values.map((x) => (
+        <option key={x} value={x}>{`${name}: ${x}`}</option>
+      ))}
+    </select>
+  );
+  return (
+    <Section title={t('edit.service')} testId="edit-service" onSubmit={apply}>
+      <ObjectPick list={services} value={svc} onPick={pick} testId="edit-service-name" />
+      <select
+        value={svcForm.type}
+        onChange={(e) => setSvcForm({ ...svcForm, type: e.target.value })}
+        aria-label="spec.type"
+        data-testid="edit-service-type"
+      >
+        {['ClusterIP', 'NodePort', 'LoadBalancer'].map((x) => (
+          <option key={x}>{x}</option>
+        ))}
+      </select>
+      {field('externalTrafficPolicy', ['Cluster', 'Local'])}
+      {field('internalTrafficPolicy', ['Cluster', 'Local'])}
+      {field('sessionAffinity', ['None', 'ClientIP'])}
+    </Section>
+  );
+}
+
+/** One more rule on an Ingress: host, path (Prefix) and a backend Service of its namespace. */
+function IngressRuleForm({ scenario, done, ingresses, services }: FormProps & {
+  ingresses: Ingress[];
+  services: Service[];
+}) {
+  const t = useT();
+  const [ing, setIng] = useState('');
+  const [rule, setRule] = useState({ host: '', path: '/', service: '', port: 80 });
+  const i = byKey(ingresses, ing)!;
+  const apply = () => {
+    const name = rule.service || services[0]?.metadata.name || '';
+    const backend = { service: { name, port: { number: rule.port } } };
+    const paths = [{ path: rule.path || '/', pathType: 'Prefix', backend }];
+    const newRule = { ...(rule.host ? { host: rule.host } : {}), http: { paths } };
+    const object = { ...i, spec: { ...i.spec, rules: [...(i.spec.rules ?? []), newRule] } } as unknown as Obj;
+    const touched = [{ kind: 'Ingress', namespace: ns(i), name: i.metadata.name }];
+    done(commitChange(scenario, { kind: 'apply-object', object }, touched));
+  };
+  return (
+    <Section title={t('edit.ingressRule')} testId="edit-ingress" onSubmit={apply}>
+      <ObjectPick list={ingresses} value={ing} onPick={setIng} testId="edit-ingress-name" />
+      <input
+        value={rule.host}
+        placeholder={t('edit.host')}
+        onChange={(e) => setRule({ ...rule, host: e.target.value })}
+        aria-label={t('edit.host')}
+      />
+      <input
+        value={rule.path}
+        placeholder="/"
+        onChange={(e) => setRule({ ...rule, path: e.target.value })}
+        aria-label={t('edit.path')}
+      />
+      <select
+        value={rule.service || services[0]?.metadata.name}
+        onChange={(e) => setRule({ ...rule, service: e.target.value })}
+        aria-label={t('edit.backend')}
+      >
+        {services
+          .filter((x) => ns(x) === ns(i))
+          .map((x) => (
+            <option key={x.metadata.name}>{x.metadata.name}</option>
+          ))}
+      </select>
+      <input
+        type="number"
+        value={rule.port}
+        onChange={(e) => setRule({ ...rule, port: Number(e.target.value) })}
+        aria-label={t('edit.port')}
+      />
+    </Section>
   );
 }

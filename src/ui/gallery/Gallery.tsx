@@ -24,12 +24,23 @@ export default function Gallery() {
   const [query, setQuery] = useState('');
   const [tags, setTags] = useState<string[]>([]);
   const [lang, setLang] = useState<Lang>(uiLang);
-  const shown = useMemo(() => BUILTIN_SCENARIOS.filter((b) => matches(b, query) && tags.every((x) => b.tags.includes(x))), [query, tags]);
+  const shown = useMemo(
+    () => BUILTIN_SCENARIOS.filter((b) => matches(b, query) && tags.every((x) => b.tags.includes(x))),
+    [query, tags],
+  );
   const toggle = (tag: string) => setTags((xs) => (xs.includes(tag) ? xs.filter((x) => x !== tag) : [...xs, tag]));
   return (
     <Dialog title={t('gallery.title')} onClose={() => setSession({ overlay: null })} testId="gallery" wide>
       <div className="gallery-filters">
-        <input type="search" className="gallery-search" placeholder={t('gallery.search')} aria-label={t('gallery.search')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="gallery-search" />
+        <input
+          type="search"
+          className="gallery-search"
+          placeholder={t('gallery.search')}
+          aria-label={t('gallery.search')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="gallery-search"
+        />
         <label className="select-inline">
           <span>{t('gallery.language')}</span>
           <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} data-testid="gallery-lang">
@@ -43,7 +54,14 @@ export default function Gallery() {
       </div>
       <div className="gallery-tags" role="group" aria-label={t('gallery.tags')}>
         {ALL_TAGS.map((tag) => (
-          <button key={tag} type="button" className={`chip${tags.includes(tag) ? ' is-on' : ''}`} aria-pressed={tags.includes(tag)} onClick={() => toggle(tag)} data-testid={`gallery-tag-${tag}`}>
+          <button
+            key={tag}
+            type="button"
+            className={`chip${tags.includes(tag) ? ' is-on' : ''}`}
+            aria-pressed={tags.includes(tag)}
+            onClick={() => toggle(tag)}
+            data-testid={`gallery-tag-${tag}`}
+          >
             {tag}
           </button>
         ))}

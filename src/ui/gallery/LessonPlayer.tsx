@@ -67,13 +67,7 @@ export default function LessonPlayer() {
   // The choice picked but not yet revealed, per step.
   const [chosen, setChosen] = useState<{ step: number; choice: number } | null>(null);
   if (!scenario || lesson.length === 0) return null;
-  if (!open) {
-    return (
-      <button type="button" className="btn lesson-reopen" onClick={() => setSession({ lessonOpen: true })} data-testid="lesson-reopen">
-        {t('lesson.show', { n: stepIndex + 1, total: lesson.length })}
-      </button>
-    );
-  }
+  if (!open) return <LessonReopen n={stepIndex + 1} total={lesson.length} />;
   const i = Math.min(stepIndex, lesson.length - 1);
   const step = lesson[i]!;
   const picked = predictions[i];
@@ -81,16 +75,6 @@ export default function LessonPlayer() {
   const mustPredict = step.predict !== undefined && !revealed;
   const request = step.request ? savedRequest(scenario, step.request) : null;
   const sc = score(lesson, predictions);
-  const goTo = (n: number) => {
-    const next = Math.max(0, Math.min(lesson.length - 1, n));
-    setSession({ lessonStep: next });
-    writeLessonStep(next);
-  };
-  const runStep = () => {
-    if (!request) return;
-    labStore.getState().sendRequest(request);
-    if (step.hop !== undefined) labStore.getState().seek(step.hop);
-  };
   const reveal = () => {
     if (!chosen || chosen.step !== i) return;
     setSession({ predictions: { ...session.getState().predictions, [i]: chosen.choice } });
@@ -99,24 +83,16 @@ export default function LessonPlayer() {
   const last = i >= lesson.length - 1;
   return (
     <section className="lesson" aria-label={t('lesson.title')} data-testid="lesson">
-      <header className="lesson-head">
-        <strong data-testid="lesson-progress">{t('lesson.step', { n: i + 1, total: lesson.length })}</strong>
-        {sc.answered > 0 && (
-          <span className="lesson-score muted" data-testid="lesson-score">
-            {t('lesson.score', { right: sc.right, answered: sc.answered })}
-          </span>
-        )}
-        <span className="lesson-head-actions">
-          <button type="button" className="btn btn-ghost btn-small" onClick={restart} data-testid="lesson-restart">
-            {t('lesson.restart')}
-          </button>
-          <button type="button" className="btn btn-ghost" onClick={() => setSession({ lessonOpen: false })} aria-label={t('lesson.hide')}>
-            ×
-          </button>
-        </span>
-      </header>
+      <LessonHead i={i} total={lesson.length} score={sc} onRestart={restart} />
       {finished ? (
-        <LessonSummary t={t} lang={lang} lesson={lesson} predictions={predictions} onReview={() => setFinished(false)} onRestart={restart} />
+        <LessonSummary
+          t={t}
+          lang={lang}
+          lesson={lesson}
+          predictions={predictions}
+          onReview={() => setFinished(false)}
+          onRestart={restart}
+        />
       ) : (
         <>
           <p className="lesson-text" data-testid="lesson-text" lang={langOf(step.text, lang)}>
@@ -133,30 +109,16 @@ export default function LessonPlayer() {
               onReveal={reveal}
             />
           )}
-          <div className="lesson-actions">
-            <button type="button" className="btn" onClick={() => goTo(i - 1)} disabled={i === 0} data-testid="lesson-prev">
-              {t('lesson.prev')}
-            </button>
-            {request && (
-              <button type="button" className="btn btn-primary" onClick={runStep} disabled={mustPredict} data-testid="lesson-run">
-                {t('lesson.run')}
-              </button>
-            )}
-            {step.hop !== undefined && (
-              <button type="button" className="btn" onClick={() => labStore.getState().seek(step.hop!)} disabled={mustPredict || hops <= step.hop} data-testid="lesson-hop">
-                {t('lesson.hop', { n: step.hop + 1 })}
-              </button>
-            )}
-            {last ? (
-              <button type="button" className="btn" onClick={() => setFinished(true)} disabled={mustPredict} data-testid="lesson-finish">
-                {t('lesson.finish')}
-              </button>
-            ) : (
-              <button type="button" className="btn" onClick={() => goTo(i + 1)} disabled={mustPredict} data-testid="lesson-next">
-                {t('lesson.next')}
-              </button>
-            )}
-          </div>
+          <StepActions
+            i={i}
+            last={last}
+            step={step}
+            total={lesson.length}
+            request={request}
+            canSeek={hops > (step.hop ?? Infinity)}
+            mustPredict={mustPredict}
+            onFinish={() => setFinished(true)}
+          />
           {mustPredict && (
             <p className="muted small" data-testid="lesson-predict-first">
               {t('lesson.predictFirst')}
@@ -165,6 +127,135 @@ export default function LessonPlayer() {
         </>
       )}
     </section>
+  );
+}
+
+/** The hidden lesson's way back, with the step it is on. */
+function LessonReopen({ n, total }: { n: number; total: number }) {
+  const t = useT();
+  return (
+    <button
+      type="button"
+      className="btn lesson-reopen"
+      onClick={() => setSession({ lessonOpen: true })}
+      data-testid="lesson-reopen"
+    >
+      {t('lesson.show', { n, total })}
+    </button>
+  );
+}
+
+/** The step counter, the score so far, Start over and Hide. */
+function LessonHead({ i, total, score: sc, onRestart }: {
+  i: number;
+  total: number;
+  score: ReturnType<typeof score>;
+  onRestart(): void;
+}) {
+  const t = useT();
+  return (
+    <header className="lesson-head">
+      <strong data-testid="lesson-progress">{t('lesson.step', { n: i + 1, total })}</strong>
+      {sc.answered > 0 && (
+        <span className="lesson-score muted" data-testid="lesson-score">
+          {t('lesson.score', { right: sc.right, answered: sc.answered })}
+        </span>
+      )}
+      <span className="lesson-head-actions">
+        <button type="button" className="btn btn-ghost btn-small" onClick={onRestart} data-testid="lesson-restart">
+          {t('lesson.restart')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => setSession({ lessonOpen: false })}
+          aria-label={t('lesson.hide')}
+        >
+          ×
+        </button>
+      </span>
+    </header>
+  );
+}
+
+/** Back, the step's request, its hop, and Next (or Finish on the last step): all wait for a prediction. */
+function StepActions(p: {
+  i: number;
+  last: boolean;
+  step: LessonStep;
+  total: number;
+  request: ReturnType<typeof savedRequest>;
+  canSeek: boolean;
+  mustPredict: boolean;
+  onFinish(): void;
+}) {
+  const t = useT();
+  const { i, step, mustPredict, request } = p;
+  const goTo = (n: number) => {
+    const next = Math.max(0, Math.min(p.total - 1, n));
+    setSession({ lessonStep: next });
+    writeLessonStep(next);
+  };
+  const runStep = () => {
+    if (!request) return;
+    labStore.getState().sendRequest(request);
+    if (step.hop !== undefined) labStore.getState().seek(step.hop);
+  };
+  return (
+    <div className="lesson-actions">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => goTo(i - 1)}
+        disabled={i === 0}
+        data-testid="lesson-prev"
+      >
+        {t('lesson.prev')}
+      </button>
+      {request && (
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={runStep}
+          disabled={mustPredict}
+          data-testid="lesson-run"
+        >
+          {t('lesson.run')}
+        </button>
+      )}
+      {step.hop !== undefined && (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => labStore.getState().seek(step.hop!)}
+          disabled={mustPredict || !p.canSeek}
+          data-testid="lesson-hop"
+        >
+          {t('lesson.hop', { n: step.hop + 1 })}
+        </button>
+      )}
+      {p.last ? (
+        <button
+          type="button"
+          className="btn"
+          onClick={p.onFinish}
+          disabled={mustPredict}
+          data-testid="lesson-finish"
+        >
+          {t('lesson.finish')}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="btn"
+          onClick={() => goTo(i + 1)}
+          disabled={mustPredict}
+          data-testid="lesson-next"
+        >
+          {t('lesson.next')}
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -187,10 +278,20 @@ function Prediction(p: {
       </p>
       <div className="predict-choices" role="radiogroup" aria-label={text(predict.question, lang)}>
         {predict.choices.map((c, k) => {
-          const state = revealed ? (k === predict.answer ? ' is-right' : k === picked ? ' is-wrong' : '') : k === p.chosen ? ' is-chosen' : '';
+          const after = k === predict.answer ? ' is-right' : k === picked ? ' is-wrong' : '';
+          const state = revealed ? after : k === p.chosen ? ' is-chosen' : '';
           const checked = revealed ? k === picked : k === p.chosen;
           return (
-            <button key={k} type="button" role="radio" aria-checked={checked} className={`btn predict-choice${state}`} disabled={revealed} onClick={() => p.onChoose(k)} data-testid={`predict-choice-${k}`}>
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={checked}
+              className={`btn predict-choice${state}`}
+              disabled={revealed}
+              onClick={() => p.onChoose(k)}
+              data-testid={`predict-choice-${k}`}
+            >
               {text(c, lang)}
               {revealed && k === picked && <span className="predict-mine"> {t('lesson.yourPrediction')}</span>}
             </button>
@@ -198,21 +299,44 @@ function Prediction(p: {
         })}
       </div>
       {!revealed && (
-        <button type="button" className="btn btn-primary predict-reveal" disabled={p.chosen === undefined} onClick={p.onReveal} data-testid="predict-reveal">
+        <button
+          type="button"
+          className="btn btn-primary predict-reveal"
+          disabled={p.chosen === undefined}
+          onClick={p.onReveal}
+          data-testid="predict-reveal"
+        >
           {t('lesson.reveal')}
         </button>
       )}
       {revealed && (
-        <p className={`predict-answer ${right ? 'is-right' : 'is-wrong'}`} data-testid="predict-answer" data-right={right}>
-          <strong>{right ? t('lesson.right') : t('lesson.wrong', { answer: text(predict.choices[predict.answer], lang) })}</strong>{' '}
-          {predict.explanation && <span lang={langOf(predict.explanation, lang)}>{t('lesson.because', { reason: text(predict.explanation, lang) })}</span>}
+        <p
+          className={`predict-answer ${right ? 'is-right' : 'is-wrong'}`}
+          data-testid="predict-answer"
+          data-right={right}
+        >
+          <strong>
+            {right ? t('lesson.right') : t('lesson.wrong', { answer: text(predict.choices[predict.answer], lang) })}
+          </strong>{' '}
+          {predict.explanation && (
+            <span lang={langOf(predict.explanation, lang)}>
+              {t('lesson.because', { reason: text(predict.explanation, lang) })}
+            </span>
+          )}
         </p>
       )}
     </div>
   );
 }
 
-function LessonSummary(p: { t: T; lang: Lang; lesson: readonly LessonStep[]; predictions: Record<number, number>; onReview(): void; onRestart(): void }) {
+function LessonSummary(p: {
+  t: T;
+  lang: Lang;
+  lesson: readonly LessonStep[];
+  predictions: Record<number, number>;
+  onReview(): void;
+  onRestart(): void;
+}) {
   const { t, lang, lesson, predictions } = p;
   const sc = score(lesson, predictions);
   return (
@@ -220,7 +344,9 @@ function LessonSummary(p: { t: T; lang: Lang; lesson: readonly LessonStep[]; pre
       <p>
         <strong>{t('lesson.done')}</strong>
       </p>
-      <p data-testid="lesson-summary-score">{t('lesson.summary', { steps: lesson.length, right: sc.right, questions: sc.questions })}</p>
+      <p data-testid="lesson-summary-score">
+        {t('lesson.summary', { steps: lesson.length, right: sc.right, questions: sc.questions })}
+      </p>
       {sc.questions > 0 && (
         <ol className="lesson-summary-list">
           {lesson.map((step, i) => {
@@ -231,7 +357,9 @@ function LessonSummary(p: { t: T; lang: Lang; lesson: readonly LessonStep[]; pre
               <li key={i} data-testid="lesson-summary-item">
                 <span lang={langOf(step.predict.question, lang)}>{text(step.predict.question, lang)}</span>{' '}
                 <strong>{mark}</strong>{' '}
-                <span className="muted">{t('lesson.answerWas', { answer: text(step.predict.choices[step.predict.answer], lang) })}</span>
+                <span className="muted">
+                  {t('lesson.answerWas', { answer: text(step.predict.choices[step.predict.answer], lang) })}
+                </span>
               </li>
             );
           })}
@@ -241,7 +369,12 @@ function LessonSummary(p: { t: T; lang: Lang; lesson: readonly LessonStep[]; pre
         <button type="button" className="btn" onClick={p.onReview} data-testid="lesson-review">
           {t('lesson.review')}
         </button>
-        <button type="button" className="btn btn-primary" onClick={p.onRestart} data-testid="lesson-summary-restart">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={p.onRestart}
+          data-testid="lesson-summary-restart"
+        >
           {t('lesson.restart')}
         </button>
       </div>

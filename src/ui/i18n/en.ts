@@ -12,7 +12,8 @@ export const en = {
   'toolbar.proxyMode': 'kube-proxy',
   'toolbar.kubernetesVersion': 'Kubernetes',
   'toolbar.kubernetesVersion.option': 'Kubernetes {version}',
-  'toolbar.kubernetesVersion.hint': 'The Kubernetes release the lab imitates: it decides which kube-proxy modes exist and how they start.',
+  'toolbar.kubernetesVersion.hint':
+    'The Kubernetes release the lab imitates: it decides which kube-proxy modes exist and how they start.',
   'toolbar.userspaceBadge': 'Kubernetes {version}: the last release with userspace',
   'mode.option.ga': '{mode}',
   'mode.option.beta': '{mode} (beta)',
@@ -33,7 +34,9 @@ export const en = {
   'lab.rejected': '{count} object(s) refused by the apiserver',
   'events.rejected': 'Objects the apiserver refused',
   'lab.asWritten': 'Objects as written',
-  'lab.asWritten.hint': 'The control plane is not yet available in this build: the canvas shows the Nodes, Pods and Services exactly as the files write them, with nothing derived (no pods from Deployments, no allocated addresses, no endpoints).',
+  'lab.asWritten.hint':
+    'The control plane is not yet available in this build: the canvas shows the Nodes, Pods and Services exactly as ' +
+    'the files write them, with nothing derived (no pods from Deployments, no allocated addresses, no endpoints).',
 
   'load.title': 'Scenario load report',
   'load.failed': 'Could not open {files}: {count} error(s).',
@@ -41,23 +44,40 @@ export const en = {
   'load.warnings': 'Opened, with {count} warning(s).',
   'load.unavailable': 'Opening scenario files is not yet available in this build.',
   'load.waiting': 'The lab is still loading its engines: {files} opens as soon as they arrive.',
-  'load.waitFailed': 'The lab engines could not be downloaded, so {files} is not open yet. It is kept: Retry, and it opens once they load.',
+  'load.waitFailed':
+    'The lab engines could not be downloaded, so {files} is not open yet. It is kept: Retry, and it opens once they ' +
+    'load.',
   'load.dismiss': 'Dismiss',
   'load.document': 'document',
   'load.inferred.title': 'Lab settings read from the files',
-  'load.inferred.kubernetes-service': '{setting} = {value}: Service default/kubernetes has ClusterIP {clusterIP}, the first address of the range, which holds all {covered} ClusterIPs.',
-  'load.inferred.cluster-ips': '{setting} = {value}: no Service default/kubernetes; the smallest usual range that holds all {covered} ClusterIPs.',
-  'load.inferred.kube-proxy-config': '{setting} = {value}: ConfigMap kube-system/kube-proxy, config.conf {field}: {raw}.',
-  'load.inferred.kube-proxy-default': '{setting} = {value}: the snapshot has no ConfigMap kube-system/kube-proxy, so kube-proxy runs with its defaults.',
+  'load.inferred.kubernetes-service':
+    '{setting} = {value}: Service default/kubernetes has ClusterIP {clusterIP}, the first address of the range, ' +
+    'which holds all {covered} ClusterIPs.',
+  'load.inferred.cluster-ips':
+    '{setting} = {value}: no Service default/kubernetes; the smallest usual range that holds all {covered} ClusterIPs.',
+  'load.inferred.kube-proxy-config':
+    '{setting} = {value}: ConfigMap kube-system/kube-proxy, config.conf {field}: {raw}.',
+  'load.inferred.kube-proxy-default':
+    '{setting} = {value}: the snapshot has no ConfigMap kube-system/kube-proxy, so kube-proxy runs with its defaults.',
   'load.inferred.node-pod-cidrs': '{setting} = {value}: from spec.podCIDR of {nodes} Node(s).',
-  'load.inferred.pod-ips': '{setting} = {value}: no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does); from status.podIP of {pods} pods.',
-  'load.inferred.node-ports': '{setting} = {value}: the {ports} declared node ports lie outside the default range, so the apiserver\'s --service-node-port-range was wider.',
-  'load.inferred.corefile': '{setting} = {value}: the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns.',
+  'load.inferred.pod-ips':
+    '{setting} = {value}: no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does); from ' +
+    'status.podIP of {pods} pods.',
+  'load.inferred.node-ports':
+    '{setting} = {value}: the {ports} declared node ports lie outside the default range, so the apiserver\'s ' +
+    '--service-node-port-range was wider.',
+  'load.inferred.corefile':
+    '{setting} = {value}: the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns.',
   'load.inferred.kube-dns-args': "{setting} = {value}: kube-dns's --domain flag (Deployment kube-system/kube-dns).",
   'load.inferred.node-version': '{setting} = {value}: Node {node} reports {version}.',
-  'load.inferred.ingress-class': '{setting}: {value}. IngressClass {className} (controller {controllerName}), run by {workload}.',
-  'load.inferred.ingress-class-missing': '{setting}: {value}. IngressClass {className} (controller {controllerName}); its controller is not in the snapshot, so the lab installs its own.',
-  'load.inferred.userspace-version': '{setting} = {value}: kube-proxy mode userspace and no version given; userspace was removed in 1.26, so the lab runs the last release that had it.',
+  'load.inferred.ingress-class':
+    '{setting}: {value}. IngressClass {className} (controller {controllerName}), run by {workload}.',
+  'load.inferred.ingress-class-missing':
+    '{setting}: {value}. IngressClass {className} (controller {controllerName}); its controller is not in the ' +
+    'snapshot, so the lab installs its own.',
+  'load.inferred.userspace-version':
+    '{setting} = {value}: kube-proxy mode userspace and no version given; userspace was removed in 1.26, so the lab ' +
+    'runs the last release that had it.',
 
   'canvas.aria': 'Cluster topology',
   'canvas.empty': 'No scenario open. Open or drop a scenario file.',
@@ -85,11 +105,17 @@ export const en = {
   'canvas.lb.unhealthy.refused': 'NodePort {port}: connection refused',
   'canvas.ingress': 'Ingress',
   'canvas.notReady': 'not Ready',
-  'canvas.service.hint': 'A Service is not a box packets enter: it is rules every node\'s kube-proxy writes. The dashed lines lead to its endpoints.',
+  'canvas.service.hint':
+    'A Service is not a box packets enter: it is rules every node\'s kube-proxy writes. The dashed lines lead to its ' +
+    'endpoints.',
   'canvas.service.rules': 'rules on every node',
   'canvas.service.headless': 'Headless',
-  'canvas.service.headless.hint': 'A headless Service (clusterIP: None) has no virtual IP: kube-proxy writes no rules for it, and cluster DNS answers its name with the ready endpoints\' addresses.',
-  'canvas.service.cname.hint': 'An ExternalName Service has no virtual IP and no endpoints: cluster DNS answers its name with a CNAME record to the external name.',
+  'canvas.service.headless.hint':
+    'A headless Service (clusterIP: None) has no virtual IP: kube-proxy writes no rules for it, and cluster DNS ' +
+    'answers its name with the ready endpoints\' addresses.',
+  'canvas.service.cname.hint':
+    'An ExternalName Service has no virtual IP and no endpoints: cluster DNS answers its name with a CNAME record to ' +
+    'the external name.',
   'canvas.service.dnsName': 'DNS {name}',
   'canvas.service.dnsOnly': 'DNS only: no kube-proxy rules',
   'canvas.service.cnameOnly': 'DNS CNAME only: no kube-proxy rules',
@@ -102,11 +128,16 @@ export const en = {
   'canvas.route.legend.retraces': 'The reply retraces the request',
   'canvas.route.legend.skips': 'The reply never crosses {nodes}',
   'canvas.route.legend.differs': 'The reply takes another way back',
-  'canvas.route.legend.retraces.title': 'Each node the reply crosses undoes its own rewrites of the request from its conntrack table.',
-  'canvas.route.legend.differs.title': 'A node the reply does not cross cannot undo what it rewrote in the request: only its own conntrack table knows.',
+  'canvas.route.legend.retraces.title':
+    'Each node the reply crosses undoes its own rewrites of the request from its conntrack table.',
+  'canvas.route.legend.differs.title':
+    'A node the reply does not cross cannot undo what it rewrote in the request: only its own conntrack table knows.',
   'toolbar.more': 'More',
   'toolbar.more.aria': 'More tools',
   'caption.deciding': 'Deciding line',
+  'caption.decidingElsewhere': 'Deciding line, in another artifact',
+  'caption.read': 'Lines this hop read, marked below',
+  'caption.readMore': 'and {count} more marked below',
 
   'kind.node': 'Node',
   'kind.loadBalancer': 'Load balancer',
@@ -134,6 +165,7 @@ export const en = {
   'composer.headers': 'Headers (one per line)',
   'composer.connect': 'Connect to (like curl --connect-to)',
   'composer.send': 'Send',
+  'composer.urlNeeded': 'Enter a URL to send it',
   'composer.tracerUnavailable': 'The request tracer is not available.',
   'composer.tracerLoading': 'The request tracer is loading…',
   'composer.traceError': 'The tracer failed: {message}',
@@ -167,7 +199,8 @@ export const en = {
   'response.source': 'Source address',
   'response.noBackend': 'No backend pod received the request.',
   'response.none': 'No response reached the client.',
-  'response.handshakeOnly': 'Only the connection attempt (the SYN): the handshake never completed, so no HTTP request reached the application.',
+  'response.handshakeOnly':
+    'Only the connection attempt (the SYN): the handshake never completed, so no HTTP request reached the application.',
   'clients.title': 'Outside clients',
   'clients.default': 'Every lab has it: a machine on the Internet.',
   'clients.add': 'Add a client',
@@ -212,7 +245,8 @@ export const en = {
   'hop.reply': 'reply',
   'hop.reply.title': 'A hop of the reply, walked back from the server to the client',
   'hop.conntrack': 'Conntrack entries that decided (conntrack -L)',
-  'hop.conntrack.none': 'No conntrack entry of this node matches the reply: the node only routes it, and undoes nothing.',
+  'hop.conntrack.none':
+    'No conntrack entry of this node matches the reply: the node only routes it, and undoes nothing.',
 
   'result.response': 'Response',
   'result.refused': 'Connection refused',
@@ -369,7 +403,9 @@ export const en = {
   'lesson.review': 'Back to the steps',
   'share.button': 'Share',
   'share.title': 'Share this lab',
-  'share.what': 'The link holds the whole lab: the scenario (with its clients and edits), the selected request and how it was sent, the hop shown, the lesson step and the seed. Nothing is uploaded.',
+  'share.what':
+    'The link holds the whole lab: the scenario (with its clients and edits), the selected request and how it was ' +
+    'sent, the hop shown, the lesson step and the seed. Nothing is uploaded.',
   'share.edits': 'It also holds the {count} change(s) you made, replayed in order: the same pods, addresses and trace.',
   'share.length': '{count} characters',
   'share.copy': 'Copy link',
@@ -385,11 +421,15 @@ export const en = {
   'export.scenario': 'Scenario (JSON)',
   'export.scenario.hint': 'Everything: objects, lab settings, clients, requests and lesson. Opens in netlab as it is.',
   'export.manifests': 'Manifests (YAML)',
-  'export.manifests.hint': 'The Kubernetes objects only, for kubectl apply -f. Lab-only settings (kube-proxy mode, CIDRs, clients, requests) go in a separate file.',
+  'export.manifests.hint':
+    'The Kubernetes objects only, for kubectl apply -f. Lab-only settings (kube-proxy mode, CIDRs, clients, ' +
+    'requests) go in a separate file.',
   'export.download': 'Download {name}',
   'paste.button': 'Paste',
   'paste.title': 'Paste a scenario or manifests',
-  'paste.hint': 'JSON or YAML (several documents separated by ---). If it does not load, the report says where and why, and the open lab stays as it is.',
+  'paste.hint':
+    'JSON or YAML (several documents separated by ---). If it does not load, the report says where and why, and the ' +
+    'open lab stays as it is.',
   'paste.open': 'Open',
   'autosave.offer': 'Restore your unsaved lab “{title}” from {time}?',
   'autosave.restore': 'Restore',
@@ -466,7 +506,9 @@ export const en = {
   'ab.flip.replicas.to': 'B: {target} replicas {value}',
   'ab.flip.loadBalancerModel': 'load balancer model (direct / nodeport)',
   'ab.flip.loadBalancerModel.to': 'B: {target} load balancer model {value}',
-  'ab.intro.convert': 'Trace the current request through the Ingress (A) and through the HTTPRoute it converts to (B), in the same running cluster:',
+  'ab.intro.convert':
+    'Trace the current request through the Ingress (A) and through the HTTPRoute it converts to (B), in the same ' +
+    'running cluster:',
   'ab.sideB.convert': 'B: as Gateway API',
   'ab.flip.gatewayApi': 'Convert to Gateway API (Ingress → HTTPRoute)',
   'ab.flip.gatewayApi.to': 'B: the Ingresses converted to Gateway API, the request sent to Gateway {target}',
@@ -487,15 +529,22 @@ export const en = {
   'ab.onlyB': 'only in B',
 
   // Lazily loaded parts that fail to load (offline, a new deploy removed the old chunk), and the offline app.
-  'part.loadFailed': 'This part of the lab could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
+  'part.loadFailed':
+    'This part of the lab could not be downloaded. Check the network connection, then try again. The lab that was ' +
+    'open is unchanged.',
   'part.failed': 'This part of the lab stopped with an error: {message}. The lab that was open is unchanged.',
-  'part.loadFailedNamed': '{part} could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
+  'part.loadFailedNamed':
+    '{part} could not be downloaded. Check the network connection, then try again. The lab that was open is unchanged.',
   'part.retry': 'Retry',
-  'part.layoutFailed': 'The layout engine for the canvas could not be loaded. Check the network connection, then try again.',
+  'part.layoutFailed':
+    'The layout engine for the canvas could not be loaded. Check the network connection, then try again.',
   'part.startFailed': 'The lab engines could not be downloaded. Check the network connection, then try again.',
-  'dist.workerFailed': 'The worker that sends the requests could not be loaded. Check the network connection, then press Run again.',
+  'dist.workerFailed':
+    'The worker that sends the requests could not be loaded. Check the network connection, then press Run again.',
   'pwa.offlineReady': 'Available offline',
-  'pwa.offlineReady.hint': 'Every part of the lab, the built-in lessons and the fonts are saved in this browser: the lab keeps working without a network.',
+  'pwa.offlineReady.hint':
+    'Every part of the lab, the built-in lessons and the fonts are saved in this browser: the lab keeps working ' +
+    'without a network.',
   'pwa.offline': 'Offline',
   'pwa.offline.hint': 'No network connection: the lab runs from the copy saved in this browser.',
   'pwa.update': 'A new version of netlab is available.',

@@ -45,19 +45,27 @@ export const zh: Record<keyof typeof en, string> = {
   'load.dismiss': '关闭',
   'load.document': '文档',
   'load.inferred.title': '从文件中读出的实验设置',
-  'load.inferred.kubernetes-service': '{setting} = {value}：Service default/kubernetes 的 ClusterIP 是 {clusterIP}，即该地址段的第一个地址；该地址段包含全部 {covered} 个 ClusterIP。',
-  'load.inferred.cluster-ips': '{setting} = {value}：没有 Service default/kubernetes；取能包含全部 {covered} 个 ClusterIP 的最小常用地址段。',
-  'load.inferred.kube-proxy-config': '{setting} = {value}：来自 ConfigMap kube-system/kube-proxy 中 config.conf 的 {field}：{raw}。',
+  'load.inferred.kubernetes-service':
+    '{setting} = {value}：Service default/kubernetes 的 ClusterIP 是 {clusterIP}，即该地址段的第一个地址；该地址段包含全部 {covered} 个 ' +
+    'ClusterIP。',
+  'load.inferred.cluster-ips':
+    '{setting} = {value}：没有 Service default/kubernetes；取能包含全部 {covered} 个 ClusterIP 的最小常用地址段。',
+  'load.inferred.kube-proxy-config':
+    '{setting} = {value}：来自 ConfigMap kube-system/kube-proxy 中 config.conf 的 {field}：{raw}。',
   'load.inferred.kube-proxy-default': '{setting} = {value}：快照中没有 ConfigMap kube-system/kube-proxy，kube-proxy 按默认配置运行。',
   'load.inferred.node-pod-cidrs': '{setting} = {value}：来自 {nodes} 个 Node 的 spec.podCIDR。',
-  'load.inferred.pod-ips': '{setting} = {value}：没有 Node 设置 spec.podCIDR（由 CNI 自己分配地址，如 Calico）；来自 {pods} 个 Pod 的 status.podIP。',
-  'load.inferred.node-ports': '{setting} = {value}：声明的 {ports} 个 NodePort 超出了默认范围，说明 apiserver 的 --service-node-port-range 更宽。',
+  'load.inferred.pod-ips':
+    '{setting} = {value}：没有 Node 设置 spec.podCIDR（由 CNI 自己分配地址，如 Calico）；来自 {pods} 个 Pod 的 status.podIP。',
+  'load.inferred.node-ports':
+    '{setting} = {value}：声明的 {ports} 个 NodePort 超出了默认范围，说明 apiserver 的 --service-node-port-range 更宽。',
   'load.inferred.corefile': '{setting} = {value}：来自 ConfigMap kube-system/coredns 中 Corefile 的 kubernetes 插件。',
   'load.inferred.kube-dns-args': '{setting} = {value}：来自 kube-dns 的 --domain 参数（Deployment kube-system/kube-dns）。',
   'load.inferred.node-version': '{setting} = {value}：Node {node} 报告的版本是 {version}。',
   'load.inferred.ingress-class': '{setting}：{value}。IngressClass {className}（控制器 {controllerName}），由 {workload} 运行。',
-  'load.inferred.ingress-class-missing': '{setting}：{value}。IngressClass {className}（控制器 {controllerName}）；快照中没有它的控制器，实验会安装自己的控制器。',
-  'load.inferred.userspace-version': '{setting} = {value}：kube-proxy 模式为 userspace 且未指定版本；userspace 在 1.26 中已移除，所以实验使用最后一个带它的版本。',
+  'load.inferred.ingress-class-missing':
+    '{setting}：{value}。IngressClass {className}（控制器 {controllerName}）；快照中没有它的控制器，实验会安装自己的控制器。',
+  'load.inferred.userspace-version':
+    '{setting} = {value}：kube-proxy 模式为 userspace 且未指定版本；userspace 在 1.26 中已移除，所以实验使用最后一个带它的版本。',
 
   'canvas.aria': '集群拓扑',
   'canvas.empty': '未打开场景。请打开或拖放一个场景文件。',
@@ -107,6 +115,9 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.more': '更多',
   'toolbar.more.aria': '更多工具',
   'caption.deciding': '起决定作用的规则行',
+  'caption.decidingElsewhere': '起决定作用的规则行（在另一个产物中）',
+  'caption.read': '这一跳读取的行（已在下方标出）',
+  'caption.readMore': '另有 {count} 行已在下方标出',
 
   'kind.node': '节点',
   'kind.loadBalancer': '负载均衡器',
@@ -134,6 +145,7 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.headers': '请求头（每行一个）',
   'composer.connect': '连接到（类似 curl --connect-to）',
   'composer.send': '发送',
+  'composer.urlNeeded': '先填写 URL 再发送',
   'composer.tracerUnavailable': '请求追踪器不可用。',
   'composer.tracerLoading': '请求追踪器加载中…',
   'composer.traceError': '追踪失败：{message}',

@@ -7,13 +7,24 @@
 
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { ArtifactKind, RenderedArtifact } from '../../sim';
+import type { ArtifactKind, Hop, RenderedArtifact } from '../../sim';
 import { selectCompilerState, selectCurrentHop, selectPresenter, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
-import { findMatches, firstMatchFrom, markTokens, searchIndex, stepMatch, type Mark, type MarkedToken, type SearchMatch, type SearchResult } from './artifact-search';
+import {
+  findMatches,
+  firstMatchFrom,
+  markTokens,
+  searchIndex,
+  stepMatch,
+  type Mark,
+  type MarkedToken,
+  type SearchMatch,
+  type SearchResult,
+} from './artifact-search';
 import { tokenize } from './highlight';
+import { shownArtifactId } from './shown-artifact';
 import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
@@ -37,38 +48,31 @@ export default function ArtifactViewer() {
   const compiler = useLab(selectCompilerState);
   const ids = useMemo(() => Object.keys(artifacts).sort(), [artifacts]);
   const deciding = hop?.refs[hop.refs.length - 1];
-  const id = chosen && artifacts[chosen] ? chosen : deciding && artifacts[deciding.artifact] ? deciding.artifact : ids[0];
+  // The banner above (ArtifactBanner) reads the same choice, so it describes what is shown here.
+  const id = shownArtifactId(artifacts, chosen, deciding);
   const art = id ? artifacts[id] : undefined;
-  // A fault read from an artifact (the no-endpoints fault from the Service's EndpointSlices) marks its lines too.
-  const faultRefs = useLab(selectTrace)?.fault?.refs;
-  const highlight = useMemo(() => {
-    const s = new Set<number>();
-    for (const r of hop?.refs ?? []) if (r.artifact === id) s.add(r.lineIndex);
-    for (const r of faultRefs ?? []) if (r.artifact === id) s.add(r.lineIndex);
-    return s;
-  }, [hop, id, faultRefs]);
-  const faultLine = faultRefs?.find((r) => r.artifact === id)?.lineIndex ?? -1;
-  const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : faultLine;
-  // The chain walked for this hop: every evaluated line of this artifact, numbered.
-  const marks = useMemo(() => (id ? walkMarks(hop?.steps, id) : new Map<number, WalkMark>()), [hop, id]);
-  const walked = useMemo(() => (id ? walkSummary(hop?.steps, id) : null), [hop, id]);
-  const gutter = !!walked && walked.here > 0;
+  const { highlight, decidingLine, marks, walked, gutter } = useHopMarks(hop, id);
 
   const { diff, shownDiff, rows, unfold, setDiffWanted } = useDiffRows(art, before);
   const search = useArtifactSearch(rows);
 
   // Every row as wide as the longest, so highlighted and diff rows colour the full width when scrolled sideways.
-  const widest = useMemo(() => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0), [rows]);
+  const widest = useMemo(
+    () => rows.reduce((w, r) => Math.max(w, r.kind === 'skipped' ? 0 : r.text.length), 0),
+    [rows],
+  );
   const lineH = presenter ? LINE_H_PRESENTER : LINE_H;
   const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => lineH, overscan: 20 });
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => lineH,
+    overscan: 20,
+  });
   useViewerScroll({ v, lineH, decidingLine, id, shownDiff, currentMatch: search.currentMatch, scroller });
 
-  if (ids.length === 0 || !art || !diff) {
-    if (compiler === 'loading') return <p className="muted panel-hint" role="status" data-testid="artifacts-loading">{t('artifacts.loading')}</p>;
-    return <p className="muted panel-hint" data-testid="artifacts-unavailable">{t('artifacts.unavailable')}</p>;
-  }
+  if (ids.length === 0 || !art || !diff) return <NoArtifacts loading={compiler === 'loading'} />;
 
   const onViewerKey = (e: KeyboardEvent) => {
     // Find inside the viewer searches the artifact (the browser's own find cannot see virtualised rows).
@@ -85,19 +89,20 @@ export default function ArtifactViewer() {
   return (
     <div className="artifact-viewer" data-testid="artifact-viewer" onKeyDown={onViewerKey}>
       <div className="artifact-bar">
-        <select value={id} onChange={(e) => labStore.getState().openArtifact(e.target.value)} aria-label={t('artifacts.choose')} data-testid="artifact-select">
-          {ids.map((x) => (
-            <option key={x} value={x}>
-              {artifacts[x]!.title}
-            </option>
-          ))}
-        </select>
+        <ArtifactPick id={id} ids={ids} artifacts={artifacts} />
         <span className="muted small">{t('artifacts.lines', { count: art.lines.length })}</span>
         <DiffToggle t={t} diff={diff} on={!!shownDiff} onToggle={() => setDiffWanted(!shownDiff)} />
         <SearchBar t={t} search={search} searchBox={searchBox} scroller={scroller} topRow={topRow} />
       </div>
-      {gutter && <WalkLegend t={t} here={walked.here} matched={walked.matched} elsewhere={walked.elsewhere} />}
-      <div ref={scroller} className={scrollClass} tabIndex={0} aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title} role="region" data-testid="artifact-scroll">
+      {gutter && walked && <WalkLegend t={t} {...walked} />}
+      <div
+        ref={scroller}
+        className={scrollClass}
+        tabIndex={0}
+        aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title}
+        role="region"
+        data-testid="artifact-scroll"
+      >
         <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: `calc(${widest}ch + 12em)` }}>
           {v.getVirtualItems().map((vr) => (
             <ArtifactRow key={vr.key} view={rowView} index={vr.index} start={vr.start} />
@@ -108,11 +113,75 @@ export default function ArtifactViewer() {
   );
 }
 
+/** What the viewer marks for the current hop in the artifact shown: the lines it (or its fault) read,
+ *  the deciding one, and the chain walked with its numbered steps. */
+function useHopMarks(hop: Hop | null, id: string | undefined) {
+  // A fault read from an artifact (the no-endpoints fault from the Service's EndpointSlices) marks its lines too.
+  const faultRefs = useLab(selectTrace)?.fault?.refs;
+  const deciding = hop?.refs[hop.refs.length - 1];
+  const highlight = useMemo(() => {
+    const s = new Set<number>();
+    for (const r of hop?.refs ?? []) if (r.artifact === id) s.add(r.lineIndex);
+    for (const r of faultRefs ?? []) if (r.artifact === id) s.add(r.lineIndex);
+    return s;
+  }, [hop, id, faultRefs]);
+  const faultLine = faultRefs?.find((r) => r.artifact === id)?.lineIndex ?? -1;
+  const decidingLine = deciding && deciding.artifact === id ? deciding.lineIndex : faultLine;
+  // The chain walked for this hop: every evaluated line of this artifact, numbered.
+  const marks = useMemo(() => (id ? walkMarks(hop?.steps, id) : new Map<number, WalkMark>()), [hop, id]);
+  const walked = useMemo(() => (id ? walkSummary(hop?.steps, id) : null), [hop, id]);
+  const gutter = !!walked && walked.here > 0;
+  return { highlight, decidingLine, marks, walked, gutter };
+}
+
+/** Which artifact to show, by title. */
+function ArtifactPick({ id, ids, artifacts }: {
+  id: string | undefined;
+  ids: readonly string[];
+  artifacts: Readonly<Record<string, RenderedArtifact>>;
+}) {
+  const t = useT();
+  return (
+    <select
+      value={id}
+      onChange={(e) => labStore.getState().openArtifact(e.target.value)}
+      aria-label={t('artifacts.choose')}
+      data-testid="artifact-select"
+    >
+      {ids.map((x) => (
+        <option key={x} value={x}>
+          {artifacts[x]!.title}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** No artifact yet: the engines are loading, or this build has none. */
+function NoArtifacts({ loading }: { loading: boolean }) {
+  const t = useT();
+  if (loading) {
+    return (
+      <p className="muted panel-hint" role="status" data-testid="artifacts-loading">
+        {t('artifacts.loading')}
+      </p>
+    );
+  }
+  return (
+    <p className="muted panel-hint" data-testid="artifacts-unavailable">
+      {t('artifacts.unavailable')}
+    </p>
+  );
+}
+
 /** The rows shown: the artifact's lines, or its diff against the lab before the last edit (computed
  *  once per pair, for the toggle's counts as well as the view), with folds the reader opened. */
 function useDiffRows(art: RenderedArtifact | undefined, before: Record<string, RenderedArtifact> | null) {
   const texts = useMemo(() => art?.lines.map((l) => l.text) ?? [], [art]);
-  const diff = useMemo(() => (art ? artifactDiff({ after: art, afterTexts: texts, before }) : null), [art, before, texts]);
+  const diff = useMemo(
+    () => (art ? artifactDiff({ after: art, afterTexts: texts, before }) : null),
+    [art, before, texts],
+  );
   const [diffWanted, setDiffWanted] = useState(false);
   const [unfolded, setUnfolded] = useState<{ diff: LineDiff; at: ReadonlySet<number> } | null>(null);
   const shownDiff = diffWanted && diff?.kind === 'changed' ? diff.diff : null;
@@ -212,7 +281,8 @@ function SearchBar({ t, search, searchBox, scroller, topRow }: {
   };
   const count = result.matches.length;
   const countKey = result.truncated ? 'artifacts.search.countMore' : 'artifacts.search.count';
-  const status = deferredQuery === '' ? '' : count === 0 ? t('artifacts.search.none') : t(countKey, { current: current + 1, count });
+  const found = count === 0 ? t('artifacts.search.none') : t(countKey, { current: current + 1, count });
+  const status = deferredQuery === '' ? '' : found;
   const empty = deferredQuery && count === 0;
   return (
     <div className="artifact-search" role="search">
@@ -233,13 +303,36 @@ function SearchBar({ t, search, searchBox, scroller, topRow }: {
         className={empty ? 'is-empty' : undefined}
         data-testid="artifact-search"
       />
-      <span id="artifact-search-status" className={`search-status small${empty ? ' is-empty' : ''}`} role="status" data-testid="artifact-search-status">
+      <span
+        id="artifact-search-status"
+        className={`search-status small${empty ? ' is-empty' : ''}`}
+        role="status"
+        data-testid="artifact-search-status"
+      >
         {status}
       </span>
-      <button type="button" className="btn btn-icon" onClick={() => step(-1)} disabled={count === 0} aria-label={t('artifacts.search.prev')} title={t('artifacts.search.prev')} aria-keyshortcuts="Shift+Enter" data-testid="artifact-search-prev">
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => step(-1)}
+        disabled={count === 0}
+        aria-label={t('artifacts.search.prev')}
+        title={t('artifacts.search.prev')}
+        aria-keyshortcuts="Shift+Enter"
+        data-testid="artifact-search-prev"
+      >
         <IconUp />
       </button>
-      <button type="button" className="btn btn-icon" onClick={() => step(1)} disabled={count === 0} aria-label={t('artifacts.search.next')} title={t('artifacts.search.next')} aria-keyshortcuts="Enter" data-testid="artifact-search-next">
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => step(1)}
+        disabled={count === 0}
+        aria-label={t('artifacts.search.next')}
+        title={t('artifacts.search.next')}
+        aria-keyshortcuts="Enter"
+        data-testid="artifact-search-next"
+      >
         <IconDown />
       </button>
     </div>
@@ -271,7 +364,12 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
   if (row.kind === 'skipped') {
     return (
       <div className="artifact-line diff-fold" style={style} data-row={index} data-testid="diff-fold">
-        <button type="button" className="btn-ghost fold-button" onClick={() => view.unfold(row)} title={t('artifacts.diff.unfold')}>
+        <button
+          type="button"
+          className="btn-ghost fold-button"
+          onClick={() => view.unfold(row)}
+          title={t('artifacts.diff.unfold')}
+        >
           {t('artifacts.diff.folded', { count: row.count })}
         </button>
       </div>
@@ -280,9 +378,18 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
   const kindCls = row.kind === 'added' ? ' diff-added' : row.kind === 'removed' ? ' diff-removed' : '';
   const mark = newLine >= 0 ? marks.get(newLine) : undefined;
   const walkCls = mark ? ` is-walk-${mark.kind}` : '';
-  const testId = deciding ? 'deciding-line' : row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
+  const diffId = row.kind === 'added' ? 'diff-added' : row.kind === 'removed' ? 'diff-removed' : undefined;
+  const testId = deciding ? 'deciding-line' : diffId;
   return (
-    <div className={`artifact-line${kindCls}${cls}${walkCls}`} style={style} data-row={index} data-line={newLine >= 0 ? newLine : undefined} data-testid={testId} data-walk={mark?.kind} data-walk-order={mark?.orders.join(',')}>
+    <div
+      className={`artifact-line${kindCls}${cls}${walkCls}`}
+      style={style}
+      data-row={index}
+      data-line={newLine >= 0 ? newLine : undefined}
+      data-testid={testId}
+      data-walk={mark?.kind}
+      data-walk-order={mark?.orders.join(',')}
+    >
       {gutter && <WalkGutter t={t} mark={mark} />}
       {row.kind === 'line' ? (
         <span className="ln">{row.newLine + 1}</span>
@@ -305,10 +412,20 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
   );
 }
 
-function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text: string; matches: SearchResult; row: number; current: number }) {
+function Code({ kind, text, matches, row, current }: {
+  kind: ArtifactKind;
+  text: string;
+  matches: SearchResult;
+  row: number;
+  current: number;
+}) {
   const hits = matches.byRow.get(row);
   const ranges = [];
-  if (hits) for (let i = hits.first; i < hits.first + hits.count; i++) ranges.push({ ...matches.matches[i]!, current: i === current });
+  if (hits) {
+    for (let i = hits.first; i < hits.first + hits.count; i++) {
+      ranges.push({ ...matches.matches[i]!, current: i === current });
+    }
+  }
   // A match may cover several coloured tokens: one <mark> around all of them.
   const groups: { range?: number; mark?: Mark; tokens: MarkedToken[] }[] = [];
   for (const tok of markTokens(tokenize(kind, text), ranges)) {
@@ -325,7 +442,11 @@ function Code({ kind, text, matches, row, current }: { kind: ArtifactKind; text:
     <span className="code">
       {groups.map((g, i) =>
         g.mark ? (
-          <mark key={i} className={`hit${g.mark === 'current' ? ' is-current' : ''}`} data-testid={g.mark === 'current' ? 'search-current' : undefined}>
+          <mark
+            key={i}
+            className={`hit${g.mark === 'current' ? ' is-current' : ''}`}
+            data-testid={g.mark === 'current' ? 'search-current' : undefined}
+          >
             {g.tokens.map(span)}
           </mark>
         ) : (
@@ -381,7 +502,13 @@ function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: b
     // A disabled button gets no hover events: the wrapper carries the tooltip, the button the description.
     return (
       <span className="diff-toggle-off" title={reason}>
-        <button type="button" className="btn small" disabled aria-describedby="artifact-diff-reason" data-testid="artifact-diff-toggle">
+        <button
+          type="button"
+          className="btn small"
+          disabled
+          aria-describedby="artifact-diff-reason"
+          data-testid="artifact-diff-toggle"
+        >
           {t('artifacts.diff.toggle')}
         </button>
         <span id="artifact-diff-reason" className="sr-only" data-testid="artifact-diff-reason">
@@ -392,7 +519,14 @@ function DiffToggle({ t, diff, on, onToggle }: { t: T; diff: ArtifactDiff; on: b
   }
   const { added, removed } = diff.diff;
   return (
-    <button type="button" className={`btn small diff-toggle${on ? ' is-on' : ''}`} aria-pressed={on} onClick={onToggle} aria-label={`${t('artifacts.diff.toggle')}: ${t('artifacts.diff.counts', { added, removed })}`} data-testid="artifact-diff-toggle">
+    <button
+      type="button"
+      className={`btn small diff-toggle${on ? ' is-on' : ''}`}
+      aria-pressed={on}
+      onClick={onToggle}
+      aria-label={`${t('artifacts.diff.toggle')}: ${t('artifacts.diff.counts', { added, removed })}`}
+      data-testid="artifact-diff-toggle"
+    >
       {t('artifacts.diff.toggle')}{' '}
       <span className="diff-count" aria-hidden="true">
         <span className="diff-count-added">+{added}</span> <span className="diff-count-removed">−{removed}</span>
@@ -416,7 +550,17 @@ function revealCurrentMark(scroller: HTMLElement | null) {
   else if (right > 0) scroller.scrollLeft += Math.min(right + margin, left);
 }
 
-const ARROW = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
+const ARROW = {
+  width: 16,
+  height: 16,
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2.2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+  'aria-hidden': true,
+} as const;
 const IconUp = () => (
   <svg {...ARROW}>
     <path d="M6 15l6-6 6 6" />

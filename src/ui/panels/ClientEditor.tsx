@@ -12,9 +12,56 @@ import { hostsText, readClientForm, type ClientFormError, type ClientFormText } 
 
 const NO_CLIENTS: readonly ExternalClient[] = [];
 
-function ClientForm({ initial, others, onDone }: { initial: ExternalClient | null; others: readonly string[]; onDone: (c: ExternalClient | null) => void }) {
+/** A field's errors, in the reader's language. */
+function FieldErrors({ errors, field }: { errors: readonly ClientFormError[]; field: keyof ClientFormText }) {
   const t = useT();
-  const [form, setForm] = useState<ClientFormText>({ name: initial?.name ?? '', address: initial?.address ?? '', hosts: hostsText(initial?.hosts) });
+  return errors
+    .filter((x) => x.field === field)
+    .map((x) => (
+      <span key={x.key} className="field-error" role="alert" data-testid={`client-error-${field}`}>
+        {t(x.key, x.params)}
+      </span>
+    ));
+}
+
+/** The client's name or address: one line, its errors under it. */
+function ClientField({ label, value, onChange, placeholder, testId, errors, field }: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  placeholder: string;
+  testId: string;
+  errors: readonly ClientFormError[];
+  field: keyof ClientFormText;
+}) {
+  return (
+    <label className="field field-grow">
+      <span>{label}</span>
+      <input
+        className="mono"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        spellCheck={false}
+        data-testid={testId}
+        aria-invalid={errors.some((x) => x.field === field)}
+      />
+      <FieldErrors errors={errors} field={field} />
+    </label>
+  );
+}
+
+function ClientForm({ initial, others, onDone }: {
+  initial: ExternalClient | null;
+  others: readonly string[];
+  onDone: (c: ExternalClient | null) => void;
+}) {
+  const t = useT();
+  const [form, setForm] = useState<ClientFormText>({
+    name: initial?.name ?? '',
+    address: initial?.address ?? '',
+    hosts: hostsText(initial?.hosts),
+  });
   const [errors, setErrors] = useState<ClientFormError[]>([]);
   // A group, not a <form>: it sits inside the composer's form, and forms do not nest.
   const submit = () => {
@@ -22,14 +69,6 @@ function ClientForm({ initial, others, onDone }: { initial: ExternalClient | nul
     if ('errors' in r) setErrors(r.errors);
     else onDone(r.client);
   };
-  const err = (field: keyof ClientFormText) =>
-    errors
-      .filter((x) => x.field === field)
-      .map((x) => (
-        <span key={x.key} className="field-error" role="alert" data-testid={`client-error-${field}`}>
-          {t(x.key, x.params)}
-        </span>
-      ));
   return (
     <div
       className="client-form"
@@ -44,21 +83,37 @@ function ClientForm({ initial, others, onDone }: { initial: ExternalClient | nul
       }}
     >
       <div className="field-row">
-        <label className="field field-grow">
-          <span>{t('clients.name')}</span>
-          <input className="mono" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="laptop" spellCheck={false} data-testid="client-name" aria-invalid={errors.some((x) => x.field === 'name')} />
-          {err('name')}
-        </label>
-        <label className="field field-grow">
-          <span>{t('clients.address')}</span>
-          <input className="mono" value={form.address} onChange={(e) => setForm({ ...form, address: e.target.value })} placeholder="198.51.100.20" spellCheck={false} data-testid="client-address" aria-invalid={errors.some((x) => x.field === 'address')} />
-          {err('address')}
-        </label>
+        <ClientField
+          label={t('clients.name')}
+          value={form.name}
+          onChange={(name) => setForm({ ...form, name })}
+          placeholder="laptop"
+          testId="client-name"
+          errors={errors}
+          field="name"
+        />
+        <ClientField
+          label={t('clients.address')}
+          value={form.address}
+          onChange={(address) => setForm({ ...form, address })}
+          placeholder="198.51.100.20"
+          testId="client-address"
+          errors={errors}
+          field="address"
+        />
       </div>
       <label className="field">
         <span>{t('clients.hosts')}</span>
-        <textarea className="mono" rows={2} value={form.hosts} onChange={(e) => setForm({ ...form, hosts: e.target.value })} placeholder="shop.example.com 192.168.49.2" spellCheck={false} data-testid="client-hosts" />
-        {err('hosts')}
+        <textarea
+          className="mono"
+          rows={2}
+          value={form.hosts}
+          onChange={(e) => setForm({ ...form, hosts: e.target.value })}
+          placeholder="shop.example.com 192.168.49.2"
+          spellCheck={false}
+          data-testid="client-hosts"
+        />
+        <FieldErrors errors={errors} field="hosts" />
       </label>
       <div className="client-form-actions">
         <button type="button" className="btn btn-primary" onClick={submit} data-testid="client-save">
@@ -106,13 +161,25 @@ export function ClientEditor({ onSaved }: { onSaved?: (name: string, replaces?: 
             <li key={c.name} className="client-row" data-testid={`client-row-${c.name}`}>
               <span className="mono">
                 {c.name} {c.address}
-                {c.hosts && Object.keys(c.hosts).length > 0 && <span className="muted small"> · hosts: {Object.keys(c.hosts).join(', ')}</span>}
+                {c.hosts && Object.keys(c.hosts).length > 0 && (
+                  <span className="muted small"> · hosts: {Object.keys(c.hosts).join(', ')}</span>
+                )}
               </span>
               <span className="client-row-actions">
-                <button type="button" className="btn btn-ghost" onClick={() => setEditing(c.name)} data-testid={`client-edit-${c.name}`}>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => setEditing(c.name)}
+                  data-testid={`client-edit-${c.name}`}
+                >
                   {t('clients.edit')}
                 </button>
-                <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().run({ kind: 'remove-client', name: c.name })} data-testid={`client-remove-${c.name}`}>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => labStore.getState().run({ kind: 'remove-client', name: c.name })}
+                  data-testid={`client-remove-${c.name}`}
+                >
                   {t('clients.remove')}
                 </button>
               </span>

@@ -29,12 +29,14 @@ import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
+import { faultText } from './fault-text';
 import { ResponseView } from './ResponseView';
 import './composer.css';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
 
-/** Pods and nodes that can send, as the `from` strings SavedRequest uses (clients come with their addresses). */
+/** Pods and nodes that can send, as the `from` strings SavedRequest uses (clients come with their
+ *  addresses). */
 const selectClusterSenders = (s: LabState): string[] => {
   const out: string[] = [];
   for (const p of s.lab?.cluster.pods ?? []) out.push(`pod:${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
@@ -52,25 +54,35 @@ export function parseHeaders(text: string): Record<string, string> {
   return out;
 }
 
-const formatHeaders = (h: Record<string, string> | undefined) => Object.entries(h ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+const formatHeaders = (h: Record<string, string> | undefined) =>
+  Object.entries(h ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
 /** A saved request of the scenario as a draft. */
 function draftOf(scenario: Scenario, id: string): ComposerDraft | null {
   const r = scenario.requests.find((x) => x.id === id);
   if (!r) return null;
-  return { request: { from: r.from, method: r.method ?? 'GET', url: r.url, headers: r.headers ?? {}, connect: r.connect ?? '', savedId: r.id }, headerText: formatHeaders(r.headers), repeat: 1 };
+  const { from, url, id: savedId } = r;
+  const request = { from, method: r.method ?? 'GET', url, headers: r.headers ?? {}, connect: r.connect ?? '', savedId };
+  return { request, headerText: formatHeaders(r.headers), repeat: 1 };
 }
 
-/** Before the user types: the scenario's own choice (view.selectedRequest), else an empty request from the default client. */
+/** Before the user types: the scenario's own choice (view.selectedRequest), else an empty request from the
+ *  default client. */
 function initialDraft(scenario: Scenario | null): ComposerDraft {
   const preferred = scenario?.view.selectedRequest;
   const saved = scenario && preferred ? draftOf(scenario, preferred) : null;
-  return saved ?? { request: { from: `external:${DEFAULT_CLIENT.name}`, method: 'GET', url: '', headers: {}, connect: '' }, headerText: '', repeat: 1 };
+  const empty = { from: `external:${DEFAULT_CLIENT.name}`, method: 'GET', url: '', headers: {}, connect: '' };
+  return saved ?? { request: empty, headerText: '', repeat: 1 };
 }
 
 function issueText(t: T, i: RequestIssue): string {
   if (i.kind === 'syntax') return t(`composer.check.${i.field}.syntax`);
-  if (i.kind === 'no-ingress') return i.name ? t('composer.check.no-ingress', { name: i.name, existing: i.existing }) : t('composer.check.no-ingress-any');
+  if (i.kind === 'no-ingress') {
+    if (!i.name) return t('composer.check.no-ingress-any');
+    return t('composer.check.no-ingress', { name: i.name, existing: i.existing });
+  }
   return t(`composer.check.${i.kind}`, { name: i.name, existing: i.existing });
 }
 
@@ -79,7 +91,12 @@ function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field
   const mine = issues.filter((i) => i.field === field);
   if (mine.length === 0) return null;
   return (
-    <span className="field-error" role="alert" id={`composer-${field}-error`} data-testid={`composer-${field}-error`}>
+    <span
+      className="field-error"
+      role="alert"
+      id={`composer-${field}-error`}
+      data-testid={`composer-${field}-error`}
+    >
       {mine.map((i) => issueText(t, i)).join(' ')}
     </span>
   );
@@ -113,7 +130,13 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
           {runs.map((r, i) => (
             <tr key={i} className={i === shown ? 'is-shown' : undefined} data-testid={`run-${i + 1}`}>
               <td>
-                <button type="button" className="btn btn-ghost mono" onClick={() => labStore.getState().showRun(i)} aria-label={t('composer.runs.show', { n: i + 1 })} aria-pressed={i === shown}>
+                <button
+                  type="button"
+                  className="btn btn-ghost mono"
+                  onClick={() => labStore.getState().showRun(i)}
+                  aria-label={t('composer.runs.show', { n: i + 1 })}
+                  aria-pressed={i === shown}
+                >
                   {i + 1}
                 </button>
               </td>
@@ -121,7 +144,10 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
               <td className="mono" data-testid="run-pod" title={r.backendPod ?? undefined}>
                 {r.backendPod?.replace(/^default\//, '') ?? '—'}
               </td>
-              <td className="mono" data-testid="run-set-cookie">{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
+              <td
+                className="mono"
+                data-testid="run-set-cookie"
+              >{r.responseHeaders['Set-Cookie']?.split(';')[0] ?? ''}</td>
             </tr>
           ))}
         </tbody>
@@ -137,6 +163,7 @@ function Runs({ runs, shown }: { runs: readonly TraceResult[]; shown: number }) 
 
 function LastResponse() {
   const t = useT();
+  const lang = useLab(selectLang);
   const runs = useLab(selectRuns);
   const shown = useLab(selectRunIndex);
   const trace = runs[shown];
@@ -153,7 +180,7 @@ function LastResponse() {
             · {t('result.backend')} <span className="mono">{trace.backendPod}</span>
           </span>
         )}
-        {trace.fault && <p className="small">{trace.fault.message}</p>}
+        {trace.fault && <p className="small" data-testid="composer-fault">{faultText(lang, trace.fault)}</p>}
       </div>
       <ResponseView trace={trace} />
       {runs.length > 1 && <Runs runs={runs} shown={shown} />}
@@ -161,22 +188,35 @@ function LastResponse() {
   );
 }
 
-export function Composer() {
-  const t = useT();
+type Draft = ReturnType<typeof useComposerDraft>;
+type SenderGroup = 'external' | 'pod' | 'node';
+
+/** The draft being typed (the store keeps it for the open scenario), and how a field changes it. */
+function useComposerDraft() {
   const scenario = useLab(selectScenario);
-  const lab = useLab((s) => s.lab);
-  const clients = useLab(selectClients);
-  const clusterSenders = useLab(useShallow(selectClusterSenders));
-  const saved = useLab(selectRequests);
-  const status = useLab(selectTraceStatus);
-  const lang = useLab(selectLang);
-  const tracerState = useLab(selectTracerState);
-  const tracerReady = tracerState === 'ready';
   const stored = useLab(selectComposer);
   const draft = useMemo(() => stored ?? initialDraft(scenario), [stored, scenario]);
   const form = draft.request;
   const update = (patch: Partial<ComposerDraft>) => labStore.getState().setComposer({ ...draft, ...patch });
   const setRequest = (patch: Partial<ComposerDraft['request']>) => update({ request: { ...form, ...patch } });
+  // A saved request replaces the draft (keeping the repeat count and the cookie jar); none: the draft, unlinked.
+  const pick = (id: string) => {
+    const d = scenario && id ? draftOf(scenario, id) : null;
+    const picked = d ? { ...d, repeat: draft.repeat, request: { ...d.request, cookieJar: form.cookieJar } } : null;
+    update(picked ?? { request: { ...form, savedId: undefined } });
+  };
+  return { draft, form, update, setRequest, pick };
+}
+
+/** The field's errors' id, for aria-describedby, when it has any. */
+const describedBy = (issues: readonly RequestIssue[], field: RequestIssue['field']) =>
+  issues.some((i) => i.field === field) ? `composer-${field}-error` : undefined;
+
+export function Composer() {
+  const t = useT();
+  const lab = useLab((s) => s.lab);
+  const d = useComposerDraft();
+  const { draft, form, setRequest } = d;
 
   // Checked against the lab as it is now: every edit, undo or client change derives a new lab.
   const issues = useMemo(
@@ -184,31 +224,89 @@ export function Composer() {
     [lab, form.from, form.url, form.connect],
   );
 
-  const groups = useMemo(() => {
-    const g: Record<'external' | 'pod' | 'node', { value: string; label: string }[]> = { external: [], pod: [], node: [] };
-    for (const c of clients ?? []) g.external.push({ value: `external:${c.name}`, label: t('composer.clientOption', { name: c.name, address: c.address }) });
-    for (const s of clusterSenders) g[s.startsWith('pod:') ? 'pod' : 'node'].push({ value: s, label: s.slice(s.indexOf(':') + 1) });
-    // A sender the lab does not have stays visible (its error says so), never silently swapped.
-    const all = Object.values(g).flat();
-    if (form.from && !all.some((o) => o.value === form.from)) {
-      const k = form.from.slice(0, form.from.indexOf(':')) as keyof typeof g;
-      (g[k] ?? g.external).push({ value: form.from, label: form.from.slice(form.from.indexOf(':') + 1) });
-    }
-    return g;
-  }, [clients, clusterSenders, form.from, t]);
-
-  const pick = (id: string) => {
-    const d = scenario && id ? draftOf(scenario, id) : null;
-    update(d ? { ...d, repeat: draft.repeat, request: { ...d.request, cookieJar: form.cookieJar } } : { request: { ...form, savedId: undefined } });
-  };
-
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (issues.length > 0) return;
-    labStore.getState().sendRequest({ ...form, headers: parseHeaders(draft.headerText), savedId: form.savedId || undefined }, { repeat: draft.repeat });
+    const request = { ...form, headers: parseHeaders(draft.headerText), savedId: form.savedId || undefined };
+    labStore.getState().sendRequest(request, { repeat: draft.repeat });
   };
-  const described = (field: RequestIssue['field']) => (issues.some((i) => i.field === field) ? `composer-${field}-error` : undefined);
-  const group = (k: 'external' | 'pod' | 'node'): ReactNode =>
+
+  return (
+    <div className="composer-panel">
+      <form className="composer" onSubmit={submit} data-testid="composer" aria-label={t('composer.title')}>
+        <SavedRequestPick value={form.savedId ?? ''} onPick={d.pick} />
+        <SenderField from={form.from} issues={issues} onChange={(from) => setRequest({ from, savedId: undefined })} />
+        <ClientEditor
+          onSaved={(name, replaces) => {
+            // A new client is chosen to send; an edited one stays chosen under its new name.
+            if (replaces === undefined || form.from === `external:${replaces}`) {
+              setRequest({ from: `external:${name}`, savedId: undefined });
+            }
+          }}
+        />
+        <WhatIsSent d={d} issues={issues} />
+        <RepeatAndCookies d={d} />
+        <SendActions blocked={!form.url || issues.length > 0} noUrl={!form.url} />
+      </form>
+      <LastResponse />
+    </div>
+  );
+}
+
+/** The scenario's saved requests, in the reader's language; choosing one fills the form. */
+function SavedRequestPick({ value, onPick }: { value: string; onPick: (id: string) => void }) {
+  const t = useT();
+  const saved = useLab(selectRequests);
+  const lang = useLab(selectLang);
+  if (!saved || saved.length === 0) return null;
+  return (
+    <label className="field field-wide">
+      <span>{t('composer.saved')}</span>
+      <select value={value} onChange={(e) => onPick(e.target.value)} data-testid="composer-saved">
+        <option value="">{t('composer.saved.none')}</option>
+        {saved.map((r) => (
+          <option key={r.id} value={r.id}>
+            {(lang === 'zh' ? r.zh?.title : undefined) ?? r.title ?? r.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Who can send, grouped: outside clients (with their addresses), pods, nodes. */
+function useSenderGroups(from: string) {
+  const t = useT();
+  const clients = useLab(selectClients);
+  const clusterSenders = useLab(useShallow(selectClusterSenders));
+  return useMemo(() => {
+    const g: Record<SenderGroup, { value: string; label: string }[]> = { external: [], pod: [], node: [] };
+    for (const c of clients ?? []) {
+      const label = t('composer.clientOption', { name: c.name, address: c.address });
+      g.external.push({ value: `external:${c.name}`, label });
+    }
+    for (const s of clusterSenders) {
+      g[s.startsWith('pod:') ? 'pod' : 'node'].push({ value: s, label: s.slice(s.indexOf(':') + 1) });
+    }
+    // A sender the lab does not have stays visible (its error says so), never silently swapped.
+    const all = Object.values(g).flat();
+    if (from && !all.some((o) => o.value === from)) {
+      const k = from.slice(0, from.indexOf(':')) as keyof typeof g;
+      (g[k] ?? g.external).push({ value: from, label: from.slice(from.indexOf(':') + 1) });
+    }
+    return g;
+  }, [clients, clusterSenders, from, t]);
+}
+
+/** The sender, with its error when the lab has no such client, pod or node. */
+function SenderField({ from, issues, onChange }: {
+  from: string;
+  issues: readonly RequestIssue[];
+  onChange: (from: string) => void;
+}) {
+  const t = useT();
+  const groups = useSenderGroups(from);
+  const group = (k: SenderGroup): ReactNode =>
     groups[k].length > 0 ? (
       <optgroup key={k} label={t(`composer.from.${k}`)}>
         {groups[k].map((o) => (
@@ -218,93 +316,153 @@ export function Composer() {
         ))}
       </optgroup>
     ) : null;
-
   return (
-    <div className="composer-panel">
-      <form className="composer" onSubmit={submit} data-testid="composer" aria-label={t('composer.title')}>
-        {saved && saved.length > 0 && (
-          <label className="field field-wide">
-            <span>{t('composer.saved')}</span>
-            <select value={form.savedId ?? ''} onChange={(e) => pick(e.target.value)} data-testid="composer-saved">
-              <option value="">{t('composer.saved.none')}</option>
-              {saved.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {(lang === 'zh' ? r.zh?.title : undefined) ?? r.title ?? r.id}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label className="field">
-          <span>{t('composer.from')}</span>
-          <select value={form.from} onChange={(e) => setRequest({ from: e.target.value, savedId: undefined })} data-testid="composer-from" aria-invalid={!!described('from')} aria-describedby={described('from')}>
-            {group('external')}
-            {group('pod')}
-            {group('node')}
+    <label className="field">
+      <span>{t('composer.from')}</span>
+      <select
+        value={from}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="composer-from"
+        aria-invalid={!!describedBy(issues, 'from')}
+        aria-describedby={describedBy(issues, 'from')}
+      >
+        {group('external')}
+        {group('pod')}
+        {group('node')}
+      </select>
+      <FieldIssues issues={issues} field="from" />
+    </label>
+  );
+}
+
+/** Method, URL, headers and where the connection goes (like curl --connect-to). */
+function WhatIsSent({ d, issues }: { d: Draft; issues: readonly RequestIssue[] }) {
+  const t = useT();
+  const { draft, form, update, setRequest } = d;
+  return (
+    <>
+      <div className="field-row">
+        <label className="field field-method">
+          <span>{t('composer.method')}</span>
+          <select value={form.method} onChange={(e) => setRequest({ method: e.target.value, savedId: undefined })}>
+            {METHODS.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
           </select>
-          <FieldIssues issues={issues} field="from" />
         </label>
-        <ClientEditor
-          onSaved={(name, replaces) => {
-            // A new client is chosen to send; an edited one stays chosen under its new name.
-            if (replaces === undefined || form.from === `external:${replaces}`) setRequest({ from: `external:${name}`, savedId: undefined });
-          }}
+        <label className="field field-grow">
+          <span>{t('composer.url')}</span>
+          <input
+            className="mono"
+            value={form.url}
+            onChange={(e) => setRequest({ url: e.target.value, savedId: undefined })}
+            placeholder="http://shop.example.com/cart"
+            spellCheck={false}
+            data-testid="composer-url"
+            aria-invalid={!!describedBy(issues, 'url')}
+            aria-describedby={describedBy(issues, 'url')}
+          />
+          <FieldIssues issues={issues} field="url" />
+        </label>
+      </div>
+      <label className="field">
+        <span>{t('composer.headers')}</span>
+        <textarea
+          className="mono"
+          rows={2}
+          value={draft.headerText}
+          onChange={(e) => update({ headerText: e.target.value, request: { ...form, savedId: undefined } })}
+          placeholder="Host: shop.example.com"
+          spellCheck={false}
+          data-testid="composer-headers"
         />
-        <div className="field-row">
-          <label className="field field-method">
-            <span>{t('composer.method')}</span>
-            <select value={form.method} onChange={(e) => setRequest({ method: e.target.value, savedId: undefined })}>
-              {METHODS.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
-          </label>
-          <label className="field field-grow">
-            <span>{t('composer.url')}</span>
-            <input className="mono" value={form.url} onChange={(e) => setRequest({ url: e.target.value, savedId: undefined })} placeholder="http://shop.example.com/cart" spellCheck={false} data-testid="composer-url" aria-invalid={!!described('url')} aria-describedby={described('url')} />
-            <FieldIssues issues={issues} field="url" />
-          </label>
-        </div>
-        <label className="field">
-          <span>{t('composer.headers')}</span>
-          <textarea className="mono" rows={2} value={draft.headerText} onChange={(e) => update({ headerText: e.target.value, request: { ...form, savedId: undefined } })} placeholder="Host: shop.example.com" spellCheck={false} data-testid="composer-headers" />
-        </label>
-        <label className="field">
-          <span>{t('composer.connect')}</span>
-          <input className="mono" value={form.connect} onChange={(e) => setRequest({ connect: e.target.value, savedId: undefined })} placeholder="ingress | node:node-1 | 192.168.49.2:30080" spellCheck={false} data-testid="composer-connect" aria-invalid={!!described('connect')} aria-describedby={described('connect')} />
-          <FieldIssues issues={issues} field="connect" />
-        </label>
-        <div className="composer-repeat">
-          <label className="inline-field">
-            <span>{t('composer.repeat')}</span>
-            <input
-              type="number"
-              min={1}
-              max={MAX_REPEAT}
-              value={draft.repeat}
-              onChange={(e) => update({ repeat: Math.max(1, Math.min(MAX_REPEAT, Math.floor(Number(e.target.value) || 1))) })}
-              data-testid="composer-repeat"
-            />
-            <span>{t('composer.repeat.times')}</span>
-          </label>
-          <label className="inline-field">
-            <input type="checkbox" checked={form.cookieJar === true} onChange={(e) => setRequest({ cookieJar: e.target.checked })} data-testid="composer-cookie-jar" />
-            <span>{t('composer.cookieJar')}</span>
-          </label>
-        </div>
-        <div className="composer-actions">
-          <button type="submit" className="btn btn-primary" disabled={!tracerReady || !form.url || issues.length > 0} data-testid="composer-send" aria-describedby={!tracerReady ? 'tracer-note' : undefined}>
-            {t('composer.send')}
-          </button>
-          {tracerState !== 'ready' && (
-            <span id="tracer-note" className="note" role="status" data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}>
-              {tracerState === 'loading' ? t('composer.tracerLoading') : t('composer.tracerUnavailable')}
-            </span>
-          )}
-          {status.kind === 'error' && <span className="note note-error">{t('composer.traceError', { message: status.message })}</span>}
-        </div>
-      </form>
-      <LastResponse />
+      </label>
+      <label className="field">
+        <span>{t('composer.connect')}</span>
+        <input
+          className="mono"
+          value={form.connect}
+          onChange={(e) => setRequest({ connect: e.target.value, savedId: undefined })}
+          placeholder="ingress | node:node-1 | 192.168.49.2:30080"
+          spellCheck={false}
+          data-testid="composer-connect"
+          aria-invalid={!!describedBy(issues, 'connect')}
+          aria-describedby={describedBy(issues, 'connect')}
+        />
+        <FieldIssues issues={issues} field="connect" />
+      </label>
+    </>
+  );
+}
+
+/** How many times in a row, and whether a cookie jar carries Set-Cookie from one request to the next. */
+function RepeatAndCookies({ d }: { d: Draft }) {
+  const t = useT();
+  const { draft, form, update, setRequest } = d;
+  const repeat = (v: string) => Math.max(1, Math.min(MAX_REPEAT, Math.floor(Number(v) || 1)));
+  return (
+    <div className="composer-repeat">
+      <label className="inline-field">
+        <span>{t('composer.repeat')}</span>
+        <input
+          type="number"
+          min={1}
+          max={MAX_REPEAT}
+          value={draft.repeat}
+          onChange={(e) => update({ repeat: repeat(e.target.value) })}
+          data-testid="composer-repeat"
+        />
+        <span>{t('composer.repeat.times')}</span>
+      </label>
+      <label className="inline-field">
+        <input
+          type="checkbox"
+          checked={form.cookieJar === true}
+          onChange={(e) => setRequest({ cookieJar: e.target.checked })}
+          data-testid="composer-cookie-jar"
+        />
+        <span>{t('composer.cookieJar')}</span>
+      </label>
+    </div>
+  );
+}
+
+/** Send (waiting for the tracer and for a request without errors), and why it waits. */
+function SendActions({ blocked, noUrl }: { blocked: boolean; noUrl: boolean }) {
+  const t = useT();
+  const status = useLab(selectTraceStatus);
+  const tracerState = useLab(selectTracerState);
+  const tracerReady = tracerState === 'ready';
+  return (
+    <div className="composer-actions">
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={!tracerReady || blocked}
+        data-testid="composer-send"
+        aria-describedby={!tracerReady ? 'tracer-note' : noUrl ? 'url-note' : undefined}
+      >
+        {t('composer.send')}
+      </button>
+      {tracerState !== 'ready' && (
+        <span
+          id="tracer-note"
+          className="note"
+          role="status"
+          data-testid={tracerState === 'loading' ? 'tracer-loading' : 'tracer-unavailable'}
+        >
+          {tracerState === 'loading' ? t('composer.tracerLoading') : t('composer.tracerUnavailable')}
+        </span>
+      )}
+      {/* A disabled Send says why: with the tracer ready, only the URL is missing. */}
+      {tracerReady && noUrl && (
+        <span id="url-note" className="note" role="status" data-testid="composer-url-needed">
+          {t('composer.urlNeeded')}
+        </span>
+      )}
+      {status.kind === 'error' && (
+        <span className="note note-error">{t('composer.traceError', { message: status.message })}</span>
+      )}
     </div>
   );
 }

@@ -3,12 +3,12 @@
 // fields marked, the source address the backend will log, and the artifact lines that decided.
 // A hop of the reply is marked as such and shows the conntrack entries of the node it crossed.
 
-import { renderNoteWith } from '../../sim/notes';
 import type { ArtifactRef, Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT, type T } from '../i18n';
 import { conntrackOf, isReplyHop } from '../reply-hops';
+import { faultText } from './fault-text';
 import { ResponseView } from './ResponseView';
 import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
@@ -42,7 +42,13 @@ export function placeLabel(hop: Hop): string {
 function openFault(f: Fault) {
   const ns = f.namespace ?? 'default';
   const target =
-    f.kind === 'Service' ? { kind: 'service' as const, id: `service:${ns}/${f.name}` } : f.kind === 'Pod' ? { kind: 'pod' as const, id: `pod:${ns}/${f.name}` } : f.kind === 'Node' ? { kind: 'node' as const, id: `node:${f.name}` } : null;
+    f.kind === 'Service'
+      ? { kind: 'service' as const, id: `service:${ns}/${f.name}` }
+      : f.kind === 'Pod'
+        ? { kind: 'pod' as const, id: `pod:${ns}/${f.name}` }
+        : f.kind === 'Node'
+          ? { kind: 'node' as const, id: `node:${f.name}` }
+          : null;
   if (target) labStore.getState().select(target);
 }
 
@@ -65,8 +71,9 @@ function Result({ trace }: { trace: TraceResult }) {
     if (exp.outcome !== trace.outcome) mismatches.push(`outcome ${exp.outcome}`);
     if (exp.status !== undefined && exp.status !== trace.status) mismatches.push(`status ${exp.status}`);
     if (exp.service !== undefined && exp.service !== trace.service) mismatches.push(`service ${exp.service}`);
-    if (exp.backend !== undefined && !globMatch(exp.backend, trace.backendPod ?? '')) mismatches.push(`backend ${exp.backend}`);
-    if (exp.sourceIP !== undefined && exp.sourceIP !== trace.backend?.sourceIP) mismatches.push(`source ${exp.sourceIP}`);
+    const { backend, sourceIP } = exp;
+    if (backend !== undefined && !globMatch(backend, trace.backendPod ?? '')) mismatches.push(`backend ${backend}`);
+    if (sourceIP !== undefined && sourceIP !== trace.backend?.sourceIP) mismatches.push(`source ${sourceIP}`);
   }
   const ok = trace.outcome === 'response';
   return (
@@ -170,7 +177,12 @@ function WalkList({ t, hop }: { t: T; hop: Hop }) {
               <span className="walk-sign" aria-label={t(`walk.${kind}`)}>
                 {SIGN[kind]}
               </span>{' '}
-              <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(s.ref.artifact)} title={t('hop.openArtifact')}>
+              <button
+                type="button"
+                className="ref-link"
+                onClick={() => labStore.getState().openArtifact(s.ref.artifact)}
+                title={t('hop.openArtifact')}
+              >
                 {CHAINED.has(s.table) && <span className="muted small mono">{s.chain} </span>}
                 {note ? renderNote(t, note) : ''}
               </button>
@@ -208,7 +220,12 @@ function ConntrackList({ t, hop }: { t: T; hop: Hop }) {
             return (
               <li key={`${e.node}-${i}`}>
                 {ref ? (
-                  <button type="button" className="ref-link" onClick={() => labStore.getState().openArtifact(ref.artifact)} title={t('hop.openArtifact')}>
+                  <button
+                    type="button"
+                    className="ref-link"
+                    onClick={() => labStore.getState().openArtifact(ref.artifact)}
+                    title={t('hop.openArtifact')}
+                  >
                     {line}
                   </button>
                 ) : (
@@ -236,13 +253,12 @@ export function HopInspector() {
         <Result trace={trace} />
         {trace.fault && (
           <div className="fault" role="note" data-testid="hop-fault">
-            <p>{trace.fault.message}</p>
+            <p>{faultText(lang, trace.fault)}</p>
           </div>
         )}
       </div>
     );
   }
-  const changed = new Set(hop.changed);
   const isLast = hop.index === trace.hops.length - 1;
   return (
     <div className="hop-inspector" data-testid="hop-inspector">
@@ -255,39 +271,14 @@ export function HopInspector() {
         )}
         <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
         <span className="hop-place">
-          <span className="muted">{t(`place.${hop.place.kind}`)}</span> <strong className="mono">{placeLabel(hop)}</strong>
+          <span className="muted">{t(`place.${hop.place.kind}`)}</span>{' '}
+          <strong className="mono">{placeLabel(hop)}</strong>
         </span>
       </div>
       <p className="explanation" data-testid="hop-explanation">
         {explain(lang, hop.explanation)}
       </p>
-      <table className="packet-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('hop.field')}</th>
-            <th scope="col">{t('hop.before')}</th>
-            <th scope="col">{t('hop.after')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined).map((f) => (
-            <tr key={f} className={changed.has(f) ? 'is-changed' : undefined} data-testid={changed.has(f) ? `changed-${f}` : undefined}>
-              <th scope="row" className="mono">
-                {f}
-              </th>
-              <td className="mono">{show(hop.before[f])}</td>
-              <td className="mono">
-                {show(hop.after[f])}
-                {changed.has(f) && (
-                  <span className="changed-tag" data-testid="changed-tag">
-                    {t('hop.changed')}
-                  </span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <PacketTable hop={hop} />
       <HeaderTables hop={hop} responseHeaders={isLast ? trace.responseHeaders : undefined} />
       <ConntrackList t={t} hop={hop} />
       {hop.observedSource && (
@@ -303,16 +294,66 @@ export function HopInspector() {
       )}
       {isLast && <ResponseView trace={trace} />}
       {hop.steps && hop.steps.length > 0 && <WalkList t={t} hop={hop} />}
-      {isLast && trace.fault && (
-        <div className="fault" role="note" data-testid="hop-fault">
-          <strong>{t('hop.fault')}</strong> <span className="mono">{`${trace.fault.kind} ${trace.fault.namespace ? trace.fault.namespace + '/' : ''}${trace.fault.name}${trace.fault.field ? ' ' + trace.fault.field : ''}`}</span>
-          <p data-testid="hop-fault-message">{trace.fault.note ? renderNoteWith(lang, trace.fault.note, trace.fault.parts) : trace.fault.message}</p>
-          <FaultRefs t={t} fault={trace.fault} />
-          <button type="button" className="btn" onClick={() => openFault(trace.fault!)}>
-            {t('hop.openObject')}
-          </button>
-        </div>
-      )}
+      {isLast && trace.fault && <FaultBox fault={trace.fault} />}
+    </div>
+  );
+}
+
+/** The packet before and after the hop, field by field, the rewritten ones marked. */
+function PacketTable({ hop }: { hop: Hop }) {
+  const t = useT();
+  const changed = new Set(hop.changed);
+  const fields = FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined);
+  return (
+    <table className="packet-table">
+      <thead>
+        <tr>
+          <th scope="col">{t('hop.field')}</th>
+          <th scope="col">{t('hop.before')}</th>
+          <th scope="col">{t('hop.after')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {fields.map((f) => (
+          <tr
+            key={f}
+            className={changed.has(f) ? 'is-changed' : undefined}
+            data-testid={changed.has(f) ? `changed-${f}` : undefined}
+          >
+            <th scope="row" className="mono">
+              {f}
+            </th>
+            <td className="mono">{show(hop.before[f])}</td>
+            <td className="mono">
+              {show(hop.after[f])}
+              {changed.has(f) && (
+                <span className="changed-tag" data-testid="changed-tag">
+                  {t('hop.changed')}
+                </span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Why the request failed: the object at fault, what is wrong in the reader's language, the lines it
+ *  was read from, and a way to open the object. */
+function FaultBox({ fault }: { fault: Fault }) {
+  const t = useT();
+  const lang = useLab(selectLang);
+  const object = `${fault.kind} ${fault.namespace ? fault.namespace + '/' : ''}${fault.name}`;
+  const blamed = `${object}${fault.field ? ' ' + fault.field : ''}`;
+  return (
+    <div className="fault" role="note" data-testid="hop-fault">
+      <strong>{t('hop.fault')}</strong> <span className="mono">{blamed}</span>
+      <p data-testid="hop-fault-message">{faultText(lang, fault)}</p>
+      <FaultRefs t={t} fault={fault} />
+      <button type="button" className="btn" onClick={() => openFault(fault)}>
+        {t('hop.openObject')}
+      </button>
     </div>
   );
 }

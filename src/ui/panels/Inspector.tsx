@@ -117,7 +117,12 @@ export function Inspector() {
       <div className="inspector-head">
         <span className="kind-tag">{d.kind}</span>
         <h3 className="mono">{d.name}</h3>
-        <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().select(null)} aria-label={t('inspector.close')}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => labStore.getState().select(null)}
+          aria-label={t('inspector.close')}
+        >
           <IconClose />
         </button>
       </div>

@@ -36,7 +36,13 @@ export function LoadErrors() {
               : t('load.failed', { files: report.files.join(', '), count: errors })}
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
-        <button type="button" className="btn btn-ghost" onClick={() => labStore.getState().dismissLoadReport()} aria-label={t('load.dismiss')} data-testid="load-errors-dismiss">
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => labStore.getState().dismissLoadReport()}
+          aria-label={t('load.dismiss')}
+          data-testid="load-errors-dismiss"
+        >
           <IconClose />
         </button>
       </header>

@@ -41,7 +41,12 @@ export function PartialLoadDialog() {
         <button type="button" className="btn" onClick={keep} data-testid="partial-keep">
           {t('partial.keep')}
         </button>
-        <button type="button" className="btn btn-primary" onClick={() => labStore.getState().resolvePendingLoad('open')} data-testid="partial-open">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => labStore.getState().resolvePendingLoad('open')}
+          data-testid="partial-open"
+        >
           {t('partial.open')}
         </button>
       </div>

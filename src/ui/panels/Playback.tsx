@@ -2,7 +2,15 @@
 // Keys (Left, Right, Space, Home, End) are bound in usePlaybackKeys for the whole page.
 
 import { useEffect, useMemo } from 'react';
-import { SPEEDS, selectCurrentHop, selectHopCount, selectHopIndex, selectPlaying, selectSpeed, selectTrace } from '../../state';
+import {
+  SPEEDS,
+  selectCurrentHop,
+  selectHopCount,
+  selectHopIndex,
+  selectPlaying,
+  selectSpeed,
+  selectTrace,
+} from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { IconBack, IconFirst, IconForward, IconPause, IconPlay } from '../icons';
@@ -28,7 +36,11 @@ function ReplyLegend({ t, reply }: { t: T; reply: NonNullable<ReturnType<typeof 
         </svg>
         {t('canvas.route.legend.reply')}
       </span>
-      <span className={`route-legend-path${reply.retraces ? '' : ' is-differs'}`} title={title} data-testid="route-legend-path">
+      <span
+        className={`route-legend-path${reply.retraces ? '' : ' is-differs'}`}
+        title={title}
+        data-testid="route-legend-path"
+      >
         {text}
       </span>
     </span>
@@ -49,16 +61,46 @@ export function Playback() {
   const none = n === 0;
   return (
     <div className="playback" role="toolbar" aria-label={t('playback.title')} data-testid="playback">
-      <button type="button" className="btn btn-icon" onClick={() => s.reset()} disabled={none} aria-label={t('playback.reset')} title={`${t('playback.reset')} (Home)`}>
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => s.reset()}
+        disabled={none}
+        aria-label={t('playback.reset')}
+        title={`${t('playback.reset')} (Home)`}
+      >
         <IconFirst />
       </button>
-      <button type="button" className="btn btn-icon" onClick={() => s.step(-1)} disabled={none || hop === 0} aria-label={t('playback.back')} title={`${t('playback.back')} (←)`}>
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => s.step(-1)}
+        disabled={none || hop === 0}
+        aria-label={t('playback.back')}
+        title={`${t('playback.back')} (←)`}
+      >
         <IconBack />
       </button>
-      <button type="button" className="btn btn-icon btn-play" onClick={() => s.togglePlay()} disabled={none} aria-label={playing ? t('playback.pause') : t('playback.play')} title={`${playing ? t('playback.pause') : t('playback.play')} (Space)`} data-testid="playback-play">
+      <button
+        type="button"
+        className="btn btn-icon btn-play"
+        onClick={() => s.togglePlay()}
+        disabled={none}
+        aria-label={playing ? t('playback.pause') : t('playback.play')}
+        title={`${playing ? t('playback.pause') : t('playback.play')} (Space)`}
+        data-testid="playback-play"
+      >
         {playing ? <IconPause /> : <IconPlay />}
       </button>
-      <button type="button" className="btn btn-icon" onClick={() => s.step(1)} disabled={none || hop >= n - 1} aria-label={t('playback.forward')} title={`${t('playback.forward')} (→)`} data-testid="playback-forward">
+      <button
+        type="button"
+        className="btn btn-icon"
+        onClick={() => s.step(1)}
+        disabled={none || hop >= n - 1}
+        aria-label={t('playback.forward')}
+        title={`${t('playback.forward')} (→)`}
+        data-testid="playback-forward"
+      >
         <IconForward />
       </button>
       <span className={`hop-counter${onReply ? ' is-reply' : ''}`} aria-live="polite" data-testid="hop-counter">

@@ -32,23 +32,31 @@ export const MAX_CHANGED_LINES = 1500;
  * The diff of `before` against `after`, or null when more than MAX_CHANGED_LINES lines changed.
  * Identical texts give no rows.
  */
-export function diffLines({ before, after, context = DEFAULT_CONTEXT }: { before: readonly string[]; after: readonly string[]; context?: number }): LineDiff | null {
+export function diffLines({ before, after, context = DEFAULT_CONTEXT }: {
+  before: readonly string[];
+  after: readonly string[];
+  context?: number;
+}): LineDiff | null {
   // Rules files change in a few places: trimming the common ends first keeps a 50,000-line
   // iptables-save diff as cheap as the part that changed.
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  const sameAtEnd = (k: number) => before[before.length - 1 - k] === after[after.length - 1 - k];
+  while (tail < before.length - head && tail < after.length - head && sameAtEnd(tail)) tail++;
   const oldMid = before.slice(head, before.length - tail);
   const newMid = after.slice(head, after.length - tail);
 
-  const changes = oldMid.length === 0 || newMid.length === 0 ? null : diffArrays(oldMid, newMid, { maxEditLength: MAX_CHANGED_LINES });
+  const changes =
+    oldMid.length === 0 || newMid.length === 0 ? null : diffArrays(oldMid, newMid, { maxEditLength: MAX_CHANGED_LINES });
   if (changes === undefined) return null;
 
   // Flat runs over the whole files: unchanged ends, then the library's changes in the middle.
   const runs: Run[] = [];
   if (head > 0) runs.push({ kind: 'same', count: head });
-  if (changes) for (const c of changes) runs.push({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', count: c.count });
+  if (changes) {
+    for (const c of changes) runs.push({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', count: c.count });
+  }
   else {
     if (oldMid.length > 0) runs.push({ kind: 'removed', count: oldMid.length });
     if (newMid.length > 0) runs.push({ kind: 'added', count: newMid.length });
@@ -62,7 +70,12 @@ interface Run {
   count: number;
 }
 
-function rowsFromRuns({ runs, before, after, context }: { runs: Run[]; before: readonly string[]; after: readonly string[]; context: number }): LineDiff {
+function rowsFromRuns({ runs, before, after, context }: {
+  runs: Run[];
+  before: readonly string[];
+  after: readonly string[];
+  context: number;
+}): LineDiff {
   const rows: DiffRow[] = [];
   let oldLine = 0;
   let newLine = 0;
@@ -78,7 +91,9 @@ function rowsFromRuns({ runs, before, after, context }: { runs: Run[]; before: r
       return;
     }
     if (run.kind === 'removed') {
-      for (let k = 0; k < run.count; k++) rows.push({ kind: 'removed', text: before[oldLine + k]!, oldLine: oldLine + k });
+      for (let k = 0; k < run.count; k++) {
+        rows.push({ kind: 'removed', text: before[oldLine + k]!, oldLine: oldLine + k });
+      }
       oldLine += run.count;
       removed += run.count;
       return;
@@ -119,12 +134,17 @@ export type ArtifactDiff =
   | { kind: 'too-many' }
   | { kind: 'changed'; diff: LineDiff };
 
-export function artifactDiff({ after, afterTexts, before }: { after: RenderedArtifact; afterTexts?: readonly string[]; before: Record<string, RenderedArtifact> | null }): ArtifactDiff {
+export function artifactDiff({ after, afterTexts, before }: {
+  after: RenderedArtifact;
+  afterTexts?: readonly string[];
+  before: Record<string, RenderedArtifact> | null;
+}): ArtifactDiff {
   if (!before) return { kind: 'none-yet' };
   const prev = before[after.id];
   if (!prev) return { kind: 'new' };
   if (prev === after) return { kind: 'unchanged' };
-  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: afterTexts ?? after.lines.map((l) => l.text) });
+  const afterLines = afterTexts ?? after.lines.map((l) => l.text);
+  const diff = diffLines({ before: prev.lines.map((l) => l.text), after: afterLines });
   if (!diff) return { kind: 'too-many' };
   return diff.rows.length === 0 ? { kind: 'unchanged' } : { kind: 'changed', diff };
 }

@@ -20,7 +20,8 @@ export interface SearchResult {
   byRow: Map<number, { first: number; count: number }>;
 }
 
-/** A one-letter query over a big ruleset would mark millions of spots; stop here (a chain name in a 50,000-line ruleset stays well below). */
+/** A one-letter query over a big ruleset would mark millions of spots; stop here (a chain name in a 50,000-line ruleset
+ *  stays well below). */
 export const MATCH_LIMIT = 100_000;
 
 export type SearchIndex = readonly string[];
@@ -112,7 +113,8 @@ export function stepMatch(current: number, by: number, count: number): number {
   return (((current + by) % count) + count) % count;
 }
 
-/** The first match at or after `row` (wrapping to the first match), or -1 with no matches: a new query starts where the reader is. */
+/** The first match at or after `row` (wrapping to the first match), or -1 with no matches: a new query starts where the
+ *  reader is. */
 export function firstMatchFrom(matches: readonly SearchMatch[], row: number): number {
   if (matches.length === 0) return -1;
   let lo = 0;

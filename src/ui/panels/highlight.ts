@@ -26,7 +26,18 @@ function words(line: string, classify: (w: string, prev: string) => TokenClass):
   return out;
 }
 
-const IPT_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN', 'DNAT', 'SNAT', 'MASQUERADE', 'MARK', 'LOG', 'REDIRECT']);
+const IPT_TARGETS = new Set([
+  'ACCEPT',
+  'DROP',
+  'REJECT',
+  'RETURN',
+  'DNAT',
+  'SNAT',
+  'MASQUERADE',
+  'MARK',
+  'LOG',
+  'REDIRECT',
+]);
 
 function iptables(line: string): Token[] {
   if (line.startsWith('#')) return [{ text: line, cls: 'comment' }];
@@ -57,12 +68,86 @@ function generic(line: string, commentChar: string, keywords: ReadonlySet<string
   return out;
 }
 
-const NGINX = new Set(['server', 'location', 'upstream', 'listen', 'server_name', 'proxy_pass', 'proxy_set_header', 'return', 'http', 'events', 'include', 'set', 'if', 'balancer_by_lua_block', 'rewrite']);
-const NFT = new Set(['table', 'chain', 'map', 'set', 'type', 'hook', 'priority', 'policy', 'ip', 'tcp', 'udp', 'daddr', 'saddr', 'dport', 'jump', 'goto', 'dnat', 'snat', 'masquerade', 'accept', 'drop', 'reject', 'return', 'vmap', 'numgen', 'to', 'elements', 'counter', 'meta', 'mark']);
+const NGINX = new Set([
+  'server',
+  'location',
+  'upstream',
+  'listen',
+  'server_name',
+  'proxy_pass',
+  'proxy_set_header',
+  'return',
+  'http',
+  'events',
+  'include',
+  'set',
+  'if',
+  'balancer_by_lua_block',
+  'rewrite',
+]);
+const NFT = new Set([
+  'table',
+  'chain',
+  'map',
+  'set',
+  'type',
+  'hook',
+  'priority',
+  'policy',
+  'ip',
+  'tcp',
+  'udp',
+  'daddr',
+  'saddr',
+  'dport',
+  'jump',
+  'goto',
+  'dnat',
+  'snat',
+  'masquerade',
+  'accept',
+  'drop',
+  'reject',
+  'return',
+  'vmap',
+  'numgen',
+  'to',
+  'elements',
+  'counter',
+  'meta',
+  'mark',
+]);
 const ZONE = new Set(['IN', 'A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'SOA', 'NS', 'TXT', '$ORIGIN', '$TTL']);
 const IP_ADDR = new Set(['inet', 'link/ether', 'brd', 'scope', 'global', 'host', 'mtu', 'state', 'qdisc']);
-const IP_ROUTE = new Set(['default', 'via', 'dev', 'proto', 'scope', 'src', 'table', 'local', 'broadcast', 'blackhole']);
-const IPVS = new Set(['TCP', 'UDP', 'SCTP', 'Masq', 'Route', 'Tunnel', 'rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq', '->']);
+const IP_ROUTE = new Set([
+  'default',
+  'via',
+  'dev',
+  'proto',
+  'scope',
+  'src',
+  'table',
+  'local',
+  'broadcast',
+  'blackhole',
+]);
+const IPVS = new Set([
+  'TCP',
+  'UDP',
+  'SCTP',
+  'Masq',
+  'Route',
+  'Tunnel',
+  'rr',
+  'wrr',
+  'lc',
+  'wlc',
+  'sh',
+  'dh',
+  'sed',
+  'nq',
+  '->',
+]);
 
 export function tokenize(kind: ArtifactKind, line: string): Token[] {
   switch (kind) {

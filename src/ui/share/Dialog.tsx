@@ -11,7 +11,13 @@
 import { useEffect, useEffectEvent, useRef, type ReactNode } from 'react';
 import { useT } from '../i18n';
 
-export function Dialog({ title, onClose, children, testId, wide }: { title: string; onClose(): void; children: ReactNode; testId: string; wide?: boolean }) {
+export function Dialog({ title, onClose, children, testId, wide }: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  testId: string;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const t = useT();
   const closedByUser = useEffectEvent(() => onClose());

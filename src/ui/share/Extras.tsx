@@ -31,16 +31,35 @@ export function ExtrasToolbar() {
       <button type="button" className="btn x-tool" onClick={open('paste')} data-testid="open-paste">
         {t('paste.button')}
       </button>
-      <button type="button" className="btn x-tool" onClick={open('export')} disabled={!hasLab} data-testid="open-export">
+      <button
+        type="button"
+        className="btn x-tool"
+        onClick={open('export')}
+        disabled={!hasLab}
+        data-testid="open-export"
+      >
         {t('export.button')}
       </button>
       <button type="button" className="btn x-tool" onClick={open('edit')} disabled={!hasLab} data-testid="open-edit">
         {t('edit.button')}
       </button>
-      <button type="button" className={`btn x-tool${consoleOpen ? ' is-on' : ''}`} aria-pressed={consoleOpen} onClick={() => setSession({ console: !consoleOpen })} disabled={!hasLab} data-testid="open-console">
+      <button
+        type="button"
+        className={`btn x-tool${consoleOpen ? ' is-on' : ''}`}
+        aria-pressed={consoleOpen}
+        onClick={() => setSession({ console: !consoleOpen })}
+        disabled={!hasLab}
+        data-testid="open-console"
+      >
         {t('console.button')}
       </button>
-      <button type="button" className="btn btn-primary x-tool" onClick={open('share')} disabled={!hasLab} data-testid="open-share">
+      <button
+        type="button"
+        className="btn btn-primary x-tool"
+        onClick={open('share')}
+        disabled={!hasLab}
+        data-testid="open-share"
+      >
         {t('share.button')}
       </button>
     </>
@@ -64,10 +83,20 @@ function Banners() {
       {restore && (
         <div className="x-banner" role="alert" data-testid="restore">
           <span>{t('autosave.offer', { title: restore.title || '—', time: new Date(restore.savedAt).toLocaleString() })}</span>
-          <button type="button" className="btn btn-primary" onClick={() => void import('./start').then((m) => m.restoreAutosave())} data-testid="restore-yes">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => void import('./start').then((m) => m.restoreAutosave())}
+            data-testid="restore-yes"
+          >
             {t('autosave.restore')}
           </button>
-          <button type="button" className="btn" onClick={() => void import('./start').then((m) => { m.clearAutosave(); setSession({ restore: null }); })} data-testid="restore-no">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void import('./start').then((m) => { m.clearAutosave(); setSession({ restore: null }); })}
+            data-testid="restore-no"
+          >
             {t('autosave.discard')}
           </button>
         </div>

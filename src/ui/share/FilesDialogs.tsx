@@ -21,17 +21,32 @@ export function ExportDialog() {
         <section>
           <h3>{t('export.scenario')}</h3>
           <p className="muted">{t('export.scenario.hint')}</p>
-          <button type="button" className="btn btn-primary" data-testid="export-json" onClick={() => { download(`${name}.json`, serializeScenario(scenario), 'application/json'); saved(); }}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="export-json"
+            onClick={() => { download(`${name}.json`, serializeScenario(scenario), 'application/json'); saved(); }}
+          >
             {t('export.download', { name: `${name}.json` })}
           </button>
         </section>
         <section>
           <h3>{t('export.manifests')}</h3>
           <p className="muted">{t('export.manifests.hint')}</p>
-          <button type="button" className="btn" data-testid="export-yaml" onClick={() => { download(`${name}.yaml`, toManifests(lab?.applied ?? scenario.objects), 'application/yaml'); saved(); }}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="export-yaml"
+            onClick={() => { download(`${name}.yaml`, toManifests(lab?.applied ?? scenario.objects), 'application/yaml'); saved(); }}
+          >
             {t('export.download', { name: `${name}.yaml` })}
           </button>{' '}
-          <button type="button" className="btn" data-testid="export-lab" onClick={() => download(`${name}.lab.json`, labOnlyPart(scenario, lab?.cluster.settings.kubeProxy), 'application/json')}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="export-lab"
+            onClick={() => download(`${name}.lab.json`, labOnlyPart(scenario, lab?.cluster.settings.kubeProxy), 'application/json')}
+          >
             {t('export.download', { name: `${name}.lab.json` })}
           </button>
         </section>
@@ -52,9 +67,23 @@ export function PasteDialog() {
   return (
     <Dialog title={t('paste.title')} onClose={() => setSession({ overlay: null })} testId="paste-dialog" wide>
       <p className="muted">{t('paste.hint')}</p>
-      <textarea className="paste-text mono" rows={16} value={text} onChange={(e) => setText(e.target.value)} data-testid="paste-text" aria-label={t('paste.title')} spellCheck={false} />
+      <textarea
+        className="paste-text mono"
+        rows={16}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        data-testid="paste-text"
+        aria-label={t('paste.title')}
+        spellCheck={false}
+      />
       <div className="dialog-actions">
-        <button type="button" className="btn btn-primary" disabled={!text.trim()} onClick={open} data-testid="paste-open">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={!text.trim()}
+          onClick={open}
+          data-testid="paste-open"
+        >
           {t('paste.open')}
         </button>
       </div>

@@ -53,7 +53,15 @@ export default function ShareDialog() {
           {t('share.edits', { count: scenario.edits.length })}
         </p>
       )}
-      <textarea className="share-link mono" readOnly value={link} rows={5} data-testid="share-link" onFocus={(e) => e.currentTarget.select()} aria-label={t('share.title')} />
+      <textarea
+        className="share-link mono"
+        readOnly
+        value={link}
+        rows={5}
+        data-testid="share-link"
+        onFocus={(e) => e.currentTarget.select()}
+        aria-label={t('share.title')}
+      />
       <p className="muted" data-testid="share-length">
         {t('share.length', { count: link.length })}
       </p>
