@@ -15,37 +15,23 @@ const MAX_LINE = 120;
 const MAX_FUNCTION = 80;
 
 /**
- * Still long, being split on other branches of session 6 (the coordinator empties these lists as
- * they merge). An entry allows at most what it says: a listed function may shrink, not grow; a file
- * may lose long lines, not gain them. A function or file not listed is held to the rule at once.
- * Keys: "path/from/src name" (an inner function without a name of its own is "outer/(anonymous)").
+ * What is still long, and how long: a listed function may shrink, not grow; a file may lose long
+ * lines, not gain them; an entry that is already within the rule must go. Anything not listed is
+ * held to the rule at once. Keys: "path/from/src name" (an inner function without a name of its
+ * own is "outer/(anonymous)"). No function is listed: every one is under 80 lines.
  */
-const STILL_LONG_FUNCTIONS: Readonly<Record<string, number>> = {
-  // first-node: src/ui/canvas
-  'ui/canvas/LabCanvas.tsx LabCanvas': 138,
-  'ui/canvas/RouteLayer.tsx RouteLayer': 122,
-  'ui/canvas/topology.ts buildTopology': 112,
-  'ui/canvas/PacketLayer.tsx PacketLayer': 81,
-  // scenario-house: src/state and src/scenario
-  'state/store.ts scenarioSlice': 158,
-  'state/store.ts scenarioSlice/(anonymous)': 157,
-  'state/store.ts playbackSlice': 119,
-  'state/store.ts playbackSlice/(anonymous)': 118,
-  'scenario/load.ts mergeScenarios': 124,
-  'scenario/load.ts readEnvelope': 118,
-  'scenario/parse.ts yamlToPlain': 105,
-  'scenario/parse.ts walk': 89,
-  'scenario/parse.ts jsonLocator': 97,
-  'scenario/parse.ts parseFile': 96,
-};
+const STILL_LONG_FUNCTIONS: Readonly<Record<string, number>> = {};
 
-/** Files with lines over `MAX_LINE` characters, and how many, on the same branches. */
+/** Files with lines over `MAX_LINE` characters, and how many. */
 const STILL_LONG_LINES: Readonly<Record<string, number>> = {
-  // ui-house: lines still over 120 in src/ui outside the canvas (not finished in session 6)
+  // lines still over 120 (not finished in session 6): a count may shrink, not grow
+  'scenario/fuzz.ts': 20,
+  'scenario/snapshot.ts': 51,
   'ui/App.tsx': 4,
   'ui/ToolbarOverflow.tsx': 3,
   'ui/app-store.ts': 1,
   'ui/bench-scenario.ts': 4,
+  'ui/canvas/nodes.tsx': 12,
   'ui/engines.ts': 3,
   'ui/i18n/index.ts': 2,
   'ui/main.tsx': 3,
@@ -64,41 +50,6 @@ const STILL_LONG_LINES: Readonly<Record<string, number>> = {
   'ui/share/files-io.ts': 1,
   'ui/share/routes.ts': 2,
   'ui/share/start.ts': 5,
-  // first-node: src/ui/canvas
-  'ui/canvas/EndpointFan.tsx': 1,
-  'ui/canvas/LabCanvas.tsx': 18,
-  'ui/canvas/PacketLayer.tsx': 4,
-  'ui/canvas/RouteLayer.tsx': 12,
-  'ui/canvas/badges.ts': 1,
-  'ui/canvas/camera.ts': 6,
-  'ui/canvas/known-layouts.ts': 1,
-  'ui/canvas/layout.ts': 5,
-  'ui/canvas/nodes.tsx': 12,
-  'ui/canvas/route.ts': 6,
-  'ui/canvas/topology.ts': 10,
-  // scenario-house: src/state and src/scenario
-  'scenario/fuzz.ts': 20,
-  'scenario/index.ts': 4,
-  'scenario/kinds.ts': 8,
-  'scenario/load.ts': 39,
-  'scenario/migrations.ts': 1,
-  'scenario/parse.ts': 7,
-  'scenario/random-lab.ts': 4,
-  'scenario/refusals.ts': 1,
-  'scenario/schema.ts': 24,
-  'scenario/settings.ts': 8,
-  'scenario/share-link-lab.ts': 1,
-  'scenario/share.ts': 16,
-  'scenario/shell-io.ts': 1,
-  'scenario/snapshot.ts': 51,
-  'scenario/validate.ts': 6,
-  'state/commands.ts': 1,
-  'state/console/engine.ts': 2,
-  'state/fixtures/scenario.ts': 10,
-  'state/lab.ts': 2,
-  'state/selectors.ts': 4,
-  'state/store.ts': 10,
-  'state/types.ts': 1,
 };
 
 function sources(dir: string): string[] {
