@@ -11,12 +11,13 @@
 //      as one SVG path per Service (src/ui/canvas/EndpointFan.tsx), its node components, minimap,
 //      controls and background, the trace's route (RouteLayer) and the side panel following the
 //      hops, and far out (zoom < 0.3, as at fit zoom here) paints pods' text lines as grey strokes.
-//   b. time from navigation to the first canvas node (the default scenario: 3 node frames, 5 pods,
-//      3 Services, a load balancer, 2 clients), beside the bare page with as many React Flow nodes
-//      (1 frame, pods, 1 Service). Goal: <= 1.5x. The lab draws the default scenario's real
+//   b. time from navigation to the first painted frame that shows a canvas node (the default
+//      scenario: 3 node frames, 5 pods, 3 Services, a load balancer, 2 clients; counted after the
+//      frame's rendering, so effects a page runs in that frame count), beside the bare page with
+//      as many React Flow nodes (1 frame, pods, 1 Service). Goal: <= 1.5x. The lab draws the default scenario's real
 //      objects, laid out by the build (src/ui/canvas/known-layouts.ts), in its first render while
 //      the engines load; the node counted is one of them. Beside the wall-time ratio, the ratio of
-//      the renderer main thread's CPU time until that node (Chromium trace): under load a single
+//      the renderer main thread's CPU time until that frame (Chromium trace): under load a single
 //      page load's wall time varies by 3x and more (rounds of 0.6x and 2.8x in one run), its CPU time
 //      by a few per cent, so the CPU ratio says what the lab's first frame costs against the bare page.
 //   c. initial JavaScript (the production build's entry script and modulepreloads) gzip, against
@@ -154,11 +155,17 @@ async function firstNodeMs(browser: Browser, url: string, countOnce = false): Pr
   await page.addInitScript(() => {
     const w = window as unknown as { __firstNode?: number };
     new MutationObserver((_, obs) => {
-      if (document.querySelector('.react-flow__node')) {
-        w.__firstNode = performance.now();
-        performance.mark('netlab-first-node');
-        obs.disconnect();
-      }
+      if (!document.querySelector('.react-flow__node')) return;
+      obs.disconnect();
+      // Counted when the first frame with the node has been painted, not when it entered the DOM: a
+      // task queued from that frame's animation callbacks runs after its rendering (style, layout,
+      // paint), so whatever a page does before it shows the node (effects run in the frame) counts.
+      requestAnimationFrame(() => {
+        setTimeout(() => {
+          w.__firstNode = performance.now();
+          performance.mark('netlab-first-node');
+        }, 0);
+      });
     }).observe(document, { subtree: true, childList: true });
   });
   await browser.startTracing(page, { categories: TRACE });

@@ -104,6 +104,17 @@ async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> 
   );
 }
 
+/** Screen boxes of the objects' name rows (a node frame's, a pod's, a Service's, a client's, a load balancer's). */
+async function nameBoxes(page: Page): Promise<{ text: string; box: Rect }[]> {
+  const rows = ['.lab-frame-head', '.lab-pod-name', '.lab-service-name'].map((c) => `.react-flow__node ${c}`);
+  return page.locator(rows.join(', ')).evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent ?? '', box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+    }),
+  );
+}
+
 for (const size of [
   { width: 1280, height: 720 },
   { width: 1440, height: 900 },
@@ -124,6 +135,13 @@ for (const size of [
       expect(labels.length).toBeGreaterThan(8);
       const piled = labels.flatMap((a, i) => labels.slice(i + 1).filter((b) => intersects(a.box, b.box)).map((b) => `${a.label} over ${b.label}`));
       expect(piled, `numbers over each other at ${key}`).toEqual([]);
+      // Nor over an object's name: the places a hop joins (the client it leaves, a pod next to the
+      // one it reaches) included.
+      const names = await nameBoxes(page);
+      const hidden = labels.flatMap((a) =>
+        names.filter((n) => intersects(a.box, n.box)).map((n) => `${a.label} over "${n.text}"`),
+      );
+      expect(hidden, `numbers over names at ${key}`).toEqual([]);
     }
   });
 }

@@ -19,14 +19,21 @@ describe('the lab\'s outside clients', () => {
     expect(labClients(labClients([laptop]))).toEqual(labClients([laptop]));
   });
 
-  it('external picks the default client, external:<name> a scenario client, external:<ip> a machine at that address', () => {
+  it('external picks the default client, external:<name> a scenario client, ' +
+    'external:<ip> a machine at that address', () => {
     expect(findClient([laptop], {})).toEqual({ ok: true, client: DEFAULT_CLIENT });
     expect(findClient([laptop], { client: 'laptop' })).toEqual({ ok: true, client: laptop });
     expect(findClient([laptop], { address: '192.168.49.100' })).toEqual({ ok: true, client: laptop });
-    expect(findClient([], { address: '198.51.100.9' })).toEqual({ ok: true, client: { name: '198.51.100.9', address: '198.51.100.9' } });
+    expect(findClient([], { address: '198.51.100.9' })).toEqual({
+      ok: true,
+      client: { name: '198.51.100.9', address: '198.51.100.9' },
+    });
   });
 
   it('a client that does not exist is an error naming those that do', () => {
-    expect(findClient([laptop], { client: 'phone' })).toEqual({ ok: false, message: 'no external client "phone" in this lab (clients: internet, laptop)' });
+    expect(findClient([laptop], { client: 'phone' })).toEqual({
+      ok: false,
+      message: 'no external client "phone" in this lab (clients: internet, laptop)',
+    });
   });
 });

@@ -1,10 +1,11 @@
 // Functions a reader can hold (issue 15 item 5): in the core's sources no line runs past 120
 // characters and no function reaches 80 lines. A function that grows past that is split along the
 // phases of the component it models (nginx's phases, kube-proxy's sync steps, the apiserver's
-// validation steps), not at an arbitrary line. Tests are not held to this.
+// validation steps), not at an arbitrary line. The core's tests are held to the line rule too (a
+// describe block is a long function by nature, so not to the function rule).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -12,12 +13,28 @@ const ROOT = resolve('src/sim');
 const MAX_LINE = 120;
 const MAX_FUNCTION = 80;
 
-function sources(dir: string): string[] {
+// TEMPORARY: the tests in these folders are still being wrapped on other branches (api: cp-store,
+// controllers: cp-controllers, trace: trace-polish). The coordinator empties this list when those
+// branches merge; from then on every test file under src/sim is held to MAX_LINE.
+const TESTS_NOT_YET_WRAPPED = ['api'];
+
+function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
-    if (statSync(p).isDirectory()) return sources(p);
-    return /\.ts$/.test(f) && !/\.test\.ts$/.test(f) ? [p] : [];
+    if (statSync(p).isDirectory()) return tsFiles(p);
+    return /\.ts$/.test(f) ? [p] : [];
   });
+}
+
+const isTest = (file: string) => /\.test\.ts$/.test(file);
+const sources = (dir: string) => tsFiles(dir).filter((f) => !isTest(f));
+const tests = (dir: string) =>
+  tsFiles(dir).filter((f) => isTest(f) && !TESTS_NOT_YET_WRAPPED.includes(relative(dir, f).split(sep)[0]!));
+
+/** "file:line" for each line of more than `MAX_LINE` characters (code points, as a reader counts them). */
+function longLines(file: string, text: string): string[] {
+  const where = (i: number) => `${relative(ROOT, file)}:${i + 1}`;
+  return text.split('\n').flatMap((line, i) => ([...line].length > MAX_LINE ? [where(i)] : []));
 }
 
 function isFunction(n: ts.Node): n is ts.FunctionLikeDeclaration {
@@ -41,7 +58,8 @@ function longFunctions(file: string, text: string): string[] {
       const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line;
       const lines = last - first + 1;
       if (lines >= MAX_FUNCTION) {
-        const name = n.name?.getText(sf) ?? (ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(sf) : '(anonymous)');
+        const declared = ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(sf) : '(anonymous)';
+        const name = n.name?.getText(sf) ?? declared;
         found.push(`${relative(ROOT, file)}:${first + 1} ${name} (${lines} lines)`);
       }
     }
@@ -53,16 +71,27 @@ function longFunctions(file: string, text: string): string[] {
 
 describe('the core reads on one screen', () => {
   const files = sources(ROOT).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const testFiles = tests(ROOT).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
 
-  it('finds the sources it checks', () => {
+  it('finds the sources and the tests it checks', () => {
     expect(files.length).toBeGreaterThan(100);
+    expect(testFiles.length).toBeGreaterThan(40);
+    expect(testFiles.some(({ f }) => f.endsWith(join('proxy', 'iptables', 'compile.test.ts')))).toBe(true);
   });
 
   it(`has no line over ${MAX_LINE} characters`, () => {
-    const long = files.flatMap(({ f, text }) =>
-      text.split('\n').flatMap((line, i) => ([...line].length > MAX_LINE ? [`${relative(ROOT, f)}:${i + 1}`] : [])),
-    );
-    expect(long).toEqual([]);
+    expect(files.flatMap(({ f, text }) => longLines(f, text))).toEqual([]);
+  });
+
+  it(`has no line over ${MAX_LINE} characters in its tests`, () => {
+    expect(testFiles.flatMap(({ f, text }) => longLines(f, text))).toEqual([]);
+  });
+
+  it('keeps a folder on the temporary exception list only while its tests still have long lines', () => {
+    for (const folder of TESTS_NOT_YET_WRAPPED) {
+      const long = tsFiles(join(ROOT, folder)).filter(isTest).flatMap((f) => longLines(f, readFileSync(f, 'utf8')));
+      expect(long.length, `${folder}'s tests are wrapped: take it off TESTS_NOT_YET_WRAPPED`).toBeGreaterThan(0);
+    }
   });
 
   it(`has no function of ${MAX_FUNCTION} lines or more`, () => {
@@ -72,6 +101,7 @@ describe('the core reads on one screen', () => {
   it('would notice a long line and a long function', () => {
     const body = Array.from({ length: MAX_FUNCTION }, (_, i) => `  const v${i} = ${i};`).join('\n');
     expect(longFunctions(join(ROOT, 'x.ts'), `function big() {\n${body}\n}\n`)).toEqual(['x.ts:1 big (82 lines)']);
-    expect([...'x'.repeat(MAX_LINE + 1)].length > MAX_LINE).toBe(true);
+    const text = `const ok = 1;\nconst s = '${'x'.repeat(MAX_LINE)}';\n// ${'中'.repeat(MAX_LINE - 3)}\n`;
+    expect(longLines(join(ROOT, 'dns', 'x.test.ts'), text)).toEqual([join('dns', 'x.test.ts:2')]);
   });
 });

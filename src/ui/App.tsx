@@ -1,5 +1,4 @@
 import { Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
-import { ReactFlowProvider } from '@xyflow/react';
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
 import { KUBERNETES_VERSIONS, LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import {
@@ -352,9 +351,7 @@ export function App() {
           <Caption />
           {/* The canvas and what floats over it (the lesson card) share one box below the caption. */}
           <div className="canvas-area">
-            <ReactFlowProvider>
-              <LabCanvas />
-            </ReactFlowProvider>
+            <LabCanvas />
             <ExtrasStage />
           </div>
           <Playback />

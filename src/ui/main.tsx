@@ -1,5 +1,4 @@
 import { StrictMode } from 'react';
-import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 // The built-in scenario as text, so the loader reports positions in it like in any opened file.
 import defaultScenario from '../../scenarios/default.json?raw';
@@ -72,13 +71,13 @@ if (import.meta.env.MODE === 'test') {
   };
 }
 
-// The first render at once, in this task: the page (and the default scenario's first frame) is on
-// the screen before the engines' chunks, already on their way, are evaluated.
+// The first render in the next task (React's scheduler), before the engines' chunks, already on
+// their way, arrive and are evaluated. Not flushSync: that would also run every effect of the first
+// render (React Flow measuring the pane, zoom set-up, ...) before the canvas's nodes are committed;
+// the canvas runs them in the first animation frame instead, before its paint (LabCanvas.tsx).
 const root = createRoot(document.getElementById('root')!);
-flushSync(() =>
-  root.render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  ),
+root.render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
 );

@@ -25,7 +25,11 @@ const FORMATS: Record<string, string[]> = {
   'ip-route': ['ip-route'],
 };
 
-const FORMAT_NAMES = Object.keys(FORMATS).join('|');
+// A Service's EndpointSlices as kube-proxy reads them (`endpointslices/<ns>/<service>`, the lines a
+// trace's no-endpoints fault and `--connect ingress` hop cite): not a node's, so --service names it.
+const SLICES = 'endpointslices';
+
+const FORMAT_NAMES = [...Object.keys(FORMATS), SLICES].join('|');
 
 /** The node the command looks at, its kube-proxy, and its routing table when a lab was built. */
 interface OnNode {
@@ -39,9 +43,13 @@ interface OnNode {
 /** --format and --admission as given, or the exit code of a usage error. */
 function parseOptions(ctx: CommandContext): { format?: string; noAdmission: boolean } | number {
   const format = opt(ctx, 'format');
-  if (format !== undefined && !(format in FORMATS)) {
-    const names = Object.keys(FORMATS).join(', ');
+  if (format !== undefined && !(format in FORMATS) && format !== SLICES) {
+    const names = [...Object.keys(FORMATS), SLICES].join(', ');
     ctx.io.stderr(`error: --format must be one of ${names}, not ${JSON.stringify(format)}\n`);
+    return EXIT.usage;
+  }
+  if (opt(ctx, 'service') !== undefined && format !== SLICES) {
+    ctx.io.stderr(`error: --service goes with --format ${SLICES} (rules are per node: --node <name>)\n`);
     return EXIT.usage;
   }
   const admission = opt(ctx, 'admission');
@@ -103,11 +111,37 @@ function print(ctx: CommandContext, node: string, proxy: NodeProxy, arts: Render
   }
 }
 
+/** `--format endpointslices --service <ns>/<name>` (or `<name>` in default): that Service's slices. */
+function printSlices(ctx: CommandContext): number {
+  const service = opt(ctx, 'service');
+  if (!service) {
+    ctx.io.stderr(`error: --format ${SLICES} needs --service <namespace>/<name>\n`);
+    return EXIT.usage;
+  }
+  if (opt(ctx, 'admission') === 'none') {
+    ctx.io.stderr(`error: --format ${SLICES} prints what the control plane wrote: drop --admission none\n`);
+    return EXIT.usage;
+  }
+  const [ns, name] = service.includes('/') ? service.split('/', 2) : ['default', service];
+  const l = loadLab(ctx);
+  if (!l.ok) return l.exitCode;
+  const a = l.lab.artifacts[`${SLICES}/${ns}/${name}`];
+  if (!a) {
+    ctx.io.stderr(`Error from server (NotFound): services "${name}" not found in namespace "${ns}"\n`);
+    return EXIT.problems;
+  }
+  if (ctx.globals.json) {
+    const artifacts = [{ id: a.id, kind: a.kind, text: artifactText(a) }];
+    ctx.io.stdout(`${JSON.stringify({ service: `${ns}/${name}`, artifacts }, null, 2)}\n`);
+  } else ctx.io.stdout(artifactText(a));
+  return EXIT.ok;
+}
+
 export const rulesCommand: Command = {
   name: 'rules',
   summary: SUMMARIES.rules,
   usage: `netlab rules [files...] [--node <name>] [--format ${FORMAT_NAMES}]
-            [--admission none]
+            [--service <ns>/<name>] [--admission none]
 
 Without --format, prints every artifact the node's kube-proxy mode produces. Honours --mode, --seed
 and every --set kubeProxy.* setting. --format iptables-restore prints exactly the payload kube-proxy
@@ -116,12 +150,21 @@ table. --format ip-route prints the node's routing table as \`ip -4 route show t
 pod network's routes, not kube-proxy's; never part of the default output). --admission none feeds
 the files' Services and EndpointSlices straight to kube-proxy, as its unit tests do: no apiserver
 defaulting or validation, no controllers, no namespaces needed; the node is --node with the
-addresses of --set nodeIPs=<ip>,<ip>... (or of a Node object of that name).`,
-  options: { node: { type: 'string' }, format: { type: 'string' }, admission: { type: 'string' } },
+addresses of --set nodeIPs=<ip>,<ip>... (or of a Node object of that name).
+--format endpointslices --service <ns>/<name> prints that Service's EndpointSlices as
+\`kubectl get endpointslices -l kubernetes.io/service-name=<name> -n <ns> -o yaml\` does, with the
+line numbers a trace's refs cite (the endpoints behind a "no endpoints" fault).`,
+  options: {
+    node: { type: 'string' },
+    format: { type: 'string' },
+    admission: { type: 'string' },
+    service: { type: 'string' },
+  },
   run(ctx) {
     const options = parseOptions(ctx);
     if (typeof options === 'number') return options;
     const { format } = options;
+    if (format === SLICES) return printSlices(ctx);
     const on = options.noAdmission ? withoutAdmission(ctx, format) : inLab(ctx);
     if (typeof on === 'number') return on;
     const { node, proxy } = on;

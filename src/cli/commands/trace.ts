@@ -1,6 +1,7 @@
 // `netlab trace`: one request (or --repeat N of them, sharing kube-proxy's and the ingress
 // controllers' state), hop by hop. The JSON form is a public contract: keep it stable.
 
+import type { ArtifactRef } from '../../sim/artifact';
 import type { Lab } from '../../sim/assembly/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
@@ -33,6 +34,9 @@ controller answered by itself), services every Service it passed through in orde
 {sourceIP, host, path, method, headers} what the backend received. The hops of the reply, walked
 back from the server through the nodes' routes and conntrack, follow the request's with
 "direction":"reply" and "conntrack":[{node, entry}] (the entry as conntrack -L prints it).
+Each hop's "rules" and the fault's "rules" are the artifact lines read: {artifact, line, text}
+(line 1-based, as netlab rules prints the artifact; EndpointSlice lines with
+netlab rules --format endpointslices --service <ns>/<name>).
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
 first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
@@ -149,7 +153,8 @@ export function publicResult(r: TraceResult) {
     backendPod: r.backendPod,
     backend: r.backend,
     responseHeaders: r.responseHeaders,
-    fault: r.fault ?? null,
+    // Additive: `rules`, the lines the fault was read from, in the hops' shape (the raw `refs` stay as they were).
+    fault: r.fault ? { ...r.fault, ...(r.fault.refs ? { rules: r.fault.refs.map(ruleOf) } : {}) } : null,
     hops: r.hops.map((h) => ({
       index: h.index,
       // Reply hops (the answer walked back, issue 17) follow the request's; request hops have no direction.
@@ -161,9 +166,19 @@ export function publicResult(r: TraceResult) {
       changed: h.changed,
       observedSource: h.observedSource ?? null,
       explanation: { ...h.explanation, text: renderTraceMessage('en', h.explanation.key, h.explanation.params) },
-      rules: h.refs.map((ref) => ({ artifact: ref.artifact, line: ref.lineIndex + 1, text: ref.line })),
+      rules: h.refs.map(ruleOf),
     })),
   };
+}
+
+/** An artifact line as the JSON contract gives it: artifact id, 1-based line, the line's text. */
+function ruleOf(ref: ArtifactRef) {
+  return { artifact: ref.artifact, line: ref.lineIndex + 1, text: ref.line };
+}
+
+/** `<artifact>:<line>: <text>`, the line number as `netlab rules` (and the page's viewer) count it. */
+function refLine(ref: ArtifactRef): string {
+  return `${ref.artifact}:${ref.lineIndex + 1}: ${ref.line.trim()}`;
 }
 
 function placeLabel(h: Hop): string {
@@ -208,8 +223,10 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
     } else if (h.action !== 'resolve') {
       out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`);
     }
+    // Every line the hop read, as the page's hop inspector lists them: the last one decided.
+    for (const ref of h.refs.slice(0, -1)) out.push(`     read from ${refLine(ref)}`);
     const decider = h.refs.at(-1);
-    if (decider) out.push(`     decided by ${decider.artifact}:${decider.lineIndex + 1}: ${decider.line.trim()}`);
+    if (decider) out.push(`     decided by ${refLine(decider)}`);
     for (const c of h.conntrack ?? []) out.push(`     conntrack -L on ${c.node}: ${c.entry}`);
   }
   const via = r.service ? ` via Service ${r.service}` : '';
@@ -221,5 +238,8 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
   } else {
     out.push(`result: ${r.outcome}${via}${r.fault ? `: ${r.fault.message}` : ''}`);
   }
+  // The lines the fault was read from (the page's "Read from"), e.g. the EndpointSlice endpoints
+  // kube-proxy could not use; `netlab rules --format endpointslices --service <ns>/<name>` prints them whole.
+  for (const ref of r.fault?.refs ?? []) out.push(`     read from ${refLine(ref)}`);
   return `${out.join('\n')}\n`;
 }

@@ -8,7 +8,11 @@ import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
 import { buildLab } from '../assembly/lab';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
-const ingressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+const ingressAddon = {
+  ...defaultIngressAddon('nginx'),
+  isDefaultClass: true,
+  nodePorts: { http: 30080, https: 30443 },
+};
 
 function scenario(): LabInput {
   const nodePort = { name: 'http', port: 80, targetPort: 'http', nodePort: 30007 };

@@ -10,7 +10,11 @@ import { convertAbTrace, type ConvertAbResult } from './convert-ab';
 import type { TraceRequest } from '../trace/trace';
 
 const laptop = { name: 'laptop', address: '203.0.113.7' };
-const ingressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+const ingressAddon = {
+  ...defaultIngressAddon('nginx'),
+  isDefaultClass: true,
+  nodePorts: { http: 30080, https: 30443 },
+};
 
 function scenario(annotations: Record<string, string> = {}): LabInput {
   const objects = classroomObjects({ deployments: 2, replicas: 2 });

@@ -52,6 +52,13 @@ interface StrRule {
   enum?: readonly string[];
 }
 
+/** What a list must be: required, its length bounds. */
+interface ListRule {
+  required?: boolean;
+  min?: number;
+  max?: number;
+}
+
 class Checker {
   readonly errors: CrdFieldError[] = [];
 
@@ -165,7 +172,21 @@ class Checker {
     return true;
   }
 
-  list(v: unknown, path: Path, o: { required?: boolean; min?: number; max?: number } = {}): v is unknown[] {
+  /** Each object of list `v` (checked against `o`) with its path; an item that is no object is a type error. */
+  each(v: unknown, path: Path, o: ListRule, check: (item: Record<string, unknown>, path: Path) => void): void {
+    if (!this.list(v, path, o)) return;
+    v.forEach((item, i) => {
+      const ip = [...path, i];
+      if (this.isObject(item, ip)) check(item, ip);
+    });
+  }
+
+  /** CEL rules of the object at `path`, in the CRD's order: each message whose rule failed. */
+  celRules(path: Path, failed: readonly (readonly [boolean, string])[]): void {
+    for (const [fails, message] of failed) if (fails) this.cel(path, message);
+  }
+
+  list(v: unknown, path: Path, o: ListRule = {}): v is unknown[] {
     if (v === undefined) {
       if (o.required) this.required(path);
       return false;
@@ -198,10 +219,29 @@ class Checker {
 
 // ---------------------------------------------------------------- shared pieces
 
+/** A kind's `spec`: its checker, and the spec when it is an object (a missing spec is Required). */
+function checkSpec(spec: unknown): { c: Checker; spec?: Record<string, unknown>; path: Path } {
+  const c = new Checker();
+  const path: Path = ['spec'];
+  if (spec === undefined) c.required(path);
+  else if (c.isObject(spec, path)) return { c, spec, path };
+  return { c, path };
+}
+
+/** `group` and `kind` of a reference (Group and Kind in shared_types.go), each required or not. */
+function checkGroupKind(
+  c: Checker,
+  o: Record<string, unknown>,
+  path: Path,
+  required: { group?: boolean; kind?: boolean } = {},
+): void {
+  c.str(o.group, [...path, 'group'], { required: required.group, max: 253, pattern: P.group });
+  c.str(o.kind, [...path, 'kind'], { required: required.kind, min: 1, max: 63, pattern: P.kind });
+}
+
 function checkParentRef(c: Checker, p: unknown, path: Path): void {
   if (!c.isObject(p, path)) return;
-  c.str(p.group, [...path, 'group'], { max: 253, pattern: P.group });
-  c.str(p.kind, [...path, 'kind'], { min: 1, max: 63, pattern: P.kind });
+  checkGroupKind(c, p, path);
   c.str(p.namespace, [...path, 'namespace'], { min: 1, max: 63, pattern: P.namespace });
   c.str(p.name, [...path, 'name'], { required: true, min: 1, max: 253 });
   c.str(p.sectionName, [...path, 'sectionName'], { min: 1, max: 253, pattern: P.sectionName });
@@ -209,8 +249,7 @@ function checkParentRef(c: Checker, p: unknown, path: Path): void {
 }
 
 function checkBackendObjectRef(c: Checker, b: Record<string, unknown>, path: Path): void {
-  c.str(b.group, [...path, 'group'], { max: 253, pattern: P.group });
-  c.str(b.kind, [...path, 'kind'], { min: 1, max: 63, pattern: P.kind });
+  checkGroupKind(c, b, path);
   c.str(b.name, [...path, 'name'], { required: true, min: 1, max: 253 });
   c.str(b.namespace, [...path, 'namespace'], { min: 1, max: 63, pattern: P.namespace });
   c.int(b.port, [...path, 'port'], { min: 1, max: 65535 });
@@ -250,22 +289,16 @@ function checkPathModifier(c: Checker, p: unknown, path: Path): void {
   c.str(p.type, [...path, 'type'], { required: true, enum: ['ReplaceFullPath', 'ReplacePrefixMatch'] });
   c.str(p.replaceFullPath, [...path, 'replaceFullPath'], { max: 1024 });
   c.str(p.replacePrefixMatch, [...path, 'replacePrefixMatch'], { max: 1024 });
-  if (p.type === 'ReplaceFullPath' && p.replaceFullPath === undefined) c.cel(
-    path,
-    "replaceFullPath must be specified when type is set to 'ReplaceFullPath'",
-  );
-  if (p.replaceFullPath !== undefined && p.type !== 'ReplaceFullPath') c.cel(
-    path,
-    "type must be 'ReplaceFullPath' when replaceFullPath is set",
-  );
-  if (p.type === 'ReplacePrefixMatch' && p.replacePrefixMatch === undefined) c.cel(
-    path,
-    "replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'",
-  );
-  if (p.replacePrefixMatch !== undefined && p.type !== 'ReplacePrefixMatch') c.cel(
-    path,
-    "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set",
-  );
+  c.celRules(path, [
+    [p.type === 'ReplaceFullPath' && p.replaceFullPath === undefined,
+      "replaceFullPath must be specified when type is set to 'ReplaceFullPath'"],
+    [p.replaceFullPath !== undefined && p.type !== 'ReplaceFullPath',
+      "type must be 'ReplaceFullPath' when replaceFullPath is set"],
+    [p.type === 'ReplacePrefixMatch' && p.replacePrefixMatch === undefined,
+      "replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'"],
+    [p.replacePrefixMatch !== undefined && p.type !== 'ReplacePrefixMatch',
+      "type must be 'ReplacePrefixMatch' when replacePrefixMatch is set"],
+  ]);
 }
 
 const FILTER_TYPES = [
@@ -353,8 +386,7 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
   const er = f.extensionRef;
   if (er !== undefined && c.isObject(er, [...path, 'extensionRef'])) {
     const ep = [...path, 'extensionRef'];
-    c.str(er.group, [...ep, 'group'], { required: true, max: 253, pattern: P.group });
-    c.str(er.kind, [...ep, 'kind'], { required: true, min: 1, max: 63, pattern: P.kind });
+    checkGroupKind(c, er, ep, { group: true, kind: true });
     c.str(er.name, [...ep, 'name'], { required: true, min: 1, max: 253 });
   }
 }
@@ -462,44 +494,27 @@ function checkRule(c: Checker, r: unknown, path: Path): void {
   )) r.matches.forEach((m, i) => checkMatch(c, m, [...path, 'matches', i]));
   const fs = checkFilterList(c, r.filters, [...path, 'filters']);
   const backendFilters: Record<string, unknown>[][] = [];
-  if (c.list(r.backendRefs, [...path, 'backendRefs'], { max: 16 })) {
-    r.backendRefs.forEach((b, i) => {
-      const bp = [...path, 'backendRefs', i];
-      if (!c.isObject(b, bp)) return;
-      checkBackendObjectRef(c, b, bp);
-      c.int(b.weight, [...bp, 'weight'], { min: 0, max: 1000000 });
-      backendFilters.push(checkFilterList(c, b.filters, [...bp, 'filters']));
-    });
-  }
+  c.each(r.backendRefs, [...path, 'backendRefs'], { max: 16 }, (b, bp) => {
+    checkBackendObjectRef(c, b, bp);
+    c.int(b.weight, [...bp, 'weight'], { min: 0, max: 1000000 });
+    backendFilters.push(checkFilterList(c, b.filters, [...bp, 'filters']));
+  });
   // CEL rules of HTTPRouteRule.
   const hasBackends = Array.isArray(r.backendRefs) && r.backendRefs.length > 0;
-  if (hasBackends && fs.some((f) => f.requestRedirect !== undefined)) c.cel(
-    path,
-    'RequestRedirect filter must not be used together with backendRefs',
-  );
   const onePrefix = prefixMatchCount(r.matches) === 1 && (!Array.isArray(r.matches) || r.matches.length <= 1);
-  if (hasPrefixRewrite(fs, 'requestRedirect') && !onePrefix) c.cel(
-    path,
-    'When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
-  );
-  if (hasPrefixRewrite(fs, 'urlRewrite') && !onePrefix) c.cel(
-    path,
-    'When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
-  );
-  if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'requestRedirect')) && !onePrefix) {
-    c.cel(
-      path,
-      'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, ' +
-        'exactly one PathPrefix match must be specified',
-    );
-  }
-  if (backendFilters.some((bf) => hasPrefixRewrite(bf, 'urlRewrite')) && !onePrefix) {
-    c.cel(
-      path,
-      'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, ' +
-        'exactly one PathPrefix match must be specified',
-    );
-  }
+  const exactlyOne = 'with path.replacePrefixMatch, exactly one PathPrefix match must be specified';
+  const inBackends = (field: 'requestRedirect' | 'urlRewrite') =>
+    backendFilters.some((bf) => hasPrefixRewrite(bf, field));
+  c.celRules(path, [
+    [hasBackends && fs.some((f) => f.requestRedirect !== undefined),
+      'RequestRedirect filter must not be used together with backendRefs'],
+    [hasPrefixRewrite(fs, 'requestRedirect') && !onePrefix, `When using RequestRedirect filter ${exactlyOne}`],
+    [hasPrefixRewrite(fs, 'urlRewrite') && !onePrefix, `When using URLRewrite filter ${exactlyOne}`],
+    [inBackends('requestRedirect') && !onePrefix,
+      `Within backendRefs, when using RequestRedirect filter ${exactlyOne}`],
+    // The CRD's own capital "When" here.
+    [inBackends('urlRewrite') && !onePrefix, `Within backendRefs, When using URLRewrite filter ${exactlyOne}`],
+  ]);
 }
 
 function sameParent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -509,14 +524,9 @@ function sameParent(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return g(a) === g(b) && k(a) === k(b) && a.name === b.name && ns(a) === ns(b);
 }
 
-export function validateHTTPRouteSpec(spec: unknown): CrdFieldError[] {
-  const c = new Checker();
-  const path: Path = ['spec'];
-  if (spec === undefined) {
-    c.required(path);
-    return c.errors;
-  }
-  if (!c.isObject(spec, path)) return c.errors;
+export function validateHTTPRouteSpec(given: unknown): CrdFieldError[] {
+  const { c, spec, path } = checkSpec(given);
+  if (!spec) return c.errors;
   if (c.list(spec.parentRefs, [...path, 'parentRefs'], { max: 32 })) {
     const refs = spec.parentRefs;
     refs.forEach((p, i) => checkParentRef(c, p, [...path, 'parentRefs', i]));
@@ -583,16 +593,11 @@ function checkListener(c: Checker, l: unknown, path: Path): void {
   const tls = l.tls;
   if (tls !== undefined && c.isObject(tls, [...path, 'tls'])) {
     c.str(tls.mode, [...path, 'tls', 'mode'], { enum: ['Terminate', 'Passthrough'] });
-    if (c.list(tls.certificateRefs, [...path, 'tls', 'certificateRefs'], { max: 64 })) {
-      tls.certificateRefs.forEach((r, i) => {
-        const rp = [...path, 'tls', 'certificateRefs', i];
-        if (!c.isObject(r, rp)) return;
-        c.str(r.group, [...rp, 'group'], { max: 253, pattern: P.group });
-        c.str(r.kind, [...rp, 'kind'], { min: 1, max: 63, pattern: P.kind });
-        c.str(r.name, [...rp, 'name'], { required: true, min: 1, max: 253 });
-        c.str(r.namespace, [...rp, 'namespace'], { min: 1, max: 63, pattern: P.namespace });
-      });
-    }
+    c.each(tls.certificateRefs, [...path, 'tls', 'certificateRefs'], { max: 64 }, (r, rp) => {
+      checkGroupKind(c, r, rp);
+      c.str(r.name, [...rp, 'name'], { required: true, min: 1, max: 253 });
+      c.str(r.namespace, [...rp, 'namespace'], { min: 1, max: 63, pattern: P.namespace });
+    });
     const mode = tls.mode ?? 'Terminate';
     const certs = Array.isArray(tls.certificateRefs) ? tls.certificateRefs.length : 0;
     const options = tls.options && typeof tls.options === 'object' ? Object.keys(tls.options).length : 0;
@@ -607,80 +612,52 @@ function checkListener(c: Checker, l: unknown, path: Path): void {
     if (ns !== undefined && c.isObject(ns, [...path, 'allowedRoutes', 'namespaces'])) {
       c.str(ns.from, [...path, 'allowedRoutes', 'namespaces', 'from'], { enum: ['All', 'Selector', 'Same'] });
     }
-    if (c.list(ar.kinds, [...path, 'allowedRoutes', 'kinds'], { max: 8 })) {
-      ar.kinds.forEach((k, i) => {
-        const kp = [...path, 'allowedRoutes', 'kinds', i];
-        if (!c.isObject(k, kp)) return;
-        c.str(k.group, [...kp, 'group'], { max: 253, pattern: P.group });
-        c.str(k.kind, [...kp, 'kind'], { required: true, min: 1, max: 63, pattern: P.kind });
-      });
-    }
+    const kinds = [...path, 'allowedRoutes', 'kinds'];
+    c.each(ar.kinds, kinds, { max: 8 }, (k, kp) => checkGroupKind(c, k, kp, { kind: true }));
   }
 }
 
-export function validateGatewaySpec(spec: unknown): CrdFieldError[] {
-  const c = new Checker();
-  const path: Path = ['spec'];
-  if (spec === undefined) {
-    c.required(path);
-    return c.errors;
-  }
-  if (!c.isObject(spec, path)) return c.errors;
+/** The CEL rules of GatewaySpec.Listeners, in the CRD's order, over the listeners that are objects. */
+function checkListenersCel(c: Checker, objs: readonly Record<string, unknown>[], lp: Path): void {
+  const tlsMode = (l: Record<string, unknown>) =>
+    l.tls && typeof l.tls === 'object' ? (l.tls as { mode?: string }).mode : undefined;
+  const notTerminate = (l: Record<string, unknown>) => !['', 'Terminate'].includes(tlsMode(l) ?? '');
+  const layer4 = (l: Record<string, unknown>) => ['TCP', 'UDP'].includes(l.protocol as string);
+  const combos = objs.map((l) => `${String(l.port)}|${String(l.protocol)}|${String(l.hostname ?? '')}`);
+  c.celRules(lp, [
+    [objs.some((l) => ['HTTP', 'TCP', 'UDP'].includes(l.protocol as string) && l.tls !== undefined),
+      "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']"],
+    [objs.some((l) => l.protocol === 'HTTPS' && l.tls && typeof l.tls === 'object' && notTerminate(l)),
+      'tls mode must be Terminate for protocol HTTPS'],
+    [objs.some((l) => l.protocol === 'TLS' && !tlsMode(l)), 'tls mode must be set for protocol TLS'],
+    [objs.some((l) => layer4(l) && l.hostname !== undefined && l.hostname !== ''),
+      "hostname must not be specified for protocols ['TCP', 'UDP']"],
+    [new Set(objs.map((l) => l.name)).size !== objs.length, 'Listener name must be unique within the Gateway'],
+    [new Set(combos).size !== combos.length,
+      'Combination of port, protocol and hostname must be unique for each listener'],
+  ]);
+}
+
+export function validateGatewaySpec(given: unknown): CrdFieldError[] {
+  const { c, spec, path } = checkSpec(given);
+  if (!spec) return c.errors;
   c.str(spec.gatewayClassName, [...path, 'gatewayClassName'], { required: true, min: 1, max: 253 });
   if (!c.list(spec.listeners, [...path, 'listeners'], { required: true, min: 1, max: 64 })) return c.errors;
   const ls = spec.listeners;
   ls.forEach((l, i) => checkListener(c, l, [...path, 'listeners', i]));
   const objs = ls.filter((l): l is Record<string, unknown> => !!l && typeof l === 'object');
-  const lp = [...path, 'listeners'];
-  // The CEL rules of GatewaySpec.Listeners, in the CRD's order.
-  if (objs.some((l) => ['HTTP', 'TCP', 'UDP'].includes(l.protocol as string) && l.tls !== undefined)) c.cel(
-    lp,
-    "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
-  );
-  const tlsMode = (l: Record<string, unknown>) =>
-    l.tls && typeof l.tls === 'object' ? (l.tls as { mode?: string }).mode : undefined;
-  const notTerminate = (l: Record<string, unknown>) => !['', 'Terminate'].includes(tlsMode(l) ?? '');
-  if (objs.some((l) => l.protocol === 'HTTPS' && l.tls && typeof l.tls === 'object' && notTerminate(l))) {
-    c.cel(lp, 'tls mode must be Terminate for protocol HTTPS');
-  }
-  if (objs.some((l) => l.protocol === 'TLS' && !tlsMode(l))) c.cel(
-    lp,
-    'tls mode must be set for protocol TLS',
-  );
-  const layer4 = (l: Record<string, unknown>) => ['TCP', 'UDP'].includes(l.protocol as string);
-  if (objs.some((l) => layer4(l) && l.hostname !== undefined && l.hostname !== '')) c.cel(
-    lp,
-    "hostname must not be specified for protocols ['TCP', 'UDP']",
-  );
-  if (new Set(objs.map((l) => l.name)).size !== objs.length) c.cel(
-    lp,
-    'Listener name must be unique within the Gateway',
-  );
-  const combos = objs.map((l) => `${String(l.port)}|${String(l.protocol)}|${String(l.hostname ?? '')}`);
-  if (new Set(combos).size !== combos.length) c.cel(
-    lp,
-    'Combination of port, protocol and hostname must be unique for each listener',
-  );
-  if (c.list(spec.addresses, [...path, 'addresses'], { max: 16 })) {
-    spec.addresses.forEach((a, i) => {
-      const ap = [...path, 'addresses', i];
-      if (!c.isObject(a, ap)) return;
-      c.str(a.value, [...ap, 'value'], { min: 1, max: 253 });
-    });
-  }
+  checkListenersCel(c, objs, [...path, 'listeners']);
+  c.each(spec.addresses, [...path, 'addresses'], { max: 16 }, (a, ap) => {
+    c.str(a.value, [...ap, 'value'], { min: 1, max: 253 });
+  });
   return c.errors;
 }
 
 // ---------------------------------------------------------------- GatewayClass, ReferenceGrant
 
-export function validateGatewayClassSpec(spec: unknown): CrdFieldError[] {
-  const c = new Checker();
-  const path: Path = ['spec'];
-  if (spec === undefined) {
-    c.required(path);
-    return c.errors;
-  }
-  if (!c.isObject(spec, path)) return c.errors;
+export function validateGatewayClassSpec(given: unknown): CrdFieldError[] {
+  const { c, spec, path } = checkSpec(given);
+  if (!spec) return c.errors;
   c.str(
     spec.controllerName,
     [...path, 'controllerName'],
@@ -690,32 +667,18 @@ export function validateGatewayClassSpec(spec: unknown): CrdFieldError[] {
   return c.errors;
 }
 
-export function validateReferenceGrantSpec(spec: unknown): CrdFieldError[] {
-  const c = new Checker();
-  const path: Path = ['spec'];
-  if (spec === undefined) {
-    c.required(path);
-    return c.errors;
-  }
-  if (!c.isObject(spec, path)) return c.errors;
-  if (c.list(spec.from, [...path, 'from'], { required: true, min: 1, max: 16 })) {
-    spec.from.forEach((f, i) => {
-      const fp = [...path, 'from', i];
-      if (!c.isObject(f, fp)) return;
-      c.str(f.group, [...fp, 'group'], { required: true, max: 253, pattern: P.group });
-      c.str(f.kind, [...fp, 'kind'], { required: true, min: 1, max: 63, pattern: P.kind });
-      c.str(f.namespace, [...fp, 'namespace'], { required: true, min: 1, max: 63, pattern: P.namespace });
-    });
-  }
-  if (c.list(spec.to, [...path, 'to'], { required: true, min: 1, max: 16 })) {
-    spec.to.forEach((t, i) => {
-      const tp = [...path, 'to', i];
-      if (!c.isObject(t, tp)) return;
-      c.str(t.group, [...tp, 'group'], { required: true, max: 253, pattern: P.group });
-      c.str(t.kind, [...tp, 'kind'], { required: true, min: 1, max: 63, pattern: P.kind });
-      c.str(t.name, [...tp, 'name'], { min: 1, max: 253 });
-    });
-  }
+export function validateReferenceGrantSpec(given: unknown): CrdFieldError[] {
+  const { c, spec, path } = checkSpec(given);
+  if (!spec) return c.errors;
+  const both = { group: true, kind: true };
+  c.each(spec.from, [...path, 'from'], { required: true, min: 1, max: 16 }, (f, fp) => {
+    checkGroupKind(c, f, fp, both);
+    c.str(f.namespace, [...fp, 'namespace'], { required: true, min: 1, max: 63, pattern: P.namespace });
+  });
+  c.each(spec.to, [...path, 'to'], { required: true, min: 1, max: 16 }, (t, tp) => {
+    checkGroupKind(c, t, tp, both);
+    c.str(t.name, [...tp, 'name'], { min: 1, max: 253 });
+  });
   return c.errors;
 }
 

@@ -4,10 +4,23 @@ import { newTraceSession, trace } from '../trace/trace';
 import { applyEdit, appliedObjects, buildEditedLab, currentObject, describeEdit, type LabEdit } from './edits';
 import { buildLab, type Lab } from './lab';
 
-const input = () => ({ settings: classroomSettings('iptables'), objects: classroomObjects({ deployments: 2, replicas: 2 }), clients: [{ name: 'laptop', address: '203.0.113.7' }] });
-const podsOf = (lab: Lab, app: string) => lab.cluster.pods.filter((p) => p.metadata.labels?.app === app).map((p) => p.metadata.name).sort();
+const input = () => ({
+  settings: classroomSettings('iptables'),
+  objects: classroomObjects({ deployments: 2, replicas: 2 }),
+  clients: [{ name: 'laptop', address: '203.0.113.7' }],
+});
+const podsOf = (lab: Lab, app: string) =>
+  lab.cluster.pods
+    .filter((p) => p.metadata.labels?.app === app)
+    .map((p) => p.metadata.name)
+    .sort();
 const messages = (lab: Lab, from: number) => lab.events.slice(from).map((e) => `${e.reason}: ${e.message}`);
-const text = (lab: Lab) => Object.fromEntries(Object.entries(lab.artifacts).filter(([id]) => !id.endsWith('/iptables-restore')).map(([id, a]) => [id, a.lines.map((l) => l.text).join('\n')]));
+const text = (lab: Lab) =>
+  Object.fromEntries(
+    Object.entries(lab.artifacts)
+      .filter(([id]) => !id.endsWith('/iptables-restore'))
+      .map(([id, a]) => [id, a.lines.map((l) => l.text).join('\n')]),
+  );
 
 function readyEndpoints(lab: Lab, service: string): string[] {
   return lab.cluster.endpointSlices
@@ -39,7 +52,10 @@ describe('edits in a running lab', () => {
     expect(after).toContain(other);
     expect(after).not.toContain(victim);
     // The kubelet stops the deleted pod's containers, then the ReplicaSet makes up the count.
-    expect(messages(next, lab.events.length).slice(0, 2)).toEqual(['Killing: Stopping container app', expect.stringMatching(/^SuccessfulCreate: Created pod: app-1-/)]);
+    expect(messages(next, lab.events.length).slice(0, 2)).toEqual([
+      'Killing: Stopping container app',
+      expect.stringMatching(/^SuccessfulCreate: Created pod: app-1-/),
+    ]);
     // The user's objects are still the scenario's: no controller-made pod among them.
     expect(appliedObjects(next).filter((o) => o.kind === 'Pod').map((o) => o.metadata.name)).toEqual(['client']);
   });
@@ -50,7 +66,10 @@ describe('edits in a running lab', () => {
     const next = applyEdit(lab, { kind: 'set-pod-ready', namespace: 'default', name: sick!, ready: false });
     expect(readyEndpoints(next, 'app-0')).toEqual([well]);
     const session = newTraceSession('s');
-    for (let i = 0; i < 20; i++) expect(trace(next, { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-0/' }, session, { recordHops: false }).backendPod).toBe(`default/${well}`);
+    const request = { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-0/' } as const;
+    for (let i = 0; i < 20; i++) {
+      expect(trace(next, request, session, { recordHops: false }).backendPod).toBe(`default/${well}`);
+    }
     const back = applyEdit(next, { kind: 'set-pod-ready', namespace: 'default', name: sick!, ready: true });
     expect(readyEndpoints(back, 'app-0')).toEqual([sick, well].sort());
   });
@@ -58,7 +77,9 @@ describe('edits in a running lab', () => {
   it('switching kube-proxy mode restarts kube-proxy only: pods, IPs and control-plane events stay', () => {
     const lab = buildLab(input());
     const next = applyEdit(lab, { kind: 'set-proxy-mode', mode: 'ipvs' });
-    expect(next.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP])).toEqual(lab.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP]));
+    expect(next.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP])).toEqual(
+      lab.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP]),
+    );
     expect(Object.values(next.proxies).every((p) => p.mode === 'ipvs')).toBe(true);
     const added = next.events.slice(lab.events.length);
     expect(added.length).toBeGreaterThan(0);
@@ -87,7 +108,9 @@ describe('edits in a running lab', () => {
     ];
     const a = buildEditedLab({ ...input(), edits });
     const b = buildEditedLab({ ...input(), edits });
-    expect(a.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP])).toEqual(b.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP]));
+    expect(a.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP])).toEqual(
+      b.cluster.pods.map((p) => [p.metadata.name, p.status?.podIP]),
+    );
     expect(text(a)).toEqual(text(b));
     expect(a.events.map((e) => e.message)).toEqual(b.events.map((e) => e.message));
     expect(podsOf(a, 'app-0')).toHaveLength(4);
@@ -96,15 +119,26 @@ describe('edits in a running lab', () => {
   });
 
   it('a cluster-level setting starts a new cluster from the objects as they are now', () => {
-    const lab = applyEdit(buildLab(input()), { kind: 'set-replicas', namespace: 'default', name: 'app-0', replicas: 3 });
+    const lab = applyEdit(buildLab(input()), {
+      kind: 'set-replicas',
+      namespace: 'default',
+      name: 'app-0',
+      replicas: 3,
+    });
     const next = applyEdit(lab, { kind: 'set-kube-proxy', config: { ...lab.settings.kubeProxy, mode: 'ipvs' } });
     expect(podsOf(next, 'app-0')).toEqual(podsOf(lab, 'app-0'));
     expect(next.settings.kubeProxy.mode).toBe('ipvs');
   });
 
   it.each<[LabEdit, string]>([
-    [{ kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 }, 'kubectl scale deployment/web --replicas=3'],
-    [{ kind: 'set-pod-ready', namespace: 'shop', name: 'web-1', ready: false }, 'kubectl annotate pod/web-1 -n shop netlab.io/ready=false --overwrite'],
+    [
+      { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 },
+      'kubectl scale deployment/web --replicas=3',
+    ],
+    [
+      { kind: 'set-pod-ready', namespace: 'shop', name: 'web-1', ready: false },
+      'kubectl annotate pod/web-1 -n shop netlab.io/ready=false --overwrite',
+    ],
     [{ kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: 'web-1' }, 'kubectl delete pod/web-1'],
     [{ kind: 'set-proxy-mode', mode: 'ipvs' }, 'kube-proxy --proxy-mode=ipvs (restarted)'],
   ])('describes %j as %s', (edit, text) => expect(describeEdit(edit)).toBe(text));

@@ -8,7 +8,7 @@ import type { ApiProblem } from '../api/errors';
 import type { Cluster, ExternalClient } from '../cluster';
 import { labClients } from '../clients';
 import { reconcile, type ReconcileResult } from '../controllers/reconcile';
-import { sliceArtifact } from '../controllers/sliceview';
+import { inListOrder, sliceArtifact } from '../controllers/sliceview';
 import type { ClusterEvent } from '../events';
 import { addonObjects } from '../ingress/addon';
 import {
@@ -252,8 +252,7 @@ export function addSliceArtifacts(artifacts: Record<string, RenderedArtifact>, c
   let bySvc: Map<string, EndpointSlice[]> | undefined;
   const slicesOf = (key: string) => {
     bySvc ??= slicesByService(cluster.endpointSlices);
-    const list = [...(bySvc.get(key) ?? [])];
-    return list.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    return inListOrder(bySvc.get(key) ?? []);
   };
   for (const svc of cluster.services) {
     const ns = svc.metadata.namespace ?? 'default';

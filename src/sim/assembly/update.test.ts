@@ -8,14 +8,33 @@ import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
 import { assembleLab, buildLab, type Lab } from './lab';
 import { updateLab } from './update';
 
-const ingressAddon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+const ingressAddon = {
+  className: 'nginx',
+  controller: 'nginx' as const,
+  topology: 'nodeport' as const,
+  namespace: 'ingress-nginx',
+  replicas: 1,
+  legacyReloadOnEndpointChange: false,
+  isDefaultClass: true,
+  nodePorts: { http: 30080, https: 30443 },
+};
 
 function ingressFor(svc: string): OtherObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: `ing-${svc}`, namespace: 'default' },
-    spec: { ingressClassName: 'nginx', rules: [{ host: `${svc}.example.com`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: svc, port: { number: 80 } } } }] } }] },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [
+        {
+          host: `${svc}.example.com`,
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: svc, port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
   } as OtherObject;
 }
 
@@ -23,7 +42,11 @@ function start(mode: ProxyMode, withIngress: boolean): Lab {
   const settings = classroomSettings(mode);
   const objects = classroomObjects({ deployments: 4, replicas: 2 });
   if (withIngress) objects.push(ingressFor('app-0'), ingressFor('app-1'));
-  const lab = buildLab({ settings: withIngress ? { ...settings, ingress: [ingressAddon] } : settings, objects, clients: [{ name: 'laptop', address: '203.0.113.7' }] });
+  const lab = buildLab({
+    settings: withIngress ? { ...settings, ingress: [ingressAddon] } : settings,
+    objects,
+    clients: [{ name: 'laptop', address: '203.0.113.7' }],
+  });
   expect(lab.problems).toEqual([]);
   return lab;
 }
@@ -31,7 +54,9 @@ function start(mode: ProxyMode, withIngress: boolean): Lab {
 /** A random edit a learner makes: scale, readiness, a Service's policy or port, a new or deleted Service. */
 function randomEdit(lab: Lab, rng: SeededRandom): Change {
   const inputs = [...lab.reconcile.state.inputs.values()];
-  const deployments = inputs.filter((o): o is Deployment => o.kind === 'Deployment' && o.metadata.name.startsWith('app-'));
+  const deployments = inputs.filter(
+    (o): o is Deployment => o.kind === 'Deployment' && o.metadata.name.startsWith('app-'),
+  );
   const services = inputs.filter((o): o is Service => o.kind === 'Service' && o.metadata.name.startsWith('app-'));
   const pods = lab.cluster.pods.filter((p) => p.metadata.name.startsWith('app-'));
   const pick = <T>(xs: T[]): T => xs[rng.int(xs.length)]!;
@@ -43,20 +68,56 @@ function randomEdit(lab: Lab, rng: SeededRandom): Change {
     case 1: {
       const p: Pod = pick(pods);
       const ready = rng.int(2) === 0 ? 'True' : 'False';
-      return { kind: 'apply', object: { ...p, status: { ...p.status, conditions: [...(p.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: ready }] } } };
+      return {
+        kind: 'apply',
+        object: {
+          ...p,
+          status: {
+            ...p.status,
+            conditions: [
+              ...(p.status?.conditions ?? []).filter((c) => c.type !== 'Ready'),
+              { type: 'Ready', status: ready },
+            ],
+          },
+        },
+      };
     }
     case 2: {
       const s = pick(services);
-      return { kind: 'apply', object: { ...s, spec: { ...s.spec, sessionAffinity: s.spec.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP' } } };
+      return {
+        kind: 'apply',
+        object: {
+          ...s,
+          spec: { ...s.spec, sessionAffinity: s.spec.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP' },
+        },
+      };
     }
     case 3: {
       const s = pick(services);
-      return { kind: 'apply', object: { ...s, spec: { ...s.spec, type: s.spec.type === 'NodePort' ? 'ClusterIP' : 'NodePort', externalTrafficPolicy: rng.int(2) ? 'Local' : 'Cluster' } } };
+      return {
+        kind: 'apply',
+        object: {
+          ...s,
+          spec: {
+            ...s.spec,
+            type: s.spec.type === 'NodePort' ? 'ClusterIP' : 'NodePort',
+            externalTrafficPolicy: rng.int(2) ? 'Local' : 'Cluster',
+          },
+        },
+      };
     }
     case 4: {
       const d = pick(deployments);
       const name = `extra-${rng.int(3)}`;
-      return { kind: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector: d.spec.selector.matchLabels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] } } as Service };
+      return {
+        kind: 'apply',
+        object: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: 'default' },
+          spec: { selector: d.spec.selector.matchLabels, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+        } as Service,
+      };
     }
     default: {
       const extra = inputs.find((o) => o.kind === 'Service' && o.metadata.name.startsWith('extra-'));
@@ -67,21 +128,33 @@ function randomEdit(lab: Lab, rng: SeededRandom): Change {
   }
 }
 
-/** Everything a viewer opens, as text. The restore payload is the last sync's (partial after an edit), so it is left out. */
+/**
+ * Everything a viewer opens, as text. The restore payload is the last sync's (partial after an edit),
+ * so it is left out.
+ */
 function artifactTexts(lab: Lab): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [id, a] of Object.entries(lab.artifacts)) if (!id.endsWith('/iptables-restore')) out[id] = a.lines.map((l) => l.text).join('\n');
+  for (const [id, a] of Object.entries(lab.artifacts)) {
+    if (!id.endsWith('/iptables-restore')) out[id] = a.lines.map((l) => l.text).join('\n');
+  }
   return out;
 }
 
 function requests(lab: Lab): TraceRequest[] {
   const out: TraceRequest[] = [];
-  for (const s of lab.cluster.services.filter((x) => x.metadata.name.startsWith('app-') || x.metadata.name.startsWith('extra-'))) {
-    out.push({ from: { kind: 'pod', pod: 'default/client' }, url: `http://${s.metadata.name}:${s.spec.ports![0]!.port}/` });
+  const ours = (x: Service) => x.metadata.name.startsWith('app-') || x.metadata.name.startsWith('extra-');
+  for (const s of lab.cluster.services.filter(ours)) {
+    out.push({
+      from: { kind: 'pod', pod: 'default/client' },
+      url: `http://${s.metadata.name}:${s.spec.ports![0]!.port}/`,
+    });
     const np = s.spec.ports![0]!.nodePort;
     if (np) out.push({ from: { kind: 'external', client: 'laptop' }, url: `http://192.168.49.3:${np}/` });
   }
-  if (lab.ingress.length) out.push({ from: { kind: 'external', client: 'laptop' }, url: 'http://app-0.example.com/', connect: { kind: 'ingress' } });
+  if (lab.ingress.length) {
+    const laptop = { kind: 'external', client: 'laptop' } as const;
+    out.push({ from: laptop, url: 'http://app-0.example.com/', connect: { kind: 'ingress' } });
+  }
   return out;
 }
 
@@ -102,7 +175,9 @@ describe('updateLab', () => {
     for (let i = 0; i < 25; i++) {
       lab = updateLab(lab, randomEdit(lab, rng));
       // The reference: every controller re-synced from the same persisted state, compiled from scratch.
-      const ref = assembleLab({ settings: lab.settings, rec: { ...lab.reconcile, ...(() => { const s = resync(lab.reconcile.state); return { state: s, cluster: s.cluster, problems: [...s.problems] }; })() }, clients: lab.clients });
+      const state = resync(lab.reconcile.state);
+      const rec = { ...lab.reconcile, state, cluster: state.cluster, problems: [...state.problems] };
+      const ref = assembleLab({ settings: lab.settings, rec, clients: lab.clients });
       expect(artifactTexts(lab)).toEqual(artifactTexts(ref));
       expect(traces(lab)).toEqual(traces(ref));
     }
@@ -110,18 +185,37 @@ describe('updateLab', () => {
 
   it('scaling a Deployment is a partial iptables sync of one Service on each node', () => {
     const lab = start('iptables', false);
-    const d = [...lab.reconcile.state.inputs.values()].find((o) => o.kind === 'Deployment' && o.metadata.name === 'app-2') as Deployment;
+    const d = [...lab.reconcile.state.inputs.values()].find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'app-2',
+    ) as Deployment;
     const next = updateLab(lab, { kind: 'apply', object: { ...d, spec: { ...d.spec, replicas: 3 } } });
-    expect(next.lastUpdate).toEqual({ proxies: { 'node-1': 'partial', 'node-2': 'partial', 'node-3': 'partial' }, dns: 'rebuilt', ingress: 'unchanged', rebuilt: false });
-    const syncs = next.events.slice(lab.events.length).filter((e) => e.reason === 'SyncProxyRules').map((e) => e.message);
+    expect(next.lastUpdate).toEqual({
+      proxies: { 'node-1': 'partial', 'node-2': 'partial', 'node-3': 'partial' },
+      dns: 'rebuilt',
+      ingress: 'unchanged',
+      rebuilt: false,
+    });
+    const syncs = next.events
+      .slice(lab.events.length)
+      .filter((e) => e.reason === 'SyncProxyRules')
+      .map((e) => e.message);
     expect(syncs).toHaveLength(3);
-    for (const m of syncs) expect(m).toMatch(/^Syncing iptables rules: partial sync: 1 of 6 services changed \(default\/app-2\)/);
-    expect(next.artifacts['node/node-1/iptables-restore']!.lines.some((l) => l.text.startsWith(':KUBE-SVC-'))).toBe(true);
+    for (const m of syncs) {
+      expect(m).toMatch(/^Syncing iptables rules: partial sync: 1 of 6 services changed \(default\/app-2\)/);
+    }
+    expect(
+      next.artifacts['node/node-1/iptables-restore']!.lines.some((l) => l.text.startsWith(':KUBE-SVC-')),
+    ).toBe(true);
   });
 
   it('an edit no data-plane component watches recompiles nothing', () => {
     const lab = start('iptables', true);
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'notes', namespace: 'default' }, data: { a: 'b' } } as unknown as OtherObject;
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'notes', namespace: 'default' },
+      data: { a: 'b' },
+    } as unknown as OtherObject;
     const next = updateLab(lab, { kind: 'apply', object: cm as never });
     expect(next.lastUpdate.proxies).toEqual({ 'node-1': 'unchanged', 'node-2': 'unchanged', 'node-3': 'unchanged' });
     expect(next.lastUpdate.dns).toBe('unchanged');
@@ -133,17 +227,28 @@ describe('updateLab', () => {
 
   it('an endpoint change reaches ingress-nginx as a dynamic update, not a reload', () => {
     const lab = start('iptables', true);
-    const d = [...lab.reconcile.state.inputs.values()].find((o) => o.kind === 'Deployment' && o.metadata.name === 'app-0') as Deployment;
+    const d = [...lab.reconcile.state.inputs.values()].find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'app-0',
+    ) as Deployment;
     const next = updateLab(lab, { kind: 'apply', object: { ...d, spec: { ...d.spec, replicas: 4 } } });
     expect(next.lastUpdate.ingress).toBe('rebuilt');
-    const ing = next.events.slice(lab.events.length).filter((e) => e.source !== 'kube-proxy' && /nginx|ingress/i.test(`${e.source} ${e.message}`));
+    const ing = next.events.slice(lab.events.length).filter(
+      (e) => e.source !== 'kube-proxy' && /nginx|ingress/i.test(`${e.source} ${e.message}`),
+    );
     expect(ing.length).toBeGreaterThan(0);
-    expect(ing.map((e) => e.message)).toEqual([expect.stringMatching(/^Dynamic reconfiguration succeeded: .*no reload$/)]);
+    expect(ing.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Dynamic reconfiguration succeeded: .*no reload$/),
+    ]);
   });
 
   it('a new IngressClass installs its controller (the lab is rebuilt from its inputs)', () => {
     const lab = start('iptables', false);
-    const cls = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'traefik' }, spec: { controller: 'traefik.io/ingress-controller' } } as unknown as OtherObject;
+    const cls = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'traefik' },
+      spec: { controller: 'traefik.io/ingress-controller' },
+    } as unknown as OtherObject;
     const next = updateLab(lab, { kind: 'apply', object: cls as never });
     expect(next.lastUpdate.rebuilt).toBe(true);
     expect(next.ingress.map((i) => i.className)).toEqual(['traefik']);

@@ -5,7 +5,14 @@
 // or without portmap's masquerade), or refused on a node that has no such pod.
 
 import { describe, expect, it } from 'vitest';
-import { NodeTopology, ensureDebianPackage, fidelitySkipReason, useTopology, type ConnectOutcome, type ConnectScenario } from '../../../scripts/fidelity/netns';
+import {
+  NodeTopology,
+  ensureDebianPackage,
+  fidelitySkipReason,
+  useTopology,
+  type ConnectOutcome,
+  type ConnectScenario,
+} from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
 import { artifactText } from '../artifact';
 import { buildLab } from '../assembly/lab';
@@ -23,11 +30,22 @@ const NODE2 = '192.168.49.3';
 const CLIENT = '203.0.113.7';
 
 function node(name: string, ip: string, podCIDR: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDR }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    spec: { podCIDR },
+    status: { addresses: [{ type: 'InternalIP', address: ip }] },
+  } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, ports: NonNullable<Pod['spec']['containers'][number]['ports']>): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: name } }, spec: { nodeName, containers: [{ name: 'c', image: 'nginx', ports }] } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: name } },
+    spec: { nodeName, containers: [{ name: 'c', image: 'nginx', ports }] },
+  };
 }
 
 // The edge pod publishes 8080 as hostPort 80 on node-1; a NodePort Service in front of it keeps
@@ -37,20 +55,40 @@ const objects = () => [
     node('node-2', NODE2, '10.244.1.0/24'),
     pod('edge', 'node-1', [{ name: 'http', containerPort: 8080, hostPort: 80 }]),
     pod('client', 'node-1', [{ containerPort: 9999 }]),
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'edge', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'edge' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] } } as Service,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'edge', namespace: 'default' },
+      spec: { type: 'NodePort', selector: { app: 'edge' }, ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] },
+    } as Service,
 ];
 const settings = defaultLabSettings();
 const lab = buildLab({ settings, objects: objects(), clients: [] });
-const ipvsLab = buildLab({ settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'ipvs' } }, objects: objects(), clients: [] });
-const userspaceLab = buildLab({ settings: { ...settings, kubernetesVersion: '1.25', kubeProxy: { ...settings.kubeProxy, mode: 'userspace' } }, objects: objects(), clients: [] });
-const nftLab = buildLab({ settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'nftables' } }, objects: objects(), clients: [] });
+const ipvsLab = buildLab({
+  settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'ipvs' } },
+  objects: objects(),
+  clients: [],
+});
+const userspaceLab = buildLab({
+  settings: { ...settings, kubernetesVersion: '1.25', kubeProxy: { ...settings.kubeProxy, mode: 'userspace' } },
+  objects: objects(),
+  clients: [],
+});
+const nftLab = buildLab({
+  settings: { ...settings, kubeProxy: { ...settings.kubeProxy, mode: 'nftables' } },
+  objects: objects(),
+  clients: [],
+});
 const ipOf = (name: string) => lab.cluster.pods.find((p) => p.metadata.name === name)!.status!.podIP!;
 const EDGE = ipOf('edge');
 const POD = ipOf('client');
 
 type Scenario = ConnectScenario;
 
-type Prediction = { kind: 'served'; endpoint: string; masquerade: boolean; by: string } | { kind: 'refused' } | { kind: 'timeout' };
+type Prediction =
+  | { kind: 'served'; endpoint: string; masquerade: boolean; by: string }
+  | { kind: 'refused' }
+  | { kind: 'timeout' };
 
 /** What the simulator says, and which rule decided ("hostport" for portmap's DNAT, "dnat" for kube-proxy's). */
 function predict(proxy: NodeProxy, s: Scenario): Prediction {
@@ -77,7 +115,9 @@ function predict(proxy: NodeProxy, s: Scenario): Prediction {
   }
 }
 
-function observe(outcomes: ConnectOutcome[], src: string): Omit<Extract<Prediction, { kind: 'served' }>, 'by'> | Prediction {
+type Observed = Omit<Extract<Prediction, { kind: 'served' }>, 'by'> | Prediction;
+
+function observe(outcomes: ConnectOutcome[], src: string): Observed {
   const kinds = new Set(outcomes.map((o) => o.kind));
   if (kinds.size !== 1) throw new Error(`mixed outcomes ${[...kinds].join(',')}`);
   const first = outcomes[0]!;
@@ -101,16 +141,31 @@ async function load(topo: NodeTopology, text: string): Promise<void> {
 
 const SCENARIOS: Scenario[] = [
   { name: 'external client to node:hostPort', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 80 },
-  { name: 'pod of the node subnet to node:hostPort (hairpin, masqueraded)', origin: 'pod', role: 'podclient', src: POD, dst: NODE1, port: 80 },
+  {
+    name: 'pod of the node subnet to node:hostPort (hairpin, masqueraded)', origin: 'pod', role: 'podclient', src: POD,
+    dst: NODE1, port: 80,
+  },
   { name: 'the node itself to its address:hostPort', origin: 'local', role: 'node', src: NODE1, dst: NODE1, port: 80 },
-  { name: 'localhost:hostPort on the node (masqueraded)', origin: 'local', role: 'node', src: '127.0.0.1', dst: '127.0.0.1', port: 80 },
-  { name: 'external client to the NodePort (kube-proxy, before portmap)', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 30080 },
-  { name: 'external client to a port nobody published', origin: 'external', role: 'client', src: CLIENT, dst: NODE1, port: 81 },
+  {
+    name: 'localhost:hostPort on the node (masqueraded)', origin: 'local', role: 'node', src: '127.0.0.1',
+    dst: '127.0.0.1', port: 80,
+  },
+  {
+    name: 'external client to the NodePort (kube-proxy, before portmap)', origin: 'external', role: 'client',
+    src: CLIENT, dst: NODE1, port: 30080,
+  },
+  {
+    name: 'external client to a port nobody published', origin: 'external', role: 'client', src: CLIENT, dst: NODE1,
+    port: 81,
+  },
 ];
 
 async function check({ proxy, topo, s }: { proxy: NodeProxy; topo: NodeTopology; s: Scenario }): Promise<void> {
   const predicted = predict(proxy, s);
-  const got = observe(await topo.connect(s.role, { host: s.dst, port: s.port }, { source: s.src, count: 3, timeoutMs: 500 }), s.src);
+  const got = observe(
+    await topo.connect(s.role, { host: s.dst, port: s.port }, { source: s.src, count: 3, timeoutMs: 500 }),
+    s.src,
+  );
   if (s.port === 80) expect(predicted).toMatchObject({ kind: 'served', endpoint: `${EDGE}:8080`, by: 'hostport' });
   const { by: _by, ...want } = predicted as Prediction & { by?: string };
   expect(got).toEqual(want);
@@ -118,7 +173,12 @@ async function check({ proxy, topo, s }: { proxy: NodeProxy; topo: NodeTopology;
 
 describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the node running the pod', () => {
   const proxy = lab.proxies['node-1']!;
-  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE1],
+    endpointIPs: [EDGE],
+    podClientIPs: [POD],
+    externalClientIPs: [CLIENT],
+  });
   const text = saveText('node-1');
 
   useTopology(topo, async (t) => {
@@ -142,7 +202,12 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: the 
 describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a node without the pod', () => {
   const proxy = lab.proxies['node-2']!;
   // The pod's address still answers behind this node: only a DNAT could reach it.
-  const topo = new NodeTopology({ nodeIPs: [NODE2], endpointIPs: [EDGE], podClientIPs: [], externalClientIPs: [CLIENT] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE2],
+    endpointIPs: [EDGE],
+    podClientIPs: [],
+    externalClientIPs: [CLIENT],
+  });
   const text = saveText('node-2');
 
   useTopology(topo, async (t) => {
@@ -154,17 +219,27 @@ describe.skipIf(!!skip)('CNI portmap hostPort rules against real netfilter: a no
     expect(text).not.toContain('CNI-');
     const s: Scenario = { name: 'no pod here', origin: 'external', role: 'client', src: CLIENT, dst: NODE2, port: 80 };
     expect(predict(proxy, s)).toEqual({ kind: 'refused' });
-    expect(observe(await topo.connect('client', { host: NODE2, port: 80 }, { source: CLIENT, count: 3 }), CLIENT)).toEqual({ kind: 'refused' });
+    expect(
+      observe(await topo.connect('client', { host: NODE2, port: 80 }, { source: CLIENT, count: 3 }), CLIENT),
+    ).toEqual({ kind: 'refused' });
   });
 });
 
 // nftables mode: kube-proxy's `ip kube-proxy` table (nft -f) and, on the same node, portmap's chains
 // through iptables-nft (its `ip nat` table), the two artifacts the lab shows for the node.
-const nftSkip = skip ?? (await ensureDebianPackage('nft', 'nftables')) ?? (await ensureDebianPackage('iptables-nft-restore', 'iptables'));
+const nftSkip =
+  skip ??
+  (await ensureDebianPackage('nft', 'nftables')) ??
+  (await ensureDebianPackage('iptables-nft-restore', 'iptables'));
 
 describe.skipIf(!!nftSkip)('CNI portmap (iptables-nft) beside kube-proxy\'s nftables table, in a real kernel', () => {
   const proxy = nftLab.proxies['node-1']!;
-  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE1],
+    endpointIPs: [EDGE],
+    podClientIPs: [POD],
+    externalClientIPs: [CLIENT],
+  });
 
   useTopology(topo, async (t) => {
     await t.startServers([{ ip: EDGE, port: 8080 }]);
@@ -192,7 +267,12 @@ const ipvsSkip = skip ?? (await ensureDebianPackage('ipset', 'ipset'));
 
 describe.skipIf(!!ipvsSkip)('CNI portmap merged into IPVS mode\'s iptables rules, in a real kernel', () => {
   const proxy = ipvsLab.proxies['node-1']! as IpvsNodeProxy;
-  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE1],
+    endpointIPs: [EDGE],
+    podClientIPs: [POD],
+    externalClientIPs: [CLIENT],
+  });
 
   // ipsets are per network namespace: they go with it.
   useTopology(topo, async (t) => {
@@ -210,7 +290,12 @@ describe.skipIf(!!ipvsSkip)('CNI portmap merged into IPVS mode\'s iptables rules
 // kube-proxy's own proxy sockets are not running here, so the NodePort case is left out.
 describe.skipIf(!!skip)('CNI portmap merged into userspace mode\'s nat table, in a real kernel', () => {
   const proxy = userspaceLab.proxies['node-1']!;
-  const topo = new NodeTopology({ nodeIPs: [NODE1], endpointIPs: [EDGE], podClientIPs: [POD], externalClientIPs: [CLIENT] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE1],
+    endpointIPs: [EDGE],
+    podClientIPs: [POD],
+    externalClientIPs: [CLIENT],
+  });
 
   useTopology(topo, async (t) => {
     expect(proxy.mode).toBe('userspace');

@@ -7,7 +7,7 @@ import type { ClusterEvent } from '../events';
 import type { RandState } from '../net/rand';
 import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
-import type { Node, Pod, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
+import type { Node, Pod, PodCondition, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
 import type { Cidr } from '../net/ip';
 import { objectKey } from '../api/types';
 import { CowMap } from '../api/cowmap';
@@ -56,37 +56,41 @@ export function writableRange(state: ControllerState, node: string): HostLocalRa
 
 /** key -> set of member keys, e.g. "ns\0app=web" -> pod keys. Buckets are copied on first write after a fork. */
 export class SetIndex {
-  private readonly owned = new Set<string>();
-  constructor(private readonly map: CowMap<Set<string>> = new CowMap()) {}
+  /** Marks the buckets this index made (and so may change in place): one lookup per write. */
+  private readonly token = {};
+  constructor(private readonly map: CowMap<Bucket> = new CowMap()) {}
 
   fork(): SetIndex {
     return new SetIndex(this.map.fork());
   }
 
-  private writable(k: string): Set<string> {
-    let s = this.map.get(k);
-    if (!s || !this.owned.has(k)) {
-      s = new Set(s);
-      this.map.set(k, s);
-      this.owned.add(k);
-    }
-    return s;
+  private writable(k: string, b: Bucket | undefined): Set<string> {
+    if (b && b.owner === this.token) return b.members;
+    const members = new Set(b?.members);
+    this.map.set(k, { owner: this.token, members });
+    return members;
   }
 
   add(k: string, member: string): void {
-    this.writable(k).add(member);
+    this.writable(k, this.map.get(k)).add(member);
   }
 
   remove(k: string, member: string): void {
-    if (!this.map.get(k)?.has(member)) return;
-    const s = this.writable(k);
+    const b = this.map.get(k);
+    if (!b?.members.has(member)) return;
+    const s = this.writable(k, b);
     s.delete(member);
     if (s.size === 0) this.map.delete(k);
   }
 
   get(k: string): ReadonlySet<string> | undefined {
-    return this.map.get(k);
+    return this.map.get(k)?.members;
   }
+}
+
+interface Bucket {
+  readonly owner: object;
+  readonly members: Set<string>;
 }
 
 export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
@@ -151,7 +155,7 @@ export interface Ctx {
   settings: LabSettings;
   state: ControllerState;
   index: Indexes;
-  queues: Record<QueueName, Set<string>>;
+  queues: Record<QueueName, WorkQueue>;
   /** Recorded events, without seq (the reconciler numbers them). */
   events: Omit<ClusterEvent, 'seq'>[];
   /**
@@ -175,11 +179,41 @@ export interface Derived {
   /** The Deployment key a ReplicaSet's controller reference names (undefined: none). */
   replicaSetOwner: WeakMap<ReplicaSet, string | undefined>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
-  nodes: WeakMap<Node, { hostIP: string | undefined; podCIDR: Cidr | null }>;
-  /** The Services selecting a pod, by its metadata object, as of a `serviceGeneration`. */
-  selecting: WeakMap<object, { generation: number; services: readonly string[] }>;
-  /** Bumped on every Service event: what a `selecting` entry is valid for. */
+  nodes: WeakMap<Node, NodeFacts>;
+  /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
+  readyConditions?: PodCondition[];
+  scheduledConditions?: PodCondition[];
+  /** What the informer handlers read of a pod, by its metadata object (see informers.ts). */
+  pods: WeakMap<object, PodFacts>;
+  /** A labels object's labelKey pairs in a namespace, and an ownerReferences list's owner (informers.ts). */
+  labelKeys: WeakMap<object, { ns: string; keys: readonly string[] }>;
+  owners: WeakMap<object, { ns: string; facts: { owner: string; kind: string; key: string } | undefined }>;
+  /** Bumped on every Service event: what a pod's `services` are valid for. */
   serviceGeneration: number;
+}
+
+/** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */
+export interface NodeFacts {
+  hostIP: string | undefined;
+  hostIPs: { ip: string }[] | undefined;
+  podCIDR: Cidr | null;
+  /** The node's host-local range as this run last wrote it (valid while podIPAM still holds it). */
+  range?: HostLocalRange;
+}
+
+/** A pod's identity as the handlers use it: one key string, its label pairs, its controller owner. */
+export interface PodFacts {
+  /** "ns/name": the one key string the queues and indexes hold for this pod. */
+  readonly key: string;
+  /** labelKey(ns, k, v) of each label, in the labels' order. */
+  readonly labelKeys: readonly string[];
+  /** "ReplicaSet/ns/name" (ownerKeyOf), its kind and its "ns/name". */
+  readonly owner: string | undefined;
+  readonly ownerKind: string | undefined;
+  readonly ownerKey: string | undefined;
+  /** The Services selecting the pod (servicesForPod), as of `generation` (Derived.serviceGeneration). */
+  services: readonly string[];
+  generation: number;
 }
 
 export function emptyDerived(): Derived {
@@ -187,13 +221,38 @@ export function emptyDerived(): Derived {
     templates: new WeakMap(),
     replicaSetOwner: new WeakMap(),
     nodes: new WeakMap(),
-    selecting: new WeakMap(),
+    pods: new WeakMap(),
+    labelKeys: new WeakMap(),
+    owners: new WeakMap(),
     serviceGeneration: 0,
   };
 }
 
-export function emptyQueues(): Record<QueueName, Set<string>> {
-  return Object.fromEntries(QUEUE_ORDER.map((q) => [q, new Set<string>()])) as Record<QueueName, Set<string>>;
+/**
+ * A controller's work queue: a set of keys (a key enqueued twice is synced once), in the order first
+ * enqueued. `take` hands over the keys queued so far; keys enqueued while they run wait for the next pass.
+ */
+export class WorkQueue {
+  private keys = new Set<string>();
+  /** The last key added: the pods of one owner enqueue its key over and over, one after another. */
+  private last: string | undefined;
+
+  add(key: string): void {
+    if (key === this.last) return;
+    this.last = key;
+    this.keys.add(key);
+  }
+
+  take(): ReadonlySet<string> {
+    const keys = this.keys;
+    this.keys = new Set();
+    this.last = undefined;
+    return keys;
+  }
+}
+
+export function emptyQueues(): Record<QueueName, WorkQueue> {
+  return Object.fromEntries(QUEUE_ORDER.map((q) => [q, new WorkQueue()])) as Record<QueueName, WorkQueue>;
 }
 
 /** The generateName stream for an owner, resumed where it stopped (so a replacement pod gets a new name). */

@@ -4,8 +4,7 @@
 
 import type { DaemonSet, Node, Pod } from '../api/types';
 import type { Ctx } from './context';
-import { withNameStream } from './context';
-import { createPodFromTemplate } from './podtemplate';
+import { createPods, deleteOwnedPod } from './podtemplate';
 import { splitMetaNamespaceKey } from '../api/keys';
 
 export function syncDaemonSet(ctx: Ctx, key: string): void {
@@ -27,31 +26,8 @@ export function syncDaemonSet(ctx: Ctx, key: string): void {
   // A snapshot's DaemonSet pods are where the real scheduler and taints put them.
   if (ctx.preserve && pods.length > 0) return;
   const byNode = new Map(pods.map((p) => [p.spec.nodeName, p]));
-  withNameStream(ctx, `DaemonSet/${key}`, (rand) => {
-    for (const nodeName of eligible) {
-      if (byNode.has(nodeName)) continue;
-      createPodFromTemplate(
-        ctx,
-        {
-          template: ds.spec.template,
-          namespace: ns,
-          owner: { kind: 'DaemonSet', name, uid: ds.metadata.uid },
-          spec: { nodeName },
-          nameRand: rand,
-        },
-      );
-    }
-  });
-  for (const p of pods) {
-    if (!eligible.includes(p.spec.nodeName ?? '')) {
-      ctx.store.delete({ kind: 'Pod', namespace: ns, name: p.metadata.name });
-      ctx.events.push({
-        type: 'Normal',
-        reason: 'SuccessfulDelete',
-        object: { kind: 'DaemonSet', namespace: ns, name },
-        message: `Deleted pod: ${p.metadata.name}`,
-        source: 'daemonset-controller',
-      });
-    }
-  }
+  const owner = { kind: 'DaemonSet' as const, name, uid: ds.metadata.uid };
+  const missing = eligible.filter((nodeName) => !byNode.has(nodeName)).map((nodeName) => ({ nodeName }));
+  createPods(ctx, { template: ds.spec.template, namespace: ns, owner }, missing, false);
+  for (const p of pods) if (!eligible.includes(p.spec.nodeName ?? '')) deleteOwnedPod(ctx, owner, ns, p);
 }

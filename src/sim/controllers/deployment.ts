@@ -70,20 +70,32 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   // pod-template-hash label (EqualIgnoreHash) is the current one, whatever hash its name carries
   // (a real cluster's hash comes from a different encoding of the template than ours).
   const adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template));
-  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? templateHash(ctx, d.spec.template);
+  const hash = currentHash(ctx, d, owned, adopted);
   const name = adopted?.metadata.name ?? `${d.metadata.name}-${hash}`;
   const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
   // out are this Deployment's, already running; a new ReplicaSet would double them.
   if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
+  let wrote = !current;
   if (!current) createReplicaSet(ctx, d, name, hash);
-  else scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
+  else wrote = scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
   // Older templates' ReplicaSets are scaled to 0 and kept (revision history).
   for (const rs of owned) {
     if (rs.metadata.name === name || (rs.spec.replicas ?? 1) === 0) continue;
-    scaleReplicaSet(ctx, d, rs, 0);
+    wrote = scaleReplicaSet(ctx, d, rs, 0) || wrote;
   }
-  syncDeploymentStatus(ctx, key);
+  // Without a ReplicaSet written, what the status reads is what was just read.
+  syncDeploymentStatus(ctx, key, wrote ? undefined : { d, owned, hash });
+}
+
+/** The pod-template-hash of the Deployment's current template: its adopted ReplicaSet's, else computed. */
+function currentHash(
+  ctx: Ctx,
+  d: Deployment,
+  owned: ReplicaSet[],
+  adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template)),
+): string {
+  return adopted?.metadata.labels?.['pod-template-hash'] ?? templateHash(ctx, d.spec.template);
 }
 
 function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
@@ -132,12 +144,14 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
 }
 
-function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, replicas: number): void {
+/** Whether it wrote the ReplicaSet (it had other replicas). */
+function scaleReplicaSet(ctx: Ctx, d: Deployment, rs: ReplicaSet, replicas: number): boolean {
   const from = rs.spec.replicas ?? 1;
-  if (from === replicas) return;
+  if (from === replicas) return false;
   ctx.store.put({ ...rs, spec: { ...rs.spec, replicas } });
   const direction = replicas > from ? 'up' : 'down';
   scalingEvent(ctx, d, `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+  return true;
 }
 
 function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
@@ -209,13 +223,16 @@ function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
 }
 
 /** status.replicas / readyReplicas / updatedReplicas / availableReplicas, from the pods. */
-export function syncDeploymentStatus(ctx: Ctx, key: string): void {
-  const d = ctx.store.get<Deployment>('Deployment', key);
+export function syncDeploymentStatus(
+  ctx: Ctx,
+  key: string,
+  read?: { d: Deployment; owned: ReplicaSet[]; hash: string },
+): void {
+  const d = read?.d ?? ctx.store.get<Deployment>('Deployment', key);
   if (!d) return;
   const ns = splitMetaNamespaceKey(key).namespace;
-  const owned = ownedByIndex(ctx, key);
-  const adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template));
-  const hash = adopted?.metadata.labels?.['pod-template-hash'] ?? templateHash(ctx, d.spec.template);
+  const owned = read?.owned ?? ownedByIndex(ctx, key);
+  const hash = read?.hash ?? currentHash(ctx, d, owned);
   let replicas = 0;
   let ready = 0;
   let updated = 0;

@@ -6,7 +6,7 @@
 // and are named <service>-<5 chars>. Legacy Endpoints list ready pods in addresses and the rest in
 // notReadyAddresses, leaving terminating pods out unless publishNotReadyAddresses.
 
-import { compareIp } from '../net/ip';
+import { ipToInt } from '../net/ip';
 import type {
   EndpointAddress,
   EndpointPort,
@@ -47,9 +47,9 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
 
 function selectedPods(ctx: Ctx, svc: Service): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
-  const sel = svc.spec.selector ?? {};
+  const sel = Object.entries(svc.spec.selector ?? {});
   let smallest: ReadonlySet<string> | undefined;
-  for (const [k, v] of Object.entries(sel)) {
+  for (const [k, v] of sel) {
     const b = ctx.index.podsByLabel.get(labelKey(ns, k, v));
     if (!b) return [];
     if (!smallest || b.size < smallest.size) smallest = b;
@@ -59,15 +59,19 @@ function selectedPods(ctx: Ctx, svc: Service): Pod[] {
     const pod = ctx.store.get<Pod>('Pod', key);
     if (!pod) continue;
     const l = pod.metadata.labels ?? {};
-    if (Object.entries(sel).every(([k, v]) => l[k] === v)) out.push(pod);
+    if (sel.every(([k, v]) => l[k] === v)) out.push(pod);
   }
   return out;
 }
 
+type EndpointPorts = { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
+
 interface PodEndpoint {
   pod: Pod;
   endpoint: SliceEndpoint;
-  ports: { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
+  /** The address as a number, for the sort. */
+  ip: number;
+  ports: EndpointPorts;
   sig: string;
 }
 
@@ -263,6 +267,8 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
+  // The ports depend only on the pod's containers, which the pods of one template share.
+  const portsByContainers = new Map<unknown, { ports: EndpointPorts; sig: string }>();
   for (const pod of selectedPods(ctx, svc)) {
     const ip = pod.status?.podIP;
     if (!ip) continue;
@@ -277,23 +283,31 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
       ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
     };
-    const ports: PodEndpoint['ports'] = [];
-    for (const sp of svc.spec.ports ?? []) {
-      const port = findPort(pod, sp);
-      if (port === undefined) continue;
-      ports.push({
-        name: sp.name ?? '',
-        port,
-        protocol: sp.protocol ?? 'TCP',
-        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-      });
+    let p = portsByContainers.get(pod.spec.containers);
+    if (!p) {
+      const ports = endpointPorts(svc, pod);
+      p = { ports, sig: JSON.stringify(ports) };
+      portsByContainers.set(pod.spec.containers, p);
     }
-    eps.push({ pod, endpoint, ports, sig: JSON.stringify(ports) });
+    eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
   }
-  return eps.sort((a, b) => compareIp(
-    a.endpoint.addresses[0]!,
-    b.endpoint.addresses[0]!,
-  ) || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+  return eps.sort((a, b) => a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+}
+
+/** The Service's ports as this pod serves them (named targetPorts resolved against its containers). */
+function endpointPorts(svc: Service, pod: Pod): EndpointPorts {
+  const ports: EndpointPorts = [];
+  for (const sp of svc.spec.ports ?? []) {
+    const port = findPort(pod, sp);
+    if (port === undefined) continue;
+    ports.push({
+      name: sp.name ?? '',
+      port,
+      protocol: sp.protocol ?? 'TCP',
+      ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+    });
+  }
+  return ports;
 }
 
 /** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */

@@ -3,32 +3,41 @@
 // like host-local, the search resumes after the last one reserved), the host IP, phase Running and
 // the Ready condition. hostNetwork pods share the node's address. IPs a manifest gives are kept.
 
-import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
+import { cidrContains, intToIp, ipToInt, parseCidr } from '../net/ip';
 import type { Node, Pod, PodCondition } from '../api/types';
-import { writableRange, type Ctx, type HostLocalRange } from './context';
+import { writableRange, type Ctx, type HostLocalRange, type NodeFacts } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
 
 /** What the kubelet reads of its node, parsed once per Node object in a run. */
-function factsOf(ctx: Ctx, node: Node): { hostIP: string | undefined; podCIDR: Cidr | null } {
+function factsOf(ctx: Ctx, node: Node): NodeFacts {
   let f = ctx.derived.nodes.get(node);
   if (!f) {
-    f = { hostIP: nodeInternalIP(node), podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null };
+    const hostIP = nodeInternalIP(node);
+    f = {
+      hostIP,
+      // status.hostIPs of every pod on the node: one array, as the objects are never mutated.
+      hostIPs: hostIP ? [{ ip: hostIP }] : undefined,
+      podCIDR: node.spec?.podCIDR ? parseCidr(node.spec.podCIDR) : null,
+    };
     ctx.derived.nodes.set(node, f);
   }
   return f;
 }
 
-function rangeFor(ctx: Ctx, node: Node): HostLocalRange | undefined {
+function rangeFor(ctx: Ctx, node: Node, facts: NodeFacts): HostLocalRange | undefined {
+  const cidr = facts.podCIDR;
+  if (!cidr) return undefined;
+  // The range this run owns stays the same object until a write replaces it (here): kept beside the facts.
+  if (facts.range && facts.range === ctx.state.podIPAM.get(node.metadata.name)) return facts.range;
   const name = node.metadata.name;
   let r = writableRange(ctx.state, name);
-  const cidr = factsOf(ctx, node).podCIDR;
-  if (!cidr) return undefined;
   if (!r || r.base !== cidr.base) {
     r = { base: cidr.base, size: 2 ** (32 - cidr.prefix), last: 1, used: new Set() };
     ctx.state.podIPAM.set(name, r);
     ctx.state.ipamOwned.add(name);
   }
+  facts.range = r;
   return r;
 }
 
@@ -61,8 +70,9 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   if (!pod || !pod.spec.nodeName) return;
   const node = ctx.store.get<Node>('Node', pod.spec.nodeName);
   if (!node) return; // bound to a node that does not exist: nothing runs it
-  const { hostIP } = factsOf(ctx, node);
-  const podIP = sandboxIP(ctx, pod, node, hostIP);
+  const facts = factsOf(ctx, node);
+  const { hostIP, hostIPs } = facts;
+  const podIP = sandboxIP(ctx, pod, node, facts);
   const given = pod.status?.phase;
   const phase: NonNullable<Pod['status']>['phase'] =
     given === 'Succeeded' || given === 'Failed' ? given : podIP ? 'Running' : 'Pending';
@@ -70,10 +80,11 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   // A terminating pod keeps its Ready condition until its containers stop; the EndpointSlice
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
-  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions: podConditions(pod, running, ready) };
+  const conditions = podConditions(ctx, pod, running, ready);
+  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions };
   if (hostIP) {
     status.hostIP = hostIP;
-    status.hostIPs = [{ ip: hostIP }];
+    status.hostIPs = hostIPs;
   }
   if (podIP) {
     status.podIP = podIP;
@@ -86,21 +97,27 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
  * The pod's address as the CNI plugin gives it: the node's for hostNetwork, a manifest's own
  * (reserved in host-local's range when it is inside), else the next free one of the node's range.
  */
-function sandboxIP(ctx: Ctx, pod: Pod, node: Node, hostIP: string | undefined): string | undefined {
+function sandboxIP(ctx: Ctx, pod: Pod, node: Node, facts: NodeFacts): string | undefined {
   const podIP = pod.status?.podIP;
-  if (pod.spec.hostNetwork) return hostIP;
+  if (pod.spec.hostNetwork) return facts.hostIP;
   if (podIP) {
-    const r = rangeFor(ctx, node);
-    const cidr = factsOf(ctx, node).podCIDR;
+    const r = rangeFor(ctx, node, facts);
+    const cidr = facts.podCIDR;
     if (r && cidr && cidrContains(cidr, podIP)) r.used.add(ipToInt(podIP)! - r.base);
     return podIP;
   }
-  const r = rangeFor(ctx, node);
+  const r = rangeFor(ctx, node, facts);
   const off = r ? allocate(r) : undefined;
   return r && off !== undefined ? intToIp(r.base + off) : undefined;
 }
 
-function podConditions(pod: Pod, running: boolean, ready: boolean): PodCondition[] {
+/** The pod's conditions; a ready pod's are the same for every pod, so they are one array per run. */
+function podConditions(ctx: Ctx, pod: Pod, running: boolean, ready: boolean): PodCondition[] {
+  if (ready) return (ctx.derived.readyConditions ??= conditionsOf(pod, running, ready));
+  return conditionsOf(pod, running, ready);
+}
+
+function conditionsOf(pod: Pod, running: boolean, ready: boolean): PodCondition[] {
   const readiness = (type: string): PodCondition => (ready
     ? { type, status: 'True' }
     : {

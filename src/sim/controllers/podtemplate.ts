@@ -1,60 +1,82 @@
 // What every workload controller does to make a pod: the template's labels, annotations and spec,
 // a generated name, and a controller owner reference (k8s.io/kubernetes pkg/controller
-// GetPodFromTemplate, shared by the ReplicaSet and DaemonSet controllers).
+// GetPodFromTemplate and PodControl.CreatePods, shared by the ReplicaSet and DaemonSet controllers).
 
-import type { Pod, PodSpec, PodTemplateSpec } from '../api/types';
+import type { ObjectMeta, Pod, PodSpec, PodTemplateSpec } from '../api/types';
 import type { WriteResult } from '../api/store';
-import type { SeededRandom } from '../net/rand';
 import type { Ctx } from './context';
+import { withNameStream } from './context';
 
 export interface PodFromTemplateInput {
   template: PodTemplateSpec;
   namespace: string;
   owner: { kind: 'ReplicaSet' | 'DaemonSet'; name: string; uid?: string };
-  /** Overrides for the spec (the DaemonSet controller binds its pods to a node). */
-  spec?: Partial<PodSpec>;
-}
-
-export function podFromTemplate({ template, namespace, owner, spec }: PodFromTemplateInput): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: '',
-      generateName: `${owner.name}-`,
-      namespace,
-      labels: { ...template.metadata?.labels },
-      ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-      ownerReferences: [{
-        apiVersion: 'apps/v1',
-        kind: owner.kind,
-        name: owner.name,
-        uid: owner.uid,
-        controller: true,
-      }],
-    },
-    spec: spec ? { ...template.spec, ...spec } : template.spec,
-  };
 }
 
 /**
- * Creates one pod from the template through the apiserver (a generated name from `nameRand`) and,
- * when it is taken, logs the controller's "SuccessfulCreate: Created pod: <name>".
+ * The metadata every pod of one owner's template carries (labels, annotations, owner reference),
+ * built once per sync: objects are never mutated once written, so the pods share these objects
+ * (each pod still gets its own metadata, name and uid from the apiserver).
  */
-export function createPodFromTemplate(
+function sharedMeta({ template, namespace, owner }: PodFromTemplateInput): ObjectMeta {
+  return {
+    name: '',
+    generateName: `${owner.name}-`,
+    namespace,
+    labels: { ...template.metadata?.labels },
+    ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+    ownerReferences: [{
+      apiVersion: 'apps/v1',
+      kind: owner.kind,
+      name: owner.name,
+      uid: owner.uid,
+      controller: true,
+    }],
+  };
+}
+
+function podOf(meta: ObjectMeta, template: PodTemplateSpec, spec: Partial<PodSpec> | undefined): Pod {
+  // The apiserver copies metadata before it writes a name or uid in: every pod may pass the same one.
+  return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: spec ? { ...template.spec, ...spec } : template.spec };
+}
+
+/**
+ * Creates one pod per entry of `specs` (overrides of the template's spec, e.g. the DaemonSet's
+ * nodeName) through the apiserver, names drawn from the owner's generateName stream, and logs the
+ * controller's "SuccessfulCreate: Created pod: <name>" for each. `stopAtFailure`: the ReplicaSet
+ * controller stops at the first refused write (slow start) and logs FailedCreate; the result is it.
+ */
+export function createPods(
   ctx: Ctx,
-  input: PodFromTemplateInput & { nameRand: SeededRandom },
-): WriteResult<Pod> {
-  const { owner, namespace } = input;
-  const res = ctx.store.create<Pod>(podFromTemplate(input), { nameRand: input.nameRand });
-  if (res.ok) {
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'SuccessfulCreate',
-      object: { kind: owner.kind, namespace, name: owner.name },
-      message: `Created pod: ${res.object.metadata.name}`,
-      source: owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller',
-    });
-  }
-  return res;
+  input: PodFromTemplateInput,
+  specs: readonly (Partial<PodSpec> | undefined)[],
+  stopAtFailure: boolean,
+): WriteResult<Pod> | undefined {
+  const { owner, namespace, template } = input;
+  const meta = sharedMeta(input);
+  // The events' object reference is the owner's, the same for each of them.
+  const object = { kind: owner.kind, namespace, name: owner.name };
+  const source = owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller';
+  return withNameStream(ctx, `${owner.kind}/${namespace}/${owner.name}`, (nameRand) => {
+    for (const spec of specs) {
+      const res = ctx.store.create<Pod>(podOf(meta, template, spec), { nameRand });
+      if (res.ok) {
+        const message = `Created pod: ${res.object.metadata.name}`;
+        ctx.events.push({ type: 'Normal', reason: 'SuccessfulCreate', object, message, source });
+      } else if (stopAtFailure) return res;
+    }
+    return undefined;
+  });
+}
+
+/** The controller deleted one of its pods: "SuccessfulDelete: Deleted pod: <name>". */
+export function deleteOwnedPod(ctx: Ctx, owner: PodFromTemplateInput['owner'], namespace: string, pod: Pod): void {
+  ctx.store.delete({ kind: 'Pod', namespace, name: pod.metadata.name });
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'SuccessfulDelete',
+    object: { kind: owner.kind, namespace, name: owner.name },
+    message: `Deleted pod: ${pod.metadata.name}`,
+    source: owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller',
+  });
 }

@@ -10,7 +10,15 @@ import { SeededRandom } from '../net/rand';
 
 const settings = (over: Partial<LabSettings> = {}): LabSettings => ({ ...defaultLabSettings(), ...over });
 
-function deployment(name: string, replicas: number, extra: { labels?: Record<string, string>; ports?: { name?: string; containerPort: number }[]; nodeSelector?: Record<string, string> } = {}): Deployment {
+function deployment(
+  name: string,
+  replicas: number,
+  extra: {
+    labels?: Record<string, string>;
+    ports?: { name?: string; containerPort: number }[];
+    nodeSelector?: Record<string, string>;
+  } = {},
+): Deployment {
   const labels = extra.labels ?? { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -21,7 +29,10 @@ function deployment(name: string, replicas: number, extra: { labels?: Record<str
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'nginx', ports: extra.ports ?? [{ containerPort: 80 }] }], ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}) },
+        spec: {
+          containers: [{ name: 'app', image: 'nginx', ports: extra.ports ?? [{ containerPort: 80 }] }],
+          ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}),
+        },
       },
     },
   };
@@ -31,11 +42,23 @@ function service(name: string, spec: Service['spec']): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec };
 }
 
-function pod(name: string, labels: Record<string, string>, extra: Partial<Pod['spec']> = {}, meta: Partial<Pod['metadata']> = {}): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels, ...meta }, spec: { containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080 }] }], ...extra } };
+function pod(
+  name: string,
+  labels: Record<string, string>,
+  extra: Partial<Pod['spec']> = {},
+  meta: Partial<Pod['metadata']> = {},
+): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels, ...meta },
+    spec: { containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080 }] }], ...extra },
+  };
 }
 
-const web = (c: Cluster) => c.pods.filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => [p.metadata.name, p.spec.nodeName, p.status?.podIP]);
+const web = (c: Cluster) => c.pods.filter((p) => p.metadata.labels?.['app'] === 'web').map(
+  (p) => [p.metadata.name, p.spec.nodeName, p.status?.podIP],
+);
 
 describe('Deployment -> ReplicaSet -> Pods', () => {
   const objects = [deployment('web', 3)];
@@ -50,7 +73,9 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     for (const [name] of web(a)) expect(name).toMatch(new RegExp(`^web-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
     // Spread over both default nodes, least-loaded first; IPs host-local style from .2 of each podCIDR.
     expect(web(a).map((r) => r[1]).sort()).toEqual(['node-1', 'node-1', 'node-2']);
-    for (const [, node, ip] of web(a)) expect(ip).toMatch(node === 'node-1' ? /^10\.244\.0\.\d+$/ : /^10\.244\.1\.\d+$/);
+    for (const [, node, ip] of web(a)) expect(ip).toMatch(
+      node === 'node-1' ? /^10\.244\.0\.\d+$/ : /^10\.244\.1\.\d+$/,
+    );
   });
 
   it('gives other names with another seed', () => {
@@ -69,7 +94,9 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
   });
 
   it('leaves unschedulable pods Pending with kube-scheduler\'s message', () => {
-    const c = reconcile({ settings: settings(), objects: [deployment('gpu', 1, { nodeSelector: { gpu: 'true' } })] }).cluster;
+    const c = reconcile(
+      { settings: settings(), objects: [deployment('gpu', 1, { nodeSelector: { gpu: 'true' } })] },
+    ).cluster;
     const p = c.pods.find((x) => x.metadata.labels?.['app'] === 'gpu')!;
     expect(p.status?.phase).toBe('Pending');
     expect(p.status?.podIP).toBeUndefined();
@@ -79,12 +106,33 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
   });
 
   it('runs a DaemonSet pod on every node', () => {
-    const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject;
+    const ds = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a' }] } },
+      },
+    } as AnyObject;
     const c = reconcile({ settings: settings(), objects: [ds] }).cluster;
-    expect(c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent').map((p) => p.spec.nodeName).sort()).toEqual(['node-1', 'node-2']);
+    expect(
+      c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent').map((p) => p.spec.nodeName).sort(),
+    ).toEqual(['node-1', 'node-2']);
   });
   it('gives DaemonSet pods the template\'s annotations, as it gives them its labels', () => {
-    const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' }, annotations: { 'netlab.io/ready': 'false' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject;
+    const ds = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: {
+          metadata: { labels: { app: 'agent' }, annotations: { 'netlab.io/ready': 'false' } },
+          spec: { containers: [{ name: 'a' }] },
+        },
+      },
+    } as AnyObject;
     const c = reconcile({ settings: settings(), objects: [ds] }).cluster;
     const pods = c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent');
     expect(pods).toHaveLength(2);
@@ -95,13 +143,19 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
 describe('built-ins and allocation', () => {
   it('creates kubeadm\'s objects: kubernetes on .1, kube-dns on .10 with CoreDNS behind it', () => {
     const c = reconcile({ settings: settings(), objects: [] }).cluster;
-    expect(c.namespaces.map((n) => n.metadata.name).sort()).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    expect(c.namespaces.map((n) => n.metadata.name).sort()).toEqual(
+      ['default', 'kube-node-lease', 'kube-public', 'kube-system'],
+    );
     const k = c.services.find((s) => s.metadata.name === 'kubernetes')!;
     expect(k.spec.clusterIP).toBe('10.96.0.1');
-    expect(c.endpoints.find((e) => e.metadata.name === 'kubernetes')!.subsets![0]!.addresses![0]!.ip).toBe('192.168.49.2');
+    expect(
+      c.endpoints.find((e) => e.metadata.name === 'kubernetes')!.subsets![0]!.addresses![0]!.ip,
+    ).toBe('192.168.49.2');
     const dns = c.services.find((s) => s.metadata.name === 'kube-dns')!;
     expect(dns.spec.clusterIP).toBe('10.96.0.10');
-    expect(dns.spec.ports!.map((p) => `${p.name} ${p.port}/${p.protocol}`)).toEqual(['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);
+    expect(
+      dns.spec.ports!.map((p) => `${p.name} ${p.port}/${p.protocol}`),
+    ).toEqual(['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);
     const slice = c.endpointSlices.find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns')!;
     expect(slice.endpoints).toHaveLength(2);
     expect(slice.metadata.name).toMatch(/^kube-dns-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
@@ -114,7 +168,10 @@ describe('built-ins and allocation', () => {
   });
 
   it('allocates dynamic ClusterIPs above the static band and honours explicit ones', () => {
-    const objects = [service('a', { ports: [{ port: 80 }] }), service('b', { clusterIP: '10.96.0.20', ports: [{ port: 80 }] })];
+    const objects = [
+      service('a', { ports: [{ port: 80 }] }),
+      service('b', { clusterIP: '10.96.0.20', ports: [{ port: 80 }] }),
+    ];
     const c = reconcile({ settings: settings(), objects }).cluster;
     const a = c.services.find((s) => s.metadata.name === 'a')!.spec.clusterIP!;
     const [, , x, y] = a.split('.').map(Number);
@@ -125,7 +182,10 @@ describe('built-ins and allocation', () => {
   it('honours explicit nodePorts and allocates the rest in range; healthCheckNodePort for eTP=Local LB', () => {
     const objects = [
       service('np', { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, nodePort: 30080 }] }),
-      service('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'x' }, ports: [{ port: 80 }] }),
+      service(
+        'lb',
+        { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'x' }, ports: [{ port: 80 }] },
+      ),
     ];
     const c = reconcile({ settings: settings(), objects }).cluster;
     expect(c.services.find((s) => s.metadata.name === 'np')!.spec.ports![0]!.nodePort).toBe(30080);
@@ -136,20 +196,38 @@ describe('built-ins and allocation', () => {
   });
 
   it('reports a rejected object and keeps the rest', () => {
-    const r = reconcile({ settings: settings(), objects: [service('bad', { type: 'NodePort', ports: [{ port: 80, nodePort: 8888 }] }), service('good', { ports: [{ port: 80 }] })] });
+    const r = reconcile(
+      {
+        settings: settings(),
+        objects: [
+          service('bad', { type: 'NodePort', ports: [{ port: 80, nodePort: 8888 }] }),
+          service('good', { ports: [{ port: 80 }] }),
+        ],
+      },
+    );
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]).toMatchObject({ ref: { kind: 'Service', name: 'bad', namespace: 'default' }, field: 'spec.ports[0].nodePort' });
+    expect(r.problems[0]).toMatchObject(
+      { ref: { kind: 'Service', name: 'bad', namespace: 'default' }, field: 'spec.ports[0].nodePort' },
+    );
     expect(r.cluster.services.map((s) => s.metadata.name)).toContain('good');
     expect(r.cluster.services.map((s) => s.metadata.name)).not.toContain('bad');
   });
 
   it('honours a Node\'s addresses and podCIDR, and a pod\'s IP, from the manifest', () => {
-    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDR: '10.244.7.0/24' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.5' }] } } as AnyObject;
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      spec: { podCIDR: '10.244.7.0/24' },
+      status: { addresses: [{ type: 'InternalIP', address: '10.0.0.5' }] },
+    } as AnyObject;
     const p = pod('fixed', { app: 'f' }, { nodeName: 'n1' });
     p.status = { podIP: '10.244.7.77' };
     const c = reconcile({ settings: settings(), objects: [node, p] }).cluster;
     expect(c.nodes.map((n) => [n.metadata.name, n.spec?.podCIDR])).toEqual([['n1', '10.244.7.0/24']]);
-    expect(c.pods.find((x) => x.metadata.name === 'fixed')!.status).toMatchObject({ podIP: '10.244.7.77', hostIP: '10.0.0.5', phase: 'Running' });
+    expect(c.pods.find((x) => x.metadata.name === 'fixed')!.status).toMatchObject(
+      { podIP: '10.244.7.77', hostIP: '10.0.0.5', phase: 'Running' },
+    );
   });
 
   it('honours a readiness condition the manifest gives', () => {
@@ -162,7 +240,9 @@ describe('built-ins and allocation', () => {
   });
 
   it('gives hostNetwork pods the node address', () => {
-    const c = reconcile({ settings: settings(), objects: [pod('hn', { app: 'hn' }, { hostNetwork: true, nodeName: 'node-2' })] }).cluster;
+    const c = reconcile(
+      { settings: settings(), objects: [pod('hn', { app: 'hn' }, { hostNetwork: true, nodeName: 'node-2' })] },
+    ).cluster;
     expect(c.pods.find((x) => x.metadata.name === 'hn')!.status?.podIP).toBe('192.168.49.3');
   });
 });
@@ -172,32 +252,49 @@ describe('load balancers', () => {
   it('stays <pending> with an event when there is no provider', () => {
     const c = reconcile({ settings: settings(), objects: [lb] }).cluster;
     expect(c.services.find((s) => s.metadata.name === 'lb')!.status?.loadBalancer?.ingress).toBeUndefined();
-    expect(c.events.filter((e) => e.object.name === 'lb').map((e) => e.reason)).toEqual(['EnsuringLoadBalancer', 'SyncLoadBalancerFailed']);
+    expect(
+      c.events.filter((e) => e.object.name === 'lb').map((e) => e.reason),
+    ).toEqual(['EnsuringLoadBalancer', 'SyncLoadBalancerFailed']);
   });
   it('takes addresses from the pool until it runs out', () => {
     const lb2 = service('lb2', { type: 'LoadBalancer', selector: { app: 'x' }, ports: [{ port: 80 }] });
     const c = reconcile({ settings: settings({ loadBalancerPool: ['203.0.113.10'] }), objects: [lb, lb2] }).cluster;
-    expect(c.services.find((s) => s.metadata.name === 'lb')!.status?.loadBalancer?.ingress).toEqual([{ ip: '203.0.113.10', ipMode: 'VIP' }]);
+    expect(
+      c.services.find((s) => s.metadata.name === 'lb')!.status?.loadBalancer?.ingress,
+    ).toEqual([{ ip: '203.0.113.10', ipMode: 'VIP' }]);
     expect(c.services.find((s) => s.metadata.name === 'lb2')!.status?.loadBalancer?.ingress).toBeUndefined();
-    expect(c.events.find((e) => e.object.name === 'lb2' && e.type === 'Warning')!.message).toContain('no available IPs');
+    expect(
+      c.events.find((e) => e.object.name === 'lb2' && e.type === 'Warning')!.message,
+    ).toContain('no available IPs');
   });
   it('reads the pool as MetalLB does: CIDRs and ranges give every address in them', () => {
     const lb2 = service('lb2', { type: 'LoadBalancer', selector: { app: 'x' }, ports: [{ port: 80 }] });
-    const c = reconcile({ settings: settings({ loadBalancerPool: ['192.168.49.240/31'] }), objects: [lb, lb2] }).cluster;
-    const ips = c.services.filter((s) => s.spec.type === 'LoadBalancer').map((s) => s.status?.loadBalancer?.ingress?.[0]?.ip).sort();
+    const c = reconcile(
+      { settings: settings({ loadBalancerPool: ['192.168.49.240/31'] }), objects: [lb, lb2] },
+    ).cluster;
+    const ips = c.services.filter((s) => s.spec.type === 'LoadBalancer').map(
+      (s) => s.status?.loadBalancer?.ingress?.[0]?.ip,
+    ).sort();
     expect(ips).toEqual(['192.168.49.240', '192.168.49.241']);
   });
   it('honours a status.loadBalancer a manifest gives', () => {
     const given = { ...lb, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } };
     const c = reconcile({ settings: settings(), objects: [given] }).cluster;
-    expect(c.services.find((s) => s.metadata.name === 'lb')!.status?.loadBalancer?.ingress).toEqual([{ ip: '1.2.3.4' }]);
+    expect(
+      c.services.find((s) => s.metadata.name === 'lb')!.status?.loadBalancer?.ingress,
+    ).toEqual([{ ip: '1.2.3.4' }]);
   });
 });
 
 describe('EndpointSlices and Endpoints', () => {
   const svc = service('web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
-  const run = (pods: Pod[], s: Service = svc) => reconcile({ settings: settings(), objects: [s, ...pods] }, { builtins: false }).cluster;
-  const slice = (c: Cluster) => c.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+  const run = (pods: Pod[], s: Service = svc) => reconcile(
+    { settings: settings(), objects: [s, ...pods] },
+    { builtins: false },
+  ).cluster;
+  const slice = (c: Cluster) => c.endpointSlices.find(
+    (x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web',
+  )!;
 
   it('resolves named targetPorts per pod and splits slices by port', () => {
     const a = pod('a', { app: 'web' });
@@ -205,10 +302,17 @@ describe('EndpointSlices and Endpoints', () => {
     b.spec.containers[0]!.ports = [{ name: 'http', containerPort: 9090 }];
     const c = run([a, b]);
     const slices = c.endpointSlices.filter((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web');
-    expect(slices.map((s) => `${s.ports![0]!.port} ${s.endpoints.map((e) => e.targetRef!.name).join(',')}`).sort()).toEqual(['8080 a', '9090 b']);
+    expect(
+      slices.map((s) => `${s.ports![0]!.port} ${s.endpoints.map((e) => e.targetRef!.name).join(',')}`).sort(),
+    ).toEqual(['8080 a', '9090 b']);
     for (const s of slices) {
       expect(s.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-      expect(s.metadata.labels).toMatchObject({ 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
+      expect(s.metadata.labels).toMatchObject(
+        {
+          'kubernetes.io/service-name': 'web',
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
+      );
     }
   });
 
@@ -229,12 +333,20 @@ describe('EndpointSlices and Endpoints', () => {
   });
 
   it('publishes not-ready addresses when asked', () => {
-    const c = run([pod('n', { app: 'web' }, {}, { annotations: { 'netlab.io/ready': 'false' } })], { ...svc, spec: { ...svc.spec, publishNotReadyAddresses: true } });
+    const c = run(
+      [pod('n', { app: 'web' }, {}, { annotations: { 'netlab.io/ready': 'false' } })],
+      { ...svc, spec: { ...svc.spec, publishNotReadyAddresses: true } },
+    );
     expect(slice(c).endpoints[0]!.conditions).toEqual({ ready: true, serving: false, terminating: false });
   });
 
   it('sets hostname for pods whose subdomain names the Service, and nodeName/targetRef', () => {
-    const c = run([pod('h', { app: 'web' }, { hostname: 'db-0', subdomain: 'web' }), pod('o', { app: 'web' }, { hostname: 'x', subdomain: 'other' })]);
+    const c = run(
+      [
+        pod('h', { app: 'web' }, { hostname: 'db-0', subdomain: 'web' }),
+        pod('o', { app: 'web' }, { hostname: 'x', subdomain: 'other' }),
+      ],
+    );
     const byName = Object.fromEntries(slice(c).endpoints.map((e) => [e.targetRef!.name, e]));
     expect(byName['h']!.hostname).toBe('db-0');
     expect(byName['o']!.hostname).toBeUndefined();
@@ -244,12 +356,21 @@ describe('EndpointSlices and Endpoints', () => {
 
   it('keeps user Endpoints of a selectorless Service and mirrors them to a slice', () => {
     const ext = service('ext', { ports: [{ port: 80 }] });
-    const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext' }, subsets: [{ addresses: [{ ip: '10.1.2.3' }], notReadyAddresses: [{ ip: '10.1.2.4' }], ports: [{ port: 80 }] }] } as AnyObject;
+    const ep = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'ext' },
+      subsets: [{ addresses: [{ ip: '10.1.2.3' }], notReadyAddresses: [{ ip: '10.1.2.4' }], ports: [{ port: 80 }] }],
+    } as AnyObject;
     const c = reconcile({ settings: settings(), objects: [ext, ep] }, { builtins: false }).cluster;
     expect(c.endpoints.find((e) => e.metadata.name === 'ext')!.subsets![0]!.addresses![0]!.ip).toBe('10.1.2.3');
     const s = c.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'ext')!;
-    expect(s.metadata.labels!['endpointslice.kubernetes.io/managed-by']).toBe('endpointslicemirroring-controller.k8s.io');
-    expect(s.endpoints.map((e) => [e.addresses[0], e.conditions!.ready])).toEqual([['10.1.2.3', true], ['10.1.2.4', false]]);
+    expect(
+      s.metadata.labels!['endpointslice.kubernetes.io/managed-by'],
+    ).toBe('endpointslicemirroring-controller.k8s.io');
+    expect(
+      s.endpoints.map((e) => [e.addresses[0], e.conditions!.ready]),
+    ).toEqual([['10.1.2.3', true], ['10.1.2.4', false]]);
   });
 });
 
@@ -266,7 +387,15 @@ describe('immutability', () => {
       deployment('web', 2),
       service('web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] }),
       pod('p', { app: 'web' }),
-      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector: { matchLabels: { app: 'ds' } }, template: { metadata: { labels: { app: 'ds' } }, spec: { containers: [{ name: 'a' }] } } } } as AnyObject,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'ds' },
+        spec: {
+          selector: { matchLabels: { app: 'ds' } },
+          template: { metadata: { labels: { app: 'ds' } }, spec: { containers: [{ name: 'a' }] } },
+        },
+      } as AnyObject,
     ] as AnyObject[]);
     const r = reconcile({ settings: settings({ loadBalancerPool: ['203.0.113.1'] }), objects });
     deepFreeze(r.cluster);
@@ -291,7 +420,11 @@ describe('podListeningPorts', () => {
 
 function normalise(c: Cluster): unknown {
   const byKey = <T extends { metadata: { name: string; namespace?: string } }>(xs: T[]) =>
-    [...xs].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    [...xs].sort(
+      (a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace}/${b.metadata.name}`,
+      ),
+    );
   return {
     namespaces: byKey(c.namespaces),
     nodes: byKey(c.nodes),
@@ -335,27 +468,51 @@ describe('applyChange', () => {
         const p = pods[rand.int(pods.length)]!;
         const ann: Record<string, string> = rand.int(2) ? { 'netlab.io/ready': 'false' } : {};
         change = { kind: 'apply', object: { ...p, metadata: { ...p.metadata, annotations: ann } } };
-      } else if (r === 4) change = { kind: 'apply', object: service(`s${step}`, { selector: { app: 'api' }, ports: [{ port: 80 + step }] }) };
+      } else if (r === 4) change = {
+        kind: 'apply',
+        object: service(`s${step}`, { selector: { app: 'api' }, ports: [{ port: 80 + step }] }),
+      };
       else {
         const svcs = objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith('s'));
         if (svcs.length === 0) continue;
-        change = { kind: 'delete', ref: { kind: 'Service', namespace: 'default', name: svcs[rand.int(svcs.length)]!.metadata.name } };
+        change = {
+          kind: 'delete',
+          ref: { kind: 'Service', namespace: 'default', name: svcs[rand.int(svcs.length)]!.metadata.name },
+        };
       }
       state = applyChange(state, change);
       objects = [...state.inputs.values()];
       const full = resync(state).cluster;
-      expect(normalise(state.cluster), `step ${step}: ${JSON.stringify(change).slice(0, 120)}`).toEqual(normalise(full));
+      expect(
+        normalise(state.cluster),
+        `step ${step}: ${JSON.stringify(change).slice(0, 120)}`,
+      ).toEqual(normalise(full));
     }
   });
 
   it('equals a from-scratch reconcile for edits to Services and readiness', () => {
     const rand = SeededRandom.fromSeed('svc-edits');
-    const base: AnyObject[] = [deployment('web', 3), pod('a', { app: 'api' }), pod('b', { app: 'api' }), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })];
+    const base: AnyObject[] = [
+      deployment('web', 3),
+      pod('a', { app: 'api' }),
+      pod('b', { app: 'api' }),
+      service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] }),
+    ];
     let state = reconcile({ settings: settings(), objects: base }).state;
     for (let step = 0; step < 30; step++) {
       const r = rand.int(3);
       let change: Change;
-      if (r === 0) change = { kind: 'apply', object: service(`s${rand.int(5)}`, { type: rand.int(2) ? 'NodePort' : 'ClusterIP', selector: { app: rand.int(2) ? 'api' : 'web' }, ports: [{ port: 80 }] }) };
+      if (r === 0) change = {
+        kind: 'apply',
+        object: service(
+          `s${rand.int(5)}`,
+          {
+            type: rand.int(2) ? 'NodePort' : 'ClusterIP',
+            selector: { app: rand.int(2) ? 'api' : 'web' },
+            ports: [{ port: 80 }],
+          },
+        ),
+      };
       else if (r === 1) {
         const name = rand.int(2) ? 'a' : 'b';
         const ann = rand.int(2) ? { 'netlab.io/ready': 'false' } : { 'netlab.io/ready': 'true' };
@@ -363,14 +520,28 @@ describe('applyChange', () => {
       } else change = { kind: 'delete', ref: { kind: 'Service', namespace: 'default', name: `s${rand.int(5)}` } };
       state = applyChange(state, change);
       const scratch = reconcile({ settings: settings(), objects: [...state.inputs.values()] }).cluster;
-      expect(normalise(state.cluster), `step ${step}: ${JSON.stringify(change).slice(0, 120)}`).toEqual(normalise(scratch));
+      expect(
+        normalise(state.cluster),
+        `step ${step}: ${JSON.stringify(change).slice(0, 120)}`,
+      ).toEqual(normalise(scratch));
     }
   });
 
   it('replaces a Deployment pod marked terminating, which keeps serving until deleted', () => {
-    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
+    const r = reconcile(
+      {
+        settings: settings(),
+        objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })],
+      },
+    );
     const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
-    const next = applyChange(r.state, { kind: 'apply', object: { ...victim, metadata: { ...victim.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } } });
+    const next = applyChange(
+      r.state,
+      {
+        kind: 'apply',
+        object: { ...victim, metadata: { ...victim.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } },
+      },
+    );
     const webPods = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web');
     expect(webPods).toHaveLength(3);
     const es = next.cluster.endpointSlices.find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
@@ -380,10 +551,18 @@ describe('applyChange', () => {
   });
 
   it('does not modify the previous state', () => {
-    const r = reconcile({ settings: settings(), objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })] });
+    const r = reconcile(
+      {
+        settings: settings(),
+        objects: [deployment('web', 2), service('web', { selector: { app: 'web' }, ports: [{ port: 80 }] })],
+      },
+    );
     const before = JSON.stringify(normalise(r.cluster));
     const victim = r.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
-    const next = applyChange(r.state, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: victim.metadata.name } });
+    const next = applyChange(
+      r.state,
+      { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: victim.metadata.name } },
+    );
     expect(JSON.stringify(normalise(r.state.cluster))).toBe(before);
     // The ReplicaSet replaced the deleted pod under a new name.
     const names = next.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web').map((p) => p.metadata.name);

@@ -40,9 +40,6 @@ import {
   emptyIndexes,
   emptyQueues,
   forkIndexes,
-  labelKey,
-  ownerKeyOf,
-  servicesForPod,
   type ControllerState,
   type Ctx,
   type Indexes,
@@ -54,9 +51,10 @@ import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
 import { schedulePod, schedulerCache, type SchedulerCache } from './scheduler';
-import { releasePodIP, syncPodStatus } from './kubelet';
+import { syncPodStatus } from './kubelet';
 import { syncLoadBalancer } from './loadbalancer';
-import { SERVICE_NAME_LABEL, SKIP_MIRROR, syncServiceEndpoints } from './endpointslice';
+import { syncServiceEndpoints } from './endpointslice';
+import { enqueue, onEvent } from './informers';
 import { syncMirroring } from './endpointslicemirroring';
 import { assertNever } from '../util/assert';
 
@@ -98,156 +96,7 @@ export type Change = { kind: 'apply'; object: AnyObject } | { kind: 'delete'; re
 
 const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
 
-// ------------------------------------------------------------------------------ informer handlers
-
-function labelPairs(o: AnyObject | undefined, labels: Record<string, string> | undefined): string[] {
-  if (!o) return [];
-  const ns = o.metadata.namespace ?? 'default';
-  return Object.entries(labels ?? {}).map(([k, v]) => labelKey(ns, k, v));
-}
-
-function enqueue(ctx: Ctx, q: QueueName, key: string): void {
-  ctx.queues[q].add(key);
-}
-
-function onEvent(ctx: Ctx, e: WatchEvent): void {
-  const obj = e.object;
-  const old = e.type === 'ADDED' ? undefined : e.old;
-  const cur = e.type === 'DELETED' ? undefined : obj;
-  const key = objectKey(obj);
-  switch (obj.kind) {
-    case 'Pod':
-      return onPod(ctx, key, old as Pod | undefined, cur as Pod | undefined);
-    case 'Service':
-      return onService(ctx, key, old as Service | undefined, cur as Service | undefined);
-    case 'ReplicaSet': {
-      const o = (old && ownerKeyOf(old)) || undefined;
-      const n = (cur && ownerKeyOf(cur)) || undefined;
-      if (o) ctx.index.podsByOwner.remove(o, key);
-      if (n) ctx.index.podsByOwner.add(n, key);
-      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'replicaset', key);
-      return;
-    }
-    case 'Deployment':
-      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'deployment', key);
-      return;
-    case 'DaemonSet':
-      enqueue(ctx, 'daemonset', key);
-      return;
-    case 'Endpoints':
-      if ((obj as Endpoints).metadata.labels?.[SKIP_MIRROR] !== 'true') enqueue(ctx, 'endpointslicemirroring', key);
-      return;
-    case 'EndpointSlice': {
-      const ns = obj.metadata.namespace ?? 'default';
-      const o = old?.metadata.labels?.[SERVICE_NAME_LABEL];
-      const n = cur?.metadata.labels?.[SERVICE_NAME_LABEL];
-      if (o) ctx.index.slicesByService.remove(`${ns}/${o}`, key);
-      if (n) ctx.index.slicesByService.add(`${ns}/${n}`, key);
-      return;
-    }
-    case 'Node':
-      return onNode(ctx, obj as Node);
-    default:
-      return;
-  }
-}
-
-/**
- * A write that kept spec and metadata (the same objects): the controller's own status update. It
- * does not wake that controller again (its sync reads spec, metadata and pods, none of which
- * changed), as the kubelet is not woken by its own pod status writes; anything else that changes
- * what the sync reads enqueues the key itself.
- */
-function ownStatusWrite(old: AnyObject | undefined, cur: AnyObject | undefined): boolean {
-  return !!old && !!cur && old.metadata === cur.metadata && old['spec'] === cur['spec'];
-}
-
-/**
- * A pod written: the indexes (labels, owner, node) follow it; its owner's controllers, the
- * scheduler or the kubelet, and the EndpointSlice controller of every Service selecting it (before
- * and after) get its key, as their informers' pod handlers enqueue it.
- */
-function onPod(ctx: Ctx, key: string, oldPod: Pod | undefined, pod: Pod | undefined): void {
-  // The scheduler's binding and the kubelet's status writes keep metadata (so labels and owner).
-  const sameMeta = !!oldPod && !!pod && oldPod.metadata === pod.metadata;
-  const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
-  if (!sameLabels) {
-    for (const k of labelPairs(oldPod, oldPod?.metadata.labels)) ctx.index.podsByLabel.remove(k, key);
-    for (const k of labelPairs(pod, pod?.metadata.labels)) ctx.index.podsByLabel.add(k, key);
-  }
-  const owner = pod && ownerKeyOf(pod);
-  const oldOwner = sameMeta ? owner : oldPod && ownerKeyOf(oldPod);
-  if (oldOwner !== owner) {
-    if (oldOwner) ctx.index.podsByOwner.remove(oldOwner, key);
-    if (owner) ctx.index.podsByOwner.add(owner, key);
-  }
-  if (oldPod?.spec.nodeName !== pod?.spec.nodeName) {
-    if (oldPod?.spec.nodeName) ctx.index.podsByNode.remove(oldPod.spec.nodeName, key);
-    if (pod?.spec.nodeName) ctx.index.podsByNode.add(pod.spec.nodeName, key);
-  }
-  if (!pod && oldPod) releasePodIP(ctx, oldPod);
-  // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
-  if (oldOwner !== owner) enqueueOwner(ctx, oldOwner);
-  enqueueOwner(ctx, owner);
-  if (pod && !pod.spec.nodeName) enqueue(ctx, 'scheduler', key);
-  // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
-  if (pod?.spec.nodeName && (!oldPod || oldPod.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
-  if (oldPod && !sameLabels) for (const s of selectingServices(ctx, oldPod)) enqueue(ctx, 'endpointslice', s);
-  if (pod) for (const s of selectingServices(ctx, pod)) enqueue(ctx, 'endpointslice', s);
-}
-
-/** A pod's owner ("ReplicaSet/ns/name", "DaemonSet/ns/name") and, for a ReplicaSet, its Deployment. */
-function enqueueOwner(ctx: Ctx, owner: string | undefined): void {
-  if (!owner) return;
-  const slash = owner.indexOf('/');
-  const kind = owner.slice(0, slash);
-  const ownerKey = owner.slice(slash + 1);
-  if (kind === 'ReplicaSet') {
-    enqueue(ctx, 'replicaset', ownerKey);
-    const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
-    if (!rs) return;
-    const owners = ctx.derived.replicaSetOwner;
-    let dep = owners.get(rs);
-    if (dep === undefined && !owners.has(rs)) {
-      const o = ownerKeyOf(rs);
-      dep = o?.startsWith('Deployment/') ? o.slice('Deployment/'.length) : undefined;
-      owners.set(rs, dep);
-    }
-    if (dep) enqueue(ctx, 'deployment', dep);
-  } else if (kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
-}
-
-/**
- * servicesForPod, remembered per pod metadata (labels and namespace live there) until a Service
- * changes: a pod is written three times on its way to Running, with the same labels each time.
- */
-function selectingServices(ctx: Ctx, pod: Pod): readonly string[] {
-  const memo = ctx.derived.selecting;
-  const gen = ctx.derived.serviceGeneration;
-  const hit = memo.get(pod.metadata);
-  if (hit && hit.generation === gen) return hit.services;
-  const services = servicesForPod(ctx, pod);
-  memo.set(pod.metadata, { generation: gen, services });
-  return services;
-}
-
-function onService(ctx: Ctx, key: string, oldSvc: Service | undefined, svc: Service | undefined): void {
-  ctx.derived.serviceGeneration++;
-  for (const k of labelPairs(oldSvc, oldSvc?.spec.selector)) ctx.index.servicesBySelector.remove(k, key);
-  for (const k of labelPairs(svc, svc?.spec.selector)) ctx.index.servicesBySelector.add(k, key);
-  enqueue(ctx, 'endpointslice', key);
-  enqueue(ctx, 'service-lb', key);
-  enqueue(ctx, 'endpointslicemirroring', key);
-}
-
-/** A node changed: DaemonSets re-place, unscheduled pods retry, the node's pods re-sync. */
-function onNode(ctx: Ctx, node: Node): void {
-  for (const ds of ctx.store.values<DaemonSet>('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(ds));
-  for (const p of ctx.store.values<Pod>('Pod')) {
-    if (!p.spec.nodeName) enqueue(ctx, 'scheduler', objectKey(p));
-    else if (p.spec.nodeName === node.metadata.name) enqueue(ctx, 'kubelet', objectKey(p));
-  }
-}
+// ------------------------------------------------------------------------------ controllers
 
 function runQueue(ctx: Ctx, q: QueueName, key: string, cache: () => SchedulerCache): void {
   switch (q) {
@@ -277,8 +126,8 @@ function drain(ctx: Ctx): void {
   for (let pass = 0; pass < 100; pass++) {
     let worked = false;
     for (const q of QUEUE_ORDER) {
-      const keys = [...ctx.queues[q]];
-      ctx.queues[q].clear();
+      const keys = ctx.queues[q].take();
+      if (keys.size === 0) continue;
       // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
       let cache: SchedulerCache | undefined;
       const getCache = (): SchedulerCache => (cache ??= schedulerCache(ctx));
@@ -393,21 +242,8 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   for (; i < ordered.length; i++) createInput(ctx, ordered[i]!, problems);
   drain(ctx);
   ctx.preserve = false;
-  const events = numbered(ctx, 0);
-  const cluster = buildCluster(store, settings, events, undefined);
-  const state: ReconcileState = {
-    settings,
-    options,
-    store,
-    index: ctx.index,
-    controllers: ctx.state,
-    inputs,
-    problems,
-    events,
-    cluster,
-    changes: [],
-  };
-  return { cluster, problems, state };
+  const state = stateAfter(ctx, { settings, options, inputs, problems }, undefined, []);
+  return { cluster: state.cluster, problems, state };
 }
 
 // ------------------------------------------------------------------------------ incremental
@@ -427,36 +263,40 @@ export function applyChange(prev: ReconcileState, change: Change): ReconcileStat
     return r.state;
   }
 
-  const store = prev.store.fork();
-  const ctx = newCtx(
-    store,
-    prev.settings,
-    cloneControllerState(prev.controllers),
-    forkIndexes(prev.index),
-    lastSeq(prev.events),
-  );
+  const ctx = forkedCtx(prev);
   const changes: WatchEvent[] = [];
-  store.watch((e) => changes.push(e));
+  ctx.store.watch((e) => changes.push(e));
   // The change's own earlier problems go; what this write reports replaces them.
   const ref = refOfChange(change);
   const problems = prev.problems.filter((p) => !sameRef(p.ref, ref));
   if (change.kind === 'apply') applyObject(ctx, change.object, problems);
   else deleteObject(ctx, change.ref, problems);
   drain(ctx);
-  const events = appendEvents(prev.events, ctx);
-  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return {
-    settings: prev.settings,
-    options: prev.options,
-    store,
-    index: ctx.index,
-    controllers: ctx.state,
-    inputs,
-    problems,
-    events,
-    cluster,
-    changes,
-  };
+  return stateAfter(ctx, { settings: prev.settings, options: prev.options, inputs, problems }, prev, changes);
+}
+
+/** A run on a fork of `prev`: its store, allocations and indexes, events numbered on from its log. */
+function forkedCtx(prev: ReconcileState): Ctx {
+  const store = prev.store.fork();
+  const state = cloneControllerState(prev.controllers);
+  return newCtx(store, prev.settings, state, forkIndexes(prev.index), lastSeq(prev.events));
+}
+
+/**
+ * What a run leaves for the next one: its store, indexes and allocations, the event log (`prev`'s
+ * with this run's appended) and the cluster view (lists of kinds the run did not write are `prev`'s).
+ */
+function stateAfter(
+  ctx: Ctx,
+  given: Pick<ReconcileState, 'settings' | 'options' | 'inputs' | 'problems'>,
+  prev: ReconcileState | undefined,
+  changes: readonly WatchEvent[],
+): ReconcileState {
+  const events = prev ? appendEvents(prev.events, ctx) : numbered(ctx, 0);
+  const cluster = buildCluster(ctx.store, given.settings, events, prev?.cluster);
+  const { settings, options, inputs, problems } = given;
+  const { store, index, state: controllers } = ctx;
+  return { settings, options, store, index, controllers, inputs, problems, events, cluster, changes };
 }
 
 /** kubectl's client-side refusal of an object without metadata: nothing changes but the problems. */
@@ -550,14 +390,8 @@ function deleteObject(ctx: Ctx, ref: ObjectRef, problems: ApiProblem[]): void {
  * incremental path must agree with.
  */
 export function resync(prev: ReconcileState): ReconcileState {
-  const store = prev.store.fork();
-  const ctx = newCtx(
-    store,
-    prev.settings,
-    cloneControllerState(prev.controllers),
-    forkIndexes(prev.index),
-    lastSeq(prev.events),
-  );
+  const ctx = forkedCtx(prev);
+  const store = ctx.store;
   syncNodes(ctx);
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
@@ -570,9 +404,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   }
   for (const e of store.values('Endpoints')) enqueue(ctx, 'endpointslicemirroring', objectKey(e));
   drain(ctx);
-  const events = appendEvents(prev.events, ctx);
-  const cluster = buildCluster(store, prev.settings, events, prev.cluster);
-  return { ...prev, store, index: ctx.index, controllers: ctx.state, events, cluster, changes: [] };
+  return stateAfter(ctx, prev, prev, []);
 }
 
 // ------------------------------------------------------------------------------ output

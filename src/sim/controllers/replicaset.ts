@@ -5,8 +5,7 @@
 
 import type { Pod, ReplicaSet } from '../api/types';
 import type { Ctx } from './context';
-import { withNameStream } from './context';
-import { createPodFromTemplate } from './podtemplate';
+import { createPods, deleteOwnedPod } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 
@@ -34,49 +33,32 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
   }
   const active = activePods(ctx, ownerKey);
   const want = rs.spec.replicas ?? 1;
-  if (active.length < want) createPods(ctx, rs, key, want - active.length);
+  if (active.length < want) createReplicas(ctx, rs, key, want - active.length);
   else if (active.length > want) deletePods(ctx, rs, active.slice(want).reverse());
   // Without creations or deletions the index is as it was: the pods just read are the ones to count.
   const pods = active.length === want ? active : activePods(ctx, ownerKey);
   writeStatus(ctx, rs, key, pods);
 }
 
-function createPods(ctx: Ctx, rs: ReplicaSet, key: string, count: number): void {
+function createReplicas(ctx: Ctx, rs: ReplicaSet, key: string, count: number): void {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
-  const template = rs.spec.template;
-  withNameStream(ctx, `ReplicaSet/${key}`, (rand) => {
-    for (let i = 0; i < count; i++) {
-      const res = createPodFromTemplate(
-        ctx,
-        { template, namespace: ns, owner: { kind: 'ReplicaSet', name, uid: rs.metadata.uid }, nameRand: rand },
-      );
-      if (!res.ok) {
-        ctx.events.push({
-          type: 'Warning',
-          reason: 'FailedCreate',
-          object: { kind: 'ReplicaSet', namespace: ns, name },
-          message: `Error creating: ${res.problems[0]?.message ?? 'unknown error'}`,
-          source: 'replicaset-controller',
-        });
-        break;
-      }
-    }
-  });
-}
-
-function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
-  const ns = rs.metadata.namespace ?? 'default';
-  const name = rs.metadata.name;
-  for (const pod of victims) {
-    ctx.store.delete({ kind: 'Pod', namespace: ns, name: pod.metadata.name });
+  const owner = { kind: 'ReplicaSet' as const, name, uid: rs.metadata.uid };
+  const input = { template: rs.spec.template, namespace: ns, owner };
+  const failure = createPods(ctx, input, Array<undefined>(count).fill(undefined), true);
+  if (failure && !failure.ok) {
     ctx.events.push({
-      type: 'Normal',
-      reason: 'SuccessfulDelete',
+      type: 'Warning',
+      reason: 'FailedCreate',
       object: { kind: 'ReplicaSet', namespace: ns, name },
-      message: `Deleted pod: ${pod.metadata.name}`,
+      message: `Error creating: ${failure.problems[0]?.message ?? 'unknown error'}`,
       source: 'replicaset-controller',
     });
   }
+}
+
+function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
+  const owner = { kind: 'ReplicaSet' as const, name: rs.metadata.name };
+  for (const pod of victims) deleteOwnedPod(ctx, owner, rs.metadata.namespace ?? 'default', pod);
 }
 
 function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {

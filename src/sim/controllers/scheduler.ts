@@ -2,7 +2,7 @@
 // nodeSelector and spec.unschedulable filter, and among feasible nodes the one with the fewest pods
 // wins, ties broken by name (a deterministic stand-in for the scoring plugins' spreading).
 
-import type { Node, Pod } from '../api/types';
+import type { Node, Pod, PodCondition } from '../api/types';
 import type { Ctx } from './context';
 
 /** Node load as the scheduler's cache sees it during one batch: pods per node, nodes in name order. */
@@ -30,7 +30,7 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     failed(ctx, pod, 'no nodes available to schedule pods');
     return;
   }
-  const sel = Object.entries(pod.spec.nodeSelector ?? {});
+  const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : [];
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
   if (fast) return bind(ctx, pod, cache, fast);
   let selectorMisses = 0;
@@ -70,11 +70,15 @@ function bind(ctx: Ctx, pod: Pod, cache: SchedulerCache, best: { name: string; c
   const ns = pod.metadata.namespace ?? 'default';
   const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
   cache.load.set(best.name, best.count + 1);
-  const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  const given = pod.status?.conditions;
+  // A new pod has no conditions yet: PodScheduled alone, one array for every such pod of the run.
+  const conditions = given?.length
+    ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')]
+    : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
   ctx.store.put({
     ...pod,
     spec: { ...pod.spec, nodeName: best.name },
-    status: { ...pod.status, conditions: [{ type: 'PodScheduled', status: 'True' }, ...conditions] },
+    status: { ...pod.status, conditions },
   });
   ctx.events.push({
     type: 'Normal',
@@ -84,6 +88,8 @@ function bind(ctx: Ctx, pod: Pod, cache: SchedulerCache, best: { name: string; c
     source: 'default-scheduler',
   });
 }
+
+const SCHEDULED = (): PodCondition => ({ type: 'PodScheduled', status: 'True' });
 
 function failed(ctx: Ctx, pod: Pod, message: string): void {
   const ns = pod.metadata.namespace ?? 'default';

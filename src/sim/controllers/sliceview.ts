@@ -12,6 +12,12 @@ export function sliceArtifactId(namespace: string, service: string): string {
   return `endpointslices/${namespace}/${service}`;
 }
 
+/** Slices in the order the artifact lists them (by name), as a new array. */
+export function inListOrder(slices: readonly EndpointSlice[]): EndpointSlice[] {
+  const byName = (a: EndpointSlice, b: EndpointSlice) => (a.metadata.name < b.metadata.name ? -1 : 1);
+  return [...slices].sort((a, b) => (a.metadata.name === b.metadata.name ? 0 : byName(a, b)));
+}
+
 /** The ref on the `endpoints:` line of slice `slice`. */
 export function sliceEndpointsRef(slice: string): string {
   return `slice/${slice}/endpoints`;

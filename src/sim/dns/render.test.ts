@@ -17,12 +17,25 @@ function dig(name: string, type: RR['type'] = 'A', args?: string): string {
 }
 
 describe('BIND column layout', () => {
-  const a = (name: string, ttl: number, address: string): RR => ({ id: 'x', name, ttl, source: { kind: 'CoreDNS' }, type: 'A', address });
+  const a = (name: string, ttl: number, address: string): RR => ({
+    id: 'x',
+    name,
+    ttl,
+    source: { kind: 'CoreDNS' },
+    type: 'A',
+    address,
+  });
   it.each([
     // short names are tab-aligned; long ones get a single separator, a tab only on a tab stop
     [a('google.com.', 300, '142.250.80.46'), 'google.com.\t\t300\tIN\tA\t142.250.80.46'],
-    [a('kubernetes.default.svc.cluster.local.', 30, '10.96.0.1'), 'kubernetes.default.svc.cluster.local. 30 IN A\t10.96.0.1'],
-    [a('10-244-0-170.s11-services.pod.cluster.local.', 30, '10.244.0.170'), '10-244-0-170.s11-services.pod.cluster.local. 30\tIN A 10.244.0.170'],
+    [
+      a('kubernetes.default.svc.cluster.local.', 30, '10.96.0.1'),
+      'kubernetes.default.svc.cluster.local. 30 IN A\t10.96.0.1',
+    ],
+    [
+      a('10-244-0-170.s11-services.pod.cluster.local.', 30, '10.244.0.170'),
+      '10-244-0-170.s11-services.pod.cluster.local. 30\tIN A 10.244.0.170',
+    ],
   ])('%#', (rr, text) => {
     expect(rrLine(rr)).toBe(text);
   });
@@ -74,7 +87,8 @@ describe('dig output', () => {
         ';empty.shop.svc.cluster.local.\tIN\tA',
         '',
         ';; AUTHORITY SECTION:',
-        `cluster.local.\t\t5\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. ${zone.serial} 7200 1800 86400 5`,
+        'cluster.local.\t\t5\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. ' +
+          `${zone.serial} 7200 1800 86400 5`,
         '',
         ';; Query time: 0 msec',
         ';; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)',
@@ -106,11 +120,17 @@ describe('dig output', () => {
   it('dig -x for a Service IP', () => {
     const text = dig('34.12.96.10.in-addr.arpa', 'PTR', '-x 10.96.12.34');
     expect(text.split('\n')[0]).toBe('; <<>> DiG 9.18.30 <<>> -x 10.96.12.34');
-    expect(text).toContain(';34.12.96.10.in-addr.arpa.\tIN\tPTR\n\n;; ANSWER SECTION:\n34.12.96.10.in-addr.arpa. 5\tIN\tPTR\tweb.shop.svc.cluster.local.\n');
+    expect(text).toContain(
+      ';34.12.96.10.in-addr.arpa.\tIN\tPTR\n\n;; ANSWER SECTION:\n' +
+        '34.12.96.10.in-addr.arpa. 5\tIN\tPTR\tweb.shop.svc.cluster.local.\n',
+    );
   });
 
   it('ExternalName: CNAME then the upstream address', () => {
-    expect(dig('ext.shop.svc.cluster.local')).toContain(';; ANSWER SECTION:\next.shop.svc.cluster.local. 5\tIN\tCNAME\twww.example.com.\nwww.example.com.\t30\tIN\tA\t93.184.216.34\n');
+    expect(dig('ext.shop.svc.cluster.local')).toContain(
+      ';; ANSWER SECTION:\next.shop.svc.cluster.local. 5\tIN\tCNAME\twww.example.com.\n' +
+        'www.example.com.\t30\tIN\tA\t93.184.216.34\n',
+    );
   });
 
   it('a forwarded answer is not authoritative and has recursion available', () => {
@@ -123,8 +143,16 @@ describe('dig output', () => {
   it('no reply at all', () => {
     const c = labCluster();
     c.endpointSlices = c.endpointSlices.filter((s) => s.metadata.namespace !== 'kube-system');
-    c.endpointSlices.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kube-dns-x', namespace: 'kube-system', labels: { 'kubernetes.io/service-name': 'kube-dns' } }, addressType: 'IPv4', endpoints: [] });
-    const text = artifactText(renderDig(query(buildZone(c), { name: 'web.shop.svc.cluster.local', type: 'A' }), { server: '10.96.0.10' }));
+    c.endpointSlices.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kube-dns-x', namespace: 'kube-system', labels: { 'kubernetes.io/service-name': 'kube-dns' } },
+      addressType: 'IPv4',
+      endpoints: [],
+    });
+    const text = artifactText(
+      renderDig(query(buildZone(c), { name: 'web.shop.svc.cluster.local', type: 'A' }), { server: '10.96.0.10' }),
+    );
     expect(text).toBe(
       [
         ';; communications error to 10.96.0.10#53: timed out',
@@ -143,17 +171,35 @@ describe('dig output', () => {
   it('record lines carry the record id, the header the decider', () => {
     const art = renderDig(query(zone, { name: 'web.shop.svc.cluster.local', type: 'A' }), { server: '10.96.0.10' });
     expect(findLine(art, 'svc/shop/web/A')?.line).toBe(';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 16320');
-    expect(art.lines.filter((l) => l.ref === 'svc/shop/web/A').map((l) => l.text)).toContain('web.shop.svc.cluster.local. 5\tIN\tA\t10.96.12.34');
+    expect(art.lines.filter((l) => l.ref === 'svc/shop/web/A').map((l) => l.text)).toContain(
+      'web.shop.svc.cluster.local. 5\tIN\tA\t10.96.12.34',
+    );
   });
 });
 
 describe('nslookup output', () => {
   const ns = (name: string) => artifactText(renderNslookup(resolve({ zone, resolvConf: rc, name })));
   it.each([
-    ['web', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.shop.svc.cluster.local\nAddress: 10.96.12.34\n\n'],
-    ['db', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tdb.shop.svc.cluster.local\nAddress: 10.244.1.7\nName:\tdb.shop.svc.cluster.local\nAddress: 10.244.2.8\n\n'],
-    ['ext', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\next.shop.svc.cluster.local\tcanonical name = www.example.com.\nName:\twww.example.com\nAddress: 93.184.216.34\n\n'],
-    ['www.example.com', 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nNon-authoritative answer:\nName:\twww.example.com\nAddress: 93.184.216.34\n\n'],
+    [
+      'web',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.shop.svc.cluster.local\nAddress: 10.96.12.34\n\n',
+    ],
+    [
+      'db',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tdb.shop.svc.cluster.local\nAddress: 10.244.1.7\n' +
+        'Name:\tdb.shop.svc.cluster.local\nAddress: 10.244.2.8\n\n',
+    ],
+    [
+      'ext',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n' +
+        'ext.shop.svc.cluster.local\tcanonical name = www.example.com.\nName:\twww.example.com\n' +
+        'Address: 93.184.216.34\n\n',
+    ],
+    [
+      'www.example.com',
+      'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nNon-authoritative answer:\nName:\twww.example.com\n' +
+        'Address: 93.184.216.34\n\n',
+    ],
     ['nope', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n** server can't find nope: NXDOMAIN\n\n"],
     ['other', "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n*** Can't find other: No answer\n\n"],
   ])('%s', (name, text) => {
@@ -166,8 +212,12 @@ describe('zone listing', () => {
   it('renders one record per line with its id', () => {
     expect(findLine(art, 'svc/shop/web/A')?.line).toBe('web.shop.svc.cluster.local. 5\tIN\tA\t10.96.12.34');
     expect(findLine(art, 'zone/dns-version/TXT')?.line).toBe('dns-version.cluster.local. 28800 IN\tTXT\t"1.1.0"');
-    expect(findLine(art, 'svc/shop/ext/CNAME')?.line).toBe('ext.shop.svc.cluster.local. 5\tIN\tCNAME\twww.example.com.');
-    expect(art.lines.filter((l) => l.ref !== undefined && l.ref.startsWith('svc/') && !l.ref.endsWith('/unpublished'))).toHaveLength(zone.records.filter((r) => r.id.startsWith('svc/')).length);
+    expect(findLine(art, 'svc/shop/ext/CNAME')?.line).toBe(
+      'ext.shop.svc.cluster.local. 5\tIN\tCNAME\twww.example.com.',
+    );
+    expect(
+      art.lines.filter((l) => l.ref !== undefined && l.ref.startsWith('svc/') && !l.ref.endsWith('/unpublished')),
+    ).toHaveLength(zone.records.filter((r) => r.id.startsWith('svc/')).length);
   });
   it('has a line for every rule an answer can point at', () => {
     for (const q of [
@@ -180,7 +230,9 @@ describe('zone listing', () => {
       const ref = query(zone, q).ref?.[0];
       expect(ref && findLine(art, ref), `${q.name} -> ${ref}`).toBeTruthy();
     }
-    expect(findLine(art, 'svc/shop/empty/unpublished')?.line).toBe('; empty.shop.svc.cluster.local. (shop/empty): headless Service with no ready endpoint');
+    expect(findLine(art, 'svc/shop/empty/unpublished')?.line).toBe(
+      '; empty.shop.svc.cluster.local. (shop/empty): headless Service with no ready endpoint',
+    );
   });
   it('the serial changes exactly when the zone does', () => {
     expect(buildZone(labCluster()).serial).toBe(zone.serial);

@@ -7,7 +7,8 @@ import { convertIngressesToGatewayAPI, nameFromHost, NGF_CONTROLLER } from './co
 import { convertMessagesEn, convertMessagesZh, renderConvertMessage } from './convert-messages';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown };
-const docs = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJS() as Obj | null).filter((o) => o !== null);
+const docs = (text: string): Obj[] =>
+  parseAllDocuments(text).map((d) => d.toJS() as Obj | null).filter((o) => o !== null);
 const convert = (text: string) => convertIngressesToGatewayAPI(docs(text));
 const byKind = (objs: readonly unknown[], kind: string) => (objs as Obj[]).filter((o) => o.kind === kind);
 
@@ -47,7 +48,10 @@ describe('hosts, paths and backends', () => {
         listeners: [{ name: 'foo-bar-com-http', hostname: 'foo.bar.com', port: 80, protocol: 'HTTP' }] } }],
       routes: [{ metadata: { name: 'web-foo-bar-com', namespace: 'default' }, spec: {
         parentRefs: [{ name: 'nginx' }], hostnames: ['foo.bar.com'], rules: [
-          { matches: [{ path: { type: 'PathPrefix', value: '/foo' } }], backendRefs: [{ name: 's1', port: 80 }, { name: 's3', port: 80 }] },
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/foo' } }],
+            backendRefs: [{ name: 's1', port: 80 }, { name: 's3', port: 80 }],
+          },
           { matches: [{ path: { type: 'Exact', value: '/exact' } }], backendRefs: [{ name: 's2', port: 8080 }] },
         ] } }],
     },
@@ -87,7 +91,8 @@ spec: {ports: [{name: web, port: 8080}]}
         listeners: [{ name: 'foo-bar-com-http', hostname: 'foo.bar.com', port: 80, protocol: 'HTTP' }] } }],
       routes: [
         { metadata: { name: 'test-foo-bar-com' }, spec: { parentRefs: [{ name: 'public' }], rules: [
-          { matches: [{ path: { type: 'PathPrefix', value: '/foo' } }], backendRefs: [{ name: 's1', port: 8080 }] }] } },
+          { matches: [{ path: { type: 'PathPrefix', value: '/foo' } }], backendRefs: [{ name: 's1', port: 8080 }] },
+        ] } },
         { metadata: { name: 'test-default-backend', namespace: 'default' }, spec: { parentRefs: [{ name: 'public' }],
           rules: [{ backendRefs: [{ name: 'fallback', port: 80 }] }] } },
       ],
@@ -95,11 +100,16 @@ spec: {ports: [{name: web, port: 8080}]}
     {
       title: 'canary-weight/-total → backend weights; canary-by-header → a header-matched rule first',
       input: ing('app', `  ingressClassName: nginx
-  rules: [{host: a.io, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: v1, port: {number: 80}}}}]}}]`)
+  rules:
+  - host: a.io
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: v1, port: {number: 80}}}}]}`)
         + ing('app-canary', `  ingressClassName: nginx
-  rules: [{host: a.io, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: v2, port: {number: 80}}}}]}}]`,
+  rules:
+  - host: a.io
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: v2, port: {number: 80}}}}]}`,
         '    nginx.ingress.kubernetes.io/canary: "true"\n    nginx.ingress.kubernetes.io/canary-weight: "30"\n'
-        + '    nginx.ingress.kubernetes.io/canary-weight-total: "200"\n    nginx.ingress.kubernetes.io/canary-by-header: X-Canary\n'),
+        + '    nginx.ingress.kubernetes.io/canary-weight-total: "200"\n'
+        + '    nginx.ingress.kubernetes.io/canary-by-header: X-Canary\n'),
       gateways: [{ spec: { listeners: [{ name: 'a-io-http', hostname: 'a.io', port: 80, protocol: 'HTTP' }] } }],
       routes: [{ metadata: { name: 'app-a-io' }, spec: { rules: [
         { matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ name: 'X-Canary', value: 'always' }] }],
@@ -122,9 +132,19 @@ spec: {ports: [{name: web, port: 8080}]}
 
 describe('IngressClasses and objects that are not Ingresses', () => {
   it('an ingress-nginx IngressClass becomes a GatewayClass in place; other objects stay as they were, in order', () => {
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's1', namespace: 'default' }, spec: { ports: [{ port: 80 }] } };
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's1', namespace: 'default' },
+      spec: { ports: [{ port: 80 }] },
+    };
     const input = [
-      { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: { name: 'nginx' },
+        spec: { controller: 'k8s.io/ingress-nginx' },
+      },
       svc,
       ...docs(ing('web', `  ingressClassName: nginx
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s1, port: {number: 80}}}}]}}]`)),
@@ -132,8 +152,8 @@ describe('IngressClasses and objects that are not Ingresses', () => {
     const r = convertIngressesToGatewayAPI(input, { controllerName: 'example.net/gw' });
     expect((r.objects as Obj[]).map((o) => `${o.kind}/${o.metadata.name}`))
       .toEqual(['GatewayClass/nginx', 'Service/s1', 'Gateway/nginx', 'HTTPRoute/web-all-hosts']);
-    expect(r.objects[0]).toEqual({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' },
-      spec: { controllerName: 'example.net/gw' } });
+    expect(r.objects[0]).toEqual({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass',
+      metadata: { name: 'nginx' }, spec: { controllerName: 'example.net/gw' } });
     expect(r.objects[1]).toBe(svc);
     expect(r.notes).toEqual([]);
   });
@@ -141,7 +161,9 @@ describe('IngressClasses and objects that are not Ingresses', () => {
   it('without an IngressClass, a GatewayClass for the lab controller is added before the Gateway', () => {
     const r = convert(ing('web', `  ingressClassName: nginx
   rules: [{http: {paths: [{path: /, pathType: Exact, backend: {service: {name: s1, port: {number: 80}}}}]}}]`));
-    expect(byKind(r.objects, 'GatewayClass')).toMatchObject([{ metadata: { name: 'nginx' }, spec: { controllerName: NGF_CONTROLLER } }]);
+    expect(byKind(r.objects, 'GatewayClass')).toMatchObject([
+      { metadata: { name: 'nginx' }, spec: { controllerName: NGF_CONTROLLER } },
+    ]);
   });
 
   it("Ingresses of another controller's class stay, with a note", () => {
@@ -175,7 +197,8 @@ describe('what does not carry over', () => {
       expected: [['nginx.ingress.kubernetes.io/whitelist-source-range', 'convert.instead.whitelist'],
         ['nginx.ingress.kubernetes.io/app-root', 'convert.instead.appRoot'],
         ['nginx.ingress.kubernetes.io/load-balance', 'convert.instead.loadBalance']] },
-    { annotations: { 'proxy-body-size': '8m' }, expected: [['nginx.ingress.kubernetes.io/proxy-body-size', undefined]] },
+    { annotations: { 'proxy-body-size': '8m' },
+      expected: [['nginx.ingress.kubernetes.io/proxy-body-size', undefined]] },
     { annotations: {}, tls: true,
       expected: [['nginx.ingress.kubernetes.io/ssl-redirect (default "true")', 'convert.instead.sslRedirect']] },
     { annotations: { 'ssl-redirect': 'true' }, tls: true,
@@ -188,9 +211,13 @@ describe('what does not carry over', () => {
       expected: [['nginx.ingress.kubernetes.io/service-upstream', 'convert.instead.serviceUpstream']] },
   ];
   it.each(cases)('$annotations (tls $tls)', ({ annotations, tls, expected, filters }) => {
-    const a = Object.entries(annotations).map(([k, v]) => `    nginx.ingress.kubernetes.io/${k}: ${JSON.stringify(v)}\n`).join('');
+    const a = Object.entries(annotations)
+      .map(([k, v]) => `    nginx.ingress.kubernetes.io/${k}: ${JSON.stringify(v)}\n`)
+      .join('');
     const r = convert(ing('x', `  ingressClassName: nginx
-${tls ? '  tls: [{hosts: [x.io], secretName: x}]\n' : ''}  rules: [{host: x.io, http: {paths: [{path: /a, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}]}}]`, a));
+${tls ? '  tls: [{hosts: [x.io], secretName: x}]\n' : ''}  rules:
+  - host: x.io
+    http: {paths: [{path: /a, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}]}`, a));
     expect(r.notes.map((n) => [n.params.annotation, n.params.instead])).toEqual(expected);
     for (const n of r.notes) expect(n).toMatchObject({ index: 0, kind: 'Ingress', namespace: 'default', name: 'x' });
     const rule = (byKind(r.objects, 'HTTPRoute')[0]!.spec as { rules: { filters?: unknown }[] }).rules.at(-1)!;
@@ -215,14 +242,18 @@ describe('messages', () => {
     for (const [key, en] of Object.entries(convertMessagesEn)) {
       const zh = convertMessagesZh[key as keyof typeof convertMessagesEn];
       expect(zh, key).toBeTruthy();
-      expect([...zh.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort(), key).toEqual([...en.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort());
+      const placeholders = (text: string) => [...text.matchAll(/\{\w+\}/g)].map((m) => m[0]).sort();
+      expect(placeholders(zh), key).toEqual(placeholders(en));
     }
   });
   it('renders the advice inside the sentence in the same language', () => {
     const p = { annotation: 'nginx.ingress.kubernetes.io/app-root', instead: 'convert.instead.appRoot' };
     expect(renderConvertMessage('en', 'convert.notCarried', p)).toBe(
-      'annotation nginx.ingress.kubernetes.io/app-root does not carry over: use an HTTPRoute rule matching Exact / with a '
+      'annotation nginx.ingress.kubernetes.io/app-root does not carry over: '
+      + 'use an HTTPRoute rule matching Exact / with a '
       + 'RequestRedirect filter (path ReplaceFullPath to the app root, statusCode: 302)');
-    expect(renderConvertMessage('zh', 'convert.notCarried', p)).toMatch(/^注解 nginx\.ingress\.kubernetes\.io\/app-root 不会被转换：请改用一条匹配 Exact/);
+    expect(renderConvertMessage('zh', 'convert.notCarried', p)).toMatch(
+      /^注解 nginx\.ingress\.kubernetes\.io\/app-root 不会被转换：请改用一条匹配 Exact/,
+    );
   });
 });

@@ -24,20 +24,30 @@ import { writeGatewayConfigDir } from './files';
 import type { RenderedGateway } from './render';
 
 function which(cmd: string): string | null {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) if (spawnSync('test', ['-x', `${dir}/${cmd}`]).status === 0) return `${dir}/${cmd}`;
+  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+    if (spawnSync('test', ['-x', `${dir}/${cmd}`]).status === 0) return `${dir}/${cmd}`;
+  }
   return null;
 }
 
 function prepare(): { nginx: string | null; skip: string | null } {
   if (process.platform !== 'linux') return { nginx: null, skip: 'nginx fidelity tests need Linux' };
-  if (process.getuid?.() !== 0) return { nginx: null, skip: 'nginx fidelity tests need root (to install nginx and run it)' };
+  if (process.getuid?.() !== 0) {
+    return { nginx: null, skip: 'nginx fidelity tests need root (to install nginx and run it)' };
+  }
   const njs = '/usr/lib/nginx/modules/ngx_http_js_module.so';
   if (!which('nginx') || spawnSync('test', ['-f', njs]).status !== 0) {
     spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 240_000 });
-    spawnSync('apt-get', ['install', '-y', 'nginx-light', 'libnginx-mod-http-js'], { stdio: 'ignore', timeout: 240_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    spawnSync('apt-get', ['install', '-y', 'nginx-light', 'libnginx-mod-http-js'], {
+      stdio: 'ignore',
+      timeout: 240_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
   const nginx = which('nginx');
-  if (!nginx || spawnSync('test', ['-f', njs]).status !== 0) return { nginx: null, skip: 'could not install nginx-light and libnginx-mod-http-js' };
+  if (!nginx || spawnSync('test', ['-f', njs]).status !== 0) {
+    return { nginx: null, skip: 'could not install nginx-light and libnginx-mod-http-js' };
+  }
   return { nginx, skip: null };
 }
 
@@ -98,10 +108,13 @@ spec:
   - matches: [{path: {value: /redirect}}]
     filters: [{type: RequestRedirect, requestRedirect: {hostname: example.org, statusCode: 301}}]
   - matches: [{path: {value: /https}}]
-    filters: [{type: RequestRedirect, requestRedirect: {scheme: https, path: {type: ReplaceFullPath, replaceFullPath: /secure}}}]
+    filters:
+    - type: RequestRedirect
+      requestRedirect: {scheme: https, path: {type: ReplaceFullPath, replaceFullPath: /secure}}
   - matches: [{path: {value: /prefix/one}}]
     filters:
-    - {type: URLRewrite, urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}}
+    - type: URLRewrite
+      urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}
     - type: RequestHeaderModifier
       requestHeaderModifier: {set: [{name: X-Set, value: one}], add: [{name: X-Add, value: more}], remove: [X-Gone]}
     - type: ResponseHeaderModifier
@@ -169,7 +182,15 @@ async function waitForPort(host: string, port: number, ms: number): Promise<void
 function send(r: GatewayRequest): Promise<Real> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: NGINX_ADDR, port: PORT, path: r.path, method: r.method, headers: { ...r.headers, Host: r.host }, localAddress: CLIENT, agent: false },
+      {
+        host: NGINX_ADDR,
+        port: PORT,
+        path: r.path,
+        method: r.method,
+        headers: { ...r.headers, Host: r.host },
+        localAddress: CLIENT,
+        agent: false,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -244,9 +265,20 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
     ['unknown host', request('nowhere.example', '/')],
     ['redirect hostname', request('example.com', '/redirect?q=1')],
     ['redirect scheme and full path', request('example.com', '/https/x')],
-    ['rewrite prefix, host and headers', request('example.com', '/prefix/one/two?z=1', { headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Echo-Set-Header': 'X-Drop: bye' } })],
-    ['rewrite full path after a header match', request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } })],
-    ['header match misses: falls to the catch-all', request('example.com', '/hdr/deep', { headers: { 'x-case': 'no' } })],
+    [
+      'rewrite prefix, host and headers',
+      request('example.com', '/prefix/one/two?z=1', {
+        headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Echo-Set-Header': 'X-Drop: bye' },
+      }),
+    ],
+    [
+      'rewrite full path after a header match',
+      request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } }),
+    ],
+    [
+      'header match misses: falls to the catch-all',
+      request('example.com', '/hdr/deep', { headers: { 'x-case': 'no' } }),
+    ],
     ['all weights zero', request('example.com', '/zero')],
     ['per-backendRef header filters', request('example.com', '/per-backend/x?y=2')],
   ];
@@ -265,7 +297,8 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
         expect(real.echo?.headers[k.toLowerCase()], k).toBe(v);
       }
       // Headers the client itself sent that the simulated request does not model (body framing).
-      for (const name of Object.keys(real.echo?.headers ?? {}).filter((h) => h !== 'content-length' && h !== 'transfer-encoding')) {
+      const framing = (h: string) => h === 'content-length' || h === 'transfer-encoding';
+      for (const name of Object.keys(real.echo?.headers ?? {}).filter((h) => !framing(h))) {
         expect(Object.keys(sim.upstreamRequest!.headers).some((k) => k.toLowerCase() === name), name).toBe(true);
       }
       for (const [k, v] of sim.response.add) expect(real.headers[k.toLowerCase()]).toBe(v);

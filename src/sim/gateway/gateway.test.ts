@@ -59,13 +59,29 @@ function objectsOf(text: string): KubeObject[] {
 }
 
 function labOf(routes: string, extra = '') {
-  const lab = buildLab({ settings: defaultLabSettings(), objects: objectsOf(`${BASE}${routes}\n---\n${extra}`), clients: [] });
+  const lab = buildLab({
+    settings: defaultLabSettings(),
+    objects: objectsOf(`${BASE}${routes}\n---\n${extra}`),
+    clients: [],
+  });
   if (lab.problems.length) throw new Error(lab.problems.map((p) => p.message).join('\n'));
   return lab;
 }
 
-function send(lab: ReturnType<typeof labOf>, url: string, o: { headers?: Record<string, string>; method?: string; port?: number; seed?: string } = {}) {
-  return trace(lab, { from: { kind: 'external', address: '203.0.113.7' }, url, headers: o.headers, method: o.method, connect: { kind: 'gateway', namespace: 'default', name: 'gw', ...(o.port ? { port: o.port } : {}) } }, newTraceSession(o.seed ?? 't'));
+type SendOptions = { headers?: Record<string, string>; method?: string; port?: number; seed?: string };
+
+function send(lab: ReturnType<typeof labOf>, url: string, o: SendOptions = {}) {
+  return trace(
+    lab,
+    {
+      from: { kind: 'external', address: '203.0.113.7' },
+      url,
+      headers: o.headers,
+      method: o.method,
+      connect: { kind: 'gateway', namespace: 'default', name: 'gw', ...(o.port ? { port: o.port } : {}) },
+    },
+    newTraceSession(o.seed ?? 't'),
+  );
 }
 
 const pod = (r: ReturnType<typeof send>) => r.backendPod?.split('/')[1]?.split('-')[0] ?? null;
@@ -96,7 +112,8 @@ spec:
     backendRefs: [{name: v3, port: 8080}]
 `;
 
-describe('HTTPRoute matching through the rendered nginx.conf (conformance: httproute-matching, -path-match-order, -header-matching, -method-matching, -query-param-matching)', () => {
+describe('HTTPRoute matching through the rendered nginx.conf (conformance: httproute-matching, -path-match-order, ' +
+  '-header-matching, -method-matching, -query-param-matching)', () => {
   const lab = labOf(ROUTES);
   const cases: [string, Record<string, string>, string, string | null][] = [
     ['PathPrefix /v2 takes /v2', {}, 'http://example.com/v2', 'v2'],
@@ -160,7 +177,9 @@ spec:
       responseHeaderModifier: {add: [{name: X-Resp, value: added}], remove: [X-Drop]}
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /prefix/one}}]
-    filters: [{type: URLRewrite, urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}}]
+    filters:
+    - type: URLRewrite
+      urlRewrite: {hostname: rewritten.example, path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz}}
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /full}}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /one}}}]
@@ -179,13 +198,19 @@ spec:
   - matches: [{path: {type: PathPrefix, value: /missing}}]
     backendRefs: [{name: does-not-exist, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /weights}}]
-    backendRefs: [{name: v1, port: 8080, weight: 70}, {name: v2, port: 8080, weight: 30}, {name: v3, port: 8080, weight: 0}]
+    backendRefs:
+    - {name: v1, port: 8080, weight: 70}
+    - {name: v2, port: 8080, weight: 30}
+    - {name: v3, port: 8080, weight: 0}
 `;
 
-describe('filters and backends (conformance: httproute-request-header-modifier, -rewrite-path, -rewrite-host, -redirect-*, -weight, -invalid-nonexistent-backendref, -omitted-backendrefs)', () => {
+describe('filters and backends (conformance: httproute-request-header-modifier, -rewrite-path, -rewrite-host, ' +
+  '-redirect-*, -weight, -invalid-nonexistent-backendref, -omitted-backendrefs)', () => {
   const lab = labOf(FILTERS);
   it('RequestHeaderModifier set / add / remove, ResponseHeaderModifier add / remove', () => {
-    const r = send(lab, 'http://any.example/headers', { headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Set': 'old', 'X-Echo-Set-Header': 'X-Drop: bye' } });
+    const r = send(lab, 'http://any.example/headers', {
+      headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Set': 'old', 'X-Echo-Set-Header': 'X-Drop: bye' },
+    });
     const h = r.backend!.headers!;
     expect(h['X-Set']).toBe('one');
     expect(h['X-Add']).toBe('first,more');
@@ -222,33 +247,63 @@ describe('filters and backends (conformance: httproute-request-header-modifier, 
     const counts: Record<string, number> = {};
     const session = newTraceSession('w');
     for (let i = 0; i < 400; i++) {
-      const r = trace(lab, { from: { kind: 'external', address: '203.0.113.7' }, url: 'http://any.example/weights', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } }, session, { recordHops: false });
+      const r = trace(
+        lab,
+        {
+          from: { kind: 'external', address: '203.0.113.7' },
+          url: 'http://any.example/weights',
+          connect: { kind: 'gateway', namespace: 'default', name: 'gw' },
+        },
+        session,
+        { recordHops: false },
+      );
       const k = pod(r) ?? String(r.status);
       counts[k] = (counts[k] ?? 0) + 1;
     }
     expect(counts.v3).toBeUndefined();
     expect(counts.v1! / 400).toBeGreaterThan(0.6);
     expect(counts.v1! / 400).toBeLessThan(0.8);
-    expect(lab.gatewayControllers.dataPlanes[0]!.rendered.artifact.lines.some((l) => l.text.includes('70.00% default_v1_8080'))).toBe(true);
+    const conf = lab.gatewayControllers.dataPlanes[0]!.rendered.artifact;
+    expect(conf.lines.some((l) => l.text.includes('70.00% default_v1_8080'))).toBe(true);
   });
 });
 
 function parentConditions(lab: ReturnType<typeof labOf>, name: string, ns = 'default') {
-  const r = lab.cluster.httpRoutes.find((x: HTTPRoute) => x.metadata.name === name && (x.metadata.namespace ?? 'default') === ns)!;
+  const r = lab.cluster.httpRoutes.find(
+    (x: HTTPRoute) => x.metadata.name === name && (x.metadata.namespace ?? 'default') === ns,
+  )!;
   return r.status!.parents.map((p) => Object.fromEntries(p.conditions.map((c) => [c.type, `${c.status}/${c.reason}`])));
 }
 
 describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () => {
-  const route = (name: string, ns: string, spec: string) => `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}\n---\n`;
-  const lab = labOf(
-    route('other-ns', 'other', '  parentRefs: [{name: gw, namespace: default}]\n  rules: [{backendRefs: [{name: far, port: 8080}]}]') +
-      route('no-host', 'default', '  parentRefs: [{name: gw, sectionName: scoped}]\n  hostnames: [example.com]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]') +
-      route('no-section', 'default', '  parentRefs: [{name: gw, sectionName: nope}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]') +
-      route('cross', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [cross.example]\n  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]') +
-      route('kind', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [kind.example]\n  rules: [{backendRefs: [{group: example.com, kind: Thing, name: x}]}]') +
-      route('missing', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [missing.example]\n  rules: [{backendRefs: [{name: nope, port: 8080}]}]') +
-      route('mirror', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [mirror.example]\n  rules: [{filters: [{type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}}}], backendRefs: [{name: v1, port: 8080}]}]'),
-  );
+  const route = (name: string, ns: string, ...spec: string[]) =>
+    [
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      `metadata: {name: ${name}, namespace: ${ns}}`,
+      'spec:',
+      ...spec,
+      '---',
+      '',
+    ].join('\n');
+  const lab = labOf([
+    route('other-ns', 'other', '  parentRefs: [{name: gw, namespace: default}]',
+      '  rules: [{backendRefs: [{name: far, port: 8080}]}]'),
+    route('no-host', 'default', '  parentRefs: [{name: gw, sectionName: scoped}]', '  hostnames: [example.com]',
+      '  rules: [{backendRefs: [{name: v1, port: 8080}]}]'),
+    route('no-section', 'default', '  parentRefs: [{name: gw, sectionName: nope}]',
+      '  rules: [{backendRefs: [{name: v1, port: 8080}]}]'),
+    route('cross', 'default', '  parentRefs: [{name: gw, sectionName: http}]', '  hostnames: [cross.example]',
+      '  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]'),
+    route('kind', 'default', '  parentRefs: [{name: gw, sectionName: http}]', '  hostnames: [kind.example]',
+      '  rules: [{backendRefs: [{group: example.com, kind: Thing, name: x}]}]'),
+    route('missing', 'default', '  parentRefs: [{name: gw, sectionName: http}]', '  hostnames: [missing.example]',
+      '  rules: [{backendRefs: [{name: nope, port: 8080}]}]'),
+    route('mirror', 'default', '  parentRefs: [{name: gw, sectionName: http}]', '  hostnames: [mirror.example]',
+      '  rules:',
+      '  - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}}}]',
+      '    backendRefs: [{name: v1, port: 8080}]'),
+  ].join(''));
   it.each([
     ['other-ns', 'other', 'False/NotAllowedByListeners', 'True/ResolvedRefs'],
     ['no-host', 'default', 'False/NoMatchingListenerHostname', 'True/ResolvedRefs'],
@@ -264,8 +319,19 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
   });
   it('a cross-namespace backend answers 500 until a ReferenceGrant allows it', () => {
     expect(send(lab, 'http://cross.example/').status).toBe(500);
-    const grant = 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: other}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n  to: [{group: "", kind: Service}]\n';
-    const granted = labOf(route('cross', 'default', '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [cross.example]\n  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]'), grant);
+    const grant = 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n' +
+      'metadata: {name: g, namespace: other}\nspec:\n' +
+      '  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n' +
+      '  to: [{group: "", kind: Service}]\n';
+    const granted = labOf(
+      route(
+        'cross',
+        'default',
+        '  parentRefs: [{name: gw, sectionName: http}]\n  hostnames: [cross.example]\n' +
+          '  rules: [{backendRefs: [{name: far, namespace: other, port: 8080}]}]',
+      ),
+      grant,
+    );
     expect(parentConditions(granted, 'cross')[0]!.ResolvedRefs).toBe('True/ResolvedRefs');
     expect(send(granted, 'http://cross.example/').backendPod).toMatch(/^other\/far-/);
   });
@@ -274,13 +340,21 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
     expect(gw.status!.listeners!.find((l) => l.name === 'http')!.attachedRoutes).toBe(3);
     expect(gw.status!.conditions!.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'Programmed=True']);
     expect(gw.status!.addresses![0]!.type).toBe('IPAddress');
-    expect(lab.cluster.gatewayClasses[0]!.status!.conditions![0]).toMatchObject({ type: 'Accepted', status: 'True', observedGeneration: 1 });
+    expect(lab.cluster.gatewayClasses[0]!.status!.conditions![0]).toMatchObject({
+      type: 'Accepted',
+      status: 'True',
+      observedGeneration: 1,
+    });
   });
   it('a GatewayClass naming another controller is not served', () => {
     const objects = objectsOf(BASE.replace('gateway.nginx.org/nginx-gateway-controller', 'example.net/other'));
     const l = buildLab({ settings: defaultLabSettings(), objects, clients: [] });
     expect(l.gatewayControllers.dataPlanes).toHaveLength(0);
-    const served = buildLab({ settings: { ...defaultLabSettings(), gatewayAPI: { controllerName: 'example.net/other', install: false } }, objects, clients: [] });
+    const served = buildLab({
+      settings: { ...defaultLabSettings(), gatewayAPI: { controllerName: 'example.net/other', install: false } },
+      objects,
+      clients: [],
+    });
     expect(served.gatewayControllers.dataPlanes).toHaveLength(1);
   });
 });
@@ -299,8 +373,18 @@ describe('reloads on the timeline', () => {
     const reloads = next.events.filter((e) => e.source === 'nginx-gateway-fabric');
     expect(reloads).toHaveLength(2);
     expect(reloads[1]!.detail?.some((l) => l.startsWith('+') && l.includes('server_name example.net;'))).toBe(true);
-    expect(next.artifacts['gateway/default/gw/nginx.conf']!.lines.some((l) => l.text.includes('server_name example.net;'))).toBe(true);
-    const r = trace(next, { from: { kind: 'external', address: '203.0.113.7' }, url: 'http://example.net/v2', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } }, newTraceSession('t'));
+    expect(
+      next.artifacts['gateway/default/gw/nginx.conf']!.lines.some((l) => l.text.includes('server_name example.net;')),
+    ).toBe(true);
+    const r = trace(
+      next,
+      {
+        from: { kind: 'external', address: '203.0.113.7' },
+        url: 'http://example.net/v2',
+        connect: { kind: 'gateway', namespace: 'default', name: 'gw' },
+      },
+      newTraceSession('t'),
+    );
     expect(pod(r)).toBe('v2');
   });
 });

@@ -6,7 +6,9 @@ describe('unified diff of configurations', () => {
   it('shows a changed line with three lines of context, like diff -u', () => {
     const a = ['1', '2', '3', '4', '5', '6', '7', '8'];
     const b = ['1', '2', '3', '4', 'five', '6', '7', '8'];
-    expect(unifiedDiff(a, b, { a: 'old', b: 'new' })).toEqual(['--- old', '+++ new', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8']);
+    expect(unifiedDiff(a, b, { a: 'old', b: 'new' })).toEqual([
+      '--- old', '+++ new', '@@ -2,7 +2,7 @@', ' 2', ' 3', ' 4', '-5', '+five', ' 6', ' 7', ' 8',
+    ]);
   });
   it('keeps distant changes in separate hunks and counts insertions', () => {
     const a = Array.from({ length: 20 }, (_, i) => `l${i}`);

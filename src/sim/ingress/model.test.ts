@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { PathType } from '../api/types';
 import { defaultIngressAddon } from '../lab';
 import { fixtureCluster, fixtureIngress, fixtureIngressClass } from './fixtures';
-import { buildIngressModel, hostMatches, resolveIngressClass, selectSpecPath, servesIngress, specPathMatches } from './model';
+import {
+  buildIngressModel,
+  hostMatches,
+  resolveIngressClass,
+  selectSpecPath,
+  servesIngress,
+  specPathMatches,
+} from './model';
 import { annotationChangeNeedsReload, annotationDoc, ANNOTATIONS } from './annotations';
 
 describe('Prefix and Exact matching per the Ingress spec (SEMANTICS §9, ingress.md examples table)', () => {
@@ -31,7 +38,10 @@ describe('Prefix and Exact matching per the Ingress spec (SEMANTICS §9, ingress
   });
 
   const multi: { paths: [string, PathType][]; request: string; expected: string | null }[] = [
-    { paths: [['/', 'Prefix'], ['/aaa', 'Prefix'], ['/aaa/bbb', 'Prefix']], request: '/aaa/bbb', expected: '/aaa/bbb Prefix' },
+    {
+      paths: [['/', 'Prefix'], ['/aaa', 'Prefix'], ['/aaa/bbb', 'Prefix']], request: '/aaa/bbb',
+      expected: '/aaa/bbb Prefix',
+    },
     { paths: [['/', 'Prefix'], ['/aaa', 'Prefix'], ['/aaa/bbb', 'Prefix']], request: '/ccc', expected: '/ Prefix' },
     { paths: [['/', 'Prefix'], ['/aaa', 'Prefix']], request: '/aaaccc', expected: '/ Prefix' },
     { paths: [['/foo/', 'Prefix'], ['/foo', 'Exact']], request: '/foo', expected: '/foo Exact' },
@@ -40,7 +50,8 @@ describe('Prefix and Exact matching per the Ingress spec (SEMANTICS §9, ingress
     { paths: [['/foo', 'Exact']], request: '/foo/bar', expected: null },
     { paths: [['/foo', 'ImplementationSpecific']], request: '/foobar', expected: '/foo ImplementationSpecific' },
   ];
-  it.each(multi)('$paths with $request -> $expected (longest wins, Exact wins a tie)', ({ paths, request, expected }) => {
+  it.each(multi)('$paths with $request -> $expected (longest wins, Exact wins a tie)', (c) => {
+    const { paths, request, expected } = c;
     const specs = paths.map(([path, pathType]) => ({ path, pathType }));
     const i = selectSpecPath(specs, request);
     const got = i < 0 ? null : `${specs[i]!.path} ${specs[i]!.pathType}`;
@@ -66,13 +77,39 @@ describe('host matching (ingress.md hostname wildcards, conformance host_rules)'
 describe('IngressClass resolution', () => {
   const nginx = fixtureIngressClass('nginx', 'nginx');
   const traefikDefault = fixtureIngressClass('traefik', 'traefik', true);
-  const cases: { title: string; ing: Parameters<typeof fixtureIngress>[0]; classes: ReturnType<typeof fixtureIngressClass>[]; nginxServes: boolean; className: string | null }[] = [
-    { title: 'spec.ingressClassName', ing: { name: 'a', className: 'nginx' }, classes: [nginx], nginxServes: true, className: 'nginx' },
-    { title: 'unknown class is not served', ing: { name: 'a', className: 'nope' }, classes: [nginx], nginxServes: false, className: 'nope' },
-    { title: 'class name without an IngressClass object', ing: { name: 'a', className: 'nginx' }, classes: [], nginxServes: false, className: 'nginx' },
-    { title: 'legacy annotation', ing: { name: 'a', className: null, annotations: { 'kubernetes.io/ingress.class': 'nginx' } }, classes: [], nginxServes: true, className: 'nginx' },
-    { title: 'no class: the default class applies', ing: { name: 'a', className: null }, classes: [nginx, traefikDefault], nginxServes: false, className: 'traefik' },
-    { title: 'no class and no default', ing: { name: 'a', className: null }, classes: [nginx], nginxServes: false, className: null },
+  type Case = {
+    title: string;
+    ing: Parameters<typeof fixtureIngress>[0];
+    classes: ReturnType<typeof fixtureIngressClass>[];
+    nginxServes: boolean;
+    className: string | null;
+  };
+  const cases: Case[] = [
+    {
+      title: 'spec.ingressClassName', ing: { name: 'a', className: 'nginx' }, classes: [nginx], nginxServes: true,
+      className: 'nginx',
+    },
+    {
+      title: 'unknown class is not served', ing: { name: 'a', className: 'nope' }, classes: [nginx], nginxServes: false,
+      className: 'nope',
+    },
+    {
+      title: 'class name without an IngressClass object', ing: { name: 'a', className: 'nginx' }, classes: [],
+      nginxServes: false, className: 'nginx',
+    },
+    {
+      title: 'legacy annotation',
+      ing: { name: 'a', className: null, annotations: { 'kubernetes.io/ingress.class': 'nginx' } }, classes: [],
+      nginxServes: true, className: 'nginx',
+    },
+    {
+      title: 'no class: the default class applies', ing: { name: 'a', className: null },
+      classes: [nginx, traefikDefault], nginxServes: false, className: 'traefik',
+    },
+    {
+      title: 'no class and no default', ing: { name: 'a', className: null }, classes: [nginx], nginxServes: false,
+      className: null,
+    },
     {
       title: 'two defaults: none applies',
       ing: { name: 'a', className: null },
@@ -96,10 +133,27 @@ describe('merging Ingresses per host', () => {
       { name: 'other', port: 80, endpoints: ['10.244.0.3'] },
     ],
     ingresses: [
-      { name: 'z-new', created: '2024-02-01T00:00:00Z', rules: [{ host: 'a.com', paths: [{ path: '/x', service: 'new', port: 80 }, { path: '/y', service: 'new', port: 80 }] }] },
-      { name: 'a-old', created: '2024-01-01T00:00:00Z', rules: [{ host: 'a.com', paths: [{ path: '/x', service: 'old', port: 80 }] }] },
-      { name: 'b-same-time', created: '2024-01-01T00:00:00Z', rules: [{ host: 'a.com', paths: [{ path: '/z', service: 'other', port: 80 }] }] },
-      { name: 'ignored', className: 'traefik', rules: [{ host: 'a.com', paths: [{ path: '/t', service: 'other', port: 80 }] }] },
+      {
+        name: 'z-new', created: '2024-02-01T00:00:00Z',
+        rules: [
+          {
+            host: 'a.com',
+            paths: [{ path: '/x', service: 'new', port: 80 }, { path: '/y', service: 'new', port: 80 }],
+          },
+        ],
+      },
+      {
+        name: 'a-old', created: '2024-01-01T00:00:00Z',
+        rules: [{ host: 'a.com', paths: [{ path: '/x', service: 'old', port: 80 }] }],
+      },
+      {
+        name: 'b-same-time', created: '2024-01-01T00:00:00Z',
+        rules: [{ host: 'a.com', paths: [{ path: '/z', service: 'other', port: 80 }] }],
+      },
+      {
+        name: 'ignored', className: 'traefik',
+        rules: [{ host: 'a.com', paths: [{ path: '/t', service: 'other', port: 80 }] }],
+      },
     ],
   });
   const model = buildIngressModel(cluster, defaultIngressAddon('nginx'));
@@ -131,10 +185,25 @@ describe('merging Ingresses per host', () => {
 
 describe('endpoints of a selectorless Service', () => {
   it('are read from a legacy Endpoints object when no EndpointSlice exists', () => {
-    const c = fixtureCluster({ ingresses: [{ name: 'i', rules: [{ host: 'h', paths: [{ path: '/', service: 'ext', port: 80 }] }] }] });
-    c.services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'default' }, spec: { clusterIP: '10.96.0.50', ports: [{ port: 80, targetPort: 9090 }] } });
-    c.endpoints.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ext', namespace: 'default' }, subsets: [{ addresses: [{ ip: '192.168.1.20' }], ports: [{ port: 9090 }] }] });
-    const loc = buildIngressModel(c, defaultIngressAddon('nginx')).servers[1]!.locations.find((l) => !l.isDefaultBackend)!;
+    const c = fixtureCluster({
+      ingresses: [{ name: 'i', rules: [{ host: 'h', paths: [{ path: '/', service: 'ext', port: 80 }] }] }],
+    });
+    c.services.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ext', namespace: 'default' },
+      spec: { clusterIP: '10.96.0.50', ports: [{ port: 80, targetPort: 9090 }] },
+    });
+    c.endpoints.push({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'ext', namespace: 'default' },
+      subsets: [{ addresses: [{ ip: '192.168.1.20' }], ports: [{ port: 9090 }] }],
+    });
+    const loc = buildIngressModel(
+      c,
+      defaultIngressAddon('nginx'),
+    ).servers[1]!.locations.find((l) => !l.isDefaultBackend)!;
     expect(loc.backend.endpoints).toEqual([{ address: '192.168.1.20', port: 9090 }]);
   });
 });

@@ -68,7 +68,11 @@ describe('AGE on the lab clock', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
     } as AnyObject;
     const cluster = reconcile({ settings: defaultLabSettings(), objects: [deploy] }, { builtins: false }).cluster;
     const rs = cluster.replicaSets[0]!;
@@ -76,13 +80,19 @@ describe('AGE on the lab clock', () => {
     // The ReplicaSet exists before the Deployment controller reports scaling it up.
     expect(cluster.createdAt?.('ReplicaSet', `default/${rs.metadata.name}`)).toBe(created.seq - 1);
     expect(cluster.createdAt?.('Deployment', 'default/web')).toBeLessThanOrEqual(created.seq - 1);
-    const ageRow = (k: string) => (kubectlGet(cluster, { kind: k }) as { text: string }).text.split('\n')[1]!.trim().split(/ +/).at(-1);
+    const ageRow = (k: string) => {
+      const { text } = kubectlGet(cluster, { kind: k }) as { text: string };
+      return text.split('\n')[1]!.trim().split(/ +/).at(-1);
+    };
     expect(ageRow('replicasets')).toBe(humanDuration(cluster.events.at(-1)!.seq - (created.seq - 1)));
   });
 
   it('starts at a fixed instant when nothing is declared, so the same lab prints the same ages', () => {
     expect(new Date(LAB_EPOCH * 1000).toISOString()).toBe('2025-01-01T00:00:00.000Z');
-    const run = () => kubectlGet(reconcile({ settings: defaultLabSettings(), objects: [pod('a')] }, { builtins: false }).cluster, { kind: 'events' });
+    const run = () =>
+      kubectlGet(reconcile({ settings: defaultLabSettings(), objects: [pod('a')] }, { builtins: false }).cluster, {
+        kind: 'events',
+      });
     expect(run()).toEqual(run());
   });
 });

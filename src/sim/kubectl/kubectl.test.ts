@@ -9,12 +9,60 @@ import { humanDuration } from './age';
 
 // Fixed addresses so the golden text reads like a tutorial's terminal.
 const objects = [
-  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', labels: { app: 'web' } }, spec: { nodeName: 'node-1', containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { podIP: '10.244.0.5' } },
-  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-2', labels: { app: 'web' }, annotations: { 'netlab.io/ready': 'false' } }, spec: { nodeName: 'node-2', containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }] }, status: { podIP: '10.244.1.7' } },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', clusterIP: '10.96.0.50', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] } },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', clusterIP: '10.96.0.60', selector: { app: 'web' }, ports: [{ port: 80, nodePort: 30081 }] } },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } },
-  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'example.com' } },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-1', labels: { app: 'web' } },
+    spec: {
+      nodeName: 'node-1',
+      containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }],
+    },
+    status: { podIP: '10.244.0.5' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-2', labels: { app: 'web' }, annotations: { 'netlab.io/ready': 'false' } },
+    spec: {
+      nodeName: 'node-2',
+      containers: [{ name: 'nginx', image: 'nginx', ports: [{ name: 'http', containerPort: 80 }] }],
+    },
+    status: { podIP: '10.244.1.7' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web' },
+    spec: {
+      type: 'NodePort',
+      clusterIP: '10.96.0.50',
+      selector: { app: 'web' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }],
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'lb' },
+    spec: {
+      type: 'LoadBalancer',
+      clusterIP: '10.96.0.60',
+      selector: { app: 'web' },
+      ports: [{ port: 80, nodePort: 30081 }],
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'db' },
+    spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'ext' },
+    spec: { type: 'ExternalName', externalName: 'example.com' },
+  },
 ] as AnyObject[];
 
 const cluster = reconcile({ settings: defaultLabSettings(), objects }, { builtins: false }).cluster;
@@ -53,7 +101,9 @@ describe('kubectl get', () => {
     const slices = get({ kind: 'endpointslices' });
     expect(slices.split('\n')[0]).toBe('NAME        ADDRESSTYPE   PORTS     ENDPOINTS               AGE');
     expect(slices).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]{5} {4}IPv4 {10}<unset> {3}<unset> {17}0s$/m);
-    expect(slices).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}0s$/m);
+    expect(slices).toMatch(
+      /^web-[bcdfghjklmnpqrstvwxz2456789]{5} {3}IPv4 {10}80 {8}10\.244\.0\.5,10\.244\.1\.7 {3}0s$/m,
+    );
   });
 
   it('errors and empty lists in kubectl wording', () => {
@@ -66,7 +116,9 @@ describe('kubectl get', () => {
   it('-o yaml and -o json with sorted keys', () => {
     const y = get({ kind: 'svc', name: 'web', output: 'yaml' });
     expect(y.startsWith('apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n')).toBe(true);
-    expect(y).toContain('  ports:\n  - name: http\n    nodePort: 30080\n    port: 80\n    protocol: TCP\n    targetPort: http\n');
+    expect(y).toContain(
+      '  ports:\n  - name: http\n    nodePort: 30080\n    port: 80\n    protocol: TCP\n    targetPort: http\n',
+    );
     const j = JSON.parse(get({ kind: 'svc', output: 'json' }));
     expect(j.kind).toBe('List');
     expect(j.items).toHaveLength(4);
@@ -74,15 +126,21 @@ describe('kubectl get', () => {
 });
 
 describe('kubectl get (cluster-wide views)', () => {
-  const full = reconcile({ settings: { ...defaultLabSettings(), loadBalancerPool: ['203.0.113.10'] }, objects: objects.filter((o) => o.kind === 'Service') }).cluster;
+  const full = reconcile({
+    settings: { ...defaultLabSettings(), loadBalancerPool: ['203.0.113.10'] },
+    objects: objects.filter((o) => o.kind === 'Service'),
+  }).cluster;
 
   it('nodes -o wide', () => {
     const r = kubectlGet(full, { kind: 'nodes', output: 'wide' });
     expect(r.ok && r.text).toBe(
       [
-        'NAME     STATUS   ROLES           AGE   VERSION   INTERNAL-IP    EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
-        'node-1   Ready    control-plane   9s    v1.35.0   192.168.49.2   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
-        'node-2   Ready    <none>          9s    v1.35.0   192.168.49.3   <none>        Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'NAME     STATUS   ROLES           AGE   VERSION   INTERNAL-IP    EXTERNAL-IP   ' +
+          'OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME',
+        'node-1   Ready    control-plane   9s    v1.35.0   192.168.49.2   <none>        ' +
+          'Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
+        'node-2   Ready    <none>          9s    v1.35.0   192.168.49.3   <none>        ' +
+          'Debian GNU/Linux 12 (bookworm)   6.1.0-18-amd64   containerd://1.7.13',
         '',
       ].join('\n'),
     );
@@ -154,6 +212,8 @@ describe('kubectl describe', () => {
 
 describe('tabwriter', () => {
   it('pads columns to the widest cell plus 3, at least 6, never the last cell', () => {
-    expect(tabwrite('A\tBB\tC\nlonger\tx\tlast cell\n', GET_TABWRITER)).toBe('A        BB    C\nlonger   x     last cell\n');
+    expect(tabwrite('A\tBB\tC\nlonger\tx\tlast cell\n', GET_TABWRITER)).toBe(
+      'A        BB    C\nlonger   x     last cell\n',
+    );
   });
 });

@@ -29,7 +29,12 @@ const LB_IP = '192.168.49.240';
 const CLIENT = '203.0.113.7';
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    status: { addresses: [{ type: 'InternalIP', address: ip }] },
+  } as OtherObject;
 }
 
 function pod(name: string, nodeName: string): Pod {
@@ -46,8 +51,17 @@ function labFor(policy: 'Cluster' | 'Local', annotations: Record<string, string>
   const svc: Service = {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: 'web', namespace: 'default', annotations: { [LB_ANNOTATIONS.model]: 'nodeport', ...annotations } },
-    spec: { type: 'LoadBalancer', externalTrafficPolicy: policy, selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] },
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      annotations: { [LB_ANNOTATIONS.model]: 'nodeport', ...annotations },
+    },
+    spec: {
+      type: 'LoadBalancer',
+      externalTrafficPolicy: policy,
+      selector: { app: 'web' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }],
+    },
   };
   const lab = buildLab({
     settings: { ...defaultLabSettings(), loadBalancerPool: [LB_IP] },
@@ -96,14 +110,23 @@ class NodeUnderLb {
     readonly nodeName: NodeName,
   ) {
     const endpoints = lab.cluster.pods.map((p) => p.status!.podIP!).filter(Boolean);
-    this.topo = new NodeTopology({ nodeIPs: [NODES[nodeName]], endpointIPs: endpoints, podClientIPs: [], externalClientIPs: [CLIENT, LB_IP] });
+    this.topo = new NodeTopology({
+      nodeIPs: [NODES[nodeName]],
+      endpointIPs: endpoints,
+      podClientIPs: [],
+      externalClientIPs: [CLIENT, LB_IP],
+    });
     writeFileSync(join(this.dir, 'lb.mjs'), LB_PROXY_JS);
   }
 
   async start(): Promise<void> {
     await this.topo.create();
     await this.topo.addNfacct([NFACCT_LOCALHOST_NODEPORTS, NFACCT_CT_INVALID]);
-    const artifact = compileIptables({ cluster: this.lab.cluster, nodeName: this.nodeName, settings: this.lab.settings.kubeProxy });
+    const artifact = compileIptables({
+      cluster: this.lab.cluster,
+      nodeName: this.nodeName,
+      settings: this.lab.settings.kubeProxy,
+    });
     const r = await this.topo.restore(rulesetText(nodeRuleset(artifact)));
     if (r.code !== 0) throw new Error(`iptables-restore: ${r.stderr}`);
     // A routed CNI's host-side veth has no address of its own, so a masquerade toward a pod takes
@@ -121,7 +144,11 @@ class NodeUnderLb {
   /** A proxying LB (new connection from the LB address) to this node's NodePort. */
   async startProxy(port: number): Promise<void> {
     const conf = { listen: LB_IP, port: 80, targetHost: NODES[this.nodeName], targetPort: port, timeoutMs: 1500 };
-    const child = spawn('ip', ['netns', 'exec', this.topo.ns.client, process.execPath, join(this.dir, 'lb.mjs'), JSON.stringify(conf)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', this.topo.ns.client, process.execPath, join(this.dir, 'lb.mjs'), JSON.stringify(conf)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.lb = child;
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => String(d).includes('ready') && resolve());
@@ -132,7 +159,9 @@ class NodeUnderLb {
   /** A forwarding LB that keeps the client's address (NLB instance targets): DNAT beside the client. */
   async startForwarder(port: number): Promise<void> {
     const backend = await iptablesBackend();
-    const rules = `*nat\n-A OUTPUT -d ${LB_IP}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination ${NODES[this.nodeName]}:${port}\nCOMMIT\n`;
+    const to = `${NODES[this.nodeName]}:${port}`;
+    const dnat = `-A OUTPUT -d ${LB_IP}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination ${to}`;
+    const rules = ['*nat', dnat, 'COMMIT', ''].join('\n');
     const r = await this.topo.exec('client', `iptables-${backend}-restore`, ['--noflush'], rules);
     if (r.code !== 0) throw new Error(`forwarder rules: ${r.stderr}`);
   }
@@ -163,7 +192,9 @@ describe.skipIf(!!skip)('nodeport load balancer model against real netfilter', (
       expect(sim.result.backend?.sourceIP).toBe(NODES[sim.node]);
       const got = await real.connect();
       const podIP = webIP(lab);
-      expect(got).toEqual(Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: sim.result.backend!.sourceIP }));
+      expect(got).toEqual(
+        Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: sim.result.backend!.sourceIP }),
+      );
     });
   });
 
@@ -181,7 +212,9 @@ describe.skipIf(!!skip)('nodeport load balancer model against real netfilter', (
       expect(sim.node).toBe('node-1');
       expect(sim.result.backend?.sourceIP).toBe(LB_IP);
       const podIP = webIP(lab);
-      expect(await real.connect()).toEqual(Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: LB_IP }));
+      expect(await real.connect()).toEqual(
+        Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: LB_IP }),
+      );
     });
   });
 
@@ -196,7 +229,10 @@ describe.skipIf(!!skip)('nodeport load balancer model against real netfilter', (
     afterAll(() => real.stop());
 
     it('the LB marks node-2 out of service, and a connection through node-2\'s NodePort times out', async () => {
-      expect(lb.nodes.find((n) => n.node === 'node-2')).toMatchObject({ healthy: false, why: { kind: 'no-local-endpoints' } });
+      expect(lb.nodes.find((n) => n.node === 'node-2')).toMatchObject({
+        healthy: false,
+        why: { kind: 'no-local-endpoints' },
+      });
       const got = await real.connect(400);
       // The proxy accepts the client and then gets nothing from node-2 (DROP): the client sees no answer.
       expect(got.every((o) => o.kind === 'timeout' || (o.kind === 'served' && o.endpoint === undefined))).toBe(true);
@@ -218,7 +254,9 @@ describe.skipIf(!!skip)('nodeport load balancer model against real netfilter', (
       expect(sim.sent).toMatchObject({ src: CLIENT, dst: NODES['node-1'], dstPort: 30080 });
       expect(sim.result.backend?.sourceIP).toBe(CLIENT);
       const podIP = webIP(lab);
-      expect(await real.connect()).toEqual(Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: CLIENT }));
+      expect(await real.connect()).toEqual(
+        Array(3).fill({ kind: 'served', endpoint: `${podIP}:80`, seenSource: CLIENT }),
+      );
     });
   });
 });

@@ -18,7 +18,12 @@ const CLIENT = '203.0.113.7';
 const clients: ExternalClient[] = [{ name: 'laptop', address: CLIENT }];
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    status: { addresses: [{ type: 'InternalIP', address: ip }] },
+  } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, extra: Partial<Pod['metadata']> = {}): Pod {
@@ -35,7 +40,12 @@ function web(spec: Partial<Service['spec']> = {}, annotations?: Record<string, s
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'web', namespace: 'default', ...(annotations ? { annotations } : {}) },
-    spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }], ...spec },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { app: 'web' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }],
+      ...spec,
+    },
   };
 }
 
@@ -74,10 +84,22 @@ describe('which load balancer a Service gets (annotations, then the lab setting)
   it.each([
     ['no annotation, no setting: direct', {}, undefined, 'direct', 'generic-direct', 'client'],
     ['no annotation, lab setting nodeport: a proxying LB', {}, 'nodeport', 'nodeport', 'generic-proxy', 'lb'],
-    ['aws-load-balancer-type nlb: NLB instance targets keep the client address', { [LB_ANNOTATIONS.awsType]: 'nlb' }, undefined, 'nodeport', 'aws-nlb-instance', 'client'],
-    ['nlb with IP targets: direct', { [LB_ANNOTATIONS.awsType]: 'external', [LB_ANNOTATIONS.awsTargetType]: 'ip' }, 'nodeport', 'direct', 'aws-nlb-ip', 'client'],
-    ['another AWS annotation alone: the AWS provider\'s Classic ELB', { [LB_ANNOTATIONS.awsProxyProtocol]: '*' }, undefined, 'nodeport', 'aws-classic-elb', 'lb'],
-    ['the lab annotation wins over the setting', { [LB_ANNOTATIONS.model]: 'direct' }, 'nodeport', 'direct', 'generic-direct', 'client'],
+    [
+      'aws-load-balancer-type nlb: NLB instance targets keep the client address', { [LB_ANNOTATIONS.awsType]: 'nlb' },
+      undefined, 'nodeport', 'aws-nlb-instance', 'client',
+    ],
+    [
+      'nlb with IP targets: direct', { [LB_ANNOTATIONS.awsType]: 'external', [LB_ANNOTATIONS.awsTargetType]: 'ip' },
+      'nodeport', 'direct', 'aws-nlb-ip', 'client',
+    ],
+    [
+      'another AWS annotation alone: the AWS provider\'s Classic ELB', { [LB_ANNOTATIONS.awsProxyProtocol]: '*' },
+      undefined, 'nodeport', 'aws-classic-elb', 'lb',
+    ],
+    [
+      'the lab annotation wins over the setting', { [LB_ANNOTATIONS.model]: 'direct' }, 'nodeport', 'direct',
+      'generic-direct', 'client',
+    ],
   ] as const)('%s', (_name, annotations, model, wantModel, product, source) => {
     const b = loadBalancerBehaviour(web({}, annotations), settings(model));
     expect(b).toMatchObject({ model: wantModel, product, source });
@@ -85,20 +107,26 @@ describe('which load balancer a Service gets (annotations, then the lab setting)
     expect(b.problems).toEqual([]);
   });
 
-  it('NLB without preserve_client_ip sends from its own address; proxy protocol is v1 on a Classic ELB, v2 on an NLB', () => {
+  it('NLB without preserve_client_ip sends from its own address; proxy protocol is v1 on a Classic ELB, ' +
+    'v2 on an NLB', () => {
     const nlb = { [LB_ANNOTATIONS.awsType]: 'nlb' };
-    expect(loadBalancerBehaviour(web({}, { ...nlb, [LB_ANNOTATIONS.awsTargetGroupAttributes]: 'preserve_client_ip.enabled=false' }), {}).source).toBe('lb');
-    expect(loadBalancerBehaviour(web({}, { ...nlb, [LB_ANNOTATIONS.awsProxyProtocol]: '*' }), {}).proxyProtocol).toBe(2);
+    const noClientIp = { ...nlb, [LB_ANNOTATIONS.awsTargetGroupAttributes]: 'preserve_client_ip.enabled=false' };
+    expect(loadBalancerBehaviour(web({}, noClientIp), {}).source).toBe('lb');
+    const nlbProxyProtocol = { ...nlb, [LB_ANNOTATIONS.awsProxyProtocol]: '*' };
+    expect(loadBalancerBehaviour(web({}, nlbProxyProtocol), {}).proxyProtocol).toBe(2);
     expect(loadBalancerBehaviour(web({}, { [LB_ANNOTATIONS.awsProxyProtocol]: '*' }), {}).proxyProtocol).toBe(1);
   });
 
   it('says which annotation value it ignored and why, in the apiserver\'s words', () => {
-    const b = loadBalancerBehaviour(web({}, { [LB_ANNOTATIONS.model]: 'sideways' }), { loadBalancer: { model: 'nodeport' } });
+    const b = loadBalancerBehaviour(web({}, { [LB_ANNOTATIONS.model]: 'sideways' }), {
+      loadBalancer: { model: 'nodeport' },
+    });
     expect(b.model).toBe('nodeport');
-    expect(b.problems).toEqual([`${LB_ANNOTATIONS.model}: Unsupported value: "sideways": supported values: "direct", "nodeport"`]);
-    expect(lbOf(lab({ model: 'nodeport', svc: web({}, { [LB_ANNOTATIONS.model]: 'sideways' }) })).artifact.lines.map((x) => x.text)).toContain(
-      `# ignored: ${b.problems[0]}`,
-    );
+    expect(b.problems).toEqual([
+      `${LB_ANNOTATIONS.model}: Unsupported value: "sideways": supported values: "direct", "nodeport"`,
+    ]);
+    const sideways = lbOf(lab({ model: 'nodeport', svc: web({}, { [LB_ANNOTATIONS.model]: 'sideways' }) }));
+    expect(sideways.artifact.lines.map((x) => x.text)).toContain(`# ignored: ${b.problems[0]}`);
   });
 });
 
@@ -109,20 +137,28 @@ describe("kube-proxy's health-check server (pkg/proxy/healthcheck)", () => {
     const on2 = serviceHealthServer(l.cluster, 'node-2').get('default/web')!;
     const on1 = serviceHealthServer(l.cluster, 'node-1').get('default/web')!;
     expect(on2).toMatchObject({ port: hc, status: 200, localEndpoints: 1 });
-    expect(JSON.parse(on2.body)).toEqual({ service: { namespace: 'default', name: 'web' }, localEndpoints: 1, serviceProxyHealthy: true });
+    expect(JSON.parse(on2.body)).toEqual({
+      service: { namespace: 'default', name: 'web' },
+      localEndpoints: 1,
+      serviceProxyHealthy: true,
+    });
     expect(on1).toMatchObject({ status: 503, localEndpoints: 0 });
   });
 
   it('does not count a pod that is not ready; serves nothing for a Cluster-policy Service', () => {
     const notReady = pod('web-b', 'node-1', { annotations: { 'netlab.io/ready': 'false' } });
     const l = lab({ svc: web({ externalTrafficPolicy: 'Local' }), pods: [pod('web-a', 'node-2'), notReady] });
-    expect(serviceHealthServer(l.cluster, 'node-1').get('default/web')).toMatchObject({ status: 503, localEndpoints: 0 });
+    expect(serviceHealthServer(l.cluster, 'node-1').get('default/web')).toMatchObject({
+      status: 503,
+      localEndpoints: 0,
+    });
     expect(serviceHealthServer(lab().cluster, 'node-2').size).toBe(0);
   });
 });
 
 describe('the load balancer configuration (its artifact)', () => {
-  it('nodeport + Local: health-checks healthCheckNodePort; nodes without a local endpoint are out of service, with the reason', () => {
+  it('nodeport + Local: health-checks healthCheckNodePort; nodes without a local endpoint are out of service, ' +
+    'with the reason', () => {
     const l = lab({ model: 'nodeport', svc: web({ externalTrafficPolicy: 'Local' }) });
     const lb = lbOf(l);
     const hc = l.cluster.services.find((s) => s.metadata.name === 'web')!.spec.healthCheckNodePort!;
@@ -132,13 +168,18 @@ describe('the load balancer configuration (its artifact)', () => {
       ['node-2', true, undefined],
       ['node-3', false, `healthCheckNodePort ${hc}: no local endpoints`],
     ]);
-    expect(lb.listeners[0]!.targets.map((t) => `${t.address}:${t.port}`)).toEqual(['192.168.49.2:30080', '192.168.49.3:30080', '192.168.49.4:30080']);
+    expect(lb.listeners[0]!.targets.map((t) => `${t.address}:${t.port}`)).toEqual([
+      '192.168.49.2:30080', '192.168.49.3:30080', '192.168.49.4:30080',
+    ]);
     expect(l.artifacts[`lb/default/web`]).toBe(lb.artifact);
     const text = lb.artifact.lines.map((x) => x.text);
-    expect(text).toContain(`    target node-1 192.168.49.2:30080 out of service (healthCheckNodePort ${hc}: no local endpoints)`);
+    expect(text).toContain(
+      `    target node-1 192.168.49.2:30080 out of service (healthCheckNodePort ${hc}: no local endpoints)`,
+    );
   });
 
-  it('nodeport + Cluster: a TCP check of the NodePort, which kube-proxy refuses on every node once the Service has no endpoints', () => {
+  it('nodeport + Cluster: a TCP check of the NodePort, which kube-proxy refuses on every node once the Service has ' +
+    'no endpoints', () => {
     expect(lbOf(lab({ model: 'nodeport' })).nodes.every((n) => n.healthy && n.result === 'TCP connected')).toBe(true);
     const none = lbOf(lab({ model: 'nodeport', pods: [] }));
     expect(none.healthCheck).toEqual({ protocol: 'TCP', port: 30080 });
@@ -154,7 +195,15 @@ describe('the load balancer configuration (its artifact)', () => {
   it('leaves out nodes labelled node.kubernetes.io/exclude-from-external-load-balancers', () => {
     const l = buildLab({
       settings: { ...defaultLabSettings(), loadBalancerPool: [LB_IP] },
-      objects: [node('node-1', NODES['node-1']), { ...node('node-2', NODES['node-2']), metadata: { name: 'node-2', labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } } } as OtherObject, pod('web-a', 'node-1'), web()],
+      objects: [
+        node('node-1', NODES['node-1']),
+        {
+          ...node('node-2', NODES['node-2']),
+          metadata: { name: 'node-2', labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' } },
+        } as OtherObject,
+        pod('web-a', 'node-1'),
+        web(),
+      ],
       clients,
     });
     expect(lbOf(l).nodes.map((n) => n.node)).toEqual(['node-1']);
@@ -162,7 +211,8 @@ describe('the load balancer configuration (its artifact)', () => {
 });
 
 describe('a request through each model and traffic policy (packet flow)', () => {
-  it('nodeport + Cluster: LB -> node:NodePort from the LB address; kube-proxy DNATs and masquerades, the pod sees the node', () => {
+  it('nodeport + Cluster: LB -> node:NodePort from the LB address; kube-proxy DNATs and masquerades, ' +
+    'the pod sees the node', () => {
     const l = lab({ model: 'nodeport' });
     const r = send(l);
     expect(r.outcome).toBe('response');
@@ -176,7 +226,8 @@ describe('a request through each model and traffic policy (packet flow)', () => 
     expect(r.backend?.sourceIP).toBe(NODES[n as keyof typeof NODES]);
   });
 
-  it('nodeport + Local (a proxying LB): only node-2 passes the check; no SNAT, so the pod sees the load balancer', () => {
+  it('nodeport + Local (a proxying LB): only node-2 passes the check; no SNAT, ' +
+    'so the pod sees the load balancer', () => {
     const l = lab({ model: 'nodeport', svc: web({ externalTrafficPolicy: 'Local' }) });
     const s = newTraceSession('x');
     for (let i = 0; i < 3; i++) {
@@ -226,7 +277,8 @@ describe('a request through each model and traffic policy (packet flow)', () => 
     expect(walk('seed-a')).toEqual(a);
   });
 
-  it('Local with no ready endpoint anywhere: no node passes, the client times out, the fault names externalTrafficPolicy', () => {
+  it('Local with no ready endpoint anywhere: no node passes, the client times out, ' +
+    'the fault names externalTrafficPolicy', () => {
     const r = send(lab({ model: 'nodeport', svc: web({ externalTrafficPolicy: 'Local' }), pods: [] }));
     expect(r.outcome).toBe('timeout');
     expect(r.fault).toMatchObject({ kind: 'Service', name: 'web', field: 'spec.externalTrafficPolicy' });
@@ -242,7 +294,9 @@ describe('a request through each model and traffic policy (packet flow)', () => 
   it('proxy protocol on, and a pod that does not expect it: 400 Bad Request', () => {
     const r = send(lab({ svc: web({}, { [LB_ANNOTATIONS.awsProxyProtocol]: '*' }) }));
     const pp = r.hops.find((h) => h.explanation.key === 'hop.lb.proxyProtocol')!;
-    expect(pp.explanation.params.header).toBe(`PROXY TCP4 ${CLIENT} ${LB_IP} ${r.hops.find((h) => h.action === 'send')!.before.srcPort} 80`);
+    expect(pp.explanation.params.header).toBe(
+      `PROXY TCP4 ${CLIENT} ${LB_IP} ${r.hops.find((h) => h.action === 'send')!.before.srcPort} 80`,
+    );
     expect(r.status).toBe(400);
   });
 
@@ -255,12 +309,18 @@ describe('a request through each model and traffic policy (packet flow)', () => 
 });
 
 describe('A/B: the same Service under both models', () => {
-  it('flipping netlab.io/load-balancer-model to nodeport moves the destination to a NodePort and the SNAT source to the node', () => {
+  it('flipping netlab.io/load-balancer-model to nodeport moves the destination to a NodePort and the SNAT source to ' +
+    'the node', () => {
     const settings: LabSettings = { ...defaultLabSettings(), loadBalancerPool: [LB_IP] };
     const objects = [...Object.entries(NODES).map(([n, ip]) => node(n, ip)), pod('web-a', 'node-2'), web()];
     const from = parseSource('external:laptop');
     if ('error' in from) throw new Error(from.error);
-    const r = abTrace({ input: { settings, objects, clients }, request: { from, url: `http://${LB_IP}/` }, flip: { kind: 'loadBalancerModel', service: 'default/web', value: 'nodeport' }, seed: 'ab' });
+    const r = abTrace({
+      input: { settings, objects, clients },
+      request: { from, url: `http://${LB_IP}/` },
+      flip: { kind: 'loadBalancerModel', service: 'default/web', value: 'nodeport' },
+      seed: 'ab',
+    });
     if ('error' in r) throw new Error(r.error);
     expect(lbHop(r.a)!.after).toMatchObject({ dst: LB_IP, dstPort: 80 });
     expect(lbHop(r.b)!.after).toMatchObject({ src: LB_IP, dstPort: 30080 });
@@ -271,25 +331,74 @@ describe('A/B: the same Service under both models', () => {
 });
 
 describe('proxy protocol to a controller that expects it (ingress-nginx use-proxy-protocol)', () => {
-  it('the controller takes the client address from the header, not from the packet (which the node masqueraded)', () => {
+  it('the controller takes the client address from the header, ' +
+    'not from the packet (which the node masqueraded)', () => {
     const s = defaultLabSettings();
     const settings: LabSettings = {
       ...s,
       loadBalancerPool: [LB_IP],
-      ingress: [{ className: 'nginx', controller: 'nginx', topology: 'loadbalancer', namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, useProxyProtocol: true }],
+      ingress: [
+        {
+          className: 'nginx',
+          controller: 'nginx',
+          topology: 'loadbalancer',
+          namespace: 'ingress-nginx',
+          replicas: 1,
+          legacyReloadOnEndpointChange: false,
+          isDefaultClass: true,
+          useProxyProtocol: true,
+        },
+      ],
     };
-    const labels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'nginx' };
+    const labels = {
+      'app.kubernetes.io/name': 'ingress-nginx',
+      'app.kubernetes.io/component': 'controller',
+      'app.kubernetes.io/instance': 'nginx',
+    };
     const ctrlSvc: Service = {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx', labels, annotations: { [LB_ANNOTATIONS.model]: 'nodeport', [LB_ANNOTATIONS.awsProxyProtocol]: '*' } },
-      spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }] },
+      metadata: {
+        name: 'ingress-nginx-controller',
+        namespace: 'ingress-nginx',
+        labels,
+        annotations: { [LB_ANNOTATIONS.model]: 'nodeport', [LB_ANNOTATIONS.awsProxyProtocol]: '*' },
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: labels,
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'https', port: 443, targetPort: 'https' }],
+      },
     };
-    const ing = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'default' }, spec: { ingressClassName: 'nginx', rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } };
-    const objects = [...Object.entries(NODES).map(([n, ip]) => node(n, ip)), pod('web-a', 'node-2'), web({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress-nginx' } } as OtherObject, ctrlSvc, ing as OtherObject];
+    const ing = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: 'web.example.com',
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+            },
+          },
+        ],
+      },
+    };
+    const objects = [
+      ...Object.entries(NODES).map(([n, ip]) => node(n, ip)),
+      pod('web-a', 'node-2'),
+      web({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress-nginx' } } as OtherObject,
+      ctrlSvc,
+      ing as OtherObject,
+    ];
     const l = buildLab({ settings, objects, clients });
     expect(l.problems).toEqual([]);
-    expect(l.artifacts['ingress/nginx/nginx.conf']!.lines.map((x) => x.text.trim())).toEqual(expect.arrayContaining(['real_ip_header proxy_protocol;', 'listen 80 proxy_protocol;']));
+    expect(l.artifacts['ingress/nginx/nginx.conf']!.lines.map((x) => x.text.trim())).toEqual(
+      expect.arrayContaining(['real_ip_header proxy_protocol;', 'listen 80 proxy_protocol;']),
+    );
     const from = parseSource('external:laptop');
     if ('error' in from) throw new Error(from.error);
     const r = trace(l, { from, url: `http://${LB_IP}/`, headers: { Host: 'web.example.com' } }, newTraceSession('pp'));

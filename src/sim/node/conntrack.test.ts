@@ -26,13 +26,17 @@ describe('conntrack entries', () => {
   it('prints as conntrack -L: unreplied (SYN_SENT, [UNREPLIED]) and established ([ASSURED])', () => {
     const e = entryFor('node-2', 'TCP', client, dnated, 'iptables');
     expect(formatEntry(e, 'unreplied')).toBe(
-      'tcp      6 119 SYN_SENT src=10.244.0.2 dst=192.168.49.3 sport=40000 dport=30081 [UNREPLIED] src=10.244.0.3 dst=10.244.0.2 sport=8080 dport=40000 mark=0 use=1',
+      'tcp      6 119 SYN_SENT src=10.244.0.2 dst=192.168.49.3 sport=40000 dport=30081 [UNREPLIED] src=10.244.0.3 ' +
+        'dst=10.244.0.2 sport=8080 dport=40000 mark=0 use=1',
     );
     expect(formatEntry(e, 'established')).toBe(
-      'tcp      6 431999 ESTABLISHED src=10.244.0.2 dst=192.168.49.3 sport=40000 dport=30081 src=10.244.0.3 dst=10.244.0.2 sport=8080 dport=40000 [ASSURED] mark=0 use=1',
+      'tcp      6 431999 ESTABLISHED src=10.244.0.2 dst=192.168.49.3 sport=40000 dport=30081 src=10.244.0.3 ' +
+        'dst=10.244.0.2 sport=8080 dport=40000 [ASSURED] mark=0 use=1',
     );
     const u = entryFor('node-1', 'UDP', client, dnated, 'ipvs');
-    expect(formatEntry(u, 'unreplied')).toMatch(/^udp {6}17 29 src=10\.244\.0\.2 .* \[UNREPLIED\] src=10\.244\.0\.3 .* mark=0 use=1$/);
+    expect(formatEntry(u, 'unreplied')).toMatch(
+      /^udp {6}17 29 src=10\.244\.0\.2 .* \[UNREPLIED\] src=10\.244\.0\.3 .* mark=0 use=1$/,
+    );
   });
 
   it('each node holds only its own entries: a lookup on another node finds nothing', () => {

@@ -3,10 +3,17 @@ import type { EndpointSlice, Service } from '../api/types';
 import { buildServiceMap, formatServicePortName, parseServicePortName, serviceKeyOfPort } from './servicemap';
 
 function svc(name: string, spec: Partial<Service['spec']>): Service {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns1' }, spec: { clusterIP: '172.30.0.1', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], ...spec } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'ns1' },
+    spec: { clusterIP: '172.30.0.1', ports: [{ name: 'p80', port: 80, protocol: 'TCP' }], ...spec },
+  };
 }
 
-function slice(service: string, eps: { ip: string; node?: string; ready?: boolean; serving?: boolean; terminating?: boolean }[]): EndpointSlice {
+type Ep = { ip: string; node?: string; ready?: boolean; serving?: boolean; terminating?: boolean };
+
+function slice(service: string, eps: Ep[]): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -16,7 +23,11 @@ function slice(service: string, eps: { ip: string; node?: string; ready?: boolea
     endpoints: eps.map((e) => ({
       addresses: [e.ip],
       nodeName: e.node,
-      conditions: e.ready === undefined && e.serving === undefined && e.terminating === undefined ? undefined : { ready: e.ready, serving: e.serving, terminating: e.terminating },
+      conditions: e.ready === undefined && e.serving === undefined && e.terminating === undefined ? undefined : {
+        ready: e.ready,
+        serving: e.serving,
+        terminating: e.terminating,
+      },
     })),
   };
 }
@@ -40,25 +51,61 @@ describe('service port names', () => {
 
 describe('buildServiceMap', () => {
   it('ignores headless and ExternalName services', () => {
-    const m = buildServiceMap({ services: [svc('h', { clusterIP: 'None' }), svc('x', { type: 'ExternalName', externalName: 'a.b' })], endpointSlices: [] }, 'n1');
+    const m = buildServiceMap(
+      {
+        services: [svc('h', { clusterIP: 'None' }), svc('x', { type: 'ExternalName', externalName: 'a.b' })],
+        endpointSlices: [],
+      },
+      'n1',
+    );
     expect(m).toEqual([]);
   });
 
   it('treats endpoints without conditions as ready and sorts them by ip:port string', () => {
-    const m = buildServiceMap({ services: [svc('s', {})], endpointSlices: [slice('s', [{ ip: '10.0.1.2' }, { ip: '10.0.1.10' }])] }, 'n1');
+    const m = buildServiceMap(
+      { services: [svc('s', {})], endpointSlices: [slice('s', [{ ip: '10.0.1.2' }, { ip: '10.0.1.10' }])] },
+      'n1',
+    );
     expect(m[0]!.endpoints.map((e) => e.endpoint)).toEqual(['10.0.1.10:8080', '10.0.1.2:8080']);
     expect(m[0]!.clusterEndpoints).toHaveLength(2);
   });
 
   it.each([
     // [case, endpoints, policy, expected cluster, expected local, hasAny]
-    ['ready only', [{ ip: '10.0.0.1', node: 'n1', ready: true, serving: true }, { ip: '10.0.0.2', node: 'n2', ready: false, serving: false }], 'Cluster', ['10.0.0.1'], [], true],
-    ['falls back to serving+terminating', [{ ip: '10.0.0.1', node: 'n1', ready: false, serving: true, terminating: true }, { ip: '10.0.0.2', node: 'n2', ready: false, serving: false, terminating: true }], 'Cluster', ['10.0.0.1'], [], true],
-    ['local ready', [{ ip: '10.0.0.1', node: 'n1', ready: true }, { ip: '10.0.0.2', node: 'n2', ready: true }], 'Local', ['10.0.0.1', '10.0.0.2'], ['10.0.0.1'], true],
-    ['no local endpoints, remote terminating still counts', [{ ip: '10.0.0.2', node: 'n2', ready: false, serving: true, terminating: true }], 'Local', ['10.0.0.2'], [], true],
-    ['nothing usable', [{ ip: '10.0.0.2', node: 'n2', ready: false, serving: false, terminating: true }], 'Cluster', [], [], false],
+    [
+      'ready only',
+      [
+        { ip: '10.0.0.1', node: 'n1', ready: true, serving: true },
+        { ip: '10.0.0.2', node: 'n2', ready: false, serving: false },
+      ],
+      'Cluster', ['10.0.0.1'], [], true,
+    ],
+    [
+      'falls back to serving+terminating',
+      [
+        { ip: '10.0.0.1', node: 'n1', ready: false, serving: true, terminating: true },
+        { ip: '10.0.0.2', node: 'n2', ready: false, serving: false, terminating: true },
+      ],
+      'Cluster', ['10.0.0.1'], [], true,
+    ],
+    [
+      'local ready', [{ ip: '10.0.0.1', node: 'n1', ready: true }, { ip: '10.0.0.2', node: 'n2', ready: true }],
+      'Local', ['10.0.0.1', '10.0.0.2'], ['10.0.0.1'], true,
+    ],
+    [
+      'no local endpoints, remote terminating still counts',
+      [{ ip: '10.0.0.2', node: 'n2', ready: false, serving: true, terminating: true }], 'Local', ['10.0.0.2'], [], true,
+    ],
+    [
+      'nothing usable', [{ ip: '10.0.0.2', node: 'n2', ready: false, serving: false, terminating: true }], 'Cluster',
+      [], [], false,
+    ],
   ] as const)('%s', (_name, eps, policy, cluster, local, hasAny) => {
-    const s = svc('s', { type: 'NodePort', externalTrafficPolicy: policy, ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] });
+    const s = svc('s', {
+      type: 'NodePort',
+      externalTrafficPolicy: policy,
+      ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }],
+    });
     const [p] = buildServiceMap({ services: [s], endpointSlices: [slice('s', [...eps])] }, 'n1');
     expect(p!.clusterEndpoints.map((e) => e.ip)).toEqual(cluster);
     expect(p!.localEndpoints.map((e) => e.ip)).toEqual(local);
@@ -66,7 +113,10 @@ describe('buildServiceMap', () => {
   });
 
   it('never calls an endpoint without nodeName local', () => {
-    const [p] = buildServiceMap({ services: [svc('s', { internalTrafficPolicy: 'Local' })], endpointSlices: [slice('s', [{ ip: '10.0.0.1' }])] }, 'n1');
+    const [p] = buildServiceMap(
+      { services: [svc('s', { internalTrafficPolicy: 'Local' })], endpointSlices: [slice('s', [{ ip: '10.0.0.1' }])] },
+      'n1',
+    );
     expect(p!.localEndpoints).toEqual([]);
     expect(p!.hasAnyEndpoints).toBe(true);
   });

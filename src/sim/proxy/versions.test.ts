@@ -29,8 +29,14 @@ describe('modes by release (SEMANTICS.md 5.1)', () => {
   });
 
   it("gives kube-proxy's own validation error for a mode its release does not accept", () => {
-    const err = (mode: ProxyMode, version: string, gate?: boolean) => proxyModeStartupError({ mode, featureGates: gate === undefined ? undefined : { NFTablesProxyMode: gate } }, version);
-    expect(err('userspace', '1.26')).toBe('KubeProxyConfiguration.ProxyMode: Invalid value: "userspace": must be iptables, ipvs or blank (blank means the best-available proxy [currently iptables])');
+    const err = (mode: ProxyMode, version: string, gate?: boolean) => proxyModeStartupError(
+      { mode, featureGates: gate === undefined ? undefined : { NFTablesProxyMode: gate } },
+      version,
+    );
+    expect(err('userspace', '1.26')).toBe(
+      'KubeProxyConfiguration.ProxyMode: Invalid value: "userspace": must be iptables, ' +
+        'ipvs or blank (blank means the best-available proxy [currently iptables])',
+    );
     expect(err('userspace', '1.35')).toContain('must be iptables, ipvs, nftables or blank');
     expect(err('nftables', '1.25')).toContain('must be iptables,ipvs,userspace or blank');
     expect(err('nftables', '1.30')).toContain('"nftables": must be iptables, ipvs or blank');
@@ -51,14 +57,24 @@ describe('a node whose kube-proxy did not start', () => {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'web-sticky', namespace: 'shop' },
-    spec: { type: 'NodePort', selector: { app: 'web' }, sessionAffinity: 'ClientIP', ports: [{ port: 80, nodePort: 30090 }] },
+    spec: {
+      type: 'NodePort',
+      selector: { app: 'web' },
+      sessionAffinity: 'ClientIP',
+      ports: [{ port: 80, nodePort: 30090 }],
+    },
   };
   const lab = (mode: ProxyMode, kubernetesVersion: string) => {
     const s = defaultLabSettings();
     const settings: LabSettings = { ...s, kubernetesVersion, kubeProxy: { ...s.kubeProxy, mode } };
     return buildLab({
       settings,
-      objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, pod('web-1', 'node-2', { app: 'web' }), pod('client', 'node-1', {}), svc],
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        pod('web-1', 'node-2', { app: 'web' }),
+        pod('client', 'node-1', {}),
+        svc,
+      ],
       clients: [{ name: 'laptop', address: '203.0.113.7' }],
     });
   };
@@ -74,7 +90,9 @@ describe('a node whose kube-proxy did not start', () => {
     const res = run(l, 'pod:shop/client', 'http://web-sticky.shop/');
     expect(res.outcome).toBe('timeout');
     expect(res.service).toBe('shop/web-sticky');
-    expect(res.fault?.message).toBe(`kube-proxy is not running on node node-1: ${proxyModeStartupError({ mode: 'userspace' }, '1.35')}`);
+    expect(res.fault?.message).toBe(
+      `kube-proxy is not running on node node-1: ${proxyModeStartupError({ mode: 'userspace' }, '1.35')}`,
+    );
     expect(res.fault?.message).not.toMatch(/has no port/);
     expect(res.hops.at(-1)!.explanation.key).toBe('hop.proxy.notRunning');
 
@@ -88,7 +106,9 @@ describe('a node whose kube-proxy did not start', () => {
     const ipvs = lab('ipvs', '1.35');
     const warn = ipvs.events.filter((e) => e.reason === 'IPVSDeprecation');
     expect(warn.map((e) => e.node)).toEqual(['node-1', 'node-2']);
-    expect(warn[0]!.message).toBe("The ipvs proxier is now deprecated and may be removed in a future release. Please use 'nftables' instead.");
+    expect(warn[0]!.message).toBe(
+      "The ipvs proxier is now deprecated and may be removed in a future release. Please use 'nftables' instead.",
+    );
     expect(lab('ipvs', '1.34').events.some((e) => e.reason === 'IPVSDeprecation')).toBe(false);
     expect(run(ipvs, 'pod:shop/client', 'http://web-sticky.shop/').status).toBe(200);
   });

@@ -21,6 +21,7 @@ import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
 import { newEvents, newProblems, rejectionText } from './changes';
 import { ipCommand } from './ip';
+import { runFilter, splitPipeline } from './pipe';
 
 /** Where the commands run, like the host of a shell prompt. */
 export type Shell =
@@ -377,9 +378,22 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
           + 'label, annotate, edit --set, patch -p, exec\n'
       );
     default:
-      return error(`error: unknown command "${verb}" for "kubectl"`);
+      return REAL_KUBECTL_VERBS.has(verb ?? '')
+        ? error(`error: the lab's console does not run "kubectl ${verb}" (it models the network, not `
+          + `containers or rollouts); kubectl here runs ${MODELLED_VERBS}`)
+        : error(`error: unknown command "${verb}" for "kubectl"`);
   }
 }
+
+const MODELLED_VERBS = 'get, describe, apply, create, delete, scale, label, annotate, edit, patch and exec';
+
+/** kubectl's other commands: real, so "unknown command" would mislead. */
+const REAL_KUBECTL_VERBS = new Set([
+  'expose', 'run', 'set', 'explain', 'rollout', 'autoscale', 'certificate', 'cluster-info', 'top', 'cordon',
+  'uncordon', 'drain', 'taint', 'logs', 'attach', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events',
+  'diff', 'replace', 'wait', 'kustomize', 'api-resources', 'api-versions', 'config', 'plugin', 'version',
+  'completion', 'options',
+]);
 
 const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json'];
 
@@ -444,9 +458,15 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   const kn = kindAndName(a);
   if ('error' in kn) return error(kn.error);
   const replicas = flag(a, '--replicas');
-  if (replicas === undefined || !/^\d+$/.test(replicas)) return error(
-    'error: --replicas=COUNT is required, and COUNT must be greater than or equal to 0'
-  );
+  // kubectl marks --replicas required (cobra), parses it as an int (pflag), then validates it.
+  if (replicas === undefined) return error('error: required flag(s) "replicas" not set');
+  if (!/^[+-]?\d+$/.test(replicas)) {
+    return error(`error: invalid argument "${replicas}" for "--replicas" flag: `
+      + `strconv.ParseInt: parsing "${replicas}": invalid syntax\nSee 'kubectl scale -h' for help and examples`);
+  }
+  if (Number(replicas) < 0) {
+    return error('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+  }
   if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
   const refused = notChangeable(env, kn.kind, ns, kn.name);
   if (refused) return refused;
@@ -864,8 +884,14 @@ const HELP = `Commands:
   ip route [show table all] | ip route get ADDRESS | ip -4 addr   (on a node or in a pod)
   cat /etc/nginx/nginx.conf    cat /etc/resolv.conf
   shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
+  COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]
 A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.
 `;
+
+/** The lab traces TCP (and DNS over UDP): what a ping would meet, instead of "command not found". */
+const PING_NOTE = `ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a
+port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does
+(kube-ipvs0 holds the address). Try: curl http://ADDRESS:PORT/`;
 
 /** Splits off a heredoc: "cmd <<EOF\\n...\\nEOF" or a command line followed by standard input lines. */
 export function splitInput(input: string): { line: string; stdin?: string } {
@@ -893,6 +919,24 @@ export function needsMoreInput(input: string): boolean {
 
 export function runShell(env: ShellEnv, input: string): ShellResult {
   const { line, stdin } = splitInput(input);
+  const [first, ...filters] = splitPipeline(line);
+  const r = runCommand(env, first!, stdin);
+  if (filters.length === 0) return r;
+  // Each filter reads the previous stage's standard output; standard error goes to the terminal.
+  let out = r.out;
+  let err = r.err;
+  for (const f of filters) {
+    const fr = runFilter(splitWords(f), out);
+    if ('err' in fr) {
+      err += `${fr.err}\n`;
+      out = '';
+    } else out = fr.out;
+  }
+  return { ...r, out, err };
+}
+
+/** One command of a pipeline: the first, the one that reaches the lab. */
+function runCommand(env: ShellEnv, line: string, stdin: string | undefined): ShellResult {
   const words = splitWords(line);
   const [cmd, ...rest] = words;
   switch (cmd) {
@@ -931,6 +975,8 @@ export function runShell(env: ShellEnv, input: string): ShellResult {
       return switchShell(env, ['node', rest[0] ?? '']);
     case 'shell':
       return switchShell(env, rest);
+    case 'ping':
+      return error(PING_NOTE);
     default:
       return error(`bash: ${cmd}: command not found (try: help)`);
   }

@@ -34,7 +34,11 @@ const ingress = (annotations: Record<string, string> = {}): OtherObject =>
         {
           host: 'shop.example.com',
           http: {
-            paths: ['web', 'empty'].map((svc) => ({ path: `/${svc}`, pathType: 'Prefix', backend: { service: { name: svc, port: { number: 80 } } } })),
+            paths: ['web', 'empty'].map((svc) => ({
+              path: `/${svc}`,
+              pathType: 'Prefix',
+              backend: { service: { name: svc, port: { number: 80 } } },
+            })),
           },
         },
       ],
@@ -47,7 +51,18 @@ function lab(extra: (KubeObject | OtherObject)[] = []) {
   const s = defaultLabSettings();
   const settings: LabSettings = {
     ...s,
-    ingress: [{ className: 'nginx', controller: 'nginx', topology: 'nodeport', namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } }],
+    ingress: [
+      {
+        className: 'nginx',
+        controller: 'nginx',
+        topology: 'nodeport',
+        namespace: 'ingress-nginx',
+        replicas: 1,
+        legacyReloadOnEndpointChange: false,
+        isDefaultClass: true,
+        nodePorts: { http: 30080, https: 30443 },
+      },
+    ],
   };
   const objects = [
     pod('web-a', 'node-1', { app: 'web' }),
@@ -76,13 +91,15 @@ const viaIngress = () => {
 
 describe('trace attribution: service, services, backend.headers', () => {
   it('through the ingress controller: the backend Service the rule chose, after the controller Service', () => {
-    const res = run(lab([ingress()]), 'external:laptop', 'http://shop.example.com/web', { ...viaIngress(), headers: { 'X-Test': 'a' } });
+    const opts = { ...viaIngress(), headers: { 'X-Test': 'a' } };
+    const res = run(lab([ingress()]), 'external:laptop', 'http://shop.example.com/web', opts);
     expect(res.status).toBe(200);
     expect(res.service).toBe('default/web');
     expect(res.services).toEqual(['ingress-nginx/ingress-nginx-controller', 'default/web']);
     // What nginx sent upstream: the Host as the client named it, the client's header, and its own (the
     // NodePort masqueraded the laptop to the node's address on the way in).
-    expect(res.backend?.headers).toMatchObject({ Host: 'shop.example.com', 'X-Test': 'a', 'X-Forwarded-For': '192.168.49.2' });
+    const forwarded = { Host: 'shop.example.com', 'X-Test': 'a', 'X-Forwarded-For': '192.168.49.2' };
+    expect(res.backend?.headers).toMatchObject(forwarded);
   });
 
   it('503 for a backend without endpoints: that backend Service', () => {
@@ -93,7 +110,8 @@ describe('trace attribution: service, services, backend.headers', () => {
   });
 
   it('308 redirect by the controller: null (the controller answered by itself)', () => {
-    const res = run(lab([ingress({ 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' })]), 'external:laptop', 'http://shop.example.com/web', viaIngress());
+    const l = lab([ingress({ 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' })]);
+    const res = run(l, 'external:laptop', 'http://shop.example.com/web', viaIngress());
     expect(res.status).toBe(308);
     expect(res.service).toBeNull();
     expect(res.services).toEqual(['ingress-nginx/ingress-nginx-controller']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment, Service } from '../api/types';
 import { buildLab } from '../assembly/lab';
-import type { ProxyMode } from '../lab';
+import { defaultIngressAddon, type ProxyMode } from '../lab';
 import { SeededRandom } from '../net/rand';
 import { classroomObjects, classroomSettings } from './classroom';
 import { distribution } from './distribution';
@@ -9,7 +9,9 @@ import { newTraceSession, trace, type TraceRequest } from './trace';
 
 function labFor(mode: ProxyMode, affinity = false) {
   const objects = classroomObjects().map((o) =>
-    affinity && o.kind === 'Service' ? ({ ...o, spec: { ...(o as Service).spec, sessionAffinity: 'ClientIP' } } as Service) : o,
+    affinity && o.kind === 'Service'
+      ? ({ ...o, spec: { ...(o as Service).spec, sessionAffinity: 'ClientIP' } } as Service)
+      : o,
   );
   const lab = buildLab({ settings: classroomSettings(mode), objects });
   expect(lab.problems).toEqual([]);
@@ -54,15 +56,18 @@ describe('distribution', () => {
         expect(Object.values(d.perPod)).toEqual([60]);
       } else {
         const implied = d.implied!;
-        expect(Object.keys(implied).sort()).toEqual(lab.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'app-3').map((p) => `default/${p.metadata.name}`).sort());
+        const app3 = lab.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'app-3');
+        expect(Object.keys(implied).sort()).toEqual(app3.map((p) => `default/${p.metadata.name}`).sort());
         for (const p of Object.values(implied)) expect(p).toBeCloseTo(1 / 3, 6);
       }
     }
   });
 
   it('iptables: p_i = prob_i * prod(1 - prob_j) reads the statistic probabilities of the chain', () => {
-    const lab = buildLab({ settings: classroomSettings('iptables'), objects: classroomObjects({ deployments: 1, replicas: 4 }) });
-    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-0' }, n: 4000, seed: 's' });
+    const objects = classroomObjects({ deployments: 1, replicas: 4 });
+    const lab = buildLab({ settings: classroomSettings('iptables'), objects });
+    const request: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-0' };
+    const d = distribution({ lab, request, n: 4000, seed: 's' });
     const shares = Object.values(d.implied!);
     expect(shares).toHaveLength(4);
     for (const p of shares) expect(p).toBeCloseTo(0.25, 6);
@@ -74,35 +79,54 @@ describe('distribution', () => {
   it('no balancing on the path: no implied shares', () => {
     const lab = labFor('iptables');
     const pod = lab.cluster.pods.find((p) => p.metadata.name.startsWith('app-1-'))!;
-    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: `http://${pod.status!.podIP}/` }, n: 5, seed: 'x' });
+    const request: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url: `http://${pod.status!.podIP}/` };
+    const d = distribution({ lab, request, n: 5, seed: 'x' });
     expect(d.perPod).toEqual({ [`default/${pod.metadata.name}`]: 5 });
     expect(d.implied).toBeNull();
     expect(d.impliedFrom).toBe('no kube-proxy load-balancing decision on the path');
   });
 
-  it('through ingress-nginx (its balancer state and the session cookies carry over): the same as tracing n times', () => {
-    const addon = { className: 'nginx', controller: 'nginx' as const, topology: 'nodeport' as const, namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+  it('through ingress-nginx (its balancer state and session cookies carry over): the same as tracing n times', () => {
+    const addon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } };
+    const backend = { service: { name: 'app-2', port: { number: 80 } } };
     const ingress = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: 'web', namespace: 'default', annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' } },
-      spec: { ingressClassName: 'nginx', rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-2', port: { number: 80 } } } }] } }] },
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie' },
+      },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } }],
+      },
     } as unknown as Service;
-    const lab = buildLab({ settings: { ...classroomSettings('iptables'), ingress: [addon] }, objects: [...classroomObjects(), ingress], clients: [{ name: 'laptop', address: '203.0.113.7' }] });
+    const settings = { ...classroomSettings('iptables'), ingress: [addon] };
+    const clients = [{ name: 'laptop', address: '203.0.113.7' }];
+    const lab = buildLab({ settings, objects: [...classroomObjects(), ingress], clients });
     expect(lab.problems).toEqual([]);
-    const request: TraceRequest = { from: { kind: 'external', client: 'laptop' }, url: 'http://app.example.com/', connect: { kind: 'ingress' }, useCookieJar: true };
+    const request: TraceRequest = {
+      from: { kind: 'external', client: 'laptop' },
+      url: 'http://app.example.com/',
+      connect: { kind: 'ingress' },
+      useCookieJar: true,
+    };
     const ref = oneByOne(lab, request, 40, 'k');
     const session = newTraceSession('k');
     const d = distribution({ lab, request, n: 40, seed: 'k', session });
     expect(d.perPod).toEqual(ref.perPod);
     expect(d.outcomes).toEqual({ response: 40 });
     expect(session).toEqual(ref.session);
-    expect(d.impliedFrom).toBe("the nginx ingress controller chose the endpoint (its balancer, not kube-proxy's rules)");
+    expect(d.impliedFrom).toBe(
+      "the nginx ingress controller chose the endpoint (its balancer, not kube-proxy's rules)",
+    );
   });
 
   it('failures are counted as outcomes', () => {
     const lab = labFor('iptables');
-    const d = distribution({ lab, request: { from: { kind: 'pod', pod: 'default/client' }, url: 'http://nope' }, n: 3, seed: 'x' });
+    const request: TraceRequest = { from: { kind: 'pod', pod: 'default/client' }, url: 'http://nope' };
+    const d = distribution({ lab, request, n: 3, seed: 'x' });
     expect(d.outcomes).toEqual({ nxdomain: 3 });
     expect(d.perPod).toEqual({});
   });
@@ -135,11 +159,16 @@ function randomRequest(lab: ReturnType<typeof labFor>, rng: SeededRandom): Trace
 }
 
 describe('batch runs decide as recorded traces', () => {
-  it.each(['iptables', 'ipvs', 'nftables', 'userspace'] as const)('%s: random requests, one by one, in two sessions', (mode) => {
+  const modes = ['iptables', 'ipvs', 'nftables', 'userspace'] as const;
+  it.each(modes)('%s: random requests, one by one, in two sessions', (mode) => {
     // Some variety: a NodePort with ClientIP affinity, a Service with no ready endpoints.
     const objects = classroomObjects({ deployments: 4 }).map((o) => {
-      if (o.kind === 'Service' && o.metadata.name === 'app-1') return { ...o, spec: { ...(o as Service).spec, type: 'NodePort', sessionAffinity: 'ClientIP' } } as Service;
-      if (o.kind === 'Deployment' && o.metadata.name === 'app-2') return { ...o, spec: { ...(o as Deployment).spec, replicas: 0 } } as Deployment;
+      if (o.kind === 'Service' && o.metadata.name === 'app-1') {
+        return { ...o, spec: { ...(o as Service).spec, type: 'NodePort', sessionAffinity: 'ClientIP' } } as Service;
+      }
+      if (o.kind === 'Deployment' && o.metadata.name === 'app-2') {
+        return { ...o, spec: { ...(o as Deployment).spec, replicas: 0 } } as Deployment;
+      }
       return o;
     });
     const lab = buildLab({ settings: classroomSettings(mode), objects });
@@ -167,17 +196,27 @@ describe('batch runs decide as recorded traces', () => {
 describe('a Gateway rule split by weight', () => {
   it("implies each backend's share from the rule's split_clients percentages, and the draws follow them", () => {
     const obj = (o: object) => o as never;
+    const containers = [{ name: 'c', image: 'echo-basic', ports: [{ containerPort: 8080 }] }];
     const pod = (name: string, app: string) =>
-      obj({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app } }, spec: { containers: [{ name: 'c', image: 'echo-basic', ports: [{ containerPort: 8080 }] }] } });
-    const svc = (name: string) => obj({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } });
+      obj({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app } }, spec: { containers } });
+    const spec = (name: string) => ({ selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] });
+    const svc = (name: string) => obj({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: spec(name) });
+    const gw = { apiVersion: 'gateway.networking.k8s.io/v1' };
+    const listeners = [{ name: 'http', port: 80, protocol: 'HTTP' }];
+    const split = [{ name: 'v1', port: 80, weight: 3 }, { name: 'v2', port: 80, weight: 1 }];
     const objects = [
-      obj({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'nginx' }, spec: { controllerName: 'gateway.nginx.org/nginx-gateway-controller' } }),
-      obj({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: 'nginx', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }),
+      obj({
+        ...gw,
+        kind: 'GatewayClass',
+        metadata: { name: 'nginx' },
+        spec: { controllerName: 'gateway.nginx.org/nginx-gateway-controller' },
+      }),
+      obj({ ...gw, kind: 'Gateway', metadata: { name: 'gw' }, spec: { gatewayClassName: 'nginx', listeners } }),
       obj({
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
         metadata: { name: 'web' },
-        spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'v1', port: 80, weight: 3 }, { name: 'v2', port: 80, weight: 1 }] }] },
+        spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: split }] },
       }),
       pod('v1-a', 'v1'),
       pod('v1-b', 'v1'),
@@ -186,7 +225,11 @@ describe('a Gateway rule split by weight', () => {
       svc('v2'),
     ];
     const lab = buildLab({ settings: classroomSettings('iptables'), objects });
-    const request: TraceRequest = { from: { kind: 'external', address: '203.0.113.5' }, url: 'http://web.example.com/', connect: { kind: 'gateway', namespace: 'default', name: 'gw' } };
+    const request: TraceRequest = {
+      from: { kind: 'external', address: '203.0.113.5' },
+      url: 'http://web.example.com/',
+      connect: { kind: 'gateway', namespace: 'default', name: 'gw' },
+    };
     const d = distribution({ lab, request, n: 2000, seed: 'split' });
     // 75% for v1 spread over its two pods, 25% for v2's one.
     expect(d.implied).toEqual({ 'default/v1-a': 0.375, 'default/v1-b': 0.375, 'default/v2-a': 0.25 });

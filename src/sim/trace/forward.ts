@@ -4,6 +4,7 @@
 // (deliver.ts). A proxy on the way (an ingress controller, a Gateway) or a route to another node
 // sends the walk on from there, a step deeper.
 
+import type { ArtifactRef } from '../artifact';
 import type { Service } from '../api/types';
 import { compileLoadBalancers } from '../lb';
 import type { Packet } from '../proxy/types';
@@ -30,13 +31,16 @@ import {
 
 const MAX_DEPTH = 6;
 
-/** Moves a packet from `at` toward its destination, through nodes, rules and pods. */
-export function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number): Ended {
+/**
+ * Moves a packet from `at` toward its destination, through nodes, rules and pods. `sent`: the lines
+ * that chose where the sender connects (source.ts `Destination.refs`), shown on its send hop.
+ */
+export function forward(w: Walk, at: At, pkt: Packet, http: HttpContext, depth: number, sent?: ArtifactRef[]): Ended {
   if (depth > MAX_DEPTH) {
     const message = 'the request went through more proxies than the lab follows (a forwarding loop?)';
     return { outcome: 'timeout', status: null, fault: { kind: 'Network', name: 'loop', message } };
   }
-  const on = at.kind === 'client' ? leaveClient(w, at, pkt, http) : leaveNodeOrPod(w, at, pkt, http);
+  const on = at.kind === 'client' ? leaveClient(w, at, pkt, http, sent) : leaveNodeOrPod(w, at, pkt, http, sent);
   if ('outcome' in on) return on;
   const leaving = throughNodeRules(w, on, http);
   if ('outcome' in leaving) return leaving;
@@ -54,14 +58,14 @@ function goOn(w: Walk, r: Ended | Onward, depth: number): Ended {
 type ClientAt = Extract<At, { kind: 'client' }>;
 
 /** The outside client sends: to a load balancer's address, to a node's (or an external IP), or nowhere. */
-function leaveClient(w: Walk, at: ClientAt, pkt: Packet, http: HttpContext): OnNode | Ended {
+function leaveClient(w: Walk, at: ClientAt, pkt: Packet, http: HttpContext, sent?: ArtifactRef[]): OnNode | Ended {
   const owner = w.net.owner(pkt.dst);
   let on: OnNode | Ended;
-  if (owner.kind === 'load-balancer') on = viaLoadBalancer(w, at, owner.service, pkt, http);
+  if (owner.kind === 'load-balancer') on = viaLoadBalancer(w, at, owner.service, pkt, http, sent);
   else if (owner.kind === 'node' || owner.kind === 'external-ip') {
     if (owner.kind === 'external-ip') http.service = w.through(svcKey(owner.service));
     const node = owner.kind === 'node' ? owner.node : w.lab.cluster.nodes[0]!.metadata.name;
-    w.hop(clientSendHop(at, pkt, http, `node:${node}`));
+    w.hop(clientSendHop(at, pkt, http, `node:${node}`, sent));
     on = { node, origin: 'external', pkt };
   } else return clientHasNoRoute(w, at, owner, pkt, http);
   if ('outcome' in on) return on;
@@ -71,18 +75,26 @@ function leaveClient(w: Walk, at: ClientAt, pkt: Packet, http: HttpContext): OnN
   return on;
 }
 
-function clientSendHop(at: ClientAt, pkt: Packet, http: HttpContext, to: string): HopInput {
+function clientSendHop(at: ClientAt, pkt: Packet, http: HttpContext, to: string, refs?: ArtifactRef[]): HopInput {
   const params = { client: at.client.name, src: socket(pkt.src, pkt.srcPort), dst: socket(pkt.dst, pkt.dstPort) };
   const before = view(pkt, httpViewOf(http));
-  return { place: at.place, action: 'send', before, key: 'hop.send.client', params, edge: { from: at.place.id, to } };
+  const edge = { from: at.place.id, to };
+  return { place: at.place, action: 'send', before, key: 'hop.send.client', params, edge, ...(refs ? { refs } : {}) };
 }
 
 /** The LoadBalancer Service's external load balancer (lb-walk.ts) picks the node. */
-function viaLoadBalancer(w: Walk, at: ClientAt, svc: Service, pkt: Packet, http: HttpContext): OnNode | Ended {
+function viaLoadBalancer(
+  w: Walk,
+  at: ClientAt,
+  svc: Service,
+  pkt: Packet,
+  http: HttpContext,
+  sent?: ArtifactRef[],
+): OnNode | Ended {
   const key = svcKey(svc);
   http.service = w.through(key);
   const lbPlace: HopPlace = { kind: 'load-balancer', id: `lb:${key}`, address: pkt.dst, service: key };
-  w.hop(clientSendHop(at, pkt, http, lbPlace.id));
+  w.hop(clientSendHop(at, pkt, http, lbPlace.id, sent));
   const lb = (w.lab.loadBalancers ?? compileLoadBalancers(w.lab.cluster)).find((l) => l.service === key);
   if (!lb) {
     const message = `Service ${key} has no load balancer configuration`;
@@ -120,15 +132,23 @@ function clientHasNoRoute(w: Walk, at: ClientAt, owner: AddressOwner, pkt: Packe
  * A pod or a process on a node sends. The controller's new upstream connection, or the route from
  * another node, was recorded by the caller.
  */
-function leaveNodeOrPod(w: Walk, at: Extract<At, { kind: 'node' }>, pkt: Packet, http: HttpContext): OnNode {
+function leaveNodeOrPod(
+  w: Walk,
+  at: Extract<At, { kind: 'node' }>,
+  pkt: Packet,
+  http: HttpContext,
+  sent?: ArtifactRef[],
+): OnNode {
   const { node, origin } = at;
   if (!w.recordHops) return { node, origin, pkt };
   const before = view(pkt, httpViewOf(http));
+  const refs = sent ? { refs: sent } : {};
   if (at.place.kind === 'pod' && origin === 'pod') {
     const edge = { from: at.place.id, to: `node:${node}` };
-    w.hop({ place: at.place, action: 'send', before, key: 'hop.send.pod', params: { pod: at.place.pod, node }, edge });
+    const params = { pod: at.place.pod, node };
+    w.hop({ place: at.place, action: 'send', before, key: 'hop.send.pod', params, edge, ...refs });
   } else if (at.place.kind !== 'controller' && !at.arrived) {
-    w.hop({ place: nodePlace(node), action: 'send', before, key: 'hop.send.node', params: { node } });
+    w.hop({ place: nodePlace(node), action: 'send', before, key: 'hop.send.node', params: { node }, ...refs });
   }
   return { node, origin, pkt };
 }

@@ -14,22 +14,25 @@ const NODE1 = '192.168.49.2';
 const NODE2 = '192.168.49.3';
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, hostPort?: number): Pod {
+  const ports = [{ name: 'http', containerPort: 8080, ...(hostPort ? { hostPort } : {}) }];
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', labels: { app: name } },
-    spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080, ...(hostPort ? { hostPort } : {}) }] }] },
+    spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports }] },
   };
 }
 
 const clients: ExternalClient[] = [{ name: 'laptop', address: '203.0.113.7' }];
 
 function objects(): (KubeObject | OtherObject)[] {
-  return [node('node-1', NODE1), node('node-2', NODE2), pod('edge', 'node-2', 80), pod('client-2', 'node-2'), pod('client-1', 'node-1')];
+  const pods = [pod('edge', 'node-2', 80), pod('client-2', 'node-2'), pod('client-1', 'node-1')];
+  return [node('node-1', NODE1), node('node-2', NODE2), ...pods];
 }
 
 function lab(mode: ProxyMode = 'iptables', settings: Partial<LabSettings> = {}, objs = objects()) {
@@ -77,7 +80,8 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     // The walk reached the chain through the jumps a learner can follow.
     const lines = hop.refs.map((x) => x.line);
     expect(lines).toContain('-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT');
-    expect(lines.some((x) => x.startsWith('-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"cbr0\\"'))).toBe(true);
+    const dnatChain = '-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment "dnat name: \\"cbr0\\"';
+    expect(lines.some((x) => x.startsWith(dnatChain))).toBe(true);
     expect(hop.explanation.key).toBe('hop.deliver.hostPort');
     expect(renderTraceMessage('en', hop.explanation.key, hop.explanation.params)).toContain('CNI-DN-');
     expect(renderTraceMessage('zh', hop.explanation.key, hop.explanation.params)).toContain('CNI-DN-');
@@ -103,7 +107,9 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     const r = trace(l, req('pod:default/client-2', `http://${NODE2}/`), newTraceSession('t'));
     expect(r.outcome).toBe('response');
     const dnat = r.hops.find((h) => h.action === 'dnat')!;
-    expect(dnat.refs.map((x) => x.line)).toContain('-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000');
+    expect(dnat.refs.map((x) => x.line)).toContain(
+      '-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000',
+    );
     const snat = r.hops.find((h) => h.action === 'snat')!;
     expect(snat.explanation.key).toBe('hop.portmap.masq');
     expect(snat.refs.at(-1)!.line).toBe('-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE');
@@ -111,7 +117,7 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(r.backend!.sourceIP).toBe(NODE2);
   });
 
-  it('a pod on another node: routed to node-2, whose rules DNAT it (no masquerade: the source is another subnet)', () => {
+  it('a pod on another node: routed to node-2, whose rules DNAT it (no masquerade: another subnet)', () => {
     const l = lab();
     const r = trace(l, req('pod:default/client-1', `http://${NODE2}/`), newTraceSession('t'));
     expect(r.outcome).toBe('response');
@@ -133,11 +139,14 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(r.backend!.sourceIP).toBe(NODE2);
   });
 
-  it.each(['iptables', 'ipvs'] as const)('%s mode: a ClusterIP on the hostPort\'s port is kube-proxy\'s, not the hostPort pod\'s', (mode) => {
+  const onHostPortsPort = "%s mode: a ClusterIP on the hostPort's port is kube-proxy's, not the hostPort pod's";
+  it.each(['iptables', 'ipvs'] as const)(onHostPortsPort, (mode) => {
     // In IPVS mode ClusterIPs are local addresses (kube-ipvs0), so portmap's --dst-type LOCAL jump
     // would catch them; kube-proxy's `-m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT` in nat
     // KUBE-SERVICES, reached first, ends the nat walk before it (kubernetes#62718).
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'client-1' }, ports: [{ port: 80, targetPort: 8080 }] } } as KubeObject;
+    const spec = { selector: { app: 'client-1' }, ports: [{ port: 80, targetPort: 8080 }] };
+    const metadata = { name: 'web', namespace: 'default' };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata, spec } as KubeObject;
     const l = lab(mode, {}, [...objects(), svc]);
     const clusterIP = l.cluster.services.find((x) => x.metadata.name === 'web')!.spec.clusterIP!;
     const r = trace(l, req('pod:default/client-2', `http://${clusterIP}/`), newTraceSession('t'));
@@ -151,9 +160,9 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     ['ipvs', {}],
     ['nftables', {}],
     ['userspace', { kubernetesVersion: '1.25' }],
-  ] as const)('%s mode: a hostPort pod created later gets its rules without a kube-proxy sync, and loses them when deleted', (mode, settings) => {
+  ] as const)('%s mode: a hostPort pod added later gets its rules with no kube-proxy sync; deleted, not', (mode, s) => {
     const syncs = (l: { events: { source?: string }[] }) => l.events.filter((e) => e.source === 'kube-proxy').length;
-    const l = lab(mode, settings, objects().filter((o) => o.metadata.name !== 'edge'));
+    const l = lab(mode, s, objects().filter((o) => o.metadata.name !== 'edge'));
     expect(trace(l, req('external:laptop', `http://${NODE2}/`), newTraceSession('t')).outcome).toBe('refused');
     const added = updateLab(l, { kind: 'apply', object: pod('edge', 'node-2', 80) });
     expect(syncs(added)).toBe(syncs(l));
@@ -162,6 +171,7 @@ describe('hostPort: the CNI portmap DNAT hop', () => {
     expect(r.hops.find((h) => h.action === 'dnat')!.refs.at(-1)!.line).toMatch(DNAT_LINE);
     const removed = updateLab(added, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: 'edge' } });
     expect(trace(removed, req('external:laptop', `http://${NODE2}/`), newTraceSession('t')).outcome).toBe('refused');
-    expect(removed.proxies['node-2']!.artifacts.some((a) => a.lines.some((x) => x.text.includes('CNI-DN-')))).toBe(false);
+    const hasPortmapChain = (a: { lines: { text: string }[] }) => a.lines.some((x) => x.text.includes('CNI-DN-'));
+    expect(removed.proxies['node-2']!.artifacts.some(hasPortmapChain)).toBe(false);
   });
 });

@@ -116,7 +116,8 @@ describe('the no-endpoints fault points at the slice lines it was read from', ()
       // The endpoint's address is the line under the one referenced.
       expect(artifact.lines[r.lineIndex + 1]!.text).toBe(`    - ${ips[i]}`);
     });
-    const conditions = refs.map((r) => artifact.lines.slice(r.lineIndex + 3, r.lineIndex + 6).map((l) => l.text.trim()));
+    const linesAfter = (i: number) => artifact.lines.slice(i + 3, i + 6).map((l) => l.text.trim());
+    const conditions = refs.map((r) => linesAfter(r.lineIndex));
     expect(conditions).toEqual([
       ['ready: false', 'serving: false', 'terminating: false'],
       ['ready: false', 'serving: false', 'terminating: true'],

@@ -8,7 +8,7 @@
 import { findLine, type ArtifactRef } from '../artifact';
 import type { EndpointSlice, Service } from '../api/types';
 import { selectorText } from '../controllers/selection';
-import { sliceArtifact, sliceEndpointRef, sliceEndpointsRef } from '../controllers/sliceview';
+import { inListOrder, sliceArtifact, sliceEndpointRef, sliceEndpointsRef } from '../controllers/sliceview';
 import { note, type Note, type NoteKey } from '../notes';
 import {
   endpointsFor,
@@ -43,8 +43,7 @@ function findService(lab: LabPorts, namespace: string, name: string): Service | 
 /** The slices of `service` and the endpoints kube-proxy takes from them for `servicePort`. */
 function readSlices(lab: LabPorts, service: Service, servicePort: ServicePortString): SliceReading {
   const key = `${service.metadata.namespace ?? 'default'}/${service.metadata.name}`;
-  const slices = [...(slicesByService(lab.cluster.endpointSlices).get(key) ?? [])];
-  slices.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const slices = inListOrder(slicesByService(lab.cluster.endpointSlices).get(key) ?? []);
   const info = servicePortInfos(service).find((i) => i.name === servicePort);
   // A Service kube-proxy does not proxy has no port info; its slices still say what they hold.
   const endpoints = info ? endpointsFor(info, slices, '') : [];

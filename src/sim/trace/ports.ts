@@ -81,6 +81,15 @@ export type IngressDecision =
       upstreamStatus?: number;
     };
 
+/** Where clients outside reach an ingress controller for one scheme. */
+export interface IngressEntry {
+  ip: string;
+  port: number;
+  /** The lines this address was read from (the EndpointSlice endpoints listing the controller pods
+   *  under the Service that has it), rendered when called; absent for a pod's hostPort. */
+  refs?: () => ArtifactRef[];
+}
+
 export interface IngressControllerPort {
   className: string;
   controller: 'nginx' | 'traefik';
@@ -93,7 +102,7 @@ export interface IngressControllerPort {
    * the load-balancer address or a NodePort of the Service in front of its pods, or a pod's
    * hostPort; null when nothing outside reaches it.
    */
-  entry: Record<'http' | 'https', { ip: string; port: number } | null>;
+  entry: Record<'http' | 'https', IngressEntry | null>;
   /** Its listeners expect a PROXY protocol header first (ingress-nginx `use-proxy-protocol`). */
   proxyProtocol?: boolean;
   /** Decide one request. `state` is the controller's runtime state (round-robin cursors, canary draws). */

@@ -12,7 +12,12 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterTopology, type PodObservation } from '../../../scripts/fidelity/cluster';
-import { ensureDebianPackage, fidelitySkipReason, iptablesBackend, nftablesSkipReason } from '../../../scripts/fidelity/netns';
+import {
+  ensureDebianPackage,
+  fidelitySkipReason,
+  iptablesBackend,
+  nftablesSkipReason,
+} from '../../../scripts/fidelity/netns';
 import type { OtherObject, Pod, Service } from '../api/types';
 import { artifactText } from '../artifact';
 import { buildLab, type Lab } from '../assembly/lab';
@@ -34,7 +39,8 @@ const CLUSTER_PORT = 30081;
 const TIMEOUT_MS = 2500;
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
 function pod(name: string, nodeName: NodeName, app: string): Pod {
@@ -167,10 +173,19 @@ function simulate(lab: Lab, c: Case): TraceResult {
 
 /** The lab's pods that the kernel topology needs (the web endpoint and the clients). */
 function topologyFor(lab: Lab): ClusterTopology {
-  const nodes = lab.cluster.nodes.map((n) => ({ name: n.metadata.name, ip: NODES[n.metadata.name as NodeName], podCIDR: n.spec!.podCIDR! }));
+  const nodes = lab.cluster.nodes.map((n) => ({
+    name: n.metadata.name,
+    ip: NODES[n.metadata.name as NodeName],
+    podCIDR: n.spec!.podCIDR!,
+  }));
   const pods = lab.cluster.pods
     .filter((p) => p.metadata.namespace === 'default')
-    .map((p) => ({ id: `default/${p.metadata.name}`, node: p.spec!.nodeName!, ip: p.status!.podIP!, ports: p.metadata.labels?.app === 'web' ? [80] : [] }));
+    .map((p) => ({
+      id: `default/${p.metadata.name}`,
+      node: p.spec!.nodeName!,
+      ip: p.status!.podIP!,
+      ports: p.metadata.labels?.app === 'web' ? [80] : [],
+    }));
   return new ClusterTopology(nodes, pods);
 }
 
@@ -178,7 +193,9 @@ function topologyFor(lab: Lab): ClusterTopology {
 async function loadRules(lab: Lab, topo: ClusterTopology, mode: ProxyMode): Promise<void> {
   for (const [name, proxy] of Object.entries(lab.proxies)) {
     if (mode === 'iptables') {
-      for (const acct of [NFACCT_LOCALHOST_NODEPORTS, NFACCT_CT_INVALID]) await topo.execOnNode(name, 'nfacct', ['add', acct]);
+      for (const acct of [NFACCT_LOCALHOST_NODEPORTS, NFACCT_CT_INVALID]) {
+        await topo.execOnNode(name, 'nfacct', ['add', acct]);
+      }
       const save = proxy.artifacts.find((a) => a.id === `node/${name}/iptables-save`)!;
       const r = await topo.execOnNode(name, `iptables-${await iptablesBackend()}-restore`, [], artifactText(save));
       if (r.code !== 0) throw new Error(`iptables-restore on ${name}: ${r.stderr}`);

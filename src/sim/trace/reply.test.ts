@@ -19,21 +19,24 @@ const NODE2 = '192.168.49.3';
 const NODE3 = '192.168.49.4';
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
 function pod(name: string, nodeName: string, labels: Record<string, string>, extra: Partial<Pod['spec']> = {}): Pod {
+  const containers = [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }];
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', labels },
-    spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }], ...extra },
+    spec: { nodeName, containers, ...extra },
   };
 }
 
 function service(name: string, spec: Partial<Service['spec']>): Service {
   const ports = [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30081 }];
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { selector: { app: name }, ports, ...spec } };
+  const metadata = { name, namespace: 'default' };
+  return { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: name }, ports, ...spec } };
 }
 
 const clients: ExternalClient[] = [{ name: 'laptop', address: '203.0.113.7' }];
@@ -53,7 +56,8 @@ function objects(policy: 'Local' | 'Cluster'): (KubeObject | OtherObject)[] {
 
 function lab(mode: ProxyMode, objs: (KubeObject | OtherObject)[], settings: Partial<LabSettings> = {}) {
   const s = defaultLabSettings();
-  const l = buildLab({ settings: { ...s, ...settings, kubeProxy: { ...s.kubeProxy, mode } }, objects: objs, clients });
+  const kubeProxy = { ...s.kubeProxy, mode };
+  const l = buildLab({ settings: { ...s, ...settings, kubeProxy }, objects: objs, clients });
   expect(l.problems).toEqual([]);
   return l;
 }
@@ -67,6 +71,22 @@ function run(l: ReturnType<typeof lab>, from: string, url: string): TraceResult 
 
 const replyHops = (r: TraceResult): Hop[] => r.hops.filter((h) => h.direction === 'reply');
 const forwardHops = (r: TraceResult): Hop[] => r.hops.filter((h) => h.direction === undefined);
+
+/** The places and actions of the reply, in order. */
+const replyPath = (r: TraceResult) => replyHops(r).map((h) => [h.place.id, h.action]);
+
+/** The request was answered and its reply went `path` (place, action): the reply's hops. */
+function answered(r: TraceResult, path: string[][], mode?: string): Hop[] {
+  expect(r.outcome, mode).toBe('response');
+  expect(replyPath(r), mode).toEqual(path);
+  return replyHops(r);
+}
+
+/** `from` calls Service `name`'s ClusterIP: the ClusterIP and the result. */
+function callClusterIP(l: ReturnType<typeof lab>, from: string, name = 'web'): { ip: string; r: TraceResult } {
+  const ip = l.cluster.services.find((s) => s.metadata.name === name)!.spec.clusterIP!;
+  return { ip, r: run(l, from, `http://${ip}/`) };
+}
 
 function podIP(l: ReturnType<typeof lab>, name: string): string {
   const p = l.cluster.pods.find((x) => x.metadata.name === name);
@@ -85,21 +105,27 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       expect(dnat?.place).toMatchObject({ kind: 'node', node: 'node-2' });
       expect(forwardHops(r).some((h) => h.action === 'snat')).toBe(false);
       // The reply: web-1 answers, node-1 routes it straight to client-1, whose kernel resets it.
-      const reply = replyHops(r);
-      expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      expect(replyPath(r)).toEqual([
         ['pod:default/web-1', 'respond'],
         ['node:node-1', 'route'],
         ['pod:default/client-1', 'reject'],
       ]);
+      const reply = replyHops(r);
       expect(reply[1]!.conntrack).toEqual([]);
-      expect(reply.at(-1)!.before).toMatchObject({ src: podIP(l, 'web-1'), srcPort: 8080, dst: podIP(l, 'client-1') });
+      const webToClient = { src: podIP(l, 'web-1'), srcPort: 8080, dst: podIP(l, 'client-1') };
+      expect(reply.at(-1)!.before).toMatchObject(webToClient);
       expect(r.outcome).toBe('timeout');
       expect(r.status).toBeNull();
       expect(r.fault).toMatchObject({ kind: 'Service', name: 'web', field: 'spec.externalTrafficPolicy' });
       expect(r.fault?.note?.key).toBe('note.fault.replyBypassed');
       expect(r.fault?.note?.params).toMatchObject({ node: 'node-2', endpointNode: 'node-1', path: 'node-1' });
       // node-2's entry never saw its reply.
-      expect(String(r.fault?.note?.params.entry)).toMatch(new RegExp(`^tcp {6}6 119 SYN_SENT src=${podIP(l, 'client-1')} dst=${NODE2} sport=\\d+ dport=30081 \\[UNREPLIED\\] src=${podIP(l, 'web-1')} dst=${podIP(l, 'client-1')} sport=8080 dport=\\d+ mark=0 use=1$`));
+      const [client, web] = [podIP(l, 'client-1'), podIP(l, 'web-1')];
+      const entry = new RegExp(
+        `^tcp {6}6 119 SYN_SENT src=${client} dst=${NODE2} sport=\\d+ dport=30081 \\[UNREPLIED\\] ` +
+          `src=${web} dst=${client} sport=8080 dport=\\d+ mark=0 use=1$`,
+      );
+      expect(String(r.fault?.note?.params.entry)).toMatch(entry);
       expect(r.fault?.message).toContain('externalTrafficPolicy: Cluster');
     });
 
@@ -115,7 +141,7 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       expect(hops[1]!.refs.at(-1)?.line).toMatch(/via 192\.168\.49\.4/);
       if (mode === 'iptables') {
         // node-3's conntrack calls the SYN-ACK INVALID; kube-proxy's KUBE-FORWARD drops it there.
-        expect(hops.map((h) => [h.place.id, h.action])).toEqual([
+        expect(replyPath(r)).toEqual([
           ['pod:default/web-1', 'respond'],
           ['node:node-1', 'route'],
           ['node:node-3', 'drop'],
@@ -124,12 +150,13 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
         expect(hops[2]!.refs.at(-1)?.artifact).toBe('node/node-3/iptables-save');
         expect(hops[2]!.refs.at(-1)?.line).toMatch(/^-A KUBE-FORWARD .*--ctstate INVALID .*-j DROP$/);
         expect(r.fault?.note?.key).toBe('note.fault.replyInvalidBypassed');
-        expect(r.fault?.note?.params).toMatchObject({ node: 'node-3', dnatNode: 'node-2', path: 'node-1 -> node-3' });
+        const params = { node: 'node-3', dnatNode: 'node-2', path: 'node-1 -> node-3' };
+        expect(r.fault?.note?.params).toMatchObject(params);
         expect(r.fault?.message).toContain('client-3 never got it and timed out');
         return;
       }
       // kube-proxy's nftables rules filter only new connections: the INVALID SYN-ACK goes through.
-      expect(hops.map((h) => [h.place.id, h.action])).toEqual([
+      expect(replyPath(r)).toEqual([
         ['pod:default/web-1', 'respond'],
         ['node:node-1', 'route'],
         ['node:node-3', 'route'],
@@ -142,10 +169,8 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
     it(`${mode}: externalTrafficPolicy: Cluster masquerades, so the reply returns through node-2`, () => {
       const l = lab(mode, objects('Cluster'));
       const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
-      expect(r.outcome).toBe('response');
       expect(r.backend?.sourceIP).toBe(NODE2);
-      const reply = replyHops(r);
-      expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+      const reply = answered(r, [
         ['pod:default/web-1', 'respond'],
         ['node:node-1', 'route'],
         ['node:node-2', 'unnat'],
@@ -157,7 +182,12 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
       expect(undo.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: podIP(l, 'client-1') });
       expect(undo.conntrack).toHaveLength(1);
       expect(undo.conntrack![0]!.node).toBe('node-2');
-      expect(undo.conntrack![0]!.entry).toMatch(/^tcp {6}6 431999 ESTABLISHED src=\S+ dst=192\.168\.49\.3 sport=\d+ dport=30081 src=\S+ dst=192\.168\.49\.3 sport=8080 dport=\d+ \[ASSURED\] mark=0 use=1$/);
+      expect(undo.conntrack![0]!.entry).toMatch(
+        new RegExp(
+          '^tcp {6}6 431999 ESTABLISHED src=\\S+ dst=192\\.168\\.49\\.3 sport=\\d+ dport=30081 ' +
+            'src=\\S+ dst=192\\.168\\.49\\.3 sport=8080 dport=\\d+ \\[ASSURED\\] mark=0 use=1$',
+        ),
+      );
     });
 
     it(`${mode}: calling the NodePort on the endpoint's own node works (DNAT and reply on node-1)`, () => {
@@ -168,7 +198,7 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
     });
   }
 
-  it('ipvs: externalTrafficPolicy: Cluster masquerades (KUBE-NODE-PORT marks it), so IPVS\'s entry on node-2 answers', () => {
+  it("ipvs: ETP Cluster masquerades (KUBE-NODE-PORT marks it), so IPVS's entry on node-2 answers", () => {
     const l = lab('ipvs', objects('Cluster'));
     const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
     expect(r.outcome).toBe('response');
@@ -178,7 +208,7 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
     expect(undo.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: podIP(l, 'client-1') });
   });
 
-  it('ipvs: the NodePort virtual server of node-2 has only local endpoints (no pod-source exception): refused', () => {
+  it('ipvs: node-2\'s NodePort virtual server has only local endpoints (no pod-source exception): refused', () => {
     const l = lab('ipvs', objects('Local'));
     const r = run(l, 'pod:default/client-1', `http://${NODE2}:30081/`);
     expect(r.outcome).toBe('refused');
@@ -197,26 +227,20 @@ describe('the reply of an externalTrafficPolicy: Local NodePort called from a po
 
 describe('replies that come back through the translating node', () => {
   it('a ClusterIP from a pod on another node: the client node undoes its own DNAT', () => {
-    const l = lab('iptables', objects('Cluster'));
-    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
-    const r = run(l, 'pod:default/client-3', `http://${svc.spec.clusterIP}/`);
-    expect(r.outcome).toBe('response');
-    const reply = replyHops(r);
-    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+    const { ip, r } = callClusterIP(lab('iptables', objects('Cluster')), 'pod:default/client-3');
+    const reply = answered(r, [
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
       ['node:node-3', 'unnat'],
       ['pod:default/client-3', 'deliver'],
     ]);
-    expect(reply[2]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
+    expect(reply[2]!.after).toMatchObject({ src: ip, srcPort: 80 });
   });
 
   it('an outside client through an ETP Cluster NodePort: node-2 de-masquerades and un-DNATs', () => {
     const l = lab('iptables', objects('Cluster'));
     const r = run(l, 'external:laptop', `http://${NODE2}:30081/`);
-    expect(r.outcome).toBe('response');
-    const reply = replyHops(r);
-    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+    const reply = answered(r, [
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
       ['node:node-2', 'unnat'],
@@ -226,27 +250,28 @@ describe('replies that come back through the translating node', () => {
     expect(reply[2]!.after).toMatchObject({ src: NODE2, srcPort: 30081, dst: '203.0.113.7' });
   });
 
-  it('hairpin: a pod reaching itself through its Service is masqueraded, so the reply comes back through the node', () => {
+  it('hairpin: a pod reaching itself through its Service is masqueraded; the reply comes back through the node', () => {
+    const solo = service('solo', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] });
     for (const mode of ['iptables', 'nftables', 'ipvs'] as const) {
-      const l = lab(mode, [node('node-1', NODE1), node('node-2', NODE2), pod('solo', 'node-1', { app: 'solo' }), service('solo', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] })]);
-      const svc = l.cluster.services.find((s) => s.metadata.name === 'solo')!;
-      const r = run(l, 'pod:default/solo', `http://${svc.spec.clusterIP}/`);
-      expect(r.outcome, mode).toBe('response');
+      const l = lab(mode, [node('node-1', NODE1), node('node-2', NODE2), pod('solo', 'node-1', { app: 'solo' }), solo]);
+      const { ip, r } = callClusterIP(l, 'pod:default/solo', 'solo');
       expect(r.backendPod).toBe('default/solo');
-      const reply = replyHops(r);
-      expect(reply.map((h) => [h.place.id, h.action]), mode).toEqual([
-        ['pod:default/solo', 'respond'],
-        ['node:node-1', 'unnat'],
-        ['pod:default/solo', 'deliver'],
-      ]);
-      expect(reply[1]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: podIP(l, 'solo') });
+      const reply = answered(
+        r,
+        [
+          ['pod:default/solo', 'respond'],
+          ['node:node-1', 'unnat'],
+          ['pod:default/solo', 'deliver'],
+        ],
+        mode,
+      );
+      expect(reply[1]!.after).toMatchObject({ src: ip, srcPort: 80, dst: podIP(l, 'solo') });
     }
   });
 
   it('userspace: kube-proxy\'s own connection is answered first, then the client\'s', () => {
     const l = lab('userspace', objects('Cluster'), { kubernetesVersion: '1.25' });
-    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
-    const r = run(l, 'pod:default/client-3', `http://${svc.spec.clusterIP}/`);
+    const { ip, r } = callClusterIP(l, 'pod:default/client-3');
     expect(r.outcome).toBe('response');
     const reply = replyHops(r);
     // The endpoint sees node-3's address: kube-proxy dialed it; that connection needs no NAT.
@@ -261,7 +286,7 @@ describe('replies that come back through the translating node', () => {
       ['node:node-3', 'unnat', 'hop.reply.unDnat'],
       ['pod:default/client-3', 'deliver', 'hop.reply.deliver'],
     ]);
-    expect(reply[5]!.after).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80 });
+    expect(reply[5]!.after).toMatchObject({ src: ip, srcPort: 80 });
   });
 
   it('a host-network backend answers from the node itself; its node undoes the DNAT', () => {
@@ -272,12 +297,8 @@ describe('replies that come back through the translating node', () => {
       pod('client', 'node-2', { app: 'client' }),
       service('agent', { ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
     ];
-    const l = lab('iptables', objs);
-    const svc = l.cluster.services.find((s) => s.metadata.name === 'agent')!;
-    const r = run(l, 'pod:default/client', `http://${svc.spec.clusterIP}/`);
-    expect(r.outcome).toBe('response');
-    const reply = replyHops(r);
-    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+    const { r } = callClusterIP(lab('iptables', objs), 'pod:default/client', 'agent');
+    answered(r, [
       ['pod:default/agent', 'respond'],
       ['node:node-1', 'route'],
       ['node:node-2', 'unnat'],
@@ -287,7 +308,10 @@ describe('replies that come back through the translating node', () => {
 });
 
 describe('the reply machinery on its own: each node reverses only what it translated', () => {
-  const l = () => lab('iptables', [node('node-1', NODE1), node('node-2', NODE2), pod('solo', 'node-1', { app: 'solo' }), pod('peer', 'node-2', { app: 'peer' })]);
+  const l = () => {
+    const pods = [pod('solo', 'node-1', { app: 'solo' }), pod('peer', 'node-2', { app: 'peer' })];
+    return lab('iptables', [node('node-1', NODE1), node('node-2', NODE2), ...pods]);
+  };
   const podParty = (l: ReturnType<typeof lab>, name: string, nodeName: string): Party => ({
     kind: 'pod',
     place: { kind: 'pod', id: `pod:default/${name}`, pod: `default/${name}`, node: nodeName },
@@ -298,20 +322,26 @@ describe('the reply machinery on its own: each node reverses only what it transl
 
   function walk(l: ReturnType<typeof lab>, conns: Connections) {
     const hops: ReplyHop[] = [];
-    const end = walkReply({ cluster: l.cluster, net: networkIndexOf(l), podNetwork: networkOf(l), conns, record: true, hop: (h) => hops.push(h) }, { status: 200 });
+    const ctx = { cluster: l.cluster, net: networkIndexOf(l), podNetwork: networkOf(l), conns, record: true };
+    const end = walkReply({ ...ctx, hop: (h) => hops.push(h) }, { status: 200 });
     return { end, hops };
   }
 
-  it('a hairpin nothing masqueraded: the answer stays in the pod and is reset (the DNAT was node-1\'s)', () => {
-    const lb = l();
-    const solo = podParty(lb, 'solo', 'node-1');
+  /** Pod `client` on `clientNode` connects to ClusterIP 10.96.0.50:80 from `srcPort`; `dnatNode` DNATs it to
+   *  solo:8080 on node-1. The reply walked back. */
+  function toSolo(lb: ReturnType<typeof lab>, from: [pod: string, node: string], dnatNode: string, srcPort: number) {
+    const [client, clientNode] = from;
     const conns = new Connections();
-    const first = { protocol: 'TCP' as const, src: podIP(lb, 'solo'), srcPort: 40000, dst: '10.96.0.50', dstPort: 80 };
+    const first = { protocol: 'TCP' as const, src: podIP(lb, client), srcPort, dst: '10.96.0.50', dstPort: 80 };
     const dnated = { ...first, dst: podIP(lb, 'solo'), dstPort: 8080 };
-    conns.open(solo, 'pod default/solo', first);
-    conns.translated('node-1', first, dnated, 'iptables');
-    conns.accept(solo, dnated);
-    const { end, hops } = walk(lb, conns);
+    conns.open(podParty(lb, client, clientNode), `pod default/${client}`, first);
+    conns.translated(dnatNode, first, dnated, 'iptables');
+    conns.accept(podParty(lb, 'solo', 'node-1'), dnated);
+    return walk(lb, conns);
+  }
+
+  it('a hairpin nothing masqueraded: the answer stays in the pod and is reset (the DNAT was node-1\'s)', () => {
+    const { end, hops } = toSolo(l(), ['solo', 'node-1'], 'node-1', 40000);
     expect(hops.map((h) => [h.place.id, h.action])).toEqual([
       ['pod:default/solo', 'respond'],
       ['pod:default/solo', 'reject'],
@@ -323,16 +353,8 @@ describe('the reply machinery on its own: each node reverses only what it transl
 
   it('an entry on a node the reply does not cross is not applied; the one on the node it crosses is', () => {
     const lb = l();
-    const peer = podParty(lb, 'peer', 'node-2');
-    const solo = podParty(lb, 'solo', 'node-1');
-    const conns = new Connections();
     // peer (node-2) -> a ClusterIP, DNATed on node-2 (the client's node) to solo on node-1.
-    const first = { protocol: 'TCP' as const, src: podIP(lb, 'peer'), srcPort: 40001, dst: '10.96.0.50', dstPort: 80 };
-    const dnated = { ...first, dst: podIP(lb, 'solo'), dstPort: 8080 };
-    conns.open(peer, 'pod default/peer', first);
-    conns.translated('node-2', first, dnated, 'iptables');
-    conns.accept(solo, dnated);
-    const { end, hops } = walk(lb, conns);
+    const { end, hops } = toSolo(lb, ['peer', 'node-2'], 'node-2', 40001);
     expect(end.delivered).toBe(true);
     expect(hops.map((h) => [h.place.id, h.action, (h.conntrack ?? []).map((c) => c.node)])).toEqual([
       ['pod:default/solo', 'respond', []],
@@ -340,27 +362,24 @@ describe('the reply machinery on its own: each node reverses only what it transl
       ['node:node-2', 'unnat', ['node-2']],
       ['pod:default/peer', 'deliver', []],
     ]);
-    expect(hops[3]!.before).toMatchObject({ src: '10.96.0.50', srcPort: 80, dst: podIP(lb, 'peer'), dstPort: 40001 });
+    const fromClusterIP = { src: '10.96.0.50', srcPort: 80, dst: podIP(lb, 'peer'), dstPort: 40001 };
+    expect(hops[3]!.before).toMatchObject(fromClusterIP);
   });
 });
 
 describe('replies to host-network clients', () => {
   it('a process on node-3 calls a ClusterIP: node-3 DNATed it in OUTPUT and undoes it for the reply', () => {
-    const l = lab('iptables', objects('Cluster'));
-    const svc = l.cluster.services.find((s) => s.metadata.name === 'web')!;
-    const r = run(l, 'node:node-3', `http://${svc.spec.clusterIP}/`);
-    expect(r.outcome).toBe('response');
-    const reply = replyHops(r);
-    expect(reply.map((h) => [h.place.id, h.action])).toEqual([
+    const { ip, r } = callClusterIP(lab('iptables', objects('Cluster')), 'node:node-3');
+    const reply = answered(r, [
       ['pod:default/web-1', 'respond'],
       ['node:node-1', 'route'],
       ['node:node-3', 'unnat'],
       ['node:node-3', 'deliver'],
     ]);
-    expect(reply.at(-1)!.before).toMatchObject({ src: svc.spec.clusterIP, srcPort: 80, dst: NODE3 });
+    expect(reply.at(-1)!.before).toMatchObject({ src: ip, srcPort: 80, dst: NODE3 });
   });
 
-  it('a hostNetwork pod calls a NodePort of another node (Local policy): no pod source, no short-cut, dropped on node-2', () => {
+  it('a hostNetwork pod calls another node\'s NodePort (Local policy): no pod source, no short-cut, dropped', () => {
     const objs = [...objects('Local'), pod('agent', 'node-3', { app: 'agent' }, { hostNetwork: true })];
     const l = lab('iptables', objs);
     const r = run(l, 'pod:default/agent', `http://${NODE2}:30081/`);

@@ -3,6 +3,7 @@
 // controller's or a Gateway's entry point, a literal address in the URL, or the client's resolver
 // asked for the URL's host name).
 
+import type { ArtifactRef } from '../artifact';
 import type { Pod } from '../api/types';
 import { findClient } from '../clients';
 import type { EvalStep } from '../step';
@@ -76,6 +77,9 @@ export interface Destination {
   dst: { ip: string; port: number };
   /** A headless Service the name resolved through: the request is addressed to it. */
   addressed: string | null;
+  /** The lines that chose `dst` where no hop of its own did (`--connect ingress`: the EndpointSlice
+   *  endpoints that put the controller pods behind that address); the first hop shows them. */
+  refs?: ArtifactRef[];
 }
 
 /** --connect-to, an address in the URL, or DNS. */
@@ -110,12 +114,13 @@ function ingressDestination(w: Walk, className: string | undefined, url: ParsedU
       : note('note.fault.noController', {});
     return unreachable(faultOf({ kind: 'IngressClass', name: className ?? '(default)' }, why));
   }
-  const dst = ctrl.entry[url.scheme];
-  if (!dst) {
+  const entry = ctrl.entry[url.scheme];
+  if (!entry) {
     const why = note('note.fault.controllerUnreachable', { className: ctrl.className });
     return unreachable(faultOf({ kind: 'IngressClass', name: ctrl.className }, why));
   }
-  return { dst, addressed: null };
+  const refs = w.recordHops && entry.refs ? entry.refs() : [];
+  return { dst: { ip: entry.ip, port: entry.port }, addressed: null, ...(refs.length > 0 ? { refs } : {}) };
 }
 
 function literalHop(sender: Sender, url: ParsedUrl): HopInput {

@@ -5,28 +5,42 @@ import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';
 import { renderTraceMessage } from './messages';
+import { defaultIngressAddon } from '../lab';
 
 // A two-node cluster: web pods on node-1 (two) and node-2 (one), a shop namespace, an nginx
 // ingress controller; each test changes one thing, the way a lesson does.
 
 function node(name: string, ip: string): OtherObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } } as OtherObject;
+  const status = { addresses: [{ type: 'InternalIP', address: ip }] };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, status } as OtherObject;
 }
 
-function pod(name: string, nodeName: string, labels: Record<string, string>, port = 80, ns = 'default', extra: Partial<Pod['metadata']> = {}): Pod {
+function pod(
+  name: string,
+  nodeName: string,
+  labels: Record<string, string>,
+  port = 80,
+  ns = 'default',
+  extra: Partial<Pod['metadata']> = {},
+): Pod {
+  const containers = [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: port }] }];
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels, ...extra },
-    spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: port }] }] },
+    spec: { nodeName, containers },
   };
 }
 
 function service(name: string, spec: Partial<Service['spec']>, ns = 'default'): Service {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...spec } };
+  const ports = [{ name: 'http', port: 80, targetPort: 'http' }];
+  const metadata = { name, namespace: ns };
+  return { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: { app: name }, ports, ...spec } };
 }
 
-const clients: ExternalClient[] = [{ name: 'laptop', address: '203.0.113.7', hosts: { 'web.example.com': '192.168.49.2' } }];
+const clients: ExternalClient[] = [
+  { name: 'laptop', address: '203.0.113.7', hosts: { 'web.example.com': '192.168.49.2' } },
+];
 
 function baseObjects(): (KubeObject | OtherObject)[] {
   return [
@@ -66,8 +80,17 @@ const connect = (t: string) => {
 };
 
 describe('NodePort from outside, in every proxy mode that has one', () => {
-  it.each(['iptables', 'ipvs', 'nftables'] as const)('%s: Cluster policy reaches a web pod and the backend sees the node address', (mode) => {
-    const l = lab([...baseObjects(), service('web', { type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] })], {}, mode);
+  const nodePort = (spec: Partial<Service['spec']> = {}) =>
+    service('web', {
+      type: 'NodePort', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }],
+      ...spec,
+    });
+
+  const local = ['iptables', 'nftables'] as const;
+
+  const modes = ['iptables', 'ipvs', 'nftables'] as const;
+  it.each(modes)('%s: Cluster policy reaches a web pod and the backend sees the node address', (mode) => {
+    const l = lab([...baseObjects(), nodePort()], {}, mode);
     const res = run(l, req('external:laptop', 'http://web.example.com:30080/'));
     expect(res.outcome).toBe('response');
     expect(res.status).toBe(200);
@@ -81,8 +104,8 @@ describe('NodePort from outside, in every proxy mode that has one', () => {
     expect(res.hops.find((h) => h.action === 'snat')?.after.src).toBe('192.168.49.2');
   });
 
-  it.each(['iptables', 'nftables'] as const)('%s: Local policy keeps the client address on a node with a local endpoint', (mode) => {
-    const l = lab([...baseObjects(), service('web', { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] })], {}, mode);
+  it.each(local)('%s: Local policy keeps the client address on a node with a local endpoint', (mode) => {
+    const l = lab([...baseObjects(), nodePort({ externalTrafficPolicy: 'Local' })], {}, mode);
     const res = run(l, req('external:laptop', 'http://192.168.49.3:30080/'));
     expect(res.outcome).toBe('response');
     expect(res.backendPod).toBe('default/web-c');
@@ -90,9 +113,9 @@ describe('NodePort from outside, in every proxy mode that has one', () => {
     expect(res.hops.some((h) => h.action === 'snat')).toBe(false);
   });
 
-  it.each(['iptables', 'nftables'] as const)('%s: Local policy drops on a node without a local endpoint (the client times out)', (mode) => {
+  it.each(local)('%s: Local policy drops on a node without a local endpoint (the client times out)', (mode) => {
     const objects = baseObjects().filter((o) => o.metadata.name !== 'web-c');
-    const l = lab([...objects, service('web', { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }] })], {}, mode);
+    const l = lab([...objects, nodePort({ externalTrafficPolicy: 'Local' })], {}, mode);
     const res = run(l, req('external:laptop', 'http://192.168.49.3:30080/'));
     expect(res.outcome).toBe('timeout');
     expect(res.hops.at(-1)!.action).toBe('drop');
@@ -100,13 +123,18 @@ describe('NodePort from outside, in every proxy mode that has one', () => {
 });
 
 describe('ClusterIP', () => {
-  const objects = () => [...baseObjects(), service('web', {}), service('web', { selector: { app: 'shop-client' } }, 'shop')];
+  const objects = () => [
+    ...baseObjects(),
+    service('web', {}),
+    service('web', { selector: { app: 'shop-client' } }, 'shop'),
+  ];
 
   it('a pod reaches it by short name in its own namespace, without masquerade', () => {
     const res = run(lab(objects()), req('pod:default/client', 'http://web/'));
     expect(res.outcome).toBe('response');
     expect(res.backendPod).toMatch(/^default\/web-/);
-    expect(res.backend?.sourceIP).toBe(lab(objects()).cluster.pods.find((p) => p.metadata.name === 'client')!.status!.podIP);
+    const client = lab(objects()).cluster.pods.find((p) => p.metadata.name === 'client')!;
+    expect(res.backend?.sourceIP).toBe(client.status!.podIP);
     const resolve = res.hops[0]!;
     expect(resolve.action).toBe('resolve');
     expect(resolve.refs.at(-1)!.line).toContain('web.default.svc.cluster.local.');
@@ -123,7 +151,8 @@ describe('ClusterIP', () => {
 
   it('is unreachable from outside the cluster, and says why', () => {
     const l = lab(objects());
-    const ip = l.cluster.services.find((s) => s.metadata.name === 'web' && s.metadata.namespace === 'default')!.spec.clusterIP!;
+    const web = l.cluster.services.find((s) => s.metadata.name === 'web' && s.metadata.namespace === 'default')!;
+    const ip = web.spec.clusterIP!;
     const res = run(l, req('external:laptop', `http://${ip}/`));
     expect(res.outcome).toBe('unreachable');
     expect(res.fault).toMatchObject({ kind: 'Service', name: 'web', field: 'spec.type' });
@@ -135,7 +164,9 @@ describe('ClusterIP', () => {
     const res = run(l, req('pod:default/client', 'http://web/'));
     expect(res.outcome).toBe('refused');
     expect(res.fault).toMatchObject({ kind: 'Service', name: 'web', field: 'spec.selector' });
-    expect(res.fault?.message).toBe('Service default/web has no ready endpoints: selector app=wbe matches 0 ready pods');
+    expect(res.fault?.message).toBe(
+      'Service default/web has no ready endpoints: selector app=wbe matches 0 ready pods',
+    );
     expect(res.hops.at(-1)!.refs.at(-1)!.line).toContain('has no endpoints');
   });
 
@@ -157,11 +188,12 @@ describe('ClusterIP', () => {
   it('ClientIP affinity sends every repeat to the same pod; without it the choice varies', () => {
     const sticky = lab([...baseObjects(), service('web', { sessionAffinity: 'ClientIP' })]);
     const session = newTraceSession('s1');
-    const pods = new Set(Array.from({ length: 12 }, () => trace(sticky, req('pod:default/client', 'http://web/'), session).backendPod));
+    const toWeb = req('pod:default/client', 'http://web/');
+    const pods = new Set(Array.from({ length: 12 }, () => trace(sticky, toWeb, session).backendPod));
     expect(pods.size).toBe(1);
     const plain = lab([...baseObjects(), service('web', {})]);
     const s2 = newTraceSession('s1');
-    const spread = new Set(Array.from({ length: 30 }, () => trace(plain, req('pod:default/client', 'http://web/'), s2).backendPod));
+    const spread = new Set(Array.from({ length: 30 }, () => trace(plain, toWeb, s2).backendPod));
     expect(spread.size).toBe(3);
   });
 
@@ -176,7 +208,8 @@ describe('ClusterIP', () => {
 
 describe('LoadBalancer', () => {
   it('the cloud load balancer hands the connection to a node, which DNATs to a pod', () => {
-    const l = lab([...baseObjects(), service('web', { type: 'LoadBalancer' })], { loadBalancerPool: ['198.51.100.10'] });
+    const pool = { loadBalancerPool: ['198.51.100.10'] };
+    const l = lab([...baseObjects(), service('web', { type: 'LoadBalancer' })], pool);
     const res = run(l, req('external:laptop', 'http://198.51.100.10/'));
     expect(res.outcome).toBe('response');
     expect(res.hops.map((h) => h.place.kind)).toContain('load-balancer');
@@ -184,7 +217,8 @@ describe('LoadBalancer', () => {
 
   it('with externalTrafficPolicy Local the load balancer only picks nodes with a ready local endpoint', () => {
     const objects = baseObjects().filter((o) => o.metadata.name !== 'web-c');
-    const l = lab([...objects, service('web', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' })], { loadBalancerPool: ['198.51.100.10'] });
+    const pool = { loadBalancerPool: ['198.51.100.10'] };
+    const l = lab([...objects, service('web', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' })], pool);
     for (let i = 0; i < 5; i++) {
       const res = run(l, req('external:laptop', 'http://198.51.100.10/'), `lb${i}`);
       expect(res.outcome).toBe('response');
@@ -195,15 +229,20 @@ describe('LoadBalancer', () => {
 });
 
 describe('through an ingress-nginx controller', () => {
+  const backend = (name: string) => ({ service: { name, port: { number: 80 } } });
+  const prefix = (p: { path: string; svc: string }) => ({ path: p.path, pathType: 'Prefix', backend: backend(p.svc) });
   const ingress = (paths: { path: string; svc: string }[], host = 'foo.bar.com'): OtherObject =>
     ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'foo', namespace: 'default' },
-      spec: { ingressClassName: 'nginx', rules: [{ host, http: { paths: paths.map((p) => ({ path: p.path, pathType: 'Prefix', backend: { service: { name: p.svc, port: { number: 80 } } } })) } }] },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [{ host, http: { paths: paths.map(prefix) } }],
+      },
     }) as OtherObject;
   const settings: Partial<LabSettings> = {
-    ingress: [{ className: 'nginx', controller: 'nginx', topology: 'nodeport', namespace: 'ingress-nginx', replicas: 1, legacyReloadOnEndpointChange: false, isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } }],
+    ingress: [{ ...defaultIngressAddon('nginx'), isDefaultClass: true, nodePorts: { http: 30080, https: 30443 } }],
   };
 
   it('routes by host and path to a pod endpoint, bypassing the ClusterIP', () => {
@@ -214,15 +253,19 @@ describe('through an ingress-nginx controller', () => {
     const proxyHop = res.hops.find((h) => h.action === 'proxy')!;
     expect(proxyHop.place.kind).toBe('controller');
     expect(l.cluster.pods.some((p) => p.status?.podIP === proxyHop.after.dst)).toBe(true);
-    expect(res.hops.find((h) => h.action === 'match' && h.place.kind === 'controller')!.refs.some((r) => r.line.includes('location'))).toBe(true);
+    const match = res.hops.find((h) => h.action === 'match' && h.place.kind === 'controller')!;
+    expect(match.refs.some((r) => r.line.includes('location'))).toBe(true);
     // The backend sees the controller pod, not the laptop.
     expect(res.backend?.sourceIP).toBe(proxyHop.after.src);
   });
 
   it('answers 404 from the default backend for an unmatched path and 503 for a Service with no endpoints', () => {
-    const l = lab([...baseObjects(), service('web', {}), service('empty', { selector: { app: 'nobody' } }), ingress([{ path: '/foo', svc: 'web' }, { path: '/empty', svc: 'empty' }])], settings);
-    expect(run(l, req('external:laptop', 'http://foo.bar.com/nothing', { connect: connect('ingress') })).status).toBe(404);
-    expect(run(l, req('external:laptop', 'http://foo.bar.com/empty', { connect: connect('ingress') })).status).toBe(503);
+    const paths = [{ path: '/foo', svc: 'web' }, { path: '/empty', svc: 'empty' }];
+    const empty = service('empty', { selector: { app: 'nobody' } });
+    const l = lab([...baseObjects(), service('web', {}), empty, ingress(paths)], settings);
+    const viaIngress = { connect: connect('ingress') };
+    expect(run(l, req('external:laptop', 'http://foo.bar.com/nothing', viaIngress)).status).toBe(404);
+    expect(run(l, req('external:laptop', 'http://foo.bar.com/empty', viaIngress)).status).toBe(503);
   });
 
   it('resolves the ingress host through public DNS to the controller', () => {
@@ -242,8 +285,9 @@ describe('through an ingress-nginx controller', () => {
 describe('determinism and explanations', () => {
   it('the same scenario and seed give the same trace; another seed may choose differently', () => {
     const objects = [...baseObjects(), service('web', {})];
-    const a = JSON.stringify(Array.from({ length: 8 }, (_, i) => run(lab(objects), req('pod:default/client', 'http://web/'), `seed-${i}`)));
-    const b = JSON.stringify(Array.from({ length: 8 }, (_, i) => run(lab(objects), req('pod:default/client', 'http://web/'), `seed-${i}`)));
+    const toWeb = req('pod:default/client', 'http://web/');
+    const eight = () => Array.from({ length: 8 }, (_, i) => run(lab(objects), toWeb, `seed-${i}`));
+    const [a, b] = [JSON.stringify(eight()), JSON.stringify(eight())];
     expect(a).toBe(b);
   });
 

@@ -57,7 +57,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
   const http = openRequest(w, req, url, sender, dest, first);
   w.conns.open(clientParty(w, sender), sender.clientName, first);
-  const end = forward(w, at, first, http, 0);
+  const end = forward(w, at, first, http, 0, dest.refs);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
   return end;
 }

@@ -18,7 +18,8 @@ describe('chain-name hashes', () => {
       let bits = '';
       for (const b of bytes) bits += b.toString(2).padStart(8, '0');
       let out = '';
-      for (let i = 0; i < chars; i++) out += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[parseInt(bits.slice(i * 5, i * 5 + 5), 2)];
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+      for (let i = 0; i < chars; i++) out += alphabet[parseInt(bits.slice(i * 5, i * 5 + 5), 2)];
       return out;
     };
     const texts: string[] = [];
@@ -28,7 +29,10 @@ describe('chain-name hashes', () => {
   });
 
   it('sha512 in hex (FIPS 180-2 "abc")', () => {
-    expect(sha512Hex('abc')).toBe('ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f');
+    expect(sha512Hex('abc')).toBe(
+      'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a' +
+        '2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
+    );
   });
 });
 

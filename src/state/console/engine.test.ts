@@ -78,8 +78,18 @@ describe('kubectl', () => {
     ['kubectl get svc nope', 'Error from server (NotFound): services "nope" not found'],
     ['kubectl get widgets', `error: the server doesn't have a resource type "widgets"`],
     ['kubectl delete svc nope', 'Error from server (NotFound): services "nope" not found'],
-    ['kubectl scale deployment web', 'error: --replicas=COUNT is required'],
+    ['kubectl scale deployment web', 'error: required flag(s) "replicas" not set'],
+    [
+      'kubectl scale deployment web --replicas=abc',
+      'error: invalid argument "abc" for "--replicas" flag: strconv.ParseInt: parsing "abc": invalid syntax',
+    ],
+    [
+      'kubectl scale deployment web --replicas=-1',
+      'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
+    ],
     ['kubectl frobnicate', 'error: unknown command "frobnicate" for "kubectl"'],
+    ['kubectl logs web', 'error: the lab\'s console does not run "kubectl logs"'],
+    ['ping 10.96.0.10', 'ping: the lab traces TCP (and DNS over UDP), not ICMP.'],
   ])('%s says %s', (line, err) => {
     const r = exec(line);
     expect(r.err).toContain(err);
@@ -201,6 +211,19 @@ describe('shell tools', () => {
     const node: Shell = { kind: 'node', node: 'node-1' };
     expect(exec('iptables-save', base, node).out).toMatch(/KUBE-SERVICES/);
     expect(exec('ipvsadm -Ln', base, node).err).toMatch(/runs in iptables mode/);
+  });
+
+  it('pipes a command\'s output through grep, head and wc; errors still reach the terminal', () => {
+    const node: Shell = { kind: 'node', node: 'node-1' };
+    const all = exec('iptables-save', base, node).out.split('\n').filter((l) => l.startsWith('-A KUBE-SVC-'));
+    const r = exec('iptables-save | grep "^-A KUBE-SVC-"', base, node);
+    expect(r.out.trimEnd().split('\n')).toEqual(all);
+    expect(exec('iptables-save | grep "^-A KUBE-SVC-" | wc -l', base, node).out).toBe(`${all.length}\n`);
+    expect(exec('kubectl get pods | head -1').out).toMatch(/^NAME\s+READY\s+STATUS[^\n]*\n$/);
+    const missing = exec('kubectl get svc nope | grep web');
+    expect(missing.err).toContain('services "nope" not found');
+    expect(missing.out).toBe('');
+    expect(exec('kubectl get pods | awk x').err).toMatch(/^bash: awk: command not found/);
   });
 
   it('dig resolves a Service name through cluster DNS', () => {

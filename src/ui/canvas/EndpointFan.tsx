@@ -27,7 +27,10 @@ export function fanPath(service: Rect, pods: readonly Rect[]): string {
   const sourceX = service.x + service.w / 2;
   const sourceY = service.y + service.h;
   return pods
-    .map((p) => getBezierPath({ sourceX, sourceY, sourcePosition: Position.Bottom, targetX: p.x + p.w / 2, targetY: p.y, targetPosition: Position.Top })[0])
+    .map((p) => {
+      const target = { targetX: p.x + p.w / 2, targetY: p.y, targetPosition: Position.Top };
+      return getBezierPath({ sourceX, sourceY, sourcePosition: Position.Bottom, ...target })[0];
+    })
     .join(' ');
 }
 

@@ -2,18 +2,20 @@
 // that travels an edge) and numbered stops (hops that decide in place). Past hops stay drawn, the
 // current one is emphasised, future ones are faint and dashed; hovering or focusing a segment names
 // its hop. Hops of the reply (walked back from the server) are drawn dotted in their own colour with
-// a "reply" caption on the current one (the legend, and whether the reply retraces the request, sit in the playback
-// bar below the canvas, where they never cover the cluster). It re-renders when the trace, the hop or the zoom changes: O(hops) SVG elements, never
-// the canvas's nodes. The moving packet stays in PacketLayer (per frame, outside React).
+// a "reply" caption on the current one (the legend, and whether the reply retraces the request, sit
+// in the playback bar below the canvas, where they never cover the cluster). It re-renders when the
+// trace, the hop or the zoom changes: O(hops) SVG elements, never the canvas's nodes. The moving
+// packet stays in PacketLayer (per frame, outside React).
 
 import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo, useState } from 'react';
+import type { TraceResult } from '../../sim';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { translateDynamic, useT } from '../i18n';
+import { explain, useT } from '../i18n';
 import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
-import { routeFor, stopPillSize, type Point, type RouteSegment } from './route';
+import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
 import type { Topology } from './topology';
 
 /**
@@ -29,7 +31,10 @@ const BADGE_FONT = 18;
 const selectZoom = (s: ReactFlowState) => s.transform[2];
 
 type State = 'past' | 'current' | 'future';
-const stateOf = (hop: number, current: number): State => (hop < current ? 'past' : hop === current ? 'current' : 'future');
+const stateOf = (hop: number, current: number): State =>
+  hop < current ? 'past' : hop === current ? 'current' : 'future';
+const stopState = (hops: number[], current: number): State =>
+  hops.includes(current) ? 'current' : hops[0]! < current ? 'past' : 'future';
 
 function arrowHead(a: Point, b: Point, size: number): string {
   const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
@@ -44,7 +49,8 @@ function arrowHead(a: Point, b: Point, size: number): string {
 function segmentPaths(s: RouteSegment, k: number) {
   const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
   const head = Math.min(ARROW * k, len * 0.6);
-  const end = { x: s.b.x - ((s.b.x - s.a.x) / len) * head * 0.7, y: s.b.y - ((s.b.y - s.a.y) / len) * head * 0.7 };
+  const back = head * 0.7;
+  const end = { x: s.b.x - ((s.b.x - s.a.x) / len) * back, y: s.b.y - ((s.b.y - s.a.y) / len) * back };
   return {
     line: `M${s.a.x},${s.a.y} L${end.x},${end.y}`,
     halo: `M${s.a.x},${s.a.y} L${s.b.x},${s.b.y}`,
@@ -58,6 +64,23 @@ function dashes(s: RouteSegment, st: State, k: number): string | undefined {
   return st === 'future' ? `${3 * LINE * k} ${2 * LINE * k}` : undefined;
 }
 
+/** What every part of the route draws with: the screen-size factor, the current hop, hop names, hover. */
+interface Drawing {
+  trace: TraceResult;
+  k: number;
+  current: number;
+  /** The hop's number and explanation, as its segment's accessible name and tooltip. */
+  name: (hop: number) => string;
+  setHovered: (update: (h: number | null) => number | null) => void;
+}
+
+/** Hover and focus name a hop (the tooltip); leaving it clears the name only if it is still this hop's. */
+function hoverHandlers(d: Drawing, hop: number) {
+  const leave = () => d.setHovered((h) => (h === hop ? null : h));
+  const seek = () => labStore.getState().seek(hop);
+  return { onPointerEnter: () => d.setHovered(() => hop), onPointerLeave: leave, onClick: seek };
+}
+
 export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout }) {
   const t = useT();
   const trace = useLab(selectTrace);
@@ -69,114 +92,185 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   // route's spacing follows in quarter steps, so zooming does not rebuild it at every wheel tick.
   const k = 1 / Math.min(zoom, 1);
   const scale = Math.round(k * 4) / 4;
-  const route = useMemo(() => (trace ? routeFor(trace.hops, topo, layout, scale) : null), [trace, topo, layout, scale]);
+  const route = useMemo(
+    () => (trace ? routeFor(trace.hops, topo, layout, scale) : null),
+    [trace, topo, layout, scale],
+  );
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {
     const h = trace.hops[hop];
     if (!h) return '';
-    const text = `${hop + 1}. ${translateDynamic(lang, h.explanation.key, h.explanation.params)}`;
+    const text = `${hop + 1}. ${explain(lang, h.explanation)}`;
     return isReplyHop(h) ? t('canvas.route.replyHop', { text }) : text;
   };
+  const d: Drawing = { trace, k, current, name, setHovered };
   const tip = hovered !== null ? route.segments.find((s) => s.hop === hovered) : undefined;
-  const stopState = (hops: number[]): State => (hops.includes(current) ? 'current' : hops[0]! < current ? 'past' : 'future');
   return (
-    <>
-      <ViewportPortal>
-        <svg className="route-layer" width="1" height="1" data-testid="route-layer" data-unplaced={route.unplaced.join(',')} aria-label={t('canvas.route.aria', { count: route.segments.length })} role="group">
-          {route.ghosts.map((g) => (
-            <text key={`ghost-${g.id}`} className="route-ghost" data-testid="route-ghost" x={g.box.x} y={g.box.y + g.box.h / 2} dy="0.35em" fontSize={BADGE_FONT * k} strokeWidth={4 * k}>
-              {g.id}
-            </text>
-          ))}
-          {route.segments.map((s) => {
-            const p = segmentPaths(s, k);
-            const st = stateOf(s.hop, current);
-            return (
-              <g
-                key={`seg-${s.hop}`}
-                className={`route-seg is-${st}${s.reply ? ' is-reply' : ''}`}
-                data-testid="route-seg"
-                data-hop={s.hop + 1}
-                data-state={st}
-                data-direction={s.reply ? 'reply' : 'request'}
-                tabIndex={0}
-                role="button"
-                aria-label={name(s.hop)}
-                onPointerEnter={() => setHovered(s.hop)}
-                onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
-                onFocus={() => setHovered(s.hop)}
-                onBlur={() => setHovered((h) => (h === s.hop ? null : h))}
-                onClick={() => labStore.getState().seek(s.hop)}
-              >
-                <path className="route-halo" d={p.halo} strokeWidth={HALO * k * (st === 'current' ? 1.5 : 1)} />
-                <path className="route-line" d={p.line} strokeWidth={LINE * k * (st === 'current' ? 1.5 : 1)} strokeDasharray={dashes(s, st, k)} />
-                <path className="route-head" d={p.head} />
-              </g>
-            );
-          })}
-          {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
-              route.ts keeps every number clear of every other. */}
-          {route.stops.map((stop) => {
-            const st = stopState(stop.hops);
-            const size = stopPillSize(stop.hops);
-            const w = size.w * k;
-            const h = size.h * k;
-            return (
-              <g key={`stop-${stop.id}`} className={`route-stop is-${st}`} data-testid="route-stop" data-place={stop.id} data-hops={stop.hops.map((x) => x + 1).join(',')} transform={`translate(${stop.centre.x - w / 2},${stop.centre.y - h / 2})`}>
-                <title>{stop.hops.map(name).join('\n')}</title>
-                {stop.leader && <path className="route-leader" d={`M${w / 2},${h / 2} L${stop.leader.x - stop.centre.x + w / 2},${stop.leader.y - stop.centre.y + h / 2}`} strokeWidth={2 * k} />}
-                <rect width={w} height={h} rx={h / 2} strokeWidth={3 * k} />
-                <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * k} dy="0.35em" textAnchor="middle">
-                  {stop.hops.map((x, i) => (
-                    <tspan key={x} className={[x === current && 'is-current', trace.hops[x] && isReplyHop(trace.hops[x]) && 'is-reply'].filter(Boolean).join(' ') || undefined}>
-                      {i > 0 ? ' · ' : ''}
-                      {x + 1}
-                    </tspan>
-                  ))}
-                </text>
-              </g>
-            );
-          })}
-          {/* The segments' numbers over every line and pill (a later hop's line must not strike
-              through an earlier number); route.ts keeps each number clear of every other. */}
-          {route.segments.map((s) => {
-            const st = stateOf(s.hop, current);
-            return (
-              <g
-                key={`num-${s.hop}`}
-                className={`route-num is-${st}${s.reply ? ' is-reply' : ''}`}
-                data-testid="route-num"
-                data-hop={s.hop + 1}
-                aria-hidden="true"
-                onPointerEnter={() => setHovered(s.hop)}
-                onPointerLeave={() => setHovered((h) => (h === s.hop ? null : h))}
-                onClick={() => labStore.getState().seek(s.hop)}
-              >
-                {/* A number moved off its crowded segment keeps a thin line back to it. */}
-                {s.leader && <path className="route-leader" d={`M${s.leader.x},${s.leader.y} L${s.badge.x},${s.badge.y}`} strokeWidth={2 * k} />}
-                <g className="route-badge" transform={`translate(${s.badge.x},${s.badge.y})`}>
-                  <circle r={BADGE_R * k * (st === 'current' ? 1.25 : 1)} strokeWidth={3 * k} />
-                  <text fontSize={BADGE_FONT * k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
-                    {s.hop + 1}
-                  </text>
-                  {/* Above the badge: below it a pod's box would cover it. Only the current hop's, so
-                      crowded numbers inside a node frame stay readable. */}
-                  {s.reply && st === 'current' && (
-                    <text className="route-reply-label" data-testid="route-reply-label" y={-(BADGE_R * 1.25 + 14) * k} fontSize={15 * k} dy="0.35em" textAnchor="middle" strokeWidth={5 * k}>
-                      {t('canvas.route.reply')}
-                    </text>
-                  )}
-                </g>
-              </g>
-            );
-          })}
-        </svg>
-        {tip && (
-          <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: `translate(${tip.badge.x}px, ${tip.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))` }}>
-            {name(tip.hop)}
-          </div>
+    <ViewportPortal>
+      <svg
+        className="route-layer"
+        width="1"
+        height="1"
+        data-testid="route-layer"
+        data-unplaced={route.unplaced.join(',')}
+        aria-label={t('canvas.route.aria', { count: route.segments.length })}
+        role="group"
+      >
+        <Ghosts route={route} k={k} />
+        {route.segments.map((s) => (
+          <Segment key={`seg-${s.hop}`} s={s} d={d} />
+        ))}
+        {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
+            route.ts keeps every number clear of every other. */}
+        {route.stops.map((stop) => (
+          <Stop key={`stop-${stop.id}`} stop={stop} d={d} />
+        ))}
+        {/* The segments' numbers over every line and pill (a later hop's line must not strike
+            through an earlier number); route.ts keeps each number clear of every other. */}
+        {route.segments.map((s) => (
+          <SegmentNumber key={`num-${s.hop}`} s={s} d={d} />
+        ))}
+      </svg>
+      {tip && (
+        <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: tipTransform(tip, k) }}>
+          {name(tip.hop)}
+        </div>
+      )}
+    </ViewportPortal>
+  );
+}
+
+/** The tooltip above a segment's number, at screen size. */
+const tipTransform = (s: RouteSegment, k: number) =>
+  `translate(${s.badge.x}px, ${s.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))`;
+
+/** Places outside the lab the route reaches (a public DNS resolver): their name beside what reaches them. */
+function Ghosts({ route, k }: { route: Route; k: number }) {
+  return route.ghosts.map((g) => (
+    <text
+      key={`ghost-${g.id}`}
+      className="route-ghost"
+      data-testid="route-ghost"
+      x={g.box.x}
+      y={g.box.y + g.box.h / 2}
+      dy="0.35em"
+      fontSize={BADGE_FONT * k}
+      strokeWidth={4 * k}
+    >
+      {g.id}
+    </text>
+  ));
+}
+
+/** A hop that travels an edge: its line, a wider halo to point at, and the arrowhead. */
+function Segment({ s, d }: { s: RouteSegment; d: Drawing }) {
+  const p = segmentPaths(s, d.k);
+  const st = stateOf(s.hop, d.current);
+  const wide = st === 'current' ? 1.5 : 1;
+  return (
+    <g
+      className={`route-seg is-${st}${s.reply ? ' is-reply' : ''}`}
+      data-testid="route-seg"
+      data-hop={s.hop + 1}
+      data-state={st}
+      data-direction={s.reply ? 'reply' : 'request'}
+      tabIndex={0}
+      role="button"
+      aria-label={d.name(s.hop)}
+      {...hoverHandlers(d, s.hop)}
+      onFocus={() => d.setHovered(() => s.hop)}
+      onBlur={() => d.setHovered((h) => (h === s.hop ? null : h))}
+    >
+      <path className="route-halo" d={p.halo} strokeWidth={HALO * d.k * wide} />
+      <path
+        className="route-line"
+        d={p.line}
+        strokeWidth={LINE * d.k * wide}
+        strokeDasharray={dashes(s, st, d.k)}
+      />
+      <path className="route-head" d={p.head} />
+    </g>
+  );
+}
+
+/** Hops that decide in place: one pill with their numbers, with a leader back to the place when moved away. */
+function Stop({ stop, d }: { stop: RouteStop; d: Drawing }) {
+  const st = stopState(stop.hops, d.current);
+  const size = stopPillSize(stop.hops);
+  const w = size.w * d.k;
+  const h = size.h * d.k;
+  // The leader runs from the pill's centre back to its place, in the pill's own coordinates.
+  const to = stop.leader && { x: stop.leader.x - stop.centre.x + w / 2, y: stop.leader.y - stop.centre.y + h / 2 };
+  const leader = to && `M${w / 2},${h / 2} L${to.x},${to.y}`;
+  const hopClass = (x: number) => {
+    const hop = d.trace.hops[x];
+    const classes = [x === d.current && 'is-current', hop && isReplyHop(hop) && 'is-reply'].filter(Boolean);
+    return classes.join(' ') || undefined;
+  };
+  return (
+    <g
+      className={`route-stop is-${st}`}
+      data-testid="route-stop"
+      data-place={stop.id}
+      data-hops={stop.hops.map((x) => x + 1).join(',')}
+      transform={`translate(${stop.centre.x - w / 2},${stop.centre.y - h / 2})`}
+    >
+      <title>{stop.hops.map(d.name).join('\n')}</title>
+      {leader && <path className="route-leader" d={leader} strokeWidth={2 * d.k} />}
+      <rect width={w} height={h} rx={h / 2} strokeWidth={3 * d.k} />
+      <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * d.k} dy="0.35em" textAnchor="middle">
+        {stop.hops.map((x, i) => (
+          <tspan key={x} className={hopClass(x)}>
+            {i > 0 ? ' · ' : ''}
+            {x + 1}
+          </tspan>
+        ))}
+      </text>
+    </g>
+  );
+}
+
+/** A segment's number in its badge (moved off a crowded segment with a thin line back to it). */
+function SegmentNumber({ s, d }: { s: RouteSegment; d: Drawing }) {
+  const t = useT();
+  const st = stateOf(s.hop, d.current);
+  const big = st === 'current' ? 1.25 : 1;
+  return (
+    <g
+      className={`route-num is-${st}${s.reply ? ' is-reply' : ''}`}
+      data-testid="route-num"
+      data-hop={s.hop + 1}
+      aria-hidden="true"
+      {...hoverHandlers(d, s.hop)}
+    >
+      {s.leader && (
+        <path
+          className="route-leader"
+          d={`M${s.leader.x},${s.leader.y} L${s.badge.x},${s.badge.y}`}
+          strokeWidth={2 * d.k}
+        />
+      )}
+      <g className="route-badge" transform={`translate(${s.badge.x},${s.badge.y})`}>
+        <circle r={BADGE_R * d.k * big} strokeWidth={3 * d.k} />
+        <text fontSize={BADGE_FONT * d.k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
+          {s.hop + 1}
+        </text>
+        {/* Above the badge: below it a pod's box would cover it. Only the current hop's, so
+            crowded numbers inside a node frame stay readable. */}
+        {s.reply && st === 'current' && (
+          <text
+            className="route-reply-label"
+            data-testid="route-reply-label"
+            y={-(BADGE_R * 1.25 + 14) * d.k}
+            fontSize={15 * d.k}
+            dy="0.35em"
+            textAnchor="middle"
+            strokeWidth={5 * d.k}
+          >
+            {t('canvas.route.reply')}
+          </text>
         )}
-      </ViewportPortal>
-    </>
+      </g>
+    </g>
   );
 }

@@ -41,7 +41,14 @@ const REACH = 3;
  * The nearest spot around `from`, ring by ring, at least as clear as `want` (2: of labels and
  * objects, 1: of labels), no further than `reach`; null if there is none.
  */
-function ringSearch(from: Spot, w: number, h: number, clearOf: (b: Box) => 0 | 1 | 2, want: 1 | 2, reach: number): Spot | null {
+function ringSearch(
+  from: Spot,
+  w: number,
+  h: number,
+  clearOf: (b: Box) => 0 | 1 | 2,
+  want: 1 | 2,
+  reach: number,
+): Spot | null {
   const step = Math.max(1, Math.min(w, h) / 2);
   for (let r = step; r <= reach; r += step) {
     const n = Math.max(8, Math.ceil((2 * Math.PI * r) / step));

@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import { selectHopIndex, selectPresenter, selectTrace } from '../../state';
 import { useLab } from '../app-store';
 import type { Box, Layout } from './layout';
-import { placesFor, routeBounds, routeFor } from './route';
+import { placesFor, routeBounds, routeFor, segmentBox } from './route';
 import type { Topology } from './topology';
 
 /** Presenter mode's canvas type is 16 px (styles.css): at 0.875 that is 14 px on the screen. */
@@ -24,7 +24,8 @@ export interface Viewport {
 
 /** The viewport showing `box` centred in the screen area `area` at `zoom`. */
 function centred(box: Box, area: Box, zoom: number): Viewport {
-  return { zoom, x: area.x + (area.w - box.w * zoom) / 2 - box.x * zoom, y: area.y + (area.h - box.h * zoom) / 2 - box.y * zoom };
+  const x = area.x + (area.w - box.w * zoom) / 2 - box.x * zoom;
+  return { zoom, x, y: area.y + (area.h - box.h * zoom) / 2 - box.y * zoom };
 }
 
 /**
@@ -32,9 +33,17 @@ function centred(box: Box, area: Box, zoom: number): Viewport {
  * piece of it (its segment or its place) at the readable zoom. Pure, for tests.
  */
 export function presenterView(route: Box, current: Box | null, area: Box): { view: Viewport; follows: boolean } {
-  const inner = { x: area.x + PAD, y: area.y + PAD, w: Math.max(1, area.w - 2 * PAD), h: Math.max(1, area.h - 2 * PAD) };
+  const inner = {
+    x: area.x + PAD,
+    y: area.y + PAD,
+    w: Math.max(1, area.w - 2 * PAD),
+    h: Math.max(1, area.h - 2 * PAD),
+  };
   const fit = Math.min(inner.w / Math.max(route.w, 1), inner.h / Math.max(route.h, 1));
-  if (fit >= PRESENTER_MIN_ZOOM || !current) return { view: centred(route, inner, Math.max(PRESENTER_MIN_ZOOM, Math.min(fit, PRESENTER_MAX_ZOOM))), follows: false };
+  if (fit >= PRESENTER_MIN_ZOOM || !current) {
+    const zoom = Math.max(PRESENTER_MIN_ZOOM, Math.min(fit, PRESENTER_MAX_ZOOM));
+    return { view: centred(route, inner, zoom), follows: false };
+  }
   return { view: centred(current, inner, PRESENTER_MIN_ZOOM), follows: true };
 }
 
@@ -52,7 +61,12 @@ function prefersReducedMotion(): boolean {
  * Moves the camera in presenter mode. `lessonWidth` is the lesson card's width over the canvas's
  * left (0 without one): the route is framed beside it. `size` is the canvas's size in pixels.
  */
-export function usePresenterCamera(laid: { topo: Topology; layout: Layout } | null, size: { width: number; height: number }, lessonWidth: number, fitCluster: () => void) {
+export function usePresenterCamera(
+  laid: { topo: Topology; layout: Layout } | null,
+  size: { width: number; height: number },
+  lessonWidth: number,
+  fitCluster: () => void,
+) {
   const rf = useReactFlow();
   const presenter = useLab(selectPresenter);
   const trace = useLab(selectTrace);
@@ -77,14 +91,11 @@ export function usePresenterCamera(laid: { topo: Topology; layout: Layout } | nu
     if (!bounds) return;
     const seg = route.segments.find((s) => s.hop === hop);
     const stop = route.stops.find((s) => s.hops.includes(hop));
-    const current = seg
-      ? { x: Math.min(seg.a.x, seg.b.x), y: Math.min(seg.a.y, seg.b.y), w: Math.abs(seg.a.x - seg.b.x), h: Math.abs(seg.a.y - seg.b.y) }
-      : stop
-        ? headerOf(stop.id, places.rect(stop.id))
-        : null;
+    const current = seg ? segmentBox(seg) : stop ? headerOf(stop.id, places.rect(stop.id)) : null;
     const left = lessonWidth > 0 ? lessonWidth + 24 : 0;
     const { view, follows } = presenterView(bounds, current, { x: left, y: 0, w: size.width - left, h: size.height });
-    const key = `${size.width}x${size.height}:${left}:${follows ? `hop${hop}` : 'route'}:${bounds.x},${bounds.y},${bounds.w},${bounds.h}`;
+    const what = follows ? `hop${hop}` : 'route';
+    const key = `${size.width}x${size.height}:${left}:${what}:${bounds.x},${bounds.y},${bounds.w},${bounds.h}`;
     // A new trace (even of the same request) frames its route again, whatever the user panned to.
     if (applied.current === key && shown.current === trace) return;
     applied.current = key;

@@ -24,7 +24,14 @@ export interface FirstFrame {
 }
 
 export function placementOf(out: ElkNode): Placement {
-  return { children: (out.children ?? []).map((c) => ({ id: c.id, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 })) };
+  const children = (out.children ?? []).map((c) => ({
+    id: c.id,
+    x: c.x ?? 0,
+    y: c.y ?? 0,
+    width: c.width ?? 0,
+    height: c.height ?? 0,
+  }));
+  return { children };
 }
 
 /** A handful is plenty: the current scenario, its undo steps, the last few opened. */

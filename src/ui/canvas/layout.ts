@@ -40,11 +40,16 @@ function frameHeader(badges: number): number {
   return SIZES.headerBase + Math.ceil(badges / SIZES.badgesPerRow) * SIZES.badgeRow + SIZES.lane;
 }
 
-export function frameSize(podCount: number, badges: number, podH: number = SIZES.pod.h): { w: number; h: number; header: number } {
+export function frameSize(
+  podCount: number,
+  badges: number,
+  podH: number = SIZES.pod.h,
+): { w: number; h: number; header: number } {
   const { pod, gap, pad, columns } = SIZES;
   const rows = Math.max(1, Math.ceil(podCount / columns));
   const header = frameHeader(badges);
-  return { w: pad * 2 + columns * pod.w + (columns - 1) * gap, h: header + rows * podH + (rows - 1) * gap + pad, header };
+  const w = pad * 2 + columns * pod.w + (columns - 1) * gap;
+  return { w, h: header + rows * podH + (rows - 1) * gap + pad, header };
 }
 
 // Names are never cut on the canvas (a pod called ingress-nginx-controller-7d9c8b6f5-x2x4k is read
@@ -74,7 +79,10 @@ function podHeight(topo: Topology): number {
 
 function serviceHeight(s: Topology['services'][number]): number {
   const inner = SIZES.service.w - 28;
-  const extra = nameLines(s.name, inner, Math.max(s.type.length, 8)) - 1 + (nameLines(s.ports.join(', '), inner) - 1) + (s.externalName ? nameLines(`CNAME → ${s.externalName}`, inner) - 1 : 0);
+  const nameExtra = nameLines(s.name, inner, Math.max(s.type.length, 8)) - 1;
+  const portsExtra = nameLines(s.ports.join(', '), inner) - 1;
+  const cnameExtra = s.externalName ? nameLines(`CNAME → ${s.externalName}`, inner) - 1 : 0;
+  const extra = nameExtra + portsExtra + cnameExtra;
   return SIZES.service.h + extra * NAME_LINE;
 }
 
@@ -101,7 +109,10 @@ export function layoutInput(topo: Topology): LayoutInput & { key: string } {
     layoutOptions: { 'elk.partitioning.partition': String(partition) },
   });
 
-  for (const c of topo.clients) children.push(node(c.id, SIZES.client.w, SIZES.client.h + (nameLines(c.name, SIZES.client.w - 26, 8) - 1) * NAME_LINE, PARTITION.client));
+  for (const c of topo.clients) {
+    const h = SIZES.client.h + (nameLines(c.name, SIZES.client.w - 26, 8) - 1) * NAME_LINE;
+    children.push(node(c.id, SIZES.client.w, h, PARTITION.client));
+  }
   for (const lb of topo.loadBalancers) children.push(node(lb.id, SIZES.lb.w, SIZES.lb.h, PARTITION.lb));
   for (const s of topo.services) children.push(node(s.id, SIZES.service.w, serviceHeight(s), PARTITION.service));
   const podH = podHeight(topo);
@@ -111,7 +122,8 @@ export function layoutInput(topo: Topology): LayoutInput & { key: string } {
     inFrame.forEach((p, i) => {
       const col = i % SIZES.columns;
       const row = Math.floor(i / SIZES.columns);
-      pods[p.id] = { x: SIZES.pad + col * (SIZES.pod.w + SIZES.gap), y: size.header + row * (podH + SIZES.gap), w: SIZES.pod.w, h: podH };
+      const x = SIZES.pad + col * (SIZES.pod.w + SIZES.gap);
+      pods[p.id] = { x, y: size.header + row * (podH + SIZES.gap), w: SIZES.pod.w, h: podH };
     });
     children.push(node(f.id, size.w, size.h, PARTITION.frame));
   }

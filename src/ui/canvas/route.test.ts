@@ -159,6 +159,32 @@ describe('route', () => {
     }
   });
 
+  it('keeps numbers off the names of the places a hop joins: the client, each pod of a frame it enters', async () => {
+    // A second pod in node-b that the route never reaches: a number inside the frame must not hide it either.
+    const c = cluster();
+    c.pods.push(pod('coredns-1', 'node-b', '10.244.1.2'));
+    const topo = buildTopology(c, [{ name: 'laptop', address: '203.0.113.10' }]);
+    const layout = await layoutTopology(topo, elk);
+    const places = placesOf(topo, layout);
+    const reply = (h: Hop): Hop => ({ ...h, direction: 'reply' });
+    const hops = [
+      ...nodePortHops(),
+      reply(hop(5, 'pod:default/web-2', { from: 'pod:default/web-2', to: 'node:node-b' })),
+      reply(hop(6, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' })),
+      reply(hop(7, 'node:node-a', { from: 'node:node-a', to: 'client:laptop' })),
+    ];
+    const ids = ['client:laptop', 'pod:default/web-2', 'pod:default/coredns-1'];
+    const names = ids.map((id) => ({ id, box: places.rect(id)! }));
+    for (const scale of [1, 1.5, 2, 2.5, 3, 4]) {
+      const r = buildRoute(hops, places, scale);
+      for (const s of r.segments) {
+        for (const n of names) {
+          expect(overlaps(s.badge, n.box, 20 * scale), `scale ${scale}: hop ${s.hop + 1} over ${n.id}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('bounds the route by frames\' headers, not their whole height', async () => {
     const { layout, places } = await laidOut();
     const r = buildRoute(nodePortHops().slice(0, 2), places);

@@ -68,6 +68,8 @@ export interface Places {
   frameOf(id: string): string | undefined;
   /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
   tops: readonly (Box & { id: string })[];
+  /** The absolute boxes of the pods drawn in a node frame. */
+  podsIn(frameId: string): readonly (Box & { id: string })[];
 }
 
 const placesMemo = new WeakMap<Layout, Places>();
@@ -96,7 +98,19 @@ export function placesOf(topo: Topology, layout: Layout): Places {
     return fb ? { ...p, x: fb.x + p.x, y: fb.y + p.y } : p;
   };
   const tops = Object.entries(layout.boxes).map(([id, b]) => ({ ...b, id }));
-  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops };
+  const inFrame = new Map<string, (Box & { id: string })[]>();
+  const podsIn = (frameId: string) => {
+    let pods = inFrame.get(frameId);
+    if (!pods) {
+      pods = topo.pods.filter((p) => p.frameId === frameId).flatMap((p) => {
+        const b = rect(p.id);
+        return b ? [{ ...b, id: p.id }] : [];
+      });
+      inFrame.set(frameId, pods);
+    }
+    return pods;
+  };
+  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops, podsIn };
 }
 
 const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
@@ -126,7 +140,8 @@ function clip(from: Point, to: Point, b: Box): Point {
     const k = num / d;
     if (k < 0 || k > 1) continue;
     const p = { x: from.x + dx * k, y: from.y + dy * k };
-    const onOther = axis === 0 ? p.y >= b.y - 0.5 && p.y <= b.y + b.h + 0.5 : p.x >= b.x - 0.5 && p.x <= b.x + b.w + 0.5;
+    const onOther =
+      axis === 0 ? p.y >= b.y - 0.5 && p.y <= b.y + b.h + 0.5 : p.x >= b.x - 0.5 && p.x <= b.x + b.w + 0.5;
     if (onOther && k > t && !inside(from, b)) t = k;
   }
   return { x: from.x + dx * t, y: from.y + dy * t };
@@ -226,10 +241,15 @@ function badgeCandidates(s: Pick<RouteSegment, 'a' | 'b'>, scale: number): Point
   const len = Math.hypot(s.b.x - s.a.x, s.b.y - s.a.y) || 1;
   const nx = -(s.b.y - s.a.y) / len;
   const ny = (s.b.x - s.a.x) / len;
-  const at = (t: number, n: number): Point => ({ x: s.a.x + (s.b.x - s.a.x) * t + nx * n, y: s.a.y + (s.b.y - s.a.y) * t + ny * n });
+  const at = (t: number, n: number): Point => ({
+    x: s.a.x + (s.b.x - s.a.x) * t + nx * n,
+    y: s.a.y + (s.b.y - s.a.y) * t + ny * n,
+  });
   const out: Point[] = [];
   for (const n of [0, 2 * clear, -2 * clear, 3.5 * clear, -3.5 * clear]) {
-    for (let d = 0; d <= 0.4 + 1e-9; d += 0.05) for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) out.push(at(t, n));
+    for (let d = 0; d <= 0.4 + 1e-9; d += 0.05) {
+      for (const t of d === 0 ? [0.5] : [0.5 - d, 0.5 + d]) out.push(at(t, n));
+    }
   }
   return out;
 }
@@ -271,21 +291,30 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
  * `placeLabels` so that no two cover each other at this scale. A label pushed away from its segment
  * or place gets a leader back to it.
  */
-function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Places, ids: ReadonlySet<string>, fixed: Box[], scale: number): void {
+function placeNumbers(
+  segments: RouteSegment[],
+  stops: RouteStop[],
+  places: Places,
+  ids: ReadonlySet<string>,
+  fixed: Box[],
+  scale: number,
+): void {
   // What a number should not hide: top-level objects and the route's pods (their names).
   const routePods = [...ids].filter((id) => id.startsWith('pod:')).flatMap((id) => {
     const b = places.rect(id);
     return b ? [{ ...b, id }] : [];
   });
   const objects = [...places.tops, ...routePods];
-  // A number may sit over the places its segment joins (a node frame it enters), but not over a
-  // pod's name: a pod is small, a number over it hides what the hop reached.
-  // Of a node frame it joins, a number keeps clear of the name row at least (FRAME_ENTRY_Y).
+  // A number may sit inside a node frame its segment enters (or a pod of its is in), clear of the
+  // frame's name row (FRAME_ENTRY_Y), but never over the other places it joins: a client, a load
+  // balancer, a Service or a pod is small and mostly its name, and a number there hides what the
+  // hop left or reached.
   const avoidFor = (ends: readonly string[]) => {
-    const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id, ...(id.startsWith('pod:') ? [] : [id])]));
+    const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id]).filter((id) => id.startsWith('node:')));
+    // Inside such a frame, every pod is mostly its name (not only the route's pods).
     const names = [...skip].flatMap((id) => {
-      const b = id.startsWith('node:') ? places.rect(id) : undefined;
-      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }] : [];
+      const b = places.rect(id);
+      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }, ...places.podsIn(id)] : [];
     });
     return [...objects.filter((b) => !skip.has(b.id)), ...names];
   };
@@ -299,7 +328,8 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], places: Plac
     // Its own place too, below the strip of its top edge the pill may sit on: not over its name.
     const cut = PILL_INSET + 2;
     const own = { x: r.x, y: r.y + cut, w: r.w, h: Math.max(0, r.h - cut) };
-    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...avoidFor([st.id]).filter((b) => b.id !== st.id && b.id !== `${st.id}#name`), own] });
+    const others = avoidFor([st.id]).filter((b) => b.id !== st.id && b.id !== `${st.id}#name`);
+    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...others, own] });
   }
   for (const s of segments) {
     const side = BADGE_BOX * scale;
@@ -393,6 +423,12 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
 
+/** The box a segment spans (from one end to the other). */
+export function segmentBox(s: Pick<RouteSegment, 'a' | 'b'>): Box {
+  const [x, y] = [Math.min(s.a.x, s.b.x), Math.min(s.a.y, s.b.y)];
+  return { x, y, w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) };
+}
+
 /** How much of a node frame's top a presenter needs: its name, addresses and port badges. */
 const FRAME_HEADER_VIEW = 96;
 
@@ -417,7 +453,7 @@ export function routeBounds(route: Route, places: Places): Box | null {
     add(id.startsWith('node:') ? { ...b, h: Math.min(b.h, FRAME_HEADER_VIEW) } : b);
   }
   for (const g of route.ghosts) add(g.box);
-  for (const s of route.segments) add({ x: Math.min(s.a.x, s.b.x), y: Math.min(s.a.y, s.b.y), w: Math.abs(s.a.x - s.b.x), h: Math.abs(s.a.y - s.b.y) });
+  for (const s of route.segments) add(segmentBox(s));
   return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
 }
 

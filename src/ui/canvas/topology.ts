@@ -111,7 +111,8 @@ const INGRESS_NAMES = new Set(['ingress-nginx', 'traefik', 'nginx-ingress']);
 
 function isIngressController(p: Pod, ingressNamespaces: ReadonlySet<string>): boolean {
   const l = p.metadata.labels ?? {};
-  return ingressNamespaces.has(p.metadata.namespace ?? 'default') || INGRESS_NAMES.has(l['app.kubernetes.io/name'] ?? '') || INGRESS_NAMES.has(l['app'] ?? '');
+  if (ingressNamespaces.has(p.metadata.namespace ?? 'default')) return true;
+  return INGRESS_NAMES.has(l['app.kubernetes.io/name'] ?? '') || INGRESS_NAMES.has(l['app'] ?? '');
 }
 
 /** Headless Services get no kube-proxy rules; ExternalName ones are only a DNS CNAME (kube-proxy skips both). */
@@ -127,7 +128,8 @@ function servicePorts(s: Service): string[] {
 /** Endpoint pod ids per service, from EndpointSlices (kubernetes.io/service-name) or legacy Endpoints. */
 function endpointPods(cluster: Cluster): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const add = (ns: string | undefined, svc: string, ref: { kind: string; namespace?: string; name: string } | undefined) => {
+  type Ref = { kind: string; namespace?: string; name: string };
+  const add = (ns: string | undefined, svc: string, ref: Ref | undefined) => {
     if (!ref || ref.kind !== 'Pod') return;
     const key = canvasId.service(ns, svc);
     if (!out.has(key)) out.set(key, new Set());
@@ -140,25 +142,32 @@ function endpointPods(cluster: Cluster): Map<string, Set<string>> {
   }
   for (const ep of cluster.endpoints) {
     for (const subset of ep.subsets ?? []) {
-      for (const a of [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])]) add(ep.metadata.namespace, ep.metadata.name, a.targetRef);
+      const addresses = [...(subset.addresses ?? []), ...(subset.notReadyAddresses ?? [])];
+      for (const a of addresses) add(ep.metadata.namespace, ep.metadata.name, a.targetRef);
     }
   }
   return out;
 }
 
-export function buildTopology(cluster: Cluster, clients: readonly ExternalClient[] = []): Topology {
-  // An adopted controller (a snapshot's) shares its namespace with others (k3s: kube-system); its pods are known by their labels.
-  const ingressNamespaces = new Set(cluster.settings.ingress.filter((i) => !i.adopt).map((i) => i.namespace));
-  const nodeNames = new Set(cluster.nodes.map((n) => n.metadata.name));
+const nsName = (m: { namespace?: string; name: string }) => `${m.namespace ?? 'default'}/${m.name}`;
 
+/** Every Service's NodePorts, which every node opens (kube-proxy programs them on all nodes). */
+function nodePortsOf(cluster: Cluster): FrameModel['nodePorts'] {
   const nodePorts: FrameModel['nodePorts'] = [];
   for (const s of [...cluster.services].sort((a, b) => byName(a.metadata, b.metadata))) {
     for (const p of s.spec.ports ?? []) {
-      if (p.nodePort) nodePorts.push({ port: p.nodePort, protocol: p.protocol ?? 'TCP', service: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` });
+      if (p.nodePort) nodePorts.push({ port: p.nodePort, protocol: p.protocol ?? 'TCP', service: nsName(s.metadata) });
     }
   }
+  return nodePorts;
+}
 
-  const pods: PodModel[] = [...cluster.pods]
+function podModels(cluster: Cluster): PodModel[] {
+  // An adopted controller (a snapshot's) shares its namespace with others (k3s: kube-system); its
+  // pods are known by their labels.
+  const ingressNamespaces = new Set(cluster.settings.ingress.filter((i) => !i.adopt).map((i) => i.namespace));
+  const nodeNames = new Set(cluster.nodes.map((n) => n.metadata.name));
+  return [...cluster.pods]
     .sort((a, b) => byName(a.metadata, b.metadata))
     .map((p) => ({
       id: canvasId.pod(p.metadata.namespace, p.metadata.name),
@@ -170,34 +179,41 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
       hostNetwork: p.spec.hostNetwork === true,
       ingressController: isIngressController(p, ingressNamespaces),
     }));
+}
 
-  const frames: FrameModel[] = [...cluster.nodes]
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
-    .map((n) => {
-      const name = n.metadata.name;
-      const hostPorts: FrameModel['hostPorts'] = [];
-      for (const p of cluster.pods) {
-        if (p.spec.nodeName !== name) continue;
-        for (const c of p.spec.containers ?? []) {
-          for (const cp of c.ports ?? []) {
-            if (cp.hostPort) hostPorts.push({ port: cp.hostPort, protocol: cp.protocol ?? 'TCP', pod: `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` });
-          }
-        }
+/** The host ports the pods on node `name` open (the CNI portmap plugin's), by port. */
+function hostPortsOn(cluster: Cluster, name: string): FrameModel['hostPorts'] {
+  const hostPorts: FrameModel['hostPorts'] = [];
+  for (const p of cluster.pods) {
+    if (p.spec.nodeName !== name) continue;
+    for (const c of p.spec.containers ?? []) {
+      for (const cp of c.ports ?? []) {
+        if (cp.hostPort) hostPorts.push({ port: cp.hostPort, protocol: cp.protocol ?? 'TCP', pod: nsName(p.metadata) });
       }
-      hostPorts.sort((a, b) => a.port - b.port);
-      return {
-        id: canvasId.node(name),
-        name,
-        internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
-        podCIDR: n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0] ?? null,
-        nodePorts,
-        hostPorts,
-      };
-    });
+    }
+  }
+  return hostPorts.sort((a, b) => a.port - b.port);
+}
 
+function frameModels(cluster: Cluster): FrameModel[] {
+  const nodePorts = nodePortsOf(cluster);
+  return [...cluster.nodes]
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+    .map((n) => ({
+      id: canvasId.node(n.metadata.name),
+      name: n.metadata.name,
+      internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? null,
+      podCIDR: n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0] ?? null,
+      nodePorts,
+      hostPorts: hostPortsOn(cluster, n.metadata.name),
+    }));
+}
+
+/** The Services drawn (not default/kubernetes), each with its endpoint pods that are drawn. */
+function serviceModels(cluster: Cluster, pods: readonly PodModel[]): ServiceModel[] {
   const eps = endpointPods(cluster);
   const podIds = new Set(pods.map((p) => p.id));
-  const services: ServiceModel[] = [...cluster.services]
+  return [...cluster.services]
     .filter((s) => !(s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes'))
     .sort((a, b) => byName(a.metadata, b.metadata))
     .map((s) => {
@@ -211,10 +227,16 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
         ports: servicePorts(s),
         endpoints: [...(eps.get(id) ?? [])].filter((p) => podIds.has(p)).sort(),
         form: serviceForm(s),
-        externalName: s.spec.type === 'ExternalName' ? s.spec.externalName ?? null : null,
+        externalName: s.spec.type === 'ExternalName' ? (s.spec.externalName ?? null) : null,
       };
     });
+}
 
+/**
+ * A load balancer for every LoadBalancer Service, and a nodeport one's arrows: its first listener's
+ * NodePort on every node, greyed when the health check fails.
+ */
+function loadBalancerModels(cluster: Cluster): { loadBalancers: LoadBalancerModel[]; targetEdges: EdgeModel[] } {
   const loadBalancers: LoadBalancerModel[] = [];
   const targetEdges: EdgeModel[] = [];
   const compiled = new Map(compileLoadBalancers(cluster).map((lb) => [lb.service, lb]));
@@ -222,39 +244,44 @@ export function buildTopology(cluster: Cluster, clients: readonly ExternalClient
     if (s.spec.type !== 'LoadBalancer') continue;
     // A LoadBalancer Service is drawn with its load balancer even before the provider gives it an
     // address (kubectl's EXTERNAL-IP <pending>): the box is where the story starts.
-    const address = s.status?.loadBalancer?.ingress?.[0]?.ip ?? s.status?.loadBalancer?.ingress?.[0]?.hostname ?? null;
+    const ingress = s.status?.loadBalancer?.ingress?.[0];
     const id = canvasId.lb(s.metadata.namespace, s.metadata.name);
-    const c = compiled.get(`${s.metadata.namespace ?? 'default'}/${s.metadata.name}`);
+    const c = compiled.get(nsName(s.metadata));
     loadBalancers.push({
       id,
-      address,
-      service: `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
+      address: ingress?.ip ?? ingress?.hostname ?? null,
+      service: nsName(s.metadata),
       serviceId: canvasId.service(s.metadata.namespace, s.metadata.name),
       model: c?.behaviour.model,
     });
-    // A nodeport LB's targets: its first listener's NodePort on every node, greyed when the check fails.
     if (c?.behaviour.model !== 'nodeport') continue;
-    const listener = c.listeners[0];
-    for (const t of listener?.targets ?? []) {
+    for (const t of c.listeners[0]?.targets ?? []) {
       const why = c.nodes.find((n) => n.node === t.node)?.why;
       const health: TargetHealth = why ? { healthy: t.healthy, why } : { healthy: t.healthy };
       const target = canvasId.node(t.node);
-      targetEdges.push({ id: `${id}->${target}:${t.port}`, source: id, target, kind: 'lb-target', targetHandle: `np-${t.port}`, health });
+      const edgeId = `${id}->${target}:${t.port}`;
+      targetEdges.push({ id: edgeId, source: id, target, kind: 'lb-target', targetHandle: `np-${t.port}`, health });
     }
   }
   loadBalancers.sort((a, b) => a.id.localeCompare(b.id));
+  return { loadBalancers, targetEdges };
+}
 
+export function buildTopology(cluster: Cluster, clients: readonly ExternalClient[] = []): Topology {
+  const pods = podModels(cluster);
+  const services = serviceModels(cluster, pods);
+  const { loadBalancers, targetEdges } = loadBalancerModels(cluster);
   const edges: EdgeModel[] = [];
-  for (const lb of loadBalancers) if (lb.model !== 'nodeport') edges.push({ id: `${lb.id}->${lb.serviceId}`, source: lb.id, target: lb.serviceId, kind: 'load-balancer' });
+  for (const lb of loadBalancers) {
+    if (lb.model === 'nodeport') continue;
+    edges.push({ id: `${lb.id}->${lb.serviceId}`, source: lb.id, target: lb.serviceId, kind: 'load-balancer' });
+  }
   edges.push(...targetEdges);
-  for (const s of services) for (const p of s.endpoints) edges.push({ id: `${s.id}->${p}`, source: s.id, target: p, kind: 'endpoint' });
-
-  return {
-    frames,
-    pods,
-    services,
-    loadBalancers,
-    clients: [...clients].sort((a, b) => a.name.localeCompare(b.name)).map((c) => ({ id: canvasId.client(c.name), name: c.name, address: c.address })),
-    edges,
-  };
+  for (const s of services) {
+    for (const p of s.endpoints) edges.push({ id: `${s.id}->${p}`, source: s.id, target: p, kind: 'endpoint' });
+  }
+  const clientModels = [...clients]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((c) => ({ id: canvasId.client(c.name), name: c.name, address: c.address }));
+  return { frames: frameModels(cluster), pods, services, loadBalancers, clients: clientModels, edges };
 }

@@ -38,12 +38,18 @@ function which(cmd: string): string | null {
 
 function prepare(): { nginx: string | null; skip: string | null } {
   if (process.platform !== 'linux') return { nginx: null, skip: 'nginx fidelity tests need Linux' };
-  if (process.getuid?.() !== 0) return { nginx: null, skip: 'nginx fidelity tests need root (to install nginx and run it)' };
+  if (process.getuid?.() !== 0) {
+    return { nginx: null, skip: 'nginx fidelity tests need root (to install nginx and run it)' };
+  }
   let nginx = which('nginx');
   if (!nginx) {
     spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 240_000 });
     for (const pkg of ['nginx-light', 'nginx']) {
-      const r = spawnSync('apt-get', ['install', '-y', pkg], { stdio: 'ignore', timeout: 240_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      const r = spawnSync('apt-get', ['install', '-y', pkg], {
+        stdio: 'ignore',
+        timeout: 240_000,
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
       if (r.status === 0) break;
     }
     nginx = which('nginx');
@@ -155,7 +161,10 @@ function fromCluster(cluster: ReturnType<typeof fixtureCluster>): Source {
   const out = writeNginxConfigDir({
     cluster,
     className: 'nginx',
-    render: { listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` }, internalDefaultServer: INTERNAL },
+    render: {
+      listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` },
+      internalDefaultServer: INTERNAL,
+    },
   });
   return { files: out.files, nodes: out.rendered.nodes };
 }
@@ -171,7 +180,11 @@ function writeDir(source: Source): string {
 }
 
 function nginxTest(dir: string): { ok: boolean; output: string } {
-  const r = spawnSync(env.nginx!, ['-t', '-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+  const r = spawnSync(
+    env.nginx!,
+    ['-t', '-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-e', join(dir, 'error.log')],
+    { encoding: 'utf8' },
+  );
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -179,7 +192,11 @@ async function startNginx(source: Source): Promise<RunningNginx> {
   const dir = writeDir(source);
   const t = nginxTest(dir);
   if (!t.ok) throw new Error(`nginx -t failed:\n${t.output}`);
-  const child = spawn(env.nginx!, ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: 'ignore' });
+  const child = spawn(
+    env.nginx!,
+    ['-c', join(dir, 'nginx.conf'), '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
+    { stdio: 'ignore' },
+  );
   await waitForPort(NGINX_ADDR, HTTP_PORT, 5000);
   return { dir, child, nodes: source.nodes };
 }
@@ -245,7 +262,9 @@ function hostsCluster() {
   const eps: Record<string, number[]> = { s1: [11], s2: [12, 13], testsvc: [14], kibana: [15], elasticsearch: [16] };
   for (const s of c.endpointSlices) {
     const name = s.metadata.labels!['kubernetes.io/service-name']!;
-    s.endpoints = eps[name]!.map((n, i) => ({ addresses: [ep(n)], conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${name}-${i}` } }));
+    s.endpoints = eps[name]!.map(
+      (n, i) => ({ addresses: [ep(n)], conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${name}-${i}` } }),
+    );
     s.ports = [{ port: BACKEND_PORT, protocol: 'TCP' }];
   }
   return c;
@@ -255,7 +274,10 @@ const hostCases: Case[] = [
   { title: 'foo.bar.com /foo (exact location of Prefix /foo)', request: { host: 'foo.bar.com', path: '/foo' } },
   { title: 'foo.bar.com /foo/', request: { host: 'foo.bar.com', path: '/foo/' } },
   { title: 'foo.bar.com /foo/x?y=1 keeps path and query', request: { host: 'foo.bar.com', path: '/foo/x?y=1' } },
-  { title: 'foo.bar.com /foobar is not under Prefix /foo: default backend 404', request: { host: 'foo.bar.com', path: '/foobar' } },
+  {
+    title: 'foo.bar.com /foobar is not under Prefix /foo: default backend 404',
+    request: { host: 'foo.bar.com', path: '/foobar' },
+  },
   { title: 'foo.bar.com /bar: first pod', request: { host: 'foo.bar.com', path: '/bar' } },
   { title: 'foo.bar.com /bar/x: round robin, second pod', request: { host: 'foo.bar.com', path: '/bar/x' } },
   { title: 'foo.bar.com /bar: round robin, first pod again', request: { host: 'foo.bar.com', path: '/bar' } },
@@ -266,7 +288,10 @@ const hostCases: Case[] = [
   { title: 'caas.one /kibana/app', request: { host: 'caas.one', path: '/kibana/app' } },
   { title: 'caas.one /es: another host\'s path, 404', request: { host: 'caas.one', path: '/es' } },
   { title: 'jingru.io /es/_search', request: { host: 'jingru.io', path: '/es/_search' } },
-  { title: 'unknown host: the catch-all Ingress (defaultBackend only)', request: { host: 'unknown.example', path: '/anything' } },
+  {
+    title: 'unknown host: the catch-all Ingress (defaultBackend only)',
+    request: { host: 'unknown.example', path: '/anything' },
+  },
   { title: 'POST is proxied the same way', request: { host: 'unknown.example', path: '/submit', method: 'POST' } },
   { title: 'the default server answers /healthz itself', request: { host: 'unknown.example', path: '/healthz' } },
 ];
@@ -274,7 +299,16 @@ const hostCases: Case[] = [
 // Scenario 2: every pathType case, wildcards, a rule without host.
 function pathsCluster() {
   return fixtureCluster({
-    services: [svc('exact', [21]), svc('prefix', [22]), svc('aaa', [23]), svc('bbb', [24]), svc('impl', [25]), svc('trail', [26]), svc('wild', [27]), svc('nohost', [28])],
+    services: [
+      svc('exact', [21]),
+      svc('prefix', [22]),
+      svc('aaa', [23]),
+      svc('bbb', [24]),
+      svc('impl', [25]),
+      svc('trail', [26]),
+      svc('wild', [27]),
+      svc('nohost', [28]),
+    ],
     ingresses: [
       {
         name: 'paths',
@@ -306,8 +340,14 @@ const pathCases: Case[] = [
   { title: 'longest Prefix wins: /aaa/bbb', request: { host: 'p.com', path: '/aaa/bbb' } },
   { title: '/aaa/bbb does not cover /aaa/bbbxyz; /aaa does', request: { host: 'p.com', path: '/aaa/bbbxyz' } },
   { title: 'Prefix /aaa does not match /aaaccc: 404', request: { host: 'p.com', path: '/aaaccc' } },
-  { title: 'ImplementationSpecific is a string prefix: /implementation', request: { host: 'p.com', path: '/implementation' } },
-  { title: 'Prefix /trail/ is `location /trail/` + `= /trail/`: /trail gets nginx\'s 301 to /trail/', request: { host: 'p.com', path: '/trail' } },
+  {
+    title: 'ImplementationSpecific is a string prefix: /implementation',
+    request: { host: 'p.com', path: '/implementation' },
+  },
+  {
+    title: 'Prefix /trail/ is `location /trail/` + `= /trail/`: /trail gets nginx\'s 301 to /trail/',
+    request: { host: 'p.com', path: '/trail' },
+  },
   { title: 'the 301 keeps the query and names the listening port', request: { host: 'p.com', path: '/trail?x=1' } },
   { title: 'Prefix /trail/ for /trail/ (its exact location)', request: { host: 'p.com', path: '/trail/' } },
   { title: 'Prefix /trail/ matches /trail/x', request: { host: 'p.com', path: '/trail/x' } },
@@ -316,7 +356,10 @@ const pathCases: Case[] = [
   { title: 'wildcard covers one label only: a.b.w.com', request: { host: 'a.b.w.com', path: '/' } },
   { title: 'wildcard does not match w.com itself', request: { host: 'w.com', path: '/' } },
   { title: 'a rule without host serves unknown hosts', request: { host: 'other.example', path: '/nohost' } },
-  { title: 'a rule without host does not extend a named host (ingress-nginx)', request: { host: 'p.com', path: '/nohost' } },
+  {
+    title: 'a rule without host does not extend a named host (ingress-nginx)',
+    request: { host: 'p.com', path: '/nohost' },
+  },
 ];
 
 // Scenario 3: 503, TLS redirects, rewrite, whitelist, app-root, service-upstream, affinity.
@@ -336,21 +379,54 @@ function annotationsCluster() {
     secrets: [fixtureTlsSecret('s-tls', FAKE_CERTIFICATE_PEM, FAKE_CERTIFICATE_KEY_PEM)],
     ingresses: [
       { name: 'down', rules: [{ host: 'd.com', paths: [{ path: '/app', service: 'down', port: 80 }] }] },
-      { name: 'tls', tls: [{ hosts: ['s.com'], secretName: 's-tls' }], rules: [{ host: 's.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { name: 'tls-path', tls: [{ hosts: ['t.com'], secretName: 's-tls' }], rules: [{ host: 't.com', paths: [{ path: '/only', service: 'web', port: 80 }] }] },
-      { name: 'tls-off', tls: [{ hosts: ['o.com'], secretName: 's-tls' }], annotations: { [k('ssl-redirect')]: 'false' }, rules: [{ host: 'o.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { name: 'force', annotations: { [k('force-ssl-redirect')]: 'true' }, rules: [{ host: 'f.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
+      {
+        name: 'tls', tls: [{ hosts: ['s.com'], secretName: 's-tls' }],
+        rules: [{ host: 's.com', paths: [{ path: '/', service: 'web', port: 80 }] }],
+      },
+      {
+        name: 'tls-path', tls: [{ hosts: ['t.com'], secretName: 's-tls' }],
+        rules: [{ host: 't.com', paths: [{ path: '/only', service: 'web', port: 80 }] }],
+      },
+      {
+        name: 'tls-off', tls: [{ hosts: ['o.com'], secretName: 's-tls' }],
+        annotations: { [k('ssl-redirect')]: 'false' },
+        rules: [{ host: 'o.com', paths: [{ path: '/', service: 'web', port: 80 }] }],
+      },
+      {
+        name: 'force', annotations: { [k('force-ssl-redirect')]: 'true' },
+        rules: [{ host: 'f.com', paths: [{ path: '/', service: 'web', port: 80 }] }],
+      },
       {
         name: 'rewrite',
         annotations: { [k('rewrite-target')]: '/$2', [k('use-regex')]: 'true' },
-        rules: [{ host: 'r.com', paths: [{ path: '/something(/|$)(.*)', pathType: 'ImplementationSpecific', service: 'rw', port: 80 }] }],
+        rules: [
+          {
+            host: 'r.com',
+            paths: [{ path: '/something(/|$)(.*)', pathType: 'ImplementationSpecific', service: 'rw', port: 80 }],
+          },
+        ],
       },
       { name: 'plain', rules: [{ host: 'r.com', paths: [{ path: '/plain', service: 'plain', port: 80 }] }] },
-      { name: 'rewrite-root', annotations: { [k('rewrite-target')]: '/' }, rules: [{ host: 'r2.com', paths: [{ path: '/app', service: 'rw', port: 80 }] }] },
-      { name: 'wl', annotations: { [k('whitelist-source-range')]: `${CLIENT_ADDR}/32` }, rules: [{ host: 'wl.com', paths: [{ path: '/', service: 'wl', port: 80 }] }] },
-      { name: 'approot', annotations: { [k('app-root')]: '/app1' }, rules: [{ host: 'ar.com', paths: [{ path: '/', service: 'app', port: 80 }] }] },
-      { name: 'su', annotations: { [k('service-upstream')]: 'true' }, rules: [{ host: 'su.com', paths: [{ path: '/', service: 'su', port: BACKEND_PORT }] }] },
-      { name: 'sticky', annotations: { [k('affinity')]: 'cookie' }, rules: [{ host: 'st.com', paths: [{ path: '/', service: 'sticky', port: 80 }] }] },
+      {
+        name: 'rewrite-root', annotations: { [k('rewrite-target')]: '/' },
+        rules: [{ host: 'r2.com', paths: [{ path: '/app', service: 'rw', port: 80 }] }],
+      },
+      {
+        name: 'wl', annotations: { [k('whitelist-source-range')]: `${CLIENT_ADDR}/32` },
+        rules: [{ host: 'wl.com', paths: [{ path: '/', service: 'wl', port: 80 }] }],
+      },
+      {
+        name: 'approot', annotations: { [k('app-root')]: '/app1' },
+        rules: [{ host: 'ar.com', paths: [{ path: '/', service: 'app', port: 80 }] }],
+      },
+      {
+        name: 'su', annotations: { [k('service-upstream')]: 'true' },
+        rules: [{ host: 'su.com', paths: [{ path: '/', service: 'su', port: BACKEND_PORT }] }],
+      },
+      {
+        name: 'sticky', annotations: { [k('affinity')]: 'cookie' },
+        rules: [{ host: 'st.com', paths: [{ path: '/', service: 'sticky', port: 80 }] }],
+      },
     ],
   });
 }
@@ -359,32 +435,58 @@ const annotationCases: Case[] = [
   { title: 'a Service with no ready endpoints: 503', request: { host: 'd.com', path: '/app' } },
   { title: 'same host, unmatched path: 404', request: { host: 'd.com', path: '/other' } },
   { title: 'TLS host over http: 308 to https', request: { host: 's.com', path: '/x?q=1' } },
-  { title: 'TLS host over https: proxied with X-Forwarded-Proto https', request: { host: 's.com', path: '/x?q=1', scheme: 'https' } },
+  {
+    title: 'TLS host over https: proxied with X-Forwarded-Proto https',
+    request: { host: 's.com', path: '/x?q=1', scheme: 'https' },
+  },
   { title: 'ssl-redirect "false": http is served', request: { host: 'o.com', path: '/' } },
   { title: 'TLS host, unmatched path over http: 308 as well', request: { host: 't.com', path: '/other' } },
-  { title: 'TLS host, unmatched path over https: default backend 404', request: { host: 't.com', path: '/other', scheme: 'https' } },
+  {
+    title: 'TLS host, unmatched path over https: default backend 404',
+    request: { host: 't.com', path: '/other', scheme: 'https' },
+  },
   { title: 'force-ssl-redirect without certificate: 308', request: { host: 'f.com', path: '/a/b' } },
-  { title: 'host without TLS over https gets the default certificate and is proxied', request: { host: 'f.com', path: '/a', scheme: 'https' } },
+  {
+    title: 'host without TLS over https gets the default certificate and is proxied',
+    request: { host: 'f.com', path: '/a', scheme: 'https' },
+  },
   { title: 'rewrite-target /$2 keeps the captured rest', request: { host: 'r.com', path: '/something/new/path?x=1' } },
   { title: 'rewrite-target with nothing captured gives /', request: { host: 'r.com', path: '/something' } },
-  { title: 'use-regex makes the host\'s other paths case-insensitive regexes', request: { host: 'r.com', path: '/PLAIN/x' } },
+  {
+    title: 'use-regex makes the host\'s other paths case-insensitive regexes',
+    request: { host: 'r.com', path: '/PLAIN/x' },
+  },
   { title: 'regex paths: no match falls to the default backend', request: { host: 'r.com', path: '/nothing' } },
-  { title: 'rewrite-target / without captures replaces the whole URI, query kept', request: { host: 'r2.com', path: '/app/deep/page?x=1' } },
-  { title: 'without use-regex the path is still a regex prefix: /application', request: { host: 'r2.com', path: '/application' } },
+  {
+    title: 'rewrite-target / without captures replaces the whole URI, query kept',
+    request: { host: 'r2.com', path: '/app/deep/page?x=1' },
+  },
+  {
+    title: 'without use-regex the path is still a regex prefix: /application',
+    request: { host: 'r2.com', path: '/application' },
+  },
   { title: 'whitelist-source-range: allowed client', request: { host: 'wl.com', path: '/' } },
-  { title: 'whitelist-source-range: other client gets 403', request: { host: 'wl.com', path: '/', clientIP: '127.0.0.6' } },
+  {
+    title: 'whitelist-source-range: other client gets 403',
+    request: { host: 'wl.com', path: '/', clientIP: '127.0.0.6' },
+  },
   { title: 'app-root redirects / with 302', request: { host: 'ar.com', path: '/' } },
   { title: 'app-root leaves other paths alone', request: { host: 'ar.com', path: '/app1' } },
   { title: 'service-upstream proxies to the ClusterIP', request: { host: 'su.com', path: '/' } },
-  { title: 'cookie affinity: the location routes to its upstream (the cookie itself is the modelled Lua balancer)', request: { host: 'st.com', path: '/', cookies: { INGRESSCOOKIE: 'unknown' } } },
+  {
+    title: 'cookie affinity: the location routes to its upstream (the cookie itself is the modelled Lua balancer)',
+    request: { host: 'st.com', path: '/', cookies: { INGRESSCOOKIE: 'unknown' } },
+  },
 ];
 
 // Scenario 4: the generic evaluator on a configuration no controller writes (server_name wildcards
 // and regexes, `^~`, regex order, `=`), so the matcher is checked as nginx, not as our renderer.
 function handWritten(): Source {
   const listen = `${NGINX_ADDR}:${HTTP_PORT}`;
-  const to = (id: string, path: string[], upstream: string): NginxBlock => b(`loc:${id}`, 'location', path, [d('proxy_pass', `http://${upstream}`)]);
-  const upstream = (name: string, n: number) => b(`up:${name}`, 'upstream', [name], [d('server', `${ep(n)}:${BACKEND_PORT}`)]);
+  const to = (id: string, path: string[], upstream: string): NginxBlock =>
+    b(`loc:${id}`, 'location', path, [d('proxy_pass', `http://${upstream}`)]);
+  const upstream = (name: string, n: number) =>
+    b(`up:${name}`, 'upstream', [name], [d('server', `${ep(n)}:${BACKEND_PORT}`)]);
   const nodes: NginxNode[] = [
     d('worker_processes', '1'),
     d('pid', 'nginx.pid'),
@@ -419,7 +521,11 @@ function handWritten(): Source {
         to('named-slash', ['/named/'], 'd'),
         b('loc:ret', 'location', ['/ret/'], [d('return', '200')]),
       ]),
-      b('srv:regex', 'server', [], [d('listen', listen), d('server_name', '~^api-(?<n>\\d+)\\.example$'), to('api', ['/'], 'b')]),
+      b('srv:regex', 'server', [], [
+        d('listen', listen),
+        d('server_name', '~^api-(?<n>\\d+)\\.example$'),
+        to('api', ['/'], 'b'),
+      ]),
     ]),
   ];
   const text = artifactText(renderNginxNodes('test', 'hand-written', nodes));
@@ -430,17 +536,33 @@ const handWrittenCases: Case[] = [
   { title: '= /exact beats every other location', request: { host: 'main.example', path: '/exact' } },
   { title: 'regexes beat a plain prefix: /static/x.php', request: { host: 'main.example', path: '/static/x.php' } },
   { title: '^~ stops the regex search: /assets/x.php', request: { host: 'main.example', path: '/assets/x.php' } },
-  { title: 'the first matching regex wins, ~* ignores case: /a.jpg', request: { host: 'main.example', path: '/a.jpg' } },
-  { title: '~ is case-sensitive: /a.PHP falls to the longest prefix', request: { host: 'main.example', path: '/a.PHP' } },
-  { title: 'exact location does not match a longer path: /exact/more', request: { host: 'main.example', path: '/exact/more' } },
+  {
+    title: 'the first matching regex wins, ~* ignores case: /a.jpg', request: { host: 'main.example', path: '/a.jpg' },
+  },
+  {
+    title: '~ is case-sensitive: /a.PHP falls to the longest prefix', request: { host: 'main.example', path: '/a.PHP' },
+  },
+  {
+    title: 'exact location does not match a longer path: /exact/more',
+    request: { host: 'main.example', path: '/exact/more' },
+  },
   { title: 'server_name *.wild.example', request: { host: 'x.y.wild.example', path: '/static/' } },
   { title: 'server_name www.*', request: { host: 'www.anything.org', path: '/exact' } },
   { title: 'server_name regex with a named capture', request: { host: 'api-42.example', path: '/' } },
-  { title: 'an unknown host goes to the default_server, not the first server', request: { host: 'nobody.example', path: '/' } },
+  {
+    title: 'an unknown host goes to the default_server, not the first server',
+    request: { host: 'nobody.example', path: '/' },
+  },
   { title: 'the first server by exact name', request: { host: 'first.example', path: '/exact' } },
-  { title: 'auto-redirect: /dir is one slash short of proxying /dir/: 301, before any regex', request: { host: 'main.example', path: '/dir' } },
+  {
+    title: 'auto-redirect: /dir is one slash short of proxying /dir/: 301, before any regex',
+    request: { host: 'main.example', path: '/dir' },
+  },
   { title: 'auto-redirect keeps the query', request: { host: 'main.example', path: '/dir?a=b' } },
-  { title: 'no auto-redirect where a location has the URI\'s own name: /named', request: { host: 'main.example', path: '/named' } },
+  {
+    title: 'no auto-redirect where a location has the URI\'s own name: /named',
+    request: { host: 'main.example', path: '/named' },
+  },
   { title: 'no auto-redirect for a location that only returns: /ret', request: { host: 'main.example', path: '/ret' } },
 ];
 
@@ -456,8 +578,15 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
     await Promise.all(backends.map((s) => new Promise<void>((r) => s.close(() => r()))));
   });
 
-  it('nginx -t accepts the configuration of every scenario, the seed example and the seeds\' default backend install', () => {
-    for (const cluster of [seed001Cluster(), hostsCluster(), pathsCluster(), annotationsCluster(), fixtureCluster({})]) {
+  it('nginx -t accepts the configuration of every scenario, ' +
+    'the seed example and the seeds\' default backend install', () => {
+    for (const cluster of [
+      seed001Cluster(),
+      hostsCluster(),
+      pathsCluster(),
+      annotationsCluster(),
+      fixtureCluster({}),
+    ]) {
       const dir = writeDir(fromCluster(cluster));
       const t = nginxTest(dir);
       rmSync(dir, { recursive: true, force: true });
@@ -465,11 +594,16 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
     }
   });
 
-  it('use-proxy-protocol: nginx -t accepts listen ... proxy_protocol with real_ip_header; nginx answers a stream that starts with a PROXY header and closes one without', async () => {
+  it('use-proxy-protocol: nginx -t accepts listen ... proxy_protocol with real_ip_header; ' +
+    'nginx answers a stream that starts with a PROXY header and closes one without', async () => {
     const out = writeNginxConfigDir({
       cluster: hostsCluster(),
       className: 'nginx',
-      render: { listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` }, internalDefaultServer: INTERNAL, proxyProtocol: true },
+      render: {
+        listen: { http: `${NGINX_ADDR}:${HTTP_PORT}`, https: `${NGINX_ADDR}:${HTTPS_PORT}` },
+        internalDefaultServer: INTERNAL,
+        proxyProtocol: true,
+      },
     });
     const source = { files: out.files, nodes: out.rendered.nodes };
     const dir = writeDir(source);
@@ -482,7 +616,10 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
       const answer = await new Promise<string>((resolve) => {
         let data = '';
         const sock = net.connect({ host: NGINX_ADDR, port: HTTP_PORT }, () => {
-          sock.write(`PROXY TCP4 203.0.113.7 ${NGINX_ADDR} 40000 ${HTTP_PORT}\r\nGET / HTTP/1.1\r\nHost: nope.example\r\nConnection: close\r\n\r\n`);
+          sock.write(
+            `PROXY TCP4 203.0.113.7 ${NGINX_ADDR} 40000 ${HTTP_PORT}\r\n` +
+              'GET / HTTP/1.1\r\nHost: nope.example\r\nConnection: close\r\n\r\n',
+          );
         });
         sock.on('data', (d) => (data += String(d)));
         sock.on('close', () => resolve(data));
@@ -492,7 +629,9 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
       // Without the header the same listener refuses the stream (nginx logs "broken header").
       const bare = await new Promise<string>((resolve) => {
         let data = '';
-        const sock = net.connect({ host: NGINX_ADDR, port: HTTP_PORT }, () => sock.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        const sock = net.connect({ host: NGINX_ADDR, port: HTTP_PORT }, () => sock.write(
+          'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        ));
         sock.on('data', (d) => (data += String(d)));
         sock.on('close', () => resolve(data));
         sock.on('error', () => resolve(data));
@@ -506,7 +645,10 @@ describe.skipIf(env.skip !== null)('generated nginx.conf in a real nginx (loopba
   const scenarios: [string, () => Source, Case[]][] = [
     ['hosts and the default backend (seed 001)', () => fromCluster(hostsCluster()), hostCases],
     ['pathTypes and wildcards', () => fromCluster(pathsCluster()), pathCases],
-    ['503, redirects, rewrites, whitelist, service-upstream, affinity', () => fromCluster(annotationsCluster()), annotationCases],
+    [
+      '503, redirects, rewrites, whitelist, service-upstream, affinity', () => fromCluster(annotationsCluster()),
+      annotationCases,
+    ],
     ['nginx\'s own selection rules on a hand-written configuration', handWritten, handWrittenCases],
   ];
   for (const [name, build, cases] of scenarios) {

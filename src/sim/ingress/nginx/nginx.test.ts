@@ -42,7 +42,10 @@ describe('nginx.conf for seed 001 (foo.bar.com /foo /bar, caas.one/kibana, jingr
     expect(text).toContain('        location /foo/ {');
     expect(text).toContain('        location = /foo {');
     expect(text).toContain('            set $proxy_upstream_name "default-s1-80";');
-    expect(text).toContain('    upstream default-s2-80 {\n        # endpoints of Service default/s2 port 80\n        server 10.244.1.12:8080;\n        server 10.244.2.12:8080;\n    }');
+    expect(text).toContain(
+      '    upstream default-s2-80 {\n        # endpoints of Service default/s2 port 80\n' +
+        '        server 10.244.1.12:8080;\n        server 10.244.2.12:8080;\n    }',
+    );
   });
   it('every line of a location refers to that location', () => {
     const lines = rendered.artifact.lines.filter((l) => l.ref === 'location:foo.bar.com = /foo');
@@ -75,14 +78,25 @@ describe('the matcher over the rendered configuration', () => {
 
   it('balances an upstream round robin with a state object, straight to pod addresses', () => {
     const state = newBalancerState();
-    const picks = [1, 2, 3].map(() => matchNginx({ nodes: rendered.nodes, request: req('foo.bar.com', '/bar'), balancer: state }).endpoint);
+    const picks = [1, 2, 3].map(
+      () => matchNginx({ nodes: rendered.nodes, request: req('foo.bar.com', '/bar'), balancer: state }).endpoint,
+    );
     expect(picks).toEqual(['10.244.1.12:8080', '10.244.2.12:8080', '10.244.1.12:8080']);
   });
 
   it('sends the Host and forwarding headers nginx sets', () => {
     const d = matchNginx({ nodes: rendered.nodes, request: req('foo.bar.com:8080', '/foo') });
-    expect(d.upstreamRequest!.headers).toMatchObject({ Host: 'foo.bar.com', 'X-Real-IP': '203.0.113.7', 'X-Forwarded-Proto': 'http' });
-    expect(d.variables).toMatchObject({ namespace: 'default', ingress_name: 'test', service_name: 's1', proxy_upstream_name: 'default-s1-80' });
+    expect(d.upstreamRequest!.headers).toMatchObject({
+      Host: 'foo.bar.com',
+      'X-Real-IP': '203.0.113.7',
+      'X-Forwarded-Proto': 'http',
+    });
+    expect(d.variables).toMatchObject({
+      namespace: 'default',
+      ingress_name: 'test',
+      service_name: 's1',
+      proxy_upstream_name: 'default-s1-80',
+    });
   });
 });
 
@@ -123,7 +137,10 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
 
   it('a wildcard host becomes a one-label regex server_name', () => {
     expect(buildServerName('*.foo.com')).toBe('~^(?<subdomain>[\\w-]+)\\.foo\\.com$');
-    const { rendered } = scenario({ services: [web('w')], ingresses: [{ name: 'i', rules: [{ host: '*.foo.com', paths: [{ path: '/', service: 'w', port: 80 }] }] }] });
+    const { rendered } = scenario({
+      services: [web('w')],
+      ingresses: [{ name: 'i', rules: [{ host: '*.foo.com', paths: [{ path: '/', service: 'w', port: 80 }] }] }],
+    });
     const d = (host: string) => matchNginx({ nodes: rendered.nodes, request: req(host, '/') });
     expect(d('bar.foo.com').server!.match).toBe('regex');
     expect(d('bar.foo.com').upstream).toBe('default-w-80');
@@ -132,23 +149,49 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
   });
 
   it('a Service without ready endpoints gives `return 503;`, an unmatched path 404', () => {
-    const { rendered } = scenario({ services: [web('down', ['!10.244.0.3'])], ingresses: [{ name: 'i', rules: [{ host: 'h.com', paths: [{ path: '/app', service: 'down', port: 80 }] }] }] });
+    const { rendered } = scenario({
+      services: [web('down', ['!10.244.0.3'])],
+      ingresses: [{ name: 'i', rules: [{ host: 'h.com', paths: [{ path: '/app', service: 'down', port: 80 }] }] }],
+    });
     expect(artifactText(rendered.artifact)).toContain('            return 503;');
     expect(matchNginx({ nodes: rendered.nodes, request: req('h.com', '/app') }).status).toBe(503);
     expect(matchNginx({ nodes: rendered.nodes, request: req('h.com', '/other') }).status).toBe(404);
   });
 
-  it('TLS redirects plain HTTP with 308 unless ssl-redirect is "false"; force-ssl-redirect without a certificate', () => {
+  it('TLS redirects plain HTTP with 308 unless ssl-redirect is "false"; ' +
+    'force-ssl-redirect without a certificate', () => {
     const { rendered } = scenario({
       services: [web('a')],
-      secrets: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'missing-pem', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }],
+      secrets: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'missing-pem', namespace: 'default' },
+          type: 'kubernetes.io/tls',
+          data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' },
+        },
+      ],
       ingresses: [
-        { name: 'tls', tls: [{ hosts: ['s.com'], secretName: 'missing-pem' }], rules: [{ host: 's.com', paths: [{ path: '/', service: 'a', port: 80 }] }] },
-        { name: 'off', tls: [{ hosts: ['o.com'], secretName: 'missing-pem' }], annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' }, rules: [{ host: 'o.com', paths: [{ path: '/', service: 'a', port: 80 }] }] },
-        { name: 'force', annotations: { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' }, rules: [{ host: 'f.com', paths: [{ path: '/', service: 'a', port: 80 }] }] },
+        {
+          name: 'tls', tls: [{ hosts: ['s.com'], secretName: 'missing-pem' }],
+          rules: [{ host: 's.com', paths: [{ path: '/', service: 'a', port: 80 }] }],
+        },
+        {
+          name: 'off', tls: [{ hosts: ['o.com'], secretName: 'missing-pem' }],
+          annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' },
+          rules: [{ host: 'o.com', paths: [{ path: '/', service: 'a', port: 80 }] }],
+        },
+        {
+          name: 'force', annotations: { 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' },
+          rules: [{ host: 'f.com', paths: [{ path: '/', service: 'a', port: 80 }] }],
+        },
       ],
     });
-    const m = (host: string, scheme: 'http' | 'https') => matchNginx({ nodes: rendered.nodes, artifact: rendered.artifact, request: req(host, '/x?q=1', { scheme }) });
+    const m = (host: string, scheme: 'http' | 'https') => matchNginx({
+      nodes: rendered.nodes,
+      artifact: rendered.artifact,
+      request: req(host, '/x?q=1', { scheme }),
+    });
     expect(m('s.com', 'http')).toMatchObject({ status: 308, redirect: 'https://s.com/x?q=1' });
     expect(m('s.com', 'https').status).toBe(200);
     expect(m('o.com', 'http').status).toBe(200);
@@ -162,8 +205,16 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
       ingresses: [
         {
           name: 'rw',
-          annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/$2', 'nginx.ingress.kubernetes.io/use-regex': 'true' },
-          rules: [{ host: 'r.com', paths: [{ path: '/something(/|$)(.*)', pathType: 'ImplementationSpecific', service: 'a', port: 80 }] }],
+          annotations: {
+            'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
+            'nginx.ingress.kubernetes.io/use-regex': 'true',
+          },
+          rules: [
+            {
+              host: 'r.com',
+              paths: [{ path: '/something(/|$)(.*)', pathType: 'ImplementationSpecific', service: 'a', port: 80 }],
+            },
+          ],
         },
         { name: 'plain', rules: [{ host: 'r.com', paths: [{ path: '/plain', service: 'b', port: 80 }] }] },
       ],
@@ -179,7 +230,9 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     // nginx.tmpl sets $proxy_upstream_name before buildProxyPass's `rewrite ... break`, which ends the
     // rewrite-module directives: the balancer reads the variable, so it must be set when the rewrite matched.
     expect(d.variables['proxy_upstream_name']).toBe('default-a-80');
-    expect(text.indexOf('set $proxy_upstream_name "default-a-80";')).toBeLessThan(text.indexOf('rewrite "(?i)/something'));
+    expect(text.indexOf('set $proxy_upstream_name "default-a-80";')).toBeLessThan(
+      text.indexOf('rewrite "(?i)/something'),
+    );
   });
 
   it('Prefix paths become the locations ingress-nginx writes; a slash-ended one redirects the bare path (301)', () => {
@@ -202,7 +255,8 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
       ],
     });
     const text = artifactText(rendered.artifact);
-    for (const loc of ['location /foo/ {', 'location = /foo {', 'location /aaa/bbb/ {', 'location = /aaa/bbb/ {']) expect(text).toContain(loc);
+    const locations = ['location /foo/ {', 'location = /foo {', 'location /aaa/bbb/ {', 'location = /aaa/bbb/ {'];
+    for (const loc of locations) expect(text).toContain(loc);
     expect(text).not.toContain('location = /aaa/bbb {');
     const m = (path: string) => matchNginx({ nodes: rendered.nodes, request: req('p.com', path) });
     expect(m('/foo')).toMatchObject({ status: 200, upstream: 'default-a-80' });
@@ -218,14 +272,18 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     ingresses: [
       {
         name: 'st',
-        annotations: { 'nginx.ingress.kubernetes.io/affinity': 'cookie', 'nginx.ingress.kubernetes.io/affinity-mode': mode },
+        annotations: {
+          'nginx.ingress.kubernetes.io/affinity': 'cookie',
+          'nginx.ingress.kubernetes.io/affinity-mode': mode,
+        },
         rules: [{ host: 'c.com', paths: [{ path: '/', service: 's', port: 80 }] }],
       },
     ],
   });
   const three = ['10.244.0.1', '10.244.0.2', '10.244.0.3'];
 
-  it.each(['balanced', 'persistent'] as const)('cookie affinity (%s) sets INGRESSCOOKIE and pins later requests to the same pod', (mode) => {
+  const modes = ['balanced', 'persistent'] as const;
+  it.each(modes)('cookie affinity (%s) sets INGRESSCOOKIE and pins later requests to the same pod', (mode) => {
     const { rendered } = scenario(stickyCluster(mode, three));
     const state = newBalancerState();
     const first = matchNginx({ nodes: rendered.nodes, request: req('c.com', '/'), balancer: state });
@@ -234,7 +292,11 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     const value = /=([0-9a-f]+);/.exec(cookie)![1]!;
     if (mode === 'persistent') expect(value).toBe(affinityCookieValue(first.endpoint!));
     for (let i = 0; i < 4; i++) {
-      const again = matchNginx({ nodes: rendered.nodes, request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }), balancer: state });
+      const again = matchNginx({
+        nodes: rendered.nodes,
+        request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }),
+        balancer: state,
+      });
       expect(again.endpoint).toBe(first.endpoint);
       expect(again.responseHeaders['Set-Cookie']).toBeUndefined();
     }
@@ -249,7 +311,11 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
       for (let i = 0; i < 60; i++) {
         const first = matchNginx({ nodes: before.nodes, request: req('c.com', '/'), balancer: state });
         const value = /=([0-9a-f]+);/.exec(first.responseHeaders['Set-Cookie']!)![1]!;
-        const later = matchNginx({ nodes: after.nodes, request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }), balancer: state });
+        const later = matchNginx({
+          nodes: after.nodes,
+          request: req('c.com', '/', { cookies: { INGRESSCOOKIE: value } }),
+          balancer: state,
+        });
         if (later.endpoint !== first.endpoint) moved++;
       }
       return moved;
@@ -278,7 +344,11 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
         },
       ],
     });
-    const m = (extra: Partial<IngressRequest>, random?: SeededRandom) => matchNginx({ nodes: rendered.nodes, request: req('k.com', '/', extra), ...(random ? { random } : {}) });
+    const m = (extra: Partial<IngressRequest>, random?: SeededRandom) => matchNginx({
+      nodes: rendered.nodes,
+      request: req('k.com', '/', extra),
+      ...(random ? { random } : {}),
+    });
     expect(m({ headers: { 'X-Canary': 'always' }, cookies: { canary: 'never' } }).upstream).toBe('default-canary-80');
     expect(m({ headers: { 'X-Canary': 'never' }, cookies: { canary: 'always' } }).upstream).toBe('default-main-80');
     expect(m({ cookies: { canary: 'always' } }).upstream).toBe('default-canary-80');
@@ -289,9 +359,12 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     expect(hits).toBeLessThan(360);
   });
 
-  it('service-upstream proxies to the ClusterIP; whitelist-source-range answers 403 to others; app-root redirects /', () => {
+  it('service-upstream proxies to the ClusterIP; whitelist-source-range answers 403 to others; ' +
+    'app-root redirects /', () => {
     const { rendered } = scenario({
-      services: [{ name: 'svc', port: 80, targetPort: 8080, clusterIP: '10.96.5.5', endpoints: ['10.244.0.1', '10.244.0.2'] }],
+      services: [
+        { name: 'svc', port: 80, targetPort: 8080, clusterIP: '10.96.5.5', endpoints: ['10.244.0.1', '10.244.0.2'] },
+      ],
       ingresses: [
         {
           name: 'i',
@@ -304,33 +377,64 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
         },
       ],
     });
-    expect(artifactText(rendered.artifact)).toContain('    upstream default-svc-80 {\n        # service-upstream: ClusterIP of default/svc\n        server 10.96.5.5:80;\n    }');
-    expect(matchNginx({ nodes: rendered.nodes, request: req('u.com', '/x', { clientIP: '10.1.2.3' }) }).endpoint).toBe('10.96.5.5:80');
-    expect(matchNginx({ nodes: rendered.nodes, request: req('u.com', '/x', { clientIP: '172.16.0.1' }) }).status).toBe(403);
-    expect(matchNginx({ nodes: rendered.nodes, request: req('u.com', '/', { clientIP: '172.16.0.1' }) })).toMatchObject({ status: 302, redirect: 'http://u.com/app1' });
+    expect(artifactText(rendered.artifact)).toContain(
+      '    upstream default-svc-80 {\n        # service-upstream: ClusterIP of default/svc\n' +
+        '        server 10.96.5.5:80;\n    }',
+    );
+    const from = (clientIP: string, path: string) =>
+      matchNginx({ nodes: rendered.nodes, request: req('u.com', path, { clientIP }) });
+    expect(from('10.1.2.3', '/x').endpoint).toBe('10.96.5.5:80');
+    expect(from('172.16.0.1', '/x').status).toBe(403);
+    expect(from('172.16.0.1', '/')).toMatchObject({ status: 302, redirect: 'http://u.com/app1' });
   });
 
-  it('the catch-all server follows the newest Ingress with a defaultBackend (createServers overwrites it in age order)', () => {
+  it('the catch-all server follows the newest Ingress with a defaultBackend ' +
+    '(createServers overwrites it in age order)', () => {
     const { rendered } = scenario({
       services: [web('first', ['10.244.0.1']), web('second', ['10.244.0.2']), web('app', ['10.244.0.3'])],
       ingresses: [
         { name: 'old', created: '2024-01-01T00:00:00Z', defaultBackend: { service: 'first', port: 80 } },
-        { name: 'new', created: '2024-02-01T00:00:00Z', defaultBackend: { service: 'second', port: 80 }, rules: [{ host: 'n.com', paths: [{ path: '/app', service: 'app', port: 80 }] }] },
+        {
+          name: 'new', created: '2024-02-01T00:00:00Z', defaultBackend: { service: 'second', port: 80 },
+          rules: [{ host: 'n.com', paths: [{ path: '/app', service: 'app', port: 80 }] }],
+        },
       ],
     });
     expect(matchNginx({ nodes: rendered.nodes, request: req('other.com', '/') }).upstream).toBe('default-second-80');
     // The Ingress's own defaultBackend is also the root of the hosts it defines.
-    expect(matchNginx({ nodes: rendered.nodes, request: req('n.com', '/elsewhere') }).upstream).toBe('default-second-80');
+    expect(
+      matchNginx({ nodes: rendered.nodes, request: req('n.com', '/elsewhere') }).upstream,
+    ).toBe('default-second-80');
   });
 
   it('an unmatched path on a TLS host is redirected too (the root location carries the Ingress annotations)', () => {
     const { rendered } = scenario({
       services: [web('a')],
-      secrets: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 't', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' } }],
-      ingresses: [{ name: 'tls', tls: [{ hosts: ['t.com'], secretName: 't' }], rules: [{ host: 't.com', paths: [{ path: '/only', service: 'a', port: 80 }] }] }],
+      secrets: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 't', namespace: 'default' },
+          type: 'kubernetes.io/tls',
+          data: { 'tls.crt': 'eA==', 'tls.key': 'eA==' },
+        },
+      ],
+      ingresses: [
+        {
+          name: 'tls',
+          tls: [{ hosts: ['t.com'], secretName: 't' }],
+          rules: [{ host: 't.com', paths: [{ path: '/only', service: 'a', port: 80 }] }],
+        },
+      ],
     });
-    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other') })).toMatchObject({ status: 308, redirect: 'https://t.com/other' });
-    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other', { scheme: 'https' }) })).toMatchObject({ status: 404, defaultBackend: true });
+    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other') })).toMatchObject({
+      status: 308,
+      redirect: 'https://t.com/other',
+    });
+    expect(matchNginx({ nodes: rendered.nodes, request: req('t.com', '/other', { scheme: 'https' }) })).toMatchObject({
+      status: 404,
+      defaultBackend: true,
+    });
   });
 
   it('normalises URIs as nginx does before matching', () => {
@@ -344,25 +448,59 @@ describe('change handling: no work, dynamic update or reload', () => {
     services: [{ name: 'web', port: 80, endpoints: ['10.244.0.1'] }],
     ingresses: [{ name: 'i', rules: [{ host: 'h.com', paths: [{ path: '/', service: 'web', port: 80 }] }] }],
   };
-  const withEndpoints = (eps: string[]): FixtureCluster => ({ ...base, services: [{ name: 'web', port: 80, endpoints: eps }] });
+  const withEndpoints = (eps: string[]): FixtureCluster => ({
+    ...base,
+    services: [{ name: 'web', port: 80, endpoints: eps }],
+  });
   const cases: { title: string; next: FixtureCluster; legacy?: boolean; kind: 'none' | 'dynamic' | 'reload' }[] = [
     { title: 'nothing changed', next: base, kind: 'none' },
     { title: 'a pod was added (endpoints only)', next: withEndpoints(['10.244.0.1', '10.244.0.2']), kind: 'dynamic' },
     { title: 'the last endpoint went away (503, still dynamic)', next: withEndpoints([]), kind: 'dynamic' },
-    { title: 'a pod was added, seeds-era controller', next: withEndpoints(['10.244.0.1', '10.244.0.2']), legacy: true, kind: 'reload' },
+    {
+      title: 'a pod was added, seeds-era controller', next: withEndpoints(['10.244.0.1', '10.244.0.2']), legacy: true,
+      kind: 'reload',
+    },
     {
       title: 'a path was added',
-      next: { ...base, ingresses: [{ name: 'i', rules: [{ host: 'h.com', paths: [{ path: '/', service: 'web', port: 80 }, { path: '/new', service: 'web', port: 80 }] }] }] },
+      next: {
+        ...base,
+        ingresses: [
+          {
+            name: 'i',
+            rules: [
+              {
+                host: 'h.com',
+                paths: [{ path: '/', service: 'web', port: 80 }, { path: '/new', service: 'web', port: 80 }],
+              },
+            ],
+          },
+        ],
+      },
       kind: 'reload',
     },
     {
       title: 'a new Ingress',
-      next: { ...base, ingresses: [...base.ingresses!, { name: 'j', rules: [{ host: 'j.com', paths: [{ path: '/', service: 'web', port: 80 }] }] }] },
+      next: {
+        ...base,
+        ingresses: [
+          ...base.ingresses!,
+          { name: 'j', rules: [{ host: 'j.com', paths: [{ path: '/', service: 'web', port: 80 }] }] },
+        ],
+      },
       kind: 'reload',
     },
     {
       title: 'load-balance changed (balancer data, no reload)',
-      next: { ...base, ingresses: [{ name: 'i', annotations: { 'nginx.ingress.kubernetes.io/load-balance': 'ewma' }, rules: base.ingresses![0]!.rules! }] },
+      next: {
+        ...base,
+        ingresses: [
+          {
+            name: 'i',
+            annotations: { 'nginx.ingress.kubernetes.io/load-balance': 'ewma' },
+            rules: base.ingresses![0]!.rules!,
+          },
+        ],
+      },
       kind: 'dynamic',
     },
   ];
@@ -374,16 +512,32 @@ describe('change handling: no work, dynamic update or reload', () => {
     expect(log.all().length).toBe(d.events.length);
     if (kind === 'none') expect(d.diff).toEqual([]);
     else expect(d.diff[0]).toBe('--- nginx.conf (running)');
-    if (kind === 'reload') expect(d.events.at(-1)).toMatchObject({ reason: 'RELOAD', message: 'NGINX reload triggered due to a change in configuration', source: 'ingress-controller', detail: d.diff });
+    if (kind === 'reload') {
+      expect(d.events.at(-1)).toMatchObject({
+        reason: 'RELOAD',
+        message: 'NGINX reload triggered due to a change in configuration',
+        source: 'ingress-controller',
+        detail: d.diff,
+      });
+    }
     if (kind === 'dynamic' && next.services !== base.services) expect(d.backendsChanged).toEqual(['default-web-80']);
   });
   it('a new Ingress is "Scheduled for sync"', () => {
     const d = syncNginx({ previous: null, next: fixtureCluster(base), addon: nginxAddon });
     expect(d.kind).toBe('reload');
-    expect(d.events[0]).toMatchObject({ type: 'Normal', reason: 'Sync', message: 'Scheduled for sync', object: { kind: 'Ingress', namespace: 'default', name: 'i' } });
+    expect(d.events[0]).toMatchObject({
+      type: 'Normal',
+      reason: 'Sync',
+      message: 'Scheduled for sync',
+      object: { kind: 'Ingress', namespace: 'default', name: 'i' },
+    });
   });
   it('the dynamic diff shows the upstream peers that changed', () => {
-    const d = syncNginx({ previous: fixtureCluster(base), next: fixtureCluster(withEndpoints(['10.244.0.1', '10.244.0.2'])), addon: nginxAddon });
+    const d = syncNginx({
+      previous: fixtureCluster(base),
+      next: fixtureCluster(withEndpoints(['10.244.0.1', '10.244.0.2'])),
+      addon: nginxAddon,
+    });
     expect(d.diff.filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual(['+        server 10.244.0.2:80;']);
   });
 });

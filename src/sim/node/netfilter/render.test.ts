@@ -26,14 +26,33 @@ describe('iptables-save rendering', () => {
         ],
         target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' },
       },
-      '-A C -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ',
+      '-A C -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 ' +
+        '-j KUBE-MARK-MASQ',
     ],
-    [{ id: 'b', matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000, negate: true }], target: { kind: 'RETURN' } }, '-A C -m mark ! --mark 0x4000/0x4000 -j RETURN'],
+    [
+      { id: 'b', matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000, negate: true }], target: { kind: 'RETURN' } },
+      '-A C -m mark ! --mark 0x4000/0x4000 -j RETURN',
+    ],
     [{ id: 'c', matches: [], target: { kind: 'MARK', op: 'xor', value: 0x4000 } }, '-A C -j MARK --xor-mark 0x4000'],
     // The CNI portmap plugin's SETMARK and entry rules, as iptables-save prints them.
-    [{ id: 'sx', matches: [{ kind: 'comment', text: 'CNI portfwd masquerade mark' }], target: { kind: 'MARK', op: 'set-xmark', value: 0x2000, mask: 0x2000 } }, '-A C -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000'],
     [
-      { id: 'mp', matches: [{ kind: 'protocol', protocol: 'tcp' }, { kind: 'comment', text: 'dnat name: "cbr0" id: "ab"' }, { kind: 'multiport', dir: 'dports', ports: [80, 443] }], target: { kind: 'jump', chain: 'CNI-DN-x' } },
+      {
+        id: 'sx',
+        matches: [{ kind: 'comment', text: 'CNI portfwd masquerade mark' }],
+        target: { kind: 'MARK', op: 'set-xmark', value: 0x2000, mask: 0x2000 },
+      },
+      '-A C -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000',
+    ],
+    [
+      {
+        id: 'mp',
+        matches: [
+          { kind: 'protocol', protocol: 'tcp' },
+          { kind: 'comment', text: 'dnat name: "cbr0" id: "ab"' },
+          { kind: 'multiport', dir: 'dports', ports: [80, 443] },
+        ],
+        target: { kind: 'jump', chain: 'CNI-DN-x' },
+      },
       '-A C -p tcp -m comment --comment "dnat name: \\"cbr0\\" id: \\"ab\\"" -m multiport --dports 80,443 -j CNI-DN-x',
     ],
     [
@@ -49,17 +68,49 @@ describe('iptables-save rendering', () => {
       '-A C -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
     ],
     [
-      { id: 'e', matches: [{ kind: 'recent', name: 'KUBE-SEP-X', op: 'rcheck', seconds: 10800, reap: true }], target: { kind: 'jump', chain: 'KUBE-SEP-X' } },
+      {
+        id: 'e',
+        matches: [{ kind: 'recent', name: 'KUBE-SEP-X', op: 'rcheck', seconds: 10800, reap: true }],
+        target: { kind: 'jump', chain: 'KUBE-SEP-X' },
+      },
       '-A C -m recent --name KUBE-SEP-X --rcheck --seconds 10800 --reap -j KUBE-SEP-X',
     ],
     [
-      { id: 'f', matches: [{ kind: 'recent', name: 'KUBE-SEP-X', op: 'set' }, { kind: 'module', name: 'tcp' }, { kind: 'protocol', protocol: 'tcp' }], target: { kind: 'DNAT', ip: '10.0.1.1', port: 80 } },
+      {
+        id: 'f',
+        matches: [
+          { kind: 'recent', name: 'KUBE-SEP-X', op: 'set' },
+          { kind: 'module', name: 'tcp' },
+          { kind: 'protocol', protocol: 'tcp' },
+        ],
+        target: { kind: 'DNAT', ip: '10.0.1.1', port: 80 },
+      },
       '-A C -m recent --name KUBE-SEP-X --set -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80',
     ],
-    [{ id: 'g', matches: [{ kind: 'comment', text: 'other traffic will be dropped' }], target: { kind: 'none' } }, '-A C -m comment --comment "other traffic will be dropped"'],
-    [{ id: 'h', matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'goto', chain: 'X' } }, '-A C -m statistic --mode random --probability 0.5000000000 -g X'],
-    [{ id: 'i', matches: [{ kind: 'set', name: 'KUBE-CLUSTER-IP', flags: ['dst', 'dst'] }], target: { kind: 'ACCEPT' } }, '-A C -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT'],
-    [{ id: 'j', matches: [{ kind: 'addrtype', dir: 'src', type: 'LOCAL' }], target: { kind: 'MASQUERADE', randomFully: true } }, '-A C -m addrtype --src-type LOCAL -j MASQUERADE --random-fully'],
+    [
+      { id: 'g', matches: [{ kind: 'comment', text: 'other traffic will be dropped' }], target: { kind: 'none' } },
+      '-A C -m comment --comment "other traffic will be dropped"',
+    ],
+    [
+      { id: 'h', matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'goto', chain: 'X' } },
+      '-A C -m statistic --mode random --probability 0.5000000000 -g X',
+    ],
+    [
+      {
+        id: 'i',
+        matches: [{ kind: 'set', name: 'KUBE-CLUSTER-IP', flags: ['dst', 'dst'] }],
+        target: { kind: 'ACCEPT' },
+      },
+      '-A C -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT',
+    ],
+    [
+      {
+        id: 'j',
+        matches: [{ kind: 'addrtype', dir: 'src', type: 'LOCAL' }],
+        target: { kind: 'MASQUERADE', randomFully: true },
+      },
+      '-A C -m addrtype --src-type LOCAL -j MASQUERADE --random-fully',
+    ],
   ])('renders rule %#', (rule, want) => {
     expect(renderRule('C', rule)).toBe(want);
   });
@@ -70,7 +121,12 @@ describe('iptables-save rendering', () => {
       filter: { name: 'filter', chains: [{ name: 'KUBE-SERVICES', rules: [] }] },
       nat: {
         name: 'nat',
-        chains: [{ name: 'KUBE-MARK-MASQ', rules: [{ id: 'nat/mm', matches: [], target: { kind: 'MARK', op: 'or', value: 0x4000 } }] }],
+        chains: [
+          {
+            name: 'KUBE-MARK-MASQ',
+            rules: [{ id: 'nat/mm', matches: [], target: { kind: 'MARK', op: 'or', value: 0x4000 } }],
+          },
+        ],
         deleteChains: ['KUBE-SVC-OLD'],
       },
     },
@@ -78,7 +134,10 @@ describe('iptables-save rendering', () => {
 
   it('writes tables, chain lines, rules, -X lines and COMMIT, each rule line referring to its rule', () => {
     expect(rulesetText(payload)).toBe(
-      ['*filter', ':KUBE-SERVICES - [0:0]', 'COMMIT', '*nat', ':KUBE-MARK-MASQ - [0:0]', '-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000', '-X KUBE-SVC-OLD', 'COMMIT', ''].join('\n'),
+      [
+        '*filter', ':KUBE-SERVICES - [0:0]', 'COMMIT', '*nat', ':KUBE-MARK-MASQ - [0:0]',
+        '-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000', '-X KUBE-SVC-OLD', 'COMMIT', '',
+      ].join('\n'),
     );
     const art = renderRuleset(payload, { id: 'node/n1/iptables-save', title: 't' });
     expect(art.lines.find((l) => l.ref === 'nat/mm')?.text).toBe('-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000');
@@ -87,11 +146,24 @@ describe('iptables-save rendering', () => {
   it('merges built-in chains with a payload, built-ins first, shared chains concatenated', () => {
     const base: Ruleset = {
       order: ['nat'],
-      tables: { nat: { name: 'nat', chains: [{ name: 'PREROUTING', policy: 'ACCEPT', rules: [{ id: 'j', matches: [], target: { kind: 'jump', chain: 'KUBE-SERVICES' } }] }, { name: 'KUBE-MARK-MASQ', rules: [{ id: 'x', matches: [], target: { kind: 'RETURN' } }] }] } },
+      tables: {
+        nat: {
+          name: 'nat',
+          chains: [
+            {
+              name: 'PREROUTING', policy: 'ACCEPT',
+              rules: [{ id: 'j', matches: [], target: { kind: 'jump', chain: 'KUBE-SERVICES' } }],
+            },
+            { name: 'KUBE-MARK-MASQ', rules: [{ id: 'x', matches: [], target: { kind: 'RETURN' } }] },
+          ],
+        },
+      },
     };
     const m = mergeRulesets(base, payload);
     expect(m.order).toEqual(['nat', 'filter']);
-    expect(m.tables.nat!.chains.map((c) => `${c.name}:${c.rules.map((r) => r.id).join(',')}`)).toEqual(['PREROUTING:j', 'KUBE-MARK-MASQ:x,nat/mm']);
+    expect(m.tables.nat!.chains.map((c) => `${c.name}:${c.rules.map((r) => r.id).join(',')}`)).toEqual([
+      'PREROUTING:j', 'KUBE-MARK-MASQ:x,nat/mm',
+    ]);
     expect(rulesetText(m).split('\n')[1]).toBe(':PREROUTING ACCEPT [0:0]');
   });
 });

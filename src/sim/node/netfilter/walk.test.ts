@@ -6,7 +6,11 @@ import { RulesetIndex, walkInvalidForward, walkPacket } from './walk';
 
 let n = 0;
 const rule = (r: Omit<Rule, 'id'>): Rule => ({ id: `r${n++}`, ...r });
-const chain = (name: string, rules: Rule[], policy?: 'ACCEPT' | 'DROP'): Chain => ({ name, rules, ...(policy ? { policy } : {}) });
+const chain = (name: string, rules: Rule[], policy?: 'ACCEPT' | 'DROP'): Chain => ({
+  name,
+  rules,
+  ...(policy ? { policy } : {}),
+});
 
 function walk(rs: Ruleset, packet: Partial<Packet>, origin: PacketOrigin = 'external', state?: ProxyRuntimeState) {
   return walkPacket({
@@ -37,14 +41,22 @@ describe('netfilter walker', () => {
     const order = (r: ReturnType<typeof walk>) => r.steps.map((s) => s.where);
     expect(order(walk(rs, { dst: '192.168.0.2' }))).toEqual(['nat/PREROUTING', 'filter/INPUT']);
     expect(order(walk(rs, { dst: '10.0.0.9' }))).toEqual(['nat/PREROUTING', 'filter/FORWARD', 'nat/POSTROUTING']);
-    expect(order(walk(rs, { src: '192.168.0.2', dst: '10.0.0.9' }, 'local'))).toEqual(['nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING']);
-    expect(order(walk(rs, { src: '192.168.0.2', dst: '127.0.0.1' }, 'local'))).toEqual(['nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING', 'filter/INPUT']);
+    expect(order(walk(rs, { src: '192.168.0.2', dst: '10.0.0.9' }, 'local'))).toEqual([
+      'nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING',
+    ]);
+    expect(order(walk(rs, { src: '192.168.0.2', dst: '127.0.0.1' }, 'local'))).toEqual([
+      'nat/OUTPUT', 'filter/OUTPUT', 'nat/POSTROUTING', 'filter/INPUT',
+    ]);
   });
 
   it('routes on the destination after DNAT, and filter sees the DNAT conntrack state', () => {
     const rs = both(
       [chain('PREROUTING', [rule({ matches: [], target: { kind: 'DNAT', ip: '10.0.0.5', port: 8080 } })])],
-      [chain('FORWARD', [rule({ matches: [{ kind: 'conntrack', states: ['DNAT'], negate: true }], target: { kind: 'DROP' } })])],
+      [
+        chain('FORWARD', [
+          rule({ matches: [{ kind: 'conntrack', states: ['DNAT'], negate: true }], target: { kind: 'DROP' } }),
+        ]),
+      ],
     );
     const r = walk(rs, {});
     expect(r.verdict).toBe('ACCEPT');
@@ -90,9 +102,14 @@ describe('netfilter walker', () => {
 
   it('applies a built-in chain policy and reports DROP and REJECT rules', () => {
     expect(walk(both([], [chain('INPUT', [], 'DROP')]), {}).verdict).toBe('DROP');
-    const rej = walk(both([], [chain('INPUT', [rule({ matches: [{ kind: 'protocol', protocol: 'tcp' }, { kind: 'dport', port: 80 }], target: { kind: 'REJECT' } })])]), {});
+    const rejectTcp80 = rule({
+      matches: [{ kind: 'protocol', protocol: 'tcp' }, { kind: 'dport', port: 80 }],
+      target: { kind: 'REJECT' },
+    });
+    const rej = walk(both([], [chain('INPUT', [rejectTcp80])]), {});
     expect(rej).toMatchObject({ verdict: 'REJECT', decidedBy: { table: 'filter', chain: 'INPUT' } });
-    expect(walk(both([], [chain('INPUT', [rule({ matches: [{ kind: 'protocol', protocol: 'udp' }], target: { kind: 'REJECT' } })])]), {}).verdict).toBe('ACCEPT');
+    const rejectUdp = rule({ matches: [{ kind: 'protocol', protocol: 'udp' }], target: { kind: 'REJECT' } });
+    expect(walk(both([], [chain('INPUT', [rejectUdp])]), {}).verdict).toBe('ACCEPT');
   });
 
   it.each<[string, Rule['matches'], Partial<Packet>, boolean]>([
@@ -129,19 +146,41 @@ describe('netfilter walker', () => {
   it('counts nfacct objects and keeps recent tables in the runtime state', () => {
     const state: ProxyRuntimeState = { now: 10, rand: SeededRandom.fromSeed('s').state(), perNode: {} };
     const rs = nat(chain('PREROUTING', [
-      rule({ matches: [{ kind: 'recent', name: 'R', op: 'rcheck', seconds: 5, reap: true }], target: { kind: 'ACCEPT' } }),
-      rule({ matches: [{ kind: 'nfacct', name: 'seen' }, { kind: 'recent', name: 'R', op: 'set' }], target: { kind: 'none' } }),
+      rule({
+        matches: [{ kind: 'recent', name: 'R', op: 'rcheck', seconds: 5, reap: true }],
+        target: { kind: 'ACCEPT' },
+      }),
+      rule({
+        matches: [{ kind: 'nfacct', name: 'seen' }, { kind: 'recent', name: 'R', op: 'set' }],
+        target: { kind: 'none' },
+      }),
     ]));
-    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'skipped', detail: { kind: 'recent', hit: false } });
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({
+      outcome: 'skipped',
+      detail: { kind: 'recent', hit: false },
+    });
     state.now = 14;
-    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'matched', detail: { kind: 'recent', hit: true, ageSeconds: 4 } });
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({
+      outcome: 'matched',
+      detail: { kind: 'recent', hit: true, ageSeconds: 4 },
+    });
     state.now = 20;
-    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({ outcome: 'skipped', detail: { kind: 'recent', hit: false } });
+    expect(walk(rs, {}, 'external', state).steps[0]).toMatchObject({
+      outcome: 'skipped',
+      detail: { kind: 'recent', hit: false },
+    });
     expect(state.perNode.n1).toMatchObject({ kind: 'netfilter', nfacct: { seen: 2 } });
   });
 
   it('advances the seeded generator held in the state, so the same seed replays the same draws', () => {
-    const rs = nat(chain('PREROUTING', [rule({ matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'DNAT', ip: '10.0.0.1' } })]));
+    const rs = nat(
+      chain('PREROUTING', [
+        rule({
+          matches: [{ kind: 'statistic', probability: '0.5000000000' }],
+          target: { kind: 'DNAT', ip: '10.0.0.1' },
+        }),
+      ]),
+    );
     const run = () => {
       const state: ProxyRuntimeState = { now: 0, rand: SeededRandom.fromSeed('replay').state(), perNode: {} };
       return Array.from({ length: 20 }, () => walk(rs, {}, 'external', state).after.dst).join(',');
@@ -163,7 +202,9 @@ describe('netfilter walker', () => {
           rule({ matches: [{ kind: 'protocol', protocol: 'udp' }], target: { kind: 'DROP' } }),
           rule({ matches: [], target: { kind: 'DNAT', ip: '10.0.0.5', port: 8080 } }),
         ]),
-        chain('POSTROUTING', [rule({ matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000 }], target: { kind: 'MASQUERADE' } })]),
+        chain('POSTROUTING', [
+          rule({ matches: [{ kind: 'mark', value: 0x4000, mask: 0x4000 }], target: { kind: 'MASQUERADE' } }),
+        ]),
       ],
       [chain('FORWARD', [rule({ matches: [], target: { kind: 'ACCEPT' } })])],
     );
@@ -201,8 +242,14 @@ describe('netfilter walker', () => {
     const sep = (ip: string) => rule({ matches: [], target: { kind: 'DNAT', ip, port: 80 } });
     const rs = nat(
       chain('PREROUTING', [
-        rule({ matches: [{ kind: 'statistic', probability: '0.3333333333' }], target: { kind: 'jump', chain: 'SEP1' } }),
-        rule({ matches: [{ kind: 'statistic', probability: '0.5000000000' }], target: { kind: 'jump', chain: 'SEP2' } }),
+        rule({
+          matches: [{ kind: 'statistic', probability: '0.3333333333' }],
+          target: { kind: 'jump', chain: 'SEP1' },
+        }),
+        rule({
+          matches: [{ kind: 'statistic', probability: '0.5000000000' }],
+          target: { kind: 'jump', chain: 'SEP2' },
+        }),
         rule({ matches: [], target: { kind: 'jump', chain: 'SEP3' } }),
       ]),
       chain('SEP1', [sep('10.0.0.1')]),
@@ -227,8 +274,18 @@ describe('netfilter walker', () => {
 
   it('REDIRECT sends the packet to the incoming interface\'s address (127.0.0.1 from the host itself)', () => {
     const rs = nat(
-      chain('PREROUTING', [rule({ matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }], target: { kind: 'REDIRECT', toPorts: 40123 } })]),
-      chain('OUTPUT', [rule({ matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }], target: { kind: 'REDIRECT', toPorts: 40123 } })]),
+      chain('PREROUTING', [
+        rule({
+          matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }],
+          target: { kind: 'REDIRECT', toPorts: 40123 },
+        }),
+      ]),
+      chain('OUTPUT', [
+        rule({
+          matches: [{ kind: 'destination', cidr: '10.96.0.20/32' }],
+          target: { kind: 'REDIRECT', toPorts: 40123 },
+        }),
+      ]),
     );
     const input = (origin: PacketOrigin) => ({
       index: new RulesetIndex(rs),
@@ -245,7 +302,11 @@ describe('netfilter walker', () => {
     expect(fromPod.after).toMatchObject({ dst: '10.244.1.1', dstPort: 40123 });
     expect(fromPod.path).toBe('input');
     expect(fromPod.dnat).toMatchObject({ ip: '10.244.1.1', port: 40123, redirect: true });
-    expect(fromPod.steps.at(-1)).toMatchObject({ outcome: 'matched', hook: 'prerouting', effect: { kind: 'redirect', to: '10.244.1.1:40123' } });
+    expect(fromPod.steps.at(-1)).toMatchObject({
+      outcome: 'matched',
+      hook: 'prerouting',
+      effect: { kind: 'redirect', to: '10.244.1.1:40123' },
+    });
     const fromHost = walkPacket(input('local'));
     expect(fromHost.after).toMatchObject({ dst: '127.0.0.1', dstPort: 40123 });
     expect(fromHost.steps[0]).toMatchObject({ hook: 'output', effect: { kind: 'redirect', to: '127.0.0.1:40123' } });
@@ -259,13 +320,19 @@ describe('netfilter walker', () => {
     expect(accepts([{ kind: 'protocol', protocol: 'tcp' }])).toBe(false);
     expect(accepts([{ kind: 'protocol', protocol: 'udp' }])).toBe(true);
     expect(accepts([{ kind: 'protocol', protocol: 'udp', negate: true }])).toBe(false);
-    expect(accepts([{ kind: 'source', cidr: '203.0.113.0/24' }, { kind: 'destination', cidr: '10.0.0.9' }])).toBe(false);
+    expect(
+      accepts([{ kind: 'source', cidr: '203.0.113.0/24' }, { kind: 'destination', cidr: '10.0.0.9' }]),
+    ).toBe(false);
     expect(accepts([{ kind: 'source', cidr: '203.0.113.0/24', negate: true }])).toBe(true);
     expect(accepts([{ kind: 'destination', cidr: 'not-an-address' }])).toBe(true);
     expect(accepts([{ kind: 'destination', cidr: 'not-an-address', negate: true }])).toBe(false);
     // A second -d must hold too (iptables refuses to write one; the data can hold it).
-    expect(accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.8' }])).toBe(true);
-    expect(accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.9' }])).toBe(false);
+    expect(
+      accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.8' }]),
+    ).toBe(true);
+    expect(
+      accepts([{ kind: 'destination', cidr: '10.0.0.0/8' }, { kind: 'destination', cidr: '10.0.0.9' }]),
+    ).toBe(false);
     expect(accepts([{ kind: 'protocol', protocol: 'tcp' }, { kind: 'protocol', protocol: 'udp' }])).toBe(true);
     expect(accepts([{ kind: 'conntrack', states: ['RELATED', 'ESTABLISHED'] }])).toBe(true);
     expect(accepts([{ kind: 'conntrack', states: ['ESTABLISHED', 'NEW'] }])).toBe(false);
@@ -274,7 +341,10 @@ describe('netfilter walker', () => {
 
   it('a header that does not match draws nothing: the next rule gets the first draw', () => {
     const draw = (p: string, dst: string) =>
-      rule({ matches: [{ kind: 'destination', cidr: dst }, { kind: 'statistic', probability: p }], target: { kind: 'ACCEPT' } });
+      rule({
+        matches: [{ kind: 'destination', cidr: dst }, { kind: 'statistic', probability: p }],
+        target: { kind: 'ACCEPT' },
+      });
     const state = () => ({ now: 0, rand: SeededRandom.fromSeed('draws').state(), perNode: {} });
     const first = SeededRandom.fromSeed('draws').next();
     const rs = both([], [chain('FORWARD', [draw('1.0000000000', '10.9.9.9'), draw(`${first + 1e-9}`, '10.0.0.9')])]);
@@ -284,7 +354,10 @@ describe('netfilter walker', () => {
   });
 
   it('refuses a jump loop with a clear error', () => {
-    const rs = nat(chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]), chain('L', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]));
+    const rs = nat(
+      chain('PREROUTING', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]),
+      chain('L', [rule({ matches: [], target: { kind: 'jump', chain: 'L' } })]),
+    );
     expect(() => walk(rs, {})).toThrow(/deeper than 64/);
   });
 });

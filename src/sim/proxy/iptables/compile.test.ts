@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rulesetText } from '../../node/netfilter/render';
 import { compileIptables, recompileIptables, type IptablesArtifact, type IptablesChange } from './compile';
-import { KUBE_PROXY_VECTORS, TEST_NODE, added, deleted, makeService, makeSlice, modified, testCluster, testProxySettings, trackerChanges } from './fixtures';
+import {
+  KUBE_PROXY_VECTORS,
+  TEST_NODE,
+  added,
+  deleted,
+  makeService,
+  makeSlice,
+  modified,
+  testCluster,
+  testProxySettings,
+  trackerChanges,
+} from './fixtures';
 import { iptablesNodeProxy, nodeRuleset } from './proxy';
 
 const golden = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
@@ -48,7 +59,8 @@ describe('compileIptables rule shapes', () => {
       [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.2', node: 'host1' }], [{ port: 80 }])],
     );
     expect(lines(compile(c))).toContain(
-      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j DROP',
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 ' +
+        '--dport 80 -j DROP',
     );
     expect(rulesetText(compile(c).ruleset)).not.toMatch(/KUBE-SVL|KUBE-SVC/);
   });
@@ -56,24 +68,48 @@ describe('compileIptables rule shapes', () => {
   it('internalTrafficPolicy Local with a local endpoint goes to KUBE-SVL, masquerade rule included', () => {
     const c = testCluster(
       [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: 'Local', ports: [{ port: 80 }] })],
-      [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1', node: 'test-node' }, { ip: '10.0.1.2', node: 'host1' }], [{ port: 80 }])],
+      [
+        makeSlice(
+          'ns1',
+          'svc1',
+          [{ ip: '10.0.1.1', node: 'test-node' }, { ip: '10.0.1.2', node: 'host1' }],
+          [{ port: 80 }],
+        ),
+      ],
     );
     const l = lines(compile(c));
-    expect(l).toContain('-A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVL-AQI2S6QIMU7PVVRP');
-    expect(l).toContain('-A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ');
+    expect(l).toContain(
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ' +
+        '-j KUBE-SVL-AQI2S6QIMU7PVVRP',
+    );
+    expect(l).toContain(
+      '-A KUBE-SVL-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 ' +
+        '--dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ',
+    );
     expect(l.filter((x) => x.startsWith('-A KUBE-SVL'))).toHaveLength(2);
     expect(l.some((x) => x.includes('10.0.1.2'))).toBe(false);
   });
 
   it('masqueradeAll drops the ! -s part; no localhost NodePorts adds ! -d 127.0.0.0/8 and drops KUBE-FIREWALL', () => {
     const c = testCluster(
-      [makeService('ns1', 'svc1', { type: 'NodePort', clusterIP: '172.30.1.1', ports: [{ port: 80, nodePort: 30080 }] })],
+      [
+        makeService('ns1', 'svc1', {
+          type: 'NodePort',
+          clusterIP: '172.30.1.1',
+          ports: [{ port: 80, nodePort: 30080 }],
+        }),
+      ],
       [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ port: 80 }])],
     );
     const l = lines(compile(c, { masqueradeAll: true, localhostNodePorts: false }));
-    expect(l).toContain('-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-MARK-MASQ');
     expect(l).toContain(
-      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS',
+      '-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 ' +
+        '--dport 80 -j KUBE-MARK-MASQ',
+    );
+    expect(l).toContain(
+      '-A KUBE-SERVICES -m comment ' +
+        '--comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype ' +
+        '--dst-type LOCAL ! -d 127.0.0.0/8 -j KUBE-NODEPORTS',
     );
     expect(l.some((x) => x.includes('KUBE-FIREWALL'))).toBe(false);
     expect(l.some((x) => x.includes('127.0.0.0/8 --dport 30080'))).toBe(false);
@@ -83,41 +119,83 @@ describe('compileIptables rule shapes', () => {
     const c = testCluster([], []);
     const l = lines(compile(c, { nodePortAddresses: ['192.168.0.0/24', '127.0.0.0/8'] }));
     expect(l.filter((x) => x.includes('-j KUBE-NODEPORTS'))).toEqual([
-      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 192.168.0.2 -j KUBE-NODEPORTS',
-      '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 127.0.0.1 -j KUBE-NODEPORTS',
+      '-A KUBE-SERVICES -m comment ' +
+        '--comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 192.168.0.2 ' +
+        '-j KUBE-NODEPORTS',
+      '-A KUBE-SERVICES -m comment ' +
+        '--comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -d 127.0.0.1 ' +
+        '-j KUBE-NODEPORTS',
     ]);
   });
 
   it('source ranges containing the node IP add -s <lbIP> hairpin rules to KUBE-FW', () => {
     const c = testCluster(
-      [makeService('ns1', 'svc1', { type: 'LoadBalancer', clusterIP: '172.30.1.1', loadBalancerSourceRanges: ['192.168.0.0/16'], ports: [{ port: 80, nodePort: 30080 }] }, ['5.6.7.8'])],
+      [
+        makeService(
+          'ns1',
+          'svc1',
+          {
+            type: 'LoadBalancer',
+            clusterIP: '172.30.1.1',
+            loadBalancerSourceRanges: ['192.168.0.0/16'],
+            ports: [{ port: 80, nodePort: 30080 }],
+          },
+          ['5.6.7.8'],
+        ),
+      ],
       [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }], [{ port: 80 }])],
     );
     expect(lines(compile(c)).filter((x) => x.startsWith('-A KUBE-FW-'))).toEqual([
-      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 192.168.0.0/16 -j KUBE-EXT-AQI2S6QIMU7PVVRP',
-      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 5.6.7.8 -j KUBE-EXT-AQI2S6QIMU7PVVRP',
-      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "other traffic to ns1/svc1 will be dropped by KUBE-PROXY-FIREWALL"',
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 192.168.0.0/16 ' +
+        '-j KUBE-EXT-AQI2S6QIMU7PVVRP',
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 loadbalancer IP" -s 5.6.7.8 ' +
+        '-j KUBE-EXT-AQI2S6QIMU7PVVRP',
+      '-A KUBE-FW-AQI2S6QIMU7PVVRP -m comment ' +
+        '--comment "other traffic to ns1/svc1 will be dropped by KUBE-PROXY-FIREWALL"',
     ]);
   });
 
   it('zero endpoints: REJECT every entry point in filter, no nat chains', () => {
     const c = testCluster(
-      [makeService('ns1', 'svc1', { type: 'LoadBalancer', clusterIP: '172.30.0.41', externalIPs: ['192.168.99.11'], ports: [{ name: 'p80', port: 80, nodePort: 3001 }] }, ['1.2.3.4'])],
+      [
+        makeService(
+          'ns1',
+          'svc1',
+          {
+            type: 'LoadBalancer',
+            clusterIP: '172.30.0.41',
+            externalIPs: ['192.168.99.11'],
+            ports: [{ name: 'p80', port: 80, nodePort: 3001 }],
+          },
+          ['1.2.3.4'],
+        ),
+      ],
       [],
     );
     const l = lines(compile(c));
     expect(l.filter((x) => x.includes('-j REJECT'))).toEqual([
-      '-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j REJECT',
-      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 192.168.99.11 --dport 80 -j REJECT',
-      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 1.2.3.4 --dport 80 -j REJECT',
-      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 3001 -j REJECT',
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.41 --dport 80 ' +
+        '-j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 192.168.99.11 ' +
+        '--dport 80 -j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m tcp -p tcp -d 1.2.3.4 ' +
+        '--dport 80 -j REJECT',
+      '-A KUBE-EXTERNAL-SERVICES -m comment --comment "ns1/svc1:p80 has no endpoints" -m addrtype --dst-type LOCAL ' +
+        '-m tcp -p tcp --dport 3001 -j REJECT',
     ]);
     expect(l.some((x) => /KUBE-(SVC|SEP|EXT)-/.test(x))).toBe(false);
   });
 
   it('affinity: all --rcheck rules before the statistic rules, probabilities 1/(n-i)', () => {
     const c = testCluster(
-      [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ port: 80 }] })],
+      [
+        makeService('ns1', 'svc1', {
+          clusterIP: '172.30.1.1',
+          sessionAffinity: 'ClientIP',
+          sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+          ports: [{ port: 80 }],
+        }),
+      ],
       [makeSlice('ns1', 'svc1', [{ ip: '10.0.1.1' }, { ip: '10.0.1.2' }, { ip: '10.0.1.3' }], [{ port: 80 }])],
     );
     const svc = lines(compile(c)).filter((x) => x.startsWith('-A KUBE-SVC-')).slice(1);
@@ -176,7 +254,10 @@ describe('recompileIptables (partial sync, KEP-3453)', () => {
       services: [...before.services.filter((s) => s !== gone), svc7],
       endpointSlices: [...before.endpointSlices, slice7],
     };
-    const next = recompileIptables(prev, { cluster: after, changes: trackerChanges(deleted(gone), added(svc7), added(slice7)) });
+    const next = recompileIptables(prev, {
+      cluster: after,
+      changes: trackerChanges(deleted(gone), added(svc7), added(slice7)),
+    });
     expect(rulesetText(next.ruleset)).toBe(rulesetText(compile(after).ruleset));
     expect(next.lastSync.changedServices).toEqual(['ns1/svc1', 'ns7/svc7']);
     expect(next.lastSync.deletedChains).toEqual(['KUBE-SEP-SXIVWICOYRO3J4NJ', 'KUBE-SVC-XPGD46QRK7WJZT7O']);
@@ -227,21 +308,30 @@ describe('kube-proxy jump rules and the node view', () => {
   it('prepends each jump, so the built-in chains list them as on a real node (iptables -L)', () => {
     const a = compile(overallCluster());
     const targets = (table: 'filter' | 'nat', chain: string) =>
-      a.jumps.tables[table]!.chains.find((c) => c.name === chain)!.rules.map((r) => (r.target.kind === 'jump' ? r.target.chain : r.target.kind));
-    expect(targets('filter', 'INPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL']);
-    expect(targets('filter', 'FORWARD')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-FORWARD', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES']);
+      a.jumps.tables[table]!.chains.find((c) => c.name === chain)!.rules.map(
+        (r) => (r.target.kind === 'jump' ? r.target.chain : r.target.kind),
+      );
+    expect(targets('filter', 'INPUT')).toEqual([
+      'KUBE-PROXY-FIREWALL', 'KUBE-NODEPORTS', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL',
+    ]);
+    expect(targets('filter', 'FORWARD')).toEqual([
+      'KUBE-PROXY-FIREWALL', 'KUBE-FORWARD', 'KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES',
+    ]);
     expect(targets('filter', 'OUTPUT')).toEqual(['KUBE-PROXY-FIREWALL', 'KUBE-SERVICES', 'KUBE-FIREWALL']);
     expect(targets('nat', 'PREROUTING')).toEqual(['KUBE-SERVICES']);
     expect(targets('nat', 'POSTROUTING')).toEqual(['KUBE-POSTROUTING']);
     expect(rulesetText(nodeRuleset(a)).split('\n')).toContain(
-      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES',
+      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" ' +
+        '-j KUBE-EXTERNAL-SERVICES',
     );
   });
 
   it('says in its event whether a sync was full or partial, and what changed', () => {
     const before = overallCluster();
     const prev = compile(before);
-    expect(iptablesNodeProxy(prev).events[0]!.message).toMatch(/^Syncing iptables rules: full sync \(initial sync\); numServices=6 numEndpoints=6 /);
+    expect(iptablesNodeProxy(prev).events[0]!.message).toMatch(
+      /^Syncing iptables rules: full sync \(initial sync\); numServices=6 numEndpoints=6 /,
+    );
     const now = makeSlice('ns1', 'svc1', [{ ip: '10.180.0.9' }], [{ name: 'p80', port: 80 }]);
     const after = { ...before, endpointSlices: before.endpointSlices.map((s, i) => (i === 0 ? now : s)) };
     const changes = trackerChanges(modified(before.endpointSlices[0]!, now));
@@ -260,7 +350,12 @@ describe('recompileIptables falls back to a full sync when kube-proxy itself cha
     const c = overallCluster();
     const next = recompileIptables(compile(c), { cluster: c, changes: trackerChanges(), ...extra });
     expect(next.lastSync).toMatchObject({ kind: 'full', reason });
-    const want = compileIptables({ cluster: c, nodeName: TEST_NODE.name, node: extra.node ?? TEST_NODE, settings: extra.settings ?? testProxySettings() });
+    const want = compileIptables({
+      cluster: c,
+      nodeName: TEST_NODE.name,
+      node: extra.node ?? TEST_NODE,
+      settings: extra.settings ?? testProxySettings(),
+    });
     expect(rulesetText(next.ruleset)).toBe(rulesetText(want.ruleset));
   });
 });

@@ -9,7 +9,12 @@ import type { NodeProxy, PacketOrigin, ProxyRuntimeState } from '../types';
 import { TEST_NODE, packetFlowCluster as flowCluster, testProxySettings } from './fixtures';
 
 function proxyFor(over = {}): NodeProxy {
-  return compileNodeProxy({ cluster: flowCluster(), nodeName: TEST_NODE.name, node: TEST_NODE, settings: testProxySettings(over) });
+  return compileNodeProxy({
+    cluster: flowCluster(),
+    nodeName: TEST_NODE.name,
+    node: TEST_NODE,
+    settings: testProxySettings(over),
+  });
 }
 
 function runtime(seed = 'packet-flow'): ProxyRuntimeState {
@@ -33,31 +38,99 @@ interface Flow {
 }
 
 const flows: Flow[] = [
-  { name: 'pod to cluster IP', origin: 'pod', src: POD, dst: '172.30.0.41', port: 80, want: ['10.180.0.1', '10.180.0.2'], masq: false },
-  { name: 'node to cluster IP', origin: 'local', src: NODE, dst: '172.30.0.41', port: 80, want: ['10.180.0.1', '10.180.0.2'], masq: true },
-  { name: 'off-cluster router to cluster IP', origin: 'external', src: CLIENT, dst: '172.30.0.41', port: 80, want: ['10.180.0.1', '10.180.0.2'], masq: true },
+  {
+    name: 'pod to cluster IP', origin: 'pod', src: POD, dst: '172.30.0.41', port: 80,
+    want: ['10.180.0.1', '10.180.0.2'], masq: false,
+  },
+  {
+    name: 'node to cluster IP', origin: 'local', src: NODE, dst: '172.30.0.41', port: 80,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
+  {
+    name: 'off-cluster router to cluster IP', origin: 'external', src: CLIENT, dst: '172.30.0.41', port: 80,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
   { name: 'wrong port on cluster IP', origin: 'pod', src: POD, dst: '172.30.0.41', port: 81, want: 'pass' },
-  { name: 'external to NodePort, Cluster policy', origin: 'external', src: CLIENT, dst: NODE, port: 3001, want: ['10.180.0.1', '10.180.0.2'], masq: true },
-  { name: 'external to NodePort on another node IP', origin: 'external', src: CLIENT, dst: '192.168.1.2', port: 3001, want: ['10.180.0.1', '10.180.0.2'], masq: true },
-  { name: 'pod to NodePort, Cluster policy', origin: 'pod', src: POD, dst: NODE, port: 3001, want: ['10.180.0.1', '10.180.0.2'], masq: true },
-  { name: 'external to NodePort, Local policy, local endpoint', origin: 'external', src: CLIENT, dst: NODE, port: 3002, want: ['10.180.0.3'], masq: false },
-  { name: 'pod to NodePort, Local policy: all endpoints, source kept', origin: 'pod', src: POD, dst: NODE, port: 3002, want: ['10.180.0.3', '10.180.0.4'], masq: false },
-  { name: 'node to NodePort, Local policy: all endpoints, masqueraded', origin: 'local', src: NODE, dst: NODE, port: 3002, want: ['10.180.0.3', '10.180.0.4'], masq: true },
-  { name: 'external to NodePort, Local policy, no local endpoint', origin: 'external', src: CLIENT, dst: NODE, port: 3003, want: 'DROP' },
-  { name: 'pod to NodePort, Local policy, no local endpoint', origin: 'pod', src: POD, dst: NODE, port: 3003, want: ['10.180.0.4'], masq: false },
-  { name: 'node to NodePort, Local policy, no local endpoint', origin: 'local', src: NODE, dst: NODE, port: 3003, want: ['10.180.0.4'], masq: true },
-  { name: 'external to LB IP', origin: 'external', src: CLIENT, dst: '1.2.3.4', port: 80, want: ['10.180.0.5'], masq: true },
+  {
+    name: 'external to NodePort, Cluster policy', origin: 'external', src: CLIENT, dst: NODE, port: 3001,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
+  {
+    name: 'external to NodePort on another node IP', origin: 'external', src: CLIENT, dst: '192.168.1.2', port: 3001,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
+  {
+    name: 'pod to NodePort, Cluster policy', origin: 'pod', src: POD, dst: NODE, port: 3001,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
+  {
+    name: 'external to NodePort, Local policy, local endpoint', origin: 'external', src: CLIENT, dst: NODE, port: 3002,
+    want: ['10.180.0.3'], masq: false,
+  },
+  {
+    name: 'pod to NodePort, Local policy: all endpoints, source kept', origin: 'pod', src: POD, dst: NODE, port: 3002,
+    want: ['10.180.0.3', '10.180.0.4'], masq: false,
+  },
+  {
+    name: 'node to NodePort, Local policy: all endpoints, masqueraded', origin: 'local', src: NODE, dst: NODE,
+    port: 3002, want: ['10.180.0.3', '10.180.0.4'], masq: true,
+  },
+  {
+    name: 'external to NodePort, Local policy, no local endpoint', origin: 'external', src: CLIENT, dst: NODE,
+    port: 3003, want: 'DROP',
+  },
+  {
+    name: 'pod to NodePort, Local policy, no local endpoint', origin: 'pod', src: POD, dst: NODE, port: 3003,
+    want: ['10.180.0.4'], masq: false,
+  },
+  {
+    name: 'node to NodePort, Local policy, no local endpoint', origin: 'local', src: NODE, dst: NODE, port: 3003,
+    want: ['10.180.0.4'], masq: true,
+  },
+  {
+    name: 'external to LB IP', origin: 'external', src: CLIENT, dst: '1.2.3.4', port: 80, want: ['10.180.0.5'],
+    masq: true,
+  },
   { name: 'pod to LB IP', origin: 'pod', src: POD, dst: '1.2.3.4', port: 80, want: ['10.180.0.5'], masq: true },
-  { name: 'allowed source to LB IP with source ranges', origin: 'external', src: CLIENT, dst: '5.6.7.8', port: 80, want: ['10.180.0.6'], masq: true },
-  { name: 'blocked source to LB IP with source ranges', origin: 'external', src: BLOCKED, dst: '5.6.7.8', port: 80, want: 'DROP' },
-  { name: 'pod to LB IP with source ranges (pod CIDR not listed)', origin: 'pod', src: POD, dst: '5.6.7.8', port: 80, want: 'DROP' },
-  { name: 'blocked source to NodePort: NodePorts bypass source ranges', origin: 'external', src: BLOCKED, dst: NODE, port: 3005, want: ['10.180.0.6'], masq: true },
-  { name: 'pod to cluster IP with no endpoints', origin: 'pod', src: POD, dst: '172.30.0.47', port: 80, want: 'REJECT' },
-  { name: 'node to cluster IP with no endpoints', origin: 'local', src: NODE, dst: '172.30.0.47', port: 80, want: 'REJECT' },
-  { name: 'external to NodePort with no endpoints', origin: 'external', src: CLIENT, dst: NODE, port: 3006, want: 'REJECT' },
-  { name: 'internalTrafficPolicy Local, no local endpoint', origin: 'pod', src: POD, dst: '172.30.0.48', port: 80, want: 'DROP' },
-  { name: 'hairpin: the endpoint reaches itself through its service', origin: 'pod', src: '10.180.0.5', dst: '172.30.0.45', port: 80, want: ['10.180.0.5'], masq: true },
-  { name: 'localhost NodePort', origin: 'local', src: '127.0.0.1', dst: '127.0.0.1', port: 3001, want: ['10.180.0.1', '10.180.0.2'], masq: true },
+  {
+    name: 'allowed source to LB IP with source ranges', origin: 'external', src: CLIENT, dst: '5.6.7.8', port: 80,
+    want: ['10.180.0.6'], masq: true,
+  },
+  {
+    name: 'blocked source to LB IP with source ranges', origin: 'external', src: BLOCKED, dst: '5.6.7.8', port: 80,
+    want: 'DROP',
+  },
+  {
+    name: 'pod to LB IP with source ranges (pod CIDR not listed)', origin: 'pod', src: POD, dst: '5.6.7.8', port: 80,
+    want: 'DROP',
+  },
+  {
+    name: 'blocked source to NodePort: NodePorts bypass source ranges', origin: 'external', src: BLOCKED, dst: NODE,
+    port: 3005, want: ['10.180.0.6'], masq: true,
+  },
+  {
+    name: 'pod to cluster IP with no endpoints', origin: 'pod', src: POD, dst: '172.30.0.47', port: 80, want: 'REJECT',
+  },
+  {
+    name: 'node to cluster IP with no endpoints', origin: 'local', src: NODE, dst: '172.30.0.47', port: 80,
+    want: 'REJECT',
+  },
+  {
+    name: 'external to NodePort with no endpoints', origin: 'external', src: CLIENT, dst: NODE, port: 3006,
+    want: 'REJECT',
+  },
+  {
+    name: 'internalTrafficPolicy Local, no local endpoint', origin: 'pod', src: POD, dst: '172.30.0.48', port: 80,
+    want: 'DROP',
+  },
+  {
+    name: 'hairpin: the endpoint reaches itself through its service', origin: 'pod', src: '10.180.0.5',
+    dst: '172.30.0.45', port: 80, want: ['10.180.0.5'], masq: true,
+  },
+  {
+    name: 'localhost NodePort', origin: 'local', src: '127.0.0.1', dst: '127.0.0.1', port: 3001,
+    want: ['10.180.0.1', '10.180.0.2'], masq: true,
+  },
   { name: 'not a service address', origin: 'pod', src: POD, dst: '172.30.0.99', port: 80, want: 'pass' },
 ];
 
@@ -67,7 +140,11 @@ describe('iptables packet flows (proxier_test.go style)', () => {
     const seen = new Set<string>();
     let masq: boolean | undefined;
     for (let i = 0; i < 40; i++) {
-      const r = proxy.evaluate({ packet: { protocol: 'TCP', src: f.src, srcPort: 40000 + i, dst: f.dst, dstPort: f.port }, origin: f.origin, state: runtime(`flow-${i}`) });
+      const r = proxy.evaluate({
+        packet: { protocol: 'TCP', src: f.src, srcPort: 40000 + i, dst: f.dst, dstPort: f.port },
+        origin: f.origin,
+        state: runtime(`flow-${i}`),
+      });
       const v = r.verdict;
       if (typeof f.want === 'string') {
         expect(v.kind).toBe(f.want === 'pass' ? 'pass' : f.want.toLowerCase());
@@ -100,7 +177,11 @@ describe('iptables packet flows (proxier_test.go style)', () => {
   });
 
   it('every step points at the rendered line that decided', () => {
-    const r = proxy.evaluate({ packet: { protocol: 'TCP', src: POD, srcPort: 40000, dst: '1.2.3.4', dstPort: 80 }, origin: 'pod', state: runtime() });
+    const r = proxy.evaluate({
+      packet: { protocol: 'TCP', src: POD, srcPort: 40000, dst: '1.2.3.4', dstPort: 80 },
+      origin: 'pod',
+      state: runtime(),
+    });
     const save = proxy.artifacts[0]!;
     expect(r.steps.length).toBeGreaterThan(4);
     for (const s of r.steps) {
@@ -130,7 +211,12 @@ describe('iptables packet flows (proxier_test.go style)', () => {
 
   it('reports the sync as a kube-proxy event', () => {
     expect(proxy.events).toEqual([
-      expect.objectContaining({ source: 'kube-proxy', reason: 'SyncProxyRules', node: 'test-node', message: expect.stringMatching(/^Syncing iptables rules: full sync/) }),
+      expect.objectContaining({
+        source: 'kube-proxy',
+        reason: 'SyncProxyRules',
+        node: 'test-node',
+        message: expect.stringMatching(/^Syncing iptables rules: full sync/),
+      }),
     ]);
   });
 });
@@ -138,7 +224,11 @@ describe('iptables packet flows (proxier_test.go style)', () => {
 describe('ClientIP affinity through the recent module', () => {
   const proxy = proxyFor();
   const hit = (state: ProxyRuntimeState, src: string, i: number) => {
-    const r = proxy.evaluate({ packet: { protocol: 'TCP', src, srcPort: 50000 + i, dst: '172.30.0.49', dstPort: 80 }, origin: 'pod', state });
+    const r = proxy.evaluate({
+      packet: { protocol: 'TCP', src, srcPort: 50000 + i, dst: '172.30.0.49', dstPort: 80 },
+      origin: 'pod',
+      state,
+    });
     if (r.verdict.kind !== 'dnat') throw new Error(`expected dnat, got ${r.verdict.kind}`);
     return { ip: r.verdict.endpoint.ip, recentHit: r.steps.some((s) => s.detail?.kind === 'recent' && s.detail.hit) };
   };
@@ -181,7 +271,17 @@ describe('load distribution of the statistic rules', () => {
     const counts = new Map<string, number>();
     const N = 6000;
     for (let i = 0; i < N; i++) {
-      const r = proxy.evaluate({ packet: { protocol: 'TCP', src: `10.0.${(i >> 8) & 255}.${i & 255}`, srcPort: 1024 + (i % 60000), dst: '172.30.0.41', dstPort: 80 }, origin: 'pod', state });
+      const r = proxy.evaluate({
+        packet: {
+          protocol: 'TCP',
+          src: `10.0.${(i >> 8) & 255}.${i & 255}`,
+          srcPort: 1024 + (i % 60000),
+          dst: '172.30.0.41',
+          dstPort: 80,
+        },
+        origin: 'pod',
+        state,
+      });
       if (r.verdict.kind === 'dnat') counts.set(r.verdict.endpoint.ip, (counts.get(r.verdict.endpoint.ip) ?? 0) + 1);
     }
     const expected = N / 2;
@@ -192,7 +292,11 @@ describe('load distribution of the statistic rules', () => {
 
   it('records each draw with its probability, so the step panel can explain the choice', () => {
     const proxy = proxyFor();
-    const r = proxy.evaluate({ packet: { protocol: 'TCP', src: POD, srcPort: 1, dst: '172.30.0.41', dstPort: 80 }, origin: 'pod', state: runtime('x') });
+    const r = proxy.evaluate({
+      packet: { protocol: 'TCP', src: POD, srcPort: 1, dst: '172.30.0.41', dstPort: 80 },
+      origin: 'pod',
+      state: runtime('x'),
+    });
     const d = r.steps.find((s) => s.detail?.kind === 'statistic')?.detail;
     expect(d).toMatchObject({ kind: 'statistic', probability: 0.5 });
   });

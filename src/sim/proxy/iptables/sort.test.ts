@@ -18,8 +18,12 @@ describe('sortedByName', () => {
     expect(sortedByName(chains, (c) => c.name)).toEqual(reference(chains, (c) => c.name));
   });
 
-  it('orders names that share long prefixes, prefixes of each other and duplicates, keeping equal ones in order', () => {
-    const names = Array.from({ length: 3000 }, (_, i) => ({ name: `ns-${i % 37}/svc-${(i * 7) % 101}:${i % 3 ? 'http' : ''}`, i }));
+  it('orders names that share long prefixes, prefixes of each other and duplicates, ' +
+    'keeping equal ones in order', () => {
+    const names = Array.from(
+      { length: 3000 },
+      (_, i) => ({ name: `ns-${i % 37}/svc-${(i * 7) % 101}:${i % 3 ? 'http' : ''}`, i }),
+    );
     names.push({ name: 'ns-1', i: -1 }, { name: 'ns-1/', i: -2 }, { name: 'ns-1', i: -3 });
     expect(sortedByName(names, (x) => x.name)).toEqual(reference(names, (x) => x.name));
   });

@@ -38,9 +38,21 @@ function inNamespace(script: string) {
 function sample() {
   const c = testCluster({
     services: [
-      testService('default', 'kubernetes', { clusterIP: '10.96.0.1', sessionAffinity: 'ClientIP', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }),
-      testService('kube-system', 'kube-dns', { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }),
-      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', externalTrafficPolicy: 'Local', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
+      testService('default', 'kubernetes', {
+        clusterIP: '10.96.0.1',
+        sessionAffinity: 'ClientIP',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
+      }),
+      testService('kube-system', 'kube-dns', {
+        clusterIP: '10.96.0.10',
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
+      }),
+      testService('ns1', 'np', {
+        type: 'NodePort',
+        clusterIP: '10.96.0.21',
+        externalTrafficPolicy: 'Local',
+        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }],
+      }),
       testService('ns1', 'lb', {
         type: 'LoadBalancer',
         clusterIP: '10.96.0.22',
@@ -51,7 +63,12 @@ function sample() {
     ],
     slices: [
       testSlice('default', 'kubernetes', [{ ip: '192.168.49.2' }], [{ name: 'https', port: 6443 }]),
-      testSlice('kube-system', 'kube-dns', [{ ip: '10.244.1.2', node: 'node-1' }, { ip: '10.244.2.2', node: 'node-2' }], [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }]),
+      testSlice(
+        'kube-system',
+        'kube-dns',
+        [{ ip: '10.244.1.2', node: 'node-1' }, { ip: '10.244.2.2', node: 'node-2' }],
+        [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }],
+      ),
       testSlice('ns1', 'np', [{ ip: '10.244.1.7', node: 'node-1' }]),
       testSlice('ns1', 'lb', [{ ip: '10.244.2.8', node: 'node-2' }]),
     ],
@@ -105,8 +122,11 @@ describe.skipIf(ipvsSkip !== null)(`ipvsadm${ipvsSkip ? ` (skipped: ${ipvsSkip})
     const cmds = ['set -e'];
     for (const vs of px.model.virtualServers) {
       const flag = vs.protocol === 'UDP' ? '-u' : '-t';
-      cmds.push(`ipvsadm -A ${flag} ${vs.address}:${vs.port} -s ${vs.scheduler}${vs.persistentTimeout ? ` -p ${vs.persistentTimeout}` : ''}`);
-      for (const rs of vs.realServers) cmds.push(`ipvsadm -a ${flag} ${vs.address}:${vs.port} -r ${rs.address}:${rs.port} -m -w ${rs.weight}`);
+      const persistence = vs.persistentTimeout ? ` -p ${vs.persistentTimeout}` : '';
+      cmds.push(`ipvsadm -A ${flag} ${vs.address}:${vs.port} -s ${vs.scheduler}${persistence}`);
+      for (const rs of vs.realServers) {
+        cmds.push(`ipvsadm -a ${flag} ${vs.address}:${vs.port} -r ${rs.address}:${rs.port} -m -w ${rs.weight}`);
+      }
     }
     cmds.push('ipvsadm -Ln');
     const r = inNamespace(cmds.join('\n'));
@@ -114,7 +134,9 @@ describe.skipIf(ipvsSkip !== null)(`ipvsadm${ipvsSkip ? ` (skipped: ${ipvsSkip})
     const lines = r.stdout.toString().trim().split('\n');
     for (const vs of px.model.virtualServers) {
       expect(lines).toContain(virtualServerLine(vs));
-      for (const rs of vs.realServers) expect(lines).toContain(realServerLine(`${rs.address}:${rs.port}`, 'Masq', 1, { active: 0, inactive: 0 }));
+      for (const rs of vs.realServers) {
+        expect(lines).toContain(realServerLine(`${rs.address}:${rs.port}`, 'Masq', 1, { active: 0, inactive: 0 }));
+      }
     }
   });
 });

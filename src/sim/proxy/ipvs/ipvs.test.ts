@@ -4,7 +4,16 @@ import type { IpvsScheduler } from '../../lab';
 import { closeIpvsConnections, compileIpvs } from './proxy';
 import { realServerLine } from './render';
 import { schedule, newSchedulerMemory } from './schedulers';
-import { freshState, NODE1_IP, packetFlowTestCluster, tcp, testCluster, testService, testSlice, type FlowCase } from './testfixtures';
+import {
+  freshState,
+  NODE1_IP,
+  packetFlowTestCluster,
+  tcp,
+  testCluster,
+  testService,
+  testSlice,
+  type FlowCase,
+} from './testfixtures';
 
 
 function cluster(scheduler: IpvsScheduler = 'rr') {
@@ -23,16 +32,46 @@ function proxy(scheduler: IpvsScheduler = 'rr', nodeName = 'node-1') {
 
 describe('IPVS packet flows (node-1)', () => {
   const cases: FlowCase[] = [
-    { name: 'pod to ClusterIP', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 80, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: false },
-    { name: 'node to ClusterIP is masqueraded (source outside the cluster CIDR)', origin: 'local', src: NODE1_IP, dst: '10.96.0.20', port: 80, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true },
-    { name: 'external to NodePort (Cluster) is masqueraded', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30080, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true },
-    { name: 'external to NodePort (Local) without local endpoints: no real server, refused', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30081, expect: 'REJECT' },
-    { name: 'external to LB IP from an allowed source range', origin: 'external', src: '203.0.113.9', dst: '1.2.3.4', port: 80, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true },
-    { name: 'external to LB IP from outside loadBalancerSourceRanges: dropped', origin: 'external', src: '203.0.113.200', dst: '1.2.3.4', port: 80, expect: 'DROP' },
-    { name: 'the same blocked source through the NodePort is let in', origin: 'external', src: '203.0.113.200', dst: NODE1_IP, port: 30083, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true },
-    { name: 'zero endpoints: empty virtual server answers port unreachable', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.23', port: 80, expect: 'REJECT' },
-    { name: 'other port on a ClusterIP: KUBE-IPVS-FILTER rejects', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 22, expect: 'REJECT' },
-    { name: 'not a service address: untouched', origin: 'pod', src: '10.244.1.50', dst: '10.244.2.99', port: 80, expect: 'PASS' },
+    {
+      name: 'pod to ClusterIP', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 80,
+      expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: false,
+    },
+    {
+      name: 'node to ClusterIP is masqueraded (source outside the cluster CIDR)', origin: 'local', src: NODE1_IP,
+      dst: '10.96.0.20', port: 80, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true,
+    },
+    {
+      name: 'external to NodePort (Cluster) is masqueraded', origin: 'external', src: '203.0.113.9', dst: NODE1_IP,
+      port: 30080, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true,
+    },
+    {
+      name: 'external to NodePort (Local) without local endpoints: no real server, refused', origin: 'external',
+      src: '203.0.113.9', dst: NODE1_IP, port: 30081, expect: 'REJECT',
+    },
+    {
+      name: 'external to LB IP from an allowed source range', origin: 'external', src: '203.0.113.9', dst: '1.2.3.4',
+      port: 80, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true,
+    },
+    {
+      name: 'external to LB IP from outside loadBalancerSourceRanges: dropped', origin: 'external',
+      src: '203.0.113.200', dst: '1.2.3.4', port: 80, expect: 'DROP',
+    },
+    {
+      name: 'the same blocked source through the NodePort is let in', origin: 'external', src: '203.0.113.200',
+      dst: NODE1_IP, port: 30083, expect: ['10.244.1.11', '10.244.2.12', '10.244.2.13'], masq: true,
+    },
+    {
+      name: 'zero endpoints: empty virtual server answers port unreachable', origin: 'pod', src: '10.244.1.50',
+      dst: '10.96.0.23', port: 80, expect: 'REJECT',
+    },
+    {
+      name: 'other port on a ClusterIP: KUBE-IPVS-FILTER rejects', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20',
+      port: 22, expect: 'REJECT',
+    },
+    {
+      name: 'not a service address: untouched', origin: 'pod', src: '10.244.1.50', dst: '10.244.2.99', port: 80,
+      expect: 'PASS',
+    },
   ];
   it.each(cases)('$name', (c) => {
     const px = proxy();
@@ -49,7 +88,11 @@ describe('IPVS packet flows (node-1)', () => {
 
   it('external to NodePort (Local) keeps the client address on the node with the endpoint', () => {
     const px = proxy('rr', 'node-2');
-    const r = px.evaluate({ packet: tcp('203.0.113.9', '192.168.49.3', 30081), origin: 'external', state: freshState() });
+    const r = px.evaluate({
+      packet: tcp('203.0.113.9', '192.168.49.3', 30081),
+      origin: 'external',
+      state: freshState(),
+    });
     expect(r.verdict).toMatchObject({ kind: 'dnat', masquerade: false });
     expect(r.after.src).toBe('203.0.113.9');
   });
@@ -97,20 +140,28 @@ describe('IPVS schedulers', () => {
     expect(text).toContain(realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 1, inactive: 1 }));
     expect(text).toContain(realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 0, inactive: 1 }));
     state.now += 121;
-    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 0, inactive: 1 }));
+    expect(artifactText(px.renderIpvsadm(state))).toContain(
+      realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 0, inactive: 1 }),
+    );
     // Expiry happens when the next packet is processed, as the kernel's timers would have.
     go(6);
-    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 1, inactive: 0 }));
+    expect(artifactText(px.renderIpvsadm(state))).toContain(
+      realServerLine('10.244.2.13:8080', 'Masq', 1, { active: 1, inactive: 0 }),
+    );
   });
 
   it('an idle established connection leaves ActiveConn after the 15-minute timeout', () => {
     const px = proxy('rr');
     const state = freshState();
     px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state });
-    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 1, inactive: 0 }));
+    expect(artifactText(px.renderIpvsadm(state))).toContain(
+      realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 1, inactive: 0 }),
+    );
     state.now += 901;
     px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.21', 80), origin: 'pod', state });
-    expect(artifactText(px.renderIpvsadm(state))).toContain(realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 0, inactive: 0 }));
+    expect(artifactText(px.renderIpvsadm(state))).toContain(
+      realServerLine('10.244.1.11:8080', 'Masq', 1, { active: 0, inactive: 0 }),
+    );
   });
 
   it('sh keeps each client on one server; different clients spread', () => {
@@ -145,7 +196,9 @@ describe('IPVS schedulers', () => {
     ['lc', [[1, 1], [4, 2], [1, 1]], 0], // ties keep the first
   ] as const)('%s picks index %#', (scheduler, ds, want) => {
     const dests = ds.map(([weight, active], i) => ({ key: `d${i}`, weight, activeConns: active, inactConns: 0 }));
-    expect(schedule({ scheduler, dests, memory: newSchedulerMemory(), clientIP: '10.0.0.1', vip: '10.96.0.1' }).index).toBe(want);
+    expect(
+      schedule({ scheduler, dests, memory: newSchedulerMemory(), clientIP: '10.0.0.1', vip: '10.96.0.1' }).index,
+    ).toBe(want);
   });
 
   it('wrr with weights 3 and 1 gives a,a,a,b', () => {
@@ -154,7 +207,10 @@ describe('IPVS schedulers', () => {
       { key: 'a', weight: 3, activeConns: 0, inactConns: 0 },
       { key: 'b', weight: 1, activeConns: 0, inactConns: 0 },
     ];
-    const picks = Array.from({ length: 8 }, () => dests[schedule({ scheduler: 'wrr', dests, memory, clientIP: '', vip: '' }).index!]!.key);
+    const picks = Array.from(
+      { length: 8 },
+      () => dests[schedule({ scheduler: 'wrr', dests, memory, clientIP: '', vip: '' }).index!]!.key,
+    );
     expect(picks.join('')).toBe('aaabaaab');
   });
 });
@@ -179,7 +235,11 @@ describe('IPVS artifacts', () => {
   it('ipvsadm -Ln, exact layout', () => {
     const c = testCluster({
       services: [
-        testService('default', 'kubernetes', { clusterIP: '10.0.0.1', sessionAffinity: 'ClientIP', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }),
+        testService('default', 'kubernetes', {
+          clusterIP: '10.0.0.1',
+          sessionAffinity: 'ClientIP',
+          ports: [{ name: 'https', port: 443, protocol: 'TCP' }],
+        }),
         testService('kube-system', 'kube-dns', {
           clusterIP: '10.0.0.10',
           ports: [
@@ -228,10 +288,18 @@ describe('IPVS artifacts', () => {
     expect(addr).toContain('    inet 10.96.0.20/32 scope global kube-ipvs0\n');
     const ipt = artifactText(px.artifacts.find((a) => a.kind === 'iptables-save')!);
     expect(ipt).toContain(
-      '-A KUBE-SERVICES -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ',
+      '-A KUBE-SERVICES -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set ' +
+        '--match-set KUBE-CLUSTER-IP dst,dst ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ',
     );
-    expect(ipt).toContain('-A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port with externalTrafficPolicy=local" -m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst -j RETURN');
-    expect(ipt).toContain('-A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE');
+    expect(ipt).toContain(
+      '-A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port with externalTrafficPolicy=local" ' +
+        '-m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst -j RETURN',
+    );
+    expect(ipt).toContain(
+      '-A KUBE-POSTROUTING -m comment ' +
+        '--comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set ' +
+        '--match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE',
+    );
   });
 
   it('every evaluation step points at a line that exists', () => {

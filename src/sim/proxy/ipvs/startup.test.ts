@@ -20,22 +20,33 @@ describe('compileNodeProxy for the ipvs, nftables and userspace modes', () => {
     const px = compileNodeProxy({ cluster: cluster(mode), nodeName: 'node-1' });
     expect(px.mode).toBe(mode);
     const r = px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() });
-    const ip = r.verdict.kind === 'dnat' ? r.verdict.endpoint.ip : r.verdict.kind === 'proxy' ? r.verdict.endpoint?.ip : undefined;
+    const v = r.verdict;
+    const ip = v.kind === 'dnat' ? v.endpoint.ip : v.kind === 'proxy' ? v.endpoint?.ip : undefined;
     expect(ip).toBe('10.244.2.12');
   });
 
   it('ipvs without its kernel modules falls back to iptables and says so', () => {
-    const px = compileNodeProxy({ cluster: cluster('ipvs', (s) => (s.kubeProxy.ipvs.modulesLoaded = false)), nodeName: 'node-1' });
+    const px = compileNodeProxy({
+      cluster: cluster('ipvs', (s) => (s.kubeProxy.ipvs.modulesLoaded = false)),
+      nodeName: 'node-1',
+    });
     expect(px.mode).toBe('iptables');
-    expect(px.events.slice(0, 2).map((e) => e.message)).toEqual(["Can't use ipvs proxier, trying iptables proxier", 'Using iptables Proxier.']);
+    expect(px.events.slice(0, 2).map((e) => e.message)).toEqual([
+      "Can't use ipvs proxier, trying iptables proxier", 'Using iptables Proxier.',
+    ]);
     const r = px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() });
     expect(r.verdict).toMatchObject({ kind: 'dnat' });
   });
 
   it('an unknown IPVS scheduler stops kube-proxy: an error event and no rules', () => {
-    const px = compileNodeProxy({ cluster: cluster('ipvs', (s) => (s.kubeProxy.ipvs.scheduler = 'bogus' as IpvsScheduler)), nodeName: 'node-1' });
+    const px = compileNodeProxy({
+      cluster: cluster('ipvs', (s) => (s.kubeProxy.ipvs.scheduler = 'bogus' as IpvsScheduler)),
+      nodeName: 'node-1',
+    });
     expect(px.events.some((e) => e.type === 'Warning' && e.message.includes("can't use the IPVS proxier"))).toBe(true);
     expect(px.artifacts).toEqual([]);
-    expect(px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() }).verdict.kind).toBe('pass');
+    expect(
+      px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() }).verdict.kind,
+    ).toBe('pass');
   });
 });

@@ -27,13 +27,29 @@ function ensureNft(): string | null {
   }
   if (!root) return 'loading rules needs root (unshare -n)';
   const probe = spawnSync('unshare', ['-n', 'nft', 'list', 'tables']);
-  if (probe.status !== 0) return `the kernel refuses nftables in a new network namespace: ${probe.stderr.toString().trim()}`;
+  if (probe.status !== 0) {
+    return `the kernel refuses nftables in a new network namespace: ${probe.stderr.toString().trim()}`;
+  }
   return null;
 }
 
 const skip = ensureNft();
 
-/** The node's network inside the namespace: its address on a bridge, Service CIDR routed out through it (as via a gateway). */
+/** A one-shot server on the endpoint's address that prints the local address the connection reached. */
+const ACCEPT_ONCE = [
+  'import socket',
+  's=socket.socket()',
+  's.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)',
+  "s.bind(('10.244.1.5',8080))",
+  's.listen(1)',
+  'c,a=s.accept()',
+  "print(c.getsockname()[0]+':'+str(c.getsockname()[1]))",
+].join(';');
+
+/**
+ * The node's network inside the namespace: its address on a bridge, Service CIDR routed out through it
+ * (as via a gateway).
+ */
 const NODE_NET = [
   'ip link set lo up',
   'ip link add br0 type bridge',
@@ -54,7 +70,11 @@ function sampleProxy() {
         externalIPs: ['192.168.99.22'],
         ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30001 }],
       }, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } }),
-      testService('ns3', 'svc3', { type: 'NodePort', clusterIP: '10.96.0.43', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30003 }] }),
+      testService('ns3', 'svc3', {
+        type: 'NodePort',
+        clusterIP: '10.96.0.43',
+        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30003 }],
+      }),
       testService('ns5', 'svc5', {
         type: 'LoadBalancer',
         clusterIP: '10.96.0.45',
@@ -63,14 +83,24 @@ function sampleProxy() {
         ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30002 }],
       }, { loadBalancer: { ingress: [{ ip: '5.6.7.8' }] } }),
       testService('ns6', 'svc6', { clusterIP: '10.96.0.46' }),
-      testService('kube-system', 'kube-dns', { clusterIP: '10.96.0.10', ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }] }),
+      testService('kube-system', 'kube-dns', {
+        clusterIP: '10.96.0.10',
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
+      }),
     ],
     slices: [
       testSlice('ns1', 'svc1', [{ ip: '10.244.1.5', node: 'node-1' }]),
       testSlice('ns2', 'svc2', [{ ip: '10.244.2.2', node: 'node-2' }]),
-      testSlice('ns3', 'svc3', [{ ip: '10.244.1.3', node: 'node-1' }, { ip: '10.244.2.3', node: 'node-2' }, { ip: '10.244.2.4', node: 'node-2' }]),
+      testSlice('ns3', 'svc3', [
+        { ip: '10.244.1.3', node: 'node-1' },
+        { ip: '10.244.2.3', node: 'node-2' },
+        { ip: '10.244.2.4', node: 'node-2' },
+      ]),
       testSlice('ns5', 'svc5', [{ ip: '10.244.2.3', node: 'node-2' }]),
-      testSlice('kube-system', 'kube-dns', [{ ip: '10.244.1.2', node: 'node-1' }], [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53 }]),
+      testSlice('kube-system', 'kube-dns', [{ ip: '10.244.1.2', node: 'node-1' }], [
+        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53 },
+      ]),
     ],
     settings: (s) => (s.kubeProxy.mode = 'nftables'),
   });
@@ -91,7 +121,12 @@ describe.skipIf(skip !== null)(`nftables against the kernel${skip ? ` (skipped: 
   });
 
   it('the kernel lists the loaded table exactly as rendered', () => {
-    const listed = execFileSync('unshare', ['-n', 'sh', '-c', `nft -f ${file} && nft list table ip kube-proxy`]).toString();
+    const listed = execFileSync('unshare', [
+      '-n',
+      'sh',
+      '-c',
+      `nft -f ${file} && nft list table ip kube-proxy`,
+    ]).toString();
     expect(listed).toBe(text);
   });
 
@@ -106,7 +141,7 @@ describe.skipIf(skip !== null)(`nftables against the kernel${skip ? ` (skipped: 
       ...NODE_NET,
       'ip addr add 10.244.1.5/32 dev lo',
       `nft -f ${file}`,
-      `python3 -c "import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('10.244.1.5',8080));s.listen(1);c,a=s.accept();print(c.getsockname()[0]+':'+str(c.getsockname()[1]))" &`,
+      `python3 -c "${ACCEPT_ONCE}" &`,
       'sleep 0.3',
       `python3 -c "import socket;s=socket.create_connection(('10.96.0.41',80),timeout=3);s.close()"`,
       'wait',
@@ -127,7 +162,8 @@ describe.skipIf(skip !== null)(`nftables against the kernel${skip ? ` (skipped: 
     ['unallocated ClusterIP', '10.96.0.99', 80],
   ] as const)('%s: the kernel and the simulator agree on refused vs timeout', ([, dst, port], ctx) => {
     const sim = px.evaluate({ packet: tcp('192.168.49.2', dst, port), origin: 'local', state: freshState() });
-    const expected = sim.verdict.kind === 'reject' ? 'refused' : sim.verdict.kind === 'drop' ? 'timeout' : sim.verdict.kind;
+    const kind = sim.verdict.kind;
+    const expected = kind === 'reject' ? 'refused' : kind === 'drop' ? 'timeout' : kind;
     const script = [
       'set -e',
       ...NODE_NET,

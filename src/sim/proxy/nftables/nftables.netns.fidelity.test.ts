@@ -5,7 +5,14 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactText } from '../../artifact';
-import { chiSquareConsistent, ensureDebianPackage, fidelitySkipReason, NodeTopology, type ConnectOutcome, type NsRole } from '../../../../scripts/fidelity/netns';
+import {
+  chiSquareConsistent,
+  ensureDebianPackage,
+  fidelitySkipReason,
+  NodeTopology,
+  type ConnectOutcome,
+  type NsRole,
+} from '../../../../scripts/fidelity/netns';
 import type { PacketOrigin } from '../types';
 import { freshState, NODE1_IP, packetFlowTestCluster, tcp, THREE_ENDPOINTS } from '../ipvs/testfixtures';
 import { compileNftables } from './proxy';
@@ -26,7 +33,12 @@ const ROLE: Record<PacketOrigin, NsRole> = { pod: 'podclient', external: 'client
 
 describe.skipIf(skip !== null)(`nftables packet flows in a real kernel${skip ? ` (skipped: ${skip})` : ''}`, () => {
   const px = proxy();
-  const topo = new NodeTopology({ nodeIPs: [NODE1_IP], endpointIPs: ALL, podClientIPs: [POD_CLIENT], externalClientIPs: [EXTERNAL, BLOCKED] });
+  const topo = new NodeTopology({
+    nodeIPs: [NODE1_IP],
+    endpointIPs: ALL,
+    podClientIPs: [POD_CLIENT],
+    externalClientIPs: [EXTERNAL, BLOCKED],
+  });
 
   beforeAll(async () => {
     await topo.create();
@@ -53,7 +65,8 @@ describe.skipIf(skip !== null)(`nftables packet flows in a real kernel${skip ? `
   ] as const)('%s', async ([, origin, src, dst, port]) => {
     const sim = px.evaluate({ packet: tcp(src, dst, port), origin, state: freshState() });
     const [got] = await topo.connect(ROLE[origin], { host: dst, port }, { source: src, timeoutMs: 500 });
-    const want: ConnectOutcome['kind'] = sim.verdict.kind === 'dnat' ? 'served' : sim.verdict.kind === 'reject' ? 'refused' : 'timeout';
+    const kind = sim.verdict.kind;
+    const want: ConnectOutcome['kind'] = kind === 'dnat' ? 'served' : kind === 'reject' ? 'refused' : 'timeout';
     expect(got!.kind).toBe(want);
     if (got!.kind !== 'served' || sim.verdict.kind !== 'dnat') return;
     // The kernel's numgen draw is its own; it must land on one of the service's endpoints.
@@ -64,7 +77,11 @@ describe.skipIf(skip !== null)(`nftables packet flows in a real kernel${skip ? `
   });
 
   it('ClientIP affinity: the kernel keeps one client on one endpoint, as the simulator does', async () => {
-    const outs = await topo.connect('podclient', { host: '10.96.0.24', port: 80 }, { source: POD_CLIENT, count: 8, timeoutMs: 500 });
+    const outs = await topo.connect('podclient', { host: '10.96.0.24', port: 80 }, {
+      source: POD_CLIENT,
+      count: 8,
+      timeoutMs: 500,
+    });
     const kernel = new Set(outs.map((o) => (o.kind === 'served' ? o.endpoint : o.kind)));
     const state = freshState('affinity');
     const sim = new Set(Array.from({ length: 8 }, () => {
@@ -75,8 +92,13 @@ describe.skipIf(skip !== null)(`nftables packet flows in a real kernel${skip ? `
     expect(sim.size).toBe(1);
   });
 
-  it('numgen random mod 3 spreads 300 kernel connections like the simulator draws (chi-square, p > 0.001)', async () => {
-    const outs = await topo.connect('podclient', { host: '10.96.0.20', port: 80 }, { source: POD_CLIENT, count: 300, timeoutMs: 500 });
+  it('numgen random mod 3 spreads 300 kernel connections ' +
+    'like the simulator draws (chi-square, p > 0.001)', async () => {
+    const outs = await topo.connect('podclient', { host: '10.96.0.20', port: 80 }, {
+      source: POD_CLIENT,
+      count: 300,
+      timeoutMs: 500,
+    });
     const kernel = ALL.map((ip) => outs.filter((o) => o.kind === 'served' && o.endpoint === `${ip}:8080`).length);
     expect(kernel.reduce((a, b) => a + b, 0)).toBe(300);
     expect(chiSquareConsistent(kernel, [1 / 3, 1 / 3, 1 / 3]).ok).toBe(true);

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactText } from '../../artifact';
-import { freshState, NODE1_IP, packetFlowTestCluster, tcp, testCluster, testService, testSlice, type FlowCase } from '../ipvs/testfixtures';
+import {
+  freshState,
+  NODE1_IP,
+  packetFlowTestCluster,
+  tcp,
+  testCluster,
+  testService,
+  testSlice,
+  type FlowCase,
+} from '../ipvs/testfixtures';
 import { hash8 } from './model';
 import { compileNftables } from './proxy';
 import { compareConcatKeys, nftTime } from './render';
@@ -30,20 +39,62 @@ describe('nftables chain names', () => {
 
 describe('nftables packet flows (node-1)', () => {
   const cases: FlowCase[] = [
-    { name: 'pod to ClusterIP', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 80, expect: ALL, masq: false },
-    { name: 'node to ClusterIP is masqueraded', origin: 'local', src: NODE1_IP, dst: '10.96.0.20', port: 80, expect: ALL, masq: true },
-    { name: 'external to NodePort (Cluster)', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30080, expect: ALL, masq: true },
-    { name: 'external to NodePort (Local), no local endpoint: dropped', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30081, expect: 'DROP' },
-    { name: 'pod to NodePort (Local) short-circuits to all endpoints', origin: 'pod', src: '10.244.1.50', dst: NODE1_IP, port: 30081, expect: ['10.244.2.12'], masq: false },
-    { name: 'external to LB IP from an allowed source range', origin: 'external', src: '203.0.113.9', dst: '1.2.3.4', port: 80, expect: ALL, masq: true },
-    { name: 'external to LB IP from outside loadBalancerSourceRanges: dropped', origin: 'external', src: '203.0.113.200', dst: '1.2.3.4', port: 80, expect: 'DROP' },
-    { name: 'the same blocked source through the NodePort is let in', origin: 'external', src: '203.0.113.200', dst: NODE1_IP, port: 30083, expect: ALL, masq: true },
-    { name: 'zero endpoints: ClusterIP rejected', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.23', port: 80, expect: 'REJECT' },
-    { name: 'zero endpoints: NodePort rejected', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30082, expect: 'REJECT' },
-    { name: 'ClusterIP on a port it does not serve: rejected', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 22, expect: 'REJECT' },
-    { name: 'unallocated ClusterIP: dropped', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.99', port: 80, expect: 'DROP' },
-    { name: 'NodePort on 127.0.0.1 is not served (unlike iptables mode)', origin: 'local', src: '127.0.0.1', dst: '127.0.0.1', port: 30080, expect: 'PASS' },
-    { name: 'headless service address: untouched', origin: 'pod', src: '10.244.1.50', dst: '10.244.2.12', port: 8080, expect: 'PASS' },
+    {
+      name: 'pod to ClusterIP', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20', port: 80, expect: ALL,
+      masq: false,
+    },
+    {
+      name: 'node to ClusterIP is masqueraded', origin: 'local', src: NODE1_IP, dst: '10.96.0.20', port: 80,
+      expect: ALL, masq: true,
+    },
+    {
+      name: 'external to NodePort (Cluster)', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30080,
+      expect: ALL, masq: true,
+    },
+    {
+      name: 'external to NodePort (Local), no local endpoint: dropped', origin: 'external', src: '203.0.113.9',
+      dst: NODE1_IP, port: 30081, expect: 'DROP',
+    },
+    {
+      name: 'pod to NodePort (Local) short-circuits to all endpoints', origin: 'pod', src: '10.244.1.50', dst: NODE1_IP,
+      port: 30081, expect: ['10.244.2.12'], masq: false,
+    },
+    {
+      name: 'external to LB IP from an allowed source range', origin: 'external', src: '203.0.113.9', dst: '1.2.3.4',
+      port: 80, expect: ALL, masq: true,
+    },
+    {
+      name: 'external to LB IP from outside loadBalancerSourceRanges: dropped', origin: 'external',
+      src: '203.0.113.200', dst: '1.2.3.4', port: 80, expect: 'DROP',
+    },
+    {
+      name: 'the same blocked source through the NodePort is let in', origin: 'external', src: '203.0.113.200',
+      dst: NODE1_IP, port: 30083, expect: ALL, masq: true,
+    },
+    {
+      name: 'zero endpoints: ClusterIP rejected', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.23', port: 80,
+      expect: 'REJECT',
+    },
+    {
+      name: 'zero endpoints: NodePort rejected', origin: 'external', src: '203.0.113.9', dst: NODE1_IP, port: 30082,
+      expect: 'REJECT',
+    },
+    {
+      name: 'ClusterIP on a port it does not serve: rejected', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.20',
+      port: 22, expect: 'REJECT',
+    },
+    {
+      name: 'unallocated ClusterIP: dropped', origin: 'pod', src: '10.244.1.50', dst: '10.96.0.99', port: 80,
+      expect: 'DROP',
+    },
+    {
+      name: 'NodePort on 127.0.0.1 is not served (unlike iptables mode)', origin: 'local', src: '127.0.0.1',
+      dst: '127.0.0.1', port: 30080, expect: 'PASS',
+    },
+    {
+      name: 'headless service address: untouched', origin: 'pod', src: '10.244.1.50', dst: '10.244.2.12', port: 8080,
+      expect: 'PASS',
+    },
   ];
   it.each(cases)('$name', (c) => {
     const px = proxy();
@@ -60,13 +111,21 @@ describe('nftables packet flows (node-1)', () => {
   });
 
   it('external to NodePort (Local) on the node with the endpoint keeps the client address', () => {
-    const r = proxy('node-2').evaluate({ packet: tcp('203.0.113.9', '192.168.49.3', 30081), origin: 'external', state: freshState() });
+    const r = proxy('node-2').evaluate({
+      packet: tcp('203.0.113.9', '192.168.49.3', 30081),
+      origin: 'external',
+      state: freshState(),
+    });
     expect(r.verdict).toMatchObject({ kind: 'dnat', masquerade: false });
     expect(r.after.src).toBe('203.0.113.9');
   });
 
   it('hairpin: an endpoint reaching itself through its service is masqueraded', () => {
-    const r = proxy('node-2').evaluate({ packet: tcp('10.244.2.12', '10.96.0.22', 80), origin: 'pod', state: freshState() });
+    const r = proxy('node-2').evaluate({
+      packet: tcp('10.244.2.12', '10.96.0.22', 80),
+      origin: 'pod',
+      state: freshState(),
+    });
     expect(r.verdict).toMatchObject({ kind: 'dnat', masquerade: true });
   });
 
@@ -108,8 +167,13 @@ describe('nftables packet flows (node-1)', () => {
 describe('nft text', () => {
   it('matches the golden listing (checked against nft 1.0.6 by the fidelity test)', () => {
     const c = testCluster({
-      services: [testService('default', 'web', { clusterIP: '10.96.0.20' }), testService('default', 'empty', { clusterIP: '10.96.0.21' })],
-      slices: [testSlice('default', 'web', [{ ip: '10.244.1.11', node: 'node-1' }, { ip: '10.244.2.12', node: 'node-2' }])],
+      services: [
+        testService('default', 'web', { clusterIP: '10.96.0.20' }),
+        testService('default', 'empty', { clusterIP: '10.96.0.21' }),
+      ],
+      slices: [
+        testSlice('default', 'web', [{ ip: '10.244.1.11', node: 'node-1' }, { ip: '10.244.2.12', node: 'node-2' }]),
+      ],
       settings: (s) => (s.kubeProxy.mode = 'nftables'),
     });
     const px = compileNftables({ cluster: c, nodeName: 'node-1', settings: c.settings });
@@ -124,7 +188,13 @@ describe('nft text', () => {
   ])('nft prints %i seconds as %s', (s, t) => expect(nftTime(s)).toBe(t));
 
   it('sorts concatenated keys the way nft prints them (little-endian registers)', () => {
-    const keys = [['10.96.0.1', 'tcp', '80'], ['10.96.0.1', 'tcp', '256'], ['10.96.0.1', 'udp', '53'], ['11.0.0.1', 'tcp', '80'], ['10.96.1.1', 'tcp', '80']];
+    const keys = [
+      ['10.96.0.1', 'tcp', '80'],
+      ['10.96.0.1', 'tcp', '256'],
+      ['10.96.0.1', 'udp', '53'],
+      ['11.0.0.1', 'tcp', '80'],
+      ['10.96.1.1', 'tcp', '80'],
+    ];
     expect(keys.sort(compareConcatKeys).map((k) => k.join(' '))).toEqual([
       '10.96.0.1 tcp 256',
       '10.96.0.1 udp 53',

@@ -33,7 +33,14 @@ describe.skipIf(skip !== null)(`userspace portals in iptables${skip ? ` (skipped
     const c = testCluster({
       services: [
         testService('ns1', 'web', { clusterIP: '10.96.0.20', externalIPs: ['192.168.99.20'] }),
-        testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }, { name: 'dns', port: 53, protocol: 'UDP', nodePort: 30053 }] }),
+        testService('ns1', 'np', {
+          type: 'NodePort',
+          clusterIP: '10.96.0.21',
+          ports: [
+            { name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 },
+            { name: 'dns', port: 53, protocol: 'UDP', nodePort: 30053 },
+          ],
+        }),
       ],
       slices: [testSlice('ns1', 'web', [{ ip: '10.244.1.11' }]), testSlice('ns1', 'np', [{ ip: '10.244.1.12' }])],
       settings: (s) => {

@@ -5,7 +5,13 @@ import { compileNodeProxy } from '../compile';
 import { compileIpvs } from '../ipvs/proxy';
 import { freshState, NODE1_IP, tcp, testCluster, testService, testSlice } from '../ipvs/testfixtures';
 import { compileUserspace, userspaceRemovedMessage } from './proxy';
-import { ENDPOINT_DIAL_TIMEOUTS_MS, nextEndpoint, tryConnectEndpoints, updateService, type BalancerStates } from './roundrobin';
+import {
+  ENDPOINT_DIAL_TIMEOUTS_MS,
+  nextEndpoint,
+  tryConnectEndpoints,
+  updateService,
+  type BalancerStates,
+} from './roundrobin';
 
 const three = [
   { ip: '10.244.1.11', node: 'node-1' },
@@ -17,7 +23,11 @@ function cluster(version = '1.25') {
   return testCluster({
     services: [
       testService('ns1', 'web', { clusterIP: '10.96.0.20' }),
-      testService('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.21', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }] }),
+      testService('ns1', 'np', {
+        type: 'NodePort',
+        clusterIP: '10.96.0.21',
+        ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }],
+      }),
       testService('ns1', 'empty', { clusterIP: '10.96.0.23' }),
       testService('ns1', 'local', {
         type: 'NodePort',
@@ -25,11 +35,21 @@ function cluster(version = '1.25') {
         externalTrafficPolicy: 'Local',
         ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30081 }],
       }),
-      testService('ns1', 'sticky', { clusterIP: '10.96.0.24', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
+      testService('ns1', 'sticky', {
+        clusterIP: '10.96.0.24',
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+      }),
       testService('ns1', 'headless', { clusterIP: 'None' }),
       testService('ns1', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
     ],
-    slices: [testSlice('ns1', 'web', three), testSlice('ns1', 'np', three), testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]), testSlice('ns1', 'sticky', three), testSlice('ns1', 'headless', three)],
+    slices: [
+      testSlice('ns1', 'web', three),
+      testSlice('ns1', 'np', three),
+      testSlice('ns1', 'local', [{ ip: '10.244.2.12', node: 'node-2' }]),
+      testSlice('ns1', 'sticky', three),
+      testSlice('ns1', 'headless', three),
+    ],
     settings: (s) => {
       s.kubeProxy.mode = 'userspace';
       s.kubernetesVersion = version;
@@ -53,7 +73,9 @@ describe('userspace availability', () => {
     if (!ok) {
       expect(px.events[0]).toMatchObject({ type: 'Warning', source: 'kube-proxy' });
       expect(px.events[0]!.message).toContain('Invalid value: "userspace"');
-      expect(px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() }).verdict.kind).toBe('pass');
+      expect(
+        px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() }).verdict.kind,
+      ).toBe('pass');
     }
   });
   it('names nftables among the valid modes from 1.29 on', () => {
@@ -68,10 +90,23 @@ describe('userspace portals and flows', () => {
     const web = px.proxyPorts.find((p) => p.service.info.name === 'ns1/web:p80')!;
     expect(web.proxyPort).toBeGreaterThanOrEqual(32768);
     const text = artifactText(px.artifacts[0]!);
-    expect(text).toContain(`-A KUBE-PORTALS-CONTAINER -d 10.96.0.20/32 -p tcp -m comment --comment ns1/web:p80 -m tcp --dport 80 -j REDIRECT --to-ports ${web.proxyPort}`);
-    expect(text).toContain(`-A KUBE-PORTALS-HOST -d 10.96.0.20/32 -p tcp -m comment --comment ns1/web:p80 -m tcp --dport 80 -j DNAT --to-destination ${NODE1_IP}:${web.proxyPort}`);
-    expect(text).toContain('-A OUTPUT -m comment --comment "handle ClusterIPs; NOTE: this must be before the NodePort rules" -j KUBE-PORTALS-HOST');
-    expect(text).toMatch(/-A KUBE-NODEPORT-CONTAINER -p tcp -m comment --comment ns1\/np:p80 -m tcp --dport 30080 -j REDIRECT --to-ports \d+/);
+    expect(text).toContain(
+      '-A KUBE-PORTALS-CONTAINER -d 10.96.0.20/32 -p tcp -m comment --comment ns1/web:p80 -m tcp --dport 80 ' +
+        `-j REDIRECT --to-ports ${web.proxyPort}`,
+    );
+    expect(text).toContain(
+      '-A KUBE-PORTALS-HOST -d 10.96.0.20/32 -p tcp -m comment --comment ns1/web:p80 -m tcp --dport 80 ' +
+        `-j DNAT --to-destination ${NODE1_IP}:${web.proxyPort}`,
+    );
+    expect(text).toContain(
+      '-A OUTPUT -m comment --comment "handle ClusterIPs; NOTE: this must be before the NodePort rules" ' +
+        '-j KUBE-PORTALS-HOST',
+    );
+    const nodePortRedirect = new RegExp(
+      '-A KUBE-NODEPORT-CONTAINER -p tcp -m comment --comment ns1/np:p80 -m tcp --dport 30080 -j REDIRECT ' +
+        '--to-ports \\d+',
+    );
+    expect(text).toMatch(nodePortRedirect);
     expect(text).not.toContain('headless');
     expect(text).not.toContain('ns1/ext');
   });
@@ -97,28 +132,50 @@ describe('userspace portals and flows', () => {
     expect(r.verdict.endpoint).not.toBeNull();
   });
 
-  it('the portal chains are walked by the node\'s netfilter walker: typed steps, the REDIRECT rule\'s line, then the dial', () => {
+  it('the portal chains are walked by the node\'s netfilter walker: typed steps, the REDIRECT rule\'s line, ' +
+    'then the dial', () => {
     const px = proxy();
     const save = px.artifacts[0]!;
     const r = px.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80), origin: 'pod', state: freshState() });
     const walked = r.steps.filter((s) => s.table === 'nat');
     // PREROUTING -> KUBE-PORTALS-CONTAINER, the other portals tried and not matched, then REDIRECT.
-    expect(walked[0]).toMatchObject({ outcome: 'matched', chain: 'PREROUTING', hook: 'prerouting', effect: { kind: 'jump', chain: 'KUBE-PORTALS-CONTAINER' } });
+    expect(walked[0]).toMatchObject({
+      outcome: 'matched',
+      chain: 'PREROUTING',
+      hook: 'prerouting',
+      effect: { kind: 'jump', chain: 'KUBE-PORTALS-CONTAINER' },
+    });
     const last = walked.at(-1)!;
-    expect(last).toMatchObject({ outcome: 'matched', chain: 'KUBE-PORTALS-CONTAINER', effect: { kind: 'redirect', to: `10.244.1.1:${r.after.dstPort}` } });
+    expect(last).toMatchObject({
+      outcome: 'matched',
+      chain: 'KUBE-PORTALS-CONTAINER',
+      effect: { kind: 'redirect', to: `10.244.1.1:${r.after.dstPort}` },
+    });
     expect(save.lines[last.ref.lineIndex]!.text).toContain('-d 10.96.0.20/32');
     expect(save.lines[last.ref.lineIndex]!.text).toContain('-j REDIRECT --to-ports');
-    expect(walked.slice(1, -1).every((s) => s.outcome === 'skipped' && s.chain === 'KUBE-PORTALS-CONTAINER')).toBe(true);
+    expect(
+      walked.slice(1, -1).every((s) => s.outcome === 'skipped' && s.chain === 'KUBE-PORTALS-CONTAINER'),
+    ).toBe(true);
     for (const s of walked) expect(save.lines[s.ref.lineIndex]!.ref).toBe(s.ref.ref);
     expect(r.steps.at(-1)).toMatchObject({ table: 'kube-proxy', effect: { kind: 'proxy-dial', ok: true } });
     // From the node itself: OUTPUT -> KUBE-PORTALS-HOST, a DNAT to the node's address.
     const host = px.evaluate({ packet: tcp(NODE1_IP, '10.96.0.20', 80), origin: 'local', state: freshState() });
-    expect(host.steps.filter((s) => s.outcome === 'matched' && s.table === 'nat').map((s) => s.effect.kind)).toEqual(['jump', 'dnat']);
-    expect(host.steps.find((s) => s.effect.kind === 'dnat')).toMatchObject({ hook: 'output', chain: 'KUBE-PORTALS-HOST' });
+    expect(host.steps.filter((s) => s.outcome === 'matched' && s.table === 'nat').map((s) => s.effect.kind)).toEqual([
+      'jump', 'dnat',
+    ]);
+    expect(host.steps.find((s) => s.effect.kind === 'dnat')).toMatchObject({
+      hook: 'output',
+      chain: 'KUBE-PORTALS-HOST',
+    });
   });
 
-  it('externalTrafficPolicy Local is not implemented: a node without local endpoints still proxies, from its own address', () => {
-    const r = proxy().evaluate({ packet: tcp('203.0.113.9', NODE1_IP, 30081), origin: 'external', state: freshState() });
+  it('externalTrafficPolicy Local is not implemented: a node without local endpoints still proxies, ' +
+    'from its own address', () => {
+    const r = proxy().evaluate({
+      packet: tcp('203.0.113.9', NODE1_IP, 30081),
+      origin: 'external',
+      state: freshState(),
+    });
     expect(r.verdict).toMatchObject({ kind: 'proxy', endpoint: { ip: '10.244.2.12' } });
   });
 
@@ -160,21 +217,33 @@ describe('userspace portals and flows', () => {
     const endpointAlive = (e: { ip: string }) => e.ip !== dead;
     const us = proxy();
     const usState = freshState('retry');
-    const results = Array.from({ length: 3 }, (_, i) => us.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80, 41000 + i), origin: 'pod', state: usState, endpointAlive }));
+    const results = Array.from({ length: 3 }, (_, i) => us.evaluate({
+      packet: tcp('10.244.1.50', '10.96.0.20', 80, 41000 + i),
+      origin: 'pod',
+      state: usState,
+      endpointAlive,
+    }));
     for (const r of results) {
       expect(r.verdict.kind).toBe('proxy');
       if (r.verdict.kind !== 'proxy') continue;
       expect(r.verdict.endpoint!.ip).not.toBe(dead);
     }
     const retried = results.find((r) => r.verdict.kind === 'proxy' && r.verdict.attempts.length === 2)!;
-    expect(retried.verdict).toMatchObject({ attempts: [{ endpoint: `${dead}:8080`, ok: false, timeoutMs: 250 }, { ok: true }] });
+    expect(retried.verdict).toMatchObject({
+      attempts: [{ endpoint: `${dead}:8080`, ok: false, timeoutMs: 250 }, { ok: true }],
+    });
 
     const c = cluster();
     c.settings.kubeProxy.mode = 'ipvs';
     const ipvs = compileIpvs({ cluster: c, nodeName: 'node-1', settings: c.settings });
     const ipvsState = freshState();
     const ipvsPicks = Array.from({ length: 3 }, (_, i) => {
-      const r = ipvs.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80, 42000 + i), origin: 'pod', state: ipvsState, endpointAlive });
+      const r = ipvs.evaluate({
+        packet: tcp('10.244.1.50', '10.96.0.20', 80, 42000 + i),
+        origin: 'pod',
+        state: ipvsState,
+        endpointAlive,
+      });
       return r.verdict.kind === 'dnat' ? r.verdict.endpoint.ip : '';
     });
     // A kernel mode DNATs without knowing the pod is dead: one connection in three goes there and fails.
@@ -184,7 +253,12 @@ describe('userspace portals and flows', () => {
     const ipt = compileNodeProxy({ cluster: c, nodeName: 'node-1' });
     const iptState = freshState('ipt');
     const iptPicks = Array.from({ length: 12 }, (_, i) => {
-      const r = ipt.evaluate({ packet: tcp('10.244.1.50', '10.96.0.20', 80, 43000 + i), origin: 'pod', state: iptState, endpointAlive });
+      const r = ipt.evaluate({
+        packet: tcp('10.244.1.50', '10.96.0.20', 80, 43000 + i),
+        origin: 'pod',
+        state: iptState,
+        endpointAlive,
+      });
       return r.verdict.kind === 'dnat' ? r.verdict.endpoint.ip : '';
     });
     expect(iptPicks).toContain(dead);
@@ -194,9 +268,15 @@ describe('userspace portals and flows', () => {
 describe('LoadBalancerRR', () => {
   it('errors: missing service entry, missing endpoints', () => {
     const states: BalancerStates = {};
-    expect(nextEndpoint({ states, service: 'a', clientIP: '1.1.1.1', now: 0, sessionAffinityReset: false })).toEqual({ ok: false, error: 'missing service entry' });
+    expect(nextEndpoint({ states, service: 'a', clientIP: '1.1.1.1', now: 0, sessionAffinityReset: false })).toEqual({
+      ok: false,
+      error: 'missing service entry',
+    });
     updateService({ states, service: 'a', endpoints: [], affinitySeconds: 0, rng: SeededRandom.fromSeed(1) });
-    expect(nextEndpoint({ states, service: 'a', clientIP: '1.1.1.1', now: 0, sessionAffinityReset: false })).toEqual({ ok: false, error: 'missing endpoints' });
+    expect(nextEndpoint({ states, service: 'a', clientIP: '1.1.1.1', now: 0, sessionAffinityReset: false })).toEqual({
+      ok: false,
+      error: 'missing endpoints',
+    });
   });
 
   it('reshuffles only when the endpoint set changes', () => {
@@ -215,12 +295,26 @@ describe('LoadBalancerRR', () => {
 
   it('an affinity TTL of 0 means 10800 seconds', () => {
     const states: BalancerStates = {};
-    expect(updateService({ states, service: 's', endpoints: ['a:1'], affinitySeconds: 0, rng: SeededRandom.fromSeed(1) }).affinity.ttlSeconds).toBe(10800);
+    expect(
+      updateService({
+        states,
+        service: 's',
+        endpoints: ['a:1'],
+        affinitySeconds: 0,
+        rng: SeededRandom.fromSeed(1),
+      }).affinity.ttlSeconds,
+    ).toBe(10800);
   });
 
   it('gives up after four dials with the timeouts 250ms, 500ms, 1s, 2s', () => {
     const states: BalancerStates = {};
-    updateService({ states, service: 's', endpoints: ['a:1', 'b:1'], affinitySeconds: 0, rng: SeededRandom.fromSeed(1) });
+    updateService({
+      states,
+      service: 's',
+      endpoints: ['a:1', 'b:1'],
+      affinitySeconds: 0,
+      rng: SeededRandom.fromSeed(1),
+    });
     const r = tryConnectEndpoints({ states, service: 's', clientIP: '1.1.1.1', now: 0, dial: () => false });
     expect(r.ok).toBe(false);
     expect(r.attempts.map((a) => a.timeoutMs)).toEqual([...ENDPOINT_DIAL_TIMEOUTS_MS]);
@@ -228,10 +322,22 @@ describe('LoadBalancerRR', () => {
 
   it('after a failed dial, affinity is ignored for the rest of the attempts', () => {
     const states: BalancerStates = {};
-    updateService({ states, service: 's', endpoints: ['a:1', 'b:1', 'c:1'], affinitySeconds: 100, rng: SeededRandom.fromSeed(2) });
+    updateService({
+      states,
+      service: 's',
+      endpoints: ['a:1', 'b:1', 'c:1'],
+      affinitySeconds: 100,
+      rng: SeededRandom.fromSeed(2),
+    });
     const first = nextEndpoint({ states, service: 's', clientIP: '9.9.9.9', now: 0, sessionAffinityReset: false });
     if (!first.ok) throw new Error('no endpoint');
-    const r = tryConnectEndpoints({ states, service: 's', clientIP: '9.9.9.9', now: 1, dial: (e) => e !== first.endpoint });
+    const r = tryConnectEndpoints({
+      states,
+      service: 's',
+      clientIP: '9.9.9.9',
+      now: 1,
+      dial: (e) => e !== first.endpoint,
+    });
     expect(r.attempts[0]).toMatchObject({ endpoint: first.endpoint, ok: false, viaAffinity: true });
     expect(r.attempts[1]).toMatchObject({ ok: true, viaAffinity: false });
   });

@@ -1,0 +1,111 @@
+// `netlab trace` shows the lines a hop and a fault read, as the page's hop inspector does, and
+// `netlab rules --format endpointslices` prints the EndpointSlice artifact those lines are in.
+
+import { describe, expect, it } from 'vitest';
+import { readerOf, runCli } from './testing';
+
+// web-1 is not ready: the Service's only endpoint is one kube-proxy passes over.
+const WEB = `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: default, labels: {app: web}, annotations: {netlab.io/ready: "false"}}
+spec:
+  nodeName: n1
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default}
+spec:
+  nodeName: n1
+  containers: [{name: curl}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+`;
+
+const cli = (...argv: string[]) => runCli(argv, readerOf({ 'web.yaml': WEB }));
+const traceWeb = (...flags: string[]) =>
+  cli('trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', ...flags);
+const slices = (...flags: string[]) => cli('rules', 'web.yaml', '--format', 'endpointslices', ...flags);
+
+type Rule = { artifact: string; line: number; text: string };
+interface Traced {
+  results: {
+    fault: { refs: { artifact: string; lineIndex: number; line: string }[]; rules: Rule[] } | null;
+    hops: { rules: Rule[] }[];
+  }[];
+}
+
+describe('netlab trace prints the lines a fault was read from', () => {
+  it('text: "read from" each EndpointSlice line after the result, numbered as rules prints the artifact', () => {
+    const r = traceWeb();
+    expect(r.code).toBe(7);
+    const out = r.stdout.trimEnd().split('\n');
+    const result = out.findIndex((l) => l.startsWith('result: refused via Service default/web'));
+    expect(result).toBeGreaterThan(0);
+    const read = out.slice(result + 1);
+    expect(read).toHaveLength(1);
+    const m = /^ {5}read from (endpointslices\/default\/web):(\d+): (.*)$/.exec(read[0]!);
+    expect(m).not.toBeNull();
+    const artifact = slices('--service', 'default/web').stdout.split('\n');
+    expect(artifact[Number(m![2]) - 1]!.trim()).toBe(m![3]);
+    // The endpoint that line starts is web-1's, the pod that is not ready.
+    expect(artifact.slice(Number(m![2]) - 1).find((l) => l.includes('name: web-'))).toContain('name: web-1');
+  });
+
+  it('JSON: the fault gains rules in the hops\' shape; its refs stay as they were', () => {
+    const j = JSON.parse(traceWeb('--json').stdout) as Traced;
+    const fault = j.results[0]!.fault!;
+    expect(fault.refs).toHaveLength(1);
+    const [ref] = fault.refs;
+    expect(fault.rules).toEqual([{ artifact: ref!.artifact, line: ref!.lineIndex + 1, text: ref!.line }]);
+    const artifact = slices('--service', 'web').stdout.split('\n');
+    expect(artifact[fault.rules[0]!.line - 1]).toBe(fault.rules[0]!.text);
+  });
+
+  it('a hop that read several lines lists each, the last as the one that decided', () => {
+    const r = traceWeb();
+    const j = JSON.parse(traceWeb('--json').stdout) as Traced;
+    const hop = j.results[0]!.hops.find((h) => h.rules.length > 1)!;
+    expect(hop).toBeDefined();
+    const shown = (x: Rule) => `${x.artifact}:${x.line}: ${x.text.trim()}`;
+    const lines = r.stdout.split('\n');
+    const decided = lines.indexOf(`     decided by ${shown(hop.rules.at(-1)!)}`);
+    expect(decided).toBeGreaterThan(0);
+    const before = hop.rules.slice(0, -1).map((x) => `     read from ${shown(x)}`);
+    expect(lines.slice(decided - before.length, decided)).toEqual(before);
+  });
+});
+
+describe('netlab rules --format endpointslices', () => {
+  it('prints the Service\'s slices as kubectl get endpointslices -o yaml, also as JSON', () => {
+    const r = slices('--service', 'default/web');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^apiVersion: v1\nitems:\n- addressType: IPv4\n/);
+    expect(r.stdout).toContain('kubernetes.io/service-name: web');
+    const j = JSON.parse(slices('--service', 'default/web', '--json').stdout);
+    expect(j).toEqual({
+      service: 'default/web',
+      artifacts: [{ id: 'endpointslices/default/web', kind: 'endpointslice', text: r.stdout }],
+    });
+  });
+
+  it('says what is wrong with the command line or the name', () => {
+    expect(slices()).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --service') });
+    const missing = slices('--service', 'shop/web');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('services "web" not found in namespace "shop"');
+    const stray = cli('rules', 'web.yaml', '--service', 'default/web');
+    expect(stray).toMatchObject({ code: 2, stderr: expect.stringContaining('--service goes with --format') });
+    const raw = slices('--service', 'web', '--admission', 'none', '--node', 'n1');
+    expect(raw).toMatchObject({ code: 2, stderr: expect.stringContaining('drop --admission none') });
+  });
+});
