@@ -5,18 +5,13 @@
 // describe block is a long function by nature, so not to the function rule).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve('src/sim');
 const MAX_LINE = 120;
 const MAX_FUNCTION = 80;
-
-// TEMPORARY: the tests in these folders are still being wrapped on other branches (api: cp-store,
-// controllers: cp-controllers, trace: trace-polish). The coordinator empties this list when those
-// branches merge; from then on every test file under src/sim is held to MAX_LINE.
-const TESTS_NOT_YET_WRAPPED = ['api'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -28,8 +23,7 @@ function tsFiles(dir: string): string[] {
 
 const isTest = (file: string) => /\.test\.ts$/.test(file);
 const sources = (dir: string) => tsFiles(dir).filter((f) => !isTest(f));
-const tests = (dir: string) =>
-  tsFiles(dir).filter((f) => isTest(f) && !TESTS_NOT_YET_WRAPPED.includes(relative(dir, f).split(sep)[0]!));
+const tests = (dir: string) => tsFiles(dir).filter(isTest);
 
 /** "file:line" for each line of more than `MAX_LINE` characters (code points, as a reader counts them). */
 function longLines(file: string, text: string): string[] {
@@ -85,13 +79,6 @@ describe('the core reads on one screen', () => {
 
   it(`has no line over ${MAX_LINE} characters in its tests`, () => {
     expect(testFiles.flatMap(({ f, text }) => longLines(f, text))).toEqual([]);
-  });
-
-  it('keeps a folder on the temporary exception list only while its tests still have long lines', () => {
-    for (const folder of TESTS_NOT_YET_WRAPPED) {
-      const long = tsFiles(join(ROOT, folder)).filter(isTest).flatMap((f) => longLines(f, readFileSync(f, 'utf8')));
-      expect(long.length, `${folder}'s tests are wrapped: take it off TESTS_NOT_YET_WRAPPED`).toBeGreaterThan(0);
-    }
   });
 
   it(`has no function of ${MAX_FUNCTION} lines or more`, () => {
