@@ -89,6 +89,10 @@ test('the whole route is drawn: numbered directed segments, the current one emph
   const zh = (await page.getByTestId('hop-explanation').textContent())!.trim();
   expect(zh).toMatch(/[\u4e00-\u9fff]/);
   await expect(tip).toHaveText(`${travelling[0]}. ${zh}`);
+  // The laptop's own DNS resolver is outside the lab: named for what it is, in the reader's language.
+  await expect(page.getByTestId('route-ghost')).toHaveText('实验室之外的 DNS 解析器');
+  await page.getByTestId('lang-select').selectOption('en');
+  await expect(page.getByTestId('route-ghost')).toHaveText('DNS resolver outside the lab');
   // The stops number the hops that decide in place (kube-proxy on the node, the pod answering).
   await expect(page.getByTestId('route-stop').first()).toBeVisible();
 });

@@ -144,8 +144,9 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
 const tipTransform = (s: RouteSegment, k: number) =>
   `translate(${s.badge.x}px, ${s.badge.y}px) scale(${k}) translate(-50%, calc(-100% - ${BADGE_R * 1.6}px))`;
 
-/** Places outside the lab the route reaches (a public DNS resolver): their name beside what reaches them. */
+/** Places outside the lab the route reaches (a public DNS resolver): what they are, beside what reaches them. */
 function Ghosts({ route, k }: { route: Route; k: number }) {
+  const t = useT();
   return route.ghosts.map((g) => (
     <text
       key={`ghost-${g.id}`}
@@ -154,12 +155,19 @@ function Ghosts({ route, k }: { route: Route; k: number }) {
       x={g.box.x}
       y={g.box.y + g.box.h / 2}
       dy="0.35em"
-      fontSize={BADGE_FONT * k}
+      fontSize={BADGE_FONT * 0.7 * k}
       strokeWidth={4 * k}
     >
-      {g.id}
+      {ghostLabel(t, g.id)}
     </text>
   ));
+}
+
+/** `dns:upstream` (an outside client's own resolver) or `dns:<address>` (a nameserver no Service has). */
+function ghostLabel(t: ReturnType<typeof useT>, id: string): string {
+  if (id === 'dns:upstream') return t('canvas.route.ghost.upstream');
+  if (id.startsWith('dns:')) return t('canvas.route.ghost.dns', { server: id.slice('dns:'.length) });
+  return id;
 }
 
 /** A hop that travels an edge: its line, a wider halo to point at, and the arrowhead. */

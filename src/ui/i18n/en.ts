@@ -123,6 +123,8 @@ export const en = {
   'canvas.route.aria': 'The route of the current request: {count} numbered segments',
   'canvas.route.reply': 'reply',
   'canvas.route.replyHop': 'Reply: {text}',
+  'canvas.route.ghost.upstream': 'DNS resolver outside the lab',
+  'canvas.route.ghost.dns': 'DNS server {server}',
   'canvas.route.legend.request': 'request',
   'canvas.route.legend.reply': 'reply',
   'canvas.route.legend.retraces': 'The reply retraces the request',

@@ -105,6 +105,8 @@ export const zh: Record<keyof typeof en, string> = {
   'canvas.route.aria': '当前请求的路径：{count} 段带编号的路线',
   'canvas.route.reply': '回包',
   'canvas.route.replyHop': '回包：{text}',
+  'canvas.route.ghost.upstream': '实验室之外的 DNS 解析器',
+  'canvas.route.ghost.dns': 'DNS 服务器 {server}',
   'canvas.route.legend.request': '请求',
   'canvas.route.legend.reply': '回包',
   'canvas.route.legend.retraces': '回包原路返回',
