@@ -78,7 +78,8 @@ export function readEnvelope(p: {
   const r: EnvelopeReader = { file, doc, multiDocument, value, report };
 
   for (const key of Object.keys(value)) {
-    if (!ENVELOPE_KEYS.includes(key)) report([key], 'envelope', `${key}: unknown field, ignored`, 'warning');
+    if (ENVELOPE_KEYS.includes(key)) continue;
+    report([key], 'envelope', noted('problem.unknownField', { field: key }), 'warning');
   }
   const objects = envelopeObjects(value.objects, report);
   const settings = readSettings(value.settings, (path, msg, severity) => report(path, 'setting', msg, severity));

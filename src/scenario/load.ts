@@ -143,9 +143,7 @@ function readFile(file: string, text: string): ReadFile {
   for (const doc of parsed.documents) {
     const v = doc.value;
     if (!isRecord(v)) {
-      const scenario = `a netlab scenario (format: "${SCENARIO_FORMAT}")`;
-      const found = describeValue(v);
-      const message = `expected a Kubernetes object (apiVersion, kind, metadata) or ${scenario}, found ${found}`;
+      const message = notAnObject('problem.notAnObject', v, { format: SCENARIO_FORMAT });
       const kind = 'envelope';
       out.problems.push(problemAt({ file, doc, multiDocument, path: [], kind, severity: 'error', message }));
       continue;
@@ -187,10 +185,19 @@ function readFile(file: string, text: string): ReadFile {
   return out;
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'an empty document';
-  if (Array.isArray(v)) return 'a list';
-  return `${typeof v === 'string' ? 'text' : typeof v} ${showValue(v)}`;
+/** What a document that is no object holds, as the lab's framing of the problem. */
+function notAnObject(
+  key: 'problem.notAnObject' | 'problem.notAnObjectSkipped',
+  v: unknown,
+  params: Record<string, string> = {},
+): ReturnType<typeof noted> {
+  if (v === null) return noted(`${key}.empty`, params);
+  if (Array.isArray(v)) return noted(`${key}.list`, params);
+  const value = showValue(v);
+  if (typeof v === 'string') return noted(`${key}.text`, { ...params, value });
+  if (typeof v === 'number') return noted(`${key}.number`, { ...params, value });
+  if (typeof v === 'boolean') return noted(`${key}.boolean`, { ...params, value });
+  return noted(`${key}.value`, { ...params, type: typeof v, value });
 }
 
 // ------------------------------------------------------------------ objects
@@ -203,8 +210,7 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   };
   const value = c.value;
   if (!isRecord(value)) {
-    const expected = 'expected a Kubernetes object (a map with apiVersion, kind and metadata)';
-    report([], 'invalid', `${expected}, found ${describeValue(value)}; skipped`);
+    report([], 'invalid', notAnObject('problem.notAnObjectSkipped', value));
     return undefined;
   }
   let v: Record<string, unknown> = value;

@@ -7,7 +7,9 @@ const keys = Object.keys(problemTextsEn) as ProblemNoteKey[];
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 // Words a Chinese text may keep: names of tools and formats, and the scenario fields it names.
 const KEPT = new Set(['YAML', 'JSON', 'netlab', 'kubectl', 'apply', 'Kubernetes']);
-const FIELDS = new Set(['settings', 'lesson', 'edits', 'from', 'id', 'view', 'selectedRequest', 'request']);
+const FIELDS = new Set([
+  'settings', 'lesson', 'edits', 'from', 'id', 'view', 'selectedRequest', 'request', 'apiVersion', 'kind', 'metadata', 'format',
+]);
 
 describe('the load problems\' framing in both languages', () => {
   it('has every key in English and Chinese, with the same placeholders', () => {
@@ -73,6 +75,20 @@ describe('real load problems rendered for the page', () => {
         ]).problems.filter((p) => p.kind === 'duplicate'),
       english: 'is defined twice',
       kept: 'a.yaml:1:1',
+    },
+    {
+      what: 'a document that is text, not an object',
+      problems: () => errorsOf(loadScenarioText('x.yaml', 'hello\n').problems),
+      english: 'expected a Kubernetes object',
+      kept: '"hello"',
+    },
+    {
+      what: 'an unknown field of a scenario file',
+      problems: () =>
+        loadScenarioText('s.json', '{"format": "netlab.scenario", "version": 1, "objects": [], "extra": 1}')
+          .problems.filter((p) => p.kind === 'envelope'),
+      english: 'unknown field, ignored',
+      kept: 'extra',
     },
   ];
 

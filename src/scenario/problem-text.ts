@@ -36,6 +36,37 @@ export const problemTextsEn = {
   'problem.lessonRequest': 'lesson[{index}].request: no saved request with id {id}',
   'problem.editsIgnored': "edits ignored: the lab's edits come from {file}",
   'problem.viewRequest': 'view.selectedRequest: no saved request with id {id}',
+  'problem.unknownField': '{field}: unknown field, ignored',
+  // A document that is no object, and what it holds instead.
+  'problem.notAnObject.empty':
+    'expected a Kubernetes object (apiVersion, kind, metadata)' +
+    ' or a netlab scenario (format: "{format}"), found an empty document',
+  'problem.notAnObject.list':
+    'expected a Kubernetes object (apiVersion, kind, metadata) or a netlab scenario (format: "{format}"), found a list',
+  'problem.notAnObject.text':
+    'expected a Kubernetes object (apiVersion, kind, metadata)' +
+    ' or a netlab scenario (format: "{format}"), found text {value}',
+  'problem.notAnObject.number':
+    'expected a Kubernetes object (apiVersion, kind, metadata)' +
+    ' or a netlab scenario (format: "{format}"), found number {value}',
+  'problem.notAnObject.boolean':
+    'expected a Kubernetes object (apiVersion, kind, metadata)' +
+    ' or a netlab scenario (format: "{format}"), found boolean {value}',
+  'problem.notAnObject.value':
+    'expected a Kubernetes object (apiVersion, kind, metadata)' +
+    ' or a netlab scenario (format: "{format}"), found {type} {value}',
+  'problem.notAnObjectSkipped.empty':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found an empty document; skipped',
+  'problem.notAnObjectSkipped.list':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found a list; skipped',
+  'problem.notAnObjectSkipped.text':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found text {value}; skipped',
+  'problem.notAnObjectSkipped.number':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found number {value}; skipped',
+  'problem.notAnObjectSkipped.boolean':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found boolean {value}; skipped',
+  'problem.notAnObjectSkipped.value':
+    'expected a Kubernetes object (a map with apiVersion, kind and metadata), found {type} {value}; skipped',
 } as const;
 
 export type ProblemNoteKey = keyof typeof problemTextsEn;
@@ -75,6 +106,31 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'problem.lessonRequest': 'lesson[{index}].request：没有 id 为 {id} 的已保存请求',
   'problem.editsIgnored': '已忽略 edits：实验室的编辑记录取自 {file}',
   'problem.viewRequest': 'view.selectedRequest：没有 id 为 {id} 的已保存请求',
+  'problem.unknownField': '{field}：未知字段，已忽略',
+  'problem.notAnObject.empty':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是空文档',
+  'problem.notAnObject.list':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是一个列表',
+  'problem.notAnObject.text':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是文本 {value}',
+  'problem.notAnObject.number':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是数字 {value}',
+  'problem.notAnObject.boolean':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是布尔值 {value}',
+  'problem.notAnObject.value':
+    '应为 Kubernetes 对象（apiVersion、kind、metadata）或 netlab 场景（format: "{format}"），实际是{type} 类型的值 {value}',
+  'problem.notAnObjectSkipped.empty':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是空文档；已跳过',
+  'problem.notAnObjectSkipped.list':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是一个列表；已跳过',
+  'problem.notAnObjectSkipped.text':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是文本 {value}；已跳过',
+  'problem.notAnObjectSkipped.number':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是数字 {value}；已跳过',
+  'problem.notAnObjectSkipped.boolean':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是布尔值 {value}；已跳过',
+  'problem.notAnObjectSkipped.value':
+    '应为 Kubernetes 对象（含 apiVersion、kind 和 metadata 的映射），实际是{type} 类型的值 {value}；已跳过',
 };
 
 const TEXTS: Record<ProblemLang, Record<ProblemNoteKey, string>> = { en: problemTextsEn, zh: problemTextsZh };
