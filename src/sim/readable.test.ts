@@ -4,63 +4,25 @@
 // validation steps), not at an arbitrary line. The core's tests are held to the line rule too (a
 // describe block is a long function by nature, so not to the function rule).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { MAX_FUNCTION, MAX_LINE, filesUnder, longFunctions as longIn, longLineIndexes } from '../../scripts/readable';
 
 const ROOT = resolve('src/sim');
-const MAX_LINE = 120;
-const MAX_FUNCTION = 80;
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return tsFiles(p);
-    return /\.ts$/.test(f) ? [p] : [];
-  });
-}
 
 const isTest = (file: string) => /\.test\.ts$/.test(file);
-const sources = (dir: string) => tsFiles(dir).filter((f) => !isTest(f));
-const tests = (dir: string) => tsFiles(dir).filter(isTest);
+const sources = (dir: string) => filesUnder(dir, /\.ts$/).filter((f) => !isTest(f));
+const tests = (dir: string) => filesUnder(dir, /\.ts$/).filter(isTest);
 
-/** "file:line" for each line of more than `MAX_LINE` characters (code points, as a reader counts them). */
+/** "file:line" for each line of more than `MAX_LINE` characters. */
 function longLines(file: string, text: string): string[] {
-  const where = (i: number) => `${relative(ROOT, file)}:${i + 1}`;
-  return text.split('\n').flatMap((line, i) => ([...line].length > MAX_LINE ? [where(i)] : []));
-}
-
-function isFunction(n: ts.Node): n is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(n) ||
-    ts.isFunctionExpression(n) ||
-    ts.isArrowFunction(n) ||
-    ts.isMethodDeclaration(n) ||
-    ts.isConstructorDeclaration(n) ||
-    ts.isGetAccessorDeclaration(n)
-  );
+  return longLineIndexes(text).map((i) => `${relative(ROOT, file)}:${i + 1}`);
 }
 
 /** "file:line name (N lines)" for each function of `MAX_FUNCTION` lines or more in the file. */
 function longFunctions(file: string, text: string): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const found: string[] = [];
-  const visit = (n: ts.Node): void => {
-    if (isFunction(n)) {
-      const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
-      const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line;
-      const lines = last - first + 1;
-      if (lines >= MAX_FUNCTION) {
-        const declared = ts.isVariableDeclaration(n.parent) ? n.parent.name.getText(sf) : '(anonymous)';
-        const name = n.name?.getText(sf) ?? declared;
-        found.push(`${relative(ROOT, file)}:${first + 1} ${name} (${lines} lines)`);
-      }
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
+  return longIn(file, text).map((x) => `${relative(ROOT, file)}:${x.line} ${x.name} (${x.lines} lines)`);
 }
 
 describe('the core reads on one screen', () => {

@@ -4,15 +4,13 @@
 // grows past that is split along what the page does (a section, a sub-component, a hook), not at an
 // arbitrary line.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { MAX_FUNCTION, MAX_LINE, filesUnder, longFunctions as longIn, longLineIndexes } from '../../scripts/readable';
 
 const ROOT = resolve('src');
 const FOLDERS = ['ui', 'state', 'scenario'];
-const MAX_LINE = 120;
-const MAX_FUNCTION = 80;
 
 /**
  * What is still long, and how long: a listed function may shrink, not grow; a file may lose long
@@ -52,55 +50,14 @@ const STILL_LONG_LINES: Readonly<Record<string, number>> = {
   'ui/share/start.ts': 5,
 };
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return sources(p);
-    return /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) ? [p] : [];
-  });
-}
-
-function isFunction(n: ts.Node): n is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(n) ||
-    ts.isFunctionExpression(n) ||
-    ts.isArrowFunction(n) ||
-    ts.isMethodDeclaration(n) ||
-    ts.isConstructorDeclaration(n) ||
-    ts.isGetAccessorDeclaration(n)
-  );
-}
-
-/** A function's own name, the variable or property it is assigned to, or none. */
-function ownName(n: ts.FunctionLikeDeclaration, sf: ts.SourceFile): string | undefined {
-  if (n.name) return n.name.getText(sf);
-  const p = n.parent;
-  if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p)) return p.name.getText(sf);
-  return undefined;
-}
+const sources = (dir: string) => filesUnder(dir, /\.tsx?$/).filter((f) => !/\.test\.tsx?$/.test(f));
 
 /** Each function of `MAX_FUNCTION` lines or more in the file: its key (as in the lists above) and length. */
-export function longFunctions(file: string, text: string): { key: string; lines: number }[] {
-  const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
-  const path = relative(ROOT, file);
-  const found: { key: string; lines: number }[] = [];
-  const visit = (n: ts.Node, outer: string): void => {
-    let name = outer;
-    if (isFunction(n)) {
-      name = ownName(n, sf) ?? `${outer}/(anonymous)`;
-      const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
-      const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line;
-      const lines = last - first + 1;
-      if (lines >= MAX_FUNCTION) found.push({ key: `${path} ${name}`, lines });
-    }
-    ts.forEachChild(n, (c) => visit(c, name));
-  };
-  visit(sf, '');
-  return found;
+function longFunctions(file: string, text: string): { key: string; lines: number }[] {
+  return longIn(file, text).map((x) => ({ key: `${relative(ROOT, file)} ${x.name}`, lines: x.lines }));
 }
 
-const longLineCount = (text: string) => text.split('\n').filter((line) => [...line].length > MAX_LINE).length;
+const longLineCount = (text: string) => longLineIndexes(text).length;
 
 describe('the page, the state and the scenarios read on one screen', () => {
   const files = FOLDERS.flatMap((d) => sources(join(ROOT, d))).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
