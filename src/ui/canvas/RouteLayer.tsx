@@ -12,7 +12,7 @@ import { useMemo, useState } from 'react';
 import type { TraceResult } from '../../sim';
 import { selectHopIndex, selectLang, selectTrace } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { explain, useT } from '../i18n';
+import { explain, useT, type T } from '../i18n';
 import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
 import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
@@ -164,7 +164,7 @@ function Ghosts({ route, k }: { route: Route; k: number }) {
 }
 
 /** `dns:upstream` (an outside client's own resolver) or `dns:<address>` (a nameserver no Service has). */
-function ghostLabel(t: ReturnType<typeof useT>, id: string): string {
+function ghostLabel(t: T, id: string): string {
   if (id === 'dns:upstream') return t('canvas.route.ghost.upstream');
   if (id.startsWith('dns:')) return t('canvas.route.ghost.dns', { server: id.slice('dns:'.length) });
   return id;
