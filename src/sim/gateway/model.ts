@@ -363,6 +363,23 @@ function namespaceAllowed(cluster: Cluster, gw: Gateway, l: GatewayListener, rou
   return selectorMatches(sel, labels);
 }
 
+/**
+ * Listener isolation (Extended feature `GatewayHTTPListenerIsolation`, which NGF claims): a request should
+ * match the routes of one listener only, the most specific one for its host. nginx's server selection
+ * already sends `foo.example.com` to that listener's server; what it cannot stop is a route that names
+ * another listener's hostname itself. NGF drops such hostnames from a route attached by `sectionName` to a
+ * listener when another listener of the same Gateway and port has exactly that hostname (graph
+ * `isolateHostnamesForParentRefs`); a route attached without `sectionName` keeps them. The route stays
+ * Accepted and attached even when nothing is left.
+ */
+function isolateHostnames(hosts: readonly string[], own: GatewayListener, gw: GatewayGraph): string[] {
+  const taken = new Set<string>();
+  for (const { listener: l } of gw.listeners) {
+    if (l.name !== own.name && l.port === own.port && l.hostname) taken.add(l.hostname);
+  }
+  return hosts.filter((h) => !taken.has(h));
+}
+
 function attach(
   cluster: Cluster,
   route: HTTPRoute,
@@ -404,7 +421,8 @@ function attach(
       h,
     )).filter((h): h is string => h !== null);
     if (hosts.length === 0) continue;
-    attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(hosts)] });
+    const isolated = ref.sectionName === undefined ? hosts : isolateHostnames(hosts, lg.listener, gw);
+    attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(isolated)] });
   }
   if (attachments.length === 0) {
     return {
