@@ -74,13 +74,22 @@ describe('the ingress entry, read from the controller Service\'s EndpointSlices'
     expect(res.hops[0]!.before.dstPort).toBe(80);
   });
 
-  it('a controller whose pods no slice lists (scaled to 0) has no entry', () => {
+  it('a controller scaled to 0: its Service keeps its NodePort, where kube-proxy rejects (no endpoints)', () => {
+    // A real client still reaches the Service's NodePort; kube-proxy's filter KUBE-EXTERNAL-SERVICES
+    // REJECTs it ("has no endpoints", SEMANTICS.md 2.6). The entry is the controller's own Service.
     const addon: IngressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, replicas: 0 };
     const settings = { ...classroomSettings('iptables'), ingress: [addon] };
     const l = buildLab({ settings, objects: classroomObjects({ deployments: 1, replicas: 1 }) });
-    expect(l.ingress[0]!.entry).toEqual({ http: null, https: null });
+    expect(l.ingress[0]!.pods).toEqual([]);
+    const svc = l.cluster.services.find((s) => s.metadata.name === 'ingress-nginx-controller')!;
+    const http = svc.spec.ports!.find((p) => p.name === 'http')!;
+    expect(l.ingress[0]!.entry.http).toMatchObject({ port: http.nodePort });
     const res = trace(l, fromOutside, newTraceSession('entry'));
-    expect(res.outcome).toBe('unreachable');
-    expect(res.fault).toMatchObject({ kind: 'IngressClass', name: 'nginx' });
+    expect(res.outcome).toBe('refused');
+    expect(res.fault).toMatchObject({ kind: 'Service', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' });
+    // The first hop and the fault point at the slice's `endpoints: null`.
+    const id = 'endpointslices/ingress-nginx/ingress-nginx-controller';
+    expect(res.hops[0]!.refs.map((r) => [r.artifact, r.line])).toEqual([[id, '  endpoints: null']]);
+    expect(res.fault!.refs).toEqual(res.hops[0]!.refs);
   });
 });
