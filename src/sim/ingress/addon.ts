@@ -59,7 +59,8 @@ export function controllerNames(addon: IngressAddon): { workload: string; servic
  * keeps its address while no controller pod has one): the Service its install created, which
  * ingress-nginx's `--publish-service` names; for an adopted controller (a snapshot's), the Services
  * of its namespace whose selector its pod selector carries (k3s's `kube-system/traefik` selects
- * exactly the Traefik Deployment's labels). None for a DaemonSet on host ports.
+ * exactly the Traefik Deployment's labels). A DaemonSet on host ports has none (its install
+ * creates no Service), unless the scenario declares one of that name.
  */
 export function controllerServices(cluster: Pick<Cluster, 'services'>, addon: IngressAddon): Service[] {
   const inNamespace = (s: Service) => (s.metadata.namespace ?? 'default') === addon.namespace;
