@@ -259,6 +259,21 @@ function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
   return cr;
 }
 
+/** The protocol as -p writes it: for the usual three the same literal every walk (no new string per
+ *  packet, and -p compares by identity rather than character by character). */
+function protoName(protocol: string): string {
+  switch (protocol) {
+    case 'TCP':
+      return 'tcp';
+    case 'UDP':
+      return 'udp';
+    case 'SCTP':
+      return 'sctp';
+    default:
+      return protocol.toLowerCase();
+  }
+}
+
 /** Whether an address (null: not IPv4) passes a -s/-d match. */
 function addressHolds(a: AddressMatch, n: number | null): boolean {
   const inside = a.valid && n !== null && ((n & a.mask) >>> 0) === a.base;
@@ -374,7 +389,7 @@ class Walker {
     // caller's packet itself (no copy per request).
     this.packet = input.packet;
     this.setPacket(input.packet);
-    this.proto = input.packet.protocol.toLowerCase();
+    this.proto = protoName(input.packet.protocol);
     this.local = input.index.localCidrs(input.localAddresses);
   }
 
