@@ -53,6 +53,12 @@ export function partyAt(pod: Pod, key: string, place: HopPlace): Party {
 
 type Parsed = Readonly<ParsedUrl> | { readonly error: string };
 
+/** A URL parsed, and its authority as written. */
+interface UrlFacts {
+  parsed: Parsed;
+  authority: string | undefined;
+}
+
 export class TraceIndex {
   /** Who answers an address (network.ts). */
   readonly net: NetworkIndex;
@@ -62,7 +68,9 @@ export class TraceIndex {
   readonly endpointAlive: (e: { ip: string; port: number }) => boolean;
   private readonly pods = new Map<Pod, PodFacts>();
   private podNet: PodNetwork | undefined;
-  private readonly urls = new Map<string, { parsed: Parsed; authority: string | undefined }>();
+  private readonly urls = new Map<string, UrlFacts>();
+  /** The URL last asked about (a batch run asks about its one URL twice per request). */
+  private lastUrl: { text: string; facts: UrlFacts } | null = null;
 
   constructor(readonly lab: LabPorts) {
     this.net = buildNetworkIndex(lab.cluster, lab.clients);
@@ -91,12 +99,15 @@ export class TraceIndex {
     return this.urlOf(text).authority;
   }
 
-  private urlOf(text: string): { parsed: Parsed; authority: string | undefined } {
+  private urlOf(text: string): UrlFacts {
+    const last = this.lastUrl;
+    if (last !== null && last.text === text) return last.facts;
     let u = this.urls.get(text);
     if (!u) {
       if (this.urls.size > 1000) this.urls.clear();
       this.urls.set(text, (u = { parsed: Object.freeze(parseUrl(text)), authority: urlAuthority(text) }));
     }
+    this.lastUrl = { text, facts: u };
     return u;
   }
 

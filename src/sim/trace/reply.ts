@@ -114,10 +114,11 @@ export class Connections {
 
 }
 
-/** `xs` with `x` appended: `xs` itself, or a new array of just `x` when `xs` is empty (an empty
- *  array's first push reserves 16 slots; every request of a batch run fills a few of these lists). */
+/** `xs` with `x` appended. A list of one or two is a new array of that size: a push grows an array
+ *  by 16 slots or more, and every request of a batch run fills a few lists with one or two elements. */
 function appended<T>(xs: T[], x: T): T[] {
   if (xs.length === 0) return [x];
+  if (xs.length === 1) return [xs[0]!, x];
   xs.push(x);
   return xs;
 }
@@ -357,12 +358,20 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
       node = next.node;
       continue;
     }
-    if (next.kind === 'blackhole') return lost(ctx, seg, p, nodePlace(node), crossed, next.refs);
+    if (next.kind === 'blackhole') return lost(ctx, seg, p, shownPlace(ctx, node), crossed, next.refs);
     const at: Arrival = next.kind === 'local' ? { kind: 'host', node } : next;
-    return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
+    return arrive(ctx, seg, at, p, shownPlace(ctx, node), crossed, answer);
   }
-  return lost(ctx, seg, p, nodePlace(node), crossed);
+  return lost(ctx, seg, p, shownPlace(ctx, node), crossed);
 }
+
+/** Where a hop starts that only a recording walk shows (arrive's and lost's `from`). */
+function shownPlace(ctx: ReplyContext, node: string): HopPlace {
+  return ctx.record ? nodePlace(node) : UNSHOWN;
+}
+
+/** The place of hops no one records (a walk that records nothing never reads it). */
+const UNSHOWN: HopPlace = { kind: 'node', id: '', node: '' };
 
 /** The node sends the packet on (to a pod, another node, out) rather than taking it itself. */
 function forwards(next: Routed): boolean {
