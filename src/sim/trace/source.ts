@@ -51,7 +51,8 @@ function outsideSender(w: Walk, from: Extract<TraceSource, { kind: 'external' }>
   if (!found.ok) return unreachable({ kind: 'Client', name: from.client ?? 'external', message: found.message });
   const client = found.client;
   const place: HopPlace = { kind: 'client', id: `client:${client.name}`, name: client.name, address: client.address };
-  return { at: { kind: 'client', client, place }, srcIP: client.address, sourcePod: null, sourceFacts: null, clientName: client.name };
+  const at: At = { kind: 'client', client, place };
+  return { at, srcIP: client.address, sourcePod: null, sourceFacts: null, clientName: client.name };
 }
 
 function podSender(w: Walk, key: string): Sender | Ended {
