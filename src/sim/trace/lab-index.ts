@@ -69,6 +69,8 @@ export class TraceIndex {
   private readonly pods = new Map<Pod, PodFacts>();
   private podNet: PodNetwork | undefined;
   private readonly urls = new Map<string, UrlFacts>();
+  /** The pod name last asked about (a batch run's one sender, asked for on every request). */
+  private lastNamed: { key: string; facts: PodFacts | null } | null = null;
   /** The URL last asked about (a batch run asks about its one URL twice per request). */
   private lastUrl: { text: string; facts: UrlFacts } | null = null;
 
@@ -87,6 +89,18 @@ export class TraceIndex {
     let f = this.pods.get(p);
     if (!f) this.pods.set(p, (f = new PodFacts(p)));
     return f;
+  }
+
+  /** The pod a request names ("ns/name", or a workload's "ns/web": network.ts podByKey), with its
+   *  facts. The request's name is usually another string than the index's own key, compared
+   *  character by character in a map lookup: the last one asked is kept beside the map. */
+  podNamed(key: string): PodFacts | null {
+    const last = this.lastNamed;
+    if (last !== null && last.key === key) return last.facts;
+    const pod = this.net.podByKey(key);
+    const facts = pod ? this.pod(pod) : null;
+    this.lastNamed = { key, facts };
+    return facts;
   }
 
   /** The URL parsed (frozen: every request of a batch shares it), or why it does not parse. */

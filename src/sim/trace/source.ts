@@ -56,8 +56,9 @@ function outsideSender(w: Walk, from: Extract<TraceSource, { kind: 'external' }>
 }
 
 function podSender(w: Walk, key: string): Sender | Ended {
-  const pod = w.net.podByKey(key);
-  if (!pod || !podIP(pod) || !pod.spec.nodeName) {
+  const facts = w.index.podNamed(key);
+  const pod = facts?.pod;
+  if (!facts || !pod || !podIP(pod) || !pod.spec.nodeName) {
     const [ns, name] = key.split('/');
     const message = pod
       ? `pod ${key} is not running (no node or IP yet)`
@@ -65,7 +66,6 @@ function podSender(w: Walk, key: string): Sender | Ended {
     return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
-  const facts = w.index.pod(pod);
   const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: facts.place };
   return { at, srcIP: podIP(pod)!, sourcePod: pod, sourceFacts: facts, clientName: `pod ${key}` };
 }
