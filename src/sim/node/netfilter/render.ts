@@ -91,63 +91,52 @@ class ByteSink implements TextSink {
   }
 }
 
-function not(w: TextSink, negate: boolean | undefined): void {
-  if (negate) w.str('! ');
-}
-
+/** One match, after the space that separates it from what precedes it (each case writes it with
+ *  its first constant, which halves the sink calls of a rule line). */
 function writeMatch(w: TextSink, m: Match): void {
   switch (m.kind) {
     case 'comment':
-      w.str('-m comment --comment ');
+      w.str(' -m comment --comment ');
       return w.str(quoteArg(m.text));
     case 'module':
-      w.str('-m ');
+      w.str(' -m ');
       return w.str(m.name);
     case 'protocol':
-      not(w, m.negate);
-      w.str('-p ');
+      w.str(m.negate ? ' ! -p ' : ' -p ');
       return w.str(m.protocol);
     case 'source':
-      not(w, m.negate);
-      w.str('-s ');
+      w.str(m.negate ? ' ! -s ' : ' -s ');
       return w.str(m.cidr);
     case 'destination':
-      not(w, m.negate);
-      w.str('-d ');
+      w.str(m.negate ? ' ! -d ' : ' -d ');
       return w.str(m.cidr);
     case 'sport':
-      not(w, m.negate);
-      w.str('--sport ');
+      w.str(m.negate ? ' ! --sport ' : ' --sport ');
       return w.num(m.port);
     case 'dport':
-      not(w, m.negate);
-      w.str('--dport ');
+      w.str(m.negate ? ' ! --dport ' : ' --dport ');
       return w.num(m.port);
     default:
       return writeModuleMatch(w, m);
   }
 }
 
-/** The matches written as "-m <module> [!] --option value". */
+const not = (negate: boolean | undefined): string => (negate ? '! ' : '');
+
+/** The matches written as " -m <module> [!] --option value". */
 function writeModuleMatch(w: TextSink, m: Match): void {
   switch (m.kind) {
     case 'addrtype':
-      w.str('-m addrtype ');
-      not(w, m.negate);
-      return w.str(`--${m.dir}-type ${m.type}`);
+      return w.str(` -m addrtype ${not(m.negate)}--${m.dir}-type ${m.type}`);
     case 'mark':
-      w.str('-m mark ');
-      not(w, m.negate);
-      return w.str(`--mark ${hex(m.value)}${m.mask === undefined ? '' : `/${hex(m.mask)}`}`);
+      return w.str(` -m mark ${not(m.negate)}--mark ${hex(m.value)}${m.mask === undefined ? '' : `/${hex(m.mask)}`}`);
     case 'conntrack':
-      w.str('-m conntrack ');
-      not(w, m.negate);
-      return w.str(`--ctstate ${m.states.join(',')}`);
+      return w.str(` -m conntrack ${not(m.negate)}--ctstate ${m.states.join(',')}`);
     case 'statistic':
-      w.str('-m statistic --mode random --probability ');
+      w.str(' -m statistic --mode random --probability ');
       return w.str(m.probability);
     case 'recent':
-      w.str('-m recent --name ');
+      w.str(' -m recent --name ');
       w.str(m.name);
       if (m.op === 'set') return w.str(' --set');
       w.str(' --rcheck');
@@ -157,16 +146,12 @@ function writeModuleMatch(w: TextSink, m: Match): void {
       }
       return m.reap ? w.str(' --reap') : undefined;
     case 'nfacct':
-      w.str('-m nfacct --nfacct-name ');
+      w.str(' -m nfacct --nfacct-name ');
       return w.str(m.name);
     case 'set':
-      w.str('-m set ');
-      not(w, m.negate);
-      return w.str(`--match-set ${m.name} ${m.flags.join(',')}`);
+      return w.str(` -m set ${not(m.negate)}--match-set ${m.name} ${m.flags.join(',')}`);
     case 'multiport':
-      w.str('-m multiport ');
-      not(w, m.negate);
-      return w.str(`--${m.dir} ${m.ports.join(',')}`);
+      return w.str(` -m multiport ${not(m.negate)}--${m.dir} ${m.ports.join(',')}`);
     case 'comment':
     case 'module':
     case 'protocol':
@@ -183,7 +168,7 @@ function writeModuleMatch(w: TextSink, m: Match): void {
 export function renderMatch(m: Match): string {
   const w = new StringSink();
   writeMatch(w, m);
-  return w.s;
+  return w.s.slice(1);
 }
 
 /** "ip[:port]" */
@@ -194,37 +179,37 @@ function writeHostPort(w: TextSink, ip: string, port: number | undefined): void 
   w.num(port);
 }
 
-/** The target part of a rule line; nothing for a rule without `-j`. */
+/** The target part of a rule line after its separating space; nothing for a rule without `-j`. */
 function writeTarget(w: TextSink, t: Target): void {
   switch (t.kind) {
     case 'jump':
-      w.str('-j ');
+      w.str(' -j ');
       return w.str(t.chain);
     case 'goto':
-      w.str('-g ');
+      w.str(' -g ');
       return w.str(t.chain);
     case 'ACCEPT':
     case 'DROP':
     case 'RETURN':
-      w.str('-j ');
+      w.str(' -j ');
       return w.str(t.kind);
     case 'REJECT':
-      return w.str(t.rejectWith ? `-j REJECT --reject-with ${t.rejectWith}` : '-j REJECT');
+      return w.str(t.rejectWith ? ` -j REJECT --reject-with ${t.rejectWith}` : ' -j REJECT');
     case 'DNAT':
-      w.str('-j DNAT --to-destination ');
+      w.str(' -j DNAT --to-destination ');
       return writeHostPort(w, t.ip, t.port);
     case 'SNAT':
-      w.str('-j SNAT --to-source ');
+      w.str(' -j SNAT --to-source ');
       writeHostPort(w, t.ip, t.port);
       return t.randomFully ? w.str(' --random-fully') : undefined;
     case 'REDIRECT':
-      return w.str(t.toPorts === undefined ? '-j REDIRECT' : `-j REDIRECT --to-ports ${t.toPorts}`);
+      return w.str(t.toPorts === undefined ? ' -j REDIRECT' : ` -j REDIRECT --to-ports ${t.toPorts}`);
     case 'MASQUERADE':
-      return w.str(t.randomFully ? '-j MASQUERADE --random-fully' : '-j MASQUERADE');
+      return w.str(t.randomFully ? ' -j MASQUERADE --random-fully' : ' -j MASQUERADE');
     case 'MARK': {
       const v = t.mask === undefined ? hex(t.value) : `${hex(t.value)}/${hex(t.mask)}`;
       // libxt_MARK saves "--set-xmark v/mask" (the option has no "-mark" suffix), "--or-mark v", "--xor-mark v".
-      return w.str(t.op === 'set-xmark' ? `-j MARK --set-xmark ${v}` : `-j MARK --${t.op}-mark ${v}`);
+      return w.str(t.op === 'set-xmark' ? ` -j MARK --set-xmark ${v}` : ` -j MARK --${t.op}-mark ${v}`);
     }
     case 'none':
       return;
@@ -237,7 +222,7 @@ function writeTarget(w: TextSink, t: Target): void {
 export function renderTarget(t: Target): string {
   const w = new StringSink();
   writeTarget(w, t);
-  return w.s;
+  return w.s.slice(1);
 }
 
 /** "-A CHAIN <matches> <target>", exactly as iptables-restore reads it (one space between parts). */
@@ -245,12 +230,7 @@ function writeRule(w: TextSink, chain: string, rule: Rule): void {
   w.str('-A ');
   w.str(chain);
   const { matches } = rule;
-  for (let i = 0; i < matches.length; i++) {
-    w.str(' ');
-    writeMatch(w, matches[i]!);
-  }
-  if (rule.target.kind === 'none') return;
-  w.str(' ');
+  for (let i = 0; i < matches.length; i++) writeMatch(w, matches[i]!);
   writeTarget(w, rule.target);
 }
 
@@ -368,9 +348,7 @@ function writeRulesetText(w: TextSink, rs: Ruleset): void {
     for (const c of t.chains) {
       w.str(':');
       w.str(c.name);
-      w.str(' ');
-      w.str(c.policy ?? '-');
-      w.str(' [0:0]\n');
+      w.str(c.policy === undefined ? ' - [0:0]\n' : ` ${c.policy} [0:0]\n`);
     }
     for (const c of t.chains) {
       for (const r of c.rules) {

@@ -60,10 +60,9 @@ export interface ServicePortRules {
   /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
   chains: Chain[];
   /** The chain names, kept with the service port as upstream keeps them in its servicePortInfo and
-   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them). */
+   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them: the
+   *  KUBE-SEP- names are read back from `chains`, see `sepNamesOf`). */
   names: ServiceChainNames;
-  /** KUBE-SEP- chain name per endpoint ("ip:port"). */
-  sepNames: ReadonlyMap<string, string>;
 }
 
 export interface IptablesArtifact {
@@ -297,7 +296,6 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
       nat: { services: [], nodePorts: [] },
       chains: [],
       names: plan.names,
-      sepNames: new Map(),
     },
     internalFilter,
     externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
@@ -306,7 +304,7 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
     chainRules: new Map(),
     clusterIPMatches: undefined,
     seps: new Map(),
-    keptSeps: kept?.sepNames,
+    keptSeps: kept && sepNamesOf(kept),
   };
 
   captureClusterIP(w);
@@ -506,13 +504,25 @@ function firewallChain(w: ServicePortWriter): string {
   return fw;
 }
 
+/** The KUBE-SEP- chain names of a service port's endpoints by "ip:port", read back from its chains
+ *  (each endpoint chain DNATs to its endpoint): what a partial sync reuses instead of hashing again.
+ *  Built only for the ports a partial sync rewrites, so a full sync keeps no map per service port. */
+function sepNamesOf(r: ServicePortRules): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const c of r.chains) {
+    if (!c.name.startsWith('KUBE-SEP-')) continue;
+    const t = c.rules.find((x) => x.target.kind === 'DNAT')?.target;
+    if (t?.kind === 'DNAT') names.set(t.port === undefined ? t.ip : `${t.ip}:${t.port}`, c.name);
+  }
+  return names;
+}
+
 /** The KUBE-SEP chain of an endpoint of this service port and the jump to it, named once. */
 function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; jump: Target } {
   // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
   let c = w.seps.get(ep);
   if (c === undefined) {
     const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
-    (w.out.sepNames as Map<string, string>).set(ep.endpoint, name);
     w.seps.set(ep, (c = { name, jump: jump(name) }));
   }
   return c;
