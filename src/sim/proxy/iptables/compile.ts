@@ -144,12 +144,12 @@ function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
 }
 
-/** "-m tcp -p tcp [-d ip] --dport n", as kube-proxy writes the service matches. */
+/** "-m tcp -p tcp [-d ip] --dport n", as kube-proxy writes the service matches (an array of its own
+ *  size: one grown by pushes keeps room for 19). */
 function portMatch(proto: IpProtocol, dport: number, dst?: string): Match[] {
-  const m: Match[] = [PROTO_MODULE[proto], PROTO[proto]];
-  if (dst !== undefined) m.push({ kind: 'destination', cidr: dst });
-  m.push({ kind: 'dport', port: dport });
-  return m;
+  const port: Match = { kind: 'dport', port: dport };
+  if (dst === undefined) return [PROTO_MODULE[proto], PROTO[proto], port];
+  return [PROTO_MODULE[proto], PROTO[proto], { kind: 'destination', cidr: dst }, port];
 }
 
 /** Source ranges as kube-proxy parses them: trimmed, invalid ones dropped, printed as network/prefix. */
@@ -352,7 +352,11 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
 }
 
 function clusterIPMatches(w: ServicePortWriter): Match[] {
-  return (w.clusterIPMatches ??= [w.clusterIPComment, ...portMatch(w.proto, w.info.port, w.info.clusterIP)]);
+  if (w.clusterIPMatches) return w.clusterIPMatches;
+  const { proto, info } = w;
+  const dst: Match = { kind: 'destination', cidr: info.clusterIP };
+  const dport: Match = { kind: 'dport', port: info.port };
+  return (w.clusterIPMatches = [w.clusterIPComment, PROTO_MODULE[proto], PROTO[proto], dst, dport]);
 }
 
 // Capture the clusterIP.
