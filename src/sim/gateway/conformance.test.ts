@@ -1,0 +1,496 @@
+// The upstream Gateway API conformance suite's HTTP cases (kubernetes-sigs/gateway-api conformance/tests,
+// one describe per upstream test, named by its ShortName) as tables against the lab's NGINX Gateway Fabric.
+// The manifests are the upstream ones adapted to the lab: conformance/base/manifests.yaml's namespaces,
+// Gateways and backends (echo-basic Deployments behind Services on port 8080), the test's own routes in
+// flow style. Expectations are the test's ExpectedResponse entries and status checks; where NGF itself
+// departs from the spec the case says so and follows NGF.
+
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { defaultLabSettings } from '../lab';
+import type { Gateway, HTTPRoute, KubeObject } from '../api/types';
+import { buildLab } from '../assembly/lab';
+import { newTraceSession, trace } from '../trace/trace';
+
+const ECHO = 'gcr.io/k8s-staging-gateway-api/echo-basic:v20231214-v1.0.0-140-gf544a46e';
+const INFRA = 'gateway-conformance-infra';
+const APP = 'gateway-conformance-app-backend';
+const WEB = 'gateway-conformance-web-backend';
+
+function backend(name: string, ns: string): string {
+  return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: echo, image: ${ECHO}, ports: [{containerPort: 3000}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: ${ns}}
+spec: {selector: {app: ${name}}, ports: [{port: 8080, targetPort: 3000}]}
+---
+`;
+}
+
+function gateway(name: string, from: string, extra = ''): string {
+  return `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: ${name}, namespace: ${INFRA}}
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - name: http
+    port: 80
+    protocol: HTTP
+    allowedRoutes: {namespaces: {from: ${from}${extra}}}
+---
+`;
+}
+
+/** conformance/base/manifests.yaml, the HTTP part. */
+const BASE = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: nginx}
+spec: {controllerName: gateway.nginx.org/nginx-gateway-controller}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${INFRA}, labels: {gateway-conformance: infra}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${APP}, labels: {gateway-conformance: backend}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${WEB}, labels: {gateway-conformance: backend}}
+---
+${gateway('same-namespace', 'Same')}${gateway('all-namespaces', 'All')}
+${gateway('backend-namespaces', 'Selector', ', selector: {matchLabels: {gateway-conformance: backend}}')}
+${backend('infra-backend-v1', INFRA)}${backend('infra-backend-v2', INFRA)}${backend('infra-backend-v3', INFRA)}
+${backend('app-backend-v1', APP)}${backend('app-backend-v2', APP)}${backend('web-backend', WEB)}`;
+
+function objectsOf(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => !!o);
+}
+
+type Lab = ReturnType<typeof buildLab>;
+
+function labOf(manifests: string): Lab {
+  const lab = buildLab({ settings: defaultLabSettings(), objects: objectsOf(`${BASE}\n---\n${manifests}`), clients: [] });
+  if (lab.problems.length) throw new Error(lab.problems.map((p) => p.message).join('\n'));
+  return lab;
+}
+
+/** One upstream http.ExpectedResponse: the request and what must come back (unset = not checked). */
+interface Case {
+  path: string;
+  host?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** The backend Service (in `ns`, default the infra namespace) that must answer. */
+  backend?: string;
+  ns?: string;
+  status?: number;
+  location?: string;
+  upstreamPath?: string;
+  upstreamHost?: string;
+  /** Request headers the backend must see (name -> value) and must not see. */
+  upstreamHeaders?: Record<string, string>;
+  upstreamAbsent?: string[];
+  responseHeaders?: Record<string, string>;
+  responseAbsent?: string[];
+}
+
+function send(lab: Lab, gw: string, c: Case, seed = 't') {
+  return trace(
+    lab,
+    {
+      from: { kind: 'external', address: '203.0.113.7' },
+      url: `http://${c.host ?? '192.0.2.80'}${c.path}`,
+      headers: c.headers,
+      method: c.method,
+      connect: { kind: 'gateway', namespace: INFRA, name: gw },
+    },
+    newTraceSession(seed),
+  );
+}
+
+const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** What the lab answered, in the terms of the case (so a failing table shows the whole difference). */
+function observe(lab: Lab, gw: string, c: Case): Case {
+  const r = send(lab, gw, c);
+  const up = lower(r.backend?.headers ?? {});
+  const resp = lower(r.responseHeaders);
+  const svc = r.backendPod ? r.services.at(-1)! : null;
+  const got: Case = { path: c.path, status: r.status };
+  if (c.backend !== undefined) got.backend = svc ? svc.split('/')[1]! : '(none)';
+  if (c.backend !== undefined) got.ns = svc ? svc.split('/')[0]! : '(none)';
+  if (c.location !== undefined) got.location = resp.location;
+  if (c.upstreamPath !== undefined) got.upstreamPath = r.backend?.path;
+  if (c.upstreamHost !== undefined) got.upstreamHost = r.backend?.host;
+  if (c.upstreamHeaders) got.upstreamHeaders = pick(up, Object.keys(c.upstreamHeaders));
+  if (c.upstreamAbsent) got.upstreamAbsent = c.upstreamAbsent.filter((h) => h.toLowerCase() in up);
+  if (c.responseHeaders) got.responseHeaders = pick(resp, Object.keys(c.responseHeaders));
+  if (c.responseAbsent) got.responseAbsent = c.responseAbsent.filter((h) => h.toLowerCase() in resp);
+  return got;
+}
+
+function pick(h: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, h[n.toLowerCase()] ?? '(absent)']));
+}
+
+/** The case as the lab must answer it: a backend means 200 from that Service, else the status given. */
+function want(c: Case): Case {
+  const w: Case = { path: c.path, status: c.status ?? (c.backend !== undefined ? 200 : undefined) };
+  if (c.backend !== undefined) Object.assign(w, { backend: c.backend, ns: c.ns ?? INFRA });
+  for (const k of ['location', 'upstreamPath', 'upstreamHost'] as const) if (c[k] !== undefined) w[k] = c[k];
+  if (c.upstreamHeaders) w.upstreamHeaders = c.upstreamHeaders;
+  if (c.upstreamAbsent) w.upstreamAbsent = [];
+  if (c.responseHeaders) w.responseHeaders = c.responseHeaders;
+  if (c.responseAbsent) w.responseAbsent = [];
+  return w;
+}
+
+function expectCases(lab: Lab, gw: string, cases: readonly Case[]): void {
+  expect(cases.map((c) => observe(lab, gw, c))).toEqual(cases.map(want));
+}
+
+const v1 = (path: string, more: Partial<Case> = {}): Case => ({ path, backend: 'infra-backend-v1', ...more });
+const v2 = (path: string, more: Partial<Case> = {}): Case => ({ path, backend: 'infra-backend-v2', ...more });
+const v3 = (path: string, more: Partial<Case> = {}): Case => ({ path, backend: 'infra-backend-v3', ...more });
+const notFound = (path: string, more: Partial<Case> = {}): Case => ({ path, status: 404, ...more });
+
+// ---------------------------------------------------------------- status
+
+function routeOf(lab: Lab, name: string, ns = INFRA): HTTPRoute {
+  const r = lab.cluster.httpRoutes.find((x) => x.metadata.name === name && (x.metadata.namespace ?? 'default') === ns);
+  if (!r) throw new Error(`no HTTPRoute ${ns}/${name}`);
+  return r;
+}
+
+function gatewayOf(lab: Lab, name: string): Gateway {
+  return lab.cluster.gateways.find((g) => g.metadata.name === name && g.metadata.namespace === INFRA)!;
+}
+
+/** `type=status/reason` per condition of each status.parents entry (for the parentRef to `gw`, if given). */
+function parentConditions(lab: Lab, route: string, ns = INFRA, gw?: string): string[][] {
+  return (routeOf(lab, route, ns).status?.parents ?? [])
+    .filter((p) => gw === undefined || p.parentRef.name === gw)
+    .map((p) => p.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`).sort());
+}
+
+const ACCEPTED_RESOLVED = ['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs'];
+
+/** GatewayAndHTTPRoutesMustBeAccepted + HTTPRouteMustHaveResolvedRefsConditionsTrue. */
+function expectAccepted(lab: Lab, gw: string, routes: readonly string[], ns = INFRA): void {
+  const g = gatewayOf(lab, gw);
+  expect(g.status?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'Programmed=True']);
+  for (const r of routes) expect(parentConditions(lab, r, ns, gw)).toEqual([ACCEPTED_RESOLVED]);
+}
+
+// ---------------------------------------------------------------- the upstream tests
+
+function route(name: string, ns: string, spec: string): string {
+  return `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+${spec}
+---
+`;
+}
+
+const rule = (match: string, to: string) => `  - matches: [${match}]\n    backendRefs: [{name: ${to}, port: 8080}]`;
+
+describe('HTTPRouteSimpleSameNamespace', () => {
+  it('a route in the Gateway namespace reaches infra-backend-v1', () => {
+    const lab = labOf(route('gateway-conformance-infra-test', INFRA,
+      '  parentRefs: [{name: same-namespace}]\n  rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]'));
+    expectAccepted(lab, 'same-namespace', ['gateway-conformance-infra-test']);
+    expectCases(lab, 'same-namespace', [v1('/')]);
+  });
+});
+
+describe('HTTPRouteCrossNamespace', () => {
+  it('a route in a selected namespace reaches web-backend', () => {
+    const lab = labOf(route('cross-namespace', WEB,
+      `  parentRefs: [{name: backend-namespaces, namespace: ${INFRA}}]\n` +
+      '  rules: [{backendRefs: [{name: web-backend, port: 8080}]}]'));
+    expectAccepted(lab, 'backend-namespaces', ['cross-namespace'], WEB);
+    expectCases(lab, 'backend-namespaces', [{ path: '/', backend: 'web-backend', ns: WEB }]);
+  });
+});
+
+describe('HTTPRouteExactPathMatching', () => {
+  it('Exact paths take only themselves, case-sensitively', () => {
+    const lab = labOf(route('exact-matching', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      rule('{path: {type: Exact, value: /one}}', 'infra-backend-v1'),
+      rule('{path: {type: Exact, value: /two}}', 'infra-backend-v2')].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['exact-matching']);
+    expectCases(lab, 'same-namespace', [
+      v1('/one'), v2('/two'), notFound('/'), notFound('/one/example'), notFound('/two/'), notFound('/Two'),
+    ]);
+  });
+});
+
+describe('HTTPRouteHeaderMatching', () => {
+  it('headers are ANDed in a match, matches ORed, more headers win, rule order breaks ties', () => {
+    const h = (name: string, value: string) => `{name: ${name}, value: ${value}}`;
+    const lab = labOf(route('header-matching', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      rule(`{headers: [${h('version', 'one')}]}`, 'infra-backend-v1'),
+      rule(`{headers: [${h('version', 'two')}]}`, 'infra-backend-v2'),
+      rule(`{headers: [${h('version', 'two')}, ${h('color', 'orange')}]}`, 'infra-backend-v1'),
+      rule(`{headers: [${h('color', 'blue')}]}, {headers: [${h('color', 'green')}]}`, 'infra-backend-v1'),
+      rule(`{headers: [${h('color', 'red')}]}, {headers: [${h('color', 'yellow')}]}`, 'infra-backend-v2'),
+    ].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['header-matching']);
+    const hd = (headers: Record<string, string>) => ({ headers });
+    expectCases(lab, 'same-namespace', [
+      v1('/', hd({ Version: 'one' })), v2('/', hd({ Version: 'two' })),
+      v1('/', hd({ Version: 'two', Color: 'orange' })), v2('/', hd({ Version: 'two', Color: 'blue' })),
+      notFound('/', hd({ Color: 'orange' })), notFound('/', hd({ 'Some-Other-Header': 'one' })),
+      v1('/', hd({ Color: 'blue' })), v1('/', hd({ Color: 'green' })),
+      v2('/', hd({ Color: 'red' })), v2('/', hd({ Color: 'yellow' })), notFound('/', hd({ Color: 'purple' })),
+    ]);
+  });
+});
+
+const MATCHING_RULES = [
+  rule('{path: {type: PathPrefix, value: /}}, {headers: [{name: version, value: one}]}', 'infra-backend-v1'),
+  rule('{path: {type: PathPrefix, value: /v2}}, {headers: [{name: version, value: two}]}', 'infra-backend-v2'),
+];
+
+describe('HTTPRouteMatching', () => {
+  it('path prefixes are element-wise; a header match beats the / prefix', () => {
+    const lab = labOf(route('matching', INFRA,
+      ['  parentRefs: [{name: same-namespace}]', '  rules:', ...MATCHING_RULES].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['matching']);
+    expectCases(lab, 'same-namespace', [
+      v1('/'), v1('/example'), v1('/', { headers: { Version: 'one' } }), v2('/v2'), v2('/v2/example'),
+      v2('/', { headers: { Version: 'two' } }), v2('/v2/'), v1('/v2example'), v1('/foo/v2/example'),
+    ]);
+  });
+});
+
+describe('HTTPRouteMatchingAcrossRoutes', () => {
+  it('rules of two routes on one hostname are merged by precedence', () => {
+    const lab = labOf(
+      route('matching-part1', INFRA, ['  parentRefs: [{name: same-namespace}]', '  hostnames: [example.com, example.net]',
+        '  rules:', MATCHING_RULES[0]!].join('\n')) +
+      route('matching-part2', INFRA, ['  parentRefs: [{name: same-namespace}]', '  hostnames: [example.com]',
+        '  rules:', MATCHING_RULES[1]!].join('\n')),
+    );
+    expectAccepted(lab, 'same-namespace', ['matching-part1', 'matching-part2']);
+    const com = { host: 'example.com' };
+    const net = { host: 'example.net' };
+    expectCases(lab, 'same-namespace', [
+      v1('/', com), v1('/example', com), v1('/example', net), v1('/example', { ...com, headers: { Version: 'one' } }),
+      v2('/v2', com), v1('/v2', net), v2('/v2/example', com), v2('/', { ...com, headers: { Version: 'two' } }),
+    ]);
+  });
+});
+
+describe('HTTPRouteMethodMatching', () => {
+  it('method alone, with path and headers, ORed matches, and precedence after the path', () => {
+    const m = (s: string) => s;
+    const lab = labOf(route('method-matching', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      rule('{method: POST}', 'infra-backend-v1'),
+      rule('{method: GET}', 'infra-backend-v2'),
+      rule('{path: {type: PathPrefix, value: /path1}, method: GET}', 'infra-backend-v1'),
+      rule('{headers: [{name: version, value: one}], method: PUT}', 'infra-backend-v2'),
+      rule('{path: {type: PathPrefix, value: /path2}, headers: [{name: version, value: two}], method: POST}',
+        'infra-backend-v3'),
+      rule(m('{path: {type: PathPrefix, value: /path3}, method: PATCH}, ') +
+        '{path: {type: PathPrefix, value: /path4}, headers: [{name: version, value: three}], method: DELETE}',
+      'infra-backend-v1'),
+      rule('{path: {type: PathPrefix, value: /path5}}', 'infra-backend-v1'),
+      rule('{method: PATCH}', 'infra-backend-v2'),
+      rule('{headers: [{name: version, value: four}]}', 'infra-backend-v3'),
+    ].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['method-matching']);
+    expectCases(lab, 'same-namespace', [
+      v1('/', { method: 'POST' }), v2('/', { method: 'GET' }), notFound('/', { method: 'HEAD' }),
+      v1('/path1', { method: 'GET' }), v2('/', { method: 'PUT', headers: { version: 'one' } }),
+      v3('/path2', { method: 'POST', headers: { version: 'two' } }),
+      v1('/path3', { method: 'PATCH' }), v1('/path4', { method: 'DELETE', headers: { version: 'three' } }),
+      notFound('/', { method: 'PUT' }), notFound('/path4', { method: 'DELETE' }),
+      v1('/path5', { method: 'PATCH' }), v2('/', { method: 'PATCH', headers: { version: 'four' } }),
+    ]);
+  });
+});
+
+describe('HTTPRoutePathMatchOrder', () => {
+  it('Exact before prefix, longer prefix before shorter', () => {
+    const p = (type: string, value: string) => `{path: {type: ${type}, value: ${value}}}`;
+    const lab = labOf(route('path-matching-order', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      rule(p('Exact', '/match'), 'infra-backend-v1'), rule(p('Exact', '/match/exact'), 'infra-backend-v2'),
+      rule(p('Exact', '/match/exact/one'), 'infra-backend-v3'), rule(p('PathPrefix', '/match/'), 'infra-backend-v3'),
+      rule(p('PathPrefix', '/match/prefix/'), 'infra-backend-v1'),
+      rule(p('PathPrefix', '/match/prefix/one'), 'infra-backend-v2'),
+    ].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['path-matching-order']);
+    expectCases(lab, 'same-namespace', [
+      v3('/match/exact/one'), v2('/match/exact'), v1('/match'), v2('/match/prefix/one/any'),
+      v1('/match/prefix/any'), v3('/match/any'),
+    ]);
+  });
+});
+
+describe('HTTPRouteQueryParamMatching', () => {
+  it('param names and values are exact, ANDed with path, headers and ORed across matches', () => {
+    const q = (...kv: string[]) => `queryParams: [${kv.map((s) => `{name: ${s.split('=')[0]}, value: ${s.split('=')[1]}}`)
+      .join(', ')}]`;
+    const pre = (p: string) => `path: {type: PathPrefix, value: ${p}}`;
+    const lab = labOf(route('query-param-matching', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      rule(`{${q('animal=whale')}}`, 'infra-backend-v1'), rule(`{${q('animal=dolphin')}}`, 'infra-backend-v2'),
+      rule(`{${q('animal=dolphin', 'color=blue')}}, {${q('ANIMAL=Whale')}}`, 'infra-backend-v3'),
+      rule(`{${pre('/path1')}, ${q('animal=whale')}}`, 'infra-backend-v1'),
+      rule(`{headers: [{name: version, value: one}], ${q('animal=whale')}}`, 'infra-backend-v2'),
+      rule(`{${pre('/path2')}, headers: [{name: version, value: two}], ${q('animal=whale')}}`, 'infra-backend-v3'),
+      rule(`{${pre('/path3')}, ${q('animal=shark')}}, ` +
+        `{${pre('/path4')}, headers: [{name: version, value: three}], ${q('animal=kraken')}}`, 'infra-backend-v1'),
+      rule(`{${pre('/path5')}}`, 'infra-backend-v1'), rule(`{${q('animal=hydra')}}`, 'infra-backend-v2'),
+      rule('{headers: [{name: version, value: four}]}', 'infra-backend-v3'),
+    ].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['query-param-matching']);
+    const version = (v: string) => ({ headers: { version: v } });
+    expectCases(lab, 'same-namespace', [
+      v1('/?animal=whale'), v2('/?animal=dolphin'), v3('/?animal=dolphin&color=blue'), v3('/?ANIMAL=Whale'),
+      v1('/?animal=whale&otherparam=irrelevant'), v2('/?animal=dolphin&color=yellow'), notFound('/?color=blue'),
+      notFound('/?animal=dog'), notFound('/?animal=whaledolphin'), notFound('/'),
+      v1('/path1?animal=whale'), v2('/?animal=whale', version('one')), v3('/path2?animal=whale', version('two')),
+      v1('/path3?animal=shark'), v1('/path4?animal=kraken', version('three')),
+      notFound('/?animal=shark'), notFound('/path4?animal=kraken'),
+      v1('/path5?animal=hydra'), v3('/?animal=hydra', version('four')),
+    ]);
+  });
+});
+
+function listenersGateway(name: string, listeners: [string, string | null][]): string {
+  const ls = listeners.map(([l, host]) =>
+    `  - {name: ${l}, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}` +
+    `${host ? `, hostname: "${host}"` : ''}}`);
+  return [`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${name}, namespace: ${INFRA}}`,
+    'spec:\n  gatewayClassName: nginx\n  listeners:', ...ls, '---\n'].join('\n');
+}
+
+/** A route with parentRefs `[{name: gw, ...}]` entries, hostnames and one rule (optional path prefix). */
+function simpleRoute(name: string, parents: string, hostnames: string | null, to: string, prefix?: string): string {
+  return route(name, INFRA, [`  parentRefs: [${parents}]`, ...(hostnames ? [`  hostnames: [${hostnames}]`] : []),
+    prefix ? `  rules:\n${rule(`{path: {type: PathPrefix, value: ${prefix}}}`, to)}`
+      : `  rules: [{backendRefs: [{name: ${to}, port: 8080}]}]`].join('\n'));
+}
+
+/** name, attachedRoutes, supportedKinds and the Accepted / ResolvedRefs statuses of each listener. */
+function listenerSummary(lab: Lab, gw: string): string[] {
+  return (gatewayOf(lab, gw).status?.listeners ?? []).map((l) => {
+    const c = (t: string) => l.conditions.find((x) => x.type === t)?.status ?? '-';
+    const kinds = l.supportedKinds.map((k) => `${k.group}/${k.kind}`).join(',');
+    return `${l.name} attached=${l.attachedRoutes} kinds=${kinds} Accepted=${c('Accepted')} ResolvedRefs=${c('ResolvedRefs')}`;
+  });
+}
+
+describe('HTTPRouteHostnameIntersection', () => {
+  const GW = 'httproute-hostname-intersection';
+  const p = `{name: ${GW}, namespace: ${INFRA}}`;
+  const lab = labOf(listenersGateway(GW, [['listener-1', 'very.specific.com'], ['listener-2', '*.wildcard.io'],
+    ['listener-3', '*.anotherwildcard.io']]) + listenersGateway(`${GW}-all`, [['listener-1', null]]) +
+    simpleRoute('specific-host-matches-listener-specific-host', p,
+      'non.matching.com, "*.nonmatchingwildcard.io", very.specific.com', 'infra-backend-v1', '/s1') +
+    simpleRoute('specific-host-matches-listener-wildcard-host', p,
+      'non.matching.com, wildcard.io, foo.wildcard.io, bar.wildcard.io, foo.bar.wildcard.io', 'infra-backend-v2', '/s2') +
+    simpleRoute('wildcard-host-matches-listener-specific-host', p, 'non.matching.com, "*.specific.com"',
+      'infra-backend-v3', '/s3') +
+    simpleRoute('wildcard-host-matches-listener-wildcard-host', p, '"*.anotherwildcard.io"', 'infra-backend-v1', '/s4') +
+    simpleRoute('no-intersecting-hosts', p, 'specific.but.wrong.com, wildcard.io', 'infra-backend-v2', '/s5') +
+    simpleRoute(`${GW}-all`, `{name: ${GW}-all, namespace: ${INFRA}}`,
+      'first.com, sub.first.com, second.com, sub.second.com', 'infra-backend-v2'));
+  it('routes whose hostnames intersect a listener are accepted and serve only the intersection', () => {
+    expectAccepted(lab, GW, ['specific-host-matches-listener-specific-host', 'specific-host-matches-listener-wildcard-host',
+      'wildcard-host-matches-listener-specific-host', 'wildcard-host-matches-listener-wildcard-host']);
+    const at = (host: string) => ({ host });
+    expectCases(lab, GW, [
+      v1('/s1', at('very.specific.com')), v1('/s1', at('very.specific.com:1234')), notFound('/s1', at('non.matching.com')),
+      notFound('/s1', at('foo.nonmatchingwildcard.io')), notFound('/s1', at('foo.wildcard.io')),
+      notFound('/non-matching-prefix', at('very.specific.com')),
+      v2('/s2', at('foo.wildcard.io')), v2('/s2', at('bar.wildcard.io')), v2('/s2', at('foo.bar.wildcard.io')),
+      notFound('/s2', at('non.matching.com')), notFound('/s2', at('wildcard.io')), notFound('/s2', at('very.specific.com')),
+      notFound('/non-matching-prefix', at('foo.wildcard.io')),
+      v3('/s3', at('very.specific.com')), notFound('/s3', at('non.matching.com')), notFound('/s3', at('foo.specific.com')),
+      notFound('/s3', at('foo.wildcard.io')),
+      v1('/s4', at('foo.anotherwildcard.io')), v1('/s4', at('bar.anotherwildcard.io')),
+      v1('/s4', at('foo.bar.anotherwildcard.io')), notFound('/s4', at('anotherwildcard.io')),
+      notFound('/s4', at('foo.wildcard.io')), notFound('/s4', at('very.specific.com')),
+      notFound('/non-matching-prefix', at('foo.anotherwildcard.io')),
+    ]);
+  });
+  it('a route with no intersecting hostname: Accepted=False/NoMatchingListenerHostname, not counted', () => {
+    expect(parentConditions(lab, 'no-intersecting-hosts')[0]).toContain('Accepted=False/NoMatchingListenerHostname');
+    expectCases(lab, GW, [notFound('/s5', { host: 'specific.but.wrong.com' }), notFound('/s5', { host: 'wildcard.io' })]);
+    const k = 'kinds=gateway.networking.k8s.io/HTTPRoute Accepted=True ResolvedRefs=True';
+    expect(listenerSummary(lab, GW)).toEqual([
+      `listener-1 attached=2 ${k}`, `listener-2 attached=1 ${k}`, `listener-3 attached=1 ${k}`,
+    ]);
+  });
+  it('a listener without hostname serves exactly the route hostnames', () => {
+    expectAccepted(lab, `${GW}-all`, [`${GW}-all`]);
+    expectCases(lab, `${GW}-all`, ['first.com', 'sub.first.com', 'second.com', 'sub.second.com']
+      .map((host) => v2('/', { host })).concat([notFound('/', { host: 'third.com' }), notFound('/', { host: 'sub.third.com' })]));
+  });
+});
+
+describe('HTTPRouteListenerHostnameMatching', () => {
+  const GW = 'httproute-listener-hostname-matching';
+  const p = (s: string) => `{name: ${GW}, namespace: ${INFRA}, sectionName: ${s}}`;
+  it('a host reaches the route of its most specific listener', () => {
+    const lab = labOf(listenersGateway(GW, [['listener-1', 'bar.com'], ['listener-2', 'foo.bar.com'],
+      ['listener-3', '*.bar.com'], ['listener-4', '*.foo.com']]) +
+      simpleRoute('backend-v1', p('listener-1'), null, 'infra-backend-v1') +
+      simpleRoute('backend-v2', p('listener-2'), null, 'infra-backend-v2') +
+      simpleRoute('backend-v3', `${p('listener-3')}, ${p('listener-4')}`, null, 'infra-backend-v3'));
+    expectAccepted(lab, GW, ['backend-v1', 'backend-v2']);
+    expect(parentConditions(lab, 'backend-v3')).toEqual([ACCEPTED_RESOLVED, ACCEPTED_RESOLVED]);
+    const at = (host: string) => ({ host });
+    expectCases(lab, GW, [
+      v1('/', at('bar.com')), v2('/', at('foo.bar.com')), v3('/', at('baz.bar.com')), v3('/', at('boo.bar.com')),
+      v3('/', at('multiple.prefixes.bar.com')), v3('/', at('multiple.prefixes.foo.com')),
+      notFound('/', at('foo.com')), notFound('/', at('no.matching.host')),
+    ]);
+  });
+});
+
+describe('GatewayNameMaximumLength', () => {
+  it('a 253-character Gateway gets a data plane (name cut and hashed as NGF does) and current conditions', () => {
+    const name = `gateway-name-maximum-length-${'a'.repeat(253 - 28)}`;
+    const lab = labOf(listenersGateway(name, [['http', null]]));
+    const gw = gatewayOf(lab, name);
+    expect(gw.status?.conditions?.map((c) => `${c.type}=${c.status}@${c.observedGeneration}`))
+      .toEqual(['Accepted=True@1', 'Programmed=True@1']);
+    const svc = lab.cluster.services.find((s) => s.metadata.name.startsWith('gateway-name-maximum-length-'))!;
+    expect(svc.metadata.name).toMatch(/^gateway-name-maximum-length-a+-[0-9a-f]{8}-nginx$/);
+    expect(svc.metadata.name).toHaveLength(63);
+  });
+  it.each([
+    // NGF internal/framework/controller/resource_test.go TestCreateNginxResourceName
+    ['a'.repeat(64), `${'a'.repeat(47)}-b9a00a3c-suffix`],
+    ['b'.repeat(60), `${'b'.repeat(47)}-1930ffb3-suffix`],
+    [`${'c'.repeat(46)}-${'d'.repeat(10)}`, `${'c'.repeat(46)}-016f7bbf-suffix`],
+    ['short', 'short-suffix'],
+  ])('data plane name of %s', async (gwName, want) => {
+    const { dataPlaneName } = await import('./addon');
+    const gw = { metadata: { name: gwName }, spec: { gatewayClassName: 'suffix' } } as Gateway;
+    expect(dataPlaneName(gw)).toBe(want);
+  });
+});
