@@ -94,6 +94,9 @@ function labOf(manifests: string): Lab {
 /** One upstream http.ExpectedResponse: the request and what must come back (unset = not checked). */
 interface Case {
   path: string;
+  scheme?: 'http' | 'https';
+  /** The Gateway port to connect to, when not the scheme's. */
+  port?: number;
   host?: string;
   method?: string;
   headers?: Record<string, string>;
@@ -109,6 +112,8 @@ interface Case {
   upstreamAbsent?: string[];
   responseHeaders?: Record<string, string>;
   responseAbsent?: string[];
+  /** The redirect the Location header must describe (roundtripper.RedirectRequest; unset parts as below). */
+  redirect?: { scheme?: string; host?: string; port?: string; path?: string };
 }
 
 function send(lab: Lab, gw: string, c: Case, seed = 't') {
@@ -116,10 +121,10 @@ function send(lab: Lab, gw: string, c: Case, seed = 't') {
     lab,
     {
       from: { kind: 'external', address: '203.0.113.7' },
-      url: `http://${c.host ?? '192.0.2.80'}${c.path}`,
+      url: `${c.scheme ?? 'http'}://${c.host ?? '192.0.2.80'}${c.path}`,
       headers: c.headers,
       method: c.method,
-      connect: { kind: 'gateway', namespace: INFRA, name: gw },
+      connect: { kind: 'gateway', namespace: INFRA, name: gw, ...(c.port ? { port: c.port } : {}) },
     },
     newTraceSession(seed),
   );
@@ -143,7 +148,24 @@ function observe(lab: Lab, gw: string, c: Case): Case {
   if (c.upstreamAbsent) got.upstreamAbsent = c.upstreamAbsent.filter((h) => h.toLowerCase() in up);
   if (c.responseHeaders) got.responseHeaders = pick(resp, Object.keys(c.responseHeaders));
   if (c.responseAbsent) got.responseAbsent = c.responseAbsent.filter((h) => h.toLowerCase() in resp);
+  if (c.redirect) got.redirect = redirectOf(c, resp.location);
   return got;
+}
+
+/**
+ * The Location header in the terms of conformance/utils/http CompareRoundTrip: host only compared when the case
+ * names one; scheme and path default to the request's; with no port expected, http may carry 80 or none and
+ * https 443 or none ('(default)').
+ */
+function redirectOf(c: Case, location: string | undefined): Case['redirect'] {
+  const m = location ? /^([a-z]+):\/\/([^/:]+)(?::(\d+))?([^?]*)/.exec(location) : null;
+  if (!m) return { scheme: `(no redirect: ${location})` };
+  const [, scheme, host, port = '', path] = m;
+  const wellKnown = port === '' || (scheme === 'http' && port === '80') || (scheme === 'https' && port === '443');
+  return {
+    scheme, host: c.redirect!.host === undefined ? '(any)' : host,
+    port: c.redirect!.port === undefined && wellKnown ? '(default)' : port, path,
+  };
 }
 
 function pick(h: Record<string, string>, names: string[]): Record<string, string> {
@@ -159,6 +181,11 @@ function want(c: Case): Case {
   if (c.upstreamAbsent) w.upstreamAbsent = [];
   if (c.responseHeaders) w.responseHeaders = c.responseHeaders;
   if (c.responseAbsent) w.responseAbsent = [];
+  if (c.redirect) {
+    const r = c.redirect;
+    w.redirect = { scheme: r.scheme ?? c.scheme ?? 'http', host: r.host ?? '(any)', port: r.port ?? '(default)',
+      path: r.path ?? c.path.split('?')[0] };
+  }
   return w;
 }
 
@@ -492,5 +519,167 @@ describe('GatewayNameMaximumLength', () => {
     const { dataPlaneName } = await import('./addon');
     const gw = { metadata: { name: gwName }, spec: { gatewayClassName: 'suffix' } } as Gateway;
     expect(dataPlaneName(gw)).toBe(want);
+  });
+});
+
+/** A route on `parent` with one PathPrefix rule per entry: [prefix, filters (flow YAML), backend or none]. */
+function prefixRoute(name: string, parent: string, rules: [string, string, string?][]): string {
+  return route(name, INFRA, [`  parentRefs: [{name: ${parent}}]`, '  rules:', ...rules.map(([prefix, filters, to]) =>
+    `  - matches: [{path: {type: PathPrefix, value: ${prefix}}}]\n    filters: [${filters}]` +
+    (to ? `\n    backendRefs: [{name: ${to}, port: 8080}]` : ''))].join('\n'));
+}
+
+const redirect = (spec: string) => `{type: RequestRedirect, requestRedirect: {${spec}}}`;
+const moved = (path: string, status: number, r: NonNullable<Case['redirect']>, more: Partial<Case> = {}): Case =>
+  ({ path, status, redirect: r, ...more });
+
+describe('HTTPRouteRedirectHostAndStatus', () => {
+  it('hostname, with the default 302 and with 301', () => {
+    const lab = labOf(prefixRoute('redirect-host-and-status', 'same-namespace', [
+      ['/hostname-redirect', redirect('hostname: example.org')],
+      ['/host-and-status', redirect('statusCode: 301, hostname: example.org')]]));
+    expectAccepted(lab, 'same-namespace', ['redirect-host-and-status']);
+    expectCases(lab, 'same-namespace', [
+      moved('/hostname-redirect', 302, { host: 'example.org' }), moved('/host-and-status', 301, { host: 'example.org' }),
+    ]);
+  });
+});
+
+describe('HTTPRouteRedirectPath', () => {
+  it('ReplacePrefixMatch and ReplaceFullPath, with hostname and status', () => {
+    const prefix = 'path: {type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix}';
+    const full = (p: string) => `path: {type: ReplaceFullPath, replaceFullPath: ${p}}`;
+    const lab = labOf(prefixRoute('redirect-path', 'same-namespace', [
+      ['/original-prefix', redirect(prefix)], ['/full', redirect(full('/full-path-replacement'))],
+      ['/path-and-host', redirect(`hostname: example.org, ${prefix}`)],
+      ['/path-and-status', redirect(`${prefix}, statusCode: 301`)],
+      ['/full-path-and-host', redirect(`hostname: example.org, ${full('/replacement-full')}`)],
+      ['/full-path-and-status', redirect(`${full('/replacement-full')}, statusCode: 301`)]]));
+    expectAccepted(lab, 'same-namespace', ['redirect-path']);
+    expectCases(lab, 'same-namespace', [
+      moved('/original-prefix/lemon', 302, { path: '/replacement-prefix/lemon' }),
+      moved('/full/path/original', 302, { path: '/full-path-replacement' }),
+      moved('/path-and-host', 302, { host: 'example.org', path: '/replacement-prefix' }),
+      moved('/path-and-status', 301, { path: '/replacement-prefix' }),
+      moved('/full-path-and-host', 302, { host: 'example.org', path: '/replacement-full' }),
+      moved('/full-path-and-status', 301, { path: '/replacement-full' }),
+    ]);
+  });
+});
+
+describe('HTTPRouteRedirectPort', () => {
+  it('port alone, with hostname, with status', () => {
+    const lab = labOf(prefixRoute('redirect-port', 'same-namespace', [
+      ['/port', redirect('port: 8083')], ['/port-and-host', redirect('hostname: example.org, port: 8083')],
+      ['/port-and-status', redirect('port: 8083, statusCode: 301')],
+      ['/port-and-host-and-status', redirect('port: 8083, hostname: example.org, statusCode: 302')]]));
+    expectAccepted(lab, 'same-namespace', ['redirect-port']);
+    expectCases(lab, 'same-namespace', [
+      moved('/port', 302, { port: '8083' }), moved('/port-and-host', 302, { host: 'example.org', port: '8083' }),
+      moved('/port-and-status', 301, { port: '8083' }),
+      moved('/port-and-host-and-status', 302, { host: 'example.org', port: '8083' }),
+    ]);
+  });
+});
+
+describe('HTTPRouteRedirectScheme', () => {
+  it('scheme https alone, with hostname, with status', () => {
+    const lab = labOf(prefixRoute('redirect-scheme', 'same-namespace', [
+      ['/scheme', redirect('scheme: https')], ['/scheme-and-host', redirect('hostname: example.org, scheme: https')],
+      ['/scheme-and-status', redirect('scheme: https, statusCode: 301')],
+      ['/scheme-and-host-and-status', redirect('scheme: https, statusCode: 302, hostname: example.org')]]));
+    expectAccepted(lab, 'same-namespace', ['redirect-scheme']);
+    expectCases(lab, 'same-namespace', [
+      moved('/scheme', 302, { scheme: 'https' }), moved('/scheme-and-host', 302, { scheme: 'https', host: 'example.org' }),
+      moved('/scheme-and-status', 301, { scheme: 'https' }),
+      moved('/scheme-and-host-and-status', 302, { scheme: 'https', host: 'example.org' }),
+    ]);
+  });
+});
+
+describe('HTTPRoute303Redirect, HTTPRoute307Redirect, HTTPRoute308Redirect', () => {
+  it.each([[303, '/see-other', 'POST'], [307, '/temporary', 'GET'], [308, '/permanent', 'GET']] as const)(
+    'statusCode %d', (code, path, method) => {
+      const lab = labOf(prefixRoute(`${code}-redirect`, 'same-namespace', [[path, redirect(`statusCode: ${code}`)]]));
+      expectAccepted(lab, 'same-namespace', [`${code}-redirect`]);
+      expectCases(lab, 'same-namespace', [moved(path, code, { path }, { method })]);
+    });
+});
+
+/** base's same-namespace-with-https-listener, its first listener (the others only add hostnames). */
+const HTTPS_GATEWAY = `
+apiVersion: v1
+kind: Secret
+metadata: {name: tls-validity-checks-certificate, namespace: ${INFRA}}
+type: kubernetes.io/tls
+data: {tls.crt: eA==, tls.key: eA==}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: same-namespace-with-https-listener, namespace: ${INFRA}}
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - name: https
+    port: 443
+    protocol: HTTPS
+    allowedRoutes: {namespaces: {from: Same}}
+    tls: {certificateRefs: [{group: "", kind: Secret, name: tls-validity-checks-certificate, namespace: ${INFRA}}]}
+---
+`;
+
+describe('HTTPRouteRedirectPortAndScheme', () => {
+  const on8080 = 'same-namespace-with-http-listener-on-8080';
+  const to = (port: string | null, scheme: string | null) =>
+    redirect(['hostname: example.org', ...(port ? [`port: ${port}`] : []), ...(scheme ? [`scheme: ${scheme}`] : [])]
+      .join(', '));
+  const lab = labOf(HTTPS_GATEWAY + `
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: ${on8080}, namespace: ${INFRA}}
+spec:
+  gatewayClassName: nginx
+  listeners: [{name: http, port: 8080, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}]
+---
+` + prefixRoute('http-route-for-listener-on-port-80', 'same-namespace', [
+    ['/scheme-nil-and-port-nil', to(null, null)], ['/scheme-nil-and-port-80', to('80', null)],
+    ['/scheme-nil-and-port-8080', to('8080', null)], ['/scheme-https-and-port-nil', to(null, 'https')],
+    ['/scheme-https-and-port-443', to('443', 'https')], ['/scheme-https-and-port-8443', to('8443', 'https')],
+  ]) + prefixRoute('http-route-for-listener-on-port-8080', on8080, [
+    ['/scheme-nil-and-port-nil', to(null, null)], ['/scheme-nil-and-port-80', to('80', null)],
+    ['/scheme-https-and-port-nil', to(null, 'https')],
+  ]) + prefixRoute('http-route-for-listener-on-port-443', 'same-namespace-with-https-listener', [
+    ['/scheme-nil-and-port-nil', to(null, null)], ['/scheme-nil-and-port-443', to('443', null)],
+    ['/scheme-nil-and-port-8443', to('8443', null)], ['/scheme-http-and-port-nil', to(null, 'http')],
+    ['/scheme-http-and-port-80', to('80', 'http')], ['/scheme-http-and-port-8080', to('8080', 'http')],
+  ]));
+  const org = (scheme: string, port?: string) => ({ scheme, host: 'example.org', ...(port ? { port } : {}) });
+  it('listener on 80', () => {
+    expectAccepted(lab, 'same-namespace', ['http-route-for-listener-on-port-80']);
+    expectCases(lab, 'same-namespace', [
+      moved('/scheme-nil-and-port-nil', 302, org('http')), moved('/scheme-nil-and-port-80', 302, org('http')),
+      moved('/scheme-nil-and-port-8080', 302, org('http', '8080')),
+      moved('/scheme-https-and-port-nil', 302, org('https')), moved('/scheme-https-and-port-443', 302, org('https')),
+      moved('/scheme-https-and-port-8443', 302, org('https', '8443')),
+    ]);
+  });
+  it('listener on 8080: no scheme and no port keeps the listener port', () => {
+    expectAccepted(lab, on8080, ['http-route-for-listener-on-port-8080']);
+    const at8080 = { port: 8080 };
+    expectCases(lab, on8080, [
+      moved('/scheme-nil-and-port-nil', 302, org('http', '8080'), at8080),
+      moved('/scheme-nil-and-port-80', 302, org('http'), at8080),
+      moved('/scheme-https-and-port-nil', 302, org('https'), at8080),
+    ]);
+  });
+  it('HTTPS listener on 443', () => {
+    expectAccepted(lab, 'same-namespace-with-https-listener', ['http-route-for-listener-on-port-443']);
+    const tls = { scheme: 'https' as const, host: 'example.org' };
+    expectCases(lab, 'same-namespace-with-https-listener', [
+      moved('/scheme-nil-and-port-nil', 302, org('https'), tls), moved('/scheme-nil-and-port-443', 302, org('https'), tls),
+      moved('/scheme-nil-and-port-8443', 302, org('https', '8443'), tls),
+      moved('/scheme-http-and-port-nil', 302, org('http'), tls), moved('/scheme-http-and-port-80', 302, org('http'), tls),
+      moved('/scheme-http-and-port-8080', 302, org('http', '8080'), tls),
+    ]);
   });
 });
