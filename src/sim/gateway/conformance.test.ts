@@ -112,6 +112,8 @@ interface Case {
   upstreamAbsent?: string[];
   responseHeaders?: Record<string, string>;
   responseAbsent?: string[];
+  /** Response headers the echo backend is asked to set (BackendSetResponseHeaders, sent as X-Echo-Set-Header). */
+  backendSet?: Record<string, string>;
   /** The redirect the Location header must describe (roundtripper.RedirectRequest; unset parts as below). */
   redirect?: { scheme?: string; host?: string; port?: string; path?: string };
 }
@@ -122,7 +124,7 @@ function send(lab: Lab, gw: string, c: Case, seed = 't') {
     {
       from: { kind: 'external', address: '203.0.113.7' },
       url: `${c.scheme ?? 'http'}://${c.host ?? '192.0.2.80'}${c.path}`,
-      headers: c.headers,
+      headers: c.backendSet ? { ...c.headers, 'X-Echo-Set-Header': echoSet(c.backendSet) } : c.headers,
       method: c.method,
       connect: { kind: 'gateway', namespace: INFRA, name: gw, ...(c.port ? { port: c.port } : {}) },
     },
@@ -130,6 +132,7 @@ function send(lab: Lab, gw: string, c: Case, seed = 't') {
   );
 }
 
+const echoSet = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}:${v}`).join(',');
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** What the lab answered, in the terms of the case (so a failing table shows the whole difference). */
@@ -681,5 +684,222 @@ spec:
       moved('/scheme-http-and-port-nil', 302, org('http'), tls), moved('/scheme-http-and-port-80', 302, org('http'), tls),
       moved('/scheme-http-and-port-8080', 302, org('http', '8080'), tls),
     ]);
+  });
+});
+
+const HEADER_MODS = '{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Header-Set, value: ' +
+  'set-overwrites-values}], add: [{name: X-Header-Add, value: header-val-1}, {name: X-Header-Add-Append, value: ' +
+  'header-val-2}], remove: [X-Header-Remove]}}';
+const MODS_SENT = { 'X-Header-Remove': 'remove-val', 'X-Header-Add-Append': 'append-val-1', 'X-Header-Set': 'set-val' };
+const MODS_SEEN: Partial<Case> = {
+  upstreamHeaders: {
+    'X-Header-Add': 'header-val-1', 'X-Header-Add-Append': 'append-val-1,header-val-2',
+    'X-Header-Set': 'set-overwrites-values',
+  },
+  upstreamAbsent: ['X-Header-Remove'],
+};
+
+describe('HTTPRouteRewriteHost', () => {
+  it('URLRewrite hostname replaces Host upstream, also beside header modifiers', () => {
+    const host = (h: string) => `{type: URLRewrite, urlRewrite: {hostname: ${h}}}`;
+    const lab = labOf(route('rewrite-host', INFRA, [
+      '  hostnames: [rewrite.example]', '  parentRefs: [{name: same-namespace}]', '  rules:',
+      `  - matches: [{path: {type: PathPrefix, value: /one}}]\n    filters: [${host('one.example.org')}]`,
+      '    backendRefs: [{name: infra-backend-v1, port: 8080}]',
+      `  - filters: [${host('example.org')}]\n    backendRefs: [{name: infra-backend-v2, port: 8080}]`,
+      '  - matches: [{path: {type: PathPrefix, value: /rewrite-host-and-modify-headers}}]',
+      `    filters: [${host('test.example.org')}, ${HEADER_MODS}]`,
+      '    backendRefs: [{name: infra-backend-v2, port: 8080}]'].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['rewrite-host']);
+    const at = { host: 'rewrite.example' };
+    expectCases(lab, 'same-namespace', [
+      v1('/one', { ...at, upstreamPath: '/one', upstreamHost: 'one.example.org' }),
+      v2('/two', { ...at, upstreamPath: '/two', upstreamHost: 'example.org' }),
+      v2('/rewrite-host-and-modify-headers', {
+        ...at, headers: { 'X-Header-Remove': 'remove-val', 'X-Header-Add-Append': 'append-val-1' },
+        upstreamPath: '/rewrite-host-and-modify-headers', upstreamHost: 'test.example.org', ...MODS_SEEN,
+      }),
+    ]);
+  });
+});
+
+describe('HTTPRouteRewritePath', () => {
+  it('ReplacePrefixMatch (also to /) and ReplaceFullPath, also beside header modifiers', () => {
+    const prefix = (p: string) => `{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: ${p}}}}`;
+    const full = (p: string) => `{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: ${p}}}}`;
+    const lab = labOf(prefixRoute('rewrite-path', 'same-namespace', [
+      ['/prefix/one', prefix('/one'), 'infra-backend-v1'], ['/strip-prefix', prefix('/'), 'infra-backend-v1'],
+      ['/full/one', full('/one'), 'infra-backend-v1'],
+      ['/full/rewrite-path-and-modify-headers', `${full('/test')}, ${HEADER_MODS}`, 'infra-backend-v1'],
+      ['/prefix/rewrite-path-and-modify-headers', `${prefix('/prefix')}, ${HEADER_MODS}`, 'infra-backend-v1'],
+    ]));
+    expectAccepted(lab, 'same-namespace', ['rewrite-path']);
+    expectCases(lab, 'same-namespace', [
+      v1('/prefix/one/two', { upstreamPath: '/one/two' }), v1('/strip-prefix/three', { upstreamPath: '/three' }),
+      v1('/strip-prefix', { upstreamPath: '/' }), v1('/full/one/two', { upstreamPath: '/one' }),
+      v1('/full/rewrite-path-and-modify-headers/test', { headers: MODS_SENT, upstreamPath: '/test', ...MODS_SEEN }),
+      v1('/prefix/rewrite-path-and-modify-headers/one', { headers: MODS_SENT, upstreamPath: '/prefix/one', ...MODS_SEEN }),
+    ]);
+  });
+});
+
+/** `{type: <kind>, <field>: {set: [...], add: [...], remove: [...]}}` from name=value lists. */
+function headerFilter(kind: 'RequestHeaderModifier' | 'ResponseHeaderModifier', set: string[], add: string[],
+  remove: string[] = []): string {
+  const pairs = (l: string[]) => `[${l.map((kv) => `{name: ${kv.split('=')[0]}, value: ${kv.split('=')[1]}}`).join(', ')}]`;
+  const field = kind === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier';
+  const parts = [...(set.length ? [`set: ${pairs(set)}`] : []), ...(add.length ? [`add: ${pairs(add)}`] : []),
+    ...(remove.length ? [`remove: [${remove.join(', ')}]`] : [])];
+  return `{type: ${kind}, ${field}: {${parts.join(', ')}}}`;
+}
+
+/** The rules both header-modifier tests share: /set, /add, /remove, /multiple, /case-insensitivity. */
+function headerModifierRules(kind: 'RequestHeaderModifier' | 'ResponseHeaderModifier', caseAdds: string[]) {
+  const f = (set: string[], add: string[], remove: string[] = []) => headerFilter(kind, set, add, remove);
+  return [
+    ['/set', f(['X-Header-Set=set-overwrites-values'], []), 'infra-backend-v1'],
+    ['/add', f([], ['X-Header-Add=add-appends-values']), 'infra-backend-v1'],
+    ['/remove', f([], [], ['X-Header-Remove']), 'infra-backend-v1'],
+    ['/multiple', f(['X-Header-Set-1=header-set-1', 'X-Header-Set-2=header-set-2'],
+      ['X-Header-Add-1=header-add-1', 'X-Header-Add-2=header-add-2', 'X-Header-Add-3=header-add-3'],
+      ['X-Header-Remove-1', 'X-Header-Remove-2']), 'infra-backend-v1'],
+    ['/case-insensitivity', f(['X-Header-Set=header-set'], ['X-Header-Add=header-add', ...caseAdds], ['X-Header-Remove']),
+      'infra-backend-v1'],
+  ] as [string, string, string][];
+}
+
+const MULTIPLE_IN = {
+  'X-Header-Set-2': 'set-val-2', 'X-Header-Add-2': 'add-val-2', 'X-Header-Remove-2': 'remove-val-2',
+  'Another-Header': 'another-header-val',
+};
+const MULTIPLE_OUT = {
+  'X-Header-Set-1': 'header-set-1', 'X-Header-Set-2': 'header-set-2', 'X-Header-Add-1': 'header-add-1',
+  'X-Header-Add-2': 'add-val-2,header-add-2', 'X-Header-Add-3': 'header-add-3', 'Another-Header': 'another-header-val',
+};
+const CASE_IN = {
+  'x-header-set': 'original-val-set', 'x-header-add': 'original-val-add', 'x-header-remove': 'original-val-remove',
+  'Another-Header': 'another-header-val',
+};
+const CASE_OUT = { 'X-Header-Set': 'header-set', 'X-Header-Add': 'original-val-add,header-add', 'Another-Header': 'another-header-val' };
+
+describe('HTTPRouteRequestHeaderModifier', () => {
+  it('set, add, remove, several at once, names case-insensitive', () => {
+    const lab = labOf(prefixRoute('request-header-modifier', 'same-namespace', headerModifierRules('RequestHeaderModifier', [])));
+    expectAccepted(lab, 'same-namespace', ['request-header-modifier']);
+    const up = (headers: Record<string, string>, upstreamHeaders: Record<string, string>, upstreamAbsent?: string[]) =>
+      ({ headers, upstreamHeaders, ...(upstreamAbsent ? { upstreamAbsent } : {}) });
+    const other = { 'Some-Other-Header': 'val' };
+    expectCases(lab, 'same-namespace', [
+      v1('/set', up(other, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/set', up({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/add', up(other, { ...other, 'X-Header-Add': 'add-appends-values' })),
+      v1('/add', up({ ...other, 'X-Header-Add': 'some-other-value' },
+        { ...other, 'X-Header-Add': 'some-other-value,add-appends-values' })),
+      v1('/remove', up({ 'X-Header-Remove': 'val' }, {}, ['X-Header-Remove'])),
+      v1('/multiple', up(MULTIPLE_IN, MULTIPLE_OUT, ['X-Header-Remove-1', 'X-Header-Remove-2'])),
+      v1('/case-insensitivity', up(CASE_IN, CASE_OUT, ['x-header-remove', 'X-Header-Remove'])),
+    ]);
+  });
+});
+
+describe('HTTPRouteResponseHeaderModifier', () => {
+  it('set, add, remove on what the backend answers, names case-insensitive, beside a request modifier', () => {
+    const caseAdds = ['x-lowercase-add=lowercase-add', 'x-Mixedcase-ADD-1=mixedcase-add-1',
+      'X-mixeDcase-add-2=mixedcase-add-2', 'X-UPPERCASE-ADD=uppercase-add'];
+    const both: [string, string, string] = ['/response-and-request-header-modifiers',
+      `${headerFilter('ResponseHeaderModifier', ['X-Header-Set-1=header-set-1', 'X-Header-Set-2=header-set-2'],
+        ['X-Header-Add-1=header-add-1', 'X-Header-Add-2=header-add-2'], ['X-Header-Remove-1', 'X-Header-Remove-2'])}, ` +
+      HEADER_MODS.replace(/\bX-Header-(Set|Add|Add-Append|Remove)\b/g, 'X-Header-$1'), 'infra-backend-v1'];
+    const lab = labOf(prefixRoute('response-header-modifier', 'same-namespace',
+      [...headerModifierRules('ResponseHeaderModifier', caseAdds), both]));
+    expectAccepted(lab, 'same-namespace', ['response-header-modifier']);
+    const resp = (backendSet: Record<string, string>, responseHeaders: Record<string, string>, responseAbsent?: string[]) =>
+      ({ backendSet, responseHeaders, ...(responseAbsent ? { responseAbsent } : {}) });
+    const other = { 'Some-Other-Header': 'val' };
+    expectCases(lab, 'same-namespace', [
+      v1('/set', resp(other, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/set', resp({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/add', resp(other, { ...other, 'X-Header-Add': 'add-appends-values' })),
+      v1('/add', resp({ ...other, 'X-Header-Add': 'some-other-value' },
+        { ...other, 'X-Header-Add': 'some-other-value,add-appends-values' })),
+      v1('/remove', resp({ 'X-Header-Remove': 'val' }, {}, ['X-Header-Remove'])),
+      v1('/multiple', resp({ ...MULTIPLE_IN, 'X-Header-Remove-1': 'val' }, MULTIPLE_OUT, ['X-Header-Remove-1', 'X-Header-Remove-2'])),
+      v1('/case-insensitivity', resp(CASE_IN, { ...CASE_OUT, 'X-Lowercase-Add': 'lowercase-add',
+        'X-Mixedcase-Add-1': 'mixedcase-add-1', 'X-Mixedcase-Add-2': 'mixedcase-add-2', 'X-Uppercase-Add': 'uppercase-add' },
+      ['x-header-remove', 'X-Header-Remove'])),
+      v1('/response-and-request-header-modifiers', {
+        headers: { 'X-Header-Remove': 'remove-val', 'X-Header-Add-Append': 'append-val-1', 'X-Header-Echo': 'echo' },
+        upstreamHeaders: { ...MODS_SEEN.upstreamHeaders, 'X-Header-Echo': 'echo' }, upstreamAbsent: ['X-Header-Remove'],
+        ...resp({ ...MULTIPLE_IN, 'X-Header-Remove-1': 'remove-val-1', 'X-Header-Echo': 'echo' }, {
+          'X-Header-Set-1': 'header-set-1', 'X-Header-Set-2': 'header-set-2', 'X-Header-Add-1': 'header-add-1',
+          'X-Header-Add-2': 'add-val-2,header-add-2', 'Another-Header': 'another-header-val', 'X-Header-Echo': 'echo',
+        }, ['X-Header-Remove-1', 'X-Header-Remove-2']),
+      }),
+    ]);
+  });
+});
+
+describe('HTTPRouteWeight', () => {
+  it('500 requests split 70/30/0 within the suite tolerance (0.05), weight 0 gets none', () => {
+    const lab = labOf(route('weighted-backends', INFRA, ['  parentRefs: [{name: same-namespace}]',
+      '  rules:\n  - backendRefs:', '    - {name: infra-backend-v1, port: 8080, weight: 70}',
+      '    - {name: infra-backend-v2, port: 8080, weight: 30}', '    - {name: infra-backend-v3, port: 8080, weight: 0}',
+    ].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['weighted-backends']);
+    const seen: Record<string, number> = {};
+    const session = newTraceSession('weights');
+    for (let i = 0; i < 500; i++) {
+      const r = trace(lab, {
+        from: { kind: 'external', address: '203.0.113.7' }, url: 'http://192.0.2.80/',
+        connect: { kind: 'gateway', namespace: INFRA, name: 'same-namespace' },
+      }, session, { recordHops: false });
+      expect(r.status).toBe(200);
+      const svc = r.services.at(-1)!.split('/')[1]!;
+      seen[svc] = (seen[svc] ?? 0) + 1;
+    }
+    expect(Object.keys(seen).sort()).toEqual(['infra-backend-v1', 'infra-backend-v2']);
+    expect(Math.abs(seen['infra-backend-v1']! / 500 - 0.7)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(seen['infra-backend-v2']! / 500 - 0.3)).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('HTTPRouteNoBackendRefs (httproute-omitted-backendrefs)', () => {
+  it('a rule with backendRefs omitted or empty answers 500 and stays ResolvedRefs=True', () => {
+    const lab = labOf(route('omitted-backendrefs', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      '  - matches: [{path: {type: Exact, value: /omitted-no-forward}}]',
+      '  - matches: [{path: {type: Exact, value: /empty-no-forward}}]\n    backendRefs: []',
+      rule('{path: {type: PathPrefix, value: /}}', 'infra-backend-v1')].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['omitted-backendrefs']);
+    expectCases(lab, 'same-namespace', [
+      v1('/forward'), { path: '/omitted-no-forward', status: 500 }, { path: '/empty-no-forward', status: 500 },
+    ]);
+  });
+});
+
+/** GatewayAndHTTPRoutesMustBeAccepted, then HTTPRouteMustHaveCondition(ResolvedRefs) and a 500. */
+function expectBadBackend(name: string, backendRef: string, reason: string, path = '/') {
+  const lab = labOf(route(name, INFRA, `  parentRefs: [{name: same-namespace}]\n  rules: [{backendRefs: [${backendRef}]}]`));
+  expect(parentConditions(lab, name)).toEqual([['Accepted=True/Accepted', `ResolvedRefs=False/${reason}`]]);
+  expectCases(lab, 'same-namespace', [{ path, status: 500 }]);
+}
+
+describe('HTTPRouteInvalidNonExistentBackendRef', () => {
+  it('ResolvedRefs=False/BackendNotFound, requests get 500', () => {
+    expectBadBackend('invalid-nonexistent-backend-ref', `{name: nonexistent, namespace: ${INFRA}, port: 8080}`,
+      'BackendNotFound');
+  });
+});
+
+describe('HTTPRouteInvalidBackendRefUnknownKind', () => {
+  it('ResolvedRefs=False/InvalidKind, requests get 500', () => {
+    expectBadBackend('invalid-backend-ref-unknown-kind',
+      '{group: unknownkind.example.com, kind: NonExistent, name: infra-backend-v1, port: 8080}', 'InvalidKind', '/v2');
+  });
+});
+
+describe('HTTPRouteInvalidCrossNamespaceBackendRef', () => {
+  it('ResolvedRefs=False/RefNotPermitted without a ReferenceGrant, requests get 500', () => {
+    expectBadBackend('invalid-cross-namespace-backend-ref', `{name: web-backend, namespace: ${WEB}, port: 8080}`,
+      'RefNotPermitted');
   });
 });
