@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { defaultLabSettings } from '../lab';
 import type { Gateway, HTTPRoute, KubeObject } from '../api/types';
 import { buildLab } from '../assembly/lab';
+import { updateLab } from '../assembly/update';
 import { newTraceSession, trace } from '../trace/trace';
 
 const ECHO = 'gcr.io/k8s-staging-gateway-api/echo-basic:v20231214-v1.0.0-140-gf544a46e';
@@ -901,5 +902,108 @@ describe('HTTPRouteInvalidCrossNamespaceBackendRef', () => {
   it('ResolvedRefs=False/RefNotPermitted without a ReferenceGrant, requests get 500', () => {
     expectBadBackend('invalid-cross-namespace-backend-ref', `{name: web-backend, namespace: ${WEB}, port: 8080}`,
       'RefNotPermitted');
+  });
+});
+
+function grant(name: string, ns: string, from: string, to: string): string {
+  return `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: ${name}, namespace: ${ns}}\n` +
+    `spec:\n  from: [${from}]\n  to: [${to}]\n---\n`;
+}
+const FROM_ROUTES = `{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${INFRA}}`;
+const TO_WEB = '{group: "", kind: Service, name: web-backend}';
+const WEB_ROUTE = route('reference-grant', INFRA, '  parentRefs: [{name: same-namespace}]\n' +
+  `  rules: [{backendRefs: [{name: web-backend, namespace: ${WEB}, port: 8080}]}]`);
+
+describe('HTTPRouteReferenceGrant', () => {
+  it('a grant for the Service lets the route reach it; deleting the grant brings back 500', () => {
+    const lab = labOf(grant('reference-grant', WEB, FROM_ROUTES, TO_WEB) + WEB_ROUTE);
+    expectAccepted(lab, 'same-namespace', ['reference-grant']);
+    expectCases(lab, 'same-namespace', [{ path: '/', backend: 'web-backend', ns: WEB }]);
+    const after = updateLab(lab, { kind: 'delete', ref: { kind: 'ReferenceGrant', namespace: WEB, name: 'reference-grant' } });
+    expect(after.problems).toEqual([]);
+    expectCases(after, 'same-namespace', [{ path: '/', status: 500 }]);
+    expect(parentConditions(after, 'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
+  });
+});
+
+describe('HTTPRouteInvalidReferenceGrant', () => {
+  it('grants in the wrong namespace or for the wrong from/to group, kind, namespace or name allow nothing', () => {
+    const from = (group: string, kind: string, ns: string) => `{group: ${group}, kind: ${kind}, namespace: ${ns}}`;
+    const GW = 'gateway.networking.k8s.io';
+    const lab = labOf(grant('reference-grant-wrong-namespace', INFRA, FROM_ROUTES, TO_WEB) +
+      grant('reference-grant-wrong-from-group', WEB, from('not-the-group-youre-looking-for', 'HTTPRoute', INFRA), TO_WEB) +
+      grant('reference-grant-wrong-from-kind', WEB, from(GW, 'Gateway', INFRA), TO_WEB) +
+      grant('reference-grant-wrong-from-namespace', WEB, from(GW, 'HTTPRoute', 'not-the-namespace-youre-looking-for'),
+        TO_WEB) +
+      grant('reference-grant-wrong-to-group', WEB, FROM_ROUTES,
+        '{group: not-the-group-youre-looking-for, kind: Service, name: web-backend}') +
+      grant('reference-grant-wrong-to-kind', WEB, FROM_ROUTES, '{group: "", kind: Secret, name: web-backend}') +
+      grant('reference-grant-wrong-to-name', WEB, FROM_ROUTES,
+        '{group: "", kind: Secret, name: not-the-service-youre-looking-for}') + WEB_ROUTE);
+    expect(parentConditions(lab, 'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
+    expectCases(lab, 'same-namespace', [{ path: '/', status: 500 }]);
+  });
+});
+
+describe('HTTPRoutePartiallyInvalidViaInvalidReferenceGrant', () => {
+  it('the rule whose backend has no grant answers 500, its sibling with a grant answers 200', () => {
+    const lab = labOf(grant('invalid-reference-grant', APP, FROM_ROUTES, '{group: "", kind: Service, name: app-backend-v1}') +
+      route('invalid-reference-grant', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+        '  - matches: [{path: {type: PathPrefix, value: /v2}}]',
+        `    backendRefs: [{name: app-backend-v2, namespace: ${APP}, port: 8080}]`,
+        `  - backendRefs: [{name: app-backend-v1, namespace: ${APP}, port: 8080}]`].join('\n')));
+    expect(parentConditions(lab, 'invalid-reference-grant'))
+      .toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
+    expectCases(lab, 'same-namespace', [{ path: '/v2', status: 500 }, { path: '/', backend: 'app-backend-v1', ns: APP }]);
+  });
+});
+
+/** HTTPRouteMustHaveCondition(Accepted=False/<reason>), ResolvedRefs True, no accepted parent, 0 routes on the Gateway. */
+function expectNotAttached(lab: Lab, name: string, ns: string, gw: string, reason: string): void {
+  expect(parentConditions(lab, name, ns)).toEqual([[`Accepted=False/${reason}`, 'ResolvedRefs=True/ResolvedRefs']]);
+  expect((gatewayOf(lab, gw).status?.listeners ?? []).map((l) => l.attachedRoutes)).toEqual(
+    (gatewayOf(lab, gw).status?.listeners ?? []).map(() => 0));
+}
+
+describe('HTTPRouteInvalidCrossNamespaceParentRef', () => {
+  it('a route from a namespace the listener does not allow: NotAllowedByListeners', () => {
+    const lab = labOf(route('invalid-cross-namespace-parent-ref', WEB, `  parentRefs: [{name: same-namespace, namespace: ${INFRA}}]` +
+      '\n  rules: [{backendRefs: [{name: web-backend, port: 8080}]}]'));
+    expectNotAttached(lab, 'invalid-cross-namespace-parent-ref', WEB, 'same-namespace', 'NotAllowedByListeners');
+  });
+});
+
+describe('HTTPRouteInvalidParentRefNotMatchingListenerPort, -NotMatchingSectionName, -SectionNameNotMatchingPort', () => {
+  const gw = 'gateway-with-one-not-matching-port-and-section-name-route';
+  const lab = labOf(`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${gw}, namespace: ${INFRA}}
+spec:
+  gatewayClassName: nginx
+  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: All}}}]
+---
+` + simpleRoute('httproute-listener-not-matching-route-port', `{name: same-namespace, namespace: ${INFRA}, port: 81}`, null,
+    'infra-backend-v1') +
+    simpleRoute('httproute-listener-not-matching-section-name',
+      `{name: same-namespace, namespace: ${INFRA}, port: 80, sectionName: http1}`, null, 'infra-backend-v1') +
+    simpleRoute('httproute-listener-section-name-not-matching-port',
+      `{name: ${gw}, namespace: ${INFRA}, sectionName: http, port: 81}`, null, 'infra-backend-v1'));
+  it.each([
+    ['httproute-listener-not-matching-route-port', 'same-namespace'],
+    ['httproute-listener-not-matching-section-name', 'same-namespace'],
+    ['httproute-listener-section-name-not-matching-port', gw],
+  ])('%s: Accepted=False/NoMatchingParent, nothing attached', (name, parent) => {
+    expectNotAttached(lab, name, INFRA, parent, 'NoMatchingParent');
+  });
+});
+
+describe('HTTPRouteDisallowedKind', () => {
+  it('a listener allowing only TLSRoute does not take an HTTPRoute: NotAllowedByListeners', () => {
+    const lab = labOf(`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: tlsroutes-only, namespace: ${INFRA}}
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: Same}, kinds: [{kind: TLSRoute}]}}
+---
+` + simpleRoute('disallowed-kind', `{name: tlsroutes-only, namespace: ${INFRA}}`, null, 'infra-backend-v1'));
+    expectNotAttached(lab, 'disallowed-kind', INFRA, 'tlsroutes-only', 'NotAllowedByListeners');
   });
 });
