@@ -1007,3 +1007,71 @@ spec:
     expectNotAttached(lab, 'disallowed-kind', INFRA, 'tlsroutes-only', 'NotAllowedByListeners');
   });
 });
+
+describe('HTTPRouteMultipleGateways', () => {
+  it('a route shared by two Gateways serves on both beside each one\'s dedicated route', () => {
+    const lab = labOf(simpleRoute('multiple-gateways-shared-route', '{name: same-namespace}, {name: all-namespaces}', null,
+      'infra-backend-v1', '/shared') +
+      simpleRoute('same-namespace-dedicated-route', '{name: same-namespace}', null, 'infra-backend-v2', '/') +
+      simpleRoute('all-namespaces-dedicated-route', '{name: all-namespaces}', null, 'infra-backend-v3', '/'));
+    expectAccepted(lab, 'same-namespace', ['multiple-gateways-shared-route', 'same-namespace-dedicated-route']);
+    expectAccepted(lab, 'all-namespaces', ['multiple-gateways-shared-route', 'all-namespaces-dedicated-route']);
+    expectCases(lab, 'same-namespace', [v1('/shared'), v2('/')]);
+    expectCases(lab, 'all-namespaces', [v1('/shared'), v3('/')]);
+  });
+});
+
+describe('HTTPRouteListenerPortMatching', () => {
+  it('parentRef port picks the listeners on that port; with sectionName only that listener', () => {
+    const GW = 'httproute-listener-port-matching';
+    const ls = [['listener-1', 80, 'foo.com'], ['listener-2', 8080, 'foo.com'], ['listener-3', 8080, 'bar.com'],
+      ['listener-4', 8090, 'foo.com'], ['listener-5', 8090, 'bar.com']].map(([n, port, host]) =>
+      `  - {name: ${n}, port: ${port}, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}, hostname: ${host}}`);
+    const p = (port: number, section = '') => `{name: ${GW}, namespace: ${INFRA}, port: ${port}${section}}`;
+    const lab = labOf([`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${GW}, namespace: ${INFRA}}`,
+      'spec:\n  gatewayClassName: nginx\n  listeners:', ...ls, '---\n'].join('\n') +
+      simpleRoute('backend-v1', p(80), null, 'infra-backend-v1') + simpleRoute('backend-v2', p(8080), null, 'infra-backend-v2') +
+      simpleRoute('backend-v3', p(8090, ', sectionName: listener-4'), null, 'infra-backend-v3'));
+    expectAccepted(lab, GW, ['backend-v1', 'backend-v2', 'backend-v3']);
+    expectCases(lab, GW, [
+      v1('/', { host: 'foo.com' }), v2('/', { host: 'foo.com:8080', port: 8080 }), v2('/', { host: 'bar.com:8080', port: 8080 }),
+      v3('/', { host: 'foo.com:8090', port: 8090 }), notFound('/', { host: 'bar.com:8090', port: 8090 }),
+    ]);
+  });
+});
+
+describe('HTTPRouteServiceTypes', () => {
+  it('headless, selector-less with hand-made EndpointSlices, and both: 200 from the pods named in the slices', () => {
+    const svc = (name: string, headless: boolean, selector: boolean) => `apiVersion: v1\nkind: Service\n` +
+      `metadata: {name: ${name}, namespace: ${INFRA}}\nspec:\n${headless ? '  clusterIP: None\n' : ''}` +
+      `${selector ? '  selector: {app: infra-backend-v1}\n' : ''}` +
+      '  ports: [{name: first-port, protocol: TCP, port: 8080, targetPort: 3000}]\n---\n';
+    const lab = labOf(route('service-types', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      ...['manual-endpointslices', 'headless', 'headless-manual-endpointslices'].map((n) =>
+        rule(`{path: {type: Exact, value: /${n}}}`, n))].join('\n')) +
+      svc('manual-endpointslices', false, false) + svc('headless', true, true) +
+      svc('headless-manual-endpointslices', true, false));
+    const pod = lab.cluster.pods.find((p) => p.metadata.labels?.app === 'infra-backend-v1')!;
+    let patched: Lab = lab;
+    for (const name of ['manual-endpointslices', 'headless-manual-endpointslices']) {
+      // setupEndpointSlices: the IPv4 slice gets the infra-backend-v1 pods (the IPv6 one stays empty: no IPv6 pods).
+      const slice = {
+        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        metadata: { name: `${name}-ip4`, namespace: INFRA, labels: { 'kubernetes.io/service-name': name } },
+        addressType: 'IPv4', ports: [{ name: 'first-port', port: 3000, protocol: 'TCP' }],
+        endpoints: [{
+          addresses: [pod.status!.podIP!], conditions: { ready: true, serving: true, terminating: false },
+          nodeName: pod.spec.nodeName, targetRef: { kind: 'Pod', name: pod.metadata.name, namespace: INFRA },
+        }],
+      } as unknown as KubeObject;
+      patched = updateLab(patched, { kind: 'apply', object: slice });
+    }
+    expect(patched.problems).toEqual([]);
+    expectAccepted(patched, 'same-namespace', ['service-types']);
+    expectCases(patched, 'same-namespace', ['/manual-endpointslices', '/headless-manual-endpointslices', '/headless']
+      .map((p) => ({ path: p, status: 200 })));
+    for (const p of ['/manual-endpointslices', '/headless-manual-endpointslices', '/headless']) {
+      expect(send(patched, 'same-namespace', { path: p }).backendPod).toBe(`${INFRA}/${pod.metadata.name}`);
+    }
+  });
+});
