@@ -48,7 +48,8 @@ export function dataPlaneName(gw: Gateway): string {
  *  provisioner `buildLabelsAndAnnotations`). */
 export function dataPlanePodLabels(gw: Gateway): Record<string, string> {
   const name = gw.metadata.name;
-  return { 'app.kubernetes.io/name': dataPlaneName(gw), ...(name.length <= MAX_NAME ? { [GATEWAY_NAME_LABEL]: name } : {}) };
+  const byName: Record<string, string> = name.length <= MAX_NAME ? { [GATEWAY_NAME_LABEL]: name } : {};
+  return { 'app.kubernetes.io/name': dataPlaneName(gw), ...byName };
 }
 
 /** The scenario already has a GatewayClass named "nginx" (the install's own class). */

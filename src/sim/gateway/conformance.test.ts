@@ -87,7 +87,8 @@ function objectsOf(text: string): KubeObject[] {
 type Lab = ReturnType<typeof buildLab>;
 
 function labOf(manifests: string): Lab {
-  const lab = buildLab({ settings: defaultLabSettings(), objects: objectsOf(`${BASE}\n---\n${manifests}`), clients: [] });
+  const lab = buildLab({ settings: defaultLabSettings(), objects: objectsOf(`${BASE}\n---\n${manifests}`),
+      clients: [] });
   if (lab.problems.length) throw new Error(lab.problems.map((p) => p.message).join('\n'));
   return lab;
 }
@@ -134,7 +135,8 @@ function send(lab: Lab, gw: string, c: Case, seed = 't') {
 }
 
 const echoSet = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}:${v}`).join(',');
-const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) =>
+  [k.toLowerCase(), v]));
 
 /** What the lab answered, in the terms of the case (so a failing table shows the whole difference). */
 function observe(lab: Lab, gw: string, c: Case): Case {
@@ -142,7 +144,7 @@ function observe(lab: Lab, gw: string, c: Case): Case {
   const up = lower(r.backend?.headers ?? {});
   const resp = lower(r.responseHeaders);
   const svc = r.backendPod ? r.services.at(-1)! : null;
-  const got: Case = { path: c.path, status: r.status };
+  const got: Case = { path: c.path, status: r.status ?? 0 };
   if (c.backend !== undefined) got.backend = svc ? svc.split('/')[1]! : '(none)';
   if (c.backend !== undefined) got.ns = svc ? svc.split('/')[0]! : '(none)';
   if (c.location !== undefined) got.location = resp.location;
@@ -318,7 +320,8 @@ describe('HTTPRouteMatching', () => {
 describe('HTTPRouteMatchingAcrossRoutes', () => {
   it('rules of two routes on one hostname are merged by precedence', () => {
     const lab = labOf(
-      route('matching-part1', INFRA, ['  parentRefs: [{name: same-namespace}]', '  hostnames: [example.com, example.net]',
+      route('matching-part1', INFRA,
+        ['  parentRefs: [{name: same-namespace}]', '  hostnames: [example.com, example.net]',
         '  rules:', MATCHING_RULES[0]!].join('\n')) +
       route('matching-part2', INFRA, ['  parentRefs: [{name: same-namespace}]', '  hostnames: [example.com]',
         '  rules:', MATCHING_RULES[1]!].join('\n')),
@@ -381,7 +384,8 @@ describe('HTTPRoutePathMatchOrder', () => {
 
 describe('HTTPRouteQueryParamMatching', () => {
   it('param names and values are exact, ANDed with path, headers and ORed across matches', () => {
-    const q = (...kv: string[]) => `queryParams: [${kv.map((s) => `{name: ${s.split('=')[0]}, value: ${s.split('=')[1]}}`)
+    const q = (...kv: string[]) => `queryParams: [${kv.map((s) =>
+      `{name: ${s.split('=')[0]}, value: ${s.split('=')[1]}}`)
       .join(', ')}]`;
     const pre = (p: string) => `path: {type: PathPrefix, value: ${p}}`;
     const lab = labOf(route('query-param-matching', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
@@ -409,6 +413,9 @@ describe('HTTPRouteQueryParamMatching', () => {
   });
 });
 
+const gatewayHead = (name: string) =>
+  `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${name}, namespace: ${INFRA}}`;
+
 function listenersGateway(name: string, listeners: [string, string | null][]): string {
   const ls = listeners.map(([l, host]) =>
     `  - {name: ${l}, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}` +
@@ -429,7 +436,8 @@ function listenerSummary(lab: Lab, gw: string): string[] {
   return (gatewayOf(lab, gw).status?.listeners ?? []).map((l) => {
     const c = (t: string) => l.conditions.find((x) => x.type === t)?.status ?? '-';
     const kinds = l.supportedKinds.map((k) => `${k.group}/${k.kind}`).join(',');
-    return `${l.name} attached=${l.attachedRoutes} kinds=${kinds} Accepted=${c('Accepted')} ResolvedRefs=${c('ResolvedRefs')}`;
+    return `${l.name} attached=${l.attachedRoutes} kinds=${kinds} ` +
+      `Accepted=${c('Accepted')} ResolvedRefs=${c('ResolvedRefs')}`;
   });
 }
 
@@ -441,25 +449,31 @@ describe('HTTPRouteHostnameIntersection', () => {
     simpleRoute('specific-host-matches-listener-specific-host', p,
       'non.matching.com, "*.nonmatchingwildcard.io", very.specific.com', 'infra-backend-v1', '/s1') +
     simpleRoute('specific-host-matches-listener-wildcard-host', p,
-      'non.matching.com, wildcard.io, foo.wildcard.io, bar.wildcard.io, foo.bar.wildcard.io', 'infra-backend-v2', '/s2') +
+      'non.matching.com, wildcard.io, foo.wildcard.io, bar.wildcard.io, foo.bar.wildcard.io', 'infra-backend-v2',
+      '/s2') +
     simpleRoute('wildcard-host-matches-listener-specific-host', p, 'non.matching.com, "*.specific.com"',
       'infra-backend-v3', '/s3') +
-    simpleRoute('wildcard-host-matches-listener-wildcard-host', p, '"*.anotherwildcard.io"', 'infra-backend-v1', '/s4') +
+    simpleRoute('wildcard-host-matches-listener-wildcard-host', p, '"*.anotherwildcard.io"', 'infra-backend-v1',
+      '/s4') +
     simpleRoute('no-intersecting-hosts', p, 'specific.but.wrong.com, wildcard.io', 'infra-backend-v2', '/s5') +
     simpleRoute(`${GW}-all`, `{name: ${GW}-all, namespace: ${INFRA}}`,
       'first.com, sub.first.com, second.com, sub.second.com', 'infra-backend-v2'));
   it('routes whose hostnames intersect a listener are accepted and serve only the intersection', () => {
-    expectAccepted(lab, GW, ['specific-host-matches-listener-specific-host', 'specific-host-matches-listener-wildcard-host',
+    expectAccepted(lab, GW,
+      ['specific-host-matches-listener-specific-host', 'specific-host-matches-listener-wildcard-host',
       'wildcard-host-matches-listener-specific-host', 'wildcard-host-matches-listener-wildcard-host']);
     const at = (host: string) => ({ host });
     expectCases(lab, GW, [
-      v1('/s1', at('very.specific.com')), v1('/s1', at('very.specific.com:1234')), notFound('/s1', at('non.matching.com')),
+      v1('/s1', at('very.specific.com')), v1('/s1', at('very.specific.com:1234')),
+      notFound('/s1', at('non.matching.com')),
       notFound('/s1', at('foo.nonmatchingwildcard.io')), notFound('/s1', at('foo.wildcard.io')),
       notFound('/non-matching-prefix', at('very.specific.com')),
       v2('/s2', at('foo.wildcard.io')), v2('/s2', at('bar.wildcard.io')), v2('/s2', at('foo.bar.wildcard.io')),
-      notFound('/s2', at('non.matching.com')), notFound('/s2', at('wildcard.io')), notFound('/s2', at('very.specific.com')),
+      notFound('/s2', at('non.matching.com')), notFound('/s2', at('wildcard.io')),
+      notFound('/s2', at('very.specific.com')),
       notFound('/non-matching-prefix', at('foo.wildcard.io')),
-      v3('/s3', at('very.specific.com')), notFound('/s3', at('non.matching.com')), notFound('/s3', at('foo.specific.com')),
+      v3('/s3', at('very.specific.com')), notFound('/s3', at('non.matching.com')),
+      notFound('/s3', at('foo.specific.com')),
       notFound('/s3', at('foo.wildcard.io')),
       v1('/s4', at('foo.anotherwildcard.io')), v1('/s4', at('bar.anotherwildcard.io')),
       v1('/s4', at('foo.bar.anotherwildcard.io')), notFound('/s4', at('anotherwildcard.io')),
@@ -469,7 +483,8 @@ describe('HTTPRouteHostnameIntersection', () => {
   });
   it('a route with no intersecting hostname: Accepted=False/NoMatchingListenerHostname, not counted', () => {
     expect(parentConditions(lab, 'no-intersecting-hosts')[0]).toContain('Accepted=False/NoMatchingListenerHostname');
-    expectCases(lab, GW, [notFound('/s5', { host: 'specific.but.wrong.com' }), notFound('/s5', { host: 'wildcard.io' })]);
+    expectCases(lab, GW,
+      [notFound('/s5', { host: 'specific.but.wrong.com' }), notFound('/s5', { host: 'wildcard.io' })]);
     const k = 'kinds=gateway.networking.k8s.io/HTTPRoute Accepted=True ResolvedRefs=True';
     expect(listenerSummary(lab, GW)).toEqual([
       `listener-1 attached=2 ${k}`, `listener-2 attached=1 ${k}`, `listener-3 attached=1 ${k}`,
@@ -478,7 +493,8 @@ describe('HTTPRouteHostnameIntersection', () => {
   it('a listener without hostname serves exactly the route hostnames', () => {
     expectAccepted(lab, `${GW}-all`, [`${GW}-all`]);
     expectCases(lab, `${GW}-all`, ['first.com', 'sub.first.com', 'second.com', 'sub.second.com']
-      .map((host) => v2('/', { host })).concat([notFound('/', { host: 'third.com' }), notFound('/', { host: 'sub.third.com' })]));
+      .map((host) =>
+        v2('/', { host })).concat([notFound('/', { host: 'third.com' }), notFound('/', { host: 'sub.third.com' })]));
   });
 });
 
@@ -544,7 +560,8 @@ describe('HTTPRouteRedirectHostAndStatus', () => {
       ['/host-and-status', redirect('statusCode: 301, hostname: example.org')]]));
     expectAccepted(lab, 'same-namespace', ['redirect-host-and-status']);
     expectCases(lab, 'same-namespace', [
-      moved('/hostname-redirect', 302, { host: 'example.org' }), moved('/host-and-status', 301, { host: 'example.org' }),
+      moved('/hostname-redirect', 302, { host: 'example.org' }),
+      moved('/host-and-status', 301, { host: 'example.org' }),
     ]);
   });
 });
@@ -594,7 +611,8 @@ describe('HTTPRouteRedirectScheme', () => {
       ['/scheme-and-host-and-status', redirect('scheme: https, statusCode: 302, hostname: example.org')]]));
     expectAccepted(lab, 'same-namespace', ['redirect-scheme']);
     expectCases(lab, 'same-namespace', [
-      moved('/scheme', 302, { scheme: 'https' }), moved('/scheme-and-host', 302, { scheme: 'https', host: 'example.org' }),
+      moved('/scheme', 302, { scheme: 'https' }),
+      moved('/scheme-and-host', 302, { scheme: 'https', host: 'example.org' }),
       moved('/scheme-and-status', 301, { scheme: 'https' }),
       moved('/scheme-and-host-and-status', 302, { scheme: 'https', host: 'example.org' }),
     ]);
@@ -610,14 +628,16 @@ describe('HTTPRoute303Redirect, HTTPRoute307Redirect, HTTPRoute308Redirect', () 
     });
 });
 
+/** A kubernetes.io/tls Secret with PEM blocks (the lab checks the PEM framing, not the X.509 inside). */
+const PEM_CERT = btoa('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+const PEM_KEY = btoa('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+const tlsSecret = (name: string, ns: string) =>
+  `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ${ns}}\n` +
+  `type: kubernetes.io/tls\ndata: {tls.crt: ${PEM_CERT}, tls.key: ${PEM_KEY}}\n---\n`;
+
 /** base's same-namespace-with-https-listener, its first listener (the others only add hostnames). */
 const HTTPS_GATEWAY = `
-apiVersion: v1
-kind: Secret
-metadata: {name: tls-validity-checks-certificate, namespace: ${INFRA}}
-type: kubernetes.io/tls
-data: {tls.crt: eA==, tls.key: eA==}
----
+${tlsSecret('tls-validity-checks-certificate', INFRA)}
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: same-namespace-with-https-listener, namespace: ${INFRA}}
@@ -680,9 +700,11 @@ spec:
     expectAccepted(lab, 'same-namespace-with-https-listener', ['http-route-for-listener-on-port-443']);
     const tls = { scheme: 'https' as const, host: 'example.org' };
     expectCases(lab, 'same-namespace-with-https-listener', [
-      moved('/scheme-nil-and-port-nil', 302, org('https'), tls), moved('/scheme-nil-and-port-443', 302, org('https'), tls),
+      moved('/scheme-nil-and-port-nil', 302, org('https'), tls),
+      moved('/scheme-nil-and-port-443', 302, org('https'), tls),
       moved('/scheme-nil-and-port-8443', 302, org('https', '8443'), tls),
-      moved('/scheme-http-and-port-nil', 302, org('http'), tls), moved('/scheme-http-and-port-80', 302, org('http'), tls),
+      moved('/scheme-http-and-port-nil', 302, org('http'), tls),
+      moved('/scheme-http-and-port-80', 302, org('http'), tls),
       moved('/scheme-http-and-port-8080', 302, org('http', '8080'), tls),
     ]);
   });
@@ -726,8 +748,10 @@ describe('HTTPRouteRewriteHost', () => {
 
 describe('HTTPRouteRewritePath', () => {
   it('ReplacePrefixMatch (also to /) and ReplaceFullPath, also beside header modifiers', () => {
-    const prefix = (p: string) => `{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: ${p}}}}`;
-    const full = (p: string) => `{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: ${p}}}}`;
+    const prefix = (p: string) =>
+      `{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: ${p}}}}`;
+    const full = (p: string) =>
+      `{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: ${p}}}}`;
     const lab = labOf(prefixRoute('rewrite-path', 'same-namespace', [
       ['/prefix/one', prefix('/one'), 'infra-backend-v1'], ['/strip-prefix', prefix('/'), 'infra-backend-v1'],
       ['/full/one', full('/one'), 'infra-backend-v1'],
@@ -739,7 +763,8 @@ describe('HTTPRouteRewritePath', () => {
       v1('/prefix/one/two', { upstreamPath: '/one/two' }), v1('/strip-prefix/three', { upstreamPath: '/three' }),
       v1('/strip-prefix', { upstreamPath: '/' }), v1('/full/one/two', { upstreamPath: '/one' }),
       v1('/full/rewrite-path-and-modify-headers/test', { headers: MODS_SENT, upstreamPath: '/test', ...MODS_SEEN }),
-      v1('/prefix/rewrite-path-and-modify-headers/one', { headers: MODS_SENT, upstreamPath: '/prefix/one', ...MODS_SEEN }),
+      v1('/prefix/rewrite-path-and-modify-headers/one',
+        { headers: MODS_SENT, upstreamPath: '/prefix/one', ...MODS_SEEN }),
     ]);
   });
 });
@@ -747,7 +772,8 @@ describe('HTTPRouteRewritePath', () => {
 /** `{type: <kind>, <field>: {set: [...], add: [...], remove: [...]}}` from name=value lists. */
 function headerFilter(kind: 'RequestHeaderModifier' | 'ResponseHeaderModifier', set: string[], add: string[],
   remove: string[] = []): string {
-  const pairs = (l: string[]) => `[${l.map((kv) => `{name: ${kv.split('=')[0]}, value: ${kv.split('=')[1]}}`).join(', ')}]`;
+  const pairs = (l: string[]) => `[${l.map((kv) =>
+    `{name: ${kv.split('=')[0]}, value: ${kv.split('=')[1]}}`).join(', ')}]`;
   const field = kind === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier';
   const parts = [...(set.length ? [`set: ${pairs(set)}`] : []), ...(add.length ? [`add: ${pairs(add)}`] : []),
     ...(remove.length ? [`remove: [${remove.join(', ')}]`] : [])];
@@ -764,7 +790,8 @@ function headerModifierRules(kind: 'RequestHeaderModifier' | 'ResponseHeaderModi
     ['/multiple', f(['X-Header-Set-1=header-set-1', 'X-Header-Set-2=header-set-2'],
       ['X-Header-Add-1=header-add-1', 'X-Header-Add-2=header-add-2', 'X-Header-Add-3=header-add-3'],
       ['X-Header-Remove-1', 'X-Header-Remove-2']), 'infra-backend-v1'],
-    ['/case-insensitivity', f(['X-Header-Set=header-set'], ['X-Header-Add=header-add', ...caseAdds], ['X-Header-Remove']),
+    ['/case-insensitivity',
+      f(['X-Header-Set=header-set'], ['X-Header-Add=header-add', ...caseAdds], ['X-Header-Remove']),
       'infra-backend-v1'],
   ] as [string, string, string][];
 }
@@ -781,18 +808,21 @@ const CASE_IN = {
   'x-header-set': 'original-val-set', 'x-header-add': 'original-val-add', 'x-header-remove': 'original-val-remove',
   'Another-Header': 'another-header-val',
 };
-const CASE_OUT = { 'X-Header-Set': 'header-set', 'X-Header-Add': 'original-val-add,header-add', 'Another-Header': 'another-header-val' };
+const CASE_OUT = { 'X-Header-Set': 'header-set', 'X-Header-Add': 'original-val-add,header-add',
+  'Another-Header': 'another-header-val' };
 
 describe('HTTPRouteRequestHeaderModifier', () => {
   it('set, add, remove, several at once, names case-insensitive', () => {
-    const lab = labOf(prefixRoute('request-header-modifier', 'same-namespace', headerModifierRules('RequestHeaderModifier', [])));
+    const lab = labOf(prefixRoute('request-header-modifier', 'same-namespace',
+        headerModifierRules('RequestHeaderModifier', [])));
     expectAccepted(lab, 'same-namespace', ['request-header-modifier']);
     const up = (headers: Record<string, string>, upstreamHeaders: Record<string, string>, upstreamAbsent?: string[]) =>
       ({ headers, upstreamHeaders, ...(upstreamAbsent ? { upstreamAbsent } : {}) });
     const other = { 'Some-Other-Header': 'val' };
     expectCases(lab, 'same-namespace', [
       v1('/set', up(other, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
-      v1('/set', up({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/set',
+        up({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
       v1('/add', up(other, { ...other, 'X-Header-Add': 'add-appends-values' })),
       v1('/add', up({ ...other, 'X-Header-Add': 'some-other-value' },
         { ...other, 'X-Header-Add': 'some-other-value,add-appends-values' })),
@@ -809,24 +839,29 @@ describe('HTTPRouteResponseHeaderModifier', () => {
       'X-mixeDcase-add-2=mixedcase-add-2', 'X-UPPERCASE-ADD=uppercase-add'];
     const both: [string, string, string] = ['/response-and-request-header-modifiers',
       `${headerFilter('ResponseHeaderModifier', ['X-Header-Set-1=header-set-1', 'X-Header-Set-2=header-set-2'],
-        ['X-Header-Add-1=header-add-1', 'X-Header-Add-2=header-add-2'], ['X-Header-Remove-1', 'X-Header-Remove-2'])}, ` +
+        ['X-Header-Add-1=header-add-1', 'X-Header-Add-2=header-add-2'],
+        ['X-Header-Remove-1', 'X-Header-Remove-2'])}, ` +
       HEADER_MODS.replace(/\bX-Header-(Set|Add|Add-Append|Remove)\b/g, 'X-Header-$1'), 'infra-backend-v1'];
     const lab = labOf(prefixRoute('response-header-modifier', 'same-namespace',
       [...headerModifierRules('ResponseHeaderModifier', caseAdds), both]));
     expectAccepted(lab, 'same-namespace', ['response-header-modifier']);
-    const resp = (backendSet: Record<string, string>, responseHeaders: Record<string, string>, responseAbsent?: string[]) =>
+    const resp = (backendSet: Record<string, string>, responseHeaders: Record<string, string>,
+      responseAbsent?: string[]) =>
       ({ backendSet, responseHeaders, ...(responseAbsent ? { responseAbsent } : {}) });
     const other = { 'Some-Other-Header': 'val' };
     expectCases(lab, 'same-namespace', [
       v1('/set', resp(other, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
-      v1('/set', resp({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
+      v1('/set',
+        resp({ ...other, 'X-Header-Set': 'some-other-value' }, { ...other, 'X-Header-Set': 'set-overwrites-values' })),
       v1('/add', resp(other, { ...other, 'X-Header-Add': 'add-appends-values' })),
       v1('/add', resp({ ...other, 'X-Header-Add': 'some-other-value' },
         { ...other, 'X-Header-Add': 'some-other-value,add-appends-values' })),
       v1('/remove', resp({ 'X-Header-Remove': 'val' }, {}, ['X-Header-Remove'])),
-      v1('/multiple', resp({ ...MULTIPLE_IN, 'X-Header-Remove-1': 'val' }, MULTIPLE_OUT, ['X-Header-Remove-1', 'X-Header-Remove-2'])),
+      v1('/multiple',
+        resp({ ...MULTIPLE_IN, 'X-Header-Remove-1': 'val' }, MULTIPLE_OUT, ['X-Header-Remove-1', 'X-Header-Remove-2'])),
       v1('/case-insensitivity', resp(CASE_IN, { ...CASE_OUT, 'X-Lowercase-Add': 'lowercase-add',
-        'X-Mixedcase-Add-1': 'mixedcase-add-1', 'X-Mixedcase-Add-2': 'mixedcase-add-2', 'X-Uppercase-Add': 'uppercase-add' },
+        'X-Mixedcase-Add-1': 'mixedcase-add-1', 'X-Mixedcase-Add-2': 'mixedcase-add-2',
+        'X-Uppercase-Add': 'uppercase-add' },
       ['x-header-remove', 'X-Header-Remove'])),
       v1('/response-and-request-header-modifiers', {
         headers: { 'X-Header-Remove': 'remove-val', 'X-Header-Add-Append': 'append-val-1', 'X-Header-Echo': 'echo' },
@@ -879,7 +914,8 @@ describe('HTTPRouteNoBackendRefs (httproute-omitted-backendrefs)', () => {
 
 /** GatewayAndHTTPRoutesMustBeAccepted, then HTTPRouteMustHaveCondition(ResolvedRefs) and a 500. */
 function expectBadBackend(name: string, backendRef: string, reason: string, path = '/') {
-  const lab = labOf(route(name, INFRA, `  parentRefs: [{name: same-namespace}]\n  rules: [{backendRefs: [${backendRef}]}]`));
+  const lab = labOf(route(name, INFRA,
+      `  parentRefs: [{name: same-namespace}]\n  rules: [{backendRefs: [${backendRef}]}]`));
   expect(parentConditions(lab, name)).toEqual([['Accepted=True/Accepted', `ResolvedRefs=False/${reason}`]]);
   expectCases(lab, 'same-namespace', [{ path, status: 500 }]);
 }
@@ -906,7 +942,8 @@ describe('HTTPRouteInvalidCrossNamespaceBackendRef', () => {
 });
 
 function grant(name: string, ns: string, from: string, to: string): string {
-  return `apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: ${name}, namespace: ${ns}}\n` +
+  return 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\n' +
+    `metadata: {name: ${name}, namespace: ${ns}}\n` +
     `spec:\n  from: [${from}]\n  to: [${to}]\n---\n`;
 }
 const FROM_ROUTES = `{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${INFRA}}`;
@@ -919,10 +956,12 @@ describe('HTTPRouteReferenceGrant', () => {
     const lab = labOf(grant('reference-grant', WEB, FROM_ROUTES, TO_WEB) + WEB_ROUTE);
     expectAccepted(lab, 'same-namespace', ['reference-grant']);
     expectCases(lab, 'same-namespace', [{ path: '/', backend: 'web-backend', ns: WEB }]);
-    const after = updateLab(lab, { kind: 'delete', ref: { kind: 'ReferenceGrant', namespace: WEB, name: 'reference-grant' } });
+    const after = updateLab(lab,
+      { kind: 'delete', ref: { kind: 'ReferenceGrant', namespace: WEB, name: 'reference-grant' } });
     expect(after.problems).toEqual([]);
     expectCases(after, 'same-namespace', [{ path: '/', status: 500 }]);
-    expect(parentConditions(after, 'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
+    expect(parentConditions(after,
+        'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
   });
 });
 
@@ -931,7 +970,8 @@ describe('HTTPRouteInvalidReferenceGrant', () => {
     const from = (group: string, kind: string, ns: string) => `{group: ${group}, kind: ${kind}, namespace: ${ns}}`;
     const GW = 'gateway.networking.k8s.io';
     const lab = labOf(grant('reference-grant-wrong-namespace', INFRA, FROM_ROUTES, TO_WEB) +
-      grant('reference-grant-wrong-from-group', WEB, from('not-the-group-youre-looking-for', 'HTTPRoute', INFRA), TO_WEB) +
+      grant('reference-grant-wrong-from-group', WEB, from('not-the-group-youre-looking-for', 'HTTPRoute', INFRA),
+        TO_WEB) +
       grant('reference-grant-wrong-from-kind', WEB, from(GW, 'Gateway', INFRA), TO_WEB) +
       grant('reference-grant-wrong-from-namespace', WEB, from(GW, 'HTTPRoute', 'not-the-namespace-youre-looking-for'),
         TO_WEB) +
@@ -940,25 +980,29 @@ describe('HTTPRouteInvalidReferenceGrant', () => {
       grant('reference-grant-wrong-to-kind', WEB, FROM_ROUTES, '{group: "", kind: Secret, name: web-backend}') +
       grant('reference-grant-wrong-to-name', WEB, FROM_ROUTES,
         '{group: "", kind: Secret, name: not-the-service-youre-looking-for}') + WEB_ROUTE);
-    expect(parentConditions(lab, 'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
+    expect(parentConditions(lab,
+        'reference-grant')).toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
     expectCases(lab, 'same-namespace', [{ path: '/', status: 500 }]);
   });
 });
 
 describe('HTTPRoutePartiallyInvalidViaInvalidReferenceGrant', () => {
   it('the rule whose backend has no grant answers 500, its sibling with a grant answers 200', () => {
-    const lab = labOf(grant('invalid-reference-grant', APP, FROM_ROUTES, '{group: "", kind: Service, name: app-backend-v1}') +
+    const lab = labOf(grant('invalid-reference-grant', APP, FROM_ROUTES,
+        '{group: "", kind: Service, name: app-backend-v1}') +
       route('invalid-reference-grant', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
         '  - matches: [{path: {type: PathPrefix, value: /v2}}]',
         `    backendRefs: [{name: app-backend-v2, namespace: ${APP}, port: 8080}]`,
         `  - backendRefs: [{name: app-backend-v1, namespace: ${APP}, port: 8080}]`].join('\n')));
     expect(parentConditions(lab, 'invalid-reference-grant'))
       .toEqual([['Accepted=True/Accepted', 'ResolvedRefs=False/RefNotPermitted']]);
-    expectCases(lab, 'same-namespace', [{ path: '/v2', status: 500 }, { path: '/', backend: 'app-backend-v1', ns: APP }]);
+    expectCases(lab, 'same-namespace',
+      [{ path: '/v2', status: 500 }, { path: '/', backend: 'app-backend-v1', ns: APP }]);
   });
 });
 
-/** HTTPRouteMustHaveCondition(Accepted=False/<reason>), ResolvedRefs True, no accepted parent, 0 routes on the Gateway. */
+/** HTTPRouteMustHaveCondition(Accepted=False/<reason>), ResolvedRefs True, no accepted parent,
+0 routes on the Gateway. */
 function expectNotAttached(lab: Lab, name: string, ns: string, gw: string, reason: string): void {
   expect(parentConditions(lab, name, ns)).toEqual([[`Accepted=False/${reason}`, 'ResolvedRefs=True/ResolvedRefs']]);
   expect((gatewayOf(lab, gw).status?.listeners ?? []).map((l) => l.attachedRoutes)).toEqual(
@@ -967,21 +1011,24 @@ function expectNotAttached(lab: Lab, name: string, ns: string, gw: string, reaso
 
 describe('HTTPRouteInvalidCrossNamespaceParentRef', () => {
   it('a route from a namespace the listener does not allow: NotAllowedByListeners', () => {
-    const lab = labOf(route('invalid-cross-namespace-parent-ref', WEB, `  parentRefs: [{name: same-namespace, namespace: ${INFRA}}]` +
+    const lab = labOf(route('invalid-cross-namespace-parent-ref', WEB,
+        `  parentRefs: [{name: same-namespace, namespace: ${INFRA}}]` +
       '\n  rules: [{backendRefs: [{name: web-backend, port: 8080}]}]'));
     expectNotAttached(lab, 'invalid-cross-namespace-parent-ref', WEB, 'same-namespace', 'NotAllowedByListeners');
   });
 });
 
-describe('HTTPRouteInvalidParentRefNotMatchingListenerPort, -NotMatchingSectionName, -SectionNameNotMatchingPort', () => {
+describe('HTTPRouteInvalidParentRefNotMatchingListenerPort, -NotMatchingSectionName, -SectionNameNotMatchingPort',
+  () => {
   const gw = 'gateway-with-one-not-matching-port-and-section-name-route';
-  const lab = labOf(`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${gw}, namespace: ${INFRA}}
+  const lab = labOf(`${gatewayHead(gw)}
 spec:
   gatewayClassName: nginx
-  listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: All}}}]
+  listeners: [{name: http, port: 80, protocol: HTTP,
+      allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: All}}}]
 ---
-` + simpleRoute('httproute-listener-not-matching-route-port', `{name: same-namespace, namespace: ${INFRA}, port: 81}`, null,
-    'infra-backend-v1') +
+` + simpleRoute('httproute-listener-not-matching-route-port', `{name: same-namespace, namespace: ${INFRA}, port: 81}`,
+    null, 'infra-backend-v1') +
     simpleRoute('httproute-listener-not-matching-section-name',
       `{name: same-namespace, namespace: ${INFRA}, port: 80, sectionName: http1}`, null, 'infra-backend-v1') +
     simpleRoute('httproute-listener-section-name-not-matching-port',
@@ -997,11 +1044,12 @@ spec:
 
 describe('HTTPRouteDisallowedKind', () => {
   it('a listener allowing only TLSRoute does not take an HTTPRoute: NotAllowedByListeners', () => {
-    const lab = labOf(`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: tlsroutes-only, namespace: ${INFRA}}
+    const lab = labOf(`${gatewayHead('tlsroutes-only')}
 spec:
   gatewayClassName: nginx
   listeners:
-  - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: Same}, kinds: [{kind: TLSRoute}]}}
+  - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough},
+    allowedRoutes: {namespaces: {from: Same}, kinds: [{kind: TLSRoute}]}}
 ---
 ` + simpleRoute('disallowed-kind', `{name: tlsroutes-only, namespace: ${INFRA}}`, null, 'infra-backend-v1'));
     expectNotAttached(lab, 'disallowed-kind', INFRA, 'tlsroutes-only', 'NotAllowedByListeners');
@@ -1010,7 +1058,8 @@ spec:
 
 describe('HTTPRouteMultipleGateways', () => {
   it('a route shared by two Gateways serves on both beside each one\'s dedicated route', () => {
-    const lab = labOf(simpleRoute('multiple-gateways-shared-route', '{name: same-namespace}, {name: all-namespaces}', null,
+    const lab = labOf(simpleRoute('multiple-gateways-shared-route', '{name: same-namespace}, {name: all-namespaces}',
+        null,
       'infra-backend-v1', '/shared') +
       simpleRoute('same-namespace-dedicated-route', '{name: same-namespace}', null, 'infra-backend-v2', '/') +
       simpleRoute('all-namespaces-dedicated-route', '{name: all-namespaces}', null, 'infra-backend-v3', '/'));
@@ -1028,13 +1077,15 @@ describe('HTTPRouteListenerPortMatching', () => {
       ['listener-4', 8090, 'foo.com'], ['listener-5', 8090, 'bar.com']].map(([n, port, host]) =>
       `  - {name: ${n}, port: ${port}, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}, hostname: ${host}}`);
     const p = (port: number, section = '') => `{name: ${GW}, namespace: ${INFRA}, port: ${port}${section}}`;
-    const lab = labOf([`apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${GW}, namespace: ${INFRA}}`,
+    const lab = labOf([gatewayHead(GW),
       'spec:\n  gatewayClassName: nginx\n  listeners:', ...ls, '---\n'].join('\n') +
-      simpleRoute('backend-v1', p(80), null, 'infra-backend-v1') + simpleRoute('backend-v2', p(8080), null, 'infra-backend-v2') +
+      simpleRoute('backend-v1', p(80), null, 'infra-backend-v1') +
+        simpleRoute('backend-v2', p(8080), null, 'infra-backend-v2') +
       simpleRoute('backend-v3', p(8090, ', sectionName: listener-4'), null, 'infra-backend-v3'));
     expectAccepted(lab, GW, ['backend-v1', 'backend-v2', 'backend-v3']);
     expectCases(lab, GW, [
-      v1('/', { host: 'foo.com' }), v2('/', { host: 'foo.com:8080', port: 8080 }), v2('/', { host: 'bar.com:8080', port: 8080 }),
+      v1('/', { host: 'foo.com' }), v2('/', { host: 'foo.com:8080', port: 8080 }),
+      v2('/', { host: 'bar.com:8080', port: 8080 }),
       v3('/', { host: 'foo.com:8090', port: 8090 }), notFound('/', { host: 'bar.com:8090', port: 8090 }),
     ]);
   });
@@ -1073,5 +1124,211 @@ describe('HTTPRouteServiceTypes', () => {
     for (const p of ['/manual-endpointslices', '/headless-manual-endpointslices', '/headless']) {
       expect(send(patched, 'same-namespace', { path: p }).backendPod).toBe(`${INFRA}/${pod.metadata.name}`);
     }
+  });
+});
+
+/** Every condition of the object (its own, its listeners', its parents') observed its current generation. */
+function generations(o: Gateway | HTTPRoute): { generation: unknown; observed: number[] } {
+  const conds = 'listeners' in o.spec
+    ? [...((o as Gateway).status?.conditions ?? []), ...((o as Gateway).status?.listeners ?? []).flatMap((l) =>
+      l.conditions)]
+    : ((o as HTTPRoute).status?.parents ?? []).flatMap((p) => p.conditions);
+  return { generation: o.metadata.generation, observed: [...new Set(conds.map((c) => c.observedGeneration ?? -1))] };
+}
+
+describe('HTTPRouteObservedGenerationBump', () => {
+  it('a spec change bumps the generation and every parent condition observes it', () => {
+    const lab = labOf(simpleRoute('observed-generation-bump', '{name: same-namespace}', null, 'infra-backend-v1'));
+    expect(generations(routeOf(lab, 'observed-generation-bump'))).toEqual({ generation: 1, observed: [1] });
+    const r = routeOf(lab, 'observed-generation-bump');
+    const rule0 = { ...r.spec.rules![0]!, backendRefs: [{ name: 'infra-backend-v2', port: 8080 }] };
+    const mutated = { ...r, status: undefined, spec: { ...r.spec, rules: [rule0] } } as HTTPRoute;
+    const after = updateLab(lab, { kind: 'apply', object: mutated });
+    expect(parentConditions(after, 'observed-generation-bump')).toEqual([ACCEPTED_RESOLVED]);
+    expect(generations(routeOf(after, 'observed-generation-bump'))).toEqual({ generation: 2, observed: [2] });
+    expectCases(after, 'same-namespace', [v2('/')]);
+  });
+});
+
+const listener = (name: string, port: number, host: string, protocol = 'HTTP', tls = '') =>
+  `{name: ${name}, port: ${port}, protocol: ${protocol}, hostname: "${host}", ` +
+  `allowedRoutes: {namespaces: {from: All}}${tls}}`;
+
+/** The Gateway `name` with `listeners` replaced, applied as a spec change. */
+function withListeners(lab: Lab, name: string, listeners: unknown[]) {
+  const gw = gatewayOf(lab, name);
+  return updateLab(lab,
+    { kind: 'apply', object: { ...gw, status: undefined, spec: { ...gw.spec, listeners } } as Gateway });
+}
+
+describe('GatewayObservedGenerationBump', () => {
+  it('adding a listener bumps the generation; the Gateway and listener conditions observe it', () => {
+    const GW = 'gateway-observed-generation-bump';
+    const lab = labOf(`${gatewayHead(GW)}\n` +
+      `spec:\n  gatewayClassName: nginx\n  listeners: [${listener('http', 80, 'bar.com')}]\n---\n`);
+    expect(generations(gatewayOf(lab, GW))).toEqual({ generation: 1, observed: [1] });
+    const ls = gatewayOf(lab, GW).spec.listeners!;
+    const after = withListeners(lab, GW, [...ls, { name: 'alternate', hostname: 'foo.com', port: 80, protocol: 'HTTP',
+      allowedRoutes: { namespaces: { from: 'All' } } }]);
+    expect(generations(gatewayOf(after, GW))).toEqual({ generation: 2, observed: [2] });
+  });
+});
+
+const TLS_REF = ', tls: {certificateRefs: [{group: "", kind: Secret, name: tls-validity-checks-certificate, ' +
+  `namespace: ${INFRA}}]}`;
+
+describe('GatewayModifyListeners', () => {
+  const secret = tlsSecret('tls-validity-checks-certificate', INFRA);
+  const gw = (name: string, ls: string[]) => `${secret}apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n` +
+    `metadata: {name: ${name}, namespace: ${INFRA}}\nspec:\n  gatewayClassName: nginx\n` +
+    `  listeners: [${ls.join(', ')}]\n---\n`;
+  const https = listener('https', 443, 'secure.test.com', 'HTTPS', TLS_REF);
+  const k = 'kinds=gateway.networking.k8s.io/HTTPRoute Accepted=True ResolvedRefs=True';
+  it('an added listener gets the route attached and serves it', () => {
+    const lab = labOf(gw('gateway-add-listener', [https]) +
+      simpleRoute('http-route-1', `{kind: Gateway, name: gateway-add-listener, namespace: ${INFRA}}`, null,
+        'infra-backend-v1'));
+    const ls = gatewayOf(lab, 'gateway-add-listener').spec.listeners!;
+    const after = withListeners(lab, 'gateway-add-listener', [...ls, { name: 'http', port: 80, protocol: 'HTTP',
+      hostname: 'data.test.com', allowedRoutes: { namespaces: { from: 'All' } } }]);
+    expect(listenerSummary(after, 'gateway-add-listener')).toEqual([`https attached=1 ${k}`, `http attached=1 ${k}`]);
+    expect(generations(gatewayOf(after, 'gateway-add-listener'))).toEqual({ generation: 2, observed: [2] });
+    expectCases(after, 'gateway-add-listener', [v1('/', { host: 'data.test.com' })]);
+  });
+  it('a removed listener stops serving', () => {
+    const lab = labOf(gw('gateway-remove-listener', [https, '{name: http, port: 80, protocol: HTTP, allowedRoutes: ' +
+      '{namespaces: {from: All}}}']) + simpleRoute('http-route-2', `{kind: Gateway, name: gateway-remove-listener, ` +
+      `namespace: ${INFRA}}`, null, 'infra-backend-v1'));
+    expectCases(lab, 'gateway-remove-listener', [v1('/', { host: 'secure.test.com', scheme: 'https' })]);
+    const ls = gatewayOf(lab, 'gateway-remove-listener').spec.listeners!;
+    const after = withListeners(lab, 'gateway-remove-listener', ls.filter((l) => l.name === 'http'));
+    expect(listenerSummary(after, 'gateway-remove-listener')).toEqual([`http attached=1 ${k}`]);
+    expect(generations(gatewayOf(after, 'gateway-remove-listener'))).toEqual({ generation: 2, observed: [2] });
+    const gone = send(after, 'gateway-remove-listener',
+      { path: '/', host: 'secure.test.com', scheme: 'https', port: 443 });
+    expect([gone.status, gone.backendPod]).not.toEqual([200, expect.anything()]);
+  });
+});
+
+/** A Gateway with one listener given as flow YAML. */
+const oneListener = (name: string, l: string) =>
+  `${gatewayHead(name)}\nspec:\n  gatewayClassName: nginx\n  listeners: [${l}]\n---\n`;
+
+/** GatewayStatusMustHaveListeners: name, supportedKinds, attachedRoutes and the conditions asked for. */
+function listenerStatus(lab: Lab, gw: string, types: string[]): string[] {
+  return (gatewayOf(lab, gw).status?.listeners ?? []).map((l) => [
+    l.name, `attached=${l.attachedRoutes}`, `kinds=${l.supportedKinds.map((k) => k.kind).join(',')}`,
+    ...types.map((t) => {
+      const c = l.conditions.find((x) => x.type === t);
+      return `${t}=${c?.status}/${c?.reason}`;
+    }),
+  ].join(' '));
+}
+
+describe('GatewayWithAttachedRoutes, GatewayWithAttachedRoutesWithPort8080', () => {
+  const sel = `allowedRoutes: {kinds: [{kind: HTTPRoute}], namespaces: {from: Selector, selector: {matchLabels: ` +
+    `{kubernetes.io/metadata.name: ${INFRA}}}}}`;
+  const ref = (gw: string, section = '') => `{kind: Gateway, name: ${gw}, namespace: ${INFRA}${section}}`;
+  const lab = labOf(oneListener('gateway-with-one-attached-route', `{name: http, port: 80, protocol: HTTP, ${sel}}`) +
+    oneListener('gateway-with-two-attached-routes',
+      `{name: http, port: 80, protocol: HTTP, hostname: foo.example.com, ${sel}}`) +
+    oneListener('unresolved-gateway-with-one-attached-unresolved-route', '{name: tls, port: 443, protocol: HTTPS, ' +
+      `${sel}, tls: {certificateRefs: [{group: "", kind: Secret, name: does-not-exist}], mode: Terminate}}`) +
+    simpleRoute('http-route-1', ref('gateway-with-one-attached-route'), null, 'infra-backend-v1') +
+    simpleRoute('http-route-2', ref('gateway-with-two-attached-routes'), null, 'infra-backend-v1') +
+    simpleRoute('http-route-3', ref('gateway-with-two-attached-routes'), null, 'infra-backend-v1') +
+    simpleRoute('http-route-not-accepted', ref('gateway-with-two-attached-routes'), '"not-accepted.test.com"',
+      'infra-backend-v1') +
+    route('http-route-4', INFRA, `  parentRefs: [${ref('unresolved-gateway-with-one-attached-unresolved-route',
+      ', sectionName: tls')}]\n  rules: [{backendRefs: [{name: does-not-exist, port: 8080}]}]`) +
+    `${gatewayHead('gateway-with-two-listeners-and-one-attached-route')}\n` +
+    'spec:\n  gatewayClassName: nginx\n  listeners:\n' +
+    '  - {name: http-unattached, port: 8080, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}], ' +
+    'namespaces: {from: All}}}\n' +
+    '  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}], ' +
+    'namespaces: {from: All}}}\n---\n' +
+    simpleRoute('http-route-4-port-8080',
+      ref('gateway-with-two-listeners-and-one-attached-route', ', sectionName: http'),
+      null, 'infra-backend-v1'));
+  const ok = ['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs'].join(' ');
+  it('attachedRoutes counts the accepted routes of each listener', () => {
+    expect(listenerStatus(lab, 'gateway-with-one-attached-route', ['Accepted', 'ResolvedRefs']))
+      .toEqual([`http attached=1 kinds=HTTPRoute ${ok}`]);
+    expect(listenerStatus(lab, 'gateway-with-two-attached-routes', ['Accepted', 'ResolvedRefs']))
+      .toEqual([`http attached=2 kinds=HTTPRoute ${ok}`]);
+    expect(parentConditions(lab, 'http-route-not-accepted')[0]).toContain('Accepted=False/NoMatchingListenerHostname');
+    expect(listenerStatus(lab, 'gateway-with-two-listeners-and-one-attached-route', ['Accepted', 'ResolvedRefs']))
+      .toEqual([`http-unattached attached=0 kinds=HTTPRoute ${ok}`, `http attached=1 kinds=HTTPRoute ${ok}`]);
+  });
+  it('a listener with an unresolved certificate still counts its route; the route has ResolvedRefs=False', () => {
+    const [l] = listenerStatus(lab, 'unresolved-gateway-with-one-attached-unresolved-route',
+      ['Programmed', 'ResolvedRefs']);
+    expect(l).toMatch(/^tls attached=1 kinds=HTTPRoute Programmed=False\/\S+ /);
+    expect(l).toMatch(/ ResolvedRefs=False\/InvalidCertificateRef$/);
+    expect(parentConditions(lab, 'http-route-4')[0]).toContain('ResolvedRefs=False/BackendNotFound');
+  });
+});
+
+describe('GatewayInvalidRouteKind', () => {
+  it('ResolvedRefs=False/InvalidRouteKinds; supportedKinds keeps only HTTPRoute', () => {
+    const l = (kinds: string) => `{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}, ` +
+      `kinds: [${kinds}]}}`;
+    const lab = labOf(oneListener('gateway-only-invalid-route-kind', l('{kind: InvalidRoute}')) +
+      oneListener('gateway-supported-and-invalid-route-kind', l('{kind: InvalidRoute}, {kind: HTTPRoute}')));
+    expect(listenerStatus(lab, 'gateway-only-invalid-route-kind', ['ResolvedRefs']))
+      .toEqual(['http attached=0 kinds= ResolvedRefs=False/InvalidRouteKinds']);
+    expect(listenerStatus(lab, 'gateway-supported-and-invalid-route-kind', ['ResolvedRefs']))
+      .toEqual(['http attached=0 kinds=HTTPRoute ResolvedRefs=False/InvalidRouteKinds']);
+  });
+});
+
+const httpsTo = (ref: string) =>
+  `{name: https, port: 443, protocol: HTTPS, allowedRoutes: {namespaces: {from: All}}, ` +
+  `tls: {certificateRefs: [${ref}]}}`;
+
+describe('GatewayInvalidTLSConfiguration', () => {
+  it.each([
+    ['gateway-certificate-nonexistent-secret', '{group: "", kind: Secret, name: nonexistent-certificate}'],
+    ['gateway-certificate-unsupported-group',
+      '{group: wrong.group.company.io, kind: Secret, name: tls-validity-checks-certificate}'],
+    ['gateway-certificate-unsupported-kind', '{group: "", kind: WrongKind, name: tls-validity-checks-certificate}'],
+    ['gateway-certificate-malformed-secret', '{group: "", kind: Secret, name: malformed-certificate}'],
+  ])('%s: ResolvedRefs=False/InvalidCertificateRef', (gw, ref) => {
+    const lab = labOf(tlsSecret('tls-validity-checks-certificate', INFRA) + oneListener(gw, httpsTo(ref)) +
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: malformed-certificate, namespace: ${INFRA}}\n` +
+      'data: {tls.crt: SGVsbG8gd29ybGQK, tls.key: SGVsbG8gd29ybGQK}\ntype: kubernetes.io/tls\n---\n');
+    expect(listenerStatus(lab, gw, ['ResolvedRefs', 'Accepted'])).toEqual([
+      'https attached=0 kinds=HTTPRoute ResolvedRefs=False/InvalidCertificateRef Accepted=False/InvalidCertificateRef',
+    ]);
+  });
+});
+
+describe('GatewaySecretMissingReferenceGrant, -InvalidReferenceGrant, -ReferenceGrantAllInNamespace, -Specific', () => {
+  const cert = `{group: "", kind: Secret, name: certificate, namespace: ${WEB}}`;
+  const fromGw = (group = 'gateway.networking.k8s.io', kind = 'Gateway', ns = INFRA) =>
+    `{group: ${group}, kind: ${kind}, namespace: ${ns}}`;
+  const lab = (grants: string) => labOf(tlsSecret('certificate', WEB) + oneListener('gw', httpsTo(cert)) + grants);
+  const denied = ['https attached=0 kinds=HTTPRoute ResolvedRefs=False/RefNotPermitted'];
+  const allowed = ['https attached=0 kinds=HTTPRoute ResolvedRefs=True/ResolvedRefs Programmed=True/Programmed'];
+  it('no grant, or only grants that do not match: RefNotPermitted', () => {
+    expect(listenerStatus(lab(''), 'gw', ['ResolvedRefs'])).toEqual(denied);
+    const wrong = grant('reference-grant-wrong-namespace', APP, fromGw(),
+      '{group: "", kind: Secret, name: certificate}') +
+      grant('wrong-from-group', WEB, fromGw('not-the-group-youre-looking-for'),
+        '{group: "", kind: Secret, name: certificate}') +
+      grant('wrong-from-kind', WEB, fromGw(undefined, 'HTTPRoute'), '{group: "", kind: Secret, name: certificate}') +
+      grant('wrong-from-namespace', WEB, fromGw(undefined, undefined, 'not-the-namespace-youre-looking-for'),
+        '{group: "", kind: Secret, name: certificate}') +
+      grant('wrong-to-group', WEB, fromGw(), '{group: not-the-group-youre-looking-for, kind: Secret, ' +
+        'name: not-the-certificate-youre-looking-for}') +
+      grant('wrong-to-kind', WEB, fromGw(), '{group: "", kind: Service, name: certificate}') +
+      grant('wrong-to-name', WEB, fromGw(), '{group: "", kind: Secret, name: not-the-certificate-youre-looking-for}');
+    expect(listenerStatus(lab(wrong), 'gw', ['ResolvedRefs'])).toEqual(denied);
+  });
+  it('a grant for every Secret of the namespace, or for this one: resolved and programmed', () => {
+    const all = grant('reference-grant-all-in-namespace', WEB, fromGw(), '{group: "", kind: Secret}');
+    const one = grant('reference-grant-specific', WEB, fromGw(), '{group: "", kind: Secret, name: certificate}');
+    expect(listenerStatus(lab(all), 'gw', ['ResolvedRefs', 'Programmed'])).toEqual(allowed);
+    expect(listenerStatus(lab(one), 'gw', ['ResolvedRefs', 'Programmed'])).toEqual(allowed);
   });
 });
