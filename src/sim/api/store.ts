@@ -11,6 +11,7 @@ import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePo
 import { NAMESPACED_KINDS, objectKey } from './types';
 import { applyDefaults, type DefaultedSpecs } from './defaults';
 import { validateObject, type ValidatedSpecs } from './validation';
+import { crdGeneration } from './gateway-validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
   invalid,
@@ -234,6 +235,8 @@ export class ObjectStore {
       obj = alloc.object as T;
     }
     obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key);
+    const generation = crdGeneration(obj, undefined);
+    if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
     this.createdOf(obj.kind).set(key, this.clock());
     this.emit({ type: 'ADDED', object: obj });
@@ -279,6 +282,8 @@ export class ObjectStore {
       obj = alloc.object as T;
     }
     obj.metadata.uid = old.metadata.uid;
+    const generation = crdGeneration(obj, old);
+    if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
     this.emit({ type: 'MODIFIED', object: obj, old });
     return { ok: true, object: obj };

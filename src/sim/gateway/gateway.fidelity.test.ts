@@ -135,6 +135,9 @@ spec:
     - type: ResponseHeaderModifier
       responseHeaderModifier: {add: [{name: X-Resp, value: added}], remove: [X-Drop]}
     backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {value: /add-again}}]
+    filters: [{type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: X-Add, value: again}]}}]
+    backendRefs: [{name: v2, port: 8080}]
   - matches: [{path: {value: /hdr}, headers: [{name: x-case, value: yes}]}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /full}}}]
     backendRefs: [{name: v3, port: 8080}]
@@ -286,6 +289,10 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
         headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Echo-Set-Header': 'X-Drop: bye' },
       }),
     ],
+    ['add: another rule adds its own value under the same name', request('example.com', '/add-again', {
+      headers: { 'X-Add': 'first' },
+    })],
+    ['add without the header: the value alone', request('example.com', '/add-again')],
     [
       'rewrite full path after a header match',
       request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } }),
