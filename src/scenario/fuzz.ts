@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { loadScenarioFiles } from './load';
 import { serializeScenario } from './export';
 import type { ProblemKind } from './problem';
+import { renderProblemNote } from './problem-text';
 import type { ScenarioFileInput } from './types';
 
 // Built from pieces rather than fc.stringMatching, which is slow to generate.
@@ -169,6 +170,8 @@ export function checkLoad(files: ScenarioFileInput[]): string | undefined {
     if (p.severity !== 'error' && p.severity !== 'warning') return `bad severity ${String(p.severity)}`;
     if (typeof p.file !== 'string' || p.file === '') return 'problem without a file';
     if (typeof p.message !== 'string' || p.message.trim() === '') return 'problem without a reason';
+    // The page renders the note in the reader's language: its English is what the CLI prints.
+    if (!p.note || renderProblemNote('en', p.note) !== p.message) return `problem without its note: ${p.message}`;
     if (typeof p.path !== 'string' || (p.path !== '' && !p.path.startsWith('/'))) return `bad JSON pointer ${String(p.path)}`;
     if ((p.line === undefined) !== (p.column === undefined)) return 'line without column';
     if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1 && Number.isInteger(p.column) && (p.column ?? 0) >= 1)) return 'bad line:column';

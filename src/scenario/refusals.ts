@@ -4,6 +4,7 @@
 // the text has it, of the refused field.
 
 import { fieldSegments, jsonPointer, type Problem } from './problem';
+import { noted } from './problem-text';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** One refusal as the control plane reports it (src/sim/api/errors.ts ApiProblem, src/state ApiRejection). */
@@ -54,7 +55,7 @@ export function locateRefusals(input: {
       ...(at ? { line: at.line, column: at.column } : {}),
       ...(source?.document !== undefined ? { document: source.document } : {}),
       path: (source?.path ?? '') + (r.field ? jsonPointer(fieldSegments(r.field)) : ''),
-      message: refusalText(r),
+      ...noted('problem.refused', { detail: refusalText(r) }),
     };
     return { ...r, ...(objectIndex !== undefined ? { objectIndex } : {}), problem };
   });
