@@ -4,7 +4,6 @@
 // the text has it, of the refused field.
 
 import { fieldSegments, jsonPointer, type Problem } from './problem';
-import { noted } from './problem-text';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** One refusal as the control plane reports it (src/sim/api/errors.ts ApiProblem, src/state ApiRejection). */
@@ -55,7 +54,10 @@ export function locateRefusals(input: {
       ...(at ? { line: at.line, column: at.column } : {}),
       ...(source?.document !== undefined ? { document: source.document } : {}),
       path: (source?.path ?? '') + (r.field ? jsonPointer(fieldSegments(r.field)) : ''),
-      ...noted('problem.refused', { detail: refusalText(r) }),
+      message: refusalText(r),
+      // Written out, not `noted`: the page's store locates refusals, and the text table stays out of
+      // its first screen's code (it comes with the loader). The English of 'problem.refused' is its detail.
+      note: { key: 'problem.refused', params: { detail: refusalText(r) } },
     };
     return { ...r, ...(objectIndex !== undefined ? { objectIndex } : {}), problem };
   });

@@ -1,12 +1,35 @@
 // The outcome of opening files: located problems (file:line:col, JSON pointer, message), dismissible.
 // A failed load says so, and says that the scenario already open was kept.
 
+import { useEffect, useState } from 'react';
 import { selectLang, selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type MessageKey } from '../i18n';
-import type { Inference } from '../../scenario';
-import { problemText } from '../../scenario/problem-text';
+import type { Inference, Problem } from '../../scenario';
 import { IconClose } from '../icons';
+
+type ProblemTexts = typeof import('../../scenario/problem-text');
+
+// The loader's text table comes with the loader (a report exists only once it ran), not with the
+// first screen's code; kept once loaded, so a later report renders in the reader's language at once.
+let problemTexts: ProblemTexts | undefined;
+
+/** A problem's text in `lang`: its note rendered once the table is here, its English message until then. */
+function useProblemText(): (lang: 'en' | 'zh', p: Problem) => string {
+  const [texts, setTexts] = useState(problemTexts);
+  useEffect(() => {
+    if (texts) return;
+    let live = true;
+    void import('../../scenario/problem-text').then((m) => {
+      problemTexts = m;
+      if (live) setTexts(m);
+    });
+    return () => {
+      live = false;
+    };
+  }, [texts]);
+  return texts ? texts.problemText : (_lang, p) => p.message;
+}
 
 export function LoadErrors() {
   const t = useT();
@@ -46,23 +69,30 @@ export function LoadErrors() {
           <IconClose />
         </button>
       </header>
-      {report.problems.length > 0 && (
-        <ol className="problems">
-          {report.problems.map((p, i) => (
-            <li key={i} className={`problem problem-${p.severity}`}>
-              <span className="mono where">
-                {p.file}
-                {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
-                {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
-              </span>
-              {p.path && <code className="mono path">{p.path}</code>}
-              <span className="message">{problemText(lang, p)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
+      {report.problems.length > 0 && <ProblemList problems={report.problems} lang={lang} />}
       {report.inferred && report.inferred.length > 0 && <InferredSettings inferred={report.inferred} />}
     </section>
+  );
+}
+
+/** Each problem where it is (file:line:col, document, JSON pointer) and what it is, in the reader's language. */
+function ProblemList({ problems, lang }: { problems: readonly Problem[]; lang: 'en' | 'zh' }) {
+  const t = useT();
+  const text = useProblemText();
+  return (
+    <ol className="problems">
+      {problems.map((p, i) => (
+        <li key={i} className={`problem problem-${p.severity}`}>
+          <span className="mono where">
+            {p.file}
+            {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
+            {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
+          </span>
+          {p.path && <code className="mono path">{p.path}</code>}
+          <span className="message">{text(lang, p)}</span>
+        </li>
+      ))}
+    </ol>
   );
 }
 
