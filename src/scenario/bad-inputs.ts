@@ -71,7 +71,7 @@ const ENVELOPE: BadInput[] = [
       ],
     }),
   ),
-  one('sections that are no lists', 's.json', scenario({ objects: [], clients: {}, requests: 'r', lesson: 1, edits: {} })),
+  one('sections that are no lists', 's.json', scenario({ clients: {}, requests: 'r', lesson: 1, edits: {} })),
   one(
     'too many clients and edits',
     's.json',
@@ -109,7 +109,11 @@ const ENVELOPE: BadInput[] = [
 
 /** Kubernetes objects the loader refuses or reads otherwise than written. */
 const OBJECTS: BadInput[] = [
-  one('an invalid Service', 'svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n    - port: eighty\n'),
+  one(
+    'an invalid Service',
+    'svc.yaml',
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: x}]}',
+  ),
   one('no apiVersion, no kind', 'x.yaml', 'metadata: {name: x}\nspec: {}\n'),
   one('a kind the cluster does not serve', 'w.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n'),
   one(
@@ -139,8 +143,8 @@ const OBJECTS: BadInput[] = [
       '    spec: {containers: [{name: c, image: nginx}]}',
     ].join('\n'),
   ),
-  one('documents that are no objects', 'x.yaml', 'hello\n---\n42\n---\ntrue\n---\n[1]\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\n'),
-  one('list items that are no objects', 'list.yaml', 'apiVersion: v1\nkind: List\nitems:\n  - hello\n  - 3\n  - false\n  - [1]\n  - null\n'),
+  one('documents that are no objects', 'x.yaml', ['hello', '42', 'true', '[1]', 'kind: Node'].join('\n---\n')),
+  one('list items that are no objects', 'list.yaml', 'apiVersion: v1\nkind: List\nitems: [hello, 3, false, [1], null]'),
   {
     what: 'the same object twice, nothing in a second file',
     files: [
@@ -156,6 +160,8 @@ const OBJECTS: BadInput[] = [
   },
 ];
 
+const DEEP = LIMITS.maxDepth + 1;
+
 /** The parser's refusals and warnings. */
 const PARSE: BadInput[] = [
   one('invalid JSON', 'bad.json', '{"kind": }'),
@@ -169,10 +175,10 @@ const PARSE: BadInput[] = [
   one('a list used as a key', 'k.yaml', 'apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  ? [a, b]\n  : 1\n'),
   one('a __proto__ key', 'p.json', '{"apiVersion":"v1","kind":"Node","metadata":{"name":"n","__proto__":{"x":1}}}'),
   one('a file over the size cap', 'big.yaml', `x: "${'a'.repeat(LIMITS.maxBytes)}"\n`),
-  one('nesting deeper than the cap (JSON)', 'deep.json', `${'['.repeat(LIMITS.maxDepth + 1)}${']'.repeat(LIMITS.maxDepth + 1)}`),
+  one('nesting deeper than the cap (JSON)', 'deep.json', `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`),
   one('indented past the cap', 'deep.yaml', `a:\n${' '.repeat(LIMITS.maxIndent + 1)}b: 1\n`),
   one('mappings opened on one line', 'deep.yaml', `kind: Pod\nx: ${'a: '.repeat(LIMITS.maxDepth + 1)}b\n`),
-  one('flow nesting past the cap', 'deep.yaml', `x: ${'['.repeat(LIMITS.maxDepth + 1)}${']'.repeat(LIMITS.maxDepth + 1)}\n`),
+  one('flow nesting past the cap', 'deep.yaml', `x: ${'['.repeat(DEEP)}${']'.repeat(DEEP)}\n`),
   one('too many values', 'many.json', `[${'0,'.repeat(LIMITS.maxNodes)}0]`),
   one(
     'an alias bomb',

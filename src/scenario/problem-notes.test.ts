@@ -78,7 +78,8 @@ function englishLeft(note: ProblemNote): string[] {
 }
 
 /** The lab's own fields of a scenario file: their checks are ours, in both languages, nothing quoted. */
-const OWN_FIELD = /^\/(format|version|objects$|settings|clients|requests|lesson|meta|view|edits(?!\/\d+\/object))(\/|$)/;
+const OWN_FIELD =
+  /^\/(format|version|objects$|settings|clients|requests|lesson|meta|view|edits(?!\/\d+\/object))(\/|$)/;
 
 function problemsOf(files: Parameters<typeof loadScenarioFiles>[0]): Problem[] {
   const r = loadScenarioFiles(files);

@@ -34,7 +34,6 @@ const STILL_LONG_LINES: Readonly<Record<string, number>> = {
   'ui/i18n/index.ts': 2,
   'ui/main.tsx': 3,
   'ui/panels/Inspector.tsx': 6,
-  'ui/panels/LoadErrors.tsx': 3,
   'ui/panels/Playback.tsx': 2,
   'ui/panels/artifact-diff.ts': 2,
   'ui/panels/artifact-search.ts': 2,

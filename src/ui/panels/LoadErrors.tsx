@@ -55,7 +55,9 @@ export function LoadErrors() {
               ? t(waiting ? 'load.waiting' : 'load.waitFailed', { files })
               : t('load.unavailable')
             : report.applied
-              ? report.problems.length === 0 ? t('load.inferred.title') : t('load.warnings', { count: report.problems.length })
+              ? report.problems.length === 0
+                ? t('load.inferred.title')
+                : t('load.warnings', { count: report.problems.length })
               : t('load.failed', { files: report.files.join(', '), count: errors })}
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
@@ -103,18 +105,24 @@ function InferredSettings({ inferred }: { inferred: readonly Inference[] }) {
     <div className="inferred" data-testid="load-inferred">
       <strong>{t('load.inferred.title')}</strong>
       <ul>
-        {inferred.map((i, n) => {
-          const b = i.basis;
-          const key = b.kind === 'ingress-class' && !b.workload ? 'load.inferred.ingress-class-missing' : `load.inferred.${b.kind}`;
-          const params: Record<string, string | number> = { setting: i.setting, value: i.value };
-          for (const [k, v] of Object.entries(b)) if (k !== 'kind' && v !== undefined) params[k] = typeof v === 'number' ? v : String(v);
-          return (
-            <li key={n} className="mono" data-setting={i.setting}>
-              {t(key as MessageKey, params)}
-            </li>
-          );
-        })}
+        {inferred.map((i, n) => (
+          <li key={n} className="mono" data-setting={i.setting}>
+            {t(...inferenceText(i))}
+          </li>
+        ))}
       </ul>
     </div>
   );
+}
+
+/** An inference as an i18n key and its parameters: the setting, its value, and what it was read from. */
+function inferenceText(i: Inference): [MessageKey, Record<string, string | number>] {
+  const b = i.basis;
+  const missing = b.kind === 'ingress-class' && !b.workload;
+  const key = (missing ? 'load.inferred.ingress-class-missing' : `load.inferred.${b.kind}`) as MessageKey;
+  const params: Record<string, string | number> = { setting: i.setting, value: i.value };
+  for (const [k, v] of Object.entries(b)) {
+    if (k !== 'kind' && v !== undefined) params[k] = typeof v === 'number' ? v : String(v);
+  }
+  return [key, params];
 }
