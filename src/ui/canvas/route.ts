@@ -27,6 +27,11 @@ export interface RouteSegment {
   leader: Point | null;
   /** A hop of the reply, walked back from the server (drawn in the reply's style). */
   reply: boolean;
+  /**
+   * Where a reply hop's caption ("reply") is centred while it is the current hop: above its number
+   * unless that covers text or another number, then beside or below it. Null for the request's hops.
+   */
+  caption: Point | null;
 }
 
 export interface RouteStop {
@@ -233,12 +238,11 @@ const LABEL_GAP = 3;
 const TEXT_GAP = 3;
 
 const grow = <B extends Box>(b: B, by: number): B => ({ ...b, x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by });
-/** The padding above a place's text (styles.css: 7px for a pod, a client, a load balancer; more for a Service). */
-const PAD_TOP = 8;
+
 /**
  * How far a stop's pill reaches into its place's top edge, in canvas units at every zoom: zoomed
  * out the pill grows on the screen, but its overlap with the place does not (it would hide the
- * place's name). Only over the border: the place's text starts just below it (PAD_TOP).
+ * place's name). Only over the border: the place's text starts 7 units or more below it (its padding).
  */
 const PILL_INSET = 2;
 /** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
@@ -304,6 +308,23 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 }
 
 /**
+ * What the fitted view shows at least: every object and place outside the lab, with the margin the
+ * fit leaves around them (FIT's padding: more than this many pixels at 1280x720).
+ */
+function viewArea(places: Places, fixed: readonly Box[], scale: number): Box | undefined {
+  const all = [...places.tops, ...fixed];
+  if (all.length === 0) return undefined;
+  const x = Math.min(...all.map((b) => b.x));
+  const y = Math.min(...all.map((b) => b.y));
+  const w = Math.max(...all.map((b) => b.x + b.w)) - x;
+  const h = Math.max(...all.map((b) => b.y + b.h)) - y;
+  return grow({ x, y, w, h }, VIEW_MARGIN * scale);
+}
+
+/** Pixels the fitted view leaves around the cluster, at least (fit.ts: 8% of the canvas; 6% and 4% beside a lesson). */
+const VIEW_MARGIN = 30;
+
+/**
  * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
  * `placeLabels` so that no two cover each other at this scale. A label pushed away from its segment
  * or place gets a leader back to it.
@@ -317,6 +338,7 @@ function placeNumbers(
 ): void {
   // Text it must not hide (a name, an address, a port chip), kept a few pixels clear of.
   const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
+  const area = viewArea(places, fixed, scale);
   // Which place a number belongs to must be plain: it keeps off the other objects if it can. It
   // may sit on the background of a node frame its segment enters (or a pod of its is in), between
   // the frame's header and its pods, but never over their text.
@@ -331,14 +353,18 @@ function placeNumbers(
     const size = stopPillSize(st.hops);
     const [w, h] = [size.w * scale, size.h * scale];
     pillBoxes.push({ w, h, r });
-    // Its own place's text starts below its top padding: the pill may sit on that strip.
+    // Its own place's text starts below its top padding: the pill may sit on the border above it.
     const others = avoidFor([st.id]).filter((b) => b.id !== st.id);
-    const own = text.map((b) => (b.id === st.id ? { ...b, y: b.y + PAD_TOP, h: b.h - PAD_TOP } : b));
-    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: others, text: own });
+    const top = r.y + PILL_INSET;
+    const own = text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
+    const attach = (c: Point) => nearestOnBox(c, r);
+    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: others, text: own, attach, area });
   }
   for (const s of segments) {
     const side = BADGE_BOX * scale;
-    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid: avoidFor([s.from, s.to]), text });
+    const attach = (c: Point) => nearestOnSegment(c, s.a, s.b);
+    const avoid = avoidFor([s.from, s.to]);
+    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid, text, attach, area });
   }
   const spots = placeLabels(labels, LABEL_GAP * scale, fixed);
   const far = BADGE_CLEAR * scale * 1.5;
@@ -356,6 +382,48 @@ function placeNumbers(
     const on = nearestOnSegment(c, s.a, s.b);
     s.leader = Math.hypot(c.x - on.x, c.y - on.y) > far ? on : null;
   });
+}
+
+/**
+ * The reply's caption at zoom 1 (RouteLayer: 15 px bold with a 5 px halo): room for the longest of
+ * its languages ("reply"; Chinese "回包" is narrower). Its centre sits this far from its number's.
+ */
+const CAPTION = { w: 54, h: 22, off: BADGE_BOX / 2 + 11 + LABEL_GAP };
+
+/**
+ * Where each reply hop's caption goes, around its placed number: only one is drawn at a time (the
+ * current hop's), so captions keep clear of every number, pill and text, not of each other.
+ */
+function placeCaptions(segments: RouteSegment[], stops: RouteStop[], places: Places, fixed: Box[], scale: number) {
+  const side = BADGE_BOX * scale;
+  const numbers = [
+    ...fixed,
+    ...stops.map((st) => {
+      const size = stopPillSize(st.hops);
+      return labelBox(st.centre, size.w * scale, size.h * scale);
+    }),
+    ...segments.map((s) => labelBox(s.badge, side, side)),
+  ];
+  const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
+  const area = viewArea(places, fixed, scale);
+  const [w, h] = [CAPTION.w * scale, CAPTION.h * scale];
+  const off = CAPTION.off * scale;
+  const across = (side + w) / 2 + LABEL_GAP * scale;
+  for (const s of segments) {
+    if (!s.reply) continue;
+    const { x, y } = s.badge;
+    // Above first (as before: below it a pod's box would cover it), then beside, then below.
+    const candidates = [
+      { x, y: y - off },
+      { x: x + across, y },
+      { x: x - across, y },
+      { x: x + across, y: y - off },
+      { x: x - across, y: y - off },
+      { x, y: y + off },
+    ];
+    const caption = { w, h, candidates, avoid: [], text, attach: () => s.badge, area };
+    s.caption = placeLabels([caption], LABEL_GAP * scale, numbers)[0]!;
+  }
 }
 
 /** The gap between two boxes (0 when they touch or overlap). */
@@ -399,7 +467,7 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
       const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h) });
+      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h), caption: null });
       ids.add(from).add(to);
       continue;
     }
@@ -424,6 +492,7 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
   placeNumbers(segments, [...stops.values()], places, ghostLabels, scale);
+  placeCaptions(segments, [...stops.values()], places, ghostLabels, scale);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
