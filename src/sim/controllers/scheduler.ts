@@ -4,6 +4,7 @@
 
 import type { Node, Pod, PodCondition } from '../api/types';
 import type { Ctx } from './context';
+import { copyWith } from '../api/copy';
 
 /** Node load as the scheduler's cache sees it during one batch: pods per node, nodes in name order. */
 export interface SchedulerCache {
@@ -77,8 +78,8 @@ function bind(ctx: Ctx, pod: Pod, cache: SchedulerCache, best: { name: string; c
     : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
   ctx.store.put({
     ...pod,
-    spec: { ...pod.spec, nodeName: best.name },
-    status: { ...pod.status, conditions },
+    spec: copyWith(pod.spec, { nodeName: best.name }),
+    status: copyWith(pod.status, { conditions }),
   });
   ctx.events.push({
     type: 'Normal',
