@@ -37,7 +37,11 @@ export interface WatchEvent {
   old?: AnyObject;
 }
 
-export type WatchListener = (e: WatchEvent) => void;
+/**
+ * `key` is the object's key as the store holds it (objectKey): the one string a handler can carry on
+ * to queues, indexes and later writes, so a key is built and hashed once per object, not per use.
+ */
+export type WatchListener = (e: WatchEvent, key: string) => void;
 
 export type WriteResult<T extends AnyObject = AnyObject> =
   | { ok: true; object: T }
@@ -150,8 +154,8 @@ export class ObjectStore {
     };
   }
 
-  private emit(e: WatchEvent): void {
-    for (const l of this.listeners) l(e);
+  private emit(e: WatchEvent, key: string): void {
+    for (const l of this.listeners) l(e, key);
   }
 
   private bucket(kind: string): CowMap<AnyObject> {
@@ -208,12 +212,14 @@ export class ObjectStore {
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
     // A copy with its own metadata: this write fills in its name and uid in place.
     let obj = applyDefaults(input, this.defaulted);
-    const key = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
+    // A generated name was drawn until free (or 8 draws were taken): no second lookup when free.
+    const generated = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
       ? this.generateName(obj, opts.nameRand)
-      : objectKey(obj);
+      : undefined;
+    const key = generated ? generated.key : objectKey(obj);
     const errs = validateObject(obj, this.validated);
     if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
-    if (this.get(obj.kind, key)) {
+    if (!generated?.free && this.get(obj.kind, key)) {
       const ref = refOf(obj);
       return {
         ok: false,
@@ -236,25 +242,27 @@ export class ObjectStore {
     obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key);
     this.bucket(obj.kind).set(key, obj);
     this.createdOf(obj.kind).set(key, this.clock());
-    this.emit({ type: 'ADDED', object: obj });
+    this.emit({ type: 'ADDED', object: obj }, key);
     return { ok: true, object: obj };
   }
 
   /**
    * metadata.generateName plus 5 characters from `rand`, drawn again (up to 8 times) while taken, as
-   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key.
+   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key
+   * and whether it is free.
    */
-  private generateName(obj: AnyObject, rand: SeededRandom): string {
+  private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean } {
     const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
     let name = '';
     let key = '';
-    for (let tries = 0; tries < 8; tries++) {
+    let free = false;
+    for (let tries = 0; tries < 8 && !free; tries++) {
       name = obj.metadata.generateName + randomString(rand, 5);
       key = prefix + name;
-      if (!this.get(obj.kind, key)) break;
+      free = !this.get(obj.kind, key);
     }
     obj.metadata.name = name;
-    return key;
+    return { key, free };
   }
 
   /** PUT of the whole object (as `kubectl apply` ends up doing): re-validated; Service allocations carried over. */
@@ -280,7 +288,7 @@ export class ObjectStore {
     }
     obj.metadata.uid = old.metadata.uid;
     this.bucket(obj.kind).set(key, obj);
-    this.emit({ type: 'MODIFIED', object: obj, old });
+    this.emit({ type: 'MODIFIED', object: obj, old }, key);
     return { ok: true, object: obj };
   }
 
@@ -294,7 +302,7 @@ export class ObjectStore {
     const old = objects.get(key);
     objects.set(key, obj);
     if (!old) this.createdOf(obj.kind).set(key, this.clock());
-    this.emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj });
+    this.emit(old ? { type: 'MODIFIED', object: obj, old } : { type: 'ADDED', object: obj }, key);
     return obj;
   }
 
@@ -305,7 +313,7 @@ export class ObjectStore {
     this.bucket(ref.kind).delete(key);
     this.created.get(ref.kind)?.delete(key);
     if (old.kind === 'Service') this.releaseService(old as Service);
-    this.emit({ type: 'DELETED', object: old, old });
+    this.emit({ type: 'DELETED', object: old, old }, key);
     return { ok: true, object: old };
   }
 

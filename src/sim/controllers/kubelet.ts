@@ -91,7 +91,7 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
     status.podIP = podIP;
     status.podIPs = [{ ip: podIP }];
   }
-  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }));
+  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }), key);
 }
 
 /**
