@@ -136,7 +136,10 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
     },
     spec: {
       replicas,
-      selector: { ...d.spec.selector, matchLabels: copyWith(d.spec.selector.matchLabels, { 'pod-template-hash': hash }) },
+      selector: {
+        ...d.spec.selector,
+        matchLabels: copyWith(d.spec.selector.matchLabels, { 'pod-template-hash': hash }),
+      },
       template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
     },
   };
