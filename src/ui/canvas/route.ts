@@ -237,7 +237,9 @@ const LABEL_GAP = 3;
 /** Least space between a number and text at zoom 1. */
 const TEXT_GAP = 3;
 
-const grow = <B extends Box>(b: B, by: number): B => ({ ...b, x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by });
+const grow = <B extends Box>(b: B, by: number): B => ({
+  ...b, x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by,
+});
 
 /**
  * How far a stop's pill reaches into its place's top edge, in canvas units at every zoom: zoomed
