@@ -41,7 +41,7 @@ test('a pasted scenario\'s problems read in Chinese, Kubernetes\' own words as p
   await expect(report).toContainText('settings.nodeIPs[0]：无效值 "nope"：必须是有效的 IPv4 地址；忽略此条目');
   await expect(report).toContainText('settings.typo：未知字段，已忽略');
   await expect(report).toContainText('clients[0].address：无效值 "nope"：必须是有效的 IPv4 地址；跳过此客户端');
-  await expect(report).toContainText('requests[0].from：无效值 "bad"：格式不对；跳过此请求');
+  await expect(report).toContainText('requests[0].from：无效值 "bad"：格式不正确；跳过此请求');
   await expect(report).toContainText('extra：未知字段，已忽略');
   // The object's field error stays the apiserver's; kubectl's line for an unknown kind too.
   await expect(report).toContainText('Service "web" 无效，未载入：spec.ports[0].port: Invalid value: "eighty"');

@@ -114,6 +114,16 @@ const OBJECTS: BadInput[] = [
     'svc.yaml',
     'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: x}]}',
   ),
+  one(
+    'a Deployment over the lab\'s replicas cap',
+    'deploy.yaml',
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      `spec: {replicas: ${LIMITS.maxReplicas + 1}, selector: {matchLabels: {app: web}}, template: {}}`,
+    ].join('\n'),
+  ),
   one('no apiVersion, no kind', 'x.yaml', 'metadata: {name: x}\nspec: {}\n'),
   one('a kind the cluster does not serve', 'w.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n'),
   one(

@@ -29,7 +29,7 @@ import {
   viewSchema,
 } from './schema';
 import type { LabEdit, LessonStep, ObjectSource, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
-import { checkValue, showValue, type FieldIssue } from './validate';
+import { checkValue, objectIssueDetail, showValue, type FieldIssue } from './validate';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -268,7 +268,7 @@ function readEdits(raw: unknown, report: Report): LabEdit[] {
     const who = `${edit.object.kind} ${JSON.stringify(edit.object.metadata.name ?? '')}`;
     for (const issue of o.issues) {
       // The object's own field check stays in the apiserver's words, as for any object.
-      const text = noted('problem.editObjectInvalid', { who, detail: issue.message });
+      const text = noted('problem.editObjectInvalid', { who, detail: objectIssueDetail(issue) });
       report(['edits', i, 'object', ...issue.path], 'invalid', text);
     }
     if (o.ok) out.push({ kind: 'apply-object', object: o.value as ScenarioObject });

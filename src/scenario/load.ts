@@ -13,7 +13,7 @@ import { noted } from './problem-text';
 import { KIND_SCHEMAS, otherObjectSchema, SCENARIO_FORMAT } from './schema';
 import type { EnvelopePart } from './envelope';
 import type { LoadResult, ObjectSource, ScenarioFileInput, ScenarioObject } from './types';
-import { checkValue, showValue } from './validate';
+import { checkValue, objectIssueDetail, showValue } from './validate';
 import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/api/gateway-validation';
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
@@ -252,7 +252,7 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   const r = checkValue(schema, input);
   const who = name ? `${kind} ${JSON.stringify(name)}` : kind;
   for (const issue of r.issues) {
-    report(issue.path, 'invalid', noted('problem.objectInvalid', { who, detail: issue.message }));
+    report(issue.path, 'invalid', noted('problem.objectInvalid', { who, detail: objectIssueDetail(issue) }));
   }
   if (r.ok && GATEWAY_API_KINDS.has(kind)) {
     // The Gateway API CRDs' own validation (OpenAPI schema and CEL rules), in the apiserver's words.

@@ -241,7 +241,7 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'field.maxReplicas': '{field}：无效值 {value}：实验室每个工作负载最多运行 {max} 个副本',
   'field.ipv4': '{field}：无效值 {value}：必须是有效的 IPv4 地址',
   'field.cidrv4': '{field}：无效值 {value}：必须是有效的 IPv4 CIDR，例如 {example}',
-  'field.wrongForm': '{field}：无效值 {value}：格式不对',
+  'field.wrongForm': '{field}：无效值 {value}：格式不正确',
   'field.format': '{field}：无效值 {value}：必须是有效的 {format}',
   'field.intOrString': '{field}：无效值 {value}：必须是整数或字符串',
   'field.keysStrings': '{field}：无效值：键必须是字符串',

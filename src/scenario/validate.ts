@@ -53,6 +53,15 @@ export function checkValue<T>(schema: z.ZodType<T>, value: unknown, prefix: read
   return { ok: false, issues: [...issues, gaveUp] };
 }
 
+/**
+ * A Kubernetes object's field issue as the problem quotes it: in the apiserver's words, as printed,
+ * except a limit of the lab's own (the replicas cap), which no apiserver says and the reader's
+ * language does.
+ */
+export function objectIssueDetail(issue: FieldIssue): string | ProblemNote {
+  return issue.note.key === 'field.maxReplicas' ? issue.note : issue.message;
+}
+
 function toSegment(k: PropertyKey): PathSegment {
   return typeof k === 'number' ? k : String(k);
 }
