@@ -88,6 +88,7 @@ function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, best: { na
     object,
     message: `Successfully assigned ${key} to ${best.name}`,
     source: 'default-scheduler',
+    seq: 0,
   });
 }
 
