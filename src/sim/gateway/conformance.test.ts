@@ -1332,3 +1332,39 @@ describe('GatewaySecretMissingReferenceGrant, -InvalidReferenceGrant, -Reference
     expect(listenerStatus(lab(one), 'gw', ['ResolvedRefs', 'Programmed'])).toEqual(allowed);
   });
 });
+
+/** `type=status/reason` of each Gateway condition. */
+const gatewayConditions = (lab: Lab, gw: string) =>
+  (gatewayOf(lab, gw).status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason}`);
+
+describe('GatewayInvalidListenersUnsupportedProtocol', () => {
+  it('no listener supported: Accepted=False/ListenersNotValid; some: Accepted=True/ListenersNotValid', () => {
+    const lab = labOf(oneListener('gateway-only-unsupported-protocols',
+        '{name: invalid, port: 1111, protocol: INVALID}') +
+      `${gatewayHead('gateway-supported-and-unsupported-protocols')}\n` +
+      'spec:\n  gatewayClassName: nginx\n  listeners:\n' +
+      '  - {name: http, port: 80, protocol: HTTP}\n  - {name: invalid, port: 1111, protocol: INVALID}\n---\n');
+    expect(gatewayConditions(lab, 'gateway-only-unsupported-protocols')).toContain('Accepted=False/ListenersNotValid');
+    expect(listenerStatus(lab, 'gateway-only-unsupported-protocols', ['Accepted']))
+      .toEqual(['invalid attached=0 kinds= Accepted=False/UnsupportedProtocol']);
+    expect(gatewayConditions(lab,
+        'gateway-supported-and-unsupported-protocols')).toContain('Accepted=True/ListenersNotValid');
+    expect(listenerStatus(lab, 'gateway-supported-and-unsupported-protocols', ['Accepted'])).toEqual([
+      'http attached=0 kinds=HTTPRoute Accepted=True/Accepted',
+      'invalid attached=0 kinds= Accepted=False/UnsupportedProtocol',
+    ]);
+    expect(generations(gatewayOf(lab, 'gateway-only-unsupported-protocols'))).toEqual({ generation: 1, observed: [1] });
+  });
+});
+
+describe('GatewayInvalidParametersRef', () => {
+  it('a parametersRef to a kind NGF does not take: Accepted=False/InvalidParameters, ResolvedRefs=False', () => {
+    const lab = labOf(`${gatewayHead('gateway-invalid-parameters-ref')}\nspec:\n  gatewayClassName: nginx\n` +
+      '  listeners: [{name: http, port: 80, protocol: HTTP}]\n' +
+      '  infrastructure: {parametersRef: {group: invalid.io, kind: InvalidParameters, name: invalid}}\n---\n');
+    expect(gatewayConditions(lab, 'gateway-invalid-parameters-ref')).toEqual([
+      'Accepted=False/InvalidParameters', 'Programmed=True/Programmed', 'ResolvedRefs=False/ParametersRefInvalid',
+    ]);
+    expect(generations(gatewayOf(lab, 'gateway-invalid-parameters-ref'))).toEqual({ generation: 1, observed: [1] });
+  });
+});
