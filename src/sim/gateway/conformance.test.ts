@@ -1418,3 +1418,21 @@ describe('HTTPRouteHTTPSListener', () => {
       v2('/', tls('second-example.org'))]);
   });
 });
+
+describe('GatewayInfrastructurePropagation', () => {
+  it('spec.infrastructure labels and annotations reach the data plane pods and Service (the gateway-name label)', () => {
+    const GW = 'gateway-with-infrastructure-metadata';
+    const lab = labOf(`${gatewayHead(GW)}\nspec:\n  gatewayClassName: nginx\n` +
+      '  infrastructure: {annotations: {key1: value1}, labels: {key2: value2}}\n' +
+      '  listeners: [{name: http, port: 8080, protocol: HTTP}]\n---\n');
+    expect(gatewayConditions(lab, GW)[0]).toBe('Accepted=True/Accepted');
+    const named = (o: { metadata: { labels?: Record<string, string> } }) =>
+      o.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] === GW;
+    const found = [...lab.cluster.pods.filter(named), ...lab.cluster.services.filter(named)];
+    expect(found.map((o) => o.kind).sort()).toEqual(['Pod', 'Service']);
+    for (const o of found) {
+      expect(o.metadata.labels).toMatchObject({ key2: 'value2' });
+      expect(o.metadata.annotations).toMatchObject({ key1: 'value1' });
+    }
+  });
+});
