@@ -1420,7 +1420,7 @@ describe('HTTPRouteHTTPSListener', () => {
 });
 
 describe('GatewayInfrastructurePropagation', () => {
-  it('spec.infrastructure labels and annotations reach the data plane pods and Service (the gateway-name label)', () => {
+  it('spec.infrastructure labels and annotations reach the pods and Service with the gateway-name label', () => {
     const GW = 'gateway-with-infrastructure-metadata';
     const lab = labOf(`${gatewayHead(GW)}\nspec:\n  gatewayClassName: nginx\n` +
       '  infrastructure: {annotations: {key1: value1}, labels: {key2: value2}}\n' +
