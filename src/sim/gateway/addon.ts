@@ -68,17 +68,31 @@ function servedClasses(settings: LabSettings, objects: readonly (KubeObject | Ot
   return out;
 }
 
+/** Label and annotation keys NGF manages itself: a Gateway's infrastructure metadata cannot override them. */
+const RESERVED_KEYS = new Set([GATEWAY_NAME_LABEL, 'app.kubernetes.io/name', 'app.kubernetes.io/instance',
+  'app.kubernetes.io/managed-by']);
+
+/** spec.infrastructure.labels / annotations without the reserved keys (NGF provisioner buildLabelsAndAnnotations;
+ *  conformance GatewayInfrastructurePropagation). */
+function infrastructureMetadata(gw: Gateway, field: 'labels' | 'annotations'): Record<string, string> {
+  const given = (gw.spec.infrastructure as Record<string, unknown> | undefined)?.[field];
+  if (!given || typeof given !== 'object') return {};
+  return Object.fromEntries(Object.entries(given as Record<string, unknown>)
+    .filter(([k, v]) => !RESERVED_KEYS.has(k) && typeof v === 'string') as [string, string][]);
+}
+
 function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
   const name = dataPlaneName(gw);
-  const labels = dataPlanePodLabels(gw);
+  const selector = dataPlanePodLabels(gw);
+  const labels = { ...selector, ...infrastructureMetadata(gw, 'labels') };
+  const annotations = {
+    ...(gw.metadata.name.length > MAX_NAME ? { [GATEWAY_NAME_LABEL]: gw.metadata.name } : {}),
+    ...infrastructureMetadata(gw, 'annotations'),
+  };
+  const withAnnotations = Object.keys(annotations).length > 0 ? { annotations } : {};
   // The lab's own marker only says "the addon made this" (its value is never read); the Gateway's name
   // would not fit a label value.
-  const meta = {
-    name,
-    namespace: ns(gw),
-    labels: { ...labels, [ADDON_LABEL]: 'gateway' },
-    ...(gw.metadata.name.length > MAX_NAME ? { annotations: { [GATEWAY_NAME_LABEL]: gw.metadata.name } } : {}),
-  };
+  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: 'gateway' }, ...withAnnotations };
   const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((
     a,
     b,
@@ -89,9 +103,9 @@ function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
     metadata: meta,
     spec: {
       replicas: 1,
-      selector: { matchLabels: labels },
+      selector: { matchLabels: selector },
       template: {
-        metadata: { labels },
+        metadata: { labels, ...withAnnotations },
         spec: {
           containers: [
             {
@@ -110,7 +124,7 @@ function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
     metadata: meta,
     spec: {
       type: 'LoadBalancer',
-      selector: labels,
+      selector,
       ports: ports.map((p) => ({ name: `port-${p}`, port: p, targetPort: p, protocol: 'TCP' as const })),
     },
   };

@@ -1332,3 +1332,107 @@ describe('GatewaySecretMissingReferenceGrant, -InvalidReferenceGrant, -Reference
     expect(listenerStatus(lab(one), 'gw', ['ResolvedRefs', 'Programmed'])).toEqual(allowed);
   });
 });
+
+/** `type=status/reason` of each Gateway condition. */
+const gatewayConditions = (lab: Lab, gw: string) =>
+  (gatewayOf(lab, gw).status?.conditions ?? []).map((c) => `${c.type}=${c.status}/${c.reason}`);
+
+describe('GatewayInvalidListenersUnsupportedProtocol', () => {
+  it('no listener supported: Accepted=False/ListenersNotValid; some: Accepted=True/ListenersNotValid', () => {
+    const lab = labOf(oneListener('gateway-only-unsupported-protocols',
+        '{name: invalid, port: 1111, protocol: INVALID}') +
+      `${gatewayHead('gateway-supported-and-unsupported-protocols')}\n` +
+      'spec:\n  gatewayClassName: nginx\n  listeners:\n' +
+      '  - {name: http, port: 80, protocol: HTTP}\n  - {name: invalid, port: 1111, protocol: INVALID}\n---\n');
+    expect(gatewayConditions(lab, 'gateway-only-unsupported-protocols')).toContain('Accepted=False/ListenersNotValid');
+    expect(listenerStatus(lab, 'gateway-only-unsupported-protocols', ['Accepted']))
+      .toEqual(['invalid attached=0 kinds= Accepted=False/UnsupportedProtocol']);
+    expect(gatewayConditions(lab,
+        'gateway-supported-and-unsupported-protocols')).toContain('Accepted=True/ListenersNotValid');
+    expect(listenerStatus(lab, 'gateway-supported-and-unsupported-protocols', ['Accepted'])).toEqual([
+      'http attached=0 kinds=HTTPRoute Accepted=True/Accepted',
+      'invalid attached=0 kinds= Accepted=False/UnsupportedProtocol',
+    ]);
+    expect(generations(gatewayOf(lab, 'gateway-only-unsupported-protocols'))).toEqual({ generation: 1, observed: [1] });
+  });
+});
+
+describe('GatewayInvalidParametersRef', () => {
+  it('a parametersRef to a kind NGF does not take: Accepted=False/InvalidParameters, ResolvedRefs=False', () => {
+    const lab = labOf(`${gatewayHead('gateway-invalid-parameters-ref')}\nspec:\n  gatewayClassName: nginx\n` +
+      '  listeners: [{name: http, port: 80, protocol: HTTP}]\n' +
+      '  infrastructure: {parametersRef: {group: invalid.io, kind: InvalidParameters, name: invalid}}\n---\n');
+    expect(gatewayConditions(lab, 'gateway-invalid-parameters-ref')).toEqual([
+      'Accepted=False/InvalidParameters', 'Programmed=True/Programmed', 'ResolvedRefs=False/ParametersRefInvalid',
+    ]);
+    expect(generations(gatewayOf(lab, 'gateway-invalid-parameters-ref'))).toEqual({ generation: 1, observed: [1] });
+  });
+});
+
+describe('GatewayClassObservedGenerationBump', () => {
+  it('a description change bumps the class generation; Accepted observes it', () => {
+    const lab = labOf('apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n' +
+      'metadata: {name: gatewayclass-observed-generation-bump}\n' +
+      'spec: {controllerName: gateway.nginx.org/nginx-gateway-controller, description: old}\n---\n');
+    const classOf = (l: Lab) => l.cluster.gatewayClasses.find((c) =>
+      c.metadata.name === 'gatewayclass-observed-generation-bump')!;
+    const observed = (l: Lab) => classOf(l).status?.conditions?.map((c) =>
+      `${c.type}=${c.status}@${c.observedGeneration}`);
+    expect([classOf(lab).metadata.generation, observed(lab)]).toEqual([1,
+        ['Accepted=True@1', 'SupportedVersion=True@1']]);
+    const c = classOf(lab);
+    const after = updateLab(lab,
+      { kind: 'apply', object: { ...c, status: undefined, spec: { ...c.spec, description: 'new' } } });
+    expect([classOf(after).metadata.generation, observed(after)]).toEqual([2,
+        ['Accepted=True@2', 'SupportedVersion=True@2']]);
+  });
+});
+
+describe('GatewayOptionalAddressValue', () => {
+  it('an address entry with a type and no value: the Gateway still gets an address and is programmed', () => {
+    const lab = labOf(`${gatewayHead('gateway-without-address-value')}\nspec:\n  gatewayClassName: nginx\n` +
+      '  addresses: [{type: IPAddress}]\n  listeners: [{name: http, port: 8080, protocol: HTTP}]\n---\n');
+    const gw = gatewayOf(lab, 'gateway-without-address-value');
+    expect(gatewayConditions(lab, 'gateway-without-address-value')).toEqual(['Accepted=True/Accepted',
+        'Programmed=True/Programmed']);
+    expect(gw.status?.addresses?.[0]?.value).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(generations(gw)).toEqual({ generation: 1, observed: [1] });
+  });
+});
+
+describe('HTTPRouteHTTPSListener', () => {
+  it('routes by host over TLS: the route hostname, the listener hostname, 404 for neither', () => {
+    const https = (name: string, host?: string) => `  - {name: ${name}, port: 443, protocol: HTTPS, ` +
+      `${host ? `hostname: "${host}", ` : ''}allowedRoutes: {namespaces: {from: Same}}${TLS_REF}}`;
+    const GW = 'same-namespace-with-https-listener';
+    const lab = labOf(tlsSecret('tls-validity-checks-certificate', INFRA) +
+      `${gatewayHead(GW)}\nspec:\n  gatewayClassName: nginx\n  listeners:\n` + [https('https'),
+        https('https-with-hostname', 'second-example.org'), https('https-with-wildcard-hostname', '*.wildcard.org'),
+        https('https-with-hostname-matching-wildcard', 'fourth-example.wildcard.org')].join('\n') + '\n---\n' +
+      simpleRoute('httproute-https-test', `{name: ${GW}}`, 'example.org', 'infra-backend-v1') +
+      simpleRoute('httproute-https-test-no-hostname', `{name: ${GW}, sectionName: https-with-hostname}`, null,
+        'infra-backend-v2'));
+    expectAccepted(lab, GW, ['httproute-https-test', 'httproute-https-test-no-hostname']);
+    const tls = (host: string) => ({ host, scheme: 'https' as const });
+    expectCases(lab, GW, [v1('/', tls('example.org')), notFound('/', tls('unknown-example.org')),
+      v2('/', tls('second-example.org'))]);
+  });
+});
+
+describe('GatewayInfrastructurePropagation', () => {
+  it('spec.infrastructure labels and annotations reach the pods and Service with the gateway-name label', () => {
+    const GW = 'gateway-with-infrastructure-metadata';
+    const lab = labOf(`${gatewayHead(GW)}\nspec:\n  gatewayClassName: nginx\n` +
+      '  infrastructure: {annotations: {key1: value1}, labels: {key2: value2}}\n' +
+      '  listeners: [{name: http, port: 8080, protocol: HTTP}]\n---\n');
+    expect(gatewayConditions(lab, GW)[0]).toBe('Accepted=True/Accepted');
+    const named = (o: { metadata: { labels?: Record<string, string> } }) =>
+      o.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] === GW;
+    const found = [...lab.cluster.pods.filter(named), ...lab.cluster.services.filter(named)];
+    expect(found.map((o) => o.kind).sort()).toEqual(['Pod', 'Service']);
+    for (const o of found) {
+      expect(o.metadata.labels).toMatchObject({ key2: 'value2' });
+      expect(o.metadata.annotations).toMatchObject({ key1: 'value1' });
+    }
+  });
+});

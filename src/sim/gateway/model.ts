@@ -586,6 +586,23 @@ export function gatewayClassStatus(c: { cls: GatewayClass; accepted: boolean }):
   };
 }
 
+/**
+ * NGF takes only its own NginxProxy as a Gateway's spec.infrastructure.parametersRef (graph gateway.go
+ * validateParametersRef, supportedParamKinds); another kind makes the Gateway Accepted=False/InvalidParameters
+ * while its data plane stays as it was. NginxProxy itself is not modelled: such a reference is taken as resolved.
+ */
+function parametersRefOf(gw: Gateway): { kind?: unknown } | undefined {
+  const infra = gw.spec.infrastructure as { parametersRef?: { kind?: unknown } } | undefined;
+  return infra?.parametersRef;
+}
+
+function parametersRefProblem(gw: Gateway): string | null {
+  const ref = parametersRefOf(gw);
+  if (!ref || ref.kind === 'NginxProxy') return null;
+  return `Spec.infrastructure.parametersRef.kind: Unsupported value: "${String(ref.kind)}": ` +
+    'supported values: "NginxProxy"';
+}
+
 export function gatewayStatus(
   gw: GatewayGraph,
   address: { type: string; value: string } | null,
@@ -594,11 +611,15 @@ export function gatewayStatus(
   const g = generation(gw.gateway);
   const invalid = gw.listeners.filter((l) => !l.valid);
   const allInvalid = invalid.length === gw.listeners.length;
+  const params = parametersRefProblem(gw.gateway);
   const accepted = allInvalid
     ? cond('Accepted', 'False', 'ListenersNotValid', 'All listeners are invalid', g)
-    : invalid.length > 0
-      ? cond('Accepted', 'True', 'ListenersNotValid', 'Some listeners are invalid', g)
-      : cond('Accepted', 'True', 'Accepted', 'Gateway is accepted', g);
+    : params
+      ? cond('Accepted', 'False', 'InvalidParameters', `The Gateway is not accepted due to an invalid ParametersRef: ${
+        params}`, g)
+      : invalid.length > 0
+        ? cond('Accepted', 'True', 'ListenersNotValid', 'Some listeners are invalid', g)
+        : cond('Accepted', 'True', 'Accepted', 'Gateway is accepted', g);
   const programmed = !address
     ? cond('Programmed', 'False', 'AddressNotAssigned', 'The data plane Service has no address yet', g)
     : !dataPlaneReady
@@ -612,7 +633,11 @@ export function gatewayStatus(
     attachedRoutes: l.attachedRoutes,
     conditions: l.conditions,
   }));
-  return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed], listeners };
+  // With a parametersRef NGF also reports whether it resolved (graph validateGatewayRefs).
+  const resolved = !parametersRefOf(gw.gateway) ? []
+    : [params ? cond('ResolvedRefs', 'False', 'ParametersRefInvalid', params, g)
+      : cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g)];
+  return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed, ...resolved], listeners };
 }
 
 export function routeStatus(
