@@ -1,0 +1,30 @@
+// The page's first frame and what waits for it. The entry script holds what the first frame shows
+// (the toolbar, the side panel's tabs, the canvas with the default scenario's known layout); the
+// rest of the page (./later.ts) is imported once that frame has been painted, so its download,
+// parsing and running never hold back the first picture. Until it has arrived, each of its parts
+// shows its loading state in place (the side panel says "Loading"; the others have nothing to show
+// before a lab is open).
+
+type Later = typeof import('./later');
+
+let painted: () => void = () => {};
+const firstPainted = new Promise<void>((resolve) => (painted = resolve));
+
+/**
+ * Called from the first commit's layout effect (App): the frame after it is the page's first paint,
+ * and a task queued from that frame's animation callbacks runs after its rendering. A page opened in
+ * a background tab paints no frame until it is shown: nothing waits for one there.
+ */
+export function afterFirstCommit() {
+  if (document.visibilityState === 'hidden') return painted();
+  requestAnimationFrame(() => setTimeout(painted, 0));
+}
+
+let later: Promise<Later> | null = null;
+/** The rest of the page, once the first frame is painted (one import, shared by every part). */
+export function loadLater(): Promise<Later> {
+  return (later ??= firstPainted.then(() => import('./later')).catch((e: unknown) => {
+    later = null; // a failed download is tried again by the part's Retry
+    throw e;
+  }));
+}
