@@ -3,12 +3,17 @@
 // rest of the page (./later.ts) is imported once that frame has been painted, so its download,
 // parsing and running never hold back the first picture. Until it has arrived, each of its parts
 // shows its loading state in place (the side panel says "Loading"; the others have nothing to show
-// before a lab is open).
+// before a lab is open). The engines are asked for at the first commit (main.tsx): their download
+// starts at once, and a chunk that arrives is run after that frame, not inside it.
 
 type Later = typeof import('./later');
 
+let committed: () => void = () => {};
 let painted: () => void = () => {};
-const firstPainted = new Promise<void>((resolve) => (painted = resolve));
+/** The page's first React commit (its DOM is in the document, not yet painted). */
+export const firstCommit = new Promise<void>((resolve) => (committed = resolve));
+/** The first frame has been painted (or the page is in a background tab, which paints nothing). */
+export const firstPaint = new Promise<void>((resolve) => (painted = resolve));
 
 /**
  * Called from the first commit's layout effect (App): the frame after it is the page's first paint,
@@ -16,6 +21,7 @@ const firstPainted = new Promise<void>((resolve) => (painted = resolve));
  * a background tab paints no frame until it is shown: nothing waits for one there.
  */
 export function afterFirstCommit() {
+  committed();
   if (document.visibilityState === 'hidden') return painted();
   requestAnimationFrame(() => setTimeout(painted, 0));
 }
@@ -23,7 +29,7 @@ export function afterFirstCommit() {
 let later: Promise<Later> | null = null;
 /** The rest of the page, once the first frame is painted (one import, shared by every part). */
 export function loadLater(): Promise<Later> {
-  return (later ??= firstPainted.then(() => import('./later')).catch((e: unknown) => {
+  return (later ??= firstPaint.then(() => import('./later')).catch((e: unknown) => {
     later = null; // a failed download is tried again by the part's Retry
     throw e;
   }));
