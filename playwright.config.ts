@@ -34,7 +34,7 @@ export default defineConfig({
     // Everything on the production build (vite build --mode test, served with the CSP).
     { name: 'build', testIgnore: '**/dev-smoke.spec.ts', use: { baseURL: `http://127.0.0.1:${port}` } },
     // The README's `npm run dev`: a smoke of the main journeys on the dev server (StrictMode).
-    { name: 'dev', testMatch: '**/dev-smoke.spec.ts', use: { baseURL: `http://127.0.0.1:${devPort}` } },
+    { name: 'dev', testMatch: ['**/dev-smoke.spec.ts', '**/route-badges.spec.ts'], use: { baseURL: `http://127.0.0.1:${devPort}` } },
   ],
   webServer: [
     {

@@ -10,6 +10,7 @@ import { IPVS_SCHEDULERS, PROXY_MODES, defaultIngressAddon } from '../sim/lab';
 import { controllerKindOf, DEFAULT_CLASS_ANNOTATION } from '../sim/ingress/model';
 import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
 import type { Problem } from './problem';
+import { noted } from './problem-text';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** Why the lab believes a setting: what in the snapshot it was read from. */
@@ -106,11 +107,14 @@ export function inferFromSnapshot(p: {
       severity: 'warning',
       file: p.file,
       path: '',
-      message: `namespace ${JSON.stringify(ns)} is not in the snapshot; objects name it, so the lab creates it as the cluster had it`,
+      ...noted('problem.snapshotNamespace', { namespace: JSON.stringify(ns) }),
     });
   }
   return { settings, inferred, problems };
 }
+
+/** The ConfigMap kubeadm writes kube-proxy's configuration to, as problems name it. */
+const PROXY_CONFIG = 'ConfigMap kube-system/kube-proxy';
 
 type Setter = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => void;
 
@@ -191,7 +195,9 @@ function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSet
     const v: unknown = parseYaml(text);
     conf = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
   } catch (e) {
-    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: config.conf is not YAML (${e instanceof Error ? e.message : String(e)}); kube-proxy's defaults are used` });
+    const detail = e instanceof Error ? e.message : String(e);
+    const text = noted('problem.proxyConfigNotYaml', { object: PROXY_CONFIG, file: 'config.conf', detail });
+    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...text });
     return;
   }
   const basis = (field: string, raw: unknown): InferenceBasis => ({ kind: 'kube-proxy-config', field, raw: JSON.stringify(raw ?? null) });
@@ -200,7 +206,10 @@ function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSet
   // A blank mode is kube-proxy's default: iptables on Linux.
   const m = (mode === '' ? 'iptables' : mode) as ProxyMode;
   if (PROXY_MODES.includes(m)) set('kubeProxy.mode', m, basis('mode', conf.mode), () => (kp.mode = m));
-  else problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: mode ${JSON.stringify(mode)} is not one the lab models; kubeProxy.mode stays ${kp.mode}` });
+  else {
+    const params = { object: PROXY_CONFIG, mode: JSON.stringify(mode), setting: 'kubeProxy.mode', current: kp.mode };
+    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...noted('problem.proxyModeUnknown', params) });
+  }
   if (typeof conf.clusterCIDR === 'string' && parseCidr(conf.clusterCIDR.split(',')[0]!, true)) {
     const c = conf.clusterCIDR.split(',')[0]!;
     set('kubeProxy.clusterCIDR', c, basis('clusterCIDR', conf.clusterCIDR), () => (kp.clusterCIDR = c));

@@ -263,13 +263,14 @@ function SegmentNumber({ s, d }: { s: RouteSegment; d: Drawing }) {
         <text fontSize={BADGE_FONT * d.k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
           {s.hop + 1}
         </text>
-        {/* Above the badge: below it a pod's box would cover it. Only the current hop's, so
-            crowded numbers inside a node frame stay readable. */}
+        {/* Where route.ts found room for it, clear of text and numbers (above the badge when it
+            can). Only the current hop's, so crowded numbers inside a node frame stay readable. */}
         {s.reply && st === 'current' && (
           <text
             className="route-reply-label"
             data-testid="route-reply-label"
-            y={-(BADGE_R * 1.25 + 14) * d.k}
+            x={s.caption ? s.caption.x - s.badge.x : 0}
+            y={s.caption ? s.caption.y - s.badge.y : -(BADGE_R * 1.25 + 14) * d.k}
             fontSize={15 * d.k}
             dy="0.35em"
             textAnchor="middle"

@@ -2,11 +2,15 @@
 // on the screen, so zoomed out (a whole cluster fitted on a 1280x720 screen) each one covers more of
 // the canvas and numbers that want the same place would pile up: a stop's pill over the load
 // balancer it belongs to, four segment numbers over one node's header. The rule, one label at a
-// time in the order given: the first candidate that covers no label placed before it and no object
-// it should keep clear of; else the nearest spot on rings around its first choice that covers
-// neither (within a few label sizes); else the first candidate, or the nearest spot, that covers no
-// label. Labels never cover each other (an object's name may be covered only when
-// nothing else is free), at every zoom.
+// time in the order given, from most to least clear:
+// - the first candidate that covers no label placed before it, no text and no object it should keep
+//   clear of, inside the fitted view; else the best such spot within a few label sizes (the shortest
+//   leader back to its segment or place, one across no text first);
+// - else the first candidate, or the best spot further out, that covers no label and no text (over
+//   an object's background: a node frame between its header and its pods), in the view if it can;
+// - else the first candidate, or the nearest spot, that covers no label.
+// Labels never cover each other, and text (a name, an address, a port chip) only when nothing
+// else is free, at every zoom: a number over a name makes both unreadable on a projector.
 
 import type { Box } from './layout';
 
@@ -21,8 +25,17 @@ export interface LabelRequest {
   h: number;
   /** Centres to try, best first (at least one). */
   candidates: readonly Spot[];
-  /** Boxes it should keep clear of if it can (other objects and their names). */
+  /** Boxes it should keep clear of if it can (other objects: which place a number belongs to). */
   avoid: readonly Box[];
+  /** Boxes of text it must keep clear of unless nothing else is free (names, addresses, chips). */
+  text?: readonly Box[];
+  /**
+   * Where a leader from a label centred at a spot would end (the nearest point of its segment or its
+   * place): away from its candidates, the shorter the leader, and one over no text, the better.
+   */
+  attach?: (at: Spot) => Spot;
+  /** The part of the canvas it must stay inside (what the fitted view shows), if any. */
+  area?: Box;
 }
 
 /** The box of a label of size w x h centred at `c`. */
@@ -37,16 +50,25 @@ const MAX_RINGS = 60;
 /** How far (in label sizes) the search goes for a spot clear of objects before it takes one over an object. */
 const REACH = 3;
 
+/** How far (in label sizes) the search goes for a spot clear of text before it takes one over text. */
+const TEXT_REACH = 10;
+
 /**
- * The nearest spot around `from`, ring by ring, at least as clear as `want` (2: of labels and
- * objects, 1: of labels), no further than `reach`; null if there is none.
+ * How clear a box is: 4 of labels, text and objects, inside the area; 3 of labels and text, inside
+ * the area; 2 of labels and text; 1 of labels only; 0 not even.
+ */
+type Clearance = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The nearest spot around `from`, ring by ring, at least as clear as `want`, no further than
+ * `reach`; null if there is none.
  */
 function ringSearch(
   from: Spot,
   w: number,
   h: number,
-  clearOf: (b: Box) => 0 | 1 | 2,
-  want: 1 | 2,
+  clearOf: (b: Box) => Clearance,
+  want: Clearance,
   reach: number,
 ): Spot | null {
   const step = Math.max(1, Math.min(w, h) / 2);
@@ -62,28 +84,114 @@ function ringSearch(
   return null;
 }
 
+/** Whether the line from `a` to `b` passes through box `o` (Liang-Barsky clipping). */
+function crosses(a: Spot, b: Spot, o: Box): boolean {
+  const d = { x: b.x - a.x, y: b.y - a.y };
+  let [t0, t1] = [0, 1];
+  const sides: [number, number][] = [
+    [-d.x, a.x - o.x],
+    [d.x, o.x + o.w - a.x],
+    [-d.y, a.y - o.y],
+    [d.y, o.y + o.h - a.y],
+  ];
+  for (const [p, q] of sides) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+/** A leader across text costs as much as one this many label sizes longer. */
+const ACROSS = 2;
+
+/**
+ * Spots around `from` within `reach` on a grid of half a label, best first: the shortest leader
+ * back to what the label belongs to, one across no text before one across text, then the nearest
+ * to `from`. (Without `attach`: the nearest to `from`.)
+ */
+function spotsNear(label: LabelRequest, from: Spot, reach: number, text: readonly Box[]): { p: Spot; r: number }[] {
+  const { w, h } = label;
+  const step = Math.max(1, Math.min(w, h) / 2);
+  const n = Math.floor(reach / step);
+  const attach = label.attach ?? (() => from);
+  // The leader's last stretch may reach into its own place's text (it ends on the place).
+  const slack = Math.min(w, h) / 4;
+  const out: { p: Spot; r: number; key: number }[] = [];
+  for (let i = -n; i <= n; i++) {
+    for (let j = -n; j <= n; j++) {
+      const r = Math.hypot(i, j) * step;
+      if (r > reach || r === 0) continue;
+      const p = { x: from.x + i * step, y: from.y + j * step };
+      const end = attach(p);
+      const len = Math.hypot(end.x - p.x, end.y - p.y);
+      const k = len > slack ? (len - slack) / len : 0;
+      const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
+      const across = k > 0 && text.some((o) => crosses(p, short, o));
+      out.push({ p, r, key: len + (across ? ACROSS * Math.max(w, h) : 0) + r / 4 });
+    }
+  }
+  return out.sort((a, b) => a.key - b.key);
+}
+
+/** The boxes of `all` that a label of size `size` searched for within `reach` of `from` can touch at all. */
+function within(all: readonly Box[], from: Spot, reach: number): Box[] {
+  const area = labelBox(from, 2 * reach, 2 * reach);
+  return all.filter((b) => !apart(area, b, 0));
+}
+
+const insideOf = (b: Box, area: Box) =>
+  b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
+
+/** Where one label goes, most clear first (see the top of the file); `placed` are the labels before it. */
+function placeOne(label: LabelRequest, placed: readonly Box[], gap: number): Spot {
+  const { w, h, candidates, area } = label;
+  const size = Math.max(w, h);
+  const first = candidates[0]!;
+  // Only what the search can reach: a cluster of a thousand pods asks about the few near the route.
+  const near = (size * TEXT_REACH + size) * 2;
+  const text = within(label.text ?? [], first, near);
+  const avoid = within(label.avoid, first, near);
+  const clearOf = (b: Box): Clearance => {
+    if (!placed.every((p) => apart(b, p, gap))) return 0;
+    if (!text.every((o) => apart(b, o, 0))) return 1;
+    if (area && !insideOf(b, area)) return 2;
+    return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
+  };
+  const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
+  const firstAt = (want: Clearance) => candidates[levels.findIndex((l) => l >= want)];
+  let spots: { p: Spot; r: number }[] | undefined;
+  const search = (want: Clearance, reach: number) => {
+    spots ??= spotsNear(label, first, TEXT_REACH * size, text);
+    return spots.find((s) => s.r <= reach && clearOf(labelBox(s.p, w, h)) >= want)?.p;
+  };
+  return (
+    firstAt(4) ??
+    search(4, REACH * size) ??
+    firstAt(3) ??
+    search(3, TEXT_REACH * size) ??
+    firstAt(2) ??
+    search(2, TEXT_REACH * size) ??
+    firstAt(1) ??
+    ringSearch(first, w, h, clearOf, 1, MAX_RINGS * size) ??
+    first
+  );
+}
+
 /**
  * Centres for the labels, in their order. `fixed` are labels already drawn (a place outside the lab);
  * `gap` is the least space kept between two labels.
  */
 export function placeLabels(labels: readonly LabelRequest[], gap: number, fixed: readonly Box[] = []): Spot[] {
   const placed: Box[] = [...fixed];
-  return labels.map(({ w, h, candidates, avoid }) => {
-    // 2: clear of labels and of the objects to avoid; 1: clear of labels only; 0: covers a label.
-    const clearOf = (b: Box): 0 | 1 | 2 => {
-      if (!placed.every((p) => apart(b, p, gap))) return 0;
-      return avoid.every((o) => apart(b, o, 0)) ? 2 : 1;
-    };
-    const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
-    const size = Math.max(w, h);
-    const first = candidates[0]!;
-    const spot =
-      candidates[levels.indexOf(2)] ??
-      ringSearch(first, w, h, clearOf, 2, REACH * size) ??
-      candidates[levels.indexOf(1)] ??
-      ringSearch(first, w, h, clearOf, 1, MAX_RINGS * size) ??
-      first;
-    placed.push(labelBox(spot, w, h));
+  return labels.map((label) => {
+    const spot = placeOne(label, placed, gap);
+    placed.push(labelBox(spot, label.w, label.h));
     return spot;
   });
 }

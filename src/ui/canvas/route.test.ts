@@ -148,12 +148,14 @@ describe('route', () => {
           expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `scale ${scale}: labels ${i} and ${j}`).toBe(false);
         }
       }
-      // A pill reaches at most a few canvas units into its place (its name is at the top).
+      // A pill keeps off its place's text: it may sit on the place's top border (a few canvas
+      // units into it, its padding) or on a node frame's background below the header, never lower
+      // into the text.
       for (const [i, st] of r.stops.entries()) {
-        const place = places.rect(st.id)!;
+        const text = places.texts.find((t) => t.id === st.id)!;
         const pill = labels[i]!;
-        const into = Math.min(pill.y + pill.h, place.y + place.h) - Math.max(pill.y, place.y);
-        const across = Math.min(pill.x + pill.w, place.x + place.w) - Math.max(pill.x, place.x);
+        const into = Math.min(pill.y + pill.h, text.y + text.h) - Math.max(pill.y, text.y);
+        const across = Math.min(pill.x + pill.w, text.x + text.w) - Math.max(pill.x, text.x);
         if (across > 0) expect(into, `scale ${scale}: ${st.id}`).toBeLessThanOrEqual(6);
       }
     }

@@ -6,7 +6,7 @@
 import type { Hop } from '../../sim';
 import { isReplyHop, replyPath, travelsAgain } from '../reply-hops';
 import { labelBox, placeLabels, type LabelRequest } from './badges';
-import type { Box, Layout } from './layout';
+import { SIZES, type Box, type Layout } from './layout';
 import type { Topology } from './topology';
 
 export interface Point {
@@ -27,6 +27,11 @@ export interface RouteSegment {
   leader: Point | null;
   /** A hop of the reply, walked back from the server (drawn in the reply's style). */
   reply: boolean;
+  /**
+   * Where a reply hop's caption ("reply") is centred while it is the current hop: above its number
+   * unless that covers text or another number, then beside or below it. Null for the request's hops.
+   */
+  caption: Point | null;
 }
 
 export interface RouteStop {
@@ -68,8 +73,11 @@ export interface Places {
   frameOf(id: string): string | undefined;
   /** Every top-level box (clients, load balancers, Services, node frames) with its id. */
   tops: readonly (Box & { id: string })[];
-  /** The absolute boxes of the pods drawn in a node frame. */
-  podsIn(frameId: string): readonly (Box & { id: string })[];
+  /**
+   * Where the canvas's text is (names, addresses, port chips), by the id of its object: every
+   * client, load balancer, Service and pod, and each node frame's header without the lane under it.
+   */
+  texts: readonly (Box & { id: string })[];
 }
 
 const placesMemo = new WeakMap<Layout, Places>();
@@ -98,19 +106,27 @@ export function placesOf(topo: Topology, layout: Layout): Places {
     return fb ? { ...p, x: fb.x + p.x, y: fb.y + p.y } : p;
   };
   const tops = Object.entries(layout.boxes).map(([id, b]) => ({ ...b, id }));
-  const inFrame = new Map<string, (Box & { id: string })[]>();
-  const podsIn = (frameId: string) => {
-    let pods = inFrame.get(frameId);
-    if (!pods) {
-      pods = topo.pods.filter((p) => p.frameId === frameId).flatMap((p) => {
-        const b = rect(p.id);
-        return b ? [{ ...b, id: p.id }] : [];
-      });
-      inFrame.set(frameId, pods);
-    }
-    return pods;
-  };
-  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops, podsIn };
+  return { rect, resolve, frameOf: (id) => frameOf.get(resolve(id)), tops, texts: textBoxes(topo, tops, rect) };
+}
+
+/** A node frame's header text: its name, address and port-chip rows (layout.ts's header, without the lane). */
+function frameText(b: Box & { id: string }, chips: number): Box & { id: string } {
+  const h = SIZES.headerBase + Math.ceil(chips / SIZES.badgesPerRow) * SIZES.badgeRow;
+  return { ...b, h: Math.min(b.h, h) };
+}
+
+/** A client, a load balancer, a Service or a pod is mostly text: its whole box counts. */
+function textBoxes(topo: Topology, tops: readonly (Box & { id: string })[], rect: Places['rect']) {
+  const chips = new Map(topo.frames.map((f) => [f.id, f.nodePorts.length + f.hostPorts.length]));
+  const out = tops.map((b) => {
+    const n = chips.get(b.id);
+    return n === undefined ? b : frameText(b, n);
+  });
+  for (const p of topo.pods) {
+    const b = p.frameId ? rect(p.id) : undefined;
+    if (b) out.push({ ...b, id: p.id });
+  }
+  return out;
 }
 
 const centre = (b: Box): Point => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
@@ -218,12 +234,19 @@ const BADGE_CLEAR = 20;
 const BADGE_BOX = 44;
 /** Least space between two numbers at zoom 1. */
 const LABEL_GAP = 3;
+/** Least space between a number and text at zoom 1. */
+const TEXT_GAP = 3;
+
+const grow = <B extends Box>(b: B, by: number): B => ({
+  ...b, x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by,
+});
+
 /**
  * How far a stop's pill reaches into its place's top edge, in canvas units at every zoom: zoomed
  * out the pill grows on the screen, but its overlap with the place does not (it would hide the
- * place's name).
+ * place's name). Only over the border: the place's text starts 7 units or more below it (its padding).
  */
-const PILL_INSET = 6;
+const PILL_INSET = 2;
 /** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
 export function stopPillSize(hops: readonly number[]): { w: number; h: number } {
   const label = hops.map((h) => h + 1).join(' · ');
@@ -287,6 +310,23 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 }
 
 /**
+ * What the fitted view shows at least: every object and place outside the lab, with the margin the
+ * fit leaves around them (FIT's padding: more than this many pixels at 1280x720).
+ */
+function viewArea(places: Places, fixed: readonly Box[], scale: number): Box | undefined {
+  const all = [...places.tops, ...fixed];
+  if (all.length === 0) return undefined;
+  const x = Math.min(...all.map((b) => b.x));
+  const y = Math.min(...all.map((b) => b.y));
+  const w = Math.max(...all.map((b) => b.x + b.w)) - x;
+  const h = Math.max(...all.map((b) => b.y + b.h)) - y;
+  return grow({ x, y, w, h }, VIEW_MARGIN * scale);
+}
+
+/** Pixels the fitted view leaves around the cluster, at least (fit.ts: 8% of the canvas; 6% and 4% beside a lesson). */
+const VIEW_MARGIN = 30;
+
+/**
  * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
  * `placeLabels` so that no two cover each other at this scale. A label pushed away from its segment
  * or place gets a leader back to it.
@@ -295,28 +335,18 @@ function placeNumbers(
   segments: RouteSegment[],
   stops: RouteStop[],
   places: Places,
-  ids: ReadonlySet<string>,
   fixed: Box[],
   scale: number,
 ): void {
-  // What a number should not hide: top-level objects and the route's pods (their names).
-  const routePods = [...ids].filter((id) => id.startsWith('pod:')).flatMap((id) => {
-    const b = places.rect(id);
-    return b ? [{ ...b, id }] : [];
-  });
-  const objects = [...places.tops, ...routePods];
-  // A number may sit inside a node frame its segment enters (or a pod of its is in), clear of the
-  // frame's name row (FRAME_ENTRY_Y), but never over the other places it joins: a client, a load
-  // balancer, a Service or a pod is small and mostly its name, and a number there hides what the
-  // hop left or reached.
+  // Text it must not hide (a name, an address, a port chip), kept a few pixels clear of.
+  const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
+  const area = viewArea(places, fixed, scale);
+  // Which place a number belongs to must be plain: it keeps off the other objects if it can. It
+  // may sit on the background of a node frame its segment enters (or a pod of its is in), between
+  // the frame's header and its pods, but never over their text.
   const avoidFor = (ends: readonly string[]) => {
     const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id]).filter((id) => id.startsWith('node:')));
-    // Inside such a frame, every pod is mostly its name (not only the route's pods).
-    const names = [...skip].flatMap((id) => {
-      const b = places.rect(id);
-      return b ? [{ ...b, h: FRAME_ENTRY_Y, id: `${id}#name` }, ...places.podsIn(id)] : [];
-    });
-    return [...objects.filter((b) => !skip.has(b.id)), ...names];
+    return places.tops.filter((b) => !skip.has(b.id));
   };
   const labels: LabelRequest[] = [];
   const pillBoxes: { w: number; h: number; r: Box }[] = [];
@@ -325,15 +355,18 @@ function placeNumbers(
     const size = stopPillSize(st.hops);
     const [w, h] = [size.w * scale, size.h * scale];
     pillBoxes.push({ w, h, r });
-    // Its own place too, below the strip of its top edge the pill may sit on: not over its name.
-    const cut = PILL_INSET + 2;
-    const own = { x: r.x, y: r.y + cut, w: r.w, h: Math.max(0, r.h - cut) };
-    const others = avoidFor([st.id]).filter((b) => b.id !== st.id && b.id !== `${st.id}#name`);
-    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: [...others, own] });
+    // Its own place's text starts below its top padding: the pill may sit on the border above it.
+    const others = avoidFor([st.id]).filter((b) => b.id !== st.id);
+    const top = r.y + PILL_INSET;
+    const own = text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
+    const attach = (c: Point) => nearestOnBox(c, r);
+    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: others, text: own, attach, area });
   }
   for (const s of segments) {
     const side = BADGE_BOX * scale;
-    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid: avoidFor([s.from, s.to]) });
+    const attach = (c: Point) => nearestOnSegment(c, s.a, s.b);
+    const avoid = avoidFor([s.from, s.to]);
+    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid, text, attach, area });
   }
   const spots = placeLabels(labels, LABEL_GAP * scale, fixed);
   const far = BADGE_CLEAR * scale * 1.5;
@@ -351,6 +384,48 @@ function placeNumbers(
     const on = nearestOnSegment(c, s.a, s.b);
     s.leader = Math.hypot(c.x - on.x, c.y - on.y) > far ? on : null;
   });
+}
+
+/**
+ * The reply's caption at zoom 1 (RouteLayer: 15 px bold with a 5 px halo): room for the longest of
+ * its languages ("reply"; Chinese "回包" is narrower). Its centre sits this far from its number's.
+ */
+const CAPTION = { w: 54, h: 22, off: BADGE_BOX / 2 + 11 + LABEL_GAP };
+
+/**
+ * Where each reply hop's caption goes, around its placed number: only one is drawn at a time (the
+ * current hop's), so captions keep clear of every number, pill and text, not of each other.
+ */
+function placeCaptions(segments: RouteSegment[], stops: RouteStop[], places: Places, fixed: Box[], scale: number) {
+  const side = BADGE_BOX * scale;
+  const numbers = [
+    ...fixed,
+    ...stops.map((st) => {
+      const size = stopPillSize(st.hops);
+      return labelBox(st.centre, size.w * scale, size.h * scale);
+    }),
+    ...segments.map((s) => labelBox(s.badge, side, side)),
+  ];
+  const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
+  const area = viewArea(places, fixed, scale);
+  const [w, h] = [CAPTION.w * scale, CAPTION.h * scale];
+  const off = CAPTION.off * scale;
+  const across = (side + w) / 2 + LABEL_GAP * scale;
+  for (const s of segments) {
+    if (!s.reply) continue;
+    const { x, y } = s.badge;
+    // Above first (as before: below it a pod's box would cover it), then beside, then below.
+    const candidates = [
+      { x, y: y - off },
+      { x: x + across, y },
+      { x: x - across, y },
+      { x: x + across, y: y - off },
+      { x: x - across, y: y - off },
+      { x, y: y + off },
+    ];
+    const caption = { w, h, candidates, avoid: [], text, attach: () => s.badge, area };
+    s.caption = placeLabels([caption], LABEL_GAP * scale, numbers)[0]!;
+  }
 }
 
 /** The gap between two boxes (0 when they touch or overlap). */
@@ -394,7 +469,7 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
       const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h) });
+      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h), caption: null });
       ids.add(from).add(to);
       continue;
     }
@@ -418,7 +493,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
   spread(segments, scale);
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
-  placeNumbers(segments, [...stops.values()], places, ids, ghostLabels, scale);
+  placeNumbers(segments, [...stops.values()], places, ghostLabels, scale);
+  placeCaptions(segments, [...stops.values()], places, ghostLabels, scale);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
