@@ -29,7 +29,6 @@ const STILL_LONG_LINES: Readonly<Record<string, number>> = {
   'ui/bench-scenario.ts': 4,
   'ui/canvas/nodes.tsx': 12,
   'ui/engines.ts': 3,
-  'ui/i18n/index.ts': 2,
   'ui/main.tsx': 3,
   'ui/panels/Inspector.tsx': 6,
   'ui/panels/Playback.tsx': 2,
