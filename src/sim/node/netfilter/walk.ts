@@ -151,6 +151,10 @@ export class RulesetIndex {
   private readonly builtins: (CompiledChain | null | undefined)[] = HOOK_POINTS.map(() => undefined);
   private readonly cidrs = new Map<string, Cidr | null>();
   private readonly ips = new Map<string, number | null>();
+  private ipA = '';
+  private intA: number | null = null;
+  private ipB = '';
+  private intB: number | null = null;
   private localFor: readonly string[] | undefined;
   private localList: LocalNet[] = [];
   constructor(readonly ruleset: Ruleset) {
@@ -189,14 +193,19 @@ export class RulesetIndex {
     return c;
   }
 
-  /** A packet address as a number (null: not IPv4); bounded, since packets bring new addresses. */
+  /** A packet address as a number (null: not IPv4); bounded, since packets bring new addresses.
+   *  The two asked last are kept beside the map: a batch run's walks start from one source to one
+   *  destination, and a map lookup hashes and compares the text where these compare the string. */
   ipInt(ip: string): number | null {
+    if (ip === this.ipA) return this.intA;
+    if (ip === this.ipB) return this.intB;
     let n = this.ips.get(ip);
     if (n === undefined) {
       n = ipToInt(ip);
       if (this.ips.size > 50_000) this.ips.clear();
       this.ips.set(ip, n);
     }
+    [this.ipB, this.intB, this.ipA, this.intA] = [this.ipA, this.intA, ip, n];
     return n;
   }
 
