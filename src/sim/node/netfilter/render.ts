@@ -14,8 +14,22 @@ export function chainRef(table: string, chain: string): string {
 
 /** iptables quotes an argument only when it has to (xtables_save_string): spaces, quotes, backslashes. */
 export function quoteArg(s: string): string {
-  if (s !== '' && !/[\s"'\\]/.test(s)) return s;
-  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return needsQuotes(s) ? `"${escapeQuoted(s)}"` : s;
+}
+
+const needsQuotes = (s: string): boolean => s === '' || /[\s"'\\]/.test(s);
+
+/** The inside of a quoted argument: `"` and `\` escaped (most comments have neither). */
+function escapeQuoted(s: string): string {
+  return s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? s : s.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** quoteArg written into the sink, without making the quoted string. */
+function writeArg(w: TextSink, s: string): void {
+  if (!needsQuotes(s)) return w.str(s);
+  w.str('"');
+  w.str(escapeQuoted(s));
+  w.str('"');
 }
 
 function hex(n: number): string {
@@ -97,7 +111,7 @@ function writeMatch(w: TextSink, m: Match): void {
   switch (m.kind) {
     case 'comment':
       w.str(' -m comment --comment ');
-      return w.str(quoteArg(m.text));
+      return writeArg(w, m.text);
     case 'module':
       w.str(' -m ');
       return w.str(m.name);
