@@ -192,7 +192,8 @@ describe('iptables-save rendering', () => {
       matches: [{ kind: 'source' as const, cidr: `10.0.${i >> 8}.${i & 255}` }],
       target: { kind: 'jump' as const, chain: `KUBE-SEP-${i}` },
     }));
-    rules.push({ id: 'long', matches: [{ kind: 'source', cidr: 'x'.repeat(600_000) }], target: { kind: 'jump', chain: 'Y' } });
+    const long = 'x'.repeat(600_000);
+    rules.push({ id: 'long', matches: [{ kind: 'source', cidr: long }], target: { kind: 'jump', chain: 'Y' } });
     const rs: Ruleset = { order: ['nat'], tables: { nat: { name: 'nat', chains: [{ name: 'C', rules }] } } };
     const text = rulesetText(rs);
     expect(text.length).toBeGreaterThan(1_000_000);
