@@ -26,6 +26,11 @@ describe('chain-name hashes', () => {
     for (let n = 0; n <= 200; n++) texts.push('k'.repeat(n), `ns-${n}/svc:${'x'.repeat(n)}`);
     texts.push('ns/caf\u00e9:http', '\u4e2d\u6587/\u670d\u52a1:80tcp', '\ud83d\ude00'.repeat(40));
     for (const t of texts) expect(sha256Base32(t, 51)).toBe(base32(sha256(utf8ToBytes(t)), 51));
+    // In parts, one after the other, split anywhere (a surrogate pair included): the same digest.
+    for (const t of texts) {
+      const at = t.length >> 1;
+      expect(sha256Base32([t.slice(0, at), '', t.slice(at)], 51, 'P-')).toBe(`P-${base32(sha256(utf8ToBytes(t)), 51)}`);
+    }
   });
 
   it('sha512 in hex (FIPS 180-2 "abc")', () => {

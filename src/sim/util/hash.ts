@@ -27,18 +27,25 @@ const shaState = new Int32Array(8);
 const shaW = new Int32Array(64);
 let shaBuf = new Uint8Array(256);
 
-/** The message padded to whole 64-byte blocks in `shaBuf`; returns its length. */
-function padMessage(text: string): number {
-  let n = text.length;
+/** The message (the parts one after the other, as UTF-8) padded to whole 64-byte blocks in
+ *  `shaBuf`; returns its length. Parts spare the caller a concatenated string to hash. */
+function padMessage(parts: readonly string[]): number {
+  let n = 0;
   let ascii = true;
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) > 0x7f) ascii = false;
-  const bytes = ascii ? undefined : utf8ToBytes(text);
+  for (const p of parts) {
+    n += p.length;
+    for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) > 0x7f) ascii = false;
+  }
+  const bytes = ascii ? undefined : utf8ToBytes(parts.join(''));
   if (bytes) n = bytes.length;
   const padded = ((n + 9 + 63) >>> 6) << 6;
   if (shaBuf.length < padded) shaBuf = new Uint8Array(padded * 2);
   const buf = shaBuf;
   if (bytes) buf.set(bytes);
-  else for (let i = 0; i < n; i++) buf[i] = text.charCodeAt(i);
+  else {
+    let at = 0;
+    for (const p of parts) for (let i = 0; i < p.length; i++) buf[at++] = p.charCodeAt(i);
+  }
   buf.fill(0, n, padded);
   buf[n] = 0x80;
   const bits = n * 8;
@@ -100,10 +107,11 @@ const BASE32_CODES = Array.from(BASE32, (c) => c.charCodeAt(0));
 const nameCodes: number[][] = [];
 
 /** `prefix` and the first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of
- *  sha256(text), as one flat string: a name concatenated piece by piece is a tree of string pieces
- *  that the payload's name order, map lookups and rendering would each walk or flatten again. */
-export function sha256Base32(text: string, chars: number, prefix = ''): string {
-  const len = padMessage(text);
+ *  sha256(text) (`text` given whole or as parts to hash one after the other), as one flat string: a
+ *  name concatenated piece by piece is a tree of string pieces that the payload's name order, map
+ *  lookups and rendering would each walk or flatten again. */
+export function sha256Base32(text: string | readonly string[], chars: number, prefix = ''): string {
+  const len = padMessage(typeof text === 'string' ? [text] : text);
   shaState.set(H256);
   for (let off = 0; off < len; off += 64) compressBlock(shaBuf, off);
   const end = prefix.length + chars;

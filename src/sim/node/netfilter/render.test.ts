@@ -185,6 +185,20 @@ describe('iptables-save rendering', () => {
     expect(want[2]).toBe(`-A C -m comment --comment ${quoted} --dport 0 -j DNAT --to-destination 10.0.0.1:0`);
     expect(want[10]).toBe(`-A C -m comment --comment ${quoted} --dport 1.5 -j DNAT --to-destination 10.0.0.1:1.5`);
   });
+
+  it('writes a payload larger than its chunks, and an argument longer than one, whole', () => {
+    const rules = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `r${i}`,
+      matches: [{ kind: 'source' as const, cidr: `10.0.${i >> 8}.${i & 255}` }],
+      target: { kind: 'jump' as const, chain: `KUBE-SEP-${i}` },
+    }));
+    const long = 'x'.repeat(600_000);
+    rules.push({ id: 'long', matches: [{ kind: 'source', cidr: long }], target: { kind: 'jump', chain: 'Y' } });
+    const rs: Ruleset = { order: ['nat'], tables: { nat: { name: 'nat', chains: [{ name: 'C', rules }] } } };
+    const text = rulesetText(rs);
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text).toBe(['*nat', ':C - [0:0]', ...rules.map((r) => renderRule('C', r)), 'COMMIT', ''].join('\n'));
+  });
 });
 
 describe('ruleLineIndexer', () => {

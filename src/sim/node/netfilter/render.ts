@@ -14,8 +14,22 @@ export function chainRef(table: string, chain: string): string {
 
 /** iptables quotes an argument only when it has to (xtables_save_string): spaces, quotes, backslashes. */
 export function quoteArg(s: string): string {
-  if (s !== '' && !/[\s"'\\]/.test(s)) return s;
-  return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return needsQuotes(s) ? `"${escapeQuoted(s)}"` : s;
+}
+
+const needsQuotes = (s: string): boolean => s === '' || /[\s"'\\]/.test(s);
+
+/** The inside of a quoted argument: `"` and `\` escaped (most comments have neither). */
+function escapeQuoted(s: string): string {
+  return s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? s : s.replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+/** quoteArg written into the sink, without making the quoted string. */
+function writeArg(w: TextSink, s: string): void {
+  if (!needsQuotes(s)) return w.str(s);
+  w.str('"');
+  w.str(escapeQuoted(s));
+  w.str('"');
 }
 
 function hex(n: number): string {
@@ -43,22 +57,30 @@ class StringSink implements TextSink {
   }
 }
 
-/** Text as one byte per UTF-16 code unit, decoded once at the end; `high` tells whether any unit
- *  was above ASCII (then the bytes are not the text, and the caller writes it as a string). */
+/** Bytes decoded a chunk at a time: one 18 MB buffer is memory outside the heap that makes the
+ *  collector mark the whole heap; chunks of this size are decoded into strings the size of a page of
+ *  large objects, which it never copies, and joined once. */
+const CHUNK = 256 * 1024;
+
+/** Text as one byte per UTF-16 code unit, decoded chunk by chunk; `high` tells whether any unit was
+ *  above ASCII (then the bytes are not the text, and the caller writes it as a string). */
 class ByteSink implements TextSink {
-  buf: Uint8Array;
+  buf = new Uint8Array(CHUNK);
   n = 0;
   high = 0;
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(capacity, 64));
-  }
+  private readonly decoder = new TextDecoder();
+  private readonly chunks: string[] = [];
+  /** The buffer, with room for `k` more bytes (a string longer than a chunk gets a bigger one). */
   private room(k: number): Uint8Array {
     if (this.n + k > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
-      bigger.set(this.buf.subarray(0, this.n));
-      this.buf = bigger;
+      this.flush();
+      if (k > this.buf.length) this.buf = new Uint8Array(k);
     }
     return this.buf;
+  }
+  private flush(): void {
+    if (this.n > 0) this.chunks.push(this.decoder.decode(this.buf.subarray(0, this.n)));
+    this.n = 0;
   }
   str(s: string): void {
     const len = s.length;
@@ -87,7 +109,8 @@ class ByteSink implements TextSink {
     } while (x > 0);
   }
   text(): string {
-    return new TextDecoder().decode(this.buf.subarray(0, this.n));
+    this.flush();
+    return this.chunks.join('');
   }
 }
 
@@ -97,7 +120,7 @@ function writeMatch(w: TextSink, m: Match): void {
   switch (m.kind) {
     case 'comment':
       w.str(' -m comment --comment ');
-      return w.str(quoteArg(m.text));
+      return writeArg(w, m.text);
     case 'module':
       w.str(' -m ');
       return w.str(m.name);
@@ -320,16 +343,7 @@ export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; h
 
 /** The text iptables-restore reads (one trailing newline). Same lines as renderRulesetLines, without the refs. */
 export function rulesetText(rs: Ruleset): string {
-  let rules = 0;
-  let chains = 0;
-  for (const name of rs.order) {
-    for (const c of rs.tables[name]?.chains ?? []) {
-      chains++;
-      rules += c.rules.length;
-    }
-  }
-  // About 80 bytes a rule line and 30 a chain line at kube-proxy's scale; the sink grows if not.
-  const bytes = new ByteSink(rules * 80 + chains * 32 + 256);
+  const bytes = new ByteSink();
   writeRulesetText(bytes, rs);
   if (bytes.high <= 0x7f) return bytes.text();
   // A name or comment beyond ASCII (none that kube-proxy writes): the same lines, as a string.

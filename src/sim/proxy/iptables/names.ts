@@ -29,7 +29,7 @@ export function serviceChainNames(servicePortName: string, protocol: string): Se
 
 /** KUBE-SEP-: sha256(servicePortName + protocol + "ip:port"), so it changes with the pod IP or target port. */
 export function endpointChainName(servicePortName: string, protocol: string, endpoint: string): string {
-  return sha256Base32(servicePortName + protocol.toLowerCase() + endpoint, 16, 'KUBE-SEP-');
+  return sha256Base32([servicePortName, protocol.toLowerCase(), endpoint], 16, 'KUBE-SEP-');
 }
 
 /** computeProbability: fmt.Sprintf("%0.10f", 1.0/n); Go rounds to nearest, like toFixed for these values. */
