@@ -9,11 +9,11 @@ import { defaultIngressAddon, defaultLabSettings, type LabSettings } from '../si
 import type { ExternalClient, SavedRequest } from '../sim/cluster';
 import { isRecord } from './kinds';
 import { LIMITS } from './limits';
-import { problemAt, sourceOf, type Report } from './locate';
+import { problemAt, sourceOf, type ProblemMessage, type Report } from './locate';
 import { migrate, type ScenarioDocument } from './migrations';
 import type { ParsedDocument } from './parse';
 import { jsonPointer, type PathSegment, type Problem, type Severity } from './problem';
-import { noted } from './problem-text';
+import { noted, type ProblemNoteKey } from './problem-text';
 import {
   CURRENT_VERSION,
   ENVELOPE_KEYS,
@@ -29,7 +29,7 @@ import {
   viewSchema,
 } from './schema';
 import type { LabEdit, LessonStep, ObjectSource, ScenarioMeta, ScenarioObject, ScenarioView } from './types';
-import { checkValue, showValue, type FieldIssue } from './validate';
+import { checkValue, objectIssueDetail, showValue, type FieldIssue } from './validate';
 
 /** The settings, meta, clients, ... of one envelope document, validated. */
 export interface EnvelopePart {
@@ -83,13 +83,13 @@ export function readEnvelope(p: {
   }
   const objects = envelopeObjects(value.objects, report);
   const settings = readSettings(value.settings, (path, msg, severity) => report(path, 'setting', msg, severity));
-  const meta = readSection<ScenarioMeta>(r, 'meta', metaSchema, '; meta ignored');
-  const clients = readEntries<ExternalClient>(r, 'clients', externalClientSchema, 'client');
-  const requests = readEntries<SavedRequest>(r, 'requests', savedRequestSchema, 'request');
-  const lesson = readEntries<LessonStep>(r, 'lesson', lessonStepSchema, 'step').map((s) => s.value);
+  const meta = readSection<ScenarioMeta>(r, 'meta', metaSchema, 'problem.metaIgnored');
+  const clients = readEntries<ExternalClient>(r, 'clients', externalClientSchema, 'problem.clientSkipped');
+  const requests = readEntries<SavedRequest>(r, 'requests', savedRequestSchema, 'problem.requestSkipped');
+  const lesson = readEntries<LessonStep>(r, 'lesson', lessonStepSchema, 'problem.stepSkipped').map((s) => s.value);
   checkPredictAnswers(lesson, report);
   const edits = readEdits(value.edits, report);
-  const view = readSection<ScenarioView>(r, 'view', viewSchema, '; view hints ignored');
+  const view = readSection<ScenarioView>(r, 'view', viewSchema, 'problem.viewIgnored');
 
   const { given: settingsGiven, value: labSettings } = settings;
   const envelope: EnvelopePart = {
@@ -110,23 +110,24 @@ export function readEnvelope(p: {
 /** The gate: `format` must name a netlab scenario and `version` one this lab reads. */
 function formatVersion(v: Record<string, unknown>, report: Report): number | undefined {
   if (v.format !== SCENARIO_FORMAT) {
+    const field = 'format';
     report(
-      ['format'],
+      [field],
       'envelope',
       v.format === undefined
-        ? `format: Required value: a netlab scenario starts with format: "${SCENARIO_FORMAT}"`
-        : `format: Unsupported value: ${showValue(v.format)}: supported values: "${SCENARIO_FORMAT}"`,
+        ? noted('field.requiredFormat', { field, format: SCENARIO_FORMAT })
+        : noted('field.unsupported', { field, value: showValue(v.format), supported: `"${SCENARIO_FORMAT}"` }),
     );
     return undefined;
   }
   const version = v.version;
   if (version === undefined) {
-    report(['version'], 'version', 'version: Required value');
+    report(['version'], 'version', noted('field.required', { field: 'version' }));
     return undefined;
   }
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-    const message = `version: Invalid value: ${showValue(version)}: must be a whole number such as ${CURRENT_VERSION}`;
-    report(['version'], 'version', message);
+    const params = { field: 'version', value: showValue(version), example: CURRENT_VERSION };
+    report(['version'], 'version', noted('field.wholeNumber', params));
     return undefined;
   }
   if (version > CURRENT_VERSION) {
@@ -145,7 +146,7 @@ function upgrade(
   if (version >= CURRENT_VERSION) return { value: v, applied: [] };
   const m = migrate(v, version);
   if (!m.ok) {
-    report([], 'migration', `could not upgrade this scenario from format version ${version} (${m.id}): ${m.message}`);
+    report([], 'migration', noted('problem.migrationFailed', { version, id: m.id, detail: m.message }));
     return undefined;
   }
   return { value: m.value, applied: m.applied };
@@ -154,15 +155,21 @@ function upgrade(
 function envelopeObjects(raw: unknown, report: Report): unknown[] {
   if (raw === undefined) return [];
   if (Array.isArray(raw)) return raw;
-  report(['objects'], 'invalid', `objects: Invalid value: ${showValue(raw)}: must be a list of Kubernetes objects`);
+  report(['objects'], 'invalid', noted('field.type.objects', { field: 'objects', value: showValue(raw) }));
   return [];
 }
 
-/** A field's issues under `base`: unknown keys are warnings, the rest errors that end in `suffix`. */
-function reportIssues(report: Report, issues: FieldIssue[], base: readonly PathSegment[], suffix: string): void {
+/** What becomes of the value when one of its fields fails its check: `{issue}; the client is skipped`. */
+type Outcome = Extract<
+  ProblemNoteKey,
+  'problem.metaIgnored' | 'problem.viewIgnored' | `problem.${'client' | 'request' | 'step'}Skipped`
+>;
+
+/** A field's issues under `base`: unknown keys are warnings, the rest errors framed by `outcome`. */
+function reportIssues(report: Report, issues: FieldIssue[], base: readonly PathSegment[], outcome: Outcome): void {
   for (const i of issues) {
-    if (i.unknownKey) report([...base, ...i.path], 'invalid', i.message, 'warning');
-    else report([...base, ...i.path], 'invalid', `${i.message}${suffix}`, 'error');
+    if (i.unknownKey) report([...base, ...i.path], 'invalid', i, 'warning');
+    else report([...base, ...i.path], 'invalid', noted(outcome, { issue: i.note }), 'error');
   }
 }
 
@@ -171,12 +178,12 @@ function readSection<T extends object>(
   r: EnvelopeReader,
   key: 'meta' | 'view',
   schema: Parameters<typeof checkValue<T>>[0],
-  suffix: string,
+  outcome: Outcome,
 ): T | Record<string, never> {
   const raw = r.value[key];
   if (raw === undefined) return {};
   const checked = checkValue(schema, raw, [key]);
-  reportIssues(r.report, checked.issues, [key], suffix);
+  reportIssues(r.report, checked.issues, [key], outcome);
   return checked.ok ? checked.value : {};
 }
 
@@ -185,24 +192,23 @@ function readEntries<T>(
   r: EnvelopeReader,
   key: 'clients' | 'requests' | 'lesson',
   schema: Parameters<typeof checkValue<T>>[0],
-  what: string,
+  outcome: Outcome,
 ): { value: T; source: ObjectSource }[] {
   const { report } = r;
   const raw = r.value[key];
   const out: { value: T; source: ObjectSource }[] = [];
   if (raw === undefined) return out;
   if (!Array.isArray(raw)) {
-    report([key], 'invalid', `${key}: Invalid value: ${showValue(raw)}: must be a list`);
+    report([key], 'invalid', noted('field.type.list', { field: key, value: showValue(raw) }));
     return out;
   }
   if (raw.length > LIMITS.maxEntries) {
-    const message = `${key}: Too many: ${raw.length}: the lab reads up to ${LIMITS.maxEntries} (none loaded)`;
-    report([key], 'too-large', message);
+    report([key], 'too-large', noted('field.tooManyRead', { field: key, count: raw.length, max: LIMITS.maxEntries }));
     return out;
   }
   raw.forEach((item, i) => {
     const checked = checkValue(schema, item, [key, i]);
-    reportIssues(report, checked.issues, [key, i], `; the ${what} is skipped`);
+    reportIssues(report, checked.issues, [key, i], outcome);
     if (checked.ok) out.push({ value: checked.value, source: sourceOf(r.file, r.doc, r.multiDocument, [key, i]) });
   });
   return out;
@@ -213,8 +219,8 @@ function checkPredictAnswers(lesson: readonly LessonStep[], report: Report): voi
   lesson.forEach((step, i) => {
     if (step.predict && step.predict.answer >= step.predict.choices.length) {
       const { answer, choices } = step.predict;
-      const why = `Invalid value: ${answer}: must be the index of one of the ${choices.length} choices`;
-      report(['lesson', i, 'predict', 'answer'], 'invalid', `lesson[${i}].predict.answer: ${why}`);
+      const params = { field: `lesson[${i}].predict.answer`, value: answer, count: choices.length };
+      report(['lesson', i, 'predict', 'answer'], 'invalid', noted('field.choiceIndex', params));
     }
   });
 }
@@ -226,12 +232,12 @@ function checkPredictAnswers(lesson: readonly LessonStep[], report: Report): voi
 function readEdits(raw: unknown, report: Report): LabEdit[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    report(['edits'], 'invalid', `edits: Invalid value: ${showValue(raw)}: must be a list`);
+    report(['edits'], 'invalid', noted('field.type.list', { field: 'edits', value: showValue(raw) }));
     return [];
   }
   if (raw.length > LIMITS.maxEdits) {
-    const message = `edits: Too many: ${raw.length}: the lab replays up to ${LIMITS.maxEdits} (none loaded)`;
-    report(['edits'], 'too-large', message);
+    const params = { field: 'edits', count: raw.length, max: LIMITS.maxEdits };
+    report(['edits'], 'too-large', noted('field.tooManyReplayed', params));
     return [];
   }
   const out: LabEdit[] = [];
@@ -240,13 +246,16 @@ function readEdits(raw: unknown, report: Report): LabEdit[] {
     const kind = isRecord(item) ? item.kind : undefined;
     if (typeof kind !== 'string' || !kinds.includes(kind)) {
       const supported = kinds.map((k) => JSON.stringify(k)).join(', ');
-      const what =
-        kind === undefined ? 'Required value' : `Unsupported value: ${showValue(kind)}: supported values: ${supported}`;
-      report(['edits', i, 'kind'], 'invalid', `edits[${i}].kind: ${what}`);
+      const field = `edits[${i}].kind`;
+      const text =
+        kind === undefined
+          ? noted('field.required', { field })
+          : noted('field.unsupported', { field, value: showValue(kind), supported });
+      report(['edits', i, 'kind'], 'invalid', text);
       return;
     }
     const r = checkValue(labEditSchema, item, ['edits', i]);
-    for (const issue of r.issues) report(['edits', i, ...issue.path], 'invalid', issue.message);
+    for (const issue of r.issues) report(['edits', i, ...issue.path], 'invalid', issue);
     if (!r.ok) return;
     const edit = r.value as LabEdit;
     if (edit.kind !== 'apply-object') {
@@ -258,7 +267,9 @@ function readEdits(raw: unknown, report: Report): LabEdit[] {
     const o = checkValue(schema, edit.object, ['edits', i, 'object']);
     const who = `${edit.object.kind} ${JSON.stringify(edit.object.metadata.name ?? '')}`;
     for (const issue of o.issues) {
-      report(['edits', i, 'object', ...issue.path], 'invalid', `${who} is invalid: ${issue.message}`);
+      // The object's own field check stays in the apiserver's words, as for any object.
+      const text = noted('problem.editObjectInvalid', { who, detail: objectIssueDetail(issue) });
+      report(['edits', i, 'object', ...issue.path], 'invalid', text);
     }
     if (o.ok) out.push({ kind: 'apply-object', object: o.value as ScenarioObject });
   });
@@ -273,11 +284,12 @@ const REMOVED = Symbol('removed');
  */
 function readSettings(
   raw: unknown,
-  report: (path: PathSegment[], message: string, severity: Severity) => void,
+  report: (path: PathSegment[], message: ProblemMessage, severity: Severity) => void,
 ): { value: LabSettings; given: Record<string, unknown> } {
   if (raw === undefined) return { value: defaultLabSettings(), given: {} };
   if (!isRecord(raw)) {
-    report(['settings'], `settings: Invalid value: ${showValue(raw)}: must be a map; the defaults are used`, 'error');
+    const issue = noted('field.type.map', { field: 'settings', value: showValue(raw) }).note;
+    report(['settings'], noted('problem.settingsDefaults', { issue }), 'error');
     return { value: defaultLabSettings(), given: {} };
   }
   let input: unknown = structuredClone(raw);
@@ -290,8 +302,9 @@ function readSettings(
       if (seen.has(key)) continue;
       seen.add(key);
       const inList = issue.path.some((s) => typeof s === 'number');
-      const note = issue.unknownKey ? '' : inList ? '; the entry is ignored' : '; the default is used';
-      report(['settings', ...issue.path], `${issue.message}${note}`, issue.unknownKey ? 'warning' : 'error');
+      const outcome = inList ? 'problem.settingEntryIgnored' : 'problem.settingDefault';
+      const text = issue.unknownKey ? issue : noted(outcome, { issue: issue.note });
+      report(['settings', ...issue.path], text, issue.unknownKey ? 'warning' : 'error');
     }
     if (r.ok) {
       const given = isRecord(input) ? input : {};
@@ -312,7 +325,7 @@ function readSettings(
     }
     input = compact(input);
   }
-  report(['settings'], 'settings: could not be read; the defaults are used', 'error');
+  report(['settings'], noted('problem.settingsUnreadable', { field: 'settings' }), 'error');
   return { value: defaultLabSettings(), given: {} };
 }
 

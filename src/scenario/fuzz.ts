@@ -9,29 +9,48 @@ import { stringify } from 'yaml';
 import { loadScenarioFiles } from './load';
 import { serializeScenario } from './export';
 import type { ProblemKind } from './problem';
+import { renderProblemNote } from './problem-text';
 import type { ScenarioFileInput } from './types';
 
 // Built from pieces rather than fc.stringMatching, which is slow to generate.
 const name = fc
   .tuple(fc.constantFrom('web', 'api', 'db', 'node', 'laptop', 'a', 'x-1'), fc.nat({ max: 40 }))
   .map(([w, n]) => (n === 0 ? w : `${w}-${n}`));
-const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'version'), fc.constantFrom('web', 'api', 'v1'), { maxKeys: 2 });
+const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'version'), fc.constantFrom('web', 'api', 'v1'), {
+  maxKeys: 2,
+});
 const port = fc.integer({ min: 1, max: 65535 });
 
 const node = name.map((n) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: n } }));
-const deployment = fc.record({ n: name, l: labels, r: fc.integer({ min: 0, max: 5 }), p: port }).map(({ n, l, r, p }) => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: n, labels: l },
-  spec: {
-    replicas: r,
-    selector: { matchLabels: l },
-    template: { metadata: { labels: l }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: p }] }] } },
-  },
-}));
+const deployment = fc
+  .record({ n: name, l: labels, r: fc.integer({ min: 0, max: 5 }), p: port })
+  .map(({ n, l, r, p }) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: n, labels: l },
+    spec: {
+      replicas: r,
+      selector: { matchLabels: l },
+      template: {
+        metadata: { labels: l },
+        spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: p }] }] },
+      },
+    },
+  }));
 const service = fc
-  .record({ n: name, l: labels, t: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'), p: port, tp: fc.oneof(port, name) })
-  .map(({ n, l, t, p, tp }) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: n, namespace: 'default' }, spec: { type: t, selector: l, ports: [{ port: p, targetPort: tp }] } }));
+  .record({
+    n: name,
+    l: labels,
+    t: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'),
+    p: port,
+    tp: fc.oneof(port, name),
+  })
+  .map(({ n, l, t, p, tp }) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: n, namespace: 'default' },
+    spec: { type: t, selector: l, ports: [{ port: p, targetPort: tp }] },
+  }));
 const other = name.map((n) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: n } }));
 const unknownKind = name.map((n) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: n } }));
 const k8sObject = fc.oneof(node, deployment, service, other, unknownKind);
@@ -39,7 +58,10 @@ const k8sObject = fc.oneof(node, deployment, service, other, unknownKind);
 const settings = fc.record(
   {
     podCIDR: fc.constantFrom('10.244.0.0/16', '10.0.0.0/8', 'bogus'),
-    kubeProxy: fc.record({ mode: fc.constantFrom('iptables', 'ipvs', 'nftables', 'userspace', 'ebpf') }, { requiredKeys: [] }),
+    kubeProxy: fc.record(
+      { mode: fc.constantFrom('iptables', 'ipvs', 'nftables', 'userspace', 'ebpf') },
+      { requiredKeys: [] },
+    ),
     seed: fc.string({ maxLength: 8 }),
     loadBalancerPool: fc.array(fc.constantFrom('192.168.49.200/29', '10.1.1.1'), { maxLength: 2 }),
   },
@@ -51,15 +73,28 @@ const envelope = fc.record({
   version: fc.constantFrom(0, 1, 1, 1, 2),
   settings,
   objects: fc.array(k8sObject, { maxLength: 6 }),
-  clients: fc.array(fc.record({ name, address: fc.constantFrom('192.168.49.100', '10.0.0.1', 'nope') }), { maxLength: 2 }),
-  requests: fc.array(fc.record({ id: name, from: fc.constantFrom('external:laptop', 'node:node-1', 'bad'), url: fc.constant('http://web/') }), { maxLength: 2 }),
+  clients: fc.array(fc.record({ name, address: fc.constantFrom('192.168.49.100', '10.0.0.1', 'nope') }), {
+    maxLength: 2,
+  }),
+  requests: fc.array(
+    fc.record({
+      id: name,
+      from: fc.constantFrom('external:laptop', 'node:node-1', 'bad'),
+      url: fc.constant('http://web/'),
+    }),
+    { maxLength: 2 },
+  ),
 });
 
 /** Values chosen to break things: hostile keys, huge and odd numbers, odd unicode. */
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(1e308, -1e308, 2 ** 64, -0, 0.5, Number.MAX_SAFE_INTEGER + 2, 1000001, -1),
   fc.constantFrom('\u0000', '\ud800', '\u202e', '\ufeff', 'a\u0301', '𝔘𝔫𝔦', '名字', '', ' '.repeat(300)),
-  fc.constantFrom({ __proto__: null, polluted: 1 }, JSON.parse('{"__proto__": {"polluted": 1}}'), { constructor: { prototype: { polluted: 1 } } }),
+  fc.constantFrom(
+    { __proto__: null, polluted: 1 },
+    JSON.parse('{"__proto__": {"polluted": 1}}'),
+    { constructor: { prototype: { polluted: 1 } } },
+  ),
   fc.constantFrom(null, true, [], {}, [[[[[]]]]]),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.jsonValue({ maxDepth: 3 }),
@@ -80,7 +115,9 @@ function mutate(value: Json, at: number, replacement: unknown, remove: boolean):
         const w = walk(x);
         if (w !== undefined) out[k] = w;
       }
-      if (here === at + 1 && !remove) Object.defineProperty(out, '__proto__', { value: { polluted: 1 }, enumerable: true });
+      if (here === at + 1 && !remove) {
+        Object.defineProperty(out, '__proto__', { value: { polluted: 1 }, enumerable: true });
+      }
       return out;
     }
     return v;
@@ -106,12 +143,22 @@ const valid = fc.tuple(envelope, fc.boolean()).map(([e, y]) => render(e, y));
 const mutated = fc
   .tuple(envelope, fc.nat({ max: 80 }), nasty, fc.boolean(), fc.boolean())
   .map(([e, at, r, rm, y]) => render(mutate(e, at, r, rm), y));
-const manifests = fc.array(k8sObject, { minLength: 1, maxLength: 5 }).map((objs) => objs.map((o) => stringify(o)).join('---\n'));
-const list = fc.array(k8sObject, { maxLength: 5 }).map((items) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
-const truncated = fc.tuple(fc.oneof(valid, manifests), fc.double({ min: 0, max: 1, noNaN: true })).map(([t, f]) => t.slice(0, Math.floor(t.length * f)));
-const deep = fc.tuple(fc.integer({ min: 1, max: 1200 }), fc.constantFrom('[', '{"a":', '- ', '  ', 'a: ', '{a: ', '? ')).map(([n, unit]) =>
-  unit === '  ' ? Array.from({ length: Math.min(n, 600) }, (_, i) => `${' '.repeat(i)}k:`).join('\n') : `${unit.repeat(n)}1`,
-);
+const manifests = fc
+  .array(k8sObject, { minLength: 1, maxLength: 5 })
+  .map((objs) => objs.map((o) => stringify(o)).join('---\n'));
+const list = fc
+  .array(k8sObject, { maxLength: 5 })
+  .map((items) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+const truncated = fc
+  .tuple(fc.oneof(valid, manifests), fc.double({ min: 0, max: 1, noNaN: true }))
+  .map(([t, f]) => t.slice(0, Math.floor(t.length * f)));
+const deep = fc
+  .tuple(fc.integer({ min: 1, max: 1200 }), fc.constantFrom('[', '{"a":', '- ', '  ', 'a: ', '{a: ', '? '))
+  .map(([n, unit]) =>
+    unit === '  '
+      ? Array.from({ length: Math.min(n, 600) }, (_, i) => `${' '.repeat(i)}k:`).join('\n')
+      : `${unit.repeat(n)}1`,
+  );
 const aliasBomb = fc.tuple(fc.integer({ min: 1, max: 12 }), fc.boolean()).map(([n, merge]) => {
   let t = merge ? 'a0: &a0 {x: 1, y: 2}\n' : 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
   for (let i = 1; i <= n; i++) {
@@ -127,8 +174,10 @@ const randomText = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((b) => String.fromCharCode(...b)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
 );
-const protoText = fc.tuple(envelope, fc.constantFrom('__proto__', 'constructor', 'prototype')).map(
-  ([e, key]) => JSON.stringify(e).replace('"metadata":{', `"metadata":{"${key}":{"polluted":1},`).replace('"settings":{', `"settings":{"${key}":{"polluted":1},`),
+const protoText = fc.tuple(envelope, fc.constantFrom('__proto__', 'constructor', 'prototype')).map(([e, key]) =>
+  JSON.stringify(e)
+    .replace('"metadata":{', `"metadata":{"${key}":{"polluted":1},`)
+    .replace('"settings":{', `"settings":{"${key}":{"polluted":1},`),
 );
 
 /** The families by name, for measuring. */
@@ -150,7 +199,10 @@ export function fuzzInputs(): fc.Arbitrary<ScenarioFileInput[]> {
   return fc.array(one, { minLength: 1, maxLength: 3 });
 }
 
-const KINDS: readonly ProblemKind[] = ['too-large', 'syntax', 'empty', 'envelope', 'version', 'migration', 'unknown-kind', 'invalid', 'setting', 'duplicate', 'reference', 'internal'];
+const KINDS: readonly ProblemKind[] = [
+  ...['too-large', 'syntax', 'empty', 'envelope', 'version', 'migration', 'unknown-kind'] as const,
+  ...['invalid', 'setting', 'duplicate', 'reference', 'internal'] as const,
+];
 /** Problems about one field must point at it. */
 const FIELD_KINDS: readonly ProblemKind[] = ['unknown-kind', 'invalid', 'setting'];
 
@@ -162,16 +214,21 @@ export function checkLoad(files: ScenarioFileInput[]): string | undefined {
   } catch (e) {
     return `threw: ${e instanceof Error ? e.stack : String(e)}`;
   }
-  if (Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).polluted !== undefined) return 'Object.prototype was polluted';
+  const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).polluted !== undefined;
+  if (polluted) return 'Object.prototype was polluted';
   for (const p of result.problems) {
     if (p.kind === 'internal') return `internal error: ${p.message}`;
     if (!KINDS.includes(p.kind)) return `problem of unknown kind ${String(p.kind)}`;
     if (p.severity !== 'error' && p.severity !== 'warning') return `bad severity ${String(p.severity)}`;
     if (typeof p.file !== 'string' || p.file === '') return 'problem without a file';
     if (typeof p.message !== 'string' || p.message.trim() === '') return 'problem without a reason';
-    if (typeof p.path !== 'string' || (p.path !== '' && !p.path.startsWith('/'))) return `bad JSON pointer ${String(p.path)}`;
+    // The page renders the note in the reader's language: its English is what the CLI prints.
+    if (!p.note || renderProblemNote('en', p.note) !== p.message) return `problem without its note: ${p.message}`;
+    const pointer = typeof p.path === 'string' && (p.path === '' || p.path.startsWith('/'));
+    if (!pointer) return `bad JSON pointer ${String(p.path)}`;
     if ((p.line === undefined) !== (p.column === undefined)) return 'line without column';
-    if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1 && Number.isInteger(p.column) && (p.column ?? 0) >= 1)) return 'bad line:column';
+    const placed = (n: number | undefined) => Number.isInteger(n) && (n ?? 0) >= 1;
+    if (p.line !== undefined && !(placed(p.line) && placed(p.column))) return 'bad line:column';
     if (FIELD_KINDS.includes(p.kind) && p.path === '') return `field problem without a path: ${p.message}`;
   }
   if (!result.ok) {

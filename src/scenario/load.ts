@@ -13,7 +13,7 @@ import { noted } from './problem-text';
 import { KIND_SCHEMAS, otherObjectSchema, SCENARIO_FORMAT } from './schema';
 import type { EnvelopePart } from './envelope';
 import type { LoadResult, ObjectSource, ScenarioFileInput, ScenarioObject } from './types';
-import { checkValue, showValue } from './validate';
+import { checkValue, objectIssueDetail, showValue } from './validate';
 import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/api/gateway-validation';
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
@@ -44,7 +44,7 @@ export function loadScenarioFiles(files: readonly ScenarioFileInput[]): LoadResu
           severity: 'error',
           file: files.map((f) => f.name).join(', ') || '(no file)',
           path: '',
-          message: `netlab could not read this (a bug in netlab, not in the file): ${detail}`,
+          ...noted('problem.internal', { detail }),
         },
       ],
     };
@@ -72,8 +72,9 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
     const emptyOnly = read.every((r) => r.documents === 0 && !hasErrors(r.problems));
     if (emptyOnly || !hasErrors(problems)) {
       for (const r of read.length > 0 ? read : [{ file: '(no file)' }]) {
-        const message = 'no objects passed to apply';
-        problems.push({ kind: 'empty', severity: 'error', file: r.file, path: '', message });
+        // kubectl's own line for a run with nothing to apply.
+        const text = noted('problem.noObjectsPassed', { detail: 'no objects passed to apply' });
+        problems.push({ kind: 'empty', severity: 'error', file: r.file, path: '', ...text });
       }
     }
     return { ok: false, problems };
@@ -221,7 +222,8 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   if (notSet.length > 0) {
     // kubectl's client-side check: `error validating data: [apiVersion not set, kind not set]`.
     const field = notSet[0] === 'kind not set' ? 'kind' : 'apiVersion';
-    report([field], 'invalid', `error validating data: [${notSet.join(', ')}]; skipped`);
+    const detail = `error validating data: [${notSet.join(', ')}]`;
+    report([field], 'invalid', noted('problem.validatingData', { detail }));
     return undefined;
   }
   let apiVersion = v.apiVersion as string;
@@ -233,15 +235,16 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   // since) is read at today's version, as the apiserver's conversion would; a manifest is not.
   const upgraded = resolution.kind === 'unknown' && servedByACluster(v) ? upgradeServedObject(v) : undefined;
   if (upgraded) {
-    const served = `served as ${apiVersion} by the cluster it was taken from`;
-    report(['apiVersion'], 'invalid', `${kind} ${JSON.stringify(name)}: ${served}; read as ${upgraded.to}`, 'warning');
+    const served = { object: `${kind} ${JSON.stringify(name)}`, apiVersion, to: upgraded.to };
+    report(['apiVersion'], 'invalid', noted('problem.servedAs', served), 'warning');
     v = upgraded.value;
     apiVersion = upgraded.to;
     resolution = resolveKind(apiVersion, kind, custom);
   }
   if (resolution.kind === 'unknown') {
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
-    report(['kind'], 'unknown-kind', unknownKindMessage({ name, namespace, file: c.source.file, kind, apiVersion }));
+    const detail = unknownKindMessage({ name, namespace, file: c.source.file, kind, apiVersion });
+    report(['kind'], 'unknown-kind', noted('problem.unknownKind', { detail }));
     return undefined;
   }
   const input = v.metadata === undefined ? { ...v, metadata: {} } : v;
@@ -249,13 +252,15 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   const r = checkValue(schema, input);
   const who = name ? `${kind} ${JSON.stringify(name)}` : kind;
   for (const issue of r.issues) {
-    report(issue.path, 'invalid', noted('problem.objectInvalid', { who, detail: issue.message }));
+    report(issue.path, 'invalid', noted('problem.objectInvalid', { who, detail: objectIssueDetail(issue) }));
   }
   if (r.ok && GATEWAY_API_KINDS.has(kind)) {
     // The Gateway API CRDs' own validation (OpenAPI schema and CEL rules), in the apiserver's words.
     const crd = validateGatewayApiObject(r.value as { kind: string; spec?: unknown });
     const whoCrd = `${crdQualifiedKind(kind)} ${JSON.stringify(name)}`;
-    for (const e of crd) report(e.path, 'invalid', `${whoCrd} is invalid: ${formatFieldError(e.error)}; not loaded`);
+    for (const e of crd) {
+      report(e.path, 'invalid', noted('problem.crdInvalid', { who: whoCrd, detail: formatFieldError(e.error) }));
+    }
     if (crd.length > 0) return undefined;
   }
   return r.ok ? (r.value as ScenarioObject) : undefined;

@@ -28,7 +28,8 @@ export function problemAt(p: {
   severity: Severity;
   message: ProblemMessage;
 }): Problem {
-  const text = typeof p.message === 'string' ? { message: p.message } : p.message;
+  // Only the text: a field issue passed as the message keeps its own path and flags out of the problem.
+  const { message, note } = typeof p.message === 'string' ? { message: p.message, note: undefined } : p.message;
   const at = p.doc.locate(p.path);
   return {
     kind: p.kind,
@@ -37,7 +38,8 @@ export function problemAt(p: {
     ...(at ? { line: at.line, column: at.column } : {}),
     ...(p.multiDocument ? { document: p.doc.index } : {}),
     path: jsonPointer(p.path),
-    ...text,
+    message,
+    ...(note ? { note } : {}),
   };
 }
 

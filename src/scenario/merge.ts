@@ -74,7 +74,7 @@ export function mergeScenarios(parts: readonly ScenarioPart[]): {
 /** A warning at an object's (or entry's) source. */
 function warningAt(src: ObjectSource, kind: ProblemKind, message: ProblemMessage): Problem {
   const { file, line, column, document, path } = src;
-  const text = typeof message === 'string' ? { message } : message;
+  const text = typeof message === 'string' ? { message } : { message: message.message, note: message.note };
   return { kind, severity: 'warning', file, line, column, document, path, ...text };
 }
 
@@ -121,8 +121,8 @@ function mergeObjects(
       continue;
     }
     if (objects.length >= LIMITS.maxObjects) {
-      const message = `the lab holds up to ${LIMITS.maxObjects} objects; ${label} and the rest were not loaded`;
-      problems.push({ kind: 'too-large', severity: 'error', file: source.file, path: source.path, message });
+      const text = noted('problem.tooManyMerged', { max: LIMITS.maxObjects, label });
+      problems.push({ kind: 'too-large', severity: 'error', file: source.file, path: source.path, ...text });
       break;
     }
     index.set(key, objects.length);

@@ -184,8 +184,8 @@ function yamlSyntaxProblems(
   }
   for (const w of doc.warnings) {
     const at = lines.position(w.pos[0]);
-    const message = firstLine(w.message);
-    problems.push({ kind: 'syntax', severity: 'warning', file, ...at, document, path: '', message });
+    const text = noted('problem.yamlWarning', { detail: firstLine(w.message) });
+    problems.push({ kind: 'syntax', severity: 'warning', file, ...at, document, path: '', ...text });
   }
   return problems;
 }
@@ -312,8 +312,8 @@ class YamlCopy {
     if (!this.targets.has(node)) this.targets.set(node, node.resolve(this.doc));
     const target = this.targets.get(node);
     if (target === undefined || this.inProgress.has(target)) {
-      const message = `alias *${node.source} does not refer to an anchor defined before it; null used instead`;
-      this.ctx.problems.push(this.syntaxError(this.ctx.locate?.(path), path, message));
+      const text = noted('problem.aliasUndefined', { alias: node.source });
+      this.ctx.problems.push(this.syntaxError(this.ctx.locate?.(path), path, text));
       return null;
     }
     this.aliasDepth++;
@@ -361,8 +361,7 @@ class YamlCopy {
     if (keyNode !== null && keyNode !== undefined && !isScalar(keyNode)) {
       // YAML allows maps and lists as keys ("? "); Kubernetes objects never have them.
       const at = isNodeWithRange(keyNode) && keyNode.range ? this.lineIndex.position(keyNode.range[0]) : undefined;
-      const message = 'a map or list used as a key: keys must be plain text; this entry is ignored';
-      this.ctx.problems.push(this.syntaxError(at, path, message));
+      this.ctx.problems.push(this.syntaxError(at, path, noted('problem.complexKey')));
       return undefined;
     }
     const rawKey = keyNode === null || keyNode === undefined ? null : keyNode.value;
@@ -379,9 +378,9 @@ class YamlCopy {
     }
   }
 
-  private syntaxError(at: Position | undefined, path: PathSegment[], message: string): Problem {
+  private syntaxError(at: Position | undefined, path: PathSegment[], text: ReturnType<typeof noted>): Problem {
     const { file, document } = this.ctx;
-    return { kind: 'syntax', severity: 'error', file, ...at, document, path: jsonPointer(path), message };
+    return { kind: 'syntax', severity: 'error', file, ...at, document, path: jsonPointer(path), ...text };
   }
 }
 

@@ -91,6 +91,8 @@ describe('locateRefusals', () => {
       document: 1,
       path: '/spec/ports/0/nodePort',
       message: `Error from server (Invalid): ${refusal.message}`,
+      // kubectl's line, kept whole as the note's parameter (the page frames it in the reader's language).
+      note: { key: 'problem.refused', params: { detail: `Error from server (Invalid): ${refusal.message}` } },
     });
   });
 

@@ -55,6 +55,9 @@ export function locateRefusals(input: {
       ...(source?.document !== undefined ? { document: source.document } : {}),
       path: (source?.path ?? '') + (r.field ? jsonPointer(fieldSegments(r.field)) : ''),
       message: refusalText(r),
+      // Written out, not `noted`: the page's store locates refusals, and the text table stays out of
+      // its first screen's code (it comes with the loader). The English of 'problem.refused' is its detail.
+      note: { key: 'problem.refused', params: { detail: refusalText(r) } },
     };
     return { ...r, ...(objectIndex !== undefined ? { objectIndex } : {}), problem };
   });

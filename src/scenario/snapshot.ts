@@ -10,6 +10,7 @@ import { IPVS_SCHEDULERS, PROXY_MODES, defaultIngressAddon } from '../sim/lab';
 import { controllerKindOf, DEFAULT_CLASS_ANNOTATION } from '../sim/ingress/model';
 import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
 import type { Problem } from './problem';
+import { noted } from './problem-text';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** Why the lab believes a setting: what in the snapshot it was read from. */
@@ -20,7 +21,7 @@ export type InferenceBasis =
   | { kind: 'cluster-ips'; covered: number }
   /** A field of kube-system/kube-proxy's `config.conf` (a KubeProxyConfiguration). */
   | { kind: 'kube-proxy-config'; field: string; raw: string }
-  /** No kube-system/kube-proxy ConfigMap (k3s runs kube-proxy inside its own binary): kube-proxy's defaults. */
+  /** No kube-system/kube-proxy ConfigMap (k3s runs kube-proxy inside its own binary): its defaults. */
   | { kind: 'kube-proxy-default' }
   | { kind: 'node-pod-cidrs'; nodes: number; widened: boolean }
   /** Pod addresses from the CNI's own IPAM (Calico), not from Node podCIDRs. */
@@ -62,7 +63,14 @@ export function looksLikeSnapshot(objects: readonly ScenarioObject[], sources: r
   });
 }
 
-const key = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+const key = (o: { metadata: { namespace?: string; name: string } }) =>
+  `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+/** The kubeProxy settings a snapshot may infer, each freed when the files gave no kubeProxy at all. */
+const KUBE_PROXY_FIELDS = [
+  ...['mode', 'clusterCIDR', 'ipvs', 'nodePortAddresses'],
+  ...['masqueradeAll', 'masqueradeBit', 'localhostNodePorts'],
+];
 
 /** The settings a snapshot implies, for every setting the files did not give (`defaulted`). */
 export function inferFromSnapshot(p: {
@@ -73,7 +81,7 @@ export function inferFromSnapshot(p: {
   file: string;
 }): SnapshotResult {
   const free = new Set(p.defaulted);
-  if (free.has('kubeProxy')) for (const k of ['mode', 'clusterCIDR', 'ipvs', 'nodePortAddresses', 'masqueradeAll', 'masqueradeBit', 'localhostNodePorts']) free.add(`kubeProxy.${k}`);
+  if (free.has('kubeProxy')) for (const k of KUBE_PROXY_FIELDS) free.add(`kubeProxy.${k}`);
   const settings: LabSettings = structuredClone({ ...p.settings, snapshot: true });
   const inferred: Inference[] = [];
   const problems: Problem[] = [];
@@ -99,18 +107,22 @@ export function inferFromSnapshot(p: {
   // Namespaces the objects live in but the snapshot did not list existed in the cluster.
   const listed = new Set(of<{ metadata: { name: string } }>('Namespace').map((n) => n.metadata.name));
   const builtin = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-  const named = new Set(p.objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && !listed.has(n) && !builtin.includes(n)));
+  const unlisted = (n: string | undefined): n is string => !!n && !listed.has(n) && !builtin.includes(n);
+  const named = new Set(p.objects.map((o) => o.metadata.namespace).filter(unlisted));
   for (const ns of [...named].sort()) {
     problems.push({
       kind: 'reference',
       severity: 'warning',
       file: p.file,
       path: '',
-      message: `namespace ${JSON.stringify(ns)} is not in the snapshot; objects name it, so the lab creates it as the cluster had it`,
+      ...noted('problem.snapshotNamespace', { namespace: JSON.stringify(ns) }),
     });
   }
   return { settings, inferred, problems };
 }
+
+/** The ConfigMap kubeadm writes kube-proxy's configuration to, as problems name it. */
+const PROXY_CONFIG = 'ConfigMap kube-system/kube-proxy';
 
 type Setter = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => void;
 
@@ -124,7 +136,9 @@ const KNOWN_SERVICE_RANGES: Record<string, string> = {
 };
 
 function inferServiceCIDR(services: readonly Service[], set: Setter, settings: LabSettings): void {
-  const ips = services.flatMap((s) => [s.spec.clusterIP, ...(s.spec.clusterIPs ?? [])]).filter((ip): ip is string => !!ip && isIPv4(ip));
+  const ips = services
+    .flatMap((s) => [s.spec.clusterIP, ...(s.spec.clusterIPs ?? [])])
+    .filter((ip): ip is string => !!ip && isIPv4(ip));
   const unique = [...new Set(ips)];
   if (unique.length === 0) return;
   const kubernetes = services.find((s) => key(s) === 'default/kubernetes')?.spec.clusterIP;
@@ -138,11 +152,13 @@ function inferServiceCIDR(services: readonly Service[], set: Setter, settings: L
     };
     const known = KNOWN_SERVICE_RANGES[kubernetes];
     const pick = (known && covers(known) ? known : null) ?? valid(16) ?? valid(12) ?? firstValid(valid);
-    if (pick) set('serviceCIDR', pick, { kind: 'kubernetes-service', clusterIP: kubernetes, covered: unique.length }, () => (settings.serviceCIDR = pick));
+    const basis: InferenceBasis = { kind: 'kubernetes-service', clusterIP: kubernetes, covered: unique.length };
+    if (pick) set('serviceCIDR', pick, basis, () => (settings.serviceCIDR = pick));
     return;
   }
   const pick = covering(unique, 16);
-  if (pick) set('serviceCIDR', pick, { kind: 'cluster-ips', covered: unique.length }, () => (settings.serviceCIDR = pick));
+  const basis: InferenceBasis = { kind: 'cluster-ips', covered: unique.length };
+  if (pick) set('serviceCIDR', pick, basis, () => (settings.serviceCIDR = pick));
 }
 
 function firstValid(valid: (prefix: number) => string | null): string | null {
@@ -169,18 +185,27 @@ function covering(ips: readonly string[], maxPrefix: number): string | null {
 
 /** A cluster started with another --service-node-port-range: the declared ports show it. */
 function inferNodePortRange(services: readonly Service[], set: Setter, settings: LabSettings): void {
-  const ports = services.flatMap((s) => [...(s.spec.ports ?? []).map((p) => p.nodePort), s.spec.healthCheckNodePort]).filter((p): p is number => typeof p === 'number' && p > 0);
+  const ports = services
+    .flatMap((s) => [...(s.spec.ports ?? []).map((p) => p.nodePort), s.spec.healthCheckNodePort])
+    .filter((p): p is number => typeof p === 'number' && p > 0);
   if (ports.length === 0) return;
   const r = settings.nodePortRange;
   const min = Math.min(r.min, ...ports);
   const max = Math.max(r.max, ...ports);
   if (min === r.min && max === r.max) return;
-  set('nodePortRange', `${min}-${max}`, { kind: 'node-ports', ports: ports.length }, () => (settings.nodePortRange = { min, max }));
+  const basis: InferenceBasis = { kind: 'node-ports', ports: ports.length };
+  set('nodePortRange', `${min}-${max}`, basis, () => (settings.nodePortRange = { min, max }));
 }
 
 // ------------------------------------------------------------------ kube-proxy
 
-function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSettings, problems: Problem[], file: string): void {
+function inferKubeProxy(
+  cm: ConfigMap | undefined,
+  set: Setter,
+  settings: LabSettings,
+  problems: Problem[],
+  file: string,
+): void {
   const text = cm?.data?.['config.conf'];
   if (!cm || typeof text !== 'string') {
     set('kubeProxy.mode', settings.kubeProxy.mode, { kind: 'kube-proxy-default' }, () => undefined);
@@ -191,26 +216,42 @@ function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSet
     const v: unknown = parseYaml(text);
     conf = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
   } catch (e) {
-    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: config.conf is not YAML (${e instanceof Error ? e.message : String(e)}); kube-proxy's defaults are used` });
+    const detail = e instanceof Error ? e.message : String(e);
+    const text = noted('problem.proxyConfigNotYaml', { object: PROXY_CONFIG, file: 'config.conf', detail });
+    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...text });
     return;
   }
-  const basis = (field: string, raw: unknown): InferenceBasis => ({ kind: 'kube-proxy-config', field, raw: JSON.stringify(raw ?? null) });
+  const basis = (field: string, raw: unknown): InferenceBasis => ({
+    kind: 'kube-proxy-config',
+    field,
+    raw: JSON.stringify(raw ?? null),
+  });
   const kp = settings.kubeProxy;
   const mode = typeof conf.mode === 'string' ? conf.mode : '';
   // A blank mode is kube-proxy's default: iptables on Linux.
   const m = (mode === '' ? 'iptables' : mode) as ProxyMode;
   if (PROXY_MODES.includes(m)) set('kubeProxy.mode', m, basis('mode', conf.mode), () => (kp.mode = m));
-  else problems.push({ kind: 'invalid', severity: 'warning', file, path: '', message: `ConfigMap kube-system/kube-proxy: mode ${JSON.stringify(mode)} is not one the lab models; kubeProxy.mode stays ${kp.mode}` });
+  else {
+    const params = { object: PROXY_CONFIG, mode: JSON.stringify(mode), setting: 'kubeProxy.mode', current: kp.mode };
+    const text = noted('problem.proxyModeUnknown', params);
+    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...text });
+  }
   if (typeof conf.clusterCIDR === 'string' && parseCidr(conf.clusterCIDR.split(',')[0]!, true)) {
     const c = conf.clusterCIDR.split(',')[0]!;
     set('kubeProxy.clusterCIDR', c, basis('clusterCIDR', conf.clusterCIDR), () => (kp.clusterCIDR = c));
   }
   const ipvs = (conf.ipvs ?? {}) as Record<string, unknown>;
-  const scheduler = (typeof ipvs.scheduler === 'string' && ipvs.scheduler !== '' ? ipvs.scheduler : 'rr') as IpvsScheduler;
-  if (m === 'ipvs' && IPVS_SCHEDULERS.includes(scheduler)) set('kubeProxy.ipvs', `scheduler ${scheduler}`, basis('ipvs.scheduler', ipvs.scheduler), () => (kp.ipvs = { ...kp.ipvs, scheduler }));
+  const given = typeof ipvs.scheduler === 'string' && ipvs.scheduler !== '';
+  const scheduler = (given ? ipvs.scheduler : 'rr') as IpvsScheduler;
+  if (m === 'ipvs' && IPVS_SCHEDULERS.includes(scheduler)) {
+    const from = basis('ipvs.scheduler', ipvs.scheduler);
+    set('kubeProxy.ipvs', `scheduler ${scheduler}`, from, () => (kp.ipvs = { ...kp.ipvs, scheduler }));
+  }
   if (Array.isArray(conf.nodePortAddresses)) {
     const list = conf.nodePortAddresses.filter((x): x is string => typeof x === 'string');
-    set('kubeProxy.nodePortAddresses', list.join(',') || '(every local address)', basis('nodePortAddresses', conf.nodePortAddresses), () => (kp.nodePortAddresses = list));
+    const from = basis('nodePortAddresses', conf.nodePortAddresses);
+    const shown = list.join(',') || '(every local address)';
+    set('kubeProxy.nodePortAddresses', shown, from, () => (kp.nodePortAddresses = list));
   }
   // v1alpha1 keeps the masquerade options under iptables: (and nftables: since 1.29).
   const ipt = (conf.iptables ?? {}) as Record<string, unknown>;
@@ -218,12 +259,18 @@ function inferKubeProxy(cm: ConfigMap | undefined, set: Setter, settings: LabSet
   const section = m === 'nftables' ? nft : ipt;
   const where = m === 'nftables' ? 'nftables' : 'iptables';
   const masqAll = section.masqueradeAll ?? conf.masqueradeAll;
-  if (typeof masqAll === 'boolean') set('kubeProxy.masqueradeAll', String(masqAll), basis(`${where}.masqueradeAll`, masqAll), () => (kp.masqueradeAll = masqAll));
+  if (typeof masqAll === 'boolean') {
+    const from = basis(`${where}.masqueradeAll`, masqAll);
+    set('kubeProxy.masqueradeAll', String(masqAll), from, () => (kp.masqueradeAll = masqAll));
+  }
   const bit = section.masqueradeBit ?? conf.masqueradeBit;
-  if (typeof bit === 'number' && Number.isInteger(bit) && bit >= 0 && bit <= 31) set('kubeProxy.masqueradeBit', String(bit), basis(`${where}.masqueradeBit`, bit), () => (kp.masqueradeBit = bit));
+  if (typeof bit === 'number' && Number.isInteger(bit) && bit >= 0 && bit <= 31) {
+    set('kubeProxy.masqueradeBit', String(bit), basis(`${where}.masqueradeBit`, bit), () => (kp.masqueradeBit = bit));
+  }
   if (typeof ipt.localhostNodePorts === 'boolean') {
     const v = ipt.localhostNodePorts;
-    set('kubeProxy.localhostNodePorts', String(v), basis('iptables.localhostNodePorts', v), () => (kp.localhostNodePorts = v));
+    const from = basis('iptables.localhostNodePorts', v);
+    set('kubeProxy.localhostNodePorts', String(v), from, () => (kp.localhostNodePorts = v));
   }
 }
 
@@ -234,12 +281,18 @@ function inferPodCIDR(nodes: readonly Node[], pods: readonly Pod[], set: Setter,
   if (nodeCidrs.length > 0) {
     const pick = covering(nodeCidrs.map((c) => c.split('/')[0]!), 16);
     const mask = Number(nodeCidrs[0]!.split('/')[1]);
-    if (pick) set('podCIDR', pick, { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: true }, () => (settings.podCIDR = pick));
-    if (Number.isInteger(mask)) set('nodeCIDRMaskSize', String(mask), { kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened: false }, () => (settings.nodeCIDRMaskSize = mask));
+    const from = (widened: boolean): InferenceBasis => ({ kind: 'node-pod-cidrs', nodes: nodeCidrs.length, widened });
+    if (pick) set('podCIDR', pick, from(true), () => (settings.podCIDR = pick));
+    if (Number.isInteger(mask)) {
+      set('nodeCIDRMaskSize', String(mask), from(false), () => (settings.nodeCIDRMaskSize = mask));
+    }
     return;
   }
   // Calico and other CNIs with their own IPAM: nodes have no podCIDR; the pods' addresses tell.
-  const ips = pods.filter((p) => !p.spec.hostNetwork).map((p) => p.status?.podIP).filter((ip): ip is string => !!ip && isIPv4(ip));
+  const ips = pods
+    .filter((p) => !p.spec.hostNetwork)
+    .map((p) => p.status?.podIP)
+    .filter((ip): ip is string => !!ip && isIPv4(ip));
   const pick = covering(ips, 16);
   if (pick) set('podCIDR', pick, { kind: 'pod-ips', pods: ips.length }, () => (settings.podCIDR = pick));
 }
@@ -247,7 +300,9 @@ function inferPodCIDR(nodes: readonly Node[], pods: readonly Pod[], set: Setter,
 // ------------------------------------------------------------------ cluster domain
 
 function inferClusterDomain(objects: readonly ScenarioObject[], set: Setter, settings: LabSettings): void {
-  const corefile = (objects.find((o) => o.kind === 'ConfigMap' && key(o) === 'kube-system/coredns') as ConfigMap | undefined)?.data?.Corefile;
+  const isCoreDns = (o: ScenarioObject) => o.kind === 'ConfigMap' && key(o) === 'kube-system/coredns';
+  const coredns = objects.find(isCoreDns) as ConfigMap | undefined;
+  const corefile = coredns?.data?.Corefile;
   if (typeof corefile === 'string') {
     // `kubernetes cluster.local in-addr.arpa ip6.arpa {`: the first zone that is not a reverse zone.
     const m = /^\s*kubernetes\s+([^{\n]*)/m.exec(corefile);
@@ -261,8 +316,10 @@ function inferClusterDomain(objects: readonly ScenarioObject[], set: Setter, set
   // kube-dns (before CoreDNS): the kubedns container's --domain flag.
   for (const o of objects) {
     if (o.kind !== 'Deployment' || key(o) !== 'kube-system/kube-dns') continue;
-    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    const args = (o as Deployment).spec.template.spec.containers.flatMap((c) => [...strings(c.args), ...strings(c.command)]);
+    const strings = (v: unknown): string[] =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    const containers = (o as Deployment).spec.template.spec.containers;
+    const args = containers.flatMap((c) => [...strings(c.args), ...strings(c.command)]);
     const flag = args.find((a) => a.startsWith('--domain='));
     if (flag) {
       const d = flag.slice('--domain='.length).replace(/\.$/, '');
@@ -274,14 +331,21 @@ function inferClusterDomain(objects: readonly ScenarioObject[], set: Setter, set
 // ------------------------------------------------------------------ version
 
 function inferVersion(nodes: readonly Node[], set: Setter, settings: LabSettings): void {
-  const cp = nodes.find((n) => n.metadata.labels && ('node-role.kubernetes.io/control-plane' in n.metadata.labels || 'node-role.kubernetes.io/master' in n.metadata.labels)) ?? nodes[0];
-  const info = (cp?.status as { nodeInfo?: { kubeletVersion?: string; kubeProxyVersion?: string } } | undefined)?.nodeInfo;
+  const controlPlane = (n: Node) => {
+    const labels = n.metadata.labels;
+    const roles = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+    return !!labels && roles.some((r) => r in labels);
+  };
+  const cp = nodes.find(controlPlane) ?? nodes[0];
+  type NodeInfo = { kubeletVersion?: string; kubeProxyVersion?: string };
+  const info = (cp?.status as { nodeInfo?: NodeInfo } | undefined)?.nodeInfo;
   // kubeProxyVersion is deprecated (blank or equal to the kubelet's in newer releases).
   const raw = info?.kubeProxyVersion || info?.kubeletVersion;
   const m = raw ? /^v?(\d+)\.(\d+)/.exec(raw) : null;
   if (!cp || !raw || !m) return;
   const v = `${m[1]}.${m[2]}`;
-  set('kubernetesVersion', v, { kind: 'node-version', node: cp.metadata.name, version: raw }, () => (settings.kubernetesVersion = v));
+  const basis: InferenceBasis = { kind: 'node-version', node: cp.metadata.name, version: raw };
+  set('kubernetesVersion', v, basis, () => (settings.kubernetesVersion = v));
 }
 
 // ------------------------------------------------------------------ ingress controller
@@ -289,20 +353,29 @@ function inferVersion(nodes: readonly Node[], set: Setter, settings: LabSettings
 /** The controller's ports as its container names them (ingress-nginx http/https, Traefik web/websecure). */
 function controllerPorts(w: Deployment | DaemonSet): { http: number; https: number } {
   const ports = w.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
-  const find = (names: string[], fallback: number) => ports.find((p) => p.name && names.includes(p.name))?.containerPort ?? fallback;
+  const find = (names: string[], fallback: number) =>
+    ports.find((p) => p.name && names.includes(p.name))?.containerPort ?? fallback;
   return { http: find(['http', 'web'], 80), https: find(['https', 'websecure'], 443) };
 }
 
 function looksLike(kind: 'nginx' | 'traefik', w: Deployment | DaemonSet): boolean {
   const labels = w.spec.template.metadata?.labels ?? {};
   const images = w.spec.template.spec.containers.map((c) => c.image ?? '');
-  if (kind === 'nginx') return images.some((i) => i.includes('ingress-nginx/controller') || i.includes('nginx-ingress-controller')) || (labels['app.kubernetes.io/name'] === 'ingress-nginx' && labels['app.kubernetes.io/component'] === 'controller');
-  return images.some((i) => /(^|\/)(mirrored-library-)?traefik:/.test(i) || i.startsWith('traefik')) || labels['app.kubernetes.io/name'] === 'traefik';
+  const name = labels['app.kubernetes.io/name'];
+  if (kind === 'nginx') {
+    const image = images.some((i) => i.includes('ingress-nginx/controller') || i.includes('nginx-ingress-controller'));
+    return image || (name === 'ingress-nginx' && labels['app.kubernetes.io/component'] === 'controller');
+  }
+  const traefik = (i: string) => /(^|\/)(mirrored-library-)?traefik:/.test(i) || i.startsWith('traefik');
+  return images.some(traefik) || name === 'traefik';
 }
 
 function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings: LabSettings): void {
   const classes = objects.filter((o) => o.kind === 'IngressClass') as unknown as IngressClass[];
-  const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet') as unknown as (Deployment | DaemonSet)[];
+  const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet') as unknown as (
+    | Deployment
+    | DaemonSet
+  )[];
   const services = objects.filter((o) => o.kind === 'Service') as unknown as Service[];
   const addons: IngressAddon[] = [];
   const bases: InferenceBasis[] = [];
@@ -310,7 +383,8 @@ function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings:
     const kind = controllerKindOf(cls.spec.controller);
     if (!kind) continue;
     const w = workloads.find((x) => looksLike(kind, x));
-    const base: IngressAddon = { ...defaultIngressAddon(kind), className: cls.metadata.name, isDefaultClass: cls.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true' };
+    const isDefaultClass = cls.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
+    const base: IngressAddon = { ...defaultIngressAddon(kind), className: cls.metadata.name, isDefaultClass };
     if (!w) {
       addons.push(base);
       bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller });
@@ -318,14 +392,24 @@ function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings:
     }
     const selector = w.spec.selector.matchLabels ?? {};
     const ns = w.metadata.namespace ?? 'default';
-    const svc = services.find((s) => (s.metadata.namespace ?? 'default') === ns && s.spec.selector && Object.entries(s.spec.selector).every(([k, v]) => (w.spec.template.metadata?.labels ?? {})[k] === v));
+    const podLabels = w.spec.template.metadata?.labels ?? {};
+    const selects = (s: Service) =>
+      !!s.spec.selector && Object.entries(s.spec.selector).every(([k, v]) => podLabels[k] === v);
+    const svc = services.find((s) => (s.metadata.namespace ?? 'default') === ns && selects(s));
     const hostPort = w.spec.template.spec.containers.some((c) => (c.ports ?? []).some((p) => p.hostPort));
-    const topology = svc?.spec.type === 'LoadBalancer' ? 'loadbalancer' : hostPort && w.kind === 'DaemonSet' ? 'daemonset-hostport' : 'nodeport';
-    addons.push({ ...base, namespace: ns, topology, replicas: (w as Deployment).spec.replicas ?? 1, adopt: { podSelector: selector, ports: controllerPorts(w) } });
-    bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller, workload: `${w.kind} ${ns}/${w.metadata.name}` });
+    const daemonSetHostPort = hostPort && w.kind === 'DaemonSet';
+    const topology =
+      svc?.spec.type === 'LoadBalancer' ? 'loadbalancer' : daemonSetHostPort ? 'daemonset-hostport' : 'nodeport';
+    const replicas = (w as Deployment).spec.replicas ?? 1;
+    const adopt = { podSelector: selector, ports: controllerPorts(w) };
+    addons.push({ ...base, namespace: ns, topology, replicas, adopt });
+    const workload = `${w.kind} ${ns}/${w.metadata.name}`;
+    bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller, workload });
   }
   if (addons.length === 0) return;
-  const value = addons.map((a) => `${a.controller} (class ${a.className}, ${a.namespace}${a.adopt ? '' : ', installed by the lab'})`).join('; ');
+  const shown = (a: IngressAddon) =>
+    `${a.controller} (class ${a.className}, ${a.namespace}${a.adopt ? '' : ', installed by the lab'})`;
+  const value = addons.map(shown).join('; ');
   set('ingress', value, bases[0]!, () => (settings.ingress = addons));
   for (const b of bases.slice(1)) set('ingress', value, b, () => undefined);
 }
@@ -333,24 +417,39 @@ function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings:
 // ------------------------------------------------------------------ text
 
 /** One line of the load report, in English (the UI renders the same facts through its i18n keys). */
+/** What a blank `mode:` in kube-proxy's config means (kube-proxy's default, iptables); '' for anything else. */
+const blankMode = (b: { field: string; raw: string }) =>
+  b.field === 'mode' && (b.raw === '""' || b.raw === 'null') ? ' (blank: the default, iptables)' : '';
+
 export function describeInference(i: Inference): string {
   const b = i.basis;
   const why = ((): string => {
     switch (b.kind) {
       case 'kubernetes-service':
-        return `Service default/kubernetes: its ClusterIP ${b.clusterIP} is the first address of the range, which holds all ${b.covered} ClusterIPs`;
+        return (
+          `Service default/kubernetes: its ClusterIP ${b.clusterIP} is the first address of the range, ` +
+          `which holds all ${b.covered} ClusterIPs`
+        );
       case 'cluster-ips':
         return `no Service default/kubernetes: the smallest usual range that holds all ${b.covered} ClusterIPs`;
       case 'kube-proxy-config':
-        return `ConfigMap kube-system/kube-proxy, config.conf ${b.field}: ${b.raw}${b.field === 'mode' && (b.raw === '""' || b.raw === 'null') ? ' (blank: the default, iptables)' : ''}`;
+        return `ConfigMap kube-system/kube-proxy, config.conf ${b.field}: ${b.raw}${blankMode(b)}`;
       case 'kube-proxy-default':
         return 'no ConfigMap kube-system/kube-proxy in the snapshot: kube-proxy\'s default';
-      case 'node-pod-cidrs':
-        return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}${b.widened ? ', widened to the usual /16' : ''}`;
+      case 'node-pod-cidrs': {
+        const widened = b.widened ? ', widened to the usual /16' : '';
+        return `spec.podCIDR of ${b.nodes} Node${b.nodes === 1 ? '' : 's'}${widened}`;
+      }
       case 'pod-ips':
-        return `no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does): status.podIP of ${b.pods} pods`;
+        return (
+          'no Node has spec.podCIDR (the CNI assigns addresses itself, as Calico does): ' +
+          `status.podIP of ${b.pods} pods`
+        );
       case 'node-ports':
-        return `the ${b.ports} declared node ports (the apiserver's --service-node-port-range was wider than the default)`;
+        return (
+          `the ${b.ports} declared node ports ` +
+          "(the apiserver's --service-node-port-range was wider than the default)"
+        );
       case 'corefile':
         return 'the kubernetes plugin of the Corefile in ConfigMap kube-system/coredns';
       case 'kube-dns-args':
@@ -358,9 +457,14 @@ export function describeInference(i: Inference): string {
       case 'node-version':
         return `Node ${b.node}: status.nodeInfo says ${b.version}`;
       case 'userspace-version':
-        return 'kube-proxy mode userspace and no kubernetesVersion: the last release with the userspace proxier (removed in 1.26)';
-      case 'ingress-class':
-        return `IngressClass ${b.className} (controller ${b.controllerName})${b.workload ? `, run by ${b.workload}` : '; its controller is not in the snapshot'}`;
+        return (
+          'kube-proxy mode userspace and no kubernetesVersion: ' +
+          'the last release with the userspace proxier (removed in 1.26)'
+        );
+      case 'ingress-class': {
+        const run = b.workload ? `, run by ${b.workload}` : '; its controller is not in the snapshot';
+        return `IngressClass ${b.className} (controller ${b.controllerName})${run}`;
+      }
     }
   })();
   return `inferred ${i.setting} = ${i.value} (${why})`;
@@ -382,31 +486,44 @@ const WORKLOAD_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2']
  * discovery.k8s.io/v1beta1 until 1.25), read at today's version as the apiserver's conversion
  * would. Returns undefined for anything else.
  */
-export function upgradeServedObject(v: Record<string, unknown>): { value: Record<string, unknown>; to: string } | undefined {
+export function upgradeServedObject(
+  v: Record<string, unknown>,
+): { value: Record<string, unknown>; to: string } | undefined {
   const kind = v.kind;
   const apiVersion = v.apiVersion as string;
   const spec = (v.spec ?? {}) as Record<string, unknown>;
-  if ((kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet') && WORKLOAD_VERSIONS.includes(apiVersion)) {
+  const workload = kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet';
+  if (workload && WORKLOAD_VERSIONS.includes(apiVersion)) {
     // extensions/v1beta1 defaulted a missing selector from the template's labels.
     const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
     const selector = spec.selector ?? { matchLabels: { ...template.metadata?.labels } };
     return { value: { ...v, apiVersion: 'apps/v1', spec: { ...spec, selector } }, to: 'apps/v1' };
   }
-  if (kind === 'IngressClass' && apiVersion === 'networking.k8s.io/v1beta1') return { value: { ...v, apiVersion: 'networking.k8s.io/v1' }, to: 'networking.k8s.io/v1' };
+  if (kind === 'IngressClass' && apiVersion === 'networking.k8s.io/v1beta1') {
+    return { value: { ...v, apiVersion: 'networking.k8s.io/v1' }, to: 'networking.k8s.io/v1' };
+  }
   if (kind === 'Ingress' && (apiVersion === 'extensions/v1beta1' || apiVersion === 'networking.k8s.io/v1beta1')) {
     const backend = (b: unknown) => {
       const o = (b ?? {}) as { serviceName?: string; servicePort?: number | string; resource?: unknown };
       if (o.resource) return { resource: o.resource };
-      const port = typeof o.servicePort === 'number' || /^\d+$/.test(String(o.servicePort)) ? { number: Number(o.servicePort) } : { name: String(o.servicePort) };
+      const numeric = typeof o.servicePort === 'number' || /^\d+$/.test(String(o.servicePort));
+      const port = numeric ? { number: Number(o.servicePort) } : { name: String(o.servicePort) };
       return { service: { name: o.serviceName, port } };
     };
     const rules = ((spec.rules ?? []) as Record<string, unknown>[]).map((r) => {
       const http = r.http as { paths?: Record<string, unknown>[] } | undefined;
       if (!http) return r;
-      return { ...r, http: { paths: (http.paths ?? []).map((p) => ({ ...p, path: p.path ?? '/', pathType: p.pathType ?? 'ImplementationSpecific', backend: backend(p.backend) })) } };
+      const paths = (http.paths ?? []).map((p) => ({
+        ...p,
+        path: p.path ?? '/',
+        pathType: p.pathType ?? 'ImplementationSpecific',
+        backend: backend(p.backend),
+      }));
+      return { ...r, http: { paths } };
     });
     const { backend: def, ...rest } = spec;
-    return { value: { ...v, apiVersion: 'networking.k8s.io/v1', spec: { ...rest, rules, ...(def ? { defaultBackend: backend(def) } : {}) } }, to: 'networking.k8s.io/v1' };
+    const upgraded = { ...rest, rules, ...(def ? { defaultBackend: backend(def) } : {}) };
+    return { value: { ...v, apiVersion: 'networking.k8s.io/v1', spec: upgraded }, to: 'networking.k8s.io/v1' };
   }
   if (kind === 'EndpointSlice' && apiVersion === 'discovery.k8s.io/v1beta1') {
     const endpoints = ((v.endpoints ?? []) as Record<string, unknown>[]).map((e) => {

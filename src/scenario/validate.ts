@@ -5,12 +5,15 @@
 import type { z } from 'zod';
 import { LIMITS } from './limits';
 import { fieldPath, type PathSegment } from './problem';
+import { noted, type ProblemNote, type ProblemNoteKey } from './problem-text';
 
 export interface FieldIssue {
   /** Path relative to the value that was validated. */
   path: PathSegment[];
-  /** Apiserver-style text, starting with the field path. */
+  /** Apiserver-style text, starting with the field path (English, as the CLI prints it). */
   message: string;
+  /** The same text as a note, for the page to render in the reader's language (problem-text.ts). */
+  note: ProblemNote;
   /** An unknown key: reported as a warning and dropped, never fatal. */
   unknownKey: boolean;
 }
@@ -34,21 +37,29 @@ export function checkValue<T>(schema: z.ZodType<T>, value: unknown, prefix: read
       const path = issue.path.map(toSegment);
       if (issue.code === 'unrecognized_keys') unknown.push({ path, keys: issue.keys });
       else {
-        const message = describeIssue(issue as z.core.$ZodIssue, [...prefix, ...path]);
-        hard.push({ path, message, unknownKey: false });
+        hard.push({ path, ...describeIssue(issue as z.core.$ZodIssue, [...prefix, ...path]), unknownKey: false });
       }
     }
     for (const u of unknown) {
       for (const key of u.keys) {
-        const message = `${fieldPath([...prefix, ...u.path, key])}: unknown field, ignored`;
-        issues.push({ path: [...u.path, key], message, unknownKey: true });
+        const text = noted('problem.unknownField', { field: fieldPath([...prefix, ...u.path, key]) });
+        issues.push({ path: [...u.path, key], ...text, unknownKey: true });
       }
     }
     if (hard.length > 0) return { ok: false, issues: [...issues, ...hard] };
     input = withoutKeys(input, unknown);
   }
-  const gaveUp: FieldIssue = { path: [], message: `${fieldPath(prefix) || 'value'}: Invalid value`, unknownKey: false };
+  const gaveUp = { path: [], ...noted('field.invalid', { field: fieldPath(prefix) || 'value' }), unknownKey: false };
   return { ok: false, issues: [...issues, gaveUp] };
+}
+
+/**
+ * A Kubernetes object's field issue as the problem quotes it: in the apiserver's words, as printed,
+ * except a limit of the lab's own (the replicas cap), which no apiserver says and the reader's
+ * language does.
+ */
+export function objectIssueDetail(issue: FieldIssue): string | ProblemNote {
+  return issue.note.key === 'field.maxReplicas' ? issue.note : issue.message;
 }
 
 function toSegment(k: PropertyKey): PathSegment {
@@ -98,58 +109,61 @@ export function showValue(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-const TYPE_WORDS: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'true or false',
-  object: 'a map',
-  record: 'a map',
-  array: 'a list',
+/** The note for a value of the wrong type, by zod's expected type. */
+const TYPE_KEYS: Record<string, ProblemNoteKey> = {
+  string: 'field.type.string',
+  number: 'field.type.number',
+  int: 'field.type.int',
+  boolean: 'field.type.boolean',
+  object: 'field.type.map',
+  record: 'field.type.map',
+  array: 'field.type.list',
 };
 
-const FORMAT_WORDS: Record<string, string> = {
-  ipv4: 'must be a valid IPv4 address',
-  cidrv4: 'must be a valid IPv4 CIDR such as 10.96.0.0/12',
-  regex: 'has the wrong form',
+const FORMAT_KEYS: Record<string, ProblemNoteKey> = {
+  ipv4: 'field.ipv4',
+  cidrv4: 'field.cidrv4',
+  regex: 'field.wrongForm',
 };
 
-function describeIssue(issue: z.core.$ZodIssue, path: readonly PathSegment[]): string {
-  const fp = fieldPath(path) || 'value';
-  const last = path[path.length - 1];
+/** An example CIDR in the message (the lab's default service range, kube-apiserver's own default). */
+const CIDR_EXAMPLE = '10.96.0.0/12';
+
+/** A zod issue in the apiserver's words, as a note (and its English rendering). */
+function describeIssue(issue: z.core.$ZodIssue, path: readonly PathSegment[]): ReturnType<typeof noted> {
+  const field = fieldPath(path) || 'value';
+  const value = 'input' in issue ? showValue(issue.input) : '';
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.input === undefined) return `${fp}: Required value`;
-      if (issue.expected === 'int' && typeof issue.input === 'number') {
-        return `${fp}: Invalid value: ${showValue(issue.input)}: must be an integer no larger than 2^53`;
-      }
-      return `${fp}: Invalid value: ${showValue(issue.input)}: must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+      if (issue.input === undefined) return noted('field.required', { field });
+      if (issue.expected === 'int' && typeof issue.input === 'number') return noted('field.int53', { field, value });
+      const key = TYPE_KEYS[issue.expected];
+      return key ? noted(key, { field, value }) : noted('field.type.other', { field, value, expected: issue.expected });
     }
     case 'invalid_value':
-      return `${fp}: Unsupported value: ${showValue(issue.input)}: supported values: ${showValues(issue.values)}`;
+      return noted('field.unsupported', { field, value, supported: showValues(issue.values) });
     case 'too_small':
-      if (issue.origin === 'string' && Number(issue.minimum) === 1) return `${fp}: Required value`;
-      if (issue.origin === 'array') return `${fp}: Invalid value: must have at least ${issue.minimum} items`;
-      return `${fp}: Invalid value: ${showValue(issue.input)}: must be greater than or equal to ${issue.minimum}`;
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return noted('field.required', { field });
+      if (issue.origin === 'array') return noted('field.minItems', { field, min: String(issue.minimum) });
+      return noted('field.min', { field, value, min: String(issue.minimum) });
     case 'too_big':
-      if (last === 'replicas') {
-        const most = `the lab runs at most ${LIMITS.maxReplicas} replicas per workload`;
-        return `${fp}: Invalid value: ${showValue(issue.input)}: ${most}`;
-      }
-      if (issue.origin === 'array') return `${fp}: Too many: must have at most ${issue.maximum} items`;
-      return `${fp}: Invalid value: ${showValue(issue.input)}: must be less than or equal to ${issue.maximum}`;
+      if (path.at(-1) === 'replicas') return noted('field.maxReplicas', { field, value, max: LIMITS.maxReplicas });
+      if (issue.origin === 'array') return noted('field.maxItems', { field, max: String(issue.maximum) });
+      return noted('field.max', { field, value, max: String(issue.maximum) });
     case 'invalid_format': {
-      const words = FORMAT_WORDS[issue.format] ?? `must be a valid ${issue.format}`;
-      return `${fp}: Invalid value: ${showValue(issue.input)}: ${words}`;
+      const key = FORMAT_KEYS[issue.format];
+      if (key === 'field.cidrv4') return noted(key, { field, value, example: CIDR_EXAMPLE });
+      return key ? noted(key, { field, value }) : noted('field.format', { field, value, format: issue.format });
     }
     case 'invalid_union':
-      return `${fp}: Invalid value: ${showValue(issue.input)}: must be an integer or a string`;
+      return noted('field.intOrString', { field, value });
     case 'invalid_key':
-      return `${fp}: Invalid value: keys must be strings`;
+      return noted('field.keysStrings', { field });
     case 'invalid_element':
     case 'not_multiple_of':
     case 'unrecognized_keys':
     case 'custom':
-      return `${fp}: Invalid value: ${issue.message}`;
+      // zod's own words for what the lab's schemas do not word themselves.
+      return noted('field.invalidDetail', { field, detail: issue.message });
   }
 }

@@ -5,6 +5,7 @@ import { selectCompilerState, selectTracerState } from './selectors';
 import { createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
 import { loadScenarioFiles } from '../scenario';
+import { renderProblemNote } from '../scenario/problem-text';
 import { buildEditedLab } from '../sim/assembly/edits';
 
 const okLoader = (): LoadResult => ({ ok: true, scenario: scenarioFixture(), problems: [], defaulted: [], migrations: [], sources: [], inferred: [] });
@@ -104,6 +105,14 @@ describe('opening files', () => {
     const store = createLabStore({ engines: { loadScenarioFiles: () => { throw new Error('boom'); } } });
     expect(store.getState().openFiles([{ name: 'a.json', text: '{}' }])).toBe(false);
     expect(store.getState().loadReport?.problems[0]).toMatchObject({ kind: 'internal', message: 'boom' });
+  });
+
+  it('frames a loader crash for the page in either language, the thrown text kept as it is', () => {
+    const store = createLabStore({ engines: { loadScenarioFiles: () => { throw new Error('boom'); } } });
+    store.getState().openFiles([{ name: 'a.json', text: '{}' }]);
+    const p = store.getState().loadReport!.problems[0]!;
+    expect(renderProblemNote('en', p.note!)).toBe(p.message);
+    expect(renderProblemNote('zh', p.note!)).toBe('载入器出错：boom');
   });
 });
 

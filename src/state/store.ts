@@ -292,7 +292,9 @@ function runLoader(load: NonNullable<Engines['loadScenarioFiles']>, files: reado
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const file = files.map((f) => f.name).join(', ');
-    const problem = { kind: 'internal' as const, severity: 'error' as const, file, path: '', message };
+    // The note is written out (not `noted`) so the store does not pull the loader's text table in.
+    const note = { key: 'problem.loaderFailed' as const, params: { detail: message } };
+    const problem = { kind: 'internal' as const, severity: 'error' as const, file, path: '', message, note };
     return { ok: false as const, problems: [problem] };
   }
 }

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useRef, useState, type DragEvent } from 'react';
+import { Suspense, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { PROXY_MODES, type ProxyMode } from '../sim/lab';
 import { KUBERNETES_VERSIONS, LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import {
@@ -8,7 +8,6 @@ import {
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
-  selectCurrentHop,
   selectLabStatus,
   selectLang,
   selectPresenter,
@@ -20,14 +19,8 @@ import {
 import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
-import { explain, LANGS, useT } from './i18n';
-import { ArtifactBanner } from './panels/ArtifactBanner';
-import { Composer } from './panels/Composer';
-import { EventList } from './panels/EventList';
-import { HopInspector } from './panels/HopInspector';
-import { Inspector } from './panels/Inspector';
-import { LoadErrors } from './panels/LoadErrors';
-import { PartialLoadDialog } from './panels/PartialLoadDialog';
+import { LANGS, useT } from './i18n';
+import { afterFirstCommit, loadLater } from './first-paint';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { OverflowToolbar } from './ToolbarOverflow';
 import { useEffectiveTheme } from './theme';
@@ -38,6 +31,15 @@ import { OfflineStatus, StartupError, UpdatePrompt } from './pwa-status';
 import { ExtrasOverlays, ExtrasStage, ExtrasToolbar } from './share/Extras';
 
 const ArtifactViewer = lazyPart(() => import('./panels/ArtifactViewer'));
+// The rest of the page arrives right after the first frame (./first-paint.ts, ./later.ts).
+const Composer = lazyPart(() => loadLater().then((m) => ({ default: m.Composer })));
+const HopInspector = lazyPart(() => loadLater().then((m) => ({ default: m.HopInspector })));
+const Inspector = lazyPart(() => loadLater().then((m) => ({ default: m.Inspector })));
+const EventList = lazyPart(() => loadLater().then((m) => ({ default: m.EventList })));
+const LoadErrors = lazyPart(() => loadLater().then((m) => ({ default: m.LoadErrors })));
+const PartialLoadDialog = lazyPart(() => loadLater().then((m) => ({ default: m.PartialLoadDialog })));
+const ArtifactBanner = lazyPart(() => loadLater().then((m) => ({ default: m.ArtifactBanner })));
+const Caption = lazyPart(() => loadLater().then((m) => ({ default: m.Caption })));
 // Batch runs and A/B load with their tab: they bring the tracer's batch and compare code.
 const DistributionPanel = lazyPart(() => import('./panels/DistributionPanel'));
 const AbPanel = lazyPart(() => import('./panels/AbPanel'));
@@ -278,23 +280,19 @@ function LanguageAndTheme() {
   );
 }
 
-/**
- * False in the page's first render, true a task later: what the first frame can do without (the
- * side panel's body) does not hold back the canvas's first node.
- */
-function useAfterFirstFrame(): boolean {
-  const [after, setAfter] = useState(false);
-  useEffect(() => {
-    const id = setTimeout(() => setAfter(true), 0);
-    return () => clearTimeout(id);
-  }, []);
-  return after;
+/** A part of the page that arrives after the first frame: `fallback` in its place until then. */
+function Later({ part, fallback = null, children }: { part?: string; fallback?: ReactNode; children: ReactNode }) {
+  return (
+    <PartBoundary part={part}>
+      <Suspense fallback={fallback}>{children}</Suspense>
+    </PartBoundary>
+  );
 }
 
 function SidePanel() {
   const t = useT();
   const tab = useLab(selectSideTab);
-  const ready = useAfterFirstFrame();
+  const loading = <p className="muted panel-hint" data-testid="side-loading">{t('app.loading')}</p>;
   const body = {
     request: <Composer />,
     hop: <HopInspector />,
@@ -323,26 +321,12 @@ function SidePanel() {
         ))}
       </div>
       <div className="side-body" id="side-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {ready && body}
+        {/* Until the rest of the page has arrived (after the first frame), the tab says it is loading. */}
+        <Later part={t(`side.${tab}`)} fallback={loading}>
+          {body}
+        </Later>
       </div>
     </aside>
-  );
-}
-
-/**
- * Presenter mode: the current hop's explanation, large, in a band above the canvas. It takes its
- * own rows instead of floating over the picture, so it never covers the route or a lesson's text.
- */
-function Caption() {
-  const hop = useLab(selectCurrentHop);
-  const lang = useLab(selectLang);
-  const presenter = useLab(selectPresenter);
-  if (!presenter || !hop) return null;
-  return (
-    <div className="caption" aria-live="polite" data-testid="caption">
-      <span className="caption-n">{hop.index + 1}</span>
-      <span className="caption-text">{explain(lang, hop.explanation)}</span>
-    </div>
   );
 }
 
@@ -360,7 +344,11 @@ function ArtifactDrawer() {
       >
         <IconChevron open={open} /> {t('artifacts.title')}
       </button>
-      {open && <ArtifactBanner />}
+      {open && (
+        <Later>
+          <ArtifactBanner />
+        </Later>
+      )}
       {open && (
         <PartBoundary part={t('artifacts.title')}>
           <Suspense fallback={<p className="muted panel-hint">{t('app.loading')}</p>}>
@@ -397,6 +385,8 @@ export function App() {
   usePlaybackKeys();
   useUndoKeys();
   useStepInHash();
+  // The rest of the page is imported once this first commit has been painted.
+  useLayoutEffect(afterFirstCommit, []);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
@@ -420,12 +410,16 @@ export function App() {
       <TopBar />
       <StartupError />
       <UpdatePrompt />
-      <LoadErrors />
-      <PartialLoadDialog />
+      <Later>
+        <LoadErrors />
+        <PartialLoadDialog />
+      </Later>
       <ExtrasOverlays />
       <main className="workspace">
         <section className="stage" aria-label={t('canvas.aria')}>
-          <Caption />
+          <Later>
+            <Caption />
+          </Later>
           {/* The canvas and what floats over it (the lesson card) share one box below the caption. */}
           <div className="canvas-area">
             <LabCanvas />

@@ -7,13 +7,14 @@ import defaultFrame from 'virtual:netlab-first-frame';
 import { App } from './App';
 import { labStore } from './app-store';
 import { setFirstFrame } from './canvas/known-layouts';
+import { firstCommit, firstPaint } from './first-paint';
 import { pageStatus } from './pwa-status';
 import { parseRoute } from './share/routes';
 import './styles.css';
 
 /**
- * Loads the engines and the start-up code after first paint, then opens the URL's lab (share
- * link, lesson) or the default one, with autosave and the unsaved-work warning. A download that
+ * Loads the engines and the start-up code (asked for at the page's first commit: see below), then
+ * opens the URL's lab (share link, lesson) or the default one, with autosave and the unsaved-work warning. A download that
  * fails (offline before the first visit completed) is said on the page with Retry.
  */
 async function start(): Promise<void> {
@@ -52,11 +53,17 @@ function linkAfterQueuedFile() {
 window.addEventListener('hashchange', linkAfterQueuedFile);
 const benchPage = import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench');
 if ((route === 'none' || route === 'gallery') && !benchPage) setFirstFrame(defaultFrame);
-void start();
+// Asked for when React has committed the first frame's DOM, a moment before it is painted: the
+// download starts then, and the chunks, which take longer than one frame to arrive, run after it.
+// Asked for here instead, a chunk arriving early would run before React's first render.
+void firstCommit.then(start);
 
 // Offline after the first visit: the service worker, in production builds only (the dev server
 // has none, so it never serves a stale module).
-const serviceWorker = import.meta.env.PROD ? import('./pwa').then((m) => m.registerServiceWorker()) : Promise.resolve(undefined);
+// Registered after the first paint: workbox-window is not part of the first frame.
+const serviceWorker = import.meta.env.PROD
+  ? firstPaint.then(() => import('./pwa')).then((m) => m.registerServiceWorker())
+  : Promise.resolve(undefined);
 
 // A small test API on window, in test builds only (vite build --mode test): Playwright uses it
 // to show hand-written traces and artifacts before the tracer exists. Never in production.

@@ -12,3 +12,18 @@ export function copyOf<T extends object>(o: T | undefined): T {
   if (o === undefined || o === null) return {} as T;
   return hasOwn.call(o, '__proto__') ? { ...o } : Object.assign({}, o);
 }
+
+/**
+ * `{...o, ...extra}` with the same keys in the same order (a key `o` has keeps its place, a new one
+ * goes last). A spread that adds a key gives every result a hidden class of its own in V8 (measured:
+ * one Map and DescriptorArray per pod, ~300 bytes, and every later read of the object megamorphic);
+ * assigning into copyOf's fresh object walks the shared transition tree instead. When `o` has every
+ * key already, a spread is exact-sized and shares its hidden class with `o`'s other copies: used then.
+ */
+export function copyWith<T extends object>(o: T | undefined, extra: Partial<T>): T {
+  if (o === undefined || o === null || typeof o !== 'object' || hasOwn.call(o, '__proto__')) {
+    return Object.assign(copyOf(o), extra);
+  }
+  for (const k in extra) if (!hasOwn.call(o, k)) return Object.assign(copyOf(o), extra);
+  return Object.assign({ ...o }, extra);
+}

@@ -108,6 +108,16 @@ export class CowMap<V> {
 
   set(k: string, v: V): void {
     const over = this.writableOver();
+    if (!this.base) {
+      // Built from scratch (no fork yet): one plain Map with no deleted markers, so its size says
+      // whether the key is new; one hash lookup per write instead of two.
+      const before = over.size;
+      over.set(k, v);
+      const added = over.size !== before;
+      if (added) this.count++;
+      if (this.order) this.reorder(k, added ? 'append' : 'replace', v);
+      return;
+    }
     const prev = over.get(k);
     let added = false;
     if (prev === GONE) {

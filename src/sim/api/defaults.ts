@@ -15,14 +15,14 @@ import type {
   Service,
 } from './types';
 import { NAMESPACED_KINDS } from './types';
-import { copyOf } from './copy';
+import { copyOf, copyWith } from './copy';
 
 /** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
 export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
 
 function defaultContainers(containers: Container[] | undefined): Container[] | undefined {
   return containers?.map((c) =>
-    c.ports ? { ...c, ports: c.ports.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })) } : c,
+    c.ports ? { ...c, ports: c.ports.map((p) => copyWith(p, { protocol: p.protocol ?? 'TCP' })) } : c,
   );
 }
 
@@ -43,11 +43,10 @@ export function defaultPodSpec(spec: PodSpec, memo?: DefaultedSpecs): PodSpec {
 }
 
 function defaultPodSpecOnce(spec: PodSpec): PodSpec {
-  const out: PodSpec = {
-    ...spec,
-    containers: defaultContainers(spec.containers) ?? [],
-    dnsPolicy: spec.dnsPolicy ?? 'ClusterFirst',
-  };
+  // copyOf, not a spread: fields are added (see copy.ts); the same keys in the same order.
+  const out: PodSpec = copyOf(spec);
+  out.containers = defaultContainers(spec.containers) ?? [];
+  out.dnsPolicy = spec.dnsPolicy ?? 'ClusterFirst';
   if (out['restartPolicy'] === undefined) out['restartPolicy'] = 'Always';
   if (out['schedulerName'] === undefined) out['schedulerName'] = 'default-scheduler';
   if (out['terminationGracePeriodSeconds'] === undefined) out['terminationGracePeriodSeconds'] = 30;

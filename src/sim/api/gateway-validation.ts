@@ -6,6 +6,7 @@
 // defaults (path PathPrefix "/", header match Exact, ...) are applied before the checks, as the
 // apiserver defaults before it validates.
 
+import { deepEqual } from '../util/equal';
 import type { FieldError } from './errors';
 import { GATEWAY_GROUP } from './types';
 
@@ -704,6 +705,28 @@ export function validateGatewayApiObject(o: { kind: string; spec?: unknown }): C
       return [];
   }
 }
+
+/**
+ * metadata.generation as the apiextensions-apiserver keeps it for these custom resources (customresource
+ * strategy PrepareForCreate / PrepareForUpdate): 1 on create; on update one more than before when anything
+ * but metadata and status changed, else as before. Controllers write it back as each condition's
+ * observedGeneration (conformance HTTPRouteObservedGenerationBump, GatewayObservedGenerationBump,
+ * GatewayModifyListeners). A create keeps a generation the object already carries, as the store keeps a
+ * given uid: the lab re-creates existing objects when it rebuilds a cluster (a Gateway edit) or loads a
+ * snapshot. Undefined for other kinds (not modelled there).
+ */
+export function crdGeneration(obj: AnyObjectLike, old: AnyObjectLike | undefined): number | undefined {
+  if (!GATEWAY_API_KINDS.has(obj.kind)) return undefined;
+  const given = (obj.metadata as { generation?: unknown }).generation;
+  if (!old) return typeof given === 'number' && Number.isInteger(given) && given > 0 ? given : 1;
+  const before = (old.metadata as { generation?: unknown }).generation;
+  const was = typeof before === 'number' ? before : 1;
+  const { metadata: _m, status: _s, ...now } = obj;
+  const { metadata: _om, status: _os, ...then } = old;
+  return deepEqual(now, then) ? was : was + 1;
+}
+
+type AnyObjectLike = { kind: string; metadata: object; status?: unknown };
 
 /** "HTTPRoute.gateway.networking.k8s.io" — how the apiserver names a custom resource in a StatusError. */
 export function crdQualifiedKind(kind: string): string {

@@ -90,7 +90,8 @@ function validateAnnotations(annotations: Record<string, string> | undefined, fi
   return errs;
 }
 
-export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[] {
+/** `memo`: the store's record of what it checked (labels objects, shared by a template's pods, are checked once). */
+export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: ValidatedSpecs): FieldError[] {
   const errs: FieldError[] = [];
   if (!meta.name && !meta.generateName) {
     errs.push(required('metadata.name', 'name or generateName is required'));
@@ -103,7 +104,12 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta): FieldError[]
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
-  validateLabels(meta.labels, 'metadata.labels', errs);
+  const labels = meta.labels;
+  if (memo && labels && typeof labels === 'object') {
+    for (const e of checkedOnce(memo, 'metadata.labels', labels, () => validateLabels(labels, 'metadata.labels'))) {
+      errs.push(e);
+    }
+  } else validateLabels(labels, 'metadata.labels', errs);
   errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
   return errs;
 }
@@ -396,15 +402,23 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
  * `DefaultedSpecs`): specs are never mutated once written, and every pod a ReplicaSet makes carries
  * its template's defaulted spec, so its pods' specs are checked once (each pod still gets the list).
  */
-export type ValidatedSpecs = Map<string, WeakMap<PodSpec, readonly FieldError[]>>;
+export type ValidatedSpecs = Map<string, WeakMap<object, readonly FieldError[]>>;
+
+/**
+ * `check`'s errors for the object `o` at `field`, computed once per object: the errors depend only
+ * on the object's content, which never changes once written. Each caller gets its own list.
+ */
+function checkedOnce(memo: ValidatedSpecs, field: string, o: object, check: () => FieldError[]): FieldError[] {
+  let byField = memo.get(field);
+  if (!byField) memo.set(field, (byField = new WeakMap()));
+  let errs = byField.get(o);
+  if (!errs) byField.set(o, (errs = check()));
+  return errs.slice();
+}
 
 function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {
   if (!spec || typeof spec !== 'object' || !memo) return validatePodSpec(spec, field);
-  let byField = memo.get(field);
-  if (!byField) memo.set(field, (byField = new WeakMap()));
-  let errs = byField.get(spec);
-  if (!errs) byField.set(spec, (errs = validatePodSpec(spec, field)));
-  return errs.slice();
+  return checkedOnce(memo, field, spec, () => validatePodSpec(spec, field));
 }
 
 function validatePod(pod: Pod, memo?: ValidatedSpecs): FieldError[] {
@@ -685,7 +699,7 @@ function validateIngressClass(ic: IngressClass): FieldError[] {
  * already checked (the store's).
  */
 export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSpecs): FieldError[] {
-  const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta));
+  const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta), memo);
   const more = kindErrors(obj as KubeObject, memo);
   for (const e of more) errs.push(e);
   return errs;

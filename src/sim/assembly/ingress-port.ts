@@ -4,7 +4,6 @@
 import { note, renderNotes } from '../notes';
 import type { ArtifactRef } from '../artifact';
 import type { Cluster } from '../cluster';
-import { controllerPodLabels } from '../ingress/addon';
 import type { CompiledIngressController } from '../ingress/controllers';
 import { upstreamBackends, type BackendModel } from '../ingress/model';
 import { matchNginx, newBalancerState, type BalancerState, type IngressRequest } from '../ingress/nginx/match';
@@ -12,7 +11,7 @@ import { matchTraefik, type TraefikDecision } from '../ingress/traefik/match';
 import type { EvalStep, StepEffect } from '../step';
 import type { HttpRequestView, IngressControllerPort, IngressDecision, IngressRuntime } from '../trace/ports';
 import { assertNever } from '../util/assert';
-import { controllerEntries } from './ingress-entry';
+import { controllerPlace } from './ingress-entry';
 
 function refsOf(...refs: (ArtifactRef | null | undefined)[]): ArtifactRef[] {
   const out: ArtifactRef[] = [];
@@ -70,17 +69,13 @@ function entryPort(req: HttpRequestView): number {
   return req.scheme === 'https' ? 443 : 80;
 }
 
-/** What every controller's port has besides its matcher: its pods (by the addon's pod labels) and entry. */
+/** What every controller's port has besides its matcher: its pods (as its Service's slices list them) and entry. */
 type PortBase = Pick<IngressControllerPort, 'className' | 'pods' | 'ports' | 'entry'>;
 
 function portBase(cluster: Cluster, c: CompiledIngressController): PortBase {
-  const labels = Object.entries(controllerPodLabels(c.addon));
-  const pods = cluster.pods
-    .filter((p) => (p.metadata.namespace ?? 'default') === c.addon.namespace)
-    .filter((p) => labels.every(([k, v]) => p.metadata.labels?.[k] === v))
-    .map((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`);
   const ports = c.addon.adopt?.ports ?? { http: 80, https: 443 };
-  return { className: c.addon.className, pods, ports, entry: controllerEntries(cluster, pods, ports) };
+  const { pods, entry } = controllerPlace(cluster, c.addon, ports);
+  return { className: c.addon.className, pods, ports, entry };
 }
 
 type NginxController = Extract<CompiledIngressController, { kind: 'nginx' }>;

@@ -5,6 +5,9 @@
 // What the tracer and the viewers see equals a from-scratch compile of the same cluster state.
 
 import type { Cluster } from '../cluster';
+import { GATEWAY_API_KINDS } from '../api/gateway-validation';
+import { objectKey } from '../api/types';
+import type { AnyObject } from '../api/store';
 import { ADDON_LABEL, addonObjects } from '../ingress/addon';
 import { applyChange, type Change, type ReconcileState } from '../controllers/reconcile';
 import type { LabSettings } from '../lab';
@@ -65,7 +68,7 @@ function changeKind(change: Change): string {
   return change.kind === 'apply' ? change.object?.kind : change.ref.kind;
 }
 
-type Inputs = ReturnType<ReconcileState['inputs']['values']>;
+type Inputs = Iterable<AnyObject>;
 
 /** The user's own objects (without the controller installs the last build added) built again as a new cluster. */
 function rebuilt(prev: Lab, objects: Inputs, settings: LabSettings): UpdatedLab {
@@ -81,6 +84,19 @@ function rebuilt(prev: Lab, objects: Inputs, settings: LabSettings): UpdatedLab 
   return { ...lab, lastUpdate: { proxies, dns: 'rebuilt', ingress: 'rebuilt', rebuilt: true } };
 }
 
+/**
+ * The inputs, each carrying the metadata.generation the apiserver gave it (Gateway API kinds): a rebuilt
+ * cluster re-creates objects that already exist, so their generation and the observedGeneration their
+ * controllers report go on from there instead of starting again at 1.
+ */
+function withGenerations(state: ReconcileState): AnyObject[] {
+  return [...state.inputs.values()].map((o) => {
+    const stored = GATEWAY_API_KINDS.has(o.kind) ? state.store.get(o.kind, objectKey(o)) : undefined;
+    const generation = stored?.metadata.generation;
+    return typeof generation === 'number' ? { ...o, metadata: { ...o.metadata, generation } } as typeof o : o;
+  });
+}
+
 /** Only kube-proxy's configuration differs: the control plane is untouched, kube-proxy restarts. */
 function onlyKubeProxy(a: LabSettings, b: LabSettings): boolean {
   return JSON.stringify({ ...a, kubeProxy: null }) === JSON.stringify({ ...b, kubeProxy: null });
@@ -91,7 +107,7 @@ export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
   if (change.kind === 'settings') {
     // A new CIDR, seed or controller install is a different cluster; a kube-proxy configuration
     // change is kube-proxy restarting on every node (flush, then its initial full sync).
-    if (!onlyKubeProxy(prev.settings, change.settings)) return rebuilt(prev, was.inputs.values(), change.settings);
+    if (!onlyKubeProxy(prev.settings, change.settings)) return rebuilt(prev, withGenerations(was), change.settings);
     const cluster = { ...was.cluster, settings: change.settings };
     const state: ReconcileState = { ...was, settings: change.settings, cluster, changes: [] };
     return continueUpdate({ ...prev, settings: change.settings }, state);
@@ -99,7 +115,7 @@ export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
   // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
   // GatewayClasses and Gateways decide which data planes NGINX Gateway Fabric provisions: start over too.
   if (['GatewayClass', 'Gateway', 'IngressClass'].includes(changeKind(change))) {
-    return rebuilt(prev, applyChange(was, change).inputs.values(), prev.settings);
+    return rebuilt(prev, withGenerations(applyChange(was, change)), prev.settings);
   }
   return continueUpdate(prev, applyChange(was, change));
 }

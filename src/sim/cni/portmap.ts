@@ -324,5 +324,7 @@ export function portmapRuleset(pm: NodePortmap): Ruleset {
 
 /** The sandbox whose CNI-DN-* chain a rule belongs to. */
 export function sandboxOfChain(pm: NodePortmap, chain: string): PortmapSandbox | undefined {
-  return pm.sandboxes.find((s) => s.chain === chain);
+  // A loop, not find() with a closure: the iptables evaluator asks on every DNAT a walk makes.
+  for (const s of pm.sandboxes) if (s.chain === chain) return s;
+  return undefined;
 }

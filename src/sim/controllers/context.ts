@@ -156,8 +156,12 @@ export interface Ctx {
   state: ControllerState;
   index: Indexes;
   queues: Record<QueueName, WorkQueue>;
-  /** Recorded events, without seq (the reconciler numbers them). */
-  events: Omit<ClusterEvent, 'seq'>[];
+  /**
+   * Recorded events; the reconciler numbers them (seq, the last field). A recorder that writes many
+   * (one per pod) may give `seq: 0` last in its literal: the number then fills a slot the object
+   * has instead of growing it, in the same place.
+   */
+  events: (Omit<ClusterEvent, 'seq'> & { seq?: number })[];
   /**
    * The first reconcile of a cluster snapshot (settings.snapshot): what the real controllers
    * published is kept as given (no garbage collection of pods whose owner the snapshot left out,

@@ -10,6 +10,7 @@ import { labelKey, type Ctx } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 import { sameCounts } from './replicaset';
+import { copyWith } from '../api/copy';
 
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
@@ -112,7 +113,7 @@ function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
 function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): void {
   const ns = d.metadata.namespace ?? 'default';
   const replicas = d.spec.replicas ?? 1;
-  const labels = { ...d.spec.template.metadata?.labels, 'pod-template-hash': hash };
+  const labels = copyWith(d.spec.template.metadata?.labels, { 'pod-template-hash': hash });
   const rs: ReplicaSet = {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -135,7 +136,10 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
     },
     spec: {
       replicas,
-      selector: { ...d.spec.selector, matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } },
+      selector: {
+        ...d.spec.selector,
+        matchLabels: copyWith(d.spec.selector.matchLabels, { 'pod-template-hash': hash }),
+      },
       template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
     },
   };
@@ -253,5 +257,5 @@ export function syncDeploymentStatus(
     availableReplicas: ready,
   };
   const prev = d['status'] as Record<string, number> | undefined;
-  if (!prev || !sameCounts(prev, status)) ctx.store.put({ ...d, status });
+  if (!prev || !sameCounts(prev, status)) ctx.store.put(copyWith(d, { status }));
 }

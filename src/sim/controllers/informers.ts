@@ -13,12 +13,12 @@ export function enqueue(ctx: Ctx, q: QueueName, key: string): void {
   ctx.queues[q].add(key);
 }
 
-export function onEvent(ctx: Ctx, e: WatchEvent): void {
+/** `key`: the object's key as the store holds it (objectKey(e.object)). */
+export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
   const obj = e.object;
   const old = e.type === 'ADDED' ? undefined : e.old;
   const cur = e.type === 'DELETED' ? undefined : obj;
-  if (obj.kind === 'Pod') return onPod(ctx, old as Pod | undefined, cur as Pod | undefined);
-  const key = objectKey(obj);
+  if (obj.kind === 'Pod') return onPod(ctx, old as Pod | undefined, cur as Pod | undefined, key);
   switch (obj.kind) {
     case 'Service':
       return onService(ctx, key, old as Service | undefined, cur as Service | undefined);
@@ -69,14 +69,15 @@ function ownStatusWrite(old: AnyObject | undefined, cur: AnyObject | undefined):
  * scheduler's binding and the kubelet's status writes keep the metadata object, so a pod's three
  * writes on its way to Running derive its key, label pairs and owner once (one key string per pod).
  */
-function podFacts(ctx: Ctx, pod: Pod): PodFacts {
+function podFacts(ctx: Ctx, pod: Pod, key: string): PodFacts {
   const memo = ctx.derived.pods;
   let f = memo.get(pod.metadata);
   if (f) return f;
   const ns = pod.metadata.namespace ?? 'default';
   const owner = ownerFacts(ctx, pod, ns);
   f = {
-    key: `${ns}/${pod.metadata.name}`,
+    // The store's key string (`${ns}/${name}`), its hash already computed by the store's map.
+    key,
     labelKeys: labelKeysOf(ctx, pod.metadata.labels, ns),
     owner: owner?.owner,
     ownerKind: owner?.kind,
@@ -122,11 +123,11 @@ function ownerFacts(ctx: Ctx, pod: Pod, ns: string): { owner: string; kind: stri
  * scheduler or the kubelet, and the EndpointSlice controller of every Service selecting it (before
  * and after) get its key, as their informers' pod handlers enqueue it.
  */
-function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined): void {
+function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, storeKey: string): void {
   // The scheduler's binding and the kubelet's status writes keep metadata (so labels and owner).
   const sameMeta = !!oldPod && !!pod && oldPod.metadata === pod.metadata;
-  const cur = pod && podFacts(ctx, pod);
-  const old = sameMeta ? cur : oldPod && podFacts(ctx, oldPod);
+  const cur = pod && podFacts(ctx, pod, storeKey);
+  const old = sameMeta ? cur : oldPod && podFacts(ctx, oldPod, storeKey);
   const key = (cur ?? old)!.key;
   const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
   if (!sameLabels) {

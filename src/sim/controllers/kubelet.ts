@@ -8,6 +8,7 @@ import type { Node, Pod, PodCondition } from '../api/types';
 import { writableRange, type Ctx, type HostLocalRange, type NodeFacts } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
+import { copyWith } from '../api/copy';
 
 /** What the kubelet reads of its node, parsed once per Node object in a run. */
 function factsOf(ctx: Ctx, node: Node): NodeFacts {
@@ -81,7 +82,7 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
   const conditions = podConditions(ctx, pod, running, ready);
-  const status: NonNullable<Pod['status']> = { ...pod.status, phase, conditions };
+  const status: NonNullable<Pod['status']> = copyWith(pod.status, { phase, conditions });
   if (hostIP) {
     status.hostIP = hostIP;
     status.hostIPs = hostIPs;
@@ -90,7 +91,7 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
     status.podIP = podIP;
     status.podIPs = [{ ip: podIP }];
   }
-  if (!sameStatus(status, pod.status)) ctx.store.put({ ...pod, status });
+  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }), key);
 }
 
 /**

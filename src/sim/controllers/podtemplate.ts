@@ -62,7 +62,7 @@ export function createPods(
       const res = ctx.store.create<Pod>(podOf(meta, template, spec), { nameRand });
       if (res.ok) {
         const message = `Created pod: ${res.object.metadata.name}`;
-        ctx.events.push({ type: 'Normal', reason: 'SuccessfulCreate', object, message, source });
+        ctx.events.push({ type: 'Normal', reason: 'SuccessfulCreate', object, message, source, seq: 0 });
       } else if (stopAtFailure) return res;
     }
     return undefined;

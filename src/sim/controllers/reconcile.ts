@@ -182,7 +182,7 @@ function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerStat
   const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [], derived: emptyDerived() };
   // The lab's logical clock: one second per control-plane event (kubectl's AGE reads it).
   store.clock = () => eventBase + ctx.events.length;
-  store.watch((e) => onEvent(ctx, e));
+  store.watch((e, key) => onEvent(ctx, e, key));
   return ctx;
 }
 

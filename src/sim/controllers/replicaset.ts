@@ -8,6 +8,7 @@ import type { Ctx } from './context';
 import { createPods, deleteOwnedPod } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
+import { copyWith } from '../api/copy';
 
 /** The pods of the ReplicaSet that count (not terminating), in the owner index's order. */
 function activePods(ctx: Ctx, ownerKey: string): Pod[] {
@@ -73,7 +74,7 @@ function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
   };
   const prev = rs['status'] as Record<string, number> | undefined;
   const cur = ctx.store.get<ReplicaSet>('ReplicaSet', key)!;
-  if (!prev || !sameCounts(prev, status)) ctx.store.put({ ...cur, status });
+  if (!prev || !sameCounts(prev, status)) ctx.store.put(copyWith(cur, { status }));
 }
 
 /** Every count in `next` equals the one in `prev` (keys `prev` has beyond them do not matter). */

@@ -4,6 +4,7 @@
 
 import type { Node, Pod, PodCondition } from '../api/types';
 import type { Ctx } from './context';
+import { copyWith } from '../api/copy';
 
 /** Node load as the scheduler's cache sees it during one batch: pods per node, nodes in name order. */
 export interface SchedulerCache {
@@ -32,7 +33,7 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
   }
   const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : [];
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
-  if (fast) return bind(ctx, pod, cache, fast);
+  if (fast) return bind(ctx, pod, key, cache, fast);
   let selectorMisses = 0;
   let unschedulable = 0;
   let best: { name: string; count: number } | undefined;
@@ -63,10 +64,11 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     );
     return;
   }
-  bind(ctx, pod, cache, best);
+  bind(ctx, pod, key, cache, best);
 }
 
-function bind(ctx: Ctx, pod: Pod, cache: SchedulerCache, best: { name: string; count: number }): void {
+/** `key`: the pod's key, as queued (the store's own string: put need not build and hash another). */
+function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, best: { name: string; count: number }): void {
   const ns = pod.metadata.namespace ?? 'default';
   const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
   cache.load.set(best.name, best.count + 1);
@@ -77,15 +79,16 @@ function bind(ctx: Ctx, pod: Pod, cache: SchedulerCache, best: { name: string; c
     : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
   ctx.store.put({
     ...pod,
-    spec: { ...pod.spec, nodeName: best.name },
-    status: { ...pod.status, conditions },
-  });
+    spec: copyWith(pod.spec, { nodeName: best.name }),
+    status: copyWith(pod.status, { conditions }),
+  }, key);
   ctx.events.push({
     type: 'Normal',
     reason: 'Scheduled',
     object,
-    message: `Successfully assigned ${ns}/${pod.metadata.name} to ${best.name}`,
+    message: `Successfully assigned ${key} to ${best.name}`,
     source: 'default-scheduler',
+    seq: 0,
   });
 }
 

@@ -8,6 +8,7 @@
 import type { Deployment, Gateway, GatewayClass, KubeObject, Namespace, OtherObject, Service } from '../api/types';
 import type { LabSettings } from '../lab';
 import { ADDON_LABEL } from '../ingress/addon';
+import { sha256Base32 } from '../util/hash';
 
 export const NGF_NAMESPACE = 'nginx-gateway';
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
@@ -15,13 +16,40 @@ const NGF_VERSION = '2.2.0';
 
 const ns = (o: { metadata: { namespace?: string } }) => o.metadata.namespace ?? 'default';
 
-/** Name of the data plane Deployment and Service of a Gateway (NGF's provisioner). */
-export function dataPlaneName(gw: Gateway): string {
-  return `${gw.metadata.name}-${gw.spec.gatewayClassName}`;
+/** A Service name and a label value are at most 63 characters (NGF `controller.MaxServiceNameLen`). */
+const MAX_NAME = 63;
+
+/** The first 8 hex digits of sha256(text): the first 32 bits, read back from its base32 (5 bits a character). */
+function sha256Hex8(text: string): string {
+  const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0; // 35 bits: exact in a double
+  for (const c of sha256Base32(text, 7)) bits = bits * 32 + B32.indexOf(c);
+  return Math.floor(bits / 8).toString(16).padStart(8, '0');
 }
 
+/**
+ * Name of the data plane Deployment and Service of a Gateway: `<gateway>-<class>`, and when that is longer
+ * than 63 characters the name cut to fit beside an 8-digit sha256 of the whole, `<name…>-<hash>-<class>`
+ * (NGF `controller.CreateNginxResourceName`, `truncateAndHashName`; conformance GatewayNameMaximumLength
+ * has a 253-character Gateway name).
+ */
+export function dataPlaneName(gw: Gateway): string {
+  const name = gw.metadata.name;
+  const suffix = gw.spec.gatewayClassName;
+  const full = `${name}-${suffix}`;
+  if (full.length <= MAX_NAME) return full;
+  const budget = MAX_NAME - 2 - 8;
+  const cutSuffix = suffix.length >= budget ? suffix.slice(0, budget - 1) : suffix;
+  const cutName = name.slice(0, budget - cutSuffix.length).replace(/-+$/, '');
+  return `${cutName}-${sha256Hex8(full)}-${cutSuffix}`;
+}
+
+/** The pods' labels; a Gateway name too long for a label value goes to an annotation instead (NGF
+ *  provisioner `buildLabelsAndAnnotations`). */
 export function dataPlanePodLabels(gw: Gateway): Record<string, string> {
-  return { 'app.kubernetes.io/name': dataPlaneName(gw), [GATEWAY_NAME_LABEL]: gw.metadata.name };
+  const name = gw.metadata.name;
+  const byName: Record<string, string> = name.length <= MAX_NAME ? { [GATEWAY_NAME_LABEL]: name } : {};
+  return { 'app.kubernetes.io/name': dataPlaneName(gw), ...byName };
 }
 
 /** The scenario already has a GatewayClass named "nginx" (the install's own class). */
@@ -40,14 +68,31 @@ function servedClasses(settings: LabSettings, objects: readonly (KubeObject | Ot
   return out;
 }
 
+/** Label and annotation keys NGF manages itself: a Gateway's infrastructure metadata cannot override them. */
+const RESERVED_KEYS = new Set([GATEWAY_NAME_LABEL, 'app.kubernetes.io/name', 'app.kubernetes.io/instance',
+  'app.kubernetes.io/managed-by']);
+
+/** spec.infrastructure.labels / annotations without the reserved keys (NGF provisioner buildLabelsAndAnnotations;
+ *  conformance GatewayInfrastructurePropagation). */
+function infrastructureMetadata(gw: Gateway, field: 'labels' | 'annotations'): Record<string, string> {
+  const given = (gw.spec.infrastructure as Record<string, unknown> | undefined)?.[field];
+  if (!given || typeof given !== 'object') return {};
+  return Object.fromEntries(Object.entries(given as Record<string, unknown>)
+    .filter(([k, v]) => !RESERVED_KEYS.has(k) && typeof v === 'string') as [string, string][]);
+}
+
 function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
   const name = dataPlaneName(gw);
-  const labels = dataPlanePodLabels(gw);
-  const meta = {
-    name,
-    namespace: ns(gw),
-    labels: { ...labels, [ADDON_LABEL]: `gateway.${ns(gw)}.${gw.metadata.name}` },
+  const selector = dataPlanePodLabels(gw);
+  const labels = { ...selector, ...infrastructureMetadata(gw, 'labels') };
+  const annotations = {
+    ...(gw.metadata.name.length > MAX_NAME ? { [GATEWAY_NAME_LABEL]: gw.metadata.name } : {}),
+    ...infrastructureMetadata(gw, 'annotations'),
   };
+  const withAnnotations = Object.keys(annotations).length > 0 ? { annotations } : {};
+  // The lab's own marker only says "the addon made this" (its value is never read); the Gateway's name
+  // would not fit a label value.
+  const meta = { name, namespace: ns(gw), labels: { ...labels, [ADDON_LABEL]: 'gateway' }, ...withAnnotations };
   const ports = [...new Set((gw.spec.listeners ?? []).map((l) => l.port).filter((p) => Number.isInteger(p)))].sort((
     a,
     b,
@@ -58,9 +103,9 @@ function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
     metadata: meta,
     spec: {
       replicas: 1,
-      selector: { matchLabels: labels },
+      selector: { matchLabels: selector },
       template: {
-        metadata: { labels },
+        metadata: { labels, ...withAnnotations },
         spec: {
           containers: [
             {
@@ -79,7 +124,7 @@ function dataPlaneObjects(gw: Gateway): (KubeObject | OtherObject)[] {
     metadata: meta,
     spec: {
       type: 'LoadBalancer',
-      selector: labels,
+      selector,
       ports: ports.map((p) => ({ name: `port-${p}`, port: p, targetPort: p, protocol: 'TCP' as const })),
     },
   };

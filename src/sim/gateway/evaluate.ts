@@ -154,7 +154,8 @@ class Run {
         fallback = value;
         continue;
       }
-      if (key.startsWith('~')) {
+      // nginx tries a map's regexes only on a non-empty value (ngx_http_map_find: `if (len && map->nregex)`).
+      if (key.startsWith('~') && src !== '') {
         const m = nginxRegex(key.slice(1).replace(/\(\?P</g, '(?<'), false).exec(src);
         if (m) return this.expand(value, m.groups ?? {});
         continue;

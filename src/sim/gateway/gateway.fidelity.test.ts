@@ -86,9 +86,24 @@ kind: Gateway
 metadata: {name: gw, namespace: default}
 spec:
   gatewayClassName: nginx
-  listeners: [{name: http, port: ${PORT}, protocol: HTTP}]
+  listeners:
+  - {name: http, port: ${PORT}, protocol: HTTP}
+  - {name: wild-iso, port: ${PORT}, protocol: HTTP, hostname: "*.iso.example"}
+  - {name: abc-iso, port: ${PORT}, protocol: HTTP, hostname: abc.iso.example}
 ---
-${service('v1', '127.0.2.1')}${service('v2', '127.0.2.2')}${service('v3', '127.0.2.3')}
+${['http:v1', 'wild-iso:v2', 'abc-iso:v3'].map((pair) => {
+  // Listener isolation: each route names every host, yet a host reaches only its listener's route.
+  const [listener, backend] = pair.split(':');
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: iso-${listener}, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: ${listener}}]
+  hostnames: [bar.iso, "*.iso.example", abc.iso.example]
+  rules: [{matches: [{path: {value: /iso}}], backendRefs: [{name: ${backend}, port: 8080}]}]
+---
+`;
+}).join('')}${service('v1', '127.0.2.1')}${service('v2', '127.0.2.2')}${service('v3', '127.0.2.3')}
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r, namespace: default}
@@ -120,6 +135,9 @@ spec:
     - type: ResponseHeaderModifier
       responseHeaderModifier: {add: [{name: X-Resp, value: added}], remove: [X-Drop]}
     backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {value: /add-again}}]
+    filters: [{type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: X-Add, value: again}]}}]
+    backendRefs: [{name: v2, port: 8080}]
   - matches: [{path: {value: /hdr}, headers: [{name: x-case, value: yes}]}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /full}}}]
     backendRefs: [{name: v3, port: 8080}]
@@ -271,6 +289,10 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
         headers: { 'X-Add': 'first', 'X-Gone': 'x', 'X-Echo-Set-Header': 'X-Drop: bye' },
       }),
     ],
+    ['add: another rule adds its own value under the same name', request('example.com', '/add-again', {
+      headers: { 'X-Add': 'first' },
+    })],
+    ['add without the header: the value alone', request('example.com', '/add-again')],
     [
       'rewrite full path after a header match',
       request('example.com', '/hdr/deep?k=v', { headers: { 'x-case': 'yes' } }),
@@ -281,6 +303,10 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
     ],
     ['all weights zero', request('example.com', '/zero')],
     ['per-backendRef header filters', request('example.com', '/per-backend/x?y=2')],
+    ['listener isolation: catch-all listener', request('bar.iso', '/iso')],
+    ['listener isolation: wildcard listener', request('x.iso.example', '/iso')],
+    ['listener isolation: exact listener', request('abc.iso.example', '/iso')],
+    ['listener isolation: no route of the exact listener', request('abc.iso.example', '/other')],
   ];
 
   it.each(cases)('%s: real nginx and the simulator agree', async (_title, r) => {

@@ -68,7 +68,9 @@ function labOf(routes: string, extra = '') {
   return lab;
 }
 
-type SendOptions = { headers?: Record<string, string>; method?: string; port?: number; seed?: string };
+type SendOptions = {
+  headers?: Record<string, string>; method?: string; port?: number; seed?: string; gateway?: string;
+};
 
 function send(lab: ReturnType<typeof labOf>, url: string, o: SendOptions = {}) {
   return trace(
@@ -78,7 +80,7 @@ function send(lab: ReturnType<typeof labOf>, url: string, o: SendOptions = {}) {
       url,
       headers: o.headers,
       method: o.method,
-      connect: { kind: 'gateway', namespace: 'default', name: 'gw', ...(o.port ? { port: o.port } : {}) },
+      connect: { kind: 'gateway', namespace: 'default', name: o.gateway ?? 'gw', ...(o.port ? { port: o.port } : {}) },
     },
     newTraceSession(o.seed ?? 't'),
   );
@@ -359,6 +361,61 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
   });
 });
 
+
+// GatewayHTTPListenerIsolation (conformance: gateway-http-listener-isolation and its -with-hostname-intersection
+// variant): four listeners on port 80 from catch-all to exact, one route per listener by sectionName; a request
+// reaches only the routes of the most specific listener for its host, even when a route names that host itself.
+const LISTENERS = ['empty-hostname', 'wildcard-example-com', 'wildcard-foo-example-com', 'abc-foo-example-com'];
+const ISOLATION_HOSTS = ['bar.com', 'bar.example.com', 'bar.foo.example.com', 'abc.foo.example.com'];
+
+function isolationLab(routeHostnames: string) {
+  const gateway = [
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: Gateway',
+    'metadata: {name: iso, namespace: default}',
+    'spec:',
+    '  gatewayClassName: nginx',
+    '  listeners:',
+    '  - {name: empty-hostname, port: 80, protocol: HTTP}',
+    '  - {name: wildcard-example-com, port: 80, protocol: HTTP, hostname: "*.example.com"}',
+    '  - {name: wildcard-foo-example-com, port: 80, protocol: HTTP, hostname: "*.foo.example.com"}',
+    '  - {name: abc-foo-example-com, port: 80, protocol: HTTP, hostname: abc.foo.example.com}',
+    '---',
+  ].join('\n');
+  const routes = LISTENERS.map((l) => [
+    'apiVersion: gateway.networking.k8s.io/v1',
+    'kind: HTTPRoute',
+    `metadata: {name: attaches-to-${l}, namespace: default}`,
+    'spec:',
+    `  parentRefs: [{name: iso, sectionName: ${l}}]`,
+    routeHostnames,
+    `  rules: [{matches: [{path: {type: PathPrefix, value: /${l}}}], backendRefs: [{name: v1, port: 8080}]}]`,
+    '---',
+  ].join('\n'));
+  return labOf(`${gateway}\n${routes.join('\n')}`);
+}
+
+describe('listener isolation (conformance: GatewayHTTPListenerIsolation)', () => {
+  const cases = [
+    ['hostnames only on the listeners', ''],
+    [
+      'intersecting hostnames on the routes',
+      '  hostnames: [bar.com, "*.example.com", "*.foo.example.com", abc.foo.example.com]',
+    ],
+  ] as const;
+  for (const [title, hostnames] of cases) {
+    it(`${title}: each host reaches its own listener's route and gets 404 for the others'`, () => {
+      const lab = isolationLab(hostnames);
+      const got = ISOLATION_HOSTS.map((host) => LISTENERS.map((l) => {
+        const r = send(lab, `http://${host}/${l}`, { gateway: 'iso' });
+        return r.status === 404 ? 404 : pod(r);
+      }));
+      expect(got).toEqual(ISOLATION_HOSTS.map((_, h) => LISTENERS.map((_, l) => (h === l ? 'v1' : 404))));
+      const accepted = LISTENERS.map((l) => parentConditions(lab, `attaches-to-${l}`)[0]!['Accepted']);
+      expect(accepted).toEqual(LISTENERS.map(() => 'True/Accepted'));
+    });
+  }
+});
 
 describe('reloads on the timeline', () => {
   it('the first sync and an HTTPRoute edit reload the data plane, the edit with the nginx.conf diff', async () => {

@@ -24,7 +24,7 @@ import type {
 import { GATEWAY_GROUP } from '../api/types';
 import { selectorMatches } from '../api/validation';
 import type { Cluster } from '../cluster';
-import { serviceEndpoints, type UpstreamEndpoint } from '../ingress/model';
+import { serviceEndpoints, tlsFromSecret, type UpstreamEndpoint } from '../ingress/model';
 
 /** NGINX Gateway Fabric's controller name (its Helm chart's default `nginxGateway.gatewayControllerName`). */
 export const NGF_CONTROLLER_NAME = 'gateway.nginx.org/nginx-gateway-controller';
@@ -165,21 +165,68 @@ function listenerKinds(l: GatewayListener): { supported: RouteGroupKind[]; inval
   return { supported, invalid: supported.length !== given.length };
 }
 
-function certificateResolves(cluster: Cluster, gw: Gateway, l: GatewayListener): string | null {
-  for (const ref of l.tls?.certificateRefs ?? []) {
-    const refNs = ref.namespace ?? ns(gw);
-    if ((ref.group ?? '') !== '' || (
-      ref.kind ?? 'Secret'
-    ) !== 'Secret') return `unsupported certificateRef kind ${ref.kind}`;
-    const secret = cluster.secrets.find((s) => ns(s) === refNs && s.metadata.name === ref.name);
-    if (!secret) return `Secret ${refNs}/${ref.name} does not exist`;
-    const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) };
-    if (refNs !== ns(gw)
-      && !granted(cluster.referenceGrants, from, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
-      return `Certificate ref to secret ${refNs}/${ref.name} not permitted by any ReferenceGrant`;
-    }
+interface CertRefError {
+  message: string;
+  /** Only a ReferenceGrant is missing (RefNotPermitted), not the reference itself wrong (InvalidCertificateRef). */
+  notPermitted: boolean;
+  /** A group/kind this implementation cannot take: the listener is invalid whatever its other refs say. */
+  fatal: boolean;
+}
+
+/** One certificateRef checked as NGF does: group and kind (validateTLSTerminateConfig), the ReferenceGrant, then
+ *  the Secret itself: type kubernetes.io/tls with a PEM certificate and key (resolveTLSCertRef, resolver/secrets.go;
+ *  NGF also checks that the pair parses as X.509, which the lab does not). */
+type CertificateRef = NonNullable<NonNullable<GatewayListener['tls']>['certificateRefs']>[number];
+
+function certRefError(cluster: Cluster, gw: Gateway, ref: CertificateRef, i: number): CertRefError | null {
+  const path = `tls.certificateRefs[${i}]`;
+  const bad = (message: string, fatal = false) => ({ message, notPermitted: false, fatal });
+  if ((ref.kind ?? 'Secret') !== 'Secret') {
+    return bad(`${path}.kind: Unsupported value: "${ref.kind}": supported values: "Secret"`, true);
   }
+  if ((ref.group ?? '') !== '') {
+    return bad(`${path}.group: Unsupported value: "${ref.group}": supported values: ""`, true);
+  }
+  const refNs = ref.namespace ?? ns(gw);
+  const from = { group: GATEWAY_GROUP, kind: 'Gateway', namespace: ns(gw) };
+  if (refNs !== ns(gw)
+    && !granted(cluster.referenceGrants, from, { group: '', kind: 'Secret', namespace: refNs, name: ref.name })) {
+    const message = `Certificate ref to secret ${refNs}/${ref.name} not permitted by any ReferenceGrant`;
+    return { message, notPermitted: true, fatal: false };
+  }
+  const secret = cluster.secrets.find((s) => ns(s) === refNs && s.metadata.name === ref.name);
+  const invalid = (why: string) => bad(`${path}: Invalid value: "${refNs}/${ref.name}": ${why}`);
+  if (!secret) return invalid(`secret ${refNs}/${ref.name} does not exist`);
+  const type = secret.type ?? 'Opaque';
+  if (type !== 'kubernetes.io/tls') return invalid(`unsupported secret type "${type}"`);
+  const tls = tlsFromSecret(secret);
+  if (!tls.certPem) return invalid('tls: failed to find any PEM data in certificate input');
+  if (!tls.keyPem) return invalid('tls: failed to find any PEM data in key input');
   return null;
+}
+
+interface CertProblem {
+  reason: 'InvalidCertificateRef' | 'RefNotPermitted';
+  message: string;
+  /** No certificate left: the listener is not Accepted (else only ResolvedRefs is False). */
+  listenerInvalid: boolean;
+}
+
+/** The listener's certificateRefs together (NGF applyCertRefErrors): InvalidCertificateRef when any ref is
+ *  wrong, RefNotPermitted when only grants are missing; the listener stays valid while one ref resolves. */
+function certificateProblem(cluster: Cluster, gw: Gateway, l: GatewayListener): CertProblem | null {
+  const refs = l.tls?.certificateRefs ?? [];
+  if (refs.length === 0) {
+    const message = 'tls.certificateRefs: Required value: certificateRefs must be defined for TLS mode terminate';
+    return { reason: 'InvalidCertificateRef', message, listenerInvalid: true };
+  }
+  const errors = refs.map((ref, i) => certRefError(cluster, gw, ref, i)).filter((e): e is CertRefError => !!e);
+  if (errors.length === 0) return null;
+  return {
+    reason: errors.some((e) => !e.notPermitted) ? 'InvalidCertificateRef' : 'RefNotPermitted',
+    message: errors.map((e) => e.message).join('; '),
+    listenerInvalid: errors.length === refs.length || errors.some((e) => e.fatal),
+  };
 }
 
 function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
@@ -203,14 +250,12 @@ function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
     const samePort = listeners.filter((o, i) => i !== index && o.port === l.port);
     const protoConflict = samePort.some((o) => o.protocol !== l.protocol);
     const hostConflict = samePort.some((o) => o.protocol === l.protocol && (o.hostname ?? '') === (l.hostname ?? ''));
-    const tlsProblem = l.protocol === 'HTTPS' ? certificateResolves(cluster, gw, l) : null;
-    if (valid && !protoConflict && !hostConflict) conditions.push(cond(
-      'Accepted',
-      'True',
-      'Accepted',
-      'Listener is accepted',
-      g,
-    ));
+    const tls = l.protocol === 'HTTPS' ? certificateProblem(cluster, gw, l) : null;
+    if (valid && !protoConflict && !hostConflict) {
+      conditions.push(tls?.listenerInvalid
+        ? cond('Accepted', 'False', tls.reason, tls.message, g)
+        : cond('Accepted', 'True', 'Accepted', 'Listener is accepted', g));
+    }
     if (protoConflict || hostConflict) {
       valid = false;
       const reason = protoConflict ? 'ProtocolConflict' : 'HostnameConflict';
@@ -228,9 +273,9 @@ function buildListeners(cluster: Cluster, gw: Gateway): ListenerGraph[] {
         'Route kinds are invalid: only HTTPRoute is supported',
         g,
       ));
-    } else if (tlsProblem) {
-      valid = false;
-      conditions.push(cond('ResolvedRefs', 'False', 'InvalidCertificateRef', tlsProblem, g));
+    } else if (tls) {
+      if (tls.listenerInvalid) valid = false;
+      conditions.push(cond('ResolvedRefs', 'False', tls.reason, tls.message, g));
     } else conditions.push(cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g));
     const programmed = valid && !kinds.invalid;
     conditions.push(programmed ? cond(
@@ -363,6 +408,23 @@ function namespaceAllowed(cluster: Cluster, gw: Gateway, l: GatewayListener, rou
   return selectorMatches(sel, labels);
 }
 
+/**
+ * Listener isolation (Extended feature `GatewayHTTPListenerIsolation`, which NGF claims): a request should
+ * match the routes of one listener only, the most specific one for its host. nginx's server selection
+ * already sends `foo.example.com` to that listener's server; what it cannot stop is a route that names
+ * another listener's hostname itself. NGF drops such hostnames from a route attached by `sectionName` to a
+ * listener when another listener of the same Gateway and port has exactly that hostname (graph
+ * `isolateHostnamesForParentRefs`); a route attached without `sectionName` keeps them. The route stays
+ * Accepted and attached even when nothing is left.
+ */
+function isolateHostnames(hosts: readonly string[], own: GatewayListener, gw: GatewayGraph): string[] {
+  const taken = new Set<string>();
+  for (const { listener: l } of gw.listeners) {
+    if (l.name !== own.name && l.port === own.port && l.hostname) taken.add(l.hostname);
+  }
+  return hosts.filter((h) => !taken.has(h));
+}
+
 function attach(
   cluster: Cluster,
   route: HTTPRoute,
@@ -404,7 +466,8 @@ function attach(
       h,
     )).filter((h): h is string => h !== null);
     if (hosts.length === 0) continue;
-    attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(hosts)] });
+    const isolated = ref.sectionName === undefined ? hosts : isolateHostnames(hosts, lg.listener, gw);
+    attachments.push({ gateway: gw.key, listener: lg.listener.name, hostnames: [...new Set(isolated)] });
   }
   if (attachments.length === 0) {
     return {
@@ -523,6 +586,23 @@ export function gatewayClassStatus(c: { cls: GatewayClass; accepted: boolean }):
   };
 }
 
+/**
+ * NGF takes only its own NginxProxy as a Gateway's spec.infrastructure.parametersRef (graph gateway.go
+ * validateParametersRef, supportedParamKinds); another kind makes the Gateway Accepted=False/InvalidParameters
+ * while its data plane stays as it was. NginxProxy itself is not modelled: such a reference is taken as resolved.
+ */
+function parametersRefOf(gw: Gateway): { kind?: unknown } | undefined {
+  const infra = gw.spec.infrastructure as { parametersRef?: { kind?: unknown } } | undefined;
+  return infra?.parametersRef;
+}
+
+function parametersRefProblem(gw: Gateway): string | null {
+  const ref = parametersRefOf(gw);
+  if (!ref || ref.kind === 'NginxProxy') return null;
+  return `Spec.infrastructure.parametersRef.kind: Unsupported value: "${String(ref.kind)}": ` +
+    'supported values: "NginxProxy"';
+}
+
 export function gatewayStatus(
   gw: GatewayGraph,
   address: { type: string; value: string } | null,
@@ -531,11 +611,15 @@ export function gatewayStatus(
   const g = generation(gw.gateway);
   const invalid = gw.listeners.filter((l) => !l.valid);
   const allInvalid = invalid.length === gw.listeners.length;
+  const params = parametersRefProblem(gw.gateway);
   const accepted = allInvalid
     ? cond('Accepted', 'False', 'ListenersNotValid', 'All listeners are invalid', g)
-    : invalid.length > 0
-      ? cond('Accepted', 'True', 'ListenersNotValid', 'Some listeners are invalid', g)
-      : cond('Accepted', 'True', 'Accepted', 'Gateway is accepted', g);
+    : params
+      ? cond('Accepted', 'False', 'InvalidParameters', `The Gateway is not accepted due to an invalid ParametersRef: ${
+        params}`, g)
+      : invalid.length > 0
+        ? cond('Accepted', 'True', 'ListenersNotValid', 'Some listeners are invalid', g)
+        : cond('Accepted', 'True', 'Accepted', 'Gateway is accepted', g);
   const programmed = !address
     ? cond('Programmed', 'False', 'AddressNotAssigned', 'The data plane Service has no address yet', g)
     : !dataPlaneReady
@@ -549,7 +633,11 @@ export function gatewayStatus(
     attachedRoutes: l.attachedRoutes,
     conditions: l.conditions,
   }));
-  return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed], listeners };
+  // With a parametersRef NGF also reports whether it resolved (graph validateGatewayRefs).
+  const resolved = !parametersRefOf(gw.gateway) ? []
+    : [params ? cond('ResolvedRefs', 'False', 'ParametersRefInvalid', params, g)
+      : cond('ResolvedRefs', 'True', 'ResolvedRefs', 'All references are resolved', g)];
+  return { ...(address ? { addresses: [address] } : {}), conditions: [accepted, programmed, ...resolved], listeners };
 }
 
 export function routeStatus(

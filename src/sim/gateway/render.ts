@@ -298,20 +298,24 @@ function proxyHeaders(ctx: RenderCtx, mods: readonly HTTPHeaderFilter[], hostOve
     for (const h of m.add ?? []) {
       named.add(h.name.toLowerCase());
       const v = headerVarName(h.name);
-      const mapVar = `$${v}_header_var`;
-      if (!ctx.maps.has(mapVar)) {
-        // add keeps the client's value in front: "foo" + add "bar" is "foo,bar" (maps.go).
+      const mapVar = `${v}_header_var`;
+      if (!ctx.maps.has(`$${mapVar}`)) {
+        // add keeps the client's value in front: "foo" + add "bar" is "foo,bar". One map per header name
+        // for the whole config (NGF maps.go createAddHeadersMap) yields only the client's value and a comma
+        // (nginx tries a map's regexes only on a non-empty value, so no header gives ''); the added value
+        // is the rule's own, in its proxy_set_header (servers.go createHeadersWithVarName), since rules may
+        // add different values under one name.
         ctx.maps.set(
-          mapVar,
+          `$${mapVar}`,
           b(
-            `map:${mapVar}`,
+            `map:$${mapVar}`,
             'map',
-            [`$http_${v}`, mapVar],
-            [d('default', q(`$http_${v},${h.value}`)), d(q(''), q(h.value))],
+            [`\${http_${v}}`, `$${mapVar}`],
+            [d('default', "''"), d('~.*', `\${http_${v}},`)],
           ),
         );
       }
-      out.push(d('proxy_set_header', h.name, q(mapVar)));
+      out.push(d('proxy_set_header', h.name, q(`\${${mapVar}}${h.value}`)));
     }
     for (const name of m.remove ?? []) {
       named.add(name.toLowerCase());

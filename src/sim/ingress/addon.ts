@@ -54,6 +54,27 @@ export function controllerNames(addon: IngressAddon): { workload: string; servic
     };
 }
 
+/**
+ * The controller's own Services, from its records rather than from which pods exist (a Service
+ * keeps its address while no controller pod has one): the Service its install created, which
+ * ingress-nginx's `--publish-service` names; for an adopted controller (a snapshot's), the Services
+ * of its namespace whose selector its pod selector carries (k3s's `kube-system/traefik` selects
+ * exactly the Traefik Deployment's labels). A DaemonSet on host ports has none (its install
+ * creates no Service), unless the scenario declares one of that name.
+ */
+export function controllerServices(cluster: Pick<Cluster, 'services'>, addon: IngressAddon): Service[] {
+  const inNamespace = (s: Service) => (s.metadata.namespace ?? 'default') === addon.namespace;
+  if (!addon.adopt) {
+    const name = controllerNames(addon).service;
+    return cluster.services.filter((s) => inNamespace(s) && s.metadata.name === name);
+  }
+  const carried = addon.adopt.podSelector;
+  return cluster.services.filter((s) => {
+    const selector = Object.entries(s.spec.selector ?? {});
+    return inNamespace(s) && selector.length > 0 && selector.every(([k, v]) => carried[k] === v);
+  });
+}
+
 /** The addon an IngressClass implies when none is declared: the default topology, in the controller's usual
  *  namespace. */
 export function defaultAddonFor(cls: IngressClass): IngressAddon | null {

@@ -159,7 +159,7 @@ export function endpointsFor(
   slices: readonly EndpointSlice[],
   nodeName: string,
 ): EndpointInfo[] {
-  const byEndpoint = new Map<string, EndpointInfo>();
+  const out: EndpointInfo[] = [];
   for (const slice of slices) {
     if (slice.addressType !== 'IPv4') continue;
     const port = slicePort(slice, info);
@@ -167,13 +167,11 @@ export function endpointsFor(
     for (const ep of slice.endpoints) {
       const ip = ep.addresses[0];
       if (!ip) continue;
-      const endpoint = `${ip}:${port}`;
-      if (byEndpoint.has(endpoint)) continue;
       const c = ep.conditions;
-      byEndpoint.set(endpoint, {
+      out.push({
         ip,
         port,
-        endpoint,
+        endpoint: `${ip}:${port}`,
         nodeName: ep.nodeName,
         isLocal: !!ep.nodeName && ep.nodeName === nodeName,
         ready: c?.ready ?? true,
@@ -186,7 +184,31 @@ export function endpointsFor(
       });
     }
   }
-  return [...byEndpoint.values()].sort(compareEndpoint);
+  return sortedUnique(out);
+}
+
+/**
+ * The endpoints sorted by "ip:port", the first of each "ip:port" kept (what a map by "ip:port"
+ * filled in slice order, then sorted, holds). A stable sort puts equal ones in their order, so the
+ * first is kept by dropping the ones after it. A Service has a few endpoints a port: an insertion
+ * sort, without the sort state and the map every service port of a full sync would allocate.
+ */
+function sortedUnique(eps: EndpointInfo[]): EndpointInfo[] {
+  if (eps.length > 32) eps.sort(compareEndpoint);
+  else {
+    for (let i = 1; i < eps.length; i++) {
+      const e = eps[i]!;
+      let j = i;
+      for (; j > 0 && compareEndpoint(eps[j - 1]!, e) > 0; j--) eps[j] = eps[j - 1]!;
+      eps[j] = e;
+    }
+  }
+  let n = 0;
+  for (let i = 0; i < eps.length; i++) {
+    if (n === 0 || eps[n - 1]!.endpoint !== eps[i]!.endpoint) eps[n++] = eps[i]!;
+  }
+  eps.length = n;
+  return eps;
 }
 
 /** CategorizeEndpoints (pkg/proxy/topology.go), without topology hints. */

@@ -220,8 +220,12 @@ function backendAnswers(w: Walk, facts: PodFacts, pkt: Packet, http: HttpContext
 
 /** The request headers as the backend receives them: Host as the request names it, then the rest. */
 function backendHeaders(http: HttpContext): Record<string, string> {
-  if (headerValue(http.headers, 'host') !== undefined) return { ...http.headers };
-  return { Host: http.host, ...http.headers };
+  const given = http.headers;
+  if (headerValue(given, 'host') !== undefined) return { ...given };
+  // A request without headers (a batch run's usual one) gets Host alone: a spread after a property
+  // copies property by property through the runtime even when there is nothing to copy.
+  for (const k in given) if (Object.hasOwn(given, k)) return { Host: http.host, ...given };
+  return { Host: http.host };
 }
 
 /** A Gateway's response header changes: proxy_hide_header drops a header, add_header appends one. */

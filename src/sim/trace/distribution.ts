@@ -40,17 +40,24 @@ export function distribution(input: DistributionInput): Distribution {
   const decideOnly: TraceOptions = { recordHops: false, index };
   const outcomes: Partial<Record<TraceOutcome, number>> = {};
   // Counted in a map (a pod's key is a fresh string per lab: an object would look it up as a
-  // property name at every request), handed back as a record in the order pods first answered.
-  const perPod = new Map<string, number>();
+  // property name at every request), one counter per pod so a request costs one lookup, handed
+  // back as a record in the order pods first answered.
+  const perPod = new Map<string, { n: number }>();
   let first: TraceResult | null = null;
   for (let i = 0; i < n; i++) {
     const r = trace(lab, request, session, i === 0 ? recordFirst : decideOnly);
     if (i === 0) first = r;
     outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    if (r.backendPod) perPod.set(r.backendPod, (perPod.get(r.backendPod) ?? 0) + 1);
+    if (r.backendPod) {
+      const counter = perPod.get(r.backendPod);
+      if (counter) counter.n++;
+      else perPod.set(r.backendPod, { n: 1 });
+    }
   }
   const implied = first ? impliedShares(lab, first) : { implied: null, impliedFrom: 'no request was sent' };
-  return { n, outcomes, perPod: Object.fromEntries(perPod), ...implied };
+  const counted: Record<string, number> = {};
+  for (const [pod, c] of perPod) counted[pod] = c.n;
+  return { n, outcomes, perPod: counted, ...implied };
 }
 
 // ---------------------------------------------------------------------------------- implied shares

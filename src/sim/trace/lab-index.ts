@@ -53,6 +53,12 @@ export function partyAt(pod: Pod, key: string, place: HopPlace): Party {
 
 type Parsed = Readonly<ParsedUrl> | { readonly error: string };
 
+/** A URL parsed, and its authority as written. */
+interface UrlFacts {
+  parsed: Parsed;
+  authority: string | undefined;
+}
+
 export class TraceIndex {
   /** Who answers an address (network.ts). */
   readonly net: NetworkIndex;
@@ -62,7 +68,11 @@ export class TraceIndex {
   readonly endpointAlive: (e: { ip: string; port: number }) => boolean;
   private readonly pods = new Map<Pod, PodFacts>();
   private podNet: PodNetwork | undefined;
-  private readonly urls = new Map<string, { parsed: Parsed; authority: string | undefined }>();
+  private readonly urls = new Map<string, UrlFacts>();
+  /** The pod name last asked about (a batch run's one sender, asked for on every request). */
+  private lastNamed: { key: string; facts: PodFacts | null } | null = null;
+  /** The URL last asked about (a batch run asks about its one URL twice per request). */
+  private lastUrl: { text: string; facts: UrlFacts } | null = null;
 
   constructor(readonly lab: LabPorts) {
     this.net = buildNetworkIndex(lab.cluster, lab.clients);
@@ -81,6 +91,18 @@ export class TraceIndex {
     return f;
   }
 
+  /** The pod a request names ("ns/name", or a workload's "ns/web": network.ts podByKey), with its
+   *  facts. The request's name is usually another string than the index's own key, compared
+   *  character by character in a map lookup: the last one asked is kept beside the map. */
+  podNamed(key: string): PodFacts | null {
+    const last = this.lastNamed;
+    if (last !== null && last.key === key) return last.facts;
+    const pod = this.net.podByKey(key);
+    const facts = pod ? this.pod(pod) : null;
+    this.lastNamed = { key, facts };
+    return facts;
+  }
+
   /** The URL parsed (frozen: every request of a batch shares it), or why it does not parse. */
   url(text: string): Parsed {
     return this.urlOf(text).parsed;
@@ -91,12 +113,15 @@ export class TraceIndex {
     return this.urlOf(text).authority;
   }
 
-  private urlOf(text: string): { parsed: Parsed; authority: string | undefined } {
+  private urlOf(text: string): UrlFacts {
+    const last = this.lastUrl;
+    if (last !== null && last.text === text) return last.facts;
     let u = this.urls.get(text);
     if (!u) {
       if (this.urls.size > 1000) this.urls.clear();
       this.urls.set(text, (u = { parsed: Object.freeze(parseUrl(text)), authority: urlAuthority(text) }));
     }
+    this.lastUrl = { text, facts: u };
     return u;
   }
 

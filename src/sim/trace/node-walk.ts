@@ -138,7 +138,9 @@ export function throughNodeRules(w: Walk, on: OnNode, http: HttpContext): Ended 
     case 'drop':
       return dropped(new Evaluated(w, on, proxy, ev, http, v));
     case 'dnat':
-      serviceDnat(new Evaluated(w, on, proxy, ev, http, v));
+      http.service = w.through(serviceOf(v.servicePort));
+      // What follows only shows the decision (a batch run records no hops).
+      if (w.recordHops) serviceDnat(new Evaluated(w, on, proxy, ev, http, v));
       break;
     case 'hostport':
       hostPortDnat(new Evaluated(w, on, proxy, ev, http, v));
@@ -184,12 +186,9 @@ function dropped(r: Verdict<'drop'>): Ended {
   return { outcome: 'timeout', status: null, service: svc ?? r.http.service, fault };
 }
 
-/** kube-proxy's DNAT to an endpoint, and the masquerade on the way out when the walk did one. */
+/** kube-proxy's DNAT to an endpoint's hop, and the masquerade's on the way out when the walk did one. */
 function serviceDnat(r: Verdict<'dnat'>): void {
-  const { w, node, pkt, v, http } = r;
-  http.service = w.through(serviceOf(v.servicePort));
-  // What follows only shows the decision (a batch run records no hops).
-  if (!w.recordHops) return;
+  const { node, pkt, v } = r;
   const dnatAfter = { ...pkt, dst: v.endpoint.ip, dstPort: v.endpoint.port };
   const params = { node, mode: r.proxy.mode, service: v.servicePort, endpoint: v.endpoint.endpoint };
   dnatHops(r, dnatAfter, v.masquerade ? 'hop.proxy.dnatMasq' : 'hop.proxy.dnat', params, 'hop.proxy.snat');

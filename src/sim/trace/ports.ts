@@ -86,14 +86,15 @@ export interface IngressEntry {
   ip: string;
   port: number;
   /** The lines this address was read from (the EndpointSlice endpoints listing the controller pods
-   *  under the Service that has it), rendered when called; absent for a pod's hostPort. */
+   *  under the Service that has it; the `endpoints:` lines of the controller's own Service's slices
+   *  when they list no controller pod), rendered when called; absent for a pod's hostPort. */
   refs?: () => ArtifactRef[];
 }
 
 export interface IngressControllerPort {
   className: string;
   controller: 'nginx' | 'traefik';
-  /** "ns/name" of every controller pod. */
+  /** "ns/name" of every controller pod: those its Service's EndpointSlices list (targetRef). */
   pods: string[];
   /** The container ports the controller listens on for http and https. */
   ports: { http: number; https: number };

@@ -49,15 +49,16 @@ interface Segment {
  */
 export class Connections {
   readonly ct = new ConntrackTables();
-  readonly segments: Segment[] = [];
+  segments: Segment[] = [];
   /** Translations by the external load balancer itself (it is no node; its entries stay here). */
   private lb: ConntrackTables | null = null;
   /** The reply tuple of every connection whose first packet a node's hooks saw, with that node
    *  (a handful per request: a list compared field by field, no key text). */
-  private readonly seen: SeenReply[] = [];
+  private seen: SeenReply[] = [];
 
   open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
-    this.segments.push({ client, clientName, protocol: first.protocol, first: tuple(first), entries: [] });
+    const seg: Segment = { client, clientName, protocol: first.protocol, first: tuple(first), entries: [] };
+    this.segments = appended(this.segments, seg);
   }
 
   private get current(): Segment | undefined {
@@ -72,7 +73,7 @@ export class Connections {
     if (!seg) return;
     // An entry's reply tuple is what `knows` looks for too: the entry alone says the node saw it.
     if (sameTuple(before, after)) this.forwarded(node, after);
-    else seg.entries.push(this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
+    else seg.entries = appended(seg.entries, this.ct.add(entryFor(node, seg.protocol, before, after, owner)));
   }
 
   /** `node` passed the current connection's first packet on as `p` (routed to one of its pods
@@ -80,7 +81,8 @@ export class Connections {
   forwarded(node: string, p: Tuple): void {
     const seg = this.current;
     if (!seg) return;
-    this.seen.push({ node, protocol: seg.protocol, src: p.dst, srcPort: p.dstPort, dst: p.src, dstPort: p.srcPort });
+    const s = { node, protocol: seg.protocol, src: p.dst, srcPort: p.dstPort, dst: p.src, dstPort: p.srcPort };
+    this.seen = appended(this.seen, s);
   }
 
   /** Whether `node`'s conntrack has the connection this reply belongs to: the node saw its first
@@ -99,7 +101,7 @@ export class Connections {
     const seg = this.current;
     if (!seg || sameTuple(before, after)) return;
     this.lb ??= new ConntrackTables();
-    seg.entries.push(this.lb.add(entryFor(place.id, seg.protocol, before, after, 'load-balancer')));
+    seg.entries = appended(seg.entries, this.lb.add(entryFor(place.id, seg.protocol, before, after, 'load-balancer')));
   }
 
   /** The current connection reached the process that answers it (or opens the next one). */
@@ -110,6 +112,15 @@ export class Connections {
     seg.delivered = tuple(delivered);
   }
 
+}
+
+/** `xs` with `x` appended. A list of one or two is a new array of that size: a push grows an array
+ *  by 16 slots or more, and every request of a batch run fills a few lists with one or two elements. */
+function appended<T>(xs: T[], x: T): T[] {
+  if (xs.length === 0) return [x];
+  if (xs.length === 1) return [xs[0]!, x];
+  xs.push(x);
+  return xs;
 }
 
 /** A reply a node expects: the node saw the connection's first packet. */
@@ -270,14 +281,8 @@ export interface FinalAnswer {
  * client's. `delivered` when each reached its client from the address and port it connected to.
  */
 export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
+  if (!ctx.record) return walkReplyUnrecorded(ctx, answer);
   const segs = ctx.conns.segments.filter(answeredSegment);
-  if (!ctx.record) {
-    for (let i = 0; i < segs.length; i++) {
-      const end = walkSegment(ctx, segs[i]!, answer, i === segs.length - 1);
-      if (!end.delivered) return end;
-    }
-    return DELIVERED;
-  }
   const recorded: ReplyHop[][] = [];
   for (let i = 0; i < segs.length; i++) {
     const hops: ReplyHop[] = [];
@@ -302,6 +307,20 @@ export function walkReply(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome 
   return DELIVERED;
 }
 
+/** `walkReply` for a walk that records nothing: the same segments in the same order, read in place. */
+function walkReplyUnrecorded(ctx: ReplyContext, answer: FinalAnswer): ReplyOutcome {
+  const all = ctx.conns.segments;
+  let last = all.length - 1;
+  while (last >= 0 && !answeredSegment(all[last]!)) last--;
+  for (let i = 0; i <= last; i++) {
+    const seg = all[i]!;
+    if (!answeredSegment(seg)) continue;
+    const end = walkSegment(ctx, seg, answer, i === last);
+    if (!end.delivered) return end;
+  }
+  return DELIVERED;
+}
+
 /** A connection that reached the process answering it. */
 function answeredSegment(s: Segment): boolean {
   return !!s.server && !!s.delivered;
@@ -310,7 +329,7 @@ function answeredSegment(s: Segment): boolean {
 function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last: boolean): ReplyOutcome {
   const server = seg.server!;
   let p = reverse(seg.delivered!);
-  const crossed: string[] = [];
+  let crossed: string[] = [];
   const startNode = server.kind === 'pod' || server.kind === 'host' ? server.node : null;
   respondHop(ctx, seg, last ? answer : null, p);
   if (server.kind === 'lb') return arrive(ctx, seg, { kind: 'out', address: p.dst }, p, server.place, crossed, answer);
@@ -320,7 +339,7 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
   }
   let node = startNode!;
   for (let guard = 0; guard < 16; guard++) {
-    crossed.push(node);
+    crossed = appended(crossed, node);
     const before = p;
     const e = ctx.conns.ct.lookupReply(node, p, seg.protocol);
     if (e) {
@@ -339,12 +358,20 @@ function walkSegment(ctx: ReplyContext, seg: Segment, answer: FinalAnswer, last:
       node = next.node;
       continue;
     }
-    if (next.kind === 'blackhole') return lost(ctx, seg, p, nodePlace(node), crossed, next.refs);
+    if (next.kind === 'blackhole') return lost(ctx, seg, p, shownPlace(ctx, node), crossed, next.refs);
     const at: Arrival = next.kind === 'local' ? { kind: 'host', node } : next;
-    return arrive(ctx, seg, at, p, nodePlace(node), crossed, answer);
+    return arrive(ctx, seg, at, p, shownPlace(ctx, node), crossed, answer);
   }
-  return lost(ctx, seg, p, nodePlace(node), crossed);
+  return lost(ctx, seg, p, shownPlace(ctx, node), crossed);
 }
+
+/** Where a hop starts that only a recording walk shows (arrive's and lost's `from`). */
+function shownPlace(ctx: ReplyContext, node: string): HopPlace {
+  return ctx.record ? nodePlace(node) : UNSHOWN;
+}
+
+/** The place of hops no one records (a walk that records nothing never reads it). */
+const UNSHOWN: HopPlace = { kind: 'node', id: '', node: '' };
 
 /** The node sends the packet on (to a pod, another node, out) rather than taking it itself. */
 function forwards(next: Routed): boolean {

@@ -14,6 +14,7 @@ import { note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
 import { type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
+import type { PodFacts } from './lab-index';
 import {
   faultOf,
   nodePlace,
@@ -32,6 +33,8 @@ export interface Sender {
   srcIP: string;
   /** The pod the request starts in (its resolver is the pod's). */
   sourcePod: Pod | null;
+  /** That pod's facts (lab-index.ts), looked up once for the request. */
+  sourceFacts: PodFacts | null;
   /** How the explanations name the sender. */
   clientName: string;
 }
@@ -48,12 +51,14 @@ function outsideSender(w: Walk, from: Extract<TraceSource, { kind: 'external' }>
   if (!found.ok) return unreachable({ kind: 'Client', name: from.client ?? 'external', message: found.message });
   const client = found.client;
   const place: HopPlace = { kind: 'client', id: `client:${client.name}`, name: client.name, address: client.address };
-  return { at: { kind: 'client', client, place }, srcIP: client.address, sourcePod: null, clientName: client.name };
+  const at: At = { kind: 'client', client, place };
+  return { at, srcIP: client.address, sourcePod: null, sourceFacts: null, clientName: client.name };
 }
 
 function podSender(w: Walk, key: string): Sender | Ended {
-  const pod = w.net.podByKey(key);
-  if (!pod || !podIP(pod) || !pod.spec.nodeName) {
+  const facts = w.index.podNamed(key);
+  const pod = facts?.pod;
+  if (!facts || !pod || !podIP(pod) || !pod.spec.nodeName) {
     const [ns, name] = key.split('/');
     const message = pod
       ? `pod ${key} is not running (no node or IP yet)`
@@ -61,15 +66,15 @@ function podSender(w: Walk, key: string): Sender | Ended {
     return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
-  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: w.index.pod(pod).place };
-  return { at, srcIP: podIP(pod)!, sourcePod: pod, clientName: `pod ${key}` };
+  const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: facts.place };
+  return { at, srcIP: podIP(pod)!, sourcePod: pod, sourceFacts: facts, clientName: `pod ${key}` };
 }
 
 function nodeSender(w: Walk, node: string): Sender | Ended {
   const ip = w.net.nodeIP(node);
   if (!ip) return unreachable({ kind: 'Node', name: node, message: `nodes "${node}" not found` });
   const at: At = { kind: 'node', node, origin: 'local', place: nodePlace(node) };
-  return { at, srcIP: ip, sourcePod: null, clientName: `node ${node}` };
+  return { at, srcIP: ip, sourcePod: null, sourceFacts: null, clientName: `node ${node}` };
 }
 
 /** Where the connection goes. */

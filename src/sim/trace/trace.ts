@@ -56,7 +56,7 @@ function walk(w: Walk, req: TraceRequest): Ended {
   const { ip, port } = dest.dst;
   const first: Packet = { protocol: 'TCP', src: srcIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
   const http = openRequest(w, req, url, sender, dest, first);
-  w.conns.open(clientParty(w, sender), sender.clientName, first);
+  w.conns.open(clientParty(sender), sender.clientName, first);
   const end = forward(w, at, first, http, 0, dest.refs);
   if (req.useCookieJar) keepCookie(w.session, url.host, end.responseHeaders?.['Set-Cookie']);
   return end;
@@ -98,14 +98,14 @@ function openRequest(
 }
 
 /** Where the client's connection starts, for its reply to come back to. */
-function clientParty(w: Walk, sender: Sender): Party {
+function clientParty(sender: Sender): Party {
   const at = sender.at;
   if (at.kind === 'client') {
     return { kind: 'client', place: at.place, address: at.client.address, name: at.client.name };
   }
-  if (sender.sourcePod) {
-    const facts = w.index.pod(sender.sourcePod);
-    return at.place === facts.place ? facts.party : podParty(sender.sourcePod, at.place);
+  const facts = sender.sourceFacts;
+  if (facts) {
+    return at.place === facts.place ? facts.party : podParty(facts.pod, at.place);
   }
   return { kind: 'host', place: at.place, node: at.node };
 }

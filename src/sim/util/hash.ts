@@ -95,7 +95,9 @@ function compressBlock(buf: Uint8Array, off: number): void {
 }
 
 const BASE32_CODES = Array.from(BASE32, (c) => c.charCodeAt(0));
-const nameCodes: number[] = [];
+/** Scratch arrays of character codes, one per name length, written in place: emptying and refilling
+ *  one array (as a push loop needs) frees and regrows its backing store on every name. */
+const nameCodes: number[][] = [];
 
 /** `prefix` and the first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of
  *  sha256(text), as one flat string: a name concatenated piece by piece is a tree of string pieces
@@ -104,22 +106,23 @@ export function sha256Base32(text: string, chars: number, prefix = ''): string {
   const len = padMessage(text);
   shaState.set(H256);
   for (let off = 0; off < len; off += 64) compressBlock(shaBuf, off);
-  const codes = nameCodes;
-  codes.length = 0;
-  for (let i = 0; i < prefix.length; i++) codes.push(prefix.charCodeAt(i));
   const end = prefix.length + chars;
+  const codes = (nameCodes[end] ??= new Array<number>(end).fill(0));
+  let n = 0;
+  for (; n < prefix.length; n++) codes[n] = prefix.charCodeAt(n);
   let bits = 0;
   let value = 0;
-  for (let i = 0; i < 32 && codes.length < end; i++) {
+  for (let i = 0; i < 32 && n < end; i++) {
     const byte = (shaState[i >>> 2]! >>> (24 - 8 * (i & 3))) & 255;
     value = ((value << 8) | byte) & 0xffff;
     bits += 8;
-    while (bits >= 5 && codes.length < end) {
-      codes.push(BASE32_CODES[(value >>> (bits - 5)) & 31]!);
+    while (bits >= 5 && n < end) {
+      codes[n++] = BASE32_CODES[(value >>> (bits - 5)) & 31]!;
       bits -= 5;
     }
   }
-  return String.fromCharCode.apply(null, codes);
+  // 256 bits make 51 characters: a longer request gets what there is, as before.
+  return String.fromCharCode.apply(null, n < end ? codes.slice(0, n) : codes);
 }
 
 /** sha512(text) in lower-case hex. */

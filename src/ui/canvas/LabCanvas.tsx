@@ -13,7 +13,7 @@ import {
   type ReactFlowState,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { Suspense, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 import type { Cluster, ExternalClient } from '../../sim';
 import {
@@ -29,16 +29,20 @@ import { useEffectiveTheme } from '../theme';
 import { useT, type T } from '../i18n';
 import { getElk, resetElk } from './elk';
 import { firstFrame, knownLayout, placementOf, rememberLayout } from './known-layouts';
-import { PartError } from '../parts';
+import { lazyPart, PartBoundary, PartError } from '../parts';
+import { loadLater } from '../first-paint';
 import { EndpointFan, type Fan } from './EndpointFan';
 import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
 import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
-import { PacketLayer } from './PacketLayer';
-import { RouteLayer } from './RouteLayer';
 import { usePresenterCamera } from './camera';
 import { buildTopology, type Topology } from './topology';
+
+// The trace's route and the moving packet draw nothing before a lab is open: they arrive with the rest
+// of the page, after the first frame (../first-paint.ts).
+const RouteLayer = lazyPart(() => loadLater().then((m) => ({ default: m.RouteLayer })));
+const PacketLayer = lazyPart(() => loadLater().then((m) => ({ default: m.PacketLayer })));
 
 type Laid = { topo: Topology; layout: Layout };
 type Flow = ReturnType<typeof toFlow>;
@@ -304,8 +308,12 @@ function FlowView({ flow, fans, laid, fit, loading }: FlowViewProps) {
       <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
       <Controls showInteractive={false} fitViewOptions={FIT} />
       <EndpointFan fans={fans} />
-      <RouteLayer topo={laid.topo} layout={laid.layout} />
-      <PacketLayer />
+      <PartBoundary part={t('canvas.aria')}>
+        <Suspense fallback={null}>
+          <RouteLayer topo={laid.topo} layout={laid.layout} />
+          <PacketLayer />
+        </Suspense>
+      </PartBoundary>
     </ReactFlow>
   );
 }

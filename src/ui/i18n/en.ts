@@ -237,7 +237,6 @@ export const en = {
   'hop.changed': 'changed',
   'hop.observedSource': 'The backend sees the client as',
   'hop.requestHeaders': 'Request headers (before and after the proxy\'s filters)',
-  'hop.responseHeaders': 'Response headers the client receives',
   'hop.header': 'Header',
   'hop.refs': 'Decided by',
   'hop.openArtifact': 'Show this line in the artifact viewer',

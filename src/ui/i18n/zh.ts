@@ -216,7 +216,6 @@ export const zh: Record<keyof typeof en, string> = {
   'hop.changed': '已改变',
   'hop.observedSource': '后端看到的客户端地址',
   'hop.requestHeaders': '请求头（代理过滤器处理前后）',
-  'hop.responseHeaders': '客户端收到的响应头',
   'hop.header': '头部字段',
   'hop.refs': '决定这一跳的规则',
   'hop.openArtifact': '在规则查看器中显示这一行',

@@ -101,59 +101,42 @@ function Result({ trace }: { trace: TraceResult }) {
   );
 }
 
-/** Request headers before and after a proxy's filters (a Gateway's RequestHeaderModifier), and the response headers. */
-function HeaderTables({ hop, responseHeaders }: { hop: Hop; responseHeaders: Record<string, string> | undefined }) {
+/**
+ * Request headers before and after a proxy's filters (a Gateway's RequestHeaderModifier). The response
+ * headers the client receives are in the ResponseView under the last hop.
+ */
+function HeaderTables({ hop }: { hop: Hop }) {
   const t = useT();
   const before = hop.before.headers;
   const after = hop.after.headers;
   const names = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
-  const response = Object.entries(responseHeaders ?? {});
-  if (names.length === 0 && response.length === 0) return null;
+  if (names.length === 0) return null;
   return (
-    <>
-      {names.length > 0 && (
-        <table className="packet-table" data-testid="hop-request-headers">
-          <caption>{t('hop.requestHeaders')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('hop.header')}</th>
-              <th scope="col">{t('hop.before')}</th>
-              <th scope="col">{t('hop.after')}</th>
+    <table className="packet-table is-headers" data-testid="hop-request-headers">
+      <caption>{t('hop.requestHeaders')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('hop.header')}</th>
+          <th scope="col">{t('hop.before')}</th>
+          <th scope="col">{t('hop.after')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {names.map((n) => {
+          const b = before?.[n];
+          const a = after ? after[n] : b;
+          return (
+            <tr key={n} className={b !== a ? 'is-changed' : undefined}>
+              <th scope="row" className="mono">
+                {n}
+              </th>
+              <td className="mono">{b ?? '—'}</td>
+              <td className="mono">{a ?? '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {names.map((n) => {
-              const b = before?.[n];
-              const a = after ? after[n] : b;
-              return (
-                <tr key={n} className={b !== a ? 'is-changed' : undefined}>
-                  <th scope="row" className="mono">
-                    {n}
-                  </th>
-                  <td className="mono">{b ?? '—'}</td>
-                  <td className="mono">{a ?? '—'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      {response.length > 0 && (
-        <table className="packet-table" data-testid="hop-response-headers">
-          <caption>{t('hop.responseHeaders')}</caption>
-          <tbody>
-            {response.map(([k, v]) => (
-              <tr key={k}>
-                <th scope="row" className="mono">
-                  {k}
-                </th>
-                <td className="mono">{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
@@ -279,7 +262,7 @@ export function HopInspector() {
         {explain(lang, hop.explanation)}
       </p>
       <PacketTable hop={hop} />
-      <HeaderTables hop={hop} responseHeaders={isLast ? trace.responseHeaders : undefined} />
+      <HeaderTables hop={hop} />
       <ConntrackList t={t} hop={hop} />
       {hop.observedSource && (
         <p className="observed">

@@ -1,12 +1,35 @@
 // The outcome of opening files: located problems (file:line:col, JSON pointer, message), dismissible.
 // A failed load says so, and says that the scenario already open was kept.
 
+import { useEffect, useState } from 'react';
 import { selectLang, selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type MessageKey } from '../i18n';
-import type { Inference } from '../../scenario';
-import { problemText } from '../../scenario/problem-text';
+import type { Inference, Problem } from '../../scenario';
 import { IconClose } from '../icons';
+
+type ProblemTexts = typeof import('../../scenario/problem-text');
+
+// The loader's text table comes with the loader (a report exists only once it ran), not with the
+// first screen's code; kept once loaded, so a later report renders in the reader's language at once.
+let problemTexts: ProblemTexts | undefined;
+
+/** A problem's text in `lang`: its note rendered once the table is here, its English message until then. */
+function useProblemText(): (lang: 'en' | 'zh', p: Problem) => string {
+  const [texts, setTexts] = useState(problemTexts);
+  useEffect(() => {
+    if (texts) return;
+    let live = true;
+    void import('../../scenario/problem-text').then((m) => {
+      problemTexts = m;
+      if (live) setTexts(m);
+    });
+    return () => {
+      live = false;
+    };
+  }, [texts]);
+  return texts ? texts.problemText : (_lang, p) => p.message;
+}
 
 export function LoadErrors() {
   const t = useT();
@@ -32,7 +55,9 @@ export function LoadErrors() {
               ? t(waiting ? 'load.waiting' : 'load.waitFailed', { files })
               : t('load.unavailable')
             : report.applied
-              ? report.problems.length === 0 ? t('load.inferred.title') : t('load.warnings', { count: report.problems.length })
+              ? report.problems.length === 0
+                ? t('load.inferred.title')
+                : t('load.warnings', { count: report.problems.length })
               : t('load.failed', { files: report.files.join(', '), count: errors })}
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
@@ -46,23 +71,30 @@ export function LoadErrors() {
           <IconClose />
         </button>
       </header>
-      {report.problems.length > 0 && (
-        <ol className="problems">
-          {report.problems.map((p, i) => (
-            <li key={i} className={`problem problem-${p.severity}`}>
-              <span className="mono where">
-                {p.file}
-                {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
-                {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
-              </span>
-              {p.path && <code className="mono path">{p.path}</code>}
-              <span className="message">{problemText(lang, p)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
+      {report.problems.length > 0 && <ProblemList problems={report.problems} lang={lang} />}
       {report.inferred && report.inferred.length > 0 && <InferredSettings inferred={report.inferred} />}
     </section>
+  );
+}
+
+/** Each problem where it is (file:line:col, document, JSON pointer) and what it is, in the reader's language. */
+function ProblemList({ problems, lang }: { problems: readonly Problem[]; lang: 'en' | 'zh' }) {
+  const t = useT();
+  const text = useProblemText();
+  return (
+    <ol className="problems">
+      {problems.map((p, i) => (
+        <li key={i} className={`problem problem-${p.severity}`}>
+          <span className="mono where">
+            {p.file}
+            {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
+            {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
+          </span>
+          {p.path && <code className="mono path">{p.path}</code>}
+          <span className="message">{text(lang, p)}</span>
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -73,18 +105,24 @@ function InferredSettings({ inferred }: { inferred: readonly Inference[] }) {
     <div className="inferred" data-testid="load-inferred">
       <strong>{t('load.inferred.title')}</strong>
       <ul>
-        {inferred.map((i, n) => {
-          const b = i.basis;
-          const key = b.kind === 'ingress-class' && !b.workload ? 'load.inferred.ingress-class-missing' : `load.inferred.${b.kind}`;
-          const params: Record<string, string | number> = { setting: i.setting, value: i.value };
-          for (const [k, v] of Object.entries(b)) if (k !== 'kind' && v !== undefined) params[k] = typeof v === 'number' ? v : String(v);
-          return (
-            <li key={n} className="mono" data-setting={i.setting}>
-              {t(key as MessageKey, params)}
-            </li>
-          );
-        })}
+        {inferred.map((i, n) => (
+          <li key={n} className="mono" data-setting={i.setting}>
+            {t(...inferenceText(i))}
+          </li>
+        ))}
       </ul>
     </div>
   );
+}
+
+/** An inference as an i18n key and its parameters: the setting, its value, and what it was read from. */
+function inferenceText(i: Inference): [MessageKey, Record<string, string | number>] {
+  const b = i.basis;
+  const missing = b.kind === 'ingress-class' && !b.workload;
+  const key = (missing ? 'load.inferred.ingress-class-missing' : `load.inferred.${b.kind}`) as MessageKey;
+  const params: Record<string, string | number> = { setting: i.setting, value: i.value };
+  for (const [k, v] of Object.entries(b)) {
+    if (k !== 'kind' && v !== undefined) params[k] = typeof v === 'number' ? v : String(v);
+  }
+  return [key, params];
 }

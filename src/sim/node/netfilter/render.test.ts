@@ -166,6 +166,25 @@ describe('iptables-save rendering', () => {
     ]);
     expect(rulesetText(m).split('\n')[1]).toBe(':PREROUTING ACCEPT [0:0]');
   });
+
+  // rulesetText writes bytes and falls back to a string when a unit is beyond ASCII: both must
+  // print every rule as renderRule does (numbers of every size included).
+  it.each([
+    ['ASCII', 'ns/svc:p cluster IP'],
+    ['beyond ASCII', 'ns/svc:p café \u{1F600} "q"'],
+  ])('writes the restore text of %s names and comments line for line as renderRule', (_what, text) => {
+    const rules = [0, 7, 10, 99, 100, 65535, 2 ** 31, -1, 1.5].map((port, i) => ({
+      id: `r${i}`,
+      matches: [{ kind: 'comment' as const, text }, { kind: 'dport' as const, port }],
+      target: { kind: 'DNAT' as const, ip: '10.0.0.1', port },
+    }));
+    const rs: Ruleset = { order: ['nat'], tables: { nat: { name: 'nat', chains: [{ name: 'C', rules }] } } };
+    const want = ['*nat', ':C - [0:0]', ...rules.map((r) => renderRule('C', r)), 'COMMIT', ''];
+    expect(rulesetText(rs)).toBe(want.join('\n'));
+    const quoted = `"${text.replace(/"/g, '\\"')}"`;
+    expect(want[2]).toBe(`-A C -m comment --comment ${quoted} --dport 0 -j DNAT --to-destination 10.0.0.1:0`);
+    expect(want[10]).toBe(`-A C -m comment --comment ${quoted} --dport 1.5 -j DNAT --to-destination 10.0.0.1:1.5`);
+  });
 });
 
 describe('ruleLineIndexer', () => {

@@ -22,94 +22,223 @@ function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
 }
 
-function not(negate: boolean | undefined): string {
-  return negate ? '! ' : '';
+/**
+ * Where rendered text goes. The line format below is written once, against this: a string for
+ * one line (`StringSink`), or bytes for a whole restore payload (`ByteSink`), which at kube-proxy's
+ * scale (230,000 lines, 18 MB) spares a string per match, a parts array and a line string per rule,
+ * and the copy of every line into the joined text.
+ */
+interface TextSink {
+  str(s: string): void;
+  num(n: number): void;
 }
 
-export function renderMatch(m: Match): string {
+class StringSink implements TextSink {
+  s = '';
+  str(s: string): void {
+    this.s += s;
+  }
+  num(n: number): void {
+    this.s += n;
+  }
+}
+
+/** Text as one byte per UTF-16 code unit, decoded once at the end; `high` tells whether any unit
+ *  was above ASCII (then the bytes are not the text, and the caller writes it as a string). */
+class ByteSink implements TextSink {
+  buf: Uint8Array;
+  n = 0;
+  high = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(capacity, 64));
+  }
+  private room(k: number): Uint8Array {
+    if (this.n + k > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+      bigger.set(this.buf.subarray(0, this.n));
+      this.buf = bigger;
+    }
+    return this.buf;
+  }
+  str(s: string): void {
+    const len = s.length;
+    const b = this.room(len);
+    let n = this.n;
+    let high = 0;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      high |= c;
+      b[n++] = c;
+    }
+    this.n = n;
+    this.high |= high;
+  }
+  /** A port, a count: digits written in place; anything else as JavaScript prints it. */
+  num(x: number): void {
+    if (!(x >= 0 && x <= 0x7fffffff && (x | 0) === x)) return this.str(String(x));
+    let digits = 1;
+    for (let p = 10; p <= x; p *= 10) digits++;
+    const b = this.room(digits);
+    let n = this.n + digits;
+    this.n = n;
+    do {
+      b[--n] = 48 + (x % 10);
+      x = (x / 10) | 0;
+    } while (x > 0);
+  }
+  text(): string {
+    return new TextDecoder().decode(this.buf.subarray(0, this.n));
+  }
+}
+
+/** One match, after the space that separates it from what precedes it (each case writes it with
+ *  its first constant, which halves the sink calls of a rule line). */
+function writeMatch(w: TextSink, m: Match): void {
   switch (m.kind) {
     case 'comment':
-      return `-m comment --comment ${quoteArg(m.text)}`;
+      w.str(' -m comment --comment ');
+      return w.str(quoteArg(m.text));
     case 'module':
-      return `-m ${m.name}`;
+      w.str(' -m ');
+      return w.str(m.name);
     case 'protocol':
-      return `${not(m.negate)}-p ${m.protocol}`;
+      w.str(m.negate ? ' ! -p ' : ' -p ');
+      return w.str(m.protocol);
     case 'source':
-      return `${not(m.negate)}-s ${m.cidr}`;
+      w.str(m.negate ? ' ! -s ' : ' -s ');
+      return w.str(m.cidr);
     case 'destination':
-      return `${not(m.negate)}-d ${m.cidr}`;
+      w.str(m.negate ? ' ! -d ' : ' -d ');
+      return w.str(m.cidr);
     case 'sport':
-      return `${not(m.negate)}--sport ${m.port}`;
+      w.str(m.negate ? ' ! --sport ' : ' --sport ');
+      return w.num(m.port);
     case 'dport':
-      return `${not(m.negate)}--dport ${m.port}`;
+      w.str(m.negate ? ' ! --dport ' : ' --dport ');
+      return w.num(m.port);
+    default:
+      return writeModuleMatch(w, m);
+  }
+}
+
+const not = (negate: boolean | undefined): string => (negate ? '! ' : '');
+
+/** The matches written as " -m <module> [!] --option value". */
+function writeModuleMatch(w: TextSink, m: Match): void {
+  switch (m.kind) {
     case 'addrtype':
-      return `-m addrtype ${not(m.negate)}--${m.dir}-type ${m.type}`;
+      return w.str(` -m addrtype ${not(m.negate)}--${m.dir}-type ${m.type}`);
     case 'mark':
-      return `-m mark ${not(m.negate)}--mark ${hex(m.value)}${m.mask === undefined ? '' : `/${hex(m.mask)}`}`;
+      return w.str(` -m mark ${not(m.negate)}--mark ${hex(m.value)}${m.mask === undefined ? '' : `/${hex(m.mask)}`}`);
     case 'conntrack':
-      return `-m conntrack ${not(m.negate)}--ctstate ${m.states.join(',')}`;
+      return w.str(` -m conntrack ${not(m.negate)}--ctstate ${m.states.join(',')}`);
     case 'statistic':
-      return `-m statistic --mode random --probability ${m.probability}`;
+      w.str(' -m statistic --mode random --probability ');
+      return w.str(m.probability);
     case 'recent':
-      return m.op === 'set'
-        ? `-m recent --name ${m.name} --set`
-        : `-m recent --name ${m.name} --rcheck` +
-            `${m.seconds === undefined ? '' : ` --seconds ${m.seconds}`}${m.reap ? ' --reap' : ''}`;
+      w.str(' -m recent --name ');
+      w.str(m.name);
+      if (m.op === 'set') return w.str(' --set');
+      w.str(' --rcheck');
+      if (m.seconds !== undefined) {
+        w.str(' --seconds ');
+        w.num(m.seconds);
+      }
+      return m.reap ? w.str(' --reap') : undefined;
     case 'nfacct':
-      return `-m nfacct --nfacct-name ${m.name}`;
+      w.str(' -m nfacct --nfacct-name ');
+      return w.str(m.name);
     case 'set':
-      return `-m set ${not(m.negate)}--match-set ${m.name} ${m.flags.join(',')}`;
+      return w.str(` -m set ${not(m.negate)}--match-set ${m.name} ${m.flags.join(',')}`);
     case 'multiport':
-      return `-m multiport ${not(m.negate)}--${m.dir} ${m.ports.join(',')}`;
+      return w.str(` -m multiport ${not(m.negate)}--${m.dir} ${m.ports.join(',')}`);
+    case 'comment':
+    case 'module':
+    case 'protocol':
+    case 'source':
+    case 'destination':
+    case 'sport':
+    case 'dport':
+      return writeMatch(w, m);
     default:
       return assertNever(m, 'match');
   }
 }
 
-function hostPort(ip: string, port: number | undefined): string {
-  return port === undefined ? ip : `${ip}:${port}`;
+export function renderMatch(m: Match): string {
+  const w = new StringSink();
+  writeMatch(w, m);
+  return w.s.slice(1);
 }
 
-/** The target part of a rule line, or '' for a rule without `-j`. */
-export function renderTarget(t: Target): string {
+/** "ip[:port]" */
+function writeHostPort(w: TextSink, ip: string, port: number | undefined): void {
+  w.str(ip);
+  if (port === undefined) return;
+  w.str(':');
+  w.num(port);
+}
+
+/** The target part of a rule line after its separating space; nothing for a rule without `-j`. */
+function writeTarget(w: TextSink, t: Target): void {
   switch (t.kind) {
     case 'jump':
-      return `-j ${t.chain}`;
+      w.str(' -j ');
+      return w.str(t.chain);
     case 'goto':
-      return `-g ${t.chain}`;
+      w.str(' -g ');
+      return w.str(t.chain);
     case 'ACCEPT':
     case 'DROP':
     case 'RETURN':
-      return `-j ${t.kind}`;
+      w.str(' -j ');
+      return w.str(t.kind);
     case 'REJECT':
-      return t.rejectWith ? `-j REJECT --reject-with ${t.rejectWith}` : '-j REJECT';
+      return w.str(t.rejectWith ? ` -j REJECT --reject-with ${t.rejectWith}` : ' -j REJECT');
     case 'DNAT':
-      return `-j DNAT --to-destination ${hostPort(t.ip, t.port)}`;
+      w.str(' -j DNAT --to-destination ');
+      return writeHostPort(w, t.ip, t.port);
     case 'SNAT':
-      return `-j SNAT --to-source ${hostPort(t.ip, t.port)}${t.randomFully ? ' --random-fully' : ''}`;
+      w.str(' -j SNAT --to-source ');
+      writeHostPort(w, t.ip, t.port);
+      return t.randomFully ? w.str(' --random-fully') : undefined;
     case 'REDIRECT':
-      return t.toPorts === undefined ? '-j REDIRECT' : `-j REDIRECT --to-ports ${t.toPorts}`;
+      return w.str(t.toPorts === undefined ? ' -j REDIRECT' : ` -j REDIRECT --to-ports ${t.toPorts}`);
     case 'MASQUERADE':
-      return t.randomFully ? '-j MASQUERADE --random-fully' : '-j MASQUERADE';
+      return w.str(t.randomFully ? ' -j MASQUERADE --random-fully' : ' -j MASQUERADE');
     case 'MARK': {
       const v = t.mask === undefined ? hex(t.value) : `${hex(t.value)}/${hex(t.mask)}`;
       // libxt_MARK saves "--set-xmark v/mask" (the option has no "-mark" suffix), "--or-mark v", "--xor-mark v".
-      return t.op === 'set-xmark' ? `-j MARK --set-xmark ${v}` : `-j MARK --${t.op}-mark ${v}`;
+      return w.str(t.op === 'set-xmark' ? ` -j MARK --set-xmark ${v}` : ` -j MARK --${t.op}-mark ${v}`);
     }
     case 'none':
-      return '';
+      return;
     default:
       return assertNever(t, 'target');
   }
 }
 
+/** The target part of a rule line, or '' for a rule without `-j`. */
+export function renderTarget(t: Target): string {
+  const w = new StringSink();
+  writeTarget(w, t);
+  return w.s.slice(1);
+}
+
+/** "-A CHAIN <matches> <target>", exactly as iptables-restore reads it (one space between parts). */
+function writeRule(w: TextSink, chain: string, rule: Rule): void {
+  w.str('-A ');
+  w.str(chain);
+  const { matches } = rule;
+  for (let i = 0; i < matches.length; i++) writeMatch(w, matches[i]!);
+  writeTarget(w, rule.target);
+}
+
 /** "-A CHAIN <matches> <target>", exactly as iptables-restore reads it. */
 export function renderRule(chain: string, rule: Rule): string {
-  const parts = [`-A ${chain}`];
-  for (const m of rule.matches) parts.push(renderMatch(m));
-  const t = renderTarget(rule.target);
-  if (t) parts.push(t);
-  return parts.join(' ');
+  const w = new StringSink();
+  writeRule(w, chain, rule);
+  return w.s;
 }
 
 /**
@@ -191,16 +320,47 @@ export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; h
 
 /** The text iptables-restore reads (one trailing newline). Same lines as renderRulesetLines, without the refs. */
 export function rulesetText(rs: Ruleset): string {
-  const out: string[] = [];
+  let rules = 0;
+  let chains = 0;
+  for (const name of rs.order) {
+    for (const c of rs.tables[name]?.chains ?? []) {
+      chains++;
+      rules += c.rules.length;
+    }
+  }
+  // About 80 bytes a rule line and 30 a chain line at kube-proxy's scale; the sink grows if not.
+  const bytes = new ByteSink(rules * 80 + chains * 32 + 256);
+  writeRulesetText(bytes, rs);
+  if (bytes.high <= 0x7f) return bytes.text();
+  // A name or comment beyond ASCII (none that kube-proxy writes): the same lines, as a string.
+  const text = new StringSink();
+  writeRulesetText(text, rs);
+  return text.s;
+}
+
+function writeRulesetText(w: TextSink, rs: Ruleset): void {
   for (const name of rs.order) {
     const t = rs.tables[name];
     if (!t) continue;
-    out.push(`*${t.name}`);
-    for (const c of t.chains) out.push(`:${c.name} ${c.policy ?? '-'} [0:0]`);
-    for (const c of t.chains) for (const r of c.rules) out.push(renderRule(c.name, r));
-    for (const x of t.deleteChains ?? []) out.push(`-X ${x}`);
-    out.push('COMMIT');
+    w.str('*');
+    w.str(t.name);
+    w.str('\n');
+    for (const c of t.chains) {
+      w.str(':');
+      w.str(c.name);
+      w.str(c.policy === undefined ? ' - [0:0]\n' : ` ${c.policy} [0:0]\n`);
+    }
+    for (const c of t.chains) {
+      for (const r of c.rules) {
+        writeRule(w, c.name, r);
+        w.str('\n');
+      }
+    }
+    for (const x of t.deleteChains ?? []) {
+      w.str('-X ');
+      w.str(x);
+      w.str('\n');
+    }
+    w.str('COMMIT\n');
   }
-  out.push('');
-  return out.join('\n');
 }

@@ -42,12 +42,11 @@ interface LocalNet {
   mask: number;
 }
 
-/** -s or -d: the network and mask as numbers; `valid` false for a text that does not parse (it
+/** -s or -d: the network and mask as numbers; `base` -1 for a text that does not parse (it
  *  matches no packet). */
 interface AddressMatch {
   base: number;
   mask: number;
-  valid: boolean;
   negate: boolean;
 }
 
@@ -152,6 +151,10 @@ export class RulesetIndex {
   private readonly builtins: (CompiledChain | null | undefined)[] = HOOK_POINTS.map(() => undefined);
   private readonly cidrs = new Map<string, Cidr | null>();
   private readonly ips = new Map<string, number | null>();
+  private ipA = '';
+  private intA: number | null = null;
+  private ipB = '';
+  private intB: number | null = null;
   private localFor: readonly string[] | undefined;
   private localList: LocalNet[] = [];
   constructor(readonly ruleset: Ruleset) {
@@ -190,14 +193,19 @@ export class RulesetIndex {
     return c;
   }
 
-  /** A packet address as a number (null: not IPv4); bounded, since packets bring new addresses. */
+  /** A packet address as a number (null: not IPv4); bounded, since packets bring new addresses.
+   *  The two asked last are kept beside the map: a batch run's walks start from one source to one
+   *  destination, and a map lookup hashes and compares the text where these compare the string. */
   ipInt(ip: string): number | null {
+    if (ip === this.ipA) return this.intA;
+    if (ip === this.ipB) return this.intB;
     let n = this.ips.get(ip);
     if (n === undefined) {
       n = ipToInt(ip);
       if (this.ips.size > 50_000) this.ips.clear();
       this.ips.set(ip, n);
     }
+    [this.ipB, this.intB, this.ipA, this.intA] = [this.ipA, this.intA, ip, n];
     return n;
   }
 
@@ -215,7 +223,8 @@ export class RulesetIndex {
 
 function addressMatch(index: RulesetIndex, cidrText: string, negate: boolean | undefined): AddressMatch {
   const cidr = index.cidr(cidrText);
-  return { base: cidr?.base ?? 0, mask: cidr ? maskOf(cidr.prefix) : 0, valid: !!cidr, negate: !!negate };
+  // A text that does not parse gets a network no address is in: (n & mask) >>> 0 is never -1.
+  return { base: cidr ? cidr.base : -1, mask: cidr ? maskOf(cidr.prefix) : 0, negate: !!negate };
 }
 
 function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
@@ -259,9 +268,24 @@ function compileRule(rule: Rule, index: RulesetIndex): CompiledRule {
   return cr;
 }
 
+/** The protocol as -p writes it: for the usual three the same literal every walk (no new string per
+ *  packet, and -p compares by identity rather than character by character). */
+function protoName(protocol: string): string {
+  switch (protocol) {
+    case 'TCP':
+      return 'tcp';
+    case 'UDP':
+      return 'udp';
+    case 'SCTP':
+      return 'sctp';
+    default:
+      return protocol.toLowerCase();
+  }
+}
+
 /** Whether an address (null: not IPv4) passes a -s/-d match. */
 function addressHolds(a: AddressMatch, n: number | null): boolean {
-  const inside = a.valid && n !== null && ((n & a.mask) >>> 0) === a.base;
+  const inside = n !== null && ((n & a.mask) >>> 0) === a.base;
   return inside !== a.negate;
 }
 
@@ -374,7 +398,7 @@ class Walker {
     // caller's packet itself (no copy per request).
     this.packet = input.packet;
     this.setPacket(input.packet);
-    this.proto = input.packet.protocol.toLowerCase();
+    this.proto = protoName(input.packet.protocol);
     this.local = input.index.localCidrs(input.localAddresses);
   }
 

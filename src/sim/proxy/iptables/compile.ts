@@ -60,10 +60,9 @@ export interface ServicePortRules {
   /** SVC/SVL/EXT/FW/SEP chains, in generation order. */
   chains: Chain[];
   /** The chain names, kept with the service port as upstream keeps them in its servicePortInfo and
-   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them). */
+   *  endpointInfo (hashed once; the next sync of an unchanged port or endpoint reuses them: the
+   *  KUBE-SEP- names are read back from `chains`, see `sepNamesOf`). */
   names: ServiceChainNames;
-  /** KUBE-SEP- chain name per endpoint ("ip:port"). */
-  sepNames: ReadonlyMap<string, string>;
 }
 
 export interface IptablesArtifact {
@@ -145,12 +144,12 @@ function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
 }
 
-/** "-m tcp -p tcp [-d ip] --dport n", as kube-proxy writes the service matches. */
+/** "-m tcp -p tcp [-d ip] --dport n", as kube-proxy writes the service matches (an array of its own
+ *  size: one grown by pushes keeps room for 19). */
 function portMatch(proto: IpProtocol, dport: number, dst?: string): Match[] {
-  const m: Match[] = [PROTO_MODULE[proto], PROTO[proto]];
-  if (dst !== undefined) m.push({ kind: 'destination', cidr: dst });
-  m.push({ kind: 'dport', port: dport });
-  return m;
+  const port: Match = { kind: 'dport', port: dport };
+  if (dst === undefined) return [PROTO_MODULE[proto], PROTO[proto], port];
+  return [PROTO_MODULE[proto], PROTO[proto], { kind: 'destination', cidr: dst }, port];
 }
 
 /** Source ranges as kube-proxy parses them: trimmed, invalid ones dropped, printed as network/prefix. */
@@ -233,37 +232,53 @@ interface ServicePortWriter {
   proto: IpProtocol;
   plan: ServicePortPlan;
   out: ServicePortRules;
-  /** The REJECT (no endpoints) or DROP (no local endpoints) of traffic that has nowhere to go. */
-  internalFilter: { c: string; t: 'REJECT' | 'DROP' };
-  externalFilter: { c: string; t: 'REJECT' | 'DROP' };
   /** Shared match objects: a large cluster repeats them across hundreds of thousands of rules. */
   clusterIPComment: Match;
-  spnComment: Match;
-  /** Per-service chains' rules, in generation order. */
-  chainRules: Map<string, ChainRules>;
+  /** "-m comment --comment <spn>", made when a rule needs it. */
+  spnComment: Match | undefined;
+  /** Per-service chains' rules, in generation order (a few chains: a list, found by name). */
+  chainRules: ChainRules[];
   /** "-m comment ... -m tcp -p tcp -d clusterIP --dport port": the clusterIP capture's matches,
    *  which the masquerade rule heading the internal traffic chain repeats. */
   clusterIPMatches: Match[] | undefined;
-  /** KUBE-SEP chain name and the jump to it, per endpoint, computed once. */
-  seps: Map<EndpointInfo, { name: string; jump: Target }>;
+  /** The jump to each endpoint's KUBE-SEP chain (the chain's name is its `chain`), in the order of
+   *  `sp.allReachableEndpoints`, which holds every endpoint the rules name: named once, when first needed. */
+  sepJumps: JumpTarget[] | undefined;
+  /** Each reachable endpoint's place in that order, for a list that is not that one (Local policy). */
+  reachableAt: Map<EndpointInfo, number> | undefined;
   /** KUBE-SEP names the last sync computed for this service port, by "ip:port" (reused, not rehashed). */
   keptSeps: ReadonlyMap<string, string> | undefined;
 }
 
 /** One per-service chain's rules and the start of their ids ("nat/KUBE-SVC-X/"), built once. */
 interface ChainRules {
+  chain: string;
   rules: Rule[];
   idPrefix: string;
 }
+
+/** The REJECT (no endpoints) or DROP (no local endpoints) of traffic that has nowhere to go, internal
+ *  or external alike: its comment and target, made only for the few service ports that write one. */
+function noEndpointsFilter(w: ServicePortWriter): { c: string; t: 'REJECT' | 'DROP' } {
+  if (w.sp.hasAnyEndpoints) return { c: `${w.spn} has no local endpoints`, t: 'DROP' };
+  return { c: `${w.spn} has no endpoints`, t: 'REJECT' };
+}
+
+const spnComment = (w: ServicePortWriter): Match => (w.spnComment ??= comment(w.spn));
 
 const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
 /** The id of a rule in a top-level chain: table, chain, service port, what it captures. */
 const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
   `${table}/${chain}/${w.spn}/${what}`;
 
+function findChainRules(w: ServicePortWriter, chain: string): ChainRules | undefined {
+  for (const l of w.chainRules) if (l.chain === chain) return l;
+  return undefined;
+}
+
 function ruleList(w: ServicePortWriter, chain: string): ChainRules {
-  let l = w.chainRules.get(chain);
-  if (!l) w.chainRules.set(chain, (l = { rules: [], idPrefix: `nat/${chain}/` }));
+  let l = findChainRules(w, chain);
+  if (!l) w.chainRules.push((l = { chain, rules: [], idPrefix: `nat/${chain}/` }));
   return l;
 }
 
@@ -276,14 +291,11 @@ function addRule(w: ServicePortWriter, chain: string, matches: Match[], target: 
  *  as upstream writes them: capture each address the Service answers on, then the per-service chains.
  *  `was`: the same service port's rules from the last sync, whose chain names are kept. */
 function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): ServicePortRules {
-  const { info, hasAnyEndpoints: hasEndpoints } = sp;
+  const { info } = sp;
   const spn = info.name;
   const proto = ipProto(info.protocol);
   const kept = was && was.port.info.name === spn && ipProto(was.port.info.protocol) === proto ? was : undefined;
   const plan = servicePortPlan(sp, kept?.names ?? serviceChainNames(spn, proto));
-  const noEndpoints = `${spn} has no endpoints`;
-  const noLocal = `${spn} has no local endpoints`;
-  const internalFilter = !hasEndpoints ? { c: noEndpoints, t: 'REJECT' as const } : { c: noLocal, t: 'DROP' as const };
   const w: ServicePortWriter = {
     ctx,
     sp,
@@ -297,16 +309,14 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
       nat: { services: [], nodePorts: [] },
       chains: [],
       names: plan.names,
-      sepNames: new Map(),
     },
-    internalFilter,
-    externalFilter: internalFilter.t === 'REJECT' ? internalFilter : { c: noLocal, t: 'DROP' },
     clusterIPComment: comment(`${spn} cluster IP`),
-    spnComment: comment(spn),
-    chainRules: new Map(),
+    spnComment: undefined,
+    chainRules: [],
     clusterIPMatches: undefined,
-    seps: new Map(),
-    keptSeps: kept?.sepNames,
+    sepJumps: undefined,
+    reachableAt: undefined,
+    keptSeps: kept && sepNamesOf(kept),
   };
 
   captureClusterIP(w);
@@ -329,7 +339,7 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
   }
 
   const { out } = w;
-  for (const name of declared) out.chains.push({ name, rules: w.chainRules.get(name)?.rules ?? NO_RULES });
+  for (const name of declared) out.chains.push({ name, rules: findChainRules(w, name)?.rules ?? NO_RULES });
   writeEndpointChains(w);
   out.filter = {
     services: orShared(out.filter.services),
@@ -342,7 +352,11 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
 }
 
 function clusterIPMatches(w: ServicePortWriter): Match[] {
-  return (w.clusterIPMatches ??= [w.clusterIPComment, ...portMatch(w.proto, w.info.port, w.info.clusterIP)]);
+  if (w.clusterIPMatches) return w.clusterIPMatches;
+  const { proto, info } = w;
+  const dst: Match = { kind: 'destination', cidr: info.clusterIP };
+  const dport: Match = { kind: 'dport', port: info.port };
+  return (w.clusterIPMatches = [w.clusterIPComment, PROTO_MODULE[proto], PROTO[proto], dst, dport]);
 }
 
 // Capture the clusterIP.
@@ -357,8 +371,8 @@ function captureClusterIP(w: ServicePortWriter): void {
   } else {
     out.filter.services.push({
       id: topId(w, 'filter', KUBE_SERVICES, 'cluster-ip'),
-      matches: [comment(w.internalFilter.c), ...portMatch(proto, info.port, info.clusterIP)],
-      target: filterTarget(w.internalFilter.t),
+      matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, info.clusterIP)],
+      target: filterTarget(noEndpointsFilter(w).t),
     });
   }
 }
@@ -377,8 +391,8 @@ function captureExternalIPs(w: ServicePortWriter): void {
     if (!plan.hasExternalEndpoints) {
       out.filter.externalServices.push({
         id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
-        matches: [comment(w.externalFilter.c), ...portMatch(proto, info.port, ip)],
-        target: filterTarget(w.externalFilter.t),
+        matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(noEndpointsFilter(w).t),
       });
     }
   }
@@ -407,8 +421,8 @@ function captureLoadBalancerIngress(w: ServicePortWriter): void {
     for (const ip of info.loadBalancerIPs) {
       out.filter.externalServices.push({
         id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
-        matches: [comment(w.externalFilter.c), ...portMatch(proto, info.port, ip)],
-        target: filterTarget(w.externalFilter.t),
+        matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
+        target: filterTarget(noEndpointsFilter(w).t),
       });
     }
   }
@@ -423,7 +437,7 @@ function captureNodePorts(w: ServicePortWriter): void {
       out.nat.nodePorts.push({
         id: topId(w, 'nat', KUBE_NODEPORTS, 'localhost-nodeport'),
         matches: [
-          w.spnComment,
+          spnComment(w),
           PROTO_MODULE[proto],
           PROTO[proto],
           { kind: 'destination', cidr: LOOPBACK },
@@ -435,15 +449,15 @@ function captureNodePorts(w: ServicePortWriter): void {
     }
     out.nat.nodePorts.push({
       id: topId(w, 'nat', KUBE_NODEPORTS, 'nodeport'),
-      matches: [w.spnComment, ...portMatch(proto, info.nodePort)],
+      matches: [spnComment(w), ...portMatch(proto, info.nodePort)],
       target: jump(plan.names.ext),
     });
   }
   if (!plan.hasExternalEndpoints) {
     out.filter.externalServices.push({
       id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
-      matches: [comment(w.externalFilter.c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
-      target: filterTarget(w.externalFilter.t),
+      matches: [comment(noEndpointsFilter(w).c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
+      target: filterTarget(noEndpointsFilter(w).t),
     });
   }
 }
@@ -506,16 +520,32 @@ function firewallChain(w: ServicePortWriter): string {
   return fw;
 }
 
-/** The KUBE-SEP chain of an endpoint of this service port and the jump to it, named once. */
-function endpointChain(w: ServicePortWriter, ep: EndpointInfo): { name: string; jump: Target } {
-  // By object: the cluster, local and reachable lists hold the same EndpointInfo per "ip:port".
-  let c = w.seps.get(ep);
-  if (c === undefined) {
-    const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
-    (w.out.sepNames as Map<string, string>).set(ep.endpoint, name);
-    w.seps.set(ep, (c = { name, jump: jump(name) }));
+/** The KUBE-SEP- chain names of a service port's endpoints by "ip:port", read back from its chains
+ *  (each endpoint chain DNATs to its endpoint): what a partial sync reuses instead of hashing again.
+ *  Built only for the ports a partial sync rewrites, so a full sync keeps no map per service port. */
+function sepNamesOf(r: ServicePortRules): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const c of r.chains) {
+    if (!c.name.startsWith('KUBE-SEP-')) continue;
+    const t = c.rules.find((x) => x.target.kind === 'DNAT')?.target;
+    if (t?.kind === 'DNAT') names.set(t.port === undefined ? t.ip : `${t.ip}:${t.port}`, c.name);
   }
-  return c;
+  return names;
+}
+
+type JumpTarget = Extract<Target, { kind: 'jump' }>;
+
+/** The jump to the KUBE-SEP chain of `eps[i]`, an endpoint of this service port (`eps`: one of its
+ *  endpoint lists, which hold the same EndpointInfo objects as the reachable list). */
+function endpointChain(w: ServicePortWriter, eps: readonly EndpointInfo[], i: number): JumpTarget {
+  const reachable = w.sp.allReachableEndpoints;
+  const jumps = (w.sepJumps ??= reachable.map((ep) => {
+    const name = w.keptSeps?.get(ep.endpoint) ?? endpointChainName(w.spn, w.proto, ep.endpoint);
+    return { kind: 'jump', chain: name };
+  }));
+  if (eps === reachable) return jumps[i]!;
+  w.reachableAt ??= new Map(reachable.map((ep, k) => [ep, k]));
+  return jumps[w.reachableAt.get(eps[i]!)!]!;
 }
 
 /** `-m statistic --mode random --probability 1/k`, one object per k in a sync. */
@@ -536,11 +566,11 @@ function endpointComment(w: ServicePortWriter, ep: EndpointInfo): Match[] {
 function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: readonly EndpointInfo[]): void {
   const { info } = w;
   if (info.stickyMaxAgeSeconds > 0) {
-    for (const ep of eps) {
-      const sep = endpointChain(w, ep);
+    for (let i = 0; i < eps.length; i++) {
+      const sep = endpointChain(w, eps, i);
       const seconds = info.stickyMaxAgeSeconds;
-      const recent: Match = { kind: 'recent', name: sep.name, op: 'rcheck', seconds, reap: true };
-      addRule(w, chain, [...endpointComment(w, ep), recent], sep.jump);
+      const recent: Match = { kind: 'recent', name: sep.chain, op: 'rcheck', seconds, reap: true };
+      addRule(w, chain, [...endpointComment(w, eps[i]!), recent], sep);
     }
   }
   const n = eps.length;
@@ -551,7 +581,7 @@ function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: r
     const ctx = w.ctx;
     if (ctx.largeClusterMode) m = last ? NO_MATCHES : (ctx.statisticOnly[n - i] ??= [statistic(ctx, n - i)]);
     else m = last ? endpointComment(w, ep) : [...endpointComment(w, ep), statistic(ctx, n - i)];
-    addRule(w, chain, m, endpointChain(w, ep).jump);
+    addRule(w, chain, m, endpointChain(w, eps, i));
   }
 }
 
@@ -559,10 +589,12 @@ function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: r
 // Added to the service port's chains in endpoint order.
 function writeEndpointChains(w: ServicePortWriter): void {
   const { info, proto } = w;
-  const c = w.ctx.largeClusterMode ? NO_MATCHES : [w.spnComment];
+  const c = w.ctx.largeClusterMode ? NO_MATCHES : [spnComment(w)];
   let plainDnat: Match[] | undefined;
-  for (const ep of w.sp.allReachableEndpoints) {
-    const sep = endpointChain(w, ep).name;
+  const eps = w.sp.allReachableEndpoints;
+  for (let i = 0; i < eps.length; i++) {
+    const ep = eps[i]!;
+    const sep = endpointChain(w, eps, i).chain;
     const prefix = `nat/${sep}/`;
     const src: Match = { kind: 'source', cidr: ep.ip };
     // Without affinity every endpoint's DNAT rule has the same matches: share one array.

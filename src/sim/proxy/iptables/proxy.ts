@@ -10,7 +10,7 @@ import { renderRulesetLines, ruleLineIndexer, type RuleLines } from '../../node/
 import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../node/netfilter/types';
 import { RulesetIndex, walkInvalidForward, walkPacket } from '../../node/netfilter/walk';
 import type { WalkInput, WalkResult } from '../../node/netfilter/walk';
-import type { EndpointInfo } from '../servicemap';
+import type { EndpointInfo, ServicePortString } from '../servicemap';
 import type {
   EvaluateInput,
   InvalidForwardInput,
@@ -128,34 +128,44 @@ function walkVerdict(
   owners: () => ReadonlyMap<string, RuleOwner>,
   chains: () => ReadonlyMap<string, RuleOwner>,
 ): (r: WalkResult) => ProxyVerdict {
-  // Service port -> endpoint -> its info, indexed when the first DNAT is read (a batch run reads
-  // one per request; a search through every service's endpoints each time was a hot spot).
-  let byPort: Map<string, Map<string, EndpointInfo>> | undefined;
-  const endpointIndex = () => {
-    const m = new Map<string, Map<string, EndpointInfo>>();
-    for (const s of a.services) {
-      if (m.has(s.info.name)) continue;
-      const eps = new Map<string, EndpointInfo>();
-      for (const e of s.endpoints) if (!eps.has(e.endpoint)) eps.set(e.endpoint, e);
-      m.set(s.info.name, eps);
-    }
-    return m;
-  };
-  const endpointInfo = (servicePort: string, endpoint: string): EndpointInfo | undefined =>
-    (byPort ??= endpointIndex()).get(servicePort)?.get(endpoint);
+  // KUBE-SEP chain -> its Service port and endpoint, indexed when the first DNAT is read (a batch
+  // run reads one per request: one lookup by the chain that translated, not three).
+  let bySep: Map<string, SepOwner> | undefined;
   return (r) => {
     if (r.verdict !== 'ACCEPT') return refusedVerdict(r, owners());
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const owner = chains().get(r.dnat.chain);
-      const ep = owner?.endpoint ? endpointInfo(owner.servicePort, owner.endpoint) : undefined;
-      if (owner && ep) {
-        return { kind: 'dnat', servicePort: owner.servicePort, endpoint: ep, masquerade: !!r.snat?.masquerade };
-      }
+      const sep = (bySep ??= sepOwners(a, chains())).get(r.dnat.chain);
+      const masquerade = !!r.snat?.masquerade;
+      if (sep) return { kind: 'dnat', servicePort: sep.servicePort, endpoint: sep.endpoint, masquerade };
     }
     return { kind: 'pass' };
   };
+}
+
+/** The Service port and endpoint a KUBE-SEP chain translates to. */
+interface SepOwner {
+  servicePort: ServicePortString;
+  endpoint: EndpointInfo;
+}
+
+/** Every chain that names an endpoint, with that endpoint's info (the first service port's entry
+ *  for it, as kube-proxy's service map keeps one per endpoint). */
+function sepOwners(a: IptablesArtifact, chains: ReadonlyMap<string, RuleOwner>): Map<string, SepOwner> {
+  const byPort = new Map<string, Map<string, EndpointInfo>>();
+  for (const s of a.services) {
+    if (byPort.has(s.info.name)) continue;
+    const eps = new Map<string, EndpointInfo>();
+    for (const e of s.endpoints) if (!eps.has(e.endpoint)) eps.set(e.endpoint, e);
+    byPort.set(s.info.name, eps);
+  }
+  const out = new Map<string, SepOwner>();
+  for (const [chain, owner] of chains) {
+    const endpoint = owner.endpoint ? byPort.get(owner.servicePort)?.get(owner.endpoint) : undefined;
+    if (endpoint) out.set(chain, { servicePort: owner.servicePort, endpoint });
+  }
+  return out;
 }
 
 /** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.

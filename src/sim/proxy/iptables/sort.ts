@@ -17,6 +17,19 @@ export function sortedByName<T>(items: readonly T[], name: (x: T) => string): T[
   return sortIndices(names, names.map((_, i) => i)).map((i) => items[i]!);
 }
 
+/** `idx` in name order by insertion (stable): the runs left after the keys are a few names each, and
+ *  the built-in sort allocates its merge state on every call. */
+function insertionSort(names: readonly string[], idx: number[]): number[] {
+  for (let i = 1; i < idx.length; i++) {
+    const x = idx[i]!;
+    const name = names[x]!;
+    let j = i;
+    for (; j > 0 && names[idx[j - 1]!]! > name; j--) idx[j] = idx[j - 1]!;
+    idx[j] = x;
+  }
+  return idx;
+}
+
 /** A double holds integers exactly up to 2^53: the key's characters and the item's index share them. */
 const EXACT_BITS = 53;
 
@@ -26,7 +39,7 @@ const EXACT_BITS = 53;
 function sortIndices(names: readonly string[], idx: number[]): number[] {
   const n = idx.length;
   const key = n >= 16 ? prefixKeys(names, idx) : undefined;
-  if (!key) return idx.sort((a, b) => compareNames(names[a]!, names[b]!));
+  if (!key) return n <= 32 ? insertionSort(names, idx) : idx.sort((a, b) => compareNames(names[a]!, names[b]!));
   const { keys, span, ended } = key;
   keys.sort();
   const order = new Array<number>(n);

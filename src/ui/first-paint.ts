@@ -1,0 +1,36 @@
+// The page's first frame and what waits for it. The entry script holds what the first frame shows
+// (the toolbar, the side panel's tabs, the canvas with the default scenario's known layout); the
+// rest of the page (./later.ts) is imported once that frame has been painted, so its download,
+// parsing and running never hold back the first picture. Until it has arrived, each of its parts
+// shows its loading state in place (the side panel says "Loading"; the others have nothing to show
+// before a lab is open). The engines are asked for at the first commit (main.tsx): their download
+// starts at once, and a chunk that arrives is run after that frame, not inside it.
+
+type Later = typeof import('./later');
+
+let committed: () => void = () => {};
+let painted: () => void = () => {};
+/** The page's first React commit (its DOM is in the document, not yet painted). */
+export const firstCommit = new Promise<void>((resolve) => (committed = resolve));
+/** The first frame has been painted (or the page is in a background tab, which paints nothing). */
+export const firstPaint = new Promise<void>((resolve) => (painted = resolve));
+
+/**
+ * Called from the first commit's layout effect (App): the frame after it is the page's first paint,
+ * and a task queued from that frame's animation callbacks runs after its rendering. A page opened in
+ * a background tab paints no frame until it is shown: nothing waits for one there.
+ */
+export function afterFirstCommit() {
+  committed();
+  if (document.visibilityState === 'hidden') return painted();
+  requestAnimationFrame(() => setTimeout(painted, 0));
+}
+
+let later: Promise<Later> | null = null;
+/** The rest of the page, once the first frame is painted (one import, shared by every part). */
+export function loadLater(): Promise<Later> {
+  return (later ??= firstPaint.then(() => import('./later')).catch((e: unknown) => {
+    later = null; // a failed download is tried again by the part's Retry
+    throw e;
+  }));
+}
