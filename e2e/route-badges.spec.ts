@@ -1,7 +1,7 @@
 // The route's numbers on a projector (1280x720) and a laptop (1440x900): at the last reply hop,
 // with the whole route drawn, no number (a segment's badge, a stop's pill, the reply's caption)
-// covers any text on the canvas: a node's name, address or port chips, a pod's, a Service's, a
-// client's or a load balancer's label, a place outside the lab. Measured as the boxes the browser
+// covers any text on the canvas (a node's name, address or port chips, a pod's, a Service's, a
+// client's or a load balancer's label, a place outside the lab), and each is whole in view. Measured as the boxes the browser
 // draws (the text's own line boxes, the chips' pills), in English and Chinese. Runs on the build and
 // on the dev server (playwright.config.ts): it drives the page as a user does, without the test API.
 import { expect, test, type Page } from '@playwright/test';
@@ -9,11 +9,12 @@ import { LabPage } from './lab-page';
 
 type Rect = { x: number; y: number; width: number; height: number };
 
-/** Built-in scenarios with long routes: ingress behind an external load balancer, a Gateway, LB to a NodePort. */
+/** Built-in scenarios with long routes: ingress behind an external load balancer, a Gateway. */
 const SCENARIOS = [
   { name: 'default (ingress-nginx behind a load balancer)', path: '/', request: '' },
+  // The lesson's own first step ("Run this step's request"), as a class starts it.
+  { name: 'gateway-httproute-paths (its lesson\'s first step)', path: '/#lesson=gateway-httproute-paths', request: 'lesson' },
   { name: 'nodeport-loadbalancer-ingress (the Ingress request)', path: '/#lesson=nodeport-loadbalancer-ingress', request: 'ingress' },
-  { name: 'lb-direct-vs-nodeport (the NodePort load balancer)', path: '/#lesson=lb-direct-vs-nodeport', request: 'nodeport' },
   { name: 'gateway-httproute-paths (through the Gateway)', path: '/#lesson=gateway-httproute-paths', request: 'app' },
 ] as const;
 
@@ -64,6 +65,7 @@ async function textBoxes(page: Page): Promise<{ text: string; box: Rect }[]> {
   });
 }
 
+const inside = (a: Rect, b: Rect) => a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
 const intersects = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** Numbers over text, as "8 · 9 · 15 over \"NodePort 30080\"". */
@@ -75,7 +77,20 @@ async function covered(page: Page): Promise<string[]> {
   const over = numbers.flatMap((n) => texts.filter((t) => intersects(n.box, t.box)).map((t) => `${n.label} over "${t.text}"`));
   // Nor over each other (a caption over another hop's number).
   const piled = numbers.flatMap((a, i) => numbers.slice(i + 1).filter((b) => intersects(a.box, b.box)).map((b) => `${a.label} over ${b.label}`));
-  return [...new Set([...over, ...piled])];
+  // And each is whole on the visible canvas: not cut by its edges (the side panel), not under the
+  // lesson's card or the zoom buttons drawn over it.
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const covers = await page.locator('[data-testid="lesson"], .react-flow__controls').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { what: e.getAttribute('data-testid') ?? e.className.toString().split(' ')[0]!, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+    }),
+  );
+  const hidden = numbers.flatMap((n) => [
+    ...(inside(n.box, canvas) ? [] : [`${n.label} cut by the canvas's edge`]),
+    ...covers.filter((c) => intersects(n.box, c.box)).map((c) => `${n.label} under ${c.what}`),
+  ]);
+  return [...new Set([...over, ...piled, ...hidden])];
 }
 
 const viewportOf = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
@@ -84,8 +99,12 @@ const viewportOf = (page: Page) => page.locator('.react-flow__viewport').evaluat
 async function lastReplyHop(page: Page, s: (typeof SCENARIOS)[number]) {
   const lab = new LabPage(page);
   await lab.open(s.path);
-  if (s.request) await page.getByTestId('composer-saved').selectOption(s.request);
-  await page.getByTestId('composer-send').click();
+  if (s.request === 'lesson') {
+    await page.getByTestId('lesson-run').click();
+  } else {
+    if (s.request) await page.getByTestId('composer-saved').selectOption(s.request);
+    await page.getByTestId('composer-send').click();
+  }
   await expect(page.getByTestId('route-layer')).toBeAttached();
   await page.keyboard.press('End');
   await expect(page.getByTestId('playback-forward')).toBeDisabled();

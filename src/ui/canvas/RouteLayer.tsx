@@ -10,10 +10,11 @@
 import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import type { TraceResult } from '../../sim';
-import { selectHopIndex, selectLang, selectTrace } from '../../state';
+import { selectHopIndex, selectLang, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { explain, useT, type T } from '../i18n';
 import { isReplyHop } from '../reply-hops';
+import { useSession } from '../share/session';
 import type { Layout } from './layout';
 import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
 import type { Topology } from './topology';
@@ -29,6 +30,7 @@ const BADGE_R = 16;
 const BADGE_FONT = 18;
 
 const selectZoom = (s: ReactFlowState) => s.transform[2];
+const selectHasLesson = (s: LabState) => (s.scenario.current?.lesson.length ?? 0) > 0;
 
 type State = 'past' | 'current' | 'future';
 const stateOf = (hop: number, current: number): State =>
@@ -92,9 +94,12 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   // route's spacing follows in quarter steps, so zooming does not rebuild it at every wheel tick.
   const k = 1 / Math.min(zoom, 1);
   const scale = Math.round(k * 4) / 4;
+  // A lesson's card covers the canvas's top left and the view is fitted beside it (fit.ts).
+  const lessonOpen = useSession((st) => st.lessonOpen);
+  const lesson = useLab(selectHasLesson) && lessonOpen;
   const route = useMemo(
-    () => (trace ? routeFor(trace.hops, topo, layout, scale) : null),
-    [trace, topo, layout, scale],
+    () => (trace ? routeFor(trace.hops, topo, layout, scale, lesson) : null),
+    [trace, topo, layout, scale, lesson],
   );
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {

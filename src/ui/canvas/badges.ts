@@ -47,7 +47,10 @@ const apart = (a: Box, b: Box, gap: number) =>
 /** How far (in label sizes) a label may be moved at all (then it is put at its first choice regardless). */
 const MAX_RINGS = 60;
 
-/** How far (in label sizes) the search goes for a spot clear of objects before it takes one over an object. */
+/**
+ * How far (in label sizes, the leader's length and what it crosses, see spotsNear) the search goes
+ * for a spot clear of objects before it takes the best one over an object's background.
+ */
 const REACH = 3;
 
 /** How far (in label sizes) the search goes for a spot clear of text before it takes one over text. */
@@ -107,22 +110,27 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
   return true;
 }
 
-/** A leader across text costs as much as one this many label sizes longer. */
-const ACROSS = 2;
+/** A leader across text costs as much as one this many label sizes longer; across another label, this much. */
+const ACROSS = { text: 2, label: 5 };
 
 /**
  * Spots around `from` within `reach` on a grid of half a label, best first: the shortest leader
- * back to what the label belongs to, one across no text before one across text, then the nearest
- * to `from`. (Without `attach`: the nearest to `from`.)
+ * back to what the label belongs to, one across no text and no other label (`blocks`) before one
+ * across them, then the nearest to `from`. (Without `attach`: the nearest to `from`.)
  */
-function spotsNear(label: LabelRequest, from: Spot, reach: number, text: readonly Box[]): { p: Spot; r: number }[] {
+function spotsNear(
+  label: LabelRequest,
+  from: Spot,
+  reach: number,
+  blocks: { text: readonly Box[]; label: readonly Box[] },
+): { p: Spot; key: number }[] {
   const { w, h } = label;
   const step = Math.max(1, Math.min(w, h) / 2);
   const n = Math.floor(reach / step);
   const attach = label.attach ?? (() => from);
   // The leader's last stretch may reach into its own place's text (it ends on the place).
   const slack = Math.min(w, h) / 4;
-  const out: { p: Spot; r: number; key: number }[] = [];
+  const out: { p: Spot; key: number }[] = [];
   for (let i = -n; i <= n; i++) {
     for (let j = -n; j <= n; j++) {
       const r = Math.hypot(i, j) * step;
@@ -132,8 +140,9 @@ function spotsNear(label: LabelRequest, from: Spot, reach: number, text: readonl
       const len = Math.hypot(end.x - p.x, end.y - p.y);
       const k = len > slack ? (len - slack) / len : 0;
       const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
-      const across = k > 0 && text.some((o) => crosses(p, short, o));
-      out.push({ p, r, key: len + (across ? ACROSS * Math.max(w, h) : 0) + r / 4 });
+      const over = (kind: 'text' | 'label') => k > 0 && blocks[kind].some((o) => crosses(p, short, o));
+      const cost = (over('text') ? ACROSS.text : 0) + (over('label') ? ACROSS.label : 0);
+      out.push({ p, key: len + cost * Math.max(w, h) + r / 4 });
     }
   }
   return out.sort((a, b) => a.key - b.key);
@@ -148,8 +157,13 @@ function within(all: readonly Box[], from: Spot, reach: number): Box[] {
 const insideOf = (b: Box, area: Box) =>
   b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
 
-/** Where one label goes, most clear first (see the top of the file); `placed` are the labels before it. */
-function placeOne(label: LabelRequest, placed: readonly Box[], gap: number): Spot {
+type Leader = readonly [Spot, Spot];
+
+/**
+ * Where one label goes, most clear first (see the top of the file); `placed` are the labels before
+ * it, `leaders` the lines from those moved away back to what they belong to (not to be covered).
+ */
+function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Spot {
   const { w, h, candidates, area } = label;
   const size = Math.max(w, h);
   const first = candidates[0]!;
@@ -159,24 +173,24 @@ function placeOne(label: LabelRequest, placed: readonly Box[], gap: number): Spo
   const avoid = within(label.avoid, first, near);
   const clearOf = (b: Box): Clearance => {
     if (!placed.every((p) => apart(b, p, gap))) return 0;
-    if (!text.every((o) => apart(b, o, 0))) return 1;
+    if (!text.every((o) => apart(b, o, 0)) || leaders.some(([p, q]) => crosses(p, q, b))) return 1;
     if (area && !insideOf(b, area)) return 2;
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
   const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
   const firstAt = (want: Clearance) => candidates[levels.findIndex((l) => l >= want)];
-  let spots: { p: Spot; r: number }[] | undefined;
-  const search = (want: Clearance, reach: number) => {
-    spots ??= spotsNear(label, first, TEXT_REACH * size, text);
-    return spots.find((s) => s.r <= reach && clearOf(labelBox(s.p, w, h)) >= want)?.p;
+  let spots: { p: Spot; key: number }[] | undefined;
+  const search = (want: Clearance, most = Infinity) => {
+    spots ??= spotsNear(label, first, TEXT_REACH * size, { text, label: within(placed, first, near) });
+    return spots.find((s) => s.key <= most && clearOf(labelBox(s.p, w, h)) >= want)?.p;
   };
   return (
     firstAt(4) ??
     search(4, REACH * size) ??
     firstAt(3) ??
-    search(3, TEXT_REACH * size) ??
+    search(3) ??
     firstAt(2) ??
-    search(2, TEXT_REACH * size) ??
+    search(2) ??
     firstAt(1) ??
     ringSearch(first, w, h, clearOf, 1, MAX_RINGS * size) ??
     first
@@ -189,9 +203,13 @@ function placeOne(label: LabelRequest, placed: readonly Box[], gap: number): Spo
  */
 export function placeLabels(labels: readonly LabelRequest[], gap: number, fixed: readonly Box[] = []): Spot[] {
   const placed: Box[] = [...fixed];
+  const leaders: Leader[] = [];
   return labels.map((label) => {
-    const spot = placeOne(label, placed, gap);
+    const spot = placeOne(label, placed, leaders, gap);
     placed.push(labelBox(spot, label.w, label.h));
+    // Moved off what it belongs to (further than its own size): its leader is drawn.
+    const end = label.attach?.(spot);
+    if (end && Math.hypot(end.x - spot.x, end.y - spot.y) > 0.7 * Math.min(label.w, label.h)) leaders.push([spot, end]);
     return spot;
   });
 }

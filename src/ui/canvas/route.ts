@@ -237,8 +237,13 @@ const LABEL_GAP = 3;
 /** Least space between a number and text at zoom 1. */
 const TEXT_GAP = 3;
 
+/** Box `b` with `by` more on every side. */
 const grow = <B extends Box>(b: B, by: number): B => ({
-  ...b, x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by,
+  ...b,
+  x: b.x - by,
+  y: b.y - by,
+  w: b.w + 2 * by,
+  h: b.h + 2 * by,
 });
 
 /**
@@ -311,20 +316,23 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 
 /**
  * What the fitted view shows at least: every object and place outside the lab, with the margin the
- * fit leaves around them (FIT's padding: more than this many pixels at 1280x720).
+ * fit leaves around them (fit.ts: 8% of the canvas; beside or below a lesson's card, which covers the
+ * canvas's top left, 6% and 4% on the right and bottom, but only 12 px on the card's side).
  */
-function viewArea(places: Places, fixed: readonly Box[], scale: number): Box | undefined {
+function viewArea(places: Places, fixed: readonly Box[], scale: number, lesson: boolean): Box | undefined {
   const all = [...places.tops, ...fixed];
   if (all.length === 0) return undefined;
   const x = Math.min(...all.map((b) => b.x));
   const y = Math.min(...all.map((b) => b.y));
   const w = Math.max(...all.map((b) => b.x + b.w)) - x;
   const h = Math.max(...all.map((b) => b.y + b.h)) - y;
-  return grow({ x, y, w, h }, VIEW_MARGIN * scale);
+  const [far, near] = [VIEW_MARGIN * scale, (lesson ? LESSON_MARGIN : VIEW_MARGIN) * scale];
+  return { x: x - near, y: y - near, w: w + near + far, h: h + near + far };
 }
 
-/** Pixels the fitted view leaves around the cluster, at least (fit.ts: 8% of the canvas; 6% and 4% beside a lesson). */
+/** Pixels the fitted view leaves around the cluster, at least; on a lesson card's side, at least. */
 const VIEW_MARGIN = 30;
+const LESSON_MARGIN = 10;
 
 /**
  * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
@@ -336,11 +344,12 @@ function placeNumbers(
   stops: RouteStop[],
   places: Places,
   fixed: Box[],
-  scale: number,
+  view: { scale: number; lesson: boolean },
 ): void {
+  const { scale } = view;
   // Text it must not hide (a name, an address, a port chip), kept a few pixels clear of.
   const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
-  const area = viewArea(places, fixed, scale);
+  const area = viewArea(places, fixed, scale, view.lesson);
   // Which place a number belongs to must be plain: it keeps off the other objects if it can. It
   // may sit on the background of a node frame its segment enters (or a pod of its is in), between
   // the frame's header and its pods, but never over their text.
@@ -396,7 +405,14 @@ const CAPTION = { w: 54, h: 22, off: BADGE_BOX / 2 + 11 + LABEL_GAP };
  * Where each reply hop's caption goes, around its placed number: only one is drawn at a time (the
  * current hop's), so captions keep clear of every number, pill and text, not of each other.
  */
-function placeCaptions(segments: RouteSegment[], stops: RouteStop[], places: Places, fixed: Box[], scale: number) {
+function placeCaptions(
+  segments: RouteSegment[],
+  stops: RouteStop[],
+  places: Places,
+  fixed: Box[],
+  view: { scale: number; lesson: boolean },
+) {
+  const { scale } = view;
   const side = BADGE_BOX * scale;
   const numbers = [
     ...fixed,
@@ -407,7 +423,7 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], places: Pla
     ...segments.map((s) => labelBox(s.badge, side, side)),
   ];
   const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
-  const area = viewArea(places, fixed, scale);
+  const area = viewArea(places, fixed, scale, view.lesson);
   const [w, h] = [CAPTION.w * scale, CAPTION.h * scale];
   const off = CAPTION.off * scale;
   const across = (side + w) / 2 + LABEL_GAP * scale;
@@ -437,9 +453,10 @@ function apartBy(a: Box, b: Box): number {
 
 /**
  * `scale` is how many canvas units the layer draws per screen pixel's worth of badge (1/zoom when
- * zoomed out): numbers and parallel lines keep apart at the size they are drawn.
+ * zoomed out): numbers and parallel lines keep apart at the size they are drawn. `lesson`: the
+ * view is fitted beside a lesson's card (fit.ts), so the numbers keep closer to the cluster there.
  */
-export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Route {
+export function buildRoute(hops: readonly Hop[], places: Places, scale = 1, lesson = false): Route {
   const segments: RouteSegment[] = [];
   const stops = new Map<string, RouteStop>();
   const ids = new Set<string>();
@@ -493,8 +510,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1): Rou
   spread(segments, scale);
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
-  placeNumbers(segments, [...stops.values()], places, ghostLabels, scale);
-  placeCaptions(segments, [...stops.values()], places, ghostLabels, scale);
+  placeNumbers(segments, [...stops.values()], places, ghostLabels, { scale, lesson });
+  placeCaptions(segments, [...stops.values()], places, ghostLabels, { scale, lesson });
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
@@ -533,15 +550,19 @@ export function routeBounds(route: Route, places: Places): Box | null {
   return Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
 }
 
-const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Map<number, Route>>>();
+const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Map<string, Route>>>();
 
-/** The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share it). */
-export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout, scale = 1): Route {
+/**
+ * The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share
+ * it). `lesson`: a lesson's card covers the canvas's top left (its numbers keep clear of it).
+ */
+export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout, scale = 1, lesson = false): Route {
   let byLayout = routeMemo.get(hops);
   if (!byLayout) routeMemo.set(hops, (byLayout = new WeakMap()));
-  let byScale = byLayout.get(layout);
-  if (!byScale) byLayout.set(layout, (byScale = new Map()));
-  let r = byScale.get(scale);
-  if (!r) byScale.set(scale, (r = buildRoute(hops, placesFor(topo, layout), scale)));
+  let byView = byLayout.get(layout);
+  if (!byView) byLayout.set(layout, (byView = new Map()));
+  const key = `${scale}${lesson ? ':lesson' : ''}`;
+  let r = byView.get(key);
+  if (!r) byView.set(key, (r = buildRoute(hops, placesFor(topo, layout), scale, lesson)));
   return r;
 }
