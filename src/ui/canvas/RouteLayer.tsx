@@ -17,6 +17,7 @@ import { isReplyHop } from '../reply-hops';
 import type { Layout } from './layout';
 import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
 import type { Topology } from './topology';
+import './route.css';
 
 /**
  * Sizes in screen pixels at zoom 1 and below: zoomed out the route keeps them (a teacher points at it
