@@ -20,7 +20,7 @@ import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
 import { LANGS, useT } from './i18n';
-import { afterFirstCommit, loadLater } from './first-paint';
+import { afterFirstCommit, firstPaint, loadLater } from './first-paint';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { OverflowToolbar } from './ToolbarOverflow';
 import { useEffectiveTheme } from './theme';
@@ -65,6 +65,23 @@ function useDocumentSettings() {
 const TOOL_PRIORITIES = { 'open-console': 1, 'open-edit': 1, 'open-export': 1, 'open-paste': 1, 'open-share': 2.5, 'open-gallery': 3.5 };
 
 /**
+ * Whether a long list of options is drawn: a closed select shows only its chosen option, so the first
+ * frame draws that one and the rest follow right after the first paint, or at once when the user
+ * reaches the select before that (pointer, focus, key: React renders them before the browser acts).
+ */
+function useAllOptions(): [boolean, () => void] {
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void firstPaint.then(() => live && setAll(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return [all, () => setAll(true)];
+}
+
+/**
  * The Kubernetes release and kube-proxy's mode: each mode says what this release offers
  * (SEMANTICS.md 5.1). Choosing userspace on a release without it runs 1.25, the last one with it,
  * and a badge says so.
@@ -72,6 +89,8 @@ const TOOL_PRIORITIES = { 'open-console': 1, 'open-edit': 1, 'open-export': 1, '
 function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
   const t = useT();
   const version = useLab(selectKubernetesVersion);
+  const [allVersions, showVersions] = useAllOptions();
+  const versions = [...new Set([...KUBERNETES_VERSIONS, ...(version ? [version] : [])])];
   const s = labStore.getState();
   const chooseMode = (mode: ProxyMode) => {
     if (version && mode === 'userspace' && modeStage('userspace', version) === 'removed') {
@@ -92,8 +111,11 @@ function VersionAndMode({ proxyMode }: { proxyMode: ProxyMode | undefined }) {
           onChange={(e) => s.run({ kind: 'set-kubernetes-version', version: e.target.value })}
           aria-label={t('toolbar.kubernetesVersion')}
           data-testid="kubernetes-version"
+          onPointerDown={showVersions}
+          onFocus={showVersions}
+          onKeyDown={showVersions}
         >
-          {[...new Set([...KUBERNETES_VERSIONS, ...(version ? [version] : [])])].map((v) => (
+          {(allVersions ? versions : [version ?? versions[0]!]).map((v) => (
             <option key={v} value={v}>
               {t('toolbar.kubernetesVersion.option', { version: v })}
             </option>

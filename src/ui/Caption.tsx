@@ -1,6 +1,7 @@
 import { selectCurrentHop, selectLang, selectPresenter } from '../state';
 import { useLab } from './app-store';
 import { explain } from './i18n';
+import './Caption.css';
 
 /**
  * Presenter mode: the current hop's explanation, large, in a band above the canvas. It takes its

@@ -4,6 +4,8 @@
 // right after the first frame has been painted (./first-paint.ts), so the page's first picture does
 // not wait for it to be downloaded, parsed and run.
 
+// Before the panels' own styles (composer.css), which refine these.
+import './panels/panels.css';
 export { Composer } from './panels/Composer';
 export { HopInspector } from './panels/HopInspector';
 export { Inspector } from './panels/Inspector';

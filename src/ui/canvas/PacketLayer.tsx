@@ -7,6 +7,7 @@ import { useReactFlow, ViewportPortal, type Node, type ReactFlowInstance } from 
 import { useEffect, useRef } from 'react';
 import { selectCurrentHop, selectPlaying, selectSpeed } from '../../state';
 import { labStore, useLab } from '../app-store';
+import './route.css';
 
 /** Milliseconds one hop takes at speed 1, and the pause on arrival before the next hop. */
 export const HOP_MS = 1100;

@@ -18,6 +18,7 @@ import { useSession } from '../share/session';
 import type { Layout } from './layout';
 import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
 import type { Topology } from './topology';
+import './route.css';
 
 /**
  * Sizes in screen pixels at zoom 1 and below: zoomed out the route keeps them (a teacher points at it

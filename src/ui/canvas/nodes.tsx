@@ -49,12 +49,12 @@ function useHopClass(id: string, alias?: string): string {
   return useLab((s) => hopClass(s, id, alias) + (onRoute(s.playback.trace, id, alias) ? ' on-route' : ''));
 }
 
-const handles = (
-  <>
-    <Handle type="target" position={Position.Top} className="rf-handle" isConnectable={false} />
-    <Handle type="source" position={Position.Bottom} className="rf-handle" isConnectable={false} />
-  </>
-);
+// Handles only where a React Flow edge ends (topology.ts): a load balancer's lines start at the LB and
+// end at its Service or at a node's NodePort badge. A Service's lines to its pods are EndpointFan's
+// paths, not edges, so pods, clients and node frames have none: every Handle is a store subscription
+// and an element React Flow measures when it sizes the node (in the first frame too).
+const sourceHandle = <Handle type="source" position={Position.Bottom} className="rf-handle" isConnectable={false} />;
+const targetHandle = <Handle type="target" position={Position.Top} className="rf-handle" isConnectable={false} />;
 
 const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<FrameNodeT>) {
   const t = useT();
@@ -62,7 +62,6 @@ const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<Fram
   const hop = useHopClass(id);
   return (
     <div className={`lab-frame${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-node-${f.name}`} aria-label={t('canvas.node.aria', { name: f.name })}>
-      {handles}
       <div className="lab-frame-head">
         <span className="kind-tag">{t('kind.node')}</span>
         <span className="lab-frame-name">{f.name}</span>
@@ -97,7 +96,6 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
   const cls = ['lab-pod', p.ingressController && 'is-ingress', !p.ready && 'is-notready', selected && 'is-selected'].filter(Boolean).join(' ') + hop;
   return (
     <div className={cls} data-testid={`canvas-pod-${p.namespace}-${p.name}`}>
-      {handles}
       <div className="lab-pod-name">
         {p.ingressController && <span className="kind-tag kind-ingress">{t('canvas.ingress')}</span>}
         <span className="lab-name" title={`${p.namespace}/${p.name}`}>
@@ -121,7 +119,7 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
   const hint = s.form === 'dns' ? t('canvas.service.headless.hint') : s.form === 'cname' ? t('canvas.service.cname.hint') : t('canvas.service.hint');
   return (
     <div className={`lab-service lab-service-${s.form}${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-service-${s.namespace}-${s.name}`} data-form={s.form} title={hint}>
-      {handles}
+      {targetHandle}
       <div className="lab-service-name">
         <span className="kind-tag kind-svc">{s.form === 'dns' ? t('canvas.service.headless') : s.type}</span>
         <span className="lab-name">{s.name}</span>
@@ -148,7 +146,7 @@ const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) 
   const hop = useHopClass(id);
   return (
     <div className={`lab-lb${selected ? ' is-selected' : ''}${data.lb.address ? '' : ' is-pending'}${hop}`} data-testid={`canvas-lb-${data.lb.address ?? `pending-${data.lb.service}`}`}>
-      {handles}
+      {sourceHandle}
       <div className="lab-pod-name">
         <span className="kind-tag kind-lb">{t('kind.loadBalancer')}</span>
       </div>
@@ -163,7 +161,6 @@ const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<Cl
   const hop = useHopClass(id);
   return (
     <div className={`lab-client${selected ? ' is-selected' : ''}${hop}`} data-testid={`canvas-client-${data.client.name}`}>
-      {handles}
       <div className="lab-pod-name">
         <span className="kind-tag kind-client">{t('kind.client')}</span>
         <span className="lab-name">{data.client.name}</span>

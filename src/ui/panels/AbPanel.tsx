@@ -23,6 +23,8 @@ import { explain, useT, type T } from '../i18n';
 import { toSimRequest } from '../trace-request';
 import { isReplyHop } from '../reply-hops';
 import { placeLabel } from './HopInspector';
+import './panels.css';
+import './runs.css';
 
 export const FLIP_KINDS = [
   'proxyMode',

@@ -26,6 +26,8 @@ import {
 import { tokenize } from './highlight';
 import { shownArtifactId } from './shown-artifact';
 import { renderNote, walkMarks, walkSummary, type WalkMark } from './walk-marks';
+import './panels.css';
+import './artifact.css';
 
 const EMPTY: Record<string, RenderedArtifact> = {};
 const selectArtifacts = (s: LabState) => s.lab?.artifacts ?? EMPTY;

@@ -8,6 +8,8 @@ import { selectLang, selectScenario, type LabState } from '../../state';
 import { useLab } from '../app-store';
 import { useT } from '../i18n';
 import type { DistributionJob, DistributionReply } from './distribution-protocol';
+import './panels.css';
+import './runs.css';
 
 export const RUN_SIZES = [100, 1_000, 10_000] as const;
 
