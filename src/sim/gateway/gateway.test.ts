@@ -6,30 +6,12 @@ import { parseAllDocuments } from 'yaml';
 import { defaultLabSettings } from '../lab';
 import type { KubeObject } from '../api/types';
 import { buildLab } from '../assembly/lab';
+import { echoBackend } from './fixtures';
 import { newTraceSession, trace } from '../trace/trace';
 import type { HTTPRoute } from '../api/types';
 
-const ECHO = 'gcr.io/k8s-staging-gateway-api/echo-basic:v20231214-v1.0.0-140-gf544a46e';
 
-function backend(name: string, ns = 'default'): string {
-  return `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec: {containers: [{name: echo, image: ${ECHO}, ports: [{containerPort: 3000}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: ${ns}}
-spec: {selector: {app: ${name}}, ports: [{port: 8080, targetPort: 3000}]}
----
-`;
-}
+const backend = (name: string, ns = 'default') => echoBackend(name, ns);
 
 const BASE = `
 apiVersion: v1
