@@ -7,7 +7,7 @@ import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Hop, TraceResult } from '../../sim/trace/types';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
 
