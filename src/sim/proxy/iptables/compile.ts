@@ -13,12 +13,12 @@ import { masqueradeMark, type KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
 import type { Chain, IpProtocol, Match, Rule, Ruleset, Table, Target } from '../../node/netfilter/types';
 import {
-  categorizeEndpoints,
   endpointsFor,
   externallyAccessible,
   servicePortInfos,
   type EndpointInfo,
   proxyNode,
+  proxyServicePort,
   type ProxyNode,
   type ProxyServicePort,
   type ServicePortString,
@@ -138,7 +138,14 @@ const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
 /** Lists that stay empty share one array (never mutated once a service's rules are built). */
 const NO_RULES: Rule[] = [];
-const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
+
+/** Appends a top-level rule to one of a service port's lists, which start as the shared empty list:
+ *  the first rule makes an array of its own size (most lists get one rule or none). */
+function put<K extends string>(lists: Record<K, Rule[]>, list: K, rule: Rule): void {
+  const l = lists[list];
+  if (l === NO_RULES) lists[list] = [rule];
+  else l.push(rule);
+}
 
 function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
@@ -267,9 +274,15 @@ function noEndpointsFilter(w: ServicePortWriter): { c: string; t: 'REJECT' | 'DR
 const spnComment = (w: ServicePortWriter): Match => (w.spnComment ??= comment(w.spn));
 
 const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
-/** The id of a rule in a top-level chain: table, chain, service port, what it captures. */
-const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
-  `${table}/${chain}/${w.spn}/${what}`;
+/** The id of a rule in a top-level chain: "table/chain/", the service port, "/what it captures"
+ *  (the constant parts whole, so the id is a few string pieces, not one per part). */
+const topId = (w: ServicePortWriter, tableChain: string, what: string) => tableChain + w.spn + what;
+const NAT_SERVICES = `nat/${KUBE_SERVICES}/`;
+const NAT_NODEPORTS = `nat/${KUBE_NODEPORTS}/`;
+const FILTER_SERVICES = `filter/${KUBE_SERVICES}/`;
+const FILTER_EXTERNAL = `filter/${KUBE_EXTERNAL_SERVICES}/`;
+const FILTER_NODEPORTS = `filter/${KUBE_NODEPORTS}/`;
+const FILTER_PROXY_FIREWALL = `filter/${KUBE_PROXY_FIREWALL}/`;
 
 function findChainRules(w: ServicePortWriter, chain: string): ChainRules | undefined {
   for (const l of w.chainRules) if (l.chain === chain) return l;
@@ -305,8 +318,8 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
     plan,
     out: {
       port: sp,
-      filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
-      nat: { services: [], nodePorts: [] },
+      filter: { services: NO_RULES, externalServices: NO_RULES, nodePorts: NO_RULES, proxyFirewall: NO_RULES },
+      nat: { services: NO_RULES, nodePorts: NO_RULES },
       chains: [],
       names: plan.names,
     },
@@ -339,16 +352,16 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
   }
 
   const { out } = w;
-  for (const name of declared) out.chains.push({ name, rules: findChainRules(w, name)?.rules ?? NO_RULES });
+  for (const name of declared) out.chains.push({ name, rules: exactRules(findChainRules(w, name)?.rules) });
   writeEndpointChains(w);
-  out.filter = {
-    services: orShared(out.filter.services),
-    externalServices: orShared(out.filter.externalServices),
-    nodePorts: orShared(out.filter.nodePorts),
-    proxyFirewall: orShared(out.filter.proxyFirewall),
-  };
-  out.nat = { services: orShared(out.nat.services), nodePorts: orShared(out.nat.nodePorts) };
+  // Kept until the Service changes: an array of its own size, not one grown by pushes.
+  out.chains = out.chains.slice();
   return out;
+}
+
+/** A chain's rules as kept: a list of its own size (a list grown by pushes keeps room for 17). */
+function exactRules(rules: Rule[] | undefined): Rule[] {
+  return rules === undefined ? NO_RULES : rules.slice();
 }
 
 function clusterIPMatches(w: ServicePortWriter): Match[] {
@@ -363,14 +376,14 @@ function clusterIPMatches(w: ServicePortWriter): Match[] {
 function captureClusterIP(w: ServicePortWriter): void {
   const { info, proto, out, plan } = w;
   if (plan.hasInternalEndpoints) {
-    out.nat.services.push({
-      id: topId(w, 'nat', KUBE_SERVICES, 'cluster-ip'),
+    put(out.nat, 'services', {
+      id: topId(w, NAT_SERVICES, '/cluster-ip'),
       matches: clusterIPMatches(w),
       target: jump(plan.internalTrafficChain),
     });
   } else {
-    out.filter.services.push({
-      id: topId(w, 'filter', KUBE_SERVICES, 'cluster-ip'),
+    put(out.filter, 'services', {
+      id: topId(w, FILTER_SERVICES, '/cluster-ip'),
       matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, info.clusterIP)],
       target: filterTarget(noEndpointsFilter(w).t),
     });
@@ -382,15 +395,15 @@ function captureExternalIPs(w: ServicePortWriter): void {
   const { info, proto, out, plan, spn } = w;
   for (const ip of info.externalIPs) {
     if (w.sp.hasAnyEndpoints) {
-      out.nat.services.push({
-        id: topId(w, 'nat', KUBE_SERVICES, `external-ip/${ip}`),
+      put(out.nat, 'services', {
+        id: topId(w, NAT_SERVICES, `/external-ip/${ip}`),
         matches: [comment(`${spn} external IP`), ...portMatch(proto, info.port, ip)],
         target: jump(plan.names.ext),
       });
     }
     if (!plan.hasExternalEndpoints) {
-      out.filter.externalServices.push({
-        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
+      put(out.filter, 'externalServices', {
+        id: topId(w, FILTER_EXTERNAL, `/external-ip/${ip}`),
         matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
         target: filterTarget(noEndpointsFilter(w).t),
       });
@@ -403,15 +416,15 @@ function captureLoadBalancerIngress(w: ServicePortWriter): void {
   const { info, proto, out, plan, spn } = w;
   for (const ip of info.loadBalancerIPs) {
     if (w.sp.hasAnyEndpoints) {
-      out.nat.services.push({
-        id: topId(w, 'nat', KUBE_SERVICES, `lb-ip/${ip}`),
+      put(out.nat, 'services', {
+        id: topId(w, NAT_SERVICES, `/lb-ip/${ip}`),
         matches: [comment(`${spn} loadbalancer IP`), ...portMatch(proto, info.port, ip)],
         target: jump(plan.loadBalancerTrafficChain),
       });
     }
     if (plan.usesFWChain) {
-      out.filter.proxyFirewall.push({
-        id: topId(w, 'filter', KUBE_PROXY_FIREWALL, `lb-ip/${ip}`),
+      put(out.filter, 'proxyFirewall', {
+        id: topId(w, FILTER_PROXY_FIREWALL, `/lb-ip/${ip}`),
         matches: [comment(`${spn} traffic not accepted by ${plan.names.fw}`), ...portMatch(proto, info.port, ip)],
         target: { kind: 'DROP' },
       });
@@ -419,8 +432,8 @@ function captureLoadBalancerIngress(w: ServicePortWriter): void {
   }
   if (!plan.hasExternalEndpoints) {
     for (const ip of info.loadBalancerIPs) {
-      out.filter.externalServices.push({
-        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
+      put(out.filter, 'externalServices', {
+        id: topId(w, FILTER_EXTERNAL, `/lb-ip/${ip}`),
         matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
         target: filterTarget(noEndpointsFilter(w).t),
       });
@@ -434,8 +447,8 @@ function captureNodePorts(w: ServicePortWriter): void {
   if (info.nodePort === 0) return;
   if (w.sp.hasAnyEndpoints) {
     if (ctx.localhostNodePorts && ctx.nfacct) {
-      out.nat.nodePorts.push({
-        id: topId(w, 'nat', KUBE_NODEPORTS, 'localhost-nodeport'),
+      put(out.nat, 'nodePorts', {
+        id: topId(w, NAT_NODEPORTS, '/localhost-nodeport'),
         matches: [
           spnComment(w),
           PROTO_MODULE[proto],
@@ -447,15 +460,15 @@ function captureNodePorts(w: ServicePortWriter): void {
         target: jump(plan.names.ext),
       });
     }
-    out.nat.nodePorts.push({
-      id: topId(w, 'nat', KUBE_NODEPORTS, 'nodeport'),
+    put(out.nat, 'nodePorts', {
+      id: topId(w, NAT_NODEPORTS, '/nodeport'),
       matches: [spnComment(w), ...portMatch(proto, info.nodePort)],
       target: jump(plan.names.ext),
     });
   }
   if (!plan.hasExternalEndpoints) {
-    out.filter.externalServices.push({
-      id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
+    put(out.filter, 'externalServices', {
+      id: topId(w, FILTER_EXTERNAL, '/nodeport'),
       matches: [comment(noEndpointsFilter(w).c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
       target: filterTarget(noEndpointsFilter(w).t),
     });
@@ -466,8 +479,8 @@ function captureNodePorts(w: ServicePortWriter): void {
 function captureHealthCheckNodePort(w: ServicePortWriter): void {
   const { info } = w;
   if (info.healthCheckNodePort === 0) return;
-  w.out.filter.nodePorts.push({
-    id: topId(w, 'filter', KUBE_NODEPORTS, 'health-check'),
+  put(w.out.filter, 'nodePorts', {
+    id: topId(w, FILTER_NODEPORTS, '/health-check'),
     matches: [comment(`${w.spn} health check node port`), ...portMatch('tcp', info.healthCheckNodePort)],
     target: { kind: 'ACCEPT' },
   });
@@ -595,7 +608,7 @@ function writeEndpointChains(w: ServicePortWriter): void {
   for (let i = 0; i < eps.length; i++) {
     const ep = eps[i]!;
     const sep = endpointChain(w, eps, i).chain;
-    const prefix = `nat/${sep}/`;
+    const natSep = `nat/${sep}`;
     const src: Match = { kind: 'source', cidr: ep.ip };
     // Without affinity every endpoint's DNAT rule has the same matches: share one array.
     const dnat: Match[] =
@@ -603,8 +616,8 @@ function writeEndpointChains(w: ServicePortWriter): void {
         ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
         : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
     const rules: Rule[] = [
-      { id: `${prefix}0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
-      { id: `${prefix}1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
+      { id: `${natSep}/0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
+      { id: `${natSep}/1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
     ];
     w.out.chains.push({ name: sep, rules });
   }
@@ -904,8 +917,7 @@ function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlic
 function portsOf(svc: Service, slices: readonly EndpointSlice[], nodeName: string): ProxyServicePort[] {
   return servicePortInfos(svc)
     .map((info) => {
-      const endpoints = endpointsFor(info, slices, nodeName);
-      return { info, endpoints, ...categorizeEndpoints(info, endpoints) };
+      return proxyServicePort(info, endpointsFor(info, slices, nodeName));
     })
     .sort((a, b) => compareNames(a.info.name, b.info.name));
 }
