@@ -182,6 +182,8 @@ interface Ctx {
   largeClusterMode: boolean;
   nfacct: boolean;
   localhostNodePorts: boolean;
+  /** A full sync's KUBE-SEP chains, made after the name sort (a partial sync makes them at once). */
+  deferred: DeferredChain[] | undefined;
 }
 
 /** What syncProxyRules decides per service port before it writes a rule: which chains are used and
@@ -600,27 +602,80 @@ function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: r
 
 // Generate the per-endpoint chains: mark hairpin traffic for masquerade, then DNAT to the endpoint.
 // Added to the service port's chains in endpoint order.
+// A full sync leaves them to `makeDeferredChains`, after the name sort (see DeferredChain).
 function writeEndpointChains(w: ServicePortWriter): void {
-  const { info, proto } = w;
-  const c = w.ctx.largeClusterMode ? NO_MATCHES : [spnComment(w)];
-  let plainDnat: Match[] | undefined;
+  const spec: EndpointChainSpec = {
+    comment: w.ctx.largeClusterMode ? NO_MATCHES : [spnComment(w)],
+    proto: w.proto,
+    sticky: w.info.stickyMaxAgeSeconds > 0,
+    plainDnat: undefined,
+  };
+  const { deferred } = w.ctx;
+  const { chains } = w.out;
   const eps = w.sp.allReachableEndpoints;
   for (let i = 0; i < eps.length; i++) {
-    const ep = eps[i]!;
     const sep = endpointChain(w, eps, i).chain;
-    const natSep = `nat/${sep}`;
-    const src: Match = { kind: 'source', cidr: ep.ip };
-    // Without affinity every endpoint's DNAT rule has the same matches: share one array.
-    const dnat: Match[] =
-      info.stickyMaxAgeSeconds > 0
-        ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
-        : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
-    const rules: Rule[] = [
-      { id: `${natSep}/0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
-      { id: `${natSep}/1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
-    ];
-    w.out.chains.push({ name: sep, rules });
+    if (!deferred) chains.push(endpointChainOf(spec, sep, eps[i]!));
+    else {
+      deferred.push(new DeferredChain(sep, w.out, chains.length, eps[i]!, spec));
+      chains.push(PENDING_CHAIN);
+    }
   }
+}
+
+/** What a service port's KUBE-SEP chains share: the comment (none in a large cluster), protocol,
+ *  affinity, and (without affinity) the DNAT rule's matches, which are the same for every endpoint. */
+interface EndpointChainSpec {
+  comment: Match[];
+  proto: IpProtocol;
+  sticky: boolean;
+  plainDnat: Match[] | undefined;
+}
+
+/** One endpoint's KUBE-SEP chain: mark hairpin traffic for masquerade, then DNAT to the endpoint. */
+function endpointChainOf(spec: EndpointChainSpec, sep: string, ep: EndpointInfo): Chain {
+  const { comment: c, proto } = spec;
+  const natSep = `nat/${sep}`;
+  const src: Match = { kind: 'source', cidr: ep.ip };
+  const dnat: Match[] = spec.sticky
+    ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
+    : (spec.plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
+  const rules: Rule[] = [
+    { id: `${natSep}/0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
+    { id: `${natSep}/1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
+  ];
+  return { name: sep, rules };
+}
+
+/**
+ * A KUBE-SEP chain a full sync makes after sorting the chain names, so the 50,000 chains at
+ * 10k x 5 (their rules, matches and targets) lie in memory in the order the payload lists them:
+ * made per service port, they lay in Service order, and rendering the payload in name order
+ * fetched every one from a cold place (twice as slow). Until then the service port's chain list
+ * holds PENDING_CHAIN at `at`.
+ */
+class DeferredChain {
+  constructor(
+    readonly name: string,
+    readonly out: ServicePortRules,
+    readonly at: number,
+    readonly ep: EndpointInfo,
+    readonly spec: EndpointChainSpec,
+  ) {}
+}
+
+const PENDING_CHAIN: Chain = { name: '', rules: NO_RULES };
+
+/** The sorted service chains, each deferred KUBE-SEP chain made now (in this order) and put in its
+ *  service port's chain list. */
+function makeDeferredChains(sorted: readonly (Chain | DeferredChain)[]): Chain[] {
+  const out = new Array<Chain>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i]!;
+    if (!(x instanceof DeferredChain)) out[i] = x;
+    else out[i] = x.out.chains[x.at] = endpointChainOf(x.spec, x.name, x.ep);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -769,7 +824,7 @@ function insertSortedInPlace<T>(list: T[], items: readonly T[], key: (x: T) => s
   return list;
 }
 
-const chainKey = (c: Chain) => c.name;
+const chainKey = (c: { name: string }) => c.name;
 const portKey = (r: ServicePortRules) => r.port.info.name;
 
 /**
@@ -934,6 +989,7 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
     largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
     nfacct: input.settings.nfacct,
     localhostNodePorts: input.settings.localhostNodePorts,
+    deferred: undefined,
   };
 }
 
@@ -989,19 +1045,22 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
   const ctx = makeCtx(input, node, totalEndpoints);
+  const deferred: DeferredChain[] = (ctx.deferred = []);
   const perService = new CowMap<ServicePortRules[]>();
   const unsortedPorts: ServicePortRules[] = [];
-  const unsortedChains: Chain[] = [];
+  const unsortedChains: (Chain | DeferredChain)[] = [];
   for (const [key, p] of portsByService) {
     const rules = p.map((sp) => serviceRules(ctx, sp));
     perService.set(key, rules);
     for (const r of rules) {
       unsortedPorts.push(r);
-      for (const c of r.chains) unsortedChains.push(c);
+      for (const c of r.chains) if (c !== PENDING_CHAIN) unsortedChains.push(c);
     }
   }
+  for (const d of deferred) unsortedChains.push(d);
+  ctx.deferred = undefined;
   const ports = sortedByName(unsortedPorts, portKey);
-  const serviceChains = sortedByName(unsortedChains, chainKey);
+  const serviceChains = makeDeferredChains(sortedByName(unsortedChains, chainKey));
   const ruleset = assemble(ctx, ports, serviceChains);
   const services = ports.map((r) => r.port);
   return {
