@@ -16,7 +16,7 @@ import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Node, Pod } from '../api/types';
 import type { Cluster } from '../cluster';
 import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
-import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey } from './interfaces';
+import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey, vethName } from './interfaces';
 import type { NodeInterface, NodeLink } from './interfaces';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole';
@@ -153,6 +153,12 @@ export function nextHopOf(net: PodNetwork, route: Route, dst: string): NextHop {
   return neighbour && !neighbour.pod ? { kind: 'node', node: neighbour.node } : { kind: 'link', dst };
 }
 
+/** What a network hands the next one (see `LabNetwork`): its tables by inputs, its veth names. */
+export interface NetworkCarry {
+  tables: ReadonlyMap<string, RouteTable>;
+  veths: Map<string, string>;
+}
+
 interface Placement {
   pod: Pod;
   node: string;
@@ -181,12 +187,17 @@ export class PodNetwork {
   /** Tables by everything they are built from (see `cachedTable`): the ones the previous lab's
    *  network built (handed on by the edit) and this one's, the last few dozen. */
   readonly builtTables: Map<string, RouteTable>;
+  /** Calico's veth name per pod ("namespace.name"): a sha1 each, a pure function of the name, so
+   *  the networks of a lab and of the labs its edits make share one map (bounded). */
+  private readonly veths: Map<string, string>;
 
   constructor(
     readonly cluster: Cluster,
-    carried?: ReadonlyMap<string, RouteTable>,
+    carried?: NetworkCarry,
   ) {
-    this.builtTables = new Map(carried);
+    this.builtTables = new Map(carried?.tables);
+    const veths = carried?.veths;
+    this.veths = veths && veths.size < 4096 ? veths : new Map();
     for (const n of cluster.nodes) {
       this.nodes.set(n.metadata.name, n);
       const link = nodeLink(n, cluster.settings.nodeCIDR);
@@ -274,6 +285,18 @@ export class PodNetwork {
     return t;
   }
 
+  /** What the next lab's network (an edit's) starts from. */
+  carry(): NetworkCarry {
+    return { tables: this.builtTables, veths: this.veths };
+  }
+
+  private readonly vethOf = (namespace: string, name: string): string => {
+    const key = `${namespace}.${name}`;
+    let v = this.veths.get(key);
+    if (v === undefined) this.veths.set(key, (v = vethName(namespace, name)));
+    return v;
+  };
+
   private peersKey(): string {
     this.peersText ??= [
       ...[...this.nodes.keys()].map((n) => `${n} ${this.links.get(n)?.ip} ${this.blocks.get(n)?.text}`),
@@ -297,7 +320,7 @@ export class PodNetwork {
   private buildTable(node: Node, placed: [number, Pod][]): RouteTable {
     const name = node.metadata.name;
     const link = this.links.get(name) ?? null;
-    const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p));
+    const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p), this.vethOf);
     const main = [...kernelRoutes(link), ...this.podRoutes(name, placed, interfaces), ...this.peerRoutes(name)];
     return new RouteTable(name, interfaces, [...ordered(dedupe(main)), ...ordered(dedupe(localRoutes(interfaces)))]);
   }
@@ -410,13 +433,13 @@ export function renderRoutes(t: RouteTable): RenderedArtifact {
 export class LabNetwork {
   private net: PodNetwork | undefined;
   /** The predecessor's tables (its network's live map, or what it was handed if it built none). */
-  private carried: ReadonlyMap<string, RouteTable> | undefined;
+  private carried: NetworkCarry | undefined;
 
   constructor(
     readonly cluster: Cluster,
     previous?: LabNetwork,
   ) {
-    this.carried = previous?.net?.builtTables ?? previous?.carried;
+    this.carried = previous?.net?.carry() ?? previous?.carried;
   }
 
   get network(): PodNetwork {

@@ -931,35 +931,6 @@ function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync[
   return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains };
 }
 
-/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
- *  serves. Callers build it when they first need it (a walk's verdict), so partial syncs stay cheap. */
-export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = chainOwners(a);
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    const { filter, nat } = r;
-    for (const l of [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall]) {
-      for (const rule of l) owners.set(rule.id, o);
-    }
-    for (const l of [nat.services, nat.nodePorts]) for (const rule of l) owners.set(rule.id, o);
-  }
-  return owners;
-}
-
-/** The owners of kube-proxy's chains alone (what ruleOwners says of them; rule ids, all "table/...",
- *  never collide with a chain name): enough to name the Service and endpoint of a DNAT. */
-export function chainOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = new Map<string, RuleOwner>();
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    for (const c of r.chains) {
-      const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
-      owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
-    }
-  }
-  return owners;
-}
-
 /** syncProxyRules with a full sync: every chain of every service. */
 export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   const node = resolveNode(input);
