@@ -1035,7 +1035,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     natChains[1] = top.natServices;
   }
   const ruleset: Ruleset = { order: prev.ruleset.order, tables: { filter, nat: { name: 'nat', chains: natChains } } };
-  const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
+  const payload = partialPayload(ruleset, swap.addedChains, swap.deletedChains);
   return {
     ...prev,
     largeClusterMode: ctx.largeClusterMode,
@@ -1219,15 +1219,17 @@ function sameTopLevel(a: ServicePortRules, b: ServicePortRules): boolean {
 }
 
 /** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */
-function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
+function partialPayload(full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
   const nat = full.tables.nat!;
-  const fixed = fixedNatRules(ctx.settings);
+  // The fixed chains as the full ruleset holds them (a partial sync runs with the settings they were
+  // written with: new settings make a full sync).
+  const fixed = (name: string) => nat.chains[2 + lowerBoundFrom(nat.chains, 2, name, chainKey)]!;
   const rest = insertSorted(
     [],
     [
       ...changedChains,
-      { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
-      { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+      fixed(KUBE_MARK_MASQ),
+      fixed(KUBE_POSTROUTING),
       ...deleteChains.map((x) => ({ name: x, rules: [] })),
     ],
     chainKey,
