@@ -5,10 +5,16 @@
 // mean true, nil terminating false; discovery.k8s.io/v1 EndpointConditions): kube-proxy uses the
 // ready endpoints, else the serving terminating ones, and rejects when neither exists.
 
-import { findLine, type ArtifactRef } from '../artifact';
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { EndpointSlice, Service } from '../api/types';
 import { selectorText } from '../controllers/selection';
-import { inListOrder, sliceArtifact, sliceEndpointRef, sliceEndpointsRef } from '../controllers/sliceview';
+import {
+  inListOrder,
+  sliceArtifact,
+  sliceArtifactId,
+  sliceEndpointRef,
+  sliceEndpointsRef,
+} from '../controllers/sliceview';
 import { note, type Note, type NoteKey } from '../notes';
 import {
   endpointsFor,
@@ -117,7 +123,8 @@ export function describeNoEndpoints(lab: LabPorts, servicePort: ServicePortStrin
   const reading = readSlices(lab, svc, servicePort);
   const n = readingNote(reading, port, service, selector);
   const fault = faultOf(n.key === 'note.fault.noPortEndpoints' ? { ...blame, field: 'spec.ports' } : blame, n);
-  const refs = sliceRefs(ns, name, reading.slices);
+  const artifact = labSlices(lab, ns, name) ?? sliceArtifact(ns, name, () => [...reading.slices]);
+  const refs = sliceRefs(artifact, reading.slices);
   return refs.length > 0 ? { ...fault, refs } : fault;
 }
 
@@ -125,8 +132,7 @@ export function describeNoEndpoints(lab: LabPorts, servicePort: ServicePortStrin
  * The lines of the Service's slices the fault was read from: each endpoint kube-proxy passed over
  * (not ready and not serving-terminating), or a slice's `endpoints:` line when it lists none.
  */
-function sliceRefs(ns: string, service: string, slices: readonly EndpointSlice[]): ArtifactRef[] {
-  const artifact = sliceArtifact(ns, service, () => [...slices]);
+function sliceRefs(artifact: RenderedArtifact, slices: readonly EndpointSlice[]): ArtifactRef[] {
   const refs: ArtifactRef[] = [];
   for (const s of slices) {
     if (s.endpoints.length === 0) refs.push(...lineOf(artifact, sliceEndpointsRef(s.metadata.name)));
@@ -138,6 +144,12 @@ function sliceRefs(ns: string, service: string, slices: readonly EndpointSlice[]
     });
   }
   return refs;
+}
+
+/** The lab's own `endpointslices/<ns>/<service>` (the same slices, in the same order), when the lab
+ *  holds its artifacts for the cluster the walk reads. */
+function labSlices(lab: LabPorts, ns: string, service: string): RenderedArtifact | undefined {
+  return lab.network?.cluster === lab.cluster ? lab.artifacts?.[sliceArtifactId(ns, service)] : undefined;
 }
 
 function lineOf(a: Parameters<typeof findLine>[0], ref: string): ArtifactRef[] {
