@@ -170,6 +170,8 @@ export interface Ctx {
   preserve?: boolean;
   /** Facts derived from the (immutable) objects this run reads, each computed once. */
   derived: Derived;
+  /** Ends the run: the store stops calling this run's handlers (set by the reconciler). */
+  done?: () => void;
 }
 
 /**
