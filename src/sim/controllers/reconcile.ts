@@ -188,10 +188,14 @@ function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerStat
     // the store lets go of the run's handlers, queues and derived facts instead of keeping them
     // alive with every state (each a 50,000-entry WeakMap the collector walks on every full GC).
     unwatch();
-    const now = eventBase + ctx.events.length;
-    store.clock = () => now;
+    store.clock = stoppedClock(eventBase + ctx.events.length);
   };
   return ctx;
+}
+
+/** A clock that stays at `now` (made outside newCtx: a closure there would keep the run alive). */
+function stoppedClock(now: number): () => number {
+  return () => now;
 }
 
 /** Objects are never mutated once written (every write makes new ones), so inputs are stored as given. */
