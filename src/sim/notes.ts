@@ -95,7 +95,7 @@ export const noteMessagesEn = {
   'note.fault.pod.conditionBare': '{condition}, with no reason given',
   'note.fault.pod.noFalse': 'no condition in its status is False ({conditions})',
   'note.fault.pod.noConditions': 'its status has no conditions',
-  'note.fault.pods.more': 'and {count} more',
+  'note.fault.pods.more': 'and {count} more pod(s)',
   'note.fault.pods.none':
     'no pod in namespace {namespace} carries the labels {selector}, so there is nothing to be an endpoint',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
@@ -225,7 +225,7 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.pod.conditionBare': '{condition}，没有给出原因',
   'note.fault.pod.noFalse': '它的 status 中没有值为 False 的状况（{conditions}）',
   'note.fault.pod.noConditions': '它的 status 中没有任何状况（conditions）',
-  'note.fault.pods.more': '另有 {count} 个',
+  'note.fault.pods.more': '另有 {count} 个 Pod',
   'note.fault.pods.none': '命名空间 {namespace} 中没有任何 Pod 带有标签 {selector}，因此没有可以成为端点的 Pod',
   'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',

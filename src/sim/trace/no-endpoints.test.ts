@@ -225,8 +225,8 @@ describe('the no-endpoints fault names the pods the selector matches, from their
     const { res } = traceWeb([web(), ...names.map((n) => pod(n, notReady))]);
     const pods = res.fault!.pods!;
     expect(pods.shown.map((p) => p.pod)).toEqual(['default/web-a', 'default/web-b', 'default/web-c']);
-    expect(pods).toMatchObject({ matched: 5, more: 2, summaryText: 'and 2 more' });
-    expect(renderNote('zh', pods.summary!)).toBe('另有 2 个');
+    expect(pods).toMatchObject({ matched: 5, more: 2, summaryText: 'and 2 more pod(s)' });
+    expect(renderNote('zh', pods.summary!)).toBe('另有 2 个 Pod');
   });
 
   it('a selector that matches no pod: says so, with the selector', () => {
