@@ -16,7 +16,7 @@ export function FaultPods({ fault, testId, compact = false }: { fault: Fault; te
   if (lines.length === 0) return null;
   return (
     <div className={`fault-pods${compact ? ' small' : ''}`} data-testid={testId}>
-      {!compact && <h4>{t('hop.faultPods', { selector: fault.pods!.selector })}</h4>}
+      {!compact && fault.pods!.matched > 0 && <h4>{t('hop.faultPods', { selector: fault.pods!.selector })}</h4>}
       <ul>
         {lines.map((l, i) => (
           <li key={l.pod ?? `summary-${i}`} data-testid={`${testId}-line`}>
