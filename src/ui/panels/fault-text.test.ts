@@ -29,7 +29,12 @@ describe('the pods behind a no-endpoints fault, in the reader\'s language', () =
     reason: 'Unschedulable',
     message: "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
   };
-  const ref = { artifact: 'endpointslices/default/api', ref: 'slice/api-x/endpoint/0', line: '  - addresses:', lineIndex: 8 };
+  const ref = {
+    artifact: 'endpointslices/default/api',
+    ref: 'slice/api-x/endpoint/0',
+    line: '  - addresses:',
+    lineIndex: 8,
+  };
   const pod = (name: string, phase: string, notes: Note[]): FaultPod => ({
     pod: `default/${name}`,
     phase,
@@ -61,7 +66,9 @@ describe('the pods behind a no-endpoints fault, in the reader\'s language', () =
   it('each pod in Chinese, Kubernetes\' own words (phase, reason, the scheduler\'s message) kept verbatim', () => {
     const lines = faultPodLines('zh', { pods });
     expect(lines.map((l) => l.pod)).toEqual(['default/api-a', 'default/api-b', undefined]);
-    expect(lines[0]!.text).toBe(`Pod default/api-a 处于 Pending 阶段；PodScheduled=False，原因 Unschedulable：“${condition.message}”`);
+    expect(lines[0]!.text).toBe(
+      `Pod default/api-a 处于 Pending 阶段；PodScheduled=False，原因 Unschedulable：“${condition.message}”`,
+    );
     expect(lines[2]!.text).toBe('另有 2 个 Pod');
     // Nothing English is left but the parameters.
     const values = [condition.message, 'default/api-a', 'default/api-b', 'Pending', 'Running', 'PodScheduled=False'];
