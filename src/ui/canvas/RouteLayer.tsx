@@ -280,8 +280,9 @@ function hopClass(d: Drawing, x: number): string | undefined {
 
 /** Hops that decide in place: one pill with their numbers, with a leader back to the place when moved away. */
 function Stop({ stop, d }: { stop: RouteStop; d: Drawing }) {
-  const st = stopState(stop.hops, d.current);
-  const size = stopPillSize(stop.hops);
+  // Its own hops' numbers and those of neighbouring segments that found no room near their own.
+  const st = stopState(stop.numbers, d.current);
+  const size = stopPillSize(stop.numbers);
   const w = size.w * d.k;
   const h = size.h * d.k;
   // The leader runs from the pill's centre back to its place, in the pill's own coordinates.
@@ -292,14 +293,14 @@ function Stop({ stop, d }: { stop: RouteStop; d: Drawing }) {
       className={`route-stop is-${st}`}
       data-testid="route-stop"
       data-place={stop.id}
-      data-hops={stop.hops.map((x) => x + 1).join(',')}
+      data-hops={stop.numbers.map((x) => x + 1).join(',')}
       transform={`translate(${stop.centre.x - w / 2},${stop.centre.y - h / 2})`}
     >
-      <title>{stop.hops.map(d.name).join('\n')}</title>
+      <title>{stop.numbers.map(d.name).join('\n')}</title>
       {leader && <path className="route-leader" d={leader} strokeWidth={2 * d.k} />}
       <rect width={w} height={h} rx={h / 2} strokeWidth={3 * d.k} />
       <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * d.k} dy="0.35em" textAnchor="middle">
-        {stop.hops.map((x, i) => (
+        {stop.numbers.map((x, i) => (
           <tspan key={x} className={hopClass(d, x)}>
             {i > 0 ? ' · ' : ''}
             {x + 1}

@@ -180,7 +180,8 @@ describe('route', () => {
     const names = ids.map((id) => ({ id, box: places.rect(id)! }));
     for (const scale of [1, 1.5, 2, 2.5, 3, 4]) {
       const r = buildRoute(hops, places, scale);
-      for (const s of r.segments) {
+      // A number shown in a stop's pill sits where the pill does (the test above keeps pills off names).
+      for (const s of r.segments.filter((x) => x.numbers.length > 0)) {
         for (const n of names) {
           expect(overlaps(s.badge, n.box, 20 * scale), `scale ${scale}: hop ${s.hop + 1} over ${n.id}`).toBe(false);
         }

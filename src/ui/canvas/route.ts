@@ -45,6 +45,11 @@ export interface RouteStop {
   /** Indexes of the hops that happen there without travelling. */
   hops: number[];
   /**
+   * The hops whose numbers its pill shows, in order: its own, and those of segments into or out of
+   * it right before or after them that found no free spot near their own segment.
+   */
+  numbers: number[];
+  /**
    * Centre of its pill of numbers: on the place's top edge, just inside the right corner, unless
    * that covers other numbers or (zoomed out) the place's name; then beside the place.
    */
@@ -389,19 +394,28 @@ function boardOf(places: Places, fixed: readonly Box[], view: View): Board {
   return { places, text, visible: viewArea(places, fixed, view), scale: view.scale, avoidFor };
 }
 
-/** A stop's pill: on its place's top edge if it can (its own text starts below the border). */
-function pillLabel(st: RouteStop, board: Board): LabelRequest & { r: Box } {
+/**
+ * A stop's pill: on its place's top edge if it can (its own text starts below the border). With
+ * segments' numbers in it (`extra`), near those segments too: no leader longer than the cap.
+ */
+function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] = []): LabelRequest & { r: Box } {
   const { places, scale } = board;
   const r = places.rect(st.id)!;
-  const size = stopPillSize(st.hops);
+  const size = stopPillSize(pillNumbers(st, extra));
   const [w, h] = [size.w * scale, size.h * scale];
-  const others = board.avoidFor([st.id]).filter((b) => b.id !== st.id);
+  const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
   const top = r.y + PILL_INSET;
   const own = board.text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
-  const attach = (c: Point) => nearestOnBox(c, r);
+  const attach = (c: Point) => (extra.length === 0 ? nearestOnBox(c, r) : farthestOfGroup(c, extra, nearestOnBox(c, r)));
+  const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
   const { area, holes } = board.visible ?? {};
-  return { w, h, r, candidates: pillCandidates(r, w, h, scale), avoid: others, text: own, attach, area, holes };
+  const candidates = pillCandidates(r, w, h, scale);
+  return { w, h, r, candidates, avoid: others, text: own, attach, area, holes, cap };
 }
+
+/** The numbers a stop's pill shows: its own hops' and those of the segments it took in, in order. */
+const pillNumbers = (st: RouteStop, extra: readonly RouteSegment[]) =>
+  [...st.hops, ...extra.map((s) => s.hop)].sort((a, b) => a - b);
 
 /** The size of a segment's label: a round badge for one hop, a pill for hops sharing one. */
 function numberSize(hops: readonly number[], scale: number): { w: number; h: number } {
@@ -414,8 +428,8 @@ function numberSize(hops: readonly number[], scale: number): { w: number; h: num
  * Where the longest of a group's leaders from `p` would end: the nearest point of the segment that is
  * furthest away (for one segment, its nearest point). A shared label must be near every hop it shows.
  */
-function farthestOfGroup(p: Point, group: readonly RouteSegment[]): Point {
-  const ends = group.map((s) => nearestOnSegment(p, s.a, s.b));
+function farthestOfGroup(p: Point, group: readonly RouteSegment[], ...more: Point[]): Point {
+  const ends = [...group.map((s) => nearestOnSegment(p, s.a, s.b)), ...more];
   return ends.reduce((m, e) => (Math.hypot(e.x - p.x, e.y - p.y) > Math.hypot(m.x - p.x, m.y - p.y) ? e : m));
 }
 
@@ -438,52 +452,100 @@ function neighbours(a: readonly RouteSegment[], b: readonly RouteSegment[]): boo
   return b.some((s) => ends.has(s.from) || ends.has(s.to));
 }
 
+/** The most numbers a stop's pill shows once it took in its neighbouring segments'. */
+const MAX_PILL = 6;
+
+/** Labels being placed: segments' groups (most of one) and, per stop, the segments it took in. */
+interface Sharing {
+  groups: RouteSegment[][];
+  atStop: RouteSegment[][];
+  /** Numbers that found no free spot near even shared: they go further out on their own. */
+  alone: Set<RouteSegment>;
+}
+
+/** Whether stop `st` may take in segment `s`: the segment goes into or out of it right before or after its hops. */
+function joinsStop(st: RouteStop, taken: number, s: RouteSegment): boolean {
+  const next = st.hops.includes(s.hop - 1) || st.hops.includes(s.hop + 1);
+  return next && (s.from === st.id || s.to === st.id) && st.hops.length + taken < MAX_PILL;
+}
+
 /**
- * The group the failed one (index `i`) shares a label with: the hop before or after it, whichever's
- * segment is nearer to where its number wanted to be; -1 if neither may.
+ * Who the failed group (index `i`, one segment) shares a label with: the group of the hop before
+ * or after it, or the stop it goes into or out of, whichever is nearer to where its number wanted
+ * to be. `{ group }` or `{ stop }` indexes; null if none may.
  */
-function partnerOf(groups: readonly RouteSegment[][], i: number, scale: number, alone: Set<RouteSegment>): number {
-  const g = groups[i]!;
-  const c = badgeCandidates(g[0]!, scale)[0]!;
-  const options = [i - 1, i + 1].filter((j) => {
-    const o = groups[j];
-    return o && !o.some((s) => alone.has(s)) && (j < i ? neighbours(o, g) : neighbours(g, o));
+function partnerOf(
+  sh: Sharing,
+  i: number,
+  stops: readonly RouteStop[],
+  board: Board,
+): { group: number } | { stop: number } | null {
+  const g = sh.groups[i]!;
+  const c = badgeCandidates(g[0]!, board.scale)[0]!;
+  const dist = (p: Point) => Math.hypot(p.x - c.x, p.y - c.y);
+  const options: { to: { group: number } | { stop: number }; d: number }[] = [];
+  for (const j of [i - 1, i + 1]) {
+    const o = sh.groups[j];
+    if (!o || o.some((s) => sh.alone.has(s)) || !(j < i ? neighbours(o, g) : neighbours(g, o))) continue;
+    options.push({ to: { group: j }, d: dist(farthestOfGroup(c, o)) });
+  }
+  stops.forEach((st, j) => {
+    if (!joinsStop(st, sh.atStop[j]!.length, g[0]!)) return;
+    options.push({ to: { stop: j }, d: dist(nearestOnBox(c, board.places.rect(st.id)!)) });
   });
-  const dist = (j: number) => {
-    const p = farthestOfGroup(c, groups[j]!);
-    return Math.hypot(p.x - c.x, p.y - c.y);
+  return options.sort((x, y) => x.d - y.d)[0]?.to ?? null;
+}
+
+/** One round's answer to a label that found no free spot near: share it, split it, or let it go alone. */
+function reshare(sh: Sharing, failed: { group: number } | { stop: number }, stops: readonly RouteStop[], board: Board) {
+  const backAlone = (segs: readonly RouteSegment[]) => {
+    for (const s of segs) sh.alone.add(s);
+    sh.groups = [...sh.groups, ...segs.map((s) => [s])].sort((x, y) => x[0]!.hop - y[0]!.hop);
   };
-  return options.sort((x, y) => dist(x) - dist(y))[0] ?? -1;
+  if ('stop' in failed) {
+    // A stop's pill with segments' numbers in it found no spot near them all: they go alone.
+    const segs = sh.atStop[failed.stop]!;
+    sh.atStop[failed.stop] = [];
+    return backAlone(segs);
+  }
+  const i = failed.group;
+  const g = sh.groups[i]!;
+  const rest = () => [...sh.groups.slice(0, i), ...sh.groups.slice(i + 1)];
+  if (g.length > 1) {
+    sh.groups = rest();
+    return backAlone(g);
+  }
+  const partner = partnerOf(sh, i, stops, board);
+  if (!partner) sh.alone.add(g[0]!);
+  else if ('stop' in partner) {
+    sh.atStop[partner.stop]!.push(g[0]!);
+    sh.groups = rest();
+  } else {
+    const [lo, hi] = [Math.min(i, partner.group), Math.max(i, partner.group)];
+    sh.groups = [...sh.groups.slice(0, lo), [...sh.groups[lo]!, ...sh.groups[hi]!], ...sh.groups.slice(hi + 1)];
+  }
 }
 
 /**
  * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
  * `placeLabels` so that no two cover each other at this scale. A segment's number that finds no
- * free spot near its segment shares a label with a neighbouring hop's and all are placed again; a
- * shared label that finds none either is split again, and a number with no neighbour to share with
- * goes further out (`alone`: with a longer leader). A label away from its place gets a leader back.
+ * free spot near its segment shares a label with a neighbouring hop's (the segment's before or
+ * after it, or the stop it goes into or out of) and all are placed again; a shared label that finds
+ * none either is split again, and a number with no neighbour to share with goes further out, with a
+ * longer leader. A label away from its place gets a leader back to it.
  */
 function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board, fixed: Box[]): void {
-  const pills = stops.map((st) => pillLabel(st, board));
-  let groups = segments.map((s) => [s]);
-  const alone = new Set<RouteSegment>();
-  // Each round merges two groups or leaves one more number alone; past this, every one goes alone.
+  const sh: Sharing = { groups: segments.map((s) => [s]), atStop: stops.map(() => []), alone: new Set() };
+  // Each round shares two labels or leaves numbers alone; past this, every one goes alone.
   for (let round = 0; ; round++) {
     const last = round > 3 * segments.length;
-    const labels = [...pills, ...groups.map((g) => groupLabel(g, board, !last && !alone.has(g[0]!)))];
+    if (last) for (const s of segments) sh.alone.add(s);
+    const pills = stops.map((st, i) => pillLabel(st, board, sh.atStop[i]));
+    const labels = [...pills, ...sh.groups.map((g) => groupLabel(g, board, !sh.alone.has(g[0]!)))];
     const spots = placeLabels(labels, LABEL_GAP * board.scale, fixed);
-    const failed = groups.findIndex((_, i) => !spots[pills.length + i]);
-    if (failed < 0) return settle(stops, pills, groups, spots as Point[], board.scale);
-    const g = groups[failed]!;
-    const partner = g.length > 1 ? -1 : partnerOf(groups, failed, board.scale, alone);
-    if (g.length > 1) {
-      alone.add(g[0]!);
-      groups = [...groups.slice(0, failed), ...g.map((s) => [s]), ...groups.slice(failed + 1)];
-    } else if (partner < 0) alone.add(g[0]!);
-    else {
-      const [lo, hi] = [Math.min(failed, partner), Math.max(failed, partner)];
-      groups = [...groups.slice(0, lo), [...groups[lo]!, ...groups[hi]!], ...groups.slice(hi + 1)];
-    }
+    const at = spots.findIndex((p) => !p);
+    if (at < 0) return settle(stops, pills, sh, spots as Point[], board.scale);
+    reshare(sh, at < stops.length ? { stop: at } : { group: at - stops.length }, stops, board);
   }
 }
 
@@ -491,32 +553,36 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board
 function settle(
   stops: RouteStop[],
   pills: readonly (LabelRequest & { r: Box })[],
-  groups: readonly RouteSegment[][],
+  sh: Sharing,
   spots: readonly Point[],
   scale: number,
 ) {
   const far = BADGE_CLEAR * scale * 1.5;
+  // A leader from a label of size w x h at c back to segment s, when the label sits away from it.
+  const back = (s: RouteSegment, c: Point, w: number, h: number, round: boolean) => {
+    const on = nearestOnSegment(c, s.a, s.b);
+    const away = round ? Math.hypot(c.x - on.x, c.y - on.y) > far : apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 }) > far / 2;
+    s.badge = c;
+    s.leader = away ? on : null;
+  };
   stops.forEach((st, i) => {
     const c = spots[i]!;
     const { w, h, r } = pills[i]!;
     st.centre = c;
     st.leader = apartBy(labelBox(c, w, h), r) > far / 2 ? nearestOnBox(c, r) : null;
+    st.numbers = pillNumbers(st, sh.atStop[i]!);
+    for (const s of sh.atStop[i]!) {
+      back(s, c, w, h, false);
+      s.numbers = [];
+    }
   });
-  groups.forEach((g, i) => {
+  sh.groups.forEach((g, i) => {
     const c = spots[stops.length + i]!;
     const hops = g.map((s) => s.hop);
     const { w, h } = numberSize(hops, scale);
     for (const [k, s] of g.entries()) {
-      s.badge = c;
+      back(s, c, w, h, hops.length === 1);
       s.numbers = k === 0 ? hops : [];
-      const on = nearestOnSegment(c, s.a, s.b);
-      // A shared pill is wider than a badge: measured from its edge, as a stop's pill is.
-      const away = hops.length === 1 ? Math.hypot(c.x - on.x, c.y - on.y) > far : apartBy(labelBox(c, w, h), {
-        ...on,
-        w: 0,
-        h: 0,
-      }) > far / 2;
-      s.leader = away ? on : null;
     }
   });
 }
@@ -543,7 +609,7 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Boar
   const numbers = [
     ...fixed,
     ...stops.map((st) => {
-      const size = stopPillSize(st.hops);
+      const size = stopPillSize(st.numbers);
       return labelBox(st.centre, size.w * scale, size.h * scale);
     }),
     ...segments.flatMap((s) => numberBox(s, scale) ?? []),
@@ -554,9 +620,9 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Boar
   for (const s of segments) {
     if (!s.reply) continue;
     const { x, y } = s.badge;
-    // Beside its label: a shared pill is wider than a badge.
-    const lead = segments.find((o) => o.numbers.includes(s.hop)) ?? s;
-    const across = (numberSize(lead.numbers, scale).w + w) / 2 + LABEL_GAP * scale;
+    // Beside its label: a shared pill (a segment's or a stop's) is wider than a badge.
+    const shown = segments.find((o) => o.numbers.includes(s.hop)) ?? stops.find((o) => o.numbers.includes(s.hop));
+    const across = (numberSize(shown?.numbers ?? [s.hop], scale).w + w) / 2 + LABEL_GAP * scale;
     // Above first (as before: below it a pod's box would cover it), then beside, then below.
     const candidates = [
       { x, y: y - off },
@@ -633,8 +699,9 @@ export function buildRoute(
       continue;
     }
     ids.add(id);
-    const stop = stops.get(id) ?? { id, hops: [], centre: { x: r.x + r.w, y: r.y }, leader: null };
+    const stop = stops.get(id) ?? { id, hops: [], numbers: [], centre: { x: r.x + r.w, y: r.y }, leader: null };
     stop.hops.push(h.index);
+    stop.numbers.push(h.index);
     stops.set(id, stop);
   }
   // A pod's frame is on the route too: the packet passes its interface.
