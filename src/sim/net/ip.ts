@@ -17,6 +17,8 @@ export interface Cidr {
  *  Read character by character (1-3 ASCII digits per part, three dots): every route lookup, rule
  *  compile and address index parses addresses, and a regular expression's match array cost more. */
 export function ipToInt(ip: string): number | null {
+  // Hostile objects reach here with a missing field: not an address, as the regular expression said.
+  if (typeof ip !== 'string') return null;
   const len = ip.length;
   if (len < 7 || len > 15) return null;
   let n = 0;
