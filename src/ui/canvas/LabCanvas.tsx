@@ -30,7 +30,7 @@ import { useT, type T } from '../i18n';
 import { getElk, resetElk } from './elk';
 import { firstFrame, knownLayout, placementOf, rememberLayout } from './known-layouts';
 import { lazyPart, PartBoundary, PartError } from '../parts';
-import { loadLater } from '../first-paint';
+import { firstPaint, firstPaintDone, loadLater } from '../first-paint';
 import { EndpointFan, type Fan } from './EndpointFan';
 import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
@@ -280,11 +280,31 @@ interface FlowViewProps {
   loading: boolean;
 }
 
+/**
+ * Whether the canvas's tools are drawn: from the frame after the page's first paint (at once for a
+ * canvas mounted later). The first frame is the picture itself; the minimap (a second drawing of
+ * every node, with its own measuring) and the zoom buttons float over its corners, so they take no
+ * room from it and nothing moves when they appear.
+ */
+function useTools(): boolean {
+  const [shown, setShown] = useState(firstPaintDone);
+  useEffect(() => {
+    if (shown) return;
+    let live = true;
+    void firstPaint.then(() => live && setShown(true));
+    return () => {
+      live = false;
+    };
+  }, [shown]);
+  return shown;
+}
+
 /** React Flow with the lab's layers: the endpoint fans, the trace's route and the moving packet. */
 function FlowView({ flow, fans, laid, fit, loading }: FlowViewProps) {
   const t = useT();
   const colorMode = useEffectiveTheme();
   const aria = useAriaLabels(t);
+  const tools = useTools();
   return (
     <ReactFlow<LabNode>
       fitView
@@ -305,8 +325,8 @@ function FlowView({ flow, fans, laid, fit, loading }: FlowViewProps) {
       maxZoom={2.5}
     >
       <Background gap={24} size={1} />
-      <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
-      <Controls showInteractive={false} fitViewOptions={FIT} />
+      {tools && <MiniMap pannable zoomable position="top-right" style={MINIMAP} />}
+      {tools && <Controls showInteractive={false} fitViewOptions={FIT} />}
       <EndpointFan fans={fans} />
       <PartBoundary part={t('canvas.aria')}>
         <Suspense fallback={null}>
