@@ -6,7 +6,8 @@
 import type { ArtifactRef, Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { explain, useT, type T } from '../i18n';
+import { useT, type T } from '../i18n';
+import { explain } from '../i18n/explain';
 import { conntrackOf, isReplyHop } from '../reply-hops';
 import { faultText } from './fault-text';
 import { FaultPods } from './FaultPods';
