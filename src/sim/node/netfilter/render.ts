@@ -278,25 +278,46 @@ export function renderRule(chain: string, rule: Rule): string {
 }
 
 /**
- * Rule lines already rendered for a node, by rule object: a sync makes new rule objects for what it
- * rewrites and keeps the others, and a rule object is never changed, so a kept rule in the same
- * chain prints the same line. The node's next iptables-save renders only the rules that are new.
+ * Lines already rendered for a node, by rule and by chain object: a sync makes new rule and chain
+ * objects for what it rewrites and keeps the others, and neither is ever changed, so a kept rule in
+ * the same chain prints the same line, and a kept chain in the same table the same declaration and
+ * rule lines. The node's next iptables-save renders only what is new.
  */
-export type RuleLines = WeakMap<Rule, { chain: string; line: RenderedLine }>;
+export class RuleLines {
+  readonly rules = new WeakMap<Rule, { chain: string; line: RenderedLine }>();
+  readonly chains = new WeakMap<Chain, ChainLines>();
+}
+
+/** A chain's declaration line and rule lines, as rendered in table `table`. */
+interface ChainLines {
+  table: string;
+  declaration: RenderedLine;
+  rules: RenderedLine[];
+}
 
 function ruleLine(chain: string, r: Rule, kept: RuleLines | undefined): RenderedLine {
   if (!kept) return { text: renderRule(chain, r), ref: r.id };
-  const k = kept.get(r);
+  const k = kept.rules.get(r);
   if (k && k.chain === chain) return k.line;
   const line = { text: renderRule(chain, r), ref: r.id };
-  kept.set(r, { chain, line });
+  kept.rules.set(r, { chain, line });
   return line;
+}
+
+function chainLines(table: string, c: Chain, kept: RuleLines | undefined): ChainLines {
+  const k = kept?.chains.get(c);
+  if (k && k.table === table) return k;
+  const declaration = { text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(table, c.name) };
+  const lines: ChainLines = { table, declaration, rules: c.rules.map((r) => ruleLine(c.name, r, kept)) };
+  kept?.chains.set(c, lines);
+  return lines;
 }
 
 function renderTable(t: Table, out: RenderedLine[], kept?: RuleLines): void {
   out.push({ text: `*${t.name}` });
-  for (const c of t.chains) out.push({ text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(t.name, c.name) });
-  for (const c of t.chains) for (const r of c.rules) out.push(ruleLine(c.name, r, kept));
+  const chains = t.chains.map((c) => chainLines(t.name, c, kept));
+  for (const c of chains) out.push(c.declaration);
+  for (const c of chains) for (const l of c.rules) out.push(l);
   for (const x of t.deleteChains ?? []) out.push({ text: `-X ${x}`, ref: chainRef(t.name, x) });
   out.push({ text: 'COMMIT' });
 }

@@ -999,35 +999,6 @@ function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync[
   return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains };
 }
 
-/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
- *  serves. Callers build it when they first need it (a walk's verdict), so partial syncs stay cheap. */
-export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = chainOwners(a);
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    const { filter, nat } = r;
-    for (const l of [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall]) {
-      for (const rule of l) owners.set(rule.id, o);
-    }
-    for (const l of [nat.services, nat.nodePorts]) for (const rule of l) owners.set(rule.id, o);
-  }
-  return owners;
-}
-
-/** The owners of kube-proxy's chains alone (what ruleOwners says of them; rule ids, all "table/...",
- *  never collide with a chain name): enough to name the Service and endpoint of a DNAT. */
-export function chainOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = new Map<string, RuleOwner>();
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    for (const c of r.chains) {
-      const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
-      owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
-    }
-  }
-  return owners;
-}
-
 /** syncProxyRules with a full sync: every chain of every service. */
 export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
   const node = resolveNode(input);
@@ -1135,7 +1106,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     natChains[1] = top.natServices;
   }
   const ruleset: Ruleset = { order: prev.ruleset.order, tables: { filter, nat: { name: 'nat', chains: natChains } } };
-  const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
+  const payload = partialPayload(ruleset, swap.addedChains, swap.deletedChains);
   return {
     ...prev,
     largeClusterMode: ctx.largeClusterMode,
@@ -1319,15 +1290,17 @@ function sameTopLevel(a: ServicePortRules, b: ServicePortRules): boolean {
 }
 
 /** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */
-function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
+function partialPayload(full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
   const nat = full.tables.nat!;
-  const fixed = fixedNatRules(ctx.settings);
+  // The fixed chains as the full ruleset holds them (a partial sync runs with the settings they were
+  // written with: new settings make a full sync).
+  const fixed = (name: string) => nat.chains[2 + lowerBoundFrom(nat.chains, 2, name, chainKey)]!;
   const rest = insertSorted(
     [],
     [
       ...changedChains,
-      { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
-      { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+      fixed(KUBE_MARK_MASQ),
+      fixed(KUBE_POSTROUTING),
       ...deleteChains.map((x) => ({ name: x, rules: [] })),
     ],
     chainKey,
