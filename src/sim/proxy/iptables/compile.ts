@@ -651,7 +651,7 @@ function endpointChainOf(spec: EndpointChainSpec, sep: string, ep: EndpointInfo)
  * A KUBE-SEP chain a full sync makes after sorting the chain names, so the 50,000 chains at
  * 10k x 5 (their rules, matches and targets) lie in memory in the order the payload lists them:
  * made per service port, they lay in Service order, and rendering the payload in name order
- * fetched every one from a cold place (twice as slow). Until then the service port's chain list
+ * fetched every one from a cold place (rendering a quarter slower). Until then the service port's chain list
  * holds PENDING_CHAIN at `at`.
  */
 class DeferredChain {
