@@ -3,7 +3,7 @@ import { LabPage } from './lab-page';
 
 const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  ports:\n    - port: eighty\n';
 
-test('a file with a loader error and an apiserver refusal lists both, in Chinese around Kubernetes\' words', async ({
+test('a file with a loader error and an apiserver refusal lists both, in Chinese around the fields and kubectl\'s words', async ({
   page,
 }) => {
   const lab = new LabPage(page);
@@ -32,8 +32,11 @@ test('a file with a loader error and an apiserver refusal lists both, in Chinese
   const errors = page.getByTestId('load-errors');
   await expect(errors.locator('.problem-error')).toHaveCount(2);
   await expect(errors).toContainText('two.yaml:7:17');
-  await expect(errors).toContainText('Service "web2" 无效，未载入：spec.ports[0].protocol: Unsupported value: "SCTPX"');
+  // The object's own field error is framed in Chinese; its field, value and supported values verbatim.
+  await expect(errors).toContainText('Service "web2" 无效，未载入：spec.ports[0].protocol：不支持的值 "SCTPX"');
+  await expect(errors).toContainText('"TCP", "UDP", "SCTP"');
   await expect(errors).not.toContainText('is invalid, not loaded');
+  await expect(errors).not.toContainText('Unsupported value');
   await expect(errors).toContainText('two.yaml:16:');
   await expect(errors).toContainText('selector` does not match template `labels`');
 });
