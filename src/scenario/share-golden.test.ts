@@ -60,11 +60,19 @@ function traceLink(link: string): GoldenLink['result'] {
 /** The golden hop with the references the new hop gained where the golden one had none. */
 function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']): GoldenLink['result'] {
   const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
-  // Only `refs` may appear on a fault that had none; every other field of the fault is compared as frozen.
+  // Only `refs`, `pods` and a `note` (the English message's words as a key and parameters, so the page
+  // can render them in the reader's language) may appear on a fault that had none; every other field of
+  // the fault, its English message included, is compared as frozen.
   const gained = golden.fault && !golden.fault.refs ? now.fault?.refs : undefined;
   const pods = golden.fault && !golden.fault.pods ? now.fault?.pods : undefined;
-  const fault = gained || pods
-    ? { ...golden.fault!, ...(gained ? { refs: gained } : {}), ...(pods ? { pods } : {}) }
+  const noted = golden.fault && !golden.fault.note ? now.fault?.note : undefined;
+  const fault = gained || pods || noted
+    ? {
+        ...golden.fault!,
+        ...(gained ? { refs: gained } : {}),
+        ...(pods ? { pods } : {}),
+        ...(noted ? { note: noted } : {}),
+      }
     : golden.fault;
   return { ...golden, hops, ...(fault ? { fault } : {}) };
 }

@@ -109,6 +109,19 @@ export const noteMessagesEn = {
   'note.fault.noServicePortNone':
     'Service {service} has no port {port} (it serves no ports); a ClusterIP answers only on its Service ports',
   'note.fault.noRoute': 'no route to {dst}: {why}',
+  'note.fault.lbNoListener':
+    'the load balancer {address} of Service {service} has no listener on port {port} (it listens on {ports})',
+  'note.fault.lbNoListenerNone':
+    'the load balancer {address} of Service {service} has no listener on port {port} (it listens on no port)',
+  'note.fault.lbNoNodePort':
+    'the load balancer of Service {service}: no nodePort (spec.allocateLoadBalancerNodePorts: false): ' +
+    'a nodeport load balancer has nowhere to send',
+  'note.fault.lbNoHealthyLocal':
+    'no node passes the load balancer health check for Service {service}: ' +
+    'externalTrafficPolicy is Local and no node has a ready endpoint',
+  'note.fault.lbNoHealthy':
+    'no node passes the load balancer health check ({check}) for Service {service}: ' +
+    'the Service has no ready endpoints, so kube-proxy rejects its NodePort on every node',
   'note.fault.podNotListening':
     "pod {pod} does not listen on port {port} (it listens on {listening}); check the Service's targetPort",
   'note.fault.podListensNowhere':
@@ -234,6 +247,16 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.noServicePort': 'Service {service} 没有端口 {port}（它提供的是 {ports}）；ClusterIP 只在 Service 的端口上应答',
   'note.fault.noServicePortNone': 'Service {service} 没有端口 {port}（它没有任何端口）；ClusterIP 只在 Service 的端口上应答',
   'note.fault.noRoute': '没有通往 {dst} 的路由：{why}',
+  'note.fault.lbNoListener': 'Service {service} 的负载均衡器 {address} 在端口 {port} 上没有监听器（它监听的是 {ports}）',
+  'note.fault.lbNoListenerNone': 'Service {service} 的负载均衡器 {address} 在端口 {port} 上没有监听器（它没有监听任何端口）',
+  'note.fault.lbNoNodePort':
+    'Service {service} 的负载均衡器：没有 nodePort（spec.allocateLoadBalancerNodePorts: false），' +
+    'nodeport 型负载均衡器无处转发',
+  'note.fault.lbNoHealthyLocal':
+    '没有节点通过 Service {service} 的负载均衡器健康检查：externalTrafficPolicy 为 Local，且没有节点上有就绪的端点',
+  'note.fault.lbNoHealthy':
+    '没有节点通过 Service {service} 的负载均衡器健康检查（{check}）：这个 Service 没有就绪的端点，' +
+    '所以 kube-proxy 在每个节点上都拒绝它的 NodePort',
   'note.fault.podNotListening': 'Pod {pod} 没有监听端口 {port}（它监听的是 {listening}）；请检查 Service 的 targetPort',
   'note.fault.podListensNowhere': 'Pod {pod} 没有监听端口 {port}（它没有监听任何端口）；请检查 Service 的 targetPort',
   'note.fault.replyBypassed':

@@ -9,7 +9,8 @@ import type { Packet } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
-import { httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
+import { note, type Note } from '../notes';
+import { faultOf, httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
 
 /** The check the load balancer runs, as its configuration names it (identifiers only, any language). */
 function checkText(lb: CompiledLoadBalancer): string {
@@ -53,9 +54,9 @@ export function throughLoadBalancer(
   return toNodePort(h, d, pkt, http);
 }
 
-function lbFault(lb: CompiledLoadBalancer, field: string, message: string): Ended {
+function lbFault(lb: CompiledLoadBalancer, field: string, n: Note): Ended {
   const [namespace, name] = lb.service.split('/') as [string, string];
-  const fault = { kind: 'Service', namespace, name, field, message };
+  const fault = faultOf({ kind: 'Service', namespace, name, field }, n);
   return { outcome: 'timeout', status: null, service: lb.service, fault };
 }
 
@@ -64,11 +65,8 @@ function noListener(h: LbHops, d: Extract<LbDecision, { kind: 'no-listener' }>, 
   const ports = lb.listeners.map((l) => l.port).join(', ');
   const params = { address: lb.address, port: pkt.dstPort, service: lb.service, ports };
   h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key: 'hop.lb.noListener', params });
-  const listens = ports || 'no port';
-  const message =
-    `the load balancer ${lb.address} of Service ${lb.service} has no listener on port ${pkt.dstPort} ` +
-    `(it listens on ${listens})`;
-  return lbFault(lb, 'spec.ports', message);
+  const key = ports ? 'note.fault.lbNoListener' : 'note.fault.lbNoListenerNone';
+  return lbFault(lb, 'spec.ports', note(key, { address: lb.address, service: lb.service, port: pkt.dstPort, ports }));
 }
 
 function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' }>): Ended {
@@ -77,19 +75,14 @@ function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' 
     const params = { address: lb.address, port: d.listener.port, service: lb.service };
     const refs = h.refs([d.listener.ref]);
     h.w.hop({ place: h.place, action: 'drop', before: h.before, refs, key: 'hop.lb.noTargets', params });
-    const message = `the load balancer of Service ${lb.service}: ${d.listener.problem}`;
-    return lbFault(lb, 'spec.allocateLoadBalancerNodePorts', message);
+    return lbFault(lb, 'spec.allocateLoadBalancerNodePorts', note('note.fault.lbNoNodePort', { service: lb.service }));
   }
   const local = lb.externalTrafficPolicy === 'Local';
   const key: TraceMessageKey = local ? 'hop.lb.noHealthy' : 'hop.lb.noHealthyCheck';
   const params = { service: lb.service, check: checkText(lb) };
   h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key, params });
-  const message = local
-    ? `no node passes the load balancer health check for Service ${lb.service}: ` +
-      'externalTrafficPolicy is Local and no node has a ready endpoint'
-    : `no node passes the load balancer health check (${checkText(lb)}) for Service ${lb.service}: ` +
-      'the Service has no ready endpoints, so kube-proxy rejects its NodePort on every node';
-  return lbFault(lb, local ? 'spec.externalTrafficPolicy' : 'spec.selector', message);
+  const n = note(local ? 'note.fault.lbNoHealthyLocal' : 'note.fault.lbNoHealthy', params);
+  return lbFault(lb, local ? 'spec.externalTrafficPolicy' : 'spec.selector', n);
 }
 
 type Chosen = Extract<LbDecision, { kind: 'target' }>;
