@@ -9,13 +9,17 @@ import { LabPage } from './lab-page';
 
 type Rect = { x: number; y: number; width: number; height: number };
 
-/** Built-in scenarios with long routes: ingress behind an external load balancer, a Gateway. */
+/**
+ * Built-in scenarios with long routes: ingress behind an external load balancer, a Gateway, a
+ * load balancer sending to NodePorts (a wide cluster fitted small beside its lesson's card).
+ */
 const SCENARIOS = [
   { name: 'default (ingress-nginx behind a load balancer)', path: '/', request: '' },
   // The lesson's own first step ("Run this step's request"), as a class starts it.
   { name: 'gateway-httproute-paths (its lesson\'s first step)', path: '/#lesson=gateway-httproute-paths', request: 'lesson' },
   { name: 'nodeport-loadbalancer-ingress (the Ingress request)', path: '/#lesson=nodeport-loadbalancer-ingress', request: 'ingress' },
   { name: 'gateway-httproute-paths (through the Gateway)', path: '/#lesson=gateway-httproute-paths', request: 'app' },
+  { name: 'lb-direct-vs-nodeport (the NodePort load balancer)', path: '/#lesson=lb-direct-vs-nodeport', request: 'nodeport' },
 ] as const;
 
 const SIZES = [
@@ -23,14 +27,22 @@ const SIZES = [
   { width: 1440, height: 900 },
 ] as const;
 
-/** What the route draws as numbers: segments' badges, stops' pills, the current reply hop's caption. */
+/**
+ * What the route draws as numbers: segments' badges (or the pill neighbouring hops share), stops'
+ * pills, the current reply hop's caption.
+ */
 async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> {
-  const sel = '[data-testid="route-num"] .route-badge circle, [data-testid="route-stop"] rect, [data-testid="route-reply-label"]';
+  const sel = [
+    '[data-testid="route-num"] .route-badge circle',
+    '[data-testid="route-num"] .route-badge rect',
+    '[data-testid="route-stop"] rect',
+    '[data-testid="route-reply-label"]',
+  ].join(', ');
   return page.locator(sel).evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
       const g = e.closest('[data-hop], [data-hops]')!;
-      const hop = g.getAttribute('data-hop') ?? g.getAttribute('data-hops')!.replaceAll(',', ' · ');
+      const hop = (g.getAttribute('data-hops') ?? g.getAttribute('data-hop')!).replaceAll(',', ' · ');
       const label = e.getAttribute('data-testid') === 'route-reply-label' ? `caption of ${hop}` : hop;
       return { label, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
     }),
@@ -78,12 +90,14 @@ async function covered(page: Page): Promise<string[]> {
   // Nor over each other (a caption over another hop's number).
   const piled = numbers.flatMap((a, i) => numbers.slice(i + 1).filter((b) => intersects(a.box, b.box)).map((b) => `${a.label} over ${b.label}`));
   // And each is whole on the visible canvas: not cut by its edges (the side panel), not under the
-  // lesson's card or the zoom buttons drawn over it.
+  // lesson's card, the minimap or the zoom buttons drawn over it.
   const canvas = (await page.getByTestId('canvas').boundingBox())!;
-  const covers = await page.locator('[data-testid="lesson"], .react-flow__controls').evaluateAll((els) =>
+  const overCanvas = '[data-testid="lesson"], .react-flow__controls, .react-flow__minimap';
+  const covers = await page.locator(overCanvas).evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
-      return { what: e.getAttribute('data-testid') ?? e.className.toString().split(' ')[0]!, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+      const what = e.getAttribute('data-testid') ?? [...e.classList].find((c) => c.startsWith('react-flow__'))!;
+      return { what, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
     }),
   );
   const hidden = numbers.flatMap((n) => [
@@ -117,6 +131,8 @@ async function lastReplyHop(page: Page, s: (typeof SCENARIOS)[number]) {
     before = now;
     return same;
   }, { intervals: [300] }).toBe(true);
+  // The numbers are placed again for the settled view (what it shows, what is drawn over it).
+  await expect(page.getByTestId('route-layer')).toHaveAttribute('data-placed-for-view', 'true');
 }
 
 for (const size of SIZES) {

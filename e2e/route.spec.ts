@@ -97,13 +97,14 @@ test('the whole route is drawn: numbered directed segments, the current one emph
   await expect(page.getByTestId('route-stop').first()).toBeVisible();
 });
 
-/** Screen boxes of every number the route draws: segments' badges and stops' pills. */
+/** Screen boxes of every number the route draws: segments' badges (or a pill neighbouring hops share) and stops' pills. */
 async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> {
-  return page.locator('[data-testid="route-num"] .route-badge circle, [data-testid="route-stop"] rect').evaluateAll((els) =>
+  const sel = '[data-testid="route-num"] .route-badge circle, [data-testid="route-num"] .route-badge rect, [data-testid="route-stop"] rect';
+  return page.locator(sel).evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
       const g = e.closest('[data-hop], [data-hops]')!;
-      return { label: g.getAttribute('data-hop') ?? g.getAttribute('data-hops')!, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+      return { label: g.getAttribute('data-hops') ?? g.getAttribute('data-hop')!, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
     }),
   );
 }

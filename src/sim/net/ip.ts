@@ -16,10 +16,9 @@ export interface Cidr {
 /** Parses a dotted quad to an unsigned integer, or returns null. Leading zeros are refused as the apiserver does.
  *  Read character by character (1-3 ASCII digits per part, three dots): every route lookup, rule
  *  compile and address index parses addresses, and a regular expression's match array cost more. */
-export function ipToInt(given: string): number | null {
-  // Hostile input (an address field left out) reaches here as undefined: read as its text, as a
-  // regular expression would.
-  const ip = typeof given === 'string' ? given : String(given);
+export function ipToInt(ip: string): number | null {
+  // Hostile objects reach here with a missing field: not an address, as the regular expression said.
+  if (typeof ip !== 'string') return null;
   const len = ip.length;
   if (len < 7 || len > 15) return null;
   let n = 0;

@@ -3,7 +3,10 @@
 // tracer does not match the selector against pods again; kube-proxy never does either (it watches
 // slices only). An endpoint's conditions are read as kube-proxy reads them (nil ready and serving
 // mean true, nil terminating false; discovery.k8s.io/v1 EndpointConditions): kube-proxy uses the
-// ready endpoints, else the serving terminating ones, and rejects when neither exists.
+// ready endpoints, else the serving terminating ones, and rejects when neither exists. What a learner
+// asks next, which pods are behind the Service and why none is ready, is read from the pods' own
+// status (fault-pods.ts): the pods the controllers' selection picks, as the scheduler and the
+// kubelet wrote them.
 
 import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { EndpointSlice, Service } from '../api/types';
@@ -24,6 +27,7 @@ import {
   type EndpointInfo,
   type ServicePortString,
 } from '../proxy/servicemap';
+import { podsBehind } from './fault-pods';
 import type { LabPorts } from './ports';
 import type { Fault } from './types';
 import { faultOf } from './walk';
@@ -122,10 +126,13 @@ export function describeNoEndpoints(lab: LabPorts, servicePort: ServicePortStrin
   if (!selector) return faultOf(blame, note('note.fault.noSelector', { service }));
   const reading = readSlices(lab, svc, servicePort);
   const n = readingNote(reading, port, service, selector);
-  const fault = faultOf(n.key === 'note.fault.noPortEndpoints' ? { ...blame, field: 'spec.ports' } : blame, n);
+  const noPort = n.key === 'note.fault.noPortEndpoints';
+  const fault = faultOf(noPort ? { ...blame, field: 'spec.ports' } : blame, n);
   const artifact = labSlices(lab, ns, name) ?? sliceArtifact(ns, name, () => [...reading.slices]);
   const refs = sliceRefs(artifact, reading.slices);
-  return refs.length > 0 ? { ...fault, refs } : fault;
+  // Not ready, terminating or not there at all: which pods the selector matches, and why, from their status.
+  const pods = noPort ? undefined : podsBehind(lab, svc, selector, reading.slices, artifact);
+  return { ...fault, ...(refs.length > 0 ? { refs } : {}), ...(pods ? { pods } : {}) };
 }
 
 /**

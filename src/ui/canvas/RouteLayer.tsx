@@ -8,7 +8,7 @@
 // packet stays in PacketLayer (per frame, outside React).
 
 import { ViewportPortal, useStore, type ReactFlowState } from '@xyflow/react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TraceResult } from '../../sim';
 import { selectHopIndex, selectLang, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
@@ -16,7 +16,15 @@ import { explain, useT, type T } from '../i18n';
 import { isReplyHop } from '../reply-hops';
 import { useSession } from '../share/session';
 import type { Layout } from './layout';
-import { routeFor, stopPillSize, type Point, type Route, type RouteSegment, type RouteStop } from './route';
+import {
+  routeFor,
+  stopPillSize,
+  type Point,
+  type Route,
+  type RouteSegment,
+  type RouteStop,
+  type Visible,
+} from './route';
 import type { Topology } from './topology';
 import './route.css';
 
@@ -31,6 +39,60 @@ const BADGE_R = 16;
 const BADGE_FONT = 18;
 
 const selectZoom = (s: ReactFlowState) => s.transform[2];
+/** The view as a key: its pan, zoom and size (the part of the canvas it shows). */
+const selectViewKey = (s: ReactFlowState) => `${s.transform.join(',')}|${s.width}x${s.height}`;
+const selectDom = (s: ReactFlowState) => s.domNode;
+
+/** What is drawn over the canvas: its own minimap, zoom buttons and credit, and a lesson's card. */
+const OVER_CANVAS = '.react-flow__minimap, .react-flow__controls, .react-flow__attribution';
+/** Screen pixels a number keeps from the canvas's edges and from what is drawn over it. */
+const EDGE = 4;
+
+/** The part of the canvas in view, in canvas units (see route.ts `Visible`), measured from the page. */
+function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Visible | null {
+  const [tx, ty, zoom] = view;
+  const box = dom.getBoundingClientRect();
+  if (box.width <= 0 || box.height <= 0 || zoom <= 0) return null;
+  // The window cuts the canvas too (a narrow window scrolls the page, not the canvas).
+  const right = Math.min(box.right, document.documentElement.clientWidth);
+  const bottom = Math.min(box.bottom, document.documentElement.clientHeight);
+  const toCanvas = (x: number, y: number, w: number, h: number) => ({
+    x: (x - box.left - tx) / zoom,
+    y: (y - box.top - ty) / zoom,
+    w: w / zoom,
+    h: h / zoom,
+  });
+  const area = toCanvas(box.left + EDGE, box.top + EDGE, right - box.left - 2 * EDGE, bottom - box.top - 2 * EDGE);
+  const over = [...dom.querySelectorAll(OVER_CANVAS), ...document.querySelectorAll('[data-testid="lesson"]')];
+  const holes = over
+    .map((e) => e.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.height > 0)
+    .map((r) => toCanvas(r.left - EDGE, r.top - EDGE, r.width + 2 * EDGE, r.height + 2 * EDGE));
+  return { area, holes };
+}
+
+/** How long the view must stay still before the numbers are placed for it again (a pan is many frames). */
+const SETTLE_MS = 120;
+
+/**
+ * The part of the canvas in view once the view has settled, and whether it is the current view's:
+ * placing the numbers at every frame of a pan would cost more than the pan, and jitter.
+ */
+function useVisible(trace: unknown, lesson: boolean): { visible: Visible | null; settled: boolean } {
+  const key = useStore(selectViewKey);
+  const dom = useStore(selectDom);
+  const [measured, setMeasured] = useState<{ key: string; visible: Visible | null }>({ key: '', visible: null });
+  useEffect(() => {
+    if (!dom) return;
+    const id = setTimeout(() => {
+      const s = key.split('|')[0]!.split(',').map(Number) as ReactFlowState['transform'];
+      setMeasured({ key, visible: measureVisible(dom, s) });
+    }, SETTLE_MS);
+    return () => clearTimeout(id);
+    // A new trace or the lesson's card opening or closing: measured again (the card may have grown).
+  }, [dom, key, trace, lesson]);
+  return { visible: measured.visible, settled: measured.key === key };
+}
 const selectHasLesson = (s: LabState) => (s.scenario.current?.lesson.length ?? 0) > 0;
 
 type State = 'past' | 'current' | 'future';
@@ -98,9 +160,10 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   // A lesson's card covers the canvas's top left and the view is fitted beside it (fit.ts).
   const lessonOpen = useSession((st) => st.lessonOpen);
   const lesson = useLab(selectHasLesson) && lessonOpen;
+  const { visible, settled } = useVisible(trace, lesson);
   const route = useMemo(
-    () => (trace ? routeFor(trace.hops, topo, layout, scale, lesson) : null),
-    [trace, topo, layout, scale, lesson],
+    () => (trace ? routeFor(trace.hops, topo, layout, scale, lesson, visible ?? undefined) : null),
+    [trace, topo, layout, scale, lesson, visible],
   );
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {
@@ -119,6 +182,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         height="1"
         data-testid="route-layer"
         data-unplaced={route.unplaced.join(',')}
+        data-placed-for-view={settled}
         aria-label={t('canvas.route.aria', { count: route.segments.length })}
         role="group"
       >
@@ -207,34 +271,37 @@ function Segment({ s, d }: { s: RouteSegment; d: Drawing }) {
   );
 }
 
+/** A hop's number in a pill of several: underlined when current, in the reply's style when a reply hop. */
+function hopClass(d: Drawing, x: number): string | undefined {
+  const hop = d.trace.hops[x];
+  const classes = [x === d.current && 'is-current', hop && isReplyHop(hop) && 'is-reply'].filter(Boolean);
+  return classes.join(' ') || undefined;
+}
+
 /** Hops that decide in place: one pill with their numbers, with a leader back to the place when moved away. */
 function Stop({ stop, d }: { stop: RouteStop; d: Drawing }) {
-  const st = stopState(stop.hops, d.current);
-  const size = stopPillSize(stop.hops);
+  // Its own hops' numbers and those of neighbouring segments that found no room near their own.
+  const st = stopState(stop.numbers, d.current);
+  const size = stopPillSize(stop.numbers);
   const w = size.w * d.k;
   const h = size.h * d.k;
   // The leader runs from the pill's centre back to its place, in the pill's own coordinates.
   const to = stop.leader && { x: stop.leader.x - stop.centre.x + w / 2, y: stop.leader.y - stop.centre.y + h / 2 };
   const leader = to && `M${w / 2},${h / 2} L${to.x},${to.y}`;
-  const hopClass = (x: number) => {
-    const hop = d.trace.hops[x];
-    const classes = [x === d.current && 'is-current', hop && isReplyHop(hop) && 'is-reply'].filter(Boolean);
-    return classes.join(' ') || undefined;
-  };
   return (
     <g
       className={`route-stop is-${st}`}
       data-testid="route-stop"
       data-place={stop.id}
-      data-hops={stop.hops.map((x) => x + 1).join(',')}
+      data-hops={stop.numbers.map((x) => x + 1).join(',')}
       transform={`translate(${stop.centre.x - w / 2},${stop.centre.y - h / 2})`}
     >
-      <title>{stop.hops.map(d.name).join('\n')}</title>
+      <title>{stop.numbers.map(d.name).join('\n')}</title>
       {leader && <path className="route-leader" d={leader} strokeWidth={2 * d.k} />}
       <rect width={w} height={h} rx={h / 2} strokeWidth={3 * d.k} />
       <text x={w / 2} y={h / 2} fontSize={BADGE_FONT * d.k} dy="0.35em" textAnchor="middle">
-        {stop.hops.map((x, i) => (
-          <tspan key={x} className={hopClass(x)}>
+        {stop.numbers.map((x, i) => (
+          <tspan key={x} className={hopClass(d, x)}>
             {i > 0 ? ' · ' : ''}
             {x + 1}
           </tspan>
@@ -244,16 +311,18 @@ function Stop({ stop, d }: { stop: RouteStop; d: Drawing }) {
   );
 }
 
-/** A segment's number in its badge (moved off a crowded segment with a thin line back to it). */
+/**
+ * A segment's number in its badge (moved off a crowded segment with a thin line back to it); or,
+ * shared with a neighbouring hop's, one pill "2 · 3" on the first and only the line on the others.
+ */
 function SegmentNumber({ s, d }: { s: RouteSegment; d: Drawing }) {
-  const t = useT();
-  const st = stateOf(s.hop, d.current);
-  const big = st === 'current' ? 1.25 : 1;
+  const st = s.numbers.length > 1 ? stopState(s.numbers, d.current) : stateOf(s.hop, d.current);
   return (
     <g
       className={`route-num is-${st}${s.reply ? ' is-reply' : ''}`}
       data-testid="route-num"
       data-hop={s.hop + 1}
+      data-hops={s.numbers.length === 1 ? undefined : s.numbers.map((x) => x + 1).join(',')}
       aria-hidden="true"
       {...hoverHandlers(d, s.hop)}
     >
@@ -265,27 +334,62 @@ function SegmentNumber({ s, d }: { s: RouteSegment; d: Drawing }) {
         />
       )}
       <g className="route-badge" transform={`translate(${s.badge.x},${s.badge.y})`}>
-        <circle r={BADGE_R * d.k * big} strokeWidth={3 * d.k} />
-        <text fontSize={BADGE_FONT * d.k * (st === 'current' ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
-          {s.hop + 1}
-        </text>
-        {/* Where route.ts found room for it, clear of text and numbers (above the badge when it
-            can). Only the current hop's, so crowded numbers inside a node frame stay readable. */}
-        {s.reply && st === 'current' && (
-          <text
-            className="route-reply-label"
-            data-testid="route-reply-label"
-            x={s.caption ? s.caption.x - s.badge.x : 0}
-            y={s.caption ? s.caption.y - s.badge.y : -(BADGE_R * 1.25 + 14) * d.k}
-            fontSize={15 * d.k}
-            dy="0.35em"
-            textAnchor="middle"
-            strokeWidth={5 * d.k}
-          >
-            {t('canvas.route.reply')}
-          </text>
-        )}
+        {s.numbers.length === 1 && <Badge hop={s.hop} current={st === 'current'} k={d.k} />}
+        {s.numbers.length > 1 && <SharedPill hops={s.numbers} d={d} />}
+        {s.reply && stateOf(s.hop, d.current) === 'current' && <ReplyCaption s={s} k={d.k} />}
       </g>
     </g>
+  );
+}
+
+function Badge({ hop, current, k }: { hop: number; current: boolean; k: number }) {
+  return (
+    <>
+      <circle r={BADGE_R * k * (current ? 1.25 : 1)} strokeWidth={3 * k} />
+      <text fontSize={BADGE_FONT * k * (current ? 1.2 : 1)} dy="0.35em" textAnchor="middle">
+        {hop + 1}
+      </text>
+    </>
+  );
+}
+
+/** Neighbouring hops' numbers in one pill, drawn as a stop's (route.ts found no free spot near each). */
+function SharedPill({ hops, d }: { hops: number[]; d: Drawing }) {
+  const size = stopPillSize(hops);
+  const [w, h] = [size.w * d.k, size.h * d.k];
+  return (
+    <>
+      <rect x={-w / 2} y={-h / 2} width={w} height={h} rx={h / 2} strokeWidth={3 * d.k} />
+      <text fontSize={BADGE_FONT * d.k} dy="0.35em" textAnchor="middle">
+        {hops.map((x, i) => (
+          <tspan key={x} className={hopClass(d, x)}>
+            {i > 0 ? ' · ' : ''}
+            {x + 1}
+          </tspan>
+        ))}
+      </text>
+    </>
+  );
+}
+
+/**
+ * "reply" where route.ts found room for it, clear of text and numbers (above the badge when it
+ * can). Only the current hop's, so crowded numbers inside a node frame stay readable.
+ */
+function ReplyCaption({ s, k }: { s: RouteSegment; k: number }) {
+  const t = useT();
+  return (
+    <text
+      className="route-reply-label"
+      data-testid="route-reply-label"
+      x={s.caption ? s.caption.x - s.badge.x : 0}
+      y={s.caption ? s.caption.y - s.badge.y : -(BADGE_R * 1.25 + 14) * k}
+      fontSize={15 * k}
+      dy="0.35em"
+      textAnchor="middle"
+      strokeWidth={5 * k}
+    >
+      {t('canvas.route.reply')}
+    </text>
   );
 }

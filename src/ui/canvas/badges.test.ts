@@ -5,7 +5,7 @@ import type { Box } from './layout';
 const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 function boxes(labels: readonly LabelRequest[], gap = 0): Box[] {
-  return placeLabels(labels, gap).map((c, i) => labelBox(c, labels[i]!.w, labels[i]!.h));
+  return placeLabels(labels, gap).map((c, i) => labelBox(c!, labels[i]!.w, labels[i]!.h));
 }
 
 function expectApart(bs: readonly Box[]) {

@@ -34,8 +34,19 @@ export interface LabelRequest {
    * place): away from its candidates, the shorter the leader, and one over no text, the better.
    */
   attach?: (at: Spot) => Spot;
-  /** The part of the canvas it must stay inside (what the fitted view shows), if any. */
+  /** The part of the canvas it must stay inside (what the view shows), if any. */
   area?: Box;
+  /**
+   * What is drawn over that part (the minimap, the zoom buttons, a lesson's card): a label under one
+   * is as hidden as one outside the area.
+   */
+  holes?: readonly Box[];
+  /**
+   * The longest leader (canvas units) it may get before it would rather share a label with a
+   * neighbour: with it, placeLabels gives null when no spot clear of labels and text in view is that
+   * near (the caller merges it and asks again); without it, the label goes further out.
+   */
+  cap?: number;
 }
 
 /** The box of a label of size w x h centred at `c`. */
@@ -49,9 +60,10 @@ const MAX_RINGS = 60;
 
 /**
  * How far (in label sizes, the leader's length and what it crosses, see spotsNear) the search goes
- * for a spot clear of objects before it takes the best one over an object's background.
+ * for a spot clear of objects before it takes the best one over an object's background: near, as a
+ * long leader makes the picture busier than a number over a frame's background does.
  */
-const REACH = 3;
+const REACH = 2;
 
 /** How far (in label sizes) the search goes for a spot clear of text before it takes one over text. */
 const TEXT_REACH = 10;
@@ -113,6 +125,13 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
 /** A leader across text costs as much as one this many label sizes longer; across another label, this much. */
 const ACROSS = { text: 2, label: 5 };
 
+/** A spot the search may take: its leader's length, and its rank (the lower, the better). */
+interface Near {
+  p: Spot;
+  len: number;
+  key: number;
+}
+
 /**
  * Spots around `from` within `reach` on a grid of half a label, best first: the shortest leader
  * back to what the label belongs to, one across no text and no other label (`blocks`) before one
@@ -123,14 +142,14 @@ function spotsNear(
   from: Spot,
   reach: number,
   blocks: { text: readonly Box[]; label: readonly Box[] },
-): { p: Spot; key: number }[] {
+): Near[] {
   const { w, h } = label;
   const step = Math.max(1, Math.min(w, h) / 2);
   const n = Math.floor(reach / step);
   const attach = label.attach ?? (() => from);
   // The leader's last stretch may reach into its own place's text (it ends on the place).
   const slack = Math.min(w, h) / 4;
-  const out: { p: Spot; key: number }[] = [];
+  const out: Near[] = [];
   for (let i = -n; i <= n; i++) {
     for (let j = -n; j <= n; j++) {
       const r = Math.hypot(i, j) * step;
@@ -142,7 +161,7 @@ function spotsNear(
       const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
       const over = (kind: 'text' | 'label') => k > 0 && blocks[kind].some((o) => crosses(p, short, o));
       const cost = (over('text') ? ACROSS.text : 0) + (over('label') ? ACROSS.label : 0);
-      out.push({ p, key: len + cost * Math.max(w, h) + r / 4 });
+      out.push({ p, len, key: len + cost * Math.max(w, h) + r / 4 });
     }
   }
   return out.sort((a, b) => a.key - b.key);
@@ -159,12 +178,16 @@ const insideOf = (b: Box, area: Box) =>
 
 type Leader = readonly [Spot, Spot];
 
+/** Whether box `b` is whole in view: inside the area, under nothing drawn over it. */
+const inView = (b: Box, label: LabelRequest) =>
+  !label.area || (insideOf(b, label.area) && (label.holes ?? []).every((o) => apart(b, o, 0)));
+
 /**
  * Where one label goes, most clear first (see the top of the file); `placed` are the labels before
  * it, `leaders` the lines from those moved away back to what they belong to (not to be covered).
  */
-function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Spot {
-  const { w, h, candidates, area } = label;
+function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Spot | null {
+  const { w, h, candidates } = label;
   const size = Math.max(w, h);
   const first = candidates[0]!;
   // Only what the search can reach: a cluster of a thousand pods asks about the few near the route.
@@ -174,20 +197,26 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
   const clearOf = (b: Box): Clearance => {
     if (!placed.every((p) => apart(b, p, gap))) return 0;
     if (!text.every((o) => apart(b, o, 0)) || leaders.some(([p, q]) => crosses(p, q, b))) return 1;
-    if (area && !insideOf(b, area)) return 2;
+    if (!inView(b, label)) return 2;
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
   const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
-  const firstAt = (want: Clearance) => candidates[levels.findIndex((l) => l >= want)];
-  let spots: { p: Spot; key: number }[] | undefined;
-  const search = (want: Clearance, most = Infinity) => {
-    spots ??= spotsNear(label, first, TEXT_REACH * size, { text, label: within(placed, first, near) });
-    return spots.find((s) => s.key <= most && clearOf(labelBox(s.p, w, h)) >= want)?.p;
+  const leader = (c: Spot) => {
+    const end = label.attach?.(c) ?? c;
+    return Math.hypot(end.x - c.x, end.y - c.y);
   };
+  const firstAt = (want: Clearance, longest = Infinity) =>
+    candidates.find((c, i) => levels[i]! >= want && leader(c) <= longest);
+  let spots: Near[] | undefined;
+  const search = (want: Clearance, most = Infinity, longest = Infinity) => {
+    spots ??= spotsNear(label, first, TEXT_REACH * size, { text, label: within(placed, first, near) });
+    return spots.find((s) => s.key <= most && s.len <= longest && clearOf(labelBox(s.p, w, h)) >= want)?.p;
+  };
+  const cap = label.cap;
+  const nearBy = firstAt(4, cap) ?? search(4, REACH * size, cap) ?? firstAt(3, cap) ?? search(3, Infinity, cap);
+  if (nearBy) return nearBy;
+  if (label.cap !== undefined) return null;
   return (
-    firstAt(4) ??
-    search(4, REACH * size) ??
-    firstAt(3) ??
     search(3) ??
     firstAt(2) ??
     search(2) ??
@@ -199,13 +228,19 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
 
 /**
  * Centres for the labels, in their order. `fixed` are labels already drawn (a place outside the lab);
- * `gap` is the least space kept between two labels.
+ * `gap` is the least space kept between two labels. Null for a label with a `cap` that found no spot
+ * that near (it takes no room: the ones after it are placed as if it were not there).
  */
-export function placeLabels(labels: readonly LabelRequest[], gap: number, fixed: readonly Box[] = []): Spot[] {
+export function placeLabels(
+  labels: readonly LabelRequest[],
+  gap: number,
+  fixed: readonly Box[] = [],
+): (Spot | null)[] {
   const placed: Box[] = [...fixed];
   const leaders: Leader[] = [];
   return labels.map((label) => {
     const spot = placeOne(label, placed, leaders, gap);
+    if (!spot) return null;
     placed.push(labelBox(spot, label.w, label.h));
     // Moved off what it belongs to (further than its own size): its leader is drawn.
     const end = label.attach?.(spot);

@@ -28,6 +28,11 @@ export interface RouteSegment {
   /** A hop of the reply, walked back from the server (drawn in the reply's style). */
   reply: boolean;
   /**
+   * The hops whose numbers its label shows: its own; or, when no spot near it was free, its own and
+   * a neighbouring hop's ("2 · 3", on the first of them, at `badge`), and none on the others.
+   */
+  numbers: number[];
+  /**
    * Where a reply hop's caption ("reply") is centred while it is the current hop: above its number
    * unless that covers text or another number, then beside or below it. Null for the request's hops.
    */
@@ -39,6 +44,11 @@ export interface RouteStop {
   id: string;
   /** Indexes of the hops that happen there without travelling. */
   hops: number[];
+  /**
+   * The hops whose numbers its pill shows, in order: its own, and those of segments into or out of
+   * it right before or after them that found no free spot near their own segment.
+   */
+  numbers: number[];
   /**
    * Centre of its pill of numbers: on the place's top edge, just inside the right corner, unless
    * that covers other numbers or (zoomed out) the place's name; then beside the place.
@@ -315,19 +325,38 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 }
 
 /**
- * What the fitted view shows at least: every object and place outside the lab, with the margin the
- * fit leaves around them (fit.ts: 8% of the canvas; beside or below a lesson's card, which covers the
- * canvas's top left, 6% and 4% on the right and bottom, but only 12 px on the card's side).
+ * The part of the canvas in view when the numbers are placed, in canvas units: the React Flow
+ * viewport's box at the current pan and zoom, and what is drawn over it (the minimap, the zoom
+ * buttons, a lesson's card). RouteLayer measures it once the view settles.
  */
-function viewArea(places: Places, fixed: readonly Box[], scale: number, lesson: boolean): Box | undefined {
+export interface Visible {
+  area: Box;
+  holes: readonly Box[];
+}
+
+/** What the numbers are placed for: the zoom (`scale`), a lesson's card open, the part in view if known. */
+interface View {
+  scale: number;
+  lesson: boolean;
+  visible?: Visible;
+}
+
+/**
+ * What the fitted view shows at least (when the part in view is not measured: tests, the camera):
+ * every object and place outside the lab, with the margin the fit leaves around them (fit.ts: 8% of
+ * the canvas; beside or below a lesson's card, which covers the canvas's top left, 6% and 4% on the
+ * right and bottom, but only 12 px on the card's side).
+ */
+function viewArea(places: Places, fixed: readonly Box[], view: View): Visible | undefined {
+  if (view.visible) return view.visible;
   const all = [...places.tops, ...fixed];
   if (all.length === 0) return undefined;
   const x = Math.min(...all.map((b) => b.x));
   const y = Math.min(...all.map((b) => b.y));
   const w = Math.max(...all.map((b) => b.x + b.w)) - x;
   const h = Math.max(...all.map((b) => b.y + b.h)) - y;
-  const [far, near] = [VIEW_MARGIN * scale, (lesson ? LESSON_MARGIN : VIEW_MARGIN) * scale];
-  return { x: x - near, y: y - near, w: w + near + far, h: h + near + far };
+  const [far, near] = [VIEW_MARGIN * view.scale, (view.lesson ? LESSON_MARGIN : VIEW_MARGIN) * view.scale];
+  return { area: { x: x - near, y: y - near, w: w + near + far, h: h + near + far }, holes: [] };
 }
 
 /** Pixels the fitted view leaves around the cluster, at least; on a lesson card's side, at least. */
@@ -335,21 +364,26 @@ const VIEW_MARGIN = 30;
 const LESSON_MARGIN = 10;
 
 /**
- * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
- * `placeLabels` so that no two cover each other at this scale. A label pushed away from its segment
- * or place gets a leader back to it.
+ * The longest leader a segment's number gets (in badge boxes) before it shares a label with a
+ * neighbouring hop's ("2 · 3"): a long line across the picture is harder to follow than a shared pill.
  */
-function placeNumbers(
-  segments: RouteSegment[],
-  stops: RouteStop[],
-  places: Places,
-  fixed: Box[],
-  view: { scale: number; lesson: boolean },
-): void {
-  const { scale } = view;
+const LEADER_CAP = 2.5;
+/** The most hops one shared label shows. */
+const MAX_SHARED = 3;
+
+/** What every label of one route is placed against. */
+interface Board {
+  places: Places;
+  text: (Box & { id: string })[];
+  visible: Visible | undefined;
+  scale: number;
+  /** Objects a number for a hop between these places keeps off if it can. */
+  avoidFor: (ends: readonly string[]) => (Box & { id: string })[];
+}
+
+function boardOf(places: Places, fixed: readonly Box[], view: View): Board {
   // Text it must not hide (a name, an address, a port chip), kept a few pixels clear of.
-  const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
-  const area = viewArea(places, fixed, scale, view.lesson);
+  const text = places.texts.map((b) => grow(b, TEXT_GAP * view.scale));
   // Which place a number belongs to must be plain: it keeps off the other objects if it can. It
   // may sit on the background of a node frame its segment enters (or a pod of its is in), between
   // the frame's header and its pods, but never over their text.
@@ -357,47 +391,215 @@ function placeNumbers(
     const skip = new Set(ends.flatMap((id) => [places.frameOf(id) ?? id]).filter((id) => id.startsWith('node:')));
     return places.tops.filter((b) => !skip.has(b.id));
   };
-  const labels: LabelRequest[] = [];
-  const pillBoxes: { w: number; h: number; r: Box }[] = [];
-  for (const st of stops) {
-    const r = places.rect(st.id)!;
-    const size = stopPillSize(st.hops);
-    const [w, h] = [size.w * scale, size.h * scale];
-    pillBoxes.push({ w, h, r });
-    // Its own place's text starts below its top padding: the pill may sit on the border above it.
-    const others = avoidFor([st.id]).filter((b) => b.id !== st.id);
-    const top = r.y + PILL_INSET;
-    const own = text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
-    const attach = (c: Point) => nearestOnBox(c, r);
-    labels.push({ w, h, candidates: pillCandidates(r, w, h, scale), avoid: others, text: own, attach, area });
+  return { places, text, visible: viewArea(places, fixed, view), scale: view.scale, avoidFor };
+}
+
+/**
+ * A stop's pill: on its place's top edge if it can (its own text starts below the border). With
+ * segments' numbers in it (`extra`), near those segments too: no leader longer than the cap.
+ */
+function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] = []): LabelRequest & { r: Box } {
+  const { places, scale } = board;
+  const r = places.rect(st.id)!;
+  const size = stopPillSize(pillNumbers(st, extra));
+  const [w, h] = [size.w * scale, size.h * scale];
+  const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
+  const top = r.y + PILL_INSET;
+  const own = board.text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
+  const attach = (c: Point) =>
+    extra.length === 0 ? nearestOnBox(c, r) : farthestOfGroup(c, extra, nearestOnBox(c, r));
+  const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
+  const { area, holes } = board.visible ?? {};
+  const candidates = pillCandidates(r, w, h, scale);
+  return { w, h, r, candidates, avoid: others, text: own, attach, area, holes, cap };
+}
+
+/** The numbers a stop's pill shows: its own hops' and those of the segments it took in, in order. */
+const pillNumbers = (st: RouteStop, extra: readonly RouteSegment[]) =>
+  [...st.hops, ...extra.map((s) => s.hop)].sort((a, b) => a - b);
+
+/** The size of a segment's label: a round badge for one hop, a pill for hops sharing one. */
+function numberSize(hops: readonly number[], scale: number): { w: number; h: number } {
+  if (hops.length === 1) return { w: BADGE_BOX * scale, h: BADGE_BOX * scale };
+  const size = stopPillSize(hops);
+  return { w: size.w * scale, h: size.h * scale };
+}
+
+/**
+ * Where the longest of a group's leaders from `p` would end: the nearest point of the segment that is
+ * furthest away (for one segment, its nearest point). A shared label must be near every hop it shows.
+ */
+function farthestOfGroup(p: Point, group: readonly RouteSegment[], ...more: Point[]): Point {
+  const ends = [...group.map((s) => nearestOnSegment(p, s.a, s.b)), ...more];
+  return ends.reduce((m, e) => (Math.hypot(e.x - p.x, e.y - p.y) > Math.hypot(m.x - p.x, m.y - p.y) ? e : m));
+}
+
+/** One label for a group of neighbouring hops' segments (most often one): its candidates interleaved. */
+function groupLabel(group: readonly RouteSegment[], board: Board, capped: boolean): LabelRequest {
+  const { w, h } = numberSize(group.map((s) => s.hop), board.scale);
+  const lists = group.map((s) => badgeCandidates(s, board.scale));
+  const candidates = lists[0]!.flatMap((_, i) => lists.map((l) => l[i]!));
+  const avoid = board.avoidFor(group.flatMap((s) => [s.from, s.to]));
+  const attach = (c: Point) => farthestOfGroup(c, group);
+  const cap = capped ? LEADER_CAP * BADGE_BOX * board.scale : undefined;
+  const { area, holes } = board.visible ?? {};
+  return { w, h, candidates, avoid, text: board.text, attach, area, holes, cap };
+}
+
+/** Whether two groups may share a label: their hops follow each other and they meet at a place. */
+function neighbours(a: readonly RouteSegment[], b: readonly RouteSegment[]): boolean {
+  if (a.length + b.length > MAX_SHARED || b[0]!.hop !== a[a.length - 1]!.hop + 1) return false;
+  const ends = new Set(a.flatMap((s) => [s.from, s.to]));
+  return b.some((s) => ends.has(s.from) || ends.has(s.to));
+}
+
+/** The most numbers a stop's pill shows once it took in its neighbouring segments'. */
+const MAX_PILL = 6;
+
+/** Labels being placed: segments' groups (most of one) and, per stop, the segments it took in. */
+interface Sharing {
+  groups: RouteSegment[][];
+  atStop: RouteSegment[][];
+  /** Numbers that found no free spot near even shared: they go further out on their own. */
+  alone: Set<RouteSegment>;
+}
+
+/** Whether stop `st` may take in segment `s`: the segment goes into or out of it right before or after its hops. */
+function joinsStop(st: RouteStop, taken: number, s: RouteSegment): boolean {
+  const next = st.hops.includes(s.hop - 1) || st.hops.includes(s.hop + 1);
+  return next && (s.from === st.id || s.to === st.id) && st.hops.length + taken < MAX_PILL;
+}
+
+/**
+ * Who the failed group (index `i`, one segment) shares a label with: the group of the hop before
+ * or after it, or the stop it goes into or out of, whichever is nearer to where its number wanted
+ * to be. `{ group }` or `{ stop }` indexes; null if none may.
+ */
+function partnerOf(
+  sh: Sharing,
+  i: number,
+  stops: readonly RouteStop[],
+  board: Board,
+): { group: number } | { stop: number } | null {
+  const g = sh.groups[i]!;
+  const c = badgeCandidates(g[0]!, board.scale)[0]!;
+  const dist = (p: Point) => Math.hypot(p.x - c.x, p.y - c.y);
+  const options: { to: { group: number } | { stop: number }; d: number }[] = [];
+  for (const j of [i - 1, i + 1]) {
+    const o = sh.groups[j];
+    if (!o || o.some((s) => sh.alone.has(s)) || !(j < i ? neighbours(o, g) : neighbours(g, o))) continue;
+    options.push({ to: { group: j }, d: dist(farthestOfGroup(c, o)) });
   }
-  for (const s of segments) {
-    const side = BADGE_BOX * scale;
-    const attach = (c: Point) => nearestOnSegment(c, s.a, s.b);
-    const avoid = avoidFor([s.from, s.to]);
-    labels.push({ w: side, h: side, candidates: badgeCandidates(s, scale), avoid, text, attach, area });
+  stops.forEach((st, j) => {
+    if (!joinsStop(st, sh.atStop[j]!.length, g[0]!)) return;
+    options.push({ to: { stop: j }, d: dist(nearestOnBox(c, board.places.rect(st.id)!)) });
+  });
+  return options.sort((x, y) => x.d - y.d)[0]?.to ?? null;
+}
+
+/** One round's answer to a label that found no free spot near: share it, split it, or let it go alone. */
+function reshare(sh: Sharing, failed: { group: number } | { stop: number }, stops: readonly RouteStop[], board: Board) {
+  const backAlone = (segs: readonly RouteSegment[]) => {
+    for (const s of segs) sh.alone.add(s);
+    sh.groups = [...sh.groups, ...segs.map((s) => [s])].sort((x, y) => x[0]!.hop - y[0]!.hop);
+  };
+  if ('stop' in failed) {
+    // A stop's pill with segments' numbers in it found no spot near them all: they go alone.
+    const segs = sh.atStop[failed.stop]!;
+    sh.atStop[failed.stop] = [];
+    return backAlone(segs);
   }
-  const spots = placeLabels(labels, LABEL_GAP * scale, fixed);
+  const i = failed.group;
+  const g = sh.groups[i]!;
+  const rest = () => [...sh.groups.slice(0, i), ...sh.groups.slice(i + 1)];
+  if (g.length > 1) {
+    sh.groups = rest();
+    return backAlone(g);
+  }
+  const partner = partnerOf(sh, i, stops, board);
+  if (!partner) sh.alone.add(g[0]!);
+  else if ('stop' in partner) {
+    sh.atStop[partner.stop]!.push(g[0]!);
+    sh.groups = rest();
+  } else {
+    const [lo, hi] = [Math.min(i, partner.group), Math.max(i, partner.group)];
+    sh.groups = [...sh.groups.slice(0, lo), [...sh.groups[lo]!, ...sh.groups[hi]!], ...sh.groups.slice(hi + 1)];
+  }
+}
+
+/**
+ * The route's numbers, stops' pills first, then each segment's badge in hop order, placed by
+ * `placeLabels` so that no two cover each other at this scale. A segment's number that finds no
+ * free spot near its segment shares a label with a neighbouring hop's (the segment's before or
+ * after it, or the stop it goes into or out of) and all are placed again; a shared label that finds
+ * none either is split again, and a number with no neighbour to share with goes further out, with a
+ * longer leader. A label away from its place gets a leader back to it.
+ */
+function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board, fixed: Box[]): void {
+  const sh: Sharing = { groups: segments.map((s) => [s]), atStop: stops.map(() => []), alone: new Set() };
+  // Each round shares two labels or leaves numbers alone; past this, every one goes alone.
+  for (let round = 0; ; round++) {
+    const last = round > 3 * segments.length;
+    if (last) for (const s of segments) sh.alone.add(s);
+    const pills = stops.map((st, i) => pillLabel(st, board, sh.atStop[i]));
+    const labels = [...pills, ...sh.groups.map((g) => groupLabel(g, board, !sh.alone.has(g[0]!)))];
+    const spots = placeLabels(labels, LABEL_GAP * board.scale, fixed);
+    const at = spots.findIndex((p) => !p);
+    if (at < 0) return settle(stops, pills, sh, spots as Point[], board.scale);
+    reshare(sh, at < stops.length ? { stop: at } : { group: at - stops.length }, stops, board);
+  }
+}
+
+/** Each stop and segment at its placed spot, with a leader back when it sits away from its place. */
+function settle(
+  stops: RouteStop[],
+  pills: readonly (LabelRequest & { r: Box })[],
+  sh: Sharing,
+  spots: readonly Point[],
+  scale: number,
+) {
   const far = BADGE_CLEAR * scale * 1.5;
+  // A leader from a label of size w x h at c back to segment s, when the label sits away from it.
+  const back = (s: RouteSegment, c: Point, w: number, h: number, round: boolean) => {
+    const on = nearestOnSegment(c, s.a, s.b);
+    const away = round
+      ? Math.hypot(c.x - on.x, c.y - on.y) > far
+      : apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 }) > far / 2;
+    s.badge = c;
+    s.leader = away ? on : null;
+  };
   stops.forEach((st, i) => {
     const c = spots[i]!;
-    const { w, h, r } = pillBoxes[i]!;
+    const { w, h, r } = pills[i]!;
     st.centre = c;
-    const edge = nearestOnBox(c, r);
-    const pill = labelBox(c, w, h);
-    st.leader = apartBy(pill, r) > far / 2 ? edge : null;
+    st.leader = apartBy(labelBox(c, w, h), r) > far / 2 ? nearestOnBox(c, r) : null;
+    st.numbers = pillNumbers(st, sh.atStop[i]!);
+    for (const s of sh.atStop[i]!) {
+      back(s, c, w, h, false);
+      s.numbers = [];
+    }
   });
-  segments.forEach((s, i) => {
+  sh.groups.forEach((g, i) => {
     const c = spots[stops.length + i]!;
-    s.badge = c;
-    const on = nearestOnSegment(c, s.a, s.b);
-    s.leader = Math.hypot(c.x - on.x, c.y - on.y) > far ? on : null;
+    const hops = g.map((s) => s.hop);
+    const { w, h } = numberSize(hops, scale);
+    for (const [k, s] of g.entries()) {
+      back(s, c, w, h, hops.length === 1);
+      s.numbers = k === 0 ? hops : [];
+    }
   });
+}
+
+/** The box a segment's label covers (none for a hop whose number another's label shows). */
+export function numberBox(s: RouteSegment, scale: number): Box | null {
+  if (s.numbers.length === 0) return null;
+  const { w, h } = numberSize(s.numbers, scale);
+  return labelBox(s.badge, w, h);
 }
 
 /**
  * The reply's caption at zoom 1 (RouteLayer: 15 px bold with a 5 px halo): room for the longest of
- * its languages ("reply"; Chinese "回包" is narrower). Its centre sits this far from its number's.
+ * its languages ("reply"; Chinese "回包" is narrower). Its centre sits this far above its number's.
  */
 const CAPTION = { w: 54, h: 22, off: BADGE_BOX / 2 + 11 + LABEL_GAP };
 
@@ -405,31 +607,25 @@ const CAPTION = { w: 54, h: 22, off: BADGE_BOX / 2 + 11 + LABEL_GAP };
  * Where each reply hop's caption goes, around its placed number: only one is drawn at a time (the
  * current hop's), so captions keep clear of every number, pill and text, not of each other.
  */
-function placeCaptions(
-  segments: RouteSegment[],
-  stops: RouteStop[],
-  places: Places,
-  fixed: Box[],
-  view: { scale: number; lesson: boolean },
-) {
-  const { scale } = view;
-  const side = BADGE_BOX * scale;
+function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Board, fixed: Box[]) {
+  const { scale } = board;
   const numbers = [
     ...fixed,
     ...stops.map((st) => {
-      const size = stopPillSize(st.hops);
+      const size = stopPillSize(st.numbers);
       return labelBox(st.centre, size.w * scale, size.h * scale);
     }),
-    ...segments.map((s) => labelBox(s.badge, side, side)),
+    ...segments.flatMap((s) => numberBox(s, scale) ?? []),
   ];
-  const text = places.texts.map((b) => grow(b, TEXT_GAP * scale));
-  const area = viewArea(places, fixed, scale, view.lesson);
   const [w, h] = [CAPTION.w * scale, CAPTION.h * scale];
   const off = CAPTION.off * scale;
-  const across = (side + w) / 2 + LABEL_GAP * scale;
+  const { area, holes } = board.visible ?? {};
   for (const s of segments) {
     if (!s.reply) continue;
     const { x, y } = s.badge;
+    // Beside its label: a shared pill (a segment's or a stop's) is wider than a badge.
+    const shown = segments.find((o) => o.numbers.includes(s.hop)) ?? stops.find((o) => o.numbers.includes(s.hop));
+    const across = (numberSize(shown?.numbers ?? [s.hop], scale).w + w) / 2 + LABEL_GAP * scale;
     // Above first (as before: below it a pod's box would cover it), then beside, then below.
     const candidates = [
       { x, y: y - off },
@@ -439,7 +635,7 @@ function placeCaptions(
       { x: x - across, y: y - off },
       { x, y: y + off },
     ];
-    const caption = { w, h, candidates, avoid: [], text, attach: () => s.badge, area };
+    const caption = { w, h, candidates, avoid: [], text: board.text, attach: () => s.badge, area, holes };
     s.caption = placeLabels([caption], LABEL_GAP * scale, numbers)[0]!;
   }
 }
@@ -455,8 +651,15 @@ function apartBy(a: Box, b: Box): number {
  * `scale` is how many canvas units the layer draws per screen pixel's worth of badge (1/zoom when
  * zoomed out): numbers and parallel lines keep apart at the size they are drawn. `lesson`: the
  * view is fitted beside a lesson's card (fit.ts), so the numbers keep closer to the cluster there.
+ * `visible`: the part of the canvas in view, when measured (the numbers stay in it, off the minimap).
  */
-export function buildRoute(hops: readonly Hop[], places: Places, scale = 1, lesson = false): Route {
+export function buildRoute(
+  hops: readonly Hop[],
+  places: Places,
+  scale = 1,
+  lesson = false,
+  visible?: Visible,
+): Route {
   const segments: RouteSegment[] = [];
   const stops = new Map<string, RouteStop>();
   const ids = new Set<string>();
@@ -486,7 +689,8 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1, less
       const tb = placedTo ?? ghost(to, placedFrom!);
       const [a, b] = between(from, fb, to, tb);
       const badge = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply: isReplyHop(h), caption: null });
+      const reply = isReplyHop(h);
+      segments.push({ hop: h.index, from, to, a, b, badge, leader: null, reply, numbers: [h.index], caption: null });
       ids.add(from).add(to);
       continue;
     }
@@ -498,8 +702,9 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1, less
       continue;
     }
     ids.add(id);
-    const stop = stops.get(id) ?? { id, hops: [], centre: { x: r.x + r.w, y: r.y }, leader: null };
+    const stop = stops.get(id) ?? { id, hops: [], numbers: [], centre: { x: r.x + r.w, y: r.y }, leader: null };
     stop.hops.push(h.index);
+    stop.numbers.push(h.index);
     stops.set(id, stop);
   }
   // A pod's frame is on the route too: the packet passes its interface.
@@ -510,8 +715,9 @@ export function buildRoute(hops: readonly Hop[], places: Places, scale = 1, less
   spread(segments, scale);
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
-  placeNumbers(segments, [...stops.values()], places, ghostLabels, { scale, lesson });
-  placeCaptions(segments, [...stops.values()], places, ghostLabels, { scale, lesson });
+  const board = boardOf(places, ghostLabels, { scale, lesson, visible });
+  placeNumbers(segments, [...stops.values()], board, ghostLabels);
+  placeCaptions(segments, [...stops.values()], board, ghostLabels);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
@@ -551,18 +757,34 @@ export function routeBounds(route: Route, places: Places): Box | null {
 }
 
 const routeMemo = new WeakMap<readonly Hop[], WeakMap<Layout, Map<string, Route>>>();
+/** Views remembered per trace and layout: enough for a few pans back and forth, not every one. */
+const VIEWS_KEPT = 12;
+
+const visibleKey = (v: Visible | undefined) =>
+  v ? [v.area, ...v.holes].map((b) => [b.x, b.y, b.w, b.h].map((n) => n.toFixed(1)).join(',')).join(';') : '';
 
 /**
  * The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share
- * it). `lesson`: a lesson's card covers the canvas's top left (its numbers keep clear of it).
+ * it). `lesson`: a lesson's card covers the canvas's top left (its numbers keep clear of it);
+ * `visible`: the part of the canvas in view (RouteLayer measures it; the camera needs no numbers).
  */
-export function routeFor(hops: readonly Hop[], topo: Topology, layout: Layout, scale = 1, lesson = false): Route {
+export function routeFor(
+  hops: readonly Hop[],
+  topo: Topology,
+  layout: Layout,
+  scale = 1,
+  lesson = false,
+  visible?: Visible,
+): Route {
   let byLayout = routeMemo.get(hops);
   if (!byLayout) routeMemo.set(hops, (byLayout = new WeakMap()));
   let byView = byLayout.get(layout);
   if (!byView) byLayout.set(layout, (byView = new Map()));
-  const key = `${scale}${lesson ? ':lesson' : ''}`;
+  const key = `${scale}${lesson ? ':lesson' : ''}:${visibleKey(visible)}`;
   let r = byView.get(key);
-  if (!r) byView.set(key, (r = buildRoute(hops, placesFor(topo, layout), scale, lesson)));
+  if (!r) {
+    if (byView.size >= VIEWS_KEPT) byView.delete(byView.keys().next().value!);
+    byView.set(key, (r = buildRoute(hops, placesFor(topo, layout), scale, lesson, visible)));
+  }
   return r;
 }

@@ -45,6 +45,8 @@ function hex(n: number): string {
 interface TextSink {
   str(s: string): void;
   num(n: number): void;
+  /** Moves what `other` (a sink of the same kind) holds to the end of this one. */
+  append(other: TextSink): void;
 }
 
 class StringSink implements TextSink {
@@ -54,6 +56,10 @@ class StringSink implements TextSink {
   }
   num(n: number): void {
     this.s += n;
+  }
+  append(other: StringSink): void {
+    this.s += other.s;
+    other.s = '';
   }
 }
 
@@ -107,6 +113,13 @@ class ByteSink implements TextSink {
       b[--n] = 48 + (x % 10);
       x = (x / 10) | 0;
     } while (x > 0);
+  }
+  append(other: ByteSink): void {
+    this.flush();
+    other.flush();
+    for (const c of other.chunks) this.chunks.push(c);
+    other.chunks.length = 0;
+    this.high |= other.high;
   }
   text(): string {
     this.flush();
@@ -365,15 +378,17 @@ export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; h
 /** The text iptables-restore reads (one trailing newline). Same lines as renderRulesetLines, without the refs. */
 export function rulesetText(rs: Ruleset): string {
   const bytes = new ByteSink();
-  writeRulesetText(bytes, rs);
+  writeRulesetText(bytes, new ByteSink(), rs);
   if (bytes.high <= 0x7f) return bytes.text();
   // A name or comment beyond ASCII (none that kube-proxy writes): the same lines, as a string.
   const text = new StringSink();
-  writeRulesetText(text, rs);
+  writeRulesetText(text, new StringSink(), rs);
   return text.s;
 }
 
-function writeRulesetText(w: TextSink, rs: Ruleset): void {
+/** Each table: its chain declarations into `w` and, in the same pass over the chains, their rules
+ *  into `rules`, which then follow the declarations (one visit of each chain, not two). */
+function writeRulesetText(w: TextSink, rules: TextSink, rs: Ruleset): void {
   for (const name of rs.order) {
     const t = rs.tables[name];
     if (!t) continue;
@@ -384,13 +399,13 @@ function writeRulesetText(w: TextSink, rs: Ruleset): void {
       w.str(':');
       w.str(c.name);
       w.str(c.policy === undefined ? ' - [0:0]\n' : ` ${c.policy} [0:0]\n`);
-    }
-    for (const c of t.chains) {
-      for (const r of c.rules) {
-        writeRule(w, c.name, r);
-        w.str('\n');
+      const list = c.rules;
+      for (let i = 0; i < list.length; i++) {
+        writeRule(rules, c.name, list[i]!);
+        rules.str('\n');
       }
     }
+    w.append(rules);
     for (const x of t.deleteChains ?? []) {
       w.str('-X ');
       w.str(x);
