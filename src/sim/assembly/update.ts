@@ -215,10 +215,18 @@ function syncIngress({ prev, cluster, was, log, info }: Step) {
   return { ingressControllers, ingress, externalRecords };
 }
 
+/** The same public names in the same order, each with the same (first) address. */
+function sameRecords(now: Record<string, string>, before: Lab['externalRecords']): boolean {
+  const a = Object.keys(now);
+  const b = Object.keys(before);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || now[a[i]!] !== before[b[i]!]![0]) return false;
+  return true;
+}
+
 /** CoreDNS (kubernetes plugin): the zone again when what it serves changed. */
 function syncDns({ prev, cluster, was, info }: Step, externalRecords: Record<string, string>): LabDns {
-  const externalSame = JSON.stringify(externalRecords) === JSON.stringify(firstRecords(prev.externalRecords));
-  if (same(cluster, was, DNS_INPUTS) && externalSame) return prev.labDns;
+  if (same(cluster, was, DNS_INPUTS) && sameRecords(externalRecords, prev.externalRecords)) return prev.labDns;
   info.dns = 'rebuilt';
   return buildLabDns(cluster, externalRecords);
 }

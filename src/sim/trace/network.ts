@@ -37,7 +37,6 @@ export function podIP(p: Pod): string | undefined {
 export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalClient[] = []): NetworkIndex {
   const owners = new Map<string, AddressOwner>();
   const nodeIPs = new Map<string, string>();
-  const pods = new Map<string, Pod>();
 
   for (const n of cluster.nodes) {
     for (const a of n.status?.addresses ?? []) {
@@ -47,7 +46,6 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
     }
   }
   for (const p of cluster.pods) {
-    pods.set(key(p), p);
     const ip = podIP(p);
     if (!ip || p.spec.hostNetwork || !p.spec.nodeName) continue;
     if (p.metadata.deletionTimestamp && owners.get(ip)?.kind === 'pod') continue;
@@ -65,18 +63,22 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
   }
   for (const c of clients) if (!owners.has(c.address)) owners.set(c.address, { kind: 'client', client: c });
 
-  const loopback = parseCidr('127.0.0.0/8')!;
+  // Pods by "ns/name", made when a request first names a pod by a key that is no pod's own (a
+  // walk usually names one pod, found by a scan that builds no key per pod).
+  let byKey: Map<string, Pod> | undefined;
+  const podsByKey = () => (byKey ??= new Map(cluster.pods.map((p) => [key(p), p])));
   return {
     owner(ip) {
       const o = owners.get(ip);
       if (o) return o;
-      if (cidrContains(loopback, ip)) return { kind: 'loopback' };
+      if (cidrContains(LOOPBACK, ip)) return { kind: 'loopback' };
       return { kind: 'unknown' };
     },
     nodeIP: (node) => nodeIPs.get(node) ?? null,
     podByKey(k) {
-      const exact = pods.get(k);
+      const exact = podWithKey(cluster.pods, k);
       if (exact) return exact;
+      const pods = podsByKey();
       // "ns/web" names a workload: its first running pod (pod names carry generated suffixes).
       const [ns, name] = k.split('/');
       const ofWorkload = (p: Pod) =>
@@ -89,7 +91,23 @@ export function buildNetworkIndex(cluster: Cluster, clients: readonly ExternalCl
         .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
       return owned[0] ?? null;
     },
-    serviceCIDR: parseCidr(cluster.settings.serviceCIDR),
-    podCIDR: parseCidr(cluster.settings.podCIDR),
+    get serviceCIDR() {
+      return parseCidr(cluster.settings.serviceCIDR);
+    },
+    get podCIDR() {
+      return parseCidr(cluster.settings.podCIDR);
+    },
   };
+}
+
+const LOOPBACK = parseCidr('127.0.0.0/8')!;
+
+/** The pod whose "ns/name" is `k` (the last such, as a map by key would hold it): the key is built
+ *  only for pods whose name ends it. */
+function podWithKey(pods: readonly Pod[], k: string): Pod | null {
+  for (let i = pods.length - 1; i >= 0; i--) {
+    const p = pods[i]!;
+    if (k.endsWith(p.metadata.name) && key(p) === k) return p;
+  }
+  return null;
 }

@@ -145,11 +145,12 @@ export function mergeRulesets(base: Ruleset, extra: Ruleset): Ruleset {
       if (only) tables[name] = only;
       continue;
     }
-    const chains: Chain[] = a.chains.map((c) => ({ ...c, rules: [...c.rules] }));
+    const chains: Chain[] = a.chains.slice();
     const byName = new Map(chains.map((c) => [c.name, c]));
-    // Chains made here, which may be appended to; a chain only `extra` has is shared as it is (kube-proxy's
-    // hundreds of service chains are not copied for every node's merged view).
-    const made = new Set(chains);
+    // Chains made here, which may be appended to; a chain only one side has is shared as it is
+    // (kube-proxy's hundreds of service chains are not copied for every node's merged view, and the
+    // built-in chains with its jump rules stay the same objects from one sync to the next).
+    const made = new Set<Chain>();
     for (const c of b.chains) {
       const have = byName.get(c.name);
       if (!have) {

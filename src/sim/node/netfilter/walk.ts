@@ -146,7 +146,6 @@ interface CompiledChain {
  *  Parsing is pure, so the index also keeps what walks over this ruleset parsed: -s/-d texts, the
  *  node's address list, packet addresses (bounded). */
 export class RulesetIndex {
-  private readonly chains = new Map<TableName, Map<string, Chain>>();
   private readonly compiledChains = new Map<TableName, Map<string, CompiledChain | null>>();
   private readonly builtins: (CompiledChain | null | undefined)[] = HOOK_POINTS.map(() => undefined);
   private readonly cidrs = new Map<string, Cidr | null>();
@@ -157,15 +156,15 @@ export class RulesetIndex {
   private intB: number | null = null;
   private localFor: readonly string[] | undefined;
   private localList: LocalNet[] = [];
-  constructor(readonly ruleset: Ruleset) {
-    for (const t of ruleset.order) {
-      const m = new Map<string, Chain>();
-      for (const c of ruleset.tables[t]?.chains ?? []) m.set(c.name, c);
-      this.chains.set(t, m);
-    }
-  }
+  constructor(readonly ruleset: Ruleset) {}
+  /** The chain of that name (the last one, should a table list a name twice), found by a scan when
+   *  a walk first enters it (`compiled` keeps the answer): a walk enters a handful of a node's
+   *  chains, and indexing every chain of the ruleset cost more than finding those. */
   chain(table: TableName, name: string): Chain | undefined {
-    return this.chains.get(table)?.get(name);
+    if (!this.ruleset.order.includes(table)) return undefined;
+    const chains = this.ruleset.tables[table]?.chains ?? [];
+    for (let i = chains.length - 1; i >= 0; i--) if (chains[i]!.name === name) return chains[i];
+    return undefined;
   }
   /** A built-in chain's compiled form, by the hook point's slot (a walk runs three to five of
    *  them per packet; a slot read instead of two map lookups). */
