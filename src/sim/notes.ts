@@ -251,9 +251,9 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.lbNoListenerNone': 'Service {service} 的负载均衡器 {address} 在端口 {port} 上没有监听器（它没有监听任何端口）',
   'note.fault.lbNoNodePort':
     'Service {service} 的负载均衡器：没有 nodePort（spec.allocateLoadBalancerNodePorts: false），' +
-    'nodeport 型负载均衡器无处转发',
+    '转发到 NodePort 的负载均衡器无处可发',
   'note.fault.lbNoHealthyLocal':
-    '没有节点通过 Service {service} 的负载均衡器健康检查：externalTrafficPolicy 为 Local，且没有节点上有就绪的端点',
+    '没有节点通过 Service {service} 的负载均衡器健康检查：没有节点上有就绪的端点（externalTrafficPolicy: Local）',
   'note.fault.lbNoHealthy':
     '没有节点通过 Service {service} 的负载均衡器健康检查（{check}）：这个 Service 没有就绪的端点，' +
     '所以 kube-proxy 在每个节点上都拒绝它的 NodePort',
