@@ -406,7 +406,7 @@ function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] =
   const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
   const top = r.y + PILL_INSET;
   const own = board.text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
-  const attach = (c: Point) => (extra.length === 0 ? nearestOnBox(c, r) : farthestOfGroup(c, extra, nearestOnBox(c, r)));
+  const attach = (c: Point) => farthestOfGroup(c, extra, nearestOnBox(c, r));
   const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
   const { area, holes } = board.visible ?? {};
   const candidates = pillCandidates(r, w, h, scale);
@@ -430,6 +430,7 @@ function numberSize(hops: readonly number[], scale: number): { w: number; h: num
  */
 function farthestOfGroup(p: Point, group: readonly RouteSegment[], ...more: Point[]): Point {
   const ends = [...group.map((s) => nearestOnSegment(p, s.a, s.b)), ...more];
+  if (ends.length === 0) return p;
   return ends.reduce((m, e) => (Math.hypot(e.x - p.x, e.y - p.y) > Math.hypot(m.x - p.x, m.y - p.y) ? e : m));
 }
 
@@ -561,7 +562,8 @@ function settle(
   // A leader from a label of size w x h at c back to segment s, when the label sits away from it.
   const back = (s: RouteSegment, c: Point, w: number, h: number, round: boolean) => {
     const on = nearestOnSegment(c, s.a, s.b);
-    const away = round ? Math.hypot(c.x - on.x, c.y - on.y) > far : apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 }) > far / 2;
+    const fromEdge = () => apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 });
+    const away = round ? Math.hypot(c.x - on.x, c.y - on.y) > far : fromEdge() > far / 2;
     s.badge = c;
     s.leader = away ? on : null;
   };
