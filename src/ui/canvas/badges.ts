@@ -4,10 +4,13 @@
 // balancer it belongs to, four segment numbers over one node's header. The rule, one label at a
 // time in the order given, from most to least clear:
 // - the first candidate that covers no label placed before it, no text and no object it should keep
-//   clear of, inside the fitted view; else the best such spot within a few label sizes (the shortest
-//   leader back to its segment or place, one across no text first);
-// - else the first candidate, or the best spot further out, that covers no label and no text (over
-//   an object's background: a node frame between its header and its pods), in the view if it can;
+//   clear of, whole in view (inside the area, under nothing drawn over it); else the best such spot
+//   within a couple of label sizes (the shortest leader back to its segment or place, one across no
+//   text first);
+// - else the first candidate, or the best spot near, that covers no label and no text (over an
+//   object's background: a node frame between its header and its pods), in view; with a `cap` on
+//   its leader, that is all: null, and the caller lets it share a label with a neighbour's;
+// - else the best such spot further out, in view if it can;
 // - else the first candidate, or the nearest spot, that covers no label.
 // Labels never cover each other, and text (a name, an address, a port chip) only when nothing
 // else is free, at every zoom: a number over a name makes both unreadable on a projector.
