@@ -45,7 +45,8 @@ export interface LabelRequest {
    */
   holes?: readonly Box[];
   /**
-   * The longest leader (canvas units) it may get before it would rather share a label with a
+   * The longest leader (canvas units, from the label's edge: a wide pill's centre is far from its
+   * place even when its end is beside it) it may get before it would rather share a label with a
    * neighbour: with it, placeLabels gives null when no spot clear of labels and text in view is that
    * near (the caller merges it and asks again); without it, the label goes further out.
    */
@@ -128,11 +129,16 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
 /** A leader across text costs as much as one this many label sizes longer; across another label, this much. */
 const ACROSS = { text: 2, label: 5 };
 
-/** A spot the search may take: its leader's length, and its rank (the lower, the better). */
+/** A spot the search may take: its leader's length (from the label's edge), and its rank (the lower, the better). */
 interface Near {
   p: Spot;
   len: number;
   key: number;
+}
+
+/** How far `end` is from the edge of a label of size w x h centred at `p` (0 inside it). */
+function fromEdge(p: Spot, end: Spot, w: number, h: number): number {
+  return Math.hypot(Math.max(0, Math.abs(end.x - p.x) - w / 2), Math.max(0, Math.abs(end.y - p.y) - h / 2));
 }
 
 /**
@@ -164,7 +170,7 @@ function spotsNear(
       const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
       const over = (kind: 'text' | 'label') => k > 0 && blocks[kind].some((o) => crosses(p, short, o));
       const cost = (over('text') ? ACROSS.text : 0) + (over('label') ? ACROSS.label : 0);
-      out.push({ p, len, key: len + cost * Math.max(w, h) + r / 4 });
+      out.push({ p, len: fromEdge(p, end, w, h), key: len + cost * Math.max(w, h) + r / 4 });
     }
   }
   return out.sort((a, b) => a.key - b.key);
@@ -204,10 +210,7 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
   const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
-  const leader = (c: Spot) => {
-    const end = label.attach?.(c) ?? c;
-    return Math.hypot(end.x - c.x, end.y - c.y);
-  };
+  const leader = (c: Spot) => fromEdge(c, label.attach?.(c) ?? c, w, h);
   const firstAt = (want: Clearance, longest = Infinity) =>
     candidates.find((c, i) => levels[i]! >= want && leader(c) <= longest);
   let spots: Near[] | undefined;

@@ -364,10 +364,11 @@ const VIEW_MARGIN = 30;
 const LESSON_MARGIN = 10;
 
 /**
- * The longest leader a segment's number gets (in badge boxes) before it shares a label with a
- * neighbouring hop's ("2 · 3"): a long line across the picture is harder to follow than a shared pill.
+ * The longest leader a segment's number gets (in badge boxes, from the label's edge) before it shares
+ * a label with a neighbouring hop's ("2 · 3"): a long line across the picture is harder to follow
+ * than a shared pill.
  */
-const LEADER_CAP = 2.5;
+const LEADER_CAP = 2;
 /** The most hops one shared label shows. */
 const MAX_SHARED = 3;
 
