@@ -78,9 +78,58 @@ const firstFrame: Plugin = {
   },
 };
 
+// The production build's chunks for the page's start. By default the bundler splits the modules the
+// entry imports into a chunk per set of importers (React, the store and i18n, the cluster model, the
+// runtime, ...), so the first frame waits for eight scripts where one would do, and the start-up's
+// dynamic import of the engines and the lab loader asks for a dozen more (each a <link
+// rel=modulepreload> written into the document and a request, in the first frame's task). Here:
+//   - `boot`: every module the entry imports statically (the first frame's code), one chunk;
+//   - `engines`: every module the engines and the start-up loader import statically that neither the
+//     first frame nor the rest of the page (./src/ui/later.ts, which shows its panels while the engines
+//     still load) does, one chunk (the page loads it at start anyway; later parts import from it).
+// Both sets are read from the module graph once it is built, so they follow the imports as they change.
+// A module the entry reaches only through a barrel's re-export counts as the first frame's code here
+// (the graph does not say which re-exports are used): import such parts from their own module.
+const STARTUP = ['/src/ui/engines.ts', '/src/ui/share/start.ts'];
+const LATER = '/src/ui/later.ts';
+function startChunks(): Plugin {
+  const boot = new Set<string>();
+  const startup = new Set<string>();
+  return {
+    name: 'netlab-start-chunks',
+    apply: 'build',
+    buildEnd() {
+      const closure = (roots: string[], into: Set<string>, skip: ReadonlySet<string> = new Set()) => {
+        const todo = [...roots];
+        while (todo.length > 0) {
+          const id = todo.pop()!;
+          if (into.has(id) || skip.has(id)) continue;
+          into.add(id);
+          todo.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+        }
+      };
+      const ids = [...this.getModuleIds()];
+      const entry = ids.find((id) => id.endsWith('/src/ui/main.tsx'));
+      if (!entry) return;
+      closure([entry], boot);
+      const later = new Set<string>();
+      closure(ids.filter((id) => id.endsWith(LATER)), later, boot);
+      closure(ids.filter((id) => STARTUP.some((s) => id.endsWith(s))), startup, new Set([...boot, ...later]));
+    },
+    outputOptions(options) {
+      // Called before the build: the groups read the sets when the chunks are made, after buildEnd.
+      const groups = [
+        { name: 'boot', test: (id: string) => boot.has(id), priority: 2 },
+        { name: 'engines', test: (id: string) => startup.has(id), priority: 1, includeDependenciesRecursively: false },
+      ];
+      return { ...options, codeSplitting: { groups } };
+    },
+  };
+}
+
 export default defineConfig({
   // The default scenario's canvas, computed at build time: the page draws it before its engines load.
-  plugins: [react(), pwa, firstFrame],
+  plugins: [react(), pwa, firstFrame, startChunks()],
   server: { host: '127.0.0.1', port: 5173 },
   // The built app is served with a Content-Security-Policy that forbids inline and injected scripts:
   // a script in a scenario's names, labels or lesson text, or in a link, can never run (e2e/security.spec.ts).

@@ -43,10 +43,12 @@ test('a pasted scenario\'s problems read in Chinese, Kubernetes\' own words as p
   await expect(report).toContainText('clients[0].address：无效值 "nope"：必须是有效的 IPv4 地址；跳过此客户端');
   await expect(report).toContainText('requests[0].from：无效值 "bad"：格式不正确；跳过此请求');
   await expect(report).toContainText('extra：未知字段，已忽略');
-  // The object's field error stays the apiserver's; kubectl's line for an unknown kind too.
-  await expect(report).toContainText('Service "web" 无效，未载入：spec.ports[0].port: Invalid value: "eighty"');
+  // The object's own field error: the lab's apiserver-style check in Chinese, the field and value as
+  // written; kubectl's line for an unknown kind stays as kubectl prints it.
+  await expect(report).toContainText('Service "web" 无效，未载入：spec.ports[0].port：无效值 "eighty"：必须是数字');
   await expect(report).toContainText('no matches for kind "Widget" in version "example.com/v1"');
-  for (const english of ['the default is used', 'the entry is ignored', 'unknown field, ignored', 'is skipped']) {
+  const framing = ['the default is used', 'the entry is ignored', 'unknown field, ignored', 'is skipped', 'Invalid value'];
+  for (const english of [...framing, 'must be a number']) {
     await expect(report).not.toContainText(english);
   }
 });
@@ -62,4 +64,5 @@ test('the same paste reads in English as the CLI prints it', async ({ page }) =>
     'clients[0].address: Invalid value: "nope": must be a valid IPv4 address; the client is skipped',
   );
   await expect(report).toContainText('extra: unknown field, ignored');
+  await expect(report).toContainText('Service "web" is invalid, not loaded: spec.ports[0].port: Invalid value: "eighty": must be a number');
 });

@@ -88,4 +88,9 @@ test('the partial-load dialog speaks Chinese, the apiserver message stays as kub
   await expect(dialog.getByTestId('partial-keep')).toHaveText('保留当前实验环境');
   await expect(dialog.getByTestId('partial-open')).toHaveText('打开，但去掉这些对象');
   await expect(dialog.getByTestId('partial-refusal')).toContainText('Invalid value: 8888');
+  // The lab's framing is Chinese; kubectl's line inside it is kubectl's, marked as English.
+  await expect(dialog.getByTestId('partial-refusal')).toContainText('apiserver 拒绝了此对象：Error from server (Invalid)');
+  const kubectl = dialog.getByTestId('partial-kubectl');
+  await expect(kubectl).toHaveAttribute('lang', 'en');
+  await expect(kubectl).toHaveText(/^Error from server \(Invalid\): The Service "web" is invalid: spec\.ports\[0\]\.nodePort/);
 });

@@ -51,7 +51,8 @@ describe('netlab trace prints the lines a fault was read from', () => {
     const out = r.stdout.trimEnd().split('\n');
     const result = out.findIndex((l) => l.startsWith('result: refused via Service default/web'));
     expect(result).toBeGreaterThan(0);
-    const read = out.slice(result + 1);
+    // Then the pods behind the selector (the next describe block).
+    const read = out.slice(result + 1).filter((l) => l.startsWith('     read from'));
     expect(read).toHaveLength(1);
     const m = /^ {5}read from (endpointslices\/default\/web):(\d+): (.*)$/.exec(read[0]!);
     expect(m).not.toBeNull();
@@ -82,6 +83,65 @@ describe('netlab trace prints the lines a fault was read from', () => {
     expect(decided).toBeGreaterThan(0);
     const before = hop.rules.slice(0, -1).map((x) => `     read from ${shown(x)}`);
     expect(lines.slice(decided - before.length, decided)).toEqual(before);
+  });
+});
+
+// web-2 asks for a node label no node has: the scheduler leaves it Pending, Unschedulable.
+const PENDING = `${WEB}---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, namespace: default, labels: {app: web}}
+spec:
+  nodeSelector: {disktype: ssd}
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+`;
+
+describe('netlab trace names the pods behind a Service with no ready endpoints', () => {
+  const tracePending = (...flags: string[]) =>
+    runCli(
+      ['trace', 'web.yaml', '--from', 'pod:default/client', '--url', 'http://web/', ...flags],
+      readerOf({ 'web.yaml': PENDING }),
+    );
+  const scheduler =
+    "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. " +
+    'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+
+  it('text: each pod under the result, with its phase and the condition its status has False', () => {
+    const r = tracePending();
+    expect(r.code).toBe(7);
+    const out = r.stdout.trimEnd().split('\n');
+    const result = out.findIndex((l) => l.startsWith('result: refused via Service default/web'));
+    // The result line itself is as it was.
+    expect(out[result]).toBe(
+      'result: refused via Service default/web: Service default/web has no ready endpoints: ' +
+        'selector app=web matches 0 ready pods (1 not ready)',
+    );
+    expect(out.slice(-2)).toEqual([
+      '     pod default/web-1 is Running; Ready=False, reason ContainersNotReady: ' +
+        '"containers with unready status: [nginx]"',
+      `     pod default/web-2 is Pending; PodScheduled=False, reason Unschedulable: "${scheduler}"`,
+    ]);
+  });
+
+  it('JSON: fault.pods, additively, each pod with its endpoint line as a rule where a slice lists it', () => {
+    const j = JSON.parse(tracePending('--json').stdout) as {
+      results: { fault: { message: string; rules: Rule[]; pods: Record<string, unknown> } }[];
+    };
+    const fault = j.results[0]!.fault;
+    expect(fault.pods).toMatchObject({ namespace: 'default', selector: 'app=web', matched: 2, more: 0 });
+    const shown = fault.pods.shown as { pod: string; phase: string; condition: unknown; rule?: Rule }[];
+    expect(shown.map((p) => [p.pod, p.phase])).toEqual([
+      ['default/web-1', 'Running'],
+      ['default/web-2', 'Pending'],
+    ]);
+    expect(shown[0]!.rule).toEqual(fault.rules[0]);
+    expect(shown[1]!.rule).toBeUndefined();
+    expect(shown[1]!.condition).toEqual({
+      type: 'PodScheduled',
+      status: 'False',
+      reason: 'Unschedulable',
+      message: scheduler,
+    });
   });
 });
 

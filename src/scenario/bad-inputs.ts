@@ -115,6 +115,24 @@ const OBJECTS: BadInput[] = [
     'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: x}]}',
   ),
   one(
+    'a Service and a Pod with every kind of wrong field',
+    'objects.yaml',
+    [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web}',
+      'spec:',
+      '  type: Bogus',
+      '  selector: 5',
+      '  ports: [{port: "x", targetPort: [1], protocol: SCTPX}, {port: -1}]',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p, labels: [a]}',
+      'spec: {hostNetwork: "yes", containers: [{image: nginx, ports: [{containerPort: 1.5}]}]}',
+    ].join('\n'),
+  ),
+  one(
     'a Deployment over the lab\'s replicas cap',
     'deploy.yaml',
     [

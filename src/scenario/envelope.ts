@@ -267,7 +267,7 @@ function readEdits(raw: unknown, report: Report): LabEdit[] {
     const o = checkValue(schema, edit.object, ['edits', i, 'object']);
     const who = `${edit.object.kind} ${JSON.stringify(edit.object.metadata.name ?? '')}`;
     for (const issue of o.issues) {
-      // The object's own field check stays in the apiserver's words, as for any object.
+      // The object's own field check, framed as for any object (a note; field and value verbatim).
       const text = noted('problem.editObjectInvalid', { who, detail: objectIssueDetail(issue) });
       report(['edits', i, 'object', ...issue.path], 'invalid', text);
     }

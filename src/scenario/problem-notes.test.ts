@@ -33,6 +33,12 @@ const VERBATIM: ReadonlySet<ProblemNoteKey> = new Set<ProblemNoteKey>([
   'field.invalidDetail',
 ]);
 
+/** Keys framing a Kubernetes object's own field error (load.ts, envelope.ts's replayed apply-object). */
+const OBJECT_FIELD: ReadonlySet<ProblemNoteKey> = new Set<ProblemNoteKey>([
+  'problem.objectInvalid',
+  'problem.editObjectInvalid',
+]);
+
 /** Words a Chinese rendering keeps once its parameters are out: tool and format names, the file's field names. */
 const KEPT = new Set([
   ...['YAML', 'JSON', 'netlab', 'kubectl', 'apply', 'Kubernetes', 'apiserver', 'kube', 'proxy', 'IPv', 'CIDR'],
@@ -53,7 +59,6 @@ const UNREACHED: Readonly<Partial<Record<ProblemNoteKey, string>>> = {
   'field.type.other': "a zod type the envelope's schemas do not use",
   'field.format': "a string format the envelope's schemas do not use",
   'field.keysStrings': 'a parsed map always has text keys',
-  'field.intOrString': "an int-or-string field: only Kubernetes objects have them (their text stays the apiserver's)",
   'field.type.int': "zod says a non-number for an integer field is no number (field.type.number)",
   'field.maxItems': "an array cap: the envelope's lists are capped before their check (field.tooManyRead)",
 };
@@ -106,6 +111,9 @@ describe('every load problem in the reader\'s language', () => {
         const quoting = notesIn(note).filter((n) => Object.hasOwn(n.params, 'detail')).map((n) => n.key);
         expect(quoting.filter((k) => !VERBATIM.has(k)), p.message).toEqual([]);
         if (OWN_FIELD.test(p.path)) expect(quoting, `${p.path}: ${p.message}`).toEqual([]);
+        // An object's own field error is the lab's check in the apiserver's style: a note the page frames
+        // in the reader's language (its values verbatim), never English text quoted whole.
+        if (OBJECT_FIELD.has(note.key)) expect(typeof note.params.detail, p.message).toBe('object');
         for (const n of notesIn(note)) seen.add(n.key);
       }
     }, TIMEOUT_MS);

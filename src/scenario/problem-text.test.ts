@@ -48,7 +48,8 @@ describe('real load problems rendered for the page', () => {
       what: 'an object the schema refuses',
       problems: () => errorsOf(loadScenarioText('svc.yaml', invalidService).problems),
       english: 'is invalid, not loaded',
-      kept: 'spec.ports[0].protocol: Unsupported value: "SCTPX"',
+      // The field and the value as written; the check's apiserver-style framing is the lab's (next test).
+      kept: 'spec.ports[0].protocol',
     },
     {
       what: 'a YAML syntax error',
@@ -110,6 +111,17 @@ describe('real load problems rendered for the page', () => {
       }
     });
   }
+
+  it('an object\'s field error: the lab\'s apiserver-style check framed in Chinese, the values verbatim', () => {
+    const [p] = errorsOf(loadScenarioText('svc.yaml', invalidService).problems);
+    const supported = '"TCP", "UDP", "SCTP"';
+    expect(p!.message).toBe(
+      `Service "web" is invalid, not loaded: spec.ports[0].protocol: Unsupported value: "SCTPX": supported values: ${supported}`,
+    );
+    expect(problemText('zh', p!)).toBe(
+      `Service "web" 无效，未载入：spec.ports[0].protocol：不支持的值 "SCTPX"：支持的值为 ${supported}`,
+    );
+  });
 
   it('keeps a problem without a note as written, in both languages', () => {
     const p: Problem = { kind: 'refused', severity: 'error', file: 'x', path: '', message: 'Error from server (Invalid): x' };

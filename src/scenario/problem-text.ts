@@ -97,7 +97,8 @@ export const problemTextsEn = {
   'problem.proxyConfigNotYaml': "{object}: {file} is not YAML ({detail}); kube-proxy's defaults are used",
   'problem.proxyModeUnknown': '{object}: mode {mode} is not one the lab models; {setting} stays {current}',
   // A field's check, in the apiserver's style (k8s.io/apimachinery field/errors.go), for the lab's own
-  // fields (settings, clients, requests, lesson, edits); a Kubernetes object's keeps its English.
+  // fields (settings, clients, requests, lesson, edits) and a Kubernetes object's (the lab's schema
+  // check, not an apiserver's text: the field, value and supported values are the verbatim parts).
   'field.required': '{field}: Required value',
   'field.requiredFormat': '{field}: Required value: a netlab scenario starts with {field}: "{format}"',
   'field.invalid': '{field}: Invalid value',

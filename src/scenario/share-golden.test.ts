@@ -2,6 +2,8 @@
 // plane, kube-proxy's state, the tracer's builders) must leave every trace the same hop for hop.
 // The one change allowed is gaining an artifact reference that was missing: a hop whose `refs` was
 // empty, or the fault (which had no `refs` field) pointing at the EndpointSlice lines it was read from.
+// A "no ready endpoints" fault may also gain `pods` (the pods the selector matches and what their
+// status says); its message, note and every other field stay as frozen.
 // The links, not the generator, are frozen: a change to `randomLab` does not change what is checked.
 // To rewrite the file (only when a behaviour change is intended, and say so in the commit):
 //   NETLAB_WRITE_GOLDEN=1 npx vitest run src/scenario/share-golden.test.ts
@@ -60,7 +62,10 @@ function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']
   const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
   // Only `refs` may appear on a fault that had none; every other field of the fault is compared as frozen.
   const gained = golden.fault && !golden.fault.refs ? now.fault?.refs : undefined;
-  const fault = gained ? { ...golden.fault!, refs: gained } : golden.fault;
+  const pods = golden.fault && !golden.fault.pods ? now.fault?.pods : undefined;
+  const fault = gained || pods
+    ? { ...golden.fault!, ...(gained ? { refs: gained } : {}), ...(pods ? { pods } : {}) }
+    : golden.fault;
   return { ...golden, hops, ...(fault ? { fault } : {}) };
 }
 

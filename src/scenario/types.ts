@@ -6,7 +6,7 @@ import type { ExternalClient, SavedRequest } from '../sim/cluster';
 import type { LabSettings } from '../sim/lab';
 import type { LabEdit } from '../sim/assembly/edits';
 import type { Problem } from './problem';
-import type { Inference } from './snapshot';
+import type { Inference } from './inference';
 import type { lessonStepSchema, localizedTextSchema, metaSchema, viewSchema } from './schema';
 
 export type ScenarioObject = KubeObject | OtherObject;

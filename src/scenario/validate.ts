@@ -54,12 +54,14 @@ export function checkValue<T>(schema: z.ZodType<T>, value: unknown, prefix: read
 }
 
 /**
- * A Kubernetes object's field issue as the problem quotes it: in the apiserver's words, as printed,
- * except a limit of the lab's own (the replicas cap), which no apiserver says and the reader's
- * language does.
+ * A Kubernetes object's field issue as the problem quotes it: the lab's own check, framed in the
+ * apiserver's style ("<field>: Invalid value: <value>: must be ..."), as a note, so the page frames
+ * it in the reader's language; its English is the message, byte for byte (the CLI's text and JSON).
+ * What is not the lab's words stays a verbatim parameter: the field path, the value, the supported
+ * values, zod's own text for a check the lab does not word (`field.invalidDetail`).
  */
-export function objectIssueDetail(issue: FieldIssue): string | ProblemNote {
-  return issue.note.key === 'field.maxReplicas' ? issue.note : issue.message;
+export function objectIssueDetail(issue: FieldIssue): ProblemNote {
+  return issue.note;
 }
 
 function toSegment(k: PropertyKey): PathSegment {

@@ -84,6 +84,20 @@ export const noteMessagesEn = {
   'note.fault.noPortEndpoints':
     'Service {service} has no endpoints for this port: no pod its EndpointSlices list for selector {selector} ' +
     '({endpoints}) declares a containerPort named {targetPort}',
+  // The pods behind a Service without ready endpoints (no-endpoints.ts), from each pod's own status:
+  // the phase, a deletion under way, and the condition the scheduler or the kubelet wrote False,
+  // its reason and message quoted as written.
+  'note.fault.pod.phase': 'pod {pod} is {phase}',
+  'note.fault.pod.noPhase': 'pod {pod} has no phase in its status',
+  'note.fault.pod.terminating': 'terminating since {since} (metadata.deletionTimestamp)',
+  'note.fault.pod.condition': '{condition}, reason {reason}: "{message}"',
+  'note.fault.pod.conditionReason': '{condition}, reason {reason}',
+  'note.fault.pod.conditionBare': '{condition}, with no reason given',
+  'note.fault.pod.noFalse': 'no condition in its status is False ({conditions})',
+  'note.fault.pod.noConditions': 'its status has no conditions',
+  'note.fault.pods.more': 'and {count} more pod(s)',
+  'note.fault.pods.none':
+    'no pod in namespace {namespace} carries the labels {selector}, so there is nothing to be an endpoint',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
   'note.fault.cnameOutside':
     '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream ' +
@@ -203,6 +217,16 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.noPortEndpoints':
     'Service {service} 的这个端口没有端点：它的 EndpointSlice 为选择算符 {selector} 列出的 Pod（{endpoints} 个）' +
     '都没有声明名为 {targetPort} 的 containerPort',
+  'note.fault.pod.phase': 'Pod {pod} 处于 {phase} 阶段',
+  'note.fault.pod.noPhase': 'Pod {pod} 的 status.phase 为空',
+  'note.fault.pod.terminating': '自 {since} 起正在终止（metadata.deletionTimestamp）',
+  'note.fault.pod.condition': '{condition}，原因 {reason}：“{message}”',
+  'note.fault.pod.conditionReason': '{condition}，原因 {reason}',
+  'note.fault.pod.conditionBare': '{condition}，没有给出原因',
+  'note.fault.pod.noFalse': '它的 status.conditions 中没有一项为 “False”（{conditions}）',
+  'note.fault.pod.noConditions': '它的 status.conditions 为空',
+  'note.fault.pods.more': '另有 {count} 个 Pod',
+  'note.fault.pods.none': '命名空间 {namespace} 中没有任何 Pod 带有标签 {selector}，因此没有可以成为端点的 Pod',
   'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',

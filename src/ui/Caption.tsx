@@ -1,6 +1,6 @@
 import { selectCurrentHop, selectLang, selectPresenter } from '../state';
 import { useLab } from './app-store';
-import { explain } from './i18n';
+import { explain } from './i18n/explain';
 import './Caption.css';
 
 /**

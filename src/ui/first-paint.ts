@@ -15,6 +15,11 @@ export const firstCommit = new Promise<void>((resolve) => (committed = resolve))
 /** The first frame has been painted (or the page is in a background tab, which paints nothing). */
 export const firstPaint = new Promise<void>((resolve) => (painted = resolve));
 
+let paintedYet = false;
+void firstPaint.then(() => (paintedYet = true));
+/** Whether the first frame has been painted already: what mounts after it need not wait for it. */
+export const firstPaintDone = () => paintedYet;
+
 /**
  * Called from the first commit's layout effect (App): the frame after it is the page's first paint,
  * and a task queued from that frame's animation callbacks runs after its rendering. A page opened in

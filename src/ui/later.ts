@@ -1,5 +1,5 @@
 // The rest of the page: what the first frame does not show (the side panel's bodies, the load
-// report, presenter mode's caption, the Rules banner, the trace's route and packet on the canvas)
+// report, presenter mode's caption and camera, the Rules banner, the trace's route and packet on the canvas)
 // with what only they need (the engines' hop texts, the load problems' wording). One chunk, imported
 // right after the first frame has been painted (./first-paint.ts), so the page's first picture does
 // not wait for it to be downloaded, parsed and run.
@@ -16,3 +16,4 @@ export { ArtifactBanner } from './panels/ArtifactBanner';
 export { Caption } from './Caption';
 export { RouteLayer } from './canvas/RouteLayer';
 export { PacketLayer } from './canvas/PacketLayer';
+export { PresenterCamera } from './canvas/camera';

@@ -6,7 +6,7 @@
 import { toManifests, type ObjectSource, type Scenario } from '../../scenario';
 import { convertIngressesToGatewayAPI, type ConvertNote } from '../../sim/gateway/convert';
 import { renderConvertMessage } from '../../sim/gateway/convert-messages';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { opt, splitFiles } from '../lab-input';
 import { loadScenarioForCommand } from '../scenario-input';

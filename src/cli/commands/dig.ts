@@ -5,7 +5,7 @@
 import { artifactText, dns } from '../../sim';
 import { parseSource } from '../../sim/trace/trace';
 import { digFrom, renderDigAnswer, type Shell } from '../../sim/shell/shell';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 

@@ -10,7 +10,7 @@ import type { ExternalClient } from '../../sim/cluster';
 import { runShell, type Shell, type ShellEnv } from '../../sim/shell/shell';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { shellLoaders } from '../../scenario/shell-io';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab } from '../lab-input';
 import { STDIN_ARG } from '../scenario-input';

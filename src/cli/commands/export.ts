@@ -3,7 +3,7 @@
 
 import { serializeScenario, toManifests } from '../../scenario';
 import { appliedObjects } from '../../sim/assembly/edits';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 

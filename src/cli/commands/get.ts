@@ -2,7 +2,7 @@
 // of the reconciled cluster, in kubectl's columns.
 
 import { kubectlDescribe, kubectlGet } from '../../sim';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 

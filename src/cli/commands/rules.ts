@@ -3,7 +3,7 @@
 
 import { artifactText } from '../../sim';
 import type { RenderedArtifact } from '../../sim/artifact';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command, type CommandContext } from '../command';
 import { loadLab, opt, splitFiles } from '../lab-input';
 import { loadScenarioForCommand } from '../scenario-input';

@@ -6,8 +6,8 @@ import type { Lab } from '../../sim/assembly/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
-import type { Hop, TraceResult } from '../../sim/trace/types';
-import { SUMMARIES } from '../catalog';
+import type { Fault, Hop, TraceResult } from '../../sim/trace/types';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
 
@@ -36,7 +36,9 @@ back from the server through the nodes' routes and conntrack, follow the request
 "direction":"reply" and "conntrack":[{node, entry}] (the entry as conntrack -L prints it).
 Each hop's "rules" and the fault's "rules" are the artifact lines read: {artifact, line, text}
 (line 1-based, as netlab rules prints the artifact; EndpointSlice lines with
-netlab rules --format endpointslices --service <ns>/<name>).
+netlab rules --format endpointslices --service <ns>/<name>). A "no ready endpoints" fault also has
+"pods": the pods the Service's selector matches (the first three, "more" the rest), each with its
+phase and the condition its status has False (the scheduler's Unschedulable, the kubelet's Ready).
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
 first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
   options: {
@@ -154,7 +156,7 @@ export function publicResult(r: TraceResult) {
     backend: r.backend,
     responseHeaders: r.responseHeaders,
     // Additive: `rules`, the lines the fault was read from, in the hops' shape (the raw `refs` stay as they were).
-    fault: r.fault ? { ...r.fault, ...(r.fault.refs ? { rules: r.fault.refs.map(ruleOf) } : {}) } : null,
+    fault: r.fault ? publicFault(r.fault) : null,
     hops: r.hops.map((h) => ({
       index: h.index,
       // Reply hops (the answer walked back, issue 17) follow the request's; request hops have no direction.
@@ -171,6 +173,18 @@ export function publicResult(r: TraceResult) {
   };
 }
 
+/**
+ * The fault as the JSON contract gives it, additively: `rules`, the lines it was read from, in the hops'
+ * shape (the raw `refs` stay as they were); a no-endpoints fault's `pods`, each with its endpoint line
+ * as `rule` where a slice lists the pod.
+ */
+function publicFault(f: Fault) {
+  const pods = f.pods
+    ? { ...f.pods, shown: f.pods.shown.map((p) => ({ ...p, ...(p.ref ? { rule: ruleOf(p.ref) } : {}) })) }
+    : undefined;
+  return { ...f, ...(f.refs ? { rules: f.refs.map(ruleOf) } : {}), ...(pods ? { pods } : {}) };
+}
+
 /** An artifact line as the JSON contract gives it: artifact id, 1-based line, the line's text. */
 function ruleOf(ref: ArtifactRef) {
   return { artifact: ref.artifact, line: ref.lineIndex + 1, text: ref.line };
@@ -179,6 +193,14 @@ function ruleOf(ref: ArtifactRef) {
 /** `<artifact>:<line>: <text>`, the line number as `netlab rules` (and the page's viewer) count it. */
 function refLine(ref: ArtifactRef): string {
   return `${ref.artifact}:${ref.lineIndex + 1}: ${ref.line.trim()}`;
+}
+
+/** A no-endpoints fault's pods (the page's list under the fault): each as its status says, then "and N more". */
+function podLines(f: Fault | undefined): string[] {
+  if (!f?.pods) return [];
+  const lines = f.pods.shown.map((p) => `     ${p.text}`);
+  if (f.pods.summaryText) lines.push(`     ${f.pods.summaryText}`);
+  return lines;
 }
 
 function placeLabel(h: Hop): string {
@@ -241,5 +263,6 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
   // The lines the fault was read from (the page's "Read from"), e.g. the EndpointSlice endpoints
   // kube-proxy could not use; `netlab rules --format endpointslices --service <ns>/<name>` prints them whole.
   for (const ref of r.fault?.refs ?? []) out.push(`     read from ${refLine(ref)}`);
+  out.push(...podLines(r.fault));
   return `${out.join('\n')}\n`;
 }

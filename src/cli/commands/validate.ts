@@ -15,7 +15,7 @@ import {
 import { locateRefusals } from '../../scenario/refusals';
 import type { ObjectSource } from '../../scenario/types';
 import { buildEditedLab } from '../../sim/assembly/edits';
-import { SUMMARIES } from '../catalog';
+import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { applyGlobalOptions, readInputs, versionGiven } from '../scenario-input';
 

@@ -81,9 +81,10 @@ export function refKey(ref: ObjectRef): string {
 
 const HEX_DIGITS = '0123456789abcdef';
 
-/** Appends the hex digits of `x` from the nibble at bit `hi` down to the one at bit `lo`. */
-function pushHex(out: number[], x: number, hi: number, lo: number): void {
-  for (let s = hi; s >= lo; s -= 4) out.push(HEX_DIGITS.charCodeAt((x >>> s) & 15));
+/** Writes the hex digits of `x` from the nibble at bit `hi` down to the one at bit `lo`; returns the next index. */
+function pushHex(out: number[], at: number, x: number, hi: number, lo: number): number {
+  for (let s = hi; s >= lo; s -= 4) out[at++] = HEX_DIGITS.charCodeAt((x >>> s) & 15);
+  return at;
 }
 
 /**
@@ -96,18 +97,21 @@ function pushHex(out: number[], x: number, hi: number, lo: number): void {
 export function stableUid(seed: string, kind: string, key: string): string {
   const [a, b, c, d] = hash128(seed, '\u0000uid\u0000', kind, '\u0000', key);
   const DASH = 45;
-  const out: number[] = [];
-  pushHex(out, a, 28, 0);
-  out.push(DASH);
-  pushHex(out, b, 28, 16);
-  out.push(DASH, 52 /* 4 */);
-  pushHex(out, b, 8, 0);
-  out.push(DASH, 97 /* a */);
-  pushHex(out, c, 24, 16);
-  out.push(DASH);
-  pushHex(out, c, 12, 0);
-  pushHex(out, d, 28, 0);
-  return String.fromCharCode(...out);
+  // Sized once (36 characters): pushing into an empty array reallocated it twice per object.
+  const out = new Array<number>(36);
+  let at = pushHex(out, 0, a, 28, 0);
+  out[at++] = DASH;
+  at = pushHex(out, at, b, 28, 16);
+  out[at++] = DASH;
+  out[at++] = 52 /* 4 */;
+  at = pushHex(out, at, b, 8, 0);
+  out[at++] = DASH;
+  out[at++] = 97 /* a */;
+  at = pushHex(out, at, c, 24, 16);
+  out[at++] = DASH;
+  at = pushHex(out, at, c, 12, 0);
+  pushHex(out, at, d, 28, 0);
+  return String.fromCharCode.apply(null, out);
 }
 
 export class ObjectStore {
@@ -197,7 +201,9 @@ export class ObjectStore {
   }
 
   values<T extends AnyObject = AnyObject>(kind: string): IterableIterator<T> {
-    return (this.kinds.get(kind) ?? new CowMap<AnyObject>()).values() as IterableIterator<T>;
+    // A kind never written has nothing to list (no empty map to build: Node events ask for DaemonSets).
+    const m = this.kinds.get(kind);
+    return (m ? m.values() : ([] as AnyObject[]).values()) as IterableIterator<T>;
   }
 
   count(kind: string): number {

@@ -170,6 +170,8 @@ export interface Ctx {
   preserve?: boolean;
   /** Facts derived from the (immutable) objects this run reads, each computed once. */
   derived: Derived;
+  /** Ends the run: the store stops calling this run's handlers (set by the reconciler). */
+  done?: () => void;
 }
 
 /**
@@ -277,16 +279,18 @@ export function serviceSelects(svc: Service, pod: Pod): boolean {
   return true;
 }
 
-/** Services in the pod's namespace whose selector matches the pod's labels (via the selector index). */
-export function servicesForPod(ctx: Ctx, pod: Pod): string[] {
-  const ns = pod.metadata.namespace ?? 'default';
+/**
+ * Services in the pod's namespace whose selector matches the pod's labels (via the selector index).
+ * `labelKeys`: the pod's labelKey pairs, as the informers derived them once per labels object (so a
+ * pod's lookups reuse those strings and their hashes instead of building new ones).
+ */
+export function servicesForPod(ctx: Ctx, pod: Pod, labelKeys: readonly string[]): string[] {
   // Runs on every pod write: a plain array while it is short (a pod matches few Services), a Set
   // beside it once it is not.
   const out: string[] = [];
   let seen: Set<string> | undefined;
-  const labels = pod.metadata.labels ?? {};
-  for (const k of Object.keys(labels)) {
-    const keys = ctx.index.servicesBySelector.get(labelKey(ns, k, labels[k]!));
+  for (const lk of labelKeys) {
+    const keys = ctx.index.servicesBySelector.get(lk);
     if (!keys) continue;
     for (const key of keys) {
       if (seen ? seen.has(key) : out.includes(key)) continue;

@@ -276,13 +276,13 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     const terminating = isTerminating(pod);
     const serving = isPodReady(pod);
     const ready = publishNotReady || (serving && !terminating);
-    const endpoint: SliceEndpoint = {
-      addresses: [ip],
-      conditions: { ready, serving, terminating },
-      ...(pod.spec.hostname && pod.spec.subdomain === name ? { hostname: pod.spec.hostname } : {}),
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-      targetRef: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
-    };
+    const endpoint = sliceEndpoint(
+      [ip],
+      { ready, serving, terminating },
+      pod.spec.hostname && pod.spec.subdomain === name ? pod.spec.hostname : undefined,
+      pod.spec.nodeName,
+      { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
+    );
     let p = portsByContainers.get(pod.spec.containers);
     if (!p) {
       const ports = endpointPorts(svc, pod);
@@ -292,6 +292,33 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
   }
   return eps.sort((a, b) => a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+}
+
+type TargetRef = NonNullable<SliceEndpoint['targetRef']>;
+
+// One literal per case, fields in the API's order (hostname and nodeName only when set): the result
+// holds its fields itself, where a spread of `{}` or `{hostname}` made a throwaway object per
+// endpoint and fields added afterwards would live in a separate property store.
+
+function sliceEndpoint(
+  addresses: string[],
+  conditions: NonNullable<SliceEndpoint['conditions']>,
+  hostname: string | undefined,
+  nodeName: string | undefined,
+  targetRef: TargetRef,
+): SliceEndpoint {
+  if (hostname) {
+    return nodeName
+      ? { addresses, conditions, hostname, nodeName, targetRef }
+      : { addresses, conditions, hostname, targetRef };
+  }
+  return nodeName ? { addresses, conditions, nodeName, targetRef } : { addresses, conditions, targetRef };
+}
+
+function endpointAddress(ip: string, hostname: string | undefined, nodeName: string | undefined,
+  targetRef: TargetRef): EndpointAddress {
+  if (hostname) return nodeName ? { ip, hostname, nodeName, targetRef } : { ip, hostname, targetRef };
+  return nodeName ? { ip, nodeName, targetRef } : { ip, targetRef };
 }
 
 /** The Service's ports as this pod serves them (named targetPorts resolved against its containers). */
@@ -354,12 +381,12 @@ function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpo
   const subsets = new Map<string, Subset>();
   for (const e of eps) {
     if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
-    const addr: EndpointAddress = {
-      ip: e.endpoint.addresses[0]!,
-      ...(e.endpoint.hostname ? { hostname: e.endpoint.hostname } : {}),
-      ...(e.endpoint.nodeName ? { nodeName: e.endpoint.nodeName } : {}),
-      targetRef: e.endpoint.targetRef!,
-    };
+    const addr = endpointAddress(
+      e.endpoint.addresses[0]!,
+      e.endpoint.hostname,
+      e.endpoint.nodeName,
+      e.endpoint.targetRef!,
+    );
     let s = subsets.get(e.sig);
     if (!s) {
       s = {

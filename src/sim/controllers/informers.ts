@@ -183,7 +183,7 @@ function enqueueOwner(ctx: Ctx, f: PodFacts): void {
 function selectingServices(ctx: Ctx, pod: Pod, f: PodFacts): readonly string[] {
   const gen = ctx.derived.serviceGeneration;
   if (f.generation !== gen) {
-    f.services = servicesForPod(ctx, pod);
+    f.services = servicesForPod(ctx, pod, f.labelKeys);
     f.generation = gen;
   }
   return f.services;

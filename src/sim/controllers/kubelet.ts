@@ -82,7 +82,26 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   // controller is what turns that into ready=false, serving=true, terminating=true.
   const ready = running && probeSaysReady(pod);
   const conditions = podConditions(ctx, pod, running, ready);
-  const status: NonNullable<Pod['status']> = copyWith(pod.status, { phase, conditions });
+  const status = podStatus(pod.status, { phase, conditions, hostIP, hostIPs, podIP });
+  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }), key);
+}
+
+type PodStatus = NonNullable<Pod['status']>;
+
+/**
+ * `given` with phase and conditions, then the host's and the pod's addresses when known (fields it
+ * had keep their place, new ones follow in that order). A just-bound pod's status (the scheduler's
+ * conditions alone) becomes one literal: fields added to a copy would live outside the object.
+ */
+function podStatus(
+  given: PodStatus | undefined,
+  s: Pick<PodStatus, 'phase' | 'conditions' | 'hostIP' | 'hostIPs' | 'podIP'>,
+): PodStatus {
+  const { phase, conditions, hostIP, hostIPs, podIP } = s;
+  if (hostIP && podIP && given && onlyConditions(given)) {
+    return { conditions, phase, hostIP, hostIPs, podIP, podIPs: [{ ip: podIP }] };
+  }
+  const status: PodStatus = copyWith(given, { phase, conditions });
   if (hostIP) {
     status.hostIP = hostIP;
     status.hostIPs = hostIPs;
@@ -91,7 +110,13 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
     status.podIP = podIP;
     status.podIPs = [{ ip: podIP }];
   }
-  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }), key);
+  return status;
+}
+
+function onlyConditions(status: PodStatus): boolean {
+  let n = 0;
+  for (const k in status) if (k !== 'conditions' || ++n > 1) return false;
+  return n === 1;
 }
 
 /**

@@ -182,8 +182,20 @@ function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerStat
   const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [], derived: emptyDerived() };
   // The lab's logical clock: one second per control-plane event (kubectl's AGE reads it).
   store.clock = () => eventBase + ctx.events.length;
-  store.watch((e, key) => onEvent(ctx, e, key));
+  const unwatch = store.watch((e, key) => onEvent(ctx, e, key));
+  ctx.done = () => {
+    // The run is over: its store is only ever forked from now on (a fork copies no listeners), so
+    // the store lets go of the run's handlers, queues and derived facts instead of keeping them
+    // alive with every state (each a 50,000-entry WeakMap the collector walks on every full GC).
+    unwatch();
+    store.clock = stoppedClock(eventBase + ctx.events.length);
+  };
   return ctx;
+}
+
+/** A clock that stays at `now` (made outside newCtx: a closure there would keep the run alive). */
+function stoppedClock(now: number): () => number {
+  return () => now;
 }
 
 /** Objects are never mutated once written (every write makes new ones), so inputs are stored as given. */
@@ -292,6 +304,7 @@ function stateAfter(
   prev: ReconcileState | undefined,
   changes: readonly WatchEvent[],
 ): ReconcileState {
+  ctx.done?.();
   const events = prev ? appendEvents(prev.events, ctx) : numbered(ctx, 0);
   const cluster = buildCluster(ctx.store, given.settings, events, prev?.cluster);
   const { settings, options, inputs, problems } = given;

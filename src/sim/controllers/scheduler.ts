@@ -77,11 +77,13 @@ function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, best: { na
   const conditions = given?.length
     ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')]
     : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
-  ctx.store.put({
-    ...pod,
-    spec: copyWith(pod.spec, { nodeName: best.name }),
-    status: copyWith(pod.status, { conditions }),
-  }, key);
+  const spec = copyWith(pod.spec, { nodeName: best.name });
+  const status = copyWith(pod.status, { conditions });
+  // A pod as the apiserver created it has no status yet: the bound one is written as one literal
+  // in the same field order (a copy that adds `status` keeps it outside the object, for every pod).
+  ctx.store.put(asCreated(pod)
+    ? { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec, status }
+    : copyWith(pod, { spec, status }), key);
   ctx.events.push({
     type: 'Normal',
     reason: 'Scheduled',
@@ -91,6 +93,15 @@ function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, best: { na
     seq: 0,
   });
 }
+
+/** The pod's fields are apiVersion, kind, metadata and spec, in that order (a new pod's). */
+function asCreated(pod: Pod): boolean {
+  let i = 0;
+  for (const k in pod) if (k !== CREATED_FIELDS[i++]) return false;
+  return i === CREATED_FIELDS.length;
+}
+
+const CREATED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
 
 const SCHEDULED = (): PodCondition => ({ type: 'PodScheduled', status: 'True' });
 

@@ -13,21 +13,26 @@ export interface Cidr {
   readonly text: string;
 }
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-/** Parses a dotted quad to an unsigned integer, or returns null. Leading zeros are refused as the apiserver does. */
+/** Parses a dotted quad to an unsigned integer, or returns null. Leading zeros are refused as the apiserver does.
+ *  Read character by character (1-3 ASCII digits per part, three dots): every route lookup, rule
+ *  compile and address index parses addresses, and a regular expression's match array cost more. */
 export function ipToInt(ip: string): number | null {
-  const m = QUAD.exec(ip);
-  if (!m) return null;
+  // Hostile objects reach here with a missing field: not an address, as the regular expression said.
+  if (typeof ip !== 'string') return null;
+  const len = ip.length;
+  if (len < 7 || len > 15) return null;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i]!;
-    if (part.length > 1 && part.startsWith('0')) return null;
-    const v = Number(part);
-    if (v > 255) return null;
+  let i = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0 && ip.charCodeAt(i++) !== 46) return null;
+    const start = i;
+    let v = 0;
+    for (let c = ip.charCodeAt(i); c >= 48 && c <= 57 && i - start < 3; c = ip.charCodeAt(++i)) v = v * 10 + (c - 48);
+    const digits = i - start;
+    if (digits === 0 || (digits > 1 && ip.charCodeAt(start) === 48) || v > 255) return null;
     n = n * 256 + v;
   }
-  return n >>> 0;
+  return i === len ? n >>> 0 : null;
 }
 
 export function isIPv4(ip: string): ip is IPv4 {

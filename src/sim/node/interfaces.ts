@@ -65,8 +65,14 @@ export function nodeLink(node: Node, nodeCIDR: string): NodeLink | null {
   return { ip, subnet, gateway: cidrAddress(subnet, 1) };
 }
 
-/** The interfaces a node has: lo, eth0 with every node address, one veth per pod on the pod network. */
-export function nodeInterfaces(node: Node, link: NodeLink | null, pods: readonly Pod[]): NodeInterface[] {
+/** The interfaces a node has: lo, eth0 with every node address, one veth per pod on the pod network
+ *  (`veth`: the pod's veth name, vethName's, perhaps remembered from an earlier table). */
+export function nodeInterfaces(
+  node: Node,
+  link: NodeLink | null,
+  pods: readonly Pod[],
+  veth: (namespace: string, name: string) => string = vethName,
+): NodeInterface[] {
   const loopback: InterfaceAddress = { ip: '127.0.0.1', prefix: 8, scope: 'host' };
   const lo: NodeInterface = { index: 1, name: 'lo', kind: 'loopback', addresses: [loopback] };
   const extra = nodeAddresses(node).filter((ip) => ip !== link?.ip);
@@ -82,7 +88,7 @@ export function nodeInterfaces(node: Node, link: NodeLink | null, pods: readonly
   };
   const veths = pods.map((p, i): NodeInterface => ({
     index: 3 + i,
-    name: vethName(p.metadata.namespace ?? 'default', p.metadata.name),
+    name: veth(p.metadata.namespace ?? 'default', p.metadata.name),
     kind: 'veth',
     addresses: [],
     pod: podKey(p),

@@ -16,7 +16,7 @@ import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Node, Pod } from '../api/types';
 import type { Cluster } from '../cluster';
 import { cidrContains, intToIp, ipToInt, parseCidr, type Cidr } from '../net/ip';
-import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey } from './interfaces';
+import { broadcastOf, nodeAddresses, nodeInterfaces, nodeLink, podKey, vethName } from './interfaces';
 import type { NodeInterface, NodeLink } from './interfaces';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole';
@@ -153,6 +153,18 @@ export function nextHopOf(net: PodNetwork, route: Route, dst: string): NextHop {
   return neighbour && !neighbour.pod ? { kind: 'node', node: neighbour.node } : { kind: 'link', dst };
 }
 
+/** What a network hands the next one (see `LabNetwork`): its tables by inputs, its veth names. */
+export interface NetworkCarry {
+  tables: ReadonlyMap<string, RouteTable>;
+  veths: VethNames;
+}
+
+/** Veth names by pod namespace, then name (strings the pods already hold: no key to build). */
+interface VethNames {
+  size: number;
+  byNamespace: Map<string, Map<string, string>>;
+}
+
 interface Placement {
   pod: Pod;
   node: string;
@@ -181,12 +193,17 @@ export class PodNetwork {
   /** Tables by everything they are built from (see `cachedTable`): the ones the previous lab's
    *  network built (handed on by the edit) and this one's, the last few dozen. */
   readonly builtTables: Map<string, RouteTable>;
+  /** Calico's veth name per pod, by namespace and name: a sha1 each, a pure function of the name,
+   *  so the networks of a lab and of the labs its edits make share one map (bounded). */
+  private readonly veths: VethNames;
 
   constructor(
     readonly cluster: Cluster,
-    carried?: ReadonlyMap<string, RouteTable>,
+    carried?: NetworkCarry,
   ) {
-    this.builtTables = new Map(carried);
+    this.builtTables = new Map(carried?.tables);
+    const veths = carried?.veths;
+    this.veths = veths && veths.size < 4096 ? veths : { size: 0, byNamespace: new Map() };
     for (const n of cluster.nodes) {
       this.nodes.set(n.metadata.name, n);
       const link = nodeLink(n, cluster.settings.nodeCIDR);
@@ -274,6 +291,23 @@ export class PodNetwork {
     return t;
   }
 
+  /** What the next lab's network (an edit's) starts from. */
+  carry(): NetworkCarry {
+    return { tables: this.builtTables, veths: this.veths };
+  }
+
+  private readonly vethOf = (namespace: string, name: string): string => {
+    const veths = this.veths;
+    let inNamespace = veths.byNamespace.get(namespace);
+    if (!inNamespace) veths.byNamespace.set(namespace, (inNamespace = new Map()));
+    let v = inNamespace.get(name);
+    if (v === undefined) {
+      inNamespace.set(name, (v = vethName(namespace, name)));
+      veths.size++;
+    }
+    return v;
+  };
+
   private peersKey(): string {
     this.peersText ??= [
       ...[...this.nodes.keys()].map((n) => `${n} ${this.links.get(n)?.ip} ${this.blocks.get(n)?.text}`),
@@ -297,7 +331,7 @@ export class PodNetwork {
   private buildTable(node: Node, placed: [number, Pod][]): RouteTable {
     const name = node.metadata.name;
     const link = this.links.get(name) ?? null;
-    const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p));
+    const interfaces = nodeInterfaces(node, link, placed.map(([, p]) => p), this.vethOf);
     const main = [...kernelRoutes(link), ...this.podRoutes(name, placed, interfaces), ...this.peerRoutes(name)];
     return new RouteTable(name, interfaces, [...ordered(dedupe(main)), ...ordered(dedupe(localRoutes(interfaces)))]);
   }
@@ -333,13 +367,23 @@ export class PodNetwork {
   }
 }
 
+/** The default route's destination. */
+const ANYWHERE: Cidr = { base: 0, prefix: 0, text: '0.0.0.0/0' };
+
 /** The routes the kernel adds for eth0's address, and the default route to the node network's router. */
 function kernelRoutes(link: NodeLink | null): Route[] {
   if (!link) return [];
-  const onLink = { table: 'main', type: 'unicast', dev: 'eth0', proto: 'kernel', scope: 'link' } as const;
   return [
-    route({ table: 'main', type: 'unicast', dst: parseCidr('0.0.0.0/0')!, via: link.gateway, dev: 'eth0' }),
-    route({ ...onLink, dst: link.subnet, src: link.ip }),
+    route({ table: 'main', type: 'unicast', dst: ANYWHERE, via: link.gateway, dev: 'eth0' }),
+    route({
+      table: 'main',
+      type: 'unicast',
+      dst: link.subnet,
+      dev: 'eth0',
+      proto: 'kernel',
+      scope: 'link',
+      src: link.ip,
+    }),
   ];
 }
 
@@ -348,13 +392,13 @@ function localRoutes(interfaces: readonly NodeInterface[]): Route[] {
   const out: Route[] = [];
   for (const i of interfaces) {
     for (const a of i.addresses) {
-      const base = { table: 'local' as const, dev: i.name, proto: 'kernel' as const, src: a.ip };
+      const local = (type: RouteType, dst: Cidr, scope: Route['scope']) =>
+        route({ table: 'local', type, dst, dev: i.name, proto: 'kernel', scope, src: a.ip });
       // The loopback's whole /8 is local (any 127.x answers on lo).
-      const subnet = parseCidr(`${a.ip}/${a.prefix}`, true)!;
-      if (i.kind === 'loopback') out.push(route({ ...base, type: 'local', dst: subnet, scope: 'host' }));
-      out.push(route({ ...base, type: 'local', dst: host(ipToInt(a.ip)!), scope: 'host' }));
+      if (i.kind === 'loopback') out.push(local('local', parseCidr(`${a.ip}/${a.prefix}`, true)!, 'host'));
+      out.push(local('local', host(ipToInt(a.ip)!), 'host'));
       const brd = broadcastOf(a);
-      if (brd) out.push(route({ ...base, type: 'broadcast', dst: host(ipToInt(brd)!), scope: 'link' }));
+      if (brd) out.push(local('broadcast', host(ipToInt(brd)!), 'link'));
     }
   }
   return out;
@@ -364,14 +408,28 @@ function host(n: number): Cidr {
   return { base: n >>> 0, prefix: 32, text: `${intToIp(n)}/32` };
 }
 
+/** A route with its id, built field by field (the routes of a table differ in which fields they
+ *  have; an object spread of each cost more than the rest of a table's build). */
 function route(r: Omit<Route, 'id'>): Route {
-  return { id: `${r.table}:${r.type}:${r.dst.text}`, ...r };
+  const out: Route = { id: `${r.table}:${r.type}:${r.dst.text}`, table: r.table, type: r.type, dst: r.dst };
+  if (r.via !== undefined) out.via = r.via;
+  if (r.dev !== undefined) out.dev = r.dev;
+  if (r.proto !== undefined) out.proto = r.proto;
+  if (r.scope !== undefined) out.scope = r.scope;
+  if (r.src !== undefined) out.src = r.src;
+  if (r.pod !== undefined) out.pod = r.pod;
+  if (r.peer !== undefined) out.peer = r.peer;
+  return out;
 }
 
-/** One route per destination and table: the kernel refuses a second ("File exists"). */
+/** One route per destination and table: the kernel refuses a second ("File exists"). A destination
+ *  is its network and prefix length (what its normalised text says), as one number. */
 function dedupe(routes: Route[]): Route[] {
-  const seen = new Set<string>();
-  return routes.filter((r) => !seen.has(r.dst.text) && !!seen.add(r.dst.text));
+  const seen = new Set<number>();
+  return routes.filter((r) => {
+    const key = r.dst.base * 64 + r.dst.prefix;
+    return !seen.has(key) && !!seen.add(key);
+  });
 }
 
 /** The order `ip route` dumps a table in: by destination address, then shorter prefix first. */
@@ -382,15 +440,15 @@ function ordered(routes: Route[]): Route[] {
 /** One line of `ip -4 route show table all` for a route. */
 export function routeLine(r: Route, shown: 'all' | 'main' | 'local' = 'all'): string {
   const dst = r.dst.prefix === 0 ? 'default' : r.dst.prefix === 32 ? intToIp(r.dst.base) : r.dst.text;
-  const parts: string[] = r.type === 'unicast' ? [dst] : [r.type, dst];
-  if (r.via) parts.push('via', r.via);
-  if (r.dev) parts.push('dev', r.dev);
+  let line = r.type === 'unicast' ? dst : `${r.type} ${dst}`;
+  if (r.via) line += ` via ${r.via}`;
+  if (r.dev) line += ` dev ${r.dev}`;
   // iproute2 names the table only when it lists more than one.
-  if (r.table === 'local' && shown === 'all') parts.push('table', 'local');
-  if (r.proto) parts.push('proto', r.proto);
-  if (r.scope) parts.push('scope', r.scope);
-  if (r.src) parts.push('src', r.src);
-  return parts.join(' ');
+  if (r.table === 'local' && shown === 'all') line += ' table local';
+  if (r.proto) line += ` proto ${r.proto}`;
+  if (r.scope) line += ` scope ${r.scope}`;
+  if (r.src) line += ` src ${r.src}`;
+  return line;
 }
 
 export function renderRoutes(t: RouteTable): RenderedArtifact {
@@ -410,13 +468,13 @@ export function renderRoutes(t: RouteTable): RenderedArtifact {
 export class LabNetwork {
   private net: PodNetwork | undefined;
   /** The predecessor's tables (its network's live map, or what it was handed if it built none). */
-  private carried: ReadonlyMap<string, RouteTable> | undefined;
+  private carried: NetworkCarry | undefined;
 
   constructor(
     readonly cluster: Cluster,
     previous?: LabNetwork,
   ) {
-    this.carried = previous?.net?.builtTables ?? previous?.carried;
+    this.carried = previous?.net?.carry() ?? previous?.carried;
   }
 
   get network(): PodNetwork {

@@ -11,7 +11,7 @@ import { compileIptables, recompileIptables, type IptablesArtifact } from './ipt
 import type { ProxyChanges } from './changes';
 import { deepEqual } from '../util/equal';
 import { iptablesNodeProxy } from './iptables/proxy';
-import type { RuleLines } from '../node/netfilter/render';
+import { RuleLines } from '../node/netfilter/render';
 import { proxyNodeOf, startIpvs } from './ipvs/proxy';
 import { compileNftables } from './nftables/proxy';
 import { compileUserspace } from './userspace/proxy';
@@ -61,7 +61,7 @@ function iptablesNode(
   a: IptablesArtifact,
   portmap: NodePortmap,
   startup: ProxyEvent[] = [],
-  lines: RuleLines = new WeakMap(),
+  lines: RuleLines = new RuleLines(),
 ): KubeProxyNode {
   const proxy = iptablesNodeProxy(a, portmap, lines);
   if (startup.length) proxy.events = [...startup, ...proxy.events];

@@ -17,8 +17,9 @@ export interface ServicePortName extends NamespacedName {
 export type ServicePortString = string;
 
 export function formatServicePortName(spn: ServicePortName): ServicePortString {
-  const service = `${spn.namespace}/${spn.name}`;
-  return spn.port ? `${service}:${spn.port}` : service;
+  // Joined, so the name is one flat string: it is hashed into chain names and written in comments,
+  // which would each flatten a string built piece by piece into a second copy.
+  return spn.port ? [spn.namespace, '/', spn.name, ':', spn.port].join('') : `${spn.namespace}/${spn.name}`;
 }
 
 /** The one parser of the string form. Port names are DNS labels and Service names have no ':'. */
@@ -171,7 +172,8 @@ export function endpointsFor(
       out.push({
         ip,
         port,
-        endpoint: `${ip}:${port}`,
+        // One flat string (hashed into the KUBE-SEP name): not a piece-by-piece string plus its flat copy.
+        endpoint: [ip, port].join(':'),
         nodeName: ep.nodeName,
         isLocal: !!ep.nodeName && ep.nodeName === nodeName,
         ready: c?.ready ?? true,
@@ -211,6 +213,26 @@ function sortedUnique(eps: EndpointInfo[]): EndpointInfo[] {
   return eps;
 }
 
+/** The ready endpoints: the list itself when every one is (the usual case; lists are never mutated
+ *  once categorised), so a full sync keeps one array per service port, not two. */
+function readyOnes(endpoints: readonly EndpointInfo[]): EndpointInfo[] {
+  for (const e of endpoints) if (!e.ready) return endpoints.filter((x) => x.ready);
+  return endpoints as EndpointInfo[];
+}
+
+/** A service port as the proxiers keep it: its endpoints, categorised (one object, built whole). */
+export function proxyServicePort(info: ServicePortInfo, endpoints: EndpointInfo[]): ProxyServicePort {
+  const c = categorizeEndpoints(info, endpoints);
+  return {
+    info,
+    endpoints,
+    clusterEndpoints: c.clusterEndpoints,
+    localEndpoints: c.localEndpoints,
+    allReachableEndpoints: c.allReachableEndpoints,
+    hasAnyEndpoints: c.hasAnyEndpoints,
+  };
+}
+
 /** CategorizeEndpoints (pkg/proxy/topology.go), without topology hints. */
 export function categorizeEndpoints(
   info: ServicePortInfo,
@@ -221,7 +243,7 @@ export function categorizeEndpoints(
   let hasAnyEndpoints = false;
 
   if (usesClusterEndpoints(info)) {
-    clusterEndpoints = endpoints.filter((e) => e.ready);
+    clusterEndpoints = readyOnes(endpoints);
     if (clusterEndpoints.length === 0) clusterEndpoints = endpoints.filter((e) => e.serving && e.terminating);
     if (clusterEndpoints.length > 0) hasAnyEndpoints = true;
   }

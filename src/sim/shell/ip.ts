@@ -6,7 +6,7 @@ import type { Pod } from '../api/types';
 import type { Lab } from '../assembly/lab';
 import { renderAddresses } from '../node/interfaces';
 import { networkOf, routeGet, routeLine, type RouteTable } from '../node/routes';
-import type { Shell } from './shell';
+import type { Shell } from './where';
 
 export type IpOutput = { out: string } | { err: string };
 

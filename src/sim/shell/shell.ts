@@ -21,13 +21,10 @@ import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
 import { newEvents, newProblems, rejectionText } from './changes';
 import { ipCommand } from './ip';
+import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
 
-/** Where the commands run, like the host of a shell prompt. */
-export type Shell =
-  | { kind: 'pod'; pod: string }
-  | { kind: 'node'; node: string }
-  | { kind: 'external'; client: string };
+export type { Shell } from './where';
 
 /** A request as curl gives it to the tracer: from, URL, method, headers, and curl's --connect-to. */
 export interface ShellRequest {

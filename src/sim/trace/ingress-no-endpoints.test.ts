@@ -135,6 +135,19 @@ describe('--connect ingress when no controller pod is ready: kube-proxy rejects 
       note: { key: notReady ? 'note.fault.noReadySome' : 'note.fault.noReady', params: { ready: 0, notReady } },
     });
     expect(lines(res.fault!)).toEqual([sliceLine(lab, how)]);
+    // It names the controller's pod and why it is no endpoint, as the scheduler or the kubelet wrote it.
+    const pod = controllerPod(lab);
+    const written = pod.status!.conditions!.find((c) => c.status === 'False')!;
+    const condition = how === 'unschedulable' ? 'PodScheduled' : 'Ready';
+    expect(written.type).toBe(condition);
+    expect(res.fault!.pods).toMatchObject({ matched: 1, more: 0 });
+    expect(res.fault!.pods!.shown).toEqual([
+      expect.objectContaining({
+        pod: `ingress-nginx/${pod.metadata.name}`,
+        phase: how === 'unschedulable' ? 'Pending' : 'Running',
+        condition: { type: condition, status: 'False', reason: written.reason, message: written.message },
+      }),
+    ]);
   });
 
   it.each(['unschedulable', 'not-ready'] as const)('%s, LoadBalancer: the LB picks a node, which REJECTs', (how) => {
@@ -172,5 +185,22 @@ describe('--connect ingress when no controller pod is ready: kube-proxy rejects 
     const note = { key: 'note.fault.noReady' };
     expect(res.fault).toMatchObject({ kind: 'Service', name: 'ingress-nginx-controller', note });
     expect(lines(res.fault!)).toEqual([`${SLICES}: endpoints: null`]);
+  });
+
+  it('a controller scaled to 0: the selector matches no pod, and the fault says so', () => {
+    const base = defaultLabSettings();
+    const addon: IngressAddon = { ...defaultIngressAddon('nginx'), isDefaultClass: true, topology: 'nodeport' };
+    const settings: LabSettings = { ...base, ingress: [addon] };
+    const objects = addonObjects(settings, []).objects.map((o) => {
+      if (o.kind !== 'Deployment' || o.metadata.name !== 'ingress-nginx-controller') return o;
+      const d = o as Deployment;
+      return { ...d, spec: { ...d.spec, replicas: 0 } };
+    });
+    const lab = buildLab({ settings, objects: [node('node-1', '192.168.49.2'), ...objects] });
+    expect(lab.problems).toEqual([]);
+    const res = connectIngress(lab);
+    expect(res.outcome).toBe('refused');
+    expect(res.fault!.pods).toMatchObject({ namespace: 'ingress-nginx', matched: 0, shown: [] });
+    expect(res.fault!.pods!.summaryText).toContain(`labels ${res.fault!.pods!.selector}`);
   });
 });

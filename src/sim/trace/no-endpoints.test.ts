@@ -3,7 +3,7 @@ import type { KubeObject, OtherObject, Pod, Service } from '../api/types';
 import { buildLab } from '../assembly/lab';
 import type { Cluster } from '../cluster';
 import { defaultLabSettings, type ProxyMode } from '../lab';
-import { renderNote } from '../notes';
+import { renderNote, renderNotes } from '../notes';
 import { newTraceSession, parseSource, trace } from './trace';
 
 // The "no endpoints" fault says what the Service's EndpointSlices hold, as kube-proxy reads them:
@@ -142,5 +142,112 @@ describe('the no-endpoints fault points at the slice lines it was read from', ()
     const { res } = traceWeb([svc]);
     expect(res.fault?.note?.key).toBe('note.fault.noSelector');
     expect(res.fault?.refs).toBeUndefined();
+  });
+});
+
+describe('the no-endpoints fault names the pods the selector matches, from their own status', () => {
+  const unschedulable = (name: string): Pod => {
+    const p = pod(name);
+    // No nodeName: the scheduler places it, and no node has the label.
+    return { ...p, spec: { containers: p.spec.containers, nodeSelector: { disktype: 'ssd' } } };
+  };
+
+  it('an unschedulable pod: Pending, PodScheduled=False Unschedulable and the scheduler\'s message', () => {
+    const { lab, res } = traceWeb([web(), unschedulable('web-a')]);
+    expect(res.outcome).toBe('refused');
+    const written = lab.cluster.pods.find((p) => p.metadata.name === 'web-a')!.status!;
+    const scheduled = written.conditions!.find((c) => c.type === 'PodScheduled')!;
+    // What the scheduler wrote is what the fault quotes, not a second scheduling.
+    expect(scheduled.message).toMatch(/^0\/2 nodes are available: 2 node\(s\) didn't match Pod's node affinity/);
+    const pods = res.fault!.pods!;
+    expect(pods).toMatchObject({ namespace: 'default', selector: 'app=web', matched: 1, more: 0 });
+    expect(pods.summary).toBeUndefined();
+    expect(pods.shown).toEqual([
+      expect.objectContaining({
+        pod: 'default/web-a',
+        phase: 'Pending',
+        condition: { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: scheduled.message },
+      }),
+    ]);
+    // No slice lists a pod without an address: no artifact line for it.
+    expect(pods.shown[0]!.ref).toBeUndefined();
+    expect(pods.shown[0]!.text).toBe(
+      `pod default/web-a is Pending; PodScheduled=False, reason Unschedulable: "${scheduled.message}"`,
+    );
+    expect(renderNotes('zh', pods.shown[0]!.notes)).toBe(
+      `Pod default/web-a 处于 Pending 阶段；PodScheduled=False，原因 Unschedulable：“${scheduled.message}”`,
+    );
+    // The fault's own sentence is as it was (share links and lessons quote it).
+    const sentence = 'Service default/web has no ready endpoints: selector app=web matches 0 ready pods';
+    expect(res.fault!.message).toBe(sentence);
+  });
+
+  it('a pod that is not ready: Running, Ready=False as the kubelet wrote it, and its EndpointSlice line', () => {
+    const { lab, res } = traceWeb([web(), pod('web-a', notReady)]);
+    const [shown] = res.fault!.pods!.shown;
+    expect(shown).toMatchObject({
+      pod: 'default/web-a',
+      phase: 'Running',
+      condition: {
+        type: 'Ready',
+        status: 'False',
+        reason: 'ContainersNotReady',
+        message: 'containers with unready status: [app]',
+      },
+    });
+    // The pod's endpoint line, the same the fault's refs hold.
+    expect(shown!.ref).toEqual(res.fault!.refs![0]);
+    const artifact = lab.artifacts[shown!.ref!.artifact]!;
+    const below = artifact.lines.slice(shown!.ref!.lineIndex, shown!.ref!.lineIndex + 12).map((l) => l.text);
+    expect(below.some((l) => l.includes('name: web-a'))).toBe(true);
+  });
+
+  it('a terminating pod no longer serving: the deletion and the condition', () => {
+    const { res } = traceWeb([web(), pod('web-a', { ...notReady, ...terminating })]);
+    const [shown] = res.fault!.pods!.shown;
+    expect(shown!.terminating).toBe(terminating.deletionTimestamp);
+    expect(shown!.text).toBe(
+      'pod default/web-a is Running; terminating since 2026-12-06T12:00:00Z (metadata.deletionTimestamp); ' +
+        'Ready=False, reason ContainersNotReady: "containers with unready status: [app]"',
+    );
+  });
+
+  it('a pod bound to a node that does not exist: its status is empty, and the fault says so', () => {
+    const lost = pod('web-a');
+    const { res } = traceWeb([web(), { ...lost, spec: { ...lost.spec, nodeName: 'node-9' } }]);
+    const [shown] = res.fault!.pods!.shown;
+    expect(shown).toMatchObject({ phase: null, condition: null });
+    expect(shown!.text).toBe('pod default/web-a has no phase in its status; its status has no conditions');
+  });
+
+  it('more pods than it names: the first three by name, then "and N more"', () => {
+    const names = ['web-e', 'web-b', 'web-d', 'web-a', 'web-c'];
+    const { res } = traceWeb([web(), ...names.map((n) => pod(n, notReady))]);
+    const pods = res.fault!.pods!;
+    expect(pods.shown.map((p) => p.pod)).toEqual(['default/web-a', 'default/web-b', 'default/web-c']);
+    expect(pods).toMatchObject({ matched: 5, more: 2, summaryText: 'and 2 more pod(s)' });
+    expect(renderNote('zh', pods.summary!)).toBe('另有 2 个 Pod');
+  });
+
+  it('a selector that matches no pod: says so, with the selector', () => {
+    const { res } = traceWeb([web(), pod('other', {}, { app: 'other' })]);
+    const pods = res.fault!.pods!;
+    expect(pods).toMatchObject({ matched: 0, shown: [], more: 0 });
+    expect(pods.summaryText).toBe(
+      'no pod in namespace default carries the labels app=web, so there is nothing to be an endpoint',
+    );
+    expect(renderNote('zh', pods.summary!)).toContain('app=web');
+  });
+
+  it('pods in another namespace are not the Service\'s', () => {
+    const other = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } } as OtherObject;
+    const { res } = traceWeb([web(), other, pod('web-a', { namespace: 'other' })]);
+    expect(res.fault!.pods).toMatchObject({ matched: 0 });
+  });
+
+  it('a port no pod declares is not about readiness: no pods listed', () => {
+    const { res } = traceWeb([web('web-port'), pod('web-a')]);
+    expect(res.fault?.note?.key).toBe('note.fault.noPortEndpoints');
+    expect(res.fault?.pods).toBeUndefined();
   });
 });

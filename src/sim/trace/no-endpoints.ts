@@ -3,12 +3,21 @@
 // tracer does not match the selector against pods again; kube-proxy never does either (it watches
 // slices only). An endpoint's conditions are read as kube-proxy reads them (nil ready and serving
 // mean true, nil terminating false; discovery.k8s.io/v1 EndpointConditions): kube-proxy uses the
-// ready endpoints, else the serving terminating ones, and rejects when neither exists.
+// ready endpoints, else the serving terminating ones, and rejects when neither exists. What a learner
+// asks next, which pods are behind the Service and why none is ready, is read from the pods' own
+// status (fault-pods.ts): the pods the controllers' selection picks, as the scheduler and the
+// kubelet wrote them.
 
-import { findLine, type ArtifactRef } from '../artifact';
+import { findLine, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { EndpointSlice, Service } from '../api/types';
 import { selectorText } from '../controllers/selection';
-import { inListOrder, sliceArtifact, sliceEndpointRef, sliceEndpointsRef } from '../controllers/sliceview';
+import {
+  inListOrder,
+  sliceArtifact,
+  sliceArtifactId,
+  sliceEndpointRef,
+  sliceEndpointsRef,
+} from '../controllers/sliceview';
 import { note, type Note, type NoteKey } from '../notes';
 import {
   endpointsFor,
@@ -18,6 +27,7 @@ import {
   type EndpointInfo,
   type ServicePortString,
 } from '../proxy/servicemap';
+import { podsBehind } from './fault-pods';
 import type { LabPorts } from './ports';
 import type { Fault } from './types';
 import { faultOf } from './walk';
@@ -116,17 +126,20 @@ export function describeNoEndpoints(lab: LabPorts, servicePort: ServicePortStrin
   if (!selector) return faultOf(blame, note('note.fault.noSelector', { service }));
   const reading = readSlices(lab, svc, servicePort);
   const n = readingNote(reading, port, service, selector);
-  const fault = faultOf(n.key === 'note.fault.noPortEndpoints' ? { ...blame, field: 'spec.ports' } : blame, n);
-  const refs = sliceRefs(ns, name, reading.slices);
-  return refs.length > 0 ? { ...fault, refs } : fault;
+  const noPort = n.key === 'note.fault.noPortEndpoints';
+  const fault = faultOf(noPort ? { ...blame, field: 'spec.ports' } : blame, n);
+  const artifact = labSlices(lab, ns, name) ?? sliceArtifact(ns, name, () => [...reading.slices]);
+  const refs = sliceRefs(artifact, reading.slices);
+  // Not ready, terminating or not there at all: which pods the selector matches, and why, from their status.
+  const pods = noPort ? undefined : podsBehind(lab, svc, selector, reading.slices, artifact);
+  return { ...fault, ...(refs.length > 0 ? { refs } : {}), ...(pods ? { pods } : {}) };
 }
 
 /**
  * The lines of the Service's slices the fault was read from: each endpoint kube-proxy passed over
  * (not ready and not serving-terminating), or a slice's `endpoints:` line when it lists none.
  */
-function sliceRefs(ns: string, service: string, slices: readonly EndpointSlice[]): ArtifactRef[] {
-  const artifact = sliceArtifact(ns, service, () => [...slices]);
+function sliceRefs(artifact: RenderedArtifact, slices: readonly EndpointSlice[]): ArtifactRef[] {
   const refs: ArtifactRef[] = [];
   for (const s of slices) {
     if (s.endpoints.length === 0) refs.push(...lineOf(artifact, sliceEndpointsRef(s.metadata.name)));
@@ -138,6 +151,12 @@ function sliceRefs(ns: string, service: string, slices: readonly EndpointSlice[]
     });
   }
   return refs;
+}
+
+/** The lab's own `endpointslices/<ns>/<service>` (the same slices, in the same order), when the lab
+ *  holds its artifacts for the cluster the walk reads. */
+function labSlices(lab: LabPorts, ns: string, service: string): RenderedArtifact | undefined {
+  return lab.network?.cluster === lab.cluster ? lab.artifacts?.[sliceArtifactId(ns, service)] : undefined;
 }
 
 function lineOf(a: Parameters<typeof findLine>[0], ref: string): ArtifactRef[] {

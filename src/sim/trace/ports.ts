@@ -3,7 +3,7 @@
 // decides nothing about where a packet goes: every decision comes from one of these.
 
 import type { Note } from '../notes';
-import type { ArtifactRef } from '../artifact';
+import type { ArtifactRef, RenderedArtifact } from '../artifact';
 import type { Pod } from '../api/types';
 import type { Cluster, ExternalClient } from '../cluster';
 import type { SeededRandom } from '../net/rand';
@@ -152,4 +152,8 @@ export interface LabPorts {
   /** The external load balancers of LoadBalancer Services (src/sim/lb), compiled once per lab; a lab
    *  put together without them compiles them when a request goes through one. */
   loadBalancers?: readonly CompiledLoadBalancer[];
+  /** Every artifact the lab shows, by id, rendered when read: a fault cites the lab's own copy (the
+   *  viewer then opens what the trace already rendered). A lab put together without them, or with
+   *  another cluster than its network's, gets the cited artifact rendered by the tracer. */
+  artifacts?: Readonly<Record<string, RenderedArtifact>>;
 }

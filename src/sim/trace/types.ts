@@ -113,6 +113,42 @@ export interface Fault {
   parts?: Record<string, Note[]>;
   /** The artifact lines the fault was read from (the EndpointSlice endpoints kube-proxy could not use). */
   refs?: ArtifactRef[];
+  /** A "no ready endpoints" fault: the pods the Service's selector matches and what their status says. */
+  pods?: FaultPods;
+}
+
+/** One pod a Service's selector matches, as its own status says (what the scheduler and the kubelet wrote). */
+export interface FaultPod {
+  /** "namespace/name". */
+  pod: string;
+  /** status.phase, or null when the status has none. */
+  phase: string | null;
+  /** metadata.deletionTimestamp, when the pod is being deleted. */
+  terminating?: string;
+  /** The condition that keeps it from being a ready endpoint (PodScheduled, then Ready, then any other
+   *  condition that is False), as written; null when no condition is False. */
+  condition: { type: string; status: string; reason?: string; message?: string } | null;
+  /** The pod's endpoint line in the Service's EndpointSlice artifact, when a slice lists it (an
+   *  unscheduled pod has no address, so no slice does). */
+  ref?: ArtifactRef;
+  /** What the pod's status says, as notes for the reader's language; `text` is their English. */
+  notes: Note[];
+  text: string;
+}
+
+/** The pods behind a Service that has no ready endpoints: the first few by name, and how many more. */
+export interface FaultPods {
+  namespace: string;
+  /** The selector as `kubectl describe service` prints it. */
+  selector: string;
+  /** How many pods the selector matches (0: none; `summary` then says so). */
+  matched: number;
+  shown: FaultPod[];
+  /** Matched but not shown. */
+  more: number;
+  /** After the pods: "and N more", or that the selector matches no pod; `summaryText` is its English. */
+  summary?: Note;
+  summaryText?: string;
 }
 
 export interface TraceResult {

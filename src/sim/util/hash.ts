@@ -25,49 +25,60 @@ const H256 = Int32Array.from([
 ]);
 const shaState = new Int32Array(8);
 const shaW = new Int32Array(64);
-let shaBuf = new Uint8Array(256);
+/** The padded message as big-endian 32-bit words, 16 a block (written in place, no byte buffer). */
+let shaWords = new Int32Array(64);
 
 /** The message (the parts one after the other, as UTF-8) padded to whole 64-byte blocks in
- *  `shaBuf`; returns its length. Parts spare the caller a concatenated string to hash. */
+ *  `shaWords`; returns the number of blocks. Parts spare the caller a concatenated string to hash.
+ *  A name is ASCII: its code units are its bytes, written straight into the words in one pass. */
 function padMessage(parts: readonly string[]): number {
   let n = 0;
-  let ascii = true;
-  for (const p of parts) {
-    n += p.length;
-    for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) > 0x7f) ascii = false;
+  for (let k = 0; k < parts.length; k++) n += parts[k]!.length;
+  const m = messageWords(n);
+  let at = 0;
+  let high = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    for (let i = 0; i < p.length; i++, at++) {
+      const c = p.charCodeAt(i);
+      high |= c;
+      m[at >>> 2] |= c << (24 - ((at & 3) << 3));
+    }
   }
-  const bytes = ascii ? undefined : utf8ToBytes(parts.join(''));
-  if (bytes) n = bytes.length;
-  const padded = ((n + 9 + 63) >>> 6) << 6;
-  if (shaBuf.length < padded) shaBuf = new Uint8Array(padded * 2);
-  const buf = shaBuf;
-  if (bytes) buf.set(bytes);
-  else {
-    let at = 0;
-    for (const p of parts) for (let i = 0; i < p.length; i++) buf[at++] = p.charCodeAt(i);
-  }
-  buf.fill(0, n, padded);
-  buf[n] = 0x80;
-  const bits = n * 8;
-  const hi = Math.floor(bits / 0x100000000);
-  buf[padded - 8] = hi >>> 24;
-  buf[padded - 7] = hi >>> 16;
-  buf[padded - 6] = hi >>> 8;
-  buf[padded - 5] = hi;
-  buf[padded - 4] = bits >>> 24;
-  buf[padded - 3] = bits >>> 16;
-  buf[padded - 2] = bits >>> 8;
-  buf[padded - 1] = bits;
-  return padded;
+  if (high > 0x7f) return padBytes(utf8ToBytes(parts.join('')));
+  return endMessage(m, n);
 }
 
-/** One 64-byte block at `off` into `shaState`. */
-function compressBlock(buf: Uint8Array, off: number): void {
+/** Zeroed words for an n-byte message and its padding. */
+function messageWords(n: number): Int32Array {
+  const words = ((n + 9 + 63) >>> 6) << 4;
+  if (shaWords.length < words) shaWords = new Int32Array(words * 2);
+  const m = shaWords;
+  for (let i = 0; i < words; i++) m[i] = 0;
+  return m;
+}
+
+/** A message beyond ASCII, as its UTF-8 bytes. */
+function padBytes(bytes: Uint8Array): number {
+  const m = messageWords(bytes.length);
+  for (let at = 0; at < bytes.length; at++) m[at >>> 2] |= bytes[at]! << (24 - ((at & 3) << 3));
+  return endMessage(m, bytes.length);
+}
+
+/** The 0x80 after the message and its length in bits in the last block's last two words. */
+function endMessage(m: Int32Array, n: number): number {
+  m[n >>> 2] |= 0x80 << (24 - ((n & 3) << 3));
+  const blocks = (n + 9 + 63) >>> 6;
+  const last = (blocks << 4) - 1;
+  m[last - 1] = Math.floor(n / 0x20000000);
+  m[last] = (n * 8) | 0;
+  return blocks;
+}
+
+/** One 64-byte block (16 words at `off`) into `shaState`. */
+function compressBlock(words: Int32Array, off: number): void {
   const w = shaW;
-  for (let i = 0; i < 16; i++) {
-    const o = off + i * 4;
-    w[i] = (buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!;
-  }
+  for (let i = 0; i < 16; i++) w[i] = words[off + i]!;
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15]!;
     const y = w[i - 2]!;
@@ -111,9 +122,9 @@ const nameCodes: number[][] = [];
  *  name concatenated piece by piece is a tree of string pieces that the payload's name order, map
  *  lookups and rendering would each walk or flatten again. */
 export function sha256Base32(text: string | readonly string[], chars: number, prefix = ''): string {
-  const len = padMessage(typeof text === 'string' ? [text] : text);
+  const blocks = padMessage(typeof text === 'string' ? [text] : text);
   shaState.set(H256);
-  for (let off = 0; off < len; off += 64) compressBlock(shaBuf, off);
+  for (let b = 0; b < blocks; b++) compressBlock(shaWords, b << 4);
   const end = prefix.length + chars;
   const codes = (nameCodes[end] ??= new Array<number>(end).fill(0));
   let n = 0;

@@ -30,19 +30,20 @@ import { useT, type T } from '../i18n';
 import { getElk, resetElk } from './elk';
 import { firstFrame, knownLayout, placementOf, rememberLayout } from './known-layouts';
 import { lazyPart, PartBoundary, PartError } from '../parts';
-import { loadLater } from '../first-paint';
+import { firstPaint, firstPaintDone, loadLater } from '../first-paint';
 import { EndpointFan, type Fan } from './EndpointFan';
 import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
 import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
-import { usePresenterCamera } from './camera';
 import { buildTopology, type Topology } from './topology';
 
 // The trace's route and the moving packet draw nothing before a lab is open: they arrive with the rest
 // of the page, after the first frame (../first-paint.ts).
 const RouteLayer = lazyPart(() => loadLater().then((m) => ({ default: m.RouteLayer })));
 const PacketLayer = lazyPart(() => loadLater().then((m) => ({ default: m.PacketLayer })));
+// Presenter mode's camera (it frames the route) comes with them.
+const PresenterCamera = lazyPart(() => loadLater().then((m) => ({ default: m.PresenterCamera })));
 
 type Laid = { topo: Topology; layout: Layout };
 type Flow = ReturnType<typeof toFlow>;
@@ -248,9 +249,8 @@ function CanvasView() {
           {t(enginesFailed ? 'canvas.startFailed' : 'canvas.starting')}
         </div>
       )}
-      <PresenterCamera laid={laid} view={view} />
       {layoutFailed && <PartError message={t('part.layoutFailed')} onRetry={retryLayout} />}
-      {flow && laid && <FlowView flow={flow} fans={fans} laid={laid} fit={view.fit} loading={loading} />}
+      {flow && laid && <FlowView flow={flow} fans={fans} laid={laid} view={view} loading={loading} />}
     </div>
   );
 }
@@ -276,19 +276,39 @@ interface FlowViewProps {
   flow: Flow;
   fans: Fan[];
   laid: Laid;
-  fit: ReturnType<typeof useFitting>['fit'];
+  view: ReturnType<typeof useFitting>;
   loading: boolean;
 }
 
+/**
+ * Whether the canvas's tools are drawn: from the frame after the page's first paint (at once for a
+ * canvas mounted later). The first frame is the picture itself; the minimap (a second drawing of
+ * every node, with its own measuring) and the zoom buttons float over its corners, so they take no
+ * room from it and nothing moves when they appear.
+ */
+function useTools(): boolean {
+  const [shown, setShown] = useState(firstPaintDone);
+  useEffect(() => {
+    if (shown) return;
+    let live = true;
+    void firstPaint.then(() => live && setShown(true));
+    return () => {
+      live = false;
+    };
+  }, [shown]);
+  return shown;
+}
+
 /** React Flow with the lab's layers: the endpoint fans, the trace's route and the moving packet. */
-function FlowView({ flow, fans, laid, fit, loading }: FlowViewProps) {
+function FlowView({ flow, fans, laid, view, loading }: FlowViewProps) {
   const t = useT();
   const colorMode = useEffectiveTheme();
   const aria = useAriaLabels(t);
+  const tools = useTools();
   return (
     <ReactFlow<LabNode>
       fitView
-      fitViewOptions={fit}
+      fitViewOptions={view.fit}
       nodes={flow.nodes}
       edges={flow.edges}
       nodeTypes={nodeTypes}
@@ -305,21 +325,16 @@ function FlowView({ flow, fans, laid, fit, loading }: FlowViewProps) {
       maxZoom={2.5}
     >
       <Background gap={24} size={1} />
-      <MiniMap pannable zoomable position="top-right" style={MINIMAP} />
-      <Controls showInteractive={false} fitViewOptions={FIT} />
+      {tools && <MiniMap pannable zoomable position="top-right" style={MINIMAP} />}
+      {tools && <Controls showInteractive={false} fitViewOptions={FIT} />}
       <EndpointFan fans={fans} />
       <PartBoundary part={t('canvas.aria')}>
         <Suspense fallback={null}>
           <RouteLayer topo={laid.topo} layout={laid.layout} />
           <PacketLayer />
+          <PresenterCamera laid={laid} view={view} />
         </Suspense>
       </PartBoundary>
     </ReactFlow>
   );
-}
-
-/** Presenter mode's camera follows the hops: in its own component, so a hop re-renders it, not the canvas. */
-function PresenterCamera({ laid, view }: { laid: Laid | null; view: ReturnType<typeof useFitting> }) {
-  usePresenterCamera(laid, { width: view.width, height: view.height }, view.lessonWidth, view.fitCluster);
-  return null;
 }

@@ -58,10 +58,23 @@ function prefersReducedMotion(): boolean {
 }
 
 /**
+ * Presenter mode's camera, in its own component so that a hop re-renders it, not the canvas. It draws
+ * nothing: it arrives with the rest of the page after the first frame (../later.ts), as the route it
+ * frames does (presenter mode shows a trace, which waits for the engines anyway).
+ */
+export function PresenterCamera({ laid, view }: {
+  laid: { topo: Topology; layout: Layout } | null;
+  view: { width: number; height: number; lessonWidth: number; fitCluster: () => void };
+}) {
+  usePresenterCamera(laid, { width: view.width, height: view.height }, view.lessonWidth, view.fitCluster);
+  return null;
+}
+
+/**
  * Moves the camera in presenter mode. `lessonWidth` is the lesson card's width over the canvas's
  * left (0 without one): the route is framed beside it. `size` is the canvas's size in pixels.
  */
-export function usePresenterCamera(
+function usePresenterCamera(
   laid: { topo: Topology; layout: Layout } | null,
   size: { width: number; height: number },
   lessonWidth: number,

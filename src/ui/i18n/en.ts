@@ -242,6 +242,8 @@ export const en = {
   'hop.openArtifact': 'Show this line in the artifact viewer',
   'hop.fault': 'Fault:',
   'hop.faultRefs': 'Read from',
+  'hop.faultPods': 'Pods the selector {selector} matches, and why none is a ready endpoint',
+  'hop.faultPodSelect': 'Select this pod on the canvas',
   'hop.openObject': 'Open the object',
   'hop.reply': 'reply',
   'hop.reply.title': 'A hop of the reply, walked back from the server to the client',

@@ -6,8 +6,8 @@ import { translate, type MessageKey, type Params } from './catalogs';
 
 export type { Lang };
 export { catalogs, LANGS, translate, type MessageKey, type Params } from './catalogs';
-// The engines' texts (hop explanations): only what shows a trace uses them, and they load with it.
-export { explain, translateDynamic } from './explain';
+// The engines' texts (hop explanations, ./explain) are imported from there by what shows a trace:
+// re-exported here, they would count as the first frame's code (vite.config.ts, startChunks).
 
 export type T = (key: MessageKey, params?: Params) => string;
 

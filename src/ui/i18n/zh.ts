@@ -221,6 +221,8 @@ export const zh: Record<keyof typeof en, string> = {
   'hop.openArtifact': '在规则查看器中显示这一行',
   'hop.fault': '故障：',
   'hop.faultRefs': '故障依据的行',
+  'hop.faultPods': '选择算符 {selector} 匹配的 Pod，以及它们为何都不是就绪的端点',
+  'hop.faultPodSelect': '在画布上选中这个 Pod',
   'hop.openObject': '打开该对象',
   'hop.reply': '回包',
   'hop.reply.title': '回包的一跳：从服务端往客户端走',

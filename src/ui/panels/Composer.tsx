@@ -30,6 +30,7 @@ import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
 import { faultText } from './fault-text';
+import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import './composer.css';
 
@@ -181,6 +182,7 @@ function LastResponse() {
           </span>
         )}
         {trace.fault && <p className="small" data-testid="composer-fault">{faultText(lang, trace.fault)}</p>}
+        {trace.fault && <FaultPods fault={trace.fault} testId="composer-fault-pods" compact />}
       </div>
       <ResponseView trace={trace} />
       {runs.length > 1 && <Runs runs={runs} shown={shown} />}

@@ -13,7 +13,8 @@ import {
   type LabState,
 } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { explain, useT } from '../i18n';
+import { useT } from '../i18n';
+import { explain } from '../i18n/explain';
 import { eventGloss } from '../i18n/event-glosses';
 
 type Row =

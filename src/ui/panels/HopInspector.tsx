@@ -6,9 +6,11 @@
 import type { ArtifactRef, Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { explain, useT, type T } from '../i18n';
+import { useT, type T } from '../i18n';
+import { explain } from '../i18n/explain';
 import { conntrackOf, isReplyHop } from '../reply-hops';
 import { faultText } from './fault-text';
+import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
@@ -237,6 +239,7 @@ export function HopInspector() {
         {trace.fault && (
           <div className="fault" role="note" data-testid="hop-fault">
             <p>{faultText(lang, trace.fault)}</p>
+            <FaultPods fault={trace.fault} testId="fault-pods" />
           </div>
         )}
       </div>
@@ -333,6 +336,7 @@ function FaultBox({ fault }: { fault: Fault }) {
     <div className="fault" role="note" data-testid="hop-fault">
       <strong>{t('hop.fault')}</strong> <span className="mono">{blamed}</span>
       <p data-testid="hop-fault-message">{faultText(lang, fault)}</p>
+      <FaultPods fault={fault} testId="fault-pods" />
       <FaultRefs t={t} fault={fault} />
       <button type="button" className="btn" onClick={() => openFault(fault)}>
         {t('hop.openObject')}

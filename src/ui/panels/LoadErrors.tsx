@@ -1,33 +1,16 @@
 // The outcome of opening files: located problems (file:line:col, JSON pointer, message), dismissible.
 // A failed load says so, and says that the scenario already open was kept.
 
-import { useEffect, useState } from 'react';
 import { selectLang, selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT, type MessageKey } from '../i18n';
 import type { Inference, Problem } from '../../scenario';
 import { IconClose } from '../icons';
-
-type ProblemTexts = typeof import('../../scenario/problem-text');
-
-// The loader's text table comes with the loader (a report exists only once it ran), not with the
-// first screen's code; kept once loaded, so a later report renders in the reader's language at once.
-let problemTexts: ProblemTexts | undefined;
+import { useProblemTexts } from './problem-texts';
 
 /** A problem's text in `lang`: its note rendered once the table is here, its English message until then. */
 function useProblemText(): (lang: 'en' | 'zh', p: Problem) => string {
-  const [texts, setTexts] = useState(problemTexts);
-  useEffect(() => {
-    if (texts) return;
-    let live = true;
-    void import('../../scenario/problem-text').then((m) => {
-      problemTexts = m;
-      if (live) setTexts(m);
-    });
-    return () => {
-      live = false;
-    };
-  }, [texts]);
+  const texts = useProblemTexts();
   return texts ? texts.problemText : (_lang, p) => p.message;
 }
 

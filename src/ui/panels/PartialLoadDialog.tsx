@@ -2,10 +2,43 @@
 // the lab by itself: this dialog lists each refusal where it is in the file (file:line:col), in the
 // apiserver's words, and lets the user choose to open the file without those objects or to keep
 // the lab that is open. Closing it (Escape, ×) keeps the current lab: nothing is lost by default.
+// kubectl's line stays as kubectl prints it; the lab's framing around it is in the reader's language.
 
+import type { Problem } from '../../scenario';
+import { selectLang } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
+import { useProblemTexts } from './problem-texts';
+
+const HOLE = '\u0000';
+
+/**
+ * A refusal: kubectl's line (`Error from server (Invalid): The Service "web" is invalid: ...`) as
+ * kubectl prints it, marked as English, inside the lab's framing in the reader's language (nothing
+ * around it in English, "apiserver 拒绝了此对象：" in Chinese). The English message until the loader's
+ * text table is here.
+ */
+function RefusalText({ problem: p }: { problem: Problem }) {
+  const lang = useLab(selectLang);
+  const texts = useProblemTexts();
+  const detail = p.note?.params.detail;
+  const kubectl = (text: string) => (
+    <span className="mono" lang="en" data-testid="partial-kubectl">
+      {text}
+    </span>
+  );
+  if (!texts || !p.note || typeof detail !== 'string') return <span className="message">{kubectl(p.message)}</span>;
+  const framing = texts.renderProblemNote(lang, { ...p.note, params: { ...p.note.params, detail: HOLE } });
+  const [before, after = ''] = framing.split(HOLE);
+  return (
+    <span className="message">
+      {before}
+      {kubectl(detail)}
+      {after}
+    </span>
+  );
+}
 
 export function PartialLoadDialog() {
   const t = useT();
@@ -29,9 +62,7 @@ export function PartialLoadDialog() {
                 {r.ref.kind} {r.ref.namespace ? `${r.ref.namespace}/` : ''}
                 {r.ref.name}
               </span>
-              <span className="message mono" lang="en">
-                {p.message}
-              </span>
+              <RefusalText problem={p} />
             </li>
           );
         })}

@@ -7,7 +7,7 @@ import { hash128 } from '../../net/rand';
 import type { SeededRandom } from '../../net/rand';
 import type { LuaBalancerInfo } from './conf';
 import { note, type Note } from '../../notes';
-import type { IngressRequest } from './match';
+import type { IngressRequest } from './request';
 
 /** The Lua balancer's memory between requests: round-robin positions per upstream. */
 export interface BalancerState {

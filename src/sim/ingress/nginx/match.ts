@@ -16,24 +16,10 @@ import { DEFAULT_BACKEND_UPSTREAM } from '../model';
 import { note, type Note } from '../../notes';
 import type { EvalStep, StepEffect } from '../../step';
 import { choosePeer, chooseCanary, newBalancerState, type BalancerState } from './balancer';
+import type { IngressRequest } from './request';
 
 export { affinityCookieValue, consistentPeer, newBalancerState, type BalancerState } from './balancer';
-
-export interface IngressRequest {
-  scheme: 'http' | 'https';
-  /** The Host header (may carry a port); empty for an HTTP/1.0 request without one. */
-  host: string;
-  /** Request target as sent: path plus optional query. */
-  path: string;
-  method?: string;
-  headers?: Readonly<Record<string, string>>;
-  cookies?: Readonly<Record<string, string>>;
-  clientIP: string;
-  /** Destination port the request arrived on (defaults: 80 for http, 443 for https). */
-  port?: number;
-  /** Destination address, to pick among `listen address:port` sockets. */
-  localAddress?: string;
-}
+export type { IngressRequest } from './request';
 
 export type ServerNameMatch = 'exact' | 'wildcard' | 'regex' | 'default_server';
 /** `auto-redirect`: nginx's 301 to the URI plus `/` for a proxying location named so [NGINX-DOC location]. */

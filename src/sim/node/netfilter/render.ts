@@ -45,6 +45,8 @@ function hex(n: number): string {
 interface TextSink {
   str(s: string): void;
   num(n: number): void;
+  /** Moves what `other` (a sink of the same kind) holds to the end of this one. */
+  append(other: TextSink): void;
 }
 
 class StringSink implements TextSink {
@@ -54,6 +56,10 @@ class StringSink implements TextSink {
   }
   num(n: number): void {
     this.s += n;
+  }
+  append(other: StringSink): void {
+    this.s += other.s;
+    other.s = '';
   }
 }
 
@@ -107,6 +113,13 @@ class ByteSink implements TextSink {
       b[--n] = 48 + (x % 10);
       x = (x / 10) | 0;
     } while (x > 0);
+  }
+  append(other: ByteSink): void {
+    this.flush();
+    other.flush();
+    for (const c of other.chunks) this.chunks.push(c);
+    other.chunks.length = 0;
+    this.high |= other.high;
   }
   text(): string {
     this.flush();
@@ -265,25 +278,46 @@ export function renderRule(chain: string, rule: Rule): string {
 }
 
 /**
- * Rule lines already rendered for a node, by rule object: a sync makes new rule objects for what it
- * rewrites and keeps the others, and a rule object is never changed, so a kept rule in the same
- * chain prints the same line. The node's next iptables-save renders only the rules that are new.
+ * Lines already rendered for a node, by rule and by chain object: a sync makes new rule and chain
+ * objects for what it rewrites and keeps the others, and neither is ever changed, so a kept rule in
+ * the same chain prints the same line, and a kept chain in the same table the same declaration and
+ * rule lines. The node's next iptables-save renders only what is new.
  */
-export type RuleLines = WeakMap<Rule, { chain: string; line: RenderedLine }>;
+export class RuleLines {
+  readonly rules = new WeakMap<Rule, { chain: string; line: RenderedLine }>();
+  readonly chains = new WeakMap<Chain, ChainLines>();
+}
+
+/** A chain's declaration line and rule lines, as rendered in table `table`. */
+interface ChainLines {
+  table: string;
+  declaration: RenderedLine;
+  rules: RenderedLine[];
+}
 
 function ruleLine(chain: string, r: Rule, kept: RuleLines | undefined): RenderedLine {
   if (!kept) return { text: renderRule(chain, r), ref: r.id };
-  const k = kept.get(r);
+  const k = kept.rules.get(r);
   if (k && k.chain === chain) return k.line;
   const line = { text: renderRule(chain, r), ref: r.id };
-  kept.set(r, { chain, line });
+  kept.rules.set(r, { chain, line });
   return line;
+}
+
+function chainLines(table: string, c: Chain, kept: RuleLines | undefined): ChainLines {
+  const k = kept?.chains.get(c);
+  if (k && k.table === table) return k;
+  const declaration = { text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(table, c.name) };
+  const lines: ChainLines = { table, declaration, rules: c.rules.map((r) => ruleLine(c.name, r, kept)) };
+  kept?.chains.set(c, lines);
+  return lines;
 }
 
 function renderTable(t: Table, out: RenderedLine[], kept?: RuleLines): void {
   out.push({ text: `*${t.name}` });
-  for (const c of t.chains) out.push({ text: `:${c.name} ${c.policy ?? '-'} [0:0]`, ref: chainRef(t.name, c.name) });
-  for (const c of t.chains) for (const r of c.rules) out.push(ruleLine(c.name, r, kept));
+  const chains = t.chains.map((c) => chainLines(t.name, c, kept));
+  for (const c of chains) out.push(c.declaration);
+  for (const c of chains) for (const l of c.rules) out.push(l);
   for (const x of t.deleteChains ?? []) out.push({ text: `-X ${x}`, ref: chainRef(t.name, x) });
   out.push({ text: 'COMMIT' });
 }
@@ -344,15 +378,17 @@ export function renderRuleset(rs: Ruleset, a: { id: ArtifactId; title: string; h
 /** The text iptables-restore reads (one trailing newline). Same lines as renderRulesetLines, without the refs. */
 export function rulesetText(rs: Ruleset): string {
   const bytes = new ByteSink();
-  writeRulesetText(bytes, rs);
+  writeRulesetText(bytes, new ByteSink(), rs);
   if (bytes.high <= 0x7f) return bytes.text();
   // A name or comment beyond ASCII (none that kube-proxy writes): the same lines, as a string.
   const text = new StringSink();
-  writeRulesetText(text, rs);
+  writeRulesetText(text, new StringSink(), rs);
   return text.s;
 }
 
-function writeRulesetText(w: TextSink, rs: Ruleset): void {
+/** Each table: its chain declarations into `w` and, in the same pass over the chains, their rules
+ *  into `rules`, which then follow the declarations (one visit of each chain, not two). */
+function writeRulesetText(w: TextSink, rules: TextSink, rs: Ruleset): void {
   for (const name of rs.order) {
     const t = rs.tables[name];
     if (!t) continue;
@@ -363,13 +399,13 @@ function writeRulesetText(w: TextSink, rs: Ruleset): void {
       w.str(':');
       w.str(c.name);
       w.str(c.policy === undefined ? ' - [0:0]\n' : ` ${c.policy} [0:0]\n`);
-    }
-    for (const c of t.chains) {
-      for (const r of c.rules) {
-        writeRule(w, c.name, r);
-        w.str('\n');
+      const list = c.rules;
+      for (let i = 0; i < list.length; i++) {
+        writeRule(rules, c.name, list[i]!);
+        rules.str('\n');
       }
     }
+    w.append(rules);
     for (const x of t.deleteChains ?? []) {
       w.str('-X ');
       w.str(x);

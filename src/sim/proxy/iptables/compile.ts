@@ -13,12 +13,12 @@ import { masqueradeMark, type KubeProxySettings } from '../../lab';
 import { cidrContains, parseCidr } from '../../net/ip';
 import type { Chain, IpProtocol, Match, Rule, Ruleset, Table, Target } from '../../node/netfilter/types';
 import {
-  categorizeEndpoints,
   endpointsFor,
   externallyAccessible,
   servicePortInfos,
   type EndpointInfo,
   proxyNode,
+  proxyServicePort,
   type ProxyNode,
   type ProxyServicePort,
   type ServicePortString,
@@ -138,7 +138,14 @@ const comment = (text: string): Match => ({ kind: 'comment', text });
 const jump = (chain: string): Target => ({ kind: 'jump', chain });
 /** Lists that stay empty share one array (never mutated once a service's rules are built). */
 const NO_RULES: Rule[] = [];
-const orShared = (l: Rule[]): Rule[] => (l.length ? l : NO_RULES);
+
+/** Appends a top-level rule to one of a service port's lists, which start as the shared empty list:
+ *  the first rule makes an array of its own size (most lists get one rule or none). */
+function put<K extends string>(lists: Record<K, Rule[]>, list: K, rule: Rule): void {
+  const l = lists[list];
+  if (l === NO_RULES) lists[list] = [rule];
+  else l.push(rule);
+}
 
 function ipProto(p: string): IpProtocol {
   return p.toLowerCase() as IpProtocol;
@@ -175,6 +182,8 @@ interface Ctx {
   largeClusterMode: boolean;
   nfacct: boolean;
   localhostNodePorts: boolean;
+  /** A full sync's KUBE-SEP chains, made after the name sort (a partial sync makes them at once). */
+  deferred: DeferredChain[] | undefined;
 }
 
 /** What syncProxyRules decides per service port before it writes a rule: which chains are used and
@@ -267,9 +276,15 @@ function noEndpointsFilter(w: ServicePortWriter): { c: string; t: 'REJECT' | 'DR
 const spnComment = (w: ServicePortWriter): Match => (w.spnComment ??= comment(w.spn));
 
 const filterTarget = (t: 'REJECT' | 'DROP'): Target => ({ kind: t });
-/** The id of a rule in a top-level chain: table, chain, service port, what it captures. */
-const topId = (w: ServicePortWriter, table: string, chain: string, what: string) =>
-  `${table}/${chain}/${w.spn}/${what}`;
+/** The id of a rule in a top-level chain: "table/chain/", the service port, "/what it captures"
+ *  (the constant parts whole, so the id is a few string pieces, not one per part). */
+const topId = (w: ServicePortWriter, tableChain: string, what: string) => tableChain + w.spn + what;
+const NAT_SERVICES = `nat/${KUBE_SERVICES}/`;
+const NAT_NODEPORTS = `nat/${KUBE_NODEPORTS}/`;
+const FILTER_SERVICES = `filter/${KUBE_SERVICES}/`;
+const FILTER_EXTERNAL = `filter/${KUBE_EXTERNAL_SERVICES}/`;
+const FILTER_NODEPORTS = `filter/${KUBE_NODEPORTS}/`;
+const FILTER_PROXY_FIREWALL = `filter/${KUBE_PROXY_FIREWALL}/`;
 
 function findChainRules(w: ServicePortWriter, chain: string): ChainRules | undefined {
   for (const l of w.chainRules) if (l.chain === chain) return l;
@@ -305,8 +320,8 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
     plan,
     out: {
       port: sp,
-      filter: { services: [], externalServices: [], nodePorts: [], proxyFirewall: [] },
-      nat: { services: [], nodePorts: [] },
+      filter: { services: NO_RULES, externalServices: NO_RULES, nodePorts: NO_RULES, proxyFirewall: NO_RULES },
+      nat: { services: NO_RULES, nodePorts: NO_RULES },
       chains: [],
       names: plan.names,
     },
@@ -339,16 +354,16 @@ function serviceRules(ctx: Ctx, sp: ProxyServicePort, was?: ServicePortRules): S
   }
 
   const { out } = w;
-  for (const name of declared) out.chains.push({ name, rules: findChainRules(w, name)?.rules ?? NO_RULES });
+  for (const name of declared) out.chains.push({ name, rules: exactRules(findChainRules(w, name)?.rules) });
   writeEndpointChains(w);
-  out.filter = {
-    services: orShared(out.filter.services),
-    externalServices: orShared(out.filter.externalServices),
-    nodePorts: orShared(out.filter.nodePorts),
-    proxyFirewall: orShared(out.filter.proxyFirewall),
-  };
-  out.nat = { services: orShared(out.nat.services), nodePorts: orShared(out.nat.nodePorts) };
+  // Kept until the Service changes: an array of its own size, not one grown by pushes.
+  out.chains = out.chains.slice();
   return out;
+}
+
+/** A chain's rules as kept: a list of its own size (a list grown by pushes keeps room for 17). */
+function exactRules(rules: Rule[] | undefined): Rule[] {
+  return rules === undefined ? NO_RULES : rules.slice();
 }
 
 function clusterIPMatches(w: ServicePortWriter): Match[] {
@@ -363,14 +378,14 @@ function clusterIPMatches(w: ServicePortWriter): Match[] {
 function captureClusterIP(w: ServicePortWriter): void {
   const { info, proto, out, plan } = w;
   if (plan.hasInternalEndpoints) {
-    out.nat.services.push({
-      id: topId(w, 'nat', KUBE_SERVICES, 'cluster-ip'),
+    put(out.nat, 'services', {
+      id: topId(w, NAT_SERVICES, '/cluster-ip'),
       matches: clusterIPMatches(w),
       target: jump(plan.internalTrafficChain),
     });
   } else {
-    out.filter.services.push({
-      id: topId(w, 'filter', KUBE_SERVICES, 'cluster-ip'),
+    put(out.filter, 'services', {
+      id: topId(w, FILTER_SERVICES, '/cluster-ip'),
       matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, info.clusterIP)],
       target: filterTarget(noEndpointsFilter(w).t),
     });
@@ -382,15 +397,15 @@ function captureExternalIPs(w: ServicePortWriter): void {
   const { info, proto, out, plan, spn } = w;
   for (const ip of info.externalIPs) {
     if (w.sp.hasAnyEndpoints) {
-      out.nat.services.push({
-        id: topId(w, 'nat', KUBE_SERVICES, `external-ip/${ip}`),
+      put(out.nat, 'services', {
+        id: topId(w, NAT_SERVICES, `/external-ip/${ip}`),
         matches: [comment(`${spn} external IP`), ...portMatch(proto, info.port, ip)],
         target: jump(plan.names.ext),
       });
     }
     if (!plan.hasExternalEndpoints) {
-      out.filter.externalServices.push({
-        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `external-ip/${ip}`),
+      put(out.filter, 'externalServices', {
+        id: topId(w, FILTER_EXTERNAL, `/external-ip/${ip}`),
         matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
         target: filterTarget(noEndpointsFilter(w).t),
       });
@@ -403,15 +418,15 @@ function captureLoadBalancerIngress(w: ServicePortWriter): void {
   const { info, proto, out, plan, spn } = w;
   for (const ip of info.loadBalancerIPs) {
     if (w.sp.hasAnyEndpoints) {
-      out.nat.services.push({
-        id: topId(w, 'nat', KUBE_SERVICES, `lb-ip/${ip}`),
+      put(out.nat, 'services', {
+        id: topId(w, NAT_SERVICES, `/lb-ip/${ip}`),
         matches: [comment(`${spn} loadbalancer IP`), ...portMatch(proto, info.port, ip)],
         target: jump(plan.loadBalancerTrafficChain),
       });
     }
     if (plan.usesFWChain) {
-      out.filter.proxyFirewall.push({
-        id: topId(w, 'filter', KUBE_PROXY_FIREWALL, `lb-ip/${ip}`),
+      put(out.filter, 'proxyFirewall', {
+        id: topId(w, FILTER_PROXY_FIREWALL, `/lb-ip/${ip}`),
         matches: [comment(`${spn} traffic not accepted by ${plan.names.fw}`), ...portMatch(proto, info.port, ip)],
         target: { kind: 'DROP' },
       });
@@ -419,8 +434,8 @@ function captureLoadBalancerIngress(w: ServicePortWriter): void {
   }
   if (!plan.hasExternalEndpoints) {
     for (const ip of info.loadBalancerIPs) {
-      out.filter.externalServices.push({
-        id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, `lb-ip/${ip}`),
+      put(out.filter, 'externalServices', {
+        id: topId(w, FILTER_EXTERNAL, `/lb-ip/${ip}`),
         matches: [comment(noEndpointsFilter(w).c), ...portMatch(proto, info.port, ip)],
         target: filterTarget(noEndpointsFilter(w).t),
       });
@@ -434,8 +449,8 @@ function captureNodePorts(w: ServicePortWriter): void {
   if (info.nodePort === 0) return;
   if (w.sp.hasAnyEndpoints) {
     if (ctx.localhostNodePorts && ctx.nfacct) {
-      out.nat.nodePorts.push({
-        id: topId(w, 'nat', KUBE_NODEPORTS, 'localhost-nodeport'),
+      put(out.nat, 'nodePorts', {
+        id: topId(w, NAT_NODEPORTS, '/localhost-nodeport'),
         matches: [
           spnComment(w),
           PROTO_MODULE[proto],
@@ -447,15 +462,15 @@ function captureNodePorts(w: ServicePortWriter): void {
         target: jump(plan.names.ext),
       });
     }
-    out.nat.nodePorts.push({
-      id: topId(w, 'nat', KUBE_NODEPORTS, 'nodeport'),
+    put(out.nat, 'nodePorts', {
+      id: topId(w, NAT_NODEPORTS, '/nodeport'),
       matches: [spnComment(w), ...portMatch(proto, info.nodePort)],
       target: jump(plan.names.ext),
     });
   }
   if (!plan.hasExternalEndpoints) {
-    out.filter.externalServices.push({
-      id: topId(w, 'filter', KUBE_EXTERNAL_SERVICES, 'nodeport'),
+    put(out.filter, 'externalServices', {
+      id: topId(w, FILTER_EXTERNAL, '/nodeport'),
       matches: [comment(noEndpointsFilter(w).c), DST_LOCAL, ...portMatch(proto, info.nodePort)],
       target: filterTarget(noEndpointsFilter(w).t),
     });
@@ -466,8 +481,8 @@ function captureNodePorts(w: ServicePortWriter): void {
 function captureHealthCheckNodePort(w: ServicePortWriter): void {
   const { info } = w;
   if (info.healthCheckNodePort === 0) return;
-  w.out.filter.nodePorts.push({
-    id: topId(w, 'filter', KUBE_NODEPORTS, 'health-check'),
+  put(w.out.filter, 'nodePorts', {
+    id: topId(w, FILTER_NODEPORTS, '/health-check'),
     matches: [comment(`${w.spn} health check node port`), ...portMatch('tcp', info.healthCheckNodePort)],
     target: { kind: 'ACCEPT' },
   });
@@ -587,27 +602,80 @@ function writeServiceToEndpointRules(w: ServicePortWriter, chain: string, eps: r
 
 // Generate the per-endpoint chains: mark hairpin traffic for masquerade, then DNAT to the endpoint.
 // Added to the service port's chains in endpoint order.
+// A full sync leaves them to `makeDeferredChains`, after the name sort (see DeferredChain).
 function writeEndpointChains(w: ServicePortWriter): void {
-  const { info, proto } = w;
-  const c = w.ctx.largeClusterMode ? NO_MATCHES : [spnComment(w)];
-  let plainDnat: Match[] | undefined;
+  const spec: EndpointChainSpec = {
+    comment: w.ctx.largeClusterMode ? NO_MATCHES : [spnComment(w)],
+    proto: w.proto,
+    sticky: w.info.stickyMaxAgeSeconds > 0,
+    plainDnat: undefined,
+  };
+  const { deferred } = w.ctx;
+  const { chains } = w.out;
   const eps = w.sp.allReachableEndpoints;
   for (let i = 0; i < eps.length; i++) {
-    const ep = eps[i]!;
     const sep = endpointChain(w, eps, i).chain;
-    const prefix = `nat/${sep}/`;
-    const src: Match = { kind: 'source', cidr: ep.ip };
-    // Without affinity every endpoint's DNAT rule has the same matches: share one array.
-    const dnat: Match[] =
-      info.stickyMaxAgeSeconds > 0
-        ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
-        : (plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
-    const rules: Rule[] = [
-      { id: `${prefix}0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
-      { id: `${prefix}1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
-    ];
-    w.out.chains.push({ name: sep, rules });
+    if (!deferred) chains.push(endpointChainOf(spec, sep, eps[i]!));
+    else {
+      deferred.push(new DeferredChain(sep, w.out, chains.length, eps[i]!, spec));
+      chains.push(PENDING_CHAIN);
+    }
   }
+}
+
+/** What a service port's KUBE-SEP chains share: the comment (none in a large cluster), protocol,
+ *  affinity, and (without affinity) the DNAT rule's matches, which are the same for every endpoint. */
+interface EndpointChainSpec {
+  comment: Match[];
+  proto: IpProtocol;
+  sticky: boolean;
+  plainDnat: Match[] | undefined;
+}
+
+/** One endpoint's KUBE-SEP chain: mark hairpin traffic for masquerade, then DNAT to the endpoint. */
+function endpointChainOf(spec: EndpointChainSpec, sep: string, ep: EndpointInfo): Chain {
+  const { comment: c, proto } = spec;
+  const natSep = `nat/${sep}`;
+  const src: Match = { kind: 'source', cidr: ep.ip };
+  const dnat: Match[] = spec.sticky
+    ? [...c, { kind: 'recent', name: sep, op: 'set' }, PROTO_MODULE[proto], PROTO[proto]]
+    : (spec.plainDnat ??= [...c, PROTO_MODULE[proto], PROTO[proto]]);
+  const rules: Rule[] = [
+    { id: `${natSep}/0`, matches: c.length ? [...c, src] : [src], target: JUMP_MARK_MASQ },
+    { id: `${natSep}/1`, matches: dnat, target: { kind: 'DNAT', ip: ep.ip, port: ep.port } },
+  ];
+  return { name: sep, rules };
+}
+
+/**
+ * A KUBE-SEP chain a full sync makes after sorting the chain names, so the 50,000 chains at
+ * 10k x 5 (their rules, matches and targets) lie in memory in the order the payload lists them:
+ * made per service port, they lay in Service order, and rendering the payload in name order
+ * fetched every one from a cold place (twice as slow). Until then the service port's chain list
+ * holds PENDING_CHAIN at `at`.
+ */
+class DeferredChain {
+  constructor(
+    readonly name: string,
+    readonly out: ServicePortRules,
+    readonly at: number,
+    readonly ep: EndpointInfo,
+    readonly spec: EndpointChainSpec,
+  ) {}
+}
+
+const PENDING_CHAIN: Chain = { name: '', rules: NO_RULES };
+
+/** The sorted service chains, each deferred KUBE-SEP chain made now (in this order) and put in its
+ *  service port's chain list. */
+function makeDeferredChains(sorted: readonly (Chain | DeferredChain)[]): Chain[] {
+  const out = new Array<Chain>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i]!;
+    if (!(x instanceof DeferredChain)) out[i] = x;
+    else out[i] = x.out.chains[x.at] = endpointChainOf(x.spec, x.name, x.ep);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,7 +824,7 @@ function insertSortedInPlace<T>(list: T[], items: readonly T[], key: (x: T) => s
   return list;
 }
 
-const chainKey = (c: Chain) => c.name;
+const chainKey = (c: { name: string }) => c.name;
 const portKey = (r: ServicePortRules) => r.port.info.name;
 
 /**
@@ -904,8 +972,7 @@ function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlic
 function portsOf(svc: Service, slices: readonly EndpointSlice[], nodeName: string): ProxyServicePort[] {
   return servicePortInfos(svc)
     .map((info) => {
-      const endpoints = endpointsFor(info, slices, nodeName);
-      return { info, endpoints, ...categorizeEndpoints(info, endpoints) };
+      return proxyServicePort(info, endpointsFor(info, slices, nodeName));
     })
     .sort((a, b) => compareNames(a.info.name, b.info.name));
 }
@@ -922,6 +989,7 @@ function makeCtx(input: CompileIptablesInput, node: ProxyNode, totalEndpoints: n
     largeClusterMode: totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
     nfacct: input.settings.nfacct,
     localhostNodePorts: input.settings.localhostNodePorts,
+    deferred: undefined,
   };
 }
 
@@ -929,35 +997,6 @@ function counts(rs: Ruleset, services: number, endpoints: number): IptablesSync[
   const rules = (t: 'filter' | 'nat') => (rs.tables[t]?.chains ?? []).reduce((n, c) => n + c.rules.length, 0);
   const natChains = rs.tables.nat?.chains.length ?? 0;
   return { services, endpoints, filterRules: rules('filter'), natRules: rules('nat'), natChains };
-}
-
-/** Rule id (top-level rules) or chain name (service chains) -> the service port (and endpoint) it
- *  serves. Callers build it when they first need it (a walk's verdict), so partial syncs stay cheap. */
-export function ruleOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = chainOwners(a);
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    const { filter, nat } = r;
-    for (const l of [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall]) {
-      for (const rule of l) owners.set(rule.id, o);
-    }
-    for (const l of [nat.services, nat.nodePorts]) for (const rule of l) owners.set(rule.id, o);
-  }
-  return owners;
-}
-
-/** The owners of kube-proxy's chains alone (what ruleOwners says of them; rule ids, all "table/...",
- *  never collide with a chain name): enough to name the Service and endpoint of a DNAT. */
-export function chainOwners(a: IptablesArtifact): Map<string, RuleOwner> {
-  const owners = new Map<string, RuleOwner>();
-  for (const r of a.ports) {
-    const o: RuleOwner = { servicePort: r.port.info.name };
-    for (const c of r.chains) {
-      const dnat = c.name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
-      owners.set(c.name, dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o);
-    }
-  }
-  return owners;
 }
 
 /** syncProxyRules with a full sync: every chain of every service. */
@@ -977,19 +1016,22 @@ export function compileIptables(input: CompileIptablesInput): IptablesArtifact {
     for (const sp of p) totalEndpoints += sp.endpoints.length;
   }
   const ctx = makeCtx(input, node, totalEndpoints);
+  const deferred: DeferredChain[] = (ctx.deferred = []);
   const perService = new CowMap<ServicePortRules[]>();
   const unsortedPorts: ServicePortRules[] = [];
-  const unsortedChains: Chain[] = [];
+  const unsortedChains: (Chain | DeferredChain)[] = [];
   for (const [key, p] of portsByService) {
     const rules = p.map((sp) => serviceRules(ctx, sp));
     perService.set(key, rules);
     for (const r of rules) {
       unsortedPorts.push(r);
-      for (const c of r.chains) unsortedChains.push(c);
+      for (const c of r.chains) if (c !== PENDING_CHAIN) unsortedChains.push(c);
     }
   }
+  for (const d of deferred) unsortedChains.push(d);
+  ctx.deferred = undefined;
   const ports = sortedByName(unsortedPorts, portKey);
-  const serviceChains = sortedByName(unsortedChains, chainKey);
+  const serviceChains = makeDeferredChains(sortedByName(unsortedChains, chainKey));
   const ruleset = assemble(ctx, ports, serviceChains);
   const services = ports.map((r) => r.port);
   return {
@@ -1064,7 +1106,7 @@ export function recompileIptables(prev: IptablesArtifact, change: IptablesChange
     natChains[1] = top.natServices;
   }
   const ruleset: Ruleset = { order: prev.ruleset.order, tables: { filter, nat: { name: 'nat', chains: natChains } } };
-  const payload = partialPayload(ctx, ruleset, swap.addedChains, swap.deletedChains);
+  const payload = partialPayload(ruleset, swap.addedChains, swap.deletedChains);
   return {
     ...prev,
     largeClusterMode: ctx.largeClusterMode,
@@ -1248,15 +1290,17 @@ function sameTopLevel(a: ServicePortRules, b: ServicePortRules): boolean {
 }
 
 /** What a partial sync writes: every top-level chain, the changed services' chains, and the stale chains to delete. */
-function partialPayload(ctx: Ctx, full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
+function partialPayload(full: Ruleset, changedChains: readonly Chain[], deleteChains: string[]): Ruleset {
   const nat = full.tables.nat!;
-  const fixed = fixedNatRules(ctx.settings);
+  // The fixed chains as the full ruleset holds them (a partial sync runs with the settings they were
+  // written with: new settings make a full sync).
+  const fixed = (name: string) => nat.chains[2 + lowerBoundFrom(nat.chains, 2, name, chainKey)]!;
   const rest = insertSorted(
     [],
     [
       ...changedChains,
-      { name: KUBE_MARK_MASQ, rules: fixed.markMasq },
-      { name: KUBE_POSTROUTING, rules: fixed.postrouting },
+      fixed(KUBE_MARK_MASQ),
+      fixed(KUBE_POSTROUTING),
       ...deleteChains.map((x) => ({ name: x, rules: [] })),
     ],
     chainKey,

@@ -21,7 +21,7 @@ import type {
   ProxyRuntimeState,
   ProxyVerdict,
 } from '../types';
-import { chainOwners, ruleOwners, type IptablesArtifact, type RuleOwner } from './compile';
+import type { IptablesArtifact, RuleOwner, ServicePortRules } from './compile';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -110,10 +110,10 @@ function lineRefs(
 
 /** A REJECT or DROP (or a chain's DROP policy): why, in the words of the rule's comment, and for
  *  which service port when the rule is kube-proxy's. */
-function refusedVerdict(r: WalkResult, owners: ReadonlyMap<string, RuleOwner>): ProxyVerdict {
+function refusedVerdict(r: WalkResult, owners: Owners): ProxyVerdict {
   const where = r.decidedBy;
   const rule = where?.rule;
-  const owner = rule ? (owners.get(rule.id) ?? owners.get(where!.chain)) : undefined;
+  const owner = rule ? (owners.ofRule(rule.id) ?? owners.ofChain(where!.chain)) : undefined;
   const place = `${where?.table}/${where?.chain}`;
   const reason = firstComment(rule) ?? (rule ? place : `${place} policy`);
   const v = { reason, ...(owner ? { servicePort: owner.servicePort } : {}) };
@@ -122,21 +122,14 @@ function refusedVerdict(r: WalkResult, owners: ReadonlyMap<string, RuleOwner>): 
 
 /** What the walk means for the tracer: refused, a hostPort's DNAT, a Service's DNAT to one of its
  *  endpoints (the KUBE-SEP chain that translated names it), or nothing of kube-proxy's. */
-function walkVerdict(
-  a: IptablesArtifact,
-  portmap: NodePortmap | undefined,
-  owners: () => ReadonlyMap<string, RuleOwner>,
-  chains: () => ReadonlyMap<string, RuleOwner>,
-): (r: WalkResult) => ProxyVerdict {
-  // KUBE-SEP chain -> its Service port and endpoint, indexed when the first DNAT is read (a batch
-  // run reads one per request: one lookup by the chain that translated, not three).
-  let bySep: Map<string, SepOwner> | undefined;
+function walkVerdict(a: IptablesArtifact, portmap: NodePortmap | undefined): (r: WalkResult) => ProxyVerdict {
+  const owners = new Owners(a);
   return (r) => {
-    if (r.verdict !== 'ACCEPT') return refusedVerdict(r, owners());
+    if (r.verdict !== 'ACCEPT') return refusedVerdict(r, owners);
     const hostport = portmapVerdict(portmap, r);
     if (hostport) return hostport;
     if (r.dnat) {
-      const sep = (bySep ??= sepOwners(a, chains())).get(r.dnat.chain);
+      const sep = owners.ofSep(r.dnat.chain);
       const masquerade = !!r.snat?.masquerade;
       if (sep) return { kind: 'dnat', servicePort: sep.servicePort, endpoint: sep.endpoint, masquerade };
     }
@@ -150,22 +143,72 @@ interface SepOwner {
   endpoint: EndpointInfo;
 }
 
-/** Every chain that names an endpoint, with that endpoint's info (the first service port's entry
- *  for it, as kube-proxy's service map keeps one per endpoint). */
-function sepOwners(a: IptablesArtifact, chains: ReadonlyMap<string, RuleOwner>): Map<string, SepOwner> {
-  const byPort = new Map<string, Map<string, EndpointInfo>>();
-  for (const s of a.services) {
-    if (byPort.has(s.info.name)) continue;
-    const eps = new Map<string, EndpointInfo>();
-    for (const e of s.endpoints) if (!eps.has(e.endpoint)) eps.set(e.endpoint, e);
-    byPort.set(s.info.name, eps);
+/**
+ * Who a rule or chain of kube-proxy's belongs to (its service port, and a KUBE-SEP chain's
+ * endpoint), found from the sync's per-port rules when a walk first asks about it and remembered
+ * for this NodeProxy (a batch run asks about the same few on every request). A trace asks about
+ * one or two, so nothing is indexed up front. Where two ports held the same rule id or chain name,
+ * the later port in name order answers (as one map written port by port would).
+ */
+class Owners {
+  private readonly rules = new Map<string, RuleOwner | null>();
+  private readonly chains = new Map<string, RuleOwner | null>();
+  private readonly seps = new Map<string, SepOwner | null>();
+
+  constructor(private readonly a: IptablesArtifact) {}
+
+  /** The service port whose top-level rule (KUBE-SERVICES, KUBE-NODEPORTS, ...) has this id. */
+  ofRule(id: string): RuleOwner | undefined {
+    let o = this.rules.get(id);
+    if (o === undefined) this.rules.set(id, (o = topLevelOwner(this.a.ports, id)));
+    return o ?? undefined;
   }
-  const out = new Map<string, SepOwner>();
-  for (const [chain, owner] of chains) {
-    const endpoint = owner.endpoint ? byPort.get(owner.servicePort)?.get(owner.endpoint) : undefined;
-    if (endpoint) out.set(chain, { servicePort: owner.servicePort, endpoint });
+
+  /** The service port (and for a KUBE-SEP chain, the endpoint it DNATs to) of a chain. */
+  ofChain(name: string): RuleOwner | undefined {
+    let o = this.chains.get(name);
+    if (o === undefined) this.chains.set(name, (o = chainOwner(this.a.ports, name)));
+    return o ?? undefined;
   }
-  return out;
+
+  /** A KUBE-SEP chain's service port and endpoint info (the first service port of that name's
+   *  entry for the endpoint, as kube-proxy's service map keeps one per endpoint). */
+  ofSep(chain: string): SepOwner | undefined {
+    let o = this.seps.get(chain);
+    if (o === undefined) this.seps.set(chain, (o = this.findSep(chain)));
+    return o ?? undefined;
+  }
+
+  private findSep(chain: string): SepOwner | null {
+    const owner = this.ofChain(chain);
+    if (!owner?.endpoint) return null;
+    const port = this.a.services.find((s) => s.info.name === owner.servicePort);
+    const endpoint = port?.endpoints.find((e) => e.endpoint === owner.endpoint);
+    return endpoint ? { servicePort: owner.servicePort, endpoint } : null;
+  }
+}
+
+function topLevelOwner(ports: readonly ServicePortRules[], id: string): RuleOwner | null {
+  for (let i = ports.length - 1; i >= 0; i--) {
+    const { filter, nat, port } = ports[i]!;
+    const lists = [filter.services, filter.externalServices, filter.nodePorts, filter.proxyFirewall, nat.services];
+    if (lists.some((l) => l.some((r) => r.id === id)) || nat.nodePorts.some((r) => r.id === id)) {
+      return { servicePort: port.info.name };
+    }
+  }
+  return null;
+}
+
+function chainOwner(ports: readonly ServicePortRules[], name: string): RuleOwner | null {
+  for (let i = ports.length - 1; i >= 0; i--) {
+    const r = ports[i]!;
+    const c = r.chains.findLast((x) => x.name === name);
+    if (!c) continue;
+    const o: RuleOwner = { servicePort: r.port.info.name };
+    const dnat = name.startsWith('KUBE-SEP-') ? c.rules.find((x) => x.target.kind === 'DNAT')?.target : undefined;
+    return dnat?.kind === 'DNAT' ? { ...o, endpoint: `${dnat.ip}:${dnat.port}` } : o;
+  }
+  return null;
 }
 
 /** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.
@@ -177,16 +220,9 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   let full: Ruleset | undefined;
   const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
   let index: RulesetIndex | undefined;
-  let owners: Map<string, RuleOwner> | undefined;
-  let chains: Map<string, RuleOwner> | undefined;
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
   const refOf = lineRefs(save, fullRuleset);
-  const verdictOf = walkVerdict(
-    a,
-    portmap,
-    () => (owners ??= ruleOwners(a)),
-    () => (chains ??= chainOwners(a)),
-  );
+  const verdictOf = walkVerdict(a, portmap);
   // One object literal with every field (a spread of it plus `origin` made each walk's input a
   // slow dictionary object: the walker read it ~3x slower per request in batch runs).
   type Asked = { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean };

@@ -28,6 +28,14 @@ describe('sortedByName', () => {
     expect(sortedByName(names, (x) => x.name)).toEqual(reference(names, (x) => x.name));
   });
 
+  it('orders long runs that share both keys by the rest of their names', () => {
+    // 40 names a key apart only after 30 shared characters, among names that differ early.
+    const names = Array.from({ length: 80 }, (_, i) => (i % 2 ? `A${'x'.repeat(30)}${(i * 17) % 40}` : `B${i % 7}`));
+    names.push(...Array.from({ length: 40 }, () => `A${'x'.repeat(30)}`));
+    expect(sortedByName(names.map((name, i) => ({ name, i })), (x) => x.name))
+      .toEqual(reference(names.map((name, i) => ({ name, i })), (x) => x.name));
+  });
+
   it('falls back to comparing strings for non-ASCII names and small lists', () => {
     const names = Array.from({ length: 200 }, (_, i) => `caf\u00e9-${(i * 13) % 200}`);
     names.push('cafe', 'caf\u{1F600}');
