@@ -191,6 +191,12 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         {route.segments.map((s) => (
           <Segment key={`seg-${s.hop}`} s={s} d={d} />
         ))}
+        {/* The leaders of numbers shown in another's pill, under every pill (not through its digits). */}
+        {route.segments
+          .filter((s) => s.numbers.length === 0)
+          .map((s) => (
+            <SegmentNumber key={`num-${s.hop}`} s={s} d={d} />
+          ))}
         {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
             route.ts keeps every number clear of every other. */}
         {route.stops.map((stop) => (
@@ -198,9 +204,11 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         ))}
         {/* The segments' numbers over every line and pill (a later hop's line must not strike
             through an earlier number); route.ts keeps each number clear of every other. */}
-        {route.segments.map((s) => (
-          <SegmentNumber key={`num-${s.hop}`} s={s} d={d} />
-        ))}
+        {route.segments
+          .filter((s) => s.numbers.length > 0)
+          .map((s) => (
+            <SegmentNumber key={`num-${s.hop}`} s={s} d={d} />
+          ))}
       </svg>
       {tip && (
         <div className="route-tip" data-testid="route-tip" role="tooltip" style={{ transform: tipTransform(tip, k) }}>

@@ -64,4 +64,22 @@ describe('placing the route\'s numbers', () => {
     const [c] = placeLabels([{ w: 20, h: 20, candidates: [{ x: 0, y: 0 }], avoid: [] }], 2, [ghost]);
     expect(overlap(labelBox(c!, 20, 20), ghost)).toBe(false);
   });
+
+  it('keeps whole in view: inside the area and off what is drawn over it (the minimap)', () => {
+    const area = { x: 0, y: 0, w: 400, h: 300 };
+    const minimap = { x: 240, y: 0, w: 160, h: 100 };
+    const [c] = placeLabels([{ w: 40, h: 40, candidates: [{ x: 300, y: 50 }, { x: 390, y: 150 }], avoid: [], area, holes: [minimap] }], 0);
+    const b = labelBox(c!, 40, 40);
+    expect(overlap(b, minimap)).toBe(false);
+    expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= 400 && b.y + b.h <= 300).toBe(true);
+  });
+
+  it('with a cap on its leader, gives no spot rather than a far one (the caller shares the label)', () => {
+    // Text all around the segment's point: the nearest free spot's leader is 40 units or more.
+    const text = [{ x: -50, y: -50, w: 100, h: 100 }];
+    const label = { w: 20, h: 20, candidates: [{ x: 0, y: 0 }], avoid: [], text, attach: () => ({ x: 0, y: 0 }) };
+    expect(placeLabels([{ ...label, cap: 20 }], 0)).toEqual([null]);
+    const [far] = placeLabels([label], 0);
+    expect(overlap(labelBox(far!, 20, 20), text[0]!)).toBe(false);
+  });
 });

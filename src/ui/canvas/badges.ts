@@ -4,10 +4,13 @@
 // balancer it belongs to, four segment numbers over one node's header. The rule, one label at a
 // time in the order given, from most to least clear:
 // - the first candidate that covers no label placed before it, no text and no object it should keep
-//   clear of, inside the fitted view; else the best such spot within a few label sizes (the shortest
-//   leader back to its segment or place, one across no text first);
-// - else the first candidate, or the best spot further out, that covers no label and no text (over
-//   an object's background: a node frame between its header and its pods), in the view if it can;
+//   clear of, whole in view (inside the area, under nothing drawn over it); else the best such spot
+//   within a couple of label sizes (the shortest leader back to its segment or place, one across no
+//   text first);
+// - else the first candidate, or the best spot near, that covers no label and no text (over an
+//   object's background: a node frame between its header and its pods), in view; with a `cap` on
+//   its leader, that is all: null, and the caller lets it share a label with a neighbour's;
+// - else the best such spot further out, in view if it can;
 // - else the first candidate, or the nearest spot, that covers no label.
 // Labels never cover each other, and text (a name, an address, a port chip) only when nothing
 // else is free, at every zoom: a number over a name makes both unreadable on a projector.
@@ -42,7 +45,8 @@ export interface LabelRequest {
    */
   holes?: readonly Box[];
   /**
-   * The longest leader (canvas units) it may get before it would rather share a label with a
+   * The longest leader (canvas units, from the label's edge: a wide pill's centre is far from its
+   * place even when its end is beside it) it may get before it would rather share a label with a
    * neighbour: with it, placeLabels gives null when no spot clear of labels and text in view is that
    * near (the caller merges it and asks again); without it, the label goes further out.
    */
@@ -125,11 +129,16 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
 /** A leader across text costs as much as one this many label sizes longer; across another label, this much. */
 const ACROSS = { text: 2, label: 5 };
 
-/** A spot the search may take: its leader's length, and its rank (the lower, the better). */
+/** A spot the search may take: its leader's length (from the label's edge), and its rank (the lower, the better). */
 interface Near {
   p: Spot;
   len: number;
   key: number;
+}
+
+/** How far `end` is from the edge of a label of size w x h centred at `p` (0 inside it). */
+function fromEdge(p: Spot, end: Spot, w: number, h: number): number {
+  return Math.hypot(Math.max(0, Math.abs(end.x - p.x) - w / 2), Math.max(0, Math.abs(end.y - p.y) - h / 2));
 }
 
 /**
@@ -161,7 +170,7 @@ function spotsNear(
       const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
       const over = (kind: 'text' | 'label') => k > 0 && blocks[kind].some((o) => crosses(p, short, o));
       const cost = (over('text') ? ACROSS.text : 0) + (over('label') ? ACROSS.label : 0);
-      out.push({ p, len, key: len + cost * Math.max(w, h) + r / 4 });
+      out.push({ p, len: fromEdge(p, end, w, h), key: len + cost * Math.max(w, h) + r / 4 });
     }
   }
   return out.sort((a, b) => a.key - b.key);
@@ -201,10 +210,7 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
   const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
-  const leader = (c: Spot) => {
-    const end = label.attach?.(c) ?? c;
-    return Math.hypot(end.x - c.x, end.y - c.y);
-  };
+  const leader = (c: Spot) => fromEdge(c, label.attach?.(c) ?? c, w, h);
   const firstAt = (want: Clearance, longest = Infinity) =>
     candidates.find((c, i) => levels[i]! >= want && leader(c) <= longest);
   let spots: Near[] | undefined;

@@ -137,12 +137,15 @@ describe('route', () => {
       const r = buildRoute(hops, places, scale);
       const labels: Box[] = [
         ...r.stops.map((st) => {
-          const { w, h } = stopPillSize(st.hops);
+          const { w, h } = stopPillSize(st.numbers);
           return { x: st.centre.x - (w * scale) / 2, y: st.centre.y - (h * scale) / 2, w: w * scale, h: h * scale };
         }),
         // A number shared with a neighbouring hop's ("2 · 3") is drawn once, on the first of them.
         ...r.segments.flatMap((s) => numberBox(s, scale) ?? []),
       ];
+      // Every hop's number is shown exactly once: in its own badge, a shared pill or a stop's pill.
+      const shown = [...r.stops.flatMap((st) => st.numbers), ...r.segments.flatMap((s) => s.numbers)];
+      expect(shown.sort((a, b) => a - b), `scale ${scale}`).toEqual(hops.map((h) => h.index));
       for (let i = 0; i < labels.length; i++) {
         for (let j = i + 1; j < labels.length; j++) {
           const [a, b] = [labels[i]!, labels[j]!];

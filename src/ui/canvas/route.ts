@@ -364,10 +364,11 @@ const VIEW_MARGIN = 30;
 const LESSON_MARGIN = 10;
 
 /**
- * The longest leader a segment's number gets (in badge boxes) before it shares a label with a
- * neighbouring hop's ("2 · 3"): a long line across the picture is harder to follow than a shared pill.
+ * The longest leader a segment's number gets (in badge boxes, from the label's edge) before it shares
+ * a label with a neighbouring hop's ("2 · 3"): a long line across the picture is harder to follow
+ * than a shared pill.
  */
-const LEADER_CAP = 2.5;
+const LEADER_CAP = 2;
 /** The most hops one shared label shows. */
 const MAX_SHARED = 3;
 
@@ -406,8 +407,7 @@ function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] =
   const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
   const top = r.y + PILL_INSET;
   const own = board.text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
-  const attach = (c: Point) =>
-    extra.length === 0 ? nearestOnBox(c, r) : farthestOfGroup(c, extra, nearestOnBox(c, r));
+  const attach = (c: Point) => farthestOfGroup(c, extra, nearestOnBox(c, r));
   const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
   const { area, holes } = board.visible ?? {};
   const candidates = pillCandidates(r, w, h, scale);
@@ -431,6 +431,7 @@ function numberSize(hops: readonly number[], scale: number): { w: number; h: num
  */
 function farthestOfGroup(p: Point, group: readonly RouteSegment[], ...more: Point[]): Point {
   const ends = [...group.map((s) => nearestOnSegment(p, s.a, s.b)), ...more];
+  if (ends.length === 0) return p;
   return ends.reduce((m, e) => (Math.hypot(e.x - p.x, e.y - p.y) > Math.hypot(m.x - p.x, m.y - p.y) ? e : m));
 }
 
@@ -562,9 +563,8 @@ function settle(
   // A leader from a label of size w x h at c back to segment s, when the label sits away from it.
   const back = (s: RouteSegment, c: Point, w: number, h: number, round: boolean) => {
     const on = nearestOnSegment(c, s.a, s.b);
-    const away = round
-      ? Math.hypot(c.x - on.x, c.y - on.y) > far
-      : apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 }) > far / 2;
+    const fromEdge = () => apartBy(labelBox(c, w, h), { ...on, w: 0, h: 0 });
+    const away = round ? Math.hypot(c.x - on.x, c.y - on.y) > far : fromEdge() > far / 2;
     s.badge = c;
     s.leader = away ? on : null;
   };
