@@ -16,7 +16,7 @@ import { useT, type T } from '../i18n';
 import { explain } from '../i18n/explain';
 import { isReplyHop } from '../reply-hops';
 import { useSession } from '../share/session';
-import type { Layout } from './layout';
+import type { Box, Layout } from './layout';
 import {
   routeFor,
   stopPillSize,
@@ -72,6 +72,17 @@ function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Vi
   return { area, holes };
 }
 
+/** Whether two measured views differ by at most `tolerance` canvas units on every edge. */
+function sameView(a: Visible | null, b: Visible | null, tolerance: number): boolean {
+  if (!a || !b) return a === b;
+  const near = (p: Box, q: Box) =>
+    Math.abs(p.x - q.x) <= tolerance &&
+    Math.abs(p.y - q.y) <= tolerance &&
+    Math.abs(p.x + p.w - q.x - q.w) <= tolerance &&
+    Math.abs(p.y + p.h - q.y - q.h) <= tolerance;
+  return near(a.area, b.area) && a.holes.length === b.holes.length && a.holes.every((h, i) => near(h, b.holes[i]!));
+}
+
 /** How long the view must stay still before the numbers are placed for it again (a pan is many frames). */
 const SETTLE_MS = 120;
 
@@ -87,7 +98,10 @@ function useVisible(trace: unknown, lesson: boolean): { visible: Visible | null;
     if (!dom) return;
     const id = setTimeout(() => {
       const s = key.split('|')[0]!.split(',').map(Number) as ReactFlowState['transform'];
-      setMeasured({ key, visible: measureVisible(dom, s) });
+      const now = measureVisible(dom, s);
+      // A view within the edge margin of the last one (a panel below grew by a line) keeps its
+      // numbers: placing them again costs a frame or more on a large cluster and moves nothing.
+      setMeasured((was) => ({ key, visible: sameView(was.visible, now, EDGE / s[2]) ? was.visible : now }));
     }, SETTLE_MS);
     return () => clearTimeout(id);
     // A new trace or the lesson's card opening or closing: measured again (the card may have grown).

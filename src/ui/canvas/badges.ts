@@ -103,17 +103,23 @@ function ringSearch(
   return null;
 }
 
-/** Whether the line from `a` to `b` passes through box `o` (Liang-Barsky clipping). */
+/**
+ * Whether the line from `a` to `b` passes through box `o` (Liang-Barsky clipping). Called for every
+ * spot a search tries against every text near it (a thousand pods' names at a small zoom): a line
+ * whose extent misses the box is refused first, and the four sides are clipped without allocating.
+ */
 function crosses(a: Spot, b: Spot, o: Box): boolean {
-  const d = { x: b.x - a.x, y: b.y - a.y };
-  let [t0, t1] = [0, 1];
-  const sides: [number, number][] = [
-    [-d.x, a.x - o.x],
-    [d.x, o.x + o.w - a.x],
-    [-d.y, a.y - o.y],
-    [d.y, o.y + o.h - a.y],
-  ];
-  for (const [p, q] of sides) {
+  const right = o.x + o.w;
+  const bottom = o.y + o.h;
+  if (Math.max(a.x, b.x) < o.x || Math.min(a.x, b.x) > right) return false;
+  if (Math.max(a.y, b.y) < o.y || Math.min(a.y, b.y) > bottom) return false;
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let t0 = 0;
+  let t1 = 1;
+  for (let side = 0; side < 4; side++) {
+    const p = side === 0 ? -dx : side === 1 ? dx : side === 2 ? -dy : dy;
+    const q = side === 0 ? a.x - o.x : side === 1 ? right - a.x : side === 2 ? a.y - o.y : bottom - a.y;
     if (p === 0) {
       if (q < 0) return false;
       continue;
@@ -150,7 +156,7 @@ function spotsNear(
   label: LabelRequest,
   from: Spot,
   reach: number,
-  blocks: { text: readonly Box[]; label: readonly Box[] },
+  blocks: { text: BoxGrid; label: readonly Box[] },
 ): Near[] {
   const { w, h } = label;
   const step = Math.max(1, Math.min(w, h) / 2);
@@ -168,8 +174,9 @@ function spotsNear(
       const len = Math.hypot(end.x - p.x, end.y - p.y);
       const k = len > slack ? (len - slack) / len : 0;
       const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
-      const over = (kind: 'text' | 'label') => k > 0 && blocks[kind].some((o) => crosses(p, short, o));
-      const cost = (over('text') ? ACROSS.text : 0) + (over('label') ? ACROSS.label : 0);
+      const overText = k > 0 && crossesAny(blocks.text, p, short);
+      const overLabel = k > 0 && blocks.label.some((o) => crosses(p, short, o));
+      const cost = (overText ? ACROSS.text : 0) + (overLabel ? ACROSS.label : 0);
       out.push({ p, len: fromEdge(p, end, w, h), key: len + cost * Math.max(w, h) + r / 4 });
     }
   }
@@ -181,6 +188,41 @@ function within(all: readonly Box[], from: Spot, reach: number): Box[] {
   const area = labelBox(from, 2 * reach, 2 * reach);
   return all.filter((b) => !apart(area, b, 0));
 }
+
+/**
+ * Boxes bucketed on a square grid: a search tries hundreds of spots, each against the text near it,
+ * and at a small zoom "near" holds a thousand pods' names. A box sits in every cell it covers.
+ */
+class BoxGrid {
+  private readonly cells = new Map<number, Box[]>();
+  constructor(
+    boxes: readonly Box[],
+    private readonly cell: number,
+  ) {
+    const add = (b: Box) => (k: number) => this.cells.get(k)?.push(b) ?? this.cells.set(k, [b]);
+    for (const b of boxes) this.visit(b.x, b.y, b.x + b.w, b.y + b.h, add(b));
+  }
+
+  private visit(x0: number, y0: number, x1: number, y1: number, f: (key: number) => unknown): boolean {
+    const c = this.cell;
+    for (let i = Math.floor(x0 / c); i <= Math.floor(x1 / c); i++) {
+      for (let j = Math.floor(y0 / c); j <= Math.floor(y1 / c); j++) if (f(i * 1_000_003 + j) === true) return true;
+    }
+    return false;
+  }
+
+  /** Whether a box in the cells the rectangle x0,y0 - x1,y1 touches satisfies `test`. */
+  some(x0: number, y0: number, x1: number, y1: number, test: (b: Box) => boolean): boolean {
+    return this.visit(x0, y0, x1, y1, (k) => this.cells.get(k)?.some(test) === true);
+  }
+}
+
+/** Whether the line from `a` to `b` passes through a box of `grid`. */
+const crossesAny = (grid: BoxGrid, a: Spot, b: Spot) =>
+  grid.some(Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y), (o) => crosses(a, b, o));
+
+/** Whether box `b` touches a box of `grid`. */
+const touchesAny = (grid: BoxGrid, b: Box) => grid.some(b.x, b.y, b.x + b.w, b.y + b.h, (o) => !apart(b, o, 0));
 
 const insideOf = (b: Box, area: Box) =>
   b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
@@ -201,11 +243,11 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
   const first = candidates[0]!;
   // Only what the search can reach: a cluster of a thousand pods asks about the few near the route.
   const near = (size * TEXT_REACH + size) * 2;
-  const text = within(label.text ?? [], first, near);
+  const text = new BoxGrid(within(label.text ?? [], first, near), size);
   const avoid = within(label.avoid, first, near);
   const clearOf = (b: Box): Clearance => {
     if (!placed.every((p) => apart(b, p, gap))) return 0;
-    if (!text.every((o) => apart(b, o, 0)) || leaders.some(([p, q]) => crosses(p, q, b))) return 1;
+    if (touchesAny(text, b) || leaders.some(([p, q]) => crosses(p, q, b))) return 1;
     if (!inView(b, label)) return 2;
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
