@@ -327,9 +327,9 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '所以它的 conntrack 把这个 SYN-ACK 判定为 INVALID，{rule} 把它丢弃：{client} 收不到它，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），' +
     '让应答必须经过 {dnatNode} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
   'note.request.from':
-    '--from 必须写成 external[:<客户端名或 IP>]、pod:<命名空间>/<名称> 或 node:<节点名>，而这里写的是 {text}',
+    '--from 必须写成 “external[:<客户端名或 IP>]”、“pod:<命名空间>/<名称>” 或 “node:<节点名>”，而这里写的是 {text}',
   'note.request.connect':
-    '--connect 必须写成 ingress[:<类名>]、gateway:<命名空间>/<名称>[:<端口>]、node:<节点名> 或 <IP>:<端口>，' +
+    '--connect 必须写成 “ingress[:<类名>]”、“gateway:<命名空间>/<名称>[:<端口>]”、“node:<节点名>” 或 “<IP>:<端口>”，' +
     '而这里写的是 {text}',
   'note.request.url': '无法解析 URL {url}：应写成 http://主机[:端口]/路径',
   'note.request.port': 'URL {url} 中的端口 {port} 超出了 1-65535 的范围',

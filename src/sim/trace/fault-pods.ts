@@ -110,7 +110,9 @@ function faultPod(pod: Pod, lines: ReturnType<typeof endpointLines>, withNode: b
 
 /** A group's shared status: "N pods are Pending", a deletion under way, the False condition. */
 function groupNotes(count: number, phase: string | null, rest: Note[]): Note[] {
-  const head = phase ? note('note.fault.pods.group', { count, phase }) : note('note.fault.pods.groupNoPhase', { count });
+  const head = phase
+    ? note('note.fault.pods.group', { count, phase })
+    : note('note.fault.pods.groupNoPhase', { count });
   return [head, ...rest];
 }
 

@@ -56,7 +56,9 @@ function checkNote(n: NodeHealth, service: string): Note {
     const params = { node: n.node, port: why.port, status: n.answer.status, count: n.answer.localEndpoints, service };
     return note('note.fault.lbNode.local', params);
   }
-  if (why?.kind === 'nothing-listens') return note('note.fault.lbNode.nothingListens', { node: n.node, port: why.port });
+  if (why?.kind === 'nothing-listens') {
+    return note('note.fault.lbNode.nothingListens', { node: n.node, port: why.port });
+  }
   if (why?.kind === 'refused') return note('note.fault.lbNode.refused', { node: n.node, port: why.port, service });
   return note('note.fault.lbNode.result', { node: n.node, result: n.result });
 }
@@ -67,7 +69,9 @@ function hereNotes(eps: readonly NodeEndpoint[]): Note[] {
   const ready = eps.filter((e) => e.ready);
   const notReady = eps.filter((e) => !e.ready);
   const notes: Note[] = [];
-  if (notReady.length > 0) notes.push(note('note.fault.lbNode.notReadyHere', { count: notReady.length, pods: names(notReady) }));
+  if (notReady.length > 0) {
+    notes.push(note('note.fault.lbNode.notReadyHere', { count: notReady.length, pods: names(notReady) }));
+  }
   if (ready.length > 0) notes.push(note('note.fault.lbNode.readyHere', { count: ready.length, pods: names(ready) }));
   return notes;
 }

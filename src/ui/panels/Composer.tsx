@@ -22,10 +22,12 @@ import {
   selectTraceStatus,
   type ComposerDraft,
   type LabState,
+  type Lang,
   type RequestIssue,
   type Scenario,
 } from '../../state';
 import { DEFAULT_CLIENT } from '../../sim/clients';
+import { renderNote } from '../../sim/notes';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
@@ -78,8 +80,12 @@ function initialDraft(scenario: Scenario | null): ComposerDraft {
   return saved ?? { request: empty, headerText: '', repeat: 1 };
 }
 
-function issueText(t: T, i: RequestIssue): string {
-  if (i.kind === 'syntax') return t(`composer.check.${i.field}.syntax`);
+function issueText(t: T, lang: Lang, i: RequestIssue): string {
+  if (i.kind === 'syntax') {
+    // What the field must be, then the parser's own words on what was written (request.ts), both translated.
+    const hint = t(`composer.check.${i.field}.syntax`);
+    return i.note ? t('composer.check.syntaxDetail', { hint, detail: renderNote(lang, i.note) }) : hint;
+  }
   if (i.kind === 'no-ingress') {
     if (!i.name) return t('composer.check.no-ingress-any');
     return t('composer.check.no-ingress', { name: i.name, existing: i.existing });
@@ -89,6 +95,7 @@ function issueText(t: T, i: RequestIssue): string {
 
 function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field: RequestIssue['field'] }) {
   const t = useT();
+  const lang = useLab(selectLang);
   const mine = issues.filter((i) => i.field === field);
   if (mine.length === 0) return null;
   return (
@@ -98,7 +105,7 @@ function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field
       id={`composer-${field}-error`}
       data-testid={`composer-${field}-error`}
     >
-      {mine.map((i) => issueText(t, i)).join(' ')}
+      {mine.map((i) => issueText(t, lang, i)).join(' ')}
     </span>
   );
 }
