@@ -220,10 +220,19 @@ test("the composer's syntax errors name what was typed, in English and in Chines
   await page.getByTestId('tab-request').click();
   await page.getByTestId('composer-url').fill('http://web:99999/');
   await expect(page.getByTestId('composer-url-error')).toHaveText(
-    'Not a URL: write http://host[:port]/path. (port 99999 in "http://web:99999/" is out of range 1-65535)',
+    'Port 99999 in "http://web:99999/" is out of range 1-65535.',
   );
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(page.getByTestId('composer-url-error')).toHaveText(
-    '不是有效的 URL：请写成 http://主机[:端口]/路径。（URL "http://web:99999/" 中的端口 99999 超出了 1-65535 的范围）',
+    'URL "http://web:99999/" 中的端口 99999 超出了 1-65535 的范围。',
+  );
+  await page.getByTestId('composer-connect').fill('gateway:');
+  await expect(page.getByTestId('composer-connect-error')).toHaveText(
+    '--connect 必须写成 “ingress[:<类名>]”、“gateway:<命名空间>/<名称>[:<端口>]”、“node:<节点名>” 或 “<IP>:<端口>”，' +
+      '而这里写的是 "gateway:"。',
+  );
+  await page.getByTestId('lang-select').selectOption('en');
+  await expect(page.getByTestId('composer-connect-error')).toHaveText(
+    '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not "gateway:".',
   );
 });

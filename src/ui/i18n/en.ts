@@ -180,7 +180,6 @@ export const en = {
   'composer.check.url.syntax': 'Not a URL: write http://host[:port]/path.',
   'composer.check.connect.syntax':
     'Not a connect target: write ingress, ingress:<class>, gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>.',
-  'composer.check.syntaxDetail': '{hint} ({detail})',
   'composer.check.no-client': 'No outside client "{name}" in this lab. Clients: {existing}.',
   'composer.check.no-pod': 'No pod {name} in this lab. Pods: {existing}.',
   'composer.check.no-node': 'No node {name} in this lab. Nodes: {existing}.',

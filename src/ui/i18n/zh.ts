@@ -160,7 +160,6 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.check.url.syntax': '不是有效的 URL：请写成 http://主机[:端口]/路径。',
   'composer.check.connect.syntax':
     '不是有效的连接目标：请写 ingress、ingress:<类名>、gateway:<命名空间>/<名称>[:<端口>]、node:<节点名> 或 <IP>:<端口>。',
-  'composer.check.syntaxDetail': '{hint}（{detail}）',
   'composer.check.no-client': '本实验中没有外部客户端“{name}”。现有客户端：{existing}。',
   'composer.check.no-pod': '本实验中没有 Pod {name}。现有 Pod：{existing}。',
   'composer.check.no-node': '本实验中没有节点 {name}。现有节点：{existing}。',

@@ -82,9 +82,10 @@ function initialDraft(scenario: Scenario | null): ComposerDraft {
 
 function issueText(t: T, lang: Lang, i: RequestIssue): string {
   if (i.kind === 'syntax') {
-    // What the field must be, then the parser's own words on what was written (request.ts), both translated.
-    const hint = t(`composer.check.${i.field}.syntax`);
-    return i.note ? t('composer.check.syntaxDetail', { hint, detail: renderNote(lang, i.note) }) : hint;
+    // The parser's own words (request.ts): what the field must be and what was written, in the reader's language.
+    if (!i.note) return t(`composer.check.${i.field}.syntax`);
+    const text = renderNote(lang, i.note);
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}${lang === 'zh' ? '。' : '.'}`;
   }
   if (i.kind === 'no-ingress') {
     if (!i.name) return t('composer.check.no-ingress-any');
