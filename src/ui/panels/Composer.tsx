@@ -27,11 +27,10 @@ import {
   type Scenario,
 } from '../../state';
 import { DEFAULT_CLIENT } from '../../sim/clients';
-import { renderNote } from '../../sim/notes';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
-import { faultText } from './fault-text';
+import { faultText, syntaxText } from './fault-text';
 import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import './composer.css';
@@ -83,9 +82,7 @@ function initialDraft(scenario: Scenario | null): ComposerDraft {
 function issueText(t: T, lang: Lang, i: RequestIssue): string {
   if (i.kind === 'syntax') {
     // The parser's own words (request.ts): what the field must be and what was written, in the reader's language.
-    if (!i.note) return t(`composer.check.${i.field}.syntax`);
-    const text = renderNote(lang, i.note);
-    return `${text.charAt(0).toUpperCase()}${text.slice(1)}${lang === 'zh' ? '。' : '.'}`;
+    return i.note ? syntaxText(lang, i.note) : t(`composer.check.${i.field}.syntax`);
   }
   if (i.kind === 'no-ingress') {
     if (!i.name) return t('composer.check.no-ingress-any');

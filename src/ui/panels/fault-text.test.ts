@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultPod, FaultPods } from '../../sim';
 import { note, renderNotes, type Note } from '../../sim/notes';
-import { faultNodeLines, faultPodLines, faultText } from './fault-text';
+import { faultNodeLines, faultPodLines, faultText, syntaxText } from './fault-text';
+import { parseConnect, parseUrl } from '../../sim/trace/trace';
 
 const noReady = {
   message: 'Service default/api has no ready endpoints: selector app=api matches 0 ready pods',
@@ -143,5 +144,23 @@ describe('the pods behind a no-endpoints fault, in the reader\'s language', () =
     const [zh] = faultNodeLines('zh', { pods: { ...pods, nodes } });
     expect(zh!.text).toMatch(/^节点 node-1：kube-proxy 在 healthCheckNodePort 31234（\/healthz）上回答 HTTP 503/);
     expect(faultNodeLines('en', { pods })).toEqual([]);
+  });
+});
+
+describe("the composer's syntax errors in the reader's language", () => {
+  const port = parseUrl('http://web:99999/');
+  const connect = parseConnect('gateway:');
+  if (!('error' in port) || !('error' in connect)) throw new Error('both are syntax errors');
+
+  it('English: the parser\'s own sentence as a sentence', () => {
+    expect(syntaxText('en', port.note)).toBe('Port 99999 in "http://web:99999/" is out of range 1-65535.');
+    expect(syntaxText('en', connect.note)).toBe(`${connect.error}.`);
+  });
+
+  it('Chinese: a Chinese sentence, what was typed quoted as typed', () => {
+    expect(syntaxText('zh', port.note)).toBe('URL "http://web:99999/" 中的端口 99999 超出了 1-65535 的范围。');
+    const zh = syntaxText('zh', connect.note);
+    expect(zh).toContain('而这里写的是 "gateway:"');
+    expect(zh).not.toContain(' must be ');
   });
 });

@@ -2,7 +2,7 @@
 // src/sim/notes.ts) where it has one; `message` is the English text the CLI prints.
 
 import type { ArtifactRef, Fault } from '../../sim';
-import { note, renderNote, renderNoteWith, renderNotes } from '../../sim/notes';
+import { note, renderNote, renderNoteWith, renderNotes, type Note } from '../../sim/notes';
 import type { Lang } from '../../state';
 
 export function faultText(lang: Lang, fault: Pick<Fault, 'note' | 'parts' | 'message'>): string {
@@ -61,4 +61,10 @@ export function faultNodeLines(lang: Lang, fault: Pick<Fault, 'pods'>): FaultNod
     text: renderNotes(lang, n.notes),
     ...(n.ref ? { ref: n.ref } : {}),
   }));
+}
+
+/** A request the parsers cannot read (request.ts's note), as a sentence beside its field in the reader's language. */
+export function syntaxText(lang: Lang, n: Note): string {
+  const text = renderNote(lang, n);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${lang === 'zh' ? '。' : '.'}`;
 }
