@@ -214,7 +214,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
             route.ts keeps every number clear of every other. */}
         {route.stops.map((stop) => (
-          <Stop key={`stop-${stop.id}`} stop={stop} d={d} />
+          <Stop key={`stop-${stop.id}-${stop.hops[0]}`} stop={stop} d={d} />
         ))}
         {/* The segments' numbers over every line and pill (a later hop's line must not strike
             through an earlier number); route.ts keeps each number clear of every other. */}

@@ -39,7 +39,7 @@ describe('placing the route\'s numbers', () => {
   });
 
   it('prefers a later candidate clear of an object to an earlier one over it, and a free spot near it to both', () => {
-    const service = { x: 80, y: 80, w: 40, h: 40 };
+    const service = { x: 92, y: 92, w: 16, h: 16 };
     const onService = { x: 100, y: 100 };
     const clearOfIt = { x: 100, y: 200 };
     expect(placeLabels([{ w: 20, h: 20, candidates: [onService, clearOfIt], avoid: [service] }], 0)).toEqual([clearOfIt]);
