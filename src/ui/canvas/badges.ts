@@ -343,8 +343,8 @@ function leaderOf(label: LabelRequest, spot: Spot): Leader | null {
   return end && Math.hypot(end.x - spot.x, end.y - spot.y) > 0.7 * Math.min(label.w, label.h) ? [spot, end] : null;
 }
 
-/** Rounds of `shorten`: the second catches a label freed by a move in the first. */
-const SHORTEN_ROUNDS = 2;
+/** Rounds of `shorten` at most: a later round catches a label a move in the one before freed room for. */
+const SHORTEN_ROUNDS = 3;
 
 /**
  * One at a time, the label order leaves an early label on the spot a later one needed: each label
@@ -366,8 +366,8 @@ function shorten(labels: readonly LabelRequest[], spots: Spot[], gap: number, fi
       const board = boardFor(labels[i]!, boxes, lines, gap);
       const now = costOf(board, spots[i]!, len(i));
       const next = nearestFree(board, Math.min(labels[i]!.cap ?? Infinity, len(i)));
-      // Only a real gain (a grid step's worth): a move must not shuffle labels for nothing.
-      if (next && next.cost < now - Math.min(labels[i]!.w, labels[i]!.h) / 2) {
+      // Only a real gain (a quarter of a grid step): a move must not shuffle labels for nothing.
+      if (next && next.cost < now - Math.min(labels[i]!.w, labels[i]!.h) / 8) {
         spots[i] = next.p;
         moved = true;
       }
