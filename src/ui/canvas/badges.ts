@@ -2,16 +2,17 @@
 // on the screen, so zoomed out (a whole cluster fitted on a 1280x720 screen) each one covers more of
 // the canvas and numbers that want the same place would pile up: a stop's pill over the load
 // balancer it belongs to, four segment numbers over one node's header. The rule, one label at a
-// time in the order given, from most to least clear:
-// - the first candidate that covers no label placed before it, no text and no object it should keep
-//   clear of, whole in view (inside the area, under nothing drawn over it); else the best such spot
-//   within a couple of label sizes (the shortest leader back to its segment or place, one across no
-//   text first);
-// - else the first candidate, or the best spot near, that covers no label and no text (over an
-//   object's background: a node frame between its header and its pods), in view; with a `cap` on
-//   its leader, that is all: null, and the caller lets it share a label with a neighbour's;
-// - else the best such spot further out, in view if it can;
-// - else the first candidate, or the nearest spot, that covers no label.
+// time in the order given:
+// - the nearest free spot: clear of every label placed before it (and their leaders) and of text,
+//   whole in view (inside the area, under nothing drawn over it), with the shortest leader back to
+//   its segment or place; a little longer (COST) if that leader then crosses no text or other label,
+//   or the label covers no other object (a node frame's background: which place is it for?). That
+//   is what a leader must be: no free spot has a shorter one. With a `cap` on the leader and no
+//   free spot that near: null, and the caller lets it share a label with a neighbour's;
+// - else (nothing free within TEXT_REACH) a spot clear of labels and text out of view, then one
+//   clear of labels only.
+// Then each label with a leader is placed again against all the others (`shorten`): the order can
+// leave an early label on the spot a later one needed.
 // Labels never cover each other, and text (a name, an address, a port chip) only when nothing
 // else is free, at every zoom: a number over a name makes both unreadable on a projector.
 
@@ -126,10 +127,11 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
 }
 
 /**
- * What a spot costs beyond its leader's length, in label sizes: a leader across another label (which
- * number does it belong to?), a leader across text, a label over another object's background (which
- * place does it belong to?). Small beside a label size: a spot is "as near as it must be" when no
- * free spot has a leader shorter by more than these.
+ * What a spot costs beyond its leader's length, in label thicknesses (a badge's size, a pill's
+ * height): a leader across another label (which number does it belong to?), a leader across text, a
+ * label over another object's background (which place does it belong to?). Small beside a leader
+ * across the picture: a leader is "as long as it must be" when no free spot's leader is shorter by
+ * more than these (e2e/route-badges.spec.ts checks that on the page).
  */
 const COST = { label: 3, text: 0.5, object: 1 };
 
@@ -250,7 +252,8 @@ function costOf(board: Board, p: Spot, len: number): number {
   const { w, h, attach } = board.label;
   const level = board.clearOf(labelBox(p, w, h));
   if (level < 3) return Infinity;
-  const size = Math.max(w, h);
+  // A label's thickness: a wide pill's leader is no more costly than a round badge's.
+  const size = Math.min(w, h);
   let cost = len + (level === 4 ? 0 : COST.object * size);
   const end = attach?.(p);
   if (!end || len === 0) return cost;
