@@ -63,8 +63,11 @@ const apart = (a: Box, b: Box, gap: number) =>
 /** How far (in label sizes) a label may be moved at all (then it is put at its first choice regardless). */
 const MAX_RINGS = 60;
 
-/** How far (in label sizes) the search goes for a spot clear of text before it takes one over text. */
-const TEXT_REACH = 10;
+/**
+ * How far (in label sizes) the search goes for a spot clear of text before it takes one over text:
+ * the longest leader a dense cluster fitted small on a projector needs (about 300 px) and a little more.
+ */
+const TEXT_REACH = 8;
 
 /**
  * How clear a box is: 4 of labels, text and objects, inside the area; 3 of labels and text, inside
@@ -148,13 +151,19 @@ function fromEdge(p: Spot, end: Spot, w: number, h: number): number {
 }
 
 /**
- * Spots around `from` within `reach` on a grid of half a label, nearest first: by the leader's
+ * The search's grid, in steps per label thickness: a quarter of a badge (11 px on the screen) finds
+ * the pockets a dense cluster leaves (a badge between two Services and a client, with 10 px to spare).
+ */
+const GRID = 4;
+
+/**
+ * Spots around `from` within `reach` on a grid of 1/GRID label, nearest first: by the leader's
  * length back to what the label belongs to (without `attach`: by the distance to `from`), then by
  * the distance to `from`. What the leader crosses is costed later, only for spots that can still win.
  */
 function spotsNear(label: LabelRequest, from: Spot, reach: number): Near[] {
   const { w, h } = label;
-  const step = Math.max(1, Math.min(w, h) / 2);
+  const step = Math.max(1, Math.min(w, h) / GRID);
   const n = Math.floor(reach / step);
   const attach = label.attach ?? (() => from);
   const out: Near[] = [];
