@@ -359,29 +359,51 @@ function leaderOf(label: LabelRequest, spot: Spot): Leader | null {
 const SHORTEN_ROUNDS = 3;
 
 /**
- * One at a time, the label order leaves an early label on the spot a later one needed: each label
- * with a leader, longest first, is placed again against all the others and moves when a free spot
- * costs less than where it is (a label a move freed room for gets it in the next round).
+ * One at a time, the label order can leave an early label on the spot a later one needed, the later
+ * one then going far: each label with a leader, longest first, looks for the spot it would take if
+ * the one label in the way were not there, and takes it when that label, placed again, finds another
+ * spot and the longer of the two leaders gets shorter (a real gain, a quarter of a grid step).
  */
 function shorten(labels: readonly LabelRequest[], spots: Spot[], gap: number, fixed: readonly Box[]): void {
-  const len = (i: number) => {
-    const end = labels[i]!.attach?.(spots[i]!);
-    return end ? fromEdge(spots[i]!, end, labels[i]!.w, labels[i]!.h) : 0;
+  const len = (i: number, at = spots[i]!) => {
+    const end = labels[i]!.attach?.(at);
+    return end ? fromEdge(at, end, labels[i]!.w, labels[i]!.h) : 0;
   };
+  // The board label i is placed on against every other label but those in `skip`.
+  const boardOf = (i: number, skip: readonly number[] = []) => {
+    const others = labels.map((_, j) => j).filter((j) => j !== i && !skip.includes(j));
+    const boxes = [...fixed, ...others.map((j) => labelBox(spots[j]!, labels[j]!.w, labels[j]!.h))];
+    const lines = others.map((j) => leaderOf(labels[j]!, spots[j]!)).filter((l): l is Leader => l !== null);
+    return boardFor(labels[i]!, boxes, lines, gap);
+  };
+  const costNow = (i: number) => costOf(boardOf(i), spots[i]!, len(i));
   for (let round = 0; round < SHORTEN_ROUNDS; round++) {
-    const order = labels.map((_, i) => i).filter((i) => len(i) > 0);
     let moved = false;
+    const order = labels.map((_, i) => i).filter((i) => len(i) > 0);
     for (const i of order.sort((a, b) => len(b) - len(a))) {
-      const others = labels.flatMap((_, j) => (j === i ? [] : [j]));
-      const boxes = [...fixed, ...others.map((j) => labelBox(spots[j]!, labels[j]!.w, labels[j]!.h))];
-      const lines = others.map((j) => leaderOf(labels[j]!, spots[j]!)).filter((l): l is Leader => l !== null);
-      const board = boardFor(labels[i]!, boxes, lines, gap);
-      const now = costOf(board, spots[i]!, len(i));
-      const next = nearestFree(board, Math.min(labels[i]!.cap ?? Infinity, len(i)));
-      // Only a real gain (a quarter of a grid step): a move must not shuffle labels for nothing.
-      if (next && next.cost < now - Math.min(labels[i]!.w, labels[i]!.h) / 8) {
-        spots[i] = next.p;
+      const gain = Math.min(labels[i]!.w, labels[i]!.h) / 8;
+      const now = costNow(i);
+      const alone = nearestFree(boardOf(i, labels.map((_, j) => j)), len(i));
+      if (!alone || alone.cost >= now - gain) continue;
+      const b = labelBox(alone.p, labels[i]!.w, labels[i]!.h);
+      const inWay = labels.map((_, j) => j).filter((j) => {
+        if (j === i) return false;
+        const line = leaderOf(labels[j]!, spots[j]!);
+        return !apart(b, labelBox(spots[j]!, labels[j]!.w, labels[j]!.h), gap) || (line && crosses(...line, b));
+      });
+      if (inWay.length !== 1) continue;
+      const j = inWay[0]!;
+      const mine = nearestFree(boardOf(i, [j]), len(i));
+      if (!mine) continue;
+      const [was, wasJ] = [spots[i]!, spots[j]!];
+      const before = Math.max(now, costNow(j));
+      spots[i] = mine.p;
+      const theirs = nearestFree(boardOf(j), labels[j]!.cap ?? Infinity);
+      if (theirs && Math.max(mine.cost, theirs.cost) < before - gain) {
+        spots[j] = theirs.p;
         moved = true;
+      } else {
+        [spots[i], spots[j]] = [was, wasJ];
       }
     }
     if (!moved) return;
