@@ -44,8 +44,10 @@ const selectZoom = (s: ReactFlowState) => s.transform[2];
 const selectViewKey = (s: ReactFlowState) => `${s.transform.join(',')}|${s.width}x${s.height}`;
 const selectDom = (s: ReactFlowState) => s.domNode;
 
-/** What is drawn over the canvas: its own minimap, zoom buttons and credit, and a lesson's card. */
+/** What is drawn over the canvas: its own minimap, zoom buttons and credit. */
 const OVER_CANVAS = '.react-flow__minimap, .react-flow__controls, .react-flow__attribution';
+/** What floats over it beside the canvas (App.tsx's canvas area): a lesson's card, or its way back when hidden. */
+const OVER_AREA = '[data-testid="lesson"], .lesson-reopen';
 /** Screen pixels a number keeps from the canvas's edges and from what is drawn over it. */
 const EDGE = 4;
 
@@ -64,7 +66,7 @@ function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Vi
     h: h / zoom,
   });
   const area = toCanvas(box.left + EDGE, box.top + EDGE, right - box.left - 2 * EDGE, bottom - box.top - 2 * EDGE);
-  const over = [...dom.querySelectorAll(OVER_CANVAS), ...document.querySelectorAll('[data-testid="lesson"]')];
+  const over = [...dom.querySelectorAll(OVER_CANVAS), ...document.querySelectorAll(OVER_AREA)];
   const holes = over
     .map((e) => e.getBoundingClientRect())
     .filter((r) => r.width > 0 && r.height > 0)
@@ -87,26 +89,67 @@ function sameView(a: Visible | null, b: Visible | null, tolerance: number): bool
 const SETTLE_MS = 120;
 
 /**
+ * A count that goes up when something over the canvas changes size without the view moving: a
+ * lesson's card growing with its step's text, collapsing to its way back or opening again, the
+ * canvas itself when a panel beside it is resized (React Flow's own size covers most of that).
+ * The elements are observed, not polled: nothing runs per frame while a thousand pods animate.
+ */
+function useCoverChanges(dom: HTMLElement | null): number {
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    if (!dom || typeof ResizeObserver === 'undefined') return;
+    const bump = () => setChanges((n) => n + 1);
+    const sizes = new ResizeObserver(bump);
+    // The card is a sibling of the canvas (lazily loaded, swapped for its way back when hidden):
+    // watched for coming and going, and each one that is there observed for its size.
+    const area = dom.closest('.canvas-area');
+    const observe = () => {
+      sizes.disconnect();
+      sizes.observe(dom);
+      for (const e of dom.querySelectorAll(OVER_CANVAS)) sizes.observe(e);
+      for (const e of area?.querySelectorAll(OVER_AREA) ?? []) sizes.observe(e);
+    };
+    observe();
+    const children = new MutationObserver(() => {
+      observe();
+      bump();
+    });
+    if (area) children.observe(area, { childList: true });
+    return () => {
+      sizes.disconnect();
+      children.disconnect();
+    };
+  }, [dom]);
+  return changes;
+}
+
+/**
  * The part of the canvas in view once the view has settled, and whether it is the current view's:
  * placing the numbers at every frame of a pan would cost more than the pan, and jitter.
  */
 function useVisible(trace: unknown, lesson: boolean): { visible: Visible | null; settled: boolean } {
   const key = useStore(selectViewKey);
   const dom = useStore(selectDom);
-  const [measured, setMeasured] = useState<{ key: string; visible: Visible | null }>({ key: '', visible: null });
+  const covers = useCoverChanges(dom);
+  type Measured = { key: string; covers: number; visible: Visible | null };
+  const [measured, setMeasured] = useState<Measured>({ key: '', covers: 0, visible: null });
   useEffect(() => {
     if (!dom) return;
     const id = setTimeout(() => {
       const s = key.split('|')[0]!.split(',').map(Number) as ReactFlowState['transform'];
       const now = measureVisible(dom, s);
-      // A view within the edge margin of the last one (a panel below grew by a line) keeps its
-      // numbers: placing them again costs a frame or more on a large cluster and moves nothing.
-      setMeasured((was) => ({ key, visible: sameView(was.visible, now, EDGE / s[2]) ? was.visible : now }));
+      // A view within the edge margin of the last one (a panel below grew by a line, the card by a
+      // pixel) keeps its numbers: placing them again costs a frame or more on a large cluster and
+      // moves nothing. Nothing changed at all: no render either.
+      setMeasured((was) => {
+        if (!sameView(was.visible, now, EDGE / s[2])) return { key, covers, visible: now };
+        return was.key === key && was.covers === covers ? was : { key, covers, visible: was.visible };
+      });
     }, SETTLE_MS);
     return () => clearTimeout(id);
-    // A new trace or the lesson's card opening or closing: measured again (the card may have grown).
-  }, [dom, key, trace, lesson]);
-  return { visible: measured.visible, settled: measured.key === key };
+    // A new trace, the lesson's card opening or closing, something over the canvas resized: measured again.
+  }, [dom, key, trace, lesson, covers]);
+  return { visible: measured.visible, settled: measured.key === key && measured.covers === covers };
 }
 const selectHasLesson = (s: LabState) => (s.scenario.current?.lesson.length ?? 0) > 0;
 
@@ -214,7 +257,7 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
         {/* Stops over the segments' lines (a line into a pod must not strike through its numbers);
             route.ts keeps every number clear of every other. */}
         {route.stops.map((stop) => (
-          <Stop key={`stop-${stop.id}`} stop={stop} d={d} />
+          <Stop key={`stop-${stop.id}-${stop.hops[0]}`} stop={stop} d={d} />
         ))}
         {/* The segments' numbers over every line and pill (a later hop's line must not strike
             through an earlier number); route.ts keeps each number clear of every other. */}

@@ -39,7 +39,7 @@ describe('placing the route\'s numbers', () => {
   });
 
   it('prefers a later candidate clear of an object to an earlier one over it, and a free spot near it to both', () => {
-    const service = { x: 80, y: 80, w: 40, h: 40 };
+    const service = { x: 92, y: 92, w: 16, h: 16 };
     const onService = { x: 100, y: 100 };
     const clearOfIt = { x: 100, y: 200 };
     expect(placeLabels([{ w: 20, h: 20, candidates: [onService, clearOfIt], avoid: [service] }], 0)).toEqual([clearOfIt]);
@@ -72,6 +72,40 @@ describe('placing the route\'s numbers', () => {
     const b = labelBox(c!, 40, 40);
     expect(overlap(b, minimap)).toBe(false);
     expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= 400 && b.y + b.h <= 300).toBe(true);
+  });
+
+  it('takes the free spot with the shortest leader, not the first free candidate further off', () => {
+    // Text over the segment's point and to its right; the candidates run right along the segment.
+    const point = { x: 0, y: 0 };
+    const text = [{ x: -15, y: -15, w: 300, h: 30 }];
+    const candidates = [point, { x: 200, y: 60 }];
+    const [c] = placeLabels([{ w: 20, h: 20, candidates, avoid: [], text, attach: () => point }], 0);
+    const b = labelBox(c!, 20, 20);
+    expect(overlap(b, text[0]!)).toBe(false);
+    // Just above or below the text, by the point: a leader of a few units, not the far candidate's 200.
+    expect(Math.hypot(c!.x - point.x, c!.y - point.y)).toBeLessThan(40);
+  });
+
+  it('moves an earlier label off the spot a later one needed when that shortens the longer leader', () => {
+    // A wall of text through the point, with one pocket above it; below, free for the first label
+    // only (text for the second). In order, the first takes the pocket and the second goes round the
+    // wall's end (a leader of about 290); the pocket is the second's, and the first goes below.
+    const point = { x: 0, y: 0 };
+    const wall = { x: -300, y: -15, w: 600, h: 30 };
+    const above = [
+      { x: -300, y: -60, w: 288, h: 45 },
+      { x: 12, y: -60, w: 288, h: 45 },
+    ];
+    const below = { x: -300, y: 15, w: 600, h: 100 };
+    const label = { w: 20, h: 20, candidates: [point], avoid: [], attach: () => point };
+    const spots = placeLabels([
+      { ...label, text: [wall, ...above] },
+      { ...label, text: [wall, ...above, below] },
+    ], 2);
+    for (const c of spots) expect(Math.hypot(c!.x, c!.y)).toBeLessThan(40);
+    expect(spots[1]!.y).toBeLessThan(0);
+    expect(spots[0]!.y).toBeGreaterThan(0);
+    expectApart(spots.map((c) => labelBox(c!, 20, 20)));
   });
 
   it('with a cap on its leader, gives no spot rather than a far one (the caller shares the label)', () => {

@@ -2,16 +2,17 @@
 // on the screen, so zoomed out (a whole cluster fitted on a 1280x720 screen) each one covers more of
 // the canvas and numbers that want the same place would pile up: a stop's pill over the load
 // balancer it belongs to, four segment numbers over one node's header. The rule, one label at a
-// time in the order given, from most to least clear:
-// - the first candidate that covers no label placed before it, no text and no object it should keep
-//   clear of, whole in view (inside the area, under nothing drawn over it); else the best such spot
-//   within a couple of label sizes (the shortest leader back to its segment or place, one across no
-//   text first);
-// - else the first candidate, or the best spot near, that covers no label and no text (over an
-//   object's background: a node frame between its header and its pods), in view; with a `cap` on
-//   its leader, that is all: null, and the caller lets it share a label with a neighbour's;
-// - else the best such spot further out, in view if it can;
-// - else the first candidate, or the nearest spot, that covers no label.
+// time in the order given:
+// - the nearest free spot: clear of every label placed before it (and their leaders) and of text,
+//   whole in view (inside the area, under nothing drawn over it), with the shortest leader back to
+//   its segment or place; a little longer (COST) if that leader then crosses no text or other label,
+//   or the label covers no other object (a node frame's background: which place is it for?). That
+//   is what a leader must be: no free spot has a shorter one. With a `cap` on the leader and no
+//   free spot that near: null, and the caller lets it share a label with a neighbour's;
+// - else (nothing free within TEXT_REACH) a spot clear of labels and text out of view, then one
+//   clear of labels only.
+// Then each label with a leader is placed again against all the others (`shorten`): the order can
+// leave an early label on the spot a later one needed.
 // Labels never cover each other, and text (a name, an address, a port chip) only when nothing
 // else is free, at every zoom: a number over a name makes both unreadable on a projector.
 
@@ -63,14 +64,10 @@ const apart = (a: Box, b: Box, gap: number) =>
 const MAX_RINGS = 60;
 
 /**
- * How far (in label sizes, the leader's length and what it crosses, see spotsNear) the search goes
- * for a spot clear of objects before it takes the best one over an object's background: near, as a
- * long leader makes the picture busier than a number over a frame's background does.
+ * How far (in label sizes) the search goes for a spot clear of text before it takes one over text:
+ * the longest leader a dense cluster fitted small on a projector needs (about 300 px) and a little more.
  */
-const REACH = 2;
-
-/** How far (in label sizes) the search goes for a spot clear of text before it takes one over text. */
-const TEXT_REACH = 10;
+const TEXT_REACH = 8;
 
 /**
  * How clear a box is: 4 of labels, text and objects, inside the area; 3 of labels and text, inside
@@ -132,8 +129,14 @@ function crosses(a: Spot, b: Spot, o: Box): boolean {
   return true;
 }
 
-/** A leader across text costs as much as one this many label sizes longer; across another label, this much. */
-const ACROSS = { text: 2, label: 5 };
+/**
+ * What a spot costs beyond its leader's length, in label thicknesses (a badge's size, a pill's
+ * height): a leader across another label (which number does it belong to?), a leader across text, a
+ * label over another object's background (which place does it belong to?). Small beside a leader
+ * across the picture: a leader is "as long as it must be" when no free spot's leader is shorter by
+ * more than these (e2e/route-badges.spec.ts checks that on the page).
+ */
+const COST = { label: 3, text: 0.5, object: 1 };
 
 /** A spot the search may take: its leader's length (from the label's edge), and its rank (the lower, the better). */
 interface Near {
@@ -148,36 +151,29 @@ function fromEdge(p: Spot, end: Spot, w: number, h: number): number {
 }
 
 /**
- * Spots around `from` within `reach` on a grid of half a label, best first: the shortest leader
- * back to what the label belongs to, one across no text and no other label (`blocks`) before one
- * across them, then the nearest to `from`. (Without `attach`: the nearest to `from`.)
+ * The search's grid, in steps per label thickness: a quarter of a badge (11 px on the screen) finds
+ * the pockets a dense cluster leaves (a badge between two Services and a client, with 10 px to spare).
  */
-function spotsNear(
-  label: LabelRequest,
-  from: Spot,
-  reach: number,
-  blocks: { text: BoxGrid; label: readonly Box[] },
-): Near[] {
+const GRID = 4;
+
+/**
+ * Spots around `from` within `reach` on a grid of 1/GRID label, nearest first: by the leader's
+ * length back to what the label belongs to (without `attach`: by the distance to `from`), then by
+ * the distance to `from`. What the leader crosses is costed later, only for spots that can still win.
+ */
+function spotsNear(label: LabelRequest, from: Spot, reach: number): Near[] {
   const { w, h } = label;
-  const step = Math.max(1, Math.min(w, h) / 2);
+  const step = Math.max(1, Math.min(w, h) / GRID);
   const n = Math.floor(reach / step);
   const attach = label.attach ?? (() => from);
-  // The leader's last stretch may reach into its own place's text (it ends on the place).
-  const slack = Math.min(w, h) / 4;
   const out: Near[] = [];
   for (let i = -n; i <= n; i++) {
     for (let j = -n; j <= n; j++) {
       const r = Math.hypot(i, j) * step;
       if (r > reach || r === 0) continue;
       const p = { x: from.x + i * step, y: from.y + j * step };
-      const end = attach(p);
-      const len = Math.hypot(end.x - p.x, end.y - p.y);
-      const k = len > slack ? (len - slack) / len : 0;
-      const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
-      const overText = k > 0 && crossesAny(blocks.text, p, short);
-      const overLabel = k > 0 && blocks.label.some((o) => crosses(p, short, o));
-      const cost = (overText ? ACROSS.text : 0) + (overLabel ? ACROSS.label : 0);
-      out.push({ p, len: fromEdge(p, end, w, h), key: len + cost * Math.max(w, h) + r / 4 });
+      const len = fromEdge(p, attach(p), w, h);
+      out.push({ p, len, key: len + r / 64 });
     }
   }
   return out.sort((a, b) => a.key - b.key);
@@ -233,14 +229,17 @@ type Leader = readonly [Spot, Spot];
 const inView = (b: Box, label: LabelRequest) =>
   !label.area || (insideOf(b, label.area) && (label.holes ?? []).every((o) => apart(b, o, 0)));
 
-/**
- * Where one label goes, most clear first (see the top of the file); `placed` are the labels before
- * it, `leaders` the lines from those moved away back to what they belong to (not to be covered).
- */
-function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Spot | null {
-  const { w, h, candidates } = label;
-  const size = Math.max(w, h);
-  const first = candidates[0]!;
+/** What one label is placed against: the labels before it, their leaders, and what it can reach. */
+interface Board {
+  label: LabelRequest;
+  text: BoxGrid;
+  labels: readonly Box[];
+  clearOf: (b: Box) => Clearance;
+}
+
+function boardFor(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Board {
+  const size = Math.max(label.w, label.h);
+  const first = label.candidates[0]!;
   // Only what the search can reach: a cluster of a thousand pods asks about the few near the route.
   const near = (size * TEXT_REACH + size) * 2;
   const text = new BoxGrid(within(label.text ?? [], first, near), size);
@@ -251,27 +250,79 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
     if (!inView(b, label)) return 2;
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
-  const levels = candidates.map((c) => clearOf(labelBox(c, w, h)));
-  const leader = (c: Spot) => fromEdge(c, label.attach?.(c) ?? c, w, h);
-  const firstAt = (want: Clearance, longest = Infinity) =>
-    candidates.find((c, i) => levels[i]! >= want && leader(c) <= longest);
-  let spots: Near[] | undefined;
-  const search = (want: Clearance, most = Infinity, longest = Infinity) => {
-    spots ??= spotsNear(label, first, TEXT_REACH * size, { text, label: within(placed, first, near) });
-    return spots.find((s) => s.key <= most && s.len <= longest && clearOf(labelBox(s.p, w, h)) >= want)?.p;
-  };
-  const cap = label.cap;
-  const nearBy = firstAt(4, cap) ?? search(4, REACH * size, cap) ?? firstAt(3, cap) ?? search(3, Infinity, cap);
-  if (nearBy) return nearBy;
+  return { label, text, labels: within(placed, first, near), clearOf };
+}
+
+/**
+ * What a free spot (clear of labels and text, in view) costs: its leader's length plus what the
+ * leader crosses and whether it covers another object (COST); Infinity for a spot that is not free.
+ */
+function costOf(board: Board, p: Spot, len: number): number {
+  const { w, h, attach } = board.label;
+  const level = board.clearOf(labelBox(p, w, h));
+  if (level < 3) return Infinity;
+  // A label's thickness: a wide pill's leader is no more costly than a round badge's.
+  const size = Math.min(w, h);
+  let cost = len + (level === 4 ? 0 : COST.object * size);
+  const end = attach?.(p);
+  if (!end || len === 0) return cost;
+  // The leader's last stretch may reach into its own place's text (it ends on the place).
+  const full = Math.hypot(end.x - p.x, end.y - p.y);
+  const slack = Math.min(w, h) / 4;
+  const k = full > slack ? (full - slack) / full : 0;
+  const short = { x: p.x + (end.x - p.x) * k, y: p.y + (end.y - p.y) * k };
+  if (k > 0 && crossesAny(board.text, p, short)) cost += COST.text * size;
+  if (k > 0 && board.labels.some((o) => crosses(p, short, o))) cost += COST.label * size;
+  return cost;
+}
+
+/**
+ * The nearest free spot: clear of every label and text, whole in view, with the shortest leader
+ * back to what the label belongs to (its segment's nearest point, its place's border), give or take
+ * what COST adds; a candidate before a grid spot of the same cost, and earlier candidates first.
+ * This is what a leader "must" be: no free spot has a shorter one. Null if none is within `longest`
+ * (a leader's length) or within TEXT_REACH label sizes.
+ */
+function nearestFree(board: Board, longest: number): { p: Spot; cost: number } | null {
+  const { w, h, candidates, attach } = board.label;
+  const size = Math.max(w, h);
+  let best: { p: Spot; cost: number } | null = null;
+  for (const c of candidates) {
+    const len = attach ? fromEdge(c, attach(c), w, h) : 0;
+    if (len > longest || (best && len >= best.cost)) continue;
+    const cost = costOf(board, c, len);
+    if (cost < (best?.cost ?? Infinity)) best = { p: c, cost };
+    if (best?.cost === 0) return best;
+  }
+  for (const s of spotsNear(board.label, candidates[0]!, TEXT_REACH * size)) {
+    // Sorted by leader: once a leader alone costs more than the best, nothing after can win.
+    if (s.len > longest || (best && s.len >= best.cost)) break;
+    const cost = costOf(board, s.p, s.len);
+    if (cost < (best?.cost ?? Infinity)) best = { p: s.p, cost };
+  }
+  return best;
+}
+
+/**
+ * Where one label goes, most clear first (see the top of the file); `placed` are the labels before
+ * it, `leaders` the lines from those moved away back to what they belong to (not to be covered).
+ */
+function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly Leader[], gap: number): Spot | null {
+  const board = boardFor(label, placed, leaders, gap);
+  const nearest = nearestFree(board, label.cap ?? Infinity);
+  if (nearest) return nearest.p;
   if (label.cap !== undefined) return null;
-  return (
-    search(3) ??
-    firstAt(2) ??
-    search(2) ??
-    firstAt(1) ??
-    ringSearch(first, w, h, clearOf, 1, MAX_RINGS * size) ??
-    first
-  );
+  const { w, h, candidates } = label;
+  const first = candidates[0]!;
+  const size = Math.max(w, h);
+  const levels = candidates.map((c) => board.clearOf(labelBox(c, w, h)));
+  const firstAt = (want: Clearance) => candidates.find((_, i) => levels[i]! >= want);
+  let spots: Near[] | undefined;
+  const search = (want: Clearance) => {
+    spots ??= spotsNear(label, first, TEXT_REACH * size);
+    return spots.find((s) => board.clearOf(labelBox(s.p, w, h)) >= want)?.p;
+  };
+  return firstAt(2) ?? search(2) ?? firstAt(1) ?? ringSearch(first, w, h, board.clearOf, 1, MAX_RINGS * size) ?? first;
 }
 
 /**
@@ -286,13 +337,75 @@ export function placeLabels(
 ): (Spot | null)[] {
   const placed: Box[] = [...fixed];
   const leaders: Leader[] = [];
-  return labels.map((label) => {
+  const spots = labels.map((label) => {
     const spot = placeOne(label, placed, leaders, gap);
     if (!spot) return null;
     placed.push(labelBox(spot, label.w, label.h));
-    // Moved off what it belongs to (further than its own size): its leader is drawn.
-    const end = label.attach?.(spot);
-    if (end && Math.hypot(end.x - spot.x, end.y - spot.y) > 0.7 * Math.min(label.w, label.h)) leaders.push([spot, end]);
+    const line = leaderOf(label, spot);
+    if (line) leaders.push(line);
     return spot;
   });
+  if (spots.every((s) => s !== null)) shorten(labels, spots, gap, fixed);
+  return spots;
+}
+
+/** The line back to what a label at `spot` belongs to, when it sits off it (further than its own size). */
+function leaderOf(label: LabelRequest, spot: Spot): Leader | null {
+  const end = label.attach?.(spot);
+  return end && Math.hypot(end.x - spot.x, end.y - spot.y) > 0.7 * Math.min(label.w, label.h) ? [spot, end] : null;
+}
+
+/** Rounds of `shorten` at most: a later round catches a label a move in the one before freed room for. */
+const SHORTEN_ROUNDS = 3;
+
+/**
+ * One at a time, the label order can leave an early label on the spot a later one needed, the later
+ * one then going far: each label with a leader, longest first, looks for the spot it would take if
+ * the one label in the way were not there, and takes it when that label, placed again, finds another
+ * spot and the longer of the two leaders gets shorter (a real gain, a quarter of a grid step).
+ */
+function shorten(labels: readonly LabelRequest[], spots: Spot[], gap: number, fixed: readonly Box[]): void {
+  const len = (i: number, at = spots[i]!) => {
+    const end = labels[i]!.attach?.(at);
+    return end ? fromEdge(at, end, labels[i]!.w, labels[i]!.h) : 0;
+  };
+  // The board label i is placed on against every other label but those in `skip`.
+  const boardOf = (i: number, skip: readonly number[] = []) => {
+    const others = labels.map((_, j) => j).filter((j) => j !== i && !skip.includes(j));
+    const boxes = [...fixed, ...others.map((j) => labelBox(spots[j]!, labels[j]!.w, labels[j]!.h))];
+    const lines = others.map((j) => leaderOf(labels[j]!, spots[j]!)).filter((l): l is Leader => l !== null);
+    return boardFor(labels[i]!, boxes, lines, gap);
+  };
+  const costNow = (i: number) => costOf(boardOf(i), spots[i]!, len(i));
+  for (let round = 0; round < SHORTEN_ROUNDS; round++) {
+    let moved = false;
+    const order = labels.map((_, i) => i).filter((i) => len(i) > 0);
+    for (const i of order.sort((a, b) => len(b) - len(a))) {
+      const gain = Math.min(labels[i]!.w, labels[i]!.h) / 8;
+      const now = costNow(i);
+      const alone = nearestFree(boardOf(i, labels.map((_, j) => j)), len(i));
+      if (!alone || alone.cost >= now - gain) continue;
+      const b = labelBox(alone.p, labels[i]!.w, labels[i]!.h);
+      const inWay = labels.map((_, j) => j).filter((j) => {
+        if (j === i) return false;
+        const line = leaderOf(labels[j]!, spots[j]!);
+        return !apart(b, labelBox(spots[j]!, labels[j]!.w, labels[j]!.h), gap) || (line && crosses(...line, b));
+      });
+      if (inWay.length !== 1) continue;
+      const j = inWay[0]!;
+      const mine = nearestFree(boardOf(i, [j]), len(i));
+      if (!mine) continue;
+      const [was, wasJ] = [spots[i]!, spots[j]!];
+      const before = Math.max(now, costNow(j));
+      spots[i] = mine.p;
+      const theirs = nearestFree(boardOf(j), labels[j]!.cap ?? Infinity);
+      if (theirs && Math.max(mine.cost, theirs.cost) < before - gain) {
+        spots[j] = theirs.p;
+        moved = true;
+      } else {
+        [spots[i], spots[j]] = [was, wasJ];
+      }
+    }
+    if (!moved) return;
+  }
 }

@@ -192,6 +192,28 @@ describe('route', () => {
     }
   });
 
+  it('shows at most 3 numbers in a pill: a stop gets one pill per run of hops, a long run several', async () => {
+    const { places } = await laidOut();
+    const reply = (h: Hop): Hop => ({ ...h, direction: 'reply' });
+    // node-a decides five hops in a row on the way in (1-5) and two on the way back (8, 9).
+    const hops = [
+      hop(0, 'client:laptop', { from: 'client:laptop', to: 'node:node-a' }),
+      ...[1, 2, 3, 4, 5].map((i) => hop(i, 'node:node-a')),
+      hop(6, 'node:node-a', { from: 'node:node-a', to: 'client:laptop' }),
+      reply(hop(7, 'client:laptop', { from: 'client:laptop', to: 'node:node-a' })),
+      reply(hop(8, 'node:node-a')),
+      reply(hop(9, 'node:node-a')),
+    ];
+    for (const scale of [1, 2, 4]) {
+      const r = buildRoute(hops, places, scale);
+      const own = r.stops.filter((st) => st.id === 'node:node-a').map((st) => st.hops);
+      expect(own, `scale ${scale}`).toEqual([[1, 2, 3], [4, 5], [8, 9]]);
+      for (const label of [...r.stops, ...r.segments]) expect(label.numbers.length).toBeLessThanOrEqual(3);
+      const shown = [...r.stops.flatMap((st) => st.numbers), ...r.segments.flatMap((x) => x.numbers)];
+      expect(shown.sort((a, b) => a - b), `scale ${scale}`).toEqual(hops.map((h) => h.index));
+    }
+  });
+
   it('bounds the route by frames\' headers, not their whole height', async () => {
     const { layout, places } = await laidOut();
     const r = buildRoute(nodePortHops().slice(0, 2), places);

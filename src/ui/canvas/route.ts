@@ -454,8 +454,12 @@ function neighbours(a: readonly RouteSegment[], b: readonly RouteSegment[]): boo
   return b.some((s) => ends.has(s.from) || ends.has(s.to));
 }
 
-/** The most numbers a stop's pill shows once it took in its neighbouring segments'. */
-const MAX_PILL = 6;
+/**
+ * The most numbers one pill shows (a stop's own and the segments' it took in, or neighbouring
+ * segments' shared): a longer pill is hard to read and to place near everything it belongs to.
+ * A place deciding more hops than that gets several pills side by side (splitStops).
+ */
+const MAX_PILL = MAX_SHARED;
 
 /** Labels being placed: segments' groups (most of one) and, per stop, the segments it took in. */
 interface Sharing {
@@ -640,6 +644,28 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Boar
   }
 }
 
+/**
+ * A stop's pill per run of consecutive hops at its place (the request's hops in one pill, the reply's
+ * in another): a segment's number that finds no room near its own segment then shares the pill of the
+ * hops right before or after it, not one of hops far from it. A run longer than a pill shows
+ * (MAX_PILL) is cut into pills of even length, side by side.
+ */
+function splitStops(stops: readonly RouteStop[]): RouteStop[] {
+  return stops.flatMap((st) => {
+    const runs: number[][] = [];
+    for (const h of st.hops) {
+      const run = runs.at(-1);
+      if (run && h === run.at(-1)! + 1) run.push(h);
+      else runs.push([h]);
+    }
+    if (runs.length === 1 && st.hops.length <= MAX_PILL) return [st];
+    return runs.flatMap((run) => {
+      const size = Math.ceil(run.length / Math.ceil(run.length / MAX_PILL));
+      return Array.from({ length: Math.ceil(run.length / size) }, (_, i) => run.slice(i * size, (i + 1) * size));
+    }).map((hops) => ({ ...st, hops, numbers: [...hops] }));
+  });
+}
+
 /** The gap between two boxes (0 when they touch or overlap). */
 function apartBy(a: Box, b: Box): number {
   const dx = Math.max(0, b.x - (a.x + a.w), a.x - (b.x + b.w));
@@ -707,6 +733,7 @@ export function buildRoute(
     stop.numbers.push(h.index);
     stops.set(id, stop);
   }
+  const pills = splitStops([...stops.values()]);
   // A pod's frame is on the route too: the packet passes its interface.
   for (const id of [...ids]) {
     const f = places.frameOf(id);
@@ -716,10 +743,10 @@ export function buildRoute(
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
   const board = boardOf(places, ghostLabels, { scale, lesson, visible });
-  placeNumbers(segments, [...stops.values()], board, ghostLabels);
-  placeCaptions(segments, [...stops.values()], board, ghostLabels);
+  placeNumbers(segments, pills, board, ghostLabels);
+  placeCaptions(segments, pills, board, ghostLabels);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
-  return { segments, stops: [...stops.values()], ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
+  return { segments, stops: pills, ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
 }
 
 /** The box a segment spans (from one end to the other). */
