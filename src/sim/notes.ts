@@ -143,6 +143,9 @@ export const noteMessagesEn = {
   'note.fault.lbNoHealthyLocal':
     'no node passes the load balancer health check for Service {service}: ' +
     'externalTrafficPolicy is Local and no node has a ready endpoint',
+  'note.fault.lbNoHealthyLeftOut':
+    'no node passes the load balancer health check for Service {service}: externalTrafficPolicy is Local and ' +
+    'its ready endpoints run only on nodes the load balancer does not send to ({nodes})',
   'note.fault.lbNoHealthy':
     'no node passes the load balancer health check ({check}) for Service {service}: ' +
     'the Service has no ready endpoints, so kube-proxy rejects its NodePort on every node',
@@ -302,6 +305,9 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '转发到 NodePort 的负载均衡器无处可发',
   'note.fault.lbNoHealthyLocal':
     '没有节点通过 Service {service} 的负载均衡器健康检查：没有节点上有就绪的端点（externalTrafficPolicy: Local）',
+  'note.fault.lbNoHealthyLeftOut':
+    '没有节点通过 Service {service} 的负载均衡器健康检查（externalTrafficPolicy: Local）：它的就绪端点只运行在' +
+    '负载均衡器不会发往的节点上（{nodes}）',
   'note.fault.lbNoHealthy':
     '没有节点通过 Service {service} 的负载均衡器健康检查（{check}）：这个 Service 没有就绪的端点，' +
     '所以 kube-proxy 在每个节点上都拒绝它的 NodePort',

@@ -93,6 +93,10 @@ describe("the load balancer's health-check fault, node by node", () => {
     expect(cpLine.notes.map((n) => n.key)).toEqual(['note.fault.lbNode.leftOut', 'note.fault.lbNode.excluded']);
     expect(cpLine.ref?.artifact).toBe('endpointslices/default/web');
     expect(renderNotes('zh', cpLine.notes)).toContain(EXCLUDE_LABEL);
+    // The fault's sentence says so, rather than that no node has a ready endpoint.
+    const params = { service: 'default/web', nodes: 'cp' };
+    expect(r.fault?.note).toEqual({ key: 'note.fault.lbNoHealthyLeftOut', params });
+    expect(r.fault?.message).toContain('its ready endpoints run only on nodes the load balancer does not send to (cp)');
   });
 
   it("Cluster behind a NodePort balancer: every node refuses the TCP check, and the selector's pods are none", () => {
