@@ -90,7 +90,7 @@ const firstFrame: Plugin = {
 // Both sets are read from the module graph once it is built, so they follow the imports as they change.
 // A module the entry reaches only through a barrel's re-export counts as the first frame's code here
 // (the graph does not say which re-exports are used): import such parts from their own module.
-const STARTUP = ['/src/ui/engines.ts', '/src/ui/share/start.ts'];
+const STARTUP = ['/src/ui/engines.ts', '/src/ui/share/start.ts', '/src/ui/canvas/topology.ts'];
 const LATER = '/src/ui/later.ts';
 function startChunks(): Plugin {
   const boot = new Set<string>();

@@ -36,7 +36,8 @@ import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
 import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
-import { buildTopology, type Topology } from './topology';
+import type { Topology } from './topology';
+import { loadTopology, topologyBuilder } from './topology-source';
 
 // The trace's route and the moving packet draw nothing before a lab is open: they arrive with the rest
 // of the page, after the first frame (../first-paint.ts).
@@ -51,13 +52,45 @@ type Flow = ReturnType<typeof toFlow>;
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
 const NO_CLIENTS: readonly ExternalClient[] = [];
 
-/** Memoised on the cluster's and the clients' identity: the store replaces them only when they change. */
-function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology {
+/**
+ * Memoised on the cluster's and the clients' identity: the store replaces them only when they change.
+ * Null until the topology module has loaded (it comes with the engines: ./topology-source.ts).
+ */
+function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology | null {
+  const build = topologyBuilder();
+  if (!build) return null;
   let inner = topologies.get(cluster);
   if (!inner) topologies.set(cluster, (inner = new WeakMap()));
   let t = inner.get(clients);
-  if (!t) inner.set(clients, (t = buildTopology(cluster, clients)));
+  if (!t) inner.set(clients, (t = build(cluster, clients)));
   return t;
+}
+
+/**
+ * Whether the topology module has loaded; asks for it when a cluster is there without it (main.tsx
+ * loads it with the engines, so only a cluster set some other way waits here). A download that
+ * fails says so over the canvas, with Retry, like a layout that fails.
+ */
+function useTopologyModule(needed: boolean): { ready: boolean; failed: boolean; retry(): void } {
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const ready = topologyBuilder() !== null;
+  useEffect(() => {
+    if (!needed || ready) return;
+    let live = true;
+    loadTopology().then(
+      () => live && setLoaded((n) => n + 1),
+      (e: unknown) => {
+        console.warn('the canvas topology could not be downloaded', e);
+        if (live) setFailed(true);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [needed, ready, attempt]);
+  return { ready, failed: failed && !ready, retry: () => (setFailed(false), setAttempt((n) => n + 1)) };
 }
 
 const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
@@ -192,9 +225,16 @@ function useElkLayout(topo: Topology | null, known: Layout | null) {
 function useLaidOut() {
   const cluster = useLab(selectCluster);
   const clients = useLab(selectClients) ?? NO_CLIENTS;
-  const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
+  const topology = useTopologyModule(cluster !== null);
+  const topo = useMemo(
+    () => (cluster && topology.ready ? topologyOf(cluster, clients) : null),
+    [cluster, clients, topology.ready],
+  );
   const known = useMemo(() => (topo ? knownLayout(topo) : null), [topo]);
-  const { elkLaid, failed, retry } = useElkLayout(topo, known);
+  const elk = useElkLayout(topo, known);
+  const failed = elk.failed || topology.failed;
+  const retry = topology.failed ? topology.retry : elk.retry;
+  const { elkLaid } = elk;
   const starting = !useLab(selectScenarioOpen) && !cluster ? firstFrame() : null;
   const laid = useMemo(
     () => (topo && known ? { topo, layout: known } : (elkLaid ?? starting)),
