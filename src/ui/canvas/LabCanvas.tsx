@@ -20,6 +20,7 @@ import {
   selectClients,
   selectCluster,
   selectCurrentHop,
+  selectLang,
   selectSelection,
   type LabState,
   type SelectionKind,
@@ -48,6 +49,32 @@ const PresenterCamera = lazyPart(() => loadLater().then((m) => ({ default: m.Pre
 
 type Laid = { topo: Topology; layout: Layout };
 type Flow = ReturnType<typeof toFlow>;
+
+// The last flow drawn of each layout, in two steps as the canvas changes them: the nodes and edges of a
+// selection, then with the load balancer's arrows of a hop. React Flow's store is created with the
+// first frame's flow (LabCanvas) and then handed the `nodes` and `edges` props (FlowView): when they
+// are the same objects, it keeps the nodes it has; equal copies would be adopted as new nodes, and
+// every node and edge drawn again, while the first frame is measured.
+const bases = new WeakMap<Layout, { selected: string | null; base: Flow }>();
+const flows = new WeakMap<Flow, { key: string; flow: Flow }>();
+
+function baseFlow(laid: Laid, selected: string | null): Flow {
+  const last = bases.get(laid.layout);
+  if (last?.selected === selected) return last.base;
+  const base = toFlow(laid.topo, laid.layout, selected);
+  bases.set(laid.layout, { selected, base });
+  return base;
+}
+
+/** `base` with the load balancer's arrows, the hop's marked; `lang` is the language `t` speaks. */
+function flowWithArrows(base: Flow, topo: Topology, t: T, lang: string, hopEdge: string | null): Flow {
+  const key = `${lang} ${hopEdge ?? ''}`;
+  const last = flows.get(base);
+  if (last?.key === key) return last.flow;
+  const flow = { ...base, edges: [...base.edges, ...targetEdges(topo, t, hopEdge)] };
+  flows.set(base, { key, flow });
+  return flow;
+}
 
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
 const NO_CLIENTS: readonly ExternalClient[] = [];
@@ -140,11 +167,11 @@ const MINIMAP = { width: 160, height: 100 };
  */
 export function LabCanvas() {
   const t = useT();
+  const lang = useLab(selectLang);
+  // The flow CanvasView draws first (useFlow: no selection, no hop), as the same objects.
   const [seed] = useState(() => {
     const f = firstFrame();
-    if (!f) return null;
-    const { nodes, edges } = toFlow(f.topo, f.layout, null);
-    return { nodes, edges: [...edges, ...targetEdges(f.topo, t, null)] };
+    return f ? flowWithArrows(baseFlow(f, null), f.topo, t, lang, null) : null;
   });
   return (
     <ReactFlowProvider
@@ -251,10 +278,11 @@ function useFlow(laid: Laid | null, t: T): { flow: Flow | null; fans: Fan[] } {
     [laid],
   );
   const hopEdge = useLab(useMemo(() => selectHopArrow(arrows), [arrows]));
-  const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+  const lang = useLab(selectLang);
+  const base = useMemo(() => (laid ? baseFlow(laid, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(
-    () => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null),
-    [base, laid, t, hopEdge],
+    () => (base && laid ? flowWithArrows(base, laid.topo, t, lang, hopEdge) : null),
+    [base, laid, t, lang, hopEdge],
   );
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   return { flow, fans };
