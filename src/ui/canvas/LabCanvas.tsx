@@ -9,6 +9,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useStore,
+  useStoreApi,
   type NodeChange,
   type ReactFlowState,
 } from '@xyflow/react';
@@ -183,9 +184,29 @@ export function LabCanvas() {
       initialMaxZoom={2.5}
     >
       {seed && <EffectsBeforeFirstPaint />}
+      <InteractionDefaults />
       <CanvasView />
     </ReactFlowProvider>
   );
+}
+
+/**
+ * The canvas's interaction settings in React Flow's store before anything in it renders: its store
+ * starts with React Flow's defaults (nodes draggable, connectable; selectable and focusable, which
+ * the build's frame is not), and FlowView's props would reach it only in an effect, so the first
+ * frame would set up dragging on every node and then draw every node again without it. FlowView
+ * passes the same values (the loading frame: `elementsSelectable` and `nodesFocusable` false).
+ */
+function InteractionDefaults() {
+  const store = useStoreApi();
+  useState(() => {
+    const s = labStore.getState();
+    // As CanvasView decides `loading`: the build's frame, drawn while no scenario is open.
+    const selectable = selectScenarioOpen(s) || selectCluster(s) !== null || firstFrame() === null;
+    store.setState({ nodesDraggable: false, nodesConnectable: false });
+    store.setState({ elementsSelectable: selectable, nodesFocusable: selectable });
+  });
+  return null;
 }
 
 /**
