@@ -84,7 +84,9 @@ const firstFrame: Plugin = {
 // dynamic import of the engines and the lab loader asks for a dozen more (each a <link
 // rel=modulepreload> written into the document and a request, in the first frame's task). Here:
 //   - `boot`: every module the entry imports statically (the first frame's code), one chunk;
-//   - `engines`: every module the engines and the start-up loader import statically that neither the
+//   - `engines`: every module the engines, the start-up loader and the canvas's topology (which the
+//     page needs only once the engines have made a cluster: src/ui/canvas/topology-source.ts) import
+//     statically that neither the
 //     first frame nor the rest of the page (./src/ui/later.ts, which shows its panels while the engines
 //     still load) does, one chunk (the page loads it at start anyway; later parts import from it).
 // Both sets are read from the module graph once it is built, so they follow the imports as they change.
