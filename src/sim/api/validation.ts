@@ -110,7 +110,7 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: Valida
       errs.push(e);
     }
   } else validateLabels(labels, 'metadata.labels', errs);
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
+  if (meta.annotations) for (const e of validateAnnotations(meta.annotations, 'metadata.annotations')) errs.push(e);
   return errs;
 }
 
@@ -413,7 +413,7 @@ function checkedOnce(memo: ValidatedSpecs, field: string, o: object, check: () =
   if (!byField) memo.set(field, (byField = new WeakMap()));
   let errs = byField.get(o);
   if (!errs) byField.set(o, (errs = check()));
-  return errs.slice();
+  return errs.length === 0 ? [] : errs.slice();
 }
 
 function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {
