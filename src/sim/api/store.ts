@@ -93,11 +93,12 @@ export function refKey(ref: ObjectRef): string {
   return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
-const HEX_DIGITS = '0123456789abcdef';
-
 /** Writes the hex digits of `x` from the nibble at bit `hi` down to the one at bit `lo`; returns the next index. */
 function pushHex(out: number[], at: number, x: number, hi: number, lo: number): number {
-  for (let s = hi; s >= lo; s -= 4) out[at++] = HEX_DIGITS.charCodeAt((x >>> s) & 15);
+  for (let s = hi; s >= lo; s -= 4) {
+    const n = (x >>> s) & 15;
+    out[at++] = n < 10 ? 48 /* 0 */ + n : 87 /* a - 10 */ + n;
+  }
   return at;
 }
 
@@ -106,26 +107,26 @@ function pushHex(out: number[], at: number, x: number, hi: number, lo: number): 
  * digits of a 128-bit hash as 8-4-4-4-12, the 13th digit replaced by the version 4, the 17th by
  * the variant a. Built from character codes: one flat string per uid (a template literal of the five
  * groups left a chain of ~7 cons strings behind every object's uid, a third of what a reconcile
- * retained in strings).
+ * retained in strings). `codes`: a buffer to build it in (the store keeps one: a fresh 36-element
+ * array per object was the largest thing a create threw away).
  */
-export function stableUid(seed: string, kind: string, key: string): string {
+export function stableUid(seed: string, kind: string, key: string, codes: number[] = new Array<number>(36)): string {
   const [a, b, c, d] = hash128(seed, '\u0000uid\u0000', kind, '\u0000', key);
   const DASH = 45;
-  // Sized once (36 characters): pushing into an empty array reallocated it twice per object.
-  const out = new Array<number>(36);
-  let at = pushHex(out, 0, a, 28, 0);
-  out[at++] = DASH;
-  at = pushHex(out, at, b, 28, 16);
-  out[at++] = DASH;
-  out[at++] = 52 /* 4 */;
-  at = pushHex(out, at, b, 8, 0);
-  out[at++] = DASH;
-  out[at++] = 97 /* a */;
-  at = pushHex(out, at, c, 24, 16);
-  out[at++] = DASH;
-  at = pushHex(out, at, c, 12, 0);
-  pushHex(out, at, d, 28, 0);
-  return String.fromCharCode.apply(null, out);
+  codes.length = 36;
+  let at = pushHex(codes, 0, a, 28, 0);
+  codes[at++] = DASH;
+  at = pushHex(codes, at, b, 28, 16);
+  codes[at++] = DASH;
+  codes[at++] = 52 /* 4 */;
+  at = pushHex(codes, at, b, 8, 0);
+  codes[at++] = DASH;
+  codes[at++] = 97 /* a */;
+  at = pushHex(codes, at, c, 24, 16);
+  codes[at++] = DASH;
+  at = pushHex(codes, at, c, 12, 0);
+  pushHex(codes, at, d, 28, 0);
+  return String.fromCharCode.apply(null, codes);
 }
 
 export class ObjectStore {
@@ -145,8 +146,9 @@ export class ObjectStore {
   private readonly defaulted: DefaultedSpecs;
   /** Pod specs this store validated, by field path (a fork starts empty). */
   private readonly validated: ValidatedSpecs = new Map();
-  /** Character codes of the name being generated (see generatedKey). */
+  /** Character codes of the name being generated and of the uid being built (see generatedKey, stableUid). */
   private readonly nameCodes: number[] = [];
+  private readonly uidCodes: number[] = new Array<number>(36).fill(0);
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -271,14 +273,14 @@ export class ObjectStore {
       };
     }
     const admitted = this.admit(obj);
-    if (!admitted.ok) return admitted;
-    obj = admitted.object;
+    if (Array.isArray(admitted)) return { ok: false, problems: admitted };
+    obj = admitted;
     if (obj.kind === 'Service') {
       const alloc = this.allocateService(obj as Service, undefined);
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key);
+    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidCodes);
     const generation = crdGeneration(obj, undefined);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
@@ -327,8 +329,8 @@ export class ObjectStore {
     const errs = validateObject(obj, this.validated);
     if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
     const admitted = this.admit(obj);
-    if (!admitted.ok) return admitted;
-    obj = admitted.object;
+    if (Array.isArray(admitted)) return { ok: false, problems: admitted };
+    obj = admitted;
     if (obj.kind === 'Service') {
       const alloc = this.allocateService(obj as Service, old as Service);
       if (!alloc.ok) return alloc;
@@ -369,19 +371,17 @@ export class ObjectStore {
 
   // ------------------------------------------------------------ admission
 
-  private admit<T extends AnyObject>(obj: T): WriteResult<T> {
+  /** The admitted object (changed by an admission plugin, or `obj` itself), or why it was refused. */
+  private admit<T extends AnyObject>(obj: T): T | ApiProblem[] {
     if (this.options.checkNamespaces && NAMESPACED_KINDS.has(obj.kind)) {
       const ns = obj.metadata.namespace ?? 'default';
       if (!this.get('Namespace', ns)) {
-        return {
-          ok: false,
-          problems: [{
-            ref: refOf(obj),
-            field: 'metadata.namespace',
-            reason: 'NotFound',
-            message: `namespaces ${JSON.stringify(ns)} not found`,
-          }],
-        };
+        return [{
+          ref: refOf(obj),
+          field: 'metadata.namespace',
+          reason: 'NotFound',
+          message: `namespaces ${JSON.stringify(ns)} not found`,
+        }];
       }
     }
     if (obj.kind === 'Ingress') {
@@ -396,28 +396,20 @@ export class ObjectStore {
         );
         if (defaults.length > 1) {
           const ref = refOf(obj);
-          return {
-            ok: false,
-            problems: [
-              {
-                ref,
-                field: '',
-                reason: 'Forbidden',
-                message: `${resourceOf('Ingress')} ${JSON.stringify(ref.name)} is forbidden: ` +
-                  `Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`,
-              },
-            ],
-          };
+          return [{
+            ref,
+            field: '',
+            reason: 'Forbidden',
+            message: `${resourceOf('Ingress')} ${JSON.stringify(ref.name)} is forbidden: ` +
+              `Internal error occurred: ${defaults.length} default IngressClasses were found, only 1 allowed`,
+          }];
         }
         if (defaults.length === 1) {
-          return {
-            ok: true,
-            object: { ...obj, spec: { ...ing.spec, ingressClassName: defaults[0]!.metadata.name } } as T,
-          };
+          return { ...obj, spec: { ...ing.spec, ingressClassName: defaults[0]!.metadata.name } } as T;
         }
       }
     }
-    return { ok: true, object: obj };
+    return obj;
   }
 
   // ------------------------------------------------------------ Service allocation (registry)

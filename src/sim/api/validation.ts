@@ -90,7 +90,11 @@ function validateAnnotations(annotations: Record<string, string> | undefined, fi
   return errs;
 }
 
-/** `memo`: the store's record of what it checked (labels objects, shared by a template's pods, are checked once). */
+/**
+ * `memo`: the store's record of what it checked. A pod's labels object is shared by the pods its
+ * controller makes in one sync, so it is checked once; other kinds' labels are each written once
+ * (a record of them would only grow the collector's weak tables).
+ */
 export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: ValidatedSpecs): FieldError[] {
   const errs: FieldError[] = [];
   if (!meta.name && !meta.generateName) {
@@ -105,7 +109,7 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: Valida
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
   const labels = meta.labels;
-  if (memo && labels && typeof labels === 'object') {
+  if (memo && kind === 'Pod' && labels && typeof labels === 'object') {
     for (const e of checkedOnce(memo, 'metadata.labels', labels, () => validateLabels(labels, 'metadata.labels'))) {
       errs.push(e);
     }
