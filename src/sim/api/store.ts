@@ -4,7 +4,7 @@
 // consume, as informers do. A rejected write returns problems (values, never exceptions) and
 // leaves the store as it was.
 
-import { hash128, SeededRandom } from '../net/rand';
+import { Hash128, SeededRandom } from '../net/rand';
 import { parseCidr } from '../net/ip';
 import type { LabSettings } from '../lab';
 import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort, ServiceSpec } from './types';
@@ -68,6 +68,15 @@ export function randomString(rand: SeededRandom, n: number): string {
 }
 
 /**
+ * Makes `codes` `n` long by push and pop: the array stays packed (setting its length leaves holes,
+ * and `apply` copies an array with holes before it reads it).
+ */
+function sizeCodes(codes: number[], n: number): void {
+  while (codes.length > n) codes.pop();
+  while (codes.length < n) codes.push(0);
+}
+
+/**
  * `base` and 5 characters drawn as `randomString(rand, 5)` draws them, built as one flat string from
  * character codes in `codes` (a buffer the caller keeps).
  */
@@ -75,7 +84,7 @@ function generatedKey(codes: number[], base: string, rand: SeededRandom): string
   const n = base.length;
   // A name longer than any valid one (validation refuses it next) is built the plain way.
   if (n > 1024) return base + randomString(rand, 5);
-  codes.length = n + 5;
+  sizeCodes(codes, n + 5);
   for (let i = 0; i < n; i++) codes[i] = base.charCodeAt(i);
   for (let i = 0; i < 5; i++) codes[n + i] = SAFE_ALPHABET.charCodeAt(rand.int(SAFE_ALPHABET.length));
   return String.fromCharCode.apply(null, codes);
@@ -107,13 +116,15 @@ function pushHex(out: number[], at: number, x: number, hi: number, lo: number): 
  * digits of a 128-bit hash as 8-4-4-4-12, the 13th digit replaced by the version 4, the 17th by
  * the variant a. Built from character codes: one flat string per uid (a template literal of the five
  * groups left a chain of ~7 cons strings behind every object's uid, a third of what a reconcile
- * retained in strings). `codes`: a buffer to build it in (the store keeps one: a fresh 36-element
- * array per object was the largest thing a create threw away).
+ * retained in strings). `scratch`: where to hash and build it (a store keeps one: a fresh 36-element
+ * array and the hash's arrays per object were the largest things a create threw away).
  */
-export function stableUid(seed: string, kind: string, key: string, codes: number[] = new Array<number>(36)): string {
-  const [a, b, c, d] = hash128(seed, '\u0000uid\u0000', kind, '\u0000', key);
+export function stableUid(seed: string, kind: string, key: string, scratch: UidScratch = new UidScratch()): string {
+  const h = scratch.hash.begin().add(seed).add('\u0000uid\u0000').add(kind).add('\u0000').add(key);
+  h.end();
+  const { h1: a, h2: b, h3: c, h4: d } = h;
+  const codes = scratch.codes;
   const DASH = 45;
-  codes.length = 36;
   let at = pushHex(codes, 0, a, 28, 0);
   codes[at++] = DASH;
   at = pushHex(codes, at, b, 28, 16);
@@ -127,6 +138,16 @@ export function stableUid(seed: string, kind: string, key: string, codes: number
   at = pushHex(codes, at, c, 12, 0);
   pushHex(codes, at, d, 28, 0);
   return String.fromCharCode.apply(null, codes);
+}
+
+/** A hasher and a buffer for uid characters, reused across one store's writes (see stableUid). */
+export class UidScratch {
+  readonly hash = new Hash128();
+  readonly codes: number[] = [];
+
+  constructor() {
+    sizeCodes(this.codes, 36);
+  }
 }
 
 export class ObjectStore {
@@ -148,7 +169,11 @@ export class ObjectStore {
   private readonly validated: ValidatedSpecs = new Map();
   /** Character codes of the name being generated and of the uid being built (see generatedKey, stableUid). */
   private readonly nameCodes: number[] = [];
-  private readonly uidCodes: number[] = new Array<number>(36).fill(0);
+  private readonly uidScratch = new UidScratch();
+  /** The last generated name's prefix (see nameBase). */
+  private lastNameBase:
+    | { ns: string | undefined; generateName: string | undefined; base: string; prefixLength: number }
+    | undefined;
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -280,7 +305,7 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidCodes);
+    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch);
     const generation = crdGeneration(obj, undefined);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
@@ -295,8 +320,7 @@ export class ObjectStore {
    * and whether it is free.
    */
   private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean } {
-    const prefix = NAMESPACED_KINDS.has(obj.kind) ? `${obj.metadata.namespace ?? 'default'}/` : '';
-    const base = prefix + obj.metadata.generateName;
+    const { base, prefixLength } = this.nameBase(obj);
     let key = '';
     let free = false;
     for (let tries = 0; tries < 8 && !free; tries++) {
@@ -305,8 +329,27 @@ export class ObjectStore {
     }
     // The name is the key's tail: one flat string per object, the name a view of it (concatenating
     // the draws made a chain of strings per pod, and the key a copy of it when hashed).
-    obj.metadata.name = key.slice(prefix.length);
+    obj.metadata.name = key.slice(prefixLength);
     return { key, free };
+  }
+
+  /**
+   * The key's part before the drawn characters ("namespace/generateName"), kept while the writes
+   * share it: a controller creates its pods one after the other, each with the same prefix.
+   */
+  private nameBase(obj: AnyObject): { base: string; prefixLength: number } {
+    const ns = NAMESPACED_KINDS.has(obj.kind) ? obj.metadata.namespace ?? 'default' : undefined;
+    const last = this.lastNameBase;
+    if (last && last.ns === ns && last.generateName === obj.metadata.generateName) return last;
+    const prefix = ns === undefined ? '' : `${ns}/`;
+    const next = {
+      ns,
+      generateName: obj.metadata.generateName,
+      base: prefix + obj.metadata.generateName,
+      prefixLength: prefix.length,
+    };
+    this.lastNameBase = next;
+    return next;
   }
 
   /** PUT of the whole object (as `kubectl apply` ends up doing): re-validated; Service allocations carried over. */
