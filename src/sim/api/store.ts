@@ -535,6 +535,8 @@ export class ObjectStore {
       type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false
     );
     if (!spec.ports) return undefined;
+    // A Service with no nodePort to keep or allocate (a ClusterIP one) has nothing to do here.
+    if (!needsNodePorts && (type !== 'LoadBalancer' || !spec.ports.some((p) => p.nodePort))) return undefined;
     const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
     const mine = new Set<number>();
     const rand = SeededRandom.fromSeed(this.settings.seed, `nodeport/${key}`);
