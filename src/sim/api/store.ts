@@ -102,12 +102,12 @@ export function refKey(ref: ObjectRef): string {
   return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
+/** The character codes of the hex digits 0-9a-f (a table: the digits of a hash are random, a branch on them is not). */
+const HEX_CODES: readonly number[] = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
 /** Writes the hex digits of `x` from the nibble at bit `hi` down to the one at bit `lo`; returns the next index. */
 function pushHex(out: number[], at: number, x: number, hi: number, lo: number): number {
-  for (let s = hi; s >= lo; s -= 4) {
-    const n = (x >>> s) & 15;
-    out[at++] = n < 10 ? 48 /* 0 */ + n : 87 /* a - 10 */ + n;
-  }
+  for (let s = hi; s >= lo; s -= 4) out[at++] = HEX_CODES[(x >>> s) & 15]!;
   return at;
 }
 
