@@ -86,7 +86,9 @@ function defaultService(svc: Service): Service {
     });
   }
   if (spec.type !== 'ExternalName') {
-    if (specExternallyAccessible(spec) && spec.externalTrafficPolicy === undefined) spec.externalTrafficPolicy = 'Cluster';
+    if (specExternallyAccessible(spec) && spec.externalTrafficPolicy === undefined) {
+      spec.externalTrafficPolicy = 'Cluster';
+    }
     spec.internalTrafficPolicy ??= 'Cluster';
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
