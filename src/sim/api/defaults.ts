@@ -55,8 +55,12 @@ function defaultPodSpecOnce(spec: PodSpec): PodSpec {
 
 /** Whether a Service can be reached from outside (apis.IsServiceExternallyAccessible). */
 export function isExternallyAccessible(svc: Service): boolean {
-  const t = svc.spec.type;
-  return t === 'NodePort' || t === 'LoadBalancer' || (svc.spec.externalIPs?.length ?? 0) > 0;
+  return specExternallyAccessible(svc.spec);
+}
+
+function specExternallyAccessible(spec: Service['spec']): boolean {
+  const t = spec.type;
+  return t === 'NodePort' || t === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
 }
 
 function defaultService(svc: Service): Service {
@@ -82,10 +86,9 @@ function defaultService(svc: Service): Service {
     });
   }
   if (spec.type !== 'ExternalName') {
-    if (isExternallyAccessible({
-      ...svc,
-      spec,
-    }) && spec.externalTrafficPolicy === undefined) spec.externalTrafficPolicy = 'Cluster';
+    if (specExternallyAccessible(spec) && spec.externalTrafficPolicy === undefined) {
+      spec.externalTrafficPolicy = 'Cluster';
+    }
     spec.internalTrafficPolicy ??= 'Cluster';
   }
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
@@ -132,8 +135,12 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
     case 'Service':
       return defaultService(o as Service) as T;
     case 'Deployment': {
-      const d = defaultWorkloadTemplate(o as Deployment, memo);
+      // One copy of the spec: the template's defaults land in it too (defaultWorkloadTemplate's
+      // copies were copied again here).
+      const d = o as Deployment;
       const spec = copyOf<Deployment['spec']>(d.spec);
+      const template = d.spec?.template;
+      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec, memo) };
       spec.replicas = d.spec?.replicas ?? 1;
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;

@@ -75,7 +75,8 @@ export function isWildcardDNS1123Subdomain(v: string): string[] {
 /** Label keys and annotation keys: an optional DNS-subdomain prefix and '/', then a 63-char name. */
 export function isQualifiedName(v: string): string[] {
   const errs: string[] = [];
-  const parts = v.split('/');
+  // Most keys have no prefix: no split (every label of every write is checked).
+  const parts = v.includes('/') ? v.split('/') : [v];
   let name: string;
   if (parts.length === 1) {
     name = parts[0]!;

@@ -90,7 +90,11 @@ function validateAnnotations(annotations: Record<string, string> | undefined, fi
   return errs;
 }
 
-/** `memo`: the store's record of what it checked (labels objects, shared by a template's pods, are checked once). */
+/**
+ * `memo`: the store's record of what it checked. A pod's labels object is shared by the pods its
+ * controller makes in one sync, so it is checked once; other kinds' labels are each written once
+ * (a record of them would only grow the collector's weak tables).
+ */
 export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: ValidatedSpecs): FieldError[] {
   const errs: FieldError[] = [];
   if (!meta.name && !meta.generateName) {
@@ -105,12 +109,12 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: Valida
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
   const labels = meta.labels;
-  if (memo && labels && typeof labels === 'object') {
+  if (memo && kind === 'Pod' && labels && typeof labels === 'object') {
     for (const e of checkedOnce(memo, 'metadata.labels', labels, () => validateLabels(labels, 'metadata.labels'))) {
       errs.push(e);
     }
   } else validateLabels(labels, 'metadata.labels', errs);
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
+  if (meta.annotations) for (const e of validateAnnotations(meta.annotations, 'metadata.annotations')) errs.push(e);
   return errs;
 }
 
@@ -413,7 +417,7 @@ function checkedOnce(memo: ValidatedSpecs, field: string, o: object, check: () =
   if (!byField) memo.set(field, (byField = new WeakMap()));
   let errs = byField.get(o);
   if (!errs) byField.set(o, (errs = check()));
-  return errs.slice();
+  return errs.length === 0 ? [] : errs.slice();
 }
 
 function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {

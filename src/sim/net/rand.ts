@@ -71,15 +71,29 @@ export class SeededRandom {
 }
 
 /**
- * cyrb128: a fast non-cryptographic 128-bit string hash, used only to seed the generator. Several
- * parts hash as their concatenation would (without building it: the store hashes one per object).
+ * hash128 fed one part at a time, its result read from `h1`..`h4` after `end()`: no array per call
+ * for a caller that hashes many keys (the store's uids, one per object).
  */
-export function hash128(...parts: string[]): [number, number, number, number] {
-  let h1 = 1779033703,
-    h2 = 3144134277,
-    h3 = 1013904242,
-    h4 = 2773480762;
-  for (const str of parts) {
+export class Hash128 {
+  h1 = 0;
+  h2 = 0;
+  h3 = 0;
+  h4 = 0;
+
+  constructor() {
+    this.begin();
+  }
+
+  begin(): this {
+    this.h1 = 1779033703;
+    this.h2 = 3144134277;
+    this.h3 = 1013904242;
+    this.h4 = 2773480762;
+    return this;
+  }
+
+  add(str: string): this {
+    let { h1, h2, h3, h4 } = this;
     for (let i = 0; i < str.length; i++) {
       const k = str.charCodeAt(i);
       h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -87,14 +101,38 @@ export function hash128(...parts: string[]): [number, number, number, number] {
       h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
       h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
     }
+    this.h1 = h1;
+    this.h2 = h2;
+    this.h3 = h3;
+    this.h4 = h4;
+    return this;
   }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+
+  /** The final mix: h1..h4 hold the words hash128 returns. */
+  end(): void {
+    let { h1, h2, h3, h4 } = this;
+    h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+    h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+    h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+    h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+    h1 ^= h2 ^ h3 ^ h4;
+    h2 ^= h1;
+    h3 ^= h1;
+    h4 ^= h1;
+    this.h1 = h1 >>> 0;
+    this.h2 = h2 >>> 0;
+    this.h3 = h3 >>> 0;
+    this.h4 = h4 >>> 0;
+  }
+}
+
+/**
+ * cyrb128: a fast non-cryptographic 128-bit string hash, used only to seed the generator. Several
+ * parts hash as their concatenation would (without building it: the store hashes one per object).
+ */
+export function hash128(...parts: string[]): [number, number, number, number] {
+  const h = new Hash128();
+  for (const str of parts) h.add(str);
+  h.end();
+  return [h.h1, h.h2, h.h3, h.h4];
 }
