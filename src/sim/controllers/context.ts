@@ -7,7 +7,7 @@ import type { ClusterEvent } from '../events';
 import type { RandState } from '../net/rand';
 import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
-import type { Node, Pod, PodCondition, PodTemplateSpec, Service } from '../api/types';
+import type { EndpointConditions, Node, Pod, PodCondition, PodTemplateSpec, Service } from '../api/types';
 import type { Cidr } from '../net/ip';
 import { objectKey } from '../api/types';
 import { CowMap } from '../api/cowmap';
@@ -196,6 +196,8 @@ export interface Derived {
   /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
   readyConditions?: PodCondition[];
   scheduledConditions?: PodCondition[];
+  /** EndpointSlice endpoints' conditions, one object per combination (endpointslice.ts). */
+  endpointConditions?: EndpointConditions[];
   /**
    * What the informer handlers read of a pod's labels and of its owner references (informers.ts), by
    * those objects: the pods of one template share both (podtemplate.ts), so a template's pods derive

@@ -9,6 +9,7 @@
 import { ipToInt } from '../net/ip';
 import type {
   EndpointAddress,
+  EndpointConditions,
   EndpointPort,
   EndpointSlice,
   Endpoints,
@@ -47,21 +48,25 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
 
 function selectedPods(ctx: Ctx, svc: Service): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
-  const sel = Object.entries(svc.spec.selector ?? {});
+  const sel = svc.spec.selector ?? {};
   let smallest: ReadonlySet<string> | undefined;
-  for (const [k, v] of sel) {
-    const b = ctx.index.podsByLabel.get(labelKey(ns, k, v));
+  for (const k in sel) {
+    const b = ctx.index.podsByLabel.get(labelKey(ns, k, sel[k]!));
     if (!b) return [];
     if (!smallest || b.size < smallest.size) smallest = b;
   }
   const out: Pod[] = [];
   for (const key of smallest ?? []) {
     const pod = ctx.store.get<Pod>('Pod', key);
-    if (!pod) continue;
-    const l = pod.metadata.labels ?? {};
-    if (sel.every(([k, v]) => l[k] === v)) out.push(pod);
+    if (pod && labelsMatch(sel, pod.metadata.labels)) out.push(pod);
   }
   return out;
+}
+
+/** Every key=value of the selector is among the labels. */
+function labelsMatch(sel: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  for (const k in sel) if (labels?.[k] !== sel[k]) return false;
+  return true;
 }
 
 type EndpointPorts = { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
@@ -222,7 +227,7 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
   const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
   if (!svc || !hasSelector) return releaseEndpoints(ctx, key, svc);
-  const eps = podEndpoints(ctx, svc, key);
+  const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
@@ -263,8 +268,9 @@ function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void
 }
 
 /** One endpoint per selected pod with an address that has not finished, in address order. */
-function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
   // The ports depend only on the pod's containers, which the pods of one template share.
@@ -278,7 +284,7 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     const ready = publishNotReady || (serving && !terminating);
     const endpoint = sliceEndpoint(
       [ip],
-      { ready, serving, terminating },
+      endpointConditions(ctx, ready, serving, terminating),
       pod.spec.hostname && pod.spec.subdomain === name ? pod.spec.hostname : undefined,
       pod.spec.nodeName,
       { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
@@ -291,7 +297,36 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     }
     eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
   }
-  return eps.sort((a, b) => a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+  return sortEndpoints(eps);
+}
+
+/**
+ * An endpoint's conditions: one object per combination in a run, shared by every endpoint that has
+ * it (written objects are never changed, so sharing shows nowhere but in the heap).
+ */
+function endpointConditions(ctx: Ctx, ready: boolean, serving: boolean, terminating: boolean): EndpointConditions {
+  const all = (ctx.derived.endpointConditions ??= []);
+  const i = (ready ? 4 : 0) + (serving ? 2 : 0) + (terminating ? 1 : 0);
+  return (all[i] ??= { ready, serving, terminating });
+}
+
+/**
+ * By address, then pod name; equal ones keep their order (as Array.prototype.sort, which is stable).
+ * Insertion sort: a Service has a handful of pods, and the built-in sort copies into a work area first.
+ */
+function sortEndpoints(eps: PodEndpoint[]): PodEndpoint[] {
+  if (eps.length > 32) return eps.sort(endpointOrder);
+  for (let i = 1; i < eps.length; i++) {
+    const e = eps[i]!;
+    let j = i - 1;
+    for (; j >= 0 && endpointOrder(eps[j]!, e) > 0; j--) eps[j + 1] = eps[j]!;
+    eps[j + 1] = e;
+  }
+  return eps;
+}
+
+function endpointOrder(a: PodEndpoint, b: PodEndpoint): number {
+  return a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1);
 }
 
 type TargetRef = NonNullable<SliceEndpoint['targetRef']>;
