@@ -64,9 +64,9 @@ export class SetIndex {
     return new SetIndex(this.map.fork());
   }
 
-  private writable(k: string, b: Bucket | undefined): Set<string> {
+  private writable(k: string, b: Bucket | undefined): Members {
     if (b && b.owner === this.token) return b.members;
-    const members = new Set(b?.members);
+    const members = new Members(b?.members);
     this.map.set(k, { owner: this.token, members });
     return members;
   }
@@ -92,14 +92,65 @@ export class SetIndex {
     s.add(member);
   }
 
-  get(k: string): ReadonlySet<string> | undefined {
+  get(k: string): ReadonlyMembers | undefined {
     return this.map.get(k)?.members;
   }
 }
 
 interface Bucket {
   readonly owner: object;
-  readonly members: Set<string>;
+  readonly members: Members;
+}
+
+/** What a bucket's reader sees: its size, membership, and the members in insertion order. */
+export type ReadonlyMembers = Pick<Members, 'size' | 'has'> & Iterable<string>;
+
+/** Buckets of more members than this keep them in a Set. */
+const SMALL_BUCKET = 8;
+
+/**
+ * A bucket's members in insertion order, with a Set's semantics (an added member already in stays
+ * where it is, a deleted one leaves the rest in order). Most buckets hold a template's few pods, an
+ * owner's one ReplicaSet or a Service's one slice: an array holds those in a fraction of a Set's
+ * memory (a reconcile keeps ~60,000 buckets); a bucket that grows past SMALL_BUCKET becomes a Set.
+ */
+class Members implements Iterable<string> {
+  private items: string[] | Set<string>;
+
+  constructor(from?: Members) {
+    const f = from?.items;
+    this.items = !f ? [] : Array.isArray(f) ? f.slice() : new Set(f);
+  }
+
+  get size(): number {
+    const i = this.items;
+    return Array.isArray(i) ? i.length : i.size;
+  }
+
+  has(m: string): boolean {
+    return this.items instanceof Set ? this.items.has(m) : this.items.includes(m);
+  }
+
+  add(m: string): void {
+    const i = this.items;
+    if (i instanceof Set) i.add(m);
+    else if (i.includes(m)) return;
+    else if (i.length < SMALL_BUCKET) i.push(m);
+    else this.items = new Set(i).add(m);
+  }
+
+  delete(m: string): void {
+    const i = this.items;
+    if (i instanceof Set) i.delete(m);
+    else {
+      const at = i.indexOf(m);
+      if (at >= 0) i.splice(at, 1);
+    }
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.items[Symbol.iterator]();
+  }
 }
 
 export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;

@@ -71,7 +71,12 @@ function templateHash(ctx: Ctx, template: PodTemplateSpec): string {
 
 function hashOf(canonicalText: string, collisionCount: number): string {
   const h = fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : ''));
-  return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  // Each decimal digit (its character code, as the Go code indexes the alphabet) mapped; one flat string.
+  const digits = String(h);
+  const codes = new Array<number>(digits.length);
+  const n = SAFE_ALPHABET.length;
+  for (let i = 0; i < digits.length; i++) codes[i] = SAFE_ALPHABET.charCodeAt(digits.charCodeAt(i) % n);
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function syncDeployment(ctx: Ctx, key: string): void {

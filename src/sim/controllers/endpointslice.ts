@@ -20,7 +20,7 @@ import type {
   SliceEndpoint,
 } from '../api/types';
 import type { Ctx } from './context';
-import { labelKey, withNameStream } from './context';
+import { labelKey, withNameStream, type ReadonlyMembers } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 
@@ -49,7 +49,7 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
 function selectedPods(ctx: Ctx, svc: Service): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
   const sel = svc.spec.selector ?? {};
-  let smallest: ReadonlySet<string> | undefined;
+  let smallest: ReadonlyMembers | undefined;
   for (const k in sel) {
     const b = ctx.index.podsByLabel.get(labelKey(ns, k, sel[k]!));
     if (!b) return [];
