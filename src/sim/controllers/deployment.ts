@@ -15,25 +15,52 @@ import { copyWith } from '../api/copy';
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
   // The same text as `[${v.map(canonical).join(',')}]` and sorted `"key":value` pairs joined by
-  // commas, built without the intermediate arrays (it runs for every template a reconcile sees).
+  // commas, written as parts joined once (it runs for every template a reconcile sees): one flat
+  // string instead of a chain of concatenations, the template's text kept for the whole run.
+  if (!v || typeof v !== 'object') return JSON.stringify(v);
+  const parts: string[] = [];
+  writeCanonical(v, parts, 'undefined');
+  return parts.join('');
+}
+
+/**
+ * `missing`: what a value JSON cannot write (undefined, a function) reads as here: '' in an array
+ * (`canonical(x) ?? ''`), 'undefined' as an object's value (the string concatenation it was).
+ */
+function writeCanonical(v: unknown, parts: string[], missing: string): void {
   if (Array.isArray(v)) {
-    let out = '[';
-    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (canonical(v[i]) ?? '');
-    return out + ']';
+    parts.push('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) parts.push(',');
+      writeCanonical(v[i], parts, '');
+    }
+    parts.push(']');
+    return;
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = sortedKeys(o);
-    let out = '{';
+    parts.push('{');
     let first = true;
     for (const k of keys) {
       if (o[k] === undefined) continue;
-      out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(o[k]);
+      parts.push(first ? quoted(k) : ',' + quoted(k), ':');
+      writeCanonical(o[k], parts, 'undefined');
       first = false;
     }
-    return out + '}';
+    parts.push('}');
+    return;
   }
-  return JSON.stringify(v);
+  parts.push(typeof v === 'string' ? quoted(v) : JSON.stringify(v) ?? missing);
+}
+
+/** JSON.stringify of a string: quotes around it as it is when no character needs an escape. */
+function quoted(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 34 /* " */ || c === 92 /* \ */) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
 }
 
 /**
