@@ -126,16 +126,17 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
   // out are this Deployment's, already running; a new ReplicaSet would double them.
   if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
-  let wrote = !current;
-  if (!current) createReplicaSet(ctx, d, name, hash);
-  else wrote = scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
+  const created = current ? undefined : createReplicaSet(ctx, d, name, hash);
+  let scaled = !!current && scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
   // Older templates' ReplicaSets are scaled to 0 and kept (revision history).
   for (const rs of owned) {
     if (rs.metadata.name === name || (rs.spec.replicas ?? 1) === 0) continue;
-    wrote = scaleReplicaSet(ctx, d, rs, 0) || wrote;
+    scaled = scaleReplicaSet(ctx, d, rs, 0) || scaled;
   }
-  // Without a ReplicaSet written, what the status reads is what was just read.
-  syncDeploymentStatus(ctx, key, wrote ? undefined : { d, owned, hash });
+  // Without a ReplicaSet scaled, what the status reads is what was just read, and the ReplicaSet
+  // just created (the owner index lists it last; it is the one whose template is current). A scaled
+  // one moved in the owner index, which decides which of equal templates is current: read again.
+  syncDeploymentStatus(ctx, key, scaled ? undefined : { d, owned: created ? owned.concat(created) : owned, hash });
 }
 
 /** The pod-template-hash of the Deployment's current template: its adopted ReplicaSet's, else computed. */
@@ -159,7 +160,7 @@ function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
 }
 
 /** The ReplicaSet of the Deployment's current template, <deployment>-<hash>, with the desired replicas. */
-function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): void {
+function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): ReplicaSet {
   const ns = d.metadata.namespace ?? 'default';
   const replicas = d.spec.replicas ?? 1;
   const labels = copyWith(d.spec.template.metadata?.labels, { 'pod-template-hash': hash });
@@ -195,6 +196,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
   sameStrippedAs(ctx, rs.spec.template, d.spec.template);
   ctx.store.put(rs);
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
+  return rs;
 }
 
 /** Whether it wrote the ReplicaSet (it had other replicas). */
