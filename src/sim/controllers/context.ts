@@ -241,7 +241,7 @@ export interface Ctx {
  */
 export interface Derived {
   /** A pod template's canonical text, with and without its pod-template-hash label, and its hash. */
-  templates: WeakMap<PodTemplateSpec, { canonical?: string; stripped?: string; hash?: string }>;
+  templates: WeakMap<PodTemplateSpec, TemplateFacts>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
   nodes: WeakMap<Node, NodeFacts>;
   /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
@@ -263,6 +263,15 @@ export interface Derived {
   serviceGeneration: number;
   /** Bumped when a ReplicaSet comes, goes or changes its controller: what an owner's `deployment` is valid for. */
   replicaSetGeneration: number;
+}
+
+/** What the Deployment controller derives from a pod template (deployment.ts). */
+export interface TemplateFacts {
+  canonical?: string;
+  stripped?: string;
+  hash?: string;
+  /** A template whose text without the pod-template-hash label is this one's (a ReplicaSet's source). */
+  strippedAs?: PodTemplateSpec;
 }
 
 /** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */

@@ -6,7 +6,7 @@ import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types'
 import { fnv1a32 } from '../util/hash';
 import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
-import { labelKey, type Ctx } from './context';
+import { labelKey, type Ctx, type TemplateFacts } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 import { sameCounts } from './replicaset';
@@ -15,52 +15,68 @@ import { copyWith } from '../api/copy';
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
   // The same text as `[${v.map(canonical).join(',')}]` and sorted `"key":value` pairs joined by
-  // commas, written as parts joined once (it runs for every template a reconcile sees): one flat
-  // string instead of a chain of concatenations, the template's text kept for the whole run.
+  // commas, written as parts joined once: one flat string instead of a chain of concatenations.
   if (!v || typeof v !== 'object') return JSON.stringify(v);
   const parts: string[] = [];
-  writeCanonical(v, parts, 'undefined');
+  writeCanonical(v, (s) => parts.push(s), 'undefined');
   return parts.join('');
 }
 
 /**
- * `missing`: what a value JSON cannot write (undefined, a function) reads as here: '' in an array
- * (`canonical(x) ?? ''`), 'undefined' as an object's value (the string concatenation it was).
+ * FNV-32a of canonical(v) (an object), fed piece by piece as the text would be written: a
+ * template's hash without building its text (the text is needed only to compare templates that
+ * this run did not derive from one another).
  */
-function writeCanonical(v: unknown, parts: string[], missing: string): void {
+function canonicalHash(v: object): number {
+  let h = fnv1a32('');
+  writeCanonical(v, (s) => (h = fnv1a32(s, 0, h)), 'undefined');
+  return h;
+}
+
+/**
+ * canonical()'s text, piece by piece, to `out`. `missing`: what a value JSON cannot write
+ * (undefined, a function) reads as: '' in an array (`canonical(x) ?? ''`), 'undefined' as an
+ * object's value (the string concatenation it was).
+ */
+function writeCanonical(v: unknown, out: (s: string) => void, missing: string): void {
   if (Array.isArray(v)) {
-    parts.push('[');
+    out('[');
     for (let i = 0; i < v.length; i++) {
-      if (i) parts.push(',');
-      writeCanonical(v[i], parts, '');
+      if (i) out(',');
+      writeCanonical(v[i], out, '');
     }
-    parts.push(']');
+    out(']');
     return;
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = sortedKeys(o);
-    parts.push('{');
+    out('{');
     let first = true;
     for (const k of keys) {
       if (o[k] === undefined) continue;
-      parts.push(first ? quoted(k) : ',' + quoted(k), ':');
-      writeCanonical(o[k], parts, 'undefined');
+      if (!first) out(',');
+      writeQuoted(k, out);
+      out(':');
+      writeCanonical(o[k], out, 'undefined');
       first = false;
     }
-    parts.push('}');
+    out('}');
     return;
   }
-  parts.push(typeof v === 'string' ? quoted(v) : JSON.stringify(v) ?? missing);
+  if (typeof v === 'string') writeQuoted(v, out);
+  else out(JSON.stringify(v) ?? missing);
 }
 
-/** JSON.stringify of a string: quotes around it as it is when no character needs an escape. */
-function quoted(s: string): string {
+/** JSON.stringify of a string: the string between quotes as it is when no character needs an escape. */
+function writeQuoted(s: string, out: (s: string) => void): void {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 34 /* " */ || c === 92 /* \ */) return JSON.stringify(s);
+    if (c < 0x20 || c > 0x7e || c === 34 /* " */ || c === 92 /* \ */) return out(JSON.stringify(s));
   }
-  return '"' + s + '"';
+  out('"');
+  out(s);
+  out('"');
 }
 
 /**
@@ -93,11 +109,19 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
 /** podTemplateHash, with the template's canonical text and hash kept for the rest of the run. */
 function templateHash(ctx: Ctx, template: PodTemplateSpec): string {
   const facts = templateFacts(ctx, template);
-  return (facts.hash ??= hashOf(canonicalTemplate(ctx, template), 0));
+  if (facts.hash !== undefined) return facts.hash;
+  if (facts.canonical !== undefined || !template || typeof template !== 'object') {
+    return (facts.hash = hashOf(canonicalTemplate(ctx, template), 0));
+  }
+  return (facts.hash = safeEncode(canonicalHash(template)));
 }
 
 function hashOf(canonicalText: string, collisionCount: number): string {
-  const h = fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : ''));
+  return safeEncode(fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : '')));
+}
+
+/** The decimal digits of `h` mapped through rand.SafeEncodeString's alphabet. */
+function safeEncode(h: number): string {
   // Each decimal digit (its character code, as the Go code indexes the alphabet) mapped; one flat string.
   const digits = String(h);
   const codes = new Array<number>(digits.length);
@@ -226,7 +250,7 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
 
 // Templates are never mutated once written (every write makes a new object), so each one's
 // canonical form is computed once a run: a full reconcile compares every Deployment with its ReplicaSets.
-function templateFacts(ctx: Ctx, t: PodTemplateSpec): { canonical?: string; stripped?: string; hash?: string } {
+function templateFacts(ctx: Ctx, t: PodTemplateSpec): TemplateFacts {
   let f = ctx.derived.templates.get(t);
   if (!f) {
     f = {};
@@ -240,8 +264,14 @@ function canonicalTemplate(ctx: Ctx, t: PodTemplateSpec): string {
   return (f.canonical ??= canonical(t));
 }
 
+/** The template whose stripped text `t`'s is known to be (see sameStrippedAs), else `t` itself. */
+function strippedAs(ctx: Ctx, t: PodTemplateSpec): PodTemplateSpec {
+  return templateFacts(ctx, t).strippedAs ?? t;
+}
+
 function stripHash(ctx: Ctx, t: PodTemplateSpec): string {
   const f = templateFacts(ctx, t);
+  if (f.strippedAs) return stripHash(ctx, f.strippedAs);
   if (f.stripped === undefined) {
     const given = t.metadata?.labels;
     if (given && given['pod-template-hash'] === undefined) {
@@ -258,14 +288,15 @@ function stripHash(ctx: Ctx, t: PodTemplateSpec): string {
 
 /**
  * The template of a ReplicaSet made from `from` differs only by the pod-template-hash label, so its
- * stripped form is `from`'s (recorded here rather than computed again).
+ * stripped form is `from`'s: recorded here (as `from`'s template, whose text is written only if
+ * something else is compared with them) rather than computed.
  */
 function sameStrippedAs(ctx: Ctx, t: PodTemplateSpec, from: PodTemplateSpec): void {
-  templateFacts(ctx, t).stripped = stripHash(ctx, from);
+  templateFacts(ctx, t).strippedAs = strippedAs(ctx, from);
 }
 
 function sameTemplateIgnoringHash(ctx: Ctx, a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return a === b || stripHash(ctx, a) === stripHash(ctx, b);
+  return a === b || strippedAs(ctx, a) === strippedAs(ctx, b) || stripHash(ctx, a) === stripHash(ctx, b);
 }
 
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {
