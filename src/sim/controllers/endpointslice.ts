@@ -232,24 +232,23 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const headless = svc.spec.clusterIP === 'None';
+  const generateName = `${name}-`;
   writeSlices(ctx, {
     serviceKey: key,
     managedBy: SLICE_CONTROLLER,
     wanted,
     nameOwner: `EndpointSlice/${key}`,
-    generateName: `${name}-`,
-    meta: (sliceName) => ({
-      name: sliceName,
-      namespace: ns,
-      generateName: `${name}-`,
-      labels: {
+    generateName,
+    meta: (sliceName) => {
+      const labels: Record<string, string> = {
         ...svc.metadata.labels,
         [MANAGED_BY]: SLICE_CONTROLLER,
         [SERVICE_NAME_LABEL]: name,
-        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
-      },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
-    }),
+      };
+      if (headless) labels['service.kubernetes.io/headless'] = '';
+      const ownerReferences = [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }];
+      return { name: sliceName, namespace: ns, generateName, labels, ownerReferences };
+    },
   });
   writeLegacyEndpoints(ctx, svc, key, eps);
 }
@@ -406,13 +405,18 @@ function slicesWanted(eps: PodEndpoint[]): Omit<EndpointSlice, 'metadata'>[] {
   return wanted;
 }
 
+/** A slice's port as the legacy Endpoints write it: no name when it has none. */
+function endpointPort(p: EndpointPorts[number]): EndpointPort {
+  return p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol };
+}
+
 type Subset = { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] };
 
 /** The endpoints controller's legacy Endpoints: subsets by port mapping, terminating pods left out. */
 function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpoint[]): void {
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
-  const headless = svc.spec.clusterIP === 'None';
   const subsets = new Map<string, Subset>();
   for (const e of eps) {
     if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
@@ -424,34 +428,28 @@ function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpo
     );
     let s = subsets.get(e.sig);
     if (!s) {
-      s = {
-        addresses: [],
-        notReadyAddresses: [],
-        ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
-      };
+      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map(endpointPort) };
       subsets.set(e.sig, s);
     }
     (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
   }
+  // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
+  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
+  if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
   const ep: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: {
-      name,
-      namespace: ns,
-      // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
-      labels: {
-        ...svc.metadata.labels,
-        [SKIP_MIRROR]: 'true',
-        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
-      },
-    },
-    subsets: [...subsets.values()].map((s) => ({
-      ...(s.addresses.length ? { addresses: s.addresses } : {}),
-      ...(s.notReadyAddresses.length ? { notReadyAddresses: s.notReadyAddresses } : {}),
-      ...(s.ports.length ? { ports: s.ports } : {}),
-    })),
+    metadata: { name, namespace: ns, labels },
+    subsets: [],
   };
+  // Each list only when it has entries, in this order.
+  for (const s of subsets.values()) {
+    const subset: NonNullable<Endpoints['subsets']>[number] = {};
+    if (s.addresses.length) subset.addresses = s.addresses;
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.ports.length) subset.ports = s.ports;
+    ep.subsets!.push(subset);
+  }
   const prev = ctx.store.get<Endpoints>('Endpoints', key);
   const withUid = prev?.metadata.uid ? { ...ep, metadata: { ...ep.metadata, uid: prev.metadata.uid } } : ep;
   if (!prev) {
