@@ -389,7 +389,10 @@ export function servicesForPod(ctx: Ctx, pod: Pod, labelKeys: readonly string[])
   return out;
 }
 
-export type OwnedMeta = { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+export type OwnedMeta = {
+  namespace?: string;
+  ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+};
 
 export function ownerKeyOf(o: { metadata: OwnedMeta }): string | undefined {
   const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];

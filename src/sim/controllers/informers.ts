@@ -160,7 +160,9 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
   if (pod && !node) enqueue(ctx, 'scheduler', key);
   // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
   if (node && (!oldPod || oldPod.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
-  if (oldLabels && !sameLabels) for (const s of selectingServices(ctx, oldPod!, oldLabels)) enqueue(ctx, 'endpointslice', s);
+  if (oldLabels && !sameLabels) {
+    for (const s of selectingServices(ctx, oldPod!, oldLabels)) enqueue(ctx, 'endpointslice', s);
+  }
   if (labels) for (const s of selectingServices(ctx, pod!, labels)) enqueue(ctx, 'endpointslice', s);
 }
 
