@@ -7,7 +7,7 @@ import type { ClusterEvent } from '../events';
 import type { RandState } from '../net/rand';
 import { SeededRandom } from '../net/rand';
 import type { ObjectStore } from '../api/store';
-import type { Node, Pod, PodCondition, PodTemplateSpec, ReplicaSet, Service } from '../api/types';
+import type { EndpointConditions, Node, Pod, PodCondition, PodTemplateSpec, Service } from '../api/types';
 import type { Cidr } from '../net/ip';
 import { objectKey } from '../api/types';
 import { CowMap } from '../api/cowmap';
@@ -64,9 +64,9 @@ export class SetIndex {
     return new SetIndex(this.map.fork());
   }
 
-  private writable(k: string, b: Bucket | undefined): Set<string> {
+  private writable(k: string, b: Bucket | undefined): Members {
     if (b && b.owner === this.token) return b.members;
-    const members = new Set(b?.members);
+    const members = new Members(b?.members);
     this.map.set(k, { owner: this.token, members });
     return members;
   }
@@ -83,14 +83,74 @@ export class SetIndex {
     if (s.size === 0) this.map.delete(k);
   }
 
-  get(k: string): ReadonlySet<string> | undefined {
+  /** Adds `member` or, when it is in already, moves it last (as a remove and an add would). */
+  moveToEnd(k: string, member: string): void {
+    const b = this.map.get(k);
+    if (b && b.members.size === 1 && b.members.has(member)) return;
+    const s = this.writable(k, b);
+    s.delete(member);
+    s.add(member);
+  }
+
+  get(k: string): ReadonlyMembers | undefined {
     return this.map.get(k)?.members;
   }
 }
 
 interface Bucket {
   readonly owner: object;
-  readonly members: Set<string>;
+  readonly members: Members;
+}
+
+/** What a bucket's reader sees: its size, membership, and the members in insertion order. */
+export type ReadonlyMembers = Pick<Members, 'size' | 'has'> & Iterable<string>;
+
+/** Buckets of more members than this keep them in a Set. */
+const SMALL_BUCKET = 8;
+
+/**
+ * A bucket's members in insertion order, with a Set's semantics (an added member already in stays
+ * where it is, a deleted one leaves the rest in order). Most buckets hold a template's few pods, an
+ * owner's one ReplicaSet or a Service's one slice: an array holds those in a fraction of a Set's
+ * memory (a reconcile keeps ~60,000 buckets); a bucket that grows past SMALL_BUCKET becomes a Set.
+ */
+class Members implements Iterable<string> {
+  private items: string[] | Set<string>;
+
+  constructor(from?: Members) {
+    const f = from?.items;
+    this.items = !f ? [] : Array.isArray(f) ? f.slice() : new Set(f);
+  }
+
+  get size(): number {
+    const i = this.items;
+    return Array.isArray(i) ? i.length : i.size;
+  }
+
+  has(m: string): boolean {
+    return this.items instanceof Set ? this.items.has(m) : this.items.includes(m);
+  }
+
+  add(m: string): void {
+    const i = this.items;
+    if (i instanceof Set) i.add(m);
+    else if (i.includes(m)) return;
+    else if (i.length < SMALL_BUCKET) i.push(m);
+    else this.items = new Set(i).add(m);
+  }
+
+  delete(m: string): void {
+    const i = this.items;
+    if (i instanceof Set) i.delete(m);
+    else {
+      const at = i.indexOf(m);
+      if (at >= 0) i.splice(at, 1);
+    }
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.items[Symbol.iterator]();
+  }
 }
 
 export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
@@ -181,21 +241,37 @@ export interface Ctx {
  */
 export interface Derived {
   /** A pod template's canonical text, with and without its pod-template-hash label, and its hash. */
-  templates: WeakMap<PodTemplateSpec, { canonical?: string; stripped?: string; hash?: string }>;
-  /** The Deployment key a ReplicaSet's controller reference names (undefined: none). */
-  replicaSetOwner: WeakMap<ReplicaSet, string | undefined>;
+  templates: WeakMap<PodTemplateSpec, TemplateFacts>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
   nodes: WeakMap<Node, NodeFacts>;
   /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
   readyConditions?: PodCondition[];
   scheduledConditions?: PodCondition[];
-  /** What the informer handlers read of a pod, by its metadata object (see informers.ts). */
-  pods: WeakMap<object, PodFacts>;
-  /** A labels object's labelKey pairs in a namespace, and an ownerReferences list's owner (informers.ts). */
-  labelKeys: WeakMap<object, { ns: string; keys: readonly string[] }>;
-  owners: WeakMap<object, { ns: string; facts: { owner: string; kind: string; key: string } | undefined }>;
-  /** Bumped on every Service event: what a pod's `services` are valid for. */
+  /** EndpointSlice endpoints' conditions, one object per combination (endpointslice.ts). */
+  endpointConditions?: EndpointConditions[];
+  /**
+   * What the informer handlers read of a pod's labels and of its owner references (informers.ts), by
+   * those objects: the pods of one template share both (podtemplate.ts), so a template's pods derive
+   * them once, and a pod's three writes on its way to Running (which keep its metadata) find them again.
+   */
+  labels: WeakMap<object, LabelFacts>;
+  owners: WeakMap<object, OwnerFacts>;
+  /** The labels and owner facts the last pod event used: the pods of one owner come one after another. */
+  lastLabels?: LabelFacts;
+  lastOwner?: OwnerFacts;
+  /** Bumped on every Service event: what a labels object's `services` are valid for. */
   serviceGeneration: number;
+  /** Bumped when a ReplicaSet comes, goes or changes its controller: what an owner's `deployment` is valid for. */
+  replicaSetGeneration: number;
+}
+
+/** What the Deployment controller derives from a pod template (deployment.ts). */
+export interface TemplateFacts {
+  canonical?: string;
+  stripped?: string;
+  hash?: string;
+  /** A template whose text without the pod-template-hash label is this one's (a ReplicaSet's source). */
+  strippedAs?: PodTemplateSpec;
 }
 
 /** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */
@@ -207,30 +283,39 @@ export interface NodeFacts {
   range?: HostLocalRange;
 }
 
-/** A pod's identity as the handlers use it: one key string, its label pairs, its controller owner. */
-export interface PodFacts {
-  /** "ns/name": the one key string the queues and indexes hold for this pod. */
-  readonly key: string;
+/** A labels object in a namespace, as the pod handler reads it. */
+export interface LabelFacts {
+  /** The labels object these facts are for, and the pod's namespace. */
+  readonly labels: object | undefined;
+  readonly ns: string;
   /** labelKey(ns, k, v) of each label, in the labels' order. */
-  readonly labelKeys: readonly string[];
+  readonly keys: readonly string[];
+  /** The Services selecting pods with these labels (servicesForPod), as of `generation` (serviceGeneration). */
+  services: readonly string[];
+  generation: number;
+}
+
+/** An ownerReferences list in a namespace: the controller owner, as the pod handler reads it. */
+export interface OwnerFacts {
+  readonly refs: object;
+  readonly ns: string;
   /** "ReplicaSet/ns/name" (ownerKeyOf), its kind and its "ns/name". */
   readonly owner: string | undefined;
-  readonly ownerKind: string | undefined;
-  readonly ownerKey: string | undefined;
-  /** The Services selecting the pod (servicesForPod), as of `generation` (Derived.serviceGeneration). */
-  services: readonly string[];
+  readonly kind: string | undefined;
+  readonly key: string | undefined;
+  /** A ReplicaSet owner's Deployment ("ns/name"), as of `generation` (replicaSetGeneration). */
+  deployment: string | undefined;
   generation: number;
 }
 
 export function emptyDerived(): Derived {
   return {
     templates: new WeakMap(),
-    replicaSetOwner: new WeakMap(),
     nodes: new WeakMap(),
-    pods: new WeakMap(),
-    labelKeys: new WeakMap(),
+    labels: new WeakMap(),
     owners: new WeakMap(),
     serviceGeneration: 0,
+    replicaSetGeneration: 0,
   };
 }
 
@@ -304,7 +389,10 @@ export function servicesForPod(ctx: Ctx, pod: Pod, labelKeys: readonly string[])
   return out;
 }
 
-type OwnedMeta = { namespace?: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+export type OwnedMeta = {
+  namespace?: string;
+  ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+};
 
 export function ownerKeyOf(o: { metadata: OwnedMeta }): string | undefined {
   const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];

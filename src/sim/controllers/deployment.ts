@@ -6,7 +6,7 @@ import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types'
 import { fnv1a32 } from '../util/hash';
 import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
-import { labelKey, type Ctx } from './context';
+import { labelKey, type Ctx, type TemplateFacts } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 import { sameCounts } from './replicaset';
@@ -15,25 +15,68 @@ import { copyWith } from '../api/copy';
 /** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
 function canonical(v: unknown): string {
   // The same text as `[${v.map(canonical).join(',')}]` and sorted `"key":value` pairs joined by
-  // commas, built without the intermediate arrays (it runs for every template a reconcile sees).
+  // commas, written as parts joined once: one flat string instead of a chain of concatenations.
+  if (!v || typeof v !== 'object') return JSON.stringify(v);
+  const parts: string[] = [];
+  writeCanonical(v, (s) => parts.push(s), 'undefined');
+  return parts.join('');
+}
+
+/**
+ * FNV-32a of canonical(v) (an object), fed piece by piece as the text would be written: a
+ * template's hash without building its text (the text is needed only to compare templates that
+ * this run did not derive from one another).
+ */
+function canonicalHash(v: object): number {
+  let h = fnv1a32('');
+  writeCanonical(v, (s) => (h = fnv1a32(s, 0, h)), 'undefined');
+  return h;
+}
+
+/**
+ * canonical()'s text, piece by piece, to `out`. `missing`: what a value JSON cannot write
+ * (undefined, a function) reads as: '' in an array (`canonical(x) ?? ''`), 'undefined' as an
+ * object's value (the string concatenation it was).
+ */
+function writeCanonical(v: unknown, out: (s: string) => void, missing: string): void {
   if (Array.isArray(v)) {
-    let out = '[';
-    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (canonical(v[i]) ?? '');
-    return out + ']';
+    out('[');
+    for (let i = 0; i < v.length; i++) {
+      if (i) out(',');
+      writeCanonical(v[i], out, '');
+    }
+    out(']');
+    return;
   }
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     const keys = sortedKeys(o);
-    let out = '{';
+    out('{');
     let first = true;
     for (const k of keys) {
       if (o[k] === undefined) continue;
-      out += (first ? '' : ',') + JSON.stringify(k) + ':' + canonical(o[k]);
+      if (!first) out(',');
+      writeQuoted(k, out);
+      out(':');
+      writeCanonical(o[k], out, 'undefined');
       first = false;
     }
-    return out + '}';
+    out('}');
+    return;
   }
-  return JSON.stringify(v);
+  if (typeof v === 'string') writeQuoted(v, out);
+  else out(JSON.stringify(v) ?? missing);
+}
+
+/** JSON.stringify of a string: the string between quotes as it is when no character needs an escape. */
+function writeQuoted(s: string, out: (s: string) => void): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 34 /* " */ || c === 92 /* \ */) return out(JSON.stringify(s));
+  }
+  out('"');
+  out(s);
+  out('"');
 }
 
 /**
@@ -66,12 +109,25 @@ export function podTemplateHash(template: PodTemplateSpec, collisionCount = 0): 
 /** podTemplateHash, with the template's canonical text and hash kept for the rest of the run. */
 function templateHash(ctx: Ctx, template: PodTemplateSpec): string {
   const facts = templateFacts(ctx, template);
-  return (facts.hash ??= hashOf(canonicalTemplate(ctx, template), 0));
+  if (facts.hash !== undefined) return facts.hash;
+  if (facts.canonical !== undefined || !template || typeof template !== 'object') {
+    return (facts.hash = hashOf(canonicalTemplate(ctx, template), 0));
+  }
+  return (facts.hash = safeEncode(canonicalHash(template)));
 }
 
 function hashOf(canonicalText: string, collisionCount: number): string {
-  const h = fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : ''));
-  return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return safeEncode(fnv1a32(canonicalText + (collisionCount ? String(collisionCount) : '')));
+}
+
+/** The decimal digits of `h` mapped through rand.SafeEncodeString's alphabet. */
+function safeEncode(h: number): string {
+  // Each decimal digit (its character code, as the Go code indexes the alphabet) mapped; one flat string.
+  const digits = String(h);
+  const codes = new Array<number>(digits.length);
+  const n = SAFE_ALPHABET.length;
+  for (let i = 0; i < digits.length; i++) codes[i] = SAFE_ALPHABET.charCodeAt(digits.charCodeAt(i) % n);
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function syncDeployment(ctx: Ctx, key: string): void {
@@ -94,16 +150,17 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
   // out are this Deployment's, already running; a new ReplicaSet would double them.
   if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
-  let wrote = !current;
-  if (!current) createReplicaSet(ctx, d, name, hash);
-  else wrote = scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
+  const created = current ? undefined : createReplicaSet(ctx, d, name, hash);
+  let scaled = !!current && scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
   // Older templates' ReplicaSets are scaled to 0 and kept (revision history).
   for (const rs of owned) {
     if (rs.metadata.name === name || (rs.spec.replicas ?? 1) === 0) continue;
-    wrote = scaleReplicaSet(ctx, d, rs, 0) || wrote;
+    scaled = scaleReplicaSet(ctx, d, rs, 0) || scaled;
   }
-  // Without a ReplicaSet written, what the status reads is what was just read.
-  syncDeploymentStatus(ctx, key, wrote ? undefined : { d, owned, hash });
+  // Without a ReplicaSet scaled, what the status reads is what was just read, and the ReplicaSet
+  // just created (the owner index lists it last; it is the one whose template is current). A scaled
+  // one moved in the owner index, which decides which of equal templates is current: read again.
+  syncDeploymentStatus(ctx, key, scaled ? undefined : { d, owned: created ? owned.concat(created) : owned, hash });
 }
 
 /** The pod-template-hash of the Deployment's current template: its adopted ReplicaSet's, else computed. */
@@ -127,7 +184,7 @@ function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
 }
 
 /** The ReplicaSet of the Deployment's current template, <deployment>-<hash>, with the desired replicas. */
-function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): void {
+function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): ReplicaSet {
   const ns = d.metadata.namespace ?? 'default';
   const replicas = d.spec.replicas ?? 1;
   const labels = copyWith(d.spec.template.metadata?.labels, { 'pod-template-hash': hash });
@@ -163,6 +220,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
   sameStrippedAs(ctx, rs.spec.template, d.spec.template);
   ctx.store.put(rs);
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
+  return rs;
 }
 
 /** Whether it wrote the ReplicaSet (it had other replicas). */
@@ -192,7 +250,7 @@ function podsOfMissingReplicaSet(ctx: Ctx, d: Deployment): boolean {
 
 // Templates are never mutated once written (every write makes a new object), so each one's
 // canonical form is computed once a run: a full reconcile compares every Deployment with its ReplicaSets.
-function templateFacts(ctx: Ctx, t: PodTemplateSpec): { canonical?: string; stripped?: string; hash?: string } {
+function templateFacts(ctx: Ctx, t: PodTemplateSpec): TemplateFacts {
   let f = ctx.derived.templates.get(t);
   if (!f) {
     f = {};
@@ -206,8 +264,14 @@ function canonicalTemplate(ctx: Ctx, t: PodTemplateSpec): string {
   return (f.canonical ??= canonical(t));
 }
 
+/** The template whose stripped text `t`'s is known to be (see sameStrippedAs), else `t` itself. */
+function strippedAs(ctx: Ctx, t: PodTemplateSpec): PodTemplateSpec {
+  return templateFacts(ctx, t).strippedAs ?? t;
+}
+
 function stripHash(ctx: Ctx, t: PodTemplateSpec): string {
   const f = templateFacts(ctx, t);
+  if (f.strippedAs) return stripHash(ctx, f.strippedAs);
   if (f.stripped === undefined) {
     const given = t.metadata?.labels;
     if (given && given['pod-template-hash'] === undefined) {
@@ -224,14 +288,15 @@ function stripHash(ctx: Ctx, t: PodTemplateSpec): string {
 
 /**
  * The template of a ReplicaSet made from `from` differs only by the pod-template-hash label, so its
- * stripped form is `from`'s (recorded here rather than computed again).
+ * stripped form is `from`'s: recorded here (as `from`'s template, whose text is written only if
+ * something else is compared with them) rather than computed.
  */
 function sameStrippedAs(ctx: Ctx, t: PodTemplateSpec, from: PodTemplateSpec): void {
-  templateFacts(ctx, t).stripped = stripHash(ctx, from);
+  templateFacts(ctx, t).strippedAs = strippedAs(ctx, from);
 }
 
 function sameTemplateIgnoringHash(ctx: Ctx, a: PodTemplateSpec, b: PodTemplateSpec): boolean {
-  return a === b || stripHash(ctx, a) === stripHash(ctx, b);
+  return a === b || strippedAs(ctx, a) === strippedAs(ctx, b) || stripHash(ctx, a) === stripHash(ctx, b);
 }
 
 function ownedByIndex(ctx: Ctx, key: string): ReplicaSet[] {

@@ -9,6 +9,7 @@
 import { ipToInt } from '../net/ip';
 import type {
   EndpointAddress,
+  EndpointConditions,
   EndpointPort,
   EndpointSlice,
   Endpoints,
@@ -19,7 +20,7 @@ import type {
   SliceEndpoint,
 } from '../api/types';
 import type { Ctx } from './context';
-import { labelKey, withNameStream } from './context';
+import { labelKey, withNameStream, type ReadonlyMembers } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 
@@ -47,21 +48,25 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
 
 function selectedPods(ctx: Ctx, svc: Service): Pod[] {
   const ns = svc.metadata.namespace ?? 'default';
-  const sel = Object.entries(svc.spec.selector ?? {});
-  let smallest: ReadonlySet<string> | undefined;
-  for (const [k, v] of sel) {
-    const b = ctx.index.podsByLabel.get(labelKey(ns, k, v));
+  const sel = svc.spec.selector ?? {};
+  let smallest: ReadonlyMembers | undefined;
+  for (const k in sel) {
+    const b = ctx.index.podsByLabel.get(labelKey(ns, k, sel[k]!));
     if (!b) return [];
     if (!smallest || b.size < smallest.size) smallest = b;
   }
   const out: Pod[] = [];
   for (const key of smallest ?? []) {
     const pod = ctx.store.get<Pod>('Pod', key);
-    if (!pod) continue;
-    const l = pod.metadata.labels ?? {};
-    if (sel.every(([k, v]) => l[k] === v)) out.push(pod);
+    if (pod && labelsMatch(sel, pod.metadata.labels)) out.push(pod);
   }
   return out;
+}
+
+/** Every key=value of the selector is among the labels. */
+function labelsMatch(sel: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  for (const k in sel) if (labels?.[k] !== sel[k]) return false;
+  return true;
 }
 
 type EndpointPorts = { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
@@ -222,29 +227,28 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
   const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
   if (!svc || !hasSelector) return releaseEndpoints(ctx, key, svc);
-  const eps = podEndpoints(ctx, svc, key);
+  const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const headless = svc.spec.clusterIP === 'None';
+  const generateName = `${name}-`;
   writeSlices(ctx, {
     serviceKey: key,
     managedBy: SLICE_CONTROLLER,
     wanted,
     nameOwner: `EndpointSlice/${key}`,
-    generateName: `${name}-`,
-    meta: (sliceName) => ({
-      name: sliceName,
-      namespace: ns,
-      generateName: `${name}-`,
-      labels: {
+    generateName,
+    meta: (sliceName) => {
+      const labels: Record<string, string> = {
         ...svc.metadata.labels,
         [MANAGED_BY]: SLICE_CONTROLLER,
         [SERVICE_NAME_LABEL]: name,
-        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
-      },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }],
-    }),
+      };
+      if (headless) labels['service.kubernetes.io/headless'] = '';
+      const ownerReferences = [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true }];
+      return { name: sliceName, namespace: ns, generateName, labels, ownerReferences };
+    },
   });
   writeLegacyEndpoints(ctx, svc, key, eps);
 }
@@ -263,8 +267,9 @@ function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void
 }
 
 /** One endpoint per selected pod with an address that has not finished, in address order. */
-function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
   // The ports depend only on the pod's containers, which the pods of one template share.
@@ -278,7 +283,7 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     const ready = publishNotReady || (serving && !terminating);
     const endpoint = sliceEndpoint(
       [ip],
-      { ready, serving, terminating },
+      endpointConditions(ctx, ready, serving, terminating),
       pod.spec.hostname && pod.spec.subdomain === name ? pod.spec.hostname : undefined,
       pod.spec.nodeName,
       { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
@@ -291,7 +296,36 @@ function podEndpoints(ctx: Ctx, svc: Service, key: string): PodEndpoint[] {
     }
     eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
   }
-  return eps.sort((a, b) => a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1));
+  return sortEndpoints(eps);
+}
+
+/**
+ * An endpoint's conditions: one object per combination in a run, shared by every endpoint that has
+ * it (written objects are never changed, so sharing shows nowhere but in the heap).
+ */
+function endpointConditions(ctx: Ctx, ready: boolean, serving: boolean, terminating: boolean): EndpointConditions {
+  const all = (ctx.derived.endpointConditions ??= []);
+  const i = (ready ? 4 : 0) + (serving ? 2 : 0) + (terminating ? 1 : 0);
+  return (all[i] ??= { ready, serving, terminating });
+}
+
+/**
+ * By address, then pod name; equal ones keep their order (as Array.prototype.sort, which is stable).
+ * Insertion sort: a Service has a handful of pods, and the built-in sort copies into a work area first.
+ */
+function sortEndpoints(eps: PodEndpoint[]): PodEndpoint[] {
+  if (eps.length > 32) return eps.sort(endpointOrder);
+  for (let i = 1; i < eps.length; i++) {
+    const e = eps[i]!;
+    let j = i - 1;
+    for (; j >= 0 && endpointOrder(eps[j]!, e) > 0; j--) eps[j + 1] = eps[j]!;
+    eps[j + 1] = e;
+  }
+  return eps;
+}
+
+function endpointOrder(a: PodEndpoint, b: PodEndpoint): number {
+  return a.ip - b.ip || (a.pod.metadata.name < b.pod.metadata.name ? -1 : 1);
 }
 
 type TargetRef = NonNullable<SliceEndpoint['targetRef']>;
@@ -371,13 +405,18 @@ function slicesWanted(eps: PodEndpoint[]): Omit<EndpointSlice, 'metadata'>[] {
   return wanted;
 }
 
+/** A slice's port as the legacy Endpoints write it: no name when it has none. */
+function endpointPort(p: EndpointPorts[number]): EndpointPort {
+  return p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol };
+}
+
 type Subset = { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] };
 
 /** The endpoints controller's legacy Endpoints: subsets by port mapping, terminating pods left out. */
 function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpoint[]): void {
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
-  const headless = svc.spec.clusterIP === 'None';
   const subsets = new Map<string, Subset>();
   for (const e of eps) {
     if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
@@ -389,34 +428,28 @@ function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpo
     );
     let s = subsets.get(e.sig);
     if (!s) {
-      s = {
-        addresses: [],
-        notReadyAddresses: [],
-        ports: e.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol })),
-      };
+      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map(endpointPort) };
       subsets.set(e.sig, s);
     }
     (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
   }
+  // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
+  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
+  if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
   const ep: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: {
-      name,
-      namespace: ns,
-      // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
-      labels: {
-        ...svc.metadata.labels,
-        [SKIP_MIRROR]: 'true',
-        ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
-      },
-    },
-    subsets: [...subsets.values()].map((s) => ({
-      ...(s.addresses.length ? { addresses: s.addresses } : {}),
-      ...(s.notReadyAddresses.length ? { notReadyAddresses: s.notReadyAddresses } : {}),
-      ...(s.ports.length ? { ports: s.ports } : {}),
-    })),
+    metadata: { name, namespace: ns, labels },
+    subsets: [],
   };
+  // Each list only when it has entries, in this order.
+  for (const s of subsets.values()) {
+    const subset: NonNullable<Endpoints['subsets']>[number] = {};
+    if (s.addresses.length) subset.addresses = s.addresses;
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.ports.length) subset.ports = s.ports;
+    ep.subsets!.push(subset);
+  }
   const prev = ctx.store.get<Endpoints>('Endpoints', key);
   const withUid = prev?.metadata.uid ? { ...ep, metadata: { ...ep.metadata, uid: prev.metadata.uid } } : ep;
   if (!prev) {

@@ -5,7 +5,16 @@
 import type { DaemonSet, Endpoints, Node, Pod, ReplicaSet, Service } from '../api/types';
 import { objectKey } from '../api/types';
 import type { AnyObject, WatchEvent } from '../api/store';
-import { labelKey, ownerKeyOf, servicesForPod, type Ctx, type PodFacts, type QueueName } from './context';
+import {
+  labelKey,
+  ownerKeyOf,
+  servicesForPod,
+  type Ctx,
+  type LabelFacts,
+  type OwnedMeta,
+  type OwnerFacts,
+  type QueueName,
+} from './context';
 import { releasePodIP } from './kubelet';
 import { SERVICE_NAME_LABEL, SKIP_MIRROR } from './endpointslice';
 
@@ -22,14 +31,8 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
   switch (obj.kind) {
     case 'Service':
       return onService(ctx, key, old as Service | undefined, cur as Service | undefined);
-    case 'ReplicaSet': {
-      const o = (old && ownerKeyOf(old)) || undefined;
-      const n = (cur && ownerKeyOf(cur)) || undefined;
-      if (o) ctx.index.podsByOwner.remove(o, key);
-      if (n) ctx.index.podsByOwner.add(n, key);
-      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'replicaset', key);
-      return;
-    }
+    case 'ReplicaSet':
+      return onReplicaSet(ctx, key, old, cur);
     case 'Deployment':
       if (!ownStatusWrite(old, cur)) enqueue(ctx, 'deployment', key);
       return;
@@ -55,6 +58,20 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
 }
 
 /**
+ * A ReplicaSet written: the owner index follows its controller, and the pods' handlers look its
+ * Deployment up again when it came, went or changed owner.
+ */
+function onReplicaSet(ctx: Ctx, key: string, old: AnyObject | undefined, cur: AnyObject | undefined): void {
+  const o = old && ownerFacts(ctx, old)?.owner;
+  const n = cur && ownerFacts(ctx, cur)?.owner;
+  if (o !== n || !old || !cur) ctx.derived.replicaSetGeneration++;
+  if (o && o !== n) ctx.index.podsByOwner.remove(o, key);
+  // Every write moves the ReplicaSet last among its owner's (the order ownedByIndex reads them in).
+  if (n) ctx.index.podsByOwner.moveToEnd(n, key);
+  if (!ownStatusWrite(old, cur)) enqueue(ctx, 'replicaset', key);
+}
+
+/**
  * A write that kept spec and metadata (the same objects): the controller's own status update. It
  * does not wake that controller again (its sync reads spec, metadata and pods, none of which
  * changed), as the kubelet is not woken by its own pod status writes; anything else that changes
@@ -65,57 +82,46 @@ function ownStatusWrite(old: AnyObject | undefined, cur: AnyObject | undefined):
 }
 
 /**
- * What the handlers read of a pod's metadata, derived once per metadata object in a run: the
- * scheduler's binding and the kubelet's status writes keep the metadata object, so a pod's three
- * writes on its way to Running derive its key, label pairs and owner once (one key string per pod).
+ * What the handlers read of a pod's labels in its namespace, derived once per labels object in a run:
+ * the pods of one template share theirs (podtemplate.ts), and the scheduler's binding and the
+ * kubelet's status writes keep the metadata, so a template's pods and their writes derive it once.
  */
-function podFacts(ctx: Ctx, pod: Pod, key: string): PodFacts {
-  const memo = ctx.derived.pods;
-  let f = memo.get(pod.metadata);
-  if (f) return f;
+function labelFacts(ctx: Ctx, pod: Pod): LabelFacts {
+  const labels = pod.metadata.labels;
   const ns = pod.metadata.namespace ?? 'default';
-  const owner = ownerFacts(ctx, pod, ns);
-  f = {
-    // The store's key string (`${ns}/${name}`), its hash already computed by the store's map.
-    key,
-    labelKeys: labelKeysOf(ctx, pod.metadata.labels, ns),
-    owner: owner?.owner,
-    ownerKind: owner?.kind,
-    ownerKey: owner?.key,
-    services: [],
-    generation: -1,
-  };
-  memo.set(pod.metadata, f);
+  const d = ctx.derived;
+  const last = d.lastLabels;
+  if (last && last.labels === labels && last.ns === ns) return last;
+  let f = labels ? d.labels.get(labels) : undefined;
+  if (!f || f.ns !== ns) {
+    const keys: string[] = [];
+    for (const k in labels) keys.push(labelKey(ns, k, labels[k]!));
+    f = { labels, ns, keys, services: [], generation: -1 };
+    if (labels) d.labels.set(labels, f);
+  }
+  d.lastLabels = f;
   return f;
 }
 
-/**
- * The label pairs of a labels object, derived once per object: the pods of one template share
- * theirs (podtemplate.ts), so they share these strings too.
- */
-function labelKeysOf(ctx: Ctx, labels: Record<string, string> | undefined, ns: string): readonly string[] {
-  if (!labels) return [];
-  const memo = ctx.derived.labelKeys;
-  const hit = memo.get(labels);
-  if (hit && hit.ns === ns) return hit.keys;
-  const keys: string[] = [];
-  for (const k in labels) keys.push(labelKey(ns, k, labels[k]!));
-  memo.set(labels, { ns, keys });
-  return keys;
-}
-
 /** ownerKeyOf split in kind and key, once per ownerReferences list (shared by a template's pods). */
-function ownerFacts(ctx: Ctx, pod: Pod, ns: string): { owner: string; kind: string; key: string } | undefined {
-  const refs = pod.metadata.ownerReferences;
+function ownerFacts(ctx: Ctx, o: { metadata: OwnedMeta }): OwnerFacts | undefined {
+  const refs = o.metadata.ownerReferences;
   if (!refs) return undefined;
-  const memo = ctx.derived.owners;
-  const hit = memo.get(refs);
-  if (hit && hit.ns === ns) return hit.facts;
-  const owner = ownerKeyOf(pod);
-  const slash = owner ? owner.indexOf('/') : -1;
-  const facts = owner ? { owner, kind: owner.slice(0, slash), key: owner.slice(slash + 1) } : undefined;
-  memo.set(refs, { ns, facts });
-  return facts;
+  const ns = o.metadata.namespace ?? 'default';
+  const d = ctx.derived;
+  const last = d.lastOwner;
+  if (last && last.refs === refs && last.ns === ns) return last;
+  let f = d.owners.get(refs);
+  if (!f || f.ns !== ns) {
+    const owner = ownerKeyOf(o);
+    const slash = owner ? owner.indexOf('/') : -1;
+    const kind = owner?.slice(0, slash);
+    const key = owner?.slice(slash + 1);
+    f = { refs, ns, owner, kind, key, deployment: undefined, generation: -1 };
+    d.owners.set(refs, f);
+  }
+  d.lastOwner = f;
+  return f;
 }
 
 /**
@@ -123,17 +129,18 @@ function ownerFacts(ctx: Ctx, pod: Pod, ns: string): { owner: string; kind: stri
  * scheduler or the kubelet, and the EndpointSlice controller of every Service selecting it (before
  * and after) get its key, as their informers' pod handlers enqueue it.
  */
-function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, storeKey: string): void {
+function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: string): void {
   // The scheduler's binding and the kubelet's status writes keep metadata (so labels and owner).
   const sameMeta = !!oldPod && !!pod && oldPod.metadata === pod.metadata;
-  const cur = pod && podFacts(ctx, pod, storeKey);
-  const old = sameMeta ? cur : oldPod && podFacts(ctx, oldPod, storeKey);
-  const key = (cur ?? old)!.key;
   const sameLabels = !!oldPod && !!pod && oldPod.metadata.labels === pod.metadata.labels;
+  const labels = pod && labelFacts(ctx, pod);
+  const oldLabels = sameLabels ? labels : oldPod && labelFacts(ctx, oldPod);
   if (!sameLabels) {
-    if (old) for (const k of old.labelKeys) ctx.index.podsByLabel.remove(k, key);
-    if (cur) for (const k of cur.labelKeys) ctx.index.podsByLabel.add(k, key);
+    if (oldLabels) for (const k of oldLabels.keys) ctx.index.podsByLabel.remove(k, key);
+    if (labels) for (const k of labels.keys) ctx.index.podsByLabel.add(k, key);
   }
+  const cur = pod && ownerFacts(ctx, pod);
+  const old = sameMeta ? cur : oldPod && ownerFacts(ctx, oldPod);
   const owner = cur?.owner;
   const oldOwner = old?.owner;
   if (oldOwner !== owner) {
@@ -153,37 +160,40 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, storeKey
   if (pod && !node) enqueue(ctx, 'scheduler', key);
   // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
   if (node && (!oldPod || oldPod.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
-  if (old && !sameLabels) for (const s of selectingServices(ctx, oldPod!, old)) enqueue(ctx, 'endpointslice', s);
-  if (cur) for (const s of selectingServices(ctx, pod!, cur)) enqueue(ctx, 'endpointslice', s);
-}
-
-/** A pod's owner (a ReplicaSet or a DaemonSet) and, for a ReplicaSet, its Deployment. */
-function enqueueOwner(ctx: Ctx, f: PodFacts): void {
-  const ownerKey = f.ownerKey;
-  if (ownerKey === undefined) return;
-  if (f.ownerKind === 'ReplicaSet') {
-    enqueue(ctx, 'replicaset', ownerKey);
-    const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
-    if (!rs) return;
-    const owners = ctx.derived.replicaSetOwner;
-    let dep = owners.get(rs);
-    if (dep === undefined && !owners.has(rs)) {
-      const o = ownerKeyOf(rs);
-      dep = o?.startsWith('Deployment/') ? o.slice('Deployment/'.length) : undefined;
-      owners.set(rs, dep);
-    }
-    if (dep) enqueue(ctx, 'deployment', dep);
-  } else if (f.ownerKind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
+  if (oldLabels && !sameLabels) {
+    for (const s of selectingServices(ctx, oldPod!, oldLabels)) enqueue(ctx, 'endpointslice', s);
+  }
+  if (labels) for (const s of selectingServices(ctx, pod!, labels)) enqueue(ctx, 'endpointslice', s);
 }
 
 /**
- * servicesForPod, remembered with the pod's facts (labels and namespace live in its metadata)
- * until a Service changes: a pod is written three times on its way to Running, with the same labels.
+ * A pod's owner (a ReplicaSet or a DaemonSet) and, for a ReplicaSet, its Deployment: looked up once
+ * per owner until a ReplicaSet comes, goes or changes its controller (replicaSetGeneration).
  */
-function selectingServices(ctx: Ctx, pod: Pod, f: PodFacts): readonly string[] {
+function enqueueOwner(ctx: Ctx, f: OwnerFacts): void {
+  const ownerKey = f.key;
+  if (ownerKey === undefined) return;
+  if (f.kind === 'ReplicaSet') {
+    enqueue(ctx, 'replicaset', ownerKey);
+    const gen = ctx.derived.replicaSetGeneration;
+    if (f.generation !== gen) {
+      const rs = ctx.store.get<ReplicaSet>('ReplicaSet', ownerKey);
+      const o = rs && ownerKeyOf(rs);
+      f.deployment = o?.startsWith('Deployment/') ? o.slice('Deployment/'.length) : undefined;
+      f.generation = gen;
+    }
+    if (f.deployment) enqueue(ctx, 'deployment', f.deployment);
+  } else if (f.kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
+}
+
+/**
+ * servicesForPod, remembered with the labels' facts (what it reads: the namespace and the labels)
+ * until a Service changes: a template's pods are written three times each on their way to Running.
+ */
+function selectingServices(ctx: Ctx, pod: Pod, f: LabelFacts): readonly string[] {
   const gen = ctx.derived.serviceGeneration;
   if (f.generation !== gen) {
-    f.services = servicesForPod(ctx, pod, f.labelKeys);
+    f.services = servicesForPod(ctx, pod, f.keys);
     f.generation = gen;
   }
   return f.services;

@@ -44,28 +44,31 @@ function podOf(meta: ObjectMeta, template: PodTemplateSpec, spec: Partial<PodSpe
  * Creates one pod per entry of `specs` (overrides of the template's spec, e.g. the DaemonSet's
  * nodeName) through the apiserver, names drawn from the owner's generateName stream, and logs the
  * controller's "SuccessfulCreate: Created pod: <name>" for each. `stopAtFailure`: the ReplicaSet
- * controller stops at the first refused write (slow start) and logs FailedCreate; the result is it.
+ * controller stops at the first refused write (slow start) and logs FailedCreate; `failure` is it.
+ * `created`: the pods as the apiserver stored them (what the owner's status counts next).
  */
 export function createPods(
   ctx: Ctx,
   input: PodFromTemplateInput,
   specs: readonly (Partial<PodSpec> | undefined)[],
   stopAtFailure: boolean,
-): WriteResult<Pod> | undefined {
+): { created: Pod[]; failure?: WriteResult<Pod> } {
   const { owner, namespace, template } = input;
   const meta = sharedMeta(input);
   // The events' object reference is the owner's, the same for each of them.
   const object = { kind: owner.kind, namespace, name: owner.name };
   const source = owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller';
+  const created: Pod[] = [];
   return withNameStream(ctx, `${owner.kind}/${namespace}/${owner.name}`, (nameRand) => {
     for (const spec of specs) {
       const res = ctx.store.create<Pod>(podOf(meta, template, spec), { nameRand });
       if (res.ok) {
+        created.push(res.object);
         const message = `Created pod: ${res.object.metadata.name}`;
         ctx.events.push({ type: 'Normal', reason: 'SuccessfulCreate', object, message, source, seq: 0 });
-      } else if (stopAtFailure) return res;
+      } else if (stopAtFailure) return { created, failure: res };
     }
-    return undefined;
+    return { created };
   });
 }
 

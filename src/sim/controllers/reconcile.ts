@@ -98,24 +98,25 @@ const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
 
 // ------------------------------------------------------------------------------ controllers
 
-function runQueue(ctx: Ctx, q: QueueName, key: string, cache: () => SchedulerCache): void {
+/** The controller that syncs a queue's keys, one key at a time. */
+function controllerOf(q: QueueName, cache: () => SchedulerCache): (ctx: Ctx, key: string) => void {
   switch (q) {
     case 'deployment':
-      return syncDeployment(ctx, key);
+      return syncDeployment;
     case 'replicaset':
-      return syncReplicaSet(ctx, key);
+      return syncReplicaSet;
     case 'daemonset':
-      return syncDaemonSet(ctx, key);
+      return syncDaemonSet;
     case 'scheduler':
-      return schedulePod(ctx, key, cache());
+      return (ctx, key) => schedulePod(ctx, key, cache());
     case 'kubelet':
-      return syncPodStatus(ctx, key);
+      return syncPodStatus;
     case 'service-lb':
-      return syncLoadBalancer(ctx, key);
+      return syncLoadBalancer;
     case 'endpointslice':
-      return syncServiceEndpoints(ctx, key);
+      return syncServiceEndpoints;
     case 'endpointslicemirroring':
-      return syncMirroring(ctx, key);
+      return syncMirroring;
     default:
       return assertNever(q, 'queue');
   }
@@ -128,13 +129,11 @@ function drain(ctx: Ctx): void {
     for (const q of QUEUE_ORDER) {
       const keys = ctx.queues[q].take();
       if (keys.size === 0) continue;
+      worked = true;
       // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
       let cache: SchedulerCache | undefined;
-      const getCache = (): SchedulerCache => (cache ??= schedulerCache(ctx));
-      for (const k of keys) {
-        worked = true;
-        runQueue(ctx, q, k, getCache);
-      }
+      const sync = controllerOf(q, () => (cache ??= schedulerCache(ctx)));
+      for (const k of keys) sync(ctx, k);
     }
     if (!worked) return;
   }

@@ -34,18 +34,23 @@ export function syncReplicaSet(ctx: Ctx, key: string): void {
   }
   const active = activePods(ctx, ownerKey);
   const want = rs.spec.replicas ?? 1;
-  if (active.length < want) createReplicas(ctx, rs, key, want - active.length);
-  else if (active.length > want) deletePods(ctx, rs, active.slice(want).reverse());
-  // Without creations or deletions the index is as it was: the pods just read are the ones to count.
-  const pods = active.length === want ? active : activePods(ctx, ownerKey);
-  writeStatus(ctx, rs, key, pods);
+  if (active.length < want) {
+    // The owner index lists the pods just created after the ones it had (the handlers only index
+    // and enqueue): the active pods now are the ones read and the ones created.
+    const created = createReplicas(ctx, rs, key, want - active.length);
+    writeStatus(ctx, rs, key, active.concat(created.filter((p) => !isTerminating(p))));
+    return;
+  }
+  if (active.length > want) deletePods(ctx, rs, active.slice(want).reverse());
+  // Without deletions the index is as it was: the pods just read are the ones to count.
+  writeStatus(ctx, rs, key, active.length === want ? active : activePods(ctx, ownerKey));
 }
 
-function createReplicas(ctx: Ctx, rs: ReplicaSet, key: string, count: number): void {
+function createReplicas(ctx: Ctx, rs: ReplicaSet, key: string, count: number): Pod[] {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const owner = { kind: 'ReplicaSet' as const, name, uid: rs.metadata.uid };
   const input = { template: rs.spec.template, namespace: ns, owner };
-  const failure = createPods(ctx, input, Array<undefined>(count).fill(undefined), true);
+  const { created, failure } = createPods(ctx, input, Array<undefined>(count).fill(undefined), true);
   if (failure && !failure.ok) {
     ctx.events.push({
       type: 'Warning',
@@ -55,6 +60,7 @@ function createReplicas(ctx: Ctx, rs: ReplicaSet, key: string, count: number): v
       source: 'replicaset-controller',
     });
   }
+  return created;
 }
 
 function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
@@ -62,6 +68,7 @@ function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
   for (const pod of victims) deleteOwnedPod(ctx, owner, rs.metadata.namespace ?? 'default', pod);
 }
 
+/** `rs`: as this sync read it (its pods' writes do not change it; this controller alone writes its status). */
 function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
   let ready = 0;
   for (const p of pods) if (isPodReady(p)) ready++;
@@ -73,8 +80,7 @@ function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
     observedGeneration: 1,
   };
   const prev = rs['status'] as Record<string, number> | undefined;
-  const cur = ctx.store.get<ReplicaSet>('ReplicaSet', key)!;
-  if (!prev || !sameCounts(prev, status)) ctx.store.put(copyWith(cur, { status }));
+  if (!prev || !sameCounts(prev, status)) ctx.store.put(copyWith(rs, { status }), key);
 }
 
 /** Every count in `next` equals the one in `prev` (keys `prev` has beyond them do not matter). */
