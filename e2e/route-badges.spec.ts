@@ -338,7 +338,7 @@ test('the numbers are placed again when the lesson card is hidden, shown again o
   // Hidden: the top left is free; the route is moved under where the card was, its numbers placed there.
   await page.getByTestId('lesson').getByRole('button', { name: 'Hide the lesson' }).click();
   await expect(page.getByTestId('lesson-reopen')).toBeVisible();
-  await pan(page, -220, -160);
+  await pan(page, -120, -70);
   await settled(page);
   expect(await covered(page), 'hidden card').toEqual([]);
   const view = await viewportOf(page);
