@@ -213,13 +213,31 @@ async function longerThanNeeded(page: Page): Promise<string[]> {
         end = ends.sort((p, q) => Math.hypot(q.x - c.x, q.y - c.y) - Math.hypot(p.x - c.x, p.y - c.y))[0]!;
       }
       const single = g.getAttribute('data-testid') === 'route-num' && !g.hasAttribute('data-hops');
-      return [{ hop: g.getAttribute('data-hop') ?? g.getAttribute('data-hops'), c, b, end, single }];
+      // A badge's segment, whose nearest point a leader from any spot ends at (as route.ts attaches it).
+      const segSel = `[data-testid="route-seg"][data-hop="${g.getAttribute('data-hop')}"] .route-halo`;
+      const halo = single && canvas.querySelector(segSel);
+      let seg: readonly [P, P] | null = null;
+      if (halo instanceof SVGPathElement) {
+        const m = halo.getScreenCTM()!;
+        const at = (t: number) => {
+          const p = halo.getPointAtLength(t);
+          return new DOMPoint(p.x, p.y).matrixTransform(m);
+        };
+        seg = [at(0), at(halo.getTotalLength())] as const;
+      }
+      return [{ hop: g.getAttribute('data-hop') ?? g.getAttribute('data-hops'), c, b, end, single, seg }];
     });
     const fromEdge = (c: P, e: P, w: number, h: number) =>
       Math.hypot(Math.max(0, Math.abs(e.x - c.x) - w / 2), Math.max(0, Math.abs(e.y - c.y) - h / 2));
+    const nearestOn = (p: P, [a, q]: readonly [P, P]) => {
+      const [dx, dy] = [q.x - a.x, q.y - a.y];
+      const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
+      return { x: a.x + dx * t, y: a.y + dy * t };
+    };
     const found: string[] = [];
     for (const [i, l] of labels.entries()) {
-      if (!l.single || !l.end) continue;
+      if (!l.single || !l.end || !l.seg) continue;
+      const seg = l.seg;
       const { w, h } = l.b;
       const len = fromEdge(l.c, l.end, w, h);
       const slack = 1.5 * Math.min(w, h);
@@ -232,14 +250,14 @@ async function longerThanNeeded(page: Page): Promise<string[]> {
         if (covers.some((o) => hit(b, o)) || text.some((t) => hit(b, t))) return false;
         if (others.some((o) => hit(grow(b, 3 * unit), o.b))) return false;
         if (lines.some(([p0, q0]) => through(p0, q0, b))) return false;
-        return !others.some((o) => through(p, l.end!, grow(o.b, -6 * unit)));
+        return !others.some((o) => through(p, nearestOn(p, seg), grow(o.b, 6 * unit)));
       };
       const reach = len - slack;
       let best: { p: P; d: number } | null = null;
       for (let dx = -reach - w; dx <= reach + w; dx += 4) {
         for (let dy = -reach - h; dy <= reach + h; dy += 4) {
           const p = { x: l.end.x + dx, y: l.end.y + dy };
-          const d = fromEdge(p, l.end, w, h);
+          const d = fromEdge(p, nearestOn(p, seg), w, h);
           if (d < reach && (!best || d < best.d) && free(p)) best = { p, d };
         }
       }
