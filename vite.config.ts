@@ -84,13 +84,15 @@ const firstFrame: Plugin = {
 // dynamic import of the engines and the lab loader asks for a dozen more (each a <link
 // rel=modulepreload> written into the document and a request, in the first frame's task). Here:
 //   - `boot`: every module the entry imports statically (the first frame's code), one chunk;
-//   - `engines`: every module the engines and the start-up loader import statically that neither the
+//   - `engines`: every module the engines, the start-up loader and the canvas's topology (which the
+//     page needs only once the engines have made a cluster: src/ui/canvas/topology-source.ts) import
+//     statically that neither the
 //     first frame nor the rest of the page (./src/ui/later.ts, which shows its panels while the engines
 //     still load) does, one chunk (the page loads it at start anyway; later parts import from it).
 // Both sets are read from the module graph once it is built, so they follow the imports as they change.
 // A module the entry reaches only through a barrel's re-export counts as the first frame's code here
 // (the graph does not say which re-exports are used): import such parts from their own module.
-const STARTUP = ['/src/ui/engines.ts', '/src/ui/share/start.ts'];
+const STARTUP = ['/src/ui/engines.ts', '/src/ui/share/start.ts', '/src/ui/canvas/topology.ts'];
 const LATER = '/src/ui/later.ts';
 function startChunks(): Plugin {
   const boot = new Set<string>();

@@ -169,3 +169,84 @@ describe('netlab rules --format endpointslices', () => {
     expect(raw).toMatchObject({ code: 2, stderr: expect.stringContaining('drop --admission none') });
   });
 });
+
+// Both web pods run on n2 and are not ready; the load balancer checks kube-proxy on each node.
+const LB_LOCAL = `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status: {addresses: [{type: InternalIP, address: 192.168.49.2}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status: {addresses: [{type: InternalIP, address: 192.168.49.3}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: default, labels: {app: web}, annotations: {netlab.io/ready: "false"}}
+spec:
+  nodeName: n2
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, namespace: default, labels: {app: web}, annotations: {netlab.io/ready: "false"}}
+spec:
+  nodeName: n2
+  containers: [{name: nginx, ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80}]
+`;
+
+describe("netlab trace: a load balancer's health-check fault names the nodes and the pods", () => {
+  const traceLb = (...flags: string[]) =>
+    runCli(
+      ['trace', 'lb.yaml', '--set', 'loadBalancerPool=192.168.49.240', '--from', 'external', '--url',
+        'http://192.168.49.240/', ...flags],
+      readerOf({ 'lb.yaml': LB_LOCAL }),
+    );
+
+  it('text: each node with what kube-proxy answered and its line, then the pods told once for the group', () => {
+    const out = traceLb().stdout.trimEnd().split('\n');
+    const result = out.findIndex((l) => l.startsWith('result: timeout via Service default/web'));
+    expect(out[result]).toBe(
+      'result: timeout via Service default/web: no node passes the load balancer health check for Service ' +
+        'default/web: externalTrafficPolicy is Local and no node has a ready endpoint',
+    );
+    const after = out.slice(result + 1);
+    expect(after).toHaveLength(4);
+    expect(after[0]).toMatch(/^ {5}node n1: kube-proxy answers HTTP 503 on healthCheckNodePort \d+ \(\/healthz\) /);
+    expect(after[0]).toMatch(/the EndpointSlices list no endpoint on this node \(lb\/default\/web:\d+\)$/);
+    expect(after[1]).toContain('node n2: ');
+    expect(after[1]).toContain('list 2 endpoint(s) here, not ready: default/web-1, default/web-2');
+    expect(after.slice(2)).toEqual([
+      '     2 pods are Running; Ready=False, reason ContainersNotReady: "containers with unready status: [nginx]"',
+      '       default/web-1, default/web-2',
+    ]);
+  });
+
+  it('JSON: fault.pods.nodes and .grouped, additively, each node with its health-check line as a rule', () => {
+    const j = JSON.parse(traceLb('--json').stdout) as { results: { fault: Record<string, unknown> }[] };
+    const fault = j.results[0]!.fault as {
+      message: string;
+      pods: { shown: unknown[]; nodes: { node: string; rule: Rule; endpoints: { rule?: Rule }[] }[]; grouped: unknown };
+    };
+    expect(fault.pods.shown).toHaveLength(2);
+    expect(fault.pods.nodes.map((n) => n.node)).toEqual(['n1', 'n2']);
+    for (const n of fault.pods.nodes) {
+      expect(n.rule).toMatchObject({ artifact: 'lb/default/web', text: expect.stringContaining(`${n.node} `) });
+    }
+    expect(fault.pods.nodes[1]!.endpoints.map((e) => e.rule?.artifact)).toEqual([
+      'endpointslices/default/web',
+      'endpointslices/default/web',
+    ]);
+    expect(fault.pods.grouped).toMatchObject({ groups: [{ count: 2, pods: ['default/web-1', 'default/web-2'] }] });
+  });
+});

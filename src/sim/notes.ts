@@ -98,6 +98,30 @@ export const noteMessagesEn = {
   'note.fault.pods.more': 'and {count} more pod(s)',
   'note.fault.pods.none':
     'no pod in namespace {namespace} carries the labels {selector}, so there is nothing to be an endpoint',
+  // Pods, where a load balancer's health check makes the node matter, and pods whose status says the same.
+  'note.fault.pod.phaseOn': 'pod {pod} on node {node} is {phase}',
+  'note.fault.pod.noPhaseOn': 'pod {pod} on node {node} has no phase in its status',
+  'note.fault.pods.group': '{count} pods are {phase}',
+  'note.fault.pods.groupNoPhase': '{count} pods have no phase in their status',
+  // Each node under a load balancer's "no node passes the health check" (lb-fault.ts): what its check got
+  // (kube-proxy's service health server on healthCheckNodePort, or a TCP connect to the NodePort) and
+  // the Service's endpoints the EndpointSlices place on it.
+  'note.fault.lbNode.local':
+    'node {node}: kube-proxy answers HTTP {status} on healthCheckNodePort {port} (/healthz) with localEndpoints ' +
+    '{count}: no ready endpoint of Service {service} runs on this node',
+  'note.fault.lbNode.nothingListens': 'node {node}: nothing listens on healthCheckNodePort {port}',
+  'note.fault.lbNode.refused':
+    'node {node}: a TCP connect to NodePort {port} is refused: kube-proxy rejects it on every node while Service ' +
+    '{service} has no endpoints',
+  'note.fault.lbNode.result': 'node {node}: the check got {result}',
+  'note.fault.lbNode.noneHere': 'the EndpointSlices list no endpoint on this node',
+  'note.fault.lbNode.notReadyHere': 'the EndpointSlices list {count} endpoint(s) here, not ready: {pods}',
+  'note.fault.lbNode.readyHere': 'the EndpointSlices list {count} ready endpoint(s) here: {pods}',
+  'note.fault.lbNode.leftOut':
+    'node {node} runs {count} ready endpoint(s) of Service {service} ({pods}), but the load balancer has no ' +
+    'target there',
+  'note.fault.lbNode.excluded': 'the node carries the label {label}',
+  'note.fault.lbNode.noTarget': 'the node has no InternalIP address for the load balancer to send to',
   'note.fault.dnsTimeout': 'no DNS server answered for {name} ({server}): is CoreDNS running and ready?',
   'note.fault.cnameOutside':
     '{name} is a CNAME for {target}, a name outside this lab: on a real cluster CoreDNS would resolve it upstream ' +
@@ -119,6 +143,9 @@ export const noteMessagesEn = {
   'note.fault.lbNoHealthyLocal':
     'no node passes the load balancer health check for Service {service}: ' +
     'externalTrafficPolicy is Local and no node has a ready endpoint',
+  'note.fault.lbNoHealthyLeftOut':
+    'no node passes the load balancer health check for Service {service}: externalTrafficPolicy is Local and ' +
+    'its ready endpoints run only on nodes the load balancer does not send to ({nodes})',
   'note.fault.lbNoHealthy':
     'no node passes the load balancer health check ({check}) for Service {service}: ' +
     'the Service has no ready endpoints, so kube-proxy rejects its NodePort on every node',
@@ -155,6 +182,12 @@ export const noteMessagesEn = {
     'SYN-ACK INVALID and {rule} dropped it: {client} never got it and timed out. Fixes: masquerade this path (the ' +
     'reply must then return through {dnatNode}), set externalTrafficPolicy: Cluster, or call the NodePort on node ' +
     '{endpointNode}, where the endpoint runs',
+  // The request composer's and the CLI's syntax errors (request.ts): what a --from, --connect or URL must be.
+  'note.request.from': '--from must be external[:<client or ip>], pod:<ns>/<name> or node:<name>, not {text}',
+  'note.request.connect':
+    '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not {text}',
+  'note.request.url': 'cannot parse URL {url}: expected http://host[:port]/path',
+  'note.request.port': 'port {port} in {url} is out of range 1-65535',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -240,6 +273,24 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.pod.noConditions': '它的 status.conditions 为空',
   'note.fault.pods.more': '另有 {count} 个 Pod',
   'note.fault.pods.none': '命名空间 {namespace} 中没有任何 Pod 带有标签 {selector}，因此没有可以成为端点的 Pod',
+  'note.fault.pod.phaseOn': '节点 {node} 上的 Pod {pod} 处于 {phase} 阶段',
+  'note.fault.pod.noPhaseOn': '节点 {node} 上的 Pod {pod} 的 status.phase 为空',
+  'note.fault.pods.group': '{count} 个 Pod 处于 {phase} 阶段',
+  'note.fault.pods.groupNoPhase': '{count} 个 Pod 的 status.phase 为空',
+  'note.fault.lbNode.local':
+    '节点 {node}：kube-proxy 在 healthCheckNodePort {port}（/healthz）上回答 HTTP {status}，localEndpoints 为 {count}：' +
+    '这个节点上没有运行 Service {service} 的就绪端点',
+  'note.fault.lbNode.nothingListens': '节点 {node}：没有进程监听 healthCheckNodePort {port}',
+  'note.fault.lbNode.refused':
+    '节点 {node}：到 NodePort {port} 的 TCP 连接被拒绝：只要 Service {service} 没有端点，kube-proxy 就在每个节点上拒绝它',
+  'note.fault.lbNode.result': '节点 {node}：健康检查的结果是 {result}',
+  'note.fault.lbNode.noneHere': 'EndpointSlice 中没有位于这个节点上的端点',
+  'note.fault.lbNode.notReadyHere': 'EndpointSlice 列出这个节点上的 {count} 个端点，都未就绪：{pods}',
+  'note.fault.lbNode.readyHere': 'EndpointSlice 列出这个节点上的 {count} 个就绪端点：{pods}',
+  'note.fault.lbNode.leftOut':
+    '节点 {node} 上运行着 Service {service} 的 {count} 个就绪端点（{pods}），但负载均衡器没有以它为目标',
+  'note.fault.lbNode.excluded': '这个节点带有标签 {label}',
+  'note.fault.lbNode.noTarget': '这个节点没有可供负载均衡器发送的 InternalIP 地址',
   'note.fault.dnsTimeout': '没有 DNS 服务器应答 {name} 的查询（{server}）：CoreDNS 是否在运行并已就绪？',
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
@@ -254,6 +305,9 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '转发到 NodePort 的负载均衡器无处可发',
   'note.fault.lbNoHealthyLocal':
     '没有节点通过 Service {service} 的负载均衡器健康检查：没有节点上有就绪的端点（externalTrafficPolicy: Local）',
+  'note.fault.lbNoHealthyLeftOut':
+    '没有节点通过 Service {service} 的负载均衡器健康检查（externalTrafficPolicy: Local）：它的就绪端点只运行在' +
+    '负载均衡器不会发往的节点上（{nodes}）',
   'note.fault.lbNoHealthy':
     '没有节点通过 Service {service} 的负载均衡器健康检查（{check}）：这个 Service 没有就绪的端点，' +
     '所以 kube-proxy 在每个节点上都拒绝它的 NodePort',
@@ -278,6 +332,13 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '{path} 返回，从未经过 {dnatNode}，而只有 {dnatNode} 上的 conntrack 条目能撤销这次 DNAT（{entry}）。节点 {node} 从未见过这条连接的第一个包，' +
     '所以它的 conntrack 把这个 SYN-ACK 判定为 INVALID，{rule} 把它丢弃：{client} 收不到它，最终超时。修复办法：在这条路径上做 SNAT（MASQUERADE），' +
     '让应答必须经过 {dnatNode} 返回；设置 externalTrafficPolicy: Cluster；或直接访问端点所在节点 {endpointNode} 的 NodePort',
+  'note.request.from':
+    '--from 必须写成 “external[:<客户端名或 IP>]”、“pod:<命名空间>/<名称>” 或 “node:<节点名>”，而这里写的是 {text}',
+  'note.request.connect':
+    '--connect 必须写成 “ingress[:<类名>]”、“gateway:<命名空间>/<名称>[:<端口>]”、“node:<节点名>” 或 “<IP>:<端口>”，' +
+    '而这里写的是 {text}',
+  'note.request.url': '无法解析 URL {url}：应写成 http://主机[:端口]/路径',
+  'note.request.port': 'URL {url} 中的端口 {port} 超出了 1-65535 的范围',
 };
 
 /** One step an evaluator reports, rendered by the reader's language table. */

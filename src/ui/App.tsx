@@ -23,7 +23,7 @@ import { LANGS, useT } from './i18n';
 import { afterFirstCommit, firstPaint, loadLater } from './first-paint';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { OverflowToolbar } from './ToolbarOverflow';
-import { useEffectiveTheme } from './theme';
+import { applyDocumentSettings, useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
 import { lazyPart, PartBoundary } from './parts';
 import { OfflineStatus, StartupError, UpdatePrompt } from './pwa-status';
@@ -50,15 +50,10 @@ function useDocumentSettings() {
   const lang = useLab(selectLang);
   const presenter = useLab(selectPresenter);
   const effective = useEffectiveTheme();
-  useEffect(() => {
-    document.documentElement.dataset.theme = effective;
-  }, [effective]);
-  useEffect(() => {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  }, [lang]);
-  useEffect(() => {
-    document.documentElement.dataset.presenter = presenter ? 'on' : 'off';
-  }, [presenter]);
+  // main.tsx wrote the first values before the first render: these only write changes.
+  useEffect(() => applyDocumentSettings({ theme: effective }), [effective]);
+  useEffect(() => applyDocumentSettings({ lang: lang === 'zh' ? 'zh-CN' : 'en' }), [lang]);
+  useEffect(() => applyDocumentSettings({ presenter: presenter ? 'on' : 'off' }), [presenter]);
 }
 
 /** In presenter mode's one row the editing tools leave first; Lessons and Share stay longest. */

@@ -7,9 +7,11 @@ import defaultFrame from 'virtual:netlab-first-frame';
 import { App } from './App';
 import { labStore } from './app-store';
 import { setFirstFrame } from './canvas/known-layouts';
+import { loadTopology } from './canvas/topology-source';
 import { firstCommit, firstPaint } from './first-paint';
 import { pageStatus } from './pwa-status';
 import { parseRoute } from './share/routes';
+import { applyDocumentSettings, documentSettings } from './theme';
 import './styles.css';
 
 /**
@@ -20,9 +22,10 @@ import './styles.css';
 async function start(): Promise<void> {
   pageStatus.setState({ startupRetry: null });
   labStore.getState().setEnginesLoad('loading');
-  let loaded: [typeof import('./engines'), typeof import('./share/start')];
+  let loaded: [typeof import('./engines'), typeof import('./share/start'), unknown];
   try {
-    loaded = await Promise.all([import('./engines'), import('./share/start')]);
+    // The canvas's topology comes with them: the first frame draws the build's (canvas/topology-source.ts).
+    loaded = await Promise.all([import('./engines'), import('./share/start'), loadTopology()]);
   } catch (e) {
     console.warn('the lab engines could not be downloaded', e);
     pageStatus.setState({ startupRetry: () => void start() });
@@ -82,6 +85,9 @@ if (import.meta.env.MODE === 'test') {
 // their way, arrive and are evaluated. Not flushSync: that would also run every effect of the first
 // render (React Flow measuring the pane, zoom set-up, ...) before the canvas's nodes are committed;
 // the canvas runs them in the first animation frame instead, before its paint (LabCanvas.tsx).
+// The theme, language and presenter mode on <html> before the first render, so the first frame is
+// styled once (theme.ts).
+applyDocumentSettings(documentSettings(labStore.getState()));
 const root = createRoot(document.getElementById('root')!);
 root.render(
   <StrictMode>

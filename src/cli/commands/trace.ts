@@ -179,8 +179,11 @@ export function publicResult(r: TraceResult) {
  * as `rule` where a slice lists the pod.
  */
 function publicFault(f: Fault) {
+  const withRule = <T extends { ref?: ArtifactRef }>(x: T) => ({ ...x, ...(x.ref ? { rule: ruleOf(x.ref) } : {}) });
+  // A load balancer fault's nodes: each one's health-check line (and its endpoints' lines) as `rule`, additively.
+  const nodes = f.pods?.nodes?.map((n) => ({ ...withRule(n), endpoints: n.endpoints.map(withRule) }));
   const pods = f.pods
-    ? { ...f.pods, shown: f.pods.shown.map((p) => ({ ...p, ...(p.ref ? { rule: ruleOf(p.ref) } : {}) })) }
+    ? { ...f.pods, shown: f.pods.shown.map(withRule), ...(nodes ? { nodes } : {}) }
     : undefined;
   return { ...f, ...(f.refs ? { rules: f.refs.map(ruleOf) } : {}), ...(pods ? { pods } : {}) };
 }
@@ -195,11 +198,28 @@ function refLine(ref: ArtifactRef): string {
   return `${ref.artifact}:${ref.lineIndex + 1}: ${ref.line.trim()}`;
 }
 
-/** A no-endpoints fault's pods (the page's list under the fault): each as its status says, then "and N more". */
+/**
+ * A fault's pods (the page's list under the fault): a load balancer's nodes first (what each one's check
+ * answered, and the line that says it), then each pod as its status says, then "and N more". Pods whose
+ * status says the same thing are told once, with their names on the next line.
+ */
 function podLines(f: Fault | undefined): string[] {
   if (!f?.pods) return [];
-  const lines = f.pods.shown.map((p) => `     ${p.text}`);
-  if (f.pods.summaryText) lines.push(`     ${f.pods.summaryText}`);
+  const at = (r: ArtifactRef | undefined) => (r ? ` (${r.artifact}:${r.lineIndex + 1})` : '');
+  const lines = (f.pods.nodes ?? []).map((n) => `     ${n.text}${at(n.ref)}`);
+  const grouped = f.pods.grouped;
+  if (!grouped) {
+    lines.push(...f.pods.shown.map((p) => `     ${p.text}`));
+    if (f.pods.summaryText) lines.push(`     ${f.pods.summaryText}`);
+    return lines;
+  }
+  for (const g of grouped.groups) {
+    lines.push(`     ${g.text}`);
+    if (g.count === 1) continue;
+    const rest = g.count - g.pods.length;
+    lines.push(`       ${g.pods.join(', ')}${rest > 0 ? `, and ${rest} more` : ''}`);
+  }
+  if (grouped.summaryText) lines.push(`     ${grouped.summaryText}`);
   return lines;
 }
 

@@ -12,7 +12,7 @@ import { serviceSelects } from '../controllers/selection';
 import { sliceEndpointRef } from '../controllers/sliceview';
 import { note, renderNote, renderNotes, type Note } from '../notes';
 import type { LabPorts } from './ports';
-import type { FaultPod, FaultPods } from './types';
+import type { FaultPod, FaultPodGroup, FaultPodGroups, FaultPods } from './types';
 import { podKey } from './walk';
 
 /** How many pods a fault names before "and N more": enough to see a pattern, short enough to read. */
@@ -38,12 +38,22 @@ function conditionNote(c: PodCondition): Note {
   return note('note.fault.pod.conditionBare', { condition });
 }
 
-/** What the pod's status says, as notes: its phase, a deletion under way, the condition that is False. */
-function statusNotes(pod: Pod, key: string, condition: PodCondition | undefined): Note[] {
+/** The pod's phase, where the node matters (a load balancer checks nodes) with the node it runs on. */
+function phaseNote(pod: Pod, key: string, withNode: boolean): Note {
   const phase = pod.status?.phase;
-  const notes = [
-    phase ? note('note.fault.pod.phase', { pod: key, phase }) : note('note.fault.pod.noPhase', { pod: key }),
-  ];
+  const node = pod.spec.nodeName;
+  if (withNode && node) {
+    return phase ? note('note.fault.pod.phaseOn', { pod: key, node, phase }) : note('note.fault.pod.noPhaseOn', {
+      pod: key,
+      node,
+    });
+  }
+  return phase ? note('note.fault.pod.phase', { pod: key, phase }) : note('note.fault.pod.noPhase', { pod: key });
+}
+
+/** What the pod's status says after its phase: a deletion under way, the condition that is False. */
+function conditionNotes(pod: Pod, condition: PodCondition | undefined): Note[] {
+  const notes: Note[] = [];
   const since = pod.metadata.deletionTimestamp;
   if (since) notes.push(note('note.fault.pod.terminating', { since }));
   const conditions = pod.status?.conditions ?? [];
@@ -70,28 +80,73 @@ function endpointLines(slices: readonly EndpointSlice[], artifact: RenderedArtif
   return lines;
 }
 
-function faultPod(pod: Pod, lines: ReturnType<typeof endpointLines>): FaultPod {
+function conditionOf(found: PodCondition | undefined): FaultPod['condition'] {
+  if (!found) return null;
+  return {
+    type: found.type,
+    status: found.status,
+    ...(found.reason ? { reason: found.reason } : {}),
+    ...(found.message ? { message: found.message } : {}),
+  };
+}
+
+function faultPod(pod: Pod, lines: ReturnType<typeof endpointLines>, withNode: boolean): FaultPod {
   const key = podKey(pod);
   const found = blockingCondition(pod.status?.conditions ?? []);
-  const notes = statusNotes(pod, key, found);
+  const notes = [phaseNote(pod, key, withNode), ...conditionNotes(pod, found)];
   const ref = lines.get(key);
-  const condition = found
-    ? {
-      type: found.type,
-      status: found.status,
-      ...(found.reason ? { reason: found.reason } : {}),
-      ...(found.message ? { message: found.message } : {}),
-    }
-    : null;
+  const node = pod.spec.nodeName;
   return {
     pod: key,
     phase: pod.status?.phase ?? null,
     ...(pod.metadata.deletionTimestamp ? { terminating: pod.metadata.deletionTimestamp } : {}),
-    condition,
+    condition: conditionOf(found),
     ...(ref ? { ref } : {}),
+    ...(node ? { node } : {}),
     notes,
     text: renderNotes('en', notes),
   };
+}
+
+/** A group's shared status: "N pods are Pending", a deletion under way, the False condition. */
+function groupNotes(count: number, phase: string | null, rest: Note[]): Note[] {
+  const head = phase
+    ? note('note.fault.pods.group', { count, phase })
+    : note('note.fault.pods.groupNoPhase', { count });
+  return [head, ...rest];
+}
+
+/**
+ * The matched pods (sorted by name) grouped by what their status says, word for word: the phase, the
+ * deletion timestamp and the False condition's type, status, reason and message as the scheduler or the
+ * kubelet wrote them. Undefined when no two pods share one (the per-pod list says it all then).
+ */
+export function groupPods(matched: readonly Pod[], lines: ReturnType<typeof endpointLines>, withNode: boolean) {
+  const byStatus = new Map<string, { pods: Pod[]; found: PodCondition | undefined }>();
+  for (const p of matched) {
+    const found = blockingCondition(p.status?.conditions ?? []);
+    const id = JSON.stringify([p.status?.phase ?? null, p.metadata.deletionTimestamp ?? null, conditionOf(found)]);
+    const g = byStatus.get(id);
+    if (g) g.pods.push(p);
+    else byStatus.set(id, { pods: [p], found });
+  }
+  const all = [...byStatus.values()];
+  if (!all.some((g) => g.pods.length > 1)) return undefined;
+  const groups = all.slice(0, SHOWN_PODS).map(({ pods, found }): FaultPodGroup => {
+    const first = pods[0]!;
+    const phase = first.status?.phase ?? null;
+    const notes = pods.length === 1
+      ? faultPod(first, lines, withNode).notes
+      : groupNotes(pods.length, phase, conditionNotes(first, found));
+    const shown = pods.slice(0, SHOWN_PODS).map(podKey);
+    const base = { count: pods.length, pods: shown, phase, condition: conditionOf(found) };
+    return { ...base, notes, text: renderNotes('en', notes) };
+  });
+  const more = matched.length - groups.reduce((n, g) => n + g.count, 0);
+  const out: FaultPodGroups = { groups, more };
+  if (more === 0) return out;
+  const summary = note('note.fault.pods.more', { count: more });
+  return { ...out, summary, summaryText: renderNote('en', summary) };
 }
 
 /**
@@ -105,12 +160,14 @@ export function podsBehind(
   selector: string,
   slices: readonly EndpointSlice[],
   artifact: RenderedArtifact,
+  withNode = false,
 ): FaultPods {
   const namespace = svc.metadata.namespace ?? 'default';
   const matched = lab.cluster.pods.filter((p) => serviceSelects(svc, p));
   matched.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   const lines = endpointLines(slices, artifact);
-  const shown = matched.slice(0, SHOWN_PODS).map((p) => faultPod(p, lines));
+  const shown = matched.slice(0, SHOWN_PODS).map((p) => faultPod(p, lines, withNode));
+  const grouped = groupPods(matched, lines, withNode);
   const more = matched.length - shown.length;
   const summary =
     matched.length === 0
@@ -119,5 +176,6 @@ export function podsBehind(
         ? note('note.fault.pods.more', { count: more })
         : undefined;
   const base = { namespace, selector, matched: matched.length, shown, more };
-  return summary ? { ...base, summary, summaryText: renderNote('en', summary) } : base;
+  const summarized = summary ? { ...base, summary, summaryText: renderNote('en', summary) } : base;
+  return grouped ? { ...summarized, grouped } : summarized;
 }

@@ -11,7 +11,7 @@ import { networkOf, type PodNetwork } from '../node/routes';
 import { buildNetworkIndex, podIP, type NetworkIndex } from './network';
 import type { LabPorts } from './ports';
 import { ReplyRoutes, type Party } from './reply';
-import { parseUrl, urlAuthority, type ParsedUrl } from './request';
+import { parseUrl, urlAuthority, type ParsedUrl, type RequestSyntaxError } from './request';
 import type { HopPlace } from './types';
 
 /** A pod's facts as the walk reads them. Shared by every hop the walk records: never changed. */
@@ -51,7 +51,7 @@ export function partyAt(pod: Pod, key: string, place: HopPlace): Party {
   return { kind: 'pod', place, pod: key, ip: podIP(pod) ?? '', node };
 }
 
-type Parsed = Readonly<ParsedUrl> | { readonly error: string };
+type Parsed = Readonly<ParsedUrl> | Readonly<RequestSyntaxError>;
 
 /** A URL parsed, and its authority as written. */
 interface UrlFacts {

@@ -10,6 +10,8 @@ import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
 import { note, type Note } from '../notes';
+import { lbFaultPods } from './lb-fault';
+import type { FaultPods } from './types';
 import { faultOf, httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
 
 /** The check the load balancer runs, as its configuration names it (identifiers only, any language). */
@@ -54,10 +56,10 @@ export function throughLoadBalancer(
   return toNodePort(h, d, pkt, http);
 }
 
-function lbFault(lb: CompiledLoadBalancer, field: string, n: Note): Ended {
+function lbFault(lb: CompiledLoadBalancer, field: string, n: Note, pods?: FaultPods): Ended {
   const [namespace, name] = lb.service.split('/') as [string, string];
   const fault = faultOf({ kind: 'Service', namespace, name, field }, n);
-  return { outcome: 'timeout', status: null, service: lb.service, fault };
+  return { outcome: 'timeout', status: null, service: lb.service, fault: pods ? { ...fault, pods } : fault };
 }
 
 function noListener(h: LbHops, d: Extract<LbDecision, { kind: 'no-listener' }>, pkt: Packet): Ended {
@@ -81,8 +83,20 @@ function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' 
   const key: TraceMessageKey = local ? 'hop.lb.noHealthy' : 'hop.lb.noHealthyCheck';
   const params = { service: lb.service, check: checkText(lb) };
   h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key, params });
-  const n = note(local ? 'note.fault.lbNoHealthyLocal' : 'note.fault.lbNoHealthy', params);
-  return lbFault(lb, local ? 'spec.externalTrafficPolicy' : 'spec.selector', n);
+  // Which nodes the check failed on and why, and where the Service's pods are: read, not re-derived.
+  const [namespace, name] = lb.service.split('/') as [string, string];
+  const svc = h.w.lab.cluster.services.find(
+    (s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace,
+  );
+  const pods = svc ? lbFaultPods(h.w.lab, lb, svc) : undefined;
+  // Ready endpoints that run only on nodes the balancer leaves out: "no node has a ready endpoint" would be false.
+  const leftOut = (pods?.nodes ?? []).filter((n) => !n.target).map((n) => n.node);
+  const n = !local
+    ? note('note.fault.lbNoHealthy', params)
+    : leftOut.length > 0
+      ? note('note.fault.lbNoHealthyLeftOut', { service: lb.service, nodes: leftOut.join(', ') })
+      : note('note.fault.lbNoHealthyLocal', params);
+  return lbFault(lb, local ? 'spec.externalTrafficPolicy' : 'spec.selector', n, pods);
 }
 
 type Chosen = Extract<LbDecision, { kind: 'target' }>;

@@ -251,3 +251,51 @@ describe('the no-endpoints fault names the pods the selector matches, from their
     expect(res.fault?.pods).toBeUndefined();
   });
 });
+
+describe('pods whose status says the same thing are told once', () => {
+  const unschedulable = (name: string): Pod => {
+    const p = pod(name);
+    return { ...p, spec: { containers: p.spec.containers, nodeSelector: { disktype: 'ssd' } } };
+  };
+
+  it("five Pending pods with the scheduler's one message: one group of 5, the first 3 named", () => {
+    const names = ['web-a', 'web-b', 'web-c', 'web-d', 'web-e'];
+    const { lab, res } = traceWeb([web(), ...names.map(unschedulable)]);
+    const message = lab.cluster.pods.find((p) => p.metadata.name === 'web-a')!.status!.conditions!
+      .find((c) => c.type === 'PodScheduled')!.message!;
+    const pods = res.fault!.pods!;
+    // The per-pod list is as it was (additive): three shown, two more.
+    expect(pods).toMatchObject({ matched: 5, more: 2 });
+    expect(pods.shown).toHaveLength(3);
+    const grouped = pods.grouped!;
+    expect(grouped.more).toBe(0);
+    expect(grouped.summary).toBeUndefined();
+    expect(grouped.groups).toHaveLength(1);
+    const [g] = grouped.groups;
+    expect(g).toMatchObject({ count: 5, pods: ['default/web-a', 'default/web-b', 'default/web-c'], phase: 'Pending' });
+    expect(g!.condition).toEqual({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message });
+    // The message once, not five times.
+    expect(g!.text.split(message)).toHaveLength(2);
+    expect(g!.text).toBe(`5 pods are Pending; PodScheduled=False, reason Unschedulable: "${message}"`);
+    expect(renderNotes('zh', g!.notes)).toBe(
+      `5 个 Pod 处于 Pending 阶段；PodScheduled=False，原因 Unschedulable：“${message}”`,
+    );
+  });
+
+  it('two not ready and one Pending: a group of two, then the one pod with its own line', () => {
+    const { res } = traceWeb([web(), pod('web-a', notReady), pod('web-b', notReady), unschedulable('web-c')]);
+    const groups = res.fault!.pods!.grouped!.groups;
+    expect(groups.map((g) => [g.count, g.pods, g.condition?.type])).toEqual([
+      [2, ['default/web-a', 'default/web-b'], 'Ready'],
+      [1, ['default/web-c'], 'PodScheduled'],
+    ]);
+    // A group of one is the pod's own line.
+    expect(groups[1]!.text).toBe(res.fault!.pods!.shown[2]!.text);
+  });
+
+  it('no two alike: no groups, the per-pod list says it all', () => {
+    const { res } = traceWeb([web(), pod('web-a', notReady), unschedulable('web-b')]);
+    expect(res.fault!.pods!.shown).toHaveLength(2);
+    expect(res.fault!.pods!.grouped).toBeUndefined();
+  });
+});

@@ -155,6 +155,17 @@ function sliceRefs(artifact: RenderedArtifact, slices: readonly EndpointSlice[])
 
 /** The lab's own `endpointslices/<ns>/<service>` (the same slices, in the same order), when the lab
  *  holds its artifacts for the cluster the walk reads. */
+/**
+ * The Service's EndpointSlices in the order of the lab's `endpointslices/<ns>/<service>` artifact, and that
+ * artifact (rendered here for a lab put together without its artifacts).
+ */
+export function serviceSlices(lab: LabPorts, svc: Service): { slices: EndpointSlice[]; artifact: RenderedArtifact } {
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
+  const slices = inListOrder(slicesByService(lab.cluster.endpointSlices).get(`${ns}/${name}`) ?? []);
+  return { slices, artifact: labSlices(lab, ns, name) ?? sliceArtifact(ns, name, () => [...slices]) };
+}
+
 function labSlices(lab: LabPorts, ns: string, service: string): RenderedArtifact | undefined {
   return lab.network?.cluster === lab.cluster ? lab.artifacts?.[sliceArtifactId(ns, service)] : undefined;
 }

@@ -3,7 +3,8 @@ import { buildLab } from '../assembly/lab';
 import type { KubeObject } from '../api/types';
 import { defaultLabSettings } from '../lab';
 import { checkRequest } from './request-check';
-import { trace, newTraceSession, parseConnect, parseSource } from './trace';
+import { trace, newTraceSession, parseConnect, parseSource, parseUrl } from './trace';
+import { renderNote } from '../notes';
 
 const metadata = { name: 'web', namespace: 'default' };
 const template = {
@@ -77,5 +78,50 @@ describe('checkRequest: the composer\'s choices against the current lab', () => 
       expect(r.outcome).toBe('unreachable');
       expect(checkRequest(lab, req)).toHaveLength(1);
     }
+  });
+});
+
+describe("the parsers' syntax errors as notes: the CLI's English unchanged, the page's in either language", () => {
+  it('each error keeps its English text word for word and carries the same as a note', () => {
+    const from = parseSource('bogus');
+    const connect = parseConnect('somewhere');
+    const url = parseUrl('http://a b/');
+    const port = parseUrl('http://web:99999/');
+    const errors = [from, connect, url, port].map((r) => ('error' in r ? r : null));
+    expect(errors.map((e) => e?.error)).toEqual([
+      '--from must be external[:<client or ip>], pod:<ns>/<name> or node:<name>, not "bogus"',
+      '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not "somewhere"',
+      'cannot parse URL "http://a b/": expected http://host[:port]/path',
+      'port 99999 in "http://web:99999/" is out of range 1-65535',
+    ]);
+    expect(errors.map((e) => e?.note.key)).toEqual([
+      'note.request.from',
+      'note.request.connect',
+      'note.request.url',
+      'note.request.port',
+    ]);
+    for (const e of errors) {
+      expect(renderNote('en', e!.note)).toBe(e!.error);
+      const zh = renderNote('zh', e!.note);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      // What the user typed is quoted verbatim in either language.
+      expect(zh).toContain(String(Object.values(e!.note.params)[0]));
+    }
+  });
+
+  it('checkRequest hands the note to the composer beside the English message', () => {
+    const issues = checkRequest(lab, { from: 'bogus', url: 'http://web:0/', connect: 'x' });
+    expect(issues.map((i) => (i.kind === 'syntax' ? [i.field, i.note.key, i.message] : null))).toEqual([
+      ['from', 'note.request.from', (parseSource('bogus') as { error: string }).error],
+      ['url', 'note.request.port', 'port 0 in "http://web:0/" is out of range 1-65535'],
+      ['connect', 'note.request.connect', (parseConnect('x') as { error: string }).error],
+    ]);
+  });
+
+  it('a URL the walk cannot parse: the fault gains the note, its message stays the parser\'s English', () => {
+    const r = trace(lab, { from: { kind: 'external' }, url: 'http://web:70000/' }, newTraceSession('x'));
+    expect(r.outcome).toBe('unreachable');
+    expect(r.fault?.message).toBe('port 70000 in "http://web:70000/" is out of range 1-65535');
+    expect(r.fault?.note).toEqual({ key: 'note.request.port', params: { port: '70000', url: '"http://web:70000/"' } });
   });
 });

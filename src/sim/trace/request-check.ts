@@ -4,13 +4,15 @@
 // parseConnect, findClient, the network index), so the check and the walk cannot disagree.
 
 import { findClient, labClients } from '../clients';
+import type { Note } from '../notes';
 import type { LabPorts } from './ports';
 import { networkIndexOf, parseConnect, parseSource, parseUrl } from './trace';
 
 export type RequestField = 'from' | 'url' | 'connect';
 
 export type RequestIssue =
-  | { field: RequestField; kind: 'syntax'; message: string }
+  /** `message`: the parser's English (the CLI's words); `note`: the same as a key and parameters, for the page. */
+  | { field: RequestField; kind: 'syntax'; message: string; note: Note }
   /** `existing`: what the lab has instead (names, comma-separated, capped), for the message. */
   | { field: 'from'; kind: 'no-client' | 'no-pod' | 'no-node'; name: string; existing: string }
   | { field: 'connect'; kind: 'no-node' | 'no-ingress'; name: string; existing: string };
@@ -38,7 +40,7 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
   const net = networkIndexOf(lab);
   const nodes = lab.cluster.nodes.map((n) => n.metadata.name);
   const from = parseSource(req.from.trim());
-  if ('error' in from) issues.push({ field: 'from', kind: 'syntax', message: from.error });
+  if ('error' in from) issues.push({ field: 'from', kind: 'syntax', message: from.error, note: from.note });
   else if (from.kind === 'external') {
     if (!findClient(lab.clients, from).ok) {
       const existing = list(labClients(lab.clients).map((c) => c.name));
@@ -58,13 +60,13 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
 
   if (req.url.trim()) {
     const url = parseUrl(req.url);
-    if ('error' in url) issues.push({ field: 'url', kind: 'syntax', message: url.error });
+    if ('error' in url) issues.push({ field: 'url', kind: 'syntax', message: url.error, note: url.note });
   }
 
   const connectText = req.connect.trim();
   if (connectText) {
     const c = parseConnect(connectText);
-    if ('error' in c) issues.push({ field: 'connect', kind: 'syntax', message: c.error });
+    if ('error' in c) issues.push({ field: 'connect', kind: 'syntax', message: c.error, note: c.note });
     else if (c.kind === 'node' && !nodes.includes(c.node)) {
       issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: list(nodes) });
     } else if (c.kind === 'ingress' && !lab.ingress.some((i) => !c.className || i.className === c.className)) {

@@ -2,6 +2,17 @@
 // and where to connect (`--connect-to`). Parsing only; the walk itself starts in trace.ts.
 
 import { isIPv4 } from '../clients';
+import { note, renderNote, type Note } from '../notes';
+
+/** A request the parsers cannot read: the English text the CLI prints, and the same as a note for the page. */
+export interface RequestSyntaxError {
+  error: string;
+  note: Note;
+}
+
+function syntaxError(n: Note): RequestSyntaxError {
+  return { error: renderNote('en', n), note: n };
+}
 
 export type TraceSource =
   | { kind: 'external'; client?: string; address?: string }
@@ -26,7 +37,7 @@ export interface TraceRequest {
 }
 
 /** Parses `TraceSource` from the CLI/scenario form: "external[:<name or ip>]", "pod:<ns>/<name>", "node:<name>". */
-export function parseSource(text: string): TraceSource | { error: string } {
+export function parseSource(text: string): TraceSource | RequestSyntaxError {
   if (text === 'external') return { kind: 'external' };
   const [kind, ...rest] = text.split(':');
   const arg = rest.join(':');
@@ -35,11 +46,10 @@ export function parseSource(text: string): TraceSource | { error: string } {
   }
   if (kind === 'pod' && arg) return { kind: 'pod', pod: arg.includes('/') ? arg : `default/${arg}` };
   if (kind === 'node' && arg) return { kind: 'node', node: arg };
-  const expected = 'external[:<client or ip>], pod:<ns>/<name> or node:<name>';
-  return { error: `--from must be ${expected}, not ${JSON.stringify(text)}` };
+  return syntaxError(note('note.request.from', { text: JSON.stringify(text) }));
 }
 
-export function parseConnect(text: string): ConnectTarget | { error: string } {
+export function parseConnect(text: string): ConnectTarget | RequestSyntaxError {
   if (text === 'ingress') return { kind: 'ingress' };
   if (text.startsWith('ingress:')) return { kind: 'ingress', className: text.slice(8) };
   if (text.startsWith('node:')) return { kind: 'node', node: text.slice(5) };
@@ -50,8 +60,7 @@ export function parseConnect(text: string): ConnectTarget | { error: string } {
   }
   const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(text);
   if (m) return { kind: 'address', ip: m[1]!, port: Number(m[2]) };
-  const expected = 'ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>';
-  return { error: `--connect must be ${expected}, not ${JSON.stringify(text)}` };
+  return syntaxError(note('note.request.connect', { text: JSON.stringify(text) }));
 }
 
 export interface ParsedUrl {
@@ -64,12 +73,14 @@ export interface ParsedUrl {
 }
 
 // Parsing is pure; a batch run parses its one URL once (the walk's TraceIndex keeps it).
-export function parseUrl(url: string): ParsedUrl | { error: string } {
+export function parseUrl(url: string): ParsedUrl | RequestSyntaxError {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
-  if (!m) return { error: `cannot parse URL ${JSON.stringify(url)}: expected http://host[:port]/path` };
+  if (!m) return syntaxError(note('note.request.url', { url: JSON.stringify(url) }));
   const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
   const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
-  if (!(port >= 1 && port <= 65535)) return { error: `port ${m[3]} in ${JSON.stringify(url)} is out of range 1-65535` };
+  if (!(port >= 1 && port <= 65535)) {
+    return syntaxError(note('note.request.port', { port: m[3]!, url: JSON.stringify(url) }));
+  }
   let path = m[4] || '/';
   if (!path.startsWith('/')) path = `/${path}`;
   const host = m[2]!.toLowerCase();

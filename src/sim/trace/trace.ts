@@ -43,7 +43,7 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
 
 function walk(w: Walk, req: TraceRequest): Ended {
   const url = w.index.url(req.url);
-  if ('error' in url) return unreachable({ kind: 'Request', name: 'url', message: url.error });
+  if ('error' in url) return unreachable({ kind: 'Request', name: 'url', message: url.error, note: url.note });
   const sender = locateSender(w, req.from);
   if ('outcome' in sender) return sender;
   const dest = chooseDestination(w, req, url, sender);

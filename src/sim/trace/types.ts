@@ -113,7 +113,8 @@ export interface Fault {
   parts?: Record<string, Note[]>;
   /** The artifact lines the fault was read from (the EndpointSlice endpoints kube-proxy could not use). */
   refs?: ArtifactRef[];
-  /** A "no ready endpoints" fault: the pods the Service's selector matches and what their status says. */
+  /** A "no ready endpoints" fault, or a load balancer's "no node passes the health check": the pods the
+   *  Service's selector matches and what their status says (and, for the load balancer, each node's check). */
   pods?: FaultPods;
 }
 
@@ -131,7 +132,56 @@ export interface FaultPod {
   /** The pod's endpoint line in the Service's EndpointSlice artifact, when a slice lists it (an
    *  unscheduled pod has no address, so no slice does). */
   ref?: ArtifactRef;
+  /** spec.nodeName, the node the scheduler bound it to (none while it is Pending unscheduled). */
+  node?: string;
   /** What the pod's status says, as notes for the reader's language; `text` is their English. */
+  notes: Note[];
+  text: string;
+}
+
+/**
+ * Pods whose status says the same thing (phase, deletion, the False condition with its reason and message),
+ * told once: the scheduler writes one "0/3 nodes are available: ..." on each of five Pending pods.
+ */
+export interface FaultPodGroup {
+  /** How many of the matched pods say this. */
+  count: number;
+  /** The first SHOWN_PODS of them ("namespace/name", by name); `count - pods.length` more. */
+  pods: string[];
+  phase: string | null;
+  condition: FaultPod['condition'];
+  /** The shared status as notes ("5 pods are Pending", then the condition); a group of one is the pod's own
+   *  notes. `text` is their English. */
+  notes: Note[];
+  text: string;
+}
+
+/** The matched pods grouped by what their status says: the first SHOWN_PODS groups, and how many pods more. */
+export interface FaultPodGroups {
+  groups: FaultPodGroup[];
+  /** Pods in groups not shown. */
+  more: number;
+  /** "and N more pod(s)" when `more` > 0; `summaryText` is its English. */
+  summary?: Note;
+  summaryText?: string;
+}
+
+/**
+ * One node under a load balancer's "no node passes the health check" fault: what its check answered (the
+ * load balancer's artifact line) and the Service's endpoints the EndpointSlices place on it.
+ */
+export interface FaultNode {
+  node: string;
+  /** The load balancer probes it (false: a node it leaves out that runs a ready endpoint). */
+  target: boolean;
+  /** What the check got, as the load balancer's artifact says: "HTTP 503 {...}", "TCP connection refused". */
+  result?: string;
+  /** kube-proxy's health-check server's `localEndpoints` for the Service on this node, when it answered. */
+  localEndpoints?: number;
+  /** The Service's endpoints the EndpointSlices list on this node (endpoint.nodeName), ready or not. */
+  endpoints: { pod: string; ready: boolean; ref?: ArtifactRef }[];
+  /** The node's health-check line in the load balancer's artifact (or the endpoint line of a left-out node). */
+  ref?: ArtifactRef;
   notes: Note[];
   text: string;
 }
@@ -149,6 +199,10 @@ export interface FaultPods {
   /** After the pods: "and N more", or that the selector matches no pod; `summaryText` is its English. */
   summary?: Note;
   summaryText?: string;
+  /** The same pods grouped by identical status, when at least two share one (the views then show these). */
+  grouped?: FaultPodGroups;
+  /** A load balancer fault: each node it checks, and each node it leaves out that runs a ready endpoint. */
+  nodes?: FaultNode[];
 }
 
 export interface TraceResult {

@@ -9,6 +9,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useStore,
+  useStoreApi,
   type NodeChange,
   type ReactFlowState,
 } from '@xyflow/react';
@@ -20,6 +21,7 @@ import {
   selectClients,
   selectCluster,
   selectCurrentHop,
+  selectLang,
   selectSelection,
   type LabState,
   type SelectionKind,
@@ -36,7 +38,8 @@ import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
 import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
-import { buildTopology, type Topology } from './topology';
+import type { Topology } from './topology';
+import { loadTopology, topologyBuilder } from './topology-source';
 
 // The trace's route and the moving packet draw nothing before a lab is open: they arrive with the rest
 // of the page, after the first frame (../first-paint.ts).
@@ -48,16 +51,74 @@ const PresenterCamera = lazyPart(() => loadLater().then((m) => ({ default: m.Pre
 type Laid = { topo: Topology; layout: Layout };
 type Flow = ReturnType<typeof toFlow>;
 
+// The last flow drawn of each layout, in two steps as the canvas changes them: the nodes and edges of a
+// selection, then with the load balancer's arrows of a hop. React Flow's store is created with the
+// first frame's flow (LabCanvas) and then handed the `nodes` and `edges` props (FlowView): when they
+// are the same objects, it keeps the nodes it has; equal copies would be adopted as new nodes, and
+// every node and edge drawn again, while the first frame is measured.
+const bases = new WeakMap<Layout, { selected: string | null; base: Flow }>();
+const flows = new WeakMap<Flow, { key: string; flow: Flow }>();
+
+function baseFlow(laid: Laid, selected: string | null): Flow {
+  const last = bases.get(laid.layout);
+  if (last?.selected === selected) return last.base;
+  const base = toFlow(laid.topo, laid.layout, selected);
+  bases.set(laid.layout, { selected, base });
+  return base;
+}
+
+/** `base` with the load balancer's arrows, the hop's marked; `lang` is the language `t` speaks. */
+function flowWithArrows(base: Flow, topo: Topology, t: T, lang: string, hopEdge: string | null): Flow {
+  const key = `${lang} ${hopEdge ?? ''}`;
+  const last = flows.get(base);
+  if (last?.key === key) return last.flow;
+  const flow = { ...base, edges: [...base.edges, ...targetEdges(topo, t, hopEdge)] };
+  flows.set(base, { key, flow });
+  return flow;
+}
+
 const topologies = new WeakMap<Cluster, WeakMap<readonly ExternalClient[], Topology>>();
 const NO_CLIENTS: readonly ExternalClient[] = [];
 
-/** Memoised on the cluster's and the clients' identity: the store replaces them only when they change. */
-function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology {
+/**
+ * Memoised on the cluster's and the clients' identity: the store replaces them only when they change.
+ * Null until the topology module has loaded (it comes with the engines: ./topology-source.ts).
+ */
+function topologyOf(cluster: Cluster, clients: readonly ExternalClient[]): Topology | null {
+  const build = topologyBuilder();
+  if (!build) return null;
   let inner = topologies.get(cluster);
   if (!inner) topologies.set(cluster, (inner = new WeakMap()));
   let t = inner.get(clients);
-  if (!t) inner.set(clients, (t = buildTopology(cluster, clients)));
+  if (!t) inner.set(clients, (t = build(cluster, clients)));
   return t;
+}
+
+/**
+ * Whether the topology module has loaded; asks for it when a cluster is there without it (main.tsx
+ * loads it with the engines, so only a cluster set some other way waits here). A download that
+ * fails says so over the canvas, with Retry, like a layout that fails.
+ */
+function useTopologyModule(needed: boolean): { ready: boolean; failed: boolean; retry(): void } {
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const ready = topologyBuilder() !== null;
+  useEffect(() => {
+    if (!needed || ready) return;
+    let live = true;
+    loadTopology().then(
+      () => live && setLoaded((n) => n + 1),
+      (e: unknown) => {
+        console.warn('the canvas topology could not be downloaded', e);
+        if (live) setFailed(true);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [needed, ready, attempt]);
+  return { ready, failed: failed && !ready, retry: () => (setFailed(false), setAttempt((n) => n + 1)) };
 }
 
 const selectLoaderReady = (s: LabState) => s.engines.loadScenarioFiles;
@@ -107,11 +168,11 @@ const MINIMAP = { width: 160, height: 100 };
  */
 export function LabCanvas() {
   const t = useT();
+  const lang = useLab(selectLang);
+  // The flow CanvasView draws first (useFlow: no selection, no hop), as the same objects.
   const [seed] = useState(() => {
     const f = firstFrame();
-    if (!f) return null;
-    const { nodes, edges } = toFlow(f.topo, f.layout, null);
-    return { nodes, edges: [...edges, ...targetEdges(f.topo, t, null)] };
+    return f ? flowWithArrows(baseFlow(f, null), f.topo, t, lang, null) : null;
   });
   return (
     <ReactFlowProvider
@@ -123,9 +184,29 @@ export function LabCanvas() {
       initialMaxZoom={2.5}
     >
       {seed && <EffectsBeforeFirstPaint />}
+      <InteractionDefaults />
       <CanvasView />
     </ReactFlowProvider>
   );
+}
+
+/**
+ * The canvas's interaction settings in React Flow's store before anything in it renders: its store
+ * starts with React Flow's defaults (nodes draggable, connectable; selectable and focusable, which
+ * the build's frame is not), and FlowView's props would reach it only in an effect, so the first
+ * frame would set up dragging on every node and then draw every node again without it. FlowView
+ * passes the same values (the loading frame: `elementsSelectable` and `nodesFocusable` false).
+ */
+function InteractionDefaults() {
+  const store = useStoreApi();
+  useState(() => {
+    const s = labStore.getState();
+    // As CanvasView decides `loading`: the build's frame, drawn while no scenario is open.
+    const selectable = selectScenarioOpen(s) || selectCluster(s) !== null || firstFrame() === null;
+    store.setState({ nodesDraggable: false, nodesConnectable: false });
+    store.setState({ elementsSelectable: selectable, nodesFocusable: selectable });
+  });
+  return null;
 }
 
 /**
@@ -192,9 +273,16 @@ function useElkLayout(topo: Topology | null, known: Layout | null) {
 function useLaidOut() {
   const cluster = useLab(selectCluster);
   const clients = useLab(selectClients) ?? NO_CLIENTS;
-  const topo = useMemo(() => (cluster ? topologyOf(cluster, clients) : null), [cluster, clients]);
+  const topology = useTopologyModule(cluster !== null);
+  const topo = useMemo(
+    () => (cluster && topology.ready ? topologyOf(cluster, clients) : null),
+    [cluster, clients, topology.ready],
+  );
   const known = useMemo(() => (topo ? knownLayout(topo) : null), [topo]);
-  const { elkLaid, failed, retry } = useElkLayout(topo, known);
+  const elk = useElkLayout(topo, known);
+  const failed = elk.failed || topology.failed;
+  const retry = topology.failed ? topology.retry : elk.retry;
+  const { elkLaid } = elk;
   const starting = !useLab(selectScenarioOpen) && !cluster ? firstFrame() : null;
   const laid = useMemo(
     () => (topo && known ? { topo, layout: known } : (elkLaid ?? starting)),
@@ -211,10 +299,11 @@ function useFlow(laid: Laid | null, t: T): { flow: Flow | null; fans: Fan[] } {
     [laid],
   );
   const hopEdge = useLab(useMemo(() => selectHopArrow(arrows), [arrows]));
-  const base = useMemo(() => (laid ? toFlow(laid.topo, laid.layout, selection?.id ?? null) : null), [laid, selection]);
+  const lang = useLab(selectLang);
+  const base = useMemo(() => (laid ? baseFlow(laid, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(
-    () => (base && laid ? { ...base, edges: [...base.edges, ...targetEdges(laid.topo, t, hopEdge)] } : null),
-    [base, laid, t, hopEdge],
+    () => (base && laid ? flowWithArrows(base, laid.topo, t, lang, hopEdge) : null),
+    [base, laid, t, lang, hopEdge],
   );
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
   return { flow, fans };

@@ -53,6 +53,15 @@ function useHopClass(id: string, alias?: string): string {
 // end at its Service or at a node's NodePort badge. A Service's lines to its pods are EndpointFan's
 // paths, not edges, so pods, clients and node frames have none: every Handle is a store subscription
 // and an element React Flow measures when it sizes the node (in the first frame too).
+/**
+ * A node's content draws its id, data and selection only: React Flow's other props (measured size,
+ * absolute position, z-index, drag state) change while it measures and fits the first frame, and
+ * each change would redraw every node's content for nothing.
+ */
+function sameContent<P extends { id: string; data: unknown; selected?: boolean }>(a: P, b: P): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
 const sourceHandle = <Handle type="source" position={Position.Bottom} className="rf-handle" isConnectable={false} />;
 const targetHandle = <Handle type="target" position={Position.Top} className="rf-handle" isConnectable={false} />;
 
@@ -87,7 +96,7 @@ const FrameNode = memo(function FrameNode({ id, data, selected }: NodeProps<Fram
       )}
     </div>
   );
-});
+}, sameContent);
 
 const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT>) {
   const t = useT();
@@ -109,7 +118,7 @@ const PodNode = memo(function PodNode({ id, data, selected }: NodeProps<PodNodeT
       </div>
     </div>
   );
-});
+}, sameContent);
 
 const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<ServiceNodeT>) {
   const t = useT();
@@ -139,7 +148,7 @@ const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<
       </div>
     </div>
   );
-});
+}, sameContent);
 
 const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) {
   const t = useT();
@@ -154,7 +163,7 @@ const LbNode = memo(function LbNode({ id, data, selected }: NodeProps<LbNodeT>) 
       {data.lb.model && <div className="muted small">{t(data.lb.model === 'nodeport' ? 'canvas.lb.nodeport' : 'canvas.lb.direct')}</div>}
     </div>
   );
-});
+}, sameContent);
 
 const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<ClientNodeT>) {
   const t = useT();
@@ -168,6 +177,6 @@ const ClientNode = memo(function ClientNode({ id, data, selected }: NodeProps<Cl
       <div className="mono">{data.client.address}</div>
     </div>
   );
-});
+}, sameContent);
 
 export const nodeTypes: NodeTypes = { frame: FrameNode, pod: PodNode, service: ServiceNode, lb: LbNode, client: ClientNode };

@@ -22,6 +22,7 @@ import {
   selectTraceStatus,
   type ComposerDraft,
   type LabState,
+  type Lang,
   type RequestIssue,
   type Scenario,
 } from '../../state';
@@ -29,7 +30,7 @@ import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
-import { faultText } from './fault-text';
+import { faultText, syntaxText } from './fault-text';
 import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import './composer.css';
@@ -78,8 +79,11 @@ function initialDraft(scenario: Scenario | null): ComposerDraft {
   return saved ?? { request: empty, headerText: '', repeat: 1 };
 }
 
-function issueText(t: T, i: RequestIssue): string {
-  if (i.kind === 'syntax') return t(`composer.check.${i.field}.syntax`);
+function issueText(t: T, lang: Lang, i: RequestIssue): string {
+  if (i.kind === 'syntax') {
+    // The parser's own words (request.ts): what the field must be and what was written, in the reader's language.
+    return i.note ? syntaxText(lang, i.note) : t(`composer.check.${i.field}.syntax`);
+  }
   if (i.kind === 'no-ingress') {
     if (!i.name) return t('composer.check.no-ingress-any');
     return t('composer.check.no-ingress', { name: i.name, existing: i.existing });
@@ -89,6 +93,7 @@ function issueText(t: T, i: RequestIssue): string {
 
 function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field: RequestIssue['field'] }) {
   const t = useT();
+  const lang = useLab(selectLang);
   const mine = issues.filter((i) => i.field === field);
   if (mine.length === 0) return null;
   return (
@@ -98,7 +103,7 @@ function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field
       id={`composer-${field}-error`}
       data-testid={`composer-${field}-error`}
     >
-      {mine.map((i) => issueText(t, i)).join(' ')}
+      {mine.map((i) => issueText(t, lang, i)).join(' ')}
     </span>
   );
 }
