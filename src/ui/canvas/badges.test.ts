@@ -9,7 +9,9 @@ function boxes(labels: readonly LabelRequest[], gap = 0): Box[] {
 }
 
 function expectApart(bs: readonly Box[]) {
-  for (let i = 0; i < bs.length; i++) for (let j = i + 1; j < bs.length; j++) expect(overlap(bs[i]!, bs[j]!), `labels ${i} and ${j}`).toBe(false);
+  for (let i = 0; i < bs.length; i++) {
+    for (let j = i + 1; j < bs.length; j++) expect(overlap(bs[i]!, bs[j]!), `labels ${i} and ${j}`).toBe(false);
+  }
 }
 
 describe('placing the route\'s numbers', () => {
@@ -33,7 +35,8 @@ describe('placing the route\'s numbers', () => {
   });
 
   it('keeps the gap between two numbers', () => {
-    const labels = [0, 1].map(() => ({ w: 40, h: 40, candidates: [{ x: 0, y: 0 }, { x: 42, y: 0 }, { x: 50, y: 0 }], avoid: [] }));
+    const candidates = [{ x: 0, y: 0 }, { x: 42, y: 0 }, { x: 50, y: 0 }];
+    const labels = [0, 1].map(() => ({ w: 40, h: 40, candidates, avoid: [] }));
     const [a, b] = boxes(labels, 8);
     expect(b!.x - (a!.x + a!.w)).toBeGreaterThanOrEqual(8);
   });
@@ -42,7 +45,8 @@ describe('placing the route\'s numbers', () => {
     const service = { x: 92, y: 92, w: 16, h: 16 };
     const onService = { x: 100, y: 100 };
     const clearOfIt = { x: 100, y: 200 };
-    expect(placeLabels([{ w: 20, h: 20, candidates: [onService, clearOfIt], avoid: [service] }], 0)).toEqual([clearOfIt]);
+    const both = { w: 20, h: 20, candidates: [onService, clearOfIt], avoid: [service] };
+    expect(placeLabels([both], 0)).toEqual([clearOfIt]);
     // No candidate clear of the object: a spot on the rings around the first one, clear of it.
     const [ring] = boxes([{ w: 20, h: 20, candidates: [onService], avoid: [service] }]);
     expect(overlap(ring!, service)).toBe(false);
@@ -68,7 +72,8 @@ describe('placing the route\'s numbers', () => {
   it('keeps whole in view: inside the area and off what is drawn over it (the minimap)', () => {
     const area = { x: 0, y: 0, w: 400, h: 300 };
     const minimap = { x: 240, y: 0, w: 160, h: 100 };
-    const [c] = placeLabels([{ w: 40, h: 40, candidates: [{ x: 300, y: 50 }, { x: 390, y: 150 }], avoid: [], area, holes: [minimap] }], 0);
+    const candidates = [{ x: 300, y: 50 }, { x: 390, y: 150 }];
+    const [c] = placeLabels([{ w: 40, h: 40, candidates, avoid: [], area, holes: [minimap] }], 0);
     const b = labelBox(c!, 40, 40);
     expect(overlap(b, minimap)).toBe(false);
     expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= 400 && b.y + b.h <= 300).toBe(true);

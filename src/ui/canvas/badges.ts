@@ -70,6 +70,18 @@ const MAX_RINGS = 60;
 const TEXT_REACH = 8;
 
 /**
+ * How far from its first candidate the search for a label goes: TEXT_REACH label sizes beyond the
+ * furthest candidate (a long segment's candidates run along it: a free spot near its far end is as
+ * near as one by its middle), at most twice TEXT_REACH.
+ */
+function reachOf(label: LabelRequest): number {
+  const size = Math.max(label.w, label.h);
+  const first = label.candidates[0]!;
+  const spread = Math.max(...label.candidates.map((c) => Math.hypot(c.x - first.x, c.y - first.y)));
+  return Math.min(TEXT_REACH * size + spread, 2 * TEXT_REACH * size);
+}
+
+/**
  * How clear a box is: 4 of labels, text and objects, inside the area; 3 of labels and text, inside
  * the area; 2 of labels and text; 1 of labels only; 0 not even.
  */
@@ -241,7 +253,7 @@ function boardFor(label: LabelRequest, placed: readonly Box[], leaders: readonly
   const size = Math.max(label.w, label.h);
   const first = label.candidates[0]!;
   // Only what the search can reach: a cluster of a thousand pods asks about the few near the route.
-  const near = (size * TEXT_REACH + size) * 2;
+  const near = (reachOf(label) + size) * 2;
   const text = new BoxGrid(within(label.text ?? [], first, near), size);
   const avoid = within(label.avoid, first, near);
   const clearOf = (b: Box): Clearance => {
@@ -281,11 +293,10 @@ function costOf(board: Board, p: Spot, len: number): number {
  * back to what the label belongs to (its segment's nearest point, its place's border), give or take
  * what COST adds; a candidate before a grid spot of the same cost, and earlier candidates first.
  * This is what a leader "must" be: no free spot has a shorter one. Null if none is within `longest`
- * (a leader's length) or within TEXT_REACH label sizes.
+ * (a leader's length) or within its reach (reachOf).
  */
 function nearestFree(board: Board, longest: number): { p: Spot; cost: number } | null {
   const { w, h, candidates, attach } = board.label;
-  const size = Math.max(w, h);
   let best: { p: Spot; cost: number } | null = null;
   for (const c of candidates) {
     const len = attach ? fromEdge(c, attach(c), w, h) : 0;
@@ -294,7 +305,7 @@ function nearestFree(board: Board, longest: number): { p: Spot; cost: number } |
     if (cost < (best?.cost ?? Infinity)) best = { p: c, cost };
     if (best?.cost === 0) return best;
   }
-  for (const s of spotsNear(board.label, candidates[0]!, TEXT_REACH * size)) {
+  for (const s of spotsNear(board.label, candidates[0]!, reachOf(board.label))) {
     // Sorted by leader: once a leader alone costs more than the best, nothing after can win.
     if (s.len > longest || (best && s.len >= best.cost)) break;
     const cost = costOf(board, s.p, s.len);
@@ -319,7 +330,7 @@ function placeOne(label: LabelRequest, placed: readonly Box[], leaders: readonly
   const firstAt = (want: Clearance) => candidates.find((_, i) => levels[i]! >= want);
   let spots: Near[] | undefined;
   const search = (want: Clearance) => {
-    spots ??= spotsNear(label, first, TEXT_REACH * size);
+    spots ??= spotsNear(label, first, reachOf(label));
     return spots.find((s) => board.clearOf(labelBox(s.p, w, h)) >= want)?.p;
   };
   return firstAt(2) ?? search(2) ?? firstAt(1) ?? ringSearch(first, w, h, board.clearOf, 1, MAX_RINGS * size) ?? first;

@@ -33,7 +33,9 @@ async function laidOut() {
 
 const pkt = { protocol: 'TCP' as const, src: '203.0.113.10', srcPort: 40000, dst: '192.168.49.2', dstPort: 30080 };
 function hop(index: number, placeId: string, edge?: { from: string; to: string }): Hop {
-  return { index, place: { kind: 'node', id: placeId, node: placeId.slice(5) }, action: 'route', before: pkt, after: pkt, changed: [], refs: [], explanation: { key: 'k', params: {} }, edge };
+  const place = { kind: 'node' as const, id: placeId, node: placeId.slice(5) };
+  const explanation = { key: 'k', params: {} };
+  return { index, place, action: 'route', before: pkt, after: pkt, changed: [], refs: [], explanation, edge };
 }
 
 /** client -> node-a (NodePort), DNAT in place, node-a -> node-b, node-b -> web-2, web-2 answers. */
@@ -45,7 +47,8 @@ const nodePortHops = (): Hop[] => [
   hop(4, 'pod:default/web-2'),
 ];
 
-const overlaps = (p: { x: number; y: number }, b: Box, r: number) => p.x + r > b.x && p.x - r < b.x + b.w && p.y + r > b.y && p.y - r < b.y + b.h;
+const overlaps = (p: { x: number; y: number }, b: Box, r: number) =>
+  p.x + r > b.x && p.x - r < b.x + b.w && p.y + r > b.y && p.y - r < b.y + b.h;
 
 describe('route', () => {
   it('draws one segment per hop that travels an edge and one stop per place deciding in place', async () => {
@@ -89,13 +92,17 @@ describe('route', () => {
 
   it('draws there-and-back segments side by side, with their numbers apart', async () => {
     const { places } = await laidOut();
-    const r = buildRoute([hop(0, 'node:node-a', { from: 'node:node-a', to: 'node:node-b' }), hop(1, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' })], places);
+    const there = hop(0, 'node:node-a', { from: 'node:node-a', to: 'node:node-b' });
+    const returns = hop(1, 'node:node-b', { from: 'node:node-b', to: 'node:node-a' });
+    const r = buildRoute([there, returns], places);
     const [go, back] = r.segments;
     expect(Math.abs(go!.a.y - back!.b.y)).toBeGreaterThanOrEqual(10);
     expect(Math.hypot(go!.badge.x - back!.badge.x, go!.badge.y - back!.badge.y)).toBeGreaterThanOrEqual(32);
   });
 
-  it('draws a cluster DNS lookup at the Service with that cluster IP, a place outside the lab beside its client', async () => {
+  const dnsTitle =
+    'draws a cluster DNS lookup at the Service with that cluster IP, a place outside the lab beside its client';
+  it(dnsTitle, async () => {
     const { layout, places } = await laidOut();
     const r = buildRoute(
       [
@@ -114,7 +121,8 @@ describe('route', () => {
     // Zoomed out (the label drawn at twice the canvas size), its box and its gap grow with it, so the
     // label stays clear of the client it is reached from.
     const g1 = r.ghosts[0]!.box;
-    const g2 = buildRoute([hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' })], places, 2).ghosts[0]!.box;
+    const up = hop(1, 'dns:upstream', { from: 'client:laptop', to: 'dns:upstream' });
+    const g2 = buildRoute([up], places, 2).ghosts[0]!.box;
     expect([g2.w, g2.h]).toEqual([g1.w * 2, g1.h * 2]);
     expect(laptop.y - (g2.y + g2.h)).toBe(2 * (laptop.y - (g1.y + g1.h)));
   });
@@ -149,7 +157,8 @@ describe('route', () => {
       for (let i = 0; i < labels.length; i++) {
         for (let j = i + 1; j < labels.length; j++) {
           const [a, b] = [labels[i]!, labels[j]!];
-          expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `scale ${scale}: labels ${i} and ${j}`).toBe(false);
+          const hit = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          expect(hit, `scale ${scale}: labels ${i} and ${j}`).toBe(false);
         }
       }
       // A pill keeps off its place's text: it may sit on the place's top border (a few canvas
@@ -250,7 +259,8 @@ describe('presenter camera', () => {
 describe('what the canvas draws for Services kube-proxy ignores', () => {
   it('draws a headless Service as DNS only and an ExternalName Service as a CNAME', () => {
     const c = cluster();
-    c.services.push(service('db-headless', { app: 'db' }, { clusterIP: 'None' }), service('alias', {}, { type: 'ExternalName', externalName: 'db.data.svc.cluster.local', clusterIP: undefined }));
+    const alias = { type: 'ExternalName' as const, externalName: 'db.data.svc.cluster.local', clusterIP: undefined };
+    c.services.push(service('db-headless', { app: 'db' }, { clusterIP: 'None' }), service('alias', {}, alias));
     const t = buildTopology(c);
     const form = (name: string) => t.services.find((s) => s.name === name);
     expect(form('web')).toMatchObject({ form: 'rules', externalName: null });
@@ -261,7 +271,8 @@ describe('what the canvas draws for Services kube-proxy ignores', () => {
   it('draws the load balancer of a LoadBalancer Service still <pending>', () => {
     const c = cluster();
     c.services.push(service('shop', { app: 'shop' }, { type: 'LoadBalancer' }));
-    expect(buildTopology(c).loadBalancers).toEqual([{ id: 'lb:default/shop', address: null, service: 'default/shop', serviceId: 'service:default/shop' }]);
+    const lb = { id: 'lb:default/shop', address: null, service: 'default/shop', serviceId: 'service:default/shop' };
+    expect(buildTopology(c).loadBalancers).toEqual([lb]);
   });
 });
 
@@ -278,7 +289,8 @@ describe('names are never cut', () => {
     c.pods.push(pod('ingress-nginx-controller-7d9c8b6f5-x2x4k', 'node-a', '10.244.0.9'));
     const long = await layoutTopology(buildTopology(c), elk);
     expect(long.pods['pod:default/web-1']!.h).toBeGreaterThan(short.pods['pod:default/web-1']!.h);
-    expect(long.pods['pod:default/ingress-nginx-controller-7d9c8b6f5-x2x4k']!.h).toBe(long.pods['pod:default/web-1']!.h);
+    const controller = long.pods['pod:default/ingress-nginx-controller-7d9c8b6f5-x2x4k']!;
+    expect(controller.h).toBe(long.pods['pod:default/web-1']!.h);
   });
 });
 
