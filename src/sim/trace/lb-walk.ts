@@ -11,6 +11,7 @@ import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
 import { note, type Note } from '../notes';
 import { lbFaultPods } from './lb-fault';
+import { findService } from './no-endpoints';
 import type { FaultPods } from './types';
 import { faultOf, httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
 
@@ -85,9 +86,7 @@ function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' 
   h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key, params });
   // Which nodes the check failed on and why, and where the Service's pods are: read, not re-derived.
   const [namespace, name] = lb.service.split('/') as [string, string];
-  const svc = h.w.lab.cluster.services.find(
-    (s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace,
-  );
+  const svc = findService(h.w.lab, namespace, name);
   const pods = svc ? lbFaultPods(h.w.lab, lb, svc) : undefined;
   // Ready endpoints that run only on nodes the balancer leaves out: "no node has a ready endpoint" would be false.
   const leftOut = (pods?.nodes ?? []).filter((n) => !n.target).map((n) => n.node);

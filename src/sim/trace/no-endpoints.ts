@@ -44,7 +44,8 @@ interface SliceReading {
   withoutPort: number;
 }
 
-function findService(lab: LabPorts, namespace: string, name: string): Service | undefined {
+/** The lab's Service `namespace/name`. */
+export function findService(lab: LabPorts, namespace: string, name: string): Service | undefined {
   return lab.cluster.services.find(
     (s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === namespace,
   );
