@@ -22,7 +22,9 @@ import './styles.css';
  */
 async function start(): Promise<void> {
   pageStatus.setState({ startupRetry: null });
-  labStore.getState().setEnginesLoad('loading');
+  // The store starts 'loading' (app-store.ts): only a Retry sets it again (a store update in the
+  // first frame's task, before its paint, otherwise).
+  if (labStore.getState().enginesLoad !== 'loading') labStore.getState().setEnginesLoad('loading');
   let loaded: [typeof import('./engines'), typeof import('./share/start'), unknown];
   try {
     // The canvas's topology comes with them: the first frame draws the build's (canvas/topology-source.ts).
