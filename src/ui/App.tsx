@@ -19,7 +19,7 @@ import {
 import { labStore, useLab } from './app-store';
 import { LabCanvas } from './canvas/LabCanvas';
 import { openFileList } from './files';
-import { LANGS, useT } from './i18n';
+import { LANGS, loadCatalog, useT, type Lang } from './i18n';
 import { afterFirstCommit, firstPaint, loadLater } from './first-paint';
 import { Playback, usePlaybackKeys, useStepInHash } from './panels/Playback';
 import { OverflowToolbar } from './ToolbarOverflow';
@@ -265,12 +265,23 @@ function LanguageAndTheme() {
   const lang = useLab(selectLang);
   const theme = useLab(selectTheme);
   const s = labStore.getState();
+  const chosen = useRef(lang);
+  // A catalog not downloaded yet (../i18n/catalogs.ts) is loaded first, so that the whole page
+  // switches at once; the last choice wins over one still loading.
+  const switchLang = (to: Lang) => {
+    chosen.current = to;
+    const set = () => chosen.current === to && s.setLang(to);
+    loadCatalog(to).then(set, (e: unknown) => {
+      console.warn(`the ${to} messages could not be downloaded`, e);
+      set();
+    });
+  };
   return (
     <>
       <label className="select-inline" data-overflow-priority="5">
         <select
           value={lang}
-          onChange={(e) => s.setLang(e.target.value as typeof lang)}
+          onChange={(e) => switchLang(e.target.value as Lang)}
           aria-label={t('toolbar.language')}
           data-testid="lang-select"
         >

@@ -3,6 +3,7 @@
 
 import { useStore } from 'zustand';
 import { createLabStore, loadPreferences, savePreferences, type LabState } from '../state';
+import { catalogLoaded, loadCatalog } from './i18n/catalogs';
 
 const storage = typeof localStorage !== 'undefined' ? localStorage : null;
 const languages = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
@@ -12,6 +13,15 @@ export const labStore = createLabStore({ ui: prefs, enginesPending: true });
 
 labStore.subscribe((s, prev) => {
   if (s.ui.lang !== prev.ui.lang || s.ui.theme !== prev.ui.theme) savePreferences(storage, { lang: s.ui.lang, theme: s.ui.theme });
+  // A language set before its messages were downloaded (the language select loads them first):
+  // the page speaks English until they arrive, then a store update lets useT see them.
+  const lang = s.ui.lang;
+  if (lang !== prev.ui.lang && !catalogLoaded(lang)) {
+    loadCatalog(lang).then(
+      () => labStore.setState({}),
+      (e: unknown) => console.warn(`the ${lang} messages could not be downloaded`, e),
+    );
+  }
 });
 
 export function useLab<T>(selector: (s: LabState) => T): T {

@@ -9,6 +9,7 @@ import { labStore } from './app-store';
 import { setFirstFrame } from './canvas/known-layouts';
 import { loadTopology } from './canvas/topology-source';
 import { firstCommit, firstPaint } from './first-paint';
+import { catalogLoaded, loadCatalog } from './i18n/catalogs';
 import { pageStatus } from './pwa-status';
 import { parseRoute } from './share/routes';
 import { applyDocumentSettings, documentSettings } from './theme';
@@ -21,7 +22,9 @@ import './styles.css';
  */
 async function start(): Promise<void> {
   pageStatus.setState({ startupRetry: null });
-  labStore.getState().setEnginesLoad('loading');
+  // The store starts 'loading' (app-store.ts): only a Retry sets it again (a store update in the
+  // first frame's task, before its paint, otherwise).
+  if (labStore.getState().enginesLoad !== 'loading') labStore.getState().setEnginesLoad('loading');
   let loaded: [typeof import('./engines'), typeof import('./share/start'), unknown];
   try {
     // The canvas's topology comes with them: the first frame draws the build's (canvas/topology-source.ts).
@@ -89,8 +92,18 @@ if (import.meta.env.MODE === 'test') {
 // styled once (theme.ts).
 applyDocumentSettings(documentSettings(labStore.getState()));
 const root = createRoot(document.getElementById('root')!);
-root.render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const render = () =>
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+// A page in a language other than English downloads its messages first (they are not in the entry
+// script: ./i18n/catalogs.ts), so that its first frame is in its language. If that download fails,
+// the page starts in English (choosing the language again asks again).
+const lang = labStore.getState().ui.lang;
+if (catalogLoaded(lang)) render();
+else
+  loadCatalog(lang)
+    .catch((e: unknown) => console.warn(`the ${lang} messages could not be downloaded`, e))
+    .finally(render);

@@ -1,19 +1,44 @@
-// The page's own messages in both languages and how a message is filled in (what the first frame
-// needs); the engines' texts are in ./explain.
+// The page's own messages and how a message is filled in (what the first frame needs); the
+// engines' texts are in ./explain. English is in the entry script. Chinese (~29 kB) is downloaded
+// only by a page that speaks it: main.tsx loads it before the first render when the saved or
+// browser language is Chinese, and the language select loads it before switching. Until it has
+// arrived (a language set some other way), messages are English (../app-store.ts asks for it).
 
 import type { Lang } from '../../state';
 import { en } from './en';
-import { zh } from './zh';
 
 export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
-export const catalogs: Record<Lang, Record<MessageKey, string>> = { en, zh };
+type Catalog = Record<MessageKey, string>;
 export const LANGS: readonly Lang[] = ['en', 'zh'];
+
+// The page's catalogs as they arrive: like the module cache that holds them, one per page.
+const loaded: Partial<Record<Lang, Catalog>> = { en };
+const loading: Partial<Record<Lang, Promise<void>>> = {};
+const download: Record<Exclude<Lang, 'en'>, () => Promise<Catalog>> = { zh: () => import('./zh').then((m) => m.zh) };
+
+export function catalogLoaded(lang: Lang): boolean {
+  return loaded[lang] !== undefined;
+}
+
+/** Downloads `lang`'s catalog once (a failed download is tried again by the next call). */
+export function loadCatalog(lang: Lang): Promise<void> {
+  if (lang === 'en' || loaded[lang]) return Promise.resolve();
+  return (loading[lang] ??= download[lang]().then(
+    (catalog) => {
+      loaded[lang] = catalog;
+    },
+    (e: unknown) => {
+      delete loading[lang];
+      throw e;
+    },
+  ));
+}
 
 export function fill(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
 }
 
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  return fill(catalogs[lang][key] ?? en[key] ?? key, params);
+  return fill(loaded[lang]?.[key] ?? en[key] ?? key, params);
 }

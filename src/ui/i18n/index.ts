@@ -1,17 +1,19 @@
 import { useCallback } from 'react';
-import type { Lang } from '../../state';
-import { selectLang } from '../../state';
+import type { LabState, Lang } from '../../state';
 import { useLab } from '../app-store';
-import { translate, type MessageKey, type Params } from './catalogs';
+import { catalogLoaded, translate, type MessageKey, type Params } from './catalogs';
 
 export type { Lang };
-export { catalogs, LANGS, translate, type MessageKey, type Params } from './catalogs';
+export { catalogLoaded, LANGS, loadCatalog, translate, type MessageKey, type Params } from './catalogs';
 // The engines' texts (hop explanations, ./explain) are imported from there by what shows a trace:
 // re-exported here, they would count as the first frame's code (vite.config.ts, startChunks).
 
 export type T = (key: MessageKey, params?: Params) => string;
 
+/** The store's language once its messages have arrived (../app-store.ts asks for them), English until then. */
+const selectShownLang = (s: LabState): Lang => (catalogLoaded(s.ui.lang) ? s.ui.lang : 'en');
+
 export function useT(): T {
-  const lang = useLab(selectLang);
+  const lang = useLab(selectShownLang);
   return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
 }

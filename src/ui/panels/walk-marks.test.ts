@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EvalStep } from '../../sim';
-import { translate, type MessageKey, type Params } from '../i18n';
+import { loadCatalog, translate, type MessageKey, type Params } from '../i18n';
 import { renderNote, walkMarks, walkSummary } from './walk-marks';
+
+// The Chinese messages are downloaded by a page that speaks Chinese (../i18n/catalogs.ts).
+beforeAll(() => loadCatalog('zh'));
 
 const step = (lineIndex: number, s: Partial<EvalStep>, artifact = 'ipt'): EvalStep => ({
   outcome: 'matched',
