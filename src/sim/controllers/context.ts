@@ -240,7 +240,7 @@ export interface Ctx {
  * write makes a new one), so an entry is never stale. A fresh run starts empty.
  */
 export interface Derived {
-  /** A pod template's canonical text, with and without its pod-template-hash label, and its hash. */
+  /** A pod template's canonical text, with and without its pod-template-hash label. */
   templates: WeakMap<PodTemplateSpec, TemplateFacts>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
   nodes: WeakMap<Node, NodeFacts>;
@@ -269,9 +269,6 @@ export interface Derived {
 export interface TemplateFacts {
   canonical?: string;
   stripped?: string;
-  hash?: string;
-  /** A template whose text without the pod-template-hash label is this one's (a ReplicaSet's source). */
-  strippedAs?: PodTemplateSpec;
 }
 
 /** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */
