@@ -162,8 +162,8 @@ export interface Indexes {
   servicesBySelector: SetIndex;
   /** Pods by the key of their controller owner ("ReplicaSet/ns/name"). */
   podsByOwner: SetIndex;
-  /** Pods by node name. */
-  podsByNode: SetIndex;
+  /** How many pods are bound to each node name: all the scheduler reads of a node's pods. */
+  podsPerNode: CowMap<number>;
   /** EndpointSlices by "ns/service". */
   slicesByService: SetIndex;
 }
@@ -173,7 +173,7 @@ export function emptyIndexes(): Indexes {
     podsByLabel: new SetIndex(),
     servicesBySelector: new SetIndex(),
     podsByOwner: new SetIndex(),
-    podsByNode: new SetIndex(),
+    podsPerNode: new CowMap(),
     slicesByService: new SetIndex(),
   };
 }
@@ -183,7 +183,7 @@ export function forkIndexes(i: Indexes): Indexes {
     podsByLabel: i.podsByLabel.fork(),
     servicesBySelector: i.servicesBySelector.fork(),
     podsByOwner: i.podsByOwner.fork(),
-    podsByNode: i.podsByNode.fork(),
+    podsPerNode: i.podsPerNode.fork(),
     slicesByService: i.slicesByService.fork(),
   };
 }

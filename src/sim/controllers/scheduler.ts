@@ -19,7 +19,7 @@ export interface SchedulerCache {
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
   const nodes = ctx.store.list<Node>('Node').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  return { nodes, loads: nodes.map((n) => ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0) };
+  return { nodes, loads: nodes.map((n) => ctx.index.podsPerNode.get(n.metadata.name) ?? 0) };
 }
 
 export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = schedulerCache(ctx)): void {
