@@ -40,7 +40,10 @@ describe('podTemplateHash', () => {
       expect(podTemplateHash(t as PodTemplateSpec)).toBe(expectedHash(t));
       expect(podTemplateHash(t as PodTemplateSpec, 2)).toBe(expectedHash(t, 2));
     }
-    const reordered = { spec: { containers: [{ ports: [{ containerPort: 80 }], name: 'c' }] }, metadata: { labels: { app: 'web' } } };
+    const reordered = {
+      spec: { containers: [{ ports: [{ containerPort: 80 }], name: 'c' }] },
+      metadata: { labels: { app: 'web' } },
+    };
     expect(podTemplateHash(reordered as PodTemplateSpec)).toBe(podTemplateHash(templates[0] as PodTemplateSpec));
   });
 });
