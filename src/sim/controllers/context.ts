@@ -162,8 +162,8 @@ export interface Indexes {
   servicesBySelector: SetIndex;
   /** Pods by the key of their controller owner ("ReplicaSet/ns/name"). */
   podsByOwner: SetIndex;
-  /** Pods by node name. */
-  podsByNode: SetIndex;
+  /** How many pods are bound to each node name: all the scheduler reads of a node's pods. */
+  podsPerNode: CowMap<number>;
   /** EndpointSlices by "ns/service". */
   slicesByService: SetIndex;
 }
@@ -173,7 +173,7 @@ export function emptyIndexes(): Indexes {
     podsByLabel: new SetIndex(),
     servicesBySelector: new SetIndex(),
     podsByOwner: new SetIndex(),
-    podsByNode: new SetIndex(),
+    podsPerNode: new CowMap(),
     slicesByService: new SetIndex(),
   };
 }
@@ -183,7 +183,7 @@ export function forkIndexes(i: Indexes): Indexes {
     podsByLabel: i.podsByLabel.fork(),
     servicesBySelector: i.servicesBySelector.fork(),
     podsByOwner: i.podsByOwner.fork(),
-    podsByNode: i.podsByNode.fork(),
+    podsPerNode: i.podsPerNode.fork(),
     slicesByService: i.slicesByService.fork(),
   };
 }
@@ -240,7 +240,7 @@ export interface Ctx {
  * write makes a new one), so an entry is never stale. A fresh run starts empty.
  */
 export interface Derived {
-  /** A pod template's canonical text, with and without its pod-template-hash label, and its hash. */
+  /** A pod template's canonical text, with and without its pod-template-hash label. */
   templates: WeakMap<PodTemplateSpec, TemplateFacts>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
   nodes: WeakMap<Node, NodeFacts>;
@@ -269,9 +269,6 @@ export interface Derived {
 export interface TemplateFacts {
   canonical?: string;
   stripped?: string;
-  hash?: string;
-  /** A template whose text without the pod-template-hash label is this one's (a ReplicaSet's source). */
-  strippedAs?: PodTemplateSpec;
 }
 
 /** What the kubelet reads of a node: its InternalIP (and the pods' hostIPs list), the parsed podCIDR. */

@@ -150,8 +150,8 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
   const node = pod?.spec.nodeName;
   const oldNode = oldPod?.spec.nodeName;
   if (oldNode !== node) {
-    if (oldNode) ctx.index.podsByNode.remove(oldNode, key);
-    if (node) ctx.index.podsByNode.add(node, key);
+    if (oldNode) countOnNode(ctx, oldNode, -1);
+    if (node) countOnNode(ctx, node, 1);
   }
   if (!pod && oldPod) releasePodIP(ctx, oldPod);
   // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
@@ -164,6 +164,13 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
     for (const s of selectingServices(ctx, oldPod!, oldLabels)) enqueue(ctx, 'endpointslice', s);
   }
   if (labels) for (const s of selectingServices(ctx, pod!, labels)) enqueue(ctx, 'endpointslice', s);
+}
+
+/** A count per node, not the pods' keys: a 250-entry count costs no set insert per binding (~1 µs each). */
+function countOnNode(ctx: Ctx, node: string, delta: 1 | -1): void {
+  const n = (ctx.index.podsPerNode.get(node) ?? 0) + delta;
+  if (n > 0) ctx.index.podsPerNode.set(node, n);
+  else ctx.index.podsPerNode.delete(node);
 }
 
 /**

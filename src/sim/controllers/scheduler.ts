@@ -6,20 +6,20 @@ import type { Node, Pod, PodCondition } from '../api/types';
 import type { Ctx } from './context';
 import { copyWith } from '../api/copy';
 
-/** Node load as the scheduler's cache sees it during one batch: pods per node, nodes in name order. */
+/** Node load as the scheduler's cache sees it during one batch: nodes in name order, pods per node. */
 export interface SchedulerCache {
   nodes: Node[];
-  load: Map<string, number>;
+  /** Pods on each node, by index into `nodes` (a binding counts at once, as the cache's assumed pods). */
+  loads: number[];
   /** The least-loaded-node heap, built on the first pod without a nodeSelector. */
   heap?: LoadHeap;
+  /** A just-created pod's status once bound (PodScheduled alone): one object for every such pod of the batch. */
+  scheduled?: NonNullable<Pod['status']>;
 }
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
   const nodes = ctx.store.list<Node>('Node').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  return {
-    nodes,
-    load: new Map(nodes.map((n) => [n.metadata.name, ctx.index.podsByNode.get(n.metadata.name)?.size ?? 0])),
-  };
+  return { nodes, loads: nodes.map((n) => ctx.index.podsPerNode.get(n.metadata.name) ?? 0) };
 }
 
 export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = schedulerCache(ctx)): void {
@@ -33,11 +33,12 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
   }
   const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : [];
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
-  if (fast) return bind(ctx, pod, key, cache, fast);
+  if (fast !== undefined) return bind(ctx, pod, key, cache, fast);
   let selectorMisses = 0;
   let unschedulable = 0;
-  let best: { name: string; count: number } | undefined;
-  for (const n of cache.nodes) {
+  let best = -1;
+  for (let i = 0; i < total; i++) {
+    const n = cache.nodes[i]!;
     if (n.spec?.unschedulable) {
       unschedulable++;
       continue;
@@ -46,11 +47,10 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
       selectorMisses++;
       continue;
     }
-    const count = cache.load.get(n.metadata.name) ?? 0;
     // Nodes are in name order, so strict < keeps the first name on a tie.
-    if (!best || count < best.count) best = { name: n.metadata.name, count };
+    if (best < 0 || cache.loads[i]! < cache.loads[best]!) best = i;
   }
-  if (!best) {
+  if (best < 0) {
     // framework.Diagnosis: reasons sorted, each "<n> <reason>", then the preemption verdict.
     const reasons: string[] = [];
     if (selectorMisses) reasons.push(`${selectorMisses} node(s) didn't match Pod's node affinity/selector`);
@@ -67,31 +67,41 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
   bind(ctx, pod, key, cache, best);
 }
 
-/** `key`: the pod's key, as queued (the store's own string: put need not build and hash another). */
-function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, best: { name: string; count: number }): void {
-  const ns = pod.metadata.namespace ?? 'default';
-  const object = { kind: 'Pod', namespace: ns, name: pod.metadata.name };
-  cache.load.set(best.name, best.count + 1);
-  const given = pod.status?.conditions;
-  // A new pod has no conditions yet: PodScheduled alone, one array for every such pod of the run.
-  const conditions = given?.length
-    ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')]
-    : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
-  const spec = copyWith(pod.spec, { nodeName: best.name });
-  const status = copyWith(pod.status, { conditions });
+/**
+ * Binds the pod to node `at` (an index into the cache's nodes). `key`: the pod's key, as queued (the
+ * store's own string: put need not build and hash another).
+ */
+function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, at: number): void {
+  const nodeName = cache.nodes[at]!.metadata.name;
+  cache.loads[at]!++;
+  const spec = copyWith(pod.spec, { nodeName });
   // A pod as the apiserver created it has no status yet: the bound one is written as one literal
   // in the same field order (a copy that adds `status` keeps it outside the object, for every pod).
   ctx.store.put(asCreated(pod)
-    ? { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec, status }
-    : copyWith(pod, { spec, status }), key);
+    ? { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec, status: scheduledStatus(ctx, cache) }
+    : copyWith(pod, { spec, status: copyWith(pod.status, { conditions: scheduledConditions(ctx, pod) }) }), key);
   ctx.events.push({
     type: 'Normal',
     reason: 'Scheduled',
-    object,
-    message: `Successfully assigned ${key} to ${best.name}`,
+    object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
+    message: `Successfully assigned ${key} to ${nodeName}`,
     source: 'default-scheduler',
     seq: 0,
   });
+}
+
+/** PodScheduled first, then the conditions the pod had but its old PodScheduled. */
+function scheduledConditions(ctx: Ctx, pod: Pod): PodCondition[] {
+  const given = pod.status?.conditions;
+  // A pod without conditions gets PodScheduled alone: one array for every such pod of the run.
+  return given?.length
+    ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')]
+    : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
+}
+
+/** The status of a bound pod that had none: never written to (the kubelet's write makes its own). */
+function scheduledStatus(ctx: Ctx, cache: SchedulerCache): NonNullable<Pod['status']> {
+  return (cache.scheduled ??= { conditions: ctx.derived.scheduledConditions ??= [SCHEDULED()] });
 }
 
 /** The pod's fields are apiVersion, kind, metadata and spec, in that order (a new pod's). */
@@ -131,10 +141,11 @@ interface LoadHeap {
   keyed: number[];
 }
 
-function leastLoaded(cache: SchedulerCache): { name: string; count: number } | undefined {
+/** The index of the node to bind to, or undefined when every node is unschedulable. */
+function leastLoaded(cache: SchedulerCache): number | undefined {
   let h = cache.heap;
   if (!h) {
-    h = { items: [], keyed: cache.nodes.map((n) => cache.load.get(n.metadata.name) ?? 0) };
+    h = { items: [], keyed: cache.loads.slice() };
     cache.nodes.forEach((n, i) => {
       if (!n.spec?.unschedulable) h!.items.push(i);
     });
@@ -143,15 +154,13 @@ function leastLoaded(cache: SchedulerCache): { name: string; count: number } | u
   }
   while (h.items.length) {
     const top = h.items[0]!;
-    const name = cache.nodes[top]!.metadata.name;
-    const load = cache.load.get(name) ?? 0;
-    if (load === h.keyed[top]) return { name, count: load };
+    const load = cache.loads[top]!;
+    if (load === h.keyed[top]) return top;
     h.keyed[top] = load;
     siftDown(h, 0);
   }
   return undefined;
 }
-
 function before(h: LoadHeap, a: number, b: number): boolean {
   const ka = h.keyed[a]!;
   const kb = h.keyed[b]!;
