@@ -38,6 +38,9 @@ export function defaultPodSpec(spec: PodSpec, memo?: DefaultedSpecs): PodSpec {
   if (!out) {
     out = defaultPodSpecOnce(spec);
     memo?.set(spec, out);
+    // Defaulting a defaulted spec gives the same keys, order and values: a Deployment's spec, its
+    // ReplicaSet's and its pods' are one object (each of them was copied and checked again before).
+    memo?.set(out, out);
   }
   return out;
 }
@@ -122,14 +125,12 @@ function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(
  * `memo`: pod specs already defaulted (the store's).
  */
 export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
+  if (obj.kind === 'Pod') {
+    return podWithSpec(obj, defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo));
+  }
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
-  if (obj.kind === 'Pod') {
-    // One copy per pod (a ReplicaSet makes thousands): the same fields, in the same order, as below.
-    const spec = defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo);
-    return { ...obj, metadata, spec } as T;
-  }
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
     case 'Service':
@@ -182,4 +183,14 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
     default:
       return o as T;
   }
+}
+
+/**
+ * A pod's defaults given its defaulted spec: the metadata copied (the store adds name and uid to
+ * it) with the namespace defaulted. One copy per pod (a ReplicaSet makes thousands).
+ */
+export function podWithSpec<T extends KubeObject | OtherObject>(pod: T, spec: PodSpec): T {
+  const metadata = copyOf(pod.metadata);
+  metadata.namespace ??= 'default';
+  return { ...pod, metadata, spec } as T;
 }
