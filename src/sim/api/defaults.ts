@@ -26,23 +26,30 @@ function defaultContainers(containers: Container[] | undefined): Container[] | u
   );
 }
 
-/**
- * Defaulted pod specs by input spec, kept by the store that defaults them. Objects are never
- * mutated once written, and every pod a ReplicaSet makes carries its template's spec object: its
- * pods share one defaulted spec instead of a copy each (the result is the same value either way).
- */
-export type DefaultedSpecs = WeakMap<PodSpec, PodSpec>;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-export function defaultPodSpec(spec: PodSpec, memo?: DefaultedSpecs): PodSpec {
-  let out = memo?.get(spec);
-  if (!out) {
-    out = defaultPodSpecOnce(spec);
-    memo?.set(spec, out);
-    // Defaulting a defaulted spec gives the same keys, order and values: a Deployment's spec, its
-    // ReplicaSet's and its pods' are one object (each of them was copied and checked again before).
-    memo?.set(out, out);
+/**
+ * Whether defaulting `spec` gives back the same keys, in the same order, with the same values
+ * (every field defaultPodSpec fills in is there): a ReplicaSet's template spec and its pods' are
+ * the Deployment's defaulted spec, shared instead of copied and checked again for each of them.
+ */
+function isDefaultedPodSpec(spec: PodSpec): boolean {
+  if (!hasOwn.call(spec, 'containers') || !Array.isArray(spec.containers)) return false;
+  for (const c of spec.containers) {
+    if (!c || typeof c !== 'object') return false;
+    if (!c.ports) continue;
+    if (!Array.isArray(c.ports)) return false;
+    for (const p of c.ports) if (!p || typeof p !== 'object' || !hasOwn.call(p, 'protocol') || p.protocol == null) return false;
   }
-  return out;
+  return hasOwn.call(spec, 'dnsPolicy') && spec.dnsPolicy != null &&
+    hasOwn.call(spec, 'restartPolicy') && spec['restartPolicy'] !== undefined &&
+    hasOwn.call(spec, 'schedulerName') && spec['schedulerName'] !== undefined &&
+    hasOwn.call(spec, 'terminationGracePeriodSeconds') && spec['terminationGracePeriodSeconds'] !== undefined;
+}
+
+/** The defaulted spec: `spec` itself when it has every default already (see isDefaultedPodSpec). */
+export function defaultPodSpec(spec: PodSpec): PodSpec {
+  return isDefaultedPodSpec(spec) ? spec : defaultPodSpecOnce(spec);
 }
 
 function defaultPodSpecOnce(spec: PodSpec): PodSpec {
@@ -112,21 +119,20 @@ function defaultService(svc: Service): Service {
   return out;
 }
 
-function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T, memo?: DefaultedSpecs): T {
+function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {
   // A workload without a template is left for validation to report (spec.template.spec.containers: Required value).
   if (!o.spec?.template?.spec) return o;
-  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec, memo) };
+  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec) };
   return { ...o, spec: { ...o.spec, template } };
 }
 
 /**
  * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
  * (the store fills in name and uid there); deeper fields may be shared with the input.
- * `memo`: pod specs already defaulted (the store's).
  */
-export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
+export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   if (obj.kind === 'Pod') {
-    return podWithSpec(obj, defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo));
+    return podWithSpec(obj, defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }));
   }
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
@@ -141,7 +147,7 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
       const d = o as Deployment;
       const spec = copyOf<Deployment['spec']>(d.spec);
       const template = d.spec?.template;
-      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec, memo) };
+      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
       spec.replicas = d.spec?.replicas ?? 1;
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
@@ -149,11 +155,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
       return { ...d, spec } as T;
     }
     case 'ReplicaSet': {
-      const rs = defaultWorkloadTemplate(o as ReplicaSet, memo);
+      const rs = defaultWorkloadTemplate(o as ReplicaSet);
       return { ...rs, spec: { ...rs.spec, replicas: rs.spec?.replicas ?? 1 } } as T;
     }
     case 'DaemonSet':
-      return defaultWorkloadTemplate(o as DaemonSet, memo) as T;
+      return defaultWorkloadTemplate(o as DaemonSet) as T;
     case 'Endpoints': {
       const ep = o as Endpoints;
       return {

@@ -20,7 +20,7 @@ import type {
   ServiceSpec,
 } from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
-import { applyDefaults, podWithSpec, type DefaultedSpecs } from './defaults';
+import { applyDefaults, podWithSpec } from './defaults';
 import { validateObject, type ValidatedSpecs } from './validation';
 import { crdGeneration } from './gateway-validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
@@ -174,8 +174,6 @@ export class ObjectStore {
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
   private readonly created: Map<string, CowMap<number>>;
-  /** Pod specs this store defaulted: pods of one template share one (a fork starts empty). */
-  private readonly defaulted: DefaultedSpecs;
   /** Pod specs this store validated, by field path (a fork starts empty). */
   private readonly validated: ValidatedSpecs = new Map();
   /** Character codes of the name being generated and of the uid being built (see generatedKey, stableUid). */
@@ -198,13 +196,11 @@ export class ObjectStore {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
       this.created = new Map([...from.created].map(([k, m]) => [k, m.fork()]));
-      this.defaulted = new WeakMap();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
       this.created = new Map();
-      this.defaulted = new WeakMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
       this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
@@ -303,7 +299,7 @@ export class ObjectStore {
   /** `repeated`: the input's defaulted spec, when its checks passed before (see repeatedPod). */
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions, repeated?: PodSpec): WriteResult<T> {
     // A copy with its own metadata: this write fills in its name and uid in place.
-    let obj = repeated ? podWithSpec(input, repeated) : applyDefaults(input, this.defaulted);
+    let obj = repeated ? podWithSpec(input, repeated) : applyDefaults(input);
     // A generated name was drawn until free (or 8 draws were taken): no second lookup when free.
     const generated = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
       ? this.generateName(obj, opts.nameRand)
@@ -405,7 +401,7 @@ export class ObjectStore {
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
     // A copy with its own metadata: the uid is carried over in place.
-    let obj = applyDefaults(input, this.defaulted);
+    let obj = applyDefaults(input);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
     if (!old) return { ok: false, problems: [notFound(refOf(obj))] };
