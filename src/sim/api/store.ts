@@ -130,9 +130,14 @@ function pushHex(out: number[], at: number, x: number, hi: number, lo: number): 
  * retained in strings). `scratch`: where to hash and build it (a store keeps one: a fresh 36-element
  * array and the hash's arrays per object were the largest things a create threw away).
  */
-export function stableUid(seed: string, kind: string, key: string, scratch: UidScratch = new UidScratch()): string {
-  const h = scratch.hash.begin().add(seed).add('\u0000uid\u0000').add(kind).add('\u0000').add(key);
-  h.end();
+export function stableUid(
+  seed: string,
+  kind: string,
+  key: string,
+  scratch: UidScratch = new UidScratch(),
+  base = '',
+): string {
+  const h = scratch.hash.copy(scratch.headOf(seed, kind, base)).add(key, base.length).end();
   const { h1: a, h2: b, h3: c, h4: d } = h;
   const codes = scratch.codes;
   const DASH = 45;
@@ -155,9 +160,28 @@ export function stableUid(seed: string, kind: string, key: string, scratch: UidS
 export class UidScratch {
   readonly hash = new Hash128();
   readonly codes: number[] = [];
+  /** The hash of the last seed, kind and key head (see headOf). */
+  private readonly head = new Hash128();
+  private seed: string | undefined;
+  private kind: string | undefined;
+  private base: string | undefined;
 
   constructor() {
     sizeCodes(this.codes, 36);
+  }
+
+  /**
+   * The hash of `seed`, `kind` and `base`, the head of the key hashed next: kept while they repeat
+   * (a controller's pods share all three: each uid then hashes its key's 5 drawn characters).
+   */
+  headOf(seed: string, kind: string, base: string): Hash128 {
+    if (seed !== this.seed || kind !== this.kind || base !== this.base) {
+      this.head.begin().add(seed).add('\u0000uid\u0000').add(kind).add('\u0000').add(base);
+      this.seed = seed;
+      this.kind = kind;
+      this.base = base;
+    }
+    return this.head;
   }
 }
 
@@ -330,7 +354,7 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch);
+    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch, generated?.base);
     const generation = crdGeneration(obj, undefined);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
@@ -352,10 +376,10 @@ export class ObjectStore {
 
   /**
    * metadata.generateName plus 5 characters from `rand`, drawn again (up to 8 times) while taken, as
-   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key
-   * and whether it is free.
+   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key,
+   * whether it is free, and its part before the drawn characters.
    */
-  private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean } {
+  private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean; base: string } {
     const { base, prefixLength } = this.nameBase(obj);
     let key = '';
     let free = false;
@@ -366,7 +390,7 @@ export class ObjectStore {
     // The name is the key's tail: one flat string per object, the name a view of it (concatenating
     // the draws made a chain of strings per pod, and the key a copy of it when hashed).
     obj.metadata.name = key.slice(prefixLength);
-    return { key, free };
+    return { key, free, base };
   }
 
   /**
