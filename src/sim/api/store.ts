@@ -21,7 +21,7 @@ import type {
 } from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
 import { applyDefaults, podWithSpec } from './defaults';
-import { validateObject, type ValidatedSpecs } from './validation';
+import { validateObject, ValidationMemo } from './validation';
 import { crdGeneration } from './gateway-validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
@@ -198,8 +198,8 @@ export class ObjectStore {
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
   private readonly created: Map<string, CowMap<number>>;
-  /** Pod specs this store validated, by field path (a fork starts empty). */
-  private readonly validated: ValidatedSpecs = new Map();
+  /** What this store's validation found valid before (a fork starts empty). */
+  private readonly validated = new ValidationMemo();
   /** Character codes of the name being generated and of the uid being built (see generatedKey, stableUid). */
   private readonly nameCodes: number[] = [];
   private readonly uidScratch = new UidScratch();
