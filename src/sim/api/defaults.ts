@@ -155,8 +155,14 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       return { ...d, spec } as T;
     }
     case 'ReplicaSet': {
-      const rs = defaultWorkloadTemplate(o as ReplicaSet);
-      return { ...rs, spec: { ...rs.spec, replicas: rs.spec?.replicas ?? 1 } } as T;
+      // One copy of the object and of its spec, the template's defaults and replicas in it (as for a
+      // Deployment: the Deployment controller writes 10,000 ReplicaSets in a reconcile).
+      const rs = o as ReplicaSet;
+      const spec = copyOf<ReplicaSet['spec']>(rs.spec);
+      const template = rs.spec?.template;
+      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
+      spec.replicas = rs.spec?.replicas ?? 1;
+      return { ...rs, spec } as T;
     }
     case 'DaemonSet':
       return defaultWorkloadTemplate(o as DaemonSet) as T;
