@@ -39,7 +39,9 @@ function isDefaultedPodSpec(spec: PodSpec): boolean {
     if (!c || typeof c !== 'object') return false;
     if (!c.ports) continue;
     if (!Array.isArray(c.ports)) return false;
-    for (const p of c.ports) if (!p || typeof p !== 'object' || !hasOwn.call(p, 'protocol') || p.protocol == null) return false;
+    for (const p of c.ports) {
+      if (!p || typeof p !== 'object' || !hasOwn.call(p, 'protocol') || p.protocol == null) return false;
+    }
   }
   return hasOwn.call(spec, 'dnsPolicy') && spec.dnsPolicy != null &&
     hasOwn.call(spec, 'restartPolicy') && spec['restartPolicy'] !== undefined &&
