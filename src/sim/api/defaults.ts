@@ -139,6 +139,7 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  // This write's own copy: the cases below fill in its fields rather than copy it again.
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
     case 'Service':
@@ -154,7 +155,8 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
-      return { ...d, spec } as T;
+      d.spec = spec;
+      return d as T;
     }
     case 'ReplicaSet': {
       // One copy of the object and of its spec, the template's defaults and replicas in it (as for a
@@ -164,19 +166,18 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       const template = rs.spec?.template;
       if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
       spec.replicas = rs.spec?.replicas ?? 1;
-      return { ...rs, spec } as T;
+      rs.spec = spec;
+      return rs as T;
     }
     case 'DaemonSet':
       return defaultWorkloadTemplate(o as DaemonSet) as T;
     case 'Endpoints': {
       const ep = o as Endpoints;
-      return {
-        ...ep,
-        subsets: ep.subsets?.map((s) => ({
-          ...s,
-          ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
-        })),
-      } as T;
+      ep.subsets = ep.subsets?.map((s) => ({
+        ...s,
+        ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
+      }));
+      return ep as T;
     }
     case 'EndpointSlice': {
       const es = o as EndpointSlice;
@@ -186,7 +187,8 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
         q.protocol = p.protocol ?? 'TCP';
         return q;
       });
-      return { ...es, ports } as T;
+      es.ports = ports;
+      return es as T;
     }
     case 'Namespace':
       // The namespace strategy stamps this label so namespaceSelectors can match by name.
