@@ -26,20 +26,32 @@ function defaultContainers(containers: Container[] | undefined): Container[] | u
   );
 }
 
-/**
- * Defaulted pod specs by input spec, kept by the store that defaults them. Objects are never
- * mutated once written, and every pod a ReplicaSet makes carries its template's spec object: its
- * pods share one defaulted spec instead of a copy each (the result is the same value either way).
- */
-export type DefaultedSpecs = WeakMap<PodSpec, PodSpec>;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-export function defaultPodSpec(spec: PodSpec, memo?: DefaultedSpecs): PodSpec {
-  let out = memo?.get(spec);
-  if (!out) {
-    out = defaultPodSpecOnce(spec);
-    memo?.set(spec, out);
+/**
+ * Whether defaulting `spec` gives back the same keys, in the same order, with the same values
+ * (every field defaultPodSpec fills in is there): a ReplicaSet's template spec and its pods' are
+ * the Deployment's defaulted spec, shared instead of copied and checked again for each of them.
+ */
+function isDefaultedPodSpec(spec: PodSpec): boolean {
+  if (!hasOwn.call(spec, 'containers') || !Array.isArray(spec.containers)) return false;
+  for (const c of spec.containers) {
+    if (!c || typeof c !== 'object') return false;
+    if (!c.ports) continue;
+    if (!Array.isArray(c.ports)) return false;
+    for (const p of c.ports) {
+      if (!p || typeof p !== 'object' || !hasOwn.call(p, 'protocol') || p.protocol == null) return false;
+    }
   }
-  return out;
+  return hasOwn.call(spec, 'dnsPolicy') && spec.dnsPolicy != null &&
+    hasOwn.call(spec, 'restartPolicy') && spec['restartPolicy'] !== undefined &&
+    hasOwn.call(spec, 'schedulerName') && spec['schedulerName'] !== undefined &&
+    hasOwn.call(spec, 'terminationGracePeriodSeconds') && spec['terminationGracePeriodSeconds'] !== undefined;
+}
+
+/** The defaulted spec: `spec` itself when it has every default already (see isDefaultedPodSpec). */
+export function defaultPodSpec(spec: PodSpec): PodSpec {
+  return isDefaultedPodSpec(spec) ? spec : defaultPodSpecOnce(spec);
 }
 
 function defaultPodSpecOnce(spec: PodSpec): PodSpec {
@@ -109,27 +121,25 @@ function defaultService(svc: Service): Service {
   return out;
 }
 
-function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T, memo?: DefaultedSpecs): T {
+function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(o: T): T {
   // A workload without a template is left for validation to report (spec.template.spec.containers: Required value).
   if (!o.spec?.template?.spec) return o;
-  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec, memo) };
+  const template = { ...o.spec.template, spec: defaultPodSpec(o.spec.template.spec) };
   return { ...o, spec: { ...o.spec, template } };
 }
 
 /**
  * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
  * (the store fills in name and uid there); deeper fields may be shared with the input.
- * `memo`: pod specs already defaulted (the store's).
  */
-export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?: DefaultedSpecs): T {
+export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
+  if (obj.kind === 'Pod') {
+    return podWithSpec(obj, defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }));
+  }
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
-  if (obj.kind === 'Pod') {
-    // One copy per pod (a ReplicaSet makes thousands): the same fields, in the same order, as below.
-    const spec = defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }, memo);
-    return { ...obj, metadata, spec } as T;
-  }
+  // This write's own copy: the cases below fill in its fields rather than copy it again.
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
     case 'Service':
@@ -140,28 +150,34 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
       const d = o as Deployment;
       const spec = copyOf<Deployment['spec']>(d.spec);
       const template = d.spec?.template;
-      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec, memo) };
+      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
       spec.replicas = d.spec?.replicas ?? 1;
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
-      return { ...d, spec } as T;
+      d.spec = spec;
+      return d as T;
     }
     case 'ReplicaSet': {
-      const rs = defaultWorkloadTemplate(o as ReplicaSet, memo);
-      return { ...rs, spec: { ...rs.spec, replicas: rs.spec?.replicas ?? 1 } } as T;
+      // One copy of the object and of its spec, the template's defaults and replicas in it (as for a
+      // Deployment: the Deployment controller writes 10,000 ReplicaSets in a reconcile).
+      const rs = o as ReplicaSet;
+      const spec = copyOf<ReplicaSet['spec']>(rs.spec);
+      const template = rs.spec?.template;
+      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
+      spec.replicas = rs.spec?.replicas ?? 1;
+      rs.spec = spec;
+      return rs as T;
     }
     case 'DaemonSet':
-      return defaultWorkloadTemplate(o as DaemonSet, memo) as T;
+      return defaultWorkloadTemplate(o as DaemonSet) as T;
     case 'Endpoints': {
       const ep = o as Endpoints;
-      return {
-        ...ep,
-        subsets: ep.subsets?.map((s) => ({
-          ...s,
-          ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
-        })),
-      } as T;
+      ep.subsets = ep.subsets?.map((s) => ({
+        ...s,
+        ports: s.ports?.map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
+      }));
+      return ep as T;
     }
     case 'EndpointSlice': {
       const es = o as EndpointSlice;
@@ -171,7 +187,8 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
         q.protocol = p.protocol ?? 'TCP';
         return q;
       });
-      return { ...es, ports } as T;
+      es.ports = ports;
+      return es as T;
     }
     case 'Namespace':
       // The namespace strategy stamps this label so namespaceSelectors can match by name.
@@ -182,4 +199,14 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, memo?:
     default:
       return o as T;
   }
+}
+
+/**
+ * A pod's defaults given its defaulted spec: the metadata copied (the store adds name and uid to
+ * it) with the namespace defaulted. One copy per pod (a ReplicaSet makes thousands).
+ */
+export function podWithSpec<T extends KubeObject | OtherObject>(pod: T, spec: PodSpec): T {
+  const metadata = copyOf(pod.metadata);
+  metadata.namespace ??= 'default';
+  return { ...pod, metadata, spec } as T;
 }

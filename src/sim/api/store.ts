@@ -7,10 +7,21 @@
 import { Hash128, SeededRandom } from '../net/rand';
 import { parseCidr } from '../net/ip';
 import type { LabSettings } from '../lab';
-import type { Ingress, IngressClass, KubeObject, OtherObject, Service, ServicePort, ServiceSpec } from './types';
+import type {
+  Ingress,
+  IngressClass,
+  KubeObject,
+  ObjectMeta,
+  OtherObject,
+  Pod,
+  PodSpec,
+  Service,
+  ServicePort,
+  ServiceSpec,
+} from './types';
 import { NAMESPACED_KINDS, objectKey } from './types';
-import { applyDefaults, type DefaultedSpecs } from './defaults';
-import { validateObject, type ValidatedSpecs } from './validation';
+import { applyDefaults, podWithSpec } from './defaults';
+import { validateObject, ValidationMemo } from './validation';
 import { crdGeneration } from './gateway-validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
@@ -119,9 +130,14 @@ function pushHex(out: number[], at: number, x: number, hi: number, lo: number): 
  * retained in strings). `scratch`: where to hash and build it (a store keeps one: a fresh 36-element
  * array and the hash's arrays per object were the largest things a create threw away).
  */
-export function stableUid(seed: string, kind: string, key: string, scratch: UidScratch = new UidScratch()): string {
-  const h = scratch.hash.begin().add(seed).add('\u0000uid\u0000').add(kind).add('\u0000').add(key);
-  h.end();
+export function stableUid(
+  seed: string,
+  kind: string,
+  key: string,
+  scratch: UidScratch = new UidScratch(),
+  base = '',
+): string {
+  const h = scratch.hash.copy(scratch.headOf(seed, kind, base)).add(key, base.length).end();
   const { h1: a, h2: b, h3: c, h4: d } = h;
   const codes = scratch.codes;
   const DASH = 45;
@@ -144,9 +160,28 @@ export function stableUid(seed: string, kind: string, key: string, scratch: UidS
 export class UidScratch {
   readonly hash = new Hash128();
   readonly codes: number[] = [];
+  /** The hash of the last seed, kind and key head (see headOf). */
+  private readonly head = new Hash128();
+  private seed: string | undefined;
+  private kind: string | undefined;
+  private base: string | undefined;
 
   constructor() {
     sizeCodes(this.codes, 36);
+  }
+
+  /**
+   * The hash of `seed`, `kind` and `base`, the head of the key hashed next: kept while they repeat
+   * (a controller's pods share all three: each uid then hashes its key's 5 drawn characters).
+   */
+  headOf(seed: string, kind: string, base: string): Hash128 {
+    if (seed !== this.seed || kind !== this.kind || base !== this.base) {
+      this.head.begin().add(seed).add('\u0000uid\u0000').add(kind).add('\u0000').add(base);
+      this.seed = seed;
+      this.kind = kind;
+      this.base = base;
+    }
+    return this.head;
   }
 }
 
@@ -163,13 +198,13 @@ export class ObjectStore {
    * conflict order, and stamping it would change what existing labs route. kubectl's AGE reads it.
    */
   private readonly created: Map<string, CowMap<number>>;
-  /** Pod specs this store defaulted: pods of one template share one (a fork starts empty). */
-  private readonly defaulted: DefaultedSpecs;
-  /** Pod specs this store validated, by field path (a fork starts empty). */
-  private readonly validated: ValidatedSpecs = new Map();
+  /** What this store's validation found valid before (a fork starts empty). */
+  private readonly validated = new ValidationMemo();
   /** Character codes of the name being generated and of the uid being built (see generatedKey, stableUid). */
   private readonly nameCodes: number[] = [];
   private readonly uidScratch = new UidScratch();
+  /** The last generated-name pod that passed defaulting and validation (see rememberPod). */
+  private lastPod: { metadata: ObjectMeta; spec: PodSpec; status: unknown; defaulted: PodSpec } | undefined;
   /** The last generated name's prefix (see nameBase). */
   private lastNameBase:
     | { ns: string | undefined; generateName: string | undefined; base: string; prefixLength: number }
@@ -185,13 +220,11 @@ export class ObjectStore {
     if (from) {
       this.kinds = new Map([...from.kinds].map(([k, m]) => [k, m.fork()]));
       this.created = new Map([...from.created].map(([k, m]) => [k, m.fork()]));
-      this.defaulted = new WeakMap();
       this.clusterIPs = from.clusterIPs.clone();
       this.nodePorts = from.nodePorts.clone();
     } else {
       this.kinds = new Map();
       this.created = new Map();
-      this.defaulted = new WeakMap();
       const cidr = parseCidr(settings.serviceCIDR, true) ?? parseCidr('10.96.0.0/12')!;
       this.clusterIPs = ClusterIPAllocator.create(cidr);
       this.nodePorts = NodePortAllocator.create(settings.nodePortRange);
@@ -265,26 +298,42 @@ export class ObjectStore {
 
   /** POST: default, validate, admit, allocate, store, then emit ADDED. */
   create<T extends AnyObject>(input: T, opts: CreateOptions = {}): WriteResult<T> {
+    const repeated = this.repeatedPod(input, opts);
     // No closure per write (a reconcile of 10,000 Services makes 90,000): the guard's two halves inline.
-    const bad = inputProblems(input);
+    const bad = repeated ? undefined : inputProblems(input);
     if (bad) return bad;
     try {
-      return this.createChecked(input, opts);
+      return this.createChecked(input, opts, repeated);
     } catch {
       return schemaProblems(input);
     }
   }
 
-  private createChecked<T extends AnyObject>(input: T, opts: CreateOptions): WriteResult<T> {
+  /**
+   * The defaulted spec of `input` when it is a pod made of the same metadata, spec and status
+   * objects as the last generated-name pod that passed validation (see lastPod), else undefined.
+   */
+  private repeatedPod(input: AnyObject, opts: CreateOptions): PodSpec | undefined {
+    const last = this.lastPod;
+    if (!last || !opts.nameRand || (input as AnyObject | null)?.metadata !== last.metadata) return undefined;
+    const pod = input as Partial<Pod>;
+    return pod.kind === 'Pod' && pod.spec === last.spec && pod.status === last.status ? last.defaulted : undefined;
+  }
+
+  /** `repeated`: the input's defaulted spec, when its checks passed before (see repeatedPod). */
+  private createChecked<T extends AnyObject>(input: T, opts: CreateOptions, repeated?: PodSpec): WriteResult<T> {
     // A copy with its own metadata: this write fills in its name and uid in place.
-    let obj = applyDefaults(input, this.defaulted);
+    let obj = repeated ? podWithSpec(input, repeated) : applyDefaults(input);
     // A generated name was drawn until free (or 8 draws were taken): no second lookup when free.
     const generated = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
       ? this.generateName(obj, opts.nameRand)
       : undefined;
     const key = generated ? generated.key : objectKey(obj);
-    const errs = validateObject(obj, this.validated);
-    if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
+    if (!repeated) {
+      const errs = validateObject(obj, this.validated);
+      if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
+      if (generated && obj.kind === 'Pod') this.rememberPod(input as unknown as Pod, obj as unknown as Pod);
+    }
     if (!generated?.free && this.get(obj.kind, key)) {
       const ref = refOf(obj);
       return {
@@ -305,7 +354,7 @@ export class ObjectStore {
       if (!alloc.ok) return alloc;
       obj = alloc.object as T;
     }
-    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch);
+    obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch, generated?.base);
     const generation = crdGeneration(obj, undefined);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
@@ -315,11 +364,22 @@ export class ObjectStore {
   }
 
   /**
-   * metadata.generateName plus 5 characters from `rand`, drawn again (up to 8 times) while taken, as
-   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key
-   * and whether it is free.
+   * `input` passed defaulting and validation as `pod`, with a generated name: a pod of the same
+   * metadata, spec and status objects passes them again with the same defaulted spec (objects are
+   * never mutated; the 5 drawn characters are lowercase alphanumerics, which make a valid name of
+   * any valid generateName). A controller makes its replicas so (podtemplate.ts): their defaults
+   * and checks (label, name and container rules, three weak-map lookups) are done once per batch.
    */
-  private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean } {
+  private rememberPod(input: Pod, pod: Pod): void {
+    this.lastPod = { metadata: input.metadata, spec: input.spec, status: input.status, defaulted: pod.spec };
+  }
+
+  /**
+   * metadata.generateName plus 5 characters from `rand`, drawn again (up to 8 times) while taken, as
+   * the apiserver's SimpleNameGenerator; written into `obj`'s own metadata. Returns the object's key,
+   * whether it is free, and its part before the drawn characters.
+   */
+  private generateName(obj: AnyObject, rand: SeededRandom): { key: string; free: boolean; base: string } {
     const { base, prefixLength } = this.nameBase(obj);
     let key = '';
     let free = false;
@@ -330,7 +390,7 @@ export class ObjectStore {
     // The name is the key's tail: one flat string per object, the name a view of it (concatenating
     // the draws made a chain of strings per pod, and the key a copy of it when hashed).
     obj.metadata.name = key.slice(prefixLength);
-    return { key, free };
+    return { key, free, base };
   }
 
   /**
@@ -365,7 +425,7 @@ export class ObjectStore {
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
     // A copy with its own metadata: the uid is carried over in place.
-    let obj = applyDefaults(input, this.defaulted);
+    let obj = applyDefaults(input);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
     if (!old) return { ok: false, problems: [notFound(refOf(obj))] };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ObjectStore } from './store';
 import { defaultLabSettings } from '../lab';
 import type { AnyObject } from './store';
+import type { Pod } from './types';
+import { SeededRandom } from '../net/rand';
 
 const svc = (name: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}): AnyObject =>
   ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec, ...extra }) as AnyObject;
@@ -291,5 +293,31 @@ describe('apiserver validation', () => {
     store.update(svc('web', { ports: [{ port: 81 }] }));
     store.delete({ kind: 'Service', namespace: 'default', name: 'web' });
     expect(seen).toEqual(['ADDED web', 'MODIFIED web', 'DELETED web']);
+  });
+
+  it('gives a pod of the last pod\'s metadata and spec objects the same defaults and checks', () => {
+    // A ReplicaSet's replicas share one metadata and one spec object: the 2nd one on is not checked
+    // again, so a store that checks each of them afresh must store the same pods.
+    const meta = { name: '', generateName: 'web-', labels: { app: 'web' } };
+    const spec = { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] };
+    const batch = (store: ObjectStore, fresh: boolean): unknown[] => {
+      const nameRand = SeededRandom.fromSeed('t', 'names');
+      return [0, 1, 2].map(() => {
+        const m = fresh ? { ...meta } : meta;
+        const res = store.create({ apiVersion: 'v1', kind: 'Pod', metadata: m, spec } as AnyObject, { nameRand });
+        return res.ok ? res.object : res.problems;
+      });
+    };
+    const store = newStore();
+    const shared = batch(store, false);
+    expect(shared).toEqual(batch(newStore(), true));
+    expect(new Set(shared.map((p) => (p as AnyObject).metadata.uid)).size).toBe(3);
+    // A defaulted spec is its own default: the pods share it.
+    expect((shared[1] as Pod).spec).toBe((shared[2] as Pod).spec);
+    // Another metadata object with the same spec is checked again.
+    const bad = store.create({
+      apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, labels: { app: '-' } }, spec,
+    } as AnyObject, { nameRand: SeededRandom.fromSeed('t', 'more') });
+    expect(bad.ok).toBe(false);
   });
 });

@@ -68,15 +68,41 @@ export function goStringSlice(v: readonly string[] | undefined): string {
   return `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}`;
 }
 
+/**
+ * What one store's validation remembers, strings and objects found valid before: every object's
+ * namespace and the same few label keys are checked on each write, and a Deployment's pod spec is
+ * its ReplicaSet's and its pods' (see defaultPodSpec). Only validity is kept: an invalid value is
+ * checked again, its errors carrying the field path of the write at hand.
+ */
+export class ValidationMemo {
+  /** Label keys that passed isQualifiedName. */
+  readonly labelKeys = new Set<string>();
+  /** Namespaces that passed isDNS1123Label. */
+  readonly namespaces = new Set<string>();
+  /** Pod specs that passed validatePodSpec (at any field path: its errors only name the path). */
+  readonly podSpecs = new WeakSet<object>();
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** `rule`'s messages for `v`; none when `known` (strings that passed it before) has it. */
+function checkedRule(rule: (v: string) => string[], v: string, known: Set<string> | undefined): readonly string[] {
+  if (known?.has(v)) return NONE;
+  const messages = rule(v);
+  if (messages.length === 0) known?.add(v);
+  return messages;
+}
+
 export function validateLabels(
   labels: Record<string, string> | undefined,
   field: string,
   errs: FieldError[] = [],
+  memo?: ValidationMemo,
 ): FieldError[] {
   if (!labels) return errs;
   for (const k of Object.keys(labels)) {
     const v = String(labels[k]);
-    for (const m of isQualifiedName(k)) errs.push(invalid(field, str(k), m));
+    for (const m of checkedRule(isQualifiedName, k, memo?.labelKeys)) errs.push(invalid(field, str(k), m));
     for (const m of isValidLabelValue(v)) errs.push(invalid(field, str(v), m));
   }
   return errs;
@@ -90,12 +116,8 @@ function validateAnnotations(annotations: Record<string, string> | undefined, fi
   return errs;
 }
 
-/**
- * `memo`: the store's record of what it checked. A pod's labels object is shared by the pods its
- * controller makes in one sync, so it is checked once; other kinds' labels are each written once
- * (a record of them would only grow the collector's weak tables).
- */
-export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: ValidatedSpecs): FieldError[] {
+/** `memo`: the store's record of what passed before (see ValidationMemo). */
+export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: ValidationMemo): FieldError[] {
   const errs: FieldError[] = [];
   if (!meta.name && !meta.generateName) {
     errs.push(required('metadata.name', 'name or generateName is required'));
@@ -104,16 +126,13 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: Valida
   }
   if (NAMESPACED_KINDS.has(kind)) {
     const ns = meta.namespace ?? 'default';
-    for (const m of isDNS1123Label(ns)) errs.push(invalid('metadata.namespace', str(ns), m));
+    for (const m of checkedRule(isDNS1123Label, ns, memo?.namespaces)) {
+      errs.push(invalid('metadata.namespace', str(ns), m));
+    }
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
-  const labels = meta.labels;
-  if (memo && kind === 'Pod' && labels && typeof labels === 'object') {
-    for (const e of checkedOnce(memo, 'metadata.labels', labels, () => validateLabels(labels, 'metadata.labels'))) {
-      errs.push(e);
-    }
-  } else validateLabels(labels, 'metadata.labels', errs);
+  validateLabels(meta.labels, 'metadata.labels', errs, memo);
   if (meta.annotations) for (const e of validateAnnotations(meta.annotations, 'metadata.annotations')) errs.push(e);
   return errs;
 }
@@ -140,7 +159,7 @@ const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
  * port, the selector, session affinity, externalIPs, the traffic policies, the load-balancer-only
  * fields, then status. Each step appends to one list, so the errors come out in the same order.
  */
-export function validateService(svc: Service): FieldError[] {
+export function validateService(svc: Service, memo?: ValidationMemo): FieldError[] {
   const errs: FieldError[] = [];
   const spec: ServiceSpec = svc.spec ?? {};
   const type = spec.type ?? 'ClusterIP';
@@ -152,7 +171,7 @@ export function validateService(svc: Service): FieldError[] {
   if (type === 'ExternalName') validateExternalNameFields(spec, errs);
   validateClusterIPs(spec, type, errs);
   validateServicePorts(ports, type, errs);
-  errs.push(...validateLabels(spec.selector, 'spec.selector'));
+  validateLabels(spec.selector, 'spec.selector', errs, memo);
   validateSessionAffinity(spec, errs);
   (spec.externalIPs ?? []).forEach((ip, i) => {
     if (!isIPv4(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, str(ip), IP_EXAMPLE));
@@ -331,7 +350,7 @@ function validateLoadBalancerFields(spec: ServiceSpec, type: string, errs: Field
 
 // ---------------------------------------------------------------- Pod and workloads
 
-export function validatePodSpec(spec: PodSpec | undefined, field: string): FieldError[] {
+export function validatePodSpec(spec: PodSpec | undefined, field: string, memo?: ValidationMemo): FieldError[] {
   const errs: FieldError[] = [];
   if (!spec || !spec.containers || spec.containers.length === 0) {
     errs.push(required(`${field}.containers`));
@@ -397,35 +416,19 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
       'must not have more than 3 nameservers',
     ));
   }
-  errs.push(...validateLabels(spec.nodeSelector, `${field}.nodeSelector`));
+  if (spec.nodeSelector) validateLabels(spec.nodeSelector, `${field}.nodeSelector`, errs, memo);
   return errs;
 }
 
-/**
- * Pod-spec problems by field path and spec object, kept by the store that validates them (like
- * `DefaultedSpecs`): specs are never mutated once written, and every pod a ReplicaSet makes carries
- * its template's defaulted spec, so its pods' specs are checked once (each pod still gets the list).
- */
-export type ValidatedSpecs = Map<string, WeakMap<object, readonly FieldError[]>>;
-
-/**
- * `check`'s errors for the object `o` at `field`, computed once per object: the errors depend only
- * on the object's content, which never changes once written. Each caller gets its own list.
- */
-function checkedOnce(memo: ValidatedSpecs, field: string, o: object, check: () => FieldError[]): FieldError[] {
-  let byField = memo.get(field);
-  if (!byField) memo.set(field, (byField = new WeakMap()));
-  let errs = byField.get(o);
-  if (!errs) byField.set(o, (errs = check()));
-  return errs.length === 0 ? [] : errs.slice();
+function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidationMemo): FieldError[] {
+  if (!spec || typeof spec !== 'object' || !memo) return validatePodSpec(spec, field, memo);
+  if (memo.podSpecs.has(spec)) return [];
+  const errs = validatePodSpec(spec, field, memo);
+  if (errs.length === 0) memo.podSpecs.add(spec);
+  return errs;
 }
 
-function podSpecErrors(spec: PodSpec | undefined, field: string, memo?: ValidatedSpecs): FieldError[] {
-  if (!spec || typeof spec !== 'object' || !memo) return validatePodSpec(spec, field);
-  return checkedOnce(memo, field, spec, () => validatePodSpec(spec, field));
-}
-
-function validatePod(pod: Pod, memo?: ValidatedSpecs): FieldError[] {
+function validatePod(pod: Pod, memo?: ValidationMemo): FieldError[] {
   const errs = podSpecErrors(pod.spec, 'spec', memo);
   const ip = pod.status?.podIP;
   if (ip !== undefined && !isIPv4(ip)) errs.push(invalid('status.podIP', str(ip), 'must be a valid IP address'));
@@ -455,8 +458,8 @@ export function selectorMatches(sel: LabelSelector, labels: Record<string, strin
   return true;
 }
 
-function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] {
-  const errs = validateLabels(sel.matchLabels, `${field}.matchLabels`);
+function validateLabelSelector(sel: LabelSelector, field: string, errs: FieldError[], memo?: ValidationMemo): void {
+  validateLabels(sel.matchLabels, `${field}.matchLabels`, errs, memo);
   (sel.matchExpressions ?? []).forEach((r, i) => {
     const f = `${field}.matchExpressions[${i}]`;
     for (const m of isQualifiedName(r.key)) errs.push(invalid(`${f}.key`, str(r.key), m));
@@ -474,10 +477,9 @@ function validateLabelSelector(sel: LabelSelector, field: string): FieldError[] 
       errs.push(invalid(`${f}.operator`, str(String(r.operator)), 'not a valid selector operator'));
     }
   });
-  return errs;
 }
 
-function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: ValidatedSpecs): FieldError[] {
+function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: ValidationMemo): FieldError[] {
   const errs: FieldError[] = [];
   const spec = (o.spec ?? {}) as Partial<Deployment['spec']>;
   if (!spec.selector) {
@@ -491,7 +493,7 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: Validat
       `empty selector is invalid for ${o.kind.toLowerCase()}`,
     ));
     else {
-      errs.push(...validateLabelSelector(sel, 'spec.selector'));
+      validateLabelSelector(sel, 'spec.selector', errs, memo);
       if (!selectorMatches(sel, spec.template?.metadata?.labels)) {
         errs.push(invalid(
           'spec.template.metadata.labels',
@@ -505,7 +507,7 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: Validat
   if (typeof replicas === 'number' && replicas < 0) {
     errs.push(invalid('spec.replicas', int(replicas), 'must be greater than or equal to 0'));
   }
-  errs.push(...validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels'));
+  validateLabels(spec.template?.metadata?.labels, 'spec.template.metadata.labels', errs, memo);
   errs.push(...podSpecErrors(spec.template?.spec, 'spec.template.spec', memo));
   return errs;
 }
@@ -699,10 +701,10 @@ function validateIngressClass(ic: IngressClass): FieldError[] {
 }
 
 /**
- * All field errors for one object, metadata first, in the apiserver's order. `memo`: pod specs
- * already checked (the store's).
+ * All field errors for one object, metadata first, in the apiserver's order. `memo`: what passed
+ * before (the store's).
  */
-export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSpecs): FieldError[] {
+export function validateObject(obj: KubeObject | OtherObject, memo?: ValidationMemo): FieldError[] {
   const errs = validateObjectMeta(obj.kind, obj.metadata ?? ({ name: '' } as ObjectMeta), memo);
   const more = kindErrors(obj as KubeObject, memo);
   for (const e of more) errs.push(e);
@@ -710,10 +712,10 @@ export function validateObject(obj: KubeObject | OtherObject, memo?: ValidatedSp
 }
 
 /** The kind's own checks after the metadata's. */
-function kindErrors(o: KubeObject, memo: ValidatedSpecs | undefined): FieldError[] {
+function kindErrors(o: KubeObject, memo: ValidationMemo | undefined): FieldError[] {
   switch (o.kind) {
     case 'Service':
-      return validateService(o);
+      return validateService(o, memo);
     case 'Pod':
       return validatePod(o, memo);
     case 'Deployment':

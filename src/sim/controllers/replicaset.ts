@@ -22,11 +22,11 @@ function activePods(ctx: Ctx, ownerKey: string): Pod[] {
 
 export function syncReplicaSet(ctx: Ctx, key: string): void {
   const rs = ctx.store.get<ReplicaSet>('ReplicaSet', key);
-  const ns = splitMetaNamespaceKey(key).namespace;
   const ownerKey = `ReplicaSet/${key}`;
   if (!rs) {
     // A snapshot that left the ReplicaSet out still had it: its pods stay.
     if (ctx.preserve) return;
+    const ns = splitMetaNamespaceKey(key).namespace;
     for (const k of [...(ctx.index.podsByOwner.get(ownerKey) ?? [])]) {
       ctx.store.delete({ kind: 'Pod', namespace: ns, name: k.slice(ns.length + 1) });
     }
@@ -72,6 +72,12 @@ function deletePods(ctx: Ctx, rs: ReplicaSet, victims: Pod[]): void {
 function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
   let ready = 0;
   for (const p of pods) if (isPodReady(p)) ready++;
+  const prev = rs['status'] as Record<string, number> | undefined;
+  // Most syncs (a pod bound, a pod started) change no count: no status object to build for them.
+  if (
+    prev && prev['replicas'] === pods.length && prev['fullyLabeledReplicas'] === pods.length &&
+    prev['readyReplicas'] === ready && prev['availableReplicas'] === ready && prev['observedGeneration'] === 1
+  ) return;
   const status = {
     replicas: pods.length,
     fullyLabeledReplicas: pods.length,
@@ -79,8 +85,7 @@ function writeStatus(ctx: Ctx, rs: ReplicaSet, key: string, pods: Pod[]): void {
     availableReplicas: ready,
     observedGeneration: 1,
   };
-  const prev = rs['status'] as Record<string, number> | undefined;
-  if (!prev || !sameCounts(prev, status)) ctx.store.put(copyWith(rs, { status }), key);
+  ctx.store.put(copyWith(rs, { status }), key);
 }
 
 /** Every count in `next` equals the one in `prev` (keys `prev` has beyond them do not matter). */

@@ -25,8 +25,9 @@ export class SeededRandom {
   /** A generator for a seed (any string or number), mixed with a purpose label so that
    * independent consumers (pod names, iptables statistic, ...) do not share one stream. */
   static fromSeed(seed: string | number, purpose = ''): SeededRandom {
-    const h = hash128(`${seed}\u0000${purpose}`);
-    const r = new SeededRandom({ a: h[0], b: h[1], c: h[2], d: h[3] });
+    // hash128(`${seed}\u0000${purpose}`) fed in parts: no joined string to build and flatten.
+    const h = new Hash128().add(String(seed)).add('\u0000').add(purpose).end();
+    const r = new SeededRandom({ a: h.h1, b: h.h2, c: h.h3, d: h.h4 });
     for (let i = 0; i < 12; i++) r.nextUint32();
     return r;
   }
@@ -92,9 +93,10 @@ export class Hash128 {
     return this;
   }
 
-  add(str: string): this {
+  /** Hashes `str` from index `from` on (a caller that hashed its head already starts there). */
+  add(str: string, from = 0): this {
     let { h1, h2, h3, h4 } = this;
-    for (let i = 0; i < str.length; i++) {
+    for (let i = from; i < str.length; i++) {
       const k = str.charCodeAt(i);
       h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
       h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
@@ -108,8 +110,17 @@ export class Hash128 {
     return this;
   }
 
+  /** Takes over `other`'s state (a prefix hashed once, continued many times). */
+  copy(other: Hash128): this {
+    this.h1 = other.h1;
+    this.h2 = other.h2;
+    this.h3 = other.h3;
+    this.h4 = other.h4;
+    return this;
+  }
+
   /** The final mix: h1..h4 hold the words hash128 returns. */
-  end(): void {
+  end(): this {
     let { h1, h2, h3, h4 } = this;
     h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
     h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
@@ -123,6 +134,7 @@ export class Hash128 {
     this.h2 = h2 >>> 0;
     this.h3 = h3 >>> 0;
     this.h4 = h4 >>> 0;
+    return this;
   }
 }
 
