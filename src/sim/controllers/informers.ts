@@ -96,7 +96,7 @@ function labelFacts(ctx: Ctx, pod: Pod): LabelFacts {
   if (!f || f.ns !== ns) {
     const keys: string[] = [];
     for (const k in labels) keys.push(labelKey(ns, k, labels[k]!));
-    f = { labels, ns, keys, services: [], generation: -1 };
+    f = { labels, ns, keys, services: [], generation: -1, buckets: undefined };
     if (labels) d.labels.set(labels, f);
   }
   d.lastLabels = f;
@@ -137,7 +137,7 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
   const oldLabels = sameLabels ? labels : oldPod && labelFacts(ctx, oldPod);
   if (!sameLabels) {
     if (oldLabels) for (const k of oldLabels.keys) ctx.index.podsByLabel.remove(k, key);
-    if (labels) for (const k of labels.keys) ctx.index.podsByLabel.add(k, key);
+    if (labels) ctx.index.podsByLabel.addToEach(labels.keys, key, labels);
   }
   const cur = pod && ownerFacts(ctx, pod);
   const old = sameMeta ? cur : oldPod && ownerFacts(ctx, oldPod);
