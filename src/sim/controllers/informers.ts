@@ -113,11 +113,12 @@ function ownerFacts(ctx: Ctx, o: { metadata: OwnedMeta }): OwnerFacts | undefine
   if (last && last.refs === refs && last.ns === ns) return last;
   let f = d.owners.get(refs);
   if (!f || f.ns !== ns) {
-    const owner = ownerKeyOf(o);
-    const slash = owner ? owner.indexOf('/') : -1;
-    const kind = owner?.slice(0, slash);
-    const key = owner?.slice(slash + 1);
-    f = { refs, ns, owner, kind, key, deployment: undefined, generation: -1 };
+    // As ownerKeyOf reads it, but joined: flat strings (a template literal's or a slice's string is
+    // a chain or a view, which each queue and store lookup of the owner compares the slow way).
+    const ref = refs.find((r) => r.controller) ?? refs[0];
+    const key = ref && [ns, ref.name].join('/');
+    const owner = ref && [ref.kind, ns, ref.name].join('/');
+    f = { refs, ns, owner, kind: ref?.kind, key, deployment: undefined, generation: -1 };
     d.owners.set(refs, f);
   }
   d.lastOwner = f;
