@@ -209,6 +209,11 @@ export class ObjectStore {
   private lastNameBase:
     | { ns: string | undefined; generateName: string | undefined; base: string; prefixLength: number }
     | undefined;
+  /** The kinds last written and read, and their maps (see `bucket`, `objectsOf`). */
+  private writtenKind: string | undefined;
+  private writtenObjects: CowMap<AnyObject> | undefined;
+  private readKind: string | undefined;
+  private readObjects: CowMap<AnyObject> | undefined;
   /** The lab's logical time for the next write (the control plane's event count); set by the reconciler. */
   clock: () => number = () => 0;
 
@@ -249,11 +254,26 @@ export class ObjectStore {
   }
 
   private bucket(kind: string): CowMap<AnyObject> {
+    // A kind's map is made once per store: the one written last is at hand (writes come in runs of a kind).
+    if (kind === this.writtenKind && this.writtenObjects) return this.writtenObjects;
     this.dirtyKinds.add(kind);
     let m = this.kinds.get(kind);
     if (!m) {
       m = new CowMap();
       this.kinds.set(kind, m);
+    }
+    this.writtenKind = kind;
+    this.writtenObjects = m;
+    return m;
+  }
+
+  /** A kind's objects, undefined before its first write; the kind read last is at hand. */
+  private objectsOf(kind: string): CowMap<AnyObject> | undefined {
+    if (kind === this.readKind) return this.readObjects;
+    const m = this.kinds.get(kind);
+    if (m) {
+      this.readKind = kind;
+      this.readObjects = m;
     }
     return m;
   }
@@ -269,7 +289,7 @@ export class ObjectStore {
   }
 
   get<T extends AnyObject = AnyObject>(kind: string, key: string): T | undefined {
-    return this.kinds.get(kind)?.get(key) as T | undefined;
+    return this.objectsOf(kind)?.get(key) as T | undefined;
   }
 
   list<T extends AnyObject = AnyObject>(kind: string): T[] {

@@ -58,16 +58,18 @@ export function writableRange(state: ControllerState, node: string): HostLocalRa
 export class SetIndex {
   /** Marks the buckets this index made (and so may change in place): one lookup per write. */
   private readonly token = {};
-  constructor(private readonly map: CowMap<Bucket> = new CowMap()) {}
+  /** Buckets that left the map so far: buckets kept in a BucketMemo are valid while it stays. */
+  private removals = 0;
+  constructor(private readonly map: CowMap<Members> = new CowMap()) {}
 
   fork(): SetIndex {
     return new SetIndex(this.map.fork());
   }
 
-  private writable(k: string, b: Bucket | undefined): Members {
-    if (b && b.owner === this.token) return b.members;
-    const members = new Members(b?.members);
-    this.map.set(k, { owner: this.token, members });
+  private writable(k: string, b: Members | undefined): Members {
+    if (b && b.owner === this.token) return b;
+    const members = new Members(this.token, b);
+    this.map.set(k, members);
     return members;
   }
 
@@ -77,29 +79,48 @@ export class SetIndex {
 
   remove(k: string, member: string): void {
     const b = this.map.get(k);
-    if (!b?.members.has(member)) return;
+    if (!b?.has(member)) return;
     const s = this.writable(k, b);
     s.delete(member);
-    if (s.size === 0) this.map.delete(k);
+    if (s.size === 0) {
+      this.map.delete(k);
+      this.removals++;
+    }
+  }
+
+  /**
+   * `add(k, member)` for each of the distinct `keys`, through the buckets `memo` kept of them: the
+   * pods of a template add themselves under the same label pairs one after another (two lookups
+   * per pod in a map of ~20,000 keys saved).
+   */
+  addToEach(keys: readonly string[], member: string, memo: { buckets?: BucketMemo }): void {
+    let m = memo.buckets;
+    if (m?.index !== this || m.removals !== this.removals) {
+      const members = keys.map((k) => this.writable(k, this.map.get(k)));
+      m = memo.buckets = { index: this, removals: this.removals, members };
+    }
+    for (const b of m.members) b.add(member);
   }
 
   /** Adds `member` or, when it is in already, moves it last (as a remove and an add would). */
   moveToEnd(k: string, member: string): void {
     const b = this.map.get(k);
-    if (b && b.members.size === 1 && b.members.has(member)) return;
+    if (b && b.size === 1 && b.has(member)) return;
     const s = this.writable(k, b);
     s.delete(member);
     s.add(member);
   }
 
   get(k: string): ReadonlyMembers | undefined {
-    return this.map.get(k)?.members;
+    return this.map.get(k);
   }
 }
 
-interface Bucket {
-  readonly owner: object;
-  readonly members: Members;
+/** Buckets of one index a caller keeps, writable in place while none has left it since. */
+export interface BucketMemo {
+  readonly index: SetIndex;
+  readonly removals: number;
+  readonly members: readonly Members[];
 }
 
 /** What a bucket's reader sees: its size, membership, and the members in insertion order. */
@@ -117,7 +138,11 @@ const SMALL_BUCKET = 8;
 class Members implements Iterable<string> {
   private items: string[] | Set<string>;
 
-  constructor(from?: Members) {
+  /** `owner`: the token of the index that made this bucket (the one that may change it in place). */
+  constructor(
+    readonly owner: object,
+    from?: Members,
+  ) {
     const f = from?.items;
     this.items = !f ? [] : Array.isArray(f) ? f.slice() : new Set(f);
   }
@@ -290,6 +315,8 @@ export interface LabelFacts {
   /** The Services selecting pods with these labels (servicesForPod), as of `generation` (serviceGeneration). */
   services: readonly string[];
   generation: number;
+  /** The podsByLabel buckets of `keys` (SetIndex.addToEach). */
+  buckets?: BucketMemo;
 }
 
 /** An ownerReferences list in a namespace: the controller owner, as the pod handler reads it. */

@@ -96,7 +96,7 @@ function labelFacts(ctx: Ctx, pod: Pod): LabelFacts {
   if (!f || f.ns !== ns) {
     const keys: string[] = [];
     for (const k in labels) keys.push(labelKey(ns, k, labels[k]!));
-    f = { labels, ns, keys, services: [], generation: -1 };
+    f = { labels, ns, keys, services: [], generation: -1, buckets: undefined };
     if (labels) d.labels.set(labels, f);
   }
   d.lastLabels = f;
@@ -113,11 +113,12 @@ function ownerFacts(ctx: Ctx, o: { metadata: OwnedMeta }): OwnerFacts | undefine
   if (last && last.refs === refs && last.ns === ns) return last;
   let f = d.owners.get(refs);
   if (!f || f.ns !== ns) {
-    const owner = ownerKeyOf(o);
-    const slash = owner ? owner.indexOf('/') : -1;
-    const kind = owner?.slice(0, slash);
-    const key = owner?.slice(slash + 1);
-    f = { refs, ns, owner, kind, key, deployment: undefined, generation: -1 };
+    // As ownerKeyOf reads it, but joined: flat strings (a template literal's or a slice's string is
+    // a chain or a view, which each queue and store lookup of the owner compares the slow way).
+    const ref = refs.find((r) => r.controller) ?? refs[0];
+    const key = ref && [ns, ref.name].join('/');
+    const owner = ref && [ref.kind, ns, ref.name].join('/');
+    f = { refs, ns, owner, kind: ref?.kind, key, deployment: undefined, generation: -1 };
     d.owners.set(refs, f);
   }
   d.lastOwner = f;
@@ -137,7 +138,7 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
   const oldLabels = sameLabels ? labels : oldPod && labelFacts(ctx, oldPod);
   if (!sameLabels) {
     if (oldLabels) for (const k of oldLabels.keys) ctx.index.podsByLabel.remove(k, key);
-    if (labels) for (const k of labels.keys) ctx.index.podsByLabel.add(k, key);
+    if (labels) ctx.index.podsByLabel.addToEach(labels.keys, key, labels);
   }
   const cur = pod && ownerFacts(ctx, pod);
   const old = sameMeta ? cur : oldPod && ownerFacts(ctx, oldPod);
