@@ -46,21 +46,15 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
   return undefined;
 }
 
-function selectedPods(ctx: Ctx, svc: Service): Pod[] {
-  const ns = svc.metadata.namespace ?? 'default';
-  const sel = svc.spec.selector ?? {};
+/** The keys of the pods that may match: the smallest index bucket of the selector's pairs. */
+function candidatePods(ctx: Ctx, ns: string, sel: Record<string, string>): ReadonlyMembers | undefined {
   let smallest: ReadonlyMembers | undefined;
   for (const k in sel) {
     const b = ctx.index.podsByLabel.get(labelKey(ns, k, sel[k]!));
-    if (!b) return [];
+    if (!b) return undefined;
     if (!smallest || b.size < smallest.size) smallest = b;
   }
-  const out: Pod[] = [];
-  for (const key of smallest ?? []) {
-    const pod = ctx.store.get<Pod>('Pod', key);
-    if (pod && labelsMatch(sel, pod.metadata.labels)) out.push(pod);
-  }
-  return out;
+  return smallest;
 }
 
 /** Every key=value of the selector is among the labels. */
@@ -71,13 +65,31 @@ function labelsMatch(sel: Record<string, string>, labels: Record<string, string>
 
 type EndpointPorts = { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
 
+/**
+ * The Service's ports as the pods of one containers list serve them. Endpoints whose mappings are
+ * equal share one object (so slices and subsets group by identity); the text compared only when
+ * a Service's pods have more than one containers list.
+ */
+interface PortMapping {
+  ports: EndpointPorts;
+  sig?: string;
+}
+
 interface PodEndpoint {
   pod: Pod;
   endpoint: SliceEndpoint;
   /** The address as a number, for the sort. */
   ip: number;
-  ports: EndpointPorts;
-  sig: string;
+  ports: PortMapping;
+}
+
+/** What the slices are made of: each slice's own fields but metadata, in the API's order. */
+export interface SliceBody {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  addressType: 'IPv4';
+  endpoints: SliceEndpoint[];
+  ports: NonNullable<EndpointSlice['ports']>;
 }
 
 function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice[] {
@@ -93,7 +105,7 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
 export interface SlicesToWrite {
   serviceKey: string;
   managedBy: string;
-  wanted: Omit<EndpointSlice, 'metadata'>[];
+  wanted: SliceBody[];
   meta: (name: string) => EndpointSlice['metadata'];
   nameOwner: string;
   generateName: string;
@@ -104,26 +116,13 @@ export function writeSlices(ctx: Ctx, params: SlicesToWrite): void {
   const ns = splitMetaNamespaceKey(params.serviceKey).namespace;
   params.wanted.forEach((w, i) => {
     const prev = existing[i];
-    const name = prev?.metadata.name ?? withNameStream(ctx, params.nameOwner, (r) => {
-      let n = '';
-      do {
-        n = params.generateName;
-        for (let j = 0; j < 5; j++) n += 'bcdfghjklmnpqrstvwxz2456789'[r.int(27)];
-      } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
-      return n;
-    });
+    if (!prev) return createSlice(ctx, params, w, ns);
     const slice = {
       ...w,
-      metadata: { ...params.meta(name), ...(prev?.metadata.uid ? { uid: prev.metadata.uid } : {}) },
+      metadata: { ...params.meta(prev.metadata.name), ...(prev.metadata.uid ? { uid: prev.metadata.uid } : {}) },
     } as EndpointSlice;
-    if (!prev) {
-      const res = ctx.store.create(slice);
-      if (!res.ok) ctx.store.put(slice);
-    } else if (
-      JSON.stringify(prev) !== JSON.stringify({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } })
-    ) {
-      ctx.store.put({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } });
-    }
+    const next = { ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } };
+    if (JSON.stringify(prev) !== JSON.stringify(next)) ctx.store.put(next);
   });
   for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({
     kind: 'EndpointSlice',
@@ -132,9 +131,31 @@ export function writeSlices(ctx: Ctx, params: SlicesToWrite): void {
   });
 }
 
+/** A new slice under a generated name; one literal (the store copies what it keeps). */
+function createSlice(ctx: Ctx, params: SlicesToWrite, w: SliceBody, ns: string): void {
+  const name = withNameStream(ctx, params.nameOwner, (r) => {
+    let n = '';
+    do {
+      n = params.generateName;
+      for (let j = 0; j < 5; j++) n += 'bcdfghjklmnpqrstvwxz2456789'[r.int(27)];
+    } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
+    return n;
+  });
+  const slice: EndpointSlice = {
+    apiVersion: w.apiVersion,
+    kind: w.kind,
+    addressType: w.addressType,
+    endpoints: w.endpoints,
+    ports: w.ports,
+    metadata: params.meta(name),
+  };
+  const res = ctx.store.create(slice);
+  if (!res.ok) ctx.store.put(slice);
+}
+
 /** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes
  *  them. */
-export function slicesFromEndpoints(ep: Endpoints): Omit<EndpointSlice, 'metadata'>[] {
+export function slicesFromEndpoints(ep: Endpoints): SliceBody[] {
   return (ep.subsets ?? []).map((s) => {
     const endpoints: SliceEndpoint[] = [];
     for (const [list, ready] of [[s.addresses, true], [s.notReadyAddresses, false]] as const) {
@@ -179,7 +200,7 @@ function keepSnapshotEndpoints(
   ctx: Ctx,
   svc: Service,
   key: string,
-  wanted: Omit<EndpointSlice, 'metadata'>[],
+  wanted: SliceBody[],
 ): boolean {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>(
@@ -225,8 +246,7 @@ function keepSnapshotEndpoints(
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
-  if (!svc || !hasSelector) return releaseEndpoints(ctx, key, svc);
+  if (!svc || svc.spec.type === 'ExternalName' || !hasKeys(svc.spec.selector)) return releaseEndpoints(ctx, key, svc);
   const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
@@ -253,6 +273,12 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   writeLegacyEndpoints(ctx, svc, key, eps);
 }
 
+/** The selector has a key (Object.keys(...).length > 0 without the array). */
+function hasKeys(o: Record<string, string> | undefined): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Not ours (selectorless or gone): remove what this controller wrote earlier. */
 function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
@@ -266,15 +292,21 @@ function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void
   if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
 }
 
-/** One endpoint per selected pod with an address that has not finished, in address order. */
+/**
+ * One endpoint per selected pod with an address that has not finished, in address order: the
+ * pods read once, in the index bucket's order (selectedPods and the endpoint loop were two passes).
+ */
 function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
   const ns = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name;
+  const sel = svc.spec.selector ?? {};
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
   // The ports depend only on the pod's containers, which the pods of one template share.
-  const portsByContainers = new Map<unknown, { ports: EndpointPorts; sig: string }>();
-  for (const pod of selectedPods(ctx, svc)) {
+  const mappings = new PortMappings(svc);
+  for (const key of candidatePods(ctx, ns, sel) ?? []) {
+    const pod = ctx.store.get<Pod>('Pod', key);
+    if (!pod || !labelsMatch(sel, pod.metadata.labels)) continue;
     const ip = pod.status?.podIP;
     if (!ip) continue;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
@@ -288,15 +320,45 @@ function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
       pod.spec.nodeName,
       { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
     );
-    let p = portsByContainers.get(pod.spec.containers);
-    if (!p) {
-      const ports = endpointPorts(svc, pod);
-      p = { ports, sig: JSON.stringify(ports) };
-      portsByContainers.set(pod.spec.containers, p);
-    }
-    eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
+    eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: mappings.of(pod) });
   }
+  mappings.unify(eps);
   return sortEndpoints(eps);
+}
+
+/** The port mappings of one Service's pods, by containers list. */
+class PortMappings {
+  private lastContainers: unknown;
+  private last: PortMapping | undefined;
+  private byContainers: Map<unknown, PortMapping> | undefined;
+
+  constructor(private readonly svc: Service) {}
+
+  of(pod: Pod): PortMapping {
+    const containers = pod.spec.containers;
+    if (this.last && containers === this.lastContainers) return this.last;
+    // A second containers list: the map from then on (the first one is put in it too).
+    if (this.last && !this.byContainers) this.byContainers = new Map([[this.lastContainers, this.last]]);
+    let m = this.byContainers?.get(containers);
+    if (!m) {
+      m = { ports: endpointPorts(this.svc, pod) };
+      this.byContainers?.set(containers, m);
+    }
+    this.lastContainers = containers;
+    this.last = m;
+    return m;
+  }
+
+  /** Mappings with equal ports made one object (slices and subsets group by port mapping). */
+  unify(eps: PodEndpoint[]): void {
+    if (!this.byContainers) return;
+    const bySig = new Map<string, PortMapping>();
+    for (const m of this.byContainers.values()) {
+      m.sig = JSON.stringify(m.ports);
+      if (!bySig.has(m.sig)) bySig.set(m.sig, m);
+    }
+    for (const e of eps) e.ports = bySig.get(e.ports.sig!)!;
+  }
 }
 
 /**
@@ -371,24 +433,31 @@ function endpointPorts(svc: Service, pod: Pod): EndpointPorts {
   return ports;
 }
 
-/** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */
-function slicesWanted(eps: PodEndpoint[]): Omit<EndpointSlice, 'metadata'>[] {
-  const groups = new Map<string, PodEndpoint[]>();
+/** The endpoints by port mapping, each group in address order, groups by their first endpoint. */
+function byPortMapping(eps: PodEndpoint[]): PodEndpoint[][] {
+  const first = eps[0]?.ports;
+  if (eps.every((e) => e.ports === first)) return eps.length ? [eps] : [];
+  const groups = new Map<PortMapping, PodEndpoint[]>();
   for (const e of eps) {
-    const g = groups.get(e.sig);
+    const g = groups.get(e.ports);
     if (g) g.push(e);
-    else groups.set(e.sig, [e]);
+    else groups.set(e.ports, [e]);
   }
-  const wanted: Omit<EndpointSlice, 'metadata'>[] = [];
-  for (const g of groups.values()) {
+  return [...groups.values()];
+}
+
+/** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */
+function slicesWanted(eps: PodEndpoint[]): SliceBody[] {
+  const wanted: SliceBody[] = [];
+  for (const g of byPortMapping(eps)) {
     for (let i = 0; i < g.length; i += MAX_ENDPOINTS_PER_SLICE) {
-      const chunk = g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
+      const chunk = g.length <= MAX_ENDPOINTS_PER_SLICE ? g : g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
       wanted.push({
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
         addressType: 'IPv4',
         endpoints: chunk.map((e) => e.endpoint),
-        ports: chunk[0]!.ports,
+        ports: chunk[0]!.ports.ports,
       });
     }
   }
@@ -417,7 +486,7 @@ function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpo
   const ns = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name;
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
-  const subsets = new Map<string, Subset>();
+  const subsets = new Map<PortMapping, Subset>();
   for (const e of eps) {
     if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
     const addr = endpointAddress(
@@ -426,10 +495,10 @@ function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpo
       e.endpoint.nodeName,
       e.endpoint.targetRef!,
     );
-    let s = subsets.get(e.sig);
+    let s = subsets.get(e.ports);
     if (!s) {
-      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map(endpointPort) };
-      subsets.set(e.sig, s);
+      s = { addresses: [], notReadyAddresses: [], ports: e.ports.ports.map(endpointPort) };
+      subsets.set(e.ports, s);
     }
     (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
   }

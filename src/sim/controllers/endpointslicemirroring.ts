@@ -3,9 +3,9 @@
 // <endpoints>-<5 chars> and labelled as managed by endpointslicemirroring-controller.k8s.io.
 // EndpointSlices a user wrote directly are left alone.
 
-import type { EndpointSlice, Endpoints, Service } from '../api/types';
+import type { Endpoints, Service } from '../api/types';
 import type { Ctx } from './context';
-import { MANAGED_BY, SERVICE_NAME_LABEL, SKIP_MIRROR, slicesFromEndpoints, writeSlices } from './endpointslice';
+import { MANAGED_BY, SERVICE_NAME_LABEL, SKIP_MIRROR, slicesFromEndpoints, writeSlices, type SliceBody } from './endpointslice';
 import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
@@ -19,7 +19,7 @@ export function syncMirroring(ctx: Ctx, key: string): void {
   ).length === 0 && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
   // A snapshot's EndpointSlices for this Service are what the real controller published: kept.
   if (ctx.preserve && (ctx.index.slicesByService.get(key)?.size ?? 0) > 0) return;
-  const wanted: Omit<EndpointSlice, 'metadata'>[] = mirror ? slicesFromEndpoints(ep!) : [];
+  const wanted: SliceBody[] = mirror ? slicesFromEndpoints(ep!) : [];
   writeSlices(ctx, {
     serviceKey: key,
     managedBy: MIRRORING_CONTROLLER,
