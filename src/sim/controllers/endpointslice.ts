@@ -423,12 +423,10 @@ function endpointPorts(svc: Service, pod: Pod): EndpointPorts {
   for (const sp of svc.spec.ports ?? []) {
     const port = findPort(pod, sp);
     if (port === undefined) continue;
-    ports.push({
-      name: sp.name ?? '',
-      port,
-      protocol: sp.protocol ?? 'TCP',
-      ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-    });
+    const name = sp.name ?? '';
+    const protocol = sp.protocol ?? 'TCP';
+    // One literal per case: a spread of `{}` made a throwaway object and a hidden class per port.
+    ports.push(sp.appProtocol ? { name, port, protocol, appProtocol: sp.appProtocol } : { name, port, protocol });
   }
   return ports;
 }
@@ -479,50 +477,66 @@ function endpointPort(p: EndpointPorts[number]): EndpointPort {
   return p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol };
 }
 
-type Subset = { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] };
+/** One subset's endpoints while they are sorted in: ready ones in addresses, the rest not. */
+interface Subset {
+  mapping: PortMapping;
+  addresses: EndpointAddress[];
+  notReadyAddresses: EndpointAddress[];
+}
 
 /** The endpoints controller's legacy Endpoints: subsets by port mapping, terminating pods left out. */
 function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpoint[]): void {
-  const ns = svc.metadata.namespace ?? 'default';
-  const name = svc.metadata.name;
-  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
-  const subsets = new Map<PortMapping, Subset>();
-  for (const e of eps) {
-    if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
-    const addr = endpointAddress(
-      e.endpoint.addresses[0]!,
-      e.endpoint.hostname,
-      e.endpoint.nodeName,
-      e.endpoint.targetRef!,
-    );
-    let s = subsets.get(e.ports);
-    if (!s) {
-      s = { addresses: [], notReadyAddresses: [], ports: e.ports.ports.map(endpointPort) };
-      subsets.set(e.ports, s);
-    }
-    (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
-  }
-  // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
-  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
-  if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
+  const namespace = svc.metadata.namespace ?? 'default';
   const ep: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name, namespace: ns, labels },
-    subsets: [],
+    metadata: { name: svc.metadata.name, namespace, labels: legacyLabels(ctx, svc) },
+    subsets: legacySubsets(eps, svc.spec.publishNotReadyAddresses === true),
   };
-  // Each list only when it has entries, in this order.
-  for (const s of subsets.values()) {
-    const subset: NonNullable<Endpoints['subsets']>[number] = {};
-    if (s.addresses.length) subset.addresses = s.addresses;
-    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
-    if (s.ports.length) subset.ports = s.ports;
-    ep.subsets!.push(subset);
-  }
   const prev = ctx.store.get<Endpoints>('Endpoints', key);
   const withUid = prev?.metadata.uid ? { ...ep, metadata: { ...ep.metadata, uid: prev.metadata.uid } } : ep;
   if (!prev) {
     const res = ctx.store.create(ep);
     if (!res.ok) ctx.store.put(ep);
   } else if (JSON.stringify(prev) !== JSON.stringify(withUid)) ctx.store.put(withUid);
+}
+
+/**
+ * The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
+ * A Service without labels gives every Endpoints the same ones: one object per run, shared (written
+ * objects are never changed), instead of one per Service kept with every state.
+ */
+function legacyLabels(ctx: Ctx, svc: Service): Record<string, string> {
+  const headless = svc.spec.clusterIP === 'None';
+  if (!svc.metadata.labels && !headless) return (ctx.derived.endpointsLabels ??= { [SKIP_MIRROR]: 'true' });
+  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
+  if (headless) labels['service.kubernetes.io/headless'] = '';
+  return labels;
+}
+
+/**
+ * Subsets by port mapping in the order their first endpoint comes, each list only when it has
+ * entries. A Service's pods mostly share one mapping: the last subset is tried first.
+ */
+function legacySubsets(eps: PodEndpoint[], publishNotReady: boolean): NonNullable<Endpoints['subsets']> {
+  const subsets: Subset[] = [];
+  let last: Subset | undefined;
+  for (const e of eps) {
+    const { addresses, conditions, hostname, nodeName, targetRef } = e.endpoint;
+    if (conditions?.terminating && !publishNotReady) continue;
+    if (last?.mapping !== e.ports) {
+      last = subsets.find((s) => s.mapping === e.ports);
+      if (!last) subsets.push((last = { mapping: e.ports, addresses: [], notReadyAddresses: [] }));
+    }
+    (conditions?.ready ? last.addresses : last.notReadyAddresses).push(
+      endpointAddress(addresses[0]!, hostname, nodeName, targetRef!),
+    );
+  }
+  return subsets.map((s) => {
+    const subset: NonNullable<Endpoints['subsets']>[number] = {};
+    if (s.addresses.length) subset.addresses = s.addresses;
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.mapping.ports.length) subset.ports = s.mapping.ports.map(endpointPort);
+    return subset;
+  });
 }
