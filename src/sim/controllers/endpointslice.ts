@@ -57,6 +57,13 @@ function candidatePods(ctx: Ctx, ns: string, sel: Record<string, string>): Reado
   return smallest;
 }
 
+/** The selector is one key=value without another '=' (so its index key names that pair only). */
+function singlePair(sel: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in sel) if (++n > 1 || k.includes('=') || sel[k]!.includes('=')) return false;
+  return n === 1;
+}
+
 /** Every key=value of the selector is among the labels. */
 function labelsMatch(sel: Record<string, string>, labels: Record<string, string> | undefined): boolean {
   for (const k in sel) if (labels?.[k] !== sel[k]) return false;
@@ -304,9 +311,12 @@ function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
   const eps: PodEndpoint[] = [];
   // The ports depend only on the pod's containers, which the pods of one template share.
   const mappings = new PortMappings(svc);
+  // One pair: its bucket holds exactly the pods with it (with no '=' in it, no other pair reads the
+  // same), and their labels need no second look (a read of another object per pod).
+  const onePair = singlePair(sel);
   for (const key of candidatePods(ctx, ns, sel) ?? []) {
     const pod = ctx.store.get<Pod>('Pod', key);
-    if (!pod || !labelsMatch(sel, pod.metadata.labels)) continue;
+    if (!pod || (!onePair && !labelsMatch(sel, pod.metadata.labels))) continue;
     const ip = pod.status?.podIP;
     if (!ip) continue;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
