@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile';
 import { defaultLabSettings } from '../lab';
 import type { Pod, Service } from '../api/types';
+import { ObjectStore, randomString } from '../api/store';
+import { SeededRandom } from '../net/rand';
+import { emptyControllerState, emptyDerived, emptyIndexes, emptyQueues, type Ctx } from './context';
+import { onEvent } from './informers';
+import { syncServiceEndpoints } from './endpointslice';
 
 const service = (spec: Service['spec']): Service => ({
   apiVersion: 'v1',
@@ -58,5 +63,42 @@ describe('EndpointSlice controller: grouping by port mapping', () => {
     const two = service({ selector: { app: 'web', tier: 'front' }, ports: [{ port: 80, targetPort: 'http' }] });
     const { slices } = run(two, [pod('a', { app: 'web', tier: 'front' }), pod('b', { app: 'web', tier: 'back' })]);
     expect(names(slices[0]!.endpoints)).toEqual(['a']);
+  });
+});
+
+describe('EndpointSlice controller: a refused create', () => {
+  it('writes the slice under the first free name of the stream, and leaves the stream after it', () => {
+    const settings = defaultLabSettings();
+    const store = new ObjectStore(settings, { checkNamespaces: false });
+    const ctx: Ctx = {
+      store,
+      settings,
+      state: emptyControllerState(),
+      index: emptyIndexes(),
+      queues: emptyQueues(),
+      events: [],
+      derived: emptyDerived(),
+    };
+    store.watch((e, key) => onEvent(ctx, e, key));
+    // A label no slice may carry (written without validation), copied to the slice: its create is refused.
+    const labels = { 'not a key': 'x' };
+    const svc = service({ selector: { app: 'web' } });
+    store.put<Service>({ ...svc, metadata: { name: 'web', namespace: 'default', labels } });
+    const r = SeededRandom.fromSeed(settings.seed, 'generateName/EndpointSlice/default/web');
+    const taken = `web-${randomString(r, 5)}`;
+    store.put({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: taken, namespace: 'default' },
+      addressType: 'IPv4',
+      endpoints: [],
+    });
+    const free = `web-${randomString(r, 5)}`;
+    syncServiceEndpoints(ctx, 'default/web');
+    const slice = store.get('EndpointSlice', `default/${free}`);
+    expect(slice?.metadata.labels).toMatchObject(labels);
+    expect(slice?.metadata.uid).toBeUndefined(); // put as it is: the create was refused
+
+    expect(ctx.state.nameStreams.get('EndpointSlice/default/web')).toEqual(r.state());
   });
 });
