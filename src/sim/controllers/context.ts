@@ -274,6 +274,8 @@ export interface Derived {
   scheduledConditions?: PodCondition[];
   /** EndpointSlice endpoints' conditions, one object per combination (endpointslice.ts). */
   endpointConditions?: EndpointConditions[];
+  /** The labels of the legacy Endpoints of a Service without labels, shared (endpointslice.ts). */
+  endpointsLabels?: Record<string, string>;
   /**
    * What the informer handlers read of a pod's labels and of its owner references (informers.ts), by
    * those objects: the pods of one template share both (podtemplate.ts), so a template's pods derive

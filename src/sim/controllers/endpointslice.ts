@@ -46,21 +46,22 @@ export function findPort(pod: Pod, sp: ServicePort): number | undefined {
   return undefined;
 }
 
-function selectedPods(ctx: Ctx, svc: Service): Pod[] {
-  const ns = svc.metadata.namespace ?? 'default';
-  const sel = svc.spec.selector ?? {};
+/** The keys of the pods that may match: the smallest index bucket of the selector's pairs. */
+function candidatePods(ctx: Ctx, ns: string, sel: Record<string, string>): ReadonlyMembers | undefined {
   let smallest: ReadonlyMembers | undefined;
   for (const k in sel) {
     const b = ctx.index.podsByLabel.get(labelKey(ns, k, sel[k]!));
-    if (!b) return [];
+    if (!b) return undefined;
     if (!smallest || b.size < smallest.size) smallest = b;
   }
-  const out: Pod[] = [];
-  for (const key of smallest ?? []) {
-    const pod = ctx.store.get<Pod>('Pod', key);
-    if (pod && labelsMatch(sel, pod.metadata.labels)) out.push(pod);
-  }
-  return out;
+  return smallest;
+}
+
+/** The selector is one key=value without another '=' (so its index key names that pair only). */
+function singlePair(sel: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in sel) if (++n > 1 || k.includes('=') || sel[k]!.includes('=')) return false;
+  return n === 1;
 }
 
 /** Every key=value of the selector is among the labels. */
@@ -71,13 +72,31 @@ function labelsMatch(sel: Record<string, string>, labels: Record<string, string>
 
 type EndpointPorts = { name: string; port: number; protocol: Protocol; appProtocol?: string }[];
 
+/**
+ * The Service's ports as the pods of one containers list serve them. Endpoints whose mappings are
+ * equal share one object (so slices and subsets group by identity); the text compared only when
+ * a Service's pods have more than one containers list.
+ */
+interface PortMapping {
+  ports: EndpointPorts;
+  sig?: string;
+}
+
 interface PodEndpoint {
   pod: Pod;
   endpoint: SliceEndpoint;
   /** The address as a number, for the sort. */
   ip: number;
-  ports: EndpointPorts;
-  sig: string;
+  ports: PortMapping;
+}
+
+/** What the slices are made of: each slice's own fields but metadata, in the API's order. */
+export interface SliceBody {
+  apiVersion: 'discovery.k8s.io/v1';
+  kind: 'EndpointSlice';
+  addressType: 'IPv4';
+  endpoints: SliceEndpoint[];
+  ports: NonNullable<EndpointSlice['ports']>;
 }
 
 function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice[] {
@@ -93,7 +112,7 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
 export interface SlicesToWrite {
   serviceKey: string;
   managedBy: string;
-  wanted: Omit<EndpointSlice, 'metadata'>[];
+  wanted: SliceBody[];
   meta: (name: string) => EndpointSlice['metadata'];
   nameOwner: string;
   generateName: string;
@@ -104,26 +123,13 @@ export function writeSlices(ctx: Ctx, params: SlicesToWrite): void {
   const ns = splitMetaNamespaceKey(params.serviceKey).namespace;
   params.wanted.forEach((w, i) => {
     const prev = existing[i];
-    const name = prev?.metadata.name ?? withNameStream(ctx, params.nameOwner, (r) => {
-      let n = '';
-      do {
-        n = params.generateName;
-        for (let j = 0; j < 5; j++) n += 'bcdfghjklmnpqrstvwxz2456789'[r.int(27)];
-      } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
-      return n;
-    });
+    if (!prev) return createSlice(ctx, params, w, ns);
     const slice = {
       ...w,
-      metadata: { ...params.meta(name), ...(prev?.metadata.uid ? { uid: prev.metadata.uid } : {}) },
+      metadata: { ...params.meta(prev.metadata.name), ...(prev.metadata.uid ? { uid: prev.metadata.uid } : {}) },
     } as EndpointSlice;
-    if (!prev) {
-      const res = ctx.store.create(slice);
-      if (!res.ok) ctx.store.put(slice);
-    } else if (
-      JSON.stringify(prev) !== JSON.stringify({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } })
-    ) {
-      ctx.store.put({ ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } });
-    }
+    const next = { ...slice, metadata: { ...slice.metadata, uid: prev.metadata.uid } };
+    if (JSON.stringify(prev) !== JSON.stringify(next)) ctx.store.put(next);
   });
   for (const extra of existing.slice(params.wanted.length)) ctx.store.delete({
     kind: 'EndpointSlice',
@@ -132,9 +138,31 @@ export function writeSlices(ctx: Ctx, params: SlicesToWrite): void {
   });
 }
 
+/** A new slice under a generated name; one literal (the store copies what it keeps). */
+function createSlice(ctx: Ctx, params: SlicesToWrite, w: SliceBody, ns: string): void {
+  const name = withNameStream(ctx, params.nameOwner, (r) => {
+    let n = '';
+    do {
+      n = params.generateName;
+      for (let j = 0; j < 5; j++) n += 'bcdfghjklmnpqrstvwxz2456789'[r.int(27)];
+    } while (ctx.store.get('EndpointSlice', `${ns}/${n}`));
+    return n;
+  });
+  const slice: EndpointSlice = {
+    apiVersion: w.apiVersion,
+    kind: w.kind,
+    addressType: w.addressType,
+    endpoints: w.endpoints,
+    ports: w.ports,
+    metadata: params.meta(name),
+  };
+  const res = ctx.store.create(slice);
+  if (!res.ok) ctx.store.put(slice);
+}
+
 /** Endpoints subsets as EndpointSlices (addresses ready, notReadyAddresses not), as the mirroring controller writes
  *  them. */
-export function slicesFromEndpoints(ep: Endpoints): Omit<EndpointSlice, 'metadata'>[] {
+export function slicesFromEndpoints(ep: Endpoints): SliceBody[] {
   return (ep.subsets ?? []).map((s) => {
     const endpoints: SliceEndpoint[] = [];
     for (const [list, ready] of [[s.addresses, true], [s.notReadyAddresses, false]] as const) {
@@ -179,7 +207,7 @@ function keepSnapshotEndpoints(
   ctx: Ctx,
   svc: Service,
   key: string,
-  wanted: Omit<EndpointSlice, 'metadata'>[],
+  wanted: SliceBody[],
 ): boolean {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const given = [...(ctx.index.slicesByService.get(key) ?? [])].map((k) => ctx.store.get<EndpointSlice>(
@@ -225,8 +253,7 @@ function keepSnapshotEndpoints(
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  const hasSelector = !!svc && svc.spec.type !== 'ExternalName' && Object.keys(svc.spec.selector ?? {}).length > 0;
-  if (!svc || !hasSelector) return releaseEndpoints(ctx, key, svc);
+  if (!svc || svc.spec.type === 'ExternalName' || !hasKeys(svc.spec.selector)) return releaseEndpoints(ctx, key, svc);
   const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
@@ -253,6 +280,12 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   writeLegacyEndpoints(ctx, svc, key, eps);
 }
 
+/** The selector has a key (Object.keys(...).length > 0 without the array). */
+function hasKeys(o: Record<string, string> | undefined): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Not ours (selectorless or gone): remove what this controller wrote earlier. */
 function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
@@ -266,15 +299,24 @@ function releaseEndpoints(ctx: Ctx, key: string, svc: Service | undefined): void
   if (!svc && ctx.store.get<Endpoints>('Endpoints', key)) ctx.store.delete({ kind: 'Endpoints', namespace: ns, name });
 }
 
-/** One endpoint per selected pod with an address that has not finished, in address order. */
+/**
+ * One endpoint per selected pod with an address that has not finished, in address order: the
+ * pods read once, in the index bucket's order (selectedPods and the endpoint loop were two passes).
+ */
 function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
   const ns = svc.metadata.namespace ?? 'default';
   const name = svc.metadata.name;
+  const sel = svc.spec.selector ?? {};
   const publishNotReady = svc.spec.publishNotReadyAddresses === true;
   const eps: PodEndpoint[] = [];
   // The ports depend only on the pod's containers, which the pods of one template share.
-  const portsByContainers = new Map<unknown, { ports: EndpointPorts; sig: string }>();
-  for (const pod of selectedPods(ctx, svc)) {
+  const mappings = new PortMappings(svc);
+  // One pair: its bucket holds exactly the pods with it (with no '=' in it, no other pair reads the
+  // same), and their labels need no second look (a read of another object per pod).
+  const onePair = singlePair(sel);
+  for (const key of candidatePods(ctx, ns, sel) ?? []) {
+    const pod = ctx.store.get<Pod>('Pod', key);
+    if (!pod || (!onePair && !labelsMatch(sel, pod.metadata.labels))) continue;
     const ip = pod.status?.podIP;
     if (!ip) continue;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
@@ -288,15 +330,45 @@ function podEndpoints(ctx: Ctx, svc: Service): PodEndpoint[] {
       pod.spec.nodeName,
       { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid },
     );
-    let p = portsByContainers.get(pod.spec.containers);
-    if (!p) {
-      const ports = endpointPorts(svc, pod);
-      p = { ports, sig: JSON.stringify(ports) };
-      portsByContainers.set(pod.spec.containers, p);
-    }
-    eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: p.ports, sig: p.sig });
+    eps.push({ pod, endpoint, ip: ipToInt(ip) ?? 0, ports: mappings.of(pod) });
   }
+  mappings.unify(eps);
   return sortEndpoints(eps);
+}
+
+/** The port mappings of one Service's pods, by containers list. */
+class PortMappings {
+  private lastContainers: unknown;
+  private last: PortMapping | undefined;
+  private byContainers: Map<unknown, PortMapping> | undefined;
+
+  constructor(private readonly svc: Service) {}
+
+  of(pod: Pod): PortMapping {
+    const containers = pod.spec.containers;
+    if (this.last && containers === this.lastContainers) return this.last;
+    // A second containers list: the map from then on (the first one is put in it too).
+    if (this.last && !this.byContainers) this.byContainers = new Map([[this.lastContainers, this.last]]);
+    let m = this.byContainers?.get(containers);
+    if (!m) {
+      m = { ports: endpointPorts(this.svc, pod) };
+      this.byContainers?.set(containers, m);
+    }
+    this.lastContainers = containers;
+    this.last = m;
+    return m;
+  }
+
+  /** Mappings with equal ports made one object (slices and subsets group by port mapping). */
+  unify(eps: PodEndpoint[]): void {
+    if (!this.byContainers) return;
+    const bySig = new Map<string, PortMapping>();
+    for (const m of this.byContainers.values()) {
+      m.sig = JSON.stringify(m.ports);
+      if (!bySig.has(m.sig)) bySig.set(m.sig, m);
+    }
+    for (const e of eps) e.ports = bySig.get(e.ports.sig!)!;
+  }
 }
 
 /**
@@ -361,34 +433,39 @@ function endpointPorts(svc: Service, pod: Pod): EndpointPorts {
   for (const sp of svc.spec.ports ?? []) {
     const port = findPort(pod, sp);
     if (port === undefined) continue;
-    ports.push({
-      name: sp.name ?? '',
-      port,
-      protocol: sp.protocol ?? 'TCP',
-      ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-    });
+    const name = sp.name ?? '';
+    const protocol = sp.protocol ?? 'TCP';
+    // One literal per case: a spread of `{}` made a throwaway object and a hidden class per port.
+    ports.push(sp.appProtocol ? { name, port, protocol, appProtocol: sp.appProtocol } : { name, port, protocol });
   }
   return ports;
 }
 
-/** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */
-function slicesWanted(eps: PodEndpoint[]): Omit<EndpointSlice, 'metadata'>[] {
-  const groups = new Map<string, PodEndpoint[]>();
+/** The endpoints by port mapping, each group in address order, groups by their first endpoint. */
+function byPortMapping(eps: PodEndpoint[]): PodEndpoint[][] {
+  const first = eps[0]?.ports;
+  if (eps.every((e) => e.ports === first)) return eps.length ? [eps] : [];
+  const groups = new Map<PortMapping, PodEndpoint[]>();
   for (const e of eps) {
-    const g = groups.get(e.sig);
+    const g = groups.get(e.ports);
     if (g) g.push(e);
-    else groups.set(e.sig, [e]);
+    else groups.set(e.ports, [e]);
   }
-  const wanted: Omit<EndpointSlice, 'metadata'>[] = [];
-  for (const g of groups.values()) {
+  return [...groups.values()];
+}
+
+/** One group of slices per distinct port mapping, each chunked to MAX_ENDPOINTS_PER_SLICE. */
+function slicesWanted(eps: PodEndpoint[]): SliceBody[] {
+  const wanted: SliceBody[] = [];
+  for (const g of byPortMapping(eps)) {
     for (let i = 0; i < g.length; i += MAX_ENDPOINTS_PER_SLICE) {
-      const chunk = g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
+      const chunk = g.length <= MAX_ENDPOINTS_PER_SLICE ? g : g.slice(i, i + MAX_ENDPOINTS_PER_SLICE);
       wanted.push({
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
         addressType: 'IPv4',
         endpoints: chunk.map((e) => e.endpoint),
-        ports: chunk[0]!.ports,
+        ports: chunk[0]!.ports.ports,
       });
     }
   }
@@ -410,50 +487,66 @@ function endpointPort(p: EndpointPorts[number]): EndpointPort {
   return p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol };
 }
 
-type Subset = { addresses: EndpointAddress[]; notReadyAddresses: EndpointAddress[]; ports: EndpointPort[] };
+/** One subset's endpoints while they are sorted in: ready ones in addresses, the rest not. */
+interface Subset {
+  mapping: PortMapping;
+  addresses: EndpointAddress[];
+  notReadyAddresses: EndpointAddress[];
+}
 
 /** The endpoints controller's legacy Endpoints: subsets by port mapping, terminating pods left out. */
 function writeLegacyEndpoints(ctx: Ctx, svc: Service, key: string, eps: PodEndpoint[]): void {
-  const ns = svc.metadata.namespace ?? 'default';
-  const name = svc.metadata.name;
-  const publishNotReady = svc.spec.publishNotReadyAddresses === true;
-  const subsets = new Map<string, Subset>();
-  for (const e of eps) {
-    if (e.endpoint.conditions?.terminating && !publishNotReady) continue;
-    const addr = endpointAddress(
-      e.endpoint.addresses[0]!,
-      e.endpoint.hostname,
-      e.endpoint.nodeName,
-      e.endpoint.targetRef!,
-    );
-    let s = subsets.get(e.sig);
-    if (!s) {
-      s = { addresses: [], notReadyAddresses: [], ports: e.ports.map(endpointPort) };
-      subsets.set(e.sig, s);
-    }
-    (e.endpoint.conditions?.ready ? s.addresses : s.notReadyAddresses).push(addr);
-  }
-  // The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
-  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
-  if (svc.spec.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
+  const namespace = svc.metadata.namespace ?? 'default';
   const ep: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name, namespace: ns, labels },
-    subsets: [],
+    metadata: { name: svc.metadata.name, namespace, labels: legacyLabels(ctx, svc) },
+    subsets: legacySubsets(eps, svc.spec.publishNotReadyAddresses === true),
   };
-  // Each list only when it has entries, in this order.
-  for (const s of subsets.values()) {
-    const subset: NonNullable<Endpoints['subsets']>[number] = {};
-    if (s.addresses.length) subset.addresses = s.addresses;
-    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
-    if (s.ports.length) subset.ports = s.ports;
-    ep.subsets!.push(subset);
-  }
   const prev = ctx.store.get<Endpoints>('Endpoints', key);
   const withUid = prev?.metadata.uid ? { ...ep, metadata: { ...ep.metadata, uid: prev.metadata.uid } } : ep;
   if (!prev) {
     const res = ctx.store.create(ep);
     if (!res.ok) ctx.store.put(ep);
   } else if (JSON.stringify(prev) !== JSON.stringify(withUid)) ctx.store.put(withUid);
+}
+
+/**
+ * The endpoints controller marks its own Endpoints so the mirroring controller leaves them alone.
+ * A Service without labels gives every Endpoints the same ones: one object per run, shared (written
+ * objects are never changed), instead of one per Service kept with every state.
+ */
+function legacyLabels(ctx: Ctx, svc: Service): Record<string, string> {
+  const headless = svc.spec.clusterIP === 'None';
+  if (!svc.metadata.labels && !headless) return (ctx.derived.endpointsLabels ??= { [SKIP_MIRROR]: 'true' });
+  const labels: Record<string, string> = { ...svc.metadata.labels, [SKIP_MIRROR]: 'true' };
+  if (headless) labels['service.kubernetes.io/headless'] = '';
+  return labels;
+}
+
+/**
+ * Subsets by port mapping in the order their first endpoint comes, each list only when it has
+ * entries. A Service's pods mostly share one mapping: the last subset is tried first.
+ */
+function legacySubsets(eps: PodEndpoint[], publishNotReady: boolean): NonNullable<Endpoints['subsets']> {
+  const subsets: Subset[] = [];
+  let last: Subset | undefined;
+  for (const e of eps) {
+    const { addresses, conditions, hostname, nodeName, targetRef } = e.endpoint;
+    if (conditions?.terminating && !publishNotReady) continue;
+    if (last?.mapping !== e.ports) {
+      last = subsets.find((s) => s.mapping === e.ports);
+      if (!last) subsets.push((last = { mapping: e.ports, addresses: [], notReadyAddresses: [] }));
+    }
+    (conditions?.ready ? last.addresses : last.notReadyAddresses).push(
+      endpointAddress(addresses[0]!, hostname, nodeName, targetRef!),
+    );
+  }
+  return subsets.map((s) => {
+    const subset: NonNullable<Endpoints['subsets']>[number] = {};
+    if (s.addresses.length) subset.addresses = s.addresses;
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.mapping.ports.length) subset.ports = s.mapping.ports.map(endpointPort);
+    return subset;
+  });
 }

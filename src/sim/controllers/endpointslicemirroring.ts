@@ -3,9 +3,16 @@
 // <endpoints>-<5 chars> and labelled as managed by endpointslicemirroring-controller.k8s.io.
 // EndpointSlices a user wrote directly are left alone.
 
-import type { EndpointSlice, Endpoints, Service } from '../api/types';
+import type { Endpoints, Service } from '../api/types';
 import type { Ctx } from './context';
-import { MANAGED_BY, SERVICE_NAME_LABEL, SKIP_MIRROR, slicesFromEndpoints, writeSlices } from './endpointslice';
+import {
+  MANAGED_BY,
+  SERVICE_NAME_LABEL,
+  SKIP_MIRROR,
+  slicesFromEndpoints,
+  writeSlices,
+  type SliceBody,
+} from './endpointslice';
 import { splitMetaNamespaceKey } from '../api/keys';
 
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
@@ -13,13 +20,12 @@ export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 export function syncMirroring(ctx: Ctx, key: string): void {
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const svc = ctx.store.get<Service>('Service', key);
-  const ep = ctx.store.get<Endpoints>('Endpoints', key);
-  const mirror = !!svc && !!ep && Object.keys(
-    svc.spec.selector ?? {}
-  ).length === 0 && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
+  // A Service with a selector has the endpoints controller's Endpoints, never mirrored: not read.
+  const ep = svc && !hasSelector(svc) ? ctx.store.get<Endpoints>('Endpoints', key) : undefined;
+  const mirror = !!ep && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
   // A snapshot's EndpointSlices for this Service are what the real controller published: kept.
   if (ctx.preserve && (ctx.index.slicesByService.get(key)?.size ?? 0) > 0) return;
-  const wanted: Omit<EndpointSlice, 'metadata'>[] = mirror ? slicesFromEndpoints(ep!) : [];
+  const wanted: SliceBody[] = mirror ? slicesFromEndpoints(ep!) : [];
   writeSlices(ctx, {
     serviceKey: key,
     managedBy: MIRRORING_CONTROLLER,
@@ -40,4 +46,9 @@ export function syncMirroring(ctx: Ctx, key: string): void {
       }] : [],
     }),
   });
+}
+
+function hasSelector(svc: Service): boolean {
+  for (const _ in svc.spec.selector) return true;
+  return false;
 }
