@@ -16,6 +16,7 @@ import { defaultLabSettings, type KubeProxySettings } from '../src/sim/lab';
 import { compileIptables, recompileIptables } from '../src/sim/proxy/iptables/compile';
 import { proxyChangesOf } from '../src/sim/proxy/changes';
 import { rulesetText } from '../src/sim/node/netfilter/render';
+import { ensureDebianPackage } from '../scripts/fidelity/host';
 import type { BenchResult } from './types';
 export type { BenchResult } from './types';
 
@@ -86,8 +87,11 @@ function time<T>(f: () => T): { ms: number; cpuMs: number; value: T } {
 
 /** The restore binaries to compare against: the system's `iptables-restore` (what kube-proxy runs; on
  *  Debian 12 the nf_tables backend) and, when it is a different program, `iptables-legacy-restore`. */
-function restoreBackends(): string[] {
+async function restoreBackends(): Promise<string[]> {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return [];
+  // A fresh machine has no iptables: installed as the fidelity suite installs it (root, Debian).
+  const missing = await ensureDebianPackage('iptables-restore', 'iptables');
+  if (missing) console.log(`  (${missing})`);
   const works = (b: string) => spawnSync('unshare', ['-n', b], { input: '*nat\n:X - [0:0]\nCOMMIT\n' }).status === 0;
   const out: string[] = [];
   if (works('iptables-restore')) out.push('iptables-restore');
@@ -122,7 +126,7 @@ export async function run(): Promise<BenchResult[]> {
   compileIptables(input); // warm the JIT
   const text = rulesetText(compileIptables(input).ruleset);
   const lines = text.split('\n').length - 1;
-  const bins = restoreBackends();
+  const bins = await restoreBackends();
   const dir = mkdtempSync(join(tmpdir(), 'netlab-bench-'));
   const file = join(dir, 'rules.txt');
   const emptyFile = join(dir, 'empty.txt');

@@ -6,51 +6,20 @@
 //   client ns (external clients, on lo)  --veth--  node ns (node IPs, kube-proxy's rules)  --veth--  pods ns (endpoints, servers)
 //                                                                                          --veth--  podclient ns (a pod that calls services)
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { PacketOrigin } from '../../src/sim/proxy/types';
+import { ensureDebianPackage, run, which, type RunResult } from './host';
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(cmd: string, args: string[], input?: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(cmd, args, { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
+export { ensureDebianPackage, run, type RunResult };
 
 async function must(cmd: string, args: string[], input?: string): Promise<string> {
   const r = await run(cmd, args, input);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.code}): ${r.stderr || r.stdout}`);
   return r.stdout;
-}
-
-async function which(bin: string): Promise<boolean> {
-  return (await run('sh', ['-c', `command -v ${bin}`])).code === 0;
-}
-
-let aptUpdated = false;
-/** Installs a Debian package when its binary is missing (root only), as the brief asks of fidelity tests. */
-export async function ensureDebianPackage(bin: string, pkg: string): Promise<string | null> {
-  if (await which(bin)) return null;
-  if (!(await which('apt-get'))) return `${bin} is missing and apt-get is not available to install ${pkg}`;
-  if (!aptUpdated) {
-    await run('apt-get', ['update']);
-    aptUpdated = true;
-  }
-  const r = await run('sh', ['-c', `DEBIAN_FRONTEND=noninteractive apt-get install -y ${pkg}`]);
-  if (r.code !== 0 || !(await which(bin))) return `could not install ${pkg}: ${r.stderr.slice(-400)}`;
-  return null;
 }
 
 /** Why real-kernel tests cannot run here, or null when they can (root on Linux with ip, unshare and iptables). */
