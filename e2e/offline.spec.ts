@@ -3,8 +3,8 @@
 //   visit, with the network gone, a reload opens the lab, every dialog and a lesson.
 // - A new deploy's worker waiting: the page offers to reload into it.
 // - A lazily loaded part that fails (no service worker, network refused): a React.lazy chunk, the
-//   engines at start-up, the Runs worker, the ELK layout worker: a translated error with Retry in
-//   its place; the canvas and the lab that was open stay.
+//   engines at start-up, the Runs worker, the ELK layout worker, the Chinese messages: a translated
+//   error with Retry in its place; the canvas and the lab that was open stay.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { aLessonOpens, everyDialogOpensAndCloses, firstPageLoads, sendShowsHops } from './journeys';
@@ -140,6 +140,27 @@ test('the engines failing to download at start-up say so, and Retry opens the la
   await page.getByTestId('part-retry').click();
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
   await expect(page.getByTestId('part-error')).toHaveCount(0);
+});
+
+test.describe('a Chinese browser', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the Chinese messages failing to download say so (in English), and Retry switches the page to Chinese', async ({ page }) => {
+    let refuse = true;
+    await page.route(/\/assets\/zh-[\w-]+\.js(\?.*)?$/, (route) => (refuse ? route.abort('internetdisconnected') : route.fallback()));
+    await page.goto('/');
+    const error = page.getByTestId('part-error');
+    await expect(error).toBeVisible();
+    await expect(error).toContainText('The Chinese messages (中文界面) could not be downloaded');
+    // The lab itself opens, in English meanwhile.
+    await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+    await expect(page.getByRole('button', { name: 'Lessons' })).toBeVisible();
+    refuse = false;
+    await error.getByTestId('part-retry').click();
+    await expect(page.getByTestId('part-error')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: '课程' })).toBeVisible();
+    await expect(page.getByTestId('lang-select')).toHaveValue('zh');
+  });
 });
 
 test('the Runs worker failing to download says so; Run again works once it can load', async ({ page }) => {

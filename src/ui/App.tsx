@@ -26,7 +26,7 @@ import { OverflowToolbar } from './ToolbarOverflow';
 import { applyDocumentSettings, useEffectiveTheme } from './theme';
 import { IconChevron, IconRedo, IconUndo } from './icons';
 import { lazyPart, PartBoundary } from './parts';
-import { OfflineStatus, StartupError, UpdatePrompt } from './pwa-status';
+import { LanguageError, OfflineStatus, StartupError, UpdatePrompt } from './pwa-status';
 // share branch: gallery, lessons, files, share links, console, edit forms (src/ui/share/Extras.tsx).
 import { ExtrasOverlays, ExtrasStage, ExtrasToolbar } from './share/Extras';
 
@@ -271,10 +271,8 @@ function LanguageAndTheme() {
   const switchLang = (to: Lang) => {
     chosen.current = to;
     const set = () => chosen.current === to && s.setLang(to);
-    loadCatalog(to).then(set, (e: unknown) => {
-      console.warn(`the ${to} messages could not be downloaded`, e);
-      set();
-    });
+    // A failed download is reported on the page (pwa-status.tsx) and the choice is kept: English until Retry.
+    loadCatalog(to).then(set, set);
   };
   return (
     <>
@@ -437,6 +435,7 @@ export function App() {
     >
       <TopBar />
       <StartupError />
+      <LanguageError />
       <UpdatePrompt />
       <Later>
         <LoadErrors />

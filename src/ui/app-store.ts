@@ -17,10 +17,8 @@ labStore.subscribe((s, prev) => {
   // the page speaks English until they arrive, then a store update lets useT see them.
   const lang = s.ui.lang;
   if (lang !== prev.ui.lang && !catalogLoaded(lang)) {
-    loadCatalog(lang).then(
-      () => labStore.setState({}),
-      (e: unknown) => console.warn(`the ${lang} messages could not be downloaded`, e),
-    );
+    // A failure is reported on the page, with Retry (pwa-status.tsx).
+    loadCatalog(lang).then(() => labStore.setState({}), () => {});
   }
 });
 

@@ -105,5 +105,5 @@ const lang = labStore.getState().ui.lang;
 if (catalogLoaded(lang)) render();
 else
   loadCatalog(lang)
-    .catch((e: unknown) => console.warn(`the ${lang} messages could not be downloaded`, e))
+    .catch(() => {}) // reported on the page, with Retry (pwa-status.tsx)
     .finally(render);

@@ -5,7 +5,9 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { labStore } from './app-store';
 import { useT } from './i18n';
+import { catalogFailure, loadCatalog } from './i18n/catalogs';
 import { PartError } from './parts';
 
 export interface PageStatus {
@@ -88,4 +90,16 @@ export function StartupError() {
   const retry = usePageStatus((s) => s.startupRetry);
   if (!retry) return null;
   return <PartError message={t('part.startFailed')} onRetry={retry} />;
+}
+
+/**
+ * A language's messages could not be downloaded: the page speaks English meanwhile and says so, and
+ * Retry downloads them again (the page then switches).
+ */
+export function LanguageError() {
+  const t = useT();
+  const lang = useStore(catalogFailure, (s) => s.lang);
+  if (!lang) return null;
+  const retry = () => void loadCatalog(lang).then(() => labStore.setState({}), () => {});
+  return <PartError message={t('part.langFailed')} onRetry={retry} />;
 }

@@ -4,6 +4,7 @@
 // browser language is Chinese, and the language select loads it before switching. Until it has
 // arrived (a language set some other way), messages are English (../app-store.ts asks for it).
 
+import { createStore } from 'zustand/vanilla';
 import type { Lang } from '../../state';
 import { en } from './en';
 
@@ -17,6 +18,9 @@ const loaded: Partial<Record<Lang, Catalog>> = { en };
 const loading: Partial<Record<Lang, Promise<void>>> = {};
 const download: Record<Exclude<Lang, 'en'>, () => Promise<Catalog>> = { zh: () => import('./zh').then((m) => m.zh) };
 
+/** The language whose messages last failed to download, until a download succeeds: the page says so (with Retry). */
+export const catalogFailure = createStore<{ lang: Lang | null }>()(() => ({ lang: null }));
+
 export function catalogLoaded(lang: Lang): boolean {
   return loaded[lang] !== undefined;
 }
@@ -27,9 +31,12 @@ export function loadCatalog(lang: Lang): Promise<void> {
   return (loading[lang] ??= download[lang]().then(
     (catalog) => {
       loaded[lang] = catalog;
+      if (catalogFailure.getState().lang === lang) catalogFailure.setState({ lang: null });
     },
     (e: unknown) => {
       delete loading[lang];
+      console.warn(`the ${lang} messages could not be downloaded`, e);
+      catalogFailure.setState({ lang });
       throw e;
     },
   ));

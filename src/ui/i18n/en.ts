@@ -546,6 +546,10 @@ export const en = {
   'part.layoutFailed':
     'The layout engine for the canvas could not be loaded. Check the network connection, then try again.',
   'part.startFailed': 'The lab engines could not be downloaded. Check the network connection, then try again.',
+  // Shown in English (the Chinese messages are what failed), so it names the language in Chinese too.
+  'part.langFailed':
+    'The Chinese messages (中文界面) could not be downloaded, so the page is in English for now. Check the network ' +
+    'connection, then try again.',
   'dist.workerFailed':
     'The worker that sends the requests could not be loaded. Check the network connection, then press Run again.',
   'pwa.offlineReady': 'Available offline',

@@ -512,6 +512,7 @@ export const zh: Record<keyof typeof en, string> = {
   'part.retry': '重试',
   'part.layoutFailed': '画布的布局引擎未能加载。请检查网络连接后重试。',
   'part.startFailed': '实验引擎未能下载。请检查网络连接后重试。',
+  'part.langFailed': '中文界面文字未能下载，页面暂时显示为英文。请检查网络连接后重试。',
   'dist.workerFailed': '发送请求的工作线程未能加载。请检查网络连接后再次点击运行。',
   'pwa.offlineReady': '可离线使用',
   'pwa.offlineReady.hint': '实验的所有部分、内置课程和字体都已保存在此浏览器中：没有网络时实验照常运行。',
