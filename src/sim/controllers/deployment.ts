@@ -3,7 +3,7 @@
 // controller keeps revision history. Status counts come from the pods.
 
 import type { Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../api/types';
-import { fnv1a32, fnv1a32Mix } from '../util/hash';
+import { fnv1a32 } from '../util/hash';
 import { SAFE_ALPHABET } from '../api/store';
 import { stableUid } from '../api/store';
 import { labelKey, type Ctx, type TemplateFacts } from './context';
@@ -23,61 +23,15 @@ function canonical(v: unknown): string {
 }
 
 /**
- * FNV-32a of canonical(v) (an object), fed piece by piece as writeCanonical would write the text: a
+ * FNV-32a of canonical(v) (an object), fed piece by piece as the text would be written: a
  * template's hash without building its text (the text is needed only to compare templates whose
- * parts are not the same objects). The hash state is passed along rather than kept by a writer
- * closure: ~1.6x faster over 10,000 templates.
+ * parts are not the same objects).
  */
 function canonicalHash(v: object): number {
-  return hashCanonical(fnv1a32(''), v, 'undefined') >>> 0;
+  let h = fnv1a32('');
+  writeCanonical(v, (s) => (h = fnv1a32(s, 0, h)), 'undefined');
+  return h;
 }
-
-/** writeCanonical's walk, feeding the FNV-32a state `h` instead of writing: returns the state after `v`. */
-function hashCanonical(h: number, v: unknown, missing: string): number {
-  if (typeof v === 'string') return hashQuoted(h, v);
-  if (Array.isArray(v)) {
-    h = fnv1a32Mix(LEFT_BRACKET, h);
-    for (let i = 0; i < v.length; i++) {
-      if (i) h = fnv1a32Mix(COMMA, h);
-      h = hashCanonical(h, v[i], '');
-    }
-    return fnv1a32Mix(RIGHT_BRACKET, h);
-  }
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const keys = sortedKeys(o);
-    h = fnv1a32Mix(LEFT_BRACE, h);
-    let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const x = o[k];
-      if (x === undefined) continue;
-      if (!first) h = fnv1a32Mix(COMMA, h);
-      h = fnv1a32Mix(COLON, hashQuoted(h, k));
-      h = hashCanonical(h, x, 'undefined');
-      first = false;
-    }
-    return fnv1a32Mix(RIGHT_BRACE, h);
-  }
-  return fnv1a32(JSON.stringify(v) ?? missing, 0, h);
-}
-
-/** writeQuoted's text fed to the hash state `h`. */
-function hashQuoted(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === QUOTE || c === 92 /* \ */) return fnv1a32(JSON.stringify(s), 0, h);
-  }
-  return fnv1a32Mix(QUOTE, fnv1a32(s, 0, fnv1a32Mix(QUOTE, h)));
-}
-
-const QUOTE = 34; // "
-const COMMA = 44; // ,
-const COLON = 58; // :
-const LEFT_BRACKET = 91; // [
-const RIGHT_BRACKET = 93; // ]
-const LEFT_BRACE = 123; // {
-const RIGHT_BRACE = 125; // }
 
 /**
  * canonical()'s text, piece by piece, to `out`. `missing`: what a value JSON cannot write
