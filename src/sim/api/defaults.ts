@@ -129,6 +129,18 @@ function defaultWorkloadTemplate<T extends Deployment | ReplicaSet | DaemonSet>(
 }
 
 /**
+ * A Deployment's or ReplicaSet's spec as its own copy: the template's pod spec defaulted, replicas
+ * 1 unless given (the fields keep their order; replicas comes last when it was missing).
+ */
+function workloadSpec<S extends Deployment['spec'] | ReplicaSet['spec']>(given: S | undefined): S {
+  const spec = copyOf<S>(given);
+  const template = given?.template;
+  if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
+  spec.replicas = given?.replicas ?? 1;
+  return spec;
+}
+
+/**
  * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
  * (the store fills in name and uid there); deeper fields may be shared with the input.
  */
@@ -148,10 +160,7 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       // One copy of the spec: the template's defaults land in it too (defaultWorkloadTemplate's
       // copies were copied again here).
       const d = o as Deployment;
-      const spec = copyOf<Deployment['spec']>(d.spec);
-      const template = d.spec?.template;
-      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
-      spec.replicas = d.spec?.replicas ?? 1;
+      const spec = workloadSpec(d.spec);
       spec['strategy'] ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
       spec['revisionHistoryLimit'] ??= 10;
       spec['progressDeadlineSeconds'] ??= 600;
@@ -159,14 +168,9 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
       return d as T;
     }
     case 'ReplicaSet': {
-      // One copy of the object and of its spec, the template's defaults and replicas in it (as for a
-      // Deployment: the Deployment controller writes 10,000 ReplicaSets in a reconcile).
+      // One copy of the object and of its spec (the Deployment controller writes 10,000 in a reconcile).
       const rs = o as ReplicaSet;
-      const spec = copyOf<ReplicaSet['spec']>(rs.spec);
-      const template = rs.spec?.template;
-      if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
-      spec.replicas = rs.spec?.replicas ?? 1;
-      rs.spec = spec;
+      rs.spec = workloadSpec(rs.spec);
       return rs as T;
     }
     case 'DaemonSet':

@@ -420,8 +420,13 @@ export type OwnedMeta = {
   ownerReferences?: { kind: string; name: string; controller?: boolean }[];
 };
 
+/** The owner reference that counts: the controller's, else the first. */
+export function controllerRef(o: { metadata: OwnedMeta }): { kind: string; name: string } | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+}
+
 export function ownerKeyOf(o: { metadata: OwnedMeta }): string | undefined {
-  const ref = o.metadata.ownerReferences?.find((r) => r.controller) ?? o.metadata.ownerReferences?.[0];
+  const ref = controllerRef(o);
   return ref ? `${ref.kind}/${o.metadata.namespace ?? 'default'}/${ref.name}` : undefined;
 }
 

@@ -23,6 +23,7 @@ import type { Ctx } from './context';
 import { labelKey, withNameStream, type ReadonlyMembers } from './context';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
+import { hasSelector } from './selection';
 
 export const MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 export const SLICE_CONTROLLER = 'endpointslice-controller.k8s.io';
@@ -253,7 +254,7 @@ function keepSnapshotEndpoints(
 
 export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const svc = ctx.store.get<Service>('Service', key);
-  if (!svc || svc.spec.type === 'ExternalName' || !hasKeys(svc.spec.selector)) return releaseEndpoints(ctx, key, svc);
+  if (!svc || svc.spec.type === 'ExternalName' || !hasSelector(svc)) return releaseEndpoints(ctx, key, svc);
   const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
@@ -278,12 +279,6 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
     },
   });
   writeLegacyEndpoints(ctx, svc, key, eps);
-}
-
-/** The selector has a key (Object.keys(...).length > 0 without the array). */
-function hasKeys(o: Record<string, string> | undefined): boolean {
-  for (const _ in o) return true;
-  return false;
 }
 
 /** Not ours (selectorless or gone): remove what this controller wrote earlier. */

@@ -14,6 +14,7 @@ import {
   type SliceBody,
 } from './endpointslice';
 import { splitMetaNamespaceKey } from '../api/keys';
+import { hasSelector } from './selection';
 
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 
@@ -46,9 +47,4 @@ export function syncMirroring(ctx: Ctx, key: string): void {
       }] : [],
     }),
   });
-}
-
-function hasSelector(svc: Service): boolean {
-  for (const _ in svc.spec.selector) return true;
-  return false;
 }

@@ -6,6 +6,7 @@ import type { DaemonSet, Endpoints, Node, Pod, ReplicaSet, Service } from '../ap
 import { objectKey } from '../api/types';
 import type { AnyObject, WatchEvent } from '../api/store';
 import {
+  controllerRef,
   labelKey,
   ownerKeyOf,
   servicesForPod,
@@ -113,9 +114,9 @@ function ownerFacts(ctx: Ctx, o: { metadata: OwnedMeta }): OwnerFacts | undefine
   if (last && last.refs === refs && last.ns === ns) return last;
   let f = d.owners.get(refs);
   if (!f || f.ns !== ns) {
-    // As ownerKeyOf reads it, but joined: flat strings (a template literal's or a slice's string is
-    // a chain or a view, which each queue and store lookup of the owner compares the slow way).
-    const ref = refs.find((r) => r.controller) ?? refs[0];
+    // ownerKeyOf's key, but joined: flat strings (a template literal's or a slice's string is a
+    // chain or a view, which each queue and store lookup of the owner compares the slow way).
+    const ref = controllerRef(o);
     const key = ref && [ns, ref.name].join('/');
     const owner = ref && [ref.kind, ns, ref.name].join('/');
     f = { refs, ns, owner, kind: ref?.kind, key, deployment: undefined, generation: -1 };

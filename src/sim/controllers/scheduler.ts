@@ -93,15 +93,17 @@ function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, at: number
 /** PodScheduled first, then the conditions the pod had but its old PodScheduled. */
 function scheduledConditions(ctx: Ctx, pod: Pod): PodCondition[] {
   const given = pod.status?.conditions;
-  // A pod without conditions gets PodScheduled alone: one array for every such pod of the run.
-  return given?.length
-    ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')]
-    : (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
+  return given?.length ? [SCHEDULED(), ...given.filter((c) => c.type !== 'PodScheduled')] : scheduledOnly(ctx);
+}
+
+/** PodScheduled alone, for a pod that had no conditions: one array for every such pod of the run. */
+function scheduledOnly(ctx: Ctx): PodCondition[] {
+  return (ctx.derived.scheduledConditions ??= [SCHEDULED()]);
 }
 
 /** The status of a bound pod that had none: never written to (the kubelet's write makes its own). */
 function scheduledStatus(ctx: Ctx, cache: SchedulerCache): NonNullable<Pod['status']> {
-  return (cache.scheduled ??= { conditions: ctx.derived.scheduledConditions ??= [SCHEDULED()] });
+  return (cache.scheduled ??= { conditions: scheduledOnly(ctx) });
 }
 
 /** The pod's fields are apiVersion, kind, metadata and spec, in that order (a new pod's). */
@@ -161,6 +163,7 @@ function leastLoaded(cache: SchedulerCache): number | undefined {
   }
   return undefined;
 }
+
 function before(h: LoadHeap, a: number, b: number): boolean {
   const ka = h.keyed[a]!;
   const kb = h.keyed[b]!;

@@ -14,6 +14,12 @@ export function serviceSelects(svc: Service, pod: Pod): boolean {
   return (pod.metadata.namespace ?? 'default') === ns && selectorMatches(selector, pod.metadata.labels);
 }
 
+/** spec.selector has a key: the controllers keep the Service's endpoints (without one, a user's or the mirror's). */
+export function hasSelector(svc: Service): boolean {
+  for (const _ in svc.spec.selector) return true;
+  return false;
+}
+
 /** The selector as `kubectl describe service` prints it: "app=web,tier=front". */
 export function selectorText(svc: Service): string {
   return Object.entries(svc.spec.selector ?? {})
