@@ -57,3 +57,36 @@ test('a lesson in the URL does not show the default scenario while the engines l
   await expect(page.getByTestId('lesson')).toBeVisible();
   await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
 });
+
+test("index.html's hidden line asks for every font the first frame's text uses, and leaves with the first paint", async ({ page }) => {
+  // Read when the canvas's first node enters the document: the first frame's DOM, before its paint.
+  await page.addInitScript(() => {
+    const fonts = (els: Iterable<Element>) =>
+      [...els].map((el) => {
+        const s = getComputedStyle(el);
+        return `${s.fontWeight} ${s.fontSize} ${s.fontStyle} ${s.fontFamily}`;
+      });
+    new MutationObserver((_, obs) => {
+      if (!document.querySelector('.react-flow__node')) return;
+      obs.disconnect();
+      const withText = [...document.querySelectorAll('#root *')].filter(
+        (el) =>
+          [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ||
+          ((el.tagName === 'SELECT' || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') && el.checkVisibility()),
+      );
+      const w = window as unknown as { firstFrameFonts: string[]; warmedFonts: string[] };
+      w.firstFrameFonts = [...new Set(fonts(withText))];
+      w.warmedFonts = fonts(document.querySelectorAll('#font-warmup > span'));
+    }).observe(document, { subtree: true, childList: true });
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-laid-out', 'true');
+  const { used, warmed } = await page.evaluate(() => {
+    const w = window as unknown as { firstFrameFonts: string[]; warmedFonts: string[] };
+    return { used: w.firstFrameFonts, warmed: w.warmedFonts };
+  });
+  expect(used.length).toBeGreaterThan(5);
+  // A font missing here: add a span with its weight, size and family variable to index.html.
+  expect(used.filter((f) => !warmed.includes(f))).toEqual([]);
+  await expect(page.locator('#font-warmup')).toHaveCount(0);
+});

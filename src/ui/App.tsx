@@ -276,7 +276,7 @@ function LanguageAndTheme() {
   };
   return (
     <>
-      <label className="select-inline" data-overflow-priority="5">
+      <label className="select-inline lang-choice" data-overflow-priority="5">
         <select
           value={lang}
           onChange={(e) => switchLang(e.target.value as Lang)}

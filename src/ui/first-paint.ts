@@ -5,6 +5,13 @@
 // shows its loading state in place (the side panel says "Loading"; the others have nothing to show
 // before a lab is open). The engines are asked for at the first commit (main.tsx): their download
 // starts at once, and a chunk that arrives is run after that frame, not inside it.
+//
+// index.html holds a hidden line of text in each font the first frame's text uses (family, weight,
+// size): the page lays it out while the scripts download, so the first frame finds those fonts at
+// hand. Chromium on Linux asks the browser process for each font a page uses, one blocking call
+// each, in the layout that first needs it: a dozen of them made the first frame's layout several
+// times longer than the rest of its work. Removed once the first frame is painted.
+// e2e/first-frame.spec.ts checks that the list still covers every font the first frame uses.
 
 type Later = typeof import('./later');
 
@@ -16,7 +23,10 @@ export const firstCommit = new Promise<void>((resolve) => (committed = resolve))
 export const firstPaint = new Promise<void>((resolve) => (painted = resolve));
 
 let paintedYet = false;
-void firstPaint.then(() => (paintedYet = true));
+void firstPaint.then(() => {
+  paintedYet = true;
+  document.getElementById('font-warmup')?.remove();
+});
 /** Whether the first frame has been painted already: what mounts after it need not wait for it. */
 export const firstPaintDone = () => paintedYet;
 
