@@ -83,12 +83,15 @@ const firstFrame: Plugin = {
 // runtime, ...), so the first frame waits for eight scripts where one would do, and the start-up's
 // dynamic import of the engines and the lab loader asks for a dozen more (each a <link
 // rel=modulepreload> written into the document and a request, in the first frame's task). Here:
-//   - `boot`: every module the entry imports statically (the first frame's code), in two chunks:
-//     `boot-app`, the page's own modules, marked for V8 to compile all their functions while the
-//     file streams in, off the main thread (the `allFunctionsCalledOnLoad` compile hint), since the
-//     first frame runs most of them (each compiled on its first call, they cost the main thread
+//   - every module the entry imports statically (the first frame's code) is in two chunks: the
+//     entry chunk itself, the page's own modules, marked for V8 to compile all their functions while
+//     the file streams in, off the main thread (the `allFunctionsCalledOnLoad` compile hint), since
+//     the first frame runs most of them (each compiled on its first call, they cost the main thread
 //     ~10 ms); and `boot`, the libraries (React, React Flow, d3, zustand, immer), compiled as they
-//     run: the first frame runs a part of them (the whole entry marked made the first frame later);
+//     run: the first frame runs a part of them (the whole entry marked made the first frame later).
+//     The page's modules are not a group of their own: the entry chunk would then be a third script
+//     that only imports the other two (and Vite's modulepreload polyfill, which every browser the
+//     build targets does without), one more request the first frame waits for;
 //   - `engines`: every module the engines, the start-up loader and the canvas's topology (which the
 //     page needs only once the engines have made a cluster: src/ui/canvas/topology-source.ts) import
 //     statically that neither the
@@ -128,7 +131,7 @@ function startChunks(): Plugin {
       order: 'post',
       handler(_, bundle) {
         for (const chunk of Object.values(bundle)) {
-          if (chunk.type !== 'chunk' || chunk.name !== 'boot-app') continue;
+          if (chunk.type !== 'chunk' || !chunk.isEntry) continue;
           chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
           // The source map's lines move down one (each ';' in its mappings starts a line).
           const map = bundle[`${chunk.fileName}.map`];
@@ -142,8 +145,7 @@ function startChunks(): Plugin {
     outputOptions(options) {
       // Called before the build: the groups read the sets when the chunks are made, after buildEnd.
       const groups = [
-        { name: 'boot-app', test: (id: string) => boot.has(id) && !LIBRARY.test(id), priority: 3, includeDependenciesRecursively: false },
-        { name: 'boot', test: (id: string) => boot.has(id), priority: 2 },
+        { name: 'boot', test: (id: string) => boot.has(id) && LIBRARY.test(id), priority: 2 },
         { name: 'engines', test: (id: string) => startup.has(id), priority: 1, includeDependenciesRecursively: false },
       ];
       return { ...options, codeSplitting: { groups } };
@@ -158,5 +160,5 @@ export default defineConfig({
   // The built app is served with a Content-Security-Policy that forbids inline and injected scripts:
   // a script in a scenario's names, labels or lesson text, or in a link, can never run (e2e/security.spec.ts).
   preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CSP } },
-  build: { target: 'es2022', sourcemap: true },
+  build: { target: 'es2022', sourcemap: true, modulePreload: { polyfill: false } },
 });
