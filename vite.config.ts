@@ -91,7 +91,8 @@ const firstFrame: Plugin = {
 //     run: the first frame runs a part of them (the whole entry marked made the first frame later).
 //     The page's modules are not a group of their own: the entry chunk would then be a third script
 //     that only imports the other two (and Vite's modulepreload polyfill, which every browser the
-//     build targets does without), one more request the first frame waits for;
+//     build targets does without), one more request the first frame waits for. React Flow's style
+//     sheet goes with the page's own (before them): one style sheet, not two;
 //   - `engines`: every module the engines, the start-up loader and the canvas's topology (which the
 //     page needs only once the engines have made a cluster: src/ui/canvas/topology-source.ts) import
 //     statically that neither the
@@ -145,7 +146,7 @@ function startChunks(): Plugin {
     outputOptions(options) {
       // Called before the build: the groups read the sets when the chunks are made, after buildEnd.
       const groups = [
-        { name: 'boot', test: (id: string) => boot.has(id) && LIBRARY.test(id), priority: 2 },
+        { name: 'boot', test: (id: string) => boot.has(id) && LIBRARY.test(id) && !id.endsWith('.css'), priority: 2 },
         { name: 'engines', test: (id: string) => startup.has(id), priority: 1, includeDependenciesRecursively: false },
       ];
       return { ...options, codeSplitting: { groups } };
