@@ -75,7 +75,8 @@ function specExternallyAccessible(spec: Service['spec']): boolean {
   return t === 'NodePort' || t === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
 }
 
-function defaultService(svc: Service): Service {
+/** `metadata`: the write's own copy of svc.metadata (the result's). */
+function defaultService(svc: Service, metadata: Service['metadata']): Service {
   // copyOf, not a spread: fields are added below (see copy.ts).
   const spec = copyOf(svc.spec);
   spec.type ??= 'ClusterIP';
@@ -116,6 +117,7 @@ function defaultService(svc: Service): Service {
   const status = copyOf(svc.status);
   status.loadBalancer = svc.status?.loadBalancer ?? {};
   const out = copyOf(svc);
+  out.metadata = metadata;
   out.spec = spec;
   out.status = status;
   return out;
@@ -151,11 +153,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  // A Service is copied once, by defaultService (it adds fields: see copy.ts).
+  if (obj.kind === 'Service') return defaultService(obj as unknown as Service, metadata) as unknown as T;
   // This write's own copy: the cases below fill in its fields rather than copy it again.
   const o = { ...obj, metadata } as KubeObject | OtherObject;
   switch (o.kind) {
-    case 'Service':
-      return defaultService(o as Service) as T;
     case 'Deployment': {
       // One copy of the spec: the template's defaults land in it too (defaultWorkloadTemplate's
       // copies were copied again here).

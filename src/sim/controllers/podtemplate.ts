@@ -59,9 +59,12 @@ export function createPods(
   const object = { kind: owner.kind, namespace, name: owner.name };
   const source = owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller';
   const created: Pod[] = [];
+  // The template's own pod, one input for every replica that has no override (the store copies it).
+  const plain = podOf(meta, template, undefined);
   return withNameStream(ctx, `${owner.kind}/${namespace}/${owner.name}`, (nameRand) => {
+    const opts = { nameRand };
     for (const spec of specs) {
-      const res = ctx.store.create<Pod>(podOf(meta, template, spec), { nameRand });
+      const res = ctx.store.create<Pod>(spec ? podOf(meta, template, spec) : plain, opts);
       if (res.ok) {
         created.push(res.object);
         const message = `Created pod: ${res.object.metadata.name}`;
