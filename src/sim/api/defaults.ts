@@ -155,8 +155,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
   // A Service is copied once, by defaultService (it adds fields: see copy.ts).
   if (obj.kind === 'Service') return defaultService(obj as unknown as Service, metadata) as unknown as T;
-  // This write's own copy: the cases below fill in its fields rather than copy it again.
-  const o = { ...obj, metadata } as KubeObject | OtherObject;
+  // This write's own copy: the cases below fill in its fields rather than copy it again. copyOf,
+  // not `{...obj, metadata}`: the spread's copy is an inline cache that many kinds' shapes make
+  // megamorphic (its slow path was the hottest line of defaulting); Object.assign has none.
+  const o = copyOf(obj as KubeObject | OtherObject);
+  o.metadata = metadata;
   switch (o.kind) {
     case 'Deployment': {
       // One copy of the spec: the template's defaults land in it too (defaultWorkloadTemplate's
