@@ -215,7 +215,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
  * it) with the namespace defaulted. One copy per pod (a ReplicaSet makes thousands).
  */
 export function podWithSpec<T extends KubeObject | OtherObject>(pod: T, spec: PodSpec): T {
-  const metadata = copyOf(pod.metadata);
+  // A controller's template metadata names its uid already (podtemplate.ts): a spread copies that
+  // shape with every field in the object (copyOf's 4 slots left a property store per pod); other
+  // metadata gets copyOf's room for the fields the store adds. Both copy the same keys in order.
+  const m = pod.metadata;
+  const metadata = hasOwn.call(m, 'uid') ? { ...m } : copyOf(m);
   metadata.namespace ??= 'default';
   return { ...pod, metadata, spec } as T;
 }

@@ -19,20 +19,16 @@ export interface PodFromTemplateInput {
  * (each pod still gets its own metadata, name and uid from the apiserver).
  */
 function sharedMeta({ template, namespace, owner }: PodFromTemplateInput): ObjectMeta {
-  return {
-    name: '',
-    generateName: `${owner.name}-`,
-    namespace,
-    labels: { ...template.metadata?.labels },
-    ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-    ownerReferences: [{
-      apiVersion: 'apps/v1',
-      kind: owner.kind,
-      name: owner.name,
-      uid: owner.uid,
-      controller: true,
-    }],
-  };
+  const generateName = `${owner.name}-`;
+  const labels = { ...template.metadata?.labels };
+  const annotations = template.metadata?.annotations;
+  const ref = { apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true };
+  const ownerReferences = [ref];
+  // `uid: undefined` names the field the apiserver fills in last, so each pod's copy of this metadata
+  // has a slot for it in the object itself (a field added to a copy goes to a property store of its own).
+  if (!annotations) return { name: '', generateName, namespace, labels, ownerReferences, uid: undefined };
+  const copied = { ...annotations };
+  return { name: '', generateName, namespace, labels, annotations: copied, ownerReferences, uid: undefined };
 }
 
 function podOf(meta: ObjectMeta, template: PodTemplateSpec, spec: Partial<PodSpec> | undefined): Pod {
