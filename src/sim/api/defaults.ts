@@ -75,7 +75,8 @@ function specExternallyAccessible(spec: Service['spec']): boolean {
   return t === 'NodePort' || t === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
 }
 
-function defaultService(svc: Service): Service {
+/** `metadata`: the write's own copy of svc.metadata (the result's). */
+function defaultService(svc: Service, metadata: Service['metadata']): Service {
   // copyOf, not a spread: fields are added below (see copy.ts).
   const spec = copyOf(svc.spec);
   spec.type ??= 'ClusterIP';
@@ -116,6 +117,7 @@ function defaultService(svc: Service): Service {
   const status = copyOf(svc.status);
   status.loadBalancer = svc.status?.loadBalancer ?? {};
   const out = copyOf(svc);
+  out.metadata = metadata;
   out.spec = spec;
   out.status = status;
   return out;
@@ -151,11 +153,14 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
-  // This write's own copy: the cases below fill in its fields rather than copy it again.
-  const o = { ...obj, metadata } as KubeObject | OtherObject;
+  // A Service is copied once, by defaultService (it adds fields: see copy.ts).
+  if (obj.kind === 'Service') return defaultService(obj as unknown as Service, metadata) as unknown as T;
+  // This write's own copy: the cases below fill in its fields rather than copy it again. copyOf,
+  // not `{...obj, metadata}`: the spread's copy is an inline cache that many kinds' shapes make
+  // megamorphic (its slow path was the hottest line of defaulting); Object.assign has none.
+  const o = copyOf(obj as KubeObject | OtherObject);
+  o.metadata = metadata;
   switch (o.kind) {
-    case 'Service':
-      return defaultService(o as Service) as T;
     case 'Deployment': {
       // One copy of the spec: the template's defaults land in it too (defaultWorkloadTemplate's
       // copies were copied again here).
@@ -210,7 +215,11 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
  * it) with the namespace defaulted. One copy per pod (a ReplicaSet makes thousands).
  */
 export function podWithSpec<T extends KubeObject | OtherObject>(pod: T, spec: PodSpec): T {
-  const metadata = copyOf(pod.metadata);
+  // A controller's template metadata names its uid already (podtemplate.ts): a spread copies that
+  // shape with every field in the object (copyOf's 4 slots left a property store per pod); other
+  // metadata gets copyOf's room for the fields the store adds. Both copy the same keys in order.
+  const m = pod.metadata;
+  const metadata = hasOwn.call(m, 'uid') ? { ...m } : copyOf(m);
   metadata.namespace ??= 'default';
   return { ...pod, metadata, spec } as T;
 }

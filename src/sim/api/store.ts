@@ -36,7 +36,6 @@ import {
 } from './errors';
 import { goStringSlice } from './validation';
 import { CowMap } from './cowmap';
-import { copyOf } from './copy';
 
 export type AnyObject = KubeObject | OtherObject;
 
@@ -537,10 +536,13 @@ export class ObjectStore {
 
   // ------------------------------------------------------------ Service allocation (registry)
 
+  /**
+   * `svc`: this write's defaulted copy, its spec its own (defaultService's copyOf): the allocators
+   * fill in clusterIP(s), ipFamilies and nodePorts there rather than in a copy of it.
+   */
   private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
     const key = objectKey(svc);
-    // copyOf, not a spread: the allocators add clusterIP(s), ipFamilies, nodePorts (see copy.ts).
-    const spec = copyOf(svc.spec);
+    const spec = svc.spec;
     if (old) this.releaseService(old);
     // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
@@ -553,7 +555,7 @@ export class ObjectStore {
       const problems = invalidProblems(refOf(svc), failure.errs).map((p) => ({ ...p, reason: failure.reason }));
       return { ok: false, problems };
     }
-    return { ok: true, object: { ...svc, spec } };
+    return { ok: true, object: svc };
   }
 
   /** The ClusterIP: kept from `old` when the write leaves it out, else the one asked for, else the next free. */

@@ -138,11 +138,13 @@ export function syncDeployment(ctx: Ctx, key: string): void {
   const adopted = owned.find((rs) => sameTemplateIgnoringHash(ctx, rs.spec.template, d.spec.template));
   const hash = currentHash(ctx, d, owned, adopted);
   const name = adopted?.metadata.name ?? `${d.metadata.name}-${hash}`;
-  const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', `${ns}/${name}`);
+  // One key string for the lookup, the uid and the write: hashed once, not once per use.
+  const rsKey = adopted ? '' : `${ns}/${name}`;
+  const current = adopted ?? ctx.store.get<ReplicaSet>('ReplicaSet', rsKey);
   // A snapshot without ReplicaSets (`kubectl get deploy,pods`): the pods of a ReplicaSet it left
   // out are this Deployment's, already running; a new ReplicaSet would double them.
   if (ctx.preserve && !current && podsOfMissingReplicaSet(ctx, d)) return syncDeploymentStatus(ctx, key);
-  const created = current ? undefined : createReplicaSet(ctx, d, name, hash);
+  const created = current ? undefined : createReplicaSet(ctx, d, name, rsKey, hash);
   let scaled = !!current && scaleReplicaSet(ctx, d, current, d.spec.replicas ?? 1);
   // Older templates' ReplicaSets are scaled to 0 and kept (revision history).
   for (const rs of owned) {
@@ -175,8 +177,11 @@ function scalingEvent(ctx: Ctx, d: Deployment, message: string): void {
   });
 }
 
-/** The ReplicaSet of the Deployment's current template, <deployment>-<hash>, with the desired replicas. */
-function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): ReplicaSet {
+/**
+ * The ReplicaSet of the Deployment's current template, <deployment>-<hash>, with the desired
+ * replicas. `key`: its key, "namespace/name".
+ */
+function createReplicaSet(ctx: Ctx, d: Deployment, name: string, key: string, hash: string): ReplicaSet {
   const ns = d.metadata.namespace ?? 'default';
   const replicas = d.spec.replicas ?? 1;
   const labels = copyWith(d.spec.template.metadata?.labels, { 'pod-template-hash': hash });
@@ -191,7 +196,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
         'deployment.kubernetes.io/desired-replicas': String(replicas),
         'deployment.kubernetes.io/revision': '1',
       },
-      uid: stableUid(ctx.settings.seed, 'ReplicaSet', `${ns}/${name}`),
+      uid: stableUid(ctx.settings.seed, 'ReplicaSet', key),
       ownerReferences: [{
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -209,7 +214,7 @@ function createReplicaSet(ctx: Ctx, d: Deployment, name: string, hash: string): 
       template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
     },
   };
-  ctx.store.put(rs);
+  ctx.store.put(rs, key);
   scalingEvent(ctx, d, `Scaled up replica set ${name} from 0 to ${replicas}`);
   return rs;
 }

@@ -19,20 +19,16 @@ export interface PodFromTemplateInput {
  * (each pod still gets its own metadata, name and uid from the apiserver).
  */
 function sharedMeta({ template, namespace, owner }: PodFromTemplateInput): ObjectMeta {
-  return {
-    name: '',
-    generateName: `${owner.name}-`,
-    namespace,
-    labels: { ...template.metadata?.labels },
-    ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-    ownerReferences: [{
-      apiVersion: 'apps/v1',
-      kind: owner.kind,
-      name: owner.name,
-      uid: owner.uid,
-      controller: true,
-    }],
-  };
+  const generateName = `${owner.name}-`;
+  const labels = { ...template.metadata?.labels };
+  const annotations = template.metadata?.annotations;
+  const ref = { apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: owner.uid, controller: true };
+  const ownerReferences = [ref];
+  // `uid: undefined` names the field the apiserver fills in last, so each pod's copy of this metadata
+  // has a slot for it in the object itself (a field added to a copy goes to a property store of its own).
+  if (!annotations) return { name: '', generateName, namespace, labels, ownerReferences, uid: undefined };
+  const copied = { ...annotations };
+  return { name: '', generateName, namespace, labels, annotations: copied, ownerReferences, uid: undefined };
 }
 
 function podOf(meta: ObjectMeta, template: PodTemplateSpec, spec: Partial<PodSpec> | undefined): Pod {
@@ -59,9 +55,12 @@ export function createPods(
   const object = { kind: owner.kind, namespace, name: owner.name };
   const source = owner.kind === 'ReplicaSet' ? 'replicaset-controller' : 'daemonset-controller';
   const created: Pod[] = [];
+  // The template's own pod, one input for every replica that has no override (the store copies it).
+  const plain = podOf(meta, template, undefined);
   return withNameStream(ctx, `${owner.kind}/${namespace}/${owner.name}`, (nameRand) => {
+    const opts = { nameRand };
     for (const spec of specs) {
-      const res = ctx.store.create<Pod>(podOf(meta, template, spec), { nameRand });
+      const res = ctx.store.create<Pod>(spec ? podOf(meta, template, spec) : plain, opts);
       if (res.ok) {
         created.push(res.object);
         const message = `Created pod: ${res.object.metadata.name}`;
