@@ -178,7 +178,11 @@ class Members implements Iterable<string> {
   }
 }
 
-export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
+/**
+ * "ns\0key=value": one flat string (join), not a template literal's chain of five, which every index
+ * lookup would first copy into a flat one and which the index keeps alive beside that copy.
+ */
+export const labelKey = (ns: string, k: string, v: string): string => [ns, '\u0000', k, '=', v].join('');
 
 export interface Indexes {
   /** Pods by namespace and each label pair. */
@@ -317,6 +321,8 @@ export interface LabelFacts {
   /** The Services selecting pods with these labels (servicesForPod), as of `generation` (serviceGeneration). */
   services: readonly string[];
   generation: number;
+  /** The endpointslice queue's epoch when `services` were last enqueued (WorkQueue.epoch), else -1. */
+  servicesQueued: number;
   /** The podsByLabel buckets of `keys` (SetIndex.addToEach). */
   buckets?: BucketMemo;
 }
@@ -332,6 +338,9 @@ export interface OwnerFacts {
   /** A ReplicaSet owner's Deployment ("ns/name"), as of `generation` (replicaSetGeneration). */
   deployment: string | undefined;
   generation: number;
+  /** The owner's and the Deployment's queue epochs when `key` and `deployment` were last enqueued (-1: not yet). */
+  keyQueued: number;
+  deploymentQueued: number;
 }
 
 export function emptyDerived(): Derived {
@@ -353,6 +362,11 @@ export class WorkQueue {
   private keys = new Set<string>();
   /** The last key added: the pods of one owner enqueue its key over and over, one after another. */
   private last: string | undefined;
+  /**
+   * How many times the keys were taken: a key added since the last `take` is queued still, so a
+   * caller that noted the epoch it added a key in knows a second add would do nothing.
+   */
+  epoch = 0;
 
   add(key: string): void {
     if (key === this.last) return;
@@ -364,6 +378,7 @@ export class WorkQueue {
     const keys = this.keys;
     this.keys = new Set();
     this.last = undefined;
+    this.epoch++;
     return keys;
   }
 }
