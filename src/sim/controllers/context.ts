@@ -359,7 +359,15 @@ export function emptyDerived(): Derived {
  * enqueued. `take` hands over the keys queued so far; keys enqueued while they run wait for the next pass.
  */
 export class WorkQueue {
-  private keys = new Set<string>();
+  /** The keys, in the order first enqueued. */
+  private order: string[] = [];
+  /**
+   * The same keys as a set, built on the first `add` that may repeat one: the scheduler's and the
+   * kubelet's queues take 50,000 new pod keys per reconcile through `addNew`, no set insert each.
+   */
+  private members: Set<string> | null = null;
+  /** `addNew`'s promise no longer holds until the next `take` (see mayRepeat). */
+  private repeatable = false;
   /** The last key added: the pods of one owner enqueue its key over and over, one after another. */
   private last: string | undefined;
   /**
@@ -371,12 +379,33 @@ export class WorkQueue {
   add(key: string): void {
     if (key === this.last) return;
     this.last = key;
-    this.keys.add(key);
+    const m = (this.members ??= new Set(this.order));
+    const n = m.size;
+    m.add(key);
+    if (m.size !== n) this.order.push(key);
   }
 
-  take(): ReadonlySet<string> {
-    const keys = this.keys;
-    this.keys = new Set();
+  /**
+   * Adds a key the caller knows no event since the last `take` could have queued (a pod just
+   * created, or just bound), unless `mayRepeat` was called since: then as `add`.
+   */
+  addNew(key: string): void {
+    if (this.repeatable) return this.add(key);
+    this.last = key;
+    this.order.push(key);
+    this.members?.add(key);
+  }
+
+  /** A key this queue may hold was released (its object deleted or unbound): `addNew` checks again. */
+  mayRepeat(): void {
+    this.repeatable = true;
+  }
+
+  take(): readonly string[] {
+    const keys = this.order;
+    this.order = [];
+    this.members = null;
+    this.repeatable = false;
     this.last = undefined;
     this.epoch++;
     return keys;

@@ -158,12 +158,23 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
     if (node) countOnNode(ctx, node, 1);
   }
   if (!pod && oldPod) releasePodIP(ctx, oldPod);
+  // A key that goes (or loses its node) may come back in this pass: new or bound is no proof of absence.
+  if (oldPod && (!pod || (oldNode && !node))) {
+    ctx.queues.scheduler.mayRepeat();
+    ctx.queues.kubelet.mayRepeat();
+  }
   // Most events keep the owner: enqueueing it twice would add nothing (queues are sets).
   if (oldOwner !== owner && old) enqueueOwner(ctx, old);
   if (cur) enqueueOwner(ctx, cur);
-  if (pod && !node) enqueue(ctx, 'scheduler', key);
+  // A pod created or just bound was in no queue of these since the last take: an earlier event
+  // that queued its key had the pod there (and bound, for the kubelet), so it went since (mayRepeat).
+  if (pod && !node) {
+    if (oldPod) enqueue(ctx, 'scheduler', key);
+    else ctx.queues.scheduler.addNew(key);
+  }
   // The kubelet's own status writes keep spec and metadata, so they do not wake it again.
-  if (node && (!oldPod || oldPod.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
+  if (node && (!oldPod || !oldNode)) ctx.queues.kubelet.addNew(key);
+  else if (node && (oldPod!.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
   if (oldLabels && !sameLabels) enqueueServices(ctx, oldPod!, oldLabels);
   if (labels) enqueueServices(ctx, pod!, labels);
 }
