@@ -63,8 +63,9 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
  * Deployment up again when it came, went or changed owner.
  */
 function onReplicaSet(ctx: Ctx, key: string, old: AnyObject | undefined, cur: AnyObject | undefined): void {
-  const o = old && ownerFacts(ctx, old)?.owner;
   const n = cur && ownerFacts(ctx, cur)?.owner;
+  // A status write keeps the ownerReferences: one facts lookup, not two (20,000 per reconcile).
+  const o = old && (old.metadata.ownerReferences === cur?.metadata.ownerReferences ? n : ownerFacts(ctx, old)?.owner);
   if (o !== n || !old || !cur) ctx.derived.replicaSetGeneration++;
   if (o && o !== n) ctx.index.podsByOwner.remove(o, key);
   // Every write moves the ReplicaSet last among its owner's (the order ownedByIndex reads them in).
