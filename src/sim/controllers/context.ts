@@ -178,7 +178,11 @@ class Members implements Iterable<string> {
   }
 }
 
-export const labelKey = (ns: string, k: string, v: string): string => `${ns}\u0000${k}=${v}`;
+/**
+ * "ns\0key=value": one flat string (join), not a template literal's chain of five, which every index
+ * lookup would first copy into a flat one and which the index keeps alive beside that copy.
+ */
+export const labelKey = (ns: string, k: string, v: string): string => [ns, '\u0000', k, '=', v].join('');
 
 export interface Indexes {
   /** Pods by namespace and each label pair. */
@@ -317,6 +321,8 @@ export interface LabelFacts {
   /** The Services selecting pods with these labels (servicesForPod), as of `generation` (serviceGeneration). */
   services: readonly string[];
   generation: number;
+  /** The endpointslice queue's epoch when `services` were last enqueued (WorkQueue.epoch), else -1. */
+  servicesQueued: number;
   /** The podsByLabel buckets of `keys` (SetIndex.addToEach). */
   buckets?: BucketMemo;
 }
@@ -332,6 +338,9 @@ export interface OwnerFacts {
   /** A ReplicaSet owner's Deployment ("ns/name"), as of `generation` (replicaSetGeneration). */
   deployment: string | undefined;
   generation: number;
+  /** The owner's and the Deployment's queue epochs when `key` and `deployment` were last enqueued (-1: not yet). */
+  keyQueued: number;
+  deploymentQueued: number;
 }
 
 export function emptyDerived(): Derived {
@@ -350,20 +359,55 @@ export function emptyDerived(): Derived {
  * enqueued. `take` hands over the keys queued so far; keys enqueued while they run wait for the next pass.
  */
 export class WorkQueue {
-  private keys = new Set<string>();
+  /** The keys, in the order first enqueued. */
+  private order: string[] = [];
+  /**
+   * The same keys as a set, built on the first `add` that may repeat one: the scheduler's and the
+   * kubelet's queues take 50,000 new pod keys per reconcile through `addNew`, no set insert each.
+   */
+  private members: Set<string> | null = null;
+  /** `addNew`'s promise no longer holds until the next `take` (see mayRepeat). */
+  private repeatable = false;
   /** The last key added: the pods of one owner enqueue its key over and over, one after another. */
   private last: string | undefined;
+  /**
+   * How many times the keys were taken: a key added since the last `take` is queued still, so a
+   * caller that noted the epoch it added a key in knows a second add would do nothing.
+   */
+  epoch = 0;
 
   add(key: string): void {
     if (key === this.last) return;
     this.last = key;
-    this.keys.add(key);
+    const m = (this.members ??= new Set(this.order));
+    const n = m.size;
+    m.add(key);
+    if (m.size !== n) this.order.push(key);
   }
 
-  take(): ReadonlySet<string> {
-    const keys = this.keys;
-    this.keys = new Set();
+  /**
+   * Adds a key the caller knows no event since the last `take` could have queued (a pod just
+   * created, or just bound), unless `mayRepeat` was called since: then as `add`.
+   */
+  addNew(key: string): void {
+    if (this.repeatable) return this.add(key);
+    this.last = key;
+    this.order.push(key);
+    this.members?.add(key);
+  }
+
+  /** A key this queue may hold was released (its object deleted or unbound): `addNew` checks again. */
+  mayRepeat(): void {
+    this.repeatable = true;
+  }
+
+  take(): readonly string[] {
+    const keys = this.order;
+    this.order = [];
+    this.members = null;
+    this.repeatable = false;
     this.last = undefined;
+    this.epoch++;
     return keys;
   }
 }

@@ -128,7 +128,7 @@ function drain(ctx: Ctx): void {
     let worked = false;
     for (const q of QUEUE_ORDER) {
       const keys = ctx.queues[q].take();
-      if (keys.size === 0) continue;
+      if (keys.length === 0) continue;
       worked = true;
       // One scheduler cache per batch, as kube-scheduler keeps its node snapshot between pods.
       let cache: SchedulerCache | undefined;
