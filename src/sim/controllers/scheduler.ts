@@ -13,6 +13,8 @@ export interface SchedulerCache {
   loads: number[];
   /** The least-loaded-node heap, built on the first pod without a nodeSelector. */
   heap?: LoadHeap;
+  /** " to <node>" for each node, made on its first binding (see scheduledMessage). */
+  toNode?: string[];
   /** A just-created pod's status once bound (PodScheduled alone): one object for every such pod of the batch. */
   scheduled?: NonNullable<Pod['status']>;
 }
@@ -86,10 +88,19 @@ function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, at: number
     type: 'Normal',
     reason: 'Scheduled',
     object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
-    message: `Successfully assigned ${key} to ${nodeName}`,
+    message: scheduledMessage(cache, at, key),
     source: 'default-scheduler',
     seq: 0,
   });
+}
+
+/**
+ * "Successfully assigned <key> to <node>" with the " to <node>" part made once per node: each
+ * message is then two concatenations kept with the event, not three (32 bytes less per pod).
+ */
+function scheduledMessage(cache: SchedulerCache, at: number, key: string): string {
+  const toNode = (cache.toNode ??= []);
+  return 'Successfully assigned ' + key + (toNode[at] ??= ' to ' + cache.nodes[at]!.metadata.name);
 }
 
 /** PodScheduled first, then the conditions the pod had but its old PodScheduled. */
