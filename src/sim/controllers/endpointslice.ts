@@ -547,10 +547,11 @@ function legacySubsets(eps: PodEndpoint[], publishNotReady: boolean): NonNullabl
       endpointAddress(addresses[0]!, hostname, nodeName, targetRef!),
     );
   }
+  // The lists are kept as exact-size copies: an array grown by push holds 17 slots for a Service's 5 pods.
   return subsets.map((s) => {
     const subset: NonNullable<Endpoints['subsets']>[number] = {};
-    if (s.addresses.length) subset.addresses = s.addresses;
-    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.addresses.length) subset.addresses = s.addresses.slice();
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses.slice();
     if (s.mapping.ports.length) subset.ports = s.mapping.ports.map(endpointPort);
     return subset;
   });
