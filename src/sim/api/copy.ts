@@ -27,3 +27,10 @@ export function copyWith<T extends object>(o: T | undefined, extra: Partial<T>):
   for (const k in extra) if (!hasOwn.call(o, k)) return Object.assign(copyOf(o), extra);
   return Object.assign({ ...o }, extra);
 }
+
+/** `o`'s own enumerable fields are `fields`, in that order (so a literal of them is an exact copy). */
+export function hasFieldsInOrder(o: object, fields: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (k !== fields[i++]) return false;
+  return i === fields.length;
+}

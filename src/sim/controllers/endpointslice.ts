@@ -109,6 +109,14 @@ function existingSlices(ctx: Ctx, key: string, managedBy: string): EndpointSlice
   return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
 }
 
+/** Whether a slice of the Service is managed by `managedBy` (existingSlices' test, without the list). */
+export function hasManagedSlice(ctx: Ctx, key: string, managedBy: string): boolean {
+  for (const k of ctx.index.slicesByService.get(key) ?? []) {
+    if (ctx.store.get<EndpointSlice>('EndpointSlice', k)?.metadata.labels?.[MANAGED_BY] === managedBy) return true;
+  }
+  return false;
+}
+
 /** Writes `wanted` slices over the existing ones of one manager: names reused in order, extras deleted. */
 export interface SlicesToWrite {
   serviceKey: string;
@@ -258,7 +266,9 @@ export function syncServiceEndpoints(ctx: Ctx, key: string): void {
   const eps = podEndpoints(ctx, svc);
   const wanted = slicesWanted(eps);
   if (ctx.preserve && keepSnapshotEndpoints(ctx, svc, key, wanted)) return;
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
+  // The Service's own strings (its key's parts as new strings would be kept in every slice).
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name;
   const headless = svc.spec.clusterIP === 'None';
   const generateName = `${name}-`;
   writeSlices(ctx, {
@@ -537,10 +547,11 @@ function legacySubsets(eps: PodEndpoint[], publishNotReady: boolean): NonNullabl
       endpointAddress(addresses[0]!, hostname, nodeName, targetRef!),
     );
   }
+  // The lists are kept as exact-size copies: an array grown by push holds 17 slots for a Service's 5 pods.
   return subsets.map((s) => {
     const subset: NonNullable<Endpoints['subsets']>[number] = {};
-    if (s.addresses.length) subset.addresses = s.addresses;
-    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses;
+    if (s.addresses.length) subset.addresses = s.addresses.slice();
+    if (s.notReadyAddresses.length) subset.notReadyAddresses = s.notReadyAddresses.slice();
     if (s.mapping.ports.length) subset.ports = s.mapping.ports.map(endpointPort);
     return subset;
   });

@@ -6,6 +6,7 @@
 import type { Endpoints, Service } from '../api/types';
 import type { Ctx } from './context';
 import {
+  hasManagedSlice,
   MANAGED_BY,
   SERVICE_NAME_LABEL,
   SKIP_MIRROR,
@@ -19,13 +20,15 @@ import { hasSelector } from './selection';
 export const MIRRORING_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 
 export function syncMirroring(ctx: Ctx, key: string): void {
-  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const svc = ctx.store.get<Service>('Service', key);
   // A Service with a selector has the endpoints controller's Endpoints, never mirrored: not read.
   const ep = svc && !hasSelector(svc) ? ctx.store.get<Endpoints>('Endpoints', key) : undefined;
   const mirror = !!ep && ep.metadata.labels?.[SKIP_MIRROR] !== 'true';
   // A snapshot's EndpointSlices for this Service are what the real controller published: kept.
   if (ctx.preserve && (ctx.index.slicesByService.get(key)?.size ?? 0) > 0) return;
+  // Nothing to mirror and no mirrored slice to delete (every Service with a selector, mostly).
+  if (!mirror && !hasManagedSlice(ctx, key, MIRRORING_CONTROLLER)) return;
+  const { namespace: ns, name } = splitMetaNamespaceKey(key);
   const wanted: SliceBody[] = mirror ? slicesFromEndpoints(ep!) : [];
   writeSlices(ctx, {
     serviceKey: key,

@@ -8,7 +8,7 @@ import type { Node, Pod, PodCondition } from '../api/types';
 import { writableRange, type Ctx, type HostLocalRange, type NodeFacts } from './context';
 import { nodeInternalIP } from './nodes';
 import { probeSaysReady } from './podstate';
-import { copyWith } from '../api/copy';
+import { copyWith, hasFieldsInOrder } from '../api/copy';
 
 /** What the kubelet reads of its node, parsed once per Node object in a run. */
 function factsOf(ctx: Ctx, node: Node): NodeFacts {
@@ -83,8 +83,16 @@ export function syncPodStatus(ctx: Ctx, key: string): void {
   const ready = running && probeSaysReady(pod);
   const conditions = podConditions(ctx, pod, running, ready);
   const status = podStatus(pod.status, { phase, conditions, hostIP, hostIPs, podIP });
-  if (!sameStatus(status, pod.status)) ctx.store.put(copyWith(pod, { status }), key);
+  if (!sameStatus(status, pod.status)) ctx.store.put(withStatus(pod, status), key);
 }
+
+/** The pod with `status`: a bound pod's fields as one literal (no copy grown by a spread, no `{status}`). */
+function withStatus(pod: Pod, status: PodStatus): Pod {
+  if (!hasFieldsInOrder(pod, POD_FIELDS)) return copyWith(pod, { status });
+  return { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec: pod.spec, status };
+}
+
+const POD_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 
 type PodStatus = NonNullable<Pod['status']>;
 

@@ -2,9 +2,9 @@
 // nodeSelector and spec.unschedulable filter, and among feasible nodes the one with the fewest pods
 // wins, ties broken by name (a deterministic stand-in for the scoring plugins' spreading).
 
-import type { Node, Pod, PodCondition } from '../api/types';
+import type { Node, Pod, PodCondition, PodSpec } from '../api/types';
 import type { Ctx } from './context';
-import { copyWith } from '../api/copy';
+import { copyWith, hasFieldsInOrder } from '../api/copy';
 
 /** Node load as the scheduler's cache sees it during one batch: nodes in name order, pods per node. */
 export interface SchedulerCache {
@@ -13,6 +13,8 @@ export interface SchedulerCache {
   loads: number[];
   /** The least-loaded-node heap, built on the first pod without a nodeSelector. */
   heap?: LoadHeap;
+  /** " to <node>" for each node, made on its first binding (see scheduledMessage). */
+  toNode?: string[];
   /** A just-created pod's status once bound (PodScheduled alone): one object for every such pod of the batch. */
   scheduled?: NonNullable<Pod['status']>;
 }
@@ -31,7 +33,7 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     failed(ctx, pod, 'no nodes available to schedule pods');
     return;
   }
-  const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : [];
+  const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : NO_SELECTOR;
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
   if (fast !== undefined) return bind(ctx, pod, key, cache, fast);
   let selectorMisses = 0;
@@ -67,6 +69,8 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
   bind(ctx, pod, key, cache, best);
 }
 
+const NO_SELECTOR: readonly (readonly [string, string])[] = [];
+
 /**
  * Binds the pod to node `at` (an index into the cache's nodes). `key`: the pod's key, as queued (the
  * store's own string: put need not build and hash another).
@@ -74,20 +78,29 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
 function bind(ctx: Ctx, pod: Pod, key: string, cache: SchedulerCache, at: number): void {
   const nodeName = cache.nodes[at]!.metadata.name;
   cache.loads[at]!++;
-  const spec = copyWith(pod.spec, { nodeName });
+  const spec = boundSpec(pod.spec, nodeName);
   // A pod as the apiserver created it has no status yet: the bound one is written as one literal
   // in the same field order (a copy that adds `status` keeps it outside the object, for every pod).
-  ctx.store.put(asCreated(pod)
+  ctx.store.put(hasFieldsInOrder(pod, CREATED_FIELDS)
     ? { apiVersion: pod.apiVersion, kind: pod.kind, metadata: pod.metadata, spec, status: scheduledStatus(ctx, cache) }
     : copyWith(pod, { spec, status: copyWith(pod.status, { conditions: scheduledConditions(ctx, pod) }) }), key);
   ctx.events.push({
     type: 'Normal',
     reason: 'Scheduled',
     object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
-    message: `Successfully assigned ${key} to ${nodeName}`,
+    message: scheduledMessage(cache, at, key),
     source: 'default-scheduler',
     seq: 0,
   });
+}
+
+/**
+ * "Successfully assigned <key> to <node>" with the " to <node>" part made once per node: each
+ * message is then two concatenations kept with the event, not three (32 bytes less per pod).
+ */
+function scheduledMessage(cache: SchedulerCache, at: number, key: string): string {
+  const toNode = (cache.toNode ??= []);
+  return 'Successfully assigned ' + key + (toNode[at] ??= ' to ' + cache.nodes[at]!.metadata.name);
 }
 
 /** PodScheduled first, then the conditions the pod had but its old PodScheduled. */
@@ -106,14 +119,23 @@ function scheduledStatus(ctx: Ctx, cache: SchedulerCache): NonNullable<Pod['stat
   return (cache.scheduled ??= { conditions: scheduledOnly(ctx) });
 }
 
-/** The pod's fields are apiVersion, kind, metadata and spec, in that order (a new pod's). */
-function asCreated(pod: Pod): boolean {
-  let i = 0;
-  for (const k in pod) if (k !== CREATED_FIELDS[i++]) return false;
-  return i === CREATED_FIELDS.length;
+/** A new pod's fields, in order. */
+const CREATED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
+
+/**
+ * `spec` with nodeName. The spec defaultPodSpec makes of a template with containers alone becomes one
+ * literal of six fields, held in the object itself (a copy holds four there and the rest in a
+ * separate store: 40 bytes more per pod, kept with every state).
+ */
+function boundSpec(spec: PodSpec, nodeName: string): PodSpec {
+  if (!hasFieldsInOrder(spec, DEFAULTED_SPEC_FIELDS)) return copyWith(spec, { nodeName });
+  const { containers, dnsPolicy, restartPolicy, schedulerName, terminationGracePeriodSeconds } = spec;
+  return { containers, dnsPolicy, restartPolicy, schedulerName, terminationGracePeriodSeconds, nodeName };
 }
 
-const CREATED_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
+const DEFAULTED_SPEC_FIELDS = [
+  'containers', 'dnsPolicy', 'restartPolicy', 'schedulerName', 'terminationGracePeriodSeconds',
+];
 
 const SCHEDULED = (): PodCondition => ({ type: 'PodScheduled', status: 'True' });
 
@@ -179,7 +201,9 @@ function siftDown(h: LoadHeap, at: number): void {
     if (l < xs.length && before(h, xs[l]!, xs[m]!)) m = l;
     if (r < xs.length && before(h, xs[r]!, xs[m]!)) m = r;
     if (m === i) return;
-    [xs[i], xs[m]] = [xs[m]!, xs[i]!];
+    const x = xs[i]!; // a swap by destructuring built an array per step
+    xs[i] = xs[m]!;
+    xs[m] = x;
     i = m;
   }
 }
