@@ -163,6 +163,28 @@ test.describe('a Chinese browser', () => {
   });
 });
 
+test('choosing Chinese while its messages cannot be downloaded asks once, says so, and Retry switches the page', async ({ page }) => {
+  let refuse = true;
+  let asked = 0;
+  await page.route(/\/assets\/zh-[\w-]+\.js(\?.*)?$/, (route) => {
+    asked++;
+    return refuse ? route.abort('internetdisconnected') : route.fallback();
+  });
+  await firstPageLoads(page);
+  await page.getByTestId('lang-select').selectOption('zh');
+  const error = page.getByTestId('part-error');
+  await expect(error).toContainText('The Chinese messages (中文界面) could not be downloaded');
+  // The choice is kept; the page stays in English and the download is not asked for again by itself.
+  await expect(page.getByTestId('lang-select')).toHaveValue('zh');
+  await expect(page.getByRole('button', { name: 'Lessons' })).toBeVisible();
+  expect(asked).toBe(1);
+  refuse = false;
+  await error.getByTestId('part-retry').click();
+  await expect(page.getByRole('button', { name: '课程' })).toBeVisible();
+  await expect(page.getByTestId('part-error')).toHaveCount(0);
+  expect(asked).toBe(2);
+});
+
 test('the Runs worker failing to download says so; Run again works once it can load', async ({ page }) => {
   await firstPageLoads(page);
   await sendShowsHops(page);

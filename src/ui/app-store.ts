@@ -3,7 +3,7 @@
 
 import { useStore } from 'zustand';
 import { createLabStore, loadPreferences, savePreferences, type LabState } from '../state';
-import { catalogLoaded, loadCatalog } from './i18n/catalogs';
+import { catalogFailure, catalogLoaded, loadCatalog } from './i18n/catalogs';
 
 const storage = typeof localStorage !== 'undefined' ? localStorage : null;
 const languages = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
@@ -15,9 +15,10 @@ labStore.subscribe((s, prev) => {
   if (s.ui.lang !== prev.ui.lang || s.ui.theme !== prev.ui.theme) savePreferences(storage, { lang: s.ui.lang, theme: s.ui.theme });
   // A language set before its messages were downloaded (the language select loads them first):
   // the page speaks English until they arrive, then a store update lets useT see them.
+  // A download that has just failed (the select keeps the choice) is tried again by the page's
+  // Retry (pwa-status.tsx), not a second time here.
   const lang = s.ui.lang;
-  if (lang !== prev.ui.lang && !catalogLoaded(lang)) {
-    // A failure is reported on the page, with Retry (pwa-status.tsx).
+  if (lang !== prev.ui.lang && !catalogLoaded(lang) && catalogFailure.getState().lang !== lang) {
     loadCatalog(lang).then(() => labStore.setState({}), () => {});
   }
 });
