@@ -3,8 +3,8 @@
 // rest of the page (./later.ts) is imported once that frame has been painted, so its download,
 // parsing and running never hold back the first picture. Until it has arrived, each of its parts
 // shows its loading state in place (the side panel says "Loading"; the others have nothing to show
-// before a lab is open). The engines are asked for at the first commit (main.tsx): their download
-// starts at once, and a chunk that arrives is run after that frame, not inside it.
+// before a lab is open). The engines are asked for once that frame is painted (main.tsx): their
+// download and parsing would otherwise compete with the frame for the machine's cores.
 //
 // index.html holds a hidden line of text in each font the first frame's text uses (family, weight,
 // size): the page lays it out while the scripts download, so the first frame finds those fonts at
@@ -15,10 +15,7 @@
 
 type Later = typeof import('./later');
 
-let committed: () => void = () => {};
 let painted: () => void = () => {};
-/** The page's first React commit (its DOM is in the document, not yet painted). */
-export const firstCommit = new Promise<void>((resolve) => (committed = resolve));
 /** The first frame has been painted (or the page is in a background tab, which paints nothing). */
 export const firstPaint = new Promise<void>((resolve) => (painted = resolve));
 
@@ -36,7 +33,6 @@ export const firstPaintDone = () => paintedYet;
  * a background tab paints no frame until it is shown: nothing waits for one there.
  */
 export function afterFirstCommit() {
-  committed();
   if (document.visibilityState === 'hidden') return painted();
   requestAnimationFrame(() => setTimeout(painted, 0));
 }
