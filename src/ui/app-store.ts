@@ -18,10 +18,16 @@ labStore.subscribe((s, prev) => {
   // A download that has just failed (the select keeps the choice) is tried again by the page's
   // Retry (pwa-status.tsx), not a second time here.
   const lang = s.ui.lang;
-  if (lang !== prev.ui.lang && !catalogLoaded(lang) && catalogFailure.getState().lang !== lang) {
-    loadCatalog(lang).then(() => labStore.setState({}), () => {});
-  }
+  if (lang !== prev.ui.lang && !catalogLoaded(lang) && catalogFailure.getState().lang !== lang) void showLanguage(lang);
 });
+
+/**
+ * Downloads `lang`'s messages, then updates the store so that useT sees them. A failure is not
+ * thrown: the page reports it, with Retry (pwa-status.tsx).
+ */
+export function showLanguage(lang: LabState['ui']['lang']): Promise<void> {
+  return loadCatalog(lang).then(() => labStore.setState({}), () => {});
+}
 
 export function useLab<T>(selector: (s: LabState) => T): T {
   return useStore(labStore, selector);

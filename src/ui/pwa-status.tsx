@@ -5,9 +5,9 @@
 import { useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import { labStore } from './app-store';
+import { showLanguage } from './app-store';
 import { useT } from './i18n';
-import { catalogFailure, loadCatalog } from './i18n/catalogs';
+import { catalogFailure } from './i18n/catalogs';
 import { PartError } from './parts';
 
 export interface PageStatus {
@@ -100,6 +100,5 @@ export function LanguageError() {
   const t = useT();
   const lang = useStore(catalogFailure, (s) => s.lang);
   if (!lang) return null;
-  const retry = () => void loadCatalog(lang).then(() => labStore.setState({}), () => {});
-  return <PartError message={t('part.langFailed')} onRetry={retry} />;
+  return <PartError message={t('part.langFailed')} onRetry={() => void showLanguage(lang)} />;
 }
