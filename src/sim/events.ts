@@ -11,6 +11,7 @@ export type EventSource =
   | 'daemonset-controller'
   | 'default-scheduler'
   | 'node-ipam-controller'
+  | 'node-controller'
   | 'service-ip-allocator'
   | 'service-controller'
   | 'endpointslice-controller'

@@ -3,6 +3,8 @@
 // in the reader's language. An evaluator returns `{ key, params }`, never a sentence; English and
 // Simplified Chinese texts live here, beside the hop explanations (messages.ts).
 
+import { joinList } from './util/list';
+
 export const noteMessagesEn = {
   // ingress-nginx: the server and location nginx chose (ngx_http_core_module), rewrite/access
   // phases, and the Lua balancer's pick (round_robin, ewma, sticky cookies, canary).
@@ -342,19 +344,26 @@ export const noteMessagesZh: Record<NoteKey, string> = {
 };
 
 /** One step an evaluator reports, rendered by the reader's language table. */
+/** A note's parameter: a value, or a list (of names) that reads as a list in each language. */
+export type NoteParam = string | number | readonly string[];
+
 export interface Note {
   key: NoteKey;
-  params: Record<string, string | number>;
+  params: Record<string, NoteParam>;
 }
 
-export const note = (key: NoteKey, params: Record<string, string | number>): Note => ({ key, params });
+export const note = (key: NoteKey, params: Record<string, NoteParam>): Note => ({ key, params });
 
-const fill = (text: string, params: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+const fill = (lang: 'en' | 'zh', text: string, params: Record<string, NoteParam>) =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) return `{${k}}`;
+    return typeof v === 'object' ? joinList(lang, v) : String(v);
+  });
 
 export function renderNote(lang: 'en' | 'zh', n: Note): string {
   const table: Record<string, string> = lang === 'zh' ? noteMessagesZh : noteMessagesEn;
-  return fill(table[n.key] ?? noteMessagesEn[n.key] ?? n.key, n.params);
+  return fill(lang, table[n.key] ?? noteMessagesEn[n.key] ?? n.key, n.params);
 }
 
 /** A note whose named parameters are notes themselves, rendered in the same language. */

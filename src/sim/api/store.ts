@@ -37,6 +37,10 @@ import {
 import { goStringSlice } from './validation';
 import { CowMap } from './cowmap';
 
+/** The namespaces the NamespaceLifecycle admission plugin refuses to delete (its immortalNamespaces). */
+const IMMORTAL_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
+
 export type AnyObject = KubeObject | OtherObject;
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -484,6 +488,8 @@ export class ObjectStore {
     const key = refKey(ref);
     const old = this.get(ref.kind, key);
     if (!old) return { ok: false, problems: [notFound(ref)] };
+    const refused = this.admitDelete(ref);
+    if (refused) return { ok: false, problems: [refused] };
     this.bucket(ref.kind).delete(key);
     this.created.get(ref.kind)?.delete(key);
     if (old.kind === 'Service') this.releaseService(old as Service);
@@ -492,6 +498,18 @@ export class ObjectStore {
   }
 
   // ------------------------------------------------------------ admission
+
+  /** NamespaceLifecycle on DELETE: the namespaces every cluster needs cannot be deleted. */
+  private admitDelete(ref: ObjectRef): ApiProblem | undefined {
+    const immortal = ref.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(ref.name);
+    if (!this.options.checkNamespaces || !immortal) return undefined;
+    return {
+      ref,
+      field: '',
+      reason: 'Forbidden',
+      message: `${resourceOf('Namespace')} ${JSON.stringify(ref.name)} is forbidden: this namespace may not be deleted`,
+    };
+  }
 
   /** The admitted object (changed by an admission plugin, or `obj` itself), or why it was refused. */
   private admit<T extends AnyObject>(obj: T): T | ApiProblem[] {

@@ -6,7 +6,7 @@ import { SeededRandom } from '../net/rand';
 import { classroomObjects, classroomSettings } from '../trace/classroom';
 import { newTraceSession, trace, type TraceRequest } from '../trace/trace';
 import { assembleLab, buildLab, type Lab } from './lab';
-import { updateLab } from './update';
+import { updateLab, type UpdatedLab } from './update';
 
 const ingressAddon = {
   className: 'nginx',
@@ -182,6 +182,52 @@ describe('updateLab', () => {
       expect(traces(lab)).toEqual(traces(ref));
     }
   });
+
+  it.each(['iptables', 'ipvs', 'nftables'] as const)(
+    '%s: node edits give what a full compile of the same state gives, and kube-proxy hears only its own node',
+    (mode) => {
+      let lab = start(mode, true);
+      const nodeObject = (name: string) => lab.cluster.nodes.find((n) => n.metadata.name === name)!;
+      const labelled = (name: string, labels: Record<string, string>) => {
+        const n = nodeObject(name);
+        return { ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, ...labels } } };
+      };
+      const cordoned = (name: string) => {
+        const n = nodeObject(name);
+        return { ...n, spec: { ...n.spec, unschedulable: true } };
+      };
+      const edits: Change[] = [
+        { kind: 'apply', object: labelled('node-2', { 'topology.kubernetes.io/zone': 'b' }) },
+        { kind: 'apply', object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-4' } } },
+        { kind: 'delete', ref: { kind: 'Node', name: 'node-3' } },
+        { kind: 'apply', object: cordoned('node-1') },
+      ];
+      const seen: Record<string, string>[] = [];
+      for (const edit of edits) {
+        const next: UpdatedLab = updateLab(lab, edit);
+        seen.push(next.lastUpdate.proxies);
+        lab = next;
+        const state = resync(lab.reconcile.state);
+        const rec = { ...lab.reconcile, state, cluster: state.cluster, problems: [...state.problems] };
+        const ref = assembleLab({ settings: lab.settings, rec, clients: lab.clients });
+        expect(artifactTexts(lab)).toEqual(artifactTexts(ref));
+        expect(traces(lab)).toEqual(traces(ref));
+      }
+      // A label: that node's kube-proxy syncs in full, the others hear nothing.
+      expect(seen[0]).toEqual({ 'node-1': 'unchanged', 'node-2': 'full', 'node-3': 'unchanged' });
+      // A new node starts its own kube-proxy; the running ones are not restarted.
+      expect(seen[1]!['node-4']).toBe('full');
+      expect(seen[1]!['node-1']).not.toBe('full');
+      // A deleted node's kube-proxy goes with it; cordoning changes nothing kube-proxy reads.
+      expect(Object.keys(seen[2]!)).toEqual(['node-1', 'node-2', 'node-4']);
+      expect(seen[3]).toEqual({ 'node-1': 'unchanged', 'node-2': 'unchanged', 'node-4': 'unchanged' });
+      if (mode === 'iptables') {
+        const syncs = lab.events.filter((e) => e.reason === 'SyncProxyRules' && e.node === 'node-2');
+        const labelSync = /^Syncing iptables rules: full sync \(node labels changed\);/;
+        expect(syncs.map((e) => e.message)).toContainEqual(expect.stringMatching(labelSync));
+      }
+    },
+  );
 
   it('scaling a Deployment is a partial iptables sync of one Service on each node', () => {
     const lab = start('iptables', false);

@@ -1,10 +1,13 @@
 // One scenario edit applied to a built lab, the way the real components react to a watch event:
 // the control plane runs only the controllers the edit wakes (applyChange); kube-proxy on each node
-// re-syncs only when Services or EndpointSlices changed (iptables: a partial sync of the changed
-// Services, KEP-3453); CoreDNS and the ingress controllers rebuild only when what they read changed.
+// re-syncs only when Services or EndpointSlices or its own Node changed (iptables: a partial sync of
+// the changed Services, KEP-3453); CoreDNS and the ingress controllers rebuild only when what they
+// read changed.
 // What the tracer and the viewers see equals a from-scratch compile of the same cluster state.
 
 import type { Cluster } from '../cluster';
+import type { Node } from '../api/types';
+import { deepEqual } from '../util/equal';
 import { GATEWAY_API_KINDS } from '../api/gateway-validation';
 import { objectKey } from '../api/types';
 import type { AnyObject } from '../api/store';
@@ -163,32 +166,51 @@ function continueUpdate(prev: Lab, state: ReconcileState): UpdatedLab {
   return { ...lab, lastUpdate: info };
 }
 
-/** kube-proxy on every node: the informers deliver the edit's Service and EndpointSlice events to its
- *  change trackers, and a node's kube-proxy syncs when its informers fired. */
+/**
+ * kube-proxy on every node: the informers deliver the edit's Service and EndpointSlice events to its
+ * change trackers, and a node's kube-proxy syncs when its informers fired. Of Node events it watches
+ * only its own node's: new labels make the next sync a full one (OnNodeUpdate's needFullSync), new
+ * addresses or a new pod CIDR restart it (kube-proxy exits when its node's IPs or podCIDR change), as
+ * does a new configuration everywhere. A new node starts its own kube-proxy.
+ */
 function syncNodeProxies({ prev, state, cluster, was, log, info }: Step): Record<string, KubeProxyNode> {
   const kubeProxy: Record<string, KubeProxyNode> = {};
-  const restart = !same(cluster, was, ['nodes', 'settings']);
+  const restartAll = !same(cluster, was, ['settings']);
   const proxyInputsSame = same(cluster, was, PROXY_INPUTS);
   const changes = proxyChangesOf(state.changes);
   // The container runtime runs the CNI portmap plugin only for sandboxes of pods with hostPorts.
   const portmapNodes = portmapNodesTouched(state.changes);
+  const before = new Map(was.nodes.map((n) => [n.metadata.name, n]));
   for (const n of cluster.nodes) {
     const name = n.metadata.name;
     const old = prev.kubeProxy[name];
     const input = { cluster, nodeName: name };
-    if (old && !restart && proxyInputsSame) {
+    const node = nodeChange(before.get(name), n);
+    if (old && !restartAll && node === 'same' && proxyInputsSame) {
       // Pods may still have changed the CNI portmap plugin's hostPort rules on the node.
       kubeProxy[name] = refreshPortmap(old, input, portmapNodes.has(name));
       info.proxies[name] = 'unchanged';
       continue;
     }
-    const k = old && !restart ? syncKubeProxy(old, input, changes, portmapNodes.has(name)) : startKubeProxy(input);
-    const partial = old && !restart && k.proxier.kind === 'iptables' && old.proxier.kind === 'iptables';
-    info.proxies[name] = partial ? 'partial' : 'full';
+    const fullSync = node === 'labels' ? 'node labels changed' : undefined;
+    const k = old && !restartAll && node !== 'restart'
+      ? syncKubeProxy(old, input, changes, portmapNodes.has(name), fullSync)
+      : startKubeProxy(input);
+    const partial = k.proxier.kind === 'iptables' && k.proxier.artifact.lastSync.kind === 'partial';
+    info.proxies[name] = old && !restartAll && node !== 'restart' && partial ? 'partial' : 'full';
     log.add(k.proxy.events);
     kubeProxy[name] = k;
   }
   return kubeProxy;
+}
+
+/** How a node's kube-proxy takes what happened to its Node object (see syncNodeProxies). */
+function nodeChange(before: Node | undefined, now: Node): 'same' | 'labels' | 'restart' {
+  if (before === now) return 'same';
+  if (!before) return 'restart';
+  const addressed = (n: Node) => [n.status?.addresses, n.spec?.podCIDR, n.spec?.podCIDRs];
+  if (!deepEqual(addressed(before), addressed(now))) return 'restart';
+  return deepEqual(before.metadata.labels, now.metadata.labels) ? 'same' : 'labels';
 }
 
 /** Public DNS names as one address each (the lab keeps them as lists for the tracer). */

@@ -104,6 +104,22 @@ export function syncNodes(ctx: Ctx): void {
   }
 }
 
+/**
+ * A Node deleted: the node lifecycle controller forgets it (its RemovingNode event, in
+ * RecordNodeEvent's "Node <name> event: ..." wording) and the node's host-local range goes with it.
+ */
+export function forgetNode(ctx: Ctx, name: string): void {
+  ctx.events.push({
+    type: 'Normal',
+    reason: 'RemovingNode',
+    object: { kind: 'Node', name },
+    message: `Node ${name} event: Removing Node ${name} from Controller`,
+    source: 'node-controller',
+  });
+  ctx.state.podIPAM.delete(name);
+  ctx.state.ipamOwned.delete(name);
+}
+
 export function isNodeReady(n: Node): boolean {
   return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

@@ -527,6 +527,120 @@ describe('applyChange', () => {
     }
   });
 
+  describe('nodes and namespaces change as in a live cluster', () => {
+    const node = (name: string, labels: Record<string, string> = {}): AnyObject =>
+      ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels } }) as AnyObject;
+    const start = () => reconcile({
+      settings: settings(),
+      objects: [
+        node('node-1'), node('node-2'), node('node-3'),
+        deployment('web', 3),
+        service('web', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] }),
+      ],
+    }).state;
+    const names = (st: ReconcileState) => st.cluster.pods.map((p) => p.metadata.name).sort();
+    const reasons = (st: ReconcileState, from: number) => st.events.slice(from).map((e) => e.reason);
+
+    it('keeps the pods, their history and the clock when a node is labelled or cordoned', () => {
+      let st = start();
+      const victim = st.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
+      st = applyChange(st, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: victim.metadata.name } });
+      const before = names(st);
+      const events = st.events;
+      st = applyChange(st, { kind: 'apply', object: node('node-3', { disk: 'ssd' }) });
+      const cordoned = { ...node('node-2'), spec: { unschedulable: true } } as AnyObject;
+      st = applyChange(st, { kind: 'apply', object: cordoned });
+      // The replacement stays (the deleted pod does not come back) and the log goes on from where it was.
+      expect(names(st)).toEqual(before);
+      expect(names(st)).not.toContain(victim.metadata.name);
+      expect(st.events.slice(0, events.length)).toEqual(events);
+      const n3 = st.cluster.nodes.find((n) => n.metadata.name === 'node-3')!;
+      expect(n3.metadata.labels).toMatchObject({ disk: 'ssd', 'kubernetes.io/hostname': 'node-3' });
+      // The kubelet's addresses and node IPAM's pod CIDR stay though the applied manifest has neither.
+      expect(n3.status?.addresses?.[0]).toEqual({ type: 'InternalIP', address: '192.168.49.4' });
+      expect(n3.spec?.podCIDR).toBe('10.244.2.0/24');
+      expect(normalise(st.cluster)).toEqual(normalise(resync(st).cluster));
+      // A pending pod that asks for the label is scheduled once a node carries it.
+      st = applyChange(st, { kind: 'apply', object: deployment('db', 1, { nodeSelector: { disk: 'fast' } }) });
+      const db = () => st.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'db')!;
+      expect(db().spec.nodeName).toBeUndefined();
+      st = applyChange(st, { kind: 'apply', object: node('node-1', { disk: 'fast' }) });
+      expect(db().spec.nodeName).toBe('node-1');
+    });
+
+    it('garbage-collects a deleted node\'s pods, which their ReplicaSet replaces on the other nodes', () => {
+      const was = start();
+      const on3 = was.cluster.pods.filter((p) => p.spec.nodeName === 'node-3').map((p) => p.metadata.name);
+      expect(on3.length).toBeGreaterThan(0);
+      const st = applyChange(was, { kind: 'delete', ref: { kind: 'Node', name: 'node-3' } });
+      expect(st.cluster.nodes.map((n) => n.metadata.name)).toEqual(['node-1', 'node-2']);
+      const pods = st.cluster.pods.filter((p) => p.metadata.labels?.['app'] === 'web');
+      expect(pods).toHaveLength(3);
+      for (const p of pods) expect(['node-1', 'node-2']).toContain(p.spec.nodeName);
+      for (const name of on3) expect(names(st)).not.toContain(name);
+      // The pods elsewhere are the same pods, at the same addresses.
+      const kept = (s: ReconcileState) => s.cluster.pods
+        .filter((p) => p.spec.nodeName !== 'node-3' && !on3.includes(p.metadata.name))
+        .map((p) => [p.metadata.name, p.status?.podIP]);
+      expect(kept(st)).toEqual(expect.arrayContaining(kept(was)));
+      expect(reasons(st, was.events.length)).toEqual(['RemovingNode', 'SuccessfulCreate', 'Scheduled']);
+      expect(st.events[was.events.length]!.message).toBe('Node node-3 event: Removing Node node-3 from Controller');
+      expect(normalise(st.cluster)).toEqual(normalise(resync(st).cluster));
+    });
+
+    it('gives a new node the next address and pod CIDR, and leaves the running pods where they are', () => {
+      const was = start();
+      const st = applyChange(was, { kind: 'apply', object: node('node-4') });
+      const n4 = st.cluster.nodes.find((n) => n.metadata.name === 'node-4')!;
+      expect(n4.status?.addresses?.[0]?.address).toBe('192.168.49.5');
+      expect(n4.spec?.podCIDR).toBe('10.244.3.0/24');
+      expect(reasons(st, was.events.length)).toEqual(['CIDRAssignmentSucceeded']);
+      expect(web(st.cluster)).toEqual(web(was.cluster));
+    });
+
+    it('deletes everything in a deleted namespace, and refuses to delete the namespaces a cluster needs', () => {
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as AnyObject;
+      const inShop = <T extends AnyObject>(o: T): T => ({ ...o, metadata: { ...o.metadata, namespace: 'shop' } });
+      let st = reconcile({
+        settings: settings(),
+        objects: [
+          ns,
+          inShop(deployment('cart', 2)),
+          inShop(service('cart', { selector: { app: 'cart' }, ports: [{ port: 80 }] })),
+        ],
+      }).state;
+      const before = st.events.length;
+      st = applyChange(st, { kind: 'delete', ref: { kind: 'Namespace', name: 'shop' } });
+      expect(st.cluster.namespaces.map((n) => n.metadata.name)).not.toContain('shop');
+      for (const list of [st.cluster.pods, st.cluster.deployments, st.cluster.replicaSets, st.cluster.services,
+        st.cluster.endpointSlices, st.cluster.endpoints]) {
+        expect(list.filter((o) => o.metadata.namespace === 'shop')).toEqual([]);
+      }
+      expect([...st.inputs.keys()].filter((k) => k.includes('shop'))).toEqual([]);
+      expect(reasons(st, before)).toEqual(['Killing', 'Killing']);
+      expect(st.problems).toEqual([]);
+      for (const name of ['default', 'kube-system', 'kube-public']) {
+        const refused = applyChange(st, { kind: 'delete', ref: { kind: 'Namespace', name } });
+        expect(refused.problems.map((p) => [p.reason, p.message])).toEqual([
+          ['Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`],
+        ]);
+        expect(refused.cluster.namespaces.map((n) => n.metadata.name)).toContain(name);
+      }
+    });
+
+    it('creates the objects a missing namespace held back once it is created', () => {
+      const cart = { ...deployment('cart', 2), metadata: { name: 'cart', namespace: 'shop' } };
+      let st = reconcile({ settings: settings(), objects: [cart] }).state;
+      expect(st.problems.map((p) => p.message)).toEqual(['namespaces "shop" not found']);
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as AnyObject;
+      st = applyChange(st, { kind: 'apply', object: ns });
+      expect(st.problems).toEqual([]);
+      expect(st.cluster.pods.filter((p) => p.metadata.namespace === 'shop')).toHaveLength(2);
+      const scratch = reconcile({ settings: settings(), objects: [ns, cart] }).cluster;
+      expect(normalise(st.cluster)).toEqual(normalise(scratch));
+    });
+  });
+
   it('replaces a Deployment pod marked terminating, which keeps serving until deleted', () => {
     const r = reconcile(
       {

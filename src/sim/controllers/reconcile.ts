@@ -46,7 +46,9 @@ import {
   type QueueName,
 } from './context';
 import { builtinNamespaces, builtinObjects, kubernetesEndpoints } from './builtins';
-import { controlPlaneNode, defaultNodes, nodeInternalIP, sortedNodes, syncNodes } from './nodes';
+import { controlPlaneNode, defaultNodes, forgetNode, nodeInternalIP, sortedNodes, syncNodes } from './nodes';
+import { collectOrphanedPods } from './podgc';
+import { deleteNamespaceContent, inNamespace, stopContainers } from './namespace';
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
@@ -176,6 +178,18 @@ function servicePriority(o: AnyObject): number {
   return 2;
 }
 
+/** Kinds in dependency order, then by key: the result does not depend on the order of the file. */
+function creationOrder(objects: readonly AnyObject[]): AnyObject[] {
+  return objects
+    .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
+    .sort((a, b) =>
+      (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) ||
+      servicePriority(a.o) - servicePriority(b.o) ||
+      (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
+    )
+    .map((x) => x.o);
+}
+
 /** `eventBase`: the last event's seq so far; objects created now are stamped with the events before them. */
 function newCtx(store: ObjectStore, settings: LabSettings, state: ControllerState, index: Indexes, eventBase = 0): Ctx {
   const ctx: Ctx = { store, settings, state, index, queues: emptyQueues(), events: [], derived: emptyDerived() };
@@ -216,15 +230,7 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
   for (const o of input.objects) if (o?.metadata) inputs.set(inputKey(o), o);
 
   if (options.builtins) for (const ns of builtinNamespaces()) store.create(ns);
-  // Kinds in dependency order, then by key: the result does not depend on the order of the file.
-  const ordered = input.objects
-    .map((o) => ({ o, k: o?.metadata ? objectKey(o) : '' }))
-    .sort((a, b) =>
-      (CREATE_ORDER[a.o.kind] ?? 3) - (CREATE_ORDER[b.o.kind] ?? 3) ||
-      servicePriority(a.o) - servicePriority(b.o) ||
-      (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
-    )
-    .map((x) => x.o);
+  const ordered = creationOrder(input.objects);
   let i = 0;
   for (; i < ordered.length && (CREATE_ORDER[ordered[i]!.kind] ?? 3) <= 1; i++) createInput(ctx, ordered[i]!, problems);
   if (options.defaultNodes && store.count('Node') === 0) for (const n of defaultNodes()) store.create(n);
@@ -261,29 +267,60 @@ export function reconcile(input: ClusterInput, opts: ReconcileOptions = {}): Rec
 
 /**
  * Applies one scenario edit to a previous result, running only the controllers whose queues the
- * edit's watch events fill. The previous state is not modified. Changes to Nodes or Namespaces
- * re-run everything (they touch every pod), as does a change to a built-in object.
+ * edit's watch events fill. The previous state is not modified. Nodes and Namespaces change as in
+ * a live cluster too: a new node gets its address and pod CIDR, a deleted node's pods are
+ * garbage-collected (and replaced elsewhere by their owners), a deleted namespace takes everything
+ * in it along.
  */
 export function applyChange(prev: ReconcileState, change: Change): ReconcileState {
   if (change.kind === 'apply' && !change.object?.metadata) return withoutMetadata(prev, change.object);
-  const kind = change.kind === 'apply' ? change.object.kind : change.ref.kind;
-  const inputs = changedInputs(prev, change);
-  if (kind === 'Node' || kind === 'Namespace') {
-    // Everything is recomputed; `changes` stays empty, so consumers know to rebuild from scratch.
-    const r = reconcile({ settings: prev.settings, objects: [...inputs.values()] }, prev.options);
-    return r.state;
-  }
-
   const ctx = forkedCtx(prev);
   const changes: WatchEvent[] = [];
   ctx.store.watch((e) => changes.push(e));
   // The change's own earlier problems go; what this write reports replaces them.
   const ref = refOfChange(change);
   const problems = prev.problems.filter((p) => !sameRef(p.ref, ref));
-  if (change.kind === 'apply') applyObject(ctx, change.object, problems);
-  else deleteObject(ctx, change.ref, problems);
+  const ok = change.kind === 'apply'
+    ? applyObject(ctx, change.object, problems)
+    : deleteObject(ctx, change.ref, problems);
+  let given: Given = { inputs: changedInputs(prev, change), problems };
+  if (ok && ref.kind === 'Node') nodeChanged(ctx, change);
+  if (ok && ref.kind === 'Namespace') given = namespaceChanged(ctx, prev, change, given);
   drain(ctx);
-  return stateAfter(ctx, { settings: prev.settings, options: prev.options, inputs, problems }, prev, changes);
+  return stateAfter(ctx, { settings: prev.settings, options: prev.options, ...given }, prev, changes);
+}
+
+/** A Node written: node IPAM and addresses for a new one; a deleted one's pods are garbage-collected. */
+function nodeChanged(ctx: Ctx, change: Change): void {
+  if (change.kind === 'apply') return syncNodes(ctx);
+  forgetNode(ctx, change.ref.name);
+  collectOrphanedPods(ctx);
+}
+
+type Given = { inputs: CowMap<AnyObject>; problems: ApiProblem[] };
+
+/**
+ * A Namespace written. Deleted: everything in it goes, from the cluster and from the inputs. Created:
+ * the scenario's objects refused for want of it are applied again, as a user who just created it
+ * would (and as the scenario, loaded anew, would create them).
+ */
+function namespaceChanged(ctx: Ctx, prev: ReconcileState, change: Change, { inputs, problems }: Given): Given {
+  const ns = refOfChange(change).name;
+  if (change.kind === 'delete') {
+    deleteNamespaceContent(ctx, ns);
+    return { inputs: withoutNamespace(inputs, ns), problems: problems.filter((p) => p.ref.namespace !== ns) };
+  }
+  if (prev.store.get('Namespace', ns)) return { inputs, problems };
+  const pending = [...inputs.values()].filter((o) => inNamespace(o, ns) && !ctx.store.get(o.kind, objectKey(o)));
+  const left = problems.filter((p) => !pending.some((o) => sameRef(p.ref, refOf(o))));
+  for (const o of creationOrder(pending)) createInput(ctx, o, left);
+  return { inputs, problems: left };
+}
+
+/** The inputs without the objects of a deleted namespace (they went with it). */
+function withoutNamespace(inputs: CowMap<AnyObject>, ns: string): CowMap<AnyObject> {
+  for (const [k, o] of [...inputs.entries()]) if (inNamespace(o, ns)) inputs.delete(k);
+  return inputs;
 }
 
 /** A run on a fork of `prev`: its store, allocations and indexes, events numbered on from its log. */
@@ -337,20 +374,24 @@ function changedInputs(prev: ReconcileState, change: Change): CowMap<AnyObject> 
 }
 
 function refOfChange(change: Change): ObjectRef {
-  if (change.kind === 'delete') return change.ref;
-  const { name, namespace } = change.object.metadata;
-  return { kind: change.object.kind, name, ...(namespace ? { namespace } : {}) };
+  return change.kind === 'delete' ? change.ref : refOf(change.object);
+}
+
+function refOf(o: AnyObject): ObjectRef {
+  const { name, namespace } = o.metadata;
+  return { kind: o.kind, name, ...(namespace ? { namespace } : {}) };
 }
 
 function sameRef(a: ObjectRef, b: ObjectRef): boolean {
   return a.kind === b.kind && a.name === b.name && (a.namespace ?? 'default') === (b.namespace ?? 'default');
 }
 
-/** `kubectl apply`: create, or update what exists keeping what apply does not own. */
-function applyObject(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): void {
+/** `kubectl apply`: create, or update what exists keeping what apply does not own. Whether it was written. */
+function applyObject(ctx: Ctx, obj: AnyObject, problems: ApiProblem[]): boolean {
   const existing = ctx.store.get(obj.kind, objectKey(obj));
   const res = existing ? ctx.store.update(keepServerFields(obj, existing)) : ctx.store.create(obj);
   if (!res.ok) problems.push(...res.problems);
+  return res.ok;
 }
 
 /** Status (and a pod's binding) the applied object leaves out stay as the cluster has them. */
@@ -368,6 +409,15 @@ function keepServerFields(obj: AnyObject, existing: AnyObject): AnyObject {
   if (obj.kind === 'Service' && !(obj as Service).status) {
     return { ...obj, status: (existing as Service).status } as Service;
   }
+  if (obj.kind === 'Node') {
+    // The kubelet's status and node IPAM's pod CIDR are not the applied manifest's to drop.
+    const was = existing as Node;
+    const n = obj as Node;
+    const podCIDR = n.spec?.podCIDR ?? (n.spec?.podCIDRs ? undefined : was.spec?.podCIDR);
+    const podCIDRs = n.spec?.podCIDRs ?? (n.spec?.podCIDR ? undefined : was.spec?.podCIDRs);
+    const spec = { ...n.spec, ...(podCIDR ? { podCIDR } : {}), ...(podCIDRs ? { podCIDRs } : {}) };
+    return { ...n, spec, status: n.status ?? was.status };
+  }
   if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
     return { ...obj, status: existing['status'] } as AnyObject;
   }
@@ -375,24 +425,14 @@ function keepServerFields(obj: AnyObject, existing: AnyObject): AnyObject {
 }
 
 /** `kubectl delete`; for a pod, the kubelet stops its containers (the lab has no grace period). */
-function deleteObject(ctx: Ctx, ref: ObjectRef, problems: ApiProblem[]): void {
-  const pod = ref.kind === 'Pod' ? ctx.store.get<Pod>('Pod', refKey(ref)) : undefined;
+function deleteObject(ctx: Ctx, ref: ObjectRef, problems: ApiProblem[]): boolean {
   const res = ctx.store.delete(ref);
   if (!res.ok) {
     problems.push(...res.problems);
-    return;
+    return false;
   }
-  if (!pod?.spec.nodeName) return;
-  for (const c of pod.spec.containers) {
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'Killing',
-      object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
-      message: `Stopping container ${c.name}`,
-      source: 'kubelet',
-      node: pod.spec.nodeName,
-    });
-  }
+  if (ref.kind === 'Pod') stopContainers(ctx, res.object as Pod);
+  return true;
 }
 
 /**
@@ -405,6 +445,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   const ctx = forkedCtx(prev);
   const store = ctx.store;
   syncNodes(ctx);
+  collectOrphanedPods(ctx);
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
   for (const d of store.values('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(d));

@@ -165,18 +165,26 @@ function compileRunning(
  * recompileIptables); the other modes have no partial sync in the lab and compile again. Same
  * settings and node as `prev`. `portmapTouched` false: no pod with hostPorts on the node changed
  * (cni/portmap.ts `portmapNodesTouched`), so the CNI portmap state is the one `prev` holds.
+ * `fullSync`: why this sync must be a full one (kube-proxy's needFullSync), if it must.
  */
 export function syncKubeProxy(
   prev: KubeProxyNode,
   input: CompileNodeProxyInput,
   changes: ProxyChanges,
   portmapTouched = true,
+  fullSync?: string,
 ): KubeProxyNode {
   const settings = input.settings ?? input.cluster.settings.kubeProxy;
   const iptablesProxier = settings.mode === 'iptables' || settings.mode === 'ipvs';
   if (prev.proxier.kind !== 'iptables' || !iptablesProxier) return startKubeProxy(input);
   const portmap = portmapTouched ? nodePortmap({ cluster: input.cluster, nodeName: input.nodeName }) : prev.portmap;
-  const change = { cluster: input.cluster, changes, settings, ...(input.node ? { node: input.node } : {}) };
+  const change = {
+    cluster: input.cluster,
+    changes,
+    settings,
+    ...(input.node ? { node: input.node } : {}),
+    ...(fullSync ? { fullSync } : {}),
+  };
   return iptablesNode(input, recompileIptables(prev.proxier.artifact, change), portmap, [], prev.proxier.lines);
 }
 

@@ -19,7 +19,7 @@ import type { KubeProxySettings } from '../lab';
 import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
-import { newEvents, newProblems, rejectionText } from './changes';
+import { newEvents, rejectionText } from './changes';
 import { ipCommand } from './ip';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
@@ -254,7 +254,11 @@ const refKey = (
   r: { kind: string; namespace?: string; name: string }
 ) => `${r.kind}/${r.namespace ?? 'default'}/${r.name}`;
 
-/** Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. */
+/**
+ * Checks a change against the apiserver (the edited lab's refusals) and lists what it set off. A
+ * write replaces its object's earlier refusals, so every refusal of a touched object after the change
+ * is the change's own, also when it repeats one the lab already showed (the same manifest applied twice).
+ */
 export function checkEdits(
   env: Pick<ShellEnv, 'lab' | 'labWith'>,
   edits: LabEdit[],
@@ -263,7 +267,7 @@ export function checkEdits(
 ): ShellResult {
   const lab = env.labWith(edits);
   const keys = new Set(touched.map(refKey));
-  const refused = newProblems(env.lab.problems, lab.problems).filter((p) => keys.has(refKey(p.ref)));
+  const refused = lab.problems.filter((p) => keys.has(refKey(p.ref)));
   if (refused.length > 0) return error(refused.map(rejectionText).join('\n'));
   return { out, err: '', events: newEvents(env.lab.events, lab.events).map(eventRow), edits };
 }
@@ -444,7 +448,7 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   return checkEdits(
     env,
     [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
-    [],
+    [{ kind: kn.kind.kind, namespace: objNs, name: kn.name }],
     `${kn.kind.resource} "${kn.name}" deleted\n`,
   );
 }
@@ -642,7 +646,9 @@ function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string):
       'Error from server (AlreadyExists): error when creating "STDIN": '
         + `${info ? pluralQualified(info) : o.kind} "${o.metadata.name}" already exists`
     );
-    const same = existing && JSON.stringify(existing) === JSON.stringify(o);
+    // A manifest the apiserver refused is not what the cluster holds: applied again, it is refused again.
+    const refusedBefore = env.lab.problems.some((p) => refKey(p.ref) === refKey({ ...o.metadata, kind: o.kind }));
+    const same = existing && !refusedBefore && JSON.stringify(existing) === JSON.stringify(o);
     lines.push(`${label}/${o.metadata.name} ${same ? 'unchanged' : existing ? 'configured' : 'created'}`);
     if (!same) edits.push({ kind: 'apply-object', object: o });
   }

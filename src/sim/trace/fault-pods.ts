@@ -60,7 +60,7 @@ function conditionNotes(pod: Pod, condition: PodCondition | undefined): Note[] {
   if (condition) notes.push(conditionNote(condition));
   else if (conditions.length === 0) notes.push(note('note.fault.pod.noConditions', {}));
   else {
-    const listed = conditions.map((c) => `${c.type}=${c.status}`).join(', ');
+    const listed = conditions.map((c) => `${c.type}=${c.status}`);
     notes.push(note('note.fault.pod.noFalse', { conditions: listed }));
   }
   return notes;

@@ -94,7 +94,7 @@ describe("the load balancer's health-check fault, node by node", () => {
     expect(cpLine.ref?.artifact).toBe('endpointslices/default/web');
     expect(renderNotes('zh', cpLine.notes)).toContain(EXCLUDE_LABEL);
     // The fault's sentence says so, rather than that no node has a ready endpoint.
-    const params = { service: 'default/web', nodes: 'cp' };
+    const params = { service: 'default/web', nodes: ['cp'] };
     expect(r.fault?.note).toEqual({ key: 'note.fault.lbNoHealthyLeftOut', params });
     expect(r.fault?.message).toContain('its ready endpoints run only on nodes the load balancer does not send to (cp)');
   });

@@ -18,6 +18,7 @@ import { selectorText } from '../controllers/selection';
 import { sliceEndpointRef } from '../controllers/sliceview';
 import { EXCLUDE_LABEL, type CompiledLoadBalancer, type NodeHealth } from '../lb';
 import { note, renderNotes, type Note } from '../notes';
+import { LIST_GOES_ON } from '../util/list';
 import { podsBehind, SHOWN_PODS } from './fault-pods';
 import { serviceSlices } from './no-endpoints';
 import type { LabPorts } from './ports';
@@ -43,10 +44,10 @@ function endpointsByNode(slices: readonly EndpointSlice[], artifact: RenderedArt
   return out;
 }
 
-/** Names for a sentence: the first SHOWN_PODS, then an ellipsis. */
-function names(eps: readonly NodeEndpoint[]): string {
-  const shown = eps.slice(0, SHOWN_PODS).map((e) => e.pod).join(', ');
-  return eps.length > SHOWN_PODS ? `${shown}, …` : shown;
+/** Names for a sentence: the first SHOWN_PODS, then "and more". */
+function names(eps: readonly NodeEndpoint[]): string[] {
+  const shown = eps.slice(0, SHOWN_PODS).map((e) => e.pod);
+  return eps.length > SHOWN_PODS ? [...shown, LIST_GOES_ON] : shown;
 }
 
 /** What the check on one node answered, in the words of whoever answered it. */

@@ -93,7 +93,7 @@ function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' 
   const n = !local
     ? note('note.fault.lbNoHealthy', params)
     : leftOut.length > 0
-      ? note('note.fault.lbNoHealthyLeftOut', { service: lb.service, nodes: leftOut.join(', ') })
+      ? note('note.fault.lbNoHealthyLeftOut', { service: lb.service, nodes: leftOut })
       : note('note.fault.lbNoHealthyLocal', params);
   return lbFault(lb, local ? 'spec.externalTrafficPolicy' : 'spec.selector', n, pods);
 }

@@ -116,6 +116,32 @@ describe('kubectl', () => {
     expect(bad.command).toBeUndefined();
   });
 
+  it('delete refuses the namespaces a cluster needs, in the apiserver\'s words, and takes a namespace\'s content along', () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      const r = exec(`kubectl delete namespace ${ns}`);
+      expect(r.err).toBe(`Error from server (Forbidden): namespaces "${ns}" is forbidden: this namespace may not be deleted\n`);
+      expect(r.command).toBeUndefined();
+    }
+    const r = exec('kubectl delete namespace ingress-nginx');
+    expect(r.out).toBe('namespace "ingress-nginx" deleted\n');
+    const lab = labFor(r.next);
+    expect(lab.cluster.services.map((x) => x.metadata.namespace)).not.toContain('ingress-nginx');
+    expect(lab.cluster.pods.map((x) => x.metadata.namespace)).not.toContain('ingress-nginx');
+  });
+
+  it('reports a refusal again when the same bad manifest is applied again', () => {
+    const svc = objectsOf(base).find((o) => o.kind === 'Service' && o.metadata.name === 'web')!;
+    const bad = { ...svc, spec: { ...(svc as { spec: object }).spec, type: 'ClusterIP' } };
+    const manifest = JSON.stringify(bad);
+    // The scenario already holds the refused manifest (as a file loaded with it would).
+    const isWeb = (o: Scenario['objects'][number]) => o.kind === 'Service' && o.metadata.name === 'web';
+    const s: Scenario = { ...base, objects: base.objects.map((o) => (isWeb(o) ? bad : o)) };
+    expect(labFor(s).problems.map((p) => p.reason)).toContain('Invalid');
+    const again = exec(`kubectl apply -f - <<EOF\n${manifest}\nEOF`, s);
+    expect(again.err).toMatch(/^Error from server \(Invalid\): The Service "web" is invalid/);
+    expect(again.command).toBeUndefined();
+  });
+
   it('patch -p applies a JSON merge patch', () => {
     const r = exec(`kubectl patch svc web -p '{"spec":{"sessionAffinity":"ClientIP"}}'`);
     expect(r.out).toBe('service/web patched\n');

@@ -135,7 +135,7 @@ export default function Console() {
       return;
     }
     if (r.command) labStore.getState().run(r.command);
-    if (r.shell) setShell(r.shell);
+    setShell(r.shell ?? shell); // the prompt stays in its pod while it exists, whatever an edit reorders
     setLines((ls) => [...ls, shown, ...resultLines(t, r)].slice(-500));
   };
 

@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import type { LabState, Lang } from '../../state';
 import { useLab } from '../app-store';
 import { catalogLoaded, translate, type MessageKey, type Params } from './catalogs';
+import { joinList } from '../../sim/util/list';
 
 export type { Lang };
 export { catalogLoaded, LANGS, loadCatalog, translate, type MessageKey, type Params } from './catalogs';
@@ -16,4 +17,10 @@ const selectShownLang = (s: LabState): Lang => (catalogLoaded(s.ui.lang) ? s.ui.
 export function useT(): T {
   const lang = useLab(selectShownLang);
   return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
+}
+
+/** A list of names as the shown language writes one inside a sentence ("a, b" / "a、b"). */
+export function useList(): (items: readonly string[]) => string {
+  const lang = useLab(selectShownLang);
+  return useCallback((items: readonly string[]) => joinList(lang, items), [lang]);
 }

@@ -14,7 +14,7 @@ import { buildEditedLab } from '../../sim/assembly/edits';
 import { buildLab, type Lab } from '../../sim/assembly/lab';
 import { eventGloss, eventGlossesZh } from './event-glosses';
 import { renderExplanation, traceMessagesZh, type TraceMessageKey } from '../../sim/trace/messages';
-import { noteMessagesZh, renderNoteWith, type Note } from '../../sim/notes';
+import { noteMessagesZh, renderNoteWith, type Note, type NoteParam } from '../../sim/notes';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Fault, Hop } from '../../sim/trace/types';
 
@@ -59,7 +59,7 @@ const HOLE = '\u2060';
 
 /** The explanation rendered in zh with every interpolated parameter (its own and its notes') left out. */
 function withoutParams(e: Hop['explanation']): string {
-  const blank = (params: Record<string, string | number>) => Object.fromEntries(Object.keys(params).map((k) => [k, HOLE]));
+  const blank = (params: Record<string, NoteParam>) => Object.fromEntries(Object.keys(params).map((k) => [k, HOLE]));
   const parts = e.parts ? Object.fromEntries(Object.entries(e.parts).map(([k, notes]) => [k, notes.map((n): Note => ({ key: n.key, params: blank(n.params) }))])) : undefined;
   return renderExplanation('zh', { key: e.key, params: blank(e.params), ...(parts ? { parts } : {}) });
 }
@@ -122,7 +122,7 @@ function representative(s: Scenario, lab: Lab): TraceRequest[] {
 /** A fault in zh with its parameters left out; faults without a note are English as a whole. */
 function faultEnglishLeft(f: Fault): string[] {
   if (!f.note) return ['(no note: English message) ' + f.message];
-  const blank = (params: Record<string, string | number>) => Object.fromEntries(Object.keys(params).map((k) => [k, HOLE]));
+  const blank = (params: Record<string, NoteParam>) => Object.fromEntries(Object.keys(params).map((k) => [k, HOLE]));
   const parts = f.parts ? Object.fromEntries(Object.entries(f.parts).map(([k, ns]) => [k, ns.map((n) => ({ key: n.key, params: blank(n.params) }))])) : undefined;
   return stripAllowed(renderNoteWith('zh', { key: f.note.key, params: blank(f.note.params) }, parts)).match(/[A-Za-z]{2,}/g) ?? [];
 }

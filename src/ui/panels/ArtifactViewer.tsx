@@ -10,7 +10,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEv
 import type { ArtifactKind, Hop, RenderedArtifact } from '../../sim';
 import { selectCompilerState, selectCurrentHop, selectPresenter, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT, type T } from '../i18n';
+import { useList, useT, type T } from '../i18n';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import {
   findMatches,
@@ -42,6 +42,7 @@ type ViewRow = { kind: 'line'; text: string; newLine: number } | DiffRow;
 
 export default function ArtifactViewer() {
   const t = useT();
+  const list = useList();
   const artifacts = useLab(selectArtifacts);
   const before = useLab(selectBefore);
   const hop = useLab(selectCurrentHop);
@@ -85,7 +86,7 @@ export default function ArtifactViewer() {
     }
   };
   const topRow = () => v.getVirtualItems().find((r) => r.start >= (v.scrollOffset ?? 0))?.index ?? 0;
-  const rowView: RowView = { t, art, rows, lineH, decidingLine, highlight, marks, gutter, search, unfold };
+  const rowView: RowView = { t, list, art, rows, lineH, decidingLine, highlight, marks, gutter, search, unfold };
   const scrollClass = `artifact-scroll mono${shownDiff ? ' is-diff' : ''}${gutter ? ' has-walk' : ''}`;
 
   return (
@@ -344,6 +345,7 @@ function SearchBar({ t, search, searchBox, scroller, topRow }: {
 /** What every visible row needs from the viewer. */
 interface RowView {
   t: T;
+  list: (items: readonly string[]) => string;
   art: RenderedArtifact;
   rows: readonly ViewRow[];
   lineH: number;
@@ -357,7 +359,7 @@ interface RowView {
 
 /** One virtual row: a fold button, or a line with its numbers, diff sign, walk mark and search marks. */
 function ArtifactRow({ view, index, start }: { view: RowView; index: number; start: number }) {
-  const { t, rows, lineH, decidingLine, highlight, marks, gutter, search } = view;
+  const { t, list, rows, lineH, decidingLine, highlight, marks, gutter, search } = view;
   const row = rows[index]!;
   const newLine = row.kind === 'line' || row.kind === 'added' || row.kind === 'context' ? row.newLine : -1;
   const deciding = newLine >= 0 && newLine === decidingLine;
@@ -392,7 +394,7 @@ function ArtifactRow({ view, index, start }: { view: RowView; index: number; sta
       data-walk={mark?.kind}
       data-walk-order={mark?.orders.join(',')}
     >
-      {gutter && <WalkGutter t={t} mark={mark} />}
+      {gutter && <WalkGutter t={t} list={list} mark={mark} />}
       {row.kind === 'line' ? (
         <span className="ln">{row.newLine + 1}</span>
       ) : (
@@ -484,10 +486,14 @@ function WalkLegend({ t, here, matched, elsewhere }: { t: T; here: number; match
 }
 
 /** A line's walk mark: its step number(s) and how it went; empty (same width) for lines not walked. */
-function WalkGutter({ t, mark }: { t: T; mark: WalkMark | undefined }) {
+function WalkGutter({ t, list, mark }: {
+  t: T;
+  list: (items: readonly string[]) => string;
+  mark: WalkMark | undefined;
+}) {
   if (!mark) return <span className="walk-gutter" aria-hidden="true" />;
   const shown = mark.orders.length > 2 ? `${mark.orders[0]},…` : mark.orders.join(',');
-  const label = t('walk.line', { orders: mark.orders.join(', '), kind: t(`walk.${mark.kind}`) });
+  const label = t('walk.line', { orders: list(mark.orders.map(String)), kind: t(`walk.${mark.kind}`) });
   return (
     <span className="walk-gutter" title={label} aria-label={label} data-testid="walk-mark">
       <span className="walk-order">{shown}</span>

@@ -7,7 +7,7 @@ import { DEFAULT_CLIENT } from '../../sim/clients';
 import type { ExternalClient } from '../../sim/cluster';
 import { selectScenarioClients } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useList, useT } from '../i18n';
 import { hostsText, readClientForm, type ClientFormError, type ClientFormText } from './client-form';
 
 const NO_CLIENTS: readonly ExternalClient[] = [];
@@ -130,6 +130,7 @@ function ClientForm({ initial, others, onDone }: {
 /** `onSaved` gets the saved client's name and, for an edit, the name it had (the composer follows it). */
 export function ClientEditor({ onSaved }: { onSaved?: (name: string, replaces?: string) => void }) {
   const t = useT();
+  const list = useList();
   const clients = useLab(selectScenarioClients) ?? NO_CLIENTS;
   // null: no form; '': adding; a name: editing that client.
   const [editing, setEditing] = useState<string | null>(null);
@@ -162,7 +163,10 @@ export function ClientEditor({ onSaved }: { onSaved?: (name: string, replaces?: 
               <span className="mono">
                 {c.name} {c.address}
                 {c.hosts && Object.keys(c.hosts).length > 0 && (
-                  <span className="muted small"> · hosts: {Object.keys(c.hosts).join(', ')}</span>
+                  <span className="muted small">
+                    {' · '}
+                    {t('clients.row.hosts', { names: list(Object.keys(c.hosts)) })}
+                  </span>
                 )}
               </span>
               <span className="client-row-actions">

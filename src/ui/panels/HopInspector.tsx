@@ -6,7 +6,7 @@
 import type { ArtifactRef, Fault, Hop, PacketView, TraceResult } from '../../sim';
 import { selectCurrentHop, selectLang, selectRequests, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT, type T } from '../i18n';
+import { useList, useT, type T } from '../i18n';
 import { explain } from '../i18n/explain';
 import { conntrackOf, isReplyHop } from '../reply-hops';
 import { faultText } from './fault-text';
@@ -65,17 +65,26 @@ function globMatch(pattern: string, value: string): boolean {
 /** What came back, and whether it is what the saved request (the lesson) says it should be. */
 function Result({ trace }: { trace: TraceResult }) {
   const t = useT();
+  const list = useList();
   const request = useLab(selectRequest);
   const saved = useLab(selectRequests)?.find((r) => r.id === request?.savedId);
   const exp = saved?.expect;
   const mismatches: string[] = [];
   if (exp) {
-    if (exp.outcome !== trace.outcome) mismatches.push(`outcome ${exp.outcome}`);
-    if (exp.status !== undefined && exp.status !== trace.status) mismatches.push(`status ${exp.status}`);
-    if (exp.service !== undefined && exp.service !== trace.service) mismatches.push(`service ${exp.service}`);
+    if (exp.outcome !== trace.outcome) mismatches.push(t('result.expect.outcome', { value: exp.outcome }));
+    if (exp.status !== undefined && exp.status !== trace.status) {
+      mismatches.push(t('result.expect.status', { value: exp.status }));
+    }
+    if (exp.service !== undefined && exp.service !== trace.service) {
+      mismatches.push(t('result.expect.service', { value: exp.service }));
+    }
     const { backend, sourceIP } = exp;
-    if (backend !== undefined && !globMatch(backend, trace.backendPod ?? '')) mismatches.push(`backend ${backend}`);
-    if (sourceIP !== undefined && sourceIP !== trace.backend?.sourceIP) mismatches.push(`source ${sourceIP}`);
+    if (backend !== undefined && !globMatch(backend, trace.backendPod ?? '')) {
+      mismatches.push(t('result.expect.backend', { value: backend }));
+    }
+    if (sourceIP !== undefined && sourceIP !== trace.backend?.sourceIP) {
+      mismatches.push(t('result.expect.source', { value: sourceIP }));
+    }
   }
   const ok = trace.outcome === 'response';
   return (
@@ -96,7 +105,7 @@ function Result({ trace }: { trace: TraceResult }) {
       )}
       {exp && (
         <div className={`expect ${mismatches.length ? 'is-unexpected' : 'is-expected'}`} data-testid="trace-expect">
-          {mismatches.length ? t('result.unexpected', { expected: mismatches.join(', ') }) : t('result.expected')}
+          {mismatches.length ? t('result.unexpected', { expected: list(mismatches) }) : t('result.expected')}
         </div>
       )}
     </div>

@@ -3,7 +3,7 @@
 
 import { selectLang, selectLoadReport } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT, type MessageKey } from '../i18n';
+import { useList, useT, type MessageKey } from '../i18n';
 import type { Inference, Problem } from '../../scenario';
 import { IconClose } from '../icons';
 import { useProblemTexts } from './problem-texts';
@@ -16,13 +16,14 @@ function useProblemText(): (lang: 'en' | 'zh', p: Problem) => string {
 
 export function LoadErrors() {
   const t = useT();
+  const list = useList();
   const report = useLab(selectLoadReport);
   const lang = useLab(selectLang);
   if (!report) return null;
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   // Files opened before the engines arrived wait for them (nothing is wrong yet): said, not alarmed.
   const waiting = report.queued && report.loading;
-  const files = report.files.join(', ');
+  const files = list(report.files);
   return (
     <section
       className={`load-errors ${report.applied || waiting ? 'is-warning' : 'is-error'}`}
@@ -41,7 +42,7 @@ export function LoadErrors() {
               ? report.problems.length === 0
                 ? t('load.inferred.title')
                 : t('load.warnings', { count: report.problems.length })
-              : t('load.failed', { files: report.files.join(', '), count: errors })}
+              : t('load.failed', { files, count: errors })}
         </strong>
         {!report.applied && !report.unavailable && <span className="muted"> {t('load.kept')}</span>}
         <button

@@ -7,7 +7,7 @@
 import type { Problem } from '../../scenario';
 import { selectLang } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT } from '../i18n';
+import { useList, useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
 import { useProblemTexts } from './problem-texts';
 
@@ -42,13 +42,14 @@ function RefusalText({ problem: p }: { problem: Problem }) {
 
 export function PartialLoadDialog() {
   const t = useT();
+  const list = useList();
   const pending = useLab((s) => s.pendingLoad);
   if (!pending) return null;
   const keep = () => labStore.getState().resolvePendingLoad('keep');
   const objects = new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex]))).size;
   return (
     <Dialog title={t('partial.title')} onClose={keep} testId="partial-load" wide>
-      <p>{t('partial.intro', { files: pending.files.join(', '), count: pending.refusals.length })}</p>
+      <p>{t('partial.intro', { files: list(pending.files), count: pending.refusals.length })}</p>
       <ol className="problems partial-refusals" data-testid="partial-refusals">
         {pending.refusals.map((r, i) => {
           const p = r.problem;

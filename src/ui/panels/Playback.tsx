@@ -12,16 +12,17 @@ import {
   selectTrace,
 } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useT, type T } from '../i18n';
+import { useList, useT, type T } from '../i18n';
 import { IconBack, IconFirst, IconForward, IconPause, IconPlay } from '../icons';
 import { isReplyHop, replyPath } from '../reply-hops';
 
 /** The canvas's key for a trace with a reply: the request's line, the reply's dots, and whether
  *  the reply comes back the way the request went (the nodes it never crosses when it does not). */
 function ReplyLegend({ t, reply }: { t: T; reply: NonNullable<ReturnType<typeof replyPath>> }) {
+  const list = useList();
   const [text, title] = reply.retraces
     ? [t('canvas.route.legend.retraces'), t('canvas.route.legend.retraces.title')]
-    : [reply.skipped.length > 0 ? t('canvas.route.legend.skips', { nodes: reply.skipped.join(', ') }) : t('canvas.route.legend.differs'), t('canvas.route.legend.differs.title')];
+    : [reply.skipped.length > 0 ? t('canvas.route.legend.skips', { nodes: list(reply.skipped) }) : t('canvas.route.legend.differs'), t('canvas.route.legend.differs.title')];
   return (
     <span className="route-legend" data-testid="route-legend" data-retraces={String(reply.retraces)}>
       <span className="route-legend-key">

@@ -1062,8 +1062,11 @@ export interface IptablesChange {
   cluster: Pick<Cluster, 'services' | 'endpointSlices' | 'settings'>;
   /** What the change trackers collected since the last sync (../changes.ts). */
   changes: ProxyChanges;
-  /** Force a full sync (kube-proxy does one at start, after a failed restore and every syncPeriod). */
-  fullSync?: boolean;
+  /**
+   * Force a full sync (kube-proxy does one at start, after a failed restore, every syncPeriod, and
+   * when its node's labels change): true, or the reason the sync event gives.
+   */
+  fullSync?: boolean | string;
   /** New kube-proxy settings or node addresses (a restart of kube-proxy in real life): a full sync. */
   settings?: KubeProxySettings;
   node?: ProxyNode;
@@ -1133,7 +1136,7 @@ function fullSyncReason(
   change: IptablesChange,
   input: CompileIptablesInput,
 ): string | undefined {
-  if (change.fullSync) return 'full sync requested';
+  if (change.fullSync) return typeof change.fullSync === 'string' ? change.fullSync : 'full sync requested';
   if (!deepEqual(input.settings, prev.settings)) return 'kube-proxy settings changed';
   if (!deepEqual(input.node, prev.node)) return 'node addresses changed';
   const clusterCIDR = input.settings.clusterCIDR ?? change.cluster.settings.podCIDR;
