@@ -71,4 +71,16 @@ test('with externalTrafficPolicy Local, nodes without the controller pod are gre
   await expect(unhealthy).toHaveCount(2);
   await expect(unhealthy.first()).toContainText(/healthCheckNodePort 3\d{4}: no local endpoints/);
   await expect(page.locator('.react-flow__edge.lab-edge-lb-target:not(.is-unhealthy)')).toHaveCount(1);
+  // Each reason sits on its arrow where it covers no box: no Service's address, no node's name under it.
+  const rects = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height, what: e.textContent ?? '' };
+  }));
+  const labels = await rects('.react-flow__edge.lab-edge-lb-target.is-unhealthy .react-flow__edge-textwrapper');
+  expect(labels).toHaveLength(2);
+  const boxes = await rects('.react-flow__node-service, .react-flow__node-lb, .react-flow__node-client, .react-flow__node-frame');
+  const covered = labels.flatMap((l) => boxes
+    .filter((b) => l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h)
+    .map((b) => `"${l.what}" over "${b.what.slice(0, 40)}"`));
+  expect(covered).toEqual([]);
 });

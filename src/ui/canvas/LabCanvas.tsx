@@ -38,6 +38,7 @@ import { FIT, useFitting } from './fit';
 import { toFans, toFlow, targetEdges } from './flow';
 import { layoutFrom, layoutInput, type Layout } from './layout';
 import { nodeTypes, type LabNode } from './nodes';
+import { edgeTypes } from './LbTargetEdge';
 import type { Topology } from './topology';
 import { loadTopology, topologyBuilder } from './topology-source';
 
@@ -68,11 +69,11 @@ function baseFlow(laid: Laid, selected: string | null): Flow {
 }
 
 /** `base` with the load balancer's arrows, the hop's marked; `lang` is the language `t` speaks. */
-function flowWithArrows(base: Flow, topo: Topology, t: T, lang: string, hopEdge: string | null): Flow {
+function flowWithArrows(base: Flow, laid: Laid, t: T, lang: string, hopEdge: string | null): Flow {
   const key = `${lang} ${hopEdge ?? ''}`;
   const last = flows.get(base);
   if (last?.key === key) return last.flow;
-  const flow = { ...base, edges: [...base.edges, ...targetEdges(topo, t, hopEdge)] };
+  const flow = { ...base, edges: [...base.edges, ...targetEdges(laid.topo, laid.layout, t, hopEdge)] };
   flows.set(base, { key, flow });
   return flow;
 }
@@ -172,7 +173,7 @@ export function LabCanvas() {
   // The flow CanvasView draws first (useFlow: no selection, no hop), as the same objects.
   const [seed] = useState(() => {
     const f = firstFrame();
-    return f ? flowWithArrows(baseFlow(f, null), f.topo, t, lang, null) : null;
+    return f ? flowWithArrows(baseFlow(f, null), f, t, lang, null) : null;
   });
   return (
     <ReactFlowProvider
@@ -302,7 +303,7 @@ function useFlow(laid: Laid | null, t: T): { flow: Flow | null; fans: Fan[] } {
   const lang = useLab(selectLang);
   const base = useMemo(() => (laid ? baseFlow(laid, selection?.id ?? null) : null), [laid, selection]);
   const flow = useMemo(
-    () => (base && laid ? flowWithArrows(base, laid.topo, t, lang, hopEdge) : null),
+    () => (base && laid ? flowWithArrows(base, laid, t, lang, hopEdge) : null),
     [base, laid, t, lang, hopEdge],
   );
   const fans = useMemo(() => (laid ? toFans(laid.topo, laid.layout) : []), [laid]);
@@ -401,6 +402,7 @@ function FlowView({ flow, fans, laid, view, loading }: FlowViewProps) {
       nodes={flow.nodes}
       edges={flow.edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onNodesChange={onNodesChange}
       onPaneClick={onPaneClick}
       nodesDraggable={false}

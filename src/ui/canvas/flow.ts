@@ -65,7 +65,9 @@ export function toFlow(topo: Topology, layout: Layout, selected: string | null):
 
 /** A nodeport load balancer's arrows to each node's NodePort badge: above the frames (they end on a
  *  badge), greyed with the health check's reason when the node is out of service. */
-export function targetEdges(topo: Topology, t: T, hopEdge: string | null): Edge[] {
+export function targetEdges(topo: Topology, layout: Layout, t: T, hopEdge: string | null): Edge[] {
+  // What a label must not cover (LbTargetEdge): every top-level box.
+  const obstacles = Object.values(layout.boxes);
   return topo.edges
     .filter((e) => e.kind === 'lb-target')
     .map((e) => {
@@ -78,6 +80,8 @@ export function targetEdges(topo: Topology, t: T, hopEdge: string | null): Edge[
         target: e.target,
         targetHandle: e.targetHandle,
         className: cls,
+        type: 'lbTarget',
+        data: { obstacles },
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
         label: h?.why ? t(`canvas.lb.unhealthy.${h.why.kind}`, { port: h.why.port }) : undefined,
         labelBgPadding: [4, 2] as [number, number],
