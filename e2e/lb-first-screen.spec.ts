@@ -83,4 +83,17 @@ test('with externalTrafficPolicy Local, nodes without the controller pod are gre
     .filter((b) => l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h)
     .map((b) => `"${l.what}" over "${b.what.slice(0, 40)}"`));
   expect(covered).toEqual([]);
+  // A request's numbers keep off the reasons too.
+  await page.getByTestId('open-console').click();
+  await page.getByTestId('composer-send').click();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('playback-forward')).toBeDisabled();
+  await expect(page.getByTestId('route-layer')).toHaveAttribute('data-placed-for-view', 'true');
+  const numbers = await rects('[data-testid="route-num"] .route-badge circle, [data-testid="route-num"] .route-badge rect, '
+    + '[data-testid="route-stop"] rect, [data-testid="route-reply-label"]');
+  const after = await rects('.react-flow__edge.lab-edge-lb-target.is-unhealthy .react-flow__edge-textwrapper');
+  const hidden = after.flatMap((l) => numbers
+    .filter((b) => l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h)
+    .map(() => `a number over "${l.what}"`));
+  expect(hidden).toEqual([]);
 });

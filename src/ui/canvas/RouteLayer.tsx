@@ -46,6 +46,8 @@ const selectDom = (s: ReactFlowState) => s.domNode;
 
 /** What is drawn over the canvas: its own minimap, zoom buttons and credit. */
 const OVER_CANVAS = '.react-flow__minimap, .react-flow__controls, .react-flow__attribution';
+/** Text drawn on the canvas that is not the layout's: a load balancer arrow's reason (LbTargetEdge). */
+const EDGE_LABELS = '.react-flow__edge-textwrapper';
 /** What floats over it beside the canvas (App.tsx's canvas area): a lesson's card, or its way back when hidden. */
 const OVER_AREA = '[data-testid="lesson"], .lesson-reopen';
 /** Screen pixels a number keeps from the canvas's edges and from what is drawn over it. */
@@ -66,7 +68,11 @@ function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Vi
     h: h / zoom,
   });
   const area = toCanvas(box.left + EDGE, box.top + EDGE, right - box.left - 2 * EDGE, bottom - box.top - 2 * EDGE);
-  const over = [...dom.querySelectorAll(OVER_CANVAS), ...document.querySelectorAll(OVER_AREA)];
+  const over = [
+    ...dom.querySelectorAll(OVER_CANVAS),
+    ...dom.querySelectorAll(EDGE_LABELS),
+    ...document.querySelectorAll(OVER_AREA),
+  ];
   const holes = over
     .map((e) => e.getBoundingClientRect())
     .filter((r) => r.width > 0 && r.height > 0)
