@@ -598,6 +598,22 @@ describe('applyChange', () => {
       expect(web(st.cluster)).toEqual(web(was.cluster));
     });
 
+    it('keeps the default nodes when the lab is started again from its inputs after a node edit', () => {
+      const nodesOf = (st: ReconcileState) => st.cluster.nodes.map((n) => n.metadata.name);
+      const again = (st: ReconcileState) => reconcile({ settings: settings(), objects: [...st.inputs.values()] }).state;
+      const plain = reconcile({ settings: settings(), objects: [deployment('web', 2)] }).state;
+      expect(nodesOf(plain)).toEqual(['node-1', 'node-2']);
+      const added = applyChange(plain, { kind: 'apply', object: node('node-3') });
+      expect(nodesOf(added)).toEqual(['node-1', 'node-2', 'node-3']);
+      expect(nodesOf(again(added))).toEqual(['node-1', 'node-2', 'node-3']);
+      const deleted = applyChange(plain, { kind: 'delete', ref: { kind: 'Node', name: 'node-2' } });
+      expect(nodesOf(deleted)).toEqual(['node-1']);
+      expect(nodesOf(again(deleted))).toEqual(['node-1']);
+      // node-1 is still the control plane the `kubernetes` Service points at.
+      const controlPlane = ['node-role.kubernetes.io/control-plane'];
+      expect(again(deleted).cluster.nodes[0]!.metadata.labels).toHaveProperty(controlPlane);
+    });
+
     it('deletes everything in a deleted namespace, and refuses to delete the namespaces a cluster needs', () => {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } } as AnyObject;
       const inShop = <T extends AnyObject>(o: T): T => ({ ...o, metadata: { ...o.metadata, namespace: 'shop' } });

@@ -366,11 +366,22 @@ function withoutMetadata(prev: ReconcileState, object: AnyObject | undefined): R
  */
 function changedInputs(prev: ReconcileState, change: Change): CowMap<AnyObject> {
   const inputs = prev.inputs.fork();
+  if (refOfChange(change).kind === 'Node') keepDefaultNodes(prev, inputs);
   if (change.kind === 'apply') {
     const controlled = change.object.metadata.ownerReferences?.some((r) => r.controller);
     if (!controlled) inputs.set(inputKey(change.object), change.object);
   } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
   return inputs;
+}
+
+/**
+ * The lab's default nodes, written into the inputs once a Node is applied or deleted beside them: a
+ * lab started again from its inputs (a new seed, a Gateway edit) keeps the nodes it had, instead of
+ * losing both defaults to one applied Node or getting a deleted one back.
+ */
+function keepDefaultNodes(prev: ReconcileState, inputs: CowMap<AnyObject>): void {
+  if (!prev.options.defaultNodes || [...inputs.values()].some((o) => o.kind === 'Node')) return;
+  for (const n of defaultNodes()) if (prev.store.get('Node', n.metadata.name)) inputs.set(inputKey(n), n);
 }
 
 function refOfChange(change: Change): ObjectRef {
