@@ -343,10 +343,10 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.request.port': 'URL {url} 中的端口 {port} 超出了 1-65535 的范围',
 };
 
-/** One step an evaluator reports, rendered by the reader's language table. */
 /** A note's parameter: a value, or a list (of names) that reads as a list in each language. */
 export type NoteParam = string | number | readonly string[];
 
+/** One step an evaluator reports, rendered by the reader's language table. */
 export interface Note {
   key: NoteKey;
   params: Record<string, NoteParam>;

@@ -178,3 +178,19 @@ function sameStatus(a: Pod['status'], b: Pod['status']): boolean {
   for (let i = 0; i < ca.length; i++) if (ca[i]!.type !== cb[i]!.type || ca[i]!.status !== cb[i]!.status) return false;
   return Object.keys(a).length === Object.keys(b).length;
 }
+
+/** The kubelet's "Killing" event for each container of a deleted pod that was running on a node. */
+export function stopContainers(ctx: Ctx, pod: Pod): void {
+  const node = pod.spec.nodeName;
+  if (!node) return;
+  for (const c of pod.spec.containers) {
+    ctx.events.push({
+      type: 'Normal',
+      reason: 'Killing',
+      object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
+      message: `Stopping container ${c.name}`,
+      source: 'kubelet',
+      node,
+    });
+  }
+}

@@ -2,12 +2,13 @@
 // content is deleted with it, every namespaced object in it, before the namespace itself goes. The
 // real namespace passes through phase Terminating while its content is deleted (creates into it are
 // refused meanwhile); the lab deletes it all in one step. The kubelet stops each deleted pod's
-// containers, as for any pod deletion.
+// containers, as for any pod deletion (kubelet.ts).
 
 import type { Pod } from '../api/types';
 import { NAMESPACED_KINDS } from '../api/types';
 import type { AnyObject } from '../api/store';
 import type { Ctx } from './context';
+import { stopContainers } from './kubelet';
 
 /** Whether `o` lives in namespace `ns` (a namespaced kind without one lives in "default"). */
 export function inNamespace(o: AnyObject, ns: string): boolean {
@@ -23,21 +24,5 @@ export function deleteNamespaceContent(ctx: Ctx, ns: string): void {
       const res = ctx.store.delete({ kind, namespace: ns, name: o.metadata.name });
       if (res.ok && kind === 'Pod') stopContainers(ctx, o as Pod);
     }
-  }
-}
-
-/** The kubelet's "Killing" event for each container of a deleted pod that was running on a node. */
-export function stopContainers(ctx: Ctx, pod: Pod): void {
-  const node = pod.spec.nodeName;
-  if (!node) return;
-  for (const c of pod.spec.containers) {
-    ctx.events.push({
-      type: 'Normal',
-      reason: 'Killing',
-      object: { kind: 'Pod', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name },
-      message: `Stopping container ${c.name}`,
-      source: 'kubelet',
-      node,
-    });
   }
 }

@@ -48,12 +48,12 @@ import {
 import { builtinNamespaces, builtinObjects, kubernetesEndpoints } from './builtins';
 import { controlPlaneNode, defaultNodes, forgetNode, nodeInternalIP, sortedNodes, syncNodes } from './nodes';
 import { collectOrphanedPods } from './podgc';
-import { deleteNamespaceContent, inNamespace, stopContainers } from './namespace';
+import { deleteNamespaceContent, inNamespace } from './namespace';
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
 import { schedulePod, schedulerCache, type SchedulerCache } from './scheduler';
-import { syncPodStatus } from './kubelet';
+import { stopContainers, syncPodStatus } from './kubelet';
 import { syncLoadBalancer } from './loadbalancer';
 import { syncServiceEndpoints } from './endpointslice';
 import { enqueue, onEvent } from './informers';
