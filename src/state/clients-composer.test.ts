@@ -69,10 +69,10 @@ describe('the composer draft', () => {
   });
 
   it('asks the checker the engines wired in, and has no opinion without one', () => {
-    const checkRequest = vi.fn(() => [{ field: 'connect' as const, kind: 'no-node' as const, name: 'node-9', existing: 'node-a, node-b' }]);
+    const checkRequest = vi.fn(() => [{ field: 'connect' as const, kind: 'no-node' as const, name: 'node-9', existing: ['node-a', 'node-b'] }]);
     expect(loaded().getState().checkRequest(request)).toEqual([]);
     const store = loaded({ checkRequest });
-    expect(store.getState().checkRequest({ ...request, connect: 'node:node-9' })).toEqual([{ field: 'connect', kind: 'no-node', name: 'node-9', existing: 'node-a, node-b' }]);
+    expect(store.getState().checkRequest({ ...request, connect: 'node:node-9' })).toEqual([{ field: 'connect', kind: 'no-node', name: 'node-9', existing: ['node-a', 'node-b'] }]);
     expect(checkRequest).toHaveBeenCalledWith({ scenario: store.getState().scenario.current, request: { ...request, connect: 'node:node-9' } });
   });
 });

@@ -11,7 +11,7 @@ import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
-import { note, renderNote } from '../notes';
+import { listParam, note, renderNote } from '../notes';
 import { headerValue } from './request';
 import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
@@ -96,9 +96,9 @@ function noServicePort(w: Walk, node: string, s: Service, pkt: Packet, http: Htt
   const before = view(pkt, httpViewOf(http));
   const params = { node, dst: pkt.dst, port: pkt.dstPort };
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.clusterIPNoRule', params });
-  const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(', ');
+  const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
   const asked = { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}` };
-  const noPort = ports
+  const noPort = ports.length > 0
     ? note('note.fault.noServicePort', { ...asked, ports })
     : note('note.fault.noServicePortNone', asked);
   const blame = { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' };
@@ -183,11 +183,13 @@ function runBy<T extends { pods: readonly string[] }>(proxies: readonly T[], pod
 function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended {
   const listening = w.index.pod(pod).listening;
   const place = podPlace(pod);
-  const ports = listening.map((l) => l.port).join(', ');
-  const params = { pod: podKey(pod), port: pkt.dstPort, listening: ports || '—' };
+  const ports = listening.map((l) => String(l.port));
+  const shown = listParam(ports.length > 0 ? ports : ['—']);
+  const params = { pod: podKey(pod), port: pkt.dstPort, listening: shown.text };
+  const parts = { listening: shown.part };
   const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
   const before = view(pkt, httpViewOf(http));
-  w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params, edge });
+  w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params, parts, edge });
   const why =
     listening.length > 0
       ? note('note.fault.podNotListening', { pod: podKey(pod), port: pkt.dstPort, listening: ports })

@@ -9,7 +9,7 @@ import type { Packet } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
-import { note, type Note } from '../notes';
+import { listParam, note, type Note } from '../notes';
 import { lbFaultPods } from './lb-fault';
 import { findService } from './no-endpoints';
 import type { FaultPods } from './types';
@@ -65,11 +65,15 @@ function lbFault(lb: CompiledLoadBalancer, field: string, n: Note, pods?: FaultP
 
 function noListener(h: LbHops, d: Extract<LbDecision, { kind: 'no-listener' }>, pkt: Packet): Ended {
   const lb = h.lb;
-  const ports = lb.listeners.map((l) => l.port).join(', ');
-  const params = { address: lb.address, port: pkt.dstPort, service: lb.service, ports };
-  h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key: 'hop.lb.noListener', params });
-  const key = ports ? 'note.fault.lbNoListener' : 'note.fault.lbNoListenerNone';
-  return lbFault(lb, 'spec.ports', note(key, { address: lb.address, service: lb.service, port: pkt.dstPort, ports }));
+  const served = lb.listeners.map((l) => String(l.port));
+  const ports = listParam(served);
+  const params = { address: lb.address, port: pkt.dstPort, service: lb.service, ports: ports.text };
+  const refs = h.refs(d.refs);
+  const parts = { ports: ports.part };
+  h.w.hop({ place: h.place, action: 'drop', before: h.before, refs, key: 'hop.lb.noListener', params, parts });
+  const key = served.length > 0 ? 'note.fault.lbNoListener' : 'note.fault.lbNoListenerNone';
+  const asked = { address: lb.address, service: lb.service, port: pkt.dstPort, ports: served };
+  return lbFault(lb, 'spec.ports', note(key, asked));
 }
 
 function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' }>): Ended {

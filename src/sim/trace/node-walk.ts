@@ -8,7 +8,7 @@ import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, Ru
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
-import { note, type Note } from '../notes';
+import { listParam, note, type Note } from '../notes';
 import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { httpViewOf, nodePlace, svcKey, view } from './walk';
@@ -35,11 +35,13 @@ function verdictNote(v: Extract<ProxyVerdict, { kind: 'reject' | 'drop' }>): Not
 function userspaceExplanation(v: Extract<ProxyVerdict, { kind: 'proxy' }>): {
   key: TraceMessageKey;
   params: Record<string, string | number>;
+  parts: Record<string, Note[]>;
 } {
   const failed = v.attempts.filter((a) => !a.ok);
-  const retries = failed.map((a) => `${a.endpoint} (${a.timeoutMs ?? 0} ms)`).join(', ');
-  const params = { proxyPort: v.proxyPort, endpoint: v.endpoint?.endpoint ?? '', retries };
-  return { key: failed.length > 0 ? 'hop.proxy.userspaceRetry' : 'hop.proxy.userspace', params };
+  const retries = listParam(failed.map((a) => `${a.endpoint} (${a.timeoutMs ?? 0} ms)`));
+  const params = { proxyPort: v.proxyPort, endpoint: v.endpoint?.endpoint ?? '', retries: retries.text };
+  const key = failed.length > 0 ? 'hop.proxy.userspaceRetry' : 'hop.proxy.userspace';
+  return { key, params, parts: failed.length > 0 ? { retries: retries.part } : {} };
 }
 
 function lastIndex<T>(xs: readonly T[], f: (x: T) => boolean): number {
@@ -252,8 +254,9 @@ function userspaceProxy(r: Verdict<'proxy'>): Ended | Leaving {
   const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
   const { ip, port } = v.endpoint;
   const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
-  const { key, params } = userspaceExplanation(v);
-  w.hop(rulesHop(r, 'proxy', key, params, { after: view(dialed, httpViewOf(http)) }));
+  const { key, params, parts } = userspaceExplanation(v);
+  const after = view(dialed, httpViewOf(http));
+  w.hop(rulesHop(r, 'proxy', key, params, Object.keys(parts).length > 0 ? { after, parts } : { after }));
   // The client's connection ends at kube-proxy's socket (REDIRECTed there); its own one goes on.
   const kubeProxy: Party = { kind: 'host', place: nodePlace(node), node };
   w.conns.translated(node, pkt, ev.after, 'userspace');

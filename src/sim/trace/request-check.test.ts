@@ -39,22 +39,22 @@ describe('checkRequest: the composer\'s choices against the current lab', () => 
   });
 
   it('a connect target on a node that does not exist names the nodes there are', () => {
-    const issue = { field: 'connect', kind: 'no-node', name: 'node-9', existing: 'node-1, node-2' };
+    const issue = { field: 'connect', kind: 'no-node', name: 'node-9', existing: ['node-1', 'node-2'] };
     expect(checkRequest(lab, { ...ok, connect: 'node:node-9' })).toEqual([issue]);
   });
 
   it('a client, pod or node that does not exist names what does', () => {
-    const noClient = { field: 'from', kind: 'no-client', name: 'phone', existing: 'internet, laptop' };
+    const noClient = { field: 'from', kind: 'no-client', name: 'phone', existing: ['internet', 'laptop'] };
     expect(checkRequest(lab, { ...ok, from: 'external:phone' })).toEqual([noClient]);
     const [pod] = checkRequest(lab, { ...ok, from: 'pod:default/api' });
     expect(pod).toMatchObject({ field: 'from', kind: 'no-pod', name: 'default/api' });
-    expect(pod && 'existing' in pod ? pod.existing : '').toMatch(/^default\/web-/);
-    const noNode = { field: 'from', kind: 'no-node', name: 'worker-3', existing: 'node-1, node-2' };
+    expect(pod && 'existing' in pod ? pod.existing[0] : '').toMatch(/^default\/web-/);
+    const noNode = { field: 'from', kind: 'no-node', name: 'worker-3', existing: ['node-1', 'node-2'] };
     expect(checkRequest(lab, { ...ok, from: 'node:worker-3' })).toEqual([noNode]);
   });
 
   it('ingress as a connect target without an ingress controller says there is none', () => {
-    const none = { field: 'connect', kind: 'no-ingress', name: '', existing: '—' };
+    const none = { field: 'connect', kind: 'no-ingress', name: '', existing: [] };
     expect(checkRequest(lab, { ...ok, connect: 'ingress' })).toEqual([none]);
   });
 

@@ -13,22 +13,14 @@ export type RequestField = 'from' | 'url' | 'connect';
 export type RequestIssue =
   /** `message`: the parser's English (the CLI's words); `note`: the same as a key and parameters, for the page. */
   | { field: RequestField; kind: 'syntax'; message: string; note: Note }
-  /** `existing`: what the lab has instead (names, comma-separated, capped), for the message. */
-  | { field: 'from'; kind: 'no-client' | 'no-pod' | 'no-node'; name: string; existing: string }
-  | { field: 'connect'; kind: 'no-node' | 'no-ingress'; name: string; existing: string };
+  /** `existing`: what the lab has instead (every name; the reader's page shortens and joins the list). */
+  | { field: 'from'; kind: 'no-client' | 'no-pod' | 'no-node'; name: string; existing: readonly string[] }
+  | { field: 'connect'; kind: 'no-node' | 'no-ingress'; name: string; existing: readonly string[] };
 
 export interface RequestText {
   from: string;
   url: string;
   connect: string;
-}
-
-const LIST_CAP = 8;
-
-function list(names: readonly string[]): string {
-  if (names.length === 0) return '—';
-  const shown = names.slice(0, LIST_CAP).join(', ');
-  return names.length > LIST_CAP ? `${shown}, … (${names.length})` : shown;
 }
 
 const podKey = (p: { metadata: { namespace?: string; name: string } }) =>
@@ -43,7 +35,7 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
   if ('error' in from) issues.push({ field: 'from', kind: 'syntax', message: from.error, note: from.note });
   else if (from.kind === 'external') {
     if (!findClient(lab.clients, from).ok) {
-      const existing = list(labClients(lab.clients).map((c) => c.name));
+      const existing = labClients(lab.clients).map((c) => c.name);
       issues.push({ field: 'from', kind: 'no-client', name: from.client ?? '', existing });
     }
   } else if (from.kind === 'pod') {
@@ -51,11 +43,11 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
       // The pods of the namespace asked for first: that is where the typo most likely is.
       const ns = `${from.pod.split('/')[0]}/`;
       const keys = lab.cluster.pods.map(podKey);
-      const existing = list([...keys.filter((k) => k.startsWith(ns)), ...keys.filter((k) => !k.startsWith(ns))]);
+      const existing = [...keys.filter((k) => k.startsWith(ns)), ...keys.filter((k) => !k.startsWith(ns))];
       issues.push({ field: 'from', kind: 'no-pod', name: from.pod, existing });
     }
   } else if (!nodes.includes(from.node)) {
-    issues.push({ field: 'from', kind: 'no-node', name: from.node, existing: list(nodes) });
+    issues.push({ field: 'from', kind: 'no-node', name: from.node, existing: nodes });
   }
 
   if (req.url.trim()) {
@@ -68,9 +60,9 @@ export function checkRequest(lab: LabPorts, req: RequestText): RequestIssue[] {
     const c = parseConnect(connectText);
     if ('error' in c) issues.push({ field: 'connect', kind: 'syntax', message: c.error, note: c.note });
     else if (c.kind === 'node' && !nodes.includes(c.node)) {
-      issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: list(nodes) });
+      issues.push({ field: 'connect', kind: 'no-node', name: c.node, existing: nodes });
     } else if (c.kind === 'ingress' && !lab.ingress.some((i) => !c.className || i.className === c.className)) {
-      const existing = list(lab.ingress.map((i) => i.className));
+      const existing = lab.ingress.map((i) => i.className);
       issues.push({ field: 'connect', kind: 'no-ingress', name: c.className ?? '', existing });
     }
   }

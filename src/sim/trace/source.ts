@@ -10,7 +10,7 @@ import type { EvalStep } from '../step';
 import { gatewayEntry } from './gateway-walk';
 import type { TraceMessageKey } from './messages';
 import { podIP } from './network';
-import { note } from '../notes';
+import { listParam, note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
 import { type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
@@ -180,10 +180,12 @@ function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
     return unreachable(faultOf({ kind: 'DNS', name }, note('note.fault.cnameOutside', { name, target })));
   }
   if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
-    const tries = look.queries.map((x) => x.name).join(', ') || name;
-    const params = { name, tries, client };
-    w.hop({ ...q, action: 'resolve', refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params });
-    const why = note('note.fault.nxdomain', { name, rcode: look.rcode, tries });
+    const names = look.queries.length > 0 ? look.queries.map((x) => x.name) : [name];
+    const tries = listParam(names);
+    const params = { name, tries: tries.text, client };
+    const parts = { tries: tries.part };
+    w.hop({ ...q, action: 'resolve', refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params, parts });
+    const why = note('note.fault.nxdomain', { name, rcode: look.rcode, tries: names });
     return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name }, why) };
   }
   const address = look.addresses[0]!;

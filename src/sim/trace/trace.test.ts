@@ -4,7 +4,8 @@ import { buildLab } from '../assembly/lab';
 import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';
-import { renderTraceMessage } from './messages';
+import { renderExplanation, renderTraceMessage } from './messages';
+import { renderNote } from '../notes';
 import { defaultIngressAddon } from '../lab';
 
 // A two-node cluster: web pods on node-1 (two) and node-2 (one), a shop namespace, an nginx
@@ -147,6 +148,17 @@ describe('ClusterIP', () => {
     const miss = run(l, req('pod:default/client', 'http://nosuch/'));
     expect(miss.outcome).toBe('nxdomain');
     expect(miss.fault?.message).toContain('nosuch.default.svc.cluster.local');
+  });
+
+  it('names the search list it walked as each language lists names', () => {
+    const miss = run(lab(objects()), req('pod:default/client', 'http://nosuch/'));
+    const tried = ['default.svc.cluster.local.', 'svc.cluster.local.', 'cluster.local.', ''].map((s) => `nosuch.${s}`);
+    const hop = miss.hops.find((h) => h.explanation.key === 'hop.resolve.nxdomain')!;
+    expect(hop.explanation.params['tries']).toBe(tried.join(', '));
+    expect(renderExplanation('en', hop.explanation)).toContain(`(tried ${tried.join(', ')})`);
+    expect(renderExplanation('zh', hop.explanation)).toContain(`（尝试了 ${tried.join('、')}）`);
+    expect(renderNote('zh', miss.fault!.note!)).toContain(tried.join('、'));
+    expect(miss.fault!.message).toContain(tried.join(', '));
   });
 
   it('is unreachable from outside the cluster, and says why', () => {

@@ -184,6 +184,7 @@ export const en = {
   'composer.check.no-pod': 'No pod {name} in this lab. Pods: {existing}.',
   'composer.check.no-node': 'No node {name} in this lab. Nodes: {existing}.',
   'composer.check.no-ingress': 'No ingress controller serves class {name}. Classes: {existing}.',
+  'composer.check.more': '{list} ({count} in all)',
   'composer.check.no-ingress-any': 'This lab has no ingress controller to connect to.',
   'composer.runs': 'Requests sent',
   'composer.runs.n': '#',

@@ -164,6 +164,7 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.check.no-pod': '本实验中没有 Pod {name}。现有 Pod：{existing}。',
   'composer.check.no-node': '本实验中没有节点 {name}。现有节点：{existing}。',
   'composer.check.no-ingress': '没有 Ingress 控制器服务于类 {name}。现有类：{existing}。',
+  'composer.check.more': '{list}（共 {count} 个）',
   'composer.check.no-ingress-any': '本实验没有可以连接的 Ingress 控制器。',
   'composer.runs': '已发送的请求',
   'composer.runs.n': '序号',

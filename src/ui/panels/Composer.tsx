@@ -30,7 +30,7 @@ import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { ClientEditor } from './ClientEditor';
-import { faultText, syntaxText } from './fault-text';
+import { existingText, faultText, syntaxText } from './fault-text';
 import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import './composer.css';
@@ -84,11 +84,12 @@ function issueText(t: T, lang: Lang, i: RequestIssue): string {
     // The parser's own words (request.ts): what the field must be and what was written, in the reader's language.
     return i.note ? syntaxText(lang, i.note) : t(`composer.check.${i.field}.syntax`);
   }
+  const existing = existingText(t, lang, i.existing);
   if (i.kind === 'no-ingress') {
     if (!i.name) return t('composer.check.no-ingress-any');
-    return t('composer.check.no-ingress', { name: i.name, existing: i.existing });
+    return t('composer.check.no-ingress', { name: i.name, existing });
   }
-  return t(`composer.check.${i.kind}`, { name: i.name, existing: i.existing });
+  return t(`composer.check.${i.kind}`, { name: i.name, existing });
 }
 
 function FieldIssues({ issues, field }: { issues: readonly RequestIssue[]; field: RequestIssue['field'] }) {

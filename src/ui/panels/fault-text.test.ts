@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultPod, FaultPods } from '../../sim';
 import { note, renderNotes, type Note } from '../../sim/notes';
-import { faultNodeLines, faultPodLines, faultText, syntaxText } from './fault-text';
+import { existingText, faultNodeLines, faultPodLines, faultText, syntaxText } from './fault-text';
+import { loadCatalog, translate, type T } from '../i18n';
 import { parseConnect, parseUrl } from '../../sim/trace/trace';
 
 const noReady = {
@@ -162,5 +163,23 @@ describe("the composer's syntax errors in the reader's language", () => {
     const zh = syntaxText('zh', connect.note);
     expect(zh).toContain('而这里写的是 "gateway:"');
     expect(zh).not.toContain(' must be ');
+  });
+});
+
+describe('what a request check names instead of a missing client, pod or node', () => {
+  beforeAll(() => loadCatalog('zh'));
+  const en: T = (k, p) => translate('en', k, p);
+  const zh: T = (k, p) => translate('zh', k, p);
+  const pods = Array.from({ length: 12 }, (_, i) => `default/web-${i}`);
+
+  it('lists a few names as the language lists them', () => {
+    expect(existingText(en, 'en', ['node-1', 'node-2'])).toBe('node-1, node-2');
+    expect(existingText(zh, 'zh', ['node-1', 'node-2'])).toBe('node-1、node-2');
+    expect(existingText(zh, 'zh', [])).toBe('—');
+  });
+
+  it('shows the first eight of a long list and how many there are in all', () => {
+    expect(existingText(en, 'en', pods)).toBe(`${pods.slice(0, 8).join(', ')}, … (12 in all)`);
+    expect(existingText(zh, 'zh', pods)).toBe(`${pods.slice(0, 8).join('、')} 等（共 12 个）`);
   });
 });

@@ -3,7 +3,9 @@
 
 import type { ArtifactRef, Fault } from '../../sim';
 import { note, renderNote, renderNoteWith, renderNotes, type Note } from '../../sim/notes';
+import { joinList, LIST_GOES_ON } from '../../sim/util/list';
 import type { Lang } from '../../state';
+import type { T } from '../i18n';
 
 export function faultText(lang: Lang, fault: Pick<Fault, 'note' | 'parts' | 'message'>): string {
   return fault.note ? renderNoteWith(lang, fault.note, fault.parts) : fault.message;
@@ -67,4 +69,18 @@ export function faultNodeLines(lang: Lang, fault: Pick<Fault, 'pods'>): FaultNod
 export function syntaxText(lang: Lang, n: Note): string {
   const text = renderNote(lang, n);
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}${lang === 'zh' ? '。' : '.'}`;
+}
+
+/** Names shown in a request check's message before the list says how many there are in all. */
+const NAMES_SHOWN = 8;
+
+/**
+ * What the lab has instead of a missing client, pod or node, as the reader's language lists names:
+ * the first few, and the count when there are more.
+ */
+export function existingText(t: T, lang: Lang, names: readonly string[]): string {
+  if (names.length === 0) return '—';
+  if (names.length <= NAMES_SHOWN) return joinList(lang, names);
+  const list = joinList(lang, [...names.slice(0, NAMES_SHOWN), LIST_GOES_ON]);
+  return t('composer.check.more', { list, count: names.length });
 }
