@@ -3,7 +3,9 @@
 // The one change allowed is gaining an artifact reference that was missing: a hop whose `refs` was
 // empty, or the fault (which had no `refs` field) pointing at the EndpointSlice lines it was read from.
 // A "no ready endpoints" fault may also gain `pods` (the pods the selector matches and what their
-// status says); its message, note and every other field stay as frozen.
+// status says); its message, note and every other field stay as frozen. A hop's explanation and a
+// fault may gain `parts` (names and lists as notes, so the Chinese page renders them in Chinese);
+// their English text in `params` stays as frozen.
 // The links, not the generator, are frozen: a change to `randomLab` does not change what is checked.
 // To rewrite the file (only when a behaviour change is intended, and say so in the commit):
 //   NETLAB_WRITE_GOLDEN=1 npx vitest run src/scenario/share-golden.test.ts
@@ -59,25 +61,33 @@ function traceLink(link: string): GoldenLink['result'] {
 
 /** The golden hop with the references the new hop gained where the golden one had none. */
 function allowingNewRefs(golden: GoldenLink['result'], now: GoldenLink['result']): GoldenLink['result'] {
-  const hops = golden.hops.map((h, i) => (h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h));
+  const hops = golden.hops.map((h, i) => withParts(h.refs.length === 0 && now.hops[i] ? { ...h, refs: now.hops[i].refs } : h, now.hops[i]));
   // Only `refs`, `pods` and a `note` (the English message's words as a key and parameters, so the page
   // can render them in the reader's language) may appear on a fault that had none; every other field of
   // the fault, its English message included, is compared as frozen.
   const gained = golden.fault && !golden.fault.refs ? now.fault?.refs : undefined;
   const pods = golden.fault && !golden.fault.pods ? now.fault?.pods : undefined;
   const noted = golden.fault && !golden.fault.note ? now.fault?.note : undefined;
-  const fault = gained || pods || noted
+  const parts = golden.fault && !golden.fault.parts ? now.fault?.parts : undefined;
+  const fault = gained || pods || noted || parts
     ? {
         ...golden.fault!,
         ...(gained ? { refs: gained } : {}),
         ...(pods ? { pods } : {}),
         ...(noted ? { note: noted } : {}),
+        ...(parts ? { parts } : {}),
       }
     : golden.fault;
   return { ...golden, hops, ...(fault ? { fault } : {}) };
 }
 
 type GoldenHop = GoldenLink['result']['hops'][number];
+
+/** The golden hop with the explanation's `parts` the new hop gained (its params stay the golden ones). */
+function withParts(h: GoldenHop, now: GoldenHop | undefined): GoldenHop {
+  const parts = !h.explanation.parts ? now?.explanation.parts : undefined;
+  return parts ? { ...h, explanation: { ...h.explanation, parts } } : h;
+}
 
 /**
  * A trace's request part (every field, the forward hops) and its reply: the hops walked back

@@ -131,6 +131,12 @@ export const noteMessagesEn = {
   'note.fault.nxdomain': '{name}: {rcode} (tried {tries})',
   // A list inside a hop's explanation (a search list, the ports served), joined as the language joins one.
   'note.list': '{items}',
+  // Who sends, answers or is reached, inside a hop's explanation or a fault.
+  'note.party.client': '{name}',
+  'note.party.pod': 'pod {pod}',
+  'note.party.node': 'node {node}',
+  'note.party.kubeProxy': 'kube-proxy ({node})',
+  'note.party.loadBalancer': 'load-balancer {address}',
   'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
   'note.fault.noServicePort':
     'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
@@ -299,6 +305,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
   'note.list': '{items}',
+  'note.party.client': '{name}',
+  'note.party.pod': 'Pod {pod}',
+  'note.party.node': '节点 {node}',
+  'note.party.kubeProxy': 'kube-proxy（{node}）',
+  'note.party.loadBalancer': '负载均衡器 {address}',
   'note.fault.nodeNotListening': '节点 {node} 上没有进程监听 {address}',
   'note.fault.noServicePort': 'Service {service} 没有端口 {port}（它提供的是 {ports}）；ClusterIP 只在 Service 的端口上应答',
   'note.fault.noServicePortNone': 'Service {service} 没有端口 {port}（它没有任何端口）；ClusterIP 只在 Service 的端口上应答',
@@ -357,13 +368,8 @@ export interface Note {
 
 export const note = (key: NoteKey, params: Record<string, NoteParam>): Note => ({ key, params });
 
-/**
- * A hop parameter that is a list: its English text for `params` and its note for `parts`, so each
- * language joins it its own way ("a, b" / "a、b").
- */
-export function listParam(items: readonly string[]): { text: string; part: Note[] } {
-  return { text: joinList('en', items), part: [note('note.list', { items })] };
-}
+/** A list as a hop's or a fault's parameter, joined as each language joins one ("a, b" / "a、b"). */
+export const listed = (items: readonly string[]): Note => note('note.list', { items });
 
 const fill = (lang: 'en' | 'zh', text: string, params: Record<string, NoteParam>) =>
   text.replace(/\{(\w+)\}/g, (_, k: string) => {

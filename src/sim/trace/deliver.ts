@@ -11,7 +11,8 @@ import type { Packet } from '../proxy/types';
 import { throughGateway } from './gateway-walk';
 import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
-import { listParam, note, renderNote } from '../notes';
+import { listed, note, renderNote } from '../notes';
+import { namedFault } from './named';
 import { headerValue } from './request';
 import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
@@ -98,11 +99,11 @@ function noServicePort(w: Walk, node: string, s: Service, pkt: Packet, http: Htt
   w.hop({ place: nodePlace(node), action: 'drop', before, key: 'hop.route.clusterIPNoRule', params });
   const ports = (s.spec.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
   const asked = { service: svcKey(s), port: `${pkt.dstPort}/${pkt.protocol}` };
-  const noPort = ports.length > 0
-    ? note('note.fault.noServicePort', { ...asked, ports })
-    : note('note.fault.noServicePortNone', asked);
   const blame = { kind: 'Service', namespace: s.metadata.namespace, name: s.metadata.name, field: 'spec.ports' };
-  return { outcome: 'timeout', status: null, service: w.through(svcKey(s)), fault: faultOf(blame, noPort) };
+  const fault = ports.length > 0
+    ? namedFault(blame, 'note.fault.noServicePort', { ...asked, ports: listed(ports) })
+    : namedFault(blame, 'note.fault.noServicePortNone', asked);
+  return { outcome: 'timeout', status: null, service: w.through(svcKey(s)), fault };
 }
 
 /** Nothing on the node's network owns the address (a load balancer's, the Internet's). */
@@ -184,19 +185,17 @@ function notListening(w: Walk, pod: Pod, pkt: Packet, http: HttpContext): Ended 
   const listening = w.index.pod(pod).listening;
   const place = podPlace(pod);
   const ports = listening.map((l) => String(l.port));
-  const shown = listParam(ports.length > 0 ? ports : ['—']);
-  const params = { pod: podKey(pod), port: pkt.dstPort, listening: shown.text };
-  const parts = { listening: shown.part };
+  const asked = { pod: podKey(pod), port: pkt.dstPort };
+  const params = { ...asked, listening: listed(ports.length > 0 ? ports : ['—']) };
   const edge = { from: `node:${pod.spec.nodeName}`, to: place.id };
   const before = view(pkt, httpViewOf(http));
-  w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params, parts, edge });
-  const why =
-    listening.length > 0
-      ? note('note.fault.podNotListening', { pod: podKey(pod), port: pkt.dstPort, listening: ports })
-      : note('note.fault.podListensNowhere', { pod: podKey(pod), port: pkt.dstPort });
+  w.hop({ place, action: 'reject', before, key: 'hop.deliver.notListening', params, edge });
   const { namespace, name } = pod.metadata;
   const blame = { kind: 'Pod', namespace, name, field: 'spec.containers[].ports' };
-  return { outcome: 'refused', status: null, service: http.service, fault: faultOf(blame, why) };
+  const fault = ports.length > 0
+    ? namedFault(blame, 'note.fault.podNotListening', { ...asked, listening: listed(ports) })
+    : namedFault(blame, 'note.fault.podListensNowhere', asked);
+  return { outcome: 'refused', status: null, service: http.service, fault };
 }
 
 /** The backend answers; the reply reaches the client from the address it connected to. */

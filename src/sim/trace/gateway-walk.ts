@@ -13,6 +13,7 @@ import type { GatewayDataPlanePort, LabPorts } from './ports';
 import type { HopPlace, PacketView } from './types';
 import { answered, podKey, podParty, socket, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Onward, Walk } from './walk';
+import { podNamed } from './named';
 
 export function gatewayExplanation(
   gateway: string,
@@ -125,7 +126,7 @@ export function throughGateway(
   };
   w.hop(gatewayProxyHop(gw, place, d, pkt, http, next, nextHttp));
   w.conns.accept(podParty(pod, place), pkt);
-  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
+  w.conns.open(podParty(pod, place), podNamed(podKey(pod)), next);
   const at = { kind: 'node' as const, node: pod.spec.nodeName!, origin: 'pod' as const, place };
   return { onward: { at, pkt: next, http: nextHttp }, service };
 }

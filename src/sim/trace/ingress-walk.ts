@@ -10,6 +10,7 @@ import type { IngressControllerPort, IngressDecision } from './ports';
 import type { HopPlace, PacketView } from './types';
 import { answered, podKey, podParty, socket, view } from './walk';
 import type { Ended, HttpContext, HopInput, Onward, Walk } from './walk';
+import { podNamed } from './named';
 
 /** The controller's steps as notes, when it reports them. */
 function decisionParts(d: { notes?: Note[] }): Record<string, Note[]> | undefined {
@@ -60,7 +61,7 @@ export function throughIngress(
   };
   w.hop(proxyHop(ctrl, place, before, next, decision, http));
   w.conns.accept(podParty(pod, place), pkt);
-  w.conns.open(podParty(pod, place), `pod ${podKey(pod)}`, next);
+  w.conns.open(podParty(pod, place), podNamed(podKey(pod)), next);
   const at = { kind: 'node' as const, node: pod.spec.nodeName!, origin: 'pod' as const, place };
   return { onward: { at, pkt: next, http: nextHttp }, service: decision.service };
 }

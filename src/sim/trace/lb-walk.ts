@@ -9,11 +9,12 @@ import type { Packet } from '../proxy/types';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
 import type { HopPlace, PacketView } from './types';
-import { listParam, note, type Note } from '../notes';
+import { listed, note, type Note } from '../notes';
 import { lbFaultPods } from './lb-fault';
 import { findService } from './no-endpoints';
 import type { FaultPods } from './types';
 import { faultOf, httpViewOf, socket, view, type Ended, type HttpContext, type Walk } from './walk';
+import { loadBalancerNamed, namedFault } from './named';
 
 /** The check the load balancer runs, as its configuration names it (identifiers only, any language). */
 function checkText(lb: CompiledLoadBalancer): string {
@@ -66,14 +67,12 @@ function lbFault(lb: CompiledLoadBalancer, field: string, n: Note, pods?: FaultP
 function noListener(h: LbHops, d: Extract<LbDecision, { kind: 'no-listener' }>, pkt: Packet): Ended {
   const lb = h.lb;
   const served = lb.listeners.map((l) => String(l.port));
-  const ports = listParam(served);
-  const params = { address: lb.address, port: pkt.dstPort, service: lb.service, ports: ports.text };
-  const refs = h.refs(d.refs);
-  const parts = { ports: ports.part };
-  h.w.hop({ place: h.place, action: 'drop', before: h.before, refs, key: 'hop.lb.noListener', params, parts });
+  const params = { address: lb.address, port: pkt.dstPort, service: lb.service, ports: listed(served) };
+  h.w.hop({ place: h.place, action: 'drop', before: h.before, refs: h.refs(d.refs), key: 'hop.lb.noListener', params });
   const key = served.length > 0 ? 'note.fault.lbNoListener' : 'note.fault.lbNoListenerNone';
-  const asked = { address: lb.address, service: lb.service, port: pkt.dstPort, ports: served };
-  return lbFault(lb, 'spec.ports', note(key, asked));
+  const [namespace, name] = lb.service.split('/') as [string, string];
+  const fault = namedFault({ kind: 'Service', namespace, name, field: 'spec.ports' }, key, params);
+  return { outcome: 'timeout', status: null, service: lb.service, fault };
 }
 
 function noHealthyTarget(h: LbHops, d: Extract<LbDecision, { kind: 'no-healthy' }>): Ended {
@@ -150,7 +149,7 @@ function toNodePort(h: LbHops, d: Chosen, pkt: Packet, http: HttpContext): Balan
     // The client's connection ends at the load balancer; its own one goes to the node.
     const self: Party = { kind: 'lb', place: h.place, address: lb.address };
     w.conns.accept(self, pkt);
-    w.conns.open(self, `load-balancer ${lb.address}`, out);
+    w.conns.open(self, loadBalancerNamed(lb.address), out);
   } else w.conns.balancerForwarded(h.place, pkt, out);
   if (b.proxyProtocol) {
     http.proxyProtocol = { version: b.proxyProtocol, src: pkt.src, srcPort: pkt.srcPort };

@@ -8,11 +8,12 @@ import type { NodeProxy, Packet, PacketOrigin, ProxyEvaluation, ProxyVerdict, Ru
 import { rewritesDestination } from '../step';
 import type { TraceMessageKey } from './messages';
 import type { Party } from './reply';
-import { listParam, note, type Note } from '../notes';
+import { listed, note, type Note } from '../notes';
 import { describeNoEndpoints } from './no-endpoints';
 import type { Fault, HopAction, HopPlace, PacketView } from './types';
 import { httpViewOf, nodePlace, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Walk } from './walk';
+import { kubeProxyNamed, type HopParam } from './named';
 
 /** The packet on a node, about to meet its hooks. */
 export interface OnNode {
@@ -34,14 +35,13 @@ function verdictNote(v: Extract<ProxyVerdict, { kind: 'reject' | 'drop' }>): Not
 
 function userspaceExplanation(v: Extract<ProxyVerdict, { kind: 'proxy' }>): {
   key: TraceMessageKey;
-  params: Record<string, string | number>;
-  parts: Record<string, Note[]>;
+  params: Record<string, HopParam>;
 } {
   const failed = v.attempts.filter((a) => !a.ok);
-  const retries = listParam(failed.map((a) => `${a.endpoint} (${a.timeoutMs ?? 0} ms)`));
-  const params = { proxyPort: v.proxyPort, endpoint: v.endpoint?.endpoint ?? '', retries: retries.text };
-  const key = failed.length > 0 ? 'hop.proxy.userspaceRetry' : 'hop.proxy.userspace';
-  return { key, params, parts: failed.length > 0 ? { retries: retries.part } : {} };
+  const params = { proxyPort: v.proxyPort, endpoint: v.endpoint?.endpoint ?? '' };
+  if (failed.length === 0) return { key: 'hop.proxy.userspace', params: { ...params, retries: '' } };
+  const retries = listed(failed.map((a) => `${a.endpoint} (${a.timeoutMs ?? 0} ms)`));
+  return { key: 'hop.proxy.userspaceRetry', params: { ...params, retries } };
 }
 
 function lastIndex<T>(xs: readonly T[], f: (x: T) => boolean): number {
@@ -111,7 +111,7 @@ function rulesHop(
   r: Evaluated,
   action: HopAction,
   key: TraceMessageKey,
-  params: Record<string, string | number>,
+  params: Record<string, HopParam>,
   more: Pick<HopInput, 'after' | 'parts'> = {},
 ): HopInput {
   const steps = r.ev.steps;
@@ -254,14 +254,13 @@ function userspaceProxy(r: Verdict<'proxy'>): Ended | Leaving {
   const nodeIP = w.net.nodeIP(node) ?? ev.after.dst;
   const { ip, port } = v.endpoint;
   const dialed: Packet = { protocol: pkt.protocol, src: nodeIP, srcPort: w.ephemeralPort(), dst: ip, dstPort: port };
-  const { key, params, parts } = userspaceExplanation(v);
-  const after = view(dialed, httpViewOf(http));
-  w.hop(rulesHop(r, 'proxy', key, params, Object.keys(parts).length > 0 ? { after, parts } : { after }));
+  const { key, params } = userspaceExplanation(v);
+  w.hop(rulesHop(r, 'proxy', key, params, { after: view(dialed, httpViewOf(http)) }));
   // The client's connection ends at kube-proxy's socket (REDIRECTed there); its own one goes on.
   const kubeProxy: Party = { kind: 'host', place: nodePlace(node), node };
   w.conns.translated(node, pkt, ev.after, 'userspace');
   w.conns.accept(kubeProxy, ev.after);
-  w.conns.open(kubeProxy, `kube-proxy (${node})`, dialed);
+  w.conns.open(kubeProxy, kubeProxyNamed(node), dialed);
   return { node, pkt: dialed };
 }
 

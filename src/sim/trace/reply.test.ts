@@ -13,6 +13,7 @@ import { Connections, walkReply, type Party, type ReplyHop } from './reply';
 import { networkIndexOf, newTraceSession, parseSource, trace, type TraceRequest } from './trace';
 import { networkOf } from '../node/routes';
 import type { Hop, TraceResult } from './types';
+import { podNamed } from './named';
 
 const NODE1 = '192.168.49.2';
 const NODE2 = '192.168.49.3';
@@ -334,7 +335,7 @@ describe('the reply machinery on its own: each node reverses only what it transl
     const conns = new Connections();
     const first = { protocol: 'TCP' as const, src: podIP(lb, client), srcPort, dst: '10.96.0.50', dstPort: 80 };
     const dnated = { ...first, dst: podIP(lb, 'solo'), dstPort: 8080 };
-    conns.open(podParty(lb, client, clientNode), `pod default/${client}`, first);
+    conns.open(podParty(lb, client, clientNode), podNamed(`default/${client}`), first);
     conns.translated(dnatNode, first, dnated, 'iptables');
     conns.accept(podParty(lb, 'solo', 'node-1'), dnated);
     return walk(lb, conns);

@@ -16,7 +16,9 @@ import { ConntrackTables, entryFor, formatEntry, isReplyOf, natOf, reverse, same
 import type { ConntrackEntry, ConntrackOwner, Tuple } from '../node/conntrack';
 import type { TraceMessageKey } from './messages';
 import type { NetworkIndex } from './network';
-import { note, renderNote, type Note } from '../notes';
+import type { Note } from '../notes';
+import { clientNamed, kubeProxyNamed, loadBalancerNamed, namedFault, nodeNamed, podNamed } from './named';
+import type { HopParam } from './named';
 import type { Fault, HopAction, HopConntrack, HopPlace, PacketView } from './types';
 import type { ProxyEvaluation, RuleStep } from '../proxy/types';
 
@@ -32,7 +34,8 @@ export type Party =
 
 interface Segment {
   client: Party;
-  clientName: string;
+  /** Who opened the connection, as explanations name it (named.ts). */
+  clientName: Note;
   protocol: Protocol;
   /** The first packet as the client sent it. */
   first: Tuple;
@@ -56,7 +59,7 @@ export class Connections {
    *  (a handful per request: a list compared field by field, no key text). */
   private seen: SeenReply[] = [];
 
-  open(client: Party, clientName: string, first: Tuple & { protocol: Protocol }): void {
+  open(client: Party, clientName: Note, first: Tuple & { protocol: Protocol }): void {
     const seg: Segment = { client, clientName, protocol: first.protocol, first: tuple(first), entries: [] };
     this.segments = appended(this.segments, seg);
   }
@@ -140,7 +143,7 @@ export interface ReplyHop {
   before: PacketView;
   after?: PacketView;
   key: TraceMessageKey;
-  params: Record<string, string | number>;
+  params: Record<string, HopParam>;
   parts?: Record<string, Note[]>;
   edge?: { from: string; to: string };
   conntrack?: HopConntrack[];
@@ -405,29 +408,25 @@ function invalidDropped(
   }
   const unreplied = (e: ConntrackEntry) => ctx.conns.ct.stateOf(e) === 'unreplied';
   const skipped = seg.entries.find((e) => e.owner !== 'load-balancer' && unreplied(e) && natOf(e).dnat);
-  if (!skipped) {
-    const n = note('note.fault.replyInvalid', base);
-    return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
-  }
+  const onNode = { kind: 'Node', name: node };
+  if (!skipped) return { delivered: false, fault: namedFault(onNode, 'note.fault.replyInvalid', base) };
   const server = seg.server!;
-  const n = note('note.fault.replyInvalidBypassed', {
+  const params = {
     ...base,
     dnatNode: skipped.node,
     endpoint: addr(seg.delivered!.dst, seg.delivered!.dstPort),
     path: crossed.join(' -> '),
     entry: formatEntry(skipped, 'unreplied'),
     endpointNode: server.kind === 'pod' || server.kind === 'host' ? server.node : '-',
-  });
+  };
   const svc = serviceByKey(ctx.cluster, answer.service ?? null);
   if (svc) {
     const field = svc.spec.externalTrafficPolicy === 'Local' ? 'spec.externalTrafficPolicy' : undefined;
     const namespace = svc.metadata.namespace ?? 'default';
-    return {
-      delivered: false,
-      fault: { kind: 'Service', namespace, name: svc.metadata.name, field, message: renderNote('en', n), note: n },
-    };
+    const blame = { kind: 'Service', namespace, name: svc.metadata.name, field };
+    return { delivered: false, fault: namedFault(blame, 'note.fault.replyInvalidBypassed', params) };
   }
-  return { delivered: false, fault: { kind: 'Node', name: node, message: renderNote('en', n), note: n } };
+  return { delivered: false, fault: namedFault(onNode, 'note.fault.replyInvalidBypassed', params) };
 }
 
 function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null, p: Tuple): void {
@@ -447,17 +446,23 @@ function respondHop(ctx: ReplyContext, seg: Segment, answer: FinalAnswer | null,
   ctx.hop({ place: server.place, action: 'respond', before, key: 'hop.reply.relay', params, edge });
 }
 
-function partyName(p: Party): string {
+function partyName(p: Party): Note {
   switch (p.kind) {
     case 'client':
-      return p.name;
+      return clientNamed(p.name);
     case 'pod':
-      return `pod ${p.pod}`;
+      return podNamed(p.pod);
     case 'host':
-      return p.place.kind === 'pod' || p.place.kind === 'controller' ? `pod ${p.place.pod}` : `kube-proxy (${p.node})`;
+      return p.place.kind === 'pod' || p.place.kind === 'controller' ? podNamed(p.place.pod) : kubeProxyNamed(p.node);
     case 'lb':
-      return `load-balancer ${p.address}`;
+      return loadBalancerNamed(p.address);
   }
+}
+
+/** Where the reply goes next, as explanations name it: a node, a pod, or the address it is routed to. */
+function nextNamed(next: Next, dst: string): HopParam {
+  if (next.kind === 'node') return nodeNamed(next.node);
+  return next.kind === 'pod' ? podNamed(next.party.pod) : dst;
 }
 
 function nextPlaceId(next: Next): string {
@@ -490,7 +495,7 @@ function nodeHop(
   const edge = to ? { from: `node:${node}`, to } : undefined;
   const b = view(before, seg.protocol);
   const a = view(after, seg.protocol);
-  const toText = next.kind === 'node' ? `node ${next.node}` : next.kind === 'pod' ? `pod ${next.party.pod}` : after.dst;
+  const toText = nextNamed(next, after.dst);
   if (!e) {
     const params = { node, dst: after.dst, to: toText };
     const refs = next.refs;
@@ -591,8 +596,7 @@ function lost(
   const params = { dst: p.dst, client: seg.clientName, path: crossed.join(' -> ') || '-' };
   const before = view(p, seg.protocol);
   if (ctx.record) ctx.hop({ place: from, action: 'drop', before, key: 'hop.reply.lost', params, refs });
-  const n = note('note.fault.replyLost', params);
-  return { delivered: false, fault: { kind: 'Network', name: p.dst, message: renderNote('en', n), note: n } };
+  return { delivered: false, fault: namedFault({ kind: 'Network', name: p.dst }, 'note.fault.replyLost', params) };
 }
 
 /**
@@ -610,30 +614,31 @@ function strayFault(ctx: ReplyContext, seg: Segment, p: Tuple, crossed: string[]
     // A hairpin: the pod reached itself through a Service and nothing masqueraded it, so its answer
     // to its own address never left its network namespace.
     const entry = formatEntry(skipped, 'unreplied');
-    const n = note('note.fault.replyHairpin', { ...base, node: skipped.node, entry });
-    return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+    const params = { ...base, node: skipped.node, entry };
+    return namedFault({ kind: 'Node', name: skipped.node }, 'note.fault.replyHairpin', params);
   }
   if (!skipped) {
-    const n = note('note.fault.replyStray', { ...base, path: crossed.join(' -> ') || '-' });
-    return { kind: 'Network', name: p.src, message: renderNote('en', n), note: n };
+    const path = crossed.join(' -> ') || '-';
+    return namedFault({ kind: 'Network', name: p.src }, 'note.fault.replyStray', { ...base, path });
   }
   const endpointNode = server.kind === 'pod' || server.kind === 'host' ? server.node : '-';
-  const n = note('note.fault.replyBypassed', {
+  const params = {
     ...base,
     node: skipped.node,
     endpoint: addr(seg.delivered!.dst, seg.delivered!.dstPort),
     path: crossed.join(' -> ') || '-',
     entry: formatEntry(skipped, 'unreplied'),
     endpointNode,
-  });
+  };
   const svc = serviceByKey(ctx.cluster, answer.service ?? null);
   if (svc) {
     const local = svc.spec.externalTrafficPolicy === 'Local';
     const field = local ? 'spec.externalTrafficPolicy' : undefined;
     const namespace = svc.metadata.namespace ?? 'default';
-    return { kind: 'Service', namespace, name: svc.metadata.name, field, message: renderNote('en', n), note: n };
+    const blame = { kind: 'Service', namespace, name: svc.metadata.name, field };
+    return namedFault(blame, 'note.fault.replyBypassed', params);
   }
-  return { kind: 'Node', name: skipped.node, message: renderNote('en', n), note: n };
+  return namedFault({ kind: 'Node', name: skipped.node }, 'note.fault.replyBypassed', params);
 }
 
 function serviceByKey(cluster: Cluster, key: string | null): Service | null {

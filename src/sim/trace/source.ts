@@ -10,7 +10,7 @@ import type { EvalStep } from '../step';
 import { gatewayEntry } from './gateway-walk';
 import type { TraceMessageKey } from './messages';
 import { podIP } from './network';
-import { listParam, note } from '../notes';
+import { listed, note, type Note } from '../notes';
 import type { DnsLookup, LabPorts } from './ports';
 import { type ParsedUrl, type TraceRequest, type TraceSource } from './request';
 import type { HopPlace, PacketView } from './types';
@@ -26,6 +26,7 @@ import {
   type HopInput,
   type Walk,
 } from './walk';
+import { clientNamed, namedFault, nodeNamed, podNamed } from './named';
 
 /** Who sends the request, and where its first packet starts. */
 export interface Sender {
@@ -36,7 +37,8 @@ export interface Sender {
   /** That pod's facts (lab-index.ts), looked up once for the request. */
   sourceFacts: PodFacts | null;
   /** How the explanations name the sender. */
-  clientName: string;
+  /** Who sends, as hop explanations name it (named.ts). */
+  clientName: Note;
 }
 
 export function locateSender(w: Walk, from: TraceSource): Sender | Ended {
@@ -52,7 +54,7 @@ function outsideSender(w: Walk, from: Extract<TraceSource, { kind: 'external' }>
   const client = found.client;
   const place: HopPlace = { kind: 'client', id: `client:${client.name}`, name: client.name, address: client.address };
   const at: At = { kind: 'client', client, place };
-  return { at, srcIP: client.address, sourcePod: null, sourceFacts: null, clientName: client.name };
+  return { at, srcIP: client.address, sourcePod: null, sourceFacts: null, clientName: clientNamed(client.name) };
 }
 
 function podSender(w: Walk, key: string): Sender | Ended {
@@ -67,14 +69,14 @@ function podSender(w: Walk, key: string): Sender | Ended {
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
   const at: At = { kind: 'node', node: pod.spec.nodeName, origin, place: facts.place };
-  return { at, srcIP: podIP(pod)!, sourcePod: pod, sourceFacts: facts, clientName: `pod ${key}` };
+  return { at, srcIP: podIP(pod)!, sourcePod: pod, sourceFacts: facts, clientName: podNamed(key) };
 }
 
 function nodeSender(w: Walk, node: string): Sender | Ended {
   const ip = w.net.nodeIP(node);
   if (!ip) return unreachable({ kind: 'Node', name: node, message: `nodes "${node}" not found` });
   const at: At = { kind: 'node', node, origin: 'local', place: nodePlace(node) };
-  return { at, srcIP: ip, sourcePod: null, sourceFacts: null, clientName: `node ${node}` };
+  return { at, srcIP: ip, sourcePod: null, sourceFacts: null, clientName: nodeNamed(node) };
 }
 
 /** Where the connection goes. */
@@ -181,12 +183,14 @@ function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
   }
   if (look.rcode !== 'NOERROR' || look.addresses.length === 0) {
     const names = look.queries.length > 0 ? look.queries.map((x) => x.name) : [name];
-    const tries = listParam(names);
-    const params = { name, tries: tries.text, client };
-    const parts = { tries: tries.part };
-    w.hop({ ...q, action: 'resolve', refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params, parts });
-    const why = note('note.fault.nxdomain', { name, rcode: look.rcode, tries: names });
-    return { outcome: 'nxdomain', status: null, fault: faultOf({ kind: 'DNS', name }, why) };
+    const params = { name, tries: listed(names), client };
+    w.hop({ ...q, action: 'resolve', refs: look.refs, steps: look.steps, key: 'hop.resolve.nxdomain', params });
+    const fault = namedFault(
+      { kind: 'DNS', name },
+      'note.fault.nxdomain',
+      { name, rcode: look.rcode, tries: params.tries },
+    );
+    return { outcome: 'nxdomain', status: null, fault };
   }
   const address = look.addresses[0]!;
   const addressed = headlessServiceNamed(w.lab, look.queries.findLast((x) => x.rcode === 'NOERROR')?.name ?? name);
@@ -194,7 +198,7 @@ function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
   return { dst: { ip: address, port: url.port }, addressed };
 }
 
-function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: string, address: string): HopInput {
+function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: Note, address: string): HopInput {
   const key: TraceMessageKey =
     look.server === 'hosts'
       ? 'hop.resolve.hosts'

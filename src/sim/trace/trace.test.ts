@@ -5,7 +5,7 @@ import type { ExternalClient } from '../cluster';
 import { defaultLabSettings, type LabSettings, type ProxyMode } from '../lab';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from './trace';
 import { renderExplanation, renderTraceMessage } from './messages';
-import { renderNote } from '../notes';
+import { renderNoteWith } from '../notes';
 import { defaultIngressAddon } from '../lab';
 
 // A two-node cluster: web pods on node-1 (two) and node-2 (one), a shop namespace, an nginx
@@ -150,6 +150,20 @@ describe('ClusterIP', () => {
     expect(miss.fault?.message).toContain('nosuch.default.svc.cluster.local');
   });
 
+  it('names pods and nodes in the reader\'s language, the English text as before', () => {
+    const l = lab(objects());
+    for (const from of ['pod:default/client', 'node:node-2']) {
+      const res = run(l, req(from, 'http://web.default.svc.cluster.local/'));
+      const en = res.hops.map((h) => renderExplanation('en', h.explanation));
+      const zh = res.hops.map((h) => renderExplanation('zh', h.explanation));
+      expect(en.map((t, i) => t === renderTraceMessage('en', res.hops[i]!.explanation.key, res.hops[i]!.explanation.params)))
+        .not.toContain(false);
+      expect(en.join('\n')).toMatch(/\b(pod default|node node)-?\S*/);
+      expect(zh.join('\n')).not.toMatch(/\b(pod|node) (default\/|node-)/);
+      expect(zh.join('\n')).toMatch(from.startsWith('pod') ? /Pod default\/client/ : /节点 node-2/);
+    }
+  });
+
   it('names the search list it walked as each language lists names', () => {
     const miss = run(lab(objects()), req('pod:default/client', 'http://nosuch/'));
     const tried = ['default.svc.cluster.local.', 'svc.cluster.local.', 'cluster.local.', ''].map((s) => `nosuch.${s}`);
@@ -157,7 +171,7 @@ describe('ClusterIP', () => {
     expect(hop.explanation.params['tries']).toBe(tried.join(', '));
     expect(renderExplanation('en', hop.explanation)).toContain(`(tried ${tried.join(', ')})`);
     expect(renderExplanation('zh', hop.explanation)).toContain(`（尝试了 ${tried.join('、')}）`);
-    expect(renderNote('zh', miss.fault!.note!)).toContain(tried.join('、'));
+    expect(renderNoteWith('zh', miss.fault!.note!, miss.fault!.parts)).toContain(tried.join('、'));
     expect(miss.fault!.message).toContain(tried.join(', '));
   });
 

@@ -11,8 +11,10 @@ import { SeededRandom } from '../net/rand';
 import type { Packet, PacketOrigin, ProxyRuntimeState } from '../proxy/types';
 import type { EvalStep } from '../step';
 import type { TraceMessageKey } from './messages';
-import { renderNoteWith, type Note } from '../notes';
+import type { Note } from '../notes';
 import { partyAt, TraceIndex } from './lab-index';
+import { splitParams, type HopParam } from './named';
+export { faultOf } from './named';
 import { buildNetworkIndex, type NetworkIndex } from './network';
 import { Connections, walkReply, type Party, type ReplyContext } from './reply';
 import type { HttpRequestView, IngressRuntime, LabPorts } from './ports';
@@ -61,7 +63,8 @@ export interface HopInput {
   after?: PacketView;
   refs?: ArtifactRef[];
   key: TraceMessageKey;
-  params: Record<string, string | number>;
+  /** A party's name is a note (named.ts): recorded in parts, its English text in params. */
+  params: Record<string, HopParam>;
   /** Parameters given as notes, rendered in the reader's language (their English text is in params). */
   parts?: Record<string, Note[]>;
   edge?: { from: string; to: string };
@@ -135,7 +138,7 @@ export class Walk {
       after,
       changed,
       refs: a.refs ?? [],
-      explanation: { key: a.key, params: a.params, ...(a.parts ? { parts: a.parts } : {}) },
+      explanation: { key: a.key, ...splitParams(a.params, a.parts) },
       edge: a.edge,
       observedSource: a.observedSource,
     };
@@ -236,7 +239,7 @@ export interface HttpContext extends HttpRequestView {
   responseHeaders: Record<string, string>;
   /** The address the client connected to (what it sees the reply come from). */
   clientFacing: { ip: string; port: number };
-  clientName: string;
+  clientName: Note;
   /** The packet as the client sent it, for the reply. */
   firstPacket: Packet;
   /** What the backend answers, when an ingress controller knows (its default backend's 404). */
@@ -249,10 +252,6 @@ export interface HttpContext extends HttpRequestView {
   proxyProtocol?: { version: 1 | 2; src: string; srcPort: number };
 }
 
-/** A fault whose message is a note (rendered in English here, in the reader's language by the lab). */
-export function faultOf(f: Omit<Fault, 'message' | 'note' | 'parts'>, n: Note, parts?: Record<string, Note[]>): Fault {
-  return { ...f, message: renderNoteWith('en', n, parts), note: n, ...(parts ? { parts } : {}) };
-}
 
 /** The walk cannot start or go on: nothing answers, nothing is refused, the request goes nowhere. */
 export function unreachable(fault: Fault): Ended {
