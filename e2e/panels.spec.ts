@@ -73,6 +73,26 @@ test('playback steps with buttons and keys, keeps the step in the URL, and the h
   await expect(counter).toHaveText('Hop 1 of 4');
 });
 
+test('Play goes on past a hop with nothing to draw, and a second Send starts at its first hop', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  // The default request's first hop is the laptop's resolver asking public DNS: no box on the canvas.
+  await page.getByTestId('composer-send').click();
+  const counter = page.getByTestId('hop-counter');
+  await expect(counter).toHaveText(/^Hop 1 of \d+$/);
+  await expect(page.getByTestId('hop-explanation')).toContainText('public DNS');
+  await expect(page.getByTestId('playback-play')).toHaveAccessibleName('Pause');
+  await expect(counter).toHaveText(/^Hop [2-9] of \d+$/, { timeout: 15_000 });
+  await page.keyboard.press('Space');
+  await page.keyboard.press('End');
+  await expect(page).toHaveURL(/step=(\d+)$/);
+  await page.getByTestId('tab-request').click();
+  await page.getByTestId('composer-url').fill('http://192.168.49.4:30080/z');
+  await page.getByTestId('composer-send').click();
+  await expect(counter).toHaveText(/^Hop 1 of \d+$/);
+  await expect(page.getByTestId('hop-explanation')).toContainText('opens a TCP connection');
+});
+
 test('a shared link with #step opens the trace at that hop', async ({ page }) => {
   const lab = new LabPage(page);
   await withTrace(lab, '/#step=3');

@@ -56,6 +56,12 @@ const advance = () => {
   if (s.playback.playing) s.step(1);
 };
 
+/** Advances after `ms`; returns the cleanup. */
+function advanceAfter(ms: number): () => void {
+  const timer = setTimeout(advance, ms);
+  return () => clearTimeout(timer);
+}
+
 /**
  * Moves the dot from `start` to `to` over the hop's duration, then dwells and advances; paused or
  * with reduced motion it sits at the destination. Returns the cleanup.
@@ -68,9 +74,7 @@ function animate(g: SVGSVGElement, start: Point, to: Point, playing: boolean, sp
   const duration = HOP_MS / speed;
   if (!playing || prefersReducedMotion()) {
     place(1);
-    if (!playing) return;
-    const timer = setTimeout(advance, duration + DWELL_MS / speed);
-    return () => clearTimeout(timer);
+    return playing ? advanceAfter(duration + DWELL_MS / speed) : undefined;
   }
   let raf = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -107,7 +111,8 @@ export function PacketLayer() {
     if (!hop || !to) {
       g.style.visibility = 'hidden';
       line.style.visibility = 'hidden';
-      return;
+      // A hop with no box to move to (a DNS server outside the lab) plays for as long as any other.
+      return hop && playing ? advanceAfter((HOP_MS + DWELL_MS) / speed) : undefined;
     }
     g.style.visibility = 'visible';
     drawTrail(line, from, to);

@@ -1,7 +1,7 @@
 // Playback controls for the current trace: reset, step, play/pause, speed and "hop 3 of 9".
 // Keys (Left, Right, Space, Home, End) are bound in usePlaybackKeys for the whole page.
 
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import {
   SPEEDS,
   selectCurrentHop,
@@ -154,12 +154,16 @@ export function usePlaybackKeys() {
   }, []);
 }
 
-/** Keeps the current hop in the URL hash (`#step=3`, 1-based) and seeks to it when a trace appears. */
+/** Keeps the current hop in the URL hash (`#step=3`, 1-based) and seeks to it when the page's first trace appears. */
 export function useStepInHash() {
   const trace = useLab(selectTrace);
   const hop = useLab(selectHopIndex);
+  // The address's step is the page's to open on: the first trace takes it, later ones start where
+  // the store starts them (a new request at its first hop), not at the step the last one was on.
+  const opened = useRef(false);
   useEffect(() => {
-    if (!trace) return;
+    if (!trace || opened.current) return;
+    opened.current = true;
     const params = new URLSearchParams(location.hash.slice(1));
     const step = Number(params.get('step'));
     if (Number.isInteger(step) && step >= 1) labStore.getState().seek(step - 1);
