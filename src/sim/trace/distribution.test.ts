@@ -5,6 +5,7 @@ import { defaultIngressAddon, type ProxyMode } from '../lab';
 import { SeededRandom } from '../net/rand';
 import { classroomObjects, classroomSettings } from './classroom';
 import { distribution } from './distribution';
+import { renderNote } from '../notes';
 import { newTraceSession, trace, type TraceRequest } from './trace';
 
 function labFor(mode: ProxyMode, affinity = false) {
@@ -84,6 +85,8 @@ describe('distribution', () => {
     expect(d.perPod).toEqual({ [`default/${pod.metadata.name}`]: 5 });
     expect(d.implied).toBeNull();
     expect(d.impliedFrom).toBe('no kube-proxy load-balancing decision on the path');
+    expect(renderNote('en', d.impliedNote)).toBe(d.impliedFrom);
+    expect(renderNote('zh', d.impliedNote)).toBe('路径上没有 kube-proxy 的负载均衡决策');
   });
 
   it('through ingress-nginx (its balancer state and session cookies carry over): the same as tracing n times', () => {

@@ -10,6 +10,7 @@ import { TraceIndex } from './lab-index';
 import { networkIndexOf, newTraceSession, trace } from './trace';
 import type { TraceOptions, TraceRequest, TraceSession } from './trace';
 import type { Hop, TraceOutcome, TraceResult } from './types';
+import { note, renderNote, type Note, type NoteKey, type NoteParam } from '../notes';
 
 export interface DistributionInput {
   lab: LabPorts;
@@ -29,6 +30,13 @@ export interface Distribution {
   implied: Record<string, number> | null;
   /** Which rules imply it, e.g. "iptables statistic rules in KUBE-SVC-XXXX on node-1". */
   impliedFrom: string;
+  /** The same as a note, for the reader's language. */
+  impliedNote: Note;
+}
+
+/** No request sent: nothing counted, no shares. */
+export function emptyDistribution(): Distribution {
+  return { n: 0, outcomes: {}, perPod: {}, ...noShares('note.dist.noRequest') };
 }
 
 export function distribution(input: DistributionInput): Distribution {
@@ -54,7 +62,7 @@ export function distribution(input: DistributionInput): Distribution {
       else perPod.set(r.backendPod, { n: 1 });
     }
   }
-  const implied = first ? impliedShares(lab, first) : { implied: null, impliedFrom: 'no request was sent' };
+  const implied = first ? impliedShares(lab, first) : noShares('note.dist.noRequest');
   const counted: Record<string, number> = {};
   for (const [pod, c] of perPod) counted[pod] = c.n;
   return { n, outcomes, perPod: counted, ...implied };
@@ -65,6 +73,17 @@ export function distribution(input: DistributionInput): Distribution {
 interface Implied {
   implied: Record<string, number> | null;
   impliedFrom: string;
+  impliedNote: Note;
+}
+
+/** Shares (or none) and the note that says which rules imply them. */
+function impliedBy(
+  implied: Record<string, number> | null,
+  key: NoteKey,
+  params: Record<string, NoteParam> = {},
+): Implied {
+  const n = note(key, params);
+  return { implied, impliedFrom: renderNote('en', n), impliedNote: n };
 }
 
 /** The hop where kube-proxy chose the backend: the last DNAT (or userspace proxy) on the path, unless
@@ -101,36 +120,35 @@ function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Recor
  * upstream's share spread evenly over its peers (NGF balances an upstream's peers alike).
  */
 /** No fixed shares to show, and why. */
-function noShares(impliedFrom: string): Implied {
-  return { implied: null, impliedFrom };
+function noShares(key: NoteKey, params: Record<string, NoteParam> = {}): Implied {
+  return impliedBy(null, key, params);
 }
 
 function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
   const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
   const gw = ref ? lab.gateways?.find((g) => g.splitShares?.(ref.ref)) : undefined;
   const shares = ref && gw?.splitShares ? gw.splitShares(ref.ref) : null;
-  if (!ref) return { implied: null, impliedFrom: 'the Gateway rule has one backend: no weights to split' };
+  if (!ref) return noShares('note.dist.oneBackend');
   const variable = ref.ref.slice('split:'.length);
-  if (!shares) return noShares(`${variable} splits to per-backend locations, not upstreams`);
+  if (!shares) return noShares('note.dist.splitLocations', { variable });
   const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, p: s.percent / 100 / s.peers.length })));
-  return { implied: toPods(lab, out), impliedFrom: `split_clients ${variable}: the HTTPRoute rule's backend weights` };
+  return impliedBy(toPods(lab, out), 'note.dist.split', { variable });
 }
 
 function impliedShares(lab: LabPorts, first: TraceResult): Implied {
   const hop = balancingHop(first);
   if (hop && 'controller' in hop && hop.controller === 'nginx-gateway-fabric') return gatewaySplit(lab, first);
   if (hop && 'controller' in hop) {
-    const by = `the ${hop.controller} ingress controller`;
-    return noShares(`${by} chose the endpoint (its balancer, not kube-proxy's rules)`);
+    return noShares('note.dist.ingress', { controller: hop.controller });
   }
-  if (!hop || hop.place.kind !== 'node') return noShares('no kube-proxy load-balancing decision on the path');
+  if (!hop || hop.place.kind !== 'node') return noShares('note.dist.noDecision');
   const node = hop.place.node;
   const named = (s: { metadata: { namespace?: string; name: string } }) =>
     `${s.metadata.namespace ?? 'default'}/${s.metadata.name}` === first.service;
   const svc = first.service ? lab.cluster.services.find(named) : undefined;
   if (svc?.spec.sessionAffinity === 'ClientIP') {
     // Every request from one client goes to the endpoint its first request drew.
-    return { implied: null, impliedFrom: `ClientIP affinity: one endpoint per client (Service ${first.service})` };
+    return noShares('note.dist.clientIP', { service: first.service ?? '' });
   }
   for (let i = hop.refs.length - 1; i >= 0; i--) {
     const ref = hop.refs[i]!;
@@ -146,13 +164,13 @@ function impliedShares(lab: LabPorts, first: TraceResult): Implied {
       const endpoints = [...numgen[2]!.matchAll(/__([\d.]+)\/(\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
       const k = Number(numgen[1]);
       const implied = toPods(lab, endpoints.map((endpoint) => ({ endpoint, p: 1 / k })));
-      return { implied, impliedFrom: `nft numgen random mod ${k} on ${node}` };
+      return impliedBy(implied, 'note.dist.numgen', { k, node });
     }
   }
   if (hop.action === 'proxy') {
-    return noShares(`userspace round-robin on ${node}: shares depend on the request order, not a probability`);
+    return noShares('note.dist.userspace', { node });
   }
-  return { implied: null, impliedFrom: `the decision on ${node} was not a load-balancing rule` };
+  return noShares('note.dist.notBalancing', { node });
 }
 
 /** iptables mode: p_i = prob_i * prod_{j<i}(1 - prob_j) along the KUBE-SVC/SVL chain's jumps to KUBE-SEP. */
@@ -174,7 +192,7 @@ function iptablesShares(lab: LabPorts, art: RenderedArtifact, chain: string, nod
     shares.push({ endpoint: sepTarget.get(sep) ?? sep, p: remaining * p });
     remaining *= 1 - p;
   }
-  return { implied: toPods(lab, shares), impliedFrom: `iptables statistic rules in ${chain} on ${node}` };
+  return impliedBy(toPods(lab, shares), 'note.dist.iptables', { chain, node });
 }
 
 /**
@@ -190,10 +208,9 @@ function ipvsShares(lab: LabPorts, art: RenderedArtifact, at: number, scheduler:
   }
   const total = servers.reduce((s, x) => s + x.weight, 0);
   if (scheduler === 'rr' || scheduler === 'wrr') {
-    if (total === 0) return noShares(`ipvs ${scheduler} on ${node}: every real server has weight 0`);
+    if (total === 0) return noShares('note.dist.ipvsZero', { scheduler, node });
     const implied = toPods(lab, servers.map((s) => ({ endpoint: s.endpoint, p: s.weight / total })));
-    return { implied, impliedFrom: `ipvs ${scheduler} on ${node}` };
+    return impliedBy(implied, 'note.dist.ipvs', { scheduler, node });
   }
-  const why = 'the choice depends on connections or the client address, not fixed shares';
-  return noShares(`ipvs ${scheduler} on ${node}: ${why}`);
+  return noShares('note.dist.ipvsDynamic', { scheduler, node });
 }

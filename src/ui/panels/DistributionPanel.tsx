@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Distribution } from '../../sim/trace/distribution';
 import { selectLang, selectScenario, type LabState } from '../../state';
 import { useLab } from '../app-store';
+import { renderNote } from '../../sim/notes';
 import { useT } from '../i18n';
 import type { DistributionJob, DistributionReply } from './distribution-protocol';
 import './panels.css';
@@ -87,6 +88,7 @@ function Histogram({ d }: { d: Distribution }) {
   // Bars and markers share one scale: the largest observed or implied share fills the track.
   const top = Math.max(1e-9, ...rs.map((r) => Math.max(r.count / Math.max(1, d.n), r.implied ?? 0)));
   const other = Object.entries(d.outcomes).filter(([k]) => k !== 'response');
+  const impliedFrom = renderNote(lang, d.impliedNote);
   return (
     <div className="dist-result" data-testid="dist-result">
       <p className="dist-n" data-testid="dist-n">
@@ -108,7 +110,7 @@ function Histogram({ d }: { d: Distribution }) {
         <span className="dist-swatch dist-swatch-implied" aria-hidden="true" /> {t('dist.legend.implied')}
       </p>
       <p className="small" data-testid="dist-implied-from">
-        {d.implied ? t('dist.impliedFrom', { from: d.impliedFrom }) : t('dist.noImplied', { why: d.impliedFrom })}
+        {d.implied ? t('dist.impliedFrom', { from: impliedFrom }) : t('dist.noImplied', { why: impliedFrom })}
       </p>
     </div>
   );

@@ -6,7 +6,7 @@
 
 import { buildEditedLab } from '../../sim/assembly/edits';
 import { labClients } from '../../sim/clients';
-import { distribution, type Distribution } from '../../sim/trace/distribution';
+import { distribution, emptyDistribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession } from '../../sim/trace/trace';
 import { toSimRequest } from '../trace-request';
 import type { DistributionJob, DistributionReply } from './distribution-protocol';
@@ -35,7 +35,7 @@ function run(job: DistributionJob) {
     done += n;
     post({ kind: done < job.n ? 'progress' : 'done', done, result: total });
   }
-  if (!total) post({ kind: 'done', done: 0, result: { n: 0, outcomes: {}, perPod: {}, implied: null, impliedFrom: '' } });
+  if (!total) post({ kind: 'done', done: 0, result: emptyDistribution() });
 }
 
 self.onmessage = (e: MessageEvent<DistributionJob>) => {
