@@ -9,6 +9,7 @@ import { defaultLabSettings } from '../lab';
 import { vethName } from './interfaces';
 import { updateLab } from '../assembly/update';
 import { addressOwner, lookupRoute, networkOf, nodeRoutes, routeFrom } from './routes';
+import { newTraceSession, trace } from '../trace/trace';
 
 function node(name: string, addresses: { type: string; address: string }[], podCIDR?: string): OtherObject {
   const spec = podCIDR ? { spec: { podCIDR } } : {};
@@ -123,6 +124,26 @@ describe('the route lookup', () => {
     expect(toNode2.route.dst.text).toBe('192.168.49.0/24');
     expect(toNode2.next).toEqual({ kind: 'node', node: 'node-2' });
     expect(routeFrom(c, 'node-1', '192.168.49.77')!.next).toEqual({ kind: 'link', dst: '192.168.49.77' });
+  });
+
+  it('reaches a node in another subnet through the router (nodes across a cloud\'s zones)', () => {
+    const objs = [
+      node('node-1', [{ type: 'InternalIP', address: '172.31.5.10' }]),
+      node('node-2', [{ type: 'InternalIP', address: '172.31.9.20' }]),
+      pod('b', 'node-2'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' },
+        spec: { type: 'NodePort', selector: { app: 'b' }, ports: [{ port: 80, nodePort: 31234 }] } } as KubeObject,
+    ];
+    objs[2]!.metadata.labels = { app: 'b' };
+    const lab = buildLab({ settings: defaultLabSettings(), objects: objs });
+    const back = routeFrom(lab.cluster, 'node-2', '172.31.5.10')!;
+    expect(back.table.refOf(back.route).line).toBe('default via 172.31.9.1 dev eth0');
+    expect(back.next).toEqual({ kind: 'node', node: 'node-1' });
+    // node-1 DNATs and masquerades to the pod on node-2; the answer comes back to node-1 through the router.
+    const external = { kind: 'external' as const };
+    const res = trace(lab, { from: external, url: 'http://172.31.5.10:31234/' }, newTraceSession('x'));
+    expect(res.outcome).toBe('response');
+    expect(res.hops.filter((h) => h.direction === 'reply').map((h) => h.place.id)).toContain('node:node-1');
   });
 
   it("answers the node's own addresses from the local table first", () => {

@@ -147,10 +147,11 @@ export function nextHopOf(net: PodNetwork, route: Route, dst: string): NextHop {
   if (route.type === 'blackhole') return { kind: 'blackhole' };
   if (route.pod) return { kind: 'pod', pod: route.pod };
   if (route.peer) return { kind: 'node', node: route.peer };
-  if (route.via) return { kind: 'gateway', via: route.via };
-  // On the node network itself: whoever holds the address answers ARP for it.
+  // On the node network itself whoever holds the address answers ARP for it; through its router
+  // (nodes in other subnets, as across a cloud's zones) the router delivers to that node.
   const neighbour = net.ownerOf(dst);
-  return neighbour && !neighbour.pod ? { kind: 'node', node: neighbour.node } : { kind: 'link', dst };
+  if (neighbour && !neighbour.pod) return { kind: 'node', node: neighbour.node };
+  return route.via ? { kind: 'gateway', via: route.via } : { kind: 'link', dst };
 }
 
 /** What a network hands the next one (see `LabNetwork`): its tables by inputs, its veth names. */
