@@ -116,6 +116,8 @@ export const noteMessagesEn = {
     'node {node}: a TCP connect to NodePort {port} is refused: kube-proxy rejects it on every node while Service ' +
     '{service} has no endpoints',
   'note.fault.lbNode.result': 'node {node}: the check got {result}',
+  'note.fault.lbNode.proxyDown':
+    'node {node}: kube-proxy is not running there (it exited at start-up), so the check on port {port} is refused',
   'note.fault.lbNode.noneHere': 'the EndpointSlices list no endpoint on this node',
   'note.fault.lbNode.notReadyHere': 'the EndpointSlices list {count} endpoint(s) here, not ready: {pods}',
   'note.fault.lbNode.readyHere': 'the EndpointSlices list {count} ready endpoint(s) here: {pods}',
@@ -310,6 +312,7 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.lbNode.refused':
     '节点 {node}：到 NodePort {port} 的 TCP 连接被拒绝：只要 Service {service} 没有端点，kube-proxy 就在每个节点上拒绝它',
   'note.fault.lbNode.result': '节点 {node}：健康检查的结果是 {result}',
+  'note.fault.lbNode.proxyDown': '节点 {node}：kube-proxy 没有在运行（它在启动时就退出了），所以端口 {port} 上的健康检查被拒绝',
   'note.fault.lbNode.noneHere': 'EndpointSlice 中没有位于这个节点上的端点',
   'note.fault.lbNode.notReadyHere': 'EndpointSlice 列出这个节点上的 {count} 个端点，都未就绪：{pods}',
   'note.fault.lbNode.readyHere': 'EndpointSlice 列出这个节点上的 {count} 个就绪端点：{pods}',

@@ -7,6 +7,7 @@ import type { Node, Service } from '../api/types';
 import type { RenderedArtifact, RenderedLine } from '../artifact';
 import type { Cluster } from '../cluster';
 import { serviceHealthAnswer, type HealthCheckAnswer } from '../proxy/healthcheck';
+import { proxyModeStartupError } from '../proxy/versions';
 import { categorizeEndpoints, endpointsFor, servicePortInfos } from '../proxy/servicemap';
 import { loadBalancerBehaviour, type LbBehaviour } from './behaviour';
 
@@ -30,7 +31,7 @@ export interface NodeHealth {
   /** Why a node is out of service, for the canvas and the hop: "healthCheckNodePort 31234: no local endpoints". */
   reason?: string;
   /** The same as data, for a view in another language: what failed, on which port. */
-  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused'; port: number };
+  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused' | 'proxy-down'; port: number };
   /** The kube-proxy health-check server's answer, when that is what was probed. */
   answer?: HealthCheckAnswer;
   ref: string;
@@ -103,6 +104,17 @@ function nodePortAccepts(cluster: Cluster, svc: Service, nodePort: number, node:
   const cat = categorizeEndpoints(info, endpointsFor(info, slices, node));
   // With Local policy an outside packet with no local endpoint is DROPped, not accepted.
   return info.externalPolicyLocal ? cat.localEndpoints.length > 0 : cat.hasAnyEndpoints;
+}
+
+/**
+ * The check on a node whose kube-proxy exited at start-up: its health servers never started and it
+ * programmed no NodePort, so whatever the check asks is refused.
+ */
+function down(hc: HealthCheck, node: string, address: string): NodeHealth {
+  const result = `${hc.protocol}: connection refused`;
+  const reason = `kube-proxy is not running: port ${hc.port} refused`;
+  const why = { kind: 'proxy-down' as const, port: hc.port };
+  return { node, address, healthy: false, result, reason, why, ref: `hc:${node}` };
 }
 
 function probe(cluster: Cluster, svc: Service, hc: HealthCheck, node: string, address: string): NodeHealth {
@@ -223,12 +235,16 @@ export function compileLoadBalancer(cluster: Cluster, svc: Service): CompiledLoa
   const behaviour = loadBalancerBehaviour(svc, cluster.settings);
   const local = svc.spec.externalTrafficPolicy === 'Local';
   const healthCheck = healthCheckOf(svc, behaviour, local);
+  // kube-proxy refuses the lab's mode on this release (src/sim/proxy/versions.ts): it runs nowhere.
+  const proxyDown = proxyModeStartupError(cluster.settings.kubeProxy, cluster.settings.kubernetesVersion) !== null;
   const nodes = [...cluster.nodes]
     .filter((n) => n.metadata.labels?.[EXCLUDE_LABEL] === undefined)
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
     .flatMap((n) => {
       const ip = internalIP(n);
-      return ip ? [probe(cluster, svc, healthCheck, n.metadata.name, ip)] : [];
+      if (!ip) return [];
+      const name = n.metadata.name;
+      return [proxyDown ? down(healthCheck, name, ip) : probe(cluster, svc, healthCheck, name, ip)];
     });
   const listeners: LbListener[] = (svc.spec.ports ?? []).map((p) => {
     const nodePort = p.nodePort ?? 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, OtherObject, Pod, Service } from '../api/types';
 import { buildLab } from '../assembly/lab';
-import { defaultLabSettings, type LoadBalancerModel } from '../lab';
+import { defaultLabSettings, type LabSettings, type LoadBalancerModel } from '../lab';
 import { EXCLUDE_LABEL } from '../lb';
 import { renderNotes } from '../notes';
 import { newTraceSession, parseSource, trace } from './trace';
@@ -31,8 +31,12 @@ function web(policy: 'Local' | 'Cluster'): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec };
 }
 
-function send(objects: (KubeObject | OtherObject)[], model: LoadBalancerModel = 'direct'): TraceResult {
-  const s = defaultLabSettings();
+function send(
+  objects: (KubeObject | OtherObject)[],
+  model: LoadBalancerModel = 'direct',
+  more: Partial<LabSettings> = {},
+): TraceResult {
+  const s = { ...defaultLabSettings(), ...more };
   const settings = { ...s, loadBalancerPool: [LB_IP], loadBalancer: { model } };
   const nodes = [node('node-1', '192.168.49.2'), node('node-2', '192.168.49.3')];
   const clients = [{ name: 'laptop', address: '203.0.113.7' }];
@@ -110,6 +114,16 @@ describe("the load balancer's health-check fault, node by node", () => {
     expect(pods.nodes![0]!.localEndpoints).toBeUndefined();
     expect(pods.matched).toBe(0);
     expect(pods.summary?.key).toBe('note.fault.pods.none');
+  });
+
+  it('kube-proxy refused at start-up on every node: no check passes, whatever the endpoints', () => {
+    const kubeProxy = { ...defaultLabSettings().kubeProxy, mode: 'nftables' as const };
+    const r = send([web('Cluster'), pod('web-a', 'node-2', true)], 'direct', { kubernetesVersion: '1.28', kubeProxy });
+    expect(r.outcome).toBe('timeout');
+    expect(r.fault!.pods!.nodes!.map((n) => [n.node, n.result, n.notes[0]!.key])).toEqual([
+      ['node-1', 'HTTP: connection refused', 'note.fault.lbNode.proxyDown'],
+      ['node-2', 'HTTP: connection refused', 'note.fault.lbNode.proxyDown'],
+    ]);
   });
 
   it('a healthy node means no fault, so nothing is listed', () => {

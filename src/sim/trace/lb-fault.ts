@@ -61,6 +61,7 @@ function checkNote(n: NodeHealth, service: string): Note {
     return note('note.fault.lbNode.nothingListens', { node: n.node, port: why.port });
   }
   if (why?.kind === 'refused') return note('note.fault.lbNode.refused', { node: n.node, port: why.port, service });
+  if (why?.kind === 'proxy-down') return note('note.fault.lbNode.proxyDown', { node: n.node, port: why.port });
   return note('note.fault.lbNode.result', { node: n.node, result: n.result });
 }
 

@@ -72,7 +72,7 @@ export interface LoadBalancerModel {
 /** Why a load balancer's target is out of service, from its health check (src/sim/lb). */
 export interface TargetHealth {
   healthy: boolean;
-  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused'; port: number };
+  why?: { kind: 'no-local-endpoints' | 'nothing-listens' | 'refused' | 'proxy-down'; port: number };
 }
 
 export interface ClientModel {

@@ -103,6 +103,7 @@ export const en = {
   'canvas.lb.unhealthy.no-local-endpoints': 'healthCheckNodePort {port}: no local endpoints',
   'canvas.lb.unhealthy.nothing-listens': 'healthCheckNodePort {port}: nothing listens',
   'canvas.lb.unhealthy.refused': 'NodePort {port}: connection refused',
+  'canvas.lb.unhealthy.proxy-down': 'kube-proxy not running: port {port} refused',
   'canvas.ingress': 'Ingress',
   'canvas.notReady': 'not Ready',
   'canvas.service.hint':

@@ -91,6 +91,7 @@ export const zh: Record<keyof typeof en, string> = {
   'canvas.lb.unhealthy.no-local-endpoints': 'healthCheckNodePort {port}：没有本地端点',
   'canvas.lb.unhealthy.nothing-listens': 'healthCheckNodePort {port}：没有进程监听',
   'canvas.lb.unhealthy.refused': 'NodePort {port}：连接被拒绝',
+  'canvas.lb.unhealthy.proxy-down': 'kube-proxy 未运行：端口 {port} 拒绝连接',
   'canvas.ingress': 'Ingress',
   'canvas.notReady': '未就绪',
   'canvas.service.hint': 'Service 不是数据包进入的盒子，而是每个节点上 kube-proxy 写下的规则。虚线指向它的端点。',
