@@ -81,6 +81,7 @@ test('Play goes on past a hop with nothing to draw, and a second Send starts at 
   const counter = page.getByTestId('hop-counter');
   await expect(counter).toHaveText(/^Hop 1 of \d+$/);
   await expect(page.getByTestId('hop-explanation')).toContainText('public DNS');
+  await expect(page.getByTestId('hop-inspector')).toContainText('DNS resolver outside the lab');
   await expect(page.getByTestId('playback-play')).toHaveAccessibleName('Pause');
   await expect(counter).toHaveText(/^Hop [2-9] of \d+$/, { timeout: 15_000 });
   await page.keyboard.press('Space');

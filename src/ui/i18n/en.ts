@@ -228,6 +228,7 @@ export const en = {
   'playback.back': 'Previous hop',
   'playback.play': 'Play',
   'playback.pause': 'Pause',
+  'playback.key.space': 'Space',
   'playback.forward': 'Next hop',
   'playback.speed': 'Speed',
   'playback.hopOf': 'Hop {hop} of {count}',
@@ -275,6 +276,7 @@ export const en = {
 
   'place.client': 'Client',
   'place.dns': 'DNS',
+  'place.dns.upstream': 'resolver outside the lab',
   'place.load-balancer': 'Load balancer',
   'place.node': 'Node',
   'place.pod': 'Pod',

@@ -207,6 +207,7 @@ export const zh: Record<keyof typeof en, string> = {
   'playback.back': '上一跳',
   'playback.play': '播放',
   'playback.pause': '暂停',
+  'playback.key.space': '空格键',
   'playback.forward': '下一跳',
   'playback.speed': '速度',
   'playback.hopOf': '第 {hop} 跳，共 {count} 跳',
@@ -253,6 +254,7 @@ export const zh: Record<keyof typeof en, string> = {
 
   'place.client': '客户端',
   'place.dns': 'DNS',
+  'place.dns.upstream': '实验室之外的解析器',
   'place.load-balancer': '负载均衡器',
   'place.node': '节点',
   'place.pod': 'Pod',

@@ -165,7 +165,7 @@ function HopList({ side, trace, diffs }: { side: 'a' | 'b'; trace: TraceResult; 
               <span className="ab-hop-n">{h.index + 1}</span>
               {isReplyHop(h) && <span className="reply-tag">{t('hop.reply')}</span>}
               <span className={`badge action-${h.action}`}>{t(`action.${h.action}`)}</span>
-              <span className="mono small">{placeLabel(h)}</span>
+              <span className="mono small">{placeLabel(h, t)}</span>
             </div>
             <div className="small">{explain(lang, h.explanation)}</div>
             {what && (

@@ -22,13 +22,14 @@ function show(v: PacketView[keyof PacketView]): string {
   return String(v);
 }
 
-export function placeLabel(hop: Hop): string {
+export function placeLabel(hop: Hop, t: T): string {
   const p = hop.place;
   switch (p.kind) {
     case 'client':
       return `${p.name} (${p.address})`;
     case 'dns':
-      return p.server;
+      // A DNS server's address; the resolver outside the lab has none.
+      return p.server === 'upstream' ? t('place.dns.upstream') : p.server;
     case 'load-balancer':
       return `${p.address} → ${p.service}`;
     case 'node':
@@ -267,7 +268,7 @@ export function HopInspector() {
         <span className={`action-tag action-${hop.action}`}>{t(`action.${hop.action}`)}</span>
         <span className="hop-place">
           <span className="muted">{t(`place.${hop.place.kind}`)}</span>{' '}
-          <strong className="mono">{placeLabel(hop)}</strong>
+          <strong className="mono">{placeLabel(hop, t)}</strong>
         </span>
       </div>
       <p className="explanation" data-testid="hop-explanation">

@@ -88,7 +88,7 @@ export function Playback() {
         onClick={() => s.togglePlay()}
         disabled={none}
         aria-label={playing ? t('playback.pause') : t('playback.play')}
-        title={`${playing ? t('playback.pause') : t('playback.play')} (Space)`}
+        title={`${playing ? t('playback.pause') : t('playback.play')} (${t('playback.key.space')})`}
         data-testid="playback-play"
       >
         {playing ? <IconPause /> : <IconPlay />}
