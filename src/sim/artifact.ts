@@ -1,6 +1,7 @@
 // Artifacts are data; text is a view (ARCHITECTURE.md principle 3). Every rendered line knows
 // which structural element it came from, so a hop can point at "the line that decided".
 
+import type { Note } from './notes';
 export type ArtifactKind =
   | 'iptables-save'
   | 'ipvsadm'
@@ -29,7 +30,10 @@ export interface RenderedLine {
 export interface RenderedArtifact {
   id: ArtifactId;
   kind: ArtifactKind;
+  /** As the English page and the CLI name it. */
   title: string;
+  /** A title that is words rather than a command, as a note the page renders in its language. */
+  titleNote?: Note;
   lines: RenderedLine[];
 }
 
@@ -48,6 +52,7 @@ export function lazyArtifact(head: Omit<RenderedArtifact, 'lines'>, render: () =
     id: head.id,
     kind: head.kind,
     title: head.title,
+    ...(head.titleNote ? { titleNote: head.titleNote } : {}),
     get lines() {
       return (lines ??= render());
     },

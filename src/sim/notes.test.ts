@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { buildLab } from './assembly/lab';
+import { loadScenarioText } from '../scenario';
 import { note, renderNote } from './notes';
 import { LIST_GOES_ON } from './util/list';
 
@@ -7,5 +10,25 @@ describe('notes', () => {
     const n = note('note.fault.lbNode.readyHere', { count: 4, pods: ['web-a', 'web-b', 'web-c', LIST_GOES_ON] });
     expect(renderNote('en', n)).toBe('the EndpointSlices list 4 ready endpoint(s) here: web-a, web-b, web-c, …');
     expect(renderNote('zh', n)).toBe('EndpointSlice 列出这个节点上的 4 个就绪端点：web-a、web-b、web-c 等');
+  });
+});
+
+describe('artifact titles', () => {
+  it('that are words come with a note the page renders in its language; the English title is that note', () => {
+    const raw = readFileSync(new URL('../../scenarios/default.json', import.meta.url), 'utf8');
+    const loaded = loadScenarioText('default.json', raw);
+    if (!loaded.ok) throw new Error('default scenario does not load');
+    const { settings, objects, clients } = loaded.scenario;
+    const lab = buildLab({ settings, objects, clients });
+    const noted = Object.values(lab.artifacts).filter((a) => a.titleNote);
+    expect(noted.map((a) => a.kind).sort()).toEqual(expect.arrayContaining(['dns-zone', 'load-balancer']));
+    for (const a of noted) {
+      expect(renderNote('en', a.titleNote!)).toBe(a.title);
+      expect(renderNote('zh', a.titleNote!)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // The rest are commands, named as they are typed.
+    for (const a of Object.values(lab.artifacts).filter((x) => !x.titleNote)) {
+      expect(a.title).not.toMatch(/\b(of|for|load balancer|configuration|zone)\b/);
+    }
   });
 });

@@ -134,6 +134,14 @@ export const noteMessagesEn = {
   // A list inside a hop's explanation (a search list, the ports served), joined as the language joins one.
   'note.list': '{items}',
   // Who sends, answers or is reached, inside a hop's explanation or a fault.
+  // Artifact titles that are words, not commands (the page lists them in its language).
+  'note.title.loadBalancer': 'load balancer {address} ({service})',
+  'note.title.gatewayConf': 'nginx.conf of Gateway {gateway} (NGINX Gateway Fabric)',
+  'note.title.zone': 'CoreDNS zone {origin}',
+  'note.title.restoreFull': 'iptables-restore input, full sync ({node})',
+  'note.title.restorePartial': 'iptables-restore input, partial sync ({node})',
+  'note.title.traefik': 'Traefik dynamic configuration ({className})',
+  'note.title.userspacePorts': 'kube-proxy userspace proxy ports',
   'note.party.client': '{name}',
   'note.party.pod': 'pod {pod}',
   'note.party.node': 'node {node}',
@@ -324,6 +332,13 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
   'note.list': '{items}',
+  'note.title.loadBalancer': '负载均衡器 {address}（{service}）',
+  'note.title.gatewayConf': 'Gateway {gateway} 的 nginx.conf（NGINX Gateway Fabric）',
+  'note.title.zone': 'CoreDNS 区域 {origin}',
+  'note.title.restoreFull': 'iptables-restore 的输入，完整同步（{node}）',
+  'note.title.restorePartial': 'iptables-restore 的输入，部分同步（{node}）',
+  'note.title.traefik': 'Traefik 动态配置（{className}）',
+  'note.title.userspacePorts': 'kube-proxy 用户态代理的端口',
   'note.party.client': '{name}',
   'note.party.pod': 'Pod {pod}',
   'note.party.node': '节点 {node}',
@@ -426,4 +441,10 @@ export function renderNoteWith(lang: 'en' | 'zh', n: Note, parts?: Record<string
 /** Notes joined as one clause: "a; b" in English, "a；b" in Chinese. */
 export function renderNotes(lang: 'en' | 'zh', notes: readonly Note[]): string {
   return notes.map((n) => renderNote(lang, n)).join(lang === 'zh' ? '；' : '; ');
+}
+
+/** An artifact's title that is words: its English text and the note the page renders in its language. */
+export function titled(key: NoteKey, params: Record<string, NoteParam> = {}): { title: string; titleNote: Note } {
+  const titleNote = note(key, params);
+  return { title: renderNote('en', titleNote), titleNote };
 }

@@ -7,6 +7,7 @@ import { hash128 } from '../net/rand';
 import { PODS_INSECURE_REF, UPSTREAM_NXDOMAIN_REF } from './query';
 import { relative } from './names';
 import type { DnsAnswer, RecordSource, ResolvConf, ResolveResult, RR, Zone } from './types';
+import { titled } from '../notes';
 
 export const DIG_VERSION = '9.18.30';
 /** dig 9.18's default EDNS buffer size, which CoreDNS echoes back. */
@@ -330,7 +331,7 @@ function groupTitle(zone: Zone, rr: RR): string {
 /** The zone as a zone-file-like listing: one record per line, ref = record id. */
 /** The zone listing's id, kind and title (what a viewer lists before it renders the lines). */
 export function zoneArtifactHead(origin: string, id: ArtifactId = 'dns/coredns/zone'): Omit<RenderedArtifact, 'lines'> {
-  return { id, kind: 'dns-zone', title: `CoreDNS zone ${origin}` };
+  return { id, kind: 'dns-zone', ...titled('note.title.zone', { origin }) };
 }
 
 export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): RenderedArtifact {

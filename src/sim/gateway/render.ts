@@ -26,6 +26,7 @@ import {
   type RuleGraph,
 } from './model';
 import { splitMetaNamespaceKey } from '../api/keys';
+import { titled } from '../notes';
 
 // ---------------------------------------------------------------- the match list (matches.json)
 
@@ -650,7 +651,7 @@ export function renderGatewayConf(
     artifact: {
       id: gatewayArtifactId(gw.key),
       kind: 'nginx.conf',
-      title: `nginx.conf of Gateway ${gw.key} (NGINX Gateway Fabric)`,
+      ...titled('note.title.gatewayConf', { gateway: gw.key }),
       lines,
     },
     matchesJson: renderMatchesJson(matches),

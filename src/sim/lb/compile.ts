@@ -10,6 +10,7 @@ import { serviceHealthAnswer, type HealthCheckAnswer } from '../proxy/healthchec
 import { proxyModeStartupError } from '../proxy/versions';
 import { categorizeEndpoints, endpointsFor, servicePortInfos } from '../proxy/servicemap';
 import { loadBalancerBehaviour, type LbBehaviour } from './behaviour';
+import { titled } from '../notes';
 
 /** kube-proxy's own /healthz port (--healthz-bind-address); GCE's LB probes it for Cluster policy. */
 export const KUBE_PROXY_HEALTHZ_PORT = 10256;
@@ -224,7 +225,8 @@ function render(lb: Omit<CompiledLoadBalancer, 'artifact'>): RenderedArtifact {
 
     }
   }
-  return { id: `lb/${lb.service}`, kind: 'load-balancer', title: `load balancer ${lb.address} (${lb.service})`, lines };
+  const title = titled('note.title.loadBalancer', { address: lb.address, service: lb.service });
+  return { id: `lb/${lb.service}`, kind: 'load-balancer', ...title, lines };
 }
 
 /** The load balancer of one LoadBalancer Service with an address; null while it is <pending>. */

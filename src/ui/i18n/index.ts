@@ -19,6 +19,11 @@ export function useT(): T {
   return useCallback((key: MessageKey, params?: Params) => translate(lang, key, params), [lang]);
 }
 
+/** The language the page shows (English until the chosen one's messages have arrived). */
+export function useShownLang(): Lang {
+  return useLab(selectShownLang);
+}
+
 /** A list of names as the shown language writes one inside a sentence ("a, b" / "a、b"). */
 export function useList(): (items: readonly string[]) => string {
   const lang = useLab(selectShownLang);

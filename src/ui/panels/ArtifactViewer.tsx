@@ -10,7 +10,8 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEv
 import type { ArtifactKind, Hop, RenderedArtifact } from '../../sim';
 import { selectCompilerState, selectCurrentHop, selectPresenter, selectTrace, type LabState } from '../../state';
 import { labStore, useLab } from '../app-store';
-import { useList, useT, type T } from '../i18n';
+import { useList, useShownLang, useT, type Lang, type T } from '../i18n';
+import { renderNote as renderSimNote } from '../../sim/notes';
 import { artifactDiff, rowText, type ArtifactDiff, type DiffRow, type LineDiff } from './artifact-diff';
 import {
   findMatches,
@@ -43,6 +44,7 @@ type ViewRow = { kind: 'line'; text: string; newLine: number } | DiffRow;
 export default function ArtifactViewer() {
   const t = useT();
   const list = useList();
+  const lang = useShownLang();
   const artifacts = useLab(selectArtifacts);
   const before = useLab(selectBefore);
   const hop = useLab(selectCurrentHop);
@@ -87,6 +89,7 @@ export default function ArtifactViewer() {
   };
   const topRow = () => v.getVirtualItems().find((r) => r.start >= (v.scrollOffset ?? 0))?.index ?? 0;
   const rowView: RowView = { t, list, art, rows, lineH, decidingLine, highlight, marks, gutter, search, unfold };
+  const artTitle = titleOf(lang, art);
   const scrollClass = `artifact-scroll mono${shownDiff ? ' is-diff' : ''}${gutter ? ' has-walk' : ''}`;
 
   return (
@@ -102,7 +105,7 @@ export default function ArtifactViewer() {
         ref={scroller}
         className={scrollClass}
         tabIndex={0}
-        aria-label={shownDiff ? t('artifacts.diff.aria', { title: art.title }) : art.title}
+        aria-label={shownDiff ? t('artifacts.diff.aria', { title: artTitle }) : artTitle}
         role="region"
         data-testid="artifact-scroll"
       >
@@ -137,6 +140,11 @@ function useHopMarks(hop: Hop | null, id: string | undefined) {
   return { highlight, decidingLine, marks, walked, gutter };
 }
 
+/** An artifact's title in the page's language (a command stays as it is typed). */
+function titleOf(lang: Lang, art: RenderedArtifact): string {
+  return art.titleNote ? renderSimNote(lang, art.titleNote) : art.title;
+}
+
 /** Which artifact to show, by title. */
 function ArtifactPick({ id, ids, artifacts }: {
   id: string | undefined;
@@ -144,6 +152,7 @@ function ArtifactPick({ id, ids, artifacts }: {
   artifacts: Readonly<Record<string, RenderedArtifact>>;
 }) {
   const t = useT();
+  const lang = useShownLang();
   return (
     <select
       value={id}
@@ -153,7 +162,7 @@ function ArtifactPick({ id, ids, artifacts }: {
     >
       {ids.map((x) => (
         <option key={x} value={x}>
-          {artifacts[x]!.title}
+          {titleOf(lang, artifacts[x]!)}
         </option>
       ))}
     </select>

@@ -11,6 +11,7 @@ import type { IngressAddon } from '../../lab';
 import { annotationBool, annotationInt, annotationValue, TRAEFIK_ROUTER_PREFIX } from '../annotations';
 import type { BackendModel, IngressRef, IngressServing } from '../model';
 import { compareIngressAge, resolveBackend, servesIngress, upstreamName } from '../model';
+import { titled } from '../../notes';
 
 export interface TraefikRouter {
   name: string;
@@ -230,7 +231,7 @@ export function renderTraefikConfig(cfg: TraefikConfig): RenderedArtifact {
   return {
     id: `ingress/${cfg.className}/traefik`,
     kind: 'traefik',
-    title: `Traefik dynamic configuration (${cfg.className})`,
+    ...titled('note.title.traefik', { className: cfg.className }),
     lines,
   };
 }

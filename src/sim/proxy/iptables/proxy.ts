@@ -22,6 +22,7 @@ import type {
   ProxyVerdict,
 } from '../types';
 import type { IptablesArtifact, RuleOwner, ServicePortRules } from './compile';
+import { titled } from '../../notes';
 
 export function iptablesSaveId(node: string): string {
   return `node/${node}/iptables-save`;
@@ -79,7 +80,7 @@ function iptablesArtifacts(a: IptablesArtifact, fullRuleset: () => Ruleset, kept
   const restoreHead = {
     id: iptablesRestoreId(node),
     kind: 'iptables-save' as const,
-    title: `iptables-restore input, ${a.lastSync.kind} sync (${node})`,
+    ...titled(a.lastSync.kind === 'full' ? 'note.title.restoreFull' : 'note.title.restorePartial', { node }),
   };
   const restore = lazyArtifact(restoreHead, () => renderRulesetLines(a.lastSync.payload));
   return { save, restore };

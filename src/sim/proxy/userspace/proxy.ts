@@ -16,6 +16,7 @@ import { buildServiceMap, type EndpointInfo, type ProxyNode, type ProxyServicePo
 import type { EvaluateInput, NodeProxy, ProxyEvaluation, ProxyRuntimeState, RuleStep } from '../types';
 import { kubeProxyEvent, proxyNodeOf } from '../ipvs/proxy';
 import { tryConnectEndpoints, updateService, type BalancerStates } from './roundrobin';
+import { titled } from '../../notes';
 
 /** The ephemeral range the kernel picks a port 0 listener from (net.ipv4.ip_local_port_range). */
 export const EPHEMERAL_PORTS = { min: 32768, max: 60999 };
@@ -236,7 +237,7 @@ function renderProxyPorts(
   return {
     id,
     kind: 'userspace',
-    title: 'kube-proxy userspace proxy ports',
+    ...titled('note.title.userspacePorts'),
     lines: [{ text: fmt(header) }, ...rows.map((r) => ({ text: fmt(r.cols), ref: r.ref }))],
   };
 }
