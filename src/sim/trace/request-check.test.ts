@@ -118,6 +118,42 @@ describe("the parsers' syntax errors as notes: the CLI's English unchanged, the 
     ]);
   });
 
+  it('a URL whose scheme is not http(s) or whose host is no host name or address is refused, saying which part', () => {
+    const unsupported = (scheme: string, url: string) =>
+      `scheme "${scheme}" in "${url}" is not supported: only http and https`;
+    const notHost = (host: string, url: string) => `host "${host}" in "${url}" is not a host name or IPv4 address`;
+    const cases: [string, string, string][] = [
+      ['ht!tp://::bad', 'note.request.scheme', unsupported('ht!tp', 'ht!tp://::bad')],
+      ['ftp://web/', 'note.request.scheme', unsupported('ftp', 'ftp://web/')],
+      ['http://we!b/', 'note.request.host', notHost('we!b', 'http://we!b/')],
+      ['http://-web/', 'note.request.host', notHost('-web', 'http://-web/')],
+      ['http://a..b/', 'note.request.host', notHost('a..b', 'http://a..b/')],
+      ['http://999.1.1.1/', 'note.request.host', notHost('999.1.1.1', 'http://999.1.1.1/')],
+      ['ht!tp/x', 'note.request.host', notHost('ht!tp', 'ht!tp/x')],
+    ];
+    for (const [url, key, message] of cases) {
+      const issues = checkRequest(lab, { ...ok, url });
+      expect(issues.map((i) => (i.kind === 'syntax' ? [i.field, i.note.key, i.message] : null)), url).toEqual([
+        ['url', key, message],
+      ]);
+      const zh = renderNote('zh', (issues[0] as { note: Parameters<typeof renderNote>[1] }).note);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).toContain(JSON.stringify(url));
+    }
+    // Names as the lab writes them still parse: short names, FQDNs with the root dot, addresses, ports.
+    for (const url of ['web', 'HTTPS://Shop.Example.com/cart', 'http://web.default.svc.cluster.local.:8080/x',
+      'db-0.db/', '192.168.49.2:30080', 'http://xn--fiqs8s.example/']) {
+      expect(checkRequest(lab, { ...ok, url }), url).toEqual([]);
+    }
+  });
+
+  it('the walk refuses such a URL too (the CLI\'s trace --url): no DNS question for a scheme', () => {
+    const r = trace(lab, { from: { kind: 'external' }, url: 'ht!tp://::bad' }, newTraceSession('x'));
+    expect(r.outcome).toBe('unreachable');
+    expect(r.fault?.note?.key).toBe('note.request.scheme');
+    expect(r.hops.some((h) => h.action === 'resolve')).toBe(false);
+  });
+
   it('a URL the walk cannot parse: the fault gains the note, its message stays the parser\'s English', () => {
     const r = trace(lab, { from: { kind: 'external' }, url: 'http://web:70000/' }, newTraceSession('x'));
     expect(r.outcome).toBe('unreachable');

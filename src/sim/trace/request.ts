@@ -72,10 +72,26 @@ export interface ParsedUrl {
   literal: boolean;
 }
 
+/** A host name as RFC 1123 allows it (letter-digit-hyphen labels of up to 63, the root dot optional). */
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`, 'i');
+
+/** The host a URL may name: an IPv4 address, or a host name that is not all digits and dots (999.1.1.1 is
+ *  neither: no top-level domain is numeric). */
+const isUrlHost = (host: string) => (/^[\d.]+$/.test(host) ? isIPv4(host) : HOST_NAME.test(host));
+
 // Parsing is pure; a batch run parses its one URL once (the walk's TraceIndex keeps it).
 export function parseUrl(url: string): ParsedUrl | RequestSyntaxError {
+  // curl reads anything before "://" as the scheme, and speaks only these two here.
+  const written = /^([^/?#\s]*):\/\//.exec(url.trim())?.[1];
+  if (written !== undefined && !/^https?$/i.test(written)) {
+    return syntaxError(note('note.request.scheme', { scheme: JSON.stringify(written), url: JSON.stringify(url) }));
+  }
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
   if (!m) return syntaxError(note('note.request.url', { url: JSON.stringify(url) }));
+  if (!isUrlHost(m[2]!)) {
+    return syntaxError(note('note.request.host', { host: JSON.stringify(m[2]!), url: JSON.stringify(url) }));
+  }
   const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
   const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
   if (!(port >= 1 && port <= 65535)) {
