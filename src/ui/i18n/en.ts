@@ -221,7 +221,7 @@ export const en = {
   'clients.err.taken': 'There is already a client named {name}.',
   'clients.err.reserved': '"{name}" is the lab\'s default client; choose another name.',
   'clients.err.address': '{address} is not an IPv4 address.',
-  'clients.err.hosts': 'Line {line}: write "name address", e.g. "shop.example.com 192.168.49.2".',
+  'clients.err.hosts': 'Line {line}, {text}: write "name address", e.g. "shop.example.com 192.168.49.2".',
 
   'playback.title': 'Playback',
   'playback.reset': 'Back to the first hop',

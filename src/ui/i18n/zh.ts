@@ -200,7 +200,7 @@ export const zh: Record<keyof typeof en, string> = {
   'clients.err.taken': '已经有名为 {name} 的客户端。',
   'clients.err.reserved': '“{name}”是实验的默认客户端，请换一个名称。',
   'clients.err.address': '{address} 不是 IPv4 地址。',
-  'clients.err.hosts': '第 {line} 行：请写成“主机名 地址”，例如“shop.example.com 192.168.49.2”。',
+  'clients.err.hosts': '第 {line} 行 {text}：请写成“主机名 地址”，例如“shop.example.com 192.168.49.2”。',
 
   'playback.title': '回放',
   'playback.reset': '回到第一跳',

@@ -12,13 +12,18 @@ import { hostsText, readClientForm, type ClientFormError, type ClientFormText } 
 
 const NO_CLIENTS: readonly ExternalClient[] = [];
 
-/** A field's errors, in the reader's language. */
+/** A field's errors, in the reader's language (a hosts error per bad line, keyed by its line). */
 function FieldErrors({ errors, field }: { errors: readonly ClientFormError[]; field: keyof ClientFormText }) {
   const t = useT();
   return errors
     .filter((x) => x.field === field)
     .map((x) => (
-      <span key={x.key} className="field-error" role="alert" data-testid={`client-error-${field}`}>
+      <span
+        key={`${x.key}:${x.params.line ?? ''}`}
+        className="field-error"
+        role="alert"
+        data-testid={`client-error-${field}`}
+      >
         {t(x.key, x.params)}
       </span>
     ));

@@ -20,6 +20,15 @@ export function hostsText(hosts: Record<string, string> | undefined): string {
   return Object.entries(hosts ?? {}).map(([name, ip]) => `${name} ${ip}`).join('\n');
 }
 
+/** A hosts line's [name, address], in either order; null when it is not one name and one address. */
+function hostsPair(line: string): [string, string] | null {
+  const [a, b, ...rest] = line.split(/\s+/);
+  if (rest.length > 0 || !a || !b) return null;
+  if (isIPv4(b) && !isIPv4(a)) return [a, b];
+  if (isIPv4(a) && !isIPv4(b)) return [b, a];
+  return null;
+}
+
 /** The client the form describes, or the errors; `others` are the names already taken. */
 export function readClientForm(form: ClientFormText, others: readonly string[]): { client: ExternalClient } | { errors: ClientFormError[] } {
   const errors: ClientFormError[] = [];
@@ -33,10 +42,11 @@ export function readClientForm(form: ClientFormText, others: readonly string[]):
   form.hosts.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) return;
-    const [a, b, ...rest] = line.split(/\s+/);
-    const pair = rest.length === 0 && a && b ? (isIPv4(b) && !isIPv4(a) ? [a, b] : isIPv4(a) && !isIPv4(b) ? [b, a] : null) : null;
-    if (!pair) errors.push({ field: 'hosts', key: 'clients.err.hosts', params: { line: i + 1 } });
-    else hosts[pair[0]!.toLowerCase()] = pair[1]!;
+    const pair = hostsPair(line);
+    // The line's number and what it says: two bad lines are two errors a reader can tell apart.
+    const params = { line: i + 1, text: JSON.stringify(raw.trim()) };
+    if (!pair) errors.push({ field: 'hosts', key: 'clients.err.hosts', params });
+    else hosts[pair[0].toLowerCase()] = pair[1];
   });
   if (errors.length > 0) return { errors };
   return { client: Object.keys(hosts).length > 0 ? { name, address, hosts } : { name, address } };
