@@ -9,11 +9,14 @@ import { ADDON_LABEL } from '../../sim/ingress/addon';
 import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
 import { checkChange } from '../../state/console/engine';
 import type { Scenario, ScenarioCommand } from '../../state';
+import { LIMITS } from '../../scenario/limits';
 import { labStore, useLab } from '../app-store';
+import { CountError } from '../CountError';
 import { labFor } from '../engines';
 import { useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
 import { setSession } from '../share/session';
+import { readWholeNumber, type WholeNumber } from '../whole-number';
 
 type Outcome = { kind: 'error' | 'ok'; text: string } | null;
 
@@ -154,6 +157,36 @@ function OutcomeView({ outcome }: { outcome: NonNullable<Outcome> }) {
   );
 }
 
+/** A count typed as text, so what was typed is what its error quotes (a number input reports "" for "1-");
+ *  the problem, if any, beside it. */
+function CountField({ text, read, onChange, label, field, testId }: {
+  text: string;
+  read: WholeNumber;
+  onChange: (text: string) => void;
+  label: string;
+  /** The field as the error names it: what it sets, and on which object. */
+  field: string;
+  testId: string;
+}) {
+  const errorId = `${testId}-error`;
+  const problem = 'problem' in read ? read.problem : null;
+  return (
+    <>
+      <input
+        type="text"
+        inputMode="numeric"
+        value={text}
+        onChange={(e) => onChange(e.target.value)}
+        aria-label={label}
+        aria-invalid={problem !== null}
+        aria-describedby={problem ? errorId : undefined}
+        data-testid={testId}
+      />
+      {problem && <CountError problem={problem} field={field} id={errorId} />}
+    </>
+  );
+}
+
 /** kube-proxy's mode for the whole lab. */
 function ProxyModeForm({ scenario, done, mode }: FormProps & { mode: ProxyMode }) {
   const t = useT();
@@ -176,17 +209,23 @@ function ProxyModeForm({ scenario, done, mode }: FormProps & { mode: ProxyMode }
   );
 }
 
-/** A Deployment's spec.replicas (the field starts from the Deployment as it is now). */
+/** A Deployment's spec.replicas (the field starts from the Deployment as it is now). An emptied field or a
+ *  fraction is refused beside the field: it is not "scale to 0". */
 function ScaleForm({ scenario, done, deployments }: FormProps & { deployments: Obj[] }) {
   const t = useT();
   const [dep, setDep] = useState('');
   // Null: untouched, the field shows the Deployment's own count.
-  const [replicasInput, setReplicas] = useState<number | null>(null);
+  const [replicasInput, setReplicas] = useState<string | null>(null);
   const d = byKey(deployments, dep)!;
-  const replicas = replicasInput ?? ('spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
+  const text = replicasInput ?? String('spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
+  const read = readWholeNumber(text, 0, LIMITS.maxReplicas);
   const target = { namespace: ns(d), name: d.metadata.name };
-  const apply = () =>
-    done(commitChange(scenario, { kind: 'set-replicas', ...target, replicas }, [{ kind: 'Deployment', ...target }]));
+  const apply = () => {
+    // Refused: the error is beside the field; an earlier change's outcome would read as this one's.
+    if (!('value' in read)) return done(null);
+    const command = { kind: 'set-replicas', ...target, replicas: read.value } as const;
+    done(commitChange(scenario, command, [{ kind: 'Deployment', ...target }]));
+  };
   const pick = (v: string) => {
     setDep(v);
     setReplicas(null);
@@ -194,14 +233,13 @@ function ScaleForm({ scenario, done, deployments }: FormProps & { deployments: O
   return (
     <Section title={t('edit.scale')} testId="edit-scale" onSubmit={apply}>
       <ObjectPick list={deployments} value={dep} onPick={pick} testId="edit-scale-deployment" />
-      <input
-        type="number"
-        min={0}
-        max={1000}
-        value={replicas}
-        onChange={(e) => setReplicas(Number(e.target.value))}
-        aria-label={t('edit.replicas')}
-        data-testid="edit-scale-replicas"
+      <CountField
+        text={text}
+        read={read}
+        onChange={setReplicas}
+        label={t('edit.replicas')}
+        field={t('edit.replicasOf', { name: key(d) })}
+        testId="edit-scale-replicas"
       />
     </Section>
   );
@@ -335,11 +373,13 @@ function IngressRuleForm({ scenario, done, ingresses, services }: FormProps & {
 }) {
   const t = useT();
   const [ing, setIng] = useState('');
-  const [rule, setRule] = useState({ host: '', path: '/', service: '', port: 80 });
+  const [rule, setRule] = useState({ host: '', path: '/', service: '', port: '80' });
   const i = byKey(ingresses, ing)!;
+  const name = rule.service || services[0]?.metadata.name || '';
+  const port = readWholeNumber(rule.port, 1, 65535);
   const apply = () => {
-    const name = rule.service || services[0]?.metadata.name || '';
-    const backend = { service: { name, port: { number: rule.port } } };
+    if (!('value' in port)) return done(null);
+    const backend = { service: { name, port: { number: port.value } } };
     const paths = [{ path: rule.path || '/', pathType: 'Prefix', backend }];
     const newRule = { ...(rule.host ? { host: rule.host } : {}), http: { paths } };
     const object = { ...i, spec: { ...i.spec, rules: [...(i.spec.rules ?? []), newRule] } } as unknown as Obj;
@@ -372,11 +412,13 @@ function IngressRuleForm({ scenario, done, ingresses, services }: FormProps & {
             <option key={x.metadata.name}>{x.metadata.name}</option>
           ))}
       </select>
-      <input
-        type="number"
-        value={rule.port}
-        onChange={(e) => setRule({ ...rule, port: Number(e.target.value) })}
-        aria-label={t('edit.port')}
+      <CountField
+        text={rule.port}
+        read={port}
+        onChange={(v) => setRule({ ...rule, port: v })}
+        label={t('edit.port')}
+        field={t('edit.portOf', { name })}
+        testId="edit-ingress-port"
       />
     </Section>
   );

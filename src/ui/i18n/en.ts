@@ -466,6 +466,7 @@ export const en = {
   'edit.proxy': 'kube-proxy mode',
   'edit.scale': 'Scale a Deployment',
   'edit.replicas': 'Replicas',
+  'edit.replicasOf': 'Replicas of {name}',
   'edit.addPod': 'Add a pod',
   'edit.name': 'Name',
   'edit.labels': 'Labels (k=v, …)',
@@ -480,6 +481,11 @@ export const en = {
   'edit.path': 'Path',
   'edit.backend': 'Backend Service',
   'edit.port': 'Port',
+  'edit.portOf': 'Port of Service {name}',
+  // A count typed into a form (whole-number.ts): which field, what was typed, the range it takes.
+  'form.number.empty': '{field} is empty: write a whole number from {min} to {max}.',
+  'form.number.notWhole': '{field}: "{value}" is not a whole number; write one from {min} to {max}.',
+  'form.number.range': '{field}: {value} is out of range; write a whole number from {min} to {max}.',
   // Batch runs (distribution) and A/B comparison.
   'side.distribution': 'Runs',
   'side.ab': 'A/B',

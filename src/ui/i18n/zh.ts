@@ -438,6 +438,7 @@ export const zh: Record<keyof typeof en, string> = {
   'edit.proxy': 'kube-proxy 模式',
   'edit.scale': '扩缩 Deployment',
   'edit.replicas': '副本数',
+  'edit.replicasOf': '{name} 的副本数',
   'edit.addPod': '添加 Pod',
   'edit.name': '名称',
   'edit.labels': '标签（k=v, …）',
@@ -452,6 +453,10 @@ export const zh: Record<keyof typeof en, string> = {
   'edit.path': '路径',
   'edit.backend': '后端 Service',
   'edit.port': '端口',
+  'edit.portOf': 'Service {name} 的端口',
+  'form.number.empty': '{field}为空：请填写 {min} 到 {max} 之间的整数。',
+  'form.number.notWhole': '{field}：“{value}” 不是整数，请填写 {min} 到 {max} 之间的整数。',
+  'form.number.range': '{field}：{value} 超出范围，请填写 {min} 到 {max} 之间的整数。',
   // Batch runs (distribution) and A/B comparison.
   'side.distribution': '批量',
   'side.ab': 'A/B',
