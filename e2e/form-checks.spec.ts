@@ -1,5 +1,6 @@
-// Fields that were read wrong without a word (QA): an emptied Replicas field scaled web to 0.
-// Each is now refused beside its field, saying what and where, and nothing changes.
+// Fields that were read wrong without a word (QA): an emptied Replicas field scaled web to 0, a
+// repeat count of 0, -3 or 1.5 sent one request. Each is now refused beside its field, saying what
+// and where, and nothing changes.
 import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './lab-page';
 
@@ -53,5 +54,44 @@ test('Scale: an emptied or fractional Replicas field is refused beside it, and w
     'Port of Service web is empty: write a whole number from 1 to 65535.',
   );
   expect((await state(page)).scenario.past).toHaveLength(1);
+  expect(problems).toEqual([]);
+});
+
+test('Composer: a repeat count of 0, -3 or 1.5 is an error beside it and Send waits; Chinese too', async ({ page }) => {
+  const problems = watch(page);
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('tab-request').click();
+  await page.getByTestId('composer-saved').selectOption('laptop-nodeport');
+  const repeat = page.getByTestId('composer-repeat');
+  const send = page.getByTestId('composer-send');
+  const error = page.getByTestId('composer-repeat-error');
+  await expect(send).toBeEnabled();
+
+  for (const [typed, words] of [
+    ['0', 'How many times to send: 0 is out of range; write a whole number from 1 to 50.'],
+    ['-3', 'How many times to send: -3 is out of range; write a whole number from 1 to 50.'],
+    ['1.5', 'How many times to send: "1.5" is not a whole number; write one from 1 to 50.'],
+    ['', 'How many times to send is empty: write a whole number from 1 to 50.'],
+  ]) {
+    await repeat.fill(typed!);
+    await expect(repeat).toHaveValue(typed!);
+    await expect(error).toHaveText(words!);
+    await expect(send).toBeDisabled();
+    await expect(send).toHaveAttribute('aria-describedby', 'composer-repeat-error');
+  }
+  // Enter in the field does not send either.
+  await repeat.press('Enter');
+  expect((await state(page)).playback.runs).toHaveLength(0);
+
+  await page.getByTestId('lang-select').selectOption('zh');
+  await expect(error).toHaveText('发送次数为空：请填写 1 到 50 之间的整数。');
+  await page.getByTestId('lang-select').selectOption('en');
+
+  await repeat.fill('3');
+  await expect(error).toHaveCount(0);
+  await send.click();
+  await expect(page.getByTestId('trace-result')).toBeVisible();
+  expect((await state(page)).playback.runs).toHaveLength(3);
   expect(problems).toEqual([]);
 });

@@ -127,6 +127,9 @@ export interface ComposerDraft {
   headerText: string;
   /** Send the request this many times in a row (one session: kube-proxy's state and the cookie jar carry on). */
   repeat: number;
+  /** The count as typed while it is not one Send can use ("", "1.5", "0"): shown with its error, and Send
+   *  waits; absent when `repeat` is what the field shows. */
+  repeatText?: string;
 }
 
 /** The most requests one Send repeats (each is kept, hop by hop, to be shown). */

@@ -176,6 +176,7 @@ export const en = {
   'composer.clientOption': '{name} ({address})',
   'composer.repeat': 'Send it',
   'composer.repeat.times': 'time(s) in a row',
+  'composer.repeat.field': 'How many times to send',
   'composer.cookieJar': 'Keep cookies between requests (a cookie jar, like curl -b/-c)',
   'composer.check.from.syntax': 'Not a sender: choose an outside client, a pod or a node.',
   'composer.check.url.syntax': 'Not a URL: write http://host[:port]/path.',

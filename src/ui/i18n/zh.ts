@@ -156,6 +156,7 @@ export const zh: Record<keyof typeof en, string> = {
   'composer.clientOption': '{name}（{address}）',
   'composer.repeat': '连续发送',
   'composer.repeat.times': '次',
+  'composer.repeat.field': '发送次数',
   'composer.cookieJar': '在请求之间保留 cookie（cookie 罐，如 curl -b/-c）',
   'composer.check.from.syntax': '不是有效的发送方：请选择外部客户端、Pod 或节点。',
   'composer.check.url.syntax': '不是有效的 URL：请写成 http://主机[:端口]/路径。',

@@ -28,7 +28,9 @@ import {
 } from '../../state';
 import { DEFAULT_CLIENT } from '../../sim/clients';
 import { labStore, useLab } from '../app-store';
+import { CountError } from '../CountError';
 import { useT, type T } from '../i18n';
+import { readWholeNumber, type WholeNumber } from '../whole-number';
 import { ClientEditor } from './ClientEditor';
 import { existingText, faultText, syntaxText } from './fault-text';
 import { FaultPods } from './FaultPods';
@@ -232,9 +234,13 @@ export function Composer() {
     [lab, form.from, form.url, form.connect],
   );
 
+  // What the repeat field says, read again: a count that is not 1 to MAX_REPEAT is refused, never clamped.
+  const repeat = readWholeNumber(draft.repeatText ?? String(draft.repeat), 1, MAX_REPEAT);
+  const repeatWrong = 'problem' in repeat;
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (issues.length > 0) return;
+    if (issues.length > 0 || repeatWrong) return;
     const request = { ...form, headers: parseHeaders(draft.headerText), savedId: form.savedId || undefined };
     labStore.getState().sendRequest(request, { repeat: draft.repeat });
   };
@@ -253,8 +259,12 @@ export function Composer() {
           }}
         />
         <WhatIsSent d={d} issues={issues} />
-        <RepeatAndCookies d={d} />
-        <SendActions blocked={!form.url || issues.length > 0} noUrl={!form.url} />
+        <RepeatAndCookies d={d} read={repeat} />
+        <SendActions
+          blocked={!form.url || issues.length > 0 || repeatWrong}
+          noUrl={!form.url}
+          repeatWrong={repeatWrong}
+        />
       </form>
       <LastResponse />
     </div>
@@ -403,25 +413,35 @@ function WhatIsSent({ d, issues }: { d: Draft; issues: readonly RequestIssue[] }
   );
 }
 
-/** How many times in a row, and whether a cookie jar carries Set-Cookie from one request to the next. */
-function RepeatAndCookies({ d }: { d: Draft }) {
+/** How many times in a row (a count that is not 1 to MAX_REPEAT is an error beside the field), and whether a
+ *  cookie jar carries Set-Cookie from one request to the next. */
+function RepeatAndCookies({ d, read }: { d: Draft; read: WholeNumber }) {
   const t = useT();
   const { draft, form, update, setRequest } = d;
-  const repeat = (v: string) => Math.max(1, Math.min(MAX_REPEAT, Math.floor(Number(v) || 1)));
+  const text = draft.repeatText ?? String(draft.repeat);
+  // A usable count is the draft's repeat; anything else is kept as typed, with its error.
+  const change = (v: string) => {
+    const r = readWholeNumber(v, 1, MAX_REPEAT);
+    update('value' in r ? { repeat: r.value, repeatText: undefined } : { repeatText: v });
+  };
   return (
     <div className="composer-repeat">
       <label className="inline-field">
         <span>{t('composer.repeat')}</span>
         <input
-          type="number"
-          min={1}
-          max={MAX_REPEAT}
-          value={draft.repeat}
-          onChange={(e) => update({ repeat: repeat(e.target.value) })}
+          type="text"
+          inputMode="numeric"
+          value={text}
+          onChange={(e) => change(e.target.value)}
           data-testid="composer-repeat"
+          aria-invalid={'problem' in read}
+          aria-describedby={'problem' in read ? 'composer-repeat-error' : undefined}
         />
         <span>{t('composer.repeat.times')}</span>
       </label>
+      {'problem' in read && (
+        <CountError problem={read.problem} field={t('composer.repeat.field')} id="composer-repeat-error" />
+      )}
       <label className="inline-field">
         <input
           type="checkbox"
@@ -435,8 +455,12 @@ function RepeatAndCookies({ d }: { d: Draft }) {
   );
 }
 
+/** The note that says why Send waits: the tracer, a missing URL, or the repeat count's error. */
+const sendNote = (tracerReady: boolean, noUrl: boolean, repeatWrong: boolean) =>
+  !tracerReady ? 'tracer-note' : noUrl ? 'url-note' : repeatWrong ? 'composer-repeat-error' : undefined;
+
 /** Send (waiting for the tracer and for a request without errors), and why it waits. */
-function SendActions({ blocked, noUrl }: { blocked: boolean; noUrl: boolean }) {
+function SendActions({ blocked, noUrl, repeatWrong }: { blocked: boolean; noUrl: boolean; repeatWrong: boolean }) {
   const t = useT();
   const status = useLab(selectTraceStatus);
   const tracerState = useLab(selectTracerState);
@@ -448,7 +472,7 @@ function SendActions({ blocked, noUrl }: { blocked: boolean; noUrl: boolean }) {
         className="btn btn-primary"
         disabled={!tracerReady || blocked}
         data-testid="composer-send"
-        aria-describedby={!tracerReady ? 'tracer-note' : noUrl ? 'url-note' : undefined}
+        aria-describedby={sendNote(tracerReady, noUrl, repeatWrong)}
       >
         {t('composer.send')}
       </button>
