@@ -1,6 +1,7 @@
 // Fields that were read wrong without a word (QA): an emptied Replicas field scaled web to 0, a
 // repeat count of 0, -3 or 1.5 sent one request. Each is now refused beside its field, saying what
-// and where, and nothing changes.
+// and where, and nothing changes. And the open lesson's card in the gallery, which did nothing,
+// goes back to the lesson where it was.
 import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './lab-page';
 
@@ -93,5 +94,34 @@ test('Composer: a repeat count of 0, -3 or 1.5 is an error beside it and Send wa
   await send.click();
   await expect(page.getByTestId('trace-result')).toBeVisible();
   expect((await state(page)).playback.runs).toHaveLength(3);
+  expect(problems).toEqual([]);
+});
+
+test('the open lesson\'s card says so, and clicking it goes back to the lesson at its step', async ({ page }) => {
+  const problems = watch(page);
+  const lab = new LabPage(page);
+  await lab.open('/#lesson=hairpin');
+  await page.getByTestId('predict-choice-1').click();
+  await page.getByTestId('predict-reveal').click();
+  await page.getByTestId('lesson-next').click();
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Step 2 of 3');
+
+  await page.getByTestId('open-gallery').click();
+  const card = page.getByTestId('gallery-card-hairpin');
+  await expect(card).toHaveAttribute('aria-current', 'true');
+  await expect(card.getByTestId('gallery-card-open')).toHaveText('Open now, at step 2 of 3: click to go back to it.');
+  await card.click();
+  await expect(page.getByTestId('gallery')).toBeHidden();
+  // Where it was: the step, and the prediction made at step 1.
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Step 2 of 3');
+  await expect(page.getByTestId('lesson-score')).toHaveText('1 of 1 predictions right');
+
+  // Another lesson's card opens that lesson, as before.
+  await page.getByTestId('open-gallery').click();
+  await expect(page.getByTestId('gallery-card-why-masquerade')).not.toHaveAttribute('aria-current', 'true');
+  await page.getByTestId('gallery-card-why-masquerade').click();
+  await expect(page.getByTestId('gallery')).toBeHidden();
+  expect(page.url()).toContain('#lesson=why-masquerade');
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Step 1 of 3');
   expect(problems).toEqual([]);
 });

@@ -12,17 +12,11 @@ import { labStore, useLab } from '../app-store';
 import { useT, type T } from '../i18n';
 import { savedRequest } from '../share/start';
 import { session, setSession, useSession } from '../share/session';
-import { parseRoute, writeLessonStep } from '../share/routes';
+import { routeLessonId, writeLessonStep } from '../share/routes';
 import { clearProgress, lessonKey, readProgress, score, writeProgress } from './progress';
 
 const text = (x: LocalizedText | undefined, lang: Lang) => (x ? (lang === 'zh' ? (x.zh ?? x.en) : x.en) : '');
 const langOf = (x: LocalizedText | undefined, lang: Lang) => (lang === 'zh' && x?.zh ? 'zh-CN' : 'en');
-
-function routeLessonId(): string | null {
-  if (typeof location === 'undefined') return null;
-  const r = parseRoute(location.hash);
-  return r.kind === 'lesson' ? r.id : null;
-}
 
 /** Restores a lesson's saved progress when it opens, and saves it on every change after that. */
 function useLessonProgress(key: string | null, steps: number) {

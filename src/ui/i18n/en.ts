@@ -396,6 +396,7 @@ export const en = {
   'gallery.language': 'Cards in',
   'gallery.tags': 'Tags',
   'gallery.count': '{count} of {total} scenarios',
+  'gallery.current': 'Open now, at step {n} of {total}: click to go back to it.',
   'gallery.unknown': 'There is no built-in scenario "{id}". Nothing was changed.',
   'lesson.title': 'Lesson',
   'lesson.step': 'Step {n} of {total}',

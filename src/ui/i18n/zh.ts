@@ -374,6 +374,7 @@ export const zh: Record<keyof typeof en, string> = {
   'gallery.language': '卡片语言',
   'gallery.tags': '标签',
   'gallery.count': '共 {total} 个场景，显示 {count} 个',
+  'gallery.current': '正在学习，停在第 {n} 步（共 {total} 步）：点击回到这里。',
   'gallery.unknown': '没有名为“{id}”的内置场景。未做任何更改。',
   'lesson.title': '课程',
   'lesson.step': '第 {n} 步，共 {total} 步',

@@ -32,6 +32,13 @@ export function parseRoute(hash: string): Route {
 
 export const lessonHref = (id: string) => `#lesson=${encodeURIComponent(id)}`;
 
+/** The built-in lesson the page's address names, if any. */
+export function routeLessonId(): string | null {
+  if (typeof location === 'undefined') return null;
+  const r = parseRoute(location.hash);
+  return r.kind === 'lesson' ? r.id : null;
+}
+
 /** Keeps the open lesson's step in the URL, so a copied address opens the lesson where it was. */
 export function writeLessonStep(step: number) {
   const params = new URLSearchParams(location.hash.slice(1));
