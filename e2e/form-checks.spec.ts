@@ -1,7 +1,7 @@
 // Fields that were read wrong without a word (QA): an emptied Replicas field scaled web to 0, a
-// repeat count of 0, -3 or 1.5 sent one request. Each is now refused beside its field, saying what
-// and where, and nothing changes. And the open lesson's card in the gallery, which did nothing,
-// goes back to the lesson where it was.
+// repeat count of 0, -3 or 1.5 sent one request, a URL with a made-up scheme was looked up in DNS.
+// Each is now refused beside its field, saying what and where, and nothing changes. And the open
+// lesson's card in the gallery, which did nothing, goes back to the lesson where it was.
 import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './lab-page';
 
@@ -95,6 +95,17 @@ test('Composer: a repeat count of 0, -3 or 1.5 is an error beside it and Send wa
   await expect(page.getByTestId('trace-result')).toBeVisible();
   expect((await state(page)).playback.runs).toHaveLength(3);
   expect(problems).toEqual([]);
+});
+
+test('Composer: a URL with a scheme that is not http(s) is an error beside the URL, not a DNS lookup', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('tab-request').click();
+  await page.getByTestId('composer-url').fill('ht!tp://::bad');
+  await expect(page.getByTestId('composer-url-error')).toHaveText(
+    'Scheme "ht!tp" in "ht!tp://::bad" is not supported: only http and https.',
+  );
+  await expect(page.getByTestId('composer-send')).toBeDisabled();
 });
 
 test('the open lesson\'s card says so, and clicking it goes back to the lesson at its step', async ({ page }) => {
