@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildLab } from './assembly/lab';
-import { loadScenarioText } from '../scenario';
+import { defaultLabSettings } from './lab';
 import { note, renderNote } from './notes';
 import { LIST_GOES_ON } from './util/list';
 
@@ -15,11 +14,10 @@ describe('notes', () => {
 
 describe('artifact titles', () => {
   it('that are words come with a note the page renders in its language; the English title is that note', () => {
-    const raw = readFileSync(new URL('../../scenarios/default.json', import.meta.url), 'utf8');
-    const loaded = loadScenarioText('default.json', raw);
-    if (!loaded.ok) throw new Error('default scenario does not load');
-    const { settings, objects, clients } = loaded.scenario;
-    const lab = buildLab({ settings, objects, clients });
+    const settings = { ...defaultLabSettings(), loadBalancerPool: ['192.168.49.240'] };
+    const ports = [{ port: 80, targetPort: 80 }];
+    const web = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'LoadBalancer', ports } };
+    const lab = buildLab({ settings, objects: [web as Parameters<typeof buildLab>[0]['objects'][number]] });
     const noted = Object.values(lab.artifacts).filter((a) => a.titleNote);
     expect(noted.map((a) => a.kind).sort()).toEqual(expect.arrayContaining(['dns-zone', 'load-balancer']));
     for (const a of noted) {
