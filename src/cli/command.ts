@@ -5,6 +5,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { CliIo } from './io';
 import type { GlobalOptions } from './options';
+import type { Report } from './report';
 
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,6 +16,8 @@ export interface CommandContext {
   options: Record<string, string | boolean | (string | boolean)[] | undefined>;
   globals: GlobalOptions;
   io: CliIo;
+  /** Where input problems and the command's errors go (stderr as text; the JSON document with --json). */
+  report: Report;
 }
 
 export interface Command {
@@ -27,5 +30,8 @@ export interface Command {
   run(ctx: CommandContext): number;
 }
 
-/** Exit codes: 0 fine, 1 the input has errors, 2 the command line was wrong. */
+/**
+ * Exit codes: 0 fine, 1 the input has errors (also when the command printed its result for what
+ * loaded) or an object the command names does not exist, 2 the command line was wrong.
+ */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;

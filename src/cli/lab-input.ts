@@ -2,6 +2,7 @@
 // rest, load the files (or the default scenario), apply --mode/--seed/--set, and build the lab.
 
 import type { Scenario } from '../scenario';
+import { locateRefusals } from '../scenario/refusals';
 import { buildEditedLab } from '../sim/assembly/edits';
 import type { Lab } from '../sim/assembly/lab';
 import type { CommandContext } from './command';
@@ -21,12 +22,14 @@ export type LabLoad = { ok: true; scenario: Scenario; lab: Lab; rest: string[] }
 
 export function loadLab(ctx: CommandContext): LabLoad {
   const { files, rest } = splitFiles(ctx.args);
-  const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
+  const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io, report: ctx.report });
   if (!loaded.ok) return loaded;
   const s = loaded.scenario;
   // The scenario's cluster as it starts, then the edits saved with it (a lab changed by hand).
   const lab = buildEditedLab({ settings: s.settings, objects: s.objects, clients: s.clients, edits: s.edits });
-  for (const p of lab.problems) ctx.io.stderr(`${p.message}\n`);
+  // The apiserver's refusals, at the object (or field) in the files, as `validate` prints them.
+  const refusals = locateRefusals({ refusals: lab.problems, objects: s.objects, sources: loaded.result.sources });
+  for (const r of refusals) ctx.report.problem(r.problem);
   return { ok: true, scenario: s, lab, rest };
 }
 

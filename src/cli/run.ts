@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, type Command, type CommandContext } from './command';
 import type { CliIo } from './io';
 import { addGlobal, GLOBAL_HELP, GLOBAL_PARSE_OPTIONS, parseGlobalOptions } from './options';
+import { newReport, type Report } from './report';
 
 /** What `--help` lists of a command: its name and one line. */
 export type CommandSummary = Pick<Command, 'name' | 'summary'>;
@@ -34,19 +35,30 @@ export function run(
   commands: readonly Command[],
   listed: readonly CommandSummary[] = commands,
 ): number {
+  // --json anywhere before `--`: even a command line that does not parse answers with a JSON document.
+  const end = argv.indexOf('--');
+  const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+  const { report, io: commandIo, finish } = newReport(io, { json });
+  return finish(runCommand({ argv, io: commandIo, report, commands, listed }));
+}
+
+function runCommand(p: {
+  argv: readonly string[];
+  io: CliIo;
+  report: Report;
+  commands: readonly Command[];
+  listed: readonly CommandSummary[];
+}): number {
+  const { argv, io, report, commands, listed } = p;
   const parsed = parseGlobalOptions(argv);
-  if (!parsed.ok) {
-    io.stderr(`error: ${parsed.message}\n\n${usage(listed)}`);
-    return EXIT.usage;
-  }
+  if (!parsed.ok) return report.fail(EXIT.usage, `error: ${parsed.message}`, `\n${usage(listed)}`);
   const { globals, command: name } = parsed;
   if (name === undefined) {
     if (globals.help) {
       io.stdout(usage(listed));
       return EXIT.ok;
     }
-    io.stderr(`error: no command given\n\n${usage(listed)}`);
-    return EXIT.usage;
+    return report.fail(EXIT.usage, 'error: no command given', `\n${usage(listed)}`);
   }
   if (name === 'help') {
     const target = parsed.rest[0] !== undefined ? commands.find((c) => c.name === parsed.rest[0]) : undefined;
@@ -54,10 +66,7 @@ export function run(
     return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`error: unknown command "${name}"\n\n${usage(listed)}`);
-    return EXIT.usage;
-  }
+  if (!command) return report.fail(EXIT.usage, `error: unknown command "${name}"`, `\n${usage(listed)}`);
 
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
@@ -71,8 +80,8 @@ export function run(
     values = r.values as typeof values;
     positionals = r.positionals;
   } catch (e) {
-    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n\nusage: ${command.usage}\n`);
-    return EXIT.usage;
+    const message = e instanceof Error ? e.message : String(e);
+    return report.fail(EXIT.usage, `error: ${message}`, `\nusage: ${command.usage}\n`);
   }
 
   // Global options given after the command name.
@@ -85,15 +94,12 @@ export function run(
     for (const v of Array.isArray(value) ? value : [value]) {
       if (v === undefined) continue;
       const err = addGlobal(globals, key, v);
-      if (err) {
-        io.stderr(`error: ${err}\n`);
-        return EXIT.usage;
-      }
+      if (err) return report.fail(EXIT.usage, `error: ${err}`);
     }
   }
   if (globals.help) {
     io.stdout(`usage: ${command.usage}\n\n${GLOBAL_HELP}\n`);
     return EXIT.ok;
   }
-  return command.run({ args: positionals, options: own, globals, io });
+  return command.run({ args: positionals, options: own, globals, io, report });
 }

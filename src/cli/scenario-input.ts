@@ -3,7 +3,6 @@
 
 import { fileURLToPath } from 'node:url';
 import {
-  formatProblem,
   hasErrors,
   loadScenarioFiles,
   setLabSetting,
@@ -13,8 +12,10 @@ import {
   type Scenario,
   type ScenarioFileInput,
 } from '../scenario';
+import { EXIT } from './command';
 import { DEFAULT_SCENARIO_URL, type CliIo } from './io';
 import type { GlobalOptions } from './options';
+import { newReport, type Report } from './report';
 
 /** `-` reads the scenario from standard input, as `kubectl apply -f -` does; problems name it STDIN. */
 export const STDIN_ARG = '-';
@@ -54,28 +55,32 @@ export type CommandScenario =
 
 /**
  * Load `files` (the default scenario when empty) and apply the global options. Problems go to
- * stderr; like kubectl apply, the command goes on with what loaded (a bad object is skipped) and
- * stops with exit code 1 only when nothing usable loaded, or 2 for bad --set/--mode values.
+ * `report` (stderr, or the --json document); like kubectl apply, the command goes on with what loaded
+ * (a bad object is skipped; its error still makes the command exit 1 after it printed its result) and
+ * stops here with exit code 1 only when nothing usable loaded, or 2 for bad --set/--mode values.
  */
 export function loadScenarioForCommand(p: {
   files: readonly string[];
   globals: GlobalOptions;
   io: CliIo;
+  /** Without one: problems printed to `io`'s stderr as text. */
+  report?: Report;
 }): CommandScenario {
+  const report = p.report ?? newReport(p.io, { json: false }).report;
   const files = p.files.length > 0 ? p.files : [defaultScenarioPath()];
   const { inputs, problems } = readInputs(files, p.io);
   if (hasErrors(problems)) {
     // A file that cannot be read: going on would silently use less than asked.
-    for (const prob of problems) p.io.stderr(`${formatProblem(prob)}\n`);
-    return { ok: false, exitCode: 1 };
+    for (const prob of problems) report.problem(prob);
+    return { ok: false, exitCode: EXIT.problems };
   }
   const result = loadScenarioFiles(inputs);
-  for (const prob of result.problems) p.io.stderr(`${formatProblem(prob)}\n`);
-  if (!result.ok) return { ok: false, exitCode: 1 };
+  for (const prob of result.problems) report.problem(prob);
+  if (!result.ok) return { ok: false, exitCode: EXIT.problems };
   const applied = applyGlobalOptions(result.scenario, p.globals, { versionGiven: versionGiven(result) });
   if (!applied.ok) {
-    for (const e of applied.errors) p.io.stderr(`error: ${e}\n`);
-    return { ok: false, exitCode: 2 };
+    for (const e of applied.errors) report.fail(EXIT.usage, `error: ${e}`);
+    return { ok: false, exitCode: EXIT.usage };
   }
   for (const n of applied.notes) p.io.stderr(`note: ${n}\n`);
   return { ok: true, scenario: applied.scenario, result };

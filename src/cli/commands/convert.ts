@@ -30,23 +30,21 @@ stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.`,
     const to = opt(ctx, 'to');
     if (to === undefined || !(TARGETS as readonly string[]).includes(to)) {
       const not = to === undefined ? '' : ` (not ${JSON.stringify(to)})`;
-      ctx.io.stderr(`error: --to must be one of: ${TARGETS.join(', ')}${not}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, `error: --to must be one of: ${TARGETS.join(', ')}${not}`);
     }
     const output = opt(ctx, 'output') ?? 'yaml';
     if (output !== 'yaml' && output !== 'json') {
-      ctx.io.stderr(
-        `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml\n`,
-      );
-      return EXIT.usage;
+      const allowed = 'allowed formats are: json,yaml';
+      const line = `error: unable to match a printer suitable for the output format "${output}", ${allowed}`;
+      return ctx.report.fail(EXIT.usage, line);
     }
     const { files, rest } = splitFiles(ctx.args);
     if (files.length === 0 || rest.length > 0) {
       const notAFile = rest.length > 0 ? `; not a file: ${rest[0]}` : '';
-      ctx.io.stderr(`error: name the files to convert (.yaml, .yml, .json or - for standard input)${notAFile}\n`);
-      return EXIT.usage;
+      const line = `error: name the files to convert (.yaml, .yml, .json or - for standard input)${notAFile}`;
+      return ctx.report.fail(EXIT.usage, line);
     }
-    const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
+    const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io, report: ctx.report });
     if (!loaded.ok) return loaded.exitCode;
     const { objects, notes } = convertScenario(loaded.scenario);
     for (const n of notes) ctx.io.stderr(`${formatNote(n, loaded.result.sources[n.index])}\n`);

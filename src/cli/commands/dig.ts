@@ -25,13 +25,12 @@ dig asks for the name exactly as typed (add +search to use the pod's search list
     const search = l.rest.includes('+search');
     const [name, typeArg] = l.rest.filter((a) => !a.startsWith('+'));
     if (!name) {
-      ctx.io.stderr(`error: dig needs a name to look up\nusage: ${digCommand.usage}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, 'error: dig needs a name to look up', `usage: ${digCommand.usage}\n`);
     }
     const type = (typeArg ?? 'A').toUpperCase() as dns.RRType;
     if (!(dns.RR_TYPES as readonly string[]).includes(type)) {
-      ctx.io.stderr(`error: unknown record type ${JSON.stringify(typeArg)} (use one of ${dns.RR_TYPES.join(', ')})\n`);
-      return EXIT.usage;
+      const known = dns.RR_TYPES.join(', ');
+      return ctx.report.fail(EXIT.usage, `error: unknown record type ${JSON.stringify(typeArg)} (use one of ${known})`);
     }
     // Without --from: the first pod of the default namespace.
     const inDefault = l.lab.cluster.pods.find((p) => (p.metadata.namespace ?? 'default') === 'default');
@@ -39,18 +38,16 @@ dig asks for the name exactly as typed (add +search to use the pod's search list
     const from = parseSource(fromText);
     if ('error' in from || from.kind === 'external') {
       const why = 'error' in from ? ` (${from.error})` : '';
-      ctx.io.stderr(`error: --from must be pod:<ns>/<name> or node:<name>${why}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, `error: --from must be pod:<ns>/<name> or node:<name>${why}`);
     }
     const place: Shell = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : { kind: 'node', node: from.node };
     const r = digFrom(l.lab, place, { name, type, search: search || ctx.options.nslookup === true });
     if ('error' in r) {
-      ctx.io.stderr(`${r.error}\n`);
-      return EXIT.problems;
+      return ctx.report.fail(EXIT.problems, r.error);
     }
     const { result } = r;
     if (ctx.globals.json) {
-      ctx.io.stdout(`${JSON.stringify(dns.digJson(result), null, 2)}\n`);
+      ctx.report.printJson(dns.digJson(result));
     } else if (ctx.options.nslookup === true) {
       ctx.io.stdout(artifactText(dns.renderNslookup(result)));
     } else {

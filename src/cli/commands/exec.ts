@@ -52,13 +52,11 @@ export const execCommand: Command = {
     if (!l.ok) return l.exitCode;
     const [placeText, ...words] = l.rest;
     if (!placeText || words.length === 0) {
-      ctx.io.stderr(`error: exec needs a place and a command\nusage: ${USAGE}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, 'error: exec needs a place and a command', `usage: ${USAGE}\n`);
     }
     const shell = placeOf(placeText, l.lab.clients);
     if (typeof shell === 'string') {
-      ctx.io.stderr(`error: ${shell}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, `error: ${shell}`);
     }
     const s = l.scenario;
     const session = newTraceSession(s.settings.seed);

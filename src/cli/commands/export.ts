@@ -15,8 +15,7 @@ export const exportCommand: Command = {
   run(ctx) {
     const format = opt(ctx, 'format') ?? 'yaml';
     if (format !== 'yaml' && format !== 'json') {
-      ctx.io.stderr(`error: --format must be yaml or json, not ${JSON.stringify(format)}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, `error: --format must be yaml or json, not ${JSON.stringify(format)}`);
     }
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;

@@ -30,8 +30,7 @@ conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
       const dir = resolve(out);
       const r = writeGatewayConfigDir({ cluster: l.lab.cluster, dir, ...(name ? { gateway: name } : {}) });
       if ('error' in r) {
-        ctx.io.stderr(`error: ${r.error}\n`);
-        return EXIT.problems;
+        return ctx.report.fail(EXIT.problems, `error: ${r.error}`);
       }
       for (const f of r.files) {
         const p = join(dir, f.path);
@@ -46,13 +45,13 @@ conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
     const dp = name ? planes.find((x) => x.gateway === name) : planes[0];
     if (!dp) {
       const known = planes.map((x) => x.gateway).join(', ') || 'none';
-      ctx.io.stderr(
+      return ctx.report.fail(
+        EXIT.problems,
         name
-          ? `error: no Gateway ${name} is served by the Gateway controller (served: ${known})\n`
+          ? `error: no Gateway ${name} is served by the Gateway controller (served: ${known})`
           : 'error: no Gateway is served by the Gateway controller ' +
-              '(check the GatewayClass controllerName and settings.gatewayAPI.controllerName)\n',
+              '(check the GatewayClass controllerName and settings.gatewayAPI.controllerName)',
       );
-      return EXIT.problems;
     }
     if (!name && planes.length > 1) {
       const others = planes.slice(1).map((x) => x.gateway).join(', ');

@@ -24,17 +24,15 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
     const output = opt(ctx, 'output');
     if (output !== undefined && !(OUTPUTS as readonly string[]).includes(output)) {
       const allowed = 'allowed formats are: json,wide,yaml';
-      ctx.io.stderr(`error: unable to match a printer suitable for the output format "${output}", ${allowed}\n`);
-      return EXIT.usage;
+      const line = `error: unable to match a printer suitable for the output format "${output}", ${allowed}`;
+      return ctx.report.fail(EXIT.usage, line);
     }
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
     const [kind, name] = l.rest;
     if (!kind) {
-      ctx.io.stderr(
-        'error: you must specify the type of resource to get\nusage: netlab get [files...] <kind> [name]\n',
-      );
-      return EXIT.usage;
+      const line = 'error: you must specify the type of resource to get';
+      return ctx.report.fail(EXIT.usage, line, 'usage: netlab get [files...] <kind> [name]\n');
     }
     const r = kubectlGet(l.lab.cluster, {
       kind,
@@ -43,10 +41,7 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
       allNamespaces: ctx.options['all-namespaces'] === true,
       output: (output ?? 'table') as 'table' | 'wide' | 'yaml' | 'json',
     });
-    if (!r.ok) {
-      ctx.io.stderr(`${r.error}\n`);
-      return EXIT.problems;
-    }
+    if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
     ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
     return EXIT.ok;
   },
@@ -62,14 +57,11 @@ export const describeCommand: Command = {
     if (!l.ok) return l.exitCode;
     const [kind, name] = l.rest;
     if (!kind || !name) {
-      ctx.io.stderr('error: describe needs a kind and a name\nusage: netlab describe [files...] <kind> <name>\n');
-      return EXIT.usage;
+      const usage = 'usage: netlab describe [files...] <kind> <name>\n';
+      return ctx.report.fail(EXIT.usage, 'error: describe needs a kind and a name', usage);
     }
     const r = kubectlDescribe(l.lab.cluster, { kind, name, namespace: opt(ctx, 'namespace') });
-    if (!r.ok) {
-      ctx.io.stderr(`${r.error}\n`);
-      return EXIT.problems;
-    }
+    if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
     ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
     return EXIT.ok;
   },

@@ -25,19 +25,18 @@ Prints the configuration of the controller serving --class (default: the first c
     const c = cls ? controllers.find((x) => x.addon.className === cls) : controllers[0];
     if (!c) {
       const known = controllers.map((x) => x.addon.className).join(', ') || 'none';
-      ctx.io.stderr(
+      return ctx.report.fail(
+        EXIT.problems,
         cls
-          ? `error: no ingress controller serves class "${cls}" (classes: ${known})\n`
-          : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)\n',
+          ? `error: no ingress controller serves class "${cls}" (classes: ${known})`
+          : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)',
       );
-      return EXIT.problems;
     }
     const out = opt(ctx, 'out');
     if (out) {
       if (c.kind !== 'nginx') {
         const served = `class "${c.addon.className}" is served by ${c.kind}`;
-        ctx.io.stderr(`error: --out writes nginx configurations; ${served}\n`);
-        return EXIT.usage;
+        return ctx.report.fail(EXIT.usage, `error: --out writes nginx configurations; ${served}`);
       }
       const dir = resolve(out);
       const { files } = writeNginxConfigDir({ cluster: l.lab.cluster, className: c.addon.className });

@@ -45,17 +45,15 @@ function parseOptions(ctx: CommandContext): { format?: string; noAdmission: bool
   const format = opt(ctx, 'format');
   if (format !== undefined && !(format in FORMATS) && format !== SLICES) {
     const names = [...Object.keys(FORMATS), SLICES].join(', ');
-    ctx.io.stderr(`error: --format must be one of ${names}, not ${JSON.stringify(format)}\n`);
-    return EXIT.usage;
+    return ctx.report.fail(EXIT.usage, `error: --format must be one of ${names}, not ${JSON.stringify(format)}`);
   }
   if (opt(ctx, 'service') !== undefined && format !== SLICES) {
-    ctx.io.stderr(`error: --service goes with --format ${SLICES} (rules are per node: --node <name>)\n`);
-    return EXIT.usage;
+    const line = `error: --service goes with --format ${SLICES} (rules are per node: --node <name>)`;
+    return ctx.report.fail(EXIT.usage, line);
   }
   const admission = opt(ctx, 'admission');
   if (admission !== undefined && admission !== 'none' && admission !== 'default') {
-    ctx.io.stderr(`error: --admission must be none or default, not ${JSON.stringify(admission)}\n`);
-    return EXIT.usage;
+    return ctx.report.fail(EXIT.usage, `error: --admission must be none or default, not ${JSON.stringify(admission)}`);
   }
   return { format, noAdmission: admission === 'none' };
 }
@@ -64,16 +62,16 @@ function parseOptions(ctx: CommandContext): { format?: string; noAdmission: bool
 function withoutAdmission(ctx: CommandContext, format: string | undefined): OnNode | number {
   const node = opt(ctx, 'node');
   if (!node) {
-    ctx.io.stderr('error: --admission none needs --node <name>: without a control plane there is no node list\n');
-    return EXIT.usage;
+    const line = 'error: --admission none needs --node <name>: without a control plane there is no node list';
+    return ctx.report.fail(EXIT.usage, line);
   }
   if (format === 'ip-route') {
     // The table is built from the Node objects' podCIDRs and the pods the scheduler placed.
-    ctx.io.stderr('error: --format ip-route needs the control plane (nodes, pods): drop --admission none\n');
-    return EXIT.usage;
+    const line = 'error: --format ip-route needs the control plane (nodes, pods): drop --admission none';
+    return ctx.report.fail(EXIT.usage, line);
   }
   const { files } = splitFiles(ctx.args);
-  const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io });
+  const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io, report: ctx.report });
   if (!loaded.ok) return loaded.exitCode;
   return { node, nodes: [node], proxy: proxyWithoutAdmission(loaded.scenario, node) };
 }
@@ -102,7 +100,7 @@ function chosen(on: OnNode, proxy: NodeProxy, format: string | undefined): Rende
 function print(ctx: CommandContext, node: string, proxy: NodeProxy, arts: RenderedArtifact[]): void {
   if (ctx.globals.json) {
     const artifacts = arts.map((a) => ({ id: a.id, kind: a.kind, text: artifactText(a) }));
-    ctx.io.stdout(`${JSON.stringify({ node, mode: proxy.mode, artifacts }, null, 2)}\n`);
+    ctx.report.printJson({ node, mode: proxy.mode, artifacts });
     return;
   }
   for (const a of arts) {
@@ -115,24 +113,23 @@ function print(ctx: CommandContext, node: string, proxy: NodeProxy, arts: Render
 function printSlices(ctx: CommandContext): number {
   const service = opt(ctx, 'service');
   if (!service) {
-    ctx.io.stderr(`error: --format ${SLICES} needs --service <namespace>/<name>\n`);
-    return EXIT.usage;
+    return ctx.report.fail(EXIT.usage, `error: --format ${SLICES} needs --service <namespace>/<name>`);
   }
   if (opt(ctx, 'admission') === 'none') {
-    ctx.io.stderr(`error: --format ${SLICES} prints what the control plane wrote: drop --admission none\n`);
-    return EXIT.usage;
+    const line = `error: --format ${SLICES} prints what the control plane wrote: drop --admission none`;
+    return ctx.report.fail(EXIT.usage, line);
   }
   const [ns, name] = service.includes('/') ? service.split('/', 2) : ['default', service];
   const l = loadLab(ctx);
   if (!l.ok) return l.exitCode;
   const a = l.lab.artifacts[`${SLICES}/${ns}/${name}`];
   if (!a) {
-    ctx.io.stderr(`Error from server (NotFound): services "${name}" not found in namespace "${ns}"\n`);
-    return EXIT.problems;
+    const line = `Error from server (NotFound): services "${name}" not found in namespace "${ns}"`;
+    return ctx.report.fail(EXIT.problems, line);
   }
   if (ctx.globals.json) {
     const artifacts = [{ id: a.id, kind: a.kind, text: artifactText(a) }];
-    ctx.io.stdout(`${JSON.stringify({ service: `${ns}/${name}`, artifacts }, null, 2)}\n`);
+    ctx.report.printJson({ service: `${ns}/${name}`, artifacts });
   } else ctx.io.stdout(artifactText(a));
   return EXIT.ok;
 }
@@ -169,8 +166,8 @@ line numbers a trace's refs cite (the endpoints behind a "no endpoints" fault).`
     if (typeof on === 'number') return on;
     const { node, proxy } = on;
     if (!node || !proxy) {
-      ctx.io.stderr(`Error from server (NotFound): nodes "${node}" not found (nodes: ${on.nodes.join(', ')})\n`);
-      return EXIT.problems;
+      const line = `Error from server (NotFound): nodes "${node}" not found (nodes: ${on.nodes.join(', ')})`;
+      return ctx.report.fail(EXIT.problems, line);
     }
     // kube-proxy's own events (a mode that could not start, a fallback) belong with its rules.
     if (format !== 'ip-route') for (const e of proxy.events) ctx.io.stderr(`${e.type} ${e.reason}: ${e.message}\n`);
@@ -180,8 +177,7 @@ line numbers a trace's refs cite (the endpoints behind a "no endpoints" fault).`
         format === 'ip-route'
           ? `node ${node} has no routing table`
           : `kube-proxy on ${node} runs in ${proxy.mode} mode and has no ${format} output`;
-      ctx.io.stderr(`error: ${why}\n`);
-      return EXIT.problems;
+      return ctx.report.fail(EXIT.problems, `error: ${why}`);
     }
     print(ctx, node, proxy, arts);
     return EXIT.ok;

@@ -8,7 +8,7 @@ import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Fault, Hop, TraceResult } from '../../sim/trace/types';
 import { SUMMARIES } from '../summaries';
-import { EXIT, type Command } from '../command';
+import { EXIT, type Command, type CommandContext } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
 
 export const traceCommand: Command = {
@@ -40,7 +40,9 @@ netlab rules --format endpointslices --service <ns>/<name>). A "no ready endpoin
 "pods": the pods the Service's selector matches (the first three, "more" the rest), each with its
 phase and the condition its status has False (the scheduler's Unschedulable, the kubelet's Ready).
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
-first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout.`,
+first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout. An input error
+(a file that does not load, an object the apiserver refused; printed as file:line:col: path: message,
+in --json as "problems") exits 1 after the trace, whatever it got: it ran without those objects.`,
   options: {
     from: { type: 'string' },
     url: { type: 'string' },
@@ -55,8 +57,7 @@ first that did not: 6 name not resolved, 7 connection refused or unreachable, 28
     const fromText = opt(ctx, 'from');
     const url = opt(ctx, 'url');
     if (!fromText || !url) {
-      ctx.io.stderr(`error: trace needs --from and --url\nusage: ${traceCommand.usage}\n`);
-      return EXIT.usage;
+      return ctx.report.fail(EXIT.usage, 'error: trace needs --from and --url', `usage: ${traceCommand.usage}\n`);
     }
     const from = parseSource(fromText);
     if ('error' in from) return usageError(ctx, from.error);
@@ -88,7 +89,7 @@ first that did not: 6 name not resolved, 7 connection refused or unreachable, 28
     const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar };
     if (distN > 0) {
       const d = distribution({ lab: l.lab, request, n: distN, seed: l.scenario.settings.seed });
-      if (ctx.globals.json) ctx.io.stdout(`${JSON.stringify(d, null, 2)}\n`);
+      if (ctx.globals.json) ctx.report.printJson(d);
       else ctx.io.stdout(renderDistribution(d));
       return EXIT.ok;
     }
@@ -97,7 +98,7 @@ first that did not: 6 name not resolved, 7 connection refused or unreachable, 28
     for (let i = 0; i < repeat; i++) results.push(trace(l.lab, request, session));
 
     if (ctx.globals.json) {
-      ctx.io.stdout(`${JSON.stringify({ results: results.map(publicResult) }, null, 2)}\n`);
+      ctx.report.printJson({ results: results.map(publicResult) });
     } else {
       const via = connectText ? ` (connect ${connectText})` : '';
       const { kubeProxy, seed } = l.scenario.settings;
@@ -140,9 +141,8 @@ export function renderDistribution(d: Distribution): string {
   return `${out.join('\n')}\n`;
 }
 
-function usageError(ctx: { io: { stderr(t: string): void } }, message: string): number {
-  ctx.io.stderr(`error: ${message}\n`);
-  return EXIT.usage;
+function usageError(ctx: CommandContext, message: string): number {
+  return ctx.report.fail(EXIT.usage, `error: ${message}`);
 }
 
 /** The JSON contract of `trace --json` (documented in README). */

@@ -29,10 +29,10 @@ YAML, JSON, kind: List) and prints each problem. Exits 1 if any problem is an er
 one-line summary and exits 0. Global options (--mode, --seed, --set) are checked too.
 Objects that parse are then sent through the lab's apiserver as a dry run (kubectl apply
 --dry-run=server): each refusal (e.g. a nodePort outside 30000-32767) is an error at its file:line:col.`,
-  run({ args, globals, io }) {
+  run({ args, globals, io, report: cliReport }) {
     if (args.length === 0) {
-      io.stderr('error: validate needs at least one file\nusage: netlab validate <files...>\n');
-      return EXIT.usage;
+      const usage = 'usage: netlab validate <files...>\n';
+      return cliReport.fail(EXIT.usage, 'error: validate needs at least one file', usage);
     }
     const read = readInputs(args, io);
     const result = read.inputs.length > 0 ? loadScenarioFiles(read.inputs) : undefined;
@@ -56,7 +56,10 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
       const inferred = result?.ok ? result.inferred.map((i) => ({ ...i, text: describeInference(i) })) : [];
       // The JSON contract is the problems as they were: the page's translated framing (note) stays out.
       const plain = problems.map(({ note: _note, ...p }) => p);
-      const report = { ok: !failed, problems: plain, optionErrors, inferred, summary: failed ? undefined : summary };
+      // `errors`: the shape every command's --json error document has (the option errors, as the text prints them).
+      const errors = optionErrors.map((e) => ({ message: `error: ${e}` }));
+      const summaryIfOk = failed ? undefined : summary;
+      const report = { ok: !failed, problems: plain, errors, optionErrors, inferred, summary: summaryIfOk };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
