@@ -48,10 +48,12 @@ describe('netlab trace --from external on plain manifests (no clients in the fil
   });
 
   it('--from external:<name> of a client the lab does not have fails and names the clients there are', () => {
-    const { code, results } = traceJson('--from', 'external:laptop');
-    expect(code).not.toBe(0);
-    expect(results[0]!.outcome).toBe('unreachable');
-    expect(results[0]!.fault!.message).toBe('no external client "laptop" in this lab (clients: internet)');
+    const argv = ['trace', 'plain.yaml', '--json', '--url', 'http://192.168.49.2:30080/', '--from', 'external:laptop'];
+    const out = runCli(argv, readerOf({ 'plain.yaml': PLAIN }));
+    // An input error (exit 1), not a connection that failed: no request is sent.
+    expect(out.code).toBe(1);
+    const message = 'error: no external client "laptop" in this lab (clients: internet)';
+    expect(JSON.parse(out.stdout)).toEqual({ ok: false, problems: [], errors: [{ message }] });
   });
 
   it('--from external: with nothing after the colon is a usage error', () => {

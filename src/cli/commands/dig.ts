@@ -3,11 +3,13 @@
 // unless +search is given; nslookup walks the pod's search list.
 
 import { artifactText, dns } from '../../sim';
+import { checkRequest } from '../../sim/trace/request-check';
 import { parseSource } from '../../sim/trace/trace';
 import { digFrom, renderDigAnswer, type Shell } from '../../sim/shell/shell';
 import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
+import { requestIssueLine } from '../request-issues';
 
 export const digCommand: Command = {
   name: 'dig',
@@ -40,6 +42,9 @@ dig asks for the name exactly as typed (add +search to use the pod's search list
       const why = 'error' in from ? ` (${from.error})` : '';
       return ctx.report.fail(EXIT.usage, `error: --from must be pod:<ns>/<name> or node:<name>${why}`);
     }
+    // A pod or node the lab does not have: kubectl's NotFound, naming the ones there are.
+    const missing = checkRequest(l.lab, { from: fromText, url: '', connect: '' }).map(requestIssueLine);
+    if (missing.length > 0) return ctx.report.fail(missing[0]!.code, missing[0]!.line);
     const place: Shell = from.kind === 'pod' ? { kind: 'pod', pod: from.pod } : { kind: 'node', node: from.node };
     const r = digFrom(l.lab, place, { name, type, search: search || ctx.options.nslookup === true });
     if ('error' in r) {

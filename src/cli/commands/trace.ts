@@ -5,11 +5,13 @@ import type { ArtifactRef } from '../../sim/artifact';
 import type { Lab } from '../../sim/assembly/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
+import { checkRequest } from '../../sim/trace/request-check';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
 import type { Fault, Hop, TraceResult } from '../../sim/trace/types';
 import { SUMMARIES } from '../summaries';
 import { EXIT, type Command, type CommandContext } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
+import { requestIssueLine } from '../request-issues';
 
 export const traceCommand: Command = {
   name: 'trace',
@@ -40,7 +42,9 @@ netlab rules --format endpointslices --service <ns>/<name>). A "no ready endpoin
 "pods": the pods the Service's selector matches (the first three, "more" the rest), each with its
 phase and the condition its status has False (the scheduler's Unschedulable, the kubelet's Ready).
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
-first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout. An input error
+first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout. A --from or
+--connect naming a client, pod, node or ingress class the lab does not have exits 1 before any request,
+naming the ones there are (a pod or node in kubectl's words: Error from server (NotFound): ...). An input error
 (a file that does not load, an object the apiserver refused; printed as file:line:col: path: message,
 in --json as "problems") exits 1 after the trace, whatever it got: it ran without those objects.`,
   options: {
@@ -85,6 +89,13 @@ in --json as "problems") exits 1 after the trace, whatever it got: it ran withou
 
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
+    // A sender or connect target the lab does not have is the input's error, not a failed connection:
+    // the composer's own check, naming what there is.
+    const issues = checkRequest(l.lab, { from: fromText, url, connect: connectText ?? '' }).map(requestIssueLine);
+    if (issues.length > 0) {
+      for (const i of issues) ctx.report.fail(i.code, i.line);
+      return Math.max(...issues.map((i) => i.code));
+    }
     const useCookieJar = ctx.options['cookie-jar'] === true;
     const request: TraceRequest = { from, url, method: opt(ctx, 'method'), headers, connect, useCookieJar };
     if (distN > 0) {
