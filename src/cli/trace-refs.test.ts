@@ -162,7 +162,7 @@ describe('netlab rules --format endpointslices', () => {
     expect(slices()).toMatchObject({ code: 2, stderr: expect.stringContaining('needs --service') });
     const missing = slices('--service', 'shop/web');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('services "web" not found in namespace "shop"');
+    expect(missing.stderr).toBe('Error from server (NotFound): services "web" not found\n');
     const stray = cli('rules', 'web.yaml', '--service', 'default/web');
     expect(stray).toMatchObject({ code: 2, stderr: expect.stringContaining('--service goes with --format') });
     const raw = slices('--service', 'web', '--admission', 'none', '--node', 'n1');

@@ -10,9 +10,11 @@ import type { ExternalClient } from '../../sim/cluster';
 import { runShell, type Shell, type ShellEnv } from '../../sim/shell/shell';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { shellLoaders } from '../../scenario/shell-io';
+import { checkRequest } from '../../sim/trace/request-check';
 import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab } from '../lab-input';
+import { requestIssueLine } from '../request-issues';
 import { STDIN_ARG } from '../scenario-input';
 import { CURL_EXIT } from './trace';
 
@@ -54,6 +56,11 @@ export const execCommand: Command = {
     if (!placeText || words.length === 0) {
       return ctx.report.fail(EXIT.usage, 'error: exec needs a place and a command', `usage: ${USAGE}\n`);
     }
+    // A pod, node or client the lab does not have: exit 1 naming the ones there are, as trace does.
+    const missing = checkRequest(l.lab, { from: placeText, url: '', connect: '' })
+      .map(requestIssueLine)
+      .filter((i) => i.code !== EXIT.usage);
+    if (missing.length > 0) return ctx.report.fail(missing[0]!.code, missing[0]!.line);
     const shell = placeOf(placeText, l.lab.clients);
     if (typeof shell === 'string') {
       return ctx.report.fail(EXIT.usage, `error: ${shell}`);

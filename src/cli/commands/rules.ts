@@ -124,8 +124,7 @@ function printSlices(ctx: CommandContext): number {
   if (!l.ok) return l.exitCode;
   const a = l.lab.artifacts[`${SLICES}/${ns}/${name}`];
   if (!a) {
-    const line = `Error from server (NotFound): services "${name}" not found in namespace "${ns}"`;
-    return ctx.report.fail(EXIT.problems, line);
+    return ctx.report.fail(EXIT.problems, `Error from server (NotFound): services "${name}" not found`);
   }
   if (ctx.globals.json) {
     const artifacts = [{ id: a.id, kind: a.kind, text: artifactText(a) }];

@@ -762,8 +762,8 @@ function resolvConf(lab: Lab, shell: Shell): dns.ResolvConf | string {
   if (shell.kind === 'pod') {
     const pod = buildNetworkIndex(c).podByKey(shell.pod);
     if (!pod) {
-      const [ns, name] = shell.pod.split('/');
-      return `Error from server (NotFound): pods "${name}" not found in namespace "${ns}"`;
+      const name = shell.pod.split('/')[1];
+      return `Error from server (NotFound): pods "${name}" not found`;
     }
     return dns.resolverFor(c, pod);
   }

@@ -64,7 +64,7 @@ function podSender(w: Walk, key: string): Sender | Ended {
     const [ns, name] = key.split('/');
     const message = pod
       ? `pod ${key} is not running (no node or IP yet)`
-      : `pods "${name}" not found in namespace ${ns}`;
+      : `pods "${name}" not found`;
     return unreachable({ kind: 'Pod', namespace: ns, name: name ?? key, message });
   }
   const origin = pod.spec.hostNetwork ? 'local' : 'pod';
