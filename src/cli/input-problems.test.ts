@@ -173,3 +173,17 @@ describe('--json: every failure is one JSON document {ok: false, problems, error
     expect(doc.errors).toEqual([{ message: `error: ${doc.optionErrors[0]}` }]);
   });
 });
+
+describe('--json on a command whose own JSON is an output format', () => {
+  it('get --json is get -o json: kubectl\'s List', () => {
+    const r = cli(['get', 'svc', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'List', items: expect.any(Array) });
+  });
+
+  it('export --json is export --format json: the scenario JSON', () => {
+    const r = cli(['export', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'netlab.scenario' });
+  });
+});

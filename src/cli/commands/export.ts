@@ -10,10 +10,13 @@ import { loadLab, opt } from '../lab-input';
 export const exportCommand: Command = {
   name: 'export',
   summary: SUMMARIES.export,
-  usage: 'netlab export [files...] --format yaml|json',
+  usage: `netlab export [files...] --format yaml|json
+
+yaml: manifests kubectl apply -f takes (the default); json: the scenario as netlab's JSON (the default
+with --json).`,
   options: { format: { type: 'string' } },
   run(ctx) {
-    const format = opt(ctx, 'format') ?? 'yaml';
+    const format = opt(ctx, 'format') ?? (ctx.globals.json ? 'json' : 'yaml');
     if (format !== 'yaml' && format !== 'json') {
       return ctx.report.fail(EXIT.usage, `error: --format must be yaml or json, not ${JSON.stringify(format)}`);
     }

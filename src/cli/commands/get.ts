@@ -14,7 +14,8 @@ export const getCommand: Command = {
   usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
-nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events.`,
+nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events.
+--json without -o is -o json (kubectl's object or List).`,
   options: {
     namespace: { type: 'string', short: 'n' },
     'all-namespaces': { type: 'boolean', short: 'A' },
@@ -39,7 +40,8 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
       name,
       namespace: opt(ctx, 'namespace'),
       allNamespaces: ctx.options['all-namespaces'] === true,
-      output: (output ?? 'table') as 'table' | 'wide' | 'yaml' | 'json',
+      // --json: one JSON document on stdout, as every command gives it; kubectl's own is -o json.
+      output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json',
     });
     if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
     ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
