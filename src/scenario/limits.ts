@@ -1,13 +1,15 @@
 // Caps applied before any heavy work, so a hostile file or share link cannot freeze the tab
 // (excalidraw's restore caps sizes the same way). Real manifests are far below every one of them.
 
+import { MAX_REPLICAS } from '../sim/lab';
+
 export const LIMITS = {
   /** Bytes of UTF-8 text in one file. */
   maxBytes: 5 * 1024 * 1024,
   /** Objects in one file, and in a merged scenario. */
   maxObjects: 5000,
   /** spec.replicas of one Deployment or ReplicaSet: the lab creates every pod. */
-  maxReplicas: 1000,
+  maxReplicas: MAX_REPLICAS,
   /** Nesting of maps and lists in a document (Kubernetes objects need about 12). */
   maxDepth: 64,
   /**

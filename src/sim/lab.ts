@@ -5,6 +5,13 @@
 export type ProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'userspace';
 export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'ipvs', 'nftables', 'userspace'];
 
+/**
+ * The most replicas the lab runs for one Deployment or ReplicaSet: the lab creates, schedules and draws
+ * every pod, and a million of them would freeze the tab. A limit of the lab, not of Kubernetes; the
+ * scenario loader, the console and the Edit form all read it from here.
+ */
+export const MAX_REPLICAS = 1000;
+
 export type IpvsScheduler = 'rr' | 'wrr' | 'lc' | 'wlc' | 'sh' | 'dh' | 'sed' | 'nq';
 export const IPVS_SCHEDULERS: readonly IpvsScheduler[] = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'];
 

@@ -15,7 +15,7 @@ import { kubectlDescribe } from '../kubectl/describe';
 import { kubectlGet } from '../kubectl/get';
 import type { Lab } from '../assembly/lab';
 import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../assembly/edits';
-import type { KubeProxySettings } from '../lab';
+import { MAX_REPLICAS, type KubeProxySettings } from '../lab';
 import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
@@ -265,11 +265,31 @@ export function checkEdits(
   touched: { kind: string; namespace?: string; name: string }[],
   out: string,
 ): ShellResult {
+  const overCap = replicasOverCap(edits);
+  if (overCap) return error(overCap);
   const lab = env.labWith(edits);
   const keys = new Set(touched.map(refKey));
   const refused = lab.problems.filter((p) => keys.has(refKey(p.ref)));
   if (refused.length > 0) return error(refused.map(rejectionText).join('\n'));
   return { out, err: '', events: newEvents(env.lab.events, lab.events).map(eventRow), edits };
+}
+
+/**
+ * The lab's own limit on spec.replicas (Kubernetes has none below 2^31), checked before the lab is built
+ * with the change: the controllers would create every pod first.
+ */
+function replicasOverCap(edits: readonly LabEdit[]): string | null {
+  for (const e of edits) {
+    let asked: { kind: string; replicas: unknown } | null = null;
+    if (e.kind === 'set-replicas') asked = { kind: 'Deployment', replicas: e.replicas };
+    else if (e.kind === 'apply-object' && 'spec' in e.object) {
+      asked = { kind: e.object.kind, replicas: (e.object.spec as { replicas?: unknown } | undefined)?.replicas };
+    }
+    if (asked && typeof asked.replicas === 'number' && asked.replicas > MAX_REPLICAS) {
+      return `error: the lab runs at most ${MAX_REPLICAS} replicas per ${asked.kind} (asked for ${asked.replicas})`;
+    }
+  }
+  return null;
 }
 
 /** Not there, or installed by the lab's addons (change the lab settings instead). */
@@ -461,9 +481,12 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   const replicas = flag(a, '--replicas');
   // kubectl marks --replicas required (cobra), parses it as an int (pflag), then validates it.
   if (replicas === undefined) return error('error: required flag(s) "replicas" not set');
-  if (!/^[+-]?\d+$/.test(replicas)) {
+  const parsed = /^[+-]?\d+$/.test(replicas) ? BigInt(replicas) : null;
+  const int64 = parsed !== null && parsed >= -(2n ** 63n) && parsed < 2n ** 63n;
+  if (!int64) {
+    const why = parsed === null ? 'invalid syntax' : 'value out of range';
     return error(`error: invalid argument "${replicas}" for "--replicas" flag: `
-      + `strconv.ParseInt: parsing "${replicas}": invalid syntax\nSee 'kubectl scale -h' for help and examples`);
+      + `strconv.ParseInt: parsing "${replicas}": ${why}\nSee 'kubectl scale -h' for help and examples`);
   }
   if (Number(replicas) < 0) {
     return error('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');

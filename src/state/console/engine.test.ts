@@ -220,6 +220,63 @@ describe('kubectl', () => {
   });
 });
 
+describe("the lab's replicas cap", () => {
+  /** Runs a line, counting the labs the shell builds to check a change (a million pods would freeze the tab). */
+  function capped(line: string) {
+    let built = 0;
+    const env = envFor(base);
+    const r = run({ ...env, labFor: (s) => (built++, labFor(s)) }, line);
+    return { ...r, built };
+  }
+  const deployment = (replicas: string) => 'kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\n'
+    + 'metadata: {name: web, namespace: default, labels: {app: web}}\n'
+    + `spec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n`
+    + '  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: nginx, image: "nginx:1.27"}]}\nEOF';
+
+  it.each([
+    ['kubectl scale deploy web --replicas=1000000', '1000000'],
+    ['kubectl scale deployment/web --replicas=1001', '1001'],
+    ['kubectl edit deploy web --set spec.replicas=1000000', '1000000'],
+    [`kubectl patch deploy web -p '{"spec":{"replicas":1000000}}'`, '1000000'],
+  ])('%s is refused in one line that names the lab\'s cap, and nothing changes', (line, asked) => {
+    const r = capped(line);
+    expect(r.err).toBe(`error: the lab runs at most 1000 replicas per Deployment (asked for ${asked})\n`);
+    expect(r.out).toBe('');
+    expect(r.command).toBeUndefined();
+    expect(r.events).toEqual([]);
+    expect(r.built).toBe(0);
+  });
+
+  it('apply of a manifest over the cap is refused by the loader, as a file with it would be', () => {
+    const r = capped(deployment('1000000'));
+    expect(r.err).toBe('error: error validating "STDIN": /spec/replicas: Deployment "web" is invalid, not loaded: '
+      + 'spec.replicas: Invalid value: 1000000: the lab runs at most 1000 replicas per workload\n');
+    expect(r.command).toBeUndefined();
+    expect(r.built).toBe(0);
+  });
+
+  it.each([
+    ['kubectl scale deploy web --replicas=-1', 'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n'],
+    [
+      'kubectl scale deploy web --replicas=99999999999999999999',
+      'error: invalid argument "99999999999999999999" for "--replicas" flag: strconv.ParseInt: parsing "99999999999999999999": '
+        + "value out of range\nSee 'kubectl scale -h' for help and examples\n",
+    ],
+  ])('%s gets kubectl\'s own error', (line, err) => {
+    const r = capped(line);
+    expect(r.err).toBe(err);
+    expect(r.command).toBeUndefined();
+    expect(r.built).toBe(0);
+  });
+
+  it('a count within the cap still scales', () => {
+    const r = capped('kubectl scale deploy web --replicas=3');
+    expect(r.err).toBe('');
+    expect(r.out).toBe('deployment.apps/web scaled\n');
+    expect(r.command).toEqual({ kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 });
+  });
+});
+
 describe('shell tools', () => {
   it('curl runs the tracer from the shell and prints who answered', () => {
     const r = exec('curl http://web.default.svc.cluster.local/');
