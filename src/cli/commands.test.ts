@@ -291,6 +291,9 @@ describe('netlab exec: the console from the command line', () => {
     const onNode = cli(['exec', 'node:node-1', '--', 'dig', 'web.default.svc.cluster.local']);
     expect(onNode.stdout).toContain('status: NXDOMAIN');
     expect(cli(['exec', pod, '--', 'curl', 'http://nosuch/']).code).toBe(6);
+    const badPort = cli(['exec', pod, '--', 'curl', 'http://web:70000/']);
+    expect(badPort.stderr).toBe('curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n');
+    expect(badPort.code).toBe(3);
   });
 
   it('checks a change with the apiserver and prints its events, without changing the files', () => {

@@ -25,7 +25,8 @@ scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] 
 dig <name> [type] [+search], nslookup <name>, cat /etc/resolv.conf, cat /etc/nginx/nginx.conf,
 iptables-save, ipvsadm -Ln, ipset list, nft list ruleset. 'kubectl apply -f -' reads the manifests from
 standard input. A change is checked against the apiserver and its events printed; the files are not
-changed. Exit status: 0, 1 when the command failed, curl's codes (6, 7, 28) when curl got no answer.`;
+changed. Exit status: 0, 1 when the command failed, curl's codes (3 for a URL it rejects; 6, 7, 28 when
+curl got no answer).`;
 
 /** Arguments the OS shell split, joined back into one line the lab's shell splits the same way. */
 function shellLine(words: readonly string[]): string {
@@ -89,6 +90,7 @@ export const execCommand: Command = {
     const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`);
     if (events.length > 0) ctx.io.stdout(`Events:\n${events.join('\n')}\n`);
     ctx.io.stderr(r.err);
+    if (r.status !== undefined) return r.status;
     const failed = r.trace?.result.outcome;
     if (failed && failed !== 'response') return CURL_EXIT[failed];
     return r.err ? EXIT.problems : EXIT.ok;

@@ -20,6 +20,7 @@ import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
 import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
+import { curlUrl } from './curl-url';
 import { ipCommand } from './ip';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
@@ -64,6 +65,8 @@ export interface ShellResult {
   shell?: Shell;
   trace?: { request: ShellRequest; result: TraceResult };
   clear?: boolean;
+  /** The exit status when the command has its own (curl's 3 for a URL it rejects); else 0, or 1 with `err`. */
+  status?: number;
 }
 
 const ok = (out: string, extra: Partial<ShellResult> = {}): ShellResult => ({ out, err: '', events: [], ...extra });
@@ -727,6 +730,11 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   const a = parseArgs(words);
   const url = a.pos[0];
   if (!url) return error("curl: try 'curl --help' for more information\ncurl: no URL specified");
+  const read = curlUrl(url);
+  if (!read.ok) return { ...error(`curl: (${read.code}) ${read.message}`), status: read.code };
+  if (read.scheme !== 'http' && read.scheme !== 'https') {
+    return error(`curl: the lab traces HTTP and HTTPS requests; it does not model ${read.scheme}://`);
+  }
   const headers: Record<string, string> = {};
   for (const h of flags(a, '-H', '--header')) {
     const i = h.indexOf(':');

@@ -289,6 +289,47 @@ describe('shell tools', () => {
     expect(exec('curl http://nope.default.svc.cluster.local/').err).toMatch(/^curl: \(6\) Could not resolve host: nope\.default\.svc\.cluster\.local/);
   });
 
+  // curl 8.x (libcurl's lib/urlapi.c up to 8.21) refuses these before it resolves or connects: exit 3.
+  it.each([
+    ['curl http://web.example.com:70000/', 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl http://web:80a/', 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl http://web:-1/', 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl web:8080x', 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl ::::', 'URL rejected: Port number was not a decimal number between 0 and 65535'],
+    ['curl http:///', 'URL rejected: No host part in the URL'],
+    ['curl http://:80/', 'URL rejected: No host part in the URL'],
+    ['curl http://', 'URL rejected: No host part in the URL'],
+    ['curl "http://we b/"', 'URL rejected: Malformed input to a URL function'],
+    ['curl http://web!/', 'URL rejected: Bad hostname'],
+    ['curl http://[::1/', 'URL rejected: Bad IPv6 address'],
+    ['curl http:////web/', 'URL rejected: Unsupported number of slashes following scheme'],
+  ])('%s is rejected as curl rejects it, and nothing is traced', (line, why) => {
+    const r = exec(line);
+    expect(r.err).toBe(`curl: (3) ${why}\n`);
+    expect(r.out).toBe('');
+    expect(r.status).toBe(3);
+    expect(r.trace).toBeUndefined();
+    expect(r.command).toBeUndefined();
+  });
+
+  it('curl names a scheme it does not know, exit 1; one it knows but the lab does not model is the lab\'s to say', () => {
+    const r = exec('curl foo://web/');
+    expect(r.err).toBe('curl: (1) Protocol "foo" not supported\n');
+    expect(r.status).toBe(1);
+    expect(r.trace).toBeUndefined();
+    const ftp = exec('curl ftp.example.com');
+    expect(ftp.err).toBe('curl: the lab traces HTTP and HTTPS requests; it does not model ftp://\n');
+    expect(ftp.trace).toBeUndefined();
+  });
+
+  it('curl still takes a URL with a trailing colon, no scheme, or upper-case scheme', () => {
+    for (const url of ['http://web.default.svc.cluster.local:/', 'web.default.svc.cluster.local', 'HTTP://web.default.svc.cluster.local/']) {
+      const r = exec(`curl ${url}`);
+      expect(r.err).toBe('');
+      expect(r.trace?.result.outcome).toBe('response');
+    }
+  });
+
   it('iptables-save and nft need a node; on a node they print kube-proxy\'s rules', () => {
     expect(exec('iptables-save').err).toMatch(/switch the console to a node/);
     const node: Shell = { kind: 'node', node: 'node-1' };
