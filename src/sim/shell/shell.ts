@@ -780,7 +780,11 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     for (const [k, v] of Object.entries(result.responseHeaders)) lines.push(`${k}: ${v}`);
     lines.push('');
   }
-  const who = result.backendPod ? `answered by pod ${result.backendPod}` : `HTTP ${result.status}`;
+  // An error status names the pod that gave it (a 400 from nginx is not the application's answer).
+  const failed = result.status !== null && result.status >= 400;
+  const who = !result.backendPod
+    ? `HTTP ${result.status}`
+    : failed ? `HTTP ${result.status} from pod ${result.backendPod}` : `answered by pod ${result.backendPod}`;
   const sawAs = result.backend ? `; it saw the client as ${result.backend.sourceIP}` : '';
   const via = result.service ? ` (via Service ${result.service})` : '';
   lines.push(`${who}${sawAs}${via}`);

@@ -143,27 +143,41 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
   // The delivery hop, unless the caller recorded it (a hostNetwork pod) or no hops are recorded.
   const showDelivery = !alreadyDelivered && w.recordHops;
   const key = facts.key;
+  if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
   const gw = w.lab.gateways ? runBy(w.lab.gateways, key) : undefined;
-  if (gw && gw.ports.includes(pkt.dstPort)) {
-    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
-    return throughGateway(w, gw, pod, pkt, http);
-  }
+  const isGateway = !!gw && gw.ports.includes(pkt.dstPort);
   const ctrl = runBy(w.lab.ingress, key);
   const isCtrl = !!ctrl && (pkt.dstPort === ctrl.ports.http || pkt.dstPort === ctrl.ports.https);
-  if (http.proxyProtocol && !(isCtrl && ctrl?.proxyProtocol)) {
+  if (http.proxyProtocol && !isGateway && !(isCtrl && ctrl?.proxyProtocol)) {
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
-    if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
-    const before = view(pkt, httpViewOf(http));
-    const params = { pod: podKey(pod) };
-    w.hop({ place: podPlace(pod), action: 'respond', before, key: 'hop.ingress.proxyProtocolUnexpected', params });
-    const service = http.service;
-    const backendPod = podKey(pod);
-    const end: Ended = { outcome: 'response', status: 400, service, backendPod, backend: null, responseHeaders: {} };
-    return answered(w, podParty(pod), pkt, end);
+    return badRequest(w, pod, pkt, http, 'hop.ingress.proxyProtocolUnexpected', { pod: podKey(pod) });
   }
-  if (showDelivery) w.hop(deliveredHop(w, pod, pkt, http));
+  // curl -X sends any word; the first server to read the request line (nginx's
+  // ngx_http_parse_request_line, Go's net/http) refuses a method that is not a token.
+  if (!HTTP_TOKEN.test(http.method)) {
+    return badRequest(w, pod, pkt, http, 'hop.http.badMethod', { pod: podKey(pod), method: http.method });
+  }
+  if (isGateway) return throughGateway(w, gw, pod, pkt, http);
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, facts, pkt, http);
+}
+
+/** RFC 9110 section 5.6.2: a method is a token, one or more tchar. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** The pod's server cannot read the request line: it answers 400 Bad Request itself, and no backend sees it. */
+function badRequest(
+  w: Walk,
+  pod: Pod,
+  pkt: Packet,
+  http: HttpContext,
+  key: 'hop.ingress.proxyProtocolUnexpected' | 'hop.http.badMethod',
+  params: Record<string, string>,
+): Ended {
+  w.hop({ place: podPlace(pod), action: 'respond', before: view(pkt, httpViewOf(http)), key, params });
+  const backendPod = podKey(pod);
+  const end: Ended = { outcome: 'response', status: 400, service: http.service, backendPod, backend: null };
+  return answered(w, podParty(pod), pkt, { ...end, responseHeaders: {} });
 }
 
 /** Whether one of the pod's sockets takes the packet (its port and protocol). */

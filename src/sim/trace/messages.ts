@@ -60,6 +60,9 @@ export const traceMessagesEn = {
   'hop.ingress.proxyProtocolUnexpected':
     'The connection starts with a proxy protocol header, but {pod} does not expect one: it reads "PROXY ..." as a ' +
     'broken request line and answers 400 Bad Request.',
+  'hop.http.badMethod':
+    'Pod {pod} reads the request line: the method "{method}" is not an HTTP token (RFC 9110: letters, digits and ' +
+    '!#$%&\'*+-.^_`|~), so it answers 400 Bad Request and the request goes no further.',
   'hop.proxy.dnat': 'kube-proxy ({mode}) on {node} matched {service} and rewrote the destination to {endpoint}.',
   'hop.proxy.dnatMasq':
     'kube-proxy ({mode}) on {node} matched {service}, rewrote the destination to {endpoint}, and marked the packet ' +
@@ -210,6 +213,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.ingress.proxyProtocol':
     '{controller} 控制器以 proxy_protocol 方式监听：它读取这个头部，把 {client} 当作客户端地址（$remote_addr、X-Forwarded-For），而不是数据包的源地址 {src}。',
   'hop.ingress.proxyProtocolUnexpected': '连接以 PROXY 协议头部开头，但 {pod} 并不期待它：它把 "PROXY ..." 当成损坏的请求行，返回 400（错误请求）。',
+  'hop.http.badMethod':
+    'Pod {pod} 读取请求行：方法 "{method}" 不是合法的 HTTP 记号（RFC 9110：字母、数字和 !#$%&\'*+-.^_`|~），'
+    + '因此返回 400（错误请求），请求不再往后传。',
   'hop.proxy.dnat': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}。',
   'hop.proxy.dnatMasq':
     '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}，并给数据包打上 KUBE-MARK-MASQ 标记（稍后做源地址伪装）。',

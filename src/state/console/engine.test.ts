@@ -330,6 +330,33 @@ describe('shell tools', () => {
     }
   });
 
+  // curl sends whatever -X says; the first HTTP server to read the request line (nginx here) answers
+  // 400 Bad Request when the method is not an RFC 9110 token, and nothing goes further.
+  it.each(['???', 'GE(T', 'a/b'])('curl -X %s gets 400 from the first server that reads it', (method) => {
+    const r = exec(`curl -X '${method}' http://web.default.svc.cluster.local/`);
+    expect(r.err).toBe('');
+    expect(r.trace?.result.status).toBe(400);
+    expect(r.out).toMatch(/^HTTP 400 from pod default\/web-\S+ \(via Service default\/web\)\n$/);
+    const keys = r.trace?.result.hops.map((h) => h.explanation.key) ?? [];
+    expect(keys.filter((k) => k === 'hop.http.badMethod')).toHaveLength(1);
+    expect(r.trace?.result.backend).toBeNull();
+    expect(r.command).toBeUndefined();
+  });
+
+  it('an ingress controller answers a bad method itself: no backend sees it', () => {
+    const r = exec(`curl -X '???' --connect-to ingress http://web.example.com/`);
+    expect(r.trace?.result.status).toBe(400);
+    expect(r.trace?.result.backend).toBeNull();
+    expect(r.trace?.result.backendPod).toMatch(/^ingress-nginx\/ingress-nginx-controller-/);
+  });
+
+  it('a custom method that is a token still goes through', () => {
+    const r = exec('curl -X PURGE http://web.default.svc.cluster.local/');
+    expect(r.trace?.result.status).toBe(200);
+    expect(r.trace?.result.backend?.method).toBe('PURGE');
+    expect(r.out).toMatch(/^answered by pod default\/web-/);
+  });
+
   it('iptables-save and nft need a node; on a node they print kube-proxy\'s rules', () => {
     expect(exec('iptables-save').err).toMatch(/switch the console to a node/);
     const node: Shell = { kind: 'node', node: 'node-1' };
