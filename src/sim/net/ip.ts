@@ -39,6 +39,23 @@ export function isIPv4(ip: string): ip is IPv4 {
   return ipToInt(ip) !== null;
 }
 
+/**
+ * Whether text is an IPv6 address as inet_pton(AF_INET6) reads it: eight groups of one to four hex
+ * digits, one "::" for a run of zero groups, the last 32 bits optionally as a dotted quad. The lab
+ * routes IPv4 only; tools that take either (curl, iproute2) need to tell a valid IPv6 address from junk.
+ */
+export function isIPv6(text: string): boolean {
+  if (!/^[0-9a-f:.]+$/i.test(text)) return false;
+  const halves = text.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  const last = groups.length - 1;
+  const valid = (g: string, i: number) => /^[0-9a-f]{1,4}$/i.test(g) || (i === last && ipToInt(g) !== null);
+  if (!groups.every(valid)) return false;
+  const count = groups.length + (groups[last]?.includes('.') ? 1 : 0);
+  return halves.length === 2 ? count < 8 : count === 8;
+}
+
 export function intToIp(n: number): IPv4 {
   n >>>= 0;
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` as IPv4;

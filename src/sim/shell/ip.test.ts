@@ -63,6 +63,32 @@ describe('ip on a node', () => {
     expect(sh(onNode1, 'ip route get 10.244.0.99').err).toBe('RTNETLINK answers: Invalid argument\n');
   });
 
+  // iproute2's get_prefix (lib/utils.c): exit 1, nothing asked of the kernel.
+  it.each([
+    ['ip route get 999.1.1.1', 'Error: any valid prefix is expected rather than "999.1.1.1".'],
+    ['ip route get web', 'Error: any valid prefix is expected rather than "web".'],
+    ['ip route get 10.244.1.2/33', 'Error: any valid prefix is expected rather than "10.244.1.2/33".'],
+    ['ip -4 route get 1.2.3.4.5', 'Error: inet prefix is expected rather than "1.2.3.4.5".'],
+    ['ip -4 route get ::1', 'Error: inet prefix is expected rather than "::1".'],
+    ['ip route get 10.244.1.2 from 300.0.0.1', 'Error: any valid prefix is expected rather than "300.0.0.1".'],
+    ['ip route show 999.1.1.1', 'Error: any valid prefix is expected rather than "999.1.1.1".'],
+  ])('%s is refused in iproute2\'s words, on a node and in a pod', (line, err) => {
+    for (const shell of [onNode1, { kind: 'pod', pod: 'default/a' } as Shell]) {
+      const r = sh(shell, line);
+      expect(r).toEqual({ out: '', err: `${err}\n`, events: [] });
+    }
+  });
+
+  it('reads addresses as iproute2 does: missing parts are zero, 0x is hex, a leading 0 octal', () => {
+    const viaNode2 = (dst: string) => `${dst} via 192.168.49.3 dev eth0 src 192.168.49.2 uid 0 \n    cache \n`;
+    expect(sh(onNode1, 'ip route get to 10.244.1').out).toBe(viaNode2('10.244.1.0'));
+    expect(sh(onNode1, 'ip -4 route get 0xa.244.1.02').out).toBe(viaNode2('10.244.1.2'));
+    expect(sh(onNode1, 'ip route get 10.244.1.2 from 192.168.49.2').out).toBe(viaNode2('10.244.1.2'));
+    const ipv6 = 'ip: the lab routes IPv4 only; ask for one address, not "fe80::1"\n';
+    expect(sh(onNode1, 'ip route get fe80::1').err).toBe(ipv6);
+    expect(sh(onNode1, 'ip route get').err).toBe('need at least a destination address\n');
+  });
+
   it('ip -4 addr lists the interfaces that have an IPv4 address', () => {
     expect(sh(onNode1, 'ip -4 addr').out).toBe(
       [
