@@ -450,6 +450,7 @@ export const en = {
     'JSON or YAML (several documents separated by ---). If it does not load, the report says where and why, and the ' +
     'open lab stays as it is.',
   'paste.open': 'Open',
+  'paste.clear': 'Clear',
   'autosave.offer': 'Restore your unsaved lab “{title}” from {time}?',
   'autosave.restore': 'Restore',
   'autosave.discard': 'Discard',

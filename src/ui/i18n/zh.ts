@@ -422,6 +422,7 @@ export const zh: Record<keyof typeof en, string> = {
   'paste.title': '粘贴场景或清单',
   'paste.hint': 'JSON 或 YAML（多个文档用 --- 分隔）。若无法加载，报告会指出位置和原因，当前实验保持不变。',
   'paste.open': '打开',
+  'paste.clear': '清空',
   'autosave.offer': '恢复 {time} 未保存的实验“{title}”吗？',
   'autosave.restore': '恢复',
   'autosave.discard': '丢弃',

@@ -9,6 +9,7 @@ import { selectLang } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useList, useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
+import { forgetOpenedPaste } from '../share/files-io';
 import { useProblemTexts } from './problem-texts';
 
 const HOLE = '\u0000';
@@ -76,7 +77,10 @@ export function PartialLoadDialog() {
         <button
           type="button"
           className="btn btn-primary"
-          onClick={() => labStore.getState().resolvePendingLoad('open')}
+          onClick={() => {
+            labStore.getState().resolvePendingLoad('open');
+            forgetOpenedPaste(pending.sources);
+          }}
           data-testid="partial-open"
         >
           {t('partial.open')}

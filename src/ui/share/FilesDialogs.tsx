@@ -1,12 +1,11 @@
 // Export (scenario JSON; plain manifests with the lab-only settings in a file of their own) and paste.
 
-import { useState } from 'react';
 import { useLab } from '../app-store';
 import { useT } from '../i18n';
 import { serializeScenario, toManifests } from '../../scenario/export';
 import { Dialog } from './Dialog';
 import { baseName, download, labOnlyPart, openPasted } from './files-io';
-import { setSession } from './session';
+import { setSession, useSession } from './session';
 
 export function ExportDialog() {
   const t = useT();
@@ -57,12 +56,14 @@ export function ExportDialog() {
 
 export function PasteDialog() {
   const t = useT();
-  const [text, setText] = useState('');
+  // The text lives in the session, not in this dialog: closing the dialog (to read a failed load's
+  // report, or to choose in the partial-load dialog) keeps it for the next time it opens.
+  const text = useSession((s) => s.paste);
   const open = () => {
-    // Success closes the dialog; failure leaves the lab as it was and the load report says where and why.
-    // A paste the apiserver partly refuses waits for the user's choice in its own dialog.
-    if (openPasted(text)) setSession({ overlay: null, baseline: null });
-    else setSession({ overlay: null });
+    // The dialog closes so that the load report (where and why) or the partial-load dialog shows;
+    // a failed load leaves the lab and the pasted text as they were.
+    openPasted(text);
+    setSession({ overlay: null });
   };
   return (
     <Dialog title={t('paste.title')} onClose={() => setSession({ overlay: null })} testId="paste-dialog" wide>
@@ -71,12 +72,21 @@ export function PasteDialog() {
         className="paste-text mono"
         rows={16}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => setSession({ paste: e.target.value })}
         data-testid="paste-text"
         aria-label={t('paste.title')}
         spellCheck={false}
       />
       <div className="dialog-actions">
+        <button
+          type="button"
+          className="btn"
+          disabled={!text}
+          onClick={() => setSession({ paste: '' })}
+          data-testid="paste-clear"
+        >
+          {t('paste.clear')}
+        </button>
         <button
           type="button"
           className="btn btn-primary"

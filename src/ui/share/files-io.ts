@@ -2,7 +2,9 @@
 
 import type { Scenario } from '../../state';
 import type { KubeProxySettings } from '../../sim/lab';
+import type { SourceFile } from '../../state';
 import { labStore } from '../app-store';
+import { session, setSession } from './session';
 
 export function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -29,8 +31,19 @@ export function labOnlyPart(s: Scenario, kubeProxy?: KubeProxySettings): string 
   return `${JSON.stringify({ ...rest, settings, objects: [] }, null, 2)}\n`;
 }
 
-/** Pasted text opens like a file (JSON or YAML, the loader tells); a failed load changes nothing. */
+/**
+ * Pasted text opens like a file (JSON or YAML, the loader tells); a failed load changes nothing.
+ * The text stays in the Paste dialog until it has opened: a failed or partly refused paste keeps it.
+ */
 export function openPasted(text: string): boolean {
   const name = /^\s*[[{]/.test(text) ? 'pasted.json' : 'pasted.yaml';
-  return labStore.getState().openFiles([{ name, text }], { ask: true });
+  const opened = labStore.getState().openFiles([{ name, text }], { ask: true });
+  if (opened) setSession({ paste: '', baseline: null });
+  return opened;
+}
+
+/** A load that waited for the user has opened: if it was the pasted text, the Paste dialog is done with it. */
+export function forgetOpenedPaste(sources: readonly SourceFile[]) {
+  const paste = session.getState().paste;
+  if (paste && sources.some((f) => f.text === paste)) setSession({ paste: '', baseline: null });
 }

@@ -20,6 +20,11 @@ export interface Session {
   restore: { text: string; savedAt: number; title: string } | null;
   /** The scenario identity last saved (opened, exported or shared): anything else is unsaved work. */
   baseline: unknown;
+  /**
+   * The text in the Paste dialog: kept while the dialog is closed (a failed paste, "keep the current
+   * lab"), until it opens or the user clears it. Nothing the user typed is lost by a failed load.
+   */
+  paste: string;
 }
 
 export const session = createStore<Session>()(() => ({
@@ -31,6 +36,7 @@ export const session = createStore<Session>()(() => ({
   notice: null,
   restore: null,
   baseline: null,
+  paste: '',
 }));
 
 export const setSession = (patch: Partial<Session>) => session.setState(patch);
