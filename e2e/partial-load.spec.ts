@@ -69,6 +69,9 @@ test('the partial-load dialog lists each refusal at file:line:col and keeps the 
 test('the partial-load dialog opens the file without the refused objects when asked', async ({ page }) => {
   const lab = new LabPage(page);
   const dialog = await openGoodThenPartial(lab);
+  // Opening replaces the lab and history starts again: the dialog says so before the choice.
+  await expect(dialog.getByTestId('partial-choose')).toContainText('(2 left)');
+  await expect(dialog.getByTestId('partial-choose')).toContainText('Undo cannot bring it back');
   await dialog.getByTestId('partial-open').click();
   await expect(dialog).toHaveCount(0);
   await expect(lab.canvasNode('beta')).toBeVisible();
@@ -93,4 +96,33 @@ test('the partial-load dialog speaks Chinese, the apiserver message stays as kub
   const kubectl = dialog.getByTestId('partial-kubectl');
   await expect(kubectl).toHaveAttribute('lang', 'en');
   await expect(kubectl).toHaveText(/^Error from server \(Invalid\): The Service "web" is invalid: spec\.ports\[0\]\.nodePort/);
+});
+
+// QA's badsvc2.yaml: one Service with five field errors, so nothing would be left to open.
+const ALL_REFUSED = `apiVersion: v1
+kind: Service
+metadata:
+  name: Web_Bad
+spec:
+  type: NodePort
+  ports:
+  - port: 80
+    targetPort: 99999
+  - port: 80
+`;
+
+test('a file whose every object is refused counts objects and problems apart and offers no empty lab', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('file-input').setInputFiles([{ name: 'good.yaml', mimeType: 'application/yaml', buffer: Buffer.from(GOOD) }]);
+  await expect(lab.canvasNode('alpha')).toBeVisible();
+  await lab.dropFiles([{ name: 'bad.yaml', text: ALL_REFUSED }]);
+  const dialog = page.getByTestId('partial-load');
+  const problems = await dialog.getByTestId('partial-refusal').count();
+  expect(problems).toBeGreaterThan(1);
+  await expect(dialog.getByTestId('partial-intro')).toContainText(`refused 1 of the 1 object(s), with ${problems} problem(s)`);
+  await expect(dialog.getByTestId('partial-choose')).toContainText('nothing is left to open');
+  await expect(dialog.getByTestId('partial-open')).toHaveCount(0);
+  await dialog.getByTestId('partial-keep').click();
+  await expect(lab.canvasNode('alpha')).toBeVisible();
 });

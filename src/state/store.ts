@@ -72,7 +72,10 @@ export interface ScenarioSlice {
   ): void;
   /** A load that waits for the user: its objects parsed but the apiserver refused some of them. */
   pendingLoad: PendingLoad | null;
-  /** "open without these objects" (`open`) or "keep the current lab" (`keep`). */
+  /**
+   * "open without these objects" (`open`) or "keep the current lab" (`keep`). With every object
+   * refused, `open` keeps the current lab too: it never replaces the lab with an empty one.
+   */
   resolvePendingLoad(choice: 'open' | 'keep'): void;
   /**
    * Wires in engines that load later (the loader and the simulation are split out of the initial
@@ -329,6 +332,28 @@ function pendingLoadOf(files: readonly SourceFile[], result: LoadResult & { ok: 
   };
 }
 
+export interface PendingLoadCounts {
+  refused: number;
+  total: number;
+  problems: number;
+  left: number;
+}
+
+/** The indexes of the scenario objects the apiserver refused (one object may have several problems). */
+function refusedObjects(pending: PendingLoad): Set<number> {
+  return new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex])));
+}
+
+/**
+ * A waiting load counted as the partial-load dialog says it: objects refused, of how many, the
+ * problems the apiserver found in them, and the objects that would open ("open without these").
+ */
+export function pendingLoadCounts(pending: PendingLoad): PendingLoadCounts {
+  const refused = refusedObjects(pending).size;
+  const total = pending.scenario.objects.length;
+  return { refused, total, problems: pending.refusals.length, left: total - refused };
+}
+
 /** What an applied load reports: its warnings and inferences, or nothing when it had none. */
 function appliedReport(
   files: readonly SourceFile[],
@@ -361,8 +386,15 @@ const waitingLoadSlice =
         });
         return;
       }
-      const refused = new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex])));
+      const refused = refusedObjects(pending);
       const objects = pending.scenario.objects.filter((_, i) => !refused.has(i));
+      // Every object refused: opening would replace the user's lab with an empty one, so it stays.
+      if (objects.length === 0) {
+        set((s) => {
+          s.pendingLoad = null;
+        });
+        return;
+      }
       get().applyLoad(pending.sources, { ...pending.scenario, objects }, pending.problems, undefined, pending.inferred);
     },
     queuedLoad: null,

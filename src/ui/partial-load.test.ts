@@ -2,7 +2,7 @@
 // of replacing the lab (openFiles with `ask`): "open without these objects" or "keep the current lab".
 
 import { describe, expect, it } from 'vitest';
-import { createLabStore } from '../state';
+import { createLabStore, pendingLoadCounts } from '../state';
 import { engines } from './engines';
 
 const NODE = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: alpha\n';
@@ -66,5 +66,38 @@ describe('a partly refused file', () => {
     expect(store.getState().openFiles([{ name: 'p.yaml', text: PARTIAL }])).toBe(true);
     expect(store.getState().pendingLoad).toBeNull();
     expect(store.getState().lab!.problems).toHaveLength(1);
+  });
+});
+
+// One Service with five field errors (QA's badsvc2.yaml): one object refused, five problems.
+const BADSVC = `apiVersion: v1
+kind: Service
+metadata:
+  name: Web_Bad
+spec:
+  type: NodePort
+  ports:
+  - port: 80
+    targetPort: 99999
+  - port: 80
+`;
+
+describe('a file whose every object is refused', () => {
+  it('counts objects and problems apart', () => {
+    const store = withLab();
+    store.getState().openFiles([{ name: 'b.yaml', text: BADSVC }], { ask: true });
+    const counts = pendingLoadCounts(store.getState().pendingLoad!);
+    expect(counts).toEqual({ refused: 1, total: 1, problems: counts.problems, left: 0 });
+    expect(counts.problems).toBeGreaterThan(1);
+  });
+
+  it('never replaces the lab with an empty one: "open" keeps the current lab', () => {
+    const store = withLab();
+    const before = store.getState().scenario.current;
+    store.getState().openFiles([{ name: 'b.yaml', text: BADSVC }], { ask: true });
+    store.getState().resolvePendingLoad('open');
+    expect(store.getState().pendingLoad).toBeNull();
+    expect(store.getState().scenario.current).toBe(before);
+    expect(nodeNames(store)).toEqual(['alpha']);
   });
 });

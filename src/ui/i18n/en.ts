@@ -581,8 +581,14 @@ export const en = {
   'pwa.reload': 'Reload',
   'pwa.later': 'Later',
   'partial.title': 'Some objects were refused',
-  'partial.intro': 'The objects in {files} parsed, but the apiserver refused {count} of them (as kubectl apply would):',
-  'partial.choose': 'Open the file without the {count} refused object(s), or keep the lab that is open now.',
+  'partial.intro':
+    'The objects in {files} parsed, but the apiserver refused {objects} of the {total} object(s), with {problems} ' +
+    'problem(s) in all (as kubectl apply would):',
+  'partial.choose':
+    'Open the file without the {objects} refused object(s) ({left} left), or keep the lab that is open now. Opening ' +
+    'replaces the open lab, and Undo cannot bring it back.',
+  'partial.nothingLeft':
+    'Every object in {files} was refused, so nothing is left to open: the lab that is open now stays.',
   'partial.open': 'Open without these objects',
   'partial.keep': 'Keep the current lab',
 } as const;

@@ -540,8 +540,11 @@ export const zh: Record<keyof typeof en, string> = {
   'pwa.reload': '重新加载',
   'pwa.later': '稍后',
   'partial.title': '部分对象被拒绝',
-  'partial.intro': '{files} 中的对象都能解析，但 apiserver 拒绝了其中 {count} 处（与 kubectl apply 的结果一致）：',
-  'partial.choose': '可以打开文件但去掉这 {count} 个被拒绝的对象，也可以保留当前的实验环境。',
+  'partial.intro':
+    '{files} 中的对象都能解析，但 apiserver 拒绝了 {total} 个对象中的 {objects} 个，共 {problems} 处问题（与 kubectl apply 的结果一致）：',
+  'partial.choose':
+    '可以打开文件但去掉这 {objects} 个被拒绝的对象（剩下 {left} 个），也可以保留当前的实验环境。打开会替换当前的实验环境，且无法撤销。',
+  'partial.nothingLeft': '{files} 中的对象全部被拒绝，没有可打开的内容：当前的实验环境保持不变。',
   'partial.open': '打开，但去掉这些对象',
   'partial.keep': '保留当前实验环境',
 };

@@ -5,7 +5,7 @@
 // kubectl's line stays as kubectl prints it; the lab's framing around it is in the reader's language.
 
 import type { Problem } from '../../scenario';
-import { selectLang } from '../../state';
+import { pendingLoadCounts, selectLang } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { useList, useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
@@ -47,10 +47,14 @@ export function PartialLoadDialog() {
   const pending = useLab((s) => s.pendingLoad);
   if (!pending) return null;
   const keep = () => labStore.getState().resolvePendingLoad('keep');
-  const objects = new Set(pending.refusals.flatMap((r) => (r.objectIndex === undefined ? [] : [r.objectIndex]))).size;
+  // Objects and problems counted apart: one Service can carry five field errors.
+  const counts = pendingLoadCounts(pending);
+  const files = list(pending.files);
   return (
     <Dialog title={t('partial.title')} onClose={keep} testId="partial-load" wide>
-      <p>{t('partial.intro', { files: list(pending.files), count: pending.refusals.length })}</p>
+      <p data-testid="partial-intro">
+        {t('partial.intro', { files, objects: counts.refused, total: counts.total, problems: counts.problems })}
+      </p>
       <ol className="problems partial-refusals" data-testid="partial-refusals">
         {pending.refusals.map((r, i) => {
           const p = r.problem;
@@ -69,22 +73,29 @@ export function PartialLoadDialog() {
           );
         })}
       </ol>
-      <p className="muted">{t('partial.choose', { count: objects })}</p>
+      {/* Nothing left once the refused objects go: no offer to replace the lab with an empty one. */}
+      <p className="muted" data-testid="partial-choose">
+        {counts.left === 0
+          ? t('partial.nothingLeft', { files })
+          : t('partial.choose', { objects: counts.refused, left: counts.left })}
+      </p>
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={keep} data-testid="partial-keep">
           {t('partial.keep')}
         </button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => {
-            labStore.getState().resolvePendingLoad('open');
-            forgetOpenedPaste(pending.sources);
-          }}
-          data-testid="partial-open"
-        >
-          {t('partial.open')}
-        </button>
+        {counts.left > 0 && (
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => {
+              labStore.getState().resolvePendingLoad('open');
+              forgetOpenedPaste(pending.sources);
+            }}
+            data-testid="partial-open"
+          >
+            {t('partial.open')}
+          </button>
+        )}
       </div>
     </Dialog>
   );
