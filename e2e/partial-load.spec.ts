@@ -126,3 +126,33 @@ test('a file whose every object is refused counts objects and problems apart and
   await dialog.getByTestId('partial-keep').click();
   await expect(lab.canvasNode('alpha')).toBeVisible();
 });
+
+// QA's unknownkind.yaml: kinds the cluster does not serve are skipped and the rest opens, as the CLI does.
+const UNKNOWN_KINDS = `apiVersion: example.com/v1
+kind: Foo
+metadata:
+  name: x
+---
+apiVersion: v1
+kind: Servce
+metadata:
+  name: y
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: gamma
+`;
+
+test('objects of kinds the cluster does not serve are asked about like refusals; the rest opens', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await lab.dropFiles([{ name: 'unknown.yaml', text: UNKNOWN_KINDS }]);
+  const dialog = page.getByTestId('partial-load');
+  await expect(dialog.getByTestId('partial-where')).toHaveText(['unknown.yaml:2:7', 'unknown.yaml:7:7']);
+  await expect(dialog.getByTestId('partial-intro')).toContainText('refused 2 of the 3 object(s)');
+  await expect(dialog.getByTestId('partial-refusal').first()).toContainText('no matches for kind "Foo"');
+  await dialog.getByTestId('partial-open').click();
+  await expect(lab.canvasNode('gamma')).toBeVisible();
+  await expect(page.getByTestId('load-errors')).toHaveCount(0);
+});

@@ -497,6 +497,8 @@ describe('formatProblem', () => {
     [{ kind: 'invalid', severity: 'error', file: 'a.yaml', line: 3, column: 5, path: '/spec', message: 'm' }, 'a.yaml:3:5: /spec: m'],
     [{ kind: 'duplicate', severity: 'warning', file: 'a.yaml', line: 3, column: 5, document: 1, path: '/spec', message: 'm' }, 'a.yaml:3:5: /spec: warning: m'],
     [{ kind: 'too-large', severity: 'error', file: 'a.yaml', path: '', message: 'm' }, 'a.yaml: /: m'],
+    // Documents count from 1, like lines: the first document is [document 1].
+    [{ kind: 'empty', severity: 'error', file: 'a.yaml', document: 0, path: '', message: 'm' }, 'a.yaml: [document 1]/: m'],
   ] as [Problem, string][])('%j -> %s', (p, text) => {
     expect(formatProblem(p)).toBe(text);
   });

@@ -244,7 +244,8 @@ function acceptObject(c: Candidate, custom: CustomKinds, problems: Problem[]): S
   if (resolution.kind === 'unknown') {
     const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
     const detail = unknownKindMessage({ name, namespace, file: c.source.file, kind, apiVersion });
-    report(['kind'], 'unknown-kind', noted('problem.unknownKind', { detail }));
+    // The object's kind and name ride along (unrendered) so the page can name the skipped object.
+    report(['kind'], 'unknown-kind', noted('problem.unknownKind', { detail, kind, name, namespace }));
     return undefined;
   }
   const input = v.metadata === undefined ? { ...v, metadata: {} } : v;

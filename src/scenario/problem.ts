@@ -89,7 +89,8 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 export function formatProblem(p: Problem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
   // With a line number the document is already clear; without one, name it.
-  const doc = p.document !== undefined && p.line === undefined ? `[document ${p.document}]` : '';
+  // Counted from 1, like lines: the first document is document 1.
+  const doc = p.document !== undefined && p.line === undefined ? `[document ${p.document + 1}]` : '';
   const path = p.path === '' ? '/' : p.path;
   const sev = p.severity === 'warning' ? 'warning: ' : '';
   return `${where}: ${doc}${path}: ${sev}${p.message}`;

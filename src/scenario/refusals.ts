@@ -20,6 +20,24 @@ export interface ApiRefusal {
 export interface LocatedRefusal extends ApiRefusal {
   objectIndex?: number;
   problem: Problem;
+  /** An object the loader skipped (a kind the cluster does not serve): not among the scenario's objects. */
+  skipped?: boolean;
+}
+
+/**
+ * An object the loader skipped because the cluster does not serve its kind, as a refusal: kubectl
+ * reports it per object (`no matches for kind`) and applies the rest, so the page asks as it does for
+ * the apiserver's refusals. Undefined for any other problem.
+ */
+export function skippedObjectRefusal(p: Problem): LocatedRefusal | undefined {
+  if (p.kind !== 'unknown-kind' || p.severity !== 'error') return undefined;
+  const param = (k: string) => {
+    const v = p.note?.params[k];
+    return typeof v === 'string' ? v : '';
+  };
+  const namespace = param('namespace');
+  const ref = { kind: param('kind'), name: param('name'), ...(namespace ? { namespace } : {}) };
+  return { ref, field: 'kind', message: p.message, reason: 'NotFound', problem: p, skipped: true };
 }
 
 /** kubectl's line for a refusal: `Error from server (Invalid): The Service "web" is invalid: ...`. */

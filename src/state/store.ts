@@ -9,7 +9,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { immer } from 'zustand/middleware/immer';
 import type { TraceResult } from '../sim';
 import { newProblems, rejectionText } from '../sim/shell/changes';
-import { locateRefusals, type LocatedRefusal } from '../scenario/refusals';
+import { locateRefusals, skippedObjectRefusal, type LocatedRefusal } from '../scenario/refusals';
 import { runCommand, type HistoryEntry, type ScenarioCommand } from './commands';
 import { deriveEditedLab, deriveLab, type DerivedLab } from './lab';
 import type { Engines, LoadProblem, LoadResult, RequestIssue, Scenario, SourceFile, TraceRequest } from './types';
@@ -105,7 +105,7 @@ export interface PendingLoad {
   files: string[];
   sources: SourceFile[];
   scenario: Scenario;
-  /** The loader's own problems (warnings only: a load with errors never waits). */
+  /** The loader's own problems (warnings only: its errors are skipped objects, listed in `refusals`). */
   problems: LoadProblem[];
   /** Each refusal with file:line:col and the scenario object it refused. */
   refusals: LocatedRefusal[];
@@ -240,8 +240,12 @@ const openSlice =
         return false;
       }
       const result = runLoader(load, files);
-      const hasError = result.problems.some((p) => p.severity === 'error');
-      if (!result.ok || hasError) {
+      // Objects of a kind the cluster does not serve are skipped, the rest loads (as kubectl apply
+      // does): asked about like the apiserver's refusals. Any other error keeps the lab as it was.
+      const skipped = result.problems.flatMap((p) => skippedObjectRefusal(p) ?? []);
+      const errors = result.problems.filter((p) => p.severity === 'error').length;
+      const asking = Boolean(options?.ask && get().scenario.current);
+      if (!result.ok || errors > (asking ? skipped.length : 0)) {
         // Nothing the user had open is lost by a failed load (ARCHITECTURE: forgiving loader).
         const problems = [...result.problems, ...refusalsOfFailedLoad(result, engines().reconcile)];
         set((s) => {
@@ -251,8 +255,8 @@ const openSlice =
       }
       const { scenario } = result;
       const lab = deriveLab(scenario, engines());
-      if (options?.ask && lab && lab.problems.length > 0 && get().scenario.current) {
-        const pending = pendingLoadOf(files, result, lab);
+      if (asking && (skipped.length > 0 || (lab && lab.problems.length > 0))) {
+        const pending = pendingLoadOf(files, result, lab, skipped);
         set((s) => {
           s.pendingLoad = put(pending);
         });
@@ -318,15 +322,22 @@ function refusalsOfFailedLoad(result: LoadResult, reconcile: Engines['reconcile'
 }
 
 /** A load that parsed but some of whose objects the apiserver refuses: it waits for the user. */
-function pendingLoadOf(files: readonly SourceFile[], result: LoadResult & { ok: true }, lab: DerivedLab): PendingLoad {
+function pendingLoadOf(
+  files: readonly SourceFile[],
+  result: LoadResult & { ok: true },
+  lab: DerivedLab | null,
+  skipped: readonly LocatedRefusal[],
+): PendingLoad {
   // As `kubectl apply` would report them, located in the files; the lab open now stays open.
   const { scenario, sources } = result;
-  const refusals = locateRefusals({ refusals: lab.problems, objects: scenario.objects, sources });
+  const refused = locateRefusals({ refusals: lab?.problems ?? [], objects: scenario.objects, sources });
+  const refusals = [...skipped, ...refused];
   return {
     files: files.map((f) => f.name),
     sources: [...files],
     scenario,
-    problems: [...result.problems],
+    // The skipped objects' errors are among the refusals; what stays is the loader's warnings.
+    problems: result.problems.filter((p) => p.severity !== 'error'),
     refusals,
     inferred: [...(result.inferred ?? [])],
   };
@@ -349,9 +360,11 @@ function refusedObjects(pending: PendingLoad): Set<number> {
  * problems the apiserver found in them, and the objects that would open ("open without these").
  */
 export function pendingLoadCounts(pending: PendingLoad): PendingLoadCounts {
+  const skipped = pending.refusals.filter((r) => r.skipped).length;
   const refused = refusedObjects(pending).size;
-  const total = pending.scenario.objects.length;
-  return { refused, total, problems: pending.refusals.length, left: total - refused };
+  const loaded = pending.scenario.objects.length;
+  const problems = pending.refusals.length;
+  return { refused: refused + skipped, total: loaded + skipped, problems, left: loaded - refused };
 }
 
 /** What an applied load reports: its warnings and inferences, or nothing when it had none. */

@@ -101,3 +101,48 @@ describe('a file whose every object is refused', () => {
     expect(nodeNames(store)).toEqual(['alpha']);
   });
 });
+
+// QA's unknownkind.yaml: kinds the cluster does not serve are skipped, the Deployment loads (as the CLI does).
+const UNKNOWN_KINDS = `apiVersion: example.com/v1
+kind: Foo
+metadata:
+  name: x
+---
+apiVersion: v1
+kind: Servce
+metadata:
+  name: y
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: c
+        image: nginx
+`;
+
+describe('a file with objects of kinds the cluster does not serve', () => {
+  it('waits like a refused file, naming each skipped object where it is, and opens the rest when asked', () => {
+    const store = withLab();
+    expect(store.getState().openFiles([{ name: 'u.yaml', text: UNKNOWN_KINDS }], { ask: true })).toBe(false);
+    const pending = store.getState().pendingLoad!;
+    const rows = pending.refusals.map((r) => [r.problem.file, r.problem.line, r.ref.kind, r.ref.name]);
+    expect(rows).toEqual([
+      ['u.yaml', 2, 'Foo', 'x'],
+      ['u.yaml', 7, 'Servce', 'y'],
+    ]);
+    expect(pendingLoadCounts(pending)).toEqual({ refused: 2, total: 3, problems: 2, left: 1 });
+    expect(nodeNames(store)).toEqual(['alpha']);
+    store.getState().resolvePendingLoad('open');
+    expect(store.getState().scenario.current!.objects.map((o) => o.kind)).toEqual(['Deployment']);
+  });
+});

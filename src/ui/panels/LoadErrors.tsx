@@ -72,7 +72,8 @@ function ProblemList({ problems, lang }: { problems: readonly Problem[]; lang: '
           <span className="mono where">
             {p.file}
             {p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}
-            {p.document !== undefined ? ` [${t('load.document')} ${p.document}]` : ''}
+            {/* Counted from 1, like the line numbers beside it. */}
+            {p.document !== undefined ? ` [${t('load.document')} ${p.document + 1}]` : ''}
           </span>
           {p.path && <code className="mono path">{p.path}</code>}
           <span className="message">{text(lang, p)}</span>
