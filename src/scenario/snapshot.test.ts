@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildLab } from '../sim/assembly/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../sim/trace/trace';
-import { describeInference, loadScenarioText } from './index';
+import { describeInference, loadScenarioFiles, loadScenarioText } from './index';
 
 const DIR = join(__dirname, '../../scenarios/snapshots');
 
@@ -173,5 +173,15 @@ describe('what is not a snapshot', () => {
   it('an extensions/v1beta1 Ingress written by hand is refused as today\'s apiserver refuses it', () => {
     const r = loadScenarioText('old.yaml', 'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {}\n');
     expect(r.problems.some((p) => p.kind === 'unknown-kind')).toBe(true);
+  });
+});
+
+describe('a snapshot opened with other files', () => {
+  it('credits its warnings to its own file and line, not to the first file', () => {
+    const other = { name: 'other.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' };
+    const snapshot = { name: 'k3s.yaml', text: readFileSync(join(DIR, 'k3s.yaml'), 'utf8') };
+    const r = loadScenarioFiles([other, snapshot]);
+    const warning = r.problems.find((p) => p.message.includes('namespace "prod" is not in the snapshot'));
+    expect(warning).toMatchObject({ file: 'k3s.yaml', line: expect.any(Number) });
   });
 });

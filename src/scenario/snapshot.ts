@@ -9,7 +9,7 @@ import type { IngressAddon, IpvsScheduler, LabSettings, ProxyMode } from '../sim
 import { IPVS_SCHEDULERS, PROXY_MODES, defaultIngressAddon } from '../sim/lab';
 import { controllerKindOf, DEFAULT_CLASS_ANNOTATION } from '../sim/ingress/model';
 import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
-import type { Problem } from './problem';
+import { fieldSegments, jsonPointer, type Problem } from './problem';
 import { noted } from './problem-text';
 import type { Inference, InferenceBasis } from './inference';
 import type { ObjectSource, ScenarioObject } from './types';
@@ -72,7 +72,7 @@ export function inferFromSnapshot(p: {
   inferServiceCIDR(services, set, settings);
   inferNodePortRange(services, set, settings);
   const proxyConfig = of<ConfigMap>('ConfigMap').find((c) => key(c) === 'kube-system/kube-proxy');
-  inferKubeProxy(proxyConfig, set, settings, problems, p.file);
+  inferKubeProxy(proxyConfig, set, settings, problems, placeOf(p, proxyConfig, 'data'));
   inferPodCIDR(nodes, pods, set, settings);
   inferClusterDomain(p.objects, set, settings);
   inferVersion(nodes, set, settings);
@@ -84,15 +84,39 @@ export function inferFromSnapshot(p: {
   const unlisted = (n: string | undefined): n is string => !!n && !listed.has(n) && !builtin.includes(n);
   const named = new Set(p.objects.map((o) => o.metadata.namespace).filter(unlisted));
   for (const ns of [...named].sort()) {
+    // Said where the first object in that namespace is: with several files, not the first file's.
+    const first = p.objects.find((o) => o.metadata.namespace === ns);
     problems.push({
       kind: 'reference',
       severity: 'warning',
-      file: p.file,
-      path: '',
+      ...placeOf(p, first, 'metadata.namespace'),
       ...noted('problem.snapshotNamespace', { namespace: JSON.stringify(ns) }),
     });
   }
   return { settings, inferred, problems };
+}
+
+type Place = Pick<Problem, 'file' | 'line' | 'column' | 'document' | 'path'>;
+
+/**
+ * Where an object (and a field of it) is in the files, for a warning about it; the first file when
+ * the object is not known. Files dropped together each keep their own warnings.
+ */
+function placeOf(
+  p: { objects: readonly ScenarioObject[]; sources: readonly ObjectSource[]; file: string },
+  o: ScenarioObject | undefined,
+  field: string,
+): Place {
+  const src = o ? p.sources[p.objects.indexOf(o)] : undefined;
+  if (!src) return { file: p.file, path: '' };
+  const line = src.line !== undefined ? { line: src.line, column: src.column ?? 1 } : undefined;
+  const at = src.locateField?.(field) ?? line;
+  return {
+    file: src.file,
+    ...at,
+    ...(src.document !== undefined ? { document: src.document } : {}),
+    path: src.path + jsonPointer(fieldSegments(field)),
+  };
 }
 
 /** The ConfigMap kubeadm writes kube-proxy's configuration to, as problems name it. */
@@ -178,7 +202,7 @@ function inferKubeProxy(
   set: Setter,
   settings: LabSettings,
   problems: Problem[],
-  file: string,
+  place: Place,
 ): void {
   const text = cm?.data?.['config.conf'];
   if (!cm || typeof text !== 'string') {
@@ -192,7 +216,7 @@ function inferKubeProxy(
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const text = noted('problem.proxyConfigNotYaml', { object: PROXY_CONFIG, file: 'config.conf', detail });
-    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...text });
+    problems.push({ kind: 'invalid', severity: 'warning', ...place, ...text });
     return;
   }
   const basis = (field: string, raw: unknown): InferenceBasis => ({
@@ -208,7 +232,7 @@ function inferKubeProxy(
   else {
     const params = { object: PROXY_CONFIG, mode: JSON.stringify(mode), setting: 'kubeProxy.mode', current: kp.mode };
     const text = noted('problem.proxyModeUnknown', params);
-    problems.push({ kind: 'invalid', severity: 'warning', file, path: '', ...text });
+    problems.push({ kind: 'invalid', severity: 'warning', ...place, ...text });
   }
   if (typeof conf.clusterCIDR === 'string' && parseCidr(conf.clusterCIDR.split(',')[0]!, true)) {
     const c = conf.clusterCIDR.split(',')[0]!;
