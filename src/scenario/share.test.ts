@@ -155,6 +155,18 @@ describe('old, newer and hostile links', () => {
     expect(r.message.length).toBeGreaterThan(0);
   });
 
+  // The page says these in the reader's language: a key and its numbers, not the English message.
+  it.each([
+    ['#s=2.aGVsbG8gd29ybGQ', { key: 'not-decompress' }],
+    ['#s=3.abc', { key: 'link-format', params: { codec: 3, reads: 2 } }],
+    ['#s=2.', { key: 'not-base64' }],
+    ['#s=x', { key: 'no-codec' }],
+  ])('%s carries a reason the page can translate', (link, reason) => {
+    const r = decodeShare(link);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toEqual(reason);
+  });
+
   it('fuzzed links never throw', () => {
     const good = encodeShare({ scenario: builtins[0]!.scenario });
     fc.assert(

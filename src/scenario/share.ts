@@ -10,7 +10,7 @@
 import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
 import { defaultIngressAddon, defaultLabSettings, type IngressAddon } from '../sim/lab';
 import { loadScenarioText } from './load';
-import { formatProblem } from './problem';
+import { formatProblem, type Problem } from './problem';
 import { CURRENT_VERSION, SCENARIO_FORMAT } from './schema';
 import type { Scenario } from './types';
 
@@ -54,7 +54,39 @@ export interface SharedLab {
 
 export type ShareErrorKind = 'not-a-link' | 'too-new' | 'too-large' | 'corrupt' | 'invalid';
 
-export type DecodeResult = { ok: true; lab: SharedLab } | { ok: false; kind: ShareErrorKind; message: string };
+/**
+ * Why a link did not open, for the page to say in the reader's language (`message` is the English,
+ * as the CLI prints it): a key of the page's `share.why.*` messages with its parameters, or the
+ * loader's first problem with the scenario inside.
+ */
+export interface ShareReason {
+  key: ShareReasonKey;
+  params?: Readonly<Record<string, string | number>>;
+  problem?: Problem;
+}
+
+export type ShareReasonKey =
+  | 'not-a-link'
+  | 'no-codec'
+  | 'link-format'
+  | 'too-long'
+  | 'not-base64'
+  | 'too-big'
+  | 'not-decompress'
+  | 'not-json'
+  | 'no-scenario'
+  | 'scenario-format'
+  | 'seed'
+  | 'step'
+  | 'hop'
+  | 'send'
+  | 'request'
+  | 'scenario'
+  | 'broken';
+
+export type DecodeResult =
+  | { ok: true; lab: SharedLab }
+  | { ok: false; kind: ShareErrorKind; message: string; reason: ShareReason };
 
 /** Compact JSON: lab settings equal to the defaults are left out (the loader puts them back). */
 function settingsDiff(value: unknown, base: unknown): unknown {
@@ -169,7 +201,12 @@ function boundedInflate(data: Uint8Array, maxBytes: number): Uint8Array {
   return out;
 }
 
-const fail = (kind: ShareErrorKind, message: string): DecodeResult => ({ ok: false, kind, message });
+const fail = (kind: ShareErrorKind, message: string, reason: ShareReason): Extract<DecodeResult, { ok: false }> => ({
+  ok: false,
+  kind,
+  message,
+  reason,
+});
 
 /** Whether a URL fragment (with or without "#") is a share link at all. */
 export function isShareFragment(fragment: string): boolean {
@@ -181,68 +218,92 @@ export function decodeShare(fragment: string): DecodeResult {
   try {
     return decodeUnsafe(fragment);
   } catch (e) {
-    return fail('corrupt', `the link is damaged: ${e instanceof Error ? e.message : String(e)}`);
+    const detail = e instanceof Error ? e.message : String(e);
+    return fail('corrupt', `the link is damaged: ${detail}`, { key: 'broken', params: { detail } });
   }
 }
 
-function decodeUnsafe(fragment: string): DecodeResult {
-  const body = fragment.replace(/^#/, '');
-  if (!body.startsWith(SHARE_PREFIX)) return fail('not-a-link', 'not a netlab share link');
-  const rest = body.slice(SHARE_PREFIX.length);
-  const dot = rest.indexOf('.');
-  const codec = dot < 0 ? NaN : Number(rest.slice(0, dot));
-  if (!Number.isInteger(codec) || codec < 1) {
-    return fail('corrupt', 'the link is damaged: no codec version before the data');
-  }
-  if (codec > SHARE_CODEC_VERSION) {
-    const reads = `this version reads up to ${SHARE_CODEC_VERSION}`;
-    return fail('too-new', `the link was made by a newer netlab (link format ${codec}; ${reads})`);
-  }
-  const encoded = rest.slice(dot + 1);
-  if (encoded.length > SHARE_LIMITS.maxEncodedChars) {
-    const most = `netlab reads at most ${SHARE_LIMITS.maxEncodedChars}`;
-    return fail('too-large', `the link is ${encoded.length} characters long; ${most}`);
-  }
+type Payload = Record<string, unknown> & { scenario: Record<string, unknown> };
+
+/** The link's data: base64url, then raw deflate (bounded), then JSON with a scenario inside. */
+function unpack(encoded: string): { ok: true; payload: Payload } | Extract<DecodeResult, { ok: false }> {
   const bytes = fromBase64Url(encoded);
-  if (!bytes || bytes.length === 0) return fail('corrupt', 'the link is damaged: the data is not base64url');
+  if (!bytes || bytes.length === 0) {
+    return fail('corrupt', 'the link is damaged: the data is not base64url', { key: 'not-base64' });
+  }
   let json: string;
   try {
     json = strFromU8(boundedInflate(bytes, SHARE_LIMITS.maxDecodedBytes));
   } catch (e) {
     if (e instanceof TooLarge) {
-      return fail('too-large', `the link expands past ${SHARE_LIMITS.maxDecodedBytes} bytes; netlab stops there`);
+      const max = SHARE_LIMITS.maxDecodedBytes;
+      const reason = { key: 'too-big', params: { max } } as const;
+      return fail('too-large', `the link expands past ${max} bytes; netlab stops there`, reason);
     }
-    return fail('corrupt', 'the link is damaged: the data does not decompress');
+    return fail('corrupt', 'the link is damaged: the data does not decompress', { key: 'not-decompress' });
   }
   let payload: unknown;
   try {
     payload = JSON.parse(json);
   } catch {
-    return fail('corrupt', 'the link is damaged: the data is not JSON');
+    return fail('corrupt', 'the link is damaged: the data is not JSON', { key: 'not-json' });
   }
   if (!isPlainObject(payload) || !isPlainObject(payload.scenario)) {
-    return fail('corrupt', 'the link is damaged: no scenario inside');
+    return fail('corrupt', 'the link is damaged: no scenario inside', { key: 'no-scenario' });
   }
+  return { ok: true, payload: payload as Payload };
+}
+
+function decodeUnsafe(fragment: string): DecodeResult {
+  const body = fragment.replace(/^#/, '');
+  if (!body.startsWith(SHARE_PREFIX)) return fail('not-a-link', 'not a netlab share link', { key: 'not-a-link' });
+  const rest = body.slice(SHARE_PREFIX.length);
+  const dot = rest.indexOf('.');
+  const codec = dot < 0 ? NaN : Number(rest.slice(0, dot));
+  if (!Number.isInteger(codec) || codec < 1) {
+    return fail('corrupt', 'the link is damaged: no codec version before the data', { key: 'no-codec' });
+  }
+  if (codec > SHARE_CODEC_VERSION) {
+    const reads = `this version reads up to ${SHARE_CODEC_VERSION}`;
+    const reason = { key: 'link-format', params: { codec, reads: SHARE_CODEC_VERSION } } as const;
+    return fail('too-new', `the link was made by a newer netlab (link format ${codec}; ${reads})`, reason);
+  }
+  const encoded = rest.slice(dot + 1);
+  if (encoded.length > SHARE_LIMITS.maxEncodedChars) {
+    const most = `netlab reads at most ${SHARE_LIMITS.maxEncodedChars}`;
+    const reason = { key: 'too-long', params: { length: encoded.length, max: SHARE_LIMITS.maxEncodedChars } } as const;
+    return fail('too-large', `the link is ${encoded.length} characters long; ${most}`, reason);
+  }
+  const unpacked = unpack(encoded);
+  if (!unpacked.ok) return unpacked;
+  const payload = unpacked.payload;
   const version = payload.scenario.version;
   if (typeof version === 'number' && version > CURRENT_VERSION) {
     const reads = `this version reads up to ${CURRENT_VERSION}`;
-    return fail('too-new', `the scenario was written by a newer netlab (format version ${version}; ${reads})`);
+    const reason = { key: 'scenario-format', params: { version, reads: CURRENT_VERSION } } as const;
+    return fail('too-new', `the scenario was written by a newer netlab (format version ${version}; ${reads})`, reason);
   }
   const seed = payload.seed;
-  if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string');
+  if (seed !== undefined && typeof seed !== 'string') return fail('invalid', 'seed: must be a string', { key: 'seed' });
   const step = payload.step;
-  if (step !== undefined && !isIndex(step)) return fail('invalid', 'step: must be a non-negative integer');
+  if (step !== undefined && !isIndex(step)) {
+    return fail('invalid', 'step: must be a non-negative integer', { key: 'step' });
+  }
   // Codec 1 had no hop: a "hop" in a version-1 payload is not ours to read.
   const hop = codec >= 2 ? payload.hop : undefined;
-  if (hop !== undefined && !isIndex(hop, 10_000)) return fail('invalid', 'hop: must be a non-negative integer');
+  if (hop !== undefined && !isIndex(hop, 10_000)) {
+    return fail('invalid', 'hop: must be a non-negative integer', { key: 'hop' });
+  }
   const send = codec >= 2 ? parseSharedSend(payload.send) : undefined;
   if (send === null) {
     const shape = `{repeat: 1-${MAX_SHARED_REPEAT}, run: below repeat, cookieJar: true or false}`;
-    return fail('invalid', `send: must be ${shape}`);
+    return fail('invalid', `send: must be ${shape}`, { key: 'send', params: { max: MAX_SHARED_REPEAT } });
   }
   const request = parseSharedRequest(payload.request);
   if (request === null) {
-    return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}');
+    return fail('invalid', 'request: must be a saved request id or {from, method, url, headers, connect}', {
+      key: 'request',
+    });
   }
 
   // The scenario goes through the loader like any file: migrations, validation, located problems.
@@ -252,7 +313,8 @@ function decodeUnsafe(fragment: string): DecodeResult {
   const loaded = loadScenarioText('share link', JSON.stringify(doc));
   if (!loaded.ok || loaded.problems.some((p) => p.severity === 'error')) {
     const first = loaded.problems.find((p) => p.severity === 'error');
-    return fail('invalid', first ? formatProblem(first) : 'the scenario in the link does not load');
+    const message = first ? formatProblem(first) : 'the scenario in the link does not load';
+    return fail('invalid', message, { key: 'scenario', ...(first && { problem: first }) });
   }
   const lab: SharedLab = { scenario: loaded.scenario, seed: loaded.scenario.settings.seed };
   if (request !== undefined) lab.request = request;

@@ -5,6 +5,7 @@
 import { translate } from '../i18n';
 import { labStore } from '../app-store';
 import type { Scenario, TraceRequest } from '../../state';
+import type { ShareErrorKind, ShareReason } from '../../scenario/share';
 import { builtinText } from './builtin-files';
 import { parseRoute } from './routes';
 import { session, setSession, type Session } from './session';
@@ -24,11 +25,31 @@ function markSaved() {
   setSession({ baseline: labStore.getState().scenario.current });
 }
 
+/**
+ * Why a link does not open, in the reader's language: what is wrong with it and, in brackets, the
+ * detail (`share.why.*`, or the loader's first problem with the scenario inside, where it is).
+ */
+async function refusalReason(r: { kind: ShareErrorKind; reason: ShareReason }): Promise<string> {
+  const kind = t(`share.kind.${r.kind}`);
+  const { key, params = {}, problem } = r.reason;
+  if (key === 'not-a-link') return kind;
+  let why: string;
+  if (problem) {
+    const { problemText } = await import('../../scenario/problem-text');
+    const line = problem.line !== undefined ? `:${problem.line}:${problem.column ?? 1}` : '';
+    const where = `${problem.file}${line}${problem.path ? ` ${problem.path}` : ''}`;
+    why = t('share.why.scenario', { where, detail: problemText(labStore.getState().ui.lang, problem) });
+  } else {
+    why = t(`share.why.${key}`, params);
+  }
+  return t('share.because', { kind, why });
+}
+
 export async function openShareLink(fragment: string): Promise<boolean> {
   const { decodeShare } = await import('../../scenario/share');
   const r = decodeShare(fragment);
   if (!r.ok) {
-    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: `${t(`share.kind.${r.kind}`)} (${r.message})` }) } });
+    setSession({ notice: { kind: 'error', text: t('share.refused', { reason: await refusalReason(r) }) } });
     return false;
   }
   const { serializeScenario } = await import('../../scenario/export');
