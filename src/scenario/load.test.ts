@@ -194,6 +194,18 @@ spec:
     expect(r.problems[0]).toMatchObject({ kind: 'syntax', line, column, message: expect.stringMatching(message) });
   });
 
+  // The place is said once, as file:line:col: the parser's own "at line 4, column 1:" and JSON.parse's
+  // "at position 107" are left out of the message, which no longer ends on a dangling colon.
+  it.each([
+    ['tabs.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n', 4, 1],
+    ['bad.json', '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n}\n', 4, 1],
+  ])('says where %s is wrong once, in the problem\'s line and column', (file, text, line, column) => {
+    const r = loadScenarioText(file, text);
+    expect(r.problems[0]).toMatchObject({ kind: 'syntax', line, column });
+    const { message } = r.problems[0]!;
+    expect(message).not.toMatch(/at line \d|column \d|position \d|:$/);
+  });
+
   it('reports a JSON syntax error with its line and column', () => {
     const r = loadScenarioText('bad.json', '{\n  "apiVersion": "v1",\n  "kind": "Namespace",\n}\n');
     expect(r.ok).toBe(false);

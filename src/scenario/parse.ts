@@ -107,7 +107,8 @@ function readJson(out: ParsedFile, text: string, lines: LineIndex): 'read' | 'ya
     const pos = /position (\d+)/.exec(msg);
     const at = pos ? lines.position(Number(pos[1])) : undefined;
     out.syntax = 'json';
-    const text = noted('problem.invalidJson', { detail: msg });
+    // The place is the problem's line and column; JSON.parse's own "at position 107 (line 5 column 3)" goes.
+    const text = noted('problem.invalidJson', { detail: withoutPlace(msg) });
     out.problems.push({ kind: 'syntax', severity: 'error', file, ...at, path: '', ...text });
     return 'read';
   }
@@ -176,10 +177,9 @@ function yamlSyntaxProblems(
     if (opened && reported.has(opened.start)) continue;
     if (opened) reported.add(opened.start);
     const at = lines.position(opened ? opened.start : err.pos[0]);
-    const why = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
-    const text = opened
-      ? noted(opened.what, { detail: why })
-      : noted('problem.invalidYaml', { detail: firstLine(err.message) });
+    // The place is the problem's line and column: the parser's "at line 4, column 1:" goes.
+    const why = withoutPlace(firstLine(err.message));
+    const text = opened ? noted(opened.what, { detail: why }) : noted('problem.invalidYaml', { detail: why });
     problems.push({ kind: 'syntax', severity: 'error', file, ...at, document, path: '', ...text });
   }
   for (const w of doc.warnings) {
@@ -188,6 +188,18 @@ function yamlSyntaxProblems(
     problems.push({ kind: 'syntax', severity: 'warning', file, ...at, document, path: '', ...text });
   }
   return problems;
+}
+
+/**
+ * A parser's message without its own place (`yaml`'s "at line 4, column 1:", JSON.parse's "at
+ * position 107 (line 5 column 3)"): the problem carries the line and column, said once.
+ */
+export function withoutPlace(message: string): string {
+  return message
+    .replace(/ at line \d+, column \d+:?\s*$/, '')
+    .replace(/ at position \d+(?: \(line \d+ column \d+\))?/, '')
+    .replace(/ \(line \d+ column \d+\)/, '')
+    .replace(/:\s*$/, '');
 }
 
 // ------------------------------------------------------------------ copying into plain values
