@@ -58,7 +58,7 @@ function linkAfterQueuedFile() {
 }
 window.addEventListener('hashchange', linkAfterQueuedFile);
 const benchPage = import.meta.env.MODE === 'test' && new URLSearchParams(location.search).has('bench');
-if ((route === 'none' || route === 'gallery') && !benchPage) setFirstFrame(defaultFrame);
+if ((route === 'none' || route === 'gallery' || route === 'unusable') && !benchPage) setFirstFrame(defaultFrame);
 // Asked for once the first frame has been painted. Asked for at its commit, the engines' download
 // (~240 kB compressed, parsed as it streams in) competed with that frame's layout and painting for
 // a small machine's cores: the first frame came ~80 ms later, and the lab was ready no sooner

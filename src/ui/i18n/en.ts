@@ -434,6 +434,8 @@ export const en = {
   'share.kind.too-large': 'it is larger than netlab reads',
   'share.kind.corrupt': 'it is damaged',
   'share.kind.invalid': 'the scenario inside does not load',
+  'route.unusable': 'netlab cannot open the address part “#{fragment}”, so it opened the default lab instead.',
+  'route.lessonStep': 'This lesson has no step “{asked}” (it has {count}): showing step {shown}.',
   'share.refused': 'This link does not open: {reason}. Nothing was changed.',
   'share.because': '{kind} ({why})',
   'share.why.no-codec': 'there is no link format number before the data',

@@ -410,6 +410,8 @@ export const zh: Record<keyof typeof en, string> = {
   'share.kind.too-large': '它超出了 netlab 可读取的大小',
   'share.kind.corrupt': '链接已损坏',
   'share.kind.invalid': '其中的场景无法加载',
+  'route.unusable': 'netlab 无法打开网址中的“#{fragment}”部分，已改为打开默认实验。',
+  'route.lessonStep': '这个课程没有第“{asked}”步（共 {count} 步）：显示第 {shown} 步。',
   'share.refused': '此链接无法打开：{reason}。未做任何更改。',
   'share.because': '{kind}（{why}）',
   'share.why.no-codec': '数据前没有链接格式编号',

@@ -2,32 +2,45 @@
 // lesson's step as &lesson-step=<n>, 1-based; also read as #/lesson/<id>), the gallery (#gallery).
 // Playback keeps its own "step" (the hop) next to them.
 
-export type Route = { kind: 'share'; fragment: string } | { kind: 'lesson'; id: string; step: number } | { kind: 'gallery' } | { kind: 'none' };
+export type Route =
+  | { kind: 'share'; fragment: string }
+  /** `badStep`: a lesson-step the page cannot use (0, a word, past 1000), as typed; it opens at step 1. */
+  | { kind: 'lesson'; id: string; step: number; badStep?: string }
+  | { kind: 'gallery' }
+  | { kind: 'none' }
+  /** A fragment the page cannot use (an empty or malformed lesson id, an unknown key, broken escapes), as typed. */
+  | { kind: 'unusable'; fragment: string };
 
 export const LESSON_STEP_PARAM = 'lesson-step';
 
-/** The lesson step a fragment names, 0-based; 0 when it names none or nonsense. */
-function lessonStepOf(params: URLSearchParams): number {
-  const n = Number(params.get(LESSON_STEP_PARAM));
-  return Number.isInteger(n) && n >= 1 && n <= 1000 ? n - 1 : 0;
+/** The lesson step a fragment names, 0-based (0 when it names none), and the value typed when it is nonsense. */
+function lessonStepOf(params: URLSearchParams): { step: number; badStep?: string } {
+  const raw = params.get(LESSON_STEP_PARAM);
+  if (raw === null) return { step: 0 };
+  const n = Number(raw);
+  return raw !== '' && Number.isInteger(n) && n >= 1 && n <= 1000 ? { step: n - 1 } : { step: 0, badStep: raw };
 }
 
 export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#/, '');
+  if (h === '') return { kind: 'none' };
   if (h.startsWith('s=')) return { kind: 'share', fragment: h.split('&')[0]! };
-  let decoded = h;
+  let decoded: string;
   try {
     decoded = decodeURIComponent(h);
   } catch {
-    /* keep as typed */
+    return { kind: 'unusable', fragment: h };
   }
   const params = new URLSearchParams(h);
   const path = /^\/?lesson\/([\w-]+)/.exec(decoded);
-  if (path) return { kind: 'lesson', id: path[1]!, step: lessonStepOf(new URLSearchParams(decoded.split('?')[1] ?? '')) };
-  const id = params.get('lesson');
-  if (id && /^[\w-]+$/.test(id)) return { kind: 'lesson', id, step: lessonStepOf(params) };
+  if (path) return { kind: 'lesson', id: path[1]!, ...lessonStepOf(new URLSearchParams(decoded.split('?')[1] ?? '')) };
+  if (params.has('lesson')) {
+    const id = params.get('lesson')!;
+    return /^[\w-]+$/.test(id) ? { kind: 'lesson', id, ...lessonStepOf(params) } : { kind: 'unusable', fragment: h };
+  }
   if (params.has('gallery') || /^\/?gallery\b/.test(decoded)) return { kind: 'gallery' };
-  return { kind: 'none' };
+  // Playback's own hop (#step=3) is the page's; anything else is not something it opens.
+  return [...params.keys()].every((k) => k === 'step') ? { kind: 'none' } : { kind: 'unusable', fragment: h };
 }
 
 export const lessonHref = (id: string) => `#lesson=${encodeURIComponent(id)}`;

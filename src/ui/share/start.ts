@@ -7,7 +7,7 @@ import { labStore } from '../app-store';
 import type { Scenario, TraceRequest } from '../../state';
 import type { ShareErrorKind, ShareReason } from '../../scenario/share';
 import { builtinText } from './builtin-files';
-import { parseRoute } from './routes';
+import { parseRoute, writeLessonStep } from './routes';
 import { session, setSession, type Session } from './session';
 
 export const AUTOSAVE_KEY = 'netlab.autosave.v1';
@@ -75,17 +75,35 @@ export async function openShareLink(fragment: string): Promise<boolean> {
   return true;
 }
 
-export async function openLesson(id: string, step = 0): Promise<boolean> {
+/** The address without its fragment: what the page shows when the fragment named nothing it could open. */
+function clearFragment() {
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+}
+
+/** A fragment as typed, short enough for a notice. */
+const shown = (fragment: string) => (fragment.length > 80 ? `${fragment.slice(0, 80)}…` : fragment);
+
+/**
+ * Opens a built-in lesson at `step` (0-based). A step it does not have (`badStep` as typed, or past
+ * its last) opens the nearest one, says so, and the address is corrected to the step shown.
+ */
+export async function openLesson(id: string, step = 0, badStep?: string): Promise<boolean> {
   const file = await builtinText(id);
   if (!file) {
     setSession({ notice: { kind: 'error', text: t('gallery.unknown', { id }) } });
+    clearFragment();
     return false;
   }
   const ok = labStore.getState().openFiles([file]);
   if (ok) {
     markSaved();
     const steps = labStore.getState().scenario.current?.lesson.length ?? 0;
-    setSession({ lessonStep: Math.max(0, Math.min(step, steps - 1)), predictions: {}, lessonOpen: true, overlay: null, notice: null });
+    const at = Math.max(0, Math.min(step, steps - 1));
+    const asked = badStep ?? (at !== step ? String(step + 1) : undefined);
+    const text = asked === undefined ? null : t('route.lessonStep', { asked, count: steps, shown: at + 1 });
+    const notice = text === null ? null : { kind: 'info' as const, text };
+    setSession({ lessonStep: at, predictions: {}, lessonOpen: true, overlay: null, notice });
+    if (asked !== undefined) writeLessonStep(at);
   }
   return ok;
 }
@@ -97,11 +115,16 @@ export async function openRoute(hash: string): Promise<boolean> {
     case 'share':
       return openShareLink(route.fragment);
     case 'lesson':
-      return openLesson(route.id, route.step);
+      return openLesson(route.id, route.step, route.badStep);
     case 'gallery':
       setSession({ overlay: 'gallery' });
       return false;
     case 'none':
+      return false;
+    case 'unusable':
+      // The default lab opens instead: said, and the address shows what is open.
+      setSession({ notice: { kind: 'info', text: t('route.unusable', { fragment: shown(route.fragment) }) } });
+      clearFragment();
       return false;
   }
 }
