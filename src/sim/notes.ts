@@ -134,6 +134,15 @@ export const noteMessagesEn = {
   // A list inside a hop's explanation (a search list, the ports served), joined as the language joins one.
   'note.list': '{items}',
   // Who sends, answers or is reached, inside a hop's explanation or a fault.
+  // The console's own lines (not a program's output): curl's summary of the trace, help's last line.
+  'note.shell.curl': '{who}{sawAs}{via}',
+  'note.shell.answered': 'answered by pod {pod}',
+  'note.shell.errorFrom': 'HTTP {status} from pod {pod}',
+  'note.shell.status': 'HTTP {status}',
+  'note.shell.sawAs': '; it saw the client as {source}',
+  'note.shell.via': ' (via Service {service})',
+  'note.shell.help':
+    'A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.',
   // Artifact titles that are words, not commands (the page lists them in its language).
   'note.title.loadBalancer': 'load balancer {address} ({service})',
   'note.title.gatewayConf': 'nginx.conf of Gateway {gateway} (NGINX Gateway Fabric)',
@@ -334,6 +343,13 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.fault.cnameOutside': '{name} 是指向 {target} 的 CNAME，这个名字在实验环境之外：在真实集群中 CoreDNS 会向上游解析它，Pod 会直接连接过去',
   'note.fault.nxdomain': '{name}：{rcode}（尝试了 {tries}）',
   'note.list': '{items}',
+  'note.shell.curl': '{who}{sawAs}{via}',
+  'note.shell.answered': '由 Pod {pod} 应答',
+  'note.shell.errorFrom': 'Pod {pod} 返回 HTTP {status}',
+  'note.shell.status': 'HTTP {status}',
+  'note.shell.sawAs': '；它看到的客户端地址是 {source}',
+  'note.shell.via': '（经由 Service {service}）',
+  'note.shell.help': '更改集群的命令会运行控制器并列出它们引发的事件；撤销可以还原。',
   'note.title.loadBalancer': '负载均衡器 {address}（{service}）',
   'note.title.gatewayConf': 'Gateway {gateway} 的 nginx.conf（NGINX Gateway Fabric）',
   'note.title.zone': 'CoreDNS 区域 {origin}',

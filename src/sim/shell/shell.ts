@@ -22,6 +22,7 @@ import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
 import { ipCommand } from './ip';
+import { note, renderNoteWith, type Note } from '../notes';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
 
@@ -67,6 +68,27 @@ export interface ShellResult {
   clear?: boolean;
   /** The exit status when the command has its own (curl's 3 for a URL it rejects); else 0, or 1 with `err`. */
   status?: number;
+  /**
+   * The last lines of `out` when they are the console's own words, not a program's (curl's summary of
+   * the trace, help's last line): as notes the page renders in its language. Gone once piped.
+   */
+  prose?: ProseLine[];
+}
+
+/** One line of the console's own words: a note, its named parameters notes themselves. */
+export interface ProseLine {
+  note: Note;
+  parts?: Record<string, Note[]>;
+}
+
+/** The English text of prose lines, as `out` ends with them. */
+export function proseText(lines: readonly ProseLine[], lang: 'en' | 'zh' = 'en'): string {
+  return lines.map((l) => renderNoteWith(lang, l.note, l.parts)).join('\n');
+}
+
+/** A result whose output ends with the console's own words. */
+function okProse(before: string, prose: ProseLine[], extra: Partial<ShellResult> = {}): ShellResult {
+  return ok(`${before}${proseText(prose)}\n`, { ...extra, prose });
 }
 
 const ok = (out: string, extra: Partial<ShellResult> = {}): ShellResult => ({ out, err: '', events: [], ...extra });
@@ -781,14 +803,21 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     lines.push('');
   }
   // An error status names the pod that gave it (a 400 from nginx is not the application's answer).
+  return okProse(lines.map((l) => `${l}\n`).join(''), [curlSummary(result)], { trace: { request, result } });
+}
+
+/** Who answered, what it saw as the source and through which Service: the console's line after curl. */
+function curlSummary(result: TraceResult): ProseLine {
   const failed = result.status !== null && result.status >= 400;
-  const who = !result.backendPod
-    ? `HTTP ${result.status}`
-    : failed ? `HTTP ${result.status} from pod ${result.backendPod}` : `answered by pod ${result.backendPod}`;
-  const sawAs = result.backend ? `; it saw the client as ${result.backend.sourceIP}` : '';
-  const via = result.service ? ` (via Service ${result.service})` : '';
-  lines.push(`${who}${sawAs}${via}`);
-  return ok(`${lines.join('\n')}\n`, { trace: { request, result } });
+  const pod = result.backendPod;
+  const status = String(result.status);
+  const who = !pod
+    ? note('note.shell.status', { status })
+    : failed ? note('note.shell.errorFrom', { status, pod }) : note('note.shell.answered', { pod });
+  const parts: Record<string, Note[]> = { who: [who] };
+  if (result.backend) parts['sawAs'] = [note('note.shell.sawAs', { source: result.backend.sourceIP })];
+  if (result.service) parts['via'] = [note('note.shell.via', { service: result.service })];
+  return { note: note('note.shell.curl', { who: '', sawAs: '', via: '' }), parts };
 }
 
 /** The resolv.conf of a pod (its DNS policy and search list) or of a node (the host's resolver). */
@@ -913,8 +942,8 @@ export const COMMANDS = [
   'clear',
 ];
 
-const HELP = `Commands:
-  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
+/** The console's commands as each is typed (its words about them come after, as prose). */
+const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
   dig NAME [TYPE] [+search]        nslookup NAME
@@ -923,7 +952,6 @@ const HELP = `Commands:
   cat /etc/nginx/nginx.conf    cat /etc/resolv.conf
   shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
   COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]
-A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.
 `;
 
 /** The lab traces TCP (and DNS over UDP): what a ping would meet, instead of "command not found". */
@@ -970,7 +998,9 @@ export function runShell(env: ShellEnv, input: string): ShellResult {
       out = '';
     } else out = fr.out;
   }
-  return { ...r, out, err };
+  // What the filters print is text: the console's own lines went through them as such.
+  const { prose: _prose, ...rest } = r;
+  return { ...rest, out, err };
 }
 
 /** One command of a pipeline: the first, the one that reaches the lab. */
@@ -981,7 +1011,7 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
     case undefined:
       return ok('');
     case 'help':
-      return ok(HELP);
+      return okProse(HELP, [{ note: note('note.shell.help', {}) }]);
     case 'clear':
       return ok('', { clear: true });
     case 'kubectl':

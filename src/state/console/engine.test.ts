@@ -7,7 +7,7 @@ import type { Lab } from '../../sim/assembly/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { runCommand } from '../commands';
 import type { Scenario } from '../types';
-import { complete, defaultShell, mergePatch, needsMoreInput, prompt, run, splitInput, splitWords, type ConsoleEnv, type Shell } from './engine';
+import { complete, defaultShell, mergePatch, needsMoreInput, outputIn, prompt, run, splitInput, splitWords, type ConsoleEnv, type Shell } from './engine';
 
 function scenarioOf(file: string): Scenario {
   const r = loadScenarioText(file, readFileSync(join(__dirname, '../../../scenarios', file), 'utf8'));
@@ -283,6 +283,20 @@ describe('shell tools', () => {
     expect(r.trace?.request.from).toMatch(/^pod:default\/web-/);
     expect(r.trace?.result.outcome).toBe('response');
     expect(r.out).toMatch(/answered by pod default\/web-/);
+  });
+
+  it("the console's own lines read in the page's language; a program's output and piped text stay as printed", () => {
+    const r = exec('curl http://web.default.svc.cluster.local/');
+    expect(outputIn('en', r)).toBe(r.out);
+    const zh = outputIn('zh', r);
+    expect(zh).toMatch(/^由 Pod default\/web-\S+ 应答；它看到的客户端地址是 [\d.]+（经由 Service default\/web）\n$/);
+    const piped = exec('curl http://web.default.svc.cluster.local/ | grep pod');
+    expect(piped.prose).toBeUndefined();
+    expect(outputIn('zh', piped)).toBe(piped.out);
+    const help = exec('help');
+    expect(help.out).toMatch(/runs the controllers and lists their events; undo reverts it\.\n$/);
+    expect(outputIn('zh', help)).toMatch(/^ {2}kubectl get[\s\S]*撤销可以还原。\n$/);
+    expect(outputIn('zh', help)).not.toMatch(/Commands|reverts/);
   });
 
   it('curl to an unknown name fails in curl\'s words', () => {

@@ -5,7 +5,7 @@
 import type { LabEdit } from '../../sim/assembly/edits';
 import type { Lab } from '../../sim/assembly/lab';
 import type { TraceResult } from '../../sim/trace/types';
-import { checkEdits, runShell, type ShellEnv, type ShellResult } from '../../sim/shell/shell';
+import { checkEdits, proseText, runShell, type ShellEnv, type ShellResult } from '../../sim/shell/shell';
 import { shellLoaders } from '../../scenario/shell-io';
 import { runCommand, type ScenarioCommand } from '../commands';
 import type { Scenario, TraceRequest } from '../types';
@@ -74,6 +74,17 @@ function toConsole(r: ShellResult): ConsoleResult {
 
 export function run(env: ConsoleEnv, input: string): ConsoleResult {
   return toConsole(runShell(shellEnv(env), input));
+}
+
+/**
+ * A command's output as the page shows it: the console's own last lines (curl's summary, help's last
+ * line) in the reader's language, a program's output as the program printed it.
+ */
+export function outputIn(lang: 'en' | 'zh', r: Pick<ShellResult, 'out' | 'prose'>): string {
+  if (!r.prose || r.prose.length === 0) return r.out;
+  const en = `${proseText(r.prose)}\n`;
+  if (!r.out.endsWith(en)) return r.out;
+  return `${r.out.slice(0, r.out.length - en.length)}${proseText(r.prose, lang)}\n`;
 }
 
 /** Checks a store command against the apiserver (the edited lab's refusals) and lists what it set off. */

@@ -7,6 +7,7 @@ import {
   complete,
   defaultShell,
   needsMoreInput,
+  outputIn,
   prompt,
   run,
   type ConsoleEnv,
@@ -15,7 +16,7 @@ import {
 import type { Scenario } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { labFor } from '../engines';
-import { useT, type T } from '../i18n';
+import { useShownLang, useT, type Lang, type T } from '../i18n';
 import { setSession } from '../share/session';
 
 type Line = { kind: 'in' | 'out' | 'err' | 'event' | 'info'; text: string };
@@ -91,9 +92,9 @@ function useHistory(setInput: (line: string) => void) {
 }
 
 /** What a command printed: its output, its errors, the events it set off, the trace it ran. */
-function resultLines(t: T, r: ReturnType<typeof run>): Line[] {
+function resultLines(t: T, lang: Lang, r: ReturnType<typeof run>): Line[] {
   const add: Line[] = [];
-  if (r.out) add.push({ kind: 'out', text: r.out.replace(/\n$/, '') });
+  if (r.out) add.push({ kind: 'out', text: outputIn(lang, r).replace(/\n$/, '') });
   if (r.err) add.push({ kind: 'err', text: r.err.replace(/\n$/, '') });
   if (r.events.length > 0) {
     const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n');
@@ -105,6 +106,7 @@ function resultLines(t: T, r: ReturnType<typeof run>): Line[] {
 
 export default function Console() {
   const t = useT();
+  const lang = useShownLang();
   const scenario = useLab((s) => s.scenario.current);
   const [lines, setLines] = useState<Line[]>([{ kind: 'info', text: t('console.welcome') }]);
   const [input, setInput] = useState('');
@@ -136,7 +138,7 @@ export default function Console() {
     }
     if (r.command) labStore.getState().run(r.command);
     setShell(r.shell ?? shell); // the prompt stays in its pod while it exists, whatever an edit reorders
-    setLines((ls) => [...ls, shown, ...resultLines(t, r)].slice(-500));
+    setLines((ls) => [...ls, shown, ...resultLines(t, lang, r)].slice(-500));
   };
 
   // Tab: the line completed as far as it is unambiguous; the candidates listed when there are several.
