@@ -46,6 +46,12 @@ export function fill(text: string, params: Params): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
 }
 
+/**
+ * A message in `lang`. A key with a `.one` form in the catalog takes it when `count` is 1 ("1 line",
+ * not "1 lines"); Chinese writes both the same.
+ */
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  return fill(loaded[lang]?.[key] ?? en[key] ?? key, params);
+  const catalog = loaded[lang] ?? en;
+  const one = params['count'] === 1 ? (catalog as Record<string, string | undefined>)[`${key}.one`] : undefined;
+  return fill(one ?? loaded[lang]?.[key] ?? en[key] ?? key, params);
 }

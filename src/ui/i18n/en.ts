@@ -309,6 +309,7 @@ export const en = {
   'artifacts.title': 'Rules and configs',
   'artifacts.choose': 'Artifact',
   'artifacts.lines': '{count} lines',
+  'artifacts.lines.one': '{count} line',
   'artifacts.unavailable': 'Rendered rules and configs are not yet available in this build.',
   'artifacts.loading': 'The rendered rules and configs appear once the engines have loaded…',
   'artifacts.search': 'Search in this artifact',
@@ -331,6 +332,7 @@ export const en = {
   // chain-walked: the rules walked for a hop, marked in place
   'walk.legend': 'Walked for this hop',
   'walk.summary': '{here} lines evaluated here, {matched} matched',
+  'walk.summary.one': '{here} line evaluated here, {matched} matched',
   'walk.elsewhere': '{count} more in another listing',
   'walk.jump': 'jumped',
   'walk.match': 'matched',
@@ -338,6 +340,7 @@ export const en = {
   'walk.order': 'evaluation order',
   'walk.line': 'Step {orders}: {kind}',
   'walk.inspector': 'The walk: {count} steps',
+  'walk.inspector.one': 'The walk: {count} step',
   'walk.note.statisticYes': 'statistic {p} → drew {draw}, yes',
   'walk.note.statisticNo': 'statistic {p} → drew {draw}, no',
   'walk.note.recentHit': 'recent {name}: client seen, yes',

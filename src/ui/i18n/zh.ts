@@ -287,6 +287,7 @@ export const zh: Record<keyof typeof en, string> = {
   'artifacts.title': '规则与配置',
   'artifacts.choose': '产物',
   'artifacts.lines': '{count} 行',
+  'artifacts.lines.one': '{count} 行',
   'artifacts.unavailable': '此版本尚未提供渲染后的规则和配置。',
   'artifacts.loading': '引擎加载完成后即显示渲染后的规则和配置…',
   'artifacts.search': '在此产物中搜索',
@@ -309,6 +310,7 @@ export const zh: Record<keyof typeof en, string> = {
   // chain-walked: the rules walked for a hop, marked in place
   'walk.legend': '这一跳走过的规则',
   'walk.summary': '此处评估了 {here} 行，其中 {matched} 行匹配',
+  'walk.summary.one': '此处评估了 {here} 行，其中 {matched} 行匹配',
   'walk.elsewhere': '另有 {count} 步在其他列表中',
   'walk.jump': '跳转',
   'walk.match': '匹配',
@@ -316,6 +318,7 @@ export const zh: Record<keyof typeof en, string> = {
   'walk.order': '评估顺序',
   'walk.line': '第 {orders} 步：{kind}',
   'walk.inspector': '走过的路径：共 {count} 步',
+  'walk.inspector.one': '走过的路径：共 {count} 步',
   'walk.note.statisticYes': 'statistic 概率 {p} → 抽到 {draw}，命中',
   'walk.note.statisticNo': 'statistic 概率 {p} → 抽到 {draw}，未命中',
   'walk.note.recentHit': 'recent {name}：见过该客户端，命中',

@@ -477,7 +477,7 @@ function WalkLegend({ t, here, matched, elsewhere }: { t: T; here: number; match
   return (
     <div className="walk-legend small" data-testid="walk-legend" role="note">
       <strong>{t('walk.legend')}</strong>
-      <span data-testid="walk-summary">{t('walk.summary', { here, matched })}</span>
+      <span data-testid="walk-summary">{t('walk.summary', { here, matched, count: here })}</span>
       <span className="walk-key">
         <span className="walk-order">1</span> {t('walk.order')}
       </span>
