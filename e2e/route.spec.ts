@@ -229,6 +229,9 @@ for (const size of [
       const presenterButton = await box(page.getByTestId('presenter-toggle'));
       expect((await box(toolbar)).height).toBeLessThanOrEqual(presenterButton.height + 8);
       expect((await box(page.locator('.topbar'))).height).toBeLessThanOrEqual(presenterButton.height + 24);
+      // Every side-panel tab in view: none past the panel's edge.
+      const tabs = await page.getByRole('tablist').evaluate((l) => [l.clientWidth, l.scrollWidth]);
+      expect(tabs[1], 'side-panel tabs wider than the panel').toBeLessThanOrEqual(tabs[0]!);
 
       // The caption is a band above the canvas, so it covers no part of the route; the current hop's
       // segment is on the canvas, whole. (A route larger than the canvas at a readable zoom is
