@@ -87,18 +87,21 @@ describe("the parsers' syntax errors as notes: the CLI's English unchanged, the 
     const connect = parseConnect('somewhere');
     const url = parseUrl('http://a b/');
     const port = parseUrl('http://web:99999/');
-    const errors = [from, connect, url, port].map((r) => ('error' in r ? r : null));
+    const letters = parseUrl('http://web.example.com:abc/');
+    const errors = [from, connect, url, port, letters].map((r) => ('error' in r ? r : null));
     expect(errors.map((e) => e?.error)).toEqual([
       '--from must be external[:<client or ip>], pod:<ns>/<name> or node:<name>, not "bogus"',
       '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not "somewhere"',
       'cannot parse URL "http://a b/": expected http://host[:port]/path',
       'port 99999 in "http://web:99999/" is out of range 1-65535',
+      'port "abc" in "http://web.example.com:abc/" is not a number',
     ]);
     expect(errors.map((e) => e?.note.key)).toEqual([
       'note.request.from',
       'note.request.connect',
       'note.request.url',
       'note.request.port',
+      'note.request.portNumber',
     ]);
     for (const e of errors) {
       expect(renderNote('en', e!.note)).toBe(e!.error);

@@ -87,8 +87,12 @@ export function parseUrl(url: string): ParsedUrl | RequestSyntaxError {
   if (written !== undefined && !/^https?$/i.test(written)) {
     return syntaxError(note('note.request.scheme', { scheme: JSON.stringify(written), url: JSON.stringify(url) }));
   }
-  const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?([^#\s]*)$/i.exec(url.trim());
+  // After the host: a port (digits, or nothing: the scheme's), then the path or query.
+  const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::([^/?#\s]*))?((?:[/?][^#\s]*)?)$/i.exec(url.trim());
   if (!m) return syntaxError(note('note.request.url', { url: JSON.stringify(url) }));
+  if (m[3] && !/^\d+$/.test(m[3])) {
+    return syntaxError(note('note.request.portNumber', { port: JSON.stringify(m[3]), url: JSON.stringify(url) }));
+  }
   if (!isUrlHost(m[2]!)) {
     return syntaxError(note('note.request.host', { host: JSON.stringify(m[2]!), url: JSON.stringify(url) }));
   }
