@@ -301,6 +301,8 @@ async function lastReplyHop(page: Page, s: (typeof SCENARIOS)[number]) {
     const saved = page.getByTestId('composer-saved');
     const values = () => saved.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
     const first = async () => (await values()).find((v) => v);
+    // The scenario's saved requests arrive with the scenario: wait for them, not for the page.
+    if (s.request === 'first') await expect.poll(first).toBeTruthy();
     if (s.request) await saved.selectOption(s.request === 'first' ? (await first())! : s.request);
     await page.getByTestId('composer-send').click();
   }
