@@ -6,10 +6,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { Ingress, Service } from '../../sim';
 import { ADDON_LABEL } from '../../sim/ingress/addon';
-import { PROXY_MODES, type ProxyMode } from '../../sim/lab';
+import { MAX_REPLICAS, PROXY_MODES, type ProxyMode } from '../../sim/lab';
 import { checkChange } from '../../state/console/engine';
 import type { Scenario, ScenarioCommand } from '../../state';
-import { LIMITS } from '../../scenario/limits';
 import { labStore, useLab } from '../app-store';
 import { CountError } from '../CountError';
 import { labFor } from '../engines';
@@ -218,7 +217,7 @@ function ScaleForm({ scenario, done, deployments }: FormProps & { deployments: O
   const [replicasInput, setReplicas] = useState<string | null>(null);
   const d = byKey(deployments, dep)!;
   const text = replicasInput ?? String('spec' in d ? ((d.spec as { replicas?: number }).replicas ?? 1) : 1);
-  const read = readWholeNumber(text, 0, LIMITS.maxReplicas);
+  const read = readWholeNumber(text, 0, MAX_REPLICAS);
   const target = { namespace: ns(d), name: d.metadata.name };
   const apply = () => {
     // Refused: the error is beside the field; an earlier change's outcome would read as this one's.
