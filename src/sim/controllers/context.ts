@@ -195,6 +195,8 @@ export interface Indexes {
   podsPerNode: CowMap<number>;
   /** EndpointSlices by "ns/service". */
   slicesByService: SetIndex;
+  /** The keys of pods the scheduler found no node for (under the one key ""), waiting for room. */
+  unschedulablePods: SetIndex;
 }
 
 export function emptyIndexes(): Indexes {
@@ -204,6 +206,7 @@ export function emptyIndexes(): Indexes {
     podsByOwner: new SetIndex(),
     podsPerNode: new CowMap(),
     slicesByService: new SetIndex(),
+    unschedulablePods: new SetIndex(),
   };
 }
 
@@ -214,6 +217,7 @@ export function forkIndexes(i: Indexes): Indexes {
     podsByOwner: i.podsByOwner.fork(),
     podsPerNode: i.podsPerNode.fork(),
     slicesByService: i.slicesByService.fork(),
+    unschedulablePods: i.unschedulablePods.fork(),
   };
 }
 

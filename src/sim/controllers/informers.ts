@@ -159,6 +159,7 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
     if (node) countOnNode(ctx, node, 1);
   }
   if (!pod && oldPod) releasePodIP(ctx, oldPod);
+  waitingForRoom(ctx, oldPod, pod, key);
   // A key that goes (or loses its node) may come back in this pass: new or bound is no proof of absence.
   if (oldPod && (!pod || (oldNode && !node))) {
     ctx.queues.scheduler.mayRepeat();
@@ -178,6 +179,26 @@ function onPod(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: str
   else if (node && (oldPod!.spec !== pod.spec || !sameMeta)) enqueue(ctx, 'kubelet', key);
   if (oldLabels && !sameLabels) enqueueServices(ctx, oldPod!, oldLabels);
   if (labels) enqueueServices(ctx, pod!, labels);
+}
+
+/**
+ * The pods the scheduler found no node for are kept aside; a pod that leaves its node frees room
+ * there, so they are looked at again (kube-scheduler moves them back to its active queue on an
+ * assigned pod's deletion). New pods have no status yet: two reads for most events.
+ */
+function waitingForRoom(ctx: Ctx, oldPod: Pod | undefined, pod: Pod | undefined, key: string): void {
+  const was = !!oldPod && unschedulable(oldPod);
+  const is = !!pod && unschedulable(pod);
+  const index = ctx.index.unschedulablePods;
+  if (was && !is) index.remove('', key);
+  else if (is && !was) index.add('', key);
+  if (oldPod?.spec.nodeName && !pod?.spec.nodeName) {
+                for (const k of index.get('') ?? []) enqueue(ctx, 'scheduler', k);
+  }
+}
+
+function unschedulable(pod: Pod): boolean {
+  return !pod.spec.nodeName && !!pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False');
 }
 
 /** A count per node, not the pods' keys: a 250-entry count costs no set insert per binding (~1 µs each). */

@@ -105,6 +105,71 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
     expect(ev.message).toMatch(/^0\/2 nodes are available: 2 node\(s\) didn't match Pod's node affinity\/selector\./);
   });
 
+  it('fills a node up to its allocatable pods (110 unless it says), then leaves pods Pending: Too many pods', () => {
+    const small = (name: string, pods?: string): AnyObject => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name },
+      ...(pods ? { status: { allocatable: { pods } } } : {}),
+    });
+    // One node of the kubelet's default and one that takes 3 (a cloud node limited by its interfaces).
+    const objects = [small('node-1'), small('node-2', '3'), deployment('web', 120)];
+    let st = reconcile({ settings: settings(), objects }).state;
+    const on = (n: string) => st.cluster.pods.filter((p) => p.spec.nodeName === n).length;
+    // CoreDNS's two pods count as well: 122 pods in all.
+    const pending = () => st.cluster.pods.filter((p) => !p.spec.nodeName);
+    expect([on('node-1'), on('node-2')]).toEqual([110, 3]);
+    expect(pending()).toHaveLength(9);
+    expect(pending()[0]!.status?.phase).toBe('Pending');
+    const ev = st.cluster.events.filter((e) => e.reason === 'FailedScheduling').at(-1)!;
+    expect(ev.message).toBe(
+      '0/2 nodes are available: 2 Too many pods. ' +
+        'preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.',
+    );
+    // Room made on a node (a pod deleted, its replacement waiting too) is taken by a waiting pod.
+    const running = st.cluster.pods.find((p) => p.spec.nodeName === 'node-2')!;
+    st = applyChange(st, { kind: 'delete', ref: { kind: 'Pod', namespace: 'default', name: running.metadata.name } });
+    expect(on('node-2')).toBe(3);
+    expect(pending()).toHaveLength(9);
+    // Scaled down to what fits: the waiting CoreDNS pods take the room the deleted ones leave.
+    st = applyChange(st, { kind: 'apply', object: deployment('web', 110) });
+    expect(pending()).toEqual([]);
+    expect(on('node-1') + on('node-2')).toBe(112);
+    expect(on('node-2')).toBe(3);
+    expect(normalise(st.cluster)).toEqual(normalise(resync(st).cluster));
+  });
+
+  it('schedules a waiting pod when another workload\'s pod leaves a full node', () => {
+    // One node of 3 pods: CoreDNS's two and api's one fill it (created first: names in order), so
+    // web's pod waits.
+    const node = {
+      apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { allocatable: { pods: '3' } },
+    };
+    const objects = [node as AnyObject, deployment('api', 1), deployment('web', 1)];
+    let st = reconcile({ settings: settings(), objects }).state;
+    const web = () => st.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'web')!;
+    expect(web().spec.nodeName).toBeUndefined();
+    st = applyChange(st, { kind: 'apply', object: deployment('api', 0) });
+    expect(web().spec.nodeName).toBe('node-1');
+    expect(web().status?.phase).toBe('Running');
+    expect(normalise(st.cluster)).toEqual(normalise(resync(st).cluster));
+  });
+
+  it('counts each filter\'s nodes in the FailedScheduling message, in kube-scheduler\'s order', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'a' }, spec: { unschedulable: true } },
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'b' }, status: { allocatable: { pods: '0' } } },
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'c' }, status: { allocatable: { pods: 0 } } },
+      deployment('web', 1),
+    ] as AnyObject[];
+    const c = reconcile({ settings: settings(), objects }).cluster;
+    expect(c.events.find((e) => e.reason === 'FailedScheduling')?.message).toBe(
+      '0/3 nodes are available: 1 node(s) were unschedulable, 2 Too many pods. ' +
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, ' +
+        '2 No preemption victims found for incoming pod.',
+    );
+  });
+
   it('runs a DaemonSet pod on every node', () => {
     const ds = {
       apiVersion: 'apps/v1',

@@ -1,6 +1,8 @@
 // kube-scheduler, reduced to what decides where traffic lands: nodeName is honoured as a binding,
-// nodeSelector and spec.unschedulable filter, and among feasible nodes the one with the fewest pods
-// wins, ties broken by name (a deterministic stand-in for the scoring plugins' spreading).
+// spec.unschedulable, nodeSelector and the node's pod capacity filter (NodeUnschedulable,
+// NodeAffinity, NodeResourcesFit's "Too many pods", in the framework's order), and among feasible
+// nodes the one with the fewest pods wins, ties broken by name (a deterministic stand-in for the
+// scoring plugins' spreading).
 
 import type { Node, Pod, PodCondition, PodSpec } from '../api/types';
 import type { Ctx } from './context';
@@ -11,6 +13,8 @@ export interface SchedulerCache {
   nodes: Node[];
   /** Pods on each node, by index into `nodes` (a binding counts at once, as the cache's assumed pods). */
   loads: number[];
+  /** How many pods each node takes (its allocatable pods), by index into `nodes`. */
+  capacity: number[];
   /** The least-loaded-node heap, built on the first pod without a nodeSelector. */
   heap?: LoadHeap;
   /** " to <node>" for each node, made on its first binding (see scheduledMessage). */
@@ -21,7 +25,24 @@ export interface SchedulerCache {
 
 export function schedulerCache(ctx: Ctx): SchedulerCache {
   const nodes = ctx.store.list<Node>('Node').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  return { nodes, loads: nodes.map((n) => ctx.index.podsPerNode.get(n.metadata.name) ?? 0) };
+  return {
+    nodes,
+    loads: nodes.map((n) => ctx.index.podsPerNode.get(n.metadata.name) ?? 0),
+    capacity: nodes.map(maxPods),
+  };
+}
+
+/** The kubelet's --max-pods (maxPods in its configuration) when the node does not say otherwise. */
+export const DEFAULT_MAX_PODS = 110;
+
+/**
+ * The pods a node takes: status.allocatable.pods as its kubelet reports it (a snapshot of a cloud
+ * cluster may say 17 or 29, what the node's network interfaces allow), else the kubelet's default.
+ */
+export function maxPods(node: Node): number {
+  const given = (node.status?.['allocatable'] as Record<string, unknown> | undefined)?.['pods'];
+  const n = typeof given === 'number' ? given : typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : NaN;
+  return Number.isSafeInteger(n) ? n : DEFAULT_MAX_PODS;
 }
 
 export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = schedulerCache(ctx)): void {
@@ -34,10 +55,12 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
     return;
   }
   const sel = pod.spec.nodeSelector ? Object.entries(pod.spec.nodeSelector) : NO_SELECTOR;
+  // The least-loaded node is the pick whenever it has room; else every node is looked at.
   const fast = sel.length === 0 ? leastLoaded(cache) : undefined;
-  if (fast !== undefined) return bind(ctx, pod, key, cache, fast);
+  if (fast !== undefined && cache.loads[fast]! < cache.capacity[fast]!) return bind(ctx, pod, key, cache, fast);
   let selectorMisses = 0;
   let unschedulable = 0;
+  let full = 0;
   let best = -1;
   for (let i = 0; i < total; i++) {
     const n = cache.nodes[i]!;
@@ -49,27 +72,47 @@ export function schedulePod(ctx: Ctx, key: string, cache: SchedulerCache = sched
       selectorMisses++;
       continue;
     }
+    if (cache.loads[i]! >= cache.capacity[i]!) {
+      full++;
+      continue;
+    }
     // Nodes are in name order, so strict < keeps the first name on a tie.
     if (best < 0 || cache.loads[i]! < cache.loads[best]!) best = i;
   }
   if (best < 0) {
-    // framework.Diagnosis: reasons sorted, each "<n> <reason>", then the preemption verdict.
-    const reasons: string[] = [];
-    if (selectorMisses) reasons.push(`${selectorMisses} node(s) didn't match Pod's node affinity/selector`);
-    if (unschedulable) reasons.push(`${unschedulable} node(s) were unschedulable`);
-    reasons.sort();
-    failed(
-      ctx,
-      pod,
-      `0/${total} nodes are available: ${reasons.join(', ')}. ` +
-        `preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
-    );
+    failed(ctx, pod, unschedulableMessage(total, { selectorMisses, unschedulable, full }));
     return;
   }
   bind(ctx, pod, key, cache, best);
 }
 
 const NO_SELECTOR: readonly (readonly [string, string])[] = [];
+
+/** "<n> <reason>" for each count above zero, sorted, joined as framework.Diagnosis joins them. */
+function counted(parts: readonly (readonly [number, string])[]): string {
+  return parts.filter(([n]) => n > 0).map(([n, reason]) => `${n} ${reason}`).sort().join(', ');
+}
+
+/**
+ * FailedScheduling's message: why each node was filtered out, then the preemption verdict. A node
+ * that is unschedulable or matches no selector cannot be helped by evicting pods; a full one could,
+ * but every pod in the lab has the same priority, so no victim is found.
+ */
+function unschedulableMessage(
+  total: number,
+  n: { selectorMisses: number; unschedulable: number; full: number },
+): string {
+  const reasons = counted([
+    [n.selectorMisses, "node(s) didn't match Pod's node affinity/selector"],
+    [n.unschedulable, 'node(s) were unschedulable'],
+    [n.full, 'Too many pods'],
+  ]);
+  const preemption = counted([
+    [n.selectorMisses + n.unschedulable, 'Preemption is not helpful for scheduling'],
+    [n.full, 'No preemption victims found for incoming pod'],
+  ]);
+  return `0/${total} nodes are available: ${reasons}. preemption: 0/${total} nodes are available: ${preemption}.`;
+}
 
 /**
  * Binds the pod to node `at` (an index into the cache's nodes). `key`: the pod's key, as queued (the
