@@ -24,3 +24,16 @@ for (const [step, asked, shown] of [['999', '999', 3], ['0', '0', 1], ['abc', 'a
     await expect.poll(() => page.evaluate(() => location.hash)).toContain(`lesson-step=${shown}`);
   });
 }
+
+test('a fragment typed over an open lab that the page cannot use says so and keeps the lab', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('/');
+  const title = await page.title();
+  await page.evaluate(() => {
+    location.hash = '#foo=bar';
+  });
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText('“#foo=bar”: the open lab stays as it was');
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe('');
+  expect(await page.title()).toBe(title);
+});

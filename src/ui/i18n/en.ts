@@ -438,6 +438,7 @@ export const en = {
   'share.kind.corrupt': 'it is damaged',
   'share.kind.invalid': 'the scenario inside does not load',
   'route.unusable': 'netlab cannot open the address part “#{fragment}”, so it opened the default lab instead.',
+  'route.unusableOpen': 'netlab cannot open the address part “#{fragment}”: the open lab stays as it was.',
   'route.lessonStep': 'This lesson has no step “{asked}” (it has {count}): showing step {shown}.',
   'share.refused': 'This link does not open: {reason}. Nothing was changed.',
   'share.because': '{kind} ({why})',

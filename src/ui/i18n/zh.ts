@@ -414,6 +414,7 @@ export const zh: Record<keyof typeof en, string> = {
   'share.kind.corrupt': '链接已损坏',
   'share.kind.invalid': '其中的场景无法加载',
   'route.unusable': 'netlab 无法打开网址中的“#{fragment}”部分，已改为打开默认实验。',
+  'route.unusableOpen': 'netlab 无法打开网址中的“#{fragment}”部分：当前实验保持不变。',
   'route.lessonStep': '这个课程没有第“{asked}”步（共 {count} 步）：显示第 {shown} 步。',
   'share.refused': '此链接无法打开：{reason}。未做任何更改。',
   'share.because': '{kind}（{why}）',

@@ -192,6 +192,11 @@ function watch() {
     const route = parseRoute(location.hash);
     if (route.kind === 'share' || route.kind === 'lesson') void openRoute(location.hash);
     else if (route.kind === 'gallery') setSession({ overlay: 'gallery' });
+    else if (route.kind === 'unusable') {
+      // Typed into the address bar over an open lab: the lab stays, and the address says so again.
+      setSession({ notice: { kind: 'info', text: t('route.unusableOpen', { fragment: shown(route.fragment) }) } });
+      clearFragment();
+    }
   });
 }
 
