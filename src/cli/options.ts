@@ -19,8 +19,9 @@ export const GLOBAL_HELP = `Global options:
   --set <key=value>                           any lab setting by dotted name, e.g. \
 --set kubeProxy.clusterCIDR=10.0.0.0/8
                                               (repeatable; lists are comma-separated)
-  --json                                      machine-readable output: one JSON document on stdout, a
-                                              failure too ({"ok":false,"problems":[...],"errors":[{"message"}]})
+  --json                                      machine-readable output: one JSON document on stdout from
+                                              every command (text such as nginx.conf as a string field),
+                                              a failure too ({"ok":false,"problems":[...],"errors":[{"message"}]})
   --help, -h                                  this help`;
 
 /** parseArgs option config for the global options, so commands accept them after their name too. */

@@ -24,7 +24,10 @@ HTTPRoute per host with a rule per path (Exact -> Exact, Prefix and Implementati
 PathPrefix), <ingress>-default-backend for spec.defaultBackend, canary weights as backend weights.
 GatewayClasses use settings.gatewayAPI.controllerName (change it with --set).
 Other objects are printed unchanged. Annotations and behaviours that do not carry over are listed on
-stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.`,
+stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.
+--json prints {ok, to, list, notes}: list the kind: List -o json prints (and yaml, the manifests as
+text, when -o yaml is given), notes [{file, line, column, kind, namespace, name, field, annotation,
+key, params, message, text}], text the line stderr prints.`,
   options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } },
   run(ctx) {
     const to = opt(ctx, 'to');
@@ -47,8 +50,15 @@ stderr as file:line:col: Ingress <ns>/<name>: ... with what to use instead.`,
     const loaded = loadScenarioForCommand({ files, globals: ctx.globals, io: ctx.io, report: ctx.report });
     if (!loaded.ok) return loaded.exitCode;
     const { objects, notes } = convertScenario(loaded.scenario);
-    for (const n of notes) ctx.io.stderr(`${formatNote(n, loaded.result.sources[n.index])}\n`);
+    const sources = loaded.result.sources;
+    for (const n of notes) ctx.io.stderr(`${formatNote(n, sources[n.index])}\n`);
     const list = { apiVersion: 'v1', kind: 'List', items: objects };
+    if (ctx.globals.json) {
+      const yaml = opt(ctx, 'output') === 'yaml' ? { yaml: toManifests(objects) } : {};
+      const jsonNotes = notes.map((n) => noteJson(n, sources[n.index]));
+      ctx.report.printJson({ ok: true, to, list, ...yaml, notes: jsonNotes });
+      return EXIT.ok;
+    }
     ctx.io.stdout(output === 'yaml' ? toManifests(objects) : `${JSON.stringify(list, null, 2)}\n`);
     return EXIT.ok;
   },
@@ -59,11 +69,35 @@ export function convertScenario(s: Scenario) {
   return convertIngressesToGatewayAPI(s.objects, { controllerName: s.settings.gatewayAPI.controllerName });
 }
 
+/** Where in the files a note points: the field it is about, else its object. */
+function noteAt(n: ConvertNote, source: ObjectSource | undefined) {
+  const objectAt = source?.line !== undefined ? { line: source.line, column: source.column ?? 1 } : undefined;
+  return source?.locateField?.(n.field) ?? objectAt;
+}
+
 /** `file:line:col: Ingress ns/name: <what> ` in English, pointing at the field the note is about. */
 export function formatNote(n: ConvertNote, source: ObjectSource | undefined): string {
-  const objectAt = source?.line !== undefined ? { line: source.line, column: source.column ?? 1 } : undefined;
-  const at = source?.locateField?.(n.field) ?? objectAt;
+  const at = noteAt(n, source);
   const where = source ? (at ? `${source.file}:${at.line}:${at.column}` : source.file) : '-';
   const who = n.kind === 'Ingress' ? `Ingress ${n.namespace}/${n.name}` : `IngressClass ${n.name}`;
   return `${where}: ${who}: ${renderConvertMessage('en', n.key, n.params)}`;
+}
+
+/** A note as `convert --json` gives it: where (file, line, column when known), what, and the stderr line. */
+export function noteJson(n: ConvertNote, source: ObjectSource | undefined) {
+  const at = noteAt(n, source);
+  const { kind, namespace, name, field, annotation, key, params } = n;
+  return {
+    ...(source ? { file: source.file } : {}),
+    ...(at ? { line: at.line, column: at.column } : {}),
+    kind,
+    namespace,
+    name,
+    field,
+    ...(annotation !== undefined ? { annotation } : {}),
+    key,
+    params,
+    message: renderConvertMessage('en', key, params),
+    text: formatNote(n, source),
+  };
 }

@@ -7,7 +7,7 @@ import type { LabEdit } from '../../sim/assembly/edits';
 import { buildEditedLab } from '../../sim/assembly/edits';
 import { findClient } from '../../sim/clients';
 import type { ExternalClient } from '../../sim/cluster';
-import { runShell, type Shell, type ShellEnv } from '../../sim/shell/shell';
+import { runShell, type Shell, type ShellEnv, type ShellResult } from '../../sim/shell/shell';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { shellLoaders } from '../../scenario/shell-io';
 import { checkRequest } from '../../sim/trace/request-check';
@@ -16,7 +16,7 @@ import { EXIT, type Command } from '../command';
 import { loadLab } from '../lab-input';
 import { requestIssueLine } from '../request-issues';
 import { STDIN_ARG } from '../scenario-input';
-import { CURL_EXIT } from './trace';
+import { CURL_EXIT, publicResult } from './trace';
 
 const USAGE = `netlab exec [files...] pod:<ns>/<name>|node:<name>|external[:<client>] -- <command...>
 
@@ -26,7 +26,10 @@ dig <name> [type] [+search], nslookup <name>, cat /etc/resolv.conf, cat /etc/ngi
 iptables-save, ipvsadm -Ln, ipset list, nft list ruleset. 'kubectl apply -f -' reads the manifests from
 standard input. A change is checked against the apiserver and its events printed; the files are not
 changed. Exit status: 0, 1 when the command failed, curl's codes (3 for a URL it rejects; 6, 7, 28 when
-curl got no answer).`;
+curl got no answer).
+--json prints {ok, place, command, stdout, stderr, exitCode, events, trace}: the command line as the
+lab's shell ran it, what it printed on each stream, its exit status (also netlab's), the change's
+events, and for curl the request's trace in trace --json's result shape (else null).`;
 
 /** Arguments the OS shell split, joined back into one line the lab's shell splits the same way. */
 function shellLine(words: readonly string[]): string {
@@ -86,13 +89,25 @@ export const execCommand: Command = {
     const readsStdin = words.some((w, i) => (w === '-f' || w === '--filename') && words[i + 1] === STDIN_ARG);
     const input = readsStdin ? `${shellLine(words)}\n${ctx.io.readFile(STDIN_ARG)}` : shellLine(words);
     const r = runShell(env, input);
+    const exitCode = exitCodeOf(r);
+    if (ctx.globals.json) {
+      const trace = r.trace ? publicResult(r.trace.result) : null;
+      const doc = { place: placeText, command: shellLine(words), stdout: r.out, stderr: r.err, exitCode };
+      ctx.report.printJson({ ok: true, ...doc, events: r.events, trace });
+      return exitCode;
+    }
     ctx.io.stdout(r.out);
     const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`);
     if (events.length > 0) ctx.io.stdout(`Events:\n${events.join('\n')}\n`);
     ctx.io.stderr(r.err);
-    if (r.status !== undefined) return r.status;
-    const failed = r.trace?.result.outcome;
-    if (failed && failed !== 'response') return CURL_EXIT[failed];
-    return r.err ? EXIT.problems : EXIT.ok;
+    return exitCode;
   },
 };
+
+/** The command's exit status: its own (curl's 3), curl's code for a request with no answer, else 1 on stderr. */
+function exitCodeOf(r: ShellResult): number {
+  if (r.status !== undefined) return r.status;
+  const failed = r.trace?.result.outcome;
+  if (failed && failed !== 'response') return CURL_EXIT[failed];
+  return r.err ? EXIT.problems : EXIT.ok;
+}

@@ -18,7 +18,10 @@ export const gatewayConfigCommand: Command = {
 
 Prints the nginx.conf of the Gateway (default: the first one the controller serves), with its
 match lists (matches.json) shown as comments at the end. With --out, writes nginx.conf,
-conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
+conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.
+--json prints {ok, gateway, artifacts: [{id, kind, text}], matches, upstreams}: nginx.conf as text (as
+rules --json gives its artifacts), matches.json as an object and each upstream's Service; with --out
+{ok, gateway, dir, files, check}.`,
   options: { gateway: { type: 'string' }, out: { type: 'string' } },
   run(ctx) {
     const l = loadLab(ctx);
@@ -38,6 +41,11 @@ conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
         writeFileSync(p, f.content);
       }
       const check = `nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}`;
+      if (ctx.globals.json) {
+        const files = r.files.map((f) => f.path);
+        ctx.report.printJson({ ok: true, gateway: r.rendered.gateway, dir, files, check });
+        return EXIT.ok;
+      }
       const wrote = `wrote ${r.files.length} file(s) for Gateway ${r.rendered.gateway} to ${dir}`;
       ctx.io.stdout(`${wrote}; check with: ${check}\n`);
       return EXIT.ok;
@@ -58,7 +66,14 @@ conf.d/matches.json, njs/httpmatches.js and certificates into <dir>.`,
       const showing = `showing ${dp.gateway} (others: ${others}; pick one with --gateway)`;
       ctx.io.stderr(`note: ${planes.length} Gateways; ${showing}\n`);
     }
-    ctx.io.stdout(artifactText(dp.rendered.artifact));
+    const { artifact, matchesJson, upstreamServices } = dp.rendered;
+    if (ctx.globals.json) {
+      const artifacts = [{ id: artifact.id, kind: artifact.kind, text: artifactText(artifact) }];
+      const matches = JSON.parse(matchesJson) as unknown;
+      ctx.report.printJson({ ok: true, gateway: dp.gateway, artifacts, matches, upstreams: upstreamServices });
+      return EXIT.ok;
+    }
+    ctx.io.stdout(artifactText(artifact));
     return EXIT.ok;
   },
 };

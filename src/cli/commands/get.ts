@@ -52,7 +52,10 @@ nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer address
 export const describeCommand: Command = {
   name: 'describe',
   summary: SUMMARIES.describe,
-  usage: 'netlab describe [files...] <kind> <name> [-n <namespace>]',
+  usage: `netlab describe [files...] <kind> <name> [-n <namespace>]
+
+--json prints {ok, kind, namespace, name, text, object}: kubectl describe's text as one string, and the
+object as kubectl get -o json gives it (namespace null for a cluster-scoped kind).`,
   options: { namespace: { type: 'string', short: 'n' } },
   run(ctx) {
     const l = loadLab(ctx);
@@ -62,9 +65,19 @@ export const describeCommand: Command = {
       const usage = 'usage: netlab describe [files...] <kind> <name>\n';
       return ctx.report.fail(EXIT.usage, 'error: describe needs a kind and a name', usage);
     }
-    const r = kubectlDescribe(l.lab.cluster, { kind, name, namespace: opt(ctx, 'namespace') });
+    const namespace = opt(ctx, 'namespace');
+    const r = kubectlDescribe(l.lab.cluster, { kind, name, namespace });
     if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
-    ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+    const text = r.text.endsWith('\n') ? r.text : `${r.text}\n`;
+    if (!ctx.globals.json) {
+      ctx.io.stdout(text);
+      return EXIT.ok;
+    }
+    // kubectl describe has no -o: the text as one string, and beside it the object kubectl get -o json shows.
+    const got = kubectlGet(l.lab.cluster, { kind, name, namespace, output: 'json' });
+    const object = got.ok ? (JSON.parse(got.text) as { kind: string; metadata: { namespace?: string } }) : null;
+    const ns = object?.metadata.namespace ?? null;
+    ctx.report.printJson({ ok: true, kind: object?.kind ?? kind, namespace: ns, name, text, object });
     return EXIT.ok;
   },
 };

@@ -15,7 +15,9 @@ export const ingressConfigCommand: Command = {
   usage: `netlab ingress-config [files...] [--class <name>] [--out <dir>]
 
 Prints the configuration of the controller serving --class (default: the first controller). With
---out, writes nginx.conf and the certificate files it references into <dir>.`,
+--out, writes nginx.conf and the certificate files it references into <dir>.
+--json prints {ok, class, controller, artifacts: [{id, kind, text}]} (the configuration as text, as
+rules --json gives its artifacts); with --out {ok, class, controller, dir, files, check}.`,
   options: { class: { type: 'string' }, out: { type: 'string' } },
   run(ctx) {
     const l = loadLab(ctx);
@@ -32,6 +34,8 @@ Prints the configuration of the controller serving --class (default: the first c
           : 'error: this scenario has no ingress controller (declare settings.ingress or an IngressClass)',
       );
     }
+    // --json: which controller, then what it generated (or wrote).
+    const which = { ok: true, class: c.addon.className, controller: c.kind };
     const out = opt(ctx, 'out');
     if (out) {
       if (c.kind !== 'nginx') {
@@ -46,11 +50,14 @@ Prints the configuration of the controller serving --class (default: the first c
         writeFileSync(p, f.content);
       }
       const check = `nginx -t -c ${join(dir, 'nginx.conf')} -p ${dir}/ -e ${join(dir, 'error.log')}`;
-      ctx.io.stdout(`wrote ${files.length} file(s) to ${dir}; check with: ${check}\n`);
+      if (ctx.globals.json) ctx.report.printJson({ ...which, dir, files: files.map((f) => f.path), check });
+      else ctx.io.stdout(`wrote ${files.length} file(s) to ${dir}; check with: ${check}\n`);
       return EXIT.ok;
     }
     const art = c.kind === 'nginx' ? c.nginx.rendered.artifact : c.traefik.artifact;
-    ctx.io.stdout(artifactText(art));
+    const text = artifactText(art);
+    if (ctx.globals.json) ctx.report.printJson({ ...which, artifacts: [{ id: art.id, kind: art.kind, text }] });
+    else ctx.io.stdout(text);
     return EXIT.ok;
   },
 };
