@@ -25,7 +25,9 @@ export const traceCommand: Command = {
 even plain manifests with no clients); external:<name> a client the scenario declares;
 external:<ip> a machine on the Internet at that address.
 --connect works like curl's --connect-to: the TCP connection goes there while the URL's host stays
-the Host header. --repeat sends N requests that share kube-proxy's state (recent, IPVS schedulers,
+the Host header. --method (-X) is sent as typed, as curl -X does: nginx (the ingress controller, a
+Gateway, a pod running nginx) answers 400 to a method with anything but A-Z, '_' and '-' ("get"),
+other servers to one that is not an HTTP token. --repeat sends N requests that share kube-proxy's state (recent, IPVS schedulers,
 userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie answers between them.
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).

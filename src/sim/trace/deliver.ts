@@ -13,6 +13,7 @@ import { throughIngress } from './ingress-walk';
 import type { AddressOwner } from './network';
 import { listed, note, renderNote } from '../notes';
 import { namedFault } from './named';
+import { acceptsMethod, podRequestLineReader, type RequestLineReader } from './http-server';
 import { headerValue } from './request';
 import { blackholeRefs, deliveryRefs, routeToNode } from './route-hop';
 import {
@@ -33,6 +34,7 @@ import {
   type Walk,
 } from './walk';
 import type { PodFacts } from './lab-index';
+import type { IngressControllerPort } from './ports';
 
 /** The packet leaves `node`'s hooks with destination pkt.dst: route it to its owner and deliver. */
 export function deliver(w: Walk, node: string, pkt: Packet, http: HttpContext): Ended | Onward {
@@ -152,18 +154,23 @@ function arriveAtPod(w: Walk, pod: Pod, pkt: Packet, http: HttpContext, alreadyD
     // The stream starts "PROXY TCP4 ...": a server not told to expect it reads a broken request line.
     return badRequest(w, pod, pkt, http, 'hop.ingress.proxyProtocolUnexpected', { pod: podKey(pod) });
   }
-  // curl -X sends any word; the first server to read the request line (nginx's
-  // ngx_http_parse_request_line, Go's net/http) refuses a method that is not a token.
-  if (!HTTP_TOKEN.test(http.method)) {
-    return badRequest(w, pod, pkt, http, 'hop.http.badMethod', { pod: podKey(pod), method: http.method });
+  // curl -X sends any word as typed; the first server to read the request line refuses a method its
+  // parser does not take: nginx (the controller, a Gateway's data plane, an nginx image) anything but
+  // A-Z, '_' and '-'; Go's net/http (Traefik) and any other pod's server anything but a token.
+  const readBy = isGateway ? 'nginx' : isCtrl ? controllerReader(ctrl) : podRequestLineReader(pod, pkt.dstPort);
+  if (!acceptsMethod(readBy, http.method)) {
+    const key = readBy === 'nginx' ? 'hop.http.badMethodNginx' : 'hop.http.badMethod';
+    return badRequest(w, pod, pkt, http, key, { pod: podKey(pod), method: http.method });
   }
   if (isGateway) return throughGateway(w, gw, pod, pkt, http);
   if (ctrl && isCtrl) return throughIngress(w, ctrl, pod, pkt, http);
   return backendAnswers(w, facts, pkt, http);
 }
 
-/** RFC 9110 section 5.6.2: a method is a token, one or more tchar. */
-const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** ingress-nginx reads requests with nginx; Traefik with Go's net/http. */
+function controllerReader(c: IngressControllerPort): RequestLineReader {
+  return c.controller === 'nginx' ? 'nginx' : 'token';
+}
 
 /** The pod's server cannot read the request line: it answers 400 Bad Request itself, and no backend sees it. */
 function badRequest(
@@ -171,7 +178,7 @@ function badRequest(
   pod: Pod,
   pkt: Packet,
   http: HttpContext,
-  key: 'hop.ingress.proxyProtocolUnexpected' | 'hop.http.badMethod',
+  key: 'hop.ingress.proxyProtocolUnexpected' | 'hop.http.badMethod' | 'hop.http.badMethodNginx',
   params: Record<string, string>,
 ): Ended {
   w.hop({ place: podPlace(pod), action: 'respond', before: view(pkt, httpViewOf(http)), key, params });

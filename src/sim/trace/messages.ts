@@ -63,6 +63,9 @@ export const traceMessagesEn = {
   'hop.http.badMethod':
     'Pod {pod} reads the request line: the method "{method}" is not an HTTP token (RFC 9110: letters, digits and ' +
     '!#$%&\'*+-.^_`|~), so it answers 400 Bad Request and the request goes no further.',
+  'hop.http.badMethodNginx':
+    'nginx in pod {pod} reads the request line: its parser takes only the capital letters A-Z, "_" and "-" in a ' +
+    'method, so "{method}" is an invalid method; it answers 400 Bad Request and the request goes no further.',
   'hop.proxy.dnat': 'kube-proxy ({mode}) on {node} matched {service} and rewrote the destination to {endpoint}.',
   'hop.proxy.dnatMasq':
     'kube-proxy ({mode}) on {node} matched {service}, rewrote the destination to {endpoint}, and marked the packet ' +
@@ -216,6 +219,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.http.badMethod':
     'Pod {pod} 读取请求行：方法 "{method}" 不是合法的 HTTP 记号（RFC 9110：字母、数字和 !#$%&\'*+-.^_`|~），'
     + '因此返回 400（错误请求），请求不再往后传。',
+  'hop.http.badMethodNginx':
+    'Pod {pod} 中的 nginx 读取请求行：它的解析器只接受由大写字母 A-Z、"_" 和 "-" 组成的方法，"{method}" 是无效方法，' +
+    '因此返回 400（错误请求），请求不再往后传。',
   'hop.proxy.dnat': '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}。',
   'hop.proxy.dnatMasq':
     '{node} 上的 kube-proxy（{mode}）匹配到 {service}，把目的地址改写为 {endpoint}，并给数据包打上 KUBE-MARK-MASQ 标记（稍后做源地址伪装）。',

@@ -79,7 +79,8 @@ function openRequest(
   if (req.useCookieJar) Object.assign(cookies, w.session.cookies[url.host] ?? {});
   return {
     scheme: url.scheme,
-    method: req.method === undefined ? 'GET' : req.method.toUpperCase(),
+    // As typed: curl -X get writes "get / HTTP/1.1", and the server that reads it decides (deliver.ts).
+    method: req.method ?? 'GET',
     // curl -H 'Host: x' http://<node>:<port>/ : the connection goes where the URL says, the request
     // names the virtual host the header gives (how the seeds reach ingress rules by NodePort).
     host: (hostValue === undefined ? undefined : hostName(hostValue)) ?? url.host,
