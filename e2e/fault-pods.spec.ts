@@ -220,11 +220,11 @@ test("the composer's syntax errors name what was typed, in English and in Chines
   await page.getByTestId('tab-request').click();
   await page.getByTestId('composer-url').fill('http://web:99999/');
   await expect(page.getByTestId('composer-url-error')).toHaveText(
-    'Port 99999 in "http://web:99999/" is out of range 1-65535.',
+    'Port 99999 in "http://web:99999/" is out of range 0-65535.',
   );
   await page.getByTestId('lang-select').selectOption('zh');
   await expect(page.getByTestId('composer-url-error')).toHaveText(
-    'URL "http://web:99999/" 中的端口 99999 超出了 1-65535 的范围。',
+    'URL "http://web:99999/" 中的端口 99999 超出了 0-65535 的范围。',
   );
   await page.getByTestId('composer-connect').fill('gateway:');
   await expect(page.getByTestId('composer-connect-error')).toHaveText(

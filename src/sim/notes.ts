@@ -232,10 +232,11 @@ export const noteMessagesEn = {
   'note.request.connect':
     '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not {text}',
   'note.request.url': 'cannot parse URL {url}: expected http://host[:port]/path',
-  'note.request.port': 'port {port} in {url} is out of range 1-65535',
+  'note.request.port': 'port {port} in {url} is out of range 0-65535',
   'note.request.portNumber': 'port {port} in {url} is not a number',
   'note.request.scheme': 'scheme {scheme} in {url} is not supported: only http and https',
   'note.request.host': 'host {host} in {url} is not a host name or IPv4 address',
+  'note.request.ipv6': 'host {host} in {url} is an IPv6 address: the lab models IPv4 only',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -421,10 +422,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '--connect 必须写成 “ingress[:<类名>]”、“gateway:<命名空间>/<名称>[:<端口>]”、“node:<节点名>” 或 “<IP>:<端口>”，' +
     '而这里写的是 {text}',
   'note.request.url': '无法解析 URL {url}：应写成 http://主机[:端口]/路径',
-  'note.request.port': 'URL {url} 中的端口 {port} 超出了 1-65535 的范围',
+  'note.request.port': 'URL {url} 中的端口 {port} 超出了 0-65535 的范围',
   'note.request.portNumber': 'URL {url} 中的端口 {port} 不是数字',
   'note.request.scheme': 'URL {url} 中的协议 {scheme} 不受支持：只能是 http:// 或 https://',
   'note.request.host': 'URL {url} 中的主机 {host} 既不是合法的主机名，也不是 IPv4 地址',
+  'note.request.ipv6': 'URL {url} 中的主机 {host} 是 IPv6 地址：本实验只模拟 IPv4',
 };
 
 /** A note's parameter: a value, or a list (of names) that reads as a list in each language. */

@@ -18,6 +18,7 @@ import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../as
 import { MAX_REPLICAS, type KubeProxySettings } from '../lab';
 import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
+import { parseUrl } from '../trace/trace';
 import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
@@ -757,6 +758,9 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   if (read.scheme !== 'http' && read.scheme !== 'https') {
     return error(`curl: the lab traces HTTP and HTTPS requests; it does not model ${read.scheme}://`);
   }
+  // curl connects to an IPv6 literal; the lab has IPv4 addresses only, and says so rather than fail a connection.
+  const parsed = parseUrl(url);
+  if ('error' in parsed && parsed.note.key === 'note.request.ipv6') return error(`curl: ${parsed.error}`);
   const headers: Record<string, string> = {};
   for (const h of flags(a, '-H', '--header')) {
     const i = h.indexOf(':');

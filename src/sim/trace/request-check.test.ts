@@ -93,7 +93,7 @@ describe("the parsers' syntax errors as notes: the CLI's English unchanged, the 
       '--from must be external[:<client or ip>], pod:<ns>/<name> or node:<name>, not "bogus"',
       '--connect must be ingress[:<class>], gateway:<ns>/<name>[:<port>], node:<name> or <ip>:<port>, not "somewhere"',
       'cannot parse URL "http://a b/": expected http://host[:port]/path',
-      'port 99999 in "http://web:99999/" is out of range 1-65535',
+      'port 99999 in "http://web:99999/" is out of range 0-65535',
       'port "abc" in "http://web.example.com:abc/" is not a number',
     ]);
     expect(errors.map((e) => e?.note.key)).toEqual([
@@ -113,10 +113,10 @@ describe("the parsers' syntax errors as notes: the CLI's English unchanged, the 
   });
 
   it('checkRequest hands the note to the composer beside the English message', () => {
-    const issues = checkRequest(lab, { from: 'bogus', url: 'http://web:0/', connect: 'x' });
+    const issues = checkRequest(lab, { from: 'bogus', url: 'http://web:70000/', connect: 'x' });
     expect(issues.map((i) => (i.kind === 'syntax' ? [i.field, i.note.key, i.message] : null))).toEqual([
       ['from', 'note.request.from', (parseSource('bogus') as { error: string }).error],
-      ['url', 'note.request.port', 'port 0 in "http://web:0/" is out of range 1-65535'],
+      ['url', 'note.request.port', 'port 70000 in "http://web:70000/" is out of range 0-65535'],
       ['connect', 'note.request.connect', (parseConnect('x') as { error: string }).error],
     ]);
   });
@@ -160,7 +160,7 @@ describe("the parsers' syntax errors as notes: the CLI's English unchanged, the 
   it('a URL the walk cannot parse: the fault gains the note, its message stays the parser\'s English', () => {
     const r = trace(lab, { from: { kind: 'external' }, url: 'http://web:70000/' }, newTraceSession('x'));
     expect(r.outcome).toBe('unreachable');
-    expect(r.fault?.message).toBe('port 70000 in "http://web:70000/" is out of range 1-65535');
+    expect(r.fault?.message).toBe('port 70000 in "http://web:70000/" is out of range 0-65535');
     expect(r.fault?.note).toEqual({ key: 'note.request.port', params: { port: '70000', url: '"http://web:70000/"' } });
   });
 });

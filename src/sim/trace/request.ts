@@ -70,6 +70,8 @@ export interface ParsedUrl {
   path: string;
   /** The host is an IPv4 address, sent to as it is (no DNS question). */
   literal: boolean;
+  /** The login before '@' ("user:pw@host"), URL-decoded: curl sends it as Authorization: Basic, not in Host. */
+  login?: { user: string; password: string };
 }
 
 /** A host name as RFC 1123 allows it (letter-digit-hyphen labels of up to 63, the root dot optional). */
@@ -80,6 +82,35 @@ const HOST_NAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`, 
  *  neither: no top-level domain is numeric). */
 const isUrlHost = (host: string) => (/^[\d.]+$/.test(host) ? isIPv4(host) : HOST_NAME.test(host));
 
+/**
+ * [scheme://][login@]host[:port][path]: the login is everything before the authority's first '@' (urlapi.c
+ * parse_hostname_login), a bracketed host an IPv6 literal, the port what follows the host's colon.
+ */
+const URL_PARTS = new RegExp(
+  '^(?:(https?)://)?' + // scheme
+    '(?:([^/?#\\s@]*)@)?' + // login
+    '(\\[[^\\]/?#\\s]*\\]|[^/:?#\\s]+)' + // host: [IPv6] or a name or IPv4 address
+    '(?::([^/?#\\s]*))?' + // port
+    '((?:[/?][^#\\s]*)?)$', // path and query
+  'i',
+);
+
+/** A login part as curl uses it: percent-decoded (as typed when it does not decode). */
+function decodeLogin(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** "user:pw" -> {user, password}; curl's password is empty when there is no colon. */
+function loginOf(text: string): { user: string; password: string } {
+  const colon = text.indexOf(':');
+  if (colon < 0) return { user: decodeLogin(text), password: '' };
+  return { user: decodeLogin(text.slice(0, colon)), password: decodeLogin(text.slice(colon + 1)) };
+}
+
 // Parsing is pure; a batch run parses its one URL once (the walk's TraceIndex keeps it).
 export function parseUrl(url: string): ParsedUrl | RequestSyntaxError {
   // curl reads anything before "://" as the scheme, and speaks only these two here.
@@ -88,28 +119,37 @@ export function parseUrl(url: string): ParsedUrl | RequestSyntaxError {
     return syntaxError(note('note.request.scheme', { scheme: JSON.stringify(written), url: JSON.stringify(url) }));
   }
   // After the host: a port (digits, or nothing: the scheme's), then the path or query.
-  const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::([^/?#\s]*))?((?:[/?][^#\s]*)?)$/i.exec(url.trim());
+  const m = URL_PARTS.exec(url.trim());
   if (!m) return syntaxError(note('note.request.url', { url: JSON.stringify(url) }));
-  if (m[3] && !/^\d+$/.test(m[3])) {
-    return syntaxError(note('note.request.portNumber', { port: JSON.stringify(m[3]), url: JSON.stringify(url) }));
+  const [, schemeText, loginText, hostText, portText, pathText] = m;
+  // curl connects to an IPv6 literal; the lab's pods, Services and nodes have IPv4 addresses only.
+  if (hostText!.startsWith('[')) {
+    return syntaxError(note('note.request.ipv6', { host: hostText!, url: JSON.stringify(url) }));
   }
-  if (!isUrlHost(m[2]!)) {
-    return syntaxError(note('note.request.host', { host: JSON.stringify(m[2]!), url: JSON.stringify(url) }));
+  if (portText && !/^\d+$/.test(portText)) {
+    return syntaxError(note('note.request.portNumber', { port: JSON.stringify(portText), url: JSON.stringify(url) }));
   }
-  const scheme = (m[1]?.toLowerCase() ?? 'http') as 'http' | 'https';
-  const port = m[3] ? Number(m[3]) : scheme === 'https' ? 443 : 80;
-  if (!(port >= 1 && port <= 65535)) {
-    return syntaxError(note('note.request.port', { port: m[3]!, url: JSON.stringify(url) }));
+  if (!isUrlHost(hostText!)) {
+    return syntaxError(note('note.request.host', { host: JSON.stringify(hostText!), url: JSON.stringify(url) }));
   }
-  let path = m[4] || '/';
+  const scheme = (schemeText?.toLowerCase() ?? 'http') as 'http' | 'https';
+  const port = portText ? Number(portText) : scheme === 'https' ? 443 : 80;
+  // Port 0 is a port to curl (>= 7.81, urlapi.c: only more than 0xffff is refused): it tries it and
+  // nothing listens there.
+  if (!(port >= 0 && port <= 65535)) {
+    return syntaxError(note('note.request.port', { port: portText!, url: JSON.stringify(url) }));
+  }
+  let path = pathText || '/';
   if (!path.startsWith('/')) path = `/${path}`;
-  const host = m[2]!.toLowerCase();
-  return { scheme, host, port, path, literal: IS_IP.test(host) };
+  const host = hostText!.toLowerCase();
+  const login = loginText === undefined ? {} : { login: loginOf(loginText) };
+  return { scheme, host, port, path, literal: IS_IP.test(host), ...login };
 }
 
-/** The URL's authority as written (host and any port), what a Host header would carry. */
+/** The URL's authority as written (host and any port, no login), what a Host header would carry. */
 export function urlAuthority(url: string): string | undefined {
-  return /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
+  const authority = /^(?:https?:\/\/)?([^/?#\s]+)/i.exec(url.trim())?.[1];
+  return authority?.slice(authority.indexOf('@') + 1);
 }
 
 export const IS_IP = /^\d+\.\d+\.\d+\.\d+$/;

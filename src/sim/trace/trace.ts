@@ -62,6 +62,15 @@ function walk(w: Walk, req: TraceRequest): Ended {
   return end;
 }
 
+/**
+ * curl's Authorization for a URL's login (lib/http.c, Basic): base64 of "user:password", the password
+ * empty when the URL has none; a -H Authorization of the user's own is sent instead.
+ */
+function basicAuth(login: { user: string; password: string }): string {
+  const bytes = new TextEncoder().encode(`${login.user}:${login.password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
 /** The HTTP request the first packet carries, and what the walk remembers for the reply. */
 function openRequest(
   w: Walk,
@@ -71,7 +80,9 @@ function openRequest(
   dest: Destination,
   first: Packet,
 ): HttpContext {
-  const given = req.headers;
+  const given = url.login && !(req.headers && headerValue(req.headers, 'authorization') !== undefined)
+    ? { Authorization: basicAuth(url.login), ...req.headers }
+    : req.headers;
   const headers = given ?? {};
   // A request without headers (a batch run's usual one) has nothing to look up in them.
   const hostValue = given && headerValue(given, 'host');

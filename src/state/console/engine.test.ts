@@ -336,6 +336,34 @@ describe('shell tools', () => {
     expect(ftp.trace).toBeUndefined();
   });
 
+  // URLs curl takes that the lab read wrongly (checked against curl 7.88 and nginx): a login is not
+  // the host, port 0 is tried like any port, and an IPv6 literal is what the lab does not model.
+  it('curl sends a URL\'s login as Authorization: Basic and connects to the host after "@"', () => {
+    for (const [url, auth] of [['http://user:pw@web.default.svc/', 'dXNlcjpwdw=='], ['http://user@web.default.svc/', 'dXNlcjo=']]) {
+      const r = exec(`curl ${url}`);
+      expect(r.err).toBe('');
+      expect(r.trace?.result.status).toBe(200);
+      expect(r.trace?.result.backend?.host).toBe('web.default.svc');
+      expect(r.trace?.result.backend?.headers).toMatchObject({ Host: 'web.default.svc', Authorization: `Basic ${auth}` });
+    }
+  });
+
+  it('curl tries port 0 and nothing answers there, in curl\'s words', () => {
+    const r = exec('curl http://web.default.svc.cluster.local:0/');
+    expect(r.trace?.result.outcome).not.toBe('response');
+    expect(r.err).toMatch(/^curl: \((7|28)\) Failed to connect to web\.default\.svc\.cluster\.local port 0: /);
+    expect(r.trace?.result.fault?.note?.key).not.toBe('note.request.port');
+  });
+
+  it('curl to an IPv6 literal: the lab says it models IPv4 only, and traces nothing', () => {
+    for (const url of ['http://[::1]/', 'http://[fd00::1]:8080/x', 'http://user@[::1]/']) {
+      const r = exec(`curl ${url}`);
+      const host = /\[[^\]]+\]/.exec(url)![0];
+      expect(r.err).toBe(`curl: host ${host} in "${url}" is an IPv6 address: the lab models IPv4 only\n`);
+      expect(r.trace).toBeUndefined();
+    }
+  });
+
   it('curl still takes a URL with a trailing colon, no scheme, or upper-case scheme', () => {
     for (const url of ['http://web.default.svc.cluster.local:/', 'web.default.svc.cluster.local', 'HTTP://web.default.svc.cluster.local/']) {
       const r = exec(`curl ${url}`);

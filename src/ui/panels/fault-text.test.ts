@@ -154,12 +154,12 @@ describe("the composer's syntax errors in the reader's language", () => {
   if (!('error' in port) || !('error' in connect)) throw new Error('both are syntax errors');
 
   it('English: the parser\'s own sentence as a sentence', () => {
-    expect(syntaxText('en', port.note)).toBe('Port 99999 in "http://web:99999/" is out of range 1-65535.');
+    expect(syntaxText('en', port.note)).toBe('Port 99999 in "http://web:99999/" is out of range 0-65535.');
     expect(syntaxText('en', connect.note)).toBe(`${connect.error}.`);
   });
 
   it('Chinese: a Chinese sentence, what was typed quoted as typed', () => {
-    expect(syntaxText('zh', port.note)).toBe('URL "http://web:99999/" 中的端口 99999 超出了 1-65535 的范围。');
+    expect(syntaxText('zh', port.note)).toBe('URL "http://web:99999/" 中的端口 99999 超出了 0-65535 的范围。');
     const zh = syntaxText('zh', connect.note);
     expect(zh).toContain('而这里写的是 "gateway:"');
     expect(zh).not.toContain(' must be ');
