@@ -71,6 +71,12 @@ describe('netlab trace', () => {
     expect(down.code).toBe(0);
   });
 
+  it('prints a TCP port 0 as :0 (curl tries it), not as an address without a port', () => {
+    const r = cli(traceArgs(client, 'http://web:0/'));
+    expect(r.stdout).toMatch(/^ +10\.244\.\d+\.\d+:\d+ -> 10\.\d+\.\d+\.\d+:0$/m);
+    expect(r.stdout).not.toMatch(/^ +10\.244\.\d+\.\d+:\d+ -> 10\.\d+\.\d+\.\d+$/m);
+  });
+
   it('honours --mode and --connect', () => {
     const toNode = traceArgs('external:198.51.100.1', 'http://anything:30080/', '--connect', 'node:n1');
     const r = cli(['--mode', 'ipvs', ...toNode]);

@@ -7,7 +7,7 @@ import { renderTraceMessage } from '../../sim/trace/messages';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { checkRequest } from '../../sim/trace/request-check';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
-import type { Fault, Hop, TraceResult } from '../../sim/trace/types';
+import type { Fault, Hop, PacketView, TraceResult } from '../../sim/trace/types';
 import { SUMMARIES } from '../summaries';
 import { EXIT, type Command, type CommandContext } from '../command';
 import { loadLab, opt, optList } from '../lab-input';
@@ -254,8 +254,9 @@ function placeLabel(h: Hop): string {
   }
 }
 
-function endpoint(ip: string, port: number): string {
-  return port ? `${ip}:${port}` : ip;
+/** ip:port; a DNS question's unset source port (0) is left out, a TCP connection's port 0 (curl http://web:0/) is not. */
+function endpoint(ip: string, port: number, protocol: PacketView['protocol']): string {
+  return port || protocol === 'TCP' ? `${ip}:${port}` : ip;
 }
 
 export function renderResult(r: TraceResult, _lab: Lab): string {
@@ -273,10 +274,11 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
     const a = h.after;
     if (h.changed.length > 0) {
       const path = a.path !== b.path ? `  path ${b.path} -> ${a.path}` : '';
-      const from = `${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`;
-      out.push(`     ${from}  becomes  ${endpoint(a.src, a.srcPort)} -> ${endpoint(a.dst, a.dstPort)}${path}`);
+      const from = `${endpoint(b.src, b.srcPort, b.protocol)} -> ${endpoint(b.dst, b.dstPort, b.protocol)}`;
+      const to = `${endpoint(a.src, a.srcPort, a.protocol)} -> ${endpoint(a.dst, a.dstPort, a.protocol)}`;
+      out.push(`     ${from}  becomes  ${to}${path}`);
     } else if (h.action !== 'resolve') {
-      out.push(`     ${endpoint(b.src, b.srcPort)} -> ${endpoint(b.dst, b.dstPort)}`);
+      out.push(`     ${endpoint(b.src, b.srcPort, b.protocol)} -> ${endpoint(b.dst, b.dstPort, b.protocol)}`);
     }
     // Every line the hop read, as the page's hop inspector lists them: the last one decided.
     for (const ref of h.refs.slice(0, -1)) out.push(`     read from ${refLine(ref)}`);
