@@ -561,18 +561,25 @@ export class ObjectStore {
   private allocateService(svc: Service, old: Service | undefined): WriteResult<Service> {
     const key = objectKey(svc);
     const spec = svc.spec;
-    if (old) this.releaseService(old);
+    // The old ClusterIP is given back and taken again (it is immutable). The old node ports stay held
+    // while the new ones are chosen, as the registry's updateNodePorts holds them: a port added by
+    // this write cannot draw one the Service keeps (or just dropped); those it no longer uses go last.
+    const oldIP = old?.spec.clusterIP;
+    if (oldIP && oldIP !== 'None') this.clusterIPs.release(oldIP);
+    const held = new Set(old ? nodePortsOf(old) : []);
     // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
     const failure = this.allocateClusterIP(spec, old, key, undo)
-      ?? this.allocateNodePorts(spec, old, key, undo)
-      ?? this.allocateHealthCheckNodePort(spec, old, key);
+      ?? this.allocateNodePorts(spec, old, key, undo, held)
+      ?? this.allocateHealthCheckNodePort(spec, old, key, undo, held);
     if (failure) {
       for (const u of undo) u();
-      if (old) this.reclaim(old);
+      if (oldIP && oldIP !== 'None') this.clusterIPs.allocate(oldIP);
       const problems = invalidProblems(refOf(svc), failure.errs).map((p) => ({ ...p, reason: failure.reason }));
       return { ok: false, problems };
     }
+    const kept = new Set(nodePortsOf(svc));
+    for (const np of held) if (!kept.has(np)) this.nodePorts.release(np);
     return { ok: true, object: svc };
   }
 
@@ -629,6 +636,7 @@ export class ObjectStore {
     old: Service | undefined,
     key: string,
     undo: (() => void)[],
+    held: ReadonlySet<number>,
   ): AllocFailure {
     const type = spec.type ?? 'ClusterIP';
     const needsNodePorts = type === 'NodePort' || (
@@ -649,7 +657,11 @@ export class ObjectStore {
         if (prev) p.nodePort = prev;
       }
       if (p.nodePort) {
-        if (mine.has(p.nodePort)) continue;
+        // One number for two protocols is one allocation; one the Service held already is its own.
+        if (mine.has(p.nodePort) || held.has(p.nodePort)) {
+          mine.add(p.nodePort);
+          continue;
+        }
         const r = this.nodePorts.allocate(p.nodePort);
         if (!r.ok) return failed('Invalid', invalid(`spec.ports[${i}].nodePort`, int(p.nodePort), r.message));
         const np = p.nodePort;
@@ -669,36 +681,46 @@ export class ObjectStore {
   }
 
   /** externalTrafficPolicy Local on a LoadBalancer: the port kube-proxy answers health checks on. */
-  private allocateHealthCheckNodePort(spec: ServiceSpec, old: Service | undefined, key: string): AllocFailure {
+  private allocateHealthCheckNodePort(
+    spec: ServiceSpec,
+    old: Service | undefined,
+    key: string,
+    undo: (() => void)[],
+    held: ReadonlySet<number>,
+  ): AllocFailure {
     if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') return undefined;
     if (!spec.healthCheckNodePort && old?.spec.healthCheckNodePort) {
       spec.healthCheckNodePort = old.spec.healthCheckNodePort;
     }
-    if (spec.healthCheckNodePort) {
-      const r = this.nodePorts.allocate(spec.healthCheckNodePort);
-      if (!r.ok) {
-        return failed('Invalid', invalid('spec.healthCheckNodePort', int(spec.healthCheckNodePort), r.message));
-      }
+    const given = spec.healthCheckNodePort;
+    if (given && held.has(given) && given === old?.spec.healthCheckNodePort) return undefined;
+    if (given) {
+      const r = this.nodePorts.allocate(given);
+      if (!r.ok) return failed('Invalid', invalid('spec.healthCheckNodePort', int(given), r.message));
+      undo.push(() => this.nodePorts.release(given));
     } else {
       const r = this.nodePorts.allocateNext(SeededRandom.fromSeed(this.settings.seed, `healthcheck/${key}`));
       if (!r.ok) return failed('InternalError', noNodePort('spec.healthCheckNodePort', r.message));
-      spec.healthCheckNodePort = r.value;
+      const np = r.value;
+      undo.push(() => this.nodePorts.release(np));
+      spec.healthCheckNodePort = np;
     }
     return undefined;
   }
 
   private releaseService(svc: Service): void {
     if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIPs.release(svc.spec.clusterIP);
-    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.release(p.nodePort);
-    if (svc.spec.healthCheckNodePort) this.nodePorts.release(svc.spec.healthCheckNodePort);
+    for (const np of new Set(nodePortsOf(svc))) this.nodePorts.release(np);
   }
 
-  /** Puts a Service's allocations back after a failed update. */
-  private reclaim(svc: Service): void {
-    if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') this.clusterIPs.allocate(svc.spec.clusterIP);
-    for (const p of svc.spec.ports ?? []) if (p.nodePort) this.nodePorts.allocate(p.nodePort);
-    if (svc.spec.healthCheckNodePort) this.nodePorts.allocate(svc.spec.healthCheckNodePort);
-  }
+}
+
+/** The node ports a Service holds: its ports' and its health check's. */
+function nodePortsOf(svc: Service): number[] {
+  const out: number[] = [];
+  for (const p of svc.spec.ports ?? []) if (p.nodePort) out.push(p.nodePort);
+  if (svc.spec.healthCheckNodePort) out.push(svc.spec.healthCheckNodePort);
+  return out;
 }
 
 /** Why an allocation step refused the write (undefined: it did not). */

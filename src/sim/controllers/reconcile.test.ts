@@ -260,6 +260,30 @@ describe('built-ins and allocation', () => {
     expect(lb.spec.healthCheckNodePort).not.toBe(lb.spec.ports![0]!.nodePort);
   });
 
+  it('keeps a Service\'s node ports held while an update chooses new ones, then frees those it dropped', () => {
+    const np = (ports: NonNullable<Service['spec']['ports']>) =>
+      service('np', { type: 'NodePort', selector: { app: 'x' }, ports });
+    let st = reconcile({ settings: settings(), objects: [np([{ name: 'http', port: 80 }])] }).state;
+    const ports = () => st.cluster.services.find((s) => s.metadata.name === 'np')!.spec.ports!.map((p) => p.nodePort);
+    const [first] = ports();
+    // A port added before the kept one draws from the same seeded stream that gave the kept one its
+    // number: it must not get that number too.
+    st = applyChange(st, { kind: 'apply', object: np([{ name: 'metrics', port: 9090 }, { name: 'http', port: 80 }]) });
+    const [added, kept] = ports();
+    expect(kept).toBe(first);
+    expect(added).not.toBe(first);
+    // Dropping the port frees its number: another Service may ask for it.
+    st = applyChange(st, { kind: 'apply', object: np([{ name: 'http', port: 80 }]) });
+    expect(ports()).toEqual([first]);
+    const other = service(
+      'other',
+      { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 81, nodePort: added }] },
+    );
+    st = applyChange(st, { kind: 'apply', object: other });
+    expect(st.problems).toEqual([]);
+    expect(st.cluster.services.find((s) => s.metadata.name === 'other')!.spec.ports![0]!.nodePort).toBe(added);
+  });
+
   it('reports a rejected object and keeps the rest', () => {
     const r = reconcile(
       {
