@@ -21,6 +21,7 @@ import { proxyChangesOf } from '../proxy/changes';
 import { portmapNodesTouched } from '../cni/portmap';
 import { buildLabDns, type LabDns } from './dns-port';
 import { compileGateways, syncGateways, type CompiledGateways } from '../gateway/controller';
+import { gatewayAddonObjects } from '../gateway/addon';
 import { buildIngressPorts } from './ingress-port';
 import { buildLab, labOf, lastSeq, publicIngressRecords, type Lab } from './lab';
 
@@ -116,11 +117,44 @@ export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
     return continueUpdate({ ...prev, settings: change.settings }, state);
   }
   // IngressClasses decide which controllers are installed (addonObjects): start over from the inputs.
-  // GatewayClasses and Gateways decide which data planes NGINX Gateway Fabric provisions: start over too.
-  if (['GatewayClass', 'Gateway', 'IngressClass'].includes(changeKind(change))) {
-    return rebuilt(prev, withGenerations(applyChange(was, change)), prev.settings);
+  // A GatewayClass or Gateway that provisions only new objects is applied as on a live cluster (below);
+  // one that changes or removes what NGINX Gateway Fabric installed starts over too.
+  const kind = changeKind(change);
+  if (kind === 'GatewayClass' || kind === 'Gateway') {
+    const state = applyChange(was, change);
+    const provisioned = provisionNewGateways(state, prev.settings);
+    if (provisioned) return continueUpdate(prev, provisioned);
+    return rebuilt(prev, withGenerations(state), prev.settings);
   }
+  if (kind === 'IngressClass') return rebuilt(prev, withGenerations(applyChange(was, change)), prev.settings);
   return continueUpdate(prev, applyChange(was, change));
+}
+
+const inputKeyOf = (o: AnyObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * What NGF's provisioner does on a live cluster when a Gateway (or its class) is applied and all it
+ * has to do is create: the control plane and the Gateway's data plane are created, and the pods
+ * already running stay where they are. A rebuild from the inputs would schedule the new data-plane
+ * pods among them (pods are created in namespace/name order) and move or renumber them. Each
+ * creation's watch events are kept for kube-proxy. Null when an installed object would change or go
+ * (a listener added or removed, a Gateway deleted): the caller starts over from the inputs.
+ */
+function provisionNewGateways(state: ReconcileState, settings: LabSettings): ReconcileState | null {
+  const inputs = [...state.inputs.values()];
+  const isNgf = (o: AnyObject) => o.metadata.labels?.[ADDON_LABEL] === 'gateway';
+  const wanted = gatewayAddonObjects(settings, inputs.filter((o) => !isNgf(o)));
+  const installed = new Map(inputs.filter(isNgf).map((o) => [inputKeyOf(o), o]));
+  const wantedKeys = new Set(wanted.map(inputKeyOf));
+  if ([...installed.keys()].some((k) => !wantedKeys.has(k))) return null;
+  const created = wanted.filter((o) => !installed.has(inputKeyOf(o)));
+  if (wanted.some((o) => installed.has(inputKeyOf(o)) && !deepEqual(installed.get(inputKeyOf(o)), o))) return null;
+  let s = state;
+  for (const object of created) {
+    const next = applyChange(s, { kind: 'apply', object });
+    s = { ...next, changes: [...s.changes, ...next.changes] };
+  }
+  return s;
 }
 
 /** The lab's one timeline: events appended with the next seq. */
