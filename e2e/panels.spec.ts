@@ -82,6 +82,8 @@ test('Play goes on past a hop with nothing to draw, and a second Send starts at 
   await expect(counter).toHaveText(/^Hop 1 of \d+$/);
   await expect(page.getByTestId('hop-explanation')).toContainText('public DNS');
   await expect(page.getByTestId('hop-inspector')).toContainText('DNS resolver outside the lab');
+  // It has an address of its own (a documentation one), where the laptop's query goes.
+  await expect(page.getByTestId('hop-inspector')).toContainText('192.0.2.53');
   await expect(page.getByTestId('playback-play')).toHaveAccessibleName('Pause');
   await expect(counter).toHaveText(/^Hop [2-9] of \d+$/, { timeout: 15_000 });
   await page.keyboard.press('Space');

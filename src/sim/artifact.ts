@@ -14,6 +14,7 @@ export type ArtifactKind =
   | 'traefik'
   | 'dns-zone'
   | 'resolv.conf'
+  | 'hosts'
   | 'dig'
   | 'load-balancer'
   | 'endpointslice';

@@ -6,7 +6,7 @@
 import { loadScenarioFiles, type LabEdit } from '../scenario';
 import type { LabSettings } from '../sim';
 import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/assembly/edits';
-import { buildLab, type Lab } from '../sim/assembly/lab';
+import { buildLab, hostsArtifacts, type Lab } from '../sim/assembly/lab';
 import { labClients } from '../sim/clients';
 import { checkRequest } from '../sim/trace/request-check';
 import { newTraceSession, trace, type TraceSession } from '../sim/trace/trace';
@@ -65,7 +65,12 @@ export const engines: Engines = {
     // The timeline shows kube-proxy's and the ingress controllers' events beside the control plane's.
     return { cluster: { ...lab.cluster, events: lab.events }, problems: lab.problems, applied: appliedObjects(lab), editMarks: marks };
   },
-  compile: ({ scenario }) => Object.values(labFor(scenario).artifacts),
+  compile: ({ scenario }) => {
+    // The lab is kept per objects and settings; the clients' /etc/hosts are the scenario's as it is now.
+    const own = hostsArtifacts(labClients(scenario.clients));
+    const rest = Object.values(labFor(scenario).artifacts).filter((a) => a.kind !== 'hosts');
+    return [...rest, ...Object.values(own)];
+  },
   trace: ({ scenario, request }) => {
     const lab = labFor(scenario);
     let session = sessions.get(lab);

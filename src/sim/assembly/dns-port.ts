@@ -14,16 +14,17 @@ function answerEffect(rr: dns.RR | undefined, final: dns.DnsAnswer): StepEffect 
   return { kind: 'dns-answer', name: rr.name, type: rr.type, value };
 }
 
-function toLookup(r: dns.ResolveResult, zoneArtifact: RenderedArtifact): DnsLookup {
+/** `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table, /etc/hosts). */
+function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
   const final = r.final;
   const records = new Map([...final.answers, ...final.authority, ...final.additional].map((rr) => [rr.id, rr]));
   const steps: EvalStep[] = [];
   for (const id of final.ref ?? []) {
-    const ref = findLine(zoneArtifact, id);
+    const ref = findLine(artifact, id);
     if (!ref) continue;
     const effect = answerEffect(records.get(id), final);
     const type = effect.kind === 'dns-answer' ? effect.type : '';
-    steps.push({ outcome: 'matched', table: 'dns', chain: zoneArtifact.id, effect, ref, where: 'dns', action: type });
+    steps.push({ outcome: 'matched', table: 'dns', chain: artifact.id, effect, ref, where: 'dns', action: type });
   }
   const refs: ArtifactRef[] = steps.map((s) => s.ref);
   const server =
@@ -43,7 +44,20 @@ export interface LabDns {
   /** The kubernetes plugin's view of the cluster, built when first asked (a lookup, the zone viewer, the shell). */
   readonly zone: dns.Zone;
   zoneArtifact: RenderedArtifact;
+  /** What the DNS resolver outside the lab answers (outside clients ask it, not CoreDNS). */
+  publicArtifact: RenderedArtifact;
   port: DnsPort;
+}
+
+/** Each outside client's /etc/hosts that has entries, by artifact id (a few short lines each). */
+export function hostsArtifacts(clients: readonly ExternalClient[]): Record<string, RenderedArtifact> {
+  const out: Record<string, RenderedArtifact> = {};
+  for (const c of clients) {
+    if (Object.keys(c.hosts ?? {}).length === 0) continue;
+    const a = dns.renderHosts(c);
+    out[a.id] = a;
+  }
+  return out;
 }
 
 /**
@@ -58,11 +72,14 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
   // Rendered when the zone viewer opens or a lookup points at a record's line.
   const head = dns.zoneArtifactHead(dns.zoneOrigin(cluster));
   const zoneArtifact = lazyArtifact(head, () => dns.renderZone(zoneOf()).lines);
+  const outside = dns.publicDnsArtifactHead(dns.OUTSIDE_RESOLVER);
+  const publicArtifact = lazyArtifact(outside, () => dns.renderPublicDns(zoneOf(), dns.OUTSIDE_RESOLVER).lines);
   return {
     get zone() {
       return zoneOf();
     },
     zoneArtifact,
+    publicArtifact,
     port: {
       fromPod: (pod, name) => {
         const resolvConf = dns.resolverFor(cluster, pod);
@@ -72,8 +89,11 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
         const resolvConf = (nodeRc ??= dns.nodeResolvConf(cluster));
         return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
       },
+      // An outside client asks its /etc/hosts, then its own resolver: the lines that decide are there.
       fromClient: (client: ExternalClient, name) => {
-        return toLookup(dns.resolveExternal({ zone: zoneOf(), client, name }), zoneArtifact);
+        const r = dns.resolveExternal({ zone: zoneOf(), client, name });
+        if (r.final.origin === 'hosts') return toLookup(r, dns.renderHosts(client));
+        return { ...toLookup(r, publicArtifact), outside: true };
       },
     },
   };

@@ -23,12 +23,15 @@ import { slicesByService } from '../proxy/servicemap';
 import { compileLoadBalancers } from '../lb';
 import { LabNetwork } from '../node/routes';
 import type { LabPorts } from '../trace/ports';
-import { buildLabDns, type LabDns } from './dns-port';
+import { buildLabDns, hostsArtifacts, type LabDns } from './dns-port';
 import { buildIngressPorts } from './ingress-port';
 import { gatewayAddonObjects } from '../gateway/addon';
 import { compileGateways, syncGateways, type CompiledGateways } from '../gateway/controller';
 import { evaluateGateway } from '../gateway/evaluate';
 import type { GatewayDataPlanePort } from '../trace/ports';
+
+// The page keeps a lab per objects and settings; it renders the clients' /etc/hosts as they are now.
+export { hostsArtifacts };
 
 export interface LabInput {
   settings: LabSettings;
@@ -185,6 +188,7 @@ export function labOf(p: {
   const proxies: LabPorts['proxies'] = {};
   for (const [name, k] of Object.entries(p.kubeProxy)) proxies[name] = k.proxy;
   const artifacts = collectArtifacts(proxies, p.ingressControllers, p.labDns);
+  Object.assign(artifacts, hostsArtifacts(p.clients));
   for (const dp of gateways.dataPlanes) artifacts[dp.rendered.artifact.id] = dp.rendered.artifact;
   const loadBalancers = compileLoadBalancers(p.rec.cluster);
   for (const lb of loadBalancers) artifacts[lb.artifact.id] = lb.artifact;
@@ -214,7 +218,7 @@ export function labOf(p: {
   };
 }
 
-/** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone. */
+/** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone, public DNS. */
 export function collectArtifacts(
   proxies: LabPorts['proxies'],
   ingressControllers: readonly CompiledIngressController[],
@@ -227,6 +231,7 @@ export function collectArtifacts(
     artifacts[a.id] = a;
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
+  artifacts[labDns.publicArtifact.id] = labDns.publicArtifact;
   return artifacts;
 }
 

@@ -8,6 +8,8 @@ import { PODS_INSECURE_REF, UPSTREAM_NXDOMAIN_REF } from './query';
 import { relative } from './names';
 import type { DnsAnswer, RecordSource, ResolvConf, ResolveResult, RR, Zone } from './types';
 import { titled } from '../notes';
+import type { ExternalClient } from '../cluster';
+import { hostsEntryId } from './resolver';
 
 export const DIG_VERSION = '9.18.30';
 /** dig 9.18's default EDNS buffer size, which CoreDNS echoes back. */
@@ -375,6 +377,39 @@ export function renderZone(zone: Zone, id: ArtifactId = 'dns/coredns/zone'): Ren
   for (const rr of zone.upstream) lines.push({ text: rrLine(rr), ref: rr.id });
   lines.push({ text: '; any other name outside the cluster domain: NXDOMAIN', ref: UPSTREAM_NXDOMAIN_REF });
   return { ...zoneArtifactHead(zone.origin, id), lines };
+}
+
+/** The public DNS listing's id, kind and title (what a viewer lists before it renders the lines). */
+export function publicDnsArtifactHead(server: string, id: ArtifactId = 'dns/outside'): Omit<RenderedArtifact, 'lines'> {
+  return { id, kind: 'dns-zone', ...titled('note.title.publicDns', { server }) };
+}
+
+/**
+ * What the DNS resolver outside the lab answers an outside client: the lab's external table (each
+ * Ingress host at its controller's public address), then NXDOMAIN for everything else. The records
+ * carry the same ids as the zone listing's forwarded section, where CoreDNS shows what it forwards.
+ */
+export function renderPublicDns(zone: Zone, server: string, id: ArtifactId = 'dns/outside'): RenderedArtifact {
+  const lines: RenderedLine[] = [
+    { text: `; the DNS resolver outside the lab (${server}): the lab's public names` },
+    { text: '' },
+  ];
+  for (const rr of zone.upstream) lines.push({ text: rrLine(rr), ref: rr.id });
+  lines.push({ text: '; any other name: NXDOMAIN (the cluster domain is not public)', ref: UPSTREAM_NXDOMAIN_REF });
+  return { ...publicDnsArtifactHead(server, id), lines };
+}
+
+/** An outside client's /etc/hosts: localhost, then its entries, each line's ref the entry's id. */
+export function renderHosts(client: ExternalClient): RenderedArtifact {
+  const lines: RenderedLine[] = [{ text: '127.0.0.1\tlocalhost' }];
+  for (const [host, address] of Object.entries(client.hosts ?? {})) {
+    lines.push({ text: `${address}\t${host}`, ref: hostsEntryId(client, host) });
+  }
+  return { id: hostsArtifactId(client), kind: 'hosts', ...titled('note.title.hosts', { client: client.name }), lines };
+}
+
+export function hostsArtifactId(client: Pick<ExternalClient, 'name'>): ArtifactId {
+  return `client/${client.name}/hosts`;
 }
 
 // ---------------------------------------------------------------- resolv.conf

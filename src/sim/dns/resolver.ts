@@ -204,7 +204,7 @@ export function resolveExternal({ zone, client, name, type = 'A' }: ExternalReso
   if (hostEntry && type === 'A') {
     const [host, address] = hostEntry;
     const rr = {
-      id: `hosts/${client.name}/${fqdn(host)}`,
+      id: hostsEntryId(client, host),
       name: question.name,
       ttl: 0,
       source: { kind: 'Hosts' as const },
@@ -225,10 +225,23 @@ export function resolveExternal({ zone, client, name, type = 'A' }: ExternalReso
     return { asked: name, final, queriesSent: [], server: '/etc/hosts' };
   }
   const final = queryUpstream(zone, question);
+  const server = OUTSIDE_RESOLVER;
   return {
     asked: name,
     final,
-    queriesSent: [{ name: question.name, type, server: 'upstream', rcode: final.rcode, answers: final.answers.length }],
-    server: 'upstream',
+    queriesSent: [{ name: question.name, type, server, rcode: final.rcode, answers: final.answers.length }],
+    server,
   };
+}
+
+/**
+ * The nameserver an outside client's resolv.conf names: the lab's public DNS, which knows the lab's
+ * external table and nothing of the cluster domain. The lab gives it no real machine's address but
+ * one from TEST-NET-1 (RFC 5737, kept for documentation), ending in 53 so it reads as DNS.
+ */
+export const OUTSIDE_RESOLVER = '192.0.2.53';
+
+/** The id of an outside client's /etc/hosts line for `host`: the ref its rendered line carries. */
+export function hostsEntryId(client: Pick<ExternalClient, 'name'>, host: string): string {
+  return `hosts/${client.name}/${fqdn(host)}`;
 }

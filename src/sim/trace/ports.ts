@@ -25,8 +25,10 @@ export interface DnsLookup {
   refs: ArtifactRef[];
   /** The same lines as typed steps: each record the answer was built from (`dns-answer`). */
   steps: EvalStep[];
-  /** Which server answered ("10.96.0.10" for cluster DNS, "hosts" for /etc/hosts, "upstream"). */
+  /** Which server answered: its address ("10.96.0.10" for cluster DNS), or "hosts" for /etc/hosts. */
   server: string;
+  /** The DNS resolver outside the lab answered (an outside client's own nameserver, not CoreDNS). */
+  outside?: boolean;
 }
 
 export interface DnsPort {

@@ -151,10 +151,14 @@ interface DnsQuestion {
   edge: { from: string; to: string };
 }
 
+/** Where the canvas draws the DNS resolver outside the lab (as a label beside the client). */
+const OUTSIDE_PLACE = 'dns:upstream';
+
 function dnsQuestion(sender: Sender, look: DnsLookup, url: ParsedUrl): DnsQuestion {
   const asked = { protocol: 'UDP' as const, src: sender.srcIP, srcPort: 0, dst: look.server, dstPort: 53 };
   const before = view(asked, { host: url.host });
-  const id = look.server === 'hosts' ? sender.at.place.id : `dns:${look.server}`;
+  // /etc/hosts is read where the sender is; the resolver outside the lab is one place whatever its address.
+  const id = look.server === 'hosts' ? sender.at.place.id : look.outside ? OUTSIDE_PLACE : `dns:${look.server}`;
   const place: HopPlace = { kind: 'dns', id, server: look.server };
   return { place, before, edge: { from: sender.at.place.id, to: id } };
 }
@@ -202,7 +206,7 @@ function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: No
   const key: TraceMessageKey =
     look.server === 'hosts'
       ? 'hop.resolve.hosts'
-      : look.server === 'upstream'
+      : look.outside
         ? 'hop.resolve.upstream'
         : 'hop.resolve.cluster';
   const params = { client, name: url.host, address, server: look.server, tries: look.queries.length || 1 };

@@ -277,7 +277,7 @@ export const en = {
 
   'place.client': 'Client',
   'place.dns': 'DNS',
-  'place.dns.upstream': 'resolver outside the lab',
+  'place.dns.upstream': 'resolver outside the lab ({server})',
   'place.load-balancer': 'Load balancer',
   'place.node': 'Node',
   'place.pod': 'Pod',

@@ -255,7 +255,7 @@ export const zh: Record<keyof typeof en, string> = {
 
   'place.client': '客户端',
   'place.dns': 'DNS',
-  'place.dns.upstream': '实验室之外的解析器',
+  'place.dns.upstream': '实验室之外的解析器（{server}）',
   'place.load-balancer': '负载均衡器',
   'place.node': '节点',
   'place.pod': 'Pod',

@@ -28,8 +28,8 @@ export function placeLabel(hop: Hop, t: T): string {
     case 'client':
       return `${p.name} (${p.address})`;
     case 'dns':
-      // A DNS server's address; the resolver outside the lab has none.
-      return p.server === 'upstream' ? t('place.dns.upstream') : p.server;
+      // A DNS server's address; the resolver outside the lab is named for what it is, with its address.
+      return p.id === 'dns:upstream' ? t('place.dns.upstream', { server: p.server }) : p.server;
     case 'load-balancer':
       return `${p.address} → ${p.service}`;
     case 'node':

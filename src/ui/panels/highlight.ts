@@ -160,6 +160,7 @@ export function tokenize(kind: ArtifactKind, line: string): Token[] {
     case 'nginx.conf':
     case 'traefik':
     case 'resolv.conf':
+    case 'hosts':
       return generic(line, '#', NGINX);
     case 'dns-zone':
     case 'dig':
