@@ -37,5 +37,7 @@ describe('Convert to Gateway: side B keeps side A\'s pods', () => {
     const a = placement(r.labs.a);
     const b = placement(r.labs.b);
     expect(Object.fromEntries(Object.keys(a).map((k) => [k, b[k]]))).toEqual(a);
+    // The same running cluster: B's timeline is A's, then what the edits set off.
+    expect(r.labs.b.events.slice(0, r.labs.a.events.length)).toEqual(r.labs.a.events);
   });
 });

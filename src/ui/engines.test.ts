@@ -41,6 +41,21 @@ describe('edits through the store', () => {
     expect(after.before).toBe(before.artifacts);
   });
 
+  it('a kube-proxy mode change keeps the timeline before it and appends the restart, under its own divider', () => {
+    const store = opened();
+    const before = store.getState().lab!;
+    store.getState().run({ kind: 'set-proxy-mode', mode: 'ipvs' });
+    const after = store.getState().lab!;
+    expect(after.cluster.events.slice(0, before.cluster.events.length)).toEqual(before.cluster.events);
+    const added = after.cluster.events.slice(before.cluster.events.length);
+    expect(added.filter((e) => e.reason === 'ProxierStarted').map((e) => e.message)).toEqual(
+      after.cluster.nodes.map(() => 'Using ipvs Proxier'),
+    );
+    expect(after.editMarks).toEqual([
+      { afterSeq: before.cluster.events.at(-1)!.seq, label: 'kube-proxy --proxy-mode=ipvs (restarted)' },
+    ]);
+  });
+
   it("deleting a Deployment's pod and marking another not ready are edits like any other, and undo returns the same lab", () => {
     const store = opened();
     const first = store.getState().lab!;
