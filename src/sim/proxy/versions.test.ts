@@ -10,6 +10,9 @@ import { LATEST_KUBERNETES_VERSION, modeStage, proxyModeStartupError } from './v
 
 describe('modes by release (SEMANTICS.md 5.1)', () => {
   it.each([
+    ['userspace', '1.15', 'ga'],
+    ['userspace', '1.22', 'ga'],
+    ['userspace', '1.23', 'deprecated'],
     ['userspace', '1.25', 'deprecated'],
     ['userspace', '1.26', 'removed'],
     ['nftables', '1.28', 'not-yet'],

@@ -21,7 +21,7 @@ export function minorOf(version: string): number {
 
 /**
  * A mode in one release: `ga`/`beta` run; `alpha` runs only with its feature gate
- * (NFTablesProxyMode, 1.29-1.30); `deprecated` runs and says so (userspace before 1.26, IPVS from
+ * (NFTablesProxyMode, 1.29-1.30); `deprecated` runs and says so (userspace 1.23-1.25, IPVS from
  * 1.35); `removed` (userspace from 1.26) and `not-yet` (nftables before 1.29) do not start.
  */
 export type ModeStage = 'ga' | 'beta' | 'alpha' | 'deprecated' | 'removed' | 'not-yet';
@@ -36,7 +36,8 @@ export function modeStage(mode: ProxyMode, version: string): ModeStage {
     case 'nftables':
       return v >= 33 ? 'ga' : v >= 31 ? 'beta' : v >= 29 ? 'alpha' : 'not-yet';
     case 'userspace':
-      return v >= 26 ? 'removed' : 'deprecated';
+      // Deprecated in 1.23 (kubernetes#104631), removed in 1.26 (kubernetes#112133).
+      return v >= 26 ? 'removed' : v >= 23 ? 'deprecated' : 'ga';
   }
 }
 
