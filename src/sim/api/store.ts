@@ -569,9 +569,10 @@ export class ObjectStore {
     const held = new Set(old ? nodePortsOf(old) : []);
     // What this write took so far, given back if a later step fails (with what `old` held).
     const undo: (() => void)[] = [];
-    const failure = this.allocateClusterIP(spec, old, key, undo)
-      ?? this.allocateNodePorts(spec, old, key, undo, held)
-      ?? this.allocateHealthCheckNodePort(spec, old, key, undo, held);
+    const write: ServiceWrite = { old, key, undo, held };
+    const failure = this.allocateClusterIP(spec, write)
+      ?? this.allocateNodePorts(spec, write)
+      ?? this.allocateHealthCheckNodePort(spec, write);
     if (failure) {
       for (const u of undo) u();
       if (oldIP && oldIP !== 'None') this.clusterIPs.allocate(oldIP);
@@ -584,12 +585,7 @@ export class ObjectStore {
   }
 
   /** The ClusterIP: kept from `old` when the write leaves it out, else the one asked for, else the next free. */
-  private allocateClusterIP(
-    spec: ServiceSpec,
-    old: Service | undefined,
-    key: string,
-    undo: (() => void)[],
-  ): AllocFailure {
+  private allocateClusterIP(spec: ServiceSpec, { old, key, undo }: ServiceWrite): AllocFailure {
     const type = spec.type ?? 'ClusterIP';
     if (type === 'ExternalName') return undefined;
     // A write that leaves clusterIP out keeps the one already allocated (clusterIP is immutable).
@@ -631,13 +627,7 @@ export class ObjectStore {
   }
 
   /** nodePorts for NodePort and LoadBalancer Services: given, kept from `old` per port, else random. */
-  private allocateNodePorts(
-    spec: ServiceSpec,
-    old: Service | undefined,
-    key: string,
-    undo: (() => void)[],
-    held: ReadonlySet<number>,
-  ): AllocFailure {
+  private allocateNodePorts(spec: ServiceSpec, { old, key, undo, held }: ServiceWrite): AllocFailure {
     const type = spec.type ?? 'ClusterIP';
     const needsNodePorts = type === 'NodePort' || (
       type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false
@@ -681,13 +671,7 @@ export class ObjectStore {
   }
 
   /** externalTrafficPolicy Local on a LoadBalancer: the port kube-proxy answers health checks on. */
-  private allocateHealthCheckNodePort(
-    spec: ServiceSpec,
-    old: Service | undefined,
-    key: string,
-    undo: (() => void)[],
-    held: ReadonlySet<number>,
-  ): AllocFailure {
+  private allocateHealthCheckNodePort(spec: ServiceSpec, { old, key, undo, held }: ServiceWrite): AllocFailure {
     if (spec.type !== 'LoadBalancer' || spec.externalTrafficPolicy !== 'Local') return undefined;
     if (!spec.healthCheckNodePort && old?.spec.healthCheckNodePort) {
       spec.healthCheckNodePort = old.spec.healthCheckNodePort;
@@ -721,6 +705,17 @@ function nodePortsOf(svc: Service): number[] {
   for (const p of svc.spec.ports ?? []) if (p.nodePort) out.push(p.nodePort);
   if (svc.spec.healthCheckNodePort) out.push(svc.spec.healthCheckNodePort);
   return out;
+}
+
+/**
+ * One Service write as its allocation steps see it: the version it replaces, its key, what it took
+ * so far (given back if a later step fails), and the node ports the old version holds meanwhile.
+ */
+interface ServiceWrite {
+  old: Service | undefined;
+  key: string;
+  undo: (() => void)[];
+  held: ReadonlySet<number>;
 }
 
 /** Why an allocation step refused the write (undefined: it did not). */
