@@ -12,6 +12,7 @@ import { conntrackOf, isReplyHop } from '../reply-hops';
 import { faultText } from './fault-text';
 import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
+import { pieces } from './tokens';
 import { effectNote, renderNote, stepNote, walkKind } from './walk-marks';
 
 const FIELDS: (keyof PacketView)[] = ['protocol', 'src', 'srcPort', 'dst', 'dstPort', 'host', 'method', 'path'];
@@ -20,6 +21,22 @@ function show(v: PacketView[keyof PacketView]): string {
   if (v === undefined) return '—';
   if (typeof v === 'object') return Object.entries(v).map(([k, x]) => `${k}=${x}`).join('; ');
   return String(v);
+}
+
+/** A value in a table cell: its addresses and ports never cut by a wrap, the rest wrapping where a URL's would. */
+function Value({ text }: { text: string }) {
+  return pieces(text).map((p, i) =>
+    p.kind === 'addr' ? (
+      <span key={i} className="nobr">
+        {p.text}
+      </span>
+    ) : (
+      <span key={i}>
+        {p.text}
+        <wbr />
+      </span>
+    ),
+  );
 }
 
 export function placeLabel(hop: Hop, t: T): string {
@@ -142,8 +159,12 @@ function HeaderTables({ hop }: { hop: Hop }) {
               <th scope="row" className="mono">
                 {n}
               </th>
-              <td className="mono">{b ?? '—'}</td>
-              <td className="mono">{a ?? '—'}</td>
+              <td className="mono">
+                <Value text={b ?? '—'} />
+              </td>
+              <td className="mono">
+                <Value text={a ?? '—'} />
+              </td>
             </tr>
           );
         })}
@@ -274,8 +295,10 @@ export function HopInspector() {
       <p className="explanation" data-testid="hop-explanation">
         {explain(lang, hop.explanation)}
       </p>
-      <PacketTable hop={hop} />
-      <HeaderTables hop={hop} />
+      <div className="packet-tables">
+        <PacketTable hop={hop} />
+        <HeaderTables hop={hop} />
+      </div>
       <ConntrackList t={t} hop={hop} />
       {hop.observedSource && (
         <p className="observed">
@@ -319,9 +342,11 @@ function PacketTable({ hop }: { hop: Hop }) {
             <th scope="row" className="mono">
               {f}
             </th>
-            <td className="mono">{show(hop.before[f])}</td>
             <td className="mono">
-              {show(hop.after[f])}
+              <Value text={show(hop.before[f])} />
+            </td>
+            <td className="mono">
+              <Value text={show(hop.after[f])} />
               {changed.has(f) && (
                 <span className="changed-tag" data-testid="changed-tag">
                   {t('hop.changed')}
