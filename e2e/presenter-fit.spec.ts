@@ -1,6 +1,7 @@
-// Presenter mode on a 1280x720 projector: what the side panel shows must stay readable. An address
-// or a port is one token (a learner copies it, reads it aloud): the hop's packet table wraps between
-// tokens, never inside one, and still fits its panel.
+// Presenter mode on a 1280x720 projector: what the side panel and the lesson card show must stay
+// readable and reachable. An address or a port is one token (a learner copies it, reads it aloud):
+// the hop's packet table wraps between tokens, never inside one, and still fits its panel. A lesson
+// card whose step runs long scrolls its text, not its buttons out of view.
 import { expect, test, type Page } from '@playwright/test';
 import { LabPage } from './lab-page';
 
@@ -74,5 +75,44 @@ for (const lang of ['en', 'zh'] as const) {
       expect(fits, `hop ${hop + 1}: the packet table is wider than its panel`).toBe(true);
     }
     expect(seen, 'the tables showed addresses').toBeGreaterThan(10);
+  });
+
+  test(`presenter mode at 1280x720 (${lang}): a long lesson step scrolls its text, its buttons stay in view`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const lab = new LabPage(page);
+    // A step with a long prediction and a long answer; the Rules drawer open takes the canvas's height.
+    await lab.open('/#lesson=userspace-retry');
+    await lab.setState('store.getState().setLang(arg); store.getState().setPresenter(true)', lang);
+    await page.getByTestId('predict-choice-0').click();
+    await page.getByTestId('predict-reveal').click();
+    await expect(page.getByTestId('predict-answer')).toBeVisible();
+    await page.getByTestId('artifacts-toggle').click();
+    const card = page.getByTestId('lesson');
+    await expect(card).toBeVisible();
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const c = (await card.boundingBox())!;
+    expect(c.y + c.height, 'the card ends on the canvas').toBeLessThanOrEqual(canvas.y + canvas.height + 1);
+    // The buttons are whole in the card and on the screen, without scrolling anything.
+    for (const id of ['lesson-prev', 'lesson-run', 'lesson-next']) {
+      const b = (await page.getByTestId(id).boundingBox())!;
+      expect(b.y, `${id} below the card's top`).toBeGreaterThanOrEqual(c.y);
+      expect(b.y + b.height, `${id} above the card's bottom`).toBeLessThanOrEqual(c.y + c.height);
+      expect(b.y + b.height).toBeLessThanOrEqual(720);
+      // Nothing is drawn over it: the point at its centre is the button.
+      const onTop = await page
+        .getByTestId(id)
+        .evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          return e.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+        });
+      expect(onTop, `${id} is visible`).toBe(true);
+    }
+    // The text scrolls inside the card: it is longer than the room it has here.
+    const body = page.getByTestId('lesson-body');
+    const [scroll, client] = await body.evaluate((e) => [e.scrollHeight, e.clientHeight]);
+    expect(scroll, 'the step is longer than the card here (else this tests nothing)').toBeGreaterThan(client);
+    expect(await card.evaluate((e) => e.scrollHeight <= e.clientHeight + 1), 'the card itself does not scroll').toBe(true);
   });
 }

@@ -89,20 +89,23 @@ export default function LessonPlayer() {
         />
       ) : (
         <>
-          <p className="lesson-text" data-testid="lesson-text" lang={langOf(step.text, lang)}>
-            {text(step.text, lang)}
-          </p>
-          {step.predict && (
-            <Prediction
-              t={t}
-              lang={lang}
-              predict={step.predict}
-              picked={picked}
-              chosen={chosen?.step === i ? chosen.choice : undefined}
-              onChoose={(choice) => setChosen({ step: i, choice })}
-              onReveal={reveal}
-            />
-          )}
+          {/* The step's text and prediction scroll; the card's head and buttons stay in view. */}
+          <div className="lesson-body" data-testid="lesson-body">
+            <p className="lesson-text" data-testid="lesson-text" lang={langOf(step.text, lang)}>
+              {text(step.text, lang)}
+            </p>
+            {step.predict && (
+              <Prediction
+                t={t}
+                lang={lang}
+                predict={step.predict}
+                picked={picked}
+                chosen={chosen?.step === i ? chosen.choice : undefined}
+                onChoose={(choice) => setChosen({ step: i, choice })}
+                onReveal={reveal}
+              />
+            )}
+          </div>
           <StepActions
             i={i}
             last={last}
@@ -334,31 +337,34 @@ function LessonSummary(p: {
   const { t, lang, lesson, predictions } = p;
   const sc = score(lesson, predictions);
   return (
-    <div className="lesson-summary" data-testid="lesson-summary">
-      <p>
-        <strong>{t('lesson.done')}</strong>
-      </p>
-      <p data-testid="lesson-summary-score">
-        {t('lesson.summary', { steps: lesson.length, right: sc.right, questions: sc.questions })}
-      </p>
-      {sc.questions > 0 && (
-        <ol className="lesson-summary-list">
-          {lesson.map((step, i) => {
-            if (!step.predict) return null;
-            const picked = predictions[i];
-            const mark = picked === undefined ? t('lesson.skipped') : picked === step.predict.answer ? '✓' : '✗';
-            return (
-              <li key={i} data-testid="lesson-summary-item">
-                <span lang={langOf(step.predict.question, lang)}>{text(step.predict.question, lang)}</span>{' '}
-                <strong>{mark}</strong>{' '}
-                <span className="muted">
-                  {t('lesson.answerWas', { answer: text(step.predict.choices[step.predict.answer], lang) })}
-                </span>
-              </li>
-            );
-          })}
-        </ol>
-      )}
+    <>
+      {/* The list scrolls; the buttons stay in view below it. */}
+      <div className="lesson-body lesson-summary" data-testid="lesson-summary">
+        <p>
+          <strong>{t('lesson.done')}</strong>
+        </p>
+        <p data-testid="lesson-summary-score">
+          {t('lesson.summary', { steps: lesson.length, right: sc.right, questions: sc.questions })}
+        </p>
+        {sc.questions > 0 && (
+          <ol className="lesson-summary-list">
+            {lesson.map((step, i) => {
+              if (!step.predict) return null;
+              const picked = predictions[i];
+              const mark = picked === undefined ? t('lesson.skipped') : picked === step.predict.answer ? '✓' : '✗';
+              return (
+                <li key={i} data-testid="lesson-summary-item">
+                  <span lang={langOf(step.predict.question, lang)}>{text(step.predict.question, lang)}</span>{' '}
+                  <strong>{mark}</strong>{' '}
+                  <span className="muted">
+                    {t('lesson.answerWas', { answer: text(step.predict.choices[step.predict.answer], lang) })}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </div>
       <div className="lesson-actions">
         <button type="button" className="btn" onClick={p.onReview} data-testid="lesson-review">
           {t('lesson.review')}
@@ -372,6 +378,6 @@ function LessonSummary(p: {
           {t('lesson.restart')}
         </button>
       </div>
-    </div>
+    </>
   );
 }
