@@ -134,7 +134,8 @@ export const noteMessagesEn = {
   // A list inside a hop's explanation (a search list, the ports served), joined as the language joins one.
   'note.list': '{items}',
   // Who sends, answers or is reached, inside a hop's explanation or a fault.
-  // The console's own lines (not a program's output): curl's summary of the trace, help's last line.
+  // The console's own lines (not a program's output): curl's summary of the trace, help's last line,
+  // what the lab says instead of running ping.
   'note.shell.curl': '{who}{sawAs}{via}',
   'note.shell.answered': 'answered by pod {pod}',
   'note.shell.errorFrom': 'HTTP {status} from pod {pod}',
@@ -143,6 +144,10 @@ export const noteMessagesEn = {
   'note.shell.via': ' (via Service {service})',
   'note.shell.help':
     'A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.',
+  'note.shell.ping':
+    "ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a\n" +
+    'port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does\n' +
+    '(kube-ipvs0 holds the address). Try: curl http://ADDRESS:PORT/',
   // Artifact titles that are words, not commands (the page lists them in its language).
   'note.title.loadBalancer': 'load balancer {address} ({service})',
   'note.title.gatewayConf': 'nginx.conf of Gateway {gateway} (NGINX Gateway Fabric)',
@@ -354,6 +359,10 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.sawAs': '；它看到的客户端地址是 {source}',
   'note.shell.via': '（经由 Service {service}）',
   'note.shell.help': '更改集群的命令会运行控制器并列出它们引发的事件；撤销可以还原。',
+  'note.shell.ping':
+    'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +
+    '所以在 iptables 和 nftables 模式下没有谁应答对 ClusterIP 的 ping；在 IPVS 模式下节点会应答\n' +
+    '（kube-ipvs0 上绑定了这个地址）。试试：curl http://ADDRESS:PORT/',
   'note.title.loadBalancer': '负载均衡器 {address}（{service}）',
   'note.title.gatewayConf': 'Gateway {gateway} 的 nginx.conf（NGINX Gateway Fabric）',
   'note.title.zone': 'CoreDNS 区域 {origin}',

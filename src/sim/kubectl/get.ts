@@ -33,7 +33,10 @@ export interface KubectlGetOptions {
   output?: KubectlOutput;
 }
 
-export type KubectlResult = { ok: true; text: string } | { ok: false; error: string };
+export type KubectlResult =
+  /** `events`: the events a table lists (kubectl get events), for the page's gloss of each reason. */
+  | { ok: true; text: string; events?: readonly ClusterEvent[] }
+  | { ok: false; error: string };
 
 interface Resource {
   kind: string;
@@ -399,14 +402,16 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     };
   }
   const tables: string[] = [];
+  const events: ClusterEvent[] = [];
   for (const k of kinds) {
     const r = getOne(cluster, { ...opts, kind: k });
     if (!r.ok) return r;
     if (r.text.startsWith('No resources found')) continue;
     tables.push(withKindPrefix(r.text, resolveResource(k)!, opts.allNamespaces === true));
+    events.push(...(r.events ?? []));
   }
   if (tables.length === 0) return getOne(cluster, { ...opts, kind: kinds[0]! });
-  return { ok: true, text: tables.join('\n') };
+  return { ok: true, text: tables.join('\n'), ...(events.length > 0 ? { events } : {}) };
 }
 
 /** The items one resource lists for these options, sorted as kubectl sorts them. */
@@ -454,7 +459,7 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
       e.object.namespace ?? 'default',
       ...eventRow(e, clock),
     ] : eventRow(e, clock)).join('\t'));
-    return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
+    return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER), events: evs };
   }
 
   let items = res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);

@@ -74,6 +74,17 @@ export interface ShellResult {
    * the trace, help's last line): as notes the page renders in its language. Gone once piped.
    */
   prose?: ProseLine[];
+  /**
+   * The first lines of `err` when they are the console's own words, not a program's (what the lab
+   * says instead of running ping): as notes the page renders in its language. Standard error is not
+   * piped, so they stay through a pipeline.
+   */
+  errProse?: ProseLine[];
+  /**
+   * The reasons of the events `out` lists (kubectl get events), each once, in order: the page glosses
+   * them in the reader's language beside kubectl's English, as the timeline does. Gone once piped.
+   */
+  eventReasons?: string[];
 }
 
 /** One line of the console's own words: a note, its named parameters notes themselves. */
@@ -94,6 +105,11 @@ function okProse(before: string, prose: ProseLine[], extra: Partial<ShellResult>
 
 const ok = (out: string, extra: Partial<ShellResult> = {}): ShellResult => ({ out, err: '', events: [], ...extra });
 const error = (err: string): ShellResult => ({ out: '', err: err.endsWith('\n') ? err : `${err}\n`, events: [] });
+
+/** A failure the console explains in its own words (the page renders them in its language). */
+function errorProse(prose: ProseLine[]): ShellResult {
+  return { ...error(proseText(prose)), errProse: prose };
+}
 
 // ------------------------------------------------------------------ words
 
@@ -274,6 +290,11 @@ function findCurrent(lab: Lab, kind: string, namespace: string | undefined, name
 
 export function eventRow(e: ClusterEvent): string {
   return `${e.type}\t${e.reason}\t${e.object.kind.toLowerCase()}/${e.object.name}\t${e.message}`;
+}
+
+/** The reason of an event row (its second column), by which the page glosses it. */
+export function eventRowReason(row: string): string {
+  return row.split('\t')[1] ?? '';
 }
 
 const refKey = (
@@ -462,7 +483,9 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     allNamespaces: has(a, '-A', '--all-namespaces'),
     output: output as 'table',
   });
-  return r.ok ? ok(r.text) : error(r.error);
+  if (!r.ok) return error(r.error);
+  const reasons = [...new Set((r.events ?? []).map((e) => e.reason))];
+  return ok(r.text, reasons.length > 0 ? { eventReasons: reasons } : {});
 }
 
 /** `kubectl describe KIND NAME` or `KIND/NAME`. */
@@ -958,10 +981,11 @@ const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|a
   COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]
 `;
 
-/** The lab traces TCP (and DNS over UDP): what a ping would meet, instead of "command not found". */
-const PING_NOTE = `ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a
-port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does
-(kube-ipvs0 holds the address). Try: curl http://ADDRESS:PORT/`;
+/**
+ * The lab traces TCP (and DNS over UDP): what a ping would meet, instead of "command not found". The
+ * lab's words, not ping's output (a real ping would print its own lines): a note in the reader's language.
+ */
+const PING_NOTE: ProseLine = { note: note('note.shell.ping', {}) };
 
 /** Splits off a heredoc: "cmd <<EOF\\n...\\nEOF" or a command line followed by standard input lines. */
 export function splitInput(input: string): { line: string; stdin?: string } {
@@ -1003,7 +1027,7 @@ export function runShell(env: ShellEnv, input: string): ShellResult {
     } else out = fr.out;
   }
   // What the filters print is text: the console's own lines went through them as such.
-  const { prose: _prose, ...rest } = r;
+  const { prose: _prose, eventReasons: _reasons, ...rest } = r;
   return { ...rest, out, err };
 }
 
@@ -1048,7 +1072,7 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
     case 'shell':
       return switchShell(env, rest);
     case 'ping':
-      return error(PING_NOTE);
+      return errorProse([PING_NOTE]);
     default:
       return error(`bash: ${cmd}: command not found (try: help)`);
   }

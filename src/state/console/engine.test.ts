@@ -7,7 +7,7 @@ import type { Lab } from '../../sim/assembly/lab';
 import { newTraceSession, parseConnect, parseSource, trace } from '../../sim/trace/trace';
 import { runCommand } from '../commands';
 import type { Scenario } from '../types';
-import { complete, defaultShell, mergePatch, needsMoreInput, outputIn, prompt, run, splitInput, splitWords, type ConsoleEnv, type Shell } from './engine';
+import { complete, defaultShell, errorIn, eventRowReason, mergePatch, needsMoreInput, outputIn, prompt, run, splitInput, splitWords, type ConsoleEnv, type Shell } from './engine';
 
 function scenarioOf(file: string): Scenario {
   const r = loadScenarioText(file, readFileSync(join(__dirname, '../../../scenarios', file), 'utf8'));
@@ -297,6 +297,35 @@ describe('shell tools', () => {
     expect(help.out).toMatch(/runs the controllers and lists their events; undo reverts it\.\n$/);
     expect(outputIn('zh', help)).toMatch(/^ {2}kubectl get[\s\S]*撤销可以还原。\n$/);
     expect(outputIn('zh', help)).not.toMatch(/Commands|reverts/);
+  });
+
+  it("ping gets the lab's note, not ping's output: in the reader's language, through a pipe too", () => {
+    const r = exec('ping 10.96.0.10');
+    expect(errorIn('en', r)).toBe(r.err);
+    const zh = errorIn('zh', r);
+    expect(zh).toMatch(/^ping：实验追踪的是 TCP[\s\S]*curl http:\/\/ADDRESS:PORT\/\n$/);
+    // Nothing English left but identifiers and commands.
+    expect(zh.replace(/ping|kube-proxy|kube-ipvs0|ClusterIP|iptables|nftables|IPVS|TCP|UDP|DNS|ICMP|curl http:\/\/ADDRESS:PORT\//g, ''))
+      .not.toMatch(/[A-Za-z]{3,}/);
+    // Standard error is not piped: the note stays the console's own.
+    const piped = exec('ping 10.96.0.10 | grep x');
+    expect(errorIn('zh', piped)).toMatch(/^ping：实验追踪的是 TCP/);
+  });
+
+  it('kubectl get events names the reasons it lists, for the page to gloss; not once piped or as YAML', () => {
+    const changed = exec('kubectl scale deployment web --replicas=5').next;
+    const r = exec('kubectl get events', changed);
+    expect(r.out).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect(r.eventReasons).toContain('ScalingReplicaSet');
+    expect(new Set(r.eventReasons).size).toBe(r.eventReasons!.length);
+    for (const reason of r.eventReasons!) expect(r.out).toContain(reason);
+    expect(exec('kubectl get pods,events', changed).eventReasons).toContain('ScalingReplicaSet');
+    expect(exec('kubectl get events | grep Scaling', changed).eventReasons).toBeUndefined();
+    expect(exec('kubectl get events -o yaml', changed).eventReasons).toBeUndefined();
+    expect(exec('kubectl get pods', changed).eventReasons).toBeUndefined();
+    // A change's own events, as rows, carry their reason in the second column.
+    const scaled = exec('kubectl scale deployment web --replicas=4');
+    expect(scaled.events.map(eventRowReason)).toContain('ScalingReplicaSet');
   });
 
   it('curl to an unknown name fails in curl\'s words', () => {

@@ -13,6 +13,7 @@ import type { Scenario, TraceRequest } from '../types';
 export {
   complete,
   defaultShell,
+  eventRowReason,
   mergePatch,
   needsMoreInput,
   prompt,
@@ -85,6 +86,18 @@ export function outputIn(lang: 'en' | 'zh', r: Pick<ShellResult, 'out' | 'prose'
   const en = `${proseText(r.prose)}\n`;
   if (!r.out.endsWith(en)) return r.out;
   return `${r.out.slice(0, r.out.length - en.length)}${proseText(r.prose, lang)}\n`;
+}
+
+/**
+ * A command's errors as the page shows them: the console's own words (what the lab says instead of
+ * running ping) in the reader's language, a program's errors as the program printed them. The
+ * console's words come first; a pipeline's filters may add theirs after.
+ */
+export function errorIn(lang: 'en' | 'zh', r: Pick<ShellResult, 'err' | 'errProse'>): string {
+  if (!r.errProse || r.errProse.length === 0) return r.err;
+  const en = `${proseText(r.errProse)}\n`;
+  if (!r.err.startsWith(en)) return r.err;
+  return `${proseText(r.errProse, lang)}\n${r.err.slice(en.length)}`;
 }
 
 /** Checks a store command against the apiserver (the edited lab's refusals) and lists what it set off. */

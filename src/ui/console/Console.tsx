@@ -7,7 +7,6 @@ import {
   complete,
   defaultShell,
   needsMoreInput,
-  outputIn,
   prompt,
   run,
   type ConsoleEnv,
@@ -16,10 +15,10 @@ import {
 import type { Scenario } from '../../state';
 import { labStore, useLab } from '../app-store';
 import { labFor } from '../engines';
-import { useShownLang, useT, type Lang, type T } from '../i18n';
+import { useShownLang, useT } from '../i18n';
+import { resultLines, type Line } from './result-lines';
 import { setSession } from '../share/session';
 
-type Line = { kind: 'in' | 'out' | 'err' | 'event' | 'info'; text: string };
 
 function envFor(scenario: Scenario, shell: Shell): ConsoleEnv {
   return {
@@ -89,19 +88,6 @@ function useHistory(setInput: (line: string) => void) {
     },
     leave: () => setAt(null),
   };
-}
-
-/** What a command printed: its output, its errors, the events it set off, the trace it ran. */
-function resultLines(t: T, lang: Lang, r: ReturnType<typeof run>): Line[] {
-  const add: Line[] = [];
-  if (r.out) add.push({ kind: 'out', text: outputIn(lang, r).replace(/\n$/, '') });
-  if (r.err) add.push({ kind: 'err', text: r.err.replace(/\n$/, '') });
-  if (r.events.length > 0) {
-    const events = r.events.map((e) => `  ${e.replace(/\t/g, '  ')}`).join('\n');
-    add.push({ kind: 'event', text: `${t('console.events')}\n${events}` });
-  }
-  if (r.trace) add.push({ kind: 'info', text: t('console.traced', { hops: r.trace.result.hops.length }) });
-  return add;
 }
 
 export default function Console() {

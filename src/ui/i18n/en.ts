@@ -483,6 +483,8 @@ export const en = {
   'console.input': 'Command',
   'console.welcome': 'Type help for the commands. Changes run the controllers and can be undone.',
   'console.events': 'Events:',
+  'console.glosses': 'What these events mean:',
+  'console.gloss': '{reason}: {gloss}',
   'console.traced': 'Traced: {hops} hops, shown on the canvas.',
   'edit.button': 'Edit',
   'edit.title': 'Change the lab',

@@ -32,7 +32,7 @@ const KEPT = new Set([
   // Gateway API's own values, as the HTTPRoute spells them (pathType Exact), and a product's name
   'Exact', 'NGINX', 'Fabric',
   // programs and plugins, by their names
-  'nginx', 'Lua', 'Traefik', 'conntrack', 'iptables', 'ipvs', 'nftables', 'portmap', 'localhost',
+  'nginx', 'Lua', 'Traefik', 'conntrack', 'iptables', 'ipvs', 'nftables', 'portmap', 'localhost', 'ping', 'curl',
   // nginx directives, as nginx.conf spells them
   'server', 'location', 'upstream', 'http',
   // HTTP headers, and a loanword

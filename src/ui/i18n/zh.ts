@@ -455,6 +455,8 @@ export const zh: Record<keyof typeof en, string> = {
   'console.input': '命令',
   'console.welcome': '输入 help 查看命令。更改会运行控制器，并且可以撤销。',
   'console.events': '事件：',
+  'console.glosses': '这些事件的含义：',
+  'console.gloss': '{reason}：{gloss}',
   'console.traced': '已追踪：{hops} 跳，显示在画布上。',
   'edit.button': '编辑',
   'edit.title': '修改实验',
