@@ -392,3 +392,64 @@ test('the numbers are placed again when the lesson card is hidden, shown again o
   expect(await viewportOf(page), 'the view did not move').toBe(view);
   await expect.poll(() => covered(page), { message: 'card grown' }).toEqual([]);
 });
+
+/**
+ * Object boxes a number must not cover: every object drawn as a box (a client, a load balancer, a
+ * Service, a pod, a place outside the lab), whole; of a node's frame, its header rows (name,
+ * addresses, NodePort chips), since the frame's empty floor is where a number of a hop inside it goes.
+ */
+async function objectBoxes(page: Page): Promise<{ what: string; box: Rect }[]> {
+  return page.getByTestId('canvas').evaluate((canvas) => {
+    const out: { what: string; box: Rect }[] = [];
+    const add = (what: string, r: DOMRect) => {
+      if (r.width > 0 && r.height > 0) out.push({ what, box: { x: r.x, y: r.y, width: r.width, height: r.height } });
+    };
+    const label = (e: Element) => (e.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    for (const n of canvas.querySelectorAll('.react-flow__node, [data-testid^="canvas-pod-"], .route-ghost')) {
+      const frame = n.querySelector(':scope > .lab-frame');
+      if (!frame) {
+        add(label(n), n.getBoundingClientRect());
+        continue;
+      }
+      // The frame's header: its rows above the pods (the name line, the chips' row).
+      for (const row of frame.querySelectorAll(':scope > :not([data-testid^="canvas-pod-"])')) {
+        if (row.querySelector('[data-testid^="canvas-pod-"]')) continue;
+        add(`header of ${label(frame).slice(0, 20)}`, row.getBoundingClientRect());
+      }
+    }
+    return out;
+  });
+}
+
+// The Rules drawer takes the canvas's lower half at 1280x720: the view keeps its zoom, so the numbers
+// are placed in what is left, zoomed out, where a stop's pill on its place's top edge sat on the box.
+for (const lang of ['en', 'zh'] as const) {
+  test(`1280x720 with Rules open (${lang}): the default request's numbers cover no object's box and no text, at every hop`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const lab = new LabPage(page);
+    await lab.open('/');
+    await page.getByTestId('lang-select').selectOption(lang);
+    await page.getByTestId('composer-send').click();
+    await expect(page.getByTestId('route-layer')).toBeAttached();
+    await page.getByTestId('artifacts-toggle').click();
+    await expect(page.getByTestId('artifacts-toggle')).toHaveAttribute('aria-expanded', 'true');
+    const total = await page.evaluate(() => {
+      type S = { getState(): { playback: { trace: { hops: unknown[] } } } };
+      return (window as unknown as { __netlab: { store: S } }).__netlab.store.getState().playback.trace.hops.length;
+    });
+    expect(total).toBeGreaterThan(10);
+    for (let hop = 1; hop <= total; hop++) {
+      await lab.setState('store.getState().seek(arg)', hop - 1);
+      await settled(page);
+      const numbers = await numberBoxes(page);
+      const objects = await objectBoxes(page);
+      const over = numbers.flatMap((n) =>
+        objects.filter((o) => intersects(n.box, o.box)).map((o) => `${n.label} over "${o.what}"`),
+      );
+      expect.soft([...new Set(over)], `hop ${hop}: numbers over objects`).toEqual([]);
+      expect.soft(await covered(page), `hop ${hop}: numbers over text, over each other or out of view`).toEqual([]);
+    }
+  });
+}

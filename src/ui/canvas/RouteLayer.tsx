@@ -218,9 +218,12 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   const zoom = useStore(selectZoom);
   const [hovered, setHovered] = useState<number | null>(null);
   // Below zoom 1 everything is drawn 1/zoom larger in canvas units: the same size on screen. The
-  // route's spacing follows in quarter steps, so zooming does not rebuild it at every wheel tick.
+  // route's spacing follows in quarter steps, so zooming does not rebuild it at every wheel tick;
+  // rounded up, so that each number is placed at least as large as it is drawn (rounded to the
+  // nearer step, a pill drawn at k = 2.12 was placed for 2: 8 units wider on each side than its
+  // room, over the next number or a name's edge).
   const k = 1 / Math.min(zoom, 1);
-  const scale = Math.round(k * 4) / 4;
+  const scale = Math.ceil(k * 4 - 1e-6) / 4;
   // A lesson's card covers the canvas's top left and the view is fitted beside it (fit.ts).
   const lessonOpen = useSession((st) => st.lessonOpen);
   const lesson = useLab(selectHasLesson) && lessonOpen;

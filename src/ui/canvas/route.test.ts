@@ -161,15 +161,15 @@ describe('route', () => {
           expect(hit, `scale ${scale}: labels ${i} and ${j}`).toBe(false);
         }
       }
-      // A pill keeps off its place's text: it may sit on the place's top border (a few canvas
-      // units into it, its padding) or on a node frame's background below the header, never lower
-      // into the text.
+      // A pill keeps off its place's text: above its top border or beside it, or on a node frame's
+      // background below the header; never on the border, where zoomed out (1280x720 with Rules
+      // open) it sat on the box and on the kind tag under it.
       for (const [i, st] of r.stops.entries()) {
         const text = places.texts.find((t) => t.id === st.id)!;
         const pill = labels[i]!;
         const into = Math.min(pill.y + pill.h, text.y + text.h) - Math.max(pill.y, text.y);
         const across = Math.min(pill.x + pill.w, text.x + text.w) - Math.max(pill.x, text.x);
-        if (across > 0) expect(into, `scale ${scale}: ${st.id}`).toBeLessThanOrEqual(6);
+        if (across > 0) expect(into, `scale ${scale}: ${st.id}`).toBeLessThanOrEqual(0);
       }
     }
   });

@@ -50,7 +50,7 @@ export interface RouteStop {
    */
   numbers: number[];
   /**
-   * Centre of its pill of numbers: on the place's top edge, just inside the right corner, unless
+   * Centre of its pill of numbers: on the place's top edge (above it), by the right corner, unless
    * that covers other numbers or (zoomed out) the place's name; then beside the place.
    */
   centre: Point;
@@ -186,8 +186,12 @@ function shorten(a: Point, b: Point, atA: number, atB: number): [Point, Point] {
   ];
 }
 
-/** A place outside the lab, as a label box (canvas units at zoom 1). */
-const GHOST = { w: 150, h: 28, gap: 36 };
+/**
+ * A place outside the lab, as a label box (canvas units at zoom 1). Wide enough for its longest label
+ * (RouteLayer's, bold at 0.7 of a badge's 18 px): "DNS resolver outside the lab" is 204 px wide, and
+ * with a 150-unit box the numbers placed beside it covered its end (presenter mode at 1280x720).
+ */
+const GHOST = { w: 212, h: 28, gap: 36 };
 
 /** A frame -> pod drop's length: it starts in the lane the layout leaves under a frame's header. */
 const STUB = 40;
@@ -256,11 +260,7 @@ const grow = <B extends Box>(b: B, by: number): B => ({
   h: b.h + 2 * by,
 });
 
-/**
- * How far a stop's pill reaches into its place's top edge, in canvas units at every zoom: zoomed
- * out the pill grows on the screen, but its overlap with the place does not (it would hide the
- * place's name). Only over the border: the place's text starts 7 units or more below it (its padding).
- */
+/** How far in from its place's corner a stop's pill sits first, in canvas units at every zoom. */
 const PILL_INSET = 2;
 /** A stop's pill at zoom 1: 18 px digits (about 11 px wide each, with separators) and round ends. */
 export function stopPillSize(hops: readonly number[]): { w: number; h: number } {
@@ -295,12 +295,14 @@ function badgeCandidates(s: Pick<RouteSegment, 'a' | 'b'>, scale: number): Point
 /**
  * Where a stop's pill may go, best first: on its place's top edge at the right corner (zoom 1 leaves
  * room there), at the left corner, then just outside the place (right, left, below): zoomed out a
- * pill is wider than a load balancer's box and must not hide its name.
+ * pill is wider than a load balancer's box and must not hide its name. On the top edge is above it,
+ * the text gap clear: a pill reaching over the border sat on the box and, zoomed out (1280x720 with
+ * Rules open), on the kind tag or name under it.
  */
 function pillCandidates(r: Box, w: number, h: number, scale: number): Point[] {
   const i = PILL_INSET;
   const g = LABEL_GAP * 2 * scale;
-  const top = r.y + i - h / 2;
+  const top = r.y - TEXT_GAP * scale - h / 2;
   return [
     { x: r.x + r.w - i - w / 2, y: top },
     { x: r.x + i + w / 2, y: top },
@@ -396,7 +398,7 @@ function boardOf(places: Places, fixed: readonly Box[], view: View): Board {
 }
 
 /**
- * A stop's pill: on its place's top edge if it can (its own text starts below the border). With
+ * A stop's pill: on its place's top edge if it can (just above the border). With
  * segments' numbers in it (`extra`), near those segments too: no leader longer than the cap.
  */
 function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] = []): LabelRequest & { r: Box } {
@@ -405,13 +407,12 @@ function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] =
   const size = stopPillSize(pillNumbers(st, extra));
   const [w, h] = [size.w * scale, size.h * scale];
   const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
-  const top = r.y + PILL_INSET;
-  const own = board.text.map((b) => (b.id === st.id ? { ...b, y: top, h: b.y + b.h - top } : b));
   const attach = (c: Point) => farthestOfGroup(c, extra, nearestOnBox(c, r));
   const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
   const { area, holes } = board.visible ?? {};
   const candidates = pillCandidates(r, w, h, scale);
-  return { w, h, r, candidates, avoid: others, text: own, attach, area, holes, cap };
+  // Its own place is text like any other: the pill keeps off all of it, by the text gap.
+  return { w, h, r, candidates, avoid: others, text: board.text, attach, area, holes, cap };
 }
 
 /** The numbers a stop's pill shows: its own hops' and those of the segments it took in, in order. */
