@@ -135,7 +135,7 @@ export const noteMessagesEn = {
   'note.list': '{items}',
   // Who sends, answers or is reached, inside a hop's explanation or a fault.
   // The console's own lines (not a program's output): curl's summary of the trace, help's last line,
-  // what the lab says instead of running ping.
+  // what the lab says instead of running ping or deleting kube-proxy's pods.
   'note.shell.curl': '{who}{sawAs}{via}',
   'note.shell.answered': 'answered by pod {pod}',
   'note.shell.errorFrom': 'HTTP {status} from pod {pod}',
@@ -144,6 +144,9 @@ export const noteMessagesEn = {
   'note.shell.via': ' (via Service {service})',
   'note.shell.help':
     'A change (apply, delete, scale, label, edit) runs the controllers and lists their events; undo reverts it.',
+  'note.shell.proxyRestarted': 'kube-proxy on {node} restarted',
+  'note.shell.proxyNoPods':
+    "(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode {mode})",
   'note.shell.ping':
     "ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a\n" +
     'port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does\n' +
@@ -359,6 +362,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.sawAs': '；它看到的客户端地址是 {source}',
   'note.shell.via': '（经由 Service {service}）',
   'note.shell.help': '更改集群的命令会运行控制器并列出它们引发的事件；撤销可以还原。',
+  'note.shell.proxyRestarted': '节点 {node} 上的 kube-proxy 已重启',
+  'note.shell.proxyNoPods': '（实验里的 kube-proxy 没有自己的 Pod：它已经按当前的 ConfigMap 运行；模式 {mode}）',
   'note.shell.ping':
     'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +
     '所以在 iptables 和 nftables 模式下没有谁应答对 ClusterIP 的 ping；在 IPVS 模式下节点会应答\n' +

@@ -505,9 +505,10 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   // The seeds restart kube-proxy after editing its ConfigMap; the lab's kube-proxy already runs the edited
   // configuration.
   if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
-    const restarted = Object.keys(env.lab.proxies).map((n) => `kube-proxy on ${n} restarted`).join('\n');
-    return ok(`${restarted}\n(the lab's kube-proxy has no pods of its own: it already runs with the current `
-      + `ConfigMap; mode ${env.lab.settings.kubeProxy.mode})\n`);
+    // The lab's words, not kubectl's (which would name the pods it deleted): notes in the reader's language.
+    const restarted = Object.keys(env.lab.proxies).map((node) => ({ note: note('note.shell.proxyRestarted', { node }) }));
+    const why = { note: note('note.shell.proxyNoPods', { mode: env.lab.settings.kubeProxy.mode }) };
+    return okProse('', [...restarted, why]);
   }
   const kn = kindAndName(a);
   if ('error' in kn) return error(kn.error);

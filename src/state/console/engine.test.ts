@@ -209,7 +209,10 @@ describe('kubectl', () => {
     expect(r.out).toBe('configmap/kube-proxy edited\n');
     expect(labFor(r.next).settings.kubeProxy).toMatchObject({ mode: 'ipvs', ipvs: { scheduler: 'wrr' } });
     expect(r.events.some((e) => /ipvs/i.test(e))).toBe(true);
-    expect(exec('kubectl delete pod -l k8s-app=kube-proxy -n kube-system', r.next).out).toMatch(/kube-proxy on node-1 restarted/);
+    const restart = exec('kubectl delete pod -l k8s-app=kube-proxy -n kube-system', r.next);
+    expect(restart.out).toMatch(/kube-proxy on node-1 restarted/);
+    // The lab's words, not kubectl's: in Chinese in the zh page.
+    expect(outputIn('zh', restart)).toMatch(/^节点 node-1 上的 kube-proxy 已重启\n[\s\S]*（实验里的 kube-proxy 没有自己的 Pod：它已经按当前的 ConfigMap 运行；模式 ipvs）\n$/);
     expect(exec('ipvsadm -Ln', r.next, { kind: 'node', node: 'node-1' }).out).toMatch(/ wrr/);
     expect(exec('kubectl edit cm kube-proxy -n kube-system --set mode=fast').err).toMatch(/^error: configmaps "kube-proxy": /);
   });
