@@ -435,13 +435,16 @@ for (const lang of ['en', 'zh'] as const) {
     await expect(page.getByTestId('route-layer')).toBeAttached();
     await page.getByTestId('artifacts-toggle').click();
     await expect(page.getByTestId('artifacts-toggle')).toHaveAttribute('aria-expanded', 'true');
-    const total = await page.evaluate(() => {
-      type S = { getState(): { playback: { trace: { hops: unknown[] } } } };
-      return (window as unknown as { __netlab: { store: S } }).__netlab.store.getState().playback.trace.hops.length;
-    });
+    // Driven by the keys a presenter uses (the dev server has no test API): Home stops the playback
+    // on the first hop, → steps; the counter reads "Hop 1 of 20" / "第 1 跳，共 20 跳".
+    const counter = page.getByTestId('hop-counter');
+    await page.keyboard.press('Home');
+    await expect(counter).toHaveText(/^\D*1\D+\d+/);
+    const total = Number((await counter.innerText()).match(/\d+/g)![1]);
     expect(total).toBeGreaterThan(10);
     for (let hop = 1; hop <= total; hop++) {
-      await lab.setState('store.getState().seek(arg)', hop - 1);
+      if (hop > 1) await page.keyboard.press('ArrowRight');
+      await expect(counter).toHaveText(new RegExp(`^\\D*${hop}\\D+${total}`));
       await settled(page);
       const numbers = await numberBoxes(page);
       const objects = await objectBoxes(page);

@@ -506,7 +506,9 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   // configuration.
   if (a.pos[0]?.startsWith('pod') && flag(a, '-l', '--selector') === 'k8s-app=kube-proxy') {
     // The lab's words, not kubectl's (which would name the pods it deleted): notes in the reader's language.
-    const restarted = Object.keys(env.lab.proxies).map((node) => ({ note: note('note.shell.proxyRestarted', { node }) }));
+    const restarted = Object.keys(env.lab.proxies).map((node) => ({
+      note: note('note.shell.proxyRestarted', { node }),
+    }));
     const why = { note: note('note.shell.proxyNoPods', { mode: env.lab.settings.kubeProxy.mode }) };
     return okProse('', [...restarted, why]);
   }
