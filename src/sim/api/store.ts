@@ -636,16 +636,13 @@ export class ObjectStore {
     // A Service with no nodePort to keep or allocate (a ClusterIP one) has nothing to do here.
     if (!needsNodePorts && (type !== 'LoadBalancer' || !spec.ports.some((p) => p.nodePort))) return undefined;
     const ports: ServicePort[] = spec.ports.map((p) => ({ ...p }));
+    if (old) keepNodePorts(ports, type, old);
     const mine = new Set<number>();
     const rand = SeededRandom.fromSeed(this.settings.seed, `nodeport/${key}`);
     for (let i = 0; i < ports.length; i++) {
       const p = ports[i]!;
       // A LoadBalancer with allocateLoadBalancerNodePorts=false keeps only the nodePorts it was given.
       if (!needsNodePorts && (type !== 'LoadBalancer' || !p.nodePort)) continue;
-      if (!p.nodePort) {
-        const prev = old?.spec.ports?.find((q) => q.port === p.port && q.protocol === p.protocol)?.nodePort;
-        if (prev) p.nodePort = prev;
-      }
       if (p.nodePort) {
         // One number for two protocols is one allocation; one the Service held already is its own.
         if (mine.has(p.nodePort) || held.has(p.nodePort)) {
@@ -697,6 +694,26 @@ export class ObjectStore {
     for (const np of new Set(nodePortsOf(svc))) this.nodePorts.release(np);
   }
 
+}
+
+/**
+ * A write that leaves a port's nodePort out keeps the one the old version's port of the same name
+ * had, unless the write gives that number to a port of its own (the registry's patchAllocatedValues:
+ * a manifest applied again, or with a port's number changed, keeps its node ports). `ports`: the
+ * write's own copies, filled in place. Both versions must be of a type with node ports.
+ */
+function keepNodePorts(ports: ServicePort[], type: ServiceSpec['type'], old: Service): void {
+  const hasNodePorts = (t: ServiceSpec['type']) => t === 'NodePort' || t === 'LoadBalancer';
+  if (!hasNodePorts(old.spec.type) || !hasNodePorts(type)) return;
+  const oldPorts = old.spec.ports ?? [];
+  const given = new Set(ports.map((p) => p.nodePort).filter((n) => n));
+  const byName = new Map(oldPorts.map((p) => [p.name ?? '', p.nodePort]));
+  for (const p of ports) {
+    if (p.nodePort) continue;
+    const prev = byName.get(p.name ?? '');
+    // "Used": a number the old version held that this write asks for itself.
+    if (prev && !given.has(prev)) p.nodePort = prev;
+  }
 }
 
 /** The node ports a Service holds: its ports' and its health check's. */

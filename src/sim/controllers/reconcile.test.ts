@@ -284,6 +284,29 @@ describe('built-ins and allocation', () => {
     expect(st.cluster.services.find((s) => s.metadata.name === 'other')!.spec.ports![0]!.nodePort).toBe(added);
   });
 
+  it('carries a nodePort over by the port\'s name, as the registry\'s patchAllocatedValues does', () => {
+    const np = (ports: NonNullable<Service['spec']['ports']>) =>
+      service('np', { type: 'NodePort', selector: { app: 'x' }, ports });
+    let st = reconcile({ settings: settings(), objects: [np([{ port: 80 }])] }).state;
+    const ports = () => st.cluster.services.find((s) => s.metadata.name === 'np')!.spec.ports!.map((p) => p.nodePort);
+    const [first] = ports();
+    // The one unnamed port's number changed: the same port by name (""), so the same nodePort.
+    st = applyChange(st, { kind: 'apply', object: np([{ port: 8080 }]) });
+    expect(ports()).toEqual([first]);
+    // Named now: another port, another nodePort.
+    st = applyChange(st, { kind: 'apply', object: np([{ name: 'web', port: 8080 }]) });
+    const [renamed] = ports();
+    expect(renamed).not.toBe(first);
+    // A port that asks for the number itself keeps it from the one whose name would have carried it.
+    st = applyChange(st, {
+      kind: 'apply',
+      object: np([{ name: 'web', port: 8080 }, { name: 'admin', port: 9000, nodePort: renamed }]),
+    });
+    const [web, admin] = ports();
+    expect(admin).toBe(renamed);
+    expect(web).not.toBe(renamed);
+  });
+
   it('reports a rejected object and keeps the rest', () => {
     const r = reconcile(
       {
