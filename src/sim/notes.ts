@@ -147,6 +147,12 @@ export const noteMessagesEn = {
   'note.shell.proxyRestarted': 'kube-proxy on {node} restarted',
   'note.shell.proxyNoPods':
     "(the lab's kube-proxy has no pods of its own: it already runs with the current ConfigMap; mode {mode})",
+  'note.shell.replicasCap': 'error: the lab runs at most {max} replicas per {kind} (asked for {asked})',
+  'note.shell.cookiePairs':
+    "curl: -b takes name=value pairs here (the lab has no cookie files): -b 'INGRESSCOOKIE=abc'",
+  'note.shell.cookieJar':
+    "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, " +
+    'or use the composer\'s "keep cookies" (netlab trace --cookie-jar)',
   'note.shell.ping':
     "ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a\n" +
     'port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does\n' +
@@ -364,6 +370,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.help': '更改集群的命令会运行控制器并列出它们引发的事件；撤销可以还原。',
   'note.shell.proxyRestarted': '节点 {node} 上的 kube-proxy 已重启',
   'note.shell.proxyNoPods': '（实验里的 kube-proxy 没有自己的 Pod：它已经按当前的 ConfigMap 运行；模式 {mode}）',
+  'note.shell.replicasCap': '错误：本实验每个 {kind} 最多运行 {max} 个副本（这里要求 {asked} 个）',
+  'note.shell.cookiePairs': "curl：这里的 -b 只接受 name=value 形式的 Cookie（实验里没有 Cookie 文件）：-b 'INGRESSCOOKIE=abc'",
+  'note.shell.cookieJar':
+    'curl：-c：实验的命令行不保存 Cookie 文件；请用 -b 发送 Cookie，' +
+    '或在请求编辑器里勾选“在请求之间保留 cookie”（命令行工具用 `netlab trace --cookie-jar`）',
   'note.shell.ping':
     'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +
     '所以在 iptables 和 nftables 模式下没有谁应答对 ClusterIP 的 ping；在 IPVS 模式下节点会应答\n' +

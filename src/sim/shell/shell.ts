@@ -313,7 +313,7 @@ export function checkEdits(
   out: string,
 ): ShellResult {
   const overCap = replicasOverCap(edits);
-  if (overCap) return error(overCap);
+  if (overCap) return errorProse([overCap]);
   const lab = env.labWith(edits);
   const keys = new Set(touched.map(refKey));
   const refused = lab.problems.filter((p) => keys.has(refKey(p.ref)));
@@ -325,7 +325,7 @@ export function checkEdits(
  * The lab's own limit on spec.replicas (Kubernetes has none below 2^31), checked before the lab is built
  * with the change: the controllers would create every pod first.
  */
-function replicasOverCap(edits: readonly LabEdit[]): string | null {
+function replicasOverCap(edits: readonly LabEdit[]): ProseLine | null {
   for (const e of edits) {
     let asked: { kind: string; replicas: unknown } | null = null;
     if (e.kind === 'set-replicas') asked = { kind: 'Deployment', replicas: e.replicas };
@@ -333,7 +333,8 @@ function replicasOverCap(edits: readonly LabEdit[]): string | null {
       asked = { kind: e.object.kind, replicas: (e.object.spec as { replicas?: unknown } | undefined)?.replicas };
     }
     if (asked && typeof asked.replicas === 'number' && asked.replicas > MAX_REPLICAS) {
-      return `error: the lab runs at most ${MAX_REPLICAS} replicas per ${asked.kind} (asked for ${asked.replicas})`;
+      // The lab's limit, not the apiserver's: in the reader's language.
+      return { note: note('note.shell.replicasCap', { max: MAX_REPLICAS, kind: asked.kind, asked: asked.replicas }) };
     }
   }
   return null;
@@ -795,16 +796,10 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   }
   // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
   const cookies = flags(a, '-b', '--cookie');
-  if (cookies.some((c) => !c.includes('='))) return error(
-    'curl: -b takes name=value pairs here (the lab has no cookie files): -b \'INGRESSCOOKIE=abc\''
-  );
+  // What the lab's curl cannot do (cookie files): the lab's words, in the reader's language.
+  if (cookies.some((c) => !c.includes('='))) return errorProse([{ note: note('note.shell.cookiePairs', {}) }]);
   if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
-  if (has(a, '-c', '--cookie-jar')) {
-    return error(
-      "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, "
-        + 'or use the composer\'s "keep cookies" (netlab trace --cookie-jar)'
-    );
-  }
+  if (has(a, '-c', '--cookie-jar')) return errorProse([{ note: note('note.shell.cookieJar', {}) }]);
   const request: ShellRequest = {
     from: shellFrom(env.shell),
     method: flag(a, '-X', '--request') ?? 'GET',

@@ -315,6 +315,18 @@ describe('shell tools', () => {
     expect(errorIn('zh', piped)).toMatch(/^ping：实验追踪的是 TCP/);
   });
 
+  it("the lab's own refusals (its replica cap, curl's cookie files) are in the reader's language", () => {
+    const cap = exec('kubectl scale deploy web --replicas=5000');
+    expect(errorIn('en', cap)).toBe('error: the lab runs at most 1000 replicas per Deployment (asked for 5000)\n');
+    expect(errorIn('zh', cap)).toBe('错误：本实验每个 Deployment 最多运行 1000 个副本（这里要求 5000 个）\n');
+    const jar = exec('curl -c jar.txt http://web.default.svc.cluster.local/');
+    expect(errorIn('en', jar)).toMatch(/^curl: -c: the lab's shell keeps no cookie files/);
+    expect(errorIn('zh', jar)).toMatch(/^curl：-c：实验的命令行不保存 Cookie 文件/);
+    const pairs = exec('curl -b jar.txt http://web.default.svc.cluster.local/');
+    expect(errorIn('zh', pairs)).toMatch(/^curl：这里的 -b 只接受 name=value 形式的 Cookie/);
+    for (const r of [cap, jar, pairs]) expect(r.out).toBe('');
+  });
+
   it('kubectl get events names the reasons it lists, for the page to gloss; not once piped or as YAML', () => {
     const changed = exec('kubectl scale deployment web --replicas=5').next;
     const r = exec('kubectl get events', changed);
