@@ -12,7 +12,7 @@ import { GATEWAY_API_KINDS } from '../api/gateway-validation';
 import { objectKey } from '../api/types';
 import type { AnyObject } from '../api/store';
 import { ADDON_LABEL, addonObjects } from '../ingress/addon';
-import { applyChange, type Change, type ReconcileState } from '../controllers/reconcile';
+import { applyChange, inputKey, type Change, type ReconcileState } from '../controllers/reconcile';
 import type { LabSettings } from '../lab';
 import type { ClusterEvent } from '../events';
 import { compileIngressControllers, syncIngressControllers } from '../ingress/controllers';
@@ -130,8 +130,6 @@ export function updateLab(prev: Lab, change: LabChange): UpdatedLab {
   return continueUpdate(prev, applyChange(was, change));
 }
 
-const inputKeyOf = (o: AnyObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
 /**
  * What NGF's provisioner does on a live cluster when a Gateway (or its class) is applied and all it
  * has to do is create: the control plane and the Gateway's data plane are created, and the pods
@@ -142,13 +140,16 @@ const inputKeyOf = (o: AnyObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${
  */
 function provisionNewGateways(state: ReconcileState, settings: LabSettings): ReconcileState | null {
   const inputs = [...state.inputs.values()];
-  const isNgf = (o: AnyObject) => o.metadata.labels?.[ADDON_LABEL] === 'gateway';
+  const isNgf = (o: AnyObject | undefined) => o?.metadata.labels?.[ADDON_LABEL] === 'gateway';
   const wanted = gatewayAddonObjects(settings, inputs.filter((o) => !isNgf(o)));
-  const installed = new Map(inputs.filter(isNgf).map((o) => [inputKeyOf(o), o]));
-  const wantedKeys = new Set(wanted.map(inputKeyOf));
-  if ([...installed.keys()].some((k) => !wantedKeys.has(k))) return null;
-  const created = wanted.filter((o) => !installed.has(inputKeyOf(o)));
-  if (wanted.some((o) => installed.has(inputKeyOf(o)) && !deepEqual(installed.get(inputKeyOf(o)), o))) return null;
+  const wantedKeys = new Set(wanted.map(inputKey));
+  if (inputs.some((o) => isNgf(o) && !wantedKeys.has(inputKey(o)))) return null;
+  const created: AnyObject[] = [];
+  for (const o of wanted) {
+    const installed = state.inputs.get(inputKey(o));
+    if (!isNgf(installed)) created.push(o);
+    else if (!deepEqual(installed, o)) return null;
+  }
   let s = state;
   for (const object of created) {
     const next = applyChange(s, { kind: 'apply', object });

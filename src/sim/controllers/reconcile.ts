@@ -96,7 +96,8 @@ export interface ReconcileResult {
 /** One edit to the scenario: an object created or replaced (`kubectl apply`), or deleted. */
 export type Change = { kind: 'apply'; object: AnyObject } | { kind: 'delete'; ref: ObjectRef };
 
-const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
+/** An object's key in ReconcileState.inputs: "Kind/key". */
+export const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
 
 // ------------------------------------------------------------------------------ controllers
 
