@@ -6,12 +6,12 @@
 // saved file reproduce a lab that was changed by hand.
 
 import type { Deployment, Pod } from '../api/types';
-import { objectKey } from '../api/types';
-import type { AnyObject } from '../api/store';
+import { refKey, type AnyObject } from '../api/store';
 import { resourceOf, type ApiProblem, type ObjectRef } from '../api/errors';
 import { POD_ANNOTATIONS } from '../cluster';
 import type { KubeProxySettings, ProxyMode } from '../lab';
 import { ADDON_LABEL } from '../ingress/addon';
+import { inputKeyOf } from '../controllers/reconcile';
 import { assertNever } from '../util/assert';
 import { buildLab, type Lab, type LabInput } from './lab';
 import { updateLab } from './update';
@@ -40,9 +40,6 @@ const notFound = (ref: ObjectRef): ApiProblem => {
   return { ref, field: '', reason: 'NotFound', message };
 };
 
-const inputKey = (kind: string, namespace: string | undefined, name: string) =>
-  `${kind}/${objectKey({ kind, metadata: { name, namespace } })}`;
-
 /** The object as the cluster holds it now: as applied (the scenario's or an edit's), else as a controller made it. */
 export function currentObject(
   lab: Lab,
@@ -50,9 +47,10 @@ export function currentObject(
   namespace: string | undefined,
   name: string,
 ): AnyObject | undefined {
-  const applied = lab.reconcile.state.inputs.get(inputKey(kind, namespace, name));
+  const ref = { kind, namespace, name };
+  const applied = lab.reconcile.state.inputs.get(inputKeyOf(ref));
   if (applied) return applied;
-  return lab.reconcile.state.store.get(kind, objectKey({ kind, metadata: { name, namespace } })) ?? undefined;
+  return lab.reconcile.state.store.get(kind, refKey(ref)) ?? undefined;
 }
 
 /** The object as a user sends it back (kubectl edit, apply): without the status the kubelet and controllers own. */

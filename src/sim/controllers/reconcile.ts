@@ -99,6 +99,9 @@ export type Change = { kind: 'apply'; object: AnyObject } | { kind: 'delete'; re
 /** An object's key in ReconcileState.inputs: "Kind/key". */
 export const inputKey = (o: AnyObject): string => `${o.kind}/${objectKey(o)}`;
 
+/** The same key for a reference to an object (kind, namespace, name). */
+export const inputKeyOf = (ref: ObjectRef): string => `${ref.kind}/${refKey(ref)}`;
+
 // ------------------------------------------------------------------------------ controllers
 
 /** The controller that syncs a queue's keys, one key at a time. */
@@ -371,7 +374,7 @@ function changedInputs(prev: ReconcileState, change: Change): CowMap<AnyObject> 
   if (change.kind === 'apply') {
     const controlled = change.object.metadata.ownerReferences?.some((r) => r.controller);
     if (!controlled) inputs.set(inputKey(change.object), change.object);
-  } else inputs.delete(`${change.ref.kind}/${refKey(change.ref)}`);
+  } else inputs.delete(inputKeyOf(change.ref));
   return inputs;
 }
 
