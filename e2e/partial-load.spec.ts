@@ -69,9 +69,9 @@ test('the partial-load dialog lists each refusal at file:line:col and keeps the 
 test('the partial-load dialog opens the file without the refused objects when asked', async ({ page }) => {
   const lab = new LabPage(page);
   const dialog = await openGoodThenPartial(lab);
-  // Opening replaces the lab and history starts again: the dialog says so before the choice.
+  // Opening replaces the lab, and Undo brings it back: the dialog says so before the choice.
   await expect(dialog.getByTestId('partial-choose')).toContainText('(2 left)');
-  await expect(dialog.getByTestId('partial-choose')).toContainText('Undo cannot bring it back');
+  await expect(dialog.getByTestId('partial-choose')).toContainText('Undo brings it back');
   await dialog.getByTestId('partial-open').click();
   await expect(dialog).toHaveCount(0);
   await expect(lab.canvasNode('beta')).toBeVisible();
@@ -80,6 +80,15 @@ test('the partial-load dialog opens the file without the refused objects when as
   await expect(page.getByTestId('canvas-service-default-web')).toHaveCount(0);
   // The refused object is gone from the lab, so nothing is left refused.
   await expect(page.getByTestId('lab-rejected')).toHaveCount(0);
+  // Nothing the user had is lost: Undo says which lab it brings back, and does; Redo opens the file again.
+  const undo = page.getByRole('button', { name: /^Undo: back to “/ });
+  await expect(undo).toBeEnabled();
+  await undo.click();
+  await expect(lab.canvasNode('alpha')).toBeVisible();
+  await expect(lab.canvasNode('beta')).toHaveCount(0);
+  await page.getByRole('button', { name: /^Redo: open “partial\.yaml” again$/ }).click();
+  await expect(lab.canvasNode('beta')).toBeVisible();
+  await expect(lab.canvasNode('alpha')).toHaveCount(0);
 });
 
 test('the partial-load dialog speaks Chinese, the apiserver message stays as kubectl prints it', async ({ page }) => {

@@ -221,6 +221,30 @@ test('console: kubectl, curl with a prompt, a change with its events, undo', asy
   expect(problems).toEqual([]);
 });
 
+test('a lesson opened over an edited lab: Undo brings the edited lab back, and the address no longer names the lesson', async ({ page }) => {
+  const problems = await watch(page);
+  await ready(page);
+  await page.getByTestId('open-console').click();
+  const input = page.getByTestId('console-input');
+  await input.fill('kubectl scale deployment web --replicas=4');
+  await input.press('Enter');
+  await expect(page.getByTestId('console-out')).toContainText('deployment.apps/web scaled');
+  await page.evaluate(() => (location.hash = '#lesson=hairpin'));
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Step 1 of 3');
+  await page.getByRole('button', { name: /^Undo: back to “.+”, the lab open before this one$/ }).click();
+  await expect(page.getByTestId('lesson')).toHaveCount(0);
+  expect(await replicas(page)).toBe(4);
+  expect(await page.evaluate(() => location.hash)).not.toContain('lesson');
+  // Undo goes on through that lab's own edits; Redo walks forward again, to the lesson.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  expect(await replicas(page)).not.toBe(4);
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  expect(await replicas(page)).toBe(4);
+  await page.getByRole('button', { name: /^Redo: open “.+” again$/ }).click();
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Step 1 of 3');
+  expect(problems).toEqual([]);
+});
+
 test('edit forms: scale; a refused change says so in the apiserver\'s words and changes nothing', async ({ page }) => {
   const problems = await watch(page);
   await ready(page);

@@ -2,7 +2,8 @@
 // little they draw changes. Derived arrays go through useShallow at the call site.
 
 import { labClients } from '../sim/clients';
-import type { LabState } from './store';
+import type { Lang, LabState } from './store';
+import type { Scenario, SourceFile } from './types';
 
 export const selectScenario = (s: LabState) => s.scenario.current;
 export const selectCluster = (s: LabState) => s.lab?.cluster ?? null;
@@ -34,16 +35,29 @@ export const selectSpeed = (s: LabState) => s.playback.speed;
 export const selectTraceStatus = (s: LabState) => s.playback.status;
 export const selectCurrentHop = (s: LabState) => s.playback.trace?.hops[s.playback.hop] ?? null;
 export const selectHopCount = (s: LabState) => s.playback.trace?.hops.length ?? 0;
-export const selectCanUndo = (s: LabState) => s.scenario.past.length > 0;
-export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0;
+export const selectCanUndo = (s: LabState) => s.scenario.past.length > 0 || s.scenario.replaced.length > 0;
+export const selectCanRedo = (s: LabState) => s.scenario.future.length > 0 || s.scenario.reopen.length > 0;
+/** The title of the lab Undo would bring back (no edit left to undo, an open to undo), else null. */
+export const selectUndoOpenTitle = (s: LabState) => {
+  const lab = s.scenario.past.length === 0 ? s.scenario.replaced[s.scenario.replaced.length - 1] : undefined;
+  return lab ? labTitle(lab.scenario, lab.sources, s.ui.lang) : null;
+};
+/** The title of the lab Redo would open again (no undone edit left to redo), else null. */
+export const selectRedoOpenTitle = (s: LabState) => {
+  const lab = s.scenario.future.length === 0 ? s.scenario.reopen[s.scenario.reopen.length - 1] : undefined;
+  return lab ? labTitle(lab.scenario, lab.sources, s.ui.lang) : null;
+};
 export const selectSideTab = (s: LabState) => s.ui.sideTab;
 export const selectArtifactsOpen = (s: LabState) => s.ui.panels.artifacts;
 /** The scenario's title in the UI language (meta.zh.title in Chinese), else the file names. */
-export const selectScenarioTitle = (s: LabState) => {
-  const meta = s.scenario.current?.meta;
-  const title = (s.ui.lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title;
-  return title ?? s.scenario.sources.map((f) => f.name).join(', ');
-};
+export const selectScenarioTitle = (s: LabState) => labTitle(s.scenario.current, s.scenario.sources, s.ui.lang);
+
+/** A lab's title in the page's language, else the names of the files it was opened from. */
+function labTitle(scenario: Scenario | null, sources: readonly SourceFile[], lang: Lang): string {
+  const meta = scenario?.meta;
+  const title = (lang === 'zh' ? meta?.zh?.title : undefined) ?? meta?.title;
+  return title ?? sources.map((f) => f.name).join(', ');
+}
 export const selectTracerReady = (s: LabState) => s.engines.trace;
 /**
  * An engine as the UI should speak of it: `ready`, still `loading` (its chunk is on its way), or

@@ -1,8 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Cluster } from '../sim';
 import { clusterFixture, scenarioFixture, traceFixture } from './fixtures/scenario';
-import { selectCompilerState, selectTracerState } from './selectors';
-import { createLabStore } from './store';
+import {
+  selectCanRedo,
+  selectCanUndo,
+  selectCompilerState,
+  selectRedoOpenTitle,
+  selectTracerState,
+  selectUndoOpenTitle,
+} from './selectors';
+import { MAX_REPLACED_LABS, createLabStore } from './store';
 import type { Engines, LoadResult, SourceFile } from './types';
 import { loadScenarioFiles } from '../scenario';
 import { renderProblemNote } from '../scenario/problem-text';
@@ -190,6 +197,66 @@ describe('commands, undo and redo', () => {
     const s = store.getState().scenario.current;
     store.getState().undo();
     expect(store.getState().scenario.current).toBe(s);
+  });
+});
+
+describe('undo of an open', () => {
+  // Two labs told apart by title: the loader gives each file its own scenario.
+  const titled = (files: readonly SourceFile[]): LoadResult => {
+    const r = okLoader();
+    if (r.ok) r.scenario.meta.title = files[0]!.name;
+    return r;
+  };
+  const twoLabs = () => {
+    const store = createLabStore({ engines: { loadScenarioFiles: titled } });
+    store.getState().openFiles([{ name: 'a.json', text: '{}' }]);
+    store.getState().run({ kind: 'set-seed', seed: 'edited' });
+    store.getState().setComposer({ request: { from: 'external', url: 'http://a/', headers: {} }, headerText: '', repeat: 2 });
+    const edited = store.getState().scenario.current;
+    store.getState().openFiles([{ name: 'b.json', text: '{}' }]);
+    return { store, edited };
+  };
+  const title = (store: ReturnType<typeof twoLabs>['store']) => store.getState().scenario.current?.meta.title;
+
+  it('brings back the lab an open replaced, with its edits, history and request; Redo opens the new one again', () => {
+    const { store, edited } = twoLabs();
+    expect(title(store)).toBe('b.json');
+    expect(store.getState().scenario.past).toHaveLength(0);
+    expect(selectUndoOpenTitle(store.getState())).toBe('a.json');
+    store.getState().undo();
+    expect(store.getState().scenario.current).toBe(edited);
+    expect(store.getState().scenario.sources.map((f) => f.name)).toEqual(['a.json']);
+    expect(store.getState().composer?.repeat).toBe(2);
+    expect(selectUndoOpenTitle(store.getState())).toBeNull();
+    expect(selectRedoOpenTitle(store.getState())).toBe('b.json');
+    // Undo goes on through the edits of the lab that came back.
+    store.getState().undo();
+    expect(store.getState().scenario.current?.settings.seed).not.toBe('edited');
+    store.getState().redo();
+    expect(store.getState().scenario.current).toEqual(edited);
+    store.getState().redo();
+    expect(title(store)).toBe('b.json');
+    expect(store.getState().composer).toBeNull();
+    expect(store.getState().scenario.swaps).toBe(2);
+  });
+
+  it('a new edit after going back drops the lab Redo would open', () => {
+    const { store } = twoLabs();
+    store.getState().undo();
+    store.getState().run({ kind: 'set-seed', seed: 'again' });
+    expect(selectCanRedo(store.getState())).toBe(false);
+    store.getState().redo();
+    expect(title(store)).toBe('a.json');
+  });
+
+  it('keeps the last ten labs opens replaced, and nothing before the first lab', () => {
+    const store = createLabStore({ engines: { loadScenarioFiles: titled } });
+    expect(selectCanUndo(store.getState())).toBe(false);
+    for (let i = 0; i < 13; i++) store.getState().openFiles([{ name: `${i}.json`, text: '{}' }]);
+    expect(store.getState().scenario.replaced).toHaveLength(MAX_REPLACED_LABS);
+    for (let i = 0; i < 20; i++) store.getState().undo();
+    expect(title(store)).toBe('2.json');
+    expect(selectCanUndo(store.getState())).toBe(false);
   });
 });
 

@@ -31,8 +31,33 @@ export type SideTab = 'request' | 'hop' | 'object' | 'events' | 'distribution' |
 
 // ------------------------------------------------------------------ slices
 
+/** A lab as the history keeps it when opening files replaces it: Undo with no edit left brings it back. */
+export interface ReplacedLab {
+  scenario: Scenario;
+  sources: SourceFile[];
+  /** Its edits (Undo goes on through them once it is back); what was undone before the open is dropped. */
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+  composer: ComposerDraft | null;
+}
+
+/** The labs an Undo can go back to (opened files replace labs, and each one kept costs its scenario). */
+export const MAX_REPLACED_LABS = 10;
+
 export interface ScenarioSlice {
-  scenario: { current: Scenario | null; sources: SourceFile[]; past: HistoryEntry[]; future: HistoryEntry[] };
+  scenario: {
+    current: Scenario | null;
+    sources: SourceFile[];
+    /** The open lab's edits, undone last first, and the edits undone (redone last first). */
+    past: HistoryEntry[];
+    future: HistoryEntry[];
+    /** The labs opening files replaced, the last most recent: Undo brings it back once `past` is empty. */
+    replaced: ReplacedLab[];
+    /** The labs an Undo left for a replaced one: Redo opens the last again once `future` is empty. */
+    reopen: ReplacedLab[];
+    /** How many times Undo or Redo has swapped the lab for another (the page resets what named the old one). */
+    swaps: number;
+  };
   /** The apiserver's refusal of the last command, as kubectl prints it; null when it was applied. */
   editRefusal: string[] | null;
   /** The outcome of the last open attempt; `applied: false` means what was open stayed open. */
@@ -267,8 +292,16 @@ const openSlice =
     },
     applyLoad(files, scenario, problems, derived, inferred = []) {
       const lab = derived ?? deriveLab(scenario, engines());
+      // The lab open now is kept whole, so that Undo can bring it back (nothing the user had is lost).
+      const { scenario: was, composer } = get();
+      const replaced = was.current
+        ? [...was.replaced, leaving(was, composer, [])].slice(-MAX_REPLACED_LABS)
+        : was.replaced;
       set((s) => {
-        s.scenario = { current: put(scenario), sources: [...files], past: [], future: [] };
+        s.scenario = {
+          current: put(scenario), sources: [...files], past: [], future: [], replaced: put(replaced), reopen: [],
+          swaps: s.scenario.swaps,
+        };
         s.lab = put(lab);
         s.loadReport = appliedReport(files, problems, inferred);
         s.pendingLoad = null;
@@ -458,7 +491,7 @@ type HistorySlice = Pick<ScenarioSlice, 'scenario' | 'editRefusal' | 'run' | 'un
 const historySlice =
   (engines: () => Engines): Slice<HistorySlice> =>
   (set, get) => ({
-    scenario: { current: null, sources: [], past: [], future: [] },
+    scenario: { current: null, sources: [], past: [], future: [], replaced: [], reopen: [], swaps: 0 },
     editRefusal: null,
     run(command) {
       const current = get().scenario.current;
@@ -480,6 +513,7 @@ const historySlice =
         s.scenario.current = put(next);
         s.scenario.past.push(put(entry));
         s.scenario.future = [];
+        s.scenario.reopen = [];
         s.lab = put(lab);
         resetPlayback(s);
       });
@@ -487,6 +521,7 @@ const historySlice =
     undo() {
       const { current, past } = get().scenario;
       const entry = past[past.length - 1];
+      if (current && !entry) return swapLab(engines, set, get, 'back');
       if (!current || !entry) return;
       const prev = applyPatches(current, entry.inverse);
       const lab = deriveEditedLab(prev, engines(), get().lab);
@@ -501,6 +536,7 @@ const historySlice =
     redo() {
       const { current, future } = get().scenario;
       const entry = future[future.length - 1];
+      if (current && !entry) return swapLab(engines, set, get, 'forward');
       if (!current || !entry) return;
       const next = applyPatches(current, entry.patches);
       const lab = deriveEditedLab(next, engines(), get().lab);
@@ -513,6 +549,45 @@ const historySlice =
       });
     },
   });
+
+/** The open lab as the history keeps it (`future`: its undone edits, [] when an open drops them). */
+function leaving(was: ScenarioSlice['scenario'], composer: ComposerDraft | null, future: HistoryEntry[]): ReplacedLab {
+  return { scenario: was.current!, sources: was.sources, past: was.past, future, composer };
+}
+
+/**
+ * Undo of an open (`back`: the lab it replaced comes back as it was, edits and all, and the lab open
+ * now waits for Redo) or its Redo (`forward`). Nothing to go to: nothing happens.
+ */
+function swapLab(
+  engines: () => Engines,
+  set: Parameters<Slice<HistorySlice>>[0],
+  get: () => LabState,
+  direction: 'back' | 'forward',
+): void {
+  const { scenario: was, composer } = get();
+  const from = direction === 'back' ? was.replaced : was.reopen;
+  const target = from[from.length - 1];
+  if (!was.current || !target) return;
+  const lab = deriveLab(target.scenario, engines());
+  const left = leaving(was, composer, was.future);
+  set((s) => {
+    const sc = s.scenario;
+    (direction === 'back' ? sc.replaced : sc.reopen).pop();
+    (direction === 'back' ? sc.reopen : sc.replaced).push(put(left));
+    sc.current = put(target.scenario);
+    sc.sources = put(target.sources);
+    sc.past = put(target.past);
+    sc.future = put(target.future);
+    sc.swaps++;
+    s.composer = put(target.composer);
+    s.lab = put(lab);
+    s.loadReport = null;
+    s.editRefusal = null;
+    s.ui.selection = null;
+    resetPlayback(s);
+  });
+}
 
 const labSlice: Slice<LabSlice> = () => ({ lab: null });
 

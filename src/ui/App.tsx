@@ -8,6 +8,8 @@ import {
   selectArtifactsOpen,
   selectCanRedo,
   selectCanUndo,
+  selectRedoOpenTitle,
+  selectUndoOpenTitle,
   selectLabStatus,
   selectLang,
   selectPresenter,
@@ -230,6 +232,11 @@ function UndoRedo() {
   const t = useT();
   const canUndo = useLab(selectCanUndo);
   const canRedo = useLab(selectCanRedo);
+  // With no edit left, Undo goes back to the lab an open replaced: the button says which.
+  const undoOpen = useLab(selectUndoOpenTitle);
+  const redoOpen = useLab(selectRedoOpenTitle);
+  const undoLabel = undoOpen === null ? t('toolbar.undo') : t('toolbar.undoOpen', { title: undoOpen });
+  const redoLabel = redoOpen === null ? t('toolbar.redo') : t('toolbar.redoOpen', { title: redoOpen });
   const s = labStore.getState();
   return (
     <>
@@ -239,8 +246,8 @@ function UndoRedo() {
         data-overflow-priority="2"
         onClick={() => s.undo()}
         disabled={!canUndo}
-        aria-label={t('toolbar.undo')}
-        title={t('toolbar.undo')}
+        aria-label={undoLabel}
+        title={undoLabel}
       >
         <IconUndo />
       </button>
@@ -250,8 +257,8 @@ function UndoRedo() {
         data-overflow-priority="2"
         onClick={() => s.redo()}
         disabled={!canRedo}
-        aria-label={t('toolbar.redo')}
-        title={t('toolbar.redo')}
+        aria-label={redoLabel}
+        title={redoLabel}
       >
         <IconRedo />
       </button>

@@ -9,6 +9,8 @@ export const en = {
   'toolbar.open': 'Open scenario…',
   'toolbar.undo': 'Undo',
   'toolbar.redo': 'Redo',
+  'toolbar.undoOpen': 'Undo: back to “{title}”, the lab open before this one',
+  'toolbar.redoOpen': 'Redo: open “{title}” again',
   'toolbar.proxyMode': 'kube-proxy',
   'toolbar.kubernetesVersion': 'Kubernetes',
   'toolbar.kubernetesVersion.option': 'Kubernetes {version}',
@@ -611,7 +613,7 @@ export const en = {
     'problem(s) in all (as kubectl apply would):',
   'partial.choose':
     'Open the file without the {objects} refused object(s) ({left} left), or keep the lab that is open now. Opening ' +
-    'replaces the open lab, and Undo cannot bring it back.',
+    'replaces the open lab; Undo brings it back.',
   'partial.nothingLeft':
     'Every object in {files} was refused, so nothing is left to open: the lab that is open now stays.',
   'partial.open': 'Open without these objects',

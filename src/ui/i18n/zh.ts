@@ -9,6 +9,8 @@ export const zh: Record<keyof typeof en, string> = {
   'toolbar.open': '打开场景…',
   'toolbar.undo': '撤销',
   'toolbar.redo': '重做',
+  'toolbar.undoOpen': '撤销：回到打开这个实验环境之前的「{title}」',
+  'toolbar.redoOpen': '重做：再次打开「{title}」',
   'toolbar.proxyMode': 'kube-proxy 模式',
   'toolbar.kubernetesVersion': 'Kubernetes',
   'toolbar.kubernetesVersion.option': 'Kubernetes {version}',
@@ -568,7 +570,7 @@ export const zh: Record<keyof typeof en, string> = {
   'partial.intro':
     '{files} 中的对象都能解析，但 apiserver 拒绝了 {total} 个对象中的 {objects} 个，共 {problems} 处问题（与 kubectl apply 的结果一致）：',
   'partial.choose':
-    '可以打开文件但去掉这 {objects} 个被拒绝的对象（剩下 {left} 个），也可以保留当前的实验环境。打开会替换当前的实验环境，且无法撤销。',
+    '可以打开文件但去掉这 {objects} 个被拒绝的对象（剩下 {left} 个），也可以保留当前的实验环境。打开会替换当前的实验环境，可以用「撤销」找回。',
   'partial.nothingLeft': '{files} 中的对象全部被拒绝，没有可打开的内容：当前的实验环境保持不变。',
   'partial.open': '打开，但去掉这些对象',
   'partial.keep': '保留当前实验环境',

@@ -167,6 +167,11 @@ export const isDirty = () => {
 function watch() {
   let timer: ReturnType<typeof setTimeout> | null = null;
   labStore.subscribe((s, prev) => {
+    // Undo or Redo swapped the lab for another: the address no longer names it, nor its lesson step.
+    if (s.scenario.swaps !== prev.scenario.swaps) {
+      clearFragment();
+      setSession({ lessonStep: 0, predictions: {}, lessonOpen: true, notice: null });
+    }
     if (s.scenario.current === prev.scenario.current) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
