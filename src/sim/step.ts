@@ -90,3 +90,12 @@ export interface EvalStep {
 export function rewritesDestination(e: StepEffect): boolean {
   return e.kind === 'dnat' || e.kind === 'redirect' || e.kind === 'ipvs-forward';
 }
+
+/** The last step that matched and passes `f`: the element that decided, among a walk's steps. */
+export function lastMatched(steps: readonly EvalStep[], f: (s: EvalStep) => boolean): EvalStep | undefined {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.outcome === 'matched' && f(s)) return s;
+  }
+  return undefined;
+}

@@ -33,6 +33,30 @@ export type ProxyVerdict =
       attempts: { endpoint: string; ok: boolean; timeoutMs?: number }[];
     };
 
+/** One endpoint ("ip:port", as the rules DNAT to it) and the share of new connections the rules send it. */
+export interface EndpointShare {
+  endpoint: string;
+  share: number;
+}
+
+/**
+ * What the element that chose a packet's endpoint says about every new connection like it, read
+ * from the compiled data plane the evaluator walked (never from its rendering): each endpoint's
+ * share, or why the rules fix none.
+ */
+export type BalanceShares =
+  /** iptables: the rules of a KUBE-SVC-/KUBE-SVL- chain, each jumping to a KUBE-SEP- chain with its
+   *  `statistic` probability of what the rules before it left: p_i = prob_i * prod_{j<i}(1 - prob_j). */
+  | { kind: 'statistic'; chain: string; shares: EndpointShare[] }
+  /** nftables: `numgen random mod N vmap {...}`, 1/N to each element's endpoint chain. */
+  | { kind: 'numgen'; modulus: number; shares: EndpointShare[] }
+  /** IPVS rr and wrr: each real server gets weight / sum of the virtual server's weights. */
+  | { kind: 'ipvs-weights'; scheduler: string; shares: EndpointShare[] }
+  /** IPVS rr or wrr whose real servers all weigh 0: no real server would be chosen. */
+  | { kind: 'ipvs-zero'; scheduler: string }
+  /** The other IPVS schedulers: the servers' connections or the client decide, not fixed shares. */
+  | { kind: 'ipvs-dynamic'; scheduler: string };
+
 export interface ProxyEvaluation {
   verdict: ProxyVerdict;
   /** The packet as it leaves this node's hooks (after DNAT and SNAT). */
@@ -72,6 +96,13 @@ export interface NodeProxy {
    * is not consulted. Absent: the mode programs no forward filtering, the packet goes on.
    */
   forwardInvalid?(input: InvalidForwardInput): ProxyEvaluation;
+  /**
+   * The shares the element that balanced an evaluation gives every endpoint, found from the typed
+   * steps `evaluate` recorded (the jump out of a KUBE-SVC chain, the IPVS schedule, nft's numgen)
+   * and read from this node's compiled rules. Undefined when no step balanced (a hostPort, a pod
+   * address); absent when the mode never balances by fixed shares (userspace's round robin).
+   */
+  balance?(steps: readonly RuleStep[]): BalanceShares | undefined;
 }
 
 export interface InvalidForwardInput {

@@ -36,3 +36,13 @@ export function endpointChainName(servicePortName: string, protocol: string, end
 export function computeProbability(n: number): string {
   return (1 / n).toFixed(10);
 }
+
+/** A service port's chain that chooses the endpoint: KUBE-SVC- (Cluster traffic policy) or KUBE-SVL- (Local). */
+export function isPolicyChain(name: string): boolean {
+  return name.startsWith('KUBE-SVC-') || name.startsWith('KUBE-SVL-');
+}
+
+/** A KUBE-SEP- chain: one endpoint's DNAT (and its hairpin masquerade mark). */
+export function isEndpointChain(name: string): boolean {
+  return name.startsWith('KUBE-SEP-');
+}

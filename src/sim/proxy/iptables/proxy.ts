@@ -11,7 +11,10 @@ import { mergeRulesets, type Rule, type Ruleset, type TableName } from '../../no
 import { RulesetIndex, walkInvalidForward, walkPacket } from '../../node/netfilter/walk';
 import type { WalkInput, WalkResult } from '../../node/netfilter/walk';
 import type { EndpointInfo, ServicePortString } from '../servicemap';
+import { lastMatched } from '../../step';
 import type {
+  BalanceShares,
+  EndpointShare,
   EvaluateInput,
   InvalidForwardInput,
   NodeProxy,
@@ -22,6 +25,7 @@ import type {
   ProxyVerdict,
 } from '../types';
 import type { IptablesArtifact, RuleOwner, ServicePortRules } from './compile';
+import { isEndpointChain, isPolicyChain } from './names';
 import { titled } from '../../notes';
 
 export function iptablesSaveId(node: string): string {
@@ -212,6 +216,32 @@ function chainOwner(ports: readonly ServicePortRules[], name: string): RuleOwner
   return null;
 }
 
+/**
+ * The shares a KUBE-SVC-/KUBE-SVL- chain gives its endpoints: each of its rules that jumps to a
+ * KUBE-SEP- chain takes its `statistic` probability (the last, none: all) of what the rules before
+ * it left; the endpoint is where that KUBE-SEP- chain DNATs to.
+ */
+function statisticShares(index: RulesetIndex, chain: string): BalanceShares {
+  const shares: EndpointShare[] = [];
+  let remaining = 1;
+  for (const rule of index.chain('nat', chain)?.rules ?? []) {
+    const t = rule.target;
+    if (t.kind !== 'jump' || !isEndpointChain(t.chain)) continue;
+    const statistic = rule.matches.find((m) => m.kind === 'statistic');
+    const p = statistic?.kind === 'statistic' ? Number(statistic.probability) : 1;
+    shares.push({ endpoint: dnatDestination(index, t.chain) ?? t.chain, share: remaining * p });
+    remaining *= 1 - p;
+  }
+  return { kind: 'statistic', chain, shares };
+}
+
+/** "ip:port" (or "ip") of a chain's DNAT rule, as `--to-destination` says it. */
+function dnatDestination(index: RulesetIndex, chain: string): string | undefined {
+  const t = index.chain('nat', chain)?.rules.findLast((r) => r.target.kind === 'DNAT')?.target;
+  if (t?.kind !== 'DNAT') return undefined;
+  return t.port === undefined ? t.ip : `${t.ip}:${t.port}`;
+}
+
 /** `portmap`: the CNI portmap plugin's state on this node (hostPort pods), merged into the ruleset.
  *  `kept`: the node's rule lines from earlier renders of its iptables-save (new ones are added). */
 export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, kept?: RuleLines): NodeProxy {
@@ -221,6 +251,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   let full: Ruleset | undefined;
   const fullRuleset = () => (full ??= nodeRuleset(a, portmap));
   let index: RulesetIndex | undefined;
+  const rulesetIndex = () => (index ??= new RulesetIndex(fullRuleset()));
   const { save, restore } = iptablesArtifacts(a, fullRuleset, kept);
   const refOf = lineRefs(save, fullRuleset);
   const verdictOf = walkVerdict(a, portmap);
@@ -228,7 +259,7 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
   // slow dictionary object: the walker read it ~3x slower per request in batch runs).
   type Asked = { packet: Packet; state: ProxyRuntimeState; recordSteps?: boolean };
   const walkInput = (input: Asked, origin: PacketOrigin): WalkInput => ({
-    index: (index ??= new RulesetIndex(fullRuleset())),
+    index: rulesetIndex(),
     packet: input.packet,
     origin,
     localAddresses: node.ips,
@@ -251,6 +282,11 @@ export function iptablesNodeProxy(a: IptablesArtifact, portmap?: NodePortmap, ke
     forwardInvalid(input: InvalidForwardInput): ProxyEvaluation {
       const r = walkInvalidForward(walkInput(input, 'external'));
       return { verdict: verdictOf(r), after: r.after, steps: r.steps };
+    },
+    balance(steps) {
+      // The endpoint was chosen in the service port's KUBE-SVC-/KUBE-SVL- chain: its last rule that matched.
+      const chose = lastMatched(steps, (s) => s.table === 'nat' && isPolicyChain(s.chain));
+      return chose ? statisticShares(rulesetIndex(), chose.chain) : undefined;
     },
   };
 }

@@ -11,9 +11,10 @@ import { IPVS_SCHEDULERS, type IpvsScheduler, type LabSettings } from '../../lab
 import { renderRuleset } from '../../node/netfilter/render';
 import type { Ruleset } from '../../node/netfilter/types';
 import { buildServiceMap, proxyNode, type ProxyNode } from '../servicemap';
-import type { NodeProxy, ProxyRuntimeState } from '../types';
-import { buildIpvsModel, type IpvsModel } from './model';
-import { renderIpsetList, renderIpvsadm, renderKubeIpvs0 } from './render';
+import { lastMatched } from '../../step';
+import type { BalanceShares, NodeProxy, ProxyRuntimeState, RuleStep } from '../types';
+import { buildIpvsModel, type IpvsModel, type IpvsVirtualServer } from './model';
+import { renderIpsetList, renderIpvsadm, renderKubeIpvs0, vsRef } from './render';
 import { buildIpvsRuleset } from './iptables';
 import { connectionCounts, type IpvsRuntime } from './connections';
 import { ipvsEvaluator, ipvsInvalidForward } from './evaluate';
@@ -89,6 +90,27 @@ export function isKnownScheduler(s: string): s is IpvsScheduler {
   return (IPVS_SCHEDULERS as readonly string[]).includes(s);
 }
 
+/**
+ * What a virtual server's scheduler makes of its real servers: rr and wrr send each weight / sum
+ * of the weights (ip_vs_rr skips weight 0; ip_vs_wrr picks in proportion); the others (lc, wlc,
+ * sed, nq by the servers' connections, sh and dh by the addresses) fix no shares.
+ */
+export function ipvsShares(vs: IpvsVirtualServer): BalanceShares {
+  const scheduler = vs.scheduler;
+  if (scheduler !== 'rr' && scheduler !== 'wrr') return { kind: 'ipvs-dynamic', scheduler };
+  const total = vs.realServers.reduce((s, rs) => s + rs.weight, 0);
+  if (total === 0) return { kind: 'ipvs-zero', scheduler };
+  const shares = vs.realServers.map((rs) => ({ endpoint: `${rs.address}:${rs.port}`, share: rs.weight / total }));
+  return { kind: 'ipvs-weights', scheduler, shares };
+}
+
+/** The virtual server whose scheduler (or persistence template) chose the real server: the step
+ *  names it by its element id, as the ipvsadm line it points at is rendered from it. */
+function balancingServer(model: IpvsModel, steps: readonly RuleStep[]): IpvsVirtualServer | undefined {
+  const chose = lastMatched(steps, (s) => s.effect.kind === 'ipvs-schedule');
+  return chose && model.virtualServers.find((vs) => vsRef(vs) === chose.ref.ref);
+}
+
 export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
   const { cluster, nodeName, settings } = input;
   const node = input.node ?? proxyNodeOf(cluster, nodeName);
@@ -129,6 +151,10 @@ export function compileIpvs(input: CompileIpvsInput): IpvsNodeProxy {
     events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using ipvs Proxier')],
     evaluate,
     forwardInvalid: ipvsInvalidForward(evalInput),
+    balance(steps) {
+      const vs = balancingServer(model, steps);
+      return vs && ipvsShares(vs);
+    },
     renderIpvsadm: renderCounts,
   };
 }

@@ -12,7 +12,9 @@ import {
   type ProxyServicePort,
   type ServicePortString,
 } from '../servicemap';
+import { lastMatched } from '../../step';
 import type {
+  BalanceShares,
   EvaluateInput,
   InvalidForwardInput,
   NodeProxy,
@@ -83,7 +85,30 @@ export function compileNftables(input: CompileNftablesInput): NftablesNodeProxy 
     events: [kubeProxyEvent(nodeName, 'Normal', 'ProxierStarted', 'Using nftables Proxier')],
     evaluate: (ev: EvaluateInput) => evaluate(ev),
     forwardInvalid: (i: InvalidForwardInput) => evaluate({ ...i, origin: 'external' }, true),
+    balance(steps) {
+      // The service's (or its local-endpoints) chain drew the endpoint chain with `numgen random`.
+      const drew = lastMatched(steps, (s) => s.detail?.kind === 'numgen');
+      return drew && numgenShares(table, drew.chain);
+    },
   };
+}
+
+/** `numgen random mod N vmap { 0 : goto a, ... }` in `chain`: 1/N to each endpoint chain's DNAT
+ *  destination. */
+function numgenShares(table: NftTable, chain: string): BalanceShares | undefined {
+  const rules = table.chains.find((c) => c.name === chain)?.rules ?? [];
+  const numgen = rules.flatMap((r) => r.stmts).find((st) => st.kind === 'numgen');
+  if (numgen?.kind !== 'numgen') return undefined;
+  const modulus = numgen.chains.length;
+  const shares = numgen.chains.map((c) => ({ endpoint: dnatDestination(table, c) ?? c, share: 1 / modulus }));
+  return { kind: 'numgen', modulus, shares };
+}
+
+/** "ip:port" of an endpoint chain's `dnat to`. */
+function dnatDestination(table: NftTable, chain: string): string | undefined {
+  const rules = table.chains.find((c) => c.name === chain)?.rules ?? [];
+  const dnat = rules.flatMap((r) => r.stmts).find((st) => st.kind === 'dnat');
+  return dnat?.kind === 'dnat' ? `${dnat.ip}:${dnat.port}` : undefined;
 }
 
 /** Line of each rule and element of `nft list table`, indexed once: a recorded walk looks up every
