@@ -196,6 +196,61 @@ describe('batch runs decide as recorded traces', () => {
   });
 });
 
+describe('implied shares come from the rules the node compiled, not from their rendered text', () => {
+  /** The classroom with app-0 a NodePort of externalTrafficPolicy Local, and an outside client. */
+  function localLab(mode: ProxyMode) {
+    const objects = classroomObjects({ deployments: 2 }).map((o) =>
+      o.kind === 'Service' && o.metadata.name === 'app-0'
+        ? ({ ...o, spec: { ...(o as Service).spec, type: 'NodePort', externalTrafficPolicy: 'Local' } } as Service)
+        : o,
+    );
+    const settings = { ...classroomSettings(mode), ...(mode === 'userspace' ? { kubernetesVersion: '1.25' } : {}) };
+    return buildLab({ settings, objects, clients: [{ name: 'laptop', address: '203.0.113.7' }] });
+  }
+  /** Every line of every node's artifacts rewritten in place (rendered first), reversed. */
+  function scrambleText(lab: ReturnType<typeof localLab>): void {
+    for (const p of Object.values(lab.proxies)) {
+      for (const a of p.artifacts) for (const l of a.lines) l.text = [...l.text].reverse().join('');
+    }
+  }
+  /** To app-0's NodePort on the node of its first pod (Local: that node's endpoints only). */
+  function toLocalNodePort(lab: ReturnType<typeof localLab>): TraceRequest {
+    const pod = lab.cluster.pods.find((p) => p.metadata.labels?.['app'] === 'app-0')!;
+    const node = lab.cluster.nodes.find((n) => n.metadata.name === pod.spec.nodeName)!;
+    const port = lab.cluster.services.find((x) => x.metadata.name === 'app-0')!.spec.ports![0]!.nodePort;
+    const url = `http://${node.status!.addresses![0]!.address}:${port}/`;
+    return { from: { kind: 'external', client: 'laptop' }, url };
+  }
+  it.each([
+    ['iptables', 'cluster', /^iptables statistic rules in KUBE-SVC-\w+ on node-1$/],
+    ['iptables', 'local', /^iptables statistic rules in KUBE-SVL-\w+ on node-\d$/],
+    ['ipvs', 'cluster', /^ipvs rr on node-1$/],
+    ['nftables', 'cluster', /^nft numgen random mod 3 on node-1$/],
+    ['nftables', 'local', /^nft numgen random mod \d on node-\d$/],
+    ['userspace', 'cluster', /^userspace round-robin on node-1:/],
+  ] as const)('%s (%s traffic policy): the same with every artifact line scrambled', (mode, policy, from) => {
+    const request = (lab: ReturnType<typeof localLab>): TraceRequest =>
+      policy === 'local' ? toLocalNodePort(lab) : { from: { kind: 'pod', pod: 'default/client' }, url: 'http://app-1' };
+    const plain = localLab(mode);
+    const want = distribution({ lab: plain, request: request(plain), n: 30, seed: 't' });
+    expect(want.impliedFrom).toMatch(from);
+    const scrambled = localLab(mode);
+    scrambleText(scrambled);
+    expect(distribution({ lab: scrambled, request: request(scrambled), n: 30, seed: 't' })).toEqual(want);
+    if (mode === 'userspace') return;
+    const shares = Object.values(want.implied!);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    if (policy === 'local') {
+      // Only the pods on the node that was asked.
+      const node = toLocalNodePort(plain).url.split('/')[2]!.split(':')[0];
+      const local = plain.cluster.pods.filter(
+        (p) => p.metadata.labels?.['app'] === 'app-0' && p.status?.hostIP === node,
+      );
+      expect(Object.keys(want.implied!).sort()).toEqual(local.map((p) => `default/${p.metadata.name}`).sort());
+    }
+  });
+});
+
 describe('a Gateway rule split by weight', () => {
   it("implies each backend's share from the rule's split_clients percentages, and the draws follow them", () => {
     const obj = (o: object) => o as never;

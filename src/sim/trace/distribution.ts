@@ -1,10 +1,13 @@
 // Batch runs of one request: where do n requests land, and what do the rules say they should do?
 // Every request is walked by the same tracer and evaluators as `trace` (ARCHITECTURE.md principle
 // 4); only the first is recorded hop by hop, the rest run with recordHops: false (no Hop objects,
-// no rule steps), which changes no decision, draw or state. The implied probabilities are read
-// from the artifact the first request was balanced by (iptables-save, ipvsadm -Ln, nft list).
+// no rule steps), which changes no decision, draw or state. The implied shares come from the node
+// that balanced the first request: its kube-proxy finds the deciding element among the hop's typed
+// steps and reads the shares from the rules it compiled (iptables `statistic` probabilities, IPVS
+// weights, nft `numgen`); the rendered lines are for people only (ARCHITECTURE.md principle 3).
 
-import type { RenderedArtifact } from '../artifact';
+import type { BalanceShares, EndpointShare } from '../proxy/types';
+import { assertNever } from '../util/assert';
 import type { LabPorts } from './ports';
 import { TraceIndex } from './lab-index';
 import { networkIndexOf, newTraceSession, trace } from './trace';
@@ -97,33 +100,28 @@ function balancingHop(r: TraceResult): Hop | { controller: string } | undefined 
   return undefined;
 }
 
-function artifactOf(lab: LabPorts, id: string): RenderedArtifact | undefined {
-  for (const p of Object.values(lab.proxies)) for (const a of p.artifacts) if (a.id === id) return a;
-  return undefined;
-}
-
 /** Endpoint "ip:port" shares to pod shares (several endpoints can be one pod). */
-function toPods(lab: LabPorts, shares: { endpoint: string; p: number }[]): Record<string, number> {
+function toPods(lab: LabPorts, shares: readonly EndpointShare[]): Record<string, number> {
   const net = networkIndexOf(lab);
   const out: Record<string, number> = {};
   for (const s of shares) {
     const ip = s.endpoint.slice(0, s.endpoint.lastIndexOf(':'));
     const o = net.owner(ip);
     const key = o.kind === 'pod' ? `${o.pod.metadata.namespace ?? 'default'}/${o.pod.metadata.name}` : s.endpoint;
-    out[key] = (out[key] ?? 0) + s.p;
+    out[key] = (out[key] ?? 0) + s.share;
   }
   return out;
+}
+
+/** No fixed shares to show, and why. */
+function noShares(key: NoteKey, params: Record<string, NoteParam> = {}): Implied {
+  return impliedBy(null, key, params);
 }
 
 /**
  * A Gateway rule's backend weights: the `split_clients` block the data plane drew from, each
  * upstream's share spread evenly over its peers (NGF balances an upstream's peers alike).
  */
-/** No fixed shares to show, and why. */
-function noShares(key: NoteKey, params: Record<string, NoteParam> = {}): Implied {
-  return impliedBy(null, key, params);
-}
-
 function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
   const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
   const gw = ref ? lab.gateways?.find((g) => g.splitShares?.(ref.ref)) : undefined;
@@ -131,7 +129,7 @@ function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
   if (!ref) return noShares('note.dist.oneBackend');
   const variable = ref.ref.slice('split:'.length);
   if (!shares) return noShares('note.dist.splitLocations', { variable });
-  const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, p: s.percent / 100 / s.peers.length })));
+  const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, share: s.percent / 100 / s.peers.length })));
   return impliedBy(toPods(lab, out), 'note.dist.split', { variable });
 }
 
@@ -150,67 +148,29 @@ function impliedShares(lab: LabPorts, first: TraceResult): Implied {
     // Every request from one client goes to the endpoint its first request drew.
     return noShares('note.dist.clientIP', { service: first.service ?? '' });
   }
-  for (let i = hop.refs.length - 1; i >= 0; i--) {
-    const ref = hop.refs[i]!;
-    const art = artifactOf(lab, ref.artifact);
-    if (!art) continue;
-    const line = ref.line;
-    const svcChain = /^-A (KUBE-SV[CL]-\S+) /.exec(line);
-    if (svcChain) return iptablesShares(lab, art, svcChain[1]!, node);
-    const vs = /^(TCP|UDP|SCTP)\s+(\S+)\s+(\w+)/.exec(line);
-    if (vs && art.id.endsWith('/ipvsadm')) return ipvsShares(lab, art, ref.lineIndex, vs[3]!, node);
-    const numgen = /numgen random mod (\d+) vmap \{(.*)\}/.exec(line);
-    if (numgen) {
-      const endpoints = [...numgen[2]!.matchAll(/__([\d.]+)\/(\d+)/g)].map((m) => `${m[1]}:${m[2]}`);
-      const k = Number(numgen[1]);
-      const implied = toPods(lab, endpoints.map((endpoint) => ({ endpoint, p: 1 / k })));
-      return impliedBy(implied, 'note.dist.numgen', { k, node });
-    }
-  }
+  // The node's kube-proxy reads its own compiled rules at the step that balanced (typed steps, no text).
+  const balance = lab.proxies[node]?.balance?.(hop.steps ?? []);
+  if (balance) return balanceShares(lab, balance, node);
   if (hop.action === 'proxy') {
     return noShares('note.dist.userspace', { node });
   }
   return noShares('note.dist.notBalancing', { node });
 }
 
-/** iptables mode: p_i = prob_i * prod_{j<i}(1 - prob_j) along the KUBE-SVC/SVL chain's jumps to KUBE-SEP. */
-function iptablesShares(lab: LabPorts, art: RenderedArtifact, chain: string, node: string): Implied {
-  const prefix = `-A ${chain} `;
-  const sepTarget = new Map<string, string>();
-  for (const l of art.lines) {
-    const m = /^-A (KUBE-SEP-\S+) .*-j DNAT --to-destination (\S+)/.exec(l.text);
-    if (m) sepTarget.set(m[1]!, m[2]!);
+/** The mode's shares as pod shares, with the note that names the rules they come from. */
+function balanceShares(lab: LabPorts, b: BalanceShares, node: string): Implied {
+  switch (b.kind) {
+    case 'statistic':
+      return impliedBy(toPods(lab, b.shares), 'note.dist.iptables', { chain: b.chain, node });
+    case 'numgen':
+      return impliedBy(toPods(lab, b.shares), 'note.dist.numgen', { k: b.modulus, node });
+    case 'ipvs-weights':
+      return impliedBy(toPods(lab, b.shares), 'note.dist.ipvs', { scheduler: b.scheduler, node });
+    case 'ipvs-zero':
+      return noShares('note.dist.ipvsZero', { scheduler: b.scheduler, node });
+    case 'ipvs-dynamic':
+      return noShares('note.dist.ipvsDynamic', { scheduler: b.scheduler, node });
+    default:
+      return assertNever(b, 'balance');
   }
-  const shares: { endpoint: string; p: number }[] = [];
-  let remaining = 1;
-  for (const l of art.lines) {
-    if (!l.text.startsWith(prefix)) continue;
-    const sep = / -j (KUBE-SEP-\S+)/.exec(l.text)?.[1];
-    if (!sep) continue;
-    const prob = /--probability (\S+)/.exec(l.text);
-    const p = prob ? Number(prob[1]) : 1;
-    shares.push({ endpoint: sepTarget.get(sep) ?? sep, p: remaining * p });
-    remaining *= 1 - p;
-  }
-  return impliedBy(toPods(lab, shares), 'note.dist.iptables', { chain, node });
-}
-
-/**
- * IPVS: rr and wrr send weight/sum of the traffic to each real server; other schedulers depend on
- * load or the client.
- */
-function ipvsShares(lab: LabPorts, art: RenderedArtifact, at: number, scheduler: string, node: string): Implied {
-  const servers: { endpoint: string; weight: number }[] = [];
-  for (let i = at + 1; i < art.lines.length; i++) {
-    const m = /^\s+-> (\S+)\s+\S+\s+(\d+)/.exec(art.lines[i]!.text);
-    if (!m) break;
-    servers.push({ endpoint: m[1]!, weight: Number(m[2]) });
-  }
-  const total = servers.reduce((s, x) => s + x.weight, 0);
-  if (scheduler === 'rr' || scheduler === 'wrr') {
-    if (total === 0) return noShares('note.dist.ipvsZero', { scheduler, node });
-    const implied = toPods(lab, servers.map((s) => ({ endpoint: s.endpoint, p: s.weight / total })));
-    return impliedBy(implied, 'note.dist.ipvs', { scheduler, node });
-  }
-  return noShares('note.dist.ipvsDynamic', { scheduler, node });
 }
