@@ -261,3 +261,17 @@ test('an empty URL: Send is disabled and the note beside it says why, in both la
   await expect(note).toHaveCount(0);
   await expect(page.getByTestId('composer-send')).toBeEnabled();
 });
+
+test('a resolver query leaves from a port the lab does not draw: the packet table says so, not "0"', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('composer-send').click();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('hop-explanation')).toContainText('asks public DNS');
+  const row = page.getByTestId('hop-inspector').locator('.packet-table tr', { hasText: 'srcPort' });
+  await expect(row.locator('td')).toHaveText(['a random free port', 'a random free port']);
+  // Once the connection is open its source port is the one the client's kernel chose.
+  await page.keyboard.press('ArrowRight');
+  await expect(row.locator('td').first()).toHaveText(/^\d{4,5}$/);
+});

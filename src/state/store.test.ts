@@ -211,7 +211,7 @@ describe('undo of an open', () => {
     const store = createLabStore({ engines: { loadScenarioFiles: titled } });
     store.getState().openFiles([{ name: 'a.json', text: '{}' }]);
     store.getState().run({ kind: 'set-seed', seed: 'edited' });
-    store.getState().setComposer({ request: { from: 'external', url: 'http://a/', headers: {} }, headerText: '', repeat: 2 });
+    store.getState().setComposer({ request: { from: 'external', method: 'GET', url: 'http://a/', headers: {}, connect: '' }, headerText: '', repeat: 2 });
     const edited = store.getState().scenario.current;
     store.getState().openFiles([{ name: 'b.json', text: '{}' }]);
     return { store, edited };

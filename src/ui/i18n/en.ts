@@ -242,6 +242,7 @@ export const en = {
   'hop.field': 'Field',
   'hop.before': 'Before',
   'hop.after': 'After',
+  'hop.ephemeralPort': 'a random free port',
   'hop.changed': 'changed',
   'hop.observedSource': 'The backend sees the client as',
   'hop.requestHeaders': 'Request headers (before and after the proxy\'s filters)',

@@ -221,6 +221,7 @@ export const zh: Record<keyof typeof en, string> = {
   'hop.field': '字段',
   'hop.before': '之前',
   'hop.after': '之后',
+  'hop.ephemeralPort': '随机空闲端口',
   'hop.changed': '已改变',
   'hop.observedSource': '后端看到的客户端地址',
   'hop.requestHeaders': '请求头（代理过滤器处理前后）',

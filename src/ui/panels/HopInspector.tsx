@@ -323,6 +323,9 @@ function PacketTable({ hop }: { hop: Hop }) {
   const t = useT();
   const changed = new Set(hop.changed);
   const fields = FIELDS.filter((f) => hop.before[f] !== undefined || hop.after[f] !== undefined);
+  // A resolver's query leaves from a random port the lab does not draw (its packets carry 0): said so.
+  const cell = (f: keyof PacketView, v: PacketView[keyof PacketView]) =>
+    f === 'srcPort' && v === 0 ? t('hop.ephemeralPort') : show(v);
   return (
     <table className="packet-table">
       <thead>
@@ -343,10 +346,10 @@ function PacketTable({ hop }: { hop: Hop }) {
               {f}
             </th>
             <td className="mono">
-              <Value text={show(hop.before[f])} />
+              <Value text={cell(f, hop.before[f])} />
             </td>
             <td className="mono">
-              <Value text={show(hop.after[f])} />
+              <Value text={cell(f, hop.after[f])} />
               {changed.has(f) && (
                 <span className="changed-tag" data-testid="changed-tag">
                   {t('hop.changed')}
