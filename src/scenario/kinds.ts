@@ -7,39 +7,37 @@
 // (one line in kubectl's output)
 // Custom resources are served when a CustomResourceDefinition in the same scenario defines them.
 
-import { API_VERSION, EXTRA_API_VERSIONS, SIMULATED_KINDS, type KubeKind } from '../sim/api/types';
+import { API_VERSION, EXTRA_API_VERSIONS, NAMESPACED_KINDS, SIMULATED_KINDS, type KubeKind } from '../sim/api/types';
 
-interface KindInfo {
-  apiVersions: readonly string[];
-  namespaced: boolean;
-}
-
-/** Built-in kinds kept as OtherObject (a cluster serves them; the lab stores and exports them). */
-const OTHER_BUILTIN: Record<string, KindInfo> = {
-  ServiceAccount: { apiVersions: ['v1'], namespaced: true },
-  PersistentVolumeClaim: { apiVersions: ['v1'], namespaced: true },
-  PersistentVolume: { apiVersions: ['v1'], namespaced: false },
-  ReplicationController: { apiVersions: ['v1'], namespaced: true },
-  LimitRange: { apiVersions: ['v1'], namespaced: true },
-  ResourceQuota: { apiVersions: ['v1'], namespaced: true },
-  Event: { apiVersions: ['v1', 'events.k8s.io/v1'], namespaced: true },
-  Role: { apiVersions: ['rbac.authorization.k8s.io/v1'], namespaced: true },
-  RoleBinding: { apiVersions: ['rbac.authorization.k8s.io/v1'], namespaced: true },
-  ClusterRole: { apiVersions: ['rbac.authorization.k8s.io/v1'], namespaced: false },
-  ClusterRoleBinding: { apiVersions: ['rbac.authorization.k8s.io/v1'], namespaced: false },
-  StatefulSet: { apiVersions: ['apps/v1'], namespaced: true },
-  ControllerRevision: { apiVersions: ['apps/v1'], namespaced: true },
-  Job: { apiVersions: ['batch/v1'], namespaced: true },
-  CronJob: { apiVersions: ['batch/v1'], namespaced: true },
-  NetworkPolicy: { apiVersions: ['networking.k8s.io/v1'], namespaced: true },
-  PodDisruptionBudget: { apiVersions: ['policy/v1'], namespaced: true },
-  HorizontalPodAutoscaler: { apiVersions: ['autoscaling/v1', 'autoscaling/v2'], namespaced: true },
-  CustomResourceDefinition: { apiVersions: ['apiextensions.k8s.io/v1'], namespaced: false },
-  ValidatingWebhookConfiguration: { apiVersions: ['admissionregistration.k8s.io/v1'], namespaced: false },
-  MutatingWebhookConfiguration: { apiVersions: ['admissionregistration.k8s.io/v1'], namespaced: false },
-  PriorityClass: { apiVersions: ['scheduling.k8s.io/v1'], namespaced: false },
-  StorageClass: { apiVersions: ['storage.k8s.io/v1'], namespaced: false },
-  Lease: { apiVersions: ['coordination.k8s.io/v1'], namespaced: true },
+/**
+ * Built-in kinds kept as OtherObject (a cluster serves them; the lab stores and exports them), with
+ * the apiVersions served; their scope is the core's (NAMESPACED_KINDS, CLUSTER_SCOPED_KINDS).
+ */
+const OTHER_BUILTIN: Record<string, readonly string[]> = {
+  ServiceAccount: ['v1'],
+  PersistentVolumeClaim: ['v1'],
+  PersistentVolume: ['v1'],
+  ReplicationController: ['v1'],
+  LimitRange: ['v1'],
+  ResourceQuota: ['v1'],
+  Event: ['v1', 'events.k8s.io/v1'],
+  Role: ['rbac.authorization.k8s.io/v1'],
+  RoleBinding: ['rbac.authorization.k8s.io/v1'],
+  ClusterRole: ['rbac.authorization.k8s.io/v1'],
+  ClusterRoleBinding: ['rbac.authorization.k8s.io/v1'],
+  StatefulSet: ['apps/v1'],
+  ControllerRevision: ['apps/v1'],
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1'],
+  NetworkPolicy: ['networking.k8s.io/v1'],
+  PodDisruptionBudget: ['policy/v1'],
+  HorizontalPodAutoscaler: ['autoscaling/v1', 'autoscaling/v2'],
+  CustomResourceDefinition: ['apiextensions.k8s.io/v1'],
+  ValidatingWebhookConfiguration: ['admissionregistration.k8s.io/v1'],
+  MutatingWebhookConfiguration: ['admissionregistration.k8s.io/v1'],
+  PriorityClass: ['scheduling.k8s.io/v1'],
+  StorageClass: ['storage.k8s.io/v1'],
+  Lease: ['coordination.k8s.io/v1'],
 };
 
 const SIMULATED = new Set<string>(SIMULATED_KINDS);
@@ -58,7 +56,7 @@ export function resolveKind(apiVersion: string, kind: string, custom: CustomKind
     return { kind: 'simulated', name: kind as KubeKind };
   }
   const other = Object.hasOwn(OTHER_BUILTIN, kind) ? OTHER_BUILTIN[kind] : undefined;
-  if (other && other.apiVersions.includes(apiVersion)) return { kind: 'other', namespaced: other.namespaced };
+  if (other?.includes(apiVersion)) return { kind: 'other', namespaced: NAMESPACED_KINDS.has(kind) };
   const crd = custom.get(`${apiVersion} ${kind}`);
   if (crd !== undefined) return { kind: 'other', namespaced: crd };
   return { kind: 'unknown' };
@@ -102,3 +100,6 @@ export function unknownKindMessage(p: {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The built-in kinds the lab keeps without simulating them. */
+export const keptBuiltinKinds = (): string[] => Object.keys(OTHER_BUILTIN);

@@ -253,6 +253,14 @@ export const noteMessagesEn = {
   'note.request.scheme': 'scheme {scheme} in {url} is not supported: only http and https',
   'note.request.host': 'host {host} in {url} is not a host name or IPv4 address',
   'note.request.ipv6': 'host {host} in {url} is an IPv6 address: the lab models IPv4 only',
+  'note.caveat.policyIngress':
+    'NetworkPolicy {policy} selects pod {pod} for Ingress, and the lab does not enforce NetworkPolicies: on a ' +
+    'cluster whose network plugin does (Calico, Cilium), this connection gets in only if a rule of a policy ' +
+    'that selects the pod allows it',
+  'note.caveat.policyEgress':
+    'NetworkPolicy {policy} selects pod {pod} for Egress, and the lab does not enforce NetworkPolicies: on a ' +
+    'cluster whose network plugin does (Calico, Cilium), this connection (and the DNS query before it) gets ' +
+    'out only if a rule of a policy that selects the pod allows it',
 } as const;
 
 export type NoteKey = keyof typeof noteMessagesEn;
@@ -456,6 +464,12 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.request.scheme': 'URL {url} 中的协议 {scheme} 不受支持：只能是 http:// 或 https://',
   'note.request.host': 'URL {url} 中的主机 {host} 既不是合法的主机名，也不是 IPv4 地址',
   'note.request.ipv6': 'URL {url} 中的主机 {host} 是 IPv6 地址：本实验只模拟 IPv4',
+  'note.caveat.policyIngress':
+    '`NetworkPolicy` {policy} 针对入站（`Ingress`）选中了 Pod {pod}，而本实验不执行 `NetworkPolicy`：在网络插件会执行它的' +
+    '集群上（`Calico`、`Cilium`），只有选中该 Pod 的某个策略有规则允许，这个连接才能进入',
+  'note.caveat.policyEgress':
+    '`NetworkPolicy` {policy} 针对出站（`Egress`）选中了 Pod {pod}，而本实验不执行 `NetworkPolicy`：在网络插件会执行它的' +
+    '集群上（`Calico`、`Cilium`），只有选中该 Pod 的某个策略有规则允许，这个连接（以及它之前的 DNS 查询）才能发出',
 };
 
 /** A note's parameter: a value, or a list (of names) that reads as a list in each language. */

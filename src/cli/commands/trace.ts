@@ -4,6 +4,7 @@
 import type { ArtifactRef } from '../../sim/artifact';
 import type { Lab } from '../../sim/assembly/lab';
 import { renderTraceMessage } from '../../sim/trace/messages';
+import { renderNote } from '../../sim/notes';
 import { distribution, type Distribution } from '../../sim/trace/distribution';
 import { checkRequest } from '../../sim/trace/request-check';
 import { newTraceSession, parseConnect, parseSource, trace, type TraceRequest } from '../../sim/trace/trace';
@@ -32,7 +33,7 @@ userspace round-robin) and the ingress balancers; --cookie-jar keeps Set-Cookie 
 --distribution N sends N requests through the same evaluators and prints how many each pod answered
 next to the share the rules imply (iptables statistic probabilities, IPVS weights, nft numgen).
 --json prints \
-{"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops"}]}:
+{"results":[{"outcome","status","service","services","backendPod","backend","responseHeaders","fault","hops","caveats"?}]}:
 service is the Service the request was routed or addressed to (null when none, or when the ingress
 controller answered by itself), services every Service it passed through in order, and backend
 {sourceIP, host, path, method, headers} what the backend received. The hops of the reply, walked
@@ -43,6 +44,9 @@ Each hop's "rules" and the fault's "rules" are the artifact lines read: {artifac
 netlab rules --format endpointslices --service <ns>/<name>). A "no ready endpoints" fault also has
 "pods": the pods the Service's selector matches (the first three, "more" the rest), each with its
 phase and the condition its status has False (the scheduler's Unschedulable, the kubelet's Ready).
+"caveats" (present only when there are any; the text output prints them as "note:" lines) are
+[{key, params, text}]: a NetworkPolicy that selects a pod the request left or reached, which the
+lab keeps but does not enforce.
 Exit status: 0 when every request got an HTTP answer (whatever its status); otherwise curl's code for the
 first that did not: 6 name not resolved, 7 connection refused or unreachable, 28 timeout. A --from or
 --connect naming a client, pod, node or ingress class the lab does not have exits 1 before any request,
@@ -183,6 +187,8 @@ export function publicResult(r: TraceResult) {
       explanation: { ...h.explanation, text: renderTraceMessage('en', h.explanation.key, h.explanation.params) },
       rules: h.refs.map(ruleOf),
     })),
+    // Additive, and only when there are any: what the lab does not model but a cluster may apply.
+    ...(r.caveats ? { caveats: r.caveats.map((c) => ({ ...c, text: renderNote('en', c) })) } : {}),
   };
 }
 
@@ -299,5 +305,7 @@ export function renderResult(r: TraceResult, _lab: Lab): string {
   // kube-proxy could not use; `netlab rules --format endpointslices --service <ns>/<name>` prints them whole.
   for (const ref of r.fault?.refs ?? []) out.push(`     read from ${refLine(ref)}`);
   out.push(...podLines(r.fault));
+  // What a real cluster may apply that the lab does not (a NetworkPolicy selecting a pod on the way).
+  for (const c of r.caveats ?? []) out.push(`note: ${renderNote('en', c)}`);
   return `${out.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ import type {
   ReplicaSet,
   Service,
 } from './types';
-import { NAMESPACED_KINDS } from './types';
+import { CLUSTER_SCOPED_KINDS, NAMESPACED_KINDS } from './types';
 import { copyOf, copyWith } from './copy';
 
 /** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
@@ -153,6 +153,9 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
   // The store adds name and uid to this copy (see copy.ts).
   const metadata = copyOf(obj.metadata);
   if (NAMESPACED_KINDS.has(obj.kind)) metadata.namespace ??= 'default';
+  // The apiserver clears a cluster-scoped object's namespace (rest.BeforeCreate's
+  // EnsureObjectNamespaceMatchesRequestNamespace): `kubectl apply` of a Node written with one works.
+  else if (CLUSTER_SCOPED_KINDS.has(obj.kind) && metadata.namespace !== undefined) delete metadata.namespace;
   // A Service is copied once, by defaultService (it adds fields: see copy.ts).
   if (obj.kind === 'Service') return defaultService(obj as unknown as Service, metadata) as unknown as T;
   // This write's own copy: the cases below fill in its fields rather than copy it again. copyOf,

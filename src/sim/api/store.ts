@@ -19,7 +19,7 @@ import type {
   ServicePort,
   ServiceSpec,
 } from './types';
-import { NAMESPACED_KINDS, objectKey } from './types';
+import { isNamespaced, objectKey } from './types';
 import { applyDefaults, podWithSpec } from './defaults';
 import { validateObject, ValidationMemo } from './validation';
 import { crdGeneration } from './gateway-validation';
@@ -108,12 +108,12 @@ export const IS_DEFAULT_INGRESS_CLASS = 'ingressclass.kubernetes.io/is-default-c
 
 export function refOf(o: { kind: string; metadata: { name: string; namespace?: string } }): ObjectRef {
   const ref: ObjectRef = { kind: o.kind, name: o.metadata.name ?? '' };
-  if (NAMESPACED_KINDS.has(o.kind)) ref.namespace = o.metadata.namespace ?? 'default';
+  if (isNamespaced(o.kind, o.metadata.namespace)) ref.namespace = o.metadata.namespace ?? 'default';
   return ref;
 }
 
 export function refKey(ref: ObjectRef): string {
-  return NAMESPACED_KINDS.has(ref.kind) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
+  return isNamespaced(ref.kind, ref.namespace) ? `${ref.namespace ?? 'default'}/${ref.name}` : ref.name;
 }
 
 /** The character codes of the hex digits 0-9a-f (a table: the digits of a hash are random, a branch on them is not). */
@@ -421,7 +421,7 @@ export class ObjectStore {
    * share it: a controller creates its pods one after the other, each with the same prefix.
    */
   private nameBase(obj: AnyObject): { base: string; prefixLength: number } {
-    const ns = NAMESPACED_KINDS.has(obj.kind) ? obj.metadata.namespace ?? 'default' : undefined;
+    const ns = isNamespaced(obj.kind, obj.metadata.namespace) ? obj.metadata.namespace ?? 'default' : undefined;
     const last = this.lastNameBase;
     if (last && last.ns === ns && last.generateName === obj.metadata.generateName) return last;
     const prefix = ns === undefined ? '' : `${ns}/`;
@@ -513,7 +513,7 @@ export class ObjectStore {
 
   /** The admitted object (changed by an admission plugin, or `obj` itself), or why it was refused. */
   private admit<T extends AnyObject>(obj: T): T | ApiProblem[] {
-    if (this.options.checkNamespaces && NAMESPACED_KINDS.has(obj.kind)) {
+    if (this.options.checkNamespaces && isNamespaced(obj.kind, obj.metadata.namespace)) {
       const ns = obj.metadata.namespace ?? 'default';
       if (!this.get('Namespace', ns)) {
         return [{

@@ -563,7 +563,10 @@ export const SIMULATED_KINDS: readonly KubeKind[] = [
   'ReferenceGrant',
 ];
 
-/** Kinds that live in a namespace (the rest are cluster-scoped). */
+/**
+ * Built-in kinds that live in a namespace: the simulated ones, then those the lab keeps as written
+ * (src/scenario/kinds.ts serves them).
+ */
 export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
   'Pod',
   'Deployment',
@@ -581,7 +584,44 @@ export const NAMESPACED_KINDS: ReadonlySet<string> = new Set([
   'ServiceAccount',
   'Role',
   'RoleBinding',
+  'PersistentVolumeClaim',
+  'ReplicationController',
+  'LimitRange',
+  'ResourceQuota',
+  'Event',
+  'StatefulSet',
+  'ControllerRevision',
+  'Job',
+  'CronJob',
+  'NetworkPolicy',
+  'PodDisruptionBudget',
+  'HorizontalPodAutoscaler',
+  'Lease',
 ]);
+
+/** Built-in kinds the cluster serves without a namespace. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Node',
+  'IngressClass',
+  'GatewayClass',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'PriorityClass',
+  'StorageClass',
+]);
+
+/**
+ * Whether an object lives in a namespace: a built-in kind by its scope; a custom resource (whose
+ * CustomResourceDefinition's scope the loader knows) by whether it was written with one.
+ */
+export function isNamespaced(kind: string, namespace: string | undefined): boolean {
+  return NAMESPACED_KINDS.has(kind) || (namespace !== undefined && !CLUSTER_SCOPED_KINDS.has(kind));
+}
 
 /** The apiVersion each simulated kind is served at (what `kubectl apply` accepts today). */
 export const API_VERSION: Readonly<Record<KubeKind, string>> = {
@@ -611,5 +651,6 @@ export const EXTRA_API_VERSIONS: Readonly<Partial<Record<KubeKind, readonly stri
 
 /** "ns/name" for namespaced objects, "name" for cluster-scoped ones: how kubectl and kube-proxy name them. */
 export function objectKey(o: { kind: string; metadata: { name: string; namespace?: string } }): string {
-  return NAMESPACED_KINDS.has(o.kind) ? `${o.metadata.namespace ?? 'default'}/${o.metadata.name}` : o.metadata.name;
+  const ns = o.metadata.namespace;
+  return isNamespaced(o.kind, ns) ? `${ns ?? 'default'}/${o.metadata.name}` : o.metadata.name;
 }

@@ -24,7 +24,7 @@ import type {
   ServicePort,
   ServiceSpec,
 } from './types';
-import { NAMESPACED_KINDS } from './types';
+import { isNamespaced } from './types';
 import { validateGatewayApiObject } from './gateway-validation';
 import { duplicate, forbidden, int, invalid, notSupported, raw, required, str, type FieldError } from './errors';
 import {
@@ -125,13 +125,12 @@ export function validateObjectMeta(kind: string, meta: ObjectMeta, memo?: Valida
   } else if (meta.name) {
     for (const m of nameRule(kind)(meta.name)) errs.push(invalid('metadata.name', str(meta.name), m));
   }
-  if (NAMESPACED_KINDS.has(kind)) {
+  // A cluster-scoped object has no namespace by now: the apiserver cleared it (see applyDefaults).
+  if (isNamespaced(kind, meta.namespace)) {
     const ns = meta.namespace ?? 'default';
     for (const m of checkedRule(isDNS1123Label, ns, memo?.namespaces)) {
       errs.push(invalid('metadata.namespace', str(ns), m));
     }
-  } else if (meta.namespace) {
-    errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
   validateLabels(meta.labels, 'metadata.labels', errs, memo);
   if (meta.annotations) for (const e of validateAnnotations(meta.annotations, 'metadata.annotations')) errs.push(e);

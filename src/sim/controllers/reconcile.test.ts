@@ -817,3 +817,49 @@ describe('applyChange', () => {
     expect(kinds).toContain('MODIFIED EndpointSlice');
   });
 });
+
+describe('objects the lab keeps without simulating them', () => {
+  // A snapshot of a real cluster has namespaced StatefulSets, NetworkPolicies and custom resources:
+  // the apiserver takes their namespace (the lab refused it: "not allowed on this type").
+  const other = (apiVersion: string, kind: string, name: string, namespace?: string): AnyObject =>
+    ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: {} }) as AnyObject;
+  const crd: AnyObject = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [] },
+  } as unknown as AnyObject;
+  const shop: AnyObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+
+  it('keep a namespaced kind in its namespace, one object per namespace and name', () => {
+    const objects = [
+      shop,
+      crd,
+      other('apps/v1', 'StatefulSet', 'db', 'shop'),
+      other('networking.k8s.io/v1', 'NetworkPolicy', 'deny', 'shop'),
+      other('networking.k8s.io/v1', 'NetworkPolicy', 'deny'),
+      other('example.com/v1', 'Widget', 'w', 'shop'),
+      other('example.com/v1', 'Widget', 'w', 'default'),
+    ];
+    const r = reconcile({ settings: defaultLabSettings(), objects });
+    expect(r.problems).toEqual([]);
+    const kept = r.cluster.others.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
+    expect(kept).toEqual(expect.arrayContaining([
+      'StatefulSet shop/db', 'NetworkPolicy shop/deny', 'NetworkPolicy default/deny',
+      'Widget shop/w', 'Widget default/w',
+    ]));
+  });
+
+  it('clears a cluster-scoped kind\'s namespace, and refuses an object in a namespace that is not there', () => {
+    const objects = [
+      other('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r', 'shop'),
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', namespace: 'shop' } } as AnyObject,
+      other('apps/v1', 'StatefulSet', 'db', 'missing'),
+    ];
+    const r = reconcile({ settings: defaultLabSettings(), objects });
+    // As `kubectl apply` finds: the apiserver drops a cluster-scoped object's namespace.
+    expect(r.problems.map((p) => p.message)).toEqual(['namespaces "missing" not found']);
+    expect(r.state.store.get('ClusterRole', 'r')?.metadata.namespace).toBeUndefined();
+    expect(r.cluster.nodes.map((n) => [n.metadata.name, n.metadata.namespace])).toEqual([['n1', undefined]]);
+  });
+});

@@ -14,7 +14,8 @@ import type { LabPorts } from './ports';
 import { headerValue, hostName, parseCookieHeader } from './request';
 import type { ParsedUrl, TraceRequest } from './request';
 import { chooseDestination, locateSender, type Destination, type Sender } from './source';
-import type { TraceResult } from './types';
+import type { Hop, TraceResult } from './types';
+import { networkPolicyCaveats } from './caveats';
 import type { Party } from './reply';
 import { podParty, unreachable, Walk } from './walk';
 import type { Ended, HttpContext, TraceOptions, TraceSession } from './walk';
@@ -38,7 +39,14 @@ export function trace(lab: LabPorts, req: TraceRequest, session: TraceSession, o
     responseHeaders: end.responseHeaders ?? {},
     hops: w.hops,
     fault: end.fault,
+    ...caveatsOf(lab, w.hops),
   };
+}
+
+/** The result's caveats, when it has any (most labs have no NetworkPolicy: the field stays absent). */
+function caveatsOf(lab: LabPorts, hops: readonly Hop[]): Pick<TraceResult, 'caveats'> {
+  const caveats = networkPolicyCaveats(lab.cluster, hops);
+  return caveats.length > 0 ? { caveats } : {};
 }
 
 function walk(w: Walk, req: TraceRequest): Ended {

@@ -225,4 +225,9 @@ export interface TraceResult {
   responseHeaders: Record<string, string>;
   hops: Hop[];
   fault?: Fault;
+  /**
+   * What a real cluster may apply that the lab does not model, one note each: a NetworkPolicy that
+   * selects a pod the request left or reached. Absent when there is none.
+   */
+  caveats?: Note[];
 }

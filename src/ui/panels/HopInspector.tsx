@@ -10,6 +10,7 @@ import { useList, useT, type T } from '../i18n';
 import { explain } from '../i18n/explain';
 import { conntrackOf, isReplyHop } from '../reply-hops';
 import { faultText } from './fault-text';
+import { renderNote as renderSimNote } from '../../sim/notes';
 import { FaultPods } from './FaultPods';
 import { ResponseView } from './ResponseView';
 import { pieces } from './tokens';
@@ -83,6 +84,7 @@ function globMatch(pattern: string, value: string): boolean {
 /** What came back, and whether it is what the saved request (the lesson) says it should be. */
 function Result({ trace }: { trace: TraceResult }) {
   const t = useT();
+  const lang = useLab(selectLang);
   const list = useList();
   const request = useLab(selectRequest);
   const saved = useLab(selectRequests)?.find((r) => r.id === request?.savedId);
@@ -121,6 +123,11 @@ function Result({ trace }: { trace: TraceResult }) {
           · {t('result.sourceIP')} <span className="mono">{trace.backend.sourceIP}</span>
         </span>
       )}
+      {trace.caveats?.map((c, i) => (
+        <div key={i} className="caveat small" data-testid="trace-caveat">
+          {renderSimNote(lang, c)}
+        </div>
+      ))}
       {exp && (
         <div className={`expect ${mismatches.length ? 'is-unexpected' : 'is-expected'}`} data-testid="trace-expect">
           {mismatches.length ? t('result.unexpected', { expected: list(mismatches) }) : t('result.expected')}
