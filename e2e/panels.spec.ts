@@ -275,3 +275,41 @@ test('a resolver query leaves from a port the lab does not draw: the packet tabl
   await page.keyboard.press('ArrowRight');
   await expect(row.locator('td').first()).toHaveText(/^\d{4,5}$/);
 });
+
+test('a request to a pod a NetworkPolicy selects says the lab did not apply the policy', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  const yaml = [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata: {name: deny-all, namespace: default}',
+    'spec: {podSelector: {}}',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: web, namespace: default, labels: {app: web}}',
+    'spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: client, namespace: default}',
+    'spec: {containers: [{name: c, image: curlimages/curl}]}',
+    '---',
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata: {name: web, namespace: default}',
+    'spec: {selector: {app: web}, ports: [{port: 80}]}',
+  ].join('\n');
+  await lab.dropFiles([{ name: 'policy.yaml', text: yaml }]);
+  await page.getByTestId('tab-request').click();
+  await expect(page.getByTestId('composer-from').locator('option[value="pod:default/client"]')).toHaveCount(1);
+  await page.getByTestId('composer-from').selectOption('pod:default/client');
+  await page.getByTestId('composer-url').fill('http://web/');
+  await page.getByTestId('composer-send').click();
+  await expect(page.getByTestId('trace-result')).toContainText('Response 200');
+  await expect(page.getByTestId('trace-caveat')).toHaveText(
+    'NetworkPolicy default/deny-all selects pod default/web for Ingress, and the lab does not enforce ' +
+      'NetworkPolicies: on a cluster whose network plugin does (Calico, Cilium), this connection gets in only if ' +
+      'a rule of a policy that selects the pod allows it',
+  );
+});

@@ -465,11 +465,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.request.host': 'URL {url} 中的主机 {host} 既不是合法的主机名，也不是 IPv4 地址',
   'note.request.ipv6': 'URL {url} 中的主机 {host} 是 IPv6 地址：本实验只模拟 IPv4',
   'note.caveat.policyIngress':
-    '`NetworkPolicy` {policy} 针对入站（`Ingress`）选中了 Pod {pod}，而本实验不执行 `NetworkPolicy`：在网络插件会执行它的' +
-    '集群上（`Calico`、`Cilium`），只有选中该 Pod 的某个策略有规则允许，这个连接才能进入',
+    'NetworkPolicy {policy} 针对入站流量（Ingress）选中了 Pod {pod}，而本实验不执行 NetworkPolicy：在网络插件会执行它的' +
+    '集群上（如 Calico、Cilium），只有选中该 Pod 的某个策略有规则允许，这个连接才能进入',
   'note.caveat.policyEgress':
-    '`NetworkPolicy` {policy} 针对出站（`Egress`）选中了 Pod {pod}，而本实验不执行 `NetworkPolicy`：在网络插件会执行它的' +
-    '集群上（`Calico`、`Cilium`），只有选中该 Pod 的某个策略有规则允许，这个连接（以及它之前的 DNS 查询）才能发出',
+    'NetworkPolicy {policy} 针对出站流量（Egress）选中了 Pod {pod}，而本实验不执行 NetworkPolicy：在网络插件会执行它的' +
+    '集群上（如 Calico、Cilium），只有选中该 Pod 的某个策略有规则允许，这个连接（以及它之前的 DNS 查询）才能发出',
 };
 
 /** A note's parameter: a value, or a list (of names) that reads as a list in each language. */

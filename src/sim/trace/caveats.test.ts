@@ -74,8 +74,8 @@ describe('NetworkPolicy caveats', () => {
     const clientOnly = policy('client-only', { podSelector: { matchLabels: { app: 'client' } } });
     expect(traced([clientOnly])).toBeNull();
     expect(traced([policy('deny-all', { podSelector: {} })])).toEqual([
-      '`NetworkPolicy` default/deny-all 针对入站（`Ingress`）选中了 Pod default/web，' +
-        '而本实验不执行 `NetworkPolicy`：在网络插件会执行它的集群上（`Calico`、`Cilium`），' +
+      'NetworkPolicy default/deny-all 针对入站流量（Ingress）选中了 Pod default/web，' +
+        '而本实验不执行 NetworkPolicy：在网络插件会执行它的集群上（如 Calico、Cilium），' +
         '只有选中该 Pod 的某个策略有规则允许，这个连接才能进入',
     ]);
   });

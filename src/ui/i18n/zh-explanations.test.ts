@@ -29,6 +29,8 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json') && f !== 'index
 const KEPT = new Set([
   // Kubernetes kinds and components
   'Pod', 'Service', 'Ingress', 'Node', 'Endpoints', 'Deployment', 'Secret', 'Gateway', 'HTTPRoute', 'apiserver', 'kubelet',
+  // a NetworkPolicy's directions, as policyTypes spells them, and network plugins by their names
+  'Egress', 'Calico', 'Cilium',
   // Gateway API's own values, as the HTTPRoute spells them (pathType Exact), and a product's name
   'Exact', 'NGINX', 'Fabric',
   // programs and plugins, by their names
