@@ -95,6 +95,8 @@ const podSpec = z.looseObject({
       options: z.array(z.looseObject({ name: str, value: str.optional() })).optional(),
     })
     .optional(),
+  // The ip is checked by the apiserver's validation (its words for a missing or bad address).
+  hostAliases: z.array(z.looseObject({ ip: str.optional(), hostnames: z.array(str).optional() })).optional(),
   serviceAccountName: str.optional(),
 }).meta({ id: 'PodSpec' });
 

@@ -91,6 +91,12 @@ export interface Container {
   [extra: string]: unknown;
 }
 
+/** One spec.hostAliases item: an address and the names it answers for. */
+export interface HostAlias {
+  ip: string;
+  hostnames?: string[];
+}
+
 export interface PodSpec {
   containers: Container[];
   nodeName?: string;
@@ -100,6 +106,8 @@ export interface PodSpec {
   hostNetwork?: boolean;
   dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
   dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
+  /** Lines the kubelet adds to the pod's /etc/hosts (pkg/kubelet: hostsEntriesFromHostAliases). */
+  hostAliases?: HostAlias[];
   serviceAccountName?: string;
   [extra: string]: unknown;
 }

@@ -14,6 +14,13 @@ const port80 = [{ port: 80 }];
 const web80 = () => ({ service: { name: 'web', port: { number: 80 } } });
 const pod = (name: string, container: Record<string, unknown>): AnyObject =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } }) as AnyObject;
+/** Pod p with one container and these spec.hostAliases. */
+const aliased = (hostAliases: unknown): AnyObject =>
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], hostAliases } }) as
+    AnyObject;
+const SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, " +
+  "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', " +
+  "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 /** Deployment d with this selector; its pod template is labelled app=b. */
 const deployment = (selector: Record<string, unknown>): AnyObject =>
   ({
@@ -132,6 +139,30 @@ const cases: [string, AnyObject[], string][] = [
   ['container port name IANA', [pod('p', { name: 'c', ports: [{ name: 'web--http', containerPort: 80 }] })],
     'The Pod "p" is invalid: spec.containers[0].ports[0].name: Invalid value: "web--http": ' +
       'must not contain consecutive hyphens'],
+  // ValidateHostAliases (pkg/apis/core/validation): IsValidIPForLegacyField for the ip, then
+  // ValidateDNS1123Subdomain for each hostname.
+  ['hostAliases ip not an address', [aliased([{ ip: 'x', hostnames: ['foo.local'] }])],
+    'The Pod "p" is invalid: spec.hostAliases[0].ip: Invalid value: "x": ' +
+      'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
+  ['hostAliases ip missing', [aliased([{ ip: '10.0.0.1', hostnames: ['a'] }, { hostnames: ['b'] }])],
+    'The Pod "p" is invalid: spec.hostAliases[1].ip: Invalid value: "": ' +
+      'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
+  ['hostAliases hostname not a subdomain', [aliased([{ ip: '10.0.0.1', hostnames: ['ok.local', 'Foo_Bar'] }])],
+    `The Pod "p" is invalid: spec.hostAliases[0].hostnames[1]: Invalid value: "Foo_Bar": ${SUBDOMAIN_MESSAGE}`],
+  ['hostAliases hostname with a trailing dot', [aliased([{ ip: '10.0.0.1', hostnames: ['foo.local.'] }])],
+    `The Pod "p" is invalid: spec.hostAliases[0].hostnames[0]: Invalid value: "foo.local.": ${SUBDOMAIN_MESSAGE}`],
+  ['hostAliases in a pod template', [{
+    ...deployment({ matchLabels: { app: 'b' } }),
+    spec: {
+      selector: { matchLabels: { app: 'b' } },
+      template: {
+        metadata: { labels: { app: 'b' } },
+        spec: { containers: [{ name: 'c' }], hostAliases: [{ ip: '10.0.0.300', hostnames: ['x'] }] },
+      },
+    },
+  } as AnyObject],
+    'The Deployment "d" is invalid: spec.template.spec.hostAliases[0].ip: Invalid value: "10.0.0.300": ' +
+      'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
   ['ingress pathType required', [ing({ rules: [{ http: { paths: [{ path: '/', backend: web80() }] } }] })],
     'The Ingress "web" is invalid: spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified'],
   ['ingress path absolute',
@@ -226,6 +257,14 @@ describe('apiserver validation', () => {
     const last = objects[objects.length - 1]!;
     const key = last.kind === 'Namespace' ? last.metadata.name : `default/${last.metadata.name}`;
     if (objects.length === 1) expect(store.get(last.kind, key)).toBeUndefined();
+  });
+
+  it('admits hostAliases with an IPv4 or IPv6 address, and without hostnames', () => {
+    const aliases = [
+      { ip: '10.244.1.9', hostnames: ['foo.local', 'bar'] },
+      { ip: '2001:db8::1', hostnames: ['v6.local'] },
+    ];
+    expect(newStore().create(aliased([...aliases, { ip: '127.0.0.1' }])).ok).toBe(true);
   });
 
   it('rejects objects in a namespace that does not exist when namespaces are checked', () => {
