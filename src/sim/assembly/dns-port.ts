@@ -3,6 +3,7 @@
 
 import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { Cluster, ExternalClient } from '../cluster';
+import type { Pod } from '../api/types';
 import * as dns from '../dns/index';
 import type { EvalStep, StepEffect } from '../step';
 import type { DnsLookup, DnsPort } from '../trace/ports';
@@ -14,9 +15,8 @@ function answerEffect(rr: dns.RR | undefined, final: dns.DnsAnswer): StepEffect 
   return { kind: 'dns-answer', name: rr.name, type: rr.type, value };
 }
 
-/** `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table, /etc/hosts). */
-function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
-  const final = r.final;
+/** The typed steps of the lines that decided, found in `artifact` (their ids are its lines' refs). */
+function answerSteps(final: dns.DnsAnswer, artifact: RenderedArtifact): EvalStep[] {
   const records = new Map([...final.answers, ...final.authority, ...final.additional].map((rr) => [rr.id, rr]));
   const steps: EvalStep[] = [];
   for (const id of final.ref ?? []) {
@@ -26,6 +26,13 @@ function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
     const type = effect.kind === 'dns-answer' ? effect.type : '';
     steps.push({ outcome: 'matched', table: 'dns', chain: artifact.id, effect, ref, where: 'dns', action: type });
   }
+  return steps;
+}
+
+/** `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table, /etc/hosts). */
+function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
+  const final = r.final;
+  const steps = answerSteps(final, artifact);
   const refs: ArtifactRef[] = steps.map((s) => s.ref);
   const server =
     final.origin === 'hosts' ? 'hosts' : final.origin === 'upstream' && !r.server ? 'upstream' : r.server || 'upstream';
@@ -40,12 +47,92 @@ function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
   };
 }
 
+/** The two files a resolver reads on a node or in a pod, as data and as the artifacts that show them. */
+export interface ResolverFiles {
+  readonly hosts: dns.HostsFile;
+  readonly resolvConf: dns.ResolvConf;
+  readonly hostsArtifact: RenderedArtifact;
+  readonly resolvConfArtifact: RenderedArtifact;
+}
+
+/**
+ * What the kubelet writes into every pod it started (/etc/hosts, /etc/resolv.conf; a pod without an
+ * address has none yet: shouldMountHostsFile), and each node's own two files. Each is made when
+ * first asked for and rendered when first read.
+ */
+export interface EtcFiles {
+  /** Every pod's and node's files by artifact id (`pod/<ns>/<name>/hosts`, `node/<name>/resolv.conf`...). */
+  readonly artifacts: Record<string, RenderedArtifact>;
+  pod(pod: Pod): ResolverFiles | undefined;
+  node(node: string): ResolverFiles | undefined;
+}
+
+function lazyFiles(
+  heads: { hosts: Omit<RenderedArtifact, 'lines'>; resolvConf: Omit<RenderedArtifact, 'lines'> },
+  hostsOf: () => dns.HostsFile,
+  resolvConfOf: () => dns.ResolvConf,
+): ResolverFiles {
+  let hosts: dns.HostsFile | undefined;
+  let rc: dns.ResolvConf | undefined;
+  const h = () => (hosts ??= hostsOf());
+  const r = () => (rc ??= resolvConfOf());
+  const hostsArtifact = lazyArtifact(heads.hosts, () => dns.renderHostsFile(h(), heads.hosts).lines);
+  const resolvConfArtifact = lazyArtifact(heads.resolvConf, () => dns.renderResolvConf(r(), heads.resolvConf).lines);
+  return {
+    get hosts() {
+      return h();
+    },
+    get resolvConf() {
+      return r();
+    },
+    hostsArtifact,
+    resolvConfArtifact,
+  };
+}
+
+function buildEtcFiles(cluster: Cluster): EtcFiles {
+  const pods = new Map<string, ResolverFiles>();
+  const nodes = new Map<string, ResolverFiles>();
+  let nodeRc: dns.ResolvConf | undefined;
+  for (const n of cluster.nodes) {
+    const name = n.metadata.name;
+    const heads = { hosts: dns.nodeHostsArtifactHead(name), resolvConf: dns.nodeResolvConfArtifactHead(name) };
+    const resolvConf = () => (nodeRc ??= dns.nodeResolvConf(cluster));
+    nodes.set(name, lazyFiles(heads, () => dns.nodeHostsFile(cluster, name), resolvConf));
+  }
+  for (const p of cluster.pods) {
+    if (!p.status?.podIP || !p.spec.nodeName) continue;
+    const heads = { hosts: dns.podHostsArtifactHead(p), resolvConf: dns.podResolvConfArtifactHead(p) };
+    pods.set(podKey(p), lazyFiles(heads, () => dns.podHostsFile(cluster, p), () => dns.resolverFor(cluster, p)));
+  }
+  let artifacts: Record<string, RenderedArtifact> | undefined;
+  return {
+    get artifacts() {
+      if (artifacts) return artifacts;
+      artifacts = {};
+      for (const f of [...nodes.values(), ...pods.values()]) {
+        artifacts[f.hostsArtifact.id] = f.hostsArtifact;
+        artifacts[f.resolvConfArtifact.id] = f.resolvConfArtifact;
+      }
+      return artifacts;
+    },
+    pod: (pod) => pods.get(podKey(pod)),
+    node: (node) => nodes.get(node),
+  };
+}
+
+function podKey(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
 export interface LabDns {
   /** The kubernetes plugin's view of the cluster, built when first asked (a lookup, the zone viewer, the shell). */
   readonly zone: dns.Zone;
   zoneArtifact: RenderedArtifact;
   /** What the DNS resolver outside the lab answers (outside clients ask it, not CoreDNS). */
   publicArtifact: RenderedArtifact;
+  /** The /etc/hosts and /etc/resolv.conf of every running pod and every node. */
+  files: EtcFiles;
   port: DnsPort;
 }
 
@@ -68,18 +155,20 @@ export function hostsArtifacts(clients: readonly ExternalClient[]): Record<strin
 export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>): LabDns {
   let zone: dns.Zone | undefined;
   const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));
-  let nodeRc: dns.ResolvConf | undefined;
   // Rendered when the zone viewer opens or a lookup points at a record's line.
   const head = dns.zoneArtifactHead(dns.zoneOrigin(cluster));
   const zoneArtifact = lazyArtifact(head, () => dns.renderZone(zoneOf()).lines);
   const outside = dns.publicDnsArtifactHead(dns.OUTSIDE_RESOLVER);
   const publicArtifact = lazyArtifact(outside, () => dns.renderPublicDns(zoneOf(), dns.OUTSIDE_RESOLVER).lines);
+  const files = buildEtcFiles(cluster);
+  let nodeRc: dns.ResolvConf | undefined;
   return {
     get zone() {
       return zoneOf();
     },
     zoneArtifact,
     publicArtifact,
+    files,
     port: {
       fromPod: (pod, name) => {
         const resolvConf = dns.resolverFor(cluster, pod);

@@ -218,7 +218,10 @@ export function labOf(p: {
   };
 }
 
-/** Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone, public DNS. */
+/**
+ * Every artifact a learner can open, by id: kube-proxy's per node, each controller's config, the zone, public DNS,
+ * and the /etc/hosts and /etc/resolv.conf of each node and running pod.
+ */
 export function collectArtifacts(
   proxies: LabPorts['proxies'],
   ingressControllers: readonly CompiledIngressController[],
@@ -232,6 +235,7 @@ export function collectArtifacts(
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   artifacts[labDns.publicArtifact.id] = labDns.publicArtifact;
+  Object.assign(artifacts, labDns.files.artifacts);
   return artifacts;
 }
 

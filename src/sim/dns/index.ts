@@ -19,12 +19,20 @@ export {
   candidateNames,
   resolve,
   resolveExternal,
-  hostsEntryId,
   OUTSIDE_RESOLVER,
   MAX_NAMESERVERS,
   MAX_SEARCH_PATHS,
 } from './resolver';
 export type { ResolveInput, ExternalResolveInput } from './resolver';
+export {
+  podHostsFile,
+  nodeHostsFile,
+  clientHostsFile,
+  podHostname,
+  lookupHosts,
+  hostsEntryId,
+} from './hosts';
+export type { HostsFile, HostsLine, HostsEntry } from './hosts';
 export {
   renderDig,
   renderNslookup,
@@ -33,8 +41,14 @@ export {
   renderPublicDns,
   publicDnsArtifactHead,
   renderHosts,
+  renderHostsFile,
   hostsArtifactId,
+  podHostsArtifactHead,
+  podResolvConfArtifactHead,
+  nodeHostsArtifactHead,
+  nodeResolvConfArtifactHead,
   renderResolvConf,
+  nameserverRef,
   digJson,
   rrLine,
   rdataText,

@@ -9,7 +9,8 @@ import { relative } from './names';
 import type { DnsAnswer, RecordSource, ResolvConf, ResolveResult, RR, Zone } from './types';
 import { titled } from '../notes';
 import type { ExternalClient } from '../cluster';
-import { hostsEntryId } from './resolver';
+import { clientHostsFile, type HostsFile } from './hosts';
+import type { Pod } from '../api/types';
 
 export const DIG_VERSION = '9.18.30';
 /** dig 9.18's default EDNS buffer size, which CoreDNS echoes back. */
@@ -399,32 +400,71 @@ export function renderPublicDns(zone: Zone, server: string, id: ArtifactId = 'dn
   return { ...publicDnsArtifactHead(server, id), lines };
 }
 
+/** A hosts file as `cat /etc/hosts` prints it: each entry's line carries the entry's id as ref. */
+export function renderHostsFile(file: HostsFile, head: Omit<RenderedArtifact, 'lines'>): RenderedArtifact {
+  const lines = file.lines.map((l): RenderedLine => (l.entry ? { text: l.text, ref: l.entry.id } : { text: l.text }));
+  return { ...head, lines };
+}
+
 /** An outside client's /etc/hosts: localhost, then its entries, each line's ref the entry's id. */
 export function renderHosts(client: ExternalClient): RenderedArtifact {
-  const lines: RenderedLine[] = [{ text: '127.0.0.1\tlocalhost' }];
-  for (const [host, address] of Object.entries(client.hosts ?? {})) {
-    lines.push({ text: `${address}\t${host}`, ref: hostsEntryId(client, host) });
-  }
-  return { id: hostsArtifactId(client), kind: 'hosts', ...titled('note.title.hosts', { client: client.name }), lines };
+  const title = titled('note.title.hosts', { client: client.name });
+  return renderHostsFile(clientHostsFile(client), { id: hostsArtifactId(client), kind: 'hosts', ...title });
 }
 
 export function hostsArtifactId(client: Pick<ExternalClient, 'name'>): ArtifactId {
   return `client/${client.name}/hosts`;
 }
 
+function podKey(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
+/** The id, kind and title of the /etc/hosts the kubelet wrote into a pod. */
+export function podHostsArtifactHead(pod: Pod): Omit<RenderedArtifact, 'lines'> {
+  return { id: `pod/${podKey(pod)}/hosts`, kind: 'hosts', ...titled('note.title.podHosts', { pod: podKey(pod) }) };
+}
+
+/** The id, kind and title of the /etc/resolv.conf the kubelet wrote into a pod. */
+export function podResolvConfArtifactHead(pod: Pod): Omit<RenderedArtifact, 'lines'> {
+  const title = titled('note.title.podResolvConf', { pod: podKey(pod) });
+  return { id: `pod/${podKey(pod)}/resolv.conf`, kind: 'resolv.conf', ...title };
+}
+
+/** The id, kind and title of a node's own /etc/hosts. */
+export function nodeHostsArtifactHead(node: string): Omit<RenderedArtifact, 'lines'> {
+  return { id: `node/${node}/hosts`, kind: 'hosts', ...titled('note.title.nodeHosts', { node }) };
+}
+
+/** The id, kind and title of a node's own /etc/resolv.conf (the kubelet's --resolv-conf). */
+export function nodeResolvConfArtifactHead(node: string): Omit<RenderedArtifact, 'lines'> {
+  return { id: `node/${node}/resolv.conf`, kind: 'resolv.conf', ...titled('note.title.nodeResolvConf', { node }) };
+}
+
 // ---------------------------------------------------------------- resolv.conf
 
-/** /etc/resolv.conf as containerd writes it from the kubelet's DNSConfig: search, nameservers, options. */
-export function renderResolvConf(rc: ResolvConf, id: ArtifactId = 'resolv.conf'): RenderedArtifact {
+/** The ref of a resolv.conf's `nameserver` line for its `i`th server. */
+export function nameserverRef(i: number): string {
+  return `resolv/nameserver/${i}`;
+}
+
+/**
+ * /etc/resolv.conf as containerd writes it from the kubelet's DNSConfig: search, nameservers,
+ * options; a line only when it has something to say (no empty `search`).
+ */
+export function renderResolvConf(
+  rc: ResolvConf,
+  head: ArtifactId | Omit<RenderedArtifact, 'lines'> = 'resolv.conf',
+): RenderedArtifact {
   const lines: RenderedLine[] = [];
   if (rc.searches.length > 0) lines.push({ text: `search ${rc.searches.join(' ')}`, ref: 'resolv/search' });
-  rc.nameservers.forEach((ns, i) => lines.push({ text: `nameserver ${ns}`, ref: `resolv/nameserver/${i}` }));
+  rc.nameservers.forEach((ns, i) => lines.push({ text: `nameserver ${ns}`, ref: nameserverRef(i) }));
   if (rc.options.length > 0) {
     const options = rc.options.map((o) => (o.value === undefined ? o.name : `${o.name}:${o.value}`));
     lines.push({ text: `options ${options.join(' ')}`, ref: 'resolv/options' });
-
   }
-  return { id, kind: 'resolv.conf', title: '/etc/resolv.conf', lines };
+  const h = typeof head === 'string' ? { id: head, kind: 'resolv.conf' as const, title: '/etc/resolv.conf' } : head;
+  return { ...h, lines };
 }
 
 // ---------------------------------------------------------------- JSON for the CLI

@@ -9,6 +9,7 @@ import { cidrContains, parseCidr } from '../net/ip';
 import { countDots, fqdn } from './names';
 import { query, queryUpstream, timeoutAnswer } from './query';
 import { kubeDnsIP, nodeNameserver } from './zone';
+import { clientHostsFile, hostsAnswer, lookupHosts } from './hosts';
 import type { DnsAnswer, DnsOption, DnsQuestion, ResolvConf, ResolveResult, RRType, SentQuery, Zone } from './types';
 
 /** kubelet's limits (validation.MaxDNSNameservers, MaxDNSSearchPaths since ExpandedDNSConfig, GA in 1.28). */
@@ -200,30 +201,8 @@ export interface ExternalResolveInput {
  * table). It has no search list and cannot see the cluster domain. */
 export function resolveExternal({ zone, client, name, type = 'A' }: ExternalResolveInput): ResolveResult {
   const question = { name: fqdn(name), type };
-  const hostEntry = Object.entries(client.hosts ?? {}).find(([host]) => fqdn(host) === question.name);
-  if (hostEntry && type === 'A') {
-    const [host, address] = hostEntry;
-    const rr = {
-      id: hostsEntryId(client, host),
-      name: question.name,
-      ttl: 0,
-      source: { kind: 'Hosts' as const },
-      type: 'A' as const,
-      address,
-    };
-    const final: DnsAnswer = {
-      question,
-      rcode: 'NOERROR',
-      authoritative: false,
-      recursionAvailable: false,
-      origin: 'hosts',
-      answers: [rr],
-      authority: [],
-      additional: [],
-      ref: [rr.id],
-    };
-    return { asked: name, final, queriesSent: [], server: '/etc/hosts' };
-  }
+  const entry = type === 'A' ? lookupHosts(clientHostsFile(client), name) : undefined;
+  if (entry) return { asked: name, final: hostsAnswer(question, entry), queriesSent: [], server: '/etc/hosts' };
   const final = queryUpstream(zone, question);
   const server = OUTSIDE_RESOLVER;
   return {
@@ -240,8 +219,3 @@ export function resolveExternal({ zone, client, name, type = 'A' }: ExternalReso
  * one from TEST-NET-1 (RFC 5737, kept for documentation), ending in 53 so it reads as DNS.
  */
 export const OUTSIDE_RESOLVER = '192.0.2.53';
-
-/** The id of an outside client's /etc/hosts line for `host`: the ref its rendered line carries. */
-export function hostsEntryId(client: Pick<ExternalClient, 'name'>, host: string): string {
-  return `hosts/${client.name}/${fqdn(host)}`;
-}

@@ -922,18 +922,27 @@ function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult
   return ok(arts.map((x) => artifactText(x)).join(''));
 }
 
+/** The /etc/hosts and /etc/resolv.conf of the shell's pod or node, as the lab's artifacts show them. */
+function resolverFile(env: ShellEnv, path: '/etc/resolv.conf' | '/etc/hosts'): ShellResult {
+  const shell = env.shell;
+  if (shell.kind === 'external') return error(`cat: ${path}: ${shell.client} is not part of the lab`);
+  const files = env.lab.labDns.files;
+  let found;
+  if (shell.kind === 'pod') {
+    const pod = buildNetworkIndex(env.lab.reconcile.cluster).podByKey(shell.pod);
+    if (!pod) return error(`Error from server (NotFound): pods "${shell.pod.split('/')[1]}" not found`);
+    found = files.pod(pod);
+  } else {
+    found = files.node(shell.node);
+  }
+  // A pod the kubelet has not started (no address yet) has no files: kubectl exec would not reach it either.
+  if (!found) return error(`cat: ${path}: No such file or directory`);
+  return ok(artifactText(path === '/etc/hosts' ? found.hostsArtifact : found.resolvConfArtifact));
+}
+
 function catFile(env: ShellEnv, path: string | undefined): ShellResult {
   if (!path) return error('cat: missing operand');
-  if (path === '/etc/resolv.conf') {
-    if (env.shell.kind === 'external') return error(
-      `cat: /etc/resolv.conf: ${env.shell.client} is not part of the lab`
-    );
-    const rc = resolvConf(env.lab, env.shell);
-    if (typeof rc === 'string') return error(rc);
-    return ok(
-      `search ${rc.searches.join(' ')}\nnameserver ${rc.nameservers.join('\nnameserver ')}\noptions ndots:${rc.ndots}\n`
-    );
-  }
+  if (path === '/etc/resolv.conf' || path === '/etc/hosts') return resolverFile(env, path);
   if (path === '/etc/nginx/nginx.conf') {
     const nginx = env.lab.ingressControllers.filter((c) => c.kind === 'nginx');
     // The file exists in the controller's pods (and, for convenience, on a node or laptop: the first controller's).
@@ -974,7 +983,7 @@ const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|a
   dig NAME [TYPE] [+search]        nslookup NAME
   iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)
   ip route [show table all] | ip route get ADDRESS | ip -4 addr   (on a node or in a pod)
-  cat /etc/nginx/nginx.conf    cat /etc/resolv.conf
+  cat /etc/nginx/nginx.conf    cat /etc/resolv.conf    cat /etc/hosts
   shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
   COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]
 `;
@@ -1162,7 +1171,7 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
     else if (before[1] === 'node') options = c.nodes.map((n) => n.metadata.name);
     else if (before[1] === 'pod') options = c.pods.map((p) => `${nsOfObject(p)}/${p.metadata.name}`);
     else options = env.lab.clients.map((x) => x.name);
-  } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf'];
+  } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf', '/etc/hosts'];
   else if (before[0] === 'ipvsadm') options = ['-Ln'];
   else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];
   else if (before[0] === 'dig' || before[0] === 'nslookup') options = c.services.map(
