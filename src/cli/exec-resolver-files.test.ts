@@ -31,6 +31,11 @@ describe("exec: a pod's resolver files", () => {
     expect(r.stdout).toMatch(/\n10\.244\.\d+\.\d+\tclient\n\n# Entries added by HostAliases\.\n10\.244\.1\.9\tfoo\.local\n$/);
   });
 
+  it("curl of the pod's own name is answered by /etc/hosts (then nothing listens), not NXDOMAIN", () => {
+    const r = exec('pod:default/client', 'curl', 'http://client/');
+    expect(r.stderr).toMatch(/^curl: \(7\) Failed to connect to client port 80: Connection refused/);
+  });
+
   it("dnsPolicy Default: the node's resolv.conf, as the node has it", () => {
     const pod = exec('pod:default/dflt', 'cat', '/etc/resolv.conf');
     expect(pod.stdout).toBe('nameserver 192.168.49.1\n');

@@ -30,7 +30,7 @@ function answerSteps(final: dns.DnsAnswer, artifact: RenderedArtifact): EvalStep
 }
 
 /** `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table, /etc/hosts). */
-function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
+function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact, answeredBy: DnsLookup['answeredBy']): DnsLookup {
   const final = r.final;
   const steps = answerSteps(final, artifact);
   const refs: ArtifactRef[] = steps.map((s) => s.ref);
@@ -44,6 +44,7 @@ function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact): DnsLookup {
     refs,
     steps,
     server,
+    answeredBy,
   };
 }
 
@@ -147,6 +148,24 @@ export function hostsArtifacts(clients: readonly ExternalClient[]): Record<strin
   return out;
 }
 
+/** Where the lines that decided a pod's or a node's lookup are: the files, or CoreDNS's zone. */
+interface Listings {
+  zone: dns.Zone;
+  zoneArtifact: RenderedArtifact;
+}
+
+/** A lookup from inside the lab, cited where it was answered: the /etc/hosts line (no packet left), or the zone. */
+function lookupWithin(
+  l: Listings,
+  files: ResolverFiles | undefined,
+  resolvConf: dns.ResolvConf,
+  name: string,
+): DnsLookup {
+  const r = dns.resolve({ zone: l.zone, resolvConf, name, ...(files ? { hosts: files.hosts } : {}) });
+  if (r.final.origin === 'hosts' && files) return toLookup(r, files.hostsArtifact, 'hosts');
+  return toLookup(r, l.zoneArtifact, 'cluster');
+}
+
 /**
  * CoreDNS for the lab. The zone is built on the first lookup or when its listing is opened, not on
  * every edit: CoreDNS answers from its informer cache when asked, and an edit that nobody resolves a
@@ -161,7 +180,7 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
   const outside = dns.publicDnsArtifactHead(dns.OUTSIDE_RESOLVER);
   const publicArtifact = lazyArtifact(outside, () => dns.renderPublicDns(zoneOf(), dns.OUTSIDE_RESOLVER).lines);
   const files = buildEtcFiles(cluster);
-  let nodeRc: dns.ResolvConf | undefined;
+  const listings = (): Listings => ({ zone: zoneOf(), zoneArtifact });
   return {
     get zone() {
       return zoneOf();
@@ -171,18 +190,18 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
     files,
     port: {
       fromPod: (pod, name) => {
-        const resolvConf = dns.resolverFor(cluster, pod);
-        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+        const f = files.pod(pod);
+        return lookupWithin(listings(), f, f?.resolvConf ?? dns.resolverFor(cluster, pod), name);
       },
-      fromNode: (_node, name) => {
-        const resolvConf = (nodeRc ??= dns.nodeResolvConf(cluster));
-        return toLookup(dns.resolve({ zone: zoneOf(), resolvConf, name }), zoneArtifact);
+      fromNode: (node, name) => {
+        const f = files.node(node);
+        return lookupWithin(listings(), f, f?.resolvConf ?? dns.nodeResolvConf(cluster), name);
       },
       // An outside client asks its /etc/hosts, then its own resolver: the lines that decide are there.
       fromClient: (client: ExternalClient, name) => {
         const r = dns.resolveExternal({ zone: zoneOf(), client, name });
-        if (r.final.origin === 'hosts') return toLookup(r, dns.renderHosts(client));
-        return { ...toLookup(r, publicArtifact), outside: true };
+        if (r.final.origin === 'hosts') return toLookup(r, dns.renderHosts(client), 'hosts');
+        return toLookup(r, publicArtifact, 'outside');
       },
     },
   };

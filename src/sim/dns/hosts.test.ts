@@ -1,12 +1,13 @@
 // /etc/hosts as the kubelet writes it into a pod (kubelet_pods.go managedHostsFileContent,
-// nodeHostsFileContent, hostsEntriesFromHostAliases), and as Docker writes it on a kind/minikube node.
+// nodeHostsFileContent, hostsEntriesFromHostAliases), as Docker writes it on a kind/minikube node,
+// and the resolver's `files` source reading it before DNS (curl, getent; not dig or nslookup).
 
 import { describe, expect, it } from 'vitest';
 import type { Node, Pod, PodSpec } from '../api/types';
 import { EXTERNAL_RECORDS, labCluster, pod } from './fixtures';
 import { clientHostsFile, lookupHosts, nodeHostsFile, podHostname, podHostsFile } from './hosts';
 import { podHostsArtifactHead, renderHostsFile } from './render';
-import { resolveExternal } from './resolver';
+import { resolve, resolveExternal, resolverFor } from './resolver';
 import { buildZone } from './zone';
 
 const node: Node = {
@@ -88,7 +89,41 @@ describe("a pod's /etc/hosts (the kubelet's)", () => {
   });
 });
 
-describe("an outside client's /etc/hosts", () => {
+describe('the resolver reads /etc/hosts before DNS', () => {
+  const hostAliases = [{ ip: '10.1.2.3', hostnames: ['Web.Example.com'] }, { ip: '2001:db8::1', hostnames: ['v6'] }];
+  const p = withSpec({ hostAliases });
+  const hosts = podHostsFile(cluster, p);
+  const rc = resolverFor(cluster, p);
+
+  it.each([
+    ['its own name', 'client', '10.244.1.7'],
+    ['localhost', 'localhost', '127.0.0.1'],
+    ['an alias, case-insensitively, before public DNS has it', 'web.example.com', '10.1.2.3'],
+  ])('%s: answered from the file, no query sent', (_t, name, address) => {
+    const r = resolve({ zone, resolvConf: rc, name, hosts });
+    expect(r.queriesSent).toEqual([]);
+    expect(r.final.origin).toBe('hosts');
+    expect(r.final.answers.map((a) => ('address' in a ? a.address : ''))).toEqual([address]);
+    expect(r.final.ref).toEqual([lookupHosts(hosts, name)!.id]);
+  });
+
+  it('takes the name as given: no search list for the file (client.shop is a DNS question)', () => {
+    const r = resolve({ zone, resolvConf: rc, name: 'client.shop', hosts });
+    expect(r.final.origin).not.toBe('hosts');
+    expect(r.queriesSent.length).toBeGreaterThan(0);
+  });
+
+  it('answers A questions only from IPv4 lines (the lab has no AAAA data)', () => {
+    expect(lookupHosts(hosts, 'v6')).toBeUndefined();
+    expect(resolve({ zone, resolvConf: rc, name: 'client', type: 'SRV', hosts }).final.origin).not.toBe('hosts');
+  });
+
+  it('is not read by dig (no hosts given): the name goes to cluster DNS', () => {
+    const r = resolve({ zone, resolvConf: rc, name: 'client' });
+    expect(r.final.origin).not.toBe('hosts');
+    expect(r.queriesSent[0]!.server).toBe('10.96.0.10');
+  });
+
   it("an outside client's file answers only the learner's entries, with their old ids", () => {
     const laptop = { name: 'laptop', address: '203.0.113.7', hosts: { 'dev.example.com': '192.168.49.2' } };
     const lines = clientHostsFile(laptop).lines.map((l) => l.text);

@@ -9,7 +9,7 @@ import { cidrContains, parseCidr } from '../net/ip';
 import { countDots, fqdn } from './names';
 import { query, queryUpstream, timeoutAnswer } from './query';
 import { kubeDnsIP, nodeNameserver } from './zone';
-import { clientHostsFile, hostsAnswer, lookupHosts } from './hosts';
+import { clientHostsFile, hostsAnswer, lookupHosts, type HostsFile } from './hosts';
 import type { DnsAnswer, DnsOption, DnsQuestion, ResolvConf, ResolveResult, RRType, SentQuery, Zone } from './types';
 
 /** kubelet's limits (validation.MaxDNSNameservers, MaxDNSSearchPaths since ExpandedDNSConfig, GA in 1.28). */
@@ -144,10 +144,18 @@ export interface ResolveInput {
   resolvConf: ResolvConf;
   name: string;
   type?: RRType;
+  /**
+   * The /etc/hosts the program's resolver reads first (getaddrinfo with nsswitch `files dns`, as curl
+   * and getent do). Absent for dig and nslookup, which ask the nameserver directly.
+   */
+  hosts?: HostsFile;
 }
 
 /** Resolves `name` as a program in the pod would (getaddrinfo), reporting every query it sent. */
-export function resolve({ zone, resolvConf, name, type = 'A' }: ResolveInput): ResolveResult {
+export function resolve({ zone, resolvConf, name, type = 'A', hosts }: ResolveInput): ResolveResult {
+  // The `files` source takes the name as given: no search list, and no packet leaves.
+  const entry = hosts && type === 'A' ? lookupHosts(hosts, name) : undefined;
+  if (entry) return { asked: name, final: hostsAnswer({ name, type }, entry), queriesSent: [], server: '/etc/hosts' };
   const queriesSent: SentQuery[] = [];
   let last: DnsAnswer | undefined;
   let usedServer = resolvConf.nameservers[0] ?? '';

@@ -27,8 +27,11 @@ export interface DnsLookup {
   steps: EvalStep[];
   /** Which server answered: its address ("10.96.0.10" for cluster DNS), or "hosts" for /etc/hosts. */
   server: string;
-  /** The DNS resolver outside the lab answered (an outside client's own nameserver, not CoreDNS). */
-  outside?: boolean;
+  /**
+   * Who answered: the sender's /etc/hosts (no packet left it), the sender's nameserver (cluster DNS
+   * for a pod), or an outside client's own resolver (the DNS resolver outside the lab).
+   */
+  answeredBy: 'hosts' | 'cluster' | 'outside';
 }
 
 export interface DnsPort {

@@ -27,6 +27,7 @@ import {
   type Walk,
 } from './walk';
 import { clientNamed, namedFault, nodeNamed, podNamed } from './named';
+import { assertNever } from '../util/assert';
 
 /** Who sends the request, and where its first packet starts. */
 export interface Sender {
@@ -148,19 +149,31 @@ function lookup(lab: LabPorts, sender: Sender, name: string): DnsLookup {
 interface DnsQuestion {
   place: HopPlace;
   before: PacketView;
-  edge: { from: string; to: string };
+  /** From the sender to the server it asked; none when it asked no server (/etc/hosts). */
+  edge?: { from: string; to: string };
 }
 
 /** Where the canvas draws the DNS resolver outside the lab (as a label beside the client). */
 const OUTSIDE_PLACE = 'dns:upstream';
 
 function dnsQuestion(sender: Sender, look: DnsLookup, url: ParsedUrl): DnsQuestion {
+  if (look.answeredBy === 'hosts') return hostsQuestion(sender, look, url);
   const asked = { protocol: 'UDP' as const, src: sender.srcIP, srcPort: 0, dst: look.server, dstPort: 53 };
   const before = view(asked, { host: url.host });
-  // /etc/hosts is read where the sender is; the resolver outside the lab is one place whatever its address.
-  const id = look.server === 'hosts' ? sender.at.place.id : look.outside ? OUTSIDE_PLACE : `dns:${look.server}`;
+  // The resolver outside the lab is one place whatever its address.
+  const id = look.answeredBy === 'outside' ? OUTSIDE_PLACE : `dns:${look.server}`;
   const place: HopPlace = { kind: 'dns', id, server: look.server };
   return { place, before, edge: { from: sender.at.place.id, to: id } };
+}
+
+/**
+ * /etc/hosts is read where the sender is, and no packet leaves for it: the hop shows the request's
+ * destination, the name the URL gives, which the line it found turns into an address (answeredHop).
+ */
+function hostsQuestion(sender: Sender, look: DnsLookup, url: ParsedUrl): DnsQuestion {
+  const request = { protocol: 'TCP' as const, src: sender.srcIP, srcPort: 0, dst: url.host, dstPort: url.port };
+  const place: HopPlace = { kind: 'dns', id: sender.at.place.id, server: look.server };
+  return { place, before: view(request, { host: url.host }) };
 }
 
 function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
@@ -203,15 +216,25 @@ function resolve(w: Walk, url: ParsedUrl, sender: Sender): Destination | Ended {
 }
 
 function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: Note, address: string): HopInput {
-  const key: TraceMessageKey =
-    look.server === 'hosts'
-      ? 'hop.resolve.hosts'
-      : look.outside
-        ? 'hop.resolve.upstream'
-        : 'hop.resolve.cluster';
+  const key = answeredKey(look);
   const params = { client, name: url.host, address, server: look.server, tries: look.queries.length || 1 };
-  const after = { ...q.before, dst: look.server };
+  // A query to a server came back from it; a hosts line turned the request's name into its address.
+  const after = { ...q.before, dst: look.answeredBy === 'hosts' ? address : look.server };
   return { ...q, action: 'resolve', after, refs: look.refs, steps: look.steps, key, params };
+}
+
+/** The explanation of an answer, by who gave it. */
+function answeredKey(look: DnsLookup): TraceMessageKey {
+  switch (look.answeredBy) {
+    case 'hosts':
+      return 'hop.resolve.hosts';
+    case 'cluster':
+      return 'hop.resolve.cluster';
+    case 'outside':
+      return 'hop.resolve.upstream';
+    default:
+      return assertNever(look.answeredBy);
+  }
 }
 
 /**
