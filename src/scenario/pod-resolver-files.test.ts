@@ -1,5 +1,7 @@
 // What a pod's resolver reads, as the kubelet writes it: /etc/hosts first (its own name, localhost,
-// spec.hostAliases; no packet leaves for it), then the nameserver of its /etc/resolv.conf.
+// spec.hostAliases; no packet leaves for it), then the nameserver of its /etc/resolv.conf. With
+// dnsPolicy Default that nameserver is the node's resolver outside the cluster, whose answers are the
+// public ones: the DNS hop cites the pod's nameserver line and that resolver's listing, never CoreDNS.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +98,42 @@ describe("a pod's /etc/hosts", () => {
     const hop = firstHop(l, 'pod:default/client', 'http://web/');
     expect(hop.explanation.key).toBe('hop.resolve.cluster');
     expect(hop.before).toMatchObject({ protocol: 'UDP', dst: '10.96.0.10', dstPort: 53 });
+  });
+});
+
+describe('dnsPolicy Default', () => {
+  it("asks the node's resolver and cites the pod's nameserver line and that resolver's answer, not CoreDNS", () => {
+    const l = labOf('h.yaml', H_YAML);
+    const hop = firstHop(l, 'pod:default/dflt', 'http://web.default.svc.cluster.local/');
+    expect(hop.place).toEqual({ kind: 'dns', id: 'dns:192.168.49.1', server: '192.168.49.1' });
+    expect(hop.before).toMatchObject({ protocol: 'UDP', dst: '192.168.49.1', dstPort: 53 });
+    expect(hop.explanation.key).toBe('hop.resolve.nxdomain');
+    expect(hop.refs.map((r) => [r.artifact, r.ref])).toEqual([
+      ['pod/default/dflt/resolv.conf', 'resolv/nameserver/0'],
+      ['dns/outside', 'upstream/nxdomain'],
+    ]);
+  });
+
+  it('gets a public name from the resolver outside the lab', () => {
+    const dflt = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'dflt', namespace: 'default' },
+      spec: { dnsPolicy: 'Default', containers: [{ name: 'c', image: 'curlimages/curl' }] },
+    } as KubeObject;
+    const hop = firstHop(builtin('default.json', [dflt]), 'pod:default/dflt', 'http://web.example.com/');
+    expect(hop.explanation.key).toBe('hop.resolve.upstream');
+    expect(cited(hop)).toEqual([
+      ['pod/default/dflt/resolv.conf', 'nameserver 192.168.49.1'],
+      ['dns/outside', 'web.example.com.\t30\tIN\tA\t192.168.49.240'],
+    ]);
+  });
+
+  it("gives the pod the node's resolv.conf: no empty search line, no options the node has not", () => {
+    const l = labOf('h.yaml', H_YAML);
+    const text = (id: string) => l.artifacts[id]!.lines.map((x) => x.text);
+    expect(text('pod/default/dflt/resolv.conf')).toEqual(['nameserver 192.168.49.1']);
+    expect(text('node/node-1/resolv.conf')).toEqual(text('pod/default/dflt/resolv.conf'));
   });
 });
 

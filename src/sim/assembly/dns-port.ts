@@ -29,11 +29,27 @@ function answerSteps(final: dns.DnsAnswer, artifact: RenderedArtifact): EvalStep
   return steps;
 }
 
-/** `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table, /etc/hosts). */
-function toLookup(r: dns.ResolveResult, artifact: RenderedArtifact, answeredBy: DnsLookup['answeredBy']): DnsLookup {
+/** The resolv.conf line that sent the query to `server`, when the file names it. */
+function nameserverLine(resolvConf: RenderedArtifact, rc: dns.ResolvConf, server: string): ArtifactRef[] {
+  const i = rc.nameservers.indexOf(server);
+  const ref = i < 0 ? undefined : findLine(resolvConf, dns.nameserverRef(i));
+  return ref ? [ref] : [];
+}
+
+/**
+ * `artifact`: where the answer's records are listed (CoreDNS's zone, the public resolver's table,
+ * /etc/hosts); `before`: lines that sent the query there (a resolv.conf's nameserver line), which
+ * the hop cites first and the answer's records follow.
+ */
+function toLookup(
+  r: dns.ResolveResult,
+  artifact: RenderedArtifact,
+  answeredBy: DnsLookup['answeredBy'],
+  before: ArtifactRef[] = [],
+): DnsLookup {
   const final = r.final;
   const steps = answerSteps(final, artifact);
-  const refs: ArtifactRef[] = steps.map((s) => s.ref);
+  const refs: ArtifactRef[] = [...before, ...steps.map((s) => s.ref)];
   const server =
     final.origin === 'hosts' ? 'hosts' : final.origin === 'upstream' && !r.server ? 'upstream' : r.server || 'upstream';
   return {
@@ -148,13 +164,19 @@ export function hostsArtifacts(clients: readonly ExternalClient[]): Record<strin
   return out;
 }
 
-/** Where the lines that decided a pod's or a node's lookup are: the files, or CoreDNS's zone. */
+/** Where the lines that decided a pod's or a node's lookup are: the files, CoreDNS's zone, or the public listing. */
 interface Listings {
   zone: dns.Zone;
   zoneArtifact: RenderedArtifact;
+  publicArtifact: RenderedArtifact;
 }
 
-/** A lookup from inside the lab, cited where it was answered: the /etc/hosts line (no packet left), or the zone. */
+/**
+ * A lookup from inside the lab, cited where it was answered: the /etc/hosts line (no packet left);
+ * CoreDNS's zone when kube-dns answered; else the nameserver line of the sender's resolv.conf and
+ * what the resolver outside the lab answers (a node's resolver, which dnsPolicy Default pods
+ * inherit, forwards there and knows nothing of the cluster domain).
+ */
 function lookupWithin(
   l: Listings,
   files: ResolverFiles | undefined,
@@ -163,7 +185,9 @@ function lookupWithin(
 ): DnsLookup {
   const r = dns.resolve({ zone: l.zone, resolvConf, name, ...(files ? { hosts: files.hosts } : {}) });
   if (r.final.origin === 'hosts' && files) return toLookup(r, files.hostsArtifact, 'hosts');
-  return toLookup(r, l.zoneArtifact, 'cluster');
+  if (r.server === l.zone.dnsServiceIP) return toLookup(r, l.zoneArtifact, 'cluster');
+  const sentBy = files ? nameserverLine(files.resolvConfArtifact, resolvConf, r.server) : [];
+  return toLookup(r, l.publicArtifact, 'nameserver', sentBy);
 }
 
 /**
@@ -180,7 +204,7 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
   const outside = dns.publicDnsArtifactHead(dns.OUTSIDE_RESOLVER);
   const publicArtifact = lazyArtifact(outside, () => dns.renderPublicDns(zoneOf(), dns.OUTSIDE_RESOLVER).lines);
   const files = buildEtcFiles(cluster);
-  const listings = (): Listings => ({ zone: zoneOf(), zoneArtifact });
+  const listings = (): Listings => ({ zone: zoneOf(), zoneArtifact, publicArtifact });
   return {
     get zone() {
       return zoneOf();

@@ -28,10 +28,12 @@ export interface DnsLookup {
   /** Which server answered: its address ("10.96.0.10" for cluster DNS), or "hosts" for /etc/hosts. */
   server: string;
   /**
-   * Who answered: the sender's /etc/hosts (no packet left it), the sender's nameserver (cluster DNS
-   * for a pod), or an outside client's own resolver (the DNS resolver outside the lab).
+   * Who answered: the sender's /etc/hosts (no packet left it), cluster DNS (kube-dns), an outside
+   * client's own resolver (the DNS resolver outside the lab), or another nameserver the sender's
+   * resolv.conf names (a node's resolver, which dnsPolicy Default pods inherit): that one answers
+   * from the public names outside the lab, never from the cluster's zone.
    */
-  answeredBy: 'hosts' | 'cluster' | 'outside';
+  answeredBy: 'hosts' | 'cluster' | 'outside' | 'nameserver';
 }
 
 export interface DnsPort {

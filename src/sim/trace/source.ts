@@ -223,7 +223,7 @@ function answeredHop(q: DnsQuestion, look: DnsLookup, url: ParsedUrl, client: No
   return { ...q, action: 'resolve', after, refs: look.refs, steps: look.steps, key, params };
 }
 
-/** The explanation of an answer, by who gave it. */
+/** The explanation of an answer, by who gave it (a nameserver other than kube-dns asks public DNS). */
 function answeredKey(look: DnsLookup): TraceMessageKey {
   switch (look.answeredBy) {
     case 'hosts':
@@ -231,6 +231,7 @@ function answeredKey(look: DnsLookup): TraceMessageKey {
     case 'cluster':
       return 'hop.resolve.cluster';
     case 'outside':
+    case 'nameserver':
       return 'hop.resolve.upstream';
     default:
       return assertNever(look.answeredBy);
