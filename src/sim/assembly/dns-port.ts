@@ -82,6 +82,8 @@ export interface EtcFiles {
   readonly artifacts: Record<string, RenderedArtifact>;
   pod(pod: Pod): ResolverFiles | undefined;
   node(node: string): ResolverFiles | undefined;
+  /** What the files were made from (see buildEtcFiles). */
+  readonly inputs: EtcInputs;
 }
 
 function lazyFiles(
@@ -91,8 +93,17 @@ function lazyFiles(
 ): ResolverFiles {
   let hosts: dns.HostsFile | undefined;
   let rc: dns.ResolvConf | undefined;
-  const h = () => (hosts ??= hostsOf());
-  const r = () => (rc ??= resolvConfOf());
+  // Made once, then the makers go: they hold the cluster they were made in (see buildEtcFiles).
+  let makeHosts: (() => dns.HostsFile) | undefined = hostsOf;
+  let makeRc: (() => dns.ResolvConf) | undefined = resolvConfOf;
+  const h = () => {
+    if (!hosts) [hosts, makeHosts] = [makeHosts!(), undefined];
+    return hosts;
+  };
+  const r = () => {
+    if (!rc) [rc, makeRc] = [makeRc!(), undefined];
+    return rc;
+  };
   const hostsArtifact = lazyArtifact(heads.hosts, () => dns.renderHostsFile(h(), heads.hosts).lines);
   const resolvConfArtifact = lazyArtifact(heads.resolvConf, () => dns.renderResolvConf(r(), heads.resolvConf).lines);
   return {
@@ -107,34 +118,73 @@ function lazyFiles(
   };
 }
 
-function buildEtcFiles(cluster: Cluster): EtcFiles {
-  const pods = new Map<string, ResolverFiles>();
+/**
+ * Each file's inputs beside the files, so the next build can keep those whose inputs are the same
+ * objects: an edit changes a few pods, and the lab keeps the other pods' files (made and rendered
+ * once) instead of making two new ones for every pod and node on each edit.
+ */
+interface EtcInputs {
+  settings: Cluster['settings'];
+  nodes: Cluster['nodes'];
+  dnsIP: string;
+  pods: ReadonlyMap<string, { pod: Pod; files: ResolverFiles }>;
+  nodeFiles: ReadonlyMap<string, ResolverFiles>;
+}
+
+/** Files kept into a new build, made now if they were not: their makers would keep the old cluster alive. */
+function keep(files: ResolverFiles): ResolverFiles {
+  void files.hosts;
+  void files.resolvConf;
+  return files;
+}
+
+function buildEtcFiles(cluster: Cluster, prev?: EtcFiles): EtcFiles {
+  const was = prev?.inputs;
+  const dnsIP = dns.kubeDnsIP(cluster);
+  // A resolv.conf reads the settings and the cluster DNS address; a node's hosts (and a hostNetwork
+  // pod's) the nodes.
+  const sameBase = !!was && was.settings === cluster.settings && was.dnsIP === dnsIP;
+  const sameNodes = sameBase && was.nodes === cluster.nodes;
+  const pods = new Map<string, { pod: Pod; files: ResolverFiles }>();
   const nodes = new Map<string, ResolverFiles>();
   let nodeRc: dns.ResolvConf | undefined;
   for (const n of cluster.nodes) {
     const name = n.metadata.name;
+    const kept = sameNodes ? was.nodeFiles.get(name) : undefined;
+    if (kept) {
+      nodes.set(name, keep(kept));
+      continue;
+    }
     const heads = { hosts: dns.nodeHostsArtifactHead(name), resolvConf: dns.nodeResolvConfArtifactHead(name) };
     const resolvConf = () => (nodeRc ??= dns.nodeResolvConf(cluster));
     nodes.set(name, lazyFiles(heads, () => dns.nodeHostsFile(cluster, name), resolvConf));
   }
   for (const p of cluster.pods) {
     if (!p.status?.podIP || !p.spec.nodeName) continue;
+    const key = podKey(p);
+    const kept = sameBase ? was.pods.get(key) : undefined;
+    if (kept && kept.pod === p && (sameNodes || !p.spec.hostNetwork)) {
+      pods.set(key, { pod: p, files: keep(kept.files) });
+      continue;
+    }
     const heads = { hosts: dns.podHostsArtifactHead(p), resolvConf: dns.podResolvConfArtifactHead(p) };
-    pods.set(podKey(p), lazyFiles(heads, () => dns.podHostsFile(cluster, p), () => dns.resolverFor(cluster, p)));
+    const files = lazyFiles(heads, () => dns.podHostsFile(cluster, p), () => dns.resolverFor(cluster, p));
+    pods.set(key, { pod: p, files });
   }
   let artifacts: Record<string, RenderedArtifact> | undefined;
   return {
     get artifacts() {
       if (artifacts) return artifacts;
       artifacts = {};
-      for (const f of [...nodes.values(), ...pods.values()]) {
+      for (const f of [...nodes.values(), ...[...pods.values()].map((x) => x.files)]) {
         artifacts[f.hostsArtifact.id] = f.hostsArtifact;
         artifacts[f.resolvConfArtifact.id] = f.resolvConfArtifact;
       }
       return artifacts;
     },
-    pod: (pod) => pods.get(podKey(pod)),
+    pod: (pod) => pods.get(podKey(pod))?.files,
     node: (node) => nodes.get(node),
+    inputs: { settings: cluster.settings, nodes: cluster.nodes, dnsIP, pods, nodeFiles: nodes },
   };
 }
 
@@ -195,7 +245,8 @@ function lookupWithin(
  * every edit: CoreDNS answers from its informer cache when asked, and an edit that nobody resolves a
  * name after should not pay for it.
  */
-export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>): LabDns {
+/** `prev`: the lab's DNS before an update, whose pods' and nodes' files are kept where their inputs are. */
+export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>, prev?: LabDns): LabDns {
   let zone: dns.Zone | undefined;
   const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));
   // Rendered when the zone viewer opens or a lookup points at a record's line.
@@ -203,7 +254,7 @@ export function buildLabDns(cluster: Cluster, externalRecords: Record<string, st
   const zoneArtifact = lazyArtifact(head, () => dns.renderZone(zoneOf()).lines);
   const outside = dns.publicDnsArtifactHead(dns.OUTSIDE_RESOLVER);
   const publicArtifact = lazyArtifact(outside, () => dns.renderPublicDns(zoneOf(), dns.OUTSIDE_RESOLVER).lines);
-  const files = buildEtcFiles(cluster);
+  const files = buildEtcFiles(cluster, prev?.files);
   const listings = (): Listings => ({ zone: zoneOf(), zoneArtifact, publicArtifact });
   return {
     get zone() {

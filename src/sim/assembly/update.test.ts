@@ -229,6 +229,25 @@ describe('updateLab', () => {
     },
   );
 
+  it('keeps the /etc/hosts and resolv.conf of the pods an edit left alone, and gives new pods theirs', () => {
+    const lab = start('iptables', false);
+    const d = [...lab.reconcile.state.inputs.values()].find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'app-2',
+    ) as Deployment;
+    const next = updateLab(lab, { kind: 'apply', object: { ...d, spec: { ...d.spec, replicas: 3 } } });
+    const ids = (l: Lab) => Object.keys(l.artifacts).filter((id) => /^pod\/.*\/(hosts|resolv\.conf)$/.test(id));
+    const added = ids(next).filter((id) => !ids(lab).includes(id));
+    expect(added).toHaveLength(2);
+    for (const id of ids(lab)) expect([id, next.artifacts[id]]).toEqual([id, lab.artifacts[id]]);
+    const kept = ids(lab).filter((id) => next.artifacts[id] === lab.artifacts[id]);
+    expect(kept).toEqual(ids(lab));
+    // Every running pod's /etc/hosts names it at its address in the edited cluster.
+    for (const p of next.cluster.pods.filter((x) => x.status?.podIP)) {
+      const hosts = next.artifacts[`pod/${p.metadata.namespace ?? 'default'}/${p.metadata.name}/hosts`];
+      expect(hosts?.lines.map((l) => l.text)).toContain(`${p.status!.podIP}\t${p.metadata.name}`);
+    }
+  });
+
   it('scaling a Deployment is a partial iptables sync of one Service on each node', () => {
     const lab = start('iptables', false);
     const d = [...lab.reconcile.state.inputs.values()].find(

@@ -285,7 +285,7 @@ function sameRecords(now: Record<string, string>, before: Lab['externalRecords']
 function syncDns({ prev, cluster, was, info }: Step, externalRecords: Record<string, string>): LabDns {
   if (same(cluster, was, DNS_INPUTS) && sameRecords(externalRecords, prev.externalRecords)) return prev.labDns;
   info.dns = 'rebuilt';
-  return buildLabDns(cluster, externalRecords);
+  return buildLabDns(cluster, externalRecords, prev.labDns);
 }
 
 /** The Gateway controller: a new configuration for each Gateway whose inputs changed (reload). */
