@@ -152,3 +152,19 @@ describe('edits through the store', () => {
   }, 120_000);
 });
 
+
+describe('the artifacts the page can open', () => {
+  it('are every pod\'s and node\'s /etc/hosts and resolv.conf beside the outside clients\' own hosts files', () => {
+    const store = opened();
+    const scenario = store.getState().scenario.current!;
+    const ids = engines.compile!({ scenario, cluster: store.getState().lab!.cluster }).map((a) => a.id);
+    for (const p of store.getState().lab!.cluster.pods.filter((x) => x.status?.podIP)) {
+      expect(ids).toContain(`pod/${p.metadata.namespace}/${p.metadata.name}/hosts`);
+      expect(ids).toContain(`pod/${p.metadata.namespace}/${p.metadata.name}/resolv.conf`);
+    }
+    expect(ids).toContain('node/node-1/hosts');
+    expect(ids.filter((id) => id.startsWith('client/'))).toEqual(
+      (scenario.clients ?? []).filter((c) => Object.keys(c.hosts ?? {}).length > 0).map((c) => `client/${c.name}/hosts`),
+    );
+  });
+});

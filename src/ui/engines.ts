@@ -4,7 +4,7 @@
 // scenario's edits, one `applyEdit` each.
 
 import { loadScenarioFiles, type LabEdit } from '../scenario';
-import type { LabSettings } from '../sim';
+import type { LabSettings, RenderedArtifact } from '../sim';
 import { applyEdit, appliedObjects, describeEdit, type EditedLabInput } from '../sim/assembly/edits';
 import { buildLab, hostsArtifacts, type Lab } from '../sim/assembly/lab';
 import { labClients } from '../sim/clients';
@@ -68,7 +68,8 @@ export const engines: Engines = {
   compile: ({ scenario }) => {
     // The lab is kept per objects and settings; the clients' /etc/hosts are the scenario's as it is now.
     const own = hostsArtifacts(labClients(scenario.clients));
-    const rest = Object.values(labFor(scenario).artifacts).filter((a) => a.kind !== 'hosts');
+    const clientHosts = (a: RenderedArtifact) => a.kind === 'hosts' && a.id.startsWith('client/');
+    const rest = Object.values(labFor(scenario).artifacts).filter((a) => !clientHosts(a));
     return [...rest, ...Object.values(own)];
   },
   trace: ({ scenario, request }) => {
