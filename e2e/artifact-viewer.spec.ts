@@ -288,3 +288,23 @@ test('the banner above the viewer describes what it shows: the fault\'s Endpoint
   await expect(deciding).toContainText(`起决定作用的规则行（在另一个产物中） · ${decidingArtifact}:`);
   expect(problems).toEqual([]);
 });
+
+test('the artifact picker groups the rules, the configs and the files of nodes and pods apart', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await page.getByTestId('artifacts-toggle').click();
+  const groups = page.getByTestId('artifact-select').locator('optgroup');
+  await expect(groups).toHaveCount(6);
+  const labels = await groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label));
+  expect(labels).toEqual([
+    'Nodes: kube-proxy rules and routes',
+    'Ingress controllers and Gateways',
+    'Load balancers',
+    'DNS',
+    'EndpointSlices',
+    'Files in nodes and pods (/etc/hosts, /etc/resolv.conf)',
+  ]);
+  const files = groups.nth(5).locator('option');
+  await expect(files.first()).toHaveAttribute('value', /^(node|pod)\/.+\/(hosts|resolv\.conf)$/);
+  await expect(groups.nth(0).locator('option[value="node/node-1/iptables-save"]')).toHaveCount(1);
+});

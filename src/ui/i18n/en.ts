@@ -310,6 +310,13 @@ export const en = {
   'events.empty': 'Nothing on the timeline yet.',
 
   'artifacts.title': 'Rules and configs',
+  'artifacts.group.nodes': 'Nodes: kube-proxy rules and routes',
+  'artifacts.group.controllers': 'Ingress controllers and Gateways',
+  'artifacts.group.lb': 'Load balancers',
+  'artifacts.group.dns': 'DNS',
+  'artifacts.group.slices': 'EndpointSlices',
+  'artifacts.group.files': 'Files in nodes and pods (/etc/hosts, /etc/resolv.conf)',
+  'artifacts.group.clients': 'Outside clients',
   'artifacts.choose': 'Artifact',
   'artifacts.lines': '{count} lines',
   'artifacts.lines.one': '{count} line',

@@ -288,6 +288,13 @@ export const zh: Record<keyof typeof en, string> = {
   'events.empty': '时间线上还没有内容。',
 
   'artifacts.title': '规则与配置',
+  'artifacts.group.nodes': '节点：kube-proxy 规则与路由',
+  'artifacts.group.controllers': 'Ingress 控制器与 Gateway',
+  'artifacts.group.lb': '负载均衡器',
+  'artifacts.group.dns': 'DNS',
+  'artifacts.group.slices': 'EndpointSlice',
+  'artifacts.group.files': '节点和 Pod 中的文件（/etc/hosts、/etc/resolv.conf）',
+  'artifacts.group.clients': '集群外的客户端',
   'artifacts.choose': '产物',
   'artifacts.lines': '{count} 行',
   'artifacts.lines.one': '{count} 行',

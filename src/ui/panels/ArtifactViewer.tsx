@@ -145,7 +145,32 @@ function titleOf(lang: Lang, art: RenderedArtifact): string {
   return art.titleNote ? renderSimNote(lang, art.titleNote) : art.title;
 }
 
-/** Which artifact to show, by title. */
+/** The picker's groups, in the order they are listed: where each artifact lives. */
+const GROUPS = ['nodes', 'controllers', 'lb', 'dns', 'slices', 'files', 'clients'] as const;
+type Group = (typeof GROUPS)[number];
+
+function groupOf(a: RenderedArtifact): Group {
+  switch (a.kind) {
+    case 'hosts':
+    case 'resolv.conf':
+      return a.id.startsWith('client/') ? 'clients' : 'files';
+    case 'nginx.conf':
+    case 'traefik':
+      return 'controllers';
+    case 'load-balancer':
+      return 'lb';
+    case 'dns-zone':
+    case 'dig':
+      return 'dns';
+    case 'endpointslice':
+      return 'slices';
+    default:
+      // kube-proxy's rules, ipsets and the node's routes and addresses.
+      return 'nodes';
+  }
+}
+
+/** Which artifact to show, by title, grouped by where it lives (a pod's files after the rules). */
 function ArtifactPick({ id, ids, artifacts }: {
   id: string | undefined;
   ids: readonly string[];
@@ -160,11 +185,19 @@ function ArtifactPick({ id, ids, artifacts }: {
       aria-label={t('artifacts.choose')}
       data-testid="artifact-select"
     >
-      {ids.map((x) => (
-        <option key={x} value={x}>
-          {titleOf(lang, artifacts[x]!)}
-        </option>
-      ))}
+      {GROUPS.map((g) => {
+        const inGroup = ids.filter((x) => groupOf(artifacts[x]!) === g);
+        if (inGroup.length === 0) return null;
+        return (
+          <optgroup key={g} label={t(`artifacts.group.${g}`)}>
+            {inGroup.map((x) => (
+              <option key={x} value={x}>
+                {titleOf(lang, artifacts[x]!)}
+              </option>
+            ))}
+          </optgroup>
+        );
+      })}
     </select>
   );
 }
