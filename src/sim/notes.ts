@@ -153,6 +153,47 @@ export const noteMessagesEn = {
   'note.shell.cookieJar':
     "curl: -c: the lab's shell keeps no cookie files; send a cookie with -b, " +
     'or use the composer\'s "keep cookies" (netlab trace --cookie-jar)',
+  // The lab's own limits and explanations in a tool's format (src/sim/shell): the lab's words, not the tool's.
+  'note.shell.outsideLab': "{tool}: {client} is outside the lab: the lab models the nodes' and pods' network only",
+  'note.shell.podNotRunning': '{tool}: pod {pod} is not running on a node',
+  'note.shell.nodeNotInCluster': '{tool}: node {node} is not in the cluster',
+  'note.shell.ipv4Only': '{tool}: the lab routes IPv4 only; ask for one address, not "{arg}"',
+  'note.shell.routeGetArgs': "{tool}: the lab's {command} takes {syntax}, not {word}",
+  'note.shell.routeTables': 'Error: argument "{arg}" is wrong: the lab\'s nodes have the tables {main} and {local}',
+  'note.shell.addonObject':
+    'error: {resource} "{name}" is created by the lab\'s addons, not written in the scenario: ' +
+    'change the lab settings instead',
+  'note.shell.kubectlVerb':
+    'error: the lab\'s console does not run "kubectl {verb}" (it models the network, not containers or ' +
+    'rollouts); {tool} here runs {verbs} and {last}',
+  'note.shell.kubectlHelp': "{tool} controls the lab's cluster.\n\nCommands: {commands}",
+  'note.shell.scaleDeployments': 'error: the lab scales Deployments, not {resource}',
+  'note.shell.editStructured':
+    'error: the console edits with structured changes: {set}, or {patch} (a JSON merge patch)',
+  'note.shell.setPathValue': 'error: --set takes path=value, not "{arg}"',
+  'note.shell.setPathEmpty': 'error: empty path',
+  'note.shell.setPathNoElement': 'error: {path}: no such element',
+  'note.shell.setPathNotObject': 'error: {path}: not an object',
+  'note.shell.setPathNotList': 'error: {path}: not a list',
+  'note.shell.kindNameFixed': 'error: {resource} "{name}": the kind and name of an object cannot change',
+  'note.shell.kubeProxySet': "error: edit kube-proxy's configuration with --set, e.g. {example}",
+  'note.shell.applyStdin':
+    'error: the console reads manifests from standard input only: {command}, then the YAML, then EOF',
+  'note.shell.curlScheme': 'curl: the lab traces HTTP and HTTPS requests; it does not model {scheme}://',
+  'note.shell.curlSays': 'curl: {what}',
+  'note.shell.curlHeader': 'curl: -H takes {form}, not {header}',
+  'note.shell.noTracer': 'curl: the tracer is not available yet',
+  'note.shell.rulesOnNode':
+    "{tool}: kube-proxy's rules live in the node's network namespace: switch the console to a node first ({command})",
+  'note.shell.rulesNone': '{tool}: nothing to show: kube-proxy on {node} runs in {mode} mode',
+  'note.shell.notInLab': '{tool}: {path}: {client} is not part of the lab',
+  'note.shell.digOutside':
+    ";; the {client} resolver does not know the cluster's DNS: {name} is only resolvable inside the cluster",
+  'note.shell.noClient': '{tool}: no external client "{client}" (clients: {clients})',
+  'note.shell.none': 'none',
+  'note.shell.helpLines': '{commands}',
+  'note.shell.helpOnNode': '{commands}        (on a node)',
+  'note.shell.helpNodeOrPod': '{commands}   (on a node or in a pod)',
   'note.shell.ping':
     "ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a\n" +
     'port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does\n' +
@@ -387,6 +428,39 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.cookieJar':
     'curl：-c：实验的命令行不保存 Cookie 文件；请用 -b 发送 Cookie，' +
     '或在请求编辑器里勾选“在请求之间保留 cookie”（命令行工具用 `netlab trace --cookie-jar`）',
+  'note.shell.outsideLab': '{tool}：{client} 在实验之外：实验只模拟节点和 Pod 的网络',
+  'note.shell.podNotRunning': '{tool}：Pod {pod} 没有在任何节点上运行',
+  'note.shell.nodeNotInCluster': '{tool}：节点 {node} 不在集群里',
+  'note.shell.ipv4Only': '{tool}：本实验只路由 IPv4；请查询单个地址，而不是 "{arg}"',
+  'note.shell.routeGetArgs': '{tool}：本实验的 {command} 只接受 {syntax}，不接受 {word}',
+  'note.shell.routeTables': '错误：参数 "{arg}" 不对：实验里的节点只有 {main} 和 {local} 两张路由表',
+  'note.shell.addonObject': '错误：{resource} "{name}" 由实验的插件创建，不是场景里写的：请改为修改实验设置',
+  'note.shell.kubectlVerb':
+    '错误：实验的控制台不运行 "kubectl {verb}"（它模拟的是网络，不是容器或滚动更新）；这里的 {tool} 只运行 {verbs} 和 {last}',
+  'note.shell.kubectlHelp': '{tool} 操作实验里的集群。\n\n命令：{commands}',
+  'note.shell.scaleDeployments': '错误：本实验只扩缩 Deployment，不扩缩 {resource}',
+  'note.shell.editStructured': '错误：控制台用结构化的更改来编辑：{set}，或 {patch}（JSON 合并补丁）',
+  'note.shell.setPathValue': '错误：--set 接受 path=value 形式，而不是 "{arg}"',
+  'note.shell.setPathEmpty': '错误：路径为空',
+  'note.shell.setPathNoElement': '错误：{path}：没有这个元素',
+  'note.shell.setPathNotObject': '错误：{path}：不是对象',
+  'note.shell.setPathNotList': '错误：{path}：不是列表',
+  'note.shell.kindNameFixed': '错误：{resource} "{name}"：对象的类型和名称不能更改',
+  'note.shell.kubeProxySet': '错误：请用 --set 编辑 kube-proxy 的配置，例如 {example}',
+  'note.shell.applyStdin': '错误：控制台只从标准输入读取清单：{command}，接着是 YAML，最后是 EOF',
+  'note.shell.curlScheme': 'curl：本实验追踪 HTTP 和 HTTPS 请求，不模拟 {scheme}://',
+  'note.shell.curlSays': 'curl：{what}',
+  'note.shell.curlHeader': 'curl：-H 接受 {form} 形式，而不是 {header}',
+  'note.shell.noTracer': 'curl：追踪器还没有准备好',
+  'note.shell.rulesOnNode': '{tool}：kube-proxy 的规则在节点的网络命名空间里：请先把控制台切换到一个节点（{command}）',
+  'note.shell.rulesNone': '{tool}：没有可显示的内容：{node} 上的 kube-proxy 运行在 {mode} 模式',
+  'note.shell.notInLab': '{tool}：{path}：{client} 不属于本实验',
+  'note.shell.digOutside': ';; {client} 的解析器不知道集群的 DNS：{name} 只能在集群内部解析',
+  'note.shell.noClient': '{tool}：没有名为 "{client}" 的外部客户端（客户端：{clients}）',
+  'note.shell.none': '无',
+  'note.shell.helpLines': '{commands}',
+  'note.shell.helpOnNode': '{commands}        （在节点上）',
+  'note.shell.helpNodeOrPod': '{commands}   （在节点上或 Pod 里）',
   'note.shell.ping':
     'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +
     '所以在 iptables 和 nftables 模式下没有谁应答对 ClusterIP 的 ping；在 IPVS 模式下节点会应答\n' +

@@ -7,9 +7,18 @@ import type { Lab } from '../assembly/lab';
 import { renderAddresses } from '../node/interfaces';
 import { isIPv6 } from '../net/ip';
 import { networkOf, routeGet, routeLine, type RouteTable } from '../node/routes';
+import { note, type Note } from '../notes';
+import type { ProseLine } from './shell';
 import type { Shell } from './where';
 
-export type IpOutput = { out: string } | { err: string };
+/**
+ * What `ip` printed: its standard output, iproute2's own error, or the lab's words about its limits
+ * (notes the page renders in the reader's language).
+ */
+export type IpOutput = { out: string } | { err: string } | { errProse: ProseLine[] };
+
+/** The lab speaking, not iproute2: a note. */
+const labSays = (n: Note): IpOutput => ({ errProse: [{ note: n }] });
 
 /** `-4` names the family iproute2 expects; without it, "any valid" (lib/utils.c `family_name_verbose`). */
 type Family = 'inet' | 'any valid';
@@ -28,12 +37,12 @@ export function ipCommand(lab: Lab, shell: Shell, words: readonly string[]): IpO
     return { err: `${object ? `Object "${object}" is unknown, try "ip help".\n` : ''}${USAGE}\n` };
   }
   if (shell.kind === 'external') {
-    return { err: `ip: ${shell.client} is outside the lab: the lab models the nodes' and pods' network only\n` };
+    return labSays(note('note.shell.outsideLab', { tool: 'ip', client: shell.client }));
   }
   let node: string;
   if (shell.kind === 'pod') {
     const pod = lab.cluster.pods.find((p) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}` === shell.pod);
-    if (!pod?.spec.nodeName) return { err: `ip: pod ${shell.pod} is not running on a node\n` };
+    if (!pod?.spec.nodeName) return labSays(note('note.shell.podNotRunning', { tool: 'ip', pod: shell.pod }));
     // A hostNetwork pod shares the node's interfaces and routes.
     if (!pod.spec.hostNetwork) return isRoute ? podRoutes(pod, rest, family) : { out: podAddresses(lab, pod) };
     node = pod.spec.nodeName;
@@ -41,7 +50,7 @@ export function ipCommand(lab: Lab, shell: Shell, words: readonly string[]): IpO
     node = shell.node;
   }
   const table = networkOf(lab).table(node);
-  if (!table) return { err: `ip: node ${node} is not in the cluster\n` };
+  if (!table) return labSays(note('note.shell.nodeNotInCluster', { tool: 'ip', node }));
   return isRoute ? nodeRouteCommand(table, rest, family) : { out: lines(renderAddresses(table.interfaces)) };
 }
 
@@ -68,7 +77,7 @@ function iprouteIPv4(text: string): string | null {
  * as a dotted quad; anything else that is valid (IPv6, "default") the lab does not route; junk gets
  * iproute2's own error (it exits 1 before asking the kernel anything).
  */
-type Prefix = { kind: 'ipv4'; address: string } | { kind: 'not-routed' | 'invalid'; err: string };
+type Prefix = { kind: 'ipv4'; address: string } | { kind: 'not-routed' | 'invalid'; fail: IpOutput };
 
 function getPrefix(arg: string, family: Family): Prefix {
   const slash = arg.indexOf('/');
@@ -80,10 +89,10 @@ function getPrefix(arg: string, family: Family): Prefix {
   const validAddress = address !== null || special || (v6 && family === 'any valid' && isIPv6(addr));
   const validLen = len === null || (!special && /^\d+$/.test(len) && Number(len) <= (v6 ? 128 : 32));
   if (!validAddress || !validLen) {
-    return { kind: 'invalid', err: `Error: ${family} prefix is expected rather than "${arg}".\n` };
+    return { kind: 'invalid', fail: { err: `Error: ${family} prefix is expected rather than "${arg}".\n` } };
   }
   if (address === null) {
-    return { kind: 'not-routed', err: `ip: the lab routes IPv4 only; ask for one address, not "${arg}"\n` };
+    return { kind: 'not-routed', fail: labSays(note('note.shell.ipv4Only', { tool: 'ip', arg })) };
   }
   return { kind: 'ipv4', address };
 }
@@ -92,7 +101,7 @@ function getPrefix(arg: string, family: Family): Prefix {
 function badSelector(more: readonly string[], family: Family): IpOutput | null {
   const selector = more[0] === 'to' ? more[1] : more[0] !== 'table' ? more[0] : undefined;
   const checked = selector === undefined ? null : getPrefix(selector, family);
-  return checked?.kind === 'invalid' ? { err: checked.err } : null;
+  return checked?.kind === 'invalid' ? checked.fail : null;
 }
 
 /**
@@ -106,13 +115,14 @@ function routeGetArgs(args: readonly string[], family: Family): { dst: string } 
     if (w === 'from' || w === 'to') {
       if (i + 1 >= args.length) return { err: `Command line is not complete. Try option "help"\n` };
       const p = getPrefix(args[++i]!, family);
-      if (p.kind !== 'ipv4') return { err: p.err };
+      if (p.kind !== 'ipv4') return p.fail;
       if (w === 'to') dst = p.address;
     } else if (ROUTE_GET_KEYWORDS.has(w)) {
-      return { err: `ip: the lab's ip route get takes [to] ADDRESS [from ADDRESS], not ${w}\n` };
+      const syntax = '[to] ADDRESS [from ADDRESS]';
+      return labSays(note('note.shell.routeGetArgs', { tool: 'ip', command: 'ip route get', syntax, word: w }));
     } else {
       const p = getPrefix(w, family);
-      if (p.kind !== 'ipv4') return { err: p.err };
+      if (p.kind !== 'ipv4') return p.fail;
       dst = p.address;
     }
   }
@@ -139,7 +149,7 @@ function nodeRouteCommand(table: RouteTable, rest: readonly string[], family: Fa
   if (refused) return refused;
   const which = more[0] === 'table' ? more[1] : more.length === 0 ? 'main' : undefined;
   if (which !== 'all' && which !== 'main' && which !== 'local') {
-    return { err: `Error: argument "${more.join(' ')}" is wrong: the lab's nodes have the tables main and local\n` };
+    return labSays(note('note.shell.routeTables', { arg: more.join(' '), main: 'main', local: 'local' }));
   }
   const shown = table.routes.filter((r) => which === 'all' || r.table === which);
   return { out: lines(shown.map((r) => routeLine(r, which))) };

@@ -23,7 +23,7 @@ import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
 import { ipCommand } from './ip';
-import { note, renderNoteWith, type Note } from '../notes';
+import { listed, note, renderNoteWith, type Note } from '../notes';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
 
@@ -110,6 +110,9 @@ const error = (err: string): ShellResult => ({ out: '', err: err.endsWith('\n') 
 function errorProse(prose: ProseLine[]): ShellResult {
   return { ...error(proseText(prose)), errProse: prose };
 }
+
+/** A failure that is one note: the lab's words about its own limits, not a program's output. */
+const errorNote = (n: Note): ShellResult => errorProse([{ note: n }]);
 
 // ------------------------------------------------------------------ words
 
@@ -346,40 +349,39 @@ function notChangeable(env: ShellEnv, kind: KindInfo, ns: string, name: string):
   if (!o) return error(`Error from server (NotFound): ${pluralQualified(kind)} "${name}" not found`);
   // An addon's pods are its Deployment's or DaemonSet's: deleting one is a restart, as on a real cluster.
   const ownedPod = o.kind === 'Pod' && Boolean(o.metadata.ownerReferences?.length);
-  if (isAddonObject(o) && !ownedPod) return error(
-    `error: ${kind.resource} "${name}" is created by the lab's addons, not written in the scenario: `
-      + 'change the lab settings instead'
-  );
+  if (isAddonObject(o) && !ownedPod) {
+    return errorNote(note('note.shell.addonObject', { resource: kind.resource, name }));
+  }
   return null;
 }
 
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): string | null {
+/** Sets a dotted path (`spec.ports.0.port`); what is wrong with the path is the lab's words, a note. */
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): Note | null {
   const parts = path.split('.').filter(Boolean);
-  if (parts.length === 0) return 'empty path';
+  if (parts.length === 0) return note('note.shell.setPathEmpty', {});
   let cur: Record<string, unknown> = obj;
   for (let i = 0; i < parts.length - 1; i++) {
     const p = parts[i]!;
     const m = /^(.*)\[(\d+)\]$/.exec(p);
     if (m) {
       const arr = cur[m[1]!];
-      if (!Array.isArray(
-        arr
-      ) || arr[Number(m[2])] === undefined) return `${parts.slice(0, i + 1).join('.')}: no such element`;
+      const missing = !Array.isArray(arr) || arr[Number(m[2])] === undefined;
+      if (missing) return note('note.shell.setPathNoElement', { path: parts.slice(0, i + 1).join('.') });
       cur = arr[Number(m[2])] as Record<string, unknown>;
       continue;
     }
     const next = cur[p];
     if (next === undefined || next === null) cur[p] = {};
-    else if (typeof next !== 'object' || Array.isArray(
-      next
-    )) return `${parts.slice(0, i + 1).join('.')}: not an object`;
+    else if (typeof next !== 'object' || Array.isArray(next)) {
+      return note('note.shell.setPathNotObject', { path: parts.slice(0, i + 1).join('.') });
+    }
     cur = cur[p] as Record<string, unknown>;
   }
   const last = parts.at(-1)!;
   const m = /^(.*)\[(\d+)\]$/.exec(last);
   if (m) {
     const arr = cur[m[1]!];
-    if (!Array.isArray(arr)) return `${path}: not a list`;
+    if (!Array.isArray(arr)) return note('note.shell.setPathNotList', { path });
     arr[Number(m[2])] = value;
   } else if (value === null) delete cur[last];
   else cur[last] = value;
@@ -442,19 +444,23 @@ function kubectl(env: ShellEnv, words: string[], stdin: string | undefined): She
     case 'exec':
       return kubectlExec(env, a);
     case undefined:
-      return ok(
-        'kubectl controls the lab\'s cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, '
-          + 'label, annotate, edit --set, patch -p, exec\n'
-      );
+      return okProse('', [{ note: note('note.shell.kubectlHelp', { tool: 'kubectl', commands: KUBECTL_COMMANDS }) }]);
     default:
       return REAL_KUBECTL_VERBS.has(verb ?? '')
-        ? error(`error: the lab's console does not run "kubectl ${verb}" (it models the network, not `
-          + `containers or rollouts); kubectl here runs ${MODELLED_VERBS}`)
+        ? errorNote(note('note.shell.kubectlVerb', {
+          verb: verb!, tool: 'kubectl', verbs: MODELLED_VERBS.slice(0, -1), last: MODELLED_VERBS.at(-1)!,
+        }))
         : error(`error: unknown command "${verb}" for "kubectl"`);
   }
 }
 
-const MODELLED_VERBS = 'get, describe, apply, create, delete, scale, label, annotate, edit, patch and exec';
+/** The kubectl commands the console runs, as typed. */
+const KUBECTL_COMMANDS =
+  'get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec';
+
+const MODELLED_VERBS = [
+  'get', 'describe', 'apply', 'create', 'delete', 'scale', 'label', 'annotate', 'edit', 'patch', 'exec',
+];
 
 /** kubectl's other commands: real, so "unknown command" would mislead. */
 const REAL_KUBECTL_VERBS = new Set([
@@ -544,7 +550,9 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   if (Number(replicas) < 0) {
     return error('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }
-  if (kn.kind.kind !== 'Deployment') return error(`error: the lab scales Deployments, not ${kn.kind.resource}`);
+  if (kn.kind.kind !== 'Deployment') {
+    return errorNote(note('note.shell.scaleDeployments', { resource: kn.kind.resource }));
+  }
   const refused = notChangeable(env, kn.kind, ns, kn.name);
   if (refused) return refused;
   return checkEdits(
@@ -596,17 +604,17 @@ function kubectlEditOrPatch(env: ShellEnv, a: Args, verb: 'edit' | 'patch'): She
   );
   const patch = flag(a, '-p', '--patch');
   if (sets.length === 0 && patch === undefined) {
-    return error(
-      `error: the console edits with structured changes: kubectl ${verb} ${kn.kind.resource} ${kn.name} `
-        + `--set spec.type=NodePort, or -p '{"spec":{"type":"NodePort"}}' (a JSON merge patch)`
-    );
+    return errorNote(note('note.shell.editStructured', {
+      set: `kubectl ${verb} ${kn.kind.resource} ${kn.name} --set spec.type=NodePort`,
+      patch: `-p '{"spec":{"type":"NodePort"}}'`,
+    }));
   }
   return edit(env, kn.kind, ns, kn.name, (o) => {
     for (const s of sets) {
       const eq = s.indexOf('=');
-      if (eq <= 0) return `error: --set takes path=value, not "${s}"`;
+      if (eq <= 0) return note('note.shell.setPathValue', { arg: s });
       const problem = setPath(o as unknown as Record<string, unknown>, s.slice(0, eq), scalar(s.slice(eq + 1)));
-      if (problem) return `error: ${problem}`;
+      if (problem) return problem;
     }
     if (patch !== undefined) {
       let p: unknown;
@@ -646,15 +654,14 @@ function kubectlExec(env: ShellEnv, a: Args): ShellResult {
  * (KubeProxyConfiguration in the ConfigMap's config.conf) is the lab's kubeProxy settings.
  */
 function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
-  if (sets.length === 0) return error(
-    'error: edit kube-proxy\'s configuration with --set, e.g. '
-      + 'kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr'
-  );
+  if (sets.length === 0) return errorNote(note('note.shell.kubeProxySet', {
+    example: 'kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr',
+  }));
   const running = env.lab.settings.kubeProxy;
   let config = running;
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) return error(`error: --set takes path=value, not "${s}"`);
+    if (eq <= 0) return errorNote(note('note.shell.setPathValue', { arg: s }));
     const key = s.slice(0, eq).replace(/^data\.config\.conf\./, '');
     const r = env.setKubeProxy(config, key, s.slice(eq + 1));
     if (!r.ok) return error(`error: configmaps "kube-proxy": ${r.message}`);
@@ -664,13 +671,16 @@ function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
   return checkEdits(env, [{ kind: 'set-kube-proxy', config }], [], 'configmap/kube-proxy edited\n');
 }
 
-/** Changes one object the scenario writes; `change` mutates a copy and returns an error text or null. */
+/**
+ * Changes one object the scenario writes; `change` mutates a copy and returns what went wrong (an
+ * error text as kubectl prints it, or the lab's words as a note) or null.
+ */
 function edit(
   env: ShellEnv,
   kind: KindInfo,
   ns: string,
   name: string,
-  change: (o: AnyObject) => string | null,
+  change: (o: AnyObject) => string | Note | null,
   verbPast: string,
 ): ShellResult {
   const objNs = kind.namespaced ? ns : undefined;
@@ -680,10 +690,10 @@ function edit(
   const spec = withoutStatus(current);
   const copy = structuredClone(spec) as AnyObject;
   const problem = change(copy);
-  if (problem) return error(problem);
-  if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) return error(
-    `error: ${kind.resource} "${name}": the kind and name of an object cannot change`
-  );
+  if (problem) return typeof problem === 'string' ? error(problem) : errorNote(problem);
+  if (copy.kind !== current.kind || copy.metadata?.name !== current.metadata.name) {
+    return errorNote(note('note.shell.kindNameFixed', { resource: kind.resource, name }));
+  }
   if (JSON.stringify(copy) === JSON.stringify(spec)) return ok(`${qualified(kind)}/${name} unchanged\n`);
   return checkEdits(
     env,
@@ -695,9 +705,7 @@ function edit(
 
 function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string): ShellResult {
   const file = flag(a, '-f', '--filename');
-  if (file !== '-') return error(
-    `error: the console reads manifests from standard input only: kubectl ${verb} -f - <<EOF, then the YAML, then EOF`
-  );
+  if (file !== '-') return errorNote(note('note.shell.applyStdin', { command: `kubectl ${verb} -f - <<EOF` }));
   if (!stdin || !stdin.trim()) return error('error: no objects passed to apply');
   const docs = parseAllDocuments(stdin);
   const bad = docs.find((d) => d.errors.length > 0);
@@ -783,15 +791,17 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   const read = curlUrl(url);
   if (!read.ok) return { ...error(`curl: (${read.code}) ${read.message}`), status: read.code };
   if (read.scheme !== 'http' && read.scheme !== 'https') {
-    return error(`curl: the lab traces HTTP and HTTPS requests; it does not model ${read.scheme}://`);
+    return errorNote(note('note.shell.curlScheme', { scheme: read.scheme }));
   }
   // curl connects to an IPv6 literal; the lab has IPv4 addresses only, and says so rather than fail a connection.
   const parsed = parseUrl(url);
-  if ('error' in parsed && parsed.note.key === 'note.request.ipv6') return error(`curl: ${parsed.error}`);
+  if ('error' in parsed && parsed.note.key === 'note.request.ipv6') {
+    return errorProse([{ note: note('note.shell.curlSays', { what: '' }), parts: { what: [parsed.note] } }]);
+  }
   const headers: Record<string, string> = {};
   for (const h of flags(a, '-H', '--header')) {
     const i = h.indexOf(':');
-    if (i <= 0) return error(`curl: -H takes 'Name: value', not ${JSON.stringify(h)}`);
+    if (i <= 0) return errorNote(note('note.shell.curlHeader', { form: "'Name: value'", header: JSON.stringify(h) }));
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
@@ -813,7 +823,7 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   } catch (e) {
     return error(`curl: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!result) return error('curl: the tracer is not available yet');
+  if (!result) return errorNote(note('note.shell.noTracer', {}));
   const verbose = has(a, '-v', '-i', '-I', '--verbose', '--include');
   if (result.outcome !== 'response') return {
     out: '',
@@ -871,12 +881,11 @@ export function digFrom(
   lab: Lab,
   shell: Shell,
   q: DigQuery,
-): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string } {
+): { result: dns.ResolveResult; resolvConf: dns.ResolvConf } | { error: string; note?: Note } {
   if (shell.kind === 'external') {
-    return {
-      error: `;; the ${shell.client} resolver does not know the cluster's DNS: `
-        + `${q.name} is only resolvable inside the cluster`,
-    };
+    // The lab's words (a real client would ask its own resolver): also a note, for the page's language.
+    const n = note('note.shell.digOutside', { client: shell.client, name: q.name });
+    return { error: renderNoteWith('en', n), note: n };
   }
   const rc = resolvConf(lab, shell);
   if (typeof rc === 'string') return { error: rc };
@@ -901,31 +910,30 @@ function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
   const type = (typeWord ?? 'A').toUpperCase() as dns.RRType;
   if (!(dns.RR_TYPES as readonly string[]).includes(type)) return error(`dig: unknown record type ${typeWord}`);
   const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search') });
-  if ('error' in r) return error(r.error);
+  if ('error' in r) return r.note ? errorNote(r.note) : error(r.error);
   return ok(nslookup ? artifactText(dns.renderNslookup(r.result)) : renderDigAnswer(r));
 }
 
 /** kube-proxy's rendered rules of the shell's node, by artifact id suffix. */
 function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult {
   if (env.shell.kind !== 'node') {
-    return error(
-      `${tool}: kube-proxy's rules live in the node's network namespace: `
-        + 'switch the console to a node first (shell node <name>)'
-    );
+    return errorNote(note('note.shell.rulesOnNode', { tool, command: 'shell node <name>' }));
   }
   const proxy = env.lab.proxies[env.shell.node];
-  if (!proxy) return error(`${tool}: node ${env.shell.node} is not in the cluster`);
+  if (!proxy) return errorNote(note('note.shell.nodeNotInCluster', { tool, node: env.shell.node }));
   const arts: RenderedArtifact[] = proxy.artifacts.filter((x) => suffixes.some((s) => x.id.endsWith(`/${s}`)));
-  if (arts.length === 0) return error(
-    `${tool}: nothing to show: kube-proxy on ${env.shell.node} runs in ${proxy.mode} mode`
-  );
+  if (arts.length === 0) {
+    return errorNote(note('note.shell.rulesNone', { tool, node: env.shell.node, mode: proxy.mode }));
+  }
   return ok(arts.map((x) => artifactText(x)).join(''));
 }
 
 /** The /etc/hosts and /etc/resolv.conf of the shell's pod or node, as the lab's artifacts show them. */
 function resolverFile(env: ShellEnv, path: '/etc/resolv.conf' | '/etc/hosts'): ShellResult {
   const shell = env.shell;
-  if (shell.kind === 'external') return error(`cat: ${path}: ${shell.client} is not part of the lab`);
+  if (shell.kind === 'external') {
+    return errorNote(note('note.shell.notInLab', { tool: 'cat', path, client: shell.client }));
+  }
   const files = env.lab.labDns.files;
   let found;
   if (shell.kind === 'pod') {
@@ -981,12 +989,30 @@ const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|a
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
   dig NAME [TYPE] [+search]        nslookup NAME
-  iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)
-  ip route [show table all] | ip route get ADDRESS | ip -4 addr   (on a node or in a pod)
-  cat /etc/nginx/nginx.conf    cat /etc/resolv.conf    cat /etc/hosts
-  shell pod <ns>/<name> | shell node <name> | shell client <name>     exit
-  COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]
 `;
+
+/**
+ * The rest of help: where a command runs is the lab's words (notes in the reader's language), and
+ * once one line is prose the lines after it are too (prose ends the output); then what changes do.
+ */
+const HELP_PROSE: ProseLine[] = [
+  { note: note('note.shell.helpOnNode', { commands: '  iptables-save    ipvsadm -Ln    nft list ruleset' }) },
+  {
+    note: note('note.shell.helpNodeOrPod', {
+      commands: '  ip route [show table all] | ip route get ADDRESS | ip -4 addr',
+    }),
+  },
+  {
+    note: note('note.shell.helpLines', {
+      commands: [
+        '  cat /etc/nginx/nginx.conf    cat /etc/resolv.conf    cat /etc/hosts',
+        '  shell pod <ns>/<name> | shell node <name> | shell client <name>     exit',
+        '  COMMAND | grep [-viEFcnw] PATTERN | head|tail [-n N] | wc [-l] | sort [-nru] | uniq [-c]',
+      ].join('\n'),
+    }),
+  },
+  { note: note('note.shell.help', {}) },
+];
 
 /**
  * The lab traces TCP (and DNS over UDP): what a ping would meet, instead of "command not found". The
@@ -1046,7 +1072,7 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
     case undefined:
       return ok('');
     case 'help':
-      return okProse(HELP, [{ note: note('note.shell.help', {}) }]);
+      return okProse(HELP, HELP_PROSE);
     case 'clear':
       return ok('', { clear: true });
     case 'kubectl':
@@ -1070,7 +1096,7 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
       return catFile(env, rest[0]);
     case 'ip': {
       const r = ipCommand(env.lab, env.shell, rest);
-      return 'out' in r ? ok(r.out) : error(r.err);
+      return 'out' in r ? ok(r.out) : 'err' in r ? error(r.err) : errorProse(r.errProse);
     }
     case 'exit':
       return ok('', { shell: defaultShell(env.lab) });
@@ -1102,9 +1128,12 @@ function switchShell(env: ShellEnv, words: string[]): ShellResult {
     return ok('', { shell: { kind: 'pod', pod: key } });
   }
   if (kind === 'client') {
-    if (!env.lab.clients.some((x) => x.name === target)) return error(
-      `shell: no external client "${target}" (clients: ${env.lab.clients.map((x) => x.name).join(', ') || 'none'})`
-    );
+    if (!env.lab.clients.some((x) => x.name === target)) {
+      const names = env.lab.clients.map((x) => x.name);
+      const clients = [names.length > 0 ? listed(names) : note('note.shell.none', {})];
+      const n = note('note.shell.noClient', { tool: 'shell', client: String(target), clients: '' });
+      return errorProse([{ note: n, parts: { clients } }]);
+    }
     return ok('', { shell: { kind: 'external', client: target! } });
   }
   return error('usage: shell pod <ns>/<name> | shell node <name> | shell client <name>');

@@ -327,6 +327,76 @@ describe('shell tools', () => {
     for (const r of [cap, jar, pairs]) expect(r.out).toBe('');
   });
 
+  // The lab speaking about its own limits, in a tool's format: [line, where, English as printed, Chinese on the page].
+  const onNode: Shell = { kind: 'node', node: 'node-1' };
+  const outside: Shell = { kind: 'external', client: 'internet' };
+  it.each<[string, Shell | undefined, string, string]>([
+    ['ip route', outside, "ip: internet is outside the lab: the lab models the nodes' and pods' network only", 'ip：internet 在实验之外：实验只模拟节点和 Pod 的网络'],
+    ['ip route', { kind: 'pod', pod: 'default/nope' }, 'ip: pod default/nope is not running on a node', 'ip：Pod default/nope 没有在任何节点上运行'],
+    ['ip route', { kind: 'node', node: 'nope' }, 'ip: node nope is not in the cluster', 'ip：节点 nope 不在集群里'],
+    ['ip route get fe80::1', onNode, 'ip: the lab routes IPv4 only; ask for one address, not "fe80::1"', 'ip：本实验只路由 IPv4；请查询单个地址，而不是 "fe80::1"'],
+    ['ip route get 10.0.0.1 iif eth0', undefined, "ip: the lab's ip route get takes [to] ADDRESS [from ADDRESS], not iif", 'ip：本实验的 ip route get 只接受 [to] ADDRESS [from ADDRESS]，不接受 iif'],
+    ['ip route show table 99', onNode, 'Error: argument "table 99" is wrong: the lab\'s nodes have the tables main and local', '错误：参数 "table 99" 不对：实验里的节点只有 main 和 local 两张路由表'],
+    ['kubectl rollout status deploy/web', undefined,
+      'error: the lab\'s console does not run "kubectl rollout" (it models the network, not containers or rollouts); kubectl here runs get, describe, apply, create, delete, scale, label, annotate, edit, patch and exec',
+      '错误：实验的控制台不运行 "kubectl rollout"（它模拟的是网络，不是容器或滚动更新）；这里的 kubectl 只运行 get、describe、apply、create、delete、scale、label、annotate、edit、patch 和 exec'],
+    ['kubectl scale svc web --replicas=2', undefined, 'error: the lab scales Deployments, not service', '错误：本实验只扩缩 Deployment，不扩缩 service'],
+    ['kubectl edit svc web', undefined,
+      'error: the console edits with structured changes: kubectl edit service web --set spec.type=NodePort, or -p \'{"spec":{"type":"NodePort"}}\' (a JSON merge patch)',
+      '错误：控制台用结构化的更改来编辑：kubectl edit service web --set spec.type=NodePort，或 -p \'{"spec":{"type":"NodePort"}}\'（JSON 合并补丁）'],
+    ['kubectl edit svc web --set foo', undefined, 'error: --set takes path=value, not "foo"', '错误：--set 接受 path=value 形式，而不是 "foo"'],
+    ['kubectl edit cm kube-proxy -n kube-system --set x', undefined, 'error: --set takes path=value, not "x"', '错误：--set 接受 path=value 形式，而不是 "x"'],
+    ['kubectl edit svc web --set .=1', undefined, 'error: empty path', '错误：路径为空'],
+    ['kubectl edit svc web --set spec.ports[5].port=1', undefined, 'error: spec.ports[5]: no such element', '错误：spec.ports[5]：没有这个元素'],
+    ['kubectl edit svc web --set metadata.name.x=1', undefined, 'error: metadata.name: not an object', '错误：metadata.name：不是对象'],
+    ['kubectl edit svc web --set spec.selector[0]=x', undefined, 'error: spec.selector[0]: not a list', '错误：spec.selector[0]：不是列表'],
+    [`kubectl patch svc web -p '{"kind":"Pod"}'`, undefined, 'error: service "web": the kind and name of an object cannot change', '错误：service "web"：对象的类型和名称不能更改'],
+    ['kubectl edit cm kube-proxy -n kube-system', undefined,
+      "error: edit kube-proxy's configuration with --set, e.g. kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr",
+      '错误：请用 --set 编辑 kube-proxy 的配置，例如 kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr'],
+    ['kubectl apply -f x.yaml', undefined,
+      'error: the console reads manifests from standard input only: kubectl apply -f - <<EOF, then the YAML, then EOF',
+      '错误：控制台只从标准输入读取清单：kubectl apply -f - <<EOF，接着是 YAML，最后是 EOF'],
+    ['curl ftp://x/', undefined, 'curl: the lab traces HTTP and HTTPS requests; it does not model ftp://', 'curl：本实验追踪 HTTP 和 HTTPS 请求，不模拟 ftp://'],
+    ['curl http://[::1]/', undefined, 'curl: host [::1] in "http://[::1]/" is an IPv6 address: the lab models IPv4 only', 'curl：URL "http://[::1]/" 中的主机 [::1] 是 IPv6 地址：本实验只模拟 IPv4'],
+    ['curl -H nocolon http://web/', undefined, 'curl: -H takes \'Name: value\', not "nocolon"', 'curl：-H 接受 \'Name: value\' 形式，而不是 "nocolon"'],
+    ['iptables-save', undefined,
+      "iptables-save: kube-proxy's rules live in the node's network namespace: switch the console to a node first (shell node <name>)",
+      'iptables-save：kube-proxy 的规则在节点的网络命名空间里：请先把控制台切换到一个节点（shell node <name>）'],
+    ['ipvsadm -Ln', onNode, 'ipvsadm: nothing to show: kube-proxy on node-1 runs in iptables mode', 'ipvsadm：没有可显示的内容：node-1 上的 kube-proxy 运行在 iptables 模式'],
+    ['nft list ruleset', { kind: 'node', node: 'nope' }, 'nft: node nope is not in the cluster', 'nft：节点 nope 不在集群里'],
+    ['cat /etc/resolv.conf', outside, 'cat: /etc/resolv.conf: internet is not part of the lab', 'cat：/etc/resolv.conf：internet 不属于本实验'],
+    ['dig web.default.svc.cluster.local', outside,
+      ";; the internet resolver does not know the cluster's DNS: web.default.svc.cluster.local is only resolvable inside the cluster",
+      ';; internet 的解析器不知道集群的 DNS：web.default.svc.cluster.local 只能在集群内部解析'],
+    ['shell client nope', undefined, 'shell: no external client "nope" (clients: internet, laptop)', 'shell：没有名为 "nope" 的外部客户端（客户端：internet、laptop）'],
+    // Standard error is not piped: the lab's words stay its own through a pipeline.
+    ['ip route get fe80::1 | grep x', onNode, 'ip: the lab routes IPv4 only; ask for one address, not "fe80::1"', 'ip：本实验只路由 IPv4；请查询单个地址，而不是 "fe80::1"'],
+  ])("the lab's own words: %s", (line, shell, en, zh) => {
+    const r = exec(line, base, shell);
+    expect(r.err).toBe(`${en}\n`);
+    expect(errorIn('en', r)).toBe(r.err);
+    expect(errorIn('zh', r)).toBe(`${zh}\n`);
+    expect(r.out).toBe('');
+  });
+
+  it("an addon's object is refused in the lab's words, in the reader's language", () => {
+    const r = exec('kubectl delete svc ingress-nginx-controller -n ingress-nginx', scenarioOf('ingress-nodeport-hosts.json'));
+    expect(errorIn('en', r)).toBe('error: service "ingress-nginx-controller" is created by the lab\'s addons, not written in the scenario: change the lab settings instead\n');
+    expect(errorIn('zh', r)).toBe('错误：service "ingress-nginx-controller" 由实验的插件创建，不是场景里写的：请改为修改实验设置\n');
+  });
+
+  it("kubectl alone and help say where each command runs in the reader's language; the commands stay as typed", () => {
+    const k = exec('kubectl');
+    expect(outputIn('en', k)).toBe("kubectl controls the lab's cluster.\n\nCommands: get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n");
+    expect(outputIn('zh', k)).toBe('kubectl 操作实验里的集群。\n\n命令：get, describe, apply -f -, create -f -, delete, scale, label, annotate, edit --set, patch -p, exec\n');
+    const help = exec('help');
+    expect(help.out).toContain('  iptables-save    ipvsadm -Ln    nft list ruleset        (on a node)\n  ip route [show table all] | ip route get ADDRESS | ip -4 addr   (on a node or in a pod)\n  cat /etc/nginx/nginx.conf');
+    const zh = outputIn('zh', help);
+    expect(zh).toContain('  iptables-save    ipvsadm -Ln    nft list ruleset        （在节点上）\n  ip route [show table all] | ip route get ADDRESS | ip -4 addr   （在节点上或 Pod 里）\n  cat /etc/nginx/nginx.conf');
+    expect(zh).not.toMatch(/on a node|in a pod/);
+  });
+
   it('kubectl get events names the reasons it lists, for the page to gloss; not once piped or as YAML', () => {
     const changed = exec('kubectl scale deployment web --replicas=5').next;
     const r = exec('kubectl get events', changed);
