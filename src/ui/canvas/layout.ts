@@ -18,7 +18,12 @@ export const SIZES = {
   lane: 44,
   badgesPerRow: 4,
   service: { w: 240, h: 100 },
-  lb: { w: 200, h: 72 },
+  /**
+   * A load balancer's kind tag, address and model ("to every node's NodePort", two lines at
+   * presenter mode's 16 px in either language): at 72 its text ran over the box's top border, under
+   * the route's pill on that edge.
+   */
+  lb: { w: 200, h: 100 },
   client: { w: 200, h: 58 },
 } as const;
 
