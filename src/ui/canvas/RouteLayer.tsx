@@ -67,6 +67,7 @@ function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Vi
     w: w / zoom,
     h: h / zoom,
   });
+  const canvas = toCanvas(box.left, box.top, right - box.left, bottom - box.top);
   const area = toCanvas(box.left + EDGE, box.top + EDGE, right - box.left - 2 * EDGE, bottom - box.top - 2 * EDGE);
   const over = [
     ...dom.querySelectorAll(OVER_CANVAS),
@@ -77,7 +78,7 @@ function measureVisible(dom: HTMLElement, view: ReactFlowState['transform']): Vi
     .map((e) => e.getBoundingClientRect())
     .filter((r) => r.width > 0 && r.height > 0)
     .map((r) => toCanvas(r.left - EDGE, r.top - EDGE, r.width + 2 * EDGE, r.height + 2 * EDGE));
-  return { area, holes };
+  return { area, holes, canvas };
 }
 
 /** Whether two measured views differ by at most `tolerance` canvas units on every edge. */

@@ -79,6 +79,21 @@ describe('placing the route\'s numbers', () => {
     expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= 400 && b.y + b.h <= 300).toBe(true);
   });
 
+  it('goes wholly out of view rather than be cut by the canvas\'s edge, when nothing in view is free', () => {
+    // Text fills the part in view (a short canvas, the camera on a crowded node); the label's
+    // segment runs out past the top edge. Just above the text is free but still on the canvas's
+    // margin, half drawn: "18 · 19" cut in half reads as another number.
+    const area = { x: 0, y: 0, w: 400, h: 300 };
+    const canvas = { x: -4, y: -4, w: 408, h: 308 };
+    const text = [area];
+    const point = { x: 200, y: 0 };
+    const [c] = placeLabels([{ w: 20, h: 20, candidates: [point], avoid: [], text, area, canvas, attach: () => point }], 0);
+    const b = labelBox(c!, 20, 20);
+    expect(overlap(b, canvas), `at ${c!.x},${c!.y}`).toBe(false);
+    // Still near its point (just past the edge), not anywhere off the canvas.
+    expect(Math.hypot(c!.x - point.x, c!.y - point.y)).toBeLessThan(40);
+  });
+
   it('takes the free spot with the shortest leader, not the first free candidate further off', () => {
     // Text over the segment's point and to its right; the candidates run right along the segment.
     const point = { x: 0, y: 0 };

@@ -9,8 +9,10 @@
 //   or the label covers no other object (a node frame's background: which place is it for?). That
 //   is what a leader must be: no free spot has a shorter one. With a `cap` on the leader and no
 //   free spot that near: null, and the caller lets it share a label with a neighbour's;
-// - else (nothing free within TEXT_REACH) a spot clear of labels and text out of view, then one
-//   clear of labels only.
+// - else (nothing free within TEXT_REACH) a spot clear of labels and text wholly out of view (the
+//   presenter's camera follows the hop: the rest of the route runs past the canvas's edges), then
+//   one clear of labels only. Never a number cut by the canvas's edge while a spot wholly out of
+//   view is free: half a "17 · 18" reads as a different number.
 // Then each label with a leader is placed again against all the others (`shorten`): the order can
 // leave an early label on the spot a later one needed.
 // Labels never cover each other, and text (a name, an address, a port chip) only when nothing
@@ -40,6 +42,11 @@ export interface LabelRequest {
   attach?: (at: Spot) => Spot;
   /** The part of the canvas it must stay inside (what the view shows), if any. */
   area?: Box;
+  /**
+   * The whole canvas drawn, of which `area` keeps a margin from the edges (default: `area`): a label
+   * touching it but not inside `area` is cut by its edge; one clear of it is out of view.
+   */
+  canvas?: Box;
   /**
    * What is drawn over that part (the minimap, the zoom buttons, a lesson's card): a label under one
    * is as hidden as one outside the area.
@@ -83,7 +90,8 @@ function reachOf(label: LabelRequest): number {
 
 /**
  * How clear a box is: 4 of labels, text and objects, inside the area; 3 of labels and text, inside
- * the area; 2 of labels and text; 1 of labels only; 0 not even.
+ * the area; 2 of labels and text, wholly out of view; 1 of labels only (over text, or cut by the
+ * canvas's edge or by what is drawn over it); 0 not even.
  */
 type Clearance = 0 | 1 | 2 | 3 | 4;
 
@@ -241,6 +249,12 @@ type Leader = readonly [Spot, Spot];
 const inView = (b: Box, label: LabelRequest) =>
   !label.area || (insideOf(b, label.area) && (label.holes ?? []).every((o) => apart(b, o, 0)));
 
+/** Whether box `b` is wholly out of view: off the canvas, or all under one thing drawn over it. */
+const outOfView = (b: Box, label: LabelRequest) => {
+  const canvas = label.canvas ?? label.area;
+  return !!canvas && (apart(b, canvas, 0) || (label.holes ?? []).some((o) => insideOf(b, o)));
+};
+
 /** What one label is placed against: the labels before it, their leaders, and what it can reach. */
 interface Board {
   label: LabelRequest;
@@ -259,7 +273,7 @@ function boardFor(label: LabelRequest, placed: readonly Box[], leaders: readonly
   const clearOf = (b: Box): Clearance => {
     if (!placed.every((p) => apart(b, p, gap))) return 0;
     if (touchesAny(text, b) || leaders.some(([p, q]) => crosses(p, q, b))) return 1;
-    if (!inView(b, label)) return 2;
+    if (!inView(b, label)) return outOfView(b, label) ? 2 : 1;
     return avoid.every((o) => apart(b, o, 0)) ? 4 : 3;
   };
   return { label, text, labels: within(placed, first, near), clearOf };

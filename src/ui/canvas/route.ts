@@ -334,6 +334,8 @@ function nearestOnSegment(p: Point, a: Point, b: Point): Point {
 export interface Visible {
   area: Box;
   holes: readonly Box[];
+  /** The whole canvas drawn (`area` keeps a margin from its edges), when measured. */
+  canvas?: Box;
 }
 
 /** What the numbers are placed for: the zoom (`scale`), a lesson's card open, the part in view if known. */
@@ -409,10 +411,10 @@ function pillLabel(st: RouteStop, board: Board, extra: readonly RouteSegment[] =
   const others = board.avoidFor([st.id, ...extra.flatMap((s) => [s.from, s.to])]).filter((b) => b.id !== st.id);
   const attach = (c: Point) => farthestOfGroup(c, extra, nearestOnBox(c, r));
   const cap = extra.length === 0 ? undefined : LEADER_CAP * BADGE_BOX * scale;
-  const { area, holes } = board.visible ?? {};
+  const { area, holes, canvas } = board.visible ?? {};
   const candidates = pillCandidates(r, w, h, scale);
   // Its own place is text like any other: the pill keeps off all of it, by the text gap.
-  return { w, h, r, candidates, avoid: others, text: board.text, attach, area, holes, cap };
+  return { w, h, r, candidates, avoid: others, text: board.text, attach, area, holes, canvas, cap };
 }
 
 /** The numbers a stop's pill shows: its own hops' and those of the segments it took in, in order. */
@@ -444,8 +446,8 @@ function groupLabel(group: readonly RouteSegment[], board: Board, capped: boolea
   const avoid = board.avoidFor(group.flatMap((s) => [s.from, s.to]));
   const attach = (c: Point) => farthestOfGroup(c, group);
   const cap = capped ? LEADER_CAP * BADGE_BOX * board.scale : undefined;
-  const { area, holes } = board.visible ?? {};
-  return { w, h, candidates, avoid, text: board.text, attach, area, holes, cap };
+  const { area, holes, canvas } = board.visible ?? {};
+  return { w, h, candidates, avoid, text: board.text, attach, area, holes, canvas, cap };
 }
 
 /** Whether two groups may share a label: their hops follow each other and they meet at a place. */
@@ -624,7 +626,7 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Boar
   ];
   const [w, h] = [CAPTION.w * scale, CAPTION.h * scale];
   const off = CAPTION.off * scale;
-  const { area, holes } = board.visible ?? {};
+  const { area, holes, canvas } = board.visible ?? {};
   for (const s of segments) {
     if (!s.reply) continue;
     const { x, y } = s.badge;
@@ -640,7 +642,7 @@ function placeCaptions(segments: RouteSegment[], stops: RouteStop[], board: Boar
       { x: x - across, y: y - off },
       { x, y: y + off },
     ];
-    const caption = { w, h, candidates, avoid: [], text: board.text, attach: () => s.badge, area, holes };
+    const caption = { w, h, candidates, avoid: [], text: board.text, attach: () => s.badge, area, holes, canvas };
     s.caption = placeLabels([caption], LABEL_GAP * scale, numbers)[0]!;
   }
 }
