@@ -230,8 +230,8 @@ export function RouteLayer({ topo, layout }: { topo: Topology; layout: Layout })
   const lesson = useLab(selectHasLesson) && lessonOpen;
   const { visible, settled } = useVisible(trace, lesson);
   const route = useMemo(
-    () => (trace ? routeFor(trace.hops, topo, layout, scale, lesson, visible ?? undefined) : null),
-    [trace, topo, layout, scale, lesson, visible],
+    () => (trace ? routeFor(trace.hops, topo, layout, scale, lesson, visible ?? undefined, current) : null),
+    [trace, topo, layout, scale, lesson, visible, current],
   );
   if (!trace || !route || (route.segments.length === 0 && route.stops.length === 0)) return null;
   const name = (hop: number) => {

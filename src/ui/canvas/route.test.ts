@@ -4,7 +4,7 @@ import type { EndpointSlice, Hop } from '../../sim';
 import { clusterFixture, pod, service } from '../../state/fixtures/scenario';
 import { PRESENTER_MIN_ZOOM, presenterView } from './camera';
 import { layoutTopology, nameLines, type Box } from './layout';
-import { buildRoute, numberBox, placesOf, routeBounds, stopPillSize } from './route';
+import { buildRoute, numberBox, placesOf, routeBounds, routeFor, stopPillSize } from './route';
 import { buildTopology } from './topology';
 
 const elk = new ELK();
@@ -199,6 +199,30 @@ describe('route', () => {
         }
       }
     }
+  });
+
+  it('keeps the current hop\'s number in view when the view has room for one number only', async () => {
+    // Presenter mode's camera on a short canvas: the view shows the laptop -> node-a line's middle,
+    // room for one label. In hop order node-a's pill (a stop, placed first) takes it and hop 1's
+    // number goes out of view; with hop 1 current, its number is placed first and is in view.
+    const { topo, layout } = await laidOut();
+    const hops = [hop(0, 'client:laptop', { from: 'client:laptop', to: 'node:node-a' }), hop(1, 'node:node-a')];
+    const area = { x: 145, y: 118, w: 54, h: 54 };
+    const visible = { area, holes: [], canvas: { x: 140, y: 113, w: 64, h: 64 } };
+    const inArea = (b: Box) => b.x >= area.x && b.y >= area.y && b.x + b.w <= area.x + area.w && b.y + b.h <= area.y + area.h;
+    const pill = (st: { centre: { x: number; y: number }; numbers: number[] }) => {
+      const { w, h } = stopPillSize(st.numbers);
+      return { x: st.centre.x - w / 2, y: st.centre.y - h / 2, w, h };
+    };
+    const byOrder = routeFor(hops, topo, layout, 1, false, visible);
+    expect(inArea(pill(byOrder.stops[0]!))).toBe(true);
+    expect(inArea(numberBox(byOrder.segments[0]!, 1)!)).toBe(false);
+    const first = routeFor(hops, topo, layout, 1, false, visible, 0);
+    expect(inArea(numberBox(first.segments[0]!, 1)!)).toBe(true);
+    // Whole: not cut by the canvas's edge either, and the pill that lost its spot is out of view.
+    expect(inArea(pill(first.stops[0]!))).toBe(false);
+    // Its number in view in hop order, the current hop leaves every number where it was.
+    expect(routeFor(hops, topo, layout, 1, false, visible, 1)).toBe(byOrder);
   });
 
   it('shows at most 3 numbers in a pill: a stop gets one pill per run of hops, a long run several', async () => {

@@ -543,7 +543,7 @@ function reshare(sh: Sharing, failed: { group: number } | { stop: number }, stop
  * none either is split again, and a number with no neighbour to share with goes further out, with a
  * longer leader. A label away from its place gets a leader back to it.
  */
-function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board, fixed: Box[]): void {
+function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board, fixed: Box[], first?: number): void {
   const sh: Sharing = { groups: segments.map((s) => [s]), atStop: stops.map(() => []), alone: new Set() };
   // Each round shares two labels or leaves numbers alone; past this, every one goes alone.
   for (let round = 0; ; round++) {
@@ -551,11 +551,29 @@ function placeNumbers(segments: RouteSegment[], stops: RouteStop[], board: Board
     if (last) for (const s of segments) sh.alone.add(s);
     const pills = stops.map((st, i) => pillLabel(st, board, sh.atStop[i]));
     const labels = [...pills, ...sh.groups.map((g) => groupLabel(g, board, !sh.alone.has(g[0]!)))];
-    const spots = placeLabels(labels, LABEL_GAP * board.scale, fixed);
+    // The label showing hop `first` is placed before all others (its spots are then in this order).
+    const order = labels.map((_, i) => i);
+    const lead = first === undefined ? -1 : labelOf(first, stops, sh);
+    if (lead > 0) order.unshift(...order.splice(lead, 1));
+    const inOrder = placeLabels(
+      order.map((i) => labels[i]!),
+      LABEL_GAP * board.scale,
+      fixed,
+    );
+    const spots: (Point | null)[] = [];
+    order.forEach((i, k) => (spots[i] = inOrder[k]!));
     const at = spots.findIndex((p) => !p);
     if (at < 0) return settle(stops, pills, sh, spots as Point[], board.scale);
     reshare(sh, at < stops.length ? { stop: at } : { group: at - stops.length }, stops, board);
   }
+}
+
+/** The index of the label showing hop `hop` (a stop's, or a group's), in placeNumbers' order; -1 if none. */
+function labelOf(hop: number, stops: readonly RouteStop[], sh: Sharing): number {
+  const st = stops.findIndex((s, i) => s.hops.includes(hop) || sh.atStop[i]!.some((x) => x.hop === hop));
+  if (st >= 0) return st;
+  const g = sh.groups.findIndex((group) => group.some((x) => x.hop === hop));
+  return g < 0 ? -1 : stops.length + g;
 }
 
 /** Each stop and segment at its placed spot, with a leader back when it sits away from its place. */
@@ -681,6 +699,8 @@ function apartBy(a: Box, b: Box): number {
  * zoomed out): numbers and parallel lines keep apart at the size they are drawn. `lesson`: the
  * view is fitted beside a lesson's card (fit.ts), so the numbers keep closer to the cluster there.
  * `visible`: the part of the canvas in view, when measured (the numbers stay in it, off the minimap).
+ * `first`: a hop whose number is placed before all others (routeFor: the current hop's, when placed
+ * in its turn it found no room in view).
  */
 export function buildRoute(
   hops: readonly Hop[],
@@ -688,6 +708,7 @@ export function buildRoute(
   scale = 1,
   lesson = false,
   visible?: Visible,
+  first?: number,
 ): Route {
   const segments: RouteSegment[] = [];
   const stops = new Map<string, RouteStop>();
@@ -746,7 +767,7 @@ export function buildRoute(
   // Numbers last, around what is already drawn (a place outside the lab's label).
   const ghostLabels = [...ghosts.values()];
   const board = boardOf(places, ghostLabels, { scale, lesson, visible });
-  placeNumbers(segments, pills, board, ghostLabels);
+  placeNumbers(segments, pills, board, ghostLabels, first);
   placeCaptions(segments, pills, board, ghostLabels);
   const ghostList = [...ghosts].map(([id, box]) => ({ id, box }));
   return { segments, stops: pills, ids, ghosts: ghostList, unplaced, reply: replyPath(hops) };
@@ -797,6 +818,9 @@ const visibleKey = (v: Visible | undefined) =>
  * The route of a trace's hops on one layout at one scale, memoised (the layer and the camera share
  * it). `lesson`: a lesson's card covers the canvas's top left (its numbers keep clear of it);
  * `visible`: the part of the canvas in view (RouteLayer measures it; the camera needs no numbers).
+ * `current`: the current hop, whose number must be in view: if placed in hop order it found no room
+ * there (presenter mode's camera on a short canvas, the route's other numbers around it), the
+ * numbers are placed again with its number first. Otherwise the numbers stay put from hop to hop.
  */
 export function routeFor(
   hops: readonly Hop[],
@@ -805,16 +829,34 @@ export function routeFor(
   scale = 1,
   lesson = false,
   visible?: Visible,
+  current?: number,
 ): Route {
   let byLayout = routeMemo.get(hops);
   if (!byLayout) routeMemo.set(hops, (byLayout = new WeakMap()));
   let byView = byLayout.get(layout);
   if (!byView) byLayout.set(layout, (byView = new Map()));
   const key = `${scale}${lesson ? ':lesson' : ''}:${visibleKey(visible)}`;
-  let r = byView.get(key);
-  if (!r) {
-    if (byView.size >= VIEWS_KEPT) byView.delete(byView.keys().next().value!);
-    byView.set(key, (r = buildRoute(hops, placesFor(topo, layout), scale, lesson, visible)));
-  }
-  return r;
+  const memo = (k: string, first?: number) => {
+    let r = byView.get(k);
+    if (!r) {
+      if (byView.size >= VIEWS_KEPT) byView.delete(byView.keys().next().value!);
+      byView.set(k, (r = buildRoute(hops, placesFor(topo, layout), scale, lesson, visible, first)));
+    }
+    return r;
+  };
+  const r = memo(key);
+  if (current === undefined || !visible || numberInView(r, current, scale, visible)) return r;
+  return memo(`${key}:first${current}`, current);
+}
+
+/** Whether the label showing hop `hop` is whole in view (true when the route shows no number for it). */
+function numberInView(route: Route, hop: number, scale: number, visible: Visible): boolean {
+  const seg = route.segments.find((s) => s.numbers.includes(hop));
+  const stop = route.stops.find((st) => st.numbers.includes(hop));
+  const size = stop && stopPillSize(stop.numbers);
+  const box = seg ? numberBox(seg, scale) : stop && size ? labelBox(stop.centre, size.w * scale, size.h * scale) : null;
+  if (!box) return true;
+  const { area, holes } = visible;
+  const inside = box.x >= area.x && box.y >= area.y && box.x + box.w <= area.x + area.w;
+  return inside && box.y + box.h <= area.y + area.h && holes.every((o) => apartBy(box, o) > 0);
 }
