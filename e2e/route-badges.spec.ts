@@ -51,9 +51,9 @@ const SIZES = [
 
 /**
  * What the route draws as numbers: segments' badges (or the pill neighbouring hops share), stops'
- * pills, the current reply hop's caption.
+ * pills, the current reply hop's caption; `current` for the current hop's.
  */
-async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> {
+async function numberBoxes(page: Page): Promise<{ label: string; box: Rect; current: boolean }[]> {
   const sel = [
     '[data-testid="route-num"] .route-badge circle',
     '[data-testid="route-num"] .route-badge rect',
@@ -66,7 +66,8 @@ async function numberBoxes(page: Page): Promise<{ label: string; box: Rect }[]> 
       const g = e.closest('[data-hop], [data-hops]')!;
       const hop = (g.getAttribute('data-hops') ?? g.getAttribute('data-hop')!).replaceAll(',', ' · ');
       const label = e.getAttribute('data-testid') === 'route-reply-label' ? `caption of ${hop}` : hop;
-      return { label, box: { x: r.x, y: r.y, width: r.width, height: r.height } };
+      const current = e.closest('.route-num, .route-stop')!.classList.contains('is-current');
+      return { label, box: { x: r.x, y: r.y, width: r.width, height: r.height }, current };
     }),
   );
 }
@@ -114,11 +115,18 @@ const OVER_CANVAS = [
   '.react-flow__minimap',
 ].join(', ');
 
-/** Numbers over text, as "8 · 9 · 15 over \"NodePort 30080\"". */
-async function covered(page: Page): Promise<string[]> {
-  const numbers = await numberBoxes(page);
+/**
+ * Numbers over text, as "8 · 9 · 15 over \"NodePort 30080\"". `offCanvas`: numbers wholly off the
+ * canvas are out of view, not cut (presenter mode's camera follows the hop, the rest of the route
+ * runs past the canvas's edges), but the current hop's number is in view.
+ */
+async function covered(page: Page, { offCanvas = false } = {}): Promise<string[]> {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const all = await numberBoxes(page);
+  const away = all.filter((n) => offCanvas && !intersects(n.box, canvas));
+  const numbers = all.filter((n) => !away.includes(n));
   const texts = await textBoxes(page);
-  expect(numbers.length, 'the route draws its numbers').toBeGreaterThan(4);
+  expect(numbers.length, 'the route draws its numbers').toBeGreaterThan(offCanvas ? 0 : 4);
   expect(texts.length, 'the canvas shows its text').toBeGreaterThan(10);
   const over = numbers.flatMap((n) =>
     texts.filter((t) => intersects(n.box, t.box)).map((t) => `${n.label} over "${t.text}"`),
@@ -129,7 +137,6 @@ async function covered(page: Page): Promise<string[]> {
   );
   // And each is whole on the visible canvas: not cut by its edges (the side panel), not under the
   // lesson's card, the minimap or the zoom buttons drawn over it.
-  const canvas = (await page.getByTestId('canvas').boundingBox())!;
   const covers = await page.locator(OVER_CANVAS).evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
@@ -141,7 +148,8 @@ async function covered(page: Page): Promise<string[]> {
     ...(inside(n.box, canvas) ? [] : [`${n.label} cut by the canvas's edge`]),
     ...covers.filter((c) => intersects(n.box, c.box)).map((c) => `${n.label} under ${c.what}`),
   ]);
-  return [...new Set([...over, ...piled, ...hidden])];
+  const lost = away.filter((n) => n.current).map((n) => `${n.label}, the current hop's, out of view`);
+  return [...new Set([...over, ...piled, ...hidden, ...lost])];
 }
 
 /** Pills (a stop's, or neighbouring hops' shared one) that show more than 3 numbers. */
@@ -423,36 +431,50 @@ async function objectBoxes(page: Page): Promise<{ what: string; box: Rect }[]> {
 
 // The Rules drawer takes the canvas's lower half at 1280x720: the view keeps its zoom, so the numbers
 // are placed in what is left, zoomed out, where a stop's pill on its place's top edge sat on the box.
-for (const lang of ['en', 'zh'] as const) {
-  test(`1280x720 with Rules open (${lang}): the default request's numbers cover no object's box and no text, at every hop`, async ({
-    page,
-  }) => {
-    await page.setViewportSize({ width: 1280, height: 720 });
-    const lab = new LabPage(page);
-    await lab.open('/');
-    await page.getByTestId('lang-select').selectOption(lang);
-    await page.getByTestId('composer-send').click();
-    await expect(page.getByTestId('route-layer')).toBeAttached();
-    await page.getByTestId('artifacts-toggle').click();
-    await expect(page.getByTestId('artifacts-toggle')).toHaveAttribute('aria-expanded', 'true');
-    // Driven by the keys a presenter uses (the dev server has no test API): Home stops the playback
-    // on the first hop, → steps; the counter reads "Hop 1 of 20" / "第 1 跳，共 20 跳".
-    const counter = page.getByTestId('hop-counter');
-    await page.keyboard.press('Home');
-    await expect(counter).toHaveText(/^\D*1\D+\d+/);
-    const total = Number((await counter.innerText()).match(/\d+/g)![1]);
-    expect(total).toBeGreaterThan(10);
-    for (let hop = 1; hop <= total; hop++) {
-      if (hop > 1) await page.keyboard.press('ArrowRight');
-      await expect(counter).toHaveText(new RegExp(`^\\D*${hop}\\D+${total}`));
-      await settled(page);
-      const numbers = await numberBoxes(page);
-      const objects = await objectBoxes(page);
-      const over = numbers.flatMap((n) =>
-        objects.filter((o) => intersects(n.box, o.box)).map((o) => `${n.label} over "${o.what}"`),
-      );
-      expect.soft([...new Set(over)], `hop ${hop}: numbers over objects`).toEqual([]);
-      expect.soft(await covered(page), `hop ${hop}: numbers over text, over each other or out of view`).toEqual([]);
-    }
-  });
+// In presenter mode the canvas is shorter still (the hop's caption above it, up to three lines) and
+// the camera follows the hop, so the route runs past the canvas's edges: a number near an edge must
+// still be whole in view, and a stop's pill must not sit on its box's kind tag ("LOAD BALANCER").
+for (const presenter of [false, true]) {
+  for (const lang of ['en', 'zh'] as const) {
+    const mode = presenter ? 'presenter mode, ' : '';
+    const title = `1280x720 with Rules open (${mode}${lang}): the default request's numbers cover no object's box `
+      + 'and no text, at every hop';
+    test(title, async ({ page }) => {
+      // Twenty hops, each a camera move in presenter mode that must settle before it is measured.
+      test.slow(presenter, 'the camera moves at every hop');
+      await page.setViewportSize({ width: 1280, height: 720 });
+      const lab = new LabPage(page);
+      await lab.open('/');
+      await page.getByTestId('lang-select').selectOption(lang);
+      await page.getByTestId('composer-send').click();
+      await expect(page.getByTestId('route-layer')).toBeAttached();
+      // Driven by the keys a presenter uses (the dev server has no test API): Home stops the playback
+      // on the first hop, → steps; the counter reads "Hop 1 of 20" / "第 1 跳，共 20 跳".
+      const counter = page.getByTestId('hop-counter');
+      await page.keyboard.press('Home');
+      await expect(counter).toHaveText(/^\D*1\D+\d+/);
+      if (presenter) {
+        await page.getByTestId('presenter-toggle').click();
+        await expect(page.getByTestId('presenter-toggle')).toHaveAttribute('aria-pressed', 'true');
+      }
+      await page.getByTestId('artifacts-toggle').click();
+      await expect(page.getByTestId('artifacts-toggle')).toHaveAttribute('aria-expanded', 'true');
+      const total = Number((await counter.innerText()).match(/\d+/g)![1]);
+      expect(total).toBeGreaterThan(10);
+      for (let hop = 1; hop <= total; hop++) {
+        if (hop > 1) await page.keyboard.press('ArrowRight');
+        await expect(counter).toHaveText(new RegExp(`^\\D*${hop}\\D+${total}`));
+        await settled(page);
+        const canvas = (await page.getByTestId('canvas').boundingBox())!;
+        const numbers = (await numberBoxes(page)).filter((n) => !presenter || intersects(n.box, canvas));
+        const objects = await objectBoxes(page);
+        const over = numbers.flatMap((n) =>
+          objects.filter((o) => intersects(n.box, o.box)).map((o) => `${n.label} over "${o.what}"`),
+        );
+        expect.soft([...new Set(over)], `hop ${hop}: numbers over objects`).toEqual([]);
+        const report = await covered(page, { offCanvas: presenter });
+        expect.soft(report, `hop ${hop}: numbers over text, over each other or cut by the canvas's edge`).toEqual([]);
+      }
+    });
+  }
 }
