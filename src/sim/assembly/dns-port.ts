@@ -78,8 +78,8 @@ export interface ResolverFiles {
  * first asked for and rendered when first read.
  */
 export interface EtcFiles {
-  /** Every pod's and node's files by artifact id (`pod/<ns>/<name>/hosts`, `node/<name>/resolv.conf`...). */
-  readonly artifacts: Record<string, RenderedArtifact>;
+  /** Every node's and pod's files (ids `node/<name>/hosts`, `pod/<ns>/<name>/resolv.conf`...). */
+  readonly artifacts: readonly RenderedArtifact[];
   pod(pod: Pod): ResolverFiles | undefined;
   node(node: string): ResolverFiles | undefined;
   /** What the files were made from (see buildEtcFiles). */
@@ -171,16 +171,14 @@ function buildEtcFiles(cluster: Cluster, prev?: EtcFiles): EtcFiles {
     const files = lazyFiles(heads, () => dns.podHostsFile(cluster, p), () => dns.resolverFor(cluster, p));
     pods.set(key, { pod: p, files });
   }
-  let artifacts: Record<string, RenderedArtifact> | undefined;
+  let artifacts: RenderedArtifact[] | undefined;
   return {
     get artifacts() {
       if (artifacts) return artifacts;
-      artifacts = {};
-      for (const f of [...nodes.values(), ...[...pods.values()].map((x) => x.files)]) {
-        artifacts[f.hostsArtifact.id] = f.hostsArtifact;
-        artifacts[f.resolvConfArtifact.id] = f.resolvConfArtifact;
-      }
-      return artifacts;
+      const list: RenderedArtifact[] = [];
+      for (const f of nodes.values()) list.push(f.hostsArtifact, f.resolvConfArtifact);
+      for (const { files: f } of pods.values()) list.push(f.hostsArtifact, f.resolvConfArtifact);
+      return (artifacts = list);
     },
     pod: (pod) => pods.get(podKey(pod))?.files,
     node: (node) => nodes.get(node),

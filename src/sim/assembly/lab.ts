@@ -235,7 +235,7 @@ export function collectArtifacts(
   }
   artifacts[labDns.zoneArtifact.id] = labDns.zoneArtifact;
   artifacts[labDns.publicArtifact.id] = labDns.publicArtifact;
-  Object.assign(artifacts, labDns.files.artifacts);
+  for (const a of labDns.files.artifacts) artifacts[a.id] = a;
   return artifacts;
 }
 
