@@ -131,6 +131,25 @@ interface EtcInputs {
   nodeFiles: ReadonlyMap<string, ResolverFiles>;
 }
 
+/**
+ * Whether a pod's two files read the same from `a` as from `b`: they are made of its name, its spec
+ * (hostname, subdomain, hostAliases, dnsPolicy, dnsConfig, node) and its address, not of its other
+ * status (a readiness change keeps them).
+ */
+function sameFileInputs(a: Pod, b: Pod): boolean {
+  if (a === b) return true;
+  const sa = a.status;
+  const sb = b.status;
+  return a.spec === b.spec && a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace &&
+    sa?.podIP === sb?.podIP && sameIPs(sa?.podIPs, sb?.podIPs);
+}
+
+function sameIPs(a: readonly { ip?: string }[] | undefined, b: readonly { ip?: string }[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((x, i) => x.ip === b[i]!.ip);
+}
+
 /** Files kept into a new build, made now if they were not: their makers would keep the old cluster alive. */
 function keep(files: ResolverFiles): ResolverFiles {
   void files.hosts;
@@ -163,7 +182,7 @@ function buildEtcFiles(cluster: Cluster, prev?: EtcFiles): EtcFiles {
     if (!p.status?.podIP || !p.spec.nodeName) continue;
     const key = podKey(p);
     const kept = sameBase ? was.pods.get(key) : undefined;
-    if (kept && kept.pod === p && (sameNodes || !p.spec.hostNetwork)) {
+    if (kept && sameFileInputs(kept.pod, p) && (sameNodes || !p.spec.hostNetwork)) {
       pods.set(key, { pod: p, files: keep(kept.files) });
       continue;
     }
