@@ -132,16 +132,25 @@ interface EtcInputs {
 }
 
 /**
- * Whether a pod's two files read the same from `a` as from `b`: they are made of its name, its spec
- * (hostname, subdomain, hostAliases, dnsPolicy, dnsConfig, node) and its address, not of its other
- * status (a readiness change keeps them).
+ * Whether a pod's two files read the same from `a` as from `b`: they are made of its name, some of its
+ * spec (hostname, subdomain, hostAliases, dnsPolicy, dnsConfig, node) and its address, not of its
+ * other status (a readiness change keeps them).
  */
 function sameFileInputs(a: Pod, b: Pod): boolean {
   if (a === b) return true;
   const sa = a.status;
   const sb = b.status;
-  return a.spec === b.spec && a.metadata.name === b.metadata.name && a.metadata.namespace === b.metadata.namespace &&
-    sa?.podIP === sb?.podIP && sameIPs(sa?.podIPs, sb?.podIPs);
+  return sameFileSpec(a.spec, b.spec) && a.metadata.name === b.metadata.name &&
+    a.metadata.namespace === b.metadata.namespace && sa?.podIP === sb?.podIP && sameIPs(sa?.podIPs, sb?.podIPs);
+}
+
+/** The spec fields podHostsFile and resolverFor read (an apply writes a new spec object of the same fields). */
+function sameFileSpec(a: Pod['spec'], b: Pod['spec']): boolean {
+  if (a === b) return true;
+  const same = (x: unknown, y: unknown) => x === y || JSON.stringify(x) === JSON.stringify(y);
+  return a.hostname === b.hostname && a.subdomain === b.subdomain && a.hostNetwork === b.hostNetwork &&
+    a.nodeName === b.nodeName && a.dnsPolicy === b.dnsPolicy && same(a.hostAliases, b.hostAliases) &&
+    same(a.dnsConfig, b.dnsConfig);
 }
 
 function sameIPs(a: readonly { ip?: string }[] | undefined, b: readonly { ip?: string }[] | undefined): boolean {

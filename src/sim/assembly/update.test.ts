@@ -248,6 +248,19 @@ describe('updateLab', () => {
     }
   });
 
+  it('keeps a pod\'s files when only its readiness changed', () => {
+    const lab = start('iptables', false);
+    const p = lab.cluster.pods.find((x) => x.metadata.name.startsWith('app-'))!;
+    const conditions = (p.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+    const next = updateLab(lab, {
+      kind: 'apply',
+      object: { ...p, status: { ...p.status, conditions: [...conditions, { type: 'Ready', status: 'False' }] } },
+    });
+    const id = `pod/default/${p.metadata.name}/hosts`;
+    expect(next.lastUpdate.dns).toBe('rebuilt');
+    expect(next.artifacts[id]).toBe(lab.artifacts[id]);
+  });
+
   it('scaling a Deployment is a partial iptables sync of one Service on each node', () => {
     const lab = start('iptables', false);
     const d = [...lab.reconcile.state.inputs.values()].find(
