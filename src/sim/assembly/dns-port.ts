@@ -3,7 +3,7 @@
 
 import { findLine, lazyArtifact, type ArtifactRef, type RenderedArtifact } from '../artifact';
 import type { Cluster, ExternalClient } from '../cluster';
-import type { Pod } from '../api/types';
+import { objectKey, type Pod } from '../api/types';
 import * as dns from '../dns/index';
 import type { EvalStep, StepEffect } from '../step';
 import type { DnsLookup, DnsPort } from '../trace/ports';
@@ -189,7 +189,7 @@ function buildEtcFiles(cluster: Cluster, prev?: EtcFiles): EtcFiles {
   }
   for (const p of cluster.pods) {
     if (!p.status?.podIP || !p.spec.nodeName) continue;
-    const key = podKey(p);
+    const key = objectKey(p);
     const kept = sameBase ? was.pods.get(key) : undefined;
     if (kept && sameFileInputs(kept.pod, p) && (sameNodes || !p.spec.hostNetwork)) {
       pods.set(key, { pod: p, files: keep(kept.files) });
@@ -208,14 +208,10 @@ function buildEtcFiles(cluster: Cluster, prev?: EtcFiles): EtcFiles {
       for (const { files: f } of pods.values()) list.push(f.hostsArtifact, f.resolvConfArtifact);
       return (artifacts = list);
     },
-    pod: (pod) => pods.get(podKey(pod))?.files,
+    pod: (pod) => pods.get(objectKey(pod))?.files,
     node: (node) => nodes.get(node),
     inputs: { settings: cluster.settings, nodes: cluster.nodes, dnsIP, pods, nodeFiles: nodes },
   };
-}
-
-function podKey(pod: Pod): string {
-  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
 }
 
 export interface LabDns {
@@ -269,9 +265,9 @@ function lookupWithin(
 /**
  * CoreDNS for the lab. The zone is built on the first lookup or when its listing is opened, not on
  * every edit: CoreDNS answers from its informer cache when asked, and an edit that nobody resolves a
- * name after should not pay for it.
+ * name after should not pay for it. `prev`: the lab's DNS before an update, whose pods' and nodes'
+ * files are kept where their inputs are.
  */
-/** `prev`: the lab's DNS before an update, whose pods' and nodes' files are kept where their inputs are. */
 export function buildLabDns(cluster: Cluster, externalRecords: Record<string, string>, prev?: LabDns): LabDns {
   let zone: dns.Zone | undefined;
   const zoneOf = () => (zone ??= dns.buildZone(cluster, { externalRecords }));

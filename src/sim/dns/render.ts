@@ -10,7 +10,7 @@ import type { DnsAnswer, RecordSource, ResolvConf, ResolveResult, RR, Zone } fro
 import { titled } from '../notes';
 import type { ExternalClient } from '../cluster';
 import { clientHostsFile, type HostsFile } from './hosts';
-import type { Pod } from '../api/types';
+import { objectKey, type Pod } from '../api/types';
 
 export const DIG_VERSION = '9.18.30';
 /** dig 9.18's default EDNS buffer size, which CoreDNS echoes back. */
@@ -416,19 +416,16 @@ export function hostsArtifactId(client: Pick<ExternalClient, 'name'>): ArtifactI
   return `client/${client.name}/hosts`;
 }
 
-function podKey(pod: Pod): string {
-  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-}
-
 /** The id, kind and title of the /etc/hosts the kubelet wrote into a pod. */
 export function podHostsArtifactHead(pod: Pod): Omit<RenderedArtifact, 'lines'> {
-  return { id: `pod/${podKey(pod)}/hosts`, kind: 'hosts', ...titled('note.title.podHosts', { pod: podKey(pod) }) };
+  const key = objectKey(pod);
+  return { id: `pod/${key}/hosts`, kind: 'hosts', ...titled('note.title.podHosts', { pod: key }) };
 }
 
 /** The id, kind and title of the /etc/resolv.conf the kubelet wrote into a pod. */
 export function podResolvConfArtifactHead(pod: Pod): Omit<RenderedArtifact, 'lines'> {
-  const title = titled('note.title.podResolvConf', { pod: podKey(pod) });
-  return { id: `pod/${podKey(pod)}/resolv.conf`, kind: 'resolv.conf', ...title };
+  const key = objectKey(pod);
+  return { id: `pod/${key}/resolv.conf`, kind: 'resolv.conf', ...titled('note.title.podResolvConf', { pod: key }) };
 }
 
 /** The id, kind and title of a node's own /etc/hosts. */

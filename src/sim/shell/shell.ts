@@ -19,6 +19,7 @@ import { MAX_REPLICAS, type KubeProxySettings } from '../lab';
 import { DEFAULT_CLIENT } from '../clients';
 import { buildNetworkIndex } from '../trace/network';
 import { parseUrl } from '../trace/trace';
+import type { Pod } from '../api/types';
 import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
@@ -807,9 +808,9 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
   const cookies = flags(a, '-b', '--cookie');
   // What the lab's curl cannot do (cookie files): the lab's words, in the reader's language.
-  if (cookies.some((c) => !c.includes('='))) return errorProse([{ note: note('note.shell.cookiePairs', {}) }]);
+  if (cookies.some((c) => !c.includes('='))) return errorNote(note('note.shell.cookiePairs', {}));
   if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
-  if (has(a, '-c', '--cookie-jar')) return errorProse([{ note: note('note.shell.cookieJar', {}) }]);
+  if (has(a, '-c', '--cookie-jar')) return errorNote(note('note.shell.cookieJar', {}));
   const request: ShellRequest = {
     from: shellFrom(env.shell),
     method: flag(a, '-X', '--request') ?? 'GET',
@@ -856,15 +857,17 @@ function curlSummary(result: TraceResult): ProseLine {
 }
 
 /** The resolv.conf of a pod (its DNS policy and search list) or of a node (the host's resolver). */
+/** The pod a shell is in ("ns/name"), or kubectl's words for one that is not there. */
+function shellPod(lab: Lab, key: string): Pod | string {
+  const pod = buildNetworkIndex(lab.reconcile.cluster).podByKey(key);
+  return pod ?? `Error from server (NotFound): pods "${key.split('/')[1]}" not found`;
+}
+
 function resolvConf(lab: Lab, shell: Shell): dns.ResolvConf | string {
   const c = lab.reconcile.cluster;
   if (shell.kind === 'pod') {
-    const pod = buildNetworkIndex(c).podByKey(shell.pod);
-    if (!pod) {
-      const name = shell.pod.split('/')[1];
-      return `Error from server (NotFound): pods "${name}" not found`;
-    }
-    return dns.resolverFor(c, pod);
+    const pod = shellPod(lab, shell.pod);
+    return typeof pod === 'string' ? pod : dns.resolverFor(c, pod);
   }
   return dns.nodeResolvConf(c);
 }
@@ -937,8 +940,8 @@ function resolverFile(env: ShellEnv, path: '/etc/resolv.conf' | '/etc/hosts'): S
   const files = env.lab.labDns.files;
   let found;
   if (shell.kind === 'pod') {
-    const pod = buildNetworkIndex(env.lab.reconcile.cluster).podByKey(shell.pod);
-    if (!pod) return error(`Error from server (NotFound): pods "${shell.pod.split('/')[1]}" not found`);
+    const pod = shellPod(env.lab, shell.pod);
+    if (typeof pod === 'string') return error(pod);
     found = files.pod(pod);
   } else {
     found = files.node(shell.node);
