@@ -124,13 +124,21 @@ function noShares(key: NoteKey, params: Record<string, NoteParam> = {}): Implied
  */
 function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
   const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
-  const gw = ref ? lab.gateways?.find((g) => g.splitShares?.(ref.ref)) : undefined;
-  const shares = ref && gw?.splitShares ? gw.splitShares(ref.ref) : null;
   if (!ref) return noShares('note.dist.oneBackend');
+  const shares = firstSplit(lab, ref.ref);
   const variable = ref.ref.slice('split:'.length);
   if (!shares) return noShares('note.dist.splitLocations', { variable });
   const out = shares.flatMap((s) => s.peers.map((endpoint) => ({ endpoint, share: s.percent / 100 / s.peers.length })));
   return impliedBy(toPods(lab, out), 'note.dist.split', { variable });
+}
+
+/** The shares of the data plane whose config has the block (one lookup per Gateway, until found). */
+function firstSplit(lab: LabPorts, blockId: string) {
+  for (const g of lab.gateways ?? []) {
+    const shares = g.splitShares?.(blockId);
+    if (shares) return shares;
+  }
+  return null;
 }
 
 function impliedShares(lab: LabPorts, first: TraceResult): Implied {
