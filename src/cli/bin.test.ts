@@ -29,4 +29,12 @@ describe('the netlab binary', () => {
     // Four node processes in a row: on a busy 2-core machine that can take far longer than
     // vitest's 5 s default (each spawn has its own 60 s bound above).
   }, 240_000);
+
+  it('ends quietly when its reader closes the pipe early (`netlab ... | head`)', () => {
+    // `true` reads nothing and exits before node has started: every write meets a closed pipe.
+    const line = 'set -o pipefail; node bin/netlab.mjs validate scenarios/snapshots/k3s.yaml | true';
+    const r = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(r.status).toBe(0);
+  }, 120_000);
 });

@@ -7,8 +7,16 @@ import type { CliIo } from './io';
 import { parseGlobalOptions } from './options';
 import { run } from './run';
 
+// A reader that stops early (`netlab rules ... | head`) closes the pipe: the rest of the output has
+// nowhere to go, and the command ends as it would have, without an unhandled EPIPE and its stack.
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+});
+
 const io: CliIo = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => stdoutClosed || process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
 };
