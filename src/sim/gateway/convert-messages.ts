@@ -28,8 +28,6 @@ export const convertMessagesEn = {
     + 'themselves; there is no standard way to send through the cluster IP',
   'convert.instead.loadBalance': 'an implementation policy (NGINX Gateway Fabric\'s UpstreamSettingsPolicy); '
     + 'the converted upstreams use the implementation\'s default balancing',
-  'convert.implementationSpecific': 'path {path} (pathType ImplementationSpecific) became PathPrefix, which '
-    + 'matches whole path segments: ingress-nginx matched it as a string prefix, so {path}x no longer matches',
   'convert.defaultBackendHosts': 'spec.defaultBackend became HTTPRoute {route} with no hostnames; it serves only '
     + 'the hosts the Gateway has listeners for, where ingress-nginx sent every other host to it as well',
   'convert.namedPort': 'backend {service} port {port} names a port no Service in the input defines; '
@@ -59,8 +57,6 @@ export const convertMessagesZh: Record<ConvertMessageKey, string> = {
     + 'statusCode: 302）的 HTTPRoute 规则',
   'convert.instead.serviceUpstream': '无需替代：Gateway 实现自己在 Service 的端点之间负载均衡；没有标准方式改为经由集群 IP 转发',
   'convert.instead.loadBalance': '实现自己的策略（NGINX Gateway Fabric 的 UpstreamSettingsPolicy）；转换出的上游使用实现的默认均衡方式',
-  'convert.implementationSpecific': '路径 {path}（pathType 为 ImplementationSpecific）变成了 PathPrefix，按完整路径段匹配：'
-    + 'ingress-nginx 把它当作字符串前缀，因此 {path}x 不再匹配',
   'convert.defaultBackendHosts': 'spec.defaultBackend 变成了没有 hostnames 的 HTTPRoute {route}；它只服务 Gateway 有监听器的主机，'
     + '而 ingress-nginx 会把其他所有主机也交给它',
   'convert.namedPort': '后端 {service} 的端口 {port} 是一个输入中没有任何 Service 定义的端口名；该路径被略去（Gateway API 的 backendRef 需要端口号）',

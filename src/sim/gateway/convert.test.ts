@@ -224,13 +224,12 @@ ${tls ? '  tls: [{hosts: [x.io], secretName: x}]\n' : ''}  rules:
     expect(rule.filters).toEqual(filters);
   });
 
-  it('ImplementationSpecific, named ports nobody defines and resource backends are reported', () => {
+  it('named ports nobody defines and resource backends are reported; ImplementationSpecific is not', () => {
     const r = convert(ing('x', `  ingressClassName: nginx
   rules: [{http: {paths: [
     {path: /img, pathType: ImplementationSpecific, backend: {service: {name: s, port: {name: http}}}},
     {path: /r, pathType: Prefix, backend: {resource: {apiGroup: k8s.example.com, kind: StorageBucket, name: b}}}]}}]`));
     expect(r.notes.map((n) => [n.key, n.params])).toEqual([
-      ['convert.implementationSpecific', { path: '/img' }],
       ['convert.namedPort', { service: 's', port: 'http' }],
       ['convert.resourceBackend', { kind: 'StorageBucket', name: 'b' }],
     ]);

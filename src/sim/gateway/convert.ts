@@ -7,7 +7,8 @@
 //    with the group's TLS Secrets in certificateRefs).
 //  - One Gateway per namespace and class, named after the class, `gatewayClassName: <class>`.
 //  - Paths with the same pathType and path share a rule: Exact → Exact, Prefix → PathPrefix,
-//    ImplementationSpecific → PathPrefix (the ingress-nginx provider's choice), backendRefs in order.
+//    ImplementationSpecific → PathPrefix (the ingress-nginx provider's choice, which matches as the
+//    controller did: its store makes ImplementationSpecific a Prefix path), backendRefs in order.
 //  - `spec.defaultBackend` → HTTPRoute `<ingress>-default-backend`, one rule without matches.
 //  - Canary Ingresses (`canary: "true"`): canary-weight/-total become backend weights on the
 //    primary's rule, canary-by-header(-value) a rule with a header match; by-cookie and
@@ -252,11 +253,8 @@ function backendRef(src: Source, b: IngressBackend, ports: Map<string, number>, 
   return { name: svc, port: n };
 }
 
-function pathMatch(e: PathEntry, notes: ConvertNote[]): HTTPRouteMatch {
+function pathMatch(e: PathEntry): HTTPRouteMatch {
   if (e.pathType === 'Exact') return { path: { type: 'Exact', value: e.path } };
-  if (e.pathType === 'ImplementationSpecific' && e.path !== '/') {
-    notes.push(note(e.src, 'spec.rules', 'convert.implementationSpecific', { path: e.path }));
-  }
   return { path: { type: 'PathPrefix', value: e.path } };
 }
 
@@ -286,7 +284,7 @@ function groupRoute(g: Group, ports: Map<string, number>, notes: ConvertNote[]):
   for (const entries of byKey.values()) {
     const primary = entries.filter((e) => !e.src.canary);
     const canaries = entries.filter((e) => e.src.canary);
-    const match = pathMatch(entries[0]!, notes);
+    const match = pathMatch(entries[0]!);
     const refs = (es: PathEntry[]) => es.flatMap((e) => {
       const r = backendRef(e.src, e.backend, ports, notes, 'spec.rules');
       return r ? [r] : [];

@@ -5,6 +5,7 @@
 // controller.go createServers/createUpstreams) [SEMANTICS §9, §10].
 
 import type {
+  HTTPIngressPath,
   Ingress,
   IngressBackend,
   IngressClass,
@@ -132,8 +133,9 @@ export interface SpecPath {
 
 /**
  * The path that serves a request among a host's paths, per the spec: the longest match wins, and
- * Exact beats Prefix on a tie. ImplementationSpecific paths are matched as ingress-nginx does
- * (a plain string prefix). Returns the index, or -1.
+ * Exact beats Prefix on a tie. ImplementationSpecific paths are matched as a plain string prefix
+ * (Traefik's PathPrefix; ingress-nginx makes them Prefix first, see withNginxPathTypes). Returns
+ * the index, or -1.
  */
 export function selectSpecPath(paths: readonly SpecPath[], requestPath: string): number {
   let best = -1;
@@ -519,6 +521,29 @@ function isCanary(i: Ingress): boolean {
 }
 
 /**
+ * The Ingress as ingress-nginx's store keeps it (syncIngress, k8s.SetDefaultNGINXPathType): an empty
+ * path is `/`, and a path of type ImplementationSpecific (or none) is a Prefix path, "to not break
+ * existing definitions". So ImplementationSpecific `/` replaces a server's default `location /`, and
+ * ImplementationSpecific `/foo` matches whole segments as Prefix does. The object itself is unchanged.
+ */
+function withNginxPathTypes(ing: Ingress): Ingress {
+  const needs = (p: HTTPIngressPath) => !p.path || p.pathType !== 'Prefix' && p.pathType !== 'Exact';
+  if (!(ing.spec.rules ?? []).some((r) => (r.http?.paths ?? []).some(needs))) return ing;
+  const rules = ing.spec.rules!.map((r) => !r.http ? r : {
+    ...r,
+    http: {
+      ...r.http,
+      paths: r.http.paths.map((p) => needs(p) ? { ...p, path: p.path || '/', pathType: prefixUnlessExact(p) } : p),
+    },
+  });
+  return { ...ing, spec: { ...ing.spec, rules } };
+}
+
+function prefixUnlessExact(p: HTTPIngressPath): PathType {
+  return p.pathType === 'Exact' ? 'Exact' : 'Prefix';
+}
+
+/**
  * Builds the model one controller serves from the reconciled cluster, in ingress-nginx's order
  * (getBackendServers): the Ingresses this controller serves, oldest first; the catch-all server;
  * each main Ingress's rules and TLS; then the canaries merged into the locations they shadow.
@@ -527,7 +552,7 @@ export function buildIngressModel(cluster: Cluster, addon: IngressAddon): Ingres
   const serving = cluster.ingresses.map((ing) => servesIngress(addon, ing, cluster.ingressClasses));
   const served = cluster.ingresses
     .filter((_, i) => serving[i]!.served)
-    .slice()
+    .map(withNginxPathTypes)
     .sort(compareIngressAge);
   const mains = served.filter((i) => !isCanary(i));
   const canaries = served.filter((i) => isCanary(i));

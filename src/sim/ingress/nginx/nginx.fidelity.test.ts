@@ -341,9 +341,10 @@ const pathCases: Case[] = [
   { title: '/aaa/bbb does not cover /aaa/bbbxyz; /aaa does', request: { host: 'p.com', path: '/aaa/bbbxyz' } },
   { title: 'Prefix /aaa does not match /aaaccc: 404', request: { host: 'p.com', path: '/aaaccc' } },
   {
-    title: 'ImplementationSpecific is a string prefix: /implementation',
+    title: 'ImplementationSpecific is Prefix in the store: /implementation does not match /impl',
     request: { host: 'p.com', path: '/implementation' },
   },
+  { title: 'ImplementationSpecific /impl (a Prefix) matches /impl/x', request: { host: 'p.com', path: '/impl/x' } },
   {
     title: 'Prefix /trail/ is `location /trail/` + `= /trail/`: /trail gets nginx\'s 301 to /trail/',
     request: { host: 'p.com', path: '/trail' },

@@ -107,7 +107,7 @@ function scenario(f: FixtureCluster) {
 
 describe('pathTypes, wildcards, 503 and annotations', () => {
   const web = (name: string, endpoints: string[] = ['10.244.0.10']) => ({ name, port: 80, endpoints });
-  it('Exact beats Prefix; Prefix /aaa does not match /aaaccc; ImplementationSpecific does', () => {
+  it('Exact beats Prefix; Prefix /aaa does not match /aaaccc; ImplementationSpecific is Prefix (the store)', () => {
     const { rendered } = scenario({
       services: [web('exact'), web('prefix'), web('impl')],
       ingresses: [
@@ -132,7 +132,26 @@ describe('pathTypes, wildcards, 503 and annotations', () => {
     expect(up('/foo/')).toBe('default-prefix-80');
     expect(up('/aaaccc')).toBe('upstream-default-backend');
     expect(up('/aaa/ccc')).toBe('default-prefix-80');
-    expect(up('/implementation')).toBe('default-impl-80');
+    // ingress-nginx's store turns ImplementationSpecific into Prefix (SetDefaultNGINXPathType).
+    expect(up('/implementation')).toBe('upstream-default-backend');
+    expect(up('/impl/x')).toBe('default-impl-80');
+    expect(up('/impl')).toBe('default-impl-80');
+  });
+
+  it('ImplementationSpecific / (or a path left empty) replaces the server\'s default location /', () => {
+    const IMPL = 'ImplementationSpecific' as const;
+    const { rendered } = scenario({
+      services: [web('root'), web('other')],
+      ingresses: [
+        { name: 'a', rules: [{ host: 'a.com', paths: [{ path: '/', pathType: IMPL, service: 'root', port: 80 }] }] },
+        { name: 'b', rules: [{ host: 'b.com', paths: [{ path: '', pathType: IMPL, service: 'other', port: 80 }] }] },
+      ],
+    });
+    const up = (host: string, path: string) =>
+      matchNginx({ nodes: rendered.nodes, request: req(host, path) }).upstream;
+    expect(up('a.com', '/')).toBe('default-root-80');
+    expect(up('a.com', '/any/thing')).toBe('default-root-80');
+    expect(up('b.com', '/x')).toBe('default-other-80');
   });
 
   it('a wildcard host becomes a one-label regex server_name', () => {

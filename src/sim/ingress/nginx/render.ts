@@ -102,7 +102,7 @@ export function planLocations(server: ServerModel): PlannedLocation[] {
       add({ modifier: '', path: path.endsWith('/') ? path : `${path}/`, loc });
       add({ modifier: '=', path, loc });
     } else {
-      // Prefix / and ImplementationSpecific: a plain nginx string prefix.
+      // Prefix /: a plain nginx prefix (the store made every ImplementationSpecific path a Prefix one).
       add({ modifier: '', path, loc });
     }
   }
