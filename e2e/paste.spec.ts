@@ -45,3 +45,25 @@ test('"keep the current lab" on a partly refused paste keeps the pasted text', a
   await page.getByTestId('open-paste').click();
   await expect(page.getByTestId('paste-text')).toHaveValue(PARTIAL);
 });
+
+// An Ingress written for a cluster that runs ingress-nginx names class nginx; the lab installs that
+// controller and says so once (the report's heading is the only title when nothing else is reported).
+const PLAIN_INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: nginx
+  defaultBackend:
+    service: {name: web, port: {number: 80}}
+`;
+
+test('a pasted Ingress naming class nginx gets ingress-nginx, and the report says why', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open();
+  await paste(page, PLAIN_INGRESS);
+  const report = page.getByTestId('load-errors');
+  await expect(report.locator('[data-setting="ingress"]')).toContainText('the lab installs ingress-nginx');
+  await expect(report.getByText('Lab settings read from the files')).toHaveCount(1);
+  await expect(page.getByText('ingress-nginx-controller', { exact: false }).first()).toBeVisible();
+});

@@ -71,6 +71,16 @@ describe('netlab validate: the apiserver dry run', () => {
     expect(r.stdout).toMatch(/^ok: 1 file, 2 objects/m);
   });
 
+  it('says what the lab chose for plain manifests as a note (a snapshot\'s inferences say snapshot:)', () => {
+    const ing = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n' +
+      'spec: {ingressClassName: nginx, defaultBackend: {service: {name: web, port: {number: 80}}}}\n';
+    const r = validate({ 'ing.yaml': ing });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('note: inferred ingress = nginx (class nginx, ingress-nginx, installed by the lab)');
+    expect(r.stdout).toContain('(Ingress default/web names class nginx, which no IngressClass in the files declares');
+    expect(r.stdout).not.toContain('snapshot:');
+  });
+
   it('puts the refusals in --json with their places', () => {
     const r = validate({ 'svc.yaml': BAD_NODEPORT }, ['--json']);
     expect(r.code).toBe(1);

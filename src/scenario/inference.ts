@@ -20,6 +20,8 @@ export type InferenceBasis =
   | { kind: 'kube-dns-args' }
   | { kind: 'node-version'; node: string; version: string }
   | { kind: 'ingress-class'; className: string; controllerName: string; workload?: string }
+  /** An Ingress names a class no IngressClass declares: `nginx` or `traefik`, that controller's own class name. */
+  | { kind: 'ingress-named-class'; className: string; ingress: string; controller: string; namespace: string }
   /** kube-proxy mode userspace with no version given: the last release that had it. */
   | { kind: 'userspace-version' };
 
@@ -29,3 +31,6 @@ export interface Inference {
   value: string;
   basis: InferenceBasis;
 }
+
+/** Sets a lab setting the files left free, with what it was read from. */
+export type Setter = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => void;

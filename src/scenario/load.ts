@@ -17,6 +17,7 @@ import { checkValue, objectIssueDetail, showValue } from './validate';
 import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/api/gateway-validation';
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
+import { inferIngress } from './ingress-inference';
 import {
   inferFromSnapshot,
   looksLikeSnapshot,
@@ -93,7 +94,8 @@ function loadUnsafe(files: readonly ScenarioFileInput[]): LoadResult {
 
 /**
  * The settings the objects imply, each inference reported: a snapshot of a running cluster says
- * how it was set up, and a userspace-mode lab needs a release that still had that mode.
+ * how it was set up, plain manifests which ingress controller their Ingresses were written for, and
+ * a userspace-mode lab needs a release that still had that mode.
  */
 function inferSettings(merged: ReturnType<typeof mergeScenarios>, file: string, problems: Problem[]): Inference[] {
   const { scenario } = merged;
@@ -103,6 +105,14 @@ function inferSettings(merged: ReturnType<typeof mergeScenarios>, file: string, 
     scenario.settings = snap.settings;
     inferred = snap.inferred;
     problems.push(...snap.problems);
+  } else if (merged.defaulted.includes('ingress')) {
+    // Plain manifests: an Ingress written for a cluster that runs ingress-nginx or Traefik gets it.
+    const settings = structuredClone(scenario.settings);
+    inferIngress(scenario.objects, (setting, value, basis, apply) => {
+      apply();
+      inferred.push({ setting, value, basis });
+    }, settings, false);
+    scenario.settings = settings;
   }
   const versionGiven =
     !merged.defaulted.includes('kubernetesVersion') || inferred.some((i) => i.setting === 'kubernetesVersion');

@@ -141,7 +141,21 @@ describe('a 1.15-era snapshot: kube-dns, extensions/v1beta1, Endpoints without E
     expect(k.setting('kubernetesVersion')).toBe('1.15');
     expect(k.setting('clusterDomain')).toBe('cluster.local');
     expect(k.r.problems.filter((p) => p.message.includes('served as extensions/v1beta1'))).toHaveLength(3);
-    expect(k.lab.cluster.pods.map((p) => p.metadata.name).sort()).toEqual(['hello-5d8fd6c4c9-dk4sd', 'hello-5d8fd6c4c9-x8kqg', 'kube-dns-86f4d74b45-zx2lq']);
+    const declared = k.lab.cluster.pods.filter((p) => p.metadata.namespace !== 'ingress-nginx');
+    expect(declared.map((p) => p.metadata.name).sort()).toEqual(['hello-5d8fd6c4c9-dk4sd', 'hello-5d8fd6c4c9-x8kqg', 'kube-dns-86f4d74b45-zx2lq']);
+  });
+
+  it('installs ingress-nginx for the class its Ingress names by annotation, and says so', () => {
+    // The snapshot has no IngressClass (1.15 had none) and no controller pod: the lab installs one.
+    expect(k.s.settings.ingress).toMatchObject([{ controller: 'nginx', className: 'nginx', namespace: 'ingress-nginx' }]);
+    const i = k.r.inferred.find((x) => x.setting === 'ingress')!;
+    expect(i.basis).toEqual({
+      kind: 'ingress-named-class', className: 'nginx', ingress: 'default/hello', controller: 'ingress-nginx', namespace: 'ingress-nginx',
+    });
+    expect(describeInference(i)).toContain('Ingress default/hello names class nginx, which no IngressClass');
+    const res = run(k.lab, 'external:192.168.99.1', 'http://hello.info/', 'ingress');
+    expect(res.status).toBe(200);
+    expect(['default/hello-5d8fd6c4c9-dk4sd', 'default/hello-5d8fd6c4c9-x8kqg']).toContain(res.backendPod);
   });
 
   it('routes the NodePort to the addresses its Endpoints declare, and resolves names through kube-dns', () => {
@@ -168,6 +182,40 @@ describe('what is not a snapshot', () => {
     const r = loadScenarioText('web.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n');
     expect(r.ok && r.inferred).toEqual([]);
     expect(r.ok && r.scenario.settings.snapshot).toBeUndefined();
+  });
+
+  it('an Ingress naming class nginx or traefik that no IngressClass declares gets that controller, reported', () => {
+    const ingress = (name: string, cls: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}, annotations: {kubernetes.io/ingress.class: ${cls}}}
+spec: {rules: [{host: ${name}.example.com, http: {paths: [{path: /, pathType: Prefix,
+  backend: {service: {name: web, port: {number: 80}}}}]}}]}
+`;
+    const r = loadScenarioText('app.yaml', [ingress('a', 'nginx'), ingress('b', 'traefik'), ingress('c', 'other')].join('---\n'));
+    if (!r.ok) throw new Error('not loaded');
+    expect(r.scenario.settings.snapshot).toBeUndefined();
+    expect(r.scenario.settings.ingress).toMatchObject([
+      { controller: 'nginx', className: 'nginx', namespace: 'ingress-nginx' },
+      { controller: 'traefik', className: 'traefik', namespace: 'traefik' },
+    ]);
+    expect(r.inferred.map((i) => i.basis)).toEqual([
+      { kind: 'ingress-named-class', className: 'nginx', ingress: 'default/a', controller: 'ingress-nginx', namespace: 'ingress-nginx' },
+      { kind: 'ingress-named-class', className: 'traefik', ingress: 'default/b', controller: 'Traefik', namespace: 'traefik' },
+    ]);
+  });
+
+  it('leaves ingress alone when the files set it, or declare the IngressClass themselves', () => {
+    const ing = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {ingressClassName: nginx}\n';
+    const scenario = JSON.stringify({
+      format: 'netlab.scenario', version: 1, settings: { ingress: [] },
+      objects: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'a' }, spec: { ingressClassName: 'nginx' } }],
+    });
+    const set = loadScenarioText('s.json', scenario);
+    expect(set.ok && set.inferred).toEqual([]);
+    expect(set.ok && set.scenario.settings.ingress).toEqual([]);
+    const cls = 'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: {controller: k8s.io/ingress-nginx}\n';
+    const declared = loadScenarioText('d.yaml', `${ing}---\n${cls}`);
+    expect(declared.ok && declared.inferred).toEqual([]);
   });
 
   it('an extensions/v1beta1 Ingress written by hand is refused as today\'s apiserver refuses it', () => {

@@ -4,14 +4,14 @@
 // load report. Settings a scenario file gives itself are never overridden.
 
 import { parse as parseYaml } from 'yaml';
-import type { ConfigMap, DaemonSet, Deployment, IngressClass, Node, Pod, Service } from '../sim/api/types';
-import type { IngressAddon, IpvsScheduler, LabSettings, ProxyMode } from '../sim/lab';
-import { IPVS_SCHEDULERS, PROXY_MODES, defaultIngressAddon } from '../sim/lab';
-import { controllerKindOf, DEFAULT_CLASS_ANNOTATION } from '../sim/ingress/model';
+import type { ConfigMap, Deployment, Node, Pod, Service } from '../sim/api/types';
+import type { IpvsScheduler, LabSettings, ProxyMode } from '../sim/lab';
+import { IPVS_SCHEDULERS, PROXY_MODES } from '../sim/lab';
+import { inferIngress } from './ingress-inference';
 import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
 import { fieldSegments, jsonPointer, type Problem } from './problem';
 import { noted } from './problem-text';
-import type { Inference, InferenceBasis } from './inference';
+import type { Inference, InferenceBasis, Setter } from './inference';
 import type { ObjectSource, ScenarioObject } from './types';
 
 export type { Inference, InferenceBasis } from './inference';
@@ -76,7 +76,7 @@ export function inferFromSnapshot(p: {
   inferPodCIDR(nodes, pods, set, settings);
   inferClusterDomain(p.objects, set, settings);
   inferVersion(nodes, set, settings);
-  inferIngress(p.objects, set, settings);
+  inferIngress(p.objects, set, settings, true);
 
   // Namespaces the objects live in but the snapshot did not list existed in the cluster.
   const listed = new Set(of<{ metadata: { name: string } }>('Namespace').map((n) => n.metadata.name));
@@ -121,8 +121,6 @@ function placeOf(
 
 /** The ConfigMap kubeadm writes kube-proxy's configuration to, as problems name it. */
 const PROXY_CONFIG = 'ConfigMap kube-system/kube-proxy';
-
-type Setter = (setting: string, value: string, basis: InferenceBasis, apply: () => void) => void;
 
 // ------------------------------------------------------------------ service CIDR
 
@@ -346,72 +344,6 @@ function inferVersion(nodes: readonly Node[], set: Setter, settings: LabSettings
   set('kubernetesVersion', v, basis, () => (settings.kubernetesVersion = v));
 }
 
-// ------------------------------------------------------------------ ingress controller
-
-/** The controller's ports as its container names them (ingress-nginx http/https, Traefik web/websecure). */
-function controllerPorts(w: Deployment | DaemonSet): { http: number; https: number } {
-  const ports = w.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
-  const find = (names: string[], fallback: number) =>
-    ports.find((p) => p.name && names.includes(p.name))?.containerPort ?? fallback;
-  return { http: find(['http', 'web'], 80), https: find(['https', 'websecure'], 443) };
-}
-
-function looksLike(kind: 'nginx' | 'traefik', w: Deployment | DaemonSet): boolean {
-  const labels = w.spec.template.metadata?.labels ?? {};
-  const images = w.spec.template.spec.containers.map((c) => c.image ?? '');
-  const name = labels['app.kubernetes.io/name'];
-  if (kind === 'nginx') {
-    const image = images.some((i) => i.includes('ingress-nginx/controller') || i.includes('nginx-ingress-controller'));
-    return image || (name === 'ingress-nginx' && labels['app.kubernetes.io/component'] === 'controller');
-  }
-  const traefik = (i: string) => /(^|\/)(mirrored-library-)?traefik:/.test(i) || i.startsWith('traefik');
-  return images.some(traefik) || name === 'traefik';
-}
-
-function inferIngress(objects: readonly ScenarioObject[], set: Setter, settings: LabSettings): void {
-  const classes = objects.filter((o) => o.kind === 'IngressClass') as unknown as IngressClass[];
-  const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet') as unknown as (
-    | Deployment
-    | DaemonSet
-  )[];
-  const services = objects.filter((o) => o.kind === 'Service') as unknown as Service[];
-  const addons: IngressAddon[] = [];
-  const bases: InferenceBasis[] = [];
-  for (const cls of classes) {
-    const kind = controllerKindOf(cls.spec.controller);
-    if (!kind) continue;
-    const w = workloads.find((x) => looksLike(kind, x));
-    const isDefaultClass = cls.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
-    const base: IngressAddon = { ...defaultIngressAddon(kind), className: cls.metadata.name, isDefaultClass };
-    if (!w) {
-      addons.push(base);
-      bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller });
-      continue;
-    }
-    const selector = w.spec.selector.matchLabels ?? {};
-    const ns = w.metadata.namespace ?? 'default';
-    const podLabels = w.spec.template.metadata?.labels ?? {};
-    const selects = (s: Service) =>
-      !!s.spec.selector && Object.entries(s.spec.selector).every(([k, v]) => podLabels[k] === v);
-    const svc = services.find((s) => (s.metadata.namespace ?? 'default') === ns && selects(s));
-    const hostPort = w.spec.template.spec.containers.some((c) => (c.ports ?? []).some((p) => p.hostPort));
-    const daemonSetHostPort = hostPort && w.kind === 'DaemonSet';
-    const topology =
-      svc?.spec.type === 'LoadBalancer' ? 'loadbalancer' : daemonSetHostPort ? 'daemonset-hostport' : 'nodeport';
-    const replicas = (w as Deployment).spec.replicas ?? 1;
-    const adopt = { podSelector: selector, ports: controllerPorts(w) };
-    addons.push({ ...base, namespace: ns, topology, replicas, adopt });
-    const workload = `${w.kind} ${ns}/${w.metadata.name}`;
-    bases.push({ kind: 'ingress-class', className: cls.metadata.name, controllerName: cls.spec.controller, workload });
-  }
-  if (addons.length === 0) return;
-  const shown = (a: IngressAddon) =>
-    `${a.controller} (class ${a.className}, ${a.namespace}${a.adopt ? '' : ', installed by the lab'})`;
-  const value = addons.map(shown).join('; ');
-  set('ingress', value, bases[0]!, () => (settings.ingress = addons));
-  for (const b of bases.slice(1)) set('ingress', value, b, () => undefined);
-}
-
 // ------------------------------------------------------------------ text
 
 /** One line of the load report, in English (the UI renders the same facts through its i18n keys). */
@@ -463,6 +395,11 @@ export function describeInference(i: Inference): string {
         const run = b.workload ? `, run by ${b.workload}` : '; its controller is not in the snapshot';
         return `IngressClass ${b.className} (controller ${b.controllerName})${run}`;
       }
+      case 'ingress-named-class':
+        return (
+          `Ingress ${b.ingress} names class ${b.className}, which no IngressClass in the files declares: ` +
+          `the class ${b.controller}'s own manifests create`
+        );
     }
   })();
   return `inferred ${i.setting} = ${i.value} (${why})`;

@@ -63,10 +63,13 @@ Objects that parse are then sent through the lab's apiserver as a dry run (kubec
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
-      // A cluster snapshot: the lab settings read from it, each with what it was read from.
+      // The lab settings the objects implied, each with what it was read from: `snapshot:` for what a
+      // running cluster's snapshot says of its set-up, `note:` for what the lab chose for plain manifests.
       const inferred = result?.ok ? result.inferred : [];
+      const fromSnapshot = scenario?.settings.snapshot === true;
       for (const i of inferred) {
-        io.stdout(`${i.basis.kind === 'userspace-version' ? 'note' : 'snapshot'}: ${describeInference(i)}\n`);
+        const prefix = fromSnapshot && i.basis.kind !== 'userspace-version' ? 'snapshot' : 'note';
+        io.stdout(`${prefix}: ${describeInference(i)}\n`);
       }
       for (const e of optionErrors) io.stdout(`error: ${e}\n`);
       if (!failed && summary) io.stdout(`${summary}\n`);

@@ -73,10 +73,16 @@ export const en = {
   'load.inferred.kube-dns-args': "{setting} = {value}: kube-dns's --domain flag (Deployment kube-system/kube-dns).",
   'load.inferred.node-version': '{setting} = {value}: Node {node} reports {version}.',
   'load.inferred.ingress-class':
-    '{setting}: {value}. IngressClass {className} (controller {controllerName}), run by {workload}.',
+    '{setting}: IngressClass {className} (controller {controllerName}), run by {workload}; the lab models the ' +
+    'controller on those pods.',
   'load.inferred.ingress-class-missing':
-    '{setting}: {value}. IngressClass {className} (controller {controllerName}); its controller is not in the ' +
-    'snapshot, so the lab installs its own.',
+    '{setting}: IngressClass {className} (controller {controllerName}); its controller is not in the snapshot, so ' +
+    'the lab installs its own.',
+  'load.inferred.ingress-named-class':
+    '{setting}: the lab installs {controller} in namespace {namespace} (class {className}). Ingress {ingress} ' +
+    "names class {className}, which no IngressClass in the files declares, and {className} is the class " +
+    "{controller}'s own manifests create (a real cluster serves this Ingress only once that controller is " +
+    'installed).',
   'load.inferred.userspace-version':
     '{setting} = {value}: kube-proxy mode userspace and no version given; userspace was removed in 1.26, so the lab ' +
     'runs the last release that had it.',

@@ -63,9 +63,14 @@ export const zh: Record<keyof typeof en, string> = {
   'load.inferred.corefile': '{setting} = {value}：来自 ConfigMap kube-system/coredns 中 Corefile 的 kubernetes 插件。',
   'load.inferred.kube-dns-args': '{setting} = {value}：来自 kube-dns 的 --domain 参数（Deployment kube-system/kube-dns）。',
   'load.inferred.node-version': '{setting} = {value}：Node {node} 报告的版本是 {version}。',
-  'load.inferred.ingress-class': '{setting}：{value}。IngressClass {className}（控制器 {controllerName}），由 {workload} 运行。',
+  'load.inferred.ingress-class':
+    '{setting}：IngressClass {className}（控制器 {controllerName}）由 {workload} 运行，实验按这些 Pod 为它建模。',
   'load.inferred.ingress-class-missing':
-    '{setting}：{value}。IngressClass {className}（控制器 {controllerName}）；快照中没有它的控制器，实验会安装自己的控制器。',
+    '{setting}：IngressClass {className}（控制器 {controllerName}）；快照中没有它的控制器，实验会安装自己的控制器。',
+  'load.inferred.ingress-named-class':
+    '{setting}：实验在命名空间 {namespace} 中安装了 {controller}（类 {className}）。Ingress {ingress} 指定了类 ' +
+    '{className}，但文件中没有声明它的 IngressClass，而 {className} 正是 {controller} 自带清单创建的类' +
+    '（真实集群要先装好该控制器，才会处理这个 Ingress）。',
   'load.inferred.userspace-version':
     '{setting} = {value}：kube-proxy 模式为 userspace 且未指定版本；userspace 在 1.26 中已移除，所以实验使用最后一个带它的版本。',
 

@@ -56,7 +56,10 @@ export function LoadErrors() {
         </button>
       </header>
       {report.problems.length > 0 && <ProblemList problems={report.problems} lang={lang} />}
-      {report.inferred && report.inferred.length > 0 && <InferredSettings inferred={report.inferred} />}
+      {report.inferred && report.inferred.length > 0 && (
+        // The header already says it when the settings are all there is to report.
+        <InferredSettings inferred={report.inferred} titled={!report.applied || report.problems.length > 0} />
+      )}
     </section>
   );
 }
@@ -84,11 +87,11 @@ function ProblemList({ problems, lang }: { problems: readonly Problem[]; lang: '
 }
 
 /** The lab settings a cluster snapshot implied, each with what it was read from (as `validate` prints them). */
-function InferredSettings({ inferred }: { inferred: readonly Inference[] }) {
+function InferredSettings({ inferred, titled }: { inferred: readonly Inference[]; titled: boolean }) {
   const t = useT();
   return (
     <div className="inferred" data-testid="load-inferred">
-      <strong>{t('load.inferred.title')}</strong>
+      {titled && <strong>{t('load.inferred.title')}</strong>}
       <ul>
         {inferred.map((i, n) => (
           <li key={n} className="mono" data-setting={i.setting}>
