@@ -38,7 +38,7 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
       if (!ownStatusWrite(old, cur)) enqueue(ctx, 'deployment', key);
       return;
     case 'DaemonSet':
-      enqueue(ctx, 'daemonset', key);
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'daemonset', key);
       return;
     case 'Endpoints':
       if ((obj as Endpoints).metadata.labels?.[SKIP_MIRROR] !== 'true') enqueue(ctx, 'endpointslicemirroring', key);

@@ -185,6 +185,25 @@ describe('Deployment -> ReplicaSet -> Pods', () => {
       c.pods.filter((p) => p.metadata.labels?.['app'] === 'agent').map((p) => p.spec.nodeName).sort(),
     ).toEqual(['node-1', 'node-2']);
   });
+  it('writes the DaemonSet\'s status from the pods it placed (updateDaemonSetStatus\'s counts)', () => {
+    const ds = (name: string, annotations: Record<string, string>) => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name }, annotations }, spec: { containers: [{ name: 'a' }] } },
+      },
+    }) as AnyObject;
+    const objects = [ds('agent', {}), ds('stuck', { 'netlab.io/ready': 'false' })];
+    const c = reconcile({ settings: settings(), objects }).cluster;
+    const status = (name: string) => c.daemonSets.find((d) => d.metadata.name === name)?.['status'];
+    expect(status('agent')).toEqual({
+      currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2,
+      observedGeneration: 1, updatedNumberScheduled: 2, numberAvailable: 2,
+    });
+    expect(status('stuck')).toMatchObject({ currentNumberScheduled: 2, numberReady: 0, numberUnavailable: 2 });
+  });
   it('gives DaemonSet pods the template\'s annotations, as it gives them its labels', () => {
     const ds = {
       apiVersion: 'apps/v1',
