@@ -4,9 +4,8 @@
 
 export const SUMMARIES = {
   validate: 'check scenario files and manifests; print problems as file:line:col: path: message',
-  get: 'kubectl get over the reconciled cluster (pods, svc, endpointslices, ingress, nodes, events, ...)',
-  describe:
-    'kubectl describe svc|pod|ingress|node|gatewayclass|gateway|httproute|referencegrant over the reconciled cluster',
+  get: 'kubectl get over the reconciled cluster (pods, svc, configmaps, netpol, RBAC, custom resources, events, ...)',
+  describe: 'kubectl describe of any kind get lists, over the reconciled cluster',
   rules:
     "kube-proxy's rules on a node: iptables-save, ipvsadm -Ln, ipset list, nft list table, the userspace table; " +
     "or the node's ip route",

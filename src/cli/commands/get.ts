@@ -14,7 +14,10 @@ export const getCommand: Command = {
   usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
-nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events.
+nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events; and the
+objects the lab keeps as written (ConfigMaps, ServiceAccounts, RBAC, NetworkPolicies, Jobs, custom
+resources, ...), each kind in kubectl's columns. <kind> is any name kubectl takes: cm, netpol,
+deployments.apps, a CRD's plural or short name.
 --json without -o is -o json (kubectl's object or List).`,
   options: {
     namespace: { type: 'string', short: 'n' },

@@ -57,13 +57,35 @@ export function labClock(c: Cluster): LabClock {
  * lab's store created it; `<unknown>` when neither is known, as kubectl prints for no timestamp.
  */
 export function objectAge(clock: LabClock, kind: string, o: Timestamped): string {
+  const created = creationSeconds(clock, kind, o);
+  return created === undefined ? '<unknown>' : humanDuration(clock.now - created);
+}
+
+/** When the object was created, in seconds since the Unix epoch: declared, else on the lab's clock. */
+export function creationSeconds(clock: LabClock, kind: string, o: Timestamped): number | undefined {
   const declared = seconds(o.metadata.creationTimestamp);
-  if (declared !== undefined) return humanDuration(clock.now - declared);
+  if (declared !== undefined) return declared;
   const seq = o.metadata.name === undefined ? undefined : clock.createdAt(
     kind,
     refKey({ kind, name: o.metadata.name, namespace: o.metadata.namespace }),
   );
-  return seq === undefined ? '<unknown>' : humanDuration(clock.now - (clock.start + seq));
+  return seq === undefined ? undefined : clock.start + seq;
+}
+
+/** A time as metav1.Time marshals it (RFC 3339 in UTC, whole seconds); the zero time when there is none. */
+export function rfc3339(s: number | undefined): string {
+  return s === undefined ? '0001-01-01T00:00:00Z' : new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** How long ago an RFC 3339 timestamp was on the lab's clock (translateTimestampSince); undefined when unreadable. */
+export function sinceTimestamp(clock: LabClock, ts: unknown): string | undefined {
+  const s = typeof ts === 'string' ? seconds(ts) : undefined;
+  return s === undefined ? undefined : humanDuration(clock.now - s);
+}
+
+/** Seconds since the Unix epoch of an RFC 3339 timestamp, or undefined. */
+export function timestampSeconds(ts: unknown): number | undefined {
+  return typeof ts === 'string' ? seconds(ts) : undefined;
 }
 
 /** LAST SEEN / Age of an event: it happened `seq` seconds after the clock started. */

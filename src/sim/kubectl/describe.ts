@@ -1,13 +1,26 @@
-// `kubectl describe svc|pod|ingress|node` in kubectl's layout (pkg/describe/describe.go): "Key:\tvalue"
-// lines through a tabwriter (padding 2), multi-line labels continued under the value column, and the
-// Events table at the end.
+// `kubectl describe` in kubectl's layout (pkg/describe/describe.go): "Key:\tvalue" lines through a
+// tabwriter (padding 2), multi-line labels continued under the value column, and the Events table at
+// the end. Services, pods, ingresses, nodes and the Gateway API kinds here; the kinds the lab keeps in
+// describers.ts and generic.ts.
 
 import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
 import type { Ingress, IngressBackend, Node, Pod, Service } from '../api/types';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock } from './age';
-import { nodeRoles, resolveResource, type KubectlResult } from './get';
+import { nodeRoles, type KubectlResult } from './get';
+import { qualifiedPlural, resolveResource } from './resources';
+import type { Obj } from './printers';
+import {
+  describeBinding,
+  describeConfigMap,
+  describeNetworkPolicy,
+  describePodDisruptionBudget,
+  describeSecret,
+  describeServiceAccount,
+  type EventLines,
+} from './describers';
+import { describeEndpointSlice, describeGeneric, describeNamespace } from './generic';
 import { nodeInternalIP } from '../controllers/nodes';
 
 export interface KubectlDescribeOptions {
@@ -278,45 +291,56 @@ function describeCustom(c: Cluster, o: {
 }
 
 export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions): KubectlResult {
-  const res = resolveResource(opts.kind);
+  const res = resolveResource(opts.kind, cluster);
   if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
   const ns = opts.namespace ?? 'default';
-  const find = <T extends { metadata: { name: string; namespace?: string } }>(list: T[], namespaced: boolean) =>
-    list.find((o) => o.metadata.name === opts.name && (!namespaced || (o.metadata.namespace ?? 'default') === ns));
-  let lines: string[] | undefined;
-  switch (res.kind) {
-    case 'Service': {
-      const s = find(cluster.services, true);
-      if (s) lines = describeService(cluster, s);
-      break;
-    }
-    case 'Pod': {
-      const p = find(cluster.pods, true);
-      if (p) lines = describePod(cluster, p);
-      break;
-    }
-    case 'Ingress': {
-      const i = find(cluster.ingresses, true);
-      if (i) lines = describeIngress(cluster, i);
-      break;
-    }
-    case 'Node': {
-      const n = find(cluster.nodes, false);
-      if (n) lines = describeNode(cluster, n);
-      break;
-    }
+  const o = res.list(cluster).find(
+    (x) => x.metadata.name === opts.name && (!res.namespaced || (x.metadata.namespace ?? 'default') === ns),
+  );
+  if (!o) return { ok: false, error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
+  // A namespaced custom resource written without a namespace is in "default", as kubectl apply puts it.
+  const shown = res.namespaced && o.metadata.namespace === undefined
+    ? { ...o, metadata: { ...o.metadata, namespace: 'default' } }
+    : o;
+  const lines = describeLines(cluster, res.kind, shown as Obj);
+  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER) };
+}
+
+/** The lines of one object's description: the simulated kinds' describers, kept kinds', else the generic one. */
+function describeLines(c: Cluster, kind: string, o: Obj): string[] {
+  const events: EventLines = (k, ns, name) => eventLines(c, eventsFor(c, k, ns, name));
+  switch (kind) {
+    case 'Service':
+      return describeService(c, o as unknown as Service);
+    case 'Pod':
+      return describePod(c, o as unknown as Pod);
+    case 'Ingress':
+      return describeIngress(c, o as unknown as Ingress);
+    case 'Node':
+      return describeNode(c, o as unknown as Node);
     case 'GatewayClass':
     case 'Gateway':
     case 'HTTPRoute':
-    case 'ReferenceGrant': {
-      const namespaced = res.kind !== 'GatewayClass';
-      const o = find(res.list(cluster) as Parameters<typeof describeCustom>[1][], namespaced);
-      if (o) lines = describeCustom(cluster, o);
-      break;
-    }
+    case 'ReferenceGrant':
+      return describeCustom(c, o as unknown as Parameters<typeof describeCustom>[1]);
+    case 'ConfigMap':
+      return describeConfigMap(o, events);
+    case 'Secret':
+      return describeSecret(o);
+    case 'ServiceAccount':
+      return describeServiceAccount(c, o, events);
+    case 'NetworkPolicy':
+      return describeNetworkPolicy(c, o);
+    case 'PodDisruptionBudget':
+      return describePodDisruptionBudget(o, events);
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      return describeBinding(o);
+    case 'Namespace':
+      return describeNamespace(c, o);
+    case 'EndpointSlice':
+      return describeEndpointSlice(o, events);
     default:
-      return { ok: false, error: `error: describe ${opts.kind} is not supported by the lab` };
+      return describeGeneric(o, events);
   }
-  if (!lines) return { ok: false, error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found` };
-  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER) };
 }

@@ -17,15 +17,16 @@ import type {
   ReplicaSet,
   Service,
 } from '../api/types';
-import { NAMESPACED_KINDS } from '../api/types';
 import { GET_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock, objectAge, type LabClock } from './age';
+import { qualifiedPlural, resolveResource, type Listed, type Resource } from './resources';
+import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
 
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
 export interface KubectlGetOptions {
-  /** Resource as typed: "pods", "po", "svc", "services", "endpointslices", "ep", "ing", "nodes", "deploy", "events",
-   *  ... */
+  /** Resource as typed: "pods", "po", "svc", "configmaps", "cm", "deployments.apps", "NetworkPolicy", a custom
+   *  resource's plural, ... (resources.ts) */
   kind: string;
   name?: string;
   namespace?: string;
@@ -37,60 +38,6 @@ export type KubectlResult =
   /** `events`: the events a table lists (kubectl get events), for the page's gloss of each reason. */
   | { ok: true; text: string; events?: readonly ClusterEvent[] }
   | { ok: false; error: string };
-
-interface Resource {
-  kind: string;
-  /** The plural kubectl uses in messages ("pods", "services", "deployments.apps"). */
-  plural: string;
-  list: (c: Cluster) => { kind: string; metadata: { name: string; namespace?: string } }[];
-}
-
-const RESOURCES: Record<string, Resource> = {};
-function register(names: string[], r: Resource): void {
-  for (const n of names) RESOURCES[n] = r;
-}
-register(['pods', 'pod', 'po'], { kind: 'Pod', plural: 'pods', list: (c) => c.pods });
-register(['services', 'service', 'svc'], { kind: 'Service', plural: 'services', list: (c) => c.services });
-register(['endpoints', 'ep'], { kind: 'Endpoints', plural: 'endpoints', list: (c) => c.endpoints });
-register(
-  ['endpointslices', 'endpointslice'],
-  { kind: 'EndpointSlice', plural: 'endpointslices.discovery.k8s.io', list: (c) => c.endpointSlices },
-);
-register(
-  ['ingresses', 'ingress', 'ing'],
-  { kind: 'Ingress', plural: 'ingresses.networking.k8s.io', list: (c) => c.ingresses },
-);
-register(['nodes', 'node', 'no'], { kind: 'Node', plural: 'nodes', list: (c) => c.nodes });
-register(
-  ['deployments', 'deployment', 'deploy'],
-  { kind: 'Deployment', plural: 'deployments.apps', list: (c) => c.deployments },
-);
-register(
-  ['replicasets', 'replicaset', 'rs'],
-  { kind: 'ReplicaSet', plural: 'replicasets.apps', list: (c) => c.replicaSets },
-);
-register(['namespaces', 'namespace', 'ns'], { kind: 'Namespace', plural: 'namespaces', list: (c) => c.namespaces });
-register(
-  ['gatewayclasses', 'gatewayclass', 'gc'],
-  { kind: 'GatewayClass', plural: 'gatewayclasses.gateway.networking.k8s.io', list: (c) => c.gatewayClasses },
-);
-register(
-  ['gateways', 'gateway', 'gtw'],
-  { kind: 'Gateway', plural: 'gateways.gateway.networking.k8s.io', list: (c) => c.gateways },
-);
-register(
-  ['httproutes', 'httproute'],
-  { kind: 'HTTPRoute', plural: 'httproutes.gateway.networking.k8s.io', list: (c) => c.httpRoutes },
-);
-register(
-  ['referencegrants', 'referencegrant', 'refgrant'],
-  { kind: 'ReferenceGrant', plural: 'referencegrants.gateway.networking.k8s.io', list: (c) => c.referenceGrants },
-);
-register(['events', 'event', 'ev'], { kind: 'Event', plural: 'events', list: () => [] });
-
-export function resolveResource(kind: string): Resource | undefined {
-  return RESOURCES[kind.toLowerCase()];
-}
 
 const NONE = '<none>';
 
@@ -385,117 +332,144 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
           + 'resource/<resource_name>\'',
       };
     }
-    return getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) });
+    return rendered(getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) }));
   }
   const kinds = opts.kind.split(',').filter((k) => k !== '');
-  if (kinds.length <= 1) return getOne(cluster, opts);
-  if (opts.name !== undefined) return getOne(cluster, opts); // kubectl looks the name up in each kind
+  if (kinds.length <= 1) return rendered(getOne(cluster, opts));
+  if (opts.name !== undefined) return rendered(getOne(cluster, opts)); // kubectl looks the name up in each kind
   for (const k of kinds) {
-    if (!resolveResource(k)) return { ok: false, error: `error: the server doesn't have a resource type "${k}"` };
+    if (!resolveResource(k, cluster)) return { ok: false, error: noSuchType(k) };
   }
   const output = opts.output ?? 'table';
   if (output === 'json' || output === 'yaml') {
-    const items = kinds.flatMap((k) => listed(cluster, resolveResource(k)!, opts));
-    return {
-      ok: true,
-      text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output),
-    };
+    const items = kinds.flatMap((k) => listed(cluster, resolveResource(k, cluster)!, opts));
+    return { ok: true, text: printList(items, output) };
   }
   const tables: string[] = [];
   const events: ClusterEvent[] = [];
   for (const k of kinds) {
     const r = getOne(cluster, { ...opts, kind: k });
-    if (!r.ok) return r;
-    if (r.text.startsWith('No resources found')) continue;
-    tables.push(withKindPrefix(r.text, resolveResource(k)!, opts.allNamespaces === true));
+    if (r.kind === 'error') return { ok: false, error: r.error };
+    if (r.kind !== 'table') continue;
+    tables.push(renderTable(withKindPrefix(r.table, resolveResource(k, cluster)!)));
     events.push(...(r.events ?? []));
   }
-  if (tables.length === 0) return getOne(cluster, { ...opts, kind: kinds[0]! });
+  if (tables.length === 0) return rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
   return { ok: true, text: tables.join('\n'), ...(events.length > 0 ? { events } : {}) };
 }
 
-/** The items one resource lists for these options, sorted as kubectl sorts them. */
+const noSuchType = (k: string) => `error: the server doesn't have a resource type "${k}"`;
+
+/** A table before the tab writer lays it out: `nameCol` is where NAME is (after NAMESPACE with -A). */
+interface Table {
+  header: string[];
+  rows: string[][];
+  nameCol: number;
+  /** Events are listed without a `kind/` prefix. */
+  events?: boolean;
+}
+
+type Got =
+  | { kind: 'error'; error: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'table'; table: Table; events?: readonly ClusterEvent[] };
+
+function rendered(g: Got): KubectlResult {
+  if (g.kind === 'error') return { ok: false, error: g.error };
+  if (g.kind === 'text') return { ok: true, text: g.text };
+  return { ok: true, text: renderTable(g.table), ...(g.events ? { events: g.events } : {}) };
+}
+
+/** A cell as kubectl writes it: cut at the first line break, marked with `...`. */
+function cell(c: string): string {
+  const cut = c.search(/[\f\n\r]/);
+  return cut < 0 ? c : `${c.slice(0, cut)}...`;
+}
+
+function renderTable(t: Table): string {
+  const lines = [t.header, ...t.rows].map((r) => r.map(cell).join('\t'));
+  return tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER);
+}
+
+/** `service/web`, `deployment.apps/web`: the NAME column as kubectl prints it when several kinds are asked for. */
+function withKindPrefix(t: Table, res: Resource): Table {
+  if (t.events) return t;
+  const prefix = `${res.kind.toLowerCase()}${res.group ? `.${res.group}` : ''}/`;
+  return { ...t, rows: t.rows.map((r) => r.map((x, j) => (j === t.nameCol ? prefix + x : x))) };
+}
+
+function printList(items: readonly unknown[], output: 'yaml' | 'json'): string {
+  return printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output);
+}
+
+/** The items one resource lists for these options, in the lab's order (several kinds' List, -o json|yaml). */
 function listed(cluster: Cluster, res: Resource, opts: KubectlGetOptions): unknown[] {
-  const namespaced = res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind);
-  const ns = opts.allNamespaces || !namespaced ? undefined : (opts.namespace ?? 'default');
+  const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
   if (res.kind === 'Event') return eventsIn(cluster, ns);
   return res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
 }
 
-/** `service/web`, `deployment.apps/web`: the NAME column as kubectl prints it when several kinds are asked for. */
-function withKindPrefix(table: string, res: Resource, allNamespaces: boolean): string {
-  const group = res.plural.includes('.') ? res.plural.slice(res.plural.indexOf('.')) : '';
-  const prefix = `${res.kind.toLowerCase()}${group}/`;
-  const rows = table.replace(/\n$/, '').split('\n');
-  const nameCol = allNamespaces && (res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind)) ? 1 : 0;
-  if (res.kind === 'Event') return `${rows.join('\n')}\n`;
-  // Re-cut the rows into cells and let the tab writer align them again with the longer names.
-  const cells = rows.map((r) => r.split(/ {2,}/));
-  const out = cells.map((c, i) => (i === 0 ? c : c.map((x, j) => (j === nameCol ? prefix + x : x))).join('\t'));
-  return tabwrite(`${out.join('\n')}\n`, GET_TABWRITER);
+/** By namespace, then name, as the apiserver lists them. */
+function sortedItems<T extends Listed>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => {
+    const an = a.metadata.namespace ?? '';
+    const bn = b.metadata.namespace ?? '';
+    if (an !== bn) return an < bn ? -1 : 1;
+    return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  });
 }
 
-function getOne(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
-  const res = resolveResource(opts.kind);
-  if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
-  const namespaced = res.kind === 'Event' || NAMESPACED_KINDS.has(res.kind);
-  const ns = opts.allNamespaces || !namespaced ? undefined : (opts.namespace ?? 'default');
-  const output = opts.output ?? 'table';
-  const wide = output === 'wide';
+/** The printer of a resource: the simulated kinds' own, a kept kind's, or a custom resource's columns. */
+function printerFor(res: Resource): Printer {
+  if (res.columns) return customPrinter(res.columns);
+  const h = Object.hasOwn(HEADERS, res.kind) ? HEADERS[res.kind] : undefined;
+  if (h) return { columns: h.table, wide: h.wide, row: (o, x) => row(res.kind, o, x.wide, x.clock) };
+  const age: Printer = { columns: ['NAME', 'AGE'], row: (o, x) => [o.metadata.name, objectAge(x.clock, o.kind, o)] };
+  return keptPrinter(res.kind) ?? age;
+}
 
-  if (res.kind === 'Event') {
-    const evs = eventsIn(cluster, ns);
-    if (output === 'yaml' || output === 'json') return {
-      ok: true,
-      text: printObject({ apiVersion: 'v1', items: evs, kind: 'List', metadata: { resourceVersion: '' } }, output),
-    };
-    if (evs.length === 0) return { ok: true, text: noResources(ns) };
-    const lines = [(opts.allNamespaces ? [
-      'NAMESPACE',
-      ...HEADERS['Event']!.table,
-    ] : HEADERS['Event']!.table).join('\t')];
-    const clock = labClock(cluster);
-    for (const e of evs) lines.push((opts.allNamespaces ? [
-      e.object.namespace ?? 'default',
-      ...eventRow(e, clock),
-    ] : eventRow(e, clock)).join('\t'));
-    return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER), events: evs };
-  }
+function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined): Got {
+  const output = opts.output ?? 'table';
+  const evs = eventsIn(cluster, ns);
+  if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
+  if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
+  const clock = labClock(cluster);
+  const header = opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table;
+  const rows = evs.map((e) => (opts.allNamespaces
+    ? [e.object.namespace ?? 'default', ...eventRow(e, clock)]
+    : eventRow(e, clock)));
+  return { kind: 'table', table: { header, rows, nameCol: 0, events: true }, events: evs };
+}
+
+function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
+  const res = resolveResource(opts.kind, cluster);
+  if (!res) return { kind: 'error', error: noSuchType(opts.kind) };
+  const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
+  const output = opts.output ?? 'table';
+  if (res.kind === 'Event') return getEvents(cluster, opts, ns);
 
   let items = res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
   if (opts.name !== undefined) {
     items = items.filter((o) => o.metadata.name === opts.name);
-    if (items.length === 0) return {
-      ok: false,
-      error: `Error from server (NotFound): ${res.plural} "${opts.name}" not found`,
-    };
-  } else {
-    items = [...items].sort((a, b) => {
-      const an = a.metadata.namespace ?? '';
-      const bn = b.metadata.namespace ?? '';
-      if (an !== bn) return an < bn ? -1 : 1;
-      return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
-
-    });
-  }
+    if (items.length === 0) {
+      return { kind: 'error', error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
+    }
+  } else items = sortedItems(items);
   if (output === 'yaml' || output === 'json') {
-    if (opts.name !== undefined) return { ok: true, text: printObject(items[0], output) };
-    return {
-      ok: true,
-      text: printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output),
-    };
+    return { kind: 'text', text: opts.name !== undefined ? printObject(items[0], output) : printList(items, output) };
   }
-  if (items.length === 0) return { ok: true, text: noResources(ns) };
-  const h = HEADERS[res.kind]!;
-  const header = [...h.table, ...(wide && h.wide ? h.wide : [])];
-  const showNs = opts.allNamespaces && namespaced;
-  const lines = [(showNs ? ['NAMESPACE', ...header] : header).join('\t')];
-  const clock = labClock(cluster);
-  for (const o of items) {
-    const cells = row(res.kind, o, wide, clock);
-    lines.push((showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells).join('\t'));
-  }
-  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER) };
+  if (items.length === 0) return { kind: 'text', text: noResources(ns) };
+  const wide = output === 'wide';
+  const p = printerFor(res);
+  const header = [...p.columns, ...(wide && p.wide ? p.wide : [])];
+  const showNs = opts.allNamespaces === true && res.namespaced;
+  const x = { cluster, clock: labClock(cluster), wide };
+  const rows = items.map((o) => {
+    const cells = p.row(o as Obj, x);
+    return showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells;
+  });
+  const table = { header: showNs ? ['NAMESPACE', ...header] : header, rows, nameCol: showNs ? 1 : 0 };
+  return { kind: 'table', table };
 }
 
 function noResources(ns: string | undefined): string {

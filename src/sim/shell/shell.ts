@@ -13,6 +13,7 @@ import type { ClusterEvent } from '../events';
 import * as dns from '../dns/index';
 import { kubectlDescribe } from '../kubectl/describe';
 import { kubectlGet } from '../kubectl/get';
+import { resolveResource, resources } from '../kubectl/resources';
 import type { Lab } from '../assembly/lab';
 import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../assembly/edits';
 import { MAX_REPLICAS, type KubeProxySettings } from '../lab';
@@ -262,6 +263,12 @@ export const KIND_WORDS = [
   'namespaces',
 ];
 
+/** KIND_WORDS, and the plural of every other resource type the lab holds objects of (ConfigMaps, RBAC, CRDs' kinds). */
+function kindWords(c: Lab['reconcile']['cluster']): string[] {
+  const held = resources(c).filter((r) => r.kind !== 'Event' && r.list(c).length > 0).map((r) => r.plural);
+  return [...new Set([...KIND_WORDS, ...held])];
+}
+
 const qualified = (k: KindInfo) => (k.group ? `${k.resource}.${k.group}` : k.resource);
 const pluralQualified = (k: KindInfo) => {
   const plural = k.resource.endsWith('s') ? `${k.resource}es` : `${k.resource}s`;
@@ -496,14 +503,15 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
   return ok(r.text, reasons.length > 0 ? { eventReasons: reasons } : {});
 }
 
-/** `kubectl describe KIND NAME` or `KIND/NAME`. */
+/** `kubectl describe KIND NAME` or `KIND/NAME`: any resource type kubectl get takes (kubectlDescribe resolves it). */
 function kubectlDescribeVerb(env: ShellEnv, a: Args): ShellResult {
-  const kn = kindAndName(a);
-  if ('error' in kn) return error(kn.error);
-  const r = kubectlDescribe(
-    env.lab.reconcile.cluster,
-    { kind: kn.kind.resource, name: kn.name, namespace: namespaceOf(a) },
-  );
+  const [first, second] = a.pos;
+  if (!first) return error('error: you must specify the type of resource');
+  const [kind, name] = first.includes('/') ? (first.split('/', 2) as [string, string]) : [first, second];
+  const cluster = env.lab.reconcile.cluster;
+  if (!resolveResource(kind, cluster)) return error(`error: the server doesn't have a resource type "${kind}"`);
+  if (!name) return error('error: resource name may not be empty');
+  const r = kubectlDescribe(cluster, { kind, name, namespace: namespaceOf(a) });
   return r.ok ? ok(r.text) : error(r.error);
 }
 
@@ -1192,12 +1200,8 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
     const pos = before.slice(1).filter((w) => !w.startsWith('-'));
     if (pos.length === 0) options = verbs;
     else if (pos[0] === 'exec') options = c.pods.map((p) => p.metadata.name);
-    else if (pos.length === 1) options = pos[0] === 'scale' ? ['deployment'] : KIND_WORDS;
-    else {
-      const kind = KINDS[pos[1]!.toLowerCase()];
-      const list = kind ? kubectlNames(c, kind.kind) : [];
-      options = list;
-    }
+    else if (pos.length === 1) options = pos[0] === 'scale' ? ['deployment'] : kindWords(c);
+    else options = resolveResource(pos[1]!, c)?.list(c).map((o) => o.metadata.name) ?? [];
   } else if (before[0] === 'shell') {
     if (before.length === 1) options = ['pod', 'node', 'client'];
     else if (before[1] === 'node') options = c.nodes.map((n) => n.metadata.name);
@@ -1222,19 +1226,3 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
   return { line: head + done, candidates };
 }
 
-function kubectlNames(c: Lab['reconcile']['cluster'], kind: string): string[] {
-  switch (kind) {
-    case 'Pod':
-      return c.pods.map((o) => o.metadata.name);
-    case 'Service':
-      return c.services.map((o) => o.metadata.name);
-    case 'Deployment':
-      return c.deployments.map((o) => o.metadata.name);
-    case 'Ingress':
-      return c.ingresses.map((o) => o.metadata.name);
-    case 'Node':
-      return c.nodes.map((o) => o.metadata.name);
-    default:
-      return [];
-  }
-}

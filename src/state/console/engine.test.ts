@@ -571,6 +571,59 @@ describe('rules and configs of other modes and addons', () => {
   });
 });
 
+describe('kubectl get and describe for the kinds the lab keeps as written', () => {
+  const rbac = scenarioOf('traefik-rbac.json');
+
+  it('lists them in kubectl\'s columns, per namespace and with -A', () => {
+    expect(exec('kubectl get sa', rbac).out).toBe('No resources found in default namespace.\n');
+    expect(exec('kubectl get serviceaccounts -A', rbac).out).toMatch(
+      /^NAMESPACE {3}NAME {25}SECRETS {3}AGE\ntraefik {5}traefik-ingress-controller {3}0 {9}\d+s\n$/,
+    );
+    expect(exec('kubectl get clusterrolebindings.rbac.authorization.k8s.io -o wide', rbac).out.split('\n')[0]).toBe(
+      'NAME                         ROLE                                     AGE   USERS   GROUPS   SERVICEACCOUNTS',
+    );
+    expect(exec('kubectl get configmaps', rbac).out).toBe('No resources found in default namespace.\n');
+    expect(exec('kubectl get networkpolicies', rbac).err).toBe('');
+  });
+
+  it('describes them: kubectl\'s own layout where kubectl has one, else the generic describer\'s', () => {
+    expect(exec('kubectl describe sa traefik-ingress-controller -n traefik', rbac).out).toBe([
+      'Name:                traefik-ingress-controller',
+      'Namespace:           traefik',
+      'Labels:              <none>',
+      'Annotations:         <none>',
+      'Image pull secrets:  <none>',
+      'Mountable secrets:   <none>',
+      'Tokens:              <none>',
+      'Events:              <none>',
+      '',
+    ].join('\n'));
+    const role = exec('kubectl describe clusterrole/traefik-ingress-controller', rbac).out.split('\n');
+    expect(role.slice(0, 6)).toEqual([
+      'Name:         traefik-ingress-controller',
+      'Namespace:    ',
+      'Labels:       <none>',
+      'Annotations:  <none>',
+      'API Version:  rbac.authorization.k8s.io/v1',
+      'Kind:         ClusterRole',
+    ]);
+    expect(role).toContain('Rules:');
+  });
+
+  it('a type no one serves is still the server\'s error; a kept one without the name is NotFound', () => {
+    expect(exec('kubectl get widgets', rbac).err).toBe('error: the server doesn\'t have a resource type "widgets"\n');
+    expect(exec('kubectl describe widgets x', rbac).err).toBe('error: the server doesn\'t have a resource type "widgets"\n');
+    expect(exec('kubectl describe netpol x', rbac).err).toBe(
+      'Error from server (NotFound): networkpolicies.networking.k8s.io "x" not found\n',
+    );
+  });
+
+  it('Tab completes their types and names', () => {
+    expect(complete(envFor(rbac), 'kubectl get serviceacc').line).toBe('kubectl get serviceaccounts ');
+    expect(complete(envFor(rbac), 'kubectl describe clusterrole tr').line).toBe('kubectl describe clusterrole traefik-ingress-controller ');
+  });
+});
+
 describe('completion', () => {
   const env = envFor(base);
   it.each([
