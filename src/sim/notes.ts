@@ -194,6 +194,14 @@ export const noteMessagesEn = {
   'note.shell.helpLines': '{commands}',
   'note.shell.helpOnNode': '{commands}        (on a node)',
   'note.shell.helpNodeOrPod': '{commands}   (on a node or in a pod)',
+  // The lab's hint after a program's own words on the same line or the line before (bash's "command not found",
+  // curl's error): the program's words are a parameter, as it printed them.
+  'note.shell.notFound': '{said} (try: {command})',
+  'note.shell.pipeNotFound': '{said} (after a |, the console runs {filters})',
+  'note.shell.curlFault': '{said}\n  ({fault})',
+  'note.shell.shellUsage': 'usage: {syntax}',
+  // A program's own lines between the console's words, the same in every language.
+  'note.shell.printed': '{text}',
   'note.shell.ping':
     "ping: the lab traces TCP (and DNS over UDP), not ICMP. kube-proxy's rules match a protocol and a\n" +
     'port, so in iptables and nftables mode nobody answers a ping to a ClusterIP; in IPVS mode the node does\n' +
@@ -461,6 +469,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.helpLines': '{commands}',
   'note.shell.helpOnNode': '{commands}        （在节点上）',
   'note.shell.helpNodeOrPod': '{commands}   （在节点上或 Pod 里）',
+  'note.shell.notFound': '{said}（输入 {command} 查看控制台能运行的命令）',
+  'note.shell.pipeNotFound': '{said}（在 | 之后，控制台只运行 {filters}）',
+  'note.shell.curlFault': '{said}\n  （{fault}）',
+  'note.shell.shellUsage': '用法：{syntax}',
+  'note.shell.printed': '{text}',
   'note.shell.ping':
     'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +
     '所以在 iptables 和 nftables 模式下没有谁应答对 ClusterIP 的 ping；在 IPVS 模式下节点会应答\n' +

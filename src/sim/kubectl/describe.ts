@@ -261,6 +261,7 @@ function unstructuredLines(v: unknown, indent: number, out: string[]): void {
   }
 }
 
+
 /** kubectl describe of a Gateway API object (a custom resource): metadata, then spec and status as written. */
 function describeCustom(c: Cluster, o: {
   apiVersion: string;

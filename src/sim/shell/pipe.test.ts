@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runFilter, splitPipeline } from './pipe';
+import { proseText } from './shell';
 
 const text = [
   '-A KUBE-SERVICES -j KUBE-SVC-AAA',
@@ -9,7 +10,7 @@ const text = [
 ].join('\n');
 const out = (words: string[], input = text) => {
   const r = runFilter(words, input);
-  if ('err' in r) throw new Error(r.err);
+  if (!('out' in r)) throw new Error('err' in r ? r.err : proseText(r.errProse));
   return r.out;
 };
 
@@ -53,10 +54,15 @@ describe('filters', () => {
     expect(out(['uniq', '-c'], 'a\na\nb\n')).toBe('      2 a\n      1 b\n');
   });
 
-  it('says what it cannot do', () => {
-    expect(runFilter(['awk', '{print $1}'], text)).toEqual({
-      err: 'bash: awk: command not found (after a |, the console runs grep, head, tail, wc, sort, uniq)',
-    });
+  it('says what it cannot do: bash\'s words, then which filters the console runs, in the reader\'s language', () => {
+    const awk = runFilter(['awk', '{print $1}'], text);
+    if (!('errProse' in awk)) throw new Error('expected the console\'s words');
+    expect(proseText(awk.errProse)).toBe(
+      'bash: awk: command not found (after a |, the console runs grep, head, tail, wc, sort, uniq)',
+    );
+    expect(proseText(awk.errProse, 'zh')).toBe(
+      'bash: awk: command not found（在 | 之后，控制台只运行 grep, head, tail, wc, sort, uniq）',
+    );
     expect(runFilter([], text)).toEqual({ err: "bash: syntax error near unexpected token `|'" });
     expect(runFilter(['grep'], text)).toMatchObject({ err: expect.stringContaining('Usage: grep') });
     expect(runFilter(['head', '-n', 'x'], text)).toEqual({ err: 'head: invalid number of lines: ‘x’' });

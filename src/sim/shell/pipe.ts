@@ -2,6 +2,9 @@
 // `iptables-save | grep KUBE-SVC`, `kubectl get pods -o wide | head -3`, `... | wc -l`. Only the
 // first command of a pipeline reaches the lab; what follows each `|` reads its standard output.
 
+import { note } from '../notes';
+import type { ProseLine } from './shell';
+
 /** A command line cut at every `|` outside quotes (and not `||`). */
 export function splitPipeline(line: string): string[] {
   const parts: string[] = [];
@@ -23,8 +26,11 @@ export function splitPipeline(line: string): string[] {
   return parts;
 }
 
-/** What a filter printed: its standard output, or a message for standard error. */
-export type FilterResult = { out: string } | { err: string };
+/**
+ * What a filter printed: its standard output, a message for standard error, or the console's words
+ * there (a note the page renders in the reader's language).
+ */
+export type FilterResult = { out: string } | { err: string } | { errProse: ProseLine[] };
 
 export const PIPE_FILTERS = ['grep', 'head', 'tail', 'wc', 'sort', 'uniq'] as const;
 
@@ -45,8 +51,11 @@ export function runFilter(words: readonly string[], input: string): FilterResult
       return uniq(args, input);
     case undefined:
       return { err: "bash: syntax error near unexpected token `|'" };
-    default:
-      return { err: `bash: ${cmd}: command not found (after a |, the console runs ${PIPE_FILTERS.join(', ')})` };
+    default: {
+      // bash's own words, then which filters the console has: the lab's words.
+      const said = `bash: ${cmd}: command not found`;
+      return { errProse: [{ note: note('note.shell.pipeNotFound', { said, filters: PIPE_FILTERS.join(', ') }) }] };
+    }
   }
 }
 

@@ -77,9 +77,10 @@ export interface ShellResult {
    */
   prose?: ProseLine[];
   /**
-   * The first lines of `err` when they are the console's own words, not a program's (what the lab
-   * says instead of running ping): as notes the page renders in its language. Standard error is not
-   * piped, so they stay through a pipeline.
+   * The first lines of `err` when they hold the console's own words, not only a program's (what the lab
+   * says instead of running ping, its hint after bash's "command not found", the fault after curl's
+   * error): as notes the page renders in its language, a program's words in them as parameters or
+   * `note.shell.printed` lines, as printed. Standard error is not piped, so they stay through a pipeline.
    */
   errProse?: ProseLine[];
   /**
@@ -89,16 +90,31 @@ export interface ShellResult {
   eventReasons?: string[];
 }
 
-/** One line of the console's own words: a note, its named parameters notes themselves. */
+/**
+ * One line of the console's own words: a note, its named parameters notes themselves, or lines with
+ * parts of their own (a trace's fault, in the words the hop inspector shows it, inside curl's error).
+ */
 export interface ProseLine {
   note: Note;
-  parts?: Record<string, Note[]>;
+  parts?: Record<string, readonly (Note | ProseLine)[]>;
+}
+
+/** A line of prose in `lang`: a part that is a line is rendered first, in the same language. */
+function renderProse(lang: 'en' | 'zh', line: ProseLine): string {
+  const parts: Record<string, Note[]> = {};
+  for (const [k, items] of Object.entries(line.parts ?? {})) {
+    parts[k] = items.map((i) => ('note' in i ? printed(renderProse(lang, i)) : i));
+  }
+  return renderNoteWith(lang, line.note, parts);
 }
 
 /** The English text of prose lines, as `out` ends with them. */
 export function proseText(lines: readonly ProseLine[], lang: 'en' | 'zh' = 'en'): string {
-  return lines.map((l) => renderNoteWith(lang, l.note, l.parts)).join('\n');
+  return lines.map((l) => renderProse(lang, l)).join('\n');
 }
+
+/** Text a program printed, as a note: the same in every language (its lines before the console's words). */
+const printed = (text: string): Note => note('note.shell.printed', { text });
 
 /** A result whose output ends with the console's own words. */
 function okProse(before: string, prose: ProseLine[], extra: Partial<ShellResult> = {}): ShellResult {
@@ -767,6 +783,18 @@ function shellFrom(shell: Shell): string {
   }
 }
 
+/**
+ * curl's own words for a request that got no HTTP answer, then on the next line the fault the trace
+ * blamed: the lab's words, a note in the reader's language, as the hop inspector shows it.
+ */
+function curlFailed(r: TraceResult, url: string): ShellResult {
+  const said = curlFailure(r, url);
+  const f = r.fault;
+  if (!f?.note) return error(f ? `${said}\n  (${f.message})` : said);
+  const fault: ProseLine = { note: f.note, ...(f.parts ? { parts: f.parts } : {}) };
+  return errorProse([{ note: note('note.shell.curlFault', { said, fault: '' }), parts: { fault: [fault] } }]);
+}
+
 /** curl's own words for a request that got no HTTP answer. */
 function curlFailure(r: TraceResult, url: string): string {
   let host = url;
@@ -778,16 +806,15 @@ function curlFailure(r: TraceResult, url: string): string {
   } catch {
     /* shown as typed */
   }
-  const why = r.fault ? `\n  (${r.fault.message})` : '';
   switch (r.outcome) {
     case 'nxdomain':
-      return `curl: (6) Could not resolve host: ${host}${why}`;
+      return `curl: (6) Could not resolve host: ${host}`;
     case 'refused':
-      return `curl: (7) Failed to connect to ${host} port ${port}: Connection refused${why}`;
+      return `curl: (7) Failed to connect to ${host} port ${port}: Connection refused`;
     case 'unreachable':
-      return `curl: (7) Failed to connect to ${host} port ${port}: No route to host${why}`;
+      return `curl: (7) Failed to connect to ${host} port ${port}: No route to host`;
     case 'timeout':
-      return `curl: (28) Failed to connect to ${host} port ${port}: Connection timed out${why}`;
+      return `curl: (28) Failed to connect to ${host} port ${port}: Connection timed out`;
     case 'response':
       return '';
   }
@@ -834,12 +861,7 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   }
   if (!result) return errorNote(note('note.shell.noTracer', {}));
   const verbose = has(a, '-v', '-i', '-I', '--verbose', '--include');
-  if (result.outcome !== 'response') return {
-    out: '',
-    err: `${curlFailure(result, url)}\n`,
-    events: [],
-    trace: { request, result },
-  };
+  if (result.outcome !== 'response') return { ...curlFailed(result, url), trace: { request, result } };
   const lines: string[] = [];
   if (verbose) {
     lines.push(`HTTP/1.1 ${result.status ?? ''}`);
@@ -1063,16 +1085,31 @@ export function runShell(env: ShellEnv, input: string): ShellResult {
   // Each filter reads the previous stage's standard output; standard error goes to the terminal.
   let out = r.out;
   let err = r.err;
+  let errProse = r.errProse;
   for (const f of filters) {
     const fr = runFilter(splitWords(f), out);
-    if ('err' in fr) {
-      err += `${fr.err}\n`;
-      out = '';
-    } else out = fr.out;
+    if ('out' in fr) {
+      out = fr.out;
+      continue;
+    }
+    out = '';
+    if ('errProse' in fr) {
+      // The console's words after what came before them on standard error: that goes first, as printed.
+      errProse = [...proseSoFar(err, errProse), ...fr.errProse];
+      err += `${proseText(fr.errProse)}\n`;
+    } else err += `${fr.err}\n`;
   }
   // What the filters print is text: the console's own lines went through them as such.
-  const { prose: _prose, eventReasons: _reasons, ...rest } = r;
-  return { ...rest, out, err };
+  const { prose: _prose, eventReasons: _reasons, errProse: _errProse, ...rest } = r;
+  return { ...rest, out, err, ...(errProse ? { errProse } : {}) };
+}
+
+/** Standard error so far as prose lines: its own prose, then what programs printed after it, as printed. */
+function proseSoFar(err: string, prose: readonly ProseLine[] | undefined): ProseLine[] {
+  const head = prose ? `${proseText(prose)}\n` : '';
+  const rest = err.startsWith(head) ? err.slice(head.length) : err;
+  const lines = err.startsWith(head) ? [...(prose ?? [])] : [];
+  return rest ? [...lines, { note: printed(rest.replace(/\n$/, '')) }] : lines;
 }
 
 /** One command of a pipeline: the first, the one that reaches the lab. */
@@ -1118,7 +1155,8 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
     case 'ping':
       return errorProse([PING_NOTE]);
     default:
-      return error(`bash: ${cmd}: command not found (try: help)`);
+      // bash's own words, then the lab's hint: a note in the reader's language.
+      return errorNote(note('note.shell.notFound', { said: `bash: ${cmd}: command not found`, command: 'help' }));
   }
 }
 
@@ -1147,7 +1185,10 @@ function switchShell(env: ShellEnv, words: string[]): ShellResult {
     }
     return ok('', { shell: { kind: 'external', client: target! } });
   }
-  return error('usage: shell pod <ns>/<name> | shell node <name> | shell client <name>');
+  // `shell` is the lab's own command: its usage is the lab's words.
+  return errorNote(note('note.shell.shellUsage', {
+    syntax: 'shell pod <ns>/<name> | shell node <name> | shell client <name>',
+  }));
 }
 
 /** The first pod in "default" (as the seeds' `kubectl exec`), else the first node, else the first client. */

@@ -372,12 +372,45 @@ describe('shell tools', () => {
     ['shell client nope', undefined, 'shell: no external client "nope" (clients: internet, laptop)', 'shell：没有名为 "nope" 的外部客户端（客户端：internet、laptop）'],
     // Standard error is not piped: the lab's words stay its own through a pipeline.
     ['ip route get fe80::1 | grep x', onNode, 'ip: the lab routes IPv4 only; ask for one address, not "fe80::1"', 'ip：本实验只路由 IPv4；请查询单个地址，而不是 "fe80::1"'],
+    // A program's own words stay as it printed them; the lab's hint after them is the reader's.
+    ['rm -rf /', undefined, 'bash: rm: command not found (try: help)', 'bash: rm: command not found（输入 help 查看控制台能运行的命令）'],
+    ['kubectl get pods | awk x', undefined,
+      'bash: awk: command not found (after a |, the console runs grep, head, tail, wc, sort, uniq)',
+      'bash: awk: command not found（在 | 之后，控制台只运行 grep, head, tail, wc, sort, uniq）'],
+    ['curl http://203.0.113.250/', undefined,
+      'curl: (7) Failed to connect to 203.0.113.250 port 80: No route to host\n  (no route to 203.0.113.250: Traffic to the Internet is outside this lab.)',
+      'curl: (7) Failed to connect to 203.0.113.250 port 80: No route to host\n  （没有通往 203.0.113.250 的路由：发往互联网的流量不在这个实验环境之内。）'],
+    ['curl http://10.96.0.1:9/', onNode,
+      'curl: (28) Failed to connect to 10.96.0.1 port 9: Connection timed out\n  (Service default/kubernetes has no port 9/TCP (it serves 443/TCP); a ClusterIP answers only on its Service ports)',
+      'curl: (28) Failed to connect to 10.96.0.1 port 9: Connection timed out\n  （Service default/kubernetes 没有端口 9/TCP（它提供的是 443/TCP）；ClusterIP 只在 Service 的端口上应答）'],
+    ['shell', undefined, 'usage: shell pod <ns>/<name> | shell node <name> | shell client <name>', '用法：shell pod <ns>/<name> | shell node <name> | shell client <name>'],
   ])("the lab's own words: %s", (line, shell, en, zh) => {
     const r = exec(line, base, shell);
     expect(r.err).toBe(`${en}\n`);
     expect(errorIn('en', r)).toBe(r.err);
     expect(errorIn('zh', r)).toBe(`${zh}\n`);
     expect(r.out).toBe('');
+  });
+
+  it("a filter's hint after a command's own error: both programs' words as printed, around the lab's in Chinese", () => {
+    const r = exec('kubectl get svc nope | awk x | grep');
+    const kubectl = 'Error from server (NotFound): services "nope" not found\n';
+    const grep = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
+    expect(r.err).toBe(`${kubectl}bash: awk: command not found (after a |, the console runs grep, head, tail, wc, sort, uniq)\n${grep}`);
+    expect(errorIn('en', r)).toBe(r.err);
+    expect(errorIn('zh', r)).toBe(`${kubectl}bash: awk: command not found（在 | 之后，控制台只运行 grep, head, tail, wc, sort, uniq）\n${grep}`);
+    // The console's words before it (ping's note) are the reader's too.
+    const ping = exec('ping 10.96.0.10 | awk');
+    expect(errorIn('zh', ping)).toMatch(/^ping：实验追踪的是 TCP[\s\S]*\nbash: awk: command not found（在 \| 之后/);
+  });
+
+  it("curl's resolve error as curl prints it, then the trace's fault in the reader's language", () => {
+    const r = exec('curl http://nope/');
+    expect(r.err).toBe('curl: (6) Could not resolve host: nope\n  (nope: NXDOMAIN (tried nope.default.svc.cluster.local., '
+      + 'nope.svc.cluster.local., nope.cluster.local., nope.))\n');
+    expect(errorIn('zh', r)).toBe('curl: (6) Could not resolve host: nope\n  （nope：NXDOMAIN（尝试了 nope.default.svc.cluster.local.、'
+      + 'nope.svc.cluster.local.、nope.cluster.local.、nope.））\n');
+    expect(r.trace?.result.outcome).toBe('nxdomain');
   });
 
   it("an addon's object is refused in the lab's words, in the reader's language", () => {
