@@ -61,6 +61,9 @@ const UNREACHED: Readonly<Partial<Record<ProblemNoteKey, string>>> = {
   'field.keysStrings': 'a parsed map always has text keys',
   'field.type.int': "zod says a non-number for an integer field is no number (field.type.number)",
   'field.maxItems': "an array cap: the envelope's lists are capped before their check (field.tooManyRead)",
+  'setting.unknown': 'a setting set by name, on the command line or in the console (settings.test.ts), not a file',
+  'setting.group': 'the same',
+  'setting.invalid': 'the same',
 };
 
 /** The note with every value parameter emptied (a nested note kept, itself emptied). */

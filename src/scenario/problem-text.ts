@@ -128,6 +128,10 @@ export const problemTextsEn = {
   'field.tooManyRead': '{field}: Too many: {count}: the lab reads up to {max} (none loaded)',
   'field.tooManyReplayed': '{field}: Too many: {count}: the lab replays up to {max} (none loaded)',
   'field.choiceIndex': '{field}: Invalid value: {value}: must be the index of one of the {count} choices',
+  // One setting set by its dotted name (`--set` on the command line, kube-proxy's ConfigMap in the console).
+  'setting.unknown': 'unknown setting "{key}"; settings are: {keys}',
+  'setting.group': '"{key}" is a group of settings; set one of: {keys}',
+  'setting.invalid': '{flag} {issue}',
 } as const;
 
 export type ProblemNoteKey = keyof typeof problemTextsEn;
@@ -249,6 +253,9 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'field.tooManyRead': '{field}：过多：{count} 项；实验室最多读取 {max} 项（均未载入）',
   'field.tooManyReplayed': '{field}：过多：{count} 项；实验室最多重放 {max} 项（均未载入）',
   'field.choiceIndex': '{field}：无效值 {value}：必须是 {count} 个选项之一的序号',
+  'setting.unknown': '没有名为 "{key}" 的设置；可设置的有：{keys}',
+  'setting.group': '"{key}" 是一组设置；请设置其中一项：{keys}',
+  'setting.invalid': '{flag} {issue}',
 };
 
 const TEXTS: Record<ProblemLang, Record<ProblemNoteKey, string>> = { en: problemTextsEn, zh: problemTextsZh };

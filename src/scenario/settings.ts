@@ -7,8 +7,18 @@ import { defaultIngressAddon, type IngressControllerKind, type LabSettings } fro
 import { labSettingsSchema } from './schema';
 import { LAST_USERSPACE_VERSION, modeStage } from '../sim/proxy/versions';
 import { checkValue } from './validate';
+import { noted, type ProblemNote, type ProblemNoteKey, type ProblemParams } from './problem-text';
 
-export type SetSettingResult = { ok: true; settings: LabSettings } | { ok: false; message: string };
+/** A refusal's `message` is its English; `note` the same words for the page to render in the reader's language. */
+export type SetSettingResult = { ok: true; settings: LabSettings } | { ok: false; message: string; note: ProblemNote };
+
+/** A refusal in the setting's words (problem-text.ts), its message the note's English. */
+function refused(key: ProblemNoteKey, params: ProblemParams): SetSettingResult {
+  return { ok: false, ...noted(key, params) };
+}
+
+/** A value the setting's check refused: the check's own words (a field error) after the flag. */
+const invalid = (issue: ProblemNote): SetSettingResult => refused('setting.invalid', { flag: '--set', issue });
 
 type AnySchema = z.core.$ZodType;
 
@@ -51,7 +61,7 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
     const d = def(unwrap(schema));
     const shape = d.type === 'object' ? d.shape : undefined;
     if (!shape || !Object.hasOwn(shape, segs[i])) {
-      return { ok: false, message: `unknown setting "${key}"; settings are: ${settingKeys().join(', ')}` };
+      return refused('setting.unknown', { key, keys: settingKeys().join(', ') });
     }
     schema = shape[segs[i]];
   }
@@ -60,7 +70,7 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
   switch (leaf.type) {
     case 'object': {
       const inGroup = settingKeys().filter((k) => k.startsWith(`${key}.`));
-      return { ok: false, message: `"${key}" is a group of settings; set one of: ${inGroup.join(', ')}` };
+      return refused('setting.group', { key, keys: inGroup.join(', ') });
     }
     case 'array': {
       const items = text.trim() === '' ? [] : text.split(',').map((s) => s.trim());
@@ -68,8 +78,8 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
         // Ingress addons are objects; on the command line each is named by its controller.
         const bad = items.find((c) => c !== 'nginx' && c !== 'traefik');
         if (bad !== undefined) {
-          const message = `--set ${key}: Unsupported value: "${bad}": supported values: "nginx", "traefik"`;
-          return { ok: false, message };
+          const supported = '"nginx", "traefik"';
+          return invalid({ key: 'field.unsupported', params: { field: key, value: `"${bad}"`, supported } });
         }
         value = items.map((c) => defaultIngressAddon(c as IngressControllerKind));
       } else value = items.map((s) => coerce(def(unwrap(leaf.element as AnySchema)).type, s));
@@ -79,7 +89,7 @@ export function setLabSetting(settings: LabSettings, key: string, text: string):
       value = coerce(leaf.type, text);
   }
   const r = checkValue(schema as z.ZodType, value, segs);
-  if (!r.ok) return { ok: false, message: `--set ${r.issues[0]?.message ?? `${key}: Invalid value`}` };
+  if (!r.ok) return invalid(r.issues[0]?.note ?? { key: 'field.invalid', params: { field: key } });
   const next = structuredClone(settings) as unknown as Record<string, unknown>;
   let node = next;
   for (const seg of segs.slice(0, -1)) {

@@ -5,6 +5,7 @@
 import type { LabSettings } from '../sim/lab';
 import type { ShellEnv } from '../sim/shell/shell';
 import { loadScenarioText } from './load';
+import { problemText } from './problem-text';
 import { setLabSetting } from './settings';
 
 export function shellLoaders(settings: LabSettings): Pick<ShellEnv, 'readManifests' | 'setKubeProxy'> {
@@ -13,14 +14,18 @@ export function shellLoaders(settings: LabSettings): Pick<ShellEnv, 'readManifes
       const loaded = loadScenarioText('STDIN', text);
       const problem = loaded.problems.find((x) => x.severity === 'error');
       if (!loaded.ok || problem) {
-        const where = problem?.path ? `${problem.path}: ` : '';
-        return { ok: false, message: problem ? `${where}${problem.message}` : 'no objects' };
+        if (!problem) return { ok: false, message: 'no objects' };
+        // The loader's words in each language (the page shows the reader's), after where they are.
+        const where = problem.path ? `${problem.path}: ` : '';
+        const message = `${where}${problem.message}`;
+        return { ok: false, message, inEachLanguage: { en: message, zh: `${where}${problemText('zh', problem)}` } };
       }
       return { ok: true, objects: loaded.scenario.objects };
     },
     setKubeProxy(config, path, value) {
       const r = setLabSetting({ ...settings, kubeProxy: config }, `kubeProxy.${path}`, value);
-      return r.ok ? { ok: true, config: r.settings.kubeProxy } : { ok: false, message: r.message };
+      if (r.ok) return { ok: true, config: r.settings.kubeProxy };
+      return { ok: false, message: r.message, inEachLanguage: { en: r.message, zh: problemText('zh', r) } };
     },
   };
 }

@@ -12,6 +12,15 @@ describe('notes', () => {
   });
 });
 
+describe('a parameter in each language', () => {
+  it('shows the reader\'s: words another layer rendered from its own table', () => {
+    const why = { en: 'unknown setting "x"', zh: '没有名为 "x" 的设置' };
+    const n = note('note.shell.kubeProxyRefused', { object: 'configmaps "kube-proxy"', why });
+    expect(renderNote('en', n)).toBe('error: configmaps "kube-proxy": unknown setting "x"');
+    expect(renderNote('zh', n)).toBe('错误：configmaps "kube-proxy"：没有名为 "x" 的设置');
+  });
+});
+
 describe('artifact titles', () => {
   it('that are words come with a note the page renders in its language; the English title is that note', () => {
     const settings = { ...defaultLabSettings(), loadBalancerPool: ['192.168.49.240'] };

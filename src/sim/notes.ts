@@ -199,6 +199,10 @@ export const noteMessagesEn = {
   'note.shell.notFound': '{said} (try: {command})',
   'note.shell.pipeNotFound': '{said} (after a |, the console runs {filters})',
   'note.shell.curlFault': '{said}\n  ({fault})',
+  // The lab refuses a change to kube-proxy's ConfigMap that kube-proxy could not run (its setting's words).
+  'note.shell.kubeProxyRefused': 'error: {object}: {why}',
+  // kubectl's own framing of a manifest it could not read (`said`), then why: the lab's loader's words.
+  'note.shell.manifestRefused': '{said}{why}',
   'note.shell.shellUsage': 'usage: {syntax}',
   // A program's own lines between the console's words, the same in every language.
   'note.shell.printed': '{text}',
@@ -472,6 +476,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.notFound': '{said}（输入 {command} 查看控制台能运行的命令）',
   'note.shell.pipeNotFound': '{said}（在 | 之后，控制台只运行 {filters}）',
   'note.shell.curlFault': '{said}\n  （{fault}）',
+  'note.shell.kubeProxyRefused': '错误：{object}：{why}',
+  'note.shell.manifestRefused': '{said}{why}',
   'note.shell.shellUsage': '用法：{syntax}',
   'note.shell.printed': '{text}',
   'note.shell.ping':
@@ -567,8 +573,14 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '集群上（如 Calico、Cilium），只有选中该 Pod 的某个策略有规则允许，这个连接（以及它之前的 DNS 查询）才能发出',
 };
 
-/** A note's parameter: a value, or a list (of names) that reads as a list in each language. */
-export type NoteParam = string | number | readonly string[];
+/**
+ * A text another layer words from its own table, rendered there in each language (the loader's
+ * problems, src/scenario/problem-text.ts, which src/sim may not import): shown in the reader's.
+ */
+export type InEachLanguage = Readonly<Record<'en' | 'zh', string>>;
+
+/** A note's parameter: a value, a list (of names) that reads as a list in each language, or a text in each. */
+export type NoteParam = string | number | readonly string[] | InEachLanguage;
 
 /** One step an evaluator reports, rendered by the reader's language table. */
 export interface Note {
@@ -585,7 +597,8 @@ const fill = (lang: 'en' | 'zh', text: string, params: Record<string, NoteParam>
   text.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = params[k];
     if (v === undefined) return `{${k}}`;
-    return typeof v === 'object' ? joinList(lang, v) : String(v);
+    if (typeof v !== 'object') return String(v);
+    return 'en' in v ? v[lang] : joinList(lang, v);
   });
 
 export function renderNote(lang: 'en' | 'zh', n: Note): string {

@@ -25,7 +25,7 @@ import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
 import { ipCommand } from './ip';
-import { listed, note, renderNoteWith, type Note } from '../notes';
+import { listed, note, renderNoteWith, type InEachLanguage, type Note, type NoteParam } from '../notes';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
 
@@ -50,14 +50,26 @@ export interface ShellEnv {
   /** Runs one request through the tracer (the page also animates it). */
   trace(request: ShellRequest): TraceResult | null;
   /** Reads manifests as the scenario loader reads a file (`kubectl apply -f -`), or says why not. */
-  readManifests(text: string): { ok: true; objects: AnyObject[] } | { ok: false; message: string };
+  readManifests(text: string): { ok: true; objects: AnyObject[] } | ({ ok: false } & LoaderRefusal);
   /** kube-proxy's configuration with one `path=value` set (`kubectl edit cm kube-proxy --set`). */
   setKubeProxy(
     config: KubeProxySettings,
     path: string,
     value: string,
-  ): { ok: true; config: KubeProxySettings } | { ok: false; message: string };
+  ): { ok: true; config: KubeProxySettings } | ({ ok: false } & LoaderRefusal);
 }
+
+/**
+ * Why the scenario layer refused what the shell handed it: its English message (what the CLI prints),
+ * and the same words in each language when that layer has them (its problem table), for the page.
+ */
+export interface LoaderRefusal {
+  message: string;
+  inEachLanguage?: InEachLanguage;
+}
+
+/** A refusal as a note's parameter: in the reader's language when it comes in each. */
+const refusalWhy = (r: LoaderRefusal): NoteParam => r.inEachLanguage ?? r.message;
 
 export interface ShellResult {
   out: string;
@@ -689,7 +701,9 @@ function editKubeProxyConfig(env: ShellEnv, sets: string[]): ShellResult {
     if (eq <= 0) return errorNote(note('note.shell.setPathValue', { arg: s }));
     const key = s.slice(0, eq).replace(/^data\.config\.conf\./, '');
     const r = env.setKubeProxy(config, key, s.slice(eq + 1));
-    if (!r.ok) return error(`error: configmaps "kube-proxy": ${r.message}`);
+    if (!r.ok) {
+      return errorNote(note('note.shell.kubeProxyRefused', { object: 'configmaps "kube-proxy"', why: refusalWhy(r) }));
+    }
     config = r.config;
   }
   if (JSON.stringify(config) === JSON.stringify(running)) return ok('configmap/kube-proxy unchanged\n');
@@ -737,7 +751,10 @@ function apply(env: ShellEnv, a: Args, stdin: string | undefined, verb: string):
   if (bad) return error(`error: error parsing STDIN: ${bad.errors[0]!.message}`);
   // Read through the scenario loader: the same defaults, schema and located problems as a file.
   const loaded = env.readManifests(stdin);
-  if (!loaded.ok) return error(`error: error validating "STDIN": ${loaded.message}`);
+  if (!loaded.ok) {
+    const said = 'error: error validating "STDIN": ';
+    return errorNote(note('note.shell.manifestRefused', { said, why: refusalWhy(loaded) }));
+  }
   const objects = loaded.objects;
   if (objects.length === 0) return error('error: no objects passed to apply');
   const lines: string[] = [];

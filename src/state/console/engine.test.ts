@@ -384,6 +384,16 @@ describe('shell tools', () => {
       'curl: (28) Failed to connect to 10.96.0.1 port 9: Connection timed out\n  (Service default/kubernetes has no port 9/TCP (it serves 443/TCP); a ClusterIP answers only on its Service ports)',
       'curl: (28) Failed to connect to 10.96.0.1 port 9: Connection timed out\n  （Service default/kubernetes 没有端口 9/TCP（它提供的是 443/TCP）；ClusterIP 只在 Service 的端口上应答）'],
     ['shell', undefined, 'usage: shell pod <ns>/<name> | shell node <name> | shell client <name>', '用法：shell pod <ns>/<name> | shell node <name> | shell client <name>'],
+    // What the scenario layer refuses (a kube-proxy setting, a manifest) is in its table's words, both languages.
+    ['kubectl edit cm kube-proxy -n kube-system --set ipvs.scheduler=fast', undefined,
+      'error: configmaps "kube-proxy": --set kubeProxy.ipvs.scheduler: Unsupported value: "fast": supported values: "rr", "wrr", "lc", "wlc", "sh", "dh", "sed", "nq"',
+      '错误：configmaps "kube-proxy"：--set kubeProxy.ipvs.scheduler：不支持的值 "fast"：支持的值为 "rr", "wrr", "lc", "wlc", "sh", "dh", "sed", "nq"'],
+    ['kubectl edit cm kube-proxy -n kube-system --set ipvs=rr', undefined,
+      'error: configmaps "kube-proxy": "kubeProxy.ipvs" is a group of settings; set one of: kubeProxy.ipvs.scheduler, kubeProxy.ipvs.modulesLoaded',
+      '错误：configmaps "kube-proxy"："kubeProxy.ipvs" 是一组设置；请设置其中一项：kubeProxy.ipvs.scheduler, kubeProxy.ipvs.modulesLoaded'],
+    ['kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80, protocol: SCTPX}]}\nEOF', undefined,
+      'error: error validating "STDIN": /spec/ports/0/protocol: Service "s" is invalid, not loaded: spec.ports[0].protocol: Unsupported value: "SCTPX": supported values: "TCP", "UDP", "SCTP"',
+      'error: error validating "STDIN": /spec/ports/0/protocol: Service "s" 无效，未载入：spec.ports[0].protocol：不支持的值 "SCTPX"：支持的值为 "TCP", "UDP", "SCTP"'],
   ])("the lab's own words: %s", (line, shell, en, zh) => {
     const r = exec(line, base, shell);
     expect(r.err).toBe(`${en}\n`);
