@@ -204,6 +204,9 @@ export const noteMessagesEn = {
   // kubectl's own framing of a manifest it could not read (`said`), then why: the lab's loader's words.
   'note.shell.manifestRefused': '{said}{why}',
   'note.shell.shellUsage': 'usage: {syntax}',
+  'note.shell.getentDatabase': '{tool}: the lab looks up hosts here ({databases}), not {database}',
+  'note.shell.getentOption':
+    '{tool}: the lab\'s {tool} takes no option {option}: it reads hosts as nsswitch.conf says, {nsswitch}',
   // A program's own lines between the console's words, the same in every language.
   'note.shell.printed': '{text}',
   'note.shell.ping':
@@ -479,6 +482,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.kubeProxyRefused': '错误：{object}：{why}',
   'note.shell.manifestRefused': '{said}{why}',
   'note.shell.shellUsage': '用法：{syntax}',
+  'note.shell.getentDatabase': '{tool}：本实验在这里只查主机（{databases}），不查 {database}',
+  'note.shell.getentOption': '{tool}：本实验的 {tool} 不接受选项 {option}：它按 nsswitch.conf 的配置 {nsswitch} 查主机',
   'note.shell.printed': '{text}',
   'note.shell.ping':
     'ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。kube-proxy 的规则按协议和端口匹配，\n' +

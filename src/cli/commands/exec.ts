@@ -22,11 +22,11 @@ const USAGE = `netlab exec [files...] pod:<ns>/<name>|node:<name>|external[:<cli
 
 Runs one command as the lab's console runs it from that place: kubectl get|describe|apply -f -|delete|
 scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] [--connect-to ...] <url>,
-dig <name> [type] [+search], nslookup <name>, cat /etc/resolv.conf, cat /etc/hosts,
-cat /etc/nginx/nginx.conf, iptables-save, ipvsadm -Ln, ipset list, nft list ruleset. 'kubectl apply -f -'
-reads the manifests from standard input. A change is checked against the apiserver and its events
+dig <name> [type] [+search], nslookup <name>, getent hosts|ahosts|ahostsv4 [<name>|<address>...],
+cat /etc/resolv.conf, cat /etc/hosts, cat /etc/nginx/nginx.conf, iptables-save, ipvsadm -Ln, ipset list,
+nft list ruleset. 'kubectl apply -f -' reads the manifests from standard input. A change is checked against the apiserver and its events
 printed; the files are not changed. Exit status: 0, 1 when the command failed, curl's codes (3 for a URL
-it rejects; 6, 7, 28 when curl got no answer).
+it rejects; 6, 7, 28 when curl got no answer), getent's 2 for a key it did not find.
 --json prints {ok, place, command, stdout, stderr, exitCode, events, trace}: the command line as the
 lab's shell ran it, what it printed on each stream, its exit status (also netlab's), the change's
 events, and for curl the request's trace in trace --json's result shape (else null).`;

@@ -45,15 +45,65 @@ export function isIPv4(ip: string): ip is IPv4 {
  * routes IPv4 only; tools that take either (curl, iproute2) need to tell a valid IPv6 address from junk.
  */
 export function isIPv6(text: string): boolean {
-  if (!/^[0-9a-f:.]+$/i.test(text)) return false;
+  return ipv6Groups(text) !== null;
+}
+
+/** Colon-separated parts as 16-bit groups; the last may be a dotted quad (two groups) when it ends the address. */
+function groupsOf(parts: readonly string[], endsAddress: boolean): number[] | null {
+  const out: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    const v4 = endsAddress && i === parts.length - 1 ? ipToInt(p) : null;
+    if (/^[0-9a-f]{1,4}$/i.test(p)) out.push(parseInt(p, 16));
+    else if (v4 !== null) out.push(v4 >>> 16, v4 & 0xffff);
+    else return null;
+  }
+  return out;
+}
+
+/** An IPv6 address as its eight 16-bit groups (inet_pton(AF_INET6)), or null when it is not one. */
+export function ipv6Groups(text: string): number[] | null {
+  if (typeof text !== 'string' || !/^[0-9a-f:.]+$/i.test(text)) return null;
   const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
-  const last = groups.length - 1;
-  const valid = (g: string, i: number) => /^[0-9a-f]{1,4}$/i.test(g) || (i === last && ipToInt(g) !== null);
-  if (!groups.every(valid)) return false;
-  const count = groups.length + (groups[last]?.includes('.') ? 1 : 0);
-  return halves.length === 2 ? count < 8 : count === 8;
+  if (halves.length > 2) return null;
+  const split = (h: string) => (h === '' ? [] : h.split(':'));
+  if (halves.length === 1) {
+    const all = groupsOf(split(text), true);
+    return all && all.length === 8 ? all : null;
+  }
+  const head = groupsOf(split(halves[0]!), false);
+  const tail = groupsOf(split(halves[1]!), true);
+  // "::" stands for at least one group of zeros.
+  if (!head || !tail || head.length + tail.length > 7) return null;
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+/**
+ * The text inet_ntop(AF_INET6) gives for eight groups (glibc resolv/inet_ntop.c): lower-case hex
+ * without leading zeros, the first longest run of two or more zero groups as "::", and the last 32
+ * bits as a dotted quad for an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) address.
+ */
+export function formatIPv6(groups: readonly number[]): string {
+  let best = { base: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.len) best = { base: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  if (best.len < 2) best = { base: -1, len: 0 };
+  const embedded = best.base === 0 && (best.len === 6 || (best.len === 5 && groups[5] === 0xffff));
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (best.base >= 0 && i >= best.base && i < best.base + best.len) {
+      if (i === best.base) out += ':';
+      continue;
+    }
+    if (i !== 0) out += ':';
+    if (i === 6 && embedded) return `${out}${intToIp(groups[6]! * 65536 + groups[7]!)}`;
+    out += groups[i]!.toString(16);
+  }
+  return best.base >= 0 && best.base + best.len === 8 ? `${out}:` : out;
 }
 
 export function intToIp(n: number): IPv4 {

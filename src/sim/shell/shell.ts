@@ -25,6 +25,7 @@ import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
 import { ipCommand } from './ip';
+import { getentCommand, type HostsPlace } from './getent';
 import { listed, note, renderNoteWith, type InEachLanguage, type Note, type NoteParam } from '../notes';
 import type { Shell } from './where';
 import { runFilter, splitPipeline } from './pipe';
@@ -978,6 +979,37 @@ function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult
   return ok(arts.map((x) => artifactText(x)).join(''));
 }
 
+/**
+ * Where getent looks a host up: the /etc/hosts and resolv.conf of the shell's pod or node (the ones
+ * `cat` shows), or an outside client's hosts entries and its resolver outside the lab, as curl there.
+ */
+function hostsPlace(env: ShellEnv): HostsPlace | string {
+  const { lab, shell } = env;
+  if (shell.kind === 'external') {
+    const client = lab.clients.find((c) => c.name === shell.client);
+    const ask = (name: string, type: 'A' | 'PTR') => client
+      ? dns.resolveExternal({ zone: lab.labDns.zone, client, name, type }).final
+      : dns.queryUpstream(lab.labDns.zone, { name: dns.fqdn(name), type });
+    return { ...(client ? { hosts: dns.clientHostsFile(client) } : {}), ask };
+  }
+  const c = lab.reconcile.cluster;
+  let files: ReturnType<Lab['labDns']['files']['node']>;
+  let rc: dns.ResolvConf;
+  if (shell.kind === 'pod') {
+    const pod = shellPod(lab, shell.pod);
+    if (typeof pod === 'string') return pod;
+    files = lab.labDns.files.pod(pod);
+    rc = files?.resolvConf ?? dns.resolverFor(c, pod);
+  } else {
+    files = lab.labDns.files.node(shell.node);
+    rc = files?.resolvConf ?? dns.nodeResolvConf(c);
+  }
+  const ask = (name: string, type: 'A' | 'PTR') => {
+    return dns.resolve({ zone: lab.labDns.zone, resolvConf: rc, name, type }).final;
+  };
+  return { ...(files ? { hosts: files.hosts } : {}), ask };
+}
+
 /** The /etc/hosts and /etc/resolv.conf of the shell's pod or node, as the lab's artifacts show them. */
 function resolverFile(env: ShellEnv, path: '/etc/resolv.conf' | '/etc/hosts'): ShellResult {
   const shell = env.shell;
@@ -1028,6 +1060,7 @@ export const COMMANDS = [
   'nft',
   'ip',
   'cat',
+  'getent',
   'shell',
   'exit',
   'help',
@@ -1038,7 +1071,7 @@ export const COMMANDS = [
 const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
-  dig NAME [TYPE] [+search]        nslookup NAME
+  dig NAME [TYPE] [+search]        nslookup NAME        getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
 `;
 
 /**
@@ -1159,6 +1192,12 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
       return nodeRules(env, 'nft', ['nft']);
     case 'cat':
       return catFile(env, rest[0]);
+    case 'getent': {
+      const place = hostsPlace(env);
+      if (typeof place === 'string') return error(place);
+      const r = getentCommand(place, rest);
+      return 'errProse' in r ? errorProse(r.errProse) : { out: r.out, err: r.err, events: [], status: r.status };
+    }
     case 'ip': {
       const r = ipCommand(env.lab, env.shell, rest);
       return 'out' in r ? ok(r.out) : 'err' in r ? error(r.err) : errorProse(r.errProse);
@@ -1268,7 +1307,8 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
   } else if (before[0] === 'cat') options = ['/etc/nginx/nginx.conf', '/etc/resolv.conf', '/etc/hosts'];
   else if (before[0] === 'ipvsadm') options = ['-Ln'];
   else if (before[0] === 'nft') options = before.length === 1 ? ['list'] : ['ruleset'];
-  else if (before[0] === 'dig' || before[0] === 'nslookup') options = c.services.map(
+  else if (before[0] === 'getent' && before.length === 1) options = ['hosts', 'ahosts', 'ahostsv4', 'ahostsv6'];
+  else if (['dig', 'nslookup', 'getent'].includes(before[0]!)) options = c.services.map(
     (s) => `${s.metadata.name}.${s.metadata.namespace ?? 'default'}.svc.cluster.local`
   );
   else options = [];

@@ -577,6 +577,21 @@ describe('shell tools', () => {
     expect(exec('kubectl get pods | awk x').err).toMatch(/^bash: awk: command not found/);
   });
 
+  it('getent hosts reads the pod\'s /etc/hosts before DNS, as curl does: a hostAlias wins over a Service', () => {
+    const next = exec('kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata: {name: probe, namespace: default}\n'
+      + 'spec:\n  hostAliases: [{ip: 10.1.2.3, hostnames: [web]}]\n  containers: [{name: c, image: busybox}]\nEOF').next;
+    const probe: Shell = { kind: 'pod', pod: 'default/probe' };
+    expect(exec('getent hosts web', next, probe)).toMatchObject({ out: '10.1.2.3        web\n', err: '', status: 0 });
+    expect(exec('curl http://web/', next, probe).trace?.result.hops[0]?.explanation.key).toBe('hop.resolve.hosts');
+    // A pod without the alias asks cluster DNS: the search list finds the Service.
+    const c = labFor(next).reconcile.cluster;
+    const clusterIP = c.services.find((x) => x.metadata.name === 'web')!.spec.clusterIP!;
+    const other: Shell = { kind: 'pod', pod: `default/${c.pods.find((p) => p.metadata.name.startsWith('web-'))!.metadata.name}` };
+    expect(exec('getent hosts web', next, other).out).toBe(`${clusterIP.padEnd(15)} web.default.svc.cluster.local\n`);
+    expect(exec('getent hosts nope.default', next, probe)).toMatchObject({ out: '', err: '', status: 2 });
+    expect(exec('help').out).toContain('getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]');
+  });
+
   it('dig resolves a Service name through cluster DNS', () => {
     expect(exec('dig web.default.svc.cluster.local').out).toMatch(/ANSWER SECTION/);
     expect(exec('nslookup web').out).toMatch(/web\.default\.svc\.cluster\.local/);
