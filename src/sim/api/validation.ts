@@ -2,7 +2,7 @@
 // pkg/apis/networking/validation, pkg/apis/apps/validation), message for message. Range and
 // collision checks for clusterIPs and nodePorts are the allocators' (alloc.ts), as in the registry.
 
-import { parseCidr, isIPv4, isIPv6 } from '../net/ip';
+import { ipv6Groups, parseCidr, isIPv4 } from '../net/ip';
 import type {
   DaemonSet,
   Deployment,
@@ -435,15 +435,42 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string, memo?:
 }
 
 /**
- * ValidateHostAliases: each ip an address IsValidIPForLegacyField takes (IPv4 or IPv6), each hostname
- * a DNS-1123 subdomain (so no trailing dot). The lab's IPv4 reader refuses leading zeros with the
- * message of any bad address (the apiserver says "must not have leading 0s" under StrictIPCIDRValidation).
+ * The address ParseIPSloppy reads a value as, when only it does: IPv4 octets (alone, or ending an IPv6
+ * address) with leading zeros, which Go's parser before 1.17 (k8s.io/utils/net) read as decimal.
+ */
+function withoutLeadingZeros(value: string): string | null {
+  const m = /^(.*?)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
+  if (!m || m[1]!.includes('.')) return null;
+  const octets = m.slice(2).map(Number);
+  if (octets.some((o) => o > 255)) return null;
+  const text = `${m[1]}${octets.join('.')}`;
+  return text !== value && (isIPv4(text) || ipv6Groups(text)) ? text : null;
+}
+
+/**
+ * IsValidIPForLegacyField with strict validation (apimachinery util/validation/ip.go `parseIP`): the
+ * StrictIPCIDRValidation gate, beta and on by default since Kubernetes 1.36 (KEP-4858; alpha and off in
+ * 1.33-1.35, where the apiserver admits such a value). A value only ParseIPSloppy reads has leading
+ * zeros, which libc-based resolvers may read as octal; an IPv4-mapped IPv6 address is refused too.
+ */
+function legacyIPErrors(field: string, ip: string): FieldError[] {
+  const v6 = ipv6Groups(ip);
+  const mapped = v6 !== null && v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff;
+  if (isIPv4(ip) || (v6 && !mapped)) return [];
+  if (mapped) return [invalid(field, str(ip), 'must not be an IPv4-mapped IPv6 address')];
+  if (withoutLeadingZeros(ip)) return [invalid(field, str(ip), 'must not have leading 0s')];
+  return [invalid(field, str(ip), IP_EXAMPLE)];
+}
+
+/**
+ * ValidateHostAliases: each ip an address IsValidIPForLegacyField takes (IPv4 or IPv6, strictly:
+ * legacyIPErrors), each hostname a DNS-1123 subdomain (so no trailing dot).
  */
 function validateHostAliases(aliases: PodSpec['hostAliases'], field: string, errs: FieldError[]): void {
   if (!Array.isArray(aliases)) return;
   aliases.forEach((a, i) => {
     const ip = typeof a?.ip === 'string' ? a.ip : '';
-    if (!isIPv4(ip) && !isIPv6(ip)) errs.push(invalid(`${field}[${i}].ip`, str(ip), IP_EXAMPLE));
+    errs.push(...legacyIPErrors(`${field}[${i}].ip`, ip));
     const hostnames = Array.isArray(a?.hostnames) ? a.hostnames : [];
     hostnames.forEach((h, j) => {
       const name = typeof h === 'string' ? h : '';
