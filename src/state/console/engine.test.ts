@@ -690,6 +690,9 @@ describe('completion', () => {
     ['kubectl get svc w', 'kubectl get svc web '],
     ['kubectl get po', 'kubectl get pods '],
     ['shell node node-', 'shell node node-'],
+    ['gete', 'getent '],
+    ['getent ho', 'getent hosts '],
+    ['getent hosts web.', 'getent hosts web.default.svc.cluster.local '],
   ])('%s -> %s', (line, want) => expect(complete(env, line).line).toBe(want));
 
   it('lists the candidates when ambiguous', () => {
