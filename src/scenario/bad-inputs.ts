@@ -182,6 +182,12 @@ const OBJECTS: BadInput[] = [
     ],
   },
   { what: 'nothing at all', files: [{ name: 'empty.yaml', text: '' }] },
+  one(
+    'a Job the lab keeps but runs no controller for',
+    'job.yaml',
+    'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\n' +
+      'spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}}}\n',
+  ),
   {
     what: 'a loader that cannot read the text',
     files: [{ name: 'odd.yaml', text: { toString: () => { throw new Error('unreadable'); } } as unknown as string }],

@@ -18,6 +18,7 @@ import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '.
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
 import { inferIngress } from './ingress-inference';
+import { notRunProblems } from './not-run';
 import {
   inferFromSnapshot,
   looksLikeSnapshot,
@@ -105,14 +106,18 @@ function inferSettings(merged: ReturnType<typeof mergeScenarios>, file: string, 
     scenario.settings = snap.settings;
     inferred = snap.inferred;
     problems.push(...snap.problems);
-  } else if (merged.defaulted.includes('ingress')) {
-    // Plain manifests: an Ingress written for a cluster that runs ingress-nginx or Traefik gets it.
-    const settings = structuredClone(scenario.settings);
-    inferIngress(scenario.objects, (setting, value, basis, apply) => {
-      apply();
-      inferred.push({ setting, value, basis });
-    }, settings, false);
-    scenario.settings = settings;
+  } else {
+    // A snapshot holds the pods its Jobs made; manifests' Jobs make none here, which is said.
+    problems.push(...notRunProblems({ ...merged, objects: scenario.objects, file }));
+    if (merged.defaulted.includes('ingress')) {
+      // Plain manifests: an Ingress written for a cluster that runs ingress-nginx or Traefik gets it.
+      const settings = structuredClone(scenario.settings);
+      inferIngress(scenario.objects, (setting, value, basis, apply) => {
+        apply();
+        inferred.push({ setting, value, basis });
+      }, settings, false);
+      scenario.settings = settings;
+    }
   }
   const versionGiven =
     !merged.defaulted.includes('kubernetesVersion') || inferred.some((i) => i.setting === 'kubernetesVersion');

@@ -94,6 +94,9 @@ export const problemTextsEn = {
   'problem.complexKey': 'a map or list used as a key: keys must be plain text; this entry is ignored',
   'problem.snapshotNamespace':
     'namespace {namespace} is not in the snapshot; objects name it, so the lab creates it as the cluster had it',
+  'problem.notRun':
+    '{object}: kept but not run: the lab has no {kind} controller, so it makes no pods ({tool} show the ' +
+    'object; the lab runs {runs})',
   'problem.proxyConfigNotYaml': "{object}: {file} is not YAML ({detail}); kube-proxy's defaults are used",
   'problem.proxyModeUnknown': '{object}: mode {mode} is not one the lab models; {setting} stays {current}',
   // A field's check, in the apiserver's style (k8s.io/apimachinery field/errors.go), for the lab's own
@@ -222,6 +225,9 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'problem.aliasUndefined': '别名 *{alias} 没有指向在它之前定义的锚点；改用 null',
   'problem.complexKey': '映射或列表被用作键：键必须是纯文本；已忽略此条目',
   'problem.snapshotNamespace': '快照中没有命名空间 {namespace}；有对象引用它，因此实验室按集群原有的样子创建它',
+  'problem.notRun':
+    '{object}：已保留但不会运行：实验室没有 {kind} 控制器，因此它不会产生任何容器组（{tool} 仍能显示这个对象；' +
+    '实验室运行的是 {runs}）',
   'problem.proxyConfigNotYaml': '{object}：{file} 不是 YAML（{detail}）；采用 kube-proxy 的默认值',
   'problem.proxyModeUnknown': '{object}：实验室不模拟 {mode} 模式；{setting} 保持为 {current}',
   'field.required': '{field}：缺少必填值',

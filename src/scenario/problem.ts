@@ -30,6 +30,8 @@ export type ProblemKind =
   | 'duplicate'
   /** A reference to something that does not exist (a request id, a client). */
   | 'reference'
+  /** A workload the lab keeps (kubectl shows it) but runs no controller for, so it makes no pods. */
+  | 'not-run'
   /** The apiserver refused an object that parsed (admission, as `kubectl apply --dry-run=server` reports). */
   | 'refused'
   /** The loader itself failed: a bug in netlab, never the file's fault. */

@@ -102,7 +102,7 @@ type Place = Pick<Problem, 'file' | 'line' | 'column' | 'document' | 'path'>;
  * Where an object (and a field of it) is in the files, for a warning about it; the first file when
  * the object is not known. Files dropped together each keep their own warnings.
  */
-function placeOf(
+export function placeOf(
   p: { objects: readonly ScenarioObject[]; sources: readonly ObjectSource[]; file: string },
   o: ScenarioObject | undefined,
   field: string,
