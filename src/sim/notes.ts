@@ -51,6 +51,14 @@ export const noteMessagesEn = {
   'note.traefik.noRouter': 'no router matches: Traefik answers 404 page not found',
   'note.traefik.body': 'body "{body}"',
   'note.ingress.outcome': '{outcome} {status}',
+  // NGINX Gateway Fabric: what became of each copy a RequestMirror filter asks for (hop.gateway.mirror).
+  'note.gateway.mirrorSent':
+    'a copy to endpoint {endpoint} (upstream {upstream}, Service {service}, {percent} of requests)',
+  'note.gateway.mirrorSkipped':
+    "no copy to upstream {upstream}: split_clients puts this request's $request_id outside the {percent} it mirrors, " +
+    'so the mirror location answers 204 itself',
+  'note.gateway.mirrorError':
+    'a copy to upstream {upstream} that nginx answers {status} itself: the mirror backendRef has no usable backend',
   // Why nothing routes a packet (hop.route.noRoute).
   'note.route.clusterIP':
     "{dst} is the ClusterIP of Service {service}: it exists only as kube-proxy rules on the cluster's nodes, so a " +
@@ -367,6 +375,11 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.traefik.noRouter': '没有路由器匹配：Traefik 返回 404',
   'note.traefik.body': '响应体 "{body}"',
   'note.ingress.outcome': '{outcome} {status}',
+  'note.gateway.mirrorSent': '向端点 {endpoint} 发送一份副本（upstream {upstream}，Service {service}，镜像 {percent} 的请求）',
+  'note.gateway.mirrorSkipped':
+    '没有发往 upstream {upstream} 的副本：split_clients 把这个请求的 $request_id 分到它镜像的 {percent} 之外，' +
+    '所以镜像 location 自己返回 204',
+  'note.gateway.mirrorError': '发往 upstream {upstream} 的副本由 nginx 自己返回 {status}：镜像的 backendRef 没有可用的后端',
   'note.route.clusterIP':
     '{dst} 是 Service {service} 的 ClusterIP：它只以 kube-proxy 规则的形式存在于集群节点上，集群外的机器没有通往它的路由。请改用 NodePort、' +
     'LoadBalancer 或 Ingress。',

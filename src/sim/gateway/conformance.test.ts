@@ -881,6 +881,83 @@ describe('HTTPRouteWeight', () => {
   });
 });
 
+// ---------------------------------------------------------------- RequestMirror
+
+const mirrorFilter = (to: string, share = '') =>
+  `{type: RequestMirror, requestMirror: {backendRef: {name: ${to}, namespace: ${INFRA}, port: 8080}${share}}}`;
+
+/** A rule of the mirror tests: PathPrefix `path`, the filters given, infra-backend-v1 as its backend. */
+const mirrorRule = (path: string, ...filters: string[]) =>
+  `  - matches: [{path: {type: PathPrefix, value: ${path}}}]\n    filters: [${filters.join(', ')}]\n` +
+  `    backendRefs: [{name: infra-backend-v1, port: 8080, namespace: ${INFRA}}]`;
+
+const MIRROR_HEADERS = '{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Header-Set, ' +
+  'value: set-overwrites-values}], add: [{name: X-Header-Add, value: header-val-1}, {name: X-Header-Add-Append, ' +
+  'value: header-val-2}], remove: [X-Header-Remove]}}';
+
+/** http.ExpectMirroredRequest: which Services got a copy of one request (the mirror hop's sent copies). */
+function mirroredTo(lab: Lab, c: Case, seed = 't'): string[] {
+  const hop = send(lab, 'same-namespace', c, seed).hops.find((h) => h.explanation.key === 'hop.gateway.mirror');
+  return [...String(hop?.explanation.params.copies ?? '').matchAll(/Service ([\w-]+)\/([\w-]+)/g)].map((m) => m[2]!);
+}
+
+/** The headers case of the mirror tests: the rule's RequestHeaderModifier applies to the request itself. */
+const mirrorHeadersCase = (path: string) => v1(path, {
+  headers: { 'X-Header-Remove': 'remove-val', 'X-Header-Add-Append': 'append-val-1' },
+  upstreamHeaders: { 'X-Header-Add': 'header-val-1', 'X-Header-Add-Append': 'append-val-1,header-val-2',
+    'X-Header-Set': 'set-overwrites-values' },
+  upstreamAbsent: ['X-Header-Remove'],
+});
+
+describe('HTTPRouteRequestMirror', () => {
+  it('infra-backend-v1 answers, infra-backend-v2 gets a copy, with and without header changes', () => {
+    const lab = labOf(route('request-mirror', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      mirrorRule('/mirror', mirrorFilter('infra-backend-v2')),
+      mirrorRule('/mirror-and-modify-headers', MIRROR_HEADERS, mirrorFilter('infra-backend-v2'))].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['request-mirror']);
+    const cases = [v1('/mirror', { upstreamPath: '/mirror' }), mirrorHeadersCase('/mirror-and-modify-headers')];
+    expectCases(lab, 'same-namespace', cases);
+    expect(cases.map((c) => mirroredTo(lab, c))).toEqual([['infra-backend-v2'], ['infra-backend-v2']]);
+  });
+});
+
+describe('HTTPRouteRequestMultipleMirrors', () => {
+  it('infra-backend-v1 answers, infra-backend-v2 and -v3 each get a copy', () => {
+    const lab = labOf(route('request-multiple-mirrors', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      mirrorRule('/multi-mirror', mirrorFilter('infra-backend-v2'), mirrorFilter('infra-backend-v3')),
+      mirrorRule('/multi-mirror-and-modify-request-headers', MIRROR_HEADERS, mirrorFilter('infra-backend-v2'),
+        mirrorFilter('infra-backend-v3'))].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['request-multiple-mirrors']);
+    const cases = [v1('/multi-mirror', { upstreamPath: '/multi-mirror' }),
+      mirrorHeadersCase('/multi-mirror-and-modify-request-headers')];
+    expectCases(lab, 'same-namespace', cases);
+    const both = ['infra-backend-v2', 'infra-backend-v3'];
+    expect(cases.map((c) => mirroredTo(lab, c))).toEqual([both, both]);
+  });
+});
+
+describe('HTTPRouteRequestPercentageMirror (provisional upstream)', () => {
+  it('500 requests: copies within 3 standard deviations of 20 %, 25/50 and 35 %; v1 always answers', () => {
+    const lab = labOf(route('request-percentage-mirror', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+      mirrorRule('/percent-mirror', mirrorFilter('infra-backend-v2', ', percent: 20')),
+      mirrorRule('/percent-mirror-fraction',
+        mirrorFilter('infra-backend-v2', ', fraction: {numerator: 25, denominator: 50}')),
+      mirrorRule('/percent-mirror-and-modify-headers', MIRROR_HEADERS,
+        mirrorFilter('infra-backend-v2', ', percent: 35'))].join('\n')));
+    expectAccepted(lab, 'same-namespace', ['request-percentage-mirror']);
+    const cases: [Case, number][] = [[v1('/percent-mirror'), 20], [v1('/percent-mirror-fraction'), 50],
+      [mirrorHeadersCase('/percent-mirror-and-modify-headers'), 35]];
+    expectCases(lab, 'same-namespace', cases.map(([c]) => c));
+    for (const [c, percent] of cases) {
+      let copies = 0;
+      for (let i = 0; i < 500; i++) copies += mirroredTo(lab, c, `pm${i}`).length;
+      // testMirroredRequestsDistribution: the count is Binomial(500, p); the band is 3 standard deviations.
+      const p = percent / 100;
+      expect(Math.abs(copies - 500 * p), c.path).toBeLessThanOrEqual(3 * Math.sqrt(500 * p * (1 - p)));
+    }
+  });
+});
+
 describe('HTTPRouteNoBackendRefs (httproute-omitted-backendrefs)', () => {
   it('a rule with backendRefs omitted or empty answers 500 and stays ResolvedRefs=True', () => {
     const lab = labOf(route('omitted-backendrefs', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',

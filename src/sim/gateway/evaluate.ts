@@ -35,6 +35,30 @@ export interface MatchedRule {
   skipped: { source: MatchSource; why: string }[];
 }
 
+/**
+ * One copy a RequestMirror filter asks for: nginx's mirror module (ngx_http_mirror_module) runs a
+ * background subrequest to the mirror's internal location before the request's own proxy_pass, and
+ * throws its reply away; the client's answer comes from the rule's backend alone.
+ */
+export interface MirrorCopy {
+  /** The internal location the `mirror` directive names. */
+  path: string;
+  /** sent: nginx opens a connection to `endpoint`; skipped: the percentage's split_clients draw left this
+   *  request out (the location answers 204 itself); error: the upstream is nginx's own 500 or 503 server. */
+  outcome: 'sent' | 'skipped' | 'error';
+  /** What the copy got back (ignored): 204 when skipped, the 500/503 socket's status, else the backend's. */
+  status: number;
+  upstream: string | null;
+  endpoint: string | null;
+  /** The share of requests the mirror copies, as split_clients writes it ("50.00%"; "100%" without a draw). */
+  percent: string;
+  /** The percentage draw (split_clients over $request_id), when the mirror has one. */
+  split: { variable: string; choice: string; percent: string } | null;
+  upstreamRequest: { method: string; path: string; host: string; headers: Record<string, string> } | null;
+  /** The lines that decided: the `mirror` directive, the internal location, the draw, proxy_pass, the upstream. */
+  refs: ArtifactRef[];
+}
+
 export interface GatewayDecision {
   outcome: 'proxy' | 'respond';
   status: number;
@@ -51,6 +75,8 @@ export interface GatewayDecision {
   /** Response header changes (add_header ... always, proxy_hide_header), applied to what the backend answers. */
   response: { hide: string[]; add: [string, string][] };
   redirect: string | null;
+  /** Copies made by RequestMirror filters, in the order of the `mirror` directives. */
+  mirrors: MirrorCopy[];
   refs: ArtifactRef[];
   notes: string[];
 }
@@ -82,17 +108,26 @@ class Run {
     upstreamRequest: null,
     response: { hide: [], add: [] },
     redirect: null,
+    mirrors: [],
     refs: [],
     notes: [],
   };
   readonly http: NginxBlock;
   readonly vars: Vars;
+  /** split_clients results by variable name, with the line chosen (nginx caches a variable per request). */
+  readonly drawn: Record<string, { choice: string; percent: string; line: NginxDirective; block: NginxBlock }>;
+  /** $request_id's place in [0, 10000): every split_clients of one request hashes the same $request_id. */
+  private roll: { value: number } | null;
 
   constructor(
     readonly input: EvaluateGatewayInput,
     http: NginxBlock,
+    parent?: Run,
   ) {
     this.http = http;
+    // A subrequest (a mirror's copy) shares its parent's variables, so its draws too.
+    this.drawn = parent ? parent.drawn : {};
+    this.roll = parent ? parent.rollCell() : null;
     const req = input.request;
     const q = req.path.indexOf('?');
     const hostHeader = req.host;
@@ -111,6 +146,19 @@ class Run {
     for (const [k, v] of Object.entries(req.headers)) this.vars[`http_${k.toLowerCase().replace(/-/g, '_')}`] = v;
     const xff = headerOf(req.headers, 'x-forwarded-for');
     this.vars.proxy_add_x_forwarded_for = xff ? `${xff}, ${req.clientIP}` : req.clientIP;
+    if (parent) Object.assign(this.vars, parent.vars);
+  }
+
+  private rollCell(): { value: number } {
+    this.roll ??= { value: -1 };
+    return this.roll;
+  }
+
+  /** nginx hashes $request_id (random per request) into a split's percentages: one seeded draw in 1/10000ths. */
+  requestIdRoll(): number {
+    const cell = this.rollCell();
+    if (cell.value < 0) cell.value = this.input.random ? this.input.random.int(10000) : 0;
+    return cell.value;
   }
 
   ref(id: string): void {
@@ -140,7 +188,31 @@ class Run {
       this.vars[name] = value;
       return value;
     }
+    const split = childBlocks(this.http, 'split_clients').find((x) => x.args[1] === `$${name}`);
+    if (split) return unquoteArg(this.split(split).choice);
     return '';
+  }
+
+  /** A split_clients variable's value for this request (drawn once, then cached as nginx does). */
+  split(block: NginxBlock): { choice: string; percent: string; line: NginxDirective } {
+    const name = block.args[1]!;
+    const done = this.drawn[name];
+    if (done) return done;
+    const lines = block.children.filter((n): n is NginxDirective => n.kind === 'directive');
+    const roll = this.requestIdRoll();
+    let acc = 0;
+    let line = lines[lines.length - 1]!;
+    for (const l of lines) {
+      // `*` takes whatever the percentages before it leave.
+      acc = l.name === '*' ? 10000 : acc + Math.round(parseFloat(l.name) * 100);
+      if (roll < acc) {
+        line = l;
+        break;
+      }
+    }
+    const result = { choice: line.args[0]!, percent: line.name, line, block };
+    this.drawn[name] = result;
+    return result;
   }
 
   evalMap(map: NginxBlock): string {
@@ -241,6 +313,10 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
     return;
   }
   for (const n of loc.children) {
+    if (n.kind === 'block' && n.name === 'if') {
+      if (ifHolds(run, n) && runIf(run, n)) return;
+      continue;
+    }
     if (n.kind !== 'directive') continue;
     switch (n.name) {
       case 'set':
@@ -260,6 +336,26 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
     }
   }
   out.status = 404;
+}
+
+/** An `if` condition of the forms NGF writes: `($var = "value")` or `($a != $b)`. */
+function ifHolds(run: Run, block: NginxBlock): boolean {
+  const m = /^\((\$\S+)\s+(!?=)\s+(.*)\)$/.exec(block.args.join(' '));
+  if (!m) return false;
+  const equal = run.expand(m[1]!) === run.expand(m[3]!);
+  run.ref(block.id);
+  // A split_clients variable: the line the draw chose decided.
+  const drawn = run.drawn[m[1]!.replace(/[{}]/g, '')];
+  if (drawn) run.refDirective(drawn.block, drawn.line);
+  return m[2] === '=' ? equal : !equal;
+}
+
+/** The body of an `if` that holds: `return` answers (true); anything else is not modelled inside an if. */
+function runIf(run: Run, block: NginxBlock): boolean {
+  const ret = childDirectives(block, 'return')[0];
+  if (!ret) return false;
+  returnDirective(run, block, ret);
+  return true;
 }
 
 /** `rewrite regex replacement [flag]`: a match rewrites $uri; `last` searches the locations again
@@ -347,11 +443,11 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
     const v = upstreamName.slice(1);
     const split = childBlocks(run.http, 'split_clients').find((s) => s.args[1] === upstreamName);
     if (split) {
-      const choice = drawSplit(run, split);
-      out.split = { variable: upstreamName, choice: choice.value, percent: choice.percent };
+      const choice = run.split(split);
+      out.split = { variable: upstreamName, choice: choice.choice, percent: choice.percent };
       run.refDirective(split, choice.line);
-      out.notes.push(`split_clients ${upstreamName}: ${choice.percent} -> ${choice.value}`);
-      upstreamName = choice.value;
+      out.notes.push(`split_clients ${upstreamName}: ${choice.percent} -> ${choice.choice}`);
+      upstreamName = choice.choice;
     } else upstreamName = run.variable(v);
   }
   if (upstreamName.startsWith('/')) {
@@ -364,6 +460,8 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
     run.vars.uri = upstreamName;
     return runLocation(run, server, target, depth + 1);
   }
+  // The mirror module runs in the precontent phase, before proxy_pass opens the request's own connection.
+  for (const m of childDirectives(loc, 'mirror')) out.mirrors.push(mirrorCopy(run, server, loc, m, depth));
   run.refDirective(loc, pass);
   out.upstream = upstreamName;
   const upstream = childBlocks(run.http, 'upstream').find((u) => u.args[0] === upstreamName);
@@ -426,17 +524,35 @@ function upstreamRequest(run: Run, loc: NginxBlock, uriPart: string): NonNullabl
   return { method: run.input.request.method, path, host, headers };
 }
 
-function drawSplit(run: Run, split: NginxBlock): { value: string; percent: string; line: NginxDirective } {
-  const lines = split.children.filter((n): n is NginxDirective => n.kind === 'directive');
-  // nginx hashes $request_id (random per request) into the percentages: a seeded draw in 1/10000ths.
-  const roll = run.input.random ? run.input.random.int(10000) : 0;
-  let acc = 0;
-  for (const l of lines) {
-    acc += Math.round(parseFloat(l.name) * 100);
-    if (roll < acc) return { value: l.args[0]!, percent: l.name, line: l };
-  }
-  const last = lines[lines.length - 1]!;
-  return { value: last.args[0]!, percent: last.name, line: last };
+/**
+ * One `mirror <uri>;`: a subrequest to the internal location the URI selects, evaluated like a request
+ * of its own (its `if` on the percentage's split_clients variable, its proxy_pass and upstream), whose
+ * answer nginx discards.
+ */
+function mirrorCopy(run: Run, server: NginxBlock, loc: NginxBlock, m: NginxDirective, depth: number): MirrorCopy {
+  const path = m.args[0]!;
+  const sub = new Run(run.input, run.http, run);
+  sub.refDirective(loc, m);
+  sub.vars.uri = path;
+  const target = selectNginxLocation(server, path);
+  if (target) runLocation(sub, server, target.block, depth + 1);
+  else sub.out.status = 404;
+  const o = sub.out;
+  const cond = target ? childBlocks(target.block, 'if')[0] : undefined;
+  const variable = cond ? /^\((\$\S+)/.exec(cond.args[0] ?? '')?.[1] : undefined;
+  const drawn = variable ? run.drawn[variable] : undefined;
+  const split = drawn ? { variable: variable!, choice: unquoteArg(drawn.choice), percent: drawn.percent } : null;
+  // The share is the split's first line; a 0 % line is written as a comment, leaving only `*`.
+  const share = drawn ? drawn.block.children.find((n): n is NginxDirective => n.kind === 'directive' && n.name !== '*')
+    : undefined;
+  const percent = !drawn ? '100%' : share ? share.name : '0.00%';
+  const outcome = o.endpoint ? 'sent' : o.status === 204 && split ? 'skipped' : 'error';
+  // A skipped copy never reaches proxy_pass: the upstream it would have used is the location's.
+  const pass = target ? childDirectives(target.block, 'proxy_pass')[0]?.args[0] : undefined;
+  const upstream = o.upstream ?? (pass ? /^https?:\/\/([^$/]+)/.exec(pass)?.[1] ?? null : null);
+  const copy = { path, outcome, status: o.status, upstream, endpoint: o.endpoint, percent, split } as const;
+  run.out.notes.push(`mirror ${path}: ${outcome}${o.endpoint ? ` to ${o.endpoint}` : ` (${o.status})`}`);
+  return { ...copy, upstreamRequest: o.upstreamRequest, refs: o.refs };
 }
 
 export function evaluateGateway(input: EvaluateGatewayInput): GatewayDecision {
@@ -463,6 +579,12 @@ export function evaluateGateway(input: EvaluateGatewayInput): GatewayDecision {
     run.out.status = ret ? Number(ret.args[0]) : 404;
     if (ret) run.refDirective(sel.block, ret);
     run.out.notes.push(ret ? `return ${ret.args[0]}` : 'no location matched: 404');
+    return run.out;
+  }
+  if (childDirectives(loc.block, 'internal').length > 0) {
+    // An `internal` location (a mirror's, a match's target) serves internal requests only: 404 from outside.
+    run.out.status = 404;
+    run.out.notes.push(`location ${loc.block.args.join(' ')} is internal: 404`);
     return run.out;
   }
   run.out.location = loc.block.id;

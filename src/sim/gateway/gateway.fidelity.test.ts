@@ -58,6 +58,8 @@ const NGINX_ADDR = '127.0.0.90';
 const PORT = 18090;
 const BACKEND_PORT = 19100;
 const CLIENT = '127.0.0.6';
+/** The RequestMirror backend: it answers like the others and remembers what it got. */
+const MIRROR_IP = '127.0.2.4';
 
 function service(name: string, ip: string): string {
   // Selector-less Services with hand-made EndpointSlices (conformance: httproute-service-types).
@@ -104,6 +106,7 @@ spec:
 ---
 `;
 }).join('')}${service('v1', '127.0.2.1')}${service('v2', '127.0.2.2')}${service('v3', '127.0.2.3')}
+${service('copies', MIRROR_IP)}
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r, namespace: default}
@@ -154,6 +157,34 @@ spec:
       filters:
       - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: X-Backend, value: v2}]}}
       - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-To, value: v2}]}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mirrors, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [example.com]
+  rules:
+  - matches: [{path: {value: /mirror}}]
+    filters:
+    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Set, value: mirrored}]}}
+    - {type: RequestMirror, requestMirror: {backendRef: {name: copies, port: 8080}}}
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /mirror-none}}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: copies, port: 8080}, percent: 0}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /mirror-half}}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: copies, port: 8080}, percent: 50}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /mirror-gone}}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: gone, port: 8080}}}]
+    backendRefs: [{name: v2, port: 8080}]
+  - matches: [{path: {type: Exact, value: /per-backend-two}}]
+    backendRefs:
+    - name: v1
+      port: 8080
+      filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-To, value: v1}]}}]
+    - {name: v3, port: 8080}
 `;
 
 interface Real {
@@ -163,12 +194,15 @@ interface Real {
 }
 
 const servers: http.Server[] = [];
+/** The requests the mirror backend received (nginx's copies). */
+const copies: { url: string; headers: http.IncomingHttpHeaders }[] = [];
 let dir = '';
 let nginx: ChildProcess | null = null;
 let rendered: RenderedGateway;
 
 function startBackend(address: string): Promise<void> {
   const server = http.createServer((req, res) => {
+    if (address === MIRROR_IP) copies.push({ url: req.url ?? '', headers: req.headers });
     const set = req.headers['x-echo-set-header'];
     for (const pair of (typeof set === 'string' ? set : '').split(',')) {
       const i = pair.indexOf(':');
@@ -244,6 +278,7 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
   beforeAll(async () => {
     const objects = parseAllDocuments(SCENARIO).map((d) => d.toJS() as KubeObject).filter(Boolean);
     const lab = buildLab({ settings: defaultLabSettings(), objects, clients: [] });
+    if (lab.problems.length) throw new Error(lab.problems.map((p) => p.message).join('\n'));
     dir = mkdtempSync(join(tmpdir(), 'netlab-gateway-'));
     chmodSync(dir, 0o755);
     const out = writeGatewayConfigDir({ cluster: lab.cluster, dir, render: { listenAddress: NGINX_ADDR } });
@@ -253,7 +288,7 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), f.content);
     }
-    for (const ip of ['127.0.2.1', '127.0.2.2', '127.0.2.3']) await startBackend(ip);
+    for (const ip of ['127.0.2.1', '127.0.2.2', '127.0.2.3', MIRROR_IP]) await startBackend(ip);
     const t = spawnSync(env.nginx!, ['-t', '-c', join(dir, 'nginx.conf'), '-p', dir], { encoding: 'utf8' });
     if (t.status !== 0) throw new Error(`nginx -t failed:\n${t.stdout}${t.stderr}`);
     nginx = spawn(env.nginx!, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'ignore' });
@@ -361,4 +396,85 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
     expect(ok + err).toBe(n);
     expect(chiSquareConsistent([ok, err], [0.5, 0.5]).ok).toBe(true);
   });
+
+  it("RequestMirror: the rule's backend answers, the mirror backend gets the copy the simulator says", async () => {
+    const r = request('example.com', '/mirror/x?id=copy-1', { headers: { 'X-Gone': 'kept' } });
+    const real = await send(r);
+    const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
+    expect([real.status, real.echo?.id]).toEqual([200, sim.endpoint!.split(':')[0]]);
+    expect(sim.mirrors.map((m) => [m.outcome, m.endpoint])).toEqual([['sent', `${MIRROR_IP}:${BACKEND_PORT}`]]);
+    const copy = await copyOf('id=copy-1');
+    const want = sim.mirrors[0]!.upstreamRequest!;
+    expect(copy.url).toBe(want.path);
+    expect(copy.headers.host).toBe(want.host);
+    for (const [k, v] of Object.entries(want.headers)) {
+      if (k.toLowerCase() !== 'connection') expect(copy.headers[k.toLowerCase()], k).toBe(v);
+    }
+  });
+
+  it('RequestMirror percent 0: nginx sends no copy, and the simulator skips every one', async () => {
+    const before = copies.length;
+    for (let i = 0; i < 20; i++) {
+      const r = request('example.com', `/mirror-none?id=none-${i}`);
+      expect((await send(r)).echo?.id).toBe('127.0.2.1');
+      const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed(`n${i}`, 'gw') });
+      expect(sim.mirrors.map((m) => [m.outcome, m.status])).toEqual([['skipped', 204]]);
+    }
+    await sleep(300);
+    expect(copies.length).toBe(before);
+  });
+
+  it('RequestMirror percent 50: copies for about half of the requests (chi-square), in nginx and the simulator',
+    async () => {
+      const n = 300;
+      const before = copies.length;
+      for (let i = 0; i < n; i++) {
+        expect((await send(request('example.com', `/mirror-half?id=half-${i}`))).status).toBe(200);
+      }
+      await sleep(300);
+      const real = copies.length - before;
+      const rand = SeededRandom.fromSeed('half', 'gw');
+      let sim = 0;
+      for (let i = 0; i < n; i++) {
+        const d = evaluateGateway({ rendered, request: request('example.com', '/mirror-half'), random: rand });
+        if (d.mirrors[0]!.outcome === 'sent') sim++;
+      }
+      expect(chiSquareConsistent([real, n - real], [0.5, 0.5]).ok).toBe(true);
+      expect(chiSquareConsistent([sim, n - sim], [0.5, 0.5]).ok).toBe(true);
+    });
+
+  it('RequestMirror to a missing Service: nginx answers the copy 500 itself, the request gets 200', async () => {
+    const r = request('example.com', '/mirror-gone');
+    const real = await send(r);
+    const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
+    expect([real.status, real.echo?.id]).toEqual([200, '127.0.2.2']);
+    expect([sim.status, sim.endpoint]).toEqual([200, `127.0.2.2:${BACKEND_PORT}`]);
+    expect(sim.mirrors.map((m) => [m.outcome, m.upstream, m.status])).toEqual([['error', 'invalid-backend-ref', 500]]);
+  });
+
+  it('per-backendRef filters over two backends: split_clients picks the internal location, as in the simulator',
+    async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 30; i++) {
+        const r = request('example.com', '/per-backend-two');
+        const real = await send(r);
+        const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed(`pb${i}`, 'gw') });
+        expect([real.status, sim.status]).toEqual([200, 200]);
+        // Whichever backend answers, it sees its own backendRef's header change and no other.
+        expect(real.echo!.headers['x-to']).toBe(real.echo!.id === '127.0.2.1' ? 'v1' : undefined);
+        expect(sim.upstreamRequest!.headers['X-To']).toBe(sim.endpoint!.startsWith('127.0.2.1:') ? 'v1' : undefined);
+        seen.add(real.echo!.id);
+      }
+      expect([...seen].sort()).toEqual(['127.0.2.1', '127.0.2.3']);
+    });
 });
+
+/** The copy the mirror backend received whose URL contains `marker` (nginx sends it in the background). */
+async function copyOf(marker: string): Promise<(typeof copies)[number]> {
+  for (let i = 0; i < 100; i++) {
+    const c = copies.find((x) => x.url.includes(marker));
+    if (c) return c;
+    await sleep(20);
+  }
+  throw new Error(`the mirror backend got no copy of ${marker}`);
+}

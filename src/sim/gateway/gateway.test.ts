@@ -8,6 +8,7 @@ import type { KubeObject } from '../api/types';
 import { buildLab } from '../assembly/lab';
 import { echoBackend } from './fixtures';
 import { newTraceSession, trace } from '../trace/trace';
+import { renderExplanation } from '../trace/messages';
 import type { HTTPRoute } from '../api/types';
 
 
@@ -295,7 +296,7 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
     ['cross', 'default', 'True/Accepted', 'False/RefNotPermitted'],
     ['kind', 'default', 'True/Accepted', 'False/InvalidKind'],
     ['missing', 'default', 'True/Accepted', 'False/BackendNotFound'],
-    ['mirror', 'default', 'False/UnsupportedValue', 'True/ResolvedRefs'],
+    ['mirror', 'default', 'True/Accepted', 'True/ResolvedRefs'],
   ])('%s: Accepted %s', (name, ns, accepted, resolved) => {
     const [c] = parentConditions(lab, name, ns);
     expect(c!.Accepted).toBe(accepted);
@@ -321,7 +322,7 @@ describe('HTTPRoute status per parentRef (reasons and observedGeneration)', () =
   });
   it('listener status counts attached routes; Gateway and class are accepted and programmed', () => {
     const gw = lab.cluster.gateways[0]!;
-    expect(gw.status!.listeners!.find((l) => l.name === 'http')!.attachedRoutes).toBe(3);
+    expect(gw.status!.listeners!.find((l) => l.name === 'http')!.attachedRoutes).toBe(4);
     expect(gw.status!.conditions!.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'Programmed=True']);
     expect(gw.status!.addresses![0]!.type).toBe('IPAddress');
     expect(lab.cluster.gatewayClasses[0]!.status!.conditions![0]).toMatchObject({
@@ -425,6 +426,162 @@ describe('reloads on the timeline', () => {
       newTraceSession('t'),
     );
     expect(pod(r)).toBe('v2');
+  });
+});
+
+const MIRRORS = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mirror, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  hostnames: [mirror.example]
+  rules:
+  - matches: [{path: {value: /all}}]
+    filters:
+    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Set, value: one}]}}
+    - {type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}}}
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /half}}]
+    filters:
+    - {type: RequestMirror, requestMirror: {backendRef: {name: v2, namespace: default, port: 8080}, percent: 50}}
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /none}}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}, fraction: {numerator: 0}}}]
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /two}}]
+    filters:
+    - {type: RequestMirror, requestMirror: {backendRef: {name: v2, port: 8080}, percent: 25}}
+    - {type: RequestMirror, requestMirror: {backendRef: {name: v3, port: 8080}}}
+    - type: RequestMirror
+      requestMirror: {backendRef: {name: v2, port: 8080}, fraction: {numerator: 1, denominator: 3}}
+    backendRefs: [{name: v1, port: 8080}]
+`;
+
+describe('RequestMirror (NGF: an internal route per mirror backend, `mirror` in the rule\'s locations)', () => {
+  const lab = labOf(MIRRORS);
+  const conf = () => lab.gatewayControllers.dataPlanes[0]!.rendered.artifact.lines.map((l) => l.text.trim());
+  const mirrorHop = (r: ReturnType<typeof send>) => r.hops.find((h) => h.explanation.key === 'hop.gateway.mirror');
+  it('renders NGF\'s internal mirror locations, the mirror directives and the percentage split', () => {
+    const text = conf();
+    expect(text).toContain('mirror /_ngf-internal-mirror-v2-default/mirror-0;');
+    expect(text).toContain('location = /_ngf-internal-mirror-v2-default/mirror-0 {');
+    expect(text).toContain('proxy_pass http://default_v2_8080$request_uri;');
+    // A namespace on the mirror's backendRef goes into the path (state/mirror BackendPath).
+    expect(text).toContain('mirror /_ngf-internal-mirror-default/v2-default/mirror-1;');
+    expect(text).toContain('split_clients $request_id $__ngf_internal_mirror_default_v2_default_mirror_1_50_00 {');
+    expect(text).toContain('50.00% /_ngf-internal-mirror-default/v2-default/mirror-1;');
+    expect(text).toContain('if ($__ngf_internal_mirror_default_v2_default_mirror_1_50_00 = "") {');
+    expect(text).toContain('return 204;');
+    // 0 %: the share line is a comment, so every request takes `*` and the location answers 204.
+    expect(text).toContain('# 0.00% /_ngf-internal-mirror-v2-default/mirror-2;');
+    // One location per backend; the highest share of the filters naming it (1/3 = 33.33 % > 25 %).
+    expect(text.filter((l) => l.startsWith('mirror /_ngf-internal-mirror-v2-default/mirror-3;'))).toHaveLength(1);
+    expect(text).toContain('33.33% /_ngf-internal-mirror-v2-default/mirror-3;');
+    expect(text).toContain('mirror /_ngf-internal-mirror-v3-default/mirror-3;');
+    // 100 %: no draw at all.
+    expect(text.some((l) => l.includes('_ngf_internal_mirror_v2_default_mirror_0'))).toBe(false);
+  });
+  it('the route is Accepted with every reference resolved; the internal routes write no status', () => {
+    const accepted = { Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs' };
+    expect(parentConditions(lab, 'mirror')[0]).toMatchObject(accepted);
+    expect(lab.cluster.httpRoutes.map((r) => r.metadata.name)).toEqual(['mirror']);
+  });
+  it('the answer comes from the rule\'s backend; the copy goes to the mirror backend with the rule\'s filters', () => {
+    const r = send(lab, 'http://mirror.example/all?x=1');
+    expect([r.status, pod(r)]).toEqual([200, 'v1']);
+    const hop = mirrorHop(r)!;
+    expect(hop.action).toBe('proxy');
+    expect(hop.explanation.params.copies).toMatch(/^a copy to endpoint [\d.]+:\d+ \(upstream default_v2_8080, /);
+    expect(hop.after.path).toBe('/all?x=1');
+    expect(hop.refs.map((x) => x.line.trim())).toEqual([
+      'mirror /_ngf-internal-mirror-v2-default/mirror-0;',
+      'location = /_ngf-internal-mirror-v2-default/mirror-0 {',
+      'proxy_pass http://default_v2_8080$request_uri;',
+      'upstream default_v2_8080 {',
+    ]);
+  });
+  it.each([
+    ['/none', 0, 0],
+    ['/half', 50, 200],
+    ['/all', 100, 200],
+  ])('%s mirrors %i %% of requests, drawn on $request_id; the answer is always v1', (path, pct, n) => {
+    let copies = 0;
+    for (let i = 0; i < 200; i++) {
+      const r = send(lab, `http://mirror.example${path}`, { seed: `m${i}` });
+      expect(pod(r)).toBe('v1');
+      const params = mirrorHop(r)!.explanation.params;
+      if (String(params.copies).startsWith('a copy')) copies++;
+      else expect(params.copies).toMatch(/^no copy to upstream default_v2_8080: split_clients .* \d+\.00% it mirrors/);
+    }
+    if (pct === 50) expect(copies).toBeGreaterThan(70);
+    if (pct === 50) expect(copies).toBeLessThan(130);
+    else expect(copies).toBe(n);
+  });
+  it('a skipped copy names the lines that decided: the if, the split_clients line it drew, return 204', () => {
+    const r = send(lab, 'http://mirror.example/none');
+    expect(mirrorHop(r)!.refs.map((x) => x.line.trim()).slice(-3)).toEqual([
+      'if ($__ngf_internal_mirror_v2_default_mirror_2_0_00 = "") {',
+      '* "";',
+      'return 204;',
+    ]);
+  });
+  it('several mirror backends: one copy each (conformance HTTPRouteRequestMultipleMirrors)', () => {
+    const r = send(lab, 'http://mirror.example/two', { seed: 'two' });
+    const zh = renderExplanation('zh', mirrorHop(r)!.explanation);
+    expect(zh).toContain('upstream default_v3_8080');
+    expect(String(mirrorHop(r)!.explanation.params.copies).split('; ')).toHaveLength(2);
+  });
+  it('the internal mirror location answers 404 to a request from outside', () => {
+    expect(send(lab, 'http://mirror.example/_ngf-internal-mirror-v2-default/mirror-0').status).toBe(404);
+  });
+  it.each([
+    ['a missing Service', '{name: gone, port: 8080}', 'BackendNotFound',
+      'spec.rules[0].filters[0].backendRef.name: Not found: "gone"'],
+    ['another namespace without a ReferenceGrant', '{name: far, namespace: other, port: 8080}', 'RefNotPermitted',
+      'spec.rules[0].filters[0].backendRef.namespace: Forbidden: Backend ref to Service other/far not permitted ' +
+      'by any ReferenceGrant'],
+    ['a port the Service lacks', '{name: v2, port: 9}', 'BackendNotFound',
+      'No matching port for Service v2 and port 9'],
+  ])('a mirror backendRef to %s: ResolvedRefs=False (NGF\'s words), the rule still answers', (_t, ref, reason, msg) => {
+    const bad = labOf(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mirror, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  hostnames: [mirror.example]
+  rules:
+  - filters: [{type: RequestMirror, requestMirror: {backendRef: ${ref}}}]
+    backendRefs: [{name: v1, port: 8080}]
+`);
+    const status = bad.cluster.httpRoutes[0]!.status!.parents[0]!.conditions;
+    expect(status.find((c) => c.type === 'Accepted')!.status).toBe('True');
+    expect(status.find((c) => c.type === 'ResolvedRefs')).toMatchObject({ status: 'False', reason, message: msg });
+    const r = send(bad, 'http://mirror.example/');
+    expect([r.status, pod(r)]).toEqual([200, 'v1']);
+    // The copy goes to invalid-backend-ref: nginx's own 500 server answers it, and the answer is thrown away.
+    expect(mirrorHop(r)!.explanation.params.copies).toBe('a copy to upstream invalid-backend-ref that nginx ' +
+      'answers 500 itself: the mirror backendRef has no usable backend');
+  });
+  it('a ReferenceGrant lets the copy reach another namespace', () => {
+    const grant = 'apiVersion: gateway.networking.k8s.io/v1\nkind: ReferenceGrant\n' +
+      'metadata: {name: g, namespace: other}\nspec:\n' +
+      '  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n' +
+      '  to: [{group: "", kind: Service, name: far}]\n';
+    const ok = labOf(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: mirror, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  hostnames: [mirror.example]
+  rules:
+  - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: far, namespace: other, port: 8080}}}]
+    backendRefs: [{name: v1, port: 8080}]
+`, grant);
+    expect(parentConditions(ok, 'mirror')[0]!.ResolvedRefs).toBe('True/ResolvedRefs');
+    expect(mirrorHop(send(ok, 'http://mirror.example/'))!.explanation.params.copies).toMatch(/Service other\/far,/);
   });
 });
 

@@ -6,6 +6,7 @@
 // shared_types.go). Reasons and condition types are the API's constants.
 
 import type {
+  BackendObjectReference,
   Gateway,
   GatewayClass,
   GatewayCondition,
@@ -124,9 +125,29 @@ export interface RuleGraph {
   index: number;
   /** A rule whose filters this implementation cannot apply: its requests get 500 (ExtensionRef) or it is dropped. */
   invalidFilter: string | null;
-  /** Dropped from the configuration (an unsupported filter such as RequestMirror or CORS). */
+  /** Dropped from the configuration (an unsupported filter: CORS). */
   dropped: boolean;
   backends: ResolvedBackend[];
+  /** Where its RequestMirror filters send a copy of each request, one entry per mirror backend. */
+  mirrors: ResolvedMirror[];
+}
+
+/**
+ * A RequestMirror target as NGF builds it (graph httproute.go buildHTTPMirrorRoutes, state/mirror): an
+ * internal route whose one rule matches the Exact path `path` and proxies to the mirror backend with
+ * the rule's other filters; the rule's own locations get `mirror <path>;`.
+ */
+export interface ResolvedMirror {
+  /** Index of the (first) RequestMirror filter naming this backend in the rule's filters. */
+  filterIndex: number;
+  /** NGF's internal location, `/_ngf-internal-mirror-[<ns>/]<svc>-<routeNs>/<route>-<rule>`. */
+  path: string;
+  /** Share of requests copied: `percent`, or `fraction` as a percentage (default 100); the highest
+   *  when several filters name the same backend (config/servers.go extractMirrorTargetsWithPercentages). */
+  percent: number;
+  backend: ResolvedBackend;
+  /** The generated internal route's rule: Exact `path`, the rule's filters but RequestMirror, the mirror backend. */
+  rule: RuleGraph;
 }
 
 export interface RouteAttachment {
@@ -321,7 +342,20 @@ export function ngfUpstreamName(namespace: string, name: string, port: number): 
 
 export const INVALID_BACKEND_UPSTREAM = 'invalid-backend-ref';
 
-function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef): ResolvedBackend {
+/**
+ * The words of a backendRef problem. A mirror's backendRef gets NGF's own field errors, which name the
+ * filter (graph backend_refs.go backendRefPath, validateBackendRefHTTPRoute, getPortFromRef), so a
+ * reader can tell it from the rule's backendRefs.
+ */
+function backendProblem(
+  reason: BackendProblem,
+  lab: string,
+  ngf: { path: string; field: string; body: string } | null,
+): { reason: BackendProblem; message: string } {
+  return { reason, message: ngf ? `${ngf.path}${ngf.field ? `.${ngf.field}` : ''}${ngf.body}` : lab };
+}
+
+function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef, ngfPath?: string): ResolvedBackend {
   const namespace = b.namespace ?? ns(route);
   const group = b.group ?? '';
   const kind = b.kind ?? 'Service';
@@ -337,46 +371,84 @@ function resolveBackend(cluster: Cluster, route: HTTPRoute, b: HTTPBackendRef): 
     endpoints: [] as UpstreamEndpoint[],
     filters: b.filters ?? [],
   };
+  const at = (field: string, body: string) => (ngfPath !== undefined ? { path: ngfPath, field, body } : null);
+  const bad = (reason: BackendProblem, lab: string, ngf: ReturnType<typeof at> = null): ResolvedBackend => (
+    { ...base, problem: backendProblem(reason, lab, ngf) });
   if (group !== '' || kind !== 'Service') {
     const groupKind = `${group ? `${group}/` : ''}${kind}`;
-    return { ...base, problem: { reason: 'InvalidKind', message: `The kind ${groupKind} is not supported` } };
+    const ngf = group !== '' && group !== 'core'
+      ? at('group', `: Unsupported value: "${group}": supported values: "core", "", "inference.networking.k8s.io"`)
+      : at('kind', `: Unsupported value: "${kind}": supported values: "Service", "InferencePool"`);
+    return bad('InvalidKind', `The kind ${groupKind} is not supported`, ngf);
   }
   const from = { group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: ns(route) };
   if (namespace !== ns(route)
     && !granted(cluster.referenceGrants, from, { group: '', kind: 'Service', namespace, name: b.name })) {
-    return {
-      ...base,
-      problem: {
-        reason: 'RefNotPermitted',
-        message: `Backend ref to Service ${namespace}/${b.name} not permitted by any ReferenceGrant`,
-      },
-    };
+    const why = `Backend ref to Service ${namespace}/${b.name} not permitted by any ReferenceGrant`;
+    return bad('RefNotPermitted', why, at('namespace', `: Forbidden: ${why}`));
   }
   const svc: Service | undefined = cluster.services.find((s) => ns(s) === namespace && s.metadata.name === b.name);
-  if (!svc) return { ...base, problem: { reason: 'BackendNotFound', message: `Service "${b.name}" not found` } };
-  if (svc.spec.type === 'ExternalName') return {
-    ...base,
-    problem: { reason: 'UnsupportedValue', message: 'ExternalName Services are not supported' },
-  };
+  if (!svc) return bad('BackendNotFound', `Service "${b.name}" not found`, at('name', `: Not found: "${b.name}"`));
+  if (svc.spec.type === 'ExternalName') return bad('UnsupportedValue', 'ExternalName Services are not supported');
   const sp: ServicePort | undefined = (svc.spec.ports ?? []).find((p) => p.port === port);
-  if (!sp) return {
-    ...base,
-    problem: {
-      reason: 'BackendNotFound',
-      message: `port ${port ?? '<none>'} not found in Service ${namespace}/${b.name}`,
-    },
-  };
+  if (!sp) {
+    const lab = `port ${port ?? '<none>'} not found in Service ${namespace}/${b.name}`;
+    const ngf = port === null ? at('port', ': Required value: port cannot be nil')
+      : { path: '', field: '', body: `No matching port for Service ${b.name} and port ${port}` };
+    return bad(port === null ? 'UnsupportedValue' : 'BackendNotFound', lab, ngfPath !== undefined ? ngf : null);
+  }
   const ap = sp.appProtocol;
   if (ap && !['http', 'kubernetes.io/h2c', 'kubernetes.io/ws'].includes(ap)) {
-    return {
-      ...base,
-      problem: { reason: 'UnsupportedProtocol', message: `The Service port appProtocol "${ap}" is not supported` },
-    };
+    return bad('UnsupportedProtocol', `The Service port appProtocol "${ap}" is not supported`);
   }
   return { ...base, problem: null, endpoints: serviceEndpoints(cluster, namespace, svc, sp) };
 }
 
-const UNSUPPORTED_FILTERS = new Set(['RequestMirror', 'CORS']);
+type MirrorFilter = NonNullable<HTTPRouteFilter['requestMirror']>;
+
+/** NGF's share for a mirror filter (dataplane convert.go convertHTTPRequestMirrorFilter). */
+export function mirrorPercent(m: MirrorFilter): number {
+  if (m.percent !== undefined) return m.percent;
+  if (m.fraction) return (m.fraction.numerator * 100) / (m.fraction.denominator ?? 100);
+  return 100;
+}
+
+/** The internal location a mirror copies to (state/mirror BackendPath): the backendRef's namespace only
+ *  when the filter names one. */
+export function mirrorPath(ref: BackendObjectReference, route: HTTPRoute, ruleIndex: number): string {
+  const prefix = '/_ngf-internal-mirror';
+  const tail = `${ns(route)}/${route.metadata.name}-${ruleIndex}`;
+  return ref.namespace !== undefined
+    ? `${prefix}-${ref.namespace}/${ref.name}-${tail}`
+    : `${prefix}-${ref.name}-${tail}`;
+}
+
+function buildMirrors(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, index: number): ResolvedMirror[] {
+  const filters = rule.filters ?? [];
+  const out: ResolvedMirror[] = [];
+  filters.forEach((f, filterIndex) => {
+    if (f.type !== 'RequestMirror' || !f.requestMirror) return;
+    const path = mirrorPath(f.requestMirror.backendRef, route, index);
+    const percent = mirrorPercent(f.requestMirror);
+    const seen = out.find((m) => m.path === path);
+    if (seen) {
+      seen.percent = Math.max(seen.percent, percent);
+      return;
+    }
+    const ref: HTTPBackendRef = { ...f.requestMirror.backendRef };
+    const backend = resolveBackend(cluster, route, ref, `spec.rules[${index}].filters[${filterIndex}].backendRef`);
+    const internal: HTTPRouteRule = {
+      matches: [{ path: { type: 'Exact', value: path } }],
+      filters: filters.filter((x) => x.type !== 'RequestMirror'),
+      backendRefs: [ref],
+    };
+    const generated = { rule: internal, index, invalidFilter: null, dropped: false, backends: [backend], mirrors: [] };
+    out.push({ filterIndex, path, percent, backend, rule: generated });
+  });
+  return out;
+}
+
+const UNSUPPORTED_FILTERS = new Set(['CORS']);
 
 function buildRule(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, index: number): RuleGraph {
   const filters = rule.filters ?? [];
@@ -392,6 +464,8 @@ function buildRule(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, inde
         ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}`
         : null,
     backends: (rule.backendRefs ?? []).map((b) => resolveBackend(cluster, route, b)),
+    // A rule whose filters are invalid gets no mirror routes (NGF builds them only for valid filters).
+    mirrors: extension || unsupported ? [] : buildMirrors(cluster, route, rule, index),
   };
 }
 
@@ -485,8 +559,9 @@ function attach(
 }
 
 function resolvedRefsCondition(rules: readonly RuleGraph[], g: number): GatewayCondition {
+  // A rule's mirror backendRefs are checked after its backendRefs (NGF appends them to the rule's refs).
   for (const r of rules) {
-    for (const b of r.backends) if (b.problem) return cond(
+    for (const b of [...r.backends, ...r.mirrors.map((m) => m.backend)]) if (b.problem) return cond(
       'ResolvedRefs',
       'False',
       b.problem.reason,

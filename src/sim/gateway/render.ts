@@ -22,6 +22,7 @@ import {
   type GatewayAPIGraph,
   type GatewayGraph,
   type ResolvedBackend,
+  type ResolvedMirror,
   type RouteGraph,
   type RuleGraph,
 } from './model';
@@ -104,6 +105,8 @@ interface PlannedRule {
   pathType: 'Exact' | 'PathPrefix' | 'RegularExpression';
   /** PathPrefix without a trailing slash (the spec ignores it), '/' for the root. */
   pathValue: string;
+  /** The internal route NGF generates for a RequestMirror target: its location is `internal`. */
+  mirror?: ResolvedMirror;
 }
 
 interface PlannedServer {
@@ -156,6 +159,7 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
         }
         for (const rule of route.rules) {
           if (rule.dropped) continue;
+          planMirrors(s, route, routeIndex, rule);
           const matches = rule.rule.matches && rule.rule.matches.length > 0 ? rule.rule.matches : [{}];
           matches.forEach((m, matchIndex) => {
             const pathType = m.path?.type ?? 'PathPrefix';
@@ -197,6 +201,16 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
     a,
     b,
   ) => a.port - b.port || hostOrder(a.hostname) - hostOrder(b.hostname) || (a.hostname < b.hostname ? -1 : 1));
+}
+
+/** A rule's RequestMirror targets: one internal Exact location each, from the route NGF generates for it. */
+function planMirrors(s: PlannedServer, route: RouteGraph, routeIndex: number, rule: RuleGraph): void {
+  for (const m of rule.mirrors) {
+    if (s.rules.some((x) => x.mirror?.path === m.path)) continue;
+    const match = m.rule.rule.matches![0]!;
+    const pathType = 'Exact';
+    s.rules.push({ route, routeIndex, rule: m.rule, match, matchIndex: 0, pathType, pathValue: m.path, mirror: m });
+  }
 }
 
 function hostOrder(h: string): number {
@@ -282,6 +296,8 @@ interface RenderCtx {
   inline: Record<string, MatchSource>;
   maps: Map<string, NginxBlock>;
   splits: Map<string, NginxBlock>;
+  /** split_clients for mirror percentages, written after the backend groups' (config/split_clients.go). */
+  mirrorSplits: Map<string, NginxBlock>;
   upstreams: Map<string, ResolvedBackend | null>;
   opts: Required<Pick<GatewayRenderOptions, 'socketDir'>> & GatewayRenderOptions;
   gwKey: string;
@@ -462,6 +478,10 @@ function ruleBody(
     ];
     uri = '';
   }
+  // RequestMirror: `mirror <internal path>;` after the rewrites (config/servers.go updateLocationMirrorFilters);
+  // with per-backendRef filters the copy is made where the request ends up, since `rewrite ... last` leaves
+  // this location before nginx's mirror module runs (the precontent phase).
+  const mirrors = rule.mirrors.map((m) => d('mirror', m.path));
   if (perBackend) {
     // Per-backendRef filters: split_clients picks an internal location per backend, which adds the
     // backend's own header changes before proxying (the rule's filters apply in each).
@@ -478,6 +498,7 @@ function ruleBody(
           b(`location:${s.port}:${s.hostname}:${loc}`, 'location', [loc], [
             d('internal'),
             ...pathNodes,
+            ...mirrors,
             d('proxy_http_version', '1.1'),
             ...proxyHeaders(ctx, [...reqMods, ...bReq], hostOverride),
             d('proxy_pass', `http://${up}${uri}`),
@@ -494,6 +515,7 @@ function ruleBody(
   const target = backendTarget(ctx, p, rule.backends.map((be) => ({ be, dest: upstreamFor(ctx, be) })));
   return [
     ...pathNodes,
+    ...mirrors,
     d('proxy_http_version', '1.1'),
     ...proxyHeaders(ctx, reqMods, hostOverride),
     d('proxy_pass', `http://${target}${uri}`),
@@ -561,8 +583,10 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
     const args = locationArgs(l);
     const id = locationId(s, args);
     if (l.rules.length === 1 && !hasConditions(l.rules[0]!.match)) {
-      ctx.inline[id] = sourceOf(l.rules[0]!);
-      body.push(b(id, 'location', args, ruleBody(ctx, l.rules[0]!, s, false, internals)));
+      const p = l.rules[0]!;
+      ctx.inline[id] = sourceOf(p);
+      const own = p.mirror ? mirrorHead(ctx, id, p.mirror) : [];
+      body.push(b(id, 'location', args, [...own, ...ruleBody(ctx, p, s, !!p.mirror, internals)]));
       continue;
     }
     const key = `${s.port}_${matches.length}`;
@@ -583,6 +607,22 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
     body.push(b(id, 'location', args, [d('set', '$match_key', key), d('js_content', 'httpmatches.redirect')]));
   }
   return b(serverId(s.port, s.hostname), 'server', [], [...head, ...body, ...internals]);
+}
+
+/**
+ * The head of a mirror location (config/servers.go updateLocationMirrorRoute, servers_template.go): `internal;`,
+ * and below 100 % the split_clients draw that answers 204 itself for the requests it leaves out, so nginx
+ * never opens the copy's connection. The draw hashes $request_id, as the rule's own weights do.
+ */
+function mirrorHead(ctx: RenderCtx, locationId: string, m: ResolvedMirror): NginxNode[] {
+  if (m.percent === 100) return [d('internal')];
+  const pct = m.percent.toFixed(2);
+  const v = `$${`${m.path}_${pct}`.replace(/[-/.]/g, '_')}`;
+  if (!ctx.mirrorSplits.has(v)) {
+    const share = pct === '0.00' ? c(`${pct}% ${m.path};`) : d(`${pct}%`, m.path);
+    ctx.mirrorSplits.set(v, b(`split:${v}`, 'split_clients', ['$request_id', v], [share, d('*', '""')]));
+  }
+  return [d('internal'), b(`if:${locationId}`, 'if', [`(${v}`, '=', '"")'], [d('return', '204')])];
 }
 
 function defaultServer(ctx: RenderCtx, port: number, https: boolean): NginxBlock {
@@ -624,7 +664,15 @@ export function renderGatewayConf(
   options: GatewayRenderOptions = {},
 ): RenderedGateway {
   const opts = { socketDir: '/var/run/nginx', ...options };
-  const ctx: RenderCtx = { inline: {}, maps: new Map(), splits: new Map(), upstreams: new Map(), opts, gwKey: gw.key };
+  const ctx: RenderCtx = {
+    inline: {},
+    maps: new Map(),
+    splits: new Map(),
+    mirrorSplits: new Map(),
+    upstreams: new Map(),
+    opts,
+    gwKey: gw.key,
+  };
   const planned = planServers(graph, gw);
   const matches: MatchList[] = [];
   const servers = renderServers(ctx, planned, matches);
@@ -696,6 +744,9 @@ function httpContext(ctx: RenderCtx, servers: NginxBlock[], matchesFile: string)
     d('proxy_headers_hash_bucket_size', '256'),
     d('proxy_headers_hash_max_size', '1024'),
     d('server_names_hash_bucket_size', '256'),
+    // NGF's conf/nginx.conf: internal names such as a mirror's split_clients variable outgrow nginx's default.
+    d('variables_hash_bucket_size', '512'),
+    d('variables_hash_max_size', '1024'),
     d('server_tokens', 'off'),
     b(
       'map:$gw_api_compliant_host',
@@ -718,6 +769,7 @@ function httpContext(ctx: RenderCtx, servers: NginxBlock[], matchesFile: string)
     ),
     ...ctx.maps.values(),
     ...ctx.splits.values(),
+    ...ctx.mirrorSplits.values(),
     ...servers,
     b(
       'server:#503',

@@ -123,7 +123,9 @@ function noShares(key: NoteKey, params: Record<string, NoteParam> = {}): Implied
  * upstream's share spread evenly over its peers (NGF balances an upstream's peers alike).
  */
 function gatewaySplit(lab: LabPorts, first: TraceResult): Implied {
-  const ref = first.hops.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
+  // A RequestMirror's percentage is a split_clients too, but it decides copies, not who answers.
+  const deciding = first.hops.filter((h) => h.explanation.key !== 'hop.gateway.mirror');
+  const ref = deciding.flatMap((h) => h.refs).find((r) => r.ref.startsWith('split:'));
   if (!ref) return noShares('note.dist.oneBackend');
   const shares = firstSplit(lab, ref.ref);
   const variable = ref.ref.slice('split:'.length);

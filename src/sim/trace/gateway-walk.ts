@@ -14,6 +14,7 @@ import type { HopPlace, PacketView } from './types';
 import { answered, podKey, podParty, socket, svcKey, view } from './walk';
 import type { Ended, HopInput, HttpContext, Onward, Walk } from './walk';
 import { podNamed } from './named';
+import { note, renderNotes } from '../notes';
 
 export function gatewayExplanation(
   gateway: string,
@@ -113,8 +114,9 @@ export function throughGateway(
   const rewritten = { ...before, host: upstreamHost, path: upstreamPath, headers: upstreamHeaders };
   const { key, params } = explain;
   w.hop({ place, action: 'match', before, after: rewritten, refs: matchRefs, key, params });
-  const [ip, port] = d.endpoint.split(':');
   const src = podIP(pod)!;
+  if (d.mirrors.length > 0) w.hop(mirrorHop(w, gw, place, before, d, src));
+  const [ip, port] = d.endpoint.split(':');
   const next: Packet = { protocol: 'TCP', src, srcPort: w.ephemeralPort(), dst: ip!, dstPort: Number(port) };
   const nextHttp: HttpContext = {
     ...http,
@@ -145,12 +147,47 @@ function gatewayAnswers(
   const added = d.status >= 400 || d.redirect ? d.response.add : [];
   for (const [k, v] of added) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
   const action = d.redirect ? 'redirect' : 'respond';
+  // The copies go out before proxy_pass finds that the rule's own backend cannot serve.
+  if (d.mirrors.length > 0) w.hop(mirrorHop(w, gw, place, before, d, null));
   w.hop({ place, action, before, refs: d.refs, key: explain.key, params: explain.params });
   // A redirect or a 404 is the Gateway's own answer; a rule's backend Service that cannot serve is
   // named (an upstream that stands for no Service, such as invalid-backend-ref's 500, names none).
   const service = d.redirect || !d.upstream ? null : w.through(gwServiceOf(gw, d.upstream));
   const responseHeaders = { ...http.responseHeaders, ...headers };
   return { outcome: 'response', status: d.status || 404, service, backendPod: null, backend: null, responseHeaders };
+}
+
+/**
+ * The copies a rule's RequestMirror filters make (nginx's mirror module): one note per copy (sent to an
+ * endpoint, left out by the percentage's draw, or answered by nginx itself), the lines that decided each.
+ * Nothing waits for them: their replies are thrown away, and the walk goes on with the request itself.
+ */
+function mirrorHop(
+  w: Walk,
+  gw: GatewayDataPlanePort,
+  place: HopPlace,
+  before: PacketView,
+  d: GatewayDecision,
+  src: string | null,
+): HopInput {
+  const copies = d.mirrors.map((m) => {
+    const upstream = m.upstream ?? '';
+    const service = gwServiceOf(gw, upstream) ?? upstream;
+    if (m.outcome === 'sent') {
+      return note('note.gateway.mirrorSent', { endpoint: m.endpoint!, upstream, service, percent: m.percent });
+    }
+    if (m.outcome === 'skipped') return note('note.gateway.mirrorSkipped', { upstream, percent: m.percent });
+    return note('note.gateway.mirrorError', { upstream, status: m.status });
+  });
+  const first = d.mirrors.find((m) => m.outcome === 'sent');
+  const [ip, port] = first?.endpoint?.split(':') ?? [];
+  const after = first && src ? {
+    ...view({ protocol: 'TCP', src, srcPort: w.ephemeralPort(), dst: ip!, dstPort: Number(port) },
+      { host: first.upstreamRequest!.host, path: first.upstreamRequest!.path, method: first.upstreamRequest!.method }),
+  } : before;
+  const refs = d.mirrors.flatMap((m) => m.refs);
+  const params = { gateway: gw.gateway, copies: renderNotes('en', copies) };
+  return { place, action: 'proxy', before, after, refs, key: 'hop.gateway.mirror', params, parts: { copies } };
 }
 
 function gatewayProxyHop(

@@ -138,6 +138,10 @@ export const traceMessagesEn = {
     'backend for this request (upstream {upstream}).',
   'hop.gateway.redirect':
     'Gateway {gateway} (NGINX Gateway Fabric) answers {status} with Location {location} (RequestRedirect filter).',
+  'hop.gateway.mirror':
+    "Gateway {gateway} (NGINX Gateway Fabric) copies the request for the rule's RequestMirror filter before " +
+    "proxying it, and throws the replies to the copies away (the client's answer comes from the rule's own " +
+    'backend): {copies}.',
   'hop.gateway.proxy':
     'The data plane of Gateway {gateway} opens a new connection from its pod ({src}) straight to endpoint {dst} ' +
     '(upstream {upstream}): no ClusterIP, no kube-proxy DNAT.',
@@ -271,6 +275,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
     'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：该规则对这个请求没有可用的后端（upstream {upstream}）。',
   'hop.gateway.redirect':
     'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
+  'hop.gateway.mirror':
+    'Gateway {gateway}（NGINX Gateway Fabric）在转发请求之前，按规则的 RequestMirror 过滤器复制这个请求，并丢弃副本得到的应答' +
+    '（客户端收到的应答只来自规则自己的后端）：{copies}。',
   'hop.gateway.proxy':
     'Gateway {gateway} 的数据面从自己的 Pod（{src}）直接向端点 {dst} 建立新连接（upstream {upstream}）：不经过 ClusterIP，也没有 kube-proxy 的 DNAT。',
   'hop.reply.respond': '{server} 返回 {status}：应答从 {from} 发往 {to}，也就是它看到的请求来源。',
