@@ -17,6 +17,16 @@ describe('CRD validation in the apiserver words', () => {
     expect(text).toContain('spec.rules[0].matches[0].method: Unsupported value: "FETCH": supported values: "GET"');
     expect(text).toContain('spec.rules[0].backendRefs[0]: Invalid value: "object": Must have port for Service reference');
   });
+  it('RequestMirror fraction and CORS limits (Fraction and HTTPCORSFilter in apis/v1)', () => {
+    const head = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: x}\nspec:\n  rules:\n  - filters:\n';
+    const mirror = (fraction: string) => `    - {type: RequestMirror, requestMirror: {backendRef: {name: m, port: 80}, fraction: ${fraction}}}\n`;
+    const messages = (text: string) => loadScenarioText('bad.yaml', head + text).problems.map((p) => p.message).join('\n');
+    expect(messages(mirror('{numerator: 3, denominator: 2}'))).toContain('spec.rules[0].filters[0].requestMirror.fraction: Invalid value: "object": numerator must be less than or equal to denominator');
+    expect(messages(mirror('{numerator: 101}'))).toContain('numerator must be less than or equal to denominator');
+    expect(messages(mirror('{numerator: 1, denominator: 0}'))).toContain('spec.rules[0].filters[0].requestMirror.fraction.denominator: Invalid value: 0');
+    expect(messages(mirror('{numerator: 1, denominator: 3}'))).toBe('');
+    expect(messages('    - {type: CORS, cors: {maxAge: 0}}\n')).toContain('spec.rules[0].filters[0].cors.maxAge: Invalid value: 0');
+  });
   it('ReferenceGrant loads at v1beta1 and v1 and exports unchanged', () => {
     const text = 'apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: other}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]\n  to: [{group: "", kind: Service}]\n';
     const r = loadScenarioText('g.yaml', text);

@@ -321,6 +321,36 @@ const FILTER_FIELDS: Record<string, string> = {
   ExtensionRef: 'extensionRef',
 };
 
+function checkRequestMirror(c: Checker, rm: unknown, mp: Path): void {
+  if (!c.isObject(rm, mp)) return;
+  const bp = [...mp, 'backendRef'];
+  if (rm.backendRef === undefined) c.required(bp);
+  else if (c.isObject(rm.backendRef, bp)) checkBackendObjectRef(c, rm.backendRef, bp);
+  c.int(rm.percent, [...mp, 'percent'], { min: 0, max: 100 });
+  if (rm.percent !== undefined && rm.fraction !== undefined) c.cel(
+    mp,
+    'Only one of percent or fraction may be specified in HTTPRequestMirrorFilter',
+  );
+  const fr = rm.fraction;
+  if (fr === undefined || !c.isObject(fr, [...mp, 'fraction'])) return;
+  // Fraction (apis/v1 shared_types.go): numerator >= 0, denominator >= 1 (default 100), and their CEL rule.
+  const okN = c.int(fr.numerator, [...mp, 'fraction', 'numerator'], { required: true, min: 0 });
+  const okD = fr.denominator === undefined || c.int(fr.denominator, [...mp, 'fraction', 'denominator'], { min: 1 });
+  const denominator = typeof fr.denominator === 'number' ? fr.denominator : 100;
+  if (okN && okD && (fr.numerator as number) > denominator) {
+    c.cel([...mp, 'fraction'], 'numerator must be less than or equal to denominator');
+  }
+}
+
+/** HTTPCORSFilter's list sizes and maxAge (apis/v1 httproute_types.go). */
+function checkCors(c: Checker, co: unknown, cp: Path): void {
+  if (!c.isObject(co, cp)) return;
+  const lists: [string, number][] = [['allowOrigins', 64], ['allowMethods', 9], ['allowHeaders', 64],
+    ['exposeHeaders', 64]];
+  for (const [field, max] of lists) c.list(co[field], [...cp, field], { max });
+  c.int(co.maxAge, [...cp, 'maxAge'], { min: 1 });
+}
+
 function checkFilter(c: Checker, f: unknown, path: Path): void {
   if (!c.isObject(f, path)) return;
   c.str(f.type, [...path, 'type'], { required: true, enum: FILTER_TYPES });
@@ -369,21 +399,8 @@ function checkFilter(c: Checker, f: unknown, path: Path): void {
     c.str(uw.hostname, [...up, 'hostname'], { min: 1, max: 253, pattern: P.hostname });
     if (uw.path !== undefined) checkPathModifier(c, uw.path, [...up, 'path']);
   }
-  const rm = f.requestMirror;
-  if (rm !== undefined && c.isObject(rm, [...path, 'requestMirror'])) {
-    const mp = [...path, 'requestMirror'];
-    if (rm.backendRef === undefined) c.required([...mp, 'backendRef']);
-    else if (c.isObject(rm.backendRef, [...mp, 'backendRef'])) checkBackendObjectRef(
-      c,
-      rm.backendRef,
-      [...mp, 'backendRef'],
-    );
-    c.int(rm.percent, [...mp, 'percent'], { min: 0, max: 100 });
-    if (rm.percent !== undefined && rm.fraction !== undefined) c.cel(
-      mp,
-      'Only one of percent or fraction may be specified in HTTPRequestMirrorFilter',
-    );
-  }
+  if (f.requestMirror !== undefined) checkRequestMirror(c, f.requestMirror, [...path, 'requestMirror']);
+  if (f.cors !== undefined) checkCors(c, f.cors, [...path, 'cors']);
   const er = f.extensionRef;
   if (er !== undefined && c.isObject(er, [...path, 'extensionRef'])) {
     const ep = [...path, 'extensionRef'];

@@ -479,7 +479,18 @@ export interface HTTPRouteFilter {
     fraction?: { numerator: number; denominator?: number };
   };
   extensionRef?: { group: string; kind: string; name: string };
+  cors?: HTTPCORSFilter;
   [extra: string]: unknown;
+}
+
+/** Gateway API `HTTPCORSFilter` (Extended; apis/v1/httproute_types.go): `maxAge` defaults to 5 in the CRD. */
+export interface HTTPCORSFilter {
+  allowOrigins?: string[];
+  allowCredentials?: boolean;
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
 }
 
 export interface HTTPBackendRef extends BackendObjectReference {

@@ -958,6 +958,99 @@ describe('HTTPRouteRequestPercentageMirror (provisional upstream)', () => {
   });
 });
 
+// ---------------------------------------------------------------- CORS
+
+/** One CORS ExpectedResponse: statuses allowed, header values allowed (whitespace ignored), headers absent. */
+interface CorsCase {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  status: number[];
+  valid?: Record<string, string[]>;
+  absent?: string[];
+}
+
+/** What departs from the case, in words (empty when the lab answers as the test requires). */
+function corsMisses(lab: Lab, c: CorsCase): string[] {
+  const r = send(lab, 'same-namespace', { path: c.path, method: c.method, headers: c.headers });
+  const got = lower(r.responseHeaders);
+  const bare = (v: string) => v.replace(/\s+/g, '');
+  const misses = c.status.includes(r.status ?? 0) ? [] : [`${c.method} ${c.path}: status ${r.status}`];
+  for (const [h, values] of Object.entries(c.valid ?? {})) {
+    if (!values.some((v) => got[h] !== undefined && bare(v) === bare(got[h]!))) {
+      misses.push(`${c.method} ${c.path} ${c.headers.Origin}: ${h} = ${got[h] ?? '(absent)'}`);
+    }
+  }
+  for (const h of c.absent ?? []) {
+    if (h.toLowerCase() in got) misses.push(`${c.method} ${c.path}: ${h} present`);
+  }
+  return misses;
+}
+
+const CORS_ROUTES = [
+  ['cors-multiple-origins-methods-headers', '/cors-1', '{allowOrigins: ["https://www.foo.com", "https://*.bar.com"], ' +
+    'allowMethods: [GET, OPTIONS], allowHeaders: [x-header-1, x-header-2], exposeHeaders: [x-header-3, x-header-4], ' +
+    'allowCredentials: true, maxAge: 3600}'],
+  ['cors-wildcard-methods', '/cors-2', '{allowOrigins: ["https://www.foo.com"], allowMethods: ["*"]}'],
+  ['cors-wildcard-origin', '/cors-wildcard-origin',
+    '{allowOrigins: ["*"], allowMethods: [PUT], allowCredentials: false}'],
+].map(([name, path, cors]) => route(name!, INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+  `  - filters: [{type: CORS, cors: ${cors}}]`, `    matches: [{path: {type: PathPrefix, value: ${path}}}]`,
+  '    backendRefs: [{name: infra-backend-v1, port: 8080}]'].join('\n'))).join('') +
+  route('cors-wildcard-methods-headers', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',
+    ...[['', 'true'], ['-unauth', 'false']].map(([tail, creds]) => [
+      `  - filters: [{type: CORS, cors: {allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"], ` +
+      `allowCredentials: ${creds}}}]`,
+      `    matches: [{path: {type: PathPrefix, value: /cors-wildcard-methods-headers${tail}}}]`,
+      '    backendRefs: [{name: infra-backend-v1, port: 8080}]'].join('\n'))].join('\n'));
+
+describe('HTTPRouteCORS', () => {
+  const preflight = (origin: string, method: string, headers?: string) => ({ Origin: origin,
+    'access-control-request-method': method, ...(headers ? { 'access-control-request-headers': headers } : {}) });
+  const both = (a: string, b: string) => [`${a}, ${b}`, `${b}, ${a}`];
+  const ACAO = 'access-control-allow-origin';
+  const ACAM = 'access-control-allow-methods';
+  const ACAH = 'access-control-allow-headers';
+  const credentials = ['access-control-allow-credentials'];
+  const cors1 = (origin: string) => ({ [ACAO]: [origin], [ACAM]: both('GET', 'OPTIONS'),
+    [ACAH]: both('x-header-1', 'x-header-2'), 'access-control-expose-headers': both('x-header-3', 'x-header-4'),
+    'access-control-max-age': ['3600'], [credentials[0]!]: ['true'] });
+  const ok = [200, 204];
+  const other = 'https://other.foo.com';
+  const asked = preflight(other, 'PUT', 'x-header-1, x-header-2');
+  const cases: CorsCase[] = [
+    ...['https://www.foo.com', 'https://www.bar.com', 'https://xpto.www.bar.com'].map((o) => ({ path: '/cors-1',
+      method: 'OPTIONS', headers: preflight(o, 'GET', 'x-header-1, x-header-2'), status: ok, valid: cors1(o) })),
+    { path: '/cors-1', method: 'OPTIONS', headers: preflight('https://foobar.com', 'GET'), status: [200, 204, 403],
+      absent: [ACAO] },
+    ...['https://www.foo.com', 'https://www.bar.com'].map((o) => ({ path: '/cors-1', method: 'GET',
+      headers: preflight(o, 'GET', 'x-header-1, x-header-2'), status: [200], valid: { [ACAO]: [o] } })),
+    { path: '/cors-1', method: 'GET', headers: preflight('https://foobar.com', 'GET'), status: [200], absent: [ACAO] },
+    { path: '/cors-2', method: 'OPTIONS', headers: preflight('https://www.foo.com', 'POST'), status: ok,
+      valid: { [ACAM]: ['POST', '*'], [ACAO]: ['https://www.foo.com'] }, absent: credentials },
+    ...['https://foobar.com', 'https://foobar.com:12345'].map((o) => ({ path: '/cors-wildcard-origin',
+      method: 'OPTIONS', headers: preflight(o, 'PUT'), status: ok, absent: credentials,
+      valid: { [ACAO]: [o, '*'], [ACAM]: ['PUT'] } })),
+    ...['https://foobar.com:12345', 'https://foobar.com'].map((o) => ({ path: '/cors-wildcard-origin', method: 'PUT',
+      headers: { Origin: o }, status: [200], valid: { [ACAO]: [o, '*'] }, absent: credentials })),
+    { path: '/cors-wildcard-methods-headers', method: 'OPTIONS', status: ok, headers: asked,
+      valid: { [ACAO]: [other], [ACAM]: ['PUT'], [ACAH]: both('x-header-1', 'x-header-2'),
+        [credentials[0]!]: ['true'] } },
+    { path: '/cors-wildcard-methods-headers-unauth', method: 'OPTIONS', status: ok, absent: credentials, headers: asked,
+      valid: { [ACAO]: [other, '*'], [ACAM]: ['PUT', '*'], [ACAH]: [...both('x-header-1', 'x-header-2'), '*'] } },
+    { path: '/cors-wildcard-methods-headers', method: 'GET', headers: { Origin: other }, status: [200],
+      valid: { [ACAO]: [other], [credentials[0]!]: ['true'] } },
+    { path: '/cors-wildcard-methods-headers-unauth', method: 'GET', headers: { Origin: other }, status: [200],
+      valid: { [ACAO]: [other, '*'] }, absent: credentials },
+  ];
+  it('preflights answered by the Gateway, origins echoed when allowed, credentials only when set', () => {
+    const lab = labOf(CORS_ROUTES);
+    expectAccepted(lab, 'same-namespace', ['cors-multiple-origins-methods-headers', 'cors-wildcard-methods',
+      'cors-wildcard-origin', 'cors-wildcard-methods-headers']);
+    expect(cases.flatMap((c) => corsMisses(lab, c))).toEqual([]);
+  });
+});
+
 describe('HTTPRouteNoBackendRefs (httproute-omitted-backendrefs)', () => {
   it('a rule with backendRefs omitted or empty answers 500 and stays ResolvedRefs=True', () => {
     const lab = labOf(route('omitted-backendrefs', INFRA, ['  parentRefs: [{name: same-namespace}]', '  rules:',

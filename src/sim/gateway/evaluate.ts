@@ -1,6 +1,7 @@
 // Evaluates one request over a Gateway's rendered nginx.conf and its match lists, the way the data
 // plane does: server by port and server_name, location by nginx's algorithm, then the location's
-// directives in order (set, rewrite, return, js_content httpmatches.redirect -> internal location),
+// directives in order (set, rewrite, if, return, js_content httpmatches.redirect -> internal location,
+// mirror -> a subrequest whose answer is thrown away),
 // split_clients over $request_id (a seeded draw here), the upstream's peers (`random two
 // least_conn`: a seeded pick), the proxy headers nginx sends, and the response header changes.
 // It reads only the rendered structure (principle 4): the viewer's lines are what decided.
@@ -75,6 +76,8 @@ export interface GatewayDecision {
   /** Response header changes (add_header ... always, proxy_hide_header), applied to what the backend answers. */
   response: { hide: string[]; add: [string, string][] };
   redirect: string | null;
+  /** The condition of the `if` whose `return` answered (`$request_method = OPTIONS`: a CORS preflight). */
+  answeredIf: string | null;
   /** Copies made by RequestMirror filters, in the order of the `mirror` directives. */
   mirrors: MirrorCopy[];
   refs: ArtifactRef[];
@@ -108,6 +111,7 @@ class Run {
     upstreamRequest: null,
     response: { hide: [], add: [] },
     redirect: null,
+    answeredIf: null,
     mirrors: [],
     refs: [],
     notes: [],
@@ -314,7 +318,7 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
   }
   for (const n of loc.children) {
     if (n.kind === 'block' && n.name === 'if') {
-      if (ifHolds(run, n) && runIf(run, n)) return;
+      if (ifHolds(run, n) && runIf(run, n)) return responseHeaders(run, loc);
       continue;
     }
     if (n.kind !== 'directive') continue;
@@ -326,6 +330,7 @@ function runLocation(run: Run, server: NginxBlock, loc: NginxBlock, depth: numbe
         if (rewrite(run, server, loc, n, depth) === 'answered') return;
         break;
       case 'return':
+        responseHeaders(run, loc);
         return returnDirective(run, loc, n);
       case 'js_content':
         return jsContent(run, server, loc, n, depth);
@@ -354,8 +359,24 @@ function ifHolds(run: Run, block: NginxBlock): boolean {
 function runIf(run: Run, block: NginxBlock): boolean {
   const ret = childDirectives(block, 'return')[0];
   if (!ret) return false;
+  run.out.answeredIf = block.args.join(' ').replace(/^\(|\)$/g, '');
   returnDirective(run, block, ret);
   return true;
+}
+
+/**
+ * The response header changes of the location the request ends in (an `if` inside it inherits them):
+ * `add_header ... always` on whatever the answer is, except a value that comes out empty (nginx adds no
+ * header then: a CORS origin map that did not match), and `proxy_hide_header` on the backend's answer.
+ */
+function responseHeaders(run: Run, loc: NginxBlock): void {
+  for (const n of loc.children) {
+    if (n.kind !== 'directive') continue;
+    if (n.name === 'proxy_hide_header') run.out.response.hide.push(n.args[0]!);
+    if (n.name !== 'add_header') continue;
+    const value = run.expand(n.args[1] ?? '');
+    if (value !== '') run.out.response.add.push([n.args[0]!, value]);
+  }
 }
 
 /** `rewrite regex replacement [flag]`: a match rewrites $uri; `last` searches the locations again
@@ -466,11 +487,7 @@ function proxy(run: Run, server: NginxBlock, loc: NginxBlock, pass: NginxDirecti
   out.upstream = upstreamName;
   const upstream = childBlocks(run.http, 'upstream').find((u) => u.args[0] === upstreamName);
   // Response header changes of this location (applied to whatever the upstream answers).
-  for (const n of loc.children) {
-    if (n.kind !== 'directive') continue;
-    if (n.name === 'proxy_hide_header') out.response.hide.push(n.args[0]!);
-    if (n.name === 'add_header') out.response.add.push([n.args[0]!, run.expand(n.args[1] ?? '')]);
-  }
+  responseHeaders(run, loc);
   if (!upstream) {
     out.status = 502;
     out.notes.push(`no upstream ${upstreamName}: 502`);

@@ -185,6 +185,28 @@ spec:
       port: 8080
       filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-To, value: v1}]}}]
     - {name: v3, port: 8080}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: cors, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  hostnames: [example.com]
+  rules:
+  - matches: [{path: {value: /cors-1}}]
+    filters:
+    - type: CORS
+      cors:
+        allowOrigins: ["https://www.foo.com", "https://*.bar.com"]
+        allowMethods: [GET, OPTIONS]
+        allowHeaders: [x-header-1, x-header-2]
+        exposeHeaders: [x-header-3]
+        allowCredentials: true
+        maxAge: 3600
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {value: /cors-any}, headers: [{name: x-cors, value: "yes"}]}]
+    filters: [{type: CORS, cors: {allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]}}]
+    backendRefs: [{name: v2, port: 8080}]
 `;
 
 interface Real {
@@ -467,6 +489,29 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
       }
       expect([...seen].sort()).toEqual(['127.0.2.1', '127.0.2.3']);
     });
+
+  const preflight = (origin: string, path = '/cors-1', more: Record<string, string> = {}) =>
+    request('example.com', path, { method: 'OPTIONS', headers: { Origin: origin,
+      'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'x-header-1', ...more } });
+  it.each([
+    ['preflight from an allowed origin', preflight('https://www.foo.com')],
+    ['preflight from a wildcard-allowed origin', preflight('https://a.b.bar.com')],
+    ['preflight from an origin not allowed', preflight('https://foobar.com')],
+    ['request from an allowed origin',
+      request('example.com', '/cors-1/x', { headers: { Origin: 'https://www.foo.com' } })],
+    ['request without an Origin', request('example.com', '/cors-1')],
+    ['preflight after a header match: "*" echoes what it asks', preflight('https://any.example', '/cors-any',
+      { 'x-cors': 'yes' })],
+  ])('CORS, %s: nginx and the simulator answer with the same status and Access-Control-* headers', async (_t, r) => {
+    const real = await send(r);
+    const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
+    expect(real.status).toBe(sim.status);
+    const cors = (pairs: [string, string][]) => Object.fromEntries(pairs.filter(([k]) =>
+      k.toLowerCase().startsWith('access-control-')).map(([k, v]) => [k.toLowerCase(), v]));
+    const realPairs = Object.entries(real.headers).map(([k, v]): [string, string] => [k, String(v)]);
+    expect(cors(realPairs)).toEqual(cors(sim.response.add));
+    if (r.method === 'OPTIONS') expect(sim.endpoint).toBeNull();
+  });
 });
 
 /** The copy the mirror backend received whose URL contains `marker` (nginx sends it in the background). */

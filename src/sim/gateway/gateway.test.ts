@@ -585,6 +585,73 @@ spec:
   });
 });
 
+const CORS = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: cors, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: http}]
+  hostnames: [cors.example]
+  rules:
+  - matches: [{path: {value: /api}}]
+    filters:
+    - type: CORS
+      cors:
+        allowOrigins: ["https://app.example", "https://*.example.org"]
+        allowMethods: [GET, PUT]
+        allowCredentials: true
+    backendRefs: [{name: v1, port: 8080}]
+  - matches: [{path: {type: Exact, value: /open}}]
+    filters: [{type: CORS, cors: {allowOrigins: ["*"], allowHeaders: ["*"], exposeHeaders: [x-a, x-b], maxAge: 60}}]
+    backendRefs: [{name: v2, port: 8080}]
+`;
+
+describe('CORS (NGF: an OPTIONS answer in the location, add_header lines, origin maps on $http_origin)', () => {
+  const lab = labOf(CORS);
+  const conf = () => lab.gatewayControllers.dataPlanes[0]!.rendered.artifact.lines.map((l) => l.text.trim());
+  const preflight = (origin: string, path = '/api') => send(lab, `http://cors.example${path}`,
+    { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' } });
+  it('renders NGF\'s maps, preflight answer and headers (maxAge defaults to 5)', () => {
+    const text = conf();
+    expect(text).toContain('map $http_origin $cors_allowed_origin_server0_path1_match0 {');
+    expect(text).toContain('"~^https://app\\.example$" $http_origin;');
+    expect(text).toContain('"~^https://.*\\.example\\.org$" true;');
+    expect(text).toContain('if ($request_method = OPTIONS) {');
+    const origin = '"$cors_allowed_origin_server0_path1_match0"';
+    expect(text).toContain(`add_header Access-Control-Allow-Origin ${origin} always;`);
+    expect(text).toContain('add_header Access-Control-Allow-Methods "GET, PUT" always;');
+    const creds = '"$cors_allow_credentials_server0_path1_match0"';
+    expect(text).toContain(`add_header Access-Control-Allow-Credentials ${creds} always;`);
+    expect(text).toContain('add_header Access-Control-Max-Age "5" always;');
+    const asked = '$http_access_control_request_headers';
+    expect(text).toContain(`add_header Access-Control-Allow-Headers ${asked} always;`);
+    expect(text).toContain('add_header Access-Control-Expose-Headers "x-a, x-b" always;');
+    expect(parentConditions(lab, 'cors')[0]).toMatchObject({ Accepted: 'True/Accepted' });
+  });
+  it('a preflight from an allowed origin is answered by nginx itself, with the lines that decided', () => {
+    const r = preflight('https://a.b.example.org');
+    expect([r.status, r.backendPod]).toEqual([200, null]);
+    expect(r.responseHeaders).toMatchObject({ 'Access-Control-Allow-Origin': 'https://a.b.example.org',
+      'Access-Control-Allow-Methods': 'GET, PUT', 'Access-Control-Allow-Credentials': 'true' });
+    const hop = r.hops.find((h) => h.explanation.key === 'hop.gateway.corsPreflight')!;
+    const decided = hop.refs.map((x) => x.line.trim()).slice(-2);
+    expect(decided).toEqual(['if ($request_method = OPTIONS) {', 'return 200;']);
+    expect(renderExplanation('zh', hop.explanation)).toContain('CORS 预检请求');
+  });
+  it('an origin not allowed gets no Access-Control-Allow-Origin (the map yields "", so nginx adds no header)', () => {
+    const r = preflight('https://evil.example');
+    expect(r.status).toBe(200);
+    expect(r.responseHeaders['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(r.responseHeaders['Access-Control-Allow-Credentials']).toBeUndefined();
+  });
+  it('other methods reach the backend and get the headers on its answer; "*" echoes the origin', () => {
+    const r = send(lab, 'http://cors.example/open', { headers: { Origin: 'https://x.example' } });
+    expect([r.status, pod(r)]).toEqual([200, 'v2']);
+    expect(r.responseHeaders).toMatchObject({ 'Access-Control-Allow-Origin': 'https://x.example',
+      'Access-Control-Expose-Headers': 'x-a, x-b', 'Access-Control-Max-Age': '60' });
+  });
+});
+
 describe('pieces of the controller', () => {
   it('split_clients percentages: floored to two decimals, the last backend takes the rest (NGF)', async () => {
     const { splitPercentages } = await import('./render');

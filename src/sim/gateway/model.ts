@@ -123,10 +123,8 @@ export interface ResolvedBackend {
 export interface RuleGraph {
   rule: HTTPRouteRule;
   index: number;
-  /** A rule whose filters this implementation cannot apply: its requests get 500 (ExtensionRef) or it is dropped. */
+  /** A rule whose filters this implementation cannot apply (ExtensionRef): its requests get 500. */
   invalidFilter: string | null;
-  /** Dropped from the configuration (an unsupported filter: CORS). */
-  dropped: boolean;
   backends: ResolvedBackend[];
   /** Where its RequestMirror filters send a copy of each request, one entry per mirror backend. */
   mirrors: ResolvedMirror[];
@@ -442,30 +440,24 @@ function buildMirrors(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, i
       filters: filters.filter((x) => x.type !== 'RequestMirror'),
       backendRefs: [ref],
     };
-    const generated = { rule: internal, index, invalidFilter: null, dropped: false, backends: [backend], mirrors: [] };
+    const generated = { rule: internal, index, invalidFilter: null, backends: [backend], mirrors: [] };
     out.push({ filterIndex, path, percent, backend, rule: generated });
   });
   return out;
 }
 
-const UNSUPPORTED_FILTERS = new Set(['CORS']);
-
 function buildRule(cluster: Cluster, route: HTTPRoute, rule: HTTPRouteRule, index: number): RuleGraph {
   const filters = rule.filters ?? [];
-  const unsupported = filters.find((f) => UNSUPPORTED_FILTERS.has(f.type));
   const extension = filters.find((f) => f.type === 'ExtensionRef');
   return {
     rule,
     index,
-    dropped: !!unsupported,
-    invalidFilter: unsupported
-      ? unsupported.type
-      : extension
-        ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}`
-        : null,
+    invalidFilter: extension
+      ? `ExtensionRef ${extension.extensionRef?.kind ?? ''}/${extension.extensionRef?.name ?? ''}`
+      : null,
     backends: (rule.backendRefs ?? []).map((b) => resolveBackend(cluster, route, b)),
     // A rule whose filters are invalid gets no mirror routes (NGF builds them only for valid filters).
-    mirrors: extension || unsupported ? [] : buildMirrors(cluster, route, rule, index),
+    mirrors: extension ? [] : buildMirrors(cluster, route, rule, index),
   };
 }
 
@@ -578,7 +570,6 @@ function buildRoute(cluster: Cluster, route: HTTPRoute, gateways: readonly Gatew
   const parents: RouteGraph['parents'] = [];
   const attachments: RouteAttachment[] = [];
   const rules = (route.spec.rules ?? [{}]).map((r, i) => buildRule(cluster, route, r, i));
-  const dropped = rules.filter((r) => r.dropped);
   for (const ref of route.spec.parentRefs ?? []) {
     if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') continue;
     const gw = gateways.find((x) => x.key === `${ref.namespace ?? ns(route)}/${ref.name}`);
@@ -586,24 +577,10 @@ function buildRoute(cluster: Cluster, route: HTTPRoute, gateways: readonly Gatew
     const a = attach(cluster, route, ref, gw, g);
     const conditions = [...a.conditions];
     if (a.attachments.length > 0) {
-      if (dropped.length === rules.length && rules.length > 0) {
-        conditions.push(cond(
-          'Accepted',
-          'False',
-          'UnsupportedValue',
-          `All rules are invalid: filter ${dropped[0]!.invalidFilter} is not supported`,
-          g,
-        ));
-      } else {
-        conditions.push(cond('Accepted', 'True', 'Accepted', 'The route is accepted', g));
-        attachments.push(...a.attachments);
-      }
+      conditions.push(cond('Accepted', 'True', 'Accepted', 'The route is accepted', g));
+      attachments.push(...a.attachments);
     }
     conditions.push(resolvedRefsCondition(rules, g));
-    if (dropped.length > 0 && dropped.length < rules.length) {
-      const which = dropped.map((r) => `spec.rules[${r.index}]: filter ${r.invalidFilter} is not supported`).join('; ');
-      conditions.push(cond('PartiallyInvalid', 'True', 'UnsupportedValue', `Dropped Rule(s): ${which}`, g));
-    }
     parents.push({ parentRef: ref, conditions });
   }
   if (parents.length === 0) return null;

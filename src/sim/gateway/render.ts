@@ -5,7 +5,9 @@
 // PathPrefix /p -> `/p/` plus `= /p`); a path whose rules carry header, query or method matches
 // (or several rules) runs `js_content httpmatches.redirect` over the match list in matches.json,
 // which internally redirects to `/_ngf-internal-rule<R>-route<N>`; weights are `split_clients`;
-// invalid backends go to `invalid-backend-ref` (500), Services without endpoints to the 503 socket.
+// invalid backends go to `invalid-backend-ref` (500), Services without endpoints to the 503 socket;
+// RequestMirror is `mirror` to an internal location per mirror backend, CORS an OPTIONS answer and
+// `add_header` lines over origin maps.
 // The renderer returns the structure the evaluator walks (nginx nodes + the match lists) and the
 // text the viewer shows, every line with a ref.
 
@@ -116,6 +118,8 @@ interface PlannedServer {
   listenerPort: number;
   certificate: { secret: string; path: string } | null;
   rules: PlannedRule[];
+  /** NGF's server id in variable names: its index among the hostname servers of its protocol, "SSL_<i>" for HTTPS. */
+  ngfId: string;
 }
 
 function normalizePrefix(v: string): string {
@@ -154,11 +158,11 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
             listenerPort: l.port,
             certificate,
             rules: [],
+            ngfId: '',
           };
           servers.set(key, s);
         }
         for (const rule of route.rules) {
-          if (rule.dropped) continue;
           planMirrors(s, route, routeIndex, rule);
           const matches = rule.rule.matches && rule.rule.matches.length > 0 ? rule.rule.matches : [{}];
           matches.forEach((m, matchIndex) => {
@@ -193,14 +197,20 @@ function planServers(graph: GatewayAPIGraph, gw: GatewayGraph): PlannedServer[] 
           listenerPort: lg.listener.port,
           certificate: null,
           rules: [],
+          ngfId: '',
         },
       );
     }
   }
-  return [...servers.values()].sort((
+  const sorted = [...servers.values()].sort((
     a,
     b,
   ) => a.port - b.port || hostOrder(a.hostname) - hostOrder(b.hostname) || (a.hostname < b.hostname ? -1 : 1));
+  const count = { HTTP: 0, HTTPS: 0 };
+  for (const s of sorted.filter((x) => x.hostname !== '#none')) {
+    s.ngfId = `${s.protocol === 'HTTPS' ? 'SSL_' : ''}${count[s.protocol]++}`;
+  }
+  return sorted;
 }
 
 /** A rule's RequestMirror targets: one internal Exact location each, from the route NGF generates for it. */
@@ -444,6 +454,12 @@ function filtersOf(fs: readonly HTTPRouteFilter[] | undefined, type: string): HT
   return (fs ?? []).filter((f) => f.type === type);
 }
 
+/** A rule's CORS filter in one location: the preflight answer at the top, the headers after the rewrites. */
+interface CorsNodes {
+  head: NginxNode[];
+  headers: NginxNode[];
+}
+
 /** The body of a location that serves one rule (inline, or the internal location a match redirects to). */
 function ruleBody(
   ctx: RenderCtx,
@@ -451,23 +467,24 @@ function ruleBody(
   s: PlannedServer,
   internal: boolean,
   extra: NginxBlock[],
+  locId: string,
 ): NginxNode[] {
   const rule = p.rule;
   const filters = rule.rule.filters ?? [];
   const matchedPrefix = p.pathType === 'PathPrefix' ? p.pathValue : null;
-  const out: NginxNode[] = [];
   if (rule.invalidFilter) return [c(`${rule.invalidFilter}: filter not supported`), d('return', '500')];
+  // NGF applies CORS before a redirect takes over the location (config/servers.go updateLocation).
+  const cors = corsNodes(ctx, s, p, locId);
   const redirect = filtersOf(filters, 'RequestRedirect')[0]?.requestRedirect;
   if (redirect) {
     // After an internal redirect $uri names the internal location: start from the request's path.
-    if (internal && redirect.path) out.push(d('rewrite', '^', '$request_uri_path'));
-    return [...out, ...redirectNodes(redirect, s.listenerPort, matchedPrefix)];
+    const start = internal && redirect.path ? [d('rewrite', '^', '$request_uri_path')] : [];
+    return [...cors.head, ...start, ...redirectNodes(redirect, s.listenerPort, matchedPrefix), ...cors.headers];
   }
   const rewrite = filtersOf(filters, 'URLRewrite')[0]?.urlRewrite;
   const reqMods = filtersOf(filters, 'RequestHeaderModifier').map((f) => f.requestHeaderModifier!).filter(Boolean);
   const resMods = filtersOf(filters, 'ResponseHeaderModifier').map((f) => f.responseHeaderModifier!).filter(Boolean);
   if ((rule.rule.backendRefs ?? []).length === 0) return [c('no backendRefs'), d('return', '500')];
-  const hostOverride = rewrite?.hostname ?? null;
   const perBackend = rule.backends.some((be) => be.filters.length > 0 && !be.problem);
   let pathNodes: NginxNode[] = [];
   let uri = '$request_uri';
@@ -482,45 +499,122 @@ function ruleBody(
   // with per-backendRef filters the copy is made where the request ends up, since `rewrite ... last` leaves
   // this location before nginx's mirror module runs (the precontent phase).
   const mirrors = rule.mirrors.map((m) => d('mirror', m.path));
-  if (perBackend) {
-    // Per-backendRef filters: split_clients picks an internal location per backend, which adds the
-    // backend's own header changes before proxying (the rule's filters apply in each).
-    const targets = rule.backends.map((be, i) => {
-      const loc = `/_ngf-internal-rule${rule.index}-route${p.routeIndex}-backend${i}`;
-      const up = upstreamFor(ctx, be);
-      const bReq = filtersOf(be.filters, 'RequestHeaderModifier').map((f) => f.requestHeaderModifier!).filter(Boolean);
-      const bRes = filtersOf(
-        be.filters,
-        'ResponseHeaderModifier',
-      ).map((f) => f.responseHeaderModifier!).filter(Boolean);
-      if (!extra.some((x) => x.args[0] === loc)) {
-        extra.push(
-          b(`location:${s.port}:${s.hostname}:${loc}`, 'location', [loc], [
-            d('internal'),
-            ...pathNodes,
-            ...mirrors,
-            d('proxy_http_version', '1.1'),
-            ...proxyHeaders(ctx, [...reqMods, ...bReq], hostOverride),
-            d('proxy_pass', `http://${up}${uri}`),
-            ...responseHeaders([...resMods, ...bRes]),
-          ]),
-        );
-      }
-      return { be, dest: loc };
-    });
-    const v = backendTarget(ctx, p, targets);
-    if (v === INVALID_BACKEND_UPSTREAM) return [d('proxy_pass', `http://${INVALID_BACKEND_UPSTREAM}`)];
-    return [d('rewrite', '^', v, 'last')];
-  }
+  const proxying: Proxying = { pathNodes, mirrors, reqMods, resMods, hostOverride: rewrite?.hostname ?? null, uri };
+  if (perBackend) return [...cors.head, ...perBackendBody(ctx, p, s, extra, proxying), ...cors.headers];
   const target = backendTarget(ctx, p, rule.backends.map((be) => ({ be, dest: upstreamFor(ctx, be) })));
   return [
+    ...cors.head,
     ...pathNodes,
     ...mirrors,
+    ...cors.headers,
     d('proxy_http_version', '1.1'),
-    ...proxyHeaders(ctx, reqMods, hostOverride),
+    ...proxyHeaders(ctx, reqMods, proxying.hostOverride),
     d('proxy_pass', `http://${target}${uri}`),
     ...responseHeaders(resMods),
   ];
+}
+
+/** What a rule's proxying locations share: rewrites, mirrors, header changes, the URI passed upstream. */
+interface Proxying {
+  pathNodes: NginxNode[];
+  mirrors: NginxNode[];
+  reqMods: HTTPHeaderFilter[];
+  resMods: HTTPHeaderFilter[];
+  hostOverride: string | null;
+  uri: string;
+}
+
+/**
+ * Per-backendRef filters: split_clients picks an internal location per backend, which adds the backend's
+ * own header changes before proxying (the rule's filters apply in each); the rule's location rewrites there.
+ */
+function perBackendBody(
+  ctx: RenderCtx,
+  p: PlannedRule,
+  s: PlannedServer,
+  extra: NginxBlock[],
+  x: Proxying,
+): NginxNode[] {
+  const rule = p.rule;
+  const targets = rule.backends.map((be, i) => {
+    const loc = `/_ngf-internal-rule${rule.index}-route${p.routeIndex}-backend${i}`;
+    const id = `location:${s.port}:${s.hostname}:${loc}`;
+    const up = upstreamFor(ctx, be);
+    const bReq = filtersOf(be.filters, 'RequestHeaderModifier').map((f) => f.requestHeaderModifier!).filter(Boolean);
+    const bRes = filtersOf(be.filters, 'ResponseHeaderModifier').map((f) => f.responseHeaderModifier!).filter(Boolean);
+    if (!extra.some((e) => e.args[0] === loc)) {
+      const cors = corsNodes(ctx, s, p, id);
+      extra.push(b(id, 'location', [loc], [
+        d('internal'),
+        ...cors.head,
+        ...x.pathNodes,
+        ...x.mirrors,
+        ...cors.headers,
+        d('proxy_http_version', '1.1'),
+        ...proxyHeaders(ctx, [...x.reqMods, ...bReq], x.hostOverride),
+        d('proxy_pass', `http://${up}${x.uri}`),
+        ...responseHeaders([...x.resMods, ...bRes]),
+      ]));
+    }
+    return { be, dest: loc };
+  });
+  const v = backendTarget(ctx, p, targets);
+  if (v === INVALID_BACKEND_UPSTREAM) return [d('proxy_pass', `http://${INVALID_BACKEND_UPSTREAM}`)];
+  return [d('rewrite', '^', v, 'last')];
+}
+
+// ---------------------------------------------------------------- CORS (NGF config/servers.go generateCORSHeaders)
+
+/** NGF's path rule and match rule indexes of a planned rule in its server (state/dataplane sort.go). */
+function ngfRuleIndexes(s: PlannedServer, p: PlannedRule): { path: number; match: number } {
+  const typeOrder = { Exact: 'exact', PathPrefix: 'prefix', RegularExpression: 'regularExpression' } as const;
+  const key = (r: PlannedRule) => `${r.pathType} ${r.pathValue}`;
+  const paths = [...new Map(s.rules.map((r) => [key(r), r])).values()].sort((a, b) => b.pathValue.length
+    - a.pathValue.length || (a.pathValue < b.pathValue ? -1 : a.pathValue > b.pathValue ? 1 : 0)
+    || (typeOrder[a.pathType] < typeOrder[b.pathType] ? -1 : 1));
+  const path = paths.findIndex((r) => key(r) === key(p));
+  const match = s.rules.filter((r) => key(r) === key(p)).sort(comparePrecedence).indexOf(p);
+  return { path, match };
+}
+
+/** `"~^<origin with . escaped and * as .*>$"`, as NGF's maps.go convertToNginxRegex writes an allowed origin. */
+function originRegex(origin: string): string {
+  return `"~^${origin.replace(/\./g, '\\.').replace(/\*/g, '.*')}$"`;
+}
+
+/**
+ * A CORS filter as NGF renders it: `if ($request_method = OPTIONS) { return 200; }` answers a preflight
+ * itself, and `add_header ... always` lines give every answer the Access-Control-* headers; the allowed
+ * origins are a map on $http_origin that yields the origin itself (or nothing, so no header), and
+ * allowCredentials a map that yields "true" for those origins (maps.go buildCorsMapsForServer).
+ */
+function corsNodes(ctx: RenderCtx, s: PlannedServer, p: PlannedRule, locId: string): CorsNodes {
+  const cors = filtersOf(p.rule.rule.filters, 'CORS')[0]?.cors;
+  if (!cors) return { head: [], headers: [] };
+  const { path, match } = ngfRuleIndexes(s, p);
+  const ids = `server${s.ngfId}_path${path}_match${match}`;
+  const origins = cors.allowOrigins ?? [];
+  const map = (v: string, result: string) => {
+    const lines = origins.map((o) => d(originRegex(o), result));
+    if (!ctx.maps.has(v)) ctx.maps.set(v, b(`map:${v}`, 'map', ['$http_origin', v], lines));
+    return q(v);
+  };
+  const list = (xs: readonly string[] | undefined, wildcard: string) =>
+    (xs?.length === 1 && xs[0] === '*' ? wildcard : q((xs ?? []).join(', ')));
+  const headers: NginxNode[] = [];
+  const add = (name: string, value: string) => headers.push(d('add_header', name, value, 'always'));
+  if (origins.length > 0) add('Access-Control-Allow-Origin', map(`$cors_allowed_origin_${ids}`, '$http_origin'));
+  // A lone "*" echoes what the preflight asks for.
+  const methods = list(cors.allowMethods, '$http_access_control_request_method');
+  if (cors.allowMethods?.length) add('Access-Control-Allow-Methods', methods);
+  const allowed = list(cors.allowHeaders, '$http_access_control_request_headers');
+  if (cors.allowHeaders?.length) add('Access-Control-Allow-Headers', allowed);
+  if (cors.exposeHeaders?.length) add('Access-Control-Expose-Headers', q(cors.exposeHeaders.join(', ')));
+  if (cors.allowCredentials) add('Access-Control-Allow-Credentials', map(`$cors_allow_credentials_${ids}`, 'true'));
+  // The CRD defaults maxAge to 5 (apis/v1 HTTPCORSFilter).
+  add('Access-Control-Max-Age', q(String(cors.maxAge ?? 5)));
+  const head = [b(`if:cors:${locId}`, 'if', ['($request_method', '=', 'OPTIONS)'], [d('return', '200')])];
+  return { head, headers };
 }
 
 function njsMatch(p: PlannedRule, redirectPath: string): NjsMatch {
@@ -586,7 +680,7 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
       const p = l.rules[0]!;
       ctx.inline[id] = sourceOf(p);
       const own = p.mirror ? mirrorHead(ctx, id, p.mirror) : [];
-      body.push(b(id, 'location', args, [...own, ...ruleBody(ctx, p, s, !!p.mirror, internals)]));
+      body.push(b(id, 'location', args, [...own, ...ruleBody(ctx, p, s, !!p.mirror, internals, id)]));
       continue;
     }
     const key = `${s.port}_${matches.length}`;
@@ -600,7 +694,7 @@ function serverBlock(ctx: RenderCtx, s: PlannedServer, matches: MatchList[]): Ng
         iid,
         'location',
         [path],
-        [d('internal'), ...ruleBody(ctx, p, s, true, internals)],
+        [d('internal'), ...ruleBody(ctx, p, s, true, internals, iid)],
       ));
     }
     matches.push(list);

@@ -39,6 +39,7 @@ export function gatewayExplanation(
     query: src.queryParams,
   };
   if (d.outcome === 'respond' && d.status >= 500) return { key: 'hop.gateway.error', params };
+  if (d.answeredIf?.startsWith('$request_method')) return { key: 'hop.gateway.corsPreflight', params };
   if (src.pathType === 'Exact') return { key: 'hop.gateway.matchExact', params };
   if (m && (src.method || src.headers > 0 || src.queryParams > 0 || m.skipped.length > 0)) {
     return { key: 'hop.gateway.matchConditions', params };
@@ -144,7 +145,8 @@ function gatewayAnswers(
 ): Ended {
   const explain = gatewayExplanation(gw.gateway, d);
   const headers: Record<string, string> = d.redirect ? { Location: d.redirect } : {};
-  const added = d.status >= 400 || d.redirect ? d.response.add : [];
+  // NGF writes every add_header with `always`: nginx's own answers (a redirect, a preflight, 500/503) get them too.
+  const added = d.response.add;
   for (const [k, v] of added) headers[k] = headers[k] ? `${headers[k]},${v}` : v;
   const action = d.redirect ? 'redirect' : 'respond';
   // The copies go out before proxy_pass finds that the rule's own backend cannot serve.

@@ -138,6 +138,9 @@ export const traceMessagesEn = {
     'backend for this request (upstream {upstream}).',
   'hop.gateway.redirect':
     'Gateway {gateway} (NGINX Gateway Fabric) answers {status} with Location {location} (RequestRedirect filter).',
+  'hop.gateway.corsPreflight':
+    'Gateway {gateway} (NGINX Gateway Fabric) answers this CORS preflight (OPTIONS) for rule {rule} of HTTPRoute ' +
+    '{route} itself with {status} and the CORS filter\'s Access-Control-* headers; the backend never sees it.',
   'hop.gateway.mirror':
     "Gateway {gateway} (NGINX Gateway Fabric) copies the request for the rule's RequestMirror filter before " +
     "proxying it, and throws the replies to the copies away (the client's answer comes from the rule's own " +
@@ -275,6 +278,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
     'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：该规则对这个请求没有可用的后端（upstream {upstream}）。',
   'hop.gateway.redirect':
     'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
+  'hop.gateway.corsPreflight':
+    'Gateway {gateway}（NGINX Gateway Fabric）自己用 {status} 应答 HTTPRoute {route} 第 {rule} 条规则的这个 CORS 预检请求（OPTIONS），' +
+    '并带上 CORS 过滤器的 Access-Control-* 响应头；后端收不到它。',
   'hop.gateway.mirror':
     'Gateway {gateway}（NGINX Gateway Fabric）在转发请求之前，按规则的 RequestMirror 过滤器复制这个请求，并丢弃副本得到的应答' +
     '（客户端收到的应答只来自规则自己的后端）：{copies}。',
