@@ -179,6 +179,11 @@ spec:
   - matches: [{path: {type: Exact, value: /mirror-gone}}]
     filters: [{type: RequestMirror, requestMirror: {backendRef: {name: gone, port: 8080}}}]
     backendRefs: [{name: v2, port: 8080}]
+  - matches: [{path: {value: /mirror-rewrite}}]
+    filters:
+    - {type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}
+    - {type: RequestMirror, requestMirror: {backendRef: {name: copies, port: 8080}}}
+    backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: Exact, value: /per-backend-two}}]
     backendRefs:
     - name: v1
@@ -419,20 +424,25 @@ describe.skipIf(env.skip !== null)('Gateway data plane against a real nginx with
     expect(chiSquareConsistent([ok, err], [0.5, 0.5]).ok).toBe(true);
   });
 
-  it("RequestMirror: the rule's backend answers, the mirror backend gets the copy the simulator says", async () => {
-    const r = request('example.com', '/mirror/x?id=copy-1', { headers: { 'X-Gone': 'kept' } });
-    const real = await send(r);
-    const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
-    expect([real.status, real.echo?.id]).toEqual([200, sim.endpoint!.split(':')[0]]);
-    expect(sim.mirrors.map((m) => [m.outcome, m.endpoint])).toEqual([['sent', `${MIRROR_IP}:${BACKEND_PORT}`]]);
-    const copy = await copyOf('id=copy-1');
-    const want = sim.mirrors[0]!.upstreamRequest!;
-    expect(copy.url).toBe(want.path);
-    expect(copy.headers.host).toBe(want.host);
-    for (const [k, v] of Object.entries(want.headers)) {
-      if (k.toLowerCase() !== 'connection') expect(copy.headers[k.toLowerCase()], k).toBe(v);
-    }
-  });
+  it.each([
+    ['a header change', '/mirror/x?id=copy-1'],
+    ['a path rewrite', '/mirror-rewrite/deep?id=copy-2'],
+  ])("RequestMirror with %s: the rule's backend answers, the mirror backend gets the copy the simulator says",
+    async (_t, path) => {
+      const r = request('example.com', path, { headers: { 'X-Gone': 'kept' } });
+      const real = await send(r);
+      const sim = evaluateGateway({ rendered, request: r, random: SeededRandom.fromSeed('f', 'gw') });
+      expect([real.status, real.echo?.id]).toEqual([200, sim.endpoint!.split(':')[0]]);
+      expect(real.echo?.url).toBe(sim.upstreamRequest!.path);
+      expect(sim.mirrors.map((m) => [m.outcome, m.endpoint])).toEqual([['sent', `${MIRROR_IP}:${BACKEND_PORT}`]]);
+      const copy = await copyOf(path.split('?')[1]!);
+      const want = sim.mirrors[0]!.upstreamRequest!;
+      expect(copy.url).toBe(want.path);
+      expect(copy.headers.host).toBe(want.host);
+      for (const [k, v] of Object.entries(want.headers)) {
+        if (k.toLowerCase() !== 'connection') expect(copy.headers[k.toLowerCase()], k).toBe(v);
+      }
+    });
 
   it('RequestMirror percent 0: nginx sends no copy, and the simulator skips every one', async () => {
     const before = copies.length;
