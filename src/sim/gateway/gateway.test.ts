@@ -182,6 +182,9 @@ spec:
   - matches: [{path: {type: PathPrefix, value: /none}}]
   - matches: [{path: {type: PathPrefix, value: /missing}}]
     backendRefs: [{name: does-not-exist, port: 8080}]
+  - matches: [{path: {type: PathPrefix, value: /ext}}]
+    filters: [{type: ExtensionRef, extensionRef: {group: example.com, kind: Thing, name: t}}]
+    backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /weights}}]
     backendRefs:
     - {name: v1, port: 8080, weight: 70}
@@ -227,6 +230,16 @@ describe('filters and backends (conformance: httproute-request-header-modifier, 
   });
   it('all weights 0, no backendRefs, and a missing Service answer 500', () => {
     for (const p of ['/zero', '/none', '/missing']) expect(send(lab, `http://any.example${p}`).status).toBe(500);
+  });
+  it('an ExtensionRef NGF cannot resolve answers 500 from the rule\'s own location, and the hop says so', () => {
+    const r = send(lab, 'http://any.example/ext');
+    expect(r.status).toBe(500);
+    const hop = r.hops.find((h) => h.place.kind === 'controller' && h.action === 'respond')!;
+    expect(hop.explanation.key).toBe('hop.gateway.filterError');
+    expect(hop.refs.some((x) => x.line.trim() === 'return 500;')).toBe(true);
+    // A backend that cannot serve keeps its own words, naming the upstream.
+    const missing = send(lab, 'http://any.example/missing').hops.find((h) => h.action === 'respond')!;
+    expect(missing.explanation.key).toBe('hop.gateway.error');
   });
   it('weights split the requests; weight 0 gets none', () => {
     const counts: Record<string, number> = {};

@@ -38,7 +38,10 @@ export function gatewayExplanation(
     headers: src.headers,
     query: src.queryParams,
   };
-  if (d.outcome === 'respond' && d.status >= 500) return { key: 'hop.gateway.error', params };
+  if (d.outcome === 'respond' && d.status >= 500) {
+    // No upstream: the location's own `return 500`, which NGF writes for a filter it cannot apply.
+    return { key: d.upstream ? 'hop.gateway.error' : 'hop.gateway.filterError', params };
+  }
   if (d.answeredIf?.startsWith('$request_method')) return { key: 'hop.gateway.corsPreflight', params };
   if (src.pathType === 'Exact') return { key: 'hop.gateway.matchExact', params };
   if (m && (src.method || src.headers > 0 || src.queryParams > 0 || m.skipped.length > 0)) {

@@ -136,6 +136,10 @@ export const traceMessagesEn = {
   'hop.gateway.error':
     'Gateway {gateway} matches rule {rule} of HTTPRoute {route}, but answers {status} itself: the rule has no usable ' +
     'backend for this request (upstream {upstream}).',
+  'hop.gateway.filterError':
+    'Gateway {gateway} matches rule {rule} of HTTPRoute {route}, but answers {status} itself: NGINX Gateway ' +
+    'Fabric cannot apply one of the rule\'s filters (the comment above its return line names it), and a filter it ' +
+    'cannot apply is never skipped.',
   'hop.gateway.redirect':
     'Gateway {gateway} (NGINX Gateway Fabric) answers {status} with Location {location} (RequestRedirect filter).',
   'hop.gateway.corsPreflight':
@@ -276,6 +280,9 @@ export const traceMessagesZh: Record<TraceMessageKey, string> = {
   'hop.gateway.respond': 'Gateway {gateway}（NGINX Gateway Fabric）自己返回 {status}。',
   'hop.gateway.error':
     'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：该规则对这个请求没有可用的后端（upstream {upstream}）。',
+  'hop.gateway.filterError':
+    'Gateway {gateway} 匹配 HTTPRoute {route} 的第 {rule} 条规则，但自己返回 {status}：NGINX Gateway Fabric ' +
+    '无法执行该规则的某个过滤器（配置中返回 500 那一行上方的注释写明是哪一个），而无法执行的过滤器从不会被跳过。',
   'hop.gateway.redirect':
     'Gateway {gateway}（NGINX Gateway Fabric）返回 {status}，Location 为 {location}（RequestRedirect 过滤器）。',
   'hop.gateway.corsPreflight':
