@@ -183,6 +183,12 @@ const OBJECTS: BadInput[] = [
   },
   { what: 'nothing at all', files: [{ name: 'empty.yaml', text: '' }] },
   one(
+    'an Ingress with no class, and no default class',
+    'ing.yaml',
+    'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n' +
+      'spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}\n',
+  ),
+  one(
     'a Job the lab keeps but runs no controller for',
     'job.yaml',
     'apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\n' +

@@ -11,7 +11,10 @@ import type { IngressAddon, IngressControllerKind, LabSettings } from '../sim/la
 import { defaultIngressAddon } from '../sim/lab';
 import { controllerKindOf, DEFAULT_CLASS_ANNOTATION, LEGACY_CLASS_ANNOTATION } from '../sim/ingress/model';
 import type { InferenceBasis, Setter } from './inference';
-import type { ScenarioObject } from './types';
+import type { Problem } from './problem';
+import { noted } from './problem-text';
+import { placeOf } from './snapshot';
+import type { ObjectSource, ScenarioObject } from './types';
 
 /** The controller's ports as its container names them (ingress-nginx http/https, Traefik web/websecure). */
 function controllerPorts(w: Deployment | DaemonSet): { http: number; https: number } {
@@ -114,4 +117,35 @@ export function inferIngress(
   const addons = found.map((f) => f.addon);
   set('ingress', value, found[0]!.basis, () => (settings.ingress = addons));
   for (const f of found.slice(1)) set('ingress', value, f.basis, () => undefined);
+}
+
+/**
+ * Ingresses no controller in the lab serves because they name no class and no class is the default
+ * (ingress-nginx watches only its own class unless started with --watch-ingress-without-class): such
+ * an Ingress does nothing. Said at the Ingress, with the two ways to give it a class.
+ */
+export function classlessIngressProblems(
+  p: { objects: readonly ScenarioObject[]; sources: readonly ObjectSource[]; file: string },
+  settings: LabSettings,
+): Problem[] {
+  const classes = ofKind<IngressClass>(p.objects, 'IngressClass');
+  const hasDefault = settings.ingress.some((a) => a.isDefaultClass)
+    || classes.some((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
+  if (hasDefault) return [];
+  const out: Problem[] = [];
+  for (const o of p.objects) {
+    if (o.kind !== 'Ingress') continue;
+    const ing = o as unknown as Ingress;
+    if (ing.spec?.ingressClassName || ing.metadata.annotations?.[LEGACY_CLASS_ANNOTATION]) continue;
+    const params = {
+      object: `Ingress ${JSON.stringify(ing.metadata.name)}`,
+      field: 'spec.ingressClassName',
+      annotation: DEFAULT_CLASS_ANNOTATION,
+      flag: '--watch-ingress-without-class',
+      controller: 'ingress-nginx',
+    };
+    const text = noted('problem.ingressNoClass', params);
+    out.push({ kind: 'reference', severity: 'warning', ...placeOf(p, o, 'metadata.name'), ...text });
+  }
+  return out;
 }

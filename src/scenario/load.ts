@@ -17,7 +17,7 @@ import { checkValue, objectIssueDetail, showValue } from './validate';
 import { crdQualifiedKind, GATEWAY_API_KINDS, validateGatewayApiObject } from '../sim/api/gateway-validation';
 import { formatFieldError } from '../sim/api/errors';
 import { settleUserspaceVersion } from './settings';
-import { inferIngress } from './ingress-inference';
+import { classlessIngressProblems, inferIngress } from './ingress-inference';
 import { notRunProblems } from './not-run';
 import {
   inferFromSnapshot,
@@ -121,6 +121,7 @@ function inferSettings(merged: ReturnType<typeof mergeScenarios>, file: string, 
   }
   const versionGiven =
     !merged.defaulted.includes('kubernetesVersion') || inferred.some((i) => i.setting === 'kubernetesVersion');
+  problems.push(...classlessIngressProblems({ ...merged, objects: scenario.objects, file }, scenario.settings));
   const settled = settleUserspaceVersion(scenario.settings, versionGiven);
   if (settled.note) {
     scenario.settings = settled.settings;

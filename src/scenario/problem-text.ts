@@ -94,6 +94,10 @@ export const problemTextsEn = {
   'problem.complexKey': 'a map or list used as a key: keys must be plain text; this entry is ignored',
   'problem.snapshotNamespace':
     'namespace {namespace} is not in the snapshot; objects name it, so the lab creates it as the cluster had it',
+  'problem.ingressNoClass':
+    '{object} names no IngressClass and none is the default, so no controller in the lab serves it ' +
+    '({controller} watches its own class only unless started with {flag}): set {field}, or mark a class ' +
+    '{annotation}: "true"',
   'problem.notRun':
     '{object}: kept but not run: the lab has no {kind} controller, so it makes no pods ({tool} show the ' +
     'object; the lab runs {runs})',
@@ -225,6 +229,9 @@ export const problemTextsZh: Record<ProblemNoteKey, string> = {
   'problem.aliasUndefined': '别名 *{alias} 没有指向在它之前定义的锚点；改用 null',
   'problem.complexKey': '映射或列表被用作键：键必须是纯文本；已忽略此条目',
   'problem.snapshotNamespace': '快照中没有命名空间 {namespace}；有对象引用它，因此实验室按集群原有的样子创建它',
+  'problem.ingressNoClass':
+    '{object} 没有指定类，也没有默认的类，因此实验中没有控制器处理它（除非以 {flag} 启动，' +
+    '{controller} 只处理自己的类）：请设置 {field}，或把某个类标记为 {annotation}: "true"',
   'problem.notRun':
     '{object}：已保留但不会运行：实验室没有 {kind} 控制器，因此它不会产生任何容器组（{tool} 仍能显示这个对象；' +
     '实验室运行的是 {runs}）',

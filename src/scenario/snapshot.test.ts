@@ -204,6 +204,16 @@ spec: {rules: [{host: ${name}.example.com, http: {paths: [{path: /, pathType: Pr
     ]);
   });
 
+  it('warns at an Ingress with no class when no class is the default, and only then', () => {
+    const ing = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n' +
+      'spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}\n';
+    const alone = loadScenarioText('a.yaml', ing);
+    expect(alone.problems.map((p) => [p.line, p.path, p.note?.key])).toEqual([[3, '/metadata/name', 'problem.ingressNoClass']]);
+    const cls = 'apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx, annotations: ' +
+      '{ingressclass.kubernetes.io/is-default-class: "true"}}\nspec: {controller: k8s.io/ingress-nginx}\n';
+    expect(loadScenarioText('b.yaml', `${ing}---\n${cls}`).problems).toEqual([]);
+  });
+
   it('leaves ingress alone when the files set it, or declare the IngressClass themselves', () => {
     const ing = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: a}\nspec: {ingressClassName: nginx}\n';
     const scenario = JSON.stringify({
