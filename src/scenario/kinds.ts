@@ -25,7 +25,6 @@ const OTHER_BUILTIN: Record<string, readonly string[]> = {
   RoleBinding: ['rbac.authorization.k8s.io/v1'],
   ClusterRole: ['rbac.authorization.k8s.io/v1'],
   ClusterRoleBinding: ['rbac.authorization.k8s.io/v1'],
-  StatefulSet: ['apps/v1'],
   ControllerRevision: ['apps/v1'],
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],

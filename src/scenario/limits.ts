@@ -8,7 +8,7 @@ export const LIMITS = {
   maxBytes: 5 * 1024 * 1024,
   /** Objects in one file, and in a merged scenario. */
   maxObjects: 5000,
-  /** spec.replicas of one Deployment or ReplicaSet: the lab creates every pod. */
+  /** spec.replicas of one Deployment, ReplicaSet or StatefulSet: the lab creates every pod. */
   maxReplicas: MAX_REPLICAS,
   /** Nesting of maps and lists in a document (Kubernetes objects need about 12). */
   maxDepth: 64,

@@ -198,6 +198,14 @@ export const KIND_SCHEMAS = {
   DaemonSet: kind('DaemonSet', 'apps/v1', {
     spec: z.looseObject({ selector: labelSelector, template: podTemplate }),
   }),
+  StatefulSet: kind('StatefulSet', 'apps/v1', {
+    spec: z.looseObject({
+      replicas: replicas.optional(),
+      selector: labelSelector,
+      template: podTemplate,
+      serviceName: str.optional(),
+    }),
+  }),
   Service: kind('Service', 'v1', {
     // A Service without spec is accepted here; the apiserver's "spec.ports: Required value" is the control plane's.
     spec: z

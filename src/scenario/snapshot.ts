@@ -417,9 +417,9 @@ const WORKLOAD_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2']
 
 /**
  * An object a cluster of an older release served at an API version removed since (Ingress in
- * extensions/v1beta1 until 1.22, Deployments in extensions/v1beta1 until 1.16, EndpointSlices in
- * discovery.k8s.io/v1beta1 until 1.25), read at today's version as the apiserver's conversion
- * would. Returns undefined for anything else.
+ * extensions/v1beta1 until 1.22, Deployments in extensions/v1beta1 until 1.16, StatefulSets in
+ * apps/v1beta1 and v1beta2 until 1.16, EndpointSlices in discovery.k8s.io/v1beta1 until 1.25), read
+ * at today's version as the apiserver's conversion would. Returns undefined for anything else.
  */
 export function upgradeServedObject(
   v: Record<string, unknown>,
@@ -427,7 +427,9 @@ export function upgradeServedObject(
   const kind = v.kind;
   const apiVersion = v.apiVersion as string;
   const spec = (v.spec ?? {}) as Record<string, unknown>;
-  const workload = kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet';
+  // StatefulSets were served at apps/v1beta1 and v1beta2 too (never at extensions/v1beta1).
+  const workload = kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet'
+    || (kind === 'StatefulSet' && apiVersion !== 'extensions/v1beta1');
   if (workload && WORKLOAD_VERSIONS.includes(apiVersion)) {
     // extensions/v1beta1 defaulted a missing selector from the template's labels.
     const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };

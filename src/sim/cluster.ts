@@ -22,6 +22,7 @@ import type {
   ReplicaSet,
   Secret,
   Service,
+  StatefulSet,
 } from './api/types';
 import type { ClusterEvent } from './events';
 import type { LabSettings } from './lab';
@@ -42,6 +43,8 @@ export interface Cluster {
   deployments: Deployment[];
   replicaSets: ReplicaSet[];
   daemonSets: DaemonSet[];
+  /** Each with the status its controller wrote (its pods are `<name>-<ordinal>`, in `pods`). */
+  statefulSets: StatefulSet[];
   /** Every Service has spec.clusterIP (or "None"), allocated nodePorts and, for LoadBalancer, status.loadBalancer. */
   services: Service[];
   endpointSlices: EndpointSlice[];
@@ -117,6 +120,7 @@ export function emptyCluster(settings: LabSettings): Cluster {
     deployments: [],
     replicaSets: [],
     daemonSets: [],
+    statefulSets: [],
     services: [],
     endpointSlices: [],
     endpoints: [],

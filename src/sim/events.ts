@@ -9,6 +9,7 @@ export type EventSource =
   | 'deployment-controller'
   | 'replicaset-controller'
   | 'daemonset-controller'
+  | 'statefulset-controller'
   | 'default-scheduler'
   | 'node-ipam-controller'
   | 'node-controller'

@@ -6,7 +6,7 @@ export type ProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'userspace';
 export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'ipvs', 'nftables', 'userspace'];
 
 /**
- * The most replicas the lab runs for one Deployment or ReplicaSet: the lab creates, schedules and draws
+ * The most replicas the lab runs for one Deployment, ReplicaSet or StatefulSet: the lab creates, schedules and draws
  * every pod, and a million of them would freeze the tab. A limit of the lab, not of Kubernetes; the
  * scenario loader, the console and the Edit form all read it from here.
  */

@@ -13,6 +13,7 @@ import type {
   PodSpec,
   ReplicaSet,
   Service,
+  StatefulSet,
 } from './types';
 import { CLUSTER_SCOPED_KINDS, NAMESPACED_KINDS } from './types';
 import { copyOf, copyWith } from './copy';
@@ -142,11 +143,50 @@ function workloadSpec<S extends Deployment['spec'] | ReplicaSet['spec']>(given: 
   return spec;
 }
 
+/** The minor release of a "1.35"-style version (an unreadable one counts as the newest). */
+function minorOf(version: string | undefined): number {
+  const m = /^v?1\.(\d+)/.exec(version?.trim() ?? '');
+  return m ? Number(m[1]) : 99;
+}
+
+/**
+ * SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go) on the write's own copy: OrderedReady,
+ * RollingUpdate with partition 0 (and maxUnavailable 1 where MaxUnavailableStatefulSet is on by
+ * default, 1.35), the Retain/Retain PVC policy (StatefulSetAutoDeletePVC, on from 1.27), replicas 1,
+ * revisionHistoryLimit 10, and the template's pod defaults.
+ */
+function defaultStatefulSet(sts: StatefulSet, version: string | undefined): StatefulSet {
+  const given = sts.spec;
+  const spec = copyOf(given);
+  const template = given?.template;
+  if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
+  spec.podManagementPolicy ??= 'OrderedReady';
+  const minor = minorOf(version);
+  let strategy = given?.updateStrategy;
+  if (!strategy?.type) strategy = { ...strategy, type: 'RollingUpdate', rollingUpdate: strategy?.rollingUpdate ?? {} };
+  if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate) {
+    const rollingUpdate = { ...strategy.rollingUpdate };
+    rollingUpdate.partition ??= 0;
+    if (minor >= 35) rollingUpdate.maxUnavailable ??= 1;
+    strategy = { ...strategy, rollingUpdate };
+  }
+  spec.updateStrategy = strategy;
+  if (minor >= 27) {
+    const policy = (given?.['persistentVolumeClaimRetentionPolicy'] ?? {}) as Record<string, unknown>;
+    spec['persistentVolumeClaimRetentionPolicy'] = { whenDeleted: 'Retain', whenScaled: 'Retain', ...policy };
+  }
+  spec.replicas = given?.replicas ?? 1;
+  spec.revisionHistoryLimit ??= 10;
+  sts.spec = spec;
+  return sts;
+}
+
 /**
  * Returns a defaulted copy; the input is not touched. The copy's outer object and metadata are new
  * (the store fills in name and uid there); deeper fields may be shared with the input.
+ * `kubernetesVersion`: the release whose defaults apply where they changed (a StatefulSet's).
  */
-export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
+export function applyDefaults<T extends KubeObject | OtherObject>(obj: T, kubernetesVersion?: string): T {
   if (obj.kind === 'Pod') {
     return podWithSpec(obj, defaultPodSpec((obj as unknown as Pod).spec ?? { containers: [] }));
   }
@@ -183,6 +223,8 @@ export function applyDefaults<T extends KubeObject | OtherObject>(obj: T): T {
     }
     case 'DaemonSet':
       return defaultWorkloadTemplate(o as DaemonSet) as T;
+    case 'StatefulSet':
+      return defaultStatefulSet(o as StatefulSet, kubernetesVersion) as T;
     case 'Endpoints': {
       const ep = o as Endpoints;
       ep.subsets = ep.subsets?.map((s) => ({

@@ -126,6 +126,8 @@ export const RESOURCE: Readonly<Record<string, string>> = {
   Deployment: 'deployments.apps',
   ReplicaSet: 'replicasets.apps',
   DaemonSet: 'daemonsets.apps',
+  StatefulSet: 'statefulsets.apps',
+  ControllerRevision: 'controllerrevisions.apps',
   Service: 'services',
   Endpoints: 'endpoints',
   EndpointSlice: 'endpointslices.discovery.k8s.io',

@@ -18,10 +18,11 @@ import type {
   Service,
   ServicePort,
   ServiceSpec,
+  StatefulSet,
 } from './types';
 import { isNamespaced, objectKey } from './types';
 import { applyDefaults, podWithSpec } from './defaults';
-import { validateObject, ValidationMemo } from './validation';
+import { sameJson, validateObject, validateStatefulSetUpdate, ValidationMemo } from './validation';
 import { crdGeneration } from './gateway-validation';
 import { ClusterIPAllocator, NodePortAllocator } from './alloc';
 import {
@@ -346,7 +347,7 @@ export class ObjectStore {
   /** `repeated`: the input's defaulted spec, when its checks passed before (see repeatedPod). */
   private createChecked<T extends AnyObject>(input: T, opts: CreateOptions, repeated?: PodSpec): WriteResult<T> {
     // A copy with its own metadata: this write fills in its name and uid in place.
-    let obj = repeated ? podWithSpec(input, repeated) : applyDefaults(input);
+    let obj = repeated ? podWithSpec(input, repeated) : applyDefaults(input, this.settings.kubernetesVersion);
     // A generated name was drawn until free (or 8 draws were taken): no second lookup when free.
     const generated = !obj.metadata.name && obj.metadata.generateName && opts.nameRand
       ? this.generateName(obj, opts.nameRand)
@@ -378,7 +379,7 @@ export class ObjectStore {
       obj = alloc.object as T;
     }
     obj.metadata.uid ??= stableUid(this.settings.seed, obj.kind, key, this.uidScratch, generated?.base);
-    const generation = crdGeneration(obj, undefined);
+    const generation = crdGeneration(obj, undefined) ?? appsGeneration(obj, undefined);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
     this.createdOf(obj.kind).set(key, this.clock());
@@ -448,11 +449,12 @@ export class ObjectStore {
 
   private updateChecked<T extends AnyObject>(input: T): WriteResult<T> {
     // A copy with its own metadata: the uid is carried over in place.
-    let obj = applyDefaults(input);
+    let obj = applyDefaults(input, this.settings.kubernetesVersion);
     const key = objectKey(obj);
     const old = this.get(obj.kind, key);
     if (!old) return { ok: false, problems: [notFound(refOf(obj))] };
     const errs = validateObject(obj, this.validated);
+    if (obj.kind === 'StatefulSet') errs.push(...validateStatefulSetUpdate(obj as StatefulSet, old as StatefulSet));
     if (errs.length > 0) return { ok: false, problems: invalidProblems(refOf(obj), errs) };
     const admitted = this.admit(obj);
     if (Array.isArray(admitted)) return { ok: false, problems: admitted };
@@ -463,7 +465,7 @@ export class ObjectStore {
       obj = alloc.object as T;
     }
     obj.metadata.uid = old.metadata.uid;
-    const generation = crdGeneration(obj, old);
+    const generation = crdGeneration(obj, old) ?? appsGeneration(obj, old);
     if (generation !== undefined) obj.metadata.generation = generation;
     this.bucket(obj.kind).set(key, obj);
     this.emit({ type: 'MODIFIED', object: obj, old }, key);
@@ -830,7 +832,10 @@ const LIST_FIELDS: ReadonlyMap<string, readonly [path: string, read: Reader, sch
     ],
   ]],
   ['Pod', [['spec.containers', (o) => inner(o.spec)?.containers, 'io.k8s.api.core.v1.PodSpec.containers']]],
-  ...(['Deployment', 'ReplicaSet', 'DaemonSet'] as const).map((kind): [string, [string, Reader, string][]] => [
+  ...(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'] as const).map((kind): [
+    string,
+    [string, Reader, string][],
+  ] => [
     kind,
     [[
       'spec.template.spec.containers',
@@ -852,6 +857,20 @@ const LIST_FIELDS: ReadonlyMap<string, readonly [path: string, read: Reader, sch
     ['spec.tls', (o) => inner(o.spec)?.tls, 'io.k8s.api.networking.v1.IngressSpec.tls'],
   ]],
 ]);
+
+/**
+ * A StatefulSet's metadata.generation, as the apps registry writes it (statefulSetStrategy's
+ * PrepareForCreate and PrepareForUpdate): 1 on create (a generation the object carries is kept, as a
+ * given uid is: a rebuilt lab or a snapshot re-creates it), +1 on an update that changes the spec.
+ * Its controller's status.observedGeneration follows it. Undefined for other kinds.
+ */
+function appsGeneration(obj: AnyObject, old: AnyObject | undefined): number | undefined {
+  if (obj.kind !== 'StatefulSet') return undefined;
+  const given = obj.metadata.generation;
+  if (!old) return typeof given === 'number' && Number.isInteger(given) && given > 0 ? given : 1;
+  const was = typeof old.metadata.generation === 'number' ? old.metadata.generation : 1;
+  return sameJson(obj['spec'], old['spec']) ? was : was + 1;
+}
 
 /** kubectl's client-side schema message for a field that is not a list, e.g. `ports: x`. */
 function listShapeError(o: AnyObject): { field: string; message: string } | undefined {

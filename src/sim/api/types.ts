@@ -11,6 +11,7 @@ export interface OwnerReference {
   name: string;
   uid?: string;
   controller?: boolean;
+  blockOwnerDeletion?: boolean;
 }
 
 export interface ObjectMeta {
@@ -165,6 +166,48 @@ export interface DaemonSet {
   kind: 'DaemonSet';
   metadata: ObjectMeta;
   spec: { selector: LabelSelector; template: PodTemplateSpec; [extra: string]: unknown };
+  [extra: string]: unknown;
+}
+
+/** apps/v1 StatefulSetSpec: pods `<name>-<ordinal>` with a stable hostname under `serviceName`. */
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  /** The governing (usually headless) Service: each pod gets `spec.subdomain` = this name. */
+  serviceName?: string;
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  updateStrategy?: {
+    type?: 'RollingUpdate' | 'OnDelete';
+    rollingUpdate?: { partition?: number; maxUnavailable?: IntOrString };
+  };
+  revisionHistoryLimit?: number;
+  minReadySeconds?: number;
+  /** The first ordinal (StatefulSetStartOrdinal): pods `<name>-<start>` to `<name>-<start + replicas - 1>`. */
+  ordinals?: { start?: number };
+  [extra: string]: unknown;
+}
+
+/** apps/v1 StatefulSetStatus, the fields the StatefulSet controller writes. */
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  collisionCount?: number;
+  availableReplicas: number;
+  [extra: string]: unknown;
+}
+
+export interface StatefulSet {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  metadata: ObjectMeta;
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
   [extra: string]: unknown;
 }
 
@@ -548,6 +591,7 @@ export type KubeObject =
   | Deployment
   | ReplicaSet
   | DaemonSet
+  | StatefulSet
   | Service
   | Endpoints
   | EndpointSlice
@@ -569,6 +613,7 @@ export const SIMULATED_KINDS: readonly KubeKind[] = [
   'Deployment',
   'ReplicaSet',
   'DaemonSet',
+  'StatefulSet',
   'Service',
   'Endpoints',
   'EndpointSlice',
@@ -650,6 +695,7 @@ export const API_VERSION: Readonly<Record<KubeKind, string>> = {
   Deployment: 'apps/v1',
   ReplicaSet: 'apps/v1',
   DaemonSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
   Service: 'v1',
   Endpoints: 'v1',
   EndpointSlice: 'discovery.k8s.io/v1',

@@ -23,6 +23,7 @@ import type {
   Service,
   ServicePort,
   ServiceSpec,
+  StatefulSet,
 } from './types';
 import { isNamespaced } from './types';
 import { validateGatewayApiObject } from './gateway-validation';
@@ -41,7 +42,9 @@ import {
 /** Which name rule each kind's metadata.name follows (ValidateXxxName in the apiserver). */
 export function nameRule(kind: string): (name: string) => string[] {
   switch (kind) {
+    // ValidateStatefulSetName (apps/validation): a DNS label, since each pod's hostname is <name>-<ordinal>.
     case 'Namespace':
+    case 'StatefulSet':
       return isDNS1123Label;
     case 'Service':
       return isDNS1035Label;
@@ -570,6 +573,148 @@ function validateWorkload(o: Deployment | ReplicaSet | DaemonSet, memo?: Validat
   return errs;
 }
 
+const NONNEGATIVE = 'must be greater than or equal to 0';
+const EMPTY_SELECTOR =
+  'v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}';
+
+/** %#v of an intstr.IntOrString, as a field error prints one. */
+function goIntOrString(v: number | string): string {
+  return typeof v === 'number'
+    ? `intstr.IntOrString{Type:0, IntVal:${v}, StrVal:""}`
+    : `intstr.IntOrString{Type:1, IntVal:0, StrVal:${JSON.stringify(v)}}`;
+}
+
+/** validateRollingUpdateStatefulSet: partition non-negative, maxUnavailable a positive int or a percent <= 100%. */
+function validateStatefulSetRollingUpdate(ru: Record<string, unknown>, field: string, errs: FieldError[]): void {
+  const partition = ru['partition'];
+  if (typeof partition === 'number' && partition < 0) {
+    errs.push(invalid(`${field}.partition`, int(partition), NONNEGATIVE));
+  }
+  const mu = ru['maxUnavailable'];
+  if (typeof mu !== 'number' && typeof mu !== 'string') return;
+  const f = `${field}.maxUnavailable`;
+  const value = raw(goIntOrString(mu));
+  const percent = typeof mu === 'string' ? /^([0-9]+)%$/.exec(mu) : null;
+  if (typeof mu === 'string' && !percent) {
+    errs.push(invalid(f, value, "a valid percent string must be a numeric string followed by an ending '%' "
+      + "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+  } else if (typeof mu === 'number' && mu < 0) errs.push(invalid(f, value, NONNEGATIVE));
+  const n = typeof mu === 'number' ? mu : percent ? Number(percent[1]) : NaN;
+  if (n === 0) errs.push(invalid(f, value, 'cannot be 0'));
+  if (percent && n > 100) errs.push(invalid(f, value, 'must not be greater than 100%'));
+}
+
+/** spec.updateStrategy: RollingUpdate (its rollingUpdate checked) or OnDelete (without one). */
+function validateStatefulSetStrategy(spec: StatefulSet['spec'], errs: FieldError[]): void {
+  const strategy = spec.updateStrategy ?? {};
+  const ru = strategy.rollingUpdate as Record<string, unknown> | undefined;
+  const goRollingUpdate = (r: Record<string, unknown>) => `apps.RollingUpdateStatefulSetStrategy{Partition:${
+    typeof r['partition'] === 'number' ? r['partition'] : 0}, MaxUnavailable:(*intstr.IntOrString)(nil)}`;
+  switch (strategy.type) {
+    case undefined:
+      errs.push(required('spec.updateStrategy'));
+      return;
+    case 'OnDelete':
+      if (ru) {
+        errs.push(invalid('spec.updateStrategy.rollingUpdate', raw(goRollingUpdate(ru)),
+          "only allowed for updateStrategy 'RollingUpdate'"));
+      }
+      return;
+    case 'RollingUpdate':
+      if (ru) validateStatefulSetRollingUpdate(ru, 'spec.updateStrategy.rollingUpdate', errs);
+      return;
+    default: {
+      // %#v prints a set pointer as its address, which no lab can know: a fixed one stands in for it.
+      const r = `(*apps.RollingUpdateStatefulSetStrategy)(${ru ? '0xc000010000' : 'nil'})`;
+      const type = JSON.stringify(String(strategy.type));
+      const value = raw(`apps.StatefulSetUpdateStrategy{Type:${type}, RollingUpdate:${r}}`);
+      errs.push(invalid('spec.updateStrategy', value, "must be 'RollingUpdate' or 'OnDelete'"));
+    }
+  }
+}
+
+/** ValidatePersistentVolumeClaimRetentionPolicy: each of whenDeleted and whenScaled is Retain or Delete. */
+function validateRetentionPolicy(policy: unknown, errs: FieldError[]): void {
+  if (!policy || typeof policy !== 'object') return;
+  for (const k of ['whenDeleted', 'whenScaled']) {
+    const v = (policy as Record<string, unknown>)[k];
+    if (v !== 'Retain' && v !== 'Delete') {
+      const f = `spec.persistentVolumeClaimRetentionPolicy.${k}`;
+      errs.push(notSupported(f, str(String(v ?? '')), ['Retain', 'Delete']));
+    }
+  }
+}
+
+/**
+ * ValidateStatefulSetSpec (pkg/apis/apps/validation), in its order. The template's labels and
+ * annotations are checked, not its pod spec: the apiserver leaves that to each pod's create, so a
+ * bad template shows up as the controller's FailedCreate events.
+ */
+function validateStatefulSet(o: StatefulSet, memo?: ValidationMemo): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = (o.spec ?? {}) as Partial<StatefulSet['spec']>;
+  const policy = spec.podManagementPolicy;
+  if (policy === undefined || (policy as string) === '') errs.push(required('spec.podManagementPolicy'));
+  else if (policy !== 'OrderedReady' && policy !== 'Parallel') {
+    errs.push(invalid('spec.podManagementPolicy', str(String(policy)), "must be 'OrderedReady' or 'Parallel'"));
+  }
+  validateStatefulSetStrategy(spec as StatefulSet['spec'], errs);
+  validateRetentionPolicy(spec['persistentVolumeClaimRetentionPolicy'], errs);
+  for (const [f, v] of [['replicas', spec.replicas], ['minReadySeconds', spec.minReadySeconds],
+    ['ordinals.start', spec.ordinals?.start]] as const) {
+    if (typeof v === 'number' && v < 0) errs.push(invalid(`spec.${f}`, int(v), NONNEGATIVE));
+  }
+  const sel = spec.selector;
+  if (!sel) errs.push(required('spec.selector'));
+  else {
+    validateLabelSelector(sel, 'spec.selector', errs, memo);
+    if (Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0) {
+      errs.push(invalid('spec.selector', raw(EMPTY_SELECTOR), 'empty selector is invalid for statefulset'));
+    } else if (!selectorMatches(sel, spec.template?.metadata?.labels)) {
+      const labels = raw(goStringMap(spec.template?.metadata?.labels));
+      errs.push(invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+    }
+  }
+  validateLabels(spec.template?.metadata?.labels, 'spec.template.labels', errs, memo);
+  const restart = spec.template?.spec?.['restartPolicy'];
+  if (restart !== undefined && restart !== 'Always') {
+    errs.push(notSupported('spec.template.spec.restartPolicy', str(String(restart)), ['Always']));
+  }
+  if (spec.template?.spec?.['activeDeadlineSeconds'] !== undefined) {
+    const f = 'spec.template.spec.activeDeadlineSeconds';
+    errs.push(forbidden(f, 'activeDeadlineSeconds in StatefulSet is not Supported'));
+  }
+  return errs;
+}
+
+/** The spec fields an update may change (ValidateStatefulSetUpdate); anything else is Forbidden. */
+const STATEFULSET_MUTABLE = new Set([
+  'replicas', 'template', 'updateStrategy', 'minReadySeconds', 'ordinals', 'persistentVolumeClaimRetentionPolicy',
+]);
+
+/** ValidateStatefulSetUpdate's own check, after the spec's: only the mutable fields of spec changed. */
+export function validateStatefulSetUpdate(next: StatefulSet, old: StatefulSet): FieldError[] {
+  const a = (next.spec ?? {}) as Record<string, unknown>;
+  const b = (old.spec ?? {}) as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (STATEFULSET_MUTABLE.has(k) || sameJson(a[k], b[k])) continue;
+    return [forbidden('spec', "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+      + "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")];
+  }
+  return [];
+}
+
+/** Semantic equality of two JSON values (an absent field and an undefined one are the same). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+  for (const k of keys) if (!sameJson(ao[k], bo[k])) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------- Node, Endpoints, EndpointSlice
 
 function validateNode(node: Node): FieldError[] {
@@ -780,6 +925,8 @@ function kindErrors(o: KubeObject, memo: ValidationMemo | undefined): FieldError
     case 'ReplicaSet':
     case 'DaemonSet':
       return validateWorkload(o, memo);
+    case 'StatefulSet':
+      return validateStatefulSet(o, memo);
     case 'Node':
       return validateNode(o);
     case 'Endpoints':

@@ -25,7 +25,10 @@ export interface ControllerState {
   podIPAM: CowMap<HostLocalRange>;
   /** Node ranges already copied since the last fork (the rest are shared with the previous state). */
   ipamOwned: Set<string>;
-  /** The random stream behind generateName for each owner (ReplicaSet, DaemonSet, Service slices). */
+  /**
+   * The random stream behind generateName for each owner (ReplicaSet, DaemonSet, Service slices), and
+   * behind the uids of a StatefulSet's pods (a pod made again under its old name is a new object).
+   */
   nameStreams: CowMap<RandState>;
   /** LoadBalancer ingress IPs in use: ip -> service key. */
   lbInUse: Map<string, string>;
@@ -225,17 +228,24 @@ export type QueueName =
   | 'deployment'
   | 'replicaset'
   | 'daemonset'
+  | 'statefulset'
   | 'scheduler'
   | 'kubelet'
   | 'service-lb'
   | 'endpointslice'
   | 'endpointslicemirroring';
 
-/** The order controllers drain their queues in, each pass, until every queue is empty. */
+/**
+ * The order controllers drain their queues in, each pass, until every queue is empty. The workload
+ * controllers create pods before the scheduler and the kubelet run, so a pass takes a new pod to
+ * Running; a StatefulSet in OrderedReady then makes its next pod in the next pass, once the last
+ * one is ready.
+ */
 export const QUEUE_ORDER: readonly QueueName[] = [
   'deployment',
   'replicaset',
   'daemonset',
+  'statefulset',
   'scheduler',
   'kubelet',
   'service-lb',
@@ -277,6 +287,11 @@ export interface Derived {
   templates: WeakMap<PodTemplateSpec, TemplateFacts>;
   /** What the kubelet reads of its node: the InternalIP and the parsed podCIDR. */
   nodes: WeakMap<Node, NodeFacts>;
+  /**
+   * A StatefulSet revision's data as canonical text (statefulset.ts), by the set's template or by a
+   * ControllerRevision's data: equal texts are equal revisions (history.FindEqualRevisions).
+   */
+  revisions: WeakMap<object, string>;
   /** The conditions of a running, ready pod (the kubelet's), and a just-bound pod's (the scheduler's). */
   readyConditions?: PodCondition[];
   scheduledConditions?: PodCondition[];
@@ -351,6 +366,7 @@ export function emptyDerived(): Derived {
   return {
     templates: new WeakMap(),
     nodes: new WeakMap(),
+    revisions: new WeakMap(),
     labels: new WeakMap(),
     owners: new WeakMap(),
     serviceGeneration: 0,

@@ -12,8 +12,11 @@ import { splitMetaNamespaceKey } from '../api/keys';
 import { sameCounts } from './replicaset';
 import { copyWith } from '../api/copy';
 
-/** Keys sorted recursively, so equal templates hash equally whatever order the YAML used. */
-function canonical(v: unknown): string {
+/**
+ * Keys sorted recursively, so equal templates hash equally whatever order the YAML used (also the
+ * StatefulSet controller's revision data: Go's json.Marshal of a map sorts its keys the same way).
+ */
+export function canonical(v: unknown): string {
   // The same text as `[${v.map(canonical).join(',')}]` and sorted `"key":value` pairs joined by
   // commas, written as parts joined once: one flat string instead of a chain of concatenations.
   if (!v || typeof v !== 'object') return JSON.stringify(v);
@@ -113,7 +116,7 @@ function hashOf(canonicalText: string, collisionCount: number): string {
 }
 
 /** The decimal digits of `h` mapped through rand.SafeEncodeString's alphabet. */
-function safeEncode(h: number): string {
+export function safeEncode(h: number): string {
   // Each decimal digit (its character code, as the Go code indexes the alphabet) mapped; one flat string.
   const digits = String(h);
   const codes = new Array<number>(digits.length);

@@ -40,6 +40,9 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
     case 'DaemonSet':
       if (!ownStatusWrite(old, cur)) enqueue(ctx, 'daemonset', key);
       return;
+    case 'StatefulSet':
+      if (!ownStatusWrite(old, cur)) enqueue(ctx, 'statefulset', key);
+      return;
     case 'Endpoints':
       if ((obj as Endpoints).metadata.labels?.[SKIP_MIRROR] !== 'true') enqueue(ctx, 'endpointslicemirroring', key);
       return;
@@ -209,7 +212,7 @@ function countOnNode(ctx: Ctx, node: string, delta: 1 | -1): void {
 }
 
 /**
- * A pod's owner (a ReplicaSet or a DaemonSet) and, for a ReplicaSet, its Deployment: looked up once
+ * A pod's owner (a ReplicaSet, DaemonSet or StatefulSet) and, for a ReplicaSet, its Deployment: looked up once
  * per owner until a ReplicaSet comes, goes or changes its controller (replicaSetGeneration).
  */
 function enqueueOwner(ctx: Ctx, f: OwnerFacts): void {
@@ -237,6 +240,7 @@ function enqueueOwner(ctx: Ctx, f: OwnerFacts): void {
       f.deploymentQueued = dQueue.epoch;
     }
   } else if (f.kind === 'DaemonSet') enqueue(ctx, 'daemonset', ownerKey);
+  else if (f.kind === 'StatefulSet') enqueue(ctx, 'statefulset', ownerKey);
 }
 
 /**

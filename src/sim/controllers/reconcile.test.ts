@@ -838,7 +838,7 @@ describe('applyChange', () => {
 });
 
 describe('objects the lab keeps without simulating them', () => {
-  // A snapshot of a real cluster has namespaced StatefulSets, NetworkPolicies and custom resources:
+  // A snapshot of a real cluster has namespaced Jobs, NetworkPolicies and custom resources:
   // the apiserver takes their namespace (the lab refused it: "not allowed on this type").
   const other = (apiVersion: string, kind: string, name: string, namespace?: string): AnyObject =>
     ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec: {} }) as AnyObject;
@@ -854,7 +854,7 @@ describe('objects the lab keeps without simulating them', () => {
     const objects = [
       shop,
       crd,
-      other('apps/v1', 'StatefulSet', 'db', 'shop'),
+      other('batch/v1', 'Job', 'db', 'shop'),
       other('networking.k8s.io/v1', 'NetworkPolicy', 'deny', 'shop'),
       other('networking.k8s.io/v1', 'NetworkPolicy', 'deny'),
       other('example.com/v1', 'Widget', 'w', 'shop'),
@@ -864,7 +864,7 @@ describe('objects the lab keeps without simulating them', () => {
     expect(r.problems).toEqual([]);
     const kept = r.cluster.others.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
     expect(kept).toEqual(expect.arrayContaining([
-      'StatefulSet shop/db', 'NetworkPolicy shop/deny', 'NetworkPolicy default/deny',
+      'Job shop/db', 'NetworkPolicy shop/deny', 'NetworkPolicy default/deny',
       'Widget shop/w', 'Widget default/w',
     ]));
   });
@@ -873,7 +873,7 @@ describe('objects the lab keeps without simulating them', () => {
     const objects = [
       other('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r', 'shop'),
       { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', namespace: 'shop' } } as AnyObject,
-      other('apps/v1', 'StatefulSet', 'db', 'missing'),
+      other('batch/v1', 'Job', 'db', 'missing'),
     ];
     const r = reconcile({ settings: defaultLabSettings(), objects });
     // As `kubectl apply` finds: the apiserver drops a cluster-scoped object's namespace.

@@ -7,6 +7,7 @@
 import type { Cluster, ClusterInput } from '../cluster';
 import type { ClusterEvent } from '../events';
 import type { LabSettings } from '../lab';
+import { MAX_REPLICAS } from '../lab';
 import type {
   ConfigMap,
   DaemonSet,
@@ -27,6 +28,7 @@ import type {
   ReplicaSet,
   Secret,
   Service,
+  StatefulSet,
 } from '../api/types';
 import { SIMULATED_KINDS, objectKey } from '../api/types';
 import { ObjectStore, refKey, type AnyObject, type WatchEvent } from '../api/store';
@@ -52,6 +54,7 @@ import { deleteNamespaceContent, inNamespace } from './namespace';
 import { syncDeployment } from './deployment';
 import { syncReplicaSet } from './replicaset';
 import { syncDaemonSet } from './daemonset';
+import { syncStatefulSet } from './statefulset';
 import { schedulePod, schedulerCache, type SchedulerCache } from './scheduler';
 import { stopContainers, syncPodStatus } from './kubelet';
 import { syncLoadBalancer } from './loadbalancer';
@@ -113,6 +116,8 @@ function controllerOf(q: QueueName, cache: () => SchedulerCache): (ctx: Ctx, key
       return syncReplicaSet;
     case 'daemonset':
       return syncDaemonSet;
+    case 'statefulset':
+      return syncStatefulSet;
     case 'scheduler':
       return (ctx, key) => schedulePod(ctx, key, cache());
     case 'kubelet':
@@ -128,9 +133,16 @@ function controllerOf(q: QueueName, cache: () => SchedulerCache): (ctx: Ctx, key
   }
 }
 
+/**
+ * How many passes drain runs at most (a guard against controllers that never settle). A StatefulSet
+ * in OrderedReady makes one pod per pass, and a rolling update takes two passes a pod (delete, then
+ * make again): a set of MAX_REPLICAS pods must still reach its fixed point.
+ */
+const MAX_PASSES = 100 + 2 * MAX_REPLICAS;
+
 /** Runs the controllers in QUEUE_ORDER until every queue is empty (the fixed point). */
 function drain(ctx: Ctx): void {
-  for (let pass = 0; pass < 100; pass++) {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
     let worked = false;
     for (const q of QUEUE_ORDER) {
       const keys = ctx.queues[q].take();
@@ -150,7 +162,8 @@ function drain(ctx: Ctx): void {
 /** A cluster DNS server's workload or pod (CoreDNS, or kube-dns before it): label k8s-app=kube-dns. */
 function clusterDnsWorkload(o: AnyObject): boolean {
   const labels = (o.kind === 'Pod' ? o.metadata.labels : (o as Deployment).spec?.template?.metadata?.labels) ?? {};
-  return ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet'].includes(o.kind) && labels['k8s-app'] === 'kube-dns';
+  const workloads = ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'];
+  return workloads.includes(o.kind) && labels['k8s-app'] === 'kube-dns';
 }
 
 /**
@@ -169,6 +182,7 @@ const CREATE_ORDER: Record<string, number> = {
   Deployment: 7,
   ReplicaSet: 8,
   DaemonSet: 9,
+  StatefulSet: 9,
   Pod: 10,
   Ingress: 11,
 };
@@ -433,7 +447,7 @@ function keepServerFields(obj: AnyObject, existing: AnyObject): AnyObject {
     const spec = { ...n.spec, ...(podCIDR ? { podCIDR } : {}), ...(podCIDRs ? { podCIDRs } : {}) };
     return { ...n, spec, status: n.status ?? was.status };
   }
-  if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet') && !obj['status']) {
+  if ((obj.kind === 'Deployment' || obj.kind === 'ReplicaSet' || obj.kind === 'StatefulSet') && !obj['status']) {
     return { ...obj, status: existing['status'] } as AnyObject;
   }
   return obj;
@@ -464,6 +478,7 @@ export function resync(prev: ReconcileState): ReconcileState {
   for (const d of store.values('Deployment')) enqueue(ctx, 'deployment', objectKey(d));
   for (const r of store.values('ReplicaSet')) enqueue(ctx, 'replicaset', objectKey(r));
   for (const d of store.values('DaemonSet')) enqueue(ctx, 'daemonset', objectKey(d));
+  for (const d of store.values('StatefulSet')) enqueue(ctx, 'statefulset', objectKey(d));
   for (const p of store.values<Pod>('Pod')) enqueue(ctx, p.spec.nodeName ? 'kubelet' : 'scheduler', objectKey(p));
   for (const s of store.values('Service')) {
     enqueue(ctx, 'service-lb', objectKey(s));
@@ -521,6 +536,7 @@ function buildCluster(
     deployments: list<Deployment>('Deployment', prev?.deployments),
     replicaSets: list<ReplicaSet>('ReplicaSet', prev?.replicaSets),
     daemonSets: list<DaemonSet>('DaemonSet', prev?.daemonSets),
+    statefulSets: list<StatefulSet>('StatefulSet', prev?.statefulSets),
     services: list<Service>('Service', prev?.services),
     endpointSlices: list<EndpointSlice>('EndpointSlice', prev?.endpointSlices),
     endpoints: list<Endpoints>('Endpoints', prev?.endpoints),

@@ -32,8 +32,8 @@ function seconds(ts: string | undefined): number | undefined {
 
 function declaredTimes(c: Cluster): number[] {
   const kinds: readonly (readonly Timestamped[])[] = [
-    c.namespaces, c.nodes, c.pods, c.deployments, c.replicaSets, c.daemonSets, c.services, c.endpointSlices,
-    c.endpoints, c.ingresses, c.ingressClasses, c.secrets, c.configMaps, c.gatewayClasses, c.gateways,
+    c.namespaces, c.nodes, c.pods, c.deployments, c.replicaSets, c.daemonSets, c.statefulSets, c.services,
+    c.endpointSlices, c.endpoints, c.ingresses, c.ingressClasses, c.secrets, c.configMaps, c.gatewayClasses, c.gateways,
     c.httpRoutes, c.referenceGrants, c.others,
   ];
   const out: number[] = [];

@@ -1,5 +1,5 @@
 // kubectl get's columns for the kinds the lab keeps without simulating them (and DaemonSet,
-// IngressClass, ConfigMap, Secret, which it simulates but the first printers did not cover): the
+// StatefulSet, IngressClass, ConfigMap, Secret, which it simulates but the first printers did not cover): the
 // server-side table printers of pkg/printers/internalversion/printers.go (Kubernetes 1.3x, the
 // version the lab models), cell for cell. Where the apiserver would have defaulted a field the
 // lab keeps as written (a Secret's type, a Job's completions, an HPA's metrics), the cell shows

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { fnv1a32, fnv1a32Mix, sha256Base32, sha512Hex } from './hash';
+import { fnv132, fnv1a32, fnv1a32Mix, sha256Base32, sha512Hex } from './hash';
 
 describe('chain-name hashes', () => {
   it('base32 of sha256 as Go encodes it', () => {
@@ -38,6 +38,16 @@ describe('chain-name hashes', () => {
       'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a' +
         '2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f',
     );
+  });
+});
+
+describe('FNV-1, 32-bit', () => {
+  it('matches the published test vectors (Go hash/fnv New32), over UTF-8 bytes', () => {
+    expect(fnv132('')).toBe(0x811c9dc5);
+    expect(fnv132('a')).toBe(0x050c5d7e);
+    expect(fnv132('foobar')).toBe(0x31f0b262);
+    // 'ü' is two bytes in UTF-8 (0xc3 0xbc), as Go writes a string into the hash.
+    expect(fnv132('\u00fc')).toBe(3463954920);
   });
 });
 

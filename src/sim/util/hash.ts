@@ -165,6 +165,22 @@ export function fnv1a32(text: string, start = 0, seed = FNV32_OFFSET): number {
   return h >>> 0;
 }
 
+/**
+ * 32-bit FNV-1 (multiply, then xor: Go's hash/fnv New32, not New32a), unsigned, over the UTF-8 bytes
+ * of `text`: what history.HashControllerRevision hashes a StatefulSet's revision with.
+ */
+export function fnv132(text: string): number {
+  let h = FNV32_OFFSET;
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  if (ascii) {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h, FNV32_PRIME) ^ text.charCodeAt(i);
+  } else {
+    for (const b of utf8ToBytes(text)) h = Math.imul(h, FNV32_PRIME) ^ b;
+  }
+  return h >>> 0;
+}
+
 /** The FNV-1a state after one extra unit `n` (e.g. a length) before the text: a seed for `fnv1a32`. */
 export function fnv1a32Mix(n: number, seed = FNV32_OFFSET): number {
   return Math.imul(seed ^ n, FNV32_PRIME) >>> 0;

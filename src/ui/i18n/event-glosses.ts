@@ -6,8 +6,8 @@
 export const eventGlossesZh: Record<string, string> = {
   // kube-controller-manager
   ScalingReplicaSet: 'Deployment 控制器调整了 ReplicaSet 的副本数。',
-  SuccessfulCreate: 'ReplicaSet（或 DaemonSet）控制器创建了一个 Pod。',
-  SuccessfulDelete: '控制器删除了一个多余的 Pod。',
+  SuccessfulCreate: 'ReplicaSet、DaemonSet 或 StatefulSet 控制器创建了一个 Pod。',
+  SuccessfulDelete: '控制器删除了一个 Pod（多余的，或 StatefulSet 滚动更新中要换掉的）。',
   FailedCreate: '控制器没能创建 Pod：apiserver 拒绝了它。',
   CIDRAssignmentSucceeded: '节点 IPAM 控制器给节点分配了 Pod 网段（podCIDR）。',
   // scheduler, kubelet
