@@ -1,6 +1,7 @@
 // A StatefulSet behind its headless Service, the classic lesson, through the CLI as a learner would
 // type it: each pod's own DNS name <pod>.<service>.<ns>.svc.<domain>, the Service's name answering
-// every pod, SRV records naming the pods, and curl reaching the one pod it names.
+// every pod, SRV records naming the pods, curl reaching the one pod it names, and the console's
+// kubectl scale and delete on the running set.
 import { describe, expect, it } from 'vitest';
 import { readerOf, runCli } from './testing';
 
@@ -89,5 +90,26 @@ describe('a StatefulSet behind a headless Service', () => {
     // The pod's own /etc/hosts names it under the Service, as the kubelet writes it.
     const hosts = cli(['exec', 'sts.yaml', 'pod:default/db-0', '--', 'cat', '/etc/hosts']).stdout;
     expect(hosts).toContain(`\n${ip.get('db-0')}\tdb-0.db.default.svc.cluster.local\tdb-0\n`);
+  });
+
+  it('the console scales it (kubectl scale statefulset) and makes a deleted pod again under its name', () => {
+    const up = exec('kubectl', 'scale', 'statefulset', 'db', '--replicas=3');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^statefulset\.apps\/db scaled\nEvents:\n/);
+    const created = (pod: string) =>
+      `  Normal  SuccessfulCreate  statefulset/db  create Pod ${pod} in StatefulSet db successful\n`;
+    expect(up.stdout).toContain(created('db-2'));
+    const down = exec('kubectl', 'scale', 'sts/db', '--replicas=0');
+    expect(down.stdout.split('\n').filter((l) => l.includes('SuccessfulDelete'))).toEqual([
+      '  Normal  SuccessfulDelete  statefulset/db  delete Pod db-1 in StatefulSet db successful',
+      '  Normal  SuccessfulDelete  statefulset/db  delete Pod db-0 in StatefulSet db successful',
+    ]);
+    const deleted = exec('kubectl', 'delete', 'pod', 'db-1');
+    expect(deleted.stdout).toMatch(/^pod "db-1" deleted\nEvents:\n {2}Normal {2}Killing {2}pod\/db-1 /);
+    expect(deleted.stdout).toContain(created('db-1'));
+    const gone = exec('kubectl', 'delete', 'sts', 'db');
+    expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/^statefulset "db" deleted\n/) });
+    const replicaSet = exec('kubectl', 'scale', 'replicaset', 'db', '--replicas=1');
+    expect(replicaSet.stderr).toBe('error: the lab scales Deployments and StatefulSets, not replicaset\n');
   });
 });

@@ -413,6 +413,18 @@ describe('the edit log', () => {
     expect(again.scenario.edits).toEqual(r.scenario.edits);
   });
 
+  it('reads a StatefulSet\'s scale (objectKind), and refuses a kind the console does not scale', () => {
+    const sts = { kind: 'set-replicas', namespace: 'default', name: 'db', replicas: 3, objectKind: 'StatefulSet' };
+    const r = loaded(loadScenarioText('lab.json', envelope([sts])));
+    expect(errors(r.problems)).toEqual([]);
+    expect(r.scenario.edits).toEqual([sts]);
+    expect(loaded(loadScenarioText('again.json', serializeScenario(r.scenario))).scenario.edits).toEqual([sts]);
+    const ds = loadScenarioText('lab.json', envelope([{ ...sts, objectKind: 'DaemonSet' }]));
+    expect(errors(ds.problems).map((p) => p.message)).toEqual([
+      'edits[0].objectKind: Unsupported value: "DaemonSet": supported values: "Deployment", "StatefulSet"',
+    ]);
+  });
+
   it('a bad edit is an error that says where and what, so nothing half-replayed is opened', () => {
     const r = loadScenarioText(
       'lab.json',

@@ -562,8 +562,11 @@ export const labEditSchema = z
         namespace: str.min(1),
         name: str.min(1),
         replicas: z.int().min(0).max(LIMITS.maxReplicas),
+        objectKind: z.enum(['Deployment', 'StatefulSet']).optional(),
       })
-      .meta({ description: 'kubectl scale deployment/<name> --replicas=N' }),
+      .meta({
+        description: 'kubectl scale deployment/<name> --replicas=N (statefulset/<name> with objectKind StatefulSet)',
+      }),
     z
       .strictObject({ kind: z.literal('set-pod-ready'), namespace: str.min(1), name: str.min(1), ready: z.boolean() })
       .meta({

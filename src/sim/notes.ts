@@ -175,7 +175,7 @@ export const noteMessagesEn = {
     'error: the lab\'s console does not run "kubectl {verb}" (it models the network, not containers or ' +
     'rollouts); {tool} here runs {verbs} and {last}',
   'note.shell.kubectlHelp': "{tool} controls the lab's cluster.\n\nCommands: {commands}",
-  'note.shell.scaleDeployments': 'error: the lab scales Deployments, not {resource}',
+  'note.shell.scaleDeployments': 'error: the lab scales Deployments and StatefulSets, not {resource}',
   'note.shell.editStructured':
     'error: the console edits with structured changes: {set}, or {patch} (a JSON merge patch)',
   'note.shell.setPathValue': 'error: --set takes path=value, not "{arg}"',
@@ -466,7 +466,7 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.shell.kubectlVerb':
     '错误：实验的控制台不运行 "kubectl {verb}"（它模拟的是网络，不是容器或滚动更新）；这里的 {tool} 只运行 {verbs} 和 {last}',
   'note.shell.kubectlHelp': '{tool} 操作实验里的集群。\n\n命令：{commands}',
-  'note.shell.scaleDeployments': '错误：本实验只扩缩 Deployment，不扩缩 {resource}',
+  'note.shell.scaleDeployments': '错误：本实验只扩缩 Deployment 和 StatefulSet，不扩缩 {resource}',
   'note.shell.editStructured': '错误：控制台用结构化的更改来编辑：{set}，或 {patch}（JSON 合并补丁）',
   'note.shell.setPathValue': '错误：--set 接受 path=value 形式，而不是 "{arg}"',
   'note.shell.setPathEmpty': '错误：路径为空',

@@ -130,10 +130,43 @@ describe('edits in a running lab', () => {
     expect(next.settings.kubeProxy.mode).toBe('ipvs');
   });
 
+  it('scales a StatefulSet from the edit log, replayed the same way every time', () => {
+    const set = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
+      spec: {
+        replicas: 2,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres' }] } },
+      },
+    };
+    const edits: LabEdit[] = [
+      { kind: 'set-replicas', namespace: 'default', name: 'db', replicas: 3, objectKind: 'StatefulSet' },
+      { kind: 'remove-object', objectKind: 'Pod', namespace: 'default', name: 'db-1' },
+      { kind: 'set-replicas', namespace: 'default', name: 'db', replicas: 1, objectKind: 'StatefulSet' },
+    ];
+    const scenario = { ...input(), objects: [...input().objects, set] };
+    const lab = buildEditedLab({ ...scenario, edits });
+    expect(podsOf(lab, 'db')).toEqual(['db-0']);
+    expect(lab.problems).toEqual([]);
+    const again = buildEditedLab({ ...scenario, edits });
+    expect(again.cluster.pods.map((p) => p.metadata.uid)).toEqual(lab.cluster.pods.map((p) => p.metadata.uid));
+    // A Deployment of that name is not what the edit scales.
+    const asDeployment: LabEdit = { kind: 'set-replicas', namespace: 'default', name: 'db', replicas: 3 };
+    const wrong = applyEdit(buildLab(scenario), asDeployment);
+    expect(wrong.problems.map((p) => p.message)).toEqual(['deployments.apps "db" not found']);
+  });
+
   it.each<[LabEdit, string]>([
     [
       { kind: 'set-replicas', namespace: 'default', name: 'web', replicas: 3 },
       'kubectl scale deployment/web --replicas=3',
+    ],
+    [
+      { kind: 'set-replicas', namespace: 'shop', name: 'db', replicas: 0, objectKind: 'StatefulSet' },
+      'kubectl scale statefulset/db -n shop --replicas=0',
     ],
     [
       { kind: 'set-pod-ready', namespace: 'shop', name: 'web-1', ready: false },

@@ -1,11 +1,11 @@
 // Edits made in a running lab, replayed in order on top of the scenario's own objects. A learner
-// who scales a Deployment, deletes one of its pods or switches kube-proxy's mode changes a running
+// who scales a Deployment (or a StatefulSet), deletes one of its pods or switches kube-proxy's mode changes a running
 // cluster: the ReplicaSet keeps its pods and adds one, the deleted pod is replaced under a new
 // name, kube-proxy restarts and does its initial sync. Replaying the same edits on the same
 // scenario gives the same lab (names, IPs, rules, events), which is what lets a share link or a
 // saved file reproduce a lab that was changed by hand.
 
-import type { Deployment, Pod } from '../api/types';
+import type { Deployment, Pod, StatefulSet } from '../api/types';
 import { refKey, type AnyObject } from '../api/store';
 import { resourceOf, type ApiProblem, type ObjectRef } from '../api/errors';
 import { POD_ANNOTATIONS } from '../cluster';
@@ -17,8 +17,14 @@ import { buildLab, type Lab, type LabInput } from './lab';
 import { updateLab } from './update';
 
 export type LabEdit =
-  /** `kubectl scale deployment/<name> --replicas=N`. */
-  | { kind: 'set-replicas'; namespace: string; name: string; replicas: number }
+  /** `kubectl scale deployment/<name> --replicas=N`, or statefulset/<name> (objectKind; none is a Deployment). */
+  | {
+    kind: 'set-replicas';
+    namespace: string;
+    name: string;
+    replicas: number;
+    objectKind?: 'Deployment' | 'StatefulSet';
+  }
   /** The kubelet's readiness probe starts failing (or passing) on one pod: the lab's netlab.io/ready annotation. */
   | { kind: 'set-pod-ready'; namespace: string; name: string; ready: boolean }
   /** `kubectl delete <kind> <name>`: any object, including a pod a ReplicaSet owns (it is replaced). */
@@ -88,8 +94,9 @@ export function applyEdit(lab: Lab, edit: LabEdit): Lab {
   };
   switch (edit.kind) {
     case 'set-replicas': {
-      const ref = { kind: 'Deployment', namespace: edit.namespace, name: edit.name };
-      const d = currentObject(lab, 'Deployment', edit.namespace, edit.name) as Deployment | undefined;
+      const kind = edit.objectKind ?? 'Deployment';
+      const ref = { kind, namespace: edit.namespace, name: edit.name };
+      const d = currentObject(lab, kind, edit.namespace, edit.name) as Deployment | StatefulSet | undefined;
       if (!d) return refused(notFound(ref));
       return updateLab(lab, { kind: 'apply', object: { ...d, spec: { ...d.spec, replicas: edit.replicas } } });
     }
@@ -125,8 +132,10 @@ export function buildEditedLab(input: EditedLabInput): Lab {
 export function describeEdit(edit: LabEdit): string {
   const ns = (namespace: string | undefined) => (namespace && namespace !== 'default' ? ` -n ${namespace}` : '');
   switch (edit.kind) {
-    case 'set-replicas':
-      return `kubectl scale deployment/${edit.name}${ns(edit.namespace)} --replicas=${edit.replicas}`;
+    case 'set-replicas': {
+      const resource = (edit.objectKind ?? 'Deployment').toLowerCase();
+      return `kubectl scale ${resource}/${edit.name}${ns(edit.namespace)} --replicas=${edit.replicas}`;
+    }
     case 'set-pod-ready': {
       const annotation = `${POD_ANNOTATIONS.ready}=${edit.ready}`;
       return `kubectl annotate pod/${edit.name}${ns(edit.namespace)} ${annotation} --overwrite`;

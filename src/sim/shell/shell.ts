@@ -269,6 +269,10 @@ kindInfo(
   { kind: 'DaemonSet', resource: 'daemonset', group: 'apps', namespaced: true },
 );
 kindInfo(
+  ['statefulset', 'statefulsets', 'sts'],
+  { kind: 'StatefulSet', resource: 'statefulset', group: 'apps', namespaced: true },
+);
+kindInfo(
   ['endpointslice', 'endpointslices'],
   { kind: 'EndpointSlice', resource: 'endpointslice', group: 'discovery.k8s.io', namespaced: true },
 );
@@ -368,7 +372,7 @@ export function checkEdits(
 function replicasOverCap(edits: readonly LabEdit[]): ProseLine | null {
   for (const e of edits) {
     let asked: { kind: string; replicas: unknown } | null = null;
-    if (e.kind === 'set-replicas') asked = { kind: 'Deployment', replicas: e.replicas };
+    if (e.kind === 'set-replicas') asked = { kind: e.objectKind ?? 'Deployment', replicas: e.replicas };
     else if (e.kind === 'apply-object' && 'spec' in e.object) {
       asked = { kind: e.object.kind, replicas: (e.object.spec as { replicas?: unknown } | undefined)?.replicas };
     }
@@ -570,7 +574,7 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   );
 }
 
-/** `kubectl scale deployment NAME --replicas=N`. */
+/** `kubectl scale deployment|statefulset NAME --replicas=N`. */
 function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   const ns = namespaceOf(a);
   const kn = kindAndName(a);
@@ -588,15 +592,18 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   if (Number(replicas) < 0) {
     return error('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }
-  if (kn.kind.kind !== 'Deployment') {
+  const kind = kn.kind.kind;
+  if (kind !== 'Deployment' && kind !== 'StatefulSet') {
     return errorNote(note('note.shell.scaleDeployments', { resource: kn.kind.resource }));
   }
   const refused = notChangeable(env, kn.kind, ns, kn.name);
   if (refused) return refused;
+  // A Deployment's edit is written as it always was (no objectKind): saved labs replay unchanged.
+  const edit: LabEdit = { kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) };
   return checkEdits(
     env,
-    [{ kind: 'set-replicas', namespace: ns, name: kn.name, replicas: Number(replicas) }],
-    [{ kind: 'Deployment', namespace: ns, name: kn.name }],
+    [kind === 'StatefulSet' ? { ...edit, objectKind: kind } : edit],
+    [{ kind, namespace: ns, name: kn.name }],
     `${qualified(kn.kind)}/${kn.name} scaled\n`,
   );
 }
@@ -1297,7 +1304,7 @@ export function complete(env: Pick<ShellEnv, 'lab'>, line: string): { line: stri
     const pos = before.slice(1).filter((w) => !w.startsWith('-'));
     if (pos.length === 0) options = verbs;
     else if (pos[0] === 'exec') options = c.pods.map((p) => p.metadata.name);
-    else if (pos.length === 1) options = pos[0] === 'scale' ? ['deployment'] : kindWords(c);
+    else if (pos.length === 1) options = pos[0] === 'scale' ? ['deployment', 'statefulset'] : kindWords(c);
     else options = resolveResource(pos[1]!, c)?.list(c).map((o) => o.metadata.name) ?? [];
   } else if (before[0] === 'shell') {
     if (before.length === 1) options = ['pod', 'node', 'client'];
