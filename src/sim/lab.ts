@@ -12,6 +12,16 @@ export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'ipvs', 'nftables'
  */
 export const MAX_REPLICAS = 1000;
 
+/**
+ * The minor release of a Kubernetes version as the lab writes it ("1.35", or "v1.35.2"): what
+ * decides which features a release's components have on by default. An unreadable one counts as
+ * the newest.
+ */
+export function kubernetesMinor(version: string | undefined): number {
+  const m = /^v?1\.(\d+)/.exec(version?.trim() ?? '');
+  return m ? Number(m[1]) : 99;
+}
+
 export type IpvsScheduler = 'rr' | 'wrr' | 'lc' | 'wlc' | 'sh' | 'dh' | 'sed' | 'nq';
 export const IPVS_SCHEDULERS: readonly IpvsScheduler[] = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'];
 

@@ -17,6 +17,7 @@ import type {
 } from './types';
 import { CLUSTER_SCOPED_KINDS, NAMESPACED_KINDS } from './types';
 import { copyOf, copyWith } from './copy';
+import { kubernetesMinor } from '../lab';
 
 /** core.DefaultClientIPServiceAffinitySeconds: 3 hours. */
 export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
@@ -143,12 +144,6 @@ function workloadSpec<S extends Deployment['spec'] | ReplicaSet['spec']>(given: 
   return spec;
 }
 
-/** The minor release of a "1.35"-style version (an unreadable one counts as the newest). */
-function minorOf(version: string | undefined): number {
-  const m = /^v?1\.(\d+)/.exec(version?.trim() ?? '');
-  return m ? Number(m[1]) : 99;
-}
-
 /**
  * SetDefaults_StatefulSet (pkg/apis/apps/v1/defaults.go) on the write's own copy: OrderedReady,
  * RollingUpdate with partition 0 (and maxUnavailable 1 where MaxUnavailableStatefulSet is on by
@@ -161,7 +156,7 @@ function defaultStatefulSet(sts: StatefulSet, version: string | undefined): Stat
   const template = given?.template;
   if (template?.spec) spec.template = { ...template, spec: defaultPodSpec(template.spec) };
   spec.podManagementPolicy ??= 'OrderedReady';
-  const minor = minorOf(version);
+  const minor = kubernetesMinor(version);
   let strategy = given?.updateStrategy;
   if (!strategy?.type) strategy = { ...strategy, type: 'RollingUpdate', rollingUpdate: strategy?.rollingUpdate ?? {} };
   if (strategy.type === 'RollingUpdate' && strategy.rollingUpdate) {

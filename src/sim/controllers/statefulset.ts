@@ -13,6 +13,7 @@ import { stableUid } from '../api/store';
 import { splitMetaNamespaceKey } from '../api/keys';
 import { copyWith } from '../api/copy';
 import { fnv132 } from '../util/hash';
+import { kubernetesMinor } from '../lab';
 import type { Ctx } from './context';
 import { withNameStream } from './context';
 import { isPodReady, isTerminating } from './podstate';
@@ -59,16 +60,11 @@ interface Revisions {
   collisionCount: number;
 }
 
-function minorOf(version: string): number {
-  const m = /^v?1\.(\d+)/.exec(version.trim());
-  return m ? Number(m[1]) : 99;
-}
-
 export function syncStatefulSet(ctx: Ctx, key: string): void {
   const set = ctx.store.get<StatefulSet>('StatefulSet', key);
   const { namespace: ns, name } = splitMetaNamespaceKey(key);
   if (!set) return collectGarbage(ctx, ns, name);
-  const minor = minorOf(ctx.settings.kubernetesVersion);
+  const minor = kubernetesMinor(ctx.settings.kubernetesVersion);
   const sv: SetView = {
     set,
     ns,
@@ -369,8 +365,9 @@ function processReplicas(ctx: Ctx, sv: SetView, revs: Revisions, replicas: Repli
  * terminating one, and for one not Running and Ready unless it is the first unhealthy pod.
  */
 function processCondemned(ctx: Ctx, sv: SetView, replicas: readonly Replica[], condemned: readonly Pod[]): boolean {
-  const firstUnhealthy = replicas.find(unavailable)?.pod
-    ?? condemned.findLast((p) => isTerminating(p) || !runningAndReady(p));
+  // The first unavailable replica (a pod not made yet counts), else the lowest unavailable condemned one.
+  const replica = replicas.find(unavailable);
+  const firstUnhealthy = replica ? replica.pod : condemned.findLast((p) => isTerminating(p) || !runningAndReady(p));
   for (const pod of condemned) {
     if (isTerminating(pod)) {
       if (sv.monotonic) return true;

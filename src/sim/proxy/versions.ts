@@ -4,6 +4,7 @@
 
 import type { ClusterEvent } from '../events';
 import type { KubeProxySettings, ProxyMode } from '../lab';
+import { kubernetesMinor } from '../lab';
 
 /** The releases the lab models, newest first; the default is the newest. */
 export const KUBERNETES_VERSIONS = [
@@ -14,10 +15,8 @@ export const LATEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[0];
 /** The last release whose kube-proxy had the userspace proxier (removed in 1.26). */
 export const LAST_USERSPACE_VERSION = '1.25';
 
-export function minorOf(version: string): number {
-  const m = /^v?1\.(\d+)/.exec(version.trim());
-  return m ? Number(m[1]) : 99;
-}
+/** The release's minor number (lab.ts's kubernetesMinor: one reading for every component). */
+export const minorOf: (version: string) => number = kubernetesMinor;
 
 /**
  * A mode in one release: `ga`/`beta` run; `alpha` runs only with its feature gate
