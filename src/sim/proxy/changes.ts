@@ -13,6 +13,7 @@
 import type { EndpointSlice, Service } from '../api/types';
 import type { WatchEvent } from '../api/store';
 import { deepEqual } from '../util/equal';
+import { isProxied } from './servicemap';
 
 /** One object between two syncs: what the last sync saw and what the apiserver holds now (undefined: absent). */
 export interface ObjectChange<T> {
@@ -98,14 +99,37 @@ export function trackEndpointSlice(
   if (now !== undefined) trackSliceUnder(t, now, undefined, current);
 }
 
+/**
+ * Labels kube-proxy's informers select out (cmd/kube-proxy server.go: `service.kubernetes.io/
+ * service-proxy-name` and `service.kubernetes.io/headless` must not exist): such an object never
+ * reaches a tracker, as if it were absent.
+ */
+const NOT_WATCHED = ['service.kubernetes.io/service-proxy-name', 'service.kubernetes.io/headless'];
+
+function watched<T extends Service | EndpointSlice>(o: T | undefined): T | undefined {
+  const labels = o?.metadata.labels;
+  return labels && NOT_WATCHED.some((l) => l in labels) ? undefined : o;
+}
+
+/** A Service as the tracker maps it: a headless or ExternalName one maps to no ports (ShouldSkipService). */
+function proxied(svc: Service | undefined): Service | undefined {
+  const s = watched(svc);
+  return s && isProxied(s) ? s : undefined;
+}
+
 /** The informers' event handlers: each watch event for a kind kube-proxy watches goes to its tracker. */
 export function trackWatchEvents(changes: ProxyChanges, events: readonly WatchEvent[]): ProxyChanges {
   for (const e of events) {
     const current = e.type === 'DELETED' ? undefined : e.object;
     const previous = e.type === 'ADDED' ? undefined : e.old;
-    if (e.object.kind === 'Service') trackService(changes.services, previous as Service, current as Service);
-    else if (e.object.kind === 'EndpointSlice') {
-      trackEndpointSlice(changes.endpoints, previous as EndpointSlice, current as EndpointSlice);
+    if (e.object.kind === 'Service') {
+      const was = proxied(previous as Service | undefined);
+      const now = proxied(current as Service | undefined);
+      if (was || now) trackService(changes.services, was, now);
+    } else if (e.object.kind === 'EndpointSlice') {
+      const was = watched(previous as EndpointSlice | undefined);
+      const now = watched(current as EndpointSlice | undefined);
+      if (was || now) trackEndpointSlice(changes.endpoints, was, now);
     }
   }
   return changes;

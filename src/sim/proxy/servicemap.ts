@@ -101,10 +101,15 @@ export function usesLocalEndpoints(info: ServicePortInfo): boolean {
   return info.internalPolicyLocal || (externallyAccessible(info) && info.externalPolicyLocal);
 }
 
-/** kube-proxy ignores headless and ExternalName Services entirely (no rules at all). */
+/**
+ * kube-proxy ignores headless and ExternalName Services entirely (no rules at all), and never sees a
+ * Service labelled service.kubernetes.io/service-proxy-name (its informers select that label out: the
+ * Service belongs to another proxy).
+ */
 export function isProxied(svc: Service): boolean {
   const ip = svc.spec.clusterIP;
   if (svc.spec.type === 'ExternalName') return false;
+  if (svc.metadata.labels && 'service.kubernetes.io/service-proxy-name' in svc.metadata.labels) return false;
   return !!ip && ip !== 'None';
 }
 
