@@ -961,15 +961,36 @@ export function renderDigAnswer(r: { result: dns.ResolveResult; resolvConf: dns.
   return artifactText(dns.renderDig(r.result.final, { server: r.result.server || r.resolvConf.nameservers[0] || '' }));
 }
 
+/**
+ * dig's words as dig reads them: a word that names a record type is the type (the first one, in
+ * either place: `dig web SRV` and `dig SRV web` ask the same), the first other word the name.
+ */
+function digWords(words: string[]): { name?: string; type: dns.RRType; stray?: string } {
+  let name: string | undefined;
+  let type: dns.RRType | undefined;
+  let stray: string | undefined;
+  for (const w of words) {
+    if (w.startsWith('+') || w.startsWith('-') || w.startsWith('@')) continue;
+    const asType = w.toUpperCase();
+    if (!type && (dns.RR_TYPES as readonly string[]).includes(asType)) type = asType as dns.RRType;
+    else if (!name) name = w;
+    else stray ??= w;
+  }
+  return { name, type: type ?? 'A', stray };
+}
+
 function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
-  const name = words.find((w) => !w.startsWith('+') && !w.startsWith('-') && !w.startsWith('@'));
-  if (!name) return error(nslookup ? 'usage: nslookup NAME' : 'usage: dig NAME [TYPE] [+search]');
-  const typeWord = words.filter((w) => !w.startsWith('+') && !w.startsWith('-') && !w.startsWith('@'))[1];
-  const type = (typeWord ?? 'A').toUpperCase() as dns.RRType;
-  if (!(dns.RR_TYPES as readonly string[]).includes(type)) return error(`dig: unknown record type ${typeWord}`);
+  const { name, type, stray } = digWords(words);
+  if (!name) return error(nslookup ? 'usage: nslookup NAME' : 'usage: dig NAME [TYPE] [+search] [+short]');
+  if (stray !== undefined) return error(`dig: unknown record type ${stray}`);
   const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search') });
   if ('error' in r) return r.note ? errorNote(r.note) : error(r.error);
-  return ok(nslookup ? artifactText(dns.renderNslookup(r.result)) : renderDigAnswer(r));
+  if (nslookup) return ok(artifactText(dns.renderNslookup(r.result)));
+  // +short: the answer's data, one record a line (nothing when there is none; a timeout says so).
+  if (!words.includes('+short')) return ok(renderDigAnswer(r));
+  const final = r.result.final;
+  if (final.origin === 'timeout') return ok(';; connection timed out; no servers could be reached\n');
+  return ok(final.answers.map((rr) => `${dns.rdataText(rr)}\n`).join(''));
 }
 
 /** kube-proxy's rendered rules of the shell's node, by artifact id suffix. */
@@ -1078,7 +1099,7 @@ export const COMMANDS = [
 const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
-  dig NAME [TYPE] [+search]        nslookup NAME        getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
+  dig NAME [TYPE] [+search] [+short]   nslookup NAME        getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
 `;
 
 /**

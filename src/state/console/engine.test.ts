@@ -598,6 +598,17 @@ describe('shell tools', () => {
     expect(exec('nslookup web').out).toMatch(/web\.default\.svc\.cluster\.local/);
   });
 
+  it('dig reads its words as dig does: the type in either place, +short for the data alone', () => {
+    const full = exec('dig web.default.svc.cluster.local A').out;
+    expect(exec('dig A web.default.svc.cluster.local').out).toBe(full);
+    const ip = /IN\tA\t(\S+)/.exec(full)?.[1];
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(exec('dig +short web.default.svc.cluster.local').out).toBe(`${ip}\n`);
+    // NXDOMAIN has no answer to print: +short prints nothing.
+    expect(exec('dig nope.default.svc.cluster.local +short')).toMatchObject({ out: '', err: '' });
+    expect(exec('dig web.default.svc.cluster.local XYZ').err).toBe('dig: unknown record type XYZ\n');
+  });
+
   it('prompts name the shell', () => {
     expect(prompt({ kind: 'pod', pod: 'default/web-abc' })).toBe('root@web-abc:/#');
     expect(prompt({ kind: 'node', node: 'node-1' })).toBe('root@node-1:~#');
