@@ -13,7 +13,7 @@ import { controllerKindOf, DEFAULT_CLASS_ANNOTATION, LEGACY_CLASS_ANNOTATION } f
 import type { InferenceBasis, Setter } from './inference';
 import type { Problem } from './problem';
 import { noted } from './problem-text';
-import { placeOf } from './snapshot';
+import { placeOf } from './place';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** The controller's ports as its container names them (ingress-nginx http/https, Traefik web/websecure). */

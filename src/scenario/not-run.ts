@@ -4,7 +4,7 @@
 
 import type { Problem } from './problem';
 import { noted } from './problem-text';
-import { placeOf } from './snapshot';
+import { placeOf } from './place';
 import type { ObjectSource, ScenarioObject } from './types';
 
 /** The kinds that make pods on a cluster, kept as objects here; the controller named as upstream names it. */

@@ -9,7 +9,8 @@ import type { IpvsScheduler, LabSettings, ProxyMode } from '../sim/lab';
 import { IPVS_SCHEDULERS, PROXY_MODES } from '../sim/lab';
 import { inferIngress } from './ingress-inference';
 import { cidrContains, intToIp, ipToInt, isIPv4, parseCidr } from '../sim/net/ip';
-import { fieldSegments, jsonPointer, type Problem } from './problem';
+import type { Problem } from './problem';
+import { placeOf, type Place } from './place';
 import { noted } from './problem-text';
 import type { Inference, InferenceBasis, Setter } from './inference';
 import type { ObjectSource, ScenarioObject } from './types';
@@ -94,29 +95,6 @@ export function inferFromSnapshot(p: {
     });
   }
   return { settings, inferred, problems };
-}
-
-type Place = Pick<Problem, 'file' | 'line' | 'column' | 'document' | 'path'>;
-
-/**
- * Where an object (and a field of it) is in the files, for a warning about it; the first file when
- * the object is not known. Files dropped together each keep their own warnings.
- */
-export function placeOf(
-  p: { objects: readonly ScenarioObject[]; sources: readonly ObjectSource[]; file: string },
-  o: ScenarioObject | undefined,
-  field: string,
-): Place {
-  const src = o ? p.sources[p.objects.indexOf(o)] : undefined;
-  if (!src) return { file: p.file, path: '' };
-  const line = src.line !== undefined ? { line: src.line, column: src.column ?? 1 } : undefined;
-  const at = src.locateField?.(field) ?? line;
-  return {
-    file: src.file,
-    ...at,
-    ...(src.document !== undefined ? { document: src.document } : {}),
-    path: src.path + jsonPointer(fieldSegments(field)),
-  };
 }
 
 /** The ConfigMap kubeadm writes kube-proxy's configuration to, as problems name it. */
