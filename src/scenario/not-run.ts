@@ -7,12 +7,8 @@ import { noted } from './problem-text';
 import { placeOf } from './place';
 import type { ObjectSource, ScenarioObject } from './types';
 
-/** The kinds that make pods on a cluster, kept as objects here; the controller named as upstream names it. */
-const NOT_RUN: Readonly<Record<string, string>> = {
-  Job: 'Job',
-  CronJob: 'CronJob',
-  ReplicationController: 'ReplicationController',
-};
+/** The kinds that make pods on a cluster, kept as objects here (each named by its controller's kind). */
+const NOT_RUN: ReadonlySet<string> = new Set(['Job', 'CronJob', 'ReplicationController']);
 
 /** The workloads whose controllers the lab runs (src/sim/controllers). */
 const RUN = 'Deployment, ReplicaSet, DaemonSet, Pod';
@@ -24,8 +20,8 @@ export function notRunProblems(p: {
 }): Problem[] {
   const out: Problem[] = [];
   for (const o of p.objects) {
-    const kind = NOT_RUN[o.kind];
-    if (!kind) continue;
+    const kind = o.kind;
+    if (!NOT_RUN.has(kind)) continue;
     const object = `${o.kind} ${JSON.stringify(o.metadata.name)}`;
     const params = { object, kind, tool: 'kubectl get/describe', runs: RUN };
     out.push({ kind: 'not-run', severity: 'warning', ...placeOf(p, o, 'kind'), ...noted('problem.notRun', params) });

@@ -9,6 +9,7 @@ import { createPods, deleteOwnedPod } from './podtemplate';
 import { isPodReady, isTerminating } from './podstate';
 import { splitMetaNamespaceKey } from '../api/keys';
 import { copyWith } from '../api/copy';
+import { deepEqual } from '../util/equal';
 
 export function syncDaemonSet(ctx: Ctx, key: string): void {
   const ds = ctx.store.get<DaemonSet>('DaemonSet', key);
@@ -66,7 +67,5 @@ function writeStatus(ctx: Ctx, ds: DaemonSet, key: string, eligible: string[]): 
   // numberUnavailable is omitempty in apps/v1.
   if (eligible.length - ready > 0) status['numberUnavailable'] = eligible.length - ready;
   const prev = ds['status'] as Record<string, number> | undefined;
-  const same = prev && Object.keys(prev).length === Object.keys(status).length
-    && Object.entries(status).every(([k, v]) => prev[k] === v);
-  if (!same) ctx.store.put(copyWith(ds, { status }), key);
+  if (!deepEqual(prev, status)) ctx.store.put(copyWith(ds, { status }), key);
 }

@@ -13,6 +13,7 @@ import type { NginxBlock, NginxDirective, NginxNode } from '../ingress/nginx/con
 import { childBlocks, childDirectives, unquoteArg } from '../ingress/nginx/conf';
 import { nginxRegex, normalizeNginxUri, selectNginxLocation, selectNginxServer } from '../ingress/nginx/match';
 import type { MatchSource, NjsMatch, RenderedGateway } from './render';
+import { CORS_IF_PREFIX } from './render';
 
 export interface GatewayRequest {
   scheme: 'http' | 'https';
@@ -76,8 +77,8 @@ export interface GatewayDecision {
   /** Response header changes (add_header ... always, proxy_hide_header), applied to what the backend answers. */
   response: { hide: string[]; add: [string, string][] };
   redirect: string | null;
-  /** The condition of the `if` whose `return` answered (`$request_method = OPTIONS`: a CORS preflight). */
-  answeredIf: string | null;
+  /** A CORS preflight, answered by the `if ($request_method = OPTIONS) { return ...; }` of the rule's filter. */
+  preflight: boolean;
   /** Copies made by RequestMirror filters, in the order of the `mirror` directives. */
   mirrors: MirrorCopy[];
   refs: ArtifactRef[];
@@ -111,7 +112,7 @@ class Run {
     upstreamRequest: null,
     response: { hide: [], add: [] },
     redirect: null,
-    answeredIf: null,
+    preflight: false,
     mirrors: [],
     refs: [],
     notes: [],
@@ -359,7 +360,7 @@ function ifHolds(run: Run, block: NginxBlock): boolean {
 function runIf(run: Run, block: NginxBlock): boolean {
   const ret = childDirectives(block, 'return')[0];
   if (!ret) return false;
-  run.out.answeredIf = block.args.join(' ').replace(/^\(|\)$/g, '');
+  run.out.preflight = block.id.startsWith(CORS_IF_PREFIX);
   returnDirective(run, block, ret);
   return true;
 }

@@ -31,6 +31,9 @@ import {
 import { splitMetaNamespaceKey } from '../api/keys';
 import { titled } from '../notes';
 
+/** The id prefix of the `if` that answers a CORS preflight (the evaluator tells a preflight by it). */
+export const CORS_IF_PREFIX = 'if:cors:';
+
 // ---------------------------------------------------------------- the match list (matches.json)
 
 /** One entry of NGF's match list, as httpmatches.js reads it. */
@@ -613,7 +616,7 @@ function corsNodes(ctx: RenderCtx, s: PlannedServer, p: PlannedRule, locId: stri
   if (cors.allowCredentials) add('Access-Control-Allow-Credentials', map(`$cors_allow_credentials_${ids}`, 'true'));
   // The CRD defaults maxAge to 5 (apis/v1 HTTPCORSFilter).
   add('Access-Control-Max-Age', q(String(cors.maxAge ?? 5)));
-  const head = [b(`if:cors:${locId}`, 'if', ['($request_method', '=', 'OPTIONS)'], [d('return', '200')])];
+  const head = [b(`${CORS_IF_PREFIX}${locId}`, 'if', ['($request_method', '=', 'OPTIONS)'], [d('return', '200')])];
   return { head, headers };
 }
 

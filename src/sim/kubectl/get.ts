@@ -21,6 +21,7 @@ import { GET_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock, objectAge, type LabClock } from './age';
 import { qualifiedPlural, resolveResource, type Listed, type Resource } from './resources';
 import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
+import { formatLabels } from './selectors';
 
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
@@ -70,11 +71,6 @@ export function serviceExternalIP(svc: Service): string {
   }
 }
 
-function selectorText(sel: Record<string, string> | undefined): string {
-  const e = Object.entries(sel ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return e.length ? e.map(([k, v]) => `${k}=${v}`).join(',') : NONE;
-}
-
 function podRow(p: Pod, wide: boolean, age: string): string[] {
   const total = p.spec.containers.length;
   const ready = p.status?.conditions?.some((c) => c.type === 'ContainersReady' && c.status === 'True') ? total : 0;
@@ -87,7 +83,7 @@ function podRow(p: Pod, wide: boolean, age: string): string[] {
 function serviceRow(s: Service, wide: boolean, age: string): string[] {
   const clusterIP = s.spec.type === 'ExternalName' || !s.spec.clusterIP ? NONE : s.spec.clusterIP;
   const row = [s.metadata.name, s.spec.type ?? 'ClusterIP', clusterIP, serviceExternalIP(s), servicePorts(s), age];
-  if (wide) row.push(selectorText(s.spec.selector));
+  if (wide) row.push(formatLabels(s.spec.selector));
   return row;
 }
 
@@ -178,7 +174,7 @@ function deploymentRow(d: Deployment, wide: boolean, age: string): string[] {
     row.push(
       cs.map((c) => c.name).join(','),
       cs.map((c) => c.image ?? '').join(','),
-      selectorText(d.spec.selector.matchLabels),
+      formatLabels(d.spec.selector.matchLabels),
     );
   }
   return row;

@@ -15,9 +15,6 @@ export const LATEST_KUBERNETES_VERSION = KUBERNETES_VERSIONS[0];
 /** The last release whose kube-proxy had the userspace proxier (removed in 1.26). */
 export const LAST_USERSPACE_VERSION = '1.25';
 
-/** The release's minor number (lab.ts's kubernetesMinor: one reading for every component). */
-export const minorOf: (version: string) => number = kubernetesMinor;
-
 /**
  * A mode in one release: `ga`/`beta` run; `alpha` runs only with its feature gate
  * (NFTablesProxyMode, 1.29-1.30); `deprecated` runs and says so (userspace 1.23-1.25, IPVS from
@@ -26,7 +23,7 @@ export const minorOf: (version: string) => number = kubernetesMinor;
 export type ModeStage = 'ga' | 'beta' | 'alpha' | 'deprecated' | 'removed' | 'not-yet';
 
 export function modeStage(mode: ProxyMode, version: string): ModeStage {
-  const v = minorOf(version);
+  const v = kubernetesMinor(version);
   switch (mode) {
     case 'iptables':
       return 'ga';
@@ -55,7 +52,7 @@ export function proxyModeStartupError(
   settings: Pick<KubeProxySettings, 'mode' | 'featureGates'>,
   version: string,
 ): string | null {
-  const v = minorOf(version);
+  const v = kubernetesMinor(version);
   const valid: string[] = ['iptables', 'ipvs'];
   if (v < 26) valid.push('userspace');
   if (nftablesEnabled(version, settings.featureGates)) valid.push('nftables');

@@ -42,7 +42,7 @@ export function gatewayExplanation(
     // No upstream: the location's own `return 500`, which NGF writes for a filter it cannot apply.
     return { key: d.upstream ? 'hop.gateway.error' : 'hop.gateway.filterError', params };
   }
-  if (d.answeredIf?.startsWith('$request_method')) return { key: 'hop.gateway.corsPreflight', params };
+  if (d.preflight) return { key: 'hop.gateway.corsPreflight', params };
   if (src.pathType === 'Exact') return { key: 'hop.gateway.matchExact', params };
   if (m && (src.method || src.headers > 0 || src.queryParams > 0 || m.skipped.length > 0)) {
     return { key: 'hop.gateway.matchConditions', params };
