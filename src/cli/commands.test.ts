@@ -107,6 +107,19 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
     expect(r.stderr).toContain('Error from server (NotFound): services "nope" not found');
   });
 
+  it('get -l filters as the apiserver does; --show-labels and -L add kubectl\'s label columns', () => {
+    const svc = cli(['get', 'web.yaml', 'svc', '-A', '-l', 'component', '--show-labels', '-L', 'provider', '-L', 'x']);
+    expect(svc.code).toBe(0);
+    const [head, ...rows] = svc.stdout.trim().split('\n');
+    expect(head).toMatch(/PORT\(S\) +AGE +PROVIDER +X +LABELS$/);
+    expect(rows.map((r) => r.split(/ +/)[1])).toEqual(['kubernetes']);
+    expect(rows[0]).toMatch(/ kubernetes +component=apiserver,provider=kubernetes$/);
+    expect(cli(['get', 'web.yaml', 'svc', '-l', 'app']).stdout).toBe('No resources found in default namespace.\n');
+    const bad = cli(['get', 'web.yaml', 'pods', '-l', 'app in web']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Unable to find "/v1, Resource=pods" that match label selector "app in web"');
+  });
+
   it('rules prints the node\'s iptables-save with the service chains', () => {
     const r = cli(['rules', 'web.yaml', '--node', 'n1', '--format', 'iptables-save']);
     expect(r.code).toBe(0);

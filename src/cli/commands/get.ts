@@ -11,18 +11,23 @@ const OUTPUTS = ['wide', 'yaml', 'json'] as const;
 export const getCommand: Command = {
   name: 'get',
   summary: SUMMARIES.get,
-  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json]
+  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json] [-l <selector>]
+                 [--show-labels] [-L <key>,...]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
 nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events; and the
 objects the lab keeps as written (ConfigMaps, ServiceAccounts, RBAC, NetworkPolicies, Jobs, custom
 resources, ...), each kind in kubectl's columns. <kind> is any name kubectl takes: cm, netpol,
-deployments.apps, a CRD's plural or short name.
+deployments.apps, a CRD's plural or short name. -l takes kubectl's label selectors ('app=web',
+'tier!=db', 'env in (a,b)', '!canary'); --show-labels and -L add label columns as kubectl does.
 --json without -o is -o json (kubectl's object or List).`,
   options: {
     namespace: { type: 'string', short: 'n' },
     'all-namespaces': { type: 'boolean', short: 'A' },
     output: { type: 'string', short: 'o' },
+    selector: { type: 'string', short: 'l' },
+    'show-labels': { type: 'boolean' },
+    'label-columns': { type: 'string', short: 'L', multiple: true },
   },
   run(ctx) {
     const output = opt(ctx, 'output');
@@ -43,6 +48,9 @@ deployments.apps, a CRD's plural or short name.
       name,
       namespace: opt(ctx, 'namespace'),
       allNamespaces: ctx.options['all-namespaces'] === true,
+      selector: opt(ctx, 'selector'),
+      showLabels: ctx.options['show-labels'] === true,
+      labelColumns: labelColumns(ctx.options['label-columns']),
       // --json: one JSON document on stdout, as every command gives it; kubectl's own is -o json.
       output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json',
     });
@@ -51,6 +59,12 @@ deployments.apps, a CRD's plural or short name.
     return EXIT.ok;
   },
 };
+
+/** -L app -L tier,env: every key, as kubectl's string-slice flag collects them. */
+function labelColumns(v: unknown): string[] {
+  const given = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  return given.flatMap((x) => String(x).split(',')).filter((k) => k !== '');
+}
 
 export const describeCommand: Command = {
   name: 'describe',

@@ -8,7 +8,8 @@ import type { ClusterEvent } from '../events';
 import type { Ingress, IngressBackend, Node, Pod, Service } from '../api/types';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock } from './age';
-import { nodeRoles, type KubectlResult } from './get';
+import { inScope, nodeRoles, selected, type KubectlResult } from './get';
+import { formatLabels } from './selectors';
 import { qualifiedPlural, resolveResource } from './resources';
 import type { Obj } from './printers';
 import {
@@ -25,8 +26,12 @@ import { nodeInternalIP } from '../controllers/nodes';
 
 export interface KubectlDescribeOptions {
   kind: string;
-  name: string;
+  /** Without a name, every object of the kind (in the namespace) is described. */
+  name?: string;
   namespace?: string;
+  allNamespaces?: boolean;
+  /** -l / --selector (see KubectlGetOptions). */
+  selector?: string;
 }
 
 function mapLines(key: string, m: Record<string, string> | undefined): string[] {
@@ -62,11 +67,7 @@ function describeService(c: Cluster, s: Service): string[] {
     ...mapLines('Labels', s.metadata.labels),
     ...mapLines('Annotations', s.metadata.annotations),
   ];
-  const sel = Object.entries(s.spec.selector ?? {}).sort((
-    [a],
-    [b],
-  ) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
-  lines.push(`Selector:\t${sel}`, `Type:\t${s.spec.type ?? 'ClusterIP'}`);
+  lines.push(`Selector:\t${formatLabels(s.spec.selector)}`, `Type:\t${s.spec.type ?? 'ClusterIP'}`);
   if (s.spec.type !== 'ExternalName') {
     lines.push(
       `IP Family Policy:\t${s.spec.ipFamilyPolicy ?? 'SingleStack'}`,
@@ -291,20 +292,49 @@ function describeCustom(c: Cluster, o: {
   return lines;
 }
 
+/**
+ * `kubectl describe KIND [NAME] [-l SELECTOR]`: the objects described one after another (a blank line
+ * between). A name that is no object's is read as a prefix, as kubectl's DescribeMatchingResources does
+ * (`kubectl describe pod web` describes the web Deployment's pods); no name describes them all.
+ */
 export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions): KubectlResult {
   const res = resolveResource(opts.kind, cluster);
   if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
-  const ns = opts.namespace ?? 'default';
-  const o = res.list(cluster).find(
-    (x) => x.metadata.name === opts.name && (!res.namespaced || (x.metadata.namespace ?? 'default') === ns),
-  );
-  if (!o) return { ok: false, error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
-  // A namespaced custom resource written without a namespace is in "default", as kubectl apply puts it.
-  const shown = res.namespaced && o.metadata.namespace === undefined
-    ? { ...o, metadata: { ...o.metadata, namespace: 'default' } }
-    : o;
-  const lines = describeLines(cluster, res.kind, shown as Obj);
-  return { ok: true, text: tabwrite(`${lines.join('\n')}\n`, DESCRIBE_TABWRITER) };
+  if (opts.selector?.trim() && opts.name !== undefined) {
+    return { ok: false, error: 'error: name cannot be provided when a selector is specified' };
+  }
+  const sel = selected(res, opts);
+  if ('error' in sel) return { ok: false, error: sel.error };
+  const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
+  let found = res.list(cluster)
+    .filter((x) => inScope(x, ns, sel.requirements))
+    .sort((a, b) => compareKeys(a.metadata, b.metadata));
+  if (opts.name !== undefined) {
+    const exact = found.filter((x) => x.metadata.name === opts.name);
+    found = exact.length > 0 ? exact : found.filter((x) => x.metadata.name.startsWith(opts.name!));
+    if (found.length === 0) {
+      return { ok: false, error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
+    }
+  }
+  if (found.length === 0) {
+    return { ok: true, text: ns === undefined ? 'No resources found\n' : `No resources found in ${ns} namespace.\n` };
+  }
+  const texts = found.map((o) => {
+    // A namespaced custom resource written without a namespace is in "default", as kubectl apply puts it.
+    const shown = res.namespaced && o.metadata.namespace === undefined
+      ? { ...o, metadata: { ...o.metadata, namespace: 'default' } }
+      : o;
+    return tabwrite(`${describeLines(cluster, res.kind, shown as Obj).join('\n')}\n`, DESCRIBE_TABWRITER);
+  });
+  return { ok: true, text: texts.join('\n\n') };
+}
+
+/** By namespace, then name, as the apiserver lists them. */
+function compareKeys(a: { name: string; namespace?: string }, b: { name: string; namespace?: string }): number {
+  const an = a.namespace ?? '';
+  const bn = b.namespace ?? '';
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The lines of one object's description: the simulated kinds' describers, kept kinds', else the generic one. */

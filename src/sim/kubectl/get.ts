@@ -22,6 +22,7 @@ import { eventAge, labClock, objectAge, type LabClock } from './age';
 import { qualifiedPlural, resolveResource, type Listed, type Resource } from './resources';
 import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
 import { formatLabels } from './selectors';
+import { labelsMatch, parseLabelSelector, type Requirement } from '../api/labelselector';
 
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
 
@@ -33,6 +34,12 @@ export interface KubectlGetOptions {
   namespace?: string;
   allNamespaces?: boolean;
   output?: KubectlOutput;
+  /** -l / --selector, as typed: the apiserver parses it (labelselector.ts); blank is no selector. */
+  selector?: string;
+  /** --show-labels: a LABELS column last. */
+  showLabels?: boolean;
+  /** -L / --label-columns: a column per label key, headed by the key's last path segment in capitals. */
+  labelColumns?: string[];
 }
 
 export type KubectlResult =
@@ -319,6 +326,9 @@ export function eventsIn(c: Cluster, namespace: string | undefined): ClusterEven
  */
 export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
   const slash = opts.kind.indexOf('/');
+  if (opts.selector?.trim() && (slash >= 0 || opts.name !== undefined)) {
+    return { ok: false, error: 'error: name cannot be provided when a selector is specified' };
+  }
   if (slash >= 0) {
     if (opts.name !== undefined) {
       return {
@@ -334,7 +344,10 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   if (kinds.length <= 1) return rendered(getOne(cluster, opts));
   if (opts.name !== undefined) return rendered(getOne(cluster, opts)); // kubectl looks the name up in each kind
   for (const k of kinds) {
-    if (!resolveResource(k, cluster)) return { ok: false, error: noSuchType(k) };
+    const res = resolveResource(k, cluster);
+    if (!res) return { ok: false, error: noSuchType(k) };
+    const sel = selected(res, opts);
+    if ('error' in sel) return { ok: false, error: sel.error };
   }
   const output = opts.output ?? 'table';
   if (output === 'json' || output === 'yaml') {
@@ -401,8 +414,35 @@ function printList(items: readonly unknown[], output: 'yaml' | 'json'): string {
 /** The items one resource lists for these options, in the lab's order (several kinds' List, -o json|yaml). */
 function listed(cluster: Cluster, res: Resource, opts: KubectlGetOptions): unknown[] {
   const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
-  if (res.kind === 'Event') return eventsIn(cluster, ns);
-  return res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
+  const sel = selected(res, opts);
+  if ('error' in sel) return [];
+  if (res.kind === 'Event') return eventsIn(cluster, ns).filter(() => labelsMatch(sel.requirements, undefined));
+  return res.list(cluster).filter((o) => inScope(o, ns, sel.requirements));
+}
+
+/** In the namespace asked for (any, when undefined) and picked by the selector's requirements. */
+export function inScope(o: Listed, ns: string | undefined, requirements: readonly Requirement[]): boolean {
+  const inNamespace = ns === undefined || (o.metadata.namespace ?? 'default') === ns;
+  return inNamespace && labelsMatch(requirements, o.metadata.labels);
+}
+
+/**
+ * The requirements of `opts.selector` (none when it is blank), or the apiserver's answer to a selector it
+ * cannot parse, as kubectl prints it (EnhanceListError names the resource it listed).
+ */
+export function selected(
+  res: Resource,
+  opts: { selector?: string },
+): { requirements: Requirement[] } | { error: string } {
+  const text = opts.selector?.trim() ?? '';
+  if (text === '') return { requirements: [] };
+  const parsed = parseLabelSelector(text);
+  if (parsed.ok) return { requirements: parsed.requirements };
+  const gvr = `${res.group}/${res.versions[0] ?? 'v1'}, Resource=${res.plural}`;
+  return {
+    error: `Error from server (BadRequest): Unable to find ${JSON.stringify(gvr)} that match label selector `
+      + `${JSON.stringify(text)}, field selector "": ${parsed.error}`,
+  };
 }
 
 /** By namespace, then name, as the apiserver lists them. */
@@ -424,9 +464,10 @@ function printerFor(res: Resource): Printer {
   return keptPrinter(res.kind) ?? age;
 }
 
-function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined): Got {
+function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined, sel: Requirement[]): Got {
   const output = opts.output ?? 'table';
-  const evs = eventsIn(cluster, ns);
+  // The lab's events carry no labels: a selector keeps them only when it asks for labels to be absent.
+  const evs = labelsMatch(sel, undefined) ? eventsIn(cluster, ns) : [];
   if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
   if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
   const clock = labClock(cluster);
@@ -434,7 +475,25 @@ function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undef
   const rows = evs.map((e) => (opts.allNamespaces
     ? [e.object.namespace ?? 'default', ...eventRow(e, clock)]
     : eventRow(e, clock)));
-  return { kind: 'table', table: { header, rows, nameCol: 0, events: true }, events: evs };
+  const table = withLabelColumns({ header, rows, nameCol: 0, events: true }, evs.map(() => undefined), opts);
+  return { kind: 'table', table, events: evs };
+}
+
+/** kubectl's table decoration: a column per -L key (its value, or empty), then LABELS for --show-labels. */
+function withLabelColumns(
+  t: Table,
+  labels: readonly (Record<string, string> | undefined)[],
+  opts: KubectlGetOptions,
+): Table {
+  const keys = opts.labelColumns ?? [];
+  if (keys.length === 0 && !opts.showLabels) return t;
+  const heads = keys.map((k) => k.slice(k.lastIndexOf('/') + 1).toUpperCase());
+  const header = [...t.header, ...heads, ...(opts.showLabels ? ['LABELS'] : [])];
+  const rows = t.rows.map((r, i) => {
+    const l = labels[i] ?? {};
+    return [...r, ...keys.map((k) => l[k] ?? ''), ...(opts.showLabels ? [formatLabels(l)] : [])];
+  });
+  return { ...t, header, rows };
 }
 
 function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
@@ -442,9 +501,11 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
   if (!res) return { kind: 'error', error: noSuchType(opts.kind) };
   const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
   const output = opts.output ?? 'table';
-  if (res.kind === 'Event') return getEvents(cluster, opts, ns);
+  const sel = selected(res, opts);
+  if ('error' in sel) return { kind: 'error', error: sel.error };
+  if (res.kind === 'Event') return getEvents(cluster, opts, ns, sel.requirements);
 
-  let items = res.list(cluster).filter((o) => ns === undefined || (o.metadata.namespace ?? 'default') === ns);
+  let items = res.list(cluster).filter((o) => inScope(o, ns, sel.requirements));
   if (opts.name !== undefined) {
     items = items.filter((o) => o.metadata.name === opts.name);
     if (items.length === 0) {
@@ -465,7 +526,7 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
     return showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells;
   });
   const table = { header: showNs ? ['NAMESPACE', ...header] : header, rows, nameCol: showNs ? 1 : 0 };
-  return { kind: 'table', table };
+  return { kind: 'table', table: withLabelColumns(table, items.map((o) => o.metadata.labels), opts) };
 }
 
 function noResources(ns: string | undefined): string {

@@ -176,6 +176,37 @@ describe('kubectl get (cluster-wide views)', () => {
   });
 });
 
+describe('kubectl get -l, --show-labels, -L', () => {
+  it('lists only what the selector picks, with label columns after the wide ones', () => {
+    const lines = get({ kind: 'pods', selector: 'app=web', showLabels: true, labelColumns: ['app', 'x/tier'] })
+      .split('\n');
+    expect(lines[0]).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE +APP +TIER +LABELS$/);
+    // -L of a key a pod lacks is an empty cell; LABELS is labels.FormatLabels.
+    expect(lines[1]).toMatch(/^web-1 +1\/1 +Running +0 +\S+ +web {6,}app=web$/);
+    expect(lines).toHaveLength(4);
+    const wide = get({ kind: 'pods', selector: 'app in (web)', output: 'wide', showLabels: true }).split('\n');
+    expect(wide[0]).toMatch(/IP +NODE +NOMINATED NODE +READINESS GATES +LABELS$/);
+    expect(wide.slice(1, 3).map((l) => l.split(/ +/)[0])).toEqual(['web-1', 'web-2']);
+    expect(wide[1]).toMatch(/ app=web$/);
+    expect(get({ kind: 'svc', selector: 'app' })).toBe('No resources found in default namespace.\n');
+    expect(get({ kind: 'pods', selector: '!app' })).toBe('No resources found in default namespace.\n');
+  });
+
+  it('refuses a name beside a selector, and a selector the apiserver cannot parse', () => {
+    expect(get({ kind: 'pods', name: 'web-1', selector: 'app=web' })).toBe(
+      'error: name cannot be provided when a selector is specified',
+    );
+    expect(get({ kind: 'deploy', selector: 'app in web' })).toBe(
+      'Error from server (BadRequest): Unable to find "apps/v1, Resource=deployments" that match label selector '
+        + '"app in web", field selector "": unable to parse requirement: found \'web\' expected: \'(\'',
+    );
+    expect(get({ kind: 'pods,svc', selector: 'a,' }))
+      .toMatch(/^Error from server \(BadRequest\): Unable to find "\/v1, Resource=pods"/);
+    // A blank selector is no selector, as kubectl's builder trims it away.
+    expect(get({ kind: 'pods', name: 'web-1', selector: ' ' })).toMatch(/^NAME/);
+  });
+});
+
 describe('kubectl describe', () => {
   it('svc', () => {
     const r = kubectlDescribe(cluster, { kind: 'svc', name: 'web' });
@@ -202,6 +233,30 @@ describe('kubectl describe', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('several objects: by name prefix, every one of the kind, or by selector', () => {
+    const names = (o: Parameters<typeof kubectlDescribe>[1]) => {
+      const r = kubectlDescribe(cluster, o);
+      return r.ok ? r.text.split('\n').filter((l) => l.startsWith('Name:')).map((l) => l.split(/ +/)[1]) : r.error;
+    };
+    expect(names({ kind: 'pod', name: 'web' })).toEqual(['web-1', 'web-2']);
+    expect(names({ kind: 'pod', name: 'web-2' })).toEqual(['web-2']);
+    expect(names({ kind: 'svc' })).toEqual(['db', 'ext', 'lb', 'web']);
+    expect(names({ kind: 'svc', selector: 'app' })).toEqual([]);
+    expect(names({ kind: 'pods', selector: 'app=web' })).toEqual(['web-1', 'web-2']);
+    // Objects follow one another after a blank line, as kubectl prints them.
+    const both = kubectlDescribe(cluster, { kind: 'pod', name: 'web' });
+    expect(both.ok && both.text).toContain('\n\n\nName:             web-2');
+    const none = kubectlDescribe(cluster, { kind: 'pods', selector: 'app=db' });
+    expect(none.ok && none.text).toBe('No resources found in default namespace.\n');
+    const odd = kubectlDescribe(cluster, { kind: 'pods', name: 'web-1', selector: 'app=web' });
+    expect(!odd.ok && odd.error).toBe('error: name cannot be provided when a selector is specified');
+  });
+
+  it('a Service without a selector prints <none>, as labels.FormatLabels does', () => {
+    const r = kubectlDescribe(cluster, { kind: 'svc', name: 'ext' });
+    expect(r.ok && r.text).toMatch(/\nSelector: +<none>\n/);
   });
 
   it('pod not found', () => {

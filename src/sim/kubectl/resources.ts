@@ -12,7 +12,7 @@ import { NAMESPACED_KINDS } from '../api/types';
 export interface Listed {
   kind: string;
   apiVersion?: string;
-  metadata: { name: string; namespace?: string; creationTimestamp?: string };
+  metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> };
 }
 
 /** One printer column of a CustomResourceDefinition version (spec.versions[].additionalPrinterColumns). */

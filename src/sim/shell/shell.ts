@@ -12,7 +12,7 @@ import type { AnyObject } from '../api/store';
 import type { ClusterEvent } from '../events';
 import * as dns from '../dns/index';
 import { kubectlDescribe } from '../kubectl/describe';
-import { kubectlGet } from '../kubectl/get';
+import { inScope, kubectlGet, selected } from '../kubectl/get';
 import { resolveResource, resources } from '../kubectl/resources';
 import type { Lab } from '../assembly/lab';
 import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../assembly/edits';
@@ -209,6 +209,8 @@ const VALUE_FLAGS = new Set([
   '--type',
   '-l',
   '--selector',
+  '-L',
+  '--label-columns',
   '-c',
 ]);
 
@@ -226,7 +228,7 @@ function parseArgs(words: string[]): Args {
       const eq = w.indexOf('=');
       add(w.slice(0, eq), w.slice(eq + 1));
     } else if (VALUE_FLAGS.has(w) && i + 1 < words.length) add(w, words[++i]!);
-    else if (/^-n\S/.test(w)) add('-n', w.slice(2));
+    else if (/^-[nlL]\S/.test(w)) add(w.slice(0, 2), w.slice(2)); // pflag's -nkube-system, -lapp=web
     else if (w.startsWith('-') && w.length > 1) add(w, '');
     else pos.push(w);
   }
@@ -530,21 +532,29 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     namespace: namespaceOf(a),
     allNamespaces: has(a, '-A', '--all-namespaces'),
     output: output as 'table',
+    selector: flag(a, '-l', '--selector'),
+    showLabels: has(a, '--show-labels'),
+    labelColumns: flags(a, '-L', '--label-columns').flatMap((v) => v.split(',')).filter((k) => k !== ''),
   });
   if (!r.ok) return error(r.error);
   const reasons = [...new Set((r.events ?? []).map((e) => e.reason))];
   return ok(r.text, reasons.length > 0 ? { eventReasons: reasons } : {});
 }
 
-/** `kubectl describe KIND NAME` or `KIND/NAME`: any resource type kubectl get takes (kubectlDescribe resolves it). */
+/** `kubectl describe KIND [NAME|-l SELECTOR]` or `KIND/NAME`: any type kubectl get takes. */
 function kubectlDescribeVerb(env: ShellEnv, a: Args): ShellResult {
   const [first, second] = a.pos;
   if (!first) return error('error: you must specify the type of resource');
   const [kind, name] = first.includes('/') ? (first.split('/', 2) as [string, string]) : [first, second];
   const cluster = env.lab.reconcile.cluster;
   if (!resolveResource(kind, cluster)) return error(`error: the server doesn't have a resource type "${kind}"`);
-  if (!name) return error('error: resource name may not be empty');
-  const r = kubectlDescribe(cluster, { kind, name, namespace: namespaceOf(a) });
+  const r = kubectlDescribe(cluster, {
+    kind,
+    name,
+    namespace: namespaceOf(a),
+    allNamespaces: has(a, '-A', '--all-namespaces'),
+    selector: flag(a, '-l', '--selector'),
+  });
   return r.ok ? ok(r.text) : error(r.error);
 }
 
@@ -561,6 +571,9 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
     const why = { note: note('note.shell.proxyNoPods', { mode: env.lab.settings.kubeProxy.mode }) };
     return okProse('', [...restarted, why]);
   }
+  const selector = flag(a, '-l', '--selector')?.trim();
+  if (selector && a.pos.length === 1 && !a.pos[0]!.includes('/')) return deleteSelected(env, a.pos[0]!, ns, selector);
+  if (selector) return error('error: name cannot be provided when a selector is specified');
   const kn = kindAndName(a);
   if ('error' in kn) return error(kn.error);
   const objNs = kn.kind.namespaced ? ns : undefined;
@@ -571,6 +584,30 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
     [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
     [{ kind: kn.kind.kind, namespace: objNs, name: kn.name }],
     `${kn.kind.resource} "${kn.name}" deleted\n`,
+  );
+}
+
+/** `kubectl delete KIND -l SELECTOR`: every object of the kind the selector picks, in one change. */
+function deleteSelected(env: ShellEnv, kindWord: string, ns: string, selector: string): ShellResult {
+  const kind = KINDS[kindWord.toLowerCase()];
+  const res = resolveResource(kindWord, env.lab.reconcile.cluster);
+  if (!kind || !res) return error(`error: the server doesn't have a resource type "${kindWord}"`);
+  const sel = selected(res, { selector });
+  if ('error' in sel) return error(sel.error);
+  const picked = res.list(env.lab.reconcile.cluster).filter((o) =>
+    inScope(o, res.namespaced ? ns : undefined, sel.requirements));
+  if (picked.length === 0) return ok('No resources found\n');
+  const objNs = kind.namespaced ? ns : undefined;
+  for (const o of picked) {
+    const refused = notChangeable(env, kind, ns, o.metadata.name);
+    if (refused) return refused;
+  }
+  const names = picked.map((o) => o.metadata.name);
+  return checkEdits(
+    env,
+    names.map((name) => ({ kind: 'remove-object', objectKind: kind.kind, namespace: objNs, name })),
+    names.map((name) => ({ kind: kind.kind, namespace: objNs, name })),
+    names.map((name) => `${kind.resource} "${name}" deleted\n`).join(''),
   );
 }
 

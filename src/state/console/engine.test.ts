@@ -74,6 +74,21 @@ describe('kubectl', () => {
     expect(r.out).toMatch(/web-/);
   });
 
+  it('get -l picks by label (pflag\'s -lkey=value too) and describe without a name describes them all', () => {
+    for (const line of ['kubectl get pods -l app=web', 'kubectl get pods -lapp=web', 'kubectl get pods --selector=app=web']) {
+      expect(exec(line).out.split('\n').filter((l) => l.startsWith('web-'))).toHaveLength(2);
+    }
+    expect(exec('kubectl get pods -l app=nope').out).toBe('No resources found in default namespace.\n');
+    expect(exec("kubectl get pods -l 'app in (web)' -L app,pod-template-hash").out).toMatch(/^NAME .* APP +POD-TEMPLATE-HASH\n/);
+    expect(exec('kubectl describe pods').out.match(/^Name: +web-/gm)).toHaveLength(2);
+    const deleted = exec('kubectl delete pods -l app=web');
+    expect(deleted.out.match(/^pod "web-[a-z0-9-]+" deleted$/gm)).toHaveLength(2);
+    expect(exec('kubectl delete svc -l app=nope').out).toBe('No resources found\n');
+    expect(exec('kubectl describe pod web -l app=web').err).toContain(
+      'error: name cannot be provided when a selector is specified',
+    );
+  });
+
   it.each([
     ['kubectl get svc nope', 'Error from server (NotFound): services "nope" not found'],
     ['kubectl get widgets', `error: the server doesn't have a resource type "widgets"`],
