@@ -120,6 +120,23 @@ describe('netlab get, describe, rules, dig, ingress-config, export', () => {
     expect(bad.stderr).toContain('Unable to find "/v1, Resource=pods" that match label selector "app in web"');
   });
 
+  it('exec kubectl changes the kinds the lab keeps too, and names them as kubectl does', () => {
+    const files = {
+      'web.yaml': WEB,
+      'np.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, labels: {team: a}}\n'
+        + 'spec: {podSelector: {}}\n',
+    };
+    const run = (...cmd: string[]) => cli(['exec', 'web.yaml', 'np.yaml', 'external', '--', ...cmd], files);
+    expect(run('kubectl', 'label', 'netpol', 'deny', 'x=y').stdout).toBe('networkpolicy.networking.k8s.io/deny labeled\n');
+    expect(run('kubectl', 'delete', 'networkpolicy', 'deny').stdout)
+      .toBe('networkpolicy.networking.k8s.io "deny" deleted\n');
+    expect(run('kubectl', 'delete', 'netpol', '-l', 'team=a').stdout)
+      .toBe('networkpolicy.networking.k8s.io "deny" deleted\n');
+    expect(run('kubectl', 'delete', 'netpol', 'nope').stderr)
+      .toContain('Error from server (NotFound): networkpolicies.networking.k8s.io "nope" not found');
+    expect(run('kubectl', 'delete', 'svc', 'web').stdout).toMatch(/^service "web" deleted\n/);
+  });
+
   it('rules prints the node\'s iptables-save with the service chains', () => {
     const r = cli(['rules', 'web.yaml', '--node', 'n1', '--format', 'iptables-save']);
     expect(r.code).toBe(0);

@@ -108,7 +108,7 @@ describe('a StatefulSet behind a headless Service', () => {
     expect(deleted.stdout).toMatch(/^pod "db-1" deleted\nEvents:\n {2}Normal {2}Killing {2}pod\/db-1 /);
     expect(deleted.stdout).toContain(created('db-1'));
     const gone = exec('kubectl', 'delete', 'sts', 'db');
-    expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/^statefulset "db" deleted\n/) });
+    expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/^statefulset.apps "db" deleted\n/) });
     const replicaSet = exec('kubectl', 'scale', 'replicaset', 'db', '--replicas=1');
     expect(replicaSet.stderr).toBe('error: the lab scales Deployments and StatefulSets, not replicaset\n');
   });

@@ -6,19 +6,19 @@ import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
-const OUTPUTS = ['wide', 'yaml', 'json'] as const;
+const OUTPUTS = ['wide', 'yaml', 'json', 'name'] as const;
 
 export const getCommand: Command = {
   name: 'get',
   summary: SUMMARIES.get,
-  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json] [-l <selector>]
-                 [--show-labels] [-L <key>,...]
+  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json|name] [-l <selector>]
+                 [--show-labels] [-L <key>,...] [--no-headers]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
 nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events; and the
 objects the lab keeps as written (ConfigMaps, ServiceAccounts, RBAC, NetworkPolicies, Jobs, custom
 resources, ...), each kind in kubectl's columns. <kind> is any name kubectl takes: cm, netpol,
-deployments.apps, a CRD's plural or short name. -l takes kubectl's label selectors ('app=web',
+deployments.apps, a CRD's plural or short name, or all. -l takes kubectl's label selectors ('app=web',
 'tier!=db', 'env in (a,b)', '!canary'); --show-labels and -L add label columns as kubectl does.
 --json without -o is -o json (kubectl's object or List).`,
   options: {
@@ -28,11 +28,12 @@ deployments.apps, a CRD's plural or short name. -l takes kubectl's label selecto
     selector: { type: 'string', short: 'l' },
     'show-labels': { type: 'boolean' },
     'label-columns': { type: 'string', short: 'L', multiple: true },
+    'no-headers': { type: 'boolean' },
   },
   run(ctx) {
     const output = opt(ctx, 'output');
     if (output !== undefined && !(OUTPUTS as readonly string[]).includes(output)) {
-      const allowed = 'allowed formats are: json,wide,yaml';
+      const allowed = 'allowed formats are: json,name,wide,yaml';
       const line = `error: unable to match a printer suitable for the output format "${output}", ${allowed}`;
       return ctx.report.fail(EXIT.usage, line);
     }
@@ -51,8 +52,9 @@ deployments.apps, a CRD's plural or short name. -l takes kubectl's label selecto
       selector: opt(ctx, 'selector'),
       showLabels: ctx.options['show-labels'] === true,
       labelColumns: labelColumns(ctx.options['label-columns']),
+      noHeaders: ctx.options['no-headers'] === true,
       // --json: one JSON document on stdout, as every command gives it; kubectl's own is -o json.
-      output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json',
+      output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json' | 'name',
     });
     if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
     ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);

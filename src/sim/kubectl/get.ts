@@ -24,7 +24,7 @@ import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
 import { formatLabels } from './selectors';
 import { labelsMatch, parseLabelSelector, type Requirement } from '../api/labelselector';
 
-export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json';
+export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json' | 'name';
 
 export interface KubectlGetOptions {
   /** Resource as typed: "pods", "po", "svc", "configmaps", "cm", "deployments.apps", "NetworkPolicy", a custom
@@ -40,6 +40,8 @@ export interface KubectlGetOptions {
   showLabels?: boolean;
   /** -L / --label-columns: a column per label key, headed by the key's last path segment in capitals. */
   labelColumns?: string[];
+  /** --no-headers: the table's rows without its header line. */
+  noHeaders?: boolean;
 }
 
 export type KubectlResult =
@@ -340,7 +342,7 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     }
     return rendered(getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) }));
   }
-  const kinds = opts.kind.split(',').filter((k) => k !== '');
+  const kinds = opts.kind.split(',').filter((k) => k !== '').flatMap((k) => (k === 'all' ? CATEGORY_ALL : [k]));
   if (kinds.length <= 1) return rendered(getOne(cluster, opts));
   if (opts.name !== undefined) return rendered(getOne(cluster, opts)); // kubectl looks the name up in each kind
   for (const k of kinds) {
@@ -353,6 +355,13 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   if (output === 'json' || output === 'yaml') {
     const items = kinds.flatMap((k) => listed(cluster, resolveResource(k, cluster)!, opts));
     return { ok: true, text: printList(items, output) };
+  }
+  if (output === 'name') {
+    const names = kinds.map((k) => getOne(cluster, { ...opts, kind: k }));
+    const failed = names.find((r) => r.kind === 'error');
+    if (failed?.kind === 'error') return { ok: false, error: failed.error };
+    const text = names.map((r) => (r.kind === 'names' ? r.text : '')).join('');
+    return text ? { ok: true, text } : rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
   }
   const tables: string[] = [];
   const events: ClusterEvent[] = [];
@@ -369,6 +378,15 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
 
 const noSuchType = (k: string) => `error: the server doesn't have a resource type "${k}"`;
 
+/**
+ * `kubectl get all`: the resources in the `all` category, in the order discovery lists them (core v1,
+ * then apps, autoscaling, batch; each group's resources alphabetically).
+ */
+const CATEGORY_ALL = [
+  'pods', 'replicationcontrollers', 'services', 'daemonsets.apps', 'deployments.apps', 'replicasets.apps',
+  'statefulsets.apps', 'horizontalpodautoscalers.autoscaling', 'cronjobs.batch', 'jobs.batch',
+];
+
 /** A table before the tab writer lays it out: `nameCol` is where NAME is (after NAMESPACE with -A). */
 interface Table {
   header: string[];
@@ -376,16 +394,20 @@ interface Table {
   nameCol: number;
   /** Events are listed without a `kind/` prefix. */
   events?: boolean;
+  /** --no-headers. */
+  noHeaders?: boolean;
 }
 
 type Got =
   | { kind: 'error'; error: string }
   | { kind: 'text'; text: string }
+  /** -o name's lines. */
+  | { kind: 'names'; text: string }
   | { kind: 'table'; table: Table; events?: readonly ClusterEvent[] };
 
 function rendered(g: Got): KubectlResult {
   if (g.kind === 'error') return { ok: false, error: g.error };
-  if (g.kind === 'text') return { ok: true, text: g.text };
+  if (g.kind === 'text' || g.kind === 'names') return { ok: true, text: g.text };
   return { ok: true, text: renderTable(g.table), ...(g.events ? { events: g.events } : {}) };
 }
 
@@ -396,7 +418,7 @@ function cell(c: string): string {
 }
 
 function renderTable(t: Table): string {
-  const lines = [t.header, ...t.rows].map((r) => r.map(cell).join('\t'));
+  const lines = [...(t.noHeaders ? [] : [t.header]), ...t.rows].map((r) => r.map(cell).join('\t'));
   return tabwrite(`${lines.join('\n')}\n`, GET_TABWRITER);
 }
 
@@ -470,6 +492,11 @@ function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undef
   const evs = labelsMatch(sel, undefined) ? eventsIn(cluster, ns) : [];
   if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
   if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
+  // An Event's name is its object's and a hex time stamp; the lab's stamp is its logical clock.
+  if (output === 'name') {
+    const name = (e: ClusterEvent) => `${e.object.name}.${e.seq.toString(16).padStart(16, '0')}`;
+    return { kind: 'names', text: evs.map((e) => `event/${name(e)}\n`).join('') };
+  }
   const clock = labClock(cluster);
   const header = opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table;
   const rows = evs.map((e) => (opts.allNamespaces
@@ -486,6 +513,7 @@ function withLabelColumns(
   opts: KubectlGetOptions,
 ): Table {
   const keys = opts.labelColumns ?? [];
+  if (opts.noHeaders) t = { ...t, noHeaders: true };
   if (keys.length === 0 && !opts.showLabels) return t;
   const heads = keys.map((k) => k.slice(k.lastIndexOf('/') + 1).toUpperCase());
   const header = [...t.header, ...heads, ...(opts.showLabels ? ['LABELS'] : [])];
@@ -516,6 +544,10 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
     return { kind: 'text', text: opts.name !== undefined ? printObject(items[0], output) : printList(items, output) };
   }
   if (items.length === 0) return { kind: 'text', text: noResources(ns) };
+  if (output === 'name') {
+    const prefix = `${res.kind.toLowerCase()}${res.group ? `.${res.group}` : ''}/`;
+    return { kind: 'names', text: items.map((o) => `${prefix}${o.metadata.name}\n`).join('') };
+  }
   const wide = output === 'wide';
   const p = printerFor(res);
   const header = [...p.columns, ...(wide && p.wide ? p.wide : [])];

@@ -207,6 +207,27 @@ describe('kubectl get -l, --show-labels, -L', () => {
   });
 });
 
+describe('kubectl get all, -o name, --no-headers', () => {
+  it('all is the category: pods, services, then the apps kinds, each kind/name', () => {
+    const text = get({ kind: 'all' });
+    const heads = text.split('\n').filter((l) => l.startsWith('NAME'));
+    expect(heads.map((h) => h.split(/ +/)[1])).toEqual(['READY', 'TYPE']);
+    expect(text).toMatch(/^pod\/web-1 /m);
+    expect(text).toMatch(/\n\nNAME +TYPE[^\n]*\nservice\/db /);
+    expect(get({ kind: 'all', selector: 'app=none' })).toBe('No resources found in default namespace.\n');
+  });
+
+  it('-o name prints kind.group/name lines, --no-headers drops the header', () => {
+    expect(get({ kind: 'pods,svc', output: 'name' })).toBe(
+      ['pod/web-1', 'pod/web-2', 'service/db', 'service/ext', 'service/lb', 'service/web', ''].join('\n'),
+    );
+    expect(get({ kind: 'pods', output: 'name', selector: 'app=none' }))
+      .toBe('No resources found in default namespace.\n');
+    const rows = get({ kind: 'pods', noHeaders: true }).trim().split('\n');
+    expect(rows.map((r) => r.split(/ +/)[0])).toEqual(['web-1', 'web-2']);
+  });
+});
+
 describe('kubectl describe', () => {
   it('svc', () => {
     const r = kubectlDescribe(cluster, { kind: 'svc', name: 'web' });

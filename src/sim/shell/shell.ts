@@ -10,6 +10,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { artifactText, type RenderedArtifact } from '../artifact';
 import type { AnyObject } from '../api/store';
 import type { ClusterEvent } from '../events';
+import type { Cluster } from '../cluster';
 import * as dns from '../dns/index';
 import { kubectlDescribe } from '../kubectl/describe';
 import { inScope, kubectlGet, selected } from '../kubectl/get';
@@ -228,7 +229,8 @@ function parseArgs(words: string[]): Args {
       const eq = w.indexOf('=');
       add(w.slice(0, eq), w.slice(eq + 1));
     } else if (VALUE_FLAGS.has(w) && i + 1 < words.length) add(w, words[++i]!);
-    else if (/^-[nlL]\S/.test(w)) add(w.slice(0, 2), w.slice(2)); // pflag's -nkube-system, -lapp=web
+    // pflag's attached short values: -nkube-system, -n=kube-system, -lapp=web, -owide.
+    else if (/^-[nlLo]\S/.test(w)) add(w.slice(0, 2), w.slice(w[2] === '=' ? 3 : 2));
     else if (w.startsWith('-') && w.length > 1) add(w, '');
     else pos.push(w);
   }
@@ -246,6 +248,8 @@ interface KindInfo {
   resource: string;
   group: string;
   namespaced: boolean;
+  /** The resource's plural when `resource` + s is not it (networkpolicies). */
+  plural?: string;
 }
 const KINDS: Record<string, KindInfo> = {};
 function kindInfo(names: string[], info: KindInfo) {
@@ -306,12 +310,22 @@ function kindWords(c: Lab['reconcile']['cluster']): string[] {
 
 const qualified = (k: KindInfo) => (k.group ? `${k.resource}.${k.group}` : k.resource);
 const pluralQualified = (k: KindInfo) => {
-  const plural = k.resource.endsWith('s') ? `${k.resource}es` : `${k.resource}s`;
+  const plural = k.plural ?? (k.resource.endsWith('s') ? `${k.resource}es` : `${k.resource}s`);
   return k.group ? `${plural}.${k.group}` : plural;
 };
 
+/** A kind word as kubectl resolves it: the simulated kinds above, else any kind the lab keeps (resources.ts). */
+function kindNamed(word: string, cluster: Cluster): KindInfo | undefined {
+  const known = KINDS[word.toLowerCase()];
+  if (known) return known;
+  const r = resolveResource(word, cluster);
+  return r && r.kind !== 'Event'
+    ? { kind: r.kind, resource: r.singular, group: r.group, namespaced: r.namespaced, plural: r.plural }
+    : undefined;
+}
+
 /** "svc/web" or ("svc", "web"). */
-function kindAndName(a: Args): { kind: KindInfo; name: string; rest: string[] } | { error: string } {
+function kindAndName(a: Args, cluster: Cluster): { kind: KindInfo; name: string; rest: string[] } | { error: string } {
   const [first, second, ...rest] = a.pos;
   if (!first) return { error: 'error: you must specify the type of resource' };
   let kindWord = first;
@@ -321,7 +335,7 @@ function kindAndName(a: Args): { kind: KindInfo; name: string; rest: string[] } 
     [kindWord, name] = first.split('/', 2) as [string, string];
     others = second === undefined ? [] : [second, ...rest];
   }
-  const kind = KINDS[kindWord.toLowerCase()];
+  const kind = kindNamed(kindWord, cluster);
   if (!kind) return { error: `error: the server doesn't have a resource type "${kindWord}"` };
   if (!name) return { error: 'error: resource name may not be empty' };
   return { kind, name, rest: others };
@@ -513,17 +527,50 @@ const REAL_KUBECTL_VERBS = new Set([
   'completion', 'options',
 ]);
 
-const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json'];
+const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json', 'name'];
 
-/** `kubectl get KIND [NAME] [-n NS | -A] [-o wide|yaml|json]`. */
+/** The flags the console's kubectl get and describe take. */
+const GET_FLAGS = new Set([
+  '-n', '--namespace', '-A', '--all-namespaces', '-o', '--output', '-l', '--selector', '--show-labels', '-L',
+  '--label-columns', '--no-headers',
+]);
+const DESCRIBE_FLAGS = new Set(['-n', '--namespace', '-A', '--all-namespaces', '-l', '--selector']);
+
+/** Real flags of kubectl get/describe (and kubectl's global ones) the console does not model. */
+const REAL_READ_FLAGS = new Set([
+  '-w', '--watch', '--watch-only', '--output-watch-events', '--sort-by', '--field-selector', '--chunk-size',
+  '--ignore-not-found', '-f', '--filename', '-k', '--kustomize', '-R', '--recursive', '--raw', '--template',
+  '--subresource', '--show-kind', '--show-managed-fields', '--server-print', '--allow-missing-template-keys',
+  '--show-events', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server', '--request-timeout',
+  '-v', '--v', '--token', '--as', '--insecure-skip-tls-verify',
+]);
+
+/**
+ * A flag `verb` does not take: cobra's own error for one kubectl does not have, the lab's note for a
+ * real one the console does not model (a silently ignored `--field-selector` would list the wrong objects).
+ */
+function unknownFlag(a: Args, verb: 'get' | 'describe', known: ReadonlySet<string>): ShellResult | null {
+  const f = [...a.flags.keys()].find((k) => !known.has(k));
+  if (f === undefined) return null;
+  if (REAL_READ_FLAGS.has(f)) {
+    return errorNote(note('note.shell.kubectlFlag', { flag: f, verb: `kubectl ${verb}`, flags: [...known].join(' ') }));
+  }
+  const text = f.startsWith('--') ? `unknown flag: ${f}` : `unknown shorthand flag: '${f[1]}' in ${f}`;
+  return error(`error: ${text}\nSee 'kubectl ${verb} --help' for usage.`);
+}
+
+/** `kubectl get KIND [NAME] [-n NS | -A] [-o wide|yaml|json|name] [-l SEL] [--show-labels] [-L KEY]`. */
 function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
+  const refused = unknownFlag(a, 'get', GET_FLAGS);
+  if (refused) return refused;
   const [kind, name] = a.pos;
   if (!kind) return error('error: you must specify the type of resource to get');
   const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
   const output = flag(a, '-o', '--output') ?? 'table';
   if (!OUTPUT_FORMATS.includes(output)) {
     return error(
-      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`
+      `error: unable to match a printer suitable for the output format "${output}", `
+        + 'allowed formats are: json,name,wide,yaml'
     );
   }
   const r = kubectlGet(env.lab.reconcile.cluster, {
@@ -535,6 +582,7 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     selector: flag(a, '-l', '--selector'),
     showLabels: has(a, '--show-labels'),
     labelColumns: flags(a, '-L', '--label-columns').flatMap((v) => v.split(',')).filter((k) => k !== ''),
+    noHeaders: has(a, '--no-headers'),
   });
   if (!r.ok) return error(r.error);
   const reasons = [...new Set((r.events ?? []).map((e) => e.reason))];
@@ -543,6 +591,8 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
 
 /** `kubectl describe KIND [NAME|-l SELECTOR]` or `KIND/NAME`: any type kubectl get takes. */
 function kubectlDescribeVerb(env: ShellEnv, a: Args): ShellResult {
+  const refused = unknownFlag(a, 'describe', DESCRIBE_FLAGS);
+  if (refused) return refused;
   const [first, second] = a.pos;
   if (!first) return error('error: you must specify the type of resource');
   const [kind, name] = first.includes('/') ? (first.split('/', 2) as [string, string]) : [first, second];
@@ -574,7 +624,7 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   const selector = flag(a, '-l', '--selector')?.trim();
   if (selector && a.pos.length === 1 && !a.pos[0]!.includes('/')) return deleteSelected(env, a.pos[0]!, ns, selector);
   if (selector) return error('error: name cannot be provided when a selector is specified');
-  const kn = kindAndName(a);
+  const kn = kindAndName(a, env.lab.reconcile.cluster);
   if ('error' in kn) return error(kn.error);
   const objNs = kn.kind.namespaced ? ns : undefined;
   const refused = notChangeable(env, kn.kind, ns, kn.name);
@@ -583,13 +633,13 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
     env,
     [{ kind: 'remove-object', objectKind: kn.kind.kind, namespace: objNs, name: kn.name }],
     [{ kind: kn.kind.kind, namespace: objNs, name: kn.name }],
-    `${kn.kind.resource} "${kn.name}" deleted\n`,
+    `${qualified(kn.kind)} "${kn.name}" deleted\n`,
   );
 }
 
 /** `kubectl delete KIND -l SELECTOR`: every object of the kind the selector picks, in one change. */
 function deleteSelected(env: ShellEnv, kindWord: string, ns: string, selector: string): ShellResult {
-  const kind = KINDS[kindWord.toLowerCase()];
+  const kind = kindNamed(kindWord, env.lab.reconcile.cluster);
   const res = resolveResource(kindWord, env.lab.reconcile.cluster);
   if (!kind || !res) return error(`error: the server doesn't have a resource type "${kindWord}"`);
   const sel = selected(res, { selector });
@@ -607,14 +657,14 @@ function deleteSelected(env: ShellEnv, kindWord: string, ns: string, selector: s
     env,
     names.map((name) => ({ kind: 'remove-object', objectKind: kind.kind, namespace: objNs, name })),
     names.map((name) => ({ kind: kind.kind, namespace: objNs, name })),
-    names.map((name) => `${kind.resource} "${name}" deleted\n`).join(''),
+    names.map((name) => `${qualified(kind)} "${name}" deleted\n`).join(''),
   );
 }
 
 /** `kubectl scale deployment|statefulset NAME --replicas=N`. */
 function kubectlScale(env: ShellEnv, a: Args): ShellResult {
   const ns = namespaceOf(a);
-  const kn = kindAndName(a);
+  const kn = kindAndName(a, env.lab.reconcile.cluster);
   if ('error' in kn) return error(kn.error);
   const replicas = flag(a, '--replicas');
   // kubectl marks --replicas required (cobra), parses it as an int (pflag), then validates it.
@@ -647,7 +697,7 @@ function kubectlScale(env: ShellEnv, a: Args): ShellResult {
 
 /** `kubectl label|annotate KIND NAME KEY=VALUE... KEY-...` (a changed value needs --overwrite). */
 function kubectlLabelOrAnnotate(env: ShellEnv, a: Args, verb: 'label' | 'annotate'): ShellResult {
-  const kn = kindAndName(a);
+  const kn = kindAndName(a, env.lab.reconcile.cluster);
   if ('error' in kn) return error(kn.error);
   const what = verb === 'label' ? 'label' : 'annotation';
   return edit(env, kn.kind, namespaceOf(a), kn.name, (o) => {
@@ -677,7 +727,7 @@ function kubectlLabelOrAnnotate(env: ShellEnv, a: Args, verb: 'label' | 'annotat
  */
 function kubectlEditOrPatch(env: ShellEnv, a: Args, verb: 'edit' | 'patch'): ShellResult {
   const ns = namespaceOf(a);
-  const kn = kindAndName(a);
+  const kn = kindAndName(a, env.lab.reconcile.cluster);
   if ('error' in kn) return error(kn.error);
   const sets = flags(a, '--set');
   if (kn.kind.kind === 'ConfigMap' && kn.name === 'kube-proxy' && ns === 'kube-system') return editKubeProxyConfig(

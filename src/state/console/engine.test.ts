@@ -79,6 +79,7 @@ describe('kubectl', () => {
       expect(exec(line).out.split('\n').filter((l) => l.startsWith('web-'))).toHaveLength(2);
     }
     expect(exec('kubectl get pods -l app=nope').out).toBe('No resources found in default namespace.\n');
+    expect(exec('kubectl get pods -owide -n=default').out).toMatch(/^NAME .* IP +NODE /);
     expect(exec("kubectl get pods -l 'app in (web)' -L app,pod-template-hash").out).toMatch(/^NAME .* APP +POD-TEMPLATE-HASH\n/);
     expect(exec('kubectl describe pods').out.match(/^Name: +web-/gm)).toHaveLength(2);
     const deleted = exec('kubectl delete pods -l app=web');
@@ -103,6 +104,10 @@ describe('kubectl', () => {
       'error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0',
     ],
     ['kubectl frobnicate', 'error: unknown command "frobnicate" for "kubectl"'],
+    ['kubectl get pods --foo', "error: unknown flag: --foo\nSee 'kubectl get --help' for usage."],
+    ['kubectl get pods -x', "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage."],
+    ['kubectl get pods -w', "error: the lab's console does not take -w for kubectl get"],
+    ['kubectl describe pods --field-selector=status.phase=Running', 'does not take --field-selector for kubectl describe'],
     ['kubectl logs web', 'error: the lab\'s console does not run "kubectl logs"'],
     ['ping 10.96.0.10', 'ping: the lab traces TCP (and DNS over UDP), not ICMP.'],
   ])('%s says %s', (line, err) => {
