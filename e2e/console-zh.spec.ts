@@ -27,6 +27,11 @@ test("zh console: kubectl's events verbatim with Chinese glosses, ping's note in
   await input.press('Enter');
   await expect(out).toContainText('ping：实验追踪的是 TCP（以及基于 UDP 的 DNS），不是 ICMP。');
   await expect(out).not.toContainText('the lab traces TCP');
+  // A real kubectl flag the console does not run: refused in Chinese, never ignored.
+  await input.fill('kubectl get pods -w');
+  await input.press('Enter');
+  await expect(out).toContainText('错误：实验的控制台的 kubectl get 不接受 -w');
+  await expect(out).not.toContainText("does not take -w");
 
   // In English the lab adds no gloss: kubectl's message is its own text.
   await page.getByTestId('lang-select').selectOption('en');
