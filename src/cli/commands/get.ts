@@ -56,7 +56,10 @@ deployments.apps, a CRD's plural or short name, or all. -l takes kubectl's label
       // --json: one JSON document on stdout, as every command gives it; kubectl's own is -o json.
       output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json' | 'name',
     });
-    if (!r.ok) return ctx.report.fail(EXIT.problems, r.error);
+    if (!r.ok) {
+      if (r.text) ctx.io.stdout(r.text);
+      return ctx.report.fail(EXIT.problems, r.error);
+    }
     ctx.io.stdout(r.text.endsWith('\n') ? r.text : `${r.text}\n`);
     return EXIT.ok;
   },

@@ -47,7 +47,8 @@ export interface KubectlGetOptions {
 export type KubectlResult =
   /** `events`: the events a table lists (kubectl get events), for the page's gloss of each reason. */
   | { ok: true; text: string; events?: readonly ClusterEvent[] }
-  | { ok: false; error: string };
+  /** `text`: what was found before the errors (a name asked of several kinds: kubectl prints both). */
+  | { ok: false; error: string; text?: string };
 
 const NONE = '<none>';
 
@@ -343,8 +344,7 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     return rendered(getOne(cluster, { ...opts, kind: opts.kind.slice(0, slash), name: opts.kind.slice(slash + 1) }));
   }
   const kinds = opts.kind.split(',').filter((k) => k !== '').flatMap((k) => (k === 'all' ? CATEGORY_ALL : [k]));
-  if (kinds.length <= 1) return rendered(getOne(cluster, opts));
-  if (opts.name !== undefined) return rendered(getOne(cluster, opts)); // kubectl looks the name up in each kind
+  if (kinds.length <= 1) return rendered(getOne(cluster, { ...opts, kind: kinds[0] ?? opts.kind }));
   for (const k of kinds) {
     const res = resolveResource(k, cluster);
     if (!res) return { ok: false, error: noSuchType(k) };
@@ -356,24 +356,27 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     const items = kinds.flatMap((k) => listed(cluster, resolveResource(k, cluster)!, opts));
     return { ok: true, text: printList(items, output) };
   }
-  if (output === 'name') {
-    const names = kinds.map((k) => getOne(cluster, { ...opts, kind: k }));
-    const failed = names.find((r) => r.kind === 'error');
-    if (failed?.kind === 'error') return { ok: false, error: failed.error };
-    const text = names.map((r) => (r.kind === 'names' ? r.text : '')).join('');
-    return text ? { ok: true, text } : rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
-  }
-  const tables: string[] = [];
+  const parts: string[] = [];
   const events: ClusterEvent[] = [];
+  // A name is looked up in each kind: what is found is printed, what is not is an error beside it.
+  const missing: string[] = [];
   for (const k of kinds) {
     const r = getOne(cluster, { ...opts, kind: k });
+    if (r.kind === 'error' && opts.name !== undefined && r.error.startsWith('Error from server (NotFound)')) {
+      missing.push(r.error);
+      continue;
+    }
     if (r.kind === 'error') return { ok: false, error: r.error };
+    if (r.kind === 'names') parts.push(r.text);
     if (r.kind !== 'table') continue;
-    tables.push(renderTable(withKindPrefix(r.table, resolveResource(k, cluster)!)));
+    parts.push(renderTable(withKindPrefix(r.table, resolveResource(k, cluster)!)));
     events.push(...(r.events ?? []));
   }
-  if (tables.length === 0) return rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
-  return { ok: true, text: tables.join('\n'), ...(events.length > 0 ? { events } : {}) };
+  // -o name's lines run on; tables are a blank line apart.
+  const text = parts.join(output === 'name' ? '' : '\n');
+  if (missing.length > 0) return { ok: false, error: missing.join('\n'), text };
+  if (parts.length === 0) return rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
+  return { ok: true, text, ...(events.length > 0 ? { events } : {}) };
 }
 
 const noSuchType = (k: string) => `error: the server doesn't have a resource type "${k}"`;

@@ -223,6 +223,13 @@ describe('kubectl get all, -o name, --no-headers', () => {
     );
     expect(get({ kind: 'pods', output: 'name', selector: 'app=none' }))
       .toBe('No resources found in default namespace.\n');
+    // A name asked of several kinds: what is found, and a NotFound for each kind without it.
+    const both = kubectlGet(cluster, { kind: 'pods,svc', name: 'web', output: 'name' });
+    expect(both).toEqual({
+      ok: false,
+      text: 'service/web\n',
+      error: 'Error from server (NotFound): pods "web" not found',
+    });
     const rows = get({ kind: 'pods', noHeaders: true }).trim().split('\n');
     expect(rows.map((r) => r.split(/ +/)[0])).toEqual(['web-1', 'web-2']);
   });

@@ -584,7 +584,7 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     labelColumns: flags(a, '-L', '--label-columns').flatMap((v) => v.split(',')).filter((k) => k !== ''),
     noHeaders: has(a, '--no-headers'),
   });
-  if (!r.ok) return error(r.error);
+  if (!r.ok) return { ...error(r.error), out: r.text ?? '' };
   const reasons = [...new Set((r.events ?? []).map((e) => e.reason))];
   return ok(r.text, reasons.length > 0 ? { eventReasons: reasons } : {});
 }
