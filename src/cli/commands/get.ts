@@ -12,20 +12,22 @@ export const getCommand: Command = {
   name: 'get',
   summary: SUMMARIES.get,
   usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json|name] [-l <selector>]
-                 [--show-labels] [-L <key>,...] [--no-headers]
+                 [--field-selector <field>=<value>,...] [--show-labels] [-L <key>,...] [--no-headers]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
 nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events; and the
 objects the lab keeps as written (ConfigMaps, ServiceAccounts, RBAC, NetworkPolicies, Jobs, custom
 resources, ...), each kind in kubectl's columns. <kind> is any name kubectl takes: cm, netpol,
 deployments.apps, a CRD's plural or short name, or all. -l takes kubectl's label selectors ('app=web',
-'tier!=db', 'env in (a,b)', '!canary'); --show-labels and -L add label columns as kubectl does.
+'tier!=db', 'env in (a,b)', '!canary'), --field-selector the fields each kind serves (pods:
+spec.nodeName, status.phase, status.podIP, ...; events: involvedObject.name, reason, type, ...); --show-labels and -L add label columns as kubectl does.
 --json without -o is -o json (kubectl's object or List).`,
   options: {
     namespace: { type: 'string', short: 'n' },
     'all-namespaces': { type: 'boolean', short: 'A' },
     output: { type: 'string', short: 'o' },
     selector: { type: 'string', short: 'l' },
+    'field-selector': { type: 'string' },
     'show-labels': { type: 'boolean' },
     'label-columns': { type: 'string', short: 'L', multiple: true },
     'no-headers': { type: 'boolean' },
@@ -50,6 +52,7 @@ deployments.apps, a CRD's plural or short name, or all. -l takes kubectl's label
       namespace: opt(ctx, 'namespace'),
       allNamespaces: ctx.options['all-namespaces'] === true,
       selector: opt(ctx, 'selector'),
+      fieldSelector: opt(ctx, 'field-selector'),
       showLabels: ctx.options['show-labels'] === true,
       labelColumns: labelColumns(ctx.options['label-columns']),
       noHeaders: ctx.options['no-headers'] === true,

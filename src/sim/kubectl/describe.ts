@@ -307,7 +307,7 @@ export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions):
   if ('error' in sel) return { ok: false, error: sel.error };
   const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
   let found = res.list(cluster)
-    .filter((x) => inScope(x, ns, sel.requirements))
+    .filter((x) => inScope(x, ns, res.kind, sel))
     .sort((a, b) => compareKeys(a.metadata, b.metadata));
   if (opts.name !== undefined) {
     const exact = found.filter((x) => x.metadata.name === opts.name);

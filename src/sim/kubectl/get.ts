@@ -23,6 +23,7 @@ import { qualifiedPlural, resolveResource, type Listed, type Resource } from './
 import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
 import { formatLabels } from './selectors';
 import { labelsMatch, parseLabelSelector, type Requirement } from '../api/labelselector';
+import { eventFieldsMatch, fieldsMatch, parseFieldSelector, unsupportedField, type FieldTerm } from './fieldselector';
 
 export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json' | 'name';
 
@@ -36,6 +37,8 @@ export interface KubectlGetOptions {
   output?: KubectlOutput;
   /** -l / --selector, as typed: the apiserver parses it (labelselector.ts); blank is no selector. */
   selector?: string;
+  /** --field-selector, as typed (fieldselector.ts). */
+  fieldSelector?: string;
   /** --show-labels: a LABELS column last. */
   showLabels?: boolean;
   /** -L / --label-columns: a column per label key, headed by the key's last path segment in capitals. */
@@ -329,7 +332,8 @@ export function eventsIn(c: Cluster, namespace: string | undefined): ClusterEven
  */
 export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlResult {
   const slash = opts.kind.indexOf('/');
-  if (opts.selector?.trim() && (slash >= 0 || opts.name !== undefined)) {
+  const selector = Boolean(opts.selector?.trim() || opts.fieldSelector?.trim());
+  if (selector && (slash >= 0 || opts.name !== undefined)) {
     return { ok: false, error: 'error: name cannot be provided when a selector is specified' };
   }
   if (slash >= 0) {
@@ -441,32 +445,53 @@ function listed(cluster: Cluster, res: Resource, opts: KubectlGetOptions): unkno
   const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
   const sel = selected(res, opts);
   if ('error' in sel) return [];
-  if (res.kind === 'Event') return eventsIn(cluster, ns).filter(() => labelsMatch(sel.requirements, undefined));
-  return res.list(cluster).filter((o) => inScope(o, ns, sel.requirements));
+  if (res.kind === 'Event') return selectedEvents(cluster, ns, sel);
+  return res.list(cluster).filter((o) => inScope(o, ns, res.kind, sel));
 }
 
-/** In the namespace asked for (any, when undefined) and picked by the selector's requirements. */
-export function inScope(o: Listed, ns: string | undefined, requirements: readonly Requirement[]): boolean {
+/** What -l and --field-selector ask for: the label requirements and the field terms. */
+export interface Selection {
+  requirements: readonly Requirement[];
+  fields: readonly FieldTerm[];
+}
+
+/** In the namespace asked for (any, when undefined) and picked by both selectors. */
+export function inScope(o: Listed, ns: string | undefined, kind: string, sel: Selection): boolean {
   const inNamespace = ns === undefined || (o.metadata.namespace ?? 'default') === ns;
-  return inNamespace && labelsMatch(requirements, o.metadata.labels);
+  return inNamespace && labelsMatch(sel.requirements, o.metadata.labels) && fieldsMatch(kind, sel.fields, o);
+}
+
+/** An Event's name is its object's and a hex time stamp; the lab's stamp is its logical clock. */
+const eventName = (e: ClusterEvent) => `${e.object.name}.${e.seq.toString(16).padStart(16, '0')}`;
+
+/** The lab's events carry no labels: a label selector keeps them only when it asks for labels to be absent. */
+function selectedEvents(cluster: Cluster, ns: string | undefined, sel: Selection): ClusterEvent[] {
+  if (!labelsMatch(sel.requirements, undefined)) return [];
+  return eventsIn(cluster, ns).filter((e) => eventFieldsMatch(sel.fields, e, eventName(e)));
 }
 
 /**
- * The requirements of `opts.selector` (none when it is blank), or the apiserver's answer to a selector it
- * cannot parse, as kubectl prints it (EnhanceListError names the resource it listed).
+ * The selectors of `opts` (blank ones select everything), or the apiserver's answer to one it cannot
+ * parse or a field the kind does not serve, as kubectl prints it (EnhanceListError names the resource).
  */
 export function selected(
   res: Resource,
-  opts: { selector?: string },
-): { requirements: Requirement[] } | { error: string } {
-  const text = opts.selector?.trim() ?? '';
-  if (text === '') return { requirements: [] };
-  const parsed = parseLabelSelector(text);
-  if (parsed.ok) return { requirements: parsed.requirements };
+  opts: { selector?: string; fieldSelector?: string },
+): Selection | { error: string } {
+  const labelText = opts.selector?.trim() ?? '';
+  const fieldText = opts.fieldSelector?.trim() ?? '';
+  const labels = labelText === '' ? { ok: true as const, requirements: [] } : parseLabelSelector(labelText);
+  const fields = parseFieldSelector(fieldText);
+  const refused = !labels.ok ? labels.error
+    : 'error' in fields ? fields.error
+    : fields.terms.map((t) => unsupportedField(res.kind, t.field)).find((e) => e !== undefined);
+  if (refused === undefined && labels.ok && !('error' in fields)) {
+    return { requirements: labels.requirements, fields: fields.terms };
+  }
   const gvr = `${res.group}/${res.versions[0] ?? 'v1'}, Resource=${res.plural}`;
   return {
     error: `Error from server (BadRequest): Unable to find ${JSON.stringify(gvr)} that match label selector `
-      + `${JSON.stringify(text)}, field selector "": ${parsed.error}`,
+      + `${JSON.stringify(labelText)}, field selector ${JSON.stringify(fieldText)}: ${refused}`,
   };
 }
 
@@ -489,17 +514,12 @@ function printerFor(res: Resource): Printer {
   return keptPrinter(res.kind) ?? age;
 }
 
-function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined, sel: Requirement[]): Got {
+function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined, sel: Selection): Got {
   const output = opts.output ?? 'table';
-  // The lab's events carry no labels: a selector keeps them only when it asks for labels to be absent.
-  const evs = labelsMatch(sel, undefined) ? eventsIn(cluster, ns) : [];
+  const evs = selectedEvents(cluster, ns, sel);
   if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
   if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
-  // An Event's name is its object's and a hex time stamp; the lab's stamp is its logical clock.
-  if (output === 'name') {
-    const name = (e: ClusterEvent) => `${e.object.name}.${e.seq.toString(16).padStart(16, '0')}`;
-    return { kind: 'names', text: evs.map((e) => `event/${name(e)}\n`).join('') };
-  }
+  if (output === 'name') return { kind: 'names', text: evs.map((e) => `event/${eventName(e)}\n`).join('') };
   const clock = labClock(cluster);
   const header = opts.allNamespaces ? ['NAMESPACE', ...HEADERS['Event']!.table] : HEADERS['Event']!.table;
   const rows = evs.map((e) => (opts.allNamespaces
@@ -534,9 +554,9 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
   const output = opts.output ?? 'table';
   const sel = selected(res, opts);
   if ('error' in sel) return { kind: 'error', error: sel.error };
-  if (res.kind === 'Event') return getEvents(cluster, opts, ns, sel.requirements);
+  if (res.kind === 'Event') return getEvents(cluster, opts, ns, sel);
 
-  let items = res.list(cluster).filter((o) => inScope(o, ns, sel.requirements));
+  let items = res.list(cluster).filter((o) => inScope(o, ns, res.kind, sel));
   if (opts.name !== undefined) {
     items = items.filter((o) => o.metadata.name === opts.name);
     if (items.length === 0) {

@@ -207,6 +207,23 @@ describe('kubectl get -l, --show-labels, -L', () => {
   });
 });
 
+describe('kubectl get --field-selector', () => {
+  it('lists what the fields pick, and refuses a field the kind does not serve', () => {
+    const names = (o: Parameters<typeof kubectlGet>[1]) =>
+      get(o).trim().split('\n').slice(1).map((l) => l.split(/ +/)[0]);
+    expect(names({ kind: 'pods', fieldSelector: 'spec.nodeName=node-2' })).toEqual(['web-2']);
+    expect(names({ kind: 'svc', fieldSelector: 'spec.type!=ClusterIP' })).toEqual(['ext', 'lb', 'web']);
+    expect(names({ kind: 'pods', fieldSelector: 'spec.nodeName=node-2', selector: 'app=web' })).toEqual(['web-2']);
+    expect(get({ kind: 'pods', fieldSelector: 'spec.replicas=1' })).toBe(
+      'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", '
+        + 'field selector "spec.replicas=1": field label not supported: spec.replicas',
+    );
+    expect(get({ kind: 'pods', name: 'web-1', fieldSelector: 'metadata.name=web-1' })).toBe(
+      'error: name cannot be provided when a selector is specified',
+    );
+  });
+});
+
 describe('kubectl get all, -o name, --no-headers', () => {
   it('all is the category: pods, services, then the apps kinds, each kind/name', () => {
     const text = get({ kind: 'all' });

@@ -210,6 +210,7 @@ const VALUE_FLAGS = new Set([
   '--type',
   '-l',
   '--selector',
+  '--field-selector',
   '-L',
   '--label-columns',
   '-c',
@@ -531,8 +532,8 @@ const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json', 'name'];
 
 /** The flags the console's kubectl get and describe take. */
 const GET_FLAGS = new Set([
-  '-n', '--namespace', '-A', '--all-namespaces', '-o', '--output', '-l', '--selector', '--show-labels', '-L',
-  '--label-columns', '--no-headers',
+  '-n', '--namespace', '-A', '--all-namespaces', '-o', '--output', '-l', '--selector', '--field-selector',
+  '--show-labels', '-L', '--label-columns', '--no-headers',
 ]);
 const DESCRIBE_FLAGS = new Set(['-n', '--namespace', '-A', '--all-namespaces', '-l', '--selector']);
 
@@ -580,6 +581,7 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     allNamespaces: has(a, '-A', '--all-namespaces'),
     output: output as 'table',
     selector: flag(a, '-l', '--selector'),
+    fieldSelector: flag(a, '--field-selector'),
     showLabels: has(a, '--show-labels'),
     labelColumns: flags(a, '-L', '--label-columns').flatMap((v) => v.split(',')).filter((k) => k !== ''),
     noHeaders: has(a, '--no-headers'),
@@ -645,7 +647,7 @@ function deleteSelected(env: ShellEnv, kindWord: string, ns: string, selector: s
   const sel = selected(res, { selector });
   if ('error' in sel) return error(sel.error);
   const picked = res.list(env.lab.reconcile.cluster).filter((o) =>
-    inScope(o, res.namespaced ? ns : undefined, sel.requirements));
+    inScope(o, res.namespaced ? ns : undefined, res.kind, sel));
   if (picked.length === 0) return ok('No resources found\n');
   const objNs = kind.namespaced ? ns : undefined;
   for (const o of picked) {
