@@ -12,7 +12,8 @@ export const getCommand: Command = {
   name: 'get',
   summary: SUMMARIES.get,
   usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json|name] [-l <selector>]
-                 [--field-selector <field>=<value>,...] [--show-labels] [-L <key>,...] [--no-headers]
+                 [--field-selector <field>=<value>,...] [--sort-by <jsonpath>] [--show-labels] [-L <key>,...]
+                 [--no-headers]
 
 Shows objects as kubectl would after the controllers have run: generated pods with their IPs and
 nodes, allocated ClusterIPs and nodePorts, EndpointSlices, load-balancer addresses, events; and the
@@ -28,6 +29,7 @@ spec.nodeName, status.phase, status.podIP, ...; events: involvedObject.name, rea
     output: { type: 'string', short: 'o' },
     selector: { type: 'string', short: 'l' },
     'field-selector': { type: 'string' },
+    'sort-by': { type: 'string' },
     'show-labels': { type: 'boolean' },
     'label-columns': { type: 'string', short: 'L', multiple: true },
     'no-headers': { type: 'boolean' },
@@ -53,6 +55,7 @@ spec.nodeName, status.phase, status.podIP, ...; events: involvedObject.name, rea
       allNamespaces: ctx.options['all-namespaces'] === true,
       selector: opt(ctx, 'selector'),
       fieldSelector: opt(ctx, 'field-selector'),
+      sortBy: opt(ctx, 'sort-by'),
       showLabels: ctx.options['show-labels'] === true,
       labelColumns: labelColumns(ctx.options['label-columns']),
       noHeaders: ctx.options['no-headers'] === true,

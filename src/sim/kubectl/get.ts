@@ -18,7 +18,9 @@ import type {
   Service,
 } from '../api/types';
 import { GET_TABWRITER, tabwrite } from './tabwriter';
-import { eventAge, labClock, objectAge, type LabClock } from './age';
+import { creationSeconds, eventAge, labClock, objectAge, rfc3339, type LabClock } from './age';
+import { sortedBy } from './sortby';
+import { firstResult } from './jsonpath';
 import { qualifiedPlural, resolveResource, type Listed, type Resource } from './resources';
 import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
 import { formatLabels } from './selectors';
@@ -45,6 +47,8 @@ export interface KubectlGetOptions {
   labelColumns?: string[];
   /** --no-headers: the table's rows without its header line. */
   noHeaders?: boolean;
+  /** --sort-by: a JSONPath (sortby.ts). */
+  sortBy?: string;
 }
 
 export type KubectlResult =
@@ -514,9 +518,34 @@ function printerFor(res: Resource): Printer {
   return keptPrinter(res.kind) ?? age;
 }
 
+/** The paths of an Event's times: one time per event in the lab's log, its place on the lab's clock. */
+const EVENT_TIMES = new Set(['{.metadata.creationTimestamp}', '{.firstTimestamp}', '{.lastTimestamp}', '{.eventTime}']);
+
+/** What a JSON path reads of one of the lab's events, as it would of the Event object kubectl gets. */
+function eventValue(clock: LabClock, e: ClusterEvent, path: string): unknown {
+  if (EVENT_TIMES.has(path)) return rfc3339(clock.start + e.seq);
+  const event = {
+    metadata: { name: eventName(e), namespace: e.object.namespace ?? 'default' },
+    involvedObject: e.object,
+    reason: e.reason,
+    message: e.message,
+    type: e.type,
+    source: { component: e.source, ...(e.node ? { host: e.node } : {}) },
+    reportingComponent: e.source,
+    count: 1,
+  };
+  return firstResult(event, path);
+}
+
 function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined, sel: Selection): Got {
   const output = opts.output ?? 'table';
-  const evs = selectedEvents(cluster, ns, sel);
+  let evs = selectedEvents(cluster, ns, sel);
+  if (opts.sortBy !== undefined) {
+    const clock = labClock(cluster);
+    const sorted = sortedBy(evs, opts.sortBy, (e, path) => eventValue(clock, e, path));
+    if (!Array.isArray(sorted)) return { kind: 'error', error: `error: ${sorted.error}` };
+    evs = sorted;
+  }
   if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
   if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
   if (output === 'name') return { kind: 'names', text: evs.map((e) => `event/${eventName(e)}\n`).join('') };
@@ -563,6 +592,15 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
       return { kind: 'error', error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
     }
   } else items = sortedItems(items);
+  if (opts.sortBy !== undefined) {
+    const clock = labClock(cluster);
+    // The lab keeps creation times beside the objects: the path reads them as metadata.creationTimestamp.
+    const sorted = sortedBy(items, opts.sortBy, (o, path) => (path === '{.metadata.creationTimestamp}'
+      ? rfc3339(creationSeconds(clock, res.kind, o))
+      : firstResult(o, path)));
+    if (!Array.isArray(sorted)) return { kind: 'error', error: `error: ${sorted.error}` };
+    items = sorted;
+  }
   if (output === 'yaml' || output === 'json') {
     return { kind: 'text', text: opts.name !== undefined ? printObject(items[0], output) : printList(items, output) };
   }

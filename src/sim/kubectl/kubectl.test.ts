@@ -224,6 +224,19 @@ describe('kubectl get --field-selector', () => {
   });
 });
 
+describe('kubectl get --sort-by', () => {
+  it('sorts the rows by the path, creation time from the lab\'s clock', () => {
+    const first = (o: Parameters<typeof kubectlGet>[1]) =>
+      get(o).trim().split('\n').slice(1).map((l) => l.split(/ +/)[0]);
+    // No address first; digits sort before letters, so headless 'None' is last.
+    expect(first({ kind: 'svc', sortBy: '.spec.clusterIP' })).toEqual(['ext', 'web', 'lb', 'db']);
+    expect(first({ kind: 'pods', sortBy: '{.spec.nodeName}' })).toEqual(['web-1', 'web-2']);
+    expect(get({ kind: 'pods', sortBy: '.nope' })).toBe(
+      'error: couldn\'t find any field with path "{.nope}" in the list of objects',
+    );
+  });
+});
+
 describe('kubectl get all, -o name, --no-headers', () => {
   it('all is the category: pods, services, then the apps kinds, each kind/name', () => {
     const text = get({ kind: 'all' });

@@ -211,6 +211,7 @@ const VALUE_FLAGS = new Set([
   '-l',
   '--selector',
   '--field-selector',
+  '--sort-by',
   '-L',
   '--label-columns',
   '-c',
@@ -533,7 +534,7 @@ const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json', 'name'];
 /** The flags the console's kubectl get and describe take. */
 const GET_FLAGS = new Set([
   '-n', '--namespace', '-A', '--all-namespaces', '-o', '--output', '-l', '--selector', '--field-selector',
-  '--show-labels', '-L', '--label-columns', '--no-headers',
+  '--show-labels', '-L', '--label-columns', '--no-headers', '--sort-by',
 ]);
 const DESCRIBE_FLAGS = new Set(['-n', '--namespace', '-A', '--all-namespaces', '-l', '--selector']);
 
@@ -582,6 +583,7 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
     output: output as 'table',
     selector: flag(a, '-l', '--selector'),
     fieldSelector: flag(a, '--field-selector'),
+    sortBy: flag(a, '--sort-by'),
     showLabels: has(a, '--show-labels'),
     labelColumns: flags(a, '-L', '--label-columns').flatMap((v) => v.split(',')).filter((k) => k !== ''),
     noHeaders: has(a, '--no-headers'),
