@@ -259,6 +259,9 @@ export const noteMessagesEn = {
   'note.dist.ipvsDynamic':
     'ipvs {scheduler} on {node}: the choice depends on connections or the client address, not fixed shares',
   'note.fault.nodeNotListening': 'nothing listens on {address} on node {node}',
+  'note.fault.nodeNotListeningNodePort':
+    'nothing listens on {address} on node {node}; Service {service} serves port {port} on the nodes at nodePort '
+    + '{nodePort}',
   'note.fault.noServicePort':
     'Service {service} has no port {port} (it serves {ports}); a ClusterIP answers only on its Service ports',
   'note.fault.noServicePortNone':
@@ -538,6 +541,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
   'note.dist.ipvs': '{node} 上的 ipvs {scheduler}',
   'note.dist.ipvsDynamic': '{node} 上的 ipvs {scheduler}：选择取决于连接数或客户端地址，没有固定份额',
   'note.fault.nodeNotListening': '节点 {node} 上没有进程监听 {address}',
+  'note.fault.nodeNotListeningNodePort':
+    '节点 {node} 上没有进程监听 {address}；Service {service} 的端口 {port} 在各节点上开放的是 nodePort {nodePort}',
   'note.fault.noServicePort': 'Service {service} 没有端口 {port}（它提供的是 {ports}）；ClusterIP 只在 Service 的端口上应答',
   'note.fault.noServicePortNone': 'Service {service} 没有端口 {port}（它没有任何端口）；ClusterIP 只在 Service 的端口上应答',
   'note.fault.noRoute': '没有通往 {dst} 的路由：{why}',

@@ -90,9 +90,28 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
   }
   const params = { node, port: pkt.dstPort };
   w.hop({ place: nodePlace(node), action: 'reject', before, key: 'hop.deliver.nodeNotListening', params });
-  const why = note('note.fault.nodeNotListening', { address: socket(pkt.dst, pkt.dstPort), node });
+  const address = socket(pkt.dst, pkt.dstPort);
+  // A Service's port asked of a node (curl node:443 for a NodePort Service): name the nodePort it is served on.
+  const served = nodePortServing(w, pkt);
+  const why = served
+    ? note('note.fault.nodeNotListeningNodePort', { address, node, ...served })
+    : note('note.fault.nodeNotListening', { address, node });
   return { outcome: 'refused', status: null, service: http.service, fault: faultOf({ kind: 'Node', name: node }, why) };
 }
+
+/** The first Service (by namespace and name) that serves the packet's port on the nodes under a nodePort. */
+function nodePortServing(w: Walk, pkt: Packet): { service: string; port: number; nodePort: number } | undefined {
+  const protocol = pkt.protocol.toUpperCase();
+  const services = [...w.lab.cluster.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
+  for (const s of services) {
+    const p = (s.spec.ports ?? []).find((x) =>
+      x.port === pkt.dstPort && x.nodePort && (x.protocol ?? 'TCP') === protocol);
+    if (p?.nodePort) return { service: serviceKey(s), port: p.port, nodePort: p.nodePort };
+  }
+  return undefined;
+}
+
+const serviceKey = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 
 /** A ClusterIP whose port no rule matched: the packet is addressed to nobody. */
 function noServicePort(w: Walk, node: string, s: Service, pkt: Packet, http: HttpContext): Ended {
