@@ -225,6 +225,7 @@ export function forkIndexes(i: Indexes): Indexes {
 }
 
 export type QueueName =
+  | 'serviceaccount'
   | 'deployment'
   | 'replicaset'
   | 'daemonset'
@@ -242,6 +243,7 @@ export type QueueName =
  * one is ready.
  */
 export const QUEUE_ORDER: readonly QueueName[] = [
+  'serviceaccount',
   'deployment',
   'replicaset',
   'daemonset',

@@ -18,6 +18,7 @@ import {
 } from './context';
 import { releasePodIP } from './kubelet';
 import { SERVICE_NAME_LABEL, SKIP_MIRROR } from './endpointslice';
+import { DEFAULT_SERVICE_ACCOUNT } from './serviceaccount';
 
 export function enqueue(ctx: Ctx, q: QueueName, key: string): void {
   ctx.queues[q].add(key);
@@ -56,6 +57,15 @@ export function onEvent(ctx: Ctx, e: WatchEvent, key: string): void {
     }
     case 'Node':
       return onNode(ctx, obj as Node);
+    case 'Namespace':
+      if (cur) enqueue(ctx, 'serviceaccount', key);
+      return;
+    case 'ServiceAccount':
+      // The default account deleted: the controller makes it again while its namespace lives.
+      if (!cur && obj.metadata.name === DEFAULT_SERVICE_ACCOUNT) {
+        enqueue(ctx, 'serviceaccount', obj.metadata.namespace ?? 'default');
+      }
+      return;
     default:
       return;
   }

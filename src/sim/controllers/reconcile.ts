@@ -61,6 +61,7 @@ import { syncLoadBalancer } from './loadbalancer';
 import { syncServiceEndpoints } from './endpointslice';
 import { enqueue, onEvent } from './informers';
 import { syncMirroring } from './endpointslicemirroring';
+import { syncServiceAccount } from './serviceaccount';
 import { assertNever } from '../util/assert';
 
 export interface ReconcileOptions {
@@ -110,6 +111,8 @@ export const inputKeyOf = (ref: ObjectRef): string => `${ref.kind}/${refKey(ref)
 /** The controller that syncs a queue's keys, one key at a time. */
 function controllerOf(q: QueueName, cache: () => SchedulerCache): (ctx: Ctx, key: string) => void {
   switch (q) {
+    case 'serviceaccount':
+      return syncServiceAccount;
     case 'deployment':
       return syncDeployment;
     case 'replicaset':

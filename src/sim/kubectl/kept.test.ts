@@ -317,6 +317,8 @@ describe('kubectl get: each kept kind in its printer\'s columns', () => {
     ['sa', table(
       'NAME      SECRETS   AGE',
       'builder   2         1s',
+      // Every namespace's own account, made by the service account controller.
+      'default   0         1s',
     )],
     ['networkpolicies', table(
       'NAME           POD-SELECTOR                AGE',
@@ -513,6 +515,7 @@ describe('kubectl get: namespaces, names and output formats', () => {
       '',
       'NAME                     SECRETS   AGE',
       'serviceaccount/builder   2         1s',
+      'serviceaccount/default   0         1s',
       '',
       'NAME                    SIZE   READY   AGE',
       'widget.example.com/w1   3      True    1s',

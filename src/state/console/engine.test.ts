@@ -667,10 +667,19 @@ describe('kubectl get and describe for the kinds the lab keeps as written', () =
   const rbac = scenarioOf('traefik-rbac.json');
 
   it('lists them in kubectl\'s columns, per namespace and with -A', () => {
-    expect(exec('kubectl get sa', rbac).out).toBe('No resources found in default namespace.\n');
-    expect(exec('kubectl get serviceaccounts -A', rbac).out).toMatch(
-      /^NAMESPACE {3}NAME {25}SECRETS {3}AGE\ntraefik {5}traefik-ingress-controller {3}0 {9}\d+s\n$/,
-    );
+    // Every namespace has its "default" account (the service account controller's), and no token Secret.
+    expect(exec('kubectl get sa', rbac).out).toMatch(/^NAME {6}SECRETS {3}AGE\ndefault {3}0 {9}\d+s\n$/);
+    const all = exec('kubectl get serviceaccounts -A', rbac).out.trim().split('\n').slice(1).map((l) => l.split(/ +/));
+    expect(all.map(([ns, name, secrets]) => `${ns}/${name} ${secrets}`)).toEqual([
+      'default/default 0',
+      'kube-node-lease/default 0',
+      'kube-public/default 0',
+      'kube-system/default 0',
+      'traefik/default 0',
+      'traefik/traefik-ingress-controller 0',
+    ]);
+    // Deleted, the default account is made again.
+    expect(exec('kubectl delete sa default', rbac).out).toBe('serviceaccount "default" deleted\n');
     expect(exec('kubectl get clusterrolebindings.rbac.authorization.k8s.io -o wide', rbac).out.split('\n')[0]).toBe(
       'NAME                         ROLE                                     AGE   USERS   GROUPS   SERVICEACCOUNTS',
     );
