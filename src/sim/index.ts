@@ -32,7 +32,7 @@ export type { ReconcileOptions, ReconcileState, ReconcileResult, Change } from '
 export { podListeningPorts, isPodReady, isTerminating } from './controllers/podstate';
 export type { ListeningPort } from './controllers/podstate';
 export { podTemplateHash } from './controllers/deployment';
-export { kubectlGet } from './kubectl/get';
+export { kubectlGet, parseOutput } from './kubectl/get';
 export type { KubectlGetOptions, KubectlOutput, KubectlResult } from './kubectl/get';
 export { kubectlDescribe } from './kubectl/describe';
 export type { KubectlDescribeOptions } from './kubectl/describe';

@@ -1,17 +1,16 @@
 // `netlab get <files> <kind> [name]` and `netlab describe <files> <kind> <name>`: kubectl's views
 // of the reconciled cluster, in kubectl's columns.
 
-import { kubectlDescribe, kubectlGet } from '../../sim';
+import { kubectlDescribe, kubectlGet, parseOutput } from '../../sim';
 import { SUMMARIES } from '../summaries';
 import { EXIT, type Command } from '../command';
 import { loadLab, opt } from '../lab-input';
 
-const OUTPUTS = ['wide', 'yaml', 'json', 'name'] as const;
 
 export const getCommand: Command = {
   name: 'get',
   summary: SUMMARIES.get,
-  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json|name] [-l <selector>]
+  usage: `netlab get [files...] <kind> [name] [-n <namespace> | -A] [-o wide|yaml|json|name|jsonpath=...|custom-columns=...] [-l <selector>]
                  [--field-selector <field>=<value>,...] [--sort-by <jsonpath>] [--show-labels] [-L <key>,...]
                  [--no-headers]
 
@@ -36,11 +35,8 @@ spec.nodeName, status.phase, status.podIP, ...; events: involvedObject.name, rea
   },
   run(ctx) {
     const output = opt(ctx, 'output');
-    if (output !== undefined && !(OUTPUTS as readonly string[]).includes(output)) {
-      const allowed = 'allowed formats are: json,name,wide,yaml';
-      const line = `error: unable to match a printer suitable for the output format "${output}", ${allowed}`;
-      return ctx.report.fail(EXIT.usage, line);
-    }
+    const format = parseOutput(output);
+    if ('error' in format) return ctx.report.fail(EXIT.usage, format.error);
     const l = loadLab(ctx);
     if (!l.ok) return l.exitCode;
     const [kind, name] = l.rest;
@@ -60,7 +56,8 @@ spec.nodeName, status.phase, status.podIP, ...; events: involvedObject.name, rea
       labelColumns: labelColumns(ctx.options['label-columns']),
       noHeaders: ctx.options['no-headers'] === true,
       // --json: one JSON document on stdout, as every command gives it; kubectl's own is -o json.
-      output: (output ?? (ctx.globals.json ? 'json' : 'table')) as 'table' | 'wide' | 'yaml' | 'json' | 'name',
+      output: output === undefined && ctx.globals.json ? 'json' : format.output,
+      template: format.template,
     });
     if (!r.ok) {
       if (r.text) ctx.io.stdout(r.text);

@@ -20,6 +20,7 @@ import type {
 import { GET_TABWRITER, tabwrite } from './tabwriter';
 import { creationSeconds, eventAge, labClock, objectAge, rfc3339, type LabClock } from './age';
 import { sortedBy } from './sortby';
+import { columnCell, parseColumns, parseTemplate, runTemplate } from './jsontemplate';
 import { firstResult } from './jsonpath';
 import { qualifiedPlural, resolveResource, type Listed, type Resource } from './resources';
 import { customPrinter, keptPrinter, type Obj, type Printer } from './printers';
@@ -27,7 +28,7 @@ import { formatLabels } from './selectors';
 import { labelsMatch, parseLabelSelector, type Requirement } from '../api/labelselector';
 import { eventFieldsMatch, fieldsMatch, parseFieldSelector, unsupportedField, type FieldTerm } from './fieldselector';
 
-export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json' | 'name';
+export type KubectlOutput = 'table' | 'wide' | 'yaml' | 'json' | 'name' | 'jsonpath' | 'custom-columns';
 
 export interface KubectlGetOptions {
   /** Resource as typed: "pods", "po", "svc", "configmaps", "cm", "deployments.apps", "NetworkPolicy", a custom
@@ -49,7 +50,37 @@ export interface KubectlGetOptions {
   noHeaders?: boolean;
   /** --sort-by: a JSONPath (sortby.ts). */
   sortBy?: string;
+  /** The template of -o jsonpath=..., the spec of -o custom-columns=... (jsontemplate.ts). */
+  template?: string;
 }
+
+/**
+ * kubectl's -o value: a format, or `jsonpath=TEMPLATE` / `custom-columns=SPEC`; kubectl's refusal of
+ * anything else (the formats listed are the ones the lab prints).
+ */
+export function parseOutput(
+  given: string | undefined,
+): { output: KubectlOutput; template?: string } | { error: string } {
+  if (given === undefined) return { output: 'table' };
+  const eq = given.indexOf('=');
+  const [format, template] = eq > 0 ? [given.slice(0, eq), given.slice(eq + 1)] : [given, undefined];
+  if (format === 'jsonpath' && template === undefined) {
+    return { error: 'error: template format specified but no template given' };
+  }
+  if (format === 'custom-columns' && template === undefined) {
+    return { error: 'error: custom-columns format specified but no custom columns given' };
+  }
+  const templated = format === 'jsonpath' || format === 'custom-columns';
+  if (!OUTPUTS.includes(format) || (template !== undefined) !== templated) {
+    return {
+      error: `error: unable to match a printer suitable for the output format "${given}", `
+        + 'allowed formats are: custom-columns,json,jsonpath,name,wide,yaml',
+    };
+  }
+  return { output: format as KubectlOutput, ...(template !== undefined ? { template } : {}) };
+}
+
+const OUTPUTS = ['wide', 'yaml', 'json', 'name', 'jsonpath', 'custom-columns'];
 
 export type KubectlResult =
   /** `events`: the events a table lists (kubectl get events), for the page's gloss of each reason. */
@@ -360,9 +391,10 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
     if ('error' in sel) return { ok: false, error: sel.error };
   }
   const output = opts.output ?? 'table';
-  if (output === 'json' || output === 'yaml') {
+  if (output === 'json' || output === 'yaml' || output === 'jsonpath' || output === 'custom-columns') {
     const items = kinds.flatMap((k) => listed(cluster, resolveResource(k, cluster)!, opts));
-    return { ok: true, text: printList(items, output) };
+    if (output === 'json' || output === 'yaml') return { ok: true, text: printList(items, output) };
+    return rendered(templated(items, { ...opts, name: undefined }, undefined)!);
   }
   const parts: string[] = [];
   const events: ClusterEvent[] = [];
@@ -441,7 +473,12 @@ function withKindPrefix(t: Table, res: Resource): Table {
 }
 
 function printList(items: readonly unknown[], output: 'yaml' | 'json'): string {
-  return printObject({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } }, output);
+  return printObject(listOf(items), output);
+}
+
+/** The List kubectl prints several objects in. */
+function listOf(items: readonly unknown[]): object {
+  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
 }
 
 /** The items one resource lists for these options, in the lab's order (several kinds' List, -o json|yaml). */
@@ -524,7 +561,12 @@ const EVENT_TIMES = new Set(['{.metadata.creationTimestamp}', '{.firstTimestamp}
 /** What a JSON path reads of one of the lab's events, as it would of the Event object kubectl gets. */
 function eventValue(clock: LabClock, e: ClusterEvent, path: string): unknown {
   if (EVENT_TIMES.has(path)) return rfc3339(clock.start + e.seq);
-  const event = {
+  return firstResult(eventObject(e), path);
+}
+
+/** One of the lab's events as the fields of the Event object kubectl reads (jsonpath, custom columns). */
+function eventObject(e: ClusterEvent): object {
+  return {
     metadata: { name: eventName(e), namespace: e.object.namespace ?? 'default' },
     involvedObject: e.object,
     reason: e.reason,
@@ -534,7 +576,27 @@ function eventValue(clock: LabClock, e: ClusterEvent, path: string): unknown {
     reportingComponent: e.source,
     count: 1,
   };
-  return firstResult(event, path);
+}
+
+/**
+ * -o jsonpath and -o custom-columns over `items` (one object when a name was asked for, else their
+ * List), or kubectl's refusal of the template; undefined for the other outputs.
+ */
+function templated(items: readonly unknown[], opts: KubectlGetOptions, ns: string | undefined): Got | undefined {
+  const t = opts.template ?? '';
+  if (opts.output === 'jsonpath') {
+    const parts = parseTemplate(t);
+    if (!Array.isArray(parts)) return { kind: 'error', error: `error: error parsing jsonpath ${t}, ${parts.error}` };
+    const root = opts.name !== undefined ? items[0] : listOf(items);
+    return { kind: 'names', text: runTemplate(parts, root) };
+  }
+  if (opts.output !== 'custom-columns') return undefined;
+  const columns = parseColumns(t);
+  if (!Array.isArray(columns)) return { kind: 'error', error: `error: ${columns.error}` };
+  if (items.length === 0) return { kind: 'text', text: noResources(ns) };
+  const rows = items.map((o) => columns.map((c) => columnCell(o, c.path)));
+  const table = { header: columns.map((c) => c.header), rows, nameCol: -1, noHeaders: opts.noHeaders };
+  return { kind: 'names', text: renderTable(table) };
 }
 
 function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undefined, sel: Selection): Got {
@@ -547,6 +609,8 @@ function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undef
     evs = sorted;
   }
   if (output === 'yaml' || output === 'json') return { kind: 'text', text: printList(evs, output) };
+  const shaped = templated(evs.map(eventObject), opts, ns);
+  if (shaped) return shaped;
   if (evs.length === 0) return { kind: 'text', text: noResources(ns) };
   if (output === 'name') return { kind: 'names', text: evs.map((e) => `event/${eventName(e)}\n`).join('') };
   const clock = labClock(cluster);
@@ -604,6 +668,8 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
   if (output === 'yaml' || output === 'json') {
     return { kind: 'text', text: opts.name !== undefined ? printObject(items[0], output) : printList(items, output) };
   }
+  const shaped = templated(items, opts, ns);
+  if (shaped) return shaped;
   if (items.length === 0) return { kind: 'text', text: noResources(ns) };
   if (output === 'name') {
     const prefix = `${res.kind.toLowerCase()}${res.group ? `.${res.group}` : ''}/`;

@@ -72,11 +72,16 @@ function apply(step: Step, v: unknown): unknown[] {
 
 /** The first value the path finds in `o`, or undefined when it finds none (or cannot be read). */
 export function firstResult(o: unknown, path: string): unknown {
+  return allResults(o, path)?.[0];
+}
+
+/** Every value the path finds in `o` (`[*]` and filters find several), or undefined when it cannot be read. */
+export function allResults(o: unknown, path: string): unknown[] | undefined {
   const steps = parsePath(path);
   if (!steps) return undefined;
   let values: unknown[] = [o];
   for (const step of steps) values = values.flatMap((v) => apply(step, v));
-  return values[0];
+  return values;
 }
 
 /** How the jsonpath printer writes a value: text as is, objects and lists as JSON. */

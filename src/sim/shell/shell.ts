@@ -13,7 +13,7 @@ import type { ClusterEvent } from '../events';
 import type { Cluster } from '../cluster';
 import * as dns from '../dns/index';
 import { kubectlDescribe } from '../kubectl/describe';
-import { inScope, kubectlGet, selected } from '../kubectl/get';
+import { inScope, kubectlGet, parseOutput, selected } from '../kubectl/get';
 import { resolveResource, resources } from '../kubectl/resources';
 import type { Lab } from '../assembly/lab';
 import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../assembly/edits';
@@ -529,7 +529,6 @@ const REAL_KUBECTL_VERBS = new Set([
   'completion', 'options',
 ]);
 
-const OUTPUT_FORMATS = ['table', 'wide', 'yaml', 'json', 'name'];
 
 /** The flags the console's kubectl get and describe take. */
 const GET_FLAGS = new Set([
@@ -568,19 +567,15 @@ function kubectlGetVerb(env: ShellEnv, a: Args): ShellResult {
   const [kind, name] = a.pos;
   if (!kind) return error('error: you must specify the type of resource to get');
   const [k, n] = kind.includes('/') ? (kind.split('/', 2) as [string, string]) : [kind, name];
-  const output = flag(a, '-o', '--output') ?? 'table';
-  if (!OUTPUT_FORMATS.includes(output)) {
-    return error(
-      `error: unable to match a printer suitable for the output format "${output}", `
-        + 'allowed formats are: json,name,wide,yaml'
-    );
-  }
+  const format = parseOutput(flag(a, '-o', '--output'));
+  if ('error' in format) return error(format.error);
   const r = kubectlGet(env.lab.reconcile.cluster, {
+    template: format.template,
     kind: k,
     name: n,
     namespace: namespaceOf(a),
     allNamespaces: has(a, '-A', '--all-namespaces'),
-    output: output as 'table',
+    output: format.output,
     selector: flag(a, '-l', '--selector'),
     fieldSelector: flag(a, '--field-selector'),
     sortBy: flag(a, '--sort-by'),

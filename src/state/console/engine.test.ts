@@ -81,6 +81,10 @@ describe('kubectl', () => {
     expect(exec('kubectl get pods -l app=nope').out).toBe('No resources found in default namespace.\n');
     expect(exec('kubectl get pods -owide -n=default').out).toMatch(/^NAME .* IP +NODE /);
     expect(exec('kubectl get events --sort-by=.metadata.creationTimestamp').out).toMatch(/^LAST SEEN +TYPE/);
+    expect(exec("kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'").out).toBe('30080');
+    expect(exec('kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName').out)
+      .toMatch(/^NAME {3,}NODE\nweb-\S+ +node-\d\n/);
+    expect(exec('kubectl get pods -o jsonpath').err).toBe('error: template format specified but no template given\n');
     expect(exec('kubectl get pods --field-selector status.phase=Running').out.match(/^web-/gm)).toHaveLength(2);
     expect(exec("kubectl get pods -l 'app in (web)' -L app,pod-template-hash").out).toMatch(/^NAME .* APP +POD-TEMPLATE-HASH\n/);
     expect(exec('kubectl describe pods').out.match(/^Name: +web-/gm)).toHaveLength(2);
