@@ -175,6 +175,10 @@ export const noteMessagesEn = {
     'error: the lab\'s console does not run "kubectl {verb}" (it models the network, not containers or ' +
     'rollouts); {tool} here runs {verbs} and {last}',
   'note.shell.kubectlHelp': "{tool} controls the lab's cluster.\n\nCommands: {commands}",
+  'note.shell.curlOption':
+    "curl: the lab's curl does not model {option}: it sends the request from this shell straight into the cluster",
+  'note.shell.curlNoFollow':
+    'curl -L would now request {location}; the lab traces one request at a time: send that one next',
   'note.shell.kubectlFlag':
     'error: the lab\'s console does not take {flag} for {verb}; it takes {flags}',
   'note.shell.scaleDeployments': 'error: the lab scales Deployments and StatefulSets, not {resource}',
@@ -472,6 +476,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '错误：实验的控制台不运行 "kubectl {verb}"（它模拟的是网络，不是容器或滚动更新）；这里的 {tool} 只运行 {verbs} 和 {last}',
   'note.shell.kubectlHelp': '{tool} 操作实验里的集群。\n\n命令：{commands}',
   'note.shell.kubectlFlag': '错误：实验的控制台的 {verb} 不接受 {flag}；它接受 {flags}',
+  'note.shell.curlOption': 'curl：实验的 curl 不模拟 {option}：它把请求从这个命令行直接发进集群',
+  'note.shell.curlNoFollow': 'curl -L 接下来会请求 {location}；实验一次只追踪一个请求：请把它作为下一个请求发送',
   'note.shell.scaleDeployments': '错误：本实验只扩缩 Deployment 和 StatefulSet，不扩缩 {resource}',
   'note.shell.editStructured': '错误：控制台用结构化的更改来编辑：{set}，或 {patch}（JSON 合并补丁）',
   'note.shell.setPathValue': '错误：--set 接受 path=value 形式，而不是 "{arg}"',

@@ -21,12 +21,14 @@ import { CURL_EXIT, publicResult } from './trace';
 const USAGE = `netlab exec [files...] pod:<ns>/<name>|node:<name>|external[:<client>] -- <command...>
 
 Runs one command as the lab's console runs it from that place: kubectl get|describe|apply -f -|delete|
-scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] [--connect-to ...] <url>,
+scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] [--connect-to ...] <url>
+(curl's options read as curl reads them: -sSfL, -o, -w '%{http_code}', -d, -A, -u, --resolve, ...),
 dig <name> [type] [+search], nslookup <name>, getent hosts|ahosts|ahostsv4 [<name>|<address>...],
 cat /etc/resolv.conf, cat /etc/hosts, cat /etc/nginx/nginx.conf, iptables-save, ipvsadm -Ln, ipset list,
 nft list ruleset. 'kubectl apply -f -' reads the manifests from standard input. A change is checked against the apiserver and its events
-printed; the files are not changed. Exit status: 0, 1 when the command failed, curl's codes (3 for a URL
-it rejects; 6, 7, 28 when curl got no answer), getent's 2 for a key it did not find.
+printed; the files are not changed. Exit status: 0, 1 when the command failed, curl's codes (2 for an
+option it does not know, 3 for a URL it rejects; 6, 7, 28 when curl got no answer; 22 for -f and an
+HTTP error), getent's 2 for a key it did not find.
 --json prints {ok, place, command, stdout, stderr, exitCode, events, trace}: the command line as the
 lab's shell ran it, what it printed on each stream, its exit status (also netlab's), the change's
 events, and for curl the request's trace in trace --json's result shape (else null).`;

@@ -25,6 +25,15 @@ import type { Pod } from '../api/types';
 import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
+import {
+  curlMethod,
+  curlOption,
+  curlOptions,
+  hasCurlOption,
+  parseCurlArgs,
+  writeOut,
+  type CurlArgs,
+} from './curl-args';
 import { ipCommand } from './ip';
 import { getentCommand, type HostsPlace } from './getent';
 import { listed, note, renderNoteWith, type InEachLanguage, type Note, type NoteParam } from '../notes';
@@ -932,8 +941,9 @@ function curlFailure(r: TraceResult, url: string): string {
 }
 
 function curl(env: ShellEnv, words: string[]): ShellResult {
-  const a = parseArgs(words);
-  const url = a.pos[0];
+  const a = parseCurlArgs(words);
+  if ('error' in a) return { ...error(a.error), status: 2 };
+  const url = a.urls[0];
   if (!url) return error("curl: try 'curl --help' for more information\ncurl: no URL specified");
   const read = curlUrl(url);
   if (!read.ok) return { ...error(`curl: (${read.code}) ${read.message}`), status: read.code };
@@ -945,24 +955,18 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
   if ('error' in parsed && parsed.note.key === 'note.request.ipv6') {
     return errorProse([{ note: note('note.shell.curlSays', { what: '' }), parts: { what: [parsed.note] } }]);
   }
-  const headers: Record<string, string> = {};
-  for (const h of flags(a, '-H', '--header')) {
-    const i = h.indexOf(':');
-    if (i <= 0) return errorNote(note('note.shell.curlHeader', { form: "'Name: value'", header: JSON.stringify(h) }));
-    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
-  // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
-  const cookies = flags(a, '-b', '--cookie');
-  // What the lab's curl cannot do (cookie files): the lab's words, in the reader's language.
-  if (cookies.some((c) => !c.includes('='))) return errorNote(note('note.shell.cookiePairs', {}));
-  if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
-  if (has(a, '-c', '--cookie-jar')) return errorNote(note('note.shell.cookieJar', {}));
+  // What the lab's curl cannot do: a proxy or a socket between it and the cluster, cookie files.
+  const unmodelled = ['--proxy', '--unix-socket', '--config'].find((o) => hasCurlOption(a, o));
+  if (unmodelled) return errorNote(note('note.shell.curlOption', { option: unmodelled }));
+  if (hasCurlOption(a, '--cookie-jar')) return errorNote(note('note.shell.cookieJar', {}));
+  const headers = curlHeaders(a);
+  if ('error' in headers) return headers.error;
   const request: ShellRequest = {
     from: shellFrom(env.shell),
-    method: flag(a, '-X', '--request') ?? 'GET',
+    method: curlMethod(a),
     url,
-    headers,
-    connect: flag(a, '--connect-to') ?? '',
+    headers: headers.headers,
+    connect: curlOption(a, '--connect-to') ?? resolvedTo(a, parsed) ?? '',
   };
   let result: TraceResult | null;
   try {
@@ -971,16 +975,87 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     return error(`curl: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!result) return errorNote(note('note.shell.noTracer', {}));
-  const verbose = has(a, '-v', '-i', '-I', '--verbose', '--include');
-  if (result.outcome !== 'response') return { ...curlFailed(result, url), trace: { request, result } };
+  return curlAnswered(a, request, result, url);
+}
+
+/** -H, -b, -A, -e and -u as the headers curl sends, or the lab's note on one it cannot read. */
+function curlHeaders(a: CurlArgs): { headers: Record<string, string> } | { error: ShellResult } {
+  const headers: Record<string, string> = {};
+  for (const h of curlOptions(a, '--header')) {
+    const i = h.indexOf(':');
+    if (i <= 0) {
+      return { error: errorNote(note('note.shell.curlHeader', { form: "'Name: value'", header: JSON.stringify(h) })) };
+    }
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
+  const cookies = curlOptions(a, '--cookie');
+  if (cookies.some((c) => !c.includes('='))) return { error: errorNote(note('note.shell.cookiePairs', {})) };
+  if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
+  const agent = curlOption(a, '--user-agent');
+  if (agent !== undefined) headers['User-Agent'] = agent;
+  const referer = curlOption(a, '--referer');
+  if (referer !== undefined) headers['Referer'] = referer;
+  const user = curlOption(a, '--user');
+  if (user !== undefined) headers['Authorization'] = `Basic ${btoa(user.includes(':') ? user : `${user}:`)}`;
+  return { headers };
+}
+
+/** --resolve HOST:PORT:ADDRESS for the URL's host and port: connect to ADDRESS:PORT, as curl does. */
+function resolvedTo(a: CurlArgs, url: ReturnType<typeof parseUrl>): string | undefined {
+  if ('error' in url) return undefined;
+  for (const r of curlOptions(a, '--resolve')) {
+    const [host, port, address] = r.split(':');
+    if (host === url.host && Number(port) === url.port && address) return `${address}:${port}`;
+  }
+  return undefined;
+}
+
+/** What curl prints for the trace's result: -f's error, -i's head, -w's text, and the lab's summary. */
+function curlAnswered(a: CurlArgs, request: ShellRequest, result: TraceResult, url: string): ShellResult {
+  const trace = { request, result };
+  const written = writtenOut(a, result, url);
+  if (result.outcome !== 'response') {
+    const failed = curlFailed(result, url);
+    return { ...failed, out: written.out, err: written.err + failed.err, trace };
+  }
+  const status = result.status ?? 0;
+  if (hasCurlOption(a, '--fail') && status >= 400) {
+    const err = `${written.err}curl: (22) The requested URL returned error: ${status}\n`;
+    return { ...okProse(written.out, [curlSummary(result)], { trace }), err, status: 22 };
+  }
   const lines: string[] = [];
-  if (verbose) {
+  if (hasCurlOption(a, '--verbose', '--include', '--head')) {
     lines.push(`HTTP/1.1 ${result.status ?? ''}`);
     for (const [k, v] of Object.entries(result.responseHeaders)) lines.push(`${k}: ${v}`);
     lines.push('');
   }
-  // An error status names the pod that gave it (a 400 from nginx is not the application's answer).
-  return okProse(lines.map((l) => `${l}\n`).join(''), [curlSummary(result)], { trace: { request, result } });
+  const prose: ProseLine[] = [curlSummary(result)];
+  // -L: curl would go on to the Location; the lab traces one request, the next is the reader's to send.
+  const location = result.responseHeaders['Location'];
+  if (hasCurlOption(a, '--location') && status >= 300 && status < 400 && location) {
+    prose.push({ note: note('note.shell.curlNoFollow', { location }) });
+  }
+  const out = lines.map((l) => `${l}\n`).join('') + written.out;
+  return { ...okProse(out, prose, { trace }), err: written.err };
+}
+
+/** -w's text (http_code 000 when nothing answered), and curl's warning for a variable it does not know. */
+function writtenOut(a: CurlArgs, result: TraceResult, url: string): { out: string; err: string } {
+  const format = curlOption(a, '--write-out');
+  if (format === undefined) return { out: '', err: '' };
+  const sent = result.hops.find((h) => h.action === 'send');
+  const code = result.outcome === 'response' && result.status !== null ? String(result.status) : '000';
+  const vars = {
+    http_code: code,
+    response_code: code,
+    url_effective: url,
+    method: curlMethod(a),
+    remote_ip: sent?.before.dst ?? '',
+    remote_port: sent ? String(sent.before.dstPort) : '',
+  };
+  const w = writeOut(format, vars);
+  return { out: w.out, err: w.unknown.map((v) => `curl: unknown --write-out variable: '${v}'\n`).join('') };
 }
 
 /** Who answered, what it saw as the source and through which Service: the console's line after curl. */
@@ -1185,6 +1260,7 @@ export const COMMANDS = [
 const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|annotate|edit --set|patch -p|exec
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
+  curl -sSfL -o /dev/null -w '%{http_code}' -d DATA -A AGENT -u USER:PASS --resolve HOST:PORT:ADDR URL
   dig NAME [TYPE] [+search] [+short]   nslookup NAME        getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
 `;
 

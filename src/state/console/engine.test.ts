@@ -441,6 +441,38 @@ describe('shell tools', () => {
     expect(errorIn('zh', ping)).toMatch(/^ping：实验追踪的是 TCP[\s\S]*\nbash: awk: command not found（在 \| 之后/);
   });
 
+  it("reads curl's options as curl does: combined shorts, values in the next word, -w, -f, -L, --resolve", () => {
+    const web = 'http://web.default.svc.cluster.local/';
+    // -L and --max-time used to take the URL or leave their value as one.
+    for (const line of [`curl -sSL ${web}`, `curl --max-time 2 ${web}`, `curl -m2 -k ${web}`]) {
+      expect(exec(line).prose?.[0]?.note).toMatchObject({ key: 'note.shell.curl' });
+    }
+    expect(exec(`curl -o /dev/null -s -w '%{http_code}\\n' ${web}`).out).toMatch(/^200\n/);
+    expect(exec(`curl -s -w '[%{http_code}]' http://nope/`).out).toBe('[000]');
+    const posted = exec(`curl -d a=b ${web}`);
+    expect(posted.trace?.request.method).toBe('POST');
+    expect(exec(`curl -I ${web}`).trace?.request.method).toBe('HEAD');
+    expect(exec(`curl -A probe/1 -u ana:pw ${web}`).trace?.request.headers).toEqual({
+      'User-Agent': 'probe/1',
+      Authorization: `Basic ${btoa('ana:pw')}`,
+    });
+    expect(exec(`curl -Q ${web}`).err).toBe("curl: option -Q: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+    expect(exec(`curl ${web} --max-time`).err).toMatch(/^curl: option --max-time: requires parameter\n/);
+    expect(errorIn('zh', exec(`curl -x http://p:3128 ${web}`))).toMatch(/^curl：实验的 curl 不模拟 --proxy/);
+
+    const outside: Shell = { kind: 'external', client: 'laptop' };
+    const notFound = exec('curl -f http://shop.example.com/nothing', scenarioOf('ingress-404-vs-503.json'), outside);
+    expect(notFound).toMatchObject({ status: 22, err: 'curl: (22) The requested URL returned error: 404\n' });
+    const gw = scenarioOf('gateway-redirect-rewrite.json');
+    const internet: Shell = { kind: 'external', client: 'internet' };
+    const moved = exec('curl -sL --connect-to gateway:default/gw http://shop.example.com/cart', gw, internet);
+    expect(moved.prose?.map((p) => p.note?.key)).toEqual(['note.shell.curl', 'note.shell.curlNoFollow']);
+    // --resolve HOST:PORT:ADDRESS connects there, as --connect-to ADDRESS:PORT would.
+    const node = labFor(base).cluster.nodes[0]!.status!.addresses![0]!.address;
+    const resolved = exec(`curl --resolve web.example.com:30080:${node} http://web.example.com:30080/`, base, outside);
+    expect(resolved.trace?.request.connect).toBe(`${node}:30080`);
+  });
+
   it("curl's resolve error as curl prints it, then the trace's fault in the reader's language", () => {
     const r = exec('curl http://nope/');
     expect(r.err).toBe('curl: (6) Could not resolve host: nope\n  (nope: NXDOMAIN (tried nope.default.svc.cluster.local., '
