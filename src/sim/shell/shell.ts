@@ -1093,6 +1093,8 @@ export interface DigQuery {
   type: dns.RRType;
   /** Walk the search list (dig +search, nslookup, and most programs); dig alone asks for the name as typed. */
   search: boolean;
+  /** The nameserver to ask (dig @server, nslookup NAME SERVER) instead of resolv.conf's. */
+  server?: string;
 }
 
 /** One DNS question asked from a pod or node, as `dig` and `nslookup` ask it there: the page and CLI share it. */
@@ -1108,9 +1110,10 @@ export function digFrom(
   }
   const rc = resolvConf(lab, shell);
   if (typeof rc === 'string') return { error: rc };
+  const asked = q.server ? { ...rc, nameservers: [q.server] } : rc;
   const result = dns.resolve({
     zone: lab.labDns.zone,
-    resolvConf: q.search ? rc : { ...rc, searches: [] },
+    resolvConf: q.search ? asked : { ...asked, searches: [] },
     name: q.name,
     type: q.type,
   });
@@ -1122,33 +1125,86 @@ export function renderDigAnswer(r: { result: dns.ResolveResult; resolvConf: dns.
   return artifactText(dns.renderDig(r.result.final, { server: r.result.server || r.resolvConf.nameservers[0] || '' }));
 }
 
+/** dig's output sections its +[no]OPTION flags turn on and off (+noall: every one). */
+const DIG_SECTIONS = ['cmd', 'comments', 'question', 'answer', 'authority', 'additional', 'stats'] as const;
+type DigSection = (typeof DIG_SECTIONS)[number];
+
+interface DigArgs {
+  name?: string;
+  type: dns.RRType;
+  /** @server: the nameserver asked instead of resolv.conf's. */
+  server?: string;
+  stray?: string;
+  shown: Set<DigSection>;
+}
+
+/** 10.0.0.3 as dig -x asks for it: 3.0.0.10.in-addr.arpa. */
+const reverseName = (ip: string) => `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+
 /**
  * dig's words as dig reads them: a word that names a record type is the type (the first one, in
- * either place: `dig web SRV` and `dig SRV web` ask the same), the first other word the name.
+ * either place: `dig web SRV` and `dig SRV web` ask the same), the first other word the name; `-x ADDR`
+ * asks for its PTR, `-t TYPE` names the type, `@server` the nameserver, +[no]SECTION the output.
  */
-function digWords(words: string[]): { name?: string; type: dns.RRType; stray?: string } {
-  let name: string | undefined;
-  let type: dns.RRType | undefined;
-  let stray: string | undefined;
-  for (const w of words) {
-    if (w.startsWith('+') || w.startsWith('-') || w.startsWith('@')) continue;
-    const asType = w.toUpperCase();
-    if (!type && (dns.RR_TYPES as readonly string[]).includes(asType)) type = asType as dns.RRType;
-    else if (!name) name = w;
-    else stray ??= w;
+function digWords(words: string[]): DigArgs {
+  const a: DigArgs = { type: 'A', shown: new Set(DIG_SECTIONS) };
+  let typed = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const section = /^\+(no)?(all|cmd|comments|question|answer|authority|additional|stats)$/.exec(w);
+    if (section) {
+      const which = section[2] === 'all' ? DIG_SECTIONS : [section[2] as DigSection];
+      for (const x of which) (section[1] ? a.shown.delete(x) : a.shown.add(x));
+    } else if (w === '-x' && words[i + 1]) {
+      a.name = reverseName(words[++i]!);
+      a.type = 'PTR';
+      typed = true;
+    } else if (w === '-t' && words[i + 1]) {
+      a.type = words[++i]!.toUpperCase() as dns.RRType;
+      typed = true;
+    } else if (w.startsWith('@')) a.server = w.slice(1);
+    else if (w.startsWith('+') || w.startsWith('-')) continue;
+    else if (!typed && (dns.RR_TYPES as readonly string[]).includes(w.toUpperCase())) {
+      a.type = w.toUpperCase() as dns.RRType;
+      typed = true;
+    } else if (!a.name) a.name = w;
+    else a.stray ??= w;
   }
-  return { name, type: type ?? 'A', stray };
+  return a;
+}
+
+/** The lines of dig's output that belong to the sections shown (each line's section as dig prints it). */
+function digSections(text: string, shown: ReadonlySet<DigSection>): string {
+  if (shown.size === DIG_SECTIONS.length) return text;
+  let section: DigSection = 'cmd';
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const title = /^;; (QUESTION|ANSWER|AUTHORITY|ADDITIONAL) SECTION:$/.exec(line);
+    let kind: DigSection;
+    if (title) {
+      section = title[1]!.toLowerCase() as DigSection;
+      kind = 'comments';
+    } else if (/^;; (Query time|SERVER|WHEN|MSG SIZE)/.test(line)) kind = section = 'stats';
+    else if (/^; <<>> DiG|^;; global options/.test(line)) kind = 'cmd';
+    else if (line === '' || (line.startsWith(';') && section !== 'question')) kind = 'comments';
+    else kind = section;
+    if (shown.has(kind) && (line !== '' || shown.has('comments'))) out.push(line);
+  }
+  return out.length > 0 ? `${out.join('\n').replace(/\n+$/, '')}\n` : '';
 }
 
 function dig(env: ShellEnv, words: string[], nslookup: boolean): ShellResult {
-  const { name, type, stray } = digWords(words);
+  const a = digWords(words);
+  // nslookup NAME SERVER: the second word is the server to ask.
+  const server = a.server ?? (nslookup ? a.stray : undefined);
+  const { name, type } = a;
   if (!name) return error(nslookup ? 'usage: nslookup NAME' : 'usage: dig NAME [TYPE] [+search] [+short]');
-  if (stray !== undefined) return error(`dig: unknown record type ${stray}`);
-  const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search') });
+  if (a.stray !== undefined && !nslookup) return error(`dig: unknown record type ${a.stray}`);
+  const r = digFrom(env.lab, env.shell, { name, type, search: nslookup || words.includes('+search'), server });
   if ('error' in r) return r.note ? errorNote(r.note) : error(r.error);
   if (nslookup) return ok(artifactText(dns.renderNslookup(r.result)));
   // +short: the answer's data, one record a line (nothing when there is none; a timeout says so).
-  if (!words.includes('+short')) return ok(renderDigAnswer(r));
+  if (!words.includes('+short')) return ok(digSections(renderDigAnswer(r), a.shown));
   const final = r.result.final;
   if (final.origin === 'timeout') return ok(';; connection timed out; no servers could be reached\n');
   return ok(final.answers.map((rr) => `${dns.rdataText(rr)}\n`).join(''));
@@ -1261,7 +1317,8 @@ const HELP = `  kubectl get|describe|apply -f -|create -f -|delete|scale|label|a
   kubectl edit cm kube-proxy -n kube-system --set mode=ipvs --set ipvs.scheduler=wrr
   curl [-v] [-X METHOD] [-H 'Name: value'] [--connect-to ingress|node:<name>|<ip>:<port>] URL
   curl -sSfL -o /dev/null -w '%{http_code}' -d DATA -A AGENT -u USER:PASS --resolve HOST:PORT:ADDR URL
-  dig NAME [TYPE] [+search] [+short]   nslookup NAME        getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
+  dig [@SERVER] NAME [TYPE] [-x ADDRESS] [+search] [+short] [+noall +answer]   nslookup NAME [SERVER]
+  getent hosts|ahosts|ahostsv4 [NAME|ADDRESS...]
 `;
 
 /**

@@ -665,6 +665,21 @@ describe('shell tools', () => {
     // NXDOMAIN has no answer to print: +short prints nothing.
     expect(exec('dig nope.default.svc.cluster.local +short')).toMatchObject({ out: '', err: '' });
     expect(exec('dig web.default.svc.cluster.local XYZ').err).toBe('dig: unknown record type XYZ\n');
+    // +noall +answer: the answer's records alone; -x asks for the PTR; -t names the type.
+    expect(exec('dig web.default.svc.cluster.local +noall +answer').out)
+      .toMatch(/^web\.default\.svc\.cluster\.local\.\s+\d+\s+IN\s+A\s+\S+\n$/);
+    expect(exec(`dig -x ${ip} +short`).out).toBe('web.default.svc.cluster.local.\n');
+    expect(exec('dig -t A web.default.svc.cluster.local +short').out).toBe(`${ip}\n`);
+  });
+
+  it('dig @SERVER and nslookup NAME SERVER ask that server', () => {
+    const onNode: Shell = { kind: 'node', node: 'node-1' };
+    // A node's resolver is the host's: the cluster's names resolve when cluster DNS is asked by address.
+    expect(exec('dig +short web.default.svc.cluster.local', base, onNode).out).toBe('');
+    expect(exec('dig @10.96.0.10 +short web.default.svc.cluster.local', base, onNode).out).toMatch(/^10\.\d+\.\d+\.\d+\n$/);
+    expect(exec('nslookup web.default.svc.cluster.local 10.96.0.10', base, onNode).out).toMatch(/^Server:\t\t10\.96\.0\.10\n/);
+    // Public DNS knows nothing of the cluster's zone.
+    expect(exec('dig @8.8.8.8 +short web.default.svc.cluster.local').out).toBe('');
   });
 
   it('prompts name the shell', () => {
