@@ -24,7 +24,8 @@ Runs one command as the lab's console runs it from that place: kubectl get|descr
 scale|label|annotate|edit|patch, curl [-v] [-H 'K: v'] [-b 'name=value'] [-X M] [--connect-to ...] <url>
 (curl's options read as curl reads them: -sSfL, -o, -w '%{http_code}', -d, -A, -u, --resolve, ...),
 dig [@server] <name> [type] [-x address] [+search] [+short] [+noall +answer], nslookup <name> [server], getent hosts|ahosts|ahostsv4 [<name>|<address>...],
-cat /etc/resolv.conf, cat /etc/hosts, cat /etc/nginx/nginx.conf, iptables-save, ipvsadm -Ln, ipset list,
+cat /etc/resolv.conf, cat /etc/hosts, cat /etc/nginx/nginx.conf, iptables-save [-t table],
+iptables [-t table] -S [chain], ipvsadm -Ln, ipset list,
 nft list ruleset. 'kubectl apply -f -' reads the manifests from standard input. A change is checked against the apiserver and its events
 printed; the files are not changed. Exit status: 0, 1 when the command failed, curl's codes (2 for an
 option it does not know, 3 for a URL it rejects; 6, 7, 28 when curl got no answer; 22 for -f and an

@@ -25,6 +25,7 @@ import type { Pod } from '../api/types';
 import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
+import { iptablesWords, ruleSpecs, tableBlock } from './iptables';
 import {
   curlMethod,
   curlOption,
@@ -1154,7 +1155,10 @@ function digWords(words: string[]): DigArgs {
     const section = /^\+(no)?(all|cmd|comments|question|answer|authority|additional|stats)$/.exec(w);
     if (section) {
       const which = section[2] === 'all' ? DIG_SECTIONS : [section[2] as DigSection];
-      for (const x of which) (section[1] ? a.shown.delete(x) : a.shown.add(x));
+      for (const x of which) {
+        if (section[1]) a.shown.delete(x);
+        else a.shown.add(x);
+      }
     } else if (w === '-x' && words[i + 1]) {
       a.name = reverseName(words[++i]!);
       a.type = 'PTR';
@@ -1222,6 +1226,29 @@ function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult
     return errorNote(note('note.shell.rulesNone', { tool, node: env.shell.node, mode: proxy.mode }));
   }
   return ok(arts.map((x) => artifactText(x)).join(''));
+}
+
+/** `iptables-save [-t TABLE]`: the node's rules, or one table's. */
+function iptablesSave(env: ShellEnv, words: string[]): ShellResult {
+  const all = nodeRules(env, 'iptables-save', ['iptables-save']);
+  const t = words.indexOf('-t') >= 0 ? words[words.indexOf('-t') + 1] : undefined;
+  if (all.err || t === undefined) return all;
+  const block = tableBlock(all.out, t);
+  if (block) return ok(`${block.join('\n')}\n`);
+  return errorNote(note('note.shell.iptablesTable', { tool: 'iptables-save', table: t }));
+}
+
+/** `iptables [-t TABLE] -S [CHAIN]`; -L's table view and changes are the lab's notes. */
+function iptables(env: ShellEnv, words: string[]): ShellResult {
+  const w = iptablesWords(words);
+  if (w.op === 'write') return errorNote(note('note.shell.iptablesWrite', {}));
+  if (w.op !== 'specs') return errorNote(note('note.shell.iptablesList', {}));
+  const all = nodeRules(env, 'iptables', ['iptables-save']);
+  if (all.err) return all;
+  const block = tableBlock(all.out, w.table);
+  if (!block) return errorNote(note('note.shell.iptablesTable', { tool: 'iptables', table: w.table }));
+  const specs = ruleSpecs(block, w.chain);
+  return specs ? ok(`${specs.join('\n')}\n`) : error('iptables: No chain/target/match by that name.');
 }
 
 /**
@@ -1301,6 +1328,7 @@ export const COMMANDS = [
   'dig',
   'nslookup',
   'iptables-save',
+  'iptables',
   'ipvsadm',
   'nft',
   'ip',
@@ -1430,7 +1458,9 @@ function runCommand(env: ShellEnv, line: string, stdin: string | undefined): She
     case 'nslookup':
       return dig(env, rest, true);
     case 'iptables-save':
-      return nodeRules(env, 'iptables-save', ['iptables-save']);
+      return iptablesSave(env, rest);
+    case 'iptables':
+      return iptables(env, rest);
     case 'ipvsadm':
       return nodeRules(env, 'ipvsadm', ['ipvsadm']);
     case 'ipset':

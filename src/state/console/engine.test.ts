@@ -793,3 +793,25 @@ describe('completion', () => {
     expect(complete(env, 'shell node ').candidates).toEqual(['node-1', 'node-2', 'node-3']);
   });
 });
+
+describe('iptables on a node', () => {
+  const onNode: Shell = { kind: 'node', node: 'node-1' };
+
+  it('prints one table with iptables-save -t, and rule specs with iptables -S as iptables writes them', () => {
+    const nat = exec('iptables-save -t nat', base, onNode).out;
+    expect(nat.split('\n')[0]).toBe('*nat');
+    expect(nat).not.toContain('*filter');
+    expect(nat.trimEnd().split('\n').at(-1)).toBe('COMMIT');
+    const specs = exec('iptables -t nat -S KUBE-SERVICES', base, onNode).out.split('\n');
+    expect(specs[0]).toBe('-N KUBE-SERVICES');
+    expect(specs.slice(1, -1).every((l) => l.startsWith('-A KUBE-SERVICES '))).toBe(true);
+    expect(exec('iptables -t nat -S PREROUTING', base, onNode).out).toMatch(/^-P PREROUTING ACCEPT\n-A PREROUTING /);
+    expect(exec('iptables -t nat -S NOPE', base, onNode).err).toBe('iptables: No chain/target/match by that name.\n');
+  });
+
+  it("says what it does not model, in the reader's language: -L's view, changes, other tables", () => {
+    expect(errorIn('zh', exec('iptables -t nat -L -n', base, onNode))).toMatch(/^iptables：实验按 iptables -S/);
+    expect(errorIn('en', exec('iptables -F', base, onNode))).toMatch(/^iptables: these rules are kube-proxy's/);
+    expect(errorIn('en', exec('iptables-save -t mangle', base, onNode))).toMatch(/^iptables-save: kube-proxy writes/);
+  });
+});
