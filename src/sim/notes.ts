@@ -179,11 +179,10 @@ export const noteMessagesEn = {
     "curl: the lab's curl does not model {option}: it sends the request from this shell straight into the cluster",
   'note.shell.curlNoFollow':
     'curl -L would now request {location}; the lab traces one request at a time: send that one next',
-  'note.shell.iptablesTable':
-    '{tool}: kube-proxy writes the filter and nat tables; table {table} has no rules of its own',
+  'note.shell.iptablesTable': '{tool}: kube-proxy writes the {tables} tables; table {table} has no rules of its own',
   'note.shell.iptablesList':
-    "iptables: the lab prints rules as iptables -S and iptables-save write them (iptables -t nat -S KUBE-SERVICES); "
-    + "-L's table view is not modelled",
+    "iptables: the lab prints rules as iptables -S and iptables-save write them ({example}); -L's table view is "
+    + 'not modelled',
   'note.shell.iptablesWrite':
     "iptables: these rules are kube-proxy's: change the cluster (a Service, its endpoints, kube-proxy's mode) "
     + 'and kube-proxy writes them again',
@@ -484,9 +483,8 @@ export const noteMessagesZh: Record<NoteKey, string> = {
     '错误：实验的控制台不运行 "kubectl {verb}"（它模拟的是网络，不是容器或滚动更新）；这里的 {tool} 只运行 {verbs} 和 {last}',
   'note.shell.kubectlHelp': '{tool} 操作实验里的集群。\n\n命令：{commands}',
   'note.shell.kubectlFlag': '错误：实验的控制台的 {verb} 不接受 {flag}；它接受 {flags}',
-  'note.shell.iptablesTable': '{tool}：kube-proxy 只写 filter 表和 nat 表；{table} 表里没有它的规则',
-  'note.shell.iptablesList':
-    'iptables：实验按 iptables -S 和 iptables-save 的格式打印规则（iptables -t nat -S KUBE-SERVICES）；不模拟 -L 的表格视图',
+  'note.shell.iptablesTable': '{tool}：kube-proxy 只写 {tables} 这两个表；{table} 表里没有它的规则',
+  'note.shell.iptablesList': 'iptables：实验按 iptables -S 和 iptables-save 的格式打印规则（{example}）；不模拟 -L 的表格视图',
   'note.shell.iptablesWrite': 'iptables：这些规则属于 kube-proxy：请修改集群（Service、它的端点、kube-proxy 的模式），kube-proxy 会重新写入',
   'note.shell.curlOption': 'curl：实验的 curl 不模拟 {option}：它把请求从这个命令行直接发进集群',
   'note.shell.curlNoFollow': 'curl -L 接下来会请求 {location}；实验一次只追踪一个请求：请把它作为下一个请求发送',

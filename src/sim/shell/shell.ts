@@ -1228,6 +1228,10 @@ function nodeRules(env: ShellEnv, tool: string, suffixes: string[]): ShellResult
   return ok(arts.map((x) => artifactText(x)).join(''));
 }
 
+/** A table kube-proxy writes no rules into: the lab's words. */
+const noTable = (tool: string, table: string) =>
+  errorNote(note('note.shell.iptablesTable', { tool, tables: 'filter, nat', table }));
+
 /** `iptables-save [-t TABLE]`: the node's rules, or one table's. */
 function iptablesSave(env: ShellEnv, words: string[]): ShellResult {
   const all = nodeRules(env, 'iptables-save', ['iptables-save']);
@@ -1235,18 +1239,20 @@ function iptablesSave(env: ShellEnv, words: string[]): ShellResult {
   if (all.err || t === undefined) return all;
   const block = tableBlock(all.out, t);
   if (block) return ok(`${block.join('\n')}\n`);
-  return errorNote(note('note.shell.iptablesTable', { tool: 'iptables-save', table: t }));
+  return noTable('iptables-save', t);
 }
 
 /** `iptables [-t TABLE] -S [CHAIN]`; -L's table view and changes are the lab's notes. */
 function iptables(env: ShellEnv, words: string[]): ShellResult {
   const w = iptablesWords(words);
   if (w.op === 'write') return errorNote(note('note.shell.iptablesWrite', {}));
-  if (w.op !== 'specs') return errorNote(note('note.shell.iptablesList', {}));
+  if (w.op !== 'specs') {
+    return errorNote(note('note.shell.iptablesList', { example: 'iptables -t nat -S KUBE-SERVICES' }));
+  }
   const all = nodeRules(env, 'iptables', ['iptables-save']);
   if (all.err) return all;
   const block = tableBlock(all.out, w.table);
-  if (!block) return errorNote(note('note.shell.iptablesTable', { tool: 'iptables', table: w.table }));
+  if (!block) return noTable('iptables', w.table);
   const specs = ruleSpecs(block, w.chain);
   return specs ? ok(`${specs.join('\n')}\n`) : error('iptables: No chain/target/match by that name.');
 }
