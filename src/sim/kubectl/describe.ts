@@ -8,7 +8,15 @@ import type { ClusterEvent } from '../events';
 import type { Ingress, IngressBackend, Node, Pod, Service } from '../api/types';
 import { DESCRIBE_TABWRITER, tabwrite } from './tabwriter';
 import { eventAge, labClock } from './age';
-import { inScope, nodeRoles, selected, type KubectlResult } from './get';
+import {
+  inScope,
+  NAME_WITH_SELECTOR,
+  nodeRoles,
+  noResources,
+  selected,
+  sortedItems,
+  type KubectlResult,
+} from './get';
 import { formatLabels } from './selectors';
 import { qualifiedPlural, resolveResource } from './resources';
 import type { Obj } from './printers';
@@ -301,14 +309,12 @@ export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions):
   const res = resolveResource(opts.kind, cluster);
   if (!res) return { ok: false, error: `error: the server doesn't have a resource type "${opts.kind}"` };
   if (opts.selector?.trim() && opts.name !== undefined) {
-    return { ok: false, error: 'error: name cannot be provided when a selector is specified' };
+    return { ok: false, error: NAME_WITH_SELECTOR };
   }
   const sel = selected(res, opts);
   if ('error' in sel) return { ok: false, error: sel.error };
   const ns = opts.allNamespaces || !res.namespaced ? undefined : (opts.namespace ?? 'default');
-  let found = res.list(cluster)
-    .filter((x) => inScope(x, ns, res.kind, sel))
-    .sort((a, b) => compareKeys(a.metadata, b.metadata));
+  let found = sortedItems(res.list(cluster).filter((x) => inScope(x, ns, res.kind, sel)));
   if (opts.name !== undefined) {
     const exact = found.filter((x) => x.metadata.name === opts.name);
     found = exact.length > 0 ? exact : found.filter((x) => x.metadata.name.startsWith(opts.name!));
@@ -316,9 +322,7 @@ export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions):
       return { ok: false, error: `Error from server (NotFound): ${qualifiedPlural(res)} "${opts.name}" not found` };
     }
   }
-  if (found.length === 0) {
-    return { ok: true, text: ns === undefined ? 'No resources found\n' : `No resources found in ${ns} namespace.\n` };
-  }
+  if (found.length === 0) return { ok: true, text: noResources(ns) };
   const texts = found.map((o) => {
     // A namespaced custom resource written without a namespace is in "default", as kubectl apply puts it.
     const shown = res.namespaced && o.metadata.namespace === undefined
@@ -327,14 +331,6 @@ export function kubectlDescribe(cluster: Cluster, opts: KubectlDescribeOptions):
     return tabwrite(`${describeLines(cluster, res.kind, shown as Obj).join('\n')}\n`, DESCRIBE_TABWRITER);
   });
   return { ok: true, text: texts.join('\n\n') };
-}
-
-/** By namespace, then name, as the apiserver lists them. */
-function compareKeys(a: { name: string; namespace?: string }, b: { name: string; namespace?: string }): number {
-  const an = a.namespace ?? '';
-  const bn = b.namespace ?? '';
-  if (an !== bn) return an < bn ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The lines of one object's description: the simulated kinds' describers, kept kinds', else the generic one. */

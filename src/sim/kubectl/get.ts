@@ -369,7 +369,7 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   const slash = opts.kind.indexOf('/');
   const selector = Boolean(opts.selector?.trim() || opts.fieldSelector?.trim());
   if (selector && (slash >= 0 || opts.name !== undefined)) {
-    return { ok: false, error: 'error: name cannot be provided when a selector is specified' };
+    return { ok: false, error: NAME_WITH_SELECTOR };
   }
   if (slash >= 0) {
     if (opts.name !== undefined) {
@@ -418,6 +418,9 @@ export function kubectlGet(cluster: Cluster, opts: KubectlGetOptions): KubectlRe
   if (parts.length === 0) return rendered(getOne(cluster, { ...opts, kind: kinds[0]! }));
   return { ok: true, text, ...(events.length > 0 ? { events } : {}) };
 }
+
+/** kubectl's builder refusing a name beside -l or --field-selector. */
+export const NAME_WITH_SELECTOR = 'error: name cannot be provided when a selector is specified';
 
 const noSuchType = (k: string) => `error: the server doesn't have a resource type "${k}"`;
 
@@ -537,7 +540,7 @@ export function selected(
 }
 
 /** By namespace, then name, as the apiserver lists them. */
-function sortedItems<T extends Listed>(items: readonly T[]): T[] {
+export function sortedItems<T extends Listed>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => {
     const an = a.metadata.namespace ?? '';
     const bn = b.metadata.namespace ?? '';
@@ -618,12 +621,15 @@ function getEvents(cluster: Cluster, opts: KubectlGetOptions, ns: string | undef
   const rows = evs.map((e) => (opts.allNamespaces
     ? [e.object.namespace ?? 'default', ...eventRow(e, clock)]
     : eventRow(e, clock)));
-  const table = withLabelColumns({ header, rows, nameCol: 0, events: true }, evs.map(() => undefined), opts);
+  const table = decorated({ header, rows, nameCol: 0, events: true }, evs.map(() => undefined), opts);
   return { kind: 'table', table, events: evs };
 }
 
-/** kubectl's table decoration: a column per -L key (its value, or empty), then LABELS for --show-labels. */
-function withLabelColumns(
+/**
+ * kubectl's table decoration (decorateTable): a column per -L key (its value, or empty), then LABELS
+ * for --show-labels; and no header line for --no-headers.
+ */
+function decorated(
   t: Table,
   labels: readonly (Record<string, string> | undefined)[],
   opts: KubectlGetOptions,
@@ -685,9 +691,9 @@ function getOne(cluster: Cluster, opts: KubectlGetOptions): Got {
     return showNs ? [o.metadata.namespace ?? 'default', ...cells] : cells;
   });
   const table = { header: showNs ? ['NAMESPACE', ...header] : header, rows, nameCol: showNs ? 1 : 0 };
-  return { kind: 'table', table: withLabelColumns(table, items.map((o) => o.metadata.labels), opts) };
+  return { kind: 'table', table: decorated(table, items.map((o) => o.metadata.labels), opts) };
 }
 
-function noResources(ns: string | undefined): string {
+export function noResources(ns: string | undefined): string {
   return ns === undefined ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`;
 }

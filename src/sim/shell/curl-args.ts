@@ -3,6 +3,8 @@
 // long options take the next word, and anything else that is not an option is a URL. An option curl
 // does not have is refused in its words. What the lab does with each is in curl() (shell.ts).
 
+import { addFlag, flag, has, type Args } from './args';
+
 /** curl's options that take a value, by their short and long names. */
 const VALUED: Readonly<Record<string, string>> = {
   '-H': '--header', '-X': '--request', '-b': '--cookie', '-c': '--cookie-jar', '-o': '--output',
@@ -28,22 +30,17 @@ const FLAGS_LONG: ReadonlySet<string> = new Set([
   '--location-trusted', '--path-as-is', '--tcp-nodelay', '--no-progress-meter', '--help',
 ]);
 
-export interface CurlArgs {
-  urls: string[];
-  /** Each option given, by its long name, with its values in order ('' for one that takes none). */
-  options: Map<string, string[]>;
-}
-
 const TRY = "curl: try 'curl --help' or 'curl --manual' for more information";
 
 /** curl's refusal of an unknown option, or of one given no value (exit 2). */
 const unknown = (o: string) => ({ error: `curl: option ${o}: is unknown\n${TRY}` });
 const noValue = (o: string) => ({ error: `curl: option ${o}: requires parameter\n${TRY}` });
 
-export function parseCurlArgs(words: readonly string[]): CurlArgs | { error: string } {
+/** The URLs as `pos`, each option under its long name. */
+export function parseCurlArgs(words: readonly string[]): Args | { error: string } {
   const urls: string[] = [];
   const options = new Map<string, string[]>();
-  const add = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
+  const add = (name: string, value: string) => addFlag(options, name, value);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w.startsWith('--')) {
@@ -69,30 +66,18 @@ export function parseCurlArgs(words: readonly string[]): CurlArgs | { error: str
       }
     } else urls.push(w);
   }
-  return { urls, options };
+  return { pos: urls, flags: options };
 }
-
-/** The last value of the option (by its long name), or undefined. */
-export function curlOption(a: CurlArgs, name: string): string | undefined {
-  return a.options.get(name)?.at(-1);
-}
-
-/** Every value the option was given. */
-export function curlOptions(a: CurlArgs, name: string): string[] {
-  return a.options.get(name) ?? [];
-}
-
-export const hasCurlOption = (a: CurlArgs, ...names: string[]) => names.some((n) => a.options.has(n));
 
 /** The request method curl sends: -X, else HEAD for -I, POST for a body (-d, --json, -F), PUT for -T. */
-export function curlMethod(a: CurlArgs): string {
-  const given = curlOption(a, '--request');
+export function curlMethod(a: Args): string {
+  const given = flag(a, '--request');
   if (given) return given;
-  if (hasCurlOption(a, '--head')) return 'HEAD';
-  if (hasCurlOption(a, '--get')) return 'GET';
+  if (has(a, '--head')) return 'HEAD';
+  if (has(a, '--get')) return 'GET';
   const body = ['--data', '--data-raw', '--data-binary', '--data-urlencode', '--data-ascii', '--json', '--form'];
-  if (hasCurlOption(a, ...body)) return 'POST';
-  return hasCurlOption(a, '--upload-file') ? 'PUT' : 'GET';
+  if (has(a, ...body)) return 'POST';
+  return has(a, '--upload-file') ? 'PUT' : 'GET';
 }
 
 /** -w's text once the transfer is done: %{variable}s of the answer, \n, \t and \\ as curl reads them. */

@@ -13,7 +13,7 @@ import type { ClusterEvent } from '../events';
 import type { Cluster } from '../cluster';
 import * as dns from '../dns/index';
 import { kubectlDescribe } from '../kubectl/describe';
-import { inScope, kubectlGet, parseOutput, selected } from '../kubectl/get';
+import { inScope, kubectlGet, NAME_WITH_SELECTOR, parseOutput, selected } from '../kubectl/get';
 import { resolveResource, resources } from '../kubectl/resources';
 import type { Lab } from '../assembly/lab';
 import { currentObject, isAddonObject, withoutStatus, type LabEdit } from '../assembly/edits';
@@ -26,15 +26,8 @@ import type { TraceResult } from '../trace/types';
 import { newEvents, rejectionText } from './changes';
 import { curlUrl } from './curl-url';
 import { iptablesWords, ruleSpecs, tableBlock } from './iptables';
-import {
-  curlMethod,
-  curlOption,
-  curlOptions,
-  hasCurlOption,
-  parseCurlArgs,
-  writeOut,
-  type CurlArgs,
-} from './curl-args';
+import { curlMethod, parseCurlArgs, writeOut } from './curl-args';
+import { addFlag, flag, flags, has, type Args } from './args';
 import { ipCommand } from './ip';
 import { getentCommand, type HostsPlace } from './getent';
 import { listed, note, renderNoteWith, type InEachLanguage, type Note, type NoteParam } from '../notes';
@@ -191,12 +184,6 @@ export function splitWords(line: string): string[] {
   return words;
 }
 
-/** Flags and positional arguments: `-n x`, `--replicas=3`, `--set a=b` (repeatable). */
-interface Args {
-  pos: string[];
-  flags: Map<string, string[]>;
-}
-
 const VALUE_FLAGS = new Set([
   '-n',
   '--namespace',
@@ -227,10 +214,11 @@ const VALUE_FLAGS = new Set([
   '-c',
 ]);
 
+/** kubectl's words: `-n x`, `--replicas=3`, `--set a=b` (repeatable). */
 function parseArgs(words: string[]): Args {
   const pos: string[] = [];
   const flags = new Map<string, string[]>();
-  const add = (k: string, v: string) => flags.set(k, [...(flags.get(k) ?? []), v]);
+  const add = (k: string, v: string) => addFlag(flags, k, v);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (w === '--') {
@@ -248,10 +236,6 @@ function parseArgs(words: string[]): Args {
   }
   return { pos, flags };
 }
-
-const flag = (a: Args, ...names: string[]) => names.map((n) => a.flags.get(n)?.at(-1)).find((v) => v !== undefined);
-const flags = (a: Args, ...names: string[]) => names.flatMap((n) => a.flags.get(n) ?? []);
-const has = (a: Args, ...names: string[]) => names.some((n) => a.flags.has(n));
 
 // ------------------------------------------------------------------ kinds
 
@@ -632,7 +616,7 @@ function kubectlDelete(env: ShellEnv, a: Args): ShellResult {
   }
   const selector = flag(a, '-l', '--selector')?.trim();
   if (selector && a.pos.length === 1 && !a.pos[0]!.includes('/')) return deleteSelected(env, a.pos[0]!, ns, selector);
-  if (selector) return error('error: name cannot be provided when a selector is specified');
+  if (selector) return error(NAME_WITH_SELECTOR);
   const kn = kindAndName(a, env.lab.reconcile.cluster);
   if ('error' in kn) return error(kn.error);
   const objNs = kn.kind.namespaced ? ns : undefined;
@@ -944,7 +928,7 @@ function curlFailure(r: TraceResult, url: string): string {
 function curl(env: ShellEnv, words: string[]): ShellResult {
   const a = parseCurlArgs(words);
   if ('error' in a) return { ...error(a.error), status: 2 };
-  const url = a.urls[0];
+  const url = a.pos[0];
   if (!url) return error("curl: try 'curl --help' for more information\ncurl: no URL specified");
   const read = curlUrl(url);
   if (!read.ok) return { ...error(`curl: (${read.code}) ${read.message}`), status: read.code };
@@ -957,9 +941,9 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     return errorProse([{ note: note('note.shell.curlSays', { what: '' }), parts: { what: [parsed.note] } }]);
   }
   // What the lab's curl cannot do: a proxy or a socket between it and the cluster, cookie files.
-  const unmodelled = ['--proxy', '--unix-socket', '--config'].find((o) => hasCurlOption(a, o));
+  const unmodelled = ['--proxy', '--unix-socket', '--config'].find((o) => has(a, o));
   if (unmodelled) return errorNote(note('note.shell.curlOption', { option: unmodelled }));
-  if (hasCurlOption(a, '--cookie-jar')) return errorNote(note('note.shell.cookieJar', {}));
+  if (has(a, '--cookie-jar')) return errorNote(note('note.shell.cookieJar', {}));
   const headers = curlHeaders(a);
   if ('error' in headers) return headers.error;
   const request: ShellRequest = {
@@ -967,7 +951,7 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
     method: curlMethod(a),
     url,
     headers: headers.headers,
-    connect: curlOption(a, '--connect-to') ?? resolvedTo(a, parsed) ?? '',
+    connect: flag(a, '--connect-to') ?? resolvedTo(a, parsed) ?? '',
   };
   let result: TraceResult | null;
   try {
@@ -980,9 +964,9 @@ function curl(env: ShellEnv, words: string[]): ShellResult {
 }
 
 /** -H, -b, -A, -e and -u as the headers curl sends, or the lab's note on one it cannot read. */
-function curlHeaders(a: CurlArgs): { headers: Record<string, string> } | { error: ShellResult } {
+function curlHeaders(a: Args): { headers: Record<string, string> } | { error: ShellResult } {
   const headers: Record<string, string> = {};
-  for (const h of curlOptions(a, '--header')) {
+  for (const h of flags(a, '--header')) {
     const i = h.indexOf(':');
     if (i <= 0) {
       return { error: errorNote(note('note.shell.curlHeader', { form: "'Name: value'", header: JSON.stringify(h) })) };
@@ -990,22 +974,22 @@ function curlHeaders(a: CurlArgs): { headers: Record<string, string> } | { error
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   // -b sends cookies as curl does (name=value pairs; the lab has no cookie files to read).
-  const cookies = curlOptions(a, '--cookie');
+  const cookies = flags(a, '--cookie');
   if (cookies.some((c) => !c.includes('='))) return { error: errorNote(note('note.shell.cookiePairs', {})) };
   if (cookies.length > 0) headers['Cookie'] = [headers['Cookie'], ...cookies].filter(Boolean).join('; ');
-  const agent = curlOption(a, '--user-agent');
+  const agent = flag(a, '--user-agent');
   if (agent !== undefined) headers['User-Agent'] = agent;
-  const referer = curlOption(a, '--referer');
+  const referer = flag(a, '--referer');
   if (referer !== undefined) headers['Referer'] = referer;
-  const user = curlOption(a, '--user');
+  const user = flag(a, '--user');
   if (user !== undefined) headers['Authorization'] = `Basic ${btoa(user.includes(':') ? user : `${user}:`)}`;
   return { headers };
 }
 
 /** --resolve HOST:PORT:ADDRESS for the URL's host and port: connect to ADDRESS:PORT, as curl does. */
-function resolvedTo(a: CurlArgs, url: ReturnType<typeof parseUrl>): string | undefined {
+function resolvedTo(a: Args, url: ReturnType<typeof parseUrl>): string | undefined {
   if ('error' in url) return undefined;
-  for (const r of curlOptions(a, '--resolve')) {
+  for (const r of flags(a, '--resolve')) {
     const [host, port, address] = r.split(':');
     if (host === url.host && Number(port) === url.port && address) return `${address}:${port}`;
   }
@@ -1013,7 +997,7 @@ function resolvedTo(a: CurlArgs, url: ReturnType<typeof parseUrl>): string | und
 }
 
 /** What curl prints for the trace's result: -f's error, -i's head, -w's text, and the lab's summary. */
-function curlAnswered(a: CurlArgs, request: ShellRequest, result: TraceResult, url: string): ShellResult {
+function curlAnswered(a: Args, request: ShellRequest, result: TraceResult, url: string): ShellResult {
   const trace = { request, result };
   const written = writtenOut(a, result, url);
   if (result.outcome !== 'response') {
@@ -1021,12 +1005,12 @@ function curlAnswered(a: CurlArgs, request: ShellRequest, result: TraceResult, u
     return { ...failed, out: written.out, err: written.err + failed.err, trace };
   }
   const status = result.status ?? 0;
-  if (hasCurlOption(a, '--fail') && status >= 400) {
+  if (has(a, '--fail') && status >= 400) {
     const err = `${written.err}curl: (22) The requested URL returned error: ${status}\n`;
     return { ...okProse(written.out, [curlSummary(result)], { trace }), err, status: 22 };
   }
   const lines: string[] = [];
-  if (hasCurlOption(a, '--verbose', '--include', '--head')) {
+  if (has(a, '--verbose', '--include', '--head')) {
     lines.push(`HTTP/1.1 ${result.status ?? ''}`);
     for (const [k, v] of Object.entries(result.responseHeaders)) lines.push(`${k}: ${v}`);
     lines.push('');
@@ -1034,7 +1018,7 @@ function curlAnswered(a: CurlArgs, request: ShellRequest, result: TraceResult, u
   const prose: ProseLine[] = [curlSummary(result)];
   // -L: curl would go on to the Location; the lab traces one request, the next is the reader's to send.
   const location = result.responseHeaders['Location'];
-  if (hasCurlOption(a, '--location') && status >= 300 && status < 400 && location) {
+  if (has(a, '--location') && status >= 300 && status < 400 && location) {
     prose.push({ note: note('note.shell.curlNoFollow', { location }) });
   }
   const out = lines.map((l) => `${l}\n`).join('') + written.out;
@@ -1042,8 +1026,8 @@ function curlAnswered(a: CurlArgs, request: ShellRequest, result: TraceResult, u
 }
 
 /** -w's text (http_code 000 when nothing answered), and curl's warning for a variable it does not know. */
-function writtenOut(a: CurlArgs, result: TraceResult, url: string): { out: string; err: string } {
-  const format = curlOption(a, '--write-out');
+function writtenOut(a: Args, result: TraceResult, url: string): { out: string; err: string } {
+  const format = flag(a, '--write-out');
   if (format === undefined) return { out: '', err: '' };
   const sent = result.hops.find((h) => h.action === 'send');
   const code = result.outcome === 'response' && result.status !== null ? String(result.status) : '000';

@@ -102,16 +102,15 @@ function toNodeSocket(w: Walk, node: string, pkt: Packet, http: HttpContext): En
 /** The first Service (by namespace and name) that serves the packet's port on the nodes under a nodePort. */
 function nodePortServing(w: Walk, pkt: Packet): { service: string; port: number; nodePort: number } | undefined {
   const protocol = pkt.protocol.toUpperCase();
-  const services = [...w.lab.cluster.services].sort((a, b) => (serviceKey(a) < serviceKey(b) ? -1 : 1));
+  const services = [...w.lab.cluster.services].sort((a, b) => (svcKey(a) < svcKey(b) ? -1 : 1));
   for (const s of services) {
     const p = (s.spec.ports ?? []).find((x) =>
       x.port === pkt.dstPort && x.nodePort && (x.protocol ?? 'TCP') === protocol);
-    if (p?.nodePort) return { service: serviceKey(s), port: p.port, nodePort: p.nodePort };
+    if (p?.nodePort) return { service: svcKey(s), port: p.port, nodePort: p.nodePort };
   }
   return undefined;
 }
 
-const serviceKey = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
 
 /** A ClusterIP whose port no rule matched: the packet is addressed to nobody. */
 function noServicePort(w: Walk, node: string, s: Service, pkt: Packet, http: HttpContext): Ended {
